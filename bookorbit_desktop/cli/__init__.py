@@ -1,0 +1,73 @@
+"""The command line: `bookorbit-desktop [gui|import|books|book|serve|kosync|hardcover] ...`.
+
+Each feature registers its own sub-commands (see the `*_commands` modules); this module only
+parses the shared options, sets up logging, opens the library and turns domain errors into
+one clear line and an exit code instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bookorbit_desktop import APP_NAME, __version__
+from bookorbit_desktop.cli import hardcover_commands, library_commands, server_commands
+from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.logging_setup import setup_logging
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description="Your ebook library, KOReader progress sync and Hardcover tracking.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep the library, covers and logs in DIR (also: BOOKORBIT_DATA_DIR)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="also log to stderr")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    gui = commands.add_parser("gui", help="open the desktop app (the default)")
+    gui.add_argument("--hidden", action="store_true", help="start in the system tray only")
+    gui.set_defaults(handler=_run_gui)
+    library_commands.register(commands)
+    server_commands.register(commands)
+    hardcover_commands.register(commands)
+    return parser
+
+
+def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
+    from bookorbit_desktop.app import run_gui  # Qt is imported only when the GUI is wanted
+
+    return run_gui(ctx.paths, start_hidden=args.hidden)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", _run_gui)
+    if not hasattr(args, "hidden"):
+        args.hidden = False
+    paths = resolve_paths(args.data_dir)
+    paths.ensure()
+    setup_logging(paths.log_dir, verbose=args.verbose)
+    ctx = CliContext(paths)
+    try:
+        return int(handler(ctx, args) or 0)
+    except BookOrbitError as error:
+        print(f"{APP_NAME}: {error.title}: {error.message}", file=sys.stderr)
+        log.info("%s: %s", error.title, error.message)
+        return 2
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    finally:
+        ctx.close()

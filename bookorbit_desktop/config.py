@@ -1,0 +1,69 @@
+"""Where BookOrbit keeps its files, and the defaults of every setting.
+
+Paths come from platformdirs; `--data-dir` or `BOOKORBIT_DATA_DIR` put everything (database,
+covers, logs) under one folder instead, which is what tests and portable installs use.
+Secrets never live here: the Hardcover token is in the OS keyring.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from bookorbit_desktop import APP_NAME
+
+DATA_DIR_ENV = "BOOKORBIT_DATA_DIR"
+DB_FILENAME = "library.sqlite3"
+
+# Every setting with its default; the `setting` table stores only what the user changed.
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "server.host": "0.0.0.0",
+    "server.port": 8765,
+    "server.opds_enabled": True,
+    "opds.page_size": 50,
+    "kosync.allow_registration": False,
+    "reading.finish_threshold": 0.995,
+    "hardcover.sync_enabled": True,
+}
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The folders BookOrbit writes to."""
+
+    data_dir: Path
+    log_dir: Path
+    cache_dir: Path
+
+    @property
+    def db_file(self) -> Path:
+        return self.data_dir / DB_FILENAME
+
+    @property
+    def covers_dir(self) -> Path:
+        return self.data_dir / "covers"
+
+    @property
+    def thumbnails_dir(self) -> Path:
+        return self.cache_dir / "thumbnails"
+
+    def ensure(self) -> None:
+        for folder in (self.data_dir, self.log_dir, self.cache_dir, self.covers_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
+    """Paths from an explicit folder, else `BOOKORBIT_DATA_DIR`, else the platform's folders."""
+    chosen = data_dir or os.environ.get(DATA_DIR_ENV)
+    if chosen:
+        root = Path(chosen).expanduser().resolve()
+        return Paths(data_dir=root, log_dir=root / "logs", cache_dir=root / "cache")
+    return Paths(
+        data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+        log_dir=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+        cache_dir=Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
+    )

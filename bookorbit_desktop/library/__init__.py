@@ -1,0 +1,1 @@
+"""The books on this computer: storage, metadata, import and reading-state rules."""

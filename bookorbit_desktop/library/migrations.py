@@ -1,0 +1,124 @@
+"""Ordered, frozen schema migrations.
+
+Each entry turns schema version N-1 into N. Never edit a migration that has shipped; add a new
+one. `db.open_database` backs the file up before running any of them on an existing library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import SqliteDatabase
+
+Migration = Callable[[SqliteDatabase], None]
+
+
+def _v1_library(db: SqliteDatabase) -> None:
+    statements = [
+        """CREATE TABLE book (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            sort_title TEXT NOT NULL,
+            language VARCHAR(255),
+            series TEXT,
+            series_index REAL,
+            publisher TEXT,
+            published VARCHAR(255),
+            description TEXT,
+            cover_path TEXT,
+            isbn13 VARCHAR(255),
+            isbn10 VARCHAR(255),
+            hardcover_id INTEGER,
+            hardcover_slug TEXT,
+            identifiers TEXT NOT NULL,
+            added_at REAL NOT NULL,
+            updated_at REAL NOT NULL)""",
+        "CREATE INDEX book_sort_title ON book (sort_title)",
+        "CREATE INDEX book_isbn13 ON book (isbn13)",
+        "CREATE INDEX book_added_at ON book (added_at)",
+        """CREATE TABLE author (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            sort_name TEXT NOT NULL)""",
+        "CREATE INDEX author_sort_name ON author (sort_name)",
+        """CREATE TABLE book_author (
+            id INTEGER PRIMARY KEY,
+            book_id INTEGER NOT NULL REFERENCES book (id) ON DELETE CASCADE,
+            author_id INTEGER NOT NULL REFERENCES author (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            role VARCHAR(255) NOT NULL)""",
+        "CREATE UNIQUE INDEX book_author_book_id_position ON book_author (book_id, position)",
+        "CREATE INDEX book_author_author_id ON book_author (author_id)",
+        """CREATE TABLE book_file (
+            id INTEGER PRIMARY KEY,
+            book_id INTEGER NOT NULL REFERENCES book (id) ON DELETE CASCADE,
+            path TEXT NOT NULL UNIQUE,
+            format VARCHAR(255) NOT NULL,
+            size INTEGER NOT NULL,
+            mtime REAL NOT NULL,
+            partial_md5 VARCHAR(255) NOT NULL,
+            missing INTEGER NOT NULL,
+            added_at REAL NOT NULL)""",
+        "CREATE INDEX book_file_book_id ON book_file (book_id)",
+        "CREATE INDEX book_file_partial_md5 ON book_file (partial_md5)",
+        """CREATE TABLE document_alias (
+            id INTEGER PRIMARY KEY,
+            document VARCHAR(255) NOT NULL,
+            kind VARCHAR(255) NOT NULL,
+            book_id INTEGER NOT NULL REFERENCES book (id) ON DELETE CASCADE,
+            book_file_id INTEGER REFERENCES book_file (id) ON DELETE SET NULL,
+            created_at REAL NOT NULL)""",
+        "CREATE INDEX document_alias_document ON document_alias (document)",
+        "CREATE UNIQUE INDEX document_alias_document_book_id_kind"
+        " ON document_alias (document, book_id, kind)",
+        "CREATE INDEX document_alias_book_id ON document_alias (book_id)",
+        "CREATE INDEX document_alias_book_file_id ON document_alias (book_file_id)",
+        """CREATE TABLE reading_state (
+            book_id INTEGER NOT NULL PRIMARY KEY REFERENCES book (id) ON DELETE CASCADE,
+            status VARCHAR(255) NOT NULL,
+            progress REAL NOT NULL,
+            koreader_progress TEXT,
+            started VARCHAR(255),
+            finished VARCHAR(255),
+            rating REAL,
+            updated_at REAL NOT NULL)""",
+        """CREATE TABLE progress_event (
+            id INTEGER PRIMARY KEY,
+            document VARCHAR(255) NOT NULL,
+            book_id INTEGER REFERENCES book (id) ON DELETE SET NULL,
+            device TEXT NOT NULL,
+            device_id TEXT,
+            percentage REAL NOT NULL,
+            progress TEXT NOT NULL,
+            timestamp INTEGER NOT NULL,
+            meta_title TEXT,
+            meta_authors TEXT,
+            meta_filename TEXT)""",
+        "CREATE INDEX progress_event_document_id ON progress_event (document, id)",
+        "CREATE INDEX progress_event_book_id_id ON progress_event (book_id, id)",
+        "CREATE TABLE setting (key VARCHAR(255) NOT NULL PRIMARY KEY, value TEXT NOT NULL)",
+    ]
+    for statement in statements:
+        db.execute_sql(statement)
+
+
+def _v2_hardcover(db: SqliteDatabase) -> None:
+    db.execute_sql(
+        """CREATE TABLE hardcover_match (
+            book_id INTEGER NOT NULL PRIMARY KEY REFERENCES book (id) ON DELETE CASCADE,
+            state VARCHAR(255) NOT NULL,
+            reason TEXT,
+            hc_book_id INTEGER,
+            hc_edition_id INTEGER,
+            edition_pages INTEGER,
+            pinned INTEGER NOT NULL,
+            user_book_id INTEGER,
+            created_by_us INTEGER NOT NULL,
+            candidates TEXT NOT NULL,
+            updated_at REAL NOT NULL)"""
+    )
+    db.execute_sql("CREATE INDEX hardcover_match_state ON hardcover_match (state)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_library, _v2_hardcover)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,49 @@
+"""Logging to a rotating file a user can attach to a bug report, and to stderr with `-v`."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+from pathlib import Path
+
+LOG_FILENAME = "bookorbit-desktop.log"
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Bearer tokens and JWT-looking strings are masked even if some code path logs one by mistake.
+_SECRET = re.compile(r"(Bearer\s+)?eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|Bearer\s+\S+")
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces anything that looks like a token with `[redacted]`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _SECRET.search(message):
+            record.msg = _SECRET.sub("[redacted]", message)
+            record.args = None
+        return True
+
+
+def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
+    """Send logs to `log_dir/bookorbit-desktop.log` (rotated) and, when verbose, to stderr."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_file = log_dir / LOG_FILENAME
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_bookorbit", False):
+            root.removeHandler(handler)
+            handler.close()
+    handlers: list[logging.Handler] = [
+        logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
+    ]
+    if verbose:
+        handlers.append(logging.StreamHandler())
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        handler.addFilter(RedactingFilter())
+        handler._bookorbit = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return log_file

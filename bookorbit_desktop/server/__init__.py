@@ -1,0 +1,21 @@
+"""The LAN server KOReader talks to: one aiohttp app on one port, with kosync and OPDS."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bookorbit_desktop.config import Paths
+
+
+@dataclass
+class ServerContext:
+    """What the server's handlers need, injected so tests can swap any part."""
+
+    paths: Paths
+    opds_enabled: bool = True
+    # Called (book_id) after a push changed a book's progress or status. It must return at once:
+    # the Hardcover sync schedules its own work; KOReader's request must not wait for it.
+    on_reading_changed: Callable[[int], None] | None = None
+    clock: Callable[[], float] = field(default=time.time)

@@ -1,0 +1,30 @@
+"""Shared fixtures: a fresh data folder and a real SQLite library in it for every test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from bookorbit_desktop.config import Paths, resolve_paths
+from bookorbit_desktop.library.db import close_database, open_database
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+
+@pytest.fixture
+def paths(tmp_path, monkeypatch) -> Paths:
+    monkeypatch.setenv("BOOKORBIT_DATA_DIR", str(tmp_path / "data"))
+    resolved = resolve_paths(tmp_path / "data")
+    resolved.ensure()
+    return resolved
+
+
+@pytest.fixture
+def library(paths) -> Iterator[Paths]:
+    """An opened, migrated library database in a fresh data folder."""
+    open_database(paths.db_file)
+    yield paths
+    close_database()
