@@ -10,7 +10,10 @@ from pathlib import Path
 LOG_FILENAME = "bookorbit-desktop.log"
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Bearer tokens and JWT-looking strings are masked even if some code path logs one by mistake.
-_SECRET = re.compile(r"(Bearer\s+)?eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|Bearer\s+\S+")
+_SECRET = re.compile(
+    r"(Bearer\s+)?eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|Bearer\s+\S+"
+    r"|hc_(?:pat|at|rt)_[A-Za-z0-9_-]+"  # Hardcover personal access / OAuth tokens
+)
 
 
 class RedactingFilter(logging.Filter):

@@ -1,0 +1,175 @@
+"""The user's Hardcover account: connect a token, disconnect, and report status.
+
+The token lives in the keyring (`credentials`); what the app may remember about the account
+(username, user id, whether sync is paused because the token stopped working, the last
+rate-limit budget Hardcover reported) lives in the library's settings table. Needs an open
+library database.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from peewee import fn
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.hardcover.client import HardcoverClient, endpoint_from_env
+from bookorbit_desktop.hardcover.credentials import TokenStore, backend_name, normalize_token
+from bookorbit_desktop.hardcover.errors import (
+    TOKEN_PAGE_URL,
+    AuthError,
+    NotConnectedError,
+    TokenRejectedError,
+)
+from bookorbit_desktop.hardcover.ratelimit import Budget
+from bookorbit_desktop.hardcover.records import HardcoverUser
+from bookorbit_desktop.library.models import HardcoverMatch
+from bookorbit_desktop.library.settings import delete_setting, get_private, get_setting, set_setting
+
+# Private (not user-editable) values in the settings table.
+USERNAME_KEY = "hardcover.username"
+USER_ID_KEY = "hardcover.user_id"
+PAUSED_KEY = "hardcover.paused"  # {"reason": str, "since": float} while the token is refused
+BUDGET_KEY = "hardcover.rate_budget"  # last budget Hardcover reported, with when
+LAST_SYNC_KEY = "hardcover.last_sync"  # Unix seconds of the last finished sync
+SYNC_ENABLED_KEY = "hardcover.sync_enabled"
+
+PENDING_NOTE = (
+    "Nothing is queued: sending reading progress to Hardcover is not part of this version yet."
+)
+
+ClientFactory = Callable[..., HardcoverClient]
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    connected: bool
+    username: str | None
+    user_id: int | None
+    sync_enabled: bool
+    paused_reason: str | None
+    pending: int
+    pending_note: str
+    match_states: dict[str, int]
+    last_sync: float | None
+    budget: dict[str, Any] | None
+    endpoint: str
+    keyring: str
+    token_page: str = TOKEN_PAGE_URL
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class HardcoverAccount:
+    def __init__(
+        self,
+        store: TokenStore | None = None,
+        *,
+        client_factory: ClientFactory = HardcoverClient,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store or TokenStore()
+        self._client_factory = client_factory
+        self._clock = clock
+
+    # ----------------------------------------------------------------- token
+    def token(self) -> str:
+        token = self.store.load()
+        if not token:
+            raise NotConnectedError()
+        return token
+
+    @asynccontextmanager
+    async def open_client(self) -> AsyncIterator[HardcoverClient]:
+        """A client for the saved token; a 401 pauses sync, the budget is remembered."""
+        client = self._client_factory(self.token(), on_auth_error=self.pause_for_auth)
+        try:
+            yield client
+        finally:
+            self.remember_budget(client.budget())
+            await client.close()
+
+    async def connect(self, raw_token: str, *, validate: bool = True) -> HardcoverUser | None:
+        """Check the token with Hardcover (unless told not to), then keep it in the keyring.
+
+        Nothing is saved when Hardcover refuses the token.
+        """
+        token = normalize_token(raw_token)
+        self.store.check()  # fail before the network call when there is nowhere to keep it
+        user = None
+        if validate:
+            client = self._client_factory(token)
+            try:
+                user = await client.me()
+            except AuthError as error:
+                raise TokenRejectedError(error.detail) from None
+            finally:
+                self.remember_budget(client.budget())
+                await client.close()
+        self.store.save(token)
+        delete_setting(PAUSED_KEY)
+        if user is None:
+            delete_setting(USERNAME_KEY)
+            delete_setting(USER_ID_KEY)
+        else:
+            set_setting(USERNAME_KEY, user.username)
+            set_setting(USER_ID_KEY, user.id)
+        return user
+
+    def disconnect(self) -> bool:
+        """Forget the token and the account details; False when nothing was connected."""
+        removed = self.store.delete()
+        for key in (USERNAME_KEY, USER_ID_KEY, PAUSED_KEY, BUDGET_KEY):
+            delete_setting(key)
+        return removed
+
+    # ----------------------------------------------------------------- state
+    def pause_for_auth(self, error: AuthError) -> None:
+        """Hardcover refused the saved token: stop syncing until a new one is connected."""
+        if get_private(PAUSED_KEY) is None:
+            set_setting(PAUSED_KEY, {"reason": error.message, "since": self._clock()})
+
+    def remember_budget(self, budget: Budget) -> None:
+        if budget.from_server:
+            set_setting(BUDGET_KEY, {**asdict(budget), "observed_at": self._clock()})
+
+    def status(self) -> AccountStatus:
+        warnings = []
+        connected = False
+        try:
+            connected = self.store.load() is not None
+            warning = self.store.insecure_warning()
+            if warning:
+                warnings.append(warning)
+            keyring = backend_name(self.store.backend)
+        except BookOrbitError as error:  # status must still render when the keyring is broken
+            keyring = "unavailable"
+            warnings.append(error.message)
+        paused = get_private(PAUSED_KEY)
+        return AccountStatus(
+            connected=connected,
+            username=get_private(USERNAME_KEY) if connected else None,
+            user_id=get_private(USER_ID_KEY) if connected else None,
+            sync_enabled=bool(get_setting(SYNC_ENABLED_KEY)),
+            paused_reason=paused.get("reason") if isinstance(paused, dict) else None,
+            pending=0,
+            pending_note=PENDING_NOTE,
+            match_states=_match_state_counts(),
+            last_sync=get_private(LAST_SYNC_KEY),
+            budget=get_private(BUDGET_KEY),
+            endpoint=endpoint_from_env(),
+            keyring=keyring,
+            warnings=warnings,
+        )
+
+
+def _match_state_counts() -> dict[str, int]:
+    """How many books are in each Hardcover match state (unmatched, linked, ...)."""
+    query = HardcoverMatch.select(HardcoverMatch.state, fn.COUNT(HardcoverMatch.book).alias("n"))
+    return {row.state: row.n for row in query.group_by(HardcoverMatch.state)}

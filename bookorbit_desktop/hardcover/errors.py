@@ -1,0 +1,186 @@
+"""Everything that can go wrong talking to Hardcover, as errors a person can act on.
+
+Each class carries a title and a message that says what to do next; callers (CLI, tray, sync)
+show them as they are. None of them ever contains the token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bookorbit_desktop.errors import BookOrbitError
+
+# Where a person creates a token with the scopes BookOrbit needs already ticked
+# (Hardcover's "E-Reader / Sync Client" preset; hardcover-api.md §1.2).
+REQUIRED_SCOPES = ("read:catalog", "read:library", "write:library", "read:me:content")
+TOKEN_PAGE_URL = "https://hardcover.app/account/api/keys/new?scope=" + "%20".join(REQUIRED_SCOPES)
+_CONNECT_AGAIN = (
+    f"Create a new token at {TOKEN_PAGE_URL} and connect again "
+    "(bookorbit-desktop hardcover connect --token-stdin)."
+)
+
+
+class HardcoverError(BookOrbitError):
+    """Base class of every Hardcover problem."""
+
+    title = "Hardcover"
+
+
+class NotConnectedError(HardcoverError):
+    title = "Not connected to Hardcover"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "No Hardcover token is saved. Create one at "
+            f"{TOKEN_PAGE_URL} and run: bookorbit-desktop hardcover connect --token-stdin"
+        )
+
+
+class InvalidTokenFormatError(HardcoverError):
+    title = "That does not look like a Hardcover token"
+
+
+class AuthError(HardcoverError):
+    """401 or an in-band JWT error: the token expired, was revoked or was never valid."""
+
+    title = "Hardcover token expired or revoked"
+
+    def __init__(self, detail: str | None = None) -> None:
+        reason = f" (Hardcover said: {detail})" if detail else ""
+        super().__init__(
+            f"Hardcover did not accept the saved token{reason}. Syncing is paused until "
+            f"you connect a new one. {_CONNECT_AGAIN}"
+        )
+        self.detail = detail
+
+
+class ScopeError(HardcoverError):
+    """403 insufficient_scope: the token works but lacks a permission."""
+
+    title = "Hardcover token is missing a permission"
+
+    def __init__(self, scope: str | None, detail: str | None = None) -> None:
+        wanted = f'the "{scope}" scope' if scope else "a scope BookOrbit needs"
+        super().__init__(
+            f"The Hardcover token lacks {wanted}. Create a token that includes "
+            f"{', '.join(REQUIRED_SCOPES)} at {TOKEN_PAGE_URL} and connect again."
+        )
+        self.scope = scope
+        self.detail = detail
+
+
+class RateLimitedError(HardcoverError):
+    """429 (or our own budget) and waiting longer is not reasonable right now."""
+
+    title = "Hardcover rate limit reached"
+
+    def __init__(self, retry_after: float, *, daily: bool = False) -> None:
+        if daily:
+            hint = "Today's request allowance is used up; BookOrbit continues after it resets"
+        else:
+            hint = "Hardcover asked BookOrbit to slow down"
+        minutes = max(1, round(retry_after / 60))
+        super().__init__(f"{hint} (in about {minutes} min). Nothing was lost.")
+        self.retry_after = retry_after
+        self.daily = daily
+
+
+class UnavailableError(HardcoverError):
+    """5xx/408 that did not go away after retrying."""
+
+    title = "Hardcover is not answering properly"
+
+    def __init__(self, status: int, detail: str | None = None) -> None:
+        super().__init__(
+            f"Hardcover answered with an error (HTTP {status}) several times. It is probably "
+            "a temporary problem on Hardcover's side; try again in a few minutes."
+        )
+        self.status = status
+        self.detail = detail
+
+
+class NetworkError(HardcoverError):
+    """No answer at all: offline, DNS, refused connection, timeout."""
+
+    title = "Cannot reach Hardcover"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            "BookOrbit could not reach Hardcover. Check the internet connection and try "
+            f"again. ({detail})"
+        )
+        self.detail = detail
+
+
+class RequestRejectedError(HardcoverError):
+    """Hardcover refused the request itself (400, 403 limits, blocked operators, quota)."""
+
+    title = "Hardcover refused the request"
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(
+            f"Hardcover refused a request (HTTP {status}: {detail}). Please report this "
+            "problem with the log file attached."
+        )
+        self.status = status
+        self.detail = detail
+
+
+class GraphQLResponseError(HardcoverError):
+    """The request was answered with GraphQL `errors` (in-band, usually HTTP 200)."""
+
+    title = "Hardcover reported an error"
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        messages = "; ".join(str(e.get("message", e)) for e in errors) or "unknown error"
+        super().__init__(
+            f"Hardcover could not answer a request: {messages}. Please report this problem "
+            "with the log file attached."
+        )
+        self.errors = errors
+
+
+class MutationError(HardcoverError):
+    """A mutation answered 200 but with its own `error` field set."""
+
+    title = "Hardcover did not accept a change"
+
+    def __init__(self, field: str, detail: str, data: dict[str, Any] | None = None) -> None:
+        super().__init__(f"Hardcover did not accept the change ({field}): {detail}")
+        self.field = field
+        self.detail = detail
+        self.data = data or {}
+
+
+class BadResponseError(HardcoverError):
+    """The answer was not the JSON Hardcover's API sends (e.g. an HTML error page)."""
+
+    title = "Unexpected answer from Hardcover"
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(
+            f"Hardcover answered something BookOrbit does not understand (HTTP {status}: "
+            f"{detail}). Try again later; if it persists, check BOOKORBIT_HARDCOVER_URL."
+        )
+        self.status = status
+        self.detail = detail
+
+
+class KeyringUnavailableError(HardcoverError):
+    """No usable OS keyring to keep the token in."""
+
+    title = "No secure password storage found"
+
+
+class TokenRejectedError(HardcoverError):
+    """A token being connected was refused by Hardcover (nothing was saved)."""
+
+    title = "Hardcover did not accept this token"
+
+    def __init__(self, detail: str | None = None) -> None:
+        reason = f" (Hardcover said: {detail})" if detail else ""
+        super().__init__(
+            f"The token was not saved{reason}. Check that you copied all of it and that it "
+            f"has not expired, or create a new one at {TOKEN_PAGE_URL}."
+        )
+        self.detail = detail

@@ -1,0 +1,143 @@
+"""Connecting, disconnecting, pausing on a refused token, and the status report."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bookorbit_desktop.hardcover.account import (
+    LAST_SYNC_KEY,
+    PAUSED_KEY,
+    USERNAME_KEY,
+    HardcoverAccount,
+)
+from bookorbit_desktop.hardcover.credentials import ACCOUNT, SERVICE, TokenStore
+from bookorbit_desktop.hardcover.errors import (
+    AuthError,
+    KeyringUnavailableError,
+    NotConnectedError,
+    ScopeError,
+    TokenRejectedError,
+)
+from bookorbit_desktop.library.models import Book, HardcoverMatch
+from bookorbit_desktop.library.settings import get_private, set_setting
+from tests.fakes.file_keyring import FileKeyring
+from tests.fakes.hardcover_fixtures import make_client
+
+
+@pytest.fixture
+def keyring_backend(tmp_path) -> FileKeyring:
+    return FileKeyring(tmp_path / "keyring.json")
+
+
+@pytest.fixture
+def account(library, hardcover, clock, keyring_backend) -> HardcoverAccount:
+    return HardcoverAccount(
+        TokenStore(keyring_backend),
+        client_factory=lambda token, **kw: make_client(hardcover, clock, token, **kw),
+        clock=clock,
+    )
+
+
+async def test_connect_validates_and_keeps_the_token_only_in_the_keyring(
+    account, hardcover, keyring_backend, library
+):
+    user = await account.connect(f"  Bearer {hardcover.token}\n")
+    assert user is not None and user.username == "reader"
+    assert keyring_backend.get_password(SERVICE, ACCOUNT) == hardcover.token
+    assert get_private(USERNAME_KEY) == "reader"
+    database_bytes = library.db_file.read_bytes()
+    wal = library.db_file.with_name(library.db_file.name + "-wal")
+    if wal.exists():
+        database_bytes += wal.read_bytes()
+    assert hardcover.token.encode() not in database_bytes
+
+
+async def test_a_refused_token_is_not_saved(account, hardcover, keyring_backend):
+    hardcover.catalog.revoke_token(hardcover.token)
+    with pytest.raises(TokenRejectedError):
+        await account.connect(hardcover.token)
+    assert keyring_backend.get_password(SERVICE, ACCOUNT) is None
+
+
+async def test_a_token_without_the_me_scope_names_it(account, hardcover, keyring_backend):
+    token = hardcover.catalog.add_token(hardcover.user_id, scopes={"read:catalog"})
+    with pytest.raises(ScopeError) as caught:
+        await account.connect(token)
+    assert caught.value.scope == "read:me:content"
+    assert keyring_backend.get_password(SERVICE, ACCOUNT) is None
+
+
+async def test_connect_without_validation_makes_no_request(account, hardcover):
+    assert await account.connect("hc_pat_unchecked", validate=False) is None
+    assert hardcover.requests == []
+    status = account.status()
+    assert status.connected and status.username is None
+
+
+async def test_connect_fails_before_the_network_without_a_keyring(library, hardcover, clock):
+    from keyring.backends import fail
+
+    account = HardcoverAccount(
+        TokenStore(fail.Keyring()),
+        client_factory=lambda token, **kw: make_client(hardcover, clock, token, **kw),
+    )
+    with pytest.raises(KeyringUnavailableError):
+        await account.connect(hardcover.token)
+    assert hardcover.requests == []
+
+
+async def test_a_401_later_pauses_sync_until_a_new_token(account, hardcover):
+    await account.connect(hardcover.token)
+    hardcover.catalog.expire_token(hardcover.token)
+    async with account.open_client() as client:
+        with pytest.raises(AuthError):
+            await client.me()
+    paused = account.status().paused_reason
+    assert paused is not None and "new token" in paused
+    fresh = hardcover.catalog.add_token(hardcover.user_id)
+    await account.connect(fresh)
+    assert account.status().paused_reason is None
+    assert get_private(PAUSED_KEY) is None
+
+
+async def test_disconnect_forgets_everything(account, hardcover, keyring_backend):
+    await account.connect(hardcover.token)
+    assert account.disconnect() is True
+    assert keyring_backend.get_password(SERVICE, ACCOUNT) is None
+    status = account.status()
+    assert (status.connected, status.username, status.budget) == (False, None, None)
+    assert account.disconnect() is False
+    with pytest.raises(NotConnectedError):
+        account.token()
+
+
+async def test_status_reports_budget_matches_and_last_sync(account, hardcover, clock):
+    await account.connect(hardcover.token)
+    async with account.open_client() as client:
+        await client.me()
+    now = time.time()
+    for n, state in enumerate(["linked", "linked", "needs_review"]):
+        book = Book.create(title=f"B{n}", sort_title=f"b{n}", added_at=now, updated_at=now)
+        HardcoverMatch.create(book=book, state=state, updated_at=now)
+    set_setting(LAST_SYNC_KEY, 1_700_000_000.0)
+    status = account.status()
+    assert status.budget is not None
+    assert status.budget["daily_remaining"] == 4998
+    assert status.budget["observed_at"] == clock()
+    assert status.match_states == {"linked": 2, "needs_review": 1}
+    assert status.pending == 0 and "not part of this version" in status.pending_note
+    assert status.last_sync == 1_700_000_000.0
+    assert status.sync_enabled is True
+    assert status.to_json()["username"] == "reader"
+    assert "scope=" in status.token_page
+
+
+def test_status_renders_when_the_keyring_is_missing(library):
+    from keyring.backends import fail
+
+    status = HardcoverAccount(TokenStore(fail.Keyring())).status()
+    assert status.connected is False
+    assert status.keyring == "unavailable"
+    assert any("gnome-keyring" in w for w in status.warnings)
