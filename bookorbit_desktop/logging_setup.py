@@ -38,7 +38,12 @@ def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
             handler.close()
     handlers: list[logging.Handler] = [
         logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+            # File names in a legacy encoding reach the log as surrogates; escape, never fail.
+            log_file,
+            maxBytes=2_000_000,
+            backupCount=5,
+            encoding="utf-8",
+            errors="backslashreplace",
         )
     ]
     if verbose:
@@ -49,4 +54,7 @@ def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
         handler._bookorbit = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    # peewee logs every SQL statement with its parameters at DEBUG: thousands of lines per
+    # import, and values a bug report has no use for. -v means our own debug lines.
+    logging.getLogger("peewee").setLevel(logging.INFO)
     return log_file

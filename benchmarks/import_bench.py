@@ -1,0 +1,190 @@
+"""Import speed: N generated EPUBs into a fresh library, then the same folder again.
+
+    python benchmarks/import_bench.py [--count 2000] [--keep DIR]
+
+Prints the first import's files/s, the peak RSS, the time of a second import with nothing
+changed and how many times faster it is. Targets: >= 100 files/s for the first import on one
+core, and the unchanged import >= 20x faster.
+
+The books look like real ones: EPUB 3 with an OPF listing title, authors, language, ISBN,
+series and a cover, a navigation document and a dozen chapters of text. Half the covers are
+store-sized (1200x1800, resized on import), half already small (600x900, kept as they are).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.library.db import close_database, open_database
+from bookorbit_desktop.library.importer import import_paths
+from bookorbit_desktop.library.isbn import isbn13_check_digit
+
+WORDS = [
+    "orbit",
+    "light",
+    "river",
+    "stone",
+    "quiet",
+    "harbour",
+    "winter",
+    "letter",
+    "garden",
+    "morning",
+    "reader",
+    "signal",
+    "distance",
+    "paper",
+    "window",
+    "silver",
+    "question",
+    "mountain",
+    "library",
+    "evening",
+    "story",
+    "promise",
+]
+CONTAINER = (
+    '<?xml version="1.0"?><container version="1.0" '
+    'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+    '<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+    "</rootfiles></container>"
+)
+
+
+def cover_image(width: int, height: int, seed: int) -> bytes:
+    """A JPEG with gradients, shapes and noise, so it compresses like a real cover."""
+    rng = random.Random(seed)
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for _ in range(40):
+        x, y = rng.randrange(width), rng.randrange(height)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        draw.ellipse((x, y, x + rng.randrange(20, width // 2), y + rng.randrange(20, 300)), colour)
+    noise = Image.effect_noise((width, height), 40).convert("RGB")
+    image = Image.blend(image, noise, 0.25)
+    output = io.BytesIO()
+    image.save(output, "JPEG", quality=88)
+    return output.getvalue()
+
+
+def make_book(path: Path, number: int, cover: bytes, rng: random.Random) -> None:
+    title = " ".join(rng.choice(WORDS).title() for _ in range(rng.randrange(2, 6)))
+    author = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}son"
+    core = f"978{number:09d}"
+    isbn = core + isbn13_check_digit(core)
+    chapters = 12
+    manifest = "".join(
+        f'<item id="c{i}" href="text/c{i}.xhtml" media-type="application/xhtml+xml"/>'
+        for i in range(chapters)
+    )
+    spine = "".join(f'<itemref idref="c{i}"/>' for i in range(chapters))
+    opf = f"""<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid">
+ <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <dc:identifier id="uid">urn:uuid:00000000-0000-4000-8000-{number:012d}</dc:identifier>
+  <dc:identifier>urn:isbn:{isbn}</dc:identifier>
+  <dc:title>{title} {number}</dc:title>
+  <dc:creator id="a1">{author}</dc:creator>
+  <meta refines="#a1" property="role" scheme="marc:relators">aut</meta>
+  <dc:language>en</dc:language>
+  <dc:publisher>Orbit House</dc:publisher>
+  <dc:date>2019-05-03</dc:date>
+  <dc:description>&lt;p&gt;A generated book, number {number}.&lt;/p&gt;</dc:description>
+  <meta property="belongs-to-collection" id="s1">{rng.choice(WORDS).title()} Cycle</meta>
+  <meta refines="#s1" property="collection-type">series</meta>
+  <meta refines="#s1" property="group-position">{number % 7 + 1}</meta>
+  <meta property="dcterms:modified">2024-01-01T00:00:00Z</meta>
+ </metadata>
+ <manifest>
+  <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+  <item id="cover" href="images/cover.jpg" media-type="image/jpeg" properties="cover-image"/>
+  {manifest}
+ </manifest>
+ <spine>{spine}</spine>
+</package>"""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/epub+zip", zipfile.ZIP_STORED)
+        archive.writestr("META-INF/container.xml", CONTAINER)
+        archive.writestr("OEBPS/content.opf", opf)
+        archive.writestr("OEBPS/nav.xhtml", "<html><body><nav epub:type='toc'/></body></html>")
+        archive.writestr("OEBPS/images/cover.jpg", cover, zipfile.ZIP_STORED)
+        for i in range(chapters):
+            text = " ".join(rng.choice(WORDS) for _ in range(3000))
+            archive.writestr(f"OEBPS/text/c{i}.xhtml", f"<html><body><p>{text}</p></body></html>")
+
+
+def generate(folder: Path, count: int) -> None:
+    rng = random.Random(1)
+    covers = [cover_image(1200, 1800, 1), cover_image(600, 900, 2)]
+    for number in range(count):
+        shelf = folder / f"shelf-{number // 250:02d}"
+        shelf.mkdir(parents=True, exist_ok=True)
+        make_book(shelf / f"book-{number:05d}.epub", number, covers[number % 2], rng)
+
+
+def peak_rss_mib() -> float:
+    # ru_maxrss is KiB on Linux, bytes on macOS.
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=2000, help="number of EPUBs (2000)")
+    parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it afterwards")
+    args = parser.parse_args()
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bookorbit-bench-"))
+    try:
+        books = work / "books"
+        started = time.perf_counter()
+        generate(books, args.count)
+        size = sum(p.stat().st_size for p in books.rglob("*.epub")) / 2**20
+        print(
+            f"generated {args.count} EPUBs ({size:.0f} MiB) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        paths = resolve_paths(work / "data")
+        shutil.rmtree(paths.data_dir, ignore_errors=True)
+        paths.ensure()
+        open_database(paths.db_file)
+        try:
+            started = time.perf_counter()
+            first = import_paths([books], paths)
+            first_time = time.perf_counter() - started
+            started = time.perf_counter()
+            second = import_paths([books], paths)
+            second_time = time.perf_counter() - started
+        finally:
+            close_database()
+        assert first.imported == args.count and not first.failures, first
+        assert second.unchanged == args.count and second.imported == 0, second
+        covers = sum(1 for _ in paths.covers_dir.glob("*.jpg"))
+        print(
+            f"first import:      {args.count} files in {first_time:.2f} s = "
+            f"{args.count / first_time:.0f} files/s ({covers} covers stored)"
+        )
+        print(f"peak RSS:          {peak_rss_mib():.0f} MiB")
+        print(f"unchanged import:  {second_time:.3f} s = {args.count / second_time:.0f} files/s")
+        print(f"ratio:             {first_time / second_time:.0f}x faster")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
