@@ -115,6 +115,8 @@ def _v2_hardcover(db: SqliteDatabase) -> None:
             user_book_id INTEGER,
             created_by_us INTEGER NOT NULL,
             candidates TEXT NOT NULL,
+            method VARCHAR(255),
+            fingerprint TEXT,
             updated_at REAL NOT NULL)"""
     )
     db.execute_sql("CREATE INDEX hardcover_match_state ON hardcover_match (state)")

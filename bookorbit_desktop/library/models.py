@@ -39,7 +39,8 @@ READING_STATUSES = (
 ALIAS_CONTENT = "content"  # KOReader's partial MD5 of the file's bytes
 ALIAS_FILENAME = "filename"  # md5 of the file name KOReader saved a download as
 ALIAS_MANUAL = "manual"  # the user linked an unknown document to a book
-ALIAS_KINDS = (ALIAS_CONTENT, ALIAS_FILENAME, ALIAS_MANUAL)
+ALIAS_METADATA = "metadata"  # KOReader's title/author metadata matched exactly one book
+ALIAS_KINDS = (ALIAS_CONTENT, ALIAS_FILENAME, ALIAS_MANUAL, ALIAS_METADATA)
 
 
 class JSONText(TextField):
@@ -186,6 +187,8 @@ class HardcoverMatch(BaseModel):
     user_book_id = IntegerField(null=True)
     created_by_us = BooleanField(default=False)  # we inserted the Hardcover library entry
     candidates = JSONText(default=list)
+    method = CharField(null=True)  # how it was linked: hardcover_id, isbn13, isbn10, search, pick
+    fingerprint = TextField(null=True)  # the book's metadata when matched; a change re-matches
     updated_at = FloatField()
 
 
