@@ -1,0 +1,151 @@
+"""Accepting request lines with raw UTF-8 bytes, as KOReader's OPDS search sends them.
+
+KOReader up to v2025.08 pastes the search text into the OpenSearch template without
+percent-encoding it (only spaces become `+`), so a search for "Café" arrives as the raw bytes
+`GET /opds/search?q=Caf\xc3\xa9 HTTP/1.1`. aiohttp's fast C parser rejects such a request line with
+400 before any handler runs.
+
+Every connection starts on aiohttp's normal C parser. Only when it rejects the *first* request
+of a connection, and that request's line contains raw non-ASCII bytes or bare spaces in its
+target, are the bytes received so far replayed through aiohttp's pure-Python parser with the
+target percent-encoded (each raw byte becomes `%XX`, so the handler decodes it as UTF-8 like any
+encoded URL). KOReader closes the connection after every request, so this covers it; every
+other request keeps the C parser's speed and strictness.
+
+`LenientAppRunner` is a drop-in replacement for `aiohttp.web.AppRunner` that installs this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web, web_protocol
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.http_parser import HttpRequestParserPy, RawRequestMessage
+from aiohttp.web_protocol import RequestHandler, RequestPayloadError
+
+# The request line and headers of a first request must arrive within this many bytes for a
+# replay to be possible; aiohttp's own limits (8 KiB per line, 128 headers) are far below it.
+_REPLAY_LIMIT = 1 << 20
+
+
+def normalise_request_line(line: bytes) -> bytes:
+    """`line` with raw bytes >= 0x80 and bare spaces in its target percent-encoded.
+
+    A request line is `METHOD SP target SP HTTP/x.y`; the target is everything between the first
+    and the last space, so a target with raw spaces is still recognised. Lines of any other shape,
+    and targets that need no change, are returned as they are.
+    """
+    first = line.find(b" ")
+    last = line.rfind(b" ")
+    if first <= 0 or last <= first + 1:
+        return line
+    method, target, version = line[:first], line[first + 1 : last], line[last + 1 :]
+    if not version.startswith(b"HTTP/"):
+        return line
+    if target.isascii() and b" " not in target:
+        return line
+    encoded = b"".join(
+        b"%%%02X" % byte if byte >= 0x80 or byte == 0x20 else bytes((byte,)) for byte in target
+    )
+    return b"%s %s %s" % (method, encoded, version)
+
+
+def needs_repair(data: bytes) -> bool:
+    """True when the request line at the start of `data` has a target to percent-encode.
+
+    The line may still be incomplete (the C parser fails at the first bad byte, which can come
+    before the end of the line has arrived); then raw non-ASCII bytes or a second space are
+    reason enough to let the repairing parser wait for the rest.
+    """
+    line, newline, _rest = data.lstrip(b"\r\n").partition(b"\n")
+    if not newline:
+        return not line.isascii() or line.count(b" ") >= 2
+    line = line.rstrip(b"\r")
+    return normalise_request_line(line) != line
+
+
+class _RepairingParser(HttpRequestParserPy):
+    """aiohttp's pure-Python request parser, percent-encoding the request target first."""
+
+    def parse_message(self, lines: list[bytes]) -> RawRequestMessage:
+        if lines:
+            lines = [normalise_request_line(lines[0]), *lines[1:]]
+        return super().parse_message(lines)
+
+
+class _FallbackParser:
+    """The C parser, replaced by `_RepairingParser` when it rejects a repairable first request."""
+
+    def __init__(self, fast: Any, make_repairing: Callable[[], Any]) -> None:
+        self._active = fast
+        self._make_repairing = make_repairing
+        # Bytes of the connection so far, kept until its first request has been parsed.
+        self._replay: bytearray | None = bytearray()
+
+    def feed_data(self, data: bytes) -> Any:
+        if self._replay is None:
+            return self._active.feed_data(data)
+        self._replay += data
+        try:
+            result = self._active.feed_data(data)
+        except HttpProcessingError:
+            received = bytes(self._replay)
+            self._replay = None
+            if not needs_repair(received):
+                raise
+            self._active = self._make_repairing()
+            return self._active.feed_data(received)
+        if result[0] or len(self._replay) > _REPLAY_LIMIT:
+            self._replay = None
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._active, name)
+
+
+class LenientRequestHandler(RequestHandler):
+    """aiohttp's request handler with the fallback parser installed."""
+
+    __slots__ = ()
+
+    def __init__(
+        self, manager: web.Server, *, loop: asyncio.AbstractEventLoop, **kwargs: Any
+    ) -> None:
+        super().__init__(manager, loop=loop, **kwargs)
+        options: dict[str, Any] = {
+            "max_line_size": self.max_line_size,
+            "max_field_size": self.max_field_size,
+            "max_headers": self.max_headers,
+            "payload_exception": RequestPayloadError,
+            "auto_decompress": kwargs.get("auto_decompress", True),
+        }
+        queue_size = getattr(web_protocol, "MAX_MSG_QUEUE_SIZE", None)
+        if queue_size is not None:
+            options["max_msg_queue_size"] = queue_size
+
+        def make_repairing() -> _RepairingParser:
+            return _RepairingParser(self, loop, self._read_bufsize, **options)
+
+        self._parser = _FallbackParser(self._parser, make_repairing)  # type: ignore[assignment]
+
+
+class _LenientServer(web.Server):
+    def __call__(self) -> RequestHandler:
+        return LenientRequestHandler(self, loop=self._loop, **self._kwargs)
+
+
+class LenientAppRunner(web.AppRunner):
+    """`web.AppRunner` whose connections accept raw UTF-8 request targets."""
+
+    async def _make_server(self) -> web.Server:
+        server = await super()._make_server()
+        return _LenientServer(
+            server.request_handler,
+            request_factory=server.request_factory,
+            handler_cancellation=server.handler_cancellation,
+            loop=asyncio.get_running_loop(),
+            **server._kwargs,
+        )

@@ -1,0 +1,94 @@
+"""HTTP Basic authentication for the catalog, against the same account as KOReader sync.
+
+KOReader's OPDS client speaks Basic only (no Digest) and sends the credentials with every
+request, so every catalog address (feeds, covers, thumbnails, downloads) checks them. A request
+without credentials gets the 401 challenge at once; wrong credentials get it after the shared
+login throttle's delay, so guessing is slow while a mistyped password costs little.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from bookorbit_desktop.server.accounts import key_for_password, load_account, verify
+from bookorbit_desktop.server.throttle import LoginThrottle
+
+log = logging.getLogger(__name__)
+
+REALM = "BookOrbit Desktop"
+CHALLENGE = f'Basic realm="{REALM}", charset="UTF-8"'
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def parse_basic(header: str | None) -> tuple[str, str] | None:
+    """(user, password) from an `Authorization: Basic ...` header, or None if it is not one.
+
+    Credentials are decoded as UTF-8 (what KOReader sends), falling back to Latin-1 (what some
+    older clients send) so a malformed header is a failed login rather than an error.
+    """
+    if not header:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "basic" or not token.strip():
+        return None
+    try:
+        raw = base64.b64decode(token.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    user, colon, password = text.partition(":")
+    if not colon:
+        return None
+    return user, password
+
+
+def unauthorized(message: str) -> web.Response:
+    return web.Response(
+        status=401,
+        text=message + "\n",
+        headers={"WWW-Authenticate": CHALLENGE, "Cache-Control": "no-store"},
+    )
+
+
+NO_CREDENTIALS = (
+    "This catalog needs the user name and password of the BookOrbit sync account. "
+    "Enter them in KOReader's catalog settings."
+)
+NO_ACCOUNT = (
+    "No sync account is set up yet. Create one in BookOrbit Desktop's settings (or with "
+    "`bookorbit-desktop kosync set-user NAME --password-stdin`), then enter it in KOReader's "
+    "catalog settings."
+)
+WRONG_CREDENTIALS = "Wrong user name or password for this catalog."
+
+
+def require_account(throttle: LoginThrottle, handler: Handler) -> Handler:
+    """`handler`, answered only for requests carrying the account's credentials."""
+
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        account = load_account()
+        credentials = parse_basic(request.headers.get("Authorization"))
+        if credentials is None:
+            return unauthorized(NO_ACCOUNT if account is None else NO_CREDENTIALS)
+        user, password = credentials
+        address = request.remote or "unknown"
+        if verify(account, user, key_for_password(password)):
+            throttle.succeeded(address)
+            return await handler(request)
+        delay = throttle.failed(address)
+        log.info("Refused catalog login from %s", address)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        return unauthorized(NO_ACCOUNT if account is None else WRONG_CREDENTIALS)
+
+    return guarded

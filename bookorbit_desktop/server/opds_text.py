@@ -1,0 +1,123 @@
+"""Text rules for the catalog: what goes into the XML, and how search compares text.
+
+Titles and names are written as single trimmed lines without characters XML cannot carry;
+the download file name KOReader derives is computed from exactly these strings. Search folds
+case and accents in Python so it behaves the same for every script.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import lxml.html
+from lxml import etree
+
+SUMMARY_LIMIT = 4000  # characters; a summary is a preview, not the whole blurb
+
+# Characters XML 1.0 cannot carry, plus the C1 controls it only tolerates.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\t\v\f\u2028\u2029\x85]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
+
+
+class _FoldTable(dict[int, int | str | None]):
+    """`str.translate` table for folding: combining marks dropped, a few letters spelled out.
+
+    Filled lazily, one code point at a time, so it costs nothing for scripts never seen.
+    """
+
+    def __missing__(self, codepoint: int) -> int | None:
+        value = None if unicodedata.combining(chr(codepoint)) else codepoint
+        self[codepoint] = value
+        return value
+
+
+# Letters NFKD does not decompose into a base letter plus marks.
+_FOLD = _FoldTable(
+    {
+        ord(letter): plain
+        for letter, plain in {
+            "ø": "o",
+            "đ": "d",
+            "ð": "d",
+            "ł": "l",
+            "ħ": "h",
+            "ı": "i",
+            "ŧ": "t",
+            "æ": "ae",
+            "œ": "oe",
+        }.items()
+    }
+)
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot (or should not) carry."""
+    return _NOT_XML.sub("", text)
+
+
+def feed_line(text: str | None) -> str:
+    """A title or name as the feed writes it: one trimmed line of XML-safe text."""
+    if not text:
+        return ""
+    return _LINE_BREAKS.sub(" ", xml_safe(text)).strip()
+
+
+def plain_summary(description: str | None, limit: int = SUMMARY_LIMIT) -> str:
+    """A book description (plain text or HTML) as plain text paragraphs, at most `limit` long."""
+    if not description or not description.strip():
+        return ""
+    text = xml_safe(description)
+    if "<" in text and ">" in text:
+        text = _html_to_text(text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")]
+    text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def _html_to_text(markup: str) -> str:
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return re.sub(r"<[^>]*>", " ", markup)
+    # Blocks become paragraphs separated by a blank line; <br> is a plain line break.
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+        if element.tag != "br":
+            element.text = "\n" + (element.text or "")
+    return root.text_content()
+
+
+# Cached: the search index folds every title and name again after each library change.
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """`text` for matching: case folded, accents removed ("Élan" and "elan" compare equal)."""
+    if text.isascii():
+        return text.lower()
+    # Unicode's compatibility caseless match: NFKD(casefold(NFKD(text))), then marks dropped.
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFKD", decomposed.casefold()).translate(_FOLD)
+
+
+def search_terms(query: str) -> list[str]:
+    """The folded words of a search query; every one must match."""
+    return [term for term in fold(feed_line(query)).split() if term]
+
+
+UNTITLED = "Untitled"
+
+
+def entry_title(title: str | None) -> str:
+    """The title an entry carries (KOReader names the downloaded file after it)."""
+    return feed_line(title) or UNTITLED
+
+
+def entry_authors(names: tuple[str, ...] | list[str]) -> list[str]:
+    """The author names an entry carries, in order, blanks dropped."""
+    return [line for line in (feed_line(name) for name in names) if line]
