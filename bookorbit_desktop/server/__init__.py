@@ -1,4 +1,8 @@
-"""The LAN server KOReader talks to: one aiohttp app on one port, with kosync and OPDS."""
+"""The LAN server KOReader talks to: one aiohttp app on one port, with kosync and OPDS.
+
+`app.build_app` assembles it, `app.LanServer` starts and stops it (headless or on the GUI's
+loop), `lan.lan_addresses` lists the addresses a device can reach it on.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.server.throttle import LoginThrottle
 
 
 @dataclass
@@ -17,5 +22,7 @@ class ServerContext:
     opds_enabled: bool = True
     # Called (book_id) after a push changed a book's progress or status. It must return at once:
     # the Hardcover sync schedules its own work; KOReader's request must not wait for it.
+    # It runs on the event loop after the answer is on its way; an exception is only logged.
     on_reading_changed: Callable[[int], None] | None = None
     clock: Callable[[], float] = field(default=time.time)
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)

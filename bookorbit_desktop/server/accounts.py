@@ -2,23 +2,27 @@
 
 KOReader never sends the password: it sends `md5(password)` as a lowercase hex "key". We store
 only a salted scrypt hash of that key and compare in constant time. OPDS Basic auth sends the
-password itself, so its md5 is computed and checked the same way.
+password itself, so its md5 is computed and checked the same way. The key is opaque: it is
+compared byte for byte (hex case matters), as the reference server does.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 from dataclasses import dataclass
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.library.settings import delete_setting, get_private, set_setting
+from bookorbit_desktop.library.models import database
+from bookorbit_desktop.library.settings import delete_setting, set_setting
 
 _ACCOUNT_KEY = "kosync.account"
 # scrypt cost: ~15 ms per check on a laptop core; enough to make an offline guess costly while
 # keeping a login from KOReader well inside its 5 s budget. Verified keys are cached in memory.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+MAX_USERNAME_LENGTH = 256
 
 
 @dataclass(frozen=True)
@@ -33,43 +37,79 @@ def key_for_password(password: str) -> str:
     return hashlib.md5(password.encode("utf-8")).hexdigest()
 
 
+def _bytes(text: str) -> bytes:
+    # Header values arrive decoded with surrogate escapes for bytes that are not UTF-8;
+    # encoding them back must never fail (it only has to never match a real account).
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _hash_key(key: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(
-        key.encode("utf-8"), salt=salt, dklen=32, maxmem=64 * 1024 * 1024, **_SCRYPT
-    )
+    return hashlib.scrypt(_bytes(key), salt=salt, dklen=32, maxmem=64 * 1024 * 1024, **_SCRYPT)
 
 
 def validate_username(username: str) -> str:
+    """The name as it will be stored: surrounding blanks removed (HTTP headers drop them)."""
     name = username.strip()
-    if not name or ":" in name or len(name) > 256:
+    if not name or ":" in name or len(name) > MAX_USERNAME_LENGTH:
         raise InvalidValueError(
-            "The user name must be 1 to 256 characters long and must not contain ':'."
+            f"The user name must be 1 to {MAX_USERNAME_LENGTH} characters long and must not "
+            "contain ':'. Choose another name."
         )
     return name
 
 
-def set_account(username: str, key: str) -> Account:
-    """Create or replace the account. `key` is what KOReader sends (md5 of the password)."""
+def _new_account(username: str, key: str) -> Account:
     name = validate_username(username)
     if not key:
-        raise InvalidValueError("The password must not be empty.")
+        raise InvalidValueError("The password must not be empty. Choose a password.")
     salt = os.urandom(16)
-    account = Account(name, salt, _hash_key(key, salt))
+    return Account(name, salt, _hash_key(key, salt))
+
+
+def _store(account: Account) -> None:
     set_setting(
         _ACCOUNT_KEY,
-        {"username": name, "salt": salt.hex(), "digest": account.digest.hex()},
+        {"username": account.username, "salt": account.salt.hex(), "digest": account.digest.hex()},
     )
     _verified.clear()
+
+
+def set_account(username: str, key: str) -> Account:
+    """Create or replace the account. `key` is what KOReader sends (md5 of the password)."""
+    account = _new_account(username, key)
+    _store(account)
     return account
 
 
+def create_first_account(username: str, key: str) -> Account | None:
+    """Create the account unless one exists (then return None): registration from a device."""
+    account = _new_account(username, key)  # the slow hash runs outside the transaction
+    with database.atomic("IMMEDIATE"):
+        if load_account() is not None:
+            return None
+        _store(account)
+    return account
+
+
+# The stored text and the account parsed from it: read on every sync request, parsed once.
+_parsed: tuple[str, Account] | None = None
+
+
 def load_account() -> Account | None:
-    stored = get_private(_ACCOUNT_KEY)
-    if not stored:
+    """The account as stored now (another process may have replaced it a moment ago)."""
+    global _parsed
+    row = database.execute_sql(
+        "SELECT value FROM setting WHERE key = ?", (_ACCOUNT_KEY,)
+    ).fetchone()
+    if row is None:
         return None
-    return Account(
-        stored["username"], bytes.fromhex(stored["salt"]), bytes.fromhex(stored["digest"])
-    )
+    if _parsed is None or _parsed[0] != row[0]:
+        stored = json.loads(row[0])
+        account = Account(
+            stored["username"], bytes.fromhex(stored["salt"]), bytes.fromhex(stored["digest"])
+        )
+        _parsed = (row[0], account)
+    return _parsed[1]
 
 
 def remove_account() -> None:
@@ -78,18 +118,26 @@ def remove_account() -> None:
 
 
 # (username, key, digest) triples already checked with scrypt, so a sync burst costs one hash.
+# Only matching triples are kept, and only one account exists: the set stays tiny.
 _verified: set[tuple[str, str, bytes]] = set()
+
+
+def already_verified(account: Account | None, username: str, key: str) -> bool:
+    """True when this exact login was checked before (no hashing: safe on an event loop)."""
+    return account is not None and (username, key, account.digest) in _verified
 
 
 def verify(account: Account | None, username: str, key: str) -> bool:
     """True when `username` and `key` match the account (byte-exact, constant time)."""
     if account is None or not username or not key:
         return False
-    if (username, key, account.digest) in _verified:
+    if already_verified(account, username, key):
         return True
-    name_ok = hmac.compare_digest(username.encode("utf-8"), account.username.encode("utf-8"))
+    name_ok = hmac.compare_digest(_bytes(username), _bytes(account.username))
     key_ok = hmac.compare_digest(_hash_key(key, account.salt), account.digest)
     if name_ok and key_ok:
+        if len(_verified) > 64:
+            _verified.clear()
         _verified.add((username, key, account.digest))
         return True
     return False

@@ -1,0 +1,231 @@
+"""Load on the KOReader sync server: C clients doing PUT then GET for T seconds over loopback.
+
+A library of N books (default 10,000, each with a file, its content alias and a reading
+state) is written straight into a fresh data folder. The real `bookorbit-desktop serve`
+process serves it, pinned to one CPU core when the system allows it (the clients run on the
+others). Each client pushes a position for a random library book, then pulls it back. The
+script prints requests per second and the p50/p99 latency of PUT and GET separately.
+
+    .venv/bin/python benchmarks/kosync_load.py [--books 10000] [--clients 16] [--seconds 10]
+        [--new-connections]
+
+Target: p99 < 25 ms and >= 1,500 requests/s with the server on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bookorbit_desktop.config import resolve_paths  # noqa: E402
+from bookorbit_desktop.library.db import close_database, open_database  # noqa: E402
+from bookorbit_desktop.library.models import database  # noqa: E402
+from bookorbit_desktop.server.accounts import key_for_password, set_account  # noqa: E402
+
+USER, PASSWORD = "bench", "bench"
+HEADERS = {
+    "x-auth-user": USER,
+    "x-auth-key": key_for_password(PASSWORD),
+    "Accept": "application/vnd.koreader.v1+json",
+}
+
+
+def build_library(data_dir: Path, books: int) -> list[str]:
+    """Insert `books` books with one file, alias and reading state each; return the aliases."""
+    paths = resolve_paths(data_dir)
+    paths.ensure()
+    open_database(paths.db_file)
+    now = time.time()
+    documents = [hashlib.md5(f"book-{n}".encode()).hexdigest() for n in range(books)]
+    with database.atomic():
+        database.execute_sql("INSERT INTO author (id, name, sort_name) VALUES (1, 'Ann', 'Ann')")
+        database.connection().executemany(
+            "INSERT INTO book (id, title, sort_title, identifiers, added_at, updated_at)"
+            " VALUES (?, ?, ?, '{}', ?, ?)",
+            [(n + 1, f"Book {n}", f"book {n}", now, now) for n in range(books)],
+        )
+        database.connection().executemany(
+            "INSERT INTO book_author (book_id, author_id, position, role) VALUES (?, 1, 0, 'aut')",
+            [(n + 1,) for n in range(books)],
+        )
+        database.connection().executemany(
+            "INSERT INTO book_file (id, book_id, path, format, size, mtime, partial_md5, missing,"
+            " added_at) VALUES (?, ?, ?, 'epub', 1000, ?, ?, 0, ?)",
+            [(n + 1, n + 1, f"/books/{n}.epub", now, documents[n], now) for n in range(books)],
+        )
+        database.connection().executemany(
+            "INSERT INTO document_alias (document, kind, book_id, book_file_id, created_at)"
+            " VALUES (?, 'content', ?, ?, ?)",
+            [(documents[n], n + 1, n + 1, now) for n in range(books)],
+        )
+        database.connection().executemany(
+            "INSERT INTO reading_state (book_id, status, progress, updated_at)"
+            " VALUES (?, 'unread', 0, ?)",
+            [(n + 1, now) for n in range(books)],
+        )
+    set_account(USER, key_for_password(PASSWORD))
+    close_database()
+    return documents
+
+
+def start_server(data_dir: Path, cpu: int | None) -> tuple[subprocess.Popen[str], int]:
+    script = Path(sys.executable).with_name("bookorbit-desktop")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "bookorbit_desktop"]
+    process = subprocess.Popen(
+        [
+            *command,
+            "--data-dir",
+            str(data_dir),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-opds",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    if cpu is not None:
+        os.sched_setaffinity(process.pid, {cpu})
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line.startswith("Listening on"):
+        process.kill()
+        raise SystemExit(f"the server did not start: {line!r}")
+    return process, int(line.split()[4].rstrip("."))
+
+
+async def client(
+    base: str,
+    documents: list[str],
+    until: float,
+    put: list[float],
+    get: list[float],
+    seed: int,
+    close: bool = False,
+) -> None:
+    rng = random.Random(seed)
+    # close=True opens a connection per request, as KOReader does ("Connection: close").
+    connector = aiohttp.TCPConnector(limit=1, force_close=close)
+    async with aiohttp.ClientSession(connector=connector, headers=HEADERS) as session:
+        step = 0
+        while time.perf_counter() < until:
+            document = rng.choice(documents)
+            step += 1
+            body = {
+                "document": document,
+                "progress": f"/body/DocFragment[{step % 40}]/body/p[{step}]/text().{step % 97}",
+                "percentage": round(rng.random() * 0.99, 4),
+                "device": "Kobo_clara",
+                "device_id": f"BENCH{seed:04d}",
+            }
+            started = time.perf_counter()
+            async with session.put(f"{base}/syncs/progress", json=body) as response:
+                await response.read()
+                assert response.status == 200, response.status
+            middle = time.perf_counter()
+            async with session.get(f"{base}/syncs/progress/{document}") as response:
+                await response.read()
+                assert response.status == 200, response.status
+            finished = time.perf_counter()
+            put.append(middle - started)
+            get.append(finished - middle)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
+
+
+async def run_load(
+    port: int, documents: list[str], clients: int, seconds: float, close: bool = False
+) -> int:
+    base = f"http://127.0.0.1:{port}/kosync"
+    warm_put: list[float] = []
+    await client(base, documents, time.perf_counter() + 0.5, warm_put, [], 9999)  # warm-up
+    put: list[float] = []
+    get: list[float] = []
+    started = time.perf_counter()
+    until = started + seconds
+    await asyncio.gather(
+        *(client(base, documents, until, put, get, n, close) for n in range(clients))
+    )
+    elapsed = time.perf_counter() - started
+    total = len(put) + len(get)
+    mode = "a new connection per request" if close else "keep-alive connections"
+    print(f"clients {clients}, {elapsed:.1f} s, {len(documents)} books, {mode}")
+    print(f"total  {total / elapsed:8.0f} requests/s  ({total} requests)")
+    for name, values in (("PUT", put), ("GET", get)):
+        rate = len(values) / elapsed
+        p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
+        mean = statistics.fmean(values) * 1000
+        print(f"{name:5}  {rate:8.0f} requests/s  p50 {p50:6.2f} ms", end="")
+        print(f"  p99 {p99:6.2f} ms  mean {mean:6.2f} ms")
+    return len(put) + len(warm_put)
+
+
+def check_stored(data_dir: Path, pushes: int) -> None:
+    """Every answered push is in the library and moved its book's reading state."""
+    open_database(resolve_paths(data_dir).db_file)
+    stored = database.execute_sql("SELECT COUNT(*) FROM progress_event").fetchone()[0]
+    reading = database.execute_sql(
+        "SELECT COUNT(*) FROM reading_state WHERE status != 'unread'"
+    ).fetchone()[0]
+    close_database()
+    print(f"stored {stored} pushes for {pushes} answered; {reading} books now being read")
+    if stored < pushes:
+        raise SystemExit("some answered pushes are missing")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--books", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--new-connections", action="store_true", help="one connection per request, like KOReader"
+    )
+    args = parser.parse_args()
+
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    server_cpu = cores[0] if len(cores) >= 2 else None
+    with tempfile.TemporaryDirectory(prefix="kosync-load-") as folder:
+        data_dir = Path(folder) / "data"
+        started = time.perf_counter()
+        documents = build_library(data_dir, args.books)
+        print(f"library of {args.books} books written in {time.perf_counter() - started:.1f} s")
+        process, port = start_server(data_dir, server_cpu)
+        if server_cpu is not None:
+            os.sched_setaffinity(0, set(cores[1:]))
+            print(f"server pinned to CPU {server_cpu}, clients on CPU {cores[1:]}")
+        else:
+            print("one CPU only: server and clients share it")
+        try:
+            pushes = asyncio.run(
+                run_load(port, documents, args.clients, args.seconds, args.new_connections)
+            )
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+        check_stored(data_dir, pushes)
+
+
+if __name__ == "__main__":
+    main()

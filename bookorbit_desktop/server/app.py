@@ -1,0 +1,163 @@
+"""The aiohttp application and the runner that puts it on the network.
+
+`build_app` mounts kosync (always) and the OPDS catalog (when enabled) on one app with a
+small request-body limit and one safety net: outside /opds every error leaves as the JSON the
+kosync protocol expects, and an unexpected exception becomes the reference server's
+502 {"code": 2000} instead of a crash or an HTML page.
+
+`LanServer` binds it with `start()` / `stop()` on the running loop, so the headless `serve`
+command and the GUI's qasync loop run the very same server.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+
+from aiohttp import web
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.server import ServerContext
+from bookorbit_desktop.server.kosync import error_response, json_response, setup_kosync
+from bookorbit_desktop.server.kosync_protocol import (
+    NOT_FOUND,
+    TOO_LARGE,
+    UNAUTHORIZED,
+    UNKNOWN_SERVER_ERROR,
+    ErrorKind,
+    error_body,
+)
+from bookorbit_desktop.server.lenient_http import LenientAppRunner
+
+log = logging.getLogger(__name__)
+
+# KOReader's largest request is a push of well under 1 KiB; this leaves room for long
+# metadata while refusing anything that is clearly not a sync request.
+MAX_BODY_BYTES = 64 * 1024
+# The HTTP parser's line limits (aiohttp's defaults are 8190): room for long URLs.
+MAX_LINE_BYTES = 16 * 1024
+SHUTDOWN_GRACE_SECONDS = 2.0
+OPDS_PREFIX = "/opds"
+
+
+class ServerStartError(BookOrbitError):
+    title = "Cannot start the sync server"
+
+
+class PortInUseError(ServerStartError):
+    title = "Port already in use"
+
+
+def _is_opds(request: web.Request) -> bool:
+    path = request.rel_url.path_safe
+    return path == OPDS_PREFIX or path.startswith(OPDS_PREFIX + "/")
+
+
+def _kind_for(error: web.HTTPException) -> ErrorKind:
+    if error.status == 401:
+        return UNAUTHORIZED
+    if error.status == 413:
+        return TOO_LARGE
+    if error.status >= 500:
+        return UNKNOWN_SERVER_ERROR
+    return ErrorKind(error.status, NOT_FOUND.code, NOT_FOUND.message)
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+    """Outside /opds: every error is a JSON body with a reference code, never a crash."""
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if _is_opds(request) or error.status < 400:
+            raise
+        kind = _kind_for(error)
+        response = json_response(error_body(kind), kind.status)
+        if isinstance(error, web.HTTPMethodNotAllowed):
+            response.headers["Allow"] = ",".join(sorted(error.allowed_methods))
+        return response
+    except Exception:
+        log.exception("Unexpected error answering %s %s", request.method, request.path)
+        if _is_opds(request):
+            return web.Response(status=500, text="The server failed to answer this request.")
+        return error_response(UNKNOWN_SERVER_ERROR)
+
+
+def build_app(ctx: ServerContext) -> web.Application:
+    app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY_BYTES)
+    setup_kosync(app, ctx)
+    if ctx.opds_enabled:
+        from bookorbit_desktop.server.opds import setup_opds
+
+        setup_opds(app, ctx)
+    return app
+
+
+def _describe_bind_error(error: OSError, host: str, port: int) -> ServerStartError:
+    if error.errno == errno.EADDRINUSE or getattr(error, "winerror", None) == 10048:
+        return PortInUseError(
+            f"Port {port} is already in use on this computer, probably by another copy of "
+            "BookOrbit or another sync server. Stop that program, or choose another port "
+            "(for example `bookorbit-desktop serve --port 8766`, or in Settings) and type the "
+            "new port into KOReader."
+        )
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return ServerStartError(
+            f"This computer does not allow BookOrbit to listen on port {port}. Choose a port "
+            "above 1024 (the default is 8765)."
+        )
+    if error.errno == errno.EADDRNOTAVAIL:
+        return ServerStartError(
+            f"The address {host} does not belong to this computer (any more). Choose one of "
+            "its current addresses, or 0.0.0.0 for all of them."
+        )
+    return ServerStartError(
+        f"Could not listen on {host} port {port}: {error.strerror or error}. Check the address "
+        "and port in Settings (or --host/--port)."
+    )
+
+
+class LanServer:
+    """The app bound to one host and port; `start()` and `stop()` run on the current loop."""
+
+    def __init__(self, ctx: ServerContext, host: str = "0.0.0.0", port: int = 8765) -> None:
+        self.ctx = ctx
+        self.host = host
+        self.port = port
+        self._runner: web.BaseRunner | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    async def start(self) -> None:
+        """Bind and serve; raises PortInUseError / ServerStartError with a clear message."""
+        if self._runner is not None:
+            return
+        # The OPDS search of older KOReader releases sends raw UTF-8 in the request line, which
+        # aiohttp's strict parser refuses; this runner repairs just those requests.
+        runner = LenientAppRunner(
+            build_app(self.ctx),
+            access_log=None,  # every kosync request is logged by its handler, without secrets
+            shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
+            max_line_size=MAX_LINE_BYTES,
+            max_field_size=MAX_LINE_BYTES,
+        )
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        try:
+            await site.start()
+        except OSError as error:
+            await runner.cleanup()
+            raise _describe_bind_error(error, self.host, self.port) from error
+        self._runner = runner
+        for address in runner.addresses:
+            if isinstance(address, tuple) and len(address) >= 2:
+                self.port = int(address[1])  # the real port when 0 asked for any free one
+        log.info("Sync server listening on %s port %d", self.host, self.port)
+
+    async def stop(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+            log.info("Sync server stopped")
