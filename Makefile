@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/kosync_load.py
 	$(BIN)/python benchmarks/opds_bench.py
 	$(BIN)/python benchmarks/match_bench.py
+	$(BIN)/python benchmarks/ui_startup.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,280 @@
+"""Desktop start-up and library-table speed with a large library.
+
+    python benchmarks/ui_startup.py [--books 10000] [--runs 3]
+
+Builds a library of N books in a temporary folder (rows inserted in bulk: 1-2 authors, a
+series for a third, one EPUB file row and a reading state each), then:
+
+  start-up   launches the real app (`python -m bookorbit_desktop --data-dir DIR gui`) on the
+             offscreen Qt platform and measures, from just before the process is spawned,
+             until the log says the window is shown with all N books loaded in the table,
+             and until the KOReader sync server answers; then the time a SIGTERM takes to
+             shut it down in order. Median of --runs launches.
+  in-process the pieces of a refresh and of typing in the filter box: reading the N rows
+             through the services, filling the Qt model, one filter keystroke, clearing the
+             filter, and sorting by a few columns.
+
+Prints every figure in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bookorbit_desktop.config import resolve_paths  # noqa: E402
+from bookorbit_desktop.library.db import close_database, open_database  # noqa: E402
+from bookorbit_desktop.library.models import (  # noqa: E402
+    Author,
+    Book,
+    BookAuthor,
+    BookFile,
+    ReadingState,
+    database,
+)
+from bookorbit_desktop.library.settings import set_setting  # noqa: E402
+
+WORDS = tuple(
+    "orbit light river stone quiet harbour winter letter garden morning reader signal distance "  # noqa: SIM905
+    "paper window silver question mountain library evening story promise shadow élan café".split()
+)
+NAMES = tuple("Anna Boris Chloé Dmitri Elena Farid Grace Hiro Ines José Kai Lena Mateo".split())  # noqa: SIM905
+FAMILIES = tuple("Adams Brontë Chen Dubois Eriksen García Hughes Ivanova Jensen Müller".split())  # noqa: SIM905
+STATUSES = ("unread", "unread", "want_to_read", "reading", "read")
+SHOWN = re.compile(r"Window shown with (\d+) books after (\d+) ms")
+CHUNK = 500
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def build_library(data_dir: Path, count: int) -> int:
+    """Fill a fresh library with `count` books; returns the server port it is set to use."""
+    rng = random.Random(7)
+    paths = resolve_paths(data_dir)
+    paths.ensure()
+    open_database(paths.db_file)
+    now = time.time()
+    authors = [f"{rng.choice(NAMES)} {family}" for family in FAMILIES for _ in range(30)]
+    with database.atomic():
+        Author.insert_many(
+            [{"name": name, "sort_name": name} for name in dict.fromkeys(authors)]
+        ).execute()
+        author_ids = [a.id for a in Author.select(Author.id)]
+        for start in range(0, count, CHUNK):
+            rows = []
+            for n in range(start, min(count, start + CHUNK)):
+                title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 5))).capitalize()
+                rows.append(
+                    {
+                        "title": title,
+                        "sort_title": title.lower(),
+                        "series": f"{rng.choice(WORDS).title()} Saga" if n % 3 == 0 else None,
+                        "series_index": float(n % 7 + 1) if n % 3 == 0 else None,
+                        "identifiers": {},
+                        "added_at": now - n,
+                        "updated_at": now - n,
+                    }
+                )
+            first = Book.insert_many(rows).execute()
+            ids = range(first - len(rows) + 1, first + 1)
+            BookAuthor.insert_many(
+                [
+                    {"book": book_id, "author": rng.choice(author_ids), "position": position}
+                    for book_id in ids
+                    for position in range(rng.choice((1, 1, 2)))
+                ]
+            ).execute()
+            ReadingState.insert_many(
+                [
+                    {
+                        "book": book_id,
+                        "status": rng.choice(STATUSES),
+                        "progress": rng.random(),
+                        "updated_at": now,
+                    }
+                    for book_id in ids
+                ]
+            ).execute()
+            BookFile.insert_many(
+                [
+                    {
+                        "book": book_id,
+                        "path": f"/books/{book_id}.epub",
+                        "format": "epub",
+                        "size": 1000 + book_id,
+                        "mtime": now,
+                        "partial_md5": f"{book_id:032x}",
+                        "added_at": now,
+                    }
+                    for book_id in ids
+                ]
+            ).execute()
+    port = free_port()
+    set_setting("server.host", "127.0.0.1")
+    set_setting("server.port", port)
+    close_database()
+    return port
+
+
+def server_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(
+                b"GET /kosync/healthcheck HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            )
+            return sock.recv(16).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def launch(data_dir: Path, port: int, books: int) -> dict[str, float]:
+    log = data_dir / "logs" / "bookorbit-desktop.log"
+    log.unlink(missing_ok=True)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(data_dir / "cfg"))
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"  # never the real keyring
+    started = time.perf_counter()
+    app = subprocess.Popen(
+        [sys.executable, "-m", "bookorbit_desktop", "--data-dir", str(data_dir), "gui"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    figures: dict[str, float] = {}
+    try:
+        deadline = started + 120
+        while time.perf_counter() < deadline and len(figures) < 3:
+            now = time.perf_counter()
+            if "window" not in figures and log.exists():
+                found = SHOWN.search(log.read_text(encoding="utf-8", errors="replace"))
+                if found:
+                    if int(found.group(1)) != books:
+                        raise SystemExit(f"the window showed {found.group(1)} books, not {books}")
+                    figures["window"] = (now - started) * 1000
+                    figures["window (in app)"] = float(found.group(2))
+            if "server" not in figures and server_answers(port):
+                figures["server"] = (time.perf_counter() - started) * 1000
+            if app.poll() is not None:
+                raise SystemExit(f"the app exited early with code {app.returncode}")
+            time.sleep(0.005)
+        if len(figures) < 3:
+            raise SystemExit("the app did not finish starting within 120 s")
+        stop = time.perf_counter()
+        app.send_signal(signal.SIGTERM)
+        code = app.wait(60)
+        figures["shutdown"] = (time.perf_counter() - stop) * 1000
+        if code != 0:
+            raise SystemExit(f"the app exited with {code} after SIGTERM")
+    finally:
+        if app.poll() is None:
+            app.kill()
+    return figures
+
+
+def timed(action: Callable[[], object], repeat: int = 5) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def in_process(data_dir: Path) -> dict[str, float]:
+    from PySide6.QtCore import QEvent, Qt, qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    from bookorbit_desktop.services.library import LibraryService
+    from bookorbit_desktop.ui.library_model import COLUMN_KEYS
+    from bookorbit_desktop.ui.library_view import LibraryView
+
+    # The offscreen platform warns about window hints it cannot apply; that is not news here.
+    qInstallMessageHandler(
+        lambda _kind, _context, message: (
+            None if "propagateSizeHints" in message else print(message, file=sys.stderr)
+        )
+    )
+    app = QApplication.instance() or QApplication([])
+    paths = resolve_paths(data_dir)
+    open_database(paths.db_file)
+    try:
+        service = LibraryService(paths)
+        view = LibraryView()
+        view.resize(1000, 700)
+        view.show()
+        books = service.list_books()
+        figures = {
+            "read rows (services)": timed(service.list_books, 3),
+            "fill table model": timed(lambda: view.set_books(books), 3),
+        }
+
+        def type_filter(text: str) -> None:
+            view.filter_edit.setText(text)
+            app.processEvents()
+
+        keystrokes = []
+        for _ in range(3):
+            for end in range(1, len("river saga") + 1):  # typing, one character at a time
+                keystrokes.append(timed(lambda end=end: type_filter("river saga"[:end]), 1))
+            keystrokes.append(timed(lambda: type_filter(""), 1))
+
+        figures["filter keystroke (median)"] = statistics.median(keystrokes)
+        figures["filter keystroke (worst)"] = max(keystrokes)
+        for column in ("title", "authors", "progress"):
+            index = COLUMN_KEYS.index(column)
+            figures[f"sort by {column}"] = timed(
+                lambda index=index: view.model.sort(index, Qt.SortOrder.DescendingOrder)
+            )
+        view.close()
+        view.deleteLater()  # gone before the QApplication is, not at interpreter exit
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        return figures
+    finally:
+        close_database()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--books", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bookorbit-ui-bench-") as folder:
+        data_dir = Path(folder) / "data"
+        start = time.perf_counter()
+        port = build_library(data_dir, args.books)
+        print(f"library of {args.books:,} books built in {time.perf_counter() - start:.1f} s")
+        runs = [launch(data_dir, port, args.books) for _ in range(args.runs)]
+        print(f"\nstart-up, median of {args.runs} launches (ms):")
+        for key in ("window", "window (in app)", "server", "shutdown"):
+            values = [run[key] for run in runs]
+            print(
+                f"  {key:<28}{statistics.median(values):>9.0f}   (runs: "
+                + ", ".join(f"{v:.0f}" for v in values)
+                + ")"
+            )
+        print(f"\nlibrary table with {args.books:,} books, median (ms):")
+        for key, value in in_process(data_dir).items():
+            print(f"  {key:<28}{value:>9.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,280 @@
+"""Composition root of the desktop app: build the pieces, wire them, run, shut down in order.
+
+Qt and asyncio share one thread: the QApplication comes first, then a qasync loop runs the
+`Desktop.run` coroutine, which starts the LAN server on that loop and waits for Quit. Closing
+the window never stops the server; Quit (tray, menu, Ctrl+Q, SIGTERM) does, in this order:
+running tasks, the server, the window, the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Mapping
+from contextlib import suppress
+from types import TracebackType
+
+os.environ["QT_API"] = "pyside6"  # before qasync is imported: it must not pick another binding
+
+import qasync
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from bookorbit_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.db import close_database, open_database
+from bookorbit_desktop.services import autostart
+from bookorbit_desktop.services import settings as settings_service
+from bookorbit_desktop.services import unlinked as unlinked_service
+from bookorbit_desktop.services.hardcover import HardcoverService
+from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
+from bookorbit_desktop.ui.asyncqt import cancel_running_tasks, show_error, wait_signal
+from bookorbit_desktop.ui.book_panel import BookPanel
+from bookorbit_desktop.ui.controller import DesktopController, SettingsAccess
+from bookorbit_desktop.ui.gc_guard import GarbageCollector
+from bookorbit_desktop.ui.hardcover_controller import HardcoverController
+from bookorbit_desktop.ui.hardcover_view import HardcoverView
+from bookorbit_desktop.ui.icons import APP_ID, app_icon
+from bookorbit_desktop.ui.library_view import LibraryView
+from bookorbit_desktop.ui.main_window import MainWindow
+from bookorbit_desktop.ui.settings_dialog import StartAtLogin
+from bookorbit_desktop.ui.single_instance import SingleInstance
+from bookorbit_desktop.ui.status import StatusHub
+from bookorbit_desktop.ui.tray import Tray
+from bookorbit_desktop.ui.unlinked_view import UnlinkedView
+
+log = logging.getLogger(__name__)
+
+
+class NoDisplayError(BookOrbitError):
+    title = "No display"
+
+
+def check_display(environ: Mapping[str, str] = os.environ) -> None:
+    """Fail with a clear message, not a Qt abort, when there is no screen to open."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return
+    if any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return
+    raise NoDisplayError(
+        "No graphical desktop was found (neither DISPLAY nor WAYLAND_DISPLAY is set). Start "
+        "BookOrbit from your desktop session, or run the sync server without a window: "
+        "bookorbit-desktop serve"
+    )
+
+
+def run_gui(paths: Paths, start_hidden: bool = False) -> int:
+    """Run the desktop app until the user quits; returns the process exit code."""
+    started = time.monotonic()
+    check_display()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # Wayland and taskbars match the .desktop entry by this
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)  # the window closes, the server stays
+
+    collector = GarbageCollector(app)  # Qt objects must never be freed on a worker thread
+    collector.start()
+    instance = SingleInstance(paths.data_dir)
+    if not instance.acquire():
+        if instance.activate_running():
+            log.info("Already running: asked the running copy to show its window")
+            return 0
+        QMessageBox.critical(
+            None,
+            "BookOrbit is already running",
+            "Another copy of BookOrbit Desktop uses this library but does not answer. Quit it "
+            "(or end it in your task manager), then start BookOrbit again.",
+        )
+        return 1
+
+    desktop = Desktop(paths, instance, started=started)
+    try:
+        with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+            try:
+                return runner.run(desktop.run(start_hidden))
+            except RuntimeError:
+                if desktop.finished:
+                    raise
+                # Qt ended its loop on its own (the session is ending): still shut down.
+                log.info("Qt stopped the event loop; shutting down")
+                runner.run(desktop.shutdown())
+                return 0
+    finally:
+        instance.release()
+        collector.stop()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+class Desktop:
+    """The running app: what `run_gui` builds once the event loop is up."""
+
+    def __init__(
+        self,
+        paths: Paths,
+        instance: SingleInstance,
+        *,
+        started: float,
+        use_tray: bool | None = None,  # None: when the desktop has a system tray
+    ) -> None:
+        self.paths = paths
+        self.use_tray = Tray.available() if use_tray is None else use_tray
+        self.instance = instance
+        self.started = started
+        self.finished = False
+        self._quit = asyncio.Event()
+        self._built = False
+
+    def request_quit(self) -> None:
+        self._quit.set()
+
+    async def run(self, start_hidden: bool) -> int:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.request_quit)
+        loop.set_exception_handler(_log_loop_error)
+        sys.excepthook = _log_unhandled
+        try:
+            if not await self._open_library():
+                return 2
+            self.build()
+            self.show(start_hidden)
+            info = await self.server.start()
+            self.controller.apply_server_info(info)
+            self.controller.report_server_problem(info)
+            await self._quit.wait()
+            return 0
+        finally:
+            await self.shutdown()
+
+    async def _open_library(self) -> bool:
+        try:
+            open_database(self.paths.db_file)
+        except BookOrbitError as error:
+            log.error("%s: %s", error.title, error.message)
+            box = show_error(None, error)
+            await wait_signal(box.finished)
+            return False
+        return True
+
+    def build(self) -> None:
+        self.hub = StatusHub()
+        self.hardcover = HardcoverService()
+        self.library = LibraryService(
+            self.paths,
+            match_states=self.hardcover.match_states,
+            match_info=self.hardcover.match_info,
+            on_reading_changed=self._reading_changed,
+        )
+        self.server = DesktopServer(self.paths, on_reading_changed=self._reading_changed)
+        book_panel = BookPanel(self.library.book_details, self.library.save_reading)
+        self.window = MainWindow(
+            self.hub,
+            LibraryView(),
+            book_panel,
+            state_file=self.paths.data_dir / "window.ini",
+            log_dir=self.paths.log_dir,
+            data_dir=self.paths.data_dir,
+        )
+        unlinked = UnlinkedView(
+            unlinked_service.list_unlinked,
+            lambda document, book_id: unlinked_service.link(
+                document, book_id, on_reading_changed=self._reading_changed
+            ),
+            self.library.list_books,
+        )
+        self.tray = Tray(self.hub) if self.use_tray else None
+        self.hardcover_controller = HardcoverController(
+            self.hardcover, self.hub, HardcoverView(), self.library.list_books, self.window
+        )
+        self.controller = DesktopController(
+            hub=self.hub,
+            window=self.window,
+            tray=self.tray,
+            library=self.library,
+            server=self.server,
+            settings=SettingsAccess(
+                settings_service.load_settings,
+                settings_service.save_settings,
+                choosable_addresses,
+                _start_at_login,
+                str(self.paths.log_dir),
+            ),
+            unlinked=unlinked,
+            hardcover=self.hardcover_controller,
+        )
+        self.controller.quit_requested.connect(self.request_quit)
+        self.instance.activated.connect(self.controller.show_window)
+        self._built = True
+
+    def show(self, start_hidden: bool) -> None:
+        self.controller.refresh()
+        if self.tray is not None:
+            self.tray.show()
+        if not start_hidden or self.tray is None:
+            # Without a tray the window is the only way in, so it always opens.
+            self.window.show()
+        QTimer.singleShot(0, self._report_startup)
+
+    def _report_startup(self) -> None:
+        log.info(
+            "Window %s with %d books after %.0f ms",
+            "shown" if self.window.isVisible() else "ready (hidden)",
+            self.window.library_view.model.total_count,
+            (time.monotonic() - self.started) * 1000,
+        )
+
+    def _reading_changed(self, book_id: int) -> None:
+        if self._built:
+            self.controller.reading_changed(book_id)
+
+    async def shutdown(self) -> None:
+        """Cancel tasks, stop the server, put the window away, close the database. Once."""
+        if self.finished:
+            return
+        self.finished = True
+        if self._built:
+            await self.hardcover_controller.shutdown()  # its client closes with the task
+        await cancel_running_tasks()
+        if self._built:
+            await self.server.stop()
+            self.window.save_state()
+            self.window.hide()
+            self.window.deleteLater()  # widgets go before the QApplication does
+            if self.tray is not None:
+                self.tray.hide()
+        close_database()
+        log.info("%s stopped", APP_DISPLAY_NAME)
+
+
+def _start_at_login() -> StartAtLogin | None:
+    if not autostart.supported():
+        return None
+    return StartAtLogin(autostart.is_enabled(), lambda enabled: autostart.set_enabled(enabled))
+
+
+def _log_loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+    error = context.get("exception")
+    log.error(
+        "Unhandled error in the event loop: %s",
+        context.get("message"),
+        exc_info=error if isinstance(error, BaseException) else None,
+    )
+
+
+def _log_unhandled(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    """An exception escaped a Qt slot: log it and tell the user, never print a traceback."""
+    log.error("Unhandled error", exc_info=(kind, error, trace))
+    show_error(None, error)

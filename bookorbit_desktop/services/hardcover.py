@@ -1,0 +1,263 @@
+"""The Hardcover account and book matching as the window sees them, in plain data.
+
+Every network action opens a client for the saved token and closes it afterwards (the
+account's `open_client`), so no HTTP session outlives the action that needed it; cancelling
+the task that runs an action closes its client too. Errors are `BookOrbitError`s with a title
+and a message (token refused, scope missing, rate limited, network down), shown as they are.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+from bookorbit_desktop.hardcover import match_actions
+from bookorbit_desktop.hardcover.account import SYNC_ENABLED_KEY, HardcoverAccount
+from bookorbit_desktop.hardcover.catalog import edition_from_record
+from bookorbit_desktop.hardcover.errors import TOKEN_PAGE_URL
+from bookorbit_desktop.hardcover.match_store import get_match
+from bookorbit_desktop.hardcover.matcher import Matcher, MatchProgress
+from bookorbit_desktop.library.models import HardcoverMatch
+from bookorbit_desktop.library.settings import set_setting
+from bookorbit_desktop.services.library import MatchInfo
+
+GET_TOKEN_URL = TOKEN_PAGE_URL
+# What the keyring backends are called where people meet them.
+_KEYRING_NAMES = {
+    "SecretService": "the system keyring (Secret Service)",
+    "kwallet": "KDE Wallet",
+    "macOS": "the macOS Keychain",
+    "Windows": "Windows Credential Manager",
+}
+
+
+def keyring_label(backend: str) -> str:
+    """A person's name for a keyring backend ("keyring.backends.kwallet.DBusKeyring")."""
+    for part, label in _KEYRING_NAMES.items():
+        if f".{part}." in f".{backend}.":
+            return label
+    return backend
+
+
+@dataclass(frozen=True)
+class HardcoverStatus:
+    connected: bool
+    username: str | None
+    sync_enabled: bool
+    paused_reason: str | None  # Hardcover refused the saved token: connect again
+    match_counts: dict[str, int]
+    keyring: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MatchStep:
+    """One book matched during "Sync Now"."""
+
+    done: int
+    total: int
+    title: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class MatchSummary:
+    total: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        if not self.total:
+            return "No books to match: mark books as reading, read or want to read first."
+        labels = {
+            "linked": "linked",
+            "needs_review": "need review",
+            "no_match": "without a match",
+            "error": "failed",
+            "excluded": "excluded",
+        }
+        parts = [f"{n} {labels.get(k, k)}" for k, n in sorted(self.counts.items()) if n]
+        return f"{self.total} books checked: " + ", ".join(parts) + "."
+
+
+class EditionRow(TypedDict):
+    id: int
+    description: str  # "ebook · en · 412 pages · 1,234 readers"
+    year: int | None
+    audio: bool
+
+
+def _summary(record_candidates: list[dict[str, Any]], hc_book_id: int | None) -> str | None:
+    """ "Dune — Frank Herbert (1965), ebook · en · 412 pages" for the linked candidate."""
+    if hc_book_id is None:
+        return None
+    chosen = next((c for c in record_candidates if c.get("book_id") == hc_book_id), None)
+    if chosen is None:
+        return f"Hardcover book {hc_book_id}"
+    authors = ", ".join(chosen.get("authors") or [])
+    year = f" ({chosen['year']})" if chosen.get("year") else ""
+    text = f"{chosen.get('title')}{' — ' + authors if authors else ''}{year}"
+    if chosen.get("edition"):
+        text += f", {chosen['edition']}"
+    return text
+
+
+class HardcoverService:
+    def __init__(
+        self,
+        account: HardcoverAccount | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.account = account or HardcoverAccount(clock=clock)
+
+    # -- account ----------------------------------------------------------------------------
+
+    def status(self) -> HardcoverStatus:
+        status = self.account.status()
+        return HardcoverStatus(
+            connected=status.connected,
+            username=status.username,
+            sync_enabled=status.sync_enabled,
+            paused_reason=status.paused_reason,
+            match_counts=dict(status.match_states),
+            keyring=keyring_label(status.keyring),
+            warnings=tuple(status.warnings),
+        )
+
+    async def connect(self, raw_token: str) -> str:
+        """Check the pasted token with Hardcover and keep it; returns the account name."""
+        user = await self.account.connect(raw_token)
+        return user.username if user is not None else ""
+
+    def disconnect(self) -> bool:
+        return self.account.disconnect()
+
+    def set_sync_enabled(self, enabled: bool) -> None:
+        set_setting(SYNC_ENABLED_KEY, enabled)
+
+    # -- matches ----------------------------------------------------------------------------
+
+    def match_states(self) -> dict[int, str]:
+        """Every book's match state (books without a row are "unmatched")."""
+        query = HardcoverMatch.select(HardcoverMatch.book, HardcoverMatch.state).tuples()
+        return {book_id: state for book_id, state in query}
+
+    def match_details(self) -> dict[int, MatchInfo]:
+        """Every stored match, for the Hardcover page's list."""
+        rows = HardcoverMatch.select(
+            HardcoverMatch.book,
+            HardcoverMatch.state,
+            HardcoverMatch.reason,
+            HardcoverMatch.hc_book_id,
+            HardcoverMatch.hc_edition_id,
+            HardcoverMatch.pinned,
+            HardcoverMatch.candidates,
+        )
+        return {
+            row.book_id: MatchInfo(
+                state=row.state,
+                reason=row.reason,
+                summary=_summary(list(row.candidates or []), row.hc_book_id),
+                hc_book_id=row.hc_book_id,
+                hc_edition_id=row.hc_edition_id,
+                pinned=bool(row.pinned),
+            )
+            for row in rows
+        }
+
+    def match_info(self, book_id: int) -> MatchInfo:
+        record = get_match(book_id)
+        if record is None:
+            return MatchInfo(state="unmatched", reason=None, summary=None, pinned=False)
+        return MatchInfo(
+            state=record.state,
+            reason=record.reason,
+            summary=_summary(record.candidates, record.hc_book_id),
+            hc_book_id=record.hc_book_id,
+            hc_edition_id=record.hc_edition_id,
+            pinned=record.pinned,
+        )
+
+    def stored_candidates(self, book_id: int) -> list[dict[str, Any]]:
+        record = get_match(book_id)
+        return list(record.candidates) if record is not None else []
+
+    def owns_entry(self, book_id: int) -> bool:
+        """BookOrbit created this book's Hardcover library entry (Exclude may remove it)."""
+        return match_actions.owns_entry(get_match(book_id))
+
+    async def match_all(self, progress: Callable[[MatchStep], None]) -> MatchSummary:
+        """Match every eligible book ("Sync Now"); finished books stay saved if cancelled."""
+
+        def step(item: MatchProgress) -> None:
+            progress(MatchStep(item.done, item.total, item.title, item.outcome))
+
+        async with self.account.open_client() as client:
+            report = await Matcher(client).run(progress=step)
+        return MatchSummary(report.total, dict(report.counts))
+
+    async def search(self, book_id: int, query: str = "") -> tuple[str, list[dict[str, Any]]]:
+        """Search Hardcover (title and author when `query` is empty), weighed against the book."""
+        async with self.account.open_client() as client:
+            return await match_actions.search_candidates(client, book_id, query or None)
+
+    async def editions(self, hc_book_id: int) -> list[EditionRow]:
+        """The editions of a Hardcover book, most-used first."""
+        async with self.account.open_client() as client:
+            records = await client.editions_for_books([hc_book_id])
+        rows: list[EditionRow] = []
+        for record in records:
+            edition = edition_from_record(record)
+            parts = [edition.edition_format or edition.format_label]
+            if edition.language:
+                parts.append(edition.language)
+            parts.append(f"{edition.pages} pages" if edition.pages else "no page count")
+            parts.append(f"{edition.users_count:,} readers")
+            rows.append(
+                EditionRow(
+                    id=edition.id,
+                    description=" · ".join(parts),
+                    year=edition.release_year,
+                    audio=edition.is_audio,
+                )
+            )
+        return rows
+
+    async def pick(self, book_id: int, hc_book_id: int, edition_id: int | None = None) -> str:
+        async with self.account.open_client() as client:
+            result = await match_actions.pick(client, book_id, hc_book_id, edition_id=edition_id)
+        return result.message
+
+    async def rematch(self, book_id: int) -> str:
+        if self.owns_entry(book_id):
+            async with self.account.open_client() as client:
+                result = await match_actions.rematch(book_id, client)
+        else:
+            result = await match_actions.rematch(book_id, None)
+        return _gui_message(result.message)
+
+    async def exclude(self, book_id: int, *, remove_from_hardcover: bool = False) -> str:
+        if remove_from_hardcover and self.owns_entry(book_id):
+            async with self.account.open_client() as client:
+                result = await match_actions.exclude(book_id, client, remove_from_hardcover=True)
+        else:
+            result = await match_actions.exclude(book_id, None)
+        return _gui_message(result.message)
+
+    def include(self, book_id: int) -> str:
+        return _gui_message(match_actions.include(book_id).message)
+
+
+def _gui_message(message: str) -> str:
+    """The actions' messages name CLI commands; in the window the buttons do that."""
+    for command, words in (
+        ("the next `hardcover match`", "the next Sync Now"),
+        ("`hardcover match`", "Sync Now"),
+    ):
+        message = message.replace(command, words)
+    if "run `hardcover exclude" in message:
+        message = message.split(" BookOrbit had added it")[0]
+    return message

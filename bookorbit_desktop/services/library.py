@@ -1,0 +1,325 @@
+"""The library as the window sees it: book rows, one book's details, edits and imports.
+
+Imports run on a worker thread (the window stays responsive); peewee gives that thread its
+own SQLite connection, which is closed when the import ends. Everything else runs on the
+GUI thread, like the LAN server, in short transactions.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypedDict
+
+from peewee import JOIN
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library import importer, queries
+from bookorbit_desktop.library.covers import cover_file
+from bookorbit_desktop.library.models import READING_STATUSES as READING_STATUSES
+from bookorbit_desktop.library.models import (
+    Author,
+    Book,
+    BookAuthor,
+    BookFile,
+    ReadingState,
+    database,
+)
+
+STATUS_LABELS: dict[str, str] = {
+    "unread": "Unread",
+    "want_to_read": "Want to read",
+    "reading": "Reading",
+    "rereading": "Rereading",
+    "on_hold": "On hold",
+    "read": "Read",
+    "skimmed": "Skimmed",
+    "abandoned": "Abandoned",
+}
+HARDCOVER_STATES = ("linked", "needs_review", "unmatched", "no_match", "error", "excluded")
+HARDCOVER_LABELS: dict[str, str] = {
+    "linked": "Linked",
+    "needs_review": "Needs review",
+    "unmatched": "Not matched yet",
+    "no_match": "No match",
+    "error": "Error",
+    "excluded": "Excluded",
+}
+
+
+class BookRow(TypedDict, total=False):
+    id: int
+    title: str
+    sort_title: str
+    authors: list[str]
+    series: str | None
+    series_index: float | None
+    status: str
+    progress: float
+    rating: float | None
+    formats: list[str]
+    hardcover: str
+    added_at: float
+
+
+class FileInfo(TypedDict):
+    path: str
+    format: str
+    size: int
+    missing: bool
+    partial_md5: str
+
+
+class ReadingInfo(TypedDict):
+    status: str
+    progress: float
+    started: str | None
+    finished: str | None
+    rating: float | None
+
+
+class MatchInfo(TypedDict, total=False):
+    state: str
+    reason: str | None
+    summary: str | None  # "Dune (ebook, 2019, 412 pages)" when linked
+    hc_book_id: int | None
+    hc_edition_id: int | None
+    pinned: bool
+
+
+class BookDetails(TypedDict, total=False):
+    id: int
+    title: str
+    authors: list[str]
+    series: str | None
+    series_index: float | None
+    language: str | None
+    publisher: str | None
+    published: str | None
+    description: str | None
+    isbn13: str | None
+    isbn10: str | None
+    cover_file: str | None  # absolute path of the stored cover image
+    files: list[FileInfo]
+    reading: ReadingInfo
+    hardcover_match: MatchInfo | None
+
+
+# The reading-state fields the user changed, as typed: "status", "progress" (fraction),
+# "started"/"finished" (ISO date text, None clears) and "rating" (None clears). Fields left
+# out stay as they are, so a new status still brings the dates the reading rules imply.
+ReadingEdit = dict[str, object]
+
+
+@dataclass(frozen=True)
+class ImportStep:
+    """Progress of a running import, after `done` of `total` files."""
+
+    done: int
+    total: int
+    name: str  # the file just handled
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: int = 0
+    copies: int = 0
+    moved: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ignored: int = 0
+    failures: tuple[tuple[str, str], ...] = ()  # (path, reason)
+    collisions: int = 0
+    cancelled: bool = False
+    book_ids: tuple[int, ...] = field(default=())
+
+    @property
+    def changed(self) -> int:
+        return self.imported + self.copies + self.moved + self.updated
+
+
+# Progress is posted to the window at most this often; a fast import handles thousands of
+# files a second and the window needs only a few frames of it.
+_PROGRESS_INTERVAL = 0.05
+
+
+def run_import(
+    paths: Paths,
+    sources: Sequence[str],
+    progress: Callable[[ImportStep], None],
+    cancel: threading.Event,
+) -> ImportReport:
+    """Import `sources` (files and folders); meant to run on a worker thread."""
+    last = 0.0
+
+    def report(step: importer.ImportProgress) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= _PROGRESS_INTERVAL or step.done == step.total:
+            last = now
+            progress(ImportStep(step.done, step.total, Path(step.path).name))
+
+    try:
+        summary = importer.import_paths(
+            sources, paths, progress=report, should_cancel=cancel.is_set
+        )
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            database.close()  # this worker thread's own connection
+    return ImportReport(
+        imported=summary.imported,
+        copies=summary.copies,
+        moved=summary.moved,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        ignored=summary.ignored,
+        failures=tuple((str(f.path), f.reason) for f in summary.failures),
+        collisions=len(summary.collisions),
+        cancelled=summary.cancelled,
+        book_ids=tuple(summary.book_ids),
+    )
+
+
+def table_rows(
+    book_ids: Sequence[int] | None = None, match_states: Mapping[int, str] | None = None
+) -> list[BookRow]:
+    """Just the columns the table shows, in three queries (the full book records that
+    `queries.list_books` builds for export take ten times longer for a large library)."""
+    wanted = None if book_ids is None else sorted(set(book_ids))
+    books = (
+        Book.select(
+            Book.id,
+            Book.title,
+            Book.sort_title,
+            Book.series,
+            Book.series_index,
+            Book.added_at,
+            ReadingState.status,
+            ReadingState.progress,
+            ReadingState.rating,
+        )
+        .join(ReadingState, JOIN.LEFT_OUTER)
+        .order_by(Book.sort_title, Book.id)
+    )
+    authors = (
+        BookAuthor.select(BookAuthor.book, Author.name)
+        .join(Author)
+        .order_by(BookAuthor.book, BookAuthor.position)
+    )
+    formats = BookFile.select(BookFile.book, BookFile.format).distinct()
+    if wanted is not None:
+        books = books.where(Book.id.in_(wanted))
+        authors = authors.where(BookAuthor.book.in_(wanted))
+        formats = formats.where(BookFile.book.in_(wanted))
+    names: dict[int, list[str]] = defaultdict(list)
+    for book_id, name in authors.tuples():
+        names[book_id].append(name)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for book_id, kind in formats.tuples():
+        kinds[book_id].add(kind)
+    states = match_states or {}
+    return [
+        BookRow(
+            id=book_id,
+            title=title,
+            sort_title=sort_title,
+            authors=names.get(book_id, []),
+            series=series,
+            series_index=series_index,
+            status=status or "unread",
+            progress=float(progress or 0.0),
+            rating=rating,
+            formats=sorted(kinds.get(book_id, ())),
+            hardcover=states.get(book_id, "unmatched"),
+            added_at=added_at,
+        )
+        for (
+            book_id,
+            title,
+            sort_title,
+            series,
+            series_index,
+            added_at,
+            status,
+            progress,
+            rating,
+        ) in books.tuples()
+    ]
+
+
+class LibraryService:
+    """Reads and edits for the window; `on_reading_changed(book_id)` after each edit."""
+
+    def __init__(
+        self,
+        paths: Paths,
+        *,
+        match_states: Callable[[], dict[int, str]] | None = None,
+        match_info: Callable[[int], MatchInfo | None] | None = None,
+        on_reading_changed: Callable[[int], None] | None = None,
+    ) -> None:
+        self.paths = paths
+        self._match_states = match_states
+        self._match_info = match_info
+        self.on_reading_changed = on_reading_changed
+
+    def list_books(self, book_ids: Sequence[int] | None = None) -> list[BookRow]:
+        """Every book (or those in `book_ids`), as rows for the library table."""
+        states = self._match_states() if self._match_states else {}
+        return table_rows(book_ids, states)
+
+    def book_details(self, book_id: int) -> BookDetails:
+        book = queries.get_book(book_id)
+        cover = book.get("cover_path")
+        return BookDetails(
+            id=book["id"],
+            title=book["title"],
+            authors=list(book["authors"]),
+            series=book["series"],
+            series_index=book["series_index"],
+            language=book["language"],
+            publisher=book["publisher"],
+            published=book["published"],
+            description=book["description"],
+            isbn13=book["isbn13"],
+            isbn10=book["isbn10"],
+            cover_file=str(cover_file(self.paths, cover)) if cover else None,
+            files=[
+                FileInfo(
+                    path=file["path"],
+                    format=file["format"],
+                    size=file["size"],
+                    missing=bool(file["missing"]),
+                    partial_md5=file["partial_md5"],
+                )
+                for file in book["files"]
+            ],
+            reading=ReadingInfo(
+                status=book["reading"]["status"],
+                progress=float(book["reading"]["progress"] or 0.0),
+                started=book["reading"]["started"],
+                finished=book["reading"]["finished"],
+                rating=book["reading"]["rating"],
+            ),
+            hardcover_match=self._match_info(book_id) if self._match_info else None,
+        )
+
+    def save_reading(self, book_id: int, changes: ReadingEdit) -> None:
+        """Apply the changed fields; InvalidValueError (nothing written) when one is wrong."""
+        if not changes:
+            return
+        queries.update_reading_state(book_id, **changes)
+        if self.on_reading_changed is not None:
+            self.on_reading_changed(book_id)
+
+    def run_import(
+        self,
+        sources: Sequence[str],
+        progress: Callable[[ImportStep], None],
+        cancel: threading.Event,
+    ) -> ImportReport:
+        return run_import(self.paths, sources, progress, cancel)

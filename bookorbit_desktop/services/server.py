@@ -1,0 +1,109 @@
+"""The LAN server as the window runs it: start with the saved settings, restart, stop.
+
+The server itself (`server.app.LanServer`) runs on the GUI's qasync loop. A failure to bind
+(port taken, address gone) is not an exception here but a `ServerInfo` with the problem in
+the user's words, because the app must keep running and let the user fix it in Settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.server import ServerContext
+from bookorbit_desktop.server.app import LanServer, PortInUseError, ServerStartError
+from bookorbit_desktop.server.lan import addresses_for_host, lan_addresses, preferred, server_url
+from bookorbit_desktop.services.settings import load_settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    running: bool
+    host: str
+    port: int
+    opds_enabled: bool
+    base_urls: tuple[str, ...] = ()  # "http://192.168.1.20:8765", best first
+    problem_title: str | None = None
+    problem: str | None = None
+
+
+def choosable_addresses() -> list[str]:
+    """This computer's LAN addresses, best first, for the "Listen on" choice in Settings."""
+    return [address.address for address in preferred(lan_addresses())]
+
+
+class DesktopServer:
+    """Owns the running `LanServer`; every method runs on the event loop."""
+
+    def __init__(
+        self,
+        paths: Paths,
+        *,
+        on_reading_changed: Callable[[int], None] | None = None,
+        addresses: Callable[[str], list[str]] = addresses_for_host,
+    ) -> None:
+        self._paths = paths
+        self._on_reading_changed = on_reading_changed
+        self._addresses = addresses
+        self._server: LanServer | None = None
+        self.info = ServerInfo(running=False, host="", port=0, opds_enabled=False)
+
+    async def start(self) -> ServerInfo:
+        """Start with the saved settings (a no-op when already running)."""
+        if self._server is not None and self._server.running:
+            return self.info
+        settings = load_settings()
+        context = ServerContext(
+            paths=self._paths,
+            opds_enabled=settings.opds_enabled,
+            on_reading_changed=self._on_reading_changed,
+        )
+        server = LanServer(context, settings.host, settings.port)
+        try:
+            await server.start()
+        except ServerStartError as error:
+            log.warning("Server not started: %s", error.message)
+            message = error.message
+            if isinstance(error, PortInUseError):
+                # The server's own wording suggests the command line; here Settings is at hand.
+                message = (
+                    f"Port {settings.port} is already in use on this computer, probably by "
+                    "another copy of BookOrbit or another sync server. Stop that program, or "
+                    "choose another port in Settings and type the new address into KOReader."
+                )
+            self.info = ServerInfo(
+                running=False,
+                host=settings.host,
+                port=settings.port,
+                opds_enabled=settings.opds_enabled,
+                problem_title=error.title,
+                problem=message,
+            )
+            return self.info
+        self._server = server
+        urls = tuple(server_url(address, server.port) for address in self._addresses(server.host))
+        self.info = ServerInfo(
+            running=True,
+            host=server.host,
+            port=server.port,
+            opds_enabled=settings.opds_enabled,
+            base_urls=urls,
+        )
+        return self.info
+
+    async def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            await server.stop()
+        self.info = ServerInfo(
+            running=False, host=self.info.host, port=self.info.port, opds_enabled=False
+        )
+
+    async def restart(self) -> ServerInfo:
+        """Apply changed settings: stop, then start with what is saved now."""
+        await self.stop()
+        return await self.start()

@@ -1,0 +1,65 @@
+"""KOReader documents that belong to no book yet, and linking one to a book by hand."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bookorbit_desktop.library import progress
+
+
+@dataclass(frozen=True)
+class UnlinkedRow:
+    document: str  # KOReader's document id (partial MD5 or file-name digest)
+    device: str
+    percentage: float  # 0..1, the newest push
+    timestamp: int  # Unix seconds of the newest push
+    pushes: int
+    title: str | None  # what KOReader sent about the file, when it sent anything
+    authors: str | None
+    filename: str | None
+    candidates: tuple[int, ...]  # books sharing this document id, when there are several
+
+    @property
+    def label(self) -> str:
+        """The best human name for the document."""
+        return self.title or self.filename or f"Document {self.document[:12]}…"
+
+
+@dataclass(frozen=True)
+class LinkOutcome:
+    book_id: int
+    pushes_moved: int
+    reading_changed: bool
+
+
+def list_unlinked() -> list[UnlinkedRow]:
+    return [
+        UnlinkedRow(
+            document=doc.document,
+            device=doc.device,
+            percentage=float(doc.percentage),
+            timestamp=doc.timestamp,
+            pushes=doc.pushes,
+            title=doc.title,
+            authors=doc.authors,
+            filename=doc.filename,
+            candidates=tuple(doc.candidates),
+        )
+        for doc in progress.unlinked_documents()
+    ]
+
+
+def link(
+    document: str,
+    book_id: int,
+    *,
+    on_reading_changed: Callable[[int], None] | None = None,
+    clock: Callable[[], float] = time.time,
+) -> LinkOutcome:
+    """Link `document` to `book_id`; the book adopts the document's reading history."""
+    result = progress.link_document(document, book_id, now=clock())
+    if result.reading_changed and on_reading_changed is not None:
+        on_reading_changed(result.book_id)
+    return LinkOutcome(result.book_id, result.events_moved, result.reading_changed)

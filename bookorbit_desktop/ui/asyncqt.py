@@ -1,0 +1,138 @@
+"""Running coroutines from widgets, and dialogs that never block the event loop.
+
+The GUI runs on a qasync loop: Qt and asyncio share one thread. `QDialog.exec()` would start
+a nested Qt loop in which other asyncio tasks cannot run, so dialogs are opened with `open()`
+and awaited through their `finished` signal. Coroutines started from a slot go through
+`spawn()`, which keeps a strong reference to the task (asyncio only keeps weak ones) and shows
+any error as a message box with a title and a message instead of losing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from contextlib import suppress
+from typing import Any, TypeVar
+
+from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from bookorbit_desktop.errors import BookOrbitError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+UNEXPECTED_TITLE = "Something went wrong"
+UNEXPECTED_MESSAGE = (
+    "BookOrbit ran into an unexpected problem and could not finish this action. Nothing was "
+    "lost. Try again; if it keeps happening, use Help ▸ Open Log Folder and attach the log "
+    "file to a bug report."
+)
+
+_running: set[asyncio.Task[Any]] = set()
+# Message boxes without a parent window: Python must hold them or they vanish at once.
+_open_boxes: set[QMessageBox] = set()
+
+
+def error_text(error: BaseException) -> tuple[str, str]:
+    """The title and message to show for `error` (never a traceback)."""
+    if isinstance(error, BookOrbitError):
+        return error.title, error.message
+    return UNEXPECTED_TITLE, UNEXPECTED_MESSAGE
+
+
+def show_error(parent: QWidget | None, error: BaseException) -> QMessageBox:
+    """Show `error` in a window-modal message box opened without a nested event loop."""
+    title, message = error_text(error)
+    if not isinstance(error, BookOrbitError):
+        log.error("Unexpected error", exc_info=error)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
+    )
+    return open_box(box)
+
+
+def open_box(box: QMessageBox) -> QMessageBox:
+    """Open `box` without a nested event loop; it deletes itself once closed."""
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if box.parent() is None:
+        _open_boxes.add(box)
+        box.finished.connect(lambda _result: _open_boxes.discard(box))
+    box.open()
+    return box
+
+
+def spawn(coro: Coroutine[Any, Any, T], parent: QWidget | None = None) -> asyncio.Task[T]:
+    """Run `coro` on the loop; errors end up in a message box over `parent`."""
+    task = asyncio.ensure_future(coro)
+    _running.add(task)
+
+    def finished(done: asyncio.Task[T]) -> None:
+        _running.discard(done)
+        if done.cancelled():
+            return
+        error = done.exception()
+        if error is not None:
+            show_error(parent, error)
+
+    task.add_done_callback(finished)
+    return task
+
+
+def running_tasks() -> frozenset[asyncio.Task[Any]]:
+    """Tasks started with `spawn` that have not finished (shutdown cancels them)."""
+    return frozenset(_running)
+
+
+async def cancel_running_tasks() -> None:
+    """Cancel every spawned task and wait for them to unwind."""
+    tasks = [task for task in _running if not task.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def signal_future(signal: SignalInstance) -> asyncio.Future[tuple[Any, ...]]:
+    """A future for the next emission of `signal`, connected right now (no emission is lost
+    between this call and the first await)."""
+    future: asyncio.Future[tuple[Any, ...]] = asyncio.get_running_loop().create_future()
+
+    def fire(*args: Any) -> None:
+        if not future.done():
+            future.set_result(args)
+
+    signal.connect(fire)
+    future.add_done_callback(lambda _f: _disconnect_quietly(signal, fire))
+    return future
+
+
+def _disconnect_quietly(signal: SignalInstance, slot: Any) -> None:
+    with suppress(RuntimeError, TypeError):  # already disconnected, or the sender is gone
+        signal.disconnect(slot)
+
+
+async def wait_signal(signal: SignalInstance) -> tuple[Any, ...]:
+    """Wait for the next emission of `signal` and return its arguments."""
+    return await signal_future(signal)
+
+
+async def run_dialog(dialog: QDialog, opened: Callable[[], object] | None = None) -> int:
+    """Open `dialog` window-modally and return its result code when it closes.
+
+    `opened` is called once the dialog is open. If the awaiting task is cancelled the dialog
+    is rejected, so it never lingers.
+    """
+    finished = signal_future(dialog.finished)  # connected before the dialog can close
+    dialog.open()
+    if opened is not None:
+        opened()
+    try:
+        (result,) = await finished
+    except asyncio.CancelledError:
+        if dialog.isVisible():
+            dialog.reject()
+        raise
+    return int(result)

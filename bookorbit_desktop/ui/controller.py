@@ -1,0 +1,282 @@
+"""What happens when the user acts in the window or the tray: imports, settings, refreshes.
+
+The controller owns no data: it asks the services, shows the answers and keeps the status
+hub (tray icon, status bar) in step with the server. Long actions run as tasks through
+`asyncqt.spawn`, so a failure becomes a message box and never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox
+
+from bookorbit_desktop import APP_DISPLAY_NAME
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.server import DesktopServer, ServerInfo
+from bookorbit_desktop.services.settings import DesktopSettings
+from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
+from bookorbit_desktop.ui.hardcover_controller import HardcoverController
+from bookorbit_desktop.ui.import_runner import ImportRunner
+from bookorbit_desktop.ui.main_window import MainWindow
+from bookorbit_desktop.ui.settings_dialog import SaveSettings, SettingsDialog, StartAtLogin
+from bookorbit_desktop.ui.status import StatusHub
+from bookorbit_desktop.ui.tray import Tray
+from bookorbit_desktop.ui.unlinked_view import UnlinkedView
+
+# Pushes from KOReader arrive in bursts (page turns); the table is refreshed once per burst.
+REFRESH_DELAY_MS = 800
+
+
+class SettingsAccess:
+    """The settings functions the dialog needs, injected so tests use the real ones."""
+
+    def __init__(
+        self,
+        load: Callable[[], DesktopSettings],
+        save: SaveSettings,
+        addresses: Callable[[], list[str]],
+        start_at_login: Callable[[], StartAtLogin | None] = lambda: None,
+        log_dir: str = "",
+    ) -> None:
+        self.load = load
+        self.save = save
+        self.addresses = addresses
+        self.start_at_login = start_at_login
+        self.log_dir = log_dir
+
+
+class DesktopController(QObject):
+    quit_requested = Signal()
+    settings_opened = Signal(object)  # the Settings dialog, once it is on screen
+
+    def __init__(
+        self,
+        *,
+        hub: StatusHub,
+        window: MainWindow,
+        tray: Tray | None,
+        library: LibraryService,
+        server: DesktopServer,
+        settings: SettingsAccess,
+        unlinked: UnlinkedView,
+        hardcover: HardcoverController | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.hub = hub
+        self.window = window
+        self.tray = tray
+        self.library = library
+        self.server = server
+        self.settings = settings
+        self.unlinked = unlinked
+        self.hardcover = hardcover
+        self.importer = ImportRunner(library.run_import, window)
+        self.settings_dialog: SettingsDialog | None = None
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self._refresh_changed)
+        self._changed_books: set[int] = set()
+        self._unlinked_index = window.add_page(unlinked, "&Unlinked Documents")
+        window.tabs.currentChanged.connect(self._page_shown)
+        if hardcover is not None:
+            self._wire_hardcover(hardcover)
+
+        window.import_requested.connect(self.import_paths)
+        window.refresh_requested.connect(self.refresh)
+        window.settings_requested.connect(self.open_settings)
+        window.quit_requested.connect(self.quit_requested.emit)
+        window.hidden_to_tray.connect(self._explain_hidden)
+        window.book_panel.saved.connect(lambda book_id: self.refresh_some([book_id]))
+        unlinked.linked.connect(self._after_link)
+        unlinked.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
+        if tray is not None:
+            tray.open_requested.connect(self.show_window)
+            tray.settings_requested.connect(self.open_settings)
+            tray.quit_requested.connect(self.quit_requested.emit)
+            tray.url_copied.connect(
+                lambda url: window.statusBar().showMessage(f"Copied {url}", 4000)
+            )
+
+    def _wire_hardcover(self, hardcover: HardcoverController) -> None:
+        window = self.window
+        self._hardcover_index = window.add_page(hardcover.view, "&Hardcover")
+        window.sync_requested.connect(self.sync_now)
+        window.pause_requested.connect(hardcover.set_paused)
+        panel = window.book_panel
+        panel.pick_requested.connect(hardcover.pick)
+        panel.rematch_requested.connect(hardcover.rematch)
+        panel.exclude_requested.connect(hardcover.exclude)
+        hardcover.matches_changed.connect(self.refresh_books)
+        hardcover.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
+        if self.tray is not None:
+            self.tray.sync_requested.connect(self.sync_now)
+            self.tray.pause_requested.connect(hardcover.set_paused)
+
+    def sync_now(self) -> None:
+        """Tray or menu "Sync Now": start it, or show the run already going."""
+        if self.hardcover is None:
+            return
+        if self.hardcover.sync_now() is None:
+            self.show_window()
+            self.window.tabs.setCurrentIndex(self._hardcover_index)
+
+    # -- showing ----------------------------------------------------------------------------
+
+    def show_window(self) -> None:
+        self.window.bring_to_front()
+
+    def refresh(self) -> None:
+        """Reload the library table, the open book, unlinked documents and Hardcover state."""
+        self.refresh_books()
+        self.unlinked.refresh()
+        self._show_unlinked_count()
+
+    def refresh_books(self) -> None:
+        try:
+            books = self.library.list_books()
+        except BookOrbitError as error:
+            show_error(self.window, error)
+            return
+        if self.hardcover is not None:
+            self.hardcover.refresh(books)
+            self.window.book_panel.set_hardcover_actions(self.hub.status.sync_available)
+        self.window.library_view.set_books(books)
+        if self.window.book_panel.book_id is not None:
+            self.window.book_panel.reload()
+
+    def reading_changed(self, book_id: int) -> None:
+        """A device pushed progress: refresh that book once the burst is over."""
+        self._changed_books.add(book_id)
+        self._refresh_timer.start()
+
+    def _refresh_changed(self) -> None:
+        changed, self._changed_books = sorted(self._changed_books), set()
+        self.refresh_some(changed)
+
+    def refresh_some(self, changed: Sequence[int]) -> None:
+        """Reload only these books' rows (and the open book if it is one of them)."""
+        try:
+            books = self.library.list_books(changed)
+        except BookOrbitError as error:
+            show_error(self.window, error)
+            return
+        self.window.library_view.model.update_books(books)
+        if self.window.book_panel.book_id in changed:
+            self.window.book_panel.reload()
+
+    def _page_shown(self, index: int) -> None:
+        # Pushes of unknown documents touch no book; show them when the page is opened.
+        if index == self._unlinked_index:
+            self.unlinked.refresh()
+            self._show_unlinked_count()
+
+    def _show_unlinked_count(self) -> None:
+        count = self.unlinked.count
+        title = f"&Unlinked Documents ({count})" if count else "&Unlinked Documents"
+        self.window.tabs.setTabText(self._unlinked_index, title)
+
+    def _after_link(self, book_id: int) -> None:
+        self.refresh()
+        self.window.library_view.select_book(book_id)
+
+    # -- server -----------------------------------------------------------------------------
+
+    def apply_server_info(self, info: ServerInfo) -> None:
+        self.hub.update(
+            server_running=info.running,
+            server_starting=False,
+            base_urls=info.base_urls,
+            opds_enabled=info.opds_enabled,
+            # The short title fits the status bar and tray; the message box says the rest.
+            server_problem=(info.problem_title or info.problem) if not info.running else None,
+        )
+
+    def report_server_problem(self, info: ServerInfo) -> QMessageBox | None:
+        """Tell the user why the server is not running and how to fix it (non-blocking)."""
+        if info.running or not info.problem:
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            info.problem_title or "The sync server is not running",
+            f"{info.problem}\n\nKOReader cannot sync until the server runs. Open Settings to "
+            "choose another port or address.",
+            QMessageBox.StandardButton.Ok,
+            self.window if self.window.isVisible() else None,
+        )
+        open_settings = box.addButton("Open Settings…", QMessageBox.ButtonRole.ActionRole)
+        open_settings.clicked.connect(self.open_settings)
+        open_box(box)
+        if self.tray is not None:
+            self.tray.notify(info.problem_title or "Sync server not running", info.problem)
+        return box
+
+    async def restart_server(self) -> ServerInfo:
+        self.hub.update(server_running=False, server_starting=True, server_problem=None)
+        info = await self.server.restart()
+        self.apply_server_info(info)
+        self.report_server_problem(info)
+        return info
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def import_paths(self, paths: Sequence[str]) -> asyncio.Task[None] | None:
+        if self.importer.busy:
+            self.window.statusBar().showMessage("An import is already running.", 4000)
+            return None
+        return spawn(self._import(paths), self.window)
+
+    async def _import(self, paths: Sequence[str]) -> None:
+        report = await self.importer.run(paths)
+        if report is not None:
+            self.refresh()
+            if report.book_ids:
+                self.window.library_view.select_book(report.book_ids[-1])
+
+    def open_settings(self) -> asyncio.Task[None] | None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.raise_()
+            self.settings_dialog.activateWindow()
+            return None
+        self.show_window()
+        return spawn(self._settings(), self.window)
+
+    async def _settings(self) -> None:
+        dialog = SettingsDialog(
+            self.settings.load(),
+            self.settings.save,
+            lan_addresses=self.settings.addresses(),
+            start_at_login=self.settings.start_at_login(),
+            log_dir=self.settings.log_dir,
+            parent=self.window,
+        )
+        self.settings_dialog = dialog
+        try:
+            accepted = await run_dialog(dialog, lambda: self.settings_opened.emit(dialog))
+        finally:
+            self.settings_dialog = None
+            dialog.deleteLater()
+        if accepted and dialog.server_changed:
+            await self.restart_server()
+        if accepted:
+            self.window.statusBar().showMessage("Settings saved.", 4000)
+
+    def _explain_hidden(self) -> None:
+        if self.tray is not None and self.tray.available():
+            self.tray.notify(
+                f"{APP_DISPLAY_NAME} is still running",
+                "KOReader can keep syncing. Open the window or quit from the tray icon.",
+            )
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            f"{APP_DISPLAY_NAME} is still running",
+            "BookOrbit keeps running so KOReader can sync, even with this window closed. "
+            "Start BookOrbit again to reopen the window; use File ▸ Quit to stop it.",
+            QMessageBox.StandardButton.Ok,
+        )
+        open_box(box)

@@ -1,0 +1,276 @@
+"""The Hardcover page: connect the account with a token, and review how books are matched.
+
+The token is pasted once, checked with Hardcover and kept in the OS keyring; it is never shown
+again. The list shows every book's match state and reason; Pick, Re-match and Exclude fix the
+ones matching got wrong or could not decide. This widget only displays and asks; the
+`HardcoverController` does the work.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.services.hardcover import GET_TOKEN_URL, HardcoverStatus
+from bookorbit_desktop.services.library import HARDCOVER_LABELS, STATUS_LABELS, BookRow, MatchInfo
+from bookorbit_desktop.ui.status import AppStatus, sync_summary
+
+FILTERS = (
+    ("All books", None),
+    ("Needs review", "needs_review"),
+    ("Linked", "linked"),
+    ("No match", "no_match"),
+    ("Error", "error"),
+    ("Excluded", "excluded"),
+    ("Not matched yet", "unmatched"),
+)
+HEADERS = ("Title", "Authors", "Reading", "Hardcover", "Linked to / why")
+_ROLE = Qt.ItemDataRole.UserRole
+
+
+class HardcoverView(QWidget):
+    connect_requested = Signal(str)
+    disconnect_requested = Signal()
+    sync_requested = Signal()
+    pick_requested = Signal(int)
+    rematch_requested = Signal(int)
+    exclude_requested = Signal(int, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[BookRow, MatchInfo]] = []
+        self._connected = False
+
+        account = QGroupBox("Hardcover account")
+        account_layout = QVBoxLayout(account)
+        self.account_label = QLabel()
+        self.account_label.setObjectName("hardcoverAccount")
+        self.account_label.setWordWrap(True)
+        self.account_label.setOpenExternalLinks(True)
+        account_layout.addWidget(self.account_label)
+        self.token_row = QWidget()
+        token_layout = QHBoxLayout(self.token_row)
+        token_layout.setContentsMargins(0, 0, 0, 0)
+        self.token_edit = QLineEdit()
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText("Paste your Hardcover API token here")
+        self.token_edit.returnPressed.connect(self._connect_clicked)
+        self.get_token_button = QPushButton("&Get Token…")
+        self.get_token_button.setToolTip("Open Hardcover's token page in your browser")
+        self.get_token_button.clicked.connect(self.open_token_page)
+        self.connect_button = QPushButton("C&onnect")
+        self.connect_button.clicked.connect(self._connect_clicked)
+        token_layout.addWidget(self.token_edit, 1)
+        token_layout.addWidget(self.get_token_button)
+        token_layout.addWidget(self.connect_button)
+        account_layout.addWidget(self.token_row)
+        self.account_message = QLabel()
+        self.account_message.setObjectName("hardcoverMessage")
+        self.account_message.setWordWrap(True)
+        self.account_message.hide()
+        account_layout.addWidget(self.account_message)
+        actions = QHBoxLayout()
+        self.sync_label = QLabel()
+        self.sync_button = QPushButton("&Sync Now")
+        self.sync_button.setToolTip("Match your books on Hardcover now")
+        self.sync_button.clicked.connect(self.sync_requested.emit)
+        self.disconnect_button = QPushButton("&Disconnect")
+        self.disconnect_button.clicked.connect(self.disconnect_requested.emit)
+        actions.addWidget(self.sync_label, 1)
+        actions.addWidget(self.sync_button)
+        actions.addWidget(self.disconnect_button)
+        account_layout.addLayout(actions)
+
+        matches = QGroupBox("How your books are matched")
+        matches_layout = QVBoxLayout(matches)
+        top = QHBoxLayout()
+        self.filter_combo = QComboBox()
+        for label, state in FILTERS:
+            self.filter_combo.addItem(label, state)
+        self.filter_combo.currentIndexChanged.connect(lambda _i: self._fill())
+        self.count_label = QLabel()
+        top.addWidget(QLabel("Show:"))
+        top.addWidget(self.filter_combo)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+        matches_layout.addLayout(top)
+        self.tree = QTreeWidget()
+        self.tree.setRootIsDecorated(False)
+        self.tree.setHeaderLabels(HEADERS)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.setColumnWidth(0, 260)
+        self.tree.setColumnWidth(1, 180)
+        self.tree.setColumnWidth(2, 100)
+        self.tree.setColumnWidth(3, 110)
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        self.tree.itemActivated.connect(lambda *_: self._pick_selected())
+        matches_layout.addWidget(self.tree, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.pick_button = QPushButton("&Pick…")
+        self.pick_button.clicked.connect(self._pick_selected)
+        self.rematch_button = QPushButton("&Re-match")
+        self.rematch_button.clicked.connect(self._rematch_selected)
+        self.exclude_button = QPushButton("E&xclude")
+        self.exclude_button.clicked.connect(self._exclude_clicked)
+        for button in (self.pick_button, self.rematch_button, self.exclude_button):
+            buttons.addWidget(button)
+        matches_layout.addLayout(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(account)
+        layout.addWidget(matches, 1)
+        self.show_account(None)
+        self._update_buttons()
+
+    # -- account ----------------------------------------------------------------------------
+
+    def show_account(self, status: HardcoverStatus | None) -> None:
+        self._connected = bool(status and status.connected)
+        self.token_row.setVisible(not self._connected or bool(status and status.paused_reason))
+        self.disconnect_button.setVisible(self._connected)
+        self.sync_button.setVisible(self._connected)
+        self.sync_label.setVisible(self._connected)
+        if status is None or not status.connected:
+            self.account_label.setText(
+                "Connect your Hardcover account to keep your reading there up to date. "
+                f"Create a token on <a href='{html.escape(GET_TOKEN_URL)}'>Hardcover's API "
+                "page</a> (Get Token…), paste it below and press Connect. It is checked with "
+                "Hardcover and kept in your system's keyring, never in BookOrbit's files."
+            )
+        else:
+            who = f"<b>@{html.escape(status.username)}</b>" if status.username else "your account"
+            text = f"Connected as {who}. The token is kept in: {html.escape(status.keyring)}."
+            if status.paused_reason:
+                text += (
+                    f"<br><span style='color:#b3261e'>Hardcover refused the saved token "
+                    f"({html.escape(status.paused_reason)}). Paste a new token to resume.</span>"
+                )
+            for warning in status.warnings:
+                text += f"<br><span style='color:#b3261e'>{html.escape(warning)}</span>"
+            self.account_label.setText(text)
+        self._update_buttons()
+
+    def show_sync_status(self, status: AppStatus) -> None:
+        self.sync_label.setText(sync_summary(status))
+        self.sync_button.setEnabled(
+            status.sync_available and not status.syncing and not status.sync_paused
+        )
+
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        self.account_message.setText(text)
+        self.account_message.setStyleSheet("color: #b3261e;" if error else "")
+        self.account_message.setVisible(bool(text))
+
+    def set_busy(self, busy: bool) -> None:
+        self.connect_button.setEnabled(not busy)
+        self.token_edit.setEnabled(not busy)
+
+    def open_token_page(self) -> None:
+        QDesktopServices.openUrl(QUrl(GET_TOKEN_URL))
+
+    def _connect_clicked(self) -> None:
+        token = self.token_edit.text().strip()
+        if not token:
+            self.show_message("Paste the token from Hardcover first.", error=True)
+            return
+        self.token_edit.clear()  # the token is never kept in the widget
+        self.connect_requested.emit(token)
+
+    # -- matches ----------------------------------------------------------------------------
+
+    def show_matches(self, rows: Sequence[tuple[BookRow, MatchInfo]]) -> None:
+        selected = self.selected_book_id()
+        self._rows = list(rows)
+        self._fill()
+        if selected is not None:
+            self.select_book(selected)
+
+    def _fill(self) -> None:
+        wanted = self.filter_combo.currentData()
+        self.tree.clear()
+        shown = 0
+        for book, match in self._rows:
+            state = match.get("state") or "unmatched"
+            if wanted is not None and state != wanted:
+                continue
+            why = match.get("summary") or match.get("reason") or ""
+            if match.get("summary") and match.get("reason"):
+                why = f"{match['summary']} — {match['reason']}"
+            item = QTreeWidgetItem(
+                [
+                    book["title"],
+                    ", ".join(book.get("authors") or []),
+                    STATUS_LABELS.get(str(book.get("status")), str(book.get("status"))),
+                    HARDCOVER_LABELS.get(state, state),
+                    why,
+                ]
+            )
+            item.setToolTip(4, why)
+            item.setData(0, _ROLE, book["id"])
+            self.tree.addTopLevelItem(item)
+            shown += 1
+        self.count_label.setText(f"{shown:,} of {len(self._rows):,} books")
+        self._update_buttons()
+
+    def selected_book_id(self) -> int | None:
+        items = self.tree.selectedItems()
+        return items[0].data(0, _ROLE) if items else None
+
+    def select_book(self, book_id: int) -> bool:
+        for index in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(index)
+            if item.data(0, _ROLE) == book_id:
+                self.tree.setCurrentItem(item)
+                return True
+        return False
+
+    def _state_of(self, book_id: int | None) -> str | None:
+        for book, match in self._rows:
+            if book["id"] == book_id:
+                return match.get("state") or "unmatched"
+        return None
+
+    def _update_buttons(self) -> None:
+        state = self._state_of(self.selected_book_id())
+        usable = self._connected and state is not None
+        self.pick_button.setEnabled(usable and state != "excluded")
+        self.rematch_button.setEnabled(usable and state not in ("excluded", "unmatched"))
+        self.exclude_button.setEnabled(state is not None)
+        self.exclude_button.setText("Inclu&de" if state == "excluded" else "E&xclude")
+
+    def _pick_selected(self) -> None:
+        book_id = self.selected_book_id()
+        if book_id is not None and self.pick_button.isEnabled():
+            self.pick_requested.emit(book_id)
+
+    def _rematch_selected(self) -> None:
+        book_id = self.selected_book_id()
+        if book_id is not None and self.rematch_button.isEnabled():
+            self.rematch_requested.emit(book_id)
+
+    def _exclude_clicked(self) -> None:
+        book_id = self.selected_book_id()
+        if book_id is not None:
+            self.exclude_requested.emit(book_id, self._state_of(book_id) != "excluded")

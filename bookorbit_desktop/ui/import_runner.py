@@ -1,0 +1,145 @@
+"""Importing files off the GUI thread, with a progress dialog that can cancel between files.
+
+The importer commits one transaction per file, so Cancel (or closing the dialog) always
+leaves the library consistent: the files done so far are in, the rest are not touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from bookorbit_desktop.services.library import ImportReport, ImportStep
+from bookorbit_desktop.ui.asyncqt import open_box
+
+# (sources, progress callback, cancel flag) -> report; runs on a worker thread.
+ImportFunction = Callable[
+    [Sequence[str], Callable[[ImportStep], None], threading.Event], ImportReport
+]
+# Quick imports finish before the dialog would appear, so nothing flashes on screen.
+SHOW_AFTER_MS = 500
+_MAX_LISTED_FAILURES = 200
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
+def summary_text(report: ImportReport) -> tuple[str, str, str]:
+    """(title, message, details) describing a finished import."""
+    parts = []
+    if report.imported:
+        parts.append(f"{plural(report.imported, 'new book')} added")
+    if report.copies:
+        parts.append(f"{plural(report.copies, 'copy', 'copies')} of known books added")
+    if report.moved:
+        parts.append(f"{plural(report.moved, 'moved file')} found again")
+    if report.updated:
+        parts.append(f"{plural(report.updated, 'changed file')} updated")
+    if report.unchanged:
+        parts.append(f"{plural(report.unchanged, 'file')} already in the library")
+    message = "; ".join(parts) + "." if parts else "No ebook files were found there."
+    if report.ignored:
+        message += f" {plural(report.ignored, 'file')} that are not ebooks were skipped."
+    if report.collisions:
+        message += (
+            f" {plural(report.collisions, 'file')} share a KOReader document id with another "
+            "file; if a device syncs one of them, link it under Unlinked Documents."
+        )
+    details = ""
+    if report.failures:
+        message += (
+            f"\n\n{plural(len(report.failures), 'file')} could not be imported; the details "
+            "say why. Nothing else was affected."
+        )
+        listed = [f"{path}: {reason}" for path, reason in report.failures[:_MAX_LISTED_FAILURES]]
+        if len(report.failures) > _MAX_LISTED_FAILURES:
+            listed.append(f"… and {len(report.failures) - _MAX_LISTED_FAILURES} more (see the log)")
+        details = "\n".join(listed)
+    if report.cancelled:
+        title = "Import cancelled"
+        message = "The import was cancelled; the files handled before that are in the library. "
+        message += "\n\n" + summary_text(replace(report, cancelled=False))[1]
+    elif report.failures:
+        title = "Import finished with problems"
+    else:
+        title = "Import finished"
+    return title, message, details
+
+
+class ImportRunner(QObject):
+    """Runs one import at a time; `finished(report)` after each."""
+
+    finished = Signal(object)
+    progressed = Signal(int, int)  # done, total
+
+    def __init__(self, run: ImportFunction, parent_widget: QWidget) -> None:
+        super().__init__(parent_widget)
+        self._run = run
+        self._parent = parent_widget
+        self.busy = False
+        self.dialog: QProgressDialog | None = None
+        self.summary_box: QMessageBox | None = None
+
+    async def run(self, sources: Sequence[str]) -> ImportReport | None:
+        """Import `sources`; None when an import is already running."""
+        if self.busy:
+            return None
+        self.busy = True
+        loop = asyncio.get_running_loop()
+        cancel = threading.Event()
+        dialog = QProgressDialog("Looking for ebooks…", "Cancel", 0, 0, self._parent)
+        dialog.setWindowTitle("Importing")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(SHOW_AFTER_MS)
+        dialog.setMinimumWidth(420)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        # The Cancel button emits `canceled`; Escape rejects the dialog: both stop the import.
+        dialog.canceled.connect(cancel.set)
+        dialog.rejected.connect(cancel.set)
+        dialog.setValue(0)
+        self.dialog = dialog
+
+        def show(step: ImportStep) -> None:
+            if dialog.wasCanceled():
+                return
+            dialog.setMaximum(step.total)
+            dialog.setValue(step.done)
+            dialog.setLabelText(f"{step.done:,} of {step.total:,}: {step.name}")
+            self.progressed.emit(step.done, step.total)
+
+        def progress(step: ImportStep) -> None:  # on the worker thread
+            loop.call_soon_threadsafe(show, step)
+
+        try:
+            report = await asyncio.to_thread(self._run, list(sources), progress, cancel)
+        except asyncio.CancelledError:
+            cancel.set()  # the worker stops before its next file
+            raise
+        finally:
+            dialog.canceled.disconnect(cancel.set)
+            dialog.rejected.disconnect(cancel.set)
+            dialog.close()
+            dialog.deleteLater()
+            self.dialog = None
+            self.busy = False
+        self._show_summary(report)
+        self.finished.emit(report)
+        return report
+
+    def _show_summary(self, report: ImportReport) -> None:
+        title, message, details = summary_text(report)
+        icon = QMessageBox.Icon.Warning if report.failures else QMessageBox.Icon.Information
+        box = QMessageBox(icon, title, message, QMessageBox.StandardButton.Ok, self._parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        if details:
+            box.setDetailedText(details)
+        self.summary_box = box
+        box.destroyed.connect(lambda *_: setattr(self, "summary_box", None))
+        open_box(box)

@@ -1,0 +1,238 @@
+"""The main window: library table beside the selected book, further pages as tabs.
+
+Closing the window only hides it; the app keeps serving KOReader from the tray. Every tray
+action also lives in the menus here, because some desktops have no tray.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
+
+from bookorbit_desktop import APP_DISPLAY_NAME, __version__
+from bookorbit_desktop.ui.asyncqt import open_box
+from bookorbit_desktop.ui.book_panel import BookPanel
+from bookorbit_desktop.ui.icons import app_icon
+from bookorbit_desktop.ui.library_view import LibraryView
+from bookorbit_desktop.ui.settings_dialog import KOREADER_STEPS
+from bookorbit_desktop.ui.status import AppStatus, StatusHub, server_summary, sync_summary
+
+EBOOK_FILTER = (
+    "Ebooks (*.epub *.pdf *.cbz *.cbr *.mobi *.azw *.azw3 *.fb2 *.fb2.zip *.djvu *.txt);;"
+    "All files (*)"
+)
+
+
+class ClickableLabel(QLabel):
+    clicked = Signal()
+
+    def mouseReleaseEvent(self, event: object) -> None:  # type: ignore[override]
+        self.clicked.emit()
+
+
+class MainWindow(QMainWindow):
+    import_requested = Signal(list)
+    refresh_requested = Signal()
+    sync_requested = Signal()
+    pause_requested = Signal(bool)
+    settings_requested = Signal()
+    quit_requested = Signal()
+    hidden_to_tray = Signal()
+
+    def __init__(
+        self,
+        hub: StatusHub,
+        library_view: LibraryView,
+        book_panel: BookPanel,
+        *,
+        state_file: Path,
+        log_dir: Path,
+        data_dir: Path,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.setWindowIcon(app_icon())
+        self._hub = hub
+        self._state = QSettings(str(state_file), QSettings.Format.IniFormat)
+        self._log_dir = log_dir
+        self._data_dir = data_dir
+        self.library_view = library_view
+        self.book_panel = book_panel
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(library_view)
+        self.splitter.addWidget(book_panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.splitter, "&Library")
+        self.setCentralWidget(self.tabs)
+        library_view.book_selected.connect(book_panel.show_book)
+        library_view.import_requested.connect(self.import_requested.emit)
+        library_view.import_dialog_requested.connect(self.choose_files)
+
+        self._build_menus()
+        self.server_label = ClickableLabel()
+        self.server_label.setObjectName("serverStatus")
+        self.server_label.setToolTip("Click to copy the address to type into KOReader")
+        self.server_label.clicked.connect(self.copy_server_address)
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("syncStatus")
+        self.statusBar().addPermanentWidget(self.server_label, 1)
+        self.statusBar().addPermanentWidget(self.sync_label)
+        hub.changed.connect(self._show_status)
+        self._show_status(hub.status)
+        available = self.screen().availableGeometry()
+        self.resize(
+            min(1400, int(available.width() * 0.92)), min(820, int(available.height() * 0.9))
+        )
+        self.splitter.setSizes([self.width() - 360, 360])
+        geometry = self._state.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = self._state.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+
+    # -- construction -----------------------------------------------------------------------
+
+    def _action(
+        self, text: str, slot: object, shortcut: QKeySequence | str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("&Import Files…", self.choose_files, "Ctrl+I"))
+        file_menu.addAction(self._action("Import &Folder…", self.choose_folder, "Ctrl+Shift+I"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Close Window", self.close, "Ctrl+W"))
+        file_menu.addAction(self._action("&Quit", self.quit_requested.emit, "Ctrl+Q"))
+        self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(self._action("&Find", self.library_view.focus_filter, "Ctrl+F"))
+        self.view_menu.addAction(self._action("&Refresh", self.refresh_requested.emit, "F5"))
+        self.view_menu.addSeparator()
+        self._page_actions: list[QAction] = []
+        self._add_page_action(0, "&Library")
+        sync_menu = bar.addMenu("&Sync")
+        self.sync_action = self._action("&Sync Now", self.sync_requested.emit, "Ctrl+R")
+        self.pause_action = self._action("&Pause Sync", self._toggle_pause)
+        sync_menu.addAction(self.sync_action)
+        sync_menu.addAction(self.pause_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&KOReader Setup…", self.show_koreader_help))
+        help_menu.addAction(self._action("Open &Log Folder", self.open_log_folder))
+        help_menu.addAction(self._action("Open &Data Folder", self.open_data_folder))
+        help_menu.addSeparator()
+        help_menu.addAction(self._action(f"&About {APP_DISPLAY_NAME}", self.show_about))
+
+    def _add_page_action(self, index: int, title: str) -> None:
+        number = len(self._page_actions) + 1
+        action = self._action(title, lambda: self.tabs.setCurrentIndex(index), f"Ctrl+{number}")
+        self._page_actions.append(action)
+        self.view_menu.addAction(action)
+
+    def add_page(self, widget: QWidget, title: str) -> int:
+        """Add a tab (Unlinked documents, Hardcover) with a Ctrl+<n> shortcut."""
+        index = self.tabs.addTab(widget, title)
+        self._add_page_action(index, title)
+        return index
+
+    # -- status -----------------------------------------------------------------------------
+
+    def _show_status(self, status: AppStatus) -> None:
+        self.server_label.setText(server_summary(status))
+        self.sync_label.setText(sync_summary(status))
+        self.sync_action.setEnabled(status.sync_available and not status.syncing)
+        self.pause_action.setEnabled(status.sync_available)
+        self.pause_action.setText("Resume &Sync" if status.sync_paused else "&Pause Sync")
+
+    def _toggle_pause(self) -> None:
+        self.pause_requested.emit(not self._hub.status.sync_paused)
+
+    def copy_server_address(self) -> None:
+        urls = self._hub.status.kosync_urls
+        if urls and self._hub.status.server_running:
+            QGuiApplication.clipboard().setText(urls[0])
+            self.statusBar().showMessage(f"Copied {urls[0]}", 4000)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Import Ebooks", "", EBOOK_FILTER)
+        if files:
+            self.import_requested.emit(files)
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a Folder of Ebooks")
+        if folder:
+            self.import_requested.emit([folder])
+
+    def open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._log_dir)))
+
+    def open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._data_dir)))
+
+    def show_koreader_help(self) -> None:
+        status = self._hub.status
+        address = status.kosync_urls[0] if status.kosync_urls else "(the server is not running)"
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Set up KOReader",
+            f"Sync server address: <b>{address}</b><br><br>{KOREADER_STEPS}",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        open_box(box)
+
+    def show_about(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon,
+            f"About {APP_DISPLAY_NAME}",
+            f"<b>{APP_DISPLAY_NAME}</b> {__version__}<br>Your ebook library, KOReader progress "
+            "sync and Hardcover reading tracking.<br><br>Licensed under the GNU GPL v3 or later.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setIconPixmap(app_icon().pixmap(64, 64))
+        open_box(box)
+
+    def bring_to_front(self) -> None:
+        self.show()
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def save_state(self) -> None:
+        self._state.setValue("window/geometry", self.saveGeometry())
+        self._state.setValue("window/splitter", self.splitter.saveState())
+        self._state.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Hide instead of quitting: KOReader keeps syncing through the server.
+        self.save_state()
+        event.ignore()
+        self.hide()
+        if not self._state.value("notice/hidden_to_tray", False, type=bool):
+            self._state.setValue("notice/hidden_to_tray", True)
+            self.hidden_to_tray.emit()

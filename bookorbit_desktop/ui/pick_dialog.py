@@ -1,0 +1,230 @@
+"""Pick: search Hardcover, compare the candidates with the book, choose book and edition.
+
+Each candidate shows what tells editions and namesakes apart (author, year, format, pages,
+languages, readers) and the reasons it differs from the local book ("≠ volume, audiobook"),
+so the user can see why it was not linked automatically. Searches and edition lists load in
+the background; the dialog stays usable and shows any error in place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.hardcover import EditionRow
+from bookorbit_desktop.ui.asyncqt import error_text
+
+Search = Callable[[str], Awaitable[tuple[str, list[dict[str, Any]]]]]
+Editions = Callable[[int], Awaitable[list[EditionRow]]]
+HEADERS = (
+    "Title",
+    "Authors",
+    "Year",
+    "Format",
+    "Pages",
+    "Languages",
+    "Readers",
+    "Match",
+    "Differs",
+)
+AUTOMATIC_EDITION = "The best edition for this book (chosen automatically)"
+
+
+def candidate_cells(candidate: dict[str, Any]) -> list[str]:
+    """The row shown for one candidate."""
+    title = candidate.get("title") or "?"
+    if candidate.get("subtitle"):
+        title += f": {candidate['subtitle']}"
+    readers = candidate.get("readers")
+    score = candidate.get("score")
+    match = f"{round(score * 100)} % {candidate.get('grade') or ''}".strip() if score else ""
+    return [
+        title,
+        ", ".join(candidate.get("authors") or []) or "unknown",
+        str(candidate.get("year") or ""),
+        "audiobook" if candidate.get("format") == "audiobook" else "text",
+        str(candidate.get("pages") or ""),
+        ", ".join(candidate.get("languages") or []),
+        f"{readers:,}" if isinstance(readers, int) else "",
+        match,
+        ", ".join(f"≠ {d}" for d in candidate.get("differences") or []),
+    ]
+
+
+class PickDialog(QDialog):
+    """`chosen` is (Hardcover book id, edition id or None) after the dialog is accepted."""
+
+    searched = Signal()  # a search finished (results or an error are on screen)
+    editions_loaded = Signal()
+
+    def __init__(
+        self,
+        book_title: str,
+        candidates: Sequence[dict[str, Any]],
+        search: Search,
+        editions: Editions,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Pick the Hardcover Book for “{book_title}”")
+        self.resize(980, 560)
+        self._search = search
+        self._editions = editions
+        self._candidates: list[dict[str, Any]] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+
+        intro = QLabel(
+            "Choose the book on Hardcover that this book is. Search by title, author or ISBN "
+            "if it is not listed. A pick is kept: matching never replaces it."
+        )
+        intro.setWordWrap(True)
+        self.query_edit = QLineEdit()
+        self.query_edit.setPlaceholderText("Title, author or ISBN")
+        self.query_edit.returnPressed.connect(self.start_search)
+        self.search_button = QPushButton("&Search")
+        self.search_button.clicked.connect(self.start_search)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.query_edit, 1)
+        search_row.addWidget(self.search_button)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("pickStatus")
+        self.status_label.setWordWrap(True)
+
+        self.tree = QTreeWidget()
+        self.tree.setRootIsDecorated(False)
+        self.tree.setHeaderLabels(HEADERS)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.itemSelectionChanged.connect(self._selection_changed)
+        self.tree.itemActivated.connect(lambda *_: self.accept())
+
+        self.edition_combo = QComboBox()
+        self.edition_combo.addItem(AUTOMATIC_EDITION, None)
+        form = QFormLayout()
+        form.addRow("&Edition:", self.edition_combo)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.link_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.link_button.setText("&Link to This Book")
+        self.link_button.setEnabled(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(search_row)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.show_candidates(candidates)
+        if not candidates:
+            self.status_label.setText("No candidates yet: search Hardcover above.")
+
+    # -- candidates -------------------------------------------------------------------------
+
+    def show_candidates(self, candidates: Sequence[dict[str, Any]]) -> None:
+        self._candidates = list(candidates)
+        self.tree.clear()
+        for candidate in self._candidates:
+            item = QTreeWidgetItem(candidate_cells(candidate))
+            item.setData(0, Qt.ItemDataRole.UserRole, candidate.get("book_id"))
+            if candidate.get("edition"):
+                item.setToolTip(0, f"Best edition: {candidate['edition']}")
+            self.tree.addTopLevelItem(item)
+        self._selection_changed()
+
+    @property
+    def candidates(self) -> list[dict[str, Any]]:
+        return list(self._candidates)
+
+    def selected_book_id(self) -> int | None:
+        items = self.tree.selectedItems()
+        return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+
+    @property
+    def chosen(self) -> tuple[int, int | None] | None:
+        book_id = self.selected_book_id()
+        return None if book_id is None else (book_id, self.edition_combo.currentData())
+
+    def _selection_changed(self) -> None:
+        book_id = self.selected_book_id()
+        self.link_button.setEnabled(book_id is not None)
+        self.edition_combo.clear()
+        self.edition_combo.addItem(AUTOMATIC_EDITION, None)
+        if book_id is not None:
+            self._run(self._load_editions(book_id))
+
+    # -- background work --------------------------------------------------------------------
+
+    def _run(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def start_search(self) -> None:
+        self.search_button.setEnabled(False)
+        self.status_label.setText("Searching Hardcover…")
+        self._run(self._do_search(self.query_edit.text().strip()))
+
+    async def _do_search(self, query: str) -> None:
+        try:
+            used, found = await self._search(query)
+        except BookOrbitError as error:
+            title, message = error_text(error)
+            self.status_label.setText(f"{title}: {message}")
+        else:
+            self.query_edit.setText(used)
+            self.show_candidates(found)
+            self.status_label.setText(
+                f"{len(found)} results for “{used}”." if found else f"Nothing found for “{used}”."
+            )
+        finally:
+            self.search_button.setEnabled(True)
+            self.searched.emit()
+
+    async def _load_editions(self, book_id: int) -> None:
+        try:
+            rows = await self._editions(book_id)
+        except BookOrbitError as error:
+            title, message = error_text(error)
+            self.status_label.setText(f"Editions not loaded — {title}: {message}")
+            self.editions_loaded.emit()
+            return
+        if self.selected_book_id() != book_id:
+            return  # the user moved on to another candidate meanwhile
+        for row in rows:
+            year = f" ({row['year']})" if row.get("year") else ""
+            self.edition_combo.addItem(f"{row['description']}{year}", row["id"])
+        self.editions_loaded.emit()
+
+    def done(self, result: int) -> None:
+        for task in list(self._tasks):
+            task.cancel()  # closes the clients those tasks opened
+        super().done(result)

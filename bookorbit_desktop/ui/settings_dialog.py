@@ -1,0 +1,283 @@
+"""Settings: where the server listens, the OPDS catalog, the KOReader account, reading rules.
+
+The dialog edits a copy of the settings and hands it to an injected `save` function; if that
+raises (a port out of range, a new user name without a password), the message appears in the
+dialog and nothing is stored, so the user can correct the field and try again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.settings import (
+    ALL_INTERFACES,
+    MAX_PAGE_SIZE,
+    MIN_PAGE_SIZE,
+    THIS_COMPUTER_ONLY,
+    DesktopSettings,
+)
+from bookorbit_desktop.ui.status import KOSYNC_PATH
+
+SaveSettings = Callable[[DesktopSettings, str], DesktopSettings]
+
+
+class StartAtLogin:
+    """Whether the app starts at login, and how to change that (None where unsupported)."""
+
+    def __init__(self, enabled: bool, apply: Callable[[bool], None]) -> None:
+        self.enabled = enabled
+        self.apply = apply
+
+
+KOREADER_STEPS = (
+    "<b>In KOReader</b> (on the same Wi-Fi as this computer):"
+    "<ol>"
+    "<li>Open any book.</li>"
+    "<li>Tap the top of the screen, then the Tools menu (wrench) ▸ <i>Progress sync</i>.</li>"
+    "<li><i>Custom sync server</i>: type the address above.</li>"
+    "<li><i>Register / Login</i> with the user name and password below.</li>"
+    "</ol>"
+)
+
+
+class SettingsDialog(QDialog):
+    def __init__(
+        self,
+        settings: DesktopSettings,
+        save: SaveSettings,
+        *,
+        lan_addresses: Sequence[str] = (),
+        start_at_login: StartAtLogin | None = None,
+        log_dir: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        self._original = settings
+        self._save = save
+        self._lan_addresses = list(lan_addresses)
+        self._start_at_login = start_at_login
+        self._log_dir = log_dir
+        self.saved: DesktopSettings | None = None
+
+        tabs = QTabWidget()
+        tabs.addTab(self._koreader_tab(settings), "KOReader")
+        tabs.addTab(self._reading_tab(settings), "Reading")
+        tabs.addTab(self._general_tab(), "General")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("settingsError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(
+            "color: #ffffff; background: #b3261e; padding: 6px; border-radius: 4px;"
+        )
+        self.error_label.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self._update_address()
+
+    # -- tabs -----------------------------------------------------------------------------
+
+    def _koreader_tab(self, settings: DesktopSettings) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+
+        server = QGroupBox("Server")
+        form = QFormLayout(server)
+        self.host_combo = QComboBox()
+        self.host_combo.addItem("All network interfaces", ALL_INTERFACES)
+        self.host_combo.addItem("This computer only", THIS_COMPUTER_ONLY)
+        for address in self._lan_addresses:
+            self.host_combo.addItem(f"Only {address}", address)
+        index = self.host_combo.findData(settings.host)
+        if index < 0:
+            self.host_combo.addItem(f"Only {settings.host}", settings.host)
+            index = self.host_combo.count() - 1
+        self.host_combo.setCurrentIndex(index)
+        self.host_combo.currentIndexChanged.connect(self._update_address)
+        form.addRow("&Listen on:", self.host_combo)
+        self.port_spin = QSpinBox()
+        self.port_spin.setRange(1024, 65535)
+        self.port_spin.setValue(settings.port)
+        self.port_spin.valueChanged.connect(self._update_address)
+        form.addRow("&Port:", self.port_spin)
+        self.opds_check = QCheckBox(
+            "Offer the &OPDS catalog (browse and download books in KOReader)"
+        )
+        self.opds_check.setChecked(settings.opds_enabled)
+        form.addRow(self.opds_check)
+        self.page_size_spin = QSpinBox()
+        self.page_size_spin.setRange(MIN_PAGE_SIZE, MAX_PAGE_SIZE)
+        self.page_size_spin.setValue(settings.opds_page_size)
+        self.page_size_spin.setSuffix(" books per page")
+        self.page_size_spin.setEnabled(settings.opds_enabled)
+        self.opds_check.toggled.connect(self.page_size_spin.setEnabled)
+        form.addRow("OPDS page si&ze:", self.page_size_spin)
+        address_row = QHBoxLayout()
+        self.address_label = QLabel()
+        self.address_label.setObjectName("serverAddress")
+        self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        copy = QPushButton("&Copy")
+        copy.setToolTip("Copy the address to type into KOReader")
+        copy.clicked.connect(self._copy_address)
+        address_row.addWidget(self.address_label, 1)
+        address_row.addWidget(copy)
+        form.addRow("Sync server address:", address_row)
+        layout.addWidget(server)
+
+        steps = QLabel(KOREADER_STEPS)
+        steps.setWordWrap(True)
+        steps.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(steps)
+
+        account = QGroupBox("Account (KOReader sync and OPDS)")
+        form = QFormLayout(account)
+        self.username_edit = QLineEdit(settings.username or "")
+        self.username_edit.setPlaceholderText("for example: reader")
+        form.addRow("&User name:", self.username_edit)
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText(
+            "unchanged" if settings.username else "choose a password"
+        )
+        form.addRow("Pass&word:", self.password_edit)
+        self.registration_check = QCheckBox("Allow &registration from a device")
+        self.registration_check.setToolTip(
+            "While no account exists, KOReader's Register button creates it."
+        )
+        self.registration_check.setChecked(settings.allow_registration)
+        form.addRow(self.registration_check)
+        self.account_label = QLabel(self._account_text(settings))
+        self.account_label.setWordWrap(True)
+        form.addRow(self.account_label)
+        layout.addWidget(account)
+        layout.addStretch(1)
+        return page
+
+    def _reading_tab(self, settings: DesktopSettings) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.threshold_spin = QDoubleSpinBox()
+        self.threshold_spin.setDecimals(1)
+        self.threshold_spin.setRange(50.0, 100.0)
+        self.threshold_spin.setSingleStep(0.5)
+        self.threshold_spin.setSuffix(" %")
+        self.threshold_spin.setValue(round(settings.finish_threshold * 100, 1))
+        form.addRow("Count a book as &finished at:", self.threshold_spin)
+        hint = QLabel(
+            "KOReader rarely reaches exactly 100 % because of notes and back matter at the end "
+            "of a book; when a device reports at least this much, the book is marked read."
+        )
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        return page
+
+    def _general_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.login_check = QCheckBox("&Start BookOrbit when I log in (in the tray)")
+        self.login_check.setToolTip(
+            "KOReader can only sync while BookOrbit runs; starting at login keeps it available."
+        )
+        if self._start_at_login is None:
+            self.login_check.setEnabled(False)
+            self.login_check.setToolTip("Not available on this system.")
+        else:
+            self.login_check.setChecked(self._start_at_login.enabled)
+        form.addRow(self.login_check)
+        if self._log_dir:
+            logs = QLabel(f"Log files: {self._log_dir}")
+            logs.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            logs.setWordWrap(True)
+            form.addRow(logs)
+        return page
+
+    # -- behaviour ------------------------------------------------------------------------
+
+    @staticmethod
+    def _account_text(settings: DesktopSettings) -> str:
+        if settings.username:
+            return (
+                f"KOReader logs in as “{settings.username}”. Leave the password empty to keep "
+                "it; type a new one to change it."
+            )
+        return (
+            "No account yet: choose a user name and password here, or allow registration and "
+            "press Register in KOReader."
+        )
+
+    def address(self) -> str:
+        host = self.host_combo.currentData()
+        if host in (ALL_INTERFACES, "::"):
+            host = self._lan_addresses[0] if self._lan_addresses else "<this computer's address>"
+        return f"http://{host}:{self.port_spin.value()}{KOSYNC_PATH}"
+
+    def _update_address(self) -> None:
+        self.address_label.setText(self.address())
+
+    def _copy_address(self) -> None:
+        QGuiApplication.clipboard().setText(self.address())
+
+    def wanted(self) -> DesktopSettings:
+        """The settings as currently entered."""
+        return DesktopSettings(
+            host=str(self.host_combo.currentData()),
+            port=self.port_spin.value(),
+            opds_enabled=self.opds_check.isChecked(),
+            opds_page_size=self.page_size_spin.value(),
+            allow_registration=self.registration_check.isChecked(),
+            finish_threshold=round(self.threshold_spin.value() / 100, 4),
+            username=self.username_edit.text().strip() or None,
+        )
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def accept(self) -> None:
+        try:
+            # Start-at-login first: if it fails, nothing else has been changed yet.
+            login = self._start_at_login
+            if login is not None and self.login_check.isChecked() != login.enabled:
+                login.apply(self.login_check.isChecked())
+                login.enabled = self.login_check.isChecked()
+            self.saved = self._save(self.wanted(), self.password_edit.text())
+        except BookOrbitError as error:
+            self.show_error(error.message)
+            return
+        self.password_edit.clear()
+        super().accept()
+
+    @property
+    def server_changed(self) -> bool:
+        return self.saved is not None and self._original.server_differs(self.saved)

@@ -1,0 +1,41 @@
+"""The library table's rows agree with the library's own full records."""
+
+from __future__ import annotations
+
+from bookorbit_desktop.library import queries
+from bookorbit_desktop.services.library import LibraryService, table_rows
+from tests.factories import add_book, make_epub
+
+
+def test_rows_match_the_full_records(library, tmp_path):
+    dune = add_book(
+        "Dune",
+        ["Frank Herbert"],
+        file=make_epub(tmp_path / "d.epub", "Dune"),
+        series="Dune",
+        series_index=1.0,
+        status="reading",
+    )
+    add_book("Good Omens", ["Terry Pratchett", "Neil Gaiman"], status="read")
+    queries.update_reading_state(dune.id, progress=0.42, rating=4.5)
+    rows = table_rows(match_states={dune.id: "linked"})
+    full = queries.list_books()
+    assert [row["id"] for row in rows] == [book["id"] for book in full]  # same order
+    for row, book in zip(rows, full, strict=True):
+        assert row["title"] == book["title"]
+        assert row["sort_title"] == book["sort_title"]
+        assert row["authors"] == book["authors"]
+        assert (row["series"], row["series_index"]) == (book["series"], book["series_index"])
+        assert row["status"] == book["reading"]["status"]
+        assert row["progress"] == book["reading"]["progress"]
+        assert row["rating"] == book["reading"]["rating"]
+        assert row["formats"] == sorted({f["format"] for f in book["files"]})
+    assert rows[0]["hardcover"] == "linked" and rows[1]["hardcover"] == "unmatched"
+
+
+def test_a_subset_by_id(library):
+    first = add_book("Alpha", ["A"])
+    add_book("Beta", ["B"])
+    assert [row["title"] for row in table_rows([first.id])] == ["Alpha"]
+    assert table_rows([]) == []
+    assert [row["title"] for row in LibraryService(library).list_books()] == ["Alpha", "Beta"]

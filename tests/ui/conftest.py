@@ -1,0 +1,68 @@
+"""Widget tests run offscreen against a real library database; any Qt warning fails a test.
+
+Coroutine-driven flows (dialogs opened with `open()` and awaited) run on a real qasync loop,
+the same loop class the app uses, through the `qloop` fixture.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+
+_HERE = Path(__file__).resolve().parent
+
+
+# Warnings that come from the headless test platform itself, not from our code.
+_PLATFORM_NOISE = (
+    r"This plugin does not support propagateSizeHints\(\)",
+    r"This plugin does not support raise\(\)",
+    # Showing a tray icon where the platform has no tray (only the tray test does that).
+    r"No such signal QPlatformNativeInterface::systemTrayWindowChanged",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A Qt warning is a bug here (a broken signal connection, a bad model index...).
+    for item in items:
+        if _HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
+            item.add_marker(pytest.mark.qt_log_ignore(*_PLATFORM_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread() -> Iterator[None]:
+    """As in the app (ui/gc_guard.py): no garbage collection on worker or server threads,
+    where freeing a Qt object left over from an earlier test is an error."""
+    gc.collect()
+    gc.freeze()  # what survived is long-lived: later collections need not scan it again
+    gc.disable()
+    yield
+    gc.enable()
+    gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def test_keyring(tmp_path, monkeypatch) -> None:
+    """The Hardcover token goes to a file in the test's folder, never the real keyring."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.fakes.file_keyring.FileKeyring")
+    monkeypatch.setenv("BOOKORBIT_TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))
+
+
+@pytest.fixture
+def qloop(qapp) -> Iterator[qasync.QEventLoop]:
+    """A qasync loop on the test's QApplication; drive it with `run_until_complete`."""
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.close()
+    asyncio.set_event_loop(None)

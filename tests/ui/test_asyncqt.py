@@ -1,0 +1,147 @@
+"""Coroutines from widgets: errors become message boxes, dialogs never block the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
+from bookorbit_desktop.ui.asyncqt import (
+    UNEXPECTED_MESSAGE,
+    UNEXPECTED_TITLE,
+    cancel_running_tasks,
+    error_text,
+    run_dialog,
+    show_error,
+    signal_future,
+    spawn,
+)
+from bookorbit_desktop.ui.gc_guard import GarbageCollector
+
+
+@pytest.mark.parametrize(
+    ("error", "title", "message"),
+    [
+        (InvalidValueError("Port 80 cannot be used."), "Invalid value", "Port 80 cannot be used."),
+        (BookOrbitError("Try again.", title="Custom"), "Custom", "Try again."),
+        (KeyError("secret detail"), UNEXPECTED_TITLE, UNEXPECTED_MESSAGE),
+    ],
+)
+def test_error_text_never_shows_internals(error, title, message):
+    assert error_text(error) == (title, message)
+
+
+def test_a_failing_task_shows_its_error_over_the_parent(qtbot, qloop):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    async def fail():
+        raise InvalidValueError("The rating 7 is out of range.")
+
+    async def scenario():
+        task = spawn(fail(), parent)
+        with pytest.raises(InvalidValueError):
+            await task
+        await asyncio.sleep(0)  # the done-callback runs on the next turn
+
+    qloop.run_until_complete(scenario())
+    (box,) = parent.findChildren(QMessageBox)
+    assert (box.windowTitle(), box.text()) == ("Invalid value", "The rating 7 is out of range.")
+
+
+def test_an_unexpected_error_is_logged_and_shown_plainly(qtbot, qloop, caplog):
+    async def crash():
+        raise ZeroDivisionError("division by zero")
+
+    async def scenario():
+        task = spawn(crash())
+        with pytest.raises(ZeroDivisionError):
+            await task
+        await asyncio.sleep(0)
+
+    qloop.run_until_complete(scenario())
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    shown = [box for box in boxes if box.isVisible() and box.windowTitle() == UNEXPECTED_TITLE]
+    assert shown and "ZeroDivisionError" not in shown[0].text()
+    assert "Unexpected error" in caplog.text
+    for box in shown:
+        box.close()
+
+
+def test_a_parentless_box_survives_until_closed(qtbot):
+    show_error(None, InvalidValueError("kept"))
+    gc.collect()
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    kept = [box for box in boxes if box.isVisible() and box.text() == "kept"]
+    assert len(kept) == 1
+    with qtbot.waitSignal(kept[0].finished):
+        kept[0].accept()
+
+
+def test_run_dialog_returns_the_result_and_cancelling_rejects(qtbot, qloop):
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+
+    async def accepted():
+        opened = []
+        task = asyncio.ensure_future(run_dialog(dialog, lambda: opened.append(True)))
+        await asyncio.sleep(0)
+        assert opened == [True] and dialog.isVisible()
+        dialog.accept()
+        return await task
+
+    assert qloop.run_until_complete(accepted()) == QDialog.DialogCode.Accepted
+
+    async def cancelled():
+        task = asyncio.ensure_future(run_dialog(dialog))
+        await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return dialog.isVisible(), dialog.result()
+
+    assert qloop.run_until_complete(cancelled()) == (False, QDialog.DialogCode.Rejected)
+
+
+def test_signal_future_sees_an_emission_right_after_it_is_made(qtbot, qloop):
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+
+    async def scenario():
+        finished = signal_future(dialog.finished)
+        dialog.open()
+        dialog.done(7)  # before anything awaited
+        return await finished
+
+    assert qloop.run_until_complete(scenario()) == (7,)
+
+
+def test_cancel_running_tasks(qloop):
+    async def forever():
+        await asyncio.Event().wait()
+
+    async def scenario():
+        task = spawn(forever())
+        await asyncio.sleep(0)
+        await cancel_running_tasks()
+        return task.cancelled()
+
+    assert qloop.run_until_complete(scenario())
+
+
+def test_garbage_collector_runs_on_the_gui_thread(qapp):
+    collector = GarbageCollector()
+    collector.start()
+    try:
+        assert not gc.isenabled()
+        for _ in range(3000):
+            cycle = []
+            cycle.append(cycle)
+        del cycle
+        assert collector.check() > 0
+    finally:
+        collector.stop()
+    assert gc.isenabled()

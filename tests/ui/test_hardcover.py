@@ -1,0 +1,260 @@
+"""The Hardcover page and Pick dialog against the fake Hardcover API on 127.0.0.1.
+
+The fake runs on its own thread; the client runs on the app's qasync loop and talks to it
+over real HTTP. The token lives in a file-backed keyring in the test's folder.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from bookorbit_desktop.hardcover.account import HardcoverAccount
+from bookorbit_desktop.hardcover.client import HardcoverClient
+from bookorbit_desktop.hardcover.credentials import TokenStore
+from bookorbit_desktop.hardcover.match_store import get_match
+from bookorbit_desktop.services.hardcover import HardcoverService
+from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.ui.asyncqt import signal_future
+from bookorbit_desktop.ui.hardcover_controller import HardcoverController
+from bookorbit_desktop.ui.hardcover_view import HardcoverView
+from bookorbit_desktop.ui.icons import TrayState
+from bookorbit_desktop.ui.status import StatusHub, tray_state
+from tests.factories import add_book
+from tests.fakes.clock import SystemClock
+from tests.fakes.file_keyring import FileKeyring
+from tests.fakes.hardcover_catalog import AUDIO, EBOOK, Catalog
+from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
+
+
+@pytest.fixture
+def fake():
+    catalog = Catalog()
+    server = FakeHardcover(catalog, clock=SystemClock())
+    with ThreadedFakeHardcover(server) as running:
+        running.user_id = catalog.add_user("reader")
+        running.token = catalog.add_token(running.user_id)
+        yield running
+
+
+@pytest.fixture
+def keyring_file(tmp_path):
+    return tmp_path / "keyring.json"
+
+
+@pytest.fixture
+def hc(library, fake, keyring_file, qtbot):
+    account = HardcoverAccount(
+        TokenStore(FileKeyring(keyring_file)),
+        client_factory=lambda token, **kw: HardcoverClient(token, endpoint=fake.url, **kw),
+    )
+    service = HardcoverService(account)
+    window = QWidget()
+    qtbot.addWidget(window)
+    hub = StatusHub()
+    view = HardcoverView(window)
+    books = LibraryService(library).list_books
+    controller = HardcoverController(service, hub, view, books, window)
+    controller.matches_changed.connect(controller.refresh)
+    controller.refresh()
+    return controller
+
+
+def connect(hc, fake, qloop):
+    hc.view.token_edit.setText(f"Bearer {fake.token}")
+    qloop.run_until_complete(_click_connect(hc))
+
+
+async def _click_connect(hc):
+    hc.view.connect_button.click()
+    task = next(iter(_tasks()))
+    await task
+
+
+def _tasks():
+    from bookorbit_desktop.ui.asyncqt import running_tasks
+
+    return running_tasks()
+
+
+def test_not_connected_explains_how_to_connect(hc):
+    view = hc.view
+    assert "Get Token" in view.account_label.text()
+    assert view.token_row.isVisibleTo(view)
+    assert not view.sync_button.isVisibleTo(view)
+    assert not hc.hub.status.sync_available
+    assert not view.pick_button.isEnabled()
+
+
+def test_connect_checks_the_token_and_keeps_it_only_in_the_keyring(hc, fake, qloop, keyring_file):
+    connect(hc, fake, qloop)
+    view = hc.view
+    assert "Connected as <b>@reader</b>" in view.account_label.text()
+    assert view.account_message.text() == "Connected as @reader."
+    assert view.token_edit.text() == ""
+    assert not view.token_row.isVisibleTo(view)
+    assert hc.hub.status.sync_available
+    assert fake.token in json.loads(keyring_file.read_text()).values()
+    assert tray_state(hc.hub.status) == TrayState.OFFLINE  # no server in this test
+
+
+def test_a_refused_token_is_explained_and_not_kept(hc, fake, qloop, keyring_file):
+    fake.catalog.revoke_token(fake.token)
+    connect(hc, fake, qloop)
+    view = hc.view
+    assert view.account_message.isVisibleTo(view)
+    assert "token" in view.account_message.text().lower()
+    assert not hc.hub.status.sync_available
+    assert not keyring_file.exists() or fake.token not in keyring_file.read_text()
+
+
+def test_an_empty_token_is_refused_before_asking_hardcover(hc, fake):
+    hc.view.connect_button.click()
+    assert hc.view.account_message.text() == "Paste the token from Hardcover first."
+    assert fake.requests == []
+
+
+def test_sync_now_matches_the_library(hc, fake, qloop, library):
+    dune = fake.catalog.add_book("Dune", authors=["Frank Herbert"], users_count=900)
+    fake.catalog.add_edition(dune, isbn_13="9780441013593", pages=604, users_count=40)
+    local = add_book("Dune", ["Frank Herbert"], status="reading", isbn13="9780441013593")
+    add_book("Unread Book", ["Nobody"], status="unread")
+    connect(hc, fake, qloop)
+    states = []
+    hc.hub.changed.connect(lambda status: states.append(status.syncing))
+    task = hc.sync_now()
+    assert hc.sync_now() is None  # one run at a time
+    qloop.run_until_complete(task)
+    assert states[0] is True and hc.hub.status.syncing is False
+    assert get_match(local.id).state == "linked"
+    assert hc.view.account_message.text() == "1 books checked: 1 linked."
+    texts = [hc.view.tree.topLevelItem(0).text(c) for c in range(4)]
+    assert texts == ["Dune", "Frank Herbert", "Reading", "Linked"]
+    assert hc.view.tree.topLevelItemCount() == 1  # unread books are not matched
+
+
+def test_sync_while_disconnected_says_what_to_do(hc, qloop):
+    qloop.run_until_complete(hc.sync_now())
+    assert hc.view.account_message.isVisibleTo(hc.view)
+    assert "connect" in hc.view.account_message.text().lower()
+    assert not hc.hub.status.syncing
+
+
+def test_pause_and_resume(hc, fake, qloop):
+    connect(hc, fake, qloop)
+    hc.set_paused(True)
+    assert hc.hub.status.sync_paused
+    assert tray_state(hc.hub.status) == TrayState.OFFLINE  # no server; paused shows with one
+    assert not hc.view.sync_button.isEnabled()
+    hc.set_paused(False)
+    assert not hc.hub.status.sync_paused
+    assert hc.view.sync_button.isEnabled()
+
+
+def test_pick_searches_and_pins_book_and_edition(hc, fake, qloop, qtbot, library):
+    right = fake.catalog.add_book("Piranesi", authors=["Susanna Clarke"], users_count=500)
+    fake.catalog.add_edition(right, pages=272, users_count=300)
+    ebook = fake.catalog.add_edition(right, pages=245, reading_format_id=EBOOK, users_count=20)
+    audio_only = fake.catalog.add_book("Piranesi", authors=["Reader Narrator"], users_count=3)
+    fake.catalog.add_edition(audio_only, reading_format_id=AUDIO, users_count=3)
+    local = add_book("Piranesi", ["Susanna Clarke"], status="reading")
+    connect(hc, fake, qloop)
+    hc.refresh()
+
+    async def scenario():
+        opened = signal_future(hc.pick_opened)
+        task = hc.pick(local.id)
+        (dialog,) = await opened
+        assert hc.pick(local.id) is None  # one action per book at a time
+        searched = signal_future(dialog.searched)
+        dialog.query_edit.setText("")
+        dialog.search_button.click()
+        await searched
+        assert "Piranesi" in dialog.query_edit.text()
+        ids = [c["book_id"] for c in dialog.candidates]
+        assert right in ids
+        row = ids.index(right)
+        loaded = signal_future(dialog.editions_loaded)
+        dialog.tree.setCurrentItem(dialog.tree.topLevelItem(row))
+        await loaded
+        editions = [dialog.edition_combo.itemData(i) for i in range(dialog.edition_combo.count())]
+        assert editions[0] is None and ebook in editions
+        dialog.edition_combo.setCurrentIndex(editions.index(ebook))
+        qtbot.mouseClick(dialog.link_button, Qt.MouseButton.LeftButton)
+        await task
+
+    qloop.run_until_complete(scenario())
+    record = get_match(local.id)
+    assert (record.state, record.hc_book_id, record.hc_edition_id, record.pinned) == (
+        "linked",
+        right,
+        ebook,
+        True,
+    )
+    hc.view.select_book(local.id)
+    item = hc.view.tree.currentItem()
+    assert item.text(3) == "Linked"
+    assert "picked by you" in item.text(4)
+
+
+def test_search_errors_show_in_the_dialog(hc, fake, qloop):
+    local = add_book("Piranesi", ["Susanna Clarke"], status="reading")
+    connect(hc, fake, qloop)
+    fake.catalog.revoke_token(fake.token)
+
+    async def scenario():
+        opened = signal_future(hc.pick_opened)
+        task = hc.pick(local.id)
+        (dialog,) = await opened
+        searched = signal_future(dialog.searched)
+        dialog.start_search()
+        await searched
+        text = dialog.status_label.text()
+        dialog.reject()
+        await task
+        return text
+
+    text = qloop.run_until_complete(scenario())
+    assert "token" in text.lower()
+    assert get_match(local.id) is None
+
+
+def test_rematch_exclude_and_include(hc, fake, qloop):
+    dune = fake.catalog.add_book("Dune", authors=["Frank Herbert"], users_count=900)
+    fake.catalog.add_edition(dune, isbn_13="9780441013593", pages=604)
+    local = add_book("Dune", ["Frank Herbert"], status="read", isbn13="9780441013593")
+    connect(hc, fake, qloop)
+    qloop.run_until_complete(hc.sync_now())
+    assert get_match(local.id).state == "linked"
+    qloop.run_until_complete(hc.exclude(local.id, True))
+    assert get_match(local.id).state == "excluded"
+    hc.view.select_book(local.id)
+    assert hc.view.exclude_button.text() == "Inclu&de"
+    assert not hc.view.pick_button.isEnabled()
+    qloop.run_until_complete(hc.exclude(local.id, False))
+    assert get_match(local.id).state == "linked"
+    qloop.run_until_complete(hc.rematch(local.id))
+    assert get_match(local.id).state == "unmatched"
+
+
+def test_disconnect_asks_first(hc, fake, qloop, keyring_file):
+    connect(hc, fake, qloop)
+
+    async def scenario(answer_disconnect: bool):
+        opened = signal_future(hc.question_opened)
+        task = hc.disconnect()
+        (box,) = await opened
+        if answer_disconnect:
+            next(b for b in box.buttons() if b.text() == "Disconnect").click()
+        else:
+            box.button(QMessageBox.StandardButton.Cancel).click()
+        await task
+
+    qloop.run_until_complete(scenario(False))
+    assert hc.hub.status.sync_available
+    qloop.run_until_complete(scenario(True))
+    assert not hc.hub.status.sync_available
+    assert fake.token not in keyring_file.read_text()

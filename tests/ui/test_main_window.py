@@ -1,0 +1,255 @@
+"""The assembled desktop (the composition root's own wiring) on a real library and server."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from bookorbit_desktop.app import Desktop
+from bookorbit_desktop.library import progress, queries
+from bookorbit_desktop.library.settings import set_setting
+from bookorbit_desktop.ui.asyncqt import signal_future
+from bookorbit_desktop.ui.library_view import EMPTY_LIBRARY
+from bookorbit_desktop.ui.single_instance import SingleInstance
+from tests.factories import add_book, make_epub
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def http_get(port: int, path: str) -> str:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    return data.decode("latin-1")
+
+
+@pytest.fixture
+def desktop(library, qtbot, qloop):
+    set_setting("server.host", "127.0.0.1")
+    set_setting("server.port", 0)  # any free port
+    desktop = Desktop(library, SingleInstance(library.data_dir), started=time.monotonic())
+    desktop.build()
+    yield desktop
+    qloop.run_until_complete(desktop.shutdown())
+
+
+def test_empty_library_says_what_to_do(desktop):
+    desktop.show(start_hidden=False)
+    view = desktop.window.library_view
+    assert view.empty_label.text() == EMPTY_LIBRARY
+    assert view._stack.currentWidget() is view.empty_label
+    assert desktop.window.isVisible()
+
+
+def test_books_appear_after_a_refresh_and_selection_fills_the_panel(desktop, qtbot):
+    desktop.show(start_hidden=False)
+    dune = add_book("Dune", ["Frank Herbert"])
+    add_book("Piranesi", ["Susanna Clarke"])
+    desktop.controller.refresh()
+    view = desktop.window.library_view
+    assert view.count_label.text() == "2 books"
+    assert view._stack.currentWidget() is view.table
+    assert view.select_book(dune.id)
+    assert desktop.window.book_panel.title_label.text() == "Dune"
+    qtbot.keyClicks(view.filter_edit, "clarke")
+    assert view.count_label.text() == "1 of 2 books"
+    assert desktop.window.book_panel.book_id is None  # the selected book was filtered out
+
+
+def test_server_starts_and_the_status_bar_shows_its_address(desktop, qloop):
+    desktop.show(start_hidden=False)
+    info = qloop.run_until_complete(desktop.server.start())
+    desktop.controller.apply_server_info(info)
+    assert info.running and info.port > 0
+    url = f"http://127.0.0.1:{info.port}/kosync"
+    assert desktop.hub.status.kosync_urls == (url,)
+    assert desktop.window.server_label.text() == f"KOReader sync server: {url}"
+    answer = qloop.run_until_complete(http_get(info.port, "/kosync/healthcheck"))
+    assert answer.startswith("HTTP/1.1 200")
+    desktop.window.copy_server_address()
+    assert QApplication.clipboard().text() == url
+
+
+def test_a_port_in_use_is_explained_and_the_app_keeps_running(desktop, qloop):
+    desktop.show(start_hidden=False)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        set_setting("server.port", port)
+        info = qloop.run_until_complete(desktop.server.start())
+    assert not info.running
+    desktop.controller.apply_server_info(info)
+    box = desktop.controller.report_server_problem(info)
+    assert isinstance(box, QMessageBox)
+    assert box.windowTitle() == "Port already in use"
+    assert f"Port {port} is already in use" in box.text()
+    assert "Open Settings…" in [button.text() for button in box.buttons()]
+    assert f"Port {port} is already in use" in box.text() and "Settings" in box.text()
+    assert desktop.window.server_label.text() == "Server stopped: Port already in use"
+    assert desktop.hub.status.server_problem is not None
+    box.close()
+
+
+def test_settings_change_restarts_the_server_on_the_new_port(desktop, qloop, qtbot):
+    desktop.show(start_hidden=False)
+    qloop.run_until_complete(desktop.server.start())
+    new_port = free_port()
+
+    async def scenario():
+        opened = signal_future(desktop.controller.settings_opened)
+        task = desktop.controller.open_settings()
+        (dialog,) = await opened
+        assert dialog is desktop.controller.settings_dialog
+        assert desktop.controller.open_settings() is None  # a second request focuses it
+        dialog.port_spin.setValue(new_port)
+        dialog.accept()
+        await task
+        return await http_get(new_port, "/kosync/healthcheck")
+
+    answer = qloop.run_until_complete(scenario())
+    assert answer.startswith("HTTP/1.1 200")
+    assert desktop.server.info.port == new_port
+    assert desktop.hub.status.kosync_urls == (f"http://127.0.0.1:{new_port}/kosync",)
+
+
+def test_dropping_files_imports_them(desktop, qloop, tmp_path):
+    desktop.show(start_hidden=False)
+    first = make_epub(tmp_path / "a.epub", "Alpha", ["Ann"])
+    second = make_epub(tmp_path / "b.epub", "Beta", ["Bob"])
+    view = desktop.window.library_view
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(first)), QUrl.fromLocalFile(str(second))])
+
+    async def scenario():
+        imported = signal_future(desktop.controller.importer.finished)
+        event = QDropEvent(
+            QPointF(10, 10),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        view.dropEvent(event)
+        (report,) = await imported
+        return report
+
+    report = qloop.run_until_complete(scenario())
+    assert report.imported == 2
+    assert view.model.total_count == 2
+    assert desktop.window.book_panel.title_label.text() in ("Alpha", "Beta")
+    desktop.controller.importer.summary_box.close()
+
+
+def test_closing_the_window_hides_it_and_explains_once(desktop, qtbot):
+    desktop.show(start_hidden=False)
+    with qtbot.waitSignal(desktop.window.hidden_to_tray):
+        desktop.window.close()
+    assert not desktop.window.isVisible()
+    assert not desktop._quit.is_set()  # the server keeps running
+    notices = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    assert any("keeps running" in box.text() for box in notices if box.isVisible())
+    for box in notices:
+        box.close()
+    desktop.instance.activated.emit()  # a second launch asks for the window
+    assert desktop.window.isVisible()
+    with qtbot.assertNotEmitted(desktop.window.hidden_to_tray):
+        desktop.window.close()
+
+
+def test_pushes_refresh_the_books_they_changed_once_per_burst(desktop, qtbot):
+    dune = add_book("Dune", ["Frank Herbert"])
+    other = add_book("Piranesi", ["Susanna Clarke"])
+    desktop.show(start_hidden=False)
+    model = desktop.window.library_view.model
+    desktop.window.library_view.select_book(dune.id)
+    queries.update_reading_state(dune.id, status="reading", progress=0.5)
+    queries.update_reading_state(other.id, status="read")  # not reported: not refreshed
+    resets = []
+    model.modelReset.connect(lambda: resets.append(True))
+    with qtbot.waitSignal(model.modelReset, timeout=3000):
+        desktop._reading_changed(dune.id)
+        desktop._reading_changed(dune.id)
+    rows = {model.book_at(r)["id"]: model.book_at(r) for r in range(model.rowCount())}
+    assert (rows[dune.id]["status"], rows[dune.id]["progress"]) == ("reading", 0.5)
+    assert rows[other.id]["status"] == "unread"
+    assert resets == [True]
+    assert desktop.window.book_panel.progress_spin.value() == 50.0
+
+
+def test_opening_the_unlinked_page_shows_new_documents(desktop):
+    desktop.show(start_hidden=False)
+    assert desktop.controller.unlinked.count == 0
+    progress.record_push(
+        progress.Push("ab" * 16, "/body/p[1]", 0.1, "Kobo"), timestamp=1_763_750_000
+    )
+    tabs = desktop.window.tabs
+    tabs.setCurrentIndex(1)
+    assert desktop.controller.unlinked.count == 1
+    assert tabs.tabText(1) == "&Unlinked Documents (1)"
+
+
+def test_quit_from_the_menu_ends_the_run(desktop):
+    quit_action = next(
+        action
+        for action in desktop.window.menuBar().actions()[0].menu().actions()
+        if action.text() == "&Quit"
+    )
+    assert quit_action.shortcut().toString() == "Ctrl+Q"
+    quit_action.trigger()
+    assert desktop._quit.is_set()
+
+
+def test_starting_hidden_without_a_tray_still_shows_the_window(desktop):
+    assert desktop.tray is None  # the offscreen platform has no system tray
+    desktop.show(start_hidden=True)
+    assert desktop.window.isVisible()
+
+
+@pytest.fixture
+def desktop_with_tray(library, qloop):
+    set_setting("server.host", "127.0.0.1")
+    set_setting("server.port", 0)
+    desktop = Desktop(
+        library, SingleInstance(library.data_dir), started=time.monotonic(), use_tray=True
+    )
+    desktop.build()
+    yield desktop
+    qloop.run_until_complete(desktop.shutdown())
+
+
+def test_tray_menu_drives_the_app(desktop_with_tray, qloop, qtbot):
+    desktop = desktop_with_tray
+    tray = desktop.tray
+    desktop.show(start_hidden=True)
+    assert not desktop.window.isVisible()  # hidden in the tray
+    info = qloop.run_until_complete(desktop.server.start())
+    desktop.controller.apply_server_info(info)
+    tray.rebuild_menu()
+    tray.action("open").trigger()
+    assert desktop.window.isVisible()
+    tray.action("copy-kosync-0").trigger()
+    assert desktop.window.statusBar().currentMessage() == f"Copied {info.base_urls[0]}/kosync"
+    assert not tray.action("sync").isEnabled()  # no Hardcover account yet
+
+    async def settings_from_tray():
+        opened = signal_future(desktop.controller.settings_opened)
+        tray.action("settings").trigger()
+        (dialog,) = await opened
+        dialog.reject()
+
+    qloop.run_until_complete(settings_from_tray())
+    tray.action("quit").trigger()
+    assert desktop._quit.is_set()

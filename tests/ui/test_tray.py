@@ -1,0 +1,179 @@
+"""The tray icon's state rules and its menu actions."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from bookorbit_desktop.ui.icons import TrayState, tray_icon
+from bookorbit_desktop.ui.status import (
+    AppStatus,
+    StatusHub,
+    server_summary,
+    sync_summary,
+    tooltip,
+    tray_state,
+)
+from bookorbit_desktop.ui.tray import Tray
+
+RUNNING = AppStatus(
+    server_running=True,
+    server_starting=False,
+    base_urls=("http://192.168.1.20:8765", "http://10.0.0.5:8765"),
+    sync_available=True,
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "state"),
+    [
+        (AppStatus(), TrayState.OFFLINE),
+        (RUNNING, TrayState.IDLE),
+        (AppStatus(server_running=True, syncing=True, sync_available=True), TrayState.SYNCING),
+        (AppStatus(server_running=True, sync_paused=True, sync_available=True), TrayState.PAUSED),
+        # A pause means nothing without an account to sync to.
+        (AppStatus(server_running=True, sync_paused=True), TrayState.IDLE),
+        (AppStatus(server_problem="Port 8765 is in use"), TrayState.ERROR),
+        (
+            AppStatus(server_running=True, syncing=True, sync_problem="Token expired"),
+            TrayState.ERROR,
+        ),
+    ],
+)
+def test_tray_state(status, state):
+    assert tray_state(status) == state
+
+
+@pytest.mark.parametrize(
+    ("status", "server", "sync"),
+    [
+        (AppStatus(), "Starting the KOReader sync server…", "Hardcover: not connected"),
+        (RUNNING, "KOReader sync server: http://192.168.1.20:8765/kosync", "Hardcover: up to date"),
+        (
+            AppStatus(
+                server_problem="Port in use",
+                server_starting=False,
+                sync_available=True,
+                sync_paused=True,
+            ),
+            "Server stopped: Port in use",
+            "Hardcover: sync paused",
+        ),
+        (
+            AppStatus(server_starting=False, sync_available=True, syncing=True),
+            "KOReader sync server stopped",
+            "Hardcover: syncing…",
+        ),
+    ],
+)
+def test_summaries(status, server, sync):
+    assert server_summary(status) == server
+    assert sync_summary(status) == sync
+    assert tooltip(status).splitlines()[1:] == [server, sync]
+
+
+@pytest.fixture
+def hub(qapp):
+    return StatusHub()
+
+
+@pytest.fixture
+def tray(hub, qtbot):
+    tray = Tray(hub)
+    yield tray
+    tray.hide()
+
+
+def test_every_state_has_an_icon(qapp):
+    for state in TrayState:
+        icon = tray_icon(state)
+        assert not icon.isNull()
+        assert {16, 22, 32} <= {size.width() for size in icon.availableSizes()}
+
+
+def test_menu_lists_addresses_and_clicking_one_copies_it(hub, tray, qtbot):
+    hub.update(**RUNNING.__dict__)
+    tray.rebuild_menu()
+    texts = [action.text() for action in tray.menu.actions() if not action.isSeparator()]
+    assert texts == [
+        "Open BookOrbit Desktop",
+        "KOReader sync — click to copy:",
+        "http://192.168.1.20:8765/kosync",
+        "http://10.0.0.5:8765/kosync",
+        "OPDS catalog — click to copy:",
+        "http://192.168.1.20:8765/opds",
+        "http://10.0.0.5:8765/opds",
+        "Sync Now",
+        "Pause Sync",
+        "Settings…",
+        "Quit BookOrbit Desktop",
+    ]
+    with qtbot.waitSignal(tray.url_copied) as copied:
+        tray.action("copy-kosync-1").trigger()
+    assert copied.args == ["http://10.0.0.5:8765/kosync"]
+    assert QApplication.clipboard().text() == "http://10.0.0.5:8765/kosync"
+
+
+def test_menu_without_opds_or_server(hub, tray):
+    hub.update(**{**RUNNING.__dict__, "opds_enabled": False})
+    tray.rebuild_menu()
+    names = [action.objectName() for action in tray.menu.actions()]
+    assert "opds-state" not in names
+    hub.update(server_running=False, server_problem="Port 8765 is already in use")
+    tray.rebuild_menu()
+    state = tray.action("server-state")
+    assert state.text() == "Server not running: Port 8765 is already in use"
+    assert not state.isEnabled()
+    assert tray.icon.toolTip().splitlines()[1] == "Server stopped: Port 8765 is already in use"
+
+
+@pytest.mark.parametrize(
+    ("name", "signal", "args"),
+    [
+        ("open", "open_requested", []),
+        ("sync", "sync_requested", []),
+        ("pause", "pause_requested", [True]),
+        ("settings", "settings_requested", []),
+        ("quit", "quit_requested", []),
+    ],
+)
+def test_menu_actions_emit_their_signal(hub, tray, qtbot, name, signal, args):
+    hub.update(**RUNNING.__dict__)
+    tray.rebuild_menu()
+    with qtbot.waitSignal(getattr(tray, signal)) as emitted:
+        tray.action(name).trigger()
+    assert emitted.args == args
+
+
+def test_pause_becomes_resume_and_sync_needs_an_account(hub, tray, qtbot):
+    hub.update(**{**RUNNING.__dict__, "sync_paused": True})
+    tray.rebuild_menu()
+    assert tray.action("pause").text() == "Resume Sync"
+    with qtbot.waitSignal(tray.pause_requested) as emitted:
+        tray.action("pause").trigger()
+    assert emitted.args == [False]
+    hub.update(sync_available=False)
+    tray.rebuild_menu()
+    assert not tray.action("sync").isEnabled()
+    assert not tray.action("pause").isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("reason", "opens"),
+    [
+        (QSystemTrayIcon.ActivationReason.DoubleClick, True),
+        (QSystemTrayIcon.ActivationReason.Trigger, True),
+        (QSystemTrayIcon.ActivationReason.Context, False),
+    ],
+)
+def test_activating_the_icon_opens_the_window(tray, qtbot, reason, opens):
+    with qtbot.waitSignal(tray.open_requested, timeout=200, raising=False) as blocker:
+        tray.icon.activated.emit(reason)
+    assert blocker.signal_triggered == opens
+
+
+def test_icon_follows_the_status(hub, tray):
+    hub.update(server_problem="boom")
+    assert tray.icon.icon().cacheKey() == tray_icon(TrayState.ERROR).cacheKey()
+    hub.update(**RUNNING.__dict__)
+    assert tray.icon.icon().cacheKey() == tray_icon(TrayState.IDLE).cacheKey()
