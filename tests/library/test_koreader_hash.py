@@ -16,17 +16,12 @@ import pytest
 
 from bookorbit_desktop.library.koreader_hash import filename_md5, partial_md5
 
-VECTORS_FILE = Path(__file__).resolve().parents[3] / "shared" / "kosync" / "vectors.json"
+# KOReader partial-MD5 golden vectors (CC0, see tests/data/kosync/LICENSE).
+VECTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "kosync" / "vectors.json"
 TEST_DATA_ENV = "BOOKORBIT_KOREADER_TEST_DATA"
 
 
-def _load_vectors() -> dict:
-    if not VECTORS_FILE.is_file():
-        pytest.skip(f"{VECTORS_FILE} is not present next to the repository")
-    return json.loads(VECTORS_FILE.read_text(encoding="utf-8"))
-
-
-VECTORS = json.loads(VECTORS_FILE.read_text(encoding="utf-8")) if VECTORS_FILE.is_file() else {}
+VECTORS = json.loads(VECTORS_FILE.read_text(encoding="utf-8"))
 
 
 def pattern(size: int) -> bytes:
@@ -35,15 +30,15 @@ def pattern(size: int) -> bytes:
 
 
 def test_the_generator_matches_the_vectors_definition():
-    assert _load_vectors()["patternGenerator"] == "P(n)[i] = (i * 31 + (i >> 8)) mod 256"
+    assert VECTORS["patternGenerator"] == "P(n)[i] = (i * 31 + (i >> 8)) mod 256"
 
 
 def test_offsets_are_the_ones_koreader_samples():
-    offsets = _load_vectors()["algorithm"]["offsets"]
+    offsets = VECTORS["algorithm"]["offsets"]
     assert offsets == [0] + [1024 << (2 * i) for i in range(11)]
 
 
-@pytest.mark.parametrize("vector", VECTORS.get("synthetic", []), ids=lambda v: f"P({v['size']})")
+@pytest.mark.parametrize("vector", VECTORS["synthetic"], ids=lambda v: f"P({v['size']})")
 def test_synthetic_vectors(tmp_path, vector):
     path = tmp_path / "pattern.bin"
     path.write_bytes(pattern(vector["size"]))
@@ -51,13 +46,13 @@ def test_synthetic_vectors(tmp_path, vector):
 
 
 def test_every_synthetic_vector_is_covered():
-    assert len(_load_vectors()["synthetic"]) == 7
+    assert len(VECTORS["synthetic"]) == 7
 
 
 def test_sparse_one_gibibyte_vector(tmp_path):
     """Zero everywhere except a 16-byte zero-padded decimal marker at each offset."""
-    vector = _load_vectors()["sparse"]
-    offsets = _load_vectors()["algorithm"]["offsets"]
+    vector = VECTORS["sparse"]
+    offsets = VECTORS["algorithm"]["offsets"]
     path = tmp_path / "sparse.bin"
     with path.open("wb") as handle:
         for offset in offsets:
@@ -71,10 +66,10 @@ def test_sparse_one_gibibyte_vector(tmp_path):
 def test_the_arithmetic_variant_is_not_what_we_compute(tmp_path):
     path = tmp_path / "pattern.bin"
     path.write_bytes(pattern(200000))
-    assert partial_md5(path) != _load_vectors()["arithmeticVariant"]["P(200000)"]
+    assert partial_md5(path) != VECTORS["arithmeticVariant"]["P(200000)"]
 
 
-@pytest.mark.parametrize("vector", VECTORS.get("koreaderTestData", []), ids=lambda v: v["file"])
+@pytest.mark.parametrize("vector", VECTORS["koreaderTestData"], ids=lambda v: v["file"])
 def test_koreader_test_data_files(vector):
     folder = os.environ.get(TEST_DATA_ENV)
     if not folder:
