@@ -43,8 +43,9 @@ def register_match_commands(commands: argparse._SubParsersAction) -> None:  # ty
     match.add_argument("--json", action="store_true", help="machine-readable output")
     match.set_defaults(handler=_match)
 
-    candidates = commands.add_parser("candidates", help="a book's link and its candidates")
-    candidates.add_argument("book", type=int, metavar="BOOK", help="the book's id")
+    candidates = _book_command(
+        commands, "candidates", "a book's link and its candidates", _candidates
+    )
     candidates.add_argument(
         "--search",
         nargs="?",
@@ -53,30 +54,34 @@ def register_match_commands(commands: argparse._SubParsersAction) -> None:  # ty
         help="search Hardcover now (title and author, or QUERY) and weigh each result",
     )
     candidates.add_argument("--json", action="store_true", help="machine-readable output")
-    candidates.set_defaults(handler=_candidates)
 
-    pick = commands.add_parser("pick", help="link a book to the Hardcover book you choose")
-    pick.add_argument("book", type=int, metavar="BOOK", help="the book's id")
+    pick = _book_command(commands, "pick", "link a book to the Hardcover book you choose", _pick)
     pick.add_argument("hc_book", type=int, metavar="HC_BOOK_ID", help="Hardcover book id")
     pick.add_argument("--edition", type=int, metavar="ID", help="Hardcover edition id")
-    pick.set_defaults(handler=_pick)
 
-    rematch = commands.add_parser("rematch", help="forget a book's link and match it again")
-    rematch.add_argument("book", type=int, metavar="BOOK", help="the book's id")
-    rematch.set_defaults(handler=_rematch)
+    _book_command(commands, "rematch", "forget a book's link and match it again", _rematch)
 
-    exclude = commands.add_parser("exclude", help="never sync a book to Hardcover")
-    exclude.add_argument("book", type=int, metavar="BOOK", help="the book's id")
+    exclude = _book_command(commands, "exclude", "never sync a book to Hardcover", _exclude)
     exclude.add_argument(
         "--remove-from-hardcover",
         action="store_true",
         help="also remove the Hardcover library entry, if BookOrbit created it",
     )
-    exclude.set_defaults(handler=_exclude)
 
-    include = commands.add_parser("include", help="sync an excluded book again")
-    include.add_argument("book", type=int, metavar="BOOK", help="the book's id")
-    include.set_defaults(handler=_include)
+    _book_command(commands, "include", "sync an excluded book again", _include)
+
+
+def _book_command(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    summary: str,
+    handler: Callable[[CliContext, argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    """A sub-command about one library book, whose id is its first argument."""
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=summary)
+    parser.add_argument("book", type=int, metavar="BOOK", help="the book's id")
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def _with_client(account: HardcoverAccount, work: Callable[[HardcoverClient], Awaitable[T]]) -> T:
@@ -197,18 +202,21 @@ def _pick(ctx: CliContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def _needs_client(book_id: int, *, removing: bool) -> bool:
-    return removing and match_actions.owns_entry(get_match(book_id))
+def _online_if_removing(
+    book_id: int, removing: bool, action: Callable[[HardcoverClient | None], Awaitable[T]]
+) -> T:
+    """Run `action` with a client only when BookOrbit's own Hardcover entry is to be removed;
+    everything else works offline, even without a token."""
+    if removing and match_actions.owns_entry(get_match(book_id)):
+        return _with_client(HardcoverAccount(), action)
+    return asyncio.run(action(None))
 
 
 def _rematch(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
-    if _needs_client(args.book, removing=True):
-        result = _with_client(
-            HardcoverAccount(), lambda client: match_actions.rematch(args.book, client)
-        )
-    else:
-        result = asyncio.run(match_actions.rematch(args.book, None))
+    result = _online_if_removing(
+        args.book, True, lambda client: match_actions.rematch(args.book, client)
+    )
     print(result.message)
     return 0
 
@@ -216,13 +224,11 @@ def _rematch(ctx: CliContext, args: argparse.Namespace) -> int:
 def _exclude(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
     remove = args.remove_from_hardcover
-    if _needs_client(args.book, removing=remove):
-        result = _with_client(
-            HardcoverAccount(),
-            lambda client: match_actions.exclude(args.book, client, remove_from_hardcover=True),
-        )
-    else:
-        result = asyncio.run(match_actions.exclude(args.book, None, remove_from_hardcover=remove))
+    result = _online_if_removing(
+        args.book,
+        remove,
+        lambda client: match_actions.exclude(args.book, client, remove_from_hardcover=remove),
+    )
     print(result.message)
     return 0
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
-
-from peewee import fn
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.hardcover.client import HardcoverClient, endpoint_from_env
@@ -25,15 +23,16 @@ from bookorbit_desktop.hardcover.errors import (
     NotConnectedError,
     TokenRejectedError,
 )
-from bookorbit_desktop.hardcover.ratelimit import Budget
+from bookorbit_desktop.hardcover.match_store import state_counts
+from bookorbit_desktop.hardcover.ratelimit import Budget, RateLimiter
 from bookorbit_desktop.hardcover.records import HardcoverUser
-from bookorbit_desktop.library.models import HardcoverMatch
 from bookorbit_desktop.library.settings import delete_setting, get_private, get_setting, set_setting
 
 # Private (not user-editable) values in the settings table.
 USERNAME_KEY = "hardcover.username"
 USER_ID_KEY = "hardcover.user_id"
-PAUSED_KEY = "hardcover.paused"  # {"reason": str, "since": float} while the token is refused
+# {"reason": str, "detail": str | None, "since": float} while the token is refused
+PAUSED_KEY = "hardcover.paused"
 BUDGET_KEY = "hardcover.rate_budget"  # last budget Hardcover reported, with when
 LAST_SYNC_KEY = "hardcover.last_sync"  # Unix seconds of the last finished sync
 SYNC_ENABLED_KEY = "hardcover.sync_enabled"
@@ -77,6 +76,7 @@ class HardcoverAccount:
         self.store = store or TokenStore()
         self._client_factory = client_factory
         self._clock = clock
+        self._limiter: RateLimiter | None = None
 
     # ----------------------------------------------------------------- token
     def token(self) -> str:
@@ -85,10 +85,37 @@ class HardcoverAccount:
             raise NotConnectedError()
         return token
 
+    def limiter(self) -> RateLimiter:
+        """The one rate budget of every client this account opens.
+
+        Hardcover counts requests per user, so a client opened right after another (each
+        action opens its own) must not start from a full burst. The first one starts from
+        the budget Hardcover last reported, possibly to an earlier run of BookOrbit.
+        """
+        if self._limiter is None:
+            self._limiter = RateLimiter(clock=self._clock)
+            stored = get_private(BUDGET_KEY)
+            if isinstance(stored, dict):
+                try:
+                    budget = Budget(**{f.name: stored[f.name] for f in fields(Budget)})
+                    self._limiter.resume(budget, float(stored["observed_at"]))
+                except (KeyError, TypeError, ValueError):
+                    pass  # an unreadable old record: start from the plan's full budget
+        return self._limiter
+
     @asynccontextmanager
     async def open_client(self) -> AsyncIterator[HardcoverClient]:
-        """A client for the saved token; a 401 pauses sync, the budget is remembered."""
-        client = self._client_factory(self.token(), on_auth_error=self.pause_for_auth)
+        """A client for the saved token; a 401 pauses sync, the budget is remembered.
+
+        While sync is paused (Hardcover refused this token) nothing is sent with it: the
+        AuthError says to connect a new token.
+        """
+        paused = get_private(PAUSED_KEY)
+        if isinstance(paused, dict):
+            raise AuthError(paused.get("detail"))
+        client = self._client_factory(
+            self.token(), on_auth_error=self.pause_for_auth, limiter=self.limiter()
+        )
         try:
             yield client
         finally:
@@ -104,7 +131,10 @@ class HardcoverAccount:
         self.store.check()  # fail before the network call when there is nowhere to keep it
         user = None
         if validate:
-            client = self._client_factory(token)
+            # The token may be another Hardcover user's: its budget starts from what
+            # Hardcover reports for it, not from the previous account's.
+            limiter = RateLimiter(clock=self._clock)
+            client = self._client_factory(token, limiter=limiter)
             try:
                 user = await client.me()
             except AuthError as error:
@@ -112,6 +142,7 @@ class HardcoverAccount:
             finally:
                 self.remember_budget(client.budget())
                 await client.close()
+            self._limiter = limiter
         self.store.save(token)
         delete_setting(PAUSED_KEY)
         if user is None:
@@ -127,13 +158,15 @@ class HardcoverAccount:
         removed = self.store.delete()
         for key in (USERNAME_KEY, USER_ID_KEY, PAUSED_KEY, BUDGET_KEY):
             delete_setting(key)
+        self._limiter = None  # the next account may be another Hardcover user
         return removed
 
     # ----------------------------------------------------------------- state
     def pause_for_auth(self, error: AuthError) -> None:
         """Hardcover refused the saved token: stop syncing until a new one is connected."""
         if get_private(PAUSED_KEY) is None:
-            set_setting(PAUSED_KEY, {"reason": error.message, "since": self._clock()})
+            paused = {"reason": error.message, "detail": error.detail, "since": self._clock()}
+            set_setting(PAUSED_KEY, paused)
 
     def remember_budget(self, budget: Budget) -> None:
         if budget.from_server:
@@ -160,16 +193,10 @@ class HardcoverAccount:
             paused_reason=paused.get("reason") if isinstance(paused, dict) else None,
             pending=0,
             pending_note=PENDING_NOTE,
-            match_states=_match_state_counts(),
+            match_states={state: n for state, n in state_counts().items() if n},
             last_sync=get_private(LAST_SYNC_KEY),
             budget=get_private(BUDGET_KEY),
             endpoint=endpoint_from_env(),
             keyring=keyring,
             warnings=warnings,
         )
-
-
-def _match_state_counts() -> dict[str, int]:
-    """How many books are in each Hardcover match state (unmatched, linked, ...)."""
-    query = HardcoverMatch.select(HardcoverMatch.state, fn.COUNT(HardcoverMatch.book).alias("n"))
-    return {row.state: row.n for row in query.group_by(HardcoverMatch.state)}

@@ -1,9 +1,10 @@
 """Hardcover books and editions as matching sees them: plain values with tidy fields.
 
-Pure. `records` mirrors what the API returns; these add what matching needs (base language
-codes, audio/ebook classification, the editions we know of per book) and come from the
-`MatchCandidates` operation's rows or from `records` values. Parsing is lenient (Hardcover's
-data has holes: editions without pages or language, books without authors) but never guesses.
+Pure. `records` mirrors what the API returns and parses it; these add what matching needs
+(base language codes, audio/ebook classification, primary authors apart from translators, the
+editions we know of per book) and come from the `MatchCandidates` operation's rows or from
+`records` values. Hardcover's data has holes (editions without pages or language, books
+without authors): they stay holes, nothing is guessed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from bookorbit_desktop.hardcover import records
 from bookorbit_desktop.hardcover.normalize import normalize_language
-from bookorbit_desktop.hardcover.records import SeriesEntry
+from bookorbit_desktop.hardcover.records import SeriesEntry, to_int, to_text
 from bookorbit_desktop.hardcover.volumes import FORMAT_AUDIO, find_formats
 
 # reading_format_id (hardcover-api.md §3).
@@ -107,24 +108,6 @@ class HardcoverBook:
         return bool(self.editions) and not self.text_editions
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return None if value is None or value == "" else int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _float(value: Any) -> float | None:
-    try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
 def _year(value: Any) -> int | None:
     if isinstance(value, int):
         return value
@@ -133,109 +116,64 @@ def _year(value: Any) -> int | None:
     return None
 
 
-def edition_from_graphql(data: Mapping[str, Any]) -> EditionInfo:
-    """An `editions` row (any subset of its fields) as an Edition."""
-    language = data.get("language") or {}
-    code = language.get("code2") or language.get("code3") if isinstance(language, dict) else None
-    return EditionInfo(
-        id=int(data["id"]),
-        book_id=int(data.get("book_id") or (data.get("book") or {}).get("id") or 0),
-        title=_text(data.get("title")),
-        subtitle=_text(data.get("subtitle")),
-        isbn_13=_text(data.get("isbn_13")),
-        isbn_10=_text(data.get("isbn_10")),
-        pages=_int(data.get("pages")) or None,  # Hardcover stores 0 for "unknown" too
-        reading_format=READING_FORMATS.get(_int(data.get("reading_format_id")) or 0, "unknown"),
-        edition_format=_text(data.get("edition_format")),
-        language=normalize_language(code),
-        users_count=_int(data.get("users_count")) or 0,
-        release_year=_year(data.get("release_year") or data.get("release_date")),
-    )
-
-
-def split_contributors(entries: Iterable[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(authors, other contributors) from `cached_contributors` or `contributions` rows."""
-    authors: list[str] = []
-    others: list[str] = []
-    for entry in entries or ():
-        if not isinstance(entry, Mapping):
-            continue
-        author = entry.get("author") or {}
-        name = _text(author.get("name")) if isinstance(author, Mapping) else None
-        if not name:
-            continue
-        role = (entry.get("contribution") or "").strip().casefold()
-        target = authors if role in _PRIMARY_ROLES else others
-        if name not in target:
-            target.append(name)
-    return tuple(authors), tuple(others)
-
-
-def _series(entries: Iterable[Any]) -> tuple[SeriesEntry, ...]:
-    found: list[SeriesEntry] = []
-    for entry in entries or ():
-        if not isinstance(entry, Mapping):
-            continue
-        series = entry.get("series") or {}
-        name = _text(series.get("name")) if isinstance(series, Mapping) else None
-        if name:
-            found.append(SeriesEntry(name, _float(entry.get("position"))))
-    return tuple(found)
-
-
-def _strings(values: Any) -> tuple[str, ...]:
-    if not isinstance(values, list):
-        return ()
-    return tuple(v.strip() for v in values if isinstance(v, str) and v.strip())
-
-
-def book_from_graphql(
-    data: Mapping[str, Any], editions: Iterable[EditionInfo] = ()
-) -> HardcoverBook:
-    """A `books` row as a HardcoverBook; nested `editions` aliases are merged by id."""
-    contributors = data.get("cached_contributors") or data.get("contributions") or []
-    authors, others = split_contributors(contributors)
-    known: dict[int, EditionInfo] = {e.id: e for e in editions}
-    for key in ("editions", "local_editions", "audio_editions"):
-        for row in data.get(key) or ():
-            edition = edition_from_graphql({"book_id": data["id"], **row})
-            known.setdefault(edition.id, edition)
-    for key in ("default_ebook_edition", "default_physical_edition", "default_audio_edition"):
-        row = data.get(key)
-        if isinstance(row, Mapping) and row.get("id") is not None:
-            edition = edition_from_graphql({"book_id": data["id"], **row})
-            known.setdefault(edition.id, edition)
-    return HardcoverBook(
-        id=int(data["id"]),
-        title=_text(data.get("title")) or "",
-        subtitle=_text(data.get("subtitle")),
-        slug=_text(data.get("slug")),
-        authors=authors,
-        contributors=others,
-        series=_series(data.get("book_series")),
-        alternative_titles=_strings(data.get("alternative_titles")),
-        release_year=_year(data.get("release_year") or data.get("release_date")),
-        users_count=_int(data.get("users_count")) or 0,
-        pages=_int(data.get("pages")) or None,
-        category=_int(data.get("book_category_id")),
-        canonical_id=_int(data.get("canonical_id")),
-        status_id=_int(data.get("book_status_id")),
-        editions=tuple(sorted(known.values(), key=lambda e: e.id)),
-    )
-
-
 def edition_from_record(edition: records.Edition) -> EditionInfo:
     """The matching view of an edition the client returned."""
     return EditionInfo(
         id=edition.id,
         book_id=edition.book_id,
         title=edition.title,
+        subtitle=edition.subtitle,
         isbn_13=edition.isbn_13,
         isbn_10=edition.isbn_10,
-        pages=edition.pages or None,
+        pages=edition.pages or None,  # Hardcover stores 0 for "unknown" too
         reading_format=READING_FORMATS.get(edition.reading_format_id or 0, "unknown"),
         edition_format=edition.edition_format,
         language=normalize_language(edition.language or edition.language_code3),
         users_count=edition.users_count,
         release_year=_year(edition.release_date),
+    )
+
+
+def edition_from_graphql(data: Mapping[str, Any]) -> EditionInfo:
+    """An `editions` row (any subset of its fields) as an EditionInfo."""
+    return edition_from_record(records.edition_from(data))
+
+
+def split_contributors(entries: Iterable[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(authors, other contributors) from `cached_contributors` or `contributions` rows."""
+    authors: list[str] = []
+    others: list[str] = []
+    for contributor in records.contributors_from(entries):
+        role = (contributor.role or "").casefold()
+        target = authors if role in _PRIMARY_ROLES else others
+        if contributor.name not in target:
+            target.append(contributor.name)
+    return tuple(authors), tuple(others)
+
+
+def book_from_graphql(data: Mapping[str, Any]) -> HardcoverBook:
+    """A `books` row (as `MatchCandidates` selects it) with its nested edition lists."""
+    contributors = data.get("cached_contributors") or data.get("contributions") or []
+    authors, others = split_contributors(contributors)
+    known: dict[int, EditionInfo] = {}
+    for key in ("editions", "local_editions", "audio_editions"):
+        for row in data.get(key) or ():
+            edition = edition_from_graphql({"book_id": data["id"], **row})
+            known.setdefault(edition.id, edition)
+    return HardcoverBook(
+        id=int(data["id"]),
+        title=to_text(data.get("title")) or "",
+        subtitle=to_text(data.get("subtitle")),
+        slug=to_text(data.get("slug")),
+        authors=authors,
+        contributors=others,
+        series=records.series_from(data.get("book_series")),
+        alternative_titles=records.texts(data.get("alternative_titles")),
+        release_year=_year(data.get("release_year") or data.get("release_date")),
+        users_count=to_int(data.get("users_count")) or 0,
+        pages=to_int(data.get("pages")) or None,
+        category=to_int(data.get("book_category_id")),
+        canonical_id=to_int(data.get("canonical_id")),
+        status_id=to_int(data.get("book_status_id")),
+        editions=tuple(sorted(known.values(), key=lambda e: e.id)),
     )

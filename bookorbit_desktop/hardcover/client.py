@@ -29,6 +29,7 @@ from bookorbit_desktop.hardcover.errors import (
     AuthError,
     NetworkError,
     RateLimitedError,
+    SearchFailedError,
     UnavailableError,
 )
 from bookorbit_desktop.hardcover.ratelimit import Budget, RateLimiter
@@ -45,7 +46,6 @@ PAGE_SIZE = 100  # rows per page in our operations; Hardcover caps lists at 100
 # ISBNs per EditionsByIsbn request (one rate token each). A little under the 100-row page so
 # the usual one-edition-per-ISBN answer fits one page and needs no follow-up request.
 ISBN_CHUNK = 90
-BOOK_ID_CHUNK = 100
 EDITIONS_BOOK_CHUNK = 20  # books per EditionsByBooks request (popular books have 500+ editions)
 _RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
 _NOT_APPLIED_STATUSES = frozenset({503})  # "temporarily unavailable, safe to retry"
@@ -102,7 +102,6 @@ class HardcoverClient:
         self._on_auth_error = on_auth_error
         self._budget_lock = asyncio.Lock()
         self.requests_sent = 0
-        self.fields_sent = 0
 
     def __repr__(self) -> str:  # never show the token
         return f"HardcoverClient(endpoint={self.endpoint!r})"
@@ -196,7 +195,6 @@ class HardcoverClient:
                 await self._sleep(wait)
             self.limiter.spend(cost)
             self.requests_sent += 1
-            self.fields_sent += cost
 
     async def _post(self, payload: dict[str, Any]) -> tuple[int, dict[str, str], str]:
         if self._session is None:
@@ -228,12 +226,15 @@ class HardcoverClient:
         data = await self.execute(
             "SearchBooks", {"query": query, "perPage": per_page, "page": page}
         )
-        return records.search_result_from(query, data.get("search") or {})
+        search = data.get("search") or {}
+        if search.get("error"):  # not "no hits": a book must not be stored as unmatched
+            raise SearchFailedError(str(search["error"]))
+        return records.search_result_from(query, search)
 
     async def editions_by_isbn(
         self, isbn13s: Iterable[str] = (), isbn10s: Iterable[str] = ()
     ) -> list[records.Edition]:
-        """Every edition carrying one of the ISBNs: 100 ISBNs per request, paginated."""
+        """Every edition carrying one of the ISBNs: ISBN_CHUNK per request, paginated."""
         wanted = [("13", v) for v in _unique(isbn13s)] + [("10", v) for v in _unique(isbn10s)]
         editions: dict[int, records.Edition] = {}
         for start in range(0, len(wanted), ISBN_CHUNK):
@@ -245,19 +246,6 @@ class HardcoverClient:
             for row in await self._paged("EditionsByIsbn", variables, "editions"):
                 editions.setdefault(int(row["id"]), records.edition_from(row))
         return list(editions.values())
-
-    async def books_by_ids(self, ids: Iterable[int]) -> list[records.CatalogBook]:
-        books: dict[int, records.CatalogBook] = {}
-        unique = _unique(int(i) for i in ids)
-        for start in range(0, len(unique), BOOK_ID_CHUNK):
-            chunk = unique[start : start + BOOK_ID_CHUNK]
-            for row in await self._paged("BooksByIds", {"ids": chunk}, "books"):
-                books.setdefault(int(row["id"]), records.book_from(row))
-        return list(books.values())
-
-    async def book_by_slug(self, slug: str) -> records.CatalogBook | None:
-        rows = (await self.execute("BookBySlug", {"slug": slug})).get("books") or []
-        return records.book_from(rows[0]) if rows else None
 
     async def editions_for_books(self, book_ids: Iterable[int]) -> list[records.Edition]:
         """All editions of the books, most-used first within each book."""

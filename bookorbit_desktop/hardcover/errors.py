@@ -20,10 +20,25 @@ _CONNECT_AGAIN = (
 )
 
 
+def _said(detail: str | None) -> str:
+    return f" (Hardcover said: {detail})" if detail else ""
+
+
 class HardcoverError(BookOrbitError):
-    """Base class of every Hardcover problem."""
+    """Base class of every Hardcover problem.
+
+    `detail` is what Hardcover (or the connection) said and `status` the HTTP status, when
+    known: for logs and tests, the message already says what to do.
+    """
 
     title = "Hardcover"
+
+    def __init__(
+        self, message: str, *, detail: str | None = None, status: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.detail = detail
+        self.status = status
 
 
 class NotConnectedError(HardcoverError):
@@ -46,12 +61,11 @@ class AuthError(HardcoverError):
     title = "Hardcover token expired or revoked"
 
     def __init__(self, detail: str | None = None) -> None:
-        reason = f" (Hardcover said: {detail})" if detail else ""
         super().__init__(
-            f"Hardcover did not accept the saved token{reason}. Syncing is paused until "
-            f"you connect a new one. {_CONNECT_AGAIN}"
+            f"Hardcover did not accept the saved token{_said(detail)}. Syncing is paused "
+            f"until you connect a new one. {_CONNECT_AGAIN}",
+            detail=detail,
         )
-        self.detail = detail
 
 
 class ScopeError(HardcoverError):
@@ -63,10 +77,10 @@ class ScopeError(HardcoverError):
         wanted = f'the "{scope}" scope' if scope else "a scope BookOrbit needs"
         super().__init__(
             f"The Hardcover token lacks {wanted}. Create a token that includes "
-            f"{', '.join(REQUIRED_SCOPES)} at {TOKEN_PAGE_URL} and connect again."
+            f"{', '.join(REQUIRED_SCOPES)} at {TOKEN_PAGE_URL} and connect again.",
+            detail=detail,
         )
         self.scope = scope
-        self.detail = detail
 
 
 class RateLimitedError(HardcoverError):
@@ -93,10 +107,10 @@ class UnavailableError(HardcoverError):
     def __init__(self, status: int, detail: str | None = None) -> None:
         super().__init__(
             f"Hardcover answered with an error (HTTP {status}) several times. It is probably "
-            "a temporary problem on Hardcover's side; try again in a few minutes."
+            "a temporary problem on Hardcover's side; try again in a few minutes.",
+            detail=detail,
+            status=status,
         )
-        self.status = status
-        self.detail = detail
 
 
 class NetworkError(HardcoverError):
@@ -107,9 +121,9 @@ class NetworkError(HardcoverError):
     def __init__(self, detail: str) -> None:
         super().__init__(
             "BookOrbit could not reach Hardcover. Check the internet connection and try "
-            f"again. ({detail})"
+            f"again. ({detail})",
+            detail=detail,
         )
-        self.detail = detail
 
 
 class RequestRejectedError(HardcoverError):
@@ -120,10 +134,10 @@ class RequestRejectedError(HardcoverError):
     def __init__(self, status: int, detail: str) -> None:
         super().__init__(
             f"Hardcover refused a request (HTTP {status}: {detail}). Please report this "
-            "problem with the log file attached."
+            "problem with the log file attached.",
+            detail=detail,
+            status=status,
         )
-        self.status = status
-        self.detail = detail
 
 
 class GraphQLResponseError(HardcoverError):
@@ -140,15 +154,26 @@ class GraphQLResponseError(HardcoverError):
         self.errors = errors
 
 
+class SearchFailedError(HardcoverError):
+    """`search` answered with its own `error` set: Hardcover could not run the search."""
+
+    title = "Hardcover search failed"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"Hardcover could not run the search ({detail}). Try again in a few minutes.",
+            detail=detail,
+        )
+
+
 class MutationError(HardcoverError):
     """A mutation answered 200 but with its own `error` field set."""
 
     title = "Hardcover did not accept a change"
 
     def __init__(self, field: str, detail: str, data: dict[str, Any] | None = None) -> None:
-        super().__init__(f"Hardcover did not accept the change ({field}): {detail}")
+        super().__init__(f"Hardcover did not accept the change ({field}): {detail}", detail=detail)
         self.field = field
-        self.detail = detail
         self.data = data or {}
 
 
@@ -160,10 +185,10 @@ class BadResponseError(HardcoverError):
     def __init__(self, status: int, detail: str) -> None:
         super().__init__(
             f"Hardcover answered something BookOrbit does not understand (HTTP {status}: "
-            f"{detail}). Try again later; if it persists, check BOOKORBIT_HARDCOVER_URL."
+            f"{detail}). Try again later; if it persists, check BOOKORBIT_HARDCOVER_URL.",
+            detail=detail,
+            status=status,
         )
-        self.status = status
-        self.detail = detail
 
 
 class KeyringUnavailableError(HardcoverError):
@@ -178,9 +203,8 @@ class TokenRejectedError(HardcoverError):
     title = "Hardcover did not accept this token"
 
     def __init__(self, detail: str | None = None) -> None:
-        reason = f" (Hardcover said: {detail})" if detail else ""
         super().__init__(
-            f"The token was not saved{reason}. Check that you copied all of it and that it "
-            f"has not expired, or create a new one at {TOKEN_PAGE_URL}."
+            f"The token was not saved{_said(detail)}. Check that you copied all of it and "
+            f"that it has not expired, or create a new one at {TOKEN_PAGE_URL}.",
+            detail=detail,
         )
-        self.detail = detail

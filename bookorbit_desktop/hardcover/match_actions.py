@@ -41,7 +41,6 @@ class RemovalFailedError(HardcoverError):
 class ActionResult:
     record: MatchRecord
     message: str
-    removed_from_hardcover: bool = False
 
 
 def _book(book_id: int) -> Book:
@@ -54,6 +53,18 @@ def _book(book_id: int) -> Book:
 def owns_entry(record: MatchRecord | None) -> bool:
     """BookOrbit created this book's Hardcover library entry (so it may remove it)."""
     return record is not None and record.created_by_us and record.user_book_id is not None
+
+
+async def _link_before(
+    book_id: int, client: HardcoverClient | None, *, remove_own_entry: bool
+) -> tuple[MatchRecord | None, bool]:
+    """The book's link, and whether BookOrbit's own Hardcover entry for it was removed first."""
+    _book(book_id)
+    current = get_match(book_id)
+    if not (remove_own_entry and current is not None and owns_entry(current)):
+        return current, False
+    await _remove_entry(client, current)
+    return current, True
 
 
 async def _remove_entry(client: HardcoverClient | None, record: MatchRecord) -> None:
@@ -148,33 +159,21 @@ async def search_candidates(
 
 async def rematch(book_id: int, client: HardcoverClient | None) -> ActionResult:
     """Forget the link; remove the Hardcover entry first only if BookOrbit created it."""
-    _book(book_id)
-    current = get_match(book_id)
-    removed = False
-    if owns_entry(current):
-        assert current is not None
-        await _remove_entry(client, current)
-        removed = True
+    current, removed = await _link_before(book_id, client, remove_own_entry=True)
     record = clear_link(book_id)
     message = "The link was cleared; the next `hardcover match` matches this book again."
     if removed:
         message += " The Hardcover entry BookOrbit had created was removed."
     elif current is not None and current.user_book_id is not None:
         message += " Its Hardcover entry was not made by BookOrbit and stays on Hardcover."
-    return ActionResult(record, message, removed)
+    return ActionResult(record, message)
 
 
 async def exclude(
     book_id: int, client: HardcoverClient | None, *, remove_from_hardcover: bool = False
 ) -> ActionResult:
     """Never sync this book; optionally remove the Hardcover entry BookOrbit created."""
-    _book(book_id)
-    current = get_match(book_id)
-    removed = False
-    if remove_from_hardcover and owns_entry(current):
-        assert current is not None
-        await _remove_entry(client, current)
-        removed = True
+    current, removed = await _link_before(book_id, client, remove_own_entry=remove_from_hardcover)
     record = store_exclude(book_id)
     message = "This book will not be synced to Hardcover."
     if removed:
@@ -186,7 +185,7 @@ async def exclude(
         )
     elif remove_from_hardcover and current is not None and current.user_book_id is not None:
         message += " Its Hardcover entry was not made by BookOrbit, so it was left there."
-    return ActionResult(record, message, removed)
+    return ActionResult(record, message)
 
 
 def include(book_id: int) -> ActionResult:

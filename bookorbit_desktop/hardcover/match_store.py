@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from peewee import fn
+
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.editions import describe_edition
 from bookorbit_desktop.hardcover.matching import Decision, LocalBook, Scored
@@ -333,7 +335,9 @@ def record_user_book(
 
 
 def state_counts() -> dict[str, int]:
-    counts = {state: 0 for state in STATES}
-    for row in HardcoverMatch.select(HardcoverMatch.state):
-        counts[row.state] = counts.get(row.state, 0) + 1
+    """How many books are in each state; every state is listed, with 0 when none is."""
+    counts = dict.fromkeys(STATES, 0)
+    query = HardcoverMatch.select(HardcoverMatch.state, fn.COUNT(HardcoverMatch.book).alias("n"))
+    for row in query.group_by(HardcoverMatch.state):
+        counts[row.state] = row.n
     return counts

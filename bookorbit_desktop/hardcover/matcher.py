@@ -63,6 +63,15 @@ _RUN_LEVEL_ERRORS = (
     UnavailableError,
     NotConnectedError,
 )
+_QUERY_TIMEOUT = 408  # Hardcover gave up on this one query (a search may run 2 s)
+
+
+def _stops_the_run(error: HardcoverError) -> bool:
+    """A search that keeps running over Hardcover's time limit fails only its own book:
+    stopping there would keep every later book from ever being matched."""
+    if isinstance(error, UnavailableError) and error.status == _QUERY_TIMEOUT:
+        return False
+    return isinstance(error, _RUN_LEVEL_ERRORS)
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,25 @@ class MatchReport:
     requests: int = 0  # HTTP requests sent during the run
     isbn_requests: int = 0  # of which resolving ISBNs
     results: list[MatchProgress] = field(default_factory=list)
+
+
+@dataclass
+class _Reporter:
+    """Records each finished book in the report and passes it on to the progress callback."""
+
+    report: MatchReport
+    callback: Callable[[MatchProgress], None] | None
+
+    def __call__(
+        self, book_id: int, title: str, outcome: str, reason: str, *, cached: bool = False
+    ) -> None:
+        report = self.report
+        done = len(report.results) + 1
+        item = MatchProgress(done, report.total, book_id, title, outcome, reason, cached)
+        report.results.append(item)
+        report.counts[outcome] = report.counts.get(outcome, 0) + 1
+        if self.callback is not None:
+            self.callback(item)
 
 
 @dataclass
@@ -211,43 +239,26 @@ class Matcher:
         books = eligible_books(book_ids)
         report.total = len(books)
         work: list[_Work] = []
-
-        def emit(item: MatchProgress) -> None:
-            report.results.append(item)
-            report.counts[item.outcome] = report.counts.get(item.outcome, 0) + 1
-            if progress is not None:
-                progress(item)
-
+        emit = _Reporter(report, progress)
         for book in books:
             local = local_book(book)
             digest = fingerprint(local)
             record = get_match(book.id)
             if record is not None and not needs_matching(record, digest):
                 report.cached += 1
-                done = len(report.results) + 1
-                reason = record.reason or ""
-                cached = MatchProgress(
-                    done, report.total, book.id, book.title, record.state, reason, cached=True
-                )
-                emit(cached)
+                emit(book.id, book.title, record.state, record.reason or "", cached=True)
                 continue
             work.append(_Work(book.id, local, digest))
         languages = {w.local.language for w in work if w.local.language}
         try:
-            await self._identifiers(work, languages, emit, report)
-            await self._searches([w for w in work if not w.linked], languages, emit, report)
+            await self._identifiers(work, languages, emit)
+            await self._searches([w for w in work if not w.linked], languages, emit)
         finally:
             report.requests = self.client.requests_sent - started
             report.isbn_requests = self.isbn_requests
         return report
 
-    async def _identifiers(
-        self,
-        work: list[_Work],
-        languages: set[str],
-        emit: Callable[[MatchProgress], None],
-        report: MatchReport,
-    ) -> None:
+    async def _identifiers(self, work: list[_Work], languages: set[str], emit: _Reporter) -> None:
         by_isbn = await self._resolve_isbns(work)
         isbn_book_ids = {e.book_id for editions in by_isbn.values() for e in editions}
         await self.hydrate(
@@ -260,7 +271,7 @@ class Matcher:
             for found, isbn_books in item.steps:
                 decision = decide(item.local, found, isbn_books=isbn_books)
                 if decision.outcome == LINKED:
-                    self._commit(item, decision, emit, report)
+                    self._commit(item, decision, emit)
                     item.linked = True
                     break
 
@@ -289,13 +300,7 @@ class Matcher:
             if added:
                 item.steps.append((list(item.found), frozenset(item.isbn_books)))
 
-    async def _searches(
-        self,
-        work: list[_Work],
-        languages: set[str],
-        emit: Callable[[MatchProgress], None],
-        report: MatchReport,
-    ) -> None:
+    async def _searches(self, work: list[_Work], languages: set[str], emit: _Reporter) -> None:
         for start in range(0, len(work), SEARCH_CHUNK):
             chunk = work[start : start + SEARCH_CHUNK]
             hits: dict[int, list[int]] = {}
@@ -305,7 +310,7 @@ class Matcher:
                 try:
                     result = await self.client.search_books(query, per_page=SEARCH_PER_PAGE)
                 except HardcoverError as error:
-                    if isinstance(error, _RUN_LEVEL_ERRORS):
+                    if _stops_the_run(error):
                         raise
                     failed[item.book_id] = f"{error.title}: {error.message}"
                     continue
@@ -313,7 +318,8 @@ class Matcher:
             await self.hydrate([i for ids in hits.values() for i in ids], (), languages)
             for item in chunk:
                 if item.book_id in failed:
-                    self._commit_error(item, failed[item.book_id], emit, report)
+                    save_error(item.book_id, failed[item.book_id], now=self._clock())
+                    emit(item.book_id, item.local.title, ERROR, failed[item.book_id])
                     continue
                 found = list(item.found)
                 for rank, hit in enumerate(hits.get(item.book_id, [])):
@@ -321,16 +327,10 @@ class Matcher:
                     if book is not None:
                         found.append((book, Evidence(search_rank=rank)))
                 decision = decide(item.local, found, isbn_books=frozenset(item.isbn_books))
-                self._commit(item, decision, emit, report)
+                self._commit(item, decision, emit)
 
     # ----------------------------------------------------------------- saving
-    def _commit(
-        self,
-        item: _Work,
-        decision: Decision,
-        emit: Callable[[MatchProgress], None],
-        report: MatchReport,
-    ) -> None:
+    def _commit(self, item: _Work, decision: Decision, emit: _Reporter) -> None:
         edition_id = pages = None
         reason = decision.reason
         if decision.outcome == LINKED and decision.best is not None:
@@ -362,12 +362,4 @@ class Matcher:
             reason = "left as it is: it was picked, excluded or synced meanwhile"
         else:
             state = saved.state
-        done = len(report.results) + 1
-        emit(MatchProgress(done, report.total, item.book_id, item.local.title, state, reason))
-
-    def _commit_error(
-        self, item: _Work, reason: str, emit: Callable[[MatchProgress], None], report: MatchReport
-    ) -> None:
-        save_error(item.book_id, reason, now=self._clock())
-        done = len(report.results) + 1
-        emit(MatchProgress(done, report.total, item.book_id, item.local.title, ERROR, reason))
+        emit(item.book_id, item.local.title, state, reason)

@@ -139,10 +139,6 @@ class TitleParts:
     numbers: frozenset[float]  # numbers left in the core ("Fahrenheit 451" -> {451})
     trailing_number: float | None  # "Berserk 2": a bare number that may be a volume
 
-    @property
-    def full(self) -> str:
-        return f"{self.core} {self.subtitle}".strip()
-
     def core_without_trailing_number(self) -> str:
         if self.trailing_number is None:
             return self.core
@@ -367,8 +363,3 @@ def person_similarity(a: Person, b: Person) -> float:
 def normalize_language(value: str | None) -> str | None:
     """The base language code for comparisons: "en-US", "eng", "English" -> "en"."""
     return base_language(_language_tag(value))
-
-
-def clean_text(value: str | None) -> str:
-    """Display text with collapsed whitespace (for reasons shown to the user)."""
-    return _SPACES.sub(" ", value or "").strip()

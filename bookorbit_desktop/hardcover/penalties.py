@@ -162,9 +162,20 @@ def volume_penalties(
         if not (trailing is not None and _same(trailing, theirs)):
             label = f"volume? (Hardcover: {theirs:g})"
             found.append(doubt("volume_unconfirmed", label, 0.05, Grade.MEDIUM))
+    elif mine is None and _series_name_with_one_subtitle(lp, book, bp):
+        # "Mistborn: The Hero of Ages" against "Mistborn" (volume 1 of the series Mistborn):
+        # the subtitle only one side has is what names the volume.
+        found.append(doubt("volume_unconfirmed", "volume?", 0.05, Grade.MEDIUM))
     if _numbers(lp, bp) != _numbers(bp, lp):
         found.append(difference("number", "≠ number in title", 0.3, Grade.LOW))
     return found
+
+
+def _series_name_with_one_subtitle(lp: TitleParts, book: HardcoverBook, bp: TitleParts) -> bool:
+    """Both titles are the candidate's series name, and only one of them has a subtitle."""
+    if bool(lp.subtitle) == bool(bp.subtitle) or text_similarity(lp.core, bp.core) < 1.0:
+        return False
+    return any(series_similarity(bp.core, s.name) >= SERIES_NAME_MIN for s in book.series)
 
 
 def _numbers(parts: TitleParts, other: TitleParts) -> frozenset[float]:

@@ -14,7 +14,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 DAY = 86_400.0
 
@@ -77,16 +77,25 @@ def _number(value: str | None) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
+def _positive(value: str | None) -> float | None:
+    number = _number(value)
+    return number if number is not None and number > 0 else None
+
+
 def plan_from_policy(value: str, fallback: RatePlan) -> RatePlan:
-    """The plan a `RateLimit-Policy` header describes (unknown parts keep `fallback`'s)."""
+    """The plan a `RateLimit-Policy` header describes (unknown parts keep `fallback`'s).
+
+    Only positive figures count: a quota or window of 0 describes no usable bucket.
+    """
     name, burst, per_minute, daily = fallback.name, fallback.burst, fallback.per_minute, None
     for item, params in parse_structured_list(value).items():
-        quota, window = _number(params.get("q")), _number(params.get("w"))
+        quota, window = _positive(params.get("q")), _positive(params.get("w"))
         if item.lower() == "daily":
-            daily = int(quota) if quota is not None else None
-        elif quota is not None and window:
+            daily = int(quota) if quota is not None and quota >= 1 else None
+        elif quota is not None and window is not None:
             name, per_minute = item, quota * 60.0 / window
-            burst = int(_number(params.get("burst")) or burst)
+            size = _positive(params.get("burst"))
+            burst = int(size) if size is not None and size >= 1 else burst
     return RatePlan(name, burst, per_minute, daily if daily is not None else fallback.daily)
 
 
@@ -180,6 +189,23 @@ class RateLimiter:
             self._from_server = True
         if daily_reset_in is not None and daily_reset_in > 0:
             self._daily_reset_at = now + daily_reset_in
+
+    def resume(self, budget: Budget, observed_at: float) -> None:
+        """Continue from a budget seen earlier (by a previous run), refilled since then.
+
+        A new client would otherwise believe it has a full burst while the last run just
+        spent it, and its first requests would collect 429s.
+        """
+        now = self._refill()
+        if budget.burst >= 1 and budget.daily_limit >= 1:
+            self.plan = replace(self.plan, burst=budget.burst, daily=budget.daily_limit)
+        refilled = budget.burst_remaining + max(now - observed_at, 0.0) * self.plan.per_second
+        self._tokens = min(float(self.plan.burst), refilled)
+        if now < budget.daily_resets_at:
+            self._daily_remaining = min(self.plan.daily, budget.daily_remaining)
+            self._daily_reset_at = budget.daily_resets_at
+        else:
+            self._daily_remaining = self.plan.daily
 
     def budget(self) -> Budget:
         self._refill()

@@ -1,16 +1,16 @@
-"""Typed views of what Hardcover returns: users, books, editions and search hits.
+"""Typed views of what Hardcover returns (users, editions, search hits) and the parsing of it.
 
-Pure parsing of the JSON our operations select; tolerant of missing or null fields (Hardcover
-leaves many empty) and of ids that arrive as strings (search documents).
+Pure. Every Hardcover row goes through the tolerant parsers here, also the rows `catalog`
+turns into matching's values: Hardcover leaves many fields empty or null, and search
+documents carry ids as strings, so a hole becomes None (or an empty tuple) instead of an
+error. Nothing is guessed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-# reading_format_id (hardcover-api.md §3)
-PHYSICAL, AUDIO, BOTH, EBOOK = 1, 2, 3, 4
 
 
 @dataclass(frozen=True)
@@ -33,30 +33,6 @@ class SeriesEntry:
 
 
 @dataclass(frozen=True)
-class CatalogBook:
-    id: int
-    title: str
-    slug: str | None = None
-    subtitle: str | None = None
-    release_year: int | None = None
-    pages: int | None = None
-    users_count: int = 0
-    users_read_count: int = 0
-    canonical_id: int | None = None
-    book_status_id: int | None = None
-    compilation: bool = False
-    contributors: tuple[Contributor, ...] = ()
-    series: tuple[SeriesEntry, ...] = ()
-    default_ebook_edition_id: int | None = None
-    default_physical_edition_id: int | None = None
-
-    @property
-    def authors(self) -> tuple[str, ...]:
-        """Primary authors (contributions without a role)."""
-        return tuple(c.name for c in self.contributors if c.role in (None, "Author"))
-
-
-@dataclass(frozen=True)
 class Edition:
     id: int
     book_id: int
@@ -64,6 +40,7 @@ class Edition:
     isbn_10: str | None = None
     asin: str | None = None
     title: str | None = None
+    subtitle: str | None = None
     pages: int | None = None
     audio_seconds: int | None = None
     edition_format: str | None = None
@@ -75,11 +52,6 @@ class Edition:
     canonical_id: int | None = None
     language: str | None = None  # ISO 639-1 code, when Hardcover knows it
     language_code3: str | None = None
-    book: CatalogBook | None = None
-
-    @property
-    def is_audio(self) -> bool:
-        return self.reading_format_id == AUDIO
 
 
 @dataclass(frozen=True)
@@ -111,94 +83,94 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
 
 
-def _int(value: Any) -> int | None:
+# ------------------------------------------------------------------------- tolerant parsers
+
+
+def to_int(value: Any) -> int | None:
     try:
         return None if value is None or value == "" else int(value)
     except (TypeError, ValueError):
         return None
 
 
-def _float(value: Any) -> float | None:
+def to_float(value: Any) -> float | None:
     try:
         return None if value is None else float(value)
     except (TypeError, ValueError):
         return None
 
 
-def _strings(values: Any) -> tuple[str, ...]:
-    return tuple(str(v) for v in values or () if v not in (None, ""))
+def to_text(value: Any) -> str | None:
+    """A trimmed string, or None for anything else or nothing but spaces."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def texts(values: Any) -> tuple[str, ...]:
+    """The non-empty strings of a JSON list, trimmed."""
+    if not isinstance(values, list | tuple):
+        return ()
+    return tuple(text for value in values if (text := to_text(value)))
+
+
+def _named(raw: Any, key: str) -> Iterator[tuple[Mapping[str, Any], str]]:
+    """(entry, name) for each entry of a JSON list whose `key` object has a name."""
+    for entry in raw or ():
+        if isinstance(entry, Mapping):
+            inner = entry.get(key)
+            name = to_text(inner.get("name")) if isinstance(inner, Mapping) else None
+            if name:
+                yield entry, name
 
 
 def contributors_from(raw: Any) -> tuple[Contributor, ...]:
     """From `cached_contributors` / search `contributions`: [{author{name}, contribution}]."""
-    result = []
-    for entry in raw or ():
-        if not isinstance(entry, dict):
-            continue
-        author = entry.get("author") or {}
-        name = author.get("name") if isinstance(author, dict) else None
-        if name:
-            result.append(Contributor(str(name), entry.get("contribution")))
-    return tuple(result)
+    return tuple(
+        Contributor(name, to_text(entry.get("contribution")))
+        for entry, name in _named(raw, "author")
+    )
+
+
+def series_from(raw: Any) -> tuple[SeriesEntry, ...]:
+    """From `book_series`: [{position, series{name}}]; entries without a name are dropped."""
+    return tuple(
+        SeriesEntry(name, to_float(entry.get("position"))) for entry, name in _named(raw, "series")
+    )
+
+
+# ------------------------------------------------------------------------- rows
 
 
 def user_from(raw: dict[str, Any]) -> HardcoverUser:
     return HardcoverUser(
         id=int(raw["id"]),
         username=str(raw.get("username") or ""),
-        privacy_setting_id=_int(raw.get("account_privacy_setting_id")),
+        privacy_setting_id=to_int(raw.get("account_privacy_setting_id")),
     )
 
 
-def book_from(raw: dict[str, Any]) -> CatalogBook:
-    series = tuple(
-        SeriesEntry(
-            str((entry.get("series") or {}).get("name") or ""), _float(entry.get("position"))
-        )
-        for entry in raw.get("book_series") or ()
-        if isinstance(entry, dict) and (entry.get("series") or {}).get("name")
-    )
-    return CatalogBook(
-        id=int(raw["id"]),
-        title=str(raw.get("title") or ""),
-        slug=raw.get("slug"),
-        subtitle=raw.get("subtitle"),
-        release_year=_int(raw.get("release_year")),
-        pages=_int(raw.get("pages")),
-        users_count=_int(raw.get("users_count")) or 0,
-        users_read_count=_int(raw.get("users_read_count")) or 0,
-        canonical_id=_int(raw.get("canonical_id")),
-        book_status_id=_int(raw.get("book_status_id")),
-        compilation=bool(raw.get("compilation")),
-        contributors=contributors_from(raw.get("cached_contributors")),
-        series=series,
-        default_ebook_edition_id=_int(raw.get("default_ebook_edition_id")),
-        default_physical_edition_id=_int(raw.get("default_physical_edition_id")),
-    )
-
-
-def edition_from(raw: dict[str, Any]) -> Edition:
-    language = raw.get("language") or {}
-    book = raw.get("book")
+def edition_from(raw: Mapping[str, Any]) -> Edition:
+    """An `editions` row (any subset of its fields besides `id`)."""
+    language = raw.get("language")
+    language = language if isinstance(language, Mapping) else {}
     return Edition(
         id=int(raw["id"]),
-        book_id=int(raw["book_id"]) if raw.get("book_id") is not None else int(book["id"]),
-        isbn_13=raw.get("isbn_13"),
-        isbn_10=raw.get("isbn_10"),
-        asin=raw.get("asin"),
-        title=raw.get("title"),
-        pages=_int(raw.get("pages")),
-        audio_seconds=_int(raw.get("audio_seconds")),
-        edition_format=raw.get("edition_format"),
-        physical_format=raw.get("physical_format"),
-        reading_format_id=_int(raw.get("reading_format_id")),
-        release_date=raw.get("release_date"),
-        users_count=_int(raw.get("users_count")) or 0,
-        users_read_count=_int(raw.get("users_read_count")) or 0,
-        canonical_id=_int(raw.get("canonical_id")),
-        language=language.get("code2") if isinstance(language, dict) else None,
-        language_code3=language.get("code3") if isinstance(language, dict) else None,
-        book=book_from(book) if isinstance(book, dict) else None,
+        book_id=to_int(raw.get("book_id")) or 0,
+        isbn_13=to_text(raw.get("isbn_13")),
+        isbn_10=to_text(raw.get("isbn_10")),
+        asin=to_text(raw.get("asin")),
+        title=to_text(raw.get("title")),
+        subtitle=to_text(raw.get("subtitle")),
+        pages=to_int(raw.get("pages")),
+        audio_seconds=to_int(raw.get("audio_seconds")),
+        edition_format=to_text(raw.get("edition_format")),
+        physical_format=to_text(raw.get("physical_format")),
+        reading_format_id=to_int(raw.get("reading_format_id")),
+        release_date=to_text(raw.get("release_date")),
+        users_count=to_int(raw.get("users_count")) or 0,
+        users_read_count=to_int(raw.get("users_read_count")) or 0,
+        canonical_id=to_int(raw.get("canonical_id")),
+        language=to_text(language.get("code2")),
+        language_code3=to_text(language.get("code3")),
     )
 
 
@@ -208,28 +180,28 @@ def search_result_from(query: str, raw: dict[str, Any]) -> SearchResult:
     hits = []
     for hit in results.get("hits") or ():
         document = (hit or {}).get("document") or {}
-        book_id = _int(document.get("id"))
+        book_id = to_int(document.get("id"))
         if book_id is None:
             continue
-        featured = document.get("featured_series") or {}
+        featured = document.get("featured_series")
         hits.append(
             SearchHit(
                 id=book_id,
                 title=str(document.get("title") or ""),
                 slug=document.get("slug"),
                 subtitle=document.get("subtitle"),
-                author_names=_strings(document.get("author_names")),
+                author_names=texts(document.get("author_names")),
                 contributors=contributors_from(document.get("contributions")),
-                alternative_titles=_strings(document.get("alternative_titles")),
-                release_year=_int(document.get("release_year")),
-                users_count=_int(document.get("users_count")) or 0,
-                users_read_count=_int(document.get("users_read_count")) or 0,
-                pages=_int(document.get("pages")),
-                isbns=_strings(document.get("isbns")),
-                series_names=_strings(document.get("series_names")),
-                series_position=_float(featured.get("position"))
-                if isinstance(featured, dict)
-                else None,
+                alternative_titles=texts(document.get("alternative_titles")),
+                release_year=to_int(document.get("release_year")),
+                users_count=to_int(document.get("users_count")) or 0,
+                users_read_count=to_int(document.get("users_read_count")) or 0,
+                pages=to_int(document.get("pages")),
+                isbns=texts(document.get("isbns")),
+                series_names=texts(document.get("series_names")),
+                series_position=(
+                    to_float(featured.get("position")) if isinstance(featured, Mapping) else None
+                ),
                 has_audiobook=bool(document.get("has_audiobook")),
                 has_ebook=bool(document.get("has_ebook")),
                 compilation=bool(document.get("compilation")),
@@ -237,7 +209,7 @@ def search_result_from(query: str, raw: dict[str, Any]) -> SearchResult:
         )
     return SearchResult(
         query=query,
-        found=_int(results.get("found")) or len(hits),
-        page=_int(results.get("page")) or _int(raw.get("page")) or 1,
+        found=to_int(results.get("found")) or len(hits),
+        page=to_int(results.get("page")) or to_int(raw.get("page")) or 1,
         hits=tuple(hits),
     )

@@ -76,11 +76,9 @@ def _detail(body: Any) -> str:
     return "no details"
 
 
-def is_auth_error(errors: list[Any]) -> bool:
+def is_auth_error(errors: list[dict[str, Any]]) -> bool:
     """In-band token problems: Hasura's `invalid-jwt` code or a JWT message."""
     for error in errors:
-        if not isinstance(error, dict):
-            continue
         code = str((error.get("extensions") or {}).get("code", ""))
         message = str(error.get("message", ""))
         if code in {"invalid-jwt", "invalid-headers"} or "JWT" in message:
@@ -105,7 +103,9 @@ def interpret(status: int, text: str, operation: Operation, *, check_mutations: 
         raise BadResponseError(status, _detail(body))
     errors = body.get("errors")
     if errors:
-        errors = errors if isinstance(errors, list) else [errors]
+        # Hasura sends objects; Hardcover's own refusals are bare strings.
+        raw = errors if isinstance(errors, list) else [errors]
+        errors = [e if isinstance(e, dict) else {"message": str(e)} for e in raw]
         if is_auth_error(errors):
             raise AuthError(_detail({"errors": errors}))
         for error in errors:
@@ -113,7 +113,7 @@ def interpret(status: int, text: str, operation: Operation, *, check_mutations: 
             if match and match.group("field") in operation.fields:
                 scope = scope_for_field(match.group("field"), mutation=operation.kind == "mutation")
                 raise ScopeError(scope, match.group(0))
-        raise GraphQLResponseError([e if isinstance(e, dict) else {"message": e} for e in errors])
+        raise GraphQLResponseError(errors)
     data = body.get("data")
     if not isinstance(data, dict):
         raise BadResponseError(status, "no data in the answer")

@@ -83,10 +83,6 @@ class Volume:
     def is_range(self) -> bool:
         return self.end is not None and self.end != self.number
 
-    def label(self) -> str:
-        start = f"{self.number:g}"
-        return f"{start}-{self.end:g}" if self.is_range and self.end is not None else start
-
 
 def parse_number(token: str, *, words: bool = True) -> float | None:
     """A volume number written as digits, a Roman numeral or (with `words`) an English word."""

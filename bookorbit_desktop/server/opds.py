@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from urllib.parse import quote
 
@@ -43,10 +44,17 @@ log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 500
 _PAGE = re.compile(r"[0-9]{1,9}")  # ASCII digits only, and small enough for SQLite's OFFSET
+# Ids in addresses: up to 18 digits always fit SQLite's 64-bit integers (longer ones are 404).
+_ID = r"[0-9]{1,18}"
 _OPENSEARCH_MIME = "application/opensearchdescription+xml; charset=utf-8"
 
-# name in the URL, title, description, the query that lists its books
-_SHELVES: tuple[tuple[str, str, str, Callable[[int, int], Page[BookEntry]]], ...] = (
+BookQuery = Callable[[int, int], Page[BookEntry]]  # (page number, page size) -> page
+
+# The lists of books, as the root feed presents them: name in the URL, title, description,
+# the query that lists its books. Authors and Series come between All books and the shelves.
+_BOOK_LISTS: tuple[tuple[str, str, str, BookQuery], ...] = (
+    ("recent", "Recently added", "Newest books first", queries.recently_added),
+    ("books", "All books", "Every book, by title", queries.all_books),
     (
         "reading",
         "Currently reading",
@@ -149,24 +157,33 @@ class Catalog:
         )
         return _atom(acquisition_feed(meta, page.items, self._urls), ACQUISITION_TYPE)
 
+    def _navigation(
+        self, feed_id: str, title: str, page: Page, path: str, entries: list[NavEntry]
+    ) -> web.Response:
+        meta = self._meta(
+            feed_id,
+            title,
+            NAVIGATION_TYPE,
+            up_href=self._urls.root,
+            page=page,
+            page_href=partial(self._urls.feed, path),
+        )
+        return _atom(navigation_feed(meta, entries, self._urls), NAVIGATION_TYPE)
+
     async def root(self, request: web.Request) -> web.Response:
         urls = self._urls
+        lists = {
+            name: NavEntry(
+                f"urn:bookorbit:opds:{name}", title, urls.feed(name), ACQUISITION_TYPE, text
+            )
+            for name, title, text, _query in _BOOK_LISTS
+        }
+        # OPDS marks the newest-first list with the "new" sort relation.
+        lists["recent"] = replace(lists["recent"], rel=REL_SORT_NEW)
+        recent, books, *shelves = lists.values()
         entries = [
-            NavEntry(
-                "urn:bookorbit:opds:recent",
-                "Recently added",
-                urls.feed("recent"),
-                ACQUISITION_TYPE,
-                "Newest books first",
-                REL_SORT_NEW,
-            ),
-            NavEntry(
-                "urn:bookorbit:opds:books",
-                "All books",
-                urls.feed("books"),
-                ACQUISITION_TYPE,
-                "Every book, by title",
-            ),
+            recent,
+            books,
             NavEntry(
                 "urn:bookorbit:opds:authors",
                 "Authors",
@@ -181,27 +198,14 @@ class Catalog:
                 NAVIGATION_TYPE,
                 "Books by series, in series order",
             ),
-        ]
-        entries += [
-            NavEntry(f"urn:bookorbit:opds:{name}", title, urls.feed(name), ACQUISITION_TYPE, text)
-            for name, title, text, _query in _SHELVES
+            *shelves,
         ]
         meta = self._meta("urn:bookorbit:opds:root", "BookOrbit library", NAVIGATION_TYPE)
         return _atom(navigation_feed(meta, entries, urls), NAVIGATION_TYPE)
 
-    async def recent(self, request: web.Request) -> web.Response:
-        page = queries.recently_added(page_number(request), page_size())
-        href = partial(self._urls.feed, "recent")
-        return self._books("urn:bookorbit:opds:recent", "Recently added", page, href)
+    def book_list(self, name: str, title: str, query: BookQuery) -> Handler:
+        """The handler of one paginated list of books, at <prefix>/<name>."""
 
-    async def all_books(self, request: web.Request) -> web.Response:
-        page = queries.all_books(page_number(request), page_size())
-        href = partial(self._urls.feed, "books")
-        return self._books("urn:bookorbit:opds:books", "All books", page, href)
-
-    def shelf(
-        self, name: str, title: str, query: Callable[[int, int], Page[BookEntry]]
-    ) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handler(request: web.Request) -> web.Response:
             page = query(page_number(request), page_size())
             href = partial(self._urls.feed, name)
@@ -221,15 +225,7 @@ class Catalog:
             )
             for author in page.items
         ]
-        meta = self._meta(
-            "urn:bookorbit:opds:authors",
-            "Authors",
-            NAVIGATION_TYPE,
-            up_href=self._urls.root,
-            page=page,
-            page_href=partial(self._urls.feed, "authors"),
-        )
-        return _atom(navigation_feed(meta, entries, self._urls), NAVIGATION_TYPE)
+        return self._navigation("urn:bookorbit:opds:authors", "Authors", page, "authors", entries)
 
     async def author_books(self, request: web.Request) -> web.Response:
         author_id = int(request.match_info["author_id"])
@@ -258,15 +254,7 @@ class Catalog:
             )
             for item in page.items
         ]
-        meta = self._meta(
-            "urn:bookorbit:opds:series",
-            "Series",
-            NAVIGATION_TYPE,
-            up_href=self._urls.root,
-            page=page,
-            page_href=partial(self._urls.feed, "series"),
-        )
-        return _atom(navigation_feed(meta, entries, self._urls), NAVIGATION_TYPE)
+        return self._navigation("urn:bookorbit:opds:series", "Series", page, "series", entries)
 
     def _series_id(self, name: str) -> str:
         return "urn:bookorbit:series:" + quote(name, safe="")
@@ -340,21 +328,22 @@ def setup_opds(app: web.Application, ctx: ServerContext) -> None:
     routes: list[tuple[str, Handler]] = [
         (prefix, catalog.root),
         (f"{prefix}/", catalog.root),
-        (f"{prefix}/recent", catalog.recent),
-        (f"{prefix}/books", catalog.all_books),
         (f"{prefix}/authors", catalog.authors),
-        (prefix + r"/authors/{author_id:\d+}", catalog.author_books),
+        (prefix + "/authors/{author_id:" + _ID + "}", catalog.author_books),
         (f"{prefix}/series", catalog.series),
         (f"{prefix}/series/books", catalog.series_books),
         (f"{prefix}/search", catalog.search),
         (f"{prefix}/opensearch.xml", catalog.opensearch),
-        (prefix + r"/download/{file_id:\d+}.{ext:[A-Za-z0-9]+}", make_download_handler(ctx.clock)),
-        (prefix + r"/covers/{book_id:\d+}", cover),
-        (prefix + r"/thumbnails/{book_id:\d+}.jpg", thumbnail),
+        (
+            prefix + "/download/{file_id:" + _ID + "}.{ext:[A-Za-z0-9]+}",
+            make_download_handler(ctx.clock),
+        ),
+        (prefix + "/covers/{book_id:" + _ID + "}", cover),
+        (prefix + "/thumbnails/{book_id:" + _ID + "}.jpg", thumbnail),
     ]
     routes += [
-        (f"{prefix}/{name}", catalog.shelf(name, title, query))
-        for name, title, _text, query in _SHELVES
+        (f"{prefix}/{name}", catalog.book_list(name, title, query))
+        for name, title, _text, query in _BOOK_LISTS
     ]
     for path, handler in routes:
         app.router.add_get(path, require_account(ctx.throttle, _answering_errors(handler)))

@@ -301,12 +301,6 @@ class Catalog:
                 return row["id"]
         return self._insert("languages", {"code2": code2, "code3": None, "language": code2})
 
-    def set_default_editions(self, book_id: int, **editions: int | None) -> None:
-        """Pin `ebook=`, `physical=`, `audio=` or `cover=` default editions of a book."""
-        book = self.tables["books"][book_id]
-        for kind, edition_id in editions.items():
-            book[f"default_{kind}_edition_id"] = edition_id
-
     def merge_book(self, old_id: int, *, into: int) -> None:
         """Hardcover deduplicated `old_id` into `into`: searches hide it, inserts refuse it."""
         old = self.tables["books"][old_id]
@@ -314,6 +308,7 @@ class Catalog:
         old["book_status_id"] = BOOK_DEDUPED
 
     def delete_book(self, book_id: int) -> None:
+        """Hardcover deleted the book: it stays readable by id, marked deleted."""
         self.tables["books"][book_id]["book_status_id"] = BOOK_DELETED
 
     # ----------------------------------------------------------------- derived book data

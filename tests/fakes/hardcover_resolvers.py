@@ -13,25 +13,12 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLNonNull, GraphQLResolveInfo
 
-from tests.fakes.hardcover_catalog import Catalog
+from tests.fakes.hardcover_catalog import TABLES, Catalog
 from tests.fakes.hardcover_mutations import MUTATIONS
 from tests.fakes.hardcover_query import RELATIONS, Selector
 from tests.fakes.hardcover_search import search_books
 
-_TABLES = {
-    "authors",
-    "books",
-    "editions",
-    "contributions",
-    "series",
-    "book_series",
-    "languages",
-    "reading_formats",
-    "user_book_statuses",
-    "users",
-    "user_books",
-    "user_book_reads",
-}
+_TABLES = frozenset(TABLES)
 
 
 @dataclass

@@ -180,6 +180,17 @@ HC: dict[str, HardcoverBook] = {
     "no_pages": book(
         34, "The Left Hand of Darkness", ("Ursula K. Le Guin",), editions=({"pages": None},)
     ),
+    # A first volume titled like its series, and a later one with and without that prefix.
+    "mistborn": book(35, "Mistborn", ("Brandon Sanderson",), series=(("Mistborn", 1),)),
+    "hero_of_ages": book(36, "The Hero of Ages", ("Brandon Sanderson",), series=(("Mistborn", 3),)),
+    "mistborn_hoa": book(
+        37,
+        "Mistborn",
+        ("Brandon Sanderson",),
+        subtitle="The Hero of Ages",
+        series=(("Mistborn", 3),),
+        users=20,
+    ),
 }
 # Keys of records that are the same work (linking to any of them is not a wrong link).
 WORK = {
@@ -187,6 +198,7 @@ WORK = {
     "dune_audio": "dune",
     "dune_dup": "dune",
     "dune_merged": "dune",
+    "mistborn_hoa": "hero_of_ages",
 }
 
 
@@ -464,6 +476,27 @@ TRAPS: tuple[Trap, ...] = (
         LINKED,
         "no_pages",
         hardcover_id="no_pages",
+    ),
+    Trap(
+        "a series name before another volume's title is not the first volume",
+        L("Mistborn: The Hero of Ages", "Brandon Sanderson"),
+        ("mistborn",),
+        NEEDS_REVIEW,
+        penalties={"mistborn": ("volume_unconfirmed",)},
+    ),
+    Trap(
+        "a series name before a volume's title: that volume",
+        L("Mistborn: The Hero of Ages", "Brandon Sanderson"),
+        ("mistborn", "hero_of_ages"),
+        LINKED,
+        "hero_of_ages",
+    ),
+    Trap(
+        "a title that is only the series name is not a later volume",
+        L("Mistborn", "Brandon Sanderson"),
+        ("mistborn_hoa",),
+        NEEDS_REVIEW,
+        penalties={"mistborn_hoa": ("volume_unconfirmed",)},
     ),
     Trap(
         "an edition without pages does not block linking the book",

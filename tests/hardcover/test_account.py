@@ -17,6 +17,7 @@ from bookorbit_desktop.hardcover.errors import (
     AuthError,
     KeyringUnavailableError,
     NotConnectedError,
+    RateLimitedError,
     ScopeError,
     TokenRejectedError,
 )
@@ -96,10 +97,64 @@ async def test_a_401_later_pauses_sync_until_a_new_token(account, hardcover):
             await client.me()
     paused = account.status().paused_reason
     assert paused is not None and "new token" in paused
+    # While paused nothing at all is sent with the refused token.
+    sent = len(hardcover.requests)
+    with pytest.raises(AuthError) as caught:
+        async with account.open_client():
+            pass
+    assert len(hardcover.requests) == sent
+    assert "The access token expired" in caught.value.message  # what Hardcover said
     fresh = hardcover.catalog.add_token(hardcover.user_id)
     await account.connect(fresh)
     assert account.status().paused_reason is None
     assert get_private(PAUSED_KEY) is None
+    async with account.open_client() as client:
+        assert (await client.me()).username == "reader"
+
+
+async def test_clients_opened_one_after_another_share_the_rate_budget(account, hardcover):
+    await account.connect(hardcover.token)
+    for _ in range(3):  # e.g. Sync Now, then a search and a pick, each with its own client
+        async with account.open_client() as client:
+            for _ in range(6):
+                await client.me()
+    assert hardcover.status_count(429) == 0
+
+
+async def test_a_new_run_starts_from_the_budget_hardcover_last_reported(
+    library, hardcover, clock, keyring_backend
+):
+    def new_account() -> HardcoverAccount:  # as a second `bookorbit-desktop` command would
+        return HardcoverAccount(
+            TokenStore(keyring_backend),
+            client_factory=lambda token, **kw: make_client(hardcover, clock, token, **kw),
+            clock=clock,
+        )
+
+    first = new_account()
+    await first.connect(hardcover.token)
+    async with first.open_client() as client:
+        for _ in range(9):
+            await client.me()
+    async with new_account().open_client() as client:  # the burst is spent: it must wait
+        for _ in range(4):
+            await client.me()
+    assert hardcover.status_count(429) == 0
+
+
+async def test_connecting_another_accounts_token_is_not_held_back_by_the_old_budget(
+    account, hardcover
+):
+    await account.connect(hardcover.token)
+    hardcover.rates.bucket(hardcover.user_id, "Free").used_today = 5000
+    with pytest.raises(RateLimitedError):
+        async with account.open_client() as client:
+            await client.me()  # this account's day is over
+    other = hardcover.catalog.add_user("someone-else")
+    user = await account.connect(hardcover.catalog.add_token(other))
+    assert user is not None and user.username == "someone-else"
+    async with account.open_client() as client:
+        assert (await client.me()).username == "someone-else"
 
 
 async def test_disconnect_forgets_everything(account, hardcover, keyring_backend):

@@ -106,6 +106,7 @@ def test_split_contributors_keeps_order_and_drops_duplicates():
         {"author": {"name": "A"}, "contribution": None},
         {"author": {"name": "A"}, "contribution": ""},
         {"author": {"name": "C"}, "contribution": "Writer"},
+        {"author": {"name": "D"}, "contribution": 7},  # not a role: taken as the author's
     ]
-    assert split_contributors(entries) == (("A", "C"), ("B",))
+    assert split_contributors(entries) == (("A", "C", "D"), ("B",))
     assert split_contributors(None) == ((), ())

@@ -148,6 +148,9 @@ def test_pick_refuses_unknown_books_and_foreign_editions(world, monkeypatch, cap
     assert code == 2 and "belongs to Hardcover book" in err
     code, _, err = run(monkeypatch, capsys, "pick", "4242", str(world["hc"]["v1"]))
     assert code == 2 and "no book 4242" in err
+    world["catalog"].delete_book(world["hc"]["v1"])
+    code, _, err = run(monkeypatch, capsys, "pick", book, str(world["hc"]["v1"]))
+    assert code == 2 and f"Hardcover has no book {world['hc']['v1']}" in err
     assert "Traceback" not in err
     assert stored(world, "berserk2") is None
 

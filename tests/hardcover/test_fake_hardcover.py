@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from tests.fakes.hardcover_catalog import AUDIO, EBOOK
+from tests.fakes.hardcover_catalog import ALL_SCOPES, AUDIO, EBOOK
 
 
 @pytest.fixture
@@ -146,7 +146,7 @@ async def test_missing_scope(hardcover, post, scopes, query, scope):
 
 
 async def test_legacy_all_scope_allows_everything(hardcover, post):
-    token = hardcover.catalog.add_token(hardcover.user_id, scopes={"all"})
+    token = hardcover.catalog.add_token(hardcover.user_id, scopes=ALL_SCOPES)
     assert (await post("query { user_books(limit: 1) { id } }", token=token))[0] == 200
 
 

@@ -192,17 +192,37 @@ async def test_errors_are_retried_picks_and_exclusions_are_never_touched(
     assert get_match(excluded).state == EXCLUDED
 
 
-async def test_one_failed_search_marks_that_book_and_the_rest_go_on(library, hardcover, hc_client):
+_SEARCH_REFUSED = {"error": "invalid_query", "error_description": "bad input"}
+_SEARCH_FAILED = {
+    "data": {"search": {"error": "Search is unavailable", "ids": [], "results": None}}
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "times", "body", "reason"),
+    [
+        (400, 1, _SEARCH_REFUSED, "bad input"),
+        (408, 4, None, "408"),  # every attempt ran over Hardcover's time limit for a search
+        (200, 1, _SEARCH_FAILED, "Search is unavailable"),  # the search's own `error`
+    ],
+)
+async def test_one_failed_search_marks_that_book_and_the_rest_go_on(
+    library, hardcover, hc_client, status, times, body, reason
+):
     hardcover.catalog.add_book("Second Book", authors=["Writer Two"])
     first = shelf("First Book", ["Writer One"])
     second = shelf("Second Book", ["Writer Two"])
-    hardcover.fail_next(400, body={"error": "invalid_query", "error_description": "bad input"})
+    hardcover.fail_next(status, times=times, body=body)
 
     report = await Matcher(hc_client).run()
 
-    assert get_match(first).state == ERROR and "bad input" in get_match(first).reason
+    assert get_match(first).state == ERROR and reason in get_match(first).reason
     assert get_match(second).state == LINKED
     assert report.counts == {ERROR: 1, LINKED: 1}
+    # Never stored as "no match": the next pass searches for it again.
+    hardcover.catalog.add_book("First Book", authors=["Writer One"])
+    await Matcher(hc_client).run()
+    assert get_match(first).state == LINKED
 
 
 async def test_a_revoked_token_stops_the_run_keeping_finished_books(

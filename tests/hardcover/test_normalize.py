@@ -177,12 +177,13 @@ def test_parse_number(token, value):
 
 
 @pytest.mark.parametrize(
-    ("text", "label"),
-    [("Vol. 1-3", "1-3"), ("Books 4 to 6", "4-6"), ("#2.5", "2.5"), ("v.12", "12"), ("#7", "7")],
-)
-def test_volume_labels(text, label):
+    ("text", "number", "end"),
+    [("Vol. 1-3", 1, 3), ("Books 4 to 6", 4, 6), ("#2.5", 2.5, None), ("v.12", 12, None),
+     ("#7", 7, None)],
+)  # fmt: skip
+def test_volume_numbers_and_ranges(text, number, end):
     volume, _rest = extract_volume(text)
-    assert volume is not None and volume.label() == label
+    assert volume is not None and (volume.number, volume.end) == (number, end)
 
 
 @pytest.mark.parametrize(

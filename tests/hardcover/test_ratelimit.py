@@ -7,6 +7,7 @@ import pytest
 from bookorbit_desktop.hardcover.ratelimit import (
     FREE,
     SUPPORTER,
+    Budget,
     RateLimiter,
     RatePlan,
     next_utc_midnight,
@@ -55,10 +56,25 @@ def test_parse_structured_list(header, expected):
         ),
         ('"Free";q=30;w=60;burst=5', RatePlan("Free", 5, 30.0, 5000)),
         ("nonsense", FREE),
+        # Values no bucket can have are ignored (a refill of 0 would wait forever).
+        ('"Free";q=0;w=60;burst=10', FREE),
+        ('"Free";q=60;w=0;burst=10', FREE),
+        ('"Free";q=-60;w=60;burst=-3', FREE),
+        ('"Free";q=60;w=60;burst=0.5', FREE),
+        ('"Tiny";q=60;w=60;burst=1', RatePlan("Tiny", 1, 60.0, 5000)),
+        ('"Free";q=60;w=60;burst=10, "daily";q=0;w=86400', FREE),
     ],
 )
 def test_plan_from_policy(policy, expected):
     assert plan_from_policy(policy, FREE) == expected
+
+
+def test_a_nonsense_policy_header_never_stops_the_limiter():
+    limiter = RateLimiter(FREE, clock=Clock())
+    for _ in range(10):
+        limiter.spend(1)
+    limiter.observe({"RateLimit-Policy": '"Free";q=0;w=60;burst=10, "daily";q=0;w=86400'})
+    assert limiter.wait_time(1) == pytest.approx(1.0)
 
 
 # (requests sent at t=0 with cost 1, expected wait for the next one)
@@ -168,3 +184,27 @@ def test_a_429_blocks_until_retry_after(retry_after, daily):
 def test_budget_before_any_response_is_not_from_the_server():
     budget = RateLimiter(FREE, clock=Clock()).budget()
     assert (budget.burst_remaining, budget.daily_remaining, budget.from_server) == (10, 5000, False)
+
+
+# (burst left when last seen, seconds since, burst available now)
+@pytest.mark.parametrize(
+    ("left", "elapsed", "available"), [(0, 0, 0), (0, 3, 3), (4, 3, 7), (4, 100, 10), (10, 0, 10)]
+)
+def test_resume_continues_from_an_earlier_budget(left, elapsed, available):
+    clock = Clock()
+    earlier = Budget(left, 10, 4000, 5000, next_utc_midnight(NOON), from_server=True)
+    limiter = RateLimiter(FREE, clock=clock)
+    limiter.resume(earlier, observed_at=NOON - elapsed)
+    assert limiter.budget().burst_remaining == available
+    assert limiter.budget().daily_remaining == 4000
+
+
+def test_resume_takes_the_plan_and_ignores_a_past_day():
+    clock = Clock()
+    yesterday = Budget(3, 15, 10, 50_000, NOON - 60, from_server=True)
+    limiter = RateLimiter(FREE, clock=clock)
+    limiter.resume(yesterday, observed_at=NOON - 3600)
+    budget = limiter.budget()
+    assert (budget.burst, budget.daily_limit) == (15, 50_000)
+    assert budget.burst_remaining == 15  # an hour refills the bucket
+    assert budget.daily_remaining == 50_000  # that day's count is over

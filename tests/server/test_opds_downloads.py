@@ -187,6 +187,9 @@ async def test_unknown_files_and_wrong_extensions_are_404(catalog: Catalog, whit
         "/opds/download/99999.epub",
         f"/opds/download/{file_id}",
         "/opds/download/x.epub",
+        f"/opds/download/{'9' * 25}.epub",  # beyond SQLite's integers: not a 500
+        f"/opds/covers/{'9' * 25}",
+        f"/opds/thumbnails/{'9' * 25}.jpg",
     ):
         response = await catalog.get(href)
         assert response.status == 404, href

@@ -339,6 +339,7 @@ async def test_bad_requests_get_clear_answers(catalog: Catalog):
         ("/opds/books?page=99999999999999999999999", 400, "page number"),
         ("/opds/series/books", 400, "series name"),
         ("/opds/authors/999", 404, "no such author"),
+        ("/opds/authors/" + "9" * 25, 404, "Not Found"),  # beyond SQLite's integers
         ("/opds/nothing-here", 404, "Not Found"),
     ]:
         response = await catalog.get(href)
