@@ -21,7 +21,6 @@ import os
 import random
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +35,7 @@ from bookorbit_desktop.config import resolve_paths  # noqa: E402
 from bookorbit_desktop.library.db import close_database, open_database  # noqa: E402
 from bookorbit_desktop.library.models import database  # noqa: E402
 from bookorbit_desktop.server.accounts import key_for_password, set_account  # noqa: E402
+from tests.server.serve_process import start_serve  # noqa: E402
 
 USER, PASSWORD = "bench", "bench"
 HEADERS = {
@@ -81,35 +81,6 @@ def build_library(data_dir: Path, books: int) -> list[str]:
     set_account(USER, key_for_password(PASSWORD))
     close_database()
     return documents
-
-
-def start_server(data_dir: Path, cpu: int | None) -> tuple[subprocess.Popen[str], int]:
-    script = Path(sys.executable).with_name("bookorbit-desktop")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "bookorbit_desktop"]
-    process = subprocess.Popen(
-        [
-            *command,
-            "--data-dir",
-            str(data_dir),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--no-opds",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    if cpu is not None:
-        os.sched_setaffinity(process.pid, {cpu})
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("Listening on"):
-        process.kill()
-        raise SystemExit(f"the server did not start: {line!r}")
-    return process, int(line.split()[4].rstrip("."))
 
 
 async def client(
@@ -211,7 +182,7 @@ def main() -> None:
         started = time.perf_counter()
         documents = build_library(data_dir, args.books)
         print(f"library of {args.books} books written in {time.perf_counter() - started:.1f} s")
-        process, port = start_server(data_dir, server_cpu)
+        process, port = start_serve(data_dir, cpu=server_cpu)
         if server_cpu is not None:
             os.sched_setaffinity(0, set(cores[1:]))
             print(f"server pinned to CPU {server_cpu}, clients on CPU {cores[1:]}")

@@ -10,21 +10,28 @@ from pathlib import Path
 LOG_FILENAME = "bookorbit-desktop.log"
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Bearer tokens and JWT-looking strings are masked even if some code path logs one by mistake.
-_SECRET = re.compile(
+_TOKENS = re.compile(
     r"(Bearer\s+)?eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|Bearer\s+\S+"
     r"|hc_(?:pat|at|rt)_[A-Za-z0-9_-]+"  # Hardcover personal access / OAuth tokens
 )
+# Credentials next to their name, as a header line or a key/value pair: the HTTP server quotes
+# the offending line of a malformed request in its error log, KOReader's key header included.
+_NAMED = re.compile(
+    r"(?i)\b((?:x-auth-key|proxy-authorization|authorization|password)['\"]?\s*[:=]\s*['\"]?"
+    r"(?:(?:basic|bearer|digest)\s+)?)[^\s'\",;}]+"
+)
 
 
-class RedactingFilter(logging.Filter):
-    """Replaces anything that looks like a token with `[redacted]`."""
+def redact(text: str) -> str:
+    """`text` with anything that looks like a credential replaced by `[redacted]`."""
+    return _TOKENS.sub("[redacted]", _NAMED.sub(r"\1[redacted]", text))
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if _SECRET.search(message):
-            record.msg = _SECRET.sub("[redacted]", message)
-            record.args = None
-        return True
+
+class RedactingFormatter(logging.Formatter):
+    """Formats a record, then masks credentials in all of it: message, exception and stack."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
@@ -49,8 +56,7 @@ def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
     if verbose:
         handlers.append(logging.StreamHandler())
     for handler in handlers:
-        handler.setFormatter(logging.Formatter(_FORMAT))
-        handler.addFilter(RedactingFilter())
+        handler.setFormatter(RedactingFormatter(_FORMAT))
         handler._bookorbit = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)

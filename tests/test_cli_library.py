@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -16,20 +16,9 @@ from bookorbit_desktop.cli import main
 from bookorbit_desktop.cli.library_commands import ProgressPrinter, format_eta
 from bookorbit_desktop.library.importer import ImportOutcome, ImportProgress
 from tests.factories import make_epub
+from tests.logging_support import restore_root_logger  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(autouse=True)
-def restore_root_logger():
-    root = logging.getLogger()
-    before, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in before:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
 
 
 @pytest.fixture
@@ -116,6 +105,29 @@ def test_unknown_book(tmp_path, capsys):
     assert "Not found: There is no book with id 99" in capsys.readouterr().err
 
 
+def test_a_damaged_library_is_one_clear_line_not_a_traceback(tmp_path, capsys):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "library.sqlite3").write_bytes(b"not a database at all " * 50)
+    assert run(tmp_path, "books") == 2
+    err = capsys.readouterr().err
+    assert "Cannot open the library: The library file" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_write_the_database_refuses_is_one_clear_line(tmp_path, books_dir, capsys):
+    assert run(tmp_path, "import", str(books_dir / "dune.epub")) == 0
+    with sqlite3.connect(tmp_path / "data" / "library.sqlite3") as raw:
+        raw.execute(
+            "CREATE TRIGGER refuse BEFORE UPDATE ON reading_state"
+            " BEGIN SELECT RAISE(ABORT, 'refused by the disk'); END"
+        )
+    capsys.readouterr()
+    assert run(tmp_path, "book", "1", "--status", "reading") == 2
+    err = capsys.readouterr().err
+    assert "Library error: the library database could not be used (refused by the disk)" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_failed_files_give_exit_1_and_reasons(tmp_path, books_dir, capsys):
     (books_dir / "broken.epub").write_bytes(b"PK\x03\x04 truncated")
     assert run(tmp_path, "import", str(books_dir)) == 1
@@ -173,24 +185,21 @@ def test_as_a_separate_process(tmp_path, books_dir):
     env = {k: v for k, v in os.environ.items() if k != "BOOKORBIT_DATA_DIR"}
     env["PYTHONPATH"] = str(REPO)
     data = str(tmp_path / "data")
-    imported = subprocess.run(
-        [sys.executable, "-m", "bookorbit_desktop", "--data-dir", data, "import", str(books_dir)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bookorbit_desktop", "--data-dir", data, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+
+    imported = command("import", str(books_dir))
     assert imported.returncode == 0, imported.stderr
     assert "2 new books imported" in imported.stdout
-    listed = subprocess.run(
-        [sys.executable, "-m", "bookorbit_desktop", "--data-dir", data, "books", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    listed = command("books", "--json")
     assert listed.returncode == 0, listed.stderr
     assert [b["title"] for b in json.loads(listed.stdout)] == ["Dune", "Emma"]
 

@@ -7,19 +7,8 @@ import logging.handlers
 
 import pytest
 
-from bookorbit_desktop.logging_setup import LOG_FILENAME, setup_logging
-
-
-@pytest.fixture(autouse=True)
-def restore_root_logger():
-    root = logging.getLogger()
-    before, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in before:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
+from bookorbit_desktop.logging_setup import LOG_FILENAME, redact, setup_logging
+from tests.logging_support import restore_root_logger  # noqa: F401
 
 
 def test_file_only_by_default(tmp_path, capsys):
@@ -74,3 +63,63 @@ def test_undecodable_file_names_are_escaped_not_fatal(tmp_path, capsys):
     logging.getLogger("bookorbit_desktop.test").warning("Not imported: %s", "caf\udce9.epub")
     assert "Not imported: caf\\udce9.epub" in log_file.read_text(encoding="utf-8")
     assert "Logging error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("b'x-auth-key: 5ebe2294ecd0e0f08eab\\x00'", "5ebe2294ecd0e0f08eab"),
+        ("b'X-Auth-Key : hunter2'", "hunter2"),
+        ("b'Authorization: Basic YWxpY2U6aHVudGVyMg==\\x01'", "YWxpY2U6aHVudGVyMg=="),
+        ("headers {'x-auth-key': 'abc123', 'x-auth-user': 'alice'}", "abc123"),
+        ('body {"username": "alice", "password": "5ebe2294"}', "5ebe2294"),
+        ("Authorization: Bearer hc_pat_abcdef", "hc_pat_abcdef"),
+    ],
+)
+def test_redact_masks_credentials_next_to_their_name(text, secret):
+    masked = redact(text)
+    assert secret not in masked and "[redacted]" in masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Refused a KOReader login as 'alice' from 127.0.0.1: wrong user name or password",
+        "Progress from Kobo for document 59d481d168cca6267322f150c5f6a2a3: 31.9%",
+        "The password on standard input is not UTF-8 text.",
+    ],
+)
+def test_redact_leaves_ordinary_lines_alone(text):
+    assert redact(text) == text
+
+
+async def test_a_malformed_request_never_puts_the_key_in_the_log_file(library, tmp_path):
+    """The HTTP parser logs the offending header line of a bad request, traceback and all."""
+    import asyncio
+
+    from bookorbit_desktop.server import ServerContext
+    from bookorbit_desktop.server.app import LanServer
+
+    log_file = setup_logging(tmp_path / "logs")
+    server = LanServer(ServerContext(library, opds_enabled=False), "127.0.0.1", 0)
+    await server.start()
+    requests = [
+        b"GET /kosync/users/auth HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"x-auth-user: alice\r\nx-auth-key: 0123456789abcdef0123456789abcdef\x00\r\n\r\n",
+        b"GET /kosync/users/auth HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"x-auth-key : fedcba9876543210fedcba9876543210\r\n\r\n",
+    ]
+    try:
+        for request in requests:
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            writer.write(request)
+            await writer.drain()
+            assert b" 400 " in (await reader.read()).split(b"\r\n", 1)[0]
+            writer.close()
+    finally:
+        await server.stop()
+    text = log_file.read_text(encoding="utf-8")
+    assert "Error handling request" in text  # the parser did log the bad requests
+    assert "0123456789abcdef0123456789abcdef" not in text
+    assert "fedcba9876543210fedcba9876543210" not in text
+    assert "x-auth-key: [redacted]" in text

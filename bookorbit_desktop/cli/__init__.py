@@ -12,6 +12,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from peewee import DatabaseError
+
 from bookorbit_desktop import APP_NAME, __version__
 from bookorbit_desktop.cli import hardcover_commands, library_commands, server_commands
 from bookorbit_desktop.cli.context import CliContext
@@ -65,6 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BookOrbitError as error:
         print(f"{APP_NAME}: {error.title}: {error.message}", file=sys.stderr)
         log.info("%s: %s", error.title, error.message)
+        return 2
+    except DatabaseError as error:
+        # Locked by another program, a full disk, a refused write: one line, not a traceback.
+        print(
+            f"{APP_NAME}: Library error: the library database could not be used ({error}). "
+            "If BookOrbit is busy in another window or command, let it finish; check that the "
+            "disk has free space; then run the command again. Work finished before this point "
+            "is kept.",
+            file=sys.stderr,
+        )
+        log.error("Library database error: %s", error)
         return 2
     except KeyboardInterrupt:
         print(file=sys.stderr)

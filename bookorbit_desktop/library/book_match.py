@@ -18,6 +18,8 @@ from bookorbit_desktop.library.models import Author, Book, BookAuthor
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 _AUTHOR_SEPARATORS = re.compile(r"[\n;&]")
+# SQLite's lower() folds A-Z and nothing else; the query must fold the sent title the same way.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def normalise_title(title: str) -> str:
@@ -44,9 +46,10 @@ def match_book_by_metadata(title: str | None, authors: str | None) -> int | None
     if not title or not title.strip() or not authors or not authors.strip():
         return None
     wanted = normalise_title(title)
-    # SQLite's lower() folds ASCII only: a cheap indexed-free prefilter, confirmed in Python.
+    # A cheap prefilter (the title as sent, ASCII case and outer spaces aside, as SQLite's
+    # lower() and trim() see it), confirmed with the full normalisation in Python.
     candidates = Book.select(Book.id, Book.title).where(
-        fn.lower(fn.trim(Book.title)) == title.strip().lower()
+        fn.lower(fn.trim(Book.title)) == title.strip().translate(_ASCII_LOWER)
     )
     matches = []
     for book in candidates:

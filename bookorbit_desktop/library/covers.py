@@ -3,7 +3,8 @@
 `Book.cover_path` holds the path relative to the data folder ("covers/12.jpg") so a library
 moved with `--data-dir` keeps its covers. Cover images already small enough are kept byte for
 byte; larger ones are decoded at reduced scale (JPEG draft mode) and shrunk, which keeps an
-import of thousands of books fast.
+import of thousands of books fast. The catalog's thumbnails (`server/thumbnails.py`) are made
+with the same `shrink_to_jpeg` and written with the same `write_atomically`.
 """
 
 from __future__ import annotations
@@ -25,35 +26,53 @@ COVER_MAX = (600, 900)  # fits a phone screen and an OPDS client; thumbnails are
 JPEG_QUALITY = 85
 # Covers beyond this many pixels are decompression bombs or scans nobody needs at full size.
 MAX_PIXELS = 60_000_000
+_GREY_OR_RGB = ("RGB", "L")
 
 
 def prepare_cover(data: bytes) -> bytes | None:
     """JPEG bytes of the cover no larger than COVER_MAX, or None if `data` is not an image."""
+    return shrink_to_jpeg(data, COVER_MAX, JPEG_QUALITY, keep_fitting_jpeg=True)
+
+
+def shrink_to_jpeg(
+    source: bytes | Path,
+    box: tuple[int, int],
+    quality: int,
+    *,
+    optimize: bool = False,
+    keep_fitting_jpeg: bool = False,
+) -> bytes | None:
+    """The image in `source` (bytes or a file) as JPEG bytes that fit `box`, or None when it is
+    no usable image. With `keep_fitting_jpeg`, an RGB or grey JPEG that already fits is
+    returned byte for byte."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
+            opened = io.BytesIO(source) if isinstance(source, bytes) else source
+            with Image.open(opened) as image:
                 width, height = image.size
                 if width < 1 or height < 1 or width * height > MAX_PIXELS:
                     return None
-                fits = width <= COVER_MAX[0] and height <= COVER_MAX[1]
-                if fits and image.format == "JPEG" and image.mode in ("RGB", "L"):
-                    return data
-                image.draft("RGB", COVER_MAX)  # JPEG only: decode at 1/2, 1/4 or 1/8 scale
+                fits = width <= box[0] and height <= box[1]
+                plain_jpeg = image.format == "JPEG" and image.mode in _GREY_OR_RGB
+                if keep_fitting_jpeg and fits and plain_jpeg:
+                    return source if isinstance(source, bytes) else source.read_bytes()
+                image.draft("RGB", box)  # JPEG only: decode at 1/2, 1/4 or 1/8 scale
                 image.load()
                 picture = _flatten(image)
-                picture.thumbnail(COVER_MAX, Image.Resampling.BICUBIC, reducing_gap=2.0)
+                picture.thumbnail(box, Image.Resampling.BICUBIC, reducing_gap=2.0)
                 output = io.BytesIO()
-                picture.save(output, "JPEG", quality=JPEG_QUALITY)
+                picture.save(output, "JPEG", quality=quality, optimize=optimize)
                 return output.getvalue()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning) as error:
-        log.info("Cover image not usable: %s", error)
+        where = source if isinstance(source, Path) else "in the book"
+        log.info("Cover image %s not usable: %s", where, error)
         return None
 
 
 def _flatten(image: Image.Image) -> Image.Image:
-    """An RGB image; transparency is laid on white (a cover has no background of its own)."""
-    if image.mode in ("RGB", "L"):
+    """An RGB (or grey) image; transparency is laid on white (a cover has no background)."""
+    if image.mode in _GREY_OR_RGB:
         return image
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
@@ -78,18 +97,22 @@ def store_cover(paths: Paths, book_id: int, data: bytes) -> str | None:
     if prepared is None:
         return None
     relative = cover_relative_path(book_id)
-    target = cover_file(paths, relative)
+    write_atomically(cover_file(paths, relative), prepared)
+    return relative
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write to a temporary file and rename it into place: a reader never sees half a file and
+    a crash leaves no partial one."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so a reader never sees half a file and a crash leaves no partial one.
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".cover-", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as output:
-            output.write(prepared)
+            output.write(data)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return relative
 
 
 def delete_cover(paths: Paths, cover_path: str | None) -> None:

@@ -7,9 +7,9 @@ import sqlite3
 import time
 from pathlib import Path
 
-from peewee import SqliteDatabase
+from peewee import DatabaseError, SqliteDatabase
 
-from bookorbit_desktop.errors import DatabaseTooNewError
+from bookorbit_desktop.errors import BookOrbitError, DatabaseTooNewError
 from bookorbit_desktop.library.migrations import MIGRATIONS, SCHEMA_VERSION
 from bookorbit_desktop.library.models import database
 
@@ -25,12 +25,27 @@ PRAGMAS = {
 }
 
 
+class LibraryOpenError(BookOrbitError):
+    title = "Cannot open the library"
+
+
 def open_database(path: Path) -> SqliteDatabase:
     """Open (creating or migrating) the library at `path` and bind the models to it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
-    db.connect(reuse_if_open=True)
-    migrate(db, path)
+    try:
+        db.connect(reuse_if_open=True)
+        migrate(db, path)
+    except DatabaseError as error:
+        # A damaged or foreign file, or one another program holds locked: say so instead of
+        # failing with a traceback. A migration that failed was rolled back.
+        db.close()
+        raise LibraryOpenError(
+            f"The library file {path} could not be opened ({error}). If another program is "
+            "using it, close that program and try again. If the file is damaged, restore a "
+            f"backup (a {path.name}.v*.bak file beside it, if there is one) or start a new "
+            "library in another folder with --data-dir."
+        ) from error
     database.initialize(db)
     return db
 

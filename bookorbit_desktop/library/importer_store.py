@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bookorbit_desktop.library.koreader_hash import filename_md5
 from bookorbit_desktop.library.metadata_model import BookMetadata
@@ -83,26 +84,7 @@ class LibraryIndex:
         return author_id
 
     def create_book(self, metadata: BookMetadata, now: float) -> int:
-        ids = metadata.ids
-        title = metadata.title or ""
-        book_id = Book.insert(
-            title=title,
-            sort_title=(metadata.sort_title or "").casefold()
-            or sort_title(title, metadata.language),
-            language=metadata.language,
-            series=metadata.series,
-            series_index=metadata.series_index,
-            publisher=metadata.publisher,
-            published=metadata.published,
-            description=metadata.description,
-            isbn13=ids.isbn.isbn13 if ids.isbn else None,
-            isbn10=ids.isbn.isbn10 if ids.isbn else None,
-            hardcover_id=ids.hardcover_id,
-            hardcover_slug=ids.hardcover_slug,
-            identifiers=ids.identifiers,
-            added_at=now,
-            updated_at=now,
-        ).execute()
+        book_id = Book.insert(**_book_columns(metadata), added_at=now, updated_at=now).execute()
         self.set_creators(book_id, metadata)
         ReadingState.insert(book=book_id, status="unread", progress=0.0, updated_at=now).execute()
         return int(book_id)
@@ -123,25 +105,7 @@ class LibraryIndex:
 
     def refresh_book(self, book_id: int, metadata: BookMetadata, now: float) -> None:
         """Replace a book's metadata with what its (only, changed) file now says."""
-        ids = metadata.ids
-        title = metadata.title or ""
-        Book.update(
-            title=title,
-            sort_title=(metadata.sort_title or "").casefold()
-            or sort_title(title, metadata.language),
-            language=metadata.language,
-            series=metadata.series,
-            series_index=metadata.series_index,
-            publisher=metadata.publisher,
-            published=metadata.published,
-            description=metadata.description,
-            isbn13=ids.isbn.isbn13 if ids.isbn else None,
-            isbn10=ids.isbn.isbn10 if ids.isbn else None,
-            hardcover_id=ids.hardcover_id,
-            hardcover_slug=ids.hardcover_slug,
-            identifiers=ids.identifiers,
-            updated_at=now,
-        ).where(Book.id == book_id).execute()
+        Book.update(**_book_columns(metadata), updated_at=now).where(Book.id == book_id).execute()
         self.set_creators(book_id, metadata)
 
     def set_cover(self, book_id: int, cover_path: str | None) -> None:
@@ -216,6 +180,24 @@ class LibraryIndex:
     def files_of_book(self, book_id: int) -> int:
         return BookFile.select().where(BookFile.book == book_id).count()
 
-    def book_cover(self, book_id: int) -> str | None:
-        row = Book.select(Book.cover_path).where(Book.id == book_id).tuples().first()
-        return row[0] if row else None
+
+def _book_columns(metadata: BookMetadata) -> dict[str, Any]:
+    """The Book columns a file's metadata fills (a new book, or one whose file changed)."""
+    ids = metadata.ids
+    title = metadata.title or ""
+    sorted_as = (metadata.sort_title or "").casefold() or sort_title(title, metadata.language)
+    return {
+        "title": title,
+        "sort_title": sorted_as,
+        "language": metadata.language,
+        "series": metadata.series,
+        "series_index": metadata.series_index,
+        "publisher": metadata.publisher,
+        "published": metadata.published,
+        "description": metadata.description,
+        "isbn13": ids.isbn.isbn13 if ids.isbn else None,
+        "isbn10": ids.isbn.isbn10 if ids.isbn else None,
+        "hardcover_id": ids.hardcover_id,
+        "hardcover_slug": ids.hardcover_slug,
+        "identifiers": ids.identifiers,
+    }

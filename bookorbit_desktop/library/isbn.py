@@ -105,8 +105,3 @@ def parse_isbn(value: str, *, tagged: bool = False) -> Isbn | None:
         if found is not None:
             return found
     return None
-
-
-def looks_like_isbn(value: str) -> bool:
-    """True when `value` is a bare ISBN (prefix, hyphens and spaces allowed)."""
-    return parse_isbn(value) is not None

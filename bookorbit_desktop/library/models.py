@@ -40,7 +40,6 @@ ALIAS_CONTENT = "content"  # KOReader's partial MD5 of the file's bytes
 ALIAS_FILENAME = "filename"  # md5 of the file name KOReader saved a download as
 ALIAS_MANUAL = "manual"  # the user linked an unknown document to a book
 ALIAS_METADATA = "metadata"  # KOReader's title/author metadata matched exactly one book
-ALIAS_KINDS = (ALIAS_CONTENT, ALIAS_FILENAME, ALIAS_MANUAL, ALIAS_METADATA)
 
 
 class JSONText(TextField):

@@ -34,6 +34,7 @@ from bookorbit_desktop.library.models import (
     ProgressEvent,
     database,
 )
+from bookorbit_desktop.library.progress_rows import Position
 
 log = logging.getLogger(__name__)
 
@@ -60,18 +61,6 @@ class Push:
     device: str
     device_id: str | None = None
     metadata: DocumentMetadata | None = None
-
-
-@dataclass(frozen=True)
-class Position:
-    """The latest position of a document, as a pull answers it."""
-
-    document: str
-    percentage: float
-    progress: str
-    device: str
-    device_id: str | None
-    timestamp: int
 
 
 @dataclass(frozen=True)
@@ -141,13 +130,10 @@ def resolve_document(document: str) -> Resolution:
     return Resolution(candidates=tuple(sorted(books)))
 
 
-def record_push(
-    push: Push, *, timestamp: int, today: date | None = None, threshold: float | None = None
-) -> PushResult:
+def record_push(push: Push, *, timestamp: int) -> PushResult:
     """Store one push (timestamp: server clock, Unix seconds) and apply it to its book."""
-    today = today or date.fromtimestamp(timestamp)
     with database.atomic("IMMEDIATE"):
-        threshold = finish_threshold() if threshold is None else threshold
+        threshold = finish_threshold()
         resolution = resolve_document(push.document)
         book_id = resolution.book_id
         automatic = False
@@ -167,7 +153,7 @@ def record_push(
         else:
             _insert_event(push, book_id, timestamp)
             changes, changed = _apply_events(
-                book_id, [(push.percentage, push.progress, timestamp)], threshold, today
+                book_id, [(push.percentage, push.progress, timestamp)], threshold
             )
     if automatic:
         log.info(
@@ -178,12 +164,7 @@ def record_push(
 
 def latest_position(document: str) -> Position | None:
     """The newest push of `document` from any device (last write wins)."""
-    event = rows.newest_event(document)
-    if event is None:
-        return None
-    return Position(
-        document, event.percentage, event.progress, event.device, event.device_id, event.timestamp
-    )
+    return rows.newest_event(document)
 
 
 def sync_summary() -> SyncSummary:
@@ -288,9 +269,10 @@ def _add_alias(document: str, book_id: int, kind: str, now: float) -> None:
 def _insert_event(push: Push, book_id: int | None, timestamp: int) -> None:
     meta = push.metadata or DocumentMetadata()
     rows.insert_event(
-        push.document,
+        Position(
+            push.document, push.percentage, push.progress, push.device, push.device_id, timestamp
+        ),
         book_id,
-        rows.EventRow(push.percentage, push.progress, push.device, push.device_id, timestamp),
         (meta.title, meta.authors, meta.filename),
     )
 
@@ -324,9 +306,7 @@ def _attach_history(
     if not events:
         return 0, (), False
     ProgressEvent.update(book=book_id).where(selected).execute()
-    changes, changed = _apply_events(
-        book_id, events, threshold, None, newest_known=newest_known or 0
-    )
+    changes, changed = _apply_events(book_id, events, threshold, newest_known=newest_known or 0)
     return len(events), changes, changed
 
 
@@ -334,20 +314,20 @@ def _apply_events(
     book_id: int,
     events: list[tuple[float, str, int]],
     threshold: float,
-    today: date | None,
     *,
     newest_known: int = 0,
 ) -> tuple[tuple[reading.Change, ...], bool]:
-    """Run (percentage, progress, timestamp) events, oldest first, through the reading rules."""
+    """Run (percentage, progress, timestamp) events, oldest first, through the reading rules
+    (each on the local date of its timestamp)."""
     stored = rows.reading_row(book_id)
-    before = _snapshot(stored)
+    before = reading.snapshot_of(stored)
     state = before
     changes: list[reading.Change] = []
     last_progress: str | None = None
     last_time = newest_known
     for percentage, progress, timestamp in events:
         stale = timestamp < newest_known
-        day = today or date.fromtimestamp(timestamp)
+        day = date.fromtimestamp(timestamp)
         outcome = reading.apply_push(state, percentage, day, threshold, stale=stale)
         state = outcome.state
         changes.extend(outcome.changes)
@@ -369,23 +349,3 @@ def _apply_events(
         updated_at=float(last_time) if changed or stored is None else None,
     )
     return tuple(changes), changed
-
-
-def _snapshot(row: rows.ReadingRow | None) -> reading.ReadingSnapshot:
-    if row is None:
-        return reading.ReadingSnapshot()
-    return reading.ReadingSnapshot(
-        status=row.status,
-        progress=row.progress,
-        started=_parse_date(row.started),
-        finished=_parse_date(row.finished),
-    )
-
-
-def _parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None

@@ -16,7 +16,10 @@ from bookorbit_desktop.library.models import database
 
 
 @dataclass(frozen=True)
-class EventRow:
+class Position:
+    """One stored push of a document (the newest one is what a pull answers)."""
+
+    document: str
     percentage: float
     progress: str
     device: str
@@ -54,19 +57,18 @@ def newest_event_book(document: str) -> tuple[int | None] | None:
     ).fetchone()
 
 
-def newest_event(document: str) -> EventRow | None:
+def newest_event(document: str) -> Position | None:
     row = database.execute_sql(
         "SELECT percentage, progress, device, device_id, timestamp FROM progress_event"
         " WHERE document = ? ORDER BY id DESC LIMIT 1",
         (document,),
     ).fetchone()
-    return None if row is None else EventRow(row[0], row[1], row[2], row[3], int(row[4]))
+    return None if row is None else Position(document, *row[:4], int(row[4]))
 
 
 def insert_event(
-    document: str,
+    event: Position,
     book_id: int | None,
-    event: EventRow,
     metadata: tuple[str | None, str | None, str | None],
 ) -> None:
     database.execute_sql(
@@ -74,7 +76,7 @@ def insert_event(
         " timestamp, meta_title, meta_authors, meta_filename)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            document,
+            event.document,
             book_id,
             event.device,
             event.device_id,

@@ -207,9 +207,10 @@ def update_reading_state(
         if not Book.select().where(Book.id == book_id).exists():
             get_book(book_id)  # raises NotFoundError with the usual message
         state = ReadingState.get_or_none(ReadingState.book == book_id)
-        current = _snapshot(state)
+        before = reading.snapshot_of(state)
+        current = before
         if new_status is not UNSET:
-            current = reading.set_status(current, new_status, today).state
+            current = reading.set_status(before, new_status, today).state
         values = {
             "status": current.status,
             "progress": current.progress,
@@ -225,6 +226,11 @@ def update_reading_state(
         ):
             if value is not UNSET:
                 values[key] = value
+        implied_start = new_started is UNSET and current.started not in (None, before.started)
+        if implied_start and isinstance(new_finished, str) and values["started"] > new_finished:
+            # "Read, finished in March" on a book never started: the start the new status
+            # implied (today) cannot come after the finish the user gave in the same edit.
+            values["started"] = new_finished
         check_dates(values["started"], values["finished"])
         values["updated_at"] = now if now is not None else time.time()
         if state is None:
@@ -232,21 +238,3 @@ def update_reading_state(
         else:
             ReadingState.update(**values).where(ReadingState.book == book_id).execute()
         return _reading_dict(ReadingState.get(ReadingState.book == book_id))
-
-
-def _snapshot(state: ReadingState | None) -> reading.ReadingSnapshot:
-    if state is None:
-        return reading.ReadingSnapshot()
-    return reading.ReadingSnapshot(
-        status=state.status,
-        progress=state.progress,
-        started=_as_date(state.started),
-        finished=_as_date(state.finished),
-    )
-
-
-def _as_date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None

@@ -31,6 +31,7 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 DEFAULT_FINISH_THRESHOLD = 0.995
 
@@ -74,6 +75,40 @@ class ReadingSnapshot:
     progress: float = 0.0
     started: date | None = None
     finished: date | None = None
+
+
+class StoredReading(Protocol):
+    """A reading state as the library stores it: dates as ISO text."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def progress(self) -> float: ...
+    @property
+    def started(self) -> str | None: ...
+    @property
+    def finished(self) -> str | None: ...
+
+
+def snapshot_of(stored: StoredReading | None) -> ReadingSnapshot:
+    """What the rules see of a stored state (none yet: unread); an unreadable date is none."""
+    if stored is None:
+        return ReadingSnapshot()
+    return ReadingSnapshot(
+        status=stored.status,
+        progress=stored.progress or 0.0,
+        started=_iso_day(stored.started),
+        finished=_iso_day(stored.finished),
+    )
+
+
+def _iso_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

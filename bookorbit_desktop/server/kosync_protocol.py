@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bookorbit_desktop.library.progress import DocumentMetadata, Position, Push
+from bookorbit_desktop.server.accounts import MAX_USERNAME_LENGTH
 
 MAX_DOCUMENT_LENGTH = 255
 MAX_METADATA_LENGTH = 1024
-MAX_USERNAME_LENGTH = 256
 MAX_KEY_LENGTH = 1024
 
 

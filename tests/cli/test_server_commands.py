@@ -6,7 +6,6 @@ import io
 import json
 import signal
 import socket
-import subprocess
 import sys
 from datetime import datetime
 
@@ -20,6 +19,8 @@ from bookorbit_desktop.library.models import ALIAS_MANUAL, DocumentAlias, Readin
 from bookorbit_desktop.library.settings import get_setting
 from bookorbit_desktop.server import accounts
 from tests.factories import add_book
+from tests.logging_support import restore_root_logger  # noqa: F401
+from tests.server.serve_process import start_serve
 
 
 @pytest.fixture
@@ -181,29 +182,12 @@ def test_serve_refuses_an_impossible_port(data_dir, capsys):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX")
 def test_serve_prints_the_urls_to_type_and_stops_cleanly_on_sigterm(tmp_path):
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bookorbit_desktop",
-            "--data-dir",
-            str(tmp_path / "data"),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, port = start_serve(tmp_path / "data", opds=True)
     try:
-        banner = [process.stdout.readline() for _ in range(8)]
+        banner = [process.stdout.readline() for _ in range(7)]
     finally:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=20)
-    port = int(banner[0].split()[4].rstrip("."))
     text = "".join(banner)
     assert f"  http://127.0.0.1:{port}/kosync\n" in text
     assert f"  http://127.0.0.1:{port}/opds\n" in text

@@ -56,3 +56,18 @@ def test_match_needs_one_book_with_that_title_and_agreeing_authors(library):
     assert match_book_by_metadata(None, "Walt Whitman") is None
     add_book("Leaves of Grass", ["Walt Whitman"])  # a second copy: no longer unambiguous
     assert match_book_by_metadata("Leaves of Grass", "Walt Whitman") is None
+
+
+@pytest.mark.parametrize(
+    ("stored", "sent", "authors"),
+    [
+        ("Война и мир", "Война и мир", "Толстой, Лев"),
+        ("Ägypten", "Ägypten", "Jan Assmann"),
+        ("Ägypten Heute", "Ägypten HEUTE", "Jan Assmann"),  # ASCII letters in any case
+        ("Leaves of Grass", " LEAVES OF GRASS\n", "Walt Whitman"),
+    ],
+)
+def test_titles_outside_ascii_are_matched_too(library, stored, sent, authors):
+    """The query folds the sent title exactly as SQLite folds the stored one (ASCII only)."""
+    book = add_book(stored, ["Лев Толстой" if "Лев" in authors else authors])
+    assert match_book_by_metadata(sent, authors) == book.id

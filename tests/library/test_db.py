@@ -9,7 +9,12 @@ import pytest
 from peewee import ForeignKeyField, IntegrityError, SqliteDatabase
 
 from bookorbit_desktop.errors import DatabaseTooNewError
-from bookorbit_desktop.library.db import close_database, open_database, schema_version
+from bookorbit_desktop.library.db import (
+    LibraryOpenError,
+    close_database,
+    open_database,
+    schema_version,
+)
 from bookorbit_desktop.library.migrations import MIGRATIONS, SCHEMA_VERSION
 from bookorbit_desktop.library.models import ALL_MODELS, Book, BookFile, ReadingState
 from tests.factories import add_book
@@ -100,6 +105,19 @@ def test_a_library_from_a_newer_version_is_refused(tmp_path):
         assert raw.execute("SELECT version FROM schema_version").fetchall() == [
             (SCHEMA_VERSION + 1,)
         ]
+
+
+def test_a_damaged_library_file_is_refused_with_a_clear_error_and_left_alone(tmp_path):
+    path = tmp_path / "library.sqlite3"
+    garbage = b"this is not a database, just some bytes " * 100
+    path.write_bytes(garbage)
+    with pytest.raises(LibraryOpenError) as caught:
+        open_database(path)
+    error = caught.value
+    assert error.title == "Cannot open the library"
+    assert str(path) in error.message and "--data-dir" in error.message
+    assert path.read_bytes() == garbage
+    assert list(tmp_path.glob("*.bak")) == []
 
 
 def test_wal_and_foreign_keys_are_on(library):

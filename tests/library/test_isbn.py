@@ -14,7 +14,6 @@ from bookorbit_desktop.library.isbn import (
     isbn10_to_13,
     isbn13_check_digit,
     isbn13_to_10,
-    looks_like_isbn,
     parse_isbn,
 )
 
@@ -91,11 +90,6 @@ def test_conversion_both_ways(isbn10, isbn13):
 
 def test_979_isbns_have_no_isbn10():
     assert isbn13_to_10("9791032305690") is None
-
-
-def test_looks_like_isbn():
-    assert looks_like_isbn("978-0-306-40615-7")
-    assert not looks_like_isbn("12345")
 
 
 @given(st.text(alphabet="0123456789", min_size=9, max_size=9))

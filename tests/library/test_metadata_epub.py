@@ -220,12 +220,17 @@ def test_cover_meta_pointing_nowhere_is_ignored(tmp_path):
     assert read_metadata(build_epub(tmp_path / "n.epub", opf)).cover is None
 
 
-def test_font_obfuscation_is_not_drm(tmp_path):
-    encryption = """<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container"
+def encryption_xml(algorithm: str, uri: str) -> str:
+    """META-INF/encryption.xml declaring one encrypted member."""
+    return f"""<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container"
       xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData>
-      <enc:EncryptionMethod Algorithm="http://www.idpf.org/2008/embedding"/>
-      <enc:CipherData><enc:CipherReference URI="OEBPS/font.otf"/></enc:CipherData>
+      <enc:EncryptionMethod Algorithm="{algorithm}"/>
+      <enc:CipherData><enc:CipherReference URI="{uri}"/></enc:CipherData>
       </enc:EncryptedData></encryption>"""
+
+
+def test_font_obfuscation_is_not_drm(tmp_path):
+    encryption = encryption_xml("http://www.idpf.org/2008/embedding", "OEBPS/font.otf")
     path = build_epub(
         tmp_path / "f.epub", simple_opf2("Fonts"), files={"META-INF/encryption.xml": encryption}
     )
@@ -233,11 +238,7 @@ def test_font_obfuscation_is_not_drm(tmp_path):
 
 
 def test_adobe_drm_is_refused(tmp_path):
-    encryption = """<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container"
-      xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData>
-      <enc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/>
-      <enc:CipherData><enc:CipherReference URI="OEBPS/text.xhtml"/></enc:CipherData>
-      </enc:EncryptedData></encryption>"""
+    encryption = encryption_xml("http://www.w3.org/2001/04/xmlenc#aes128-cbc", "OEBPS/text.xhtml")
     path = build_epub(
         tmp_path / "d.epub",
         simple_opf2("Locked"),

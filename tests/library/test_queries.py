@@ -93,6 +93,20 @@ def test_status_brings_the_dates_the_rules_imply_unless_given(library):
     assert (read["started"], read["finished"]) == ("2024-01-01", "2024-02-01")
 
 
+def test_a_finish_date_given_with_the_status_is_not_refused_for_the_implied_start(library):
+    never_started = add_book("Read Long Ago")
+    read = update_reading_state(never_started.id, status="read", finished="2020-03-01", today=TODAY)
+    assert (read["status"], read["started"], read["finished"]) == (
+        "read",
+        "2020-03-01",
+        "2020-03-01",
+    )
+    started = add_book("Started Before")
+    update_reading_state(started.id, status="reading", started="2024-05-01", today=TODAY)
+    with pytest.raises(InvalidValueError, match="before the start date 2024-05-01"):
+        update_reading_state(started.id, status="read", finished="2024-04-01", today=TODAY)
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [

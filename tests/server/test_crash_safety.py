@@ -14,10 +14,8 @@ import itertools
 import os
 import signal
 import sqlite3
-import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -25,6 +23,7 @@ import pytest
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.db import close_database, open_database
 from bookorbit_desktop.server.accounts import key_for_password, set_account
+from tests.server.serve_process import start_serve
 
 pytestmark = [
     pytest.mark.asyncio,
@@ -34,34 +33,6 @@ pytestmark = [
 USER, PASSWORD = "crash", "test"
 HEADERS = {"x-auth-user": USER, "x-auth-key": key_for_password(PASSWORD)}
 DOCUMENTS = [f"{i:032x}" for i in range(5)]
-
-
-def serve(data_dir: Path) -> tuple[subprocess.Popen[str], int]:
-    script = Path(sys.executable).with_name("bookorbit-desktop")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "bookorbit_desktop"]
-    process = subprocess.Popen(
-        [
-            *command,
-            "--data-dir",
-            str(data_dir),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--no-opds",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    if not first.startswith("Listening on 127.0.0.1 port "):
-        process.kill()
-        raise AssertionError(f"server did not start: {first!r} {process.stderr.read()!r}")
-    return process, int(first.split()[4].rstrip("."))
 
 
 async def stream_pushes(
@@ -108,7 +79,7 @@ async def test_sigkill_mid_stream_loses_no_acknowledged_push(tmp_path):
     acked: list[tuple[str, str, int]] = []
     counter = itertools.count()
     for round_number in range(2):
-        process, port = serve(data_dir)
+        process, port = start_serve(data_dir)
         target = len(acked) + 150
         pushing = asyncio.create_task(stream_pushes(port, acked, counter))
         while len(acked) < target:
@@ -119,7 +90,7 @@ async def test_sigkill_mid_stream_loses_no_acknowledged_push(tmp_path):
         process.wait(timeout=10)
         assert process.returncode == -signal.SIGKILL, f"round {round_number}"
 
-    process, port = serve(data_dir)
+    process, port = start_serve(data_dir)
     try:
         async with aiohttp.ClientSession() as session:
             for document in DOCUMENTS:

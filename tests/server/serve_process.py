@@ -1,0 +1,43 @@
+"""`bookorbit-desktop serve` as a real process on a data folder, for tests and benchmarks that
+need to signal or kill the server (SIGTERM, SIGKILL) or pin it to one CPU core."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def start_serve(
+    data_dir: Path, *, opds: bool = False, cpu: int | None = None
+) -> tuple[subprocess.Popen[str], int]:
+    """Start the server on 127.0.0.1 and a free port; return the process and its port once
+    it prints that it is listening (the first line of its banner)."""
+    script = Path(sys.executable).with_name("bookorbit-desktop")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "bookorbit_desktop"]
+    process = subprocess.Popen(
+        [
+            *command,
+            "--data-dir",
+            str(data_dir),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            *([] if opds else ["--no-opds"]),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    if cpu is not None:
+        os.sched_setaffinity(process.pid, {cpu})
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    if not first.startswith("Listening on 127.0.0.1 port "):
+        process.kill()
+        raise RuntimeError(f"the server did not start: {first!r} {process.stderr.read()!r}")
+    return process, int(first.split()[4].rstrip("."))
