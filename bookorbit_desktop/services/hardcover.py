@@ -16,6 +16,7 @@ from typing import Any, TypedDict
 from bookorbit_desktop.hardcover import match_actions
 from bookorbit_desktop.hardcover.account import SYNC_ENABLED_KEY, HardcoverAccount
 from bookorbit_desktop.hardcover.catalog import edition_from_record
+from bookorbit_desktop.hardcover.editions import describe_edition
 from bookorbit_desktop.hardcover.errors import TOKEN_PAGE_URL
 from bookorbit_desktop.hardcover.match_store import get_match
 from bookorbit_desktop.hardcover.matcher import Matcher, MatchProgress
@@ -211,15 +212,10 @@ class HardcoverService:
         rows: list[EditionRow] = []
         for record in records:
             edition = edition_from_record(record)
-            parts = [edition.edition_format or edition.format_label]
-            if edition.language:
-                parts.append(edition.language)
-            parts.append(f"{edition.pages} pages" if edition.pages else "no page count")
-            parts.append(f"{edition.users_count:,} readers")
             rows.append(
                 EditionRow(
                     id=edition.id,
-                    description=" · ".join(parts),
+                    description=describe_edition(edition),
                     year=edition.release_year,
                     audio=edition.is_audio,
                 )
