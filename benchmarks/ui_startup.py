@@ -12,7 +12,8 @@ series for a third, one EPUB file row and a reading state each), then:
              shut it down in order. Median of --runs launches.
   in-process the pieces of a refresh and of typing in the filter box: reading the N rows
              through the services, filling the Qt model, one filter keystroke, clearing the
-             filter, and sorting by a few columns.
+             filter, and sorting by a few columns; and reading the stored Hardcover matches
+             (every book not "unread" has one, with five candidates) for the Hardcover page.
 
 Prints every figure in milliseconds.
 """
@@ -44,6 +45,7 @@ from bookorbit_desktop.library.models import (  # noqa: E402
     Book,
     BookAuthor,
     BookFile,
+    HardcoverMatch,
     ReadingState,
     database,
 )
@@ -103,15 +105,24 @@ def build_library(data_dir: Path, count: int) -> int:
                     for position in range(rng.choice((1, 1, 2)))
                 ]
             ).execute()
+            statuses = {book_id: rng.choice(STATUSES) for book_id in ids}
             ReadingState.insert_many(
                 [
                     {
                         "book": book_id,
-                        "status": rng.choice(STATUSES),
+                        "status": status,
                         "progress": rng.random(),
                         "updated_at": now,
                     }
-                    for book_id in ids
+                    for book_id, status in statuses.items()
+                ]
+            ).execute()
+            # Every started, finished or wanted book has been matched on Hardcover once.
+            HardcoverMatch.insert_many(
+                [
+                    hardcover_match(book_id, rng, now)
+                    for book_id, s in statuses.items()
+                    if s != "unread"
                 ]
             ).execute()
             BookFile.insert_many(
@@ -133,6 +144,36 @@ def build_library(data_dir: Path, count: int) -> int:
     set_setting("server.port", port)
     close_database()
     return port
+
+
+def hardcover_match(book_id: int, rng: random.Random, now: float) -> dict[str, object]:
+    """A stored match as matching leaves it: linked or needing review, five candidates kept."""
+    candidates = [
+        {
+            "book_id": book_id * 10 + n,
+            "title": f"Candidate {n}",
+            "authors": [f"{rng.choice(NAMES)} {rng.choice(FAMILIES)}"],
+            "year": 1990 + n,
+            "edition": "ebook · en · 312 pages · 40 readers",
+            "score": 0.9 - n / 10,
+            "grade": "strong" if n == 0 else "low",
+            "differences": [] if n == 0 else ["≠ author"],
+            "pages": 312,
+            "languages": ["en"],
+            "readers": 40,
+            "format": "text",
+        }
+        for n in range(5)
+    ]
+    linked = rng.random() < 0.7
+    return {
+        "book": book_id,
+        "state": "linked" if linked else "needs_review",
+        "reason": "title and author match" if linked else "several candidates are close",
+        "hc_book_id": book_id * 10 if linked else None,
+        "candidates": candidates,
+        "updated_at": now,
+    }
 
 
 def server_answers(port: int) -> bool:
@@ -202,7 +243,9 @@ def in_process(data_dir: Path) -> dict[str, float]:
     from PySide6.QtCore import QEvent, Qt, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    from bookorbit_desktop.services.hardcover import HardcoverService
     from bookorbit_desktop.services.library import LibraryService
+    from bookorbit_desktop.ui.hardcover_view import HardcoverView
     from bookorbit_desktop.ui.library_model import COLUMN_KEYS
     from bookorbit_desktop.ui.library_view import LibraryView
 
@@ -243,6 +286,13 @@ def in_process(data_dir: Path) -> dict[str, float]:
             figures[f"sort by {column}"] = timed(
                 lambda index=index: view.model.sort(index, Qt.SortOrder.DescendingOrder)
             )
+        hardcover = HardcoverService()
+        figures["hardcover matches (services)"] = timed(hardcover.match_details, 3)
+        details = hardcover.match_details()
+        rows = [(book, details[book["id"]]) for book in books if book["id"] in details]
+        page = HardcoverView()
+        figures[f"fill hardcover page ({len(rows):,})"] = timed(lambda: page.show_matches(rows), 3)
+        page.deleteLater()
         view.close()
         view.deleteLater()  # gone before the QApplication is, not at interpreter exit
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.ui.library_model import BOOK_ID_ROLE, COLUMN_KEYS, LibraryModel
+from bookorbit_desktop.ui.widgets import book_table
 
 _SHOWN_COLUMNS = ("title", "authors", "series", "format")
 _WIDTHS = {"authors": 180, "series": 160, "format": 70}
@@ -46,18 +45,8 @@ class BookChooser(QDialog):
         self.filter_edit.setPlaceholderText("Filter by title, author or series")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.model.set_filter)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
+        self.table = book_table(self.model)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, key in enumerate(COLUMN_KEYS):
             self.table.setColumnHidden(column, key not in _SHOWN_COLUMNS)

@@ -38,6 +38,7 @@ from bookorbit_desktop.services.library import (
     ReadingEdit,
 )
 from bookorbit_desktop.ui.library_model import format_rating, format_series
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR
 
 COVER_SIZE = (120, 180)
 RATINGS = tuple(step / 2 for step in range(1, 11))  # 0.5 .. 5.0
@@ -61,7 +62,6 @@ class BookPanel(QWidget):
         self._load = load
         self._save = save
         self._book: BookDetails | None = None
-        self._hardcover_actions = False
         self.setMinimumWidth(320)
 
         self.placeholder = QLabel("Select a book to see its details.")
@@ -86,7 +86,7 @@ class BookPanel(QWidget):
         heading.addWidget(self.byline)
         heading.addStretch(1)
         top = QHBoxLayout()
-        top.addWidget(self.cover)
+        top.addWidget(self.cover, 0, Qt.AlignmentFlag.AlignTop)
         top.addLayout(heading, 1)
 
         self.facts = QLabel()
@@ -107,6 +107,9 @@ class BookPanel(QWidget):
         layout.addWidget(self.reading_box)
         layout.addWidget(self.hardcover_box)
         layout.addWidget(self.description, 1)
+        # Takes the free height when there is no description, instead of gaps between rows.
+        layout.addStretch(0)
+        self._body_layout = layout
         self.details = QScrollArea()
         self.details.setWidget(body)
         self.details.setWidgetResizable(True)
@@ -146,7 +149,7 @@ class BookPanel(QWidget):
         self.reading_error = QLabel()
         self.reading_error.setObjectName("readingError")
         self.reading_error.setWordWrap(True)
-        self.reading_error.setStyleSheet("color: #b3261e;")
+        self.reading_error.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.reading_error.hide()
         form.addRow(self.reading_error)
         buttons = QHBoxLayout()
@@ -188,7 +191,6 @@ class BookPanel(QWidget):
 
     def set_hardcover_actions(self, enabled: bool) -> None:
         """Show Pick / Re-match / Exclude (only when a Hardcover account is connected)."""
-        self._hardcover_actions = enabled
         self.hardcover_buttons.setVisible(enabled)
 
     # -- showing ----------------------------------------------------------------------------
@@ -221,6 +223,7 @@ class BookPanel(QWidget):
         else:
             self.description.setPlainText(description)
         self.description.setVisible(bool(description))
+        self._body_layout.setStretch(self._body_layout.count() - 1, 0 if description else 1)
         self._revert()
         self._fill_hardcover(book)
 

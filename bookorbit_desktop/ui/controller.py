@@ -260,7 +260,8 @@ class DesktopController(QObject):
         finally:
             self.settings_dialog = None
             dialog.deleteLater()
-        if accepted and dialog.server_changed:
+        # Saving also retries a server that could not start (the port may be free by now).
+        if accepted and (dialog.server_changed or not self.server.info.running):
             await self.restart_server()
         if accepted:
             self.window.statusBar().showMessage("Settings saved.", 4000)

@@ -22,6 +22,10 @@ from bookorbit_desktop.ui.hardcover_view import HardcoverView
 from bookorbit_desktop.ui.pick_dialog import PickDialog
 from bookorbit_desktop.ui.status import StatusHub
 
+# What the status bar and the tray say while Hardcover refuses the saved token; the Hardcover
+# page explains what to do.
+TOKEN_REFUSED = "Hardcover token expired or revoked"
+
 
 class HardcoverController(QObject):
     matches_changed = Signal()  # a book's match changed: the library table should refresh
@@ -44,6 +48,7 @@ class HardcoverController(QObject):
         self._books = books
         self._window = window
         self.sync_task: asyncio.Task[None] | None = None
+        self.token_refused = False  # Hardcover refused the saved token: sync is paused
         self.busy_books: set[int] = set()
         view.connect_requested.connect(self.connect_token)
         view.disconnect_requested.connect(self.disconnect)
@@ -81,10 +86,11 @@ class HardcoverController(QObject):
             show_error(self._window, error)
             return False
         self.view.show_account(status)
+        self.token_refused = bool(status.connected and status.paused_reason)
         self.hub.update(
             sync_available=status.connected,
             sync_paused=not status.sync_enabled,
-            sync_problem=status.paused_reason,
+            sync_problem=TOKEN_REFUSED if self.token_refused else None,
         )
         self.view.show_sync_status(self.hub.status)
         return True
@@ -163,6 +169,9 @@ class HardcoverController(QObject):
             title, message = error_text(error)
             self.hub.update(syncing=False)
             self.refresh_status()
+            if self.token_refused:
+                self.view.show_message("")  # the account box already says what to do
+                return
             self.hub.update(sync_problem=title)
             self.view.show_message(f"{title}: {message}", error=True)
             return

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -30,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.services.hardcover import GET_TOKEN_URL, HardcoverStatus
 from bookorbit_desktop.services.library import HARDCOVER_LABELS, STATUS_LABELS, BookRow, MatchInfo
-from bookorbit_desktop.ui.status import AppStatus, sync_summary
+from bookorbit_desktop.ui.status import AppStatus, can_sync_now, sync_summary
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR, flat_list, one_line
 
 FILTERS = (
     ("All books", None),
@@ -87,7 +86,7 @@ class HardcoverView(QWidget):
         self.account_message.hide()
         account_layout.addWidget(self.account_message)
         actions = QHBoxLayout()
-        self.sync_label = QLabel()
+        self.sync_label = one_line(QLabel())  # shows book titles while matching
         self.sync_button = QPushButton("&Sync Now")
         self.sync_button.setToolTip("Match your books on Hardcover now")
         self.sync_button.clicked.connect(self.sync_requested.emit)
@@ -111,11 +110,7 @@ class HardcoverView(QWidget):
         top.addStretch(1)
         top.addWidget(self.count_label)
         matches_layout.addLayout(top)
-        self.tree = QTreeWidget()
-        self.tree.setRootIsDecorated(False)
-        self.tree.setHeaderLabels(HEADERS)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree = flat_list(HEADERS, fit_to_contents=False)
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
@@ -154,7 +149,8 @@ class HardcoverView(QWidget):
         self.sync_label.setVisible(self._connected)
         if status is None or not status.connected:
             self.account_label.setText(
-                "Connect your Hardcover account to keep your reading there up to date. "
+                "Connect your Hardcover account to match your books with Hardcover's books "
+                "and editions. "
                 f"Create a token on <a href='{html.escape(GET_TOKEN_URL)}'>Hardcover's API "
                 "page</a> (Get Token…), paste it below and press Connect. It is checked with "
                 "Hardcover and kept in your system's keyring, never in BookOrbit's files."
@@ -164,23 +160,22 @@ class HardcoverView(QWidget):
             text = f"Connected as {who}. The token is kept in: {html.escape(status.keyring)}."
             if status.paused_reason:
                 text += (
-                    f"<br><span style='color:#b3261e'>Hardcover refused the saved token "
-                    f"({html.escape(status.paused_reason)}). Paste a new token to resume.</span>"
+                    f"<br><span style='color:{ERROR_COLOUR}'>Hardcover no longer accepts the saved "
+                    "token (it expired or was revoked), so syncing is paused. Paste a new token "
+                    "below and press Connect (Get Token… creates one).</span>"
                 )
             for warning in status.warnings:
-                text += f"<br><span style='color:#b3261e'>{html.escape(warning)}</span>"
+                text += f"<br><span style='color:{ERROR_COLOUR}'>{html.escape(warning)}</span>"
             self.account_label.setText(text)
         self._update_buttons()
 
     def show_sync_status(self, status: AppStatus) -> None:
         self.sync_label.setText(sync_summary(status))
-        self.sync_button.setEnabled(
-            status.sync_available and not status.syncing and not status.sync_paused
-        )
+        self.sync_button.setEnabled(can_sync_now(status))
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.account_message.setText(text)
-        self.account_message.setStyleSheet("color: #b3261e;" if error else "")
+        self.account_message.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
         self.account_message.setVisible(bool(text))
 
     def set_busy(self, busy: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
@@ -13,7 +13,6 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QHBoxLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionProgressBar,
     QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +35,7 @@ from bookorbit_desktop.ui.library_model import (
     PROGRESS_ROLE,
     LibraryModel,
 )
+from bookorbit_desktop.ui.widgets import book_table, empty_state
 
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
 # Widths that fit typical values; Title takes the rest (but never less than MIN_TITLE_WIDTH,
@@ -114,19 +113,9 @@ class LibraryView(QWidget):
         toolbar.addWidget(self.count_label)
         toolbar.addWidget(self.import_button)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table = book_table(self.model)
         self.table.setItemDelegateForColumn(COLUMN_KEYS.index("progress"), ProgressDelegate(self))
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
         header.setHighlightSections(False)
         for key, width in _COLUMN_WIDTHS.items():
             self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
@@ -136,14 +125,10 @@ class LibraryView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._after_reset)
 
-        self.empty_label = QLabel(EMPTY_LIBRARY)
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
+        self.empty_label = empty_state(EMPTY_LIBRARY)
         font = self.empty_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.empty_label.setFont(font)
-        self.empty_label.setStyleSheet("color: palette(placeholder-text); padding: 40px;")
 
         self._stack = QStackedLayout()
         self._stack.addWidget(self.table)

@@ -26,7 +26,13 @@ from bookorbit_desktop.ui.book_panel import BookPanel
 from bookorbit_desktop.ui.icons import app_icon
 from bookorbit_desktop.ui.library_view import LibraryView
 from bookorbit_desktop.ui.settings_dialog import KOREADER_STEPS
-from bookorbit_desktop.ui.status import AppStatus, StatusHub, server_summary, sync_summary
+from bookorbit_desktop.ui.status import (
+    AppStatus,
+    StatusHub,
+    can_sync_now,
+    server_summary,
+    sync_summary,
+)
 
 EBOOK_FILTER = (
     "Ebooks (*.epub *.pdf *.cbz *.cbr *.mobi *.azw *.azw3 *.fb2 *.fb2.zip *.djvu *.txt);;"
@@ -91,7 +97,9 @@ class MainWindow(QMainWindow):
         self.server_label.clicked.connect(self.copy_server_address)
         self.sync_label = QLabel()
         self.sync_label.setObjectName("syncStatus")
-        self.statusBar().addPermanentWidget(self.server_label, 1)
+        # A normal (not permanent) widget: a status message replaces it for a few seconds;
+        # a stretched permanent widget would leave the message no room at all.
+        self.statusBar().addWidget(self.server_label, 1)
         self.statusBar().addPermanentWidget(self.sync_label)
         hub.changed.connect(self._show_status)
         self._show_status(hub.status)
@@ -123,6 +131,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self._action("&Import Files…", self.choose_files, "Ctrl+I"))
         file_menu.addAction(self._action("Import &Folder…", self.choose_folder, "Ctrl+Shift+I"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Settings…", self.settings_requested.emit, "Ctrl+,"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Close Window", self.close, "Ctrl+W"))
         file_menu.addAction(self._action("&Quit", self.quit_requested.emit, "Ctrl+Q"))
@@ -161,7 +171,7 @@ class MainWindow(QMainWindow):
     def _show_status(self, status: AppStatus) -> None:
         self.server_label.setText(server_summary(status))
         self.sync_label.setText(sync_summary(status))
-        self.sync_action.setEnabled(status.sync_available and not status.syncing)
+        self.sync_action.setEnabled(can_sync_now(status))
         self.pause_action.setEnabled(status.sync_available)
         self.pause_action.setText("Resume &Sync" if status.sync_paused else "&Pause Sync")
 

@@ -13,18 +13,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.hardcover import EditionRow
 from bookorbit_desktop.ui.asyncqt import error_text
+from bookorbit_desktop.ui.widgets import flat_list
 
 Search = Callable[[str], Awaitable[tuple[str, list[dict[str, Any]]]]]
 Editions = Callable[[int], Awaitable[list[EditionRow]]]
@@ -67,7 +66,7 @@ def candidate_cells(candidate: dict[str, Any]) -> list[str]:
         ", ".join(candidate.get("languages") or []),
         f"{readers:,}" if isinstance(readers, int) else "",
         match,
-        ", ".join(f"≠ {d}" for d in candidate.get("differences") or []),
+        ", ".join(candidate.get("differences") or []),  # labels carry their own "≠"
     ]
 
 
@@ -110,15 +109,7 @@ class PickDialog(QDialog):
         self.status_label.setObjectName("pickStatus")
         self.status_label.setWordWrap(True)
 
-        self.tree = QTreeWidget()
-        self.tree.setRootIsDecorated(False)
-        self.tree.setHeaderLabels(HEADERS)
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree = flat_list(HEADERS)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.tree.itemActivated.connect(lambda *_: self.accept())
 
@@ -223,6 +214,15 @@ class PickDialog(QDialog):
             year = f" ({row['year']})" if row.get("year") else ""
             self.edition_combo.addItem(f"{row['description']}{year}", row["id"])
         self.editions_loaded.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in the search box searches (returnPressed); it must not also press the
+        # default button and link whatever candidate happens to be selected.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.query_edit.hasFocus():
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def done(self, result: int) -> None:
         for task in list(self._tasks):

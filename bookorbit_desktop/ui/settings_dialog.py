@@ -38,6 +38,7 @@ from bookorbit_desktop.services.settings import (
     DesktopSettings,
 )
 from bookorbit_desktop.ui.status import KOSYNC_PATH
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR
 
 SaveSettings = Callable[[DesktopSettings, str], DesktopSettings]
 
@@ -90,7 +91,7 @@ class SettingsDialog(QDialog):
         self.error_label.setObjectName("settingsError")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(
-            "color: #ffffff; background: #b3261e; padding: 6px; border-radius: 4px;"
+            f"color: #ffffff; background: {ERROR_COLOUR}; padding: 6px; border-radius: 4px;"
         )
         self.error_label.hide()
         buttons = QDialogButtonBox(
@@ -176,6 +177,12 @@ class SettingsDialog(QDialog):
             "While no account exists, KOReader's Register button creates it."
         )
         self.registration_check.setChecked(settings.allow_registration)
+        if settings.username:
+            # The server refuses Register whenever an account exists.
+            self.registration_check.setEnabled(False)
+            self.registration_check.setToolTip(
+                "An account exists, so KOReader logs in with it; Register is not needed."
+            )
         form.addRow(self.registration_check)
         self.account_label = QLabel(self._account_text(settings))
         self.account_label.setWordWrap(True)

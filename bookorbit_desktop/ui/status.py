@@ -66,16 +66,23 @@ def server_summary(status: AppStatus) -> str:
     return "KOReader sync server stopped"
 
 
+def can_sync_now(status: AppStatus) -> bool:
+    """ "Sync Now" is offered with an account, while no run is going and sync is not paused."""
+    return status.sync_available and not status.syncing and not status.sync_paused
+
+
 def sync_summary(status: AppStatus) -> str:
     if not status.sync_available:
         return "Hardcover: not connected"
     if status.sync_problem:
+        if status.sync_problem.startswith("Hardcover"):
+            return status.sync_problem  # error titles such as "Hardcover rate limit reached"
         return f"Hardcover: {status.sync_problem}"
     if status.syncing:
         return "Hardcover: syncing…"
     if status.sync_paused:
         return "Hardcover: sync paused"
-    return "Hardcover: up to date"
+    return "Hardcover: connected"
 
 
 def tooltip(status: AppStatus) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from bookorbit_desktop import APP_DISPLAY_NAME
 from bookorbit_desktop.ui.icons import tray_icon
-from bookorbit_desktop.ui.status import AppStatus, StatusHub, tooltip, tray_state
+from bookorbit_desktop.ui.status import AppStatus, StatusHub, can_sync_now, tooltip, tray_state
 
 
 class Tray(QObject):
@@ -83,7 +83,7 @@ class Tray(QObject):
         self._add_server_section(status)
         self.menu.addSeparator()
         sync = self._add("sync", "Sync Now", self.sync_requested.emit)
-        sync.setEnabled(status.sync_available and not status.syncing)
+        sync.setEnabled(can_sync_now(status))
         if status.sync_paused:
             pause = self._add("pause", "Resume Sync", lambda: self.pause_requested.emit(False))
         else:

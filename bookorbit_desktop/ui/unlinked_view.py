@@ -13,13 +13,10 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QStackedLayout,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -30,6 +27,7 @@ from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.services.unlinked import LinkOutcome, UnlinkedRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.book_chooser import BookChooser
+from bookorbit_desktop.ui.widgets import empty_state, flat_list
 
 EMPTY_TEXT = (
     "Every KOReader document is linked to a book.\n\n"
@@ -66,23 +64,11 @@ class UnlinkedView(QWidget):
             "its book: its reading position and history move to that book."
         )
         intro.setWordWrap(True)
-        self.tree = QTreeWidget()
-        self.tree.setRootIsDecorated(False)
-        self.tree.setHeaderLabels(HEADERS)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setAlternatingRowColors(True)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree = flat_list(HEADERS)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         # Double-click or Enter.
         self.tree.itemActivated.connect(lambda *_: self.link_selected())
-        self.empty_label = QLabel(EMPTY_TEXT)
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: palette(placeholder-text); padding: 40px;")
+        self.empty_label = empty_state(EMPTY_TEXT)
         self._stack = QStackedLayout()
         self._stack.addWidget(self.tree)
         self._stack.addWidget(self.empty_label)

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from bookorbit_desktop.library import queries
 from bookorbit_desktop.services.library import LibraryService
@@ -146,3 +147,21 @@ def test_hardcover_buttons_follow_the_match_state(qtbot, library, book):
     with qtbot.waitSignal(panel.exclude_requested) as included:
         panel.exclude_button.click()
     assert included.args == [book.id, False]
+
+
+def test_a_book_without_description_leaves_no_gaps(panel, book, qtbot):
+    # The free height goes below the form, not between the cover, the facts and the form.
+    panel.resize(420, 1000)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_book(book.id)
+    QApplication.processEvents()  # let the posted layout requests run
+    assert not panel.description.isVisibleTo(panel)
+    cover, title, facts = (
+        panel.cover.geometry(),
+        panel.title_label.geometry(),
+        panel.facts.geometry(),
+    )
+    assert abs(cover.top() - title.top()) <= 12
+    assert facts.top() - cover.bottom() <= 20
+    assert panel.reading_box.geometry().top() - facts.bottom() <= 20

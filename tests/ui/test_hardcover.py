@@ -10,18 +10,20 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.hardcover.account import HardcoverAccount
 from bookorbit_desktop.hardcover.client import HardcoverClient
 from bookorbit_desktop.hardcover.credentials import TokenStore
 from bookorbit_desktop.hardcover.match_store import get_match
-from bookorbit_desktop.services.hardcover import HardcoverService
+from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.hardcover_controller import HardcoverController
 from bookorbit_desktop.ui.hardcover_view import HardcoverView
 from bookorbit_desktop.ui.icons import TrayState
+from bookorbit_desktop.ui.pick_dialog import candidate_cells
 from bookorbit_desktop.ui.status import StatusHub, tray_state
 from tests.factories import add_book
 from tests.fakes.clock import SystemClock
@@ -258,3 +260,81 @@ def test_disconnect_asks_first(hc, fake, qloop, keyring_file):
     qloop.run_until_complete(scenario(True))
     assert not hc.hub.status.sync_available
     assert fake.token not in keyring_file.read_text()
+
+
+def test_an_expired_token_pauses_sync_with_one_short_clear_message(hc, fake, qloop, library):
+    local = add_book("Dune", ["Frank Herbert"], status="reading")
+    connect(hc, fake, qloop)
+    fake.catalog.expire_token(fake.token)
+    qloop.run_until_complete(hc.sync_now())
+    view = hc.view
+    label = view.account_label.text()
+    assert "paste a new token" in label.lower()
+    assert view.token_row.isVisibleTo(view)
+    # Said once, in the window's words: no command lines, no repeat below the label.
+    assert "bookorbit-desktop" not in label
+    assert not view.account_message.isVisibleTo(view)
+    problem = hc.hub.status.sync_problem
+    assert problem and len(problem) <= 40
+    assert "bookorbit-desktop" not in view.sync_label.text()
+    # The same after a restart, when the paused state is read back from the library.
+    hc.hub.update(sync_problem=None)
+    hc.refresh()
+    assert hc.hub.status.sync_problem == problem
+    QApplication.processEvents()  # size hints settle through posted layout requests
+    assert view.minimumSizeHint().width() < 900  # no long text forcing the window wider
+    # Actions while paused explain themselves in the window's words too.
+    with pytest.raises(BookOrbitError) as refused:
+        qloop.run_until_complete(hc.service.search(local.id, ""))
+    assert "bookorbit-desktop" not in refused.value.message
+
+
+def test_enter_in_the_search_box_searches_and_does_not_link(hc, fake, qloop, qtbot, library):
+    right = fake.catalog.add_book("Piranesi", authors=["Susanna Clarke"], users_count=500)
+    fake.catalog.add_edition(right, pages=272)
+    local = add_book("Piranesi", ["Susanna Clarke"], status="reading")
+    connect(hc, fake, qloop)
+
+    async def scenario():
+        opened = signal_future(hc.pick_opened)
+        task = hc.pick(local.id)
+        (dialog,) = await opened
+        searched = signal_future(dialog.searched)
+        dialog.start_search()
+        await searched
+        dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+        assert dialog.link_button.isEnabled()
+        dialog.query_edit.setFocus()
+        dialog.query_edit.setText("clarke")
+        searched = signal_future(dialog.searched)
+        qtbot.keyClick(dialog.query_edit, Qt.Key.Key_Return)
+        still_open = dialog.isVisible()
+        if still_open:
+            await searched
+            dialog.reject()
+        await task
+        return still_open
+
+    assert qloop.run_until_complete(scenario())
+    assert get_match(local.id) is None  # nothing linked by the Enter key
+
+
+@pytest.mark.parametrize(
+    ("differences", "shown"),
+    [
+        (["≠ author"], "≠ author"),
+        (["≠ volume (2 vs 10)", "audiobook"], "≠ volume (2 vs 10), audiobook"),
+        ([], ""),
+    ],
+)
+def test_candidate_differences_are_shown_as_labelled(differences, shown):
+    assert candidate_cells({"title": "X", "differences": differences})[-1] == shown
+
+
+def test_a_long_title_in_the_progress_line_does_not_widen_the_window(hc):
+    view = hc.view
+    view.show_account(HardcoverStatus(True, "reader", True, None, "the system keyring"))
+    assert view.sync_label.isVisibleTo(view)
+    view.sync_label.setText("Matching 3 of 40: " + "A Very Long Subtitle, " * 30)
+    QApplication.processEvents()  # size hints settle through posted layout requests
+    assert view.minimumSizeHint().width() < 900

@@ -82,8 +82,8 @@ def test_server_starts_and_the_status_bar_shows_its_address(desktop, qloop):
     assert QApplication.clipboard().text() == url
 
 
-def test_a_port_in_use_is_explained_and_the_app_keeps_running(desktop, qloop):
-    desktop.show(start_hidden=False)
+def start_on_a_taken_port(desktop, qloop):
+    """Start the server on a port another program holds (and lets go of afterwards)."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -91,6 +91,12 @@ def test_a_port_in_use_is_explained_and_the_app_keeps_running(desktop, qloop):
         set_setting("server.port", port)
         info = qloop.run_until_complete(desktop.server.start())
     assert not info.running
+    return port, info
+
+
+def test_a_port_in_use_is_explained_and_the_app_keeps_running(desktop, qloop):
+    desktop.show(start_hidden=False)
+    port, info = start_on_a_taken_port(desktop, qloop)
     desktop.controller.apply_server_info(info)
     box = desktop.controller.report_server_problem(info)
     assert isinstance(box, QMessageBox)
@@ -253,3 +259,55 @@ def test_tray_menu_drives_the_app(desktop_with_tray, qloop, qtbot):
     qloop.run_until_complete(settings_from_tray())
     tray.action("quit").trigger()
     assert desktop._quit.is_set()
+
+
+def test_settings_are_reachable_from_the_window_menu(desktop, qloop):
+    # Desktops without a tray (vanilla GNOME) have no other way into Settings.
+    desktop.show(start_hidden=False)
+    actions = [a for menu in desktop.window.menuBar().actions() for a in menu.menu().actions()]
+    settings = next(a for a in actions if a.text() == "&Settings…")
+    assert settings.shortcut().toString() == "Ctrl+,"
+
+    async def scenario():
+        opened = signal_future(desktop.controller.settings_opened)
+        settings.trigger()
+        (dialog,) = await opened
+        dialog.reject()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_status_bar_messages_have_room_to_show(desktop, qtbot):
+    desktop.show(start_hidden=False)
+    qtbot.waitExposed(desktop.window)
+    bar = desktop.window.statusBar()
+    bar.showMessage("Settings saved.")
+    # The message is drawn left of the first visible permanent widget.
+    labels = (desktop.window.server_label, desktop.window.sync_label)
+    left_edge = min(label.x() for label in labels if label.isVisible())
+    assert left_edge > bar.fontMetrics().horizontalAdvance("Settings saved.")
+
+
+def test_saving_settings_retries_a_server_that_could_not_start(desktop, qloop):
+    desktop.show(start_hidden=False)
+    _port, info = start_on_a_taken_port(desktop, qloop)
+    desktop.controller.apply_server_info(info)
+    # The other program has gone; Save with the same port should start the server now.
+
+    async def scenario():
+        opened = signal_future(desktop.controller.settings_opened)
+        task = desktop.controller.open_settings()
+        (dialog,) = await opened
+        dialog.accept()
+        await task
+
+    qloop.run_until_complete(scenario())
+    assert desktop.server.info.running
+    assert desktop.hub.status.server_problem is None
+
+
+def test_sync_now_in_the_menu_is_off_while_paused(desktop):
+    desktop.hub.update(sync_available=True, sync_paused=False)
+    assert desktop.window.sync_action.isEnabled()
+    desktop.hub.update(sync_paused=True)
+    assert not desktop.window.sync_action.isEnabled()

@@ -133,3 +133,15 @@ def test_start_at_login_is_greyed_out_where_unsupported(qtbot, library):
     dialog = SettingsDialog(load_settings(), save_settings, start_at_login=None)
     qtbot.addWidget(dialog)
     assert not dialog.login_check.isEnabled()
+
+
+def test_registration_is_offered_only_while_there_is_no_account(qtbot, library):
+    dialog = SettingsDialog(load_settings(), save_settings)
+    qtbot.addWidget(dialog)
+    assert dialog.registration_check.isEnabled()
+    accounts.set_account("reader", accounts.key_for_password("pw"))
+    # With an account, KOReader's Register is always refused: the box would promise nothing.
+    dialog = SettingsDialog(load_settings(), save_settings)
+    qtbot.addWidget(dialog)
+    assert not dialog.registration_check.isEnabled()
+    assert "account" in dialog.registration_check.toolTip()

@@ -9,6 +9,7 @@ from bookorbit_desktop.ui.icons import TrayState, tray_icon
 from bookorbit_desktop.ui.status import (
     AppStatus,
     StatusHub,
+    can_sync_now,
     server_summary,
     sync_summary,
     tooltip,
@@ -48,7 +49,8 @@ def test_tray_state(status, state):
     ("status", "server", "sync"),
     [
         (AppStatus(), "Starting the KOReader sync server…", "Hardcover: not connected"),
-        (RUNNING, "KOReader sync server: http://192.168.1.20:8765/kosync", "Hardcover: up to date"),
+        # Reading progress is not sent to Hardcover yet, so nothing claims to be "up to date".
+        (RUNNING, "KOReader sync server: http://192.168.1.20:8765/kosync", "Hardcover: connected"),
         (
             AppStatus(
                 server_problem="Port in use",
@@ -177,3 +179,36 @@ def test_icon_follows_the_status(hub, tray):
     assert tray.icon.icon().cacheKey() == tray_icon(TrayState.ERROR).cacheKey()
     hub.update(**RUNNING.__dict__)
     assert tray.icon.icon().cacheKey() == tray_icon(TrayState.IDLE).cacheKey()
+
+
+@pytest.mark.parametrize(
+    ("problem", "summary"),
+    [
+        ("Cannot reach Hardcover", "Hardcover: Cannot reach Hardcover"),
+        # Titles that already name Hardcover are not prefixed a second time.
+        ("Hardcover token expired or revoked", "Hardcover token expired or revoked"),
+        ("Hardcover rate limit reached", "Hardcover rate limit reached"),
+    ],
+)
+def test_sync_problem_summary_names_hardcover_once(problem, summary):
+    assert sync_summary(AppStatus(sync_available=True, sync_problem=problem)) == summary
+
+
+@pytest.mark.parametrize(
+    ("status", "available"),
+    [
+        (RUNNING, True),
+        (AppStatus(sync_available=False), False),
+        (AppStatus(sync_available=True, syncing=True), False),
+        # Paused means BookOrbit does not talk to Hardcover; Resume is right beside it.
+        (AppStatus(sync_available=True, sync_paused=True), False),
+    ],
+)
+def test_can_sync_now(status, available):
+    assert can_sync_now(status) is available
+
+
+def test_sync_now_is_off_while_paused_in_the_tray(hub, tray):
+    hub.update(**{**RUNNING.__dict__, "sync_paused": True})
+    tray.rebuild_menu()
+    assert not tray.action("sync").isEnabled()

@@ -1,0 +1,40 @@
+"""The Hardcover page's rows read from real stored matches."""
+
+from __future__ import annotations
+
+import time
+
+from bookorbit_desktop.library.models import HardcoverMatch
+from bookorbit_desktop.services.hardcover import HardcoverService
+from tests.factories import add_book
+
+CANDIDATES = [
+    {"book_id": 11, "title": "Dune", "authors": ["Frank Herbert"], "year": 1965},
+    {"book_id": 12, "title": "Dune", "authors": ["Someone Else"], "edition": "ebook · en"},
+]
+
+
+def store(book_id: int, state: str, hc_book_id: int | None, candidates=CANDIDATES) -> None:
+    HardcoverMatch.create(
+        book=book_id,
+        state=state,
+        reason="why",
+        hc_book_id=hc_book_id,
+        candidates=candidates,
+        updated_at=time.time(),
+    )
+
+
+def test_match_details_summarise_the_linked_candidate_only(library):
+    first, second, third, fourth = (add_book(f"Book {n}") for n in range(4))
+    store(first.id, "linked", 12)
+    store(second.id, "needs_review", None)
+    store(third.id, "linked", 99)  # linked to a book that is not among the candidates
+    store(fourth.id, "no_match", None, candidates=[])
+    details = HardcoverService().match_details()
+    assert details[first.id]["summary"] == "Dune — Someone Else, ebook · en"
+    assert details[second.id]["summary"] is None
+    assert details[third.id]["summary"] == "Hardcover book 99"
+    assert details[fourth.id]["summary"] is None
+    assert {details[b.id]["state"] for b in (first, second)} == {"linked", "needs_review"}
+    assert details[first.id]["reason"] == "why"
