@@ -219,6 +219,8 @@ class Desktop:
 
     def show(self, start_hidden: bool) -> None:
         self.controller.refresh()
+        # The keyring may be slow or waiting on an unlock prompt: the window does not wait.
+        self.hardcover_controller.check_account()
         if self.tray is not None:
             self.tray.show()
         if not start_hidden or self.tray is None:

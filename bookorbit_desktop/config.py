@@ -8,6 +8,7 @@ Secrets never live here: the Hardcover token is in the OS keyring.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,15 @@ class Paths:
     def ensure(self) -> None:
         for folder in (self.data_dir, self.log_dir, self.cache_dir, self.covers_dir):
             folder.mkdir(parents=True, exist_ok=True)
+
+
+def resources_dir() -> Path:
+    """`resources/` (icons, desktop entry templates): beside the package in the source tree,
+    inside the bundle when PyInstaller froze the app."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[1] / "resources"
 
 
 def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import os
@@ -80,6 +81,27 @@ def test_import_list_show_and_edit(tmp_path, books_dir, capsys):
 
     assert run(tmp_path, "book", book_id) == 0
     assert "Dune  (book" in capsys.readouterr().out
+
+
+def test_progress_by_hand_starts_and_finishes_a_book(tmp_path, books_dir, capsys):
+    assert run(tmp_path, "import", str(books_dir)) == 0
+    capsys.readouterr()
+    assert run(tmp_path, "books", "--json") == 0
+    dune, emma = (book["id"] for book in json.loads(capsys.readouterr().out))
+    today = datetime.date.today().isoformat()
+
+    assert run(tmp_path, "book", str(dune), "--status", "want_to_read") == 0
+    capsys.readouterr()
+    assert run(tmp_path, "book", str(dune), "--progress", "40%", "--json") == 0
+    reading = json.loads(capsys.readouterr().out)["reading"]
+    assert (reading["status"], reading["progress"], reading["started"]) == ("reading", 0.4, today)
+
+    assert run(tmp_path, "book", str(dune), "--progress", "100%") == 0
+    assert f"read, 100%, started {today}, finished {today}" in capsys.readouterr().out
+
+    # A status given in the same command wins over the one the progress implies.
+    assert run(tmp_path, "book", str(emma), "--progress", "40%", "--status", "unread") == 0
+    assert "unread, 40%" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

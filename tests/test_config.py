@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import platformdirs
 import pytest
 
 from bookorbit_desktop import APP_NAME
 from bookorbit_desktop.cli import main
-from bookorbit_desktop.config import DATA_DIR_ENV, DB_FILENAME, resolve_paths
+from bookorbit_desktop.config import DATA_DIR_ENV, DB_FILENAME, resolve_paths, resources_dir
 from bookorbit_desktop.library.db import close_database
 from tests.logging_support import restore_root_logger  # noqa: F401
 
@@ -46,3 +49,15 @@ def test_the_command_line_puts_library_and_log_in_the_chosen_folder(
     assert (chosen / DB_FILENAME).is_file()
     assert (chosen / "logs" / "bookorbit-desktop.log").is_file()
     assert not (tmp_path / "other").exists()
+
+
+def test_resources_sit_beside_the_package_in_the_source_tree(monkeypatch):
+    monkeypatch.delattr(sys, "_MEIPASS", raising=False)
+    root = Path(__file__).resolve().parents[1]
+    assert resources_dir() == root / "resources"
+    assert (resources_dir() / "icons").is_dir()
+
+
+def test_resources_are_inside_the_bundle_when_frozen(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert resources_dir() == tmp_path / "resources"

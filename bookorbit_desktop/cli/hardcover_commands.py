@@ -91,7 +91,7 @@ def _connect(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _disconnect(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
-    if HardcoverAccount().disconnect():
+    if asyncio.run(HardcoverAccount().disconnect()):
         print("Disconnected from Hardcover; the token was removed from the keyring.")
     else:
         print("No Hardcover token was saved.")
@@ -106,7 +106,9 @@ def _when(timestamp: float | None) -> str:
 
 def _status(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
-    status = HardcoverAccount().status()
+    account = HardcoverAccount()
+    asyncio.run(account.check_keyring())
+    status = account.status()
     if args.json:
         print(json.dumps(status.to_json(), indent=2, sort_keys=True))
     else:

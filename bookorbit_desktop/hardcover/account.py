@@ -4,10 +4,16 @@ The token lives in the keyring (`credentials`); what the app may remember about 
 (username, user id, whether sync is paused because the token stopped working, the last
 rate-limit budget Hardcover reported) lives in the library's settings table. Needs an open
 library database.
+
+A keyring call can block for a long time (a locked Secret Service collection waits for the
+user to answer its unlock prompt), so every one runs on a worker thread, and only when it is
+needed: `check_keyring` once at start-up, connect, disconnect, and reading the token when a
+client is opened. What the keyring said is remembered, so `status()` never asks it again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -42,6 +48,21 @@ PENDING_NOTE = (
 )
 
 ClientFactory = Callable[..., HardcoverClient]
+NOT_CHECKED = "not checked yet"
+UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True)
+class KeyringCheck:
+    """What the keyring last said about the saved token."""
+
+    has_token: bool
+    keyring: str  # the backend's name, or UNAVAILABLE
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def readable(self) -> bool:
+        return self.keyring != UNAVAILABLE
 
 
 @dataclass(frozen=True)
@@ -77,13 +98,49 @@ class HardcoverAccount:
         self._client_factory = client_factory
         self._clock = clock
         self._limiter: RateLimiter | None = None
+        self._keyring: KeyringCheck | None = None
+        # Counts connects and disconnects, so a check that was under way meanwhile does not
+        # put back what they changed.
+        self._keyring_changes = 0
 
     # ----------------------------------------------------------------- token
     def token(self) -> str:
+        """The saved token (blocking keyring call); NotConnectedError when there is none."""
         token = self.store.load()
         if not token:
             raise NotConnectedError()
         return token
+
+    @property
+    def keyring_check(self) -> KeyringCheck | None:
+        """What the keyring last said (None until `check_keyring` or a keyring action)."""
+        return self._keyring
+
+    async def check_keyring(self) -> KeyringCheck:
+        """Ask the keyring, on a worker thread, whether a token is saved; remembered."""
+        changes = self._keyring_changes
+        check = await asyncio.to_thread(self._ask_keyring)
+        if changes != self._keyring_changes and self._keyring is not None:
+            return self._keyring  # connected or disconnected meanwhile: that is newer
+        self._keyring = check
+        return check
+
+    def _ask_keyring(self) -> KeyringCheck:
+        try:
+            has_token = self.store.load() is not None
+        except BookOrbitError as error:  # status must still render when the keyring is broken
+            return KeyringCheck(False, UNAVAILABLE, (error.message,))
+        return self._check_after_success(has_token)
+
+    def _check_after_success(self, has_token: bool) -> KeyringCheck:
+        # The backend is resolved and usable once a keyring call succeeded: no I/O here.
+        warning = self.store.insecure_warning()
+        warnings = (warning,) if warning else ()
+        return KeyringCheck(has_token, backend_name(self.store.backend), warnings)
+
+    def _remember(self, has_token: bool) -> None:
+        self._keyring_changes += 1
+        self._keyring = self._check_after_success(has_token)
 
     def limiter(self) -> RateLimiter:
         """The one rate budget of every client this account opens.
@@ -113,8 +170,15 @@ class HardcoverAccount:
         paused = get_private(PAUSED_KEY)
         if isinstance(paused, dict):
             raise AuthError(paused.get("detail"))
+        try:
+            token = await asyncio.to_thread(self.token)
+        except NotConnectedError:
+            self._remember(False)  # removed outside BookOrbit: say so from now on
+            raise
+        if self._keyring is None or not self._keyring.has_token:
+            self._remember(True)
         client = self._client_factory(
-            self.token(), on_auth_error=self.pause_for_auth, limiter=self.limiter()
+            token, on_auth_error=self.pause_for_auth, limiter=self.limiter()
         )
         try:
             yield client
@@ -128,7 +192,8 @@ class HardcoverAccount:
         Nothing is saved when Hardcover refuses the token.
         """
         token = normalize_token(raw_token)
-        self.store.check()  # fail before the network call when there is nowhere to keep it
+        # Fail before the network call when there is nowhere to keep the token.
+        await asyncio.to_thread(self.store.check)
         user = None
         if validate:
             # The token may be another Hardcover user's: its budget starts from what
@@ -143,7 +208,8 @@ class HardcoverAccount:
                 self.remember_budget(client.budget())
                 await client.close()
             self._limiter = limiter
-        self.store.save(token)
+        await asyncio.to_thread(self.store.save, token)
+        self._remember(True)
         delete_setting(PAUSED_KEY)
         if user is None:
             delete_setting(USERNAME_KEY)
@@ -153,9 +219,10 @@ class HardcoverAccount:
             set_setting(USER_ID_KEY, user.id)
         return user
 
-    def disconnect(self) -> bool:
+    async def disconnect(self) -> bool:
         """Forget the token and the account details; False when nothing was connected."""
-        removed = self.store.delete()
+        removed = await asyncio.to_thread(self.store.delete)
+        self._remember(False)
         for key in (USERNAME_KEY, USER_ID_KEY, PAUSED_KEY, BUDGET_KEY):
             delete_setting(key)
         self._limiter = None  # the next account may be another Hardcover user
@@ -173,17 +240,9 @@ class HardcoverAccount:
             set_setting(BUDGET_KEY, {**asdict(budget), "observed_at": self._clock()})
 
     def status(self) -> AccountStatus:
-        warnings = []
-        connected = False
-        try:
-            connected = self.store.load() is not None
-            warning = self.store.insecure_warning()
-            if warning:
-                warnings.append(warning)
-            keyring = backend_name(self.store.backend)
-        except BookOrbitError as error:  # status must still render when the keyring is broken
-            keyring = "unavailable"
-            warnings.append(error.message)
+        """The account as remembered; never asks the keyring (see `check_keyring`)."""
+        check = self._keyring or KeyringCheck(False, NOT_CHECKED)
+        connected = check.has_token
         paused = get_private(PAUSED_KEY)
         return AccountStatus(
             connected=connected,
@@ -197,6 +256,6 @@ class HardcoverAccount:
             last_sync=get_private(LAST_SYNC_KEY),
             budget=get_private(BUDGET_KEY),
             endpoint=endpoint_from_env(),
-            keyring=keyring,
-            warnings=warnings,
+            keyring=check.keyring,
+            warnings=list(check.warnings),
         )

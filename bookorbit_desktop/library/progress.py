@@ -110,10 +110,7 @@ class LinkResult:
 
 def finish_threshold() -> float:
     """The configured finish threshold, falling back to the default when it is unusable."""
-    value = rows.setting("reading.finish_threshold")
-    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1:
-        return float(value)
-    return reading.DEFAULT_FINISH_THRESHOLD
+    return reading.usable_threshold(rows.setting("reading.finish_threshold"))
 
 
 def resolve_document(document: str) -> Resolution:

@@ -44,6 +44,7 @@ from bookorbit_desktop.library.reading_values import (
     parse_rating,
     parse_status,
 )
+from bookorbit_desktop.library.settings import get_setting
 
 
 class _Unset:
@@ -187,13 +188,17 @@ def update_reading_state(
     rating: Any = UNSET,
     now: float | None = None,
     today: datetime.date | None = None,
+    finish_threshold: float | None = None,
 ) -> dict[str, Any]:
     """Change some of a book's reading state and return the new `reading` dict.
 
     Pass only the fields the user changed (text as typed, or typed values); `None` clears an
     optional field. Every value is validated before anything is written. A new status brings
     the dates the reading rules imply (for example "read" sets today's finish date) unless the
-    same call gives those dates explicitly.
+    same call gives those dates explicitly. A new progress without a new status moves the
+    status as a device push would (`reading.set_progress`: an unread book becomes "reading",
+    reaching `finish_threshold`, by default the setting, makes it "read"); when the same call
+    also sets the status, the status given wins.
     """
     today = today or datetime.date.today()
     new_status = parse_status(status) if status is not UNSET else UNSET
@@ -211,6 +216,10 @@ def update_reading_state(
         current = before
         if new_status is not UNSET:
             current = reading.set_status(before, new_status, today).state
+        elif new_progress is not UNSET:
+            if finish_threshold is None:
+                finish_threshold = reading.usable_threshold(get_setting("reading.finish_threshold"))
+            current = reading.set_progress(before, new_progress, today, finish_threshold).state
         values = {
             "status": current.status,
             "progress": current.progress,

@@ -19,6 +19,11 @@ and the finish threshold, and gets the new state plus the named changes it impli
 Starting again after a finish is a reread: `start_reread` (or setting the status to reading
 with `set_status`) opens a new read with today's start date and no finish date.
 
+A progress the user types (`set_progress`, for an edit that does not also choose a status)
+moves the status and dates exactly as a push of that fraction would, but the typed progress is
+always kept, also where a push would only be flagged (a finished or abandoned book below the
+threshold keeps its status and takes the new progress).
+
 A "stale" push is one older than what the book already shows (for example history replayed
 when a document is linked later): it may still start the book (or move the start of the
 current read earlier) or finish it, on its own date, but it never moves the progress over a
@@ -122,6 +127,13 @@ class Outcome:
         return any(change not in FLAGS for change in self.changes)
 
 
+def usable_threshold(value: object) -> float:
+    """A stored finish threshold, or the default when it is not a fraction in (0, 1]."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1:
+        return float(value)
+    return DEFAULT_FINISH_THRESHOLD
+
+
 def normalise_fraction(value: float) -> float:
     """A pushed percentage as a fraction in 0..1 (devices send 0..1; guard the edges)."""
     if not math.isfinite(value) or value <= 0:
@@ -202,3 +214,22 @@ def set_status(state: ReadingSnapshot, status: str, today: date) -> Outcome:
         new = ReadingSnapshot(status=status, progress=0.0, started=None, finished=None)
         return Outcome(new, (Change.STATUS_SET,))
     return Outcome(replace(state, status=status), (Change.STATUS_SET,))
+
+
+def set_progress(
+    state: ReadingSnapshot,
+    fraction: float,
+    today: date,
+    finish_threshold: float = DEFAULT_FINISH_THRESHOLD,
+) -> Outcome:
+    """The state after the user types `fraction` as the progress (see the module docstring).
+
+    Starting, resuming and finishing follow `apply_push`; unlike a push, the typed value is
+    always the new progress (0 included) and nothing is only flagged.
+    """
+    p = normalise_fraction(fraction)
+    pushed = apply_push(state, p, today, finish_threshold)
+    changes = [change for change in pushed.changes if change not in FLAGS]
+    if p != pushed.state.progress and Change.PROGRESS not in changes:
+        changes.append(Change.PROGRESS)
+    return Outcome(replace(pushed.state, progress=p), tuple(changes))

@@ -13,18 +13,21 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from bookorbit_desktop.config import resources_dir
 from bookorbit_desktop.errors import BookOrbitError
 
 ENTRY_NAME = "org.bookorbit.BookOrbitDesktop.desktop"
-# resources/ sits beside the package in the source tree, and inside a PyInstaller bundle.
-_RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2])) / "resources"
-TEMPLATE = _RESOURCES / f"{ENTRY_NAME}.in"
 # Characters the Desktop Entry spec says must be quoted in an Exec argument.
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 
 
 class AutostartError(BookOrbitError):
     title = "Start at login not changed"
+
+
+def template_file() -> Path:
+    """The entry template shipped in `resources/` (of the source tree or the bundle)."""
+    return resources_dir() / f"{ENTRY_NAME}.in"
 
 
 def supported(platform: str = sys.platform) -> bool:
@@ -78,7 +81,7 @@ def set_enabled(
     *,
     environ: Mapping[str, str] = os.environ,
     command: Sequence[str] | None = None,
-    template: Path = TEMPLATE,
+    template: Path | None = None,
 ) -> None:
     """Write or remove the autostart entry; AutostartError says what went wrong."""
     entry = autostart_dir(environ) / ENTRY_NAME
@@ -86,7 +89,8 @@ def set_enabled(
         if not enabled:
             entry.unlink(missing_ok=True)
             return
-        text = render_entry(command or launch_command(), template.read_text(encoding="utf-8"))
+        template_text = (template or template_file()).read_text(encoding="utf-8")
+        text = render_entry(command or launch_command(), template_text)
         entry.parent.mkdir(parents=True, exist_ok=True)
         temporary = entry.with_suffix(".tmp")
         temporary.write_text(text, encoding="utf-8")

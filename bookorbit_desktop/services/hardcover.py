@@ -56,6 +56,8 @@ class HardcoverStatus:
     paused_reason: str | None  # Hardcover refused the saved token: connect again
     keyring: str
     warnings: tuple[str, ...] = ()
+    checking: bool = False  # the keyring has not answered yet (start-up)
+    keyring_unreadable: bool = False  # the last check could not read the keyring
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,9 @@ class HardcoverService:
     # -- account ----------------------------------------------------------------------------
 
     def status(self) -> HardcoverStatus:
+        """The account as remembered: reads the database, never the keyring."""
         status = self.account.status()
+        check = self.account.keyring_check
         return HardcoverStatus(
             connected=status.connected,
             username=status.username,
@@ -143,15 +147,21 @@ class HardcoverService:
             paused_reason=status.paused_reason,
             keyring=keyring_label(status.keyring),
             warnings=tuple(status.warnings),
+            checking=check is None,
+            keyring_unreadable=check is not None and not check.readable,
         )
+
+    async def check_keyring(self) -> None:
+        """Ask the keyring (on a worker thread) whether a token is saved."""
+        await self.account.check_keyring()
 
     async def connect(self, raw_token: str) -> str:
         """Check the pasted token with Hardcover and keep it; returns the account name."""
         user = await self.account.connect(raw_token)
         return user.username if user is not None else ""
 
-    def disconnect(self) -> bool:
-        return self.account.disconnect()
+    async def disconnect(self) -> bool:
+        return await self.account.disconnect()
 
     def set_sync_enabled(self, enabled: bool) -> None:
         set_setting(SYNC_ENABLED_KEY, enabled)

@@ -1,8 +1,11 @@
 """One book's details and its editable reading state (status, progress, dates, rating).
 
 Edits are checked by the library's own rules when saved; a rejected value is shown under the
-form and nothing is written, so the user can correct it. The Hardcover row shows how the book
-is matched and offers Pick, Re-match and Exclude when a Hardcover account is connected.
+form and nothing is written, so the user can correct it. Unsaved edits are never dropped
+silently: a reload (a KOReader push, a Hardcover action) updates only the fields the user has
+not edited and names edited fields whose stored value changed meanwhile (`reading_edits`), and
+leaving the book asks first (`confirm_leave`). The Hardcover row shows how the book is matched
+and offers Pick, Re-match and Exclude when a Hardcover account is connected.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTextBrowser,
@@ -37,6 +41,8 @@ from bookorbit_desktop.services.library import (
     BookDetails,
     ReadingEdit,
 )
+from bookorbit_desktop.ui import reading_edits
+from bookorbit_desktop.ui.asyncqt import run_dialog
 from bookorbit_desktop.ui.library_model import format_rating, format_series
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR
 
@@ -48,6 +54,7 @@ class BookPanel(QWidget):
     """Details of the selected book; emits `saved(book_id)` after a reading-state change."""
 
     saved = Signal(int)
+    question_opened = Signal(object)  # the Save / Discard / Cancel box, once it is on screen
     pick_requested = Signal(int)
     rematch_requested = Signal(int)
     exclude_requested = Signal(int, bool)  # book id, True to exclude / False to include
@@ -62,6 +69,7 @@ class BookPanel(QWidget):
         self._load = load
         self._save = save
         self._book: BookDetails | None = None
+        self._changed_elsewhere: tuple[str, ...] = ()
         self.setMinimumWidth(320)
 
         self.placeholder = QLabel("Select a book to see its details.")
@@ -152,6 +160,11 @@ class BookPanel(QWidget):
         self.reading_error.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.reading_error.hide()
         form.addRow(self.reading_error)
+        self.reading_notice = QLabel()
+        self.reading_notice.setObjectName("readingNotice")
+        self.reading_notice.setWordWrap(True)
+        self.reading_notice.hide()
+        form.addRow(self.reading_notice)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.revert_button = QPushButton("Re&vert")
@@ -208,9 +221,20 @@ class BookPanel(QWidget):
             self._fill(self._book)
 
     def reload(self) -> None:
-        self.show_book(self.book_id)
+        """Show the stored book again, keeping what the user typed and has not saved."""
+        if self._book is None:
+            return
+        if not self.has_unsaved_edits():
+            self.show_book(self._book["id"])
+            return
+        before = reading_edits.form_values(self._book["reading"])
+        typed = self._form()
+        self._book = self._load(self._book["id"])
+        after = reading_edits.form_values(self._book["reading"])
+        merged = reading_edits.merge_reload(before, after, typed, self._changed_elsewhere)
+        self._fill(self._book, keep=merged)
 
-    def _fill(self, book: BookDetails) -> None:
+    def _fill(self, book: BookDetails, keep: reading_edits.Merged | None = None) -> None:
         self.title_label.setText(book["title"])
         byline = ", ".join(book["authors"]) or "Unknown author"
         series = format_series(book.get("series"), book.get("series_index"))
@@ -224,7 +248,12 @@ class BookPanel(QWidget):
             self.description.setPlainText(description)
         self.description.setVisible(bool(description))
         self._body_layout.setStretch(self._body_layout.count() - 1, 0 if description else 1)
-        self._revert()
+        if keep is None:
+            self._revert()
+        else:
+            self._show_form(keep.show)
+            self._changed_elsewhere = keep.changed_elsewhere
+            self._show_notice()
         self._fill_hardcover(book)
 
     def _show_cover(self, cover: str | None) -> None:
@@ -262,37 +291,73 @@ class BookPanel(QWidget):
 
     def _revert(self) -> None:
         self.reading_error.hide()
-        if self._book is None:
-            return
-        reading = self._book["reading"]
-        self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(reading["status"])))
-        self.progress_spin.setValue(round(float(reading.get("progress") or 0.0) * 100, 1))
-        self.started_edit.setText(reading.get("started") or "")
-        self.finished_edit.setText(reading.get("finished") or "")
-        rating = reading.get("rating")
+        self._changed_elsewhere = ()
+        self._show_notice()
+        if self._book is not None:
+            self._show_form(reading_edits.form_values(self._book["reading"]))
+
+    def _show_form(self, values: reading_edits.FormValues) -> None:
+        self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(values["status"])))
+        self.progress_spin.setValue(float(values["progress"]))  # type: ignore[arg-type]
+        self.started_edit.setText(str(values["started"]))
+        self.finished_edit.setText(str(values["finished"]))
+        rating = values["rating"]
         index = self.rating_combo.findData(rating) if rating is not None else 0
         self.rating_combo.setCurrentIndex(max(0, index))
+
+    def _form(self) -> dict[str, object]:
+        """What the form shows now, comparable with `reading_edits.form_values`."""
+        return {
+            "status": str(self.status_combo.currentData()),
+            "progress": self.progress_spin.value(),
+            "started": self.started_edit.text().strip(),
+            "finished": self.finished_edit.text().strip(),
+            "rating": self.rating_combo.currentData(),
+        }
+
+    def _show_notice(self) -> None:
+        keys, stored = self._changed_elsewhere, {}
+        if self._book is not None and keys:
+            stored = reading_edits.form_values(self._book["reading"])
+        self.reading_notice.setText(reading_edits.changed_elsewhere_note(keys, stored))
+        self.reading_notice.setVisible(bool(keys))
 
     def edited(self) -> ReadingEdit:
         """The fields the user changed in the form (the library validates them)."""
         if self._book is None:
             return {}
-        reading = self._book["reading"]
-        changes: ReadingEdit = {}
-        status = str(self.status_combo.currentData())
-        if status != reading["status"]:
-            changes["status"] = status
-        percent = self.progress_spin.value()
-        if percent != round(float(reading.get("progress") or 0.0) * 100, 1):
-            changes["progress"] = round(percent / 100, 4)
-        for key, edit in (("started", self.started_edit), ("finished", self.finished_edit)):
-            text = edit.text().strip()
-            if text != (reading.get(key) or ""):
-                changes[key] = text or None
-        rating = self.rating_combo.currentData()
-        if rating != reading.get("rating"):
-            changes["rating"] = rating
-        return changes
+        return reading_edits.edits(reading_edits.form_values(self._book["reading"]), self._form())
+
+    def has_unsaved_edits(self) -> bool:
+        return bool(self.edited())
+
+    async def confirm_leave(self) -> bool:
+        """Before another book is shown: Save, Discard or Cancel unsaved edits (never blocks
+        the event loop). True when the panel may show another book."""
+        if self._book is None or not self.has_unsaved_edits():
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Save your changes?",
+            f"You changed the reading state of “{self._book['title']}” and have not saved it.",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self.window(),
+        )
+        box.setInformativeText("Save keeps your changes, Discard drops them, Cancel stays here.")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        try:
+            await run_dialog(box, lambda: self.question_opened.emit(box))
+            answer = box.standardButton(box.clickedButton())
+        finally:
+            box.deleteLater()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_reading()
+        if answer == QMessageBox.StandardButton.Discard:
+            self._revert()
+            return True
+        return False
 
     def save_reading(self) -> bool:
         """Save the form; on a rejected value show why and keep the form as typed."""

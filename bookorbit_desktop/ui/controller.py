@@ -23,7 +23,7 @@ from bookorbit_desktop.ui.hardcover_controller import HardcoverController
 from bookorbit_desktop.ui.import_runner import ImportRunner
 from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.settings_dialog import SaveSettings, SettingsDialog, StartAtLogin
-from bookorbit_desktop.ui.status import StatusHub
+from bookorbit_desktop.ui.status import AppStatus, StatusHub
 from bookorbit_desktop.ui.tray import Tray
 from bookorbit_desktop.ui.unlinked_view import UnlinkedView
 
@@ -87,7 +87,7 @@ class DesktopController(QObject):
             self._wire_hardcover(hardcover)
 
         window.import_requested.connect(self.import_paths)
-        window.refresh_requested.connect(self.refresh)
+        window.refresh_requested.connect(self._refresh_requested)
         window.settings_requested.connect(self.open_settings)
         window.quit_requested.connect(self.quit_requested.emit)
         window.hidden_to_tray.connect(self._explain_hidden)
@@ -108,6 +108,10 @@ class DesktopController(QObject):
         window.sync_requested.connect(self.sync_now)
         window.pause_requested.connect(hardcover.set_paused)
         panel = window.book_panel
+        # The panel offers Pick / Re-match / Exclude while an account is connected; that is
+        # known only once the keyring answered (after start-up), so follow the hub.
+        self._show_hardcover_actions(self.hub.status)
+        self.hub.changed.connect(self._show_hardcover_actions)
         panel.pick_requested.connect(hardcover.pick)
         panel.rematch_requested.connect(hardcover.rematch)
         panel.exclude_requested.connect(hardcover.exclude)
@@ -116,6 +120,9 @@ class DesktopController(QObject):
         if self.tray is not None:
             self.tray.sync_requested.connect(self.sync_now)
             self.tray.pause_requested.connect(hardcover.set_paused)
+
+    def _show_hardcover_actions(self, status: AppStatus) -> None:
+        self.window.book_panel.set_hardcover_actions(status.sync_available)
 
     def sync_now(self) -> None:
         """Tray or menu "Sync Now": start it, or show the run already going."""
@@ -136,6 +143,12 @@ class DesktopController(QObject):
         self.unlinked.refresh()
         self._show_unlinked_count()
 
+    def _refresh_requested(self) -> None:
+        """View ▸ Refresh (F5): everything, and the keyring if it could not be read before."""
+        self.refresh()
+        if self.hardcover is not None:
+            self.hardcover.check_again_if_unreadable()
+
     def refresh_books(self) -> None:
         try:
             books = self.library.list_books()
@@ -144,7 +157,6 @@ class DesktopController(QObject):
             return
         if self.hardcover is not None:
             self.hardcover.refresh(books)
-            self.window.book_panel.set_hardcover_actions(self.hub.status.sync_available)
         self.window.library_view.set_books(books)
         if self.window.book_panel.book_id is not None:
             self.window.book_panel.reload()

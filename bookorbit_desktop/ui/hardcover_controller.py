@@ -1,9 +1,12 @@
 """Hardcover actions from the window, the book panel and the tray, one at a time.
 
-Connect checks the pasted token before keeping it. "Sync Now" matches the library on Hardcover
-(only one run at a time: a second request brings the running one into view). Pick, Re-match
-and Exclude are the user's corrections. Every result or error ends up on screen, never only
-in the log, and the status hub (tray icon, status bar) follows the account's state.
+The keyring is never read on this (the UI) thread: `check_account` asks it once, on a worker
+thread, at start-up; refreshes show what it said, and connect, disconnect and each action that
+opens a client keep that up to date. Connect checks the pasted token before keeping it.
+"Sync Now" matches the library on Hardcover (only one run at a time: a second request brings
+the running one into view). Pick, Re-match and Exclude are the user's corrections. Every
+result or error ends up on screen, never only in the log, and the status hub (tray icon,
+status bar) follows the account's state.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.hardcover import HardcoverService, MatchStep
+from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus, MatchStep
 from bookorbit_desktop.services.library import BookRow, MatchInfo
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.hardcover_view import HardcoverView
@@ -48,6 +51,8 @@ class HardcoverController(QObject):
         self._books = books
         self._window = window
         self.sync_task: asyncio.Task[None] | None = None
+        self.check_task: asyncio.Task[None] | None = None
+        self.status: HardcoverStatus | None = None  # as last shown
         self.token_refused = False  # Hardcover refused the saved token: sync is paused
         self.busy_books: set[int] = set()
         view.connect_requested.connect(self.connect_token)
@@ -85,6 +90,7 @@ class HardcoverController(QObject):
         except BookOrbitError as error:
             show_error(self._window, error)
             return False
+        self.status = status
         self.view.show_account(status)
         self.token_refused = bool(status.connected and status.paused_reason)
         self.hub.update(
@@ -94,6 +100,24 @@ class HardcoverController(QObject):
         )
         self.view.show_sync_status(self.hub.status)
         return True
+
+    def check_account(self) -> asyncio.Task[None] | None:
+        """Ask the keyring, off the UI thread, whether a token is saved; then show it."""
+        if self.check_task is not None and not self.check_task.done():
+            return None
+        self.check_task = spawn(self._check_account(), self._window)
+        return self.check_task
+
+    async def _check_account(self) -> None:
+        await self.service.check_keyring()
+        self.refresh_status()
+
+    def check_again_if_unreadable(self) -> asyncio.Task[None] | None:
+        """The user refreshed: read the keyring again if it could not be read last time
+        (it may be unlocked by now)."""
+        if self.status is None or not self.status.keyring_unreadable:
+            return None
+        return self.check_account()
 
     def _changed(self, text: str) -> None:
         """A match or the account changed: say so; whoever shows books refreshes."""
@@ -138,7 +162,7 @@ class HardcoverController(QObject):
         await run_dialog(box, lambda: self.question_opened.emit(box))
         if box.clickedButton() is not confirm:
             return
-        self.service.disconnect()
+        await self.service.disconnect()
         self.view.show_message("Disconnected.")
         self._changed("Hardcover disconnected.")
 

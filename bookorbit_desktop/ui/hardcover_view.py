@@ -143,18 +143,28 @@ class HardcoverView(QWidget):
 
     def show_account(self, status: HardcoverStatus | None) -> None:
         self._connected = bool(status and status.connected)
-        self.token_row.setVisible(not self._connected or bool(status and status.paused_reason))
+        checking = bool(status and status.checking)
+        self.token_row.setVisible(
+            not checking and (not self._connected or bool(status and status.paused_reason))
+        )
         self.disconnect_button.setVisible(self._connected)
         self.sync_button.setVisible(self._connected)
         self.sync_label.setVisible(self._connected)
-        if status is None or not status.connected:
-            self.account_label.setText(
+        if status is not None and status.checking:
+            self.account_label.setText("Looking for a saved Hardcover token in the keyring…")
+        elif status is None or not status.connected:
+            text = (
                 "Connect your Hardcover account to match your books with Hardcover's books "
                 "and editions. "
                 f"Create a token on <a href='{html.escape(GET_TOKEN_URL)}'>Hardcover's API "
                 "page</a> (Get Token…), paste it below and press Connect. It is checked with "
                 "Hardcover and kept in your system's keyring, never in BookOrbit's files."
             )
+            for warning in status.warnings if status is not None else ():
+                text += f"<br><span style='color:{ERROR_COLOUR}'>{html.escape(warning)}</span>"
+            if status is not None and status.keyring_unreadable:
+                text += "<br>Press F5 (View ▸ Refresh) to look for the saved token again."
+            self.account_label.setText(text)
         else:
             who = f"<b>@{html.escape(status.username)}</b>" if status.username else "your account"
             text = f"Connected as {who}. The token is kept in: {html.escape(status.keyring)}."

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-import sys
 from enum import Enum
 from functools import cache
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
+
+from bookorbit_desktop.config import resources_dir
 
 log = logging.getLogger(__name__)
 
@@ -26,14 +27,6 @@ class TrayState(Enum):
     PAUSED = "paused"  # Hardcover sync paused by the user
     ERROR = "error"  # something needs attention (server could not start, sync failed)
     OFFLINE = "offline"  # server stopped
-
-
-def resources_dir() -> Path:
-    """`resources/` beside the package (source tree) or inside a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def _icon_from(files: list[Path]) -> QIcon:

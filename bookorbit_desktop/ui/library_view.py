@@ -167,6 +167,9 @@ class LibraryView(QWidget):
         self.table.scrollTo(self.model.index(row, 0))
         return True
 
+    def clear_selection(self) -> None:
+        self.table.selectionModel().clear()
+
     @property
     def selected_book_id(self) -> int | None:
         return self._selected_id

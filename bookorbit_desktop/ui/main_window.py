@@ -1,11 +1,13 @@
 """The main window: library table beside the selected book, further pages as tabs.
 
 Closing the window only hides it; the app keeps serving KOReader from the tray. Every tray
-action also lives in the menus here, because some desktops have no tray.
+action also lives in the menus here, because some desktops have no tray. Selecting another
+book while the open one has unsaved edits asks first (Save / Discard / Cancel).
 """
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop import APP_DISPLAY_NAME, __version__
-from bookorbit_desktop.ui.asyncqt import open_box
+from bookorbit_desktop.ui.asyncqt import open_box, spawn
 from bookorbit_desktop.ui.book_panel import BookPanel
 from bookorbit_desktop.ui.icons import app_icon
 from bookorbit_desktop.ui.library_view import LibraryView
@@ -86,7 +88,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.splitter, "&Library")
         self.setCentralWidget(self.tabs)
-        library_view.book_selected.connect(book_panel.show_book)
+        self._switching: asyncio.Task[None] | None = None
+        library_view.book_selected.connect(self._book_selected)
         library_view.import_requested.connect(self.import_requested.emit)
         library_view.import_dialog_requested.connect(self.choose_files)
 
@@ -165,6 +168,31 @@ class MainWindow(QMainWindow):
         index = self.tabs.addTab(widget, title)
         self._add_page_action(index, title)
         return index
+
+    # -- the selected book ------------------------------------------------------------------
+
+    def _book_selected(self, book_id: int | None) -> None:
+        panel = self.book_panel
+        if book_id == panel.book_id or (self._switching and not self._switching.done()):
+            return
+        if not panel.has_unsaved_edits():
+            panel.show_book(book_id)
+        elif book_id is not None:
+            self._switching = spawn(self._switch_when_answered(panel.book_id, book_id), self)
+        # else: the edited book was filtered out of the table; it stays open with its edits.
+
+    async def _switch_when_answered(self, current: int | None, wanted: int) -> None:
+        """Ask about the unsaved edits of `current`, then show `wanted` (or stay)."""
+        view = self.library_view
+        # Runs after the click or key press that moved the selection has been handled: the
+        # table shows the book the question is about while it is asked.
+        if current is None or not view.select_book(current):
+            view.clear_selection()
+        if not await self.book_panel.confirm_leave():
+            return
+        self.book_panel.show_book(wanted)
+        if not view.select_book(wanted):  # gone from the table meanwhile
+            self.book_panel.show_book(view.selected_book_id)
 
     # -- status -----------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
@@ -59,3 +60,53 @@ class LockedKeyring(KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         raise KeyringLocked("collection is locked")
+
+
+class CountingKeyring(FileKeyring):
+    """A FileKeyring that records each call with the thread it ran on.
+
+    `hold_next()` makes the next read wait, after it has read the value, until `release()`:
+    a keyring that answers late (a D-Bus reply, an unlock prompt the user has not answered).
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.calls: list[tuple[str, int]] = []
+        self.waiting = threading.Event()  # set once a held read has read and waits
+        self._released = threading.Event()
+        self._hold_next = False
+        self.locked = False  # refuse every call, as a locked collection does
+
+    @property
+    def threads(self) -> set[int]:
+        return {thread for _name, thread in self.calls}
+
+    def hold_next(self) -> None:
+        self._hold_next = True
+
+    def release(self) -> None:
+        self._released.set()
+
+    def _check_lock(self) -> None:
+        if self.locked:
+            raise KeyringLocked("collection is locked")
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.calls.append(("get", threading.get_ident()))
+        self._check_lock()
+        value = super().get_password(service, username)
+        if self._hold_next:
+            self._hold_next = False
+            self.waiting.set()
+            self._released.wait(timeout=10)
+        return value
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.calls.append(("set", threading.get_ident()))
+        self._check_lock()
+        super().set_password(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.calls.append(("delete", threading.get_ident()))
+        self._check_lock()
+        super().delete_password(service, username)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 
 import pytest
 
 from bookorbit_desktop.hardcover.account import (
     LAST_SYNC_KEY,
+    NOT_CHECKED,
     PAUSED_KEY,
     USERNAME_KEY,
     HardcoverAccount,
@@ -23,7 +26,7 @@ from bookorbit_desktop.hardcover.errors import (
 )
 from bookorbit_desktop.library.models import Book, HardcoverMatch
 from bookorbit_desktop.library.settings import get_private, set_setting
-from tests.fakes.file_keyring import FileKeyring
+from tests.fakes.file_keyring import CountingKeyring, FileKeyring
 from tests.fakes.hardcover_fixtures import make_client
 
 
@@ -159,11 +162,11 @@ async def test_connecting_another_accounts_token_is_not_held_back_by_the_old_bud
 
 async def test_disconnect_forgets_everything(account, hardcover, keyring_backend):
     await account.connect(hardcover.token)
-    assert account.disconnect() is True
+    assert await account.disconnect() is True
     assert keyring_backend.get_password(SERVICE, ACCOUNT) is None
     status = account.status()
     assert (status.connected, status.username, status.budget) == (False, None, None)
-    assert account.disconnect() is False
+    assert await account.disconnect() is False
     with pytest.raises(NotConnectedError):
         account.token()
 
@@ -189,10 +192,89 @@ async def test_status_reports_budget_matches_and_last_sync(account, hardcover, c
     assert "scope=" in status.token_page
 
 
-def test_status_renders_when_the_keyring_is_missing(library):
+async def test_status_renders_when_the_keyring_is_missing(library):
     from keyring.backends import fail
 
-    status = HardcoverAccount(TokenStore(fail.Keyring())).status()
+    account = HardcoverAccount(TokenStore(fail.Keyring()))
+    check = await account.check_keyring()
+    assert not check.readable
+    status = account.status()
     assert status.connected is False
     assert status.keyring == "unavailable"
     assert any("gnome-keyring" in w for w in status.warnings)
+
+
+@pytest.fixture
+def counting(tmp_path) -> CountingKeyring:
+    return CountingKeyring(tmp_path / "counted.json")
+
+
+def counted_account(hardcover, clock, backend) -> HardcoverAccount:
+    return HardcoverAccount(
+        TokenStore(backend),
+        client_factory=lambda token, **kw: make_client(hardcover, clock, token, **kw),
+        clock=clock,
+    )
+
+
+async def test_status_never_asks_the_keyring(library, hardcover, clock, counting):
+    account = counted_account(hardcover, clock, counting)
+    assert account.status().keyring == NOT_CHECKED and not account.status().connected
+    assert counting.calls == []
+    await account.connect(hardcover.token)
+    counting.calls.clear()
+    for _ in range(3):
+        status = account.status()
+    assert status.connected and status.username == "reader"
+    assert status.keyring.endswith("CountingKeyring")
+    assert counting.calls == []
+
+
+async def test_every_keyring_call_runs_off_the_event_loop_thread(
+    library, hardcover, clock, counting
+):
+    loop_thread = threading.get_ident()
+    account = counted_account(hardcover, clock, counting)
+    await account.connect(hardcover.token)
+    assert (await account.check_keyring()).has_token
+    async with account.open_client() as client:
+        await client.me()
+    assert await account.disconnect()
+    assert {name for name, _thread in counting.calls} == {"get", "set", "delete"}
+    assert loop_thread not in counting.threads
+
+
+async def test_a_later_session_learns_of_the_token_from_the_check(
+    library, hardcover, clock, counting
+):
+    await counted_account(hardcover, clock, counting).connect(hardcover.token)
+    account = counted_account(hardcover, clock, counting)  # the app started again
+    assert not account.status().connected
+    await account.check_keyring()
+    assert account.status().connected
+
+
+async def test_a_token_removed_outside_the_app_shows_as_not_connected(
+    library, hardcover, clock, counting
+):
+    account = counted_account(hardcover, clock, counting)
+    await account.connect(hardcover.token)
+    counting.delete_password(SERVICE, ACCOUNT)  # e.g. with the desktop's keyring manager
+    with pytest.raises(NotConnectedError):
+        async with account.open_client():
+            pass
+    assert not account.status().connected
+
+
+async def test_a_check_answered_late_does_not_undo_a_disconnect(
+    library, hardcover, clock, counting
+):
+    account = counted_account(hardcover, clock, counting)
+    await account.connect(hardcover.token)
+    counting.hold_next()
+    check = asyncio.ensure_future(account.check_keyring())  # reads "a token is saved", waits
+    assert await asyncio.to_thread(counting.waiting.wait, 5)
+    assert await account.disconnect()
+    counting.release()
+    await check
+    assert not account.status().connected

@@ -11,6 +11,7 @@ from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.importer import import_paths
 from bookorbit_desktop.library.models import ALIAS_MANUAL, DocumentAlias, ReadingState
 from bookorbit_desktop.library.queries import get_book, list_books, update_reading_state
+from bookorbit_desktop.library.settings import set_setting
 from tests.factories import add_book, make_epub
 
 TODAY = datetime.date(2024, 6, 15)
@@ -105,6 +106,49 @@ def test_a_finish_date_given_with_the_status_is_not_refused_for_the_implied_star
     update_reading_state(started.id, status="reading", started="2024-05-01", today=TODAY)
     with pytest.raises(InvalidValueError, match="before the start date 2024-05-01"):
         update_reading_state(started.id, status="read", finished="2024-04-01", today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("start", "edit", "after"),
+    [
+        # (status before, the edit, (status, progress, started, finished) after)
+        ("unread", {"progress": "40%"}, ("reading", 0.4, "2024-06-15", None)),
+        ("want_to_read", {"progress": 0.4}, ("reading", 0.4, "2024-06-15", None)),
+        ("unread", {"progress": "100%"}, ("read", 1.0, "2024-06-15", "2024-06-15")),
+        ("unread", {"progress": "0%"}, ("unread", 0.0, None, None)),
+        # The status given in the same edit wins over the one the progress implies.
+        (
+            "unread",
+            {"progress": "40%", "status": "want_to_read"},
+            ("want_to_read", 0.4, None, None),
+        ),
+        ("unread", {"progress": "100%", "status": "on_hold"}, ("on_hold", 1.0, None, None)),
+        # Dates given in the same edit win over the implied ones.
+        (
+            "unread",
+            {"progress": "40%", "started": "2024-06-01"},
+            ("reading", 0.4, "2024-06-01", None),
+        ),
+        (
+            "unread",
+            {"progress": "100%", "finished": "2024-03-01"},
+            ("read", 1.0, "2024-03-01", "2024-03-01"),
+        ),
+    ],
+)
+def test_progress_by_hand_moves_the_status_like_a_push(library, start, edit, after):
+    book = add_book("By Hand", status=start)
+    saved = update_reading_state(book.id, **edit, today=TODAY)
+    assert (saved["status"], saved["progress"], saved["started"], saved["finished"]) == after
+
+
+def test_progress_by_hand_uses_the_finish_threshold_setting(library):
+    set_setting("reading.finish_threshold", 0.9)
+    book = add_book("Nearly")
+    assert update_reading_state(book.id, progress="92%", today=TODAY)["status"] == "read"
+    other = add_book("Explicit")
+    saved = update_reading_state(other.id, progress="92%", today=TODAY, finish_threshold=0.95)
+    assert saved["status"] == "reading"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,13 @@ import pytest
 
 from bookorbit_desktop.library import reading
 from bookorbit_desktop.library.models import READING_STATUSES
-from bookorbit_desktop.library.reading import Change, ReadingSnapshot, apply_push, set_status
+from bookorbit_desktop.library.reading import (
+    Change,
+    ReadingSnapshot,
+    apply_push,
+    set_progress,
+    set_status,
+)
 
 C = Change
 TODAY = date(2026, 11, 21)
@@ -155,3 +161,52 @@ def test_set_status_refuses_unknown_statuses():
 
 def test_the_rules_know_every_status_the_library_stores():
     assert reading.ALL_STATUSES == READING_STATUSES
+
+
+SET_PROGRESS_TABLE = [
+    # (before, typed fraction, after, changes): a push's status rules, the typed value kept.
+    (state("unread"), 0.0, state("unread"), ()),
+    (state("unread"), 0.4, state("reading", 0.4, TODAY), (C.STARTED, C.PROGRESS)),
+    (state("want_to_read"), 0.4, state("reading", 0.4, TODAY), (C.STARTED, C.PROGRESS)),
+    (state("unread"), 0.995, state("read", 0.995, TODAY, TODAY), (C.STARTED, C.FINISHED)),
+    (state("want_to_read"), 1.0, state("read", 1.0, TODAY, TODAY), (C.STARTED, C.FINISHED)),
+    (state("reading", 0.3, MAY1), 0.5, state("reading", 0.5, MAY1), (C.PROGRESS,)),
+    (state("reading", 0.5, MAY1), 0.0, state("reading", 0.0, MAY1), (C.PROGRESS,)),
+    (state("reading", 0.5, MAY1), 0.5, state("reading", 0.5, MAY1), ()),
+    (state("reading", 0.5, MAY1), 1.0, state("read", 1.0, MAY1, TODAY), (C.FINISHED,)),
+    (state("rereading", 0.2, JUN1), 0.6, state("rereading", 0.6, JUN1), (C.PROGRESS,)),
+    (state("on_hold", 0.4, MAY1), 0.45, state("reading", 0.45, MAY1), (C.RESUMED, C.PROGRESS)),
+    (state("abandoned", 0.4, MAY1), 0.2, state("abandoned", 0.2, MAY1), (C.PROGRESS,)),
+    (state("abandoned", 0.4, MAY1), 1.0, state("read", 1.0, MAY1, TODAY), (C.RESUMED, C.FINISHED)),
+    (state("read", 1.0, MAY1, JUN1), 0.3, state("read", 0.3, MAY1, JUN1), (C.PROGRESS,)),
+    (state("read", 0.9, MAY1, JUN1), 1.0, state("read", 1.0, MAY1, JUN1), (C.PROGRESS,)),
+    (state("skimmed", 0.6, MAY1, JUN1), 0.6, state("skimmed", 0.6, MAY1, JUN1), ()),
+]
+
+
+@pytest.mark.parametrize(("before", "typed", "after", "changes"), SET_PROGRESS_TABLE)
+def test_set_progress(before, typed, after, changes):
+    outcome = set_progress(before, typed, TODAY, T)
+    assert (outcome.state, outcome.changes) == (after, changes)
+    assert outcome.changed == (after != before)
+
+
+@pytest.mark.parametrize(
+    ("threshold", "typed", "status"),
+    [
+        (0.995, 0.9949, "reading"),
+        (0.995, 0.995, "read"),
+        (0.9, 0.9, "read"),
+        (1.0, 0.999, "reading"),
+    ],
+)
+def test_set_progress_finishes_at_the_threshold(threshold, typed, status):
+    assert set_progress(state("unread"), typed, TODAY, threshold).state.status == status
+
+
+@pytest.mark.parametrize(
+    ("stored", "threshold"),
+    [(0.9, 0.9), (1, 1.0), (0.0, T), (1.5, T), (True, T), ("0.9", T), (None, T), (-0.2, T)],
+)
+def test_usable_threshold(stored, threshold):
+    assert reading.usable_threshold(stored) == threshold

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
 from bookorbit_desktop.services.autostart import (
     ENTRY_NAME,
-    TEMPLATE,
     AutostartError,
     autostart_dir,
     command_of,
@@ -18,6 +18,7 @@ from bookorbit_desktop.services.autostart import (
     render_entry,
     set_enabled,
     supported,
+    template_file,
 )
 
 
@@ -67,7 +68,7 @@ def test_launch_command_prefers_the_script_beside_the_interpreter(tmp_path):
 
 def test_the_entry_round_trips_its_command():
     command = ["/home/me/My Apps/bin/python", "-m", "bookorbit_desktop", "gui", "--hidden"]
-    text = render_entry(command, TEMPLATE.read_text(encoding="utf-8"))
+    text = render_entry(command, template_file().read_text(encoding="utf-8"))
     assert command_of(text) == command
     assert "Icon=org.bookorbit.BookOrbitDesktop" in text
     assert text.endswith("X-GNOME-Autostart-enabled=true\n")
@@ -84,6 +85,18 @@ def test_enable_and_disable(tmp_path):
     set_enabled(False, environ=environ)
     assert not entry.exists() and not is_enabled(environ)
     set_enabled(False, environ=environ)  # already off: nothing to do, no error
+
+
+def test_a_frozen_app_writes_the_entry_from_its_bundled_template(tmp_path, monkeypatch):
+    bundled = tmp_path / "bundle" / "resources" / f"{ENTRY_NAME}.in"
+    bundled.parent.mkdir(parents=True)
+    bundled.write_text("[Desktop Entry]\nName=Bundled\nExec=@EXEC@\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path / "bundle"), raising=False)
+    environ = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    set_enabled(True, environ=environ, command=["/opt/BookOrbit/bookorbit-desktop", "gui"])
+    text = (tmp_path / "config" / "autostart" / ENTRY_NAME).read_text(encoding="utf-8")
+    assert "Name=Bundled" in text
+    assert command_of(text) == ["/opt/BookOrbit/bookorbit-desktop", "gui"]
 
 
 def test_a_disabled_entry_left_by_the_desktop_counts_as_off(tmp_path):

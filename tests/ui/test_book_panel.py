@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from bookorbit_desktop.library import queries
+from bookorbit_desktop.library import progress, queries
 from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.book_panel import BookPanel
 from tests.factories import add_book, make_epub
 
@@ -165,3 +168,115 @@ def test_a_book_without_description_leaves_no_gaps(panel, book, qtbot):
     assert abs(cover.top() - title.top()) <= 12
     assert facts.top() - cover.bottom() <= 20
     assert panel.reading_box.geometry().top() - facts.bottom() <= 20
+
+
+def push(book, percentage: float) -> None:
+    """A KOReader push for the book's file, through the library's own push rules."""
+    document = queries.get_book(book.id)["files"][0]["documents"][0]["document"]
+    progress.record_push(
+        progress.Push(document, "/body/p[3]", percentage, "Kobo"), timestamp=int(time.time())
+    )
+
+
+def test_a_reload_keeps_unsaved_edits_and_updates_the_other_fields(panel, book):
+    panel.show_book(book.id)
+    panel.progress_spin.setValue(30.0)
+    panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(4.0))
+    push(book, 0.5)  # the book starts: status, start date and progress move
+    panel.reload()
+    today = datetime.date.today().isoformat()
+    assert panel.status_combo.currentData() == "reading"  # not edited: the stored value
+    assert panel.started_edit.text() == today
+    assert panel.progress_spin.value() == 30.0  # edited: as typed
+    assert panel.rating_combo.currentData() == 4.0
+    assert panel.edited() == {"progress": 0.3, "rating": 4.0}
+    assert panel.reading_notice.isVisibleTo(panel)
+    assert "Progress is now 50 %" in panel.reading_notice.text()
+    assert "Rating" not in panel.reading_notice.text()  # its stored value did not move
+    assert panel.save_reading()
+    reading = queries.get_book(book.id)["reading"]
+    assert (reading["status"], reading["progress"], reading["rating"]) == ("reading", 0.3, 4.0)
+    assert reading["started"] == today
+    assert not panel.reading_notice.isVisibleTo(panel)
+
+
+def test_revert_after_a_reload_shows_the_stored_values(panel, book):
+    panel.show_book(book.id)
+    panel.progress_spin.setValue(30.0)
+    push(book, 0.5)
+    panel.reload()
+    panel.reload()  # a second refresh keeps the edit and the note
+    assert panel.progress_spin.value() == 30.0
+    assert "Progress is now 50 %" in panel.reading_notice.text()
+    panel.revert_button.click()
+    assert panel.progress_spin.value() == 50.0
+    assert panel.edited() == {}
+    assert not panel.reading_notice.isVisibleTo(panel)
+
+
+def test_an_edit_the_stored_state_caught_up_with_is_no_longer_an_edit(panel, book, service):
+    panel.show_book(book.id)
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData("reading"))
+    panel.progress_spin.setValue(50.0)
+    push(book, 0.5)
+    panel.reload()
+    assert panel.edited() == {}
+    assert not panel.reading_notice.isVisibleTo(panel)
+    assert panel.status_combo.currentData() == "reading"
+
+
+def test_a_reload_keeps_a_rejected_value_and_its_explanation(panel, book):
+    panel.show_book(book.id)
+    panel.started_edit.setText("31/03/2024")
+    assert not panel.save_reading()
+    push(book, 0.5)
+    panel.reload()
+    assert panel.started_edit.text() == "31/03/2024"
+    assert panel.reading_error.isVisibleTo(panel)
+    assert panel.progress_spin.value() == 50.0
+
+
+def test_progress_typed_on_an_unread_book_starts_it(panel, book):
+    panel.show_book(book.id)
+    panel.progress_spin.setValue(40.0)
+    assert panel.edited() == {"progress": 0.4}
+    assert panel.save_reading()
+    assert panel.status_combo.currentData() == "reading"
+    assert panel.started_edit.text() == datetime.date.today().isoformat()
+
+
+async def answer(panel, button: QMessageBox.StandardButton) -> bool:
+    opened = signal_future(panel.question_opened)
+    task = asyncio.ensure_future(panel.confirm_leave())
+    (box,) = await asyncio.wait_for(opened, 5)
+    assert box.isVisible() and "Dune" in box.text()
+    box.button(button).click()
+    return await task
+
+
+@pytest.mark.parametrize(
+    ("button", "leaves", "stored_rating", "shown_rating"),
+    [
+        (QMessageBox.StandardButton.Save, True, 4.0, 4.0),
+        (QMessageBox.StandardButton.Discard, True, None, None),
+        (QMessageBox.StandardButton.Cancel, False, None, 4.0),
+    ],
+)
+def test_leaving_with_unsaved_edits_asks(
+    panel, book, qloop, button, leaves, stored_rating, shown_rating
+):
+    panel.show_book(book.id)
+    assert qloop.run_until_complete(panel.confirm_leave())  # nothing edited: no question
+    panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(4.0))
+    assert panel.has_unsaved_edits()
+    assert qloop.run_until_complete(answer(panel, button)) is leaves
+    assert queries.get_book(book.id)["reading"]["rating"] == stored_rating
+    assert panel.rating_combo.currentData() == shown_rating
+
+
+def test_saving_a_rejected_value_when_leaving_stays(panel, book, qloop):
+    panel.show_book(book.id)
+    panel.finished_edit.setText("2999-01-01")
+    assert not qloop.run_until_complete(answer(panel, QMessageBox.StandardButton.Save))
+    assert "in the future" in panel.reading_error.text()
+    assert panel.finished_edit.text() == "2999-01-01"

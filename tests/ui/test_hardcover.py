@@ -6,7 +6,9 @@ over real HTTP. The token lives in a file-backed keyring in the test's folder.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.hardcover.account import HardcoverAccount
 from bookorbit_desktop.hardcover.client import HardcoverClient
-from bookorbit_desktop.hardcover.credentials import TokenStore
+from bookorbit_desktop.hardcover.credentials import ACCOUNT, SERVICE, TokenStore
 from bookorbit_desktop.hardcover.match_store import get_match
 from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus
 from bookorbit_desktop.services.library import LibraryService
@@ -27,7 +29,7 @@ from bookorbit_desktop.ui.pick_dialog import candidate_cells
 from bookorbit_desktop.ui.status import StatusHub, tray_state
 from tests.factories import add_book
 from tests.fakes.clock import SystemClock
-from tests.fakes.file_keyring import FileKeyring
+from tests.fakes.file_keyring import CountingKeyring, FileKeyring
 from tests.fakes.hardcover_catalog import AUDIO, EBOOK, Catalog
 from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
 
@@ -48,9 +50,13 @@ def keyring_file(tmp_path):
 
 
 @pytest.fixture
-def hc(library, fake, keyring_file, qtbot):
+def keyring_backend(keyring_file):
+    return CountingKeyring(keyring_file)
+
+
+def make_controller(library, fake, backend, qtbot):
     account = HardcoverAccount(
-        TokenStore(FileKeyring(keyring_file)),
+        TokenStore(backend),
         client_factory=lambda token, **kw: HardcoverClient(token, endpoint=fake.url, **kw),
     )
     service = HardcoverService(account)
@@ -61,7 +67,14 @@ def hc(library, fake, keyring_file, qtbot):
     books = LibraryService(library).list_books
     controller = HardcoverController(service, hub, view, books, window)
     controller.matches_changed.connect(controller.refresh)
+    return controller
+
+
+@pytest.fixture
+def hc(library, fake, keyring_backend, qtbot, qloop):
+    controller = make_controller(library, fake, keyring_backend, qtbot)
     controller.refresh()
+    qloop.run_until_complete(controller.check_account())  # as at start-up
     return controller
 
 
@@ -80,6 +93,64 @@ def _tasks():
     from bookorbit_desktop.ui.asyncqt import running_tasks
 
     return running_tasks()
+
+
+def test_refreshing_never_reads_the_keyring(hc, fake, qloop, keyring_backend):
+    connect(hc, fake, qloop)
+    keyring_backend.calls.clear()
+    for _ in range(3):
+        hc.refresh()
+    hc.set_paused(True)
+    hc.set_paused(False)
+    assert "Connected as <b>@reader</b>" in hc.view.account_label.text()
+    assert hc.hub.status.sync_available
+    assert keyring_backend.calls == []
+
+
+def test_the_keyring_is_read_off_the_ui_thread_and_a_slow_one_blocks_nothing(
+    library, fake, keyring_file, qtbot, qloop
+):
+    FileKeyring(keyring_file).set_password(SERVICE, ACCOUNT, fake.token)  # an earlier session
+    backend = CountingKeyring(keyring_file)
+    hc = make_controller(library, fake, backend, qtbot)
+    hc.refresh()
+    view = hc.view
+    assert "Looking for a saved Hardcover token" in view.account_label.text()
+    assert not view.token_row.isVisibleTo(view) and not hc.hub.status.sync_available
+
+    async def start_up():
+        backend.hold_next()  # the keyring has not answered yet (an unlock prompt, say)
+        task = hc.check_account()
+        assert hc.check_account() is None  # one check at a time
+        assert await asyncio.to_thread(backend.waiting.wait, 5)
+        hc.refresh()  # the window keeps working meanwhile
+        assert "Looking for" in view.account_label.text()
+        backend.release()
+        await task
+
+    qloop.run_until_complete(start_up())
+    assert "Connected" in view.account_label.text()
+    assert hc.hub.status.sync_available
+    assert backend.calls and threading.get_ident() not in backend.threads
+
+
+def test_an_unreadable_keyring_is_explained_and_checked_again_on_refresh(
+    library, fake, keyring_file, qtbot, qloop
+):
+    FileKeyring(keyring_file).set_password(SERVICE, ACCOUNT, fake.token)
+    backend = CountingKeyring(keyring_file)
+    backend.locked = True
+    hc = make_controller(library, fake, backend, qtbot)
+    hc.refresh()
+    assert hc.check_again_if_unreadable() is None  # not checked yet: nothing to retry
+    qloop.run_until_complete(hc.check_account())
+    label = hc.view.account_label.text()
+    assert "keyring is locked" in label and "F5" in label
+    assert not hc.hub.status.sync_available
+    backend.locked = False  # the user unlocked it
+    qloop.run_until_complete(hc.check_again_if_unreadable())
+    assert "Connected" in hc.view.account_label.text()
+    assert hc.check_again_if_unreadable() is None  # read fine: F5 leaves the keyring alone
 
 
 def test_not_connected_explains_how_to_connect(hc):

@@ -9,6 +9,7 @@ import time
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bookorbit_desktop.app import Desktop
@@ -311,3 +312,73 @@ def test_sync_now_in_the_menu_is_off_while_paused(desktop):
     assert desktop.window.sync_action.isEnabled()
     desktop.hub.update(sync_paused=True)
     assert not desktop.window.sync_action.isEnabled()
+
+
+def test_a_push_or_a_refresh_keeps_what_the_user_is_typing(desktop, qtbot):
+    dune = add_book("Dune", ["Frank Herbert"])
+    desktop.show(start_hidden=False)
+    panel = desktop.window.book_panel
+    desktop.window.library_view.select_book(dune.id)
+    panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(4.5))
+    panel.started_edit.setText("2024-05-01")
+    queries.update_reading_state(dune.id, status="reading", progress=0.5)
+    with qtbot.waitSignal(desktop.window.library_view.model.modelReset, timeout=3000):
+        desktop._reading_changed(dune.id)  # a KOReader push, refreshed once the burst is over
+    assert panel.progress_spin.value() == 50.0
+    assert panel.status_combo.currentData() == "reading"
+    assert (panel.rating_combo.currentData(), panel.started_edit.text()) == (4.5, "2024-05-01")
+    desktop.controller.refresh_books()  # what a Hardcover action or F5 does
+    assert panel.edited() == {"rating": 4.5, "started": "2024-05-01"}
+    assert "Started is now" in panel.reading_notice.text()
+
+
+def test_selecting_another_book_with_unsaved_edits_asks_first(desktop, qloop):
+    dune = add_book("Dune", ["Frank Herbert"])
+    piranesi = add_book("Piranesi", ["Susanna Clarke"])
+    desktop.show(start_hidden=False)
+    view, panel = desktop.window.library_view, desktop.window.book_panel
+    view.select_book(dune.id)
+    panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(4.0))
+
+    async def select_and_answer(book_id, button, *, click=False):
+        opened = signal_future(panel.question_opened)
+        if click:  # a real click on the row, not only a selection change
+            rect = view.table.visualRect(view.model.index(view.model.row_of(book_id), 0))
+            QTest.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        else:
+            view.select_book(book_id)
+        (box,) = await asyncio.wait_for(opened, 5)
+        # While asking, the table shows the book the question is about.
+        assert view.selected_book_id == panel.book_id != book_id
+        assert box.isVisible() and box.windowModality() == Qt.WindowModality.WindowModal
+        box.button(button).click()
+        await desktop.window._switching
+
+    cancel = QMessageBox.StandardButton.Cancel
+    qloop.run_until_complete(select_and_answer(piranesi.id, cancel, click=True))
+    assert view.selected_book_id == panel.book_id == dune.id
+    highlighted = [index.row() for index in view.table.selectionModel().selectedRows()]
+    assert highlighted == [view.model.row_of(dune.id)]
+    assert panel.rating_combo.currentData() == 4.0  # still there, still unsaved
+
+    qloop.run_until_complete(select_and_answer(piranesi.id, QMessageBox.StandardButton.Discard))
+    assert view.selected_book_id == panel.book_id == piranesi.id
+    assert queries.get_book(dune.id)["reading"]["rating"] is None
+
+    panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(2.5))
+    qloop.run_until_complete(select_and_answer(dune.id, QMessageBox.StandardButton.Save))
+    assert view.selected_book_id == panel.book_id == dune.id
+    assert queries.get_book(piranesi.id)["reading"]["rating"] == 2.5
+    assert panel.edited() == {}
+
+
+def test_filtering_out_the_edited_book_keeps_it_open(desktop, qtbot):
+    dune = add_book("Dune", ["Frank Herbert"])
+    add_book("Piranesi", ["Susanna Clarke"])
+    desktop.show(start_hidden=False)
+    view, panel = desktop.window.library_view, desktop.window.book_panel
+    view.select_book(dune.id)
+    panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(3.0))
+    qtbot.keyClicks(view.filter_edit, "clarke")
+    assert view.selected_book_id is None
+    assert panel.book_id == dune.id and panel.edited() == {"rating": 3.0}

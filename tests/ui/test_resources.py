@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -13,7 +14,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtSvg import QSvgRenderer
 
 from bookorbit_desktop import APP_NAME
-from bookorbit_desktop.ui.icons import APP_ID, APP_SIZES, TRAY_SIZES, TrayState, resources_dir
+from bookorbit_desktop.config import resources_dir
+from bookorbit_desktop.ui import icons
+from bookorbit_desktop.ui.icons import APP_ID, APP_SIZES, TRAY_SIZES, TrayState
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
@@ -100,3 +103,18 @@ def test_pyinstaller_spec_bundles_files_that_exist():
     assert (ROOT / "bookorbit_desktop" / "__main__.py").is_file()
     assert f"{APP_ID}.png" in text and "256x256" in text
     assert (ICONS / "hicolor" / "256x256" / "apps" / f"{APP_ID}.png").is_file()
+
+
+def test_a_frozen_app_loads_its_icons_from_the_bundle(qapp, tmp_path, monkeypatch):
+    folder = tmp_path / "resources" / "icons" / "tray" / "png"
+    folder.mkdir(parents=True)
+    image = QImage(16, 16, QImage.Format.Format_ARGB32)
+    image.fill(0xFF2060A0)
+    assert image.save(str(folder / "tray-idle-16.png"))
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    icons.tray_icon.cache_clear()
+    try:
+        icon = icons.tray_icon(TrayState.IDLE)
+        assert [(size.width(), size.height()) for size in icon.availableSizes()] == [(16, 16)]
+    finally:
+        icons.tray_icon.cache_clear()
