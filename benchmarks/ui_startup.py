@@ -50,6 +50,7 @@ from bookorbit_desktop.library.models import (  # noqa: E402
     database,
 )
 from bookorbit_desktop.library.settings import set_setting  # noqa: E402
+from tests.server.serve_process import server_answers  # noqa: E402
 
 WORDS = tuple(
     "orbit light river stone quiet harbour winter letter garden morning reader signal distance "  # noqa: SIM905
@@ -174,17 +175,6 @@ def hardcover_match(book_id: int, rng: random.Random, now: float) -> dict[str, o
         "candidates": candidates,
         "updated_at": now,
     }
-
-
-def server_answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-            sock.sendall(
-                b"GET /kosync/healthcheck HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            )
-            return sock.recv(16).startswith(b"HTTP/1.1 200")
-    except OSError:
-        return False
 
 
 def launch(data_dir: Path, port: int, books: int) -> dict[str, float]:

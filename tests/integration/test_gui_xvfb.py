@@ -24,6 +24,7 @@ from bookorbit_desktop.library import importer
 from bookorbit_desktop.library.db import close_database, open_database
 from bookorbit_desktop.library.settings import set_setting
 from tests.factories import make_epub
+from tests.server.serve_process import server_answers
 
 pytestmark = pytest.mark.integration
 
@@ -61,17 +62,6 @@ def wait_for(condition, timeout: float, what: str, process: subprocess.Popen | N
             pytest.fail(f"the app exited with {process.returncode} before {what}")
         time.sleep(0.1)
     pytest.fail(f"timed out waiting for {what}")
-
-
-def server_answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-            sock.sendall(
-                b"GET /kosync/healthcheck HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            )
-            return sock.recv(64).startswith(b"HTTP/1.1 200")
-    except OSError:
-        return False
 
 
 def window_titles(env: dict[str, str]) -> str:

@@ -4,6 +4,7 @@ need to signal or kill the server (SIGTERM, SIGKILL) or pin it to one CPU core."
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,15 @@ def start_serve(
         process.kill()
         raise RuntimeError(f"the server did not start: {first!r} {process.stderr.read()!r}")
     return process, int(first.split()[4].rstrip("."))
+
+
+def server_answers(port: int, timeout: float = 1.0) -> bool:
+    """True when a BookOrbit server on 127.0.0.1:`port` answers its health check with 200."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+            sock.sendall(
+                b"GET /kosync/healthcheck HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            )
+            return sock.recv(64).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
