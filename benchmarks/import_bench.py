@@ -29,9 +29,9 @@ from PIL import Image, ImageDraw
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bookorbit_desktop.config import resolve_paths
-from bookorbit_desktop.library.db import close_database, open_database
-from bookorbit_desktop.library.importer import import_paths
-from bookorbit_desktop.library.isbn import isbn13_check_digit
+from bookorbit_desktop.library.importer.run import import_paths
+from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
+from bookorbit_desktop.library.store.db import close_database, open_database
 
 WORDS = [
     "orbit",

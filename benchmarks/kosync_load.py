@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
-from bookorbit_desktop.library.db import close_database, open_database  # noqa: E402
-from bookorbit_desktop.library.models import database  # noqa: E402
+from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
+from bookorbit_desktop.library.store.models import database  # noqa: E402
 from bookorbit_desktop.server.accounts import key_for_password, set_account  # noqa: E402
 from tests.server.serve_process import start_serve  # noqa: E402
 

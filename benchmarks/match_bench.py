@@ -29,13 +29,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bookorbit_desktop.config import resolve_paths
-from bookorbit_desktop.hardcover.client import HardcoverClient
-from bookorbit_desktop.hardcover.match_store import get_match
-from bookorbit_desktop.hardcover.matcher import Matcher
-from bookorbit_desktop.hardcover.ratelimit import RateLimiter
-from bookorbit_desktop.library.db import close_database, open_database
-from bookorbit_desktop.library.isbn import isbn13_check_digit, isbn13_to_10
-from bookorbit_desktop.library.models import Book
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.ratelimit import RateLimiter
+from bookorbit_desktop.hardcover.matching.matcher import Matcher
+from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit, isbn13_to_10
+from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.models import Book
 from tests.factories import add_book
 from tests.fakes.clock import VirtualClock
 from tests.fakes.hardcover_catalog import AUDIO, EBOOK, PHYSICAL, Catalog

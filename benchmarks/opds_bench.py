@@ -38,9 +38,9 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bookorbit_desktop.config import resolve_paths
-from bookorbit_desktop.library.db import close_database, open_database
-from bookorbit_desktop.library.koreader_hash import partial_md5
-from bookorbit_desktop.library.models import database
+from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.accounts import key_for_password, set_account
 from bookorbit_desktop.server.app import LanServer

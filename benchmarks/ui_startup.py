@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
-from bookorbit_desktop.library.db import close_database, open_database  # noqa: E402
-from bookorbit_desktop.library.models import (  # noqa: E402
+from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
+from bookorbit_desktop.library.store.models import (  # noqa: E402
     Author,
     Book,
     BookAuthor,
@@ -49,7 +49,7 @@ from bookorbit_desktop.library.models import (  # noqa: E402
     ReadingState,
     database,
 )
-from bookorbit_desktop.library.settings import set_setting  # noqa: E402
+from bookorbit_desktop.library.store.settings import set_setting  # noqa: E402
 from tests.server.serve_process import server_answers  # noqa: E402
 
 WORDS = tuple(
@@ -235,9 +235,9 @@ def in_process(data_dir: Path) -> dict[str, float]:
 
     from bookorbit_desktop.services.hardcover import HardcoverService
     from bookorbit_desktop.services.library import LibraryService
-    from bookorbit_desktop.ui.hardcover_view import HardcoverView
-    from bookorbit_desktop.ui.library_model import COLUMN_KEYS
-    from bookorbit_desktop.ui.library_view import LibraryView
+    from bookorbit_desktop.ui.hardcover.page import HardcoverView
+    from bookorbit_desktop.ui.library.model import COLUMN_KEYS
+    from bookorbit_desktop.ui.library.view import LibraryView
 
     # The offscreen platform warns about window hints it cannot apply; that is not news here.
     qInstallMessageHandler(

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from bookorbit_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.db import close_database, open_database
+from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services import settings as settings_service
 from bookorbit_desktop.services import unlinked as unlinked_service
@@ -35,19 +35,19 @@ from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
 from bookorbit_desktop.ui.asyncqt import cancel_running_tasks, show_error, wait_signal
-from bookorbit_desktop.ui.book_panel import BookPanel
 from bookorbit_desktop.ui.controller import DesktopController, SettingsAccess
 from bookorbit_desktop.ui.gc_guard import GarbageCollector
-from bookorbit_desktop.ui.hardcover_controller import HardcoverController
-from bookorbit_desktop.ui.hardcover_view import HardcoverView
+from bookorbit_desktop.ui.hardcover.controller import HardcoverController
+from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.icons import APP_ID, app_icon
-from bookorbit_desktop.ui.library_view import LibraryView
+from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
+from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.main_window import MainWindow
-from bookorbit_desktop.ui.settings_dialog import StartAtLogin
+from bookorbit_desktop.ui.settings.dialog import StartAtLogin
 from bookorbit_desktop.ui.single_instance import SingleInstance
 from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.tray import Tray
-from bookorbit_desktop.ui.unlinked_view import UnlinkedView
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,10 @@ import pytest
 from hypothesis import settings
 
 from bookorbit_desktop.config import Paths, resolve_paths
-from bookorbit_desktop.library.db import close_database, open_database
+from bookorbit_desktop.library.store.db import close_database, open_database
+from tests.fakes.hardcover_fixtures import clock, hardcover, hc_client
+
+__all__ = ["clock", "hardcover", "hc_client"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from bookorbit_desktop.library.koreader_hash import partial_md5
-from bookorbit_desktop.library.models import (
+from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
     Author,
     Book,

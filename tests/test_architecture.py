@@ -1,10 +1,15 @@
-"""The dependency rule of architecture.md, checked mechanically on the source tree.
+"""The layout rules of the README's Architecture section, checked mechanically on the tree.
 
-- `library`, `hardcover.matching*` and `hardcover.reconcile*` import no Qt and no aiohttp,
-  neither themselves nor through any package module they import (the whole import closure,
-  function-level imports included; `if TYPE_CHECKING:` blocks excluded).
-- `ui` never imports peewee or aiohttp directly; it goes through services.
-- `library` never imports the layers above it (ui, app, cli).
+Imports are followed through the whole closure (function-level imports included, `if
+TYPE_CHECKING:` blocks excluded):
+- `library` imports no Qt and no aiohttp, and neither `server` nor `hardcover`;
+- `server` never imports `hardcover` (a KOReader request only signals a change);
+- the pure rules (reading rules and values, matching's scoring, the sync reconciler) import no
+  Qt, no aiohttp and no peewee;
+- `ui` never imports peewee or aiohttp directly; it goes through services;
+- nothing but the entry points (`app`, `__main__`, `cli`) imports `ui` or `cli`.
+Every package says in its `__init__` docstring what lives there; no module grows past ~400
+lines; a file-name prefix repeated three times in one folder is a package waiting to be born.
 """
 
 from __future__ import annotations
@@ -96,38 +101,107 @@ def forbidden(modules: set[str], banned: tuple[str, ...]) -> set[str]:
 
 
 GRAPH = build_graph(ROOT)
-PURE = sorted(
-    name
-    for name in GRAPH
-    if name.startswith(f"{PACKAGE}.library")
-    or name.startswith((f"{PACKAGE}.hardcover.matching", f"{PACKAGE}.hardcover.reconcile"))
+ENTRY_POINTS = (f"{PACKAGE}.app", f"{PACKAGE}.__main__", f"{PACKAGE}.cli")
+ABOVE = (f"{PACKAGE}.ui", f"{PACKAGE}.cli", f"{PACKAGE}.app", f"{PACKAGE}.services")
+PURE_RULES = (
+    f"{PACKAGE}.library.reading.rules",
+    f"{PACKAGE}.library.reading.values",
+    f"{PACKAGE}.hardcover.matching.normalize",
+    f"{PACKAGE}.hardcover.matching.penalties",
+    f"{PACKAGE}.hardcover.matching.volumes",
+    f"{PACKAGE}.hardcover.matching.scoring",
 )
-UI = sorted(name for name in GRAPH if name.startswith(f"{PACKAGE}.ui"))
+MAX_MODULE_LINES = 420
+
+
+def _under(package: str) -> list[str]:
+    return sorted(n for n in GRAPH if n == package or n.startswith(f"{package}."))
+
+
+def _reached(module: str) -> tuple[set[str], set[str]]:
+    return closure(GRAPH, module)
 
 
 def test_the_checked_layers_exist():
-    assert f"{PACKAGE}.library.importer" in PURE
-    assert f"{PACKAGE}.library.models" in PURE
+    assert f"{PACKAGE}.library.importer" in GRAPH
+    assert f"{PACKAGE}.library.store.models" in GRAPH
+    assert f"{PACKAGE}.server.kosync" in GRAPH
+    for rule in PURE_RULES:
+        assert rule in GRAPH, rule
 
 
-@pytest.mark.parametrize("module", PURE)
-def test_core_imports_no_qt_and_no_aiohttp(module):
-    reached, external = closure(GRAPH, module)
+@pytest.mark.parametrize("module", _under(f"{PACKAGE}.library"))
+def test_library_imports_no_qt_no_network_and_nothing_above_it(module):
+    reached, external = _reached(module)
     assert not forbidden(external, QT_AND_NETWORK), (
         f"{module} reaches {sorted(forbidden(external, QT_AND_NETWORK))}"
     )
     above = {
-        m for m in reached if m.startswith((f"{PACKAGE}.ui", f"{PACKAGE}.app", f"{PACKAGE}.cli"))
+        m for m in reached if m.startswith((*ABOVE, f"{PACKAGE}.server", f"{PACKAGE}.hardcover"))
     }
     assert not above, f"{module} reaches the layers above it: {sorted(above)}"
 
 
-@pytest.mark.parametrize("module", UI or ["(no ui modules yet)"])
+@pytest.mark.parametrize("module", _under(f"{PACKAGE}.server"))
+def test_server_never_waits_on_hardcover(module):
+    reached, _ = _reached(module)
+    bad = {m for m in reached if m.startswith((*ABOVE, f"{PACKAGE}.hardcover"))}
+    assert not bad, f"{module} reaches {sorted(bad)}"
+
+
+@pytest.mark.parametrize("module", PURE_RULES)
+def test_pure_rules_import_no_qt_no_network_no_database(module):
+    _, external = _reached(module)
+    banned = (*QT_AND_NETWORK, "peewee", "sqlite3")
+    assert not forbidden(external, banned), (
+        f"{module} reaches {sorted(forbidden(external, banned))}"
+    )
+
+
+@pytest.mark.parametrize("module", _under(f"{PACKAGE}.hardcover"))
+def test_hardcover_knows_no_qt_and_nothing_above_it(module):
+    reached, external = _reached(module)
+    assert not forbidden(external, QT_AND_NETWORK[:-1]), module
+    above = {m for m in reached if m.startswith((*ABOVE, f"{PACKAGE}.server"))}
+    assert not above, f"{module} reaches {sorted(above)}"
+
+
+@pytest.mark.parametrize("module", _under(f"{PACKAGE}.ui"))
 def test_ui_does_not_touch_the_database_or_the_network(module):
-    if module not in GRAPH:
-        pytest.skip("no ui modules yet")
     direct = {m for m in GRAPH[module] if m not in GRAPH}
     assert not forbidden(direct, ("peewee", "aiohttp")), f"{module} imports {sorted(direct)}"
+
+
+@pytest.mark.parametrize("module", sorted(GRAPH))
+def test_only_entry_points_import_ui_and_cli(module):
+    if module.startswith(ENTRY_POINTS) or module.startswith(f"{PACKAGE}.ui"):
+        return
+    bad = {m for m in GRAPH[module] if m.startswith((f"{PACKAGE}.ui", f"{PACKAGE}.cli"))}
+    assert not bad, f"{module} imports {sorted(bad)}"
+
+
+PACKAGES = sorted(p.parent for p in ROOT.rglob("__init__.py"))
+
+
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: str(p.relative_to(ROOT.parent)))
+def test_every_package_says_what_lives_there(package):
+    docstring = ast.get_docstring(ast.parse((package / "__init__.py").read_text(encoding="utf-8")))
+    assert docstring and len(docstring.split()) >= 8, f"{package} has no package docstring"
+
+
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: str(p.relative_to(ROOT.parent)))
+def test_modules_stay_small_and_names_need_no_prefix(package):
+    modules = [p for p in package.glob("*.py") if p.name != "__init__.py"]
+    for path in modules:
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        assert lines <= MAX_MODULE_LINES, f"{path.name} has {lines} lines"
+    prefixes: dict[str, int] = {}
+    for path in modules:
+        if "_" in path.stem:
+            prefix = path.stem.split("_")[0]
+            prefixes[prefix] = prefixes.get(prefix, 0) + 1
+    repeated = {prefix: n for prefix, n in prefixes.items() if n >= 3}
+    assert not repeated, f"{package.name}/ repeats file-name prefixes {repeated}"
 
 
 def test_the_checker_catches_violations(tmp_path):

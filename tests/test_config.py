@@ -11,7 +11,7 @@ import pytest
 from bookorbit_desktop import APP_NAME
 from bookorbit_desktop.cli import main
 from bookorbit_desktop.config import DATA_DIR_ENV, DB_FILENAME, resolve_paths, resources_dir
-from bookorbit_desktop.library.db import close_database
+from bookorbit_desktop.library.store.db import close_database
 from tests.logging_support import restore_root_logger  # noqa: F401
 
 

@@ -1,8 +1,8 @@
 """The command line: `bookorbit-desktop [gui|import|books|book|serve|kosync|hardcover] ...`.
 
-Each feature registers its own sub-commands (see the `*_commands` modules); this module only
-parses the shared options, sets up logging, opens the library and turns domain errors into
-one clear line and an exit code instead of a traceback.
+Each feature registers its own sub-commands (`library`, `server`, the `hardcover` package);
+this module only parses the shared options, sets up logging, opens the library and turns
+domain errors into one clear line and an exit code instead of a traceback.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from peewee import DatabaseError
 
 from bookorbit_desktop import APP_NAME, __version__
-from bookorbit_desktop.cli import hardcover_commands, library_commands, server_commands
+from bookorbit_desktop.cli import library as library_commands
+from bookorbit_desktop.cli import server as server_commands
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.hardcover import account as hardcover_commands
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.logging_setup import setup_logging

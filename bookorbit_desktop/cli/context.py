@@ -5,7 +5,7 @@ from __future__ import annotations
 from peewee import SqliteDatabase
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.db import close_database, open_database
+from bookorbit_desktop.library.store.db import close_database, open_database
 
 
 class CliContext:

@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.library.models import database
-from bookorbit_desktop.library.settings import delete_setting, set_setting
+from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.settings import delete_setting, set_setting
 
 _ACCOUNT_KEY = "kosync.account"
 # scrypt cost: ~15 ms per check on a laptop core; enough to make an offline guess costly while

@@ -18,8 +18,7 @@ from aiohttp import web
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.server import ServerContext
-from bookorbit_desktop.server.kosync import error_response, json_response, setup_kosync
-from bookorbit_desktop.server.kosync_protocol import (
+from bookorbit_desktop.server.kosync.protocol import (
     NOT_FOUND,
     TOO_LARGE,
     UNAUTHORIZED,
@@ -27,6 +26,7 @@ from bookorbit_desktop.server.kosync_protocol import (
     ErrorKind,
     error_body,
 )
+from bookorbit_desktop.server.kosync.routes import error_response, json_response, setup_kosync
 from bookorbit_desktop.server.lenient_http import LenientAppRunner
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def build_app(ctx: ServerContext) -> web.Application:
     app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY_BYTES)
     setup_kosync(app, ctx)
     if ctx.opds_enabled:
-        from bookorbit_desktop.server.opds import setup_opds
+        from bookorbit_desktop.server.opds.routes import setup_opds
 
         setup_opds(app, ctx)
     return app

@@ -18,16 +18,16 @@ from typing import Any, TypedDict
 from peewee import SQL
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.hardcover import match_actions
-from bookorbit_desktop.hardcover.account import SYNC_ENABLED_KEY, HardcoverAccount
-from bookorbit_desktop.hardcover.catalog import edition_from_record
-from bookorbit_desktop.hardcover.client import HardcoverClient
-from bookorbit_desktop.hardcover.editions import describe_edition
-from bookorbit_desktop.hardcover.errors import TOKEN_PAGE_URL
-from bookorbit_desktop.hardcover.match_store import get_match
-from bookorbit_desktop.hardcover.matcher import Matcher, MatchProgress
-from bookorbit_desktop.library.models import HardcoverMatch
-from bookorbit_desktop.library.settings import set_setting
+from bookorbit_desktop.hardcover.api.account import SYNC_ENABLED_KEY, HardcoverAccount
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
+from bookorbit_desktop.hardcover.matching import actions as match_actions
+from bookorbit_desktop.hardcover.matching.catalog import edition_from_record
+from bookorbit_desktop.hardcover.matching.editions import describe_edition
+from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress
+from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.library.store.models import HardcoverMatch
+from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.library import MatchInfo
 
 GET_TOKEN_URL = TOKEN_PAGE_URL

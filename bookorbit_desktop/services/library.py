@@ -18,10 +18,11 @@ from typing import TypedDict
 from peewee import JOIN
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library import importer, queries
-from bookorbit_desktop.library.covers import cover_file
-from bookorbit_desktop.library.models import READING_STATUSES as READING_STATUSES
-from bookorbit_desktop.library.models import (
+from bookorbit_desktop.library.importer import run as importer
+from bookorbit_desktop.library.metadata.covers import cover_file
+from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
+from bookorbit_desktop.library.store import queries
+from bookorbit_desktop.library.store.models import (
     Author,
     Book,
     BookAuthor,

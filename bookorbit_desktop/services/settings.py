@@ -11,8 +11,8 @@ import ipaddress
 from dataclasses import dataclass
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.library.models import database
-from bookorbit_desktop.library.settings import get_setting, set_setting
+from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.server import accounts
 
 ALL_INTERFACES = "0.0.0.0"

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bookorbit_desktop.library import progress
+from bookorbit_desktop.library.reading import pushes as progress
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.services.server import DesktopServer, ServerInfo
 from bookorbit_desktop.services.settings import DesktopSettings
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
-from bookorbit_desktop.ui.hardcover_controller import HardcoverController
-from bookorbit_desktop.ui.import_runner import ImportRunner
+from bookorbit_desktop.ui.hardcover.controller import HardcoverController
+from bookorbit_desktop.ui.library.import_runner import ImportRunner
+from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.main_window import MainWindow
-from bookorbit_desktop.ui.settings_dialog import SaveSettings, SettingsDialog, StartAtLogin
+from bookorbit_desktop.ui.settings.dialog import SaveSettings, SettingsDialog, StartAtLogin
 from bookorbit_desktop.ui.status import AppStatus, StatusHub
 from bookorbit_desktop.ui.tray import Tray
-from bookorbit_desktop.ui.unlinked_view import UnlinkedView
 
 # Pushes from KOReader arrive in bursts (page turns); the table is refreshed once per burst.
 REFRESH_DELAY_MS = 800

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop import APP_DISPLAY_NAME, __version__
 from bookorbit_desktop.ui.asyncqt import open_box, spawn
-from bookorbit_desktop.ui.book_panel import BookPanel
 from bookorbit_desktop.ui.icons import app_icon
-from bookorbit_desktop.ui.library_view import LibraryView
-from bookorbit_desktop.ui.settings_dialog import KOREADER_STEPS
+from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.library.view import LibraryView
+from bookorbit_desktop.ui.settings.dialog import KOREADER_STEPS
 from bookorbit_desktop.ui.status import (
     AppStatus,
     StatusHub,

@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bookorbit_desktop.hardcover.client import HardcoverClient
-from bookorbit_desktop.hardcover.ratelimit import RateLimiter
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.ratelimit import RateLimiter
 from tests.fakes.clock import VirtualClock
 from tests.fakes.hardcover_catalog import Catalog
 from tests.fakes.hardcover_server import FakeHardcover

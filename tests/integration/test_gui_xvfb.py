@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from bookorbit_desktop.library import importer
-from bookorbit_desktop.library.db import close_database, open_database
-from bookorbit_desktop.library.settings import set_setting
+from bookorbit_desktop.library.importer import run as importer
+from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import make_epub
 from tests.server.serve_process import server_answers
 

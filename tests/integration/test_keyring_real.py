@@ -23,7 +23,7 @@ MISSING = [tool for tool in ("dbus-run-session", "gnome-keyring-daemon") if not 
 
 CHILD = textwrap.dedent(
     """
-    from bookorbit_desktop.hardcover.credentials import TokenStore, backend_name
+    from bookorbit_desktop.hardcover.api.credentials import TokenStore, backend_name
     store = TokenStore()
     print("backend", backend_name(store.check()))
     print("before", store.load())

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.library.models import Setting
+from bookorbit_desktop.library.store.models import Setting
 from bookorbit_desktop.server import accounts
 
 KEY = accounts.key_for_password("secret")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bookorbit_desktop.library.models import HardcoverMatch
+from bookorbit_desktop.library.store.models import HardcoverMatch
 from bookorbit_desktop.services.hardcover import HardcoverService
 from tests.factories import add_book
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bookorbit_desktop.library import queries
+from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.services.library import LibraryService, table_rows
 from tests.factories import add_book, make_epub
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from bookorbit_desktop.library.settings import set_setting
+from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.server import DesktopServer
 
 

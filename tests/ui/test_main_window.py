@@ -13,10 +13,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bookorbit_desktop.app import Desktop
-from bookorbit_desktop.library import progress, queries
-from bookorbit_desktop.library.settings import set_setting
+from bookorbit_desktop.library.reading import pushes as progress
+from bookorbit_desktop.library.store import queries
+from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.ui.asyncqt import signal_future
-from bookorbit_desktop.ui.library_view import EMPTY_LIBRARY
+from bookorbit_desktop.ui.library.view import EMPTY_LIBRARY
 from bookorbit_desktop.ui.single_instance import SingleInstance
 from tests.factories import add_book, make_epub
 

@@ -1,0 +1,203 @@
+"""`bookorbit-desktop hardcover connect|disconnect|status|search` (+ the matching commands).
+
+The token is read from standard input (or typed without echo), never from the command line,
+where other users could see it in the process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import getpass
+import json
+import sys
+from typing import Any
+
+from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.hardcover.match import register_match_commands
+from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.hardcover.api.account import AccountStatus, HardcoverAccount
+from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
+from bookorbit_desktop.hardcover.api.records import SearchResult
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add this feature's sub-commands to the parser."""
+    hardcover = commands.add_parser("hardcover", help="your Hardcover account and book links")
+    hardcover.set_defaults(handler=lambda ctx, args: _help(hardcover))
+    sub = hardcover.add_subparsers(dest="hardcover_command", metavar="ACTION")
+
+    connect = sub.add_parser(
+        "connect",
+        help="save a Hardcover API token in the system keyring",
+        description=f"Create a token at {TOKEN_PAGE_URL} and pass it on standard input.",
+    )
+    connect.add_argument(
+        "--token-stdin", action="store_true", help="read the token from standard input"
+    )
+    connect.add_argument(
+        "--no-validate", action="store_true", help="save without checking it with Hardcover"
+    )
+    connect.set_defaults(handler=_connect)
+
+    disconnect = sub.add_parser("disconnect", help="forget the saved token")
+    disconnect.set_defaults(handler=_disconnect)
+
+    status = sub.add_parser("status", help="account, sync and rate-limit state")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(handler=_status)
+
+    search = sub.add_parser("search", help="search Hardcover's books")
+    search.add_argument("query", nargs="+", metavar="QUERY", help="title, author or ISBN")
+    search.add_argument("--limit", type=int, default=10, help="results to show (1-25)")
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+    search.set_defaults(handler=_search)
+
+    register_match_commands(sub)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 0
+
+
+def _read_token(args: argparse.Namespace) -> str:
+    if args.token_stdin:
+        return sys.stdin.read()
+    if sys.stdin.isatty():
+        print(f"Create a token at {TOKEN_PAGE_URL}", file=sys.stderr)
+        return getpass.getpass("Hardcover token (not shown): ")
+    raise InvalidValueError(
+        "Pass the token on standard input with --token-stdin, for example: "
+        "bookorbit-desktop hardcover connect --token-stdin < token.txt"
+    )
+
+
+def _connect(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    account = HardcoverAccount()
+    raw = _read_token(args)
+    user = asyncio.run(account.connect(raw, validate=not args.no_validate))
+    if user is None:
+        print("Token saved without checking it with Hardcover.")
+    else:
+        print(f"Connected to Hardcover as {user.username}.")
+    warning = account.store.insecure_warning()
+    if warning:
+        print(f"Warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _disconnect(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    if asyncio.run(HardcoverAccount().disconnect()):
+        print("Disconnected from Hardcover; the token was removed from the keyring.")
+    else:
+        print("No Hardcover token was saved.")
+    return 0
+
+
+def _when(timestamp: float | None) -> str:
+    if timestamp is None:
+        return "never"
+    return dt.datetime.fromtimestamp(timestamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _status(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    account = HardcoverAccount()
+    asyncio.run(account.check_keyring())
+    status = account.status()
+    if args.json:
+        print(json.dumps(status.to_json(), indent=2, sort_keys=True))
+    else:
+        print(_format_status(status))
+    return 0
+
+
+def _format_status(status: AccountStatus) -> str:
+    if status.connected:
+        who = status.username or "(token not checked yet)"
+        lines = [f"Hardcover: connected as {who}"]
+    else:
+        lines = ["Hardcover: not connected", f"  Get a token: {TOKEN_PAGE_URL}"]
+    sync = "on" if status.sync_enabled else "off"
+    if status.paused_reason:
+        sync = f"paused: {status.paused_reason}"
+    lines.append(f"Sync: {sync}")
+    lines.append(f"Pending changes: {status.pending} ({status.pending_note})")
+    if status.match_states:
+        counts = ", ".join(f"{n} {state}" for state, n in sorted(status.match_states.items()))
+        lines.append(f"Book links: {counts}")
+    lines.append(f"Last sync: {_when(status.last_sync)}")
+    budget = status.budget
+    if budget:
+        lines.append(
+            f"Rate budget: {budget['daily_remaining']:,} of {budget['daily_limit']:,} requests "
+            f"left today, burst {budget['burst_remaining']}/{budget['burst']} "
+            f"(as of {_when(budget.get('observed_at'))}; resets {_when(budget['daily_resets_at'])})"
+        )
+    else:
+        lines.append("Rate budget: unknown until BookOrbit next talks to Hardcover")
+    lines.append(f"Endpoint: {status.endpoint}")
+    lines.append(f"Keyring: {status.keyring}")
+    lines.extend(f"Warning: {warning}" for warning in status.warnings)
+    return "\n".join(lines)
+
+
+def _search(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    if not 1 <= args.limit <= 25:
+        raise InvalidValueError("--limit must be between 1 and 25.")
+    query = " ".join(args.query).strip()
+    if not query:
+        raise InvalidValueError("Give some words of the title or author, or an ISBN.")
+    result = asyncio.run(_run_search(HardcoverAccount(), query, args.limit))
+    if args.json:
+        print(json.dumps(_search_json(result), indent=2))
+    else:
+        print(format_search(result))
+    return 0
+
+
+async def _run_search(account: HardcoverAccount, query: str, limit: int) -> SearchResult:
+    async with account.open_client() as client:
+        return await client.search_books(query, per_page=limit)
+
+
+def _search_json(result: SearchResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "found": result.found,
+        "candidates": [
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "subtitle": hit.subtitle,
+                "authors": list(hit.author_names),
+                "year": hit.release_year,
+                "readers": hit.users_count,
+                "pages": hit.pages,
+                "series": list(hit.series_names),
+                "slug": hit.slug,
+            }
+            for hit in result.hits
+        ],
+    }
+
+
+def format_search(result: SearchResult) -> str:
+    """One line per candidate: id, readers, year, title — authors."""
+    if not result.hits:
+        return f"No Hardcover books found for {result.query!r}."
+    lines = [f"{'ID':>9}  {'READERS':>8}  {'YEAR':4}  TITLE — AUTHORS"]
+    for hit in result.hits:
+        title = f"{hit.title}: {hit.subtitle}" if hit.subtitle else hit.title
+        authors = ", ".join(hit.author_names) or "unknown author"
+        year = str(hit.release_year) if hit.release_year else "—"
+        lines.append(f"{hit.id:>9}  {hit.users_count:>8,}  {year:4}  {title} — {authors}")
+    shown = len(result.hits)
+    if result.found > shown:
+        lines.append(f"({shown} of {result.found:,} results)")
+    return "\n".join(lines)

@@ -1,0 +1,242 @@
+"""`hardcover match|candidates|pick|rematch|exclude|include` sub-commands.
+
+`match` links every book whose status is not "unread" to Hardcover, printing each book's
+outcome and reason as it is decided; books that need review keep their candidates, which
+`candidates BOOK` lists and `pick BOOK HC_BOOK_ID` settles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Any, TypeVar
+
+from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.errors import NotFoundError
+from bookorbit_desktop.hardcover.api.account import HardcoverAccount
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.matching import actions as match_actions
+from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress, MatchReport
+from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.library.store.models import Book
+
+T = TypeVar("T")
+
+_OUTCOME_LABELS = {
+    "linked": "linked",
+    "needs_review": "review",
+    "no_match": "no match",
+    "error": "error",
+    "excluded": "excluded",
+    "unmatched": "unmatched",
+}
+
+
+def register_match_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the matching sub-commands under `hardcover`."""
+    match = commands.add_parser(
+        "match", help="link books to Hardcover (every book not marked unread)"
+    )
+    match.add_argument("--json", action="store_true", help="machine-readable output")
+    match.set_defaults(handler=_match)
+
+    candidates = _book_command(
+        commands, "candidates", "a book's link and its candidates", _candidates
+    )
+    candidates.add_argument(
+        "--search",
+        nargs="?",
+        const="",
+        metavar="QUERY",
+        help="search Hardcover now (title and author, or QUERY) and weigh each result",
+    )
+    candidates.add_argument("--json", action="store_true", help="machine-readable output")
+
+    pick = _book_command(commands, "pick", "link a book to the Hardcover book you choose", _pick)
+    pick.add_argument("hc_book", type=int, metavar="HC_BOOK_ID", help="Hardcover book id")
+    pick.add_argument("--edition", type=int, metavar="ID", help="Hardcover edition id")
+
+    _book_command(commands, "rematch", "forget a book's link and match it again", _rematch)
+
+    exclude = _book_command(commands, "exclude", "never sync a book to Hardcover", _exclude)
+    exclude.add_argument(
+        "--remove-from-hardcover",
+        action="store_true",
+        help="also remove the Hardcover library entry, if BookOrbit created it",
+    )
+
+    _book_command(commands, "include", "sync an excluded book again", _include)
+
+
+def _book_command(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    summary: str,
+    handler: Callable[[CliContext, argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    """A sub-command about one library book, whose id is its first argument."""
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=summary)
+    parser.add_argument("book", type=int, metavar="BOOK", help="the book's id")
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _with_client(account: HardcoverAccount, work: Callable[[HardcoverClient], Awaitable[T]]) -> T:
+    async def run() -> T:
+        async with account.open_client() as client:
+            return await work(client)
+
+    return asyncio.run(run())
+
+
+def format_progress(item: MatchProgress) -> str:
+    label = _OUTCOME_LABELS.get(item.outcome, item.outcome)
+    kept = " (kept)" if item.cached else ""
+    return f"{item.book_id:>6}  {label + kept:<16} {item.title} — {item.reason}"
+
+
+def _summary(report: MatchReport) -> str:
+    parts = [f"{n} {_OUTCOME_LABELS.get(k, k)}" for k, n in sorted(report.counts.items())]
+    counts = ", ".join(parts) or "no books to match"
+    return (
+        f"{report.total} books: {counts}. "
+        f"{report.requests} Hardcover requests ({report.isbn_requests} for ISBNs)."
+    )
+
+
+def _match(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    account = HardcoverAccount()
+
+    def show(item: MatchProgress) -> None:
+        if not args.json:
+            print(format_progress(item), flush=True)
+
+    report = _with_client(account, lambda client: Matcher(client).run(progress=show))
+    if args.json:
+        payload = {
+            "total": report.total,
+            "counts": report.counts,
+            "requests": report.requests,
+            "isbn_requests": report.isbn_requests,
+            "books": [asdict(item) for item in report.results],
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        print(_summary(report))
+        if report.counts.get("needs_review"):
+            print("See a book's candidates with: hardcover candidates BOOK")
+    return 0
+
+
+def _candidate_line(candidate: dict[str, Any]) -> str:
+    authors = ", ".join(candidate.get("authors") or []) or "unknown author"
+    year = candidate.get("year") or "—"
+    pages = candidate.get("pages") or "?"
+    languages = ",".join(candidate.get("languages") or []) or "?"
+    head = (
+        f"{candidate['book_id']:>9}  {candidate['grade']:<6} {round(candidate['score'] * 100):>3}%"
+        f"  {candidate['title']} — {authors} ({year}; {candidate['format']}; {pages} pages; "
+        f"{languages}; {candidate['readers']:,} readers)"
+    )
+    differences = candidate.get("differences") or []
+    return head + (f"\n{'':>11}differs: {', '.join(differences)}" if differences else "")
+
+
+def _candidates(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    book = Book.get_or_none(Book.id == args.book)
+    if book is None:
+        raise NotFoundError(f"There is no book {args.book} in the library.")
+    if args.search is not None:
+        return _search_candidates(args)
+    record = get_match(args.book)
+    if args.json:
+        print(json.dumps(None if record is None else asdict(record), indent=2, ensure_ascii=False))
+        return 0
+    if record is None:
+        print(f"{book.title}: not matched yet. Run: hardcover match")
+        return 0
+    print(f"{book.title}: {_OUTCOME_LABELS.get(record.state, record.state)} — {record.reason}")
+    if record.hc_book_id is not None:
+        pin = ", picked by you" if record.pinned else ""
+        edition = record.hc_edition_id if record.hc_edition_id is not None else "none"
+        print(f"  Hardcover book {record.hc_book_id}, edition {edition}{pin}")
+    if record.candidates:
+        print(f"{'ID':>9}  GRADE  SCORE TITLE — AUTHORS (YEAR; FORMAT; PAGES; LANGUAGES; READERS)")
+        for candidate in record.candidates:
+            print(_candidate_line(candidate))
+        print(f"Link one with: hardcover pick {args.book} HC_BOOK_ID [--edition ID]")
+    return 0
+
+
+def _search_candidates(args: argparse.Namespace) -> int:
+    query, found = _with_client(
+        HardcoverAccount(),
+        lambda client: match_actions.search_candidates(client, args.book, args.search),
+    )
+    if args.json:
+        print(json.dumps({"query": query, "candidates": found}, indent=2, ensure_ascii=False))
+        return 0
+    if not found:
+        print(f"Hardcover found nothing for {query!r}. Try other words: --search 'QUERY'")
+        return 0
+    print(f"Hardcover results for {query!r}, weighed against book {args.book}:")
+    print(f"{'ID':>9}  GRADE  SCORE TITLE — AUTHORS (YEAR; FORMAT; PAGES; LANGUAGES; READERS)")
+    for candidate in found:
+        print(_candidate_line(candidate))
+    print(f"Link one with: hardcover pick {args.book} HC_BOOK_ID [--edition ID]")
+    return 0
+
+
+def _pick(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    result = _with_client(
+        HardcoverAccount(),
+        lambda client: match_actions.pick(client, args.book, args.hc_book, edition_id=args.edition),
+    )
+    print(result.message)
+    return 0
+
+
+def _online_if_removing(
+    book_id: int, removing: bool, action: Callable[[HardcoverClient | None], Awaitable[T]]
+) -> T:
+    """Run `action` with a client only when BookOrbit's own Hardcover entry is to be removed;
+    everything else works offline, even without a token."""
+    if removing and match_actions.owns_entry(get_match(book_id)):
+        return _with_client(HardcoverAccount(), action)
+    return asyncio.run(action(None))
+
+
+def _rematch(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    result = _online_if_removing(
+        args.book, True, lambda client: match_actions.rematch(args.book, client)
+    )
+    print(result.message)
+    return 0
+
+
+def _exclude(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    remove = args.remove_from_hardcover
+    result = _online_if_removing(
+        args.book,
+        remove,
+        lambda client: match_actions.exclude(args.book, client, remove_from_hardcover=remove),
+    )
+    print(result.message)
+    return 0
+
+
+def _include(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    print(match_actions.include(args.book).message)
+    return 0
+
+
+__all__ = ["format_progress", "register_match_commands"]

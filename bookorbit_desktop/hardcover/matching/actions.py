@@ -1,0 +1,202 @@
+"""The user's corrections to matching: Pick, Re-match, Exclude and Include.
+
+Pick pins a Hardcover book and edition to a local book; nothing automatic overwrites it.
+Re-match forgets the link so the next pass matches again, and removes the Hardcover library
+entry only if BookOrbit created it (an entry the user made is theirs). Exclude stops syncing
+a book; it removes BookOrbit's own entry only when asked. If Hardcover refuses a removal,
+nothing is changed locally, so the entry's id is never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bookorbit_desktop.errors import InvalidValueError, NotFoundError
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.errors import HardcoverError, NotConnectedError
+from bookorbit_desktop.hardcover.matching.catalog import HardcoverBook, edition_from_record
+from bookorbit_desktop.hardcover.matching.editions import choose_edition, describe_edition
+from bookorbit_desktop.hardcover.matching.matcher import Matcher, search_query
+from bookorbit_desktop.hardcover.matching.scoring import (
+    Evidence,
+    describe,
+    rank_key,
+    score_candidate,
+)
+from bookorbit_desktop.hardcover.matching.store import (
+    MatchRecord,
+    candidate_json,
+    clear_link,
+    get_match,
+    local_book,
+    pin,
+    record_user_book,
+)
+from bookorbit_desktop.hardcover.matching.store import exclude as store_exclude
+from bookorbit_desktop.hardcover.matching.store import include as store_include
+from bookorbit_desktop.library.store.models import Book
+
+
+class RemovalFailedError(HardcoverError):
+    title = "Hardcover entry not removed"
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    record: MatchRecord
+    message: str
+
+
+def _book(book_id: int) -> Book:
+    book = Book.get_or_none(Book.id == book_id)
+    if book is None:
+        raise NotFoundError(f"There is no book {book_id} in the library. List books with: books")
+    return book
+
+
+def owns_entry(record: MatchRecord | None) -> bool:
+    """BookOrbit created this book's Hardcover library entry (so it may remove it)."""
+    return record is not None and record.created_by_us and record.user_book_id is not None
+
+
+async def _link_before(
+    book_id: int, client: HardcoverClient | None, *, remove_own_entry: bool
+) -> tuple[MatchRecord | None, bool]:
+    """The book's link, and whether BookOrbit's own Hardcover entry for it was removed first."""
+    _book(book_id)
+    current = get_match(book_id)
+    if not (remove_own_entry and current is not None and owns_entry(current)):
+        return current, False
+    await _remove_entry(client, current)
+    return current, True
+
+
+async def _remove_entry(client: HardcoverClient | None, record: MatchRecord) -> None:
+    """Delete BookOrbit's own Hardcover entry for this book; raise (changing nothing) if not."""
+    if client is None:
+        raise NotConnectedError()
+    assert record.user_book_id is not None
+    if not await client.delete_user_book(record.user_book_id):
+        raise RemovalFailedError(
+            "Hardcover did not remove the library entry BookOrbit created for this book, so "
+            "the link was kept. Try again later, or remove it on hardcover.app."
+        )
+    record_user_book(record.book_id, None, created_by_us=False)
+
+
+async def pick(
+    client: HardcoverClient, book_id: int, hc_book_id: int, *, edition_id: int | None = None
+) -> ActionResult:
+    """Link the book to Hardcover book `hc_book_id` (and `edition_id`, or the best edition)."""
+    local = local_book(_book(book_id))
+    matcher = Matcher(client)
+    await matcher.hydrate([hc_book_id], (), [local.language] if local.language else ())
+    chosen: HardcoverBook | None = matcher.book(hc_book_id)
+    if chosen is None or chosen.status_id == 3:
+        raise NotFoundError(
+            f"Hardcover has no book {hc_book_id}. Find the right id with: hardcover search"
+        )
+    notes = []
+    if chosen.id != hc_book_id:
+        notes.append(f"Hardcover merged book {hc_book_id} into {chosen.id}")
+    if edition_id is not None:
+        record = await client.edition_by_id(edition_id)
+        if record is None:
+            raise NotFoundError(f"Hardcover has no edition {edition_id}.")
+        edition = edition_from_record(record)
+        if edition.book_id not in (chosen.id, hc_book_id):
+            raise InvalidValueError(
+                f"Edition {edition_id} belongs to Hardcover book {edition.book_id}, "
+                f"not {chosen.id}. Pick that book, or another edition.",
+                title="Edition of another book",
+            )
+        if edition.is_audio:
+            notes.append("an audiobook edition: progress will sync as status and dates only")
+    else:
+        edition = choose_edition(chosen.editions, language=local.language).edition
+    current = get_match(book_id)
+    if current is not None and current.hc_book_id != chosen.id and owns_entry(current):
+        await _remove_entry(client, current)
+        notes.append("removed the Hardcover entry BookOrbit had made for the previous book")
+    candidate = candidate_json(score_candidate(local, chosen))
+    if edition is not None:
+        candidate["edition"] = describe_edition(edition)
+    record = pin(
+        book_id,
+        chosen.id,
+        edition_id=edition.id if edition else None,
+        edition_pages=edition.pages if edition else None,
+        reason="picked by you",
+        candidate=candidate,
+    )
+    what = describe(chosen)
+    where = f", edition {describe_edition(edition)}" if edition else ", no edition known"
+    message = f"Linked to {what}{where}."
+    if candidate["differences"]:
+        message += f" Differences noted: {', '.join(candidate['differences'])}."
+    if notes:
+        message += " " + "; ".join(n[0].upper() + n[1:] for n in notes) + "."
+    return ActionResult(record, message)
+
+
+async def search_candidates(
+    client: HardcoverClient, book_id: int, query: str | None = None, *, limit: int = 10
+) -> tuple[str, list[dict[str, Any]]]:
+    """Search Hardcover (title and author by default) and weigh each hit against the book.
+
+    Read-only: the book's stored candidates and link are left as they are.
+    """
+    local = local_book(_book(book_id))
+    query = (query or "").strip() or search_query(local)
+    result = await client.search_books(query, per_page=limit)
+    matcher = Matcher(client)
+    languages = [local.language] if local.language else []
+    await matcher.hydrate([hit.id for hit in result.hits], (), languages)
+    scored = []
+    for rank, hit in enumerate(result.hits):
+        book = matcher.book(hit.id)
+        if book is not None:
+            scored.append(score_candidate(local, book, Evidence(search_rank=rank)))
+    scored.sort(key=rank_key)
+    return query, [candidate_json(s) for s in scored]
+
+
+async def rematch(book_id: int, client: HardcoverClient | None) -> ActionResult:
+    """Forget the link; remove the Hardcover entry first only if BookOrbit created it."""
+    current, removed = await _link_before(book_id, client, remove_own_entry=True)
+    record = clear_link(book_id)
+    message = "The link was cleared; the next `hardcover match` matches this book again."
+    if removed:
+        message += " The Hardcover entry BookOrbit had created was removed."
+    elif current is not None and current.user_book_id is not None:
+        message += " Its Hardcover entry was not made by BookOrbit and stays on Hardcover."
+    return ActionResult(record, message)
+
+
+async def exclude(
+    book_id: int, client: HardcoverClient | None, *, remove_from_hardcover: bool = False
+) -> ActionResult:
+    """Never sync this book; optionally remove the Hardcover entry BookOrbit created."""
+    current, removed = await _link_before(book_id, client, remove_own_entry=remove_from_hardcover)
+    record = store_exclude(book_id)
+    message = "This book will not be synced to Hardcover."
+    if removed:
+        message += " The Hardcover entry BookOrbit had created was removed."
+    elif owns_entry(current):
+        message += (
+            " BookOrbit had added it to your Hardcover library; to remove that entry too, run "
+            f"`hardcover exclude {book_id} --remove-from-hardcover`."
+        )
+    elif remove_from_hardcover and current is not None and current.user_book_id is not None:
+        message += " Its Hardcover entry was not made by BookOrbit, so it was left there."
+    return ActionResult(record, message)
+
+
+def include(book_id: int) -> ActionResult:
+    """Undo Exclude."""
+    _book(book_id)
+    record = store_include(book_id)
+    if record.state == "linked":
+        return ActionResult(record, "Syncing this book again, with its previous link.")
+    return ActionResult(record, "Syncing this book again; the next `hardcover match` links it.")

@@ -1,0 +1,371 @@
+"""Matching library books to Hardcover: identifiers first, then a guarded search.
+
+Thin orchestration over the pure parts (`matching`, `editions`) and the store. Per book, in
+order: (1) the stored match, unless it failed; (2) a Hardcover id or slug saved in the file;
+(3) its ISBN-13; (4) its ISBN-10; (5) a search for title and first author. The identifiers of
+*all* books are resolved together, many per request (`editions(where: {isbn_13: {_in: …}})`,
+`books(where: {id: {_in: …}})`), so they cost a few requests per thousand books; only the
+search costs one request per book, as Hardcover allows one search per request. Results are
+committed one transaction per book and reported through a callback of plain dataclasses, so
+cancelling (the coroutine's task) between books leaves every finished book saved.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.errors import (
+    AuthError,
+    HardcoverError,
+    NetworkError,
+    NotConnectedError,
+    RateLimitedError,
+    ScopeError,
+    UnavailableError,
+)
+from bookorbit_desktop.hardcover.matching.catalog import (
+    EditionInfo,
+    HardcoverBook,
+    book_from_graphql,
+    edition_from_record,
+)
+from bookorbit_desktop.hardcover.matching.editions import choose_edition
+from bookorbit_desktop.hardcover.matching.normalize import split_authors
+from bookorbit_desktop.hardcover.matching.scoring import (
+    LINKED,
+    Decision,
+    Evidence,
+    LocalBook,
+    decide,
+)
+from bookorbit_desktop.hardcover.matching.store import (
+    ERROR,
+    eligible_books,
+    fingerprint,
+    get_match,
+    local_book,
+    needs_matching,
+    save_decision,
+    save_error,
+)
+from bookorbit_desktop.library.metadata.isbn import parse_isbn
+
+HYDRATE_CHUNK = 100  # books per MatchCandidates request (Hardcover pages hold 100 rows)
+SEARCH_CHUNK = 10  # books searched before their hits are fetched together
+SEARCH_PER_PAGE = 10
+CANDIDATES_PER_SEARCH = 5  # search hits weighed per book
+_MAX_MERGE_HOPS = 3
+_BRACKETS = re.compile(r"[(\[{【][^)\]}】]*[)\]}】]")
+# Errors about the connection or the account stop the whole run; others fail one book.
+_RUN_LEVEL_ERRORS = (
+    AuthError,
+    ScopeError,
+    RateLimitedError,
+    NetworkError,
+    UnavailableError,
+    NotConnectedError,
+)
+_QUERY_TIMEOUT = 408  # Hardcover gave up on this one query (a search may run 2 s)
+
+
+def _stops_the_run(error: HardcoverError) -> bool:
+    """A search that keeps running over Hardcover's time limit fails only its own book:
+    stopping there would keep every later book from ever being matched."""
+    if isinstance(error, UnavailableError) and error.status == _QUERY_TIMEOUT:
+        return False
+    return isinstance(error, _RUN_LEVEL_ERRORS)
+
+
+@dataclass(frozen=True)
+class MatchProgress:
+    """One book done: what happened to it, for progress displays and the CLI."""
+
+    done: int
+    total: int
+    book_id: int
+    title: str
+    outcome: str  # linked | needs_review | no_match | error, or the stored state if cached
+    reason: str
+    cached: bool = False
+
+
+@dataclass
+class MatchReport:
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    cached: int = 0
+    requests: int = 0  # HTTP requests sent during the run
+    isbn_requests: int = 0  # of which resolving ISBNs
+    results: list[MatchProgress] = field(default_factory=list)
+
+
+@dataclass
+class _Reporter:
+    """Records each finished book in the report and passes it on to the progress callback."""
+
+    report: MatchReport
+    callback: Callable[[MatchProgress], None] | None
+
+    def __call__(
+        self, book_id: int, title: str, outcome: str, reason: str, *, cached: bool = False
+    ) -> None:
+        report = self.report
+        done = len(report.results) + 1
+        item = MatchProgress(done, report.total, book_id, title, outcome, reason, cached)
+        report.results.append(item)
+        report.counts[outcome] = report.counts.get(outcome, 0) + 1
+        if self.callback is not None:
+            self.callback(item)
+
+
+@dataclass
+class _Work:
+    book_id: int
+    local: LocalBook
+    fingerprint: str
+    found: list[tuple[HardcoverBook, Evidence]] = field(default_factory=list)
+    isbn_books: set[int] = field(default_factory=set)
+    # Evidence so far after each identifier step (Hardcover id/slug, ISBN-13, ISBN-10).
+    steps: list[tuple[list[tuple[HardcoverBook, Evidence]], frozenset[int]]] = field(
+        default_factory=list
+    )
+    linked: bool = False
+
+
+def search_query(local: LocalBook) -> str:
+    """Title (without bracketed remarks) and the first author as "First Last"."""
+    title = " ".join(_BRACKETS.sub(" ", local.title).split())
+    names = [n for a in local.authors[:1] for n in split_authors(a)][:1]
+    author = ""
+    if names:
+        family, comma, given = names[0].partition(",")
+        author = f"{given.strip()} {family.strip()}".strip() if comma else names[0]
+    return f"{title} {author}".strip()
+
+
+class Matcher:
+    """Matches books with one client; keeps the Hardcover books it fetched for the run."""
+
+    def __init__(self, client: HardcoverClient, *, clock: Callable[[], float] = time.time):
+        self.client = client
+        self._clock = clock
+        self._books: dict[int, HardcoverBook] = {}
+        self._slugs: dict[str, int] = {}
+        self._missing: set[int | str] = set()
+        self.isbn_requests = 0
+
+    # ----------------------------------------------------------------- fetching
+    async def hydrate(
+        self, ids: Iterable[int] = (), slugs: Iterable[str] = (), languages: Iterable[str] = ()
+    ) -> None:
+        """Fetch the books (and, for merged ones, the books they were merged into)."""
+        want_ids = [i for i in dict.fromkeys(ids) if not self._known(i)]
+        want_slugs = [s for s in dict.fromkeys(slugs) if not self._known(s)]
+        langs = sorted(set(languages)) or ["en"]
+        for _hop in range(_MAX_MERGE_HOPS):
+            wanted: list[int | str] = [*want_ids, *want_slugs]
+            for start in range(0, len(wanted), HYDRATE_CHUNK):
+                chunk = wanted[start : start + HYDRATE_CHUNK]
+                variables = {
+                    "ids": [i for i in chunk if isinstance(i, int)],
+                    "slugs": [s for s in chunk if isinstance(s, str)],
+                    "languages": langs,
+                }
+                data = await self.client.execute("MatchCandidates", variables)
+                for row in data.get("books") or []:
+                    book = book_from_graphql(row)
+                    self._books[book.id] = book
+                    if book.slug:
+                        self._slugs[book.slug] = book.id
+            self._missing |= {i for i in want_ids if i not in self._books}
+            self._missing |= {s for s in want_slugs if s not in self._slugs}
+            merged_into = {b.canonical_id for b in self._books.values() if b.canonical_id}
+            want_ids, want_slugs = [i for i in merged_into if not self._known(i)], []
+            if not want_ids:
+                return
+
+    def _known(self, key: int | str) -> bool:
+        """Fetched already, or asked for and absent from Hardcover."""
+        found = key in self._slugs if isinstance(key, str) else key in self._books
+        return found or key in self._missing
+
+    def book(self, key: int | str | None) -> HardcoverBook | None:
+        """A fetched book by id or slug, following merges to the surviving book."""
+        book_id = self._slugs.get(key) if isinstance(key, str) else key
+        book = self._books.get(book_id) if book_id is not None else None
+        for _hop in range(_MAX_MERGE_HOPS):
+            if book is None or book.canonical_id not in self._books:
+                break
+            book = self._books[book.canonical_id]
+        return book
+
+    async def _resolve_isbns(self, work: Sequence[_Work]) -> dict[str, list[EditionInfo]]:
+        """Editions by ISBN-13 for every ISBN (both forms) of every book, in batches."""
+        isbn13s: set[str] = set()
+        isbn10s: set[str] = set()
+        for item in work:
+            for value in (item.local.isbn13, item.local.isbn10):
+                parsed = parse_isbn(value) if value else None
+                if parsed is not None:
+                    isbn13s.add(parsed.isbn13)
+                    if parsed.isbn10:
+                        isbn10s.add(parsed.isbn10)
+        if not isbn13s:
+            return {}
+        before = self.client.requests_sent
+        editions = await self.client.editions_by_isbn(sorted(isbn13s), sorted(isbn10s))
+        self.isbn_requests += self.client.requests_sent - before
+        by_isbn: dict[str, list[EditionInfo]] = {}
+        for record in editions:
+            edition = edition_from_record(record)
+            keys = set()
+            for value in (record.isbn_13, record.isbn_10):
+                parsed = parse_isbn(value) if value else None
+                if parsed is not None:
+                    keys.add(parsed.isbn13)
+            for key in keys:
+                by_isbn.setdefault(key, []).append(edition)
+        return by_isbn
+
+    # ----------------------------------------------------------------- the run
+    async def run(
+        self,
+        book_ids: Iterable[int] | None = None,
+        *,
+        progress: Callable[[MatchProgress], None] | None = None,
+    ) -> MatchReport:
+        """Match every eligible book (status other than unread), or the given ones."""
+        self.isbn_requests = 0
+        started = self.client.requests_sent
+        report = MatchReport()
+        books = eligible_books(book_ids)
+        report.total = len(books)
+        work: list[_Work] = []
+        emit = _Reporter(report, progress)
+        for book in books:
+            local = local_book(book)
+            digest = fingerprint(local)
+            record = get_match(book.id)
+            if record is not None and not needs_matching(record, digest):
+                report.cached += 1
+                emit(book.id, book.title, record.state, record.reason or "", cached=True)
+                continue
+            work.append(_Work(book.id, local, digest))
+        languages = {w.local.language for w in work if w.local.language}
+        try:
+            await self._identifiers(work, languages, emit)
+            await self._searches([w for w in work if not w.linked], languages, emit)
+        finally:
+            report.requests = self.client.requests_sent - started
+            report.isbn_requests = self.isbn_requests
+        return report
+
+    async def _identifiers(self, work: list[_Work], languages: set[str], emit: _Reporter) -> None:
+        by_isbn = await self._resolve_isbns(work)
+        isbn_book_ids = {e.book_id for editions in by_isbn.values() for e in editions}
+        await self.hydrate(
+            [*(w.local.hardcover_id for w in work if w.local.hardcover_id), *isbn_book_ids],
+            [w.local.hardcover_slug for w in work if w.local.hardcover_slug],
+            languages,
+        )
+        for item in work:
+            self._plan_identifiers(item, by_isbn)
+            for found, isbn_books in item.steps:
+                decision = decide(item.local, found, isbn_books=isbn_books)
+                if decision.outcome == LINKED:
+                    self._commit(item, decision, emit)
+                    item.linked = True
+                    break
+
+    def _plan_identifiers(self, item: _Work, by_isbn: dict[str, list[EditionInfo]]) -> None:
+        local = item.local
+        saved: tuple[tuple[str, int | str | None], ...] = (
+            ("hardcover_id", local.hardcover_id),
+            ("hardcover_slug", local.hardcover_slug),
+        )
+        for kind, key in saved:
+            book = self.book(key) if key is not None else None
+            if book is not None:
+                item.found.append((book, Evidence(kind)))
+        if item.found:
+            item.steps.append((list(item.found), frozenset()))
+        for kind, value in (("isbn13", local.isbn13), ("isbn10", local.isbn10)):
+            parsed = parse_isbn(value) if value else None
+            editions = by_isbn.get(parsed.isbn13, []) if parsed else []
+            added = False
+            for edition in editions:
+                book = self.book(edition.book_id)
+                if book is not None:
+                    item.found.append((book, Evidence(kind, edition)))
+                    item.isbn_books.add(book.id)
+                    added = True
+            if added:
+                item.steps.append((list(item.found), frozenset(item.isbn_books)))
+
+    async def _searches(self, work: list[_Work], languages: set[str], emit: _Reporter) -> None:
+        for start in range(0, len(work), SEARCH_CHUNK):
+            chunk = work[start : start + SEARCH_CHUNK]
+            hits: dict[int, list[int]] = {}
+            failed: dict[int, str] = {}
+            for item in chunk:
+                query = search_query(item.local)
+                try:
+                    result = await self.client.search_books(query, per_page=SEARCH_PER_PAGE)
+                except HardcoverError as error:
+                    if _stops_the_run(error):
+                        raise
+                    failed[item.book_id] = f"{error.title}: {error.message}"
+                    continue
+                hits[item.book_id] = [h.id for h in result.hits[:CANDIDATES_PER_SEARCH]]
+            await self.hydrate([i for ids in hits.values() for i in ids], (), languages)
+            for item in chunk:
+                if item.book_id in failed:
+                    save_error(item.book_id, failed[item.book_id], now=self._clock())
+                    emit(item.book_id, item.local.title, ERROR, failed[item.book_id])
+                    continue
+                found = list(item.found)
+                for rank, hit in enumerate(hits.get(item.book_id, [])):
+                    book = self.book(hit)
+                    if book is not None:
+                        found.append((book, Evidence(search_rank=rank)))
+                decision = decide(item.local, found, isbn_books=frozenset(item.isbn_books))
+                self._commit(item, decision, emit)
+
+    # ----------------------------------------------------------------- saving
+    def _commit(self, item: _Work, decision: Decision, emit: _Reporter) -> None:
+        edition_id = pages = None
+        reason = decision.reason
+        if decision.outcome == LINKED and decision.best is not None:
+            best = decision.best
+            editions = list(best.book.editions)
+            isbn_ids = set()
+            for book, evidence in item.found:
+                if book.id == best.book.id and evidence.edition is not None:
+                    editions.append(evidence.edition)
+                    isbn_ids.add(evidence.edition.id)
+            choice = choose_edition(
+                editions, language=item.local.language, isbn_edition_ids=isbn_ids
+            )
+            if choice.edition is not None:
+                edition_id, pages = choice.edition.id, choice.edition.pages
+            reason = f"{reason}; edition: {choice.reason}"
+            decision = Decision(decision.outcome, reason, decision.best, decision.ranked)
+        saved = save_decision(
+            item.book_id,
+            decision,
+            fingerprint=item.fingerprint,
+            edition_id=edition_id,
+            edition_pages=pages,
+            now=self._clock(),
+        )
+        if saved is None:  # picked, excluded or synced meanwhile: left as it is
+            current = get_match(item.book_id)
+            state = current.state if current is not None else decision.outcome
+            reason = "left as it is: it was picked, excluded or synced meanwhile"
+        else:
+            state = saved.state
+        emit(item.book_id, item.local.title, state, reason)

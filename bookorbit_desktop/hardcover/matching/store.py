@@ -1,0 +1,343 @@
+"""Where each book's Hardcover link lives: the `hardcover_match` rows and their rules.
+
+States: unmatched -> linked (automatically, with the reason) | needs_review (candidates kept)
+| no_match | excluded | error. A user's Pick pins book and edition (`pinned`); re-matching
+and metadata edits never overwrite it. Re-match clears the link so the next pass matches
+again; Exclude keeps the book out of every sync (the link is kept, so Include restores it).
+A change to the book's metadata (title, authors, ISBNs, a Hardcover id saved in the file)
+makes a book that had no link, or an automatic link nothing was sent for yet, match again.
+Every write is one transaction per book.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import fn
+
+from bookorbit_desktop.errors import InvalidValueError, NotFoundError
+from bookorbit_desktop.hardcover.matching.editions import describe_edition
+from bookorbit_desktop.hardcover.matching.normalize import normalize_language
+from bookorbit_desktop.hardcover.matching.scoring import Decision, LocalBook, Scored
+from bookorbit_desktop.library.metadata.isbn import parse_isbn
+from bookorbit_desktop.library.store.models import (
+    Book,
+    BookFile,
+    HardcoverMatch,
+    ReadingState,
+    database,
+)
+
+UNMATCHED, LINKED, NEEDS_REVIEW, NO_MATCH = "unmatched", "linked", "needs_review", "no_match"
+EXCLUDED, ERROR = "excluded", "error"
+STATES = (UNMATCHED, LINKED, NEEDS_REVIEW, NO_MATCH, EXCLUDED, ERROR)
+METHOD_PICK = "pick"
+METHOD_SEARCH = "search"
+
+
+@dataclass(frozen=True)
+class MatchRecord:
+    """A book's Hardcover link as plain values."""
+
+    book_id: int
+    state: str
+    reason: str | None
+    hc_book_id: int | None
+    hc_edition_id: int | None
+    edition_pages: int | None
+    pinned: bool
+    user_book_id: int | None
+    created_by_us: bool
+    candidates: list[dict[str, Any]]
+    method: str | None
+    fingerprint: str | None
+    updated_at: float
+
+    @property
+    def syncable(self) -> bool:
+        """Only linked books are ever sent to Hardcover."""
+        return self.state == LINKED and self.hc_book_id is not None
+
+
+def _record(row: HardcoverMatch) -> MatchRecord:
+    return MatchRecord(
+        book_id=row.book_id,
+        state=row.state,
+        reason=row.reason,
+        hc_book_id=row.hc_book_id,
+        hc_edition_id=row.hc_edition_id,
+        edition_pages=row.edition_pages,
+        pinned=bool(row.pinned),
+        user_book_id=row.user_book_id,
+        created_by_us=bool(row.created_by_us),
+        candidates=list(row.candidates or []),
+        method=row.method,
+        fingerprint=row.fingerprint,
+        updated_at=row.updated_at,
+    )
+
+
+def get_match(book_id: int) -> MatchRecord | None:
+    row = HardcoverMatch.get_or_none(HardcoverMatch.book == book_id)
+    return None if row is None else _record(row)
+
+
+class _Row:
+    """The book's row inside a transaction, created on first save."""
+
+    def __init__(self, book_id: int, now: float) -> None:
+        row = HardcoverMatch.get_or_none(HardcoverMatch.book == book_id)
+        self.new = row is None
+        if row is None:
+            if Book.get_or_none(Book.id == book_id) is None:
+                raise NotFoundError(f"There is no book {book_id} in the library.")
+            row = HardcoverMatch(book=book_id, state=UNMATCHED, candidates=[], updated_at=now)
+        self.row = row
+
+    def save(self) -> MatchRecord:
+        self.row.save(force_insert=self.new)
+        self.new = False
+        return _record(self.row)
+
+
+# ------------------------------------------------------------------------- the local side
+
+
+def local_book(book: Book) -> LocalBook:
+    """The matching view of a library book."""
+    formats = BookFile.select(BookFile.format).where(
+        (BookFile.book == book.id) & (BookFile.missing == False)  # noqa: E712
+    )
+    isbn13 = parse_isbn(book.isbn13) if book.isbn13 else None
+    isbn10 = parse_isbn(book.isbn10) if book.isbn10 else None
+    return LocalBook(
+        title=book.title,
+        authors=tuple(book.author_names()),
+        language=normalize_language(book.language),
+        series=book.series,
+        series_index=book.series_index,
+        isbn13=isbn13.isbn13 if isbn13 else None,
+        isbn10=isbn10.isbn10 if isbn10 else None,
+        file_formats=frozenset(f.format.lower() for f in formats),
+        hardcover_id=book.hardcover_id,
+        hardcover_slug=book.hardcover_slug,
+    )
+
+
+def fingerprint(local: LocalBook) -> str:
+    """A short digest of the metadata matching uses; it changes when the metadata does."""
+    fields = [
+        local.title,
+        list(local.authors),
+        local.language,
+        local.series,
+        local.series_index,
+        local.isbn13,
+        local.isbn10,
+        local.hardcover_id,
+        local.hardcover_slug,
+        sorted(local.file_formats),
+    ]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()[:20]
+
+
+def needs_matching(record: MatchRecord | None, current_fingerprint: str) -> bool:
+    """Whether a matching pass should (re)consider this book."""
+    if record is None or record.state in (UNMATCHED, ERROR):
+        return True
+    if record.pinned or record.state == EXCLUDED:
+        return False
+    changed = record.fingerprint != current_fingerprint
+    if record.state in (NO_MATCH, NEEDS_REVIEW):
+        return changed  # e.g. a Hardcover id was saved in the file since
+    # An automatic link is revisited after a metadata edit only while nothing was sent for it.
+    return changed and record.user_book_id is None
+
+
+def eligible_books(book_ids: Iterable[int] | None = None) -> list[Book]:
+    """Books worth matching: every status other than unread (in library order)."""
+    query = (
+        Book.select(Book)
+        .join(ReadingState)
+        .where(ReadingState.status != "unread")
+        .order_by(Book.id)
+    )
+    if book_ids is not None:
+        query = query.where(Book.id.in_(list(book_ids)))
+    return list(query)
+
+
+# ------------------------------------------------------------------------- results
+
+
+def candidate_json(scored: Scored) -> dict[str, Any]:
+    """What a candidate list stores for review and Pick (author, year, format, pages, ...)."""
+    book = scored.book
+    text = book.text_editions
+    pages = book.pages or next((e.pages for e in text if e.pages), None)
+    edition = scored.evidence.edition
+    return {
+        "book_id": book.id,
+        "slug": book.slug,
+        "title": book.title,
+        "subtitle": book.subtitle,
+        "authors": list(book.authors),
+        "year": book.release_year,
+        "readers": book.users_count,
+        "pages": pages,
+        "format": "audiobook" if book.audio_only else "text",
+        "languages": sorted(book.languages),
+        "series": [{"name": s.name, "position": s.position} for s in book.series if s.name],
+        "score": round(scored.score, 3),
+        "grade": scored.grade.name.lower(),
+        "differences": [p.label for p in scored.penalties],
+        "found_by": scored.evidence.identifier or METHOD_SEARCH,
+        "edition": None if edition is None else describe_edition(edition),
+    }
+
+
+def save_decision(
+    book_id: int,
+    decision: Decision,
+    *,
+    fingerprint: str,
+    edition_id: int | None = None,
+    edition_pages: int | None = None,
+    now: float | None = None,
+) -> MatchRecord | None:
+    """Store a matching pass's outcome, unless the user pinned or excluded the book meanwhile."""
+    now = time.time() if now is None else now
+    with database.atomic():
+        handle = _Row(book_id, now)
+        row = handle.row
+        if row.pinned or row.state == EXCLUDED:
+            return None
+        if row.hc_book_id is not None and row.user_book_id is not None:
+            return None  # something was sent for this link: only Re-match may change it
+        row.state = decision.outcome
+        row.reason = decision.reason
+        row.candidates = [candidate_json(s) for s in decision.ranked]
+        row.fingerprint = fingerprint
+        row.updated_at = now
+        best = decision.best
+        if decision.outcome == LINKED and best is not None:
+            row.hc_book_id = best.book.id
+            row.hc_edition_id = edition_id
+            row.edition_pages = edition_pages
+            row.method = best.evidence.identifier or METHOD_SEARCH
+        else:
+            row.hc_book_id = row.hc_edition_id = row.edition_pages = row.method = None
+        return handle.save()
+
+
+def save_error(book_id: int, reason: str, *, now: float | None = None) -> MatchRecord | None:
+    """A matching pass failed for this book; the next pass tries again."""
+    now = time.time() if now is None else now
+    with database.atomic():
+        handle = _Row(book_id, now)
+        row = handle.row
+        if row.pinned or row.state in (EXCLUDED, LINKED):
+            return None
+        row.state, row.reason, row.updated_at = ERROR, reason, now
+        return handle.save()
+
+
+# ------------------------------------------------------------------------- user actions
+
+
+def pin(
+    book_id: int,
+    hc_book_id: int,
+    *,
+    edition_id: int | None,
+    edition_pages: int | None,
+    reason: str,
+    candidate: dict[str, Any] | None = None,
+    now: float | None = None,
+) -> MatchRecord:
+    """The user's Pick: link this Hardcover book (and edition) for good."""
+    now = time.time() if now is None else now
+    with database.atomic():
+        handle = _Row(book_id, now)
+        row = handle.row
+        if row.hc_book_id != hc_book_id:
+            row.user_book_id, row.created_by_us = None, False  # that entry was another book's
+        row.state, row.reason, row.method = LINKED, reason, METHOD_PICK
+        row.hc_book_id, row.hc_edition_id, row.edition_pages = hc_book_id, edition_id, edition_pages
+        row.pinned = True
+        if candidate is not None:
+            others = [c for c in row.candidates or [] if c.get("book_id") != hc_book_id]
+            row.candidates = [candidate, *others]
+        row.updated_at = now
+        return handle.save()
+
+
+def clear_link(book_id: int, *, now: float | None = None) -> MatchRecord:
+    """Re-match: forget the link (and the pin) so the next pass matches again.
+
+    The caller removes a Hardcover entry BookOrbit created *before* calling this.
+    """
+    now = time.time() if now is None else now
+    with database.atomic():
+        handle = _Row(book_id, now)
+        row = handle.row
+        row.state, row.reason = UNMATCHED, "re-match requested"
+        row.hc_book_id = row.hc_edition_id = row.edition_pages = row.method = None
+        row.user_book_id, row.created_by_us, row.pinned = None, False, False
+        row.candidates, row.fingerprint, row.updated_at = [], None, now
+        return handle.save()
+
+
+def exclude(book_id: int, *, now: float | None = None) -> MatchRecord:
+    """Never sync this book; the link itself is kept for Include."""
+    now = time.time() if now is None else now
+    with database.atomic():
+        handle = _Row(book_id, now)
+        row = handle.row
+        row.state, row.reason, row.updated_at = EXCLUDED, "excluded by you", now
+        return handle.save()
+
+
+def include(book_id: int, *, now: float | None = None) -> MatchRecord:
+    """Undo Exclude: back to its link if it has one, else matched again on the next pass."""
+    now = time.time() if now is None else now
+    with database.atomic():
+        handle = _Row(book_id, now)
+        row = handle.row
+        if row.state != EXCLUDED:
+            raise InvalidValueError(f"Book {book_id} is not excluded.", title="Nothing to include")
+        if row.hc_book_id is not None:
+            row.state = LINKED
+            row.reason = "picked by you" if row.pinned else "included again"
+        else:
+            row.state, row.reason, row.fingerprint = UNMATCHED, "included again", None
+        row.updated_at = now
+        return handle.save()
+
+
+def record_user_book(
+    book_id: int, user_book_id: int | None, *, created_by_us: bool, now: float | None = None
+) -> MatchRecord:
+    """Remember the Hardcover library entry of a linked book, and whether we created it."""
+    now = time.time() if now is None else now
+    with database.atomic():
+        handle = _Row(book_id, now)
+        row = handle.row
+        row.user_book_id = user_book_id
+        row.created_by_us = bool(created_by_us and user_book_id is not None)
+        row.updated_at = now
+        return handle.save()
+
+
+def state_counts() -> dict[str, int]:
+    """How many books are in each state; every state is listed, with 0 when none is."""
+    counts = dict.fromkeys(STATES, 0)
+    query = HardcoverMatch.select(HardcoverMatch.state, fn.COUNT(HardcoverMatch.book).alias("n"))
+    for row in query.group_by(HardcoverMatch.state):
+        counts[row.state] = row.n
+    return counts

@@ -1,0 +1,86 @@
+"""Finding the ebook files to import among the files and folders a user names.
+
+Folders are walked recursively in name order; hidden entries, KOReader's `.sdr` folders and
+the data folder itself are skipped, and only file names with an ebook extension are picked up
+(covers, `metadata.opf` sidecars and notes next to the books are counted as ignored). A file
+named explicitly is always tried, whatever its name.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookorbit_desktop.library.metadata.reader import has_supported_extension
+
+# Folders never walked into besides hidden ones: macOS archive metadata.
+_SKIPPED_FOLDERS = frozenset({"__MACOSX"})
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    """A file (or named source) that was not imported, with a one-line reason."""
+
+    path: Path
+    reason: str
+
+
+def collect_files(
+    sources: Iterable[str | os.PathLike[str]], *, skip: Iterable[Path] = ()
+) -> tuple[list[Path], list[ImportFailure], int]:
+    """(ebook files in order, failures for missing sources, count of ignored files).
+
+    Folders in `skip` (the data folder, when it lies inside an imported folder) are not walked.
+    """
+    skipped = {folder.resolve() for folder in skip}
+    files: list[Path] = []
+    failures: list[ImportFailure] = []
+    ignored = 0
+    seen: set[Path] = set()
+    for source in sources:
+        path = Path(source).expanduser()
+        try:
+            path = path.resolve()
+        except (OSError, RuntimeError):
+            path = Path(os.path.abspath(path))
+        if path.is_dir():
+            found, not_books = _walk(path, skipped)
+            ignored += not_books
+        elif path.is_file():
+            found = [path]
+        elif path.exists():
+            failures.append(ImportFailure(path, "not a regular file"))
+            continue
+        else:
+            failures.append(ImportFailure(path, "no such file or folder"))
+            continue
+        for file in found:
+            if file not in seen:
+                seen.add(file)
+                files.append(file)
+    return files, failures, ignored
+
+
+def _walk(root: Path, skipped: set[Path]) -> tuple[list[Path], int]:
+    found: list[Path] = []
+    ignored = 0
+    for folder, folders, names in os.walk(root, onerror=lambda error: None):
+        folders[:] = sorted(
+            name
+            for name in folders
+            if not name.startswith(".")
+            and not name.endswith(".sdr")
+            and name not in _SKIPPED_FOLDERS
+            and Path(folder, name) not in skipped
+        )
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            path = Path(folder, name)
+            if has_supported_extension(path):
+                found.append(path)
+            else:
+                ignored += 1
+    return found, ignored

@@ -1,0 +1,203 @@
+"""The importer's writes: books, authors, files and document aliases, one file at a time.
+
+Callers wrap each call in one transaction, so a file is either fully in the library (book,
+authors, file, aliases, reading state) or not at all. Lookups the importer repeats for every
+file (known files by path and by digest, authors by name) are cached for the whole run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bookorbit_desktop.library.metadata.koreader_hash import filename_md5
+from bookorbit_desktop.library.metadata.model import BookMetadata
+from bookorbit_desktop.library.metadata.naming import sort_title
+from bookorbit_desktop.library.store.models import (
+    ALIAS_CONTENT,
+    ALIAS_FILENAME,
+    Author,
+    Book,
+    BookAuthor,
+    BookFile,
+    DocumentAlias,
+    ReadingState,
+)
+
+
+@dataclass
+class KnownFile:
+    """A BookFile row as the importer needs it."""
+
+    id: int
+    book_id: int
+    path: str
+    size: int
+    mtime: float
+    digest: str
+    missing: bool
+
+
+class LibraryIndex:
+    """The library's files and authors, loaded once per import run and kept up to date."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[str, KnownFile] = {}
+        self.by_digest: dict[str, list[KnownFile]] = defaultdict(list)
+        self._authors: dict[str, int] = {}
+        query = BookFile.select(
+            BookFile.id,
+            BookFile.book,
+            BookFile.path,
+            BookFile.size,
+            BookFile.mtime,
+            BookFile.partial_md5,
+            BookFile.missing,
+        ).tuples()
+        for row in query:
+            self._remember(KnownFile(*row[:6], bool(row[6])))
+
+    def _remember(self, known: KnownFile) -> None:
+        self.by_path[known.path] = known
+        self.by_digest[known.digest].append(known)
+
+    def _forget(self, known: KnownFile) -> None:
+        self.by_path.pop(known.path, None)
+        same = self.by_digest.get(known.digest, [])
+        if known in same:
+            same.remove(known)
+
+    # -- writes (call inside a transaction) -------------------------------------------------
+
+    def author_id(self, name: str, sort_name: str) -> int:
+        cached = self._authors.get(name)
+        if cached is not None:
+            return cached
+        row = Author.get_or_none(Author.name == name)
+        if row is not None:
+            author_id = int(row.id)
+        else:
+            author_id = int(Author.insert(name=name, sort_name=sort_name).execute())
+        self._authors[name] = author_id
+        return author_id
+
+    def create_book(self, metadata: BookMetadata, now: float) -> int:
+        book_id = Book.insert(**_book_columns(metadata), added_at=now, updated_at=now).execute()
+        self.set_creators(book_id, metadata)
+        ReadingState.insert(book=book_id, status="unread", progress=0.0, updated_at=now).execute()
+        return int(book_id)
+
+    def set_creators(self, book_id: int, metadata: BookMetadata) -> None:
+        BookAuthor.delete().where(BookAuthor.book == book_id).execute()
+        rows = [
+            {
+                "book": book_id,
+                "author": self.author_id(creator.name, creator.sort_name),
+                "position": position,
+                "role": creator.role,
+            }
+            for position, creator in enumerate(metadata.creators)
+        ]
+        if rows:
+            BookAuthor.insert_many(rows).execute()
+
+    def refresh_book(self, book_id: int, metadata: BookMetadata, now: float) -> None:
+        """Replace a book's metadata with what its (only, changed) file now says."""
+        Book.update(**_book_columns(metadata), updated_at=now).where(Book.id == book_id).execute()
+        self.set_creators(book_id, metadata)
+
+    def set_cover(self, book_id: int, cover_path: str | None) -> None:
+        Book.update(cover_path=cover_path).where(Book.id == book_id).execute()
+
+    def add_file(
+        self,
+        book_id: int,
+        path: Path,
+        file_format: str,
+        size: int,
+        mtime: float,
+        digest: str,
+        now: float,
+    ) -> KnownFile:
+        """A new BookFile with its content and file-name aliases."""
+        file_id = BookFile.insert(
+            book=book_id,
+            path=str(path),
+            format=file_format,
+            size=size,
+            mtime=mtime,
+            partial_md5=digest,
+            missing=False,
+            added_at=now,
+        ).execute()
+        known = KnownFile(int(file_id), book_id, str(path), size, mtime, digest, False)
+        self._remember(known)
+        self.add_aliases(known, path.name, now)
+        return known
+
+    def add_aliases(self, known: KnownFile, file_name: str, now: float) -> None:
+        """KOReader's two document ids for this file: its partial MD5 and its name's MD5.
+
+        A document id may already point at this book (a copy, an earlier version): the
+        unique (document, book, kind) index makes that a no-op.
+        """
+        rows = [
+            {
+                "document": document,
+                "kind": kind,
+                "book": known.book_id,
+                "book_file": known.id,
+                "created_at": now,
+            }
+            for document, kind in (
+                (known.digest, ALIAS_CONTENT),
+                (filename_md5(file_name), ALIAS_FILENAME),
+            )
+        ]
+        DocumentAlias.insert_many(rows).on_conflict_ignore().execute()
+
+    def update_file(
+        self,
+        known: KnownFile,
+        *,
+        path: Path | None = None,
+        size: int,
+        mtime: float,
+        digest: str,
+    ) -> KnownFile:
+        """Record a file's new path, size, time or content digest."""
+        new_path = str(path) if path is not None else known.path
+        BookFile.update(
+            path=new_path, size=size, mtime=mtime, partial_md5=digest, missing=False
+        ).where(BookFile.id == known.id).execute()
+        self._forget(known)
+        updated = KnownFile(known.id, known.book_id, new_path, size, mtime, digest, False)
+        self._remember(updated)
+        return updated
+
+    def files_of_book(self, book_id: int) -> int:
+        return BookFile.select().where(BookFile.book == book_id).count()
+
+
+def _book_columns(metadata: BookMetadata) -> dict[str, Any]:
+    """The Book columns a file's metadata fills (a new book, or one whose file changed)."""
+    ids = metadata.ids
+    title = metadata.title or ""
+    sorted_as = (metadata.sort_title or "").casefold() or sort_title(title, metadata.language)
+    return {
+        "title": title,
+        "sort_title": sorted_as,
+        "language": metadata.language,
+        "series": metadata.series,
+        "series_index": metadata.series_index,
+        "publisher": metadata.publisher,
+        "published": metadata.published,
+        "description": metadata.description,
+        "isbn13": ids.isbn.isbn13 if ids.isbn else None,
+        "isbn10": ids.isbn.isbn10 if ids.isbn else None,
+        "hardcover_id": ids.hardcover_id,
+        "hardcover_slug": ids.hardcover_slug,
+        "identifiers": ids.identifiers,
+    }

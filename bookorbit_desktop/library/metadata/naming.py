@@ -1,0 +1,106 @@
+"""Pure text rules for titles and names: sort keys, author sort names, titles from file names.
+
+Every function keeps non-Latin text intact: a Korean or Malayalam title must never come out
+empty because a rule only knew about ASCII.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bookorbit_desktop.library.metadata.languages import base_language
+
+# Leading articles moved to the end of a sort title, per language. English is also used when
+# a book names no language, which is the most common case for untagged files.
+_ARTICLES: dict[str, tuple[str, ...]] = {
+    "en": ("the", "a", "an"),
+    "de": ("der", "die", "das", "ein", "eine"),
+    "fr": ("les", "le", "la", "l'", "l’", "un", "une"),
+    "es": ("los", "las", "el", "la", "un", "una"),
+    "it": ("gli", "il", "lo", "la", "le", "i", "l'", "l’", "un", "una", "uno"),
+    "nl": ("de", "het", "een"),
+    "pt": ("os", "as", "o", "a", "um", "uma"),
+}
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md"})
+_WHITESPACE = re.compile(r"\s+")
+_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_SORT_TRIM = "\"'“”‘’«»„¿¡()[] "
+# Compound extensions first: "x.fb2.zip" and "x.kepub.epub" are one extension each.
+_EXTENSION = re.compile(r"(\.kepub\.epub|\.fb2\.zip|\.[A-Za-z0-9]{1,5})$", re.IGNORECASE)
+_BRACKETED = re.compile(r"\[[^\]]*\]|\{[^}]*\}")
+# Parenthesised years, editions and download-site tags say nothing about the title.
+_NOISE_PARENS = re.compile(
+    r"\((?:\d{4}|[^)]*(?:edition|ed\.|retail|ebook|epub|z-lib|libgen|\.org|\.com)[^)]*)\)",
+    re.IGNORECASE,
+)
+
+
+def clean_text(value: str | None) -> str | None:
+    """`value` with whitespace collapsed and control characters removed; None when empty."""
+    if value is None:
+        return None
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in value
+    ).replace("\u00ad", "")
+    text = _WHITESPACE.sub(" ", text).strip()
+    return text or None
+
+
+def sort_title(title: str, language: str | None = None) -> str:
+    """The key books are ordered by: case-folded, leading article moved to the end.
+
+    "The Hobbit" -> "hobbit, the". Only the book's own language's articles are moved, so
+    "Die Hard" in English and "A Casa" in Portuguese each stay sensible.
+    """
+    text = _WHITESPACE.sub(" ", title).strip(_SORT_TRIM)
+    folded = text.casefold() or title.casefold().strip()
+    articles = _ARTICLES.get(base_language(language) or "en", ())
+    for article in articles:
+        elided = article.endswith(("'", "’"))
+        prefix = article if elided else article + " "
+        if folded.startswith(prefix) and len(folded) > len(prefix):
+            rest = folded[len(prefix) :].strip()
+            return f"{rest}, {article.rstrip(chr(39) + '’')}" if rest else folded
+    return folded
+
+
+def author_sort_name(name: str) -> str:
+    """ "J. R. R. Tolkien" -> "Tolkien, J. R. R.": a guess used when the book gives no file-as.
+
+    The last word is taken as the surname unless it is a suffix (Jr., III); particles such as
+    "Le" or "van" are not recognised, which is why a `file-as` value from the book always wins.
+    Names that already hold a comma, single words and names in Chinese, Japanese or Korean
+    script (written family name first) are kept as they are.
+    """
+    text = _WHITESPACE.sub(" ", name).strip()
+    if "," in text or " " not in text or _CJK.search(text):
+        return text
+    words = text.split(" ")
+    suffix: list[str] = []
+    while len(words) > 2 and words[-1].casefold() in _NAME_SUFFIXES:
+        suffix.insert(0, words.pop())
+    surname = words.pop()
+    sort_name = f"{surname}, {' '.join(words)}"
+    return f"{sort_name}, {' '.join(suffix)}" if suffix else sort_name
+
+
+def strip_extension(file_name: str) -> str:
+    """The file name without its (possibly compound) extension."""
+    return _EXTENSION.sub("", file_name) or file_name
+
+
+def title_from_filename(file_name: str) -> str:
+    """A readable title from a file name, for books that carry none.
+
+    "The_Great_Gatsby_(2004)_[retail].epub" -> "The Great Gatsby". Author and title order in
+    file names differs between tools, so the name is not split into author and title.
+    """
+    stem = strip_extension(file_name)
+    text = _BRACKETED.sub(" ", stem)
+    text = _NOISE_PARENS.sub(" ", text)
+    text = text.replace("_", " ")
+    if " " not in text.strip() and text.count(".") >= 2:
+        text = text.replace(".", " ")  # "The.Great.Gatsby"
+    text = _WHITESPACE.sub(" ", text).strip(" -–—.,;")
+    return text or stem.strip() or file_name

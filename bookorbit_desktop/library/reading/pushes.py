@@ -1,0 +1,348 @@
+"""Reading positions pushed by KOReader: storage, document -> book links and reading state.
+
+A push is one short transaction: append a ProgressEvent (every push is kept, linked or not)
+and, when the document belongs to a book, update that book's ReadingState with the pure rules
+of `reading.py`. A pull is the newest event of the document, whichever device wrote it.
+
+Which book a document is: the DocumentAlias rows with that document, strongest kind first
+(a manual link, then the file's content hash, then a download's file name, then a metadata
+match). If the strongest kind names several books (two files whose sampled bytes collide,
+or one file imported twice) nothing is picked: guessing could mark the wrong book as read.
+The document stays "unlinked", is listed with its candidates, and the user links it; a manual
+link then outranks the collision.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from peewee import fn
+
+from bookorbit_desktop.errors import NotFoundError
+from bookorbit_desktop.library.reading import rows as rows
+from bookorbit_desktop.library.reading import rules as reading
+from bookorbit_desktop.library.reading.document_match import match_book_by_metadata
+from bookorbit_desktop.library.reading.rows import Position
+from bookorbit_desktop.library.store.models import (
+    ALIAS_CONTENT,
+    ALIAS_FILENAME,
+    ALIAS_MANUAL,
+    ALIAS_METADATA,
+    Book,
+    DocumentAlias,
+    ProgressEvent,
+    database,
+)
+
+log = logging.getLogger(__name__)
+
+# Strongest first: a user's decision beats a content hash, which beats a file name digest,
+# which beats a title/author guess.
+ALIAS_PRIORITY = (ALIAS_MANUAL, ALIAS_CONTENT, ALIAS_FILENAME, ALIAS_METADATA)
+_RANK = {kind: rank for rank, kind in enumerate(ALIAS_PRIORITY)}
+
+
+@dataclass(frozen=True)
+class DocumentMetadata:
+    """What KOReader 2026.07+ may send beside a push when "Send document metadata" is on."""
+
+    title: str | None = None
+    authors: str | None = None
+    filename: str | None = None
+
+
+@dataclass(frozen=True)
+class Push:
+    document: str
+    progress: str
+    percentage: float
+    device: str
+    device_id: str | None = None
+    metadata: DocumentMetadata | None = None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    book_id: int | None = None
+    candidates: tuple[int, ...] = ()  # several books and no way to choose
+
+
+@dataclass(frozen=True)
+class PushResult:
+    book_id: int | None
+    changes: tuple[reading.Change, ...] = ()
+    linked_automatically: bool = False
+    reading_changed: bool = False  # status, progress or dates of `book_id` moved
+
+
+@dataclass(frozen=True)
+class UnlinkedDocument:
+    document: str
+    device: str
+    device_id: str | None
+    percentage: float
+    progress: str
+    timestamp: int
+    pushes: int
+    title: str | None
+    authors: str | None
+    filename: str | None
+    candidates: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    documents: int
+    pushes: int
+    unlinked: int
+    last_push: Position | None
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    book_id: int
+    events_moved: int
+    changes: tuple[reading.Change, ...]
+    reading_changed: bool
+
+
+def finish_threshold() -> float:
+    """The configured finish threshold, falling back to the default when it is unusable."""
+    return reading.usable_threshold(rows.setting("reading.finish_threshold"))
+
+
+def resolve_document(document: str) -> Resolution:
+    best: int | None = None
+    books: set[int] = set()
+    for book_id, kind in rows.aliases(document):
+        rank = _RANK.get(kind, len(_RANK))
+        if best is None or rank < best:
+            best, books = rank, {book_id}
+        elif rank == best:
+            books.add(book_id)
+    if len(books) == 1:
+        return Resolution(book_id=next(iter(books)))
+    return Resolution(candidates=tuple(sorted(books)))
+
+
+def record_push(push: Push, *, timestamp: int) -> PushResult:
+    """Store one push (timestamp: server clock, Unix seconds) and apply it to its book."""
+    with database.atomic("IMMEDIATE"):
+        threshold = finish_threshold()
+        resolution = resolve_document(push.document)
+        book_id = resolution.book_id
+        automatic = False
+        if book_id is None and not resolution.candidates and push.metadata is not None:
+            book_id = match_book_by_metadata(push.metadata.title, push.metadata.authors)
+            if book_id is not None:
+                _add_alias(push.document, book_id, ALIAS_METADATA, float(timestamp))
+                automatic = True
+        previous = rows.newest_event_book(push.document)
+        if book_id is None:
+            _insert_event(push, None, timestamp)
+            return PushResult(book_id=None)
+        if automatic or (previous is not None and previous[0] is None):
+            # Pushed before the book was in the library (or linked): adopt that history.
+            _insert_event(push, None, timestamp)
+            _, changes, changed = _attach_history(push.document, book_id, threshold)
+        else:
+            _insert_event(push, book_id, timestamp)
+            changes, changed = _apply_events(
+                book_id, [(push.percentage, push.progress, timestamp)], threshold
+            )
+    if automatic:
+        log.info(
+            "Linked KOReader document %s to book %d by its title and author", push.document, book_id
+        )
+    return PushResult(book_id, changes, automatic, changed)
+
+
+def latest_position(document: str) -> Position | None:
+    """The newest push of `document` from any device (last write wins)."""
+    return rows.newest_event(document)
+
+
+def sync_summary() -> SyncSummary:
+    documents, pushes = database.execute_sql(
+        "SELECT COUNT(DISTINCT document), COUNT(*) FROM progress_event"
+    ).fetchone()
+    last = ProgressEvent.select(ProgressEvent.document).order_by(ProgressEvent.id.desc()).first()
+    return SyncSummary(
+        documents=documents,
+        pushes=pushes,
+        unlinked=len(unlinked_documents()),
+        last_push=latest_position(last.document) if last is not None else None,
+    )
+
+
+def unlinked_documents() -> list[UnlinkedDocument]:
+    """Documents whose newest push belongs to no book, newest first."""
+    newest = database.execute_sql(
+        """SELECT e.document, e.device, e.device_id, e.percentage, e.progress, e.timestamp,
+                  last.pushes
+           FROM progress_event AS e
+           JOIN (SELECT document, MAX(id) AS id, COUNT(*) AS pushes
+                 FROM progress_event GROUP BY document) AS last ON last.id = e.id
+           WHERE e.book_id IS NULL
+           ORDER BY e.id DESC"""
+    ).fetchall()
+    result = []
+    for document, device, device_id, percentage, progress, timestamp, pushes in newest:
+        resolution = resolve_document(document)
+        if resolution.book_id is not None:
+            continue  # its book arrived since the last push; `adopt_documents` links it
+        title, authors, filename = rows.latest_metadata(document)
+        result.append(
+            UnlinkedDocument(
+                document=document,
+                device=device,
+                device_id=device_id,
+                percentage=percentage,
+                progress=progress,
+                timestamp=int(timestamp),
+                pushes=pushes,
+                title=title,
+                authors=authors,
+                filename=filename,
+                candidates=resolution.candidates,
+            )
+        )
+    return result
+
+
+def link_document(document: str, book_id: int, *, now: float) -> LinkResult:
+    """Link `document` to a book by hand and give the book that document's reading history."""
+    if not document:
+        raise NotFoundError("Give the document id to link (as listed by `kosync unlinked`).")
+    if Book.get_or_none(Book.id == book_id) is None:
+        raise NotFoundError(
+            f"There is no book with id {book_id}. List the library's books with "
+            "`bookorbit-desktop books` and use the id shown there."
+        )
+    threshold = finish_threshold()
+    with database.atomic("IMMEDIATE"):
+        DocumentAlias.delete().where(
+            (DocumentAlias.document == document)
+            & (DocumentAlias.kind == ALIAS_MANUAL)
+            & (DocumentAlias.book != book_id)
+        ).execute()
+        _add_alias(document, book_id, ALIAS_MANUAL, now)
+        moved, changes, changed = _attach_history(document, book_id, threshold, every_event=True)
+    log.info("Linked KOReader document %s to book %d by hand (%d pushes)", document, book_id, moved)
+    return LinkResult(book_id, moved, changes, changed)
+
+
+def adopt_documents() -> list[LinkResult]:
+    """Link the history of documents pushed before their book was added to the library.
+
+    A push does this by itself for its own document; this catches up on documents whose
+    books were imported while no device pushed them (run at server start and after imports).
+    """
+    orphans = database.execute_sql(
+        """SELECT DISTINCT document FROM progress_event
+           WHERE book_id IS NULL AND document IN (SELECT document FROM document_alias)"""
+    ).fetchall()
+    results = []
+    threshold = finish_threshold()
+    for (document,) in orphans:
+        with database.atomic("IMMEDIATE"):
+            book_id = resolve_document(document).book_id
+            if book_id is None:
+                continue
+            moved, changes, changed = _attach_history(document, book_id, threshold)
+        log.info("Gave book %d the %d earlier pushes of document %s", book_id, moved, document)
+        results.append(LinkResult(book_id, moved, changes, changed))
+    return results
+
+
+def _add_alias(document: str, book_id: int, kind: str, now: float) -> None:
+    DocumentAlias.insert(
+        document=document, kind=kind, book=book_id, book_file=None, created_at=now
+    ).on_conflict_ignore().execute()
+
+
+def _insert_event(push: Push, book_id: int | None, timestamp: int) -> None:
+    meta = push.metadata or DocumentMetadata()
+    rows.insert_event(
+        Position(
+            push.document, push.percentage, push.progress, push.device, push.device_id, timestamp
+        ),
+        book_id,
+        (meta.title, meta.authors, meta.filename),
+    )
+
+
+def _attach_history(
+    document: str, book_id: int, threshold: float, *, every_event: bool = False
+) -> tuple[int, tuple[reading.Change, ...], bool]:
+    """Give `book_id` the document's events that belong to no book (or, by hand, to another);
+    return how many moved and what that did to the book.
+
+    Events older than what the book already has are replayed as stale: they may start or
+    finish it on their own dates but do not move its progress back.
+    """
+    newest_known = (
+        ProgressEvent.select(fn.MAX(ProgressEvent.timestamp))
+        .where(ProgressEvent.book == book_id)
+        .scalar()
+    )
+    orphan = ProgressEvent.book.is_null()
+    if every_event:
+        orphan = orphan | (ProgressEvent.book != book_id)
+    selected = (ProgressEvent.document == document) & orphan
+    events = list(
+        ProgressEvent.select(
+            ProgressEvent.percentage, ProgressEvent.progress, ProgressEvent.timestamp
+        )
+        .where(selected)
+        .order_by(ProgressEvent.timestamp, ProgressEvent.id)
+        .tuples()
+    )
+    if not events:
+        return 0, (), False
+    ProgressEvent.update(book=book_id).where(selected).execute()
+    changes, changed = _apply_events(book_id, events, threshold, newest_known=newest_known or 0)
+    return len(events), changes, changed
+
+
+def _apply_events(
+    book_id: int,
+    events: list[tuple[float, str, int]],
+    threshold: float,
+    *,
+    newest_known: int = 0,
+) -> tuple[tuple[reading.Change, ...], bool]:
+    """Run (percentage, progress, timestamp) events, oldest first, through the reading rules
+    (each on the local date of its timestamp)."""
+    stored = rows.reading_row(book_id)
+    before = reading.snapshot_of(stored)
+    state = before
+    changes: list[reading.Change] = []
+    last_progress: str | None = None
+    last_time = newest_known
+    for percentage, progress, timestamp in events:
+        stale = timestamp < newest_known
+        day = date.fromtimestamp(timestamp)
+        outcome = reading.apply_push(state, percentage, day, threshold, stale=stale)
+        state = outcome.state
+        changes.extend(outcome.changes)
+        if not stale:
+            last_progress, last_time = progress, max(last_time, timestamp)
+    changed = state != before
+    kept_progress = stored.koreader_progress if stored is not None else None
+    if stored is not None and not changed and last_progress in (None, kept_progress):
+        return tuple(changes), False
+    rows.write_reading_row(
+        book_id,
+        rows.ReadingRow(
+            status=state.status,
+            progress=state.progress,
+            koreader_progress=last_progress if last_progress is not None else kept_progress,
+            started=state.started.isoformat() if state.started else None,
+            finished=state.finished.isoformat() if state.finished else None,
+        ),
+        updated_at=float(last_time) if changed or stored is None else None,
+    )
+    return tuple(changes), changed

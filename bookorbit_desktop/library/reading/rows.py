@@ -1,0 +1,124 @@
+"""The rows a push or a pull touches, read and written with plain SQL.
+
+Every push and pull runs these statements on the server's event loop, so they are kept to
+fixed SQL text with parameters: building the same queries through the ORM for every request
+costs several times more than SQLite itself. The tables are the models' (`models.py`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bookorbit_desktop.config import DEFAULT_SETTINGS
+from bookorbit_desktop.library.store.models import database
+
+
+@dataclass(frozen=True)
+class Position:
+    """One stored push of a document (the newest one is what a pull answers)."""
+
+    document: str
+    percentage: float
+    progress: str
+    device: str
+    device_id: str | None
+    timestamp: int
+
+
+@dataclass(frozen=True)
+class ReadingRow:
+    status: str
+    progress: float
+    koreader_progress: str | None
+    started: str | None
+    finished: str | None
+
+
+def setting(key: str) -> Any:
+    """A user setting (JSON text in the setting table) or its default."""
+    row = database.execute_sql("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row is not None else DEFAULT_SETTINGS[key]
+
+
+def aliases(document: str) -> list[tuple[int, str]]:
+    """(book_id, kind) of every alias of `document`."""
+    return database.execute_sql(
+        "SELECT book_id, kind FROM document_alias WHERE document = ?", (document,)
+    ).fetchall()
+
+
+def newest_event_book(document: str) -> tuple[int | None] | None:
+    """(book_id,) of the document's newest event, or None when it was never pushed."""
+    return database.execute_sql(
+        "SELECT book_id FROM progress_event WHERE document = ? ORDER BY id DESC LIMIT 1",
+        (document,),
+    ).fetchone()
+
+
+def newest_event(document: str) -> Position | None:
+    row = database.execute_sql(
+        "SELECT percentage, progress, device, device_id, timestamp FROM progress_event"
+        " WHERE document = ? ORDER BY id DESC LIMIT 1",
+        (document,),
+    ).fetchone()
+    return None if row is None else Position(document, *row[:4], int(row[4]))
+
+
+def insert_event(
+    event: Position,
+    book_id: int | None,
+    metadata: tuple[str | None, str | None, str | None],
+) -> None:
+    database.execute_sql(
+        "INSERT INTO progress_event (document, book_id, device, device_id, percentage, progress,"
+        " timestamp, meta_title, meta_authors, meta_filename)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            event.document,
+            book_id,
+            event.device,
+            event.device_id,
+            event.percentage,
+            event.progress,
+            event.timestamp,
+            *metadata,
+        ),
+    )
+
+
+def latest_metadata(document: str) -> tuple[str | None, str | None, str | None]:
+    """The newest metadata any push sent for `document` (a push without it clears nothing)."""
+    row = database.execute_sql(
+        "SELECT meta_title, meta_authors, meta_filename FROM progress_event WHERE document = ?"
+        " AND (meta_title IS NOT NULL OR meta_authors IS NOT NULL OR meta_filename IS NOT NULL)"
+        " ORDER BY id DESC LIMIT 1",
+        (document,),
+    ).fetchone()
+    return (row[0], row[1], row[2]) if row is not None else (None, None, None)
+
+
+def reading_row(book_id: int) -> ReadingRow | None:
+    row = database.execute_sql(
+        "SELECT status, progress, koreader_progress, started, finished FROM reading_state"
+        " WHERE book_id = ?",
+        (book_id,),
+    ).fetchone()
+    return None if row is None else ReadingRow(row[0], row[1] or 0.0, row[2], row[3], row[4])
+
+
+def write_reading_row(book_id: int, row: ReadingRow, updated_at: float | None) -> None:
+    """Insert or update the book's reading state; `updated_at` None keeps the stored one."""
+    values = (row.status, row.progress, row.koreader_progress, row.started, row.finished)
+    cursor = database.execute_sql(
+        "UPDATE reading_state SET status = ?, progress = ?, koreader_progress = ?, started = ?,"
+        " finished = ?, updated_at = COALESCE(?, updated_at) WHERE book_id = ?",
+        (*values, updated_at, book_id),
+    )
+    if cursor.rowcount == 0:
+        database.execute_sql(
+            "INSERT INTO reading_state (book_id, status, progress, koreader_progress, started,"
+            " finished, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (book_id, *values, updated_at or 0.0),
+        )

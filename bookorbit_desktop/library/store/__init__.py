@@ -1,0 +1,5 @@
+"""The library database: peewee models, opening and migrating it, queries and settings.
+
+One SQLite file in WAL mode; `migrations` holds frozen SQL per schema version and a test
+keeps `models` in step with it.
+"""

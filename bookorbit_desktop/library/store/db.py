@@ -1,0 +1,98 @@
+"""Opening the library database: WAL, foreign keys, versioned migrations with a backup first."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from pathlib import Path
+
+from peewee import DatabaseError, SqliteDatabase
+
+from bookorbit_desktop.errors import BookOrbitError, DatabaseTooNewError
+from bookorbit_desktop.library.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from bookorbit_desktop.library.store.models import database
+
+log = logging.getLogger(__name__)
+
+PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    # NORMAL in WAL mode survives a killed process; only a power cut may lose the last commit.
+    "synchronous": "normal",
+    "busy_timeout": 10_000,
+    "cache_size": -16_000,
+}
+
+
+class LibraryOpenError(BookOrbitError):
+    title = "Cannot open the library"
+
+
+def open_database(path: Path) -> SqliteDatabase:
+    """Open (creating or migrating) the library at `path` and bind the models to it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+    try:
+        db.connect(reuse_if_open=True)
+        migrate(db, path)
+    except DatabaseError as error:
+        # A damaged or foreign file, or one another program holds locked: say so instead of
+        # failing with a traceback. A migration that failed was rolled back.
+        db.close()
+        raise LibraryOpenError(
+            f"The library file {path} could not be opened ({error}). If another program is "
+            "using it, close that program and try again. If the file is damaged, restore a "
+            f"backup (a {path.name}.v*.bak file beside it, if there is one) or start a new "
+            "library in another folder with --data-dir."
+        ) from error
+    database.initialize(db)
+    return db
+
+
+def close_database() -> None:
+    """Close the bound database, if any (checkpointing the WAL)."""
+    db = database.obj
+    if db is not None and not db.is_closed():
+        db.close()
+
+
+def schema_version(db: SqliteDatabase) -> int:
+    db.execute_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = db.execute_sql("SELECT version FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(db: SqliteDatabase, path: Path) -> None:
+    """Bring the file at `path` to SCHEMA_VERSION, refusing files from a newer release."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        db.close()
+        raise DatabaseTooNewError(
+            f"The library at {path} was written by a newer version of BookOrbit Desktop "
+            f"(schema {current}; this version understands up to {SCHEMA_VERSION}). "
+            "Install the newer version again, or choose another data folder with --data-dir."
+        )
+    if current == SCHEMA_VERSION:
+        return
+    if current > 0:
+        backup = backup_database(db, path, current)
+        log.info("Backed up the library to %s before migrating", backup)
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with db.atomic():
+            MIGRATIONS[version - 1](db)
+            db.execute_sql("DELETE FROM schema_version")
+            db.execute_sql("INSERT INTO schema_version (version) VALUES (?)", (version,))
+        log.info("Migrated the library to schema version %d", version)
+
+
+def backup_database(db: SqliteDatabase, path: Path, version: int) -> Path:
+    """Copy the live database (WAL included) to a dated file beside it."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    destination = sqlite3.connect(str(target))
+    try:
+        db.connection().backup(destination)
+    finally:
+        destination.close()
+    return target

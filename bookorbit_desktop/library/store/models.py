@@ -1,0 +1,195 @@
+"""The library's tables.
+
+The SQL that creates them lives in `migrations.py` (frozen per schema version); a test checks
+that these models and the migrated schema agree column for column.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
+
+database = DatabaseProxy()
+
+
+# How a KOReader document id came to point at a book file.
+ALIAS_CONTENT = "content"  # KOReader's partial MD5 of the file's bytes
+ALIAS_FILENAME = "filename"  # md5 of the file name KOReader saved a download as
+ALIAS_MANUAL = "manual"  # the user linked an unknown document to a book
+ALIAS_METADATA = "metadata"  # KOReader's title/author metadata matched exactly one book
+
+
+class JSONText(TextField):
+    """A JSON value stored as text."""
+
+    def db_value(self, value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def python_value(self, value: str | None) -> Any:
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Book(BaseModel):
+    id = AutoField()
+    title = TextField()
+    sort_title = TextField(index=True)
+    language = CharField(null=True)
+    series = TextField(null=True)
+    series_index = FloatField(null=True)
+    publisher = TextField(null=True)
+    published = CharField(null=True)  # ISO date, possibly partial ("2019" or "2019-05")
+    description = TextField(null=True)
+    cover_path = TextField(null=True)  # relative to the data dir
+    isbn13 = CharField(null=True, index=True)
+    isbn10 = CharField(null=True)
+    hardcover_id = IntegerField(null=True)
+    hardcover_slug = TextField(null=True)
+    identifiers = JSONText(default=dict)  # every identifier the file carried, scheme -> value
+    added_at = FloatField(index=True)  # Unix seconds
+    updated_at = FloatField()
+
+    def author_names(self) -> list[str]:
+        """Author names in the order the file lists them."""
+        query = (
+            Author.select(Author.name)
+            .join(BookAuthor)
+            .where(BookAuthor.book == self.id)
+            .order_by(BookAuthor.position)
+        )
+        return [author.name for author in query]
+
+
+class Author(BaseModel):
+    id = AutoField()
+    name = TextField(unique=True)
+    sort_name = TextField(index=True)
+
+
+class BookAuthor(BaseModel):
+    id = AutoField()
+    book = ForeignKeyField(Book, backref="book_authors", on_delete="CASCADE")
+    author = ForeignKeyField(Author, backref="book_authors", on_delete="CASCADE")
+    position = IntegerField()
+    role = CharField(default="aut")
+
+    class Meta:
+        indexes = ((("book", "position"), True),)
+
+
+class BookFile(BaseModel):
+    id = AutoField()
+    book = ForeignKeyField(Book, backref="files", on_delete="CASCADE")
+    path = TextField(unique=True)
+    format = CharField()  # lowercase extension: epub, pdf, cbz, mobi, azw3, fb2, ...
+    size = IntegerField()
+    mtime = FloatField()
+    partial_md5 = CharField(index=True)
+    missing = BooleanField(default=False)
+    added_at = FloatField()
+
+
+class DocumentAlias(BaseModel):
+    """A KOReader document id and the book (file) it stands for.
+
+    A document id is not unique: two different files can share one partial MD5, so one
+    document may point at several books. Readers of this table must handle that.
+    """
+
+    id = AutoField()
+    document = CharField(index=True)
+    kind = CharField()
+    book = ForeignKeyField(Book, backref="aliases", on_delete="CASCADE")
+    book_file = ForeignKeyField(BookFile, null=True, backref="aliases", on_delete="SET NULL")
+    created_at = FloatField()
+
+    class Meta:
+        indexes = ((("document", "book", "kind"), True),)
+
+
+class ReadingState(BaseModel):
+    book = ForeignKeyField(Book, primary_key=True, backref="reading", on_delete="CASCADE")
+    status = CharField(default="unread")
+    progress = FloatField(default=0.0)  # fraction 0..1
+    koreader_progress = TextField(null=True)  # last KOReader position string, byte-exact
+    started = CharField(null=True)  # ISO date
+    finished = CharField(null=True)  # ISO date
+    rating = FloatField(null=True)  # 0.5 .. 5 in half steps
+    updated_at = FloatField()
+
+
+class ProgressEvent(BaseModel):
+    """Every position any device pushed, linked or not."""
+
+    id = AutoField()
+    document = CharField()
+    book = ForeignKeyField(Book, null=True, backref="progress_events", on_delete="SET NULL")
+    device = TextField()
+    device_id = TextField(null=True)
+    percentage = FloatField()
+    progress = TextField()
+    timestamp = IntegerField()  # server clock, Unix seconds
+    meta_title = TextField(null=True)
+    meta_authors = TextField(null=True)
+    meta_filename = TextField(null=True)
+
+    class Meta:
+        indexes = (
+            (("document", "id"), False),
+            (("book", "id"), False),
+        )
+
+
+class Setting(BaseModel):
+    key = CharField(primary_key=True)
+    value = JSONText()
+
+
+class HardcoverMatch(BaseModel):
+    """How one local book is linked to a Hardcover book and edition."""
+
+    book = ForeignKeyField(Book, primary_key=True, backref="hardcover", on_delete="CASCADE")
+    state = CharField(default="unmatched")
+    reason = TextField(null=True)
+    hc_book_id = IntegerField(null=True)
+    hc_edition_id = IntegerField(null=True)
+    edition_pages = IntegerField(null=True)
+    pinned = BooleanField(default=False)  # a user's pick; never overwritten by re-matching
+    user_book_id = IntegerField(null=True)
+    created_by_us = BooleanField(default=False)  # we inserted the Hardcover library entry
+    candidates = JSONText(default=list)
+    method = CharField(null=True)  # how it was linked: hardcover_id, isbn13, isbn10, search, pick
+    fingerprint = TextField(null=True)  # the book's metadata when matched; a change re-matches
+    updated_at = FloatField()
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    Book,
+    Author,
+    BookAuthor,
+    BookFile,
+    DocumentAlias,
+    ReadingState,
+    ProgressEvent,
+    Setting,
+    HardcoverMatch,
+)

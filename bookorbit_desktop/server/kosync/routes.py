@@ -1,0 +1,186 @@
+"""The KOReader progress-sync (kosync) endpoints.
+
+Served under `/kosync` (the URL the user types is `http://<ip>:<port>/kosync`) and, for users
+who type only `http://<ip>:<port>`, at the root as well. Handlers are thin: parse with
+`kosync_protocol`, store with `library.progress`, answer with `Content-Type: application/json`
+exactly (KOReader 2025.04 decodes nothing else) and never an empty body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from bookorbit_desktop.library.reading import pushes as progress
+from bookorbit_desktop.library.store.settings import get_setting
+from bookorbit_desktop.server import ServerContext, accounts
+from bookorbit_desktop.server.kosync.protocol import (
+    REGISTRATION_DISABLED,
+    TOO_LARGE,
+    UNAUTHORIZED,
+    USERNAME_TAKEN,
+    ErrorKind,
+    ProtocolError,
+    encode,
+    error_body,
+    parse_body,
+    parse_push,
+    parse_registration,
+    position_body,
+    valid_document,
+)
+from bookorbit_desktop.server.routing import LenientResource
+
+log = logging.getLogger(__name__)
+
+KOSYNC_PREFIX = "/kosync"
+CONTEXT = web.AppKey("kosync_context", ServerContext)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def json_response(payload: dict[str, object], status: int = 200) -> web.Response:
+    # Built by hand: web.json_response would add "; charset=utf-8".
+    return web.Response(status=status, body=encode(payload), content_type="application/json")
+
+
+def error_response(kind: ErrorKind) -> web.Response:
+    return json_response(error_body(kind), kind.status)
+
+
+def _endpoint(handler: Handler) -> Handler:
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except ProtocolError as error:
+            return error_response(error.kind)
+
+    wrapped.__name__ = handler.__name__
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+async def _body(request: web.Request) -> dict[str, object]:
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge as error:
+        raise ProtocolError(TOO_LARGE) from error
+    return parse_body(raw)
+
+
+async def _authenticate(request: web.Request) -> None:
+    """Return when the x-auth headers match the account; else a (throttled) 401."""
+    ctx = request.app[CONTEXT]
+    username = request.headers.get("x-auth-user", "")
+    key = request.headers.get("x-auth-key", "")
+    account = accounts.load_account()
+    address = request.remote or "unknown"
+    if accounts.already_verified(account, username, key):
+        ctx.throttle.succeeded(address)
+        return
+    if account is not None and username and key:
+        # scrypt takes ~15 ms of CPU: keep it off the loop so other devices are not held up.
+        loop = asyncio.get_running_loop()
+        if await loop.run_in_executor(None, accounts.verify, account, username, key):
+            ctx.throttle.succeeded(address)
+            return
+    wait = ctx.throttle.failed(address)
+    reason = "no account exists yet" if account is None else "wrong user name or password"
+    log.warning("Refused a KOReader login as %r from %s: %s", username, address, reason)
+    if wait:
+        await asyncio.sleep(wait)
+    raise ProtocolError(UNAUTHORIZED)
+
+
+@_endpoint
+async def healthcheck(request: web.Request) -> web.StreamResponse:
+    return json_response({"state": "OK"})
+
+
+@_endpoint
+async def create_user(request: web.Request) -> web.StreamResponse:
+    """Registration from a device: only while no account exists and the user allowed it."""
+    body = await _body(request)
+    if not get_setting("kosync.allow_registration"):
+        raise ProtocolError(REGISTRATION_DISABLED)
+    username, key = parse_registration(body)
+    existing = accounts.load_account()
+    if existing is None and accounts.create_first_account(username, key) is not None:
+        log.info("Created the sync account %r from a device at %s", username, request.remote)
+        return json_response({"username": username}, 201)
+    existing = existing or accounts.load_account()
+    if existing is not None and existing.username == username:
+        raise ProtocolError(USERNAME_TAKEN)
+    raise ProtocolError(REGISTRATION_DISABLED)
+
+
+@_endpoint
+async def auth_user(request: web.Request) -> web.StreamResponse:
+    await _authenticate(request)
+    return json_response({"authorized": "OK"})
+
+
+@_endpoint
+async def put_progress(request: web.Request) -> web.StreamResponse:
+    body = await _body(request)
+    await _authenticate(request)
+    push = parse_push(body)
+    ctx = request.app[CONTEXT]
+    timestamp = int(ctx.clock())
+    result = progress.record_push(push, timestamp=timestamp)
+    log.info(
+        "Progress from %s for document %s: %.1f%% (%s)",
+        push.device,
+        push.document,
+        push.percentage * 100,
+        f"book {result.book_id}" if result.book_id is not None else "not in the library",
+    )
+    if result.changes:
+        log.info("Book %s: %s", result.book_id, ", ".join(result.changes))
+    if result.reading_changed and result.book_id is not None:
+        _notify(ctx, result.book_id)
+    return json_response({"document": push.document, "timestamp": timestamp})
+
+
+@_endpoint
+async def get_progress(request: web.Request) -> web.StreamResponse:
+    await _authenticate(request)
+    document = valid_document(request.match_info["document"])
+    return json_response(position_body(progress.latest_position(document)))
+
+
+def _notify(ctx: ServerContext, book_id: int) -> None:
+    hook = ctx.on_reading_changed
+    if hook is None:
+        return
+
+    def call() -> None:
+        try:
+            hook(book_id)
+        except Exception:
+            log.exception("The reading-changed hook failed for book %d", book_id)
+
+    # After this handler returns: the answer to KOReader never waits for the hook.
+    asyncio.get_running_loop().call_soon(call)
+
+
+async def _adopt_on_startup(app: web.Application) -> None:
+    for linked in progress.adopt_documents():
+        if linked.reading_changed:
+            _notify(app[CONTEXT], linked.book_id)
+
+
+def setup_kosync(app: web.Application, ctx: ServerContext) -> None:
+    """Mount the kosync endpoints on `app`, under /kosync and at the root."""
+    app[CONTEXT] = ctx
+    resource = LenientResource(KOSYNC_PREFIX, name="kosync")
+    resource.add_route("GET", "/healthcheck", healthcheck)
+    resource.add_route("POST", "/users/create", create_user)
+    resource.add_route("GET", "/users/auth", auth_user)
+    resource.add_route("PUT", "/syncs/progress", put_progress)
+    resource.add_route("GET", "/syncs/progress/{document}", get_progress)
+    app.router.register_resource(resource)
+    app.on_startup.append(_adopt_on_startup)

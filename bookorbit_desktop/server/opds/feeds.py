@@ -1,0 +1,247 @@
+"""OPDS 1.2 Atom documents: navigation and acquisition feeds, and the OpenSearch description.
+
+KOReader parses feeds with a namespace-unaware lexer keyed on raw tag names, so Atom is the
+default namespace and `feed`, `entry`, `link`, `title`, `author`, `summary` are never prefixed.
+It keeps only the last of repeated elements other than `entry` and `link`, which is why its
+download names use the last `<author>`. Documents are built with lxml (escaping is its job)
+from text already cleaned by `opds_text`; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import quote, urlencode
+
+from lxml import etree
+
+from bookorbit_desktop.server.opds.formats import format_info, format_rank
+from bookorbit_desktop.server.opds.queries import BookEntry, FileEntry, Page
+from bookorbit_desktop.server.opds.text import (
+    entry_authors,
+    entry_title,
+    feed_line,
+    plain_summary,
+    xml_safe,
+)
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+DC_NS = "http://purl.org/dc/terms/"
+OPDS_NS = "http://opds-spec.org/2010/catalog"
+OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
+_NSMAP = {None: ATOM_NS, "dc": DC_NS, "opds": OPDS_NS, "opensearch": OPENSEARCH_NS}
+
+NAVIGATION_TYPE = "application/atom+xml;profile=opds-catalog;kind=navigation"
+ACQUISITION_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
+OPENSEARCH_TYPE = "application/opensearchdescription+xml"
+REL_ACQUISITION = "http://opds-spec.org/acquisition"
+REL_IMAGE = "http://opds-spec.org/image"
+REL_THUMBNAIL = "http://opds-spec.org/image/thumbnail"
+REL_SORT_NEW = "http://opds-spec.org/sort/new"
+CATALOG_AUTHOR = "BookOrbit Desktop"
+_XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+@dataclass(frozen=True)
+class CatalogUrls:
+    """Every address the catalog hands out, root-relative, so all of them resolve directly."""
+
+    prefix: str = "/opds"
+
+    @property
+    def root(self) -> str:
+        return self.prefix
+
+    def feed(self, path: str, page: int = 1, **params: str | int) -> str:
+        query = dict(params)
+        if page > 1:
+            query["page"] = page
+        address = f"{self.prefix}/{path}"
+        return f"{address}?{urlencode(query, quote_via=quote)}" if query else address
+
+    def search_description(self) -> str:
+        return f"{self.prefix}/opensearch.xml"
+
+    def search_template(self) -> str:
+        return f"{self.prefix}/search?q={{searchTerms}}"
+
+    def download(self, file: FileEntry) -> str:
+        # The URL ends in the real extension: KOReader takes the saved file's type from it.
+        return f"{self.prefix}/download/{file.id}.{quote(file.format.lower(), safe='')}"
+
+    def cover(self, book: BookEntry) -> str:
+        return f"{self.prefix}/covers/{book.id}?v={int(book.updated_at)}"
+
+    def thumbnail(self, book: BookEntry) -> str:
+        return f"{self.prefix}/thumbnails/{book.id}.jpg?v={int(book.updated_at)}"
+
+
+@dataclass(frozen=True)
+class FeedMeta:
+    id: str
+    title: str
+    self_href: str
+    kind: str  # NAVIGATION_TYPE or ACQUISITION_TYPE
+    updated: float
+    up_href: str | None = None
+    # For paginated feeds: the page and a function from page number to its address.
+    page: Page | None = None
+    page_href: Callable[[int], str] | None = field(default=None, compare=False)
+    search_results: bool = False
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    id: str
+    title: str
+    href: str
+    kind: str
+    content: str = ""
+    rel: str = "subsection"
+
+
+def rfc3339(timestamp: float) -> str:
+    moment = datetime.fromtimestamp(timestamp, tz=UTC).replace(microsecond=0)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    """A child element; an unqualified tag takes the parent's namespace (Atom in feeds)."""
+    if not tag.startswith("{"):
+        tag = f"{{{etree.QName(parent).namespace}}}{tag}"
+    element = etree.SubElement(parent, tag, {k: v for k, v in attrs.items() if v is not None})
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _link(parent: etree._Element, rel: str, href: str, type_: str, **attrs: str) -> None:
+    _sub(parent, "link", rel=rel, href=href, type=type_, **attrs)
+
+
+def _feed(meta: FeedMeta, urls: CatalogUrls) -> etree._Element:
+    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap=_NSMAP)
+    _sub(feed, "id", meta.id)
+    _sub(feed, "title", feed_line(meta.title))
+    _sub(feed, "updated", rfc3339(meta.updated))
+    author = _sub(feed, "author")
+    _sub(author, "name", CATALOG_AUTHOR)
+    _link(feed, "self", meta.self_href, meta.kind)
+    _link(feed, "start", urls.root, NAVIGATION_TYPE)
+    if meta.up_href:
+        _link(feed, "up", meta.up_href, NAVIGATION_TYPE)
+    # The OpenSearch description only: KOReader uses it when present, and a bare
+    # "{searchTerms}" template is not a valid link address in OPDS.
+    _link(feed, "search", urls.search_description(), OPENSEARCH_TYPE, title="Search")
+    if meta.page is not None and meta.page_href is not None:
+        page = meta.page
+        _link(feed, "first", meta.page_href(1), meta.kind)
+        if page.has_previous:
+            _link(feed, "previous", meta.page_href(min(page.number - 1, page.last)), meta.kind)
+        if page.has_next:
+            _link(feed, "next", meta.page_href(page.number + 1), meta.kind)
+        _link(feed, "last", meta.page_href(page.last), meta.kind)
+        if meta.search_results:
+            _sub(feed, f"{{{OPENSEARCH_NS}}}totalResults", str(page.total))
+            _sub(feed, f"{{{OPENSEARCH_NS}}}itemsPerPage", str(page.size))
+            _sub(feed, f"{{{OPENSEARCH_NS}}}startIndex", str((page.number - 1) * page.size + 1))
+    return feed
+
+
+def _serialise(root: etree._Element) -> bytes:
+    return _XML_DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+
+
+def navigation_feed(meta: FeedMeta, entries: Sequence[NavEntry], urls: CatalogUrls) -> bytes:
+    feed = _feed(meta, urls)
+    for item in entries:
+        entry = _sub(feed, "entry")
+        _sub(entry, "title", feed_line(item.title) or "—")
+        _sub(entry, "id", item.id)
+        _sub(entry, "updated", rfc3339(meta.updated))
+        if item.content:
+            _sub(entry, "content", xml_safe(item.content), type="text")
+        _link(entry, item.rel, item.href, item.kind)
+    return _serialise(feed)
+
+
+def series_label(series: str | None, index: float | None) -> str:
+    name = feed_line(series)
+    if not name:
+        return ""
+    if index is None:
+        return name
+    number = int(index) if float(index).is_integer() else index
+    return f"{name} #{number}"
+
+
+def _book_entry(feed: etree._Element, book: BookEntry, urls: CatalogUrls) -> None:
+    entry = _sub(feed, "entry")
+    # KOReader names the downloaded file after this title and the last author below;
+    # downloads.py derives the same name from the same functions.
+    _sub(entry, "title", entry_title(book.title))
+    _sub(entry, "id", f"urn:bookorbit:book:{book.id}")
+    _sub(entry, "updated", rfc3339(book.updated_at))
+    _sub(entry, "published", rfc3339(book.added_at))
+    for name in entry_authors(book.authors):
+        author = _sub(entry, "author")
+        _sub(author, "name", name)
+    if language := feed_line(book.language):
+        _sub(entry, f"{{{DC_NS}}}language", language)
+    if issued := feed_line(book.published):
+        _sub(entry, f"{{{DC_NS}}}issued", issued)
+    if publisher := feed_line(book.publisher):
+        _sub(entry, f"{{{DC_NS}}}publisher", publisher)
+    if isbn := feed_line(book.isbn13):
+        _sub(entry, f"{{{DC_NS}}}identifier", f"urn:isbn:{isbn}")
+    series = series_label(book.series, book.series_index)
+    if series:
+        _sub(
+            entry,
+            "category",
+            scheme="urn:bookorbit:series",
+            term=feed_line(book.series),
+            label=series,
+        )
+    summary = plain_summary(book.description)
+    if series:
+        summary = f"Series: {series}\n\n{summary}" if summary else f"Series: {series}"
+    if summary:
+        _sub(entry, "summary", summary)
+    if book.cover_path:
+        _link(entry, REL_IMAGE, urls.cover(book), _cover_type(book.cover_path))
+        _link(entry, REL_THUMBNAIL, urls.thumbnail(book), "image/jpeg")
+    for file in sorted(book.files, key=lambda f: (format_rank(f.format), f.id)):
+        info = format_info(file.format)
+        _link(
+            entry,
+            REL_ACQUISITION,
+            urls.download(file),
+            info.mime,
+            title=info.label,
+            length=str(file.size),
+        )
+
+
+def _cover_type(cover_path: str) -> str:
+    suffix = cover_path.rsplit(".", 1)[-1].lower() if "." in cover_path else ""
+    return {"png": "image/png", "gif": "image/gif", "webp": "image/webp"}.get(suffix, "image/jpeg")
+
+
+def acquisition_feed(meta: FeedMeta, books: Sequence[BookEntry], urls: CatalogUrls) -> bytes:
+    feed = _feed(meta, urls)
+    for book in books:
+        _book_entry(feed, book, urls)
+    return _serialise(feed)
+
+
+def opensearch_description(template: str) -> bytes:
+    """The OpenSearch description KOReader reads to build its search URL."""
+    root = etree.Element(f"{{{OPENSEARCH_NS}}}OpenSearchDescription", nsmap={None: OPENSEARCH_NS})
+    _sub(root, "ShortName", "BookOrbit")
+    _sub(root, "Description", "Search the BookOrbit library by title, author or series")
+    _sub(root, "InputEncoding", "UTF-8")
+    _sub(root, "OutputEncoding", "UTF-8")
+    _sub(root, "Url", type=ACQUISITION_TYPE, template=template)
+    return _serialise(root)

@@ -1,0 +1,281 @@
+"""Hardcover actions from the window, the book panel and the tray, one at a time.
+
+The keyring is never read on this (the UI) thread: `check_account` asks it once, on a worker
+thread, at start-up; refreshes show what it said, and connect, disconnect and each action that
+opens a client keep that up to date. Connect checks the pasted token before keeping it.
+"Sync Now" matches the library on Hardcover (only one run at a time: a second request brings
+the running one into view). Pick, Re-match and Exclude are the user's corrections. Every
+result or error ends up on screen, never only in the log, and the status hub (tray icon,
+status bar) follows the account's state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus, MatchStep
+from bookorbit_desktop.services.library import BookRow, MatchInfo
+from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
+from bookorbit_desktop.ui.hardcover.page import HardcoverView
+from bookorbit_desktop.ui.hardcover.pick_dialog import PickDialog
+from bookorbit_desktop.ui.status import StatusHub
+
+# What the status bar and the tray say while Hardcover refuses the saved token; the Hardcover
+# page explains what to do.
+TOKEN_REFUSED = "Hardcover token expired or revoked"
+
+
+class HardcoverController(QObject):
+    matches_changed = Signal()  # a book's match changed: the library table should refresh
+    message = Signal(str)  # a one-line result for the status bar
+    pick_opened = Signal(object)  # the Pick dialog, once it is on screen
+    question_opened = Signal(object)  # a confirmation box, once it is on screen
+
+    def __init__(
+        self,
+        service: HardcoverService,
+        hub: StatusHub,
+        view: HardcoverView,
+        books: Callable[[], Sequence[BookRow]],
+        window: QWidget,
+    ) -> None:
+        super().__init__(window)
+        self.service = service
+        self.hub = hub
+        self.view = view
+        self._books = books
+        self._window = window
+        self.sync_task: asyncio.Task[None] | None = None
+        self.check_task: asyncio.Task[None] | None = None
+        self.status: HardcoverStatus | None = None  # as last shown
+        self.token_refused = False  # Hardcover refused the saved token: sync is paused
+        self.busy_books: set[int] = set()
+        view.connect_requested.connect(self.connect_token)
+        view.disconnect_requested.connect(self.disconnect)
+        view.sync_requested.connect(self.sync_now)
+        view.pick_requested.connect(self.pick)
+        view.rematch_requested.connect(self.rematch)
+        view.exclude_requested.connect(self.exclude)
+        hub.changed.connect(view.show_sync_status)
+
+    # -- state ------------------------------------------------------------------------------
+
+    def refresh(self, books: Sequence[BookRow] | None = None) -> None:
+        """Show the account and every book's match as stored now (`books`: the library)."""
+        if not self.refresh_status():
+            return
+        try:
+            details = self.service.match_details()
+            books = self._books() if books is None else books
+        except BookOrbitError as error:
+            show_error(self._window, error)
+            return
+        unmatched = MatchInfo(state="unmatched", reason=None, summary=None)
+        rows = [
+            (book, details.get(book["id"], unmatched))
+            for book in books
+            if book["id"] in details or book.get("status") != "unread"
+        ]
+        self.view.show_matches(rows)
+
+    def refresh_status(self) -> bool:
+        """Show the account's state here and in the tray; False if it could not be read."""
+        try:
+            status = self.service.status()
+        except BookOrbitError as error:
+            show_error(self._window, error)
+            return False
+        self.status = status
+        self.view.show_account(status)
+        self.token_refused = bool(status.connected and status.paused_reason)
+        self.hub.update(
+            sync_available=status.connected,
+            sync_paused=not status.sync_enabled,
+            sync_problem=TOKEN_REFUSED if self.token_refused else None,
+        )
+        self.view.show_sync_status(self.hub.status)
+        return True
+
+    def check_account(self) -> asyncio.Task[None] | None:
+        """Ask the keyring, off the UI thread, whether a token is saved; then show it."""
+        if self.check_task is not None and not self.check_task.done():
+            return None
+        self.check_task = spawn(self._check_account(), self._window)
+        return self.check_task
+
+    async def _check_account(self) -> None:
+        await self.service.check_keyring()
+        self.refresh_status()
+
+    def check_again_if_unreadable(self) -> asyncio.Task[None] | None:
+        """The user refreshed: read the keyring again if it could not be read last time
+        (it may be unlocked by now)."""
+        if self.status is None or not self.status.keyring_unreadable:
+            return None
+        return self.check_account()
+
+    def _changed(self, text: str) -> None:
+        """A match or the account changed: say so; whoever shows books refreshes."""
+        self.message.emit(text)
+        self.refresh_status()
+        self.matches_changed.emit()
+
+    # -- account ----------------------------------------------------------------------------
+
+    def connect_token(self, token: str) -> asyncio.Task[None]:
+        return spawn(self._connect(token), self._window)
+
+    async def _connect(self, token: str) -> None:
+        self.view.set_busy(True)
+        self.view.show_message("Checking the token with Hardcover…")
+        try:
+            username = await self.service.connect(token)
+        except BookOrbitError as error:
+            title, message = error_text(error)
+            self.view.show_message(f"{title}: {message}", error=True)
+            return
+        finally:
+            self.view.set_busy(False)
+        who = f" as @{username}" if username else ""
+        self.view.show_message(f"Connected{who}.")
+        self._changed(f"Hardcover connected{who}.")
+
+    def disconnect(self) -> asyncio.Task[None]:
+        return spawn(self._disconnect(), self._window)
+
+    async def _disconnect(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Disconnect Hardcover?",
+            "BookOrbit forgets the token and stops sending your reading to Hardcover. Your "
+            "books' links are kept for when you connect again.",
+            QMessageBox.StandardButton.Cancel,
+            self._window,
+        )
+        confirm = box.addButton("Disconnect", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        await run_dialog(box, lambda: self.question_opened.emit(box))
+        if box.clickedButton() is not confirm:
+            return
+        await self.service.disconnect()
+        self.view.show_message("Disconnected.")
+        self._changed("Hardcover disconnected.")
+
+    def set_paused(self, paused: bool) -> None:
+        self.service.set_sync_enabled(not paused)
+        self.refresh_status()
+        self.message.emit("Hardcover sync paused." if paused else "Hardcover sync resumed.")
+
+    # -- Sync Now ---------------------------------------------------------------------------
+
+    def sync_now(self) -> asyncio.Task[None] | None:
+        """Match the library on Hardcover; a run already going is only brought into view."""
+        if self.sync_task is not None and not self.sync_task.done():
+            self.message.emit("Hardcover sync is already running.")
+            return None
+        self.sync_task = spawn(self._sync(), self._window)
+        return self.sync_task
+
+    async def _sync(self) -> None:
+        self.hub.update(syncing=True, sync_problem=None)
+
+        def step(item: MatchStep) -> None:
+            self.view.sync_label.setText(f"Matching {item.done} of {item.total}: {item.title}")
+
+        try:
+            summary = await self.service.match_all(step)
+        except BookOrbitError as error:
+            title, message = error_text(error)
+            self.hub.update(syncing=False)
+            self.refresh_status()
+            if self.token_refused:
+                self.view.show_message("")  # the account box already says what to do
+                return
+            self.hub.update(sync_problem=title)
+            self.view.show_message(f"{title}: {message}", error=True)
+            return
+        finally:
+            self.hub.update(syncing=False)
+        self.view.show_message(summary.text)
+        self._changed(summary.text)
+
+    async def shutdown(self) -> None:
+        if self.sync_task is not None and not self.sync_task.done():
+            self.sync_task.cancel()
+            await asyncio.gather(self.sync_task, return_exceptions=True)
+
+    # -- corrections ------------------------------------------------------------------------
+
+    def _title(self, book_id: int) -> str:
+        return next((b["title"] for b in self._books() if b["id"] == book_id), f"book {book_id}")
+
+    def _start(self, book_id: int, work: Callable[[], object]) -> asyncio.Task[None] | None:
+        if book_id in self.busy_books:
+            return None
+        self.busy_books.add(book_id)
+
+        async def run() -> None:
+            try:
+                await work()  # type: ignore[misc]
+            finally:
+                self.busy_books.discard(book_id)
+
+        return spawn(run(), self._window)
+
+    def pick(self, book_id: int) -> asyncio.Task[None] | None:
+        return self._start(book_id, lambda: self._pick(book_id))
+
+    async def _pick(self, book_id: int) -> None:
+        dialog = PickDialog(
+            self._title(book_id),
+            self.service.stored_candidates(book_id),
+            lambda query: self.service.search(book_id, query),
+            self.service.editions,
+            self._window,
+        )
+        try:
+            accepted = await run_dialog(dialog, lambda: self.pick_opened.emit(dialog))
+            chosen = dialog.chosen
+        finally:
+            dialog.deleteLater()
+        if not accepted or chosen is None:
+            return
+        message = await self.service.pick(book_id, *chosen)
+        self._changed(message)
+
+    def rematch(self, book_id: int) -> asyncio.Task[None] | None:
+        return self._start(book_id, lambda: self._rematch(book_id))
+
+    async def _rematch(self, book_id: int) -> None:
+        self._changed(await self.service.rematch(book_id))
+
+    def exclude(self, book_id: int, exclude: bool) -> asyncio.Task[None] | None:
+        return self._start(book_id, lambda: self._exclude(book_id, exclude))
+
+    async def _exclude(self, book_id: int, exclude: bool) -> None:
+        if not exclude:
+            self._changed(self.service.include(book_id))
+            return
+        remove = False
+        if self.service.owns_entry(book_id):
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Exclude from Hardcover sync",
+                f"BookOrbit added “{self._title(book_id)}” to your Hardcover library. Remove "
+                "it from your Hardcover library too?",
+                QMessageBox.StandardButton.Yes
+                | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+                self._window,
+            )
+            box.setDefaultButton(QMessageBox.StandardButton.No)
+            answer = await run_dialog(box, lambda: self.question_opened.emit(box))
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            remove = answer == QMessageBox.StandardButton.Yes
+        self._changed(await self.service.exclude(book_id, remove_from_hardcover=remove))

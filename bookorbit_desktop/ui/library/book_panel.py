@@ -1,0 +1,411 @@
+"""One book's details and its editable reading state (status, progress, dates, rating).
+
+Edits are checked by the library's own rules when saved; a rejected value is shown under the
+form and nothing is written, so the user can correct it. Unsaved edits are never dropped
+silently: a reload (a KOReader push, a Hardcover action) updates only the fields the user has
+not edited and names edited fields whose stored value changed meanwhile (`reading_edits`), and
+leaving the book asks first (`confirm_leave`). The Hardcover row shows how the book is matched
+and offers Pick, Re-match and Exclude when a Hardcover account is connected.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.library import (
+    HARDCOVER_LABELS,
+    READING_STATUSES,
+    STATUS_LABELS,
+    BookDetails,
+    ReadingEdit,
+)
+from bookorbit_desktop.ui.asyncqt import run_dialog
+from bookorbit_desktop.ui.library import reading_edits
+from bookorbit_desktop.ui.library.model import format_rating, format_series
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR
+
+COVER_SIZE = (120, 180)
+RATINGS = tuple(step / 2 for step in range(1, 11))  # 0.5 .. 5.0
+
+
+class BookPanel(QWidget):
+    """Details of the selected book; emits `saved(book_id)` after a reading-state change."""
+
+    saved = Signal(int)
+    question_opened = Signal(object)  # the Save / Discard / Cancel box, once it is on screen
+    pick_requested = Signal(int)
+    rematch_requested = Signal(int)
+    exclude_requested = Signal(int, bool)  # book id, True to exclude / False to include
+
+    def __init__(
+        self,
+        load: Callable[[int], BookDetails],
+        save: Callable[[int, ReadingEdit], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._load = load
+        self._save = save
+        self._book: BookDetails | None = None
+        self._changed_elsewhere: tuple[str, ...] = ()
+        self.setMinimumWidth(320)
+
+        self.placeholder = QLabel("Select a book to see its details.")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: palette(placeholder-text);")
+
+        self.cover = QLabel()
+        self.cover.setFixedSize(*COVER_SIZE)
+        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("bookTitle")
+        self.title_label.setWordWrap(True)
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.byline = QLabel()
+        self.byline.setWordWrap(True)
+        heading = QVBoxLayout()
+        heading.addWidget(self.title_label)
+        heading.addWidget(self.byline)
+        heading.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.cover, 0, Qt.AlignmentFlag.AlignTop)
+        top.addLayout(heading, 1)
+
+        self.facts = QLabel()
+        self.facts.setObjectName("bookFacts")
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.reading_box = self._reading_group()
+        self.hardcover_box = self._hardcover_group()
+        self.description = QTextBrowser()
+        self.description.setOpenExternalLinks(True)
+        self.description.setMinimumHeight(120)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addLayout(top)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.reading_box)
+        layout.addWidget(self.hardcover_box)
+        layout.addWidget(self.description, 1)
+        # Takes the free height when there is no description, instead of gaps between rows.
+        layout.addStretch(0)
+        self._body_layout = layout
+        self.details = QScrollArea()
+        self.details.setWidget(body)
+        self.details.setWidgetResizable(True)
+        self.details.setFrameShape(QFrame.Shape.NoFrame)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.placeholder)
+        outer.addWidget(self.details)
+        save = QShortcut(QKeySequence("Ctrl+S"), self, self.save_reading)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.show_book(None)
+
+    def _reading_group(self) -> QGroupBox:
+        box = QGroupBox("Reading")
+        form = QFormLayout(box)
+        self.status_combo = QComboBox()
+        for status in READING_STATUSES:
+            self.status_combo.addItem(STATUS_LABELS[status], status)
+        form.addRow("&Status:", self.status_combo)
+        self.progress_spin = QDoubleSpinBox()
+        self.progress_spin.setRange(0.0, 100.0)
+        self.progress_spin.setDecimals(1)
+        self.progress_spin.setSuffix(" %")
+        form.addRow("&Progress:", self.progress_spin)
+        self.started_edit = QLineEdit()
+        self.started_edit.setPlaceholderText("YYYY-MM-DD")
+        form.addRow("S&tarted:", self.started_edit)
+        self.finished_edit = QLineEdit()
+        self.finished_edit.setPlaceholderText("YYYY-MM-DD")
+        form.addRow("&Finished:", self.finished_edit)
+        self.rating_combo = QComboBox()
+        self.rating_combo.addItem("No rating", None)
+        for value in RATINGS:
+            self.rating_combo.addItem(f"{format_rating(value)}  ({value:g})", value)
+        form.addRow("&Rating:", self.rating_combo)
+        self.reading_error = QLabel()
+        self.reading_error.setObjectName("readingError")
+        self.reading_error.setWordWrap(True)
+        self.reading_error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.reading_error.hide()
+        form.addRow(self.reading_error)
+        self.reading_notice = QLabel()
+        self.reading_notice.setObjectName("readingNotice")
+        self.reading_notice.setWordWrap(True)
+        self.reading_notice.hide()
+        form.addRow(self.reading_notice)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.revert_button = QPushButton("Re&vert")
+        self.revert_button.clicked.connect(self._revert)
+        self.save_button = QPushButton("Sa&ve")
+        self.save_button.setToolTip("Save the reading state (Ctrl+S)")
+        self.save_button.clicked.connect(self.save_reading)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        form.addRow(buttons)
+        return box
+
+    def _hardcover_group(self) -> QGroupBox:
+        box = QGroupBox("Hardcover")
+        layout = QVBoxLayout(box)
+        self.hardcover_label = QLabel()
+        self.hardcover_label.setObjectName("hardcoverState")
+        self.hardcover_label.setWordWrap(True)
+        layout.addWidget(self.hardcover_label)
+        self.pick_button = QPushButton("Pic&k…")
+        self.pick_button.setToolTip("Search Hardcover and choose the book and edition yourself")
+        self.rematch_button = QPushButton("Re-&match")
+        self.rematch_button.setToolTip("Forget the current link and match this book again")
+        self.exclude_button = QPushButton("E&xclude")
+        self.pick_button.clicked.connect(lambda: self._emit_book(self.pick_requested))
+        self.rematch_button.clicked.connect(lambda: self._emit_book(self.rematch_requested))
+        self.exclude_button.clicked.connect(self._toggle_exclude)
+        self.hardcover_buttons = QWidget()
+        buttons = QHBoxLayout(self.hardcover_buttons)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for button in (self.pick_button, self.rematch_button, self.exclude_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.hardcover_buttons.hide()
+        layout.addWidget(self.hardcover_buttons)
+        return box
+
+    def set_hardcover_actions(self, enabled: bool) -> None:
+        """Show Pick / Re-match / Exclude (only when a Hardcover account is connected)."""
+        self.hardcover_buttons.setVisible(enabled)
+
+    # -- showing ----------------------------------------------------------------------------
+
+    @property
+    def book_id(self) -> int | None:
+        return None if self._book is None else self._book["id"]
+
+    def show_book(self, book_id: int | None) -> None:
+        """Load and show `book_id` (None clears the panel)."""
+        self._book = None if book_id is None else self._load(book_id)
+        self.placeholder.setVisible(self._book is None)
+        self.details.setVisible(self._book is not None)
+        if self._book is not None:
+            self._fill(self._book)
+
+    def reload(self) -> None:
+        """Show the stored book again, keeping what the user typed and has not saved."""
+        if self._book is None:
+            return
+        if not self.has_unsaved_edits():
+            self.show_book(self._book["id"])
+            return
+        before = reading_edits.form_values(self._book["reading"])
+        typed = self._form()
+        self._book = self._load(self._book["id"])
+        after = reading_edits.form_values(self._book["reading"])
+        merged = reading_edits.merge_reload(before, after, typed, self._changed_elsewhere)
+        self._fill(self._book, keep=merged)
+
+    def _fill(self, book: BookDetails, keep: reading_edits.Merged | None = None) -> None:
+        self.title_label.setText(book["title"])
+        byline = ", ".join(book["authors"]) or "Unknown author"
+        series = format_series(book.get("series"), book.get("series_index"))
+        self.byline.setText(f"{byline}\n{series}" if series else byline)
+        self._show_cover(book.get("cover_file"))
+        self.facts.setText(_facts_html(book))
+        description = book.get("description") or ""
+        if "<" in description:
+            self.description.setHtml(description)
+        else:
+            self.description.setPlainText(description)
+        self.description.setVisible(bool(description))
+        self._body_layout.setStretch(self._body_layout.count() - 1, 0 if description else 1)
+        if keep is None:
+            self._revert()
+        else:
+            self._show_form(keep.show)
+            self._changed_elsewhere = keep.changed_elsewhere
+            self._show_notice()
+        self._fill_hardcover(book)
+
+    def _show_cover(self, cover: str | None) -> None:
+        pixmap = QPixmap(cover) if cover and Path(cover).is_file() else QPixmap()
+        if pixmap.isNull():
+            self.cover.setPixmap(QPixmap())
+            self.cover.setText("No cover")
+            return
+        self.cover.setPixmap(
+            pixmap.scaled(
+                *COVER_SIZE,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+    def _fill_hardcover(self, book: BookDetails) -> None:
+        match = book.get("hardcover_match")
+        self.hardcover_box.setVisible(match is not None)
+        if match is None:
+            return
+        state = match.get("state") or "unmatched"
+        parts = [f"<b>{html.escape(HARDCOVER_LABELS.get(state, state))}</b>"]
+        if match.get("summary"):
+            parts.append(html.escape(str(match["summary"])))
+        if match.get("reason"):
+            parts.append(f"<i>{html.escape(str(match['reason']))}</i>")
+        self.hardcover_label.setText("<br>".join(parts))
+        excluded = state == "excluded"
+        self.exclude_button.setText("Inclu&de" if excluded else "E&xclude")
+        self.pick_button.setEnabled(not excluded)
+        self.rematch_button.setEnabled(not excluded and state != "unmatched")
+
+    # -- editing ----------------------------------------------------------------------------
+
+    def _revert(self) -> None:
+        self.reading_error.hide()
+        self._changed_elsewhere = ()
+        self._show_notice()
+        if self._book is not None:
+            self._show_form(reading_edits.form_values(self._book["reading"]))
+
+    def _show_form(self, values: reading_edits.FormValues) -> None:
+        self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(values["status"])))
+        self.progress_spin.setValue(float(values["progress"]))  # type: ignore[arg-type]
+        self.started_edit.setText(str(values["started"]))
+        self.finished_edit.setText(str(values["finished"]))
+        rating = values["rating"]
+        index = self.rating_combo.findData(rating) if rating is not None else 0
+        self.rating_combo.setCurrentIndex(max(0, index))
+
+    def _form(self) -> dict[str, object]:
+        """What the form shows now, comparable with `reading_edits.form_values`."""
+        return {
+            "status": str(self.status_combo.currentData()),
+            "progress": self.progress_spin.value(),
+            "started": self.started_edit.text().strip(),
+            "finished": self.finished_edit.text().strip(),
+            "rating": self.rating_combo.currentData(),
+        }
+
+    def _show_notice(self) -> None:
+        keys, stored = self._changed_elsewhere, {}
+        if self._book is not None and keys:
+            stored = reading_edits.form_values(self._book["reading"])
+        self.reading_notice.setText(reading_edits.changed_elsewhere_note(keys, stored))
+        self.reading_notice.setVisible(bool(keys))
+
+    def edited(self) -> ReadingEdit:
+        """The fields the user changed in the form (the library validates them)."""
+        if self._book is None:
+            return {}
+        return reading_edits.edits(reading_edits.form_values(self._book["reading"]), self._form())
+
+    def has_unsaved_edits(self) -> bool:
+        return bool(self.edited())
+
+    async def confirm_leave(self) -> bool:
+        """Before another book is shown: Save, Discard or Cancel unsaved edits (never blocks
+        the event loop). True when the panel may show another book."""
+        if self._book is None or not self.has_unsaved_edits():
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Save your changes?",
+            f"You changed the reading state of “{self._book['title']}” and have not saved it.",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self.window(),
+        )
+        box.setInformativeText("Save keeps your changes, Discard drops them, Cancel stays here.")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        try:
+            await run_dialog(box, lambda: self.question_opened.emit(box))
+            answer = box.standardButton(box.clickedButton())
+        finally:
+            box.deleteLater()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_reading()
+        if answer == QMessageBox.StandardButton.Discard:
+            self._revert()
+            return True
+        return False
+
+    def save_reading(self) -> bool:
+        """Save the form; on a rejected value show why and keep the form as typed."""
+        if self._book is None:
+            return False
+        book_id = self._book["id"]
+        try:
+            self._save(book_id, self.edited())
+        except BookOrbitError as error:
+            self.reading_error.setText(error.message)
+            self.reading_error.show()
+            return False
+        self._book = self._load(book_id)
+        self._fill(self._book)
+        self.saved.emit(book_id)
+        return True
+
+    def _emit_book(self, signal: SignalInstance) -> None:
+        if self._book is not None:
+            signal.emit(self._book["id"])
+
+    def _toggle_exclude(self) -> None:
+        if self._book is None:
+            return
+        match = self._book.get("hardcover_match") or {}
+        self.exclude_requested.emit(self._book["id"], match.get("state") != "excluded")
+
+
+def _facts_html(book: BookDetails) -> str:
+    rows: list[tuple[str, str]] = []
+    for label, key in (
+        ("Language", "language"),
+        ("Publisher", "publisher"),
+        ("Published", "published"),
+        ("ISBN", "isbn13"),
+        ("ISBN-10", "isbn10"),
+    ):
+        if book.get(key):
+            rows.append((label, str(book[key])))
+    for file in book.get("files", []):
+        note = "  (missing from disk)" if file.get("missing") else ""
+        rows.append((str(file["format"]).upper(), f"{file['path']}{note}"))
+    return (
+        "<table>"
+        + "".join(
+            f"<tr><td style='padding-right:10px;color:gray'>{html.escape(label)}</td>"
+            f"<td>{html.escape(value)}</td></tr>"
+            for label, value in rows
+        )
+        + "</table>"
+    )

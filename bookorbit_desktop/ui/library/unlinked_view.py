@@ -1,0 +1,185 @@
+"""KOReader documents that match no book, with "Link to Book…" to attach them by hand.
+
+A device's copy of a book often differs byte-wise from the library's file (re-exported,
+converted, sent through another tool), so its document id is unknown here. Its pushes are kept
+anyway; linking it gives the chosen book that document's whole reading history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedLayout,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.library import BookRow
+from bookorbit_desktop.services.unlinked import LinkOutcome, UnlinkedRow
+from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
+from bookorbit_desktop.ui.library.book_chooser import BookChooser
+from bookorbit_desktop.ui.widgets import empty_state, flat_list
+
+EMPTY_TEXT = (
+    "Every KOReader document is linked to a book.\n\n"
+    "When a device syncs a file BookOrbit does not recognise, it appears here so you can "
+    "link it to the right book."
+)
+HEADERS = ("Document", "Device", "Position", "Last sync", "Syncs")
+
+
+class UnlinkedView(QWidget):
+    """Lists unlinked documents; `linked(book_id)` fires after a successful link."""
+
+    linked = Signal(int)
+    message = Signal(str)
+    chooser_opened = Signal(object)  # the "Link to Book" dialog, once it is on screen
+
+    def __init__(
+        self,
+        load: Callable[[], list[UnlinkedRow]],
+        link: Callable[[str, int], LinkOutcome],
+        books: Callable[[], Sequence[BookRow]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._load = load
+        self._link = link
+        self._books = books
+        self._rows: list[UnlinkedRow] = []
+        self._busy: asyncio.Task[None] | None = None
+        self.chooser: BookChooser | None = None  # the open "Link to Book" dialog, if any
+
+        intro = QLabel(
+            "Documents KOReader synced that match no book in the library. Link each one to "
+            "its book: its reading position and history move to that book."
+        )
+        intro.setWordWrap(True)
+        self.tree = flat_list(HEADERS)
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        # Double-click or Enter.
+        self.tree.itemActivated.connect(lambda *_: self.link_selected())
+        self.empty_label = empty_state(EMPTY_TEXT)
+        self._stack = QStackedLayout()
+        self._stack.addWidget(self.tree)
+        self._stack.addWidget(self.empty_label)
+
+        self.link_button = QPushButton("&Link to Book…")
+        self.link_button.clicked.connect(self.link_selected)
+        self.refresh_button = QPushButton("&Refresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.link_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(self._stack, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    @property
+    def count(self) -> int:
+        return len(self._rows)
+
+    def refresh(self) -> None:
+        try:
+            self._rows = self._load()
+        except BookOrbitError as error:
+            show_error(self, error)
+            return
+        self.tree.clear()
+        for row in self._rows:
+            item = QTreeWidgetItem(
+                [
+                    _document_text(row),
+                    row.device,
+                    f"{row.percentage * 100:.0f} %",
+                    datetime.fromtimestamp(row.timestamp).strftime("%Y-%m-%d %H:%M"),
+                    str(row.pushes),
+                ]
+            )
+            item.setToolTip(0, f"KOReader document id: {row.document}")
+            item.setData(0, Qt.ItemDataRole.UserRole, row.document)
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setTextAlignment(4, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.tree.addTopLevelItem(item)
+        self._stack.setCurrentIndex(0 if self._rows else 1)
+        self._update_buttons()
+
+    def selected_row(self) -> UnlinkedRow | None:
+        items = self.tree.selectedItems()
+        if not items:
+            return None
+        document = items[0].data(0, Qt.ItemDataRole.UserRole)
+        return next((row for row in self._rows if row.document == document), None)
+
+    def _update_buttons(self) -> None:
+        self.link_button.setEnabled(self.selected_row() is not None and self._busy is None)
+
+    def link_selected(self) -> asyncio.Task[None] | None:
+        """Ask which book the selected document is, then link it."""
+        row = self.selected_row()
+        if row is None or self._busy is not None:
+            return None
+        self._busy = spawn(self._choose_and_link(row), self)
+        self._update_buttons()
+        return self._busy
+
+    def make_chooser(self, row: UnlinkedRow) -> BookChooser:
+        books = list(self._books())
+        if row.candidates:
+            wanted = set(row.candidates)
+            books = [book for book in books if book["id"] in wanted] or books
+        return BookChooser(
+            books,
+            title="Link to Book",
+            prompt=f"Which book is “{row.label}” (synced from {row.device})?",
+            accept_text="Link",
+            initial_filter="" if row.candidates else (row.title or ""),
+            parent=self,
+        )
+
+    async def _choose_and_link(self, row: UnlinkedRow) -> None:
+        try:
+            chooser = self.make_chooser(row)
+            self.chooser = chooser
+            accepted = await run_dialog(chooser, lambda: self.chooser_opened.emit(chooser))
+            book_id = chooser.chosen_book_id
+            title = chooser.title_of(book_id) if book_id is not None else ""
+            chooser.deleteLater()
+            self.chooser = None
+            if not accepted or book_id is None:
+                return
+            try:
+                outcome = self._link(row.document, book_id)
+            except BookOrbitError as error:
+                show_error(self, error)
+                return
+            self.message.emit(
+                f"Linked “{row.label}” to “{title}”; {outcome.pushes_moved} sync(s) moved to it."
+            )
+            self.refresh()
+            self.linked.emit(outcome.book_id)
+        finally:
+            self._busy = None
+            self._update_buttons()
+
+
+def _document_text(row: UnlinkedRow) -> str:
+    parts = [row.label]
+    if row.title and row.authors:
+        parts[0] = f"{row.title} — {row.authors}"
+    if row.candidates:
+        parts.append(f"(matches {len(row.candidates)} books)")
+    return "  ".join(parts)

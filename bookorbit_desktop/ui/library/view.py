@@ -1,0 +1,223 @@
+"""The library table with its filter box, status filter, Import button and drop target."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QPainter,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedLayout,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.services.library import READING_STATUSES, STATUS_LABELS, BookRow
+from bookorbit_desktop.ui.library.model import (
+    BOOK_ID_ROLE,
+    COLUMN_KEYS,
+    PROGRESS_ROLE,
+    LibraryModel,
+)
+from bookorbit_desktop.ui.widgets import book_table, empty_state
+
+EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
+# Widths that fit typical values; Title takes the rest (but never less than MIN_TITLE_WIDTH,
+# the table scrolls sideways instead).
+MIN_TITLE_WIDTH = 200
+_COLUMN_WIDTHS = {
+    "authors": 150,
+    "series": 130,
+    "status": 95,
+    "progress": 80,
+    "rating": 70,
+    "format": 60,
+    "hardcover": 110,
+}
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws reading progress as a thin bar with its percentage."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        progress = index.data(PROGRESS_ROLE) or 0.0
+        if progress <= 0:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(4, 4, -4, -4)
+        bar.minimum, bar.maximum = 0, 1000
+        bar.progress = round(progress * 1000)
+        bar.text = f"{progress * 100:.0f} %"
+        bar.textVisible = True
+        bar.state = option.state | QStyle.StateFlag.State_Horizontal
+        style = option.widget.style() if option.widget else QApplication.style()
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+
+
+class LibraryView(QWidget):
+    """Shows the books; tells the window what was selected and what should be imported."""
+
+    book_selected = Signal(object)  # book id, or None when nothing is selected
+    import_requested = Signal(list)  # file and folder paths (str)
+    import_dialog_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.model = LibraryModel(self)
+        self._selected_id: int | None = None
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter by title, author or series  (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.model.set_filter)
+        self.status_combo = QComboBox()
+        self.status_combo.addItem("All books", None)
+        for status in READING_STATUSES:
+            self.status_combo.addItem(STATUS_LABELS[status], status)
+        self.status_combo.currentIndexChanged.connect(
+            lambda _i: self.model.set_status_filter(self.status_combo.currentData())
+        )
+        self.import_button = QPushButton("&Import…")
+        self.import_button.setToolTip("Add ebook files or folders to the library (Ctrl+I)")
+        self.import_button.clicked.connect(self.import_dialog_requested.emit)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("bookCount")
+        toolbar = QHBoxLayout()
+        toolbar.addWidget(self.filter_edit, 1)
+        toolbar.addWidget(self.status_combo)
+        toolbar.addWidget(self.count_label)
+        toolbar.addWidget(self.import_button)
+
+        self.table = book_table(self.model)
+        self.table.setItemDelegateForColumn(COLUMN_KEYS.index("progress"), ProgressDelegate(self))
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        for key, width in _COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
+        header.sectionResized.connect(
+            lambda index, _old, _new: index != 0 and self.fit_title_column()
+        )
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.model.modelReset.connect(self._after_reset)
+
+        self.empty_label = empty_state(EMPTY_LIBRARY)
+        font = self.empty_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.empty_label.setFont(font)
+
+        self._stack = QStackedLayout()
+        self._stack.addWidget(self.table)
+        self._stack.addWidget(self.empty_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(toolbar)
+        layout.addLayout(self._stack, 1)
+        self._after_reset()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_title_column()
+
+    def fit_title_column(self) -> None:
+        """Give Title the width the other columns leave, but at least MIN_TITLE_WIDTH."""
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(i) for i in range(1, header.count()))
+        free = self.table.viewport().width() - others
+        self.table.setColumnWidth(0, max(MIN_TITLE_WIDTH, free))
+
+    # -- data -------------------------------------------------------------------------------
+
+    def set_books(self, books: Sequence[BookRow]) -> None:
+        self.model.set_books(books)
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    def select_book(self, book_id: int) -> bool:
+        row = self.model.row_of(book_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def clear_selection(self) -> None:
+        self.table.selectionModel().clear()
+
+    @property
+    def selected_book_id(self) -> int | None:
+        return self._selected_id
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        book_id = current.data(BOOK_ID_ROLE) if current.isValid() else None
+        if book_id != self._selected_id:
+            self._selected_id = book_id
+            self.book_selected.emit(book_id)
+
+    def _after_reset(self) -> None:
+        model = self.model
+        shown = model.rowCount()
+        if model.total_count == 0:
+            self.empty_label.setText(EMPTY_LIBRARY)
+        elif shown == 0:
+            self.empty_label.setText("No books match the filter.")
+        self._stack.setCurrentIndex(0 if shown else 1)
+        if model.filter_active:
+            self.count_label.setText(f"{shown:,} of {model.total_count:,} books")
+        else:
+            self.count_label.setText(f"{model.total_count:,} books")
+        # Keep the same book selected across refreshes, filtering and sorting.
+        previous = self._selected_id
+        if previous is not None and not self.select_book(previous):
+            self._selected_id = None
+            self.book_selected.emit(None)
+
+    # -- drag and drop ----------------------------------------------------------------------
+
+    @staticmethod
+    def _local_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [str(Path(url.toLocalFile())) for url in mime.urls() if url.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._local_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragEnterEvent) -> None:  # type: ignore[override]
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._local_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.import_requested.emit(paths)

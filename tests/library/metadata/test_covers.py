@@ -1,0 +1,65 @@
+"""Cover images: kept when small, shrunk when large, flattened when transparent, refused when
+not images at all."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from bookorbit_desktop.library.metadata.covers import COVER_MAX, prepare_cover, store_cover
+from tests.library.books import jpeg, png
+
+
+def open_image(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def test_small_jpeg_is_kept_byte_for_byte():
+    data = jpeg(300, 450)
+    assert prepare_cover(data) == data
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"), [((1200, 1800), (600, 900)), ((2000, 1000), (600, 300))]
+)
+def test_large_cover_is_shrunk_keeping_its_shape(size, expected):
+    image = open_image(prepare_cover(jpeg(*size)))
+    assert image.format == "JPEG"
+    assert image.size == expected
+    assert image.width <= COVER_MAX[0] and image.height <= COVER_MAX[1]
+
+
+def test_transparent_png_is_laid_on_white():
+    image = open_image(prepare_cover(png()))
+    assert image.format == "JPEG" and image.mode == "RGB"
+    red, green, blue = image.getpixel((5, 5))
+    assert red > 100 and green > 100 and blue > 200  # half-transparent blue over white
+
+
+def test_cmyk_jpeg_becomes_rgb():
+    output = io.BytesIO()
+    Image.new("CMYK", (100, 150), (0, 255, 255, 0)).save(output, "JPEG")
+    assert open_image(prepare_cover(output.getvalue())).mode == "RGB"
+
+
+@pytest.mark.parametrize("data", [b"", b"not an image", jpeg()[:50]])
+def test_not_an_image(data):
+    assert prepare_cover(data) is None
+
+
+def test_decompression_bomb_is_refused():
+    output = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(output, "PNG")
+    assert prepare_cover(output.getvalue()) is None
+
+
+def test_store_cover_writes_atomically(paths):
+    relative = store_cover(paths, 7, jpeg(1200, 1800))
+    assert relative == "covers/7.jpg"
+    assert (paths.data_dir / relative).is_file()
+    assert [p.name for p in paths.covers_dir.iterdir()] == ["7.jpg"]  # no temporary left
+    assert store_cover(paths, 8, b"junk") is None

@@ -1,0 +1,411 @@
+"""The Hardcover page and Pick dialog against the fake Hardcover API on 127.0.0.1.
+
+The fake runs on its own thread; the client runs on the app's qasync loop and talks to it
+over real HTTP. The token lives in a file-backed keyring in the test's folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.hardcover.api.account import HardcoverAccount
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.credentials import ACCOUNT, SERVICE, TokenStore
+from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus
+from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.ui.asyncqt import signal_future
+from bookorbit_desktop.ui.hardcover.controller import HardcoverController
+from bookorbit_desktop.ui.hardcover.page import HardcoverView
+from bookorbit_desktop.ui.hardcover.pick_dialog import candidate_cells
+from bookorbit_desktop.ui.icons import TrayState
+from bookorbit_desktop.ui.status import StatusHub, tray_state
+from tests.factories import add_book
+from tests.fakes.clock import SystemClock
+from tests.fakes.file_keyring import CountingKeyring, FileKeyring
+from tests.fakes.hardcover_catalog import AUDIO, EBOOK, Catalog
+from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
+
+
+@pytest.fixture
+def fake():
+    catalog = Catalog()
+    server = FakeHardcover(catalog, clock=SystemClock())
+    with ThreadedFakeHardcover(server) as running:
+        running.user_id = catalog.add_user("reader")
+        running.token = catalog.add_token(running.user_id)
+        yield running
+
+
+@pytest.fixture
+def keyring_file(tmp_path):
+    return tmp_path / "keyring.json"
+
+
+@pytest.fixture
+def keyring_backend(keyring_file):
+    return CountingKeyring(keyring_file)
+
+
+def make_controller(library, fake, backend, qtbot):
+    account = HardcoverAccount(
+        TokenStore(backend),
+        client_factory=lambda token, **kw: HardcoverClient(token, endpoint=fake.url, **kw),
+    )
+    service = HardcoverService(account)
+    window = QWidget()
+    qtbot.addWidget(window)
+    hub = StatusHub()
+    view = HardcoverView(window)
+    books = LibraryService(library).list_books
+    controller = HardcoverController(service, hub, view, books, window)
+    controller.matches_changed.connect(controller.refresh)
+    return controller
+
+
+@pytest.fixture
+def hc(library, fake, keyring_backend, qtbot, qloop):
+    controller = make_controller(library, fake, keyring_backend, qtbot)
+    controller.refresh()
+    qloop.run_until_complete(controller.check_account())  # as at start-up
+    return controller
+
+
+def connect(hc, fake, qloop):
+    hc.view.token_edit.setText(f"Bearer {fake.token}")
+    qloop.run_until_complete(_click_connect(hc))
+
+
+async def _click_connect(hc):
+    hc.view.connect_button.click()
+    task = next(iter(_tasks()))
+    await task
+
+
+def _tasks():
+    from bookorbit_desktop.ui.asyncqt import running_tasks
+
+    return running_tasks()
+
+
+def test_refreshing_never_reads_the_keyring(hc, fake, qloop, keyring_backend):
+    connect(hc, fake, qloop)
+    keyring_backend.calls.clear()
+    for _ in range(3):
+        hc.refresh()
+    hc.set_paused(True)
+    hc.set_paused(False)
+    assert "Connected as <b>@reader</b>" in hc.view.account_label.text()
+    assert hc.hub.status.sync_available
+    assert keyring_backend.calls == []
+
+
+def test_the_keyring_is_read_off_the_ui_thread_and_a_slow_one_blocks_nothing(
+    library, fake, keyring_file, qtbot, qloop
+):
+    FileKeyring(keyring_file).set_password(SERVICE, ACCOUNT, fake.token)  # an earlier session
+    backend = CountingKeyring(keyring_file)
+    hc = make_controller(library, fake, backend, qtbot)
+    hc.refresh()
+    view = hc.view
+    assert "Looking for a saved Hardcover token" in view.account_label.text()
+    assert not view.token_row.isVisibleTo(view) and not hc.hub.status.sync_available
+
+    async def start_up():
+        backend.hold_next()  # the keyring has not answered yet (an unlock prompt, say)
+        task = hc.check_account()
+        assert hc.check_account() is None  # one check at a time
+        assert await asyncio.to_thread(backend.waiting.wait, 5)
+        hc.refresh()  # the window keeps working meanwhile
+        assert "Looking for" in view.account_label.text()
+        backend.release()
+        await task
+
+    qloop.run_until_complete(start_up())
+    assert "Connected" in view.account_label.text()
+    assert hc.hub.status.sync_available
+    assert backend.calls and threading.get_ident() not in backend.threads
+
+
+def test_an_unreadable_keyring_is_explained_and_checked_again_on_refresh(
+    library, fake, keyring_file, qtbot, qloop
+):
+    FileKeyring(keyring_file).set_password(SERVICE, ACCOUNT, fake.token)
+    backend = CountingKeyring(keyring_file)
+    backend.locked = True
+    hc = make_controller(library, fake, backend, qtbot)
+    hc.refresh()
+    assert hc.check_again_if_unreadable() is None  # not checked yet: nothing to retry
+    qloop.run_until_complete(hc.check_account())
+    label = hc.view.account_label.text()
+    assert "keyring is locked" in label and "F5" in label
+    assert not hc.hub.status.sync_available
+    backend.locked = False  # the user unlocked it
+    qloop.run_until_complete(hc.check_again_if_unreadable())
+    assert "Connected" in hc.view.account_label.text()
+    assert hc.check_again_if_unreadable() is None  # read fine: F5 leaves the keyring alone
+
+
+def test_not_connected_explains_how_to_connect(hc):
+    view = hc.view
+    assert "Get Token" in view.account_label.text()
+    assert view.token_row.isVisibleTo(view)
+    assert not view.sync_button.isVisibleTo(view)
+    assert not hc.hub.status.sync_available
+    assert not view.pick_button.isEnabled()
+
+
+def test_connect_checks_the_token_and_keeps_it_only_in_the_keyring(hc, fake, qloop, keyring_file):
+    connect(hc, fake, qloop)
+    view = hc.view
+    assert "Connected as <b>@reader</b>" in view.account_label.text()
+    assert view.account_message.text() == "Connected as @reader."
+    assert view.token_edit.text() == ""
+    assert not view.token_row.isVisibleTo(view)
+    assert hc.hub.status.sync_available
+    assert fake.token in json.loads(keyring_file.read_text()).values()
+    assert tray_state(hc.hub.status) == TrayState.OFFLINE  # no server in this test
+
+
+def test_a_refused_token_is_explained_and_not_kept(hc, fake, qloop, keyring_file):
+    fake.catalog.revoke_token(fake.token)
+    connect(hc, fake, qloop)
+    view = hc.view
+    assert view.account_message.isVisibleTo(view)
+    assert "token" in view.account_message.text().lower()
+    assert not hc.hub.status.sync_available
+    assert not keyring_file.exists() or fake.token not in keyring_file.read_text()
+
+
+def test_an_empty_token_is_refused_before_asking_hardcover(hc, fake):
+    hc.view.connect_button.click()
+    assert hc.view.account_message.text() == "Paste the token from Hardcover first."
+    assert fake.requests == []
+
+
+def test_sync_now_matches_the_library(hc, fake, qloop, library):
+    dune = fake.catalog.add_book("Dune", authors=["Frank Herbert"], users_count=900)
+    fake.catalog.add_edition(dune, isbn_13="9780441013593", pages=604, users_count=40)
+    local = add_book("Dune", ["Frank Herbert"], status="reading", isbn13="9780441013593")
+    add_book("Unread Book", ["Nobody"], status="unread")
+    connect(hc, fake, qloop)
+    states = []
+    hc.hub.changed.connect(lambda status: states.append(status.syncing))
+    task = hc.sync_now()
+    assert hc.sync_now() is None  # one run at a time
+    qloop.run_until_complete(task)
+    assert states[0] is True and hc.hub.status.syncing is False
+    assert get_match(local.id).state == "linked"
+    assert hc.view.account_message.text() == "1 books checked: 1 linked."
+    texts = [hc.view.tree.topLevelItem(0).text(c) for c in range(4)]
+    assert texts == ["Dune", "Frank Herbert", "Reading", "Linked"]
+    assert hc.view.tree.topLevelItemCount() == 1  # unread books are not matched
+
+
+def test_sync_while_disconnected_says_what_to_do(hc, qloop):
+    qloop.run_until_complete(hc.sync_now())
+    assert hc.view.account_message.isVisibleTo(hc.view)
+    assert "connect" in hc.view.account_message.text().lower()
+    assert not hc.hub.status.syncing
+
+
+def test_pause_and_resume(hc, fake, qloop):
+    connect(hc, fake, qloop)
+    hc.set_paused(True)
+    assert hc.hub.status.sync_paused
+    assert tray_state(hc.hub.status) == TrayState.OFFLINE  # no server; paused shows with one
+    assert not hc.view.sync_button.isEnabled()
+    hc.set_paused(False)
+    assert not hc.hub.status.sync_paused
+    assert hc.view.sync_button.isEnabled()
+
+
+def test_pick_searches_and_pins_book_and_edition(hc, fake, qloop, qtbot, library):
+    right = fake.catalog.add_book("Piranesi", authors=["Susanna Clarke"], users_count=500)
+    fake.catalog.add_edition(right, pages=272, users_count=300)
+    ebook = fake.catalog.add_edition(right, pages=245, reading_format_id=EBOOK, users_count=20)
+    audio_only = fake.catalog.add_book("Piranesi", authors=["Reader Narrator"], users_count=3)
+    fake.catalog.add_edition(audio_only, reading_format_id=AUDIO, users_count=3)
+    local = add_book("Piranesi", ["Susanna Clarke"], status="reading")
+    connect(hc, fake, qloop)
+    hc.refresh()
+
+    async def scenario():
+        opened = signal_future(hc.pick_opened)
+        task = hc.pick(local.id)
+        (dialog,) = await opened
+        assert hc.pick(local.id) is None  # one action per book at a time
+        searched = signal_future(dialog.searched)
+        dialog.query_edit.setText("")
+        dialog.search_button.click()
+        await searched
+        assert "Piranesi" in dialog.query_edit.text()
+        ids = [c["book_id"] for c in dialog.candidates]
+        assert right in ids
+        row = ids.index(right)
+        loaded = signal_future(dialog.editions_loaded)
+        dialog.tree.setCurrentItem(dialog.tree.topLevelItem(row))
+        await loaded
+        editions = [dialog.edition_combo.itemData(i) for i in range(dialog.edition_combo.count())]
+        assert editions[0] is None and ebook in editions
+        dialog.edition_combo.setCurrentIndex(editions.index(ebook))
+        qtbot.mouseClick(dialog.link_button, Qt.MouseButton.LeftButton)
+        await task
+
+    qloop.run_until_complete(scenario())
+    record = get_match(local.id)
+    assert (record.state, record.hc_book_id, record.hc_edition_id, record.pinned) == (
+        "linked",
+        right,
+        ebook,
+        True,
+    )
+    hc.view.select_book(local.id)
+    item = hc.view.tree.currentItem()
+    assert item.text(3) == "Linked"
+    assert "picked by you" in item.text(4)
+
+
+def test_search_errors_show_in_the_dialog(hc, fake, qloop):
+    local = add_book("Piranesi", ["Susanna Clarke"], status="reading")
+    connect(hc, fake, qloop)
+    fake.catalog.revoke_token(fake.token)
+
+    async def scenario():
+        opened = signal_future(hc.pick_opened)
+        task = hc.pick(local.id)
+        (dialog,) = await opened
+        searched = signal_future(dialog.searched)
+        dialog.start_search()
+        await searched
+        text = dialog.status_label.text()
+        dialog.reject()
+        await task
+        return text
+
+    text = qloop.run_until_complete(scenario())
+    assert "token" in text.lower()
+    assert get_match(local.id) is None
+
+
+def test_rematch_exclude_and_include(hc, fake, qloop):
+    dune = fake.catalog.add_book("Dune", authors=["Frank Herbert"], users_count=900)
+    fake.catalog.add_edition(dune, isbn_13="9780441013593", pages=604)
+    local = add_book("Dune", ["Frank Herbert"], status="read", isbn13="9780441013593")
+    connect(hc, fake, qloop)
+    qloop.run_until_complete(hc.sync_now())
+    assert get_match(local.id).state == "linked"
+    qloop.run_until_complete(hc.exclude(local.id, True))
+    assert get_match(local.id).state == "excluded"
+    hc.view.select_book(local.id)
+    assert hc.view.exclude_button.text() == "Inclu&de"
+    assert not hc.view.pick_button.isEnabled()
+    qloop.run_until_complete(hc.exclude(local.id, False))
+    assert get_match(local.id).state == "linked"
+    qloop.run_until_complete(hc.rematch(local.id))
+    assert get_match(local.id).state == "unmatched"
+
+
+def test_disconnect_asks_first(hc, fake, qloop, keyring_file):
+    connect(hc, fake, qloop)
+
+    async def scenario(answer_disconnect: bool):
+        opened = signal_future(hc.question_opened)
+        task = hc.disconnect()
+        (box,) = await opened
+        if answer_disconnect:
+            next(b for b in box.buttons() if b.text() == "Disconnect").click()
+        else:
+            box.button(QMessageBox.StandardButton.Cancel).click()
+        await task
+
+    qloop.run_until_complete(scenario(False))
+    assert hc.hub.status.sync_available
+    qloop.run_until_complete(scenario(True))
+    assert not hc.hub.status.sync_available
+    assert fake.token not in keyring_file.read_text()
+
+
+def test_an_expired_token_pauses_sync_with_one_short_clear_message(hc, fake, qloop, library):
+    local = add_book("Dune", ["Frank Herbert"], status="reading")
+    connect(hc, fake, qloop)
+    fake.catalog.expire_token(fake.token)
+    qloop.run_until_complete(hc.sync_now())
+    view = hc.view
+    label = view.account_label.text()
+    assert "paste a new token" in label.lower()
+    assert view.token_row.isVisibleTo(view)
+    # Said once, in the window's words: no command lines, no repeat below the label.
+    assert "bookorbit-desktop" not in label
+    assert not view.account_message.isVisibleTo(view)
+    problem = hc.hub.status.sync_problem
+    assert problem and len(problem) <= 40
+    assert "bookorbit-desktop" not in view.sync_label.text()
+    # The same after a restart, when the paused state is read back from the library.
+    hc.hub.update(sync_problem=None)
+    hc.refresh()
+    assert hc.hub.status.sync_problem == problem
+    QApplication.processEvents()  # size hints settle through posted layout requests
+    assert view.minimumSizeHint().width() < 900  # no long text forcing the window wider
+    # Actions while paused explain themselves in the window's words too.
+    with pytest.raises(BookOrbitError) as refused:
+        qloop.run_until_complete(hc.service.search(local.id, ""))
+    assert "bookorbit-desktop" not in refused.value.message
+
+
+def test_enter_in_the_search_box_searches_and_does_not_link(hc, fake, qloop, qtbot, library):
+    right = fake.catalog.add_book("Piranesi", authors=["Susanna Clarke"], users_count=500)
+    fake.catalog.add_edition(right, pages=272)
+    local = add_book("Piranesi", ["Susanna Clarke"], status="reading")
+    connect(hc, fake, qloop)
+
+    async def scenario():
+        opened = signal_future(hc.pick_opened)
+        task = hc.pick(local.id)
+        (dialog,) = await opened
+        searched = signal_future(dialog.searched)
+        dialog.start_search()
+        await searched
+        dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+        assert dialog.link_button.isEnabled()
+        dialog.query_edit.setFocus()
+        dialog.query_edit.setText("clarke")
+        searched = signal_future(dialog.searched)
+        qtbot.keyClick(dialog.query_edit, Qt.Key.Key_Return)
+        still_open = dialog.isVisible()
+        if still_open:
+            await searched
+            dialog.reject()
+        await task
+        return still_open
+
+    assert qloop.run_until_complete(scenario())
+    assert get_match(local.id) is None  # nothing linked by the Enter key
+
+
+@pytest.mark.parametrize(
+    ("differences", "shown"),
+    [
+        (["≠ author"], "≠ author"),
+        (["≠ volume (2 vs 10)", "audiobook"], "≠ volume (2 vs 10), audiobook"),
+        ([], ""),
+    ],
+)
+def test_candidate_differences_are_shown_as_labelled(differences, shown):
+    assert candidate_cells({"title": "X", "differences": differences})[-1] == shown
+
+
+def test_a_long_title_in_the_progress_line_does_not_widen_the_window(hc):
+    view = hc.view
+    view.show_account(HardcoverStatus(True, "reader", True, None, "the system keyring"))
+    assert view.sync_label.isVisibleTo(view)
+    view.sync_label.setText("Matching 3 of 40: " + "A Very Long Subtitle, " * 30)
+    QApplication.processEvents()  # size hints settle through posted layout requests
+    assert view.minimumSizeHint().width() < 900

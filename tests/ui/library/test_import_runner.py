@@ -1,0 +1,132 @@
+"""Importing from the window: real files on a worker thread, progress, cancel, summary."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from bookorbit_desktop.library.store import queries
+from bookorbit_desktop.services.library import ImportReport, LibraryService
+from bookorbit_desktop.ui.asyncqt import signal_future
+from bookorbit_desktop.ui.library.import_runner import ImportRunner, summary_text
+from tests.factories import make_epub
+
+
+@pytest.fixture
+def runner(qtbot, library):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    return ImportRunner(LibraryService(library).run_import, parent)
+
+
+def test_imports_a_folder_and_reports_what_failed(runner, tmp_path, qloop):
+    folder = tmp_path / "books"
+    make_epub(folder / "a.epub", "Alpha", ["Ann"])
+    make_epub(folder / "sub" / "b.epub", "Beta", ["Bob"])
+    (folder / "broken.epub").write_bytes(b"PK\x03\x04 this is not a zip")
+    (folder / "notes.txt").write_text("not an ebook")
+    report = qloop.run_until_complete(runner.run([str(folder)]))
+    assert isinstance(report, ImportReport)
+    assert report.imported == 2
+    assert [path.endswith("broken.epub") for path, _ in report.failures] == [True]
+    assert sorted(book["title"] for book in queries.list_books()) == ["Alpha", "Beta"]
+    box = runner.summary_box
+    assert box is not None and box.windowTitle() == "Import finished with problems"
+    assert "2 new books added" in box.text()
+    assert "broken.epub" in box.detailedText()
+    assert not runner.busy and runner.dialog is None
+
+
+def test_a_second_import_of_the_same_files_changes_nothing(runner, tmp_path, qloop):
+    make_epub(tmp_path / "a.epub", "Alpha", ["Ann"])
+    qloop.run_until_complete(runner.run([str(tmp_path / "a.epub")]))
+    report = qloop.run_until_complete(runner.run([str(tmp_path / "a.epub")]))
+    assert (report.imported, report.unchanged, report.changed) == (0, 1, 0)
+    assert runner.summary_box.windowTitle() == "Import finished"
+    assert "1 file already in the library" in runner.summary_box.text()
+
+
+@pytest.mark.parametrize("how", ["button", "escape"])
+def test_cancel_stops_between_files_and_keeps_what_was_done(library, qtbot, tmp_path, qloop, how):
+    original = make_epub(tmp_path / "src" / "book.epub", "Alpha", ["Ann"])
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(20):
+        shutil.copy(original, folder / f"copy-{number:03}.epub")
+    service = LibraryService(library)
+    resume = threading.Event()
+
+    def run_held_after_first_file(sources, progress, cancel):
+        # The real import, held after its first file until the test has pressed Cancel.
+        def report(step):
+            progress(step)
+            resume.wait(10)
+
+        return service.run_import(sources, report, cancel)
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = ImportRunner(run_held_after_first_file, parent)
+
+    async def scenario():
+        progressed = signal_future(runner.progressed)
+        task = asyncio.ensure_future(runner.run([str(folder)]))
+        assert await progressed == (1, 20)
+        assert await runner.run([str(folder)]) is None  # one import at a time
+        if how == "button":
+            qtbot.mouseClick(runner.dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+        else:
+            qtbot.keyClick(runner.dialog, Qt.Key.Key_Escape)
+        resume.set()
+        return await task
+
+    report = qloop.run_until_complete(scenario())
+    assert report.cancelled
+    assert report.imported == 1 and report.copies == 0
+    books = queries.list_books()
+    assert len(books) == 1 and len(books[0]["files"]) == 1  # consistent: no half file
+    assert runner.summary_box.windowTitle() == "Import cancelled"
+
+
+@pytest.mark.parametrize(
+    ("report", "title", "phrases"),
+    [
+        (ImportReport(), "Import finished", ["No ebook files were found there."]),
+        (
+            ImportReport(imported=1, ignored=2),
+            "Import finished",
+            ["1 new book added.", "2 files that are not ebooks were skipped."],
+        ),
+        (
+            ImportReport(copies=2, moved=1, updated=1),
+            "Import finished",
+            ["2 copies of known books added", "1 moved file found again", "1 changed file"],
+        ),
+        (
+            ImportReport(imported=3, failures=(("/x.epub", "not a zip"),)),
+            "Import finished with problems",
+            ["3 new books added", "1 file could not be imported"],
+        ),
+        (
+            ImportReport(imported=1, collisions=1),
+            "Import finished",
+            ["share a KOReader document id", "Unlinked Documents"],
+        ),
+        (
+            ImportReport(imported=4, cancelled=True),
+            "Import cancelled",
+            ["was cancelled", "4 new books added"],
+        ),
+    ],
+)
+def test_summary_text(report, title, phrases):
+    got_title, message, details = summary_text(report)
+    assert got_title == title
+    for phrase in phrases:
+        assert phrase in message
+    assert ("/x.epub: not a zip" in details) == bool(report.failures)

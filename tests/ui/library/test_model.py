@@ -1,0 +1,204 @@
+"""The library table model: filtering, sorting, the texts it shows, and Qt's model contract."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from bookorbit_desktop.ui.library.model import (
+    BOOK_ID_ROLE,
+    COLUMN_KEYS,
+    LibraryModel,
+    filter_terms,
+    format_rating,
+    format_series,
+    matches,
+)
+
+
+def book(book_id, title, authors=("Ann Author",), **extra):
+    row = {
+        "id": book_id,
+        "title": title,
+        "sort_title": extra.pop("sort_title", title.lower()),
+        "authors": list(authors),
+        "series": None,
+        "series_index": None,
+        "status": "unread",
+        "progress": 0.0,
+        "rating": None,
+        "formats": ["epub"],
+        "hardcover": "unmatched",
+        "added_at": float(book_id),
+    }
+    row.update(extra)
+    return row
+
+
+BOOKS = [
+    book(
+        1,
+        "Dune",
+        ("Frank Herbert",),
+        series="Dune",
+        series_index=1.0,
+        status="read",
+        progress=1.0,
+        rating=5.0,
+        hardcover="linked",
+    ),
+    book(
+        2,
+        "Children of Dune",
+        ("Frank Herbert",),
+        series="Dune",
+        series_index=3.0,
+        status="reading",
+        progress=0.42,
+        rating=3.5,
+    ),
+    book(
+        3,
+        "L'Étranger",
+        ("Albert Camus",),
+        formats=["pdf"],
+        status="want_to_read",
+        sort_title="etranger",
+    ),
+    book(4, "Ōkami no Hanayome", ("作者 名",), formats=["cbz", "epub"], hardcover="excluded"),
+    book(
+        5,
+        "A Memory Called Empire",
+        ("Arkady Martine",),
+        series="Teixcalaan",
+        series_index=1.0,
+        status="reading",
+        progress=0.1,
+        rating=4.0,
+        hardcover="needs_review",
+    ),
+]
+
+
+@pytest.fixture
+def model(qapp):
+    model = LibraryModel()
+    model.set_books(BOOKS)
+    return model
+
+
+def ids(model):
+    return [model.index(row, 0).data(BOOK_ID_ROLE) for row in range(model.rowCount())]
+
+
+def test_model_passes_qt_model_checks(qtmodeltester):
+    model = LibraryModel()
+    model.set_books(BOOKS)
+    qtmodeltester.check(model, force_py=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", [1, 2, 3, 4, 5]),
+        ("dune", [1, 2]),
+        ("DUNE children", [2]),
+        ("herbert", [1, 2]),
+        ("etranger", [3]),  # accents ignored
+        ("camus l'étranger", [3]),
+        ("okami", [4]),
+        ("作者", [4]),  # non-Latin authors
+        ("teixcalaan", [5]),  # series
+        ("nothing like this", []),
+    ],
+)
+def test_filter_matches_title_author_and_series_without_accents(model, text, expected):
+    model.set_filter(text)
+    assert sorted(ids(model)) == expected
+
+
+def test_status_filter_combines_with_text_filter(model):
+    model.set_status_filter("reading")
+    assert sorted(ids(model)) == [2, 5]
+    model.set_filter("dune")
+    assert ids(model) == [2]
+    model.set_status_filter(None)
+    assert sorted(ids(model)) == [1, 2]
+    assert model.filter_active
+    model.set_filter("")
+    assert not model.filter_active
+    assert model.total_count == 5
+
+
+@pytest.mark.parametrize(
+    ("column", "order", "expected"),
+    [
+        ("title", Qt.SortOrder.AscendingOrder, [5, 2, 1, 3, 4]),
+        ("title", Qt.SortOrder.DescendingOrder, [4, 3, 1, 2, 5]),
+        ("series", Qt.SortOrder.AscendingOrder, [1, 2, 5, 3, 4]),  # books without series last
+        ("status", Qt.SortOrder.AscendingOrder, [4, 3, 2, 5, 1]),  # unread..read order
+        ("progress", Qt.SortOrder.DescendingOrder, [1, 2, 5, 3, 4]),
+        ("rating", Qt.SortOrder.DescendingOrder, [1, 5, 2, 3, 4]),
+        ("hardcover", Qt.SortOrder.AscendingOrder, [1, 5, 2, 3, 4]),
+    ],
+)
+def test_sorting_by_each_column(model, column, order, expected):
+    model.sort(COLUMN_KEYS.index(column), order)
+    assert ids(model) == expected
+
+
+def test_display_texts(model):
+    model.sort(COLUMN_KEYS.index("title"), Qt.SortOrder.AscendingOrder)
+    row = ids(model).index(2)
+    texts = [model.index(row, column).data() for column in range(model.columnCount())]
+    assert texts == [
+        "Children of Dune",
+        "Frank Herbert",
+        "Dune #3",
+        "Reading",
+        "42 %",
+        "★★★½",
+        "EPUB",
+        "Not matched yet",
+    ]
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Title"
+
+
+def test_row_lookup_follows_filter(model):
+    model.set_filter("camus")
+    assert model.row_of(3) == 0
+    assert model.row_of(1) is None
+    assert model.book_at(0)["title"] == "L'Étranger"
+
+
+@pytest.mark.parametrize(
+    ("rating", "stars"),
+    [(None, ""), (0.0, ""), (0.5, "½"), (1.0, "★"), (3.5, "★★★½"), (5.0, "★★★★★")],
+)
+def test_format_rating(rating, stars):
+    assert format_rating(rating) == stars
+
+
+@pytest.mark.parametrize(
+    ("series", "index", "text"),
+    [(None, None, ""), ("Dune", None, "Dune"), ("Dune", 2.0, "Dune #2"), ("X", 1.5, "X #1.5")],
+)
+def test_format_series(series, index, text):
+    assert format_series(series, index) == text
+
+
+def test_filter_terms_and_matching_are_accent_and_case_insensitive():
+    assert filter_terms("  Émile  ZOLA ") == ("emile", "zola")
+    assert matches("emile zola germinal", ("zola", "emile"))
+    assert not matches("emile zola", ("hugo",))
+
+
+def test_update_books_replaces_rows_in_place(model):
+    model.set_filter("dune")
+    changed = dict(BOOKS[1], status="read", progress=1.0)
+    model.update_books([changed, book(9, "Dune Messiah", ("Frank Herbert",))])
+    assert model.total_count == 6
+    assert sorted(ids(model)) == [1, 2, 9]
+    assert model.book_at(model.row_of(2))["status"] == "read"
+    model.update_books([])  # nothing to do
+    assert model.total_count == 6
