@@ -110,6 +110,9 @@ PURE_RULES = (
     f"{PACKAGE}.hardcover.matching.penalties",
     f"{PACKAGE}.hardcover.matching.volumes",
     f"{PACKAGE}.hardcover.matching.scoring",
+    f"{PACKAGE}.hardcover.sync.model",
+    f"{PACKAGE}.hardcover.sync.reconcile",
+    f"{PACKAGE}.hardcover.sync.preview",
 )
 MAX_MODULE_LINES = 420
 

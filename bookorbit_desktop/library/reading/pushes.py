@@ -25,6 +25,7 @@ from bookorbit_desktop.library.reading import rows as rows
 from bookorbit_desktop.library.reading import rules as reading
 from bookorbit_desktop.library.reading.document_match import match_book_by_metadata
 from bookorbit_desktop.library.reading.rows import Position
+from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
     ALIAS_FILENAME,
@@ -345,4 +346,12 @@ def _apply_events(
         ),
         updated_at=float(last_time) if changed or stored is None else None,
     )
+    kinds = [outbox.PROGRESS] if state.progress != before.progress else []
+    if (state.status, state.started, state.finished) != (
+        before.status,
+        before.started,
+        before.finished,
+    ):
+        kinds.append(outbox.STATUS)
+    outbox.note_change(book_id, kinds)
     return tuple(changes), changed

@@ -122,5 +122,45 @@ def _v2_hardcover(db: SqliteDatabase) -> None:
     db.execute_sql("CREATE INDEX hardcover_match_state ON hardcover_match (state)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_library, _v2_hardcover)
+def _v3_sync(db: SqliteDatabase) -> None:
+    statements = [
+        # Books whose reading state changed since Hardcover last confirmed it, one row a book.
+        """CREATE TABLE sync_outbox (
+            book_id INTEGER NOT NULL PRIMARY KEY REFERENCES book (id) ON DELETE CASCADE,
+            kinds TEXT NOT NULL,
+            queued_at REAL NOT NULL,
+            attempts INTEGER NOT NULL,
+            retry_at REAL,
+            last_error TEXT,
+            blocked TEXT)""",
+        # What Hardcover last confirmed for each book, and the local state it was reconciled with.
+        """CREATE TABLE hardcover_sync (
+            book_id INTEGER NOT NULL PRIMARY KEY REFERENCES book (id) ON DELETE CASCADE,
+            hc_book_id INTEGER,
+            user_book_id INTEGER,
+            snapshot TEXT NOT NULL,
+            state VARCHAR(255) NOT NULL,
+            reason TEXT,
+            confirmed_at REAL,
+            updated_at REAL NOT NULL)""",
+        "CREATE INDEX hardcover_sync_state ON hardcover_sync (state)",
+        """CREATE TABLE sync_log (
+            id INTEGER NOT NULL PRIMARY KEY,
+            at REAL NOT NULL,
+            book_id INTEGER REFERENCES book (id) ON DELETE SET NULL,
+            title TEXT,
+            outcome VARCHAR(255) NOT NULL,
+            actions TEXT NOT NULL,
+            error TEXT)""",
+        "CREATE INDEX sync_log_book_id ON sync_log (book_id, id)",
+        """CREATE TABLE sync_lease (
+            name VARCHAR(255) NOT NULL PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_at REAL NOT NULL)""",
+    ]
+    for statement in statements:
+        db.execute_sql(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_library, _v2_hardcover, _v3_sync)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -182,6 +182,61 @@ class HardcoverMatch(BaseModel):
     updated_at = FloatField()
 
 
+class SyncOutbox(BaseModel):
+    """A book whose reading state changed and is waiting to reach Hardcover.
+
+    `kinds` maps each kind of change (status, progress, rating, link, settings) to when it was
+    first queued; the sync worker waits a little per kind so bursts coalesce into one push.
+    """
+
+    book = ForeignKeyField(Book, primary_key=True, backref="outbox", on_delete="CASCADE")
+    kinds = JSONText(default=dict)
+    queued_at = FloatField()
+    attempts = IntegerField(default=0)
+    retry_at = FloatField(null=True)
+    last_error = TextField(null=True)
+    blocked = TextField(null=True)  # a permanent error: not retried until the book changes
+
+    class Meta:
+        table_name = "sync_outbox"
+
+
+class HardcoverSync(BaseModel):
+    """What Hardcover last confirmed for a book, and the local state it was reconciled with."""
+
+    book = ForeignKeyField(Book, primary_key=True, backref="hardcover_sync", on_delete="CASCADE")
+    hc_book_id = IntegerField(null=True)
+    user_book_id = IntegerField(null=True)
+    snapshot = JSONText(default=dict)
+    state = CharField(index=True)
+    reason = TextField(null=True)
+    confirmed_at = FloatField(null=True)
+    updated_at = FloatField()
+
+
+class SyncLog(BaseModel):
+    """One sync attempt for one book (or the whole pass): what was sent and how it ended."""
+
+    id = AutoField()
+    at = FloatField()
+    book = ForeignKeyField(Book, null=True, backref="sync_log", on_delete="SET NULL")
+    title = TextField(null=True)
+    outcome = CharField()
+    actions = JSONText(default=list)
+    error = TextField(null=True)
+
+    class Meta:
+        indexes = ((("book", "id"), False),)
+
+
+class SyncLease(BaseModel):
+    """Which process may push to Hardcover now; a holder renews it while it works."""
+
+    name = CharField(primary_key=True)
+    holder = TextField()
+    expires_at = FloatField()
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Book,
     Author,
@@ -192,4 +247,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ProgressEvent,
     Setting,
     HardcoverMatch,
+    SyncOutbox,
+    HardcoverSync,
+    SyncLog,
+    SyncLease,
 )

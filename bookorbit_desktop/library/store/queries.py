@@ -35,6 +35,7 @@ from bookorbit_desktop.library.reading.values import (
     parse_rating,
     parse_status,
 )
+from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
     Author,
     Book,
@@ -178,6 +179,25 @@ def get_book(book_id: int) -> dict[str, Any]:
     return found[0]
 
 
+def _changed_kinds(state: ReadingState | None, values: dict[str, Any]) -> list[str]:
+    """Which kinds of change (for the sync outbox) an edit makes."""
+    old = {
+        "status": state.status if state else "unread",
+        "progress": state.progress if state else 0.0,
+        "started": state.started if state else None,
+        "finished": state.finished if state else None,
+        "rating": state.rating if state else None,
+    }
+    kinds = []
+    if any(values[key] != old[key] for key in ("status", "started", "finished")):
+        kinds.append(outbox.STATUS)
+    if values["progress"] != old["progress"]:
+        kinds.append(outbox.PROGRESS)
+    if values["rating"] != old["rating"]:
+        kinds.append(outbox.RATING)
+    return kinds
+
+
 def update_reading_state(
     book_id: int,
     *,
@@ -246,4 +266,5 @@ def update_reading_state(
             ReadingState.insert(book=book_id, **values).execute()
         else:
             ReadingState.update(**values).where(ReadingState.book == book_id).execute()
+        outbox.note_change(book_id, _changed_kinds(state, values), now=values["updated_at"])
         return _reading_dict(ReadingState.get(ReadingState.book == book_id))

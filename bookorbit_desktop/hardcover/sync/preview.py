@@ -1,0 +1,136 @@
+"""What a push would do, worked out without sending anything (`hardcover sync --dry-run`).
+
+`expected_answer` applies one action to an entry the way Hardcover does, side effects included
+(hardcover-api.md §2.8: a Read status stamps today on a read, a Currently Reading status opens
+one). `preview` runs the reconciler against those answers until nothing is left, which is the
+list of writes a real push would make for the book, in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bookorbit_desktop.hardcover.sync.model import (
+    CURRENTLY_READING,
+    READ,
+    Local,
+    Options,
+    Read,
+    Remote,
+    Snapshot,
+)
+from bookorbit_desktop.hardcover.sync.reconcile import (
+    INSERT_ENTRY,
+    INSERT_READ,
+    UPDATE_ENTRY,
+    Action,
+    Tracking,
+    plan,
+    usable_snapshot,
+)
+
+MAX_STEPS = 6  # insert, status, read: a book never needs more than a few writes
+_NEW_ID = 10**12  # ids for rows the preview imagines Hardcover creating
+
+
+@dataclass(frozen=True)
+class Preview:
+    actions: tuple[Action, ...]
+    notes: tuple[str, ...]
+    ahead: tuple[int, int] | None
+    remote: Remote | None
+    tracking: Tracking
+
+
+def expected_answer(
+    remote: Remote | None, action: Action, *, today: str, edition_pages: int | None
+) -> Remote:
+    """The entry as Hardcover would return it after `action`."""
+    fields = action.fields
+    if action.kind == INSERT_ENTRY:
+        status = fields["status_id"]
+        reads: tuple[Read, ...] = ()
+        if status == READ:
+            reads = (Read(_NEW_ID + 1, None, today, edition_pages, fields.get("edition_id")),)
+        elif status == CURRENTLY_READING:
+            reads = (Read(_NEW_ID + 1, edition_id=fields.get("edition_id")),)
+        return Remote(
+            user_book_id=_NEW_ID,
+            book_id=fields["book_id"],
+            status_id=status,
+            rating=fields.get("rating"),
+            privacy_id=fields.get("privacy_setting_id", 1),
+            edition_id=fields.get("edition_id"),
+            date_added=fields.get("date_added") or today,
+            reads=reads,
+        )
+    assert remote is not None
+    if action.kind == UPDATE_ENTRY:
+        reads = tuple(sorted(remote.reads, key=lambda r: r.id))
+        latest = reads[-1] if reads else None
+        status = fields.get("status_id", remote.status_id)
+        if status != remote.status_id:
+            if status == CURRENTLY_READING and (latest is None or latest.finished):
+                reads = (*reads, Read(max((r.id for r in reads), default=_NEW_ID) + 1))
+            elif status == READ and latest is not None and not latest.finished:
+                reads = (*reads[:-1], replace(latest, finished=today))
+        return replace(
+            remote,
+            status_id=status,
+            rating=fields.get("rating", remote.rating),
+            privacy_id=fields.get("privacy_setting_id", remote.privacy_id),
+            edition_id=fields.get("edition_id", remote.edition_id),
+            reads=reads,
+        )
+    read = Read(
+        id=action.target if action.kind != INSERT_READ else _next_read_id(remote),
+        started=fields["started_at"],
+        finished=fields["finished_at"],
+        pages=fields["progress_pages"],
+        edition_id=fields["edition_id"],
+    )
+    others = tuple(r for r in remote.reads if r.id != read.id)
+    return replace(remote, reads=tuple(sorted((*others, read), key=lambda r: r.id)))
+
+
+def _next_read_id(remote: Remote) -> int:
+    return max((r.id for r in remote.reads), default=_NEW_ID) + 1
+
+
+def after_action(tracking: Tracking, action: Action, answer: Remote) -> Tracking:
+    """Tracking once Hardcover answered `action` with `answer`."""
+    if action.kind == INSERT_ENTRY:
+        return replace(tracking, user_book_id=answer.user_book_id)
+    if action.kind == INSERT_READ:
+        newest = max(answer.reads, key=lambda r: r.id)
+        return replace(tracking, read_id=newest.id, read_owned=True)
+    return tracking
+
+
+def preview(
+    local: Local,
+    snapshot: Snapshot | None,
+    remote: Remote | None,
+    options: Options,
+    *,
+    today: str,
+) -> Preview:
+    """Every write a push of `local` would make, in order, without sending any."""
+    snapshot = usable_snapshot(local, snapshot)
+    tracking = Tracking.of(snapshot)
+    actions: list[Action] = []
+    notes: list[str] = []
+    ahead = None
+    for _ in range(MAX_STEPS):
+        step = plan(local, snapshot, remote, tracking, options)
+        notes.extend(n for n in step.notes if n not in notes)
+        ahead = step.ahead or ahead
+        tracking = step.tracking
+        if step.action is None:
+            break
+        actions.append(step.action)
+        remote = expected_answer(
+            remote, step.action, today=today, edition_pages=local.edition_pages
+        )
+        tracking = after_action(tracking, step.action, remote)
+    return Preview(tuple(actions), tuple(notes), ahead, remote, tracking)

@@ -1,0 +1,389 @@
+"""The pure reconciler: (library, last confirmed snapshot, Hardcover's entry) -> the next write.
+
+`plan` returns at most one mutation at a time. The engine sends it, reads Hardcover's answer
+(every mutation returns the whole entry with its reads) and asks again until nothing is left,
+so the side effects Hardcover applies on its own (hardcover-api.md §2.8: a read created when a
+status is set, today stamped as the finish date) are seen and adopted or corrected instead of
+duplicated. The rules, in order:
+
+| situation                                      | write                                         |
+|------------------------------------------------|-----------------------------------------------|
+| no entry on Hardcover                          | insert it (status, edition, rating, privacy,  |
+|                                                | the date the book was added)                  |
+| removed on hardcover.app, no local change since | nothing: the user's removal stands           |
+| status / rating / privacy / edition differ     | one update of the entry with those fields     |
+| status kept on Hardcover (edited there)        | reads are left alone too                      |
+| a read is needed and none can be adopted       | insert one with its full set of fields        |
+| the tracked read differs                       | update it, always with all four fields        |
+
+Three-way, per field: a value that differs is sent when the library changed it since the last
+confirmed push (or this is the first push); when only Hardcover changed it, it is kept and said
+so. On a first adoption what the library does not know (no rating, no dates) stays as it is on
+Hardcover; on entries BookOrbit created, or where its own write just made Hardcover fill in a
+date, an unknown date is sent as null: the sync never invents "today".
+
+Reads: the read being synced is remembered by id. An open read on Hardcover is adopted rather
+than a new one inserted; a read is "owned" (its finish may be rewritten) when BookOrbit created
+it, or adopted it while it was open, or Hardcover created it in answer to BookOrbit's own insert.
+A finished read of an adopted entry is never rewritten. Progress never goes backwards within a
+read unless the user asks (`Options.allow_rewind`); a new read (a reread) starts a new baseline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bookorbit_desktop.hardcover.sync.model import (
+    FINISHED_READ,
+    NO_READ,
+    OPEN_READ,
+    PRIVACY_NAMES,
+    READ,
+    STATUS_NAMES,
+    Local,
+    Options,
+    Read,
+    Remote,
+    Snapshot,
+    Wanted,
+    confirmed_values,
+    read_kind,
+    wanted_for,
+)
+
+INSERT_ENTRY, UPDATE_ENTRY = "insert_user_book", "update_user_book"
+INSERT_READ, UPDATE_READ = "insert_user_book_read", "update_user_book_read"
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """What the engine knows about the entry while it works on one book."""
+
+    user_book_id: int | None = None
+    created_by_us: bool = False
+    read_id: int | None = None
+    read_owned: bool = False
+    # The reads the entry had before this push wrote anything: the others Hardcover created in
+    # answer to our writes, so their dates are Hardcover's guesses, not the user's.
+    seen_reads: frozenset[int] | None = None
+    stamped_finish: bool = False  # we set Read: Hardcover may have stamped today as the finish
+
+    @classmethod
+    def of(cls, snapshot: Snapshot | None) -> Tracking:
+        if snapshot is None:
+            return cls()
+        return cls(
+            user_book_id=snapshot.user_book_id,
+            created_by_us=snapshot.created_by_us,
+            read_id=snapshot.read_id,
+            read_owned=snapshot.read_owned,
+        )
+
+
+@dataclass(frozen=True)
+class Action:
+    """One mutation: `target` is the user_book or read id it changes (None for an insert of an
+    entry); `fields` is exactly what goes out; `changes` says it in words."""
+
+    kind: str
+    target: int | None
+    fields: dict[str, Any]
+    changes: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "changes": list(self.changes), "fields": self.fields}
+
+
+@dataclass(frozen=True)
+class Step:
+    action: Action | None
+    tracking: Tracking
+    notes: tuple[str, ...] = ()
+    ahead: tuple[int, int] | None = None  # (library's page, Hardcover's page) when it is ahead
+
+
+def usable_snapshot(local: Local, snapshot: Snapshot | None) -> Snapshot | None:
+    """A snapshot of another Hardcover book (the link changed since) says nothing here."""
+    if snapshot is None or snapshot.hc_book_id != local.hc_book_id:
+        return None
+    return snapshot
+
+
+def plan(
+    local: Local,
+    snapshot: Snapshot | None,
+    remote: Remote | None,
+    tracking: Tracking,
+    options: Options,
+) -> Step:
+    """The next write that brings Hardcover to the library's state, or none."""
+    want = wanted_for(local, options)
+    if want is None:
+        return Step(None, tracking)
+    if tracking.seen_reads is None:
+        seen = frozenset(r.id for r in remote.reads) if remote is not None else frozenset()
+        tracking = replace(tracking, seen_reads=seen)
+    if remote is None:
+        return _entry_missing(local, snapshot, want, tracking, options)
+    if tracking.user_book_id != remote.user_book_id:
+        # An entry we had not seen (adopted), or one the user removed and added again.
+        tracking = Tracking(user_book_id=remote.user_book_id, seen_reads=tracking.seen_reads)
+        snapshot = None
+    tracking = _track_read(tracking, remote, read_kind(want.status_id))
+    notes: list[str] = []
+    entry = _entry_update(local, snapshot, remote, want, tracking, options, notes)
+    if entry is not None:
+        stamped = tracking.stamped_finish or entry.fields.get("status_id") == READ
+        return Step(entry, replace(tracking, stamped_finish=stamped), tuple(notes))
+    if remote.status_id != want.status_id:
+        notes.append("reading dates left as they are on Hardcover")
+        return Step(None, tracking, tuple(notes))
+    return _read_step(local, snapshot, remote, want, tracking, options, notes)
+
+
+# ------------------------------------------------------------------------------- entry
+
+
+def _entry_missing(
+    local: Local, snapshot: Snapshot | None, want: Wanted, tracking: Tracking, options: Options
+) -> Step:
+    removed = snapshot is not None and snapshot.user_book_id is not None
+    if removed and snapshot is not None and dict(snapshot.wanted) == want.to_json():
+        return Step(None, tracking, ("removed on Hardcover; not added back",))
+    fields: dict[str, Any] = {
+        "book_id": local.hc_book_id,
+        "status_id": want.status_id,
+        "privacy_setting_id": options.privacy_id,
+        "date_added": local.date_added,
+    }
+    changes = [
+        f"add to Hardcover as {STATUS_NAMES[want.status_id]}",
+        f"privacy {PRIVACY_NAMES.get(options.privacy_id, options.privacy_id)}",
+        f"added {local.date_added}",
+    ]
+    if want.edition_id is not None:
+        fields["edition_id"] = want.edition_id
+    if want.rating is not None:
+        fields["rating"] = want.rating
+        changes.append(f"rating {_stars(want.rating)}")
+    action = Action(INSERT_ENTRY, None, fields, tuple(changes))
+    return Step(action, Tracking(created_by_us=True, seen_reads=frozenset()))
+
+
+def _differs(
+    name: str,
+    want: Any,
+    have: Any,
+    snapshot: Snapshot | None,
+    *,
+    unknown_keeps: bool,
+    notes: list[str],
+) -> bool:
+    """Three-way: should `want` replace Hardcover's `have`?"""
+    if want == have:
+        return False
+    if snapshot is None:
+        return not (want is None and unknown_keeps)
+    local_changed = want != snapshot.wanted.get(name)
+    remote_changed = have != snapshot.confirmed.get(name)
+    if remote_changed and not local_changed:
+        notes.append(f"{_LABELS.get(name, name)} changed on Hardcover; kept")
+        return False
+    return not (want is None and unknown_keeps and not local_changed)
+
+
+def _entry_update(
+    local: Local,
+    snapshot: Snapshot | None,
+    remote: Remote,
+    want: Wanted,
+    tracking: Tracking,
+    options: Options,
+    notes: list[str],
+) -> Action | None:
+    adopted = not tracking.created_by_us
+    fields: dict[str, Any] = {}
+    changes: list[str] = []
+    if _differs(
+        "status_id", want.status_id, remote.status_id, snapshot, unknown_keeps=False, notes=notes
+    ):
+        fields["status_id"] = want.status_id
+        changes.append(f"status {STATUS_NAMES[want.status_id]}")
+    if _differs("rating", want.rating, remote.rating, snapshot, unknown_keeps=adopted, notes=notes):
+        fields["rating"] = want.rating
+        changes.append("rating cleared" if want.rating is None else f"rating {_stars(want.rating)}")
+    manage_privacy = tracking.created_by_us or options.privacy_for_all
+    if manage_privacy and _differs(
+        "privacy_id", want.privacy_id, remote.privacy_id, snapshot, unknown_keeps=True, notes=notes
+    ):
+        fields["privacy_setting_id"] = want.privacy_id
+        changes.append(f"privacy {PRIVACY_NAMES.get(want.privacy_id, want.privacy_id)}")
+    keep_theirs = adopted and snapshot is None and remote.edition_id is not None
+    if not (keep_theirs and not local.edition_pinned) and _differs(
+        "edition_id", want.edition_id, remote.edition_id, snapshot, unknown_keeps=True, notes=notes
+    ):
+        fields["edition_id"] = want.edition_id
+        changes.append(f"edition {want.edition_id}")
+    if not fields:
+        return None
+    return Action(UPDATE_ENTRY, remote.user_book_id, fields, tuple(changes))
+
+
+# ------------------------------------------------------------------------------- reads
+
+
+def _track_read(tracking: Tracking, remote: Remote, kind: str) -> Tracking:
+    """Which of Hardcover's reads this book's sync writes to (adopting rather than adding)."""
+    read = remote.read(tracking.read_id)
+    if read is None or (kind == OPEN_READ and read.finished):
+        # Gone, or finished while the library has started again: a new read (a reread).
+        tracking = replace(tracking, read_id=None, read_owned=False)
+    if tracking.read_id is not None or kind == NO_READ or not remote.reads:
+        return tracking
+    open_reads = [r for r in remote.reads if not r.finished]
+    if open_reads:
+        return replace(tracking, read_id=max(r.id for r in open_reads), read_owned=True)
+    if kind == FINISHED_READ:
+        latest = max(remote.reads, key=lambda r: r.id)
+        return replace(tracking, read_id=latest.id, read_owned=tracking.created_by_us)
+    return tracking
+
+
+def _read_step(
+    local: Local,
+    snapshot: Snapshot | None,
+    remote: Remote,
+    want: Wanted,
+    tracking: Tracking,
+    options: Options,
+    notes: list[str],
+) -> Step:
+    kind = read_kind(want.status_id)
+    if kind == NO_READ:
+        return Step(None, tracking, tuple(notes))
+    read = remote.read(tracking.read_id)
+    if read is None:
+        fields = _read_fields(want.started, want.finished, want.pages, want.edition_id)
+        changes = ["new read", *_describe_read(None, fields, local)]
+        action = Action(INSERT_READ, remote.user_book_id, fields, tuple(changes))
+        return Step(action, tracking, tuple(notes))
+    if not tracking.read_owned:
+        if (want.started, want.finished) != (read.started, read.finished):
+            notes.append("Hardcover's finished read kept as it is")
+        return Step(None, tracking, tuple(notes))
+    if snapshot is not None and snapshot.read_id != read.id:
+        snapshot = None  # a read we had not synced before: a first push for its fields
+    # Dates Hardcover filled in because of our own writes are not the user's: an unknown
+    # local date clears them instead of keeping them.
+    ours = tracking.created_by_us or read.id not in (tracking.seen_reads or frozenset())
+    started, finished = read.started, read.finished
+    if _differs(
+        "started", want.started, read.started, snapshot, unknown_keeps=not ours, notes=notes
+    ):
+        started = want.started
+    stamped = ours or tracking.stamped_finish
+    if kind == OPEN_READ:
+        finished = None
+    elif _differs(
+        "finished", want.finished, read.finished, snapshot, unknown_keeps=not stamped, notes=notes
+    ):
+        finished = want.finished
+    pages, ahead = _pages(want, read, snapshot, kind, options, notes)
+    edition = read.edition_id
+    if want.edition_id is not None and (
+        pages != read.pages or edition is None or tracking.created_by_us
+    ):
+        edition = want.edition_id
+    fields = _read_fields(started, finished, pages, edition)
+    if fields == _read_fields(read.started, read.finished, read.pages, read.edition_id):
+        return Step(None, tracking, tuple(notes), ahead)
+    changes = tuple(_describe_read(read, fields, local))
+    return Step(Action(UPDATE_READ, read.id, fields, changes), tracking, tuple(notes), ahead)
+
+
+def _pages(
+    want: Wanted,
+    read: Read,
+    snapshot: Snapshot | None,
+    kind: str,
+    options: Options,
+    notes: list[str],
+) -> tuple[int | None, tuple[int, int] | None]:
+    """The read's page after this push, and (library, Hardcover) when Hardcover is ahead."""
+    if want.pages is None:
+        return read.pages, None
+    if kind == OPEN_READ and read.pages is not None and want.pages < read.pages:
+        if options.allow_rewind:
+            return want.pages, None
+        notes.append(f"Hardcover is ahead (p. {read.pages}); p. {want.pages} not sent")
+        return read.pages, (want.pages, read.pages)
+    if kind == OPEN_READ and not _differs(
+        "pages", want.pages, read.pages, snapshot, unknown_keeps=True, notes=notes
+    ):
+        return read.pages, None
+    return want.pages, None
+
+
+def _read_fields(
+    started: str | None, finished: str | None, pages: int | None, edition_id: int | None
+) -> dict[str, Any]:
+    """A read always goes out whole: Hardcover may clear the fields an update leaves out."""
+    return {
+        "started_at": started,
+        "finished_at": finished,
+        "progress_pages": pages,
+        "edition_id": edition_id,
+    }
+
+
+def _describe_read(read: Read | None, fields: dict[str, Any], local: Local) -> list[str]:
+    old = (
+        {}
+        if read is None
+        else {
+            "started_at": read.started,
+            "finished_at": read.finished,
+            "progress_pages": read.pages,
+        }
+    )
+    words = []
+    for key, label in (("started_at", "started"), ("finished_at", "finished")):
+        if fields[key] != old.get(key) and (read is not None or fields[key] is not None):
+            words.append(f"{label} {fields[key] or 'unknown'}")
+    pages = fields["progress_pages"]
+    if pages is not None and pages != old.get("progress_pages"):
+        total = f" of {local.edition_pages}" if local.edition_pages else ""
+        words.append(f"p. {pages}{total}")
+    return words
+
+
+def _stars(rating: float) -> str:
+    return f"{rating:g}★"
+
+
+_LABELS = {
+    "status_id": "status",
+    "rating": "rating",
+    "privacy_id": "privacy",
+    "edition_id": "edition",
+    "started": "start date",
+    "finished": "finish date",
+    "pages": "progress",
+}
+
+
+def snapshot_after(
+    local: Local, options: Options, remote: Remote | None, tracking: Tracking
+) -> Snapshot:
+    """What to remember once Hardcover confirmed the push that ended with `remote`."""
+    want = wanted_for(local, options)
+    return Snapshot(
+        hc_book_id=local.hc_book_id,
+        user_book_id=remote.user_book_id if remote is not None else tracking.user_book_id,
+        created_by_us=tracking.created_by_us,
+        read_id=tracking.read_id,
+        read_owned=tracking.read_owned,
+        wanted=want.to_json() if want is not None else {},
+        confirmed=confirmed_values(remote, tracking.read_id),
+    )

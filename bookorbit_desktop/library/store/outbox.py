@@ -1,0 +1,125 @@
+"""The sync outbox: books whose reading state changed and must reach Hardcover.
+
+Every writer of reading state (a KOReader push, an edit in the window, the `book` command in
+another process, a document linked later) calls `note_change` inside its own transaction, so
+a change and its place in the outbox are committed together or not at all. One row per book:
+a second change before the push only adds its kind, which is how bursts coalesce. A new change
+also lifts a permanent error ("blocked"), since the book is worth another try once it changed.
+
+The library knows nothing of Hardcover: this table only says "this book changed"; the sync
+engine decides what, if anything, that means for the profile.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bookorbit_desktop.library.store.models import SyncOutbox, database
+
+STATUS, PROGRESS, RATING, LINK, SETTINGS = "status", "progress", "rating", "link", "settings"
+KINDS = (STATUS, PROGRESS, RATING, LINK, SETTINGS)
+
+
+@dataclass(frozen=True)
+class QueuedBook:
+    book_id: int
+    kinds: dict[str, float]  # kind -> when it was first queued
+    queued_at: float
+    attempts: int
+    retry_at: float | None
+    last_error: str | None
+    blocked: str | None
+
+
+def note_change(book_id: int, kinds: Iterable[str], *, now: float | None = None) -> None:
+    """Queue `book_id` for Hardcover because of `kinds` of change (call inside the change's
+    transaction)."""
+    wanted = [k for k in kinds if k in KINDS]
+    if not wanted:
+        return
+    now = time.time() if now is None else now
+    with database.atomic():
+        row = SyncOutbox.get_or_none(SyncOutbox.book == book_id)
+        if row is None:
+            SyncOutbox.insert(
+                book=book_id, kinds=dict.fromkeys(wanted, now), queued_at=now, attempts=0
+            ).execute()
+            return
+        merged = dict(row.kinds or {})
+        for kind in wanted:
+            merged.setdefault(kind, now)
+        SyncOutbox.update(
+            kinds=merged, attempts=0, retry_at=None, blocked=None, last_error=None
+        ).where(SyncOutbox.book == book_id).execute()
+
+
+def note_changes(book_ids: Iterable[int], kinds: Iterable[str], *, now: float | None = None) -> int:
+    """`note_change` for many books in one transaction; returns how many were queued."""
+    wanted = list(kinds)
+    count = 0
+    with database.atomic():
+        for book_id in book_ids:
+            note_change(book_id, wanted, now=now)
+            count += 1
+    return count
+
+
+def _queued(row: SyncOutbox) -> QueuedBook:
+    return QueuedBook(
+        book_id=row.book_id,
+        kinds={str(k): float(v) for k, v in (row.kinds or {}).items()},
+        queued_at=row.queued_at,
+        attempts=row.attempts,
+        retry_at=row.retry_at,
+        last_error=row.last_error,
+        blocked=row.blocked,
+    )
+
+
+def queued(book_ids: Iterable[int] | None = None) -> list[QueuedBook]:
+    """The outbox, oldest first (optionally only some books)."""
+    query = SyncOutbox.select().order_by(SyncOutbox.queued_at, SyncOutbox.book)
+    if book_ids is not None:
+        query = query.where(SyncOutbox.book.in_(list(book_ids)))
+    return [_queued(row) for row in query]
+
+
+def take(book_id: int, seen: dict[str, float]) -> None:
+    """The push that started with `seen` kinds is confirmed: drop those kinds, keep newer ones.
+
+    A change that arrived while the push was under way keeps the book queued.
+    """
+    with database.atomic():
+        row = SyncOutbox.get_or_none(SyncOutbox.book == book_id)
+        if row is None:
+            return
+        left = {k: v for k, v in (row.kinds or {}).items() if k not in seen or v > seen[k]}
+        if left:
+            SyncOutbox.update(
+                kinds=left, attempts=0, retry_at=None, last_error=None, blocked=None
+            ).where(SyncOutbox.book == book_id).execute()
+        else:
+            SyncOutbox.delete().where(SyncOutbox.book == book_id).execute()
+
+
+def postpone(book_id: int, error: str, retry_at: float) -> None:
+    """A push failed for a passing reason: try again at `retry_at`."""
+    SyncOutbox.update(attempts=SyncOutbox.attempts + 1, retry_at=retry_at, last_error=error).where(
+        SyncOutbox.book == book_id
+    ).execute()
+
+
+def block(book_id: int, reason: str) -> None:
+    """A push failed for good: keep the book queued but stop retrying until it changes."""
+    SyncOutbox.update(blocked=reason, last_error=reason, retry_at=None).where(
+        SyncOutbox.book == book_id
+    ).execute()
+
+
+def discard(book_ids: Iterable[int]) -> None:
+    """Forget books that can no longer be synced (unlinked, excluded, back to unread)."""
+    ids = list(book_ids)
+    if ids:
+        SyncOutbox.delete().where(SyncOutbox.book.in_(ids)).execute()
