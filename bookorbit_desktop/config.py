@@ -29,6 +29,11 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "kosync.allow_registration": False,
     "reading.finish_threshold": 0.995,
     "hardcover.sync_enabled": True,
+    "hardcover.sync_on_status": True,
+    "hardcover.sync_on_progress": True,
+    "hardcover.sync_on_rating": True,
+    "hardcover.privacy": "account",  # account (the profile's own default), public, ...
+    "hardcover.privacy_for_all": False,  # also change the privacy of adopted entries
 }
 
 

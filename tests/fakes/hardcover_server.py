@@ -161,15 +161,21 @@ class FakeHardcover:
         times: int = 1,
         retry_after: int | None = None,
         body: Any = None,
+        operation: str | None = None,
     ) -> None:
         """Answer the next `times` requests with a fault instead of processing them.
 
         `kind`: an HTTP status (429, 500, 503, 408, 401, ...) answered with Hardcover's body
-        for it, "html500" (an HTML error page), "hang" (no answer for `hang_seconds`) or "drop"
-        (close the connection). `body` replaces the default JSON body.
+        for it, "html500" (an HTML error page), "hang" (no answer for `hang_seconds`), "drop"
+        (close the connection before anything happens) or "drop_after" (carry the request out,
+        then close the connection instead of answering). With `operation`, the fault waits for
+        a request of that operation name; others pass untouched. `body` replaces the default
+        JSON body.
         """
         for _ in range(times):
-            self._faults.append({"kind": kind, "retry_after": retry_after, "body": body})
+            self._faults.append(
+                {"kind": kind, "retry_after": retry_after, "body": body, "operation": operation}
+            )
 
     @property
     def top_level_fields(self) -> int:
@@ -191,9 +197,11 @@ class FakeHardcover:
         record = RequestRecord(status=0, at=self.clock(), headers=dict(request.headers))
         self.requests.append(record)
         rate_headers: dict[str, str] = {}
+        fault = await self._next_fault(request)
+        drop_after = fault is not None and fault["kind"] == "drop_after"
         try:
-            if self._faults:
-                await self._fault(request, self._faults.pop(0))
+            if fault is not None and not drop_after:
+                await self._fault(request, fault)
             payload = await self._payload(request, record)
             user_id, scopes, plan = self._authenticate(request)
             record.user_id = user_id
@@ -213,11 +221,29 @@ class FakeHardcover:
             record.status = -1  # the connection was dropped; nothing reaches the client
             return web.Response(status=500)
         record.status = status
+        if drop_after and request.transport is not None:
+            # The request was carried out, but its answer never reaches the client.
+            request.transport.close()
+            record.status = -1
+            return web.Response(status=500)
         if isinstance(body, str):
             return web.Response(
                 status=status, text=body, content_type="text/html", headers=rate_headers
             )
         return web.json_response(body, status=status, headers=rate_headers)
+
+    async def _next_fault(self, request: web.Request) -> dict[str, Any] | None:
+        if not self._faults:
+            return None
+        wanted = self._faults[0].get("operation")
+        if wanted is not None:
+            try:
+                name = json.loads(await request.read()).get("operationName")
+            except (ValueError, AttributeError):
+                name = None
+            if name != wanted:
+                return None
+        return self._faults.pop(0)
 
     async def _fault(self, request: web.Request, fault: dict[str, Any]) -> None:
         kind = fault["kind"]

@@ -25,6 +25,7 @@ from bookorbit_desktop.hardcover.matching.editions import describe_edition
 from bookorbit_desktop.hardcover.matching.normalize import normalize_language
 from bookorbit_desktop.hardcover.matching.scoring import Decision, LocalBook, Scored
 from bookorbit_desktop.library.metadata.isbn import parse_isbn
+from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
     Book,
     BookFile,
@@ -230,6 +231,7 @@ def save_decision(
             row.hc_edition_id = edition_id
             row.edition_pages = edition_pages
             row.method = best.evidence.identifier or METHOD_SEARCH
+            outbox.note_change(book_id, [outbox.LINK], now=now)
         else:
             row.hc_book_id = row.hc_edition_id = row.edition_pages = row.method = None
         return handle.save()
@@ -270,6 +272,7 @@ def pin(
         row.state, row.reason, row.method = LINKED, reason, METHOD_PICK
         row.hc_book_id, row.hc_edition_id, row.edition_pages = hc_book_id, edition_id, edition_pages
         row.pinned = True
+        outbox.note_change(book_id, [outbox.LINK], now=now)
         if candidate is not None:
             others = [c for c in row.candidates or [] if c.get("book_id") != hc_book_id]
             row.candidates = [candidate, *others]
@@ -314,6 +317,7 @@ def include(book_id: int, *, now: float | None = None) -> MatchRecord:
         if row.hc_book_id is not None:
             row.state = LINKED
             row.reason = "picked by you" if row.pinned else "included again"
+            outbox.note_change(book_id, [outbox.LINK], now=now)
         else:
             row.state, row.reason, row.fingerprint = UNMATCHED, "included again", None
         row.updated_at = now

@@ -121,5 +121,5 @@ def block(book_id: int, reason: str) -> None:
 def discard(book_ids: Iterable[int]) -> None:
     """Forget books that can no longer be synced (unlinked, excluded, back to unread)."""
     ids = list(book_ids)
-    if ids:
+    if ids:  # an empty IN () is not valid SQL
         SyncOutbox.delete().where(SyncOutbox.book.in_(ids)).execute()

@@ -1,0 +1,396 @@
+"""One sync pass: read the entries Hardcover has, push each changed book, record the outcome.
+
+Books go one at a time, each committed in its own transaction only after Hardcover confirmed
+it, so cancelling (between books), a crash or a lost connection leaves every book either done
+or still pending. A refused token stops the pass at once and leaves the books pending; passing
+trouble (429, 5xx, timeouts, a dropped connection) postpones a book with a growing delay; a
+permanent refusal (a book deleted on Hardcover, a missing scope) blocks it with the reason until
+it changes. A write whose answer was lost is read back before anything else is decided, so it
+can never be applied twice. The day's request allowance is spent only down to a reserve; the
+books left are simply still pending, and the next pass resumes with them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.errors import (
+    AuthError,
+    HardcoverError,
+    MutationError,
+    NetworkError,
+    RateLimitedError,
+    ScopeError,
+    UnavailableError,
+)
+from bookorbit_desktop.hardcover.api.records import HardcoverUser
+from bookorbit_desktop.hardcover.sync import remote as hardcover
+from bookorbit_desktop.hardcover.sync import store
+from bookorbit_desktop.hardcover.sync.model import Remote
+from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS, after_action, preview
+from bookorbit_desktop.hardcover.sync.reconcile import (
+    INSERT_ENTRY,
+    Action,
+    Tracking,
+    plan,
+    snapshot_after,
+    usable_snapshot,
+)
+from bookorbit_desktop.hardcover.sync.settings import DELAYS, SyncSettings
+from bookorbit_desktop.library.store import outbox
+from bookorbit_desktop.library.store.models import HardcoverMatch
+
+log = logging.getLogger(__name__)
+
+SENT, UP_TO_DATE, WOULD_SEND, FAILED, SKIPPED = (
+    "sent",
+    "up_to_date",
+    "would_send",
+    "failed",
+    "skipped",
+)
+DAILY_RESERVE = 250  # requests left for the rest of the day (matching, the user's other apps)
+MAX_TRANSIENT_IN_A_ROW = 3  # then Hardcover is unreachable for now: stop the pass
+
+
+class SyncStuckError(HardcoverError):
+    title = "Hardcover did not keep a change"
+
+
+@dataclass(frozen=True)
+class BookResult:
+    book_id: int
+    title: str
+    outcome: str
+    actions: tuple[dict[str, Any], ...] = ()
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "book_id": self.book_id,
+            "title": self.title,
+            "outcome": self.outcome,
+            "actions": [" · ".join(a["changes"]) for a in self.actions],
+            "notes": list(self.notes),
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    done: int
+    total: int
+    title: str | None
+    counts: dict[str, int]
+    eta_seconds: float | None  # from the rate-limit budget
+    waiting_seconds: float  # > 0 while Hardcover's limits make the pass wait
+
+
+@dataclass
+class PassResult:
+    books: list[BookResult] = field(default_factory=list)
+    stopped: str | None = None  # why the pass ended early, in words
+    requests: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for book in self.books:
+            counts[book.outcome] = counts.get(book.outcome, 0) + 1
+        return counts
+
+    @property
+    def failed(self) -> bool:
+        return self.stopped is not None or any(b.outcome == FAILED for b in self.books)
+
+
+def due_books(settings: SyncSettings, now: float) -> list[int]:
+    """Queued books whose wait is over for a kind of change that pushes by itself."""
+    triggers = settings.triggers()
+    due = []
+    for queued in outbox.queued():
+        if queued.blocked or (queued.retry_at is not None and queued.retry_at > now):
+            continue
+        if any(k in triggers and t + DELAYS.get(k, 30.0) <= now for k, t in queued.kinds.items()):
+            due.append(queued.book_id)
+    return due
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        client: HardcoverClient,
+        user: HardcoverUser,
+        settings: SyncSettings,
+        *,
+        clock: Callable[[], float] = time.time,
+        today: Callable[[], str] = lambda: dt.date.today().isoformat(),
+        daily_reserve: int = DAILY_RESERVE,
+    ) -> None:
+        self.client = client
+        self.user = user
+        self.settings = settings
+        self._clock = clock
+        self._today = today
+        self.daily_reserve = daily_reserve
+
+    async def run(
+        self,
+        book_ids: Iterable[int] | None = None,
+        *,
+        dry_run: bool = False,
+        due_only: bool = False,
+        allow_rewind: bool = False,
+        progress: Callable[[SyncProgress], None] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> PassResult:
+        explicit = book_ids is not None
+        wanted_ids = None if book_ids is None else list(book_ids)
+        if due_only:
+            wanted_ids = due_books(self.settings, self._clock())
+        options = self.settings.options(self.user.privacy_setting_id, allow_rewind=allow_rewind)
+        candidates = store.candidates(wanted_ids)
+        queued = {q.book_id: q for q in outbox.queued(c.local.book_id for c in candidates)}
+        result = PassResult()
+        work: list[store.Candidate] = []
+        for candidate in candidates:
+            entry = queued.get(candidate.local.book_id)
+            blocked = entry is not None and entry.blocked and not explicit
+            if not blocked and (
+                explicit or entry is not None or store.is_pending(candidate, options)
+            ):
+                work.append(candidate)
+            elif not due_only:
+                outcome = FAILED if blocked else UP_TO_DATE
+                error = entry.blocked if blocked and entry is not None else None
+                result.books.append(
+                    BookResult(candidate.local.book_id, candidate.title, outcome, error=error)
+                )
+        if not dry_run and not due_only:
+            store.forget_unsyncable()
+        started_requests = self.client.requests_sent
+        try:
+            await self._push_all(work, options, queued, result, dry_run, progress, cancel)
+        finally:
+            result.requests = self.client.requests_sent - started_requests
+        return result
+
+    async def _push_all(
+        self,
+        work: list[store.Candidate],
+        options: Any,
+        queued: dict[int, outbox.QueuedBook],
+        result: PassResult,
+        dry_run: bool,
+        progress: Callable[[SyncProgress], None] | None,
+        cancel: asyncio.Event | None,
+    ) -> None:
+        if not work:
+            return
+        remotes: dict[int, Remote] = {}
+        try:
+            remotes = await hardcover.fetch_entries(
+                self.client, self.user.id, {c.local.hc_book_id for c in work}
+            )
+        except (AuthError, RateLimitedError, NetworkError, UnavailableError) as error:
+            result.stopped = error.message
+            result.books.extend(BookResult(c.local.book_id, c.title, SKIPPED) for c in work)
+            return
+        transient = 0
+        for index, candidate in enumerate(work):
+            title = candidate.title
+            self._report(progress, index, len(work), title, result)
+            stop = self._should_stop(cancel, dry_run)
+            if stop is not None:
+                result.stopped = stop
+                result.books.extend(
+                    BookResult(c.local.book_id, c.title, SKIPPED) for c in work[index:]
+                )
+                return
+            entry = queued.get(candidate.local.book_id)
+            seen = dict(entry.kinds) if entry is not None else {}
+            try:
+                book = await self._push(
+                    candidate, remotes.get(candidate.local.hc_book_id), options, seen, dry_run
+                )
+                transient = 0
+            except (AuthError, ScopeError, RateLimitedError) as error:
+                if isinstance(error, ScopeError) and not dry_run:
+                    self._fail(candidate, error.message, permanent=True, attempts=0)
+                result.stopped = error.message
+                result.books.extend(
+                    BookResult(c.local.book_id, c.title, SKIPPED) for c in work[index:]
+                )
+                return
+            except (NetworkError, UnavailableError) as error:
+                transient += 1
+                attempts = entry.attempts if entry is not None else 0
+                if not dry_run:
+                    self._fail(candidate, error.message, permanent=False, attempts=attempts)
+                book = BookResult(candidate.local.book_id, title, FAILED, error=error.message)
+                if transient >= MAX_TRANSIENT_IN_A_ROW:
+                    result.books.append(book)
+                    result.stopped = f"Hardcover cannot be reached right now: {error.message}"
+                    rest = work[index + 1 :]
+                    result.books.extend(BookResult(c.local.book_id, c.title, SKIPPED) for c in rest)
+                    return
+            except HardcoverError as error:
+                if not dry_run:
+                    self._fail(candidate, error.message, permanent=True, attempts=0)
+                book = BookResult(candidate.local.book_id, title, FAILED, error=error.message)
+            result.books.append(book)
+        self._report(progress, len(work), len(work), None, result)
+
+    def _should_stop(self, cancel: asyncio.Event | None, dry_run: bool) -> str | None:
+        if cancel is not None and cancel.is_set():
+            return "cancelled; the books not reached are still pending"
+        budget = self.client.budget()
+        if not dry_run and budget.daily_remaining < self.daily_reserve + MAX_STEPS:
+            return (
+                "today's Hardcover allowance is nearly used up; the remaining books are still "
+                "pending and go out after it resets"
+            )
+        return None
+
+    def _report(
+        self,
+        progress: Callable[[SyncProgress], None] | None,
+        done: int,
+        total: int,
+        title: str | None,
+        result: PassResult,
+    ) -> None:
+        if progress is None:
+            return
+        limiter = self.client.limiter
+        per_book = max(1.0, (self.client.requests_sent + 1) / max(1, done + 1))
+        needed = per_book * (total - done)
+        budget = limiter.budget()
+        eta = max(0.0, needed - budget.burst_remaining) / limiter.plan.per_second
+        progress(SyncProgress(done, total, title, result.counts, eta, limiter.wait_time(1)))
+
+    def _fail(
+        self, candidate: store.Candidate, error: str, *, permanent: bool, attempts: int
+    ) -> None:
+        delay = min(3600.0, 60.0 * 2**attempts)
+        store.fail_book(
+            candidate.local.book_id,
+            candidate.title,
+            error,
+            permanent=permanent,
+            retry_at=self._clock() + delay,
+            actions=[],
+            now=self._clock(),
+        )
+
+    # ------------------------------------------------------------------ one book
+
+    async def _push(
+        self,
+        candidate: store.Candidate,
+        remote: Remote | None,
+        options: Any,
+        seen: dict[str, float],
+        dry_run: bool,
+        *,
+        followed_merge: bool = False,
+    ) -> BookResult:
+        local = candidate.local
+        snapshot = usable_snapshot(local, candidate.snapshot)
+        if dry_run:
+            done = preview(local, snapshot, remote, options, today=self._today())
+            outcome = WOULD_SEND if done.actions else UP_TO_DATE
+            actions = tuple(a.to_json() for a in done.actions)
+            return BookResult(local.book_id, candidate.title, outcome, actions, done.notes)
+        tracking = Tracking.of(snapshot)
+        if candidate.creating and remote is not None and tracking.user_book_id is None:
+            # Our insert went out last time but its answer was lost: the entry is ours.
+            tracking = Tracking(user_book_id=remote.user_book_id, created_by_us=True)
+        sent: list[Action] = []
+        notes: list[str] = []
+        ahead = None
+        for _ in range(MAX_STEPS):
+            step = plan(local, snapshot, remote, tracking, options)
+            tracking = step.tracking
+            notes.extend(n for n in step.notes if n not in notes)
+            ahead = step.ahead or ahead
+            if step.action is None:
+                break
+            action = step.action
+            if action.kind == INSERT_ENTRY:
+                store.mark_creating(local.book_id, local.hc_book_id, now=self._clock())
+            try:
+                remote = await hardcover.send(
+                    self.client, action, user_id=self.user.id, hc_book_id=local.hc_book_id
+                )
+            except MutationError as error:
+                if action.kind == INSERT_ENTRY and not followed_merge:
+                    merged = await self._follow_merge(candidate)
+                    if merged is not None:
+                        return await self._push(
+                            merged, None, options, seen, dry_run, followed_merge=True
+                        )
+                raise SyncStuckError(error.message) from None
+            except (NetworkError, UnavailableError) as error:
+                # The write may have happened: look before deciding anything else.
+                log.info(
+                    "No answer to %s for book %s (%s); reading back",
+                    action.kind,
+                    local.book_id,
+                    error.message,
+                )
+                remote = await hardcover.fetch_entry(self.client, self.user.id, local.hc_book_id)
+                if action.kind == INSERT_ENTRY and remote is not None:
+                    tracking = replace(tracking, user_book_id=remote.user_book_id)
+                continue
+            if remote is None:
+                raise SyncStuckError("Hardcover answered the change without the entry it changed.")
+            tracking = after_action(tracking, action, remote)
+            sent.append(action)
+        else:
+            raise SyncStuckError(
+                "Hardcover did not keep the change BookOrbit sent; it will not be sent again "
+                "until the book changes."
+            )
+        new_snapshot = snapshot_after(local, options, remote, tracking)
+        state = store.SYNCED
+        if ahead is not None:
+            state = store.AHEAD
+        elif any("removed on Hardcover" in n for n in notes):
+            state = store.REMOVED
+        elif any("kept" in n for n in notes):
+            state = store.KEPT
+        actions = [a.to_json() for a in sent]
+        outcome = SENT if sent else UP_TO_DATE
+        store.commit_book(
+            candidate,
+            new_snapshot,
+            state=state,
+            reason="; ".join(notes) or None,
+            seen=seen,
+            title=candidate.title,
+            outcome=outcome,
+            actions=actions,
+            now=self._clock(),
+        )
+        return BookResult(local.book_id, candidate.title, outcome, tuple(actions), tuple(notes))
+
+    async def _follow_merge(self, candidate: store.Candidate) -> store.Candidate | None:
+        """A book Hardcover refused may have been merged: relink it to the book it became."""
+        canonical = await hardcover.canonical_book(self.client, candidate.local.hc_book_id)
+        if canonical is None:
+            return None
+        log.info("Hardcover book %s was merged into %s", candidate.local.hc_book_id, canonical)
+        HardcoverMatch.update(
+            hc_book_id=canonical, reason=f"merged on Hardcover into {canonical}"
+        ).where(HardcoverMatch.book == candidate.local.book_id).execute()
+        local = replace(candidate.local, hc_book_id=canonical)
+        return replace(candidate, local=local, snapshot=None, creating=False)
