@@ -34,6 +34,8 @@ from bookorbit_desktop.services import unlinked as unlinked_service
 from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
+from bookorbit_desktop.services.sync import SyncService
+from bookorbit_desktop.services.sync_worker import SyncWorker
 from bookorbit_desktop.ui.asyncqt import cancel_running_tasks, show_error, wait_signal
 from bookorbit_desktop.ui.controller import DesktopController, SettingsAccess
 from bookorbit_desktop.ui.gc_guard import GarbageCollector
@@ -150,6 +152,7 @@ class Desktop:
             self.build()
             self.show(start_hidden)
             info = await self.server.start()
+            self.sync_worker.start()
             self.controller.apply_server_info(info)
             self.controller.report_server_problem(info)
             await self._quit.wait()
@@ -170,6 +173,9 @@ class Desktop:
     def build(self) -> None:
         self.hub = StatusHub()
         self.hardcover = HardcoverService()
+        self.sync_worker = SyncWorker(
+            SyncService(self.hardcover.account), on_result=lambda _result: self.controller.refresh()
+        )
         self.library = LibraryService(
             self.paths,
             match_states=self.hardcover.match_states,
@@ -246,6 +252,7 @@ class Desktop:
             return
         self.finished = True
         if self._built:
+            await self.sync_worker.stop()  # between books: each pushed book is recorded
             await self.hardcover_controller.shutdown()  # its client closes with the task
         await cancel_running_tasks()
         if self._built:

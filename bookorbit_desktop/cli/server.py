@@ -94,6 +94,11 @@ def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
 
 async def _serve_until_stopped(server: Any) -> None:
     await server.start()
+    from bookorbit_desktop.services.sync import SyncService
+    from bookorbit_desktop.services.sync_worker import SyncWorker
+
+    worker = SyncWorker(SyncService())  # pushes queued changes to Hardcover while serving
+    worker.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -104,6 +109,7 @@ async def _serve_until_stopped(server: Any) -> None:
         _print_banner(server.host, server.port, server.ctx.opds_enabled)
         await stop.wait()
     finally:
+        await worker.stop()
         await server.stop()
         print("Stopped.", flush=True)
 

@@ -73,7 +73,7 @@ def test_connect_status_search_disconnect(world, monkeypatch, capsys):
     status = json.loads(out)
     assert status["connected"] and status["username"] == "reader"
     assert status["budget"]["daily_remaining"] == 4997
-    assert status["pending"] == 0
+    assert status["sync"]["pending"] == 0
 
     code, out, _ = run(monkeypatch, capsys, "status")
     assert "connected as reader" in out and "4,997 of 5,000" in out

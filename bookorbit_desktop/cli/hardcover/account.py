@@ -16,10 +16,12 @@ from typing import Any
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.match import register_match_commands
+from bookorbit_desktop.cli.hardcover.sync import register_sync_commands
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.api.account import AccountStatus, HardcoverAccount
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
 from bookorbit_desktop.hardcover.api.records import SearchResult
+from bookorbit_desktop.services.sync import SyncService, SyncStatus
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -55,6 +57,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     search.set_defaults(handler=_search)
 
     register_match_commands(sub)
+    register_sync_commands(sub)
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
@@ -109,24 +112,30 @@ def _status(ctx: CliContext, args: argparse.Namespace) -> int:
     account = HardcoverAccount()
     asyncio.run(account.check_keyring())
     status = account.status()
+    sync = SyncService(account).status()
     if args.json:
-        print(json.dumps(status.to_json(), indent=2, sort_keys=True))
+        print(json.dumps({**status.to_json(), "sync": sync.to_json()}, indent=2, sort_keys=True))
     else:
-        print(_format_status(status))
+        print(_format_status(status, sync))
     return 0
 
 
-def _format_status(status: AccountStatus) -> str:
+def _format_status(status: AccountStatus, sync: SyncStatus) -> str:
     if status.connected:
         who = status.username or "(token not checked yet)"
         lines = [f"Hardcover: connected as {who}"]
     else:
         lines = ["Hardcover: not connected", f"  Get a token: {TOKEN_PAGE_URL}"]
-    sync = "on" if status.sync_enabled else "off"
+    state = "on" if status.sync_enabled else "off"
     if status.paused_reason:
-        sync = f"paused: {status.paused_reason}"
-    lines.append(f"Sync: {sync}")
-    lines.append(f"Pending changes: {status.pending} ({status.pending_note})")
+        state = f"paused: {status.paused_reason}"
+    lines.append(f"Sync: {state}")
+    pending = f"Pending changes: {sync.pending}"
+    if sync.queued or sync.blocked:
+        pending += f" ({sync.queued} queued, {sync.blocked} waiting for a change after an error)"
+    lines.append(pending)
+    if sync.busy:
+        lines.append("Another BookOrbit process is syncing this library right now.")
     if status.match_states:
         counts = ", ".join(f"{n} {state}" for state, n in sorted(status.match_states.items()))
         lines.append(f"Book links: {counts}")

@@ -48,10 +48,6 @@ BUDGET_KEY = "hardcover.rate_budget"  # last budget Hardcover reported, with whe
 LAST_SYNC_KEY = "hardcover.last_sync"  # Unix seconds of the last finished sync
 SYNC_ENABLED_KEY = "hardcover.sync_enabled"
 
-PENDING_NOTE = (
-    "Nothing is queued: sending reading progress to Hardcover is not part of this version yet."
-)
-
 ClientFactory = Callable[..., HardcoverClient]
 NOT_CHECKED = "not checked yet"
 UNAVAILABLE = "unavailable"
@@ -77,8 +73,6 @@ class AccountStatus:
     user_id: int | None
     sync_enabled: bool
     paused_reason: str | None
-    pending: int
-    pending_note: str
     match_states: dict[str, int]
     last_sync: float | None
     budget: dict[str, Any] | None
@@ -255,8 +249,6 @@ class HardcoverAccount:
             user_id=get_private(USER_ID_KEY) if connected else None,
             sync_enabled=bool(get_setting(SYNC_ENABLED_KEY)),
             paused_reason=paused.get("reason") if isinstance(paused, dict) else None,
-            pending=0,
-            pending_note=PENDING_NOTE,
             match_states={state: n for state, n in state_counts().items() if n},
             last_sync=get_private(LAST_SYNC_KEY),
             budget=get_private(BUDGET_KEY),

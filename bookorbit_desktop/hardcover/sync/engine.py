@@ -31,8 +31,8 @@ from bookorbit_desktop.hardcover.api.errors import (
     UnavailableError,
 )
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
+from bookorbit_desktop.hardcover.sync import lease, store
 from bookorbit_desktop.hardcover.sync import remote as hardcover
-from bookorbit_desktop.hardcover.sync import store
 from bookorbit_desktop.hardcover.sync.model import Remote
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS, after_action, preview
 from bookorbit_desktop.hardcover.sync.reconcile import (
@@ -141,6 +141,7 @@ class SyncEngine:
         self._clock = clock
         self._today = today
         self.daily_reserve = daily_reserve
+        self._holder: str | None = None
 
     async def run(
         self,
@@ -151,7 +152,12 @@ class SyncEngine:
         allow_rewind: bool = False,
         progress: Callable[[SyncProgress], None] | None = None,
         cancel: asyncio.Event | None = None,
+        lease_holder: str | None = None,
     ) -> PassResult:
+        """One pass over the given books (default: every linked book), or the queued books
+        that are due (`due_only`). With `lease_holder`, the lease is renewed before each book
+        and the pass stops if another process took it."""
+        self._holder = lease_holder
         explicit = book_ids is not None
         wanted_ids = None if book_ids is None else list(book_ids)
         if due_only:
@@ -252,6 +258,8 @@ class SyncEngine:
     def _should_stop(self, cancel: asyncio.Event | None, dry_run: bool) -> str | None:
         if cancel is not None and cancel.is_set():
             return "cancelled; the books not reached are still pending"
+        if self._holder is not None and not lease.acquire(self._holder, now=self._clock()):
+            return "another BookOrbit process is syncing this library"
         budget = self.client.budget()
         if not dry_run and budget.daily_remaining < self.daily_reserve + MAX_STEPS:
             return (

@@ -1,0 +1,152 @@
+"""`bookorbit-desktop hardcover sync|settings|log|status` end to end: a real library, the fake
+Hardcover on its own thread, the token in a file-backed test keyring."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from bookorbit_desktop.cli import main
+from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.hardcover.matching.store import pin
+from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.queries import update_reading_state
+from tests.factories import add_book
+from tests.fakes.clock import SystemClock
+from tests.fakes.hardcover_catalog import EBOOK, Catalog
+from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch) -> Iterator[dict]:
+    catalog = Catalog()
+    user = catalog.add_user("reader")
+    token = catalog.add_token(user)
+    hc = {}
+    for key in ("dune", "emma"):
+        hc[key] = catalog.add_book(f"Title {key}", authors=["Ann Author"], users_count=5)
+        hc[f"{key}_edition"] = catalog.add_edition(hc[key], pages=400, reading_format_id=EBOOK)
+    keyring_file = tmp_path / "keyring.json"
+    keyring_file.write_text(json.dumps({"bookorbit-desktop/hardcover-token": token}))
+    data_dir = tmp_path / "data"
+    paths = resolve_paths(data_dir)
+    paths.ensure()
+    open_database(paths.db_file)
+    books = {}
+    for key in ("dune", "emma"):
+        book = add_book(f"Title {key}", ["Ann Author"])
+        pin(book.id, hc[key], edition_id=hc[f"{key}_edition"], edition_pages=400, reason="pick")
+        books[key] = book.id
+    update_reading_state(books["dune"], status="reading", started="2026-03-01", progress=0.25)
+    update_reading_state(books["emma"], status="read", finished="2026-02-01", rating="4.5")
+    books["unread"] = add_book("Never opened", ["Ann Author"]).id
+    close_database()
+    with ThreadedFakeHardcover(FakeHardcover(catalog, clock=SystemClock())) as server:
+        env = {
+            "PYTHON_KEYRING_BACKEND": "tests.fakes.file_keyring.FileKeyring",
+            "BOOKORBIT_TEST_KEYRING_FILE": str(keyring_file),
+            "BOOKORBIT_HARDCOVER_URL": server.url,
+            "BOOKORBIT_DATA_DIR": str(data_dir),
+        }
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        yield {"server": server, "catalog": catalog, "hc": hc, "books": books, "user": user}
+
+
+def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code = main(["hardcover", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def mutations(world) -> int:
+    return sum(1 for r in world["server"].requests if r.operation_type == "mutation")
+
+
+def test_dry_run_shows_each_book_and_sends_nothing(world, monkeypatch, capsys):
+    code, out, _ = run(monkeypatch, capsys, "sync", "--dry-run")
+    assert code == 0
+    assert "Title dune — would send" in out
+    assert "add to Hardcover as Currently Reading" in out and "p. 100 of 400" in out
+    assert (
+        "Title emma — would send" in out and "rating 4.5★" in out and "finished 2026-02-01" in out
+    )
+    assert "Never opened" not in out  # unread books are not listed
+    assert out.strip().splitlines()[-1].startswith("Dry run, nothing was sent: 2 would send")
+    assert mutations(world) == 0
+
+
+def test_sync_json_then_an_unchanged_resync(world, monkeypatch, capsys):
+    code, out, _ = run(monkeypatch, capsys, "sync", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["counts"] == {"sent": 2}
+    by_title = {b["title"]: b for b in report["books"]}
+    assert set(by_title["Title dune"]) == {
+        "book_id",
+        "title",
+        "outcome",
+        "actions",
+        "notes",
+        "error",
+    }
+    assert by_title["Title dune"]["outcome"] == "sent"
+    catalog, user = world["catalog"], world["user"]
+    entry = catalog.user_book_for(user, world["hc"]["emma"])
+    (read,) = catalog.reads_of(entry["id"])
+    assert (entry["status_id"], entry["rating"], read["finished_at"]) == (3, 4.5, "2026-02-01")
+    sent = mutations(world)
+    code, out, _ = run(monkeypatch, capsys, "sync")
+    assert code == 0 and "2 up to date." in out
+    assert mutations(world) == sent
+    code, out, _ = run(monkeypatch, capsys, "log", "--json", "--limit", "10")
+    log = json.loads(out)
+    assert {e["title"] for e in log} == {"Title dune", "Title emma"}
+    assert "token" not in out.lower()
+    code, out, _ = run(monkeypatch, capsys, "status")
+    assert "Pending changes: 0" in out and "Last sync: never" not in out
+
+
+def test_one_book_and_allow_rewind(world, monkeypatch, capsys):
+    run(monkeypatch, capsys, "sync")
+    open_database(resolve_paths().db_file)
+    try:
+        update_reading_state(world["books"]["dune"], progress=0.1)
+    finally:
+        close_database()
+    code, out, _ = run(monkeypatch, capsys, "status")
+    assert "Pending changes: 1" in out
+    book = str(world["books"]["dune"])
+    code, out, _ = run(monkeypatch, capsys, "sync", "--book", book)
+    assert code == 0 and "Hardcover is ahead (p. 100); p. 40 not sent" in out
+    code, out, _ = run(monkeypatch, capsys, "sync", "--book", book, "--allow-rewind")
+    assert code == 0 and "p. 40 of 400" in out
+    code, _, err = run(monkeypatch, capsys, "sync", "--allow-rewind")
+    assert code == 2 and "--book" in err
+
+
+def test_settings_show_and_change(world, monkeypatch, capsys):
+    code, out, _ = run(monkeypatch, capsys, "settings")
+    assert code == 0 and "Sync: on" in out and "Privacy of new entries: the account's own" in out
+    code, out, _ = run(
+        monkeypatch, capsys, "settings", "--pause", "--privacy", "private", "--on-progress", "off"
+    )
+    assert "Sync: paused" in out and "Privacy of new entries: private" in out
+    assert "Push reading progress by itself: off" in out
+    code, out, _ = run(monkeypatch, capsys, "settings", "--json")
+    assert json.loads(out)["privacy"] == "private"
+    code, out, _ = run(monkeypatch, capsys, "sync", "--json")
+    entries = world["catalog"].tables["user_books"].values()
+    assert {e["privacy_setting_id"] for e in entries} == {3}
+
+
+def test_a_refused_token_exits_1_and_says_what_to_do(world, monkeypatch, capsys):
+    world["server"].fail_next(401)
+    code, out, err = run(monkeypatch, capsys, "sync")
+    assert code == 1
+    assert "connect" in (out + err).lower()
+    assert mutations(world) == 0
