@@ -74,6 +74,7 @@ class ServerConfig:
     search_latency: float = 0.0  # seconds per search on the clock
     search_timeout: float = 2.0
     hang_seconds: float = 30.0  # real seconds a "hang" fault holds the response
+    response_delay: float = 0.0  # real seconds every request takes (a slow network)
 
 
 @dataclass
@@ -197,6 +198,8 @@ class FakeHardcover:
         record = RequestRecord(status=0, at=self.clock(), headers=dict(request.headers))
         self.requests.append(record)
         rate_headers: dict[str, str] = {}
+        if self.config.response_delay:
+            await asyncio.sleep(self.config.response_delay)
         fault = await self._next_fault(request)
         drop_after = fault is not None and fault["kind"] == "drop_after"
         try:

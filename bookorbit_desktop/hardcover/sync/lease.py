@@ -2,7 +2,8 @@
 
 The desktop app and `serve` both run a sync worker for the same library; whoever holds the
 lease pushes, the other waits. A holder renews the lease while it works; a lease that was not
-renewed in time (its process was killed) can be taken over.
+renewed in time can be taken over, and so can one whose process on this computer is gone (a
+crash or a SIGKILL), so a restarted app resumes at once.
 """
 
 from __future__ import annotations
@@ -30,12 +31,30 @@ def acquire(holder: str, *, ttl: float = TTL, now: float | None = None) -> bool:
         if row is None:
             SyncLease.insert(name=NAME, holder=holder, expires_at=now + ttl).execute()
             return True
-        if row.holder != holder and row.expires_at > now:
+        if row.holder != holder and row.expires_at > now and _alive(row.holder):
             return False
         SyncLease.update(holder=holder, expires_at=now + ttl).where(
             SyncLease.name == NAME
         ).execute()
         return True
+
+
+def _alive(holder: str) -> bool:
+    """False only when the holder is a process of this computer that no longer exists."""
+    rest = holder.split(":")
+    try:
+        host, pid = rest[0], int(rest[1])
+    except (IndexError, ValueError):
+        return True
+    if host != socket.gethostname() or pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists but belongs to someone else
+    return True
 
 
 def release(holder: str) -> None:

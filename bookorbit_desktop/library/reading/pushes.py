@@ -353,5 +353,5 @@ def _apply_events(
         before.finished,
     ):
         kinds.append(outbox.STATUS)
-    outbox.note_change(book_id, kinds)
+    outbox.note_change(book_id, kinds, now=float(last_time) if last_time else None)
     return tuple(changes), changed

@@ -1,0 +1,126 @@
+"""Automatic pushes: which queued changes are due, the triggers, the lease between processes,
+and a KOReader push flowing through to Hardcover's progress_pages."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import pytest
+
+from bookorbit_desktop.hardcover.sync import lease, store
+from bookorbit_desktop.hardcover.sync import settings as sync_settings
+from bookorbit_desktop.hardcover.sync.engine import due_books
+from bookorbit_desktop.library.reading.pushes import Push, record_push
+from bookorbit_desktop.library.store import outbox
+from bookorbit_desktop.library.store.models import DocumentAlias, ReadingState
+from bookorbit_desktop.services.sync import SyncService
+from bookorbit_desktop.services.sync_worker import SyncWorker
+
+pytestmark = pytest.mark.asyncio
+
+
+@dataclass
+class Account:
+    """The account seam SyncService uses: a client for the saved token (here, the fake's)."""
+
+    world: object
+
+    @asynccontextmanager
+    async def open_client(self):
+        yield self.world.client
+
+
+def service(world) -> SyncService:
+    return SyncService(Account(world), clock=world.clock)
+
+
+def queue_kinds() -> dict[int, set[str]]:
+    return {q.book_id: set(q.kinds) for q in outbox.queued()}
+
+
+async def test_changes_wait_their_turn_then_go_out_by_themselves(world):
+    world.add("a", status="reading", started="2026-03-01", progress=0.2)
+    world.add("b", status="want_to_read")
+    await world.sync()
+    now = world.clock()
+    world.edit("a", progress=0.5)  # progress: batched every few minutes
+    world.edit("b", rating="4")  # rating: soon
+    assert queue_kinds() == {world.books["a"]: {"progress"}, world.books["b"]: {"rating"}}
+    settings = sync_settings.load()
+    assert due_books(settings, world.clock()) == []  # queued "now" by the real clock: not due
+    assert set(due_books(settings, now + 10**10)) == {world.books["a"], world.books["b"]}
+
+
+async def test_push_due_sends_only_what_is_due_and_keeps_the_rest_queued(world):
+    world.add("a", status="reading", started="2026-03-01", progress=0.2)
+    world.add("b", status="want_to_read")
+    await world.sync()
+    world.edit("a", progress=0.5)
+    world.edit("b", rating="4")
+    rows = {q.book_id: q for q in outbox.queued()}
+    # The rating was queued a minute ago, the progress only a minute ago too: rating is due.
+    past = world.clock() - 60
+    for book_id, row in rows.items():
+        outbox.SyncOutbox.update(kinds={k: past for k in row.kinds}).where(
+            outbox.SyncOutbox.book == book_id
+        ).execute()
+    result = await service(world).push_due()
+    assert result is not None
+    assert [b.book_id for b in result.books] == [world.books["b"]]
+    assert world.entry("b")["rating"] == 4
+    assert world.reads("a")[0]["progress_pages"] == 60  # not yet: progress waits longer
+    assert list(queue_kinds()) == [world.books["a"]]
+
+
+async def test_a_trigger_that_is_off_leaves_the_change_pending_for_a_manual_sync(world):
+    world.add("a", status="reading", started="2026-03-01", progress=0.2)
+    await world.sync()
+    sync_settings.save(on_progress=False)
+    world.edit("a", progress=0.9)
+    assert due_books(sync_settings.load(), world.clock() + 10**10) == []
+    assert [c.local.book_id for c in store.pending(sync_settings.load().options(1))] == [
+        world.books["a"]
+    ]
+    await world.sync()
+    assert world.reads("a")[0]["progress_pages"] == 270
+
+
+async def test_paused_sync_pushes_nothing_by_itself(world):
+    world.add("a", status="want_to_read")
+    sync_settings.save(enabled=False)
+    assert service(world).due() == []
+    assert await service(world).push_due() is None
+    assert world.entry("a") is None
+
+
+async def test_a_koreader_push_flows_through_to_progress_pages(world):
+    book_id = world.add("a", status="reading", started="2026-03-01", progress=0.1)
+    DocumentAlias.create(document="d" * 32, kind="content", book=book_id, created_at=0)
+    await world.sync()
+    push = Push(document="d" * 32, progress="/body/DocFragment[12]", percentage=0.42, device="Kobo")
+    record_push(push, timestamp=int(world.clock()))
+    assert ReadingState.get(ReadingState.book == book_id).progress == 0.42
+    assert queue_kinds() == {book_id: {"progress"}}
+    worker = SyncWorker(service(world))
+    world.clock.advance(10**4)
+    result = await worker.run_once()
+    assert result is not None and result.books[0].outcome == "sent"
+    assert world.reads("a")[0]["progress_pages"] == 126
+    assert outbox.queued() == []
+
+
+async def test_only_one_process_pushes_at_a_time(world):
+    world.add("a", status="want_to_read")
+    other = lease.new_holder()
+    assert lease.acquire(other, now=world.clock())
+    mine = service(world)
+    world.clock.advance(60)
+    assert await mine.push_due() is None  # the other process holds the lease
+    report = await mine.sync()
+    assert report.stopped and "Another BookOrbit process" in report.stopped
+    assert world.entry("a") is None
+    world.clock.advance(lease.TTL + 1)  # the other process died without releasing it
+    report = await mine.sync()
+    assert report.stopped is None and world.entry("a") is not None
+    assert lease.holder_now(now=world.clock()) is None  # released after the pass
