@@ -6,7 +6,11 @@ kosync protocol expects, and an unexpected exception becomes the reference serve
 502 {"code": 2000} instead of a crash or an HTML page.
 
 `LanServer` binds it with `start()` / `stop()` on the running loop, so the headless `serve`
-command and the GUI's qasync loop run the very same server.
+command and the GUI's qasync loop run the very same server. It owns the database threads
+(`workers.py`) and the connection limits (`connections.py`): at most a few connections per
+address and a total below the descriptor limit, idle connections closed after
+`connections.IDLE_SECONDS`, small header limits, and a handler whose client went away is
+cancelled at once (so nothing an abandoned request holds stays in memory).
 """
 
 from __future__ import annotations
@@ -18,6 +22,12 @@ from aiohttp import web
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.server import ServerContext
+from bookorbit_desktop.server.connections import (
+    IDLE_SECONDS,
+    ConnectionLimits,
+    raise_descriptor_limit,
+    total_cap,
+)
 from bookorbit_desktop.server.kosync.protocol import (
     NOT_FOUND,
     TOO_LARGE,
@@ -34,8 +44,11 @@ log = logging.getLogger(__name__)
 # KOReader's largest request is a push of well under 1 KiB; this leaves room for long
 # metadata while refusing anything that is clearly not a sync request.
 MAX_BODY_BYTES = 64 * 1024
-# The HTTP parser's line limits (aiohttp's defaults are 8190): room for long URLs.
+# The request line may be long (search terms, long URLs); a header line gets aiohttp's default,
+# and a request may have few headers (KOReader sends about eight): a request head stays small.
 MAX_LINE_BYTES = 16 * 1024
+MAX_FIELD_BYTES = 8190
+MAX_HEADERS = 32
 SHUTDOWN_GRACE_SECONDS = 2.0
 OPDS_PREFIX = "/opds"
 
@@ -125,6 +138,7 @@ class LanServer:
         self.host = host
         self.port = port
         self._runner: web.BaseRunner | None = None
+        self.limits: ConnectionLimits | None = None
 
     @property
     def running(self) -> bool:
@@ -134,22 +148,38 @@ class LanServer:
         """Bind and serve; raises PortInUseError / ServerStartError with a clear message."""
         if self._runner is not None:
             return
+        limits = ConnectionLimits(
+            total_cap(raise_descriptor_limit()),
+            is_idle=lambda conn: conn.is_waiting(),
+            close=lambda conn: conn.close_now(),
+        )
         # The OPDS search of older KOReader releases sends raw UTF-8 in the request line, which
         # aiohttp's strict parser refuses; this runner repairs just those requests.
         runner = LenientAppRunner(
             build_app(self.ctx),
+            limits=limits,
             access_log=None,  # every kosync request is logged by its handler, without secrets
             shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
             max_line_size=MAX_LINE_BYTES,
-            max_field_size=MAX_LINE_BYTES,
+            max_field_size=MAX_FIELD_BYTES,
+            max_headers=MAX_HEADERS,
+            keepalive_timeout=IDLE_SECONDS,
+            handler_cancellation=True,
         )
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
+        self.ctx.workers.start()
         try:
+            await runner.setup()
+            site = web.TCPSite(runner, self.host, self.port, backlog=512)
             await site.start()
         except OSError as error:
             await runner.cleanup()
+            await self.ctx.workers.stop()
             raise _describe_bind_error(error, self.host, self.port) from error
+        except BaseException:
+            await runner.cleanup()
+            await self.ctx.workers.stop()
+            raise
+        self.limits = limits
         self._runner = runner
         for address in runner.addresses:
             if isinstance(address, tuple) and len(address) >= 2:
@@ -160,4 +190,5 @@ class LanServer:
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+            await self.ctx.workers.stop()
             log.info("Sync server stopped")

@@ -12,12 +12,16 @@ target percent-encoded (each raw byte becomes `%XX`, so the handler decodes it a
 encoded URL). KOReader closes the connection after every request, so this covers it; every
 other request keeps the C parser's speed and strictness.
 
-`LenientAppRunner` is a drop-in replacement for `aiohttp.web.AppRunner` that installs this.
+`LenientAppRunner` is a drop-in replacement for `aiohttp.web.AppRunner` that installs this,
+the connection limits of `connections.py`, and a quiet error log: one line per malformed
+request (never the request's bytes, which may carry a key), at most `_LOG_BURST` a minute.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +29,10 @@ from aiohttp import web, web_protocol
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.http_parser import HttpRequestParserPy, RawRequestMessage
 from aiohttp.web_protocol import RequestHandler, RequestPayloadError
+
+from bookorbit_desktop.server.connections import ConnectionLimits
+
+log = logging.getLogger(__name__)
 
 # The request line and headers of a first request must arrive within this many bytes for a
 # replay to be possible; aiohttp's own limits (8 KiB per line, 128 headers) are far below it.
@@ -106,8 +114,43 @@ class _FallbackParser:
         return getattr(self._active, name)
 
 
+class ErrorLogBudget:
+    """At most `burst` error lines per `window` seconds; the rest are counted and summed up."""
+
+    def __init__(self, burst: int = 10, window: float = 60.0) -> None:
+        self._burst = burst
+        self._window = window
+        self._start = -window
+        self._used = 0
+        self.suppressed = 0
+
+    def allow(self, now: float) -> tuple[bool, int]:
+        """(may log now, lines suppressed since the last one that was logged)."""
+        if now - self._start >= self._window:
+            self._start, self._used = now, 0
+        if self._used >= self._burst:
+            self.suppressed += 1
+            return False, 0
+        self._used += 1
+        skipped, self.suppressed = self.suppressed, 0
+        return True, skipped
+
+
+_ERROR_LOG = ErrorLogBudget()
+
+
+def log_refused_request(address: str | None, error: BaseException | None) -> None:
+    """One line for a request the server could not parse or answer, rate-limited."""
+    allowed, skipped = _ERROR_LOG.allow(time.monotonic())
+    if not allowed:
+        return
+    kind = type(error).__name__ if error is not None else "error"
+    more = f" ({skipped} more since the last one not logged)" if skipped else ""
+    log.warning("Refused a malformed request from %s: %s%s", address or "unknown", kind, more)
+
+
 class LenientRequestHandler(RequestHandler):
-    """aiohttp's request handler with the fallback parser installed."""
+    """aiohttp's request handler with the fallback parser and the connection limits."""
 
     __slots__ = ()
 
@@ -131,14 +174,56 @@ class LenientRequestHandler(RequestHandler):
 
         self._parser = _FallbackParser(self._parser, make_repairing)  # type: ignore[assignment]
 
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        limits: ConnectionLimits | None = getattr(self._manager, "limits", None)
+        peer = transport.get_extra_info("peername")
+        address = str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
+        if limits is not None and not limits.opened(self, address):
+            self.force_close()
+            transport.abort()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        limits: ConnectionLimits | None = getattr(self._manager, "limits", None)
+        if limits is not None:
+            limits.closed(self)
+        super().connection_lost(exc)
+
+    def is_waiting(self) -> bool:
+        """True while no request is being answered (idle, or its head still arriving)."""
+        return not self._request_in_progress
+
+    def close_now(self) -> None:
+        self.force_close()
+        if self.transport is not None:
+            self.transport.abort()
+
+    def log_exception(self, *args: Any, **kw: Any) -> None:
+        # aiohttp logs a full traceback whose text may quote the request's header bytes.
+        error = kw.get("exc_info")
+        remote = args[1] if len(args) > 1 else None
+        log_refused_request(
+            str(remote) if remote else None, error if isinstance(error, BaseException) else None
+        )
+
 
 class _LenientServer(web.Server):
+    def __init__(self, *args: Any, limits: ConnectionLimits | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limits = limits
+
     def __call__(self) -> RequestHandler:
         return LenientRequestHandler(self, loop=self._loop, **self._kwargs)
 
 
 class LenientAppRunner(web.AppRunner):
-    """`web.AppRunner` whose connections accept raw UTF-8 request targets."""
+    """`web.AppRunner` whose connections accept raw UTF-8 request targets and obey `limits`."""
+
+    def __init__(
+        self, app: web.Application, *, limits: ConnectionLimits | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(app, **kwargs)
+        self._limits = limits
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
@@ -147,5 +232,6 @@ class LenientAppRunner(web.AppRunner):
             request_factory=server.request_factory,
             handler_cancellation=server.handler_cancellation,
             loop=asyncio.get_running_loop(),
+            limits=self._limits,
             **server._kwargs,
         )
