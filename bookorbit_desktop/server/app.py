@@ -26,6 +26,7 @@ from bookorbit_desktop.server.connections import (
     IDLE_SECONDS,
     ConnectionLimits,
     raise_descriptor_limit,
+    tame_allocator,
     total_cap,
 )
 from bookorbit_desktop.server.kosync.protocol import (
@@ -148,6 +149,7 @@ class LanServer:
         """Bind and serve; raises PortInUseError / ServerStartError with a clear message."""
         if self._runner is not None:
             return
+        tame_allocator()
         limits = ConnectionLimits(
             total_cap(raise_descriptor_limit()),
             is_idle=lambda conn: conn.is_waiting(),

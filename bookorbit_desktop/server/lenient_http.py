@@ -35,8 +35,12 @@ from bookorbit_desktop.server.connections import ConnectionLimits
 log = logging.getLogger(__name__)
 
 # The request line and headers of a first request must arrive within this many bytes for a
-# replay to be possible; aiohttp's own limits (8 KiB per line, 128 headers) are far below it.
-_REPLAY_LIMIT = 1 << 20
+# replay to be possible (a KOReader search is far smaller).
+_REPLAY_LIMIT = 32 * 1024
+# Bytes a connection may send between two parsed request heads: one head and one body
+# (the app refuses bodies above 64 KiB). This bounds what a connection makes the parser
+# buffer, whatever its header count and sizes.
+MAX_BYTES_PER_REQUEST = 96 * 1024
 
 
 def normalise_request_line(line: bytes) -> bytes:
@@ -87,13 +91,30 @@ class _RepairingParser(HttpRequestParserPy):
 class _FallbackParser:
     """The C parser, replaced by `_RepairingParser` when it rejects a repairable first request."""
 
-    def __init__(self, fast: Any, make_repairing: Callable[[], Any]) -> None:
+    def __init__(
+        self, fast: Any, make_repairing: Callable[[], Any], on_overflow: Callable[[], None]
+    ) -> None:
         self._active = fast
+        self._on_overflow = on_overflow
         self._make_repairing = make_repairing
         # Bytes of the connection so far, kept until its first request has been parsed.
         self._replay: bytearray | None = bytearray()
+        self._since_head = 0  # bytes received since the last request head was parsed
 
     def feed_data(self, data: bytes) -> Any:
+        self._since_head += len(data)
+        if self._since_head > MAX_BYTES_PER_REQUEST:
+            # Not an HTTP client worth an answer: drop the connection and everything it sent
+            # at once (an error answer would keep the bytes alive until it is written).
+            self._replay = None
+            self._on_overflow()
+            return [], False, b""
+        result = self._feed(data)
+        if result[0]:
+            self._since_head = 0
+        return result
+
+    def _feed(self, data: bytes) -> Any:
         if self._replay is None:
             return self._active.feed_data(data)
         self._replay += data
@@ -136,15 +157,20 @@ class ErrorLogBudget:
         return True, skipped
 
 
-_ERROR_LOG = ErrorLogBudget()
+_ERROR_LOG = ErrorLogBudget()  # for a handler whose server is already gone
 
 
-def log_refused_request(address: str | None, error: BaseException | None) -> None:
+def log_refused_request(
+    address: str | None,
+    error: BaseException | None,
+    budget: ErrorLogBudget = _ERROR_LOG,
+    what: str = "",
+) -> None:
     """One line for a request the server could not parse or answer, rate-limited."""
-    allowed, skipped = _ERROR_LOG.allow(time.monotonic())
+    allowed, skipped = budget.allow(time.monotonic())
     if not allowed:
         return
-    kind = type(error).__name__ if error is not None else "error"
+    kind = what or (type(error).__name__ if error is not None else "error")
     more = f" ({skipped} more since the last one not logged)" if skipped else ""
     log.warning("Refused a malformed request from %s: %s%s", address or "unknown", kind, more)
 
@@ -172,7 +198,9 @@ class LenientRequestHandler(RequestHandler):
         def make_repairing() -> _RepairingParser:
             return _RepairingParser(self, loop, self._read_bufsize, **options)
 
-        self._parser = _FallbackParser(self._parser, make_repairing)  # type: ignore[assignment]
+        self._parser = _FallbackParser(  # type: ignore[assignment]
+            self._parser, make_repairing, self._overflowed
+        )
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -193,6 +221,16 @@ class LenientRequestHandler(RequestHandler):
         """True while no request is being answered (idle, or its head still arriving)."""
         return not self._request_in_progress
 
+    def _overflowed(self) -> None:
+        peer = self.transport.get_extra_info("peername") if self.transport else None
+        log_refused_request(
+            str(peer[0]) if isinstance(peer, tuple) and peer else None,
+            None,
+            getattr(self._manager, "error_log", _ERROR_LOG),
+            "request too large, connection closed",
+        )
+        self.close_now()
+
     def close_now(self) -> None:
         self.force_close()
         if self.transport is not None:
@@ -203,7 +241,9 @@ class LenientRequestHandler(RequestHandler):
         error = kw.get("exc_info")
         remote = args[1] if len(args) > 1 else None
         log_refused_request(
-            str(remote) if remote else None, error if isinstance(error, BaseException) else None
+            str(remote) if remote else None,
+            error if isinstance(error, BaseException) else None,
+            getattr(self._manager, "error_log", _ERROR_LOG),
         )
 
 
@@ -211,6 +251,7 @@ class _LenientServer(web.Server):
     def __init__(self, *args: Any, limits: ConnectionLimits | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limits = limits
+        self.error_log = ErrorLogBudget()
 
     def __call__(self) -> RequestHandler:
         return LenientRequestHandler(self, loop=self._loop, **self._kwargs)
