@@ -87,7 +87,13 @@ def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
     opds = bool(get_setting("server.opds_enabled")) and not args.no_opds
     from bookorbit_desktop.server.app import LanServer  # aiohttp only when serving
 
-    server = LanServer(ServerContext(ctx.paths, opds_enabled=opds), host, port)
+    server = LanServer(
+        ServerContext(ctx.paths, opds_enabled=opds),
+        host,
+        port,
+        guard_exposure=True,
+        on_opened=lambda now: _print_opened(now, server.port, opds),
+    )
     asyncio.run(_serve_until_stopped(server))
     return 0
 
@@ -101,16 +107,28 @@ async def _serve_until_stopped(server: Any) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signum, stop.set)
     try:
-        _print_banner(server.host, server.port, server.ctx.opds_enabled)
+        _print_banner(server.host, server.port, server.ctx.opds_enabled, server.notice)
         await stop.wait()
     finally:
         await server.stop()
         print("Stopped.", flush=True)
 
 
-def _print_banner(host: str, port: int, opds: bool) -> None:
-    addresses = addresses_for_host(host)
+def _print_opened(host: str, port: int, opds: bool) -> None:
+    print(f"A sync account exists now: listening on {host} port {port}.", flush=True)
+    _print_addresses(host, port, opds, [])
+
+
+def _print_banner(host: str, port: int, opds: bool, notice: str | None = None) -> None:
     lines = [f"Listening on {host} port {port}. Press Ctrl-C to stop.", ""]
+    if notice:
+        print("\n".join([*lines, notice, ""]), flush=True)
+        return
+    _print_addresses(host, port, opds, lines)
+
+
+def _print_addresses(host: str, port: int, opds: bool, lines: list[str]) -> None:
+    addresses = addresses_for_host(host)
     lines.append("In KOReader: open a book, Tools > Progress sync > Custom sync server, and type:")
     lines += [f"  {server_url(address, port, '/kosync')}" for address in addresses]
     if opds:

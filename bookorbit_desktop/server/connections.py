@@ -52,7 +52,7 @@ def raise_descriptor_limit(wanted: int = WANTED_DESCRIPTORS) -> int:
     return soft if soft != resource.RLIM_INFINITY else wanted
 
 
-def tame_allocator() -> None:
+def tame_allocator() -> Callable[[], None] | None:
     """Let freed request buffers go back to the system (glibc only).
 
     glibc raises its mmap threshold each time a large block is freed, after which request heads
@@ -98,6 +98,7 @@ class ConnectionLimits:
         self._by_address: dict[str, int] = {}
         self.refused = 0
         self.evicted = 0
+        self.closed_total = 0  # connections closed so far (the server trims memory after bursts)
 
     def __len__(self) -> int:
         return len(self._open)
@@ -130,6 +131,7 @@ class ConnectionLimits:
         address = self._open.pop(conn, None)
         if address is None:
             return
+        self.closed_total += 1
         left = self._by_address.get(address, 1) - 1
         if left > 0:
             self._by_address[address] = left

@@ -37,10 +37,10 @@ log = logging.getLogger(__name__)
 # The request line and headers of a first request must arrive within this many bytes for a
 # replay to be possible (a KOReader search is far smaller).
 _REPLAY_LIMIT = 32 * 1024
-# Bytes a connection may send between two parsed request heads: one head and one body
-# (the app refuses bodies above 64 KiB). This bounds what a connection makes the parser
+# Bytes a connection may send towards a request head that is not complete yet (bodies are not
+# counted: the app refuses those above 64 KiB). This bounds what a connection makes the parser
 # buffer, whatever its header count and sizes.
-MAX_BYTES_PER_REQUEST = 96 * 1024
+MAX_BYTES_PER_REQUEST = 24 * 1024
 
 
 def normalise_request_line(line: bytes) -> bytes:
@@ -79,6 +79,12 @@ def needs_repair(data: bytes) -> bool:
     return normalise_request_line(line) != line
 
 
+def _clean_first_line(data: bytearray) -> bool:
+    """True once the request line has arrived and needs no repair."""
+    line, newline, _rest = bytes(data[:_REPLAY_LIMIT]).lstrip(b"\r\n").partition(b"\n")
+    return bool(newline) and not needs_repair(line + b"\n")
+
+
 class _RepairingParser(HttpRequestParserPy):
     """aiohttp's pure-Python request parser, percent-encoding the request target first."""
 
@@ -100,18 +106,23 @@ class _FallbackParser:
         # Bytes of the connection so far, kept until its first request has been parsed.
         self._replay: bytearray | None = bytearray()
         self._since_head = 0  # bytes received since the last request head was parsed
+        self._body: Any = None  # the payload of the last parsed request
 
     def feed_data(self, data: bytes) -> Any:
-        self._since_head += len(data)
-        if self._since_head > MAX_BYTES_PER_REQUEST:
-            # Not an HTTP client worth an answer: drop the connection and everything it sent
-            # at once (an error answer would keep the bytes alive until it is written).
-            self._replay = None
-            self._on_overflow()
-            return [], False, b""
+        counting = self._body is None or self._body.is_eof()  # not inside a request body
         result = self._feed(data)
         if result[0]:
             self._since_head = 0
+            self._body = result[0][-1][1]
+            return result
+        if counting:
+            self._since_head += len(data)
+            if self._since_head > MAX_BYTES_PER_REQUEST:
+                # Not an HTTP client worth an answer: drop the connection and everything it
+                # sent at once (an error answer would keep the bytes alive until written).
+                self._replay = None
+                self._on_overflow()
+                return [], False, b""
         return result
 
     def _feed(self, data: bytes) -> Any:
@@ -127,8 +138,8 @@ class _FallbackParser:
                 raise
             self._active = self._make_repairing()
             return self._active.feed_data(received)
-        if result[0] or len(self._replay) > _REPLAY_LIMIT:
-            self._replay = None
+        if result[0] or len(self._replay) > _REPLAY_LIMIT or _clean_first_line(self._replay):
+            self._replay = None  # nothing left that a repair could need
         return result
 
     def __getattr__(self, name: str) -> Any:

@@ -7,6 +7,7 @@ other loopback addresses (and, where they must not disturb the measurement, anot
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 
@@ -37,8 +38,12 @@ KOSYNC_AUTH = {"x-auth-user": USER, "x-auth-key": KEY}
 
 def start_flood(port: int, kind: str, clients: int, seconds: float) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "tests.server.hostile.flood"]
+    # Attackers on a real network use their own CPUs, not the server's: here they yield.
     return subprocess.Popen(
-        [*command, str(port), kind, str(clients), str(seconds)], stdout=subprocess.PIPE, text=True
+        [*command, str(port), kind, str(clients), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.nice(15),
     )
 
 
