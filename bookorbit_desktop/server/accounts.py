@@ -159,6 +159,8 @@ class AccountCache:
     def __init__(self) -> None:
         self._fetched = -ACCOUNT_SECONDS
         self._account: Account | None = None
+        # Checks under way, by (user, key): a device's parallel first requests share one.
+        self.checking: dict[tuple[str, str], Awaitable[bool]] = {}
 
     async def get(
         self, read: Callable[[Callable[[], Account | None]], Awaitable[Account | None]]

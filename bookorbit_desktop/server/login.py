@@ -11,6 +11,7 @@ costs one read while an account changed by another process is seen within a seco
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 
@@ -47,6 +48,9 @@ async def check_login(
     account = await current_account(ctx)
     if accounts.already_verified(account, username, key):
         return Verdict.OK
+    pending = ctx.account.checking.get((username, key))
+    if pending is not None and account is not None:  # the same login is being checked now
+        return Verdict.OK if await pending else Verdict.REFUSED
     if account is None or not username or not key:
         reason = "no account exists yet" if account is None else "no user name or password"
         log.warning("Refused a %s login from %s: %s", what, address, reason)
@@ -58,7 +62,13 @@ async def check_login(
     if admission is Admission.BUSY:
         log.warning("Refused a %s login from %s: too many attempts overall", what, address)
         return Verdict.BUSY
-    if await ctx.workers.cpu(accounts.verify, account, username, key):
+    check = asyncio.ensure_future(ctx.workers.cpu(accounts.verify, account, username, key))
+    ctx.account.checking[(username, key)] = check
+    try:
+        ok = await asyncio.shield(check)
+    finally:
+        ctx.account.checking.pop((username, key), None)
+    if ok:
         return Verdict.OK
     log.warning(
         "Refused a %s login as %s from %s: wrong user name or password",
