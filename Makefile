@@ -68,7 +68,7 @@ bench-deps:
 		fi; \
 	fi
 
-bench: $(TEST_STAMP) bench-deps
+bench: $(STAMP) bench-deps
 	$(BIN)/python benchmarks/import_bench.py
 	$(BIN)/python benchmarks/kosync_load.py
 	$(BIN)/python benchmarks/kosync_load.py --wrk

@@ -61,14 +61,20 @@ class _Job:
     then: Callable[[Any], None] | None = None
 
 
-def _deliver(job: _Job) -> None:
-    """Runs on the loop: hand the job's outcome to its waiter (unless it stopped waiting)."""
-    if job.future.done():
-        return
-    if job.error is not None:
-        job.future.set_exception(job.error)
-    else:
-        job.future.set_result(job.result)
+def _deliver(jobs: list[_Job]) -> None:
+    """Runs on the loop: hand each job's outcome to its waiter (unless it stopped waiting)."""
+    for job in jobs:
+        if job.future.done():
+            continue
+        if job.error is not None:
+            job.future.set_exception(job.error)
+        else:
+            job.future.set_result(job.result)
+
+
+def _expire(future: asyncio.Future[Any], message: str) -> None:
+    if not future.done():
+        future.set_exception(LibraryBusyError(message))
 
 
 def _prepare_connection() -> None:
@@ -149,12 +155,17 @@ class DbWorkers:
         target.put(_Job(fn, args, future, deadline, then=then))
         return future
 
+    async def _wait(self, future: asyncio.Future[T], seconds: float, message: str) -> T:
+        assert self._loop is not None
+        timer = self._loop.call_later(seconds, _expire, future, message)
+        try:
+            return await future
+        finally:
+            timer.cancel()
+
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         future = self._submit(self._read_queue, fn, args, READ_DEADLINE_SECONDS)
-        try:
-            return await asyncio.wait_for(asyncio.shield(future), READ_DEADLINE_SECONDS)
-        except TimeoutError as error:
-            raise LibraryBusyError("reading the library took too long") from error
+        return await self._wait(future, READ_DEADLINE_SECONDS, "reading the library took too long")
 
     async def write(
         self,
@@ -167,20 +178,16 @@ class DbWorkers:
         `then(result)` runs in the writer thread right after that commit, in commit order."""
         seconds = wait if wait is not None else WRITE_DEADLINE_SECONDS
         future = self._submit(self._write_queue, fn, args, seconds, then)
-        try:
-            return await asyncio.wait_for(asyncio.shield(future), seconds)
-        except TimeoutError as error:
-            raise LibraryBusyError("the library did not accept the change in time") from error
+        return await self._wait(future, seconds, "the library did not accept the change in time")
 
     def _finish(self, jobs: list[_Job]) -> None:
         loop = self._loop
         if loop is None or loop.is_closed():
             return
-        for job in jobs:
-            try:
-                loop.call_soon_threadsafe(_deliver, job)
-            except RuntimeError:  # the loop closed meanwhile: nobody waits any more
-                return
+        try:
+            loop.call_soon_threadsafe(_deliver, jobs)  # one wake-up of the loop per batch
+        except RuntimeError:  # the loop closed meanwhile: nobody waits any more
+            return
 
     def _read_loop(self) -> None:
         _prepare_connection()
