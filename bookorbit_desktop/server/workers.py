@@ -59,6 +59,7 @@ class _Job:
     error: BaseException | None = field(default=None)
     # Runs in the writer thread right after the commit that stored this job's change.
     then: Callable[[Any], None] | None = None
+    savepoint: bool = True  # False: `fn` opens its own (nested) transaction already
 
 
 def _deliver(jobs: list[_Job]) -> None:
@@ -147,12 +148,13 @@ class DbWorkers:
         args: tuple[Any, ...],
         seconds: float,
         then: Callable[[T], None] | None = None,
+        savepoint: bool = True,
     ) -> asyncio.Future[T]:
         if not self._threads or self._loop is None:
             raise RuntimeError("the database threads are not running")
         deadline = time.monotonic() + seconds
         future: asyncio.Future[T] = self._loop.create_future()
-        target.put(_Job(fn, args, future, deadline, then=then))
+        target.put(_Job(fn, args, future, deadline, then=then, savepoint=savepoint))
         return future
 
     async def _wait(self, future: asyncio.Future[T], seconds: float, message: str) -> T:
@@ -173,11 +175,16 @@ class DbWorkers:
         *args: Any,
         wait: float | None = None,
         then: Callable[[T], None] | None = None,
+        own_transaction: bool = False,
     ) -> T:
         """Run `fn(*args)` in the writer's next transaction; return once it is committed.
-        `then(result)` runs in the writer thread right after that commit, in commit order."""
+        `then(result)` runs in the writer thread right after that commit, in commit order.
+        `own_transaction`: `fn` wraps its work in `database.atomic()` itself (a savepoint
+        inside the group's transaction), so no second savepoint is needed around it."""
         seconds = wait if wait is not None else WRITE_DEADLINE_SECONDS
-        future = self._submit(self._write_queue, fn, args, seconds, then)
+        future = self._submit(
+            self._write_queue, fn, args, seconds, then, savepoint=not own_transaction
+        )
         return await self._wait(future, seconds, "the library did not accept the change in time")
 
     def _finish(self, jobs: list[_Job]) -> None:
@@ -236,7 +243,10 @@ class DbWorkers:
             with database.atomic("IMMEDIATE"):
                 for job in live:
                     try:
-                        with database.atomic():  # a savepoint: a failing job undoes itself
+                        if job.savepoint:
+                            with database.atomic():  # a savepoint: a failing job undoes itself
+                                job.result = job.fn(*job.args)
+                        else:
                             job.result = job.fn(*job.args)
                     except Exception as error:
                         job.error = _busy(error)

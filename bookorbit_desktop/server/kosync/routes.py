@@ -153,6 +153,7 @@ async def put_progress(request: web.Request) -> web.StreamResponse:
     result = await ctx.workers.write(
         partial(progress.record_push, push, timestamp=timestamp),
         then=lambda _result: positions.stored(position),
+        own_transaction=True,  # record_push is atomic: a savepoint of the group commit
     )
     log.info(
         "Progress from %s for document %s: %.1f%% (%s)",
