@@ -24,6 +24,7 @@ from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.server import ServerContext, accounts
+from bookorbit_desktop.server.exposure import is_loopback
 from bookorbit_desktop.server.lan import addresses_for_host, server_url
 
 _NO_ACCOUNT_HINT = (
@@ -205,6 +206,8 @@ def _status(ctx: CliContext, args: argparse.Namespace) -> int:
         print(f"  {_NO_ACCOUNT_HINT}")
     print(f"Registration from a device: {'on' if data['allow_registration'] else 'off'}")
     print(f"Server: {host} port {port}, OPDS {'on' if data['opds_enabled'] else 'off'}")
+    if account is None and not data["allow_registration"] and not is_loopback(host):
+        print("  Until an account exists the server answers on this computer only.")
     for url in data["kosync_urls"]:
         print(f"KOReader sync URL: {url}")
     print(
