@@ -69,11 +69,11 @@ async def test_1100_idle_connections_leave_room_for_the_real_user(tmp_path, many
         for writer in writers:
             writer.transport.abort()
         log = served.log()
-        stderr_done = served.process
+        still_running = served.process.poll() is None
     assert [status for status, _body, _seconds in answers] == [200, 200, 200, 200]
     assert max(seconds for _status, _body, seconds in answers) < 2.0
     assert "Too many open files" not in log
-    assert stderr_done.poll() is None or stderr_done.returncode == 0
+    assert still_running
 
 
 async def test_one_address_cannot_hold_more_than_its_share(tmp_path):
