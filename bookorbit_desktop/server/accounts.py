@@ -8,6 +8,7 @@ compared byte for byte (hex case matters), as the reference server does.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -160,7 +161,7 @@ class AccountCache:
         self._fetched = -ACCOUNT_SECONDS
         self._account: Account | None = None
         # Checks under way, by (user, key): a device's parallel first requests share one.
-        self.checking: dict[tuple[str, str], Awaitable[bool]] = {}
+        self.checking: dict[tuple[str, str], asyncio.Future[bool]] = {}
 
     async def get(
         self, read: Callable[[Callable[[], Account | None]], Awaitable[Account | None]]

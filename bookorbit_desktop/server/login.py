@@ -50,7 +50,8 @@ async def check_login(
         return Verdict.OK
     pending = ctx.account.checking.get((username, key))
     if pending is not None and account is not None:  # the same login is being checked now
-        return Verdict.OK if await pending else Verdict.REFUSED
+        # Shielded: a waiter whose client went away must not cancel the others' check.
+        return Verdict.OK if await asyncio.shield(pending) else Verdict.REFUSED
     if account is None or not username or not key:
         reason = "no account exists yet" if account is None else "no user name or password"
         log.warning("Refused a %s login from %s: %s", what, address, reason)

@@ -4,6 +4,7 @@ answering and no stored position is lost."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 
@@ -117,6 +118,14 @@ async def test_guessing_is_refused_at_once_and_a_logged_in_device_is_not_held_up
     # Its success buys the guesser nothing: the next wrong key is still refused unchecked.
     assert (await kosync.request("GET", "/kosync/users/auth", auth=(USER, "bad"))).status == 401
     assert kosync.ctx.throttle.refused == 3
+
+
+async def test_a_devices_parallel_first_logins_share_one_check(kosync):
+    replies = await asyncio.gather(
+        *(kosync.request("GET", "/kosync/users/auth") for _ in range(12))
+    )
+    assert [reply.status for reply in replies] == [200] * 12
+    assert kosync.ctx.throttle.refused == 0  # 12 requests, far fewer than 12 checks
 
 
 async def test_a_locked_database_answers_502_2000_and_the_retry_is_stored(kosync, library):
