@@ -13,7 +13,10 @@ DEBIAN_TEST_PACKAGES := xvfb xauth dbus dbus-x11 gnome-keyring jing libegl1 libg
 	libxcb-randr0 libxcb-render-util0 libxcb-image0 x11-utils \
 	desktop-file-utils appstream
 
-.PHONY: run test lint format bench system-deps clean
+# What `make bench` drives besides Python: wrk, the HTTP load generator of the kosync benchmark.
+DEBIAN_BENCH_PACKAGES := wrk
+
+.PHONY: run test lint format bench bench-deps system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,9 +57,22 @@ lint:
 format:
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-bench: $(STAMP)
+bench-deps:
+	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		missing=""; for p in $(DEBIAN_BENCH_PACKAGES); do \
+			dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+		if [ -n "$$missing" ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		fi; \
+	fi
+
+bench: $(STAMP) bench-deps
 	$(BIN)/python benchmarks/import_bench.py
 	$(BIN)/python benchmarks/kosync_load.py
+	$(BIN)/python benchmarks/kosync_load.py --wrk
+	$(BIN)/python benchmarks/lan_attack.py
 	$(BIN)/python benchmarks/opds_bench.py
 	$(BIN)/python benchmarks/match_bench.py
 	$(BIN)/python benchmarks/ui_startup.py

@@ -58,8 +58,20 @@ class Paths:
         return self.cache_dir / "thumbnails"
 
     def ensure(self) -> None:
+        """Create the folders, private to this user: 0700 folders and 0600 files (the library
+        holds the account's hash and reading history; logs name devices and addresses)."""
+        private = os.name == "posix"
+        if private:
+            os.umask(0o077)  # every file and folder BookOrbit creates from now on
         for folder in (self.data_dir, self.log_dir, self.cache_dir, self.covers_dir):
             folder.mkdir(parents=True, exist_ok=True)
+            if private:
+                os.chmod(folder, 0o700)
+        if private:
+            for pattern, folder in (("library.sqlite3*", self.data_dir), ("*.log*", self.log_dir)):
+                for path in folder.glob(pattern):
+                    if path.is_file() and not path.is_symlink():
+                        os.chmod(path, 0o600)
 
 
 def resources_dir() -> Path:

@@ -24,6 +24,7 @@ from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.server import ServerContext, accounts
+from bookorbit_desktop.server.exposure import is_loopback
 from bookorbit_desktop.server.lan import addresses_for_host, server_url
 
 _NO_ACCOUNT_HINT = (
@@ -87,7 +88,13 @@ def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
     opds = bool(get_setting("server.opds_enabled")) and not args.no_opds
     from bookorbit_desktop.server.app import LanServer  # aiohttp only when serving
 
-    server = LanServer(ServerContext(ctx.paths, opds_enabled=opds), host, port)
+    server = LanServer(
+        ServerContext(ctx.paths, opds_enabled=opds),
+        host,
+        port,
+        guard_exposure=True,
+        on_opened=lambda now: _print_opened(now, server.port, opds),
+    )
     asyncio.run(_serve_until_stopped(server))
     return 0
 
@@ -106,7 +113,7 @@ async def _serve_until_stopped(server: Any) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signum, stop.set)
     try:
-        _print_banner(server.host, server.port, server.ctx.opds_enabled)
+        _print_banner(server.host, server.port, server.ctx.opds_enabled, server.notice)
         await stop.wait()
     finally:
         await worker.stop()
@@ -114,9 +121,21 @@ async def _serve_until_stopped(server: Any) -> None:
         print("Stopped.", flush=True)
 
 
-def _print_banner(host: str, port: int, opds: bool) -> None:
-    addresses = addresses_for_host(host)
+def _print_opened(host: str, port: int, opds: bool) -> None:
+    print(f"A sync account exists now: listening on {host} port {port}.", flush=True)
+    _print_addresses(host, port, opds, [])
+
+
+def _print_banner(host: str, port: int, opds: bool, notice: str | None = None) -> None:
     lines = [f"Listening on {host} port {port}. Press Ctrl-C to stop.", ""]
+    if notice:
+        print("\n".join([*lines, notice, ""]), flush=True)
+        return
+    _print_addresses(host, port, opds, lines)
+
+
+def _print_addresses(host: str, port: int, opds: bool, lines: list[str]) -> None:
+    addresses = addresses_for_host(host)
     lines.append("In KOReader: open a book, Tools > Progress sync > Custom sync server, and type:")
     lines += [f"  {server_url(address, port, '/kosync')}" for address in addresses]
     if opds:
@@ -193,6 +212,8 @@ def _status(ctx: CliContext, args: argparse.Namespace) -> int:
         print(f"  {_NO_ACCOUNT_HINT}")
     print(f"Registration from a device: {'on' if data['allow_registration'] else 'off'}")
     print(f"Server: {host} port {port}, OPDS {'on' if data['opds_enabled'] else 'off'}")
+    if account is None and not data["allow_registration"] and not is_loopback(host):
+        print("  Until an account exists the server answers on this computer only.")
     for url in data["kosync_urls"]:
         print(f"KOReader sync URL: {url}")
     print(

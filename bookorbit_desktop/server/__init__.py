@@ -1,7 +1,8 @@
 """The LAN server KOReader talks to: one aiohttp app on one port, with kosync and OPDS.
 
 `app.build_app` assembles it, `app.LanServer` starts and stops it (headless or on the GUI's
-loop), `lan.lan_addresses` lists the addresses a device can reach it on.
+loop), `lan.lan_addresses` lists the addresses a device can reach it on. No database call and
+no password hash runs on the event loop: `workers.DbWorkers` owns the threads that do them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.server.accounts import AccountCache
 from bookorbit_desktop.server.throttle import LoginThrottle
+from bookorbit_desktop.server.workers import DbWorkers
 
 
 @dataclass
@@ -26,3 +29,5 @@ class ServerContext:
     on_reading_changed: Callable[[int], None] | None = None
     clock: Callable[[], float] = field(default=time.time)
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    workers: DbWorkers = field(default_factory=DbWorkers)
+    account: AccountCache = field(default_factory=AccountCache)

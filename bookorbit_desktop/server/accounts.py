@@ -8,10 +8,13 @@ compared byte for byte (hex case matters), as the reference server does.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import os
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bookorbit_desktop.errors import InvalidValueError
@@ -58,7 +61,8 @@ def validate_username(username: str) -> str:
     return name
 
 
-def _new_account(username: str, key: str) -> Account:
+def new_account(username: str, key: str) -> Account:
+    """A new account (not stored yet); this runs the slow hash."""
     name = validate_username(username)
     if not key:
         raise InvalidValueError("The password must not be empty. Choose a password.")
@@ -76,14 +80,18 @@ def _store(account: Account) -> None:
 
 def set_account(username: str, key: str) -> Account:
     """Create or replace the account. `key` is what KOReader sends (md5 of the password)."""
-    account = _new_account(username, key)
+    account = new_account(username, key)
     _store(account)
     return account
 
 
 def create_first_account(username: str, key: str) -> Account | None:
     """Create the account unless one exists (then return None): registration from a device."""
-    account = _new_account(username, key)  # the slow hash runs outside the transaction
+    return store_first_account(new_account(username, key))  # the hash runs before the lock
+
+
+def store_first_account(account: Account) -> Account | None:
+    """Store `account` unless one exists (then return None)."""
     with database.atomic("IMMEDIATE"):
         if load_account() is not None:
             return None
@@ -141,3 +149,29 @@ def verify(account: Account | None, username: str, key: str) -> bool:
         _verified.add((username, key, account.digest))
         return True
     return False
+
+
+ACCOUNT_SECONDS = 1.0
+
+
+class AccountCache:
+    """The stored account, read through `read` (a database thread) at most once a second."""
+
+    def __init__(self) -> None:
+        self._fetched = -ACCOUNT_SECONDS
+        self._account: Account | None = None
+        # Checks under way, by (user, key): a device's parallel first requests share one.
+        self.checking: dict[tuple[str, str], asyncio.Future[bool]] = {}
+
+    async def get(
+        self, read: Callable[[Callable[[], Account | None]], Awaitable[Account | None]]
+    ) -> Account | None:
+        now = time.monotonic()
+        if now - self._fetched >= ACCOUNT_SECONDS:
+            self._account = await read(load_account)
+            self._fetched = now
+        return self._account
+
+    def forget(self) -> None:
+        """Read the account again on the next request (it was just created or replaced)."""
+        self._fetched = -ACCOUNT_SECONDS

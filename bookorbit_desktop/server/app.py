@@ -6,18 +6,33 @@ kosync protocol expects, and an unexpected exception becomes the reference serve
 502 {"code": 2000} instead of a crash or an HTML page.
 
 `LanServer` binds it with `start()` / `stop()` on the running loop, so the headless `serve`
-command and the GUI's qasync loop run the very same server.
+command and the GUI's qasync loop run the very same server. It owns the database threads
+(`workers.py`) and the connection limits (`connections.py`): at most a few connections per
+address and a total below the descriptor limit, idle connections closed after
+`connections.IDLE_SECONDS`, small header limits, and a handler whose client went away is
+cancelled at once (so nothing an abandoned request holds stays in memory).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import errno
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.server import ServerContext
+from bookorbit_desktop.server.connections import (
+    IDLE_SECONDS,
+    ConnectionLimits,
+    raise_descriptor_limit,
+    tame_allocator,
+    total_cap,
+)
+from bookorbit_desktop.server.exposure import RECHECK_SECONDS, listen_host, may_open, notice
 from bookorbit_desktop.server.kosync.protocol import (
     NOT_FOUND,
     TOO_LARGE,
@@ -34,9 +49,15 @@ log = logging.getLogger(__name__)
 # KOReader's largest request is a push of well under 1 KiB; this leaves room for long
 # metadata while refusing anything that is clearly not a sync request.
 MAX_BODY_BYTES = 64 * 1024
-# The HTTP parser's line limits (aiohttp's defaults are 8190): room for long URLs.
+# The request line may be long (search terms, long URLs); a header line gets aiohttp's default,
+# and a request may have few headers (KOReader sends about eight): a request head stays small.
 MAX_LINE_BYTES = 16 * 1024
+MAX_FIELD_BYTES = 8190
+MAX_HEADERS = 32
 SHUTDOWN_GRACE_SECONDS = 2.0
+BACKLOG = 128  # connections the system queues before the server accepts them
+TRIM_SECONDS = 0.5
+TRIM_AFTER_CONNECTIONS = 50
 OPDS_PREFIX = "/opds"
 
 
@@ -118,13 +139,34 @@ def _describe_bind_error(error: OSError, host: str, port: int) -> ServerStartErr
 
 
 class LanServer:
-    """The app bound to one host and port; `start()` and `stop()` run on the current loop."""
+    """The app bound to one host and port; `start()` and `stop()` run on the current loop.
 
-    def __init__(self, ctx: ServerContext, host: str = "0.0.0.0", port: int = 8765) -> None:
+    With `guard_exposure`, a server asked to listen on the LAN listens on loopback until a sync
+    account exists or registration is allowed (`exposure.py`); `notice` then says why, and the
+    server moves to `wanted_host` by itself (calling `on_opened(host)`) once it may.
+    """
+
+    def __init__(
+        self,
+        ctx: ServerContext,
+        host: str = "0.0.0.0",
+        port: int = 8765,
+        *,
+        guard_exposure: bool = False,
+        on_opened: Callable[[str], None] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.host = host
+        self.wanted_host = host
         self.port = port
+        self.guard_exposure = guard_exposure
+        self.notice: str | None = None
+        self._on_opened = on_opened
         self._runner: web.BaseRunner | None = None
+        self._site: web.TCPSite | None = None
+        self._watch: asyncio.Task[None] | None = None
+        self._trimmer: asyncio.Task[None] | None = None
+        self.limits: ConnectionLimits | None = None
 
     @property
     def running(self) -> bool:
@@ -134,30 +176,103 @@ class LanServer:
         """Bind and serve; raises PortInUseError / ServerStartError with a clear message."""
         if self._runner is not None:
             return
+        trim = tame_allocator()
+        limits = ConnectionLimits(
+            total_cap(raise_descriptor_limit()),
+            is_idle=lambda conn: conn.is_waiting(),
+            close=lambda conn: conn.close_now(),
+        )
         # The OPDS search of older KOReader releases sends raw UTF-8 in the request line, which
         # aiohttp's strict parser refuses; this runner repairs just those requests.
         runner = LenientAppRunner(
             build_app(self.ctx),
+            limits=limits,
             access_log=None,  # every kosync request is logged by its handler, without secrets
             shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
             max_line_size=MAX_LINE_BYTES,
-            max_field_size=MAX_LINE_BYTES,
+            max_field_size=MAX_FIELD_BYTES,
+            max_headers=MAX_HEADERS,
+            keepalive_timeout=IDLE_SECONDS,
+            handler_cancellation=True,
         )
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
+        self.ctx.workers.start()
         try:
+            if self.guard_exposure:
+                allowed = await self.ctx.workers.read(may_open)
+                self.host = listen_host(
+                    self.wanted_host, has_account=allowed, registration_allowed=allowed
+                )
+                self.notice = None if self.host == self.wanted_host else notice()
+            await runner.setup()
+            site = web.TCPSite(runner, self.host, self.port, backlog=BACKLOG)
             await site.start()
         except OSError as error:
             await runner.cleanup()
+            await self.ctx.workers.stop()
             raise _describe_bind_error(error, self.host, self.port) from error
+        except BaseException:
+            await runner.cleanup()
+            await self.ctx.workers.stop()
+            raise
+        self.limits = limits
         self._runner = runner
+        self._site = site
         for address in runner.addresses:
             if isinstance(address, tuple) and len(address) >= 2:
                 self.port = int(address[1])  # the real port when 0 asked for any free one
         log.info("Sync server listening on %s port %d", self.host, self.port)
+        if self.notice is not None:
+            log.info("%s", self.notice)
+            self._watch = asyncio.create_task(self._open_when_allowed())
+        if trim is not None:
+            self._trimmer = asyncio.create_task(self._trim_after_bursts(limits, trim))
+
+    async def _trim_after_bursts(self, limits: ConnectionLimits, trim: Callable[[], None]) -> None:
+        """Give freed memory back to the system after many connections came and went."""
+        seen = limits.closed_total
+        while True:
+            await asyncio.sleep(TRIM_SECONDS)
+            if limits.closed_total - seen >= TRIM_AFTER_CONNECTIONS:
+                trim()
+            seen = limits.closed_total
+
+    async def _open_when_allowed(self) -> None:
+        """Move from loopback to the wanted address once an account or registration exists."""
+        while self._runner is not None:
+            await asyncio.sleep(RECHECK_SECONDS)
+            try:
+                if not await self.ctx.workers.read(may_open):
+                    continue
+            except Exception as error:  # a busy library: look again next time
+                log.info("Could not check for a sync account yet: %s", error)
+                continue
+            runner, old = self._runner, self._site
+            if runner is None or old is None:
+                return
+            await old.stop()
+            site = web.TCPSite(runner, self.wanted_host, self.port, backlog=BACKLOG)
+            try:
+                await site.start()
+            except OSError as error:
+                log.warning("Could not open the server to the network: %s", error)
+                await old.start()
+                continue
+            self._site, self.host, self.notice = site, self.wanted_host, None
+            log.info("A sync account exists: listening on %s port %d", self.host, self.port)
+            if self._on_opened is not None:
+                self._on_opened(self.host)
+            return
 
     async def stop(self) -> None:
+        for task in (self._watch, self._trimmer):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._watch = self._trimmer = None
         runner, self._runner = self._runner, None
+        self._site = None
         if runner is not None:
             await runner.cleanup()
+            await self.ctx.workers.stop()
             log.info("Sync server stopped")

@@ -12,12 +12,16 @@ target percent-encoded (each raw byte becomes `%XX`, so the handler decodes it a
 encoded URL). KOReader closes the connection after every request, so this covers it; every
 other request keeps the C parser's speed and strictness.
 
-`LenientAppRunner` is a drop-in replacement for `aiohttp.web.AppRunner` that installs this.
+`LenientAppRunner` is a drop-in replacement for `aiohttp.web.AppRunner` that installs this,
+the connection limits of `connections.py`, and a quiet error log: one line per malformed
+request (never the request's bytes, which may carry a key), at most `_LOG_BURST` a minute.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -26,9 +30,17 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.http_parser import HttpRequestParserPy, RawRequestMessage
 from aiohttp.web_protocol import RequestHandler, RequestPayloadError
 
+from bookorbit_desktop.server.connections import ConnectionLimits
+
+log = logging.getLogger(__name__)
+
 # The request line and headers of a first request must arrive within this many bytes for a
-# replay to be possible; aiohttp's own limits (8 KiB per line, 128 headers) are far below it.
-_REPLAY_LIMIT = 1 << 20
+# replay to be possible (a KOReader search is far smaller).
+_REPLAY_LIMIT = 32 * 1024
+# Bytes a connection may send towards a request head that is not complete yet (bodies are not
+# counted: the app refuses those above 64 KiB). This bounds what a connection makes the parser
+# buffer, whatever its header count and sizes.
+MAX_BYTES_PER_REQUEST = 24 * 1024
 
 
 def normalise_request_line(line: bytes) -> bytes:
@@ -67,6 +79,12 @@ def needs_repair(data: bytes) -> bool:
     return normalise_request_line(line) != line
 
 
+def _clean_first_line(data: bytearray) -> bool:
+    """True once the request line has arrived and needs no repair."""
+    line, newline, _rest = bytes(data[:_REPLAY_LIMIT]).lstrip(b"\r\n").partition(b"\n")
+    return bool(newline) and not needs_repair(line + b"\n")
+
+
 class _RepairingParser(HttpRequestParserPy):
     """aiohttp's pure-Python request parser, percent-encoding the request target first."""
 
@@ -79,13 +97,35 @@ class _RepairingParser(HttpRequestParserPy):
 class _FallbackParser:
     """The C parser, replaced by `_RepairingParser` when it rejects a repairable first request."""
 
-    def __init__(self, fast: Any, make_repairing: Callable[[], Any]) -> None:
+    def __init__(
+        self, fast: Any, make_repairing: Callable[[], Any], on_overflow: Callable[[], None]
+    ) -> None:
         self._active = fast
+        self._on_overflow = on_overflow
         self._make_repairing = make_repairing
         # Bytes of the connection so far, kept until its first request has been parsed.
         self._replay: bytearray | None = bytearray()
+        self._since_head = 0  # bytes received since the last request head was parsed
+        self._body: Any = None  # the payload of the last parsed request
 
     def feed_data(self, data: bytes) -> Any:
+        counting = self._body is None or self._body.is_eof()  # not inside a request body
+        result = self._feed(data)
+        if result[0]:
+            self._since_head = 0
+            self._body = result[0][-1][1]
+            return result
+        if counting:
+            self._since_head += len(data)
+            if self._since_head > MAX_BYTES_PER_REQUEST:
+                # Not an HTTP client worth an answer: drop the connection and everything it
+                # sent at once (an error answer would keep the bytes alive until written).
+                self._replay = None
+                self._on_overflow()
+                return [], False, b""
+        return result
+
+    def _feed(self, data: bytes) -> Any:
         if self._replay is None:
             return self._active.feed_data(data)
         self._replay += data
@@ -98,16 +138,56 @@ class _FallbackParser:
                 raise
             self._active = self._make_repairing()
             return self._active.feed_data(received)
-        if result[0] or len(self._replay) > _REPLAY_LIMIT:
-            self._replay = None
+        if result[0] or len(self._replay) > _REPLAY_LIMIT or _clean_first_line(self._replay):
+            self._replay = None  # nothing left that a repair could need
         return result
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._active, name)
 
 
+class ErrorLogBudget:
+    """At most `burst` error lines per `window` seconds; the rest are counted and summed up."""
+
+    def __init__(self, burst: int = 10, window: float = 60.0) -> None:
+        self._burst = burst
+        self._window = window
+        self._start = -window
+        self._used = 0
+        self.suppressed = 0
+
+    def allow(self, now: float) -> tuple[bool, int]:
+        """(may log now, lines suppressed since the last one that was logged)."""
+        if now - self._start >= self._window:
+            self._start, self._used = now, 0
+        if self._used >= self._burst:
+            self.suppressed += 1
+            return False, 0
+        self._used += 1
+        skipped, self.suppressed = self.suppressed, 0
+        return True, skipped
+
+
+_ERROR_LOG = ErrorLogBudget()  # for a handler whose server is already gone
+
+
+def log_refused_request(
+    address: str | None,
+    error: BaseException | None,
+    budget: ErrorLogBudget = _ERROR_LOG,
+    what: str = "",
+) -> None:
+    """One line for a request the server could not parse or answer, rate-limited."""
+    allowed, skipped = budget.allow(time.monotonic())
+    if not allowed:
+        return
+    kind = what or (type(error).__name__ if error is not None else "error")
+    more = f" ({skipped} more since the last one not logged)" if skipped else ""
+    log.warning("Refused a malformed request from %s: %s%s", address or "unknown", kind, more)
+
+
 class LenientRequestHandler(RequestHandler):
-    """aiohttp's request handler with the fallback parser installed."""
+    """aiohttp's request handler with the fallback parser and the connection limits."""
 
     __slots__ = ()
 
@@ -129,16 +209,73 @@ class LenientRequestHandler(RequestHandler):
         def make_repairing() -> _RepairingParser:
             return _RepairingParser(self, loop, self._read_bufsize, **options)
 
-        self._parser = _FallbackParser(self._parser, make_repairing)  # type: ignore[assignment]
+        self._parser = _FallbackParser(  # type: ignore[assignment]
+            self._parser, make_repairing, self._overflowed
+        )
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        limits: ConnectionLimits | None = getattr(self._manager, "limits", None)
+        peer = transport.get_extra_info("peername")
+        address = str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
+        if limits is not None and not limits.opened(self, address):
+            self.force_close()
+            transport.abort()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        limits: ConnectionLimits | None = getattr(self._manager, "limits", None)
+        if limits is not None:
+            limits.closed(self)
+        super().connection_lost(exc)
+
+    def is_waiting(self) -> bool:
+        """True while no request is being answered (idle, or its head still arriving)."""
+        return not self._request_in_progress
+
+    def _overflowed(self) -> None:
+        peer = self.transport.get_extra_info("peername") if self.transport else None
+        log_refused_request(
+            str(peer[0]) if isinstance(peer, tuple) and peer else None,
+            None,
+            getattr(self._manager, "error_log", _ERROR_LOG),
+            "request too large, connection closed",
+        )
+        self.close_now()
+
+    def close_now(self) -> None:
+        self.force_close()
+        if self.transport is not None:
+            self.transport.abort()
+
+    def log_exception(self, *args: Any, **kw: Any) -> None:
+        # aiohttp logs a full traceback whose text may quote the request's header bytes.
+        error = kw.get("exc_info")
+        remote = args[1] if len(args) > 1 else None
+        log_refused_request(
+            str(remote) if remote else None,
+            error if isinstance(error, BaseException) else None,
+            getattr(self._manager, "error_log", _ERROR_LOG),
+        )
 
 
 class _LenientServer(web.Server):
+    def __init__(self, *args: Any, limits: ConnectionLimits | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limits = limits
+        self.error_log = ErrorLogBudget()
+
     def __call__(self) -> RequestHandler:
         return LenientRequestHandler(self, loop=self._loop, **self._kwargs)
 
 
 class LenientAppRunner(web.AppRunner):
-    """`web.AppRunner` whose connections accept raw UTF-8 request targets."""
+    """`web.AppRunner` whose connections accept raw UTF-8 request targets and obey `limits`."""
+
+    def __init__(
+        self, app: web.Application, *, limits: ConnectionLimits | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(app, **kwargs)
+        self._limits = limits
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
@@ -147,5 +284,6 @@ class LenientAppRunner(web.AppRunner):
             request_factory=server.request_factory,
             handler_cancellation=server.handler_cancellation,
             loop=asyncio.get_running_loop(),
+            limits=self._limits,
             **server._kwargs,
         )

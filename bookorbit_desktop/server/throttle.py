@@ -1,71 +1,119 @@
-"""Slowing down repeated failed logins from one address.
+"""How many password checks the server agrees to run, per address and in total.
 
-A failed login still gets its normal 401 (KOReader retries any other status for weeks); it just
-arrives later. The delay grows with the failures in the window and is capped well below
-KOReader's 2-second progress timeout: a 401 that arrives after the device gave up would count
-as a network error, and a failed push would then be queued for retry instead of stopping.
-A device sends one request at a time, so it only ever waits that capped delay. Failures that
-overlap (many connections from one address at once) are answered one delay apart, so
-parallel guessing is no faster than sequential guessing.
+A password check (scrypt) is the one expensive thing a stranger on the Wi-Fi can make the
+server do, and each check is a guess. So the decision comes *before* the check: every address
+has a small bucket of checks (a burst of `ADDRESS_BURST`, refilled at `ADDRESS_RATE` a second)
+and all addresses share a global bucket. A request that finds its bucket empty is answered at
+once without checking anything: no sleeping request holds memory, and opening more connections
+or succeeding once does not buy more guesses. Logins the server already verified are answered
+from a cache and cost no token, so a device that is logged in is never held up by an attacker.
+
+An empty *address* bucket means that address is guessing: it gets the normal "Unauthorized".
+An empty *global* bucket means many addresses are guessing at once: the caller answers with a
+retryable error instead, so a real device queues its push rather than being told its password
+is wrong. Both rules are pure and driven by an injected clock.
 """
 
 from __future__ import annotations
 
+import enum
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
-FREE_FAILURES = 3  # failures in the window that cost nothing
-WINDOW_SECONDS = 300.0
-BASE_DELAY_SECONDS = 0.25
-MAX_DELAY_SECONDS = 1.5
+ADDRESS_RATE = 1.0  # checks per second per address, sustained
+ADDRESS_BURST = 3.0  # a mistyped password and two retries cost nothing
+GLOBAL_RATE = 8.0  # checks per second for all addresses together (~0.6 of one core)
+GLOBAL_BURST = 8.0
 _MAX_TRACKED = 10_000
-_MAX_FAILURES_KEPT = 64
+
+
+class Admission(enum.Enum):
+    CHECK = "check"  # run the password check
+    ADDRESS_LIMIT = "address"  # this address guesses too fast: refuse, no check
+    BUSY = "busy"  # every address together guesses too fast: retryable refusal, no check
+
+
+class TokenBucket:
+    """`burst` tokens, refilled at `rate` per second; `take()` spends one when there is one."""
+
+    __slots__ = ("_burst", "_rate", "_stamp", "_tokens")
+
+    def __init__(self, rate: float, burst: float, now: float) -> None:
+        self._rate = rate
+        self._burst = burst
+        self._tokens = burst
+        self._stamp = now
+
+    def _refill(self, now: float) -> None:
+        if now > self._stamp:
+            self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
+            self._stamp = now
+
+    def available(self, now: float) -> bool:
+        self._refill(now)
+        return self._tokens >= 1.0
+
+    def take(self, now: float) -> bool:
+        self._refill(now)
+        if self._tokens < 1.0:
+            return False
+        self._tokens -= 1.0
+        return True
+
+    def full(self, now: float) -> bool:
+        self._refill(now)
+        return self._tokens >= self._burst
 
 
 class LoginThrottle:
     def __init__(
-        self, clock: Callable[[], float] = time.monotonic, *, max_tracked: int = _MAX_TRACKED
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        address_rate: float = ADDRESS_RATE,
+        address_burst: float = ADDRESS_BURST,
+        global_rate: float = GLOBAL_RATE,
+        global_burst: float = GLOBAL_BURST,
+        max_tracked: int = _MAX_TRACKED,
     ) -> None:
         self._clock = clock
+        self._address_rate = address_rate
+        self._address_burst = address_burst
         self._max_tracked = max_tracked
-        self._failures: dict[str, list[float]] = {}
-        self._next_answer: dict[str, float] = {}  # when the next delayed 401 may go out
+        self._addresses: OrderedDict[str, TokenBucket] = OrderedDict()
+        self._global = TokenBucket(global_rate, global_burst, clock())
+        self.refused = 0  # requests answered without a check, for logs and benchmarks
 
-    def _recent(self, address: str) -> list[float]:
-        cutoff = self._clock() - WINDOW_SECONDS
-        times = [t for t in self._failures.get(address, []) if t > cutoff]
-        if times:
-            self._failures[address] = times
-        else:
-            self._failures.pop(address, None)
-            self._next_answer.pop(address, None)
-        return times
+    def _bucket(self, address: str, now: float) -> TokenBucket:
+        bucket = self._addresses.get(address)
+        if bucket is None:
+            if len(self._addresses) >= self._max_tracked:
+                self._forget_full(now)
+            bucket = TokenBucket(self._address_rate, self._address_burst, now)
+            self._addresses[address] = bucket
+        self._addresses.move_to_end(address)
+        return bucket
 
-    def delay_for(self, address: str) -> float:
-        """The delay the next failed attempt from `address` earns on its own."""
-        extra = len(self._recent(address)) - FREE_FAILURES
-        if extra < 0:
-            return 0.0
-        return min(BASE_DELAY_SECONDS * 2**extra, MAX_DELAY_SECONDS)
+    def _forget_full(self, now: float) -> None:
+        """Bound memory under a spray of addresses: drop refilled buckets, else the oldest."""
+        for key in [key for key, bucket in self._addresses.items() if bucket.full(now)]:
+            del self._addresses[key]
+        while len(self._addresses) >= self._max_tracked:
+            self._addresses.popitem(last=False)
 
-    def failed(self, address: str) -> float:
-        """Record a failed attempt; return how many seconds to wait before answering it."""
-        delay = self.delay_for(address)
-        times = self._recent(address)
-        if not times and len(self._failures) >= self._max_tracked:
-            # Bound memory under a spray of addresses: forget the oldest entry.
-            oldest = next(iter(self._failures))
-            self._failures.pop(oldest)
-            self._next_answer.pop(oldest, None)
+    def admit(self, address: str) -> Admission:
+        """Decide before checking a password from `address`; a CHECK spends the tokens."""
         now = self._clock()
-        times.append(now)
-        self._failures[address] = times[-_MAX_FAILURES_KEPT:]
-        if delay == 0.0:
-            return 0.0
-        answer_at = max(now, self._next_answer.get(address, now)) + delay
-        self._next_answer[address] = answer_at
-        return answer_at - now
+        bucket = self._bucket(address, now)
+        if not bucket.available(now):
+            self.refused += 1
+            return Admission.ADDRESS_LIMIT
+        if not self._global.take(now):
+            self.refused += 1
+            return Admission.BUSY
+        bucket.take(now)
+        return Admission.CHECK
 
-    def succeeded(self, address: str) -> None:
-        self._failures.pop(address, None)
-        self._next_answer.pop(address, None)
+    def tracked(self) -> int:
+        return len(self._addresses)

@@ -29,6 +29,8 @@ class ServerInfo:
     base_urls: tuple[str, ...] = ()  # "http://192.168.1.20:8765", best first
     problem_title: str | None = None
     problem: str | None = None
+    # Running, but on loopback only until a sync account exists: why, and how to open it.
+    notice: str | None = None
 
 
 def choosable_addresses() -> list[str]:
@@ -45,9 +47,11 @@ class DesktopServer:
         *,
         on_reading_changed: Callable[[int], None] | None = None,
         addresses: Callable[[str], list[str]] = addresses_for_host,
+        on_info_changed: Callable[[ServerInfo], None] | None = None,
     ) -> None:
         self._paths = paths
         self._on_reading_changed = on_reading_changed
+        self._on_info_changed = on_info_changed
         self._addresses = addresses
         self._server: LanServer | None = None
         self.info = ServerInfo(running=False, host="", port=0, opds_enabled=False)
@@ -62,7 +66,13 @@ class DesktopServer:
             opds_enabled=settings.opds_enabled,
             on_reading_changed=self._on_reading_changed,
         )
-        server = LanServer(context, settings.host, settings.port)
+        server = LanServer(
+            context,
+            settings.host,
+            settings.port,
+            guard_exposure=True,
+            on_opened=lambda _host: self._opened(server),
+        )
         try:
             await server.start()
         except ServerStartError as error:
@@ -85,15 +95,27 @@ class DesktopServer:
             )
             return self.info
         self._server = server
+        self.info = self._running_info(server)
+        return self.info
+
+    def _running_info(self, server: LanServer) -> ServerInfo:
         urls = tuple(server_url(address, server.port) for address in self._addresses(server.host))
-        self.info = ServerInfo(
+        return ServerInfo(
             running=True,
             host=server.host,
             port=server.port,
-            opds_enabled=settings.opds_enabled,
+            opds_enabled=server.ctx.opds_enabled,
             base_urls=urls,
+            notice=server.notice,
         )
-        return self.info
+
+    def _opened(self, server: LanServer) -> None:
+        """The server moved from loopback to the network: new addresses to show."""
+        if server is not self._server:
+            return
+        self.info = self._running_info(server)
+        if self._on_info_changed is not None:
+            self._on_info_changed(self.info)
 
     async def stop(self) -> None:
         server, self._server = self._server, None

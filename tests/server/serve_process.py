@@ -11,10 +11,17 @@ from pathlib import Path
 
 
 def start_serve(
-    data_dir: Path, *, opds: bool = False, cpu: int | None = None
+    data_dir: Path,
+    *,
+    opds: bool = False,
+    cpu: int | None = None,
+    open_files: int | None = None,
+    host: str | None = "127.0.0.1",
 ) -> tuple[subprocess.Popen[str], int]:
     """Start the server on 127.0.0.1 and a free port; return the process and its port once
-    it prints that it is listening (the first line of its banner)."""
+    it prints that it is listening (the first line of its banner). `open_files` sets both
+    descriptor limits of the process (the usual 1,024 of a desktop session, say); `host=None`
+    leaves the address to the server's own rule."""
     script = Path(sys.executable).with_name("bookorbit-desktop")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "bookorbit_desktop"]
     process = subprocess.Popen(
@@ -23,8 +30,7 @@ def start_serve(
             "--data-dir",
             str(data_dir),
             "serve",
-            "--host",
-            "127.0.0.1",
+            *(["--host", host] if host is not None else []),
             "--port",
             "0",
             *([] if opds else ["--no-opds"]),
@@ -33,6 +39,7 @@ def start_serve(
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=None if open_files is None else lambda: _limit_files(open_files),
     )
     if cpu is not None:
         os.sched_setaffinity(process.pid, {cpu})
@@ -54,3 +61,9 @@ def server_answers(port: int, timeout: float = 1.0) -> bool:
             return sock.recv(64).startswith(b"HTTP/1.1 200")
     except OSError:
         return False
+
+
+def _limit_files(limit: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))

@@ -1,15 +1,18 @@
-"""Failed logins from one address are slowed down, capped below KOReader's 2 s timeout."""
+"""Password checks are rationed before they run: per address, and for everyone together."""
 
 from __future__ import annotations
 
 import pytest
 
 from bookorbit_desktop.server.throttle import (
-    FREE_FAILURES,
-    MAX_DELAY_SECONDS,
-    WINDOW_SECONDS,
+    ADDRESS_BURST,
+    GLOBAL_BURST,
+    Admission,
     LoginThrottle,
+    TokenBucket,
 )
+
+CHECK, LIMIT, BUSY = Admission.CHECK, Admission.ADDRESS_LIMIT, Admission.BUSY
 
 
 class Clock:
@@ -21,58 +24,75 @@ class Clock:
 
 
 @pytest.mark.parametrize(
-    ("failures", "delay"),
+    ("gaps", "expected"),
     [
-        (0, 0.0),
-        (1, 0.0),
-        (FREE_FAILURES, 0.25),
-        (FREE_FAILURES + 1, 0.5),
-        (FREE_FAILURES + 2, 1.0),
-        (FREE_FAILURES + 3, MAX_DELAY_SECONDS),
-        (50, MAX_DELAY_SECONDS),
+        # attempts at once: the burst, then refusals
+        ([0, 0, 0, 0, 0], [CHECK, CHECK, CHECK, LIMIT, LIMIT]),
+        # one a second is always checked
+        ([0, 1, 1, 1, 1, 1], [CHECK] * 6),
+        # after the burst, half a second apart: every other one
+        ([0, 0, 0, 0.5, 0.5, 0.5, 0.5], [CHECK, CHECK, CHECK, LIMIT, CHECK, LIMIT, CHECK]),
+        # a quiet minute refills the burst, no more
+        ([0, 0, 0, 60, 0, 0, 0], [CHECK, CHECK, CHECK, CHECK, CHECK, CHECK, LIMIT]),
     ],
 )
-def test_sequential_failures_cost_a_growing_capped_delay(failures, delay):
+def test_one_address_gets_a_burst_then_one_check_a_second(gaps, expected):
+    clock = Clock()
+    throttle = LoginThrottle(clock, global_rate=1000, global_burst=1000)
+    seen = []
+    for gap in gaps:
+        clock.now += gap
+        seen.append(throttle.admit("10.0.0.2"))
+    assert seen == expected
+
+
+def test_many_connections_from_one_address_share_its_budget():
+    clock = Clock()
+    throttle = LoginThrottle(clock, global_rate=1000, global_burst=1000)
+    for _second in range(20):
+        answers = [throttle.admit("10.0.0.3") for _ in range(50)]  # 50 parallel guesses
+        assert answers.count(CHECK) <= ADDRESS_BURST
+        clock.now += 1.0
+    assert throttle.refused >= 20 * 47
+
+
+def test_a_global_cap_holds_across_many_addresses_and_says_busy():
     clock = Clock()
     throttle = LoginThrottle(clock)
-    for _ in range(failures):
-        waited = throttle.failed("10.0.0.2")
-        clock.now += waited + 1  # a device waits for each answer before trying again
-    assert throttle.delay_for("10.0.0.2") == delay
-    assert delay < 2.0
+    answers = [throttle.admit(f"10.1.{n // 250}.{n % 250}") for n in range(200)]
+    assert answers.count(CHECK) == GLOBAL_BURST
+    assert set(answers[int(GLOBAL_BURST) :]) == {BUSY}
 
 
-def test_parallel_failures_are_answered_one_delay_apart():
-    throttle = LoginThrottle(Clock())
-    for _ in range(FREE_FAILURES):
-        assert throttle.failed("10.0.0.9") == 0.0
-    waits = [throttle.failed("10.0.0.9") for _ in range(4)]
-    assert waits == [0.25, 0.25 + 0.5, 0.25 + 0.5 + 1.0, 0.25 + 0.5 + 1.0 + 1.5]
-
-
-def test_failures_expire_and_success_forgets_them():
+def test_a_refused_address_spends_no_global_budget():
     clock = Clock()
-    throttle = LoginThrottle(clock)
-    for _ in range(FREE_FAILURES + 2):
-        throttle.failed("a")
-        throttle.failed("b")
-    clock.now += WINDOW_SECONDS + 1
-    assert throttle.delay_for("a") == 0.0
-    for _ in range(FREE_FAILURES + 2):
-        throttle.failed("b")
-    throttle.succeeded("b")
-    assert throttle.failed("b") == 0.0
+    throttle = LoginThrottle(clock, global_rate=0.001, global_burst=4)
+    for _ in range(100):
+        throttle.admit("10.0.0.66")  # 3 checks, then refusals that cost the others nothing
+    assert throttle.admit("10.0.0.7") is CHECK
 
 
-def test_other_addresses_are_not_slowed():
-    throttle = LoginThrottle(Clock())
-    for _ in range(10):
-        throttle.failed("attacker")
-    assert throttle.failed("reader") == 0.0
+def test_memory_stays_bounded_under_a_spray_of_addresses():
+    clock = Clock()
+    throttle = LoginThrottle(clock, max_tracked=100, global_rate=1e9, global_burst=1e9)
+    for n in range(10_000):
+        throttle.admit(f"10.2.{n // 250}.{n % 250}")
+    assert throttle.tracked() <= 100
 
 
-def test_memory_is_bounded_under_a_spray_of_addresses():
-    throttle = LoginThrottle(Clock(), max_tracked=100)
-    for n in range(1000):
-        throttle.failed(f"10.0.{n // 256}.{n % 256}")
-    assert len(throttle._failures) <= 100
+@pytest.mark.parametrize(
+    ("rate", "burst", "steps", "expected"),
+    [
+        (1.0, 2.0, [0, 0, 0], [True, True, False]),
+        (2.0, 1.0, [0, 0.25, 0.25], [True, False, True]),
+        (1.0, 1.0, [0, 100, 0], [True, True, False]),
+    ],
+)
+def test_token_bucket(rate, burst, steps, expected):
+    bucket = TokenBucket(rate, burst, 0.0)
+    now = 0.0
+    seen = []
+    for step in steps:
+        now += step
+        seen.append(bucket.take(now))
+    assert seen == expected

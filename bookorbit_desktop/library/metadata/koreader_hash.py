@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 _CHUNK = 1024
 
@@ -15,14 +16,19 @@ def partial_md5(path: str | os.PathLike[str]) -> str:
     The offsets are `1024 << (2 * i)` for i = -1..10; LuaJIT masks the negative shift so the
     first sample is at offset 0. Sampling stops at the first offset at or past the end.
     """
-    digest = hashlib.md5()
     with Path(path).open("rb") as handle:
-        for i in range(-1, 11):
-            handle.seek(0 if i < 0 else _CHUNK << (2 * i))
-            chunk = handle.read(_CHUNK)
-            if not chunk:
-                break
-            digest.update(chunk)
+        return partial_md5_of(handle)
+
+
+def partial_md5_of(handle: BinaryIO) -> str:
+    """`partial_md5` of a file already open for binary reading (its position moves)."""
+    digest = hashlib.md5()
+    for i in range(-1, 11):
+        handle.seek(0 if i < 0 else _CHUNK << (2 * i))
+        chunk = handle.read(_CHUNK)
+        if not chunk:
+            break
+        digest.update(chunk)
     return digest.hexdigest()
 
 

@@ -29,12 +29,44 @@ class LibraryOpenError(BookOrbitError):
     title = "Cannot open the library"
 
 
+def latest_backup(path: Path) -> Path | None:
+    """The newest `library.sqlite3.v*.bak` beside `path`, if any."""
+    backups = sorted(path.parent.glob(f"{path.name}.v*.bak"), key=lambda p: p.stat().st_mtime)
+    return backups[-1] if backups else None
+
+
+def _damaged(path: Path, what: str) -> LibraryOpenError:
+    backup = latest_backup(path)
+    if backup is not None:
+        restore = (
+            f"The newest backup is {backup} (made before the last upgrade): quit BookOrbit, "
+            f"copy it over {path} and start again."
+        )
+    else:
+        restore = "There is no backup beside it."
+    return LibraryOpenError(
+        f"The library file {path} {what}, so BookOrbit will not use it (nothing was changed). "
+        f"{restore} To start a new, empty library instead, move that file away, or use "
+        "another folder with --data-dir."
+    )
+
+
 def open_database(path: Path) -> SqliteDatabase:
-    """Open (creating or migrating) the library at `path` and bind the models to it."""
+    """Open (creating or migrating) the library at `path` and bind the models to it.
+
+    A library file that exists but is empty or fails SQLite's quick check is refused with
+    the backup to restore: it is never silently replaced by a new, empty library.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.stat().st_size == 0:
+        raise _damaged(path, "is empty (0 bytes)")
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
     try:
         db.connect(reuse_if_open=True)
+        check = db.execute_sql("PRAGMA quick_check").fetchone()
+        if check is None or check[0] != "ok":
+            db.close()
+            raise _damaged(path, f"is damaged ({check[0] if check else 'no answer'})")
         migrate(db, path)
     except DatabaseError as error:
         # A damaged or foreign file, or one another program holds locked: say so instead of

@@ -2,8 +2,11 @@
 
 Served under `/kosync` (the URL the user types is `http://<ip>:<port>/kosync`) and, for users
 who type only `http://<ip>:<port>`, at the root as well. Handlers are thin: parse with
-`kosync_protocol`, store with `library.progress`, answer with `Content-Type: application/json`
-exactly (KOReader 2025.04 decodes nothing else) and never an empty body.
+`kosync_protocol`, store with `library.progress` on the writer thread (group commit; the 200
+goes out only after the push is committed), answer with `Content-Type: application/json`
+exactly (KOReader 2025.04 decodes nothing else) and never an empty body. A push the library
+cannot take within `workers.WRITE_DEADLINE_SECONDS` (another program holds its lock) gets the
+reference server's retryable 502 {"code": 2000}, so KOReader keeps it and tries again.
 """
 
 from __future__ import annotations
@@ -11,16 +14,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from aiohttp import web
 
 from bookorbit_desktop.library.reading import pushes as progress
+from bookorbit_desktop.library.reading.rows import Position
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext, accounts
+from bookorbit_desktop.server.connections import BODY_SECONDS
+from bookorbit_desktop.server.kosync.positions import PositionCache
 from bookorbit_desktop.server.kosync.protocol import (
     REGISTRATION_DISABLED,
     TOO_LARGE,
     UNAUTHORIZED,
+    UNKNOWN_SERVER_ERROR,
     USERNAME_TAKEN,
     ErrorKind,
     ProtocolError,
@@ -32,12 +40,15 @@ from bookorbit_desktop.server.kosync.protocol import (
     position_body,
     valid_document,
 )
+from bookorbit_desktop.server.login import Verdict, check_login, shown_name
 from bookorbit_desktop.server.routing import LenientResource
+from bookorbit_desktop.server.workers import LibraryBusyError
 
 log = logging.getLogger(__name__)
 
 KOSYNC_PREFIX = "/kosync"
 CONTEXT = web.AppKey("kosync_context", ServerContext)
+POSITIONS = web.AppKey("kosync_positions", PositionCache)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -57,6 +68,9 @@ def _endpoint(handler: Handler) -> Handler:
             return await handler(request)
         except ProtocolError as error:
             return error_response(error.kind)
+        except LibraryBusyError as error:
+            log.warning("Answered %s %s with 'try again': %s", request.method, request.path, error)
+            return error_response(UNKNOWN_SERVER_ERROR)
 
     wrapped.__name__ = handler.__name__
     wrapped.__doc__ = handler.__doc__
@@ -65,34 +79,28 @@ def _endpoint(handler: Handler) -> Handler:
 
 async def _body(request: web.Request) -> dict[str, object]:
     try:
-        raw = await request.read()
+        # A body that trickles in is dropped: it would hold the connection for ever.
+        raw = await asyncio.wait_for(request.read(), BODY_SECONDS)
     except web.HTTPRequestEntityTooLarge as error:
         raise ProtocolError(TOO_LARGE) from error
+    except TimeoutError as error:
+        log.warning("Dropped a request from %s: its body arrived too slowly", request.remote)
+        raise web.HTTPRequestTimeout() from error
     return parse_body(raw)
 
 
 async def _authenticate(request: web.Request) -> None:
-    """Return when the x-auth headers match the account; else a (throttled) 401."""
+    """Return when the x-auth headers match the account; else 401 (or a retryable 502 when
+    guesses from everywhere exhaust the server's budget of password checks)."""
     ctx = request.app[CONTEXT]
     username = request.headers.get("x-auth-user", "")
     key = request.headers.get("x-auth-key", "")
-    account = accounts.load_account()
     address = request.remote or "unknown"
-    if accounts.already_verified(account, username, key):
-        ctx.throttle.succeeded(address)
-        return
-    if account is not None and username and key:
-        # scrypt takes ~15 ms of CPU: keep it off the loop so other devices are not held up.
-        loop = asyncio.get_running_loop()
-        if await loop.run_in_executor(None, accounts.verify, account, username, key):
-            ctx.throttle.succeeded(address)
-            return
-    wait = ctx.throttle.failed(address)
-    reason = "no account exists yet" if account is None else "wrong user name or password"
-    log.warning("Refused a KOReader login as %r from %s: %s", username, address, reason)
-    if wait:
-        await asyncio.sleep(wait)
-    raise ProtocolError(UNAUTHORIZED)
+    verdict = await check_login(ctx, address, username, key, what="KOReader")
+    if verdict is Verdict.BUSY:
+        raise ProtocolError(UNKNOWN_SERVER_ERROR)
+    if verdict is not Verdict.OK:
+        raise ProtocolError(UNAUTHORIZED)
 
 
 @_endpoint
@@ -104,14 +112,22 @@ async def healthcheck(request: web.Request) -> web.StreamResponse:
 async def create_user(request: web.Request) -> web.StreamResponse:
     """Registration from a device: only while no account exists and the user allowed it."""
     body = await _body(request)
-    if not get_setting("kosync.allow_registration"):
+    ctx = request.app[CONTEXT]
+    if not await ctx.workers.read(get_setting, "kosync.allow_registration"):
         raise ProtocolError(REGISTRATION_DISABLED)
     username, key = parse_registration(body)
-    existing = accounts.load_account()
-    if existing is None and accounts.create_first_account(username, key) is not None:
-        log.info("Created the sync account %r from a device at %s", username, request.remote)
-        return json_response({"username": username}, 201)
-    existing = existing or accounts.load_account()
+    existing = await ctx.workers.read(accounts.load_account)
+    if existing is None:
+        created = await ctx.workers.cpu(accounts.new_account, username, key)
+        if await ctx.workers.write(accounts.store_first_account, created) is not None:
+            ctx.account.forget()
+            log.info(
+                "Created the sync account %s from a device at %s",
+                shown_name(username),
+                request.remote,
+            )
+            return json_response({"username": username}, 201)
+        existing = await ctx.workers.read(accounts.load_account)
     if existing is not None and existing.username == username:
         raise ProtocolError(USERNAME_TAKEN)
     raise ProtocolError(REGISTRATION_DISABLED)
@@ -130,7 +146,15 @@ async def put_progress(request: web.Request) -> web.StreamResponse:
     push = parse_push(body)
     ctx = request.app[CONTEXT]
     timestamp = int(ctx.clock())
-    result = progress.record_push(push, timestamp=timestamp)
+    position = Position(
+        push.document, push.percentage, push.progress, push.device, push.device_id, timestamp
+    )
+    positions = request.app[POSITIONS]
+    result = await ctx.workers.write(
+        partial(progress.record_push, push, timestamp=timestamp),
+        then=lambda _result: positions.stored(position),
+        own_transaction=True,  # record_push is atomic: a savepoint of the group commit
+    )
     log.info(
         "Progress from %s for document %s: %.1f%% (%s)",
         push.device,
@@ -149,7 +173,10 @@ async def put_progress(request: web.Request) -> web.StreamResponse:
 async def get_progress(request: web.Request) -> web.StreamResponse:
     await _authenticate(request)
     document = valid_document(request.match_info["document"])
-    return json_response(position_body(progress.latest_position(document)))
+    position = request.app[POSITIONS].get(document)
+    if position is None:
+        position = await request.app[CONTEXT].workers.read(progress.latest_position, document)
+    return json_response(position_body(position))
 
 
 def _notify(ctx: ServerContext, book_id: int) -> None:
@@ -168,7 +195,8 @@ def _notify(ctx: ServerContext, book_id: int) -> None:
 
 
 async def _adopt_on_startup(app: web.Application) -> None:
-    for linked in progress.adopt_documents():
+    workers = app[CONTEXT].workers
+    for linked in await workers.write(progress.adopt_documents, wait=60.0):
         if linked.reading_changed:
             _notify(app[CONTEXT], linked.book_id)
 
@@ -176,6 +204,7 @@ async def _adopt_on_startup(app: web.Application) -> None:
 def setup_kosync(app: web.Application, ctx: ServerContext) -> None:
     """Mount the kosync endpoints on `app`, under /kosync and at the root."""
     app[CONTEXT] = ctx
+    app[POSITIONS] = PositionCache()
     resource = LenientResource(KOSYNC_PREFIX, name="kosync")
     resource.add_route("GET", "/healthcheck", healthcheck)
     resource.add_route("POST", "/users/create", create_user)

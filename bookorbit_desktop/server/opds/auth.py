@@ -1,14 +1,14 @@
 """HTTP Basic authentication for the catalog, against the same account as KOReader sync.
 
 KOReader's OPDS client speaks Basic only (no Digest) and sends the credentials with every
-request, so every catalog address (feeds, covers, thumbnails, downloads) checks them. A request
-without credentials gets the 401 challenge at once; wrong credentials get it after the shared
-login throttle's delay, so guessing is slow while a mistyped password costs little.
+request, so every catalog address (feeds, covers, thumbnails, downloads) checks them, through
+`login.check_login` like KOReader sync: verified logins are answered from memory, the throttle
+decides before any password hash whether one runs, and the hash never runs on the event loop.
+A request without credentials gets the 401 challenge at once.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import logging
@@ -16,8 +16,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bookorbit_desktop.server.accounts import key_for_password, load_account, verify
-from bookorbit_desktop.server.throttle import LoginThrottle
+from bookorbit_desktop.server import ServerContext
+from bookorbit_desktop.server.accounts import key_for_password
+from bookorbit_desktop.server.login import Verdict, check_login, current_account
 
 log = logging.getLogger(__name__)
 
@@ -72,23 +73,30 @@ NO_ACCOUNT = (
 WRONG_CREDENTIALS = "Wrong user name or password for this catalog."
 
 
-def require_account(throttle: LoginThrottle, handler: Handler) -> Handler:
+BUSY = "Too many login attempts right now. Try again in a moment."
+
+
+def require_account(ctx: ServerContext, handler: Handler) -> Handler:
     """`handler`, answered only for requests carrying the account's credentials."""
 
     async def guarded(request: web.Request) -> web.StreamResponse:
-        account = load_account()
         credentials = parse_basic(request.headers.get("Authorization"))
         if credentials is None:
+            account = await current_account(ctx)
             return unauthorized(NO_ACCOUNT if account is None else NO_CREDENTIALS)
         user, password = credentials
         address = request.remote or "unknown"
-        if verify(account, user, key_for_password(password)):
-            throttle.succeeded(address)
+        key = key_for_password(password)
+        verdict = await check_login(ctx, address, user, key, what="catalog")
+        if verdict is Verdict.OK:
             return await handler(request)
-        delay = throttle.failed(address)
-        log.info("Refused catalog login from %s", address)
-        if delay > 0:
-            await asyncio.sleep(delay)
+        if verdict is Verdict.BUSY:
+            return web.Response(
+                status=503,
+                text=BUSY + "\n",
+                headers={"Retry-After": "5", "Cache-Control": "no-store"},
+            )
+        account = await current_account(ctx)
         return unauthorized(NO_ACCOUNT if account is None else WRONG_CREDENTIALS)
 
     return guarded

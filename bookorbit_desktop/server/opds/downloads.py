@@ -5,21 +5,31 @@ bytes; any rewrite would break progress sync), with Range support from aiohttp's
 The response names the file the way KOReader will ("Author - Title.ext"), and the md5 of every
 name KOReader may give it is registered as a "filename" document alias of the book. A file gone
 from disk is answered with a clear 404 and flagged missing in the library.
+
+Only the file that was imported is ever served: a regular file of the imported size and
+partial MD5, checked on the very file handle that is then sent (so a symlink or another file
+swapped in at that path, even between the check and the send, is refused with "the file
+changed, import it again"). Database work runs on the server's database threads.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
+import io
 import logging
 import os
 import stat
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
+from aiohttp.web_fileresponse import _FileResponseResult
+from aiohttp.web_request import BaseRequest
 
-from bookorbit_desktop.library.metadata.koreader_hash import filename_md5
+from bookorbit_desktop.library.metadata.koreader_hash import filename_md5, partial_md5_of
+from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.opds.auth import Handler
 from bookorbit_desktop.server.opds.formats import format_info, koreader_extension
 from bookorbit_desktop.server.opds.koreader_names import download_file_names
@@ -64,52 +74,103 @@ def not_found(message: str) -> web.Response:
     return web.Response(status=404, text=message + "\n", headers={"Cache-Control": "no-store"})
 
 
-def _is_regular_file(path: Path) -> bool:
+class FileState(enum.Enum):
+    SAME = "same"
+    MISSING = "missing"
+    CHANGED = "changed"
+
+
+def handle_state(handle: io.BufferedReader, size: int, digest: str) -> FileState:
+    """Whether the open file is still the imported one: regular, same size and partial MD5."""
+    info = os.fstat(handle.fileno())
+    if not stat.S_ISREG(info.st_mode) or info.st_size != size:
+        return FileState.CHANGED
+    if digest and partial_md5_of(handle) != digest:
+        return FileState.CHANGED
+    handle.seek(0)
+    return FileState.SAME
+
+
+def file_state(path: Path, size: int, digest: str) -> FileState:
     try:
-        return stat.S_ISREG(path.stat().st_mode)
+        if not stat.S_ISREG(path.stat().st_mode):
+            return FileState.CHANGED
+        with path.open("rb") as handle:
+            return handle_state(handle, size, digest)
+    except FileNotFoundError:
+        return FileState.MISSING
     except OSError:
-        return False
+        return FileState.CHANGED
 
 
-def make_download_handler(clock: Callable[[], float]) -> Handler:
+class VerifiedFileResponse(IdentityFileResponse):
+    """Sends the file only if the handle it opened is still the imported file (else 403)."""
+
+    def __init__(self, path: Path, size: int, digest: str, **kwargs: Any) -> None:
+        super().__init__(path, **kwargs)
+        self._expected = (size, digest)
+
+    def _make_response(self, request: BaseRequest, accept_encoding: str) -> Any:
+        result, handle, info, encoding = super()._make_response(request, accept_encoding)
+        if handle is not None and handle_state(handle, *self._expected) is not FileState.SAME:
+            handle.close()
+            return _FileResponseResult.NOT_ACCEPTABLE, None, info, None
+        return result, handle, info, encoding
+
+
+def make_download_handler(ctx: ServerContext) -> Handler:
+    workers = ctx.workers
+
     async def download(request: web.Request) -> web.StreamResponse:
         file_id = int(request.match_info["file_id"])
         extension = request.match_info["ext"].lower()
-        target = download_target(file_id)
+        target = await workers.read(download_target, file_id)
         if target is None or target.format.lower() != extension:
             return not_found("There is no such book file in the library.")
         title = entry_title(target.title)
         path = Path(target.path)
         # A stat can block for long on a sleeping network drive: keep it off the event loop.
-        if not await asyncio.to_thread(_is_regular_file, path):
-            mark_missing(file_id)
+        state = await asyncio.to_thread(file_state, path, target.size, target.partial_md5)
+        if state is FileState.MISSING:
+            await workers.write(mark_missing, file_id)
             log.warning("Book %d: file %d is missing from disk", target.book_id, file_id)
             return not_found(
                 f'The file of "{title}" is no longer where it was imported from. '
                 "Put it back, or import the book again in BookOrbit Desktop."
             )
+        if state is FileState.CHANGED:
+            log.warning(
+                "Book %d: file %d changed on disk since it was imported", target.book_id, file_id
+            )
+            return not_found(
+                f'The file of "{title}" changed since it was imported. '
+                "Import the book again in BookOrbit Desktop to offer the new file."
+            )
         if target.missing:
-            mark_missing(file_id, missing=False)
+            await workers.write(mark_missing, file_id, False)
         names = download_file_names(
             title, entry_authors(target.authors), koreader_extension(target.format)
         )
         if request.method == "GET":
-            register_filename_aliases(
-                target.book_id, file_id, [filename_md5(name) for name in names], clock()
+            digests = [filename_md5(name) for name in names]
+            await workers.write(
+                register_filename_aliases, target.book_id, file_id, digests, ctx.clock()
             )
         headers = {
             "Content-Type": format_info(target.format).mime,
             "Content-Disposition": content_disposition(names[0]),
             "Cache-Control": "private, no-transform",
         }
-        return IdentityFileResponse(path, headers=headers)
+        return VerifiedFileResponse(path, target.size, target.partial_md5, headers=headers)
 
     return download
 
 
-def make_cover_handlers(data_dir: Path, thumbnails_dir: Path) -> tuple[Handler, Handler]:
+def make_cover_handlers(ctx: ServerContext) -> tuple[Handler, Handler]:
+    data_dir, thumbnails_dir = ctx.paths.data_dir, ctx.paths.thumbnails_dir
+
     async def find_cover(request: web.Request) -> Path | None:
-        found = cover_of(int(request.match_info["book_id"]))
+        found = await ctx.workers.read(cover_of, int(request.match_info["book_id"]))
         if found is None:
             return None
         return await asyncio.to_thread(cover_file, data_dir, found[0])

@@ -96,6 +96,8 @@ class DownloadTarget:
     missing: bool
     title: str
     authors: tuple[str, ...]
+    size: int = -1  # as imported: a file of another size is not the book any more
+    partial_md5: str = ""
 
 
 def _db() -> SqliteDatabase:
@@ -249,21 +251,20 @@ def cover_of(book_id: int) -> tuple[str, float] | None:
 
 def download_target(file_id: int) -> DownloadTarget | None:
     rows = _rows(
-        "SELECT f.id, f.book_id, f.path, f.format, f.missing, b.title"
+        "SELECT f.id, f.book_id, f.path, f.format, f.missing, b.title, f.size, f.partial_md5"
         " FROM book_file f JOIN book b ON b.id = f.book_id WHERE f.id = ?",
         (file_id,),
     )
     if not rows:
         return None
-    fid, book_id, path, fmt, missing, title = rows[0]
+    fid, book_id, path, fmt, missing, title, size, digest = rows[0]
     names = _rows(
         "SELECT a.name FROM book_author ba JOIN author a ON a.id = ba.author_id"
         " WHERE ba.book_id = ? ORDER BY ba.position",
         (book_id,),
     )
-    return DownloadTarget(
-        fid, book_id, path, fmt, bool(missing), title, tuple(name for (name,) in names)
-    )
+    authors = tuple(name for (name,) in names)
+    return DownloadTarget(fid, book_id, path, fmt, bool(missing), title, authors, size, digest)
 
 
 def mark_missing(file_id: int, missing: bool = True) -> None:

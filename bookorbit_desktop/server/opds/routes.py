@@ -9,6 +9,7 @@ on redirects.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from peewee import OperationalError
 from bookorbit_desktop.config import DEFAULT_SETTINGS
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext
+from bookorbit_desktop.server.lan import server_url
 from bookorbit_desktop.server.opds import queries as queries
 from bookorbit_desktop.server.opds.auth import Handler, require_account
 from bookorbit_desktop.server.opds.downloads import make_cover_handlers, make_download_handler
@@ -39,6 +41,7 @@ from bookorbit_desktop.server.opds.feeds import (
 from bookorbit_desktop.server.opds.queries import BookEntry, Page
 from bookorbit_desktop.server.opds.search import search_books
 from bookorbit_desktop.server.opds.text import feed_line, search_terms
+from bookorbit_desktop.server.workers import LibraryBusyError
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,7 @@ _PAGE = re.compile(r"[0-9]{1,9}")  # ASCII digits only, and small enough for SQL
 _ID = r"[0-9]{1,18}"
 _OPENSEARCH_MIME = "application/opensearchdescription+xml; charset=utf-8"
 
+SyncHandler = Callable[[web.Request], web.Response]
 BookQuery = Callable[[int, int], Page[BookEntry]]  # (page number, page size) -> page
 
 # The lists of books, as the root feed presents them: name in the URL, title, description,
@@ -170,7 +174,7 @@ class Catalog:
         )
         return _atom(navigation_feed(meta, entries, self._urls), NAVIGATION_TYPE)
 
-    async def root(self, request: web.Request) -> web.Response:
+    def root(self, request: web.Request) -> web.Response:
         urls = self._urls
         lists = {
             name: NavEntry(
@@ -203,17 +207,17 @@ class Catalog:
         meta = self._meta("urn:bookorbit:opds:root", "BookOrbit library", NAVIGATION_TYPE)
         return _atom(navigation_feed(meta, entries, urls), NAVIGATION_TYPE)
 
-    def book_list(self, name: str, title: str, query: BookQuery) -> Handler:
+    def book_list(self, name: str, title: str, query: BookQuery) -> SyncHandler:
         """The handler of one paginated list of books, at <prefix>/<name>."""
 
-        async def handler(request: web.Request) -> web.Response:
+        def handler(request: web.Request) -> web.Response:
             page = query(page_number(request), page_size())
             href = partial(self._urls.feed, name)
             return self._books(f"urn:bookorbit:opds:{name}", title, page, href)
 
         return handler
 
-    async def authors(self, request: web.Request) -> web.Response:
+    def authors(self, request: web.Request) -> web.Response:
         page = queries.authors(page_number(request), page_size())
         entries = [
             NavEntry(
@@ -227,7 +231,7 @@ class Catalog:
         ]
         return self._navigation("urn:bookorbit:opds:authors", "Authors", page, "authors", entries)
 
-    async def author_books(self, request: web.Request) -> web.Response:
+    def author_books(self, request: web.Request) -> web.Response:
         author_id = int(request.match_info["author_id"])
         name = queries.author_name(author_id)
         if name is None:
@@ -242,7 +246,7 @@ class Catalog:
             up=self._urls.feed("authors"),
         )
 
-    async def series(self, request: web.Request) -> web.Response:
+    def series(self, request: web.Request) -> web.Response:
         page = queries.series(page_number(request), page_size())
         entries = [
             NavEntry(
@@ -259,7 +263,7 @@ class Catalog:
     def _series_id(self, name: str) -> str:
         return "urn:bookorbit:series:" + quote(name, safe="")
 
-    async def series_books(self, request: web.Request) -> web.Response:
+    def series_books(self, request: web.Request) -> web.Response:
         name = request.query.get("name", "")
         if not name.strip():
             raise BadRequest("Which series? The address needs a series name (?name=...).")
@@ -276,7 +280,7 @@ class Catalog:
             up=self._urls.feed("series"),
         )
 
-    async def search(self, request: web.Request) -> web.Response:
+    def search(self, request: web.Request) -> web.Response:
         query = request.query.get("q", "")
         page = search_books(search_terms(query), page_number(request), page_size())
 
@@ -286,8 +290,9 @@ class Catalog:
         title = f"Search: {feed_line(query)}" if feed_line(query) else "Search"
         return self._books("urn:bookorbit:opds:search", title, page, href, search_results=True)
 
-    async def opensearch(self, request: web.Request) -> web.Response:
-        template = str(request.url.origin()) + self._urls.search_template()
+    def opensearch(self, request: web.Request) -> web.Response:
+        # The address this connection reached, never the client's Host header.
+        template = reached_origin(request) + self._urls.search_template()
         return web.Response(
             body=opensearch_description(template),
             headers={"Content-Type": _OPENSEARCH_MIME, "Cache-Control": "no-cache"},
@@ -298,15 +303,42 @@ def _count(books: int) -> str:
     return "1 book" if books == 1 else f"{books} books"
 
 
+def reached_origin(request: web.Request) -> str:
+    """`http://address:port` of the socket this request arrived on (the server's own side)."""
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    if not isinstance(sockname, tuple) or len(sockname) < 2:
+        raise BadRequest("The server cannot tell which of its addresses was used.")
+    address = ipaddress.ip_address(str(sockname[0]).split("%")[0])
+    return server_url(str(address), int(sockname[1]))
+
+
+def _threaded(ctx: ServerContext, handler: SyncHandler) -> Handler:
+    """`handler` run on a database thread; bad requests and a busy library get a short
+    explanation instead of a traceback."""
+
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await ctx.workers.read(handler, request)
+        except BadRequest as error:
+            return web.Response(status=400, text=f"{error}\n")
+        except (OperationalError, LibraryBusyError) as error:
+            log.warning("Catalog request %s failed: %s", request.rel_url, error)
+            return web.Response(
+                status=503,
+                text="The library is busy. Try again in a moment.\n",
+                headers={"Retry-After": "2"},
+            )
+
+    return wrapped
+
+
 def _answering_errors(handler: Handler) -> Handler:
-    """Bad requests and a busy library get a short explanation instead of a traceback."""
+    """An async handler whose busy-library errors become a short 503."""
 
     async def wrapped(request: web.Request) -> web.StreamResponse:
         try:
             return await handler(request)
-        except BadRequest as error:
-            return web.Response(status=400, text=f"{error}\n")
-        except OperationalError as error:
+        except (OperationalError, LibraryBusyError) as error:
             log.warning("Catalog request %s failed: %s", request.rel_url, error)
             return web.Response(
                 status=503,
@@ -323,9 +355,9 @@ def setup_opds(app: web.Application, ctx: ServerContext) -> None:
         return
     urls = CatalogUrls()
     catalog = Catalog(ctx, urls)
-    cover, thumbnail = make_cover_handlers(ctx.paths.data_dir, ctx.paths.thumbnails_dir)
+    cover, thumbnail = make_cover_handlers(ctx)
     prefix = urls.prefix
-    routes: list[tuple[str, Handler]] = [
+    feeds: list[tuple[str, SyncHandler]] = [
         (prefix, catalog.root),
         (f"{prefix}/", catalog.root),
         (f"{prefix}/authors", catalog.authors),
@@ -334,16 +366,17 @@ def setup_opds(app: web.Application, ctx: ServerContext) -> None:
         (f"{prefix}/series/books", catalog.series_books),
         (f"{prefix}/search", catalog.search),
         (f"{prefix}/opensearch.xml", catalog.opensearch),
-        (
-            prefix + "/download/{file_id:" + _ID + "}.{ext:[A-Za-z0-9]+}",
-            make_download_handler(ctx.clock),
-        ),
-        (prefix + "/covers/{book_id:" + _ID + "}", cover),
-        (prefix + "/thumbnails/{book_id:" + _ID + "}.jpg", thumbnail),
     ]
-    routes += [
+    feeds += [
         (f"{prefix}/{name}", catalog.book_list(name, title, query))
         for name, title, _text, query in _BOOK_LISTS
     ]
+    files: list[tuple[str, Handler]] = [
+        (prefix + "/download/{file_id:" + _ID + "}.{ext:[A-Za-z0-9]+}", make_download_handler(ctx)),
+        (prefix + "/covers/{book_id:" + _ID + "}", cover),
+        (prefix + "/thumbnails/{book_id:" + _ID + "}.jpg", thumbnail),
+    ]
+    routes = [(path, _threaded(ctx, handler)) for path, handler in feeds]
+    routes += [(path, _answering_errors(handler)) for path, handler in files]
     for path, handler in routes:
-        app.router.add_get(path, require_account(ctx.throttle, _answering_errors(handler)))
+        app.router.add_get(path, require_account(ctx, handler))

@@ -8,12 +8,14 @@ books, so the folded text is indexed once and then kept up to date:
   books are looked at again; reading progress, aliases and settings touch nothing;
 - a commit by any other connection changes SQLite's `data_version`, which rebuilds it all.
 
+Triggers, `data_version` and so the index belong to one connection: the server searches on its
+database threads, each with its own connection, so each keeps its own index.
+
 Results are in title order; every query word must occur in the book's text.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +58,10 @@ class _Index:
     entries: list[tuple[int, str]]  # the same in title order
 
 
-_indexes: weakref.WeakKeyDictionary[SqliteDatabase, _Index] = weakref.WeakKeyDictionary()
+# By id() of the connection; a new connection at a reused id installs its triggers first,
+# which drops whatever was kept under that id.
+_indexes: dict[int, _Index] = {}
+_MAX_INDEXES = 16
 
 
 def _rows(db: SqliteDatabase, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -130,9 +135,9 @@ def _current_index() -> _Index:
     connection = db.connection()
     if not _triggers_installed(db):
         _install_triggers(db)
-        _indexes.pop(db, None)
+        _indexes.pop(id(connection), None)
     data_version = int(_rows(db, "PRAGMA data_version")[0][0])
-    index = _indexes.get(db)
+    index = _indexes.get(id(connection))
     if connection.in_transaction:
         # Rows written in an open transaction may yet be rolled back: answer from a fresh
         # index and keep nothing.
@@ -151,7 +156,9 @@ def _current_index() -> _Index:
     else:
         return index
     index = _Index(data_version, texts, _in_title_order(db, texts))
-    _indexes[db] = index
+    if len(_indexes) >= _MAX_INDEXES:
+        _indexes.clear()
+    _indexes[id(connection)] = index
     return index
 
 

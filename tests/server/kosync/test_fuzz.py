@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookorbit_desktop.server.kosync.protocol import lua_number
+from bookorbit_desktop.server.throttle import LoginThrottle
 from tests.server.kosync.support import KEY, USER, kosync_fixture  # noqa: F401
 
 pytestmark = pytest.mark.asyncio
@@ -124,7 +125,7 @@ async def test_any_accepted_document_id_reads_back_exactly(
     path=st.sampled_from(["/kosync/users/auth", f"/kosync/syncs/progress/{ANCHOR}", "/users/auth"]),
 )
 async def test_random_headers(anchored, user, key, accept, content_type, path):
-    anchored.ctx.throttle.succeeded("127.0.0.1")  # each example starts unthrottled
+    anchored.ctx.throttle = LoginThrottle(clock=anchored.clock)  # each example starts afresh
     headers = {}
     if accept is not None:
         headers["Accept"] = accept

@@ -1,0 +1,139 @@
+"""Limits on connections, so idle or slow sockets cannot use up the server's file descriptors.
+
+Every open connection costs a descriptor; at the usual limit of 1,024 a thousand idle sockets
+from one laptop on the Wi-Fi would leave none for the real e-reader (or for the library file).
+So the server raises its soft descriptor limit where allowed and keeps connections below it:
+at most `PER_ADDRESS` from one address (a KOReader device uses one or two), and in total a cap
+below the limit. When the total is reached, the oldest connection that is only waiting (no
+request in progress) is closed to make room; a new connection is refused only when every one
+is busy. How long a connection may wait for its request is aiohttp's keep-alive timeout,
+counted from the moment it opened; a slow request body has its own timeout in the handler.
+
+The bookkeeping is a plain class (`ConnectionLimits`) the request handler calls.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import sys
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+PER_ADDRESS = 16
+MAX_TOTAL = 1024
+# Descriptors kept free for the database, its WAL, logs, served files and threads.
+RESERVED_DESCRIPTORS = 96
+WANTED_DESCRIPTORS = 8192
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameters
+_M_ARENA_MAX = -8
+IDLE_SECONDS = 8.0  # from connecting (or the last answer) to a complete request head
+BODY_SECONDS = 8.0  # to receive a request body
+
+
+def raise_descriptor_limit(wanted: int = WANTED_DESCRIPTORS) -> int:
+    """Raise the soft limit on open files towards `wanted` (never above the hard limit);
+    return the soft limit in force afterwards (a large number where there is none)."""
+    if sys.platform == "win32":
+        return 16_384
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError) as error:
+            log.info("Could not raise the open-file limit from %d: %s", soft, error)
+    return soft if soft != resource.RLIM_INFINITY else wanted
+
+
+def tame_allocator() -> Callable[[], None] | None:
+    """Let freed request buffers go back to the system (glibc only).
+
+    glibc raises its mmap threshold each time a large block is freed, after which request heads
+    of a few hundred KiB come from the heap and stay there: a flood of abandoned requests would
+    leave the process at a gigabyte although Python holds none of it. A fixed threshold (and
+    few arenas for the database threads) keeps the resident size near what is in use.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    mallopt = getattr(libc, "mallopt", None)
+    if mallopt is None:  # another C library (musl): nothing to tune
+        return
+    mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
+    mallopt(_M_ARENA_MAX, 2)
+
+
+def total_cap(descriptor_limit: int) -> int:
+    """How many connections may be open at once with `descriptor_limit` descriptors."""
+    return max(16, min(MAX_TOTAL, descriptor_limit - RESERVED_DESCRIPTORS))
+
+
+class ConnectionLimits:
+    """Open connections by address, oldest first. A connection is any object; `is_idle(conn)`
+    says whether it may be closed to make room, `close(conn)` closes it."""
+
+    def __init__(
+        self,
+        total: int,
+        per_address: int = PER_ADDRESS,
+        *,
+        is_idle: Callable[[Any], bool],
+        close: Callable[[Any], None],
+    ) -> None:
+        self.total = total
+        self.per_address = per_address
+        self._is_idle = is_idle
+        self._close = close
+        self._open: OrderedDict[Any, str] = OrderedDict()
+        self._by_address: dict[str, int] = {}
+        self.refused = 0
+        self.evicted = 0
+        self.closed_total = 0  # connections closed so far (the server trims memory after bursts)
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    def count(self, address: str) -> int:
+        return self._by_address.get(address, 0)
+
+    def opened(self, conn: Any, address: str) -> bool:
+        """Register a new connection; False means refuse it (the caller closes it)."""
+        if self.count(address) >= self.per_address:
+            self.refused += 1
+            return False
+        if len(self._open) >= self.total and not self._evict_one():
+            self.refused += 1
+            return False
+        self._open[conn] = address
+        self._by_address[address] = self.count(address) + 1
+        return True
+
+    def _evict_one(self) -> bool:
+        for conn in self._open:
+            if self._is_idle(conn):
+                self.closed(conn)
+                self.evicted += 1
+                self._close(conn)
+                return True
+        return False
+
+    def closed(self, conn: Any) -> None:
+        address = self._open.pop(conn, None)
+        if address is None:
+            return
+        self.closed_total += 1
+        left = self._by_address.get(address, 1) - 1
+        if left > 0:
+            self._by_address[address] = left
+        else:
+            self._by_address.pop(address, None)

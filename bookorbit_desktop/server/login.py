@@ -1,0 +1,80 @@
+"""Checking the sync account's credentials for kosync and the catalog alike.
+
+The order is what keeps a stranger from stalling the server or guessing fast: a login the
+server already verified is answered from memory; a request without an account or without
+credentials is refused without hashing anything; otherwise the throttle decides *before* the
+password hash whether a check runs at all, and the hash runs on its own thread. The stored
+account is read off the event loop and reused for `ACCOUNT_SECONDS`, so a burst of requests
+costs one read while an account changed by another process is seen within a second
+(`accounts.AccountCache`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+
+from bookorbit_desktop.server import ServerContext, accounts
+from bookorbit_desktop.server.accounts import Account
+from bookorbit_desktop.server.throttle import Admission
+
+log = logging.getLogger(__name__)
+
+_SHOWN_NAME = 40  # characters of a refused user name that reach the log
+
+
+class Verdict(enum.Enum):
+    OK = "ok"
+    REFUSED = "refused"  # wrong, missing or too many guesses: "Unauthorized"
+    BUSY = "busy"  # too many guesses from everywhere at once: try again later
+
+
+def shown_name(name: str) -> str:
+    """A user name as the log shows it: quoted, and cut short when it is long."""
+    if len(name) <= _SHOWN_NAME:
+        return repr(name)
+    return repr(name[:_SHOWN_NAME]) + f"... ({len(name)} characters)"
+
+
+async def current_account(ctx: ServerContext) -> Account | None:
+    return await ctx.account.get(ctx.workers.read)
+
+
+async def check_login(
+    ctx: ServerContext, address: str, username: str, key: str, *, what: str
+) -> Verdict:
+    """Whether `username`/`key` (what KOReader sends: md5 of the password) may log in."""
+    account = await current_account(ctx)
+    if accounts.already_verified(account, username, key):
+        return Verdict.OK
+    pending = ctx.account.checking.get((username, key))
+    if pending is not None and account is not None:  # the same login is being checked now
+        # Shielded: a waiter whose client went away must not cancel the others' check.
+        return Verdict.OK if await asyncio.shield(pending) else Verdict.REFUSED
+    if account is None or not username or not key:
+        reason = "no account exists yet" if account is None else "no user name or password"
+        log.warning("Refused a %s login from %s: %s", what, address, reason)
+        return Verdict.REFUSED
+    admission = ctx.throttle.admit(address)
+    if admission is Admission.ADDRESS_LIMIT:
+        log.warning("Refused a %s login from %s: too many attempts", what, address)
+        return Verdict.REFUSED
+    if admission is Admission.BUSY:
+        log.warning("Refused a %s login from %s: too many attempts overall", what, address)
+        return Verdict.BUSY
+    check = asyncio.ensure_future(ctx.workers.cpu(accounts.verify, account, username, key))
+    ctx.account.checking[(username, key)] = check
+    try:
+        ok = await asyncio.shield(check)
+    finally:
+        ctx.account.checking.pop((username, key), None)
+    if ok:
+        return Verdict.OK
+    log.warning(
+        "Refused a %s login as %s from %s: wrong user name or password",
+        what,
+        shown_name(username),
+        address,
+    )
+    return Verdict.REFUSED

@@ -1,0 +1,267 @@
+"""The threads that touch the library database, so the event loop never waits on SQLite.
+
+Another program holding the write lock, a slow disk or a large query must never stall the
+health check or another device's request. Every database call of the server therefore runs in
+one of these threads (each has its own SQLite connection; WAL lets readers and the writer work
+at the same time), with a short busy timeout so a locked library is an error within about
+`LOCK_WAIT_SECONDS`, not a ten-second hang:
+
+- `read(fn, ...)`: a few reader threads, for feeds, pulls and the account.
+- `write(fn, ...)`: one writer thread with group commit. The jobs that arrive while a
+  transaction commits go into the next one, each in its own savepoint (a failing job rolls
+  back only itself); every job is answered only after the commit that made it durable. A job
+  that waited longer than its deadline is not started and answers `LibraryBusyError`.
+
+`start()` and `stop()` belong to the server's lifetime; `stop()` lets queued jobs finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import queue
+import sqlite3
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from peewee import OperationalError
+
+from bookorbit_desktop.library.store.models import database
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+LOCK_WAIT_SECONDS = 1.4  # SQLite's busy timeout in these threads
+WRITE_DEADLINE_SECONDS = 1.5  # a write not committed by then is answered "try again"
+READ_DEADLINE_SECONDS = 5.0
+MAX_BATCH = 256  # jobs per group commit
+READER_THREADS = 2
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
+class LibraryBusyError(Exception):
+    """The library could not be read or written in time (locked by another program?)."""
+
+
+@dataclass
+class _Job:
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    future: asyncio.Future[Any]
+    deadline: float
+    result: Any = None
+    error: BaseException | None = field(default=None)
+    # Runs in the writer thread right after the commit that stored this job's change.
+    then: Callable[[Any], None] | None = None
+    savepoint: bool = True  # False: `fn` opens its own (nested) transaction already
+
+
+def _deliver(jobs: list[_Job]) -> None:
+    """Runs on the loop: hand each job's outcome to its waiter (unless it stopped waiting)."""
+    for job in jobs:
+        if job.future.done():
+            continue
+        if job.error is not None:
+            job.future.set_exception(job.error)
+        else:
+            job.future.set_result(job.result)
+
+
+def _expire(future: asyncio.Future[Any], message: str) -> None:
+    if not future.done():
+        future.set_exception(LibraryBusyError(message))
+
+
+def _prepare_connection() -> None:
+    database.execute_sql(f"PRAGMA busy_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
+
+
+def _busy(error: BaseException) -> BaseException:
+    if isinstance(error, OperationalError | sqlite3.OperationalError) and "locked" in str(error):
+        return LibraryBusyError(str(error))
+    return error
+
+
+class DbWorkers:
+    def __init__(self, readers: int = READER_THREADS) -> None:
+        self._readers = readers
+        self._read_queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._write_queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        # One thread for password hashing: a flood of guesses never takes more than one core.
+        self._hasher: concurrent.futures.ThreadPoolExecutor | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.commits = 0  # group commits made, for benchmarks
+        self.written = 0  # jobs committed
+
+    @property
+    def running(self) -> bool:
+        return bool(self._threads)
+
+    def start(self) -> None:
+        if self._threads:
+            return
+        # The event loop hands the GIL to these threads at every system call; by default it
+        # waits 5 ms to get it back, which would add up to 5 ms to every answer under load.
+        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+        self._loop = asyncio.get_running_loop()
+        self._threads = [
+            threading.Thread(target=self._read_loop, name=f"bookorbit-read-{n}", daemon=True)
+            for n in range(self._readers)
+        ]
+        self._threads.append(
+            threading.Thread(target=self._write_loop, name="bookorbit-write", daemon=True)
+        )
+        for thread in self._threads:
+            thread.start()
+        self._hasher = concurrent.futures.ThreadPoolExecutor(1, "bookorbit-hash")
+
+    async def stop(self) -> None:
+        threads, self._threads = self._threads, []
+        if not threads:
+            return
+        for _ in range(self._readers):
+            self._read_queue.put(None)
+        self._write_queue.put(None)
+        for thread in threads:
+            await asyncio.to_thread(thread.join, 10.0)
+        hasher, self._hasher = self._hasher, None
+        if hasher is not None:
+            hasher.shutdown(wait=False, cancel_futures=True)
+
+    async def cpu(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run CPU-heavy `fn(*args)` (a password hash) on the single hashing thread."""
+        if self._hasher is None:
+            raise RuntimeError("the server's worker threads are not running")
+        return await asyncio.get_running_loop().run_in_executor(self._hasher, fn, *args)
+
+    def _submit(
+        self,
+        target: queue.SimpleQueue[_Job | None],
+        fn: Callable[..., T],
+        args: tuple[Any, ...],
+        seconds: float,
+        then: Callable[[T], None] | None = None,
+        savepoint: bool = True,
+    ) -> asyncio.Future[T]:
+        if not self._threads or self._loop is None:
+            raise RuntimeError("the database threads are not running")
+        deadline = time.monotonic() + seconds
+        future: asyncio.Future[T] = self._loop.create_future()
+        target.put(_Job(fn, args, future, deadline, then=then, savepoint=savepoint))
+        return future
+
+    async def _wait(self, future: asyncio.Future[T], seconds: float, message: str) -> T:
+        assert self._loop is not None
+        timer = self._loop.call_later(seconds, _expire, future, message)
+        try:
+            return await future
+        finally:
+            timer.cancel()
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        future = self._submit(self._read_queue, fn, args, READ_DEADLINE_SECONDS)
+        return await self._wait(future, READ_DEADLINE_SECONDS, "reading the library took too long")
+
+    async def write(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        wait: float | None = None,
+        then: Callable[[T], None] | None = None,
+        own_transaction: bool = False,
+    ) -> T:
+        """Run `fn(*args)` in the writer's next transaction; return once it is committed.
+        `then(result)` runs in the writer thread right after that commit, in commit order.
+        `own_transaction`: `fn` wraps its work in `database.atomic()` itself (a savepoint
+        inside the group's transaction), so no second savepoint is needed around it."""
+        seconds = wait if wait is not None else WRITE_DEADLINE_SECONDS
+        future = self._submit(
+            self._write_queue, fn, args, seconds, then, savepoint=not own_transaction
+        )
+        return await self._wait(future, seconds, "the library did not accept the change in time")
+
+    def _finish(self, jobs: list[_Job]) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(_deliver, jobs)  # one wake-up of the loop per batch
+        except RuntimeError:  # the loop closed meanwhile: nobody waits any more
+            return
+
+    def _read_loop(self) -> None:
+        _prepare_connection()
+        try:
+            while (job := self._read_queue.get()) is not None:
+                if time.monotonic() > job.deadline:
+                    job.error = LibraryBusyError("the library was too busy to answer")
+                else:
+                    try:
+                        job.result = job.fn(*job.args)
+                    except Exception as error:
+                        job.error = _busy(error)
+                self._finish([job])
+        finally:
+            database.close()
+
+    def _write_loop(self) -> None:
+        _prepare_connection()
+        stopping = False
+        try:
+            while not stopping:
+                job = self._write_queue.get()
+                if job is None:
+                    break
+                batch = [job]
+                while len(batch) < MAX_BATCH:
+                    try:
+                        extra = self._write_queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if extra is None:
+                        stopping = True
+                        break
+                    batch.append(extra)
+                self._commit(batch)
+        finally:
+            database.close()
+
+    def _commit(self, batch: list[_Job]) -> None:
+        now = time.monotonic()
+        late = [job for job in batch if now > job.deadline]
+        for job in late:
+            job.error = LibraryBusyError("the library was too busy to store this in time")
+        live = [job for job in batch if now <= job.deadline]
+        try:
+            with database.atomic("IMMEDIATE"):
+                for job in live:
+                    try:
+                        if job.savepoint:
+                            with database.atomic():  # a savepoint: a failing job undoes itself
+                                job.result = job.fn(*job.args)
+                        else:
+                            job.result = job.fn(*job.args)
+                    except Exception as error:
+                        job.error = _busy(error)
+        except Exception as error:  # BEGIN or COMMIT failed: nothing of the batch is stored
+            log.warning("The library refused %d change(s): %s", len(live), error)
+            for job in live:
+                job.result, job.error = None, _busy(error)
+        else:
+            self.commits += 1
+            for job in live:
+                if job.error is None:
+                    self.written += 1
+                    if job.then is not None:
+                        try:
+                            job.then(job.result)
+                        except Exception:
+                            log.exception("A step after storing a change failed")
+        self._finish(batch)

@@ -1,0 +1,133 @@
+"""Strangers guessing passwords cannot stall the server, guess fast, or grow its memory.
+
+Each test runs a real `bookorbit-desktop serve` process on loopback; attackers come from
+other loopback addresses (and, where they must not disturb the measurement, another process).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bookorbit_desktop.server.throttle import ADDRESS_BURST, GLOBAL_BURST, GLOBAL_RATE
+from tests.server.hostile.support import (
+    KEY,
+    PASSWORD,
+    USER,
+    attacker,
+    basic,
+    exchange,
+    http_request,
+    percentile,
+    prepare_library,
+    serving,
+    summary,
+)
+
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.skipif(sys.platform != "linux", reason="uses 127.0.x.y source addresses"),
+]
+
+KOSYNC_AUTH = {"x-auth-user": USER, "x-auth-key": KEY}
+
+
+def start_flood(port: int, kind: str, clients: int, seconds: float) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "tests.server.hostile.flood"]
+    # Attackers on a real network use their own CPUs, not the server's: here they yield.
+    return subprocess.Popen(
+        [*command, str(port), kind, str(clients), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.nice(15),
+    )
+
+
+async def test_a_password_flood_does_not_hold_up_the_real_user(tmp_path):
+    with serving(prepare_library(tmp_path / "data"), opds=True) as served:
+        port = served.port
+        catalog = http_request("GET", "/opds", {"Authorization": basic(USER, PASSWORD)})
+        pull = http_request("GET", "/kosync/syncs/progress/0123", KOSYNC_AUTH)
+        health = http_request("GET", "/kosync/healthcheck")
+        for raw in (catalog, pull):  # the real devices logged in before the attack
+            assert (await exchange(port, raw))[0] == 200
+        flood = start_flood(port, "password", 50, 6.0)
+        await asyncio.sleep(1.0)  # the flood is under way
+        timings: list[float] = []
+        statuses = []
+        for _ in range(40):
+            for raw in (health, catalog, pull):
+                status, _body, seconds = await exchange(port, raw, timeout=5.0)
+                statuses.append(status)
+                timings.append(seconds)
+            await asyncio.sleep(0.05)
+        out, _ = flood.communicate(timeout=30)
+        sent = int(out.split()[1])
+        log = served.log()
+    assert sent > 200, out  # the attack really ran
+    assert set(statuses) == {200}, statuses
+    assert max(timings) < 2.0, summary(timings)  # KOReader's budget
+    assert percentile(timings, 0.99) < 0.2, summary(timings)
+    checks = log.count("wrong user name or password")
+    assert checks <= GLOBAL_BURST + GLOBAL_RATE * 8, checks  # the global cap on checks
+
+
+async def test_one_address_gets_about_one_check_a_second_however_many_connections(tmp_path):
+    with serving(prepare_library(tmp_path / "data")) as served:
+        port = served.port
+        source = attacker(7)
+
+        async def guess(n: int) -> int:
+            raw = http_request(
+                "GET", "/kosync/users/auth", {"x-auth-user": USER, "x-auth-key": f"{n:032x}"}
+            )
+            return (await exchange(port, raw, source=source))[0]
+
+        statuses = []
+        for round_number in range(3):  # 3 seconds of 15 parallel connections
+            statuses += await asyncio.gather(*(guess(round_number * 15 + n) for n in range(15)))
+            await asyncio.sleep(1.0)
+        # The right key, now: refused before it is checked (the budget is spent) ...
+        right = http_request("GET", "/kosync/users/auth", KOSYNC_AUTH)
+        for _ in range(int(ADDRESS_BURST) + 1):
+            await exchange(
+                port,
+                http_request(
+                    "GET", "/kosync/users/auth", {"x-auth-user": USER, "x-auth-key": "0" * 32}
+                ),
+                source=source,
+            )
+        assert (await exchange(port, right, source=source))[0] == 401
+        # ... while another address logs in at once.
+        assert (await exchange(port, right, source=attacker(8)))[0] == 200
+        log = served.log()
+    assert set(statuses) == {401}
+    checks = log.count("wrong user name or password")
+    assert checks <= ADDRESS_BURST + 3 + 2, checks  # burst + one a second (+ slack)
+    assert log.count("too many attempts") >= 35
+
+
+async def test_abandoned_failed_logins_with_huge_heads_keep_memory_bounded(tmp_path):
+    with serving(prepare_library(tmp_path / "data")) as served:
+        port = served.port
+        before = served.rss_mb()
+        flood = start_flood(port, "headers", 40, 6.0)  # ~250 KiB heads, abandoned at once
+        huge = http_request("GET", "/kosync/users/auth", {"X-Big": "b" * 1_400_000})
+        for n in range(20):  # 1.4 MB heads are refused by the parser
+            await exchange(port, huge, source=attacker(100 + n), timeout=5.0)
+        peak = before
+        while flood.poll() is None:
+            peak = max(peak, served.rss_mb())
+            await asyncio.sleep(0.2)
+        out, _ = flood.communicate(timeout=30)
+        await asyncio.sleep(1.0)
+        after = served.rss_mb()
+        status, _body, seconds = await exchange(port, http_request("GET", "/kosync/healthcheck"))
+    assert int(out.split()[1]) >= 400, out
+    assert status == 200 and seconds < 2.0
+    assert peak < 150, (before, peak, after)
+    assert after < before + 40, (before, peak, after)

@@ -1,0 +1,98 @@
+"""The database threads: group commit, one failing job undoing only itself, deadlines, the
+hook after commit, and the log budget and name shortening of the server's log lines."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+
+import pytest
+
+from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.settings import get_setting, set_setting
+from bookorbit_desktop.server.lenient_http import ErrorLogBudget
+from bookorbit_desktop.server.login import shown_name
+from bookorbit_desktop.server.workers import DbWorkers, LibraryBusyError
+
+
+@pytest.fixture
+async def workers(library):
+    started = DbWorkers()
+    started.start()
+    yield started
+    await started.stop()
+
+
+def _boom() -> None:
+    set_setting("opds.page_size", 7)
+    raise ValueError("this job fails")
+
+
+async def test_a_group_commits_together_and_a_failing_job_undoes_only_itself(workers):
+    seen: list[tuple[str, int]] = []
+    jobs = [
+        workers.write(set_setting, "opds.page_size", 20, then=lambda _r: seen.append(("a", 1))),
+        workers.write(_boom),
+        workers.write(set_setting, "reading.finish_threshold", 0.9),
+    ]
+    results = await asyncio.gather(*jobs, return_exceptions=True)
+    assert isinstance(results[1], ValueError)
+    assert results[0] is None and results[2] is None
+    assert await workers.read(get_setting, "opds.page_size") == 20  # not 7
+    assert await workers.read(get_setting, "reading.finish_threshold") == 0.9
+    assert seen == [("a", 1)]
+    assert workers.written == 2
+
+
+async def test_reads_and_writes_run_off_the_event_loop(workers):
+    loop_thread = threading.get_ident()
+    assert await workers.read(threading.get_ident) != loop_thread
+    assert await workers.write(threading.get_ident) != loop_thread
+
+
+async def test_a_locked_library_answers_busy_within_the_deadline(workers, library):
+    blocker = sqlite3.connect(library.db_file, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(LibraryBusyError):
+            await workers.write(set_setting, "opds.page_size", 30)
+        assert asyncio.get_running_loop().time() - started < 2.0
+        # Reading goes on meanwhile (WAL).
+        assert await workers.read(get_setting, "opds.page_size") == 50
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    await workers.write(set_setting, "opds.page_size", 30)
+    assert database.execute_sql("SELECT value FROM setting WHERE key = 'opds.page_size'").fetchone()
+
+
+async def test_stopped_workers_refuse_new_work(library):
+    workers = DbWorkers()
+    with pytest.raises(RuntimeError):
+        await workers.read(get_setting, "opds.page_size")
+
+
+@pytest.mark.parametrize(
+    ("times", "expected"),
+    [
+        ([0, 0, 0], [(True, 0), (True, 0), (False, 0)]),
+        ([0, 0, 0, 0, 61], [(True, 0), (True, 0), (False, 0), (False, 0), (True, 2)]),
+    ],
+)
+def test_error_log_budget(times, expected):
+    budget = ErrorLogBudget(burst=2, window=60.0)
+    assert [budget.allow(t) for t in times] == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("alice", "'alice'"),
+        ("a" * 40, repr("a" * 40)),
+        ("b" * 41, repr("b" * 40) + "... (41 characters)"),
+    ],
+)
+def test_shown_name(name, shown):
+    assert shown_name(name) == shown
