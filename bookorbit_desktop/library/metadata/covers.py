@@ -1,4 +1,5 @@
-"""Book covers: resized once at import and stored as JPEG files in the data folder.
+"""Book covers: resized once at import (in the importer's worker processes) and stored as
+JPEG files in the data folder.
 
 `Book.cover_path` holds the path relative to the data folder ("covers/12.jpg") so a library
 moved with `--data-dir` keeps its covers. Cover images already small enough are kept byte for
@@ -96,6 +97,11 @@ def store_cover(paths: Paths, book_id: int, data: bytes) -> str | None:
     prepared = prepare_cover(data)
     if prepared is None:
         return None
+    return write_cover(paths, book_id, prepared)
+
+
+def write_cover(paths: Paths, book_id: int, prepared: bytes) -> str:
+    """Save a cover already made by `prepare_cover`; return the `Book.cover_path` value."""
     relative = cover_relative_path(book_id)
     write_atomically(cover_file(paths, relative), prepared)
     return relative
