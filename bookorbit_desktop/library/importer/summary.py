@@ -1,4 +1,7 @@
-"""What an import reports: each file's outcome as it goes, and the summary at the end."""
+"""What an import reports: each file's outcome as it goes, and the summary at the end.
+
+Plain data with no readers behind it, so the command line can name it without loading them.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +10,22 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from bookorbit_desktop.library.importer.scan import ImportFailure
-
 __all__ = [
     "DigestCollision",
+    "ImportFailure",
     "ImportOutcome",
     "ImportProgress",
     "ImportSummary",
     "ProgressCallback",
 ]
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    """A file (or named source) that was not imported, with a one-line reason."""
+
+    path: Path
+    reason: str
 
 
 class ImportOutcome(StrEnum):
