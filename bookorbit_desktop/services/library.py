@@ -186,10 +186,14 @@ def run_import(
 
 
 def table_rows(
-    book_ids: Sequence[int] | None = None, match_states: Mapping[int, str] | None = None
+    book_ids: Sequence[int] | None = None,
+    match_states: Mapping[int, str] | None = None,
+    *,
+    limit: int | None = None,
 ) -> list[BookRow]:
     """Just the columns the table shows, in three queries (the full book records that
-    `queries.list_books` builds for export take ten times longer for a large library)."""
+    `queries.list_books` builds for export take ten times longer for a large library).
+    With `limit`, only the first books by title: the window's first screenful."""
     wanted = None if book_ids is None else sorted(set(book_ids))
     books = (
         Book.select(
@@ -212,6 +216,9 @@ def table_rows(
         .order_by(BookAuthor.book, BookAuthor.position)
     )
     formats = BookFile.select(BookFile.book, BookFile.format).distinct()
+    if limit is not None:
+        first = books.where(Book.id.in_(wanted)) if wanted is not None else books
+        wanted = [row[0] for row in first.limit(limit).tuples()]
     if wanted is not None:
         books = books.where(Book.id.in_(wanted))
         authors = authors.where(BookAuthor.book.in_(wanted))
@@ -268,10 +275,13 @@ class LibraryService:
         self._match_info = match_info
         self.on_reading_changed = on_reading_changed
 
-    def list_books(self, book_ids: Sequence[int] | None = None) -> list[BookRow]:
-        """Every book (or those in `book_ids`), as rows for the library table."""
+    def list_books(
+        self, book_ids: Sequence[int] | None = None, *, limit: int | None = None
+    ) -> list[BookRow]:
+        """Every book (or those in `book_ids`, or the first `limit` by title), as rows for the
+        library table."""
         states = self._match_states() if self._match_states else {}
-        return table_rows(book_ids, states)
+        return table_rows(book_ids, states, limit=limit)
 
     def book_details(self, book_id: int) -> BookDetails:
         book = queries.get_book(book_id)
