@@ -13,12 +13,11 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from peewee import JOIN
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.importer import run as importer
 from bookorbit_desktop.library.metadata.covers import cover_file
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.store import queries
@@ -30,6 +29,9 @@ from bookorbit_desktop.library.store.models import (
     ReadingState,
     database,
 )
+
+if TYPE_CHECKING:
+    from bookorbit_desktop.library.importer.summary import ImportProgress
 
 STATUS_LABELS: dict[str, str] = {
     "unread": "Unread",
@@ -155,9 +157,12 @@ def run_import(
     cancel: threading.Event,
 ) -> ImportReport:
     """Import `sources` (files and folders); meant to run on a worker thread."""
+    # The ebook readers load with the first import, not with the window.
+    from bookorbit_desktop.library.importer import run as importer
+
     last = 0.0
 
-    def report(step: importer.ImportProgress) -> None:
+    def report(step: ImportProgress) -> None:
         nonlocal last
         now = time.monotonic()
         if now - last >= _PROGRESS_INTERVAL or step.done == step.total:

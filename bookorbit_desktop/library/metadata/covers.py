@@ -16,10 +16,12 @@ import os
 import tempfile
 import warnings
 from pathlib import Path
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from bookorbit_desktop.config import Paths
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,8 @@ def shrink_to_jpeg(
     """The image in `source` (bytes or a file) as JPEG bytes that fit `box`, or None when it is
     no usable image. With `keep_fitting_jpeg`, an RGB or grey JPEG that already fits is
     returned byte for byte."""
+    from PIL import Image  # Pillow loads with the first cover, not with the window
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -73,6 +77,8 @@ def shrink_to_jpeg(
 
 def _flatten(image: Image.Image) -> Image.Image:
     """An RGB (or grey) image; transparency is laid on white (a cover has no background)."""
+    from PIL import Image
+
     if image.mode in _GREY_OR_RGB:
         return image
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
