@@ -2,7 +2,8 @@
 
 One commit per file made SQLite's bookkeeping a large part of an import. Files are now written
 inside a batch transaction that is committed every `BATCH_FILES` files or `BATCH_SECONDS`
-(whichever comes first, so the sync server is never kept waiting for the write lock long);
+(whichever comes first, so the sync server is never kept waiting for the write lock long;
+the run also commits before waiting longer than `BATCH_SECONDS` for a slow file to be read);
 each file still runs in its own savepoint (the importer's nested `database.atomic()`), so a
 file that fails is rolled back alone. When the run stops on an error or Ctrl-C, the files
 finished so far are committed and the interrupted one was already rolled back: nothing is ever

@@ -20,7 +20,8 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
@@ -94,11 +95,19 @@ class Readers:
         else:
             self._pending.append((path, self._executor.submit(prepare_file, path)))
 
-    def next(self) -> Prepared:
-        """The result for the oldest submitted path (IndexError when none is pending)."""
+    def next(
+        self, *, patience: float | None = None, on_wait: Callable[[], None] | None = None
+    ) -> Prepared:
+        """The result for the oldest submitted path (IndexError when none is pending).
+
+        If it is not ready within `patience` seconds, `on_wait()` is called before waiting on
+        (the importer commits its batch then, so a slow file never holds the library's write
+        lock)."""
         path, future = self._pending.popleft()
         if future is None:
             return prepare_file(path)
+        if on_wait is not None and not wait([future], timeout=patience).done:
+            on_wait()
         try:
             return future.result()
         except BrokenProcessPool as error:

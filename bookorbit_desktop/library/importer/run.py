@@ -41,7 +41,7 @@ from pathlib import Path
 from peewee import DatabaseError, IntegrityError
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.importer.batch import Batches
+from bookorbit_desktop.library.importer.batch import BATCH_SECONDS, Batches
 from bookorbit_desktop.library.importer.pool import Readers, workers_for
 from bookorbit_desktop.library.importer.prepare import Prepared, UnexpectedReadError, prepare_file
 from bookorbit_desktop.library.importer.scan import ImportFailure, collect_files
@@ -108,7 +108,11 @@ def import_paths(
                     if plans[submitted].read:
                         readers.submit(plans[submitted].path)
                     submitted += 1
-                prepared = readers.next() if plan.read else None
+                prepared = (
+                    readers.next(patience=BATCH_SECONDS, on_wait=batches.commit)
+                    if plan.read
+                    else None
+                )
                 done += 1
                 batches.begin()
                 outcome, book_id, reason = importer.run(plan, prepared)

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -254,3 +255,41 @@ def test_an_interrupt_inside_a_file_rolls_back_only_that_file(library, tmp_path,
 )
 def test_workers_for(files, asked, expected):
     assert workers_for(files, asked) == expected
+
+
+def test_a_slow_file_does_not_keep_finished_books_uncommitted(library, tmp_path):
+    """While the importer waits on a file that takes long to read (here a pipe nobody writes
+    to yet), the books before it are already committed: other connections see them and the
+    library's write lock is free."""
+    import sqlite3
+    import threading
+
+    books = many_books(tmp_path / "books", MIN_FILES_FOR_WORKERS + 4)
+    pipe = books / "zz-slow.epub"
+    os.mkfifo(pipe)
+    seen: list[int] = []
+
+    def watch_then_release() -> None:
+        try:
+            with sqlite3.connect(library.db_file, timeout=2) as other:
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    count = other.execute("SELECT COUNT(*) FROM book").fetchone()[0]
+                    if count == MIN_FILES_FOR_WORKERS + 4:
+                        break
+                    time.sleep(0.02)
+                seen.append(count)
+                other.execute("BEGIN IMMEDIATE")  # the write lock is free while it waits
+                other.execute("ROLLBACK")
+                seen.append(-1)
+        finally:
+            with open(pipe, "wb") as writer:  # lets the waiting worker go on
+                writer.write(b"not an ebook")
+
+    watcher = threading.Thread(target=watch_then_release)
+    watcher.start()
+    summary = import_paths([books], library, workers=2)
+    watcher.join(30)
+    assert seen == [MIN_FILES_FOR_WORKERS + 4, -1]
+    assert summary.imported == MIN_FILES_FOR_WORKERS + 4
+    assert [f.path.name for f in summary.failures] == ["zz-slow.epub"]
