@@ -7,9 +7,10 @@ series for a third, one EPUB file row and a reading state each), then:
 
   start-up   launches the real app (`python -m bookorbit_desktop --data-dir DIR gui`) on the
              offscreen Qt platform and measures, from just before the process is spawned,
-             until the log says the window is shown with all N books loaded in the table,
-             and until the KOReader sync server answers; then the time a SIGTERM takes to
-             shut it down in order. Median of --runs launches.
+             until the log says the window is shown (with its first screenful of books),
+             until all N books are in the table, and until the KOReader sync server
+             answers; then the time a SIGTERM takes to shut it down in order. Median of
+             --runs launches. Targets: window < 1 s with 10,000 books, < 1.5 s with 50,000.
   in-process the pieces of a refresh and of typing in the filter box: reading the N rows
              through the services, filling the Qt model, one filter keystroke, clearing the
              filter, and sorting by a few columns; and reading the stored Hardcover matches
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bookorbit_desktop.app import FIRST_SCREEN_BOOKS  # noqa: E402
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
 from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
 from bookorbit_desktop.library.store.models import (  # noqa: E402
@@ -60,6 +62,7 @@ NAMES = tuple("Anna Boris Chloé Dmitri Elena Farid Grace Hiro Ines José Kai Le
 FAMILIES = tuple("Adams Brontë Chen Dubois Eriksen García Hughes Ivanova Jensen Müller".split())  # noqa: SIM905
 STATUSES = ("unread", "unread", "want_to_read", "reading", "read")
 SHOWN = re.compile(r"Window shown with (\d+) books after (\d+) ms")
+FILLED = re.compile(r"Library table filled with (\d+) books after (\d+) ms")
 CHUNK = 500
 
 
@@ -192,21 +195,27 @@ def launch(data_dir: Path, port: int, books: int) -> dict[str, float]:
     figures: dict[str, float] = {}
     try:
         deadline = started + 120
-        while time.perf_counter() < deadline and len(figures) < 3:
+        while time.perf_counter() < deadline and len(figures) < 5:
             now = time.perf_counter()
-            if "window" not in figures and log.exists():
-                found = SHOWN.search(log.read_text(encoding="utf-8", errors="replace"))
-                if found:
-                    if int(found.group(1)) != books:
-                        raise SystemExit(f"the window showed {found.group(1)} books, not {books}")
-                    figures["window"] = (now - started) * 1000
-                    figures["window (in app)"] = float(found.group(2))
+            text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+            found = SHOWN.search(text)
+            if "window" not in figures and found:
+                if int(found.group(1)) != min(books, FIRST_SCREEN_BOOKS):
+                    raise SystemExit(f"the window showed {found.group(1)} books at first")
+                figures["window"] = (now - started) * 1000
+                figures["window (in app)"] = float(found.group(2))
+            filled = FILLED.search(text)
+            if "all books" not in figures and filled:
+                if int(filled.group(1)) != books:
+                    raise SystemExit(f"the table was filled with {filled.group(1)} books")
+                figures["all books"] = (now - started) * 1000
+                figures["all books (in app)"] = float(filled.group(2))
             if "server" not in figures and server_answers(port):
                 figures["server"] = (time.perf_counter() - started) * 1000
             if app.poll() is not None:
                 raise SystemExit(f"the app exited early with code {app.returncode}")
             time.sleep(0.005)
-        if len(figures) < 3:
+        if len(figures) < 5:
             raise SystemExit("the app did not finish starting within 120 s")
         stop = time.perf_counter()
         app.send_signal(signal.SIGTERM)
@@ -303,7 +312,9 @@ def main() -> int:
         print(f"library of {args.books:,} books built in {time.perf_counter() - start:.1f} s")
         runs = [launch(data_dir, port, args.books) for _ in range(args.runs)]
         print(f"\nstart-up, median of {args.runs} launches (ms):")
-        for key in ("window", "window (in app)", "server", "shutdown"):
+        print(f"  (load average {os.getloadavg()[0]:.2f}; figures on a busy machine are noisy)")
+        keys = ("window", "window (in app)", "all books", "all books (in app)", "server")
+        for key in (*keys, "shutdown"):
             values = [run[key] for run in runs]
             print(
                 f"  {key:<28}{statistics.median(values):>9.0f}   (runs: "

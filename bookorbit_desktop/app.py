@@ -117,6 +117,11 @@ def run_gui(paths: Paths, start_hidden: bool = False) -> int:
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+# Books read before the window is first shown: more than a tall window displays, so the
+# table looks complete at once, while the rest are read on the next turn of the event loop.
+FIRST_SCREEN_BOOKS = 200
+
+
 class Desktop:
     """The running app: what `run_gui` builds once the event loop is up."""
 
@@ -135,6 +140,7 @@ class Desktop:
         self.finished = False
         self._quit = asyncio.Event()
         self._built = False
+        self._fill_pending = False
 
     def request_quit(self) -> None:
         self._quit.set()
@@ -224,20 +230,42 @@ class Desktop:
         self._built = True
 
     def show(self, start_hidden: bool) -> None:
-        self.controller.refresh()
-        # The keyring may be slow or waiting on an unlock prompt: the window does not wait.
-        self.hardcover_controller.check_account()
+        """Show the window at once with the first screenful of books; the whole library, the
+        unlinked documents and the Hardcover page follow on the event loop's next turn, after
+        the window has been drawn."""
+        visible = not start_hidden or self.tray is None  # without a tray, the only way in
+        if visible:
+            try:
+                first = self.library.list_books(limit=FIRST_SCREEN_BOOKS)
+            except BookOrbitError:
+                first = []  # the full refresh right after says what is wrong
+            self.window.library_view.set_books(first)
         if self.tray is not None:
             self.tray.show()
-        if not start_hidden or self.tray is None:
-            # Without a tray the window is the only way in, so it always opens.
+        if visible:
             self.window.show()
-        QTimer.singleShot(0, self._report_startup)
+        self._fill_pending = True
+        QTimer.singleShot(0, self._report_shown)
+        QTimer.singleShot(0, self.fill)
 
-    def _report_startup(self) -> None:
+    def _report_shown(self) -> None:
         log.info(
             "Window %s with %d books after %.0f ms",
             "shown" if self.window.isVisible() else "ready (hidden)",
+            self.window.library_view.model.total_count,
+            (time.monotonic() - self.started) * 1000,
+        )
+
+    def fill(self) -> None:
+        """Load everything `show` left for later (once; at once if called before the timer)."""
+        if self.finished or not self._fill_pending:
+            return
+        self._fill_pending = False
+        self.controller.refresh()
+        # The keyring may be slow or waiting on an unlock prompt: the window does not wait.
+        self.hardcover_controller.check_account()
+        log.info(
+            "Library table filled with %d books after %.0f ms",
             self.window.library_view.model.total_count,
             (time.monotonic() - self.started) * 1000,
         )

@@ -3,11 +3,15 @@
 Each feature registers its own sub-commands (`library`, `server`, the `hardcover` package);
 this module only parses the shared options, sets up logging, opens the library and turns
 domain errors into one clear line and an exit code instead of a traceback.
+
+A command loads only its own feature's module: `books` never imports Qt, aiohttp or the
+Hardcover stack, which keeps a short command short. `--help` and unknown words load them all.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -15,10 +19,7 @@ from collections.abc import Sequence
 from peewee import DatabaseError
 
 from bookorbit_desktop import APP_NAME, __version__
-from bookorbit_desktop.cli import library as library_commands
-from bookorbit_desktop.cli import server as server_commands
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.cli.hardcover import account as hardcover_commands
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.logging_setup import setup_logging
@@ -26,7 +27,34 @@ from bookorbit_desktop.logging_setup import setup_logging
 log = logging.getLogger(__name__)
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The module that registers each command (its `register(commands)`), so that one command
+# imports only what it needs. tests/cli checks this table against the full parser.
+FEATURE_MODULES = {
+    "import": "bookorbit_desktop.cli.library",
+    "books": "bookorbit_desktop.cli.library",
+    "book": "bookorbit_desktop.cli.library",
+    "serve": "bookorbit_desktop.cli.server",
+    "kosync": "bookorbit_desktop.cli.server",
+    "hardcover": "bookorbit_desktop.cli.hardcover.account",
+}
+_OPTIONS_WITH_VALUES = ("--data-dir",)
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The sub-command named in `argv` (the first word that is not an option), or None."""
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            return next(words, None)
+        if word in _OPTIONS_WITH_VALUES:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with a known `command`, only that command's feature is registered."""
     parser = argparse.ArgumentParser(
         prog=APP_NAME,
         description="Your ebook library, KOReader progress sync and Hardcover tracking.",
@@ -42,9 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     gui = commands.add_parser("gui", help="open the desktop app (the default)")
     gui.add_argument("--hidden", action="store_true", help="start in the system tray only")
     gui.set_defaults(handler=_run_gui)
-    library_commands.register(commands)
-    server_commands.register(commands)
-    hardcover_commands.register(commands)
+    if command == "gui":
+        return parser
+    if command in FEATURE_MODULES:
+        wanted = [FEATURE_MODULES[command]]
+    else:
+        wanted = list(dict.fromkeys(FEATURE_MODULES.values()))
+    for name in wanted:
+        importlib.import_module(name).register(commands)
     return parser
 
 
@@ -55,8 +88,10 @@ def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    help_wanted = any(word in ("-h", "--help") for word in arguments)
+    parser = build_parser(None if help_wanted else command_word(arguments))
+    args = parser.parse_args(arguments)
     handler = getattr(args, "handler", _run_gui)
     if not hasattr(args, "hidden"):
         args.hidden = False

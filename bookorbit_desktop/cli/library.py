@@ -8,21 +8,19 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.library.importer.run import (
-    ImportOutcome,
-    ImportProgress,
-    ImportSummary,
-    import_paths,
-)
+from bookorbit_desktop.library.importer.summary import ImportOutcome
 from bookorbit_desktop.library.store.queries import (
     UNSET,
     get_book,
     list_books,
     update_reading_state,
 )
+
+if TYPE_CHECKING:  # the importer's readers load only when a command imports books
+    from bookorbit_desktop.library.importer.summary import ImportProgress, ImportSummary
 
 REDRAW_SECONDS = 0.1
 
@@ -178,6 +176,8 @@ def summary_lines(summary: ImportSummary) -> list[str]:
 
 
 def run_import(ctx: CliContext, args: argparse.Namespace) -> int:
+    from bookorbit_desktop.library.importer.run import import_paths  # the readers, only here
+
     ctx.open_library()
     printer = ProgressPrinter(sys.stderr)
     try:

@@ -13,23 +13,18 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypedDict
-
-from peewee import JOIN
+from typing import TYPE_CHECKING, TypedDict
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.importer import run as importer
 from bookorbit_desktop.library.metadata.covers import cover_file
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import (
-    Author,
-    Book,
-    BookAuthor,
-    BookFile,
-    ReadingState,
     database,
 )
+
+if TYPE_CHECKING:
+    from bookorbit_desktop.library.importer.summary import ImportProgress
 
 STATUS_LABELS: dict[str, str] = {
     "unread": "Unread",
@@ -155,9 +150,12 @@ def run_import(
     cancel: threading.Event,
 ) -> ImportReport:
     """Import `sources` (files and folders); meant to run on a worker thread."""
+    # The ebook readers load with the first import, not with the window.
+    from bookorbit_desktop.library.importer import run as importer
+
     last = 0.0
 
-    def report(step: importer.ImportProgress) -> None:
+    def report(step: ImportProgress) -> None:
         nonlocal last
         now = time.monotonic()
         if now - last >= _PROGRESS_INTERVAL or step.done == step.total:
@@ -186,41 +184,41 @@ def run_import(
 
 
 def table_rows(
-    book_ids: Sequence[int] | None = None, match_states: Mapping[int, str] | None = None
+    book_ids: Sequence[int] | None = None,
+    match_states: Mapping[int, str] | None = None,
+    *,
+    limit: int | None = None,
 ) -> list[BookRow]:
-    """Just the columns the table shows, in three queries (the full book records that
-    `queries.list_books` builds for export take ten times longer for a large library)."""
+    """Just the columns the table shows, in three plain queries (the full book records that
+    `queries.list_books` builds for export take ten times longer for a large library, and the
+    ORM's per-row conversions doubled the time of these). With `limit`, only the first books
+    by title: the window's first screenful."""
     wanted = None if book_ids is None else sorted(set(book_ids))
-    books = (
-        Book.select(
-            Book.id,
-            Book.title,
-            Book.sort_title,
-            Book.series,
-            Book.series_index,
-            Book.added_at,
-            ReadingState.status,
-            ReadingState.progress,
-            ReadingState.rating,
-        )
-        .join(ReadingState, JOIN.LEFT_OUTER)
-        .order_by(Book.sort_title, Book.id)
+    where, params = _book_filter("b.id", wanted)
+    books_sql = (
+        "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, b.added_at, "
+        "r.status, r.progress, r.rating FROM book b "
+        f"LEFT OUTER JOIN reading_state r ON r.book_id = b.id {where} "
+        "ORDER BY b.sort_title, b.id"
     )
-    authors = (
-        BookAuthor.select(BookAuthor.book, Author.name)
-        .join(Author)
-        .order_by(BookAuthor.book, BookAuthor.position)
-    )
-    formats = BookFile.select(BookFile.book, BookFile.format).distinct()
-    if wanted is not None:
-        books = books.where(Book.id.in_(wanted))
-        authors = authors.where(BookAuthor.book.in_(wanted))
-        formats = formats.where(BookFile.book.in_(wanted))
+    if limit is not None:
+        books_sql += f" LIMIT {int(limit)}"
+    books = database.execute_sql(books_sql, params).fetchall()
+    if limit is not None:
+        wanted = [row[0] for row in books]
+    where, params = _book_filter("ba.book_id", wanted)
     names: dict[int, list[str]] = defaultdict(list)
-    for book_id, name in authors.tuples():
+    for book_id, name in database.execute_sql(
+        "SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id "
+        f"{where} ORDER BY ba.book_id, ba.position",
+        params,
+    ):
         names[book_id].append(name)
+    where, params = _book_filter("f.book_id", wanted)
     kinds: dict[int, set[str]] = defaultdict(set)
-    for book_id, kind in formats.tuples():
+    for book_id, kind in database.execute_sql(
+        f"SELECT DISTINCT f.book_id, f.format FROM book_file f {where}", params
+    ):
         kinds[book_id].add(kind)
     states = match_states or {}
     return [
@@ -248,8 +246,17 @@ def table_rows(
             status,
             progress,
             rating,
-        ) in books.tuples()
+        ) in books
     ]
+
+
+def _book_filter(column: str, wanted: Sequence[int] | None) -> tuple[str, tuple[int, ...]]:
+    """A WHERE clause keeping only the `wanted` book ids (none: every book)."""
+    if wanted is None:
+        return "", ()
+    if not wanted:
+        return "WHERE 0", ()
+    return f"WHERE {column} IN ({', '.join('?' * len(wanted))})", tuple(wanted)
 
 
 class LibraryService:
@@ -268,10 +275,13 @@ class LibraryService:
         self._match_info = match_info
         self.on_reading_changed = on_reading_changed
 
-    def list_books(self, book_ids: Sequence[int] | None = None) -> list[BookRow]:
-        """Every book (or those in `book_ids`), as rows for the library table."""
+    def list_books(
+        self, book_ids: Sequence[int] | None = None, *, limit: int | None = None
+    ) -> list[BookRow]:
+        """Every book (or those in `book_ids`, or the first `limit` by title), as rows for the
+        library table."""
         states = self._match_states() if self._match_states else {}
-        return table_rows(book_ids, states)
+        return table_rows(book_ids, states, limit=limit)
 
     def book_details(self, book_id: int) -> BookDetails:
         book = queries.get_book(book_id)

@@ -39,3 +39,22 @@ def test_a_subset_by_id(library):
     assert [row["title"] for row in table_rows([first.id])] == ["Alpha"]
     assert table_rows([]) == []
     assert [row["title"] for row in LibraryService(library).list_books()] == ["Alpha", "Beta"]
+
+
+def test_the_first_screenful_is_the_first_books_by_title_with_their_authors(library, tmp_path):
+    for title in ("Echo", "Alpha", "Delta", "Bravo", "Charlie"):
+        add_book(
+            title, [f"{title} Writer", "Co Author"], file=make_epub(tmp_path / f"{title}.epub")
+        )
+    everything = table_rows()
+    for limit in (0, 1, 3, 5, 9):
+        assert table_rows(limit=limit) == everything[:limit]
+    first = table_rows(limit=2)
+    assert [(row["title"], row["authors"], row["formats"]) for row in first] == [
+        ("Alpha", ["Alpha Writer", "Co Author"], ["epub"]),
+        ("Bravo", ["Bravo Writer", "Co Author"], ["epub"]),
+    ]
+    ids = [row["id"] for row in everything]
+    assert table_rows(ids[2:], limit=1) == [everything[2]]
+    service = LibraryService(library)
+    assert service.list_books(limit=3) == everything[:3]

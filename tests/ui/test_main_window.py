@@ -37,6 +37,13 @@ async def http_get(port: int, path: str) -> str:
     return data.decode("latin-1")
 
 
+def show_all(desktop: Desktop, *, start_hidden: bool) -> None:
+    """Show the app and load what it loads after the first screenful, as the next turn of the
+    event loop does in the running app."""
+    desktop.show(start_hidden=start_hidden)
+    desktop.fill()
+
+
 @pytest.fixture
 def desktop(library, qtbot, qloop):
     set_setting("server.host", "127.0.0.1")
@@ -48,7 +55,7 @@ def desktop(library, qtbot, qloop):
 
 
 def test_empty_library_says_what_to_do(desktop):
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     view = desktop.window.library_view
     assert view.empty_label.text() == EMPTY_LIBRARY
     assert view._stack.currentWidget() is view.empty_label
@@ -56,7 +63,7 @@ def test_empty_library_says_what_to_do(desktop):
 
 
 def test_books_appear_after_a_refresh_and_selection_fills_the_panel(desktop, qtbot):
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     dune = add_book("Dune", ["Frank Herbert"])
     add_book("Piranesi", ["Susanna Clarke"])
     desktop.controller.refresh()
@@ -71,7 +78,7 @@ def test_books_appear_after_a_refresh_and_selection_fills_the_panel(desktop, qtb
 
 
 def test_server_starts_and_the_status_bar_shows_its_address(desktop, qloop):
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     info = qloop.run_until_complete(desktop.server.start())
     desktop.controller.apply_server_info(info)
     assert info.running and info.port > 0
@@ -97,7 +104,7 @@ def start_on_a_taken_port(desktop, qloop):
 
 
 def test_a_port_in_use_is_explained_and_the_app_keeps_running(desktop, qloop):
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     port, info = start_on_a_taken_port(desktop, qloop)
     desktop.controller.apply_server_info(info)
     box = desktop.controller.report_server_problem(info)
@@ -112,7 +119,7 @@ def test_a_port_in_use_is_explained_and_the_app_keeps_running(desktop, qloop):
 
 
 def test_settings_change_restarts_the_server_on_the_new_port(desktop, qloop, qtbot):
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     qloop.run_until_complete(desktop.server.start())
     new_port = free_port()
 
@@ -134,7 +141,7 @@ def test_settings_change_restarts_the_server_on_the_new_port(desktop, qloop, qtb
 
 
 def test_dropping_files_imports_them(desktop, qloop, tmp_path):
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     first = make_epub(tmp_path / "a.epub", "Alpha", ["Ann"])
     second = make_epub(tmp_path / "b.epub", "Beta", ["Bob"])
     view = desktop.window.library_view
@@ -162,7 +169,7 @@ def test_dropping_files_imports_them(desktop, qloop, tmp_path):
 
 
 def test_closing_the_window_hides_it_and_explains_once(desktop, qtbot):
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     with qtbot.waitSignal(desktop.window.hidden_to_tray):
         desktop.window.close()
     assert not desktop.window.isVisible()
@@ -180,7 +187,7 @@ def test_closing_the_window_hides_it_and_explains_once(desktop, qtbot):
 def test_pushes_refresh_the_books_they_changed_once_per_burst(desktop, qtbot):
     dune = add_book("Dune", ["Frank Herbert"])
     other = add_book("Piranesi", ["Susanna Clarke"])
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     model = desktop.window.library_view.model
     desktop.window.library_view.select_book(dune.id)
     queries.update_reading_state(dune.id, status="reading", progress=0.5)
@@ -198,7 +205,7 @@ def test_pushes_refresh_the_books_they_changed_once_per_burst(desktop, qtbot):
 
 
 def test_opening_the_unlinked_page_shows_new_documents(desktop):
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     assert desktop.controller.unlinked.count == 0
     progress.record_push(
         progress.Push("ab" * 16, "/body/p[1]", 0.1, "Kobo"), timestamp=1_763_750_000
@@ -222,7 +229,7 @@ def test_quit_from_the_menu_ends_the_run(desktop):
 
 def test_starting_hidden_without_a_tray_still_shows_the_window(desktop):
     assert desktop.tray is None  # the offscreen platform has no system tray
-    desktop.show(start_hidden=True)
+    show_all(desktop, start_hidden=True)
     assert desktop.window.isVisible()
 
 
@@ -241,7 +248,7 @@ def desktop_with_tray(library, qloop):
 def test_tray_menu_drives_the_app(desktop_with_tray, qloop, qtbot):
     desktop = desktop_with_tray
     tray = desktop.tray
-    desktop.show(start_hidden=True)
+    show_all(desktop, start_hidden=True)
     assert not desktop.window.isVisible()  # hidden in the tray
     info = qloop.run_until_complete(desktop.server.start())
     desktop.controller.apply_server_info(info)
@@ -265,7 +272,7 @@ def test_tray_menu_drives_the_app(desktop_with_tray, qloop, qtbot):
 
 def test_settings_are_reachable_from_the_window_menu(desktop, qloop):
     # Desktops without a tray (vanilla GNOME) have no other way into Settings.
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     actions = [a for menu in desktop.window.menuBar().actions() for a in menu.menu().actions()]
     settings = next(a for a in actions if a.text() == "&Settings…")
     assert settings.shortcut().toString() == "Ctrl+,"
@@ -280,7 +287,7 @@ def test_settings_are_reachable_from_the_window_menu(desktop, qloop):
 
 
 def test_status_bar_messages_have_room_to_show(desktop, qtbot):
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     qtbot.waitExposed(desktop.window)
     bar = desktop.window.statusBar()
     bar.showMessage("Settings saved.")
@@ -291,7 +298,7 @@ def test_status_bar_messages_have_room_to_show(desktop, qtbot):
 
 
 def test_saving_settings_retries_a_server_that_could_not_start(desktop, qloop):
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     _port, info = start_on_a_taken_port(desktop, qloop)
     desktop.controller.apply_server_info(info)
     # The other program has gone; Save with the same port should start the server now.
@@ -317,7 +324,7 @@ def test_sync_now_in_the_menu_is_off_while_paused(desktop):
 
 def test_a_push_or_a_refresh_keeps_what_the_user_is_typing(desktop, qtbot):
     dune = add_book("Dune", ["Frank Herbert"])
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     panel = desktop.window.book_panel
     desktop.window.library_view.select_book(dune.id)
     panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(4.5))
@@ -336,7 +343,7 @@ def test_a_push_or_a_refresh_keeps_what_the_user_is_typing(desktop, qtbot):
 def test_selecting_another_book_with_unsaved_edits_asks_first(desktop, qloop):
     dune = add_book("Dune", ["Frank Herbert"])
     piranesi = add_book("Piranesi", ["Susanna Clarke"])
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     view, panel = desktop.window.library_view, desktop.window.book_panel
     view.select_book(dune.id)
     panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(4.0))
@@ -376,10 +383,36 @@ def test_selecting_another_book_with_unsaved_edits_asks_first(desktop, qloop):
 def test_filtering_out_the_edited_book_keeps_it_open(desktop, qtbot):
     dune = add_book("Dune", ["Frank Herbert"])
     add_book("Piranesi", ["Susanna Clarke"])
-    desktop.show(start_hidden=False)
+    show_all(desktop, start_hidden=False)
     view, panel = desktop.window.library_view, desktop.window.book_panel
     view.select_book(dune.id)
     panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(3.0))
     qtbot.keyClicks(view.filter_edit, "clarke")
     assert view.selected_book_id is None
     assert panel.book_id == dune.id and panel.edited() == {"rating": 3.0}
+
+
+def test_the_window_shows_the_first_screenful_at_once_and_the_rest_next(
+    desktop, qtbot, monkeypatch, caplog
+):
+    import bookorbit_desktop.app as app_module
+
+    monkeypatch.setattr(app_module, "FIRST_SCREEN_BOOKS", 3)
+    titles = ["Echo", "Alpha", "Delta", "Bravo", "Foxtrot", "Charlie"]
+    for title in titles:
+        add_book(title, ["Ann Author"])
+    caplog.set_level("INFO", logger="bookorbit_desktop.app")
+    desktop.show(start_hidden=False)
+    model = desktop.window.library_view.model
+    assert desktop.window.isVisible()
+    assert [model.book_at(r)["title"] for r in range(model.rowCount())] == [
+        "Alpha",
+        "Bravo",
+        "Charlie",
+    ]
+    desktop.fill()
+    assert sorted(model.book_at(r)["title"] for r in range(model.rowCount())) == sorted(titles)
+    desktop.fill()  # once only: the timer that fires later changes nothing
+    assert model.total_count == 6
+    messages = [record.getMessage() for record in caplog.records]
+    assert any(m.startswith("Library table filled with 6 books after") for m in messages)

@@ -1,8 +1,11 @@
-"""Import ebook files and folders into the library: idempotent, one transaction per file.
+"""Import ebook files and folders into the library: idempotent, every file all or nothing.
 
     summary = import_paths(["~/Books", "new.epub"], paths, progress=on_progress)
 
-Folders are walked recursively (see `scan.py`). For every file, in order:
+Folders are walked recursively (see `scan.py`). Files that must be read are read on every
+core at once (`pool.py` runs `prepare.py` in worker processes: digest, metadata, cover); their
+results come back in order and this process alone decides and writes, so the outcome is the
+same as reading them one by one. For every file, in order:
 
 1. Known path with the same size and mtime: unchanged, nothing is read (this is what makes a
    second import of a big library take a moment).
@@ -19,9 +22,10 @@ Folders are walked recursively (see `scan.py`). For every file, in order:
      collision between different files: both keep the alias and the summary reports it.
 3. Files that cannot be read get a one-line reason in the summary; the import goes on.
 
-Every file's writes happen in one transaction, so a failure or a killed process never leaves
-half a book behind. Progress is reported after each file through a callback of plain
-dataclasses; `should_cancel` is checked between files.
+Every file's writes happen in one savepoint inside a batch transaction (`batch.py`), so a
+failure, a cancel or a killed process never leaves half a book behind. Progress is reported
+after each file through a callback of plain dataclasses; `should_cancel` is checked between
+files, and the workers are stopped before `import_paths` returns or raises.
 """
 
 from __future__ import annotations
@@ -31,18 +35,26 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import DatabaseError, IntegrityError
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.importer.batch import BATCH_SECONDS, Batches
+from bookorbit_desktop.library.importer.pool import Readers, workers_for
+from bookorbit_desktop.library.importer.prepare import Prepared, UnexpectedReadError, prepare_file
 from bookorbit_desktop.library.importer.scan import ImportFailure, collect_files
+from bookorbit_desktop.library.importer.summary import (
+    DigestCollision,
+    ImportOutcome,
+    ImportProgress,
+    ImportSummary,
+    ProgressCallback,
+)
 from bookorbit_desktop.library.importer.writer import KnownFile, LibraryIndex
-from bookorbit_desktop.library.metadata.covers import delete_cover, store_cover
-from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
-from bookorbit_desktop.library.metadata.reader import BookMetadata, BookReadError, read_metadata
+from bookorbit_desktop.library.metadata.covers import delete_cover, write_cover
+from bookorbit_desktop.library.metadata.reader import BookMetadata, BookReadError
 from bookorbit_desktop.library.store.models import database
 
 __all__ = [
@@ -59,74 +71,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class ImportOutcome(StrEnum):
-    IMPORTED = "imported"  # a new book
-    COPY = "copy"  # an identical copy of a known file: added to that book
-    MOVED = "moved"  # a known file found under a new path
-    UPDATED = "updated"  # a known path whose content changed
-    UNCHANGED = "unchanged"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class ImportProgress:
-    """Sent after each file."""
-
-    done: int
-    total: int
-    path: Path
-    outcome: ImportOutcome
-    book_id: int | None
-    reason: str | None  # why it failed, for FAILED
-    elapsed: float  # seconds since the import started
-
-
-@dataclass(frozen=True)
-class DigestCollision:
-    """Two different files with the same KOReader partial MD5 (both books keep the alias)."""
-
-    document: str
-    path: Path
-    book_id: int
-    other_path: Path
-    other_book_id: int
-
-
-@dataclass
-class ImportSummary:
-    total: int = 0
-    imported: int = 0
-    copies: int = 0
-    moved: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    ignored: int = 0  # files in folders whose names are not ebooks (covers, notes, ...)
-    failures: list[ImportFailure] = field(default_factory=list)
-    collisions: list[DigestCollision] = field(default_factory=list)
-    book_ids: list[int] = field(default_factory=list)  # books created or changed
-    cancelled: bool = False
-    elapsed: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True when every file was imported (or already was) and nothing was cancelled."""
-        return not self.failures and not self.cancelled
-
-    def count(self, outcome: ImportOutcome) -> None:
-        attribute = {
-            ImportOutcome.IMPORTED: "imported",
-            ImportOutcome.COPY: "copies",
-            ImportOutcome.MOVED: "moved",
-            ImportOutcome.UPDATED: "updated",
-            ImportOutcome.UNCHANGED: "unchanged",
-        }.get(outcome)
-        if attribute:
-            setattr(self, attribute, getattr(self, attribute) + 1)
-
-
-ProgressCallback = Callable[[ImportProgress], None]
-
-
 def import_paths(
     sources: Iterable[str | os.PathLike[str]],
     paths: Paths,
@@ -134,10 +78,12 @@ def import_paths(
     progress: ProgressCallback | None = None,
     should_cancel: Callable[[], bool] | None = None,
     clock: Callable[[], float] = time.time,
+    workers: int | None = None,
 ) -> ImportSummary:
     """Import files and folders into the open library (see the module docstring).
 
     `paths` tells where covers go. The library database must be open (`db.open_database`).
+    `workers` is how many processes read the files (None: one per core; 0: this process).
     """
     started = time.monotonic()
     files, failures, ignored = collect_files(sources, skip=[paths.data_dir])
@@ -147,21 +93,44 @@ def import_paths(
     done = len(failures)
     for failure in failures:
         _report(progress, summary, done, failure.path, ImportOutcome.FAILED, None, failure.reason)
-    for path in files:
-        if should_cancel is not None and should_cancel():
-            summary.cancelled = True
-            break
-        done += 1
-        outcome, book_id, reason = importer.run(path)
-        summary.count(outcome)
-        if reason is not None:
-            summary.failures.append(ImportFailure(path, reason))
-        elif book_id is not None and outcome != ImportOutcome.UNCHANGED:
-            summary.book_ids.append(book_id)
-        _report(progress, summary, done, path, outcome, book_id, reason, started)
+    plans = [importer.plan(path) for path in files]
+    summary.workers = workers_for(sum(plan.read for plan in plans), workers)
+    batches = Batches(importer.forget_uncommitted)
+    batches.on_commit(importer.committed)
+    with Readers(summary.workers) as readers:
+        submitted = 0
+        try:
+            for plan in plans:
+                if should_cancel is not None and should_cancel():
+                    summary.cancelled = True
+                    break
+                while submitted < len(plans) and not readers.full:
+                    if plans[submitted].read:
+                        readers.submit(plans[submitted].path)
+                    submitted += 1
+                prepared = (
+                    readers.next(patience=BATCH_SECONDS, on_wait=batches.commit)
+                    if plan.read
+                    else None
+                )
+                done += 1
+                batches.begin()
+                outcome, book_id, reason = importer.run(plan, prepared)
+                batches.file_done()
+                summary.count(outcome)
+                if reason is not None:
+                    summary.failures.append(ImportFailure(plan.path, reason))
+                elif book_id is not None and outcome != ImportOutcome.UNCHANGED:
+                    summary.book_ids.append(book_id)
+                _report(progress, summary, done, plan.path, outcome, book_id, reason, started)
+        except BaseException:
+            batches.close_after_error()
+            raise
+        batches.commit()
     summary.elapsed = time.monotonic() - started
     log.info(
-        "Import: %d new, %d copies, %d moved, %d updated, %d unchanged, %d failed in %.1f s",
+        "Import: %d new, %d copies, %d moved, %d updated, %d unchanged, %d failed in %.1f s "
+        "(%d worker processes)",
         summary.imported,
         summary.copies,
         summary.moved,
@@ -169,6 +138,7 @@ def import_paths(
         summary.unchanged,
         len(summary.failures),
         summary.elapsed,
+        summary.workers,
     )
     return summary
 
@@ -188,6 +158,17 @@ def _report(
         progress(ImportProgress(done, summary.total, path, outcome, book_id, reason, elapsed))
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What the importing process learns about a file before its turn: its stat, and whether
+    it must be read (it is not a known path with the same size and time)."""
+
+    path: Path
+    stat: os.stat_result | None
+    error: Exception | None  # raised on the file's turn, as if met then
+    read: bool
+
+
 class _Importer:
     """One import run: the cached library index and the per-file decisions."""
 
@@ -196,11 +177,46 @@ class _Importer:
         self.clock = clock
         self.summary = summary
         self.index = LibraryIndex()
+        self._new_covers: list[str] = []  # covers of books not committed yet
 
-    def run(self, path: Path) -> tuple[ImportOutcome, int | None, str | None]:
-        """(outcome, book id, failure reason) for one file; never raises for a bad file."""
+    def plan(self, path: Path) -> _Plan:
         try:
-            outcome, book_id = self._import(path)
+            str(path).encode("utf-8")
+        except UnicodeEncodeError:
+            # The library stores paths as text; a name in a legacy encoding cannot be stored.
+            error = BookReadError(
+                "its file or folder name is not valid UTF-8 text; rename it and import again"
+            )
+            return _Plan(path, None, error, False)
+        try:
+            stat = path.stat()
+        except OSError as error:
+            return _Plan(path, None, error, False)
+        return _Plan(path, stat, None, self._unchanged(path, stat) is None)
+
+    def _unchanged(self, path: Path, stat: os.stat_result) -> KnownFile | None:
+        known = self.index.by_path.get(str(path))
+        if known and known.size == stat.st_size and known.mtime == stat.st_mtime:
+            return known
+        return None
+
+    def committed(self) -> None:
+        self._new_covers.clear()
+
+    def forget_uncommitted(self) -> None:
+        """A batch was rolled back: remove its covers and reload what the database holds."""
+        for cover in self._new_covers:
+            delete_cover(self.paths, cover)
+        self._new_covers.clear()
+        self.index = LibraryIndex()
+
+    def run(
+        self, plan: _Plan, prepared: Prepared | None
+    ) -> tuple[ImportOutcome, int | None, str | None]:
+        """(outcome, book id, failure reason) for one file; never raises for a bad file."""
+        path = plan.path
+        try:
+            outcome, book_id = self._import(plan, prepared)
         except BookReadError as error:
             log.warning("Not imported: %s: %s", path, error)
             return ImportOutcome.FAILED, None, str(error)
@@ -209,39 +225,41 @@ class _Importer:
             return ImportOutcome.FAILED, None, f"cannot be read: {error.strerror or error}"
         except IntegrityError as error:
             # Another process changed the same rows (two imports at once): this file's
-            # transaction was rolled back; the cache is reloaded from what the database holds.
+            # savepoint was rolled back; the cache is reloaded from what the database holds.
             log.warning("Not imported: %s: %s", path, error)
             self.index = LibraryIndex()
             return ImportOutcome.FAILED, None, f"the library refused it ({error}); import again"
         except DatabaseError:
             raise  # the library itself is in trouble (locked, full disk): stop the run
-        except Exception as error:
+        except UnexpectedReadError as error:
             # A reader tripped over a file shape nobody foresaw: that file fails, not the run.
-            log.exception("Unexpected error reading %s", path)
+            log.error("Unexpected error reading %s\n%s", path, error.details.rstrip())
+            return ImportOutcome.FAILED, None, f"could not be read ({error.type_name})"
+        except Exception as error:
+            log.exception("Unexpected error importing %s", path)
             return ImportOutcome.FAILED, None, f"could not be read ({type(error).__name__})"
         log.debug("%s: %s (book %s)", outcome, path, book_id)
         return outcome, book_id, None
 
-    def _import(self, path: Path) -> tuple[ImportOutcome, int | None]:
-        try:
-            str(path).encode("utf-8")
-        except UnicodeEncodeError:
-            # The library stores paths as text; a name in a legacy encoding cannot be stored.
-            raise BookReadError(
-                "its file or folder name is not valid UTF-8 text; rename it and import again"
-            ) from None
-        stat = path.stat()
-        known = self.index.by_path.get(str(path))
-        if known and known.size == stat.st_size and known.mtime == stat.st_mtime:
+    def _import(self, plan: _Plan, prepared: Prepared | None) -> tuple[ImportOutcome, int | None]:
+        if plan.error is not None:
+            raise plan.error
+        path, stat = plan.path, plan.stat
+        assert stat is not None
+        known = self._unchanged(path, stat)
+        if known is not None:
             if known.missing:
                 with database.atomic():
                     self.index.update_file(
                         known, size=known.size, mtime=known.mtime, digest=known.digest
                     )
             return ImportOutcome.UNCHANGED, known.book_id
-        digest = partial_md5(path)
+        if prepared is None:  # planned as unchanged, but an earlier file changed the index
+            prepared = prepare_file(path)
+        digest = prepared.require_digest()
+        known = self.index.by_path.get(str(path))
         if known is not None:
-            return self._changed_in_place(path, known, stat, digest)
+            return self._changed_in_place(path, known, stat, digest, prepared)
         same = [f for f in self.index.by_digest.get(digest, []) if f.size == stat.st_size]
         for candidate in same:
             if not os.path.exists(candidate.path):
@@ -253,7 +271,7 @@ class _Importer:
                 return ImportOutcome.MOVED, candidate.book_id
         for candidate in same:
             if _same_content(path, Path(candidate.path)):
-                metadata = read_metadata(path)  # also refuses a copy that is not an ebook
+                metadata = prepared.require_metadata()  # also refuses a copy that is no ebook
                 with database.atomic():
                     self.index.add_file(
                         candidate.book_id,
@@ -265,7 +283,7 @@ class _Importer:
                         self.clock(),
                     )
                 return ImportOutcome.COPY, candidate.book_id
-        metadata = read_metadata(path)
+        metadata = prepared.require_metadata()
         others = list(self.index.by_digest.get(digest, []))
         book_id = self._write_new_book(path, stat, digest, metadata)
         for other in others:
@@ -276,13 +294,13 @@ class _Importer:
         return ImportOutcome.IMPORTED, book_id
 
     def _changed_in_place(
-        self, path: Path, known: KnownFile, stat: os.stat_result, digest: str
+        self, path: Path, known: KnownFile, stat: os.stat_result, digest: str, prepared: Prepared
     ) -> tuple[ImportOutcome, int | None]:
         if digest == known.digest and stat.st_size == known.size:
             with database.atomic():
                 self.index.update_file(known, size=known.size, mtime=stat.st_mtime, digest=digest)
             return ImportOutcome.UNCHANGED, known.book_id
-        metadata = read_metadata(path)
+        metadata = prepared.require_metadata()
         now = self.clock()
         refresh = self.index.files_of_book(known.book_id) == 1
         try:
@@ -295,7 +313,7 @@ class _Importer:
                     # The file is the book's only source: its metadata follows the file.
                     self.index.refresh_book(known.book_id, metadata, now)
                     if metadata.cover is not None:
-                        cover = _store_cover_safely(self.paths, known.book_id, metadata.cover)
+                        cover = _write_cover_safely(self.paths, known.book_id, metadata.cover)
                         if cover is not None:
                             self.index.set_cover(known.book_id, cover)
         except BaseException:
@@ -315,21 +333,24 @@ class _Importer:
                     book_id, path, metadata.format, stat.st_size, stat.st_mtime, digest, now
                 )
                 if metadata.cover is not None:
-                    cover_path = _store_cover_safely(self.paths, book_id, metadata.cover)
+                    cover_path = _write_cover_safely(self.paths, book_id, metadata.cover)
                     if cover_path is not None:
                         self.index.set_cover(book_id, cover_path)
+                        self._new_covers.append(cover_path)
         except BaseException:
-            # The transaction rolled back: drop the cover written for it and the cache
+            # The savepoint rolled back: drop the cover written for it and the cache
             # entries it added, so the run continues from what the database really holds.
             delete_cover(self.paths, cover_path)
+            if cover_path in self._new_covers:
+                self._new_covers.remove(cover_path)
             self.index = LibraryIndex()
             raise
         return book_id
 
 
-def _store_cover_safely(paths: Paths, book_id: int, data: bytes) -> str | None:
+def _write_cover_safely(paths: Paths, book_id: int, prepared: bytes) -> str | None:
     try:
-        return store_cover(paths, book_id, data)
+        return write_cover(paths, book_id, prepared)
     except OSError as error:  # a full disk loses the cover, not the book
         log.warning("Cover of book %d not stored: %s", book_id, error)
         return None

@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
+from bookorbit_desktop.library.importer.summary import ImportFailure
 from bookorbit_desktop.library.metadata.reader import has_supported_extension
+
+__all__ = ["ImportFailure", "collect_files"]
 
 # Folders never walked into besides hidden ones: macOS archive metadata.
 _SKIPPED_FOLDERS = frozenset({"__MACOSX"})
-
-
-@dataclass(frozen=True)
-class ImportFailure:
-    """A file (or named source) that was not imported, with a one-line reason."""
-
-    path: Path
-    reason: str
 
 
 def collect_files(

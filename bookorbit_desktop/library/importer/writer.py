@@ -1,5 +1,8 @@
 """The importer's writes: books, authors, files and document aliases, one file at a time.
 
+The inserts an import repeats for every file are plain SQL (building them with the ORM cost
+more than running them); the rows are the ones the models describe.
+
 Callers wrap each call in one transaction, so a file is either fully in the library (book,
 authors, file, aliases, reading state) or not at all. Lookups the importer repeats for every
 file (known files by path and by digest, authors by name) are cached for the whole run.
@@ -7,6 +10,7 @@ file (known files by path and by digest, authors by name) are cached for the who
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +22,9 @@ from bookorbit_desktop.library.metadata.naming import sort_title
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
     ALIAS_FILENAME,
-    Author,
     Book,
-    BookAuthor,
     BookFile,
-    DocumentAlias,
-    ReadingState,
+    database,
 )
 
 
@@ -75,33 +76,45 @@ class LibraryIndex:
         cached = self._authors.get(name)
         if cached is not None:
             return cached
-        row = Author.get_or_none(Author.name == name)
+        row = _sql("SELECT id FROM author WHERE name = ?", (name,)).fetchone()
         if row is not None:
-            author_id = int(row.id)
+            author_id = int(row[0])
         else:
-            author_id = int(Author.insert(name=name, sort_name=sort_name).execute())
+            cursor = _sql("INSERT INTO author (name, sort_name) VALUES (?, ?)", (name, sort_name))
+            author_id = int(cursor.lastrowid)
         self._authors[name] = author_id
         return author_id
 
     def create_book(self, metadata: BookMetadata, now: float) -> int:
-        book_id = Book.insert(**_book_columns(metadata), added_at=now, updated_at=now).execute()
-        self.set_creators(book_id, metadata)
-        ReadingState.insert(book=book_id, status="unread", progress=0.0, updated_at=now).execute()
-        return int(book_id)
+        columns = _book_columns(metadata)
+        columns["identifiers"] = _json(columns["identifiers"])
+        names = [*columns, "added_at", "updated_at"]
+        cursor = _sql(
+            f"INSERT INTO book ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            (*columns.values(), float(now), float(now)),
+        )
+        book_id = int(cursor.lastrowid)
+        self._insert_creators(book_id, metadata)
+        _sql(
+            "INSERT INTO reading_state (book_id, status, progress, updated_at) VALUES (?, ?, ?, ?)",
+            (book_id, "unread", 0.0, float(now)),
+        )
+        return book_id
 
     def set_creators(self, book_id: int, metadata: BookMetadata) -> None:
-        BookAuthor.delete().where(BookAuthor.book == book_id).execute()
+        _sql("DELETE FROM book_author WHERE book_id = ?", (book_id,))
+        self._insert_creators(book_id, metadata)
+
+    def _insert_creators(self, book_id: int, metadata: BookMetadata) -> None:
         rows = [
-            {
-                "book": book_id,
-                "author": self.author_id(creator.name, creator.sort_name),
-                "position": position,
-                "role": creator.role,
-            }
+            (book_id, self.author_id(creator.name, creator.sort_name), position, creator.role)
             for position, creator in enumerate(metadata.creators)
         ]
         if rows:
-            BookAuthor.insert_many(rows).execute()
+            database.cursor().executemany(
+                "INSERT INTO book_author (book_id, author_id, position, role) VALUES (?, ?, ?, ?)",
+                rows,
+            )
 
     def refresh_book(self, book_id: int, metadata: BookMetadata, now: float) -> None:
         """Replace a book's metadata with what its (only, changed) file now says."""
@@ -109,7 +122,7 @@ class LibraryIndex:
         self.set_creators(book_id, metadata)
 
     def set_cover(self, book_id: int, cover_path: str | None) -> None:
-        Book.update(cover_path=cover_path).where(Book.id == book_id).execute()
+        _sql("UPDATE book SET cover_path = ? WHERE id = ?", (cover_path, book_id))
 
     def add_file(
         self,
@@ -122,17 +135,12 @@ class LibraryIndex:
         now: float,
     ) -> KnownFile:
         """A new BookFile with its content and file-name aliases."""
-        file_id = BookFile.insert(
-            book=book_id,
-            path=str(path),
-            format=file_format,
-            size=size,
-            mtime=mtime,
-            partial_md5=digest,
-            missing=False,
-            added_at=now,
-        ).execute()
-        known = KnownFile(int(file_id), book_id, str(path), size, mtime, digest, False)
+        cursor = _sql(
+            "INSERT INTO book_file (book_id, path, format, size, mtime, partial_md5, missing, "
+            "added_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+            (book_id, str(path), file_format, int(size), float(mtime), digest, float(now)),
+        )
+        known = KnownFile(int(cursor.lastrowid), book_id, str(path), size, mtime, digest, False)
         self._remember(known)
         self.add_aliases(known, path.name, now)
         return known
@@ -144,19 +152,17 @@ class LibraryIndex:
         unique (document, book, kind) index makes that a no-op.
         """
         rows = [
-            {
-                "document": document,
-                "kind": kind,
-                "book": known.book_id,
-                "book_file": known.id,
-                "created_at": now,
-            }
+            (document, kind, known.book_id, known.id, float(now))
             for document, kind in (
                 (known.digest, ALIAS_CONTENT),
                 (filename_md5(file_name), ALIAS_FILENAME),
             )
         ]
-        DocumentAlias.insert_many(rows).on_conflict_ignore().execute()
+        database.cursor().executemany(
+            "INSERT OR IGNORE INTO document_alias (document, kind, book_id, book_file_id, "
+            "created_at) VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
 
     def update_file(
         self,
@@ -179,6 +185,16 @@ class LibraryIndex:
 
     def files_of_book(self, book_id: int) -> int:
         return BookFile.select().where(BookFile.book == book_id).count()
+
+
+def _sql(query: str, params: tuple[Any, ...]) -> Any:
+    """Run one statement on the library's connection (the caller holds the transaction)."""
+    return database.execute_sql(query, params)
+
+
+def _json(value: dict[str, str]) -> str:
+    """The `JSONText` column format (as `models.JSONText.db_value` writes it)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _book_columns(metadata: BookMetadata) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Book covers: resized once at import and stored as JPEG files in the data folder.
+"""Book covers: resized once at import (in the importer's worker processes) and stored as
+JPEG files in the data folder.
 
 `Book.cover_path` holds the path relative to the data folder ("covers/12.jpg") so a library
 moved with `--data-dir` keeps its covers. Cover images already small enough are kept byte for
@@ -15,10 +16,12 @@ import os
 import tempfile
 import warnings
 from pathlib import Path
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from bookorbit_desktop.config import Paths
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,8 @@ def shrink_to_jpeg(
     """The image in `source` (bytes or a file) as JPEG bytes that fit `box`, or None when it is
     no usable image. With `keep_fitting_jpeg`, an RGB or grey JPEG that already fits is
     returned byte for byte."""
+    from PIL import Image  # Pillow loads with the first cover, not with the window
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -72,6 +77,8 @@ def shrink_to_jpeg(
 
 def _flatten(image: Image.Image) -> Image.Image:
     """An RGB (or grey) image; transparency is laid on white (a cover has no background)."""
+    from PIL import Image
+
     if image.mode in _GREY_OR_RGB:
         return image
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
@@ -96,6 +103,11 @@ def store_cover(paths: Paths, book_id: int, data: bytes) -> str | None:
     prepared = prepare_cover(data)
     if prepared is None:
         return None
+    return write_cover(paths, book_id, prepared)
+
+
+def write_cover(paths: Paths, book_id: int, prepared: bytes) -> str:
+    """Save a cover already made by `prepare_cover`; return the `Book.cover_path` value."""
     relative = cover_relative_path(book_id)
     write_atomically(cover_file(paths, relative), prepared)
     return relative

@@ -1,8 +1,9 @@
 """The library table's Qt model: a plain list of book dicts, filtered and sorted in Python.
 
 Filtering and sorting run over precomputed keys instead of a QSortFilterProxyModel calling
-back into Python for every row and comparison, which keeps a 10,000-book library responsive
-while typing in the filter box.
+back into Python for every row and comparison. Rows are kept sorted, so a filter keystroke
+only picks rows (it never sorts), and a keystroke that narrows the filter (adds letters or
+words) looks only at the rows the previous one left: typing stays quick with 50,000 books.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ _HARDCOVER_ORDER = {state: n for n, state in enumerate(HARDCOVER_STATES)}
 
 def fold(text: str) -> str:
     """Lower-case `text` and drop accents, so "Émile" matches "emile"."""
+    if text.isascii():  # most titles: nothing to decompose, and casefold() is lower() here
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -54,6 +57,12 @@ def filter_terms(text: str) -> tuple[str, ...]:
 def matches(haystack: str, terms: Sequence[str]) -> bool:
     """Every term appears somewhere in the book's folded title, authors and series."""
     return all(term in haystack for term in terms)
+
+
+def narrows(old: Sequence[str], new: Sequence[str]) -> bool:
+    """True when every book matching `new` also matches `old` (each old term lies inside a new
+    one), so the new filter can search the old filter's result instead of the whole library."""
+    return all(any(term in longer for longer in new) for term in old)
 
 
 def format_rating(rating: float | None) -> str:
@@ -122,8 +131,9 @@ class LibraryModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._all: list[_Row] = []
-        self._rows: list[_Row] = []
+        self._given: list[_Row] = []  # every book, in the order the library gave them
+        self._all: list[_Row] = []  # every book, in the current sort order
+        self._rows: list[_Row] = []  # the books the filters let through, in that order
         self._terms: tuple[str, ...] = ()
         self._status: str | None = None
         self._sort_column = 0
@@ -133,8 +143,9 @@ class LibraryModel(QAbstractTableModel):
 
     def set_books(self, books: Sequence[BookRow]) -> None:
         self.beginResetModel()
-        self._all = [_make_row(book) for book in books]
-        self._rows = self._visible()
+        self._given = [_make_row(book) for book in books]
+        self._all = self._sorted(self._given)
+        self._rows = self._visible(self._all)
         self.endResetModel()
 
     def update_books(self, books: Sequence[BookRow]) -> None:
@@ -142,41 +153,50 @@ class LibraryModel(QAbstractTableModel):
         if not books:
             return
         fresh = {book["id"]: _make_row(book) for book in books}
-        rows = [fresh.pop(row.book["id"], row) for row in self._all]
+        rows = [fresh.pop(row.book["id"], row) for row in self._given]
         rows.extend(fresh.values())
         self.beginResetModel()
-        self._all = rows
-        self._rows = self._visible()
+        self._given = rows
+        self._all = self._sorted(rows)
+        self._rows = self._visible(self._all)
         self.endResetModel()
 
     def set_filter(self, text: str) -> None:
         terms = filter_terms(text)
         if terms != self._terms:
+            narrower = narrows(self._terms, terms)
             self._terms = terms
-            self._refilter()
+            self._refilter(self._rows if narrower else self._all)
 
     def set_status_filter(self, status: str | None) -> None:
         if status != self._status:
             self._status = status
-            self._refilter()
+            self._refilter(self._all)
 
-    def _refilter(self) -> None:
+    def _refilter(self, candidates: list[_Row]) -> None:
         self.beginResetModel()
-        self._rows = self._visible()
+        self._rows = self._visible(candidates)
         self.endResetModel()
 
-    def _visible(self) -> list[_Row]:
-        rows = [
+    def _visible(self, candidates: list[_Row]) -> list[_Row]:
+        """The candidates the filters let through, in their (sorted) order."""
+        status, terms = self._status, self._terms
+        if status is None and not terms:
+            return list(candidates)
+        return [
             row
-            for row in self._all
-            if (self._status is None or row.book.get("status") == self._status)
-            and matches(row.haystack, self._terms)
+            for row in candidates
+            if (status is None or row.book.get("status") == status) and matches(row.haystack, terms)
         ]
-        rows.sort(
-            key=lambda row: row.keys[self._sort_column],
+
+    def _sorted(self, rows: list[_Row]) -> list[_Row]:
+        """A sorted copy; equal keys keep the library's order (the sort is stable)."""
+        column = self._sort_column
+        return sorted(
+            rows,
+            key=lambda row: row.keys[column],
             reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
         )
-        return rows
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -231,4 +251,5 @@ class LibraryModel(QAbstractTableModel):
         # A reset, not layoutChanged: views re-select the current book by id afterwards.
         self._sort_column = column
         self._sort_order = order
-        self._refilter()
+        self._all = self._sorted(self._given)
+        self._refilter(self._all)

@@ -1,0 +1,82 @@
+"""Committing an import in batches: many files per transaction, each file its own savepoint.
+
+One commit per file made SQLite's bookkeeping a large part of an import. Files are now written
+inside a batch transaction that is committed every `BATCH_FILES` files or `BATCH_SECONDS`
+(whichever comes first, so the sync server is never kept waiting for the write lock long;
+the run also commits before waiting longer than `BATCH_SECONDS` for a slow file to be read);
+each file still runs in its own savepoint (the importer's nested `database.atomic()`), so a
+file that fails is rolled back alone. When the run stops on an error or Ctrl-C, the files
+finished so far are committed and the interrupted one was already rolled back: nothing is ever
+half-written. If even that commit fails, the covers written for the lost books are removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bookorbit_desktop.library.store.models import database
+
+log = logging.getLogger(__name__)
+
+BATCH_FILES = 200
+BATCH_SECONDS = 0.25
+
+
+class Batches:
+    """The open batch transaction of one import run."""
+
+    def __init__(
+        self,
+        on_rollback: Callable[[], None],
+        *,
+        files: int = BATCH_FILES,
+        seconds: float = BATCH_SECONDS,
+    ) -> None:
+        self._on_rollback = on_rollback  # forget what the lost batch wrote (covers, caches)
+        self._on_commit: Callable[[], None] = lambda: None
+        self._limit_files = files
+        self._limit_seconds = seconds
+        self._transaction: Any = None
+        self._files = 0
+        self._opened = 0.0
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        self._on_commit = callback
+
+    def begin(self) -> None:
+        """Open a batch if none is open (call before each file)."""
+        if self._transaction is None:
+            self._transaction = database.atomic()
+            self._transaction.__enter__()
+            self._files = 0
+            self._opened = time.monotonic()
+
+    def file_done(self) -> None:
+        """Count a finished file; commit when the batch is full or old enough."""
+        self._files += 1
+        if self._files >= self._limit_files or (
+            time.monotonic() - self._opened >= self._limit_seconds
+        ):
+            self.commit()
+
+    def commit(self) -> None:
+        transaction, self._transaction = self._transaction, None
+        if transaction is None:
+            return
+        try:
+            transaction.__exit__(None, None, None)  # commits (rolls back and raises if it fails)
+        except BaseException:
+            log.error("The import's last %d files could not be committed", self._files)
+            self._on_rollback()
+            raise
+        self._on_commit()
+
+    def close_after_error(self) -> None:
+        """Keep the files finished before an error or interrupt (the run re-raises it)."""
+        try:
+            self.commit()
+        except Exception as error:  # the original error is the one to report
+            log.error("Commit after an interrupted import failed: %s", error)

@@ -1,0 +1,87 @@
+"""The reading half of importing one file, which needs no database: its KOReader digest, its
+metadata and its cover resized for storing.
+
+`prepare_file` runs in a worker process (see `pool.py`) or, for small imports, in the importing
+process itself; either way it returns the same `Prepared`. Errors are kept, not raised, so the
+importer raises them only when its decision for the file needs that part (a moved file needs
+its digest but not its metadata, exactly as when the file is read on the spot).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookorbit_desktop.library.metadata.covers import prepare_cover
+from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+from bookorbit_desktop.library.metadata.reader import BookMetadata, BookReadError, read_metadata
+
+
+class UnexpectedReadError(Exception):
+    """A reader raised something nobody foresaw; carries the original's type name and
+    traceback text (the original itself may not survive the trip between processes)."""
+
+    def __init__(self, type_name: str, details: str) -> None:
+        super().__init__(type_name, details)
+        self.type_name = type_name
+        self.details = details
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One file read: its digest and metadata, or why each could not be had.
+
+    `metadata.cover` holds the cover already resized for storing (`prepare_cover`), or None
+    when the file has none or it is no usable image.
+    """
+
+    path: Path
+    digest: str | None
+    digest_error: OSError | None
+    metadata: BookMetadata | None
+    metadata_error: Exception | None
+
+    def require_digest(self) -> str:
+        if self.digest_error is not None:
+            raise self.digest_error
+        assert self.digest is not None
+        return self.digest
+
+    def require_metadata(self) -> BookMetadata:
+        if self.metadata_error is not None:
+            raise self.metadata_error
+        assert self.metadata is not None
+        return self.metadata
+
+
+def prepare_file(path: Path) -> Prepared:
+    """Read `path` as an import needs it; never raises for a bad file."""
+    try:
+        digest: str | None = partial_md5(path)
+        digest_error: OSError | None = None
+    except OSError as error:
+        digest, digest_error = None, _portable_os_error(error)
+    if digest_error is not None:
+        # The importer stops at the digest; reading the rest would be wasted.
+        return Prepared(path, None, digest_error, None, None)
+    try:
+        metadata = read_metadata(path)
+    except BookReadError as error:
+        return Prepared(path, digest, None, None, BookReadError(str(error)))
+    except OSError as error:
+        return Prepared(path, digest, None, None, _portable_os_error(error))
+    except Exception as error:
+        details = "".join(traceback.format_exception(error))
+        return Prepared(
+            path, digest, None, None, UnexpectedReadError(type(error).__name__, details)
+        )
+    if metadata.cover is not None:
+        metadata = dataclasses.replace(metadata, cover=prepare_cover(metadata.cover))
+    return Prepared(path, digest, None, metadata, None)
+
+
+def _portable_os_error(error: OSError) -> OSError:
+    """The error with what the summary shows (its errno and text), fit to cross processes."""
+    return OSError(error.errno, error.strerror or str(error), error.filename)

@@ -1,0 +1,97 @@
+"""What an import reports: each file's outcome as it goes, and the summary at the end.
+
+Plain data with no readers behind it, so the command line can name it without loading them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+__all__ = [
+    "DigestCollision",
+    "ImportFailure",
+    "ImportOutcome",
+    "ImportProgress",
+    "ImportSummary",
+    "ProgressCallback",
+]
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    """A file (or named source) that was not imported, with a one-line reason."""
+
+    path: Path
+    reason: str
+
+
+class ImportOutcome(StrEnum):
+    IMPORTED = "imported"  # a new book
+    COPY = "copy"  # an identical copy of a known file: added to that book
+    MOVED = "moved"  # a known file found under a new path
+    UPDATED = "updated"  # a known path whose content changed
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """Sent after each file."""
+
+    done: int
+    total: int
+    path: Path
+    outcome: ImportOutcome
+    book_id: int | None
+    reason: str | None  # why it failed, for FAILED
+    elapsed: float  # seconds since the import started
+
+
+@dataclass(frozen=True)
+class DigestCollision:
+    """Two different files with the same KOReader partial MD5 (both books keep the alias)."""
+
+    document: str
+    path: Path
+    book_id: int
+    other_path: Path
+    other_book_id: int
+
+
+@dataclass
+class ImportSummary:
+    total: int = 0
+    imported: int = 0
+    copies: int = 0
+    moved: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ignored: int = 0  # files in folders whose names are not ebooks (covers, notes, ...)
+    failures: list[ImportFailure] = field(default_factory=list)
+    collisions: list[DigestCollision] = field(default_factory=list)
+    book_ids: list[int] = field(default_factory=list)  # books created or changed
+    cancelled: bool = False
+    elapsed: float = 0.0
+    workers: int = 0  # worker processes that read the files (0: read in this process)
+
+    @property
+    def ok(self) -> bool:
+        """True when every file was imported (or already was) and nothing was cancelled."""
+        return not self.failures and not self.cancelled
+
+    def count(self, outcome: ImportOutcome) -> None:
+        attribute = {
+            ImportOutcome.IMPORTED: "imported",
+            ImportOutcome.COPY: "copies",
+            ImportOutcome.MOVED: "moved",
+            ImportOutcome.UPDATED: "updated",
+            ImportOutcome.UNCHANGED: "unchanged",
+        }.get(outcome)
+        if attribute:
+            setattr(self, attribute, getattr(self, attribute) + 1)
+
+
+ProgressCallback = Callable[[ImportProgress], None]

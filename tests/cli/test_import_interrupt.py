@@ -1,0 +1,78 @@
+"""Ctrl-C during `bookorbit-desktop import`: the real process, the real signal. The import
+stops with status 130, its worker processes are gone, and the library holds whole books only;
+importing again finishes the job."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.library.books import jpeg
+from tests.library.conftest import epub_with_cover
+
+BOOKS = 240
+
+
+def count_books(db_file: Path) -> int:
+    if not db_file.exists():
+        return 0
+    try:
+        with sqlite3.connect(db_file, timeout=5) as connection:
+            return int(connection.execute("SELECT COUNT(*) FROM book").fetchone()[0])
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def test_ctrl_c_stops_the_workers_and_keeps_only_whole_books(tmp_path):
+    cover = jpeg(1200, 1800)
+    for number in range(BOOKS):
+        epub_with_cover(
+            tmp_path / "books" / f"book-{number:03d}.epub", f"Book {number}", cover=cover
+        )
+    data_dir = tmp_path / "data"
+    command = [sys.executable, "-m", "bookorbit_desktop", "--data-dir", str(data_dir), "import"]
+    process = subprocess.Popen(
+        [*command, str(tmp_path / "books")], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    db_file = data_dir / "library.sqlite3"
+    workers: list[psutil.Process] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        workers = psutil.Process(process.pid).children()
+        if count_books(db_file) > 0 and workers:
+            break
+        time.sleep(0.02)
+    if process.poll() is not None:
+        pytest.fail(f"the import ended before it could be interrupted: {process.returncode}")
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 130, errors
+    assert b"Traceback" not in errors
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == []
+    kept = count_books(db_file)
+    assert 0 < kept < BOOKS
+    with sqlite3.connect(db_file) as connection:
+        incomplete = connection.execute(
+            """SELECT COUNT(*) FROM book WHERE
+                 (SELECT COUNT(*) FROM book_file f WHERE f.book_id = book.id) != 1
+              OR (SELECT COUNT(*) FROM document_alias a WHERE a.book_id = book.id) != 2
+              OR (SELECT COUNT(*) FROM reading_state r WHERE r.book_id = book.id) != 1
+              OR cover_path IS NULL"""
+        ).fetchone()[0]
+        covers = {row[0] for row in connection.execute("SELECT cover_path FROM book")}
+    assert incomplete == 0
+    on_disk = {f"covers/{p.name}" for p in (data_dir / "covers").glob("*")}
+    assert on_disk == covers
+    again = subprocess.run(
+        [*command, str(tmp_path / "books")], capture_output=True, text=True, timeout=120
+    )
+    assert again.returncode == 0, again.stderr
+    assert count_books(db_file) == BOOKS
