@@ -1,4 +1,5 @@
-"""The command line: `bookorbit-desktop [gui|import|books|book|serve|kosync|hardcover] ...`.
+"""The command line: `bookorbit-desktop [gui|import|books|book|serve|kosync|hardcover|backup|
+restore] ...`.
 
 Each feature registers its own sub-commands (`library`, `server`, the `hardcover` package);
 this module only parses the shared options, sets up logging, opens the library and turns
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from peewee import DatabaseError
 
 from bookorbit_desktop import APP_NAME, __version__
+from bookorbit_desktop.cli import backup as backup_commands
 from bookorbit_desktop.cli import library as library_commands
 from bookorbit_desktop.cli import server as server_commands
 from bookorbit_desktop.cli.context import CliContext
@@ -45,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     library_commands.register(commands)
     server_commands.register(commands)
     hardcover_commands.register(commands)
+    backup_commands.register(commands)
     return parser
 
 
