@@ -5,9 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import pytest
-
 import bundle_rules
+import pytest
 from bundle_rules import (
     is_shared_library,
     is_system_library,
