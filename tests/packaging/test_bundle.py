@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tarfile
 import urllib.error
 import urllib.request
@@ -22,8 +23,12 @@ from pathlib import Path
 import pytest
 
 from tests.factories import make_epub
+from tests.fakes.clock import SystemClock
+from tests.fakes.hardcover_catalog import Catalog
+from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
 
 ARCHIVE = os.environ.get("BOOKORBIT_DIST_ARCHIVE")
+REPO = Path(__file__).resolve().parents[2]
 APP_ID = "org.bookorbit.BookOrbitDesktop"
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
@@ -162,21 +167,48 @@ def test_without_a_display_the_app_explains_instead_of_crashing(unpacked, tmp_pa
     not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")),
     reason="needs dbus-run-session and gnome-keyring (`make test` installs them as root)",
 )
-def test_the_bundle_uses_the_system_keyring(unpacked, tmp_path):
+def test_bundle_and_python_app_share_the_keyring_and_the_library(unpacked, tmp_path):
+    """The bundle connects Hardcover (its GraphQL documents load from inside it) through the
+    Secret Service; the Python app then finds that token and the books the bundle imported."""
     exe = unpacked / "bookorbit-desktop" / "bookorbit-desktop"
+    book = make_epub(
+        tmp_path / "books" / "left-hand.epub", "The Left Hand of Darkness", ["Le Guin"]
+    )
+    catalog = Catalog()
+    token = catalog.add_token(catalog.add_user("reader"))
+    catalog.add_book("The Left Hand of Darkness", authors=["Ursula K. Le Guin"], users_count=4321)
+    (tmp_path / "token.txt").write_text(token)
+    steps = [
+        f'"{exe}" about --json > about.json',
+        f'"{exe}" import "{book}" > /dev/null',
+        f'"{exe}" hardcover connect --token-stdin < token.txt > connect.txt',
+        f'"{exe}" hardcover search left hand > search.txt',
+        f'"{sys.executable}" -m bookorbit_desktop hardcover status --json > status.json',
+        f'"{sys.executable}" -m bookorbit_desktop books --json > books.json',
+    ]
     shell = (
         "echo -n throwaway | gnome-keyring-daemon --unlock --components=secrets >/dev/null && "
-        f'"{exe}" about --json'
+        + " && ".join(steps)
     )
-    result = subprocess.run(
-        ["dbus-run-session", "--", "sh", "-c", shell],
-        env=clean_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    with ThreadedFakeHardcover(FakeHardcover(catalog, clock=SystemClock())) as server:
+        env = clean_env(tmp_path, BOOKORBIT_HARDCOVER_URL=server.url, PYTHONPATH=str(REPO))
+        result = subprocess.run(
+            ["dbus-run-session", "--", "sh", "-c", shell],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["keyring"] == "keyring.backends.SecretService.Keyring"
+    about = json.loads((tmp_path / "about.json").read_text())
+    assert about["keyring"] == "keyring.backends.SecretService.Keyring"
+    assert (tmp_path / "connect.txt").read_text().strip() == "Connected to Hardcover as reader."
+    assert "The Left Hand of Darkness — Ursula K. Le Guin" in (tmp_path / "search.txt").read_text()
+    status = json.loads((tmp_path / "status.json").read_text())
+    assert status["connected"] and status["username"] == "reader"
+    (listed,) = json.loads((tmp_path / "books.json").read_text())
+    assert listed["title"] == "The Left Hand of Darkness"
 
 
 def desktop_entry(path: Path) -> configparser.SectionProxy:
