@@ -59,7 +59,7 @@ $(DIST_STAMP): pyproject.toml
 	touch $@
 
 # dist/BookOrbitDesktop-<version>-linux-<arch>.tar.gz (PyInstaller needs binutils' objdump).
-dist: $(DIST_STAMP)
+dist: $(DIST_STAMP) system-deps
 	$(DIST_VENV)/bin/python -m pip install --quiet '.[dist]'
 	$(DIST_VENV)/bin/python packaging/make_dist.py
 
