@@ -66,8 +66,11 @@ dist: $(DIST_STAMP) system-deps
 # Runs the packed bundle headlessly and validates what install.sh installs (CI runs this
 # after `make test` and `make dist`).
 check-dist: $(TEST_STAMP) system-deps
-	BOOKORBIT_DIST_ARCHIVE="$$(ls -t dist/BookOrbitDesktop-*-linux-*.tar.gz | head -1)" \
-		QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/packaging/test_bundle.py
+	@archive="$$(ls -t dist/BookOrbitDesktop-*-linux-*.tar.gz 2>/dev/null | head -1)"; \
+	if [ -z "$$archive" ]; then echo "check-dist: no archive in dist/; run make dist first" >&2; exit 1; fi; \
+	echo "Checking $$archive"; \
+	BOOKORBIT_DIST_ARCHIVE="$$archive" QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/packaging/test_bundle.py
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
