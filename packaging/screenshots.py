@@ -4,7 +4,8 @@
 
 Builds a small demo library (generated EPUBs with reading states), starts
 `python -m bookorbit_desktop gui` on Xvfb with the xcb platform as a desktop would, grabs the
-main window once it shows its books, scales it down and saves packaging/screenshots/*.png.
+main window once it shows its books, scales it down, draws the Settings dialog on the same
+screen, and saves packaging/screenshots/*.png.
 Needs Xvfb and xwininfo (`make test` installs them as root).
 """
 
@@ -55,6 +56,28 @@ GRAB = textwrap.dedent(
     image = app.primaryScreen().grabWindow(0, x, y, w, h).toImage()
     image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
     sys.exit(0 if image.save(sys.argv[1], "PNG", 0) else 1)
+    """
+)
+# The Settings dialog as a reader sees it after creating the KOReader account (the address is
+# an example LAN address; the real dialog shows this computer's).
+SETTINGS = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtWidgets import QApplication
+    from bookorbit_desktop.services.settings import DesktopSettings
+    from bookorbit_desktop.ui.settings.dialog import SettingsDialog, StartAtLogin
+    app = QApplication(sys.argv[:1])
+    settings = DesktopSettings(
+        host="0.0.0.0", port=8765, opds_enabled=True, opds_page_size=50,
+        allow_registration=False, finish_threshold=0.995, username="reader",
+    )
+    dialog = SettingsDialog(
+        settings, lambda _new: None, lan_addresses=["192.168.1.20"],
+        start_at_login=StartAtLogin(True, lambda _on: None),
+    )
+    dialog.show()
+    app.processEvents()
+    sys.exit(0 if dialog.grab().toImage().save(sys.argv[1], "PNG", 0) else 1)
     """
 )
 GEOMETRY = re.compile(r'"BookOrbit Desktop[^"]*":.*?(\d+)x(\d+)\+(-?\d+)\+(-?\d+)')
@@ -157,6 +180,13 @@ def main() -> int:
             if grabbed.returncode:
                 raise SystemExit("the screenshot could not be saved")
             print(f"{target}  ({target.stat().st_size / 1000:.0f} kB)")
+            settings = args.out / "settings-dialog.png"
+            drawn = subprocess.run(
+                [sys.executable, "-c", SETTINGS, str(settings)], env=env, timeout=30
+            )
+            if drawn.returncode:
+                raise SystemExit("the Settings screenshot could not be saved")
+            print(f"{settings}  ({settings.stat().st_size / 1000:.0f} kB)")
         finally:
             app.send_signal(signal.SIGTERM)
             try:
