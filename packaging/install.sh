@@ -73,15 +73,15 @@ exec_path() {
 }
 
 install_app() {
-    [ -x "$HERE/bookorbit-desktop/bookorbit-desktop" ] || fail "run install.sh from the unpacked BookOrbitDesktop folder (bookorbit-desktop/ is missing)"
     case "$APP_DIR" in /*) ;; *) fail "BOOKORBIT_INSTALL_DIR must be an absolute path" ;; esac
+    exe="$APP_DIR/bookorbit-desktop"
+    quoted=$(exec_path "$exe")
+    [ -x "$HERE/bookorbit-desktop/bookorbit-desktop" ] || fail "run install.sh from the unpacked BookOrbitDesktop folder (bookorbit-desktop/ is missing)"
     if [ -f "$MANIFEST" ]; then
         uninstall >/dev/null
     elif [ -e "$APP_DIR" ]; then
         fail "$APP_DIR exists but was not made by install.sh; move it away or set BOOKORBIT_INSTALL_DIR"
     fi
-    exe="$APP_DIR/bookorbit-desktop"
-    quoted=$(exec_path "$exe")
     staging="$APP_DIR.partial"
     rm -rf "$staging"
     mkdir -p "$(dirname "$APP_DIR")"
@@ -121,6 +121,6 @@ install_app() {
 case "${1:-}" in
     "") install_app ;;
     --uninstall) uninstall ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) fail "unknown option $1 (use --uninstall or --help)" ;;
 esac
