@@ -84,6 +84,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/opds_bench.py
 	$(BIN)/python benchmarks/match_bench.py
 	$(BIN)/python benchmarks/ui_startup.py
+	$(BIN)/python benchmarks/backup_bench.py
 
 clean:
 	rm -rf $(VENV) $(DIST_VENV) build dist *.egg-info .pytest_cache .ruff_cache
