@@ -223,7 +223,17 @@ def _set_aside_database(db_file: Path, stamp: str) -> Path | None:
     if not db_file.exists():
         return None
     kept = db_file.with_name(f"{db_file.name}.before-restore-{stamp}.bak")
-    snapshot_database(db_file, kept)
+    try:
+        snapshot_database(db_file, kept)
+    except sqlite3.Error:
+        # A damaged library (often the reason to restore) cannot be copied by SQLite: keep
+        # its files exactly as they are instead.
+        kept.unlink(missing_ok=True)
+        for suffix in ("", *_SIDE_FILES):
+            side = Path(f"{db_file}{suffix}")
+            if side.exists():
+                os.replace(side, Path(f"{kept}{suffix}"))
+        return kept
     # The WAL and shared-memory files belong to the old database: replayed onto the restored
     # one they would damage it, so they go with it.
     for suffix in ("", *_SIDE_FILES):

@@ -274,3 +274,15 @@ def test_moving_to_another_computer_keeps_reading_state_for_moved_files(library,
     assert moved["id"] == book["id"]
     assert moved["reading"]["status"] == "reading"
     assert moved["reading"]["progress"] == pytest.approx(0.6)
+
+
+def test_a_damaged_library_is_replaced_and_kept_byte_for_byte(filled, tmp_path):
+    """Restoring is what people do after the library file broke: the broken file is kept."""
+    archive = backup_library(filled, tmp_path / "good.zip").archive
+    close_database()
+    damaged = b"SQLite format 3\x00" + b"\x17" * 5000
+    filled.db_file.write_bytes(damaged)
+    summary = restore_library(filled, archive)
+    assert summary.kept_database is not None
+    assert summary.kept_database.read_bytes() == damaged
+    assert titles(filled.db_file) == ["Dune", "Piranesi"]
