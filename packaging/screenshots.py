@@ -32,6 +32,9 @@ from bookorbit_desktop.library.store.db import close_database, open_database  # 
 from bookorbit_desktop.library.store.queries import list_books, update_reading_state  # noqa: E402
 from bookorbit_desktop.library.store.settings import set_setting  # noqa: E402
 from tests.factories import make_epub  # noqa: E402
+from tests.fakes.clock import SystemClock  # noqa: E402
+from tests.fakes.hardcover_catalog import EBOOK, Catalog  # noqa: E402
+from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover  # noqa: E402
 from tests.server.serve_process import server_answers  # noqa: E402
 
 WIDTH = 960  # pixels of the saved image
@@ -80,6 +83,35 @@ SETTINGS = textwrap.dedent(
     sys.exit(0 if dialog.grab().toImage().save(sys.argv[1], "PNG", 0) else 1)
     """
 )
+# The Hardcover page after a real "hardcover match" against the test suite's fake Hardcover.
+HARDCOVER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from PySide6.QtWidgets import QApplication
+    from bookorbit_desktop.config import resolve_paths
+    from bookorbit_desktop.library.store.db import open_database
+    from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus
+    from bookorbit_desktop.services.library import LibraryService
+    from bookorbit_desktop.ui.hardcover.page import HardcoverView
+    app = QApplication(sys.argv[:1])
+    paths = resolve_paths(Path(sys.argv[2]))
+    open_database(paths.db_file)
+    books = LibraryService(paths).list_books()
+    details = HardcoverService().match_details()
+    page = HardcoverView()
+    page.show_account(HardcoverStatus(
+        connected=True, username="reader", sync_enabled=True, paused_reason=None,
+        keyring="the system keyring (Secret Service)",
+    ))
+    page.show_matches([(book, details[book["id"]]) for book in books if book["id"] in details])
+    page.resize(1280, 560)
+    page.show()
+    app.processEvents()
+    image = page.grab().toImage().scaledToWidth(960, Qt.TransformationMode.SmoothTransformation)
+    sys.exit(0 if image.save(sys.argv[1], "PNG", 0) else 1)
+    """
+).replace("import sys\n", "import sys\nfrom PySide6.QtCore import Qt\n", 1)
 GEOMETRY = re.compile(r'"BookOrbit Desktop[^"]*":.*?(\d+)x(\d+)\+(-?\d+)\+(-?\d+)')
 
 
@@ -103,6 +135,40 @@ def demo_library(data_dir: Path, books_dir: Path, port: int) -> None:
         set_setting("server.port", port)
     finally:
         close_database()
+
+
+def match_on_fake_hardcover(data_dir: Path) -> None:
+    """Connect and run `hardcover match` for real, against the fake Hardcover on 127.0.0.1."""
+    catalog = Catalog()
+    token = catalog.add_token(catalog.add_user("reader"))
+    for number, (title, author, *_) in enumerate(BOOKS):
+        if title == "Middlemarch":
+            continue  # one book Hardcover does not know
+        book = catalog.add_book(title, authors=[author], users_count=5000 - number * 400)
+        catalog.add_edition(book, pages=280 + number * 40, reading_format_id=EBOOK, language="en")
+    # Two records of one title by one author: matching asks the reader to pick.
+    for readers in (800, 760):
+        book = catalog.add_book("Les Misérables", authors=["Victor Hugo"], users_count=readers)
+        catalog.add_edition(book, pages=1232, reading_format_id=EBOOK, language="en")
+    with ThreadedFakeHardcover(FakeHardcover(catalog, clock=SystemClock())) as server:
+        env = dict(
+            os.environ,
+            PYTHON_KEYRING_BACKEND="tests.fakes.file_keyring.FileKeyring",
+            BOOKORBIT_TEST_KEYRING_FILE=str(data_dir / "screenshot-keyring.json"),
+            BOOKORBIT_HARDCOVER_URL=server.url,
+            PYTHONPATH=str(ROOT),
+        )
+        command = [sys.executable, "-m", "bookorbit_desktop", "--data-dir", str(data_dir)]
+        for args in (["connect", "--token-stdin"], ["match"]):
+            subprocess.run(
+                [*command, "hardcover", *args],
+                input=token,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=True,
+            )
 
 
 def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
@@ -145,6 +211,7 @@ def main() -> int:
         tmp = Path(folder)
         port = 18765
         demo_library(tmp / "data", tmp / "books", port)
+        match_on_fake_hardcover(tmp / "data")
         (tmp / "runtime").mkdir(mode=0o700)
         xvfb, display = start_xvfb()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "WAYLAND"))}
@@ -187,6 +254,15 @@ def main() -> int:
             if drawn.returncode:
                 raise SystemExit("the Settings screenshot could not be saved")
             print(f"{settings}  ({settings.stat().st_size / 1000:.0f} kB)")
+            page = args.out / "hardcover-page.png"
+            drawn = subprocess.run(
+                [sys.executable, "-c", HARDCOVER, str(page), str(tmp / "data")],
+                env=env,
+                timeout=60,
+            )
+            if drawn.returncode:
+                raise SystemExit("the Hardcover screenshot could not be saved")
+            print(f"{page}  ({page.stat().st_size / 1000:.0f} kB)")
         finally:
             app.send_signal(signal.SIGTERM)
             try:
