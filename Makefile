@@ -6,17 +6,22 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 # Debian packages the test suite drives for real: a virtual X screen (window and tray tests),
 # a D-Bus session with gnome-keyring (the real OS keyring test), jing (OPDS RELAX NG schemas)
-# and the freedesktop validators for the packaging files.
+# the freedesktop validators for the packaging files, and binutils (PyInstaller's objdump).
 DEBIAN_TEST_PACKAGES := xvfb xauth dbus dbus-x11 gnome-keyring jing libegl1 libgl1 \
 	libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
 	libxcb-randr0 libxcb-render-util0 libxcb-image0 x11-utils \
-	desktop-file-utils appstream
+	desktop-file-utils appstream binutils
 
 # What `make bench` drives besides Python: wrk, the HTTP load generator of the kosync benchmark.
 DEBIAN_BENCH_PACKAGES := wrk
 
-.PHONY: run test lint format bench bench-deps system-deps clean
+.PHONY: run test lint format bench bench-deps system-deps clean dist check-dist
+
+# The bundle is built from its own virtualenv with a regular (not editable) install, so only
+# the app's own dependencies and PyInstaller are in it.
+DIST_VENV := .venv-dist
+DIST_STAMP := $(DIST_VENV)/.installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +56,25 @@ test: $(TEST_STAMP) system-deps
 	$(BIN)/ruff format --check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+$(DIST_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	touch $@
+
+# dist/BookOrbitDesktop-<version>-linux-<arch>.tar.gz (PyInstaller needs binutils' objdump).
+dist: $(DIST_STAMP) system-deps
+	$(DIST_VENV)/bin/python -m pip install --quiet '.[dist]'
+	$(DIST_VENV)/bin/python packaging/make_dist.py
+
+# Runs the packed bundle headlessly and validates what install.sh installs (CI runs this
+# after `make test` and `make dist`).
+check-dist: $(TEST_STAMP) system-deps
+	@archive="$$(ls -t dist/BookOrbitDesktop-*-linux-*.tar.gz 2>/dev/null | head -1)"; \
+	if [ -z "$$archive" ]; then echo "check-dist: no archive in dist/; run make dist first" >&2; exit 1; fi; \
+	echo "Checking $$archive"; \
+	BOOKORBIT_DIST_ARCHIVE="$$archive" QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/packaging/test_bundle.py
+
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
@@ -76,6 +100,7 @@ bench: $(STAMP) bench-deps
 	$(BIN)/python benchmarks/opds_bench.py
 	$(BIN)/python benchmarks/match_bench.py
 	$(BIN)/python benchmarks/ui_startup.py
+	$(BIN)/python benchmarks/backup_bench.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DIST_VENV) build dist *.egg-info .pytest_cache .ruff_cache

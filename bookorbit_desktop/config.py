@@ -75,12 +75,16 @@ class Paths:
 
 
 def resources_dir() -> Path:
-    """`resources/` (icons, desktop entry templates): beside the package in the source tree,
-    inside the bundle when PyInstaller froze the app."""
+    """`resources/` (icons, desktop entry templates): inside the bundle when PyInstaller froze
+    the app, beside the package in a source tree (or an editable install), else where a
+    regular install (pip, pipx) put them: `<prefix>/share/bookorbit-desktop/resources`."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[1] / "resources"
+    source = Path(__file__).resolve().parents[1] / "resources"
+    if source.is_dir():
+        return source
+    return Path(sys.prefix) / "share" / APP_NAME / "resources"
 
 
 def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:

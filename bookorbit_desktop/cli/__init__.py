@@ -1,4 +1,5 @@
-"""The command line: `bookorbit-desktop [gui|import|books|book|serve|kosync|hardcover] ...`.
+"""The command line: `bookorbit-desktop [gui|import|books|book|serve|kosync|hardcover|backup|
+restore|about] ...`.
 
 Each feature registers its own sub-commands (`library`, `server`, the `hardcover` package);
 this module only parses the shared options, sets up logging, opens the library and turns
@@ -36,6 +37,9 @@ FEATURE_MODULES = {
     "serve": "bookorbit_desktop.cli.server",
     "kosync": "bookorbit_desktop.cli.server",
     "hardcover": "bookorbit_desktop.cli.hardcover.account",
+    "backup": "bookorbit_desktop.cli.backup",
+    "restore": "bookorbit_desktop.cli.backup",
+    "about": "bookorbit_desktop.cli.about",
 }
 _OPTIONS_WITH_VALUES = ("--data-dir",)
 
@@ -82,9 +86,28 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
-    from bookorbit_desktop.app import run_gui  # Qt is imported only when the GUI is wanted
+    """The desktop app; a failure to start is shown in a window (who starts it from a menu
+    sees no terminal) and printed, never left as a bare traceback."""
+    from bookorbit_desktop.ui.startup_error import show_startup_error
 
-    return run_gui(ctx.paths, start_hidden=args.hidden)
+    try:
+        from bookorbit_desktop.app import NoDisplayError, run_gui  # Qt only when wanted
+
+        return run_gui(ctx.paths, start_hidden=args.hidden)
+    except BookOrbitError as error:
+        if not isinstance(error, NoDisplayError):
+            show_startup_error(error.title, error.message)
+        raise  # main() prints it and exits with 2
+    except Exception as error:
+        log.exception("BookOrbit Desktop could not start")
+        message = (
+            f"BookOrbit Desktop could not start: {error.__class__.__name__}: {error}. "
+            f"The details are in the log file in {ctx.paths.log_dir}; please attach it to a "
+            "bug report."
+        )
+        print(f"{APP_NAME}: {message}", file=sys.stderr)
+        show_startup_error("BookOrbit Desktop could not start", message)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

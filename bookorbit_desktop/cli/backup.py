@@ -1,0 +1,82 @@
+"""`backup PATH` and `restore PATH`: a consistent copy of the library, and putting one back.
+
+`backup` may run while the app or `serve` is running. `restore` replaces the database, so it
+refuses while the desktop app holds the library (the app's lock file in the data folder) and
+holds that lock itself meanwhile, so the app cannot start halfway through.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.library.store.backup import RestoreError, backup_library, restore_library
+
+# The desktop app's single-instance lock (see ui.single_instance); a test keeps them in step.
+LOCK_FILENAME = "bookorbit-desktop.lock"
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add this feature's sub-commands to the parser."""
+    backup = commands.add_parser(
+        "backup",
+        help="copy the library (database, settings, covers) to one .zip file",
+        description="Write a consistent copy of the library database (books, reading state, "
+        "settings, the sync account and Hardcover links) and the covers to one .zip file. It "
+        "is safe while the app is running. PATH is a new file, or a folder to put a dated file "
+        "in. The Hardcover token stays in the system keyring and is not copied.",
+    )
+    backup.add_argument("path", type=Path, metavar="PATH")
+    backup.set_defaults(handler=_backup)
+    restore = commands.add_parser(
+        "restore",
+        help="replace the library with a backup (the current one is kept beside it)",
+        description="Replace the library with the one in a backup made by `backup`. The "
+        "backup is checked first; the current library is kept in the data folder as "
+        "library.sqlite3.before-restore-<time>.bak and covers.before-restore-<time>. Quit "
+        "the app and stop `serve` first.",
+    )
+    restore.add_argument("path", type=Path, metavar="PATH")
+    restore.set_defaults(handler=_restore)
+
+
+def _backup(ctx: CliContext, args: argparse.Namespace) -> int:
+    summary = backup_library(ctx.paths, args.path)
+    print(
+        f"Backed up {summary.books} books and {summary.covers} covers to {summary.archive} "
+        f"({summary.size / 1_000_000:.1f} MB)."
+    )
+    if summary.missing_covers:
+        print(f"{summary.missing_covers} covers named by the library were missing and skipped.")
+    return 0
+
+
+def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QLockFile  # the same lock the desktop app takes
+
+    ctx.close()
+    ctx.paths.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(ctx.paths.data_dir / LOCK_FILENAME))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(0):
+        raise RestoreError(
+            "BookOrbit Desktop is running with this library. Quit it (tray menu → Quit), "
+            "then run restore again."
+        )
+    try:
+        summary = restore_library(ctx.paths, args.path)
+    finally:
+        lock.unlock()
+    print(
+        f"Restored {summary.books} books and {summary.covers} covers from the backup made "
+        f"{summary.created}."
+    )
+    for kept in (summary.kept_database, summary.kept_covers):
+        if kept is not None:
+            print(f"The library that was here is kept as {kept}.")
+    print(
+        "Connect Hardcover again if this is a new computer (the token is not in backups), and "
+        "import your book folders here so each book finds its file."
+    )
+    return 0

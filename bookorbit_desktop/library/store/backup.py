@@ -1,0 +1,296 @@
+"""Backing up and restoring the library: one zip file with the database, the covers and a
+manifest.
+
+A backup is consistent while the app runs: the database is copied with SQLite's online backup
+API (one snapshot, WAL included, writers never blocked), and the covers it names are copied
+after it. The archive is written under a temporary name and renamed when complete, so a
+failed backup never leaves a file that looks finished.
+
+A restore checks everything before it changes anything (the manifest, the database's checksum,
+SQLite's integrity check, the schema version, every member name); then it keeps the current
+library beside the new one (`library.sqlite3.before-restore-<time>.bak` and
+`covers.before-restore-<time>`), so nothing is lost. The Hardcover token is not in a backup:
+it lives in the system keyring, and the new computer connects with a new token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from bookorbit_desktop import __version__
+from bookorbit_desktop.config import DB_FILENAME, Paths
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
+
+MANIFEST = "bookorbit-backup.json"
+FORMAT = 1
+COVERS = "covers"
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+class BackupError(BookOrbitError):
+    title = "Backup failed"
+
+
+class RestoreError(BookOrbitError):
+    title = "Restore refused"
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    archive: Path
+    books: int
+    covers: int
+    missing_covers: int  # named by the database but gone from the covers folder
+    schema: int
+    size: int
+
+
+@dataclass(frozen=True)
+class RestoreSummary:
+    books: int
+    covers: int
+    schema: int
+    created: str
+    kept_database: Path | None  # where the library that was replaced now is
+    kept_covers: Path | None
+
+
+def _stamp() -> str:
+    return time.strftime("%Y%m%d-%H%M%S")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def archive_path(target: Path) -> Path:
+    """A folder gets a dated file name inside it; a file name is used as given."""
+    if target.is_dir():
+        return target / f"bookorbit-backup-{_stamp()}.zip"
+    return target
+
+
+def snapshot_database(db_file: Path, destination: Path) -> None:
+    """Copy the live database at `db_file` to `destination` as one consistent snapshot."""
+    source = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=10)
+    try:
+        target = sqlite3.connect(str(destination))
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def _database_facts(db_file: Path) -> tuple[int, int, list[str]]:
+    """(schema version, book count, cover paths) of a database file, read-only."""
+    db = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT version FROM schema_version").fetchone()
+        schema = int(row[0]) if row else 0
+        books = int(db.execute("SELECT count(*) FROM book").fetchone()[0])
+        covers = [
+            str(path)
+            for (path,) in db.execute("SELECT cover_path FROM book WHERE cover_path IS NOT NULL")
+        ]
+    finally:
+        db.close()
+    return schema, books, covers
+
+
+def _cover_member(relative: str) -> str | None:
+    """The archive name of a cover path stored relative to the data folder, if it is safe."""
+    parts = PurePosixPath(relative.replace("\\", "/")).parts
+    if len(parts) < 2 or parts[0] != COVERS or any(p in ("", ".", "..") for p in parts):
+        return None
+    return "/".join(parts)
+
+
+def backup_library(paths: Paths, target: Path) -> BackupSummary:
+    """Write a backup of the library in `paths` to `target` (a new file, or a folder)."""
+    if not paths.db_file.is_file():
+        raise BackupError(f"There is no library at {paths.db_file} to back up.")
+    archive = archive_path(target.expanduser())
+    if archive.exists():
+        raise BackupError(f"{archive} already exists; choose a new file name or a folder.")
+    if not archive.parent.is_dir():
+        raise BackupError(f"The folder {archive.parent} does not exist.")
+    partial = archive.with_name(f".{archive.name}.partial")
+    try:
+        with tempfile.TemporaryDirectory(prefix="bookorbit-backup-") as scratch:
+            snapshot = Path(scratch) / DB_FILENAME
+            snapshot_database(paths.db_file, snapshot)
+            schema, books, cover_paths = _database_facts(snapshot)
+            covers, missing = 0, 0
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as out:
+                out.write(snapshot, DB_FILENAME)
+                for relative in sorted(set(cover_paths)):
+                    member = _cover_member(relative)
+                    source = paths.data_dir / relative
+                    if member is None or not source.is_file():
+                        missing += 1
+                        continue
+                    # Covers are JPEG or PNG already: compressing them again gains nothing.
+                    out.write(source, member, compress_type=zipfile.ZIP_STORED)
+                    covers += 1
+                manifest = {
+                    "format": FORMAT,
+                    "app_version": __version__,
+                    "schema": schema,
+                    "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                    "books": books,
+                    "covers": covers,
+                    "database_sha256": _sha256(snapshot),
+                }
+                out.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
+        os.replace(partial, archive)
+    except (OSError, sqlite3.Error) as error:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"Could not write {archive}: {error}. Nothing was changed.") from None
+    return BackupSummary(archive, books, covers, missing, schema, archive.stat().st_size)
+
+
+def _read_manifest(archive: zipfile.ZipFile, name: Path) -> dict[str, object]:
+    try:
+        manifest = json.loads(archive.read(MANIFEST))
+    except KeyError:
+        raise RestoreError(f"{name} is not a BookOrbit backup (it has no {MANIFEST}).") from None
+    except ValueError:
+        raise RestoreError(f"The manifest in {name} is damaged.") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise RestoreError(
+            f"{name} was made by a BookOrbit Desktop this version does not understand; "
+            "restore it with the version that made it (or a newer one)."
+        )
+    return manifest
+
+
+def _check_database(database: Path, manifest: dict[str, object], name: Path) -> tuple[int, int]:
+    if _sha256(database) != manifest.get("database_sha256"):
+        raise RestoreError(f"The library in {name} is damaged (its checksum does not match).")
+    try:
+        db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            result = db.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            db.close()
+        schema, books, _ = _database_facts(database)
+    except sqlite3.Error as error:
+        raise RestoreError(f"The library in {name} cannot be read ({error}).") from None
+    if result != "ok":
+        raise RestoreError(f"The library in {name} failed SQLite's integrity check ({result}).")
+    if schema > SCHEMA_VERSION:
+        raise RestoreError(
+            f"{name} was made by a newer BookOrbit Desktop (schema {schema}; this version "
+            f"understands up to {SCHEMA_VERSION}). Install the newer version, then restore."
+        )
+    return schema, books
+
+
+def _extract_covers(archive: zipfile.ZipFile, destination: Path, name: Path) -> int:
+    count = 0
+    for info in archive.infolist():
+        if info.filename in (MANIFEST, DB_FILENAME) or info.is_dir():
+            continue
+        member = _cover_member(info.filename)
+        if member is None or member != info.filename:
+            raise RestoreError(f"{name} holds an unexpected file, {info.filename!r}; refused.")
+        target = destination.joinpath(*PurePosixPath(member).parts[1:])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(info) as source, target.open("wb") as out:
+            shutil.copyfileobj(source, out)
+        count += 1
+    return count
+
+
+def _set_aside_database(db_file: Path, stamp: str) -> Path | None:
+    """Copy the current library to a dated .bak beside it, then remove it and its WAL."""
+    if not db_file.exists():
+        return None
+    kept = db_file.with_name(f"{db_file.name}.before-restore-{stamp}.bak")
+    try:
+        snapshot_database(db_file, kept)
+    except sqlite3.Error:
+        # A damaged library (often the reason to restore) cannot be copied by SQLite: keep
+        # its files exactly as they are instead.
+        kept.unlink(missing_ok=True)
+        for suffix in ("", *_SIDE_FILES):
+            side = Path(f"{db_file}{suffix}")
+            if side.exists():
+                os.replace(side, Path(f"{kept}{suffix}"))
+        return kept
+    # The WAL and shared-memory files belong to the old database: replayed onto the restored
+    # one they would damage it, so they go with it.
+    for suffix in ("", *_SIDE_FILES):
+        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    return kept
+
+
+def restore_library(paths: Paths, source: Path) -> RestoreSummary:
+    """Replace the library in `paths` with the backup at `source`, keeping the current one.
+
+    The caller makes sure no app or server has the library open (see `cli.backup`)."""
+    source = source.expanduser()
+    if not source.is_file():
+        raise RestoreError(f"{source} does not exist or is not a file.")
+    try:
+        archive = zipfile.ZipFile(source)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise RestoreError(f"{source} is not a BookOrbit backup ({error}).") from None
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    stamp = _stamp()
+    with (
+        archive,
+        tempfile.TemporaryDirectory(prefix=".restore-", dir=paths.data_dir) as scratch_name,
+    ):
+        scratch = Path(scratch_name)
+        manifest = _read_manifest(archive, source)
+        try:
+            with archive.open(DB_FILENAME) as member, (scratch / DB_FILENAME).open("wb") as out:
+                shutil.copyfileobj(member, out)
+            covers = _extract_covers(archive, scratch / COVERS, source)
+        except KeyError:
+            raise RestoreError(f"{source} has no library database in it.") from None
+        except (OSError, zipfile.BadZipFile, EOFError) as error:
+            raise RestoreError(f"{source} cannot be read completely ({error}).") from None
+        schema, books = _check_database(scratch / DB_FILENAME, manifest, source)
+        # Everything is checked; from here on the current library is kept, then replaced.
+        try:
+            kept_db = _set_aside_database(paths.db_file, stamp)
+            kept_covers: Path | None = None
+            if paths.covers_dir.is_dir() and not any(paths.covers_dir.iterdir()):
+                paths.covers_dir.rmdir()  # an empty folder (a new library) needs no keeping
+            elif paths.covers_dir.exists():
+                kept_covers = paths.covers_dir.with_name(f"{COVERS}.before-restore-{stamp}")
+                paths.covers_dir.rename(kept_covers)
+            (scratch / COVERS).mkdir(exist_ok=True)
+            (scratch / COVERS).rename(paths.covers_dir)
+            os.replace(scratch / DB_FILENAME, paths.db_file)
+        except (OSError, sqlite3.Error) as error:
+            raise RestoreError(
+                f"Could not put the restored library in place ({error}). The library that was "
+                f"there is kept in {paths.data_dir} (files named *before-restore-{stamp}*)."
+            ) from None
+    return RestoreSummary(
+        books=books,
+        covers=covers,
+        schema=schema,
+        created=str(manifest.get("created", "")),
+        kept_database=kept_db,
+        kept_covers=kept_covers,
+    )
