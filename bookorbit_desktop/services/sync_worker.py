@@ -2,7 +2,9 @@
 
 Every few seconds the worker looks at the outbox; books whose wait is over (a status or rating
 soon after the change, progress in batches) are pushed through `SyncService.push_due`, under
-the library's sync lease. Nothing here blocks a KOReader request: the server only queues.
+the library's sync lease. The worker runs on a thread of its own with its own event loop and
+its own SQLite connection, so neither a slow Hardcover nor a busy database ever holds up a
+KOReader request or the window; results are handed back to the caller's loop.
 """
 
 from __future__ import annotations
@@ -10,15 +12,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 
 from bookorbit_desktop.hardcover.api.errors import AuthError, HardcoverError, NotConnectedError
 from bookorbit_desktop.hardcover.sync.engine import PassResult
+from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.services.sync import SyncService
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 10.0
+STOP_WAIT_SECONDS = 30.0  # a push under way may take a few requests to finish its book
 
 
 class SyncWorker:
@@ -34,20 +39,56 @@ class SyncWorker:
         self.poll = poll
         self._sleep = sleep
         self._on_result = on_result
-        self._task: asyncio.Task[None] | None = None
+        self._thread: threading.Thread | None = None
+        self._caller: asyncio.AbstractEventLoop | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
 
-    def start(self) -> asyncio.Task[None]:
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self.run(), name="sync-worker")
-        return self._task
+    def start(self) -> None:
+        """Run on a thread of its own until `stop`; results go to the calling loop."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._caller = asyncio.get_running_loop()
+        self._thread = threading.Thread(
+            target=self._thread_main, name="hardcover-sync", daemon=True
+        )
+        self._thread.start()
 
     async def stop(self) -> None:
         """Stop between books (a push under way finishes its current book first)."""
-        task, self._task = self._task, None
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        thread, loop, stopping = self._thread, self._loop, self._stopping
+        self._thread = None
+        if thread is None:
+            return
+        if loop is not None and stopping is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(stopping.set)
+        await asyncio.to_thread(thread.join, STOP_WAIT_SECONDS)
+
+    def _thread_main(self) -> None:
+        try:
+            asyncio.run(self._until_stopped())
+        finally:
+            database.close()  # this thread's own connection
+
+    async def _until_stopped(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        task = asyncio.create_task(self.run(), name="sync-worker")
+        await self._stopping.wait()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    def _report(self, result: PassResult) -> None:
+        if self._on_result is None:
+            return
+        caller = self._caller
+        if caller is None or caller is asyncio.get_running_loop():
+            self._on_result(result)
+        elif not caller.is_closed():
+            with contextlib.suppress(RuntimeError):
+                caller.call_soon_threadsafe(self._on_result, result)
 
     async def run_once(self) -> PassResult | None:
         try:
@@ -62,8 +103,7 @@ class SyncWorker:
             return None
         if result is not None:
             log.info("Hardcover sync pushed %d books: %s", len(result.books), result.counts)
-            if self._on_result is not None:
-                self._on_result(result)
+            self._report(result)
         return result
 
     async def run(self) -> None:

@@ -3,6 +3,7 @@ and a KOReader push flowing through to Hardcover's progress_pages."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import DocumentAlias, ReadingState
 from bookorbit_desktop.services.sync import SyncService
 from bookorbit_desktop.services.sync_worker import SyncWorker
+from tests.fakes.hardcover_fixtures import make_client
 
 pytestmark = pytest.mark.asyncio
 
@@ -124,3 +126,38 @@ async def test_only_one_process_pushes_at_a_time(world):
     report = await mine.sync()
     assert report.stopped is None and world.entry("a") is not None
     assert lease.holder_now(now=world.clock()) is None  # released after the pass
+
+
+async def test_the_worker_pushes_from_its_own_thread_and_reports_back_here(world):
+    world.add("a", status="want_to_read")
+    outbox.SyncOutbox.update(kinds={"status": 0.0}).execute()  # queued long ago: due
+
+    class ThreadAccount:
+        @asynccontextmanager
+        async def open_client(self):  # a client of the worker thread's own loop
+            client = make_client(world.hardcover, world.clock, world.hardcover.token)
+            try:
+                yield client
+            finally:
+                await client.close()
+
+    results, loops = [], []
+
+    def on_result(result) -> None:
+        results.append(result)
+        loops.append(asyncio.get_running_loop())
+
+    worker = SyncWorker(
+        SyncService(ThreadAccount(), clock=world.clock), poll=0.05, on_result=on_result
+    )
+    worker.start()
+    try:
+        for _ in range(400):
+            if results:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await worker.stop()
+    assert results and results[0].books[0].outcome == "sent"
+    assert loops == [asyncio.get_running_loop()]  # handed back to this loop
+    assert world.entry("a") is not None
