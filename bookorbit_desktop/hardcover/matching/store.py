@@ -30,6 +30,7 @@ from bookorbit_desktop.library.store.models import (
     Book,
     BookFile,
     HardcoverMatch,
+    HardcoverSync,
     ReadingState,
     database,
 )
@@ -269,6 +270,7 @@ def pin(
         row = handle.row
         if row.hc_book_id != hc_book_id:
             row.user_book_id, row.created_by_us = None, False  # that entry was another book's
+            _forget_sync(book_id)
         row.state, row.reason, row.method = LINKED, reason, METHOD_PICK
         row.hc_book_id, row.hc_edition_id, row.edition_pages = hc_book_id, edition_id, edition_pages
         row.pinned = True
@@ -280,6 +282,10 @@ def pin(
         return handle.save()
 
 
+def _forget_sync(book_id: int) -> None:
+    HardcoverSync.delete().where(HardcoverSync.book == book_id).execute()
+
+
 def clear_link(book_id: int, *, now: float | None = None) -> MatchRecord:
     """Re-match: forget the link (and the pin) so the next pass matches again.
 
@@ -289,6 +295,7 @@ def clear_link(book_id: int, *, now: float | None = None) -> MatchRecord:
     with database.atomic():
         handle = _Row(book_id, now)
         row = handle.row
+        _forget_sync(book_id)  # what Hardcover confirmed was about the old link
         row.state, row.reason = UNMATCHED, "re-match requested"
         row.hc_book_id = row.hc_edition_id = row.edition_pages = row.method = None
         row.user_book_id, row.created_by_us, row.pinned = None, False, False
@@ -334,6 +341,8 @@ def record_user_book(
         row = handle.row
         row.user_book_id = user_book_id
         row.created_by_us = bool(created_by_us and user_book_id is not None)
+        if user_book_id is None:
+            _forget_sync(book_id)  # the entry is gone: a later push starts afresh
         row.updated_at = now
         return handle.save()
 

@@ -355,7 +355,10 @@ class SyncEngine:
                     local.book_id,
                     error.message,
                 )
+                before = remote
                 remote = await hardcover.fetch_entry(self.client, self.user.id, local.hc_book_id)
+                if remote == before:
+                    raise  # it did not happen: try this book again later
                 if action.kind == INSERT_ENTRY and remote is not None:
                     tracking = replace(tracking, user_book_id=remote.user_book_id)
                 continue

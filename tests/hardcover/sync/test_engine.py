@@ -247,3 +247,70 @@ async def test_the_days_budget_is_spent_only_down_to_a_reserve(world):
     result = await world.engine().run()
     assert not result.failed
     assert all(world.entry(f"b{n}") for n in range(4))
+
+
+async def test_rematch_removes_our_entry_and_a_later_sync_adds_it_again(world):
+    from bookorbit_desktop.hardcover.matching.actions import exclude, include, rematch
+    from bookorbit_desktop.hardcover.matching.store import pin
+
+    world.add("b", status="reading", started="2026-03-01", progress=0.5)
+    await world.sync()
+    await rematch(world.books["b"], world.client)
+    assert world.entry("b") is None  # BookOrbit created it, so Re-match removed it
+    pin(world.books["b"], world.hc_books["b"], edition_id=world.editions["b"], edition_pages=300,
+        reason="picked")  # fmt: skip
+    await world.sync()
+    assert world.entry("b") is not None and len(world.reads("b")) == 1
+    # Exclude without removal keeps the entry; Include resumes syncing it.
+    await exclude(world.books["b"], world.client)
+    world.edit("b", progress=0.7)
+    await world.sync()
+    assert world.reads("b")[0]["progress_pages"] == 150
+    include(world.books["b"])
+    await world.sync()
+    assert world.reads("b")[0]["progress_pages"] == 210
+
+
+async def test_other_readers_entries_for_the_same_book_are_never_touched(world):
+    world.add("b", status="reading", started="2026-03-01", progress=0.5)
+    stranger = world.catalog.add_user("stranger")
+    theirs = world.catalog.add_user_book(stranger, world.hc_books["b"], status_id=3, rating=1.0)
+    await world.sync()
+    assert world.catalog.tables["user_books"][theirs]["rating"] == 1.0
+    assert world.entry("b")["id"] != theirs
+
+
+@pytest.mark.parametrize("fault", [429, 500, 502, 408, "drop"])
+async def test_faults_in_the_middle_lose_and_duplicate_nothing(world, fault):
+    for key in ("a", "b", "c"):
+        world.add(key, status="read", started="2026-01-05", finished="2026-02-20")
+    world.hardcover.fail_next(fault, times=2, retry_after=1000, operation="UpdateUserBookRead")
+    first = await world.sync()
+    assert first.failed
+    for _ in range(4):
+        if not (await world.sync()).failed:
+            break
+        world.clock.advance(4000)
+    for key in ("a", "b", "c"):
+        entries = [
+            e
+            for e in world.catalog.tables["user_books"].values()
+            if e["book_id"] == world.hc_books[key]
+        ]
+        assert len(entries) == 1, key
+        (read,) = world.reads(key)
+        assert (read["started_at"], read["finished_at"]) == ("2026-01-05", "2026-02-20"), key
+    assert outbox.queued() == []
+
+
+async def test_a_missing_scope_stops_the_pass_and_names_the_scope(world):
+    world.add("a", status="want_to_read")
+    world.add("b", status="want_to_read")
+    world.hardcover.fail_next(
+        403,
+        body={"error": "insufficient_scope", "error_description": "no", "scope": "write:library"},
+        operation="InsertUserBook",
+    )
+    result = await world.sync()
+    assert result.stopped and "write:library" in result.stopped
+    assert world.entry("a") is None and world.entry("b") is None
