@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from peewee import SQL
@@ -24,11 +24,13 @@ from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
 from bookorbit_desktop.hardcover.matching import actions as match_actions
 from bookorbit_desktop.hardcover.matching.catalog import edition_from_record
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
-from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress
+from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
 from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.hardcover.sync.engine import SyncProgress
 from bookorbit_desktop.library.store.models import HardcoverMatch
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.library import MatchInfo
+from bookorbit_desktop.services.sync import SyncReport, SyncService
 
 GET_TOKEN_URL = TOKEN_PAGE_URL
 # What the keyring backends are called where people meet them.
@@ -58,36 +60,6 @@ class HardcoverStatus:
     warnings: tuple[str, ...] = ()
     checking: bool = False  # the keyring has not answered yet (start-up)
     keyring_unreadable: bool = False  # the last check could not read the keyring
-
-
-@dataclass(frozen=True)
-class MatchStep:
-    """One book matched during "Sync Now"."""
-
-    done: int
-    total: int
-    title: str
-    outcome: str
-
-
-@dataclass(frozen=True)
-class MatchSummary:
-    total: int
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def text(self) -> str:
-        if not self.total:
-            return "No books to match: mark books as reading, read or want to read first."
-        labels = {
-            "linked": "linked",
-            "needs_review": "need review",
-            "no_match": "without a match",
-            "error": "failed",
-            "excluded": "excluded",
-        }
-        parts = [f"{n} {labels.get(k, k)}" for k, n in sorted(self.counts.items()) if n]
-        return f"{self.total} books checked: " + ", ".join(parts) + "."
 
 
 class EditionRow(TypedDict):
@@ -222,15 +194,18 @@ class HardcoverService:
         """BookOrbit created this book's Hardcover library entry (Exclude may remove it)."""
         return match_actions.owns_entry(get_match(book_id))
 
-    async def match_all(self, progress: Callable[[MatchStep], None]) -> MatchSummary:
-        """Match every eligible book ("Sync Now"); finished books stay saved if cancelled."""
+    async def sync_all(self, progress: Callable[[str], None]) -> SyncReport:
+        """ "Sync Now": match what is not matched yet, then push every changed book."""
 
-        def step(item: MatchProgress) -> None:
-            progress(MatchStep(item.done, item.total, item.title, item.outcome))
+        def matched(item: MatchProgress) -> None:
+            progress(f"Matching {item.done} of {item.total}: {item.title}")
 
-        async with self._client() as client:
-            report = await Matcher(client).run(progress=step)
-        return MatchSummary(report.total, dict(report.counts))
+        def pushed(item: SyncProgress) -> None:
+            if item.total and item.title:
+                progress(f"Syncing {item.done + 1} of {item.total}: {item.title}")
+
+        with _window_wording():
+            return await SyncService(self.account).sync(progress=pushed, match_progress=matched)
 
     async def search(self, book_id: int, query: str = "") -> tuple[str, list[dict[str, Any]]]:
         """Search Hardcover (title and author when `query` is empty), weighed against the book."""

@@ -21,7 +21,7 @@ from bookorbit_desktop.hardcover.api.errors import (
     RateLimitedError,
     UnavailableError,
 )
-from bookorbit_desktop.hardcover.matching.matcher import Matcher
+from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW, NO_MATCH
 from bookorbit_desktop.hardcover.sync import lease, store
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
@@ -38,6 +38,16 @@ from bookorbit_desktop.library.store.settings import get_private, set_setting
 
 NEEDS_REVIEW_OUTCOME, NOT_MATCHED_OUTCOME = "needs_review", "not_matched"
 _PASS_STOPPERS = (AuthError, RateLimitedError, NetworkError, UnavailableError)
+SUMMARY_WORDS = {
+    "sent": "sent",
+    "up_to_date": "up to date",
+    "would_send": "would be sent",
+    "failed": "failed",
+    "skipped": "not reached",
+    NEEDS_REVIEW_OUTCOME: "need review",
+    NOT_MATCHED_OUTCOME: "without a match",
+}
+FIRST_SYNC_KEY = "hardcover.first_sync"  # when the user first synced by hand
 BUSY = "Another BookOrbit process is syncing this library right now; try again in a moment."
 
 
@@ -58,6 +68,20 @@ class SyncReport:
     @property
     def failed(self) -> bool:
         return self.stopped is not None or any(b.outcome == "failed" for b in self.books)
+
+    @property
+    def text(self) -> str:
+        """One line for the window and the tray: what the pass did."""
+        if self.stopped and not self.books:
+            return f"Hardcover sync stopped: {self.stopped}"
+        if not self.books:
+            return "No books to sync: mark books as reading, read or want to read first."
+        parts = [f"{n} {SUMMARY_WORDS.get(k, k)}" for k, n in sorted(self.counts.items()) if n]
+        total = len(self.books)
+        line = f"{total} {'book' if total == 1 else 'books'}: " + ", ".join(parts) + "."
+        if self.stopped:
+            line += f" Stopped: {self.stopped}"
+        return line
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,6 +104,7 @@ class SyncStatus:
     states: dict[str, int]
     settings: dict[str, Any] = field(default_factory=dict)
     busy: bool = False
+    first_sync_done: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +117,7 @@ class SyncStatus:
             "states": self.states,
             "settings": self.settings,
             "busy": self.busy,
+            "first_sync_done": self.first_sync_done,
         }
 
 
@@ -136,6 +162,7 @@ class SyncService:
         allow_rewind: bool = False,
         match: bool = True,
         progress: Callable[[SyncProgress], None] | None = None,
+        match_progress: Callable[[MatchProgress], None] | None = None,
         cancel: asyncio.Event | None = None,
     ) -> SyncReport:
         """Match (unless a dry run), then push every changed book, now, without waiting."""
@@ -147,7 +174,9 @@ class SyncService:
                 user = await client.me()
                 before = client.requests_sent
                 if match and not dry_run:
-                    await Matcher(client, clock=self._clock).run(ids)
+                    await Matcher(client, clock=self._clock).run(ids, progress=match_progress)
+                if not dry_run:
+                    set_setting(FIRST_SYNC_KEY, self._clock())  # the user has pushed by hand
                 engine = SyncEngine(client, user, sync_settings.load(), clock=self._clock)
                 result: PassResult = await engine.run(
                     ids,
@@ -171,9 +200,15 @@ class SyncService:
         return SyncReport(books, result.stopped, requests, dry_run)
 
     def due(self) -> list[int]:
-        """Queued books whose wait is over, when sync is on and not paused."""
+        """Queued books whose wait is over, when sync is on and not paused.
+
+        Nothing goes out by itself before the user's first sync by hand ("Sync Now",
+        `hardcover sync`): the first time a library reaches the profile is the user's choice.
+        """
         status = sync_settings.load()
         if not status.enabled or get_private(PAUSED_KEY) is not None:
+            return []
+        if get_private(FIRST_SYNC_KEY) is None:
             return []
         return due_books(status, self._clock())
 
@@ -214,6 +249,7 @@ class SyncService:
             states=states,
             settings=current.to_json(),
             busy=lease.holder_now(now=self._clock()) not in (None, self.holder),
+            first_sync_done=get_private(FIRST_SYNC_KEY) is not None,
         )
 
     def log(self, *, limit: int = 50, book_id: int | None = None) -> list[dict[str, Any]]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bookorbit_desktop.services.hardcover import MatchSummary, _summary, keyring_label
+from bookorbit_desktop.hardcover.sync.engine import BookResult
+from bookorbit_desktop.services.hardcover import _summary, keyring_label
+from bookorbit_desktop.services.sync import SyncReport
 
 
 @pytest.mark.parametrize(
@@ -22,22 +24,32 @@ def test_keyring_label(backend, label):
     assert keyring_label(backend) == label
 
 
+def _report(*outcomes: str, stopped: str | None = None) -> SyncReport:
+    books = [BookResult(n, f"Book {n}", outcome) for n, outcome in enumerate(outcomes)]
+    return SyncReport(books, stopped, 0)
+
+
 @pytest.mark.parametrize(
-    ("summary", "text"),
+    ("report", "text"),
     [
-        (MatchSummary(0), "No books to match: mark books as reading, read or want to read first."),
+        (_report(), "No books to sync: mark books as reading, read or want to read first."),
+        (_report("sent"), "1 book: 1 sent."),
         (
-            MatchSummary(3, {"linked": 2, "needs_review": 1}),
-            "3 books checked: 2 linked, 1 need review.",
+            _report("sent", "up_to_date", "needs_review", "not_matched", "sent"),
+            "5 books: 1 need review, 1 without a match, 2 sent, 1 up to date.",
         ),
         (
-            MatchSummary(2, {"error": 1, "no_match": 1, "linked": 0}),
-            "2 books checked: 1 failed, 1 without a match.",
+            _report("failed", "skipped", stopped="cancelled"),
+            "2 books: 1 failed, 1 not reached. Stopped: cancelled",
+        ),
+        (
+            _report(stopped="Hardcover refused the token"),
+            "Hardcover sync stopped: Hardcover refused the token",
         ),
     ],
 )
-def test_match_summary_text(summary, text):
-    assert summary.text == text
+def test_sync_report_text(report, text):
+    assert report.text == text
 
 
 def test_linked_summary_names_the_linked_candidate():

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus, MatchStep
+from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus
 from bookorbit_desktop.services.library import BookRow, MatchInfo
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
@@ -174,7 +174,8 @@ class HardcoverController(QObject):
     # -- Sync Now ---------------------------------------------------------------------------
 
     def sync_now(self) -> asyncio.Task[None] | None:
-        """Match the library on Hardcover; a run already going is only brought into view."""
+        """Match the library, then push every changed book; a run already going is only
+        brought into view."""
         if self.sync_task is not None and not self.sync_task.done():
             self.message.emit("Hardcover sync is already running.")
             return None
@@ -183,12 +184,8 @@ class HardcoverController(QObject):
 
     async def _sync(self) -> None:
         self.hub.update(syncing=True, sync_problem=None)
-
-        def step(item: MatchStep) -> None:
-            self.view.sync_label.setText(f"Matching {item.done} of {item.total}: {item.title}")
-
         try:
-            summary = await self.service.match_all(step)
+            report = await self.service.sync_all(self.view.sync_label.setText)
         except BookOrbitError as error:
             title, message = error_text(error)
             self.hub.update(syncing=False)
@@ -201,8 +198,14 @@ class HardcoverController(QObject):
             return
         finally:
             self.hub.update(syncing=False)
-        self.view.show_message(summary.text)
-        self._changed(summary.text)
+        self.refresh_status()
+        if self.token_refused:
+            self.view.show_message("")
+            return
+        if report.failed:
+            self.hub.update(sync_problem="Some books did not reach Hardcover")
+        self.view.show_message(report.text, error=report.failed)
+        self._changed(report.text)
 
     async def shutdown(self) -> None:
         if self.sync_task is not None and not self.sync_task.done():

@@ -15,7 +15,8 @@ from bookorbit_desktop.hardcover.sync.engine import due_books
 from bookorbit_desktop.library.reading.pushes import Push, record_push
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import DocumentAlias, ReadingState
-from bookorbit_desktop.services.sync import SyncService
+from bookorbit_desktop.library.store.settings import delete_setting, set_setting
+from bookorbit_desktop.services.sync import FIRST_SYNC_KEY, SyncService
 from bookorbit_desktop.services.sync_worker import SyncWorker
 from tests.fakes.hardcover_fixtures import make_client
 
@@ -34,6 +35,7 @@ class Account:
 
 
 def service(world) -> SyncService:
+    set_setting(FIRST_SYNC_KEY, 0.0)  # the user has synced by hand before
     return SyncService(Account(world), clock=world.clock)
 
 
@@ -86,6 +88,17 @@ async def test_a_trigger_that_is_off_leaves_the_change_pending_for_a_manual_sync
     ]
     await world.sync()
     assert world.reads("a")[0]["progress_pages"] == 270
+
+
+async def test_nothing_goes_out_by_itself_before_the_first_sync_by_hand(world):
+    world.add("a", status="want_to_read")
+    outbox.SyncOutbox.update(kinds={"status": 0.0}).execute()
+    mine = service(world)
+    delete_setting(FIRST_SYNC_KEY)
+    assert mine.due() == [] and await mine.push_due() is None
+    assert not mine.status().first_sync_done
+    await mine.sync(match=False)
+    assert mine.status().first_sync_done and world.entry("a") is not None
 
 
 async def test_paused_sync_pushes_nothing_by_itself(world):
@@ -147,6 +160,7 @@ async def test_the_worker_pushes_from_its_own_thread_and_reports_back_here(world
         results.append(result)
         loops.append(asyncio.get_running_loop())
 
+    set_setting(FIRST_SYNC_KEY, 0.0)  # the user has synced by hand before
     worker = SyncWorker(
         SyncService(ThreadAccount(), clock=world.clock), poll=0.05, on_result=on_result
     )

@@ -21,6 +21,8 @@ from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
 from bookorbit_desktop.library.store.queries import update_reading_state
+from bookorbit_desktop.library.store.settings import set_setting
+from bookorbit_desktop.services.sync import FIRST_SYNC_KEY
 from tests.factories import add_book
 from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import EBOOK, Catalog
@@ -53,6 +55,7 @@ def setup(tmp_path, monkeypatch) -> Iterator[dict]:
         hc_books.append(hc_book)
     # Everything was queued long ago: due at once.
     SyncOutbox.update(kinds={"status": 0.0, "progress": 0.0}).execute()
+    set_setting(FIRST_SYNC_KEY, 0.0)  # the user synced by hand before: pushes go by themselves
     close_database()
     config = ServerConfig(rate_limits=False, response_delay=0.15)
     with ThreadedFakeHardcover(FakeHardcover(catalog, clock=SystemClock(), config=config)) as fake:

@@ -190,7 +190,7 @@ def test_an_empty_token_is_refused_before_asking_hardcover(hc, fake):
     assert fake.requests == []
 
 
-def test_sync_now_matches_the_library(hc, fake, qloop, library):
+def test_sync_now_matches_the_library_and_pushes_it(hc, fake, qloop, library):
     dune = fake.catalog.add_book("Dune", authors=["Frank Herbert"], users_count=900)
     fake.catalog.add_edition(dune, isbn_13="9780441013593", pages=604, users_count=40)
     local = add_book("Dune", ["Frank Herbert"], status="reading", isbn13="9780441013593")
@@ -203,7 +203,9 @@ def test_sync_now_matches_the_library(hc, fake, qloop, library):
     qloop.run_until_complete(task)
     assert states[0] is True and hc.hub.status.syncing is False
     assert get_match(local.id).state == "linked"
-    assert hc.view.account_message.text() == "1 books checked: 1 linked."
+    assert hc.view.account_message.text() == "1 book: 1 sent."
+    entry = fake.catalog.user_book_for(fake.user_id, dune)
+    assert entry is not None and entry["status_id"] == 2
     texts = [hc.view.tree.topLevelItem(0).text(c) for c in range(4)]
     assert texts == ["Dune", "Frank Herbert", "Reading", "Linked"]
     assert hc.view.tree.topLevelItemCount() == 1  # unread books are not matched
@@ -302,8 +304,18 @@ def test_rematch_exclude_and_include(hc, fake, qloop):
     connect(hc, fake, qloop)
     qloop.run_until_complete(hc.sync_now())
     assert get_match(local.id).state == "linked"
-    qloop.run_until_complete(hc.exclude(local.id, True))
+    assert fake.catalog.user_book_for(fake.user_id, dune) is not None  # Sync Now added it
+
+    async def exclude_and_remove() -> None:
+        opened = signal_future(hc.question_opened)
+        task = hc.exclude(local.id, True)
+        (box,) = await opened  # BookOrbit created the entry: it asks whether to remove it
+        box.button(QMessageBox.StandardButton.Yes).click()
+        await task
+
+    qloop.run_until_complete(exclude_and_remove())
     assert get_match(local.id).state == "excluded"
+    assert fake.catalog.user_book_for(fake.user_id, dune) is None
     hc.view.select_book(local.id)
     assert hc.view.exclude_button.text() == "Inclu&de"
     assert not hc.view.pick_button.isEnabled()
