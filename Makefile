@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/kosync_load.py
 	$(BIN)/python benchmarks/opds_bench.py
 	$(BIN)/python benchmarks/match_bench.py
+	$(BIN)/python benchmarks/backfill_bench.py
 	$(BIN)/python benchmarks/ui_startup.py
 
 clean:
