@@ -44,15 +44,16 @@ STATUSES = ("want_to_read", "reading", "read", "skimmed", "on_hold", "abandoned"
 WEIGHTS = (25, 15, 35, 5, 10, 10)
 
 
-def writes_needed(status: str, adopted: bool) -> int:
+def writes_needed(status: str, adopted: bool, rated: bool) -> int:
     """Writes a first sync needs for one book, from Hardcover's documented side effects."""
     if status == "want_to_read":
-        return 0 if adopted else 1
-        return 1  # insert_user_book
+        return 0 if adopted else 1  # insert_user_book
+    # An adopted entry holds no rating: a rated book needs one update_user_book for it.
+    rating = 1 if adopted and rated else 0
     # reading/read/skimmed: the insert opens a read, one update gives it dates or progress;
     # on hold/abandoned: the insert opens none, one insert_user_book_read adds it. An adopted
     # entry with the same status but no read yet needs only the read written.
-    return 1 if adopted else 2
+    return rating + (1 if adopted else 2)
 
 
 def token_bucket_minimum(requests: int) -> float:
@@ -96,7 +97,7 @@ class Library:
                 self.catalog.add_user_book(
                     self.user_id, hc_book, status_id=STATUS_IDS[status], edition_id=edition
                 )
-            self.lower_bound_writes += writes_needed(status, adopted)
+            self.lower_bound_writes += writes_needed(status, adopted, "rating" in state)
 
     def check(self) -> list[str]:
         problems = []
