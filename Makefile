@@ -92,13 +92,14 @@ bench-deps:
 		fi; \
 	fi
 
-bench: $(STAMP) bench-deps
+bench: $(TEST_STAMP) bench-deps
 	$(BIN)/python benchmarks/import_bench.py
 	$(BIN)/python benchmarks/kosync_load.py
 	$(BIN)/python benchmarks/kosync_load.py --wrk
 	$(BIN)/python benchmarks/lan_attack.py
 	$(BIN)/python benchmarks/opds_bench.py
 	$(BIN)/python benchmarks/match_bench.py
+	$(BIN)/python benchmarks/backfill_bench.py
 	$(BIN)/python benchmarks/ui_startup.py
 	$(BIN)/python benchmarks/backup_bench.py
 
