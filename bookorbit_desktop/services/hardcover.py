@@ -26,6 +26,7 @@ from bookorbit_desktop.hardcover.matching.catalog import edition_from_record
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
 from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
 from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.engine import SyncProgress
 from bookorbit_desktop.library.store.models import HardcoverMatch
 from bookorbit_desktop.library.store.settings import set_setting
@@ -161,6 +162,7 @@ class HardcoverService:
             HardcoverMatch.pinned,
             _LINKED_CANDIDATE,
         ).tuples()
+        synced = sync_store.book_states()
         return {
             book_id: MatchInfo(
                 state=state,
@@ -169,6 +171,8 @@ class HardcoverService:
                 hc_book_id=hc_book_id,
                 hc_edition_id=hc_edition_id,
                 pinned=bool(pinned),
+                sync_state=synced.get(book_id, (None, None))[0],
+                sync_reason=synced.get(book_id, (None, None))[1],
             )
             for book_id, state, reason, hc_book_id, hc_edition_id, pinned, linked in rows
         }
@@ -232,6 +236,11 @@ class HardcoverService:
         async with self._client() as client:
             result = await match_actions.pick(client, book_id, hc_book_id, edition_id=edition_id)
         return result.message
+
+    async def send_position(self, book_id: int) -> SyncReport:
+        """ "Send this position anyway": the library's page, even where Hardcover is ahead."""
+        with _window_wording():
+            return await SyncService(self.account).sync([book_id], allow_rewind=True, match=False)
 
     async def rematch(self, book_id: int) -> str:
         if self.owns_entry(book_id):

@@ -85,6 +85,8 @@ class MatchInfo(TypedDict, total=False):
     hc_book_id: int | None
     hc_edition_id: int | None
     pinned: bool
+    sync_state: str | None  # synced | ahead | kept | removed | failed | blocked, once pushed
+    sync_reason: str | None
 
 
 class BookDetails(TypedDict, total=False):

@@ -51,23 +51,11 @@ FIRST_SYNC_KEY = "hardcover.first_sync"  # when the user first synced by hand
 BUSY = "Another BookOrbit process is syncing this library right now; try again in a moment."
 
 
-@dataclass(frozen=True)
-class SyncReport:
-    books: list[BookResult]
-    stopped: str | None
-    requests: int
+@dataclass
+class SyncReport(PassResult):
+    """A pass as the window and the command line show it (unmatched books included)."""
+
     dry_run: bool = False
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for book in self.books:
-            counts[book.outcome] = counts.get(book.outcome, 0) + 1
-        return counts
-
-    @property
-    def failed(self) -> bool:
-        return self.stopped is not None or any(b.outcome == "failed" for b in self.books)
 
     @property
     def text(self) -> str:

@@ -61,6 +61,7 @@ class HardcoverController(QObject):
         view.pick_requested.connect(self.pick)
         view.rematch_requested.connect(self.rematch)
         view.exclude_requested.connect(self.exclude)
+        view.send_position_requested.connect(self.send_position)
         hub.changed.connect(view.show_sync_status)
 
     # -- state ------------------------------------------------------------------------------
@@ -256,6 +257,14 @@ class HardcoverController(QObject):
 
     async def _rematch(self, book_id: int) -> None:
         self._changed(await self.service.rematch(book_id))
+
+    def send_position(self, book_id: int) -> asyncio.Task[None] | None:
+        return self._start(book_id, lambda: self._send_position(book_id))
+
+    async def _send_position(self, book_id: int) -> None:
+        report = await self.service.send_position(book_id)
+        self.view.show_message(report.text, error=report.failed)
+        self._changed(report.text)
 
     def exclude(self, book_id: int, exclude: bool) -> asyncio.Task[None] | None:
         return self._start(book_id, lambda: self._exclude(book_id, exclude))

@@ -51,6 +51,7 @@ class HardcoverView(QWidget):
     pick_requested = Signal(int)
     rematch_requested = Signal(int)
     exclude_requested = Signal(int, bool)
+    send_position_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,7 +130,17 @@ class HardcoverView(QWidget):
         self.rematch_button.clicked.connect(self._rematch_selected)
         self.exclude_button = QPushButton("E&xclude")
         self.exclude_button.clicked.connect(self._exclude_clicked)
-        for button in (self.pick_button, self.rematch_button, self.exclude_button):
+        self.send_position_button = QPushButton("Send This &Position Anyway")
+        self.send_position_button.setToolTip(
+            "Hardcover shows a later page than this library; send the library's page anyway."
+        )
+        self.send_position_button.clicked.connect(self._send_position_clicked)
+        for button in (
+            self.send_position_button,
+            self.pick_button,
+            self.rematch_button,
+            self.exclude_button,
+        ):
             buttons.addWidget(button)
         matches_layout.addLayout(buttons)
 
@@ -223,6 +234,8 @@ class HardcoverView(QWidget):
             why = match.get("summary") or match.get("reason") or ""
             if match.get("summary") and match.get("reason"):
                 why = f"{match['summary']} — {match['reason']}"
+            if match.get("sync_state") in ("ahead", "failed", "blocked"):
+                why = f"{match.get('sync_reason') or ''} — {why}".strip(" —")
             item = QTreeWidgetItem(
                 [
                     book["title"],
@@ -251,6 +264,12 @@ class HardcoverView(QWidget):
                 return True
         return False
 
+    def _sync_state_of(self, book_id: int | None) -> str | None:
+        for book, match in self._rows:
+            if book["id"] == book_id:
+                return match.get("sync_state")
+        return None
+
     def _state_of(self, book_id: int | None) -> str | None:
         for book, match in self._rows:
             if book["id"] == book_id:
@@ -264,6 +283,9 @@ class HardcoverView(QWidget):
         self.rematch_button.setEnabled(usable and state not in ("excluded", "unmatched"))
         self.exclude_button.setEnabled(state is not None)
         self.exclude_button.setText("Inclu&de" if state == "excluded" else "E&xclude")
+        ahead = self._sync_state_of(self.selected_book_id()) == "ahead"
+        self.send_position_button.setVisible(ahead)
+        self.send_position_button.setEnabled(usable and ahead and state == "linked")
 
     def _pick_selected(self) -> None:
         book_id = self.selected_book_id()
@@ -274,6 +296,11 @@ class HardcoverView(QWidget):
         book_id = self.selected_book_id()
         if book_id is not None and self.rematch_button.isEnabled():
             self.rematch_requested.emit(book_id)
+
+    def _send_position_clicked(self) -> None:
+        book_id = self.selected_book_id()
+        if book_id is not None and self.send_position_button.isEnabled():
+            self.send_position_requested.emit(book_id)
 
     def _exclude_clicked(self) -> None:
         book_id = self.selected_book_id()

@@ -19,6 +19,7 @@ from bookorbit_desktop.hardcover.api.account import HardcoverAccount
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.credentials import ACCOUNT, SERVICE, TokenStore
 from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.library.store.queries import update_reading_state
 from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.asyncqt import signal_future
@@ -421,3 +422,27 @@ def test_a_long_title_in_the_progress_line_does_not_widen_the_window(hc):
     view.sync_label.setText("Matching 3 of 40: " + "A Very Long Subtitle, " * 30)
     QApplication.processEvents()  # size hints settle through posted layout requests
     assert view.minimumSizeHint().width() < 900
+
+
+def test_hardcover_ahead_shows_and_send_this_position_anyway(hc, fake, qloop, library):
+    dune = fake.catalog.add_book("Dune", authors=["Frank Herbert"], users_count=900)
+    fake.catalog.add_edition(dune, isbn_13="9780441013593", pages=600, users_count=40)
+    local = add_book("Dune", ["Frank Herbert"], status="reading", isbn13="9780441013593")
+    update_reading_state(local.id, progress=0.8)
+    connect(hc, fake, qloop)
+    qloop.run_until_complete(hc.sync_now())
+    update_reading_state(local.id, progress=0.3)  # a device that was offline for a while
+    qloop.run_until_complete(hc.sync_now())
+    entry = fake.catalog.user_book_for(fake.user_id, dune)
+    (read,) = fake.catalog.reads_of(entry["id"])
+    assert read["progress_pages"] == 480  # never rewound by itself
+    hc.view.select_book(local.id)
+    item = hc.view.tree.currentItem()
+    assert "Hardcover is ahead (p. 480); p. 180 not sent" in item.text(4)
+    button = hc.view.send_position_button
+    assert not button.isHidden() and button.isEnabled()
+    qloop.run_until_complete(hc.send_position(local.id))
+    (read,) = fake.catalog.reads_of(entry["id"])
+    assert read["progress_pages"] == 180
+    hc.view.select_book(local.id)
+    assert hc.view.send_position_button.isHidden()
