@@ -43,11 +43,13 @@ class SyncWorker:
         self._caller: asyncio.AbstractEventLoop | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
+        self._stop_requested = threading.Event()
 
     def start(self) -> None:
         """Run on a thread of its own until `stop`; results go to the calling loop."""
         if self._thread is not None and self._thread.is_alive():
             return
+        self._stop_requested.clear()
         self._caller = asyncio.get_running_loop()
         self._thread = threading.Thread(
             target=self._thread_main, name="hardcover-sync", daemon=True
@@ -56,6 +58,9 @@ class SyncWorker:
 
     async def stop(self) -> None:
         """Stop between books (a push under way finishes its current book first)."""
+        # The flag first, then the loop: a thread that has not set up its loop yet sees the
+        # flag, one that has is woken through its loop.
+        self._stop_requested.set()
         thread, loop, stopping = self._thread, self._loop, self._stopping
         self._thread = None
         if thread is None:
@@ -74,6 +79,8 @@ class SyncWorker:
     async def _until_stopped(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
+        if self._stop_requested.is_set():
+            return
         task = asyncio.create_task(self.run(), name="sync-worker")
         await self._stopping.wait()
         task.cancel()
