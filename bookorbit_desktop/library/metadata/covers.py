@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import os
-import tempfile
+import secrets
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,13 +117,15 @@ def write_atomically(target: Path, data: bytes) -> None:
     """Write to a temporary file and rename it into place: a reader never sees half a file and
     a crash leaves no partial one."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    # The name is chosen before the file exists and the file is created inside the `try`, so
+    # an interrupt (Ctrl+C) landing at any point between the two still removes it.
+    temporary = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
-        with os.fdopen(handle, "wb") as output:
+        with temporary.open("xb") as output:
             output.write(data)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 

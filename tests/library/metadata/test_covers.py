@@ -8,7 +8,12 @@ import io
 import pytest
 from PIL import Image
 
-from bookorbit_desktop.library.metadata.covers import COVER_MAX, prepare_cover, store_cover
+from bookorbit_desktop.library.metadata.covers import (
+    COVER_MAX,
+    prepare_cover,
+    store_cover,
+    write_atomically,
+)
 from tests.library.books import jpeg, png
 
 
@@ -63,3 +68,20 @@ def test_store_cover_writes_atomically(paths):
     assert (paths.data_dir / relative).is_file()
     assert [p.name for p in paths.covers_dir.iterdir()] == ["7.jpg"]  # no temporary left
     assert store_cover(paths, 8, b"junk") is None
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, OSError])
+def test_an_interrupted_write_leaves_neither_a_temporary_file_nor_a_half_cover(
+    tmp_path, monkeypatch, failure
+):
+    target = tmp_path / "covers" / "7.jpg"
+    write_atomically(target, b"old cover")
+
+    def interrupted(source, destination):
+        raise failure()
+
+    monkeypatch.setattr("bookorbit_desktop.library.metadata.covers.os.replace", interrupted)
+    with pytest.raises(failure):
+        write_atomically(target, b"new cover")
+    assert [p.name for p in target.parent.iterdir()] == ["7.jpg"]
+    assert target.read_bytes() == b"old cover"
