@@ -155,7 +155,9 @@ async def put_progress(request: web.Request) -> web.StreamResponse:
         then=lambda _result: positions.stored(position),
         own_transaction=True,  # record_push is atomic: a savepoint of the group commit
     )
-    log.info(
+    # One line per push only when debugging: a device pushes every few pages, and what the
+    # push changed (started, finished) is logged below.
+    log.debug(
         "Progress from %s for document %s: %.1f%% (%s)",
         push.device,
         push.document,
