@@ -207,7 +207,12 @@ class Desktop:
         )
         self.tray = Tray(self.hub) if self.use_tray else None
         self.hardcover_controller = HardcoverController(
-            self.hardcover, self.hub, HardcoverView(), self.library.list_books, self.window
+            self.hardcover,
+            self.hub,
+            HardcoverView(),
+            self.library.list_books,
+            self.window,
+            cover_for=self.library.cover_file,
         )
         self.controller = DesktopController(
             hub=self.hub,

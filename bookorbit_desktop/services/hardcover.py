@@ -8,9 +8,10 @@ and a message (token refused, scope missing, rate limited, network down), shown 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -25,10 +26,10 @@ from bookorbit_desktop.hardcover.matching import actions as match_actions
 from bookorbit_desktop.hardcover.matching.catalog import edition_from_record
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
 from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
-from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.hardcover.matching.store import EXCLUDED, get_match
 from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.engine import SyncProgress
-from bookorbit_desktop.library.store.models import HardcoverMatch
+from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.library import MatchInfo
 from bookorbit_desktop.services.sync import SyncReport, SyncService
@@ -61,6 +62,8 @@ class HardcoverStatus:
     warnings: tuple[str, ...] = ()
     checking: bool = False  # the keyring has not answered yet (start-up)
     keyring_unreadable: bool = False  # the last check could not read the keyring
+    last_sync: float | None = None  # when a pass last finished
+    pending: int = 0  # books with changes Hardcover does not have yet
 
 
 class EditionRow(TypedDict):
@@ -122,6 +125,8 @@ class HardcoverService:
             warnings=tuple(status.warnings),
             checking=check is None,
             keyring_unreadable=check is not None and not check.readable,
+            last_sync=status.last_sync,
+            pending=SyncOutbox.select().count(),
         )
 
     async def check_keyring(self) -> None:
@@ -198,18 +203,33 @@ class HardcoverService:
         """BookOrbit created this book's Hardcover library entry (Exclude may remove it)."""
         return match_actions.owns_entry(get_match(book_id))
 
-    async def sync_all(self, progress: Callable[[str], None]) -> SyncReport:
-        """ "Sync Now": match what is not matched yet, then push every changed book."""
-
-        def matched(item: MatchProgress) -> None:
-            progress(f"Matching {item.done} of {item.total}: {item.title}")
-
-        def pushed(item: SyncProgress) -> None:
-            if item.total and item.title:
-                progress(f"Syncing {item.done + 1} of {item.total}: {item.title}")
-
+    async def sync_all(
+        self,
+        *,
+        matched: Callable[[MatchProgress], None] | None = None,
+        pushed: Callable[[SyncProgress], None] | None = None,
+        cancel: asyncio.Event | None = None,
+        book_ids: Sequence[int] | None = None,
+    ) -> SyncReport:
+        """ "Sync Now": match what is not matched yet, then push every changed book (or only
+        `book_ids`); `cancel` stops the pass between books."""
         with _window_wording():
-            return await SyncService(self.account).sync(progress=pushed, match_progress=matched)
+            return await SyncService(self.account).sync(
+                book_ids, progress=pushed, match_progress=matched, cancel=cancel
+            )
+
+    async def preview_all(
+        self, *, matched: Callable[[MatchProgress], None] | None = None
+    ) -> SyncReport:
+        """Match what is not matched yet, then work out what a pass would send (sends
+        nothing): the review before a big sync."""
+        service = SyncService(self.account)
+        with _window_wording():
+            await service.match(progress=matched)
+            return await service.sync(dry_run=True)
+
+    def excluded_count(self) -> int:
+        return HardcoverMatch.select().where(HardcoverMatch.state == EXCLUDED).count()
 
     async def search(self, book_id: int, query: str = "") -> tuple[str, list[dict[str, Any]]]:
         """Search Hardcover (title and author when `query` is empty), weighed against the book."""

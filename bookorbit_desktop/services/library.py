@@ -19,9 +19,7 @@ from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.metadata.covers import cover_file
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.store import queries
-from bookorbit_desktop.library.store.models import (
-    database,
-)
+from bookorbit_desktop.library.store.models import Book, database
 
 if TYPE_CHECKING:
     from bookorbit_desktop.library.importer.summary import ImportProgress
@@ -284,6 +282,11 @@ class LibraryService:
         library table."""
         states = self._match_states() if self._match_states else {}
         return table_rows(book_ids, states, limit=limit)
+
+    def cover_file(self, book_id: int) -> str | None:
+        """The absolute file of a book's stored cover, if it has one."""
+        row = Book.select(Book.cover_path).where(Book.id == book_id).first()
+        return str(cover_file(self.paths, row.cover_path)) if row and row.cover_path else None
 
     def book_details(self, book_id: int) -> BookDetails:
         book = queries.get_book(book_id)

@@ -187,6 +187,19 @@ class SyncService:
         books = sorted([*result.books, *_unlinked_results(ids)], key=lambda b: b.book_id)
         return SyncReport(books, result.stopped, requests, dry_run)
 
+    async def match(
+        self,
+        book_ids: Iterable[int] | None = None,
+        *,
+        progress: Callable[[MatchProgress], None] | None = None,
+    ) -> None:
+        """Match the books not matched yet (sends nothing to the profile)."""
+        try:
+            async with self.account.open_client() as client:
+                await Matcher(client, clock=self._clock).run(book_ids, progress=progress)
+        except _PASS_STOPPERS:
+            return  # the pass that follows meets the same error and reports it
+
     def due(self) -> list[int]:
         """Queued books whose wait is over, when sync is on and not paused.
 

@@ -120,6 +120,11 @@ class DesktopController(QObject):
         if self.tray is not None:
             self.tray.sync_requested.connect(self.sync_now)
             self.tray.pause_requested.connect(hardcover.set_paused)
+            hardcover.notify.connect(self.tray.notify)
+        else:
+            hardcover.notify.connect(
+                lambda title, text: window.statusBar().showMessage(f"{title}: {text}", 8000)
+            )
 
     def _show_hardcover_actions(self, status: AppStatus) -> None:
         self.window.book_panel.set_hardcover_actions(status.sync_available)
@@ -128,7 +133,7 @@ class DesktopController(QObject):
         """Tray or menu "Sync Now": start it, or show the run already going."""
         if self.hardcover is None:
             return
-        if self.hardcover.sync_now() is None:
+        if self.hardcover.sync_now() is None:  # already running: its dialog came forward
             self.show_window()
             self.window.tabs.setCurrentIndex(self._hardcover_index)
 

@@ -34,6 +34,7 @@ from bookorbit_desktop.ui.status import (
     can_sync_now,
     server_summary,
     sync_summary,
+    sync_unavailable_reason,
 )
 
 EBOOK_FILTER = (
@@ -200,6 +201,9 @@ class MainWindow(QMainWindow):
         self.server_label.setText(server_summary(status))
         self.sync_label.setText(sync_summary(status))
         self.sync_action.setEnabled(can_sync_now(status))
+        self.sync_action.setToolTip(
+            sync_unavailable_reason(status) or "Send your reading to Hardcover now"
+        )
         self.pause_action.setEnabled(status.sync_available)
         self.pause_action.setText("Resume &Sync" if status.sync_paused else "&Pause Sync")
 

@@ -7,6 +7,7 @@ tells every view when it changes.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -30,6 +31,10 @@ class AppStatus:
     sync_paused: bool = False
     syncing: bool = False
     sync_problem: str | None = None
+    sync_done: int = 0  # books done in the running pass
+    sync_total: int = 0
+    last_sync: float | None = None  # when a pass last finished (Unix seconds)
+    pending: int = 0  # books whose state Hardcover does not have yet
 
     @property
     def kosync_urls(self) -> tuple[str, ...]:
@@ -66,9 +71,34 @@ def server_summary(status: AppStatus) -> str:
     return "KOReader sync server stopped"
 
 
+def sync_unavailable_reason(status: AppStatus) -> str | None:
+    """Why "Sync Now" cannot run right now, in the user's words; None when it can."""
+    if not status.sync_available:
+        return "Connect your Hardcover account first (Hardcover page)"
+    if status.sync_problem and status.sync_problem.startswith("Hardcover token"):
+        return "Hardcover refused the saved token: connect again on the Hardcover page"
+    if status.sync_paused:
+        return "Hardcover sync is paused"
+    if status.syncing:
+        return "A sync is running"
+    return None
+
+
 def can_sync_now(status: AppStatus) -> bool:
     """ "Sync Now" is offered with an account, while no run is going and sync is not paused."""
-    return status.sync_available and not status.syncing and not status.sync_paused
+    return sync_unavailable_reason(status) is None
+
+
+def when_text(seconds: float, now: float) -> str:
+    """ "just now", "5 minutes ago", "3 hours ago", "2 days ago"."""
+    ago = max(0.0, now - seconds)
+    if ago < 60:
+        return "just now"
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if ago >= size:
+            count = int(ago // size)
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return "just now"
 
 
 def sync_summary(status: AppStatus) -> str:
@@ -79,14 +109,32 @@ def sync_summary(status: AppStatus) -> str:
             return status.sync_problem  # error titles such as "Hardcover rate limit reached"
         return f"Hardcover: {status.sync_problem}"
     if status.syncing:
+        if status.sync_total:
+            return f"Hardcover: syncing {status.sync_done} of {status.sync_total}"
         return "Hardcover: syncing…"
     if status.sync_paused:
         return "Hardcover: sync paused"
     return "Hardcover: connected"
 
 
-def tooltip(status: AppStatus) -> str:
-    return "\n".join((APP_DISPLAY_NAME, server_summary(status), sync_summary(status)))
+def sync_details(status: AppStatus, now: float) -> str | None:
+    """ "Last sync 5 minutes ago · 3 books waiting" (None without an account)."""
+    if not status.sync_available:
+        return None
+    parts = [
+        "Last sync " + when_text(status.last_sync, now) if status.last_sync else "Never synced"
+    ]
+    if status.pending:
+        parts.append(f"{status.pending} {'book' if status.pending == 1 else 'books'} waiting")
+    return " · ".join(parts)
+
+
+def tooltip(status: AppStatus, now: float | None = None) -> str:
+    lines = [APP_DISPLAY_NAME, server_summary(status), sync_summary(status)]
+    details = sync_details(status, time.time() if now is None else now)
+    if details:
+        lines.append(details)
+    return "\n".join(lines)
 
 
 class StatusHub(QObject):

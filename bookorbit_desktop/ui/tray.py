@@ -15,7 +15,13 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from bookorbit_desktop import APP_DISPLAY_NAME
 from bookorbit_desktop.ui.icons import tray_icon
-from bookorbit_desktop.ui.status import AppStatus, StatusHub, can_sync_now, tooltip, tray_state
+from bookorbit_desktop.ui.status import (
+    AppStatus,
+    StatusHub,
+    sync_unavailable_reason,
+    tooltip,
+    tray_state,
+)
 
 
 class Tray(QObject):
@@ -33,6 +39,7 @@ class Tray(QObject):
         self._hub = hub
         self._actions: dict[str, QAction] = {}
         self.menu = QMenu()
+        self.menu.setToolTipsVisible(True)
         self.menu.aboutToShow.connect(self.rebuild_menu)
         self.icon = QSystemTrayIcon(self)
         self.icon.setContextMenu(self.menu)
@@ -82,8 +89,16 @@ class Tray(QObject):
         self.menu.addSeparator()
         self._add_server_section(status)
         self.menu.addSeparator()
-        sync = self._add("sync", "Sync Now", self.sync_requested.emit)
-        sync.setEnabled(can_sync_now(status))
+        if status.syncing:  # the run going on: its progress dialog
+            sync = self._add("sync", "Show Sync Progress…", self.sync_requested.emit)
+        else:
+            sync = self._add("sync", "Sync Now", self.sync_requested.emit)
+        why_not = None if status.syncing else sync_unavailable_reason(status)
+        sync.setEnabled(why_not is None)
+        if why_not is not None:
+            sync.setToolTip(why_not)
+            # Menus hide tooltips on some desktops: say it in the menu too.
+            self._add("sync-state", why_not, None).setEnabled(False)
         if status.sync_paused:
             pause = self._add("pause", "Resume Sync", lambda: self.pause_requested.emit(False))
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
@@ -12,8 +14,10 @@ from bookorbit_desktop.ui.status import (
     can_sync_now,
     server_summary,
     sync_summary,
+    sync_unavailable_reason,
     tooltip,
     tray_state,
+    when_text,
 )
 from bookorbit_desktop.ui.tray import Tray
 
@@ -71,7 +75,77 @@ def test_tray_state(status, state):
 def test_summaries(status, server, sync):
     assert server_summary(status) == server
     assert sync_summary(status) == sync
-    assert tooltip(status).splitlines()[1:] == [server, sync]
+    assert tooltip(status).splitlines()[1:3] == [server, sync]
+
+
+NOW = 1_800_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("status", "lines"),
+    [
+        (AppStatus(), ["Starting the KOReader sync server…", "Hardcover: not connected"]),
+        (
+            replace(RUNNING, sync_available=True, last_sync=NOW - 300, pending=3),
+            [
+                "KOReader sync server: http://192.168.1.20:8765/kosync",
+                "Hardcover: connected",
+                "Last sync 5 minutes ago · 3 books waiting",
+            ],
+        ),
+        (
+            replace(RUNNING, sync_available=True, syncing=True, sync_done=4, sync_total=40),
+            [
+                "KOReader sync server: http://192.168.1.20:8765/kosync",
+                "Hardcover: syncing 4 of 40",
+                "Never synced",
+            ],
+        ),
+        (
+            replace(RUNNING, sync_available=True, last_sync=NOW - 10, pending=1),
+            [
+                "KOReader sync server: http://192.168.1.20:8765/kosync",
+                "Hardcover: connected",
+                "Last sync just now · 1 book waiting",
+            ],
+        ),
+    ],
+)
+def test_tooltip_says_progress_last_sync_and_what_waits(status, lines):
+    assert tooltip(status, now=NOW).splitlines()[1:] == lines
+
+
+@pytest.mark.parametrize(
+    ("ago", "text"),
+    [
+        (0, "just now"),
+        (59, "just now"),
+        (60, "1 minute ago"),
+        (7200, "2 hours ago"),
+        (86400, "1 day ago"),
+        (3 * 86400 + 5, "3 days ago"),
+    ],
+)
+def test_when_text(ago, text):
+    assert when_text(NOW - ago, NOW) == text
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        (AppStatus(), "Connect your Hardcover account first (Hardcover page)"),
+        (
+            AppStatus(sync_available=True, sync_problem="Hardcover token expired or revoked"),
+            "Hardcover refused the saved token: connect again on the Hardcover page",
+        ),
+        (AppStatus(sync_available=True, sync_paused=True), "Hardcover sync is paused"),
+        (AppStatus(sync_available=True, syncing=True), "A sync is running"),
+        (AppStatus(sync_available=True), None),
+        (AppStatus(sync_available=True, sync_problem="Some books did not reach Hardcover"), None),
+    ],
+)
+def test_why_sync_now_is_unavailable(status, reason):
+    assert sync_unavailable_reason(status) == reason
 
 
 @pytest.fixture

@@ -92,6 +92,7 @@ class SyncProgress:
     counts: dict[str, int]
     eta_seconds: float | None  # from the rate-limit budget
     waiting_seconds: float  # > 0 while Hardcover's limits make the pass wait
+    book_id: int | None = None  # the book being sent now
 
 
 @dataclass
@@ -213,7 +214,7 @@ class SyncEngine:
         transient = 0
         for index, candidate in enumerate(work):
             title = candidate.title
-            self._report(progress, index, len(work), title, result)
+            self._report(progress, index, len(work), title, result, candidate.local.book_id)
             stop = self._should_stop(cancel, dry_run)
             if stop is not None:
                 result.stopped = stop
@@ -275,6 +276,7 @@ class SyncEngine:
         total: int,
         title: str | None,
         result: PassResult,
+        book_id: int | None = None,
     ) -> None:
         if progress is None:
             return
@@ -283,7 +285,8 @@ class SyncEngine:
         needed = per_book * (total - done)
         budget = limiter.budget()
         eta = max(0.0, needed - budget.burst_remaining) / limiter.plan.per_second
-        progress(SyncProgress(done, total, title, result.counts, eta, limiter.wait_time(1)))
+        waiting = limiter.wait_time(1)
+        progress(SyncProgress(done, total, title, result.counts, eta, waiting, book_id))
 
     def _fail(
         self, candidate: store.Candidate, error: str, *, permanent: bool, attempts: int

@@ -3,10 +3,10 @@
 The keyring is never read on this (the UI) thread: `check_account` asks it once, on a worker
 thread, at start-up; refreshes show what it said, and connect, disconnect and each action that
 opens a client keep that up to date. Connect checks the pasted token before keeping it.
-"Sync Now" matches the library on Hardcover (only one run at a time: a second request brings
-the running one into view). Pick, Re-match and Exclude are the user's corrections. Every
-result or error ends up on screen, never only in the log, and the status hub (tray icon,
-status bar) follows the account's state.
+"Sync Now" matches the library and pushes it (`ui.sync.manual`; one run at a time: a second
+request brings the running one's dialog into view). Pick, Re-match and Exclude are the user's
+corrections. Every result or error ends up on screen, never only in the log, and the status
+hub (tray icon, status bar) follows the account's state.
 """
 
 from __future__ import annotations
@@ -24,10 +24,12 @@ from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spa
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.hardcover.pick_dialog import PickDialog
 from bookorbit_desktop.ui.status import StatusHub
+from bookorbit_desktop.ui.sync.manual import DIALOG_DELAY_SECONDS, ManualSync
 
 # What the status bar and the tray say while Hardcover refuses the saved token; the Hardcover
 # page explains what to do.
 TOKEN_REFUSED = "Hardcover token expired or revoked"
+STOP_WAIT_SECONDS = 10.0  # Quit during a sync: how long the book being sent may take
 
 
 class HardcoverController(QObject):
@@ -35,6 +37,8 @@ class HardcoverController(QObject):
     message = Signal(str)  # a one-line result for the status bar
     pick_opened = Signal(object)  # the Pick dialog, once it is on screen
     question_opened = Signal(object)  # a confirmation box, once it is on screen
+    dialog_opened = Signal(object)  # the sync progress or review dialog, once on screen
+    notify = Signal(str, str)  # a desktop notification (title, text)
 
     def __init__(
         self,
@@ -43,14 +47,18 @@ class HardcoverController(QObject):
         view: HardcoverView,
         books: Callable[[], Sequence[BookRow]],
         window: QWidget,
+        cover_for: Callable[[int], str | None] = lambda book_id: None,
     ) -> None:
         super().__init__(window)
         self.service = service
         self.hub = hub
         self.view = view
         self._books = books
+        self._cover_for = cover_for
         self._window = window
         self.sync_task: asyncio.Task[None] | None = None
+        self.manual: ManualSync | None = None  # the last Sync Now, its dialog and report
+        self.dialog_delay = DIALOG_DELAY_SECONDS
         self.check_task: asyncio.Task[None] | None = None
         self.status: HardcoverStatus | None = None  # as last shown
         self.token_refused = False  # Hardcover refused the saved token: sync is paused
@@ -98,6 +106,8 @@ class HardcoverController(QObject):
             sync_available=status.connected,
             sync_paused=not status.sync_enabled,
             sync_problem=TOKEN_REFUSED if self.token_refused else None,
+            last_sync=status.last_sync,
+            pending=status.pending,
         )
         self.view.show_sync_status(self.hub.status)
         return True
@@ -174,19 +184,34 @@ class HardcoverController(QObject):
 
     # -- Sync Now ---------------------------------------------------------------------------
 
-    def sync_now(self) -> asyncio.Task[None] | None:
-        """Match the library, then push every changed book; a run already going is only
-        brought into view."""
+    def sync_now(self, book_ids: list[int] | None = None) -> asyncio.Task[None] | None:
+        """Match the library, then push every changed book (or only `book_ids`); a run
+        already going is brought into view instead."""
         if self.sync_task is not None and not self.sync_task.done():
             self.message.emit("Hardcover sync is already running.")
+            if self.manual is not None:
+                self.manual.bring_to_front()
             return None
-        self.sync_task = spawn(self._sync(), self._window)
+        self.manual = ManualSync(
+            self.service,
+            self.hub,
+            self._window,
+            cover_for=self._cover_for,
+            show_line=self.view.sync_label.setText,
+            notify=self.notify.emit,
+            on_dialog=self.dialog_opened.emit,
+            delay=self.dialog_delay,
+        )
+        self.manual.dialog.pick_requested.connect(self.pick)
+        self.manual.dialog.rematch_requested.connect(self.rematch)
+        self.manual.dialog.retry_requested.connect(lambda book_id: self.sync_now([book_id]))
+        self.sync_task = spawn(self._sync(self.manual, book_ids), self._window)
         return self.sync_task
 
-    async def _sync(self) -> None:
-        self.hub.update(syncing=True, sync_problem=None)
+    async def _sync(self, manual: ManualSync, book_ids: list[int] | None) -> None:
+        self.hub.update(syncing=True, sync_problem=None, sync_done=0, sync_total=0)
         try:
-            report = await self.service.sync_all(self.view.sync_label.setText)
+            report = await manual.run(book_ids)
         except BookOrbitError as error:
             title, message = error_text(error)
             self.hub.update(syncing=False)
@@ -198,8 +223,11 @@ class HardcoverController(QObject):
             self.view.show_message(f"{title}: {message}", error=True)
             return
         finally:
-            self.hub.update(syncing=False)
+            self.hub.update(syncing=False, sync_done=0, sync_total=0)
         self.refresh_status()
+        if report is None:  # cancelled at the review: nothing was sent
+            self._changed("Sync cancelled: nothing was sent to Hardcover.")
+            return
         if self.token_refused:
             self.view.show_message("")
             return
@@ -210,8 +238,13 @@ class HardcoverController(QObject):
 
     async def shutdown(self) -> None:
         if self.sync_task is not None and not self.sync_task.done():
-            self.sync_task.cancel()
-            await asyncio.gather(self.sync_task, return_exceptions=True)
+            if self.manual is not None:
+                self.manual.cancel.set()  # stop between books, then give up waiting
+            try:
+                await asyncio.wait_for(asyncio.shield(self.sync_task), STOP_WAIT_SECONDS)
+            except (TimeoutError, BookOrbitError):
+                self.sync_task.cancel()
+                await asyncio.gather(self.sync_task, return_exceptions=True)
 
     # -- corrections ------------------------------------------------------------------------
 

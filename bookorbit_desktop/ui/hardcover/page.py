@@ -28,7 +28,12 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.services.hardcover import GET_TOKEN_URL, HardcoverStatus
 from bookorbit_desktop.services.library import HARDCOVER_LABELS, STATUS_LABELS, BookRow, MatchInfo
-from bookorbit_desktop.ui.status import AppStatus, can_sync_now, sync_summary
+from bookorbit_desktop.ui.status import (
+    AppStatus,
+    can_sync_now,
+    sync_summary,
+    sync_unavailable_reason,
+)
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR, flat_list, one_line
 
 FILTERS = (
@@ -193,6 +198,10 @@ class HardcoverView(QWidget):
     def show_sync_status(self, status: AppStatus) -> None:
         self.sync_label.setText(sync_summary(status))
         self.sync_button.setEnabled(can_sync_now(status))
+        self.sync_button.setToolTip(
+            sync_unavailable_reason(status)
+            or "Match your books and send your reading to Hardcover now"
+        )
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.account_message.setText(text)

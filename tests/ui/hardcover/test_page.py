@@ -12,88 +12,21 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.hardcover.api.account import HardcoverAccount
-from bookorbit_desktop.hardcover.api.client import HardcoverClient
-from bookorbit_desktop.hardcover.api.credentials import ACCOUNT, SERVICE, TokenStore
+from bookorbit_desktop.hardcover.api.credentials import ACCOUNT, SERVICE
 from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.library.store.queries import update_reading_state
-from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.hardcover import HardcoverStatus
 from bookorbit_desktop.ui.asyncqt import signal_future
-from bookorbit_desktop.ui.hardcover.controller import HardcoverController
-from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.hardcover.pick_dialog import candidate_cells
 from bookorbit_desktop.ui.icons import TrayState
-from bookorbit_desktop.ui.status import StatusHub, tray_state
+from bookorbit_desktop.ui.status import tray_state
 from tests.factories import add_book
-from tests.fakes.clock import SystemClock
 from tests.fakes.file_keyring import CountingKeyring, FileKeyring
-from tests.fakes.hardcover_catalog import AUDIO, EBOOK, Catalog
-from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
-
-
-@pytest.fixture
-def fake():
-    catalog = Catalog()
-    server = FakeHardcover(catalog, clock=SystemClock())
-    with ThreadedFakeHardcover(server) as running:
-        running.user_id = catalog.add_user("reader")
-        running.token = catalog.add_token(running.user_id)
-        yield running
-
-
-@pytest.fixture
-def keyring_file(tmp_path):
-    return tmp_path / "keyring.json"
-
-
-@pytest.fixture
-def keyring_backend(keyring_file):
-    return CountingKeyring(keyring_file)
-
-
-def make_controller(library, fake, backend, qtbot):
-    account = HardcoverAccount(
-        TokenStore(backend),
-        client_factory=lambda token, **kw: HardcoverClient(token, endpoint=fake.url, **kw),
-    )
-    service = HardcoverService(account)
-    window = QWidget()
-    qtbot.addWidget(window)
-    hub = StatusHub()
-    view = HardcoverView(window)
-    books = LibraryService(library).list_books
-    controller = HardcoverController(service, hub, view, books, window)
-    controller.matches_changed.connect(controller.refresh)
-    return controller
-
-
-@pytest.fixture
-def hc(library, fake, keyring_backend, qtbot, qloop):
-    controller = make_controller(library, fake, keyring_backend, qtbot)
-    controller.refresh()
-    qloop.run_until_complete(controller.check_account())  # as at start-up
-    return controller
-
-
-def connect(hc, fake, qloop):
-    hc.view.token_edit.setText(f"Bearer {fake.token}")
-    qloop.run_until_complete(_click_connect(hc))
-
-
-async def _click_connect(hc):
-    hc.view.connect_button.click()
-    task = next(iter(_tasks()))
-    await task
-
-
-def _tasks():
-    from bookorbit_desktop.ui.asyncqt import running_tasks
-
-    return running_tasks()
+from tests.fakes.hardcover_catalog import AUDIO, EBOOK
+from tests.ui.hardcover.conftest import connect, make_controller
 
 
 def test_refreshing_never_reads_the_keyring(hc, fake, qloop, keyring_backend):

@@ -1,0 +1,255 @@
+"""The manual-sync dialog: progress while the pass runs, then its report with actions.
+
+While running it shows done/total, the book being sent with its cover, the counts per outcome
+and the time left (or the wait Hardcover's limit imposes). Cancel asks the pass to stop between
+books; Hide (or closing the window) leaves it running with the tray showing its progress. The
+report lists every book with what was sent or why it was not, and offers Pick, Re-match and
+Retry for the selected book. The dialog displays; `ManualSync` decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.ui.sync import progress_text as words
+
+if TYPE_CHECKING:
+    from bookorbit_desktop.hardcover.sync.engine import BookResult
+
+COVER_SIZE = (60, 90)
+# What each action of the report can do for a book with this outcome.
+_PICKABLE = {"needs_review", "not_matched"}
+_RETRYABLE = {"failed", "skipped"}
+
+
+def book_details(book: BookResult) -> str:
+    """What a report row says beside the outcome: what was sent, or why not."""
+    if book.error:
+        return book.error
+    sent = [" · ".join(action.get("changes", ())) for action in book.actions]
+    details = [text for text in sent if text]
+    details.extend(book.notes)
+    if not details and book.outcome == "needs_review":
+        return "Several Hardcover books could be this one: Pick the right one."
+    if not details and book.outcome == "not_matched":
+        return "Not found on Hardcover: Pick it yourself or Re-match after editing the book."
+    return "; ".join(details)
+
+
+class SyncDialog(QDialog):
+    cancel_requested = Signal()
+    pick_requested = Signal(int)
+    rematch_requested = Signal(int)
+    retry_requested = Signal(int)
+
+    def __init__(self, cover_for: Callable[[int], str | None], parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncDialog")
+        self.setWindowTitle("Hardcover Sync")
+        self.setModal(False)
+        self.resize(620, 420)
+        self._cover_for = cover_for
+        self._cover_book: int | None = None
+        self.running = True
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._progress_page())
+        self.pages.addWidget(self._report_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        self.buttons = QDialogButtonBox()
+        self.cancel_button = self.buttons.addButton(
+            "Cancel Sync", QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.cancel_button.setToolTip("Stop after the book being sent now; the rest stay pending")
+        self.cancel_button.clicked.connect(self._cancel)
+        self.hide_button = self.buttons.addButton("Hide", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.hide_button.setToolTip("Keep syncing in the background; the tray shows progress")
+        self.hide_button.clicked.connect(self.hide)
+        layout.addWidget(self.buttons)
+
+    # -- progress ---------------------------------------------------------------------------
+
+    def _progress_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.step_label = QLabel("Starting…")
+        self.step_label.setObjectName("syncStep")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        row = QHBoxLayout()
+        self.cover = QLabel()
+        self.cover.setFixedSize(*COVER_SIZE)
+        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.book_label = QLabel()
+        self.book_label.setWordWrap(True)
+        row.addWidget(self.cover)
+        row.addWidget(self.book_label, 1)
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("syncCounts")
+        self.time_label = QLabel()
+        self.time_label.setObjectName("syncTimeLeft")
+        for widget in (self.step_label, self.bar):
+            layout.addWidget(widget)
+        layout.addLayout(row)
+        layout.addWidget(self.counts_label)
+        layout.addWidget(self.time_label)
+        layout.addStretch(1)
+        return page
+
+    def show_step(
+        self,
+        phase: str,
+        done: int,
+        total: int,
+        title: str | None,
+        book_id: int | None,
+        counts: dict[str, int] | None = None,
+        eta_seconds: float | None = None,
+        waiting_seconds: float = 0.0,
+    ) -> None:
+        """One step of the pass (`phase` "match" or "send")."""
+        self.step_label.setText(words.step_line(phase, done, total))
+        self.bar.setRange(0, max(total, 0))
+        self.bar.setValue(min(done, total))
+        self.book_label.setText(title or "")
+        self._show_cover(book_id)
+        if counts is not None:
+            self.counts_label.setText(words.counts_line(counts))
+        self.time_label.setText(words.time_left_line(eta_seconds, waiting_seconds))
+
+    def _show_cover(self, book_id: int | None) -> None:
+        if book_id == self._cover_book:
+            return
+        self._cover_book = book_id
+        path = self._cover_for(book_id) if book_id is not None else None
+        pixmap = QPixmap(path) if path and Path(path).is_file() else QPixmap()
+        if pixmap.isNull():
+            self.cover.setPixmap(QPixmap())
+            self.cover.setText("No cover" if book_id is not None else "")
+            return
+        self.cover.setPixmap(
+            pixmap.scaled(
+                *COVER_SIZE,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+    def _cancel(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.step_label.setText("Stopping after this book…")
+        self.cancel_requested.emit()
+
+    # -- report -----------------------------------------------------------------------------
+
+    def _report_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.report_title = QLabel()
+        self.report_title.setObjectName("syncReportTitle")
+        font = self.report_title.font()
+        font.setBold(True)
+        self.report_title.setFont(font)
+        self.report_summary = QLabel()
+        self.report_summary.setWordWrap(True)
+        self.report = QTreeWidget()
+        self.report.setObjectName("syncReport")
+        self.report.setHeaderLabels(["Book", "Result", "Details"])
+        self.report.setRootIsDecorated(False)
+        self.report.setAlternatingRowColors(True)
+        header = self.report.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.report.setColumnWidth(0, 220)
+        self.report.currentItemChanged.connect(lambda *_: self._update_actions())
+        actions = QHBoxLayout()
+        self.pick_button = QPushButton("Pick…")
+        self.pick_button.setToolTip("Search Hardcover and choose this book yourself")
+        self.rematch_button = QPushButton("Re-match")
+        self.rematch_button.setToolTip("Forget this book's match and look it up again")
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setToolTip("Send this book to Hardcover again now")
+        for button, signal in (
+            (self.pick_button, self.pick_requested),
+            (self.rematch_button, self.rematch_requested),
+            (self.retry_button, self.retry_requested),
+        ):
+            button.clicked.connect(lambda _=False, s=signal: self._act(s))
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addWidget(self.report_title)
+        layout.addWidget(self.report_summary)
+        layout.addWidget(self.report, 1)
+        layout.addLayout(actions)
+        return page
+
+    def show_report(
+        self, books: list[BookResult], stopped: str | None, cancelled: bool = False
+    ) -> None:
+        self.running = False
+        counts: dict[str, int] = {}
+        for book in books:
+            counts[book.outcome] = counts.get(book.outcome, 0) + 1
+        self.report_title.setText(words.report_title(counts, stopped, cancelled))
+        summary = words.counts_line(counts) or "Nothing needed sending."
+        if stopped:
+            summary += f"\nStopped: {stopped}"
+        self.report_summary.setText(summary)
+        self.report.clear()
+        # What needs the user first, then what happened.
+        order = {"failed": 0, "needs_review": 1, "not_matched": 2, "skipped": 3, "sent": 4}
+        for book in sorted(books, key=lambda b: (order.get(b.outcome, 5), b.title.casefold())):
+            item = QTreeWidgetItem(
+                [book.title, words.OUTCOME_LABELS.get(book.outcome, book.outcome)]
+            )
+            item.setText(2, book_details(book))
+            item.setToolTip(2, book_details(book))
+            item.setData(0, Qt.ItemDataRole.UserRole, (book.book_id, book.outcome))
+            self.report.addTopLevelItem(item)
+        if self.report.topLevelItemCount():
+            self.report.setCurrentItem(self.report.topLevelItem(0))
+        self.pages.setCurrentIndex(1)
+        self.buttons.removeButton(self.cancel_button)
+        self.cancel_button.deleteLater()
+        self.hide_button.setText("Close")
+        self._update_actions()
+
+    def selected(self) -> tuple[int, str] | None:
+        item = self.report.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _update_actions(self) -> None:
+        chosen = self.selected()
+        outcome = chosen[1] if chosen else None
+        self.pick_button.setEnabled(outcome in _PICKABLE)
+        self.rematch_button.setEnabled(outcome in _PICKABLE)
+        self.retry_button.setEnabled(outcome in _RETRYABLE)
+
+    def _act(self, signal: Signal) -> None:
+        chosen = self.selected()
+        if chosen is not None:
+            signal.emit(chosen[0])  # type: ignore[attr-defined]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Closing only hides: a running sync goes on, the tray shows it.
+        event.ignore()
+        self.hide()

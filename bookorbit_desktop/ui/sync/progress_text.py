@@ -1,0 +1,87 @@
+"""Words for a running or finished sync: outcomes, counts, time left. Plain functions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+# A pass that would create or change more entries than this on the profile is shown for
+# review first.
+REVIEW_THRESHOLD = 20
+
+OUTCOME_LABELS = {
+    "sent": "Sent",
+    "up_to_date": "Up to date",
+    "needs_review": "Needs review",
+    "not_matched": "Not matched",
+    "failed": "Failed",
+    "skipped": "Not reached",
+    "would_send": "Will be sent",
+}
+# The order counts are shown in: what happened, then what needs the user.
+_COUNT_ORDER = ("sent", "up_to_date", "would_send", "needs_review", "not_matched", "failed")
+_COUNT_WORDS = {
+    "sent": "sent",
+    "up_to_date": "up to date",
+    "would_send": "to send",
+    "needs_review": "need review",
+    "not_matched": "not matched",
+    "failed": "failed",
+    "skipped": "not reached",
+}
+
+
+def books(count: int) -> str:
+    return f"{count} book" if count == 1 else f"{count} books"
+
+
+def duration_text(seconds: float) -> str:
+    """ "a few seconds", "40 seconds", "about 3 minutes", "about 2 hours"."""
+    if seconds < 10:
+        return "a few seconds"
+    if seconds < 60:
+        return f"{round(seconds / 10) * 10} seconds"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return "about 1 minute" if minutes == 1 else f"about {minutes} minutes"
+    hours = round(seconds / 3600)
+    return "about 1 hour" if hours == 1 else f"about {hours} hours"
+
+
+def counts_line(counts: Mapping[str, int]) -> str:
+    """ "3 sent · 12 up to date · 1 failed" (zero counts left out)."""
+    keys = [*_COUNT_ORDER, *sorted(k for k in counts if k not in _COUNT_ORDER)]
+    return " · ".join(f"{counts[k]} {_COUNT_WORDS.get(k, k)}" for k in keys if counts.get(k))
+
+
+def step_line(phase: str, done: int, total: int) -> str:
+    """ "Matching 3 of 40" / "Sending 12 of 40" / "Sending…" while the total is unknown."""
+    verb = "Matching" if phase == "match" else "Sending"
+    return f"{verb} {done} of {total}" if total else f"{verb}…"
+
+
+def time_left_line(eta_seconds: float | None, waiting_seconds: float) -> str:
+    """What the wait looks like: Hardcover's limit first (it is why the pass is slow)."""
+    if waiting_seconds >= 1:
+        return f"Waiting for Hardcover's request limit: {duration_text(waiting_seconds)}"
+    if eta_seconds is None:
+        return ""
+    return f"Time left: {duration_text(eta_seconds)}"
+
+
+def entries_to_send(counts: Mapping[str, int]) -> int:
+    return counts.get("would_send", 0)
+
+
+def needs_review(counts: Mapping[str, int], threshold: int = REVIEW_THRESHOLD) -> bool:
+    """A dry run that would create or change more than `threshold` entries is reviewed."""
+    return entries_to_send(counts) > threshold
+
+
+def report_title(counts: Mapping[str, int], stopped: str | None, cancelled: bool) -> str:
+    if cancelled:
+        return "Sync cancelled"
+    if stopped:
+        return "Sync stopped"
+    if counts.get("failed"):
+        return "Sync finished with problems"
+    return "Sync finished"

@@ -1,0 +1,80 @@
+"""The fake Hardcover on its own thread and a Hardcover controller talking to it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from bookorbit_desktop.hardcover.api.account import HardcoverAccount
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.credentials import TokenStore
+from bookorbit_desktop.services.hardcover import HardcoverService
+from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.ui.hardcover.controller import HardcoverController
+from bookorbit_desktop.ui.hardcover.page import HardcoverView
+from bookorbit_desktop.ui.status import StatusHub
+from tests.fakes.clock import SystemClock
+from tests.fakes.file_keyring import CountingKeyring
+from tests.fakes.hardcover_catalog import Catalog
+from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
+
+
+@pytest.fixture
+def fake():
+    catalog = Catalog()
+    server = FakeHardcover(catalog, clock=SystemClock())
+    with ThreadedFakeHardcover(server) as running:
+        running.user_id = catalog.add_user("reader")
+        running.token = catalog.add_token(running.user_id)
+        yield running
+
+
+@pytest.fixture
+def keyring_file(tmp_path):
+    return tmp_path / "keyring.json"
+
+
+@pytest.fixture
+def keyring_backend(keyring_file):
+    return CountingKeyring(keyring_file)
+
+
+def make_controller(library, fake, backend, qtbot):
+    account = HardcoverAccount(
+        TokenStore(backend),
+        client_factory=lambda token, **kw: HardcoverClient(token, endpoint=fake.url, **kw),
+    )
+    service = HardcoverService(account)
+    window = QWidget()
+    qtbot.addWidget(window)
+    hub = StatusHub()
+    view = HardcoverView(window)
+    books = LibraryService(library).list_books
+    controller = HardcoverController(service, hub, view, books, window)
+    controller.matches_changed.connect(controller.refresh)
+    return controller
+
+
+@pytest.fixture
+def hc(library, fake, keyring_backend, qtbot, qloop):
+    controller = make_controller(library, fake, keyring_backend, qtbot)
+    controller.refresh()
+    qloop.run_until_complete(controller.check_account())  # as at start-up
+    return controller
+
+
+def connect(hc, fake, qloop):
+    hc.view.token_edit.setText(f"Bearer {fake.token}")
+    qloop.run_until_complete(_click_connect(hc))
+
+
+async def _click_connect(hc):
+    hc.view.connect_button.click()
+    task = next(iter(_tasks()))
+    await task
+
+
+def _tasks():
+    from bookorbit_desktop.ui.asyncqt import running_tasks
+
+    return running_tasks()
