@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from bookorbit_desktop import APP_DISPLAY_NAME
 from bookorbit_desktop.errors import BookOrbitError
@@ -269,8 +269,11 @@ class DesktopController(QObject):
             lan_addresses=self.settings.addresses(),
             start_at_login=self.settings.start_at_login(),
             log_dir=self.settings.log_dir,
+            hardcover_user=self._hardcover_user(),
             parent=self.window,
         )
+        dialog.disconnect_requested.connect(lambda: self._leave_settings(dialog, disconnect=True))
+        dialog.connect_requested.connect(lambda: self._leave_settings(dialog, disconnect=False))
         self.settings_dialog = dialog
         try:
             accepted = await run_dialog(dialog, lambda: self.settings_opened.emit(dialog))
@@ -281,7 +284,26 @@ class DesktopController(QObject):
         if accepted and (dialog.server_changed or not self.server.info.running):
             await self.restart_server()
         if accepted:
+            if self.hardcover is not None:
+                self.hardcover.refresh_status()  # sync may have been paused or resumed
             self.window.statusBar().showMessage("Settings saved.", 4000)
+
+    def _hardcover_user(self) -> tuple[bool, str | None]:
+        status = self.hardcover.status if self.hardcover is not None else None
+        if status is None or not status.connected:
+            return False, None
+        return True, status.username
+
+    def _leave_settings(self, dialog: QDialog, *, disconnect: bool) -> None:
+        """Connect/Disconnect in Settings: close it and do that on the Hardcover page."""
+        dialog.reject()
+        if self.hardcover is None:
+            return
+        self.window.tabs.setCurrentIndex(self._hardcover_index)
+        if disconnect:
+            self.hardcover.disconnect()
+        else:
+            self.hardcover.view.token_edit.setFocus()
 
     def _explain_hidden(self) -> None:
         if self.tray is not None and self.tray.available():

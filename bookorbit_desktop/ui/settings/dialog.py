@@ -1,4 +1,5 @@
-"""Settings: where the server listens, the OPDS catalog, the KOReader account, reading rules.
+"""Settings: where the server listens, the OPDS catalog, the KOReader account, reading rules,
+Hardcover sync (`hardcover_tab`).
 
 The dialog edits a copy of the settings and hands it to an injected `save` function; if that
 raises (a port out of range, a new user name without a password), the message appears in the
@@ -37,6 +38,7 @@ from bookorbit_desktop.services.settings import (
     THIS_COMPUTER_ONLY,
     DesktopSettings,
 )
+from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverTab
 from bookorbit_desktop.ui.status import KOSYNC_PATH
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR
 
@@ -71,8 +73,10 @@ class SettingsDialog(QDialog):
         lan_addresses: Sequence[str] = (),
         start_at_login: StartAtLogin | None = None,
         log_dir: str = "",
+        hardcover_user: tuple[bool, str | None] = (False, None),
         parent: QWidget | None = None,
     ) -> None:
+        """`hardcover_user`: (connected, user name) of the Hardcover account."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
@@ -86,6 +90,20 @@ class SettingsDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self._koreader_tab(settings), "KOReader")
         tabs.addTab(self._reading_tab(settings), "Reading")
+        connected, hardcover_name = hardcover_user
+        self.hardcover_tab = HardcoverTab(
+            enabled=settings.sync_enabled,
+            on_status=settings.sync_on_status,
+            on_progress=settings.sync_on_progress,
+            on_rating=settings.sync_on_rating,
+            privacy=settings.privacy,
+            privacy_for_all=settings.privacy_for_all,
+            username=hardcover_name,
+            connected=connected,
+        )
+        self.disconnect_requested = self.hardcover_tab.disconnect_requested
+        self.connect_requested = self.hardcover_tab.connect_requested
+        tabs.addTab(self.hardcover_tab, "Hardcover")
         tabs.addTab(self._general_tab(), "General")
         self.error_label = QLabel()
         self.error_label.setObjectName("settingsError")
@@ -258,6 +276,7 @@ class SettingsDialog(QDialog):
     def wanted(self) -> DesktopSettings:
         """The settings as currently entered."""
         return DesktopSettings(
+            **self.hardcover_tab.values(),  # type: ignore[arg-type]
             host=str(self.host_combo.currentData()),
             port=self.port_spin.value(),
             opds_enabled=self.opds_check.isChecked(),
