@@ -193,6 +193,7 @@ class HardcoverService:
             hc_book_id=record.hc_book_id,
             hc_edition_id=record.hc_edition_id,
             pinned=record.pinned,
+            edition_pages=record.edition_pages,
         )
 
     def stored_candidates(self, book_id: int) -> list[dict[str, Any]]:

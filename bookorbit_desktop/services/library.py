@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.hardcover.sync.model import progress_pages
 from bookorbit_desktop.library.metadata.covers import cover_file
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.store import queries
@@ -34,15 +35,38 @@ STATUS_LABELS: dict[str, str] = {
     "skimmed": "Skimmed",
     "abandoned": "Abandoned",
 }
-HARDCOVER_STATES = ("linked", "needs_review", "unmatched", "no_match", "error", "excluded")
+HARDCOVER_STATES = (
+    "linked",
+    "needs_review",
+    "unmatched",
+    "no_match",
+    "error",
+    "excluded",
+    "unread",
+)
 HARDCOVER_LABELS: dict[str, str] = {
     "linked": "Linked",
     "needs_review": "Needs review",
     "unmatched": "Not matched yet",
+    "unread": "Not synced: unread",
     "no_match": "No match",
     "error": "Error",
     "excluded": "Excluded",
 }
+
+
+def hardcover_state(state: str, status: str) -> str:
+    """The Hardcover column's state: an unread book is never matched, so say why."""
+    return "unread" if state == "unmatched" and status == "unread" else state
+
+
+def progress_text(progress: float, pages: int | None) -> str:
+    """ "42 %", or "42 % · p. 140 of 332" once a linked edition's length is known."""
+    if progress <= 0:
+        return ""
+    text = f"{progress * 100:.0f} %"
+    page = progress_pages(progress, pages)
+    return f"{text} · p. {page} of {pages}" if page is not None else text
 
 
 class BookRow(TypedDict, total=False):
@@ -58,6 +82,7 @@ class BookRow(TypedDict, total=False):
     formats: list[str]
     hardcover: str
     added_at: float
+    pages: int | None  # pages of the linked Hardcover edition, when known
 
 
 class FileInfo(TypedDict):
@@ -83,6 +108,7 @@ class MatchInfo(TypedDict, total=False):
     hc_book_id: int | None
     hc_edition_id: int | None
     pinned: bool
+    edition_pages: int | None  # pages of the linked edition, when known
     sync_state: str | None  # synced | ahead | kept | removed | failed | blocked, once pushed
     sync_reason: str | None
 
@@ -197,8 +223,10 @@ def table_rows(
     where, params = _book_filter("b.id", wanted)
     books_sql = (
         "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, b.added_at, "
-        "r.status, r.progress, r.rating FROM book b "
-        f"LEFT OUTER JOIN reading_state r ON r.book_id = b.id {where} "
+        "r.status, r.progress, r.rating, m.edition_pages FROM book b "
+        "LEFT OUTER JOIN reading_state r ON r.book_id = b.id "
+        "LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id AND m.state = 'linked' "
+        f"{where} "
         "ORDER BY b.sort_title, b.id"
     )
     if limit is not None:
@@ -233,8 +261,9 @@ def table_rows(
             progress=float(progress or 0.0),
             rating=rating,
             formats=sorted(kinds.get(book_id, ())),
-            hardcover=states.get(book_id, "unmatched"),
+            hardcover=hardcover_state(states.get(book_id, "unmatched"), status or "unread"),
             added_at=added_at,
+            pages=pages,
         )
         for (
             book_id,
@@ -246,6 +275,7 @@ def table_rows(
             status,
             progress,
             rating,
+            pages,
         ) in books
     ]
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bookorbit_desktop.library.store import queries
-from bookorbit_desktop.services.library import LibraryService, table_rows
+from bookorbit_desktop.services.library import (
+    LibraryService,
+    hardcover_state,
+    progress_text,
+    table_rows,
+)
 from tests.factories import add_book, make_epub
 
 
@@ -58,3 +65,49 @@ def test_the_first_screenful_is_the_first_books_by_title_with_their_authors(libr
     assert table_rows(ids[2:], limit=1) == [everything[2]]
     service = LibraryService(library)
     assert service.list_books(limit=3) == everything[:3]
+
+
+@pytest.mark.parametrize(
+    ("state", "status", "shown"),
+    [
+        ("unmatched", "unread", "unread"),
+        ("unmatched", "reading", "unmatched"),
+        ("linked", "unread", "linked"),
+        ("excluded", "unread", "excluded"),
+    ],
+)
+def test_an_unread_book_is_never_matched_and_says_so(state, status, shown):
+    assert hardcover_state(state, status) == shown
+
+
+@pytest.mark.parametrize(
+    ("progress", "pages", "text"),
+    [
+        (0.0, 332, ""),
+        (0.42, None, "42 %"),
+        (0.675, 332, "68 % · p. 224 of 332"),
+        (0.001, 332, "0 % · p. 1 of 332"),
+        (1.0, 332, "100 % · p. 332 of 332"),
+    ],
+)
+def test_progress_text_gives_the_page_of_the_linked_edition(progress, pages, text):
+    assert progress_text(progress, pages) == text
+
+
+def test_rows_carry_the_linked_editions_pages(library):
+    from bookorbit_desktop.library.store.models import HardcoverMatch
+
+    linked = add_book("Dune", ["Frank Herbert"], status="reading")
+    review = add_book("Emma", ["Jane Austen"], status="reading")
+    now = 1_800_000_000.0
+    for book, state in ((linked, "linked"), (review, "needs_review")):
+        HardcoverMatch.create(
+            book=book.id,
+            state=state,
+            hc_book_id=7 if state == "linked" else None,
+            edition_pages=332,
+            fingerprint="x",
+            updated_at=now,
+        )
+    pages = {row["id"]: row["pages"] for row in table_rows()}
+    assert pages == {linked.id: 332, review.id: None}

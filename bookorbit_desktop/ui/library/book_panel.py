@@ -40,6 +40,8 @@ from bookorbit_desktop.services.library import (
     STATUS_LABELS,
     BookDetails,
     ReadingEdit,
+    hardcover_state,
+    progress_text,
 )
 from bookorbit_desktop.ui.asyncqt import run_dialog
 from bookorbit_desktop.ui.library import reading_edits
@@ -107,6 +109,10 @@ class BookPanel(QWidget):
         self.description = QTextBrowser()
         self.description.setOpenExternalLinks(True)
         self.description.setMinimumHeight(120)
+        # Its own labelled section, so it never reads as part of the Hardcover box above.
+        self.description_box = QGroupBox("Description")
+        description_layout = QVBoxLayout(self.description_box)
+        description_layout.addWidget(self.description)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -114,7 +120,7 @@ class BookPanel(QWidget):
         layout.addWidget(self.facts)
         layout.addWidget(self.reading_box)
         layout.addWidget(self.hardcover_box)
-        layout.addWidget(self.description, 1)
+        layout.addWidget(self.description_box, 1)
         # Takes the free height when there is no description, instead of gaps between rows.
         layout.addStretch(0)
         self._body_layout = layout
@@ -246,7 +252,7 @@ class BookPanel(QWidget):
             self.description.setHtml(description)
         else:
             self.description.setPlainText(description)
-        self.description.setVisible(bool(description))
+        self.description_box.setVisible(bool(description))
         self._body_layout.setStretch(self._body_layout.count() - 1, 0 if description else 1)
         if keep is None:
             self._revert()
@@ -275,17 +281,24 @@ class BookPanel(QWidget):
         self.hardcover_box.setVisible(match is not None)
         if match is None:
             return
-        state = match.get("state") or "unmatched"
+        reading = book.get("reading")
+        state = hardcover_state(
+            match.get("state") or "unmatched", reading["status"] if reading else "unread"
+        )
         parts = [f"<b>{html.escape(HARDCOVER_LABELS.get(state, state))}</b>"]
         if match.get("summary"):
             parts.append(html.escape(str(match["summary"])))
+        if state == "linked" and reading and match.get("edition_pages"):
+            parts.append(
+                "Progress: " + progress_text(float(reading["progress"]), match["edition_pages"])
+            )
         if match.get("reason"):
             parts.append(f"<i>{html.escape(str(match['reason']))}</i>")
         self.hardcover_label.setText("<br>".join(parts))
         excluded = state == "excluded"
         self.exclude_button.setText("Inclu&de" if excluded else "E&xclude")
         self.pick_button.setEnabled(not excluded)
-        self.rematch_button.setEnabled(not excluded and state != "unmatched")
+        self.rematch_button.setEnabled(not excluded and state not in ("unmatched", "unread"))
 
     # -- editing ----------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from bookorbit_desktop.services.library import (
     READING_STATUSES,
     STATUS_LABELS,
     BookRow,
+    progress_text,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -107,7 +108,7 @@ def _make_row(book: BookRow) -> _Row:
         authors,
         series,
         STATUS_LABELS.get(status, status),
-        f"{progress * 100:.0f} %" if progress > 0 else "",
+        progress_text(progress, book.get("pages")),
         format_rating(rating),
         formats,
         HARDCOVER_LABELS.get(hardcover, hardcover),

@@ -281,3 +281,30 @@ def test_saving_a_rejected_value_when_leaving_stays(panel, book, qloop):
     assert not qloop.run_until_complete(answer(panel, QMessageBox.StandardButton.Save))
     assert "in the future" in panel.reading_error.text()
     assert panel.finished_edit.text() == "2999-01-01"
+
+
+def test_the_panel_gives_the_page_of_the_linked_edition_and_labels_the_description(qtbot, library):
+    from bookorbit_desktop.library.store import queries
+    from bookorbit_desktop.library.store.models import Book
+
+    dune = add_book("Dune", ["Frank Herbert"], status="reading")
+    queries.update_reading_state(dune.id, progress=0.675)
+    Book.update(description="Spice and sand.").where(Book.id == dune.id).execute()
+    match = {"state": "linked", "summary": "Dune (ebook, 332 pages)", "edition_pages": 332}
+    service = LibraryService(library, match_info=lambda _id: dict(match))
+    panel = BookPanel(service.book_details, service.save_reading)
+    qtbot.addWidget(panel)
+    panel.show_book(dune.id)
+    assert "Progress: 68 % · p. 224 of 332" in panel.hardcover_label.text()
+    assert panel.description_box.title() == "Description"
+    assert panel.description_box.isVisibleTo(panel)
+    assert panel.description.toPlainText() == "Spice and sand."
+
+
+def test_an_unread_book_says_it_is_not_synced(qtbot, library, book):
+    service = LibraryService(library, match_info=lambda _id: {"state": "unmatched"})
+    panel = BookPanel(service.book_details, service.save_reading)
+    qtbot.addWidget(panel)
+    panel.show_book(book.id)
+    assert "Not synced: unread" in panel.hardcover_label.text()
+    assert not panel.rematch_button.isEnabled()

@@ -202,3 +202,18 @@ def test_update_books_replaces_rows_in_place(model):
     assert model.book_at(model.row_of(2))["status"] == "read"
     model.update_books([])  # nothing to do
     assert model.total_count == 6
+
+
+def test_progress_shows_the_page_of_a_linked_edition_and_unread_books_say_why(qtbot):
+    model = LibraryModel()
+    model.set_books(
+        [
+            book(1, "Dune", status="reading", progress=0.675, hardcover="linked", pages=332),
+            book(2, "Emma", hardcover="unread"),
+        ]
+    )
+    progress = COLUMN_KEYS.index("progress")
+    hardcover = COLUMN_KEYS.index("hardcover")
+    rows = {model.index(r, 0).data(BOOK_ID_ROLE): r for r in range(model.rowCount())}
+    assert model.index(rows[1], progress).data() == "68 % · p. 224 of 332"
+    assert model.index(rows[2], hardcover).data() == "Not synced: unread"
