@@ -72,6 +72,11 @@ class EditionRow(TypedDict):
     year: int | None
 
 
+def book_url(slug: object) -> str | None:
+    """The page of a Hardcover book on hardcover.app."""
+    return f"https://hardcover.app/books/{slug}" if isinstance(slug, str) and slug else None
+
+
 def _summary(record_candidates: list[dict[str, Any]], hc_book_id: int | None) -> str | None:
     """ "Dune — Frank Herbert (1965), ebook · en · 412 pages" for the linked candidate."""
     if hc_book_id is None:
@@ -168,19 +173,29 @@ class HardcoverService:
             _LINKED_CANDIDATE,
         ).tuples()
         synced = sync_store.book_states()
-        return {
-            book_id: MatchInfo(
+        result: dict[int, MatchInfo] = {}
+        for book_id, state, reason, hc_book_id, hc_edition_id, pinned, linked in rows:
+            candidate = json.loads(linked) if linked else None
+            result[book_id] = MatchInfo(
                 state=state,
                 reason=reason,
-                summary=_summary([json.loads(linked)] if linked else [], hc_book_id),
+                summary=_summary([candidate] if candidate else [], hc_book_id),
                 hc_book_id=hc_book_id,
                 hc_edition_id=hc_edition_id,
                 pinned=bool(pinned),
                 sync_state=synced.get(book_id, (None, None))[0],
                 sync_reason=synced.get(book_id, (None, None))[1],
+                url=book_url(candidate.get("slug")) if candidate else None,
             )
-            for book_id, state, reason, hc_book_id, hc_edition_id, pinned, linked in rows
-        }
+        return result
+
+    def queued_books(self) -> set[int]:
+        """Books with a change Hardcover does not have yet."""
+        return {row.book_id for row in SyncOutbox.select(SyncOutbox.book)}
+
+    def sync_log(self, book_id: int | None = None) -> list[dict[str, Any]]:
+        """The newest sync log lines, of one book or of every book."""
+        return sync_store.log_entries(limit=100, book_id=book_id)
 
     def match_info(self, book_id: int) -> MatchInfo:
         record = get_match(book_id)

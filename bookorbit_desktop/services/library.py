@@ -109,6 +109,7 @@ class MatchInfo(TypedDict, total=False):
     hc_edition_id: int | None
     pinned: bool
     edition_pages: int | None  # pages of the linked edition, when known
+    url: str | None  # the linked book's page on hardcover.app
     sync_state: str | None  # synced | ahead | kept | removed | failed | blocked, once pushed
     sync_reason: str | None
 

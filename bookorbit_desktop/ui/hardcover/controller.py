@@ -70,6 +70,8 @@ class HardcoverController(QObject):
         view.rematch_requested.connect(self.rematch)
         view.exclude_requested.connect(self.exclude)
         view.send_position_requested.connect(self.send_position)
+        view.sync_book_requested.connect(lambda book_id: self.sync_now([book_id]))
+        view.selection_changed.connect(self.show_log)
         hub.changed.connect(view.show_sync_status)
 
     # -- state ------------------------------------------------------------------------------
@@ -80,6 +82,7 @@ class HardcoverController(QObject):
             return
         try:
             details = self.service.match_details()
+            queued = self.service.queued_books()
             books = self._books() if books is None else books
         except BookOrbitError as error:
             show_error(self._window, error)
@@ -90,7 +93,18 @@ class HardcoverController(QObject):
             for book in books
             if book["id"] in details or book.get("status") != "unread"
         ]
-        self.view.show_matches(rows)
+        self.view.show_matches(rows, queued)
+        self.show_log(self.view.selected_book_id())
+
+    def show_log(self, book_id: int | None) -> None:
+        """The sync log of the selected book, or of every book."""
+        try:
+            entries = self.service.sync_log(book_id)
+        except BookOrbitError as error:
+            show_error(self._window, error)
+            return
+        title = self._title(book_id) if book_id is not None else None
+        self.view.log_panel.show_entries(entries, title)
 
     def refresh_status(self) -> bool:
         """Show the account's state here and in the tray; False if it could not be read."""

@@ -1,15 +1,19 @@
-"""The Hardcover page: connect the account with a token, and review how books are matched.
+"""The Hardcover page: connect the account with a token, and see where every book stands.
 
 The token is pasted once, checked with Hardcover and kept in the OS keyring; it is never shown
-again. The list shows every book's match state and reason; Pick, Re-match and Exclude fix the
-ones matching got wrong or could not decide. This widget only displays and asks; the
-`HardcoverController` does the work.
+again. The list is a sync dashboard: filters with counts (synced, pending, needs review, not
+matched, failed, excluded; `dashboard`), each book's reading, its sync state and reason and the
+linked Hardcover book and edition, with the last sync and what waits always in view, and the
+sync log below (`sync_log`). Pick, Re-match and Exclude fix the ones matching got wrong or could
+not decide; Open on Hardcover and Sync This Book act on the linked book. This widget only
+displays and asks; the `HardcoverController` does the work.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import time
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -21,31 +25,26 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from bookorbit_desktop.services.hardcover import GET_TOKEN_URL, HardcoverStatus
-from bookorbit_desktop.services.library import HARDCOVER_LABELS, STATUS_LABELS, BookRow, MatchInfo
+from bookorbit_desktop.services.library import STATUS_LABELS, BookRow, MatchInfo, progress_text
+from bookorbit_desktop.ui.hardcover import dashboard
+from bookorbit_desktop.ui.hardcover.sync_log import SyncLogPanel
 from bookorbit_desktop.ui.status import (
     AppStatus,
     can_sync_now,
+    sync_details,
     sync_summary,
     sync_unavailable_reason,
 )
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR, flat_list, one_line
 
-FILTERS = (
-    ("All books", None),
-    ("Needs review", "needs_review"),
-    ("Linked", "linked"),
-    ("No match", "no_match"),
-    ("Error", "error"),
-    ("Excluded", "excluded"),
-    ("Not matched yet", "unmatched"),
-)
-HEADERS = ("Title", "Authors", "Reading", "Hardcover", "Linked to / why")
+HEADERS = ("Title", "Authors", "Reading", "Sync", "Linked to / why")
 _ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -57,10 +56,13 @@ class HardcoverView(QWidget):
     rematch_requested = Signal(int)
     exclude_requested = Signal(int, bool)
     send_position_requested = Signal(int)
+    sync_book_requested = Signal(int)
+    selection_changed = Signal(object)  # the selected book id, or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[BookRow, MatchInfo]] = []
+        self._states: dict[int, str] = {}  # book id -> dashboard state
         self._connected = False
 
         account = QGroupBox("Hardcover account")
@@ -98,16 +100,19 @@ class HardcoverView(QWidget):
         self.sync_button.clicked.connect(self.sync_requested.emit)
         self.disconnect_button = QPushButton("&Disconnect")
         self.disconnect_button.clicked.connect(self.disconnect_requested.emit)
+        self.details_label = QLabel()  # last sync and what waits
+        self.details_label.setObjectName("syncDetails")
         actions.addWidget(self.sync_label, 1)
+        actions.addWidget(self.details_label)
         actions.addWidget(self.sync_button)
         actions.addWidget(self.disconnect_button)
         account_layout.addLayout(actions)
 
-        matches = QGroupBox("How your books are matched")
+        matches = QGroupBox("Your books on Hardcover")
         matches_layout = QVBoxLayout(matches)
         top = QHBoxLayout()
         self.filter_combo = QComboBox()
-        for label, state in FILTERS:
+        for state, label in dashboard.STATES:
             self.filter_combo.addItem(label, state)
         self.filter_combo.currentIndexChanged.connect(lambda _i: self._fill())
         self.count_label = QLabel()
@@ -125,6 +130,9 @@ class HardcoverView(QWidget):
         self.tree.setColumnWidth(2, 100)
         self.tree.setColumnWidth(3, 110)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
+        self.tree.itemSelectionChanged.connect(
+            lambda: self.selection_changed.emit(self.selected_book_id())
+        )
         self.tree.itemActivated.connect(lambda *_: self._pick_selected())
         matches_layout.addWidget(self.tree, 1)
         buttons = QHBoxLayout()
@@ -140,7 +148,15 @@ class HardcoverView(QWidget):
             "Hardcover shows a later page than this library; send the library's page anyway."
         )
         self.send_position_button.clicked.connect(self._send_position_clicked)
+        self.open_button = QPushButton("&Open on Hardcover")
+        self.open_button.setToolTip("Open the linked book on hardcover.app in your browser")
+        self.open_button.clicked.connect(self._open_selected)
+        self.sync_book_button = QPushButton("S&ync This Book")
+        self.sync_book_button.setToolTip("Send this book's reading to Hardcover now")
+        self.sync_book_button.clicked.connect(self._sync_selected)
         for button in (
+            self.open_button,
+            self.sync_book_button,
             self.send_position_button,
             self.pick_button,
             self.rematch_button,
@@ -149,9 +165,15 @@ class HardcoverView(QWidget):
             buttons.addWidget(button)
         matches_layout.addLayout(buttons)
 
+        self.log_panel = SyncLogPanel()
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(matches)
+        split.addWidget(self.log_panel)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(account)
-        layout.addWidget(matches, 1)
+        layout.addWidget(split, 1)
         self.show_account(None)
         self._update_buttons()
 
@@ -166,6 +188,7 @@ class HardcoverView(QWidget):
         self.disconnect_button.setVisible(self._connected)
         self.sync_button.setVisible(self._connected)
         self.sync_label.setVisible(self._connected)
+        self.details_label.setVisible(self._connected)
         if status is not None and status.checking:
             self.account_label.setText("Looking for a saved Hardcover token in the keyring…")
         elif status is None or not status.connected:
@@ -197,6 +220,7 @@ class HardcoverView(QWidget):
 
     def show_sync_status(self, status: AppStatus) -> None:
         self.sync_label.setText(sync_summary(status))
+        self.details_label.setText(sync_details(status, time.time()) or "")
         self.sync_button.setEnabled(can_sync_now(status))
         self.sync_button.setToolTip(
             sync_unavailable_reason(status)
@@ -225,9 +249,18 @@ class HardcoverView(QWidget):
 
     # -- matches ----------------------------------------------------------------------------
 
-    def show_matches(self, rows: Sequence[tuple[BookRow, MatchInfo]]) -> None:
+    def show_matches(
+        self, rows: Sequence[tuple[BookRow, MatchInfo]], queued: Collection[int] = ()
+    ) -> None:
+        """Every book worth showing with its match; `queued`: books with a change waiting."""
         selected = self.selected_book_id()
         self._rows = list(rows)
+        self._states = {
+            book["id"]: dashboard.book_state(match, book["id"] in queued) for book, match in rows
+        }
+        counts = dashboard.counts(self._states.values())
+        for index, (state, label) in enumerate(dashboard.STATES):
+            self.filter_combo.setItemText(index, dashboard.filter_label(label, counts[state]))
         self._fill()
         if selected is not None:
             self.select_book(selected)
@@ -237,20 +270,21 @@ class HardcoverView(QWidget):
         self.tree.clear()
         shown = 0
         for book, match in self._rows:
-            state = match.get("state") or "unmatched"
+            state = self._states[book["id"]]
             if wanted is not None and state != wanted:
                 continue
-            why = match.get("summary") or match.get("reason") or ""
-            if match.get("summary") and match.get("reason"):
-                why = f"{match['summary']} — {match['reason']}"
-            if match.get("sync_state") in ("ahead", "failed", "blocked"):
-                why = f"{match.get('sync_reason') or ''} — {why}".strip(" —")
+            why = dashboard.reason(match, state)
+            if match.get("summary"):
+                why = f"{match['summary']} — {why}" if why else str(match["summary"])
+            status = str(book.get("status"))
+            reading = STATUS_LABELS.get(status, status)
+            progress = progress_text(float(book.get("progress") or 0.0), book.get("pages"))
             item = QTreeWidgetItem(
                 [
                     book["title"],
                     ", ".join(book.get("authors") or []),
-                    STATUS_LABELS.get(str(book.get("status")), str(book.get("status"))),
-                    HARDCOVER_LABELS.get(state, state),
+                    f"{reading} · {progress}" if progress else reading,
+                    dashboard.LABELS[state],
                     why,
                 ]
             )
@@ -292,9 +326,28 @@ class HardcoverView(QWidget):
         self.rematch_button.setEnabled(usable and state not in ("excluded", "unmatched"))
         self.exclude_button.setEnabled(state is not None)
         self.exclude_button.setText("Inclu&de" if state == "excluded" else "E&xclude")
+        url = self._match_of(self.selected_book_id()).get("url")
+        self.open_button.setEnabled(bool(url))
+        self.sync_book_button.setEnabled(usable and state == "linked")
         ahead = self._sync_state_of(self.selected_book_id()) == "ahead"
         self.send_position_button.setVisible(ahead)
         self.send_position_button.setEnabled(usable and ahead and state == "linked")
+
+    def _match_of(self, book_id: int | None) -> MatchInfo:
+        for book, match in self._rows:
+            if book["id"] == book_id:
+                return match
+        return MatchInfo()
+
+    def _open_selected(self) -> None:
+        url = self._match_of(self.selected_book_id()).get("url")
+        if url:
+            QDesktopServices.openUrl(QUrl(url))
+
+    def _sync_selected(self) -> None:
+        book_id = self.selected_book_id()
+        if book_id is not None and self.sync_book_button.isEnabled():
+            self.sync_book_requested.emit(book_id)
 
     def _pick_selected(self) -> None:
         book_id = self.selected_book_id()

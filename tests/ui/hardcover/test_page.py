@@ -141,7 +141,7 @@ def test_sync_now_matches_the_library_and_pushes_it(hc, fake, qloop, library):
     entry = fake.catalog.user_book_for(fake.user_id, dune)
     assert entry is not None and entry["status_id"] == 2
     texts = [hc.view.tree.topLevelItem(0).text(c) for c in range(4)]
-    assert texts == ["Dune", "Frank Herbert", "Reading", "Linked"]
+    assert texts == ["Dune", "Frank Herbert", "Reading", "Synced"]
     assert hc.view.tree.topLevelItemCount() == 1  # unread books are not matched
 
 
@@ -205,7 +205,7 @@ def test_pick_searches_and_pins_book_and_edition(hc, fake, qloop, qtbot, library
     )
     hc.view.select_book(local.id)
     item = hc.view.tree.currentItem()
-    assert item.text(3) == "Linked"
+    assert item.text(3) == "Pending"  # linked, not sent yet
     assert "picked by you" in item.text(4)
 
 
@@ -379,3 +379,44 @@ def test_hardcover_ahead_shows_and_send_this_position_anyway(hc, fake, qloop, li
     assert read["progress_pages"] == 180
     hc.view.select_book(local.id)
     assert hc.view.send_position_button.isHidden()
+
+
+def test_the_page_is_a_sync_dashboard_with_counts_log_and_links(hc, fake, qloop):
+    dune = fake.catalog.add_book("Dune", authors=["Frank Herbert"], users_count=900, slug="dune")
+    fake.catalog.add_edition(dune, isbn_13="9780441013593", pages=604, users_count=40)
+    local = add_book("Dune", ["Frank Herbert"], status="reading", isbn13="9780441013593")
+    add_book("Nowhere To Be Found", ["Zed Nobody"], status="read")
+    connect(hc, fake, qloop)
+    qloop.run_until_complete(hc.sync_now())
+    view = hc.view
+    labels = [view.filter_combo.itemText(i) for i in range(view.filter_combo.count())]
+    assert labels == [
+        "All books (2)",
+        "Synced (1)",
+        "Pending (0)",
+        "Needs review (0)",
+        "Not matched (1)",
+        "Failed (0)",
+        "Excluded (0)",
+    ]
+    view.filter_combo.setCurrentIndex(1)
+    assert view.tree.topLevelItemCount() == 1
+    assert "604 pages" in view.tree.topLevelItem(0).text(4)  # the linked edition
+    view.tree.setCurrentItem(view.tree.topLevelItem(0))
+    assert view.open_button.isEnabled()
+    assert view._match_of(local.id)["url"] == "https://hardcover.app/books/dune"
+    log = view.log_panel.tree
+    assert view.log_panel.title() == "Sync log — Dune"
+    assert log.topLevelItemCount() == 1 and log.topLevelItem(0).text(2) == "Sent"
+    assert "Currently Reading" in log.topLevelItem(0).text(3)
+    assert view.details_label.text() == "Last sync just now"
+    # A change waits: the book is pending until Sync This Book sends it.
+    update_reading_state(local.id, rating=4.5)
+    hc.refresh()
+    assert view.filter_combo.itemText(2) == "Pending (1)"
+    view.filter_combo.setCurrentIndex(0)
+    assert view.select_book(local.id) and view.sync_book_button.isEnabled()
+    view.sync_book_button.click()
+    qloop.run_until_complete(hc.sync_task)
+    assert view.filter_combo.itemText(1) == "Synced (1)"
+    assert fake.catalog.user_book_for(fake.user_id, dune)["rating"] == 4.5

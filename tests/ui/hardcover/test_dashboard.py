@@ -1,0 +1,70 @@
+"""Where each book stands with Hardcover: the dashboard's states, reasons and counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookorbit_desktop.ui.hardcover import dashboard
+
+
+@pytest.mark.parametrize(
+    ("match", "queued", "state"),
+    [
+        ({"state": "excluded", "sync_state": "synced"}, True, "excluded"),
+        ({"state": "needs_review"}, False, "needs_review"),
+        ({"state": "linked", "sync_state": "ahead"}, False, "needs_review"),
+        ({"state": "no_match"}, False, "not_matched"),
+        ({"state": "unmatched"}, False, "not_matched"),
+        ({}, False, "not_matched"),
+        ({"state": "error"}, False, "failed"),
+        ({"state": "linked", "sync_state": "failed"}, True, "failed"),
+        ({"state": "linked", "sync_state": "blocked"}, False, "failed"),
+        ({"state": "linked", "sync_state": None}, False, "pending"),
+        ({"state": "linked", "sync_state": "synced"}, True, "pending"),
+        ({"state": "linked", "sync_state": "synced"}, False, "synced"),
+        ({"state": "linked", "sync_state": "kept"}, False, "synced"),
+    ],
+)
+def test_book_state(match, queued, state):
+    assert dashboard.book_state(match, queued) == state
+
+
+@pytest.mark.parametrize(
+    ("match", "state", "reason"),
+    [
+        (
+            {"state": "linked", "sync_state": "synced"},
+            "synced",
+            "Hardcover has what this library has",
+        ),
+        ({"state": "linked", "reason": "ISBN 978…"}, "pending", "ISBN 978…"),
+        ({"state": "linked"}, "pending", "Goes out with the next sync"),
+        (
+            {"state": "linked", "sync_state": "failed", "sync_reason": "Hardcover refused it"},
+            "failed",
+            "Hardcover refused it",
+        ),
+        (
+            {"state": "linked", "sync_state": "ahead"},
+            "needs_review",
+            "Hardcover shows a later page than this library",
+        ),
+        ({"state": "needs_review", "reason": "2 candidates"}, "needs_review", "2 candidates"),
+    ],
+)
+def test_reason(match, state, reason):
+    assert dashboard.reason(match, state) == reason
+
+
+def test_counts_cover_every_state_and_the_total():
+    counted = dashboard.counts(["synced", "synced", "pending", "failed"])
+    assert counted == {
+        None: 4,
+        "synced": 2,
+        "pending": 1,
+        "needs_review": 0,
+        "not_matched": 0,
+        "failed": 1,
+        "excluded": 0,
+    }
+    assert dashboard.filter_label("Synced", 1234) == "Synced (1,234)"
