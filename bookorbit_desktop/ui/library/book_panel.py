@@ -111,8 +111,7 @@ class BookPanel(QWidget):
         self.description.setMinimumHeight(120)
         # Its own labelled section, so it never reads as part of the Hardcover box above.
         self.description_box = QGroupBox("Description")
-        description_layout = QVBoxLayout(self.description_box)
-        description_layout.addWidget(self.description)
+        QVBoxLayout(self.description_box).addWidget(self.description)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -281,17 +280,14 @@ class BookPanel(QWidget):
         self.hardcover_box.setVisible(match is not None)
         if match is None:
             return
-        reading = book.get("reading")
-        state = hardcover_state(
-            match.get("state") or "unmatched", reading["status"] if reading else "unread"
-        )
+        reading = book.get("reading") or {"status": "unread", "progress": 0.0}
+        state = hardcover_state(match.get("state") or "unmatched", reading["status"])
         parts = [f"<b>{html.escape(HARDCOVER_LABELS.get(state, state))}</b>"]
         if match.get("summary"):
             parts.append(html.escape(str(match["summary"])))
-        if state == "linked" and reading and match.get("edition_pages"):
-            parts.append(
-                "Progress: " + progress_text(float(reading["progress"]), match["edition_pages"])
-            )
+        if state == "linked" and match.get("edition_pages"):
+            pages = progress_text(float(reading["progress"]), match["edition_pages"])
+            parts.append(f"Progress: {pages}")
         if match.get("reason"):
             parts.append(f"<i>{html.escape(str(match['reason']))}</i>")
         self.hardcover_label.setText("<br>".join(parts))
