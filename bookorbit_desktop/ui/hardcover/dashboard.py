@@ -23,7 +23,6 @@ STATES = (
 )
 LABELS = {state: label for state, label in STATES if state is not None}
 _REASONS = {
-    "synced": "Hardcover has what this library has",
     "pending": "Goes out with the next sync",
     "ahead": "Hardcover shows a later page than this library",
 }

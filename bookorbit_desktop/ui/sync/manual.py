@@ -116,6 +116,8 @@ class ManualSync:
             self._timer.cancel()
             self._timer = None
         self.dialog.hide()
+        self.hub.update(sync_done=0, sync_total=0)
+        self._show_line("Waiting for you to review what will be sent…")
         review = ReviewDialog(preview.books, self._window)
         self.reviewed = review
         try:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QCloseEvent, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -66,7 +67,7 @@ class SyncDialog(QDialog):
         self.setObjectName("syncDialog")
         self.setWindowTitle("Hardcover Sync")
         self.setModal(False)
-        self.resize(620, 420)
+        self.resize(760, 460)
         self._cover_for = cover_for
         self._cover_book: int | None = None
         self.running = True
@@ -99,6 +100,7 @@ class SyncDialog(QDialog):
         self.cover = QLabel()
         self.cover.setFixedSize(*COVER_SIZE)
         self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover.setFrameShape(QFrame.Shape.StyledPanel)
         self.book_label = QLabel()
         self.book_label.setWordWrap(True)
         row.addWidget(self.cover)
@@ -127,7 +129,9 @@ class SyncDialog(QDialog):
         waiting_seconds: float = 0.0,
     ) -> None:
         """One step of the pass (`phase` "match" or "send")."""
-        self.step_label.setText(words.step_line(phase, done, total))
+        # While a book is being sent the step names it: "Sending 3 of 21" with 2 done.
+        current = done + 1 if phase == "send" and title and done < total else done
+        self.step_label.setText(words.step_line(phase, current, total))
         self.bar.setRange(0, max(total, 0))
         self.bar.setValue(min(done, total))
         self.book_label.setText(title or "")
@@ -217,7 +221,9 @@ class SyncDialog(QDialog):
         self.report.clear()
         # What needs the user first, then what happened.
         order = {"failed": 0, "needs_review": 1, "not_matched": 2, "skipped": 3, "sent": 4}
-        for book in sorted(books, key=lambda b: (order.get(b.outcome, 5), b.title.casefold())):
+        for book in sorted(
+            books, key=lambda b: (order.get(b.outcome, 5), words.natural_key(b.title))
+        ):
             item = QTreeWidgetItem(
                 [book.title, words.OUTCOME_LABELS.get(book.outcome, book.outcome)]
             )

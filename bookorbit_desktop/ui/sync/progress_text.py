@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 # A pass that would create or change more entries than this on the profile is shown for
@@ -28,6 +29,15 @@ _COUNT_WORDS = {
     "failed": "failed",
     "skipped": "not reached",
 }
+
+
+def natural_key(title: str) -> tuple[object, ...]:
+    """Sort "Book 2" before "Book 10": runs of digits compare as numbers."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", title.casefold())
+        if part
+    )
 
 
 def books(count: int) -> str:

@@ -37,7 +37,7 @@ class ReviewDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("syncReviewDialog")
         self.setWindowTitle("Review Before Sending to Hardcover")
-        self.resize(720, 480)
+        self.resize(900, 520)
         self._books = [book for book in books if book.outcome == "would_send"]
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -53,8 +53,8 @@ class ReviewDialog(QDialog):
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.tree.setColumnWidth(0, 260)
-        for book in sorted(self._books, key=lambda b: b.title.casefold()):
+        self.tree.setColumnWidth(0, 300)
+        for book in sorted(self._books, key=lambda b: words.natural_key(b.title)):
             item = QTreeWidgetItem([book.title, book_details(book)])
             item.setToolTip(1, book_details(book))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -64,7 +64,8 @@ class ReviewDialog(QDialog):
         self.tree.itemChanged.connect(lambda *_: self._update_send())
         layout.addWidget(self.tree, 1)
         buttons = QDialogButtonBox()
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAutoDefault(False)  # Enter sends, as the button says
         self.send_button = QPushButton()
         self.send_button.setDefault(True)
         buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -32,11 +32,7 @@ def test_book_state(match, queued, state):
 @pytest.mark.parametrize(
     ("match", "state", "reason"),
     [
-        (
-            {"state": "linked", "sync_state": "synced"},
-            "synced",
-            "Hardcover has what this library has",
-        ),
+        ({"state": "linked", "sync_state": "synced", "reason": "ISBN 978…"}, "synced", ""),
         ({"state": "linked", "reason": "ISBN 978…"}, "pending", "ISBN 978…"),
         ({"state": "linked"}, "pending", "Goes out with the next sync"),
         (

@@ -98,3 +98,8 @@ def test_report_title(counts, stopped, cancelled, title):
 @pytest.mark.parametrize(("count", "text"), [(0, "0 books"), (1, "1 book"), (2, "2 books")])
 def test_books(count, text):
     assert words.books(count) == text
+
+
+def test_titles_sort_with_their_numbers():
+    titles = ["Book 10", "book 2", "Book 1", "Annals"]
+    assert sorted(titles, key=words.natural_key) == ["Annals", "Book 1", "book 2", "Book 10"]
