@@ -89,6 +89,17 @@ def can_sync_now(status: AppStatus) -> bool:
     return sync_unavailable_reason(status) is None
 
 
+def new_attention(previous: str | None, status: AppStatus) -> str | None:
+    """The notification to show when sync newly needs the user (`previous`: the problem of
+    the last status); None when nothing new happened, so a problem is announced once."""
+    problem = status.sync_problem
+    if not problem or problem == previous:
+        return None
+    if problem.startswith("Hardcover token"):
+        return "Hardcover no longer accepts the saved token. Connect again on the Hardcover page."
+    return f"{problem}. The Hardcover page says which books and why."
+
+
 def when_text(seconds: float, now: float) -> str:
     """ "just now", "5 minutes ago", "3 hours ago", "2 days ago"."""
     ago = max(0.0, now - seconds)

@@ -18,6 +18,7 @@ from bookorbit_desktop.ui.icons import tray_icon
 from bookorbit_desktop.ui.status import (
     AppStatus,
     StatusHub,
+    new_attention,
     sync_unavailable_reason,
     tooltip,
     tray_state,
@@ -44,6 +45,7 @@ class Tray(QObject):
         self.icon = QSystemTrayIcon(self)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
+        self._problem: str | None = None  # the sync problem already announced
         hub.changed.connect(self._show_status)
         self._show_status(hub.status)
         self.rebuild_menu()
@@ -66,6 +68,10 @@ class Tray(QObject):
     def _show_status(self, status: AppStatus) -> None:
         self.icon.setIcon(tray_icon(tray_state(status)))
         self.icon.setToolTip(tooltip(status))
+        message = new_attention(self._problem, status)
+        self._problem = status.sync_problem
+        if message is not None:  # once per new problem, never a stream
+            self.notify("Hardcover needs attention", message)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (

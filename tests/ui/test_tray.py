@@ -12,6 +12,7 @@ from bookorbit_desktop.ui.status import (
     AppStatus,
     StatusHub,
     can_sync_now,
+    new_attention,
     server_summary,
     sync_summary,
     sync_unavailable_reason,
@@ -286,3 +287,26 @@ def test_sync_now_is_off_while_paused_in_the_tray(hub, tray):
     hub.update(**{**RUNNING.__dict__, "sync_paused": True})
     tray.rebuild_menu()
     assert not tray.action("sync").isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("previous", "problem", "message"),
+    [
+        (None, None, None),
+        (
+            None,
+            "Hardcover token expired or revoked",
+            "Hardcover no longer accepts the saved token. Connect again on the Hardcover page.",
+        ),
+        ("Hardcover token expired or revoked", "Hardcover token expired or revoked", None),
+        (
+            "Hardcover token expired or revoked",
+            "Some books did not reach Hardcover",
+            "Some books did not reach Hardcover. The Hardcover page says which books and why.",
+        ),
+        ("Some books did not reach Hardcover", None, None),
+    ],
+)
+def test_a_new_problem_is_announced_once(previous, problem, message):
+    status = AppStatus(sync_available=True, sync_problem=problem)
+    assert new_attention(previous, status) == message
