@@ -89,7 +89,7 @@ class DesktopController(QObject):
         window.import_requested.connect(self.import_paths)
         window.refresh_requested.connect(self._refresh_requested)
         window.settings_requested.connect(self.open_settings)
-        window.quit_requested.connect(self.quit_requested.emit)
+        window.quit_requested.connect(self.quit)
         window.hidden_to_tray.connect(self._explain_hidden)
         window.book_panel.saved.connect(lambda book_id: self.refresh_some([book_id]))
         unlinked.linked.connect(self._after_link)
@@ -97,7 +97,7 @@ class DesktopController(QObject):
         if tray is not None:
             tray.open_requested.connect(self.show_window)
             tray.settings_requested.connect(self.open_settings)
-            tray.quit_requested.connect(self.quit_requested.emit)
+            tray.quit_requested.connect(self.quit)
             tray.url_copied.connect(
                 lambda url: window.statusBar().showMessage(f"Copied {url}", 4000)
             )
@@ -136,6 +136,18 @@ class DesktopController(QObject):
         if self.hardcover.sync_now() is None:  # already running: its dialog came forward
             self.show_window()
             self.window.tabs.setCurrentIndex(self._hardcover_index)
+
+    def quit(self) -> asyncio.Task[None]:
+        """Quit from the menu or the tray: unsaved edits of the open book are asked about
+        first (Cancel keeps the app running); a sync stops between books on the way out."""
+        return spawn(self._quit(), self.window)
+
+    async def _quit(self) -> None:
+        if self.window.book_panel.has_unsaved_edits():
+            self.show_window()
+            if not await self.window.book_panel.confirm_leave():
+                return
+        self.quit_requested.emit()
 
     # -- showing ----------------------------------------------------------------------------
 

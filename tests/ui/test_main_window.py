@@ -216,7 +216,7 @@ def test_opening_the_unlinked_page_shows_new_documents(desktop):
     assert tabs.tabText(1) == "&Unlinked Documents (1)"
 
 
-def test_quit_from_the_menu_ends_the_run(desktop):
+def test_quit_from_the_menu_ends_the_run(desktop, qloop):
     quit_action = next(
         action
         for action in desktop.window.menuBar().actions()[0].menu().actions()
@@ -224,7 +224,30 @@ def test_quit_from_the_menu_ends_the_run(desktop):
     )
     assert quit_action.shortcut().toString() == "Ctrl+Q"
     quit_action.trigger()
+    qloop.run_until_complete(asyncio.sleep(0.05))
     assert desktop._quit.is_set()
+
+
+def test_quitting_with_unsaved_edits_asks_first(desktop, qloop):
+    dune = add_book("Dune", ["Frank Herbert"])
+    show_all(desktop, start_hidden=False)
+    panel = desktop.window.book_panel
+    desktop.window.library_view.select_book(dune.id)
+    panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(4.0))
+
+    async def quit_and_answer(button):
+        opened = signal_future(panel.question_opened)
+        task = desktop.controller.quit()
+        (box,) = await asyncio.wait_for(opened, 5)
+        box.button(button).click()
+        await task
+
+    qloop.run_until_complete(quit_and_answer(QMessageBox.StandardButton.Cancel))
+    assert not desktop._quit.is_set()
+    assert panel.rating_combo.currentData() == 4.0  # still there
+    qloop.run_until_complete(quit_and_answer(QMessageBox.StandardButton.Save))
+    assert desktop._quit.is_set()
+    assert queries.get_book(dune.id)["reading"]["rating"] == 4.0
 
 
 def test_starting_hidden_without_a_tray_still_shows_the_window(desktop):
@@ -266,7 +289,11 @@ def test_tray_menu_drives_the_app(desktop_with_tray, qloop, qtbot):
         dialog.reject()
 
     qloop.run_until_complete(settings_from_tray())
+    assert (
+        tray.action("sync-state").text() == "Connect your Hardcover account first (Hardcover page)"
+    )
     tray.action("quit").trigger()
+    qloop.run_until_complete(asyncio.sleep(0.05))
     assert desktop._quit.is_set()
 
 
