@@ -37,6 +37,7 @@ from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
 from bookorbit_desktop.services.sync import SyncService
 from bookorbit_desktop.services.sync_worker import SyncWorker
 from bookorbit_desktop.ui.asyncqt import cancel_running_tasks, show_error, wait_signal
+from bookorbit_desktop.ui.change_watch import ChangeWatch
 from bookorbit_desktop.ui.controller import DesktopController, SettingsAccess
 from bookorbit_desktop.ui.gc_guard import GarbageCollector
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
@@ -232,6 +233,10 @@ class Desktop:
         )
         self.controller.quit_requested.connect(self.request_quit)
         self.instance.activated.connect(self.controller.show_window)
+        # What other connections write (a push, a background sync, the command line in another
+        # process) reaches every view without F5.
+        self.change_watch = ChangeWatch(self.library.data_version, self.window)
+        self.change_watch.changed.connect(self.controller.refresh)
         self._built = True
 
     def show(self, start_hidden: bool) -> None:
@@ -252,6 +257,7 @@ class Desktop:
         self._fill_pending = True
         QTimer.singleShot(0, self._report_shown)
         QTimer.singleShot(0, self.fill)
+        self.change_watch.start()
 
     def _report_shown(self) -> None:
         log.info(
@@ -285,6 +291,7 @@ class Desktop:
             return
         self.finished = True
         if self._built:
+            self.change_watch.stop()
             await self.sync_worker.stop()  # between books: each pushed book is recorded
             await self.hardcover_controller.shutdown()  # its client closes with the task
         await cancel_running_tasks()

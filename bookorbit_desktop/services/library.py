@@ -314,6 +314,10 @@ class LibraryService:
         states = self._match_states() if self._match_states else {}
         return table_rows(book_ids, states, limit=limit)
 
+    def data_version(self) -> int:
+        """Changes when another connection (a thread, a process) commits to the library."""
+        return int(database.execute_sql("PRAGMA data_version").fetchone()[0])
+
     def cover_file(self, book_id: int) -> str | None:
         """The absolute file of a book's stored cover, if it has one."""
         row = Book.select(Book.cover_path).where(Book.id == book_id).first()

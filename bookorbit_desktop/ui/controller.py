@@ -82,6 +82,8 @@ class DesktopController(QObject):
         self._refresh_timer.timeout.connect(self._refresh_changed)
         self._changed_books: set[int] = set()
         self._unlinked_index = window.add_page(unlinked, "&Unlinked Documents")
+        self._hardcover_index = -1
+        self._hardcover_stale = False
         window.tabs.currentChanged.connect(self._page_shown)
         if hardcover is not None:
             self._wire_hardcover(hardcover)
@@ -197,8 +199,22 @@ class DesktopController(QObject):
         self.window.library_view.model.update_books(books)
         if self.window.book_panel.book_id in changed:
             self.window.book_panel.reload()
+        self._refresh_hardcover_page()
+
+    def _refresh_hardcover_page(self) -> None:
+        """The Hardcover page lists every book: reload it now if it is on screen, else when it
+        is next opened (a burst of pushes then costs nothing)."""
+        if self.hardcover is None:
+            return
+        if self.window.tabs.currentIndex() == self._hardcover_index:
+            self._hardcover_stale = False
+            self.hardcover.refresh()
+        else:
+            self._hardcover_stale = True
 
     def _page_shown(self, index: int) -> None:
+        if index == self._hardcover_index and self._hardcover_stale:
+            self._refresh_hardcover_page()
         # Pushes of unknown documents touch no book; show them when the page is opened.
         if index == self._unlinked_index:
             self.unlinked.refresh()
