@@ -42,6 +42,7 @@ from bookorbit_desktop.ui.status import (
     sync_summary,
     sync_unavailable_reason,
 )
+from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR, flat_list, one_line
 
 HEADERS = ("Title", "Authors", "Reading", "Sync", "Linked to / why")
@@ -292,7 +293,7 @@ class HardcoverView(QWidget):
             item.setData(0, _ROLE, book["id"])
             self.tree.addTopLevelItem(item)
             shown += 1
-        self.count_label.setText(f"{shown:,} of {len(self._rows):,} books")
+        self.count_label.setText(f"{shown:,} of {books(len(self._rows))}")
         self._update_buttons()
 
     def selected_book_id(self) -> int | None:

@@ -35,6 +35,7 @@ from bookorbit_desktop.ui.library.model import (
     PROGRESS_ROLE,
     LibraryModel,
 )
+from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import book_table, empty_state
 
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
@@ -189,9 +190,9 @@ class LibraryView(QWidget):
             self.empty_label.setText("No books match the filter.")
         self._stack.setCurrentIndex(0 if shown else 1)
         if model.filter_active:
-            self.count_label.setText(f"{shown:,} of {model.total_count:,} books")
+            self.count_label.setText(f"{shown:,} of {books(model.total_count)}")
         else:
-            self.count_label.setText(f"{model.total_count:,} books")
+            self.count_label.setText(books(model.total_count))
         # Keep the same book selected across refreshes, filtering and sorting.
         previous = self._selected_id
         if previous is not None and not self.select_book(previous):

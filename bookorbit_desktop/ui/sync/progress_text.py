@@ -41,7 +41,8 @@ def natural_key(title: str) -> tuple[object, ...]:
 
 
 def books(count: int) -> str:
-    return f"{count} book" if count == 1 else f"{count} books"
+    """ "1 book", "2 books", "1,204 books"."""
+    return f"{count:,} book" if count == 1 else f"{count:,} books"
 
 
 def duration_text(seconds: float) -> str:
