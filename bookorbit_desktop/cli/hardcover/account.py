@@ -17,6 +17,7 @@ from typing import Any
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.match import register_match_commands
 from bookorbit_desktop.cli.hardcover.sync import register_sync_commands
+from bookorbit_desktop.cli.hardcover.token import account_for, add_token_option
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.api.account import AccountStatus, HardcoverAccount
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
@@ -28,6 +29,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     """Add this feature's sub-commands to the parser."""
     hardcover = commands.add_parser("hardcover", help="your Hardcover account and book links")
     hardcover.set_defaults(handler=lambda ctx, args: _help(hardcover))
+    add_token_option(hardcover)
     sub = hardcover.add_subparsers(dest="hardcover_command", metavar="ACTION")
 
     connect = sub.add_parser(
@@ -79,7 +81,7 @@ def _read_token(args: argparse.Namespace) -> str:
 
 def _connect(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
-    account = HardcoverAccount()
+    account = HardcoverAccount(supplied=None)  # connect saves the token it is given
     raw = _read_token(args)
     user = asyncio.run(account.connect(raw, validate=not args.no_validate))
     if user is None:
@@ -94,7 +96,7 @@ def _connect(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _disconnect(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
-    if asyncio.run(HardcoverAccount().disconnect()):
+    if asyncio.run(HardcoverAccount(supplied=None).disconnect()):
         print("Disconnected from Hardcover; the token was removed from the keyring.")
     else:
         print("No Hardcover token was saved.")
@@ -109,7 +111,7 @@ def _when(timestamp: float | None) -> str:
 
 def _status(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
-    account = HardcoverAccount()
+    account = account_for(args)
     asyncio.run(account.check_keyring())
     status = account.status()
     sync = SyncService(account).status()
@@ -162,7 +164,7 @@ def _search(ctx: CliContext, args: argparse.Namespace) -> int:
     query = " ".join(args.query).strip()
     if not query:
         raise InvalidValueError("Give some words of the title or author, or an ISBN.")
-    result = asyncio.run(_run_search(HardcoverAccount(), query, args.limit))
+    result = asyncio.run(_run_search(account_for(args), query, args.limit))
     if args.json:
         print(json.dumps(_search_json(result), indent=2))
     else:
