@@ -52,8 +52,8 @@ def test_match_named_books_with_links_and_candidates_in_json(world, monkeypatch,
     assert listed[books["unread"]]["state"] != "unmatched"  # matched on request above
 
 
-def _logs(world) -> str:
-    return "".join(p.read_text() for p in world["paths"].log_dir.glob("*.log*"))
+def _logs(log_dir) -> str:
+    return "".join(p.read_text() for p in log_dir.glob("*.log*"))
 
 
 def test_token_from_environment_or_file_is_used_not_saved_not_logged(
@@ -86,7 +86,7 @@ def test_token_from_environment_or_file_is_used_not_saved_not_logged(
     assert code == 2 and "could not be read" in err
 
     assert json.loads(world["keyring"].read_text()) == {}  # never saved
-    logs = _logs(world)
+    logs = _logs(world["paths"].log_dir)
     assert logs and token not in logs
 
 
