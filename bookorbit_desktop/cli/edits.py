@@ -24,9 +24,10 @@ from bookorbit_desktop.library.reading.values import (
     parse_status,
 )
 from bookorbit_desktop.library.store.models import Book, ReadingState
-from bookorbit_desktop.library.store.queries import UNSET, get_book, update_reading_state
+from bookorbit_desktop.library.store.queries import UNSET, list_books, update_reading_state
 
 WHERE_FIELDS = ("status",)
+_CHUNK = 500  # ids per query when the books are read back
 
 
 def edits_of(args: argparse.Namespace) -> dict[str, Any]:
@@ -91,6 +92,14 @@ def selected_ids(args: argparse.Namespace) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
+def shown_books(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The books as `list_books` shows them, read a few hundred at a time."""
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        found.update((book["id"], book) for book in list_books(ids[start : start + _CHUNK]))
+    return found
+
+
 def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
     """Show or edit every selected book; per-book problems do not stop the others."""
     edits = edits_of(args)
@@ -104,16 +113,22 @@ def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
             )
         print("No books are selected; nothing was changed.")
         return 0
+    errors: dict[int, str] = {}
+    if edited:
+        for book_id in ids:
+            try:
+                update_reading_state(book_id, **edits)
+            except BookOrbitError as error:
+                errors[book_id] = error.message
+    books = shown_books([book_id for book_id in ids if book_id not in errors])
     results: list[dict[str, Any]] = []
     for book_id in ids:
-        try:
-            if edited:
-                update_reading_state(book_id, **edits)
-            book = get_book(book_id)
-        except BookOrbitError as error:
-            results.append({"id": book_id, "ok": False, "error": error.message})
+        book = books.get(book_id)
+        if book is None:
+            message = errors.get(book_id) or f"There is no book with id {book_id}."
+            results.append({"id": book_id, "ok": False, "error": message})
             if not args.json:
-                print(f"book {book_id}: not changed: {error.message}", file=sys.stderr)
+                print(f"book {book_id}: not changed: {message}", file=sys.stderr)
             continue
         results.append({"id": book_id, "ok": True, "book": book})
         if args.json:
