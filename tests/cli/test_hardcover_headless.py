@@ -108,3 +108,31 @@ def test_a_second_library_does_not_reuse_the_first_ones_token(
     assert code == 2 and "connect" in err.lower()
     code = main(["--data-dir", str(second.data_dir), "hardcover", "status", "--json"])
     assert code == 0 and json.loads(capsys.readouterr().out)["connected"] is False
+
+
+def test_a_refused_supplied_token_pauses_nothing_and_a_paused_library_can_use_one(
+    world,  # noqa: F811
+    monkeypatch,
+    capsys,
+):
+    catalog = world["catalog"]
+    good = json.loads(world["keyring"].read_text()).popitem()[1]
+    revoked = catalog.add_token(world["user"], revoked=True)
+    monkeypatch.setenv(TOKEN_ENV, revoked)
+    code, _, err = run(monkeypatch, capsys, "match")
+    assert code == 2 and f"token from {TOKEN_ENV}" in err and revoked not in err
+    code, out, _ = run(monkeypatch, capsys, "status", "--json")
+    assert json.loads(out)["paused_reason"] is None  # the saved token is not blamed
+
+    # The saved token is refused: the library pauses; a token for the run still works.
+    monkeypatch.delenv(TOKEN_ENV)
+    entry = next(iter(json.loads(world["keyring"].read_text())))
+    world["keyring"].write_text(json.dumps({entry: revoked}))
+    code, _, err = run(monkeypatch, capsys, "match")
+    assert code == 2 and "connect" in err.lower()
+    code, out, _ = run(monkeypatch, capsys, "status", "--json")
+    assert json.loads(out)["paused_reason"]
+    monkeypatch.setenv(TOKEN_ENV, good)
+    code, out, err = run(monkeypatch, capsys, "match")
+    assert code == 0, err
+    assert "2 books:" in out

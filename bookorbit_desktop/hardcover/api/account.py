@@ -36,6 +36,7 @@ from bookorbit_desktop.hardcover.api.errors import (
     TOKEN_PAGE_URL,
     AuthError,
     NotConnectedError,
+    SuppliedTokenRejectedError,
     TokenRejectedError,
 )
 from bookorbit_desktop.hardcover.api.ratelimit import Budget, RateLimiter
@@ -121,6 +122,13 @@ class HardcoverAccount:
             return supplied_token()
         return self._supplied if isinstance(self._supplied, SuppliedToken) else None
 
+    def has_supplied_token(self) -> bool:
+        """Whether a token is given for this run (a malformed one too: using it says why)."""
+        try:
+            return self.supplied() is not None
+        except BookOrbitError:
+            return True
+
     def token(self) -> str:
         """The token supplied for this run, else the saved one (blocking keyring call);
         NotConnectedError when there is none."""
@@ -189,8 +197,21 @@ class HardcoverAccount:
         """A client for the saved token; a 401 pauses sync, the budget is remembered.
 
         While sync is paused (Hardcover refused this token) nothing is sent with it: the
-        AuthError says to connect a new token.
+        AuthError says to connect a new token. A token supplied for the run is used even
+        then, and its refusal pauses nothing.
         """
+        supplied = self.supplied()
+        if supplied is not None:
+            # Given for this run only: a refusal says so and pauses nothing.
+            client = self._client_factory(supplied.token, limiter=self.limiter())
+            try:
+                yield client
+            except AuthError as error:
+                raise SuppliedTokenRejectedError(supplied.source, error.detail) from None
+            finally:
+                self.remember_budget(client.budget())
+                await client.close()
+            return
         paused = get_private(PAUSED_KEY)
         if isinstance(paused, dict):
             raise AuthError(paused.get("detail"))
@@ -199,7 +220,7 @@ class HardcoverAccount:
         except NotConnectedError:
             self._remember(False)  # removed outside BookOrbit: say so from now on
             raise
-        if self.supplied() is None and (self._keyring is None or not self._keyring.has_token):
+        if self._keyring is None or not self._keyring.has_token:
             self._remember(True)
         client = self._client_factory(
             token, on_auth_error=self.pause_for_auth, limiter=self.limiter()
