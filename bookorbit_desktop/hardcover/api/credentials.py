@@ -19,6 +19,7 @@ warned every time.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from dataclasses import dataclass
@@ -205,7 +206,8 @@ class TokenStore:
         value = backend.get_password(SERVICE, LEGACY_ACCOUNT)
         if value:
             backend.set_password(SERVICE, self.account, value)
-            backend.delete_password(SERVICE, LEGACY_ACCOUNT)
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                backend.delete_password(SERVICE, LEGACY_ACCOUNT)  # gone meanwhile: fine
             log.info("The saved Hardcover token now belongs to the default library only")
         return value
 
