@@ -82,8 +82,14 @@ def test_token_from_environment_or_file_is_used_not_saved_not_logged(
     code, out, err = run(monkeypatch, capsys, "--token-file", str(token_file), "search", "Left")
     assert code == 0, err
     assert "The Left Hand of Darkness" in out
+    code, out, err = run(monkeypatch, capsys, "match", "--json", "--token-file", str(token_file))
+    assert code == 0, err
+    assert json.loads(out)["counts"]
     code, _, err = run(monkeypatch, capsys, "--token-file", str(tmp_path / "nope"), "match")
     assert code == 2 and "could not be read" in err
+
+    code, _, err = run(monkeypatch, capsys, "--token-file", str(token_file), "connect")
+    assert code == 2 and "connect --token-stdin" in err
 
     assert json.loads(world["keyring"].read_text()) == {}  # never saved
     logs = _logs(world["paths"].log_dir)

@@ -17,7 +17,11 @@ from typing import Any
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.match import register_match_commands
 from bookorbit_desktop.cli.hardcover.sync import register_sync_commands
-from bookorbit_desktop.cli.hardcover.token import account_for, add_token_option
+from bookorbit_desktop.cli.hardcover.token import (
+    account_for,
+    add_token_option,
+    add_token_option_to_actions,
+)
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.api.account import AccountStatus, HardcoverAccount
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
@@ -60,6 +64,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
     register_match_commands(sub)
     register_sync_commands(sub)
+    add_token_option_to_actions(sub)
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
@@ -81,6 +86,11 @@ def _read_token(args: argparse.Namespace) -> str:
 
 def _connect(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
+    if getattr(args, "token_file", None) is not None:
+        raise InvalidValueError(
+            "--token-file gives a token for one run and is never saved. To save a token, run: "
+            "bookorbit-desktop hardcover connect --token-stdin < FILE"
+        )
     account = HardcoverAccount(supplied=None)  # connect saves the token it is given
     raw = _read_token(args)
     user = asyncio.run(account.connect(raw, validate=not args.no_validate))
