@@ -128,7 +128,8 @@ def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
             message = errors.get(book_id) or f"There is no book with id {book_id}."
             results.append({"id": book_id, "ok": False, "error": message})
             if not args.json:
-                print(f"book {book_id}: not changed: {message}", file=sys.stderr)
+                what = "not changed: " if edited else ""
+                print(f"book {book_id}: {what}{message}", file=sys.stderr)
             continue
         results.append({"id": book_id, "ok": True, "book": book})
         if args.json:

@@ -106,6 +106,9 @@ def test_all_unread_and_where_select_by_status(tmp_path, library, capsys):
     assert run(tmp_path, "book", str(ids["odd"]), str(ids["kim"])) == 0  # show both
     out = capsys.readouterr().out
     assert "Odd John  (book" in out and "Kim  (book" in out
+    assert run(tmp_path, "book", str(ids["odd"]), "31337") == 1
+    out, err = capsys.readouterr()
+    assert "Odd John  (book" in out and "book 31337: There is no book with id 31337." in err
 
 
 def test_exit_codes_from_a_real_process(tmp_path, library):
