@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from bookorbit_desktop.cli import main
+from bookorbit_desktop.cli.edits import parse_where
 from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import ReadingState, SyncOutbox
 from bookorbit_desktop.library.store.queries import update_reading_state
@@ -125,3 +127,25 @@ def test_exit_codes_from_a_real_process(tmp_path, library):
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("conditions", "expected"),
+    [
+        (["status=reading"], {"status": ["reading"]}),
+        (["status=reading,on_hold"], {"status": ["reading", "on_hold"]}),
+        (["Status = Want to read"], {"status": ["want_to_read"]}),
+        (["status=read", "status=abandoned"], {"status": ["read", "abandoned"]}),
+        ([], {}),
+    ],
+)
+def test_parse_where(conditions, expected):
+    assert parse_where(conditions) == expected
+
+
+@pytest.mark.parametrize(
+    "conditions", [["status"], ["status="], ["title=Dune"], ["status=done"], ["=read"]]
+)
+def test_parse_where_refuses_what_it_cannot_select_by(conditions):
+    with pytest.raises(InvalidValueError):
+        parse_where(conditions)
