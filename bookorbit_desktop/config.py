@@ -93,6 +93,11 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
     if chosen:
         root = Path(chosen).expanduser().resolve()
         return Paths(data_dir=root, log_dir=root / "logs", cache_dir=root / "cache")
+    return default_paths()
+
+
+def default_paths() -> Paths:
+    """The platform's folders: the default library, used when no folder is chosen."""
     return Paths(
         data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
         log_dir=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),

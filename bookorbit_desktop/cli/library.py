@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.edits import edits_of, run_many
 from bookorbit_desktop.library.importer.summary import ImportOutcome
+from bookorbit_desktop.library.store.links import hardcover_links
 from bookorbit_desktop.library.store.queries import (
     UNSET,
     get_book,
@@ -48,11 +50,23 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
     book = commands.add_parser(
         "book",
-        help="show one book, or edit its reading state",
-        description="Without options, show the book. With options, change its reading state; "
-        "every value is checked before anything is saved.",
+        help="show books, or edit their reading state",
+        description="Without options, show the books. With options, change their reading "
+        "state; every value is checked before anything is saved. Several books (ids, "
+        "--all-unread, --where) are changed one by one: a book that cannot be changed is "
+        "reported and the others are saved. Exit status 0 when every book was saved, 1 when "
+        "some were not, 2 for a wrong value or option.",
     )
-    book.add_argument("book_id", type=int, metavar="ID", help="the book's id (see `books`)")
+    book.add_argument(
+        "book_ids", type=int, nargs="*", metavar="ID", help="the books' ids (see `books`)"
+    )
+    book.add_argument("--all-unread", action="store_true", help="every book marked unread")
+    book.add_argument(
+        "--where",
+        action="append",
+        metavar="status=S[,S]",
+        help="every book with one of these reading statuses",
+    )
     book.add_argument(
         "--status",
         metavar="S",
@@ -211,7 +225,8 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
     books = list_books()
     if args.json:
-        _dump(books)
+        links = hardcover_links(book["id"] for book in books)
+        _dump([{**book, "hardcover": links[book["id"]]} for book in books])
         return 0
     if not books:
         print("The library is empty. Add books with: bookorbit-desktop import PATH...")
@@ -231,17 +246,14 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def run_book(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
-    edits: dict[str, Any] = {
-        "status": args.status if args.status is not None else UNSET,
-        "progress": args.progress if args.progress is not None else UNSET,
-        "started": args.started if args.started is not None else UNSET,
-        "finished": args.finished if args.finished is not None else UNSET,
-        "rating": None if args.clear_rating else args.rating if args.rating is not None else UNSET,
-    }
+    if len(args.book_ids) != 1 or args.all_unread or args.where:
+        return run_many(args, book_lines, _dump)
+    book_id = args.book_ids[0]
+    edits = edits_of(args)
     edited = any(value is not UNSET for value in edits.values())
     if edited:
-        update_reading_state(args.book_id, **edits)
-    book = get_book(args.book_id)
+        update_reading_state(book_id, **edits)
+    book = get_book(book_id)
     if args.json:
         _dump(book)
         return 0

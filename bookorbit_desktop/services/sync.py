@@ -207,7 +207,8 @@ class SyncService:
         `hardcover sync`): the first time a library reaches the profile is the user's choice.
         """
         status = sync_settings.load()
-        if not status.enabled or get_private(PAUSED_KEY) is not None:
+        paused = get_private(PAUSED_KEY) is not None and not self.account.has_supplied_token()
+        if not status.enabled or paused:
             return []
         if get_private(FIRST_SYNC_KEY) is None:
             return []

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bookorbit_desktop.cli import main
+from bookorbit_desktop.hardcover.api.credentials import library_account
 from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import Catalog
 from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
@@ -42,7 +43,13 @@ def world(tmp_path, monkeypatch) -> Iterator[dict]:
         }
         for key, value in env.items():
             monkeypatch.setenv(key, value)
-        yield {"server": server, "token": token, "keyring": keyring_file, "env": env}
+        yield {
+            "server": server,
+            "token": token,
+            "keyring": keyring_file,
+            "env": env,
+            "data_dir": tmp_path / "data",
+        }
 
 
 def run(monkeypatch, capsys, *args: str, stdin: str = "") -> tuple[int, str, str]:
@@ -56,7 +63,8 @@ def test_connect_status_search_disconnect(world, monkeypatch, capsys):
     token = world["token"]
     code, out, _ = run(monkeypatch, capsys, "connect", "--token-stdin", stdin=f"Bearer {token}\n")
     assert (code, out.strip()) == (0, "Connected to Hardcover as reader.")
-    assert json.loads(world["keyring"].read_text()) == {"bookorbit-desktop/hardcover-token": token}
+    entry = f"bookorbit-desktop/{library_account(world['data_dir'])}"
+    assert json.loads(world["keyring"].read_text()) == {entry: token}
 
     code, out, _ = run(monkeypatch, capsys, "search", "left", "hand")
     assert code == 0

@@ -15,6 +15,7 @@ import pytest
 
 from bookorbit_desktop.cli import main
 from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.hardcover.api.credentials import library_account
 from bookorbit_desktop.hardcover.matching.store import get_match, record_user_book
 from bookorbit_desktop.library.store.db import close_database, open_database
 from tests.factories import add_book
@@ -41,8 +42,8 @@ def world(tmp_path, monkeypatch) -> Iterator[dict]:
     ids["v3"] = catalog.add_book("Berserk, Vol. 3", authors=["Kentaro Miura"], users_count=700)
     ids["v3_edition"] = catalog.add_edition(ids["v3"], pages=224)
     keyring_file = tmp_path / "keyring.json"
-    keyring_file.write_text(json.dumps({"bookorbit-desktop/hardcover-token": token}))
     data_dir = tmp_path / "data"
+    keyring_file.write_text(json.dumps({f"bookorbit-desktop/{library_account(data_dir)}": token}))
     paths = resolve_paths(data_dir)
     paths.ensure()
     open_database(paths.db_file)

@@ -12,6 +12,7 @@ import pytest
 
 from bookorbit_desktop.cli import main
 from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.hardcover.api.credentials import library_account
 from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.queries import update_reading_state
@@ -31,8 +32,8 @@ def world(tmp_path, monkeypatch) -> Iterator[dict]:
         hc[key] = catalog.add_book(f"Title {key}", authors=["Ann Author"], users_count=5)
         hc[f"{key}_edition"] = catalog.add_edition(hc[key], pages=400, reading_format_id=EBOOK)
     keyring_file = tmp_path / "keyring.json"
-    keyring_file.write_text(json.dumps({"bookorbit-desktop/hardcover-token": token}))
     data_dir = tmp_path / "data"
+    keyring_file.write_text(json.dumps({f"bookorbit-desktop/{library_account(data_dir)}": token}))
     paths = resolve_paths(data_dir)
     paths.ensure()
     open_database(paths.db_file)

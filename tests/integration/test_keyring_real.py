@@ -31,6 +31,21 @@ CHILD = textwrap.dedent(
     print("loaded", store.load())
     print("deleted", store.delete())
     print("after", store.load())
+
+    # One entry per library; the single entry of earlier versions goes to the default one.
+    import keyring
+    from pathlib import Path
+    from bookorbit_desktop.hardcover.api.credentials import LEGACY_ACCOUNT, SERVICE
+    keyring.set_password(SERVICE, LEGACY_ACCOUNT, "hc_pat_from_an_earlier_version")
+    other = TokenStore(data_dir=Path.home() / "other-library")
+    print("other_before", other.load())
+    print("default_adopts", store.load())
+    print("legacy_left", keyring.get_password(SERVICE, LEGACY_ACCOUNT))
+    other.save("hc_pat_other_library")
+    print("default_after_other", store.load())
+    print("other_after", other.load())
+    print("other_deleted", other.delete())
+    print("default_kept", store.load())
     """
 )
 
@@ -48,7 +63,7 @@ def test_token_roundtrip_through_gnome_keyring(tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS"}
+        if key not in {"PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS", "BOOKORBIT_DATA_DIR"}
     }
     env.update(
         HOME=str(home),
@@ -74,6 +89,13 @@ def test_token_roundtrip_through_gnome_keyring(tmp_path):
     assert lines["loaded"] == "hc_pat_real_keyring_token"
     assert lines["deleted"] == "True"
     assert lines["after"] == "None"
+    assert lines["other_before"] == "None"
+    assert lines["default_adopts"] == "hc_pat_from_an_earlier_version"
+    assert lines["legacy_left"] == "None"
+    assert lines["default_after_other"] == "hc_pat_from_an_earlier_version"
+    assert lines["other_after"] == "hc_pat_other_library"
+    assert lines["other_deleted"] == "True"
+    assert lines["default_kept"] == "hc_pat_from_an_earlier_version"
     # The secret went to the keyring's own encrypted store, not to a file of ours.
     keyrings = home / ".local" / "share" / "keyrings"
     assert keyrings.exists()

@@ -17,6 +17,11 @@ from typing import Any
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.match import register_match_commands
 from bookorbit_desktop.cli.hardcover.sync import register_sync_commands
+from bookorbit_desktop.cli.hardcover.token import (
+    account_for,
+    add_token_option,
+    add_token_option_to_actions,
+)
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.api.account import AccountStatus, HardcoverAccount
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
@@ -28,6 +33,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     """Add this feature's sub-commands to the parser."""
     hardcover = commands.add_parser("hardcover", help="your Hardcover account and book links")
     hardcover.set_defaults(handler=lambda ctx, args: _help(hardcover))
+    add_token_option(hardcover)
     sub = hardcover.add_subparsers(dest="hardcover_command", metavar="ACTION")
 
     connect = sub.add_parser(
@@ -58,6 +64,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
     register_match_commands(sub)
     register_sync_commands(sub)
+    add_token_option_to_actions(sub)
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
@@ -79,7 +86,12 @@ def _read_token(args: argparse.Namespace) -> str:
 
 def _connect(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
-    account = HardcoverAccount()
+    if getattr(args, "token_file", None) is not None:
+        raise InvalidValueError(
+            "--token-file gives a token for one run and is never saved. To save a token, run: "
+            "bookorbit-desktop hardcover connect --token-stdin < FILE"
+        )
+    account = HardcoverAccount(supplied=None)  # connect saves the token it is given
     raw = _read_token(args)
     user = asyncio.run(account.connect(raw, validate=not args.no_validate))
     if user is None:
@@ -94,7 +106,7 @@ def _connect(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _disconnect(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
-    if asyncio.run(HardcoverAccount().disconnect()):
+    if asyncio.run(HardcoverAccount(supplied=None).disconnect()):
         print("Disconnected from Hardcover; the token was removed from the keyring.")
     else:
         print("No Hardcover token was saved.")
@@ -109,7 +121,7 @@ def _when(timestamp: float | None) -> str:
 
 def _status(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
-    account = HardcoverAccount()
+    account = account_for(args)
     asyncio.run(account.check_keyring())
     status = account.status()
     sync = SyncService(account).status()
@@ -162,7 +174,7 @@ def _search(ctx: CliContext, args: argparse.Namespace) -> int:
     query = " ".join(args.query).strip()
     if not query:
         raise InvalidValueError("Give some words of the title or author, or an ISBN.")
-    result = asyncio.run(_run_search(HardcoverAccount(), query, args.limit))
+    result = asyncio.run(_run_search(account_for(args), query, args.limit))
     if args.json:
         print(json.dumps(_search_json(result), indent=2))
     else:

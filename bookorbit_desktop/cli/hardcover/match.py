@@ -1,8 +1,8 @@
 """`hardcover match|candidates|pick|rematch|exclude|include` sub-commands.
 
-`match` links every book whose status is not "unread" to Hardcover, printing each book's
-outcome and reason as it is decided; books that need review keep their candidates, which
-`candidates BOOK` lists and `pick BOOK HC_BOOK_ID` settles.
+`match` links every book whose status is not "unread" (or the books named, optionally unread
+ones too) to Hardcover, printing each book's outcome and reason as it is decided; books that
+need review keep their candidates, which `candidates BOOK` lists and `pick BOOK HC_BOOK_ID` settles.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from dataclasses import asdict
 from typing import Any, TypeVar
 
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.hardcover.token import account_for
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.hardcover.api.account import HardcoverAccount
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.matching import actions as match_actions
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress, MatchReport
 from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.library.store.links import candidates_of, hardcover_links
 from bookorbit_desktop.library.store.models import Book
 
 T = TypeVar("T")
@@ -38,7 +40,15 @@ _OUTCOME_LABELS = {
 def register_match_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the matching sub-commands under `hardcover`."""
     match = commands.add_parser(
-        "match", help="link books to Hardcover (every book not marked unread)"
+        "match",
+        help="link books to Hardcover (every book not marked unread, or the books given)",
+        description="Link books to Hardcover. Unread books are left out unless "
+        "--include-unread is given. With --json, each book's chosen Hardcover book (id, slug, "
+        "URL, edition id) and the candidates for review are printed.",
+    )
+    match.add_argument("books", nargs="*", type=int, metavar="BOOK", help="only these books")
+    match.add_argument(
+        "--include-unread", action="store_true", help="also match books marked unread"
     )
     match.add_argument("--json", action="store_true", help="machine-readable output")
     match.set_defaults(handler=_match)
@@ -109,27 +119,67 @@ def _summary(report: MatchReport) -> str:
 
 def _match(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
-    account = HardcoverAccount()
+    wanted = list(dict.fromkeys(args.books)) or None
+    if wanted is not None:
+        known = {b.id for b in Book.select(Book.id).where(Book.id.in_(wanted))}
+        missing = [book_id for book_id in wanted if book_id not in known]
+        if missing:
+            listed = ", ".join(map(str, missing))
+            raise NotFoundError(f"There is no book {listed} in the library; nothing was matched.")
 
     def show(item: MatchProgress) -> None:
         if not args.json:
             print(format_progress(item), flush=True)
 
-    report = _with_client(account, lambda client: Matcher(client).run(progress=show))
+    report = _with_client(
+        account_for(args),
+        lambda client: Matcher(client).run(
+            wanted, progress=show, include_unread=args.include_unread
+        ),
+    )
+    skipped = _left_out(wanted, report) if not args.include_unread else []
     if args.json:
-        payload = {
-            "total": report.total,
-            "counts": report.counts,
-            "requests": report.requests,
-            "isbn_requests": report.isbn_requests,
-            "books": [asdict(item) for item in report.results],
-        }
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
-    else:
-        print(_summary(report))
-        if report.counts.get("needs_review"):
-            print("See a book's candidates with: hardcover candidates BOOK")
+        print(json.dumps(match_json(report, skipped), indent=2, ensure_ascii=False))
+        return 0
+    print(_summary(report))
+    if skipped:
+        listed = ", ".join(map(str, skipped))
+        print(f"Not matched because marked unread: {listed} (add --include-unread).")
+    if report.counts.get("needs_review"):
+        print("See a book's candidates with: hardcover candidates BOOK")
     return 0
+
+
+def _left_out(wanted: list[int] | None, report: MatchReport) -> list[int]:
+    """Books named on the command line that the run left out (they are marked unread)."""
+    done = {item.book_id for item in report.results}
+    return [book_id for book_id in wanted or [] if book_id not in done]
+
+
+def match_json(report: MatchReport, skipped: list[int]) -> dict[str, Any]:
+    """The run as JSON: per book its outcome, the chosen Hardcover book and the candidates."""
+    links = hardcover_links(item.book_id for item in report.results)
+    books = []
+    for item in report.results:
+        link = links[item.book_id]
+        books.append(
+            {
+                **asdict(item),
+                "state": link["state"],
+                "hardcover": {
+                    key: link[key] for key in ("book_id", "slug", "url", "edition_id", "pinned")
+                },
+                "candidates": candidates_of(item.book_id),
+            }
+        )
+    return {
+        "total": report.total,
+        "counts": report.counts,
+        "requests": report.requests,
+        "isbn_requests": report.isbn_requests,
+        "skipped_unread": skipped,
+        "books": books,
+    }
 
 
 def _candidate_line(candidate: dict[str, Any]) -> str:
@@ -175,7 +225,7 @@ def _candidates(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _search_candidates(args: argparse.Namespace) -> int:
     query, found = _with_client(
-        HardcoverAccount(),
+        account_for(args),
         lambda client: match_actions.search_candidates(client, args.book, args.search),
     )
     if args.json:
@@ -195,7 +245,7 @@ def _search_candidates(args: argparse.Namespace) -> int:
 def _pick(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
     result = _with_client(
-        HardcoverAccount(),
+        account_for(args),
         lambda client: match_actions.pick(client, args.book, args.hc_book, edition_id=args.edition),
     )
     print(result.message)
@@ -203,19 +253,21 @@ def _pick(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _online_if_removing(
-    book_id: int, removing: bool, action: Callable[[HardcoverClient | None], Awaitable[T]]
+    args: argparse.Namespace,
+    removing: bool,
+    action: Callable[[HardcoverClient | None], Awaitable[T]],
 ) -> T:
     """Run `action` with a client only when BookOrbit's own Hardcover entry is to be removed;
     everything else works offline, even without a token."""
-    if removing and match_actions.owns_entry(get_match(book_id)):
-        return _with_client(HardcoverAccount(), action)
+    if removing and match_actions.owns_entry(get_match(args.book)):
+        return _with_client(account_for(args), action)
     return asyncio.run(action(None))
 
 
 def _rematch(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
     result = _online_if_removing(
-        args.book, True, lambda client: match_actions.rematch(args.book, client)
+        args, True, lambda client: match_actions.rematch(args.book, client)
     )
     print(result.message)
     return 0
@@ -225,7 +277,7 @@ def _exclude(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
     remove = args.remove_from_hardcover
     result = _online_if_removing(
-        args.book,
+        args,
         remove,
         lambda client: match_actions.exclude(args.book, client, remove_from_hardcover=remove),
     )
@@ -239,4 +291,4 @@ def _include(ctx: CliContext, args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["format_progress", "register_match_commands"]
+__all__ = ["format_progress", "match_json", "register_match_commands"]

@@ -13,6 +13,7 @@ import sys
 from typing import Any, TextIO
 
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.hardcover.token import account_for
 from bookorbit_desktop.hardcover.sync.engine import SyncProgress
 from bookorbit_desktop.hardcover.sync.settings import PRIVACY_CHOICES, SyncSettings
 from bookorbit_desktop.services.sync import SyncReport, SyncService
@@ -143,7 +144,7 @@ async def _run_sync(args: argparse.Namespace, printer: SyncPrinter) -> SyncRepor
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         loop.add_signal_handler(signal.SIGINT, cancel.set)  # stop between books
-    return await SyncService().sync(
+    return await SyncService(account_for(args)).sync(
         args.book,
         dry_run=args.dry_run,
         allow_rewind=args.allow_rewind,

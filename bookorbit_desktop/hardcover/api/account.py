@@ -9,6 +9,9 @@ A keyring call can block for a long time (a locked Secret Service collection wai
 user to answer its unlock prompt), so every one runs on a worker thread, and only when it is
 needed: `check_keyring` once at start-up, connect, disconnect, and reading the token when a
 client is opened. What the keyring said is remembered, so `status()` never asks it again.
+
+A token supplied for the run (`BOOKORBIT_HARDCOVER_TOKEN` or a token file, see
+`credentials.supplied_token`) is used instead of the keyring, which is then never asked.
 """
 
 from __future__ import annotations
@@ -22,11 +25,18 @@ from typing import Any
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.hardcover.api.client import HardcoverClient, endpoint_from_env
-from bookorbit_desktop.hardcover.api.credentials import TokenStore, backend_name, normalize_token
+from bookorbit_desktop.hardcover.api.credentials import (
+    SuppliedToken,
+    TokenStore,
+    backend_name,
+    normalize_token,
+    supplied_token,
+)
 from bookorbit_desktop.hardcover.api.errors import (
     TOKEN_PAGE_URL,
     AuthError,
     NotConnectedError,
+    SuppliedTokenRejectedError,
     TokenRejectedError,
 )
 from bookorbit_desktop.hardcover.api.ratelimit import Budget, RateLimiter
@@ -51,6 +61,7 @@ SYNC_ENABLED_KEY = "hardcover.sync_enabled"
 ClientFactory = Callable[..., HardcoverClient]
 NOT_CHECKED = "not checked yet"
 UNAVAILABLE = "unavailable"
+_FROM_ENVIRONMENT = object()  # HardcoverAccount's default: look at the environment per call
 
 
 @dataclass(frozen=True)
@@ -90,10 +101,12 @@ class HardcoverAccount:
         self,
         store: TokenStore | None = None,
         *,
+        supplied: SuppliedToken | object | None = _FROM_ENVIRONMENT,
         client_factory: ClientFactory = HardcoverClient,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store or TokenStore()
+        self._supplied = supplied
         self._client_factory = client_factory
         self._clock = clock
         self._limiter: RateLimiter | None = None
@@ -103,8 +116,25 @@ class HardcoverAccount:
         self._keyring_changes = 0
 
     # ----------------------------------------------------------------- token
+    def supplied(self) -> SuppliedToken | None:
+        """The token given for this run instead of the keyring's, if any."""
+        if self._supplied is _FROM_ENVIRONMENT:
+            return supplied_token()
+        return self._supplied if isinstance(self._supplied, SuppliedToken) else None
+
+    def has_supplied_token(self) -> bool:
+        """Whether a token is given for this run (a malformed one too: using it says why)."""
+        try:
+            return self.supplied() is not None
+        except BookOrbitError:
+            return True
+
     def token(self) -> str:
-        """The saved token (blocking keyring call); NotConnectedError when there is none."""
+        """The token supplied for this run, else the saved one (blocking keyring call);
+        NotConnectedError when there is none."""
+        supplied = self.supplied()
+        if supplied is not None:
+            return supplied.token
         token = self.store.load()
         if not token:
             raise NotConnectedError()
@@ -126,6 +156,9 @@ class HardcoverAccount:
 
     def _ask_keyring(self) -> KeyringCheck:
         try:
+            supplied = self.supplied()
+            if supplied is not None:
+                return KeyringCheck(True, f"not used (token from {supplied.source}, not saved)")
             has_token = self.store.load() is not None
         except BookOrbitError as error:  # status must still render when the keyring is broken
             return KeyringCheck(False, UNAVAILABLE, (error.message,))
@@ -164,8 +197,21 @@ class HardcoverAccount:
         """A client for the saved token; a 401 pauses sync, the budget is remembered.
 
         While sync is paused (Hardcover refused this token) nothing is sent with it: the
-        AuthError says to connect a new token.
+        AuthError says to connect a new token. A token supplied for the run is used even
+        then, and its refusal pauses nothing.
         """
+        supplied = self.supplied()
+        if supplied is not None:
+            # Given for this run only: a refusal says so and pauses nothing.
+            client = self._client_factory(supplied.token, limiter=self.limiter())
+            try:
+                yield client
+            except AuthError as error:
+                raise SuppliedTokenRejectedError(supplied.source, error.detail) from None
+            finally:
+                self.remember_budget(client.budget())
+                await client.close()
+            return
         paused = get_private(PAUSED_KEY)
         if isinstance(paused, dict):
             raise AuthError(paused.get("detail"))

@@ -1,6 +1,15 @@
 """The Hardcover token, kept only in the operating system's keyring.
 
-The token never goes into the database, settings, logs or the UI. The keyring backend is
+The token never goes into the database, settings, logs or the UI. Each library has its own
+keyring entry, named after the library's folder, so a second library (`--data-dir`) never
+uses the token another one was connected with. The single entry earlier versions kept for
+every library belongs to the default library: it moves to that library's entry the first
+time the default library reads its token.
+
+For headless use a token can instead come from `BOOKORBIT_HARDCOVER_TOKEN` or a file named
+on the command line (`SuppliedToken`): read when needed, never saved, never logged.
+
+The keyring backend is
 injectable (tests pass their own); otherwise it is keyring's choice for this desktop, or the
 one named by `PYTHON_KEYRING_BACKEND` (keyring's own switch). When no real keyring exists we
 stop with an explanation of what to install instead of quietly writing the token to a file;
@@ -10,8 +19,11 @@ warned every time.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from dataclasses import dataclass
+from pathlib import Path
 
 import keyring
 import keyring.core
@@ -19,12 +31,16 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail
 
+from bookorbit_desktop.config import default_paths, resolve_paths
+from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.api.errors import InvalidTokenFormatError, KeyringUnavailableError
+from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
 
 SERVICE = "bookorbit-desktop"
-ACCOUNT = "hardcover-token"
+LEGACY_ACCOUNT = "hardcover-token"  # one entry for every library, before entries per library
+TOKEN_ENV = "BOOKORBIT_HARDCOVER_TOKEN"
 BACKEND_ENV = "PYTHON_KEYRING_BACKEND"
 
 HOW_TO_GET_A_KEYRING = (
@@ -60,6 +76,48 @@ def normalize_token(raw: str) -> str:
     return token
 
 
+def library_account(data_dir: Path) -> str:
+    """The keyring entry (its "username") of the library kept in `data_dir`."""
+    return f"{LEGACY_ACCOUNT}:{Path(data_dir).expanduser().resolve()}"
+
+
+def open_library_dir() -> Path:
+    """The folder of the library this process has open (else the one it is set up for)."""
+    opened = database.obj
+    if opened is not None and opened.database not in ("", ":memory:"):
+        return Path(opened.database).parent
+    return resolve_paths().data_dir
+
+
+@dataclass(frozen=True)
+class SuppliedToken:
+    """A token given for this run only (environment or file): never saved, never logged."""
+
+    token: str
+    source: str  # where it came from, for status output: never the token itself
+
+    def __repr__(self) -> str:
+        return f"SuppliedToken(source={self.source!r})"
+
+
+def supplied_token(token_file: str | os.PathLike[str] | None = None) -> SuppliedToken | None:
+    """The token from `token_file`, else from BOOKORBIT_HARDCOVER_TOKEN, else None."""
+    if token_file is not None:
+        path = Path(token_file).expanduser()
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InvalidValueError(
+                f"The token file {path} could not be read ({type(error).__name__}). Name a "
+                "readable text file that holds only the Hardcover token."
+            ) from None
+        return SuppliedToken(normalize_token(raw), f"token file {path}")
+    raw = os.environ.get(TOKEN_ENV)
+    if raw is None or not raw.strip():
+        return None
+    return SuppliedToken(normalize_token(raw), TOKEN_ENV)
+
+
 def default_backend() -> KeyringBackend:
     """keyring's backend for this machine, honouring PYTHON_KEYRING_BACKEND."""
     name = os.environ.get(BACKEND_ENV, "").strip()
@@ -92,10 +150,25 @@ def backend_name(backend: KeyringBackend) -> str:
 
 
 class TokenStore:
-    """Reads, writes and forgets the Hardcover token in the keyring."""
+    """Reads, writes and forgets one library's Hardcover token in the keyring.
 
-    def __init__(self, backend: KeyringBackend | None = None) -> None:
+    `data_dir` names the library; by default it is the library this process has open.
+    """
+
+    def __init__(self, backend: KeyringBackend | None = None, *, data_dir: Path | None = None):
         self._backend = backend
+        self._data_dir = data_dir
+
+    @property
+    def data_dir(self) -> Path:
+        return self._data_dir if self._data_dir is not None else open_library_dir()
+
+    @property
+    def account(self) -> str:
+        return library_account(self.data_dir)
+
+    def _is_default_library(self) -> bool:
+        return self.data_dir.resolve() == default_paths().data_dir.resolve()
 
     @property
     def backend(self) -> KeyringBackend:
@@ -120,16 +193,29 @@ class TokenStore:
     def load(self) -> str | None:
         backend = self.check()
         try:
-            value = backend.get_password(SERVICE, ACCOUNT)
+            value = backend.get_password(SERVICE, self.account)
+            if not value and self._is_default_library():
+                value = self._adopt_legacy(backend)
         except (keyring.errors.KeyringError, OSError) as error:
             raise self._failure("read", error) from None
         return value or None
+
+    def _adopt_legacy(self, backend: KeyringBackend) -> str | None:
+        """Move the entry shared by every library (earlier versions) to the default
+        library's own entry; other libraries never read it."""
+        value = backend.get_password(SERVICE, LEGACY_ACCOUNT)
+        if value:
+            backend.set_password(SERVICE, self.account, value)
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                backend.delete_password(SERVICE, LEGACY_ACCOUNT)  # gone meanwhile: fine
+            log.info("The saved Hardcover token now belongs to the default library only")
+        return value
 
     def save(self, token: str) -> None:
         token = normalize_token(token)
         backend = self.check()
         try:
-            backend.set_password(SERVICE, ACCOUNT, token)
+            backend.set_password(SERVICE, self.account, token)
         except (keyring.errors.KeyringError, OSError) as error:
             raise self._failure("save", error) from None
         warning = self.insecure_warning()
@@ -139,15 +225,20 @@ class TokenStore:
     def delete(self) -> bool:
         """Forget the token; False when none was stored."""
         backend = self.check()
+        accounts = [self.account]
+        if self._is_default_library():
+            accounts.append(LEGACY_ACCOUNT)  # not adopted yet: still this library's token
+        removed = False
         try:
-            if backend.get_password(SERVICE, ACCOUNT) is None:
-                return False
-            backend.delete_password(SERVICE, ACCOUNT)
+            for account in accounts:
+                if backend.get_password(SERVICE, account) is not None:
+                    backend.delete_password(SERVICE, account)
+                    removed = True
         except keyring.errors.PasswordDeleteError:
-            return False
+            return removed
         except (keyring.errors.KeyringError, OSError) as error:
             raise self._failure("remove", error) from None
-        return True
+        return removed
 
     def _failure(self, action: str, error: BaseException) -> KeyringUnavailableError:
         # The exception text can come from D-Bus and is safe to log; it never holds the token.

@@ -46,8 +46,10 @@ class NotConnectedError(HardcoverError):
 
     def __init__(self) -> None:
         super().__init__(
-            "No Hardcover token is saved. Create one at "
-            f"{TOKEN_PAGE_URL} and run: bookorbit-desktop hardcover connect --token-stdin"
+            "No Hardcover token is saved for this library. Create one at "
+            f"{TOKEN_PAGE_URL} and run: bookorbit-desktop hardcover connect --token-stdin "
+            "(or, for one run without saving it, set BOOKORBIT_HARDCOVER_TOKEN or pass "
+            "hardcover --token-file FILE)"
         )
 
 
@@ -64,6 +66,20 @@ class AuthError(HardcoverError):
         super().__init__(
             f"Hardcover did not accept the saved token{_said(detail)}. Syncing is paused "
             f"until you connect a new one. {_CONNECT_AGAIN}",
+            detail=detail,
+        )
+
+
+class SuppliedTokenRejectedError(AuthError):
+    """Hardcover refused a token given for one run (environment or file): nothing is paused,
+    since the next run may bring another token."""
+
+    def __init__(self, source: str, detail: str | None = None) -> None:
+        HardcoverError.__init__(
+            self,
+            f"Hardcover did not accept the token from {source}{_said(detail)}. Check that it "
+            f"is whole and has not expired, or create a new one at {TOKEN_PAGE_URL}, and run "
+            "the command again.",
             detail=detail,
         )
 

@@ -237,12 +237,14 @@ class Matcher:
         book_ids: Iterable[int] | None = None,
         *,
         progress: Callable[[MatchProgress], None] | None = None,
+        include_unread: bool = False,
     ) -> MatchReport:
-        """Match every eligible book (status other than unread), or the given ones."""
+        """Match every eligible book (status other than unread, unless `include_unread`),
+        or the eligible ones among those given."""
         self.isbn_requests = 0
         started = self.client.requests_sent
         report = MatchReport()
-        books = eligible_books(book_ids)
+        books = eligible_books(book_ids, include_unread=include_unread)
         report.total = len(books)
         work: list[_Work] = []
         emit = _Reporter(report, progress)

@@ -161,14 +161,14 @@ def needs_matching(record: MatchRecord | None, current_fingerprint: str) -> bool
     return changed and record.user_book_id is None
 
 
-def eligible_books(book_ids: Iterable[int] | None = None) -> list[Book]:
-    """Books worth matching: every status other than unread (in library order)."""
-    query = (
-        Book.select(Book)
-        .join(ReadingState)
-        .where(ReadingState.status != "unread")
-        .order_by(Book.id)
-    )
+def eligible_books(
+    book_ids: Iterable[int] | None = None, *, include_unread: bool = False
+) -> list[Book]:
+    """Books worth matching: every status other than unread, unless unread books are asked
+    for too (in library order)."""
+    query = Book.select(Book).join(ReadingState).order_by(Book.id)
+    if not include_unread:
+        query = query.where(ReadingState.status != "unread")
     if book_ids is not None:
         query = query.where(Book.id.in_(list(book_ids)))
     return list(query)

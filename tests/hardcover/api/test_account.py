@@ -15,7 +15,12 @@ from bookorbit_desktop.hardcover.api.account import (
     USERNAME_KEY,
     HardcoverAccount,
 )
-from bookorbit_desktop.hardcover.api.credentials import ACCOUNT, SERVICE, TokenStore
+from bookorbit_desktop.hardcover.api.credentials import (
+    SERVICE,
+    TokenStore,
+    library_account,
+    open_library_dir,
+)
 from bookorbit_desktop.hardcover.api.errors import (
     AuthError,
     KeyringUnavailableError,
@@ -28,6 +33,11 @@ from bookorbit_desktop.library.store.models import Book, HardcoverMatch
 from bookorbit_desktop.library.store.settings import get_private, set_setting
 from tests.fakes.file_keyring import CountingKeyring, FileKeyring
 from tests.fakes.hardcover_fixtures import make_client
+
+
+def library_entry() -> str:
+    """The keyring entry of the library the test has open."""
+    return library_account(open_library_dir())
 
 
 @pytest.fixture
@@ -49,7 +59,7 @@ async def test_connect_validates_and_keeps_the_token_only_in_the_keyring(
 ):
     user = await account.connect(f"  Bearer {hardcover.token}\n")
     assert user is not None and user.username == "reader"
-    assert keyring_backend.get_password(SERVICE, ACCOUNT) == hardcover.token
+    assert keyring_backend.get_password(SERVICE, library_entry()) == hardcover.token
     assert get_private(USERNAME_KEY) == "reader"
     database_bytes = library.db_file.read_bytes()
     wal = library.db_file.with_name(library.db_file.name + "-wal")
@@ -62,7 +72,7 @@ async def test_a_refused_token_is_not_saved(account, hardcover, keyring_backend)
     hardcover.catalog.revoke_token(hardcover.token)
     with pytest.raises(TokenRejectedError):
         await account.connect(hardcover.token)
-    assert keyring_backend.get_password(SERVICE, ACCOUNT) is None
+    assert keyring_backend.get_password(SERVICE, library_entry()) is None
 
 
 async def test_a_token_without_the_me_scope_names_it(account, hardcover, keyring_backend):
@@ -70,7 +80,7 @@ async def test_a_token_without_the_me_scope_names_it(account, hardcover, keyring
     with pytest.raises(ScopeError) as caught:
         await account.connect(token)
     assert caught.value.scope == "read:me:content"
-    assert keyring_backend.get_password(SERVICE, ACCOUNT) is None
+    assert keyring_backend.get_password(SERVICE, library_entry()) is None
 
 
 async def test_connect_without_validation_makes_no_request(account, hardcover):
@@ -163,7 +173,7 @@ async def test_connecting_another_accounts_token_is_not_held_back_by_the_old_bud
 async def test_disconnect_forgets_everything(account, hardcover, keyring_backend):
     await account.connect(hardcover.token)
     assert await account.disconnect() is True
-    assert keyring_backend.get_password(SERVICE, ACCOUNT) is None
+    assert keyring_backend.get_password(SERVICE, library_entry()) is None
     status = account.status()
     assert (status.connected, status.username, status.budget) == (False, None, None)
     assert await account.disconnect() is False
@@ -258,7 +268,7 @@ async def test_a_token_removed_outside_the_app_shows_as_not_connected(
 ):
     account = counted_account(hardcover, clock, counting)
     await account.connect(hardcover.token)
-    counting.delete_password(SERVICE, ACCOUNT)  # e.g. with the desktop's keyring manager
+    counting.delete_password(SERVICE, library_entry())  # e.g. with the desktop's keyring manager
     with pytest.raises(NotConnectedError):
         async with account.open_client():
             pass

@@ -7,12 +7,17 @@ import logging
 import pytest
 from keyring.backends import chainer, fail
 
+from bookorbit_desktop.config import default_paths
+from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.api.credentials import (
-    ACCOUNT,
+    LEGACY_ACCOUNT,
     SERVICE,
+    TOKEN_ENV,
     TokenStore,
     default_backend,
+    library_account,
     normalize_token,
+    supplied_token,
 )
 from bookorbit_desktop.hardcover.api.errors import InvalidTokenFormatError, KeyringUnavailableError
 from tests.fakes.file_keyring import FileKeyring, LockedKeyring
@@ -43,10 +48,10 @@ def test_normalize_token_refuses_what_cannot_be_a_token(pasted):
 
 def test_save_load_delete_roundtrip(tmp_path):
     backend = FileKeyring(tmp_path / "keyring.json")
-    store = TokenStore(backend)
+    store = TokenStore(backend, data_dir=tmp_path / "library")
     assert store.load() is None
     store.save("Bearer hc_pat_secret\n")
-    assert backend.get_password(SERVICE, ACCOUNT) == "hc_pat_secret"
+    assert backend.get_password(SERVICE, library_account(tmp_path / "library")) == "hc_pat_secret"
     assert store.load() == "hc_pat_secret"
     assert store.delete() is True
     assert store.load() is None
@@ -115,3 +120,57 @@ def test_log_files_redact_hardcover_tokens_even_if_logged_by_mistake(tmp_path):
             logging.getLogger().removeHandler(handler)
             handler.close()
     assert "hc_pat_" not in text and "[redacted]" in text
+
+
+def test_each_library_has_its_own_token(tmp_path):
+    backend = FileKeyring(tmp_path / "keyring.json")
+    first = TokenStore(backend, data_dir=tmp_path / "one")
+    second = TokenStore(backend, data_dir=tmp_path / "two")
+    first.save("hc_pat_one")
+    assert second.load() is None
+    second.save("hc_pat_two")
+    assert (first.load(), second.load()) == ("hc_pat_one", "hc_pat_two")
+    assert second.delete() is True
+    assert first.load() == "hc_pat_one"
+
+
+def test_the_single_entry_of_earlier_versions_belongs_to_the_default_library(tmp_path):
+    backend = FileKeyring(tmp_path / "keyring.json")
+    backend.set_password(SERVICE, LEGACY_ACCOUNT, "hc_pat_old")
+    other = TokenStore(backend, data_dir=tmp_path / "other")
+    assert other.load() is None  # another library never reuses it
+    default = TokenStore(backend, data_dir=default_paths().data_dir)
+    assert default.load() == "hc_pat_old"
+    assert backend.get_password(SERVICE, LEGACY_ACCOUNT) is None  # moved, not copied
+    assert backend.get_password(SERVICE, default.account) == "hc_pat_old"
+    assert other.load() is None
+    assert default.load() == "hc_pat_old"
+
+
+def test_disconnecting_the_default_library_also_forgets_an_unmoved_old_entry(tmp_path):
+    backend = FileKeyring(tmp_path / "keyring.json")
+    backend.set_password(SERVICE, LEGACY_ACCOUNT, "hc_pat_old")
+    assert TokenStore(backend, data_dir=tmp_path / "other").delete() is False
+    assert backend.get_password(SERVICE, LEGACY_ACCOUNT) == "hc_pat_old"
+    assert TokenStore(backend, data_dir=default_paths().data_dir).delete() is True
+    assert backend.get_password(SERVICE, LEGACY_ACCOUNT) is None
+
+
+def test_supplied_token_from_file_then_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    assert supplied_token() is None
+    monkeypatch.setenv(TOKEN_ENV, "  Bearer hc_pat_env\n")
+    from_env = supplied_token()
+    assert from_env is not None and from_env.token == "hc_pat_env"
+    assert from_env.source == TOKEN_ENV and "hc_pat_env" not in repr(from_env)
+    token_file = tmp_path / "token.txt"
+    token_file.write_text("hc_pat_file\n")
+    from_file = supplied_token(token_file)
+    assert from_file is not None and from_file.token == "hc_pat_file"
+    assert str(token_file) in from_file.source
+    with pytest.raises(InvalidValueError) as caught:
+        supplied_token(tmp_path / "missing.txt")
+    assert "missing.txt" in caught.value.message
+    token_file.write_text("two words\n")
+    with pytest.raises(InvalidTokenFormatError):
+        supplied_token(token_file)

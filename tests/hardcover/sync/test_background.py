@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from bookorbit_desktop.hardcover.api.account import PAUSED_KEY, HardcoverAccount
+from bookorbit_desktop.hardcover.api.credentials import SuppliedToken
 from bookorbit_desktop.hardcover.sync import lease, store
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync.engine import due_books
@@ -107,6 +109,17 @@ async def test_paused_sync_pushes_nothing_by_itself(world):
     assert service(world).due() == []
     assert await service(world).push_due() is None
     assert world.entry("a") is None
+
+
+async def test_a_pause_for_the_saved_token_does_not_hold_back_a_token_given_for_the_run(world):
+    book_id = world.add("a", status="want_to_read")
+    outbox.SyncOutbox.update(kinds={"status": 0.0}).execute()
+    set_setting(FIRST_SYNC_KEY, 0.0)
+    set_setting(PAUSED_KEY, {"reason": "refused", "detail": None, "since": 0.0})
+    saved = SyncService(HardcoverAccount(supplied=None), clock=world.clock)
+    assert saved.due() == []
+    given = HardcoverAccount(supplied=SuppliedToken("hc_pat_for_this_run", "a token file"))
+    assert SyncService(given, clock=world.clock).due() == [book_id]
 
 
 async def test_a_koreader_push_flows_through_to_progress_pages(world):

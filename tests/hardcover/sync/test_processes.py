@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.hardcover.api.credentials import library_account
 from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
@@ -39,8 +40,8 @@ def setup(tmp_path, monkeypatch) -> Iterator[dict]:
     user = catalog.add_user("reader")
     token = catalog.add_token(user)
     keyring_file = tmp_path / "keyring.json"
-    keyring_file.write_text(json.dumps({"bookorbit-desktop/hardcover-token": token}))
     data_dir = tmp_path / "data"
+    keyring_file.write_text(json.dumps({f"bookorbit-desktop/{library_account(data_dir)}": token}))
     paths = resolve_paths(data_dir)
     paths.ensure()
     open_database(paths.db_file)

@@ -15,7 +15,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.hardcover.api.credentials import ACCOUNT, SERVICE
+from bookorbit_desktop.hardcover.api.credentials import (
+    SERVICE,
+    library_account,
+    open_library_dir,
+)
 from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.library.store.queries import update_reading_state
 from bookorbit_desktop.services.hardcover import HardcoverStatus
@@ -27,6 +31,11 @@ from tests.factories import add_book
 from tests.fakes.file_keyring import CountingKeyring, FileKeyring
 from tests.fakes.hardcover_catalog import AUDIO, EBOOK
 from tests.ui.hardcover.conftest import connect, make_controller
+
+
+def library_entry() -> str:
+    """The keyring entry of the library the test has open."""
+    return library_account(open_library_dir())
 
 
 def test_refreshing_never_reads_the_keyring(hc, fake, qloop, keyring_backend):
@@ -44,7 +53,9 @@ def test_refreshing_never_reads_the_keyring(hc, fake, qloop, keyring_backend):
 def test_the_keyring_is_read_off_the_ui_thread_and_a_slow_one_blocks_nothing(
     library, fake, keyring_file, qtbot, qloop
 ):
-    FileKeyring(keyring_file).set_password(SERVICE, ACCOUNT, fake.token)  # an earlier session
+    FileKeyring(keyring_file).set_password(
+        SERVICE, library_entry(), fake.token
+    )  # an earlier session
     backend = CountingKeyring(keyring_file)
     hc = make_controller(library, fake, backend, qtbot)
     hc.refresh()
@@ -71,7 +82,7 @@ def test_the_keyring_is_read_off_the_ui_thread_and_a_slow_one_blocks_nothing(
 def test_an_unreadable_keyring_is_explained_and_checked_again_on_refresh(
     library, fake, keyring_file, qtbot, qloop
 ):
-    FileKeyring(keyring_file).set_password(SERVICE, ACCOUNT, fake.token)
+    FileKeyring(keyring_file).set_password(SERVICE, library_entry(), fake.token)
     backend = CountingKeyring(keyring_file)
     backend.locked = True
     hc = make_controller(library, fake, backend, qtbot)

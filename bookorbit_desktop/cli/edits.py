@@ -1,0 +1,152 @@
+"""`book ID [ID ...]`, `book --all-unread`, `book --where status=S[,S]`: show or edit many
+books in one run.
+
+Every value is checked once before any book changes; then each book is saved in its own
+transaction, so a book that cannot take the change (it does not exist, or its dates would
+conflict) is reported on its own line and the others are still saved. Exit status: 0 when
+every book was shown or saved, 1 when some could not be, 2 when the command itself was wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from typing import Any
+
+from peewee import JOIN
+
+from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
+from bookorbit_desktop.library.reading.values import (
+    parse_date,
+    parse_progress,
+    parse_rating,
+    parse_status,
+)
+from bookorbit_desktop.library.store.models import Book, ReadingState
+from bookorbit_desktop.library.store.queries import UNSET, list_books, update_reading_state
+
+WHERE_FIELDS = ("status",)
+_CHUNK = 500  # ids per query when the books are read back
+
+
+def edits_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The reading-state changes asked for, as `update_reading_state` takes them."""
+    return {
+        "status": args.status if args.status is not None else UNSET,
+        "progress": args.progress if args.progress is not None else UNSET,
+        "started": args.started if args.started is not None else UNSET,
+        "finished": args.finished if args.finished is not None else UNSET,
+        "rating": None if args.clear_rating else args.rating if args.rating is not None else UNSET,
+    }
+
+
+def check_edits(edits: dict[str, Any], today: datetime.date) -> None:
+    """Raise InvalidValueError for a value no book could take, before any book is changed."""
+    checks = {
+        "status": parse_status,
+        "progress": parse_progress,
+        "rating": parse_rating,
+        "started": lambda value: parse_date(value, field="start", today=today),
+        "finished": lambda value: parse_date(value, field="finish", today=today),
+    }
+    for key, value in edits.items():
+        if value is not UNSET and value is not None:
+            checks[key](value)
+
+
+def parse_where(conditions: list[str]) -> dict[str, list[str]]:
+    """`status=reading,on_hold` as {"status": ["reading", "on_hold"]} (values checked)."""
+    wanted: dict[str, list[str]] = {}
+    for condition in conditions:
+        name, sep, values = condition.partition("=")
+        name = name.strip().lower()
+        if not sep or name not in WHERE_FIELDS or not values.strip():
+            raise InvalidValueError(
+                f"Cannot select books by {condition!r}. Use --where status=S, where S is a "
+                "reading status or several separated by commas (status=reading,on_hold)."
+            )
+        wanted.setdefault(name, []).extend(
+            parse_status(value) for value in values.split(",") if value.strip()
+        )
+    return wanted
+
+
+def selected_ids(args: argparse.Namespace) -> list[int]:
+    """The ids given, then the books `--all-unread` and `--where` select, each once."""
+    statuses: list[str] = []
+    if args.all_unread:
+        statuses.append("unread")
+    statuses += parse_where(args.where or []).get("status", [])
+    ids = list(args.book_ids)
+    if statuses:
+        # A book without a reading state yet counts as unread.
+        query = Book.select(Book.id).join(
+            ReadingState, join_type=JOIN.LEFT_OUTER, on=ReadingState.book == Book.id
+        )
+        chosen = ReadingState.status.in_(statuses)
+        if "unread" in statuses:
+            chosen |= ReadingState.status.is_null()
+        query = query.where(chosen)
+        ids += [row.id for row in query.order_by(Book.id)]
+    return list(dict.fromkeys(ids))
+
+
+def shown_books(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The books as `list_books` shows them, read a few hundred at a time."""
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        found.update((book["id"], book) for book in list_books(ids[start : start + _CHUNK]))
+    return found
+
+
+def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
+    """Show or edit every selected book; per-book problems do not stop the others."""
+    edits = edits_of(args)
+    edited = any(value is not UNSET for value in edits.values())
+    check_edits(edits, datetime.date.today())
+    ids = selected_ids(args)
+    if not ids:
+        if not (args.all_unread or args.where):
+            raise InvalidValueError(
+                "Name the books: one or more ids, --all-unread or --where status=S."
+            )
+        print("No books are selected; nothing was changed.")
+        return 0
+    errors: dict[int, str] = {}
+    if edited:
+        for book_id in ids:
+            try:
+                update_reading_state(book_id, **edits)
+            except BookOrbitError as error:
+                errors[book_id] = error.message
+    books = shown_books([book_id for book_id in ids if book_id not in errors])
+    results: list[dict[str, Any]] = []
+    for book_id in ids:
+        book = books.get(book_id)
+        if book is None:
+            message = errors.get(book_id) or f"There is no book with id {book_id}."
+            results.append({"id": book_id, "ok": False, "error": message})
+            if not args.json:
+                what = "not changed: " if edited else ""
+                print(f"book {book_id}: {what}{message}", file=sys.stderr)
+            continue
+        results.append({"id": book_id, "ok": True, "book": book})
+        if args.json:
+            continue
+        if edited:
+            reading = book["reading"]
+            print(
+                f"book {book_id}: saved ({reading['status']}, {reading['progress']:.0%}) "
+                f"— {book['title']}"
+            )
+        else:
+            for line in show_lines(book):
+                print(line)
+    failed = sum(1 for result in results if not result["ok"])
+    if args.json:
+        dump(results)
+    elif edited:
+        saved = len(results) - failed
+        print(f"{saved} of {len(results)} books saved" + (f", {failed} not." if failed else "."))
+    return 1 if failed else 0
