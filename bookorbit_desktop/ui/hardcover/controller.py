@@ -288,6 +288,7 @@ class HardcoverController(QObject):
             lambda query: self.service.search(book_id, query),
             self.service.editions,
             self._window,
+            current=self.service.match_info(book_id).get("hc_book_id"),
         )
         try:
             accepted = await run_dialog(dialog, lambda: self.pick_opened.emit(dialog))

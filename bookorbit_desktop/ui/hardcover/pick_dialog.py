@@ -49,6 +49,9 @@ HEADERS = (
 AUTOMATIC_EDITION = "The best edition for this book (chosen automatically)"
 
 
+LINKED_MARK = "(linked now)"
+
+
 def candidate_cells(candidate: dict[str, Any]) -> list[str]:
     """The row shown for one candidate."""
     title = candidate.get("title") or "?"
@@ -83,8 +86,12 @@ class PickDialog(QDialog):
         search: Search,
         editions: Editions,
         parent: QWidget | None = None,
+        *,
+        current: int | None = None,
     ) -> None:
+        """`current`: the Hardcover book the book is linked to now, marked in the list."""
         super().__init__(parent)
+        self._current = current
         self.setWindowTitle(f"Pick the Hardcover Book for “{book_title}”")
         self.resize(980, 560)
         self._search = search
@@ -144,8 +151,16 @@ class PickDialog(QDialog):
         self._candidates = list(candidates)
         self.tree.clear()
         for candidate in self._candidates:
-            item = QTreeWidgetItem(candidate_cells(candidate))
+            cells = candidate_cells(candidate)
+            linked = self._current is not None and candidate.get("book_id") == self._current
+            if linked:
+                cells[0] = f"{cells[0]} {LINKED_MARK}"
+            item = QTreeWidgetItem(cells)
             item.setData(0, Qt.ItemDataRole.UserRole, candidate.get("book_id"))
+            if linked:
+                font = item.font(0)
+                font.setBold(True)
+                item.setFont(0, font)
             if candidate.get("edition"):
                 item.setToolTip(0, f"Best edition: {candidate['edition']}")
             self.tree.addTopLevelItem(item)
@@ -194,7 +209,13 @@ class PickDialog(QDialog):
             self.query_edit.setText(used)
             self.show_candidates(found)
             self.status_label.setText(
-                f"{len(found)} results for “{used}”." if found else f"Nothing found for “{used}”."
+                (
+                    f"1 result for “{used}”."
+                    if len(found) == 1
+                    else f"{len(found)} results for “{used}”."
+                )
+                if found
+                else f"Nothing found for “{used}”."
             )
         finally:
             self.search_button.setEnabled(True)

@@ -431,3 +431,23 @@ def test_the_page_is_a_sync_dashboard_with_counts_log_and_links(hc, fake, qloop)
     qloop.run_until_complete(hc.sync_task)
     assert view.filter_combo.itemText(1) == "Synced (1)"
     assert fake.catalog.user_book_for(fake.user_id, dune)["rating"] == 4.5
+
+
+def test_the_pick_dialog_marks_the_current_link(qtbot):
+    from bookorbit_desktop.ui.hardcover.pick_dialog import LINKED_MARK, PickDialog
+
+    async def no_search(query):
+        return query, []
+
+    async def no_editions(book_id):
+        return []
+
+    candidates = [
+        {"book_id": 1, "title": "Dune", "authors": ["Frank Herbert"]},
+        {"book_id": 2, "title": "Dune Messiah", "authors": ["Frank Herbert"]},
+    ]
+    dialog = PickDialog("Dune", candidates, no_search, no_editions, current=2)
+    qtbot.addWidget(dialog)
+    first, second = (dialog.tree.topLevelItem(i) for i in range(2))
+    assert first.text(0) == "Dune" and not first.font(0).bold()
+    assert second.text(0) == f"Dune Messiah {LINKED_MARK}" and second.font(0).bold()
