@@ -25,7 +25,7 @@ from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bookorbit_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
-from bookorbit_desktop.config import Paths
+from bookorbit_desktop.config import Paths, resources_dir
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.services import autostart
@@ -50,6 +50,7 @@ from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.settings.dialog import StartAtLogin
 from bookorbit_desktop.ui.single_instance import SingleInstance
 from bookorbit_desktop.ui.status import StatusHub
+from bookorbit_desktop.ui.text import install_translations
 from bookorbit_desktop.ui.tray import Tray
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,8 @@ def run_gui(paths: Paths, start_hidden: bool = False) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)  # Wayland and taskbars match the .desktop entry by this
     app.setWindowIcon(app_icon())
+    if not install_translations(app):
+        log.warning("The window's texts are missing from %s", resources_dir() / "translations")
     app.setQuitOnLastWindowClosed(False)  # the window closes, the server stays
 
     collector = GarbageCollector(app)  # Qt objects must never be freed on a worker thread

@@ -25,6 +25,7 @@ REQUIRED_FILES = (
     "resources/icons/hicolor/256x256/apps/org.bookorbit.BookOrbitDesktop.png",
     "resources/icons/tray/png/tray-idle-22.png",
     "resources/org.bookorbit.BookOrbitDesktop.desktop.in",
+    "resources/translations/bookorbit_en.qm",
     "bookorbit_desktop/hardcover/api/operations/fragments.graphql",
 )
 _GLIBC = re.compile(r"GLIBC_(\d+)\.(\d+)")

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from bookorbit_desktop import APP_DISPLAY_NAME
 from bookorbit_desktop.ui.icons import TrayState
+from bookorbit_desktop.ui.text import counted
 
 KOSYNC_PATH = "/kosync"
 OPDS_PATH = "/opds"
@@ -105,10 +106,13 @@ def when_text(seconds: float, now: float) -> str:
     ago = max(0.0, now - seconds)
     if ago < 60:
         return "just now"
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+    for size, text in (
+        (86400, "%n day(s) ago"),
+        (3600, "%n hour(s) ago"),
+        (60, "%n minute(s) ago"),
+    ):
         if ago >= size:
-            count = int(ago // size)
-            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+            return counted(text, int(ago // size))
     return "just now"
 
 
@@ -136,7 +140,7 @@ def sync_details(status: AppStatus, now: float) -> str | None:
         "Last sync " + when_text(status.last_sync, now) if status.last_sync else "Never synced"
     ]
     if status.pending:
-        parts.append(f"{status.pending} {'book' if status.pending == 1 else 'books'} waiting")
+        parts.append(counted("%n book(s) waiting", status.pending))
     return " · ".join(parts)
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import qasync
 
+from bookorbit_desktop.ui.text import install_translations
+
 _HERE = Path(__file__).resolve().parent
 
 
@@ -32,6 +34,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if _HERE in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
             item.add_marker(pytest.mark.qt_log_ignore(*_PLATFORM_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def window_texts(qapp) -> None:
+    """The app's English texts (singular and plural forms), as `run_gui` loads them."""
+    assert install_translations(qapp)
 
 
 @pytest.fixture(autouse=True)

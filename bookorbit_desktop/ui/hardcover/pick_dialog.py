@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.hardcover import EditionRow
 from bookorbit_desktop.ui.asyncqt import error_text
+from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import flat_list
 
 Search = Callable[[str], Awaitable[tuple[str, list[dict[str, Any]]]]]
@@ -209,11 +210,7 @@ class PickDialog(QDialog):
             self.query_edit.setText(used)
             self.show_candidates(found)
             self.status_label.setText(
-                (
-                    f"1 result for “{used}”."
-                    if len(found) == 1
-                    else f"{len(found)} results for “{used}”."
-                )
+                counted("%n result(s) for “%1”.", len(found), used)
                 if found
                 else f"Nothing found for “{used}”."
             )

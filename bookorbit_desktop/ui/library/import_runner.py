@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from bookorbit_desktop.services.library import ImportReport, ImportStep
 from bookorbit_desktop.ui.asyncqt import open_box
+from bookorbit_desktop.ui.text import counted
 
 # (sources, progress callback, cancel flag) -> report; runs on a worker thread.
 ImportFunction = Callable[
@@ -26,36 +27,33 @@ SHOW_AFTER_MS = 500
 _MAX_LISTED_FAILURES = 200
 
 
-def plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else (words or word + 's')}"
-
-
 def summary_text(report: ImportReport) -> tuple[str, str, str]:
     """(title, message, details) describing a finished import."""
     parts = []
     if report.imported:
-        parts.append(f"{plural(report.imported, 'new book')} added")
+        parts.append(counted("%n new book(s) added", report.imported))
     if report.copies:
-        parts.append(f"{plural(report.copies, 'copy', 'copies')} of known books added")
+        parts.append(counted("%n copy(ies) of known books added", report.copies))
     if report.moved:
-        parts.append(f"{plural(report.moved, 'moved file')} found again")
+        parts.append(counted("%n moved file(s) found again", report.moved))
     if report.updated:
-        parts.append(f"{plural(report.updated, 'changed file')} updated")
+        parts.append(counted("%n changed file(s) updated", report.updated))
     if report.unchanged:
-        parts.append(f"{plural(report.unchanged, 'file')} already in the library")
+        parts.append(counted("%n file(s) already in the library", report.unchanged))
     message = "; ".join(parts) + "." if parts else "No ebook files were found there."
     if report.ignored:
-        message += f" {plural(report.ignored, 'file')} that are not ebooks were skipped."
+        message += " " + counted("%n file(s) that are not ebooks were skipped.", report.ignored)
     if report.collisions:
-        message += (
-            f" {plural(report.collisions, 'file')} share a KOReader document id with another "
-            "file; if a device syncs one of them, link it under Unlinked Documents."
+        message += " " + counted(
+            "%n file(s) share a KOReader document id with another file; if a device syncs one "
+            "of them, link it under Unlinked Documents.",
+            report.collisions,
         )
     details = ""
     if report.failures:
-        message += (
-            f"\n\n{plural(len(report.failures), 'file')} could not be imported; the details "
-            "say why. Nothing else was affected."
+        message += "\n\n" + counted(
+            "%n file(s) could not be imported; the details say why. Nothing else was affected.",
+            len(report.failures),
         )
         listed = [f"{path}: {reason}" for path, reason in report.failures[:_MAX_LISTED_FAILURES]]
         if len(report.failures) > _MAX_LISTED_FAILURES:

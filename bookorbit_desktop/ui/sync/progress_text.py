@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from bookorbit_desktop.ui.text import counted
+
 # A pass that would create or change more entries than this on the profile is shown for
 # review first.
 REVIEW_THRESHOLD = 20
@@ -42,7 +44,7 @@ def natural_key(title: str) -> tuple[object, ...]:
 
 def books(count: int) -> str:
     """ "1 book", "2 books", "1,204 books"."""
-    return f"{count:,} book" if count == 1 else f"{count:,} books"
+    return counted("%n book(s)", count)
 
 
 def duration_text(seconds: float) -> str:
@@ -53,9 +55,9 @@ def duration_text(seconds: float) -> str:
         return f"{round(seconds / 10) * 10} seconds"
     minutes = round(seconds / 60)
     if minutes < 90:
-        return "about 1 minute" if minutes == 1 else f"about {minutes} minutes"
+        return counted("about %n minute(s)", minutes)
     hours = round(seconds / 3600)
-    return "about 1 hour" if hours == 1 else f"about {hours} hours"
+    return counted("about %n hour(s)", hours)
 
 
 def counts_line(counts: Mapping[str, int]) -> str:

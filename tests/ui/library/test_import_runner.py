@@ -115,7 +115,7 @@ def test_cancel_stops_between_files_and_keeps_what_was_done(library, qtbot, tmp_
         (
             ImportReport(imported=1, collisions=1),
             "Import finished",
-            ["share a KOReader document id", "Unlinked Documents"],
+            ["1 file shares a KOReader document id", "Unlinked Documents"],
         ),
         (
             ImportReport(imported=4, cancelled=True),
