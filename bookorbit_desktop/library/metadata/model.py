@@ -18,8 +18,8 @@ from bookorbit_desktop.library.metadata.identifiers import IdentifierSet, collec
 from bookorbit_desktop.library.metadata.languages import normalize_language
 from bookorbit_desktop.library.metadata.naming import (
     author_sort_name,
-    creator_name,
     clean_text,
+    creator_name,
     title_from_filename,
 )
 

@@ -94,7 +94,7 @@ async def test_order_hardcover_id_then_slug_then_isbn13_then_isbn10(library, har
     assert "SearchBooks" not in ops(hardcover)
 
 
-async def test_wrong_volume_isbn_is_refused_and_candidates_kept(library, hardcover, hc_client):
+async def test_isbn_of_another_volume_stops_counting_once_proven(library, hardcover, hc_client):
     catalog = hardcover.catalog
     v2 = catalog.add_book("Berserk, Vol. 2", authors=["Kentaro Miura"], series="Berserk",
                           series_position=2)  # fmt: skip
@@ -107,11 +107,30 @@ async def test_wrong_volume_isbn_is_refused_and_candidates_kept(library, hardcov
     await Matcher(hc_client).run()
 
     record = get_match(book)
-    assert record.state == NEEDS_REVIEW and record.hc_book_id is None
+    assert (record.state, record.hc_book_id, record.method) == (LINKED, v2, "search")
     by_id = {c["book_id"]: c for c in record.candidates}
     assert "≠ volume (2 vs 10)" in by_id[v10]["differences"]
-    assert "≠ ISBN" in by_id[v2]["differences"]
-    assert by_id[v10]["found_by"] == "isbn13" and by_id[v2]["found_by"] == "search"
+    assert by_id[v10]["found_by"] == "isbn13"
+
+
+async def test_isbn_of_another_volume_still_refuses_an_unconfirmed_volume(
+    library, hardcover, hc_client
+):
+    catalog = hardcover.catalog
+    v10 = catalog.add_book("Berserk, Vol. 10", authors=["Kentaro Miura"], series="Berserk",
+                           series_position=10)  # fmt: skip
+    catalog.add_edition(v10, isbn_13="9781593077488", pages=200)
+    plain = catalog.add_book("Berserk", authors=["Kentaro Miura"], series="Berserk")
+    catalog.add_edition(plain, pages=200)
+    book = shelf("Berserk Volume 2", ["Kentaro Miura"], isbn13="9781593077488")
+
+    await Matcher(hc_client).run()
+
+    record = get_match(book)
+    assert record.state == NEEDS_REVIEW and record.hc_book_id is None
+    by_id = {c["book_id"]: c for c in record.candidates}
+    assert "≠ ISBN" in by_id[plain]["differences"]
+    assert "≠ volume (2 vs 10)" in by_id[v10]["differences"]
 
 
 async def test_audiobook_only_and_unknown_books(library, hardcover, hc_client, catalog):
