@@ -258,7 +258,8 @@ def parse_title(title: str, subtitle: str | None = None) -> TitleParts:
     sub = parts[1] if len(parts) > 1 else ""
     main_formats, sub_formats = find_formats(main), find_formats(sub)
     formats |= main_formats | sub_formats
-    omnibus = omnibus or is_omnibus(main) or is_omnibus(sub)
+    # A subtitle's "Collection" ("Story Collection") names no bundle of the series' books.
+    omnibus = omnibus or is_omnibus(main) or is_omnibus(sub, strict=True)
     main = _ELIDED_ARTICLE.sub("", _TRAILING_ARTICLE.sub("", main.strip(" ,.-")))
     core = spell_numbers_as_digits(_drop_article(fold(_strip_format_words(main, main_formats))))
     sub_folded = (

@@ -39,7 +39,7 @@ _BARE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*$")
 _LEADING_OF = re.compile(r"^\s*(?:of|aus|de|из)\s+", re.IGNORECASE)
 
 _OMNIBUS = re.compile(
-    r"\b(?:omnibus|box(?:ed)?\s*set|boxset|complete\s+series|trilogy|sammelband|bind-?up|"
+    r"\b(?:omnibus|box(?:ed)?\s*set|boxset|complete\s+(?:series|collection)|trilogy|sammelband|bind-?up|"
     r"int[ée]grale|\d+\s*-?\s*in\s*-?\s*(?:1|one))\b|(?:合本|全巻セット)",
     re.IGNORECASE,
 )

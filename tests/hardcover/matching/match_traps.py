@@ -213,6 +213,7 @@ HC: dict[str, HardcoverBook] = {
     ),
     "pride": book(42, "Pride and Prejudice", ("Jane Austen",), users=90000),
     # Omnibuses by Hardcover's compilation flag, not subtitle words.
+    "legends": book(49, "Legends", ("Robert Silverberg",)),
     "legends_stories": book(43, "Legends", ("Robert Silverberg",), subtitle="Story Collection"),
     "mistborn_box": book(
         44, "Mistborn", ("Brandon Sanderson",), series=(("Mistborn", 1),), compilation=True
@@ -237,6 +238,7 @@ WORK = {
     "dune_merged": "dune",
     "mistborn_hoa": "hero_of_ages",
     "karenina_no_aliases": "karenina",
+    "legends_stories": "legends",
 }
 
 
@@ -625,6 +627,13 @@ TRAPS: tuple[Trap, ...] = (
         ("legends_stories",),
         LINKED,
         "legends_stories",
+    ),
+    Trap(
+        "Story Collection on one side only is a subtitle, not an omnibus",
+        L("Legends: Story Collection", "Robert Silverberg"),
+        ("legends",),
+        LINKED,
+        "legends",
     ),
     Trap(
         "the first volume, not Hardcover's compilation of the same name",

@@ -138,6 +138,8 @@ def test_series_suffix_names_the_series(title, series_hint):
         ("Dubliners (Penguin Classics Collection)", False),  # a publisher's line, not a bundle
         ("The Broken Earth (The Broken Earth Trilogy #2)", False),  # the series name says trilogy
         ("The Hunger Games", False),
+        ("Legends: Story Collection", False),  # a subtitle's "Collection" is no bundle
+        ("The Collection", True),
     ],
 )
 def test_omnibus(title, omnibus):
