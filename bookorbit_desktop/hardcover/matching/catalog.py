@@ -174,6 +174,16 @@ def _author_ids_and_roles(entries: Iterable[Any]) -> tuple[tuple[int, ...], froz
     return tuple(ids), frozenset(roles - {""})
 
 
+def alternate_names(raw: Any) -> tuple[str, ...]:
+    """An author's `alternate_names` (jsonb): a list of names, or of objects with a name."""
+    names: list[str] = []
+    for entry in raw if isinstance(raw, list) else ():
+        name = to_text(entry.get("name")) if isinstance(entry, Mapping) else to_text(entry)
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
 def book_from_graphql(data: Mapping[str, Any]) -> HardcoverBook:
     """A `books` row (as `MatchCandidates` selects it) with its nested edition lists."""
     contributors = data.get("cached_contributors") or data.get("contributions") or []

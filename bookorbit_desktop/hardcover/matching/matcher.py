@@ -5,7 +5,9 @@ order: (1) the stored match, unless it failed; (2) a Hardcover id or slug saved 
 (3) its ISBN-13; (4) its ISBN-10; (5) a search for title and first author. The identifiers of
 *all* books are resolved together, many per request (`editions(where: {isbn_13: {_in: …}})`,
 `books(where: {id: {_in: …}})`), so they cost a few requests per thousand books; only the
-search costs one request per book, as Hardcover allows one search per request. Results are
+search costs one request per book, as Hardcover allows one search per request. Books whose
+close candidates differ only in how the author is written wait for one batched request for
+those authors' alternate names (`authors.py`) and are decided again with them. Results are
 committed one transaction per book and reported through a callback of plain dataclasses, so
 cancelling (the coroutine's task) between books leaves every finished book saved.
 """
@@ -27,6 +29,7 @@ from bookorbit_desktop.hardcover.api.errors import (
     ScopeError,
     UnavailableError,
 )
+from bookorbit_desktop.hardcover.matching.authors import AuthorNames
 from bookorbit_desktop.hardcover.matching.catalog import (
     EditionInfo,
     HardcoverBook,
@@ -156,6 +159,7 @@ class Matcher:
         self._books: dict[int, HardcoverBook] = {}
         self._slugs: dict[str, int] = {}
         self._missing: set[int | str] = set()
+        self._names = AuthorNames()
         self.isbn_requests = 0
 
     # ----------------------------------------------------------------- fetching
@@ -307,6 +311,9 @@ class Matcher:
                 item.steps.append((list(item.found), frozenset(item.isbn_books)))
 
     async def _searches(self, work: list[_Work], languages: set[str], emit: _Reporter) -> None:
+        # Books whose best candidates differ only in the author's name form wait for the
+        # authors' alternate names, fetched for all of them together at the end.
+        waiting: list[tuple[_Work, list[tuple[HardcoverBook, Evidence]]]] = []
         for start in range(0, len(work), SEARCH_CHUNK):
             chunk = work[start : start + SEARCH_CHUNK]
             hits: dict[int, list[int]] = {}
@@ -332,6 +339,28 @@ class Matcher:
                     book = self.book(hit)
                     if book is not None:
                         found.append((book, Evidence(search_rank=rank)))
+                decision = decide(item.local, found, isbn_books=frozenset(item.isbn_books))
+                if decision.outcome != LINKED and self._names.to_ask(decision):
+                    waiting.append((item, found))
+                else:
+                    self._commit(item, decision, emit)
+        if waiting:
+            await self._second_look(waiting, emit)
+
+    async def _second_look(
+        self, waiting: list[tuple[_Work, list[tuple[HardcoverBook, Evidence]]]], emit: _Reporter
+    ) -> None:
+        """One batched request for the alternate names of the waiting books' authors, then
+        each waiting book is decided again with them."""
+        wanted: set[int] = set()
+        for item, found in waiting:
+            decision = decide(item.local, found, isbn_books=frozenset(item.isbn_books))
+            wanted |= self._names.to_ask(decision)
+        try:
+            await self._names.fetch(self.client, wanted)
+        finally:
+            for item, found in waiting:
+                found = [(self._names.apply(book), evidence) for book, evidence in found]
                 decision = decide(item.local, found, isbn_books=frozenset(item.isbn_books))
                 self._commit(item, decision, emit)
 

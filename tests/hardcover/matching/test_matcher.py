@@ -328,3 +328,52 @@ def _isbn13(n: int) -> str:
 )
 def test_search_query(local, query):
     assert search_query(local) == query
+
+
+async def test_author_name_forms_use_one_batched_alternate_names_request(
+    library, hardcover, hc_client, catalog
+):
+    karenina = catalog.add_book("Anna Karenina", authors=["Leo Tolstoy"], users_count=900)
+    catalog.add_edition(karenina, pages=860)
+    catalog.set_alternate_names("Leo Tolstoy", ["Lev Tolstoy", "Лев Толстой"])
+    idiot = catalog.add_book("The Idiot", authors=["Fyodor Dostoevsky"], users_count=500)
+    catalog.add_edition(idiot, pages=600)
+    catalog.set_alternate_names("Fyodor Dostoevsky", ["Фёдор Достоевский"])
+    demons = catalog.add_book("Demons", authors=["Fyodor Dostoevsky"], users_count=400)
+    catalog.add_edition(demons, pages=700)
+    peter = catalog.add_book("Peter the First", authors=["Aleksey Tolstoy"], users_count=50)
+    catalog.add_edition(peter, pages=500)
+    latin = shelf("Anna Karenina", ["Lev Tolstoy"])
+    cyrillic = shelf("The Idiot", ["Достоевский, Фёдор"])
+    other = shelf("Peter the First", ["Tolstoy, Lev"])  # Hardcover lists no such name for him
+    plain = shelf("Demons", ["Dostoevsky, Fyodor"])  # needs no alternate names
+
+    await Matcher(hc_client).run()
+
+    assert (get_match(latin).state, get_match(latin).hc_book_id) == (LINKED, karenina)
+    assert (get_match(cyrillic).state, get_match(cyrillic).hc_book_id) == (LINKED, idiot)
+    assert (get_match(plain).state, get_match(plain).hc_book_id) == (LINKED, demons)
+    assert get_match(other).state != LINKED
+    assert ops(hardcover).count("AuthorNames") == 1
+
+
+async def test_comic_file_and_text_file_each_link_their_format(
+    library, hardcover, hc_client, catalog, tmp_path
+):
+    novel = catalog.add_book("Solo Leveling, Vol. 1", authors=["Chugong"], book_category_id=10)
+    catalog.add_edition(novel, pages=300)
+    comic = catalog.add_book(
+        "Solo Leveling, Vol. 1", authors=["Chugong", ("DUBU", "Illustrator")], users_count=900
+    )
+    catalog.add_edition(comic, pages=200)
+    files = {}
+    for suffix in ("cbz", "epub"):
+        path = tmp_path / f"solo.{suffix}"
+        path.write_bytes(suffix.encode() * 100)
+        files[suffix] = add_book("Solo Leveling, Vol. 1", ["Chugong"], file=path, status="read").id
+    cbz, epub = files["cbz"], files["epub"]
+
+    await Matcher(hc_client).run()
+
+    assert (get_match(cbz).state, get_match(cbz).hc_book_id) == (LINKED, comic)
+    assert (get_match(epub).state, get_match(epub).hc_book_id) == (LINKED, novel)
