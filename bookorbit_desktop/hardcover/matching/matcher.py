@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import (
@@ -271,13 +271,22 @@ class Matcher:
     async def _identifiers(self, work: list[_Work], languages: set[str], emit: _Reporter) -> None:
         by_isbn = await self._resolve_isbns(work)
         isbn_book_ids = {e.book_id for editions in by_isbn.values() for e in editions}
+        wanted = [w.local.hardcover_edition_id for w in work if w.local.hardcover_edition_id]
+        pinned = {}
+        if wanted:
+            records = await self.client.editions_by_ids(wanted)
+            pinned = {r.id: edition_from_record(r) for r in records}
         await self.hydrate(
-            [*(w.local.hardcover_id for w in work if w.local.hardcover_id), *isbn_book_ids],
+            [
+                *(w.local.hardcover_id for w in work if w.local.hardcover_id),
+                *isbn_book_ids,
+                *(e.book_id for e in pinned.values()),
+            ],
             [w.local.hardcover_slug for w in work if w.local.hardcover_slug],
             languages,
         )
         for item in work:
-            self._plan_identifiers(item, by_isbn)
+            self._plan_identifiers(item, by_isbn, pinned)
             for found, isbn_books in item.steps:
                 decision = decide(item.local, found, isbn_books=isbn_books)
                 if decision.outcome == LINKED:
@@ -285,16 +294,20 @@ class Matcher:
                     item.linked = True
                     break
 
-    def _plan_identifiers(self, item: _Work, by_isbn: dict[str, list[EditionInfo]]) -> None:
+    def _plan_identifiers(
+        self, item: _Work, by_isbn: dict[str, list[EditionInfo]], pinned: dict[int, EditionInfo]
+    ) -> None:
         local = item.local
-        saved: tuple[tuple[str, int | str | None], ...] = (
-            ("hardcover_id", local.hardcover_id),
-            ("hardcover_slug", local.hardcover_slug),
+        edition = pinned.get(local.hardcover_edition_id or 0)
+        saved: tuple[tuple[str, int | str | None, EditionInfo | None], ...] = (
+            ("hardcover_edition", edition.book_id if edition else None, edition),
+            ("hardcover_id", local.hardcover_id, None),
+            ("hardcover_slug", local.hardcover_slug, None),
         )
-        for kind, key in saved:
+        for kind, key, named in saved:
             book = self.book(key) if key is not None else None
             if book is not None:
-                item.found.append((book, Evidence(kind)))
+                item.found.append((book, Evidence(kind, named)))
         if item.found:
             item.steps.append((list(item.found), frozenset()))
         for kind, value in (("isbn13", local.isbn13), ("isbn10", local.isbn10)):
@@ -379,9 +392,13 @@ class Matcher:
             choice = choose_edition(
                 editions, language=item.local.language, isbn_edition_ids=isbn_ids
             )
+            why = choice.reason
+            if best.evidence.identifier == "hardcover_edition" and best.evidence.edition:
+                choice = replace(choice, edition=best.evidence.edition)
+                why = "pinned by the file's Hardcover edition id"
             if choice.edition is not None:
                 edition_id, pages = choice.edition.id, choice.edition.pages
-            reason = f"{reason}; edition: {choice.reason}"
+            reason = f"{reason}; edition: {why}"
             decision = Decision(decision.outcome, reason, decision.best, decision.ranked)
         saved = save_decision(
             item.book_id,

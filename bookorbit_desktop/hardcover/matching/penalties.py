@@ -41,6 +41,7 @@ ISBN_IDENTIFIERS = frozenset({"isbn13", "isbn10"})
 IDENTIFIER_LABELS = {
     "hardcover_id": "Hardcover id in the file",
     "hardcover_slug": "Hardcover slug in the file",
+    "hardcover_edition": "Hardcover edition id in the file",
     "isbn13": "ISBN-13",
     "isbn10": "ISBN-10",
 }
@@ -67,13 +68,15 @@ class LocalBook:
     file_formats: frozenset[str] = frozenset()  # "epub", "cbz", ...
     hardcover_id: int | None = None
     hardcover_slug: str | None = None
+    hardcover_edition_id: int | None = None
 
 
 @dataclass(frozen=True)
 class Evidence:
     """How a candidate was found: an identifier (and the edition an ISBN named), or search."""
 
-    identifier: str | None = None  # hardcover_id | hardcover_slug | isbn13 | isbn10
+    # hardcover_id | hardcover_slug | hardcover_edition | isbn13 | isbn10
+    identifier: str | None = None
     edition: EditionInfo | None = None
     search_rank: int | None = None
 

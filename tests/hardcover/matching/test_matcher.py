@@ -377,3 +377,28 @@ async def test_comic_file_and_text_file_each_link_their_format(
 
     assert (get_match(cbz).state, get_match(cbz).hc_book_id) == (LINKED, comic)
     assert (get_match(epub).state, get_match(epub).hc_book_id) == (LINKED, novel)
+
+
+async def test_hardcover_edition_id_in_the_file_links_its_book_and_pins_it(
+    library, hardcover, hc_client, catalog
+):
+    dune = catalog.add_book("Dune", authors=["Frank Herbert"], users_count=9000)
+    catalog.add_edition(dune, pages=604, users_count=400)
+    rare = catalog.add_edition(dune, pages=512, users_count=1, language="en")
+    old = catalog.add_book("Dune", authors=["Frank Herbert"], users_count=3)
+    old_edition = catalog.add_edition(old, pages=480)
+    catalog.merge_book(old, into=dune)
+    other = catalog.add_book("Emma", authors=["Jane Austen"], users_count=900)
+    emma_edition = catalog.add_edition(other, pages=400)
+    pinned = shelf("Dune", ["Frank Herbert"], identifiers={"hardcover-edition": str(rare)})
+    merged = shelf("Dune", ["Frank Herbert"], identifiers={"hardcover": str(old_edition)})
+    wrong = shelf("Dune", ["Frank Herbert"], identifiers={"hardcover-edition": str(emma_edition)})
+
+    await Matcher(hc_client).run()
+
+    first, second, third = get_match(pinned), get_match(merged), get_match(wrong)
+    assert (first.state, first.hc_book_id, first.hc_edition_id) == (LINKED, dune, rare)
+    assert first.method == "hardcover_edition"
+    assert (second.state, second.hc_book_id, second.hc_edition_id) == (LINKED, dune, old_edition)
+    assert third.hc_book_id != other  # an edition of another book names nothing here
+    assert ops(hardcover).count("EditionsByIds") == 1
