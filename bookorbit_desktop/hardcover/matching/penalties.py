@@ -256,6 +256,26 @@ def format_penalties(
     return found
 
 
+def format_fit(
+    local: LocalBook, lp: TitleParts, book: HardcoverBook, bp: TitleParts
+) -> bool | None:
+    """Whether the candidate is the kind of book the file is (a CBZ/CBR or a title saying
+    "manga" is a comic; a text ebook or a title saying "novel" is prose); None if the file
+    does not say. A record with no sign of being a comic counts as prose."""
+    if local.file_formats & COMIC_FILE_FORMATS or FORMAT_COMIC in lp.formats:
+        mine = FORMAT_COMIC
+    elif local.file_formats & PROSE_FILE_FORMATS or FORMAT_PROSE in lp.formats:
+        mine = FORMAT_PROSE
+    else:
+        return None
+    comic = FORMAT_COMIC in bp.formats or (
+        FORMAT_PROSE not in bp.formats
+        and book.category != CATEGORY_LIGHT_NOVEL
+        and (book.category == CATEGORY_GRAPHIC_NOVEL or bool(book.roles & COMIC_ROLES))
+    )
+    return mine == (FORMAT_COMIC if comic else FORMAT_PROSE)
+
+
 def identifier_check(
     local: LocalBook,
     evidence: Evidence,

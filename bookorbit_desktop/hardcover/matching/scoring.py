@@ -28,7 +28,9 @@ Thresholds (scores are 0..1):
     ≠ language, audiobook only                   medium
     volume?, manga?/comic?, no author, ambiguous medium  (doubts, not differences)
 
-A "plausible rival" is another candidate with no difference and no unconfirmed volume; a
+A "plausible rival" is another candidate with no difference and no unconfirmed volume, and
+not of another kind than the file when the best one is of its kind (a CBZ is a comic, an
+EPUB a novel: with a comic and a novel alike in all else, the file's format decides); a
 strong candidate whose lead over one is under STRONG_MARGIN is ambiguous, and so is a book
 whose identifier another book also claims.
 """
@@ -51,6 +53,7 @@ from bookorbit_desktop.hardcover.matching.penalties import (
     author_check,
     difference,
     doubt,
+    format_fit,
     format_penalties,
     identifier_check,
     series_similarity,
@@ -110,6 +113,7 @@ class Scored:
     author: float | None
     identifier_accepted: bool
     penalties: tuple[Penalty, ...] = ()
+    format_fit: bool | None = None  # the candidate is the kind of book the file is
 
     @property
     def differences(self) -> str:
@@ -223,7 +227,8 @@ def score_candidate(
     for penalty in penalties:
         if penalty.cap is not None:
             grade = min(grade, penalty.cap)
-    return Scored(book, evidence, score, grade, title, author, accepted, tuple(penalties))
+    fit = format_fit(local, lp, book, bp)
+    return Scored(book, evidence, score, grade, title, author, accepted, tuple(penalties), fit)
 
 
 def _merge(found: Iterable[tuple[HardcoverBook, Evidence]]) -> list[tuple[HardcoverBook, Evidence]]:
@@ -260,12 +265,26 @@ def _rivals(best: Scored, others: Iterable[Scored]) -> list[Scored]:
     for other in others:
         if other.book.id == best.book.id or not other.plausible_rival:
             continue
+        if best.format_fit and other.format_fit is False:
+            continue  # a comic and a novel alike in all else: the file's format decides
         if best.identifier_accepted:
             if other.identifier_accepted:  # two books claim the same identifier
                 found.append(other)
         elif best.score - other.score < STRONG_MARGIN:
             found.append(other)
     return found
+
+
+def _format_first(scored: list[Scored]) -> list[Scored]:
+    """A strong candidate of the file's kind ahead of a near-tied one of another kind."""
+    best = scored[0]
+    if best.format_fit is not False:
+        return scored
+    for other in scored[1:]:
+        near = best.score - other.score < STRONG_MARGIN
+        if near and other.grade == Grade.STRONG and other.format_fit and other.plausible_rival:
+            return [other, *(s for s in scored if s is not other)]
+    return scored
 
 
 def _mark_ambiguous(scored: Scored) -> Scored:
@@ -293,6 +312,7 @@ def decide(
     if not scored:
         return Decision(NO_MATCH, "Hardcover has no book that resembles it", None, ())
     if scored[0].grade == Grade.STRONG:
+        scored = _format_first(scored)
         rivals = {s.book.id for s in _rivals(scored[0], scored[1:])}
         if rivals:
             rivals.add(scored[0].book.id)

@@ -227,6 +227,8 @@ HC: dict[str, HardcoverBook] = {
         contributors=("DUBU",),
         roles=frozenset({"illustrator", "adapter"}),
     ),
+    "akira_book": book(50, "Akira, Vol. 1", ("Katsuhiro Otomo",), users=4000),
+    "akira_graphic": book(51, "Akira, Vol. 1", ("Katsuhiro Otomo",), users=300, category=4),
     "overlord_ln": book(47, "Overlord, Vol. 1 (Light Novel)", ("Kugane Maruyama",)),
     "overlord_manga": book(48, "Overlord, Vol. 1 (Manga)", ("Kugane Maruyama",)),
 }
@@ -239,6 +241,9 @@ WORK = {
     "mistborn_hoa": "hero_of_ages",
     "karenina_no_aliases": "karenina",
     "legends_stories": "legends",
+    # Hardcover's category is not always set: a plain record may be the comic, so a copy of
+    # one of these two linking to the other is not counted as wrong.
+    "akira_graphic": "akira_book",
 }
 
 
@@ -659,6 +664,20 @@ TRAPS: tuple[Trap, ...] = (
         LINKED,
         "solo_novel",
         penalties={"solo_comic": ("format_inferred",)},
+    ),
+    Trap(
+        "a CBZ links the graphic novel over a plain record with the same title and author",
+        L("Akira, Vol. 1", "Katsuhiro Otomo", file_formats=frozenset({"cbz"})),
+        ("akira_book", "akira_graphic"),
+        LINKED,
+        "akira_graphic",
+    ),
+    Trap(
+        "an EPUB links the plain record over the graphic novel",
+        L("Akira, Vol. 1", "Katsuhiro Otomo", file_formats=frozenset({"epub"})),
+        ("akira_graphic", "akira_book"),
+        LINKED,
+        "akira_book",
     ),
     Trap(
         "no file format: novel and comic stay ambiguous",
