@@ -62,6 +62,7 @@ SEARCH_CHUNK = 10  # books searched before their hits are fetched together
 SEARCH_PER_PAGE = 10
 CANDIDATES_PER_SEARCH = 5  # search hits weighed per book
 _MAX_MERGE_HOPS = 3
+_LATIN = re.compile(r"[A-Za-z]")
 _BRACKETS = re.compile(r"[(\[{【][^)\]}】]*[)\]}】]")
 # Errors about the connection or the account stop the whole run; others fail one book.
 _RUN_LEVEL_ERRORS = (
@@ -140,9 +141,12 @@ class _Work:
 
 
 def search_query(local: LocalBook) -> str:
-    """Title (without bracketed remarks) and the first author as "First Last"."""
+    """Title (without bracketed remarks) and the first author as "First Last", unless that is
+    in another script than a Latin title (Hardcover's search knows the romanised name)."""
     title = " ".join(_BRACKETS.sub(" ", local.title).split())
     names = [n for a in local.authors[:1] for n in split_authors(a)][:1]
+    if names and _LATIN.search(title) and not _LATIN.search(names[0]):
+        names = []
     author = ""
     if names:
         family, comma, given = names[0].partition(",")
@@ -272,10 +276,8 @@ class Matcher:
         by_isbn = await self._resolve_isbns(work)
         isbn_book_ids = {e.book_id for editions in by_isbn.values() for e in editions}
         wanted = [w.local.hardcover_edition_id for w in work if w.local.hardcover_edition_id]
-        pinned = {}
-        if wanted:
-            records = await self.client.editions_by_ids(wanted)
-            pinned = {r.id: edition_from_record(r) for r in records}
+        found = await self.client.editions_by_ids(wanted) if wanted else []
+        pinned = {r.id: edition_from_record(r) for r in found}
         await self.hydrate(
             [
                 *(w.local.hardcover_id for w in work if w.local.hardcover_id),

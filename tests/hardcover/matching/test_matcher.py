@@ -324,6 +324,9 @@ def _isbn13(n: int) -> str:
         ),
         (LocalBook("Dune", ("Frank Herbert & Someone",)), "Dune Frank Herbert"),
         (LocalBook("No Author Here"), "No Author Here"),
+        (LocalBook("Anna Karenina", ("Лев Толстой",)), "Anna Karenina"),
+        (LocalBook("Анна Каренина", ("Лев Толстой",)), "Анна Каренина Лев Толстой"),
+        (LocalBook("ノルウェイの森", ("Haruki Murakami",)), "ノルウェイの森 Haruki Murakami"),
     ],
 )
 def test_search_query(local, query):
