@@ -89,7 +89,7 @@ _TIMESTAMP = "2024-01-01T00:00:00"
 # fmt: off
 _DEFAULTS: dict[str, dict[str, Any]] = {
     "authors": {"books_count": 0, "locked": False, "object_type": "Author", "state": "active",
-                "users_count": 0},
+                "users_count": 0, "alternate_names": []},
     "books": {"activities_count": 0, "book_category_id": 1, "book_status_id": BOOK_OK,
               "compilation": False, "created_at": _TIMESTAMP, "curation_status": 0,
               "import_platform_id": 1, "journals_count": 0, "locked": False, "prompts_count": 0,
@@ -171,6 +171,13 @@ class Catalog:
             if row["name"] == name and (id is None or row["id"] == id):
                 return row["id"]
         return self._insert("authors", {"id": id, "name": name, "slug": slugify(name)})
+
+    def set_alternate_names(self, name: str, alternate_names: Iterable[str]) -> int:
+        """Give the author called `name` the other names Hardcover keeps (transliterations,
+        original script); returns the author's id."""
+        author_id = self.add_author(name)
+        self.tables["authors"][author_id]["alternate_names"] = list(alternate_names)
+        return author_id
 
     def add_series(self, name: str, *, id: int | None = None) -> int:
         for row in self.tables["series"].values():

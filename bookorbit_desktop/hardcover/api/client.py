@@ -247,6 +247,15 @@ class HardcoverClient:
                 editions.setdefault(int(row["id"]), records.edition_from(row))
         return list(editions.values())
 
+    async def editions_by_ids(self, edition_ids: Iterable[int]) -> list[records.Edition]:
+        """The editions with these ids (absent ones are left out), a hundred per request."""
+        unique = _unique(int(i) for i in edition_ids)
+        result: list[records.Edition] = []
+        for start in range(0, len(unique), PAGE_SIZE):
+            data = await self.execute("EditionsByIds", {"ids": unique[start : start + PAGE_SIZE]})
+            result.extend(records.edition_from(row) for row in data.get("editions") or [])
+        return result
+
     async def editions_for_books(self, book_ids: Iterable[int]) -> list[records.Edition]:
         """All editions of the books, most-used first within each book."""
         result: list[records.Edition] = []

@@ -27,6 +27,9 @@ GONE_BOOK_STATUSES = frozenset({3, 4})
 CATEGORY_GRAPHIC_NOVEL, CATEGORY_LIGHT_NOVEL = 4, 10
 # Contribution roles that still make someone an author of the book.
 _PRIMARY_ROLES = frozenset({"", "author", "writer", "story"})
+# Contribution roles only comics, manga and graphic novels have.
+COMIC_ROLES = frozenset({"illustrator", "adapter", "artist", "penciler", "inker", "colorist",
+                         "letterer", "art"})  # fmt: skip
 _EBOOK_WORDS = re.compile(r"\b(?:e-?book|kindle|epub|kobo|nook|digital)\b", re.IGNORECASE)
 
 
@@ -84,6 +87,11 @@ class HardcoverBook:
     users_count: int = 0
     pages: int | None = None
     category: int | None = None
+    compilation: bool = False  # an omnibus or collection of other books
+    roles: frozenset[str] = frozenset()  # contribution roles, casefolded ("illustrator")
+    author_ids: tuple[int, ...] = ()  # Hardcover ids of the primary authors
+    # (author, another name of theirs): transliterations, original script; once looked up.
+    author_aliases: tuple[tuple[str, str], ...] = ()
     canonical_id: int | None = None
     status_id: int | None = None
     editions: tuple[EditionInfo, ...] = ()  # the editions fetched (rarely all of them)
@@ -151,10 +159,36 @@ def split_contributors(entries: Iterable[Any]) -> tuple[tuple[str, ...], tuple[s
     return tuple(authors), tuple(others)
 
 
+def _author_ids_and_roles(entries: Iterable[Any]) -> tuple[tuple[int, ...], frozenset[str]]:
+    ids: list[int] = []
+    roles: set[str] = set()
+    for entry in entries:
+        if not isinstance(entry, Mapping):
+            continue
+        role = (to_text(entry.get("contribution")) or "").casefold()
+        roles.add(role)
+        author = entry.get("author")
+        author_id = to_int(author.get("id")) if isinstance(author, Mapping) else None
+        if role in _PRIMARY_ROLES and author_id is not None and author_id not in ids:
+            ids.append(author_id)
+    return tuple(ids), frozenset(roles - {""})
+
+
+def alternate_names(raw: Any) -> tuple[str, ...]:
+    """An author's `alternate_names` (jsonb): a list of names, or of objects with a name."""
+    names: list[str] = []
+    for entry in raw if isinstance(raw, list) else ():
+        name = to_text(entry.get("name")) if isinstance(entry, Mapping) else to_text(entry)
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
 def book_from_graphql(data: Mapping[str, Any]) -> HardcoverBook:
     """A `books` row (as `MatchCandidates` selects it) with its nested edition lists."""
     contributors = data.get("cached_contributors") or data.get("contributions") or []
     authors, others = split_contributors(contributors)
+    author_ids, roles = _author_ids_and_roles(contributors)
     known: dict[int, EditionInfo] = {}
     for key in ("editions", "local_editions", "audio_editions"):
         for row in data.get(key) or ():
@@ -173,6 +207,9 @@ def book_from_graphql(data: Mapping[str, Any]) -> HardcoverBook:
         users_count=to_int(data.get("users_count")) or 0,
         pages=to_int(data.get("pages")) or None,
         category=to_int(data.get("book_category_id")),
+        compilation=data.get("compilation") is True,
+        roles=roles,
+        author_ids=author_ids,
         canonical_id=to_int(data.get("canonical_id")),
         status_id=to_int(data.get("book_status_id")),
         editions=tuple(sorted(known.values(), key=lambda e: e.id)),

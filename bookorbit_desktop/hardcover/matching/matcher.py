@@ -5,7 +5,9 @@ order: (1) the stored match, unless it failed; (2) a Hardcover id or slug saved 
 (3) its ISBN-13; (4) its ISBN-10; (5) a search for title and first author. The identifiers of
 *all* books are resolved together, many per request (`editions(where: {isbn_13: {_in: …}})`,
 `books(where: {id: {_in: …}})`), so they cost a few requests per thousand books; only the
-search costs one request per book, as Hardcover allows one search per request. Results are
+search costs one request per book, as Hardcover allows one search per request. Books whose
+close candidates differ only in how the author is written wait for one batched request for
+those authors' alternate names (`authors.py`) and are decided again with them. Results are
 committed one transaction per book and reported through a callback of plain dataclasses, so
 cancelling (the coroutine's task) between books leaves every finished book saved.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import (
@@ -27,6 +29,7 @@ from bookorbit_desktop.hardcover.api.errors import (
     ScopeError,
     UnavailableError,
 )
+from bookorbit_desktop.hardcover.matching.authors import AuthorNames
 from bookorbit_desktop.hardcover.matching.catalog import (
     EditionInfo,
     HardcoverBook,
@@ -59,6 +62,7 @@ SEARCH_CHUNK = 10  # books searched before their hits are fetched together
 SEARCH_PER_PAGE = 10
 CANDIDATES_PER_SEARCH = 5  # search hits weighed per book
 _MAX_MERGE_HOPS = 3
+_LATIN = re.compile(r"[A-Za-z]")
 _BRACKETS = re.compile(r"[(\[{【][^)\]}】]*[)\]}】]")
 # Errors about the connection or the account stop the whole run; others fail one book.
 _RUN_LEVEL_ERRORS = (
@@ -137,9 +141,12 @@ class _Work:
 
 
 def search_query(local: LocalBook) -> str:
-    """Title (without bracketed remarks) and the first author as "First Last"."""
+    """Title (without bracketed remarks) and the first author as "First Last", unless that is
+    in another script than a Latin title (Hardcover's search knows the romanised name)."""
     title = " ".join(_BRACKETS.sub(" ", local.title).split())
     names = [n for a in local.authors[:1] for n in split_authors(a)][:1]
+    if names and _LATIN.search(title) and not _LATIN.search(names[0]):
+        names = []
     author = ""
     if names:
         family, comma, given = names[0].partition(",")
@@ -156,6 +163,7 @@ class Matcher:
         self._books: dict[int, HardcoverBook] = {}
         self._slugs: dict[str, int] = {}
         self._missing: set[int | str] = set()
+        self._names = AuthorNames()
         self.isbn_requests = 0
 
     # ----------------------------------------------------------------- fetching
@@ -239,8 +247,7 @@ class Matcher:
         progress: Callable[[MatchProgress], None] | None = None,
         include_unread: bool = False,
     ) -> MatchReport:
-        """Match every eligible book (status other than unread, unless `include_unread`),
-        or the eligible ones among those given."""
+        """Match every book not unread (or `include_unread`), or those of `book_ids`."""
         self.isbn_requests = 0
         started = self.client.requests_sent
         report = MatchReport()
@@ -269,13 +276,20 @@ class Matcher:
     async def _identifiers(self, work: list[_Work], languages: set[str], emit: _Reporter) -> None:
         by_isbn = await self._resolve_isbns(work)
         isbn_book_ids = {e.book_id for editions in by_isbn.values() for e in editions}
+        wanted = [w.local.hardcover_edition_id for w in work if w.local.hardcover_edition_id]
+        found = await self.client.editions_by_ids(wanted) if wanted else []
+        pinned = {r.id: edition_from_record(r) for r in found}
         await self.hydrate(
-            [*(w.local.hardcover_id for w in work if w.local.hardcover_id), *isbn_book_ids],
+            [
+                *(w.local.hardcover_id for w in work if w.local.hardcover_id),
+                *isbn_book_ids,
+                *(e.book_id for e in pinned.values()),
+            ],
             [w.local.hardcover_slug for w in work if w.local.hardcover_slug],
             languages,
         )
         for item in work:
-            self._plan_identifiers(item, by_isbn)
+            self._plan_identifiers(item, by_isbn, pinned)
             for found, isbn_books in item.steps:
                 decision = decide(item.local, found, isbn_books=isbn_books)
                 if decision.outcome == LINKED:
@@ -283,16 +297,20 @@ class Matcher:
                     item.linked = True
                     break
 
-    def _plan_identifiers(self, item: _Work, by_isbn: dict[str, list[EditionInfo]]) -> None:
+    def _plan_identifiers(
+        self, item: _Work, by_isbn: dict[str, list[EditionInfo]], pinned: dict[int, EditionInfo]
+    ) -> None:
         local = item.local
-        saved: tuple[tuple[str, int | str | None], ...] = (
-            ("hardcover_id", local.hardcover_id),
-            ("hardcover_slug", local.hardcover_slug),
+        edition = pinned.get(local.hardcover_edition_id or 0)
+        saved: tuple[tuple[str, int | str | None, EditionInfo | None], ...] = (
+            ("hardcover_edition", edition.book_id if edition else None, edition),
+            ("hardcover_id", local.hardcover_id, None),
+            ("hardcover_slug", local.hardcover_slug, None),
         )
-        for kind, key in saved:
+        for kind, key, named in saved:
             book = self.book(key) if key is not None else None
             if book is not None:
-                item.found.append((book, Evidence(kind)))
+                item.found.append((book, Evidence(kind, named)))
         if item.found:
             item.steps.append((list(item.found), frozenset()))
         for kind, value in (("isbn13", local.isbn13), ("isbn10", local.isbn10)):
@@ -309,6 +327,9 @@ class Matcher:
                 item.steps.append((list(item.found), frozenset(item.isbn_books)))
 
     async def _searches(self, work: list[_Work], languages: set[str], emit: _Reporter) -> None:
+        # Books whose best candidates differ only in the author's name form wait for the
+        # authors' alternate names, fetched for all of them together at the end.
+        waiting: list[tuple[_Work, list[tuple[HardcoverBook, Evidence]]]] = []
         for start in range(0, len(work), SEARCH_CHUNK):
             chunk = work[start : start + SEARCH_CHUNK]
             hits: dict[int, list[int]] = {}
@@ -335,6 +356,28 @@ class Matcher:
                     if book is not None:
                         found.append((book, Evidence(search_rank=rank)))
                 decision = decide(item.local, found, isbn_books=frozenset(item.isbn_books))
+                if decision.outcome != LINKED and self._names.to_ask(decision):
+                    waiting.append((item, found))
+                else:
+                    self._commit(item, decision, emit)
+        if waiting:
+            await self._second_look(waiting, emit)
+
+    async def _second_look(
+        self, waiting: list[tuple[_Work, list[tuple[HardcoverBook, Evidence]]]], emit: _Reporter
+    ) -> None:
+        """One batched request for the alternate names of the waiting books' authors, then
+        each waiting book is decided again with them."""
+        wanted: set[int] = set()
+        for item, found in waiting:
+            decision = decide(item.local, found, isbn_books=frozenset(item.isbn_books))
+            wanted |= self._names.to_ask(decision)
+        try:
+            await self._names.fetch(self.client, wanted)
+        finally:
+            for item, found in waiting:
+                found = [(self._names.apply(book), evidence) for book, evidence in found]
+                decision = decide(item.local, found, isbn_books=frozenset(item.isbn_books))
                 self._commit(item, decision, emit)
 
     # ----------------------------------------------------------------- saving
@@ -352,9 +395,13 @@ class Matcher:
             choice = choose_edition(
                 editions, language=item.local.language, isbn_edition_ids=isbn_ids
             )
+            why = choice.reason
+            if best.evidence.identifier == "hardcover_edition" and best.evidence.edition:
+                choice = replace(choice, edition=best.evidence.edition)
+                why = "pinned by the file's Hardcover edition id"
             if choice.edition is not None:
                 edition_id, pages = choice.edition.id, choice.edition.pages
-            reason = f"{reason}; edition: {choice.reason}"
+            reason = f"{reason}; edition: {why}"
             decision = Decision(decision.outcome, reason, decision.best, decision.ranked)
         saved = save_decision(
             item.book_id,

@@ -24,6 +24,7 @@ from bookorbit_desktop.hardcover.matching.volumes import (
     find_formats,
     is_omnibus,
     parse_number,
+    spell_numbers_as_digits,
     strip_format_words,
 )
 from bookorbit_desktop.library.metadata.languages import base_language
@@ -39,6 +40,7 @@ __all__ = [
     "parse_person",
     "parse_title",
     "person_similarity",
+    "spell_numbers_as_digits",
     "split_authors",
     "text_similarity",
     "title_similarity",
@@ -187,10 +189,15 @@ def parse_title(title: str, subtitle: str | None = None) -> TitleParts:
     sub = parts[1] if len(parts) > 1 else ""
     main_formats, sub_formats = find_formats(main), find_formats(sub)
     formats |= main_formats | sub_formats
-    omnibus = omnibus or is_omnibus(main) or is_omnibus(sub)
+    # A subtitle's "Collection" ("Story Collection") names no bundle of the series' books.
+    omnibus = omnibus or is_omnibus(main) or is_omnibus(sub, strict=True)
     main = _ELIDED_ARTICLE.sub("", _TRAILING_ARTICLE.sub("", main.strip(" ,.-")))
-    core = _drop_article(fold(_strip_format_words(main, main_formats)))
-    sub_folded = _drop_article(fold(_strip_format_words(sub, sub_formats))) if sub.strip() else ""
+    core = spell_numbers_as_digits(_drop_article(fold(_strip_format_words(main, main_formats))))
+    sub_folded = (
+        spell_numbers_as_digits(_drop_article(fold(_strip_format_words(sub, sub_formats))))
+        if sub.strip()
+        else ""
+    )
     if sub_folded in _GENRE_SUBTITLES or sub_folded in _ARTICLES or not sub.strip():
         sub_folded = ""
     if not core and sub_folded:  # "Vol. 2: The Real Title"

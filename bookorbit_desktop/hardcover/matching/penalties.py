@@ -14,6 +14,7 @@ from enum import IntEnum
 from bookorbit_desktop.hardcover.matching.catalog import (
     CATEGORY_GRAPHIC_NOVEL,
     CATEGORY_LIGHT_NOVEL,
+    COMIC_ROLES,
     EditionInfo,
     HardcoverBook,
 )
@@ -34,10 +35,13 @@ AUTHOR_UNMATCHED_PENALTY = 0.05  # per share of the file's authors Hardcover doe
 AUTHOR_EXTRA_PENALTY = 0.10  # per share of Hardcover's authors the file does not list
 SERIES_NAME_MIN = 0.80
 COMIC_FILE_FORMATS = frozenset({"cbz", "cbr", "cb7", "cbt", "cba"})
+PROSE_FILE_FORMATS = frozenset({"epub", "kepub", "fb2", "mobi", "azw3", "azw"})
+FORMAT_INFERRED = "format_inferred"  # a doubt from the file's format alone: not a rival
 ISBN_IDENTIFIERS = frozenset({"isbn13", "isbn10"})
 IDENTIFIER_LABELS = {
     "hardcover_id": "Hardcover id in the file",
     "hardcover_slug": "Hardcover slug in the file",
+    "hardcover_edition": "Hardcover edition id in the file",
     "isbn13": "ISBN-13",
     "isbn10": "ISBN-10",
 }
@@ -64,13 +68,15 @@ class LocalBook:
     file_formats: frozenset[str] = frozenset()  # "epub", "cbz", ...
     hardcover_id: int | None = None
     hardcover_slug: str | None = None
+    hardcover_edition_id: int | None = None
 
 
 @dataclass(frozen=True)
 class Evidence:
     """How a candidate was found: an identifier (and the edition an ISBN named), or search."""
 
-    identifier: str | None = None  # hardcover_id | hardcover_slug | isbn13 | isbn10
+    # hardcover_id | hardcover_slug | hardcover_edition | isbn13 | isbn10
+    identifier: str | None = None
     edition: EditionInfo | None = None
     search_rank: int | None = None
 
@@ -112,8 +118,15 @@ def _latin(text: str) -> bool:
 def author_check(local: LocalBook, book: HardcoverBook) -> tuple[float | None, list[Penalty]]:
     """Author similarity (None when it cannot be compared) and the author penalties."""
     mine = [p for a in local.authors for n in split_authors(a) if (p := parse_person(n))]
-    primary = [p for n in book.authors if (p := parse_person(n))]
-    theirs = primary + [p for n in book.contributors if (p := parse_person(n))]
+    # Each primary author with every other name Hardcover keeps for them.
+    names = {n: [n] for n in book.authors}
+    for author, alias in book.author_aliases:
+        names.setdefault(author, [author]).append(alias)
+    primary = [
+        ps for forms in names.values() if (ps := [p for n in forms if (p := parse_person(n))])
+    ]
+    theirs = [p for forms in primary for p in forms]
+    theirs += [p for n in book.contributors if (p := parse_person(n))]
     if not mine or not theirs:
         return None, [doubt("no_author", "no author to compare", cap=Grade.MEDIUM)]
     if {_latin(p.compact) for p in mine}.isdisjoint({_latin(p.compact) for p in theirs}):
@@ -123,7 +136,9 @@ def author_check(local: LocalBook, book: HardcoverBook) -> tuple[float | None, l
         return max(best), [difference("authors", "≠ author", 0.3, Grade.LOW)]
     unmatched = sum(1 for b in best if b < AUTHOR_MATCH_MIN) / len(best)
     extra = sum(
-        1 for t in primary if max(person_similarity(t, m) for m in mine) < AUTHOR_MATCH_MIN
+        1
+        for forms in primary
+        if max(person_similarity(t, m) for t in forms for m in mine) < AUTHOR_MATCH_MIN
     ) / max(len(primary), 1)
     score = max(best) - AUTHOR_UNMATCHED_PENALTY * unmatched - AUTHOR_EXTRA_PENALTY * extra
     return score, []
@@ -134,8 +149,9 @@ def volume_penalties(
 ) -> list[Penalty]:
     """Volume, omnibus and title-number checks (both titles already parsed)."""
     found: list[Penalty] = []
-    if lp.omnibus != bp.omnibus:
-        label = "omnibus" if bp.omnibus else "not the omnibus"
+    theirs_omnibus = bp.omnibus or book.compilation
+    if lp.omnibus != theirs_omnibus:
+        label = "omnibus" if theirs_omnibus else "not the omnibus"
         found.append(difference("omnibus", label, 0.3, Grade.LOW))
     series_name = local.series or lp.series_hint
     positions = [s.position for s in book.series if s.position is not None]
@@ -171,6 +187,22 @@ def volume_penalties(
     return found
 
 
+def volume_confirmed(local: LocalBook, lp: TitleParts, book: HardcoverBook, bp: TitleParts) -> bool:
+    """The file names a volume and the candidate is that volume of a series of that name."""
+    mine = lp.volume.number if lp.volume else local.series_index
+    series_name = local.series or lp.series_hint or lp.core
+    if mine is None:
+        return False
+    if bp.volume is not None and _same(bp.volume.number, mine):
+        return True
+    return any(
+        s.position is not None
+        and _same(s.position, mine)
+        and series_similarity(series_name, s.name) >= SERIES_NAME_MIN
+        for s in book.series
+    )
+
+
 def _series_name_with_one_subtitle(lp: TitleParts, book: HardcoverBook, bp: TitleParts) -> bool:
     """Both titles are the candidate's series name, and only one of them has a subtitle."""
     if bool(lp.subtitle) == bool(bp.subtitle) or text_similarity(lp.core, bp.core) < 1.0:
@@ -196,15 +228,22 @@ def format_penalties(
         mine.add(FORMAT_COMIC)
     said_there = set(bp.formats) - {FORMAT_AUDIO}  # what Hardcover's title says
     theirs = set(said_there)
-    if book.category == CATEGORY_GRAPHIC_NOVEL:
-        theirs.add(FORMAT_COMIC)
-    elif book.category == CATEGORY_LIGHT_NOVEL:
+    if book.category == CATEGORY_LIGHT_NOVEL:
         theirs.add(FORMAT_PROSE)
+    elif book.category == CATEGORY_GRAPHIC_NOVEL or book.roles & COMIC_ROLES:
+        theirs.add(FORMAT_COMIC)
+    # A text ebook with no comic file is a novel or light novel: a comic record is then less
+    # likely, and no rival to a novel with the same title and author.
+    prose_file = bool(local.file_formats & PROSE_FILE_FORMATS) and not (
+        local.file_formats & COMIC_FILE_FORMATS
+    )
     found: list[Penalty] = []
     if len(mine) > 1:  # the file contradicts itself ("(manga): A Novel")
         found.append(doubt("format_unconfirmed", "format?", 0.05, Grade.MEDIUM))
     elif len(mine) == 1 and len(theirs) == 1 and mine != theirs:
         found.append(difference("format", "≠ format (manga vs novel)", 0.3, Grade.LOW))
+    elif not mine and prose_file and theirs == {FORMAT_COMIC}:
+        found.append(doubt(FORMAT_INFERRED, "comic? (the file is a text ebook)", 0.1, Grade.MEDIUM))
     elif not mine and FORMAT_COMIC in said_there:
         # Hardcover itself tells this record apart by its format: a full rival.
         found.append(doubt("format_unconfirmed", "manga?", 0.0, Grade.MEDIUM))
@@ -215,6 +254,26 @@ def format_penalties(
     if book.audio_only or FORMAT_AUDIO in bp.formats:
         found.append(difference("audio_only", "audiobook", 0.15, Grade.MEDIUM))
     return found
+
+
+def format_fit(
+    local: LocalBook, lp: TitleParts, book: HardcoverBook, bp: TitleParts
+) -> bool | None:
+    """Whether the candidate is the kind of book the file is (a CBZ/CBR or a title saying
+    "manga" is a comic; a text ebook or a title saying "novel" is prose); None if the file
+    does not say. A record with no sign of being a comic counts as prose."""
+    if local.file_formats & COMIC_FILE_FORMATS or FORMAT_COMIC in lp.formats:
+        mine = FORMAT_COMIC
+    elif local.file_formats & PROSE_FILE_FORMATS or FORMAT_PROSE in lp.formats:
+        mine = FORMAT_PROSE
+    else:
+        return None
+    comic = FORMAT_COMIC in bp.formats or (
+        FORMAT_PROSE not in bp.formats
+        and book.category != CATEGORY_LIGHT_NOVEL
+        and (book.category == CATEGORY_GRAPHIC_NOVEL or bool(book.roles & COMIC_ROLES))
+    )
+    return mine == (FORMAT_COMIC if comic else FORMAT_PROSE)
 
 
 def identifier_check(

@@ -28,7 +28,9 @@ Thresholds (scores are 0..1):
     ≠ language, audiobook only                   medium
     volume?, manga?/comic?, no author, ambiguous medium  (doubts, not differences)
 
-A "plausible rival" is another candidate with no difference and no unconfirmed volume; a
+A "plausible rival" is another candidate with no difference and no unconfirmed volume, and
+not of another kind than the file when the best one is of its kind (a CBZ is a comic, an
+EPUB a novel: with a comic and a novel alike in all else, the file's format decides); a
 strong candidate whose lead over one is under STRONG_MARGIN is ambiguous, and so is a book
 whose identifier another book also claims.
 """
@@ -42,6 +44,7 @@ from dataclasses import dataclass, replace
 from bookorbit_desktop.hardcover.matching.catalog import HardcoverBook
 from bookorbit_desktop.hardcover.matching.normalize import TitleParts, parse_title, title_similarity
 from bookorbit_desktop.hardcover.matching.penalties import (
+    FORMAT_INFERRED,
     IDENTIFIER_LABELS,
     Evidence,
     Grade,
@@ -50,9 +53,11 @@ from bookorbit_desktop.hardcover.matching.penalties import (
     author_check,
     difference,
     doubt,
+    format_fit,
     format_penalties,
     identifier_check,
     series_similarity,
+    volume_confirmed,
     volume_penalties,
 )
 
@@ -91,6 +96,10 @@ KEPT_CANDIDATES = 8
 # Doubts about authors do not hold back a book an accepted identifier names.
 _AUTHOR_DOUBTS = frozenset({"no_author", "author_script"})
 
+# Doubts that keep a candidate from standing in another's way (a volume the title does not
+# confirm; a comic record when the file is a text ebook).
+_NOT_RIVALS = frozenset({"volume_unconfirmed", FORMAT_INFERRED})
+
 LINKED, NEEDS_REVIEW, NO_MATCH = "linked", "needs_review", "no_match"
 
 
@@ -104,6 +113,7 @@ class Scored:
     author: float | None
     identifier_accepted: bool
     penalties: tuple[Penalty, ...] = ()
+    format_fit: bool | None = None  # the candidate is the kind of book the file is
 
     @property
     def differences(self) -> str:
@@ -112,7 +122,7 @@ class Scored:
 
     @property
     def plausible_rival(self) -> bool:
-        return not any(p.difference or p.key == "volume_unconfirmed" for p in self.penalties)
+        return not any(p.difference or p.key in _NOT_RIVALS for p in self.penalties)
 
 
 @dataclass(frozen=True)
@@ -164,8 +174,10 @@ def score_candidate(
     evidence: Evidence | None = None,
     *,
     isbn_books: frozenset[int] = frozenset(),
+    isbn_elsewhere: bool = False,
 ) -> Scored:
-    """Score one candidate. `isbn_books` are the books the file's ISBNs resolved to."""
+    """Score one candidate. `isbn_books` are the books the file's ISBNs resolved to;
+    `isbn_elsewhere` says each of them is proven to be another book (another volume)."""
     evidence = evidence or Evidence()
     lp, bp = parse_title(local.title), parse_title(book.title, book.subtitle)
     title = _title_score(lp, book, evidence, local.language)
@@ -182,7 +194,11 @@ def score_candidate(
         label = f"≠ language ({', '.join(sorted(book.languages))})"
         penalties.append(difference("language", label, 0.1, Grade.MEDIUM))
     if isbn_books and book.id not in isbn_books:
-        penalties.append(difference("isbn_conflict", "≠ ISBN", 0.2, Grade.LOW))
+        # An ISBN proven to be another book's says nothing about this one, as long as title,
+        # author and the series position all agree; otherwise it still counts against it.
+        moot = isbn_elsewhere and volume_confirmed(local, lp, book, bp)
+        if not moot:
+            penalties.append(difference("isbn_conflict", "≠ ISBN", 0.2, Grade.LOW))
     if book.gone:
         penalties.append(difference("merged", "merged or deleted", 0.2, Grade.LOW))
     accepted, doubts = identifier_check(
@@ -211,7 +227,8 @@ def score_candidate(
     for penalty in penalties:
         if penalty.cap is not None:
             grade = min(grade, penalty.cap)
-    return Scored(book, evidence, score, grade, title, author, accepted, tuple(penalties))
+    fit = format_fit(local, lp, book, bp)
+    return Scored(book, evidence, score, grade, title, author, accepted, tuple(penalties), fit)
 
 
 def _merge(found: Iterable[tuple[HardcoverBook, Evidence]]) -> list[tuple[HardcoverBook, Evidence]]:
@@ -235,18 +252,39 @@ def rank_key(scored: Scored) -> tuple[int, float, int, int]:
     return (-int(scored.grade), -scored.score, -scored.book.users_count, scored.book.id)
 
 
+def _isbn_proven_elsewhere(scored: Iterable[Scored], isbn_books: frozenset[int]) -> bool:
+    """Every book the file's ISBNs name differs from the file in a way that proves it is
+    another book (another volume, another author, an omnibus)."""
+    named = [s for s in scored if s.book.id in isbn_books]
+    return bool(named) and all(any(p.difference for p in s.penalties) for s in named)
+
+
 def _rivals(best: Scored, others: Iterable[Scored]) -> list[Scored]:
     """Other candidates that could just as well be the book."""
     found = []
     for other in others:
         if other.book.id == best.book.id or not other.plausible_rival:
             continue
+        if best.format_fit and other.format_fit is False:
+            continue  # a comic and a novel alike in all else: the file's format decides
         if best.identifier_accepted:
             if other.identifier_accepted:  # two books claim the same identifier
                 found.append(other)
         elif best.score - other.score < STRONG_MARGIN:
             found.append(other)
     return found
+
+
+def _format_first(scored: list[Scored]) -> list[Scored]:
+    """A strong candidate of the file's kind ahead of a near-tied one of another kind."""
+    best = scored[0]
+    if best.format_fit is not False:
+        return scored
+    for other in scored[1:]:
+        near = best.score - other.score < STRONG_MARGIN
+        if near and other.grade == Grade.STRONG and other.format_fit and other.plausible_rival:
+            return [other, *(s for s in scored if s is not other)]
+    return scored
 
 
 def _mark_ambiguous(scored: Scored) -> Scored:
@@ -263,11 +301,18 @@ def decide(
     isbn_books: frozenset[int] = frozenset(),
 ) -> Decision:
     """Score every candidate and decide: linked, needs review (candidates kept) or no match."""
-    scored = [score_candidate(local, b, e, isbn_books=isbn_books) for b, e in _merge(found)]
+    candidates = _merge(found)
+    scored = [score_candidate(local, b, e, isbn_books=isbn_books) for b, e in candidates]
+    if isbn_books and _isbn_proven_elsewhere(scored, isbn_books):
+        scored = [
+            score_candidate(local, b, e, isbn_books=isbn_books, isbn_elsewhere=True)
+            for b, e in candidates
+        ]
     scored.sort(key=rank_key)
     if not scored:
         return Decision(NO_MATCH, "Hardcover has no book that resembles it", None, ())
     if scored[0].grade == Grade.STRONG:
+        scored = _format_first(scored)
         rivals = {s.book.id for s in _rivals(scored[0], scored[1:])}
         if rivals:
             rivals.add(scored[0].book.id)

@@ -128,7 +128,20 @@ def local_book(book: Book) -> LocalBook:
         file_formats=frozenset(f.format.lower() for f in formats),
         hardcover_id=book.hardcover_id,
         hardcover_slug=book.hardcover_slug,
+        hardcover_edition_id=hardcover_edition_id(book.identifiers),
     )
+
+
+def hardcover_edition_id(identifiers: object) -> int | None:
+    """The Hardcover edition id a file carried (`hardcover-edition:…`, or an old-style
+    numeric `hardcover:…`), from the book's identifiers."""
+    if not isinstance(identifiers, dict):
+        return None
+    for scheme in ("hardcover-edition", "hardcover"):
+        value = str(identifiers.get(scheme) or "").strip()
+        if value.isdigit():
+            return int(value)
+    return None
 
 
 def fingerprint(local: LocalBook) -> str:
@@ -144,6 +157,7 @@ def fingerprint(local: LocalBook) -> str:
         local.hardcover_id,
         local.hardcover_slug,
         sorted(local.file_formats),
+        *([local.hardcover_edition_id] if local.hardcover_edition_id else []),
     ]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()[:20]
 

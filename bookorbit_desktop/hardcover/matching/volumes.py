@@ -4,6 +4,7 @@ Pure functions used by `normalize.parse_title`. Only explicit markers count as a
 ("Vol. 2", "Volume II", "Book Two", "#2", "Tome 3", "Band 4", "Том 5", "2巻", "第2巻", "3권"):
 a bare number is part of the title ("Fahrenheit 451", "1984", "Catch-22"). A range
 ("Books 1-3", "Vol. 1-3") marks an omnibus, as do words like "Omnibus" and "Box Set".
+Number words compare as digits ("Nineteen Eighty-Four" is "1984").
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ _BARE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*$")
 _LEADING_OF = re.compile(r"^\s*(?:of|aus|de|из)\s+", re.IGNORECASE)
 
 _OMNIBUS = re.compile(
-    r"\b(?:omnibus|box(?:ed)?\s*set|boxset|complete\s+series|trilogy|sammelband|bind-?up|"
+    r"\b(?:omnibus|box(?:ed)?\s*set|boxset|complete\s+(?:series|collection)|trilogy|sammelband|bind-?up|"
     r"int[ée]grale|\d+\s*-?\s*in\s*-?\s*(?:1|one))\b|(?:合本|全巻セット)",
     re.IGNORECASE,
 )
@@ -155,3 +156,72 @@ def strip_format_words(text: str) -> str:
     for _kind, pattern in _FORMAT_WORDS:
         text = pattern.sub(" ", text)
     return text
+
+
+_UNITS = {word: int(value) for word, value in NUMBER_WORDS.items() if value < 20}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1000}
+
+
+def _groups(words: list[str]) -> list[int] | None:
+    """Spelled-out numbers below 100 ("nineteen", "eighty four"), or None if not that."""
+    groups: list[int] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word in _TENS:
+            value = _TENS[word]
+            if index + 1 < len(words) and _UNITS.get(words[index + 1], 0) in range(1, 10):
+                value += _UNITS[words[index + 1]]
+                index += 1
+            groups.append(value)
+        elif word in _UNITS:
+            groups.append(_UNITS[word])
+        else:
+            return None
+        index += 1
+    return groups
+
+
+def _number_value(words: list[str]) -> int | None:
+    """The number a run of number words spells: "one hundred" 100, "nineteen eighty four" 1984."""
+    if any(w in _SCALES for w in words):
+        total = current = 0
+        for word in words:
+            if word in _SCALES:
+                current = (current or 1) * _SCALES[word]
+                if word == "thousand":
+                    total, current = total + current, 0
+                continue
+            part = _groups([word])
+            if part is None:
+                return None
+            current += part[0]
+        return total + current
+    groups = _groups(words)
+    if not groups:
+        return None
+    if len(groups) == 1:
+        return groups[0]
+    if len(groups) == 2 and groups[0] >= 10 and (groups[1] >= 10 or groups[1] == 0):
+        return groups[0] * 100 + groups[1]  # a year: "nineteen eighty four", "twenty twenty"
+    return None
+
+
+def spell_numbers_as_digits(folded: str) -> str:
+    """Number words as digits in folded text: "nineteen eighty four" -> "1984"."""
+    tokens = folded.split()
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if token in _UNITS or token in _TENS or (token in _SCALES and run):
+            run.append(token)
+            continue
+        if run:
+            value = _number_value(run)
+            out.extend([str(value)] if value is not None else run)
+            run = []
+        if token:
+            out.append(token)
+    return " ".join(out)

@@ -19,6 +19,7 @@ from bookorbit_desktop.library.metadata.languages import normalize_language
 from bookorbit_desktop.library.metadata.naming import (
     author_sort_name,
     clean_text,
+    creator_name,
     title_from_filename,
 )
 
@@ -89,10 +90,13 @@ class BookMetadata:
         seen: set[str] = set()
         creators: list[Creator] = []
         for creator in self.creators:
-            name = clean_text(creator.name)
+            name, written_role = creator_name(clean_text(creator.name) or "")
+            role = creator.role or "aut"
+            if written_role and role == "aut":  # "Jay Rubin (Translator)" as an author
+                role = written_role
             if name and name.casefold() not in seen and name.casefold() != "unknown":
                 seen.add(name.casefold())
-                creators.append(Creator(name, creator.role or "aut", clean_text(creator.file_as)))
+                creators.append(Creator(name, role, clean_text(creator.file_as)))
         # Authors first, in file order; editors, translators and illustrators after them.
         creators.sort(key=lambda creator: creator.role != "aut")
         self.creators = creators

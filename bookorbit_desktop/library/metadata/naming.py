@@ -47,6 +47,34 @@ def clean_text(value: str | None) -> str | None:
     return text or None
 
 
+# "Live Systems Project <list@example.org>": the address is not part of the name.
+_EMAIL = re.compile(r"\s*<[^<>@\s]+@[^<>\s]+>\s*")
+# "Jay Rubin (Translator)": a role written after the name, as MARC relator codes.
+_ROLE_SUFFIX = re.compile(r"\s*[(\[]\s*([A-Za-z][A-Za-z .-]*?)\s*[)\]]\s*$")
+_ROLES = {
+    "author": "aut", "writer": "aut", "translator": "trl", "translated by": "trl",
+    "trans.": "trl", "tr.": "trl", "illustrator": "ill", "illustrated by": "ill",
+    "editor": "edt", "ed.": "edt", "eds.": "edt", "adapter": "adp", "adaptation": "adp",
+    "narrator": "nrt", "artist": "art", "foreword": "aui", "introduction": "aui",
+}  # fmt: skip
+
+
+def creator_name(value: str) -> tuple[str, str | None]:
+    """A creator field as (name, MARC role written after it, or None).
+
+    "Live Systems Project <list@example.org>" -> ("Live Systems Project", None), as calibre
+    reads it; "Jay Rubin (Translator)" -> ("Jay Rubin", "trl"). Brackets that name no role
+    ("Prince (Musician)") stay part of the name.
+    """
+    text = _EMAIL.sub(" ", value)
+    text = _WHITESPACE.sub(" ", text).strip() or _WHITESPACE.sub(" ", value).strip()
+    match = _ROLE_SUFFIX.search(text)
+    role = _ROLES.get(match.group(1).casefold()) if match else None
+    if match and role and text[: match.start()].strip():
+        return text[: match.start()].strip(), role
+    return text, None
+
+
 def sort_title(title: str, language: str | None = None) -> str:
     """The key books are ordered by: case-folded, leading article moved to the end.
 

@@ -177,7 +177,9 @@ class HardcoverMatch(BaseModel):
     user_book_id = IntegerField(null=True)
     created_by_us = BooleanField(default=False)  # we inserted the Hardcover library entry
     candidates = JSONText(default=list)
-    method = CharField(null=True)  # how it was linked: hardcover_id, isbn13, isbn10, search, pick
+    method = CharField(
+        null=True
+    )  # how it was linked: hardcover_id, hardcover_edition, isbn13, isbn10, search, pick
     fingerprint = TextField(null=True)  # the book's metadata when matched; a change re-matches
     updated_at = FloatField()
 

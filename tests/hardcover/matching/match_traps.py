@@ -53,6 +53,9 @@ def book(
     contributors: tuple[str, ...] = (),
     category: int | None = 1,
     canonical_id: int | None = None,
+    compilation: bool = False,
+    roles: frozenset[str] = frozenset(),
+    aliases: tuple[tuple[str, str], ...] = (),
 ) -> HardcoverBook:
     return HardcoverBook(
         id=book_id,
@@ -65,6 +68,9 @@ def book(
         users_count=users,
         category=category,
         canonical_id=canonical_id,
+        compilation=compilation,
+        roles=roles,
+        author_aliases=aliases,
         editions=tuple(edition(book_id, **spec) for spec in editions),
     )
 
@@ -191,6 +197,40 @@ HC: dict[str, HardcoverBook] = {
         series=(("Mistborn", 3),),
         users=20,
     ),
+    # Author name forms: Hardcover's alternate names for an author (transliteration, script).
+    "karenina": book(
+        38,
+        "Anna Karenina",
+        ("Leo Tolstoy",),
+        aliases=(("Leo Tolstoy", "Lev Tolstoy"), ("Leo Tolstoy", "Лев Толстой")),
+        users=30000,
+    ),
+    "karenina_no_aliases": book(39, "Anna Karenina", ("Leo Tolstoy",), users=30000),
+    "peter_first": book(40, "Peter the First", ("Aleksey Tolstoy",), users=300),
+    # Spelling conventions.
+    "orwell": book(
+        41, "1984", ("George Orwell",), users=90000, editions=({"isbn_13": "9780451524935"},)
+    ),
+    "pride": book(42, "Pride and Prejudice", ("Jane Austen",), users=90000),
+    # Omnibuses by Hardcover's compilation flag, not subtitle words.
+    "legends": book(49, "Legends", ("Robert Silverberg",)),
+    "legends_stories": book(43, "Legends", ("Robert Silverberg",), subtitle="Story Collection"),
+    "mistborn_box": book(
+        44, "Mistborn", ("Brandon Sanderson",), series=(("Mistborn", 1),), compilation=True
+    ),
+    # The same title and author as a novel and as a comic; the roles tell the comic.
+    "solo_novel": book(45, "Solo Leveling, Vol. 1", ("Chugong",), category=10),
+    "solo_comic": book(
+        46,
+        "Solo Leveling, Vol. 1",
+        ("Chugong",),
+        contributors=("DUBU",),
+        roles=frozenset({"illustrator", "adapter"}),
+    ),
+    "akira_book": book(50, "Akira, Vol. 1", ("Katsuhiro Otomo",), users=4000),
+    "akira_graphic": book(51, "Akira, Vol. 1", ("Katsuhiro Otomo",), users=300, category=4),
+    "overlord_ln": book(47, "Overlord, Vol. 1 (Light Novel)", ("Kugane Maruyama",)),
+    "overlord_manga": book(48, "Overlord, Vol. 1 (Manga)", ("Kugane Maruyama",)),
 }
 # Keys of records that are the same work (linking to any of them is not a wrong link).
 WORK = {
@@ -199,6 +239,11 @@ WORK = {
     "dune_dup": "dune",
     "dune_merged": "dune",
     "mistborn_hoa": "hero_of_ages",
+    "karenina_no_aliases": "karenina",
+    "legends_stories": "legends",
+    # Hardcover's category is not always set: a plain record may be the comic, so a copy of
+    # one of these two linking to the other is not counted as wrong.
+    "akira_graphic": "akira_book",
 }
 
 
@@ -276,7 +321,7 @@ TRAPS: tuple[Trap, ...] = (
         "wind",
     ),
     Trap(
-        "wrong-volume ISBN (vol. 2 file, vol. 10 ISBN) is refused",
+        "ISBN of vol. 10 on a vol. 2 file: proven elsewhere, vol. 2 links, never vol. 10",
         L(
             "Berserk, Vol. 2",
             "Kentaro Miura",
@@ -284,9 +329,25 @@ TRAPS: tuple[Trap, ...] = (
             file_formats=frozenset({"cbz"}),
         ),
         ("berserk10", "berserk2", "berserk1"),
+        LINKED,
+        "berserk2",
+        isbn=("berserk10",),
+        penalties={"berserk10": ("volume",), "berserk1": ("volume",)},
+    ),
+    Trap(
+        "ISBN of vol. 10 on a vol. 2 file and no vol. 2 found: refused",
+        L("Berserk, Vol. 2", "Kentaro Miura", isbn13="9781593077488"),
+        ("berserk10", "berserk1"),
         NEEDS_REVIEW,
         isbn=("berserk10",),
-        penalties={"berserk10": ("volume",), "berserk2": ("isbn_conflict",)},
+        penalties={"berserk10": ("volume",), "berserk1": ("volume", "isbn_conflict")},
+    ),
+    Trap(
+        "ISBN of vol. 10 on a file with no volume: the ISBN still counts against the others",
+        L("Berserk", "Kentaro Miura", isbn13="9781593077488"),
+        ("berserk10", "berserk2"),
+        NEEDS_REVIEW,
+        isbn=("berserk10",),
     ),
     Trap(
         "volume 2 among volumes 1, 2 and 10",
@@ -504,5 +565,145 @@ TRAPS: tuple[Trap, ...] = (
         ("no_pages",),
         LINKED,
         "no_pages",
+    ),
+    # ------------------------------------------------------------ author name forms
+    Trap(
+        "family name first with glued initials",
+        L("The Hobbit", "Tolkien, J.R.R."),
+        ("hobbit",),
+        LINKED,
+        "hobbit",
+    ),
+    Trap(
+        "transliteration kept among the author's alternate names",
+        L("Anna Karenina", "Lev Tolstoy"),
+        ("karenina", "war_and_peace"),
+        LINKED,
+        "karenina",
+    ),
+    Trap(
+        "author in the original script, Hardcover's name romanised",
+        L("Anna Karenina", "Лев Толстой", language="en"),
+        ("karenina",),
+        LINKED,
+        "karenina",
+    ),
+    Trap(
+        "a transliteration Hardcover does not list is not proof",
+        L("Anna Karenina", "Lev Tolstoy"),
+        ("karenina_no_aliases",),
+        NO_MATCH,
+        penalties={"karenina_no_aliases": ("authors",)},
+    ),
+    Trap(
+        "another author with the same family name",
+        L("Peter the First", "Tolstoy, L."),
+        ("peter_first",),
+        NO_MATCH,
+        penalties={"peter_first": ("authors",)},
+    ),
+    # ------------------------------------------------------------ spelling conventions
+    Trap(
+        "number words against digits",
+        L("Nineteen Eighty-Four", "Orwell, George"),
+        ("orwell",),
+        LINKED,
+        "orwell",
+    ),
+    Trap(
+        "an exact ISBN hit whose title differs only in spelling",
+        L("Nineteen Eighty-Four: A Novel", "George Orwell", isbn13="9780451524935"),
+        ("orwell",),
+        LINKED,
+        "orwell",
+        isbn=("orwell",),
+    ),
+    Trap(
+        "& for and",
+        L("Pride & Prejudice", "Jane Austen"),
+        ("pride",),
+        LINKED,
+        "pride",
+    ),
+    # ------------------------------------------------------------ omnibuses and volumes
+    Trap(
+        "a subtitle saying Story Collection is no omnibus of a series",
+        L("Legends: Story Collection", "Robert Silverberg"),
+        ("legends_stories",),
+        LINKED,
+        "legends_stories",
+    ),
+    Trap(
+        "Story Collection on one side only is a subtitle, not an omnibus",
+        L("Legends: Story Collection", "Robert Silverberg"),
+        ("legends",),
+        LINKED,
+        "legends",
+    ),
+    Trap(
+        "the first volume, not Hardcover's compilation of the same name",
+        L("Mistborn", "Brandon Sanderson", series="Mistborn", series_index=1.0),
+        ("mistborn_box", "mistborn"),
+        LINKED,
+        "mistborn",
+        penalties={"mistborn_box": ("omnibus",)},
+    ),
+    # ------------------------------------------------------------ format and category
+    Trap(
+        "a CBZ links the comic when novel and comic tie on title and author",
+        L("Solo Leveling, Vol. 1", "Chugong", file_formats=frozenset({"cbz"})),
+        ("solo_novel", "solo_comic"),
+        LINKED,
+        "solo_comic",
+        penalties={"solo_novel": ("format",)},
+    ),
+    Trap(
+        "an EPUB links the novel when novel and comic tie on title and author",
+        L("Solo Leveling, Vol. 1", "Chugong", file_formats=frozenset({"epub"})),
+        ("solo_comic", "solo_novel"),
+        LINKED,
+        "solo_novel",
+        penalties={"solo_comic": ("format_inferred",)},
+    ),
+    Trap(
+        "a CBZ links the graphic novel over a plain record with the same title and author",
+        L("Akira, Vol. 1", "Katsuhiro Otomo", file_formats=frozenset({"cbz"})),
+        ("akira_book", "akira_graphic"),
+        LINKED,
+        "akira_graphic",
+    ),
+    Trap(
+        "an EPUB links the plain record over the graphic novel",
+        L("Akira, Vol. 1", "Katsuhiro Otomo", file_formats=frozenset({"epub"})),
+        ("akira_graphic", "akira_book"),
+        LINKED,
+        "akira_book",
+    ),
+    Trap(
+        "no file format: novel and comic stay ambiguous",
+        L("Solo Leveling, Vol. 1", "Chugong"),
+        ("solo_comic", "solo_novel"),
+        NEEDS_REVIEW,
+    ),
+    Trap(
+        "(Light Novel) in Hardcover's title counts for an EPUB",
+        L("Overlord, Vol. 1", "Kugane Maruyama", file_formats=frozenset({"epub"})),
+        ("overlord_manga", "overlord_ln"),
+        LINKED,
+        "overlord_ln",
+    ),
+    Trap(
+        "(Manga) in Hardcover's title counts for a CBR",
+        L("Overlord, Vol. 1", "Kugane Maruyama", file_formats=frozenset({"cbr"})),
+        ("overlord_ln", "overlord_manga"),
+        LINKED,
+        "overlord_manga",
+    ),
+    Trap(
+        "an EPUB does not link a comic that is the only candidate",
+        L("Solo Leveling, Vol. 1", "Chugong", file_formats=frozenset({"epub"})),
+        ("solo_comic",),
+        NEEDS_REVIEW,
+        penalties={"solo_comic": ("format_inferred",)},
     ),
 )

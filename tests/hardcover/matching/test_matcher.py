@@ -94,7 +94,7 @@ async def test_order_hardcover_id_then_slug_then_isbn13_then_isbn10(library, har
     assert "SearchBooks" not in ops(hardcover)
 
 
-async def test_wrong_volume_isbn_is_refused_and_candidates_kept(library, hardcover, hc_client):
+async def test_isbn_of_another_volume_stops_counting_once_proven(library, hardcover, hc_client):
     catalog = hardcover.catalog
     v2 = catalog.add_book("Berserk, Vol. 2", authors=["Kentaro Miura"], series="Berserk",
                           series_position=2)  # fmt: skip
@@ -107,11 +107,30 @@ async def test_wrong_volume_isbn_is_refused_and_candidates_kept(library, hardcov
     await Matcher(hc_client).run()
 
     record = get_match(book)
-    assert record.state == NEEDS_REVIEW and record.hc_book_id is None
+    assert (record.state, record.hc_book_id, record.method) == (LINKED, v2, "search")
     by_id = {c["book_id"]: c for c in record.candidates}
     assert "≠ volume (2 vs 10)" in by_id[v10]["differences"]
-    assert "≠ ISBN" in by_id[v2]["differences"]
-    assert by_id[v10]["found_by"] == "isbn13" and by_id[v2]["found_by"] == "search"
+    assert by_id[v10]["found_by"] == "isbn13"
+
+
+async def test_isbn_of_another_volume_still_refuses_an_unconfirmed_volume(
+    library, hardcover, hc_client
+):
+    catalog = hardcover.catalog
+    v10 = catalog.add_book("Berserk, Vol. 10", authors=["Kentaro Miura"], series="Berserk",
+                           series_position=10)  # fmt: skip
+    catalog.add_edition(v10, isbn_13="9781593077488", pages=200)
+    plain = catalog.add_book("Berserk", authors=["Kentaro Miura"], series="Berserk")
+    catalog.add_edition(plain, pages=200)
+    book = shelf("Berserk Volume 2", ["Kentaro Miura"], isbn13="9781593077488")
+
+    await Matcher(hc_client).run()
+
+    record = get_match(book)
+    assert record.state == NEEDS_REVIEW and record.hc_book_id is None
+    by_id = {c["book_id"]: c for c in record.candidates}
+    assert "≠ ISBN" in by_id[plain]["differences"]
+    assert "≠ volume (2 vs 10)" in by_id[v10]["differences"]
 
 
 async def test_audiobook_only_and_unknown_books(library, hardcover, hc_client, catalog):
@@ -305,7 +324,84 @@ def _isbn13(n: int) -> str:
         ),
         (LocalBook("Dune", ("Frank Herbert & Someone",)), "Dune Frank Herbert"),
         (LocalBook("No Author Here"), "No Author Here"),
+        (LocalBook("Anna Karenina", ("Лев Толстой",)), "Anna Karenina"),
+        (LocalBook("Анна Каренина", ("Лев Толстой",)), "Анна Каренина Лев Толстой"),
+        (LocalBook("ノルウェイの森", ("Haruki Murakami",)), "ノルウェイの森 Haruki Murakami"),
     ],
 )
 def test_search_query(local, query):
     assert search_query(local) == query
+
+
+async def test_author_name_forms_use_one_batched_alternate_names_request(
+    library, hardcover, hc_client, catalog
+):
+    karenina = catalog.add_book("Anna Karenina", authors=["Leo Tolstoy"], users_count=900)
+    catalog.add_edition(karenina, pages=860)
+    catalog.set_alternate_names("Leo Tolstoy", ["Lev Tolstoy", "Лев Толстой"])
+    idiot = catalog.add_book("The Idiot", authors=["Fyodor Dostoevsky"], users_count=500)
+    catalog.add_edition(idiot, pages=600)
+    catalog.set_alternate_names("Fyodor Dostoevsky", ["Фёдор Достоевский"])
+    demons = catalog.add_book("Demons", authors=["Fyodor Dostoevsky"], users_count=400)
+    catalog.add_edition(demons, pages=700)
+    peter = catalog.add_book("Peter the First", authors=["Aleksey Tolstoy"], users_count=50)
+    catalog.add_edition(peter, pages=500)
+    latin = shelf("Anna Karenina", ["Lev Tolstoy"])
+    cyrillic = shelf("The Idiot", ["Достоевский, Фёдор"])
+    other = shelf("Peter the First", ["Tolstoy, Lev"])  # Hardcover lists no such name for him
+    plain = shelf("Demons", ["Dostoevsky, Fyodor"])  # needs no alternate names
+
+    await Matcher(hc_client).run()
+
+    assert (get_match(latin).state, get_match(latin).hc_book_id) == (LINKED, karenina)
+    assert (get_match(cyrillic).state, get_match(cyrillic).hc_book_id) == (LINKED, idiot)
+    assert (get_match(plain).state, get_match(plain).hc_book_id) == (LINKED, demons)
+    assert get_match(other).state != LINKED
+    assert ops(hardcover).count("AuthorNames") == 1
+
+
+async def test_comic_file_and_text_file_each_link_their_format(
+    library, hardcover, hc_client, catalog, tmp_path
+):
+    novel = catalog.add_book("Solo Leveling, Vol. 1", authors=["Chugong"], book_category_id=10)
+    catalog.add_edition(novel, pages=300)
+    comic = catalog.add_book(
+        "Solo Leveling, Vol. 1", authors=["Chugong", ("DUBU", "Illustrator")], users_count=900
+    )
+    catalog.add_edition(comic, pages=200)
+    files = {}
+    for suffix in ("cbz", "epub"):
+        path = tmp_path / f"solo.{suffix}"
+        path.write_bytes(suffix.encode() * 100)
+        files[suffix] = add_book("Solo Leveling, Vol. 1", ["Chugong"], file=path, status="read").id
+    cbz, epub = files["cbz"], files["epub"]
+
+    await Matcher(hc_client).run()
+
+    assert (get_match(cbz).state, get_match(cbz).hc_book_id) == (LINKED, comic)
+    assert (get_match(epub).state, get_match(epub).hc_book_id) == (LINKED, novel)
+
+
+async def test_hardcover_edition_id_in_the_file_links_its_book_and_pins_it(
+    library, hardcover, hc_client, catalog
+):
+    dune = catalog.add_book("Dune", authors=["Frank Herbert"], users_count=9000)
+    catalog.add_edition(dune, pages=604, users_count=400)
+    rare = catalog.add_edition(dune, pages=512, users_count=1, language="en")
+    old = catalog.add_book("Dune", authors=["Frank Herbert"], users_count=3)
+    old_edition = catalog.add_edition(old, pages=480)
+    catalog.merge_book(old, into=dune)
+    other = catalog.add_book("Emma", authors=["Jane Austen"], users_count=900)
+    emma_edition = catalog.add_edition(other, pages=400)
+    pinned = shelf("Dune", ["Frank Herbert"], identifiers={"hardcover-edition": str(rare)})
+    merged = shelf("Dune", ["Frank Herbert"], identifiers={"hardcover": str(old_edition)})
+    wrong = shelf("Dune", ["Frank Herbert"], identifiers={"hardcover-edition": str(emma_edition)})
+
+    await Matcher(hc_client).run()
+
+    first, second, third = get_match(pinned), get_match(merged), get_match(wrong)
+    assert (first.state, first.hc_book_id, first.hc_edition_id) == (LINKED, dune, rare)
+    assert first.method == "hardcover_edition"
+    assert (second.state, second.hc_book_id, second.hc_edition_id) == (LINKED, dune, old_edition)
+    assert third.hc_book_id != other  # an edition of another book names nothing here
+    assert ops(hardcover).count("EditionsByIds") == 1

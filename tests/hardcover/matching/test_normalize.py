@@ -12,6 +12,7 @@ from bookorbit_desktop.hardcover.matching.normalize import (
     parse_person,
     parse_title,
     person_similarity,
+    spell_numbers_as_digits,
     split_authors,
     title_similarity,
 )
@@ -137,6 +138,8 @@ def test_series_suffix_names_the_series(title, series_hint):
         ("Dubliners (Penguin Classics Collection)", False),  # a publisher's line, not a bundle
         ("The Broken Earth (The Broken Earth Trilogy #2)", False),  # the series name says trilogy
         ("The Hunger Games", False),
+        ("Legends: Story Collection", False),  # a subtitle's "Collection" is no bundle
+        ("The Collection", True),
     ],
 )
 def test_omnibus(title, omnibus):
@@ -205,6 +208,14 @@ def test_volume_numbers_and_ranges(text, number, end):
         ),
         ("Sapiens: A Brief History", "Sapiens: A Graphic History", None, 0.95),
         ("The Name of the Wind", "The Wise Man's Fear", None, 0.5),
+        # Spelling conventions only: number words and digits, "&" and "and", articles.
+        ("Nineteen Eighty-Four", "1984", 1.0, None),
+        ("Twenty Thousand Leagues Under the Sea", "20000 Leagues Under the Sea", 1.0, None),
+        ("One Hundred Years of Solitude", "100 Years of Solitude", 1.0, None),
+        ("Pride & Prejudice", "Pride and Prejudice", 1.0, None),
+        ("A Game of Thrones", "Game of Thrones", 1.0, None),
+        ("The Three-Body Problem", "3 Body Problem", 1.0, None),
+        ("Ocean's Eleven", "Ocean's Twelve", None, 0.9),
     ],
 )
 def test_title_similarity(a, b, at_least, below):
@@ -312,3 +323,22 @@ def test_split_authors(text, names):
 )
 def test_normalize_language(value, code):
     assert normalize_language(value) == code
+
+
+@pytest.mark.parametrize(
+    ("folded", "expected"),
+    [
+        ("nineteen eighty four", "1984"),
+        ("twenty twenty", "2020"),
+        ("one hundred years of solitude", "100 years of solitude"),
+        ("twenty thousand leagues", "20000 leagues"),
+        ("seven hundred thirty one", "731"),
+        ("the three musketeers", "the 3 musketeers"),
+        ("catch 22", "catch 22"),
+        ("one two three", "one two three"),  # a list of words, not a number
+        ("hundred acre wood", "hundred acre wood"),  # a scale word alone is a word
+        ("", ""),
+    ],
+)
+def test_spell_numbers_as_digits(folded, expected):
+    assert spell_numbers_as_digits(folded) == expected

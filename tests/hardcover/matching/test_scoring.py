@@ -9,7 +9,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bookorbit_desktop.hardcover.matching.catalog import CATEGORY_GRAPHIC_NOVEL, HardcoverBook
+from bookorbit_desktop.hardcover.matching.catalog import (
+    CATEGORY_GRAPHIC_NOVEL,
+    COMIC_ROLES,
+    HardcoverBook,
+)
 from bookorbit_desktop.hardcover.matching.normalize import parse_title
 from bookorbit_desktop.hardcover.matching.scoring import (
     LINKED,
@@ -72,14 +76,21 @@ def test_zero_wrong_links_in_the_trap_catalogue():
 
 def _local_from(book: HardcoverBook) -> LocalBook:
     series = book.series[0] if book.series else None
+    title = book.title if not book.subtitle else f"{book.title}: {book.subtitle}"
+    if book.compilation:  # a file of a compilation says so, and is no single volume
+        title, series = f"{title} (Omnibus)", None
     return LocalBook(
-        title=book.title if not book.subtitle else f"{book.title}: {book.subtitle}",
+        title=title,
         authors=book.authors,
         language=book.text_editions[0].language if book.text_editions else "en",
         series=series.name if series else None,
         series_index=series.position if series else None,
-        file_formats=frozenset({"cbz"} if book.category == CATEGORY_GRAPHIC_NOVEL else {"epub"}),
+        file_formats=frozenset({"cbz"} if _comic(book) else {"epub"}),
     )
+
+
+def _comic(book: HardcoverBook) -> bool:
+    return book.category == CATEGORY_GRAPHIC_NOVEL or bool(book.roles & COMIC_ROLES)
 
 
 # Every Hardcover record, seen as a local book, against every OTHER work in the catalogue:
@@ -250,7 +261,7 @@ def test_written_differently_a_book_never_links_to_another_work(mine, theirs, st
 @given(st.sampled_from(KEYS), STYLES)
 def test_written_differently_a_plain_book_still_finds_itself(key, style):
     book = HC[key]
-    assume(not book.gone and not book.audio_only and book.category != CATEGORY_GRAPHIC_NOVEL)
+    assume(not book.gone and not book.audio_only and not book.compilation and not _comic(book))
     assume(style["language"] is None or style["language"] in book.languages)
     assume(not (style["novel"] and parse_title(book.title).formats))  # that would contradict it
     local = _variant(book, style)

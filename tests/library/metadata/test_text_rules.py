@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from bookorbit_desktop.library.metadata.languages import base_language, normalize_language
 from bookorbit_desktop.library.metadata.model import (
+    BookMetadata,
+    Creator,
     description_text,
     parse_published,
     parse_series_index,
@@ -15,6 +17,7 @@ from bookorbit_desktop.library.metadata.model import (
 from bookorbit_desktop.library.metadata.naming import (
     author_sort_name,
     clean_text,
+    creator_name,
     sort_title,
     title_from_filename,
 )
@@ -175,3 +178,40 @@ def test_description_text_turns_html_into_paragraphs():
     assert description_text("Plain   text\n\n\n\nmore") == "Plain text\n\nmore"
     assert description_text("a < b > c") == "a < b > c"
     assert description_text("   ") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Live Systems Project <list@example.org>", ("Live Systems Project", None)),
+        ("Jay Rubin (Translator)", ("Jay Rubin", "trl")),
+        ("Jay Rubin [translator]", ("Jay Rubin", "trl")),
+        ("Ann Editor (Ed.) <ann@example.org>", ("Ann Editor", "edt")),
+        ("Sam Draw (Illustrator)", ("Sam Draw", "ill")),
+        ("Prince (Musician)", ("Prince (Musician)", None)),  # not a role: part of the name
+        ("(Translator)", ("(Translator)", None)),  # nothing but the role: kept as written
+        ("<only@example.org>", ("<only@example.org>", None)),
+        ("J. R. R. Tolkien", ("J. R. R. Tolkien", None)),
+        ("a <b> c", ("a <b> c", None)),  # angle brackets without an address stay
+    ],
+)
+def test_creator_name_drops_addresses_and_reads_role_suffixes(value, expected):
+    assert creator_name(value) == expected
+
+
+def test_finish_cleans_creators_and_moves_written_roles_after_the_authors(tmp_path):
+    metadata = BookMetadata(
+        "epub",
+        title="Norwegian Wood",
+        creators=[
+            Creator("Jay Rubin (Translator)"),
+            Creator("Haruki Murakami <haruki@example.org>"),
+            Creator("Ann Editor (Editor)", "edt"),
+        ],
+    ).finish(tmp_path / "book.epub")
+    assert metadata.authors == ["Haruki Murakami"]
+    assert [(c.name, c.role) for c in metadata.creators] == [
+        ("Haruki Murakami", "aut"),
+        ("Jay Rubin", "trl"),
+        ("Ann Editor", "edt"),
+    ]
