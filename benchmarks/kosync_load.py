@@ -252,6 +252,15 @@ def run_wrk(port: int, documents: list[str], clients: int, seconds: float) -> in
     return int(answered.group(1)) if answered else 0
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process used so far; 0 where /proc is missing."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--books", type=int, default=10_000)
@@ -276,9 +285,12 @@ def main() -> None:
             print(f"server pinned to CPU {server_cpu}, clients on CPU {cores[1:]}")
         else:
             print("one CPU only: server and clients share it")
+        cpu_before = server_cpu_seconds(process.pid)
         try:
             if args.wrk:
                 pushes = run_wrk(port, documents, args.clients, args.seconds)
+                spent = server_cpu_seconds(process.pid) - cpu_before
+                print(f"server CPU {spent:.2f} s for {args.seconds:.0f} s of load")
             else:
                 pushes = asyncio.run(
                     run_load(port, documents, args.clients, args.seconds, args.new_connections)
