@@ -62,7 +62,6 @@ class _Job:
     error: BaseException | None = field(default=None)
     # Runs in the writer thread right after the commit that stored this job's change.
     then: Callable[[Any], None] | None = None
-    savepoint: bool = True  # False: `fn` opens its own (nested) transaction already
     # Set: `fn(items)` stores a list of items; the jobs next to each other in a group commit
     # with the same `fn` go to it together, one item each (`args` is `(item,)`).
     batched: bool = False
@@ -121,14 +120,8 @@ def _run_together(group: list[_Job]) -> bool:
 
 def _run(job: _Job) -> None:
     try:
-        if job.batched:
-            with database.atomic():
-                job.result = job.fn(list(job.args))[0]
-        elif job.savepoint:
-            with database.atomic():  # a savepoint: a failing job undoes itself
-                job.result = job.fn(*job.args)
-        else:
-            job.result = job.fn(*job.args)
+        with database.atomic():  # a savepoint: a failing job undoes only itself
+            job.result = job.fn([*job.args])[0] if job.batched else job.fn(*job.args)
     except Exception as error:
         job.error = _busy(error)
 
@@ -197,14 +190,13 @@ class DbWorkers:
         args: tuple[Any, ...],
         seconds: float,
         then: Callable[[T], None] | None = None,
-        savepoint: bool = True,
         batched: bool = False,
     ) -> asyncio.Future[T]:
         if not self._threads or self._loop is None:
             raise RuntimeError("the database threads are not running")
         deadline = time.monotonic() + seconds
         future: asyncio.Future[T] = self._loop.create_future()
-        job = _Job(fn, args, future, deadline, then=then, savepoint=savepoint, batched=batched)
+        job = _Job(fn, args, future, deadline, then=then, batched=batched)
         if target is not None:
             target.put(job)
             return future
@@ -237,14 +229,12 @@ class DbWorkers:
         *args: Any,
         wait: float | None = None,
         then: Callable[[T], None] | None = None,
-        own_transaction: bool = False,
     ) -> T:
         """Run `fn(*args)` in the writer's next transaction; return once it is committed.
         `then(result)` runs in the writer thread right after that commit, in commit order.
-        `own_transaction`: `fn` wraps its work in `database.atomic()` itself (a savepoint
-        inside the group's transaction), so no second savepoint is needed around it."""
+        """
         seconds = wait if wait is not None else WRITE_DEADLINE_SECONDS
-        future = self._submit(None, fn, args, seconds, then, savepoint=not own_transaction)
+        future = self._submit(None, fn, args, seconds, then)
         return await self._wait(future, seconds, "the library did not accept the change in time")
 
     async def write_batched(
