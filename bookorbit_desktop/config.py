@@ -25,6 +25,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "server.host": "0.0.0.0",
     "server.port": 8765,
     "server.opds_enabled": True,
+    "server.https_port": None,  # a port for HTTPS next to HTTP; None: no HTTPS
     "opds.page_size": 50,
     "kosync.allow_registration": False,
     "reading.finish_threshold": 0.995,

@@ -49,6 +49,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         type=int,
         help=f"port to listen on (default {DEFAULT_SETTINGS['server.port']}; 0 picks a free one)",
     )
+    serve.add_argument(
+        "--https-port",
+        type=int,
+        help="also serve HTTPS on this port, with a self-signed certificate made on first use "
+        "(0 picks a free one; default: the saved setting, normally off)",
+    )
     serve.add_argument("--no-opds", action="store_true", help="do not serve the OPDS catalog")
     serve.set_defaults(handler=_serve)
 
@@ -85,6 +91,14 @@ def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
         raise InvalidValueError(
             f"The port must be a number from 1 to 65535 (or 0 for any free port), not {port}."
         )
+    https_port = get_setting("server.https_port") if args.https_port is None else args.https_port
+    if https_port is not None and (not isinstance(https_port, int) or not 0 <= https_port <= 65535):
+        raise InvalidValueError(
+            "The HTTPS port must be a number from 1 to 65535 (or 0 for any free port), "
+            f"not {https_port}."
+        )
+    if https_port is not None and https_port != 0 and https_port == port:
+        raise InvalidValueError(f"HTTP and HTTPS cannot share port {port}: choose another one.")
     opds = bool(get_setting("server.opds_enabled")) and not args.no_opds
     from bookorbit_desktop.server.app import LanServer  # aiohttp only when serving
 
@@ -93,7 +107,8 @@ def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
         host,
         port,
         guard_exposure=True,
-        on_opened=lambda now: _print_opened(now, server.port, opds),
+        on_opened=lambda now: _print_opened(server, now, opds),
+        https_port=https_port,
     )
     asyncio.run(_serve_until_stopped(server))
     return 0
@@ -114,6 +129,7 @@ async def _serve_until_stopped(server: Any) -> None:
             loop.add_signal_handler(signum, stop.set)
     try:
         _print_banner(server.host, server.port, server.ctx.opds_enabled, server.notice)
+        _print_https(server, server.ctx.opds_enabled)
         await stop.wait()
     finally:
         await worker.stop()
@@ -121,9 +137,25 @@ async def _serve_until_stopped(server: Any) -> None:
         print("Stopped.", flush=True)
 
 
-def _print_opened(host: str, port: int, opds: bool) -> None:
-    print(f"A sync account exists now: listening on {host} port {port}.", flush=True)
-    _print_addresses(host, port, opds, [])
+def _print_opened(server: Any, host: str, opds: bool) -> None:
+    print(f"A sync account exists now: listening on {host} port {server.port}.", flush=True)
+    _print_addresses(host, server.port, opds, [])
+    _print_https(server, opds)
+
+
+def _print_https(server: Any, opds: bool) -> None:
+    if server.certificate is None or server.notice:
+        return
+    addresses = addresses_for_host(server.host)
+    port = server.https_port
+    lines = [
+        "",
+        f"HTTPS on port {port} (keeps the password and sync key private on the Wi-Fi):",
+        *(f"  {server_url(a, port, '/kosync', scheme='https')}" for a in addresses),
+        *((f"  {server_url(a, port, '/opds', scheme='https')}" for a in addresses) if opds else ()),
+        f"Certificate (self-signed) SHA-256 fingerprint: {server.certificate.fingerprint}",
+    ]
+    print("\n".join(lines), flush=True)
 
 
 def _print_banner(host: str, port: int, opds: bool, notice: str | None = None) -> None:

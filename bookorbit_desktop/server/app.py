@@ -43,6 +43,12 @@ from bookorbit_desktop.server.kosync.protocol import (
 )
 from bookorbit_desktop.server.kosync.routes import error_response, json_response, setup_kosync
 from bookorbit_desktop.server.lenient_http import LenientAppRunner
+from bookorbit_desktop.server.tls import (
+    Certificate,
+    ensure_certificate,
+    server_context,
+    tls_folder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +144,15 @@ def _describe_bind_error(error: OSError, host: str, port: int) -> ServerStartErr
     )
 
 
+def _ports(runner: web.BaseRunner) -> list[int]:
+    """The ports the runner listens on, in the order its sites started."""
+    ports: list[int] = []
+    for address in runner.addresses:
+        if isinstance(address, tuple) and len(address) >= 2 and int(address[1]) not in ports:
+            ports.append(int(address[1]))
+    return ports
+
+
 class LanServer:
     """The app bound to one host and port; `start()` and `stop()` run on the current loop.
 
@@ -154,8 +169,12 @@ class LanServer:
         *,
         guard_exposure: bool = False,
         on_opened: Callable[[str], None] | None = None,
+        https_port: int | None = None,
     ) -> None:
         self.ctx = ctx
+        # HTTPS on this port as well (0: any free one) with the self-signed certificate.
+        self.https_port = https_port
+        self.certificate: Certificate | None = None
         self.host = host
         self.wanted_host = host
         self.port = port
@@ -164,6 +183,7 @@ class LanServer:
         self._on_opened = on_opened
         self._runner: web.BaseRunner | None = None
         self._site: web.TCPSite | None = None
+        self._https_site: web.TCPSite | None = None
         self._watch: asyncio.Task[None] | None = None
         self._trimmer: asyncio.Task[None] | None = None
         self.limits: ConnectionLimits | None = None
@@ -203,29 +223,65 @@ class LanServer:
                     self.wanted_host, has_account=allowed, registration_allowed=allowed
                 )
                 self.notice = None if self.host == self.wanted_host else notice()
+            if self.https_port is not None:
+                folder = tls_folder(self.ctx.paths.data_dir)
+                self.certificate = await asyncio.to_thread(ensure_certificate, folder)
             await runner.setup()
+            binding = self.port
             site = web.TCPSite(runner, self.host, self.port, backlog=BACKLOG)
             await site.start()
+            self.port = _ports(runner)[0]  # the real port when 0 asked for any free one
+            binding = self.https_port or 0
+            https_site = await self._start_https(runner, self.host)
         except OSError as error:
             await runner.cleanup()
             await self.ctx.workers.stop()
-            raise _describe_bind_error(error, self.host, self.port) from error
+            raise _describe_bind_error(error, self.host, binding) from error
         except BaseException:
             await runner.cleanup()
             await self.ctx.workers.stop()
             raise
         self.limits = limits
         self._runner = runner
-        self._site = site
-        for address in runner.addresses:
-            if isinstance(address, tuple) and len(address) >= 2:
-                self.port = int(address[1])  # the real port when 0 asked for any free one
+        self._site, self._https_site = site, https_site
+        if https_site is not None:
+            self.https_port = next(port for port in _ports(runner) if port != self.port)
         log.info("Sync server listening on %s port %d", self.host, self.port)
+        if self.certificate is not None:
+            log.info(
+                "HTTPS on port %s, certificate SHA-256 %s",
+                self.https_port,
+                self.certificate.fingerprint,
+            )
         if self.notice is not None:
             log.info("%s", self.notice)
             self._watch = asyncio.create_task(self._open_when_allowed())
         if trim is not None:
             self._trimmer = asyncio.create_task(self._trim_after_bursts(limits, trim))
+
+    async def _start_https(self, runner: web.BaseRunner, host: str) -> web.TCPSite | None:
+        if self.certificate is None or self.https_port is None:
+            return None
+        site = web.TCPSite(
+            runner,
+            host,
+            self.https_port,
+            ssl_context=server_context(self.certificate),
+            backlog=BACKLOG,
+        )
+        await site.start()
+        return site
+
+    async def _reopen_https(self, runner: web.BaseRunner) -> None:
+        """Move HTTPS to the address HTTP just moved to (same port)."""
+        old, self._https_site = self._https_site, None
+        if old is None:
+            return
+        await old.stop()
+        try:
+            self._https_site = await self._start_https(runner, self.host)
+        except OSError as error:
+            log.warning("Could not open HTTPS to the network: %s", error)
 
     async def _trim_after_bursts(self, limits: ConnectionLimits, trim: Callable[[], None]) -> None:
         """Give freed memory back to the system after many connections came and went."""
@@ -258,6 +314,7 @@ class LanServer:
                 await old.start()
                 continue
             self._site, self.host, self.notice = site, self.wanted_host, None
+            await self._reopen_https(runner)
             log.info("A sync account exists: listening on %s port %d", self.host, self.port)
             if self._on_opened is not None:
                 self._on_opened(self.host)
@@ -271,7 +328,7 @@ class LanServer:
                     await task
         self._watch = self._trimmer = None
         runner, self._runner = self._runner, None
-        self._site = None
+        self._site = self._https_site = None
         if runner is not None:
             await runner.cleanup()
             await self.ctx.workers.stop()

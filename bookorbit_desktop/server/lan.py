@@ -154,9 +154,9 @@ def lan_addresses() -> list[LanAddress]:
         return []
 
 
-def server_url(address: str, port: int, path: str = "") -> str:
+def server_url(address: str, port: int, path: str = "", *, scheme: str = "http") -> str:
     host = f"[{address}]" if ":" in address else address
-    return f"http://{host}:{port}{path}"
+    return f"{scheme}://{host}:{port}{path}"
 
 
 def addresses_for_host(host: str) -> list[str]:

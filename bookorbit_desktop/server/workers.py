@@ -11,6 +11,9 @@ at the same time), with a short busy timeout so a locked library is an error wit
   transaction commits go into the next one, each in its own savepoint (a failing job rolls
   back only itself); every job is answered only after the commit that made it durable. A job
   that waited longer than its deadline is not started and answers `LibraryBusyError`.
+- `write_batched(fn, item)`: the same, but the items that share a group commit reach
+  `fn(items)` in one call (one savepoint; when it fails, each item is retried alone so only
+  the bad one fails).
 
 `start()` and `stop()` belong to the server's lifetime; `stop()` lets queued jobs finish.
 """
@@ -59,7 +62,9 @@ class _Job:
     error: BaseException | None = field(default=None)
     # Runs in the writer thread right after the commit that stored this job's change.
     then: Callable[[Any], None] | None = None
-    savepoint: bool = True  # False: `fn` opens its own (nested) transaction already
+    # Set: `fn(items)` stores a list of items; the jobs next to each other in a group commit
+    # with the same `fn` go to it together, one item each (`args` is `(item,)`).
+    batched: bool = False
 
 
 def _deliver(jobs: list[_Job]) -> None:
@@ -88,11 +93,47 @@ def _busy(error: BaseException) -> BaseException:
     return error
 
 
+def _groups(jobs: list[_Job]) -> list[list[_Job]]:
+    """Runs of batched jobs with the same function, every other job alone, in order."""
+    groups: list[list[_Job]] = []
+    for job in jobs:
+        last = groups[-1][-1] if groups else None
+        if job.batched and last is not None and last.batched and last.fn == job.fn:
+            groups[-1].append(job)
+        else:
+            groups.append([job])
+    return groups
+
+
+def _run_together(group: list[_Job]) -> bool:
+    """Store a group of batched jobs in one call; False (nothing stored) when it failed."""
+    try:
+        with database.atomic():
+            results = group[0].fn([job.args[0] for job in group])
+    except Exception:
+        log.debug("A batch of %d changes failed; storing them one by one", len(group))
+        return False
+    for job, result in zip(group, results, strict=True):
+        job.result = result
+    return True
+
+
+def _run(job: _Job) -> None:
+    try:
+        with database.atomic():  # a savepoint: a failing job undoes only itself
+            job.result = job.fn([*job.args])[0] if job.batched else job.fn(*job.args)
+    except Exception as error:
+        job.error = _busy(error)
+
+
 class DbWorkers:
     def __init__(self, readers: int = READER_THREADS) -> None:
         self._readers = readers
         self._read_queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._write_queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        # Writes go to the writer as lists: those queued in one turn of the event loop are
+        # handed over together (one wake-up of the writer, not one per request).
+        self._write_queue: queue.SimpleQueue[list[_Job] | None] = queue.SimpleQueue()
+        self._outgoing: list[_Job] = []
         self._threads: list[threading.Thread] = []
         # One thread for password hashing: a flood of guesses never takes more than one core.
         self._hasher: concurrent.futures.ThreadPoolExecutor | None = None
@@ -128,6 +169,7 @@ class DbWorkers:
             return
         for _ in range(self._readers):
             self._read_queue.put(None)
+        self._hand_over()  # writes queued in this turn of the loop still go first
         self._write_queue.put(None)
         for thread in threads:
             await asyncio.to_thread(thread.join, 10.0)
@@ -143,19 +185,30 @@ class DbWorkers:
 
     def _submit(
         self,
-        target: queue.SimpleQueue[_Job | None],
+        target: queue.SimpleQueue[_Job | None] | None,
         fn: Callable[..., T],
         args: tuple[Any, ...],
         seconds: float,
         then: Callable[[T], None] | None = None,
-        savepoint: bool = True,
+        batched: bool = False,
     ) -> asyncio.Future[T]:
         if not self._threads or self._loop is None:
             raise RuntimeError("the database threads are not running")
         deadline = time.monotonic() + seconds
         future: asyncio.Future[T] = self._loop.create_future()
-        target.put(_Job(fn, args, future, deadline, then=then, savepoint=savepoint))
+        job = _Job(fn, args, future, deadline, then=then, batched=batched)
+        if target is not None:
+            target.put(job)
+            return future
+        if not self._outgoing:
+            self._loop.call_soon(self._hand_over)
+        self._outgoing.append(job)
         return future
+
+    def _hand_over(self) -> None:
+        jobs, self._outgoing = self._outgoing, []
+        if jobs:
+            self._write_queue.put(jobs)
 
     async def _wait(self, future: asyncio.Future[T], seconds: float, message: str) -> T:
         assert self._loop is not None
@@ -165,9 +218,10 @@ class DbWorkers:
         finally:
             timer.cancel()
 
-    async def read(self, fn: Callable[..., T], *args: Any) -> T:
-        future = self._submit(self._read_queue, fn, args, READ_DEADLINE_SECONDS)
-        return await self._wait(future, READ_DEADLINE_SECONDS, "reading the library took too long")
+    async def read(self, fn: Callable[..., T], *args: Any, wait: float | None = None) -> T:
+        seconds = wait if wait is not None else READ_DEADLINE_SECONDS
+        future = self._submit(self._read_queue, fn, args, seconds)
+        return await self._wait(future, seconds, "reading the library took too long")
 
     async def write(
         self,
@@ -175,16 +229,25 @@ class DbWorkers:
         *args: Any,
         wait: float | None = None,
         then: Callable[[T], None] | None = None,
-        own_transaction: bool = False,
     ) -> T:
         """Run `fn(*args)` in the writer's next transaction; return once it is committed.
         `then(result)` runs in the writer thread right after that commit, in commit order.
-        `own_transaction`: `fn` wraps its work in `database.atomic()` itself (a savepoint
-        inside the group's transaction), so no second savepoint is needed around it."""
+        """
         seconds = wait if wait is not None else WRITE_DEADLINE_SECONDS
-        future = self._submit(
-            self._write_queue, fn, args, seconds, then, savepoint=not own_transaction
-        )
+        future = self._submit(None, fn, args, seconds, then)
+        return await self._wait(future, seconds, "the library did not accept the change in time")
+
+    async def write_batched(
+        self,
+        fn: Callable[[list[Any]], list[T]],
+        item: Any,
+        *,
+        then: Callable[[T], None] | None = None,
+    ) -> T:
+        """Like `write`, for a `fn` that stores a list of items and returns one result per
+        item: the items queued together are stored by one call."""
+        seconds = WRITE_DEADLINE_SECONDS
+        future = self._submit(None, fn, (item,), seconds, then, batched=True)
         return await self._wait(future, seconds, "the library did not accept the change in time")
 
     def _finish(self, jobs: list[_Job]) -> None:
@@ -216,10 +279,10 @@ class DbWorkers:
         stopping = False
         try:
             while not stopping:
-                job = self._write_queue.get()
-                if job is None:
+                jobs = self._write_queue.get()
+                if jobs is None:
                     break
-                batch = [job]
+                batch = list(jobs)
                 while len(batch) < MAX_BATCH:
                     try:
                         extra = self._write_queue.get_nowait()
@@ -228,8 +291,9 @@ class DbWorkers:
                     if extra is None:
                         stopping = True
                         break
-                    batch.append(extra)
-                self._commit(batch)
+                    batch.extend(extra)
+                for start in range(0, len(batch), MAX_BATCH):
+                    self._commit(batch[start : start + MAX_BATCH])
         finally:
             database.close()
 
@@ -241,15 +305,11 @@ class DbWorkers:
         live = [job for job in batch if now <= job.deadline]
         try:
             with database.atomic("IMMEDIATE"):
-                for job in live:
-                    try:
-                        if job.savepoint:
-                            with database.atomic():  # a savepoint: a failing job undoes itself
-                                job.result = job.fn(*job.args)
-                        else:
-                            job.result = job.fn(*job.args)
-                    except Exception as error:
-                        job.error = _busy(error)
+                for group in _groups(live):
+                    if len(group) > 1 and _run_together(group):
+                        continue
+                    for job in group:
+                        _run(job)
         except Exception as error:  # BEGIN or COMMIT failed: nothing of the batch is stored
             log.warning("The library refused %d change(s): %s", len(live), error)
             for job in live:

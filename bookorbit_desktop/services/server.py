@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.app import LanServer, PortInUseError, ServerStartError
 from bookorbit_desktop.server.lan import addresses_for_host, lan_addresses, preferred, server_url
@@ -31,6 +32,11 @@ class ServerInfo:
     problem: str | None = None
     # Running, but on loopback only until a sync account exists: why, and how to open it.
     notice: str | None = None
+    # HTTPS next to HTTP (setting "server.https_port"): its port, addresses and the SHA-256
+    # fingerprint of the self-signed certificate ("AB:CD:..."), for Settings to show.
+    https_port: int | None = None
+    https_urls: tuple[str, ...] = ()
+    certificate_fingerprint: str | None = None
 
 
 def choosable_addresses() -> list[str]:
@@ -72,6 +78,7 @@ class DesktopServer:
             settings.port,
             guard_exposure=True,
             on_opened=lambda _host: self._opened(server),
+            https_port=get_setting("server.https_port"),
         )
         try:
             await server.start()
@@ -99,7 +106,14 @@ class DesktopServer:
         return self.info
 
     def _running_info(self, server: LanServer) -> ServerInfo:
-        urls = tuple(server_url(address, server.port) for address in self._addresses(server.host))
+        addresses = self._addresses(server.host)
+        urls = tuple(server_url(address, server.port) for address in addresses)
+        https_port = server.https_port if server.certificate is not None else None
+        https_urls = (
+            ()
+            if https_port is None
+            else tuple(server_url(address, https_port, scheme="https") for address in addresses)
+        )
         return ServerInfo(
             running=True,
             host=server.host,
@@ -107,6 +121,9 @@ class DesktopServer:
             opds_enabled=server.ctx.opds_enabled,
             base_urls=urls,
             notice=server.notice,
+            https_port=https_port,
+            https_urls=https_urls,
+            certificate_fingerprint=server.certificate.fingerprint if server.certificate else None,
         )
 
     def _opened(self, server: LanServer) -> None:

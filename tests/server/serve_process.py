@@ -17,6 +17,7 @@ def start_serve(
     cpu: int | None = None,
     open_files: int | None = None,
     host: str | None = "127.0.0.1",
+    extra_args: tuple[str, ...] = (),
 ) -> tuple[subprocess.Popen[str], int]:
     """Start the server on 127.0.0.1 and a free port; return the process and its port once
     it prints that it is listening (the first line of its banner). `open_files` sets both
@@ -34,6 +35,7 @@ def start_serve(
             "--port",
             "0",
             *([] if opds else ["--no-opds"]),
+            *extra_args,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -96,3 +96,34 @@ def test_error_log_budget(times, expected):
 )
 def test_shown_name(name, shown):
     assert shown_name(name) == shown
+
+
+calls: list[list[int]] = []  # the calls `_store_pages` made, in order
+
+
+def _store_pages(sizes: list[int]) -> list[int]:
+    """A batched job: one call stores many items; a 0 among them fails the whole call."""
+    if 0 in sizes:
+        raise ValueError("0 is no page size")
+    calls.append(list(sizes))
+    set_setting("opds.page_size", sizes[-1])
+    return [size * 10 for size in sizes]
+
+
+async def test_batched_jobs_of_one_commit_are_stored_by_one_call(workers):
+    calls.clear()
+    results = await asyncio.gather(*(workers.write_batched(_store_pages, n) for n in (5, 6, 7)))
+    assert results == [50, 60, 70]
+    assert calls == [[5, 6, 7]]  # queued in one turn of the loop: one commit, one call
+    assert await workers.read(get_setting, "opds.page_size") == 7
+
+
+async def test_a_failing_batch_is_retried_item_by_item(workers):
+    calls.clear()
+    results = await asyncio.gather(
+        *(workers.write_batched(_store_pages, n) for n in (5, 0, 9)), return_exceptions=True
+    )
+    assert results[0] == 50 and results[2] == 90
+    assert isinstance(results[1], ValueError)
+    assert calls == [[5], [9]]
+    assert workers.written == 2

@@ -62,3 +62,39 @@ async def test_restart_applies_new_settings(library):
         assert (await healthcheck(second.port)).startswith(b"HTTP/1.1 200")
     finally:
         await server.stop()
+
+
+async def test_https_port_setting_serves_https_and_gives_the_fingerprint(library):
+    import ssl
+
+    from bookorbit_desktop.server.tls import ensure_certificate, tls_folder
+
+    set_setting("server.host", "127.0.0.1")
+    set_setting("server.port", 0)
+    set_setting("server.https_port", 0)
+    server = DesktopServer(library, addresses=lambda host: ["127.0.0.1"])
+    info = await server.start()
+    try:
+        assert info.running and info.https_port not in (None, 0, info.port)
+        assert info.https_urls == (f"https://127.0.0.1:{info.https_port}",)
+        expected = ensure_certificate(tls_folder(library.data_dir)).fingerprint
+        assert info.certificate_fingerprint == expected
+        client = ssl.create_default_context()
+        client.check_hostname, client.verify_mode = False, ssl.CERT_NONE
+        reader, writer = await asyncio.open_connection("127.0.0.1", info.https_port, ssl=client)
+        writer.write(b"GET /kosync/healthcheck HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert (await reader.read()).startswith(b"HTTP/1.1 200")
+        writer.close()
+    finally:
+        await server.stop()
+
+
+async def test_without_the_https_setting_no_fingerprint_is_shown(library):
+    set_setting("server.host", "127.0.0.1")
+    set_setting("server.port", 0)
+    server = DesktopServer(library)
+    info = await server.start()
+    try:
+        assert (info.https_port, info.https_urls, info.certificate_fingerprint) == (None, (), None)
+    finally:
+        await server.stop()

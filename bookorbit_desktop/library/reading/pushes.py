@@ -115,9 +115,13 @@ def finish_threshold() -> float:
 
 
 def resolve_document(document: str) -> Resolution:
+    return resolution_of(rows.aliases(document))
+
+
+def resolution_of(aliases: list[tuple[int, str]]) -> Resolution:
     best: int | None = None
     books: set[int] = set()
-    for book_id, kind in rows.aliases(document):
+    for book_id, kind in aliases:
         rank = _RANK.get(kind, len(_RANK))
         if best is None or rank < best:
             best, books = rank, {book_id}
@@ -150,7 +154,7 @@ def record_push(push: Push, *, timestamp: int) -> PushResult:
             _, changes, changed = _attach_history(push.document, book_id, threshold)
         else:
             _insert_event(push, book_id, timestamp)
-            changes, changed = _apply_events(
+            changes, changed = apply_events(
                 book_id, [(push.percentage, push.progress, timestamp)], threshold
             )
     if automatic:
@@ -163,6 +167,19 @@ def record_push(push: Push, *, timestamp: int) -> PushResult:
 def latest_position(document: str) -> Position | None:
     """The newest push of `document` from any device (last write wins)."""
     return rows.newest_event(document)
+
+
+def newest_positions(limit: int) -> list[Position]:
+    """The newest position of each document, the most recently pushed first, at most `limit`."""
+    found = database.execute_sql(
+        """SELECT e.document, e.percentage, e.progress, e.device, e.device_id, e.timestamp
+           FROM progress_event AS e
+           JOIN (SELECT MAX(id) AS id FROM progress_event GROUP BY document) AS last
+             ON last.id = e.id
+           ORDER BY e.id DESC LIMIT ?""",
+        (limit,),
+    ).fetchall()
+    return [Position(*row[:5], int(row[5])) for row in found]
 
 
 def sync_summary() -> SyncSummary:
@@ -304,11 +321,11 @@ def _attach_history(
     if not events:
         return 0, (), False
     ProgressEvent.update(book=book_id).where(selected).execute()
-    changes, changed = _apply_events(book_id, events, threshold, newest_known=newest_known or 0)
+    changes, changed = apply_events(book_id, events, threshold, newest_known=newest_known or 0)
     return len(events), changes, changed
 
 
-def _apply_events(
+def apply_events(
     book_id: int,
     events: list[tuple[float, str, int]],
     threshold: float,

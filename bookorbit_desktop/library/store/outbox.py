@@ -12,6 +12,7 @@ engine decides what, if anything, that means for the profile.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,19 +41,26 @@ def note_change(book_id: int, kinds: Iterable[str], *, now: float | None = None)
     if not wanted:
         return
     now = time.time() if now is None else now
+    # Plain SQL: every KOReader push runs this, and the ORM's query building cost more than
+    # SQLite itself.
     with database.atomic():
-        row = SyncOutbox.get_or_none(SyncOutbox.book == book_id)
+        row = database.execute_sql(
+            "SELECT kinds FROM sync_outbox WHERE book_id = ?", (book_id,)
+        ).fetchone()
         if row is None:
-            SyncOutbox.insert(
-                book=book_id, kinds=dict.fromkeys(wanted, now), queued_at=now, attempts=0
-            ).execute()
+            database.execute_sql(
+                "INSERT INTO sync_outbox (book_id, kinds, queued_at, attempts) VALUES (?, ?, ?, 0)",
+                (book_id, json.dumps(dict.fromkeys(wanted, now), ensure_ascii=False), now),
+            )
             return
-        merged = dict(row.kinds or {})
+        merged = dict(json.loads(row[0]) or {}) if row[0] else {}
         for kind in wanted:
             merged.setdefault(kind, now)
-        SyncOutbox.update(
-            kinds=merged, attempts=0, retry_at=None, blocked=None, last_error=None
-        ).where(SyncOutbox.book == book_id).execute()
+        database.execute_sql(
+            "UPDATE sync_outbox SET kinds = ?, attempts = 0, retry_at = NULL, blocked = NULL,"
+            " last_error = NULL WHERE book_id = ?",
+            (json.dumps(merged, ensure_ascii=False), book_id),
+        )
 
 
 def note_changes(book_ids: Iterable[int], kinds: Iterable[str], *, now: float | None = None) -> int:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from functools import partial
 
 from aiohttp import web
 
 from bookorbit_desktop.library.reading import pushes as progress
+from bookorbit_desktop.library.reading.batched_pushes import record_pushes
 from bookorbit_desktop.library.reading.rows import Position
+from bookorbit_desktop.library.reading.rules import Change
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext, accounts
 from bookorbit_desktop.server.connections import BODY_SECONDS
@@ -79,8 +80,10 @@ def _endpoint(handler: Handler) -> Handler:
 
 async def _body(request: web.Request) -> dict[str, object]:
     try:
-        # A body that trickles in is dropped: it would hold the connection for ever.
-        raw = await asyncio.wait_for(request.read(), BODY_SECONDS)
+        if request.content.is_eof():  # all of it arrived with the headers (the usual case)
+            raw = await request.read()
+        else:  # a body that trickles in is dropped: it would hold the connection for ever
+            raw = await asyncio.wait_for(request.read(), BODY_SECONDS)
     except web.HTTPRequestEntityTooLarge as error:
         raise ProtocolError(TOO_LARGE) from error
     except TimeoutError as error:
@@ -150,21 +153,19 @@ async def put_progress(request: web.Request) -> web.StreamResponse:
         push.document, push.percentage, push.progress, push.device, push.device_id, timestamp
     )
     positions = request.app[POSITIONS]
-    result = await ctx.workers.write(
-        partial(progress.record_push, push, timestamp=timestamp),
-        then=lambda _result: positions.stored(position),
-        own_transaction=True,  # record_push is atomic: a savepoint of the group commit
+    result = await ctx.workers.write_batched(
+        record_pushes, (push, timestamp), then=lambda _result: positions.stored(position)
     )
-    # One line per push only when debugging: a device pushes every few pages, and what the
-    # push changed (started, finished) is logged below.
-    log.debug(
-        "Progress from %s for document %s: %.1f%% (%s)",
-        push.device,
-        push.document,
-        push.percentage * 100,
-        f"book {result.book_id}" if result.book_id is not None else "not in the library",
-    )
-    if result.changes:
+    if log.isEnabledFor(logging.DEBUG):  # one line per push only when asked for (-v)
+        log.debug(
+            "Progress from %s for document %s: %.1f%% (%s)",
+            push.device,
+            push.document,
+            push.percentage * 100,
+            f"book {result.book_id}" if result.book_id is not None else "not in the library",
+        )
+    if any(change is not Change.PROGRESS for change in result.changes):
+        # Started, finished, reread...: worth a line; a page turned is not (-v shows it).
         log.info("Book %s: %s", result.book_id, ", ".join(result.changes))
     if result.reading_changed and result.book_id is not None:
         _notify(ctx, result.book_id)
@@ -175,8 +176,8 @@ async def put_progress(request: web.Request) -> web.StreamResponse:
 async def get_progress(request: web.Request) -> web.StreamResponse:
     await _authenticate(request)
     document = valid_document(request.match_info["document"])
-    position = request.app[POSITIONS].get(document)
-    if position is None:
+    known, position = request.app[POSITIONS].lookup(document)
+    if not known:
         position = await request.app[CONTEXT].workers.read(progress.latest_position, document)
     return json_response(position_body(position))
 
@@ -198,6 +199,9 @@ def _notify(ctx: ServerContext, book_id: int) -> None:
 
 async def _adopt_on_startup(app: web.Application) -> None:
     workers = app[CONTEXT].workers
+    positions = app[POSITIONS]
+    newest = await workers.read(progress.newest_positions, positions.capacity + 1, wait=60.0)
+    positions.load(newest, complete=len(newest) <= positions.capacity)
     for linked in await workers.write(progress.adopt_documents, wait=60.0):
         if linked.reading_changed:
             _notify(app[CONTEXT], linked.book_id)

@@ -1,0 +1,116 @@
+"""Pushes stored a batch at a time: what the server's group commit runs.
+
+Under load the server's writer thread takes every push that arrived during the previous commit
+at once. `record_pushes` gives each the outcome `pushes.record_push` would give it in turn,
+but reads the settings, the documents' aliases and their previous events once for the whole
+batch and inserts its events in one statement. A push that may link its document (its metadata
+may match a book, or its book arrived since earlier pushes) goes through `record_push` itself,
+and so does every later push of that document in the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bookorbit_desktop.library.reading.pushes import (
+    DocumentMetadata,
+    Push,
+    PushResult,
+    apply_events,
+    finish_threshold,
+    record_push,
+    resolution_of,
+)
+from bookorbit_desktop.library.store.models import database
+
+
+def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
+    """Store pushes (each with its server timestamp) in order, with the outcome of calling
+    `record_push` for each in turn, but with one read of the settings, the aliases and the
+    previous events for the whole batch and one insert of its events. Run inside the caller's
+    transaction (the server's group commit); a failure leaves the batch half stored, so the
+    caller wraps it in a savepoint."""
+    if len(batch) == 1:
+        push, timestamp = batch[0]
+        return [record_push(push, timestamp=timestamp)]
+    documents = sorted({push.document for push, _ in batch})
+    threshold = finish_threshold()
+    known = _aliases_of(documents)
+    previous = _newest_event_books(documents)
+    slow: set[str] = set()  # documents a push may have linked meanwhile: no shortcut for them
+    waiting: list[tuple[Push, int | None, int]] = []  # events not inserted yet, in order
+    results: list[PushResult] = []
+    for push, timestamp in batch:
+        document = push.document
+        resolution = resolution_of(known.get(document, []))
+        book_id = resolution.book_id
+        may_link = book_id is None and not resolution.candidates and push.metadata is not None
+        adopts = book_id is not None and document in previous and previous[document] is None
+        if document in slow or may_link or adopts:
+            _insert_events(waiting)
+            results.append(record_push(push, timestamp=timestamp))
+            slow.add(document)
+            continue
+        waiting.append((push, book_id, timestamp))
+        previous[document] = book_id
+        if book_id is None:
+            results.append(PushResult(book_id=None))
+            continue
+        changes, changed = apply_events(
+            book_id, [(push.percentage, push.progress, timestamp)], threshold
+        )
+        results.append(PushResult(book_id, changes, False, changed))
+    _insert_events(waiting)
+    return results
+
+
+def _aliases_of(documents: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
+    marks = ", ".join("?" * len(documents))
+    found: dict[str, list[tuple[int, str]]] = {}
+    for document, book_id, kind in database.execute_sql(
+        f"SELECT document, book_id, kind FROM document_alias WHERE document IN ({marks})",
+        tuple(documents),
+    ):
+        found.setdefault(document, []).append((book_id, kind))
+    return found
+
+
+def _newest_event_books(documents: Sequence[str]) -> dict[str, int | None]:
+    """document -> book of its newest event, for the documents pushed before."""
+    marks = ", ".join("?" * len(documents))
+    return dict(
+        database.execute_sql(
+            "SELECT document, book_id FROM progress_event WHERE id IN (SELECT MAX(id)"
+            f" FROM progress_event WHERE document IN ({marks}) GROUP BY document)",
+            tuple(documents),
+        ).fetchall()
+    )
+
+
+def _insert_events(waiting: list[tuple[Push, int | None, int]]) -> None:
+    if not waiting:
+        return
+    values = []
+    for push, book_id, timestamp in waiting:
+        meta = push.metadata or DocumentMetadata()
+        values.append(
+            (
+                push.document,
+                book_id,
+                push.device,
+                push.device_id,
+                push.percentage,
+                push.progress,
+                timestamp,
+                meta.title,
+                meta.authors,
+                meta.filename,
+            )
+        )
+    database.connection().executemany(
+        "INSERT INTO progress_event (document, book_id, device, device_id, percentage, progress,"
+        " timestamp, meta_title, meta_authors, meta_filename)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        values,
+    )
+    waiting.clear()

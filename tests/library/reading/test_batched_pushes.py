@@ -1,0 +1,126 @@
+"""A batch of pushes stored at once ends exactly as the same pushes stored one by one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bookorbit_desktop.library.reading import pushes as progress
+from bookorbit_desktop.library.reading.batched_pushes import record_pushes
+from bookorbit_desktop.library.reading.pushes import DocumentMetadata, Push
+from bookorbit_desktop.library.store.models import ALIAS_CONTENT, DocumentAlias, database
+from bookorbit_desktop.library.store.settings import set_setting
+from tests.factories import add_book
+
+T0 = int(datetime(2026, 5, 1, 12).timestamp())
+DAY = 86_400
+
+
+def p(document: str, percentage: float, when: int, **kwargs) -> tuple[Push, int]:
+    fields = {"progress": f"/body/p[{int(percentage * 1000)}]", "device": "Kobo"} | kwargs
+    return Push(document, percentage=percentage, **fields), when
+
+
+def alias(document: str, book_id: int) -> None:
+    DocumentAlias.create(document=document, kind=ALIAS_CONTENT, book=book_id, created_at=1.0)
+
+
+def dump() -> dict[str, list[tuple]]:
+    tables = {
+        "progress_event": "SELECT id, document, book_id, device, device_id, percentage, progress,"
+        " timestamp, meta_title, meta_authors, meta_filename FROM progress_event ORDER BY id",
+        "reading_state": "SELECT book_id, status, progress, koreader_progress, started, finished,"
+        " updated_at FROM reading_state ORDER BY book_id",
+        "sync_outbox": "SELECT book_id, kinds, queued_at FROM sync_outbox ORDER BY book_id",
+        "document_alias": "SELECT document, kind, book_id FROM document_alias"
+        " ORDER BY document, kind, book_id",
+    }
+    return {name: database.execute_sql(sql).fetchall() for name, sql in tables.items()}
+
+
+def both_ways(batch: list[tuple[Push, int]]) -> tuple[list, dict, list, dict]:
+    """(results, tables) of storing `batch` one push at a time, then all at once."""
+    with database.atomic() as transaction:
+        one_by_one = [progress.record_push(push, timestamp=when) for push, when in batch]
+        tables_one_by_one = dump()
+        transaction.rollback()
+    with database.atomic() as transaction:
+        together = record_pushes(batch)
+        tables_together = dump()
+        transaction.rollback()
+    return one_by_one, tables_one_by_one, together, tables_together
+
+
+def _scenario(name: str) -> list[tuple[Push, int]]:
+    """Books and history for one case (in the open library); returns its batch."""
+    linked, other, by_metadata = (add_book(t, ("Ann Author",)) for t in ("One", "Two", "Three"))
+    alias("linked", linked.id)
+    alias("other", other.id)
+    if name == "two pushes of one book, then another book":
+        return [p("linked", 0.2, T0), p("linked", 0.5, T0 + 60), p("other", 0.3, T0 + 61)]
+    if name == "a finish and a push back":
+        set_setting("reading.finish_threshold", 0.9)
+        return [p("linked", 0.95, T0), p("linked", 0.4, T0 + DAY), p("other", 1.0, T0 + DAY)]
+    if name == "documents not in the library":
+        return [p("nobody", 0.1, T0), p("linked", 0.1, T0), p("nobody", 0.2, T0 + 5)]
+    if name == "a document linked by its metadata, pushed twice":
+        meta = DocumentMetadata(title="Three", authors="Ann Author")
+        return [
+            p("linked", 0.2, T0),
+            p("new", 0.3, T0 + 1, metadata=meta),
+            p("new", 0.4, T0 + 2),
+            p("other", 0.5, T0 + 3),
+        ]
+    if name == "a book imported after its document was pushed":
+        progress.record_push(p("late", 0.3, T0 - DAY)[0], timestamp=T0 - DAY)
+        alias("late", by_metadata.id)
+        return [p("linked", 0.2, T0), p("late", 0.6, T0 + 1), p("late", 0.7, T0 + 2)]
+    if name == "colliding aliases":
+        alias("twice", linked.id)
+        alias("twice", other.id)
+        return [p("twice", 0.5, T0), p("linked", 0.5, T0 + 1)]
+    if name == "a reread after a finish":
+        progress.record_push(p("linked", 1.0, T0 - 30 * DAY)[0], timestamp=T0 - 30 * DAY)
+        return [p("linked", 0.05, T0), p("linked", 0.1, T0 + 60)]
+    raise AssertionError(name)
+
+
+SCENARIOS = [
+    "two pushes of one book, then another book",
+    "a finish and a push back",
+    "documents not in the library",
+    "a document linked by its metadata, pushed twice",
+    "a book imported after its document was pushed",
+    "colliding aliases",
+    "a reread after a finish",
+]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_batch_ends_as_the_same_pushes_one_by_one(library, name):
+    batch = _scenario(name)
+    one_by_one, tables_one_by_one, together, tables_together = both_ways(batch)
+    assert together == one_by_one
+    assert tables_together == tables_one_by_one
+    assert len(tables_together["progress_event"]) >= len(batch)
+
+
+def test_a_batch_reads_the_library_once_not_once_per_push(library):
+    books = [add_book(f"Book {n}") for n in range(20)]
+    for book in books:
+        alias(f"doc-{book.id}", book.id)
+    batch = [p(f"doc-{book.id}", 0.5, T0) for book in books]
+    statements: list[str] = []
+    database.connection().set_trace_callback(statements.append)
+    try:
+        with database.atomic():
+            record_pushes(batch)
+    finally:
+        database.connection().set_trace_callback(None)
+    # Per push: its reading state read and written, its outbox row read and written (in a
+    # savepoint); per batch: the setting, the aliases, the previous events and one insert.
+    per_push = [s for s in statements if "reading_state" in s and s.startswith("SELECT")]
+    assert len(per_push) == len(batch)
+    assert sum("FROM document_alias" in s for s in statements) == 1
+    assert sum("MAX(id)" in s for s in statements) == 1
