@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.metadata.covers import cover_file
+from bookorbit_desktop.library.metadata.covers import ensure_cover
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import (
@@ -287,7 +287,10 @@ class LibraryService:
 
     def book_details(self, book_id: int) -> BookDetails:
         book = queries.get_book(book_id)
-        cover = book.get("cover_path")
+        cover_path = book.get("cover_path")
+        # The cover is made from the book's file the first time it is shown.
+        sources = [Path(file["path"]) for file in book["files"] if not file["missing"]]
+        cover = ensure_cover(self.paths, cover_path, sources) if cover_path else None
         return BookDetails(
             id=book["id"],
             title=book["title"],
@@ -300,7 +303,7 @@ class LibraryService:
             description=book["description"],
             isbn13=book["isbn13"],
             isbn10=book["isbn10"],
-            cover_file=str(cover_file(self.paths, cover)) if cover else None,
+            cover_file=str(cover) if cover else None,
             files=[
                 FileInfo(
                     path=file["path"],
