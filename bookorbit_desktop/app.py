@@ -161,6 +161,8 @@ class Desktop:
                 return 2
             self.build()
             self.show(start_hidden)
+            # The server (and aiohttp with it) loads once the window is drawn and filled.
+            await _after_queued_events()
             info = await self.server.start()
             self.sync_worker.start()
             self.controller.apply_server_info(info)
@@ -307,6 +309,13 @@ class Desktop:
                 self.tray.hide()
         close_database()
         log.info("%s stopped", APP_DISPLAY_NAME)
+
+
+async def _after_queued_events() -> None:
+    """Return once Qt has run the zero-delay timers queued before this call."""
+    turn = asyncio.get_running_loop().create_future()
+    QTimer.singleShot(0, lambda: turn.done() or turn.set_result(None))
+    await turn
 
 
 def _start_at_login() -> StartAtLogin | None:

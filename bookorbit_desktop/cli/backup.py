@@ -48,7 +48,10 @@ def _backup(ctx: CliContext, args: argparse.Namespace) -> int:
         f"({summary.size / 1_000_000:.1f} MB)."
     )
     if summary.missing_covers:
-        print(f"{summary.missing_covers} covers named by the library were missing and skipped.")
+        print(
+            f"{summary.missing_covers} covers were not in the covers folder and are not in the "
+            "backup (a cover is made from its book when first shown, and again after a restore)."
+        )
     return 0
 
 

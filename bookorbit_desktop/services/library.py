@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, TypedDict
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.hardcover.sync.model import progress_pages
-from bookorbit_desktop.library.metadata.covers import cover_file
+from bookorbit_desktop.library.metadata.covers import ensure_cover
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.store import queries
-from bookorbit_desktop.library.store.models import Book, database
+from bookorbit_desktop.library.store.models import Book, BookFile, database
 
 if TYPE_CHECKING:
     from bookorbit_desktop.library.importer.summary import ImportProgress
@@ -319,13 +319,22 @@ class LibraryService:
         return int(database.execute_sql("PRAGMA data_version").fetchone()[0])
 
     def cover_file(self, book_id: int) -> str | None:
-        """The absolute file of a book's stored cover, if it has one."""
+        """The absolute file of a book's cover (made now if it was not yet), if it has one."""
         row = Book.select(Book.cover_path).where(Book.id == book_id).first()
-        return str(cover_file(self.paths, row.cover_path)) if row and row.cover_path else None
+        if row is None or not row.cover_path:
+            return None
+        files = BookFile.select(BookFile.path).where(
+            (BookFile.book == book_id) & (BookFile.missing == False)  # noqa: E712 (SQL)
+        )
+        cover = ensure_cover(self.paths, row.cover_path, [Path(f.path) for f in files])
+        return str(cover) if cover else None
 
     def book_details(self, book_id: int) -> BookDetails:
         book = queries.get_book(book_id)
-        cover = book.get("cover_path")
+        cover_path = book.get("cover_path")
+        # The cover is made from the book's file the first time it is shown.
+        sources = [Path(file["path"]) for file in book["files"] if not file["missing"]]
+        cover = ensure_cover(self.paths, cover_path, sources) if cover_path else None
         return BookDetails(
             id=book["id"],
             title=book["title"],
@@ -338,7 +347,7 @@ class LibraryService:
             description=book["description"],
             isbn13=book["isbn13"],
             isbn10=book["isbn10"],
-            cover_file=str(cover_file(self.paths, cover)) if cover else None,
+            cover_file=str(cover) if cover else None,
             files=[
                 FileInfo(
                     path=file["path"],

@@ -10,13 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext
-from bookorbit_desktop.server.app import LanServer, PortInUseError, ServerStartError
 from bookorbit_desktop.server.lan import addresses_for_host, lan_addresses, preferred, server_url
 from bookorbit_desktop.services.settings import load_settings
+
+if TYPE_CHECKING:
+    from bookorbit_desktop.server.app import LanServer
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +67,9 @@ class DesktopServer:
 
     async def start(self) -> ServerInfo:
         """Start with the saved settings (a no-op when already running)."""
+        # aiohttp loads here, after the window is up, not when the app starts.
+        from bookorbit_desktop.server.app import LanServer, PortInUseError, ServerStartError
+
         if self._server is not None and self._server.running:
             return self.info
         settings = load_settings()

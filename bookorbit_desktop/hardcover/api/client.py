@@ -18,9 +18,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import aiohttp
+from typing import TYPE_CHECKING, Any
 
 from bookorbit_desktop import __version__
 from bookorbit_desktop.hardcover.api import records
@@ -35,13 +33,16 @@ from bookorbit_desktop.hardcover.api.errors import (
 from bookorbit_desktop.hardcover.api.ratelimit import Budget, RateLimiter
 from bookorbit_desktop.hardcover.api.responses import interpret, parse_retry_after
 
+if TYPE_CHECKING:
+    import aiohttp
+
 log = logging.getLogger(__name__)
 
 DEFAULT_ENDPOINT = "https://api.hardcover.app/v1/graphql"
 ENDPOINT_ENV = "BOOKORBIT_HARDCOVER_URL"
 USER_AGENT = f"BookOrbitDesktop/{__version__}"
 # Hardcover lets a query run 30 s; allow for that plus the trip.
-DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=45, connect=15)
+DEFAULT_TIMEOUT = {"total": 45, "connect": 15}  # seconds (aiohttp loads with the first client)
 PAGE_SIZE = 100  # rows per page in our operations; Hardcover caps lists at 100
 # ISBNs per EditionsByIsbn request (one rate token each). A little under the 100-row page so
 # the usual one-edition-per-ISBN answer fits one page and needs no follow-up request.
@@ -84,7 +85,7 @@ class HardcoverClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
         retry: RetryPolicy | None = None,
-        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        timeout: aiohttp.ClientTimeout | None = None,
         on_auth_error: Callable[[AuthError], None] | None = None,
     ) -> None:
         if not token or any(ch.isspace() for ch in token):
@@ -143,6 +144,8 @@ class HardcoverClient:
             raise
 
     async def _send(self, operation: Operation, variables: dict[str, Any]) -> tuple[int, str]:
+        import aiohttp  # loads with the first request, not with the window
+
         payload = {"query": operation.text, "variables": variables, "operationName": operation.name}
         repeatable = operation.kind == "query"
         failures = throttles = 0
@@ -197,6 +200,10 @@ class HardcoverClient:
             self.requests_sent += 1
 
     async def _post(self, payload: dict[str, Any]) -> tuple[int, dict[str, str], str]:
+        import aiohttp
+
+        if self._timeout is None:
+            self._timeout = aiohttp.ClientTimeout(**DEFAULT_TIMEOUT)
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
             self._owns_session = True
@@ -312,6 +319,8 @@ def _unique(values: Iterable[Any]) -> list[Any]:
 
 
 def _describe(error: BaseException) -> str:
+    import aiohttp
+
     if isinstance(error, TimeoutError):
         return "no answer in time"
     if isinstance(error, aiohttp.ClientConnectorError):

@@ -13,18 +13,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    parse,
-)
+if TYPE_CHECKING:
+    from graphql import FieldNode, FragmentDefinitionNode, SelectionSetNode
 
 MAX_TOP_LEVEL_FIELDS = 5
 MAX_SEARCHES = 1
@@ -53,6 +45,8 @@ def _top_level(
     fragments: dict[str, FragmentDefinitionNode],
     out: list[FieldNode],
 ) -> None:
+    from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
+
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             if selection.name.value != "__typename":
@@ -65,6 +59,14 @@ def _top_level(
 
 def operation_from_text(name: str, text: str) -> Operation:
     """Parse and check one operation document."""
+    from graphql import (
+        DocumentNode,
+        FragmentDefinitionNode,
+        GraphQLError,
+        OperationDefinitionNode,
+        parse,
+    )
+
     try:
         document: DocumentNode = parse(text)
     except GraphQLError as error:
@@ -105,11 +107,15 @@ def _read(name: str) -> str:
 @functools.cache
 def shared_fragments() -> dict[str, FragmentDefinitionNode]:
     """The fragments of `operations/fragments.graphql`, by name."""
+    from graphql import FragmentDefinitionNode, parse
+
     document = parse(_read(FRAGMENTS_FILE), no_location=False)
     return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
 def _spreads(node: SelectionSetNode | None, out: set[str]) -> None:
+    from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
+
     for selection in node.selections if node else ():
         if isinstance(selection, FragmentSpreadNode):
             out.add(selection.name.value)
@@ -119,6 +125,8 @@ def _spreads(node: SelectionSetNode | None, out: set[str]) -> None:
 
 def with_shared_fragments(text: str) -> str:
     """`text` plus the shared fragments it uses and does not define itself."""
+    from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
+
     document = parse(text)
     defined = {d.name.value for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     shared = shared_fragments()
@@ -145,6 +153,8 @@ def with_shared_fragments(text: str) -> str:
 @functools.cache
 def load_operation(name: str) -> Operation:
     """The operation stored in `operations/<name>.graphql`, with the shared fragments it uses."""
+    from graphql import GraphQLError
+
     if not name.replace("_", "").isalnum() or name == FRAGMENTS_FILE:
         raise OperationError(f"not an operation name: {name!r}")
     try:

@@ -7,7 +7,7 @@ the run also commits before waiting longer than `BATCH_SECONDS` for a slow file 
 each file still runs in its own savepoint (the importer's nested `database.atomic()`), so a
 file that fails is rolled back alone. When the run stops on an error or Ctrl-C, the files
 finished so far are committed and the interrupted one was already rolled back: nothing is ever
-half-written. If even that commit fails, the covers written for the lost books are removed.
+half-written. If even that commit fails, the importer forgets what it cached of the lost books.
 """
 
 from __future__ import annotations
@@ -35,16 +35,12 @@ class Batches:
         files: int = BATCH_FILES,
         seconds: float = BATCH_SECONDS,
     ) -> None:
-        self._on_rollback = on_rollback  # forget what the lost batch wrote (covers, caches)
-        self._on_commit: Callable[[], None] = lambda: None
+        self._on_rollback = on_rollback  # forget what the lost batch put in the caches
         self._limit_files = files
         self._limit_seconds = seconds
         self._transaction: Any = None
         self._files = 0
         self._opened = 0.0
-
-    def on_commit(self, callback: Callable[[], None]) -> None:
-        self._on_commit = callback
 
     def begin(self) -> None:
         """Open a batch if none is open (call before each file)."""
@@ -72,7 +68,6 @@ class Batches:
             log.error("The import's last %d files could not be committed", self._files)
             self._on_rollback()
             raise
-        self._on_commit()
 
     def close_after_error(self) -> None:
         """Keep the files finished before an error or interrupt (the run re-raises it)."""

@@ -1,5 +1,5 @@
 """The reading half of importing one file, which needs no database: its KOReader digest, its
-metadata and its cover resized for storing.
+metadata and whether it has a usable cover (made later, when first shown: see `covers.py`).
 
 `prepare_file` runs in a worker process (see `pool.py`) or, for small imports, in the importing
 process itself; either way it returns the same `Prepared`. Errors are kept, not raised, so the
@@ -14,7 +14,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from bookorbit_desktop.library.metadata.covers import prepare_cover
+from bookorbit_desktop.library.metadata.covers import usable_cover
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.metadata.reader import BookMetadata, BookReadError, read_metadata
 
@@ -33,8 +33,8 @@ class UnexpectedReadError(Exception):
 class Prepared:
     """One file read: its digest and metadata, or why each could not be had.
 
-    `metadata.cover` holds the cover already resized for storing (`prepare_cover`), or None
-    when the file has none or it is no usable image.
+    `metadata.cover` is always None (the image stays in the file, so results sent between
+    processes stay small); `has_cover` says whether the file holds a usable cover image.
     """
 
     path: Path
@@ -42,6 +42,7 @@ class Prepared:
     digest_error: OSError | None
     metadata: BookMetadata | None
     metadata_error: Exception | None
+    has_cover: bool = False
 
     def require_digest(self) -> str:
         if self.digest_error is not None:
@@ -77,9 +78,9 @@ def prepare_file(path: Path) -> Prepared:
         return Prepared(
             path, digest, None, None, UnexpectedReadError(type(error).__name__, details)
         )
-    if metadata.cover is not None:
-        metadata = dataclasses.replace(metadata, cover=prepare_cover(metadata.cover))
-    return Prepared(path, digest, None, metadata, None)
+    has_cover = metadata.cover is not None and usable_cover(metadata.cover)
+    metadata = dataclasses.replace(metadata, cover=None)
+    return Prepared(path, digest, None, metadata, None, has_cover)
 
 
 def _portable_os_error(error: OSError) -> OSError:

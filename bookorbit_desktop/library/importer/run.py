@@ -3,7 +3,7 @@
     summary = import_paths(["~/Books", "new.epub"], paths, progress=on_progress)
 
 Folders are walked recursively (see `scan.py`). Files that must be read are read on every
-core at once (`pool.py` runs `prepare.py` in worker processes: digest, metadata, cover); their
+core at once (`pool.py` runs `prepare.py` in worker processes: digest, metadata, cover check); their
 results come back in order and this process alone decides and writes, so the outcome is the
 same as reading them one by one. For every file, in order:
 
@@ -53,7 +53,7 @@ from bookorbit_desktop.library.importer.summary import (
     ProgressCallback,
 )
 from bookorbit_desktop.library.importer.writer import KnownFile, LibraryIndex
-from bookorbit_desktop.library.metadata.covers import delete_cover, write_cover
+from bookorbit_desktop.library.metadata.covers import cover_relative_path, delete_cover
 from bookorbit_desktop.library.metadata.reader import BookMetadata, BookReadError
 from bookorbit_desktop.library.store.models import database
 
@@ -96,7 +96,6 @@ def import_paths(
     plans = [importer.plan(path) for path in files]
     summary.workers = workers_for(sum(plan.read for plan in plans), workers)
     batches = Batches(importer.forget_uncommitted)
-    batches.on_commit(importer.committed)
     with Readers(summary.workers) as readers:
         submitted = 0
         try:
@@ -177,7 +176,6 @@ class _Importer:
         self.clock = clock
         self.summary = summary
         self.index = LibraryIndex()
-        self._new_covers: list[str] = []  # covers of books not committed yet
 
     def plan(self, path: Path) -> _Plan:
         try:
@@ -200,14 +198,8 @@ class _Importer:
             return known
         return None
 
-    def committed(self) -> None:
-        self._new_covers.clear()
-
     def forget_uncommitted(self) -> None:
-        """A batch was rolled back: remove its covers and reload what the database holds."""
-        for cover in self._new_covers:
-            delete_cover(self.paths, cover)
-        self._new_covers.clear()
+        """A batch was rolled back: reload what the database holds."""
         self.index = LibraryIndex()
 
     def run(
@@ -285,7 +277,7 @@ class _Importer:
                 return ImportOutcome.COPY, candidate.book_id
         metadata = prepared.require_metadata()
         others = list(self.index.by_digest.get(digest, []))
-        book_id = self._write_new_book(path, stat, digest, metadata)
+        book_id = self._write_new_book(path, stat, digest, metadata, prepared.has_cover)
         for other in others:
             self.summary.collisions.append(
                 DigestCollision(digest, path, book_id, Path(other.path), other.book_id)
@@ -312,48 +304,46 @@ class _Importer:
                 if refresh:
                     # The file is the book's only source: its metadata follows the file.
                     self.index.refresh_book(known.book_id, metadata, now)
-                    if metadata.cover is not None:
-                        cover = _write_cover_safely(self.paths, known.book_id, metadata.cover)
-                        if cover is not None:
-                            self.index.set_cover(known.book_id, cover)
+                    if prepared.has_cover:
+                        self._point_at_cover(known.book_id)
         except BaseException:
             self.index = LibraryIndex()
             raise
         return ImportOutcome.UPDATED, known.book_id
 
     def _write_new_book(
-        self, path: Path, stat: os.stat_result, digest: str, metadata: BookMetadata
+        self,
+        path: Path,
+        stat: os.stat_result,
+        digest: str,
+        metadata: BookMetadata,
+        has_cover: bool,
     ) -> int:
         now = self.clock()
-        cover_path: str | None = None
         try:
             with database.atomic():
                 book_id = self.index.create_book(metadata, now)
                 self.index.add_file(
                     book_id, path, metadata.format, stat.st_size, stat.st_mtime, digest, now
                 )
-                if metadata.cover is not None:
-                    cover_path = _write_cover_safely(self.paths, book_id, metadata.cover)
-                    if cover_path is not None:
-                        self.index.set_cover(book_id, cover_path)
-                        self._new_covers.append(cover_path)
+                if has_cover:
+                    self._point_at_cover(book_id)
         except BaseException:
-            # The savepoint rolled back: drop the cover written for it and the cache
-            # entries it added, so the run continues from what the database really holds.
-            delete_cover(self.paths, cover_path)
-            if cover_path in self._new_covers:
-                self._new_covers.remove(cover_path)
+            # The savepoint rolled back: drop the cache entries it added, so the run
+            # continues from what the database really holds.
             self.index = LibraryIndex()
             raise
         return book_id
 
-
-def _write_cover_safely(paths: Paths, book_id: int, prepared: bytes) -> str | None:
-    try:
-        return write_cover(paths, book_id, prepared)
-    except OSError as error:  # a full disk loses the cover, not the book
-        log.warning("Cover of book %d not stored: %s", book_id, error)
-        return None
+    def _point_at_cover(self, book_id: int) -> None:
+        """Record the book's cover; the file is made from the book when first shown. A file
+        left at that path (an older version of the book) is removed so it is made anew."""
+        cover_path = cover_relative_path(book_id)
+        self.index.set_cover(book_id, cover_path)
+        try:
+            delete_cover(self.paths, cover_path)
+        except OSError as error:
+            log.warning("Old cover of book %d not removed: %s", book_id, error)
 
 
 def _same_content(path: Path, other: Path) -> bool:

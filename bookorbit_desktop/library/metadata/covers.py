@@ -1,11 +1,15 @@
-"""Book covers: resized once at import (in the importer's worker processes) and stored as
-JPEG files in the data folder.
+"""Book covers: found at import, resized when first shown, stored as JPEG files in the data
+folder.
 
 `Book.cover_path` holds the path relative to the data folder ("covers/12.jpg") so a library
-moved with `--data-dir` keeps its covers. Cover images already small enough are kept byte for
-byte; larger ones are decoded at reduced scale (JPEG draft mode) and shrunk, which keeps an
-import of thousands of books fast. The catalog's thumbnails (`server/thumbnails.py`) are made
-with the same `shrink_to_jpeg` and written with the same `write_atomically`.
+moved with `--data-dir` keeps its covers. An import only checks that the book's cover is a
+usable image (`usable_cover`, reading its header) and records the path; the file is made from
+the book's own file the first time the window or the catalog asks for it (`ensure_cover`).
+Decoding and shrinking thousands of covers was most of an import's time, and most covers of a
+large library are never looked at. Cover images already small enough are kept byte for byte;
+larger ones are decoded at reduced scale (JPEG draft mode) and shrunk. The catalog's
+thumbnails (`server/thumbnails.py`) are made with the same `shrink_to_jpeg` and written with
+the same `write_atomically`.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import logging
 import os
 import secrets
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +40,21 @@ _GREY_OR_RGB = ("RGB", "L")
 def prepare_cover(data: bytes) -> bytes | None:
     """JPEG bytes of the cover no larger than COVER_MAX, or None if `data` is not an image."""
     return shrink_to_jpeg(data, COVER_MAX, JPEG_QUALITY, keep_fitting_jpeg=True)
+
+
+def usable_cover(data: bytes) -> bool:
+    """Whether `data` is an image `prepare_cover` would accept, judged from its header alone."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning) as error:
+        log.info("Cover image in the book not usable: %s", error)
+        return False
+    return width > 0 and height > 0 and width * height <= MAX_PIXELS
 
 
 def shrink_to_jpeg(
@@ -127,6 +147,36 @@ def write_atomically(target: Path, data: bytes) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def ensure_cover(paths: Paths, cover_path: str, sources: Iterable[Path]) -> Path | None:
+    """The stored cover's file, made now from the first of the book's `sources` (its files)
+    that still holds a usable cover if it does not exist yet; None when none does or when
+    `cover_path` points outside the data folder."""
+    from bookorbit_desktop.library.metadata.reader import BookReadError, read_metadata
+
+    root = paths.data_dir.resolve()
+    target = (root / cover_path).resolve()
+    if not target.is_relative_to(root):  # a damaged or hostile row: never write outside
+        return None
+    if target.is_file():
+        return target
+    for source in sources:
+        try:
+            found = read_metadata(source).cover
+        except (BookReadError, OSError) as error:
+            log.info("No cover from %s: %s", source, error)
+            continue
+        prepared = prepare_cover(found) if found is not None else None
+        if prepared is None:
+            continue
+        try:
+            write_atomically(target, prepared)
+        except OSError as error:  # a full disk or a read-only folder: show no cover
+            log.warning("Cover %s not stored: %s", target, error)
+            return None
+        return target
+    return None
 
 
 def delete_cover(paths: Paths, cover_path: str | None) -> None:

@@ -14,11 +14,9 @@ import logging
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from bookorbit_desktop.library.metadata.epub import (
     MAX_COVER_BYTES,
@@ -37,6 +35,9 @@ from bookorbit_desktop.library.metadata.model import (
     parse_series_index,
 )
 from bookorbit_desktop.library.metadata.naming import strip_extension
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,10 @@ def _pdf_authors(author: str | None) -> list[Creator]:
 
 def read_pdf(path: Path) -> BookMetadata:
     """Title, author and language from a PDF's document information (or XMP)."""
+    # pypdf loads with the first PDF: it is most of a reader process's memory and start-up.
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     metadata = BookMetadata(format="pdf")
     with path.open("rb") as handle:  # an open handle keeps pypdf from loading the whole file
         try:

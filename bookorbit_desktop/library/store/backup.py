@@ -50,7 +50,7 @@ class BackupSummary:
     archive: Path
     books: int
     covers: int
-    missing_covers: int  # named by the database but gone from the covers folder
+    missing_covers: int  # named by the database but not (or not yet) in the covers folder
     schema: int
     size: int
 

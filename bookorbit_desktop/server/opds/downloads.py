@@ -40,7 +40,7 @@ from bookorbit_desktop.server.opds.queries import (
     register_filename_aliases,
 )
 from bookorbit_desktop.server.opds.text import entry_authors, entry_title
-from bookorbit_desktop.server.opds.thumbnails import cover_file, thumbnail_for
+from bookorbit_desktop.server.opds.thumbnails import made_cover, thumbnail_for
 
 log = logging.getLogger(__name__)
 
@@ -167,13 +167,14 @@ def make_download_handler(ctx: ServerContext) -> Handler:
 
 
 def make_cover_handlers(ctx: ServerContext) -> tuple[Handler, Handler]:
-    data_dir, thumbnails_dir = ctx.paths.data_dir, ctx.paths.thumbnails_dir
+    thumbnails_dir = ctx.paths.thumbnails_dir
 
     async def find_cover(request: web.Request) -> Path | None:
         found = await ctx.workers.read(cover_of, int(request.match_info["book_id"]))
         if found is None:
             return None
-        return await asyncio.to_thread(cover_file, data_dir, found[0])
+        cover_path, sources = found
+        return await asyncio.to_thread(made_cover, ctx.paths, cover_path, sources)
 
     async def cover(request: web.Request) -> web.StreamResponse:
         path = await find_cover(request)

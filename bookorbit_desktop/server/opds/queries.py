@@ -241,12 +241,16 @@ def series(page: int, size: int) -> Page[SeriesEntry]:
     return Page([SeriesEntry(name, count) for name, count in rows], page, size, total)
 
 
-def cover_of(book_id: int) -> tuple[str, float] | None:
-    """The book's cover path (relative to the data folder) and its last change, if it has one."""
-    rows = _rows("SELECT cover_path, updated_at FROM book WHERE id = ?", (book_id,))
+def cover_of(book_id: int) -> tuple[str, list[str]] | None:
+    """The book's cover path (relative to the data folder) and the paths of its files present
+    on disk (the cover is made from one of them when first asked for), if it has a cover."""
+    rows = _rows("SELECT cover_path FROM book WHERE id = ?", (book_id,))
     if not rows or not rows[0][0]:
         return None
-    return rows[0][0], rows[0][1]
+    files = _rows(
+        "SELECT path FROM book_file WHERE book_id = ? AND NOT missing ORDER BY id", (book_id,)
+    )
+    return rows[0][0], [path for (path,) in files]
 
 
 def download_target(file_id: int) -> DownloadTarget | None:

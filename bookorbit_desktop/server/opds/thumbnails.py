@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bookorbit_desktop.library.metadata.covers import shrink_to_jpeg, write_atomically
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.metadata.covers import ensure_cover, shrink_to_jpeg, write_atomically
 
 THUMBNAIL_MAX = (240, 360)
 JPEG_QUALITY = 80
@@ -23,6 +24,14 @@ def cover_file(data_dir: Path, cover_path: str) -> Path | None:
     if not candidate.is_relative_to(root) or not candidate.is_file():
         return None
     return candidate
+
+
+def made_cover(paths: Paths, cover_path: str, sources: list[str]) -> Path | None:
+    """The cover image a book row points at, made from the book's files if it is not made
+    yet (covers are made when first asked for), if it is a file inside the data folder."""
+    if ensure_cover(paths, cover_path, [Path(source) for source in sources]) is None:
+        return None
+    return cover_file(paths.data_dir, cover_path)
 
 
 def thumbnail_for(cover: Path, cache_dir: Path, book_id: int) -> Path | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from bookorbit_desktop.library.importer.run import ImportOutcome, collect_files, import_paths
-from bookorbit_desktop.library.metadata.covers import COVER_MAX
+from bookorbit_desktop.library.metadata.covers import COVER_MAX, ensure_cover
 from bookorbit_desktop.library.metadata.koreader_hash import filename_md5, partial_md5
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
@@ -74,11 +75,15 @@ def test_every_file_gets_its_koreader_document_ids(library, shelf):
         assert book_file.size == os.path.getsize(book_file.path)
 
 
-def test_covers_are_resized_and_stored_relative_to_the_data_dir(library, shelf):
+def test_covers_are_recorded_at_import_and_made_from_the_book_when_first_shown(library, shelf):
     import_paths([shelf], library)
     covered = Book.get(Book.title == "Covered Book")
     assert covered.cover_path == f"covers/{covered.id}.jpg"
-    with Image.open(library.data_dir / covered.cover_path) as image:
+    stored = library.data_dir / covered.cover_path
+    assert not stored.exists()
+    sources = [Path(file.path) for file in covered.files]
+    assert ensure_cover(library, covered.cover_path, sources) == stored.resolve()
+    with Image.open(stored) as image:
         assert image.format == "JPEG"
         assert image.width <= COVER_MAX[0] and image.height <= COVER_MAX[1]
         assert image.size == (600, 900)
@@ -245,8 +250,7 @@ def test_a_database_refusal_mid_file_leaves_nothing_half_written(library, tmp_pa
     assert BookAuthor.select().count() == 1
     assert ReadingState.select().count() == 1
     assert DocumentAlias.select().count() == 2
-    stored = sorted(p.name for p in library.covers_dir.iterdir())
-    assert stored == [f"{Book.get().id}.jpg"]
+    assert Book.get().cover_path == f"covers/{Book.get().id}.jpg"
 
 
 def test_file_changed_in_place_refreshes_its_book_and_keeps_the_old_id(library, tmp_path):

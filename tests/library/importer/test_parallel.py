@@ -19,6 +19,7 @@ import pytest
 from bookorbit_desktop.config import Paths, resolve_paths
 from bookorbit_desktop.library.importer.pool import MIN_FILES_FOR_WORKERS, workers_for
 from bookorbit_desktop.library.importer.run import ImportProgress, ImportSummary, import_paths
+from bookorbit_desktop.library.metadata.covers import ensure_cover
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Book, database
 from tests.factories import make_epub
@@ -73,8 +74,18 @@ def library_snapshot(paths: Paths) -> dict[str, Any]:
         table: database.execute_sql(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
         for table in TABLES
     }
-    covers = {p.name: p.read_bytes() for p in sorted(paths.covers_dir.glob("*"))}
-    return {"rows": rows, "covers": covers}
+    return {"rows": rows, "covers": made_covers(paths)}
+
+
+def made_covers(paths: Paths) -> dict[str, bytes]:
+    """Every book's cover as made when first shown, by file name."""
+    covers = {}
+    for book in Book.select().where(Book.cover_path.is_null(False)).order_by(Book.id):
+        sources = [Path(file.path) for file in book.files]
+        made = ensure_cover(paths, book.cover_path, sources)
+        assert made is not None, book.title
+        covers[made.name] = made.read_bytes()
+    return covers
 
 
 def outcome_of(summary: ImportSummary, events: list[ImportProgress]) -> dict[str, Any]:
@@ -168,8 +179,8 @@ def many_books(folder: Path, count: int) -> Path:
 
 
 def assert_only_whole_books(paths: Paths, expected: int) -> None:
-    """Every book has its author, file, both aliases and reading state; covers on disk are
-    exactly the ones the books point at."""
+    """Every book has its author, file, both aliases and reading state, and a cover that can
+    be made from its file."""
     assert Book.select().count() == expected
     for table, per_book in (
         ("book_author", 1),
@@ -182,9 +193,9 @@ def assert_only_whole_books(paths: Paths, expected: int) -> None:
             "ON t.book_id = book.id GROUP BY book.id"
         ).fetchall()
         assert {count for _, count in counts} <= {per_book}, table
-    pointed = {book.cover_path.split("/")[-1] for book in Book.select() if book.cover_path}
-    assert {p.name for p in paths.covers_dir.glob("*")} == pointed
-    assert len(pointed) == expected
+    covers = made_covers(paths)
+    assert set(covers) == {f"{book.id}.jpg" for book in Book.select()}
+    assert len(covers) == expected
 
 
 def test_cancelling_a_parallel_import_keeps_whole_books_and_stops_the_workers(library, tmp_path):

@@ -1,5 +1,5 @@
 """Cover images: kept when small, shrunk when large, flattened when transparent, refused when
-not images at all."""
+not images at all; made from the book's file when first asked for."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from PIL import Image
 
 from bookorbit_desktop.library.metadata.covers import (
     COVER_MAX,
+    ensure_cover,
     prepare_cover,
     store_cover,
+    usable_cover,
     write_atomically,
 )
 from tests.library.books import jpeg, png
+from tests.library.conftest import epub_with_cover
 
 
 def open_image(data: bytes) -> Image.Image:
@@ -85,3 +88,49 @@ def test_an_interrupted_write_leaves_neither_a_temporary_file_nor_a_half_cover(
         write_atomically(target, b"new cover")
     assert [p.name for p in target.parent.iterdir()] == ["7.jpg"]
     assert target.read_bytes() == b"old cover"
+
+
+def _bomb() -> bytes:
+    output = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(output, "PNG")
+    return output.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "usable"),
+    [
+        (jpeg(1200, 1800), True),
+        (jpeg(300, 450), True),
+        (png(900, 1400), True),
+        (b"not an image at all", False),
+        (b"", False),
+        (_bomb(), False),
+    ],
+)
+def test_usable_cover_agrees_with_prepare_cover(data, usable):
+    assert usable_cover(data) is usable
+    assert (prepare_cover(data) is not None) is usable
+
+
+def test_ensure_cover_makes_the_cover_from_the_first_file_that_has_one(paths, tmp_path):
+    plain = tmp_path / "plain.epub"
+    epub_with_cover(plain, "Plain", cover=b"not an image at all")
+    covered = epub_with_cover(tmp_path / "covered.epub", "Covered")
+    sources = [tmp_path / "gone.epub", plain, covered]
+    made = ensure_cover(paths, "covers/3.jpg", sources)
+    assert made == (paths.data_dir / "covers" / "3.jpg").resolve()
+    assert open_image(made.read_bytes()).size == (600, 900)
+    assert [p.name for p in paths.covers_dir.iterdir()] == ["3.jpg"]
+    # Made once: a second request serves the file without reading the book.
+    made.write_bytes(b"already made")
+    assert ensure_cover(paths, "covers/3.jpg", []) == made
+    assert made.read_bytes() == b"already made"
+
+
+def test_ensure_cover_without_a_usable_source_or_inside_the_data_folder(paths, tmp_path):
+    plain = epub_with_cover(tmp_path / "plain.epub", "Plain", cover=b"junk")
+    covered = epub_with_cover(tmp_path / "covered.epub", "Covered")
+    assert ensure_cover(paths, "covers/4.jpg", [plain, tmp_path / "gone.epub"]) is None
+    assert ensure_cover(paths, "../outside.jpg", [covered]) is None
+    assert not (paths.data_dir.parent / "outside.jpg").exists()
+    assert not paths.covers_dir.exists() or list(paths.covers_dir.iterdir()) == []

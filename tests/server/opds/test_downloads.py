@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import os
 import random
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -18,6 +19,7 @@ from PIL import Image
 from bookorbit_desktop.library.metadata.koreader_hash import filename_md5, partial_md5
 from bookorbit_desktop.library.store.models import ALIAS_FILENAME, Book, BookFile, DocumentAlias
 from tests.factories import add_book, make_epub
+from tests.library.conftest import epub_with_cover
 from tests.server.opds.support import (
     ACQUISITION_REL,
     A,
@@ -230,6 +232,21 @@ async def test_covers_and_cached_thumbnails(catalog: Catalog, whitman: Book):
     assert len(cached) == 1
     with Image.open(cached[0]) as thumb:
         assert thumb.size == (240, 240) and thumb.getpixel((5, 5)) == (255, 255, 255)
+
+
+async def test_a_cover_not_made_yet_is_made_from_the_book_on_first_request(catalog: Catalog):
+    path = epub_with_cover(catalog.ctx.paths.data_dir / "books" / "covered.epub", "Covered")
+    book = add_book("Covered", ["Cora Cover"], file=path)
+    Book.update(cover_path=f"covers/{book.id}.jpg").where(Book.id == book.id).execute()
+    response = await catalog.get(f"/opds/thumbnails/{book.id}.jpg")
+    assert response.status == 200
+    with Image.open(BytesIO(await response.read())) as thumb:
+        assert thumb.size == (240, 360)
+    stored = catalog.ctx.paths.data_dir / "covers" / f"{book.id}.jpg"
+    response = await catalog.get(f"/opds/covers/{book.id}")
+    assert response.status == 200 and await response.read() == stored.read_bytes()
+    with Image.open(stored) as cover:
+        assert cover.size == (600, 900)
 
 
 async def test_missing_or_broken_covers_are_404(catalog: Catalog, whitman: Book):
