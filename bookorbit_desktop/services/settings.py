@@ -1,4 +1,4 @@
-"""The Settings window's data: server address and port, OPDS, the KOReader account, reading.
+"""The Settings window's data: server, OPDS, the KOReader account, reading, Hardcover sync.
 
 Values are checked by small pure functions (one per field, each raising `InvalidValueError`
 with a message that says what to type instead) before anything is written, so a bad value in
@@ -11,6 +11,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.server import accounts
@@ -143,3 +144,31 @@ def save_settings(
             name, secret = new_account
             accounts.set_account(name, accounts.key_for_password(secret))
     return load_settings()
+
+
+# -- Hardcover sync -------------------------------------------------------------------------
+
+SyncSettings = sync_settings.SyncSettings
+# Privacy of the entries BookOrbit creates on the profile, in the order the window offers it.
+PRIVACY_LABELS = {
+    sync_settings.ACCOUNT_PRIVACY: "As on my Hardcover account",
+    "public": "Public",
+    "followers": "Followers",
+    "private": "Private",
+}
+
+
+def load_sync_settings() -> SyncSettings:
+    return sync_settings.load()
+
+
+def save_sync_settings(wanted: SyncSettings) -> SyncSettings:
+    """Store the Hardcover sync settings; a privacy change queues the entries it concerns."""
+    return sync_settings.save(
+        enabled=wanted.enabled,
+        on_status=wanted.on_status,
+        on_progress=wanted.on_progress,
+        on_rating=wanted.on_rating,
+        privacy=wanted.privacy,
+        privacy_for_all=wanted.privacy_for_all,
+    )

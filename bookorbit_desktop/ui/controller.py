@@ -18,12 +18,19 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.services.server import DesktopServer, ServerInfo
 from bookorbit_desktop.services.settings import DesktopSettings
+from bookorbit_desktop.services.watched_folders import FolderRefresh
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
+from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.library.import_runner import ImportRunner
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.main_window import MainWindow
-from bookorbit_desktop.ui.settings.dialog import SaveSettings, SettingsDialog, StartAtLogin
+from bookorbit_desktop.ui.settings.dialog import (
+    SaveSettings,
+    SettingsDialog,
+    SettingsSections,
+    StartAtLogin,
+)
 from bookorbit_desktop.ui.status import AppStatus, StatusHub
 from bookorbit_desktop.ui.tray import Tray
 
@@ -41,7 +48,9 @@ class SettingsAccess:
         addresses: Callable[[], list[str]],
         start_at_login: Callable[[], StartAtLogin | None] = lambda: None,
         log_dir: str = "",
+        sections: Callable[[], SettingsSections] = SettingsSections,
     ) -> None:
+        self.sections = sections
         self.load = load
         self.save = save
         self.addresses = addresses
@@ -64,8 +73,10 @@ class DesktopController(QObject):
         settings: SettingsAccess,
         unlinked: UnlinkedView,
         hardcover: HardcoverController | None = None,
+        watcher: FolderWatcher | None = None,
     ) -> None:
         super().__init__(window)
+        self.watcher = watcher
         self.hub = hub
         self.window = window
         self.tray = tray
@@ -93,6 +104,8 @@ class DesktopController(QObject):
         window.hidden_to_tray.connect(self._explain_hidden)
         window.book_panel.saved.connect(lambda book_id: self.refresh_some([book_id]))
         unlinked.linked.connect(self._after_link)
+        if watcher is not None:
+            watcher.refreshed.connect(self._folders_refreshed)
         unlinked.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
         if tray is not None:
             tray.open_requested.connect(self.show_window)
@@ -192,6 +205,15 @@ class DesktopController(QObject):
         title = f"&Unlinked Documents ({count})" if count else "&Unlinked Documents"
         self.window.tabs.setTabText(self._unlinked_index, title)
 
+    def _folders_refreshed(self, result: FolderRefresh) -> None:
+        """The watched folders changed on disk: show the books that came, moved or went."""
+        report = result.report
+        if report.changed or result.missing:
+            self.refresh()
+            parts = [f"{report.imported:,} new", f"{report.moved:,} moved"]
+            parts += [f"{report.updated:,} changed", f"{result.missing:,} gone"]
+            self.window.statusBar().showMessage("Watched folders: " + ", ".join(parts), 8000)
+
     def _after_link(self, book_id: int) -> None:
         self.refresh()
         self.window.library_view.select_book(book_id)
@@ -204,6 +226,7 @@ class DesktopController(QObject):
             server_starting=False,
             base_urls=info.base_urls,
             opds_enabled=info.opds_enabled,
+            server_notice=info.notice if info.running else None,
             # The short title fits the status bar and tray; the message box says the rest.
             server_problem=(info.problem_title or info.problem) if not info.running else None,
         )
@@ -264,8 +287,13 @@ class DesktopController(QObject):
             lan_addresses=self.settings.addresses(),
             start_at_login=self.settings.start_at_login(),
             log_dir=self.settings.log_dir,
+            sections=self.settings.sections(),
             parent=self.window,
         )
+        if dialog.folders is not None and self.watcher is not None:
+            dialog.folders.changed.connect(self.watcher.folders_changed)
+        if dialog.hardcover is not None and self.hardcover is not None:
+            dialog.hardcover.account_changed.connect(self.hardcover.check_account)
         self.settings_dialog = dialog
         try:
             accepted = await run_dialog(dialog, lambda: self.settings_opened.emit(dialog))
