@@ -41,6 +41,7 @@ from bookorbit_desktop.services.sync import SyncService
 from bookorbit_desktop.services.sync_worker import SyncWorker
 from bookorbit_desktop.ui.asyncqt import cancel_running_tasks, show_error, wait_signal
 from bookorbit_desktop.ui.controller import DesktopController, SettingsAccess
+from bookorbit_desktop.ui.first_run.page import FirstRunAccess, FirstRunPage
 from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.gc_guard import GarbageCollector
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
@@ -199,6 +200,7 @@ class Desktop:
             self.paths,
             on_reading_changed=self._reading_changed,
             on_info_changed=lambda info: self.controller.apply_server_info(info),
+            on_login=lambda what, address: self.controller.device_logged_in.emit(what, address),
         )
         book_panel = BookPanel(self.library.book_details, self.library.save_reading)
         self.window = MainWindow(
@@ -280,6 +282,8 @@ class Desktop:
             return
         self._fill_pending = False
         self.controller.refresh()
+        if self.window.library_view.model.total_count == 0 and not self._has_account():
+            self.controller.start_first_run(FirstRunPage(first_run_access(self.hardcover)))
         # The keyring may be slow or waiting on an unlock prompt: the window does not wait.
         self.hardcover_controller.check_account()
         log.info(
@@ -287,6 +291,10 @@ class Desktop:
             self.window.library_view.model.total_count,
             (time.monotonic() - self.started) * 1000,
         )
+
+    @staticmethod
+    def _has_account() -> bool:
+        return settings_service.load_settings().username is not None
 
     def _reading_changed(self, book_id: int) -> None:
         if self._built:
@@ -330,6 +338,15 @@ def settings_sections(server: DesktopServer, hardcover: HardcoverService) -> Set
             settings_service.load_sync_settings,
             settings_service.save_sync_settings,
         ),
+    )
+
+
+def first_run_access(hardcover: HardcoverService) -> FirstRunAccess:
+    return FirstRunAccess(
+        folders_service.add_watched_folder,
+        settings_service.load_settings,
+        settings_service.save_settings,
+        hardcover.connect,
     )
 
 

@@ -20,6 +20,7 @@ from bookorbit_desktop.services.server import DesktopServer, ServerInfo
 from bookorbit_desktop.services.settings import DesktopSettings
 from bookorbit_desktop.services.watched_folders import FolderRefresh
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
+from bookorbit_desktop.ui.first_run.page import FirstRunPage
 from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.library.import_runner import ImportRunner
@@ -61,6 +62,7 @@ class SettingsAccess:
 class DesktopController(QObject):
     quit_requested = Signal()
     settings_opened = Signal(object)  # the Settings dialog, once it is on screen
+    device_logged_in = Signal(str, str)  # what (KOReader, catalog), the device's address
 
     def __init__(
         self,
@@ -213,6 +215,34 @@ class DesktopController(QObject):
             parts = [f"{report.imported:,} new", f"{report.moved:,} moved"]
             parts += [f"{report.updated:,} changed", f"{result.missing:,} gone"]
             self.window.statusBar().showMessage("Watched folders: " + ", ".join(parts), 8000)
+
+    def start_first_run(self, page: FirstRunPage) -> None:
+        """Show the guided set-up in front of the empty library until the user leaves it."""
+        index = self.window.tabs.addTab(page, "&Welcome")  # last: the other tabs keep theirs
+        self.window.tabs.setCurrentIndex(index)
+        page.show_addresses(self.hub.status)
+        self.hub.changed.connect(page.show_addresses)
+        self.device_logged_in.connect(page.device_logged_in)
+        model = self.window.library_view.model
+
+        def imported(_result: FolderRefresh) -> None:  # after `_folders_refreshed` refreshed
+            page.books_imported(model.total_count)
+
+        if self.watcher is not None:
+            page.folder_added.connect(self.watcher.folders_changed)
+            self.watcher.refreshed.connect(imported)
+        if self.hardcover is not None:
+            page.hardcover_connected.connect(self.hardcover.check_account)
+
+        def leave() -> None:
+            self.hub.changed.disconnect(page.show_addresses)
+            if self.watcher is not None:
+                self.watcher.refreshed.disconnect(imported)
+            self.window.tabs.removeTab(self.window.tabs.indexOf(page))
+            self.window.tabs.setCurrentIndex(0)
+            page.deleteLater()
+
+        page.finished.connect(leave)
 
     def _after_link(self, book_id: int) -> None:
         self.refresh()
