@@ -23,19 +23,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from import_bench import generate  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from import_bench import generate
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
 
-from bookorbit_desktop.config import Paths  # noqa: E402
-from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
-from bookorbit_desktop.services.watched_folders import (  # noqa: E402
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.services.watched_folders import (
     FolderRefresh,
     add_watched_folder,
     refresh_folders,
     watched_folders,
 )
-from bookorbit_desktop.ui.folder_watcher import FolderWatcher  # noqa: E402
+from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 
 
 def timed_pass(watcher: FolderWatcher, start) -> tuple[float, float, FolderRefresh]:
