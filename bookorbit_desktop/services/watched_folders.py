@@ -19,7 +19,7 @@ from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.store.files import mark_missing_under
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
-from bookorbit_desktop.services.library import ImportReport, ImportStep, run_import
+from bookorbit_desktop.services.library import IMPORT_LOCK, ImportReport, ImportStep, run_import
 
 _KEY = "library.watched_folders"
 
@@ -70,12 +70,15 @@ def directories_under(folders: Sequence[str]) -> tuple[str, ...]:
 def refresh_folders(paths: Paths, folders: Sequence[str], cancel: threading.Event) -> FolderRefresh:
     """Flag vanished files, import new, moved and changed ones; meant for a worker thread."""
     present = [folder for folder in folders if os.path.isdir(folder)]
-    try:
-        missing = mark_missing_under(present)
-    finally:
-        if threading.current_thread() is not threading.main_thread():
-            database.close()
-    report = run_import(paths, present, _ignore_progress, cancel) if present else ImportReport()
+    with IMPORT_LOCK:
+        # Import first: a moved file is found again under its new name, so only the files
+        # still gone afterwards are flagged.
+        report = run_import(paths, present, _ignore_progress, cancel) if present else ImportReport()
+        try:
+            missing = 0 if report.cancelled else mark_missing_under(present)
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                database.close()
     return FolderRefresh(report, missing, directories_under(present))
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.store.models import BookFile
+from bookorbit_desktop.services.library import run_import
 from bookorbit_desktop.services.watched_folders import (
     add_watched_folder,
     refresh_folders,
@@ -66,7 +67,7 @@ def test_added_moved_and_removed_files_are_picked_up(qtbot, watcher, books):
     # Moving a file keeps its book (and with it the reading state and history).
     with qtbot.waitSignal(watcher.refreshed, timeout=30_000) as moved:
         os.rename(books / "first.epub", books / "Series" / "first renamed.epub")
-    assert moved.args[0].report.moved == 1
+    assert (moved.args[0].report.moved, moved.args[0].missing) == (1, 0)
     known = files()
     assert known[str(books / "Series" / "first renamed.epub")] == (book_id, False)
     assert str(books / "first.epub") not in known
@@ -137,3 +138,27 @@ def test_the_folder_list(library, tmp_path):
         str((tmp_path / "b").resolve())
     ]
     assert watched_folders() == [str((tmp_path / "b").resolve())]
+
+
+def test_an_import_and_a_refresh_at_once_take_turns(library, tmp_path):
+    folder = tmp_path / "Shelf"
+    for number in range(12):
+        make_epub(folder / f"book-{number}.epub", f"Book {number}")
+    add_watched_folder(str(folder))
+    cancel = threading.Event()
+    reports = []
+
+    def manual_import() -> None:
+        reports.append(run_import(library, [str(folder)], lambda _step: None, cancel))
+
+    def refresh() -> None:
+        reports.append(refresh_folders(library, watched_folders(), cancel).report)
+
+    threads = [threading.Thread(target=manual_import), threading.Thread(target=refresh)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert [report.failures for report in reports] == [(), ()]
+    assert sorted(report.imported for report in reports) == [0, 12]
+    assert len(files()) == 12
