@@ -133,7 +133,7 @@ class FirstRunPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.token_edit, 1)
         row.addWidget(self.hardcover_button)
-        form.addRow("&Token:", row)
+        form.addRow("Token:", row)
         self.hardcover_message = QLabel()
         self.hardcover_message.setWordWrap(True)
         form.addRow(self.hardcover_message)

@@ -42,7 +42,8 @@ class WatchedFoldersBox(QGroupBox):
         layout = QVBoxLayout(self)
         hint = QLabel(
             "Books added, changed, moved or removed in these folders are picked up while "
-            "BookOrbit runs. Removing a folder here keeps its books in the library."
+            "BookOrbit runs. Adding or removing a folder takes effect at once; removing one "
+            "keeps its books in the library."
         )
         hint.setWordWrap(True)
         layout.addWidget(hint)

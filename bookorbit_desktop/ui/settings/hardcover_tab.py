@@ -66,7 +66,7 @@ class HardcoverTab(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.token_edit, 1)
         row.addWidget(self.connect_button)
-        form.addRow("&Token:", row)
+        form.addRow("Token:", row)
         self.disconnect_button = QPushButton("&Disconnect")
         self.disconnect_button.clicked.connect(self.disconnect)
         form.addRow(self.disconnect_button)
