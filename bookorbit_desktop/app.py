@@ -9,6 +9,7 @@ running tasks, the server, the window, the database.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import signal
@@ -31,14 +32,18 @@ from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services import settings as settings_service
 from bookorbit_desktop.services import unlinked as unlinked_service
+from bookorbit_desktop.services import watched_folders as folders_service
 from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.reachability import check_reachability
 from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
 from bookorbit_desktop.services.sync import SyncService
 from bookorbit_desktop.services.sync_worker import SyncWorker
 from bookorbit_desktop.ui.asyncqt import cancel_running_tasks, show_error, wait_signal
 from bookorbit_desktop.ui.change_watch import ChangeWatch
 from bookorbit_desktop.ui.controller import DesktopController, SettingsAccess
+from bookorbit_desktop.ui.first_run.page import FirstRunAccess, FirstRunPage
+from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.gc_guard import GarbageCollector
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
@@ -47,7 +52,9 @@ from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.main_window import MainWindow
-from bookorbit_desktop.ui.settings.dialog import StartAtLogin
+from bookorbit_desktop.ui.settings.dialog import SettingsSections, StartAtLogin
+from bookorbit_desktop.ui.settings.folders_box import FolderAccess
+from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess
 from bookorbit_desktop.ui.single_instance import SingleInstance
 from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.text import install_translations
@@ -165,6 +172,7 @@ class Desktop:
             await _after_queued_events()
             info = await self.server.start()
             self.sync_worker.start()
+            self.folder_watcher.start()
             self.controller.apply_server_info(info)
             self.controller.report_server_problem(info)
             await self._quit.wait()
@@ -194,7 +202,12 @@ class Desktop:
             match_info=self.hardcover.match_info,
             on_reading_changed=self._reading_changed,
         )
-        self.server = DesktopServer(self.paths, on_reading_changed=self._reading_changed)
+        self.server = DesktopServer(
+            self.paths,
+            on_reading_changed=self._reading_changed,
+            on_info_changed=lambda info: self.controller.apply_server_info(info),
+            on_login=lambda what, address: self.controller.device_logged_in.emit(what, address),
+        )
         book_panel = BookPanel(self.library.book_details, self.library.save_reading)
         self.window = MainWindow(
             self.hub,
@@ -220,6 +233,11 @@ class Desktop:
             self.window,
             cover_for=self.library.cover_file,
         )
+        self.folder_watcher = FolderWatcher(
+            functools.partial(folders_service.refresh_folders, self.paths),
+            folders_service.watched_folders,
+            parent=self.window,
+        )
         self.controller = DesktopController(
             hub=self.hub,
             window=self.window,
@@ -232,9 +250,11 @@ class Desktop:
                 choosable_addresses,
                 _start_at_login,
                 str(self.paths.log_dir),
+                functools.partial(settings_sections, self.server, self.hardcover),
             ),
             unlinked=unlinked,
             hardcover=self.hardcover_controller,
+            watcher=self.folder_watcher,
         )
         self.controller.quit_requested.connect(self.request_quit)
         self.instance.activated.connect(self.controller.show_window)
@@ -278,6 +298,8 @@ class Desktop:
             return
         self._fill_pending = False
         self.controller.refresh()
+        if self.window.library_view.model.total_count == 0 and not self._has_account():
+            self.controller.start_first_run(FirstRunPage(first_run_access(self.hardcover)))
         # The keyring may be slow or waiting on an unlock prompt: the window does not wait.
         self.hardcover_controller.check_account()
         log.info(
@@ -285,6 +307,10 @@ class Desktop:
             self.window.library_view.model.total_count,
             (time.monotonic() - self.started) * 1000,
         )
+
+    @staticmethod
+    def _has_account() -> bool:
+        return settings_service.load_settings().username is not None
 
     def _reading_changed(self, book_id: int) -> None:
         if self._built:
@@ -301,6 +327,8 @@ class Desktop:
             await self.hardcover_controller.shutdown()  # its client closes with the task
         await cancel_running_tasks()
         if self._built:
+            self.folder_watcher.stop()  # a running pass ends after its current file
+            await asyncio.to_thread(self.folder_watcher.wait, 30)
             await self.server.stop()
             self.window.save_state()
             self.window.hide()
@@ -316,6 +344,34 @@ async def _after_queued_events() -> None:
     turn = asyncio.get_running_loop().create_future()
     QTimer.singleShot(0, lambda: turn.done() or turn.set_result(None))
     await turn
+
+
+def settings_sections(server: DesktopServer, hardcover: HardcoverService) -> SettingsSections:
+    """The Settings sections beyond the stored values, on the real services."""
+    return SettingsSections(
+        reachability=lambda: check_reachability(server.info),
+        folders=FolderAccess(
+            folders_service.watched_folders,
+            folders_service.add_watched_folder,
+            folders_service.remove_watched_folder,
+        ),
+        hardcover=HardcoverAccess(
+            lambda: hardcover.status().username if hardcover.status().connected else None,
+            hardcover.connect,
+            hardcover.disconnect,
+            settings_service.load_sync_settings,
+            settings_service.save_sync_settings,
+        ),
+    )
+
+
+def first_run_access(hardcover: HardcoverService) -> FirstRunAccess:
+    return FirstRunAccess(
+        folders_service.add_watched_folder,
+        settings_service.load_settings,
+        settings_service.save_settings,
+        hardcover.connect,
+    )
 
 
 def _start_at_login() -> StartAtLogin | None:

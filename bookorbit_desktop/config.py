@@ -35,6 +35,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "hardcover.sync_on_rating": True,
     "hardcover.privacy": "account",  # account (the profile's own default), public, ...
     "hardcover.privacy_for_all": False,  # also change the privacy of adopted entries
+    "library.watched_folders": [],  # folders imported again whenever their files change
 }
 
 

@@ -27,6 +27,9 @@ class ServerContext:
     # the Hardcover sync schedules its own work; KOReader's request must not wait for it.
     # It runs on the event loop after the answer is on its way; an exception is only logged.
     on_reading_changed: Callable[[int], None] | None = None
+    # Called (what, address) after a device logged in ("KOReader" or "catalog"); like the
+    # hook above it runs on the event loop after the check and must return at once.
+    on_login: Callable[[str, str], None] | None = None
     clock: Callable[[], float] = field(default=time.time)
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     workers: DbWorkers = field(default_factory=DbWorkers)

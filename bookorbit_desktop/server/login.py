@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+from collections.abc import Callable
 
 from bookorbit_desktop.server import ServerContext, accounts
 from bookorbit_desktop.server.accounts import Account
@@ -45,6 +46,22 @@ async def check_login(
     ctx: ServerContext, address: str, username: str, key: str, *, what: str
 ) -> Verdict:
     """Whether `username`/`key` (what KOReader sends: md5 of the password) may log in."""
+    verdict = await _check(ctx, address, username, key, what=what)
+    if verdict is Verdict.OK and ctx.on_login is not None:
+        asyncio.get_running_loop().call_soon(_tell, ctx.on_login, what, address)
+    return verdict
+
+
+def _tell(hook: Callable[[str, str], None], what: str, address: str) -> None:
+    try:
+        hook(what, address)
+    except Exception:
+        log.exception("The login hook failed")
+
+
+async def _check(
+    ctx: ServerContext, address: str, username: str, key: str, *, what: str
+) -> Verdict:
     account = await current_account(ctx)
     if accounts.already_verified(account, username, key):
         return Verdict.OK

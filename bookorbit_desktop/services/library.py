@@ -165,6 +165,9 @@ class ImportReport:
         return self.imported + self.copies + self.moved + self.updated
 
 
+# One import at a time (Import and the watched folders' refresh): two at once would race for
+# the same new files and one of them would report them as failed.
+IMPORT_LOCK = threading.RLock()
 # Progress is posted to the window at most this often; a fast import handles thousands of
 # files a second and the window needs only a few frames of it.
 _PROGRESS_INTERVAL = 0.05
@@ -190,9 +193,10 @@ def run_import(
             progress(ImportStep(step.done, step.total, Path(step.path).name))
 
     try:
-        summary = importer.import_paths(
-            sources, paths, progress=report, should_cancel=cancel.is_set
-        )
+        with IMPORT_LOCK:
+            summary = importer.import_paths(
+                sources, paths, progress=report, should_cancel=cancel.is_set
+            )
     finally:
         if threading.current_thread() is not threading.main_thread():
             database.close()  # this worker thread's own connection

@@ -57,8 +57,10 @@ class DesktopServer:
         on_reading_changed: Callable[[int], None] | None = None,
         addresses: Callable[[str], list[str]] = addresses_for_host,
         on_info_changed: Callable[[ServerInfo], None] | None = None,
+        on_login: Callable[[str, str], None] | None = None,
     ) -> None:
         self._paths = paths
+        self._on_login = on_login
         self._on_reading_changed = on_reading_changed
         self._on_info_changed = on_info_changed
         self._addresses = addresses
@@ -77,6 +79,7 @@ class DesktopServer:
             paths=self._paths,
             opds_enabled=settings.opds_enabled,
             on_reading_changed=self._on_reading_changed,
+            on_login=self._on_login,
         )
         server = LanServer(
             context,

@@ -1,5 +1,4 @@
-"""The Settings window's data: server address and port, OPDS, the KOReader account, reading,
-Hardcover sync.
+"""The Settings window's data: server, OPDS, the KOReader account, reading, Hardcover sync.
 
 Values are checked by small pure functions (one per field, each raising `InvalidValueError`
 with a message that says what to type instead) before anything is written, so a bad value in
@@ -34,14 +33,6 @@ class DesktopSettings:
     allow_registration: bool
     finish_threshold: float  # fraction of the book, 0.5..1
     username: str | None  # the single KOReader/OPDS account; None when none exists
-    # Hardcover sync (`hardcover.sync.settings`): on or paused, which changes go out by
-    # themselves, and the privacy of what is sent.
-    sync_enabled: bool = True
-    sync_on_status: bool = True
-    sync_on_progress: bool = True
-    sync_on_rating: bool = True
-    privacy: str = sync_settings.ACCOUNT_PRIVACY
-    privacy_for_all: bool = False
 
     def server_differs(self, other: DesktopSettings) -> bool:
         """True when going from `self` to `other` needs the LAN server restarted."""
@@ -114,7 +105,6 @@ def check_account(current: str | None, username: str, password: str) -> tuple[st
 
 def load_settings() -> DesktopSettings:
     account = accounts.load_account()
-    sync = sync_settings.load()
     return DesktopSettings(
         host=str(get_setting("server.host")),
         port=int(get_setting("server.port")),
@@ -123,12 +113,6 @@ def load_settings() -> DesktopSettings:
         allow_registration=bool(get_setting("kosync.allow_registration")),
         finish_threshold=float(get_setting("reading.finish_threshold")),
         username=account.username if account else None,
-        sync_enabled=sync.enabled,
-        sync_on_status=sync.on_status,
-        sync_on_progress=sync.on_progress,
-        sync_on_rating=sync.on_rating,
-        privacy=sync.privacy,
-        privacy_for_all=sync.privacy_for_all,
     )
 
 
@@ -159,12 +143,32 @@ def save_settings(
         elif new_account is not None:
             name, secret = new_account
             accounts.set_account(name, accounts.key_for_password(secret))
-        sync_settings.save(
-            enabled=wanted.sync_enabled,
-            on_status=wanted.sync_on_status,
-            on_progress=wanted.sync_on_progress,
-            on_rating=wanted.sync_on_rating,
-            privacy=wanted.privacy,
-            privacy_for_all=wanted.privacy_for_all,
-        )
     return load_settings()
+
+
+# -- Hardcover sync -------------------------------------------------------------------------
+
+SyncSettings = sync_settings.SyncSettings
+# Privacy of the entries BookOrbit creates on the profile, in the order the window offers it.
+PRIVACY_LABELS = {
+    sync_settings.ACCOUNT_PRIVACY: "As on my Hardcover account",
+    "public": "Public",
+    "followers": "Followers",
+    "private": "Private",
+}
+
+
+def load_sync_settings() -> SyncSettings:
+    return sync_settings.load()
+
+
+def save_sync_settings(wanted: SyncSettings) -> SyncSettings:
+    """Store the Hardcover sync settings; a privacy change queues the entries it concerns."""
+    return sync_settings.save(
+        enabled=wanted.enabled,
+        on_status=wanted.on_status,
+        on_progress=wanted.on_progress,
+        on_rating=wanted.on_rating,
+        privacy=wanted.privacy,
+        privacy_for_all=wanted.privacy_for_all,
+    )

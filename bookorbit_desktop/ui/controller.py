@@ -11,19 +11,27 @@ import asyncio
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop import APP_DISPLAY_NAME
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.services.server import DesktopServer, ServerInfo
 from bookorbit_desktop.services.settings import DesktopSettings
+from bookorbit_desktop.services.watched_folders import FolderRefresh
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
+from bookorbit_desktop.ui.first_run.page import FirstRunPage
+from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.library.import_runner import ImportRunner
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.main_window import MainWindow
-from bookorbit_desktop.ui.settings.dialog import SaveSettings, SettingsDialog, StartAtLogin
+from bookorbit_desktop.ui.settings.dialog import (
+    SaveSettings,
+    SettingsDialog,
+    SettingsSections,
+    StartAtLogin,
+)
 from bookorbit_desktop.ui.status import AppStatus, StatusHub
 from bookorbit_desktop.ui.tray import Tray
 
@@ -41,7 +49,9 @@ class SettingsAccess:
         addresses: Callable[[], list[str]],
         start_at_login: Callable[[], StartAtLogin | None] = lambda: None,
         log_dir: str = "",
+        sections: Callable[[], SettingsSections] = SettingsSections,
     ) -> None:
+        self.sections = sections
         self.load = load
         self.save = save
         self.addresses = addresses
@@ -52,6 +62,7 @@ class SettingsAccess:
 class DesktopController(QObject):
     quit_requested = Signal()
     settings_opened = Signal(object)  # the Settings dialog, once it is on screen
+    device_logged_in = Signal(str, str)  # what (KOReader, catalog), the device's address
 
     def __init__(
         self,
@@ -64,8 +75,10 @@ class DesktopController(QObject):
         settings: SettingsAccess,
         unlinked: UnlinkedView,
         hardcover: HardcoverController | None = None,
+        watcher: FolderWatcher | None = None,
     ) -> None:
         super().__init__(window)
+        self.watcher = watcher
         self.hub = hub
         self.window = window
         self.tray = tray
@@ -95,6 +108,8 @@ class DesktopController(QObject):
         window.hidden_to_tray.connect(self._explain_hidden)
         window.book_panel.saved.connect(lambda book_id: self.refresh_some([book_id]))
         unlinked.linked.connect(self._after_link)
+        if watcher is not None:
+            watcher.refreshed.connect(self._folders_refreshed)
         unlinked.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
         if tray is not None:
             tray.open_requested.connect(self.show_window)
@@ -225,6 +240,43 @@ class DesktopController(QObject):
         title = f"&Unlinked Documents ({count})" if count else "&Unlinked Documents"
         self.window.tabs.setTabText(self._unlinked_index, title)
 
+    def _folders_refreshed(self, result: FolderRefresh) -> None:
+        """The watched folders changed on disk: show the books that came, moved or went."""
+        report = result.report
+        if report.changed or result.missing:
+            self.refresh()
+            parts = [f"{report.imported:,} new", f"{report.moved:,} moved"]
+            parts += [f"{report.updated:,} changed", f"{result.missing:,} gone"]
+            self.window.statusBar().showMessage("Watched folders: " + ", ".join(parts), 8000)
+
+    def start_first_run(self, page: FirstRunPage) -> None:
+        """Show the guided set-up in front of the empty library until the user leaves it."""
+        index = self.window.tabs.addTab(page, "&Welcome")  # last: the other tabs keep theirs
+        self.window.tabs.setCurrentIndex(index)
+        page.show_addresses(self.hub.status)
+        self.hub.changed.connect(page.show_addresses)
+        self.device_logged_in.connect(page.device_logged_in)
+        model = self.window.library_view.model
+
+        def imported(_result: FolderRefresh) -> None:  # after `_folders_refreshed` refreshed
+            page.books_imported(model.total_count)
+
+        if self.watcher is not None:
+            page.folder_added.connect(self.watcher.folders_changed)
+            self.watcher.refreshed.connect(imported)
+        if self.hardcover is not None:
+            page.hardcover_connected.connect(self.hardcover.check_account)
+
+        def leave() -> None:
+            self.hub.changed.disconnect(page.show_addresses)
+            if self.watcher is not None:
+                self.watcher.refreshed.disconnect(imported)
+            self.window.tabs.removeTab(self.window.tabs.indexOf(page))
+            self.window.tabs.setCurrentIndex(0)
+            page.deleteLater()
+
+        page.finished.connect(leave)
+
     def _after_link(self, book_id: int) -> None:
         self.refresh()
         self.window.library_view.select_book(book_id)
@@ -237,6 +289,7 @@ class DesktopController(QObject):
             server_starting=False,
             base_urls=info.base_urls,
             opds_enabled=info.opds_enabled,
+            server_notice=info.notice if info.running else None,
             # The short title fits the status bar and tray; the message box says the rest.
             server_problem=(info.problem_title or info.problem) if not info.running else None,
         )
@@ -297,11 +350,13 @@ class DesktopController(QObject):
             lan_addresses=self.settings.addresses(),
             start_at_login=self.settings.start_at_login(),
             log_dir=self.settings.log_dir,
-            hardcover_user=self._hardcover_user(),
+            sections=self.settings.sections(),
             parent=self.window,
         )
-        dialog.disconnect_requested.connect(lambda: self._leave_settings(dialog, disconnect=True))
-        dialog.connect_requested.connect(lambda: self._leave_settings(dialog, disconnect=False))
+        if dialog.folders is not None and self.watcher is not None:
+            dialog.folders.changed.connect(self.watcher.folders_changed)
+        if dialog.hardcover is not None and self.hardcover is not None:
+            dialog.hardcover.account_changed.connect(self.hardcover.check_account)
         self.settings_dialog = dialog
         try:
             accepted = await run_dialog(dialog, lambda: self.settings_opened.emit(dialog))
@@ -315,23 +370,6 @@ class DesktopController(QObject):
             if self.hardcover is not None:
                 self.hardcover.refresh_status()  # sync may have been paused or resumed
             self.window.statusBar().showMessage("Settings saved.", 4000)
-
-    def _hardcover_user(self) -> tuple[bool, str | None]:
-        status = self.hardcover.status if self.hardcover is not None else None
-        if status is None or not status.connected:
-            return False, None
-        return True, status.username
-
-    def _leave_settings(self, dialog: QDialog, *, disconnect: bool) -> None:
-        """Connect/Disconnect in Settings: close it and do that on the Hardcover page."""
-        dialog.reject()
-        if self.hardcover is None:
-            return
-        self.window.tabs.setCurrentIndex(self._hardcover_index)
-        if disconnect:
-            self.hardcover.disconnect()
-        else:
-            self.hardcover.view.token_edit.setFocus()
 
     def _explain_hidden(self) -> None:
         if self.tray is not None and self.tray.available():

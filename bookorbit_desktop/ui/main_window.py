@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
 
     def _show_status(self, status: AppStatus) -> None:
         self.server_label.setText(server_summary(status))
+        self.server_label.setToolTip(status.server_notice or "")
         self.sync_label.setText(sync_summary(status))
         self.sync_action.setEnabled(can_sync_now(status))
         self.sync_action.setToolTip(

@@ -19,6 +19,11 @@ from bookorbit_desktop.ui.text import counted
 
 KOSYNC_PATH = "/kosync"
 OPDS_PATH = "/opds"
+# The server waits on loopback until a KOReader account exists (`server/exposure.py`).
+LOOPBACK_SUMMARY = (
+    "KOReader sync server: this computer only until a KOReader account exists; create it in "
+    "Settings (Ctrl+,) and the server opens to your network"
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class AppStatus:
     base_urls: tuple[str, ...] = ()  # "http://192.168.1.20:8765", best address first
     opds_enabled: bool = True
     server_problem: str | None = None  # why the server is not running, in the user's words
+    server_notice: str | None = None  # running on loopback only: why, and how to open it
     sync_available: bool = False  # a Hardcover account is connected
     sync_paused: bool = False
     syncing: bool = False
@@ -62,6 +68,8 @@ def tray_state(status: AppStatus) -> TrayState:
 def server_summary(status: AppStatus) -> str:
     """One line for the status bar and the tray tooltip."""
     if status.server_running:
+        if status.server_notice:
+            return LOOPBACK_SUMMARY
         if status.kosync_urls:
             return f"KOReader sync server: {status.kosync_urls[0]}"
         return "KOReader sync server running"

@@ -1,5 +1,4 @@
-"""Settings: where the server listens, the OPDS catalog, the KOReader account, reading rules,
-Hardcover sync (`hardcover_tab`).
+"""Settings: the server, OPDS, the KOReader account, reading, watched folders, Hardcover.
 
 The dialog edits a copy of the settings and hands it to an injected `save` function; if that
 raises (a port out of range, a new user name without a password), the message appears in the
@@ -9,6 +8,7 @@ dialog and nothing is stored, so the user can correct the field and try again.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.reachability import Verdict
 from bookorbit_desktop.services.settings import (
     ALL_INTERFACES,
     MAX_PAGE_SIZE,
@@ -38,7 +39,9 @@ from bookorbit_desktop.services.settings import (
     THIS_COMPUTER_ONLY,
     DesktopSettings,
 )
-from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverTab
+from bookorbit_desktop.ui.settings.folders_box import FolderAccess, WatchedFoldersBox
+from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess, HardcoverTab
+from bookorbit_desktop.ui.settings.reachability_box import ReachabilityBox
 from bookorbit_desktop.ui.status import KOSYNC_PATH
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR
 
@@ -51,6 +54,15 @@ class StartAtLogin:
     def __init__(self, enabled: bool, apply: Callable[[bool], None]) -> None:
         self.enabled = enabled
         self.apply = apply
+
+
+@dataclass
+class SettingsSections:
+    """The sections that act on more than the stored settings; each one is optional."""
+
+    reachability: Callable[[], Verdict] | None = None  # blocking; run on a worker thread
+    folders: FolderAccess | None = None
+    hardcover: HardcoverAccess | None = None
 
 
 KOREADER_STEPS = (
@@ -73,10 +85,9 @@ class SettingsDialog(QDialog):
         lan_addresses: Sequence[str] = (),
         start_at_login: StartAtLogin | None = None,
         log_dir: str = "",
-        hardcover_user: tuple[bool, str | None] = (False, None),
+        sections: SettingsSections | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """`hardcover_user`: (connected, user name) of the Hardcover account."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
@@ -86,24 +97,20 @@ class SettingsDialog(QDialog):
         self._start_at_login = start_at_login
         self._log_dir = log_dir
         self.saved: DesktopSettings | None = None
+        sections = sections or SettingsSections()
+        self.reachability = (
+            ReachabilityBox(sections.reachability) if sections.reachability else None
+        )
+        self.folders = WatchedFoldersBox(sections.folders) if sections.folders else None
+        self.hardcover = HardcoverTab(sections.hardcover) if sections.hardcover else None
 
-        tabs = QTabWidget()
+        self.tabs = tabs = QTabWidget()
         tabs.addTab(self._koreader_tab(settings), "KOReader")
         tabs.addTab(self._reading_tab(settings), "Reading")
-        connected, hardcover_name = hardcover_user
-        self.hardcover_tab = HardcoverTab(
-            enabled=settings.sync_enabled,
-            on_status=settings.sync_on_status,
-            on_progress=settings.sync_on_progress,
-            on_rating=settings.sync_on_rating,
-            privacy=settings.privacy,
-            privacy_for_all=settings.privacy_for_all,
-            username=hardcover_name,
-            connected=connected,
-        )
-        self.disconnect_requested = self.hardcover_tab.disconnect_requested
-        self.connect_requested = self.hardcover_tab.connect_requested
-        tabs.addTab(self.hardcover_tab, "Hardcover")
+        if self.folders is not None:
+            tabs.addTab(self.folders, "Library")
+        if self.hardcover is not None:
+            tabs.addTab(self.hardcover, "Hardcover")
         tabs.addTab(self._general_tab(), "General")
         self.error_label = QLabel()
         self.error_label.setObjectName("settingsError")
@@ -173,6 +180,8 @@ class SettingsDialog(QDialog):
         address_row.addWidget(copy)
         form.addRow("Sync server address:", address_row)
         layout.addWidget(server)
+        if self.reachability is not None:
+            layout.addWidget(self.reachability)
 
         steps = QLabel(KOREADER_STEPS)
         steps.setWordWrap(True)
@@ -276,7 +285,6 @@ class SettingsDialog(QDialog):
     def wanted(self) -> DesktopSettings:
         """The settings as currently entered."""
         return DesktopSettings(
-            **self.hardcover_tab.values(),  # type: ignore[arg-type]
             host=str(self.host_combo.currentData()),
             port=self.port_spin.value(),
             opds_enabled=self.opds_check.isChecked(),
@@ -298,6 +306,8 @@ class SettingsDialog(QDialog):
                 login.apply(self.login_check.isChecked())
                 login.enabled = self.login_check.isChecked()
             self.saved = self._save(self.wanted(), self.password_edit.text())
+            if self.hardcover is not None:
+                self.hardcover.apply()
         except BookOrbitError as error:
             self.show_error(error.message)
             return

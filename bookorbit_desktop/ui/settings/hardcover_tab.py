@@ -1,11 +1,17 @@
-"""The Settings window's Hardcover tab: sync on or paused, what goes out by itself, privacy,
-and the connected account (the token itself is pasted on the Hardcover page and never shown)."""
+"""Settings ▸ Hardcover: the account, whether and when reading goes to the profile, privacy.
+
+The token field is write-only: a saved token is never read back into it (it lives in the
+keyring); typing a new one and pressing Connect replaces it. Connect and Disconnect act at once
+(they talk to Hardcover); the sync switches and privacy are stored with the dialog's Save.
+"""
 
 from __future__ import annotations
 
-import html
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,108 +19,139 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-# (stored value, what the user sees), the account's own default first.
-PRIVACY_CHOICES = (
-    ("account", "My Hardcover default"),
-    ("public", "Public"),
-    ("followers", "Followers only"),
-    ("private", "Private"),
-)
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.settings import PRIVACY_LABELS, SyncSettings
+from bookorbit_desktop.ui.asyncqt import error_text, spawn
+
+
+@dataclass
+class HardcoverAccess:
+    """The Hardcover functions the tab needs (the real services in the app and the tests)."""
+
+    username: Callable[[], str | None]  # the connected account, None when not connected
+    connect: Callable[[str], Awaitable[str]]  # token -> user name
+    disconnect: Callable[[], Awaitable[bool]]
+    load: Callable[[], SyncSettings]
+    save: Callable[[SyncSettings], SyncSettings]
 
 
 class HardcoverTab(QWidget):
-    disconnect_requested = Signal()
-    connect_requested = Signal()  # open the Hardcover page to paste a token
+    account_changed = Signal()
 
-    def __init__(
-        self,
-        *,
-        enabled: bool,
-        on_status: bool,
-        on_progress: bool,
-        on_rating: bool,
-        privacy: str,
-        privacy_for_all: bool,
-        username: str | None,
-        connected: bool,
-    ) -> None:
-        super().__init__()
+    def __init__(self, access: HardcoverAccess, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._access = access
+        self._loaded = access.load()
+        self.task: asyncio.Task[None] | None = None
         layout = QVBoxLayout(self)
+
         account = QGroupBox("Account")
-        row = QHBoxLayout(account)
-        self.account_label = QLabel()
-        self.account_label.setObjectName("hardcoverAccount")
-        self.account_label.setTextFormat(Qt.TextFormat.RichText)
-        self.account_label.setWordWrap(True)
-        self.account_button = QPushButton()
-        if connected:
-            who = f"<b>@{html.escape(username)}</b>" if username else "your account"
-            self.account_label.setText(f"Connected as {who}. The token stays in the keyring.")
-            self.account_button.setText("&Disconnect…")
-            self.account_button.clicked.connect(self.disconnect_requested.emit)
-        else:
-            self.account_label.setText(
-                "Not connected. Paste a token from hardcover.app on the Hardcover page."
-            )
-            self.account_button.setText("&Connect…")
-            self.account_button.clicked.connect(self.connect_requested.emit)
-        row.addWidget(self.account_label, 1)
-        row.addWidget(self.account_button)
+        form = QFormLayout(account)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("hardcoverUser")
+        form.addRow("Connected as:", self.user_label)
+        self.token_edit = QLineEdit()
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.connect_button = QPushButton("C&onnect")
+        self.connect_button.clicked.connect(self.connect_token)
+        self.token_edit.textChanged.connect(
+            lambda text: self.connect_button.setEnabled(bool(text.strip()))
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.token_edit, 1)
+        row.addWidget(self.connect_button)
+        form.addRow("Token:", row)
+        self.disconnect_button = QPushButton("&Disconnect")
+        self.disconnect_button.clicked.connect(self.disconnect)
+        form.addRow(self.disconnect_button)
+        self.account_message = QLabel()
+        self.account_message.setWordWrap(True)
+        form.addRow(self.account_message)
         layout.addWidget(account)
 
         sync = QGroupBox("Sync")
         form = QFormLayout(sync)
-        self.enabled_check = QCheckBox("&Send my reading to Hardcover")
-        self.enabled_check.setChecked(enabled)
+        self.enabled_check = QCheckBox("S&end my reading to Hardcover")
+        self.enabled_check.setChecked(self._loaded.enabled)
         form.addRow(self.enabled_check)
-        self.on_status_check = QCheckBox("Reading &status and dates (after 30 seconds)")
-        self.on_progress_check = QCheckBox("Reading &progress (every few minutes)")
-        self.on_rating_check = QCheckBox("&Ratings (after 30 seconds)")
+        self.status_check = QCheckBox("when a book's &status changes")
+        self.progress_check = QCheckBox("when my reading &progress changes")
+        self.rating_check = QCheckBox("when I r&ate a book")
         for check, value in (
-            (self.on_status_check, on_status),
-            (self.on_progress_check, on_progress),
-            (self.on_rating_check, on_rating),
+            (self.status_check, self._loaded.on_status),
+            (self.progress_check, self._loaded.on_progress),
+            (self.rating_check, self._loaded.on_rating),
         ):
             check.setChecked(value)
-            check.setEnabled(enabled)
+            check.setEnabled(self._loaded.enabled)
             self.enabled_check.toggled.connect(check.setEnabled)
-        form.addRow(QLabel("Send these changes by themselves:"))
-        form.addRow(self.on_status_check)
-        form.addRow(self.on_progress_check)
-        form.addRow(self.on_rating_check)
-        hint = QLabel(
-            "A change that is not sent by itself waits for the next Sync Now. Nothing is sent "
-            "by itself before your first Sync Now."
-        )
+            form.addRow(check)
+        hint = QLabel("A change whose box is clear is not lost: it goes with the next Sync Now.")
         hint.setWordWrap(True)
         form.addRow(hint)
-        layout.addWidget(sync)
-
-        privacy_box = QGroupBox("Privacy")
-        form = QFormLayout(privacy_box)
         self.privacy_combo = QComboBox()
-        for value, label in PRIVACY_CHOICES:
+        for value, label in PRIVACY_LABELS.items():
             self.privacy_combo.addItem(label, value)
-        self.privacy_combo.setCurrentIndex(max(0, self.privacy_combo.findData(privacy)))
-        form.addRow("Books BookOrbit adds are &visible to:", self.privacy_combo)
-        self.privacy_all_check = QCheckBox("Also apply it to books already on my &profile")
-        self.privacy_all_check.setChecked(privacy_for_all)
-        form.addRow(self.privacy_all_check)
-        layout.addWidget(privacy_box)
+        self.privacy_combo.setCurrentIndex(
+            max(0, self.privacy_combo.findData(self._loaded.privacy))
+        )
+        form.addRow("&Privacy of new entries:", self.privacy_combo)
+        layout.addWidget(sync)
         layout.addStretch(1)
+        self.show_account()
 
-    def values(self) -> dict[str, object]:
-        """The DesktopSettings fields this tab edits."""
-        return {
-            "sync_enabled": self.enabled_check.isChecked(),
-            "sync_on_status": self.on_status_check.isChecked(),
-            "sync_on_progress": self.on_progress_check.isChecked(),
-            "sync_on_rating": self.on_rating_check.isChecked(),
-            "privacy": str(self.privacy_combo.currentData()),
-            "privacy_for_all": self.privacy_all_check.isChecked(),
-        }
+    def show_account(self) -> None:
+        name = self._access.username()
+        self.user_label.setText(name or "not connected")
+        self.disconnect_button.setEnabled(name is not None)
+        self.token_edit.clear()  # a saved token is never shown back
+        self.token_edit.setPlaceholderText(
+            "saved in your keyring; paste a new one to replace it"
+            if name
+            else "paste the token from hardcover.app/account/api"
+        )
+        self.connect_button.setEnabled(False)
+
+    def wanted(self) -> SyncSettings:
+        return replace(
+            self._loaded,
+            enabled=self.enabled_check.isChecked(),
+            on_status=self.status_check.isChecked(),
+            on_progress=self.progress_check.isChecked(),
+            on_rating=self.rating_check.isChecked(),
+            privacy=str(self.privacy_combo.currentData()),
+        )
+
+    def apply(self) -> None:
+        """Store the sync settings (the dialog's Save)."""
+        if self.wanted() != self._loaded:
+            self._loaded = self._access.save(self.wanted())
+
+    def connect_token(self) -> None:
+        token = self.token_edit.text().strip()
+        if token:
+            self.task = spawn(self._account_action(self._access.connect(token), "Connected"), self)
+
+    def disconnect(self) -> None:
+        self.task = spawn(self._account_action(self._access.disconnect(), "Disconnected"), self)
+
+    async def _account_action(self, action: Awaitable[object], done: str) -> None:
+        self.connect_button.setEnabled(False)
+        self.disconnect_button.setEnabled(False)
+        self.account_message.setText("Asking Hardcover…")
+        try:
+            await action
+        except BookOrbitError as error:
+            title, message = error_text(error)
+            self.show_account()
+            self.account_message.setText(f"{title}: {message}")
+            return
+        self.show_account()
+        self.account_message.setText(f"{done}.")
+        self.account_changed.emit()

@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.server import accounts
 from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services.settings import load_settings, save_settings
@@ -146,46 +145,3 @@ def test_registration_is_offered_only_while_there_is_no_account(qtbot, library):
     qtbot.addWidget(dialog)
     assert not dialog.registration_check.isEnabled()
     assert "account" in dialog.registration_check.toolTip()
-
-
-def test_the_hardcover_tab_saves_sync_switches_and_privacy(dialog, qtbot):
-    from bookorbit_desktop.hardcover.sync import settings as sync_settings
-
-    tab = dialog.hardcover_tab
-    assert tab.account_button.text() == "&Connect…"
-    assert "Not connected" in tab.account_label.text()
-    tab.on_progress_check.setChecked(False)
-    tab.privacy_combo.setCurrentIndex(tab.privacy_combo.findData("private"))
-    tab.privacy_all_check.setChecked(True)
-    tab.enabled_check.setChecked(False)
-    assert not tab.on_status_check.isEnabled()  # the switches follow the main one
-    with qtbot.waitSignal(dialog.accepted):
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    stored = sync_settings.load()
-    assert (stored.enabled, stored.on_status, stored.on_progress, stored.on_rating) == (
-        False,
-        True,
-        False,
-        True,
-    )
-    assert (stored.privacy, stored.privacy_for_all) == ("private", True)
-    reopened = SettingsDialog(load_settings(), save_settings)
-    qtbot.addWidget(reopened)
-    assert reopened.hardcover_tab.privacy_combo.currentData() == "private"
-    assert not reopened.hardcover_tab.enabled_check.isChecked()
-
-
-def test_the_hardcover_tab_names_the_connected_account_and_offers_disconnect(qtbot, library):
-    dialog = SettingsDialog(load_settings(), save_settings, hardcover_user=(True, "reader"))
-    qtbot.addWidget(dialog)
-    tab = dialog.hardcover_tab
-    assert "Connected as <b>@reader</b>" in tab.account_label.text()
-    with qtbot.waitSignal(dialog.disconnect_requested):
-        tab.account_button.click()
-
-
-def test_an_unknown_privacy_is_refused_and_nothing_is_saved(library):
-    before = load_settings()
-    with pytest.raises(BookOrbitError):
-        save_settings(replace(before, port=9002, privacy="everyone"))
-    assert load_settings() == before

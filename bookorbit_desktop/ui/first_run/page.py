@@ -1,0 +1,221 @@
+"""First run: 1) the books folder, 2) the KOReader account and the addresses, 3) Hardcover.
+
+Shown while the library is empty and no KOReader account exists. The folder is imported and
+watched by the folder watcher (off the GUI thread); the account is created with the same
+rules as Settings, after which the server opens to the network by itself and the page shows
+the exact addresses to type on the e-reader, with a line that turns green at the device's
+first login. Connecting Hardcover is optional. Every step can be redone in Settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.settings import DesktopSettings
+from bookorbit_desktop.ui.asyncqt import error_text, spawn
+from bookorbit_desktop.ui.settings.reachability_box import OK_COLOUR
+from bookorbit_desktop.ui.status import AppStatus
+from bookorbit_desktop.ui.sync.progress_text import books
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR
+
+WAITING = "Waiting for your e-reader… (log in from KOReader as shown above)"
+
+
+@dataclass
+class FirstRunAccess:
+    """What the set-up changes, through the same services as Settings."""
+
+    add_folder: Callable[[str], list[str]]
+    load_settings: Callable[[], DesktopSettings]
+    save_settings: Callable[[DesktopSettings, str], DesktopSettings]
+    connect_hardcover: Callable[[str], Awaitable[str]]
+
+
+class FirstRunPage(QWidget):
+    folder_added = Signal(str)
+    account_created = Signal()
+    hardcover_connected = Signal()
+    finished = Signal()
+
+    def __init__(self, access: FirstRunAccess, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._access = access
+        self.chooser: QFileDialog | None = None
+        self.task: asyncio.Task[None] | None = None
+        layout = QVBoxLayout(self)
+        title = QLabel("<h2>Welcome to BookOrbit</h2>Three steps and your e-reader syncs.")
+        layout.addWidget(title)
+        layout.addWidget(self._folder_step())
+        layout.addWidget(self._account_step())
+        layout.addWidget(self._hardcover_step())
+        self.done_button = QPushButton("&Go to My Library")
+        self.done_button.clicked.connect(self.finished.emit)
+        layout.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+
+    # -- steps ------------------------------------------------------------------------------
+
+    def _folder_step(self) -> QGroupBox:
+        box = QGroupBox("1. Choose your books folder")
+        layout = QVBoxLayout(box)
+        hint = QLabel(
+            "BookOrbit imports the ebooks in it and keeps watching it: books you add, change, "
+            "move or remove there are picked up. Your files stay where they are."
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        row = QHBoxLayout()
+        self.folder_button = QPushButton("&Choose Folder…")
+        self.folder_button.clicked.connect(self.choose_folder)
+        self.folder_label = QLabel()
+        self.folder_label.setWordWrap(True)
+        row.addWidget(self.folder_button)
+        row.addWidget(self.folder_label, 1)
+        layout.addLayout(row)
+        return box
+
+    def _account_step(self) -> QGroupBox:
+        box = QGroupBox("2. Create the KOReader account")
+        form = QFormLayout(box)
+        self.username_edit = QLineEdit()
+        self.username_edit.setPlaceholderText("for example: reader")
+        form.addRow("&User name:", self.username_edit)
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("Pass&word:", self.password_edit)
+        self.account_button = QPushButton("Create &Account")
+        self.account_button.clicked.connect(self.create_account)
+        form.addRow(self.account_button)
+        self.account_message = QLabel()
+        self.account_message.setWordWrap(True)
+        form.addRow(self.account_message)
+        self.sync_url = QLabel()
+        self.opds_url = QLabel()
+        for label in (self.sync_url, self.opds_url):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("In KOReader, Progress sync ▸ Custom sync server:", self.sync_url)
+        form.addRow("OPDS catalog (Search ▸ OPDS catalog ▸ +):", self.opds_url)
+        self.device_label = QLabel()
+        self.device_label.setObjectName("firstRunDevice")
+        self.device_label.setWordWrap(True)
+        form.addRow(self.device_label)
+        return box
+
+    def _hardcover_step(self) -> QGroupBox:
+        box = QGroupBox("3. Connect Hardcover (optional)")
+        form = QFormLayout(box)
+        hint = QLabel(
+            "To send your reading to hardcover.app, paste the token from "
+            "hardcover.app/account/api. You can skip this and connect later in Settings."
+        )
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        self.token_edit = QLineEdit()
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.hardcover_button = QPushButton("C&onnect")
+        self.hardcover_button.clicked.connect(self.connect_hardcover)
+        row = QHBoxLayout()
+        row.addWidget(self.token_edit, 1)
+        row.addWidget(self.hardcover_button)
+        form.addRow("Token:", row)
+        self.hardcover_message = QLabel()
+        self.hardcover_message.setWordWrap(True)
+        form.addRow(self.hardcover_message)
+        return box
+
+    # -- behaviour --------------------------------------------------------------------------
+
+    def choose_folder(self) -> None:
+        chooser = QFileDialog(self, "Choose Your Books Folder")
+        chooser.setFileMode(QFileDialog.FileMode.Directory)
+        chooser.setOption(QFileDialog.Option.ShowDirsOnly)
+        chooser.fileSelected.connect(self.add_folder)
+        chooser.finished.connect(chooser.deleteLater)
+        self.chooser = chooser
+        chooser.open()
+
+    def add_folder(self, folder: str) -> None:
+        try:
+            folders = self._access.add_folder(folder)
+        except BookOrbitError as error:
+            self._say(self.folder_label, error.message, ERROR_COLOUR)
+            return
+        self._say(self.folder_label, f"Importing and watching {folders[-1]}…")
+        self.folder_added.emit(folders[-1])
+
+    def books_imported(self, count: int) -> None:
+        """The watcher's pass over the folder ended with `count` books in the library."""
+        self._say(self.folder_label, f"{books(count)} in your library.", OK_COLOUR)
+
+    def create_account(self) -> None:
+        current = self._access.load_settings()
+        wanted = replace(current, username=self.username_edit.text().strip() or None)
+        try:
+            saved = self._access.save_settings(wanted, self.password_edit.text())
+        except BookOrbitError as error:
+            self._say(self.account_message, error.message, ERROR_COLOUR)
+            return
+        self.password_edit.clear()
+        self._say(
+            self.account_message,
+            f"KOReader logs in as “{saved.username}” with this password.",
+            OK_COLOUR,
+        )
+        self.account_button.setEnabled(False)
+        self._say(self.device_label, WAITING)
+        self.account_created.emit()
+
+    def show_addresses(self, status: AppStatus) -> None:
+        """Follow the server: the addresses appear once it listens on the network."""
+        if status.server_notice or not status.kosync_urls:
+            self.sync_url.setText("(appears once the account exists and the server is open)")
+            self.opds_url.setText("")
+            return
+        self.sync_url.setText(status.kosync_urls[0])
+        self.opds_url.setText(status.opds_urls[0] if status.opds_urls else "(turned off)")
+
+    def device_logged_in(self, what: str, address: str) -> None:
+        self._say(
+            self.device_label, f"Your e-reader ({address}) logged in: {what} works.", OK_COLOUR
+        )
+
+    def connect_hardcover(self) -> None:
+        token = self.token_edit.text().strip()
+        if token:
+            self.task = spawn(self._connect(token), self)
+
+    async def _connect(self, token: str) -> None:
+        self.hardcover_button.setEnabled(False)
+        self._say(self.hardcover_message, "Asking Hardcover…")
+        try:
+            name = await self._access.connect_hardcover(token)
+        except BookOrbitError as error:
+            title, message = error_text(error)
+            self._say(self.hardcover_message, f"{title}: {message}", ERROR_COLOUR)
+            self.hardcover_button.setEnabled(True)
+            return
+        finally:
+            self.token_edit.clear()
+        self._say(self.hardcover_message, f"Connected as {name}.", OK_COLOUR)
+        self.hardcover_connected.emit()
+
+    @staticmethod
+    def _say(label: QLabel, text: str, colour: str | None = None) -> None:
+        label.setStyleSheet(f"color: {colour};" if colour else "")
+        label.setText(text)

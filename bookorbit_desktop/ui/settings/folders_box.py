@@ -1,0 +1,100 @@
+"""Settings ▸ Library: the watched folders, added and removed at once.
+
+Books of a removed folder stay in the library; only the watching stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.errors import BookOrbitError
+
+
+@dataclass
+class FolderAccess:
+    """The watched-folder functions (services.watched_folders in the app and the tests)."""
+
+    list: Callable[[], list[str]]
+    add: Callable[[str], list[str]]
+    remove: Callable[[str], list[str]]
+
+
+class WatchedFoldersBox(QGroupBox):
+    changed = Signal()  # the list changed: watch and import the new one
+
+    def __init__(self, access: FolderAccess, parent: QWidget | None = None) -> None:
+        super().__init__("Watched folders", parent)
+        self._access = access
+        self.chooser: QFileDialog | None = None
+        layout = QVBoxLayout(self)
+        hint = QLabel(
+            "Books added, changed, moved or removed in these folders are picked up while "
+            "BookOrbit runs. Adding or removing a folder takes effect at once; removing one "
+            "keeps its books in the library."
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        self.folder_list = QListWidget()
+        self.folder_list.setObjectName("watchedFolders")
+        layout.addWidget(self.folder_list)
+        buttons = QHBoxLayout()
+        add = QPushButton("&Add Folder…")
+        add.clicked.connect(self.choose)
+        self.remove_button = QPushButton("&Remove")
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons.addWidget(add)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        layout.addWidget(self.error_label)
+        self.folder_list.itemSelectionChanged.connect(self._selection_changed)
+        self._show(access.list())
+
+    def _show(self, folders: list[str]) -> None:
+        self.folder_list.clear()
+        self.folder_list.addItems(folders)
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        self.remove_button.setEnabled(bool(self.folder_list.selectedItems()))
+
+    def choose(self) -> None:
+        """Pick a folder without a nested event loop; `add_folder` follows."""
+        chooser = QFileDialog(self, "Watch a Books Folder")
+        chooser.setFileMode(QFileDialog.FileMode.Directory)
+        chooser.setOption(QFileDialog.Option.ShowDirsOnly)
+        chooser.fileSelected.connect(self.add_folder)
+        chooser.finished.connect(chooser.deleteLater)
+        self.chooser = chooser
+        chooser.open()
+
+    def add_folder(self, folder: str) -> None:
+        try:
+            folders = self._access.add(folder)
+        except BookOrbitError as error:
+            self.error_label.setText(error.message)
+            return
+        self.error_label.clear()
+        self._show(folders)
+        self.changed.emit()
+
+    def remove_selected(self) -> None:
+        items = self.folder_list.selectedItems()
+        if items:
+            self._show(self._access.remove(items[0].text()))
+            self.changed.emit()

@@ -1,0 +1,187 @@
+"""The first run in the real app: an empty library and no account open the guided set-up.
+
+Real parts: the app's own pieces (`Desktop.build`), the LAN server on 127.0.0.1, the folder
+watcher importing a real folder, a KOReader login over HTTP, and the fake Hardcover.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import socket
+import time
+from dataclasses import replace
+
+import pytest
+
+from bookorbit_desktop.app import Desktop
+from bookorbit_desktop.hardcover.api.account import HardcoverAccount
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.credentials import TokenStore
+from bookorbit_desktop.library.store.settings import set_setting
+from bookorbit_desktop.services import settings as settings_service
+from bookorbit_desktop.services.hardcover import HardcoverService
+from bookorbit_desktop.services.watched_folders import add_watched_folder, watched_folders
+from bookorbit_desktop.ui.first_run.page import WAITING, FirstRunAccess, FirstRunPage
+from bookorbit_desktop.ui.settings.reachability_box import OK_COLOUR
+from bookorbit_desktop.ui.single_instance import SingleInstance
+from tests.factories import add_book, make_epub
+from tests.fakes.clock import SystemClock
+from tests.fakes.file_keyring import FileKeyring
+from tests.fakes.hardcover_catalog import Catalog
+from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
+
+
+@pytest.fixture
+def desktop(library, qtbot, qloop):
+    set_setting("server.host", "127.0.0.1")
+    set_setting("server.port", free_port())  # a real port: the set-up saves the settings
+    desktop = Desktop(library, SingleInstance(library.data_dir), started=time.monotonic())
+    desktop.build()
+    yield desktop
+    qloop.run_until_complete(desktop.shutdown())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def open_app(desktop, qloop):
+    desktop.show(start_hidden=False)
+    desktop.fill()
+    desktop.controller.apply_server_info(qloop.run_until_complete(desktop.server.start()))
+
+
+def welcome(desktop) -> FirstRunPage | None:
+    page = desktop.window.tabs.currentWidget()
+    return page if isinstance(page, FirstRunPage) else None
+
+
+async def koreader_login(port: int, user: str, password: str) -> str:
+    key = hashlib.md5(password.encode()).hexdigest()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        f"GET /kosync/users/auth HTTP/1.1\r\nHost: 127.0.0.1\r\nx-auth-user: {user}\r\n"
+        f"x-auth-key: {key}\r\nAccept: application/vnd.koreader.v1+json\r\n"
+        "Connection: close\r\n\r\n".encode()
+    )
+    await writer.drain()
+    answer = await reader.read()
+    writer.close()
+    return answer.decode("latin-1")
+
+
+def test_a_whole_first_run(desktop, qloop, qtbot, tmp_path):
+    open_app(desktop, qloop)
+    page = welcome(desktop)
+    assert page is not None and desktop.window.tabs.tabText(desktop.window.tabs.currentIndex())
+
+    # 1. The books folder: imported off the GUI thread, then watched.
+    books = tmp_path / "Books"
+    make_epub(books / "dune.epub", "Dune", ["Frank Herbert"])
+    with qtbot.waitSignal(desktop.folder_watcher.refreshed, timeout=30_000):
+        page.add_folder(str(books))
+    assert watched_folders() == [str(books.resolve())]
+    assert page.folder_label.text() == "1 book in your library."
+    assert desktop.window.library_view.model.total_count == 1
+    assert str(books.resolve()) in desktop.folder_watcher.watched()
+
+    # 2. The account, the exact addresses, and the line that turns green at the first login.
+    port = desktop.server.info.port
+    assert page.sync_url.text() == f"http://127.0.0.1:{port}/kosync"
+    assert page.opds_url.text() == f"http://127.0.0.1:{port}/opds"
+    page.username_edit.setText("reader")
+    page.password_edit.setText("secret words")
+    page.account_button.click()
+    assert settings_service.load_settings().username == "reader"
+    assert page.device_label.text() == WAITING and page.password_edit.text() == ""
+
+    async def log_in():
+        logged_in = asyncio.get_running_loop().create_future()
+        desktop.controller.device_logged_in.connect(
+            lambda *args: logged_in.done() or logged_in.set_result(args)
+        )
+        answer = await koreader_login(port, "reader", "secret words")
+        return answer, await asyncio.wait_for(logged_in, 10)
+
+    answer, (what, address) = qloop.run_until_complete(log_in())
+    assert answer.startswith("HTTP/1.1 200") and (what, address) == ("KOReader", "127.0.0.1")
+    assert page.device_label.text() == "Your e-reader (127.0.0.1) logged in: KOReader works."
+    assert OK_COLOUR in page.device_label.styleSheet()
+
+    # 3. Hardcover is optional: leaving goes to the library, which now has the book.
+    page.done_button.click()
+    assert welcome(desktop) is None
+    assert desktop.window.tabs.currentIndex() == 0
+    assert all(
+        not isinstance(desktop.window.tabs.widget(i), FirstRunPage)
+        for i in range(desktop.window.tabs.count())
+    )
+
+
+def test_a_wrong_login_does_not_turn_the_line_green(desktop, qloop):
+    open_app(desktop, qloop)
+    page = welcome(desktop)
+    page.username_edit.setText("reader")
+    page.password_edit.setText("secret words")
+    page.account_button.click()
+    answer = qloop.run_until_complete(koreader_login(desktop.server.info.port, "reader", "wrong"))
+    assert answer.startswith("HTTP/1.1 401")
+    qloop.run_until_complete(asyncio.sleep(0.05))
+    assert page.device_label.text() == WAITING
+
+
+def test_a_bad_account_or_folder_is_explained(desktop, qloop, tmp_path):
+    open_app(desktop, qloop)
+    page = welcome(desktop)
+    page.username_edit.setText("reader")
+    page.account_button.click()
+    assert "Choose a password" in page.account_message.text()
+    assert settings_service.load_settings().username is None
+    page.add_folder(str(tmp_path / "nowhere"))
+    assert "is not a folder" in page.folder_label.text()
+    assert watched_folders() == []
+
+
+@pytest.mark.parametrize("setup", ["book", "account"])
+def test_no_first_run_with_books_or_an_account(desktop, qloop, setup):
+    if setup == "book":
+        add_book("Dune", ["Frank Herbert"])
+    else:
+        settings = settings_service.load_settings()
+        settings_service.save_settings(replace(settings, username="reader"), "secret")
+    open_app(desktop, qloop)
+    assert welcome(desktop) is None
+
+
+def test_the_hardcover_step_connects_or_explains(library, qtbot, qloop, tmp_path):
+    catalog = Catalog()
+    with ThreadedFakeHardcover(FakeHardcover(catalog, clock=SystemClock())) as fake:
+        token = catalog.add_token(catalog.add_user("reader"))
+        account = HardcoverAccount(
+            TokenStore(FileKeyring(tmp_path / "keyring.json")),
+            client_factory=lambda t, **kw: HardcoverClient(t, endpoint=fake.url, **kw),
+        )
+        service = HardcoverService(account)
+        page = FirstRunPage(
+            FirstRunAccess(
+                add_watched_folder,
+                settings_service.load_settings,
+                settings_service.save_settings,
+                service.connect,
+            )
+        )
+        qtbot.addWidget(page)
+        page.token_edit.setText("wrong token")
+        page.connect_hardcover()
+        qloop.run_until_complete(page.task)
+        assert page.hardcover_button.isEnabled() and page.token_edit.text() == ""
+        assert page.hardcover_message.text() and "Connected" not in page.hardcover_message.text()
+        page.token_edit.setText(f"Bearer {token}")
+        with qtbot.waitSignal(page.hardcover_connected):
+            page.connect_hardcover()
+            qloop.run_until_complete(page.task)
+    assert page.hardcover_message.text() == "Connected as reader."
+    assert service.status().username == "reader"
