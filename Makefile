@@ -103,6 +103,8 @@ bench: $(TEST_STAMP) bench-deps
 	$(BIN)/python benchmarks/ui_startup.py
 	$(BIN)/python benchmarks/backup_bench.py
 	$(BIN)/python benchmarks/cli_bench.py
+	$(BIN)/python benchmarks/ui_stall.py
+	$(BIN)/python benchmarks/watched_folders.py
 
 clean:
 	rm -rf $(VENV) $(DIST_VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -1,19 +1,16 @@
 """Matching library books to Hardcover: identifiers first, then a guarded search.
 
-Thin orchestration over the pure parts (`matching`, `editions`) and the store. Per book, in
-order: (1) the stored match, unless it failed; (2) a Hardcover id or slug saved in the file;
-(3) its ISBN-13; (4) its ISBN-10; (5) a search for title and first author. The identifiers of
-*all* books are resolved together, many per request (`editions(where: {isbn_13: {_in: …}})`,
-`books(where: {id: {_in: …}})`), so they cost a few requests per thousand books; only the
-search costs one request per book, as Hardcover allows one search per request. Books whose
-close candidates differ only in how the author is written wait for one batched request for
-those authors' alternate names (`authors.py`) and are decided again with them. Results are
-committed one transaction per book and reported through a callback of plain dataclasses, so
-cancelling (the coroutine's task) between books leaves every finished book saved.
+Thin orchestration over the pure parts and the store. Per book: (1) the stored match, unless
+it failed; (2) a Hardcover id or slug in the file; (3) ISBN-13; (4) ISBN-10; (5) a search for
+title and first author. The identifiers of *all* books are resolved together, many per request,
+so they cost a few requests per thousand books; only the search costs one request per book.
+Books whose candidates differ only in how the author is written wait for one batched request
+for alternate names (`authors.py`). Each book is committed alone: a cancel keeps finished ones.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -62,6 +59,7 @@ SEARCH_CHUNK = 10  # books searched before their hits are fetched together
 SEARCH_PER_PAGE = 10
 CANDIDATES_PER_SEARCH = 5  # search hits weighed per book
 _MAX_MERGE_HOPS = 3
+YIELD_EVERY = 50  # books looked at between two turns of the event loop
 _LATIN = re.compile(r"[A-Za-z]")
 _BRACKETS = re.compile(r"[(\[{【][^)\]}】]*[)\]}】]")
 # Errors about the connection or the account stop the whole run; others fail one book.
@@ -255,7 +253,9 @@ class Matcher:
         report.total = len(books)
         work: list[_Work] = []
         emit = _Reporter(report, progress)
-        for book in books:
+        for index, book in enumerate(books):
+            if index % YIELD_EVERY == 0:  # cached books send nothing: let the window turn
+                await asyncio.sleep(0)
             local = local_book(book)
             digest = fingerprint(local)
             record = get_match(book.id)

@@ -213,6 +213,7 @@ class SyncEngine:
             return
         transient = 0
         for index, candidate in enumerate(work):
+            await asyncio.sleep(0)  # a dry run never waits on the network: let the window turn
             title = candidate.title
             self._report(progress, index, len(work), title, result, candidate.local.book_id)
             stop = self._should_stop(cancel, dry_run)

@@ -9,6 +9,7 @@ Retry for the selected book. The dialog displays; `ManualSync` decides.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from bookorbit_desktop.hardcover.sync.engine import BookResult
 
 COVER_SIZE = (60, 90)
+COVER_EVERY = 0.3  # seconds between two cover changes
 # What each action of the report can do for a book with this outcome.
 _PICKABLE = {"needs_review", "not_matched"}
 _RETRYABLE = {"failed", "skipped"}
@@ -70,6 +72,7 @@ class SyncDialog(QDialog):
         self.resize(760, 460)
         self._cover_for = cover_for
         self._cover_book: int | None = None
+        self._cover_due = 0.0  # monotonic time from which the cover may change again
         self.running = True
         self.pages = QStackedWidget()
         self.pages.addWidget(self._progress_page())
@@ -135,15 +138,19 @@ class SyncDialog(QDialog):
         self.bar.setRange(0, max(total, 0))
         self.bar.setValue(min(done, total))
         self.book_label.setText(title or "")
-        self._show_cover(book_id)
+        if phase == "send":
+            self._show_cover(book_id)
         if counts is not None:
             self.counts_label.setText(words.counts_line(counts))
         self.time_label.setText(words.time_left_line(eta_seconds, waiting_seconds))
 
     def _show_cover(self, book_id: int | None) -> None:
-        if book_id == self._cover_book:
+        # A cover may have to be made from the book's file (10-20 ms): only for the dialog on
+        # screen, and at most every COVER_EVERY seconds, so a fast pass never stalls the window.
+        now = time.monotonic()
+        if book_id == self._cover_book or not self.isVisible() or now < self._cover_due:
             return
-        self._cover_book = book_id
+        self._cover_book, self._cover_due = book_id, now + COVER_EVERY
         path = self._cover_for(book_id) if book_id is not None else None
         pixmap = QPixmap(path) if path and Path(path).is_file() else QPixmap()
         if pixmap.isNull():
