@@ -1,17 +1,20 @@
-"""Small widget recipes the pages share: book tables, flat lists, hints, error colour."""
+"""Small widget recipes the pages share: book tables, flat lists, hints, error colour, the
+folder chooser."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QSizePolicy,
     QTableView,
     QTreeWidget,
+    QWidget,
 )
 
 ERROR_COLOUR = "#b3261e"
@@ -66,3 +69,14 @@ def one_line(label: QLabel) -> QLabel:
     """Let `label` take the width it is given: a long text is cut, never widens the window."""
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
+
+
+def choose_folder(parent: QWidget, title: str, chosen: Callable[[str], object]) -> QFileDialog:
+    """Open a folder chooser without a nested event loop; `chosen(path)` follows a choice."""
+    chooser = QFileDialog(parent, title)
+    chooser.setFileMode(QFileDialog.FileMode.Directory)
+    chooser.setOption(QFileDialog.Option.ShowDirsOnly)
+    chooser.fileSelected.connect(chosen)
+    chooser.finished.connect(chooser.deleteLater)
+    chooser.open()
+    return chooser

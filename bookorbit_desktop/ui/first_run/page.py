@@ -32,7 +32,7 @@ from bookorbit_desktop.ui.asyncqt import error_text, spawn
 from bookorbit_desktop.ui.settings.reachability_box import OK_COLOUR
 from bookorbit_desktop.ui.status import AppStatus
 from bookorbit_desktop.ui.sync.progress_text import books
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR, choose_folder
 
 WAITING = "Waiting for your e-reader… (log in from KOReader as shown above)"
 
@@ -142,13 +142,7 @@ class FirstRunPage(QWidget):
     # -- behaviour --------------------------------------------------------------------------
 
     def choose_folder(self) -> None:
-        chooser = QFileDialog(self, "Choose Your Books Folder")
-        chooser.setFileMode(QFileDialog.FileMode.Directory)
-        chooser.setOption(QFileDialog.Option.ShowDirsOnly)
-        chooser.fileSelected.connect(self.add_folder)
-        chooser.finished.connect(chooser.deleteLater)
-        self.chooser = chooser
-        chooser.open()
+        self.chooser = choose_folder(self, "Choose Your Books Folder", self.add_folder)
 
     def add_folder(self, folder: str) -> None:
         try:

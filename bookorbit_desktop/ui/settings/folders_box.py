@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.ui.widgets import choose_folder
 
 
 @dataclass
@@ -75,13 +76,7 @@ class WatchedFoldersBox(QGroupBox):
 
     def choose(self) -> None:
         """Pick a folder without a nested event loop; `add_folder` follows."""
-        chooser = QFileDialog(self, "Watch a Books Folder")
-        chooser.setFileMode(QFileDialog.FileMode.Directory)
-        chooser.setOption(QFileDialog.Option.ShowDirsOnly)
-        chooser.fileSelected.connect(self.add_folder)
-        chooser.finished.connect(chooser.deleteLater)
-        self.chooser = chooser
-        chooser.open()
+        self.chooser = choose_folder(self, "Watch a Books Folder", self.add_folder)
 
     def add_folder(self, folder: str) -> None:
         try:
