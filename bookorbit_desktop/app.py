@@ -193,8 +193,12 @@ class Desktop:
     def build(self) -> None:
         self.hub = StatusHub()
         self.hardcover = HardcoverService()
+        # A background push: the tray and the page's status line follow at once; the tables
+        # follow through the change watch (the worker commits on its own connection), so the
+        # library is not reloaded twice.
         self.sync_worker = SyncWorker(
-            SyncService(self.hardcover.account), on_result=lambda _result: self.controller.refresh()
+            SyncService(self.hardcover.account),
+            on_result=lambda _result: self.hardcover_controller.refresh_status(),
         )
         self.library = LibraryService(
             self.paths,
