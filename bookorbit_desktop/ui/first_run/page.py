@@ -57,6 +57,7 @@ class FirstRunPage(QWidget):
         super().__init__(parent)
         self._access = access
         self.chooser: QFileDialog | None = None
+        self._folder_chosen = False
         self.task: asyncio.Task[None] | None = None
         layout = QVBoxLayout(self)
         title = QLabel("<h2>Welcome to BookOrbit</h2>Three steps and your e-reader syncs.")
@@ -151,10 +152,14 @@ class FirstRunPage(QWidget):
             self._say(self.folder_label, error.message, ERROR_COLOUR)
             return
         self._say(self.folder_label, f"Importing and watching {folders[-1]}…")
+        self._folder_chosen = True
         self.folder_added.emit(folders[-1])
 
     def books_imported(self, count: int) -> None:
-        """The watcher's pass over the folder ended with `count` books in the library."""
+        """The watcher's pass over the folder ended with `count` books in the library (a pass
+        before any folder was chosen here says nothing: "0 books" in green would mislead)."""
+        if not self._folder_chosen:
+            return
         self._say(self.folder_label, f"{books(count)} in your library.", OK_COLOUR)
 
     def create_account(self) -> None:
