@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
@@ -41,20 +41,20 @@ from bookorbit_desktop.ui.widgets import book_table, empty_state
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
 # Widths that fit typical values; Title takes the rest (but never less than MIN_TITLE_WIDTH,
 # the table scrolls sideways instead).
-MIN_TITLE_WIDTH = 200
+MIN_TITLE_WIDTH = 180
 _COLUMN_WIDTHS = {
-    "authors": 150,
-    "series": 130,
-    "status": 95,
-    "progress": 80,
-    "rating": 70,
-    "format": 60,
-    "hardcover": 110,
+    "authors": 130,
+    "series": 100,
+    "status": 90,
+    "progress": 140,  # "68 % · p. 224 of 332" once a linked edition has pages
+    "rating": 65,
+    "format": 55,
+    "hardcover": 130,  # "Not synced: unread"
 }
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    """Draws reading progress as a thin bar with its percentage."""
+    """Draws reading progress as a thin bar with the cell's text ("68 % · p. 224 of 332")."""
 
     def paint(
         self,
@@ -70,7 +70,7 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.rect = option.rect.adjusted(4, 4, -4, -4)
         bar.minimum, bar.maximum = 0, 1000
         bar.progress = round(progress * 1000)
-        bar.text = f"{progress * 100:.0f} %"
+        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole) or f"{progress * 100:.0f} %")
         bar.textVisible = True
         bar.state = option.state | QStyle.StateFlag.State_Horizontal
         style = option.widget.style() if option.widget else QApplication.style()
