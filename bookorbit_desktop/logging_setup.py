@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
 from pathlib import Path
+from typing import Any
 
 LOG_FILENAME = "bookorbit-desktop.log"
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -22,8 +24,16 @@ _NAMED = re.compile(
 )
 
 
+# Every pattern above needs one of these (lower-cased) words; a line with none is left as it is
+# without running the patterns, which costs far more than these substring tests.
+_HINTS = ("eyj", "bearer", "hc_", "x-auth-key", "authorization", "password")
+
+
 def redact(text: str) -> str:
     """`text` with anything that looks like a credential replaced by `[redacted]`."""
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _HINTS):
+        return text
     return _TOKENS.sub("[redacted]", _NAMED.sub(r"\1[redacted]", text))
 
 
@@ -32,6 +42,39 @@ class RedactingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
+
+
+class SizeRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Rotates before a line would take the file past `maxBytes`, formatting each line once.
+
+    The standard handler formats every record twice (once only to measure it) and looks the file
+    up on disk for every line; a busy sync server logs enough for that to show. This one asks the
+    open file for its size and checks once, when it opens the file, that it is a regular file
+    (a device or a pipe is never rotated).
+    """
+
+    def _open(self) -> Any:
+        stream = super()._open()
+        self._rotatable = os.path.isfile(self.baseFilename)
+        return stream
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record) + self.terminator
+            if self.stream is None:
+                self.stream = self._open()
+            if (
+                self.maxBytes > 0
+                and self._rotatable
+                and self.stream.tell() + len(line) > self.maxBytes
+            ):
+                self.doRollover()
+            self.stream.write(line)
+            self.flush()
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
 
 
 def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
@@ -44,7 +87,7 @@ def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
             root.removeHandler(handler)
             handler.close()
     handlers: list[logging.Handler] = [
-        logging.handlers.RotatingFileHandler(
+        SizeRotatingFileHandler(
             # File names in a legacy encoding reach the log as surrogates; escape, never fail.
             log_file,
             maxBytes=2_000_000,

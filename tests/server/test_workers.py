@@ -127,3 +127,41 @@ async def test_a_failing_batch_is_retried_item_by_item(workers):
     assert isinstance(results[1], ValueError)
     assert calls == [[5], [9]]
     assert workers.written == 2
+
+
+def _store_blob(megabytes: int) -> None:
+    database.execute_sql("CREATE TABLE IF NOT EXISTS blob_test (data BLOB)")
+    database.execute_sql("INSERT INTO blob_test VALUES (?)", (b"x" * (megabytes << 20),))
+
+
+async def _grows_to(path, size: int, seconds: float) -> bool:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        if path.stat().st_size >= size:
+            return True
+        await asyncio.sleep(0.02)
+    return False
+
+
+async def test_a_commit_never_copies_the_journal_into_the_file_itself(library, monkeypatch):
+    monkeypatch.setattr("bookorbit_desktop.server.workers.CHECKPOINT_SECONDS", 3600.0)
+    workers = DbWorkers()
+    workers.start()
+    try:
+        before = library.db_file.stat().st_size
+        await workers.write(_store_blob, 6)  # 1,500 pages: SQLite's own limit is 1,000
+        assert library.db_file.stat().st_size == before
+        assert library.db_file.with_name(library.db_file.name + "-wal").stat().st_size > 6 << 20
+    finally:
+        await workers.stop()
+
+
+async def test_the_checkpoint_thread_copies_the_journal_after_commits(library, monkeypatch):
+    monkeypatch.setattr("bookorbit_desktop.server.workers.CHECKPOINT_SECONDS", 0.05)
+    workers = DbWorkers()
+    workers.start()
+    try:
+        await workers.write(_store_blob, 6)
+        assert await _grows_to(library.db_file, 6 << 20, 10.0)
+    finally:
+        await workers.stop()
