@@ -220,8 +220,8 @@ end
 """
 
 
-def run_wrk(port: int, documents: list[str], clients: int, seconds: float) -> int:
-    """Drive the server with wrk; print its figures; return the pushes answered 200."""
+def run_wrk(port: int, documents: list[str], clients: int, seconds: float) -> tuple[int, int]:
+    """Drive the server with wrk; print its figures; return (pushes answered 200, requests)."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (or run `make bench` as root)")
@@ -251,7 +251,11 @@ def run_wrk(port: int, documents: list[str], clients: int, seconds: float) -> in
             f"wrk: {float(rate.group(1)):.0f} requests/s, p99 {float(p99.group(1)) * scale:.2f} ms"
         )
     answered = re.search(r"answered_puts (\d+)", output)
-    return int(answered.group(1)) if answered else 0
+    requests = re.search(r"(\d+) requests in", output)
+    return (
+        int(answered.group(1)) if answered else 0,
+        int(requests.group(1)) if requests else 0,
+    )
 
 
 def server_cpu_seconds(pid: int) -> float:
@@ -290,9 +294,10 @@ def main() -> None:
         cpu_before = server_cpu_seconds(process.pid)
         try:
             if args.wrk:
-                pushes = run_wrk(port, documents, args.clients, args.seconds)
+                pushes, requests = run_wrk(port, documents, args.clients, args.seconds)
                 spent = server_cpu_seconds(process.pid) - cpu_before
-                print(f"server CPU {spent:.2f} s for {args.seconds:.0f} s of load")
+                print(f"server CPU {spent:.2f} s for {args.seconds:.0f} s of load", end="")
+                print(f", {spent / max(requests, 1) * 1e6:.0f} us per request")
             else:
                 pushes = asyncio.run(
                     run_load(port, documents, args.clients, args.seconds, args.new_connections)

@@ -2,16 +2,17 @@
 
 Under load the server's writer thread takes every push that arrived during the previous commit
 at once. `record_pushes` gives each the outcome `pushes.record_push` would give it in turn,
-but reads the settings, the documents' aliases and their previous events once for the whole
-batch and inserts its events in one statement. A push that may link its document (its metadata
-may match a book, or its book arrived since earlier pushes) goes through `record_push` itself,
-and so does every later push of that document in the batch.
+but reads the settings, the documents' aliases, their previous events and their books' reading
+rows once for the whole batch and inserts its events in one statement. A push that may link its
+document (its metadata may match a book, or its book arrived since earlier pushes) goes through
+`record_push` itself, and so does every later push of that document in the batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bookorbit_desktop.library.reading import rows
 from bookorbit_desktop.library.reading.pushes import (
     DocumentMetadata,
     Push,
@@ -37,6 +38,8 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
     threshold = finish_threshold()
     known = _aliases_of(documents)
     previous = _newest_event_books(documents)
+    linked = {resolution_of(known.get(document, [])).book_id for document in documents}
+    reading_rows = rows.reading_rows([book_id for book_id in linked if book_id is not None])
     slow: set[str] = set()  # documents a push may have linked meanwhile: no shortcut for them
     waiting: list[tuple[Push, int | None, int]] = []  # events not inserted yet, in order
     results: list[PushResult] = []
@@ -48,7 +51,9 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
         adopts = book_id is not None and document in previous and previous[document] is None
         if document in slow or may_link or adopts:
             _insert_events(waiting)
-            results.append(record_push(push, timestamp=timestamp))
+            result = record_push(push, timestamp=timestamp)
+            reading_rows.pop(result.book_id, None)  # written behind the batch's back
+            results.append(result)
             slow.add(document)
             continue
         waiting.append((push, book_id, timestamp))
@@ -57,7 +62,10 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
             results.append(PushResult(book_id=None))
             continue
         changes, changed = apply_events(
-            book_id, [(push.percentage, push.progress, timestamp)], threshold
+            book_id,
+            [(push.percentage, push.progress, timestamp)],
+            threshold,
+            known_rows=reading_rows,
         )
         results.append(PushResult(book_id, changes, False, changed))
     _insert_events(waiting)

@@ -331,10 +331,15 @@ def apply_events(
     threshold: float,
     *,
     newest_known: int = 0,
+    known_rows: dict[int, rows.ReadingRow | None] | None = None,
 ) -> tuple[tuple[reading.Change, ...], bool]:
     """Run (percentage, progress, timestamp) events, oldest first, through the reading rules
-    (each on the local date of its timestamp)."""
-    stored = rows.reading_row(book_id)
+    (each on the local date of its timestamp). `known_rows`: reading rows read beforehand for
+    a batch, used instead of reading the book's row and kept up to date with what is written."""
+    if known_rows is not None and book_id in known_rows:
+        stored = known_rows[book_id]
+    else:
+        stored = rows.reading_row(book_id)
     before = reading.snapshot_of(stored)
     state = before
     changes: list[reading.Change] = []
@@ -352,17 +357,18 @@ def apply_events(
     kept_progress = stored.koreader_progress if stored is not None else None
     if stored is not None and not changed and last_progress in (None, kept_progress):
         return tuple(changes), False
-    rows.write_reading_row(
-        book_id,
-        rows.ReadingRow(
-            status=state.status,
-            progress=state.progress,
-            koreader_progress=last_progress if last_progress is not None else kept_progress,
-            started=state.started.isoformat() if state.started else None,
-            finished=state.finished.isoformat() if state.finished else None,
-        ),
-        updated_at=float(last_time) if changed or stored is None else None,
+    written = rows.ReadingRow(
+        status=state.status,
+        progress=state.progress,
+        koreader_progress=last_progress if last_progress is not None else kept_progress,
+        started=state.started.isoformat() if state.started else None,
+        finished=state.finished.isoformat() if state.finished else None,
     )
+    rows.write_reading_row(
+        book_id, written, updated_at=float(last_time) if changed or stored is None else None
+    )
+    if known_rows is not None:
+        known_rows[book_id] = written
     kinds = [outbox.PROGRESS] if state.progress != before.progress else []
     if (state.status, state.started, state.finished) != (
         before.status,

@@ -8,6 +8,7 @@ costs several times more than SQLite itself. The tables are the models' (`models
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +107,19 @@ def reading_row(book_id: int) -> ReadingRow | None:
         (book_id,),
     ).fetchone()
     return None if row is None else ReadingRow(row[0], row[1] or 0.0, row[2], row[3], row[4])
+
+
+def reading_rows(book_ids: Sequence[int]) -> dict[int, ReadingRow | None]:
+    """`reading_row` of several books in one query (None for a book without one)."""
+    found: dict[int, ReadingRow | None] = dict.fromkeys(book_ids)
+    marks = ", ".join("?" * len(found))
+    for book_id, *row in database.execute_sql(
+        "SELECT book_id, status, progress, koreader_progress, started, finished FROM reading_state"
+        f" WHERE book_id IN ({marks})",
+        tuple(found),
+    ):
+        found[book_id] = ReadingRow(row[0], row[1] or 0.0, row[2], row[3], row[4])
+    return found
 
 
 def write_reading_row(book_id: int, row: ReadingRow, updated_at: float | None) -> None:

@@ -34,6 +34,19 @@ class QueuedBook:
     blocked: str | None
 
 
+# One statement: a book not queued yet is added; a queued one keeps the time of each kind it
+# already had (its stored object is patched onto the new one), gains the new kinds, and its
+# retry state and any block are lifted.
+_QUEUE_SQL = (
+    "INSERT INTO sync_outbox (book_id, kinds, queued_at, attempts) VALUES (?, ?, ?, 0)"
+    " ON CONFLICT (book_id) DO UPDATE SET kinds = CASE WHEN json_valid(sync_outbox.kinds)"
+    " THEN CASE WHEN json_type(sync_outbox.kinds) = 'object'"
+    " THEN json_patch(excluded.kinds, sync_outbox.kinds) ELSE excluded.kinds END"
+    " ELSE excluded.kinds END,"
+    " attempts = 0, retry_at = NULL, blocked = NULL, last_error = NULL"
+)
+
+
 def note_change(book_id: int, kinds: Iterable[str], *, now: float | None = None) -> None:
     """Queue `book_id` for Hardcover because of `kinds` of change (call inside the change's
     transaction)."""
@@ -43,24 +56,9 @@ def note_change(book_id: int, kinds: Iterable[str], *, now: float | None = None)
     now = time.time() if now is None else now
     # Plain SQL: every KOReader push runs this, and the ORM's query building cost more than
     # SQLite itself.
-    with database.atomic():
-        row = database.execute_sql(
-            "SELECT kinds FROM sync_outbox WHERE book_id = ?", (book_id,)
-        ).fetchone()
-        if row is None:
-            database.execute_sql(
-                "INSERT INTO sync_outbox (book_id, kinds, queued_at, attempts) VALUES (?, ?, ?, 0)",
-                (book_id, json.dumps(dict.fromkeys(wanted, now), ensure_ascii=False), now),
-            )
-            return
-        merged = dict(json.loads(row[0]) or {}) if row[0] else {}
-        for kind in wanted:
-            merged.setdefault(kind, now)
-        database.execute_sql(
-            "UPDATE sync_outbox SET kinds = ?, attempts = 0, retry_at = NULL, blocked = NULL,"
-            " last_error = NULL WHERE book_id = ?",
-            (json.dumps(merged, ensure_ascii=False), book_id),
-        )
+    database.execute_sql(
+        _QUEUE_SQL, (book_id, json.dumps(dict.fromkeys(wanted, now), ensure_ascii=False), now)
+    )
 
 
 def note_changes(book_ids: Iterable[int], kinds: Iterable[str], *, now: float | None = None) -> int:

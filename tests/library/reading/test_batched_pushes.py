@@ -118,9 +118,14 @@ def test_a_batch_reads_the_library_once_not_once_per_push(library):
             record_pushes(batch)
     finally:
         database.connection().set_trace_callback(None)
-    # Per push: its reading state read and written, its outbox row read and written (in a
-    # savepoint); per batch: the setting, the aliases, the previous events and one insert.
-    per_push = [s for s in statements if "reading_state" in s and s.startswith("SELECT")]
-    assert len(per_push) == len(batch)
+    # Per push: its reading state written and its outbox row queued, one statement each; per
+    # batch: the setting, the aliases, the previous events, the reading states, one insert.
+    assert sum(s.startswith("UPDATE reading_state") for s in statements) == len(batch)
+    assert sum(s.startswith("INSERT INTO sync_outbox") for s in statements) == len(batch)
+    assert sum(s.startswith("SELECT") and "FROM reading_state" in s for s in statements) == 1
     assert sum("FROM document_alias" in s for s in statements) == 1
     assert sum("MAX(id)" in s for s in statements) == 1
+    # The events go in with one executemany, which the trace shows once per row.
+    assert sum(s.startswith("INSERT INTO progress_event") for s in statements) == len(batch)
+    assert not any(s.startswith("SAVEPOINT") for s in statements)
+    assert len(statements) == 3 * len(batch) + 6  # and BEGIN, COMMIT and the four reads
