@@ -60,9 +60,13 @@ def error_body(kind: ErrorKind) -> dict[str, Any]:
     return {"code": kind.code, "message": kind.message}
 
 
+# One encoder for every answer: `json.dumps` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def encode(payload: dict[str, Any]) -> bytes:
     """Compact UTF-8 JSON, as the reference server writes it."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    return _ENCODER.encode(payload).encode()
 
 
 def _reject_constant(name: str) -> Any:
