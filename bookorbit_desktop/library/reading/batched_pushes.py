@@ -10,18 +10,20 @@ document (its metadata may match a book, or its book arrived since earlier pushe
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from bookorbit_desktop.library.reading import rows
+from bookorbit_desktop.library.reading.event_run import EventRun, run_events
 from bookorbit_desktop.library.reading.pushes import (
     DocumentMetadata,
     Push,
     PushResult,
-    apply_events,
     finish_threshold,
     record_push,
     resolution_of,
 )
+from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import database
 
 
@@ -42,6 +44,7 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
     reading_rows = rows.reading_rows([book_id for book_id in linked if book_id is not None])
     slow: set[str] = set()  # documents a push may have linked meanwhile: no shortcut for them
     waiting: list[tuple[Push, int | None, int]] = []  # events not inserted yet, in order
+    writes = _Writes()
     results: list[PushResult] = []
     for push, timestamp in batch:
         document = push.document
@@ -51,6 +54,7 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
         adopts = book_id is not None and document in previous and previous[document] is None
         if document in slow or may_link or adopts:
             _insert_events(waiting)
+            writes.flush()
             result = record_push(push, timestamp=timestamp)
             reading_rows.pop(result.book_id, None)  # written behind the batch's back
             results.append(result)
@@ -61,15 +65,42 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
         if book_id is None:
             results.append(PushResult(book_id=None))
             continue
-        changes, changed = apply_events(
-            book_id,
-            [(push.percentage, push.progress, timestamp)],
-            threshold,
-            known_rows=reading_rows,
-        )
-        results.append(PushResult(book_id, changes, False, changed))
+        stored = reading_rows[book_id] if book_id in reading_rows else rows.reading_row(book_id)
+        run = run_events(stored, [(push.percentage, push.progress, timestamp)], threshold)
+        if run.row is not None:
+            writes.add(book_id, run, exists=stored is not None)
+            reading_rows[book_id] = run.row
+        results.append(PushResult(book_id, run.changes, False, run.changed))
     _insert_events(waiting)
+    writes.flush()
     return results
+
+
+class _Writes:
+    """The reading rows and outbox entries of a batch, written together (a book pushed twice
+    is written once, with its last row and the first time of each kind of change)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, tuple[rows.ReadingRow, float | None, bool]] = {}
+        self.queue: dict[int, dict[str, float]] = {}
+
+    def add(self, book_id: int, run: EventRun, *, exists: bool) -> None:
+        assert run.row is not None
+        earlier = self.rows.get(book_id)
+        updated_at = run.updated_at
+        if earlier is not None:
+            exists = earlier[2]  # what the library holds until the flush
+            updated_at = updated_at if updated_at is not None else earlier[1]
+        self.rows[book_id] = (run.row, updated_at, exists)
+        queued = self.queue.setdefault(book_id, {})
+        when = run.queued_at if run.queued_at is not None else time.time()
+        for kind in run.kinds:
+            queued.setdefault(kind, when)
+
+    def flush(self) -> None:
+        rows.write_reading_rows(self.rows)
+        outbox.note_changes_at(self.queue)
+        self.rows, self.queue = {}, {}
 
 
 def _aliases_of(documents: Sequence[str]) -> dict[str, list[tuple[int, str]]]:

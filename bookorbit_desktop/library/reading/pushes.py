@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
 
 from peewee import fn
 
@@ -24,6 +23,7 @@ from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.reading import rows as rows
 from bookorbit_desktop.library.reading import rules as reading
 from bookorbit_desktop.library.reading.document_match import match_book_by_metadata
+from bookorbit_desktop.library.reading.event_run import run_events
 from bookorbit_desktop.library.reading.rows import Position
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
@@ -331,50 +331,11 @@ def apply_events(
     threshold: float,
     *,
     newest_known: int = 0,
-    known_rows: dict[int, rows.ReadingRow | None] | None = None,
 ) -> tuple[tuple[reading.Change, ...], bool]:
     """Run (percentage, progress, timestamp) events, oldest first, through the reading rules
-    (each on the local date of its timestamp). `known_rows`: reading rows read beforehand for
-    a batch, used instead of reading the book's row and kept up to date with what is written."""
-    if known_rows is not None and book_id in known_rows:
-        stored = known_rows[book_id]
-    else:
-        stored = rows.reading_row(book_id)
-    before = reading.snapshot_of(stored)
-    state = before
-    changes: list[reading.Change] = []
-    last_progress: str | None = None
-    last_time = newest_known
-    for percentage, progress, timestamp in events:
-        stale = timestamp < newest_known
-        day = date.fromtimestamp(timestamp)
-        outcome = reading.apply_push(state, percentage, day, threshold, stale=stale)
-        state = outcome.state
-        changes.extend(outcome.changes)
-        if not stale:
-            last_progress, last_time = progress, max(last_time, timestamp)
-    changed = state != before
-    kept_progress = stored.koreader_progress if stored is not None else None
-    if stored is not None and not changed and last_progress in (None, kept_progress):
-        return tuple(changes), False
-    written = rows.ReadingRow(
-        status=state.status,
-        progress=state.progress,
-        koreader_progress=last_progress if last_progress is not None else kept_progress,
-        started=state.started.isoformat() if state.started else None,
-        finished=state.finished.isoformat() if state.finished else None,
-    )
-    rows.write_reading_row(
-        book_id, written, updated_at=float(last_time) if changed or stored is None else None
-    )
-    if known_rows is not None:
-        known_rows[book_id] = written
-    kinds = [outbox.PROGRESS] if state.progress != before.progress else []
-    if (state.status, state.started, state.finished) != (
-        before.status,
-        before.started,
-        before.finished,
-    ):
-        kinds.append(outbox.STATUS)
-    outbox.note_change(book_id, kinds, now=float(last_time) if last_time else None)
-    return tuple(changes), changed
+    and store the outcome (`event_run.run_events`): the reading row and the outbox entry."""
+    run = run_events(rows.reading_row(book_id), events, threshold, newest_known=newest_known)
+    if run.row is not None:
+        rows.write_reading_row(book_id, run.row, updated_at=run.updated_at)
+        outbox.note_change(book_id, run.kinds, now=run.queued_at)
+    return run.changes, run.changed

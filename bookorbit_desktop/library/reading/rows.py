@@ -122,17 +122,42 @@ def reading_rows(book_ids: Sequence[int]) -> dict[int, ReadingRow | None]:
     return found
 
 
+_UPDATE_READING = (
+    "UPDATE reading_state SET status = ?, progress = ?, koreader_progress = ?, started = ?,"
+    " finished = ?, updated_at = COALESCE(?, updated_at) WHERE book_id = ?"
+)
+_INSERT_READING = (
+    "INSERT INTO reading_state (book_id, status, progress, koreader_progress, started,"
+    " finished, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _values(row: ReadingRow) -> tuple[object, ...]:
+    return (row.status, row.progress, row.koreader_progress, row.started, row.finished)
+
+
+def write_reading_rows(writes: dict[int, tuple[ReadingRow, float | None, bool]]) -> None:
+    """Write several books' rows: book -> (row, updated_at or None to keep it, whether the
+    book has a row already)."""
+    connection = database.connection()
+    updates = [
+        (*_values(row), updated_at, book_id)
+        for book_id, (row, updated_at, exists) in writes.items()
+        if exists
+    ]
+    inserts = [
+        (book_id, *_values(row), updated_at or 0.0)
+        for book_id, (row, updated_at, exists) in writes.items()
+        if not exists
+    ]
+    if updates:
+        connection.executemany(_UPDATE_READING, updates)
+    if inserts:
+        connection.executemany(_INSERT_READING, inserts)
+
+
 def write_reading_row(book_id: int, row: ReadingRow, updated_at: float | None) -> None:
     """Insert or update the book's reading state; `updated_at` None keeps the stored one."""
-    values = (row.status, row.progress, row.koreader_progress, row.started, row.finished)
-    cursor = database.execute_sql(
-        "UPDATE reading_state SET status = ?, progress = ?, koreader_progress = ?, started = ?,"
-        " finished = ?, updated_at = COALESCE(?, updated_at) WHERE book_id = ?",
-        (*values, updated_at, book_id),
-    )
+    cursor = database.execute_sql(_UPDATE_READING, (*_values(row), updated_at, book_id))
     if cursor.rowcount == 0:
-        database.execute_sql(
-            "INSERT INTO reading_state (book_id, status, progress, koreader_progress, started,"
-            " finished, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (book_id, *values, updated_at or 0.0),
-        )
+        database.execute_sql(_INSERT_READING, (book_id, *_values(row), updated_at or 0.0))

@@ -47,6 +47,9 @@ _QUEUE_SQL = (
 )
 
 
+_COMPACT = (",", ":")  # as SQLite writes the merged object
+
+
 def note_change(book_id: int, kinds: Iterable[str], *, now: float | None = None) -> None:
     """Queue `book_id` for Hardcover because of `kinds` of change (call inside the change's
     transaction)."""
@@ -57,8 +60,19 @@ def note_change(book_id: int, kinds: Iterable[str], *, now: float | None = None)
     # Plain SQL: every KOReader push runs this, and the ORM's query building cost more than
     # SQLite itself.
     database.execute_sql(
-        _QUEUE_SQL, (book_id, json.dumps(dict.fromkeys(wanted, now), ensure_ascii=False), now)
+        _QUEUE_SQL, (book_id, json.dumps(dict.fromkeys(wanted, now), separators=_COMPACT), now)
     )
+
+
+def note_changes_at(changes: dict[int, dict[str, float]]) -> None:
+    """`note_change` for many books at once: book -> {kind: when it changed first}."""
+    values = [
+        (book_id, json.dumps(kinds, separators=_COMPACT), min(kinds.values()))
+        for book_id, kinds in changes.items()
+        if kinds
+    ]
+    if values:
+        database.connection().executemany(_QUEUE_SQL, values)
 
 
 def note_changes(book_ids: Iterable[int], kinds: Iterable[str], *, now: float | None = None) -> int:
