@@ -30,8 +30,8 @@ from bookorbit_desktop.hardcover.sync.engine import (
     PassResult,
     SyncEngine,
     SyncProgress,
-    due_books,
 )
+from bookorbit_desktop.hardcover.sync.plan import due_books
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book, HardcoverMatch, ReadingState
 from bookorbit_desktop.library.store.settings import get_private, set_setting

@@ -44,15 +44,14 @@ from bookorbit_desktop.hardcover.matching.scoring import (
 )
 from bookorbit_desktop.hardcover.matching.store import (
     ERROR,
-    eligible_books,
-    fingerprint,
     get_match,
-    local_book,
     needs_matching,
     save_decision,
     save_error,
+    survey,
 )
 from bookorbit_desktop.library.metadata.isbn import parse_isbn
+from bookorbit_desktop.library.store.off_loop import off_loop
 
 HYDRATE_CHUNK = 100  # books per MatchCandidates request (Hardcover pages hold 100 rows)
 SEARCH_CHUNK = 10  # books searched before their hits are fetched together
@@ -249,16 +248,14 @@ class Matcher:
         self.isbn_requests = 0
         started = self.client.requests_sent
         report = MatchReport()
-        books = eligible_books(book_ids, include_unread=include_unread)
+        # Thousands of rows for a big library: read in a worker thread, not on the loop.
+        books = await off_loop(survey, book_ids, include_unread=include_unread)
         report.total = len(books)
         work: list[_Work] = []
         emit = _Reporter(report, progress)
-        for index, book in enumerate(books):
+        for index, (book, local, digest, record) in enumerate(books):
             if index % YIELD_EVERY == 0:  # cached books send nothing: let the window turn
                 await asyncio.sleep(0)
-            local = local_book(book)
-            digest = fingerprint(local)
-            record = get_match(book.id)
             if record is not None and not needs_matching(record, digest):
                 report.cached += 1
                 emit(book.id, book.title, record.state, record.reason or "", cached=True)

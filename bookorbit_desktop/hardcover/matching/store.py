@@ -188,6 +188,18 @@ def eligible_books(
     return list(query)
 
 
+def survey(
+    book_ids: Iterable[int] | None = None, *, include_unread: bool = False
+) -> list[tuple[Book, LocalBook, str, MatchRecord | None]]:
+    """Each eligible book with what matching sees of it, its fingerprint and its current match
+    record: everything a matching run reads before it asks Hardcover anything."""
+    found = []
+    for book in eligible_books(book_ids, include_unread=include_unread):
+        local = local_book(book)
+        found.append((book, local, fingerprint(local), get_match(book.id)))
+    return found
+
+
 # ------------------------------------------------------------------------- results
 
 

@@ -34,6 +34,7 @@ from bookorbit_desktop.hardcover.api.records import HardcoverUser
 from bookorbit_desktop.hardcover.sync import lease, store
 from bookorbit_desktop.hardcover.sync import remote as hardcover
 from bookorbit_desktop.hardcover.sync.model import Remote
+from bookorbit_desktop.hardcover.sync.plan import plan_pass
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS, after_action, preview
 from bookorbit_desktop.hardcover.sync.reconcile import (
     INSERT_ENTRY,
@@ -43,9 +44,10 @@ from bookorbit_desktop.hardcover.sync.reconcile import (
     snapshot_after,
     usable_snapshot,
 )
-from bookorbit_desktop.hardcover.sync.settings import DELAYS, SyncSettings
+from bookorbit_desktop.hardcover.sync.settings import SyncSettings
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import HardcoverMatch
+from bookorbit_desktop.library.store.off_loop import off_loop
 
 log = logging.getLogger(__name__)
 
@@ -113,18 +115,6 @@ class PassResult:
         return self.stopped is not None or any(b.outcome == FAILED for b in self.books)
 
 
-def due_books(settings: SyncSettings, now: float) -> list[int]:
-    """Queued books whose wait is over for a kind of change that pushes by itself."""
-    triggers = settings.triggers()
-    due = []
-    for queued in outbox.queued():
-        if queued.blocked or (queued.retry_at is not None and queued.retry_at > now):
-            continue
-        if any(k in triggers and t + DELAYS.get(k, 30.0) <= now for k, t in queued.kinds.items()):
-            due.append(queued.book_id)
-    return due
-
-
 class SyncEngine:
     def __init__(
         self,
@@ -159,30 +149,21 @@ class SyncEngine:
         that are due (`due_only`). With `lease_holder`, the lease is renewed before each book
         and the pass stops if another process took it."""
         self._holder = lease_holder
-        explicit = book_ids is not None
-        wanted_ids = None if book_ids is None else list(book_ids)
-        if due_only:
-            wanted_ids = due_books(self.settings, self._clock())
         options = self.settings.options(self.user.privacy_setting_id, allow_rewind=allow_rewind)
-        candidates = store.candidates(wanted_ids)
-        queued = {q.book_id: q for q in outbox.queued(c.local.book_id for c in candidates)}
+        # Thousands of rows for a big library: read in a worker thread, not on the loop.
+        work, queued, settled = await off_loop(
+            plan_pass,
+            self.settings,
+            self._clock(),
+            None if book_ids is None else list(book_ids),
+            options,
+            due_only,
+            dry_run,
+        )
         result = PassResult()
-        work: list[store.Candidate] = []
-        for candidate in candidates:
-            entry = queued.get(candidate.local.book_id)
-            blocked = entry is not None and entry.blocked and not explicit
-            if not blocked and (
-                explicit or entry is not None or store.is_pending(candidate, options)
-            ):
-                work.append(candidate)
-            elif not due_only:
-                outcome = FAILED if blocked else UP_TO_DATE
-                error = entry.blocked if blocked and entry is not None else None
-                result.books.append(
-                    BookResult(candidate.local.book_id, candidate.title, outcome, error=error)
-                )
-        if not dry_run and not due_only:
-            store.forget_unsyncable()
+        for book_id, title, blocked_by in settled:
+            outcome = FAILED if blocked_by is not None else UP_TO_DATE
+            result.books.append(BookResult(book_id, title, outcome, error=blocked_by))
         started_requests = self.client.requests_sent
         try:
             await self._push_all(work, options, queued, result, dry_run, progress, cancel)

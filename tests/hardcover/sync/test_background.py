@@ -13,7 +13,7 @@ from bookorbit_desktop.hardcover.api.account import PAUSED_KEY, HardcoverAccount
 from bookorbit_desktop.hardcover.api.credentials import SuppliedToken
 from bookorbit_desktop.hardcover.sync import lease, store
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
-from bookorbit_desktop.hardcover.sync.engine import due_books
+from bookorbit_desktop.hardcover.sync.plan import due_books
 from bookorbit_desktop.library.reading.pushes import Push, record_push
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import DocumentAlias, ReadingState
