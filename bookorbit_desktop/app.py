@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from types import TracebackType
 
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from bookorbit_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
 from bookorbit_desktop.config import Paths, resources_dir
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services import settings as settings_service
@@ -110,7 +111,7 @@ def run_gui(paths: Paths, start_hidden: bool = False) -> int:
         )
         return 1
 
-    desktop = Desktop(paths, instance, started=started)
+    desktop = Desktop(paths, instance, started=started, settle=collector.thorough)
     try:
         with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
             try:
@@ -143,8 +144,11 @@ class Desktop:
         *,
         started: float,
         use_tray: bool | None = None,  # None: when the desktop has a system tray
+        settle: Callable[[], object] | None = None,
     ) -> None:
         self.paths = paths
+        # Called once start-up is done: what the app holds then is long-lived (gc_guard.py).
+        self._settle = settle
         self.use_tray = Tray.available() if use_tray is None else use_tray
         self.instance = instance
         self.started = started
@@ -152,6 +156,7 @@ class Desktop:
         self._quit = asyncio.Event()
         self._built = False
         self._fill_pending = False
+        self.checkpointer: Checkpointer | None = None
 
     def request_quit(self) -> None:
         self._quit.set()
@@ -175,6 +180,8 @@ class Desktop:
             self.folder_watcher.start()
             self.controller.apply_server_info(info)
             self.controller.report_server_problem(info)
+            if self._settle is not None:
+                self._settle()
             await self._quit.wait()
             return 0
         finally:
@@ -188,6 +195,11 @@ class Desktop:
             box = show_error(None, error)
             await wait_signal(box.finished)
             return False
+        # A commit on the window's thread never copies the journal back itself (a pause of up
+        # to a tenth of a second); the checkpointer thread does, for every connection.
+        no_inline_checkpoints()
+        self.checkpointer = Checkpointer(self.paths.db_file)
+        self.checkpointer.start()
         return True
 
     def build(self) -> None:
@@ -339,6 +351,8 @@ class Desktop:
             self.window.deleteLater()  # widgets go before the QApplication does
             if self.tray is not None:
                 self.tray.hide()
+        if self.checkpointer is not None:
+            await asyncio.to_thread(self.checkpointer.stop)
         close_database()
         log.info("%s stopped", APP_DISPLAY_NAME)
 

@@ -14,9 +14,9 @@ at the same time), with a short busy timeout so a locked library is an error wit
 - `write_batched(fn, item)`: the same, but the items that share a group commit reach
   `fn(items)` in one call (one savepoint; when it fails, each item is retried alone so only
   the bad one fails).
-- a checkpoint thread copies the write-ahead log back into the library file every
-  `CHECKPOINT_SECONDS` after commits. SQLite would otherwise do it inside every thousandth
-  page's commit, holding up the pushes of that group commit by several milliseconds.
+- the writer never copies the write-ahead log back into the library file inside a commit
+  (that held up the pushes of a group commit by several milliseconds); a
+  `library.store.checkpoint.Checkpointer` does, started here unless the caller runs one.
 
 `start()` and `stop()` belong to the server's lifetime; `stop()` lets queued jobs finish.
 """
@@ -33,10 +33,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from peewee import OperationalError
 
+from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,6 @@ READ_DEADLINE_SECONDS = 5.0
 MAX_BATCH = 256  # jobs per group commit
 READER_THREADS = 2
 SWITCH_INTERVAL_SECONDS = 0.0005
-CHECKPOINT_SECONDS = 1.0
 
 
 class LibraryBusyError(Exception):
@@ -131,15 +132,17 @@ def _run(job: _Job) -> None:
 
 
 class DbWorkers:
-    def __init__(self, readers: int = READER_THREADS) -> None:
+    def __init__(self, readers: int = READER_THREADS, *, checkpoints: bool = True) -> None:
+        """`checkpoints=False`: the caller runs a `Checkpointer` of its own."""
         self._readers = readers
+        self._checkpoints = checkpoints
+        self._checkpointer: Checkpointer | None = None
         self._read_queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         # Writes go to the writer as lists: those queued in one turn of the event loop are
         # handed over together (one wake-up of the writer, not one per request).
         self._write_queue: queue.SimpleQueue[list[_Job] | None] = queue.SimpleQueue()
         self._outgoing: list[_Job] = []
         self._threads: list[threading.Thread] = []
-        self._stopping = threading.Event()
         # One thread for password hashing: a flood of guesses never takes more than one core.
         self._hasher: concurrent.futures.ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -161,13 +164,12 @@ class DbWorkers:
             threading.Thread(target=self._read_loop, name=f"bookorbit-read-{n}", daemon=True)
             for n in range(self._readers)
         ]
-        self._stopping.clear()
         self._threads.append(
             threading.Thread(target=self._write_loop, name="bookorbit-write", daemon=True)
         )
-        self._threads.append(
-            threading.Thread(target=self._checkpoint_loop, name="bookorbit-wal", daemon=True)
-        )
+        if self._checkpoints:
+            self._checkpointer = Checkpointer(Path(database.database))
+            self._checkpointer.start()
         for thread in self._threads:
             thread.start()
         self._hasher = concurrent.futures.ThreadPoolExecutor(1, "bookorbit-hash")
@@ -180,9 +182,11 @@ class DbWorkers:
             self._read_queue.put(None)
         self._hand_over()  # writes queued in this turn of the loop still go first
         self._write_queue.put(None)
-        self._stopping.set()
         for thread in threads:
             await asyncio.to_thread(thread.join, 10.0)
+        checkpointer, self._checkpointer = self._checkpointer, None
+        if checkpointer is not None:
+            await asyncio.to_thread(checkpointer.stop)
         hasher, self._hasher = self._hasher, None
         if hasher is not None:
             hasher.shutdown(wait=False, cancel_futures=True)
@@ -286,7 +290,7 @@ class DbWorkers:
 
     def _write_loop(self) -> None:
         _prepare_connection()
-        database.execute_sql("PRAGMA wal_autocheckpoint = 0")  # `_checkpoint_loop` does it
+        no_inline_checkpoints()
         stopping = False
         try:
             while not stopping:
@@ -305,21 +309,6 @@ class DbWorkers:
                     batch.extend(extra)
                 for start in range(0, len(batch), MAX_BATCH):
                     self._commit(batch[start : start + MAX_BATCH])
-        finally:
-            database.close()
-
-    def _checkpoint_loop(self) -> None:
-        _prepare_connection()
-        seen = self.commits
-        try:
-            while not self._stopping.wait(CHECKPOINT_SECONDS):
-                if self.commits == seen:
-                    continue
-                seen = self.commits
-                try:  # PASSIVE: copies what it can without waiting for readers or writers
-                    database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")
-                except Exception as error:
-                    log.info("Could not copy the journal into the library yet: %s", error)
         finally:
             database.close()
 

@@ -71,6 +71,7 @@ class DesktopServer:
         """Start with the saved settings (a no-op when already running)."""
         # aiohttp loads here, after the window is up, not when the app starts.
         from bookorbit_desktop.server.app import LanServer, PortInUseError, ServerStartError
+        from bookorbit_desktop.server.workers import DbWorkers
 
         if self._server is not None and self._server.running:
             return self.info
@@ -80,6 +81,7 @@ class DesktopServer:
             opds_enabled=settings.opds_enabled,
             on_reading_changed=self._on_reading_changed,
             on_login=self._on_login,
+            workers=DbWorkers(checkpoints=False),  # the app runs the Checkpointer
         )
         server = LanServer(
             context,

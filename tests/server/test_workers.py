@@ -144,7 +144,7 @@ async def _grows_to(path, size: int, seconds: float) -> bool:
 
 
 async def test_a_commit_never_copies_the_journal_into_the_file_itself(library, monkeypatch):
-    monkeypatch.setattr("bookorbit_desktop.server.workers.CHECKPOINT_SECONDS", 3600.0)
+    monkeypatch.setattr("bookorbit_desktop.library.store.checkpoint.CHECKPOINT_SECONDS", 3600.0)
     workers = DbWorkers()
     workers.start()
     try:
@@ -157,7 +157,7 @@ async def test_a_commit_never_copies_the_journal_into_the_file_itself(library, m
 
 
 async def test_the_checkpoint_thread_copies_the_journal_after_commits(library, monkeypatch):
-    monkeypatch.setattr("bookorbit_desktop.server.workers.CHECKPOINT_SECONDS", 0.05)
+    monkeypatch.setattr("bookorbit_desktop.library.store.checkpoint.CHECKPOINT_SECONDS", 0.05)
     workers = DbWorkers()
     workers.start()
     try:

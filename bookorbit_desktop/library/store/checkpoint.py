@@ -1,0 +1,70 @@
+"""Copying the write-ahead log back into the library file, on a thread of its own.
+
+By default SQLite does it inside the commit that takes the log past 1,000 pages: that commit
+then writes and syncs the library file, a pause of up to a tenth of a second for whoever
+committed (a KOReader push waiting for its answer, the window saving a book during a sync). The
+app and the server therefore switch that off on their busy connections (`no_inline_checkpoints`)
+and run a `Checkpointer`: once a second, when the log changed, a PASSIVE checkpoint (it copies
+what it can without waiting for readers or writers) on a connection of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from bookorbit_desktop.library.store.models import database
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_SECONDS = 1.0
+
+
+def no_inline_checkpoints() -> None:
+    """Commits on this thread's connection leave the log to the `Checkpointer`."""
+    database.execute_sql("PRAGMA wal_autocheckpoint = 0")
+
+
+class Checkpointer:
+    def __init__(self, db_file: Path, busy_timeout_ms: int = 1_000) -> None:
+        self._wal = db_file.with_name(db_file.name + "-wal")
+        self._busy_timeout_ms = busy_timeout_ms
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._loop, name="bookorbit-wal", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._stopping.set()
+            thread.join(10.0)
+
+    def _log_state(self) -> tuple[int, int] | None:
+        try:
+            found = self._wal.stat()
+        except OSError:
+            return None
+        return found.st_size, found.st_mtime_ns
+
+    def _loop(self) -> None:
+        database.execute_sql(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+        seen = self._log_state()
+        try:
+            while not self._stopping.wait(CHECKPOINT_SECONDS):
+                state = self._log_state()
+                if state is None or state == seen:
+                    continue
+                seen = state
+                try:
+                    database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                except Exception as error:
+                    log.info("Could not copy the journal into the library yet: %s", error)
+        finally:
+            database.close()
