@@ -42,6 +42,7 @@ class AppStatus:
     sync_total: int = 0
     last_sync: float | None = None  # when a pass last finished (Unix seconds)
     pending: int = 0  # books whose state Hardcover does not have yet
+    to_match: int = 0  # books a sync would match first
 
     @property
     def kosync_urls(self) -> tuple[str, ...]:
@@ -90,11 +91,14 @@ def sync_unavailable_reason(status: AppStatus) -> str | None:
         return "Hardcover sync is paused"
     if status.syncing:
         return "A sync is running"
+    if status.pending == 0 and status.to_match == 0:
+        return "Everything is up to date: nothing is waiting to be sent to Hardcover"
     return None
 
 
 def can_sync_now(status: AppStatus) -> bool:
-    """ "Sync Now" is offered with an account, while no run is going and sync is not paused."""
+    """ "Sync Now" is offered with an account, while no run is going, sync is not paused and
+    something is waiting to be matched or sent."""
     return sync_unavailable_reason(status) is None
 
 

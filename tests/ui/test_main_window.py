@@ -343,7 +343,7 @@ def test_saving_settings_retries_a_server_that_could_not_start(desktop, qloop):
 
 
 def test_sync_now_in_the_menu_is_off_while_paused(desktop):
-    desktop.hub.update(sync_available=True, sync_paused=False)
+    desktop.hub.update(sync_available=True, sync_paused=False, pending=1)
     assert desktop.window.sync_action.isEnabled()
     desktop.hub.update(sync_paused=True)
     assert not desktop.window.sync_action.isEnabled()

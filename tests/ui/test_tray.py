@@ -27,6 +27,7 @@ RUNNING = AppStatus(
     server_starting=False,
     base_urls=("http://192.168.1.20:8765", "http://10.0.0.5:8765"),
     sync_available=True,
+    pending=2,
 )
 
 
@@ -95,7 +96,7 @@ NOW = 1_800_000_000.0
             ],
         ),
         (
-            replace(RUNNING, sync_available=True, syncing=True, sync_done=4, sync_total=40),
+            replace(RUNNING, syncing=True, sync_done=4, sync_total=40, pending=0),
             [
                 "KOReader sync server: http://192.168.1.20:8765/kosync",
                 "Hardcover: syncing 4 of 40",
@@ -141,8 +142,18 @@ def test_when_text(ago, text):
         ),
         (AppStatus(sync_available=True, sync_paused=True), "Hardcover sync is paused"),
         (AppStatus(sync_available=True, syncing=True), "A sync is running"),
-        (AppStatus(sync_available=True), None),
-        (AppStatus(sync_available=True, sync_problem="Some books did not reach Hardcover"), None),
+        (
+            AppStatus(sync_available=True),
+            "Everything is up to date: nothing is waiting to be sent to Hardcover",
+        ),
+        (AppStatus(sync_available=True, pending=3), None),
+        (AppStatus(sync_available=True, to_match=1), None),  # matching comes first
+        (
+            AppStatus(sync_available=True, pending=2, sync_problem="Some books failed"),
+            None,  # a retry is what the user wants
+        ),
+        (AppStatus(sync_available=True, pending=5, syncing=True), "A sync is running"),
+        (AppStatus(sync_available=True, pending=5, sync_paused=True), "Hardcover sync is paused"),
     ],
 )
 def test_why_sync_now_is_unavailable(status, reason):
@@ -277,6 +288,8 @@ def test_sync_problem_summary_names_hardcover_once(problem, summary):
         (AppStatus(sync_available=True, syncing=True), False),
         # Paused means BookOrbit does not talk to Hardcover; Resume is right beside it.
         (AppStatus(sync_available=True, sync_paused=True), False),
+        (AppStatus(sync_available=True), False),  # nothing to send
+        (AppStatus(sync_available=True, pending=1), True),
     ],
 )
 def test_can_sync_now(status, available):

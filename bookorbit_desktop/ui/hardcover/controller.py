@@ -122,6 +122,7 @@ class HardcoverController(QObject):
             sync_problem=TOKEN_REFUSED if self.token_refused else None,
             last_sync=status.last_sync,
             pending=status.pending,
+            to_match=status.to_match,
         )
         self.view.show_sync_status(self.hub.status)
         return True

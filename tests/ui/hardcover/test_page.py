@@ -164,6 +164,7 @@ def test_sync_while_disconnected_says_what_to_do(hc, qloop):
 
 
 def test_pause_and_resume(hc, fake, qloop):
+    add_book("Dune", ["Frank Herbert"], status="reading")  # something to sync
     connect(hc, fake, qloop)
     hc.set_paused(True)
     assert hc.hub.status.sync_paused
@@ -171,6 +172,16 @@ def test_pause_and_resume(hc, fake, qloop):
     assert not hc.view.sync_button.isEnabled()
     hc.set_paused(False)
     assert not hc.hub.status.sync_paused
+    assert hc.view.sync_button.isEnabled()
+
+
+def test_sync_now_is_off_while_nothing_waits_and_says_why(hc, fake, qloop):
+    connect(hc, fake, qloop)
+    hc.refresh()
+    assert not hc.view.sync_button.isEnabled()
+    assert "nothing is waiting" in hc.view.sync_button.toolTip()
+    add_book("Dune", ["Frank Herbert"], status="reading")  # read, never matched: work to do
+    hc.refresh()
     assert hc.view.sync_button.isEnabled()
 
 
