@@ -380,6 +380,7 @@ def settings_sections(server: DesktopServer, hardcover: HardcoverService) -> Set
             settings_service.load_sync_settings,
             settings_service.save_sync_settings,
         ),
+        certificate=server.certificate_fingerprint,
     )
 
 

@@ -116,6 +116,12 @@ class DesktopServer:
         self.info = self._running_info(server)
         return self.info
 
+    def certificate_fingerprint(self) -> str:
+        """The SHA-256 fingerprint of the HTTPS certificate, made now if there is none yet."""
+        from bookorbit_desktop.server.tls import ensure_certificate, tls_folder
+
+        return ensure_certificate(tls_folder(self._paths.data_dir)).fingerprint
+
     def _running_info(self, server: LanServer) -> ServerInfo:
         addresses = self._addresses(server.host)
         urls = tuple(server_url(address, server.port) for address in addresses)

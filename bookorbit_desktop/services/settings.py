@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.library.store.settings import get_setting, set_setting
+from bookorbit_desktop.library.store.settings import delete_setting, get_setting, set_setting
 from bookorbit_desktop.server import accounts
 
 ALL_INTERFACES = "0.0.0.0"
@@ -33,13 +33,15 @@ class DesktopSettings:
     allow_registration: bool
     finish_threshold: float  # fraction of the book, 0.5..1
     username: str | None  # the single KOReader/OPDS account; None when none exists
+    https_port: int | None = None  # HTTPS next to HTTP on this port; None: no HTTPS
 
     def server_differs(self, other: DesktopSettings) -> bool:
         """True when going from `self` to `other` needs the LAN server restarted."""
-        return (self.host, self.port, self.opds_enabled) != (
+        return (self.host, self.port, self.opds_enabled, self.https_port) != (
             other.host,
             other.port,
             other.opds_enabled,
+            other.https_port,
         )
 
 
@@ -113,7 +115,12 @@ def load_settings() -> DesktopSettings:
         allow_registration=bool(get_setting("kosync.allow_registration")),
         finish_threshold=float(get_setting("reading.finish_threshold")),
         username=account.username if account else None,
+        https_port=_https_port(get_setting("server.https_port")),
     )
+
+
+def _https_port(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def save_settings(
@@ -128,6 +135,11 @@ def save_settings(
     port = check_port(wanted.port)
     page_size = check_page_size(wanted.opds_page_size)
     threshold = check_threshold(wanted.finish_threshold)
+    https_port = None if wanted.https_port is None else check_port(wanted.https_port)
+    if https_port is not None and https_port == port:
+        raise InvalidValueError(
+            f"HTTP and HTTPS cannot share port {port}: choose another port for HTTPS."
+        )
     new_account = (
         None if remove_account else check_account(current.username, wanted.username or "", password)
     )
@@ -138,6 +150,10 @@ def save_settings(
         set_setting("opds.page_size", page_size)
         set_setting("kosync.allow_registration", wanted.allow_registration)
         set_setting("reading.finish_threshold", threshold)
+        if https_port is None:
+            delete_setting("server.https_port")  # the default: no HTTPS
+        else:
+            set_setting("server.https_port", https_port)
         if remove_account:
             accounts.remove_account()
         elif new_account is not None:

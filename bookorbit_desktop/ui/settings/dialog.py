@@ -41,6 +41,7 @@ from bookorbit_desktop.services.settings import (
 )
 from bookorbit_desktop.ui.settings.folders_box import FolderAccess, WatchedFoldersBox
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess, HardcoverTab
+from bookorbit_desktop.ui.settings.https_box import HttpsBox
 from bookorbit_desktop.ui.settings.reachability_box import ReachabilityBox
 from bookorbit_desktop.ui.status import KOSYNC_PATH
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR
@@ -63,6 +64,8 @@ class SettingsSections:
     reachability: Callable[[], Verdict] | None = None  # blocking; run on a worker thread
     folders: FolderAccess | None = None
     hardcover: HardcoverAccess | None = None
+    # Makes the HTTPS certificate if needed; its SHA-256 fingerprint.
+    certificate: Callable[[], str] | None = None
 
 
 KOREADER_STEPS = (
@@ -103,6 +106,8 @@ class SettingsDialog(QDialog):
         )
         self.folders = WatchedFoldersBox(sections.folders) if sections.folders else None
         self.hardcover = HardcoverTab(sections.hardcover) if sections.hardcover else None
+        self._certificate = sections.certificate
+        self.https: HttpsBox | None = None
 
         self.tabs = tabs = QTabWidget()
         tabs.addTab(self._koreader_tab(settings), "KOReader")
@@ -180,6 +185,11 @@ class SettingsDialog(QDialog):
         address_row.addWidget(copy)
         form.addRow("Sync server address:", address_row)
         layout.addWidget(server)
+        if self._certificate is not None:
+            self.https = HttpsBox(
+                settings.https_port, self.port_spin, self._shown_host, self._certificate
+            )
+            layout.addWidget(self.https)
         if self.reachability is not None:
             layout.addWidget(self.reachability)
 
@@ -270,14 +280,19 @@ class SettingsDialog(QDialog):
             "press Register in KOReader."
         )
 
-    def address(self) -> str:
+    def _shown_host(self) -> str:
         host = self.host_combo.currentData()
         if host in (ALL_INTERFACES, "::"):
-            host = self._lan_addresses[0] if self._lan_addresses else "<this computer's address>"
-        return f"http://{host}:{self.port_spin.value()}{KOSYNC_PATH}"
+            return self._lan_addresses[0] if self._lan_addresses else "<this computer's address>"
+        return str(host)
+
+    def address(self) -> str:
+        return f"http://{self._shown_host()}:{self.port_spin.value()}{KOSYNC_PATH}"
 
     def _update_address(self) -> None:
         self.address_label.setText(self.address())
+        if self.https is not None:
+            self.https.refresh_address()
 
     def _copy_address(self) -> None:
         QGuiApplication.clipboard().setText(self.address())
@@ -292,6 +307,9 @@ class SettingsDialog(QDialog):
             allow_registration=self.registration_check.isChecked(),
             finish_threshold=round(self.threshold_spin.value() / 100, 4),
             username=self.username_edit.text().strip() or None,
+            https_port=(
+                self.https.https_port() if self.https is not None else self._original.https_port
+            ),
         )
 
     def show_error(self, message: str) -> None:

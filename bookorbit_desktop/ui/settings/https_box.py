@@ -1,0 +1,124 @@
+"""Settings ▸ KOReader ▸ HTTPS: serve an encrypted port next to the plain one.
+
+Over plain HTTP the sync key and the catalog password cross the Wi-Fi readable by anyone on
+it. With HTTPS the server also listens on a second port with a self-signed certificate made on
+this computer; KOReader does not check certificates, so the address is all it needs. The
+certificate's fingerprint is shown so a careful user can compare it with what a browser shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.errors import BookOrbitError
+
+WHY = (
+    "Without HTTPS, your KOReader sync key and catalog password cross the Wi-Fi unencrypted. "
+    "KOReader accepts this computer's own certificate without asking; type the https address "
+    "below on the device instead of the http one."
+)
+
+
+class HttpsBox(QGroupBox):
+    """`fingerprint()` makes the certificate if needed and returns its SHA-256 fingerprint;
+    `host()` is the address shown in the http address too."""
+
+    def __init__(
+        self,
+        https_port: int | None,
+        http_port: QSpinBox,
+        host: Callable[[], str],
+        fingerprint: Callable[[], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Encrypted connection (HTTPS)", parent)
+        self._http_port = http_port
+        self._host = host
+        self._fingerprint = fingerprint
+        layout = QVBoxLayout(self)
+        why = QLabel(WHY)
+        why.setWordWrap(True)
+        layout.addWidget(why)
+        form = QFormLayout()
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        self.enabled_check = QCheckBox("Also serve &HTTPS on port")
+        self.port_spin = QSpinBox()
+        self.port_spin.setRange(1024, 65535)
+        self.port_spin.setValue(https_port or min(http_port.value() + 1, 65535))
+        row.addWidget(self.enabled_check)
+        row.addWidget(self.port_spin)
+        row.addStretch(1)
+        form.addRow(row)
+        self.address_label = QLabel()
+        self.address_label.setObjectName("httpsAddress")
+        self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("HTTPS sync address:", self.address_label)
+        fingerprint_row = QHBoxLayout()
+        self.fingerprint = ""  # "AB:CD:..." once the certificate exists
+        self.fingerprint_label = QLabel()
+        self.fingerprint_label.setObjectName("certificateFingerprint")
+        self.fingerprint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.copy_button = QPushButton("Cop&y")
+        self.copy_button.setToolTip("Copy the certificate's fingerprint")
+        self.copy_button.clicked.connect(self._copy_fingerprint)
+        fingerprint_row.addWidget(self.fingerprint_label, 1)
+        fingerprint_row.addWidget(self.copy_button)
+        form.addRow("Certificate (SHA-256):", fingerprint_row)
+        self.enabled_check.setChecked(https_port is not None)
+        self.enabled_check.toggled.connect(self._update)
+        self.port_spin.valueChanged.connect(self._update)
+        self._update()
+
+    def https_port(self) -> int | None:
+        """The port wanted, or None for no HTTPS."""
+        return self.port_spin.value() if self.enabled_check.isChecked() else None
+
+    def address(self) -> str:
+        return f"https://{self._host()}:{self.port_spin.value()}/kosync"
+
+    def refresh_address(self) -> None:
+        self.address_label.setText(self.address() if self.enabled_check.isChecked() else "—")
+
+    def _update(self) -> None:
+        on = self.enabled_check.isChecked()
+        self.port_spin.setEnabled(on)
+        self.copy_button.setEnabled(False)
+        self.refresh_address()
+        self.fingerprint = ""
+        if not on:
+            self.fingerprint_label.setText("—")
+            return
+        try:
+            self.fingerprint = self._fingerprint()
+        except (BookOrbitError, OSError) as error:
+            message = error.message if isinstance(error, BookOrbitError) else str(error)
+            self.fingerprint_label.setWordWrap(True)
+            self.fingerprint_label.setText(f"The certificate could not be made: {message}")
+            return
+        self.fingerprint_label.setText(two_lines(self.fingerprint))
+        self.copy_button.setEnabled(True)
+
+    def _copy_fingerprint(self) -> None:
+        QGuiApplication.clipboard().setText(self.fingerprint)
+
+
+def two_lines(fingerprint: str) -> str:
+    """The 32 bytes of a fingerprint as two lines of 16, as certificate viewers show them."""
+    pairs = fingerprint.split(":")
+    half = (len(pairs) + 1) // 2
+    return ":".join(pairs[:half]) + "\n" + ":".join(pairs[half:])
