@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-# Debian packages the test suite drives for real: a virtual X screen (window and tray tests),
+# Debian packages the test suite drives for real: a virtual X screen with a system tray
+# (trayer) for the window and tray tests,
 # a D-Bus session with gnome-keyring (the real OS keyring test), jing (OPDS RELAX NG schemas)
 # the freedesktop validators for the packaging files, binutils (PyInstaller's objdump), and
 # LuaJIT with LuaSocket and LuaSec (the HTTP libraries KOReader is built on) for HTTPS.
-DEBIAN_TEST_PACKAGES := xvfb xauth dbus dbus-x11 gnome-keyring jing libegl1 libgl1 \
+DEBIAN_TEST_PACKAGES := xvfb trayer xauth dbus dbus-x11 gnome-keyring jing libegl1 libgl1 \
 	libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
 	libxcb-randr0 libxcb-render-util0 libxcb-image0 x11-utils \

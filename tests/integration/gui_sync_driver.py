@@ -61,7 +61,13 @@ async def drive(desktop: desktop_app.Desktop, token: str, out: Path) -> None:
             lambda dialog: reviews.append(dialog) if isinstance(dialog, ReviewDialog) else None
         )
         hardcover.dialog_delay = 0.5
-        view.sync_button.click()
+        tray = desktop.tray
+        if tray is not None:  # a real tray on the display: Sync Now from its menu
+            summary["tray_embedded"] = tray.icon.isVisible() and not tray.icon.geometry().isEmpty()
+            tray.rebuild_menu()
+            tray.action("sync").trigger()
+        else:
+            view.sync_button.click()
         review = await until(lambda: reviews and reviews[0].isVisible() and reviews[0], "review")
         summary["review_rows"] = review.tree.topLevelItemCount()
         review.tree.topLevelItem(0).setCheckState(0, Qt.CheckState.Unchecked)
@@ -76,6 +82,8 @@ async def drive(desktop: desktop_app.Desktop, token: str, out: Path) -> None:
         dialog = hardcover.manual.dialog
         await until(lambda: dialog.bar.value() >= 2, "progress")
         summary["progress_step"] = dialog.step_label.text()
+        if tray is not None:
+            summary["tray_tooltip_syncing"] = tray.icon.toolTip()
         grab(out, "3-sync-progress.png")
         await until(lambda: hardcover.sync_task is not None and hardcover.sync_task.done(), "end")
         summary["report_title"] = dialog.report_title.text()
@@ -88,6 +96,12 @@ async def drive(desktop: desktop_app.Desktop, token: str, out: Path) -> None:
         ]
         summary["log_rows"] = view.log_panel.tree.topLevelItemCount()
         grab(out, "5-dashboard.png")
+        if tray is not None:
+            await until(lambda: not desktop.hub.status.syncing, "the tray to leave syncing")
+            summary["tray_tooltip_after"] = tray.icon.toolTip()
+            tray.rebuild_menu()
+            summary["tray_sync_enabled"] = tray.action("sync").isEnabled()
+            summary["tray_sync_state"] = tray.action("sync-state").text()
     except Exception as error:  # the test reads the summary and the output, not a traceback
         summary["error"] = f"{type(error).__name__}: {error}"
     finally:

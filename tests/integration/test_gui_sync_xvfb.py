@@ -78,6 +78,12 @@ def test_a_first_sync_from_the_window(display, fake, tmp_path):  # noqa: F811
     assert summary["review_send"] == f"Send {BOOKS - 1} books"
     assert summary["progress_step"].startswith("Sending")
     assert summary["report_title"] == "Sync finished"
+    if display.get("BOOKORBIT_TEST_TRAY"):  # a real tray: the sync ran from its menu
+        assert summary["tray_embedded"]
+        assert "syncing" in summary["tray_tooltip_syncing"]
+        assert "Last sync just now" in summary["tray_tooltip_after"]
+        assert summary["tray_sync_enabled"] is False  # one book was left out: nothing else waits
+        assert summary["tray_sync_state"].startswith("Everything is up to date")
     assert summary["report_summary"] == f"{BOOKS - 1} sent"
     assert summary["filters"][:3] == [
         f"All books ({BOOKS})",

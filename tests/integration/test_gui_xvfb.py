@@ -107,11 +107,39 @@ def display(tmp_path) -> Iterator[dict[str, str]]:
         BOOKORBIT_TEST_KEYRING_FILE=str(tmp_path / "keyring.json"),
         PYTHONPATH=str(Path(__file__).resolve().parents[2]),
     )
+    tray = _start_tray(env)
     try:
         yield env
     finally:
+        if tray is not None:
+            tray.terminate()
+            tray.wait(10)
         xvfb.terminate()
         xvfb.wait(10)
+
+
+def _start_tray(env: dict[str, str]) -> subprocess.Popen[bytes] | None:
+    """A real system tray on the display (trayer, an XEmbed tray as desktop panels have), so
+    the app shows its tray icon as on a desktop; None where trayer is not installed."""
+    if shutil.which("trayer") is None:
+        return None
+    tray = subprocess.Popen(
+        ["trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel", "--width", "160"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:  # the panel window appears once it owns the tray
+        tree = subprocess.run(
+            ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True
+        ).stdout
+        if '("panel" "trayer")' in tree:
+            env["BOOKORBIT_TEST_TRAY"] = "trayer"
+            return tray
+        time.sleep(0.1)
+    tray.kill()
+    return None
 
 
 @pytest.fixture
