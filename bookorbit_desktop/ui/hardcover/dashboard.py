@@ -67,3 +67,26 @@ def counts(states: Iterable[str]) -> dict[str | None, int]:
 
 def filter_label(label: str, count: int) -> str:
     return f"{label} ({count:,})"
+
+
+def series_groups(
+    books: Iterable[tuple[int, str | None, float | None]],
+) -> list[tuple[str | None, list[int]]]:
+    """Books (id, series, number in it) in display order, grouped: each series with two or more
+    of the books becomes one group (in series order, unnumbered last, otherwise as given) where
+    its first book was; every other book is a group of one with no series name."""
+    given = list(books)
+    members: dict[str, list[tuple[int, int, float | None]]] = {}
+    for position, (book_id, series, number) in enumerate(given):
+        if series:
+            members.setdefault(series, []).append((position, book_id, number))
+    groups: list[tuple[str | None, list[int]]] = []
+    placed: set[str] = set()
+    for book_id, series, _number in given:
+        if not series or len(members[series]) < 2:
+            groups.append((None, [book_id]))
+        elif series not in placed:
+            placed.add(series)
+            ordered = sorted(members[series], key=lambda m: (m[2] is None, m[2] or 0.0, m[0]))
+            groups.append((series, [m[1] for m in ordered]))
+    return groups

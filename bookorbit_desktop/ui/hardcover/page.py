@@ -123,6 +123,8 @@ class HardcoverView(QWidget):
         top.addWidget(self.count_label)
         matches_layout.addLayout(top)
         self.tree = flat_list(HEADERS, fit_to_contents=False)
+        self.tree.setRootIsDecorated(True)  # series open and close
+        self._items: dict[int, QTreeWidgetItem] = {}
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
@@ -269,44 +271,72 @@ class HardcoverView(QWidget):
     def _fill(self) -> None:
         wanted = self.filter_combo.currentData()
         self.tree.clear()
-        shown = 0
-        for book, match in self._rows:
-            state = self._states[book["id"]]
-            if wanted is not None and state != wanted:
-                continue
-            why = dashboard.reason(match, state)
-            if match.get("summary"):
-                why = f"{match['summary']} — {why}" if why else str(match["summary"])
-            status = str(book.get("status"))
-            reading = STATUS_LABELS.get(status, status)
-            progress = progress_text(float(book.get("progress") or 0.0), book.get("pages"))
-            item = QTreeWidgetItem(
-                [
-                    book["title"],
-                    ", ".join(book.get("authors") or []),
-                    f"{reading} · {progress}" if progress else reading,
-                    dashboard.LABELS[state],
-                    why,
-                ]
-            )
-            item.setToolTip(4, why)
-            item.setData(0, _ROLE, book["id"])
-            self.tree.addTopLevelItem(item)
-            shown += 1
-        self.count_label.setText(f"{shown:,} of {books(len(self._rows))}")
+        self._items: dict[int, QTreeWidgetItem] = {}
+        shown = {
+            book["id"]: (book, match)
+            for book, match in self._rows
+            if wanted is None or self._states[book["id"]] == wanted
+        }
+        groups = dashboard.series_groups(
+            (book_id, book.get("series"), book.get("series_index"))
+            for book_id, (book, _match) in shown.items()
+        )
+        for series, book_ids in groups:
+            parent = None
+            if series is not None:  # the series' books under one row, in series order
+                parent = QTreeWidgetItem([f"{series} ({books(len(book_ids))})"])
+                parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                font = parent.font(0)
+                font.setBold(True)
+                parent.setFont(0, font)
+                self.tree.addTopLevelItem(parent)
+            for book_id in book_ids:
+                item = self._item(*shown[book_id], in_series=parent is not None)
+                if parent is None:
+                    self.tree.addTopLevelItem(item)
+                else:
+                    parent.addChild(item)
+                self._items[book_id] = item
+            if parent is not None:
+                parent.setExpanded(True)
+        self.count_label.setText(f"{len(shown):,} of {books(len(self._rows))}")
         self._update_buttons()
+
+    def _item(self, book: BookRow, match: MatchInfo, *, in_series: bool) -> QTreeWidgetItem:
+        state = self._states[book["id"]]
+        why = dashboard.reason(match, state)
+        if match.get("summary"):
+            why = f"{match['summary']} — {why}" if why else str(match["summary"])
+        status = str(book.get("status"))
+        reading = STATUS_LABELS.get(status, status)
+        progress = progress_text(float(book.get("progress") or 0.0), book.get("pages"))
+        title = book["title"]
+        number = book.get("series_index")
+        if in_series and number is not None:
+            title = f"#{number:g} {title}"
+        item = QTreeWidgetItem(
+            [
+                title,
+                ", ".join(book.get("authors") or []),
+                f"{reading} · {progress}" if progress else reading,
+                dashboard.LABELS[state],
+                why,
+            ]
+        )
+        item.setToolTip(4, why)
+        item.setData(0, _ROLE, book["id"])
+        return item
 
     def selected_book_id(self) -> int | None:
         items = self.tree.selectedItems()
         return items[0].data(0, _ROLE) if items else None
 
     def select_book(self, book_id: int) -> bool:
-        for index in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(index)
-            if item.data(0, _ROLE) == book_id:
-                self.tree.setCurrentItem(item)
-                return True
-        return False
+        item = self._items.get(book_id)
+        if item is None:
+            return False
+        self.tree.setCurrentItem(item)
+        return True
 
     def _sync_state_of(self, book_id: int | None) -> str | None:
         for book, match in self._rows:

@@ -64,3 +64,27 @@ def test_counts_cover_every_state_and_the_total():
         "excluded": 0,
     }
     assert dashboard.filter_label("Synced", 1234) == "Synced (1,234)"
+
+
+@pytest.mark.parametrize(
+    ("books", "groups"),
+    [
+        ([], []),
+        ([(1, None, None), (2, None, None)], [(None, [1]), (None, [2])]),
+        # One shown book of a series is not worth a group.
+        ([(1, "Dune", 1.0), (2, None, None)], [(None, [1]), (None, [2])]),
+        # A series gathers where its first book was, in series order.
+        (
+            [(1, "Dune", 3.0), (2, None, None), (3, "Dune", 1.0), (4, "Dune", 2.0)],
+            [("Dune", [3, 4, 1]), (None, [2])],
+        ),
+        # Unnumbered books last, then as given; two series side by side.
+        (
+            [(1, "Foundation", None), (2, "Dune", 2.0), (3, "Foundation", 1.0), (4, "Dune", 1.5)],
+            [("Foundation", [3, 1]), ("Dune", [4, 2])],
+        ),
+        ([(1, "Dune", None), (2, "Dune", None)], [("Dune", [1, 2])]),
+    ],
+)
+def test_series_groups(books, groups):
+    assert dashboard.series_groups(books) == groups

@@ -156,6 +156,28 @@ def test_sync_now_matches_the_library_and_pushes_it(hc, fake, qloop, library):
     assert hc.view.tree.topLevelItemCount() == 1  # unread books are not matched
 
 
+def test_books_of_a_series_are_grouped_in_series_order(hc, fake, qloop):
+    messiah = add_book(
+        "Dune Messiah", ["Frank Herbert"], status="reading", series="Dune", series_index=2
+    )
+    messiah_id = messiah.id
+    add_book("Piranesi", ["Susanna Clarke"], status="read")
+    add_book("Dune", ["Frank Herbert"], status="read", series="Dune", series_index=1)
+    connect(hc, fake, qloop)
+    hc.refresh()
+    tree = hc.view.tree
+    titles = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert sorted(titles) == ["Dune (2 books)", "Piranesi"]
+    group = next(tree.topLevelItem(i) for i in range(2) if tree.topLevelItem(i).childCount())
+    assert [group.child(i).text(0) for i in range(2)] == ["#1 Dune", "#2 Dune Messiah"]
+    assert group.isExpanded()
+    assert not group.flags() & Qt.ItemFlag.ItemIsSelectable  # a heading, not a book
+    assert hc.view.select_book(messiah_id)
+    assert hc.view.selected_book_id() == messiah_id
+    assert hc.view.sync_book_button.isEnabled() is False  # not linked yet
+    assert hc.view.count_label.text() == "3 of 3 books"
+
+
 def test_sync_while_disconnected_says_what_to_do(hc, qloop):
     qloop.run_until_complete(hc.sync_now())
     assert hc.view.account_message.isVisibleTo(hc.view)
