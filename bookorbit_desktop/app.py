@@ -37,6 +37,7 @@ from bookorbit_desktop.services import watched_folders as folders_service
 from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.services.reachability import check_reachability
+from bookorbit_desktop.services.remote_covers import RemoteCovers
 from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
 from bookorbit_desktop.services.sync import SyncService
 from bookorbit_desktop.services.sync_worker import SyncWorker
@@ -248,6 +249,7 @@ class Desktop:
             self.library.list_books,
             self.window,
             cover_for=self.library.cover_file,
+            remote_cover=RemoteCovers(self.paths.cache_dir / "hardcover-covers").fetch,
         )
         self.folder_watcher = FolderWatcher(
             functools.partial(folders_service.refresh_folders, self.paths),

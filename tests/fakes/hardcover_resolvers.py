@@ -48,6 +48,8 @@ def computed_column(catalog: Catalog) -> Any:
         if table == "books":
             if column == "cached_contributors":
                 return catalog.cached_contributors(row["id"])
+            if column == "cached_image":  # {} for a book without a cover, as Hardcover has it
+                return {}
             if column == "editions_count":
                 return len(catalog.book_editions(row["id"]))
             if column.startswith("default_") and column.endswith("_edition"):

@@ -25,7 +25,9 @@ import functools
 import json
 import random
 import re
+import struct
 import threading
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +49,30 @@ from tests.fakes.hardcover_resolvers import (
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "data" / "hardcover" / "schema.graphql"
 PATH = "/v1/graphql"
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A plain PNG of one colour (what a cover service answers, much smaller)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    row = b"\x00" + bytes(rgb) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+COVER_PNG = _png(20, 30, (40, 90, 160))
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(PATTERN_OPERATORS)) + r")\b")
 
 
@@ -131,6 +157,7 @@ class FakeHardcover:
         hardcover_schema()
         app = web.Application()
         app.router.add_post(PATH, self._handle)
+        app.router.add_get("/covers/{name}", self._cover)
         self._closing = asyncio.Event()
         self._runner = web.AppRunner(app, shutdown_timeout=0.5)
         await self._runner.setup()
@@ -139,6 +166,17 @@ class FakeHardcover:
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}{PATH}"
         return self.url
+
+    def cover_url(self, name: str) -> str:
+        """The address of a cover this fake serves (`name` ending in .png), or a 404."""
+        return self.url.removesuffix(PATH) + f"/covers/{name}"
+
+    async def _cover(self, request: web.Request) -> web.Response:
+        """A small PNG for any name ending in .png that does not start with "missing"."""
+        name = request.match_info["name"]
+        if not name.endswith(".png") or name.startswith("missing"):
+            raise web.HTTPNotFound()
+        return web.Response(body=COVER_PNG, content_type="image/png")
 
     async def close(self) -> None:
         if self._closing is not None:

@@ -95,6 +95,7 @@ class HardcoverBook:
     canonical_id: int | None = None
     status_id: int | None = None
     editions: tuple[EditionInfo, ...] = ()  # the editions fetched (rarely all of them)
+    image_url: str | None = None  # the cover on Hardcover's image server
 
     @property
     def gone(self) -> bool:
@@ -184,6 +185,13 @@ def alternate_names(raw: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _image_url(value: Any) -> str | None:
+    """The URL inside `cached_image` ({} for a book without a cover)."""
+    if isinstance(value, Mapping):
+        value = value.get("url")
+    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
+
+
 def book_from_graphql(data: Mapping[str, Any]) -> HardcoverBook:
     """A `books` row (as `MatchCandidates` selects it) with its nested edition lists."""
     contributors = data.get("cached_contributors") or data.get("contributions") or []
@@ -213,4 +221,5 @@ def book_from_graphql(data: Mapping[str, Any]) -> HardcoverBook:
         canonical_id=to_int(data.get("canonical_id")),
         status_id=to_int(data.get("book_status_id")),
         editions=tuple(sorted(known.values(), key=lambda e: e.id)),
+        image_url=_image_url(data.get("cached_image")),
     )

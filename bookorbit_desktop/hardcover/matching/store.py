@@ -212,6 +212,7 @@ def candidate_json(scored: Scored) -> dict[str, Any]:
     return {
         "book_id": book.id,
         "slug": book.slug,
+        "image_url": book.image_url,
         "title": book.title,
         "subtitle": book.subtitle,
         "authors": list(book.authors),

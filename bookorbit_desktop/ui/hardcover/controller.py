@@ -22,7 +22,7 @@ from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStat
 from bookorbit_desktop.services.library import BookRow, MatchInfo
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
-from bookorbit_desktop.ui.hardcover.pick_dialog import PickDialog
+from bookorbit_desktop.ui.hardcover.pick_dialog import Cover, PickDialog
 from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.sync.manual import DIALOG_DELAY_SECONDS, ManualSync
 
@@ -48,13 +48,16 @@ class HardcoverController(QObject):
         books: Callable[[], Sequence[BookRow]],
         window: QWidget,
         cover_for: Callable[[int], str | None] = lambda book_id: None,
+        remote_cover: Cover | None = None,
     ) -> None:
+        """`remote_cover(url)`: a Hardcover cover for the Pick dialog (None: no covers)."""
         super().__init__(window)
         self.service = service
         self.hub = hub
         self.view = view
         self._books = books
         self._cover_for = cover_for
+        self._remote_cover = remote_cover
         self._window = window
         self.sync_task: asyncio.Task[None] | None = None
         self.manual: ManualSync | None = None  # the last Sync Now, its dialog and report
@@ -290,6 +293,7 @@ class HardcoverController(QObject):
             self.service.editions,
             self._window,
             current=self.service.match_info(book_id).get("hc_book_id"),
+            cover=self._remote_cover,
         )
         try:
             accepted = await run_dialog(dialog, lambda: self.pick_opened.emit(dialog))

@@ -9,11 +9,12 @@ the background; the dialog stays usable and shows any error in place.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -74,11 +75,24 @@ def candidate_cells(candidate: dict[str, Any]) -> list[str]:
     ]
 
 
+COVER_SIZE = QSize(28, 42)
+Cover = Callable[[str], Awaitable[bytes | None]]
+
+
+@functools.cache
+def placeholder_icon() -> QIcon:
+    """A plain cover-shaped tile, so rows line up before (or without) their covers."""
+    tile = QPixmap(COVER_SIZE)
+    tile.fill(QColor(0, 0, 0, 28))
+    return QIcon(tile)
+
+
 class PickDialog(QDialog):
     """`chosen` is (Hardcover book id, edition id or None) after the dialog is accepted."""
 
     searched = Signal()  # a search finished (results or an error are on screen)
     editions_loaded = Signal()
+    cover_shown = Signal(int)  # a candidate's cover replaced its placeholder (book id)
 
     def __init__(
         self,
@@ -89,10 +103,13 @@ class PickDialog(QDialog):
         parent: QWidget | None = None,
         *,
         current: int | None = None,
+        cover: Cover | None = None,
     ) -> None:
-        """`current`: the Hardcover book the book is linked to now, marked in the list."""
+        """`current`: the Hardcover book the book is linked to now, marked in the list;
+        `cover(url)`: a candidate's cover image (None: keep the placeholder)."""
         super().__init__(parent)
         self._current = current
+        self._cover = cover
         self.setWindowTitle(f"Pick the Hardcover Book for “{book_title}”")
         self.resize(980, 560)
         self._search = search
@@ -118,6 +135,7 @@ class PickDialog(QDialog):
         self.status_label.setWordWrap(True)
 
         self.tree = flat_list(HEADERS)
+        self.tree.setIconSize(COVER_SIZE)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.tree.itemActivated.connect(lambda *_: self.accept())
 
@@ -164,8 +182,23 @@ class PickDialog(QDialog):
                 item.setFont(0, font)
             if candidate.get("edition"):
                 item.setToolTip(0, f"Best edition: {candidate['edition']}")
+            item.setIcon(0, placeholder_icon())
             self.tree.addTopLevelItem(item)
+            url = candidate.get("image_url")
+            if self._cover is not None and isinstance(url, str) and url:
+                self._run(self._load_cover(item, candidate.get("book_id"), url))
         self._selection_changed()
+
+    async def _load_cover(self, item: QTreeWidgetItem, book_id: Any, url: str) -> None:
+        assert self._cover is not None
+        data = await self._cover(url)
+        if data is None or self.tree.indexOfTopLevelItem(item) < 0:
+            return  # no cover, or the list was replaced meanwhile
+        image = QPixmap()
+        if not image.loadFromData(data):
+            return
+        item.setIcon(0, QIcon(image.scaled(COVER_SIZE, Qt.AspectRatioMode.KeepAspectRatio)))
+        self.cover_shown.emit(int(book_id))
 
     @property
     def candidates(self) -> list[dict[str, Any]]:

@@ -39,7 +39,7 @@ def keyring_backend(keyring_file):
     return CountingKeyring(keyring_file)
 
 
-def make_controller(library, fake, backend, qtbot):
+def make_controller(library, fake, backend, qtbot, **options):
     account = HardcoverAccount(
         TokenStore(backend),
         client_factory=lambda token, **kw: HardcoverClient(token, endpoint=fake.url, **kw),
@@ -50,7 +50,7 @@ def make_controller(library, fake, backend, qtbot):
     hub = StatusHub()
     view = HardcoverView(window)
     books = LibraryService(library).list_books
-    controller = HardcoverController(service, hub, view, books, window)
+    controller = HardcoverController(service, hub, view, books, window, **options)
     controller.matches_changed.connect(controller.refresh)
     return controller
 

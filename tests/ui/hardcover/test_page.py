@@ -23,6 +23,7 @@ from bookorbit_desktop.hardcover.api.credentials import (
 from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.library.store.queries import update_reading_state
 from bookorbit_desktop.services.hardcover import HardcoverStatus
+from bookorbit_desktop.services.remote_covers import RemoteCovers
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.hardcover.pick_dialog import candidate_cells
 from bookorbit_desktop.ui.icons import TrayState
@@ -251,6 +252,52 @@ def test_pick_searches_and_pins_book_and_edition(hc, fake, qloop, qtbot, library
     item = hc.view.tree.currentItem()
     assert item.text(3) == "Pending"  # linked, not sent yet
     assert "picked by you" in item.text(4)
+
+
+def test_pick_shows_each_candidates_cover_once_loaded(
+    library, fake, keyring_backend, qtbot, qloop, tmp_path
+):
+    covers = RemoteCovers(tmp_path / "covers")
+    hc = make_controller(library, fake, keyring_backend, qtbot, remote_cover=covers.fetch)
+    with_cover = fake.catalog.add_book(
+        "Piranesi",
+        authors=["Susanna Clarke"],
+        users_count=500,
+        cached_image={"url": fake.cover_url("piranesi.png"), "width": 20, "height": 30},
+    )
+    broken = fake.catalog.add_book(
+        "Piranesi",
+        authors=["Someone Else"],
+        users_count=4,
+        cached_image={"url": fake.cover_url("missing.png")},
+    )
+    no_cover = fake.catalog.add_book("Piranesi", authors=["A Third"], users_count=2)
+    local = add_book("Piranesi", ["Susanna Clarke"], status="reading")
+    connect(hc, fake, qloop)
+
+    async def scenario():
+        opened = signal_future(hc.pick_opened)
+        task = hc.pick(local.id)
+        (dialog,) = await opened
+        searched = signal_future(dialog.searched)
+        dialog.search_button.click()
+        await searched
+        ids = [c["book_id"] for c in dialog.candidates]
+        assert {with_cover, broken, no_cover} <= set(ids)
+        placeholder = dialog.tree.topLevelItem(ids.index(no_cover)).icon(0).cacheKey()
+        shown = signal_future(dialog.cover_shown)
+        assert await shown == (with_cover,)
+        for _ in range(20):  # let the missing cover's request finish too
+            await asyncio.sleep(0.02)
+        icons = {i: dialog.tree.topLevelItem(ids.index(i)).icon(0) for i in ids}
+        assert icons[with_cover].cacheKey() != placeholder
+        assert icons[broken].cacheKey() == placeholder  # a 404 keeps the placeholder
+        assert icons[no_cover].cacheKey() == placeholder
+        dialog.reject()
+        await task
+
+    qloop.run_until_complete(scenario())
+    assert len(list((tmp_path / "covers").glob("*.img"))) == 1  # kept for next time
 
 
 def test_search_errors_show_in_the_dialog(hc, fake, qloop):
