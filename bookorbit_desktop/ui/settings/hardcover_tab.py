@@ -102,6 +102,15 @@ class HardcoverTab(QWidget):
             max(0, self.privacy_combo.findData(self._loaded.privacy))
         )
         form.addRow("&Privacy of new entries:", self.privacy_combo)
+        self.privacy_for_all_check = QCheckBox(
+            "Also apply it to &books that were on my Hardcover profile before BookOrbit"
+        )
+        self.privacy_for_all_check.setToolTip(
+            "Off: only the entries BookOrbit adds get this privacy; the ones you made on "
+            "hardcover.app keep theirs. On: the next sync changes those too."
+        )
+        self.privacy_for_all_check.setChecked(self._loaded.privacy_for_all)
+        form.addRow(self.privacy_for_all_check)
         layout.addWidget(sync)
         layout.addStretch(1)
         self.show_account()
@@ -126,6 +135,7 @@ class HardcoverTab(QWidget):
             on_progress=self.progress_check.isChecked(),
             on_rating=self.rating_check.isChecked(),
             privacy=str(self.privacy_combo.currentData()),
+            privacy_for_all=self.privacy_for_all_check.isChecked(),
         )
 
     def apply(self) -> None:

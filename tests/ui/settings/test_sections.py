@@ -138,9 +138,13 @@ def test_hardcover_connect_settings_and_disconnect(qtbot, qloop, server, hardcov
 
     tab.progress_check.setChecked(False)
     tab.privacy_combo.setCurrentIndex(tab.privacy_combo.findData("private"))
+    assert not tab.privacy_for_all_check.isChecked()  # entries made on hardcover.app kept
+    tab.privacy_for_all_check.setChecked(True)
     dialog.save_button.click()
     stored = load_sync_settings()
     assert (stored.on_progress, stored.on_status, stored.privacy) == (False, True, "private")
+    assert stored.privacy_for_all is True
+    assert make_dialog(qtbot, server, hardcover).hardcover.privacy_for_all_check.isChecked()
 
     qloop.run_until_complete(click(tab.disconnect_button))
     assert tab.user_label.text() == "not connected"
