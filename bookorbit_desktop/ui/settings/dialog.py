@@ -187,7 +187,11 @@ class SettingsDialog(QDialog):
         layout.addWidget(server)
         if self._certificate is not None:
             self.https = HttpsBox(
-                settings.https_port, self.port_spin, self._shown_host, self._certificate
+                settings.https_port,
+                self.port_spin,
+                self.opds_check,
+                self._shown_host,
+                self._certificate,
             )
             layout.addWidget(self.https)
         if self.reachability is not None:

@@ -2,8 +2,9 @@
 
 Over plain HTTP the sync key and the catalog password cross the Wi-Fi readable by anyone on
 it. With HTTPS the server also listens on a second port with a self-signed certificate made on
-this computer; KOReader does not check certificates, so the address is all it needs. The
-certificate's fingerprint is shown so a careful user can compare it with what a browser shows.
+this computer; KOReader does not check certificates, so the addresses are all it needs: the
+sync address and, with the catalog on, the OPDS address. The certificate's fingerprint is
+shown so a careful user can compare it with what a browser shows.
 """
 
 from __future__ import annotations
@@ -25,28 +26,33 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.ui.status import KOSYNC_PATH, OPDS_PATH
 
 WHY = (
-    "Without HTTPS, your KOReader sync key and catalog password cross the Wi-Fi unencrypted. "
-    "KOReader accepts this computer's own certificate without asking; type the https address "
-    "below on the device instead of the http one."
+    "Use HTTPS on a Wi-Fi you share or do not control: over plain HTTP your KOReader sync key "
+    "and catalog password (Basic auth) cross it unencrypted. KOReader does not verify "
+    "certificates, so it accepts this computer's own; type the https addresses below on the "
+    "device instead of the http ones."
 )
 
 
 class HttpsBox(QGroupBox):
     """`fingerprint()` makes the certificate if needed and returns its SHA-256 fingerprint;
-    `host()` is the address shown in the http address too."""
+    `host()` is the address shown in the http address too; `opds` is the dialog's catalog
+    switch (the OPDS address is shown only with the catalog on)."""
 
     def __init__(
         self,
         https_port: int | None,
         http_port: QSpinBox,
+        opds: QCheckBox,
         host: Callable[[], str],
         fingerprint: Callable[[], str],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Encrypted connection (HTTPS)", parent)
         self._http_port = http_port
+        self._opds = opds
         self._host = host
         self._fingerprint = fingerprint
         layout = QVBoxLayout(self)
@@ -68,6 +74,10 @@ class HttpsBox(QGroupBox):
         self.address_label.setObjectName("httpsAddress")
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("HTTPS sync address:", self.address_label)
+        self.opds_label = QLabel()
+        self.opds_label.setObjectName("httpsOpdsAddress")
+        self.opds_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("HTTPS catalog (OPDS):", self.opds_label)
         fingerprint_row = QHBoxLayout()
         self.fingerprint = ""  # "AB:CD:..." once the certificate exists
         self.fingerprint_label = QLabel()
@@ -82,17 +92,25 @@ class HttpsBox(QGroupBox):
         self.enabled_check.setChecked(https_port is not None)
         self.enabled_check.toggled.connect(self._update)
         self.port_spin.valueChanged.connect(self._update)
+        opds.toggled.connect(self.refresh_address)
         self._update()
 
     def https_port(self) -> int | None:
         """The port wanted, or None for no HTTPS."""
         return self.port_spin.value() if self.enabled_check.isChecked() else None
 
-    def address(self) -> str:
-        return f"https://{self._host()}:{self.port_spin.value()}/kosync"
+    def address(self, path: str = KOSYNC_PATH) -> str:
+        return f"https://{self._host()}:{self.port_spin.value()}{path}"
 
     def refresh_address(self) -> None:
-        self.address_label.setText(self.address() if self.enabled_check.isChecked() else "—")
+        on = self.enabled_check.isChecked()
+        self.address_label.setText(self.address() if on else "—")
+        if not on:
+            self.opds_label.setText("—")
+        elif self._opds.isChecked():
+            self.opds_label.setText(self.address(OPDS_PATH))
+        else:
+            self.opds_label.setText("— (the catalog is off)")
 
     def _update(self) -> None:
         on = self.enabled_check.isChecked()
