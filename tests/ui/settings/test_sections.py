@@ -6,50 +6,14 @@ folder, and the fake Hardcover over HTTP with the token in a file-backed keyring
 
 from __future__ import annotations
 
-import pytest
-
 from bookorbit_desktop.app import settings_sections
-from bookorbit_desktop.hardcover.api.account import HardcoverAccount
-from bookorbit_desktop.hardcover.api.client import HardcoverClient
-from bookorbit_desktop.hardcover.api.credentials import TokenStore
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.reachability import LOOPBACK_ONLY, check_reachability
 from bookorbit_desktop.services.server import DesktopServer
 from bookorbit_desktop.services.settings import load_settings, load_sync_settings, save_settings
 from bookorbit_desktop.ui.asyncqt import running_tasks, signal_future
 from bookorbit_desktop.ui.settings.dialog import SettingsDialog
 from bookorbit_desktop.ui.status import LOOPBACK_SUMMARY, AppStatus, server_summary
-from tests.fakes.clock import SystemClock
-from tests.fakes.file_keyring import FileKeyring
-from tests.fakes.hardcover_catalog import Catalog
-from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
-
-
-@pytest.fixture
-def fake():
-    catalog = Catalog()
-    with ThreadedFakeHardcover(FakeHardcover(catalog, clock=SystemClock())) as running:
-        running.token = catalog.add_token(catalog.add_user("reader"))
-        yield running
-
-
-@pytest.fixture
-def hardcover(fake, tmp_path):
-    account = HardcoverAccount(
-        TokenStore(FileKeyring(tmp_path / "keyring.json")),
-        client_factory=lambda token, **kw: HardcoverClient(token, endpoint=fake.url, **kw),
-    )
-    return HardcoverService(account)
-
-
-@pytest.fixture
-def server(library, qloop):
-    set_setting("server.host", "127.0.0.1")
-    set_setting("server.port", 0)
-    server = DesktopServer(library, addresses=lambda host: [host])
-    yield server
-    qloop.run_until_complete(server.stop())
 
 
 def make_dialog(qtbot, server, hardcover):
