@@ -4,8 +4,8 @@ Imports are followed through the whole closure (function-level imports included,
 TYPE_CHECKING:` blocks excluded):
 - `library` imports no Qt and no aiohttp, and neither `server` nor `hardcover`;
 - `server` never imports `hardcover` (a KOReader request only signals a change);
-- the pure rules (reading rules and values, matching's scoring, the sync reconciler) import no
-  Qt, no aiohttp and no peewee;
+- the pure rules (reading rules and values, matching's scoring and revisit rule, the sync
+  reconciler and what Sync Now would do) import no Qt, no aiohttp and no peewee;
 - `ui` never imports peewee or aiohttp directly; it goes through services;
 - nothing but the entry points (`app`, `__main__`, `cli`) imports `ui` or `cli`.
 Every package says in its `__init__` docstring what lives there; no module grows past ~400
@@ -110,9 +110,11 @@ PURE_RULES = (
     f"{PACKAGE}.hardcover.matching.penalties",
     f"{PACKAGE}.hardcover.matching.volumes",
     f"{PACKAGE}.hardcover.matching.scoring",
+    f"{PACKAGE}.hardcover.matching.revisit",
     f"{PACKAGE}.hardcover.sync.model",
     f"{PACKAGE}.hardcover.sync.reconcile",
     f"{PACKAGE}.hardcover.sync.preview",
+    f"{PACKAGE}.hardcover.sync.waiting",
 )
 MAX_MODULE_LINES = 420
 

@@ -29,7 +29,7 @@ from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
 from bookorbit_desktop.hardcover.matching.store import EXCLUDED, get_match
 from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.engine import SyncProgress
-from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox, database
+from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.library import MatchInfo
 from bookorbit_desktop.services.sync import SyncReport, SyncService
@@ -63,8 +63,8 @@ class HardcoverStatus:
     checking: bool = False  # the keyring has not answered yet (start-up)
     keyring_unreadable: bool = False  # the last check could not read the keyring
     last_sync: float | None = None  # when a pass last finished
-    pending: int = 0  # books with changes Hardcover does not have yet
-    to_match: int = 0  # books Sync Now would match first (never matched, failed, edited since)
+    pending: int = 0  # books Sync Now would send: a queued change, or never confirmed
+    to_match: int = 0  # books Sync Now would look up first (`hardcover.sync.waiting`)
 
 
 class EditionRow(TypedDict):
@@ -101,17 +101,6 @@ _LINKED_CANDIDATE = SQL(
 )
 
 
-# Books a matching run would look at: read or being read (not unread), and never matched, a
-# match that failed, or a match older than the book's last edit (unless picked or excluded).
-_TO_MATCH = (
-    "SELECT COUNT(*) FROM book JOIN reading_state ON reading_state.book_id = book.id"
-    " LEFT JOIN hardcover_match AS m ON m.book_id = book.id"
-    " WHERE reading_state.status != 'unread' AND (m.book_id IS NULL"
-    " OR m.state IN ('unmatched', 'error')"
-    " OR (NOT m.pinned AND m.state != 'excluded' AND m.updated_at < book.updated_at))"
-)
-
-
 class HardcoverService:
     def __init__(
         self,
@@ -133,6 +122,7 @@ class HardcoverService:
         """The account as remembered: reads the database, never the keyring."""
         status = self.account.status()
         check = self.account.keyring_check
+        work = sync_store.waiting_work()
         return HardcoverStatus(
             connected=status.connected,
             username=status.username,
@@ -143,8 +133,8 @@ class HardcoverService:
             checking=check is None,
             keyring_unreadable=check is not None and not check.readable,
             last_sync=status.last_sync,
-            pending=SyncOutbox.select().count(),
-            to_match=database.execute_sql(_TO_MATCH).fetchone()[0],
+            pending=work.to_push,
+            to_match=work.to_match,
         )
 
     async def check_keyring(self) -> None:

@@ -41,8 +41,8 @@ class AppStatus:
     sync_done: int = 0  # books done in the running pass
     sync_total: int = 0
     last_sync: float | None = None  # when a pass last finished (Unix seconds)
-    pending: int = 0  # books whose state Hardcover does not have yet
-    to_match: int = 0  # books a sync would match first
+    pending: int = 0  # books a sync would send (`hardcover.sync.waiting`)
+    to_match: int = 0  # books a sync would look up on Hardcover first
 
     @property
     def kosync_urls(self) -> tuple[str, ...]:
@@ -92,6 +92,8 @@ def sync_unavailable_reason(status: AppStatus) -> str | None:
     if status.syncing:
         return "A sync is running"
     if status.pending == 0 and status.to_match == 0:
+        if status.sync_problem:  # the books that failed wait for a change or a decision
+            return "Nothing a sync could send now: the Hardcover page says which books need you"
         return "Everything is up to date: nothing is waiting to be sent to Hardcover"
     return None
 
@@ -145,7 +147,8 @@ def sync_summary(status: AppStatus) -> str:
 
 
 def sync_details(status: AppStatus, now: float) -> str | None:
-    """ "Last sync 5 minutes ago · 3 books waiting" (None without an account)."""
+    """ "Last sync 5 minutes ago · 3 books waiting · 2 books to look up" (None without an
+    account)."""
     if not status.sync_available:
         return None
     parts = [
@@ -153,6 +156,8 @@ def sync_details(status: AppStatus, now: float) -> str | None:
     ]
     if status.pending:
         parts.append(counted("%n book(s) waiting", status.pending))
+    if status.to_match:
+        parts.append(counted("%n book(s) to look up", status.to_match))
     return " · ".join(parts)
 
 

@@ -53,6 +53,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n book(s) to look up</source>
+        <translation>
+            <numerusform>%n book to look up</numerusform>
+            <numerusform>%n books to look up</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n new book(s) added</source>
         <translation>
             <numerusform>%n new book added</numerusform>

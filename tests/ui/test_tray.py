@@ -111,6 +111,22 @@ NOW = 1_800_000_000.0
                 "Last sync just now · 1 book waiting",
             ],
         ),
+        (
+            replace(RUNNING, last_sync=NOW - 10, pending=0, to_match=1),
+            [
+                "KOReader sync server: http://192.168.1.20:8765/kosync",
+                "Hardcover: connected",
+                "Last sync just now · 1 book to look up",
+            ],
+        ),
+        (
+            replace(RUNNING, last_sync=NOW - 7200, pending=2, to_match=1204),
+            [
+                "KOReader sync server: http://192.168.1.20:8765/kosync",
+                "Hardcover: connected",
+                "Last sync 2 hours ago · 2 books waiting · 1,204 books to look up",
+            ],
+        ),
     ],
 )
 def test_tooltip_says_progress_last_sync_and_what_waits(status, lines):
@@ -151,6 +167,11 @@ def test_when_text(ago, text):
         (
             AppStatus(sync_available=True, pending=2, sync_problem="Some books failed"),
             None,  # a retry is what the user wants
+        ),
+        (
+            AppStatus(sync_available=True, sync_problem="Some books did not reach Hardcover"),
+            # They failed for good: another pass would not send them before they change.
+            "Nothing a sync could send now: the Hardcover page says which books need you",
         ),
         (AppStatus(sync_available=True, pending=5, syncing=True), "A sync is running"),
         (AppStatus(sync_available=True, pending=5, sync_paused=True), "Hardcover sync is paused"),
@@ -300,6 +321,20 @@ def test_sync_now_is_off_while_paused_in_the_tray(hub, tray):
     hub.update(**{**RUNNING.__dict__, "sync_paused": True})
     tray.rebuild_menu()
     assert not tray.action("sync").isEnabled()
+
+
+def test_sync_now_is_off_in_the_tray_while_nothing_waits_and_says_why(hub, tray):
+    hub.update(**{**RUNNING.__dict__, "pending": 0, "to_match": 0})
+    tray.rebuild_menu()
+    why = "Everything is up to date: nothing is waiting to be sent to Hardcover"
+    assert not tray.action("sync").isEnabled()
+    assert tray.action("sync").toolTip() == why
+    assert tray.action("sync-state").text() == why  # in the menu too
+    assert not tray.action("sync-state").isEnabled()
+    hub.update(to_match=3)  # a book read since: a pass looks it up first
+    tray.rebuild_menu()
+    assert tray.action("sync").isEnabled()
+    assert "sync-state" not in [a.objectName() for a in tray.menu.actions()]
 
 
 @pytest.mark.parametrize(

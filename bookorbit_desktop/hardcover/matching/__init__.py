@@ -1,7 +1,7 @@
 """Linking local books to Hardcover books and editions, carefully.
 
 Pure scoring rules (`normalize`, `volumes`, `penalties`, `scoring`, `editions`, `catalog`)
-decide; `matcher` fetches candidates through the API; `store` and `actions` keep each book's
-link and the user's corrections (Pick, Re-match, Exclude). The pure modules import no Qt,
-aiohttp or peewee.
+decide, and `revisit` says when a book is looked at again; `matcher` fetches candidates through
+the API; `store` and `actions` keep each book's link and the user's corrections (Pick,
+Re-match, Exclude). The pure modules import no Qt, aiohttp or peewee.
 """

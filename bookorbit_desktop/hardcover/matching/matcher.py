@@ -45,6 +45,7 @@ from bookorbit_desktop.hardcover.matching.scoring import (
 from bookorbit_desktop.hardcover.matching.store import (
     ERROR,
     get_match,
+    mark_checked,
     needs_matching,
     save_decision,
     save_error,
@@ -261,6 +262,7 @@ class Matcher:
                 emit(book.id, book.title, record.state, record.reason or "", cached=True)
                 continue
             work.append(_Work(book.id, local, digest))
+        mark_checked(r.book_id for r in report.results if r.cached)
         languages = {w.local.language for w in work if w.local.language}
         try:
             await self._identifiers(work, languages, emit)

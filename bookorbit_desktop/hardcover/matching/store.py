@@ -23,6 +23,16 @@ from peewee import fn
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
 from bookorbit_desktop.hardcover.matching.normalize import normalize_language
+from bookorbit_desktop.hardcover.matching.revisit import (  # the states: imported from here too
+    ERROR,
+    EXCLUDED,
+    LINKED,
+    STATES,
+    UNMATCHED,
+    worth_matching,
+)
+from bookorbit_desktop.hardcover.matching.revisit import NEEDS_REVIEW as NEEDS_REVIEW
+from bookorbit_desktop.hardcover.matching.revisit import NO_MATCH as NO_MATCH
 from bookorbit_desktop.hardcover.matching.scoring import Decision, LocalBook, Scored
 from bookorbit_desktop.library.metadata.isbn import parse_isbn
 from bookorbit_desktop.library.store import outbox
@@ -35,9 +45,6 @@ from bookorbit_desktop.library.store.models import (
     database,
 )
 
-UNMATCHED, LINKED, NEEDS_REVIEW, NO_MATCH = "unmatched", "linked", "needs_review", "no_match"
-EXCLUDED, ERROR = "excluded", "error"
-STATES = (UNMATCHED, LINKED, NEEDS_REVIEW, NO_MATCH, EXCLUDED, ERROR)
 METHOD_PICK = "pick"
 METHOD_SEARCH = "search"
 
@@ -164,15 +171,14 @@ def fingerprint(local: LocalBook) -> str:
 
 def needs_matching(record: MatchRecord | None, current_fingerprint: str) -> bool:
     """Whether a matching pass should (re)consider this book."""
-    if record is None or record.state in (UNMATCHED, ERROR):
+    if record is None:
         return True
-    if record.pinned or record.state == EXCLUDED:
-        return False
-    changed = record.fingerprint != current_fingerprint
-    if record.state in (NO_MATCH, NEEDS_REVIEW):
-        return changed  # e.g. a Hardcover id was saved in the file since
-    # An automatic link is revisited after a metadata edit only while nothing was sent for it.
-    return changed and record.user_book_id is None
+    return worth_matching(
+        record.state,
+        pinned=record.pinned,
+        changed=record.fingerprint != current_fingerprint,
+        on_profile=record.user_book_id is not None,
+    )
 
 
 def eligible_books(
@@ -263,6 +269,24 @@ def save_decision(
         else:
             row.hc_book_id = row.hc_edition_id = row.edition_pages = row.method = None
         return handle.save()
+
+
+# A match older than the book's last edit takes the edit's time: checked against that edit.
+_EDITED_AT = "(SELECT updated_at FROM book WHERE book.id = hardcover_match.book_id)"
+_CHECKED = (
+    f"UPDATE hardcover_match SET updated_at = {_EDITED_AT}"
+    f" WHERE book_id = ? AND updated_at < {_EDITED_AT}"
+)
+
+
+def mark_checked(book_ids: Iterable[int]) -> None:
+    """A matching pass found these books' matches still good (the metadata it matches on is
+    unchanged): an edit elsewhere in the book no longer counts as one to look up again
+    (`hardcover.sync.waiting`)."""
+    rows = [(book_id,) for book_id in book_ids]
+    if rows:
+        with database.atomic():
+            database.connection().executemany(_CHECKED, rows)
 
 
 def save_error(book_id: int, reason: str, *, now: float | None = None) -> MatchRecord | None:

@@ -17,6 +17,7 @@ from peewee import JOIN
 
 from bookorbit_desktop.hardcover.matching.store import LINKED
 from bookorbit_desktop.hardcover.sync.model import Local, Options, Snapshot, wanted_for
+from bookorbit_desktop.hardcover.sync.waiting import BookFacts, Waiting, waiting
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
     Book,
@@ -112,6 +113,41 @@ def is_pending(candidate: Candidate, options: Options) -> bool:
 
 def pending(options: Options) -> list[Candidate]:
     return [c for c in candidates() if is_pending(c, options)]
+
+
+# Each book's facts for `waiting.work`, in one statement (the window asks after every action).
+# A match stored or checked before the book's last metadata edit stands for "edited": the
+# matcher refreshes that time when it finds the metadata it matched on unchanged.
+_FACTS = (
+    "SELECT r.status = 'unread', m.state, COALESCE(m.pinned, 0),"
+    " COALESCE(m.updated_at < b.updated_at, 0), m.user_book_id IS NOT NULL, m.hc_book_id,"
+    " CASE WHEN s.updated_at IS NOT NULL AND json_valid(s.snapshot)"
+    " THEN json_extract(s.snapshot, '$.hc_book_id') END,"
+    " o.book_id IS NOT NULL, COALESCE(o.blocked, '') != ''"
+    " FROM book AS b JOIN reading_state AS r ON r.book_id = b.id"
+    " LEFT JOIN hardcover_match AS m ON m.book_id = b.id"
+    " LEFT JOIN hardcover_sync AS s ON s.book_id = b.id"
+    " LEFT JOIN sync_outbox AS o ON o.book_id = b.id"
+)
+
+
+def waiting_work() -> Waiting:
+    """How many books the next Sync Now would look up on Hardcover and send."""
+    rows = database.execute_sql(_FACTS).fetchall()
+    return waiting(
+        BookFacts(
+            unread=bool(unread),
+            match_state=state,
+            pinned=bool(pinned),
+            edited=bool(edited),
+            on_profile=bool(on_profile),
+            linked_to=linked_to,
+            confirmed=confirmed,
+            queued=bool(queued),
+            blocked=bool(blocked),
+        )
+        for unread, state, pinned, edited, on_profile, linked_to, confirmed, queued, blocked in rows
+    )
 
 
 def mark_creating(book_id: int, hc_book_id: int, *, now: float | None = None) -> None:
