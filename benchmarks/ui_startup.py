@@ -14,7 +14,9 @@ series for a third, one EPUB file row and a reading state each), then:
   in-process the pieces of a refresh and of typing in the filter box: reading the N rows
              through the services, filling the Qt model, one filter keystroke, clearing the
              filter, and sorting by a few columns; and reading the stored Hardcover matches
-             (every book not "unread" has one, with five candidates) for the Hardcover page.
+             (every book not "unread" has one, with five candidates) for the Hardcover page,
+             and the account status with what Sync Now would look up and send (read after
+             every action on that page).
 
 `--app build/bundle/bookorbit-desktop/bookorbit-desktop` times the PyInstaller bundle instead
 of `python -m bookorbit_desktop` (`make dist` builds it). Prints every figure in milliseconds.
@@ -288,6 +290,7 @@ def in_process(data_dir: Path) -> dict[str, float]:
             )
         hardcover = HardcoverService()
         figures["hardcover matches (services)"] = timed(hardcover.match_details, 3)
+        figures["hardcover status (services)"] = timed(hardcover.status, 3)
         details = hardcover.match_details()
         rows = [(book, details[book["id"]]) for book in books if book["id"] in details]
         page = HardcoverView()

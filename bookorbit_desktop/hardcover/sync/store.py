@@ -115,38 +115,42 @@ def pending(options: Options) -> list[Candidate]:
     return [c for c in candidates() if is_pending(c, options)]
 
 
-# Each book's facts for `waiting.work`, in one statement (the window asks after every action).
-# A match stored or checked before the book's last metadata edit stands for "edited": the
-# matcher refreshes that time when it finds the metadata it matched on unchanged.
+# The facts `waiting.work` reads, counted per distinct combination: one statement, a few dozen
+# rows whatever the size of the library (the window asks after every action). A match stored
+# or checked before the book's last metadata edit stands for "edited": the matcher dates a
+# match it finds still good to that edit.
 _FACTS = (
     "SELECT r.status = 'unread', m.state, COALESCE(m.pinned, 0),"
-    " COALESCE(m.updated_at < b.updated_at, 0), m.user_book_id IS NOT NULL, m.hc_book_id,"
-    " CASE WHEN s.updated_at IS NOT NULL AND json_valid(s.snapshot)"
-    " THEN json_extract(s.snapshot, '$.hc_book_id') END,"
-    " o.book_id IS NOT NULL, COALESCE(o.blocked, '') != ''"
+    " COALESCE(m.updated_at < b.updated_at, 0), m.user_book_id IS NOT NULL,"
+    " m.hc_book_id IS NOT NULL, COALESCE(s.updated_at IS NOT NULL AND json_valid(s.snapshot)"
+    " AND json_extract(s.snapshot, '$.hc_book_id') = m.hc_book_id, 0),"
+    " o.book_id IS NOT NULL, COALESCE(o.blocked, '') != '', COUNT(*)"
     " FROM book AS b JOIN reading_state AS r ON r.book_id = b.id"
     " LEFT JOIN hardcover_match AS m ON m.book_id = b.id"
     " LEFT JOIN hardcover_sync AS s ON s.book_id = b.id"
     " LEFT JOIN sync_outbox AS o ON o.book_id = b.id"
+    " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
 )
 
 
 def waiting_work() -> Waiting:
     """How many books the next Sync Now would look up on Hardcover and send."""
     rows = database.execute_sql(_FACTS).fetchall()
-    return waiting(
-        BookFacts(
-            unread=bool(unread),
-            match_state=state,
-            pinned=bool(pinned),
-            edited=bool(edited),
-            on_profile=bool(on_profile),
-            linked_to=linked_to,
-            confirmed=confirmed,
-            queued=bool(queued),
-            blocked=bool(blocked),
-        )
-        for unread, state, pinned, edited, on_profile, linked_to, confirmed, queued, blocked in rows
+    return waiting((_facts(row[:-1]), row[-1]) for row in rows)
+
+
+def _facts(row: tuple[Any, ...]) -> BookFacts:
+    unread, state, pinned, edited, on_profile, linked, confirmed, queued, blocked = row
+    return BookFacts(
+        unread=bool(unread),
+        match_state=state,
+        pinned=bool(pinned),
+        edited=bool(edited),
+        on_profile=bool(on_profile),
+        linked=bool(linked),
+        confirmed=bool(confirmed),
+        queued=bool(queued),
+        blocked=bool(blocked),
     )
 
 

@@ -25,8 +25,8 @@ class BookFacts:
     pinned: bool = False
     edited: bool = False  # the metadata changed after the match was stored or last checked
     on_profile: bool = False  # an entry for the link is known on the profile
-    linked_to: int | None = None  # the Hardcover book of the link
-    confirmed: int | None = None  # the Hardcover book of the last push Hardcover confirmed
+    linked: bool = False  # the match names a Hardcover book
+    confirmed: bool = False  # Hardcover confirmed a push for that very book
     queued: bool = False  # a change waits in the outbox
     blocked: bool = False  # that change failed for good: it waits for the book to change
 
@@ -39,9 +39,9 @@ def work(book: BookFacts) -> str | None:
         book.match_state, pinned=book.pinned, changed=book.edited, on_profile=book.on_profile
     ):
         return MATCH
-    if book.match_state != LINKED or book.linked_to is None or book.blocked:
+    if book.match_state != LINKED or not book.linked or book.blocked:
         return None
-    if book.queued or book.confirmed != book.linked_to:
+    if book.queued or not book.confirmed:
         return PUSH
     return None
 
@@ -52,7 +52,11 @@ class Waiting:
     to_push: int = 0
 
 
-def waiting(books: Iterable[BookFacts]) -> Waiting:
-    """How many books a pass would look up and send."""
-    done = [work(book) for book in books]
-    return Waiting(to_match=done.count(MATCH), to_push=done.count(PUSH))
+def waiting(groups: Iterable[tuple[BookFacts, int]]) -> Waiting:
+    """How many books a pass would look up and send, from (facts, how many books share them)."""
+    counts = {MATCH: 0, PUSH: 0}
+    for facts, books in groups:
+        done = work(facts)
+        if done is not None:
+            counts[done] += books
+    return Waiting(to_match=counts[MATCH], to_push=counts[PUSH])

@@ -27,14 +27,14 @@ from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.queries import update_reading_state
 from tests.factories import add_book
 
-SENT = BookFacts(unread=False, match_state=LINKED, linked_to=7, confirmed=7, on_profile=True)
+SENT = BookFacts(unread=False, match_state=LINKED, linked=True, confirmed=True, on_profile=True)
 
 
 @pytest.mark.parametrize(
     ("book", "expected"),
     [
         (BookFacts(unread=True, match_state=None), None),  # unread books never go out
-        (BookFacts(unread=True, match_state=LINKED, linked_to=7, queued=True), None),
+        (BookFacts(unread=True, match_state=LINKED, linked=True, queued=True), None),
         (BookFacts(unread=False, match_state=None), MATCH),  # never looked up
         (BookFacts(unread=False, match_state=UNMATCHED), MATCH),
         (BookFacts(unread=False, match_state=ERROR), MATCH),  # matching failed: tried again
@@ -46,17 +46,17 @@ SENT = BookFacts(unread=False, match_state=LINKED, linked_to=7, confirmed=7, on_
         # ... until their metadata changed: matching looks again.
         (BookFacts(unread=False, match_state=NEEDS_REVIEW, edited=True), MATCH),
         (BookFacts(unread=False, match_state=NO_MATCH, edited=True), MATCH),
-        # Linked: sent when never confirmed, confirmed for another book, or a change waits.
-        (BookFacts(unread=False, match_state=LINKED, linked_to=7), PUSH),
-        (BookFacts(unread=False, match_state=LINKED, linked_to=7, confirmed=3), PUSH),
+        # Linked: sent when Hardcover never confirmed a push for that book, or a change waits.
+        (BookFacts(unread=False, match_state=LINKED, linked=True), PUSH),
+        (BookFacts(unread=False, match_state=LINKED, confirmed=True), None),  # no book named
         (SENT, None),
         (BookFacts(**{**SENT.__dict__, "queued": True}), PUSH),  # a retry after a failure too
         (BookFacts(**{**SENT.__dict__, "queued": True, "blocked": True}), None),  # for good
-        (BookFacts(unread=False, match_state=LINKED, linked_to=7, blocked=True), None),
+        (BookFacts(unread=False, match_state=LINKED, linked=True, blocked=True), None),
         # An automatic link is looked at again after an edit while nothing was sent for it.
-        (BookFacts(unread=False, match_state=LINKED, linked_to=7, edited=True), MATCH),
+        (BookFacts(unread=False, match_state=LINKED, linked=True, edited=True), MATCH),
         (BookFacts(**{**SENT.__dict__, "edited": True, "queued": True}), PUSH),
-        (BookFacts(unread=False, match_state=LINKED, linked_to=7, pinned=True, edited=True), PUSH),
+        (BookFacts(unread=False, match_state=LINKED, linked=True, pinned=True, edited=True), PUSH),
     ],
 )
 def test_what_a_pass_would_do_for_a_book(book, expected):
