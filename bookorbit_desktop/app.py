@@ -34,6 +34,7 @@ from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services import settings as settings_service
 from bookorbit_desktop.services import unlinked as unlinked_service
 from bookorbit_desktop.services import watched_folders as folders_service
+from bookorbit_desktop.services.cover_files import cover_files
 from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.services.reachability import check_reachability
@@ -250,6 +251,7 @@ class Desktop:
             self.window,
             cover_for=self.library.cover_file,
             remote_cover=RemoteCovers(self.paths.cache_dir / "hardcover-covers").fetch,
+            cover_files=functools.partial(cover_files, self.paths),
         )
         self.folder_watcher = FolderWatcher(
             functools.partial(folders_service.refresh_folders, self.paths),

@@ -139,7 +139,9 @@ def sync_summary(status: AppStatus) -> str:
         return f"Hardcover: {status.sync_problem}"
     if status.syncing:
         if status.sync_total:
-            return f"Hardcover: syncing {status.sync_done} of {status.sync_total}"
+            # Books finished, like the dialog's bar (its line names the book being sent).
+            total = counted("%n book(s)", status.sync_total)
+            return f"Hardcover: syncing, {status.sync_done} of {total} done"
         return "Hardcover: syncing…"
     if status.sync_paused:
         return "Hardcover: sync paused"

@@ -99,7 +99,7 @@ NOW = 1_800_000_000.0
             replace(RUNNING, syncing=True, sync_done=4, sync_total=40, pending=0),
             [
                 "KOReader sync server: http://192.168.1.20:8765/kosync",
-                "Hardcover: syncing 4 of 40",
+                "Hardcover: syncing, 4 of 40 books done",
                 "Never synced",
             ],
         ),

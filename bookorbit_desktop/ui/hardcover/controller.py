@@ -23,6 +23,7 @@ from bookorbit_desktop.services.library import BookRow, MatchInfo
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.hardcover.pick_dialog import Cover, PickDialog
+from bookorbit_desktop.ui.row_covers import CoverFiles
 from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.sync.manual import DIALOG_DELAY_SECONDS, ManualSync
 
@@ -49,8 +50,10 @@ class HardcoverController(QObject):
         window: QWidget,
         cover_for: Callable[[int], str | None] = lambda book_id: None,
         remote_cover: Cover | None = None,
+        cover_files: CoverFiles | None = None,
     ) -> None:
-        """`remote_cover(url)`: a Hardcover cover for the Pick dialog (None: no covers)."""
+        """`remote_cover(url)`: a Hardcover cover for the Pick dialog (None: no covers);
+        `cover_files(book_ids)`: the local covers for the page's rows (None: rows without)."""
         super().__init__(window)
         self.service = service
         self.hub = hub
@@ -76,6 +79,8 @@ class HardcoverController(QObject):
         view.sync_book_requested.connect(lambda book_id: self.sync_now([book_id]))
         view.selection_changed.connect(self.show_log)
         hub.changed.connect(view.show_sync_status)
+        if cover_files is not None:
+            view.show_covers(cover_files)
 
     # -- state ------------------------------------------------------------------------------
 

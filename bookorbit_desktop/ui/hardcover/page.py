@@ -35,6 +35,7 @@ from bookorbit_desktop.services.hardcover import GET_TOKEN_URL, HardcoverStatus
 from bookorbit_desktop.services.library import STATUS_LABELS, BookRow, MatchInfo, progress_text
 from bookorbit_desktop.ui.hardcover import dashboard
 from bookorbit_desktop.ui.hardcover.sync_log import SyncLogPanel
+from bookorbit_desktop.ui.row_covers import CoverFiles, RowCovers
 from bookorbit_desktop.ui.status import (
     AppStatus,
     can_sync_now,
@@ -65,6 +66,7 @@ class HardcoverView(QWidget):
         self._rows: list[tuple[BookRow, MatchInfo]] = []
         self._states: dict[int, str] = {}  # book id -> dashboard state
         self._connected = False
+        self.covers: RowCovers | None = None  # each row's cover, once `show_covers` is called
 
         account = QGroupBox("Hardcover account")
         account_layout = QVBoxLayout(account)
@@ -252,6 +254,10 @@ class HardcoverView(QWidget):
 
     # -- matches ----------------------------------------------------------------------------
 
+    def show_covers(self, files: CoverFiles) -> None:
+        """Show each book's cover on its row, read with `files` for the rows in view."""
+        self.covers = RowCovers(self.tree, files)
+
     def show_matches(
         self, rows: Sequence[tuple[BookRow, MatchInfo]], queued: Collection[int] = ()
     ) -> None:
@@ -301,6 +307,8 @@ class HardcoverView(QWidget):
                 parent.setExpanded(True)
         self.count_label.setText(f"{len(shown):,} of {books(len(self._rows))}")
         self._update_buttons()
+        if self.covers is not None:
+            self.covers.schedule()
 
     def _item(self, book: BookRow, match: MatchInfo, *, in_series: bool) -> QTreeWidgetItem:
         state = self._states[book["id"]]
@@ -325,6 +333,8 @@ class HardcoverView(QWidget):
         )
         item.setToolTip(4, why)
         item.setData(0, _ROLE, book["id"])
+        if self.covers is not None:
+            item.setIcon(0, self.covers.icon(book["id"]))
         return item
 
     def selected_book_id(self) -> int | None:

@@ -1,0 +1,44 @@
+"""The cover files of many books at once, for lists that show covers beside their rows.
+
+A list asks for the covers of the rows on screen; each is read from the library (and made from
+the book's file the first time, 10-20 ms) in a worker thread on its own connection, so
+scrolling a long list never holds up the window.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.metadata.covers import ensure_cover
+from bookorbit_desktop.library.store.models import Book, BookFile
+from bookorbit_desktop.library.store.off_loop import off_loop
+
+
+async def cover_files(paths: Paths, book_ids: Sequence[int]) -> dict[int, str]:
+    """The absolute cover file of each of `book_ids` that has one (books without are left out)."""
+    return await off_loop(_cover_files, paths, list(book_ids))
+
+
+def _cover_files(paths: Paths, book_ids: list[int]) -> dict[int, str]:
+    if not book_ids:
+        return {}
+    covers = dict(
+        Book.select(Book.id, Book.cover_path)
+        .where(Book.id.in_(book_ids) & Book.cover_path.is_null(False))
+        .tuples()
+    )
+    sources: dict[int, list[Path]] = defaultdict(list)
+    for book_id, path in (
+        BookFile.select(BookFile.book, BookFile.path)
+        .where(BookFile.book.in_(list(covers)) & (BookFile.missing == False))  # noqa: E712
+        .tuples()
+    ):
+        sources[book_id].append(Path(path))
+    found = {}
+    for book_id, cover_path in covers.items():
+        if cover_path and (cover := ensure_cover(paths, cover_path, sources[book_id])):
+            found[book_id] = str(cover)
+    return found

@@ -1,0 +1,97 @@
+"""Covers on the Hardcover page's rows: read off the window's thread, only for rows in view."""
+
+from __future__ import annotations
+
+import functools
+
+from PySide6.QtGui import QColor, QImage
+
+from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.services.cover_files import cover_files
+from bookorbit_desktop.ui.asyncqt import signal_future
+from bookorbit_desktop.ui.row_covers import ICON_SIZE
+from tests.factories import add_book
+from tests.ui.hardcover.conftest import make_controller
+
+
+def write_cover(paths, name: str, colour: str) -> str:
+    image = QImage(300, 450, QImage.Format.Format_RGB32)
+    image.fill(QColor(colour))
+    (paths.data_dir / "covers").mkdir(parents=True, exist_ok=True)
+    assert image.save(str(paths.data_dir / "covers" / name))
+    return f"covers/{name}"
+
+
+def centre_colour(icon) -> str:
+    image = icon.pixmap(ICON_SIZE).toImage()
+    return image.pixelColor(image.width() // 2, image.height() // 2).name()
+
+
+def test_rows_in_view_get_their_covers_and_a_changed_cover_is_read_again(
+    library, fake, keyring_backend, qtbot, qloop
+):
+    asked: list[list[int]] = []
+
+    async def files(book_ids):
+        asked.append(list(book_ids))
+        return await cover_files(library, book_ids)
+
+    hc = make_controller(library, fake, keyring_backend, qtbot, cover_files=files)
+    red = add_book("Aa Red Cover", status="reading")
+    Book.update(cover_path=write_cover(library, "red.png", "#ff0000")).where(
+        Book.id == red.id
+    ).execute()
+    plain = add_book("Ab No Cover", status="reading")
+    for number in range(200):  # far more rows than fit in view
+        add_book(f"Zz Filler {number:03}", status="read")
+    view = hc.view
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+
+    async def refreshed():
+        loaded = signal_future(view.covers.loaded)
+        hc.refresh()
+        await loaded
+
+    qloop.run_until_complete(refreshed())
+    assert red.id in asked[-1] and plain.id in asked[-1]
+    assert 2 < len(asked[-1]) < 60, len(asked[-1])  # the rows in view, not all 202
+    assert centre_colour(view._items[red.id].icon(0)) == "#ff0000"
+    placeholder = view.covers.placeholder.cacheKey()
+    assert view._items[plain.id].icon(0).cacheKey() == placeholder
+    # Refilled: the cover in memory is on the new row at once, before any loading.
+    hc.refresh()
+    assert centre_colour(view._items[red.id].icon(0)) == "#ff0000"
+    # The cover file changes (same name, other bytes): the next load shows the new one.
+    write_cover(library, "red.png", "#0000ff")
+    qloop.run_until_complete(refreshed())
+    assert centre_colour(view._items[red.id].icon(0)) == "#0000ff"
+
+
+def test_a_cover_that_cannot_be_read_keeps_the_placeholder(
+    library, fake, keyring_backend, qtbot, qloop
+):
+    hc = make_controller(
+        library, fake, keyring_backend, qtbot, cover_files=functools.partial(cover_files, library)
+    )
+    broken = add_book("Broken Cover", status="reading")
+    (library.data_dir / "covers").mkdir(parents=True, exist_ok=True)
+    (library.data_dir / "covers" / "bad.jpg").write_bytes(b"not an image")
+    Book.update(cover_path="covers/bad.jpg").where(Book.id == broken.id).execute()
+    gone = add_book("Cover Gone", status="reading")  # its file was deleted, no book file
+    Book.update(cover_path="covers/gone.jpg").where(Book.id == gone.id).execute()
+    view = hc.view
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+
+    async def refreshed():
+        loaded = signal_future(view.covers.loaded)
+        hc.refresh()
+        await loaded
+
+    qloop.run_until_complete(refreshed())
+    placeholder = view.covers.placeholder.cacheKey()
+    assert view._items[broken.id].icon(0).cacheKey() == placeholder
+    assert view._items[gone.id].icon(0).cacheKey() == placeholder
