@@ -12,7 +12,9 @@ series for a third, one EPUB file row and a reading state each), then:
              answers; then the time a SIGTERM takes to shut it down in order. Median of
              --runs launches. Targets: window < 1 s with 10,000 books, < 1.5 s with 50,000.
   in-process the pieces of a refresh and of typing in the filter box: reading the N rows
-             through the services, filling the Qt model, one filter keystroke, clearing the
+             through the services, filling the Qt model, following another connection's
+             change to one book (reading and making the rows, done in worker threads, and
+             what is left on the window's thread), one filter keystroke, clearing the
              filter, and sorting by a few columns; and reading the stored Hardcover matches
              (every book not "unread" has one, with five candidates) for the Hardcover page,
              and the account status with what Sync Now would look up and send (read after
@@ -25,6 +27,7 @@ of `python -m bookorbit_desktop` (`make dist` builds it). Prints every figure in
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import re
@@ -248,7 +251,7 @@ def in_process(data_dir: Path) -> dict[str, float]:
     from bookorbit_desktop.services.hardcover import HardcoverService
     from bookorbit_desktop.services.library import LibraryService
     from bookorbit_desktop.ui.hardcover.page import HardcoverView
-    from bookorbit_desktop.ui.library.model import COLUMN_KEYS
+    from bookorbit_desktop.ui.library.model import COLUMN_KEYS, prepare_rows
     from bookorbit_desktop.ui.library.view import LibraryView
 
     # The offscreen platform warns about window hints it cannot apply; that is not news here.
@@ -270,6 +273,14 @@ def in_process(data_dir: Path) -> dict[str, float]:
             "read rows (services)": timed(service.list_books, 3),
             "fill table model": timed(lambda: view.set_books(books), 3),
         }
+
+        # Another connection wrote (a KOReader push): the rows are read and made in worker
+        # threads, the window's thread only compares them and redraws once.
+        changed = [dict(book) for book in books]
+        changed[len(changed) // 2]["progress"] = 0.42
+        figures["follow a change (worker)"] = timed(lambda: prepare_rows(service.list_books()), 3)
+        variants = itertools.cycle([prepare_rows(changed), prepare_rows(books)])
+        figures["follow a change (window)"] = timed(lambda: view.merge_rows(next(variants)), 4)
 
         def type_filter(text: str) -> None:
             view.filter_edit.setText(text)

@@ -281,7 +281,7 @@ class Desktop:
         # What other connections write (a push, a background sync, the command line in another
         # process) reaches every view without F5.
         self.change_watch = ChangeWatch(self.library.data_version, self.window)
-        self.change_watch.changed.connect(self.controller.refresh)
+        self.change_watch.changed.connect(self.controller.follow_changes)
         self._built = True
 
     def show(self, start_hidden: bool) -> None:

@@ -21,6 +21,7 @@ from bookorbit_desktop.library.metadata.covers import ensure_cover
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import Book, BookFile, database
+from bookorbit_desktop.library.store.off_loop import off_loop
 
 if TYPE_CHECKING:
     from bookorbit_desktop.library.importer.summary import ImportProgress
@@ -317,6 +318,11 @@ class LibraryService:
         library table."""
         states = self._match_states() if self._match_states else {}
         return table_rows(book_ids, states, limit=limit)
+
+    async def load_books(self) -> list[BookRow]:
+        """`list_books()` read in a worker thread on its own connection (the window's loop
+        keeps turning while a large library is read)."""
+        return await off_loop(self.list_books)
 
     def data_version(self) -> int:
         """Changes when another connection (a thread, a process) commits to the library."""

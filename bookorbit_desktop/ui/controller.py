@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop import APP_DISPLAY_NAME
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library import BookRow, LibraryService
 from bookorbit_desktop.services.server import DesktopServer, ServerInfo
 from bookorbit_desktop.services.settings import DesktopSettings
 from bookorbit_desktop.services.watched_folders import FolderRefresh
@@ -23,6 +23,7 @@ from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.first_run.page import FirstRunPage
 from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
+from bookorbit_desktop.ui.library.background_reload import BackgroundReload
 from bookorbit_desktop.ui.library.import_runner import ImportRunner
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.main_window import MainWindow
@@ -94,6 +95,8 @@ class DesktopController(QObject):
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self._refresh_changed)
         self._changed_books: set[int] = set()
+        self.background = BackgroundReload(library.load_books, window.library_view, self)
+        self.background.reloaded.connect(self._reloaded)
         self._unlinked_index = window.add_page(unlinked, "&Unlinked Documents")
         self._hardcover_index = -1
         self._hardcover_stale = False
@@ -177,6 +180,17 @@ class DesktopController(QObject):
         self.unlinked.refresh()
         self._show_unlinked_count()
 
+    def follow_changes(self) -> None:
+        """Another connection wrote to the library: reload it without freezing the window."""
+        self.background.request()
+
+    def _reloaded(self, books: Sequence[BookRow], changed: set[int]) -> None:
+        if self.window.book_panel.book_id in changed:
+            self.window.book_panel.reload()
+        self.unlinked.refresh()
+        self._show_unlinked_count()
+        self._refresh_hardcover_page(books)  # sync states are not in the table's rows
+
     def _refresh_requested(self) -> None:
         """View ▸ Refresh (F5): everything, and the keyring if it could not be read before."""
         self.refresh()
@@ -190,7 +204,8 @@ class DesktopController(QObject):
             show_error(self.window, error)
             return
         if self.hardcover is not None:
-            self.hardcover.refresh(books)
+            self.hardcover.refresh_status()  # the tray's counts; the page's list when shown
+            self._refresh_hardcover_page(books)
         self.window.library_view.set_books(books)
         if self.window.book_panel.book_id is not None:
             self.window.book_panel.reload()
@@ -216,14 +231,14 @@ class DesktopController(QObject):
             self.window.book_panel.reload()
         self._refresh_hardcover_page()
 
-    def _refresh_hardcover_page(self) -> None:
+    def _refresh_hardcover_page(self, books: Sequence[BookRow] | None = None) -> None:
         """The Hardcover page lists every book: reload it now if it is on screen, else when it
-        is next opened (a burst of pushes then costs nothing)."""
+        is next opened (a burst of pushes then costs nothing). `books`: the library, if read."""
         if self.hardcover is None:
             return
         if self.window.tabs.currentIndex() == self._hardcover_index:
             self._hardcover_stale = False
-            self.hardcover.refresh()
+            self.hardcover.refresh(books)
         else:
             self._hardcover_stale = True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import subprocess
 import sys
@@ -26,7 +27,7 @@ def test_only_another_connections_commit_counts(library, qtbot):
 
 def test_the_window_follows_the_command_line_in_another_process(
     desktop,  # noqa: F811
-    qtbot,
+    qloop,
     library,
 ):
     book = add_book("Dune", ["Frank Herbert"])
@@ -45,8 +46,15 @@ def test_the_window_follows_the_command_line_in_another_process(
     ]
     subprocess.run(command, check=True, capture_output=True, timeout=60)
     model = desktop.window.library_view.model
-    status = model.index(model.row_of(book.id), 3)
-    qtbot.waitUntil(lambda: status.data() == "Reading", timeout=5000)
+
+    async def shown_as_reading() -> None:  # the app's loop runs: the reload is read off it
+        for _ in range(100):
+            if model.index(model.row_of(book.id), 3).data() == "Reading":
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("the table never showed the command line's change")
+
+    qloop.run_until_complete(shown_as_reading())
 
 
 def test_the_hardcover_page_follows_a_book_set_to_reading(desktop, qtbot):  # noqa: F811
@@ -54,7 +62,10 @@ def test_the_hardcover_page_follows_a_book_set_to_reading(desktop, qtbot):  # no
     show_all(desktop, start_hidden=False)
     window = desktop.window
     page = desktop.hardcover_controller.view
+    window.tabs.setCurrentWidget(page)
     assert page.count_label.text() == "0 of 0 books"  # unread books are not synced
+    window.tabs.setCurrentIndex(0)  # the library: the page is left to refresh when opened
+    assert window.tabs.currentWidget() is not page
     window.library_view.select_book(book.id)
     panel = window.book_panel
     panel.status_combo.setCurrentIndex(panel.status_combo.findData("reading"))

@@ -88,14 +88,21 @@ def _missing_last(value: str) -> tuple[bool, str]:
 
 
 @dataclass(slots=True)
-class _Row:
+class Row:
+    """A book as the table shows, sorts and filters it (made once per change of the book)."""
+
     book: BookRow
     display: tuple[str, ...]
     keys: tuple[Any, ...]
     haystack: str
 
 
-def _make_row(book: BookRow) -> _Row:
+def prepare_rows(books: Sequence[BookRow]) -> list[Row]:
+    """The table's rows for `books`; plain Python, so a worker thread can make them."""
+    return [_make_row(book) for book in books]
+
+
+def _make_row(book: BookRow) -> Row:
     authors = ", ".join(book["authors"])
     series = format_series(book.get("series"), book.get("series_index"))
     progress = float(book.get("progress") or 0.0)
@@ -124,7 +131,7 @@ def _make_row(book: BookRow) -> _Row:
         _HARDCOVER_ORDER.get(hardcover, len(_HARDCOVER_ORDER)),
     )
     haystack = fold(" ".join((book["title"], authors, book.get("series") or "")))
-    return _Row(book, display, keys, haystack)
+    return Row(book, display, keys, haystack)
 
 
 class LibraryModel(QAbstractTableModel):
@@ -132,9 +139,9 @@ class LibraryModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._given: list[_Row] = []  # every book, in the order the library gave them
-        self._all: list[_Row] = []  # every book, in the current sort order
-        self._rows: list[_Row] = []  # the books the filters let through, in that order
+        self._given: list[Row] = []  # every book, in the order the library gave them
+        self._all: list[Row] = []  # every book, in the current sort order
+        self._rows: list[Row] = []  # the books the filters let through, in that order
         self._terms: tuple[str, ...] = ()
         self._status: str | None = None
         self._sort_column = 0
@@ -143,11 +150,24 @@ class LibraryModel(QAbstractTableModel):
     # -- data in ----------------------------------------------------------------------------
 
     def set_books(self, books: Sequence[BookRow]) -> None:
+        self.set_rows(prepare_rows(books))
+
+    def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
-        self._given = [_make_row(book) for book in books]
+        self._given = rows
         self._all = self._sorted(self._given)
         self._rows = self._visible(self._all)
         self.endResetModel()
+
+    def merge_rows(self, rows: list[Row]) -> set[int]:
+        """Show the library as `rows` say, touching the table only if a book changed; the ids
+        of the books that changed, came or went."""
+        old = {row.book["id"]: row.book for row in self._given}
+        changed = {row.book["id"] for row in rows if old.pop(row.book["id"], None) != row.book}
+        changed.update(old)  # the books that went
+        if changed:
+            self.set_rows(rows)
+        return changed
 
     def update_books(self, books: Sequence[BookRow]) -> None:
         """Replace (or add) these books, keeping every other row as it is."""
@@ -174,12 +194,12 @@ class LibraryModel(QAbstractTableModel):
             self._status = status
             self._refilter(self._all)
 
-    def _refilter(self, candidates: list[_Row]) -> None:
+    def _refilter(self, candidates: list[Row]) -> None:
         self.beginResetModel()
         self._rows = self._visible(candidates)
         self.endResetModel()
 
-    def _visible(self, candidates: list[_Row]) -> list[_Row]:
+    def _visible(self, candidates: list[Row]) -> list[Row]:
         """The candidates the filters let through, in their (sorted) order."""
         status, terms = self._status, self._terms
         if status is None and not terms:
@@ -190,7 +210,7 @@ class LibraryModel(QAbstractTableModel):
             if (status is None or row.book.get("status") == status) and matches(row.haystack, terms)
         ]
 
-    def _sorted(self, rows: list[_Row]) -> list[_Row]:
+    def _sorted(self, rows: list[Row]) -> list[Row]:
         """A sorted copy; equal keys keep the library's order (the sort is stable)."""
         column = self._sort_column
         return sorted(
