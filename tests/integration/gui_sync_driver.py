@@ -95,6 +95,16 @@ async def drive(desktop: desktop_app.Desktop, token: str, out: Path) -> None:
             view.filter_combo.itemText(i) for i in range(view.filter_combo.count())
         ]
         summary["log_rows"] = view.log_panel.tree.topLevelItemCount()
+        covers = view.covers
+        assert covers is not None
+        placeholder = covers.placeholder.cacheKey()
+
+        def rows_with_covers() -> int:
+            return sum(
+                item.icon(0).cacheKey() != placeholder for _id, item in covers.rows_in_view()
+            )
+
+        summary["rows_with_covers"] = await until(rows_with_covers, "the rows' covers")
         grab(out, "5-dashboard.png")
         if tray is not None:
             await until(lambda: not desktop.hub.status.syncing, "the tray to leave syncing")

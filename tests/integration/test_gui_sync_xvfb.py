@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
 from bookorbit_desktop.library.store.db import close_database, open_database
@@ -45,6 +46,14 @@ def fake():
         yield running
 
 
+def write_cover(data_dir: Path, n: int) -> str:
+    """A plain cover in one of a few colours, stored as the library stores covers."""
+    colour = ((200, 60, 40), (40, 90, 170), (60, 140, 80), (210, 160, 40))[n % 4]
+    (data_dir / "covers").mkdir(exist_ok=True)
+    Image.new("RGB", (200, 300), colour).save(data_dir / "covers" / f"{n}.jpg")
+    return f"covers/{n}.jpg"
+
+
 def test_a_first_sync_from_the_window(display, fake, tmp_path):  # noqa: F811
     from bookorbit_desktop.config import resolve_paths
 
@@ -53,7 +62,12 @@ def test_a_first_sync_from_the_window(display, fake, tmp_path):  # noqa: F811
     open_database(paths.db_file)
     try:
         for n in range(BOOKS):
-            add_book(f"Book Number {n}", ["Ann Author"], status="reading", isbn13=isbn(n + 1))
+            book = add_book(
+                f"Book Number {n}", ["Ann Author"], status="reading", isbn13=isbn(n + 1)
+            )
+            if n % 3:  # two books in three have a cover; the dashboard shows them on their rows
+                book.cover_path = write_cover(paths.data_dir, n)
+                book.save()
         set_setting("server.host", "127.0.0.1")
         set_setting("server.port", free_port())
     finally:
@@ -92,6 +106,7 @@ def test_a_first_sync_from_the_window(display, fake, tmp_path):  # noqa: F811
     ]
     assert summary["filters"][-1] == "Excluded (1)"
     assert summary["log_rows"] == BOOKS - 1
+    assert summary["rows_with_covers"] >= 3
     for name in (
         "1-hardcover-connected.png",
         "2-review-before-sending.png",
