@@ -17,7 +17,6 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from types import TracebackType
 
 os.environ["QT_API"] = "pyside6"  # before qasync is imported: it must not pick another binding
 
@@ -42,7 +41,14 @@ from bookorbit_desktop.services.remote_covers import RemoteCovers
 from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
 from bookorbit_desktop.services.sync import SyncService
 from bookorbit_desktop.services.sync_worker import SyncWorker
-from bookorbit_desktop.ui.asyncqt import cancel_running_tasks, show_error, wait_signal
+from bookorbit_desktop.ui.asyncqt import (
+    cancel_running_tasks,
+    log_loop_error,
+    log_unhandled,
+    show_error,
+    spawn,
+    wait_signal,
+)
 from bookorbit_desktop.ui.change_watch import ChangeWatch
 from bookorbit_desktop.ui.controller import DesktopController, SettingsAccess
 from bookorbit_desktop.ui.first_run.page import FirstRunAccess, FirstRunPage
@@ -168,8 +174,8 @@ class Desktop:
         for signum in (signal.SIGINT, signal.SIGTERM):
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self.request_quit)
-        loop.set_exception_handler(_log_loop_error)
-        sys.excepthook = _log_unhandled
+        loop.set_exception_handler(log_loop_error)
+        sys.excepthook = log_unhandled
         try:
             if not await self._open_library():
                 return 2
@@ -312,12 +318,16 @@ class Desktop:
             (time.monotonic() - self.started) * 1000,
         )
 
-    def fill(self) -> None:
-        """Load everything `show` left for later (once; at once if called before the timer)."""
+    def fill(self) -> asyncio.Task[None] | None:
+        """Load everything `show` left for later, once (at once if called before the timer);
+        the library is read off the window's thread. The loading task, None if begun before."""
         if self.finished or not self._fill_pending:
-            return
+            return None
         self._fill_pending = False
-        self.controller.refresh()
+        return spawn(self._fill(), self.window)
+
+    async def _fill(self) -> None:
+        await self.controller.reload()
         if self.window.library_view.model.total_count == 0 and not self._has_account():
             self.controller.start_first_run(FirstRunPage(first_run_access(self.hardcover)))
         # The keyring may be slow or waiting on an unlock prompt: the window does not wait.
@@ -401,20 +411,3 @@ def _start_at_login() -> StartAtLogin | None:
     if not autostart.supported():
         return None
     return StartAtLogin(autostart.is_enabled(), lambda enabled: autostart.set_enabled(enabled))
-
-
-def _log_loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
-    error = context.get("exception")
-    log.error(
-        "Unhandled error in the event loop: %s",
-        context.get("message"),
-        exc_info=error if isinstance(error, BaseException) else None,
-    )
-
-
-def _log_unhandled(
-    kind: type[BaseException], error: BaseException, trace: TracebackType | None
-) -> None:
-    """An exception escaped a Qt slot: log it and tell the user, never print a traceback."""
-    log.error("Unhandled error", exc_info=(kind, error, trace))
-    show_error(None, error)

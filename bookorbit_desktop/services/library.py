@@ -233,11 +233,13 @@ def table_rows(
         "LEFT OUTER JOIN reading_state r ON r.book_id = b.id "
         "LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id AND m.state = 'linked' "
         f"{where} "
-        "ORDER BY b.sort_title, b.id"
     )
     if limit is not None:
-        books_sql += f" LIMIT {int(limit)}"
+        books_sql += f"ORDER BY b.sort_title, b.id LIMIT {int(limit)}"
     books = database.execute_sql(books_sql, params).fetchall()
+    # Sorted here, not by SQLite: walking the title index visits the table's pages out of
+    # order (three times slower for a large library). Same order: NULL first, then code points.
+    books.sort(key=lambda row: (row[2] is not None, row[2] or "", row[0]))
     if limit is not None:
         wanted = [row[0] for row in books]
     where, params = _book_filter("ba.book_id", wanted)

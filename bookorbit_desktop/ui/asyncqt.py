@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from contextlib import suppress
+from types import TracebackType
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, SignalInstance
@@ -136,3 +137,21 @@ async def run_dialog(dialog: QDialog, opened: Callable[[], object] | None = None
             dialog.reject()
         raise
     return int(result)
+
+
+def log_loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+    """The app loop's handler of errors no task awaited: logged."""
+    error = context.get("exception")
+    log.error(
+        "Unhandled error in the event loop: %s",
+        context.get("message"),
+        exc_info=error if isinstance(error, BaseException) else None,
+    )
+
+
+def log_unhandled(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    """An exception escaped a Qt slot: log it and tell the user, never print a traceback."""
+    log.error("Unhandled error", exc_info=(kind, error, trace))
+    show_error(None, error)

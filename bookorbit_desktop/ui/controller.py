@@ -8,6 +8,7 @@ hub (tray icon, status bar) in step with the server. Long actions run as tasks t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -184,6 +185,11 @@ class DesktopController(QObject):
         """Another connection wrote to the library: reload it without freezing the window."""
         self.background.request()
 
+    async def reload(self) -> None:
+        """What `refresh` shows, with the library read off the window's thread."""
+        with contextlib.suppress(BookOrbitError):  # the reload's own task has shown it
+            await self.background.request()
+
     def _reloaded(self, books: Sequence[BookRow], changed: set[int]) -> None:
         if self.window.book_panel.book_id in changed:
             self.window.book_panel.reload()
@@ -203,9 +209,7 @@ class DesktopController(QObject):
         except BookOrbitError as error:
             show_error(self.window, error)
             return
-        if self.hardcover is not None:
-            self.hardcover.refresh_status()  # the tray's counts; the page's list when shown
-            self._refresh_hardcover_page(books)
+        self._refresh_hardcover_page(books)
         self.window.library_view.set_books(books)
         if self.window.book_panel.book_id is not None:
             self.window.book_panel.reload()
@@ -241,6 +245,7 @@ class DesktopController(QObject):
             self.hardcover.refresh(books)
         else:
             self._hardcover_stale = True
+            self.hardcover.refresh_status()  # the tray's counts stay current
 
     def _page_shown(self, index: int) -> None:
         if index == self._hardcover_index and self._hardcover_stale:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bookorbit_desktop.library.store import queries
+from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.services.library import (
     LibraryService,
     hardcover_state,
@@ -111,3 +112,18 @@ def test_rows_carry_the_linked_editions_pages(library):
         )
     pages = {row["id"]: row["pages"] for row in table_rows()}
     assert pages == {linked.id: 332, review.id: None}
+
+
+def test_every_book_comes_in_the_order_sqlite_would_sort_titles(library):
+    """Sorted in Python now; the order is SQLite's `ORDER BY sort_title, id` (code points, not
+    locale; equal titles by id) so the first screenful and the full list agree."""
+    for title in ("émile", "Zebra", "apple", "Apple", "apple", "Émile", "zebra", "Ápple"):
+        book = add_book(title)
+        book.sort_title = title  # as given: case and accents matter to the order
+        book.save()
+    rows = table_rows()
+    expected = [
+        row[0] for row in database.execute_sql("SELECT id FROM book ORDER BY sort_title, id")
+    ]
+    assert [row["id"] for row in rows] == expected
+    assert [row["id"] for row in table_rows(limit=3)] == expected[:3]

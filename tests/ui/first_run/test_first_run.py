@@ -50,7 +50,7 @@ def free_port() -> int:
 
 def open_app(desktop, qloop):
     desktop.show(start_hidden=False)
-    desktop.fill()
+    qloop.run_until_complete(desktop.fill())
     desktop.controller.apply_server_info(qloop.run_until_complete(desktop.server.start()))
 
 
