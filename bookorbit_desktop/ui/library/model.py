@@ -55,11 +55,6 @@ def filter_terms(text: str) -> tuple[str, ...]:
     return tuple(fold(text).split())
 
 
-def matches(haystack: str, terms: Sequence[str]) -> bool:
-    """Every term appears somewhere in the book's folded title, authors and series."""
-    return all(term in haystack for term in terms)
-
-
 def narrows(old: Sequence[str], new: Sequence[str]) -> bool:
     """True when every book matching `new` also matches `old` (each old term lies inside a new
     one), so the new filter can search the old filter's result instead of the whole library."""
@@ -201,14 +196,14 @@ class LibraryModel(QAbstractTableModel):
 
     def _visible(self, candidates: list[Row]) -> list[Row]:
         """The candidates the filters let through, in their (sorted) order."""
-        status, terms = self._status, self._terms
-        if status is None and not terms:
-            return list(candidates)
-        return [
-            row
-            for row in candidates
-            if (status is None or row.book.get("status") == status) and matches(row.haystack, terms)
-        ]
+        # One plain pass per filter (no call per row): a keystroke on 50,000 books stays short.
+        rows = list(candidates)
+        if self._status is not None:
+            status = self._status
+            rows = [row for row in rows if row.book.get("status") == status]
+        for term in self._terms:
+            rows = [row for row in rows if term in row.haystack]
+        return rows
 
     def _sorted(self, rows: list[Row]) -> list[Row]:
         """A sorted copy; equal keys keep the library's order (the sort is stable)."""
