@@ -36,8 +36,10 @@ async def until(condition: Callable[[], Any], what: str) -> Any:
     raise TimeoutError(f"timed out waiting for {what}")
 
 
-def grab(out: Path, name: str) -> None:
-    QApplication.processEvents()
+async def grab(out: Path, name: str) -> None:
+    # Painting happens on the loop: never processEvents() inside a task (qasync would wake
+    # another task inside this one).
+    await asyncio.sleep(0.1)
     screen = QApplication.primaryScreen()
     assert screen.grabWindow(0).save(str(out / name)), name
 
@@ -54,7 +56,7 @@ async def drive(desktop: desktop_app.Desktop, token: str, out: Path) -> None:
         view.token_edit.setText(token)
         view.connect_button.click()
         await until(lambda: desktop.hub.status.sync_available, "the account to connect")
-        grab(out, "1-hardcover-connected.png")
+        await grab(out, "1-hardcover-connected.png")
 
         reviews: list[ReviewDialog] = []
         hardcover.dialog_opened.connect(
@@ -72,7 +74,7 @@ async def drive(desktop: desktop_app.Desktop, token: str, out: Path) -> None:
         summary["review_rows"] = review.tree.topLevelItemCount()
         review.tree.topLevelItem(0).setCheckState(0, Qt.CheckState.Unchecked)
         summary["review_send"] = review.send_button.text()
-        grab(out, "2-review-before-sending.png")
+        await grab(out, "2-review-before-sending.png")
         review.accept()
         await until(
             lambda: hardcover.manual is not None and hardcover.manual.dialog.isVisible(),
@@ -84,11 +86,11 @@ async def drive(desktop: desktop_app.Desktop, token: str, out: Path) -> None:
         summary["progress_step"] = dialog.step_label.text()
         if tray is not None:
             summary["tray_tooltip_syncing"] = tray.icon.toolTip()
-        grab(out, "3-sync-progress.png")
+        await grab(out, "3-sync-progress.png")
         await until(lambda: hardcover.sync_task is not None and hardcover.sync_task.done(), "end")
         summary["report_title"] = dialog.report_title.text()
         summary["report_summary"] = dialog.report_summary.text()
-        grab(out, "4-sync-report.png")
+        await grab(out, "4-sync-report.png")
         dialog.hide()
         await asyncio.sleep(0.2)
         summary["filters"] = [
@@ -105,7 +107,7 @@ async def drive(desktop: desktop_app.Desktop, token: str, out: Path) -> None:
             )
 
         summary["rows_with_covers"] = await until(rows_with_covers, "the rows' covers")
-        grab(out, "5-dashboard.png")
+        await grab(out, "5-dashboard.png")
         if tray is not None:
             await until(lambda: not desktop.hub.status.syncing, "the tray to leave syncing")
             summary["tray_tooltip_after"] = tray.icon.toolTip()
