@@ -30,6 +30,7 @@ from bookorbit_desktop.hardcover.matching.store import EXCLUDED, get_match
 from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.engine import SyncProgress
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
+from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.library import MatchInfo
 from bookorbit_desktop.services.sync import SyncReport, SyncService
@@ -99,6 +100,13 @@ _LINKED_CANDIDATE = SQL(
     "CASE WHEN json_valid(candidates) THEN candidates ELSE '[]' END) "
     "WHERE json_extract(value, '$.book_id') = hc_book_id LIMIT 1)"
 )
+
+
+@dataclass(frozen=True)
+class HardcoverPage:
+    status: HardcoverStatus
+    details: dict[int, MatchInfo] | None  # every stored match by book id, if read
+    queued: frozenset[int]  # books with a change Hardcover does not have yet
 
 
 class HardcoverService:
@@ -191,6 +199,17 @@ class HardcoverService:
                 url=book_url(candidate.get("slug")) if candidate else None,
             )
         return result
+
+    def page(self, *, matches: bool = True) -> HardcoverPage:
+        """The account and, with `matches`, every book's match and the books with a change
+        waiting: what the Hardcover page and the tray show, read at once."""
+        if not matches:
+            return HardcoverPage(self.status(), None, frozenset())
+        return HardcoverPage(self.status(), self.match_details(), frozenset(self.queued_books()))
+
+    async def page_later(self, *, matches: bool = True) -> HardcoverPage:
+        """`page()` read in a worker thread on its own connection: the window keeps turning."""
+        return await off_loop(self.page, matches=matches)
 
     def queued_books(self) -> set[int]:
         """Books with a change Hardcover does not have yet."""

@@ -195,7 +195,7 @@ class DesktopController(QObject):
             self.window.book_panel.reload()
         self.unlinked.refresh()
         self._show_unlinked_count()
-        self._refresh_hardcover_page(books)  # sync states are not in the table's rows
+        self._refresh_hardcover_page(books, later=True)  # sync states are not in the rows
 
     def _refresh_requested(self) -> None:
         """View ▸ Refresh (F5): everything, and the keyring if it could not be read before."""
@@ -233,19 +233,27 @@ class DesktopController(QObject):
         self.window.library_view.model.update_books(books)
         if self.window.book_panel.book_id in changed:
             self.window.book_panel.reload()
-        self._refresh_hardcover_page()
+        self._refresh_hardcover_page(later=True)
 
-    def _refresh_hardcover_page(self, books: Sequence[BookRow] | None = None) -> None:
+    def _refresh_hardcover_page(
+        self, books: Sequence[BookRow] | None = None, *, later: bool = False
+    ) -> None:
         """The Hardcover page lists every book: reload it now if it is on screen, else when it
-        is next opened (a burst of pushes then costs nothing). `books`: the library, if read."""
+        is next opened (a burst of pushes then costs nothing); the tray's counts either way.
+        `books`: the library, if read; `later`: read off the window's thread (a change made
+        elsewhere, not by the user here)."""
         if self.hardcover is None:
             return
-        if self.window.tabs.currentIndex() == self._hardcover_index:
-            self._hardcover_stale = False
+        shown = self.window.tabs.currentIndex() == self._hardcover_index
+        self._hardcover_stale = not shown
+        if later:
+            if books is None:
+                books = self.window.library_view.model.books()
+            self.hardcover.reload_soon(books, matches=shown)
+        elif shown:
             self.hardcover.refresh(books)
         else:
-            self._hardcover_stale = True
-            self.hardcover.refresh_status()  # the tray's counts stay current
+            self.hardcover.refresh_status()
 
     def _page_shown(self, index: int) -> None:
         if index == self._hardcover_index and self._hardcover_stale:

@@ -199,15 +199,17 @@ def test_pushes_refresh_the_books_they_changed_once_per_burst(desktop, qtbot):
     desktop.window.library_view.select_book(dune.id)
     queries.update_reading_state(dune.id, status="reading", progress=0.5)
     queries.update_reading_state(other.id, status="read")  # not reported: not refreshed
-    resets = []
+    repainted, resets = [], []
+    model.dataChanged.connect(lambda first, _last: repainted.append(model.book_at(first.row())))
     model.modelReset.connect(lambda: resets.append(True))
-    with qtbot.waitSignal(model.modelReset, timeout=3000):
+    with qtbot.waitSignal(model.dataChanged, timeout=3000):
         desktop._reading_changed(dune.id)
         desktop._reading_changed(dune.id)
     rows = {model.book_at(r)["id"]: model.book_at(r) for r in range(model.rowCount())}
     assert (rows[dune.id]["status"], rows[dune.id]["progress"]) == ("reading", 0.5)
     assert rows[other.id]["status"] == "unread"
-    assert resets == [True]
+    assert [book["id"] for book in repainted] == [dune.id]  # one repaint of its row, once
+    assert resets == []  # the table is not rebuilt: scroll position and selection stay
     assert desktop.window.book_panel.progress_spin.value() == 50.0
 
 
@@ -364,7 +366,7 @@ def test_a_push_or_a_refresh_keeps_what_the_user_is_typing(desktop, qtbot):
     panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(4.5))
     panel.started_edit.setText("2024-05-01")
     queries.update_reading_state(dune.id, status="reading", progress=0.5)
-    with qtbot.waitSignal(desktop.window.library_view.model.modelReset, timeout=3000):
+    with qtbot.waitSignal(desktop.window.library_view.model.dataChanged, timeout=3000):
         desktop._reading_changed(dune.id)  # a KOReader push, refreshed once the burst is over
     assert panel.progress_spin.value() == 50.0
     assert panel.status_combo.currentData() == "reading"

@@ -18,9 +18,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus
-from bookorbit_desktop.services.library import BookRow, MatchInfo
+from bookorbit_desktop.services.hardcover import (
+    HardcoverPage,
+    HardcoverService,
+    HardcoverStatus,
+)
+from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
+from bookorbit_desktop.ui.hardcover import dashboard
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.hardcover.pick_dialog import Cover, PickDialog
 from bookorbit_desktop.ui.row_covers import CoverFiles
@@ -69,6 +74,8 @@ class HardcoverController(QObject):
         self.status: HardcoverStatus | None = None  # as last shown
         self.token_refused = False  # Hardcover refused the saved token: sync is paused
         self.busy_books: set[int] = set()
+        self._reload_task: asyncio.Task[None] | None = None
+        self._next_reload: tuple[Sequence[BookRow], bool] | None = None
         view.connect_requested.connect(self.connect_token)
         view.disconnect_requested.connect(self.disconnect)
         view.sync_requested.connect(self.sync_now)
@@ -86,42 +93,54 @@ class HardcoverController(QObject):
 
     def refresh(self, books: Sequence[BookRow] | None = None) -> None:
         """Show the account and every book's match as stored now (`books`: the library)."""
-        if not self.refresh_status():
-            return
         try:
-            details = self.service.match_details()
-            queued = self.service.queued_books()
+            page = self.service.page()
             books = self._books() if books is None else books
         except BookOrbitError as error:
             show_error(self._window, error)
             return
-        unmatched = MatchInfo(state="unmatched", reason=None, summary=None)
-        rows = [
-            (book, details.get(book["id"], unmatched))
-            for book in books
-            if book["id"] in details or book.get("status") != "unread"
-        ]
-        self.view.show_matches(rows, queued)
-        self.show_log(self.view.selected_book_id())
-
-    def show_log(self, book_id: int | None) -> None:
-        """The sync log of the selected book, or of every book."""
-        try:
-            entries = self.service.sync_log(book_id)
-        except BookOrbitError as error:
-            show_error(self._window, error)
-            return
-        title = self._title(book_id) if book_id is not None else None
-        self.view.log_panel.show_entries(entries, title)
+        self._show_page(page, books)
 
     def refresh_status(self) -> bool:
         """Show the account's state here and in the tray; False if it could not be read."""
         try:
-            status = self.service.status()
+            page = self.service.page(matches=False)
         except BookOrbitError as error:
             show_error(self._window, error)
             return False
-        self.status = status
+        self._show_page(page, ())
+        return True
+
+    def reload_soon(self, books: Sequence[BookRow], *, matches: bool) -> asyncio.Task[None]:
+        """`refresh` (with `matches`) or `refresh_status`, read off the window's thread, for
+        changes made elsewhere; requests during a read are folded into one more."""
+        pending = self._next_reload
+        self._next_reload = (books, matches or (pending is not None and pending[1]))
+        if self._reload_task is None or self._reload_task.done():
+            self._reload_task = spawn(self._reload(), self._window)
+        return self._reload_task
+
+    async def _reload(self) -> None:
+        while self._next_reload is not None:
+            books, matches = self._next_reload
+            self._next_reload = None
+            try:
+                page = await self.service.page_later(matches=matches)
+            except BookOrbitError as error:
+                show_error(self._window, error)
+                return
+            diff = None
+            if page.details is not None:  # rows made and compared in a worker thread
+                diff = await asyncio.to_thread(_diff, self.view.shown, books, page)
+            self._show_page(page, books, diff)
+
+    def _show_page(
+        self,
+        page: HardcoverPage,
+        books: Sequence[BookRow],
+        diff: dashboard.PageDiff | None = None,
+    ) -> None:
+        status = self.status = page.status
         self.view.show_account(status)
         self.token_refused = bool(status.connected and status.paused_reason)
         self.hub.update(
@@ -133,7 +152,20 @@ class HardcoverController(QObject):
             to_match=status.to_match,
         )
         self.view.show_sync_status(self.hub.status)
-        return True
+        if page.details is None:  # the account only
+            return
+        self.view.show_matches(diff or _diff(self.view.shown, books, page))
+        self.show_log(self.view.selected_book_id())
+
+    def show_log(self, book_id: int | None) -> None:
+        """The sync log of the selected book, or of every book."""
+        try:
+            entries = self.service.sync_log(book_id)
+        except BookOrbitError as error:
+            show_error(self._window, error)
+            return
+        title = self._title(book_id) if book_id is not None else None
+        self.view.log_panel.show_entries(entries, title)
 
     def check_account(self) -> asyncio.Task[None] | None:
         """Ask the keyring, off the UI thread, whether a token is saved; then show it."""
@@ -349,3 +381,10 @@ class HardcoverController(QObject):
                 return
             remove = answer == QMessageBox.StandardButton.Yes
         self._changed(await self.service.exclude(book_id, remove_from_hardcover=remove))
+
+
+def _diff(
+    shown: dashboard.PageRows | None, books: Sequence[BookRow], page: HardcoverPage
+) -> dashboard.PageDiff:
+    rows = dashboard.page_rows(books, page.details or {}, page.queued)
+    return dashboard.diff_page(shown, rows)

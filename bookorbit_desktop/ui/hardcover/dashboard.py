@@ -9,7 +9,11 @@ with a change Hardcover does not have yet, or never sent); synced (linked and co
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bookorbit_desktop.services.library import STATUS_LABELS, BookRow, MatchInfo, progress_text
 
 # (state, label) in the order of the filter list; None is "every book".
 STATES = (
@@ -44,6 +48,65 @@ def book_state(match: Mapping[str, object], queued: bool) -> str:
     if queued or sync_state is None:
         return "pending"
     return "synced"
+
+
+@dataclass(frozen=True)
+class PageRows:
+    """The books the page shows, in the library's order, each with its match and state."""
+
+    rows: list[tuple[BookRow, MatchInfo]]
+    states: dict[int, str]  # book id -> state
+    layout: list[tuple[int, str, object, object]]  # id, state, series, number: what places rows
+
+
+@dataclass(frozen=True)
+class PageDiff:
+    """What a fresh read changes on the page (`diff_page`)."""
+
+    before: PageRows | None  # the rows it was compared with
+    after: PageRows
+    changed: list[int] | None  # the books whose row changed in place; None: rows move
+
+
+_UNMATCHED = MatchInfo(state="unmatched", reason=None, summary=None)
+
+
+def page_rows(
+    books: Sequence[BookRow], details: Mapping[int, MatchInfo], queued: Collection[int]
+) -> PageRows:
+    """The books worth showing: every book looked up on Hardcover, and every other one that is
+    not unread. Plain Python, for a worker thread."""
+    queued = set(queued)
+    rows = [
+        (book, details.get(book["id"], _UNMATCHED))
+        for book in books
+        if book["id"] in details or book.get("status") != "unread"
+    ]
+    states = {book["id"]: book_state(match, book["id"] in queued) for book, match in rows}
+    layout = [
+        (book["id"], states[book["id"]], book.get("series"), book.get("series_index"))
+        for book, _match in rows
+    ]
+    return PageRows(rows, states, layout)
+
+
+def diff_page(before: PageRows | None, after: PageRows) -> PageDiff:
+    """The rows to redraw when every row keeps its place and state, else `changed` None.
+    Unchanged rows keep the objects already shown: the fresh read's copies are freed at once,
+    so a reload of thousands of books leaves the garbage collector little to walk."""
+    if before is None or before.layout != after.layout:
+        return PageDiff(before, after, None)
+    old = {entry[0]["id"]: entry for entry in before.rows}
+    rows: list[tuple[BookRow, MatchInfo]] = []
+    changed: list[int] = []
+    for entry in after.rows:
+        kept = old.get(entry[0]["id"])
+        if kept == entry:
+            rows.append(kept)
+        else:
+            rows.append(entry)
+            changed.append(entry[0]["id"])
+    return PageDiff(before, PageRows(rows, before.states, before.layout), changed)
 
 
 def reason(match: Mapping[str, object], state: str) -> str:
@@ -90,3 +153,27 @@ def series_groups(
             ordered = sorted(members[series], key=lambda m: (m[2] is None, m[2] or 0.0, m[0]))
             groups.append((series, [m[1] for m in ordered]))
     return groups
+
+
+def row_cells(
+    book: Mapping[str, Any], match: Mapping[str, object], state: str, *, in_series: bool
+) -> tuple[str, str, str, str, str]:
+    """The page's columns for a book: title ("#2 Title" inside its series' group), authors,
+    reading ("Reading · 42 % · p. 139 of 332"), sync state, and what it is linked to or why not."""
+    why = reason(match, state)
+    if match.get("summary"):
+        why = f"{match['summary']} — {why}" if why else str(match["summary"])
+    status = str(book.get("status"))
+    reading = STATUS_LABELS.get(status, status)
+    progress = progress_text(float(book.get("progress") or 0.0), book.get("pages"))
+    title = str(book["title"])
+    number = book.get("series_index")
+    if in_series and number is not None:
+        title = f"#{number:g} {title}"
+    return (
+        title,
+        ", ".join(book.get("authors") or []),
+        f"{reading} · {progress}" if progress else reading,
+        LABELS[state],
+        why,
+    )

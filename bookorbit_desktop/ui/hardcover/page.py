@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.hardcover import GET_TOKEN_URL, HardcoverStatus
-from bookorbit_desktop.services.library import STATUS_LABELS, BookRow, MatchInfo, progress_text
+from bookorbit_desktop.services.library import BookRow, MatchInfo
 from bookorbit_desktop.ui.hardcover import dashboard
 from bookorbit_desktop.ui.hardcover.sync_log import SyncLogPanel
 from bookorbit_desktop.ui.row_covers import CoverFiles, RowCovers
@@ -65,6 +64,7 @@ class HardcoverView(QWidget):
         super().__init__(parent)
         self._rows: list[tuple[BookRow, MatchInfo]] = []
         self._states: dict[int, str] = {}  # book id -> dashboard state
+        self.shown: dashboard.PageRows | None = None  # as last shown
         self._connected = False
         self.covers: RowCovers | None = None  # each row's cover, once `show_covers` is called
 
@@ -258,15 +258,24 @@ class HardcoverView(QWidget):
         """Show each book's cover on its row, read with `files` for the rows in view."""
         self.covers = RowCovers(self.tree, files)
 
-    def show_matches(
-        self, rows: Sequence[tuple[BookRow, MatchInfo]], queued: Collection[int] = ()
-    ) -> None:
-        """Every book worth showing with its match; `queued`: books with a change waiting."""
+    def show_matches(self, diff: dashboard.PageDiff) -> None:
+        """Every book worth showing with its match and state (`dashboard.page_rows`). When
+        every book keeps its state and place, only the rows that changed are redrawn."""
+        if diff.before is not self.shown:  # compared with rows no longer shown
+            diff = dashboard.diff_page(self.shown, diff.after)
         selected = self.selected_book_id()
-        self._rows = list(rows)
-        self._states = {
-            book["id"]: dashboard.book_state(match, book["id"] in queued) for book, match in rows
-        }
+        self.shown = diff.after
+        self._rows, self._states = diff.after.rows, diff.after.states
+        if diff.changed is not None:
+            changed = set(diff.changed)
+            for book, match in self._rows:
+                item = self._items.get(book["id"]) if book["id"] in changed else None
+                if item is not None:
+                    self._show_cells(item, book, match, in_series=item.parent() is not None)
+            self._update_buttons()
+            if self.covers is not None:  # a cover may have changed on disk
+                self.covers.schedule()
+            return
         counts = dashboard.counts(self._states.values())
         for index, (state, label) in enumerate(dashboard.STATES):
             self.filter_combo.setItemText(index, dashboard.filter_label(label, counts[state]))
@@ -311,31 +320,20 @@ class HardcoverView(QWidget):
             self.covers.schedule()
 
     def _item(self, book: BookRow, match: MatchInfo, *, in_series: bool) -> QTreeWidgetItem:
-        state = self._states[book["id"]]
-        why = dashboard.reason(match, state)
-        if match.get("summary"):
-            why = f"{match['summary']} — {why}" if why else str(match["summary"])
-        status = str(book.get("status"))
-        reading = STATUS_LABELS.get(status, status)
-        progress = progress_text(float(book.get("progress") or 0.0), book.get("pages"))
-        title = book["title"]
-        number = book.get("series_index")
-        if in_series and number is not None:
-            title = f"#{number:g} {title}"
-        item = QTreeWidgetItem(
-            [
-                title,
-                ", ".join(book.get("authors") or []),
-                f"{reading} · {progress}" if progress else reading,
-                dashboard.LABELS[state],
-                why,
-            ]
-        )
-        item.setToolTip(4, why)
+        item = QTreeWidgetItem()
+        self._show_cells(item, book, match, in_series=in_series)
         item.setData(0, _ROLE, book["id"])
         if self.covers is not None:
             item.setIcon(0, self.covers.icon(book["id"]))
         return item
+
+    def _show_cells(
+        self, item: QTreeWidgetItem, book: BookRow, match: MatchInfo, *, in_series: bool
+    ) -> None:
+        cells = dashboard.row_cells(book, match, self._states[book["id"]], in_series=in_series)
+        for column, text in enumerate(cells):
+            item.setText(column, text)
+        item.setToolTip(4, cells[4])
 
     def selected_book_id(self) -> int | None:
         items = self.tree.selectedItems()

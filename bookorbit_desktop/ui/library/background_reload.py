@@ -3,8 +3,8 @@
 A KOReader push, a background sync or the command line in another process changes rows the
 window shows; the window learns of it from `ChangeWatch`, not from what changed. Reading every
 book and making the table's rows takes a few hundred milliseconds with 10,000 books, so both
-run in worker threads; the window's thread only compares the rows with the ones shown and
-redraws the table when a book changed. Requests during a reload are folded into one more.
+run in worker threads, and so does comparing them with the rows shown; the window's thread
+only repaints the books that changed. Requests during a reload are folded into one more.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.ui.asyncqt import spawn
-from bookorbit_desktop.ui.library.model import prepare_rows
+from bookorbit_desktop.ui.library.model import Row, RowDiff, diff_rows, prepare_rows
 from bookorbit_desktop.ui.library.view import LibraryView
 
 
@@ -49,8 +49,14 @@ class BackgroundReload(QObject):
         while True:
             self._again = False
             books = await self._load()
-            rows = await asyncio.to_thread(prepare_rows, books)
-            changed = self._view.merge_rows(rows)
-            self.reloaded.emit(books, changed)
+            shown = self._view.model.shown_rows
+            diff = await asyncio.to_thread(_compare, shown, books)
+            changed = self._view.apply_diff(diff)
+            # The books as shown: unchanged ones are the objects the table already holds.
+            self.reloaded.emit(self._view.model.books(), changed)
             if not self._again:
                 return
+
+
+def _compare(shown: list[Row], books: list[BookRow]) -> RowDiff:
+    return diff_rows(shown, prepare_rows(books))

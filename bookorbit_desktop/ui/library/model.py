@@ -97,6 +97,25 @@ def prepare_rows(books: Sequence[BookRow]) -> list[Row]:
     return [_make_row(book) for book in books]
 
 
+@dataclass(slots=True)
+class RowDiff:
+    """What a fresh read of the library changes in the rows shown (`diff_rows`)."""
+
+    rows: list[Row]  # every book as read now
+    shown: list[Row]  # the rows it was compared with
+    fresh: dict[int, Row]  # the books that changed or came, by id
+    gone: set[int]  # the ids of the books that went
+    came: bool  # some book is new
+
+
+def diff_rows(shown: list[Row], rows: list[Row]) -> RowDiff:
+    """Compare a fresh read with the rows shown; plain Python, for a worker thread."""
+    old = {row.book["id"]: row.book for row in shown}
+    fresh = {row.book["id"]: row for row in rows if old.get(row.book["id"]) != row.book}
+    gone = old.keys() - {row.book["id"] for row in rows}
+    return RowDiff(rows, shown, fresh, gone, not fresh.keys() <= old.keys())
+
+
 def _make_row(book: BookRow) -> Row:
     authors = ", ".join(book["authors"])
     series = format_series(book.get("series"), book.get("series_index"))
@@ -154,28 +173,64 @@ class LibraryModel(QAbstractTableModel):
         self._rows = self._visible(self._all)
         self.endResetModel()
 
+    def books(self) -> list[BookRow]:
+        """Every book as shown, in the library's order."""
+        return [row.book for row in self._given]
+
+    @property
+    def shown_rows(self) -> list[Row]:
+        """Every book's row as shown (never changed in place: a worker may compare with it)."""
+        return self._given
+
     def merge_rows(self, rows: list[Row]) -> set[int]:
-        """Show the library as `rows` say, touching the table only if a book changed; the ids
-        of the books that changed, came or went."""
-        old = {row.book["id"]: row.book for row in self._given}
-        changed = {row.book["id"] for row in rows if old.pop(row.book["id"], None) != row.book}
-        changed.update(old)  # the books that went
-        if changed:
-            self.set_rows(rows)
-        return changed
+        """Show the library as `rows` say, touching the table only where a book changed; the
+        ids of the books that changed, came or went."""
+        return self.apply_diff(diff_rows(self._given, rows))
+
+    def apply_diff(self, diff: RowDiff) -> set[int]:
+        """`merge_rows` with the comparison already made (`diff_rows`, in a worker thread);
+        made again here if the rows changed since."""
+        if diff.shown is not self._given:
+            diff = diff_rows(self._given, diff.rows)
+        if diff.gone or diff.came:
+            self.set_rows(diff.rows)
+        else:
+            self._replace(diff.fresh)
+        return set(diff.fresh) | diff.gone
 
     def update_books(self, books: Sequence[BookRow]) -> None:
         """Replace (or add) these books, keeping every other row as it is."""
-        if not books:
-            return
         fresh = {book["id"]: _make_row(book) for book in books}
+        if fresh.keys() <= {row.book["id"] for row in self._given}:
+            self._replace(fresh)
+            return
         rows = [fresh.pop(row.book["id"], row) for row in self._given]
         rows.extend(fresh.values())
-        self.beginResetModel()
-        self._given = rows
-        self._all = self._sorted(rows)
-        self._rows = self._visible(self._all)
-        self.endResetModel()
+        self.set_rows(rows)
+
+    def _replace(self, fresh: dict[int, Row]) -> None:
+        """Put `fresh` in place of these books' rows. Rows that keep their place in the sort
+        and in the filters are only repainted (the view keeps its scroll position and
+        selection); otherwise every row is sorted and filtered again."""
+        if not fresh:
+            return
+        column = self._sort_column
+        before = {row.book["id"]: row for row in self._given if row.book["id"] in fresh}
+        in_place = all(
+            before[book_id].keys[column] == row.keys[column]
+            and bool(self._visible([before[book_id]])) == bool(self._visible([row]))
+            for book_id, row in fresh.items()
+        )
+        self._given = [fresh.get(row.book["id"], row) for row in self._given]
+        if not in_place:
+            self.set_rows(self._given)
+            return
+        self._all = [fresh.get(row.book["id"], row) for row in self._all]
+        self._rows = [fresh.get(row.book["id"], row) for row in self._rows]
+        last = len(COLUMNS) - 1
+        for number, row in enumerate(self._rows):
+            if row.book["id"] in fresh:
+                self.dataChanged.emit(self.index(number, 0), self.index(number, last))
 
     def set_filter(self, text: str) -> None:
         terms = filter_terms(text)

@@ -34,7 +34,7 @@ from bookorbit_desktop.ui.library.model import (
     COLUMN_KEYS,
     PROGRESS_ROLE,
     LibraryModel,
-    Row,
+    RowDiff,
 )
 from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import book_table, empty_state
@@ -157,9 +157,9 @@ class LibraryView(QWidget):
     def set_books(self, books: Sequence[BookRow]) -> None:
         self.model.set_books(books)
 
-    def merge_rows(self, rows: list[Row]) -> set[int]:
-        """`LibraryModel.merge_rows`: redraws only when a book changed."""
-        return self.model.merge_rows(rows)
+    def apply_diff(self, diff: RowDiff) -> set[int]:
+        """`LibraryModel.apply_diff`: redraws only the books that changed."""
+        return self.model.apply_diff(diff)
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus()

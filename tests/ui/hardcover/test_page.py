@@ -513,6 +513,28 @@ def test_the_page_is_a_sync_dashboard_with_counts_log_and_links(hc, fake, qloop)
     assert fake.catalog.user_book_for(fake.user_id, dune)["rating"] == 4.5
 
 
+def test_a_refresh_redraws_changed_rows_in_place_and_rebuilds_when_rows_move(hc):
+    first = add_book("Aa First", status="reading")
+    second = add_book("Bb Second", status="reading")
+    hc.refresh()
+    view = hc.view
+    item, other = view._items[first.id], view._items[second.id]
+    update_reading_state(first.id, progress=0.42)
+    hc.refresh()
+    assert view._items[first.id] is item and view._items[second.id] is other  # not rebuilt
+    assert item.text(2) == "Reading · 42 %"
+    assert view.count_label.text() == "2 of 2 books"
+    add_book("Ab Between", status="reading")  # a new row between the two
+    hc.refresh()
+    assert view._items[first.id] is not item
+    assert [view.tree.topLevelItem(i).text(0) for i in range(3)] == [
+        "Aa First",
+        "Ab Between",
+        "Bb Second",
+    ]
+    assert view.count_label.text() == "3 of 3 books"
+
+
 def test_the_pick_dialog_marks_the_current_link(qtbot):
     from bookorbit_desktop.ui.hardcover.pick_dialog import LINKED_MARK, PickDialog
 

@@ -21,26 +21,37 @@ ONE, TWO, THREE = book(1, "One"), book(2, "Two"), book(3, "Three")
 
 
 @pytest.mark.parametrize(
-    ("now", "then", "changed"),
+    ("now", "then", "status_filter", "changed", "redraw"),
     [
-        ([ONE, TWO], [ONE, TWO], set()),  # nothing changed: the table is left alone
-        ([ONE, TWO], [TWO, ONE], set()),  # the same books in another order
-        ([ONE, TWO], [ONE, book(2, "Two", "reading")], {2}),
-        ([ONE, TWO], [ONE, TWO, THREE], {3}),  # a book came
-        ([ONE, TWO, THREE], [ONE, THREE], {2}),  # a book went
-        ([], [ONE], {1}),
+        ([ONE, TWO], [ONE, TWO], None, set(), None),  # nothing changed: the table is left alone
+        ([ONE, TWO], [TWO, ONE], None, set(), None),  # the same books in another order
+        ([ONE, TWO], [ONE, book(2, "Two", "reading")], None, {2}, "repaint"),  # stays put
+        ([ONE, TWO], [ONE, book(2, "Aardvark")], None, {2}, "reset"),  # moves in the sort
+        ([ONE, TWO], [ONE, book(2, "Two", "reading")], "unread", {2}, "reset"),  # leaves filter
+        ([ONE, TWO], [ONE, TWO, THREE], None, {3}, "reset"),  # a book came
+        ([ONE, TWO, THREE], [ONE, THREE], None, {2}, "reset"),  # a book went
+        ([], [ONE], None, {1}, "reset"),
     ],
 )
-def test_merge_redraws_only_when_a_book_changed(qtbot, now, then, changed):
+def test_merge_redraws_only_what_changed(qtbot, now, then, status_filter, changed, redraw):
     model = LibraryModel()
     model.set_books(now)
-    resets = []
+    model.set_status_filter(status_filter)
+    resets, repainted = [], []
     model.modelReset.connect(lambda: resets.append(1))
+    model.dataChanged.connect(lambda first, _last: repainted.append(model.book_at(first.row())))
     assert model.merge_rows(prepare_rows(then)) == changed
-    assert len(resets) == (1 if changed else 0)
+    assert (len(resets), len(repainted)) == {None: (0, 0), "repaint": (0, 1), "reset": (1, 0)}[
+        redraw
+    ]
+    if redraw == "repaint":
+        assert [b["id"] for b in repainted] == sorted(changed)
+    shown = [b for b in then if status_filter in (None, b["status"])]
     assert sorted(model.book_at(n)["id"] for n in range(model.rowCount())) == sorted(
-        b["id"] for b in then
+        b["id"] for b in shown
     )
+    for n in range(model.rowCount()):  # every row shows the book as it is now
+        assert model.book_at(n) == next(b for b in then if b["id"] == model.book_at(n)["id"])
 
 
 def test_another_connections_write_reaches_table_and_panel_read_off_the_window_thread(
