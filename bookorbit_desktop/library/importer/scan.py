@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bookorbit_desktop.library.importer.summary import ImportFailure
-from bookorbit_desktop.library.metadata.reader import has_supported_extension
+from bookorbit_desktop.library.metadata.extensions import name_has_supported_extension
 
 __all__ = ["ImportFailure", "collect_files"]
 
@@ -32,7 +32,7 @@ def collect_files(
     files: list[Path] = []
     failures: list[ImportFailure] = []
     ignored = 0
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for source in sources:
         path = Path(source).expanduser()
         try:
@@ -51,8 +51,9 @@ def collect_files(
             failures.append(ImportFailure(path, "no such file or folder"))
             continue
         for file in found:
-            if file not in seen:
-                seen.add(file)
+            key = str(file)
+            if key not in seen:
+                seen.add(key)
                 files.append(file)
     return files, failures, ignored
 
@@ -60,6 +61,7 @@ def collect_files(
 def _walk(root: Path, skipped: set[Path]) -> tuple[list[Path], int]:
     found: list[Path] = []
     ignored = 0
+    skipped_names = {str(folder) for folder in skipped}
     for folder, folders, names in os.walk(root, onerror=lambda error: None):
         folders[:] = sorted(
             name
@@ -67,14 +69,14 @@ def _walk(root: Path, skipped: set[Path]) -> tuple[list[Path], int]:
             if not name.startswith(".")
             and not name.endswith(".sdr")
             and name not in _SKIPPED_FOLDERS
-            and Path(folder, name) not in skipped
+            and os.path.join(folder, name) not in skipped_names
         )
-        for name in sorted(names):
-            if name.startswith("."):
-                continue
-            path = Path(folder, name)
-            if has_supported_extension(path):
-                found.append(path)
-            else:
-                ignored += 1
+        # Names are checked as text; a Path is made only for the books (a big folder has
+        # thousands, and making and hashing Paths was most of the time of a walk).
+        visible = [name for name in sorted(names) if not name.startswith(".")]
+        kept = [name for name in visible if name_has_supported_extension(name)]
+        ignored += len(visible) - len(kept)
+        if kept:
+            base = Path(folder)
+            found.extend(base / name for name in kept)
     return found, ignored

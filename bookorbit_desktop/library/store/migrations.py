@@ -7,10 +7,12 @@ one. `db.open_database` backs the file up before running any of them on an exist
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from peewee import SqliteDatabase
+if TYPE_CHECKING:  # the schema version is read without loading the ORM
+    from peewee import SqliteDatabase
 
-Migration = Callable[[SqliteDatabase], None]
+Migration = Callable[["SqliteDatabase"], None]
 
 
 def _v1_library(db: SqliteDatabase) -> None:
