@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 # The module that registers each command (its `register(commands)`), so that one command
 # imports only what it needs. tests/cli checks this table against the full parser.
 FEATURE_MODULES = {
-    "import": "bookorbit_desktop.cli.library",
+    "import": "bookorbit_desktop.cli.importing",
     "books": "bookorbit_desktop.cli.library",
     "book": "bookorbit_desktop.cli.library",
     "serve": "bookorbit_desktop.cli.server",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bookorbit_desktop.cli import main
-from bookorbit_desktop.cli.library import ProgressPrinter, format_eta
+from bookorbit_desktop.cli.importing import ProgressPrinter, format_eta
 from bookorbit_desktop.library.importer.run import ImportOutcome, ImportProgress
 from tests.factories import make_epub
 from tests.logging_support import restore_root_logger  # noqa: F401
