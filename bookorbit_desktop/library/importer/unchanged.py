@@ -9,7 +9,11 @@ the same summary, the same progress events and the same log line.
 
 Anything else returns None and the caller runs the full import, which decides and reports as
 always: a new, changed, missing or unreadable file, a source that does not exist, a library
-that does not exist yet, needs migrating or fails SQLite's quick check.
+that does not exist yet or needs migrating, or any SQLite error (a damaged page read here).
+
+SQLite's quick check, which opening the library runs, is left out: it reads the whole file
+(the largest part of this answer, and growing with the reading history), while this answer
+writes nothing that damage could spread to; the next command that opens the library runs it.
 
     quick = import_unchanged(["~/Books"], paths, progress=on_progress)
     if quick is None:
@@ -98,7 +102,7 @@ def import_unchanged(
 
 def _connect(db_file: Path) -> sqlite3.Connection | None:
     """A connection that only reads the library, or None when the full import must open it
-    (no library yet, an empty or damaged file, a schema to migrate)."""
+    (no library yet, an empty file, a schema to migrate)."""
     try:
         if os.stat(db_file).st_size == 0:
             return None
@@ -107,12 +111,11 @@ def _connect(db_file: Path) -> sqlite3.Connection | None:
     connection = sqlite3.connect(db_file, timeout=BUSY_TIMEOUT, isolation_level=None)
     try:
         connection.execute("PRAGMA query_only = ON")
-        check = connection.execute("PRAGMA quick_check").fetchone()
         version = connection.execute("SELECT version FROM schema_version").fetchone()
     except sqlite3.Error:
         connection.close()
         raise
-    if check != ("ok",) or version != (SCHEMA_VERSION,):
+    if version != (SCHEMA_VERSION,):
         connection.close()
         return None
     return connection

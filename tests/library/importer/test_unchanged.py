@@ -98,3 +98,8 @@ def test_pushes_waiting_for_a_known_document_are_reported(library, tmp_path):
     )
     quick = import_unchanged([path], library)
     assert quick is not None and quick.documents_to_adopt
+
+
+def test_a_file_that_is_no_database_is_the_full_imports_to_refuse(paths, shelf):
+    paths.db_file.write_bytes(b"not a database, but long enough to look like one " * 100)
+    assert import_unchanged([shelf], paths) is None
