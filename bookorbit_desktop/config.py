@@ -11,9 +11,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bookorbit_desktop import APP_NAME
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from typing import Any
 
 DATA_DIR_ENV = "BOOKORBIT_DATA_DIR"
 DB_FILENAME = "library.sqlite3"

@@ -3,10 +3,9 @@ with it, so a command that never opens the library never loads it)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bookorbit_desktop.config import Paths
 
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
     from peewee import SqliteDatabase
 

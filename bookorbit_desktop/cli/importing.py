@@ -7,16 +7,17 @@ writing: an import with nothing new is a query and a stat() per file (`importer.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TextIO
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.library.importer.summary import ImportOutcome
 
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from bookorbit_desktop.library.importer.summary import ImportProgress, ImportSummary
 
 REDRAW_SECONDS = 0.1
@@ -73,7 +74,7 @@ class ProgressPrinter:
         self._draw(event)
 
     def _draw(self, event: ImportProgress) -> None:
-        width = shutil.get_terminal_size((80, 20)).columns
+        width = _terminal_width()
         fraction = event.done / event.total if event.total else 1.0
         bar_width = 24
         filled = int(bar_width * fraction)
@@ -87,7 +88,7 @@ class ProgressPrinter:
 
     def _clear(self) -> None:
         if self._drawn:
-            width = shutil.get_terminal_size((80, 20)).columns
+            width = _terminal_width()
             self.stream.write("\r" + " " * max(width - 1, 10) + "\r")
             self._drawn = False
 
@@ -96,6 +97,12 @@ class ProgressPrinter:
             self.stream.write("\n")
             self.stream.flush()
             self._drawn = False
+
+
+def _terminal_width() -> int:
+    import shutil  # with bz2, lzma and more: only a terminal's progress bar needs it
+
+    return shutil.get_terminal_size((80, 20)).columns
 
 
 def format_eta(elapsed: float, done: int, total: int) -> str:

@@ -7,8 +7,8 @@ one. `db.open_database` backs the file up before running any of them on an exist
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:  # the schema version is read without loading the ORM
     from peewee import SqliteDatabase
 
