@@ -7,9 +7,10 @@ writing: an import with nothing new is a query and a stat() per file (`importer.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.library.importer.summary import ImportOutcome
@@ -73,15 +74,37 @@ class ProgressPrinter:
         self._last_draw = now
         self._draw(event)
 
+    def unchanged(self, files: Sequence[str], elapsed: float) -> None:
+        """Report files all found unchanged, as their events one by one would end up on the
+        stream: a line each, or the bar at its end (written at once, and no Path made)."""
+        total = len(files)
+        if not total:
+            return
+        if not self.interactive:
+            outcome = ImportOutcome.UNCHANGED
+            self.stream.write(
+                "".join(
+                    f"[{done}/{total}] {outcome}: {shown(path)}\n"
+                    for done, path in enumerate(files, start=1)
+                )
+            )
+            self.stream.flush()
+            return
+        self._last_draw = self.clock()
+        self._draw_bar(total, total, elapsed, os.path.basename(files[-1]))
+
     def _draw(self, event: ImportProgress) -> None:
+        self._draw_bar(event.done, event.total, event.elapsed, event.path.name)
+
+    def _draw_bar(self, done: int, total: int, elapsed: float, file_name: str) -> None:
         width = _terminal_width()
-        fraction = event.done / event.total if event.total else 1.0
+        fraction = done / total if total else 1.0
         bar_width = 24
         filled = int(bar_width * fraction)
         bar = "#" * filled + "-" * (bar_width - filled)
-        eta = format_eta(event.elapsed, event.done, event.total)
-        name = shown(event.path.name)
-        text = f"[{bar}] {event.done}/{event.total} {fraction:4.0%} ETA {eta}  {name}"
+        eta = format_eta(elapsed, done, total)
+        name = shown(file_name)
+        text = f"[{bar}] {done}/{total} {fraction:4.0%} ETA {eta}  {name}"
         self.stream.write("\r" + text[: max(width - 1, 10)].ljust(max(width - 1, 10)))
         self.stream.flush()
         self._drawn = True
@@ -158,9 +181,10 @@ def run_import(ctx: CliContext, args: argparse.Namespace) -> int:
     try:
         # Nothing new or changed (the usual second run): answered without opening the library
         # for writing or loading the ebook readers.
-        quick = import_unchanged(args.paths, ctx.paths, progress=printer)
+        quick = import_unchanged(args.paths, ctx.paths)
         if quick is not None:
             summary = quick.summary
+            printer.unchanged(quick.files, summary.elapsed)
         else:
             from bookorbit_desktop.library.importer.run import import_paths  # the readers
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.importer.scan import collect_files
+from bookorbit_desktop.library.importer.scan import collect_file_names
 from bookorbit_desktop.library.importer.summary import (
     ImportOutcome,
     ImportProgress,
@@ -51,6 +51,7 @@ class UnchangedImport:
     """The outcome of an import that changed nothing."""
 
     summary: ImportSummary
+    files: list[str]  # in import order, all unchanged
     # KOReader pushed documents the library has books for, not linked to them yet (an import
     # stopped before it linked them): the caller links them as after any import.
     documents_to_adopt: bool
@@ -65,9 +66,12 @@ def import_unchanged(
     """The import of `sources` when every file in them is unchanged; None otherwise.
 
     Reads the library at `paths.db_file` without opening it for writing (it need not be open).
+    With `progress`, reports every file as the full import would; a caller that prints the
+    files can instead take them from the result as text (one Path per file costs more than
+    the rest of the answer).
     """
     started = time.monotonic()
-    files, failures, ignored = collect_files(sources, skip=[paths.data_dir])
+    files, failures, ignored = collect_file_names(sources, skip=[paths.data_dir])
     if failures:
         return None
     try:
@@ -90,14 +94,13 @@ def import_unchanged(
     if progress is not None:
         for done, (path, book_id) in enumerate(zip(files, book_ids, strict=True), start=1):
             elapsed = time.monotonic() - started
-            progress(
-                ImportProgress(
-                    done, summary.total, path, ImportOutcome.UNCHANGED, book_id, None, elapsed
-                )
+            event = ImportProgress(
+                done, summary.total, Path(path), ImportOutcome.UNCHANGED, book_id, None, elapsed
             )
+            progress(event)
     summary.elapsed = time.monotonic() - started
     log.info("%s", summary.log_line())
-    return UnchangedImport(summary, waiting)
+    return UnchangedImport(summary, files, waiting)
 
 
 def _connect(db_file: Path) -> sqlite3.Connection | None:
@@ -121,7 +124,7 @@ def _connect(db_file: Path) -> sqlite3.Connection | None:
     return connection
 
 
-def _unchanged_books(connection: sqlite3.Connection, files: list[Path]) -> list[int] | None:
+def _unchanged_books(connection: sqlite3.Connection, files: list[str]) -> list[int] | None:
     """The book of each file, or None as soon as one file is not a known, present path with
     the size and modification time the library holds."""
     known = {
@@ -132,7 +135,7 @@ def _unchanged_books(connection: sqlite3.Connection, files: list[Path]) -> list[
     }
     book_ids = []
     for path in files:
-        row = known.get(str(path))
+        row = known.get(path)
         if row is None or row[2]:
             return None
         try:
