@@ -1,10 +1,14 @@
 """`python -m bookorbit_desktop`."""
 
-import multiprocessing
+import sys
 
 from bookorbit_desktop.cli import main
 
-# In a frozen build, the importer's worker processes start this executable again: let them
-# run their work instead of the command line.
-multiprocessing.freeze_support()
+if getattr(sys, "frozen", False):
+    # In a frozen build, the importer's worker processes start this executable again: let
+    # them run their work instead of the command line. (Not loaded otherwise: a short
+    # command should not pay for multiprocessing.)
+    import multiprocessing
+
+    multiprocessing.freeze_support()
 raise SystemExit(main())

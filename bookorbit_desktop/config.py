@@ -11,11 +11,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import platformdirs
 
 from bookorbit_desktop import APP_NAME
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from typing import Any
 
 DATA_DIR_ENV = "BOOKORBIT_DATA_DIR"
 DB_FILENAME = "library.sqlite3"
@@ -100,6 +101,8 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
 
 def default_paths() -> Paths:
     """The platform's folders: the default library, used when no folder is chosen."""
+    import platformdirs  # with its imports, a few ms a command with a chosen folder need not pay
+
     return Paths(
         data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
         log_dir=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),

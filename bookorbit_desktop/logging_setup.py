@@ -7,7 +7,10 @@ import logging.handlers
 import os
 import re
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from typing import Any
 
 LOG_FILENAME = "bookorbit-desktop.log"
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -7,6 +7,7 @@ domain errors into one clear line and an exit code instead of a traceback.
 
 A command loads only its own feature's module: `books` never imports Qt, aiohttp or the
 Hardcover stack, which keeps a short command short. `--help` and unknown words load them all.
+Nor does this module load the ORM: an `import` with nothing new never needs it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
-
-from peewee import DatabaseError
 
 from bookorbit_desktop import APP_NAME, __version__
 from bookorbit_desktop.cli.context import CliContext
@@ -31,7 +30,7 @@ log = logging.getLogger(__name__)
 # The module that registers each command (its `register(commands)`), so that one command
 # imports only what it needs. tests/cli checks this table against the full parser.
 FEATURE_MODULES = {
-    "import": "bookorbit_desktop.cli.library",
+    "import": "bookorbit_desktop.cli.importing",
     "books": "bookorbit_desktop.cli.library",
     "book": "bookorbit_desktop.cli.library",
     "serve": "bookorbit_desktop.cli.server",
@@ -110,6 +109,12 @@ def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
         return 1
 
 
+def _library_errors() -> tuple[type[Exception], ...]:
+    """The ORM's database errors, if the command loaded it (if not, none can have happened)."""
+    peewee = sys.modules.get("peewee")
+    return (peewee.DatabaseError,) if peewee is not None else ()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     help_wanted = any(word in ("-h", "--help") for word in arguments)
@@ -128,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{APP_NAME}: {error.title}: {error.message}", file=sys.stderr)
         log.info("%s: %s", error.title, error.message)
         return 2
-    except DatabaseError as error:
+    except _library_errors() as error:
         # Locked by another program, a full disk, a refused write: one line, not a traceback.
         print(
             f"{APP_NAME}: Library error: the library database could not be used ({error}). "

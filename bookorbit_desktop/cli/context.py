@@ -1,11 +1,13 @@
-"""What every command gets: the paths and a lazily opened library database."""
+"""What every command gets: the paths and a lazily opened library database (the ORM loads
+with it, so a command that never opens the library never loads it)."""
 
 from __future__ import annotations
 
-from peewee import SqliteDatabase
-
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.store.db import close_database, open_database
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from peewee import SqliteDatabase
 
 
 class CliContext:
@@ -16,10 +18,14 @@ class CliContext:
     def open_library(self) -> SqliteDatabase:
         """Open the library (migrating it if needed); only commands that need it call this."""
         if self._db is None:
+            from bookorbit_desktop.library.store.db import open_database
+
             self._db = open_database(self.paths.db_file)
         return self._db
 
     def close(self) -> None:
         if self._db is not None:
+            from bookorbit_desktop.library.store.db import close_database
+
             close_database()
             self._db = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 
@@ -89,3 +90,56 @@ def test_an_unknown_command_still_gets_the_full_usage(capsys):
     error = capsys.readouterr().err
     assert "invalid choice: 'nonsense'" in error
     assert "hardcover" in error and "books" in error
+
+
+# Records every file the command opens under the books folder and which of the import's
+# heavy parts it loaded: an unchanged import needs a stat() per file and one query, nothing more.
+IMPORT_PROBE = """
+import json, sys
+books = sys.argv.pop(1)
+opened = []
+
+def watch(event, args):
+    if event == "open" and isinstance(args[0], str) and args[0].startswith(books):
+        opened.append(args[0])
+
+sys.addaudithook(watch)
+from bookorbit_desktop.cli import main
+code = main(sys.argv[1:])
+parts = ("peewee", "multiprocessing", "concurrent.futures.process", "lxml", "PIL",
+         "bookorbit_desktop.library.metadata.reader", "bookorbit_desktop.library.importer.run")
+loaded = [name for name in parts if name in sys.modules]
+print(json.dumps({"code": code, "opened": opened, "loaded": loaded}), file=sys.stderr)
+"""
+
+
+def probe_import(data_dir, books):
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE, books, "--data-dir", data_dir, "import", books],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout, json.loads(result.stderr.strip().splitlines()[-1])
+
+
+def test_an_unchanged_import_reads_no_book_and_starts_no_worker(tmp_path):
+    from tests.factories import make_epub
+
+    books = tmp_path / "books"
+    for number in range(20):  # enough for worker processes, were any file read
+        make_epub(books / f"b{number:02d}.epub", f"Book {number}")
+    out, first = probe_import(tmp_path / "data", books)
+    assert first["code"] == 0 and "20 new books imported" in out
+    assert "multiprocessing" in first["loaded"]  # read by worker processes
+
+    out, again = probe_import(tmp_path / "data", books)
+    assert "0 new books imported, 20 unchanged" in out
+    assert again == {"code": 0, "opened": [], "loaded": []}
+
+    # Touched: this one file is read, in this process, and the probe sees it.
+    os.utime(books / "b07.epub", (1_000_000_000, 1_000_000_000))
+    out, touched = probe_import(tmp_path / "data", books)
+    assert "20 unchanged" in out
+    assert touched["opened"] == [str(books / "b07.epub")] * len(touched["opened"])
+    assert touched["opened"] and "peewee" in touched["loaded"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bookorbit_desktop.cli import main
-from bookorbit_desktop.cli.library import ProgressPrinter, format_eta
+from bookorbit_desktop.cli.importing import ProgressPrinter, format_eta
 from bookorbit_desktop.library.importer.run import ImportOutcome, ImportProgress
 from tests.factories import make_epub
 from tests.logging_support import restore_root_logger  # noqa: F401
@@ -235,3 +235,24 @@ def test_a_file_name_in_a_legacy_encoding_is_reported_not_crashed_on(tmp_path, c
     out, err = capsys.readouterr()
     assert "caf\\udce9.epub: its file or folder name is not valid UTF-8" in out
     assert "caf\\udce9.epub" in err
+
+
+@pytest.mark.parametrize("interactive", [False, True])
+def test_unchanged_files_print_as_their_events_would(interactive, monkeypatch):
+    import bookorbit_desktop.cli.importing as importing
+
+    monkeypatch.setattr(importing, "_terminal_width", lambda: 100)
+    files = ["/books/a.epub", "/books/caf\udce9.epub", "/books/z.epub"]
+    one_by_one, at_once = io.StringIO(), io.StringIO()
+    printer = ProgressPrinter(one_by_one, interactive=interactive, clock=lambda: 5.0)
+    for done, name in enumerate(files, start=1):
+        printer(ImportProgress(done, 3, Path(name), ImportOutcome.UNCHANGED, done, None, 0.5))
+    printer.finish()
+    batch = ProgressPrinter(at_once, interactive=interactive, clock=lambda: 5.0)
+    batch.unchanged(files, 0.5)
+    batch.finish()
+    final = one_by_one.getvalue().rsplit("\r", 1)[-1]
+    assert at_once.getvalue().rsplit("\r", 1)[-1] == final
+    if not interactive:
+        assert at_once.getvalue() == one_by_one.getvalue()
+        assert "[2/3] unchanged: /books/caf\\udce9.epub" in final

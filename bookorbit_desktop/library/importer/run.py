@@ -127,18 +127,7 @@ def import_paths(
             raise
         batches.commit()
     summary.elapsed = time.monotonic() - started
-    log.info(
-        "Import: %d new, %d copies, %d moved, %d updated, %d unchanged, %d failed in %.1f s "
-        "(%d worker processes)",
-        summary.imported,
-        summary.copies,
-        summary.moved,
-        summary.updated,
-        summary.unchanged,
-        len(summary.failures),
-        summary.elapsed,
-        summary.workers,
-    )
+    log.info("%s", summary.log_line())
     return summary
 
 

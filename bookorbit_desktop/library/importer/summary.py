@@ -82,6 +82,14 @@ class ImportSummary:
         """True when every file was imported (or already was) and nothing was cancelled."""
         return not self.failures and not self.cancelled
 
+    def log_line(self) -> str:
+        """What the log says of a finished run (benchmarks read its worker count)."""
+        return (
+            f"Import: {self.imported} new, {self.copies} copies, {self.moved} moved, "
+            f"{self.updated} updated, {self.unchanged} unchanged, {len(self.failures)} failed "
+            f"in {self.elapsed:.1f} s ({self.workers} worker processes)"
+        )
+
     def count(self, outcome: ImportOutcome) -> None:
         attribute = {
             ImportOutcome.IMPORTED: "imported",

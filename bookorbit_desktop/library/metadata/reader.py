@@ -13,6 +13,10 @@ import zipfile
 from pathlib import Path
 
 from bookorbit_desktop.library.metadata.epub import read_epub
+from bookorbit_desktop.library.metadata.extensions import (
+    SUPPORTED_EXTENSIONS,
+    has_supported_extension,
+)
 from bookorbit_desktop.library.metadata.mobi import is_mobi, read_mobi
 from bookorbit_desktop.library.metadata.model import (
     FORMATS,
@@ -44,27 +48,9 @@ __all__ = [
     "sniff",
 ]
 
-# File names a folder import picks up; other files in a folder (covers, .opf sidecars, notes)
-# are ignored rather than reported as failures. Files named explicitly are always tried.
-SUPPORTED_EXTENSIONS = (
-    ".epub",
-    ".kepub",
-    ".pdf",
-    ".cbz",
-    ".mobi",
-    ".prc",
-    ".azw",
-    ".azw3",
-    ".fb2",
-    ".fb2.zip",
-)
 HEAD_BYTES = 4096
 MAX_FB2_BYTES = 256 * 1024 * 1024
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-
-
-def has_supported_extension(path: Path) -> bool:
-    return path.name.casefold().endswith(SUPPORTED_EXTENSIONS)
 
 
 def sniff(head: bytes) -> str | None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from peewee import SqliteDatabase
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:  # the schema version is read without loading the ORM
+    from peewee import SqliteDatabase
 
-Migration = Callable[[SqliteDatabase], None]
+Migration = Callable[["SqliteDatabase"], None]
 
 
 def _v1_library(db: SqliteDatabase) -> None:

@@ -1,0 +1,159 @@
+"""An import in which nothing changed, recognised with one query and one stat() per file.
+
+Importing the same folders again is the common case (by hand, from a schedule, after adding a
+book or two). When every file found is a known path with the same size and modification time
+and is not marked missing, the full import (`run.import_paths`) reads nothing and writes
+nothing: every file is "unchanged". This module finds that out on a plain SQLite connection
+that only reads, without loading the ORM, the ebook readers or worker processes, and reports
+the same summary, the same progress events and the same log line.
+
+Anything else returns None and the caller runs the full import, which decides and reports as
+always: a new, changed, missing or unreadable file, a source that does not exist, a library
+that does not exist yet or needs migrating, or any SQLite error (a damaged page read here).
+
+SQLite's quick check, which opening the library runs, is left out: it reads the whole file
+(the largest part of this answer, and growing with the reading history), while this answer
+writes nothing that damage could spread to; the next command that opens the library runs it.
+
+    quick = import_unchanged(["~/Books"], paths, progress=on_progress)
+    if quick is None:
+        ...  # open the library and run import_paths
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.importer.scan import collect_file_names
+from bookorbit_desktop.library.importer.summary import (
+    ImportOutcome,
+    ImportProgress,
+    ImportSummary,
+    ProgressCallback,
+)
+from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
+
+# Seconds to wait for another connection's write lock, as the library's own connections do.
+BUSY_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class UnchangedImport:
+    """The outcome of an import that changed nothing."""
+
+    summary: ImportSummary
+    files: list[str]  # in import order, all unchanged
+    # KOReader pushed documents the library has books for, not linked to them yet (an import
+    # stopped before it linked them): the caller links them as after any import.
+    documents_to_adopt: bool
+
+
+def import_unchanged(
+    sources: Iterable[str | os.PathLike[str]],
+    paths: Paths,
+    *,
+    progress: ProgressCallback | None = None,
+) -> UnchangedImport | None:
+    """The import of `sources` when every file in them is unchanged; None otherwise.
+
+    Reads the library at `paths.db_file` without opening it for writing (it need not be open).
+    With `progress`, reports every file as the full import would; a caller that prints the
+    files can instead take them from the result as text (one Path per file costs more than
+    the rest of the answer).
+    """
+    started = time.monotonic()
+    files, failures, ignored = collect_file_names(sources, skip=[paths.data_dir])
+    if failures:
+        return None
+    try:
+        connection = _connect(paths.db_file)
+    except sqlite3.Error:
+        return None
+    if connection is None:
+        return None
+    try:
+        connection.execute("BEGIN")  # one snapshot for both questions
+        book_ids = _unchanged_books(connection, files)
+        waiting = book_ids is not None and _documents_waiting(connection)
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+    if book_ids is None:
+        return None
+    summary = ImportSummary(total=len(files), ignored=ignored, unchanged=len(files))
+    if progress is not None:
+        for done, (path, book_id) in enumerate(zip(files, book_ids, strict=True), start=1):
+            elapsed = time.monotonic() - started
+            event = ImportProgress(
+                done, summary.total, Path(path), ImportOutcome.UNCHANGED, book_id, None, elapsed
+            )
+            progress(event)
+    summary.elapsed = time.monotonic() - started
+    log.info("%s", summary.log_line())
+    return UnchangedImport(summary, files, waiting)
+
+
+def _connect(db_file: Path) -> sqlite3.Connection | None:
+    """A connection that only reads the library, or None when the full import must open it
+    (no library yet, an empty file, a schema to migrate)."""
+    try:
+        if os.stat(db_file).st_size == 0:
+            return None
+    except OSError:
+        return None
+    connection = sqlite3.connect(db_file, timeout=BUSY_TIMEOUT, isolation_level=None)
+    try:
+        connection.execute("PRAGMA query_only = ON")
+        version = connection.execute("SELECT version FROM schema_version").fetchone()
+    except sqlite3.Error:
+        connection.close()
+        raise
+    if version != (SCHEMA_VERSION,):
+        connection.close()
+        return None
+    return connection
+
+
+def _unchanged_books(connection: sqlite3.Connection, files: list[str]) -> list[int] | None:
+    """The book of each file, or None as soon as one file is not a known, present path with
+    the size and modification time the library holds."""
+    known = {
+        path: (size, mtime, missing, book_id)
+        for path, size, mtime, missing, book_id in connection.execute(
+            "SELECT path, size, mtime, missing, book_id FROM book_file"
+        )
+    }
+    book_ids = []
+    for path in files:
+        row = known.get(path)
+        if row is None or row[2]:
+            return None
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        if stat.st_size != row[0] or stat.st_mtime != row[1]:
+            return None
+        book_ids.append(row[3])
+    return book_ids
+
+
+def _documents_waiting(connection: sqlite3.Connection) -> bool:
+    """True when pushed progress waits for a document the library knows (what
+    `reading.pushes.adopt_documents` looks for)."""
+    row = connection.execute(
+        """SELECT 1 FROM progress_event
+           WHERE book_id IS NULL AND document IN (SELECT document FROM document_alias)
+           LIMIT 1"""
+    ).fetchone()
+    return row is not None

@@ -1,0 +1,105 @@
+"""An import with nothing changed, answered without the ORM: the same summary and progress as
+the full import, and no answer at all whenever the full import would have something to do."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import pytest
+
+from bookorbit_desktop.library.importer.run import import_paths
+from bookorbit_desktop.library.importer.unchanged import import_unchanged
+from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+from bookorbit_desktop.library.store.models import BookFile, ProgressEvent, database
+from tests.factories import make_epub
+
+
+def comparable(summary):
+    return {k: v for k, v in dataclasses.asdict(summary).items() if k != "elapsed"}
+
+
+def steps(events):
+    return [(e.done, e.total, e.path, e.outcome, e.book_id, e.reason) for e in events]
+
+
+def test_same_summary_and_progress_as_the_full_import(library, shelf):
+    import_paths([shelf], library)
+    sources = [shelf, shelf / "fiction" / "hobbit.epub"]  # named twice: counted once
+    quick_events, full_events = [], []
+    quick = import_unchanged(sources, library, progress=quick_events.append)
+    full = import_paths(sources, library, progress=full_events.append)
+    assert quick is not None and not quick.documents_to_adopt
+    assert full.unchanged == 6 and full.ignored == 2
+    assert comparable(quick.summary) == comparable(full)
+    assert steps(quick_events) == steps(full_events)
+    assert all(event.elapsed >= 0 for event in quick_events)
+
+
+def test_an_empty_folder_is_unchanged_too(library, tmp_path):
+    (tmp_path / "empty").mkdir()
+    quick = import_unchanged([tmp_path / "empty"], library)
+    assert quick is not None
+    assert comparable(quick.summary) == comparable(import_paths([tmp_path / "empty"], library))
+
+
+def _touch(path):
+    os.utime(path, (1_000_000_000, 1_000_000_000))
+
+
+def _grow(path):
+    with path.open("ab") as handle:
+        handle.write(b"\0")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda shelf: _touch(shelf / "papers" / "systems.pdf"), id="touched"),
+        pytest.param(lambda shelf: _grow(shelf / "russian" / "war.fb2"), id="grown"),
+        pytest.param(lambda shelf: make_epub(shelf / "new.epub", "New"), id="new-file"),
+        pytest.param(
+            lambda shelf: BookFile.update(missing=True).where(BookFile.id == 1).execute(),
+            id="marked-missing",
+        ),
+        pytest.param(
+            lambda shelf: database.execute_sql("UPDATE schema_version SET version = 2"),
+            id="older-schema",
+        ),
+    ],
+)
+def test_anything_to_do_leaves_it_to_the_full_import(library, shelf, change):
+    import_paths([shelf], library)
+    assert import_unchanged([shelf], library) is not None
+    change(shelf)
+    assert import_unchanged([shelf], library) is None
+
+
+def test_a_missing_source_is_the_full_imports_to_report(library, shelf):
+    import_paths([shelf], library)
+    assert import_unchanged([shelf, shelf / "gone.epub"], library) is None
+
+
+def test_no_library_yet(paths, shelf):
+    assert import_unchanged([shelf], paths) is None
+    assert not paths.db_file.exists()  # looking did not create one
+
+
+def test_pushes_waiting_for_a_known_document_are_reported(library, tmp_path):
+    path = make_epub(tmp_path / "a.epub", "Pushed Early")
+    import_paths([path], library)
+    ProgressEvent.create(
+        document=partial_md5(path),
+        book=None,
+        device="kobo",
+        percentage=0.5,
+        progress="x",
+        timestamp=1,
+    )
+    quick = import_unchanged([path], library)
+    assert quick is not None and quick.documents_to_adopt
+
+
+def test_a_file_that_is_no_database_is_the_full_imports_to_refuse(paths, shelf):
+    paths.db_file.write_bytes(b"not a database, but long enough to look like one " * 100)
+    assert import_unchanged([shelf], paths) is None
