@@ -172,6 +172,13 @@ class AccountCache:
             self._fetched = now
         return self._account
 
+    def peek(self) -> Account | None:
+        """The account when it was read less than `ACCOUNT_SECONDS` ago, else None (then only
+        `get` can tell)."""
+        if time.monotonic() - self._fetched >= ACCOUNT_SECONDS:
+            return None
+        return self._account
+
     def forget(self) -> None:
         """Read the account again on the next request (it was just created or replaced)."""
         self._fetched = -ACCOUNT_SECONDS

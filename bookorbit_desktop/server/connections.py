@@ -31,6 +31,10 @@ WANTED_DESCRIPTORS = 8192
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameters
 _M_ARENA_MAX = -8
 IDLE_SECONDS = 8.0  # from connecting (or the last answer) to a complete request head
+# What one read from a socket asks for. asyncio asks for 256 KiB, so every read allocates a
+# buffer above the fixed mmap threshold `tame_allocator` sets: an mmap, a page fault, an
+# mremap and a munmap per request. 64 KiB (the largest body the app takes) comes from the heap.
+READ_CHUNK_BYTES = 64 * 1024
 BODY_SECONDS = 8.0  # to receive a request body
 
 

@@ -30,7 +30,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.http_parser import HttpRequestParserPy, RawRequestMessage
 from aiohttp.web_protocol import RequestHandler, RequestPayloadError
 
-from bookorbit_desktop.server.connections import ConnectionLimits
+from bookorbit_desktop.server.connections import READ_CHUNK_BYTES, ConnectionLimits
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +215,8 @@ class LenientRequestHandler(RequestHandler):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
+        if isinstance(getattr(transport, "max_size", None), int):  # asyncio's socket transports
+            transport.max_size = READ_CHUNK_BYTES  # type: ignore[attr-defined]
         limits: ConnectionLimits | None = getattr(self._manager, "limits", None)
         peer = transport.get_extra_info("peername")
         address = str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"

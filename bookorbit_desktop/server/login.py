@@ -42,6 +42,19 @@ async def current_account(ctx: ServerContext) -> Account | None:
     return await ctx.account.get(ctx.workers.read)
 
 
+def verified_at_once(
+    ctx: ServerContext, address: str, username: str, key: str, *, what: str
+) -> bool:
+    """True when this exact login was verified before against the account as read within the
+    last second: `check_login` would answer OK without waiting for anything. False means
+    "ask `check_login`", never "refused"."""
+    if not accounts.already_verified(ctx.account.peek(), username, key):
+        return False
+    if ctx.on_login is not None:
+        asyncio.get_running_loop().call_soon(_tell, ctx.on_login, what, address)
+    return True
+
+
 async def check_login(
     ctx: ServerContext, address: str, username: str, key: str, *, what: str
 ) -> Verdict:

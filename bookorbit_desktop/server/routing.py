@@ -23,7 +23,8 @@ _SLASHES = re.compile(r"/{2,}")
 
 def normalise_path(path: str) -> str:
     """Collapse repeated slashes and drop a trailing one ("/" stays "/")."""
-    path = _SLASHES.sub("/", path)
+    if "//" in path:  # the usual path has none: no need for the pattern
+        path = _SLASHES.sub("/", path)
     if len(path) > 1 and path.endswith("/"):
         path = path[:-1]
     return path or "/"

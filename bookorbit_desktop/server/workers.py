@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import queue
 import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -110,10 +111,29 @@ def _groups(jobs: list[_Job]) -> list[list[_Job]]:
     return groups
 
 
+@contextlib.contextmanager
+def _savepoint() -> Iterator[None]:
+    """A savepoint around one job (or one batch) inside the group commit: a failure undoes
+    only what ran inside it. Its name is fixed: peewee's `atomic()` names each savepoint with
+    a fresh uuid (random bytes from the system), a new statement SQLite compiles every time."""
+    connection = database.connection()
+    connection.execute("SAVEPOINT job")
+    try:
+        yield
+    except BaseException:
+        try:
+            connection.execute("ROLLBACK TO job")
+            connection.execute("RELEASE job")
+        except sqlite3.Error:  # SQLite already rolled the whole transaction back
+            pass
+        raise
+    connection.execute("RELEASE job")
+
+
 def _run_together(group: list[_Job]) -> bool:
     """Store a group of batched jobs in one call; False (nothing stored) when it failed."""
     try:
-        with database.atomic():
+        with _savepoint():
             results = group[0].fn([job.args[0] for job in group])
     except Exception:
         log.debug("A batch of %d changes failed; storing them one by one", len(group))
@@ -125,7 +145,7 @@ def _run_together(group: list[_Job]) -> bool:
 
 def _run(job: _Job) -> None:
     try:
-        with database.atomic():  # a savepoint: a failing job undoes only itself
+        with _savepoint():  # a failing job undoes only itself
             job.result = job.fn([*job.args])[0] if job.batched else job.fn(*job.args)
     except Exception as error:
         job.error = _busy(error)

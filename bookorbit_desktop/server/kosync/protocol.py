@@ -19,6 +19,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from bookorbit_desktop.library.reading.pushes import DocumentMetadata, Position, Push
@@ -60,13 +61,33 @@ def error_body(kind: ErrorKind) -> dict[str, Any]:
     return {"code": kind.code, "message": kind.message}
 
 
-# One encoder for every answer: `json.dumps` with options builds a new one per call.
+# One encoder for every answer: `json.dumps` with options builds a new one per call, and so
+# does `JSONEncoder.encode` (its C encoder is made anew for each document). This is that C
+# encoder, made once, with the same options; answers are flat objects built here, so the
+# check for circular references is left out.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_C_ENCODER = (
+    c_make_encoder(
+        None,
+        _ENCODER.default,
+        encode_basestring,
+        None,
+        _ENCODER.key_separator,
+        _ENCODER.item_separator,
+        False,
+        False,
+        False,
+    )
+    if c_make_encoder is not None
+    else None
+)
 
 
 def encode(payload: dict[str, Any]) -> bytes:
     """Compact UTF-8 JSON, as the reference server writes it."""
-    return _ENCODER.encode(payload).encode()
+    if _C_ENCODER is None:
+        return _ENCODER.encode(payload).encode()
+    return "".join(_C_ENCODER(payload, 0)).encode()
 
 
 def _reject_constant(name: str) -> Any:

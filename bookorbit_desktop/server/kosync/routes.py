@@ -41,7 +41,7 @@ from bookorbit_desktop.server.kosync.protocol import (
     position_body,
     valid_document,
 )
-from bookorbit_desktop.server.login import Verdict, check_login, shown_name
+from bookorbit_desktop.server.login import Verdict, check_login, shown_name, verified_at_once
 from bookorbit_desktop.server.routing import LenientResource
 from bookorbit_desktop.server.workers import LibraryBusyError
 
@@ -92,9 +92,23 @@ async def _body(request: web.Request) -> dict[str, object]:
     return parse_body(raw)
 
 
+def _verified(request: web.Request) -> bool:
+    """True when the x-auth headers are a login verified a moment ago (no waiting); False
+    means `_authenticate` must decide."""
+    headers = request.headers
+    return verified_at_once(
+        request.app[CONTEXT],
+        request.remote or "unknown",
+        headers.get("x-auth-user", ""),
+        headers.get("x-auth-key", ""),
+        what="KOReader",
+    )
+
+
 async def _authenticate(request: web.Request) -> None:
     """Return when the x-auth headers match the account; else 401 (or a retryable 502 when
-    guesses from everywhere exhaust the server's budget of password checks)."""
+    guesses from everywhere exhaust the server's budget of password checks). Handlers try
+    `_verified` first: a login verified a moment ago needs no coroutine at all."""
     ctx = request.app[CONTEXT]
     username = request.headers.get("x-auth-user", "")
     key = request.headers.get("x-auth-key", "")
@@ -138,14 +152,16 @@ async def create_user(request: web.Request) -> web.StreamResponse:
 
 @_endpoint
 async def auth_user(request: web.Request) -> web.StreamResponse:
-    await _authenticate(request)
+    if not _verified(request):
+        await _authenticate(request)
     return json_response({"authorized": "OK"})
 
 
 @_endpoint
 async def put_progress(request: web.Request) -> web.StreamResponse:
     body = await _body(request)
-    await _authenticate(request)
+    if not _verified(request):
+        await _authenticate(request)
     push = parse_push(body)
     ctx = request.app[CONTEXT]
     timestamp = int(ctx.clock())
@@ -174,7 +190,8 @@ async def put_progress(request: web.Request) -> web.StreamResponse:
 
 @_endpoint
 async def get_progress(request: web.Request) -> web.StreamResponse:
-    await _authenticate(request)
+    if not _verified(request):
+        await _authenticate(request)
     document = valid_document(request.match_info["document"])
     known, position = request.app[POSITIONS].lookup(document)
     if not known:
