@@ -249,6 +249,7 @@ def in_process(data_dir: Path) -> dict[str, float]:
 
     from bookorbit_desktop.services.hardcover import HardcoverService
     from bookorbit_desktop.services.library import LibraryService
+    from bookorbit_desktop.ui.hardcover import dashboard
     from bookorbit_desktop.ui.hardcover.page import HardcoverView
     from bookorbit_desktop.ui.library.model import COLUMN_KEYS, diff_rows, prepare_rows
     from bookorbit_desktop.ui.library.view import LibraryView
@@ -307,11 +308,14 @@ def in_process(data_dir: Path) -> dict[str, float]:
         hardcover = HardcoverService()
         figures["hardcover matches (services)"] = timed(hardcover.match_details, 3)
         figures["hardcover status (services)"] = timed(hardcover.status, 3)
-        details = hardcover.match_details()
-        rows = [(book, details[book["id"]]) for book in books if book["id"] in details]
-        page = HardcoverView()
-        figures[f"fill hardcover page ({len(rows):,})"] = timed(lambda: page.show_matches(rows), 3)
-        page.deleteLater()
+        rows = dashboard.page_rows(books, hardcover.match_details(), hardcover.queued_books())
+
+        def fill_page() -> None:
+            page = HardcoverView()
+            page.show_matches(dashboard.diff_page(None, rows))
+            page.deleteLater()
+
+        figures[f"fill hardcover page ({len(rows.rows):,})"] = timed(fill_page, 3)
         view.close()
         view.deleteLater()  # gone before the QApplication is, not at interpreter exit
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
