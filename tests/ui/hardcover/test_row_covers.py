@@ -27,6 +27,21 @@ def centre_colour(icon) -> str:
     return image.pixelColor(image.width() // 2, image.height() // 2).name()
 
 
+def show_page(hc, qtbot):
+    view = hc.view
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+async def refreshed(hc) -> None:
+    """Refill the page and wait for the covers of the rows in view."""
+    loaded = signal_future(hc.view.covers.loaded)
+    hc.refresh()
+    await loaded
+
+
 def test_rows_in_view_get_their_covers_and_a_changed_cover_is_read_again(
     library, fake, keyring_backend, qtbot, qloop
 ):
@@ -44,17 +59,8 @@ def test_rows_in_view_get_their_covers_and_a_changed_cover_is_read_again(
     plain = add_book("Ab No Cover", status="reading")
     for number in range(200):  # far more rows than fit in view
         add_book(f"Zz Filler {number:03}", status="read")
-    view = hc.view
-    view.resize(900, 500)
-    view.show()
-    qtbot.waitExposed(view)
-
-    async def refreshed():
-        loaded = signal_future(view.covers.loaded)
-        hc.refresh()
-        await loaded
-
-    qloop.run_until_complete(refreshed())
+    view = show_page(hc, qtbot)
+    qloop.run_until_complete(refreshed(hc))
     assert red.id in asked[-1] and plain.id in asked[-1]
     assert 2 < len(asked[-1]) < 60, len(asked[-1])  # the rows in view, not all 202
     assert centre_colour(view._items[red.id].icon(0)) == "#ff0000"
@@ -65,7 +71,7 @@ def test_rows_in_view_get_their_covers_and_a_changed_cover_is_read_again(
     assert centre_colour(view._items[red.id].icon(0)) == "#ff0000"
     # The cover file changes (same name, other bytes): the next load shows the new one.
     write_cover(library, "red.png", "#0000ff")
-    qloop.run_until_complete(refreshed())
+    qloop.run_until_complete(refreshed(hc))
     assert centre_colour(view._items[red.id].icon(0)) == "#0000ff"
 
 
@@ -81,17 +87,8 @@ def test_a_cover_that_cannot_be_read_keeps_the_placeholder(
     Book.update(cover_path="covers/bad.jpg").where(Book.id == broken.id).execute()
     gone = add_book("Cover Gone", status="reading")  # its file was deleted, no book file
     Book.update(cover_path="covers/gone.jpg").where(Book.id == gone.id).execute()
-    view = hc.view
-    view.resize(900, 500)
-    view.show()
-    qtbot.waitExposed(view)
-
-    async def refreshed():
-        loaded = signal_future(view.covers.loaded)
-        hc.refresh()
-        await loaded
-
-    qloop.run_until_complete(refreshed())
+    view = show_page(hc, qtbot)
+    qloop.run_until_complete(refreshed(hc))
     placeholder = view.covers.placeholder.cacheKey()
     assert view._items[broken.id].icon(0).cacheKey() == placeholder
     assert view._items[gone.id].icon(0).cacheKey() == placeholder
