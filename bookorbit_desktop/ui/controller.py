@@ -190,12 +190,12 @@ class DesktopController(QObject):
         with contextlib.suppress(BookOrbitError):  # the reload's own task has shown it
             await self.background.request()
 
-    def _reloaded(self, books: Sequence[BookRow], changed: set[int]) -> None:
-        if self.window.book_panel.book_id in changed:
-            self.window.book_panel.reload()
+    def _reloaded(self) -> None:
+        # Also for changes outside the table's columns (a description, a file, dates).
+        self.window.book_panel.reload()
         self.unlinked.refresh()
         self._show_unlinked_count()
-        self._refresh_hardcover_page(books, later=True)  # sync states are not in the rows
+        self._refresh_hardcover_page(later=True)  # sync states are not in the rows
 
     def _refresh_requested(self) -> None:
         """View ▸ Refresh (F5): everything, and the keyring if it could not be read before."""
@@ -240,16 +240,14 @@ class DesktopController(QObject):
     ) -> None:
         """The Hardcover page lists every book: reload it now if it is on screen, else when it
         is next opened (a burst of pushes then costs nothing); the tray's counts either way.
-        `books`: the library, if read; `later`: read off the window's thread (a change made
-        elsewhere, not by the user here)."""
+        `books`: the library, if read; `later`: read off the window's thread, with the library
+        as the table shows it (a change made elsewhere, not by the user here)."""
         if self.hardcover is None:
             return
         shown = self.window.tabs.currentIndex() == self._hardcover_index
         self._hardcover_stale = not shown
         if later:
-            if books is None:
-                books = self.window.library_view.model.books()
-            self.hardcover.reload_soon(books, matches=shown)
+            self.hardcover.reload_soon(self.window.library_view.model.books, matches=shown)
         elif shown:
             self.hardcover.refresh(books)
         else:

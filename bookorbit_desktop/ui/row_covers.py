@@ -122,13 +122,18 @@ class RowCovers(QObject):
             self._task = spawn(self._load(wanted), self._tree)
 
     async def _load(self, book_ids: list[int]) -> None:
-        known = {book_id: self._cache[book_id][0] for book_id in book_ids if book_id in self._cache}
         try:
-            files = await self._files(book_ids)
-            found = await asyncio.to_thread(_scaled, files, known, self._size)
+            await self._show(book_ids)
         except Exception:  # a cover is never worth an error box: logged, placeholders stay
             log.warning("Covers for the list could not be read", exc_info=True)
-            return
+        if self._again:  # the list moved during the load
+            self._again = False
+            self.schedule()
+
+    async def _show(self, book_ids: list[int]) -> None:
+        known = {book_id: self._cache[book_id][0] for book_id in book_ids if book_id in self._cache}
+        files = await self._files(book_ids)
+        found = await asyncio.to_thread(_scaled, files, known, self._size)
         for book_id in book_ids:
             if book_id not in files:
                 found[book_id] = (None, None)
@@ -144,6 +149,3 @@ class RowCovers(QObject):
         for book_id, item in self.rows_in_view():
             item.setIcon(0, self.icon(book_id))
         self.loaded.emit()
-        if self._again:
-            self._again = False
-            self.schedule()

@@ -75,7 +75,10 @@ class HardcoverController(QObject):
         self.token_refused = False  # Hardcover refused the saved token: sync is paused
         self.busy_books: set[int] = set()
         self._reload_task: asyncio.Task[None] | None = None
-        self._next_reload: tuple[Sequence[BookRow], bool] | None = None
+        self._reload_wanted = False  # a reload was asked for since the last one began
+        self._reload_books: Callable[[], Sequence[BookRow]] = tuple
+        self._reload_matches = False  # ... and it must read the matches too
+        self._shown_reads = 0  # reads shown by `refresh`/`refresh_status`, made on this thread
         view.connect_requested.connect(self.connect_token)
         view.disconnect_requested.connect(self.disconnect)
         view.sync_requested.connect(self.sync_now)
@@ -99,6 +102,7 @@ class HardcoverController(QObject):
         except BookOrbitError as error:
             show_error(self._window, error)
             return
+        self._shown_reads += 1
         self._show_page(page, books)
 
     def refresh_status(self) -> bool:
@@ -108,30 +112,41 @@ class HardcoverController(QObject):
         except BookOrbitError as error:
             show_error(self._window, error)
             return False
+        self._shown_reads += 1
         self._show_page(page, ())
         return True
 
-    def reload_soon(self, books: Sequence[BookRow], *, matches: bool) -> asyncio.Task[None]:
+    def reload_soon(
+        self, books: Callable[[], Sequence[BookRow]], *, matches: bool
+    ) -> asyncio.Task[None]:
         """`refresh` (with `matches`) or `refresh_status`, read off the window's thread, for
-        changes made elsewhere; requests during a read are folded into one more."""
-        pending = self._next_reload
-        self._next_reload = (books, matches or (pending is not None and pending[1]))
+        changes made elsewhere; `books` gives the library as the window shows it when the read
+        starts. Requests during a read are folded into one more."""
+        self._reload_books = books
+        self._reload_matches = self._reload_matches or matches
+        self._reload_wanted = True
         if self._reload_task is None or self._reload_task.done():
             self._reload_task = spawn(self._reload(), self._window)
         return self._reload_task
 
     async def _reload(self) -> None:
-        while self._next_reload is not None:
-            books, matches = self._next_reload
-            self._next_reload = None
+        while self._reload_wanted:
+            matches, self._reload_wanted = self._reload_matches, False
+            self._reload_matches = False
+            reads = self._shown_reads
+            books = self._reload_books() if matches else ()
             try:
                 page = await self.service.page_later(matches=matches)
+                diff = None
+                if page.details is not None:  # rows made and compared in a worker thread
+                    diff = await asyncio.to_thread(_diff, self.view.shown, books, page)
             except BookOrbitError as error:
                 show_error(self._window, error)
-                return
-            diff = None
-            if page.details is not None:  # rows made and compared in a worker thread
-                diff = await asyncio.to_thread(_diff, self.view.shown, books, page)
+                continue  # a request made meanwhile still gets its read
+            if reads != self._shown_reads:  # the user acted meanwhile: this read may be older
+                self._reload_matches |= matches
+                self._reload_wanted = True
+                continue
             self._show_page(page, books, diff)
 
     def _show_page(

@@ -4,7 +4,9 @@ A KOReader push, a background sync or the command line in another process change
 window shows; the window learns of it from `ChangeWatch`, not from what changed. Reading every
 book and making the table's rows takes a few hundred milliseconds with 10,000 books, so both
 run in worker threads, and so does comparing them with the rows shown; the window's thread
-only repaints the books that changed. Requests during a reload are folded into one more.
+only repaints the books that changed. Requests during a reload are folded into one more; a read
+that the window's own edits overtook (the user saved a book meanwhile) is made again, never
+shown over the edit.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from bookorbit_desktop.ui.library.view import LibraryView
 
 
 class BackgroundReload(QObject):
-    reloaded = Signal(object, object)  # every book (BookRow list), the ids that changed (set)
+    reloaded = Signal()  # the table shows the library as read
 
     def __init__(
         self, load: Callable[[], Awaitable[list[BookRow]]], view: LibraryView, parent: QObject
@@ -48,12 +50,12 @@ class BackgroundReload(QObject):
     async def _run(self) -> None:
         while True:
             self._again = False
+            shown = self._view.model.shown_rows  # before the read: an edit after it is seen
             books = await self._load()
-            shown = self._view.model.shown_rows
             diff = await asyncio.to_thread(_compare, shown, books)
-            changed = self._view.apply_diff(diff)
-            # The books as shown: unchanged ones are the objects the table already holds.
-            self.reloaded.emit(self._view.model.books(), changed)
+            if self._view.apply_diff(diff) is None:
+                continue  # the window changed its rows meanwhile: this read may be older
+            self.reloaded.emit()
             if not self._again:
                 return
 

@@ -229,12 +229,16 @@ class BookPanel(QWidget):
         """Show the stored book again, keeping what the user typed and has not saved."""
         if self._book is None:
             return
+        fresh = self._load(self._book["id"])
+        if fresh == self._book:  # nothing changed: the panel is left as it is
+            return
         if not self.has_unsaved_edits():
-            self.show_book(self._book["id"])
+            self._book = fresh
+            self._fill(fresh)
             return
         before = reading_edits.form_values(self._book["reading"])
         typed = self._form()
-        self._book = self._load(self._book["id"])
+        self._book = fresh
         after = reading_edits.form_values(self._book["reading"])
         merged = reading_edits.merge_reload(before, after, typed, self._changed_elsewhere)
         self._fill(self._book, keep=merged)

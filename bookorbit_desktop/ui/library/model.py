@@ -101,19 +101,29 @@ def prepare_rows(books: Sequence[BookRow]) -> list[Row]:
 class RowDiff:
     """What a fresh read of the library changes in the rows shown (`diff_rows`)."""
 
-    rows: list[Row]  # every book as read now
+    rows: list[Row]  # every book as read now, in its order; unchanged books keep the row shown
     shown: list[Row]  # the rows it was compared with
     fresh: dict[int, Row]  # the books that changed or came, by id
     gone: set[int]  # the ids of the books that went
-    came: bool  # some book is new
+    rebuild: bool  # a book came or went, or the library's order changed (a rename)
 
 
 def diff_rows(shown: list[Row], rows: list[Row]) -> RowDiff:
-    """Compare a fresh read with the rows shown; plain Python, for a worker thread."""
-    old = {row.book["id"]: row.book for row in shown}
-    fresh = {row.book["id"]: row for row in rows if old.get(row.book["id"]) != row.book}
+    """Compare a fresh read with the rows shown; plain Python, for a worker thread. The rows of
+    unchanged books are the ones shown: the fresh copies are freed at once."""
+    old = {row.book["id"]: row for row in shown}
+    kept: list[Row] = []
+    fresh: dict[int, Row] = {}
+    for row in rows:
+        before = old.get(row.book["id"])
+        if before is not None and before.book == row.book:
+            kept.append(before)
+        else:
+            kept.append(row)
+            fresh[row.book["id"]] = row
     gone = old.keys() - {row.book["id"] for row in rows}
-    return RowDiff(rows, shown, fresh, gone, not fresh.keys() <= old.keys())
+    rebuild = [row.book["id"] for row in rows] != [row.book["id"] for row in shown]
+    return RowDiff(kept, shown, fresh, gone, rebuild)
 
 
 def _make_row(book: BookRow) -> Row:
@@ -182,17 +192,14 @@ class LibraryModel(QAbstractTableModel):
         """Every book's row as shown (never changed in place: a worker may compare with it)."""
         return self._given
 
-    def merge_rows(self, rows: list[Row]) -> set[int]:
-        """Show the library as `rows` say, touching the table only where a book changed; the
-        ids of the books that changed, came or went."""
-        return self.apply_diff(diff_rows(self._given, rows))
-
-    def apply_diff(self, diff: RowDiff) -> set[int]:
-        """`merge_rows` with the comparison already made (`diff_rows`, in a worker thread);
-        made again here if the rows changed since."""
+    def apply_diff(self, diff: RowDiff) -> set[int] | None:
+        """Show the library as `diff` says (`diff_rows` against `shown_rows`, in a worker
+        thread), touching the table only where a book changed; the ids of the books that
+        changed, came or went. None, with nothing done, when the rows shown changed since the
+        comparison (the window's own edit): the caller reads again."""
         if diff.shown is not self._given:
-            diff = diff_rows(self._given, diff.rows)
-        if diff.gone or diff.came:
+            return None
+        if diff.rebuild:
             self.set_rows(diff.rows)
         else:
             self._replace(diff.fresh)

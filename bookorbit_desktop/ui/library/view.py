@@ -157,7 +157,7 @@ class LibraryView(QWidget):
     def set_books(self, books: Sequence[BookRow]) -> None:
         self.model.set_books(books)
 
-    def apply_diff(self, diff: RowDiff) -> set[int]:
+    def apply_diff(self, diff: RowDiff) -> set[int] | None:
         """`LibraryModel.apply_diff`: redraws only the books that changed."""
         return self.model.apply_diff(diff)
 

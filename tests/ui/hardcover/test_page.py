@@ -553,3 +553,25 @@ def test_the_pick_dialog_marks_the_current_link(qtbot):
     first, second = (dialog.tree.topLevelItem(i) for i in range(2))
     assert first.text(0) == "Dune" and not first.font(0).bold()
     assert second.text(0) == f"Dune Messiah {LINKED_MARK}" and second.font(0).bold()
+
+
+def test_a_read_made_before_the_users_own_action_is_read_again_not_shown(hc, fake, qloop):
+    connect(hc, fake, qloop)
+    add_book("Dune", ["Frank Herbert"], status="reading")
+    service = hc.service
+    page_later = service.page_later
+    reads = []
+
+    async def read_then_pause(**kwargs):
+        page = await page_later(**kwargs)
+        reads.append(page)
+        if len(reads) == 1:  # the user pauses while this read is on its way
+            hc.set_paused(True)
+            assert hc.hub.status.sync_paused
+        return page
+
+    service.page_later = read_then_pause
+    qloop.run_until_complete(hc.reload_soon(lambda: [], matches=True))
+    assert len(reads) == 2  # the first read was older than the pause: made again
+    assert hc.hub.status.sync_paused
+    assert hc.view.shown is not None and hc.view.shown.rows == []

@@ -8,7 +8,8 @@ import threading
 
 import pytest
 
-from bookorbit_desktop.ui.library.model import LibraryModel, prepare_rows
+from bookorbit_desktop.library.store.queries import update_reading_state
+from bookorbit_desktop.ui.library.model import LibraryModel, diff_rows, prepare_rows
 from tests.factories import add_book
 from tests.ui.test_main_window import desktop, show_all  # noqa: F401 (fixture)
 
@@ -24,7 +25,7 @@ ONE, TWO, THREE = book(1, "One"), book(2, "Two"), book(3, "Three")
     ("now", "then", "status_filter", "changed", "redraw"),
     [
         ([ONE, TWO], [ONE, TWO], None, set(), None),  # nothing changed: the table is left alone
-        ([ONE, TWO], [TWO, ONE], None, set(), None),  # the same books in another order
+        ([ONE, TWO], [TWO, ONE], None, set(), "reset"),  # another order (a book renamed)
         ([ONE, TWO], [ONE, book(2, "Two", "reading")], None, {2}, "repaint"),  # stays put
         ([ONE, TWO], [ONE, book(2, "Aardvark")], None, {2}, "reset"),  # moves in the sort
         ([ONE, TWO], [ONE, book(2, "Two", "reading")], "unread", {2}, "reset"),  # leaves filter
@@ -40,7 +41,8 @@ def test_merge_redraws_only_what_changed(qtbot, now, then, status_filter, change
     resets, repainted = [], []
     model.modelReset.connect(lambda: resets.append(1))
     model.dataChanged.connect(lambda first, _last: repainted.append(model.book_at(first.row())))
-    assert model.merge_rows(prepare_rows(then)) == changed
+    shown_rows = model.shown_rows
+    assert model.apply_diff(diff_rows(shown_rows, prepare_rows(then))) == changed
     assert (len(resets), len(repainted)) == {None: (0, 0), "repaint": (0, 1), "reset": (1, 0)}[
         redraw
     ]
@@ -52,6 +54,18 @@ def test_merge_redraws_only_what_changed(qtbot, now, then, status_filter, change
     )
     for n in range(model.rowCount()):  # every row shows the book as it is now
         assert model.book_at(n) == next(b for b in then if b["id"] == model.book_at(n)["id"])
+    before = {row.book["id"]: row for row in shown_rows}
+    for row in model.shown_rows:  # an unchanged book keeps its row; the fresh copy is freed
+        assert (row is before.get(row.book["id"])) == (row.book["id"] not in changed)
+
+
+def test_a_comparison_with_rows_no_longer_shown_is_not_applied(qtbot):
+    model = LibraryModel()
+    model.set_books([ONE, TWO])
+    stale = diff_rows(model.shown_rows, prepare_rows([ONE, book(2, "Two", "reading")]))
+    model.set_books([ONE, book(2, "Two", "read")])  # the window's own edit, meanwhile
+    assert model.apply_diff(stale) is None
+    assert model.book_at(model.row_of(2))["status"] == "read"
 
 
 def test_another_connections_write_reaches_table_and_panel_read_off_the_window_thread(
@@ -81,3 +95,81 @@ def test_another_connections_write_reaches_table_and_panel_read_off_the_window_t
     model = window.library_view.model
     assert model.book_at(model.row_of(dune.id))["title"] == "Dune Messiah"
     assert window.book_panel.title_label.text() == "Dune Messiah"
+
+
+def other_connection(library, sql: str, *args) -> None:
+    """A write by the server's threads or the CLI: another connection to the library."""
+    with sqlite3.connect(library.db_file) as other:
+        other.execute(sql, args)
+
+
+def test_an_edit_saved_during_a_reload_is_never_undone_by_it(
+    desktop,  # noqa: F811
+    qtbot,
+    qloop,
+    library,
+):
+    dune = add_book("Dune", ["Frank Herbert"])
+    show_all(desktop, start_hidden=False)
+    controller = desktop.controller
+    load = controller.background._load
+
+    async def slow_load():
+        books = await load()  # read before the user's save...
+        if not saved:  # ...which lands while the read is on its way
+            saved.append(update_reading_state(dune.id, status="reading"))
+            controller.refresh_some([dune.id])
+        return books
+
+    saved: list = []
+    controller.background._load = slow_load
+    other_connection(library, "UPDATE book SET title = 'Dune Messiah' WHERE id = ?", dune.id)
+    assert desktop.change_watch.check()
+    qloop.run_until_complete(controller.background.task)
+    model = desktop.window.library_view.model
+    row = model.book_at(model.row_of(dune.id))
+    assert (row["title"], row["status"]) == ("Dune Messiah", "reading")
+
+
+def test_a_rename_elsewhere_moves_the_book_in_the_library_and_on_the_hardcover_page(
+    desktop,  # noqa: F811
+    qtbot,
+    qloop,
+    library,
+):
+    alpha = add_book("Alpha", ["Ann Author"], status="reading")
+    add_book("Beta", ["Ann Author"], status="reading")
+    show_all(desktop, start_hidden=False)
+    controller = desktop.controller
+    window = desktop.window
+    view = desktop.hardcover_controller.view
+    window.tabs.setCurrentWidget(view)
+
+    def page_titles() -> list[str]:
+        return [view.tree.topLevelItem(n).text(0) for n in range(view.tree.topLevelItemCount())]
+
+    assert page_titles() == ["Alpha", "Beta"]
+    other_connection(
+        library, "UPDATE book SET title = 'Zeta', sort_title = 'zeta' WHERE id = ?", alpha.id
+    )
+    assert desktop.change_watch.check()
+    qloop.run_until_complete(controller.background.task)
+    qloop.run_until_complete(desktop.hardcover_controller._reload_task)
+    assert page_titles() == ["Beta", "Zeta"]
+    assert [book["title"] for book in window.library_view.model.books()] == ["Beta", "Zeta"]
+
+
+def test_the_open_book_follows_changes_outside_the_tables_columns(
+    desktop,  # noqa: F811
+    qtbot,
+    qloop,
+    library,
+):
+    dune = add_book("Dune", ["Frank Herbert"])
+    show_all(desktop, start_hidden=False)
+    window = desktop.window
+    window.library_view.select_book(dune.id)
+    other_connection(library, "UPDATE book SET description = 'New blurb' WHERE id = ?", dune.id)
+    assert desktop.change_watch.check()
+    qloop.run_until_complete(desktop.controller.background.task)
+    assert window.book_panel.description.toPlainText() == "New blurb"
