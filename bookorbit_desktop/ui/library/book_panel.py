@@ -226,22 +226,17 @@ class BookPanel(QWidget):
             self._fill(self._book)
 
     def reload(self) -> None:
-        """Show the stored book again, keeping what the user typed and has not saved."""
-        if self._book is None:
+        """Show the stored book again if it changed, keeping what the user typed, unsaved."""
+        fresh = None if self._book is None else self._load(self._book["id"])
+        if fresh is None or fresh == self._book:  # no book, or it did not change
             return
-        fresh = self._load(self._book["id"])
-        if fresh == self._book:  # nothing changed: the panel is left as it is
-            return
-        if not self.has_unsaved_edits():
-            self._book = fresh
-            self._fill(fresh)
-            return
-        before = reading_edits.form_values(self._book["reading"])
-        typed = self._form()
+        keep = None
+        if self.has_unsaved_edits():
+            before = reading_edits.form_values(self._book["reading"])
+            after = reading_edits.form_values(fresh["reading"])
+            keep = reading_edits.merge_reload(before, after, self._form(), self._changed_elsewhere)
         self._book = fresh
-        after = reading_edits.form_values(self._book["reading"])
-        merged = reading_edits.merge_reload(before, after, typed, self._changed_elsewhere)
-        self._fill(self._book, keep=merged)
+        self._fill(fresh, keep=keep)
 
     def _fill(self, book: BookDetails, keep: reading_edits.Merged | None = None) -> None:
         self.title_label.setText(book["title"])
