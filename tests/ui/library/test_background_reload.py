@@ -19,6 +19,7 @@ def book(book_id: int, title: str, status: str = "unread") -> dict:
 
 
 ONE, TWO, THREE = book(1, "One"), book(2, "Two"), book(3, "Three")
+RENAME = "UPDATE book SET title = ?1, sort_title = lower(?1) WHERE id = ?2"
 
 
 @pytest.mark.parametrize(
@@ -87,20 +88,20 @@ def test_another_connections_write_reaches_table_and_panel_read_off_the_window_t
         return list_books(*args, **kwargs)
 
     desktop.library.list_books = watched
-    with sqlite3.connect(library.db_file) as other:  # as the server's threads or the CLI do
-        other.execute("UPDATE book SET title = 'Dune Messiah' WHERE id = ?", (dune.id,))
-    assert desktop.change_watch.check()
-    qloop.run_until_complete(desktop.controller.background.task)
+    changed_elsewhere(desktop, qloop, library, RENAME, "Dune Messiah", dune.id)
     assert threads and threading.main_thread() not in threads  # read in a worker thread
     model = window.library_view.model
     assert model.book_at(model.row_of(dune.id))["title"] == "Dune Messiah"
     assert window.book_panel.title_label.text() == "Dune Messiah"
 
 
-def other_connection(library, sql: str, *args) -> None:
-    """A write by the server's threads or the CLI: another connection to the library."""
+def changed_elsewhere(desktop, qloop, library, sql: str, *args) -> None:  # noqa: F811
+    """A write by the server's threads or the CLI (another connection to the library), then
+    the window's reload once the change watch notices it."""
     with sqlite3.connect(library.db_file) as other:
         other.execute(sql, args)
+    assert desktop.change_watch.check()
+    qloop.run_until_complete(desktop.controller.background.task)
 
 
 def test_an_edit_saved_during_a_reload_is_never_undone_by_it(
@@ -123,9 +124,7 @@ def test_an_edit_saved_during_a_reload_is_never_undone_by_it(
 
     saved: list = []
     controller.background._load = slow_load
-    other_connection(library, "UPDATE book SET title = 'Dune Messiah' WHERE id = ?", dune.id)
-    assert desktop.change_watch.check()
-    qloop.run_until_complete(controller.background.task)
+    changed_elsewhere(desktop, qloop, library, RENAME, "Dune Messiah", dune.id)
     model = desktop.window.library_view.model
     row = model.book_at(model.row_of(dune.id))
     assert (row["title"], row["status"]) == ("Dune Messiah", "reading")
@@ -140,7 +139,6 @@ def test_a_rename_elsewhere_moves_the_book_in_the_library_and_on_the_hardcover_p
     alpha = add_book("Alpha", ["Ann Author"], status="reading")
     add_book("Beta", ["Ann Author"], status="reading")
     show_all(desktop, start_hidden=False)
-    controller = desktop.controller
     window = desktop.window
     view = desktop.hardcover_controller.view
     window.tabs.setCurrentWidget(view)
@@ -149,11 +147,7 @@ def test_a_rename_elsewhere_moves_the_book_in_the_library_and_on_the_hardcover_p
         return [view.tree.topLevelItem(n).text(0) for n in range(view.tree.topLevelItemCount())]
 
     assert page_titles() == ["Alpha", "Beta"]
-    other_connection(
-        library, "UPDATE book SET title = 'Zeta', sort_title = 'zeta' WHERE id = ?", alpha.id
-    )
-    assert desktop.change_watch.check()
-    qloop.run_until_complete(controller.background.task)
+    changed_elsewhere(desktop, qloop, library, RENAME, "Zeta", alpha.id)
     qloop.run_until_complete(desktop.hardcover_controller._reload_task)
     assert page_titles() == ["Beta", "Zeta"]
     assert [book["title"] for book in window.library_view.model.books()] == ["Beta", "Zeta"]
@@ -169,7 +163,6 @@ def test_the_open_book_follows_changes_outside_the_tables_columns(
     show_all(desktop, start_hidden=False)
     window = desktop.window
     window.library_view.select_book(dune.id)
-    other_connection(library, "UPDATE book SET description = 'New blurb' WHERE id = ?", dune.id)
-    assert desktop.change_watch.check()
-    qloop.run_until_complete(desktop.controller.background.task)
+    blurb = "UPDATE book SET description = 'New blurb' WHERE id = ?"
+    changed_elsewhere(desktop, qloop, library, blurb, dune.id)
     assert window.book_panel.description.toPlainText() == "New blurb"
