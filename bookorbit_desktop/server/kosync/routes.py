@@ -20,7 +20,7 @@ from aiohttp import web
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.reading.batched_pushes import record_pushes
 from bookorbit_desktop.library.reading.rows import Position
-from bookorbit_desktop.library.reading.rules import Change
+from bookorbit_desktop.library.reading.rules import FLAGS, Change
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext, accounts
 from bookorbit_desktop.server.connections import BODY_SECONDS
@@ -52,6 +52,8 @@ CONTEXT = web.AppKey("kosync_context", ServerContext)
 POSITIONS = web.AppKey("kosync_positions", PositionCache)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# What a push may do without a line in the log at the usual level.
+QUIET_CHANGES = FLAGS | {Change.PROGRESS}
 
 
 def json_response(payload: dict[str, object], status: int = 200) -> web.Response:
@@ -174,14 +176,16 @@ async def put_progress(request: web.Request) -> web.StreamResponse:
     )
     if log.isEnabledFor(logging.DEBUG):  # one line per push only when asked for (-v)
         log.debug(
-            "Progress from %s for document %s: %.1f%% (%s)",
+            "Progress from %s for document %s: %.1f%% (%s%s)",
             push.device,
             push.document,
             push.percentage * 100,
             f"book {result.book_id}" if result.book_id is not None else "not in the library",
+            "".join(f", {change}" for change in result.changes),
         )
-    if any(change is not Change.PROGRESS for change in result.changes):
-        # Started, finished, reread...: worth a line; a page turned is not (-v shows it).
+    if any(change not in QUIET_CHANGES for change in result.changes):
+        # Started, finished, reread...: worth a line. A page turned is not, nor a page turned
+        # in a book already finished or abandoned (it stays so): -v shows those.
         log.info("Book %s: %s", result.book_id, ", ".join(result.changes))
     if result.reading_changed and result.book_id is not None:
         _notify(ctx, result.book_id)
