@@ -94,12 +94,18 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+# One decoder for every body (`json.loads` with an option builds a new one per call).
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def parse_body(raw: bytes) -> dict[str, Any]:
     """The request body as a JSON object; an empty body is an empty object."""
     if not raw.strip():
         return {}
     try:
-        value = json.loads(raw, parse_constant=_reject_constant)
+        # What `json.loads` does with bytes: UTF-8, -16 or -32 by their first bytes, a BOM
+        # skipped, lone surrogates kept for the caller's checks.
+        value = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
         raise ProtocolError(BAD_JSON) from error
     if not isinstance(value, dict):

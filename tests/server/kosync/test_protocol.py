@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bookorbit_desktop.library.reading.pushes import DocumentMetadata, Position, Push
 from bookorbit_desktop.server.kosync import protocol as wire
@@ -152,6 +155,10 @@ def test_parse_push_errors_carry_reference_codes(body, code):
         (b"NaN", None, 103),
         (b'{"a":-Infinity}', None, 103),
         (b"\x80", None, 103),
+        (b'\xef\xbb\xbf{"a":1}', {"a": 1}, None),  # a UTF-8 BOM
+        ('{"a":"\u00e9"}'.encode("utf-16"), {"a": "\u00e9"}, None),
+        ('{"a":2}'.encode("utf-32-le"), {"a": 2}, None),
+        (b'{"a":"\\ud800"}', {"a": "\ud800"}, None),  # checked later, per field
     ],
 )
 def test_parse_body(raw, parsed, code):
@@ -202,3 +209,31 @@ def test_position_body_and_encoding():
 )
 def test_normalise_path(path, normal):
     assert normalise_path(path) == normal
+
+
+def _refuse(name: str) -> object:
+    raise ValueError(name)
+
+
+_encoded_objects = st.builds(
+    lambda value, encoding: json.dumps(value).encode(encoding),
+    st.dictionaries(st.text(max_size=5), st.integers() | st.floats() | st.text(max_size=5)),
+    st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "utf-32", "utf-32-le"]),
+)
+
+
+@given(
+    st.binary(max_size=40)
+    | st.from_regex(rb"\s*[\[{][^\x00]{0,30}[\]}]\s*", fullmatch=True)
+    | _encoded_objects
+)
+def test_parse_body_reads_bytes_as_json_loads_does(raw):
+    try:
+        expected = json.loads(raw, parse_constant=_refuse) if raw.strip() else {}
+    except (ValueError, RecursionError):
+        expected = None
+    if not isinstance(expected, dict):
+        with pytest.raises(ProtocolError):
+            wire.parse_body(raw)
+    else:
+        assert wire.parse_body(raw) == expected
