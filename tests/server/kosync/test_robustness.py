@@ -155,18 +155,24 @@ async def test_a_push_for_a_library_file_updates_the_book_and_calls_the_hook(kos
     assert kosync.hook_calls == [book.id]
 
 
+def _routes_lines(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name.endswith("kosync.routes")]
+
+
 async def test_the_log_has_a_line_per_change_of_state_not_per_page(kosync, tmp_path, caplog):
     book = add_book("Leaves of Grass", file=make_epub(tmp_path / "leaves.epub"))
     document = book.aliases[0].document
     caplog.set_level("INFO", logger="bookorbit_desktop.server.kosync.routes")
     for fraction in (0.25, 0.3, 0.995, 0.5, 0.51):  # start, a page, finish, two pages after
         assert (await kosync.push(document, fraction)).status == 200
-    lines = [r.getMessage() for r in caplog.records if r.name.endswith("kosync.routes")]
-    assert lines == [f"Book {book.id}: started, progress", f"Book {book.id}: finished"]
+    assert _routes_lines(caplog) == [
+        f"Book {book.id}: started, progress",
+        f"Book {book.id}: finished",
+    ]
     caplog.clear()
     caplog.set_level("DEBUG", logger="bookorbit_desktop.server.kosync.routes")
     assert (await kosync.push(document, 0.52)).status == 200
-    assert [r.getMessage() for r in caplog.records if r.name.endswith("kosync.routes")] == [
+    assert _routes_lines(caplog) == [
         f"Progress from Kobo_clara for document {document}: 52.0%"
         f" (book {book.id}, push_after_finish)"
     ]
