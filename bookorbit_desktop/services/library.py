@@ -11,12 +11,14 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.hardcover.sync.model import progress_pages
+from bookorbit_desktop.library.importer.complete import import_sources
+from bookorbit_desktop.library.importer.summary import ImportSummary
 from bookorbit_desktop.library.metadata.covers import ensure_cover
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.store import queries
@@ -148,24 +150,6 @@ class ImportStep:
     name: str  # the file just handled
 
 
-@dataclass(frozen=True)
-class ImportReport:
-    imported: int = 0
-    copies: int = 0
-    moved: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    ignored: int = 0
-    failures: tuple[tuple[str, str], ...] = ()  # (path, reason)
-    collisions: int = 0
-    cancelled: bool = False
-    book_ids: tuple[int, ...] = field(default=())
-
-    @property
-    def changed(self) -> int:
-        return self.imported + self.copies + self.moved + self.updated
-
-
 # One import at a time (Import and the watched folders' refresh): two at once would race for
 # the same new files and one of them would report them as failed.
 IMPORT_LOCK = threading.RLock()
@@ -179,10 +163,9 @@ def run_import(
     sources: Sequence[str],
     progress: Callable[[ImportStep], None],
     cancel: threading.Event,
-) -> ImportReport:
-    """Import `sources` (files and folders); meant to run on a worker thread."""
-    # The ebook readers load with the first import, not with the window.
-    from bookorbit_desktop.library.importer import run as importer
+) -> ImportSummary:
+    """Import `sources` (files and folders) and adopt the KOReader progress waiting for
+    them (`importer.complete`); meant to run on a worker thread."""
 
     last = 0.0
 
@@ -195,24 +178,10 @@ def run_import(
 
     try:
         with IMPORT_LOCK:
-            summary = importer.import_paths(
-                sources, paths, progress=report, should_cancel=cancel.is_set
-            )
+            return import_sources(sources, paths, progress=report, should_cancel=cancel.is_set)
     finally:
         if threading.current_thread() is not threading.main_thread():
             database.close()  # this worker thread's own connection
-    return ImportReport(
-        imported=summary.imported,
-        copies=summary.copies,
-        moved=summary.moved,
-        updated=summary.updated,
-        unchanged=summary.unchanged,
-        ignored=summary.ignored,
-        failures=tuple((str(f.path), f.reason) for f in summary.failures),
-        collisions=len(summary.collisions),
-        cancelled=summary.cancelled,
-        book_ids=tuple(summary.book_ids),
-    )
 
 
 def table_rows(
@@ -393,5 +362,5 @@ class LibraryService:
         sources: Sequence[str],
         progress: Callable[[ImportStep], None],
         cancel: threading.Event,
-    ) -> ImportReport:
+    ) -> ImportSummary:
         return run_import(self.paths, sources, progress, cancel)

@@ -76,6 +76,12 @@ class ImportSummary:
     cancelled: bool = False
     elapsed: float = 0.0
     workers: int = 0  # worker processes that read the files (0: read in this process)
+    adopted: int = 0  # books given KOReader progress pushed before they were imported
+
+    @property
+    def changed(self) -> int:
+        """Files that added or changed a book."""
+        return self.imported + self.copies + self.moved + self.updated
 
     @property
     def ok(self) -> bool:
