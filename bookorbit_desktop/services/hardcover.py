@@ -29,6 +29,7 @@ from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
 from bookorbit_desktop.hardcover.matching.store import EXCLUDED, get_match
 from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.engine import SyncProgress
+from bookorbit_desktop.library.store.links import book_url
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
@@ -72,11 +73,6 @@ class EditionRow(TypedDict):
     id: int
     description: str  # "ebook · en · 412 pages · 1,234 readers"
     year: int | None
-
-
-def book_url(slug: object) -> str | None:
-    """The page of a Hardcover book on hardcover.app."""
-    return f"https://hardcover.app/books/{slug}" if isinstance(slug, str) and slug else None
 
 
 def _summary(record_candidates: list[dict[str, Any]], hc_book_id: int | None) -> str | None:

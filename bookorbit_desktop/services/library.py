@@ -24,6 +24,7 @@ from bookorbit_desktop.library.reading.values import READING_STATUSES as READING
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import Book, BookFile, database
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.library.store.sql import in_list
 
 if TYPE_CHECKING:
     from bookorbit_desktop.library.importer.summary import ImportProgress
@@ -261,9 +262,7 @@ def _book_filter(column: str, wanted: Sequence[int] | None) -> tuple[str, tuple[
     """A WHERE clause keeping only the `wanted` book ids (none: every book)."""
     if wanted is None:
         return "", ()
-    if not wanted:
-        return "WHERE 0", ()
-    return f"WHERE {column} IN ({', '.join('?' * len(wanted))})", tuple(wanted)
+    return f"WHERE {in_list(column, wanted)}", tuple(wanted)
 
 
 class LibraryService:

@@ -5,6 +5,8 @@ Plain data with no readers behind it, so the command line can name it without lo
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -18,6 +20,8 @@ __all__ = [
     "ImportSummary",
     "ProgressCallback",
 ]
+
+log = logging.getLogger("bookorbit_desktop.library.importer")
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,12 @@ class ImportSummary:
     def ok(self) -> bool:
         """True when every file was imported (or already was) and nothing was cancelled."""
         return not self.failures and not self.cancelled
+
+    def finish(self, started: float) -> ImportSummary:
+        """Note the time since `started` (time.monotonic) and log the run; returns self."""
+        self.elapsed = time.monotonic() - started
+        log.info("%s", self.log_line())
+        return self
 
     def log_line(self) -> str:
         """What the log says of a finished run (benchmarks read its worker count)."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from bookorbit_desktop.config import DEFAULT_SETTINGS
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.sql import in_list
 
 
 @dataclass(frozen=True)
@@ -67,25 +68,20 @@ def newest_event(document: str) -> Position | None:
     return None if row is None else Position(document, *row[:4], int(row[4]))
 
 
-def insert_event(
-    event: Position,
-    book_id: int | None,
-    metadata: tuple[str | None, str | None, str | None],
-) -> None:
-    database.execute_sql(
+# (document, book_id, device, device_id, percentage, progress, timestamp, meta_title,
+# meta_authors, meta_filename): one pushed event as `insert_events` stores it.
+EventValues = tuple[
+    str, int | None, str, str | None, float, str, int, str | None, str | None, str | None
+]
+
+
+def insert_events(values: Sequence[EventValues]) -> None:
+    """Append pushed events, in order, in one statement."""
+    database.connection().executemany(
         "INSERT INTO progress_event (document, book_id, device, device_id, percentage, progress,"
         " timestamp, meta_title, meta_authors, meta_filename)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            event.document,
-            book_id,
-            event.device,
-            event.device_id,
-            event.percentage,
-            event.progress,
-            event.timestamp,
-            *metadata,
-        ),
+        values,
     )
 
 
@@ -112,10 +108,9 @@ def reading_row(book_id: int) -> ReadingRow | None:
 def reading_rows(book_ids: Sequence[int]) -> dict[int, ReadingRow | None]:
     """`reading_row` of several books in one query (None for a book without one)."""
     found: dict[int, ReadingRow | None] = dict.fromkeys(book_ids)
-    marks = ", ".join("?" * len(found))
     for book_id, *row in database.execute_sql(
         "SELECT book_id, status, progress, koreader_progress, started, finished FROM reading_state"
-        f" WHERE book_id IN ({marks})",
+        f" WHERE {in_list('book_id', found)}",
         tuple(found),
     ):
         found[book_id] = ReadingRow(row[0], row[1] or 0.0, row[2], row[3], row[4])

@@ -19,6 +19,7 @@ from bookorbit_desktop.library.store.models import (
     DocumentAlias,
     database,
 )
+from bookorbit_desktop.library.store.sql import marks as in_marks
 
 T = TypeVar("T")
 
@@ -116,7 +117,7 @@ def load_books(ids: Sequence[int]) -> list[BookEntry]:
     """The books with these ids, in the same order, with their authors and present files."""
     if not ids:
         return []
-    marks = ",".join("?" * len(ids))
+    marks = in_marks(ids)
     authors: dict[int, list[str]] = {}
     for book_id, name in _rows(
         "SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id"
@@ -193,7 +194,7 @@ def books_in_series(series: str, page: int, size: int) -> Page[BookEntry]:
 
 def books_with_status(statuses: Sequence[str], page: int, size: int) -> Page[BookEntry]:
     """Books whose reading status is one of `statuses`, most recently changed first."""
-    marks = ",".join("?" * len(statuses))
+    marks = in_marks(statuses)
     order = "r.updated_at DESC, b.id DESC"
     if tuple(statuses) == READ:
         order = "r.finished IS NULL, r.finished DESC, " + order
