@@ -29,7 +29,7 @@ def shown(path: object) -> str:
     return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `import` sub-command to the parser."""
     importer = commands.add_parser(
         "import",

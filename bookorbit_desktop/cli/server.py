@@ -34,7 +34,7 @@ _NO_ACCOUNT_HINT = (
 )
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
     serve = commands.add_parser(
         "serve",

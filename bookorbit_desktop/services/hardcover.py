@@ -33,6 +33,7 @@ from bookorbit_desktop.library.store.links import book_url
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
+from bookorbit_desktop.library.store.typed import tuples
 from bookorbit_desktop.services.library import MatchInfo
 from bookorbit_desktop.services.sync import SyncReport, SyncService
 
@@ -160,8 +161,8 @@ class HardcoverService:
 
     def match_states(self) -> dict[int, str]:
         """Every book's match state (books without a row are "unmatched")."""
-        query = HardcoverMatch.select(HardcoverMatch.book, HardcoverMatch.state).tuples()
-        return {book_id: state for book_id, state in query}
+        query = HardcoverMatch.select(HardcoverMatch.book, HardcoverMatch.state)
+        return {book_id: state for book_id, state in tuples(query)}
 
     def match_details(self) -> dict[int, MatchInfo]:
         """Every stored match, for the Hardcover page's list.
@@ -178,10 +179,10 @@ class HardcoverService:
             HardcoverMatch.hc_edition_id,
             HardcoverMatch.pinned,
             _LINKED_CANDIDATE,
-        ).tuples()
+        )
         synced = sync_store.book_states()
         result: dict[int, MatchInfo] = {}
-        for book_id, state, reason, hc_book_id, hc_edition_id, pinned, linked in rows:
+        for book_id, state, reason, hc_book_id, hc_edition_id, pinned, linked in tuples(rows):
             candidate = json.loads(linked) if linked else None
             result[book_id] = MatchInfo(
                 state=state,

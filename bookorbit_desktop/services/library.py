@@ -13,13 +13,14 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.hardcover.sync.model import progress_pages
 from bookorbit_desktop.library.importer.complete import import_sources
 from bookorbit_desktop.library.importer.summary import ImportSummary
 from bookorbit_desktop.library.metadata.covers import ensure_cover
+from bookorbit_desktop.library.reading import edits
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import Book, BookFile, database
@@ -139,7 +140,7 @@ class BookDetails(TypedDict, total=False):
 # The reading-state fields the user changed, as typed: "status", "progress" (fraction),
 # "started"/"finished" (ISO date text, None clears) and "rating" (None clears). Fields left
 # out stay as they are, so a new status still brings the dates the reading rules imply.
-ReadingEdit = dict[str, object]
+ReadingEdit = dict[str, Any]  # validated by `reading.values` on save
 
 
 @dataclass(frozen=True)
@@ -352,7 +353,7 @@ class LibraryService:
         """Apply the changed fields; InvalidValueError (nothing written) when one is wrong."""
         if not changes:
             return
-        queries.update_reading_state(book_id, **changes)
+        edits.update_reading_state(book_id, **changes)
         if self.on_reading_changed is not None:
             self.on_reading_changed(book_id)
 

@@ -29,7 +29,7 @@ from bookorbit_desktop.hardcover.api.records import SearchResult
 from bookorbit_desktop.services.sync import SyncService, SyncStatus
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
     hardcover = commands.add_parser("hardcover", help="your Hardcover account and book links")
     hardcover.set_defaults(handler=lambda ctx, args: _help(hardcover))

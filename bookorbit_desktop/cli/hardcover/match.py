@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import asdict
 from typing import Any, TypeVar
 
@@ -37,7 +37,7 @@ _OUTCOME_LABELS = {
 }
 
 
-def register_match_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_match_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the matching sub-commands under `hardcover`."""
     match = commands.add_parser(
         "match",
@@ -82,7 +82,7 @@ def register_match_commands(commands: argparse._SubParsersAction) -> None:  # ty
 
 
 def _book_command(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
     summary: str,
     handler: Callable[[CliContext, argparse.Namespace], int],
@@ -255,7 +255,7 @@ def _pick(ctx: CliContext, args: argparse.Namespace) -> int:
 def _online_if_removing(
     args: argparse.Namespace,
     removing: bool,
-    action: Callable[[HardcoverClient | None], Awaitable[T]],
+    action: Callable[[HardcoverClient | None], Coroutine[Any, Any, T]],
 ) -> T:
     """Run `action` with a client only when BookOrbit's own Hardcover entry is to be removed;
     everything else works offline, even without a token."""

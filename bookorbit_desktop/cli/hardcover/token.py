@@ -32,7 +32,9 @@ def account_for(args: argparse.Namespace) -> HardcoverAccount:
     return HardcoverAccount(supplied=supplied_token(token_file))
 
 
-def add_token_option_to_actions(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_token_option_to_actions(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     """Accept `--token-file` after the action too (`hardcover match --token-file F`)."""
     for name, parser in actions.choices.items():
         if name not in _NO_RUN_TOKEN:

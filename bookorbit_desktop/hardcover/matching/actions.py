@@ -15,7 +15,11 @@ from typing import Any
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import HardcoverError, NotConnectedError
-from bookorbit_desktop.hardcover.matching.catalog import HardcoverBook, edition_from_record
+from bookorbit_desktop.hardcover.matching.catalog import (
+    EditionInfo,
+    HardcoverBook,
+    edition_from_record,
+)
 from bookorbit_desktop.hardcover.matching.editions import choose_edition, describe_edition
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, search_query
 from bookorbit_desktop.hardcover.matching.scoring import (
@@ -100,11 +104,12 @@ async def pick(
     notes = []
     if chosen.id != hc_book_id:
         notes.append(f"Hardcover merged book {hc_book_id} into {chosen.id}")
+    edition: EditionInfo | None
     if edition_id is not None:
-        record = await client.edition_by_id(edition_id)
-        if record is None:
+        found = await client.edition_by_id(edition_id)
+        if found is None:
             raise NotFoundError(f"Hardcover has no edition {edition_id}.")
-        edition = edition_from_record(record)
+        edition = edition_from_record(found)
         if edition.book_id not in (chosen.id, hc_book_id):
             raise InvalidValueError(
                 f"Edition {edition_id} belongs to Hardcover book {edition.book_id}, "

@@ -289,8 +289,8 @@ class Matcher:
         )
         for item in work:
             self._plan_identifiers(item, by_isbn, pinned)
-            for found, isbn_books in item.steps:
-                decision = decide(item.local, found, isbn_books=isbn_books)
+            for candidates, isbn_books in item.steps:
+                decision = decide(item.local, candidates, isbn_books=isbn_books)
                 if decision.outcome == LINKED:
                     self._commit(item, decision, emit)
                     item.linked = True

@@ -138,7 +138,9 @@ def _title_score(
 ) -> float:
     """Best similarity to the book's title, alternative titles and editions' titles."""
     best = title_similarity(lp, parse_title(book.title, book.subtitle))
-    variants = [(alt, None, ALTERNATIVE_TITLE_PENALTY) for alt in book.alternative_titles]
+    variants: list[tuple[str | None, str | None, float]] = [
+        (alt, None, ALTERNATIVE_TITLE_PENALTY) for alt in book.alternative_titles
+    ]
     for edition in book.editions:
         cost = 0.0 if language and edition.language == language else ALTERNATIVE_TITLE_PENALTY
         variants.append((edition.title, edition.subtitle, cost))

@@ -44,6 +44,7 @@ from bookorbit_desktop.library.store.models import (
     ReadingState,
     database,
 )
+from bookorbit_desktop.library.store.typed import tuples
 
 METHOD_PICK = "pick"
 METHOD_SEARCH = "search"
@@ -401,7 +402,7 @@ def record_user_book(
 def state_counts() -> dict[str, int]:
     """How many books are in each state; every state is listed, with 0 when none is."""
     counts = dict.fromkeys(STATES, 0)
-    query = HardcoverMatch.select(HardcoverMatch.state, fn.COUNT(HardcoverMatch.book).alias("n"))
-    for row in query.group_by(HardcoverMatch.state):
-        counts[row.state] = row.n
+    query = HardcoverMatch.select(HardcoverMatch.state, fn.COUNT(HardcoverMatch.book))
+    for state, count in tuples(query.group_by(HardcoverMatch.state)):
+        counts[state] = count
     return counts

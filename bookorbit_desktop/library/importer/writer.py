@@ -26,6 +26,7 @@ from bookorbit_desktop.library.store.models import (
     BookFile,
     database,
 )
+from bookorbit_desktop.library.store.typed import tuples
 
 
 @dataclass
@@ -56,9 +57,10 @@ class LibraryIndex:
             BookFile.mtime,
             BookFile.partial_md5,
             BookFile.missing,
-        ).tuples()
-        for row in query:
-            self._remember(KnownFile(*row[:6], bool(row[6])))
+        )
+        for row in tuples(query):
+            file_id, book_id, path, size, mtime, digest, missing = row
+            self._remember(KnownFile(file_id, book_id, path, size, mtime, digest, bool(missing)))
 
     def _remember(self, known: KnownFile) -> None:
         self.by_path[known.path] = known

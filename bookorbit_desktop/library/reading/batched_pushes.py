@@ -57,7 +57,8 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
             _insert_events(waiting)
             writes.flush()
             result = record_push(push, timestamp=timestamp)
-            reading_rows.pop(result.book_id, None)  # written behind the batch's back
+            if result.book_id is not None:
+                reading_rows.pop(result.book_id, None)  # written behind the batch's back
             results.append(result)
             slow.add(document)
             continue

@@ -37,6 +37,7 @@ from bookorbit_desktop.library.store.models import (
     ProgressEvent,
     database,
 )
+from bookorbit_desktop.library.store.typed import tuples
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,7 @@ def newest_positions(limit: int) -> list[Position]:
            ORDER BY e.id DESC LIMIT ?""",
         (limit,),
     ).fetchall()
-    return [Position(*row[:5], int(row[5])) for row in found]
+    return [Position(d, pct, text, dev, dev_id, int(ts)) for d, pct, text, dev, dev_id, ts in found]
 
 
 def sync_summary() -> SyncSummary:
@@ -331,14 +332,16 @@ def _attach_history(
     if every_event:
         orphan = orphan | (ProgressEvent.book != book_id)
     selected = (ProgressEvent.document == document) & orphan
-    events = list(
-        ProgressEvent.select(
-            ProgressEvent.percentage, ProgressEvent.progress, ProgressEvent.timestamp
+    events = [
+        (percentage, progress, int(timestamp))
+        for percentage, progress, timestamp in tuples(
+            ProgressEvent.select(
+                ProgressEvent.percentage, ProgressEvent.progress, ProgressEvent.timestamp
+            )
+            .where(selected)
+            .order_by(ProgressEvent.timestamp, ProgressEvent.id)
         )
-        .where(selected)
-        .order_by(ProgressEvent.timestamp, ProgressEvent.id)
-        .tuples()
-    )
+    ]
     if not events:
         return 0, (), False
     ProgressEvent.update(book=book_id).where(selected).execute()

@@ -65,7 +65,10 @@ def newest_event(document: str) -> Position | None:
         " WHERE document = ? ORDER BY id DESC LIMIT 1",
         (document,),
     ).fetchone()
-    return None if row is None else Position(document, *row[:4], int(row[4]))
+    if row is None:
+        return None
+    percentage, progress, device, device_id, timestamp = row
+    return Position(document, percentage, progress, device, device_id, int(timestamp))
 
 
 # (document, book_id, device, device_id, percentage, progress, timestamp, meta_title,
