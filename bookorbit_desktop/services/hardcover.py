@@ -19,7 +19,6 @@ from typing import Any, TypedDict
 from peewee import SQL
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.hardcover.api.account import SYNC_ENABLED_KEY, HardcoverAccount
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
 from bookorbit_desktop.hardcover.matching import actions as match_actions
@@ -34,6 +33,7 @@ from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.library.store.typed import tuples
+from bookorbit_desktop.services.hardcover_account import SYNC_ENABLED_KEY, HardcoverAccount
 from bookorbit_desktop.services.library import MatchInfo
 from bookorbit_desktop.services.sync import SyncReport, SyncService
 

@@ -23,9 +23,9 @@ from bookorbit_desktop.cli.hardcover.token import (
     add_token_option_to_actions,
 )
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.hardcover.api.account import AccountStatus, HardcoverAccount
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
 from bookorbit_desktop.hardcover.api.records import SearchResult
+from bookorbit_desktop.services.hardcover_account import AccountStatus, HardcoverAccount
 from bookorbit_desktop.services.sync import SyncService, SyncStatus
 
 

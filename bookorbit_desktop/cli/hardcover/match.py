@@ -17,13 +17,13 @@ from typing import Any, TypeVar
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.token import account_for
 from bookorbit_desktop.errors import NotFoundError
-from bookorbit_desktop.hardcover.api.account import HardcoverAccount
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.matching import actions as match_actions
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress, MatchReport
 from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.library.store.links import candidates_of, hardcover_links
 from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 
 T = TypeVar("T")
 
