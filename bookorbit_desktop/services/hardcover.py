@@ -11,14 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from peewee import SQL
 
-from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
 from bookorbit_desktop.hardcover.matching import actions as match_actions
@@ -117,9 +116,8 @@ class HardcoverService:
 
     @asynccontextmanager
     async def _client(self) -> AsyncIterator[HardcoverClient]:
-        with _window_wording():
-            async with self.account.open_client() as client:
-                yield client
+        async with self.account.open_client() as client:
+            yield client
 
     # -- account ----------------------------------------------------------------------------
 
@@ -248,10 +246,9 @@ class HardcoverService:
     ) -> SyncReport:
         """ "Sync Now": match what is not matched yet, then push every changed book (or only
         `book_ids`); `cancel` stops the pass between books."""
-        with _window_wording():
-            return await SyncService(self.account).sync(
-                book_ids, progress=pushed, match_progress=matched, cancel=cancel
-            )
+        return await SyncService(self.account).sync(
+            book_ids, progress=pushed, match_progress=matched, cancel=cancel
+        )
 
     async def preview_all(
         self, *, matched: Callable[[MatchProgress], None] | None = None
@@ -259,9 +256,8 @@ class HardcoverService:
         """Match what is not matched yet, then work out what a pass would send (sends
         nothing): the review before a big sync."""
         service = SyncService(self.account)
-        with _window_wording():
-            await service.match(progress=matched)
-            return await service.sync(dry_run=True)
+        await service.match(progress=matched)
+        return await service.sync(dry_run=True)
 
     def excluded_count(self) -> int:
         return HardcoverMatch.select().where(HardcoverMatch.state == EXCLUDED).count()
@@ -294,8 +290,7 @@ class HardcoverService:
 
     async def send_position(self, book_id: int) -> SyncReport:
         """ "Send this position anyway": the library's page, even where Hardcover is ahead."""
-        with _window_wording():
-            return await SyncService(self.account).sync([book_id], allow_rewind=True, match=False)
+        return await SyncService(self.account).sync([book_id], allow_rewind=True, match=False)
 
     async def rematch(self, book_id: int) -> str:
         if self.owns_entry(book_id):
@@ -303,7 +298,7 @@ class HardcoverService:
                 result = await match_actions.rematch(book_id, client)
         else:
             result = await match_actions.rematch(book_id, None)
-        return _gui_message(result.message)
+        return result.message
 
     async def exclude(self, book_id: int, *, remove_from_hardcover: bool = False) -> str:
         if remove_from_hardcover and self.owns_entry(book_id):
@@ -311,39 +306,7 @@ class HardcoverService:
                 result = await match_actions.exclude(book_id, client, remove_from_hardcover=True)
         else:
             result = await match_actions.exclude(book_id, None)
-        return _gui_message(result.message)
+        return result.message
 
     def include(self, book_id: int) -> str:
-        return _gui_message(match_actions.include(book_id).message)
-
-
-# The core's messages name CLI commands; in the window the buttons and the Hardcover page do
-# that.
-_WINDOW_WORDS = (
-    ("the next `hardcover match`", "the next Sync Now"),
-    ("`hardcover match`", "Sync Now"),
-    (" (bookorbit-desktop hardcover connect --token-stdin)", " on the Hardcover page"),
-    (
-        "and run: bookorbit-desktop hardcover connect --token-stdin",
-        "and connect it on the Hardcover page",
-    ),
-)
-
-
-def _gui_message(message: str) -> str:
-    for command, words in _WINDOW_WORDS:
-        message = message.replace(command, words)
-    if "run `hardcover exclude" in message:
-        message = message.split(" BookOrbit had added it")[0]
-    return message
-
-
-@contextmanager
-def _window_wording() -> Iterator[None]:
-    """Errors keep their class and title; only the message is put in the window's words."""
-    try:
-        yield
-    except BookOrbitError as error:
-        error.message = _gui_message(error.message)
-        error.args = (error.message,)
-        raise
+        return match_actions.include(book_id).message

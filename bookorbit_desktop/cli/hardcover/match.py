@@ -282,6 +282,8 @@ def _exclude(ctx: CliContext, args: argparse.Namespace) -> int:
         lambda client: match_actions.exclude(args.book, client, remove_from_hardcover=remove),
     )
     print(result.message)
+    if result.own_entry_kept:
+        print(f"To remove it too, run: hardcover exclude {args.book} --remove-from-hardcover")
     return 0
 
 
