@@ -1,8 +1,9 @@
 """The rows a push or a pull touches, read and written with plain SQL.
 
-Every push and pull runs these statements on the server's event loop, so they are kept to
-fixed SQL text with parameters: building the same queries through the ORM for every request
-costs several times more than SQLite itself. The tables are the models' (`models.py`).
+Every push and pull runs these statements (in the server's database threads, off the event
+loop: pushes on the writer thread, batched by its group commit), so they are kept to fixed SQL
+text with parameters: building the same queries through the ORM for every request costs
+several times more than SQLite itself. The tables are the models' (`store/models.py`).
 """
 
 from __future__ import annotations
