@@ -22,7 +22,7 @@ from bookorbit_desktop.library.importer.summary import ImportSummary
 from bookorbit_desktop.library.metadata.covers import ensure_cover
 from bookorbit_desktop.library.reading import edits
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
-from bookorbit_desktop.library.store import queries
+from bookorbit_desktop.library.store import listing, queries
 from bookorbit_desktop.library.store.models import Book, BookFile, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.sql import in_list
@@ -213,14 +213,7 @@ def table_rows(
     books.sort(key=lambda row: (row[2] is not None, row[2] or "", row[0]))
     if limit is not None:
         wanted = [row[0] for row in books]
-    where, params = _book_filter("ba.book_id", wanted)
-    names: dict[int, list[str]] = defaultdict(list)
-    for book_id, name in database.execute_sql(
-        "SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id "
-        f"{where} ORDER BY ba.book_id, ba.position",
-        params,
-    ):
-        names[book_id].append(name)
+    names = listing.names(wanted)
     where, params = _book_filter("f.book_id", wanted)
     kinds: dict[int, set[str]] = defaultdict(set)
     for book_id, kind in database.execute_sql(

@@ -40,7 +40,7 @@ class HardcoverError(BookOrbitError):
 
 class NotConnectedError(HardcoverError):
     title = "Not connected to Hardcover"
-    remedy = CONNECT
+    remedy: str | None = CONNECT
 
     def __init__(self) -> None:
         super().__init__(
@@ -57,7 +57,7 @@ class AuthError(HardcoverError):
     """401 or an in-band JWT error: the token expired, was revoked or was never valid."""
 
     title = "Hardcover token expired or revoked"
-    remedy = CONNECT
+    remedy: str | None = CONNECT
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(

@@ -25,10 +25,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from bookorbit_desktop.errors import NotFoundError
+from bookorbit_desktop.library.store.listing import credits
 from bookorbit_desktop.library.store.models import (
-    Author,
     Book,
-    BookAuthor,
     BookFile,
     DocumentAlias,
     ReadingState,
@@ -88,15 +87,9 @@ def list_books(book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     if not rows:
         return []
     ids = [row.id for row in rows]
-    creators: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    author_query = (
-        BookAuthor.select(BookAuthor.book, BookAuthor.role, Author.name, Author.sort_name)
-        .join(Author)
-        .where(BookAuthor.book.in_(ids))
-        .order_by(BookAuthor.book, BookAuthor.position)
-    )
-    for book_id, role, name, sort_name in tuples(author_query):
-        creators[book_id].append({"name": name, "sort_name": sort_name, "role": role})
+    creators = {
+        book_id: [credit._asdict() for credit in found] for book_id, found in credits(ids).items()
+    }
     documents: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     loose: dict[int, list[dict[str, Any]]] = defaultdict(list)
     alias_query = (

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from peewee import SqliteDatabase
 
+from bookorbit_desktop.library.store import listing
 from bookorbit_desktop.library.store.models import (
     ALIAS_FILENAME,
     BookFile,
@@ -118,13 +119,7 @@ def load_books(ids: Sequence[int]) -> list[BookEntry]:
     if not ids:
         return []
     marks = in_marks(ids)
-    authors: dict[int, list[str]] = {}
-    for book_id, name in _rows(
-        "SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id"
-        f" WHERE ba.book_id IN ({marks}) ORDER BY ba.book_id, ba.position",
-        ids,
-    ):
-        authors.setdefault(book_id, []).append(name)
+    authors = listing.names(ids, _db())
     files: dict[int, list[FileEntry]] = {}
     for file_id, book_id, fmt, size in _rows(
         f"SELECT id, book_id, format, size FROM book_file WHERE book_id IN ({marks})"
