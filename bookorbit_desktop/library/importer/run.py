@@ -58,16 +58,7 @@ from bookorbit_desktop.library.metadata.covers import cover_relative_path, delet
 from bookorbit_desktop.library.metadata.reader import BookMetadata, BookReadError
 from bookorbit_desktop.library.store.models import database
 
-__all__ = [
-    "DigestCollision",
-    "ImportFailure",
-    "ImportOutcome",
-    "ImportProgress",
-    "ImportSummary",
-    "ProgressCallback",
-    "collect_files",
-    "import_paths",
-]
+__all__ = ["import_paths"]
 
 log = logging.getLogger(__name__)
 
