@@ -197,29 +197,11 @@ def table_rows(
     ORM's per-row conversions doubled the time of these). With `limit`, only the first books
     by title: the window's first screenful."""
     wanted = None if book_ids is None else sorted(set(book_ids))
-    where, params = _book_filter("b.id", wanted)
-    books_sql = (
-        "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, b.added_at, "
-        "r.status, r.progress, r.rating, m.edition_pages FROM book b "
-        "LEFT OUTER JOIN reading_state r ON r.book_id = b.id "
-        "LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id AND m.state = 'linked' "
-        f"{where} "
-    )
-    if limit is not None:
-        books_sql += f"ORDER BY b.sort_title, b.id LIMIT {int(limit)}"
-    books = database.execute_sql(books_sql, params).fetchall()
-    # Sorted here, not by SQLite: walking the title index visits the table's pages out of
-    # order (three times slower for a large library). Same order: NULL first, then code points.
-    books.sort(key=lambda row: (row[2] is not None, row[2] or "", row[0]))
+    books = _table_books(wanted, limit)
     if limit is not None:
         wanted = [row[0] for row in books]
     names = listing.names(wanted)
-    where, params = _book_filter("f.book_id", wanted)
-    kinds: dict[int, set[str]] = defaultdict(set)
-    for book_id, kind in database.execute_sql(
-        f"SELECT DISTINCT f.book_id, f.format FROM book_file f {where}", params
-    ):
-        kinds[book_id].add(kind)
+    kinds = _formats(wanted)
     states = match_states or {}
     return [
         BookRow(
@@ -250,6 +232,36 @@ def table_rows(
             pages,
         ) in books
     ]
+
+
+def _table_books(wanted: Sequence[int] | None, limit: int | None) -> list[tuple[Any, ...]]:
+    """The table's book columns, in title order (the first `limit` books, with a limit)."""
+    where, params = _book_filter("b.id", wanted)
+    books_sql = (
+        "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, b.added_at, "
+        "r.status, r.progress, r.rating, m.edition_pages FROM book b "
+        "LEFT OUTER JOIN reading_state r ON r.book_id = b.id "
+        "LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id AND m.state = 'linked' "
+        f"{where} "
+    )
+    if limit is not None:
+        books_sql += f"ORDER BY b.sort_title, b.id LIMIT {int(limit)}"
+    books: list[tuple[Any, ...]] = database.execute_sql(books_sql, params).fetchall()
+    # Sorted here, not by SQLite: walking the title index visits the table's pages out of
+    # order (three times slower for a large library). Same order: NULL first, then code points.
+    books.sort(key=lambda row: (row[2] is not None, row[2] or "", row[0]))
+    return books
+
+
+def _formats(wanted: Sequence[int] | None) -> dict[int, set[str]]:
+    """book id -> the formats of its files."""
+    where, params = _book_filter("f.book_id", wanted)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for book_id, kind in database.execute_sql(
+        f"SELECT DISTINCT f.book_id, f.format FROM book_file f {where}", params
+    ):
+        kinds[book_id].add(kind)
+    return kinds
 
 
 def _book_filter(column: str, wanted: Sequence[int] | None) -> tuple[str, tuple[int, ...]]:

@@ -94,26 +94,13 @@ def update_reading_state(
             if finish_threshold is None:
                 finish_threshold = reading.usable_threshold(get_setting("reading.finish_threshold"))
             current = reading.set_progress(before, new_progress, today, finish_threshold).state
-        values: dict[str, Any] = {
-            "status": current.status,
-            "progress": current.progress,
-            "started": current.started.isoformat() if current.started else None,
-            "finished": current.finished.isoformat() if current.finished else None,
-            "rating": state.rating if state is not None else None,
+        given = {
+            "progress": new_progress,
+            "started": new_started,
+            "finished": new_finished,
+            "rating": new_rating,
         }
-        for key, value in (
-            ("progress", new_progress),
-            ("started", new_started),
-            ("finished", new_finished),
-            ("rating", new_rating),
-        ):
-            if value is not UNSET:
-                values[key] = value
-        implied_start = new_started is UNSET and current.started not in (None, before.started)
-        if implied_start and isinstance(new_finished, str) and values["started"] > new_finished:
-            # "Read, finished in March" on a book never started: the start the new status
-            # implied (today) cannot come after the finish the user gave in the same edit.
-            values["started"] = new_finished
+        values = _edited_values(state, before, current, given)
         check_dates(values["started"], values["finished"])
         values["updated_at"] = now if now is not None else time.time()
         if state is None:
@@ -122,3 +109,28 @@ def update_reading_state(
             ReadingState.update(**values).where(ReadingState.book == book_id).execute()
         outbox.note_change(book_id, _changed_kinds(state, values), now=values["updated_at"])
         return reading_dict(ReadingState.get(ReadingState.book == book_id))
+
+
+def _edited_values(
+    state: ReadingState | None,
+    before: reading.ReadingSnapshot,
+    current: reading.ReadingSnapshot,
+    given: dict[str, Any],
+) -> dict[str, Any]:
+    """The reading row after an edit: what the rules made of the status or progress, then the
+    fields the user gave (`UNSET`: not given)."""
+    values: dict[str, Any] = {
+        "status": current.status,
+        "progress": current.progress,
+        "started": current.started.isoformat() if current.started else None,
+        "finished": current.finished.isoformat() if current.finished else None,
+        "rating": state.rating if state is not None else None,
+    }
+    values.update((key, value) for key, value in given.items() if value is not UNSET)
+    finished = given["finished"]
+    implied_start = given["started"] is UNSET and current.started not in (None, before.started)
+    if implied_start and isinstance(finished, str) and values["started"] > finished:
+        # "Read, finished in March" on a book never started: the start the new status
+        # implied (today) cannot come after the finish the user gave in the same edit.
+        values["started"] = finished
+    return values
