@@ -12,7 +12,8 @@ Every write is one transaction per book.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +111,14 @@ class _Row:
         return _record(self.row)
 
 
+@contextmanager
+def _editing(book_id: int, now: float | None) -> Iterator[tuple[_Row, float]]:
+    """The book's row inside one transaction, and the time of the edit (now, unless given)."""
+    when = time.time() if now is None else now
+    with database.atomic():
+        yield _Row(book_id, when), when
+
+
 def needs_matching(record: MatchRecord | None, current_fingerprint: str) -> bool:
     """Whether a matching pass should (re)consider this book."""
     if record is None:
@@ -174,9 +183,7 @@ def save_decision(
     now: float | None = None,
 ) -> MatchRecord | None:
     """Store a matching pass's outcome, unless the user pinned or excluded the book meanwhile."""
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         if row.pinned or row.state == EXCLUDED:
             return None
@@ -219,9 +226,7 @@ def mark_checked(book_ids: Iterable[int]) -> None:
 
 def save_error(book_id: int, reason: str, *, now: float | None = None) -> MatchRecord | None:
     """A matching pass failed for this book; the next pass tries again."""
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         if row.pinned or row.state in (EXCLUDED, LINKED):
             return None
@@ -243,9 +248,7 @@ def pin(
     now: float | None = None,
 ) -> MatchRecord:
     """The user's Pick: link this Hardcover book (and edition) for good."""
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         if row.hc_book_id != hc_book_id:
             row.user_book_id, row.created_by_us = None, False  # that entry was another book's
@@ -270,9 +273,7 @@ def clear_link(book_id: int, *, now: float | None = None) -> MatchRecord:
 
     The caller removes a Hardcover entry BookOrbit created *before* calling this.
     """
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         _forget_sync(book_id)  # what Hardcover confirmed was about the old link
         row.state, row.reason = UNMATCHED, "re-match requested"
@@ -284,9 +285,7 @@ def clear_link(book_id: int, *, now: float | None = None) -> MatchRecord:
 
 def exclude(book_id: int, *, now: float | None = None) -> MatchRecord:
     """Never sync this book; the link itself is kept for Include."""
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         row.state, row.reason, row.updated_at = EXCLUDED, "excluded by you", now
         return handle.save()
@@ -294,9 +293,7 @@ def exclude(book_id: int, *, now: float | None = None) -> MatchRecord:
 
 def include(book_id: int, *, now: float | None = None) -> MatchRecord:
     """Undo Exclude: back to its link if it has one, else matched again on the next pass."""
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         if row.state != EXCLUDED:
             raise InvalidValueError(f"Book {book_id} is not excluded.", title="Nothing to include")
@@ -314,9 +311,7 @@ def record_user_book(
     book_id: int, user_book_id: int | None, *, created_by_us: bool, now: float | None = None
 ) -> MatchRecord:
     """Remember the Hardcover library entry of a linked book, and whether we created it."""
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         row.user_book_id = user_book_id
         row.created_by_us = bool(created_by_us and user_book_id is not None)

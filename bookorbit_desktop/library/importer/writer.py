@@ -26,6 +26,7 @@ from bookorbit_desktop.library.store.models import (
     BookFile,
     database,
 )
+from bookorbit_desktop.library.store.sql import marks
 from bookorbit_desktop.library.store.typed import tuples
 
 
@@ -92,7 +93,7 @@ class LibraryIndex:
         columns["identifiers"] = _json(columns["identifiers"])
         names = [*columns, "added_at", "updated_at"]
         cursor = _sql(
-            f"INSERT INTO book ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            f"INSERT INTO book ({', '.join(names)}) VALUES ({marks(names)})",
             (*columns.values(), float(now), float(now)),
         )
         book_id = int(cursor.lastrowid)
