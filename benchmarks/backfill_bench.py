@@ -32,8 +32,8 @@ from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync.engine import SyncEngine
 from bookorbit_desktop.hardcover.sync.model import STATUS_IDS
+from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store.db import close_database, open_database
-from bookorbit_desktop.library.store.queries import update_reading_state
 from tests.factories import add_book
 from tests.fakes.clock import VirtualClock
 from tests.fakes.hardcover_catalog import EBOOK, Catalog

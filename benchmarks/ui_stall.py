@@ -40,19 +40,19 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
-from bookorbit_desktop.hardcover.api.account import HardcoverAccount  # noqa: E402
 from bookorbit_desktop.hardcover.api.client import HardcoverClient  # noqa: E402
 from bookorbit_desktop.hardcover.api.credentials import TokenStore  # noqa: E402
 from bookorbit_desktop.hardcover.api.ratelimit import RateLimiter  # noqa: E402
 from bookorbit_desktop.hardcover.matching.store import pin  # noqa: E402
+from bookorbit_desktop.library.reading.edits import update_reading_state  # noqa: E402
 from bookorbit_desktop.library.store.checkpoint import (  # noqa: E402
     Checkpointer,
     no_inline_checkpoints,
 )
 from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
 from bookorbit_desktop.library.store.models import Book  # noqa: E402
-from bookorbit_desktop.library.store.queries import update_reading_state  # noqa: E402
 from bookorbit_desktop.services.hardcover import HardcoverService  # noqa: E402
+from bookorbit_desktop.services.hardcover_account import HardcoverAccount  # noqa: E402
 from bookorbit_desktop.services.library import LibraryService  # noqa: E402
 from bookorbit_desktop.ui.gc_guard import GarbageCollector  # noqa: E402
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController  # noqa: E402

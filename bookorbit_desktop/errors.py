@@ -5,6 +5,9 @@ class BookOrbitError(Exception):
     """Base class for errors shown to the user (never as a traceback)."""
 
     title = "BookOrbit Desktop"
+    # What the user can do about it, as a word each front end turns into its own control or
+    # command (`CONNECT`: give BookOrbit a Hardcover token); None when the message says it all.
+    remedy: str | None = None
 
     def __init__(self, message: str, *, title: str | None = None) -> None:
         super().__init__(message)
@@ -14,6 +17,9 @@ class BookOrbitError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+CONNECT = "connect"
 
 
 class DatabaseTooNewError(BookOrbitError):

@@ -6,7 +6,9 @@ TYPE_CHECKING:` blocks excluded):
 - `server` never imports `hardcover` (a KOReader request only signals a change);
 - the pure rules (reading rules and values, matching's scoring and revisit rule, the sync
   reconciler and what Sync Now would do) import no Qt, no aiohttp and no peewee;
-- `ui` never imports peewee or aiohttp directly; it goes through services;
+- `ui` never imports peewee or aiohttp directly, nor `hardcover` (not even for type hints);
+  it goes through services;
+- `hardcover.api`, the client, never imports `hardcover.matching` (nor `sync`);
 - nothing but the entry points (`app`, `__main__`, `cli`) imports `ui` or `cli`.
 Every package says in its `__init__` docstring what lives there; no module grows past ~400
 lines; a file-name prefix repeated three times in one folder is a package waiting to be born.
@@ -38,15 +40,16 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
-def imports_of(path: Path, module: str) -> set[str]:
-    """Every module `path` imports at run time, as absolute dotted names."""
+def imports_of(path: Path, module: str, *, type_checking: bool = False) -> set[str]:
+    """Every module `path` imports at run time, as absolute dotted names (with
+    `type_checking`, those of its `if TYPE_CHECKING:` blocks too)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
 
     def visit(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.If) and _is_type_checking(child):
+            if isinstance(child, ast.If) and _is_type_checking(child) and not type_checking:
                 for other in child.orelse:
                     visit(other)
                 continue
@@ -175,6 +178,27 @@ def test_hardcover_knows_no_qt_and_nothing_above_it(module):
 def test_ui_does_not_touch_the_database_or_the_network(module):
     direct = {m for m in GRAPH[module] if m not in GRAPH}
     assert not forbidden(direct, ("peewee", "aiohttp")), f"{module} imports {sorted(direct)}"
+
+
+@pytest.mark.parametrize("module", _under(f"{PACKAGE}.ui"))
+def test_ui_does_not_import_hardcover_even_for_type_hints(module):
+    path = ROOT.parent / (module.replace(".", "/") + ".py")
+    if not path.exists():
+        path = path.with_suffix("") / "__init__.py"
+    imported = imports_of(path, module, type_checking=True)
+    bad = {m for m in imported if m.startswith(f"{PACKAGE}.hardcover")}
+    assert not bad, f"{module} imports {sorted(bad)}; name what it needs through services"
+
+
+@pytest.mark.parametrize("module", _under(f"{PACKAGE}.hardcover.api"))
+def test_the_hardcover_client_knows_nothing_of_matching_or_sync(module):
+    reached, _ = _reached(module)
+    bad = {
+        m
+        for m in reached
+        if m.startswith((f"{PACKAGE}.hardcover.matching", f"{PACKAGE}.hardcover.sync"))
+    }
+    assert not bad, f"{module} reaches {sorted(bad)}"
 
 
 @pytest.mark.parametrize("module", sorted(GRAPH))

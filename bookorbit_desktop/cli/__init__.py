@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from bookorbit_desktop import APP_NAME, __version__
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.config import resolve_paths
-from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.errors import CONNECT, BookOrbitError
 from bookorbit_desktop.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,18 @@ def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
         return 1
 
 
+# How the command line does what an error's remedy asks (the window has its own controls).
+_REMEDIES = {
+    CONNECT: "Connect with: bookorbit-desktop hardcover connect --token-stdin (or, for one run "
+    "without saving it, set BOOKORBIT_HARDCOVER_TOKEN or pass hardcover --token-file FILE).",
+}
+
+
+def _remedy(error: BookOrbitError) -> str:
+    hint = _REMEDIES.get(error.remedy) if error.remedy else None
+    return f" {hint}" if hint else ""
+
+
 def _library_errors() -> tuple[type[Exception], ...]:
     """The ORM's database errors, if the command loaded it (if not, none can have happened)."""
     peewee = sys.modules.get("peewee")
@@ -130,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(ctx, args) or 0)
     except BookOrbitError as error:
-        print(f"{APP_NAME}: {error.title}: {error.message}", file=sys.stderr)
+        print(f"{APP_NAME}: {error.title}: {error.message}{_remedy(error)}", file=sys.stderr)
         log.info("%s: %s", error.title, error.message)
         return 2
     except _library_errors() as error:

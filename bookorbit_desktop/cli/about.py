@@ -17,7 +17,7 @@ from bookorbit_desktop.hardcover.api.credentials import TokenStore, backend_name
 from bookorbit_desktop.services.hardcover import keyring_label
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
     about = commands.add_parser(
         "about", help="version, where the library and logs are, which keyring is used"

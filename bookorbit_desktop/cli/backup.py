@@ -17,7 +17,7 @@ from bookorbit_desktop.library.store.backup import RestoreError, backup_library,
 LOCK_FILENAME = "bookorbit-desktop.lock"
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
     backup = commands.add_parser(
         "backup",

@@ -17,6 +17,7 @@ from typing import Any
 from peewee import JOIN
 
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
+from bookorbit_desktop.library.reading.edits import UNSET, update_reading_state
 from bookorbit_desktop.library.reading.values import (
     parse_date,
     parse_progress,
@@ -24,7 +25,7 @@ from bookorbit_desktop.library.reading.values import (
     parse_status,
 )
 from bookorbit_desktop.library.store.models import Book, ReadingState
-from bookorbit_desktop.library.store.queries import UNSET, list_books, update_reading_state
+from bookorbit_desktop.library.store.queries import list_books
 
 WHERE_FIELDS = ("status",)
 _CHUNK = 500  # ids per query when the books are read back

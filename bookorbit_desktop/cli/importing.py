@@ -29,7 +29,7 @@ def shown(path: object) -> str:
     return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `import` sub-command to the parser."""
     importer = commands.add_parser(
         "import",
@@ -60,9 +60,7 @@ class ProgressPrinter:
 
     def __call__(self, event: ImportProgress) -> None:
         if not self.interactive:
-            line = f"[{event.done}/{event.total}] {event.outcome}: {shown(event.path)}"
-            if event.reason:
-                line += f": {event.reason}"
+            line = _line(event.done, event.total, event.outcome, event.path, event.reason)
             print(line, file=self.stream, flush=True)
             return
         if event.outcome == ImportOutcome.FAILED:
@@ -84,7 +82,7 @@ class ProgressPrinter:
             outcome = ImportOutcome.UNCHANGED
             self.stream.write(
                 "".join(
-                    f"[{done}/{total}] {outcome}: {shown(path)}\n"
+                    _line(done, total, outcome, path) + "\n"
                     for done, path in enumerate(files, start=1)
                 )
             )
@@ -120,6 +118,14 @@ class ProgressPrinter:
             self.stream.write("\n")
             self.stream.flush()
             self._drawn = False
+
+
+def _line(
+    done: int, total: int, outcome: ImportOutcome, path: object, reason: str | None = None
+) -> str:
+    """One file's progress line when the stream is no terminal."""
+    line = f"[{done}/{total}] {outcome}: {shown(path)}"
+    return f"{line}: {reason}" if reason else line
 
 
 def _terminal_width() -> int:
@@ -171,39 +177,25 @@ def summary_lines(summary: ImportSummary) -> list[str]:
             f"(book {c.other_book_id})"
             for c in summary.collisions
         )
+    if summary.adopted:
+        lines.append(f"Earlier KOReader progress linked to {_plural(summary.adopted, 'book')}.")
     return lines
 
 
 def run_import(ctx: CliContext, args: argparse.Namespace) -> int:
-    from bookorbit_desktop.library.importer.unchanged import import_unchanged
+    from bookorbit_desktop.library.importer.complete import import_sources
 
     printer = ProgressPrinter(sys.stderr)
     try:
-        # Nothing new or changed (the usual second run): answered without opening the library
-        # for writing or loading the ebook readers.
-        quick = import_unchanged(args.paths, ctx.paths)
-        if quick is not None:
-            summary = quick.summary
-            printer.unchanged(quick.files, summary.elapsed)
-        else:
-            from bookorbit_desktop.library.importer.run import import_paths  # the readers
-
-            ctx.open_library()
-            summary = import_paths(args.paths, ctx.paths, progress=printer)
+        summary = import_sources(
+            args.paths,
+            ctx.paths,
+            open_library=ctx.open_library,
+            progress=printer,
+            on_unchanged=printer.unchanged,
+        )
     finally:
         printer.finish()
     for line in summary_lines(summary):
         print(line)
-    if quick is None or quick.documents_to_adopt:
-        ctx.open_library()
-        _adopt_earlier_progress()
     return 0 if summary.ok else 1
-
-
-def _adopt_earlier_progress() -> None:
-    """Give newly imported books the KOReader progress their documents were pushed with."""
-    from bookorbit_desktop.library.reading.pushes import adopt_documents
-
-    adopted = [result for result in adopt_documents() if result.moved]
-    if adopted:
-        print(f"Earlier KOReader progress linked to {_plural(len(adopted), 'book')}.")

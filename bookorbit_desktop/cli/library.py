@@ -11,16 +11,12 @@ from typing import Any
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.edits import edits_of, run_many
+from bookorbit_desktop.library.reading.edits import UNSET, update_reading_state
 from bookorbit_desktop.library.store.links import hardcover_links
-from bookorbit_desktop.library.store.queries import (
-    UNSET,
-    get_book,
-    list_books,
-    update_reading_state,
-)
+from bookorbit_desktop.library.store.queries import get_book, list_books
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
     books = commands.add_parser("books", help="list the library")
     books.add_argument("--json", action="store_true", help="print JSON (one object per book)")

@@ -34,7 +34,7 @@ _NO_ACCOUNT_HINT = (
 )
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
     serve = commands.add_parser(
         "serve",
@@ -97,8 +97,9 @@ def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
             "The HTTPS port must be a number from 1 to 65535 (or 0 for any free port), "
             f"not {https_port}."
         )
-    if https_port is not None and https_port != 0 and https_port == port:
-        raise InvalidValueError(f"HTTP and HTTPS cannot share port {port}: choose another one.")
+    from bookorbit_desktop.services.settings import check_port_pair  # the settings' rule
+
+    check_port_pair(port, https_port)
     opds = bool(get_setting("server.opds_enabled")) and not args.no_opds
     from bookorbit_desktop.server.app import LanServer  # aiohttp only when serving
 

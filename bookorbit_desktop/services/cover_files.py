@@ -15,6 +15,7 @@ from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.metadata.covers import ensure_cover
 from bookorbit_desktop.library.store.models import Book, BookFile
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.library.store.typed import tuples
 
 
 async def cover_files(paths: Paths, book_ids: Sequence[int]) -> dict[int, str]:
@@ -25,16 +26,18 @@ async def cover_files(paths: Paths, book_ids: Sequence[int]) -> dict[int, str]:
 def _cover_files(paths: Paths, book_ids: list[int]) -> dict[int, str]:
     if not book_ids:
         return {}
-    covers = dict(
-        Book.select(Book.id, Book.cover_path)
-        .where(Book.id.in_(book_ids) & Book.cover_path.is_null(False))
-        .tuples()
+    covers: dict[int, str | None] = dict(
+        tuples(
+            Book.select(Book.id, Book.cover_path).where(
+                Book.id.in_(book_ids) & Book.cover_path.is_null(False)
+            )
+        )
     )
     sources: dict[int, list[Path]] = defaultdict(list)
-    for book_id, path in (
-        BookFile.select(BookFile.book, BookFile.path)
-        .where(BookFile.book.in_(list(covers)) & (BookFile.missing == False))  # noqa: E712
-        .tuples()
+    for book_id, path in tuples(
+        BookFile.select(BookFile.book, BookFile.path).where(
+            BookFile.book.in_(list(covers)) & (BookFile.missing == False)  # noqa: E712
+        )
     ):
         sources[book_id].append(Path(path))
     found = {}

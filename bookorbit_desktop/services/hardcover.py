@@ -11,15 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from peewee import SQL
 
-from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.hardcover.api.account import SYNC_ENABLED_KEY, HardcoverAccount
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
 from bookorbit_desktop.hardcover.matching import actions as match_actions
@@ -29,9 +27,12 @@ from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
 from bookorbit_desktop.hardcover.matching.store import EXCLUDED, get_match
 from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.engine import SyncProgress
+from bookorbit_desktop.library.store.links import book_url
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
+from bookorbit_desktop.library.store.typed import tuples
+from bookorbit_desktop.services.hardcover_account import SYNC_ENABLED_KEY, HardcoverAccount
 from bookorbit_desktop.services.library import MatchInfo
 from bookorbit_desktop.services.sync import SyncReport, SyncService
 
@@ -72,11 +73,6 @@ class EditionRow(TypedDict):
     id: int
     description: str  # "ebook · en · 412 pages · 1,234 readers"
     year: int | None
-
-
-def book_url(slug: object) -> str | None:
-    """The page of a Hardcover book on hardcover.app."""
-    return f"https://hardcover.app/books/{slug}" if isinstance(slug, str) and slug else None
 
 
 def _summary(record_candidates: list[dict[str, Any]], hc_book_id: int | None) -> str | None:
@@ -120,9 +116,8 @@ class HardcoverService:
 
     @asynccontextmanager
     async def _client(self) -> AsyncIterator[HardcoverClient]:
-        with _window_wording():
-            async with self.account.open_client() as client:
-                yield client
+        async with self.account.open_client() as client:
+            yield client
 
     # -- account ----------------------------------------------------------------------------
 
@@ -164,8 +159,8 @@ class HardcoverService:
 
     def match_states(self) -> dict[int, str]:
         """Every book's match state (books without a row are "unmatched")."""
-        query = HardcoverMatch.select(HardcoverMatch.book, HardcoverMatch.state).tuples()
-        return {book_id: state for book_id, state in query}
+        query = HardcoverMatch.select(HardcoverMatch.book, HardcoverMatch.state)
+        return {book_id: state for book_id, state in tuples(query)}
 
     def match_details(self) -> dict[int, MatchInfo]:
         """Every stored match, for the Hardcover page's list.
@@ -182,10 +177,10 @@ class HardcoverService:
             HardcoverMatch.hc_edition_id,
             HardcoverMatch.pinned,
             _LINKED_CANDIDATE,
-        ).tuples()
+        )
         synced = sync_store.book_states()
         result: dict[int, MatchInfo] = {}
-        for book_id, state, reason, hc_book_id, hc_edition_id, pinned, linked in rows:
+        for book_id, state, reason, hc_book_id, hc_edition_id, pinned, linked in tuples(rows):
             candidate = json.loads(linked) if linked else None
             result[book_id] = MatchInfo(
                 state=state,
@@ -251,10 +246,9 @@ class HardcoverService:
     ) -> SyncReport:
         """ "Sync Now": match what is not matched yet, then push every changed book (or only
         `book_ids`); `cancel` stops the pass between books."""
-        with _window_wording():
-            return await SyncService(self.account).sync(
-                book_ids, progress=pushed, match_progress=matched, cancel=cancel
-            )
+        return await SyncService(self.account).sync(
+            book_ids, progress=pushed, match_progress=matched, cancel=cancel
+        )
 
     async def preview_all(
         self, *, matched: Callable[[MatchProgress], None] | None = None
@@ -262,9 +256,8 @@ class HardcoverService:
         """Match what is not matched yet, then work out what a pass would send (sends
         nothing): the review before a big sync."""
         service = SyncService(self.account)
-        with _window_wording():
-            await service.match(progress=matched)
-            return await service.sync(dry_run=True)
+        await service.match(progress=matched)
+        return await service.sync(dry_run=True)
 
     def excluded_count(self) -> int:
         return HardcoverMatch.select().where(HardcoverMatch.state == EXCLUDED).count()
@@ -297,8 +290,7 @@ class HardcoverService:
 
     async def send_position(self, book_id: int) -> SyncReport:
         """ "Send this position anyway": the library's page, even where Hardcover is ahead."""
-        with _window_wording():
-            return await SyncService(self.account).sync([book_id], allow_rewind=True, match=False)
+        return await SyncService(self.account).sync([book_id], allow_rewind=True, match=False)
 
     async def rematch(self, book_id: int) -> str:
         if self.owns_entry(book_id):
@@ -306,7 +298,7 @@ class HardcoverService:
                 result = await match_actions.rematch(book_id, client)
         else:
             result = await match_actions.rematch(book_id, None)
-        return _gui_message(result.message)
+        return result.message
 
     async def exclude(self, book_id: int, *, remove_from_hardcover: bool = False) -> str:
         if remove_from_hardcover and self.owns_entry(book_id):
@@ -314,39 +306,7 @@ class HardcoverService:
                 result = await match_actions.exclude(book_id, client, remove_from_hardcover=True)
         else:
             result = await match_actions.exclude(book_id, None)
-        return _gui_message(result.message)
+        return result.message
 
     def include(self, book_id: int) -> str:
-        return _gui_message(match_actions.include(book_id).message)
-
-
-# The core's messages name CLI commands; in the window the buttons and the Hardcover page do
-# that.
-_WINDOW_WORDS = (
-    ("the next `hardcover match`", "the next Sync Now"),
-    ("`hardcover match`", "Sync Now"),
-    (" (bookorbit-desktop hardcover connect --token-stdin)", " on the Hardcover page"),
-    (
-        "and run: bookorbit-desktop hardcover connect --token-stdin",
-        "and connect it on the Hardcover page",
-    ),
-)
-
-
-def _gui_message(message: str) -> str:
-    for command, words in _WINDOW_WORDS:
-        message = message.replace(command, words)
-    if "run `hardcover exclude" in message:
-        message = message.split(" BookOrbit had added it")[0]
-    return message
-
-
-@contextmanager
-def _window_wording() -> Iterator[None]:
-    """Errors keep their class and title; only the message is put in the window's words."""
-    try:
-        yield
-    except BookOrbitError as error:
-        error.message = _gui_message(error.message)
-        error.args = (error.message,)
-        raise
+        return match_actions.include(book_id).message

@@ -11,17 +11,21 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.hardcover.sync.model import progress_pages
+from bookorbit_desktop.library.importer.complete import import_sources
+from bookorbit_desktop.library.importer.summary import ImportSummary
 from bookorbit_desktop.library.metadata.covers import ensure_cover
+from bookorbit_desktop.library.reading import edits
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
-from bookorbit_desktop.library.store import queries
+from bookorbit_desktop.library.store import listing, queries
 from bookorbit_desktop.library.store.models import Book, BookFile, database
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.library.store.sql import in_list
 
 if TYPE_CHECKING:
     from bookorbit_desktop.library.importer.summary import ImportProgress
@@ -136,7 +140,7 @@ class BookDetails(TypedDict, total=False):
 # The reading-state fields the user changed, as typed: "status", "progress" (fraction),
 # "started"/"finished" (ISO date text, None clears) and "rating" (None clears). Fields left
 # out stay as they are, so a new status still brings the dates the reading rules imply.
-ReadingEdit = dict[str, object]
+ReadingEdit = dict[str, Any]  # validated by `reading.values` on save
 
 
 @dataclass(frozen=True)
@@ -146,24 +150,6 @@ class ImportStep:
     done: int
     total: int
     name: str  # the file just handled
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    imported: int = 0
-    copies: int = 0
-    moved: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    ignored: int = 0
-    failures: tuple[tuple[str, str], ...] = ()  # (path, reason)
-    collisions: int = 0
-    cancelled: bool = False
-    book_ids: tuple[int, ...] = field(default=())
-
-    @property
-    def changed(self) -> int:
-        return self.imported + self.copies + self.moved + self.updated
 
 
 # One import at a time (Import and the watched folders' refresh): two at once would race for
@@ -179,10 +165,9 @@ def run_import(
     sources: Sequence[str],
     progress: Callable[[ImportStep], None],
     cancel: threading.Event,
-) -> ImportReport:
-    """Import `sources` (files and folders); meant to run on a worker thread."""
-    # The ebook readers load with the first import, not with the window.
-    from bookorbit_desktop.library.importer import run as importer
+) -> ImportSummary:
+    """Import `sources` (files and folders) and adopt the KOReader progress waiting for
+    them (`importer.complete`); meant to run on a worker thread."""
 
     last = 0.0
 
@@ -195,24 +180,10 @@ def run_import(
 
     try:
         with IMPORT_LOCK:
-            summary = importer.import_paths(
-                sources, paths, progress=report, should_cancel=cancel.is_set
-            )
+            return import_sources(sources, paths, progress=report, should_cancel=cancel.is_set)
     finally:
         if threading.current_thread() is not threading.main_thread():
             database.close()  # this worker thread's own connection
-    return ImportReport(
-        imported=summary.imported,
-        copies=summary.copies,
-        moved=summary.moved,
-        updated=summary.updated,
-        unchanged=summary.unchanged,
-        ignored=summary.ignored,
-        failures=tuple((str(f.path), f.reason) for f in summary.failures),
-        collisions=len(summary.collisions),
-        cancelled=summary.cancelled,
-        book_ids=tuple(summary.book_ids),
-    )
 
 
 def table_rows(
@@ -226,36 +197,11 @@ def table_rows(
     ORM's per-row conversions doubled the time of these). With `limit`, only the first books
     by title: the window's first screenful."""
     wanted = None if book_ids is None else sorted(set(book_ids))
-    where, params = _book_filter("b.id", wanted)
-    books_sql = (
-        "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, b.added_at, "
-        "r.status, r.progress, r.rating, m.edition_pages FROM book b "
-        "LEFT OUTER JOIN reading_state r ON r.book_id = b.id "
-        "LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id AND m.state = 'linked' "
-        f"{where} "
-    )
-    if limit is not None:
-        books_sql += f"ORDER BY b.sort_title, b.id LIMIT {int(limit)}"
-    books = database.execute_sql(books_sql, params).fetchall()
-    # Sorted here, not by SQLite: walking the title index visits the table's pages out of
-    # order (three times slower for a large library). Same order: NULL first, then code points.
-    books.sort(key=lambda row: (row[2] is not None, row[2] or "", row[0]))
+    books = _table_books(wanted, limit)
     if limit is not None:
         wanted = [row[0] for row in books]
-    where, params = _book_filter("ba.book_id", wanted)
-    names: dict[int, list[str]] = defaultdict(list)
-    for book_id, name in database.execute_sql(
-        "SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id "
-        f"{where} ORDER BY ba.book_id, ba.position",
-        params,
-    ):
-        names[book_id].append(name)
-    where, params = _book_filter("f.book_id", wanted)
-    kinds: dict[int, set[str]] = defaultdict(set)
-    for book_id, kind in database.execute_sql(
-        f"SELECT DISTINCT f.book_id, f.format FROM book_file f {where}", params
-    ):
-        kinds[book_id].add(kind)
+    names = listing.names(wanted)
+    kinds = _formats(wanted)
     states = match_states or {}
     return [
         BookRow(
@@ -288,13 +234,41 @@ def table_rows(
     ]
 
 
+def _table_books(wanted: Sequence[int] | None, limit: int | None) -> list[tuple[Any, ...]]:
+    """The table's book columns, in title order (the first `limit` books, with a limit)."""
+    where, params = _book_filter("b.id", wanted)
+    books_sql = (
+        "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, b.added_at, "
+        "r.status, r.progress, r.rating, m.edition_pages FROM book b "
+        "LEFT OUTER JOIN reading_state r ON r.book_id = b.id "
+        "LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id AND m.state = 'linked' "
+        f"{where} "
+    )
+    if limit is not None:
+        books_sql += f"ORDER BY b.sort_title, b.id LIMIT {int(limit)}"
+    books: list[tuple[Any, ...]] = database.execute_sql(books_sql, params).fetchall()
+    # Sorted here, not by SQLite: walking the title index visits the table's pages out of
+    # order (three times slower for a large library). Same order: NULL first, then code points.
+    books.sort(key=lambda row: (row[2] is not None, row[2] or "", row[0]))
+    return books
+
+
+def _formats(wanted: Sequence[int] | None) -> dict[int, set[str]]:
+    """book id -> the formats of its files."""
+    where, params = _book_filter("f.book_id", wanted)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for book_id, kind in database.execute_sql(
+        f"SELECT DISTINCT f.book_id, f.format FROM book_file f {where}", params
+    ):
+        kinds[book_id].add(kind)
+    return kinds
+
+
 def _book_filter(column: str, wanted: Sequence[int] | None) -> tuple[str, tuple[int, ...]]:
     """A WHERE clause keeping only the `wanted` book ids (none: every book)."""
     if wanted is None:
         return "", ()
-    if not wanted:
-        return "WHERE 0", ()
-    return f"WHERE {column} IN ({', '.join('?' * len(wanted))})", tuple(wanted)
+    return f"WHERE {in_list(column, wanted)}", tuple(wanted)
 
 
 class LibraryService:
@@ -384,7 +358,7 @@ class LibraryService:
         """Apply the changed fields; InvalidValueError (nothing written) when one is wrong."""
         if not changes:
             return
-        queries.update_reading_state(book_id, **changes)
+        edits.update_reading_state(book_id, **changes)
         if self.on_reading_changed is not None:
             self.on_reading_changed(book_id)
 
@@ -393,5 +367,5 @@ class LibraryService:
         sources: Sequence[str],
         progress: Callable[[ImportStep], None],
         cancel: threading.Event,
-    ) -> ImportReport:
+    ) -> ImportSummary:
         return run_import(self.paths, sources, progress, cancel)

@@ -65,6 +65,15 @@ def check_port(value: int) -> int:
     return value
 
 
+def check_port_pair(port: int, https_port: int | None) -> None:
+    """HTTP and HTTPS need a port each (0, any free port, is one for each); the rule of the
+    settings and of `serve`'s one-run ports alike."""
+    if https_port is not None and https_port != 0 and https_port == port:
+        raise InvalidValueError(
+            f"HTTP and HTTPS cannot share port {port}: choose another port for HTTPS."
+        )
+
+
 def check_page_size(value: int) -> int:
     if not MIN_PAGE_SIZE <= value <= MAX_PAGE_SIZE:
         raise InvalidValueError(
@@ -136,10 +145,7 @@ def save_settings(
     page_size = check_page_size(wanted.opds_page_size)
     threshold = check_threshold(wanted.finish_threshold)
     https_port = None if wanted.https_port is None else check_port(wanted.https_port)
-    if https_port is not None and https_port == port:
-        raise InvalidValueError(
-            f"HTTP and HTTPS cannot share port {port}: choose another port for HTTPS."
-        )
+    check_port_pair(port, https_port)
     new_account = (
         None if remove_account else check_account(current.username, wanted.username or "", password)
     )

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bookorbit_desktop.hardcover.api.account import LAST_SYNC_KEY, PAUSED_KEY, HardcoverAccount
 from bookorbit_desktop.hardcover.api.errors import (
     AuthError,
     NetworkError,
@@ -35,6 +34,7 @@ from bookorbit_desktop.hardcover.sync.plan import due_books
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book, HardcoverMatch, ReadingState
 from bookorbit_desktop.library.store.settings import get_private, set_setting
+from bookorbit_desktop.services.hardcover_account import LAST_SYNC_KEY, PAUSED_KEY, HardcoverAccount
 
 NEEDS_REVIEW_OUTCOME, NOT_MATCHED_OUTCOME = "needs_review", "not_matched"
 _PASS_STOPPERS = (AuthError, RateLimitedError, NetworkError, UnavailableError)

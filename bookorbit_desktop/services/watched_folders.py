@@ -16,17 +16,18 @@ from pathlib import Path
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.importer.summary import ImportSummary
 from bookorbit_desktop.library.store.files import mark_missing_under
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
-from bookorbit_desktop.services.library import IMPORT_LOCK, ImportReport, ImportStep, run_import
+from bookorbit_desktop.services.library import IMPORT_LOCK, ImportStep, run_import
 
 _KEY = "library.watched_folders"
 
 
 @dataclass(frozen=True)
 class FolderRefresh:
-    report: ImportReport
+    report: ImportSummary
     missing: int  # files flagged missing in this pass
     directories: tuple[str, ...]  # every folder to watch (the named ones and their subfolders)
 
@@ -73,7 +74,9 @@ def refresh_folders(paths: Paths, folders: Sequence[str], cancel: threading.Even
     with IMPORT_LOCK:
         # Import first: a moved file is found again under its new name, so only the files
         # still gone afterwards are flagged.
-        report = run_import(paths, present, _ignore_progress, cancel) if present else ImportReport()
+        report = (
+            run_import(paths, present, _ignore_progress, cancel) if present else ImportSummary()
+        )
         try:
             missing = 0 if report.cancelled else mark_missing_under(present)
         finally:

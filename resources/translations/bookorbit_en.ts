@@ -102,6 +102,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>Earlier KOReader progress linked to %n book(s).</source>
+        <translation>
+            <numerusform>Earlier KOReader progress linked to %n book.</numerusform>
+            <numerusform>Earlier KOReader progress linked to %n books.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n file(s) share a KOReader document id with another file; if a device syncs one of them, link it under Unlinked Documents.</source>
         <translation>
             <numerusform>%n file shares a KOReader document id with another file; if a device syncs it, link it under Unlinked Documents.</numerusform>

@@ -15,9 +15,9 @@ from bookorbit_desktop.cli import main
 from bookorbit_desktop.cli.edits import parse_where
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import ReadingState, SyncOutbox
-from bookorbit_desktop.library.store.queries import update_reading_state
 from tests.factories import add_book
 from tests.logging_support import restore_root_logger  # noqa: F401
 

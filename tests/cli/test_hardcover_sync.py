@@ -14,8 +14,8 @@ from bookorbit_desktop.cli import main
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.hardcover.api.credentials import library_account
 from bookorbit_desktop.hardcover.matching.store import pin
+from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store.db import close_database, open_database
-from bookorbit_desktop.library.store.queries import update_reading_state
 from tests.factories import add_book
 from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import EBOOK, Catalog

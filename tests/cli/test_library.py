@@ -15,7 +15,7 @@ import pytest
 
 from bookorbit_desktop.cli import main
 from bookorbit_desktop.cli.importing import ProgressPrinter, format_eta
-from bookorbit_desktop.library.importer.run import ImportOutcome, ImportProgress
+from bookorbit_desktop.library.importer.summary import ImportOutcome, ImportProgress
 from tests.factories import make_epub
 from tests.logging_support import restore_root_logger  # noqa: F401
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bookorbit_desktop.library.reading import edits
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.services.library import (
@@ -25,7 +26,7 @@ def test_rows_match_the_full_records(library, tmp_path):
         status="reading",
     )
     add_book("Good Omens", ["Terry Pratchett", "Neil Gaiman"], status="read")
-    queries.update_reading_state(dune.id, progress=0.42, rating=4.5)
+    edits.update_reading_state(dune.id, progress=0.42, rating=4.5)
     rows = table_rows(match_states={dune.id: "linked"})
     full = queries.list_books()
     assert [row["id"] for row in rows] == [book["id"] for book in full]  # same order

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from bookorbit_desktop.cli import main
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.server import accounts
 from bookorbit_desktop.services.settings import (
@@ -13,6 +14,7 @@ from bookorbit_desktop.services.settings import (
     check_host,
     check_page_size,
     check_port,
+    check_port_pair,
     check_threshold,
     load_settings,
     save_settings,
@@ -133,3 +135,23 @@ def test_remove_account(library):
     saved = save_settings(replace(load_settings(), username=None), remove_account=True)
     assert saved.username is None
     assert accounts.load_account() is None
+
+
+@pytest.mark.parametrize(
+    ("port", "https_port", "refused"),
+    [(8765, None, False), (8765, 8766, False), (8765, 8765, True), (0, 0, False)],
+)
+def test_http_and_https_need_a_port_each(port, https_port, refused):
+    if refused:
+        with pytest.raises(InvalidValueError, match=f"cannot share port {port}"):
+            check_port_pair(port, https_port)
+    else:
+        check_port_pair(port, https_port)
+
+
+def test_serve_refuses_one_port_for_both_with_the_settings_words(paths, capsys):
+    args = ["--data-dir", str(paths.data_dir), "serve", "--port", "8800", "--https-port", "8800"]
+    assert main(args) == 2
+    assert "HTTP and HTTPS cannot share port 8800: choose another port for HTTPS." in (
+        capsys.readouterr().err
+    )

@@ -159,6 +159,6 @@ def test_an_import_and_a_refresh_at_once_take_turns(library, tmp_path):
         thread.start()
     for thread in threads:
         thread.join(60)
-    assert [report.failures for report in reports] == [(), ()]
+    assert [report.failures for report in reports] == [[], []]
     assert sorted(report.imported for report in reports) == [0, 12]
     assert len(files()) == 12

@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bookorbit_desktop.app import Desktop
+from bookorbit_desktop.library.reading import edits
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.settings import set_setting
@@ -197,8 +198,8 @@ def test_pushes_refresh_the_books_they_changed_once_per_burst(desktop, qtbot):
     show_all(desktop, start_hidden=False)
     model = desktop.window.library_view.model
     desktop.window.library_view.select_book(dune.id)
-    queries.update_reading_state(dune.id, status="reading", progress=0.5)
-    queries.update_reading_state(other.id, status="read")  # not reported: not refreshed
+    edits.update_reading_state(dune.id, status="reading", progress=0.5)
+    edits.update_reading_state(other.id, status="read")  # not reported: not refreshed
     repainted, resets = [], []
     model.dataChanged.connect(lambda first, _last: repainted.append(model.book_at(first.row())))
     model.modelReset.connect(lambda: resets.append(True))
@@ -365,7 +366,7 @@ def test_a_push_or_a_refresh_keeps_what_the_user_is_typing(desktop, qtbot):
     desktop.window.library_view.select_book(dune.id)
     panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(4.5))
     panel.started_edit.setText("2024-05-01")
-    queries.update_reading_state(dune.id, status="reading", progress=0.5)
+    edits.update_reading_state(dune.id, status="reading", progress=0.5)
     with qtbot.waitSignal(desktop.window.library_view.model.dataChanged, timeout=3000):
         desktop._reading_changed(dune.id)  # a KOReader push, refreshed once the burst is over
     assert panel.progress_spin.value() == 50.0

@@ -23,13 +23,13 @@ from bookorbit_desktop.cli.hardcover.token import (
     add_token_option_to_actions,
 )
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.hardcover.api.account import AccountStatus, HardcoverAccount
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
 from bookorbit_desktop.hardcover.api.records import SearchResult
+from bookorbit_desktop.services.hardcover_account import AccountStatus, HardcoverAccount
 from bookorbit_desktop.services.sync import SyncService, SyncStatus
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
     hardcover = commands.add_parser("hardcover", help="your Hardcover account and book links")
     hardcover.set_defaults(handler=lambda ctx, args: _help(hardcover))

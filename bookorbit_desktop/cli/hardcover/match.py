@@ -10,20 +10,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import asdict
 from typing import Any, TypeVar
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.token import account_for
 from bookorbit_desktop.errors import NotFoundError
-from bookorbit_desktop.hardcover.api.account import HardcoverAccount
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.matching import actions as match_actions
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress, MatchReport
 from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.library.store.links import candidates_of, hardcover_links
 from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 
 T = TypeVar("T")
 
@@ -37,7 +37,7 @@ _OUTCOME_LABELS = {
 }
 
 
-def register_match_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_match_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the matching sub-commands under `hardcover`."""
     match = commands.add_parser(
         "match",
@@ -82,7 +82,7 @@ def register_match_commands(commands: argparse._SubParsersAction) -> None:  # ty
 
 
 def _book_command(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
     summary: str,
     handler: Callable[[CliContext, argparse.Namespace], int],
@@ -255,7 +255,7 @@ def _pick(ctx: CliContext, args: argparse.Namespace) -> int:
 def _online_if_removing(
     args: argparse.Namespace,
     removing: bool,
-    action: Callable[[HardcoverClient | None], Awaitable[T]],
+    action: Callable[[HardcoverClient | None], Coroutine[Any, Any, T]],
 ) -> T:
     """Run `action` with a client only when BookOrbit's own Hardcover entry is to be removed;
     everything else works offline, even without a token."""
@@ -282,6 +282,8 @@ def _exclude(ctx: CliContext, args: argparse.Namespace) -> int:
         lambda client: match_actions.exclude(args.book, client, remove_from_hardcover=remove),
     )
     print(result.message)
+    if result.own_entry_kept:
+        print(f"To remove it too, run: hardcover exclude {args.book} --remove-from-hardcover")
     return 0
 
 

@@ -37,7 +37,7 @@ def _on_off(value: str) -> bool:
     raise argparse.ArgumentTypeError("use on or off")
 
 
-def register_sync_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_sync_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sync = commands.add_parser(
         "sync",
         help="push reading status, progress, dates and ratings to Hardcover now",

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import argparse
 
-from bookorbit_desktop.hardcover.api.account import HardcoverAccount
 from bookorbit_desktop.hardcover.api.credentials import TOKEN_ENV, supplied_token
+from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 
 # Actions that never use a token for a run: connect saves the one it reads, disconnect
 # forgets the saved one.
@@ -32,7 +32,9 @@ def account_for(args: argparse.Namespace) -> HardcoverAccount:
     return HardcoverAccount(supplied=supplied_token(token_file))
 
 
-def add_token_option_to_actions(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_token_option_to_actions(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     """Accept `--token-file` after the action too (`hardcover match --token-file F`)."""
     for name, parser in actions.choices.items():
         if name not in _NO_RUN_TOKEN:

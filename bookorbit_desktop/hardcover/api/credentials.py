@@ -112,10 +112,10 @@ def supplied_token(token_file: str | os.PathLike[str] | None = None) -> Supplied
                 "readable text file that holds only the Hardcover token."
             ) from None
         return SuppliedToken(normalize_token(raw), f"token file {path}")
-    raw = os.environ.get(TOKEN_ENV)
-    if raw is None or not raw.strip():
+    from_env = os.environ.get(TOKEN_ENV)
+    if from_env is None or not from_env.strip():
         return None
-    return SuppliedToken(normalize_token(raw), TOKEN_ENV)
+    return SuppliedToken(normalize_token(from_env), TOKEN_ENV)
 
 
 def default_backend() -> KeyringBackend:

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.errors import CONNECT, BookOrbitError
 
 # Where a person creates a token with the scopes BookOrbit needs already ticked
 # (Hardcover's "E-Reader / Sync Client" preset; hardcover-api.md §1.2).
 REQUIRED_SCOPES = ("read:catalog", "read:library", "write:library", "read:me:content")
 TOKEN_PAGE_URL = "https://hardcover.app/account/api/keys/new?scope=" + "%20".join(REQUIRED_SCOPES)
-_CONNECT_AGAIN = (
-    f"Create a new token at {TOKEN_PAGE_URL} and connect again "
-    "(bookorbit-desktop hardcover connect --token-stdin)."
-)
+_CONNECT_AGAIN = f"Create a new token at {TOKEN_PAGE_URL} and connect with it."
 
 
 def _said(detail: str | None) -> str:
@@ -43,13 +40,12 @@ class HardcoverError(BookOrbitError):
 
 class NotConnectedError(HardcoverError):
     title = "Not connected to Hardcover"
+    remedy: str | None = CONNECT
 
     def __init__(self) -> None:
         super().__init__(
-            "No Hardcover token is saved for this library. Create one at "
-            f"{TOKEN_PAGE_URL} and run: bookorbit-desktop hardcover connect --token-stdin "
-            "(or, for one run without saving it, set BOOKORBIT_HARDCOVER_TOKEN or pass "
-            "hardcover --token-file FILE)"
+            f"No Hardcover token is saved for this library. Create one at {TOKEN_PAGE_URL} "
+            "and connect with it."
         )
 
 
@@ -61,6 +57,7 @@ class AuthError(HardcoverError):
     """401 or an in-band JWT error: the token expired, was revoked or was never valid."""
 
     title = "Hardcover token expired or revoked"
+    remedy: str | None = CONNECT
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(
@@ -73,6 +70,8 @@ class AuthError(HardcoverError):
 class SuppliedTokenRejectedError(AuthError):
     """Hardcover refused a token given for one run (environment or file): nothing is paused,
     since the next run may bring another token."""
+
+    remedy = None  # another token for the next run, not a connection to save
 
     def __init__(self, source: str, detail: str | None = None) -> None:
         HardcoverError.__init__(

@@ -15,7 +15,11 @@ from typing import Any
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import HardcoverError, NotConnectedError
-from bookorbit_desktop.hardcover.matching.catalog import HardcoverBook, edition_from_record
+from bookorbit_desktop.hardcover.matching.catalog import (
+    EditionInfo,
+    HardcoverBook,
+    edition_from_record,
+)
 from bookorbit_desktop.hardcover.matching.editions import choose_edition, describe_edition
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, search_query
 from bookorbit_desktop.hardcover.matching.scoring import (
@@ -46,6 +50,8 @@ class RemovalFailedError(HardcoverError):
 class ActionResult:
     record: MatchRecord
     message: str
+    # Excluded, but the Hardcover entry BookOrbit made stays: a front end may offer removing it.
+    own_entry_kept: bool = False
 
 
 def _book(book_id: int) -> Book:
@@ -100,11 +106,12 @@ async def pick(
     notes = []
     if chosen.id != hc_book_id:
         notes.append(f"Hardcover merged book {hc_book_id} into {chosen.id}")
+    edition: EditionInfo | None
     if edition_id is not None:
-        record = await client.edition_by_id(edition_id)
-        if record is None:
+        found = await client.edition_by_id(edition_id)
+        if found is None:
             raise NotFoundError(f"Hardcover has no edition {edition_id}.")
-        edition = edition_from_record(record)
+        edition = edition_from_record(found)
         if edition.book_id not in (chosen.id, hc_book_id):
             raise InvalidValueError(
                 f"Edition {edition_id} belongs to Hardcover book {edition.book_id}, "
@@ -166,7 +173,7 @@ async def rematch(book_id: int, client: HardcoverClient | None) -> ActionResult:
     """Forget the link; remove the Hardcover entry first only if BookOrbit created it."""
     current, removed = await _link_before(book_id, client, remove_own_entry=True)
     record = clear_link(book_id)
-    message = "The link was cleared; the next `hardcover match` matches this book again."
+    message = "The link was cleared; the next matching pass looks this book up again."
     if removed:
         message += " The Hardcover entry BookOrbit had created was removed."
     elif current is not None and current.user_book_id is not None:
@@ -184,10 +191,8 @@ async def exclude(
     if removed:
         message += " The Hardcover entry BookOrbit had created was removed."
     elif owns_entry(current):
-        message += (
-            " BookOrbit had added it to your Hardcover library; to remove that entry too, run "
-            f"`hardcover exclude {book_id} --remove-from-hardcover`."
-        )
+        message += " The entry BookOrbit had added to your Hardcover library stays there."
+        return ActionResult(record, message, own_entry_kept=True)
     elif remove_from_hardcover and current is not None and current.user_book_id is not None:
         message += " Its Hardcover entry was not made by BookOrbit, so it was left there."
     return ActionResult(record, message)
@@ -199,4 +204,4 @@ def include(book_id: int) -> ActionResult:
     record = store_include(book_id)
     if record.state == "linked":
         return ActionResult(record, "Syncing this book again, with its previous link.")
-    return ActionResult(record, "Syncing this book again; the next `hardcover match` links it.")
+    return ActionResult(record, "Syncing this book again; the next matching pass links it.")

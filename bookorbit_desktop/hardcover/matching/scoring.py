@@ -138,7 +138,9 @@ def _title_score(
 ) -> float:
     """Best similarity to the book's title, alternative titles and editions' titles."""
     best = title_similarity(lp, parse_title(book.title, book.subtitle))
-    variants = [(alt, None, ALTERNATIVE_TITLE_PENALTY) for alt in book.alternative_titles]
+    variants: list[tuple[str | None, str | None, float]] = [
+        (alt, None, ALTERNATIVE_TITLE_PENALTY) for alt in book.alternative_titles
+    ]
     for edition in book.editions:
         cost = 0.0 if language and edition.language == language else ALTERNATIVE_TITLE_PENALTY
         variants.append((edition.title, edition.subtitle, cost))
@@ -168,6 +170,13 @@ def _grade_of(score: float) -> Grade:
     return Grade.LOW if score >= LOW_MIN else Grade.NONE
 
 
+def _series_score(series_name: str | None, book: HardcoverBook) -> float | None:
+    """How well the book's series fits the local one (None: nothing to compare)."""
+    if not series_name or not book.series:
+        return None
+    return max(series_similarity(series_name, s.name) for s in book.series)
+
+
 def score_candidate(
     local: LocalBook,
     book: HardcoverBook,
@@ -182,12 +191,9 @@ def score_candidate(
     lp, bp = parse_title(local.title), parse_title(book.title, book.subtitle)
     title = _title_score(lp, book, evidence, local.language)
     author, penalties = author_check(local, book)
-    series = None
-    series_name = local.series or lp.series_hint
-    if series_name and book.series:
-        series = max(series_similarity(series_name, s.name) for s in book.series)
-        if series < 0.5:
-            penalties.append(doubt("series", "≠ series", 0.03))
+    series = _series_score(local.series or lp.series_hint, book)
+    if series is not None and series < 0.5:
+        penalties.append(doubt("series", "≠ series", 0.03))
     penalties += volume_penalties(local, lp, book, bp)
     penalties += format_penalties(local, lp, book, bp)
     if local.language and book.languages and local.language not in book.languages:

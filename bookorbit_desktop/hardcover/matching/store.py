@@ -11,10 +11,9 @@ Every write is one transaction per book.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +21,7 @@ from peewee import fn
 
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
-from bookorbit_desktop.hardcover.matching.normalize import normalize_language
+from bookorbit_desktop.hardcover.matching.local import eligible_books, fingerprint, local_book
 from bookorbit_desktop.hardcover.matching.revisit import (  # the states: imported from here too
     ERROR,
     EXCLUDED,
@@ -34,16 +33,14 @@ from bookorbit_desktop.hardcover.matching.revisit import (  # the states: import
 from bookorbit_desktop.hardcover.matching.revisit import NEEDS_REVIEW as NEEDS_REVIEW
 from bookorbit_desktop.hardcover.matching.revisit import NO_MATCH as NO_MATCH
 from bookorbit_desktop.hardcover.matching.scoring import Decision, LocalBook, Scored
-from bookorbit_desktop.library.metadata.isbn import parse_isbn
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
     Book,
-    BookFile,
     HardcoverMatch,
     HardcoverSync,
-    ReadingState,
     database,
 )
+from bookorbit_desktop.library.store.typed import tuples
 
 METHOD_PICK = "pick"
 METHOD_SEARCH = "search"
@@ -114,59 +111,12 @@ class _Row:
         return _record(self.row)
 
 
-# ------------------------------------------------------------------------- the local side
-
-
-def local_book(book: Book) -> LocalBook:
-    """The matching view of a library book."""
-    formats = BookFile.select(BookFile.format).where(
-        (BookFile.book == book.id) & (BookFile.missing == False)  # noqa: E712
-    )
-    isbn13 = parse_isbn(book.isbn13) if book.isbn13 else None
-    isbn10 = parse_isbn(book.isbn10) if book.isbn10 else None
-    return LocalBook(
-        title=book.title,
-        authors=tuple(book.author_names()),
-        language=normalize_language(book.language),
-        series=book.series,
-        series_index=book.series_index,
-        isbn13=isbn13.isbn13 if isbn13 else None,
-        isbn10=isbn10.isbn10 if isbn10 else None,
-        file_formats=frozenset(f.format.lower() for f in formats),
-        hardcover_id=book.hardcover_id,
-        hardcover_slug=book.hardcover_slug,
-        hardcover_edition_id=hardcover_edition_id(book.identifiers),
-    )
-
-
-def hardcover_edition_id(identifiers: object) -> int | None:
-    """The Hardcover edition id a file carried (`hardcover-edition:…`, or an old-style
-    numeric `hardcover:…`), from the book's identifiers."""
-    if not isinstance(identifiers, dict):
-        return None
-    for scheme in ("hardcover-edition", "hardcover"):
-        value = str(identifiers.get(scheme) or "").strip()
-        if value.isdigit():
-            return int(value)
-    return None
-
-
-def fingerprint(local: LocalBook) -> str:
-    """A short digest of the metadata matching uses; it changes when the metadata does."""
-    fields = [
-        local.title,
-        list(local.authors),
-        local.language,
-        local.series,
-        local.series_index,
-        local.isbn13,
-        local.isbn10,
-        local.hardcover_id,
-        local.hardcover_slug,
-        sorted(local.file_formats),
-        *([local.hardcover_edition_id] if local.hardcover_edition_id else []),
-    ]
-    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()[:20]
+@contextmanager
+def _editing(book_id: int, now: float | None) -> Iterator[tuple[_Row, float]]:
+    """The book's row inside one transaction, and the time of the edit (now, unless given)."""
+    when = time.time() if now is None else now
+    with database.atomic():
+        yield _Row(book_id, when), when
 
 
 def needs_matching(record: MatchRecord | None, current_fingerprint: str) -> bool:
@@ -179,19 +129,6 @@ def needs_matching(record: MatchRecord | None, current_fingerprint: str) -> bool
         changed=record.fingerprint != current_fingerprint,
         on_profile=record.user_book_id is not None,
     )
-
-
-def eligible_books(
-    book_ids: Iterable[int] | None = None, *, include_unread: bool = False
-) -> list[Book]:
-    """Books worth matching: every status other than unread, unless unread books are asked
-    for too (in library order)."""
-    query = Book.select(Book).join(ReadingState).order_by(Book.id)
-    if not include_unread:
-        query = query.where(ReadingState.status != "unread")
-    if book_ids is not None:
-        query = query.where(Book.id.in_(list(book_ids)))
-    return list(query)
 
 
 def survey(
@@ -246,9 +183,7 @@ def save_decision(
     now: float | None = None,
 ) -> MatchRecord | None:
     """Store a matching pass's outcome, unless the user pinned or excluded the book meanwhile."""
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         if row.pinned or row.state == EXCLUDED:
             return None
@@ -291,9 +226,7 @@ def mark_checked(book_ids: Iterable[int]) -> None:
 
 def save_error(book_id: int, reason: str, *, now: float | None = None) -> MatchRecord | None:
     """A matching pass failed for this book; the next pass tries again."""
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         if row.pinned or row.state in (EXCLUDED, LINKED):
             return None
@@ -315,9 +248,7 @@ def pin(
     now: float | None = None,
 ) -> MatchRecord:
     """The user's Pick: link this Hardcover book (and edition) for good."""
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         if row.hc_book_id != hc_book_id:
             row.user_book_id, row.created_by_us = None, False  # that entry was another book's
@@ -342,9 +273,7 @@ def clear_link(book_id: int, *, now: float | None = None) -> MatchRecord:
 
     The caller removes a Hardcover entry BookOrbit created *before* calling this.
     """
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         _forget_sync(book_id)  # what Hardcover confirmed was about the old link
         row.state, row.reason = UNMATCHED, "re-match requested"
@@ -356,9 +285,7 @@ def clear_link(book_id: int, *, now: float | None = None) -> MatchRecord:
 
 def exclude(book_id: int, *, now: float | None = None) -> MatchRecord:
     """Never sync this book; the link itself is kept for Include."""
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         row.state, row.reason, row.updated_at = EXCLUDED, "excluded by you", now
         return handle.save()
@@ -366,9 +293,7 @@ def exclude(book_id: int, *, now: float | None = None) -> MatchRecord:
 
 def include(book_id: int, *, now: float | None = None) -> MatchRecord:
     """Undo Exclude: back to its link if it has one, else matched again on the next pass."""
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         if row.state != EXCLUDED:
             raise InvalidValueError(f"Book {book_id} is not excluded.", title="Nothing to include")
@@ -386,9 +311,7 @@ def record_user_book(
     book_id: int, user_book_id: int | None, *, created_by_us: bool, now: float | None = None
 ) -> MatchRecord:
     """Remember the Hardcover library entry of a linked book, and whether we created it."""
-    now = time.time() if now is None else now
-    with database.atomic():
-        handle = _Row(book_id, now)
+    with _editing(book_id, now) as (handle, now):
         row = handle.row
         row.user_book_id = user_book_id
         row.created_by_us = bool(created_by_us and user_book_id is not None)
@@ -401,7 +324,7 @@ def record_user_book(
 def state_counts() -> dict[str, int]:
     """How many books are in each state; every state is listed, with 0 when none is."""
     counts = dict.fromkeys(STATES, 0)
-    query = HardcoverMatch.select(HardcoverMatch.state, fn.COUNT(HardcoverMatch.book).alias("n"))
-    for row in query.group_by(HardcoverMatch.state):
-        counts[row.state] = row.n
+    query = HardcoverMatch.select(HardcoverMatch.state, fn.COUNT(HardcoverMatch.book))
+    for state, count in tuples(query.group_by(HardcoverMatch.state)):
+        counts[state] = count
     return counts

@@ -52,21 +52,13 @@ from bookorbit_desktop.library.importer.summary import (
     ImportSummary,
     ProgressCallback,
 )
+from bookorbit_desktop.library.importer.unchanged import same_stat
 from bookorbit_desktop.library.importer.writer import KnownFile, LibraryIndex
 from bookorbit_desktop.library.metadata.covers import cover_relative_path, delete_cover
 from bookorbit_desktop.library.metadata.reader import BookMetadata, BookReadError
 from bookorbit_desktop.library.store.models import database
 
-__all__ = [
-    "DigestCollision",
-    "ImportFailure",
-    "ImportOutcome",
-    "ImportProgress",
-    "ImportSummary",
-    "ProgressCallback",
-    "collect_files",
-    "import_paths",
-]
+__all__ = ["import_paths"]
 
 log = logging.getLogger(__name__)
 
@@ -126,9 +118,7 @@ def import_paths(
             batches.close_after_error()
             raise
         batches.commit()
-    summary.elapsed = time.monotonic() - started
-    log.info("%s", summary.log_line())
-    return summary
+    return summary.finish(started)
 
 
 def _report(
@@ -183,7 +173,7 @@ class _Importer:
 
     def _unchanged(self, path: Path, stat: os.stat_result) -> KnownFile | None:
         known = self.index.by_path.get(str(path))
-        if known and known.size == stat.st_size and known.mtime == stat.st_mtime:
+        if known and same_stat(known.size, known.mtime, stat):
             return known
         return None
 

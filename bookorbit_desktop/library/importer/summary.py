@@ -5,6 +5,8 @@ Plain data with no readers behind it, so the command line can name it without lo
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -18,6 +20,8 @@ __all__ = [
     "ImportSummary",
     "ProgressCallback",
 ]
+
+log = logging.getLogger("bookorbit_desktop.library.importer")
 
 
 @dataclass(frozen=True)
@@ -76,11 +80,23 @@ class ImportSummary:
     cancelled: bool = False
     elapsed: float = 0.0
     workers: int = 0  # worker processes that read the files (0: read in this process)
+    adopted: int = 0  # books given KOReader progress pushed before they were imported
+
+    @property
+    def changed(self) -> int:
+        """Files that added or changed a book."""
+        return self.imported + self.copies + self.moved + self.updated
 
     @property
     def ok(self) -> bool:
         """True when every file was imported (or already was) and nothing was cancelled."""
         return not self.failures and not self.cancelled
+
+    def finish(self, started: float) -> ImportSummary:
+        """Note the time since `started` (time.monotonic) and log the run; returns self."""
+        self.elapsed = time.monotonic() - started
+        log.info("%s", self.log_line())
+        return self
 
     def log_line(self) -> str:
         """What the log says of a finished run (benchmarks read its worker count)."""

@@ -38,6 +38,7 @@ from bookorbit_desktop.library.importer.summary import (
     ImportSummary,
     ProgressCallback,
 )
+from bookorbit_desktop.library.reading.waiting import WAITING_DOCUMENTS_SQL
 from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -98,9 +99,14 @@ def import_unchanged(
                 done, summary.total, Path(path), ImportOutcome.UNCHANGED, book_id, None, elapsed
             )
             progress(event)
-    summary.elapsed = time.monotonic() - started
-    log.info("%s", summary.log_line())
+    summary.finish(started)
     return UnchangedImport(summary, files, waiting)
+
+
+def same_stat(size: int, mtime: float, stat: os.stat_result) -> bool:
+    """A known file is unchanged when its size and modification time are those the library
+    holds (the rule of both the quick answer and the full import)."""
+    return stat.st_size == size and stat.st_mtime == mtime
 
 
 def _connect(db_file: Path) -> sqlite3.Connection | None:
@@ -142,18 +148,13 @@ def _unchanged_books(connection: sqlite3.Connection, files: list[str]) -> list[i
             stat = os.stat(path)
         except OSError:
             return None
-        if stat.st_size != row[0] or stat.st_mtime != row[1]:
+        if not same_stat(row[0], row[1], stat):
             return None
         book_ids.append(row[3])
     return book_ids
 
 
 def _documents_waiting(connection: sqlite3.Connection) -> bool:
-    """True when pushed progress waits for a document the library knows (what
-    `reading.pushes.adopt_documents` looks for)."""
-    row = connection.execute(
-        """SELECT 1 FROM progress_event
-           WHERE book_id IS NULL AND document IN (SELECT document FROM document_alias)
-           LIMIT 1"""
-    ).fetchone()
-    return row is not None
+    """True when pushed progress waits for a document the library knows (the question
+    `reading.pushes.adopt_documents` answers)."""
+    return connection.execute(f"{WAITING_DOCUMENTS_SQL} LIMIT 1").fetchone() is not None

@@ -26,6 +26,8 @@ from bookorbit_desktop.library.store.models import (
     BookFile,
     database,
 )
+from bookorbit_desktop.library.store.sql import marks
+from bookorbit_desktop.library.store.typed import tuples
 
 
 @dataclass
@@ -56,9 +58,10 @@ class LibraryIndex:
             BookFile.mtime,
             BookFile.partial_md5,
             BookFile.missing,
-        ).tuples()
-        for row in query:
-            self._remember(KnownFile(*row[:6], bool(row[6])))
+        )
+        for row in tuples(query):
+            file_id, book_id, path, size, mtime, digest, missing = row
+            self._remember(KnownFile(file_id, book_id, path, size, mtime, digest, bool(missing)))
 
     def _remember(self, known: KnownFile) -> None:
         self.by_path[known.path] = known
@@ -90,7 +93,7 @@ class LibraryIndex:
         columns["identifiers"] = _json(columns["identifiers"])
         names = [*columns, "added_at", "updated_at"]
         cursor = _sql(
-            f"INSERT INTO book ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            f"INSERT INTO book ({', '.join(names)}) VALUES ({marks(names)})",
             (*columns.values(), float(now), float(now)),
         )
         book_id = int(cursor.lastrowid)

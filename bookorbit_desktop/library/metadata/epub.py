@@ -92,9 +92,9 @@ class Entries:
             for real in self.names:
                 self._folded.setdefault(real.replace("\\", "/").casefold(), real)
         for candidate in (name, unquote(name)):
-            real = self._folded.get(candidate.replace("\\", "/").casefold())
-            if real is not None:
-                return real
+            folded = self._folded.get(candidate.replace("\\", "/").casefold())
+            if folded is not None:
+                return folded
         return None
 
     def read(self, name: str, limit: int) -> bytes:

@@ -16,15 +16,17 @@ from collections.abc import Sequence
 from bookorbit_desktop.library.reading import rows
 from bookorbit_desktop.library.reading.event_run import EventRun, run_events
 from bookorbit_desktop.library.reading.pushes import (
-    DocumentMetadata,
     Push,
     PushResult,
+    event_values,
     finish_threshold,
+    may_link,
     record_push,
     resolution_of,
 )
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.sql import in_list
 
 
 def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
@@ -50,13 +52,13 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
         document = push.document
         resolution = resolution_of(known.get(document, []))
         book_id = resolution.book_id
-        may_link = book_id is None and not resolution.candidates and push.metadata is not None
-        adopts = book_id is not None and document in previous and previous[document] is None
-        if document in slow or may_link or adopts:
+        earlier = (previous[document],) if document in previous else None
+        if document in slow or may_link(push, resolution, book_id, earlier):
             _insert_events(waiting)
             writes.flush()
             result = record_push(push, timestamp=timestamp)
-            reading_rows.pop(result.book_id, None)  # written behind the batch's back
+            if result.book_id is not None:
+                reading_rows.pop(result.book_id, None)  # written behind the batch's back
             results.append(result)
             slow.add(document)
             continue
@@ -104,10 +106,10 @@ class _Writes:
 
 
 def _aliases_of(documents: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
-    marks = ", ".join("?" * len(documents))
     found: dict[str, list[tuple[int, str]]] = {}
     for document, book_id, kind in database.execute_sql(
-        f"SELECT document, book_id, kind FROM document_alias WHERE document IN ({marks})",
+        "SELECT document, book_id, kind FROM document_alias"
+        f" WHERE {in_list('document', documents)}",
         tuple(documents),
     ):
         found.setdefault(document, []).append((book_id, kind))
@@ -116,11 +118,10 @@ def _aliases_of(documents: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
 
 def _newest_event_books(documents: Sequence[str]) -> dict[str, int | None]:
     """document -> book of its newest event, for the documents pushed before."""
-    marks = ", ".join("?" * len(documents))
     return dict(
         database.execute_sql(
             "SELECT document, book_id FROM progress_event WHERE id IN (SELECT MAX(id)"
-            f" FROM progress_event WHERE document IN ({marks}) GROUP BY document)",
+            f" FROM progress_event WHERE {in_list('document', documents)} GROUP BY document)",
             tuple(documents),
         ).fetchall()
     )
@@ -129,27 +130,5 @@ def _newest_event_books(documents: Sequence[str]) -> dict[str, int | None]:
 def _insert_events(waiting: list[tuple[Push, int | None, int]]) -> None:
     if not waiting:
         return
-    values = []
-    for push, book_id, timestamp in waiting:
-        meta = push.metadata or DocumentMetadata()
-        values.append(
-            (
-                push.document,
-                book_id,
-                push.device,
-                push.device_id,
-                push.percentage,
-                push.progress,
-                timestamp,
-                meta.title,
-                meta.authors,
-                meta.filename,
-            )
-        )
-    database.connection().executemany(
-        "INSERT INTO progress_event (document, book_id, device, device_id, percentage, progress,"
-        " timestamp, meta_title, meta_authors, meta_filename)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        values,
-    )
+    rows.insert_events([event_values(*entry) for entry in waiting])
     waiting.clear()

@@ -14,6 +14,7 @@ import unicodedata
 from peewee import fn
 
 from bookorbit_desktop.library.store.models import Author, Book, BookAuthor
+from bookorbit_desktop.library.store.typed import tuples
 
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
@@ -57,11 +58,12 @@ def match_book_by_metadata(title: str | None, authors: str | None) -> int | None
             continue
         names = [
             name
-            for (name,) in Author.select(Author.name)
-            .join(BookAuthor)
-            .where(BookAuthor.book == book.id)
-            .order_by(BookAuthor.position)
-            .tuples()
+            for (name,) in tuples(
+                Author.select(Author.name)
+                .join(BookAuthor)
+                .where(BookAuthor.book == book.id)
+                .order_by(BookAuthor.position)
+            )
         ]
         if authors_agree(authors, names):
             matches.append(book.id)

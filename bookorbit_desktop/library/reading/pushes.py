@@ -25,6 +25,7 @@ from bookorbit_desktop.library.reading import rules as reading
 from bookorbit_desktop.library.reading.document_match import match_book_by_metadata
 from bookorbit_desktop.library.reading.event_run import run_events
 from bookorbit_desktop.library.reading.rows import Position
+from bookorbit_desktop.library.reading.waiting import WAITING_DOCUMENTS_SQL
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
@@ -36,6 +37,7 @@ from bookorbit_desktop.library.store.models import (
     ProgressEvent,
     database,
 )
+from bookorbit_desktop.library.store.typed import tuples
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +134,18 @@ def resolution_of(aliases: list[tuple[int, str]]) -> Resolution:
     return Resolution(candidates=tuple(sorted(books)))
 
 
+def may_link(
+    push: Push, resolution: Resolution, book_id: int | None, previous: tuple[int | None] | None
+) -> bool:
+    """Whether recording `push` may link its document to a book: no alias names a book and
+    the push's metadata may match one, or `book_id` (its book) has the document's earlier
+    pushes to adopt (`previous`: the book of the newest one, None if never pushed). The
+    batched recording (`batched_pushes`) sends such pushes through `record_push`."""
+    if resolution.book_id is None and not resolution.candidates and push.metadata is not None:
+        return True
+    return book_id is not None and previous is not None and previous[0] is None
+
+
 def record_push(push: Push, *, timestamp: int) -> PushResult:
     """Store one push (timestamp: server clock, Unix seconds) and apply it to its book."""
     with database.atomic("IMMEDIATE"):
@@ -139,16 +153,17 @@ def record_push(push: Push, *, timestamp: int) -> PushResult:
         resolution = resolve_document(push.document)
         book_id = resolution.book_id
         automatic = False
-        if book_id is None and not resolution.candidates and push.metadata is not None:
+        previous = rows.newest_event_book(push.document)
+        if may_link(push, resolution, book_id, previous) and book_id is None:
+            assert push.metadata is not None
             book_id = match_book_by_metadata(push.metadata.title, push.metadata.authors)
             if book_id is not None:
                 _add_alias(push.document, book_id, ALIAS_METADATA, float(timestamp))
                 automatic = True
-        previous = rows.newest_event_book(push.document)
         if book_id is None:
             _insert_event(push, None, timestamp)
             return PushResult(book_id=None)
-        if automatic or (previous is not None and previous[0] is None):
+        if automatic or may_link(push, resolution, book_id, previous):
             # Pushed before the book was in the library (or linked): adopt that history.
             _insert_event(push, None, timestamp)
             _, changes, changed = _attach_history(push.document, book_id, threshold)
@@ -179,7 +194,7 @@ def newest_positions(limit: int) -> list[Position]:
            ORDER BY e.id DESC LIMIT ?""",
         (limit,),
     ).fetchall()
-    return [Position(*row[:5], int(row[5])) for row in found]
+    return [Position(d, pct, text, dev, dev_id, int(ts)) for d, pct, text, dev, dev_id, ts in found]
 
 
 def sync_summary() -> SyncSummary:
@@ -258,10 +273,7 @@ def adopt_documents() -> list[LinkResult]:
     A push does this by itself for its own document; this catches up on documents whose
     books were imported while no device pushed them (run at server start and after imports).
     """
-    orphans = database.execute_sql(
-        """SELECT DISTINCT document FROM progress_event
-           WHERE book_id IS NULL AND document IN (SELECT document FROM document_alias)"""
-    ).fetchall()
+    orphans = database.execute_sql(WAITING_DOCUMENTS_SQL).fetchall()
     results = []
     threshold = finish_threshold()
     for (document,) in orphans:
@@ -281,15 +293,25 @@ def _add_alias(document: str, book_id: int, kind: str, now: float) -> None:
     ).on_conflict_ignore().execute()
 
 
-def _insert_event(push: Push, book_id: int | None, timestamp: int) -> None:
+def event_values(push: Push, book_id: int | None, timestamp: int) -> rows.EventValues:
+    """The stored event of `push` (linked to `book_id`, if any)."""
     meta = push.metadata or DocumentMetadata()
-    rows.insert_event(
-        Position(
-            push.document, push.percentage, push.progress, push.device, push.device_id, timestamp
-        ),
+    return (
+        push.document,
         book_id,
-        (meta.title, meta.authors, meta.filename),
+        push.device,
+        push.device_id,
+        push.percentage,
+        push.progress,
+        timestamp,
+        meta.title,
+        meta.authors,
+        meta.filename,
     )
+
+
+def _insert_event(push: Push, book_id: int | None, timestamp: int) -> None:
+    rows.insert_events([event_values(push, book_id, timestamp)])
 
 
 def _attach_history(
@@ -310,14 +332,16 @@ def _attach_history(
     if every_event:
         orphan = orphan | (ProgressEvent.book != book_id)
     selected = (ProgressEvent.document == document) & orphan
-    events = list(
-        ProgressEvent.select(
-            ProgressEvent.percentage, ProgressEvent.progress, ProgressEvent.timestamp
+    events = [
+        (percentage, progress, int(timestamp))
+        for percentage, progress, timestamp in tuples(
+            ProgressEvent.select(
+                ProgressEvent.percentage, ProgressEvent.progress, ProgressEvent.timestamp
+            )
+            .where(selected)
+            .order_by(ProgressEvent.timestamp, ProgressEvent.id)
         )
-        .where(selected)
-        .order_by(ProgressEvent.timestamp, ProgressEvent.id)
-        .tuples()
-    )
+    ]
     if not events:
         return 0, (), False
     ProgressEvent.update(book=book_id).where(selected).execute()

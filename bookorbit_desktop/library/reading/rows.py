@@ -1,8 +1,9 @@
 """The rows a push or a pull touches, read and written with plain SQL.
 
-Every push and pull runs these statements on the server's event loop, so they are kept to
-fixed SQL text with parameters: building the same queries through the ORM for every request
-costs several times more than SQLite itself. The tables are the models' (`models.py`).
+Every push and pull runs these statements (in the server's database threads, off the event
+loop: pushes on the writer thread, batched by its group commit), so they are kept to fixed SQL
+text with parameters: building the same queries through the ORM for every request costs
+several times more than SQLite itself. The tables are the models' (`store/models.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from bookorbit_desktop.config import DEFAULT_SETTINGS
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.sql import in_list
 
 
 @dataclass(frozen=True)
@@ -64,28 +66,26 @@ def newest_event(document: str) -> Position | None:
         " WHERE document = ? ORDER BY id DESC LIMIT 1",
         (document,),
     ).fetchone()
-    return None if row is None else Position(document, *row[:4], int(row[4]))
+    if row is None:
+        return None
+    percentage, progress, device, device_id, timestamp = row
+    return Position(document, percentage, progress, device, device_id, int(timestamp))
 
 
-def insert_event(
-    event: Position,
-    book_id: int | None,
-    metadata: tuple[str | None, str | None, str | None],
-) -> None:
-    database.execute_sql(
+# (document, book_id, device, device_id, percentage, progress, timestamp, meta_title,
+# meta_authors, meta_filename): one pushed event as `insert_events` stores it.
+EventValues = tuple[
+    str, int | None, str, str | None, float, str, int, str | None, str | None, str | None
+]
+
+
+def insert_events(values: Sequence[EventValues]) -> None:
+    """Append pushed events, in order, in one statement."""
+    database.connection().executemany(
         "INSERT INTO progress_event (document, book_id, device, device_id, percentage, progress,"
         " timestamp, meta_title, meta_authors, meta_filename)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            event.document,
-            book_id,
-            event.device,
-            event.device_id,
-            event.percentage,
-            event.progress,
-            event.timestamp,
-            *metadata,
-        ),
+        values,
     )
 
 
@@ -112,10 +112,9 @@ def reading_row(book_id: int) -> ReadingRow | None:
 def reading_rows(book_ids: Sequence[int]) -> dict[int, ReadingRow | None]:
     """`reading_row` of several books in one query (None for a book without one)."""
     found: dict[int, ReadingRow | None] = dict.fromkeys(book_ids)
-    marks = ", ".join("?" * len(found))
     for book_id, *row in database.execute_sql(
         "SELECT book_id, status, progress, koreader_progress, started, finished FROM reading_state"
-        f" WHERE book_id IN ({marks})",
+        f" WHERE {in_list('book_id', found)}",
         tuple(found),
     ):
         found[book_id] = ReadingRow(row[0], row[1] or 0.0, row[2], row[3], row[4])

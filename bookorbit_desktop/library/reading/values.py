@@ -69,6 +69,7 @@ def parse_date(
     """An ISO date (YYYY-MM-DD, or 'today'), not in the future; None clears it."""
     if value is None:
         return None
+    day: datetime.date | None
     if isinstance(value, datetime.date):
         day = value
     else:
@@ -86,6 +87,7 @@ def parse_date(
                 f"The {field} date {value!r} is not a date. Write it as YYYY-MM-DD "
                 "(for example 2024-03-31), 'today', or 'none' to clear it."
             )
+    assert day is not None
     if day > today:
         raise InvalidValueError(
             f"The {field} date {day.isoformat()} is in the future (today is {today.isoformat()})."

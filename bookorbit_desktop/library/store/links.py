@@ -14,9 +14,9 @@ NOT_MATCHED = "unmatched"
 _MAX_IN = 500  # more ids than this: read every row rather than one huge IN (...)
 
 
-def book_url(slug: str | None) -> str | None:
-    """The Hardcover page of the book with this slug."""
-    return BOOK_URL.format(slug=slug) if slug else None
+def book_url(slug: object) -> str | None:
+    """The Hardcover page of the book with this slug (None for no slug, or one not text)."""
+    return BOOK_URL.format(slug=slug) if isinstance(slug, str) and slug else None
 
 
 def link_of(row: HardcoverMatch | None) -> dict[str, Any]:

@@ -44,6 +44,9 @@ class JSONText(TextField):
 
 
 class BaseModel(Model):
+    """Each foreign key `book` also reads as `book_id`, the key alone, without a query; the
+    models declare those `_id` attributes so that the type checker knows them too."""
+
     class Meta:
         database = database
         legacy_table_names = False
@@ -88,7 +91,9 @@ class Author(BaseModel):
 class BookAuthor(BaseModel):
     id = AutoField()
     book = ForeignKeyField(Book, backref="book_authors", on_delete="CASCADE")
+    book_id: int
     author = ForeignKeyField(Author, backref="book_authors", on_delete="CASCADE")
+    author_id: int
     position = IntegerField()
     role = CharField(default="aut")
 
@@ -99,6 +104,7 @@ class BookAuthor(BaseModel):
 class BookFile(BaseModel):
     id = AutoField()
     book = ForeignKeyField(Book, backref="files", on_delete="CASCADE")
+    book_id: int
     path = TextField(unique=True)
     format = CharField()  # lowercase extension: epub, pdf, cbz, mobi, azw3, fb2, ...
     size = IntegerField()
@@ -119,7 +125,9 @@ class DocumentAlias(BaseModel):
     document = CharField(index=True)
     kind = CharField()
     book = ForeignKeyField(Book, backref="aliases", on_delete="CASCADE")
+    book_id: int
     book_file = ForeignKeyField(BookFile, null=True, backref="aliases", on_delete="SET NULL")
+    book_file_id: int | None
     created_at = FloatField()
 
     class Meta:
@@ -128,6 +136,7 @@ class DocumentAlias(BaseModel):
 
 class ReadingState(BaseModel):
     book = ForeignKeyField(Book, primary_key=True, backref="reading", on_delete="CASCADE")
+    book_id: int
     status = CharField(default="unread")
     progress = FloatField(default=0.0)  # fraction 0..1
     koreader_progress = TextField(null=True)  # last KOReader position string, byte-exact
@@ -143,6 +152,7 @@ class ProgressEvent(BaseModel):
     id = AutoField()
     document = CharField()
     book = ForeignKeyField(Book, null=True, backref="progress_events", on_delete="SET NULL")
+    book_id: int | None
     device = TextField()
     device_id = TextField(null=True)
     percentage = FloatField()
@@ -168,6 +178,7 @@ class HardcoverMatch(BaseModel):
     """How one local book is linked to a Hardcover book and edition."""
 
     book = ForeignKeyField(Book, primary_key=True, backref="hardcover", on_delete="CASCADE")
+    book_id: int
     state = CharField(default="unmatched")
     reason = TextField(null=True)
     hc_book_id = IntegerField(null=True)
@@ -192,6 +203,7 @@ class SyncOutbox(BaseModel):
     """
 
     book = ForeignKeyField(Book, primary_key=True, backref="outbox", on_delete="CASCADE")
+    book_id: int
     kinds = JSONText(default=dict)
     queued_at = FloatField()
     attempts = IntegerField(default=0)
@@ -207,6 +219,7 @@ class HardcoverSync(BaseModel):
     """What Hardcover last confirmed for a book, and the local state it was reconciled with."""
 
     book = ForeignKeyField(Book, primary_key=True, backref="hardcover_sync", on_delete="CASCADE")
+    book_id: int
     hc_book_id = IntegerField(null=True)
     user_book_id = IntegerField(null=True)
     snapshot = JSONText(default=dict)
@@ -222,6 +235,7 @@ class SyncLog(BaseModel):
     id = AutoField()
     at = FloatField()
     book = ForeignKeyField(Book, null=True, backref="sync_log", on_delete="SET NULL")
+    book_id: int | None
     title = TextField(null=True)
     outcome = CharField()
     actions = JSONText(default=list)

@@ -2,8 +2,9 @@
 
 Served under `/kosync` (the URL the user types is `http://<ip>:<port>/kosync`) and, for users
 who type only `http://<ip>:<port>`, at the root as well. Handlers are thin: parse with
-`kosync_protocol`, store with `library.progress` on the writer thread (group commit; the 200
-goes out only after the push is committed), answer with `Content-Type: application/json`
+`kosync.protocol`, store with `library.reading.batched_pushes` on the writer thread (group
+commit; the 200 goes out only after the push is committed), answer pulls from
+`kosync.positions`' cache, answer with `Content-Type: application/json`
 exactly (KOReader 2025.04 decodes nothing else) and never an empty body. A push the library
 cannot take within `workers.WRITE_DEADLINE_SECONDS` (another program holds its lock) gets the
 reference server's retryable 502 {"code": 2000}, so KOReader keeps it and tries again.

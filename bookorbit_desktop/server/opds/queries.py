@@ -13,12 +13,14 @@ from typing import Any, Generic, TypeVar
 
 from peewee import SqliteDatabase
 
+from bookorbit_desktop.library.store import listing
 from bookorbit_desktop.library.store.models import (
     ALIAS_FILENAME,
     BookFile,
     DocumentAlias,
     database,
 )
+from bookorbit_desktop.library.store.sql import marks as in_marks
 
 T = TypeVar("T")
 
@@ -116,14 +118,8 @@ def load_books(ids: Sequence[int]) -> list[BookEntry]:
     """The books with these ids, in the same order, with their authors and present files."""
     if not ids:
         return []
-    marks = ",".join("?" * len(ids))
-    authors: dict[int, list[str]] = {}
-    for book_id, name in _rows(
-        "SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id"
-        f" WHERE ba.book_id IN ({marks}) ORDER BY ba.book_id, ba.position",
-        ids,
-    ):
-        authors.setdefault(book_id, []).append(name)
+    marks = in_marks(ids)
+    authors = listing.names(ids, _db())
     files: dict[int, list[FileEntry]] = {}
     for file_id, book_id, fmt, size in _rows(
         f"SELECT id, book_id, format, size FROM book_file WHERE book_id IN ({marks})"
@@ -193,7 +189,7 @@ def books_in_series(series: str, page: int, size: int) -> Page[BookEntry]:
 
 def books_with_status(statuses: Sequence[str], page: int, size: int) -> Page[BookEntry]:
     """Books whose reading status is one of `statuses`, most recently changed first."""
-    marks = ",".join("?" * len(statuses))
+    marks = in_marks(statuses)
     order = "r.updated_at DESC, b.id DESC"
     if tuple(statuses) == READ:
         order = "r.finished IS NULL, r.finished DESC, " + order

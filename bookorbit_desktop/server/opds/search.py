@@ -23,6 +23,7 @@ from typing import Any
 from peewee import SqliteDatabase
 
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.sql import marks as in_marks
 from bookorbit_desktop.server.opds.queries import BookEntry, Page, load_books
 from bookorbit_desktop.server.opds.text import fold
 
@@ -93,9 +94,7 @@ def _texts(db: SqliteDatabase, ids: Iterable[int] | None) -> dict[int, str]:
         chunks = [wanted[i : i + _CHUNK] for i in range(0, len(wanted), _CHUNK)]
     texts: dict[int, str] = {}
     for chunk in chunks:
-        where, params = (
-            ("", []) if chunk is None else (f" IN ({','.join('?' * len(chunk))})", chunk)
-        )
+        where, params = ("", []) if chunk is None else (f" IN ({in_marks(chunk)})", chunk)
         available = {
             row[0]
             for row in _rows(

@@ -14,20 +14,20 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from bookorbit_desktop.services.library import ImportReport, ImportStep
+from bookorbit_desktop.services.library import ImportStep, ImportSummary
 from bookorbit_desktop.ui.asyncqt import open_box
 from bookorbit_desktop.ui.text import counted
 
 # (sources, progress callback, cancel flag) -> report; runs on a worker thread.
 ImportFunction = Callable[
-    [Sequence[str], Callable[[ImportStep], None], threading.Event], ImportReport
+    [Sequence[str], Callable[[ImportStep], None], threading.Event], ImportSummary
 ]
 # Quick imports finish before the dialog would appear, so nothing flashes on screen.
 SHOW_AFTER_MS = 500
 _MAX_LISTED_FAILURES = 200
 
 
-def summary_text(report: ImportReport) -> tuple[str, str, str]:
+def summary_text(report: ImportSummary) -> tuple[str, str, str]:
     """(title, message, details) describing a finished import."""
     parts = []
     if report.imported:
@@ -47,15 +47,17 @@ def summary_text(report: ImportReport) -> tuple[str, str, str]:
         message += " " + counted(
             "%n file(s) share a KOReader document id with another file; if a device syncs one "
             "of them, link it under Unlinked Documents.",
-            report.collisions,
+            len(report.collisions),
         )
+    if report.adopted:
+        message += " " + counted("Earlier KOReader progress linked to %n book(s).", report.adopted)
     details = ""
     if report.failures:
         message += "\n\n" + counted(
             "%n file(s) could not be imported; the details say why. Nothing else was affected.",
             len(report.failures),
         )
-        listed = [f"{path}: {reason}" for path, reason in report.failures[:_MAX_LISTED_FAILURES]]
+        listed = [f"{f.path}: {f.reason}" for f in report.failures[:_MAX_LISTED_FAILURES]]
         if len(report.failures) > _MAX_LISTED_FAILURES:
             listed.append(f"… and {len(report.failures) - _MAX_LISTED_FAILURES} more (see the log)")
         details = "\n".join(listed)
@@ -84,7 +86,7 @@ class ImportRunner(QObject):
         self.dialog: QProgressDialog | None = None
         self.summary_box: QMessageBox | None = None
 
-    async def run(self, sources: Sequence[str]) -> ImportReport | None:
+    async def run(self, sources: Sequence[str]) -> ImportSummary | None:
         """Import `sources`; None when an import is already running."""
         if self.busy:
             return None
@@ -131,7 +133,7 @@ class ImportRunner(QObject):
         self.finished.emit(report)
         return report
 
-    def _show_summary(self, report: ImportReport) -> None:
+    def _show_summary(self, report: ImportSummary) -> None:
         title, message, details = summary_text(report)
         icon = QMessageBox.Icon.Warning if report.failures else QMessageBox.Icon.Information
         box = QMessageBox(icon, title, message, QMessageBox.StandardButton.Ok, self._parent)

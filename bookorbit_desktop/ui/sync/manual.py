@@ -22,10 +22,8 @@ from bookorbit_desktop.ui.sync.progress_dialog import SyncDialog
 from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
-    from bookorbit_desktop.hardcover.sync.engine import SyncProgress
     from bookorbit_desktop.services.hardcover import HardcoverService
-    from bookorbit_desktop.services.sync import SyncReport
+    from bookorbit_desktop.services.sync import MatchProgress, SyncProgress, SyncReport
 
 DIALOG_DELAY_SECONDS = 0.8
 

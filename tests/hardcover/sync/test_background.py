@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from bookorbit_desktop.hardcover.api.account import PAUSED_KEY, HardcoverAccount
 from bookorbit_desktop.hardcover.api.credentials import SuppliedToken
 from bookorbit_desktop.hardcover.sync import lease, store
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
@@ -18,6 +17,7 @@ from bookorbit_desktop.library.reading.pushes import Push, record_push
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import DocumentAlias, ReadingState
 from bookorbit_desktop.library.store.settings import delete_setting, set_setting
+from bookorbit_desktop.services.hardcover_account import PAUSED_KEY, HardcoverAccount
 from bookorbit_desktop.services.sync import FIRST_SYNC_KEY, SyncService
 from bookorbit_desktop.services.sync_worker import SyncWorker
 from tests.fakes.hardcover_fixtures import make_client

@@ -19,9 +19,9 @@ import pytest
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.hardcover.api.credentials import library_account
 from bookorbit_desktop.hardcover.matching.store import pin
+from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
-from bookorbit_desktop.library.store.queries import update_reading_state
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.sync import FIRST_SYNC_KEY
 from tests.factories import add_book

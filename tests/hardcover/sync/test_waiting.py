@@ -22,9 +22,9 @@ from bookorbit_desktop.hardcover.matching.store import (
 )
 from bookorbit_desktop.hardcover.sync.store import waiting_work
 from bookorbit_desktop.hardcover.sync.waiting import MATCH, PUSH, BookFacts, Waiting, work
+from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book
-from bookorbit_desktop.library.store.queries import update_reading_state
 from tests.factories import add_book
 
 SENT = BookFacts(unread=False, match_state=LINKED, linked=True, confirmed=True, on_profile=True)

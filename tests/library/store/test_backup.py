@@ -13,6 +13,7 @@ import pytest
 
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.importer.run import import_paths
+from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store import backup as backups
 from bookorbit_desktop.library.store.backup import (
     BackupError,
@@ -23,7 +24,7 @@ from bookorbit_desktop.library.store.backup import (
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
 from bookorbit_desktop.library.store.models import Book
-from bookorbit_desktop.library.store.queries import list_books, update_reading_state
+from bookorbit_desktop.library.store.queries import list_books
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from tests.factories import add_book, make_epub
 

@@ -9,8 +9,9 @@ import pytest
 
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.importer.run import import_paths
+from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store.models import ALIAS_MANUAL, DocumentAlias, ReadingState
-from bookorbit_desktop.library.store.queries import get_book, list_books, update_reading_state
+from bookorbit_desktop.library.store.queries import get_book, list_books
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book, make_epub
 

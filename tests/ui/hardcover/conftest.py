@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from bookorbit_desktop.hardcover.api.account import HardcoverAccount
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.credentials import TokenStore
 from bookorbit_desktop.services.hardcover import HardcoverService
+from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.hardcover.page import HardcoverView

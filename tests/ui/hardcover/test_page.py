@@ -21,7 +21,7 @@ from bookorbit_desktop.hardcover.api.credentials import (
     open_library_dir,
 )
 from bookorbit_desktop.hardcover.matching.store import get_match
-from bookorbit_desktop.library.store.queries import update_reading_state
+from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.services.hardcover import HardcoverStatus
 from bookorbit_desktop.services.remote_covers import RemoteCovers
 from bookorbit_desktop.ui.asyncqt import signal_future

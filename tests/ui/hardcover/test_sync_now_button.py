@@ -5,7 +5,7 @@ user are left. Real library, the fake Hardcover over HTTP."""
 from __future__ import annotations
 
 from bookorbit_desktop.hardcover.matching.store import get_match
-from bookorbit_desktop.library.store.queries import update_reading_state
+from bookorbit_desktop.library.reading.edits import update_reading_state
 from tests.factories import add_book
 from tests.fakes.hardcover_catalog import EBOOK
 from tests.ui.hardcover.conftest import connect

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from bookorbit_desktop.library.store.queries import update_reading_state
+from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.ui.library.model import LibraryModel, diff_rows, prepare_rows
 from tests.factories import add_book
 from tests.ui.test_main_window import desktop, show_all  # noqa: F401 (fixture)

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from bookorbit_desktop.library.reading import edits
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.services.library import LibraryService
@@ -284,11 +285,10 @@ def test_saving_a_rejected_value_when_leaving_stays(panel, book, qloop):
 
 
 def test_the_panel_gives_the_page_of_the_linked_edition_and_labels_the_description(qtbot, library):
-    from bookorbit_desktop.library.store import queries
     from bookorbit_desktop.library.store.models import Book
 
     dune = add_book("Dune", ["Frank Herbert"], status="reading")
-    queries.update_reading_state(dune.id, progress=0.675)
+    edits.update_reading_state(dune.id, progress=0.675)
     Book.update(description="Spice and sand.").where(Book.id == dune.id).execute()
     match = {"state": "linked", "summary": "Dune (ebook, 332 pages)", "edition_pages": 332}
     service = LibraryService(library, match_info=lambda _id: dict(match))

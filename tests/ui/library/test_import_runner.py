@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from bookorbit_desktop.library.importer.summary import DigestCollision, ImportFailure
 from bookorbit_desktop.library.store import queries
-from bookorbit_desktop.services.library import ImportReport, LibraryService
+from bookorbit_desktop.services.library import ImportSummary, LibraryService
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.library.import_runner import ImportRunner, summary_text
 from tests.factories import make_epub
@@ -31,9 +33,9 @@ def test_imports_a_folder_and_reports_what_failed(runner, tmp_path, qloop):
     (folder / "broken.epub").write_bytes(b"PK\x03\x04 this is not a zip")
     (folder / "notes.txt").write_text("not an ebook")
     report = qloop.run_until_complete(runner.run([str(folder)]))
-    assert isinstance(report, ImportReport)
+    assert isinstance(report, ImportSummary)
     assert report.imported == 2
-    assert [path.endswith("broken.epub") for path, _ in report.failures] == [True]
+    assert [f.path.name for f in report.failures] == ["broken.epub"]
     assert sorted(book["title"] for book in queries.list_books()) == ["Alpha", "Beta"]
     box = runner.summary_box
     assert box is not None and box.windowTitle() == "Import finished with problems"
@@ -96,29 +98,36 @@ def test_cancel_stops_between_files_and_keeps_what_was_done(library, qtbot, tmp_
 @pytest.mark.parametrize(
     ("report", "title", "phrases"),
     [
-        (ImportReport(), "Import finished", ["No ebook files were found there."]),
+        (ImportSummary(), "Import finished", ["No ebook files were found there."]),
         (
-            ImportReport(imported=1, ignored=2),
+            ImportSummary(imported=1, ignored=2),
             "Import finished",
             ["1 new book added.", "2 files that are not ebooks were skipped."],
         ),
         (
-            ImportReport(copies=2, moved=1, updated=1),
+            ImportSummary(copies=2, moved=1, updated=1),
             "Import finished",
             ["2 copies of known books added", "1 moved file found again", "1 changed file"],
         ),
         (
-            ImportReport(imported=3, failures=(("/x.epub", "not a zip"),)),
+            ImportSummary(imported=3, failures=[ImportFailure(Path("/x.epub"), "not a zip")]),
             "Import finished with problems",
             ["3 new books added", "1 file could not be imported"],
         ),
         (
-            ImportReport(imported=1, collisions=1),
+            ImportSummary(
+                imported=1, collisions=[DigestCollision("d", Path("/a"), 1, Path("/b"), 2)]
+            ),
             "Import finished",
             ["1 file shares a KOReader document id", "Unlinked Documents"],
         ),
         (
-            ImportReport(imported=4, cancelled=True),
+            ImportSummary(unchanged=1, adopted=2),
+            "Import finished",
+            ["1 file already in the library", "Earlier KOReader progress linked to 2 books."],
+        ),
+        (
+            ImportSummary(imported=4, cancelled=True),
             "Import cancelled",
             ["was cancelled", "4 new books added"],
         ),

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from bookorbit_desktop.hardcover.api.account import HardcoverAccount
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.credentials import TokenStore
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.hardcover import HardcoverService
+from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.server import DesktopServer
 from tests.fakes.clock import SystemClock
 from tests.fakes.file_keyring import FileKeyring

@@ -1,5 +1,9 @@
 """The user's Hardcover account: connect a token, disconnect, and report status.
 
+An application object, not part of the API client: it joins the client (`hardcover.api`),
+the keyring, the library's settings and the match counts (`hardcover.matching`), which is why
+it lives with the other services the window and the command line call.
+
 The token lives in the keyring (`credentials`); what the app may remember about the account
 (username, user id, whether sync is paused because the token stopped working, the last
 rate-limit budget Hardcover reported) lives in the library's settings table. Needs an open

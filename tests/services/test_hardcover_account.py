@@ -8,13 +8,6 @@ import time
 
 import pytest
 
-from bookorbit_desktop.hardcover.api.account import (
-    LAST_SYNC_KEY,
-    NOT_CHECKED,
-    PAUSED_KEY,
-    USERNAME_KEY,
-    HardcoverAccount,
-)
 from bookorbit_desktop.hardcover.api.credentials import (
     SERVICE,
     TokenStore,
@@ -31,6 +24,13 @@ from bookorbit_desktop.hardcover.api.errors import (
 )
 from bookorbit_desktop.library.store.models import Book, HardcoverMatch
 from bookorbit_desktop.library.store.settings import get_private, set_setting
+from bookorbit_desktop.services.hardcover_account import (
+    LAST_SYNC_KEY,
+    NOT_CHECKED,
+    PAUSED_KEY,
+    USERNAME_KEY,
+    HardcoverAccount,
+)
 from tests.fakes.file_keyring import CountingKeyring, FileKeyring
 from tests.fakes.hardcover_fixtures import make_client
 

@@ -1,0 +1,73 @@
+"""A whole import as every front end runs it: the quick answer, the full run, the adoption.
+
+    summary = import_sources(["~/Books"], paths, open_library=ctx.open_library)
+
+1. When every file is a known, unchanged path, `unchanged.import_unchanged` answers without
+   opening the library for writing or loading the ebook readers.
+2. Otherwise the library is opened (`open_library`, for a caller that has not yet) and
+   `run.import_paths` imports the files.
+3. Then KOReader progress pushed before its book was in the library is given to that book
+   (`reading.pushes.adopt_documents`), whatever front end started the import; the summary
+   says for how many books (`adopted`). After a quick answer this runs only when such
+   progress waits, so the usual second import still opens nothing for writing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.importer.summary import ImportSummary, ProgressCallback
+from bookorbit_desktop.library.importer.unchanged import import_unchanged
+
+# A caller that prints the files of a quick answer takes them as text: (files, elapsed).
+UnchangedCallback = Callable[[Sequence[str], float], None]
+
+
+def import_sources(
+    sources: Iterable[str | os.PathLike[str]],
+    paths: Paths,
+    *,
+    open_library: Callable[[], object] | None = None,
+    progress: ProgressCallback | None = None,
+    on_unchanged: UnchangedCallback | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    workers: int | None = None,
+) -> ImportSummary:
+    """Import `sources` and adopt the KOReader progress waiting for them (module docstring).
+
+    `progress` gets every file's event; with `on_unchanged` too, a quick answer goes there
+    instead, all at once. `open_library` opens the library database before anything is
+    written; without it the database must already be open (`db.open_database`).
+    """
+    sources = list(sources)
+    quick = import_unchanged(sources, paths, progress=progress if on_unchanged is None else None)
+    if quick is not None:
+        if on_unchanged is not None:
+            on_unchanged(quick.files, quick.summary.elapsed)
+        if quick.documents_to_adopt:
+            _open(open_library)
+            quick.summary.adopted = adopt_waiting_progress()
+        return quick.summary
+    from bookorbit_desktop.library.importer.run import import_paths  # the readers
+
+    _open(open_library)
+    summary = import_paths(
+        sources, paths, progress=progress, should_cancel=should_cancel, workers=workers
+    )
+    summary.adopted = adopt_waiting_progress()
+    return summary
+
+
+def adopt_waiting_progress() -> int:
+    """Give newly imported books the KOReader progress their documents were pushed with;
+    how many books received some."""
+    from bookorbit_desktop.library.reading.pushes import adopt_documents
+
+    return sum(1 for result in adopt_documents() if result.events_moved)
+
+
+def _open(open_library: Callable[[], object] | None) -> None:
+    if open_library is not None:
+        open_library()

@@ -1,0 +1,136 @@
+"""Editing a book's reading state by hand: what the window's book panel and `book` save.
+
+A user's edit is validated whole before anything is written (`values`), moved through the
+same rules as a device push (`rules`: a new status brings its dates, a new progress may start
+or finish the book) and noted in the sync outbox for Hardcover.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from typing import Any
+
+from bookorbit_desktop.library.reading import rules as reading
+from bookorbit_desktop.library.reading.values import (
+    check_dates,
+    parse_date,
+    parse_progress,
+    parse_rating,
+    parse_status,
+)
+from bookorbit_desktop.library.store import outbox
+from bookorbit_desktop.library.store.models import Book, ReadingState, database
+from bookorbit_desktop.library.store.queries import get_book, reading_dict
+from bookorbit_desktop.library.store.settings import get_setting
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()  # "leave this field as it is" in update_reading_state
+
+
+def _changed_kinds(state: ReadingState | None, values: dict[str, Any]) -> list[str]:
+    """Which kinds of change (for the sync outbox) an edit makes."""
+    old = {
+        "status": state.status if state else "unread",
+        "progress": state.progress if state else 0.0,
+        "started": state.started if state else None,
+        "finished": state.finished if state else None,
+        "rating": state.rating if state else None,
+    }
+    kinds = []
+    if any(values[key] != old[key] for key in ("status", "started", "finished")):
+        kinds.append(outbox.STATUS)
+    if values["progress"] != old["progress"]:
+        kinds.append(outbox.PROGRESS)
+    if values["rating"] != old["rating"]:
+        kinds.append(outbox.RATING)
+    return kinds
+
+
+def update_reading_state(
+    book_id: int,
+    *,
+    status: Any = UNSET,
+    progress: Any = UNSET,
+    started: Any = UNSET,
+    finished: Any = UNSET,
+    rating: Any = UNSET,
+    now: float | None = None,
+    today: datetime.date | None = None,
+    finish_threshold: float | None = None,
+) -> dict[str, Any]:
+    """Change some of a book's reading state and return the new `reading` dict.
+
+    Pass only the fields the user changed (text as typed, or typed values); `None` clears an
+    optional field. Every value is validated before anything is written. A new status brings
+    the dates the reading rules imply (for example "read" sets today's finish date) unless the
+    same call gives those dates explicitly. A new progress without a new status moves the
+    status as a device push would (`reading.set_progress`: an unread book becomes "reading",
+    reaching `finish_threshold`, by default the setting, makes it "read"); when the same call
+    also sets the status, the status given wins.
+    """
+    today = today or datetime.date.today()
+    new_status = parse_status(status) if status is not UNSET else UNSET
+    new_progress = parse_progress(progress) if progress is not UNSET else UNSET
+    new_started = parse_date(started, field="start", today=today) if started is not UNSET else UNSET
+    new_finished = (
+        parse_date(finished, field="finish", today=today) if finished is not UNSET else UNSET
+    )
+    new_rating = parse_rating(rating) if rating is not UNSET else UNSET
+    with database.atomic():
+        if not Book.select().where(Book.id == book_id).exists():
+            get_book(book_id)  # raises NotFoundError with the usual message
+        state = ReadingState.get_or_none(ReadingState.book == book_id)
+        before = reading.snapshot_of(state)
+        current = before
+        if new_status is not UNSET:
+            current = reading.set_status(before, new_status, today).state
+        elif new_progress is not UNSET:
+            if finish_threshold is None:
+                finish_threshold = reading.usable_threshold(get_setting("reading.finish_threshold"))
+            current = reading.set_progress(before, new_progress, today, finish_threshold).state
+        given = {
+            "progress": new_progress,
+            "started": new_started,
+            "finished": new_finished,
+            "rating": new_rating,
+        }
+        values = _edited_values(state, before, current, given)
+        check_dates(values["started"], values["finished"])
+        values["updated_at"] = now if now is not None else time.time()
+        if state is None:
+            ReadingState.insert(book=book_id, **values).execute()
+        else:
+            ReadingState.update(**values).where(ReadingState.book == book_id).execute()
+        outbox.note_change(book_id, _changed_kinds(state, values), now=values["updated_at"])
+        return reading_dict(ReadingState.get(ReadingState.book == book_id))
+
+
+def _edited_values(
+    state: ReadingState | None,
+    before: reading.ReadingSnapshot,
+    current: reading.ReadingSnapshot,
+    given: dict[str, Any],
+) -> dict[str, Any]:
+    """The reading row after an edit: what the rules made of the status or progress, then the
+    fields the user gave (`UNSET`: not given)."""
+    values: dict[str, Any] = {
+        "status": current.status,
+        "progress": current.progress,
+        "started": current.started.isoformat() if current.started else None,
+        "finished": current.finished.isoformat() if current.finished else None,
+        "rating": state.rating if state is not None else None,
+    }
+    values.update((key, value) for key, value in given.items() if value is not UNSET)
+    finished = given["finished"]
+    implied_start = given["started"] is UNSET and current.started not in (None, before.started)
+    if implied_start and isinstance(finished, str) and values["started"] > finished:
+        # "Read, finished in March" on a book never started: the start the new status
+        # implied (today) cannot come after the finish the user gave in the same edit.
+        values["started"] = finished
+    return values
