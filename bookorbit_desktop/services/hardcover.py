@@ -28,7 +28,7 @@ from bookorbit_desktop.hardcover.matching.editions import describe_edition
 from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
 from bookorbit_desktop.hardcover.matching.store import EXCLUDED, get_match
 from bookorbit_desktop.hardcover.sync import store as sync_store
-from bookorbit_desktop.hardcover.sync.engine import SyncProgress
+from bookorbit_desktop.hardcover.sync.results import SyncProgress
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.token import account_for
-from bookorbit_desktop.hardcover.sync.engine import SyncProgress
+from bookorbit_desktop.hardcover.sync.results import SyncProgress
 from bookorbit_desktop.hardcover.sync.settings import PRIVACY_CHOICES, SyncSettings
 from bookorbit_desktop.services.sync import SyncReport, SyncService
 

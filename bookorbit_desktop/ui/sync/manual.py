@@ -23,7 +23,7 @@ from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog
 
 if TYPE_CHECKING:
     from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
-    from bookorbit_desktop.hardcover.sync.engine import SyncProgress
+    from bookorbit_desktop.hardcover.sync.results import SyncProgress
     from bookorbit_desktop.services.hardcover import HardcoverService
     from bookorbit_desktop.services.sync import SyncReport
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.ui.sync import progress_text as words
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.hardcover.sync.engine import BookResult
+    from bookorbit_desktop.hardcover.sync.results import BookResult
 
 COVER_SIZE = (60, 90)
 COVER_EVERY = 0.3  # seconds between two cover changes

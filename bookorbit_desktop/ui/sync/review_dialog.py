@@ -29,7 +29,7 @@ from bookorbit_desktop.ui.sync import progress_text as words
 from bookorbit_desktop.ui.sync.progress_dialog import book_details
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.hardcover.sync.engine import BookResult
+    from bookorbit_desktop.hardcover.sync.results import BookResult
 
 
 class ReviewDialog(QDialog):

@@ -9,7 +9,7 @@ import pytest
 
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync import store
-from bookorbit_desktop.hardcover.sync.engine import FAILED, SENT, UP_TO_DATE, WOULD_SEND
+from bookorbit_desktop.hardcover.sync.results import FAILED, SENT, UP_TO_DATE, WOULD_SEND
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import HardcoverMatch, HardcoverSync
 from tests.fakes.hardcover_resolvers import Behaviour
