@@ -27,6 +27,7 @@ from bookorbit_desktop.hardcover.matching.catalog import edition_from_record
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
 from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
 from bookorbit_desktop.hardcover.matching.store import EXCLUDED, get_match
+from bookorbit_desktop.hardcover.sync import ledger
 from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.results import SyncProgress
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
@@ -183,7 +184,7 @@ class HardcoverService:
             HardcoverMatch.pinned,
             _LINKED_CANDIDATE,
         ).tuples()
-        synced = sync_store.book_states()
+        synced = ledger.book_states()
         result: dict[int, MatchInfo] = {}
         for book_id, state, reason, hc_book_id, hc_edition_id, pinned, linked in rows:
             candidate = json.loads(linked) if linked else None
@@ -217,7 +218,7 @@ class HardcoverService:
 
     def sync_log(self, book_id: int | None = None) -> list[dict[str, Any]]:
         """The newest sync log lines, of one book or of every book."""
-        return sync_store.log_entries(limit=100, book_id=book_id)
+        return ledger.log_entries(limit=100, book_id=book_id)
 
     def match_info(self, book_id: int) -> MatchInfo:
         record = get_match(book_id)

@@ -29,7 +29,7 @@ from bookorbit_desktop.hardcover.api.errors import (
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW, NO_MATCH
-from bookorbit_desktop.hardcover.sync import lease, store
+from bookorbit_desktop.hardcover.sync import lease, ledger, store
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync.engine import DAILY_RESERVE, SyncEngine
 from bookorbit_desktop.hardcover.sync.plan import due_books
@@ -384,7 +384,7 @@ class SyncService:
         paused = get_private(PAUSED_KEY)
         queued = outbox.queued()
         states: dict[str, int] = {}
-        for state, _reason in store.book_states().values():
+        for state, _reason in ledger.book_states().values():
             states[state] = states.get(state, 0) + 1
         linked = HardcoverMatch.select().where(HardcoverMatch.state == LINKED).count()
         states["linked"] = linked
@@ -402,7 +402,7 @@ class SyncService:
         )
 
     def log(self, *, limit: int = 50, book_id: int | None = None) -> list[dict[str, Any]]:
-        return store.log_entries(limit=limit, book_id=book_id)
+        return ledger.log_entries(limit=limit, book_id=book_id)
 
     def settings(self) -> sync_settings.SyncSettings:
         return sync_settings.load()

@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
@@ -38,7 +38,6 @@ from bookorbit_desktop.hardcover.sync.plan import plan_pass
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS, after_action, preview
 from bookorbit_desktop.hardcover.sync.reconcile import (
     INSERT_ENTRY,
-    Action,
     Tracking,
     plan,
     snapshot_after,
@@ -53,6 +52,7 @@ from bookorbit_desktop.hardcover.sync.results import (
     UP_TO_DATE,
     WOULD_SEND,
     BookResult,
+    EntryWalk,
     PassResult,
     SyncProgress,
     failed_result,
@@ -281,7 +281,7 @@ class SyncEngine:
         if candidate.creating and remote is not None and tracking.user_book_id is None:
             # Our insert went out last time but its answer was lost: the entry is ours.
             tracking = Tracking(user_book_id=remote.user_book_id, created_by_us=True)
-        walk = _Walk(candidate, snapshot, remote, tracking, list(conflict))
+        walk = EntryWalk(candidate, snapshot, remote, tracking, list(conflict))
         try:
             await self._walk(walk, options)
         except MutationError as error:
@@ -301,7 +301,7 @@ class SyncEngine:
             raise
         return self._commit(walk, options, versions)
 
-    async def _walk(self, walk: _Walk, options: Any) -> None:
+    async def _walk(self, walk: EntryWalk, options: Any) -> None:
         """Plan and send one write at a time until Hardcover matches the library."""
         local = walk.candidate.local
         for _ in range(MAX_STEPS):
@@ -346,7 +346,7 @@ class SyncEngine:
             "until the book changes."
         )
 
-    def _unfinished(self, walk: _Walk, options: Any) -> bool:
+    def _unfinished(self, walk: EntryWalk, options: Any) -> bool:
         """Some writes of this entry went out and the rest did not: remember where Hardcover
         stands and keep the copies queued, so the next sync repairs the entry."""
         if not walk.sent or walk.remote is None:
@@ -367,7 +367,7 @@ class SyncEngine:
         self._fail(walk.candidate, PARTLY_WRITTEN, permanent=False, attempts=0, state=store.PARTIAL)
         return True
 
-    def _commit(self, walk: _Walk, options: Any, versions: dict[int, int | None]) -> BookResult:
+    def _commit(self, walk: EntryWalk, options: Any, versions: dict[int, int | None]) -> BookResult:
         candidate, notes = walk.candidate, walk.notes
         new_snapshot = snapshot_after(candidate.local, options, walk.remote, walk.tracking)
         state = store.SYNCED
@@ -404,17 +404,3 @@ class SyncEngine:
         ).where(HardcoverMatch.book.in_(list(candidate.book_ids))).execute()
         local = replace(candidate.local, hc_book_id=canonical)
         return replace(candidate, local=local, snapshot=None, creating=False)
-
-
-@dataclass
-class _Walk:
-    """One entry's push under way: what was sent and what Hardcover answered so far."""
-
-    candidate: store.Candidate
-    snapshot: Snapshot | None
-    remote: Remote | None
-    tracking: Tracking
-    notes: list[str]
-    sent: list[Action] = field(default_factory=list)
-    ahead: tuple[int, int] | None = None
-    inserting: bool = False

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bookorbit_desktop.hardcover.api.errors import HardcoverError
+from bookorbit_desktop.hardcover.sync.model import Remote, Snapshot
+from bookorbit_desktop.hardcover.sync.reconcile import Action, Tracking
 from bookorbit_desktop.hardcover.sync.store import Candidate
 
 SENT, UP_TO_DATE, WOULD_SEND, FAILED, SKIPPED, PARTIAL = (
@@ -88,3 +90,17 @@ def skipped(work: list[Candidate], *, partial: bool = False) -> list[BookResult]
 def failed_result(candidate: Candidate, error: HardcoverError) -> BookResult:
     outcome = PARTIAL if is_partial(error) else FAILED
     return BookResult(candidate.local.book_id, candidate.title, outcome, error=error.message)
+
+
+@dataclass
+class EntryWalk:
+    """One entry's push under way: what was sent and what Hardcover answered so far."""
+
+    candidate: Candidate
+    snapshot: Snapshot | None
+    remote: Remote | None
+    tracking: Tracking
+    notes: list[str]
+    sent: list[Action] = field(default_factory=list)
+    ahead: tuple[int, int] | None = None
+    inserting: bool = False

@@ -17,7 +17,13 @@ from peewee import JOIN
 
 from bookorbit_desktop.hardcover.matching.store import LINKED
 from bookorbit_desktop.hardcover.sync.copies import Copy, combine
-from bookorbit_desktop.hardcover.sync.model import Local, Options, Snapshot, wanted_for
+from bookorbit_desktop.hardcover.sync.ledger import add_log
+from bookorbit_desktop.hardcover.sync.model import (
+    Local,
+    Options,
+    Snapshot,
+    wanted_for,
+)
 from bookorbit_desktop.hardcover.sync.waiting import BookFacts, Waiting, waiting
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
@@ -25,7 +31,6 @@ from bookorbit_desktop.library.store.models import (
     HardcoverMatch,
     HardcoverSync,
     ReadingState,
-    SyncLog,
     database,
 )
 
@@ -344,48 +349,6 @@ def fail_book(
                     book=book_id, snapshot={}, state=state, reason=error, updated_at=now
                 ).execute()
         add_log(candidate.local.book_id, candidate.title, "failed", actions, error, now=now)
-
-
-def add_log(
-    book_id: int | None,
-    title: str | None,
-    outcome: str,
-    actions: list[dict[str, Any]],
-    error: str | None,
-    *,
-    now: float | None = None,
-) -> None:
-    SyncLog.insert(
-        at=time.time() if now is None else now,
-        book=book_id,
-        title=title,
-        outcome=outcome,
-        actions=actions,
-        error=error,
-    ).execute()
-
-
-def log_entries(*, limit: int = 50, book_id: int | None = None) -> list[dict[str, Any]]:
-    """The newest log lines first."""
-    query = SyncLog.select().order_by(SyncLog.id.desc()).limit(max(1, limit))
-    if book_id is not None:
-        query = query.where(SyncLog.book == book_id)
-    return [
-        {
-            "at": row.at,
-            "book_id": row.book_id,
-            "title": row.title,
-            "outcome": row.outcome,
-            "actions": row.actions or [],
-            "error": row.error,
-        }
-        for row in query
-    ]
-
-
-def book_states() -> dict[int, tuple[str, str | None]]:
-    """Each synced book's state and reason."""
-    return {row.book_id: (row.state, row.reason) for row in HardcoverSync.select()}
 
 
 def forget_unsyncable() -> None:
