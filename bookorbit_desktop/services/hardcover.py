@@ -27,9 +27,11 @@ from bookorbit_desktop.hardcover.matching.catalog import edition_from_record
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
 from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
 from bookorbit_desktop.hardcover.matching.store import EXCLUDED, get_match
-from bookorbit_desktop.hardcover.sync import ledger
+from bookorbit_desktop.hardcover.sync import copies, ledger
 from bookorbit_desktop.hardcover.sync import store as sync_store
+from bookorbit_desktop.hardcover.sync.plan import awaiting_review
 from bookorbit_desktop.hardcover.sync.results import SyncProgress
+from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
@@ -67,6 +69,8 @@ class HardcoverStatus:
     last_sync: float | None = None  # when a pass last finished
     pending: int = 0  # books Sync Now would send: a queued change, or never confirmed
     to_match: int = 0  # books Sync Now would look up first (`hardcover.sync.waiting`)
+    held: int = 0  # books the user's Cancel held back until their next sync
+    awaiting_review: int = 0  # new books the worker leaves for the user's review
 
 
 class EditionRow(TypedDict):
@@ -78,6 +82,12 @@ class EditionRow(TypedDict):
 def book_url(slug: object) -> str | None:
     """The page of a Hardcover book on hardcover.app."""
     return f"https://hardcover.app/books/{slug}" if isinstance(slug, str) and slug else None
+
+
+def copies_conflict(statuses: Sequence[str]) -> str | None:
+    """ "2 copies linked: Read and Want to Read": copies of one Hardcover book that disagree.
+    The entry gets the furthest status (`hardcover.sync.copies`); the user can settle it."""
+    return copies.conflict(statuses)
 
 
 def _summary(record_candidates: list[dict[str, Any]], hc_book_id: int | None) -> str | None:
@@ -144,6 +154,8 @@ class HardcoverService:
             last_sync=status.last_sync,
             pending=work.to_push,
             to_match=work.to_match,
+            held=outbox.held_count(),
+            awaiting_review=awaiting_review(),
         )
 
     async def check_keyring(self) -> None:
@@ -182,11 +194,12 @@ class HardcoverService:
             HardcoverMatch.hc_book_id,
             HardcoverMatch.hc_edition_id,
             HardcoverMatch.pinned,
+            HardcoverMatch.user_book_id.is_null(False) & HardcoverMatch.created_by_us,
             _LINKED_CANDIDATE,
         ).tuples()
         synced = ledger.book_states()
         result: dict[int, MatchInfo] = {}
-        for book_id, state, reason, hc_book_id, hc_edition_id, pinned, linked in rows:
+        for book_id, state, reason, hc_book_id, hc_edition_id, pinned, own, linked in rows:
             candidate = json.loads(linked) if linked else None
             result[book_id] = MatchInfo(
                 state=state,
@@ -198,6 +211,7 @@ class HardcoverService:
                 sync_state=synced.get(book_id, (None, None))[0],
                 sync_reason=synced.get(book_id, (None, None))[1],
                 url=book_url(candidate.get("slug")) if candidate else None,
+                own_entry=bool(own),
             )
         return result
 
@@ -239,7 +253,7 @@ class HardcoverService:
         return list(record.candidates) if record is not None else []
 
     def owns_entry(self, book_id: int) -> bool:
-        """BookOrbit created this book's Hardcover library entry (Exclude may remove it)."""
+        """BookOrbit created this book's Hardcover library entry (the user may remove it)."""
         return match_actions.owns_entry(get_match(book_id))
 
     async def sync_all(
@@ -302,19 +316,26 @@ class HardcoverService:
             return await SyncService(self.account).sync([book_id], allow_rewind=True, match=False)
 
     async def rematch(self, book_id: int) -> str:
-        if self.owns_entry(book_id):
-            async with self._client() as client:
-                result = await match_actions.rematch(book_id, client)
-        else:
-            result = await match_actions.rematch(book_id, None)
+        """Forget the link; the book's Hardcover entry stays as it is."""
+        result = await match_actions.rematch(book_id, None)
         return _gui_message(result.message)
 
-    async def exclude(self, book_id: int, *, remove_from_hardcover: bool = False) -> str:
-        if remove_from_hardcover and self.owns_entry(book_id):
-            async with self._client() as client:
-                result = await match_actions.exclude(book_id, client, remove_from_hardcover=True)
-        else:
-            result = await match_actions.exclude(book_id, None)
+    async def exclude(self, book_id: int) -> str:
+        """Stop syncing the book; its Hardcover entry stays as it is."""
+        result = await match_actions.exclude(book_id, None)
+        return _gui_message(result.message)
+
+    def entry_contents(self, book_id: int) -> str | None:
+        """What removing the book's Hardcover entry would take with it, in words; None when
+        BookOrbit may not remove it (it did not create it, or there is none)."""
+        if not self.owns_entry(book_id):
+            return None
+        return ledger.entry_contents(book_id) or "the entry"
+
+    async def remove_entry(self, book_id: int) -> str:
+        """Remove the Hardcover entry BookOrbit created for the book: the user confirmed it."""
+        async with self._client() as client:
+            result = await match_actions.remove_entry(book_id, client)
         return _gui_message(result.message)
 
     def include(self, book_id: int) -> str:
@@ -337,8 +358,6 @@ _WINDOW_WORDS = (
 def _gui_message(message: str) -> str:
     for command, words in _WINDOW_WORDS:
         message = message.replace(command, words)
-    if "run `hardcover exclude" in message:
-        message = message.split(" BookOrbit had added it")[0]
     return message
 
 

@@ -33,6 +33,7 @@ from bookorbit_desktop.hardcover.sync.model import (
     FINISHED_READ,
     PAUSED,
     READ,
+    STATUS_IDS,
     STATUS_NAMES,
     WANT_TO_READ,
     Local,
@@ -84,16 +85,17 @@ def combine(copies: Sequence[Copy]) -> Combined:
         local = replace(local, rating=max(rated, key=lambda c: c.updated_at).local.rating)
     local = replace(local, date_added=min(c.local.date_added for c in copies))
     order = (leader.local.book_id, *sorted(c.local.book_id for c in copies if c is not leader))
-    return Combined(local, order, _conflict(copies))
+    return Combined(local, order, conflict([c.local.status for c in copies]))
 
 
-def _conflict(copies: Sequence[Copy]) -> str | None:
-    statuses = sorted(
-        {c.local.status_id for c in copies if c.local.status_id is not None},
-        key=lambda s: -RANK.get(s, 0),
+def conflict(statuses: Sequence[str]) -> str | None:
+    """ "2 copies linked: Read and Want to Read" when the copies' statuses (the library's
+    words) differ in Hardcover's terms, furthest first; None when they agree."""
+    ids = sorted(
+        {STATUS_IDS[s] for s in statuses if s in STATUS_IDS}, key=lambda s: -RANK.get(s, 0)
     )
-    if len(statuses) < 2:
+    if len(ids) < 2:
         return None
-    names = [STATUS_NAMES[s] for s in statuses]
+    names = [STATUS_NAMES[s] for s in ids]
     listed = ", ".join(names[:-1]) + f" and {names[-1]}"
-    return f"{len(copies)} copies linked: {listed}"
+    return f"{len(statuses)} copies linked: {listed}"

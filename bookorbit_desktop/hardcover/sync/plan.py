@@ -45,6 +45,12 @@ class PassPlan:
     awaiting_review: int = 0  # new entries the worker left for the user's review
 
 
+def awaiting_review() -> int:
+    """New Hardcover books the worker leaves for the user's review (0 when it may send them)."""
+    count = store.never_sent_count()
+    return count if count > MAX_NEW_BY_ITSELF else 0
+
+
 def plan_pass(
     settings: SyncSettings,
     now: float,
@@ -78,10 +84,10 @@ def plan_pass(
         elif not due_only:
             settled.append((candidate.local.book_id, candidate.title, blocked))
     awaiting = 0
-    if due_only and store.never_sent_count() > MAX_NEW_BY_ITSELF:
-        fresh = [c for c in work if c.snapshot is None and not c.creating]
-        work = [c for c in work if c not in fresh]
-        awaiting = store.never_sent_count()
+    if due_only:
+        awaiting = awaiting_review()
+        if awaiting:
+            work = [c for c in work if c.snapshot is not None or c.creating]
     if not dry_run and not due_only:
         store.forget_unsyncable()
     return PassPlan(work, queued, settled, awaiting)

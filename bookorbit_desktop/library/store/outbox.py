@@ -149,6 +149,11 @@ def hold(book_ids: Iterable[int], reason: str, *, now: float | None = None) -> N
         SyncOutbox.update(held=reason).where(SyncOutbox.book.in_(ids)).execute()
 
 
+def held_count() -> int:
+    """Books a Cancel holds back."""
+    return int(SyncOutbox.select().where(SyncOutbox.held.is_null(False)).count())
+
+
 def release_held(book_ids: Iterable[int] | None = None) -> int:
     """The user syncs again (all books, or `book_ids`): what a Cancel held back may go."""
     query = SyncOutbox.update(held=None).where(SyncOutbox.held.is_null(False))
