@@ -25,8 +25,11 @@ from bookorbit_desktop.hardcover.matching.catalog import edition_from_record
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
 from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
 from bookorbit_desktop.hardcover.matching.store import EXCLUDED, get_match
+from bookorbit_desktop.hardcover.sync import copies, ledger
 from bookorbit_desktop.hardcover.sync import store as sync_store
-from bookorbit_desktop.hardcover.sync.engine import SyncProgress
+from bookorbit_desktop.hardcover.sync.plan import awaiting_review
+from bookorbit_desktop.hardcover.sync.results import SyncProgress
+from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.links import book_url
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
 from bookorbit_desktop.library.store.off_loop import off_loop
@@ -67,12 +70,20 @@ class HardcoverStatus:
     last_sync: float | None = None  # when a pass last finished
     pending: int = 0  # books Sync Now would send: a queued change, or never confirmed
     to_match: int = 0  # books Sync Now would look up first (`hardcover.sync.waiting`)
+    held: int = 0  # books the user's Cancel held back until their next sync
+    awaiting_review: int = 0  # new books the worker leaves for the user's review
 
 
 class EditionRow(TypedDict):
     id: int
     description: str  # "ebook · en · 412 pages · 1,234 readers"
     year: int | None
+
+
+def copies_conflict(statuses: Sequence[str]) -> str | None:
+    """ "2 copies linked: Read and Want to Read": copies of one Hardcover book that disagree.
+    The entry gets the furthest status (`hardcover.sync.copies`); the user can settle it."""
+    return copies.conflict(statuses)
 
 
 def _summary(record_candidates: list[dict[str, Any]], hc_book_id: int | None) -> str | None:
@@ -138,6 +149,8 @@ class HardcoverService:
             last_sync=status.last_sync,
             pending=work.to_push,
             to_match=work.to_match,
+            held=outbox.held_count(),
+            awaiting_review=awaiting_review(),
         )
 
     async def check_keyring(self) -> None:
@@ -176,11 +189,12 @@ class HardcoverService:
             HardcoverMatch.hc_book_id,
             HardcoverMatch.hc_edition_id,
             HardcoverMatch.pinned,
+            HardcoverMatch.user_book_id.is_null(False) & HardcoverMatch.created_by_us,
             _LINKED_CANDIDATE,
         )
-        synced = sync_store.book_states()
+        synced = ledger.book_states()
         result: dict[int, MatchInfo] = {}
-        for book_id, state, reason, hc_book_id, hc_edition_id, pinned, linked in tuples(rows):
+        for book_id, state, reason, hc_book_id, hc_edition_id, pinned, own, linked in tuples(rows):
             candidate = json.loads(linked) if linked else None
             result[book_id] = MatchInfo(
                 state=state,
@@ -192,6 +206,7 @@ class HardcoverService:
                 sync_state=synced.get(book_id, (None, None))[0],
                 sync_reason=synced.get(book_id, (None, None))[1],
                 url=book_url(candidate.get("slug")) if candidate else None,
+                own_entry=bool(own),
             )
         return result
 
@@ -212,7 +227,7 @@ class HardcoverService:
 
     def sync_log(self, book_id: int | None = None) -> list[dict[str, Any]]:
         """The newest sync log lines, of one book or of every book."""
-        return sync_store.log_entries(limit=100, book_id=book_id)
+        return ledger.log_entries(limit=100, book_id=book_id)
 
     def match_info(self, book_id: int) -> MatchInfo:
         record = get_match(book_id)
@@ -233,7 +248,7 @@ class HardcoverService:
         return list(record.candidates) if record is not None else []
 
     def owns_entry(self, book_id: int) -> bool:
-        """BookOrbit created this book's Hardcover library entry (Exclude may remove it)."""
+        """BookOrbit created this book's Hardcover library entry (the user may remove it)."""
         return match_actions.owns_entry(get_match(book_id))
 
     async def sync_all(
@@ -293,19 +308,26 @@ class HardcoverService:
         return await SyncService(self.account).sync([book_id], allow_rewind=True, match=False)
 
     async def rematch(self, book_id: int) -> str:
-        if self.owns_entry(book_id):
-            async with self._client() as client:
-                result = await match_actions.rematch(book_id, client)
-        else:
-            result = await match_actions.rematch(book_id, None)
+        """Forget the link; the book's Hardcover entry stays as it is."""
+        result = await match_actions.rematch(book_id, None)
         return result.message
 
-    async def exclude(self, book_id: int, *, remove_from_hardcover: bool = False) -> str:
-        if remove_from_hardcover and self.owns_entry(book_id):
-            async with self._client() as client:
-                result = await match_actions.exclude(book_id, client, remove_from_hardcover=True)
-        else:
-            result = await match_actions.exclude(book_id, None)
+    async def exclude(self, book_id: int) -> str:
+        """Stop syncing the book; its Hardcover entry stays as it is."""
+        result = await match_actions.exclude(book_id, None)
+        return result.message
+
+    def entry_contents(self, book_id: int) -> str | None:
+        """What removing the book's Hardcover entry would take with it, in words; None when
+        BookOrbit may not remove it (it did not create it, or there is none)."""
+        if not self.owns_entry(book_id):
+            return None
+        return ledger.entry_contents(book_id) or "the entry"
+
+    async def remove_entry(self, book_id: int) -> str:
+        """Remove the Hardcover entry BookOrbit created for the book: the user confirmed it."""
+        async with self._client() as client:
+            result = await match_actions.remove_entry(book_id, client)
         return result.message
 
     def include(self, book_id: int) -> str:

@@ -117,6 +117,7 @@ class MatchInfo(TypedDict, total=False):
     url: str | None  # the linked book's page on hardcover.app
     sync_state: str | None  # synced | ahead | kept | removed | failed | blocked, once pushed
     sync_reason: str | None
+    own_entry: bool  # BookOrbit created the book's Hardcover entry (the user may remove it)
 
 
 class BookDetails(TypedDict, total=False):

@@ -2,13 +2,18 @@
 
 `sync` is the full pass ("Sync Now", `hardcover sync`): match what is not matched yet, then
 push every book whose state differs from what Hardcover last confirmed. `push_due` is what the
-background worker runs for queued changes whose wait is over. Both hold the library's sync lease
-while they push, so the desktop app and `serve` never push at the same time.
+background worker runs: match books that became active, then push queued changes whose wait is
+over. Both go through one coordinator: in this process one pass runs at a time and the user's
+pass takes over from the worker's between two books; between processes the library's sync
+lease decides, and a user's pass waits for another process's pass to end instead of failing.
+An idle worker sends nothing: it looks at the library, and opens Hardcover only when a linked
+book has a change that is due or an active book was never looked up.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,17 +25,15 @@ from bookorbit_desktop.hardcover.api.errors import (
     RateLimitedError,
     UnavailableError,
 )
+from bookorbit_desktop.hardcover.api.records import HardcoverUser
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW, NO_MATCH
-from bookorbit_desktop.hardcover.sync import lease, store
+from bookorbit_desktop.hardcover.sync import lease, ledger, store
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
-from bookorbit_desktop.hardcover.sync.engine import (
-    BookResult,
-    PassResult,
-    SyncEngine,
-    SyncProgress,
-)
+from bookorbit_desktop.hardcover.sync.engine import DAILY_RESERVE, SyncEngine
 from bookorbit_desktop.hardcover.sync.plan import due_books
+from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS
+from bookorbit_desktop.hardcover.sync.results import BookResult, PassResult, SyncProgress
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book, HardcoverMatch, ReadingState
 from bookorbit_desktop.library.store.settings import get_private, set_setting
@@ -48,7 +51,56 @@ SUMMARY_WORDS = {
     NOT_MATCHED_OUTCOME: "without a match",
 }
 FIRST_SYNC_KEY = "hardcover.first_sync"  # when the user first synced by hand
-BUSY = "Another BookOrbit process is syncing this library right now; try again in a moment."
+LEASE_WAIT_SECONDS = 600.0  # a user's pass waits this long for another process's pass
+LEASE_POLL_SECONDS = 1.0
+
+
+class PassGate:
+    """One sync pass at a time in this process (the worker runs on a thread of its own): the
+    worker's pass starts only when no other runs, and gives way between two books as soon as
+    the user starts one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: str | None = None
+        self._free = threading.Event()
+        self._free.set()
+        self._users_waiting = 0
+
+    def try_worker(self) -> bool:
+        with self._lock:
+            if self._owner is not None or self._users_waiting:
+                return False
+            self._owner = "worker"
+            self._free.clear()
+            return True
+
+    def user_waiting(self) -> bool:
+        return self._users_waiting > 0
+
+    async def enter_user(self) -> None:
+        with self._lock:
+            self._users_waiting += 1
+        try:
+            while True:
+                with self._lock:
+                    if self._owner is None:
+                        self._owner = "user"
+                        self._free.clear()
+                        return
+                await asyncio.to_thread(self._free.wait, 0.5)
+        finally:
+            with self._lock:
+                self._users_waiting -= 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._owner = None
+            self._free.set()
+
+
+GATE = PassGate()  # the process's one coordinator
+HOLDER = lease.new_holder()  # the process's name on the library's sync lease
 
 
 @dataclass
@@ -134,11 +186,25 @@ def _unlinked_results(book_ids: Iterable[int] | None) -> list[BookResult]:
 
 class SyncService:
     def __init__(
-        self, account: HardcoverAccount | None = None, *, clock: Callable[[], float] = time.time
+        self,
+        account: HardcoverAccount | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+        gate: PassGate = GATE,
+        holder: str = HOLDER,
     ) -> None:
         self.account = account or HardcoverAccount(clock=clock)
         self._clock = clock
-        self.holder = lease.new_holder()
+        self._sleep = sleep
+        self.gate = gate
+        self.holder = holder
+        self._user: HardcoverUser | None = None  # read once per run, again after a 401
+
+    async def _me(self, client: Any) -> HardcoverUser:
+        if self._user is None:
+            self._user = await client.me()
+        return self._user
 
     # -- passes -------------------------------------------------------------------------
 
@@ -152,19 +218,50 @@ class SyncService:
         progress: Callable[[SyncProgress], None] | None = None,
         match_progress: Callable[[MatchProgress], None] | None = None,
         cancel: asyncio.Event | None = None,
+        waiting: Callable[[str], None] | None = None,
     ) -> SyncReport:
-        """Match (unless a dry run), then push every changed book, now, without waiting."""
+        """Match, then push every changed book, now, without waiting for the delays.
+
+        A dry run matches too (that writes only the library's own links) and sends nothing,
+        so it lists exactly what the real pass would send. A pass of this process's worker
+        gives way to this one; a pass of another process is waited for (`waiting` says so).
+        """
         ids = None if book_ids is None else list(book_ids)
-        if not dry_run and not lease.acquire(self.holder, now=self._clock()):
-            return SyncReport([], BUSY, 0)
+        await self.gate.enter_user()
+        try:
+            if not dry_run:
+                stopped = await self._take_lease(waiting)
+                if stopped is not None:
+                    return SyncReport([], stopped, 0, dry_run=dry_run)
+            try:
+                return await self._user_pass(
+                    ids, dry_run, allow_rewind, match, progress, match_progress, cancel
+                )
+            finally:
+                if not dry_run:
+                    lease.release(self.holder)
+        finally:
+            self.gate.leave()
+
+    async def _user_pass(
+        self,
+        ids: list[int] | None,
+        dry_run: bool,
+        allow_rewind: bool,
+        match: bool,
+        progress: Callable[[SyncProgress], None] | None,
+        match_progress: Callable[[MatchProgress], None] | None,
+        cancel: asyncio.Event | None,
+    ) -> SyncReport:
         try:
             async with self.account.open_client() as client:
-                user = await client.me()
                 before = client.requests_sent
-                if match and not dry_run:
+                user = await self._me(client)
+                if match:
                     await Matcher(client, clock=self._clock).run(ids, progress=match_progress)
                 if not dry_run:
                     set_setting(FIRST_SYNC_KEY, self._clock())  # the user has pushed by hand
+                    outbox.release_held(ids)  # the user syncs again: a Cancel is over
                 engine = SyncEngine(client, user, sync_settings.load(), clock=self._clock)
                 result: PassResult = await engine.run(
                     ids,
@@ -174,18 +271,39 @@ class SyncService:
                     cancel=cancel,
                     lease_holder=None if dry_run else self.holder,
                 )
-                requests = client.requests_sent - before + 1
+                requests = client.requests_sent - before
         except _PASS_STOPPERS as error:
             # The token was refused, Hardcover is out of reach or asked to wait: nothing was
             # lost, every change is still pending.
-            return SyncReport([], f"{error.title}. {error.message}", 0, dry_run)
-        finally:
-            if not dry_run:
-                lease.release(self.holder)
+            if isinstance(error, AuthError):
+                self._user = None
+            return SyncReport([], f"{error.title}. {error.message}", 0, dry_run=dry_run)
         if not dry_run and result.stopped is None:
             set_setting(LAST_SYNC_KEY, self._clock())
         books = sorted([*result.books, *_unlinked_results(ids)], key=lambda b: b.book_id)
-        return SyncReport(books, result.stopped, requests, dry_run)
+        return SyncReport(
+            books,
+            result.stopped,
+            requests,
+            awaiting_review=result.awaiting_review,
+            dry_run=dry_run,
+        )
+
+    async def _take_lease(self, waiting: Callable[[str], None] | None) -> str | None:
+        """Wait while another process pushes to this library; None once the lease is ours."""
+        waited = 0.0
+        while not lease.acquire(self.holder, now=self._clock()):
+            if waited >= LEASE_WAIT_SECONDS:
+                return (
+                    f"{lease.describe(lease.holder_now(now=self._clock()))} has been syncing this"
+                    f" library for over {LEASE_WAIT_SECONDS / 60:.0f} minutes; try again later"
+                )
+            if waited == 0.0 and waiting is not None:
+                who = lease.describe(lease.holder_now(now=self._clock()))
+                waiting(f"Waiting for the sync running in {who} to finish…")
+            await self._sleep(LEASE_POLL_SECONDS)
+            waited += LEASE_POLL_SECONDS
+        return None
 
     async def match(
         self,
@@ -200,32 +318,61 @@ class SyncService:
         except _PASS_STOPPERS:
             return  # the pass that follows meets the same error and reports it
 
-    def due(self) -> list[int]:
-        """Queued books whose wait is over, when sync is on and not paused.
+    def _may_push_by_itself(self) -> bool:
+        """Sync is on, not paused, and the user has synced by hand once.
 
         Nothing goes out by itself before the user's first sync by hand ("Sync Now",
         `hardcover sync`): the first time a library reaches the profile is the user's choice.
         """
         status = sync_settings.load()
         paused = get_private(PAUSED_KEY) is not None and not self.account.has_supplied_token()
-        if not status.enabled or paused:
+        return status.enabled and not paused and get_private(FIRST_SYNC_KEY) is not None
+
+    def due(self) -> list[int]:
+        """Queued changes of linked books whose wait is over, when sync may push by itself."""
+        if not self._may_push_by_itself():
             return []
-        if get_private(FIRST_SYNC_KEY) is None:
-            return []
-        return due_books(status, self._clock())
+        return due_books(sync_settings.load(), self._clock())
 
     async def push_due(self) -> PassResult | None:
-        """Push the queued changes that are due (the background worker); None when nothing
-        was due or another process holds the lease."""
-        if not self.due() or not lease.acquire(self.holder, now=self._clock()):
+        """The background worker's pass: match books that became active, then push the queued
+        changes that are due. None when there was nothing to do (nothing was sent or read),
+        when another pass runs, or when today's allowance is down to its reserve."""
+        if not self._may_push_by_itself():
+            return None
+        to_match = store.awaiting_match()
+        if not to_match and not self.due():
+            return None
+        if not self.gate.try_worker():
             return None
         try:
-            async with self.account.open_client() as client:
-                user = await client.me()
-                engine = SyncEngine(client, user, sync_settings.load(), clock=self._clock)
-                result = await engine.run(due_only=True, lease_holder=self.holder)
+            if not lease.acquire(self.holder, now=self._clock()):
+                return None
+            try:
+                return await self._worker_pass(to_match)
+            finally:
+                lease.release(self.holder)
         finally:
-            lease.release(self.holder)
+            self.gate.leave()
+
+    async def _worker_pass(self, to_match: list[int]) -> PassResult | None:
+        async with self.account.open_client() as client:
+            if client.budget().daily_remaining < DAILY_RESERVE + MAX_STEPS:
+                return None  # checked before anything is read: the reserve is for the user
+            try:
+                user = await self._me(client)
+            except AuthError:
+                self._user = None
+                raise
+            review = 0
+            if to_match:
+                report = await Matcher(client, clock=self._clock).run(to_match)
+                review = sum(1 for r in report.results if r.outcome == NEEDS_REVIEW)
+            engine = SyncEngine(client, user, sync_settings.load(), clock=self._clock)
+            result = await engine.run(
+                due_only=True, lease_holder=self.holder, yield_to=self.gate.user_waiting
+            )
+        result.needs_review = review
         if result.books and result.stopped is None:
             set_setting(LAST_SYNC_KEY, self._clock())
         return result
@@ -237,7 +384,7 @@ class SyncService:
         paused = get_private(PAUSED_KEY)
         queued = outbox.queued()
         states: dict[str, int] = {}
-        for state, _reason in store.book_states().values():
+        for state, _reason in ledger.book_states().values():
             states[state] = states.get(state, 0) + 1
         linked = HardcoverMatch.select().where(HardcoverMatch.state == LINKED).count()
         states["linked"] = linked
@@ -255,7 +402,7 @@ class SyncService:
         )
 
     def log(self, *, limit: int = 50, book_id: int | None = None) -> list[dict[str, Any]]:
-        return store.log_entries(limit=limit, book_id=book_id)
+        return ledger.log_entries(limit=limit, book_id=book_id)
 
     def settings(self) -> sync_settings.SyncSettings:
         return sync_settings.load()

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Awaitable, Callable
 
 from bookorbit_desktop.hardcover.api.errors import AuthError, HardcoverError, NotConnectedError
-from bookorbit_desktop.hardcover.sync.engine import PassResult
+from bookorbit_desktop.hardcover.sync.results import PassResult
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.services.sync import SyncService
 

@@ -43,6 +43,8 @@ class AppStatus:
     last_sync: float | None = None  # when a pass last finished (Unix seconds)
     pending: int = 0  # books a sync would send (`hardcover.sync.waiting`)
     to_match: int = 0  # books a sync would look up on Hardcover first
+    held: int = 0  # books the user's Cancel held back until they sync again
+    awaiting_review: int = 0  # new books that wait for the user's review before going out
 
     @property
     def kosync_urls(self) -> tuple[str, ...]:
@@ -115,6 +117,17 @@ def new_attention(previous: str | None, status: AppStatus) -> str | None:
     return f"{problem}. The Hardcover page says which books and why."
 
 
+def new_review_notice(previous: int, status: AppStatus) -> str | None:
+    """The notification when more new books start waiting for the user's review than before
+    (`previous`); None otherwise, so it is said once, not on every pass."""
+    if status.awaiting_review <= previous or not status.sync_available:
+        return None
+    return (  # always more than five books: the worker publishes up to five by itself
+        f"{status.awaiting_review:,} books are ready to go to Hardcover: review them with "
+        "Sync Now on the Hardcover page. Nothing new is published before you do."
+    )
+
+
 def when_text(seconds: float, now: float) -> str:
     """ "just now", "5 minutes ago", "3 hours ago", "2 days ago"."""
     ago = max(0.0, now - seconds)
@@ -160,6 +173,10 @@ def sync_details(status: AppStatus, now: float) -> str | None:
         parts.append(counted("%n book(s) waiting", status.pending))
     if status.to_match:
         parts.append(counted("%n book(s) to look up", status.to_match))
+    if status.awaiting_review:
+        parts.append(f"{status.awaiting_review:,} new books wait for your review")
+    if status.held:
+        parts.append(counted("%n book(s) waiting", status.held) + " after Cancel, until you sync")
     return " · ".join(parts)
 
 

@@ -19,6 +19,7 @@ from bookorbit_desktop.ui.status import (
     AppStatus,
     StatusHub,
     new_attention,
+    new_review_notice,
     sync_unavailable_reason,
     tooltip,
     tray_state,
@@ -46,6 +47,7 @@ class Tray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self._problem: str | None = None  # the sync problem already announced
+        self._awaiting_review = 0  # the new books already announced as waiting for review
         hub.changed.connect(self._show_status)
         self._show_status(hub.status)
         self.rebuild_menu()
@@ -72,6 +74,10 @@ class Tray(QObject):
         self._problem = status.sync_problem
         if message is not None:  # once per new problem, never a stream
             self.notify("Hardcover needs attention", message)
+        review = new_review_notice(self._awaiting_review, status)
+        self._awaiting_review = status.awaiting_review
+        if review is not None:  # once per new batch waiting for the user
+            self.notify("Books ready for Hardcover", review)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (

@@ -156,7 +156,7 @@ def test_pick_refuses_unknown_books_and_foreign_editions(world, monkeypatch, cap
     assert stored(world, "berserk2") is None
 
 
-def test_rematch_removes_only_entries_bookorbit_created(world, monkeypatch, capsys):
+def test_rematch_keeps_entries_and_removes_only_ours_when_asked(world, monkeypatch, capsys):
     run(monkeypatch, capsys, "match")
     catalog, user = world["catalog"], world["user"]
     left_hand = world["hc"]["left_hand"]
@@ -166,7 +166,7 @@ def test_rematch_removes_only_entries_bookorbit_created(world, monkeypatch, caps
     close_database()
 
     code, out, _ = run(monkeypatch, capsys, "rematch", str(world["books"]["left_hand"]))
-    assert code == 0 and "not made by BookOrbit and stays on Hardcover" in out
+    assert code == 0 and "stays on your profile" in out
     assert catalog.user_book_for(user, left_hand) is not None
     assert stored(world, "left_hand").state == "unmatched"
 
@@ -175,6 +175,14 @@ def test_rematch_removes_only_entries_bookorbit_created(world, monkeypatch, caps
     record_user_book(world["books"]["left_hand"], entry, created_by_us=True)
     close_database()
     code, out, _ = run(monkeypatch, capsys, "rematch", str(world["books"]["left_hand"]))
+    assert code == 0 and "stays on your profile" in out  # even BookOrbit's own: not unasked
+    assert catalog.user_book_for(user, left_hand) is not None
+    run(monkeypatch, capsys, "match")
+    open_database(world["paths"].db_file)
+    record_user_book(world["books"]["left_hand"], entry, created_by_us=True)
+    close_database()
+    book = str(world["books"]["left_hand"])
+    code, out, _ = run(monkeypatch, capsys, "rematch", book, "--remove-from-hardcover")
     assert code == 0 and "BookOrbit had created was removed" in out
     assert catalog.user_book_for(user, left_hand) is None
     record = stored(world, "left_hand")
@@ -194,7 +202,8 @@ def test_failed_removal_keeps_the_link_and_the_entry_id(world, monkeypatch, caps
     if failure == "rejected":
         world["server"].fail_next(400, body={"error": "Malformed request body"})
 
-    code, _, err = run(monkeypatch, capsys, "rematch", str(world["books"]["left_hand"]))
+    book = str(world["books"]["left_hand"])
+    code, _, err = run(monkeypatch, capsys, "rematch", book, "--remove-from-hardcover")
 
     assert code == 2 and "Traceback" not in err
     if failure == "refused":

@@ -29,6 +29,7 @@ import struct
 import threading
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,9 @@ class FakeHardcover:
         self.rates = RateBook(self.clock)
         self.requests: list[RequestRecord] = []
         self._faults: list[dict[str, Any]] = []
+        # Called with each operation's name once it was carried out, before the answer goes
+        # back: a test changes the library there to land a change in the middle of a push.
+        self.after_operation: Callable[[str | None], None] | None = None
         self._rng = random.Random(seed)
         self._runner: web.AppRunner | None = None
         self._closing: asyncio.Event | None = None
@@ -250,6 +254,8 @@ class FakeHardcover:
             rate_headers = bucket.headers(self.clock())
             body = self._run(payload, record, user_id, scopes, bucket)
             status = 200
+            if self.after_operation is not None:
+                self.after_operation(record.operation_name)
             rate_headers = bucket.headers(self.clock())
             if "search" in record.fields and self.config.search_latency:
                 if self.config.search_latency > self.config.search_timeout:

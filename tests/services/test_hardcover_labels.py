@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bookorbit_desktop.hardcover.sync.engine import BookResult
+from bookorbit_desktop.hardcover.sync.results import BookResult
 from bookorbit_desktop.services.hardcover import _summary, keyring_label
 from bookorbit_desktop.services.sync import SyncReport
 

@@ -68,17 +68,23 @@ def register_match_commands(commands: argparse._SubParsersAction[argparse.Argume
     pick = _book_command(commands, "pick", "link a book to the Hardcover book you choose", _pick)
     pick.add_argument("hc_book", type=int, metavar="HC_BOOK_ID", help="Hardcover book id")
     pick.add_argument("--edition", type=int, metavar="ID", help="Hardcover edition id")
+    _removal_flag(pick, "also remove the previous book's Hardcover entry, if BookOrbit created it")
 
-    _book_command(commands, "rematch", "forget a book's link and match it again", _rematch)
+    rematch = _book_command(
+        commands, "rematch", "forget a book's link and match it again", _rematch
+    )
+    _removal_flag(rematch, "also remove its Hardcover library entry, if BookOrbit created it")
 
     exclude = _book_command(commands, "exclude", "never sync a book to Hardcover", _exclude)
-    exclude.add_argument(
-        "--remove-from-hardcover",
-        action="store_true",
-        help="also remove the Hardcover library entry, if BookOrbit created it",
-    )
+    _removal_flag(exclude, "also remove the Hardcover library entry, if BookOrbit created it")
 
     _book_command(commands, "include", "sync an excluded book again", _include)
+
+
+def _removal_flag(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """Removing an entry (its status, rating and reads) is never a side effect: only this flag
+    asks for it."""
+    parser.add_argument("--remove-from-hardcover", action="store_true", help=help_text)
 
 
 def _book_command(
@@ -246,7 +252,13 @@ def _pick(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
     result = _with_client(
         account_for(args),
-        lambda client: match_actions.pick(client, args.book, args.hc_book, edition_id=args.edition),
+        lambda client: match_actions.pick(
+            client,
+            args.book,
+            args.hc_book,
+            edition_id=args.edition,
+            remove_previous=args.remove_from_hardcover,
+        ),
     )
     print(result.message)
     return 0
@@ -266,8 +278,11 @@ def _online_if_removing(
 
 def _rematch(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
+    remove = args.remove_from_hardcover
     result = _online_if_removing(
-        args, True, lambda client: match_actions.rematch(args.book, client)
+        args,
+        remove,
+        lambda client: match_actions.rematch(args.book, client, remove_from_hardcover=remove),
     )
     print(result.message)
     return 0
@@ -283,7 +298,10 @@ def _exclude(ctx: CliContext, args: argparse.Namespace) -> int:
     )
     print(result.message)
     if result.own_entry_kept:
-        print(f"To remove it too, run: hardcover exclude {args.book} --remove-from-hardcover")
+        print(
+            "BookOrbit added that entry; to remove it (its status, rating and reads) too, run "
+            f"`hardcover exclude {args.book} --remove-from-hardcover`."
+        )
     return 0
 
 

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.token import account_for
-from bookorbit_desktop.hardcover.sync.engine import SyncProgress
+from bookorbit_desktop.hardcover.sync.results import SyncProgress
 from bookorbit_desktop.hardcover.sync.settings import PRIVACY_CHOICES, SyncSettings
 from bookorbit_desktop.services.sync import SyncReport, SyncService
 
@@ -166,7 +166,7 @@ def format_report(report: SyncReport) -> str:
         for action in book.actions:
             lines.append(f"          {' · '.join(action['changes'])}")
         lines.extend(f"          ({note})" for note in book.notes)
-    if not report.books:
+    if not report.books and not report.stopped:
         lines.append("No books to sync: mark a book as reading, read or want to read first.")
     counts = ", ".join(
         f"{n} {_OUTCOME_WORDS.get(k, k).split(' (')[0]}" for k, n in sorted(report.counts.items())

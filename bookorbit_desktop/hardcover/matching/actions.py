@@ -1,10 +1,11 @@
 """The user's corrections to matching: Pick, Re-match, Exclude and Include.
 
 Pick pins a Hardcover book and edition to a local book; nothing automatic overwrites it.
-Re-match forgets the link so the next pass matches again, and removes the Hardcover library
-entry only if BookOrbit created it (an entry the user made is theirs). Exclude stops syncing
-a book; it removes BookOrbit's own entry only when asked. If Hardcover refuses a removal,
-nothing is changed locally, so the entry's id is never lost.
+Re-match forgets the link so the next pass matches again; Exclude stops syncing a book. All
+three keep the Hardcover library entry: removing one is its own action (`remove_entry`, or the
+`remove_from_hardcover` flag the user sets explicitly), allowed only for an entry BookOrbit
+created (an entry the user made is theirs), and the window names what goes with it first.
+If Hardcover refuses a removal, nothing is changed locally, so the entry's id is never lost.
 """
 
 from __future__ import annotations
@@ -92,9 +93,15 @@ async def _remove_entry(client: HardcoverClient | None, record: MatchRecord) -> 
 
 
 async def pick(
-    client: HardcoverClient, book_id: int, hc_book_id: int, *, edition_id: int | None = None
+    client: HardcoverClient,
+    book_id: int,
+    hc_book_id: int,
+    *,
+    edition_id: int | None = None,
+    remove_previous: bool = False,
 ) -> ActionResult:
-    """Link the book to Hardcover book `hc_book_id` (and `edition_id`, or the best edition)."""
+    """Link the book to Hardcover book `hc_book_id` (and `edition_id`, or the best edition);
+    the previous book's entry stays unless the user asked to remove it (`remove_previous`)."""
     local = local_book(_book(book_id))
     matcher = Matcher(client)
     await matcher.hydrate([hc_book_id], (), [local.language] if local.language else ())
@@ -123,9 +130,12 @@ async def pick(
     else:
         edition = choose_edition(chosen.editions, language=local.language).edition
     current = get_match(book_id)
-    if current is not None and current.hc_book_id != chosen.id and owns_entry(current):
+    moved = current is not None and current.hc_book_id != chosen.id
+    if moved and remove_previous and current is not None and owns_entry(current):
         await _remove_entry(client, current)
         notes.append("removed the Hardcover entry BookOrbit had made for the previous book")
+    elif moved and current is not None and current.user_book_id is not None:
+        notes.append("the previous book's Hardcover entry stays on your profile")
     candidate = candidate_json(score_candidate(local, chosen))
     if edition is not None:
         candidate["edition"] = describe_edition(edition)
@@ -169,16 +179,35 @@ async def search_candidates(
     return query, [candidate_json(s) for s in scored]
 
 
-async def rematch(book_id: int, client: HardcoverClient | None) -> ActionResult:
-    """Forget the link; remove the Hardcover entry first only if BookOrbit created it."""
-    current, removed = await _link_before(book_id, client, remove_own_entry=True)
-    record = clear_link(book_id)
-    message = "The link was cleared; the next matching pass looks this book up again."
+async def rematch(
+    book_id: int, client: HardcoverClient | None, *, remove_from_hardcover: bool = False
+) -> ActionResult:
+    """Forget the link; the Hardcover entry stays unless the user asked to remove it."""
+    current, removed = await _link_before(book_id, client, remove_own_entry=remove_from_hardcover)
+    record = clear_link(book_id, entry_kept=not removed)
+    message = "The link was cleared; the book is matched again at the next sync."
     if removed:
         message += " The Hardcover entry BookOrbit had created was removed."
     elif current is not None and current.user_book_id is not None:
-        message += " Its Hardcover entry was not made by BookOrbit and stays on Hardcover."
+        message += " Its Hardcover entry stays on your profile as it is."
     return ActionResult(record, message)
+
+
+async def remove_entry(book_id: int, client: HardcoverClient | None) -> ActionResult:
+    """Remove the Hardcover library entry BookOrbit created for this book (the user asked);
+    the link stays, and the book is not added back until it changes here."""
+    current = get_match(book_id)
+    _book(book_id)
+    if current is None or current.user_book_id is None:
+        raise NotFoundError("This book has no entry in your Hardcover library.")
+    if not owns_entry(current):
+        raise InvalidValueError(
+            "This Hardcover entry was not made by BookOrbit, so BookOrbit does not remove it. "
+            "Remove it on hardcover.app if you want it gone.",
+            title="Not BookOrbit's entry",
+        )
+    await _remove_entry(client, current)
+    return ActionResult(get_match(book_id) or current, "The Hardcover entry was removed.")
 
 
 async def exclude(
@@ -195,6 +224,8 @@ async def exclude(
         return ActionResult(record, message, own_entry_kept=True)
     elif remove_from_hardcover and current is not None and current.user_book_id is not None:
         message += " Its Hardcover entry was not made by BookOrbit, so it was left there."
+    elif current is not None and current.user_book_id is not None:
+        message += " Its Hardcover entry stays on your profile as it is."
     return ActionResult(record, message)
 
 

@@ -252,7 +252,7 @@ def pin(
         row = handle.row
         if row.hc_book_id != hc_book_id:
             row.user_book_id, row.created_by_us = None, False  # that entry was another book's
-            _forget_sync(book_id)
+            _forget_sync(book_id, unless_about=hc_book_id)
         row.state, row.reason, row.method = LINKED, reason, METHOD_PICK
         row.hc_book_id, row.hc_edition_id, row.edition_pages = hc_book_id, edition_id, edition_pages
         row.pinned = True
@@ -264,18 +264,28 @@ def pin(
         return handle.save()
 
 
-def _forget_sync(book_id: int) -> None:
-    HardcoverSync.delete().where(HardcoverSync.book == book_id).execute()
+def _forget_sync(book_id: int, *, unless_about: int | None = None) -> None:
+    """Forget what Hardcover confirmed for the book (kept when it is about `unless_about`: an
+    entry Re-match left in place, linked to the same Hardcover book again)."""
+    query = HardcoverSync.delete().where(HardcoverSync.book == book_id)
+    if unless_about is not None:
+        query = query.where(
+            HardcoverSync.hc_book_id.is_null() | (HardcoverSync.hc_book_id != unless_about)
+        )
+    query.execute()
 
 
-def clear_link(book_id: int, *, now: float | None = None) -> MatchRecord:
+def clear_link(book_id: int, *, entry_kept: bool, now: float | None = None) -> MatchRecord:
     """Re-match: forget the link (and the pin) so the next pass matches again.
 
-    The caller removes a Hardcover entry BookOrbit created *before* calling this.
+    The caller removes a Hardcover entry BookOrbit created *before* calling this. An entry that
+    stays (`entry_kept`) keeps what Hardcover confirmed for it: matched to the same book again,
+    the entry is known as it was (BookOrbit's own, its read); matched to another, it is unused.
     """
     with _editing(book_id, now) as (handle, now):
         row = handle.row
-        _forget_sync(book_id)  # what Hardcover confirmed was about the old link
+        if not entry_kept:
+            _forget_sync(book_id)  # what Hardcover confirmed was about an entry now gone
         row.state, row.reason = UNMATCHED, "re-match requested"
         row.hc_book_id = row.hc_edition_id = row.edition_pages = row.method = None
         row.user_book_id, row.created_by_us, row.pinned = None, False, False

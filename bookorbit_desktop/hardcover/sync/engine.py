@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
@@ -33,16 +33,31 @@ from bookorbit_desktop.hardcover.api.errors import (
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
 from bookorbit_desktop.hardcover.sync import lease, store
 from bookorbit_desktop.hardcover.sync import remote as hardcover
-from bookorbit_desktop.hardcover.sync.model import Remote
+from bookorbit_desktop.hardcover.sync.model import Remote, Snapshot, confirmed_values
 from bookorbit_desktop.hardcover.sync.plan import plan_pass
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS, after_action, preview
 from bookorbit_desktop.hardcover.sync.reconcile import (
     INSERT_ENTRY,
-    Action,
     Tracking,
     plan,
     snapshot_after,
     usable_snapshot,
+)
+from bookorbit_desktop.hardcover.sync.results import (
+    CANCELLED,
+    FAILED,
+    HANDED_OVER,
+    PARTLY_WRITTEN,
+    SENT,
+    UP_TO_DATE,
+    WOULD_SEND,
+    BookResult,
+    EntryWalk,
+    PassResult,
+    SyncProgress,
+    failed_result,
+    is_partial,
+    skipped,
 )
 from bookorbit_desktop.hardcover.sync.settings import SyncSettings
 from bookorbit_desktop.library.store import outbox
@@ -51,68 +66,12 @@ from bookorbit_desktop.library.store.off_loop import off_loop
 
 log = logging.getLogger(__name__)
 
-SENT, UP_TO_DATE, WOULD_SEND, FAILED, SKIPPED = (
-    "sent",
-    "up_to_date",
-    "would_send",
-    "failed",
-    "skipped",
-)
 DAILY_RESERVE = 250  # requests left for the rest of the day (matching, the user's other apps)
 MAX_TRANSIENT_IN_A_ROW = 3  # then Hardcover is unreachable for now: stop the pass
 
 
 class SyncStuckError(HardcoverError):
     title = "Hardcover did not keep a change"
-
-
-@dataclass(frozen=True)
-class BookResult:
-    book_id: int
-    title: str
-    outcome: str
-    actions: tuple[dict[str, Any], ...] = ()
-    notes: tuple[str, ...] = ()
-    error: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "book_id": self.book_id,
-            "title": self.title,
-            "outcome": self.outcome,
-            "actions": [" · ".join(a["changes"]) for a in self.actions],
-            "notes": list(self.notes),
-            "error": self.error,
-        }
-
-
-@dataclass(frozen=True)
-class SyncProgress:
-    done: int
-    total: int
-    title: str | None
-    counts: dict[str, int]
-    eta_seconds: float | None  # from the rate-limit budget
-    waiting_seconds: float  # > 0 while Hardcover's limits make the pass wait
-    book_id: int | None = None  # the book being sent now
-
-
-@dataclass
-class PassResult:
-    books: list[BookResult] = field(default_factory=list)
-    stopped: str | None = None  # why the pass ended early, in words
-    requests: int = 0
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for book in self.books:
-            counts[book.outcome] = counts.get(book.outcome, 0) + 1
-        return counts
-
-    @property
-    def failed(self) -> bool:
-        return self.stopped is not None or any(b.outcome == FAILED for b in self.books)
 
 
 class SyncEngine:
@@ -133,6 +92,7 @@ class SyncEngine:
         self._today = today
         self.daily_reserve = daily_reserve
         self._holder: str | None = None
+        self._yield_to: Callable[[], bool] | None = None
 
     async def run(
         self,
@@ -144,14 +104,18 @@ class SyncEngine:
         progress: Callable[[SyncProgress], None] | None = None,
         cancel: asyncio.Event | None = None,
         lease_holder: str | None = None,
+        yield_to: Callable[[], bool] | None = None,
     ) -> PassResult:
         """One pass over the given books (default: every linked book), or the queued books
         that are due (`due_only`). With `lease_holder`, the lease is renewed before each book
-        and the pass stops if another process took it."""
+        and the pass stops if another process took it. `cancel` is the user's Cancel: the
+        books not reached are held until they sync again; `yield_to` returning True stops the
+        pass between books without holding anything (Sync Now takes over the worker's pass)."""
         self._holder = lease_holder
+        self._yield_to = yield_to
         options = self.settings.options(self.user.privacy_setting_id, allow_rewind=allow_rewind)
         # Thousands of rows for a big library: read in a worker thread, not on the loop.
-        work, queued, settled = await off_loop(
+        planned = await off_loop(
             plan_pass,
             self.settings,
             self._clock(),
@@ -160,8 +124,9 @@ class SyncEngine:
             due_only,
             dry_run,
         )
-        result = PassResult()
-        for book_id, title, blocked_by in settled:
+        work, queued = planned.work, planned.queued
+        result = PassResult(awaiting_review=planned.awaiting_review)
+        for book_id, title, blocked_by in planned.settled:
             outcome = FAILED if blocked_by is not None else UP_TO_DATE
             result.books.append(BookResult(book_id, title, outcome, error=blocked_by))
         started_requests = self.client.requests_sent
@@ -190,57 +155,57 @@ class SyncEngine:
             )
         except (AuthError, RateLimitedError, NetworkError, UnavailableError) as error:
             result.stopped = error.message
-            result.books.extend(BookResult(c.local.book_id, c.title, SKIPPED) for c in work)
+            result.books.extend(skipped(work))
             return
         transient = 0
         for index, candidate in enumerate(work):
             await asyncio.sleep(0)  # a dry run never waits on the network: let the window turn
-            title = candidate.title
-            self._report(progress, index, len(work), title, result, candidate.local.book_id)
+            self._report(
+                progress, index, len(work), candidate.title, result, candidate.local.book_id
+            )
             stop = self._should_stop(cancel, dry_run)
             if stop is not None:
                 result.stopped = stop
-                result.books.extend(
-                    BookResult(c.local.book_id, c.title, SKIPPED) for c in work[index:]
-                )
+                result.books.extend(skipped(work[index:]))
+                if cancel is not None and cancel.is_set() and not dry_run:
+                    held = [b for c in work[index:] for b in c.book_ids]
+                    outbox.hold(held, CANCELLED, now=self._clock())
                 return
-            entry = queued.get(candidate.local.book_id)
-            seen = dict(entry.kinds) if entry is not None else {}
+            versions = {b: queued[b].version if b in queued else None for b in candidate.book_ids}
+            remote = remotes.get(candidate.local.hc_book_id)
             try:
-                book = await self._push(
-                    candidate, remotes.get(candidate.local.hc_book_id), options, seen, dry_run
-                )
+                book = await self._push(candidate, remote, options, versions, dry_run)
                 transient = 0
             except (AuthError, ScopeError, RateLimitedError) as error:
                 if isinstance(error, ScopeError) and not dry_run:
                     self._fail(candidate, error.message, permanent=True, attempts=0)
                 result.stopped = error.message
-                result.books.extend(
-                    BookResult(c.local.book_id, c.title, SKIPPED) for c in work[index:]
-                )
+                result.books.extend(skipped(work[index:], partial=is_partial(error)))
                 return
             except (NetworkError, UnavailableError) as error:
                 transient += 1
+                entry = queued.get(candidate.local.book_id)
                 attempts = entry.attempts if entry is not None else 0
-                if not dry_run:
+                if not dry_run and not is_partial(error):
                     self._fail(candidate, error.message, permanent=False, attempts=attempts)
-                book = BookResult(candidate.local.book_id, title, FAILED, error=error.message)
+                book = failed_result(candidate, error)
                 if transient >= MAX_TRANSIENT_IN_A_ROW:
                     result.books.append(book)
                     result.stopped = f"Hardcover cannot be reached right now: {error.message}"
-                    rest = work[index + 1 :]
-                    result.books.extend(BookResult(c.local.book_id, c.title, SKIPPED) for c in rest)
+                    result.books.extend(skipped(work[index + 1 :]))
                     return
             except HardcoverError as error:
                 if not dry_run:
                     self._fail(candidate, error.message, permanent=True, attempts=0)
-                book = BookResult(candidate.local.book_id, title, FAILED, error=error.message)
+                book = failed_result(candidate, error)
             result.books.append(book)
         self._report(progress, len(work), len(work), None, result)
 
     def _should_stop(self, cancel: asyncio.Event | None, dry_run: bool) -> str | None:
         if cancel is not None and cancel.is_set():
-            return "cancelled; the books not reached are still pending"
+            return CANCELLED
+        if self._yield_to is not None and self._yield_to():
+            return HANDED_OVER
         if self._holder is not None and not lease.acquire(self._holder, now=self._clock()):
             return "another BookOrbit process is syncing this library"
         budget = self.client.budget()
@@ -271,67 +236,89 @@ class SyncEngine:
         progress(SyncProgress(done, total, title, result.counts, eta, waiting, book_id))
 
     def _fail(
-        self, candidate: store.Candidate, error: str, *, permanent: bool, attempts: int
+        self,
+        candidate: store.Candidate,
+        error: str,
+        *,
+        permanent: bool,
+        attempts: int,
+        state: str | None = None,
     ) -> None:
         delay = min(3600.0, 60.0 * 2**attempts)
         store.fail_book(
-            candidate.local.book_id,
-            candidate.title,
+            candidate,
             error,
             permanent=permanent,
             retry_at=self._clock() + delay,
             actions=[],
+            state=state,
             now=self._clock(),
         )
 
-    # ------------------------------------------------------------------ one book
+    # ------------------------------------------------------------------ one entry
 
     async def _push(
         self,
         candidate: store.Candidate,
         remote: Remote | None,
         options: Any,
-        seen: dict[str, float],
+        versions: dict[int, int | None],
         dry_run: bool,
         *,
         followed_merge: bool = False,
     ) -> BookResult:
         local = candidate.local
         snapshot = usable_snapshot(local, candidate.snapshot)
+        conflict = (candidate.conflict,) if candidate.conflict else ()
         if dry_run:
             done = preview(local, snapshot, remote, options, today=self._today())
             outcome = WOULD_SEND if done.actions else UP_TO_DATE
             actions = tuple(a.to_json() for a in done.actions)
-            return BookResult(local.book_id, candidate.title, outcome, actions, done.notes)
+            return BookResult(
+                local.book_id, candidate.title, outcome, actions, (*conflict, *done.notes)
+            )
         tracking = Tracking.of(snapshot)
         if candidate.creating and remote is not None and tracking.user_book_id is None:
             # Our insert went out last time but its answer was lost: the entry is ours.
             tracking = Tracking(user_book_id=remote.user_book_id, created_by_us=True)
-        sent: list[Action] = []
-        notes: list[str] = []
-        ahead = None
+        walk = EntryWalk(candidate, snapshot, remote, tracking, list(conflict))
+        try:
+            await self._walk(walk, options)
+        except MutationError as error:
+            if walk.inserting and not walk.sent and not followed_merge:
+                merged = await self._follow_merge(candidate)
+                if merged is not None:
+                    return await self._push(
+                        merged, None, options, versions, dry_run, followed_merge=True
+                    )
+            self._unfinished(walk, options)
+            raise SyncStuckError(error.message) from None
+        except HardcoverError as error:
+            if self._unfinished(walk, options):
+                error.message = f"{PARTLY_WRITTEN} ({error.message})"
+                error.args = (error.message,)
+                error.partial = True  # type: ignore[attr-defined]
+            raise
+        return self._commit(walk, options, versions)
+
+    async def _walk(self, walk: EntryWalk, options: Any) -> None:
+        """Plan and send one write at a time until Hardcover matches the library."""
+        local = walk.candidate.local
         for _ in range(MAX_STEPS):
-            step = plan(local, snapshot, remote, tracking, options)
-            tracking = step.tracking
-            notes.extend(n for n in step.notes if n not in notes)
-            ahead = step.ahead or ahead
+            step = plan(local, walk.snapshot, walk.remote, walk.tracking, options)
+            walk.tracking = step.tracking
+            walk.notes.extend(n for n in step.notes if n not in walk.notes)
+            walk.ahead = step.ahead or walk.ahead
             if step.action is None:
-                break
+                return
             action = step.action
-            if action.kind == INSERT_ENTRY:
-                store.mark_creating(local.book_id, local.hc_book_id, now=self._clock())
+            walk.inserting = action.kind == INSERT_ENTRY
+            if walk.inserting:
+                store.mark_creating(walk.candidate, now=self._clock())
             try:
-                remote = await hardcover.send(
+                walk.remote = await hardcover.send(
                     self.client, action, user_id=self.user.id, hc_book_id=local.hc_book_id
                 )
-            except MutationError as error:
-                if action.kind == INSERT_ENTRY and not followed_merge:
-                    merged = await self._follow_merge(candidate)
-                    if merged is not None:
-                        return await self._push(
-                            merged, None, options, seen, dry_run, followed_merge=True
-                        )
-                raise SyncStuckError(error.message) from None
             except (NetworkError, UnavailableError) as error:
                 # The write may have happened: look before deciding anything else.
                 log.info(
@@ -340,44 +327,71 @@ class SyncEngine:
                     local.book_id,
                     error.message,
                 )
-                before = remote
-                remote = await hardcover.fetch_entry(self.client, self.user.id, local.hc_book_id)
-                if remote == before:
+                before = walk.remote
+                walk.remote = await hardcover.fetch_entry(
+                    self.client, self.user.id, local.hc_book_id
+                )
+                if walk.remote == before:
                     raise  # it did not happen: try this book again later
-                if action.kind == INSERT_ENTRY and remote is not None:
-                    tracking = replace(tracking, user_book_id=remote.user_book_id)
+                if walk.inserting and walk.remote is not None:
+                    walk.tracking = replace(walk.tracking, user_book_id=walk.remote.user_book_id)
+                walk.sent.append(action)
                 continue
-            if remote is None:
+            if walk.remote is None:
                 raise SyncStuckError("Hardcover answered the change without the entry it changed.")
-            tracking = after_action(tracking, action, remote)
-            sent.append(action)
-        else:
-            raise SyncStuckError(
-                "Hardcover did not keep the change BookOrbit sent; it will not be sent again "
-                "until the book changes."
-            )
-        new_snapshot = snapshot_after(local, options, remote, tracking)
+            walk.tracking = after_action(walk.tracking, action, walk.remote)
+            walk.sent.append(action)
+        raise SyncStuckError(
+            "Hardcover did not keep the change BookOrbit sent; it will not be sent again "
+            "until the book changes."
+        )
+
+    def _unfinished(self, walk: EntryWalk, options: Any) -> bool:
+        """Some writes of this entry went out and the rest did not: remember where Hardcover
+        stands and keep the copies queued, so the next sync repairs the entry."""
+        if not walk.sent or walk.remote is None:
+            return False
+        previous = walk.snapshot.wanted if walk.snapshot is not None else {}
+        local = walk.candidate.local
+        snapshot = Snapshot(
+            hc_book_id=local.hc_book_id,
+            user_book_id=walk.remote.user_book_id,
+            created_by_us=walk.tracking.created_by_us,
+            read_id=walk.tracking.read_id,
+            read_owned=walk.tracking.read_owned,
+            wanted=dict(previous),
+            confirmed=confirmed_values(walk.remote, walk.tracking.read_id),
+            step=walk.tracking.step_json(),
+        )
+        store.mark_partial(walk.candidate, snapshot, now=self._clock())
+        self._fail(walk.candidate, PARTLY_WRITTEN, permanent=False, attempts=0, state=store.PARTIAL)
+        return True
+
+    def _commit(self, walk: EntryWalk, options: Any, versions: dict[int, int | None]) -> BookResult:
+        candidate, notes = walk.candidate, walk.notes
+        new_snapshot = snapshot_after(candidate.local, options, walk.remote, walk.tracking)
         state = store.SYNCED
-        if ahead is not None:
+        if walk.ahead is not None:
             state = store.AHEAD
         elif any("removed on Hardcover" in n for n in notes):
             state = store.REMOVED
         elif any("kept" in n for n in notes):
             state = store.KEPT
-        actions = [a.to_json() for a in sent]
-        outcome = SENT if sent else UP_TO_DATE
+        actions = [a.to_json() for a in walk.sent]
+        outcome = SENT if walk.sent else UP_TO_DATE
         store.commit_book(
             candidate,
             new_snapshot,
             state=state,
             reason="; ".join(notes) or None,
-            seen=seen,
+            versions=versions,
             title=candidate.title,
             outcome=outcome,
             actions=actions,
             now=self._clock(),
         )
-        return BookResult(local.book_id, candidate.title, outcome, tuple(actions), tuple(notes))
+        book_id = candidate.local.book_id
+        return BookResult(book_id, candidate.title, outcome, tuple(actions), tuple(notes))
 
     async def _follow_merge(self, candidate: store.Candidate) -> store.Candidate | None:
         """A book Hardcover refused may have been merged: relink it to the book it became."""
@@ -387,6 +401,6 @@ class SyncEngine:
         log.info("Hardcover book %s was merged into %s", candidate.local.hc_book_id, canonical)
         HardcoverMatch.update(
             hc_book_id=canonical, reason=f"merged on Hardcover into {canonical}"
-        ).where(HardcoverMatch.book == candidate.local.book_id).execute()
+        ).where(HardcoverMatch.book.in_(list(candidate.book_ids))).execute()
         local = replace(candidate.local, hc_book_id=canonical)
         return replace(candidate, local=local, snapshot=None, creating=False)

@@ -57,6 +57,16 @@ def _alive(holder: str) -> bool:
     return True
 
 
+def describe(holder: str | None) -> str:
+    """The holder in words: "another BookOrbit process (pid 4242)"."""
+    parts = (holder or "").split(":")
+    if len(parts) >= 2 and parts[1].isdigit():
+        if parts[0] != socket.gethostname():
+            return f"another BookOrbit process (pid {parts[1]} on {parts[0]})"
+        return f"another BookOrbit process (pid {parts[1]})"
+    return "another BookOrbit process"
+
+
 def release(holder: str) -> None:
     with database.atomic("IMMEDIATE"):
         SyncLease.delete().where((SyncLease.name == NAME) & (SyncLease.holder == holder)).execute()

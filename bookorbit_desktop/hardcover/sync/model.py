@@ -136,9 +136,12 @@ class Snapshot:
     read_owned: bool
     wanted: Mapping[str, Any] = field(default_factory=dict)
     confirmed: Mapping[str, Any] = field(default_factory=dict)
+    # Set while a push is unfinished (a write of it was confirmed, the rest were not): what
+    # the engine knew about Hardcover's own side effects, so the repair can undo them.
+    step: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        raw = {
             "hc_book_id": self.hc_book_id,
             "user_book_id": self.user_book_id,
             "created_by_us": self.created_by_us,
@@ -147,6 +150,9 @@ class Snapshot:
             "wanted": dict(self.wanted),
             "confirmed": dict(self.confirmed),
         }
+        if self.step:
+            raw["step"] = dict(self.step)
+        return raw
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> Snapshot | None:
@@ -160,6 +166,7 @@ class Snapshot:
             read_owned=bool(raw.get("read_owned")),
             wanted=dict(raw.get("wanted") or {}),
             confirmed=dict(raw.get("confirmed") or {}),
+            step=dict(raw.get("step") or {}),
         )
 
 

@@ -2,27 +2,53 @@
 
 `plan_pass` runs in a worker thread (`library.store.off_loop`): for a big library it reads
 thousands of rows, which must not freeze the window's event loop.
+
+What goes out by itself (the background worker) is narrower than what Sync Now sends: only
+queued changes whose wait is over, of linked books, not held back by a Cancel; and when more
+than `MAX_NEW_BY_ITSELF` Hardcover books have never been sent, none of those new ones: they wait
+for the user's review, so a big first publication is always the user's decision.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bookorbit_desktop.hardcover.sync import store
 from bookorbit_desktop.hardcover.sync.settings import DELAYS, SyncSettings
 from bookorbit_desktop.library.store import outbox
 
+MAX_NEW_BY_ITSELF = 5
+
 
 def due_books(settings: SyncSettings, now: float) -> list[int]:
-    """Queued books whose wait is over for a kind of change that pushes by itself."""
+    """Queued changes of linked books whose wait is over, for a kind of change that pushes by
+    itself (a change of a book that is not linked waits without waking anything)."""
     triggers = settings.triggers()
+    syncable = store.syncable_book_ids()
     due = []
     for queued in outbox.queued():
-        if queued.blocked or (queued.retry_at is not None and queued.retry_at > now):
+        if queued.book_id not in syncable or queued.blocked or queued.held:
+            continue
+        if queued.retry_at is not None and queued.retry_at > now:
             continue
         if any(k in triggers and t + DELAYS.get(k, 30.0) <= now for k, t in queued.kinds.items()):
             due.append(queued.book_id)
     return due
+
+
+@dataclass(frozen=True)
+class PassPlan:
+    work: list[store.Candidate]  # the Hardcover entries to push
+    queued: dict[int, outbox.QueuedBook]  # the copies' outbox rows, by book id
+    settled: list[tuple[int, str, str | None]]  # (book id, title, permanent error) left as is
+    awaiting_review: int = 0  # new entries the worker left for the user's review
+
+
+def awaiting_review() -> int:
+    """New Hardcover books the worker leaves for the user's review (0 when it may send them)."""
+    count = store.never_sent_count()
+    return count if count > MAX_NEW_BY_ITSELF else 0
 
 
 def plan_pass(
@@ -32,29 +58,36 @@ def plan_pass(
     options: Any,
     due_only: bool,
     dry_run: bool,
-) -> tuple[list[store.Candidate], dict[int, outbox.QueuedBook], list[tuple[int, str, str | None]]]:
-    """(the books to push, their outbox entries, the books settled without a push: book id,
-    title and, for a book blocked by an earlier permanent error, that error).
+) -> PassPlan:
+    """The entries to push, their copies' outbox rows, and the entries settled without a push.
 
-    Asked-for books (`wanted_ids`) are all worked on, even a blocked one; otherwise a book is
-    worked on when it is queued or its state differs from what Hardcover last confirmed. With
-    `due_only`, only the queued books that are due, and nothing is reported for the others.
+    Asked-for books (`wanted_ids`) are all worked on, even a blocked one; otherwise an entry is
+    worked on when a copy is queued or its state differs from what Hardcover last confirmed.
+    With `due_only` (the worker), only entries with a copy that is due, never more than
+    `MAX_NEW_BY_ITSELF` new ones, and nothing is reported for the others.
     """
     explicit = wanted_ids is not None
     if due_only:
         wanted_ids = due_books(settings, now)
+        if not wanted_ids:
+            return PassPlan([], {}, [])
     candidates = store.candidates(wanted_ids)
-    queued = {q.book_id: q for q in outbox.queued(c.local.book_id for c in candidates)}
+    ids = [b for c in candidates for b in c.book_ids]
+    queued = {q.book_id: q for q in outbox.queued(ids)}
     work: list[store.Candidate] = []
     settled: list[tuple[int, str, str | None]] = []
     for candidate in candidates:
-        entry = queued.get(candidate.local.book_id)
-        blocked = entry is not None and bool(entry.blocked) and not explicit
-        if not blocked and (explicit or entry is not None or store.is_pending(candidate, options)):
+        entries = [queued[b] for b in candidate.book_ids if b in queued]
+        blocked = next((e.blocked for e in entries if e.blocked), None) if not explicit else None
+        if blocked is None and (explicit or entries or store.is_pending(candidate, options)):
             work.append(candidate)
         elif not due_only:
-            error = entry.blocked if blocked and entry is not None else None
-            settled.append((candidate.local.book_id, candidate.title, error))
+            settled.append((candidate.local.book_id, candidate.title, blocked))
+    awaiting = 0
+    if due_only:
+        awaiting = awaiting_review()
+        if awaiting:
+            work = [c for c in work if c.snapshot is not None or c.creating]
     if not dry_run and not due_only:
         store.forget_unsyncable()
-    return work, queued, settled
+    return PassPlan(work, queued, settled, awaiting)

@@ -73,12 +73,23 @@ class Tracking:
     def of(cls, snapshot: Snapshot | None) -> Tracking:
         if snapshot is None:
             return cls()
+        step = snapshot.step
+        seen = step.get("seen_reads")
         return cls(
             user_book_id=snapshot.user_book_id,
             created_by_us=snapshot.created_by_us,
             read_id=snapshot.read_id,
             read_owned=snapshot.read_owned,
+            seen_reads=frozenset(int(r) for r in seen) if seen is not None else None,
+            stamped_finish=bool(step.get("stamped_finish")),
         )
+
+    def step_json(self) -> dict[str, Any]:
+        """What an unfinished push must remember of this (`Snapshot.step`)."""
+        return {
+            "seen_reads": sorted(self.seen_reads) if self.seen_reads is not None else None,
+            "stamped_finish": self.stamped_finish,
+        }
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,14 @@ from typing import Any
 from peewee import JOIN
 
 from bookorbit_desktop.hardcover.matching.store import LINKED
-from bookorbit_desktop.hardcover.sync.model import Local, Options, Snapshot, wanted_for
+from bookorbit_desktop.hardcover.sync.copies import Copy, combine
+from bookorbit_desktop.hardcover.sync.ledger import add_log
+from bookorbit_desktop.hardcover.sync.model import (
+    Local,
+    Options,
+    Snapshot,
+    wanted_for,
+)
 from bookorbit_desktop.hardcover.sync.waiting import BookFacts, Waiting, waiting
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
@@ -24,37 +31,56 @@ from bookorbit_desktop.library.store.models import (
     HardcoverMatch,
     HardcoverSync,
     ReadingState,
-    SyncLog,
     database,
 )
 
 # A book's sync state, as the log, the command line and the window show it.
-SYNCED, AHEAD, KEPT, REMOVED, FAILED, BLOCKED = (
+SYNCED, AHEAD, KEPT, REMOVED, FAILED, BLOCKED, PARTIAL = (
     "synced",
     "ahead",
     "kept",
     "removed",
     "failed",
     "blocked",
+    "partial",
 )
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A linked, syncable book with what the engine needs to push it."""
+    """A Hardcover book with syncable copies linked to it, and what the engine needs to push it.
+
+    `local` is the entry's desired state made from every copy (`copies.combine`); its `book_id`
+    is the copy that gives the status, and `copies` lists them all, that one first.
+    """
 
     local: Local
     title: str
     snapshot: Snapshot | None
     creating: bool  # an insert was sent and its answer may have been lost
+    copies: tuple[int, ...] = ()
+    conflict: str | None = None  # the copies disagree on the status, in words
+
+    @property
+    def book_ids(self) -> tuple[int, ...]:
+        return self.copies or (self.local.book_id,)
 
 
 def _local_date(seconds: float) -> str:
     return dt.date.fromtimestamp(seconds).isoformat()
 
 
+def _syncable() -> Any:
+    return (
+        (HardcoverMatch.state == LINKED)
+        & HardcoverMatch.hc_book_id.is_null(False)
+        & (ReadingState.status != "unread")
+    )
+
+
 def candidates(book_ids: Iterable[int] | None = None) -> list[Candidate]:
-    """Every linked, not excluded book whose status is not unread (library order)."""
+    """One candidate per Hardcover book that any of `book_ids` (default: every book) is linked
+    to, made from all the linked, not excluded, not unread copies of it (library order)."""
     query = (
         Book.select(Book, ReadingState, HardcoverMatch, HardcoverSync)
         .join(ReadingState, on=(ReadingState.book == Book.id), attr="state_row")
@@ -67,37 +93,101 @@ def candidates(book_ids: Iterable[int] | None = None) -> list[Candidate]:
             on=(HardcoverSync.book == Book.id),
             attr="sync_row",
         )
-        .where(
-            (HardcoverMatch.state == LINKED)
-            & HardcoverMatch.hc_book_id.is_null(False)
-            & (ReadingState.status != "unread")
-        )
+        .where(_syncable())
         .order_by(Book.id)
     )
     if book_ids is not None:
-        query = query.where(Book.id.in_(list(book_ids)))
-    found = []
-    for book in query:
-        reading, match = book.state_row, book.match_row
-        sync = getattr(book, "sync_row", None)
-        raw = dict(sync.snapshot or {}) if sync is not None and sync.updated_at else {}
-        local = Local(
-            book_id=book.id,
-            status=reading.status,
-            progress=reading.progress or 0.0,
-            started=reading.started,
-            finished=reading.finished,
-            rating=reading.rating,
-            date_added=_local_date(book.added_at),
-            hc_book_id=match.hc_book_id,
-            edition_id=match.hc_edition_id,
-            edition_pages=match.edition_pages,
-            edition_pinned=bool(match.pinned),
+        linked_to = HardcoverMatch.select(HardcoverMatch.hc_book_id).where(
+            HardcoverMatch.book.in_(list(book_ids)) & HardcoverMatch.hc_book_id.is_null(False)
         )
-        snapshot = Snapshot.from_json(raw)
-        creating = bool(raw.get("creating")) and raw.get("creating") == match.hc_book_id
-        found.append(Candidate(local, book.title, snapshot, creating))
+        query = query.where(HardcoverMatch.hc_book_id.in_(linked_to))
+    groups: dict[int, list[Book]] = {}
+    for book in query:
+        groups.setdefault(book.match_row.hc_book_id, []).append(book)
+    found = [_candidate(books) for books in groups.values()]
+    found.sort(key=lambda c: c.local.book_id)
     return found
+
+
+def _copy(book: Book) -> Copy:
+    reading, match = book.state_row, book.match_row
+    local = Local(
+        book_id=book.id,
+        status=reading.status,
+        progress=reading.progress or 0.0,
+        started=reading.started,
+        finished=reading.finished,
+        rating=reading.rating,
+        date_added=_local_date(book.added_at),
+        hc_book_id=match.hc_book_id,
+        edition_id=match.hc_edition_id,
+        edition_pages=match.edition_pages,
+        edition_pinned=bool(match.pinned),
+    )
+    return Copy(local, reading.updated_at or 0.0, bool(match.lead))
+
+
+def _candidate(books: list[Book]) -> Candidate:
+    combined = combine([_copy(book) for book in books])
+    hc_book_id = combined.local.hc_book_id
+    leader = next(book for book in books if book.id == combined.copies[0])
+    # The copies share one snapshot once pushed together; before that, the newest one of
+    # this very Hardcover book speaks for the entry.
+    raws = []
+    for book in books:
+        sync = getattr(book, "sync_row", None)
+        if sync is not None and sync.updated_at:
+            raws.append((sync.updated_at, dict(sync.snapshot or {})))
+    raws.sort(key=lambda pair: pair[0], reverse=True)
+    snapshot = next(
+        (s for _, raw in raws if (s := Snapshot.from_json(raw)) and s.hc_book_id == hc_book_id),
+        None,
+    )
+    creating = any(raw.get("creating") == hc_book_id for _, raw in raws)
+    return Candidate(
+        combined.local, leader.title, snapshot, creating, combined.copies, combined.conflict
+    )
+
+
+def syncable_book_ids() -> set[int]:
+    """Books a push may concern: linked, not excluded, not unread."""
+    query = (
+        HardcoverMatch.select(HardcoverMatch.book)
+        .join(ReadingState, on=(ReadingState.book == HardcoverMatch.book))
+        .where(_syncable())
+        .tuples()
+    )
+    return {book_id for (book_id,) in query}
+
+
+# Hardcover books linked to a syncable copy of which none has a confirmed push yet.
+_NEVER_SENT = (
+    "SELECT COUNT(DISTINCT m.hc_book_id) FROM hardcover_match AS m"
+    " JOIN reading_state AS r ON r.book_id = m.book_id"
+    " WHERE m.state = 'linked' AND m.hc_book_id IS NOT NULL AND r.status != 'unread'"
+    " AND m.hc_book_id NOT IN (SELECT s.hc_book_id FROM hardcover_sync AS s"
+    " WHERE s.confirmed_at IS NOT NULL AND s.hc_book_id IS NOT NULL)"
+)
+
+
+# Active books never looked up on Hardcover (no match yet, or one reset to be matched again).
+_AWAITING_MATCH = (
+    "SELECT r.book_id FROM reading_state AS r"
+    " LEFT JOIN hardcover_match AS m ON m.book_id = r.book_id"
+    " WHERE r.status != 'unread' AND (m.book_id IS NULL OR m.state = 'unmatched')"
+    " ORDER BY r.book_id"
+)
+
+
+def awaiting_match() -> list[int]:
+    """Books being read (or marked) that were never looked up on Hardcover: the worker
+    matches them with the same guards as Sync Now, so nothing active stays silently local."""
+    return [book_id for (book_id,) in database.execute_sql(_AWAITING_MATCH).fetchall()]
+
+
+def never_sent_count() -> int:
+    """How many Hardcover books the library would publish for the first time."""
+    return int(database.execute_sql(_NEVER_SENT).fetchone()[0])
 
 
 def is_pending(candidate: Candidate, options: Options) -> bool:
@@ -154,22 +244,37 @@ def _facts(row: tuple[Any, ...]) -> BookFacts:
     )
 
 
-def mark_creating(book_id: int, hc_book_id: int, *, now: float | None = None) -> None:
+def mark_creating(candidate: Candidate, *, now: float | None = None) -> None:
     """Before an insert goes out: should its answer be lost, the next attempt knows the entry
     it then finds on Hardcover is the one BookOrbit created."""
+    _mark_step(candidate, {"creating": candidate.local.hc_book_id}, now=now)
+
+
+def mark_partial(candidate: Candidate, snapshot: Snapshot, *, now: float | None = None) -> None:
+    """Some writes of a push were confirmed and the rest were not: remember where Hardcover
+    stands now (so the next pass does not take our own writes for edits made on hardcover.app)
+    and what the step knew (`Snapshot.step`), so the book is repaired at the next sync."""
+    _mark_step(candidate, snapshot.to_json(), now=now, replace_all=True)
+
+
+def _mark_step(
+    candidate: Candidate, fields: dict[str, Any], *, now: float | None, replace_all: bool = False
+) -> None:
     now = time.time() if now is None else now
+    hc_book_id = candidate.local.hc_book_id
     with database.atomic():
-        row = HardcoverSync.get_or_none(HardcoverSync.book == book_id)
-        raw: dict[str, Any] = dict(row.snapshot or {}) if row is not None else {}
-        raw["creating"] = hc_book_id
-        if row is None:
-            HardcoverSync.insert(
-                book=book_id, hc_book_id=hc_book_id, snapshot=raw, state=FAILED, updated_at=now
-            ).execute()
-        else:
-            HardcoverSync.update(snapshot=raw, updated_at=now).where(
-                HardcoverSync.book == book_id
-            ).execute()
+        for book_id in candidate.book_ids:
+            row = HardcoverSync.get_or_none(HardcoverSync.book == book_id)
+            raw: dict[str, Any] = {} if row is None or replace_all else dict(row.snapshot or {})
+            raw.update(fields)
+            if row is None:
+                HardcoverSync.insert(
+                    book=book_id, hc_book_id=hc_book_id, snapshot=raw, state=FAILED, updated_at=now
+                ).execute()
+            else:
+                HardcoverSync.update(snapshot=raw, updated_at=now).where(
+                    HardcoverSync.book == book_id
+                ).execute()
 
 
 def commit_book(
@@ -178,15 +283,17 @@ def commit_book(
     *,
     state: str,
     reason: str | None,
-    seen: dict[str, float] | None,
+    versions: dict[int, int | None],
     title: str,
     outcome: str,
     actions: list[dict[str, Any]],
     now: float | None = None,
 ) -> None:
-    """Hardcover confirmed this book's push: remember it, all in one transaction."""
+    """Hardcover confirmed this entry's push: remember it for every copy, in one transaction.
+
+    `versions` are the copies' outbox versions the push started from (`outbox.take`).
+    """
     now = time.time() if now is None else now
-    book_id = candidate.local.book_id
     values = {
         "hc_book_id": snapshot.hc_book_id,
         "user_book_id": snapshot.user_book_id,
@@ -197,98 +304,54 @@ def commit_book(
         "updated_at": now,
     }
     with database.atomic():
-        HardcoverSync.insert(book=book_id, **values).on_conflict(
-            conflict_target=[HardcoverSync.book], update=values
-        ).execute()
-        HardcoverMatch.update(
-            user_book_id=snapshot.user_book_id,
-            created_by_us=bool(snapshot.created_by_us and snapshot.user_book_id is not None),
-        ).where(
-            (HardcoverMatch.book == book_id) & (HardcoverMatch.hc_book_id == snapshot.hc_book_id)
-        ).execute()
-        outbox.take(book_id, seen or {})
-        add_log(book_id, title, outcome, actions, None, now=now)
+        for book_id in candidate.book_ids:
+            HardcoverSync.insert(book=book_id, **values).on_conflict(
+                conflict_target=[HardcoverSync.book], update=values
+            ).execute()
+            HardcoverMatch.update(
+                user_book_id=snapshot.user_book_id,
+                created_by_us=bool(snapshot.created_by_us and snapshot.user_book_id is not None),
+            ).where(
+                (HardcoverMatch.book == book_id)
+                & (HardcoverMatch.hc_book_id == snapshot.hc_book_id)
+            ).execute()
+            outbox.take(book_id, versions.get(book_id))
+        add_log(candidate.local.book_id, title, outcome, actions, None, now=now)
 
 
 def fail_book(
-    book_id: int,
-    title: str,
+    candidate: Candidate,
     error: str,
     *,
     permanent: bool,
     retry_at: float,
     actions: list[dict[str, Any]],
+    state: str | None = None,
     now: float | None = None,
 ) -> None:
-    """A push did not go through: keep the book queued (retry later, or wait for a change)."""
+    """A push did not go through: keep the copies queued (retry later, or wait for a change)."""
     now = time.time() if now is None else now
-    state = BLOCKED if permanent else FAILED
+    state = state or (BLOCKED if permanent else FAILED)
     with database.atomic():
-        outbox.note_change(book_id, [outbox.STATUS], now=now)
-        if permanent:
-            outbox.block(book_id, error)
-        else:
-            outbox.postpone(book_id, error, retry_at)
-        updated = (
-            HardcoverSync.update(state=state, reason=error, updated_at=now)
-            .where(HardcoverSync.book == book_id)
-            .execute()
-        )
-        if not updated:
-            HardcoverSync.insert(
-                book=book_id, snapshot={}, state=state, reason=error, updated_at=now
-            ).execute()
-        add_log(book_id, title, "failed", actions, error, now=now)
-
-
-def add_log(
-    book_id: int | None,
-    title: str | None,
-    outcome: str,
-    actions: list[dict[str, Any]],
-    error: str | None,
-    *,
-    now: float | None = None,
-) -> None:
-    SyncLog.insert(
-        at=time.time() if now is None else now,
-        book=book_id,
-        title=title,
-        outcome=outcome,
-        actions=actions,
-        error=error,
-    ).execute()
-
-
-def log_entries(*, limit: int = 50, book_id: int | None = None) -> list[dict[str, Any]]:
-    """The newest log lines first."""
-    query = SyncLog.select().order_by(SyncLog.id.desc()).limit(max(1, limit))
-    if book_id is not None:
-        query = query.where(SyncLog.book == book_id)
-    return [
-        {
-            "at": row.at,
-            "book_id": row.book_id,
-            "title": row.title,
-            "outcome": row.outcome,
-            "actions": row.actions or [],
-            "error": row.error,
-        }
-        for row in query
-    ]
-
-
-def book_states() -> dict[int, tuple[str, str | None]]:
-    """Each synced book's state and reason."""
-    return {row.book_id: (row.state, row.reason) for row in HardcoverSync.select()}
+        for book_id in candidate.book_ids:
+            outbox.note_change(book_id, [outbox.STATUS], now=now)
+            if permanent:
+                outbox.block(book_id, error)
+            else:
+                outbox.postpone(book_id, error, retry_at)
+            updated = (
+                HardcoverSync.update(state=state, reason=error, updated_at=now)
+                .where(HardcoverSync.book == book_id)
+                .execute()
+            )
+            if not updated:
+                HardcoverSync.insert(
+                    book=book_id, snapshot={}, state=state, reason=error, updated_at=now
+                ).execute()
+        add_log(candidate.local.book_id, candidate.title, "failed", actions, error, now=now)
 
 
 def forget_unsyncable() -> None:
     """Drop outbox rows of books that can no longer be synced (unlinked, excluded, unread)."""
-    syncable = (
-        HardcoverMatch.select(HardcoverMatch.book)
-        .join(ReadingState, on=(ReadingState.book == HardcoverMatch.book))
-        .where((HardcoverMatch.state == LINKED) & (ReadingState.status != "unread"))
-    )
-    keep = {row.book_id for row in syncable}
+    keep = syncable_book_ids()
     outbox.discard(q.book_id for q in outbox.queued() if q.book_id not in keep)

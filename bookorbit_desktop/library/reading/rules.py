@@ -196,7 +196,8 @@ def set_status(state: ReadingSnapshot, status: str, today: date) -> Outcome:
     """The state after the user picks `status`; dates follow the same rules as pushes.
 
     Choosing "reading" on a finished book is a reread; choosing "read" sets today's finish
-    date (and a start date if the book never had one); "unread" clears the dates.
+    date and keeps the start date as it is (unknown stays unknown: marking a book read says
+    when it ended, not when it began); "unread" clears the dates.
     """
     if status not in ALL_STATUSES:
         raise ValueError(f"unknown reading status: {status!r}")
@@ -205,7 +206,7 @@ def set_status(state: ReadingSnapshot, status: str, today: date) -> Outcome:
     if status in (READING, REREADING) and state.status in FINISHED:
         return start_reread(state, today)
     if status in FINISHED:
-        new = replace(state, status=status, started=state.started or today, finished=today)
+        new = replace(state, status=status, finished=today)
         return Outcome(new, (Change.STATUS_SET, Change.FINISHED))
     if status in IN_PROGRESS:
         new = replace(state, status=status, started=state.started or today)

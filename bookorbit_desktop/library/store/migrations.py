@@ -164,5 +164,18 @@ def _v3_sync(db: SqliteDatabase) -> None:
         db.execute_sql(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_library, _v2_hardcover, _v3_sync)
+def _v4_sync_trust(db: SqliteDatabase) -> None:
+    statements = [
+        # Every change bumps its book's version: a push takes only the version it sent.
+        "ALTER TABLE sync_outbox ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+        # Set when the user cancelled a pass: the book waits for their next sync or a change.
+        "ALTER TABLE sync_outbox ADD COLUMN held TEXT",
+        # The copy the user chose to speak for a Hardcover book several local books link to.
+        "ALTER TABLE hardcover_match ADD COLUMN lead INTEGER NOT NULL DEFAULT 0",
+    ]
+    for statement in statements:
+        db.execute_sql(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_library, _v2_hardcover, _v3_sync, _v4_sync_trust)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -193,6 +193,7 @@ class HardcoverMatch(BaseModel):
     )  # how it was linked: hardcover_id, hardcover_edition, isbn13, isbn10, search, pick
     fingerprint = TextField(null=True)  # the book's metadata when matched; a change re-matches
     updated_at = FloatField()
+    lead = BooleanField(default=False)  # the copy that speaks for its Hardcover book
 
 
 class SyncOutbox(BaseModel):
@@ -210,6 +211,8 @@ class SyncOutbox(BaseModel):
     retry_at = FloatField(null=True)
     last_error = TextField(null=True)
     blocked = TextField(null=True)  # a permanent error: not retried until the book changes
+    version = IntegerField(default=1)  # bumped by every change: a push takes what it sent
+    held = TextField(null=True)  # the user cancelled: waits for their next sync or a change
 
     class Meta:
         table_name = "sync_outbox"

@@ -3,8 +3,11 @@
 Every writer of reading state (a KOReader push, an edit in the window, the `book` command in
 another process, a document linked later) calls `note_change` inside its own transaction, so
 a change and its place in the outbox are committed together or not at all. One row per book:
-a second change before the push only adds its kind, which is how bursts coalesce. A new change
-also lifts a permanent error ("blocked"), since the book is worth another try once it changed.
+a second change before the push only adds its kind, which is how bursts coalesce. Every change
+bumps the row's version and a confirmed push takes only the version it started from, so a change
+that lands while its book is being pushed is never lost. A new change also lifts a permanent
+error ("blocked") and a user's Cancel ("held"), since the book is worth another try once it
+changed.
 
 The library knows nothing of Hardcover: this table only says "this book changed"; the sync
 engine decides what, if anything, that means for the profile.
@@ -32,18 +35,22 @@ class QueuedBook:
     retry_at: float | None
     last_error: str | None
     blocked: str | None
+    version: int = 1
+    held: str | None = None
 
 
 # One statement: a book not queued yet is added; a queued one keeps the time of each kind it
-# already had (its stored object is patched onto the new one), gains the new kinds, and its
-# retry state and any block are lifted.
+# already had (its stored object is patched onto the new one), gains the new kinds, moves to a
+# new version, and its retry state, any block and any hold are lifted.
 _QUEUE_SQL = (
-    "INSERT INTO sync_outbox (book_id, kinds, queued_at, attempts) VALUES (?, ?, ?, 0)"
+    "INSERT INTO sync_outbox (book_id, kinds, queued_at, attempts, version)"
+    " VALUES (?, ?, ?, 0, 1)"
     " ON CONFLICT (book_id) DO UPDATE SET kinds = CASE WHEN json_valid(sync_outbox.kinds)"
     " THEN CASE WHEN json_type(sync_outbox.kinds) = 'object'"
     " THEN json_patch(excluded.kinds, sync_outbox.kinds) ELSE excluded.kinds END"
     " ELSE excluded.kinds END,"
-    " attempts = 0, retry_at = NULL, blocked = NULL, last_error = NULL"
+    " attempts = 0, retry_at = NULL, blocked = NULL, last_error = NULL, held = NULL,"
+    " version = sync_outbox.version + 1"
 )
 
 
@@ -95,6 +102,8 @@ def _queued(row: SyncOutbox) -> QueuedBook:
         retry_at=row.retry_at,
         last_error=row.last_error,
         blocked=row.blocked,
+        version=row.version,
+        held=row.held,
     )
 
 
@@ -106,22 +115,51 @@ def queued(book_ids: Iterable[int] | None = None) -> list[QueuedBook]:
     return [_queued(row) for row in query]
 
 
-def take(book_id: int, seen: dict[str, float]) -> None:
-    """The push that started with `seen` kinds is confirmed: drop those kinds, keep newer ones.
-
-    A change that arrived while the push was under way keeps the book queued.
-    """
+def take(book_id: int, version: int | None) -> None:
+    """The push that read the book at outbox `version` is confirmed: the row goes if nothing
+    changed since; a change that arrived meanwhile (a newer version, or a row that appeared
+    while a book not queued was pushed: `version` None) keeps the book queued, due at once."""
     with database.atomic():
         row = SyncOutbox.get_or_none(SyncOutbox.book == book_id)
         if row is None:
             return
-        left = {k: v for k, v in (row.kinds or {}).items() if k not in seen or v > seen[k]}
-        if left:
-            SyncOutbox.update(
-                kinds=left, attempts=0, retry_at=None, last_error=None, blocked=None
-            ).where(SyncOutbox.book == book_id).execute()
-        else:
+        if version is not None and row.version == version:
             SyncOutbox.delete().where(SyncOutbox.book == book_id).execute()
+        else:
+            SyncOutbox.update(attempts=0, retry_at=None, last_error=None, blocked=None).where(
+                SyncOutbox.book == book_id
+            ).execute()
+
+
+def hold(book_ids: Iterable[int], reason: str, *, now: float | None = None) -> None:
+    """The user cancelled a pass: these books wait for their next sync or a change of the book
+    (a book not queued yet is queued, held, so that the wait is remembered)."""
+    ids = list(book_ids)
+    if not ids:
+        return
+    now = time.time() if now is None else now
+    with database.atomic():
+        present = {
+            row.book_id
+            for row in SyncOutbox.select(SyncOutbox.book).where(SyncOutbox.book.in_(ids))
+        }
+        for book_id in ids:
+            if book_id not in present:
+                SyncOutbox.insert(book=book_id, kinds={}, queued_at=now, attempts=0).execute()
+        SyncOutbox.update(held=reason).where(SyncOutbox.book.in_(ids)).execute()
+
+
+def held_count() -> int:
+    """Books a Cancel holds back."""
+    return int(SyncOutbox.select().where(SyncOutbox.held.is_null(False)).count())
+
+
+def release_held(book_ids: Iterable[int] | None = None) -> int:
+    """The user syncs again (all books, or `book_ids`): what a Cancel held back may go."""
+    query = SyncOutbox.update(held=None).where(SyncOutbox.held.is_null(False))
+    if book_ids is not None:
+        query = query.where(SyncOutbox.book.in_(list(book_ids)))
+    return int(query.execute())
 
 
 def postpone(book_id: int, error: str, retry_at: float) -> None:

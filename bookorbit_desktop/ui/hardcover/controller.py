@@ -84,6 +84,7 @@ class HardcoverController(QObject):
         view.sync_requested.connect(self.sync_now)
         view.pick_requested.connect(self.pick)
         view.rematch_requested.connect(self.rematch)
+        view.remove_entry_requested.connect(self.remove_entry)
         view.exclude_requested.connect(self.exclude)
         view.send_position_requested.connect(self.send_position)
         view.sync_book_requested.connect(lambda book_id: self.sync_now([book_id]))
@@ -165,6 +166,8 @@ class HardcoverController(QObject):
             last_sync=status.last_sync,
             pending=status.pending,
             to_match=status.to_match,
+            held=status.held,
+            awaiting_review=status.awaiting_review,
         )
         self.view.show_sync_status(self.hub.status)
         if page.details is None:  # the account only
@@ -378,24 +381,30 @@ class HardcoverController(QObject):
         if not exclude:
             self._changed(self.service.include(book_id))
             return
-        remove = False
-        if self.service.owns_entry(book_id):
-            box = QMessageBox(
-                QMessageBox.Icon.Question,
-                "Exclude from Hardcover sync",
-                f"BookOrbit added “{self._title(book_id)}” to your Hardcover library. Remove "
-                "it from your Hardcover library too?",
-                QMessageBox.StandardButton.Yes
-                | QMessageBox.StandardButton.No
-                | QMessageBox.StandardButton.Cancel,
-                self._window,
-            )
-            box.setDefaultButton(QMessageBox.StandardButton.No)
-            answer = await run_dialog(box, lambda: self.question_opened.emit(box))
-            if answer == QMessageBox.StandardButton.Cancel:
-                return
-            remove = answer == QMessageBox.StandardButton.Yes
-        self._changed(await self.service.exclude(book_id, remove_from_hardcover=remove))
+        self._changed(await self.service.exclude(book_id))
+
+    def remove_entry(self, book_id: int) -> asyncio.Task[None] | None:
+        return self._start(book_id, lambda: self._remove_entry(book_id))
+
+    async def _remove_entry(self, book_id: int) -> None:
+        """Removing a Hardcover entry takes its status, rating and reads: say which, ask."""
+        contents = self.service.entry_contents(book_id)
+        if contents is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Remove from Hardcover",
+            f"Remove “{self._title(book_id)}” from your Hardcover library? This deletes "
+            f"{contents} from your profile. Hardcover cannot undo it.",
+            QMessageBox.StandardButton.Cancel,
+            self._window,
+        )
+        remove = box.addButton("&Remove from Hardcover", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        await run_dialog(box, lambda: self.question_opened.emit(box))
+        if box.clickedButton() is not remove:
+            return
+        self._changed(await self.service.remove_entry(book_id))
 
 
 def _diff(

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bookorbit_desktop.services.hardcover import copies_conflict
 from bookorbit_desktop.services.library import STATUS_LABELS, BookRow, MatchInfo, progress_text
 
 # (state, label) in the order of the filter list; None is "every book".
@@ -152,6 +153,48 @@ def series_groups(
             placed.add(series)
             ordered = sorted(members[series], key=lambda m: (m[2] is None, m[2] or 0.0, m[0]))
             groups.append((series, [m[1] for m in ordered]))
+    return groups
+
+
+@dataclass(frozen=True)
+class Group:
+    """A row over other rows: a series, or the copies of one Hardcover book."""
+
+    label: str
+    why: str = ""
+
+
+def page_groups(
+    shown: Sequence[tuple[BookRow, MatchInfo]],
+) -> list[tuple[Group | None, list[int]]]:
+    """The rows in display order: the copies of one Hardcover book (a second copy, another
+    format, a translation) under one row for that book, which says how many there are and where
+    their statuses disagree; each series with two or more books under its row; the rest alone."""
+    by_entry: dict[int, list[int]] = {}
+    for book, match in shown:
+        hc_book_id = match.get("hc_book_id")
+        if match.get("state") == "linked" and hc_book_id is not None:
+            by_entry.setdefault(hc_book_id, []).append(book["id"])
+    entry_of = {i: hc for hc, ids in by_entry.items() if len(ids) > 1 for i in ids}
+    rows = {book["id"]: (book, match) for book, match in shown}
+    keyed = (
+        (book["id"], f"\0{entry_of[book['id']]}", None)
+        if book["id"] in entry_of
+        else (book["id"], book.get("series"), book.get("series_index"))
+        for book, _match in shown
+    )
+    groups: list[tuple[Group | None, list[int]]] = []
+    for key, ids in series_groups(keyed):
+        if key is None:
+            groups.append((None, ids))
+        elif key.startswith("\0"):
+            first, match = rows[ids[0]]
+            name = match.get("summary") or first["title"]
+            statuses = [str(rows[i][0].get("status")) for i in ids]
+            conflict = copies_conflict(statuses) or f"{len(ids)} copies linked, one entry"
+            groups.append((Group(f"{name} ({len(ids)} copies)", conflict), ids))
+        else:
+            groups.append((Group(f"{key} ({len(ids)} books)"), ids))
     return groups
 
 

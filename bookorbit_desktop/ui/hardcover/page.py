@@ -55,6 +55,7 @@ class HardcoverView(QWidget):
     sync_requested = Signal()
     pick_requested = Signal(int)
     rematch_requested = Signal(int)
+    remove_entry_requested = Signal(int)
     exclude_requested = Signal(int, bool)
     send_position_requested = Signal(int)
     sync_book_requested = Signal(int)
@@ -148,6 +149,11 @@ class HardcoverView(QWidget):
         self.rematch_button.clicked.connect(self._rematch_selected)
         self.exclude_button = QPushButton("E&xclude")
         self.exclude_button.clicked.connect(self._exclude_clicked)
+        self.remove_button = QPushButton("Remove from Hardco&ver…")
+        self.remove_button.setToolTip(
+            "Delete the entry BookOrbit added to your Hardcover library (asks first)"
+        )
+        self.remove_button.clicked.connect(self._remove_clicked)
         self.send_position_button = QPushButton("Send This &Position Anyway")
         self.send_position_button.setToolTip(
             "Hardcover shows a later page than this library; send the library's page anyway."
@@ -166,6 +172,7 @@ class HardcoverView(QWidget):
             self.pick_button,
             self.rematch_button,
             self.exclude_button,
+            self.remove_button,
         ):
             buttons.addWidget(button)
         matches_layout.addLayout(buttons)
@@ -292,14 +299,11 @@ class HardcoverView(QWidget):
             for book, match in self._rows
             if wanted is None or self._states[book["id"]] == wanted
         }
-        groups = dashboard.series_groups(
-            (book_id, book.get("series"), book.get("series_index"))
-            for book_id, (book, _match) in shown.items()
-        )
-        for series, book_ids in groups:
+        for group, book_ids in dashboard.page_groups(list(shown.values())):
             parent = None
-            if series is not None:  # the series' books under one row, in series order
-                parent = QTreeWidgetItem([f"{series} ({books(len(book_ids))})"])
+            if group is not None:  # a series, or copies of one Hardcover book, under one row
+                parent = QTreeWidgetItem([group.label, "", "", "", group.why])
+                parent.setToolTip(4, group.why)
                 parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 font = parent.font(0)
                 font.setBold(True)
@@ -371,6 +375,8 @@ class HardcoverView(QWidget):
         ahead = self._sync_state_of(self.selected_book_id()) == "ahead"
         self.send_position_button.setVisible(ahead)
         self.send_position_button.setEnabled(usable and ahead and state == "linked")
+        own = bool(self._match_of(self.selected_book_id()).get("own_entry"))
+        self.remove_button.setEnabled(usable and own)
 
     def _match_of(self, book_id: int | None) -> MatchInfo:
         for book, match in self._rows:
@@ -402,6 +408,11 @@ class HardcoverView(QWidget):
         book_id = self.selected_book_id()
         if book_id is not None and self.send_position_button.isEnabled():
             self.send_position_requested.emit(book_id)
+
+    def _remove_clicked(self) -> None:
+        book_id = self.selected_book_id()
+        if book_id is not None and self.remove_button.isEnabled():
+            self.remove_entry_requested.emit(book_id)
 
     def _exclude_clicked(self) -> None:
         book_id = self.selected_book_id()

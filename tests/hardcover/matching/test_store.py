@@ -170,7 +170,7 @@ def test_clear_link_forgets_everything(library):
     book = add_book("A", status="reading").id
     pin(book, 7, edition_id=70, edition_pages=600, reason="picked by you")
     record_user_book(book, 555, created_by_us=True)
-    cleared = clear_link(book)
+    cleared = clear_link(book, entry_kept=False)
     assert (cleared.state, cleared.hc_book_id, cleared.pinned) == (UNMATCHED, None, False)
     assert (cleared.user_book_id, cleared.created_by_us, cleared.candidates) == (None, False, [])
     assert needs_matching(cleared, "anything")
@@ -195,7 +195,11 @@ def test_record_user_book_only_claims_real_entries(library):
 
 
 def test_unknown_books_are_reported(library):
-    for action in (lambda: exclude(999), lambda: clear_link(999), lambda: save_error(999, "x")):
+    for action in (
+        lambda: exclude(999),
+        lambda: clear_link(999, entry_kept=False),
+        lambda: save_error(999, "x"),
+    ):
         with pytest.raises(NotFoundError):
             action()
     assert get_match(999) is None

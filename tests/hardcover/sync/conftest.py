@@ -12,7 +12,8 @@ from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
 from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
-from bookorbit_desktop.hardcover.sync.engine import PassResult, SyncEngine
+from bookorbit_desktop.hardcover.sync.engine import SyncEngine
+from bookorbit_desktop.hardcover.sync.results import PassResult
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from tests.factories import add_book
 from tests.fakes.hardcover_catalog import EBOOK

@@ -138,20 +138,42 @@ async def test_a_koreader_push_flows_through_to_progress_pages(world):
     assert outbox.queued() == []
 
 
-async def test_only_one_process_pushes_at_a_time(world):
+async def test_a_pass_in_another_process_is_waited_for_then_this_one_runs(world):
     world.add("a", status="want_to_read")
     other = lease.new_holder()
     assert lease.acquire(other, now=world.clock())
-    mine = service(world)
+    naps: list[float] = []
+
+    async def nap(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 3:
+            lease.release(other)  # the other process's pass ends
+
+    mine = SyncService(Account(world), clock=world.clock, sleep=nap, holder=lease.new_holder())
+    set_setting(FIRST_SYNC_KEY, 0.0)
     world.clock.advance(60)
-    assert await mine.push_due() is None  # the other process holds the lease
-    report = await mine.sync()
-    assert report.stopped and "Another BookOrbit process" in report.stopped
-    assert world.entry("a") is None
-    world.clock.advance(lease.TTL + 1)  # the other process died without releasing it
-    report = await mine.sync()
+    assert await mine.push_due() is None  # the worker never waits: the other process pushes
+    said: list[str] = []
+    report = await mine.sync(waiting=said.append)
     assert report.stopped is None and world.entry("a") is not None
+    assert len(naps) == 3 and said == [
+        f"Waiting for the sync running in {lease.describe(other)} to finish…"
+    ]
     assert lease.holder_now(now=world.clock()) is None  # released after the pass
+
+
+async def test_a_pass_that_never_ends_elsewhere_is_waited_for_a_bounded_time(world):
+    world.add("a", status="want_to_read")
+    other = lease.new_holder()
+    assert lease.acquire(other, now=world.clock())
+
+    async def nap(seconds: float) -> None:
+        lease.acquire(other, now=world.clock())  # the other process keeps renewing
+
+    mine = SyncService(Account(world), clock=world.clock, sleep=nap, holder=lease.new_holder())
+    report = await mine.sync()
+    assert report.stopped and "has been syncing this library for over 10 minutes" in report.stopped
+    assert world.entry("a") is None
 
 
 async def test_the_worker_pushes_from_its_own_thread_and_reports_back_here(world):

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from bookorbit_desktop.hardcover.sync import ledger, store
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
-from bookorbit_desktop.hardcover.sync import store
-from bookorbit_desktop.hardcover.sync.engine import FAILED, SENT, UP_TO_DATE, WOULD_SEND
+from bookorbit_desktop.hardcover.sync.results import FAILED, SENT, UP_TO_DATE, WOULD_SEND
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import HardcoverMatch, HardcoverSync
 from tests.fakes.hardcover_resolvers import Behaviour
@@ -149,7 +149,7 @@ async def test_an_edit_made_on_hardcover_is_not_clobbered(world):
     await world.sync()
     assert world.entry("b")["rating"] == 5.0
     assert world.reads("b")[0]["progress_pages"] == 180
-    log = store.log_entries(book_id=world.books["b"], limit=1)[0]
+    log = ledger.log_entries(book_id=world.books["b"], limit=1)[0]
     assert log["outcome"] == SENT
 
 
@@ -249,14 +249,32 @@ async def test_the_days_budget_is_spent_only_down_to_a_reserve(world):
     assert all(world.entry(f"b{n}") for n in range(4))
 
 
-async def test_rematch_removes_our_entry_and_a_later_sync_adds_it_again(world):
-    from bookorbit_desktop.hardcover.matching.actions import exclude, include, rematch
+async def test_rematch_keeps_the_entry_unless_the_user_asks_to_remove_it(world):
+    from bookorbit_desktop.hardcover.matching.actions import (
+        exclude,
+        include,
+        rematch,
+        remove_entry,
+    )
     from bookorbit_desktop.hardcover.matching.store import pin
+    from bookorbit_desktop.hardcover.sync.ledger import entry_contents
 
-    world.add("b", status="reading", started="2026-03-01", progress=0.5)
+    world.add("b", status="read", started="2026-03-01", finished="2026-03-20", rating=4.5)
     await world.sync()
-    await rematch(world.books["b"], world.client)
-    assert world.entry("b") is None  # BookOrbit created it, so Re-match removed it
+    kept = await rematch(world.books["b"], world.client)
+    entry = world.entry("b")  # one click never deletes a rating and read dates
+    assert entry is not None and entry["rating"] == 4.5 and len(world.reads("b")) == 1
+    assert "stays on your profile" in kept.message
+    pin(world.books["b"], world.hc_books["b"], edition_id=world.editions["b"], edition_pages=300,
+        reason="picked")  # fmt: skip
+    await world.sync()
+    assert entry_contents(world.books["b"]) == (
+        "status Read, rating 4.5★, the read 2026-03-01 – 2026-03-20"
+    )
+    await remove_entry(world.books["b"], world.client)  # its own, explicit action
+    assert world.entry("b") is None
+    await rematch(world.books["b"], world.client, remove_from_hardcover=True)  # nothing left
+    world.edit("b", status="reading", started="2026-04-01", progress=0.5)
     pin(world.books["b"], world.hc_books["b"], edition_id=world.editions["b"], edition_pages=300,
         reason="picked")  # fmt: skip
     await world.sync()

@@ -139,7 +139,14 @@ SET_STATUS_TABLE = [
         state("read", 0.4, MAY1, TODAY),
         (C.STATUS_SET, C.FINISHED),
     ),
-    (state("unread"), "read", state("read", 0.0, TODAY, TODAY), (C.STATUS_SET, C.FINISHED)),
+    # Marking a book read gives no evidence of when it was started.
+    (state("unread"), "read", state("read", 0.0, None, TODAY), (C.STATUS_SET, C.FINISHED)),
+    (
+        state("want_to_read"),
+        "skimmed",
+        state("skimmed", 0.0, None, TODAY),
+        (C.STATUS_SET, C.FINISHED),
+    ),
     (state("unread"), "reading", state("reading", 0.0, TODAY), (C.STATUS_SET,)),
     (state("reading", 0.4, MAY1), "reading", state("reading", 0.4, MAY1), ()),
     (state("reading", 0.4, MAY1), "unread", state("unread"), (C.STATUS_SET,)),

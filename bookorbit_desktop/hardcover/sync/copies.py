@@ -1,0 +1,101 @@
+"""Several local books linked to one Hardcover book: the one state that entry should have. Pure.
+
+A second copy, another format or a translation all link to the same Hardcover book, which has
+one entry on the profile. The entry's desired state is made from every copy by these rules, so
+that a copy the user has not read yet never lowers what another copy reached:
+
+| field          | rule                                                                      |
+|----------------|---------------------------------------------------------------------------|
+| status         | the furthest wins: Read > Did Not Finish > Currently Reading > Paused >    |
+|                | Want to Read; the copy the user chose to speak for the book (its "lead")  |
+|                | wins over all of them                                                     |
+| progress,      | the copy that gives the status; among several with that status, the one   |
+| edition        | read most recently (the copy being read)                                  |
+| start date     | the earliest start among the copies of the current read (those with the   |
+|                | winning status); unknown stays unknown                                    |
+| finish date    | the latest finish among them (a finished read only)                       |
+| rating         | the most recently changed rating of any copy; the lead's, if it has one   |
+| date added     | the earliest                                                              |
+
+Copies whose statuses differ are a conflict the user should see ("2 copies linked: Read and Want
+to Read"): the entry still gets the furthest status (nothing is lowered), and choosing a lead
+copy settles it the other way when that is what the user meant (a reread in another copy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from bookorbit_desktop.hardcover.sync.model import (
+    CURRENTLY_READING,
+    DID_NOT_FINISH,
+    FINISHED_READ,
+    PAUSED,
+    READ,
+    STATUS_IDS,
+    STATUS_NAMES,
+    WANT_TO_READ,
+    Local,
+    read_kind,
+)
+
+# How far along a status is: a higher rank is never replaced by a lower one from another copy.
+RANK = {WANT_TO_READ: 1, PAUSED: 2, CURRENTLY_READING: 3, DID_NOT_FINISH: 4, READ: 5}
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One local book linked to the Hardcover book, as the rules above need it."""
+
+    local: Local
+    updated_at: float  # when its reading state last changed
+    lead: bool = False  # the user chose this copy to speak for the book
+
+
+@dataclass(frozen=True)
+class Combined:
+    local: Local  # the entry's desired state; `book_id` is the copy that gives the status
+    copies: tuple[int, ...]  # every copy's book id, the leading one first
+    conflict: str | None  # the copies disagree on the status, in words
+
+
+def _rank(copy: Copy) -> int:
+    return RANK.get(copy.local.status_id or 0, 0)
+
+
+def combine(copies: Sequence[Copy]) -> Combined:
+    """The one desired state of a Hardcover entry from every copy linked to it."""
+    if not copies:
+        raise ValueError("a Hardcover entry needs at least one linked copy")
+    leads = [c for c in copies if c.lead]
+    pool = leads or list(copies)
+    top = max(_rank(c) for c in pool)
+    same = [c for c in pool if _rank(c) == top]
+    leader = max(same, key=lambda c: (c.updated_at, c.local.progress, -c.local.book_id))
+    local = leader.local
+    current = [c.local for c in (same if not leads else [leader])]
+    if read_kind(local.status_id or 0) == FINISHED_READ:
+        finishes = [c.finished for c in current if c.finished]
+        local = replace(local, finished=max(finishes) if finishes else None)
+    starts = [c.started for c in current if c.started]
+    local = replace(local, started=min(starts) if starts else None)
+    rated = [c for c in copies if c.local.rating is not None]
+    if rated and not (leader.lead and leader.local.rating is not None):
+        local = replace(local, rating=max(rated, key=lambda c: c.updated_at).local.rating)
+    local = replace(local, date_added=min(c.local.date_added for c in copies))
+    order = (leader.local.book_id, *sorted(c.local.book_id for c in copies if c is not leader))
+    return Combined(local, order, conflict([c.local.status for c in copies]))
+
+
+def conflict(statuses: Sequence[str]) -> str | None:
+    """ "2 copies linked: Read and Want to Read" when the copies' statuses (the library's
+    words) differ in Hardcover's terms, furthest first; None when they agree."""
+    ids = sorted(
+        {STATUS_IDS[s] for s in statuses if s in STATUS_IDS}, key=lambda s: -RANK.get(s, 0)
+    )
+    if len(ids) < 2:
+        return None
+    names = [STATUS_NAMES[s] for s in ids]
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+    return f"{len(statuses)} copies linked: {listed}"

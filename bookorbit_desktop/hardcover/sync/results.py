@@ -1,0 +1,106 @@
+"""What a sync pass did, entry by entry, in the words the window and the command line show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bookorbit_desktop.hardcover.api.errors import HardcoverError
+from bookorbit_desktop.hardcover.sync.model import Remote, Snapshot
+from bookorbit_desktop.hardcover.sync.reconcile import Action, Tracking
+from bookorbit_desktop.hardcover.sync.store import Candidate
+
+SENT, UP_TO_DATE, WOULD_SEND, FAILED, SKIPPED, PARTIAL = (
+    "sent",
+    "up_to_date",
+    "would_send",
+    "failed",
+    "skipped",
+    "partial",
+)
+CANCELLED = "cancelled; nothing more goes out until you sync again or change one of those books"
+HANDED_OVER = "handed over to the sync you started"
+PARTLY_WRITTEN = "partly written; the rest is repaired at the next sync"
+
+
+@dataclass(frozen=True)
+class BookResult:
+    book_id: int
+    title: str
+    outcome: str
+    actions: tuple[dict[str, Any], ...] = ()
+    notes: tuple[str, ...] = ()
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "book_id": self.book_id,
+            "title": self.title,
+            "outcome": self.outcome,
+            "actions": [" · ".join(a["changes"]) for a in self.actions],
+            "notes": list(self.notes),
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    done: int
+    total: int
+    title: str | None
+    counts: dict[str, int]
+    eta_seconds: float | None  # from the rate-limit budget
+    waiting_seconds: float  # > 0 while Hardcover's limits make the pass wait
+    book_id: int | None = None  # the book being sent now
+
+
+@dataclass
+class PassResult:
+    books: list[BookResult] = field(default_factory=list)
+    stopped: str | None = None  # why the pass ended early, in words
+    requests: int = 0
+    awaiting_review: int = 0  # new Hardcover books the worker left for the user's review
+    needs_review: int = 0  # books the worker looked up that wait for the user's choice
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for book in self.books:
+            counts[book.outcome] = counts.get(book.outcome, 0) + 1
+        return counts
+
+    @property
+    def failed(self) -> bool:
+        return self.stopped is not None or any(b.outcome in (FAILED, PARTIAL) for b in self.books)
+
+
+def is_partial(error: Exception) -> bool:
+    return bool(getattr(error, "partial", False))
+
+
+def skipped(work: list[Candidate], *, partial: bool = False) -> list[BookResult]:
+    """Entries a stopped pass did not reach (the first one partly written when `partial`)."""
+    results = [BookResult(c.local.book_id, c.title, SKIPPED) for c in work]
+    if partial and results:
+        first = work[0]
+        results[0] = BookResult(first.local.book_id, first.title, PARTIAL, error=PARTLY_WRITTEN)
+    return results
+
+
+def failed_result(candidate: Candidate, error: HardcoverError) -> BookResult:
+    outcome = PARTIAL if is_partial(error) else FAILED
+    return BookResult(candidate.local.book_id, candidate.title, outcome, error=error.message)
+
+
+@dataclass
+class EntryWalk:
+    """One entry's push under way: what was sent and what Hardcover answered so far."""
+
+    candidate: Candidate
+    snapshot: Snapshot | None
+    remote: Remote | None
+    tracking: Tracking
+    notes: list[str]
+    sent: list[Action] = field(default_factory=list)
+    ahead: tuple[int, int] | None = None
+    inserting: bool = False
