@@ -10,9 +10,10 @@
 4. The archive's folder gets the app, install.sh, the desktop entry, the AppStream metadata
    and the icons, and is packed as dist/BookOrbitDesktop-<version>-linux-<arch>.tar.xz.
 
-The archive is reproducible: every entry carries the time of the commit built (or
-SOURCE_DATE_EPOCH), owner root, and mode 755 or 644, in name order, so two builds of the same
-commit give the same bytes. Prints the build time and the packed and unpacked sizes.
+The archive is reproducible: PyInstaller runs with a fixed hash seed, and every entry carries
+the time of the commit built (or SOURCE_DATE_EPOCH), owner root, and mode 755 or 644, in name
+order, so two builds of the same commit give the same bytes. Prints the build time and the
+packed and unpacked sizes.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ def build(work: Path, out: Path) -> float:
             str(PACKAGING / "bookorbit-desktop.spec"),
         ],
         check=True,
+        # A fixed hash seed: PyInstaller orders base_library.zip by set iteration.
+        env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     return time.perf_counter() - started
 
