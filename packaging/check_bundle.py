@@ -3,7 +3,7 @@
 - no library the target system provides was copied (bundle_rules.SYSTEM_LIBRARIES);
 - every library a bundled file links to is either in the bundle or one of those;
 - no file needs a newer glibc than MAX_GLIBC (the oldest distributions in the README);
-- no file carries debug information (`make_dist.py` strips it: a third of the download);
+- no file carries debug information (`make_dist.py` strips it: 32 MiB of the unpacked bundle);
 - every symbolic link leads to a file inside the bundle (none dangles);
 - the resources and GraphQL operations the app loads at run time are inside.
 
