@@ -64,7 +64,7 @@ $(DIST_STAMP): pyproject.toml
 	$(DIST_VENV)/bin/python -m pip install --quiet --upgrade pip
 	touch $@
 
-# dist/BookOrbitDesktop-<version>-linux-<arch>.tar.gz (PyInstaller needs binutils' objdump).
+# dist/BookOrbitDesktop-<version>-linux-<arch>.tar.xz (PyInstaller needs binutils: objdump, strip).
 dist: $(DIST_STAMP) system-deps
 	$(DIST_VENV)/bin/python -m pip install --quiet '.[dist]'
 	$(DIST_VENV)/bin/python packaging/make_dist.py
@@ -72,7 +72,7 @@ dist: $(DIST_STAMP) system-deps
 # Runs the packed bundle headlessly and validates what install.sh installs (CI runs this
 # after `make test` and `make dist`).
 check-dist: $(TEST_STAMP) system-deps
-	@archive="$$(ls -t dist/BookOrbitDesktop-*-linux-*.tar.gz 2>/dev/null | head -1)"; \
+	@archive="$$(ls -t dist/BookOrbitDesktop-*-linux-*.tar.xz 2>/dev/null | head -1)"; \
 	if [ -z "$$archive" ]; then echo "check-dist: no archive in dist/; run make dist first" >&2; exit 1; fi; \
 	echo "Checking $$archive"; \
 	BOOKORBIT_DIST_ARCHIVE="$$archive" QT_QPA_PLATFORM=offscreen \

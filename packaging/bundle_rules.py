@@ -1,6 +1,6 @@
 """What goes into the Linux bundle: the rules the spec applies and `check_bundle.py` verifies.
 
-Plain functions over file names, so they are tested with tables (tests/packaging/). Three rules:
+Plain functions over file names, so they are tested with tables (tests/packaging/). Four rules:
 
 1. Qt plugins the app never loads are left out (console platforms, the GTK3 theme, which pulls
    in GTK, GLib, cairo and pango, TLS and network-information backends, image formats nobody
@@ -12,10 +12,13 @@ Plain functions over file names, so they are tested with tables (tests/packaging
    SQLite, the xcb-util family Qt 6.5+ requires, Kerberos for QtNetwork) are bundled.
 3. Of the remaining libraries, only those something kept actually links to stay (`reachable`),
    so dropping a plugin drops its dependencies too.
+4. A symbolic link PyInstaller made to a library that was left out goes too (`linked_entries`):
+   a dangling link is a broken file in the download.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
@@ -173,6 +176,30 @@ def select_binaries(
         for dest, src in kept
         if not is_shared_library(dest) or PurePosixPath(dest).name in linked
     ]
+
+
+def link_target(destination: str, target: str) -> str:
+    """Where a link at `destination` pointing to `target` (relative to its folder) leads."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(destination), target))
+
+
+def linked_entries(
+    entries: Iterable[tuple[str, str, str]], kept: Iterable[str]
+) -> list[tuple[str, str, str]]:
+    """The (destination, source, kind) entries without the SYMLINK ones whose target is not
+    among `kept` destinations (or another kept link, followed to its end)."""
+    entries = list(entries)
+    links = {dest: link_target(dest, src) for dest, src, kind in entries if kind == "SYMLINK"}
+    present = set(kept)
+
+    def resolves(dest: str) -> bool:
+        seen = set()
+        while dest in links and dest not in seen:
+            seen.add(dest)
+            dest = links[dest]
+        return dest in present and dest not in links
+
+    return [entry for entry in entries if entry[2] != "SYMLINK" or resolves(entry[0])]
 
 
 def read_needed(path: str) -> list[str]:

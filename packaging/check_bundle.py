@@ -3,6 +3,8 @@
 - no library the target system provides was copied (bundle_rules.SYSTEM_LIBRARIES);
 - every library a bundled file links to is either in the bundle or one of those;
 - no file needs a newer glibc than MAX_GLIBC (the oldest distributions in the README);
+- no file carries debug information (`make_dist.py` strips it: 32 MiB of the unpacked bundle);
+- every symbolic link leads to a file inside the bundle (none dangles);
 - the resources and GraphQL operations the app loads at run time are inside.
 
 Prints each problem and exits 1 if there is any.
@@ -47,6 +49,30 @@ def glibc_of(path: Path) -> tuple[int, int]:
     return max(versions, default=(0, 0))
 
 
+def has_debug_info(path: Path) -> bool:
+    """True if the ELF file has DWARF sections (`.debug_info`, `.debug_line`...)."""
+    result = subprocess.run(["objdump", "-h", str(path)], capture_output=True, text=True)
+    return any(
+        len(fields) > 1 and fields[1].startswith(".debug_")
+        for fields in (line.split() for line in result.stdout.splitlines())
+    )
+
+
+def broken_links(bundle: Path) -> list[str]:
+    """Each symbolic link in the bundle that dangles or leads out of it, with where it points."""
+    problems = []
+    root = bundle.resolve()
+    for path in sorted(bundle.rglob("*")):
+        if not path.is_symlink():
+            continue
+        relative, target = path.relative_to(bundle), path.readlink()
+        if not path.exists():
+            problems.append(f"{relative} is a dangling link (to {target})")
+        elif not path.resolve().is_relative_to(root):
+            problems.append(f"{relative} links outside the bundle (to {target})")
+    return problems
+
+
 def required_glibc(bundle: Path) -> str:
     major, minor = max((glibc_of(path) for path in elf_files(bundle)), default=(0, 0))
     return f"{major}.{minor}"
@@ -69,12 +95,15 @@ def check(bundle: Path) -> list[str]:
         for needed in bundle_rules.read_needed(str(path)):
             if needed not in names and not bundle_rules.is_system_library(needed):
                 problems.append(f"{relative} needs {needed}, which is neither bundled nor system")
+        if has_debug_info(path):
+            problems.append(f"{relative} carries debug information (strip --strip-debug)")
         version = glibc_of(path)
         if version > MAX_GLIBC:
             problems.append(
                 f"{relative} needs glibc {version[0]}.{version[1]} "
                 f"(the bundle promises {MAX_GLIBC[0]}.{MAX_GLIBC[1]})"
             )
+    problems += broken_links(bundle)
     for required in REQUIRED_FILES:
         if not (internal(bundle) / required).is_file():
             problems.append(f"{required} is missing from the bundle")

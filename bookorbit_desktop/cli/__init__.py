@@ -3,7 +3,8 @@ restore|about] ...`.
 
 Each feature registers its own sub-commands (`library`, `server`, the `hardcover` package);
 this module only parses the shared options, sets up logging, opens the library and turns
-domain errors into one clear line and an exit code instead of a traceback.
+domain errors into one clear line and an exit code instead of a traceback; output cut short by
+its reader (`books | head`) ends the command quietly.
 
 A command loads only its own feature's module: `books` never imports Qt, aiohttp or the
 Hardcover stack, which keeps a short command short. `--help` and unknown words load them all.
@@ -13,8 +14,10 @@ Nor does this module load the ORM: an `import` with nothing new never needs it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -127,6 +130,23 @@ def _library_errors() -> tuple[type[Exception], ...]:
     return (peewee.DatabaseError,) if peewee is not None else ()
 
 
+# The status a shell reports for a command stopped by SIGPIPE (128 + 13), as `ls | head` gives.
+OUTPUT_CLOSED = 141
+
+
+def _output_closed() -> int:
+    """The program reading the output stopped early (`books | head`): end quietly. What is
+    still buffered, and anything written while exiting, goes to /dev/null instead."""
+    log.info("The output was closed before the command finished")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        # A stream without a descriptor (replaced by a caller) has nothing to redirect.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+    return OUTPUT_CLOSED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     help_wanted = any(word in ("-h", "--help") for word in arguments)
@@ -140,7 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(paths.log_dir, verbose=args.verbose)
     ctx = CliContext(paths)
     try:
-        return int(handler(ctx, args) or 0)
+        status = int(handler(ctx, args) or 0)
+        sys.stdout.flush()  # a reader that went away shows here, not as a traceback at exit
+        return status
+    except BrokenPipeError:
+        return _output_closed()
     except BookOrbitError as error:
         print(f"{APP_NAME}: {error.title}: {error.message}{_remedy(error)}", file=sys.stderr)
         log.info("%s: %s", error.title, error.message)

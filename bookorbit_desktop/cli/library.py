@@ -11,6 +11,7 @@ from typing import Any
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.edits import edits_of, run_many
+from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.reading.edits import UNSET, update_reading_state
 from bookorbit_desktop.library.store.links import hardcover_links
 from bookorbit_desktop.library.store.queries import get_book, list_books
@@ -78,7 +79,7 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
     print(f"{'ID':>5}  {'STATUS':<12} {'DONE':>4}  TITLE — AUTHORS [FORMATS]")
     for book in books:
         reading = book["reading"]
-        authors = ", ".join(book["authors"]) or "unknown author"
+        authors = author_line(book["authors"])
         formats = ",".join(sorted({file["format"] for file in book["files"]}))
         print(
             f"{book['id']:>5}  {reading['status']:<12} {reading['progress']:>4.0%}  "

@@ -129,11 +129,17 @@ def build_mobi(
     version: int = 6,
     cover: bytes | None = None,
     truncate_to: int | None = None,
+    exth_cover: bool = True,
+    before_cover: tuple[bytes, ...] = (),
 ) -> Path:
-    """A minimal but well-formed MOBI: PalmDB header, record 0, one text record, a cover."""
+    """A minimal but well-formed MOBI: PalmDB header, record 0, one text record, a cover.
+
+    The image records start with `before_cover`; the EXTH cover record (201) names the cover
+    unless `exth_cover` is false (many real books have none)."""
     records_exth = list(exth or [])
-    if cover is not None:
-        records_exth.append((201, struct.pack(">I", 0)))  # cover = first image record + 0
+    if cover is not None and exth_cover:
+        # cover = first image record + its position among them
+        records_exth.append((201, struct.pack(">I", len(before_cover))))
     exth_block = _exth(records_exth) if records_exth else b""
     name_bytes = full_name.encode("utf-8" if text_encoding == 65001 else "cp1252")
     mobi = bytearray(MOBI_HEADER_LENGTH)
@@ -148,7 +154,7 @@ def build_mobi(
     text = b"<html><body>Hello</body></html>"
     palmdoc = struct.pack(">HHIHHHH", 1, 0, len(text), 1, 4096, encryption, 0)
     record0 = palmdoc + bytes(mobi) + exth_block + name_bytes + b"\0\0"
-    records = [record0, text] + ([cover] if cover is not None else [])
+    records = [record0, text] + ([*before_cover, cover] if cover is not None else [])
     header = bytearray(78)
     header[0:32] = full_name.encode("ascii", "replace")[:31].ljust(32, b"\0")
     header[60:68] = b"BOOKMOBI"

@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import check_bundle
 import pytest
 
 from tests.factories import make_epub
@@ -45,8 +46,26 @@ def unpacked(tmp_path_factory) -> Path:
     with tarfile.open(ARCHIVE) as tar:
         tar.extractall(target, filter="tar")
     (folder,) = target.iterdir()
-    assert folder.name == Path(ARCHIVE).name.removesuffix(".tar.gz")
+    assert folder.name == Path(ARCHIVE).name.removesuffix(".tar.xz")
     return folder
+
+
+def test_the_download_is_at_most_50_mb():
+    assert Path(ARCHIVE).stat().st_size <= 50_000_000
+
+
+def test_the_unpacked_bundle_passes_the_build_checks(unpacked):
+    """Stripped, no dangling link, nothing from the system, glibc: as check_bundle.py says."""
+    assert check_bundle.check(unpacked / "bookorbit-desktop") == []
+
+
+def test_every_entry_has_the_same_time_and_no_owner():
+    """What makes two builds of one commit give the same bytes (make_dist.normalise)."""
+    with tarfile.open(ARCHIVE) as tar:
+        members = tar.getmembers()
+    assert len({member.mtime for member in members}) == 1
+    assert {(m.uid, m.gid, m.uname, m.gname) for m in members} == {(0, 0, "", "")}
+    assert {m.mode for m in members if not m.issym()} <= {0o644, 0o755}
 
 
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:

@@ -11,6 +11,8 @@ from bundle_rules import (
     is_shared_library,
     is_system_library,
     keep_plugin_or_module,
+    link_target,
+    linked_entries,
     reachable,
     select_binaries,
     soname_stem,
@@ -148,6 +150,35 @@ def test_a_dropped_plugin_takes_its_private_libraries_with_it():
         "libffi.so.8",
         "_ctypes.cpython-311-x86_64-linux-gnu.so",
     }
+
+
+@pytest.mark.parametrize(
+    ("destination", "target", "leads_to"),
+    [
+        ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6"),
+        ("PySide6/libx.so", "../pillow.libs/libx.so", "pillow.libs/libx.so"),
+        ("a/b/c.so", "./c.so.1", "a/b/c.so.1"),
+    ],
+)
+def test_link_target(destination, target, leads_to):
+    assert link_target(destination, target) == leads_to
+
+
+def test_links_to_libraries_left_out_are_left_out_too():
+    # PyInstaller links Qt's libraries into the top folder; three of them were dropped.
+    entries = [
+        ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK"),
+        ("libQt6EglFsKmsSupport.so.6", "PySide6/Qt/lib/libQt6EglFsKmsSupport.so.6", "SYMLINK"),
+        ("libchain.so", "libQt6Core.so.6", "SYMLINK"),  # a link to a kept link
+        ("libloop.so", "libloop.so", "SYMLINK"),
+        ("resources/icon.png", "/src/icon.png", "DATA"),
+    ]
+    kept = {"PySide6/Qt/lib/libQt6Core.so.6", "resources/icon.png"}
+    assert [dest for dest, _, _ in linked_entries(entries, kept)] == [
+        "libQt6Core.so.6",
+        "libchain.so",
+        "resources/icon.png",
+    ]
 
 
 def load_hook():

@@ -25,6 +25,7 @@ from bookorbit_desktop.cli.hardcover.token import (
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
 from bookorbit_desktop.hardcover.api.records import SearchResult
+from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.services.hardcover_account import AccountStatus, HardcoverAccount
 from bookorbit_desktop.services.sync import SyncService, SyncStatus
 
@@ -215,7 +216,7 @@ def format_search(result: SearchResult) -> str:
     lines = [f"{'ID':>9}  {'READERS':>8}  {'YEAR':4}  TITLE — AUTHORS"]
     for hit in result.hits:
         title = f"{hit.title}: {hit.subtitle}" if hit.subtitle else hit.title
-        authors = ", ".join(hit.author_names) or "unknown author"
+        authors = author_line(hit.author_names)
         year = str(hit.release_year) if hit.release_year else "—"
         lines.append(f"{hit.id:>9}  {hit.users_count:>8,}  {year:4}  {title} — {authors}")
     shown = len(result.hits)

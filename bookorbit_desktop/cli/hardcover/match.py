@@ -21,6 +21,7 @@ from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.matching import actions as match_actions
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress, MatchReport
 from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.store.links import candidates_of, hardcover_links
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
@@ -189,7 +190,7 @@ def match_json(report: MatchReport, skipped: list[int]) -> dict[str, Any]:
 
 
 def _candidate_line(candidate: dict[str, Any]) -> str:
-    authors = ", ".join(candidate.get("authors") or []) or "unknown author"
+    authors = author_line(candidate.get("authors") or [])
     year = candidate.get("year") or "—"
     pages = candidate.get("pages") or "?"
     languages = ",".join(candidate.get("languages") or []) or "?"

@@ -257,12 +257,19 @@ class _Importer:
         metadata = prepared.require_metadata()
         others = list(self.index.by_digest.get(digest, []))
         book_id = self._write_new_book(path, stat, digest, metadata, prepared.has_cover)
-        for other in others:
-            self.summary.collisions.append(
-                DigestCollision(digest, path, book_id, Path(other.path), other.book_id)
-            )
-            log.warning("%s and %s share the KOReader document id %s", path, other.path, digest)
+        self._report_collisions(digest, path, book_id, others)
         return ImportOutcome.IMPORTED, book_id
+
+    def _report_collisions(
+        self, digest: str, path: Path, book_id: int, others: list[KnownFile]
+    ) -> None:
+        """Other books' files that share this file's partial MD5, into the summary."""
+        for other in others:
+            if other.book_id != book_id:
+                self.summary.collisions.append(
+                    DigestCollision(digest, path, book_id, Path(other.path), other.book_id)
+                )
+                log.warning("%s and %s share the KOReader document id %s", path, other.path, digest)
 
     def _changed_in_place(
         self, path: Path, known: KnownFile, stat: os.stat_result, digest: str, prepared: Prepared
@@ -274,6 +281,7 @@ class _Importer:
         metadata = prepared.require_metadata()
         now = self.clock()
         refresh = self.index.files_of_book(known.book_id) == 1
+        others = list(self.index.by_digest.get(digest, []))
         try:
             with database.atomic():
                 updated = self.index.update_file(
@@ -288,6 +296,7 @@ class _Importer:
         except BaseException:
             self.index = LibraryIndex()
             raise
+        self._report_collisions(digest, path, known.book_id, others)
         return ImportOutcome.UPDATED, known.book_id
 
     def _write_new_book(

@@ -2,8 +2,10 @@
 
 A Kindle book is a Palm database whose record 0 holds the PalmDOC header (with the DRM flag),
 the MOBI header (text encoding, full title, first image record) and the EXTH block (author,
-publisher, ISBN, language, cover image index ...). Only record 0 and the cover record are read.
-All numbers are big-endian; every offset is checked, since damaged files are common.
+publisher, ISBN, language, cover image index ...). Only record 0 and the cover record are read;
+a book whose EXTH names no cover (common in converted books) gets its first image record, as
+calibre shows it. All numbers are big-endian; every offset is checked, since damaged files are
+common.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ EXTH_COVER = 201
 EXTH_THUMBNAIL = 202
 EXTH_TITLE = 503
 EXTH_LANGUAGE = 524
+# The image formats Kindle books carry, by their first bytes; and how many records from the
+# first image record are searched for one when the EXTH names no cover (fonts, resource
+# records and other data can come first).
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
+_IMAGE_SEARCH = 16
 # File extensions and the format stored for them; other names are decided from the header.
 _EXTENSION_FORMATS = {".mobi": "mobi", ".prc": "mobi", ".azw": "azw", ".azw3": "azw3"}
 
@@ -143,6 +150,14 @@ def _cover(
         values = exth.get(kind)
         if values and len(values[0]) == 4:
             (index,) = struct.unpack(">I", values[0])
-            if index != _NO_INDEX:
-                return _read_record(handle, offsets, first_image + index)
+            record = (
+                None if index == _NO_INDEX else _read_record(handle, offsets, first_image + index)
+            )
+            if record is not None and record.startswith(_IMAGE_MAGIC):
+                return record
+    # No cover named (or not an image): the first image record is the cover.
+    for index in range(first_image, min(first_image + _IMAGE_SEARCH, len(offsets) - 1)):
+        record = _read_record(handle, offsets, index)
+        if record is not None and record.startswith(_IMAGE_MAGIC):
+            return record
     return None

@@ -1,7 +1,8 @@
 """OPDS 1.2 Atom documents: navigation and acquisition feeds, and the OpenSearch description.
 
 KOReader parses feeds with a namespace-unaware lexer keyed on raw tag names, so Atom is the
-default namespace and `feed`, `entry`, `link`, `title`, `author`, `summary` are never prefixed.
+default namespace and `feed`, `entry`, `link`, `title`, `author`, `summary`, `content` are
+never prefixed.
 It keeps only the last of repeated elements other than `entry` and `link`, which is why its
 download names use the last `<author>`. Documents are built with lxml (escaping is its job)
 from text already cleaned by `opds_text`; nothing here touches the database.
@@ -22,6 +23,7 @@ from bookorbit_desktop.server.opds.text import (
     entry_authors,
     entry_title,
     feed_line,
+    file_size,
     plain_summary,
     xml_safe,
 )
@@ -157,11 +159,13 @@ def navigation_feed(meta: FeedMeta, entries: Sequence[NavEntry], urls: CatalogUr
     feed = _feed(meta, urls)
     for item in entries:
         entry = _sub(feed, "entry")
-        _sub(entry, "title", feed_line(item.title) or "—")
+        title = feed_line(item.title) or "—"
+        _sub(entry, "title", title)
         _sub(entry, "id", item.id)
         _sub(entry, "updated", rfc3339(meta.updated))
-        if item.content:
-            _sub(entry, "content", xml_safe(item.content), type="text")
+        # Every entry has a non-empty <content> (RFC 4287 4.1.2, as there is no alternate link;
+        # older KOReader parsers lose the entries after an empty one).
+        _sub(entry, "content", xml_safe(item.content).strip() or title, type="text")
         _link(entry, item.rel, item.href, item.kind)
     return _serialise(feed)
 
@@ -209,10 +213,11 @@ def _book_entry(feed: etree._Element, book: BookEntry, urls: CatalogUrls) -> Non
         summary = f"Series: {series}\n\n{summary}" if summary else f"Series: {series}"
     if summary:
         _sub(entry, "summary", summary)
+    _sub(entry, "content", book_content(book, summary), type="text")
     if book.cover_path:
         _link(entry, REL_IMAGE, urls.cover(book), _cover_type(book.cover_path))
         _link(entry, REL_THUMBNAIL, urls.thumbnail(book), "image/jpeg")
-    for file in sorted(book.files, key=lambda f: (format_rank(f.format), f.id)):
+    for file in _ordered_files(book):
         info = format_info(file.format)
         _link(
             entry,
@@ -222,6 +227,27 @@ def _book_entry(feed: etree._Element, book: BookEntry, urls: CatalogUrls) -> Non
             title=info.label,
             length=str(file.size),
         )
+
+
+def _ordered_files(book: BookEntry) -> list[FileEntry]:
+    """The book's files, best format for KOReader first."""
+    return sorted(book.files, key=lambda f: (format_rank(f.format), f.id))
+
+
+def book_content(book: BookEntry, summary: str) -> str:
+    """An entry's `<content>`: authors, publication and files, then the summary. Never empty:
+    every listed book has a file (KOReader's "Book information" shows this text)."""
+    lines = []
+    if authors := entry_authors(book.authors):
+        lines.append("By " + ", ".join(authors))
+    publisher = feed_line(book.publisher)
+    published = [feed_line(book.published), f"by {publisher}" if publisher else ""]
+    if any(published):
+        lines.append(" ".join(["Published", *filter(None, published)]))
+    files = _ordered_files(book)
+    lines.append(", ".join(f"{format_info(f.format).label} ({file_size(f.size)})" for f in files))
+    facts = "\n".join(line for line in lines if line) or entry_title(book.title)
+    return f"{facts}\n\n{summary}" if summary else facts
 
 
 def _cover_type(cover_path: str) -> str:

@@ -194,6 +194,37 @@ def test_azw3_without_exth_uses_the_full_name(tmp_path):
     assert (meta.format, meta.title, meta.cover) == ("azw3", "Café Stories", None)
 
 
+@pytest.mark.parametrize(
+    ("exth", "before_cover"),
+    [
+        ([], ()),  # no EXTH block at all
+        ([(100, b"Debian Project")], ()),  # an EXTH without a cover record
+        ([], (b"FONT" + b"\0" * 40, b"RESC\0\0\0\x10<resources/>")),  # data before the image
+    ],
+)
+def test_mobi_without_an_exth_cover_takes_the_first_image(tmp_path, exth, before_cover):
+    cover = jpeg(colour=(10, 90, 200))
+    path = build_mobi(
+        tmp_path / "paketmanagement.mobi",
+        exth=exth,
+        cover=cover,
+        exth_cover=False,
+        before_cover=before_cover,
+    )
+    assert read_metadata(path).cover == cover
+
+
+def test_an_exth_cover_that_is_no_image_falls_back_to_the_first_image(tmp_path):
+    cover = jpeg()
+    path = build_mobi(tmp_path / "odd.mobi", cover=cover, before_cover=(b"not an image",))
+    # The EXTH names the record after "not an image": point it at that record instead.
+    data = bytearray(path.read_bytes())
+    at = data.index(b"\x00\x00\x00\xc9\x00\x00\x00\x0c")  # EXTH record 201, 12 bytes long
+    data[at + 8 : at + 12] = (0).to_bytes(4, "big")
+    path.write_bytes(bytes(data))
+    assert read_metadata(path).cover == cover
+
+
 def test_kf8_with_an_unknown_extension_is_azw3(tmp_path):
     path = build_mobi(tmp_path / "k.bin", full_name="Kf8", version=8)
     assert read_metadata(path).format == "azw3"

@@ -115,6 +115,9 @@ def assert_feed_structure(root: etree._Element, *, acquisition: bool) -> None:
         for tag in ("id", "title", "updated"):
             assert entry.find(f"{A}{tag}") is not None, f"entry without <{tag}>"
         assert entry.findtext(f"{A}title").strip()
+        # RFC 4287 4.1.2: <content> where there is no alternate link; never an empty one.
+        (content,) = entry.findall(f"{A}content")
+        assert content.get("type") == "text" and (content.text or "").strip(), etree.tostring(entry)
         for link in links(entry):
             assert link.get("href") and link.get("type"), etree.tostring(link)
         if acquisition:

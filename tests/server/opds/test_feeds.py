@@ -239,6 +239,30 @@ async def test_book_entries_carry_metadata_covers_and_exact_acquisition_links(ca
     assert links(omens, "http://opds-spec.org/image") == []
 
 
+async def test_every_book_entry_has_text_content_with_its_facts(catalog: Catalog):
+    _library(catalog.ctx.paths)
+    folder = catalog.ctx.paths.data_dir / "books"
+    add_book("Anonymous", [], file=write_book_file(folder, "anon.pdf", b"x" * 1_234_567))
+    root, raw = await catalog.feed("/opds/books")
+    contents = {
+        entry.findtext(f"{A}title"): entry.find(f"{A}content")
+        for entry in root.findall(f"{A}entry")
+    }
+    assert {element.get("type") for element in contents.values()} == {"text"}
+    assert contents["Dune"].text == (
+        "By Frank Herbert\nPublished 1965-08 by Chilton\nEPUB (9 bytes)\n\n"
+        "Series: Dune #1\n\nA desert planet.\n\nSpice & worms."
+    )
+    # Without a description, the facts alone (KOReader's "Book information" then has them).
+    assert contents["Good Omens"].text == "By Terry Pratchett, Neil Gaiman\nEPUB (5 bytes)"
+    assert contents["Anonymous"].text == "PDF (1.2 MB)"
+    assert contents["Dune Messiah"].text == "By Frank Herbert\nAZW3 (7 bytes)\n\nSeries: Dune #2"
+    assert b"<content/>" not in raw and b'<content type="text"/>' not in raw
+    nav, nav_raw = await catalog.feed("/opds/authors")
+    assert [e.findtext(f"{A}content") for e in nav.findall(f"{A}entry")][:1] == ["1 book"]
+    assert b"<content/>" not in nav_raw
+
+
 async def test_hostile_metadata_is_escaped_and_cleaned(catalog: Catalog):
     _library(catalog.ctx.paths)
     root, raw = await catalog.feed("/opds/recent")

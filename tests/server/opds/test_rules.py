@@ -25,6 +25,7 @@ from bookorbit_desktop.server.opds.koreader_names import (
 from bookorbit_desktop.server.opds.text import (
     entry_title,
     feed_line,
+    file_size,
     fold,
     plain_summary,
     search_terms,
@@ -121,6 +122,28 @@ def test_replace_all_invalid_chars_trims_only_the_end():
 def test_formats(fmt, mime, koreader_ext):
     assert format_info(fmt).mime == mime
     assert koreader_extension(fmt) == koreader_ext
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        (0, "0 bytes"),
+        (1, "1 byte"),
+        (999, "999 bytes"),
+        (1000, "1 KB"),
+        (48_213, "48.2 KB"),
+        (99_940, "99.9 KB"),
+        (99_960, "100 KB"),
+        (999_499, "999 KB"),
+        (999_951, "1 MB"),
+        (1_234_567, "1.2 MB"),
+        (123_456_789, "123 MB"),
+        (2_000_000_000, "2 GB"),
+        (5 * 10**15, "5000 TB"),
+    ],
+)
+def test_file_size(size, text):
+    assert file_size(size) == text
 
 
 def test_epub_is_listed_first():
