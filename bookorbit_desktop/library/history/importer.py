@@ -2,8 +2,9 @@
 
 The merge is KOReader's own: a book is (title, authors, md5); a row is (book, page,
 start_time); a row seen again keeps its largest duration (with that row's total_pages); no
-row is ever removed. Each book is one short transaction (the merge of its rows and its new
-sessions and days), so device requests keep being answered during a large import. A book
+row is ever removed. A book is merged whole (its rows, then its new sessions and days) in a
+short transaction shared with the next books for at most about 50 ms, so device requests keep
+being answered during a large import. A book
 whose rows in the file are the same as at its last import (same fingerprint) and whose page
 count did not change is skipped: re-uploading an unchanged file costs one summary query.
 """
@@ -17,13 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bookorbit_desktop.library.history.rules import LocalDays, PageRow, book_totals
+from bookorbit_desktop.library.history.rules import LocalDays, book_totals
 from bookorbit_desktop.library.history.source import SourceBook, opened_copy, source_books
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
 
 _ALIAS = "statistics_upload"
+TRANSACTION_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -65,14 +67,29 @@ def import_statistics(
         if todo:
             database.execute_sql(f"ATTACH DATABASE ? AS {_ALIAS}", (str(copy),))
             try:
-                for book in todo:
-                    with database.atomic("IMMEDIATE"):
-                        _merge_book(book, days, clock())
+                _merge_books(todo, days, clock)
             finally:
                 database.execute_sql(f"DETACH DATABASE {_ALIAS}")
     summary = ImportSummary(len(books), len(todo), rows_before, _count_rows())
     log.info("Imported reading statistics: %s", summary.describe())
     return summary
+
+
+def _merge_books(
+    books: list[SourceBook], local_day: Callable[[int], dt.date], clock: Callable[[], float]
+) -> None:
+    """Merge `books`, each whole inside one transaction; small books share a transaction
+    until it has worked for TRANSACTION_SECONDS, so other writers never wait much longer."""
+    pending = iter(books)
+    book = next(pending, None)
+    while book is not None:
+        with database.atomic("IMMEDIATE"):
+            began = time.perf_counter()
+            while book is not None:
+                _merge_book(book, local_day, clock())
+                book = next(pending, None)
+                if time.perf_counter() - began >= TRANSACTION_SECONDS:
+                    break
 
 
 def _key(book: SourceBook) -> tuple[str, str, str]:
@@ -120,14 +137,11 @@ def _merge_book(book: SourceBook, local_day: Callable[[int], dt.date], now: floa
 
 def refresh_book(book_id: int, pages: int, local_day: Callable[[int], dt.date], now: float) -> None:
     """Recompute one history book's totals, sessions and days from its stored rows."""
-    rows = [
-        PageRow(page, start, duration, total)
-        for page, start, duration, total in database.execute_sql(
-            """SELECT page, start_time, duration, total_pages FROM history_page
-               WHERE history_book_id = ?""",
-            (book_id,),
-        )
-    ]
+    rows = database.execute_sql(
+        """SELECT page, start_time, duration, total_pages FROM history_page
+           WHERE history_book_id = ? ORDER BY start_time""",
+        (book_id,),
+    ).fetchall()
     totals = book_totals(rows, pages, local_day)
     database.execute_sql("DELETE FROM history_session WHERE history_book_id = ?", (book_id,))
     database.execute_sql("DELETE FROM history_day WHERE history_book_id = ?", (book_id,))

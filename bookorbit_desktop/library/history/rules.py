@@ -19,15 +19,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 SESSION_GAP_SECONDS = 300
 DAY_SECONDS = 86_400
 
 
-@dataclass(frozen=True, slots=True)
-class PageRow:
+class PageRow(NamedTuple):
+    """One of KOReader's page records (a plain tuple, so a million of them stay cheap)."""
+
     page: int
     start: int  # Unix seconds
     duration: int  # seconds
@@ -68,70 +70,89 @@ def rescaled_pages(page: int, total_pages: int, pages: int) -> range:
     return range(first, last + 1)
 
 
-def split_sessions(rows: Sequence[PageRow], pages: int) -> list[Session]:
-    """Sessions of `rows` (any order)."""
+def book_totals(
+    rows: Iterable[tuple[int, int, int, int]], pages: int, local_day: Callable[[int], dt.date]
+) -> BookTotals:
+    """Every per-book number from the book's rows (any order; each a PageRow or a tuple in its
+    order) and its current page count, in one pass over the rows in start order.
+
+    `local_day` is asked once per quarter hour of reading: local midnight always falls on a
+    quarter hour of UTC (every time zone's offset is a multiple of 15 minutes)."""
+    distinct: set[int] = set()
     sessions: list[Session] = []
-    start = end = seconds = 0
-    seen: set[int] = set()
-    for row in sorted(rows, key=lambda row: row.start):
-        if seen and row.start > end + SESSION_GAP_SECONDS:
-            sessions.append(Session(start, end, seconds, len(seen)))
+    days: list[DayTotal] = []
+    begin = end = seconds = 0
+    seen: set[int] = set()  # the session's pages
+    day: dt.date | None = None
+    day_seconds, day_seen, quarter = 0, set[int](), -1
+    # Rows in start order: sessions and local dates only ever move forward.
+    for page, start, duration, total_pages in sorted(rows, key=_start):
+        if seen and start > end + SESSION_GAP_SECONDS:
+            sessions.append(Session(begin, end, seconds, len(seen)))
             seen, seconds = set(), 0
         if not seen:
-            start = end = row.start
-        end = max(end, row.start + row.duration)
-        seconds += row.duration
-        seen.update(rescaled_pages(row.page, row.total_pages, pages))
+            begin = end = start
+        if start + duration > end:
+            end = start + duration
+        seconds += duration
+        if start // 900 != quarter:
+            quarter = start // 900
+            today = local_day(start)
+            if today != day:
+                if day is not None:
+                    days.append(DayTotal(day, day_seconds, len(day_seen)))
+                day, day_seconds, day_seen = today, 0, set()
+        day_seconds += duration
+        if total_pages == pages or total_pages <= 0 or pages <= 0:
+            seen.add(page)
+            day_seen.add(page)
+            distinct.add(page)
+        else:
+            covered = rescaled_pages(page, total_pages, pages)
+            seen.update(covered)
+            day_seen.update(covered)
+            distinct.update(covered)
     if seen:
-        sessions.append(Session(start, end, seconds, len(seen)))
-    return sessions
+        sessions.append(Session(begin, end, seconds, len(seen)))
+    if day is not None:
+        days.append(DayTotal(day, day_seconds, len(day_seen)))
+    # Each session starts after every earlier row ended: the last one ends last.
+    first, last = (sessions[0].start, sessions[-1].end) if sessions else (None, None)
+    total = sum(session.seconds for session in sessions)
+    return BookTotals(total, len(distinct), tuple(sessions), tuple(days), first, last)
 
 
-def day_totals(
-    rows: Iterable[PageRow], pages: int, local_day: Callable[[int], dt.date]
-) -> list[DayTotal]:
-    """Seconds and distinct rescaled pages per local date of the rows' starts, by date."""
-    seconds: dict[dt.date, int] = {}
-    seen: dict[dt.date, set[int]] = {}
-    for row in rows:
-        day = local_day(row.start)
-        seconds[day] = seconds.get(day, 0) + row.duration
-        seen.setdefault(day, set()).update(rescaled_pages(row.page, row.total_pages, pages))
-    return [DayTotal(day, seconds[day], len(seen[day])) for day in sorted(seconds)]
-
-
-def book_totals(
-    rows: Sequence[PageRow], pages: int, local_day: Callable[[int], dt.date]
-) -> BookTotals:
-    """Every per-book number from the book's rows and its current page count."""
-    distinct: set[int] = set()
-    for row in rows:
-        distinct.update(rescaled_pages(row.page, row.total_pages, pages))
-    return BookTotals(
-        read_seconds=sum(row.duration for row in rows),
-        pages_read=len(distinct),
-        sessions=tuple(split_sessions(rows, pages)),
-        days=tuple(day_totals(rows, pages, local_day)),
-        first_read=min((row.start for row in rows), default=None),
-        last_read=max((row.start + row.duration for row in rows), default=None),
-    )
+def _start(row: tuple[int, int, int, int]) -> int:
+    return row[1]
 
 
 class LocalDays:
-    """`local_day(ts)` for this computer's time zone, with the UTC offset cached per quarter
-    hour (every time-zone change happens on a quarter hour), so a million rows stay fast."""
+    """`local_day(ts)` for this computer's time zone (or `offset_of`, seconds east of UTC).
+
+    The offset is looked up once per UTC day when it is the same at both ends of that day
+    (every day but the two of a daylight-saving change), else once per quarter hour (every
+    time-zone change happens on a quarter hour), so a million rows stay fast."""
 
     def __init__(self, offset_of: Callable[[int], int] | None = None) -> None:
         self._offset_of = offset_of or _system_offset
-        self._offsets: dict[int, int] = {}
-        self._epoch = dt.date(1970, 1, 1)
+        self._days: dict[int, int | None] = {}  # UTC day -> its offset, None when it changes
+        self._quarters: dict[int, int] = {}
+        self._epoch = dt.date(1970, 1, 1).toordinal()
 
     def __call__(self, timestamp: int) -> dt.date:
-        quarter = timestamp // 900
-        offset = self._offsets.get(quarter)
+        utc_day = timestamp // DAY_SECONDS
+        if utc_day in self._days:
+            offset = self._days[utc_day]
+        else:
+            start = self._offset_of(utc_day * DAY_SECONDS)
+            end = self._offset_of(utc_day * DAY_SECONDS + DAY_SECONDS - 1)
+            offset = self._days[utc_day] = start if start == end else None
         if offset is None:
-            offset = self._offsets[quarter] = self._offset_of(quarter * 900)
-        return self._epoch + dt.timedelta(days=(timestamp + offset) // DAY_SECONDS)
+            quarter = timestamp // 900
+            offset = self._quarters.get(quarter)
+            if offset is None:
+                offset = self._quarters[quarter] = self._offset_of(quarter * 900)
+        return dt.date.fromordinal(self._epoch + (timestamp + offset) // DAY_SECONDS)
 
 
 def _system_offset(timestamp: int) -> int:

@@ -12,12 +12,10 @@ from bookorbit_desktop.library.history.rules import (
     PageRow,
     Session,
     book_totals,
-    day_totals,
     estimated_finish,
     pace,
     read_dates,
     rescaled_pages,
-    split_sessions,
     streaks,
 )
 
@@ -68,7 +66,7 @@ def rows(*spec: tuple[int, int, int]) -> list[PageRow]:
     ],
 )
 def test_sessions(spec, expected):
-    assert split_sessions(rows(*spec), 100) == expected
+    assert list(book_totals(rows(*spec), 100, UTC).sessions) == expected
 
 
 def test_days_are_local_dates_of_the_start_with_distinct_rescaled_pages():
@@ -78,12 +76,12 @@ def test_days_are_local_dates_of_the_start_with_distinct_rescaled_pages():
         PageRow(1, 86_400 + 10, 60, 100),
         PageRow(2, 86_400 + 100, 60, 200),
     ]
-    assert day_totals(rows_, 200, UTC) == [
+    assert list(book_totals(rows_, 200, UTC).days) == [
         DayTotal(D(1970, 1, 1), 60, 2),
         DayTotal(D(1970, 1, 2), 120, 2),  # {1, 2} and {2}
     ]
     plus_two = LocalDays(lambda _ts: 7200)  # UTC+2: the first row is already on day 2
-    assert day_totals(rows_, 200, plus_two) == [DayTotal(D(1970, 1, 2), 180, 2)]
+    assert list(book_totals(rows_, 200, plus_two).days) == [DayTotal(D(1970, 1, 2), 180, 2)]
 
 
 def test_book_totals():
