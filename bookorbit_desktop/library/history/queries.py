@@ -96,6 +96,14 @@ def _book_filter(book_id: int | None) -> tuple[list[str], list[Any]]:
     return [f"history_book_id IN ({marks})"], list(ids)
 
 
+def reading_days() -> dict[int, int]:
+    """How many local dates each history book was read on."""
+    rows = database.execute_sql(
+        "SELECT history_book_id, COUNT(*) FROM history_day GROUP BY history_book_id"
+    )
+    return {int(book): int(days) for book, days in rows}
+
+
 def book_sessions(book_id: int) -> list[Session]:
     """The reading sessions of library book `book_id`, oldest first."""
     where, args = _book_filter(book_id)

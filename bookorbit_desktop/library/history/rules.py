@@ -13,6 +13,7 @@
 | day           | the local date of a row's start; pages that day = distinct rescaled pages    |
 | streak        | consecutive local dates with any reading; the current one may end yesterday  |
 | pace          | pages_read per hour of read_seconds                                          |
+| being read    | pages left, and read within the last BEING_READ_DAYS days                     |
 | finish        | pages left at that pace, spread over the average reading seconds per day     |
 """
 
@@ -183,6 +184,16 @@ def streaks(days: Iterable[dt.date], today: dt.date) -> tuple[int, int]:
         previous = day
     current = run if previous is not None and (today - previous).days <= 1 else 0
     return current, longest
+
+
+BEING_READ_DAYS = 30
+
+
+def being_read(pages_read: int, pages: int, last_day: dt.date | None, today: dt.date) -> bool:
+    """A book with pages left that was read within the last BEING_READ_DAYS days."""
+    if last_day is None or pages <= 0 or pages_read >= pages:
+        return False
+    return (today - last_day).days <= BEING_READ_DAYS
 
 
 def pace(pages_read: int, read_seconds: int) -> float | None:

@@ -11,6 +11,7 @@ from bookorbit_desktop.library.history.rules import (
     LocalDays,
     PageRow,
     Session,
+    being_read,
     book_totals,
     estimated_finish,
     pace,
@@ -146,3 +147,18 @@ def test_read_dates_span_the_first_start_to_the_last_end():
     ]
     assert read_dates(sessions, UTC) == (D(1970, 1, 1), D(1970, 1, 4))
     assert read_dates([], UTC) is None
+
+
+@pytest.mark.parametrize(
+    ("read", "pages", "last", "expected"),
+    [
+        (10, 100, D(2025, 1, 1), True),
+        (10, 100, D(2024, 12, 11), True),  # 30 days ago
+        (10, 100, D(2024, 12, 10), False),  # 31 days ago: put aside
+        (100, 100, D(2025, 1, 1), False),  # every page read
+        (10, 0, D(2025, 1, 1), False),  # unknown length
+        (10, 100, None, False),
+    ],
+)
+def test_being_read(read, pages, last, expected):
+    assert being_read(read, pages, last, D(2025, 1, 10)) is expected
