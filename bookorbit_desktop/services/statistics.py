@@ -19,8 +19,12 @@ from bookorbit_desktop.library.history.rules import (
     being_read,
     estimated_finish,
     pace,
+    period_totals,
     streaks,
 )
+
+__all__ = ["BookLine", "Session", "StatisticsData", "load_statistics", "period_totals"]
+from bookorbit_desktop.library.store.off_loop import off_loop
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class BookLine:
     pace: float | None  # pages per hour
     reading: bool  # pages left and read lately
     finish: dt.date | None  # estimated, for books being read
+    last_day: dt.date | None  # the local date reading last ended
 
     @property
     def label(self) -> str:
@@ -67,14 +72,25 @@ def load_statistics(today: dt.date | None = None) -> StatisticsData:
                 per_book_days.get(book.history_id, 0),
                 today,
             )
-        books.append(BookLine(book, pace(book.pages_read, book.read_seconds), reading, finish))
+        books.append(
+            BookLine(book, pace(book.pages_read, book.read_seconds), reading, finish, last_day)
+        )
     current, longest = streaks((day.date for day in days), today)
     return StatisticsData(today, days, books, current, longest)
+
+
+async def load_off_loop() -> StatisticsData:
+    """`load_statistics()` in a worker thread on its own connection."""
+    return await off_loop(load_statistics)
 
 
 def book_sessions(book_id: int) -> list[Session]:
     """A library book's reading sessions, oldest first."""
     return queries.book_sessions(book_id)
+
+
+async def book_sessions_off_loop(book_id: int) -> list[Session]:
+    return await off_loop(book_sessions, book_id)
 
 
 def import_file(path: Path) -> ImportSummary:

@@ -15,6 +15,7 @@
 | pace          | pages_read per hour of read_seconds                                          |
 | being read    | pages left, and read within the last BEING_READ_DAYS days                     |
 | finish        | pages left at that pace, spread over the average reading seconds per day     |
+| period        | a day, a week starting Monday, or a calendar month                          |
 """
 
 from __future__ import annotations
@@ -216,3 +217,41 @@ def estimated_finish(
     seconds_per_day = read_seconds / reading_days
     days = left / per_hour * 3600 / seconds_per_day
     return today + dt.timedelta(days=max(0, round(days)))
+
+
+PERIODS = ("day", "week", "month")
+
+
+def period_start(day: dt.date, period: str) -> dt.date:
+    """The first date of the day, week (Monday) or month holding `day`."""
+    if period == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _previous(start: dt.date, period: str) -> dt.date:
+    if period == "week":
+        return start - dt.timedelta(days=7)
+    if period == "month":
+        return (start - dt.timedelta(days=1)).replace(day=1)
+    return start - dt.timedelta(days=1)
+
+
+def period_totals(
+    days: Iterable[tuple[dt.date, int]], period: str, today: dt.date, count: int
+) -> list[tuple[dt.date, int]]:
+    """Seconds read in each of the last `count` periods, the one holding `today` last; a
+    period without reading is there with 0."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
+    starts = [period_start(today, period)]
+    while len(starts) < count:
+        starts.append(_previous(starts[-1], period))
+    totals = dict.fromkeys(starts, 0)
+    for day, seconds in days:
+        start = period_start(day, period)
+        if start in totals:
+            totals[start] += seconds
+    return [(start, totals[start]) for start in reversed(starts)]

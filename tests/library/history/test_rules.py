@@ -15,6 +15,7 @@ from bookorbit_desktop.library.history.rules import (
     book_totals,
     estimated_finish,
     pace,
+    period_totals,
     read_dates,
     rescaled_pages,
     streaks,
@@ -162,3 +163,30 @@ def test_read_dates_span_the_first_start_to_the_last_end():
 )
 def test_being_read(read, pages, last, expected):
     assert being_read(read, pages, last, D(2025, 1, 10)) is expected
+
+
+READ = [(D(2024, 12, 30), 60), (D(2025, 1, 1), 30), (D(2025, 1, 6), 10), (D(2025, 1, 10), 5)]
+
+
+@pytest.mark.parametrize(
+    ("period", "count", "expected"),
+    [
+        ("day", 3, [(D(2025, 1, 8), 0), (D(2025, 1, 9), 0), (D(2025, 1, 10), 5)]),
+        # weeks start on Monday: 30 Dec and 1 Jan share one
+        ("week", 3, [(D(2024, 12, 23), 0), (D(2024, 12, 30), 90), (D(2025, 1, 6), 15)]),
+        ("month", 2, [(D(2024, 12, 1), 60), (D(2025, 1, 1), 45)]),
+        ("month", 14, None),  # across a year boundary: checked below
+    ],
+)
+def test_period_totals(period, count, expected):
+    found = period_totals(READ, period, D(2025, 1, 10), count)
+    assert len(found) == count
+    if expected is not None:
+        assert found == expected
+    else:
+        assert found[0][0] == D(2023, 12, 1) and found[-1][0] == D(2025, 1, 1)
+
+
+def test_period_totals_refuses_an_unknown_period():
+    with pytest.raises(ValueError, match="period must be one of"):
+        period_totals(READ, "year", D(2025, 1, 10), 3)
