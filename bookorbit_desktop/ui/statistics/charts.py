@@ -63,6 +63,9 @@ class BarChart(QWidget):
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 hours_axis(line * step),
             )
+        if largest == 0:
+            painter.setPen(text)
+            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "No reading in this time")
         if not self._bars:
             return
         width = plot.width() / len(self._bars)

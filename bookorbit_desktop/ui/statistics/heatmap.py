@@ -89,15 +89,19 @@ class CalendarHeatMap(QWidget):
             day += dt.timedelta(days=1)
         legend_y = TOP + 7 * (CELL + GAP) + 6
         right = LEFT + WEEKS * (CELL + GAP)
-        for index, shade in enumerate(reversed(shades)):
-            painter.fillRect(
-                QRectF(right - (index + 1) * (CELL + GAP), legend_y, CELL, CELL), shade
-            )
         painter.setPen(text)
         painter.drawText(
-            QRectF(right - 280, legend_y - 2, 280 - len(shades) * (CELL + GAP) - 6, CELL + 4),
+            QRectF(right - 40, legend_y - 2, 40, CELL + 4),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            "Less  →  more (none, any, 15 min, 30 min, 1 h)",
+            "More",
+        )
+        first = right - 44 - len(shades) * (CELL + GAP)
+        for index, shade in enumerate(shades):
+            painter.fillRect(QRectF(first + index * (CELL + GAP), legend_y, CELL, CELL), shade)
+        painter.drawText(
+            QRectF(first - 44, legend_y - 2, 40, CELL + 4),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            "Less",
         )
 
     def event(self, event: object) -> bool:

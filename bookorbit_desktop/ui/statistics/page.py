@@ -17,23 +17,24 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedLayout,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from bookorbit_desktop.services.statistics import BookLine, StatisticsData, period_totals
+from bookorbit_desktop.services.statistics import StatisticsData, period_totals
+from bookorbit_desktop.ui.statistics.books_table import BookTableModel, books_view
 from bookorbit_desktop.ui.statistics.charts import BarChart
 from bookorbit_desktop.ui.statistics.heatmap import CalendarHeatMap
-from bookorbit_desktop.ui.statistics.text import day_text, duration_text
-from bookorbit_desktop.ui.widgets import empty_state, flat_list
+from bookorbit_desktop.ui.statistics.text import duration_text
+from bookorbit_desktop.ui.widgets import empty_state
 
 EMPTY_TEXT = (
     "No reading statistics yet.\n\n"
     "In KOReader open Reading statistics → Settings → Cloud sync, add a WebDAV server with this "
     "computer's sync address followed by /dav/ (for example http://192.168.1.20:8765/dav/) and "
-    "the sync account's user name and password, choose the folder, then tap Synchronize. Or "
-    "copy statistics.sqlite3 from the reader and run `bookorbit-desktop stats import FILE`."
+    "the sync account's user name and password, choose a folder, then tap Reading statistics → "
+    "Synchronize now. Or copy statistics.sqlite3 from the reader and run "
+    "`bookorbit-desktop stats import FILE`."
 )
 # (button, periods shown, label format under a bar, name format in a tooltip)
 PERIOD_VIEWS = {
@@ -41,7 +42,6 @@ PERIOD_VIEWS = {
     "week": ("Weeks", 26, "%d %b", "Week of %d %b %Y"),
     "month": ("Months", 24, "%b %y", "%B %Y"),
 }
-BOOK_HEADERS = ("Book", "Time", "Pages", "Sessions", "Pace", "Last read", "Finish (estimate)")
 
 
 class StatisticsPage(QWidget):
@@ -54,9 +54,8 @@ class StatisticsPage(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.chart = BarChart()
         self.heatmap = CalendarHeatMap()
-        self.books = flat_list(BOOK_HEADERS)
-        self.books.setSortingEnabled(True)
-        self.books.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # the latest read first
+        self.book_model = BookTableModel()
+        self.books = books_view(self.book_model)
         self.period_buttons = QButtonGroup(self)
         chart_box = QGroupBox("Reading time")
         chart_layout = QVBoxLayout(chart_box)
@@ -71,7 +70,7 @@ class StatisticsPage(QWidget):
         switch.addStretch(1)
         chart_layout.addLayout(switch)
         chart_layout.addWidget(self.chart)
-        heat_box = QGroupBox("The last twelve months")
+        heat_box = QGroupBox("The last twelve months (shades: any reading, 15 min, 30 min, 1 h)")
         QVBoxLayout(heat_box).addWidget(self.heatmap, 0, Qt.AlignmentFlag.AlignLeft)
         books_box = QGroupBox("Books")
         QVBoxLayout(books_box).addWidget(self.books)
@@ -99,7 +98,7 @@ class StatisticsPage(QWidget):
         self.summary.setText(_summary_html(data))
         self.heatmap.set_days({day.date: day.read_seconds for day in data.days}, data.today)
         self.show_period(self._period)
-        self._fill_books(data.books)
+        self.book_model.set_books(data.books)
 
     def show_period(self, period: str) -> None:
         self._period = period
@@ -118,50 +117,13 @@ class StatisticsPage(QWidget):
             [(start.strftime(label), start.strftime(title), seconds) for start, seconds in totals]
         )
 
-    def _fill_books(self, books: list[BookLine]) -> None:
-        self.books.setSortingEnabled(False)
-        self.books.clear()
-        items = []
-        for line in books:
-            book = line.history
-            title = line.label if book.book_id is not None else f"{line.label} (not linked)"
-            item = _SortItem(
-                [
-                    title,
-                    duration_text(book.read_seconds),
-                    f"{book.pages_read} / {book.pages}" if book.pages else str(book.pages_read),
-                    str(book.sessions),
-                    "" if line.pace is None else f"{line.pace:.0f} pages/h",
-                    day_text(line.last_day),
-                    day_text(line.finish) if line.reading else "",
-                ]
-            )
-            item.setToolTip(0, book.authors.replace("\n", ", "))
-            keys = (
-                (1, book.read_seconds),
-                (2, book.pages_read),
-                (3, book.sessions),
-                (4, line.pace or 0.0),
-                (5, book.last_read or 0),
-                (6, line.finish.toordinal() if line.finish and line.reading else 0),
-            )
-            for column, value in keys:
-                item.setData(column, Qt.ItemDataRole.UserRole, value)
-            items.append(item)
-        self.books.addTopLevelItems(items)
-        self.books.setSortingEnabled(True)
-
-
-class _SortItem(QTreeWidgetItem):
-    """Sorts the figure columns by their numbers, not by their text."""
-
-    def __lt__(self, other: QTreeWidgetItem) -> bool:
-        column = self.treeWidget().sortColumn() if self.treeWidget() else 0
-        mine = self.data(column, Qt.ItemDataRole.UserRole)
-        theirs = other.data(column, Qt.ItemDataRole.UserRole)
-        if mine is None or theirs is None:
-            return self.text(column).lower() < other.text(column).lower()
-        return bool(mine < theirs)
+    def book_rows(self) -> list[list[str]]:
+        """The book list's texts as shown, top to bottom."""
+        view = self.books.model()
+        return [
+            [view.index(row, column).data() for column in range(view.columnCount())]
+            for row in range(view.rowCount())
+        ]
 
 
 def _summary_html(data: StatisticsData) -> str:

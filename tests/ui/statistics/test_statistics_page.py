@@ -58,10 +58,7 @@ def test_the_page_shows_totals_charts_and_books(page, history):
     assert page.showing_data
     summary = page.summary.text()
     assert "3 h 10 min" in summary and "Current streak" in summary and "3 days" in summary
-    rows = [
-        [page.books.topLevelItem(i).text(c) for c in range(7)]
-        for i in range(page.books.topLevelItemCount())
-    ]
+    rows = page.book_rows()
     assert rows[0][:5] == ["Dune", "3 h 00 min", "90 / 300", "3", "30 pages/h"]
     assert rows[0][6] == "27 Mar 2025"  # 210 pages left at 30 an hour, an hour a day
     assert rows[1][0] == "Emma (not linked)" and rows[1][6] == ""
@@ -81,9 +78,10 @@ def _centre(heatmap, day):
 def test_figures_sort_by_number_not_by_text(page, history):
     page.show_statistics(service.load_statistics(TODAY))
     page.books.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-    assert page.books.topLevelItem(0).text(0) == "Emma (not linked)"  # 10 min < 3 h
-    page.books.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-    assert page.books.topLevelItem(0).text(0) == "Dune"
+    assert page.book_rows()[0][0] == "Emma (not linked)"  # 10 min < 3 h ("1" < "3" too)
+    page.books.sortByColumn(4, Qt.SortOrder.AscendingOrder)  # "6 pages/h" > "30 pages/h" as text
+    assert [row[4] for row in page.book_rows()] == ["6 pages/h", "30 pages/h"]
+    assert page.books.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Jane Austen"
 
 
 def test_without_history_the_page_says_how_to_send_it(page, library):
