@@ -3,7 +3,8 @@
 A history book belongs to the library book its md5 resolves to, by the same rule kosync
 pushes use (`reading.pushes.resolution_of` over the document aliases: content digests, and
 documents the user linked by hand), so linking an unknown document attaches its history too.
-A history book whose md5 resolves to no single book is "unlinked" (book_id None).
+A history book whose md5 resolves to no single book is "unlinked" (book_id None); the Unlinked
+Documents list offers its md5 for linking like a document only kosync pushed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from bookorbit_desktop.library.history.rules import LocalDays, Session, read_dates
-from bookorbit_desktop.library.reading.pushes import resolution_of
+from bookorbit_desktop.library.reading.pushes import Resolution, resolution_of
 from bookorbit_desktop.library.store.models import database
 
 
@@ -40,15 +41,52 @@ class DayHistory:
     pages: int
 
 
-def linked_books() -> dict[str, int | None]:
-    """The library book of every md5 the history knows (None: no single book)."""
+@dataclass(frozen=True)
+class UnlinkedHistory:
+    """A KOReader document with reading history but no single library book."""
+
+    md5: str
+    title: str
+    authors: str
+    pages: int
+    pages_read: int
+    last_read: int | None
+    candidates: tuple[int, ...]  # books sharing this digest, when there are several
+
+
+def _resolutions() -> dict[str, Resolution]:
     aliases: dict[str, list[tuple[int, str]]] = {}
     for document, book_id, kind in database.execute_sql(
         """SELECT document, book_id, kind FROM document_alias
            WHERE document IN (SELECT md5 FROM history_book WHERE md5 != '')"""
     ):
         aliases.setdefault(document, []).append((book_id, kind))
-    return {document: resolution_of(found).book_id for document, found in aliases.items()}
+    return {document: resolution_of(found) for document, found in aliases.items()}
+
+
+def linked_books() -> dict[str, int | None]:
+    """The library book of every md5 the history knows (None: no single book)."""
+    return {document: found.book_id for document, found in _resolutions().items()}
+
+
+def unlinked_history() -> list[UnlinkedHistory]:
+    """Each md5 whose history belongs to no single book (its latest-read name), latest first."""
+    resolutions = _resolutions()
+    found: dict[str, UnlinkedHistory] = {}
+    for book in history_books():  # latest read first: the first name of an md5 is its newest
+        resolution = resolutions.get(book.md5, Resolution())
+        if not book.md5 or resolution.book_id is not None or book.md5 in found:
+            continue
+        found[book.md5] = UnlinkedHistory(
+            book.md5,
+            book.title,
+            book.authors,
+            book.pages,
+            book.pages_read,
+            book.last_read,
+            resolution.candidates,
+        )
+    return list(found.values())
 
 
 def history_books(book_id: int | None = None, since: dt.date | None = None) -> list[BookHistory]:
