@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtWidgets import QGroupBox, QLabel, QTreeWidgetItem, QVBoxLayout
 
 from bookorbit_desktop.services.statistics import Session
@@ -67,11 +67,12 @@ class BookSessions(QGroupBox):
             )
 
 
-def mount(panel: BookPanel, load: LoadSessions, book_selected: object) -> BookSessions:
+def mount(panel: BookPanel, load: LoadSessions, book_selected: SignalInstance) -> BookSessions:
     """Put the sessions below the panel's reading box; follow the book the panel shows."""
     sessions = BookSessions(load)
-    body = panel.reading_box.parentWidget().layout()
-    assert isinstance(body, QVBoxLayout)
+    parent = panel.reading_box.parentWidget()
+    body = parent.layout() if parent is not None else None
+    assert isinstance(body, QVBoxLayout), "the panel keeps its reading box in a column"
     body.insertWidget(body.indexOf(panel.reading_box) + 1, sessions)
 
     def follow() -> None:
@@ -79,5 +80,5 @@ def mount(panel: BookPanel, load: LoadSessions, book_selected: object) -> BookSe
             sessions.show_book(panel.book_id)
 
     # The panel may first ask about unsaved edits: look at its book once the event is handled.
-    book_selected.connect(lambda _book_id: QTimer.singleShot(0, follow))  # type: ignore[attr-defined]
+    book_selected.connect(lambda _book_id: QTimer.singleShot(0, follow))
     return sessions

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 
 from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.reading.pushes import link_document
@@ -95,18 +95,13 @@ def test_the_book_panel_lists_the_book_sessions(qtbot, qloop, history, library):
     panel = BookPanel(library_service.book_details, library_service.save_reading)
     qtbot.addWidget(panel)
 
-    class Selection:
-        def __init__(self):
-            self.slots = []
+    class LibraryView(QObject):
+        book_selected = Signal(object)
 
-        def connect(self, slot):
-            self.slots.append(slot)
-
-    selected = Selection()
-    sessions = book_sessions.mount(panel, service.book_sessions_off_loop, selected)
+    view = LibraryView()
+    sessions = book_sessions.mount(panel, service.book_sessions_off_loop, view.book_selected)
     panel.show_book(history.id)
-    for slot in selected.slots:
-        slot(history.id)
+    view.book_selected.emit(history.id)
 
     async def shown():
         while sessions.book_id != history.id or sessions.list.topLevelItemCount() == 0:
