@@ -30,8 +30,6 @@ class ServerContext:
     # Called (what, address) after a device logged in ("KOReader" or "catalog"); like the
     # hook above it runs on the event loop after the check and must return at once.
     on_login: Callable[[str, str], None] | None = None
-    # Called () on the event loop after a reading-statistics upload was merged into the library.
-    on_history_imported: Callable[[], None] | None = None
     clock: Callable[[], float] = field(default=time.time)
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     workers: DbWorkers = field(default_factory=DbWorkers)

@@ -208,7 +208,7 @@ def setup_webdav(app: web.Application, ctx: ServerContext) -> None:
     """Mount /dav/ on `app`; stored files live in the data folder's `webdav` folder."""
     app[FOLDER] = DavFolder(ctx.paths.data_dir)
     app[LOCK] = asyncio.Lock()
-    imports = UploadImports(on_imported=ctx.on_history_imported)
+    imports = UploadImports()
     app[IMPORTS] = imports
     guarded = require_account(ctx, dav, REFUSALS)
     app.router.add_route("*", PREFIX, guarded)

@@ -4,7 +4,8 @@ The import runs on its own thread (it reads a copy of the file and merges it int
 book by book, each in its own short transaction, so device requests keep being answered), one
 at a time: a file that arrives during an import is imported once that one is done, and the
 newest bytes are what is read then. The server only hands the file over; what the history
-means is the library's business.
+means is the library's business; the window sees the merge as a change to the library, like
+any other connection's write.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 from bookorbit_desktop.library.history.importer import import_statistics
@@ -34,10 +34,9 @@ def _import(path: Path) -> None:
 
 
 class UploadImports:
-    def __init__(self, on_imported: Callable[[], None] | None = None) -> None:
+    def __init__(self) -> None:
         self._pending: dict[Path, None] = {}
         self._task: asyncio.Task[None] | None = None
-        self._on_imported = on_imported
 
     def submit(self, path: Path) -> None:
         self._pending[path] = None
@@ -49,11 +48,6 @@ class UploadImports:
             path = next(iter(self._pending))
             del self._pending[path]
             await asyncio.to_thread(_import, path)
-            if self._on_imported is not None:
-                try:
-                    self._on_imported()
-                except Exception:
-                    log.exception("The history hook failed")
 
     async def close(self) -> None:
         """Let the import under way finish (the library stays consistent either way)."""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -63,8 +64,8 @@ def row_of(line: BookLine) -> tuple[tuple[str, ...], tuple[object, ...]]:
 
 
 class BookTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
         self._rows: list[tuple[tuple[str, ...], tuple[object, ...]]] = []
         self._authors: list[str] = []
 
@@ -102,10 +103,10 @@ class BookTableModel(QAbstractTableModel):
 
 def books_view(model: BookTableModel) -> QTreeView:
     """A sortable list over `model`, the latest read first."""
-    proxy = QSortFilterProxyModel(model)
+    view = QTreeView()
+    proxy = QSortFilterProxyModel(view)
     proxy.setSourceModel(model)
     proxy.setSortRole(SORT_ROLE)
-    view = QTreeView()
     view.setModel(proxy)
     view.setRootIsDecorated(False)
     view.setUniformRowHeights(True)

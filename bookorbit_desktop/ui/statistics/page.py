@@ -54,7 +54,7 @@ class StatisticsPage(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.chart = BarChart()
         self.heatmap = CalendarHeatMap()
-        self.book_model = BookTableModel()
+        self.book_model = BookTableModel(self)
         self.books = books_view(self.book_model)
         self.period_buttons = QButtonGroup(self)
         chart_box = QGroupBox("Reading time")
