@@ -1,20 +1,21 @@
 """The Statistics page's book list: a table model sorted in Qt by each column's number.
 
-Thousands of books stay quick: the view paints only the rows on screen, sorting compares the
-numbers Qt holds (no Python per comparison), and column widths come from the header texts
+Thousands of books stay quick: the view paints only the rows on screen, the model sorts its
+own rows by each column's number in one Python sort (a sort proxy would ask the model for
+tens of thousands of values one call at a time), and column widths come from the header texts
 and the font, not from measuring every row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView
@@ -23,7 +24,6 @@ from bookorbit_desktop.services.statistics import BookLine
 from bookorbit_desktop.ui.statistics.text import day_text, duration_text
 
 HEADERS = ("Book", "Time", "Pages", "Sessions", "Pace", "Last read", "Finish (estimate)")
-SORT_ROLE = Qt.ItemDataRole.UserRole
 # The widest text each figure column shows, for its width.
 SAMPLES = (
     "",
@@ -37,7 +37,7 @@ SAMPLES = (
 Index = QModelIndex | QPersistentModelIndex
 
 
-def row_of(line: BookLine) -> tuple[tuple[str, ...], tuple[object, ...]]:
+def row_of(line: BookLine) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     """What a book shows in each column, and what each column sorts by."""
     book = line.history
     title = line.label if book.book_id is not None else f"{line.label} (not linked)"
@@ -66,14 +66,27 @@ def row_of(line: BookLine) -> tuple[tuple[str, ...], tuple[object, ...]]:
 class BookTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[tuple[str, ...], tuple[object, ...]]] = []
-        self._authors: list[str] = []
+        # (texts shown, sort keys, authors) per book, in the order shown
+        self._rows: list[tuple[tuple[str, ...], tuple[Any, ...], str]] = []
+        self._sort = (5, Qt.SortOrder.DescendingOrder)  # the latest read first
 
     def set_books(self, books: Sequence[BookLine]) -> None:
         self.beginResetModel()
-        self._rows = [row_of(line) for line in books]
-        self._authors = [line.history.authors.replace("\n", ", ") for line in books]
+        self._rows = [(*row_of(line), line.history.authors.replace("\n", ", ")) for line in books]
+        self._sort_rows()
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._sort_rows()
+        self.layoutChanged.emit()
+
+    def _sort_rows(self) -> None:
+        column, order = self._sort
+        self._rows.sort(
+            key=lambda row: row[1][column], reverse=order == Qt.SortOrder.DescendingOrder
+        )
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt)
         return 0 if parent.isValid() else len(self._rows)
@@ -84,13 +97,11 @@ class BookTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        shown, keys = self._rows[index.row()]
+        shown, _keys, authors = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return shown[index.column()]
-        if role == SORT_ROLE:
-            return keys[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return self._authors[index.row()]
+            return authors
         return None
 
     def headerData(
@@ -104,10 +115,7 @@ class BookTableModel(QAbstractTableModel):
 def books_view(model: BookTableModel) -> QTreeView:
     """A sortable list over `model`, the latest read first."""
     view = QTreeView()
-    proxy = QSortFilterProxyModel(view)
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    view.setModel(proxy)
+    view.setModel(model)
     view.setRootIsDecorated(False)
     view.setUniformRowHeights(True)
     view.setAlternatingRowColors(True)
