@@ -31,6 +31,7 @@ from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_c
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services import settings as settings_service
+from bookorbit_desktop.services import statistics as statistics_service
 from bookorbit_desktop.services import unlinked as unlinked_service
 from bookorbit_desktop.services import watched_folders as folders_service
 from bookorbit_desktop.services.cover_files import cover_files
@@ -65,6 +66,7 @@ from bookorbit_desktop.ui.settings.dialog import SettingsSections, StartAtLogin
 from bookorbit_desktop.ui.settings.folders_box import FolderAccess
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess
 from bookorbit_desktop.ui.single_instance import SingleInstance
+from bookorbit_desktop.ui.statistics.controller import StatisticsController
 from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.text import install_translations
 from bookorbit_desktop.ui.tray import Tray
@@ -288,6 +290,10 @@ class Desktop:
         # process) reaches every view without F5.
         self.change_watch = ChangeWatch(self.library.data_version, self.window)
         self.change_watch.changed.connect(self.controller.follow_changes)
+        self.statistics = StatisticsController(
+            self.window, statistics_service.load_off_loop, statistics_service.book_sessions_off_loop
+        )
+        self.change_watch.changed.connect(self.statistics.follow_changes)
         self._built = True
 
     def show(self, start_hidden: bool) -> None:

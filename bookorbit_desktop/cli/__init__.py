@@ -1,5 +1,5 @@
 """The command line: `bookorbit-desktop [gui|import|books|book|serve|kosync|hardcover|backup|
-restore|about] ...`.
+restore|about|stats] ...`.
 
 Each feature registers its own sub-commands (`library`, `server`, the `hardcover` package);
 this module only parses the shared options, sets up logging, opens the library and turns
@@ -42,6 +42,7 @@ FEATURE_MODULES = {
     "backup": "bookorbit_desktop.cli.backup",
     "restore": "bookorbit_desktop.cli.backup",
     "about": "bookorbit_desktop.cli.about",
+    "stats": "bookorbit_desktop.cli.stats",
 }
 _OPTIONS_WITH_VALUES = ("--data-dir",)
 

@@ -1,4 +1,4 @@
-"""The LAN server KOReader talks to: one aiohttp app on one port, with kosync and OPDS.
+"""The LAN server KOReader talks to: one aiohttp app on one port, with kosync, OPDS and WebDAV.
 
 `app.build_app` assembles it, `app.LanServer` starts and stops it (headless or on the GUI's
 loop), `lan.lan_addresses` lists the addresses a device can reach it on. No database call and

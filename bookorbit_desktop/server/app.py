@@ -1,7 +1,8 @@
 """The aiohttp application and the runner that puts it on the network.
 
-`build_app` mounts kosync (always) and the OPDS catalog (when enabled) on one app with a
-small request-body limit and one safety net: outside /opds every error leaves as the JSON the
+`build_app` mounts kosync and the WebDAV statistics folder (always) and the OPDS catalog (when
+enabled) on one app with a small request-body limit (WebDAV streams its uploads to disk under
+its own limit) and one safety net: outside /opds and /dav every error leaves as the JSON the
 kosync protocol expects, and an unexpected exception becomes the reference server's
 502 {"code": 2000} instead of a crash or an HTML page.
 
@@ -49,6 +50,7 @@ from bookorbit_desktop.server.tls import (
     server_context,
     tls_folder,
 )
+from bookorbit_desktop.server.webdav.routes import setup_webdav
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ BACKLOG = 128  # connections the system queues before the server accepts them
 TRIM_SECONDS = 0.5
 TRIM_AFTER_CONNECTIONS = 50
 OPDS_PREFIX = "/opds"
+PLAIN_PREFIXES = (OPDS_PREFIX, "/dav")
 
 
 class ServerStartError(BookOrbitError):
@@ -76,8 +79,9 @@ class PortInUseError(ServerStartError):
 
 
 def _is_opds(request: web.Request) -> bool:
+    """Requests whose errors are plain text, not kosync's JSON: the catalog and WebDAV."""
     path = request.rel_url.path_safe
-    return path == OPDS_PREFIX or path.startswith(OPDS_PREFIX + "/")
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in PLAIN_PREFIXES)
 
 
 def _kind_for(error: web.HTTPException) -> ErrorKind:
@@ -113,6 +117,7 @@ async def json_errors(request: web.Request, handler: web.Handler) -> web.StreamR
 def build_app(ctx: ServerContext) -> web.Application:
     app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY_BYTES)
     setup_kosync(app, ctx)
+    setup_webdav(app, ctx)
     if ctx.opds_enabled:
         from bookorbit_desktop.server.opds.routes import setup_opds
 

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bookorbit_desktop.library.history import queries as history
 from bookorbit_desktop.library.reading import pushes as progress
 
 
@@ -34,8 +35,12 @@ class LinkOutcome:
     reading_changed: bool
 
 
+HISTORY_DEVICE = "Reading statistics"
+
+
 def list_unlinked() -> list[UnlinkedRow]:
-    return [
+    """Documents pushed by kosync, then documents known only from reading statistics."""
+    rows = [
         UnlinkedRow(
             document=doc.document,
             device=doc.device,
@@ -49,6 +54,24 @@ def list_unlinked() -> list[UnlinkedRow]:
         )
         for doc in progress.unlinked_documents()
     ]
+    pushed = {row.document for row in rows}
+    for doc in history.unlinked_history():
+        if doc.md5 in pushed:
+            continue
+        rows.append(
+            UnlinkedRow(
+                document=doc.md5,
+                device=HISTORY_DEVICE,
+                percentage=min(doc.pages_read / doc.pages, 1.0) if doc.pages else 0.0,
+                timestamp=doc.last_read or 0,
+                pushes=0,
+                title=doc.title or None,
+                authors=doc.authors.replace("\n", ", ") or None,
+                filename=None,
+                candidates=doc.candidates,
+            )
+        )
+    return rows
 
 
 def link(

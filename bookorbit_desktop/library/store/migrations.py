@@ -177,5 +177,58 @@ def _v4_sync_trust(db: SqliteDatabase) -> None:
         db.execute_sql(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_library, _v2_hardcover, _v3_sync, _v4_sync_trust)
+def _v5_history(db: SqliteDatabase) -> None:
+    statements = [
+        # KOReader's books as its statistics files name them; md5 "" when a file has none.
+        """CREATE TABLE history_book (
+            id INTEGER NOT NULL PRIMARY KEY,
+            title TEXT NOT NULL,
+            authors TEXT NOT NULL,
+            md5 VARCHAR(255) NOT NULL,
+            pages INTEGER,
+            fingerprint TEXT,
+            read_seconds INTEGER NOT NULL,
+            pages_read INTEGER NOT NULL,
+            sessions INTEGER NOT NULL,
+            first_read INTEGER,
+            last_read INTEGER,
+            updated_at REAL NOT NULL)""",
+        "CREATE UNIQUE INDEX history_book_title_authors_md5 ON history_book (title, authors, md5)",
+        "CREATE INDEX history_book_md5 ON history_book (md5)",
+        # Every page record ever received, merged: never deleted.
+        """CREATE TABLE history_page (
+            history_book_id INTEGER NOT NULL REFERENCES history_book (id) ON DELETE CASCADE,
+            page INTEGER NOT NULL,
+            start_time INTEGER NOT NULL,
+            duration INTEGER NOT NULL,
+            total_pages INTEGER NOT NULL,
+            PRIMARY KEY (history_book_id, page, start_time)) WITHOUT ROWID""",
+        # Derived from history_page at each import.
+        """CREATE TABLE history_session (
+            id INTEGER NOT NULL PRIMARY KEY,
+            history_book_id INTEGER NOT NULL REFERENCES history_book (id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            seconds INTEGER NOT NULL,
+            pages INTEGER NOT NULL)""",
+        "CREATE INDEX history_session_history_book_id ON history_session (history_book_id, start)",
+        """CREATE TABLE history_day (
+            history_book_id INTEGER NOT NULL REFERENCES history_book (id) ON DELETE CASCADE,
+            day VARCHAR(255) NOT NULL,
+            seconds INTEGER NOT NULL,
+            pages INTEGER NOT NULL,
+            PRIMARY KEY (history_book_id, day)) WITHOUT ROWID""",
+        "CREATE INDEX history_day_day ON history_day (day)",
+    ]
+    for statement in statements:
+        db.execute_sql(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_library,
+    _v2_hardcover,
+    _v3_sync,
+    _v4_sync_trust,
+    _v5_history,
+)
 SCHEMA_VERSION = len(MIGRATIONS)

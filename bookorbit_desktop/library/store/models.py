@@ -13,6 +13,7 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    CompositeKey,
     DatabaseProxy,
     FloatField,
     ForeignKeyField,
@@ -256,6 +257,63 @@ class SyncLease(BaseModel):
     expires_at = FloatField()
 
 
+class HistoryBook(BaseModel):
+    """A book as KOReader's statistics name it (title, authors, md5), with its totals."""
+
+    id = AutoField()
+    title = TextField()
+    authors = TextField()
+    md5 = CharField(index=True)  # KOReader's partial MD5; "" when the file had none
+    pages = IntegerField(null=True)  # the page count of the newest file that knew it
+    fingerprint = TextField(null=True)  # the book's rows in the last file imported
+    read_seconds = IntegerField()
+    pages_read = IntegerField()
+    sessions = IntegerField()
+    first_read = IntegerField(null=True)  # Unix seconds
+    last_read = IntegerField(null=True)
+    updated_at = FloatField()
+
+    class Meta:
+        indexes = ((("title", "authors", "md5"), True),)
+
+
+class HistoryPage(BaseModel):
+    """One of KOReader's page records, merged from every file: never deleted."""
+
+    history_book = ForeignKeyField(HistoryBook, on_delete="CASCADE")
+    page = IntegerField()
+    start_time = IntegerField()
+    duration = IntegerField()
+    total_pages = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("history_book", "page", "start_time")
+        without_rowid = True
+
+
+class HistorySession(BaseModel):
+    id = AutoField()
+    history_book = ForeignKeyField(HistoryBook, on_delete="CASCADE")
+    start = IntegerField()
+    end = IntegerField()
+    seconds = IntegerField()
+    pages = IntegerField()
+
+    class Meta:
+        indexes = ((("history_book", "start"), False),)
+
+
+class HistoryDay(BaseModel):
+    history_book = ForeignKeyField(HistoryBook, on_delete="CASCADE")
+    day = CharField(index=True)  # the desktop's local date, ISO
+    seconds = IntegerField()
+    pages = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("history_book", "day")
+        without_rowid = True
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Book,
     Author,
@@ -270,4 +328,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     HardcoverSync,
     SyncLog,
     SyncLease,
+    HistoryBook,
+    HistoryPage,
+    HistorySession,
+    HistoryDay,
 )

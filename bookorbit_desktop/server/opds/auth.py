@@ -13,6 +13,7 @@ import base64
 import binascii
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -76,18 +77,31 @@ WRONG_CREDENTIALS = "Wrong user name or password for this catalog."
 BUSY = "Too many login attempts right now. Try again in a moment."
 
 
-def require_account(ctx: ServerContext, handler: Handler) -> Handler:
+@dataclass(frozen=True)
+class Refusals:
+    """What a refused request is told, for one place that asks for the account (Basic auth)."""
+
+    what: str  # how the log names the login ("catalog", "WebDAV")
+    no_account: str
+    no_credentials: str
+    wrong_credentials: str
+
+
+CATALOG = Refusals("catalog", NO_ACCOUNT, NO_CREDENTIALS, WRONG_CREDENTIALS)
+
+
+def require_account(ctx: ServerContext, handler: Handler, refusals: Refusals = CATALOG) -> Handler:
     """`handler`, answered only for requests carrying the account's credentials."""
 
     async def guarded(request: web.Request) -> web.StreamResponse:
         credentials = parse_basic(request.headers.get("Authorization"))
         if credentials is None:
             account = await current_account(ctx)
-            return unauthorized(NO_ACCOUNT if account is None else NO_CREDENTIALS)
+            return unauthorized(refusals.no_account if account is None else refusals.no_credentials)
         user, password = credentials
         address = request.remote or "unknown"
         key = key_for_password(password)
-        verdict = await check_login(ctx, address, user, key, what="catalog")
+        verdict = await check_login(ctx, address, user, key, what=refusals.what)
         if verdict is Verdict.OK:
             return await handler(request)
         if verdict is Verdict.BUSY:
@@ -97,6 +111,6 @@ def require_account(ctx: ServerContext, handler: Handler) -> Handler:
                 headers={"Retry-After": "5", "Cache-Control": "no-store"},
             )
         account = await current_account(ctx)
-        return unauthorized(NO_ACCOUNT if account is None else WRONG_CREDENTIALS)
+        return unauthorized(refusals.no_account if account is None else refusals.wrong_credentials)
 
     return guarded

@@ -1,0 +1,85 @@
+"""`stats [--json] [--book ID] [--since DATE]` and `stats import FILE`: the reading history
+KOReader recorded (seconds, pages and sessions per book and per day)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+
+from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.errors import InvalidValueError
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add this feature's sub-commands to the parser."""
+    stats = commands.add_parser(
+        "stats",
+        help="reading time and pages per book and per day, from KOReader's statistics",
+        description="Show the reading history KOReader recorded (sent to the WebDAV folder, "
+        "or imported with `stats import`). Per book: seconds, distinct pages, sessions, first "
+        "and last reading; per day: seconds and pages. With --since, only the days from DATE "
+        "and the books read since then (their totals stay whole).",
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.add_argument("--book", type=int, metavar="ID", help="only this library book")
+    stats.add_argument("--since", type=_date, metavar="DATE", help="from this date (YYYY-MM-DD)")
+    stats.set_defaults(handler=_stats)
+    actions = stats.add_subparsers(dest="stats_command", metavar="ACTION")
+    load = actions.add_parser(
+        "import",
+        help="merge a statistics.sqlite3 copied from a reader",
+        description="Merge KOReader's statistics.sqlite3 (koreader/settings/ on the reader) "
+        "into the library. Importing the same file again, or files from several readers, "
+        "never counts a page twice; nothing already imported is removed.",
+    )
+    load.add_argument("file", type=Path, metavar="FILE")
+    load.set_defaults(handler=_import)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-01-31") from error
+
+
+def _import(ctx: CliContext, args: argparse.Namespace) -> int:
+    from bookorbit_desktop.services.statistics import import_file
+
+    if not args.file.is_file():
+        raise InvalidValueError(
+            f"There is no file {args.file}. Give the path of statistics.sqlite3."
+        )
+    ctx.open_library()
+    summary = import_file(args.file)
+    print(f"Imported {args.file}: {summary.describe()}.")
+    return 0
+
+
+def _stats(ctx: CliContext, args: argparse.Namespace) -> int:
+    from bookorbit_desktop.library.history.queries import statistics
+
+    ctx.open_library()
+    found = statistics(args.book, args.since)
+    if args.json:
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+        return 0
+    if not found["books"]:
+        print("No reading statistics yet. Point KOReader's Reading statistics → Cloud sync at")
+        print("this computer's WebDAV folder, or run `bookorbit-desktop stats import FILE`.")
+        return 0
+    total = sum(day["read_seconds"] for day in found["days"])
+    print(f"{len(found['books'])} books, {_hours(total)} on {len(found['days'])} days")
+    for book in found["books"]:
+        linked = f"book {book['book_id']}" if book["book_id"] is not None else "not linked"
+        print(
+            f"  {_hours(book['read_seconds']):>8}  {book['pages_read']:>5} pages  "
+            f"{book['sessions']:>4} sessions  {book['title']} ({linked})"
+        )
+    return 0
+
+
+def _hours(seconds: int) -> str:
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}"
