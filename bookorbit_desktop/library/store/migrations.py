@@ -164,5 +164,43 @@ def _v3_sync(db: SqliteDatabase) -> None:
         db.execute_sql(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_library, _v2_hardcover, _v3_sync)
+def _v4_highlights(db: SqliteDatabase) -> None:
+    statements = [
+        # KOReader highlights; book_id is NULL while an export waits for the user to pick its
+        # book (pending_title/pending_authors say what the device called it).
+        """CREATE TABLE highlight (
+            id INTEGER NOT NULL PRIMARY KEY,
+            book_id INTEGER REFERENCES book (id) ON DELETE CASCADE,
+            pending_title TEXT,
+            pending_authors TEXT,
+            created INTEGER NOT NULL,
+            updated INTEGER,
+            text TEXT NOT NULL,
+            note TEXT NOT NULL,
+            chapter TEXT,
+            page TEXT,
+            source VARCHAR(255) NOT NULL,
+            origin TEXT,
+            received_at REAL NOT NULL,
+            changed_at REAL NOT NULL,
+            deleted_at REAL)""",
+        "CREATE INDEX highlight_book_id_created ON highlight (book_id, created)",
+        "CREATE INDEX highlight_pending_title ON highlight (pending_title, pending_authors)",
+        # A status or rating a device's export suggests; applied only when the user confirms.
+        """CREATE TABLE reading_proposal (
+            id INTEGER NOT NULL PRIMARY KEY,
+            book_id INTEGER NOT NULL REFERENCES book (id) ON DELETE CASCADE,
+            source VARCHAR(255) NOT NULL,
+            status VARCHAR(255),
+            rating INTEGER,
+            note TEXT,
+            proposed_at REAL NOT NULL,
+            decision VARCHAR(255))""",
+        "CREATE INDEX reading_proposal_book_id ON reading_proposal (book_id)",
+    ]
+    for statement in statements:
+        db.execute_sql(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_library, _v2_hardcover, _v3_sync, _v4_highlights)
 SCHEMA_VERSION = len(MIGRATIONS)
