@@ -151,7 +151,11 @@ def proposal(
     """
     wanted_status = status if status is not None and status != current_status else None
     wanted_rating = None
-    if rating is not None and rating in RATING_RANGE and (current_rating is None or float(rating) != current_rating):
+    if (
+        rating is not None
+        and rating in RATING_RANGE
+        and (current_rating is None or float(rating) != current_rating)
+    ):
         wanted_rating = rating
     if wanted_status is None and wanted_rating is None:
         return None

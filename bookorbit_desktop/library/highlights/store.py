@@ -47,6 +47,7 @@ class HighlightRow:
     source: str
     origin: str | None
     received_at: float
+    changed_at: float  # when this library last recorded a change to it
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def _rows(query: object) -> list[HighlightRow]:
             row.source,
             row.origin,
             row.received_at,
+            row.changed_at,
         )
         for row in query  # type: ignore[attr-defined]
     ]
