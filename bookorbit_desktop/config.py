@@ -37,6 +37,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "hardcover.privacy": "account",  # account (the profile's own default), public, ...
     "hardcover.privacy_for_all": False,  # also change the privacy of adopted entries
     "library.watched_folders": [],  # folders imported again whenever their files change
+    "highlights.receiver": False,  # receive KOReader's XMNote highlight exports
+    "highlights.port": 8080,  # the port KOReader's exporter posts to (fixed at 8080 there)
+    "highlights.secret": None,  # a pairing secret the exporter must send (?k=...), or None
 }
 
 

@@ -24,7 +24,17 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from bookorbit_desktop.services.highlights import HighlightView
 
-_ACTIONS = ("search", "import", "waiting", "link", "proposals", "apply", "dismiss", "delete")
+_ACTIONS = (
+    "search",
+    "import",
+    "waiting",
+    "link",
+    "proposals",
+    "apply",
+    "dismiss",
+    "delete",
+    "receiver",
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -72,6 +82,8 @@ def run(ctx: CliContext, args: argparse.Namespace) -> int:
         return _link(_number(number, "N"), _number(book, "The book id"))
     if action == "proposals":
         return _proposals()
+    if action == "receiver":
+        return _receiver(words)
     (target,) = _arguments(words, 1, f"{action} ID")
     return _decide(action, _number(target, "The id"))
 
@@ -203,6 +215,32 @@ def _proposals() -> int:
         if row.note:
             print(f"    Review note: {row.note}")
     print("Apply one with `highlights apply ID`, or `highlights dismiss ID`.")
+    return 0
+
+
+def _receiver(words: list[str]) -> int:
+    from bookorbit_desktop.library.store.settings import get_setting, set_setting
+
+    usage = "receiver on | off | port N | secret S | secret none"
+    if words in (["on"], ["off"]):
+        set_setting("highlights.receiver", words[0] == "on")
+    elif len(words) == 2 and words[0] == "port":
+        port = _number(words[1], "The port")
+        if not 1 <= port <= 65535:
+            raise InvalidValueError(f"The port must be a number from 1 to 65535, not {port}.")
+        set_setting("highlights.port", port)
+    elif len(words) == 2 and words[0] == "secret":
+        secret = None if words[1] == "none" else words[1]
+        if secret is not None and not secret.isalnum():
+            raise InvalidValueError("Use letters and digits only for the secret.")
+        set_setting("highlights.secret", secret)
+    else:
+        raise InvalidValueError(f"Usage: bookorbit-desktop highlights {usage}")
+    state = "on" if get_setting("highlights.receiver") else "off"
+    secret = "with a pairing secret" if get_setting("highlights.secret") else "no pairing secret"
+    print(f"Highlights receiver: {state}, port {get_setting('highlights.port')}, {secret}.")
+    if state == "on":
+        print("It runs with the window, or with `bookorbit-desktop serve`.")
     return 0
 
 

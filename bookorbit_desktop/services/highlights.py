@@ -19,6 +19,8 @@ from bookorbit_desktop.library.highlights import export, folder, proposals, stor
 from bookorbit_desktop.library.highlights.store import HighlightRow
 from bookorbit_desktop.library.store.queries import get_book
 
+DEFAULT_EXPORT_PORT = 8080  # the port KOReader's XMNote exporter always appends
+
 
 @dataclass(frozen=True)
 class HighlightView:
@@ -46,6 +48,16 @@ def _view(row: HighlightRow) -> HighlightView:
         entry.page or "",
         dt.datetime.fromtimestamp(entry.created).date().isoformat(),
     )
+
+
+def exporter_addresses(addresses: list[str], port: int, secret: str | None = None) -> list[str]:
+    """What to type into KOReader's "Set XMNote IP": the bare address on port 8080; else (or
+    with a pairing secret) `IP:PORT/send?k=SECRET` or `IP:PORT/send#`, because KOReader
+    appends ":8080/send" to whatever is typed."""
+    if port == DEFAULT_EXPORT_PORT and not secret:
+        return list(addresses)
+    tail = f"/send?k={secret}" if secret else "/send#"
+    return [f"{address}:{port}{tail}" for address in addresses]
 
 
 def book_highlights(book_id: int) -> list[HighlightView]:

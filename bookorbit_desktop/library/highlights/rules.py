@@ -107,20 +107,47 @@ def merged(stored: Entry, incoming: Entry) -> Entry | None:
     return None if result == stored else result
 
 
+class _Index:
+    """The stored highlights of one book, found by creation instant or by text."""
+
+    def __init__(self, rows: Sequence[Stored]) -> None:
+        self.rows = list(rows)
+        self.by_instant: dict[int, int] = {}
+        self.by_text: dict[str, list[int]] = {}
+        for index, row in enumerate(self.rows):
+            self._note(index, row.entry)
+
+    def _note(self, index: int, entry: Entry) -> None:
+        self.by_instant.setdefault(entry.created, index)
+        self.by_text.setdefault(_text_key(entry.text), []).append(index)
+
+    def find(self, entry: Entry) -> int | None:
+        if entry.created in self.by_instant:
+            return self.by_instant[entry.created]
+        for index in self.by_text.get(_text_key(entry.text), []):
+            if same_highlight(self.rows[index].entry, entry):
+                return index
+        return None
+
+    def add(self, row: Stored) -> int:
+        self.rows.append(row)
+        self._note(len(self.rows) - 1, row.entry)
+        return len(self.rows) - 1
+
+
 def plan(stored: Sequence[Stored], incoming: Sequence[Entry]) -> Plan:
     """How to record `incoming` next to the book's `stored` highlights (rules table above)."""
-    known = list(stored)
+    known = _Index(stored)
     result = Plan()
     unchanged = kept_deleted = 0
     new_at: dict[int, int] = {}  # index in `known` of an entry added by this plan -> in added
     for entry in incoming:
-        index = next((i for i, row in enumerate(known) if same_highlight(row.entry, entry)), None)
+        index = known.find(entry)
         if index is None:
-            new_at[len(known)] = len(result.added)
-            known.append(Stored(-1, entry))
+            new_at[known.add(Stored(-1, entry))] = len(result.added)
             result.added.append(entry)
             continue
-        row = known[index]
+        row = known.rows[index]
         if row.deleted:
             kept_deleted += 1
             continue
@@ -128,7 +155,7 @@ def plan(stored: Sequence[Stored], incoming: Sequence[Entry]) -> Plan:
         if after is None:
             unchanged += 1
             continue
-        known[index] = replace(row, entry=after)
+        known.rows[index] = replace(row, entry=after)
         if index in new_at:  # the export carried the same highlight twice: the later one wins
             result.added[new_at[index]] = after
         else:
