@@ -30,6 +30,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.services import autostart
+from bookorbit_desktop.services import highlights as highlights_service
 from bookorbit_desktop.services import settings as settings_service
 from bookorbit_desktop.services import unlinked as unlinked_service
 from bookorbit_desktop.services import watched_folders as folders_service
@@ -56,8 +57,9 @@ from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.gc_guard import GarbageCollector
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
+from bookorbit_desktop.ui.highlights.book_box import book_panel_with_highlights
+from bookorbit_desktop.ui.highlights.page import HighlightsPage
 from bookorbit_desktop.ui.icons import APP_ID, app_icon
-from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.main_window import MainWindow
@@ -231,8 +233,11 @@ class Desktop:
             on_reading_changed=self._reading_changed,
             on_info_changed=lambda info: self.controller.apply_server_info(info),
             on_login=lambda what, address: self.controller.device_logged_in.emit(what, address),
+            on_highlights=lambda line: self.window.statusBar().showMessage(line, 20000),
         )
-        book_panel = BookPanel(self.library.book_details, self.library.save_reading)
+        book_panel = book_panel_with_highlights(
+            self.library.book_details, self.library.save_reading
+        )
         self.window = MainWindow(
             self.hub,
             LibraryView(),
@@ -282,6 +287,7 @@ class Desktop:
             hardcover=self.hardcover_controller,
             watcher=self.folder_watcher,
         )
+        self.window.add_page(HighlightsPage(highlights_service.search), "Highlights")
         self.controller.quit_requested.connect(self.request_quit)
         self.instance.activated.connect(self.controller.show_window)
         # What other connections write (a push, a background sync, the command line in another
