@@ -191,10 +191,10 @@ def _print_receiver(host: str, port: int) -> None:
     secret = get_setting("highlights.secret")
     lines = [
         "",
-        f"Highlights receiver on port {port}. In KOReader: open a book, the top menu > "
-        "Export highlights > Choose formats and services > XMNote > Set XMNote IP, and type:",
+        f"Highlights receiver on port {port}. In KOReader: open a book, Tools > Export "
+        "highlights > Choose formats and services > XMNote > Set XMNote IP, and type:",
         *(f"  {address}" for address in exporter_addresses(addresses_for_host(host), port, secret)),
-        "then Export highlights > Export all notes in this book (or all books).",
+        "then tick Export to XMNote, and Export highlights > Export all notes in current book.",
     ]
     print("\n".join(lines), flush=True)
 
