@@ -197,6 +197,17 @@ def _v4_highlights(db: SqliteDatabase) -> None:
             proposed_at REAL NOT NULL,
             decision VARCHAR(255))""",
         "CREATE INDEX reading_proposal_book_id ON reading_proposal (book_id)",
+        # Which Hardcover reading-journal entry carries a highlight (kind: quote or note), and
+        # the text it was sent with; state "sending" until Hardcover's answer arrived.
+        """CREATE TABLE journal_entry (
+            id INTEGER NOT NULL PRIMARY KEY,
+            highlight_id INTEGER NOT NULL REFERENCES highlight (id) ON DELETE CASCADE,
+            kind VARCHAR(255) NOT NULL,
+            journal_id INTEGER,
+            text TEXT NOT NULL,
+            state VARCHAR(255) NOT NULL,
+            changed_at REAL NOT NULL)""",
+        "CREATE UNIQUE INDEX journal_entry_highlight_id_kind ON journal_entry (highlight_id, kind)",
     ]
     for statement in statements:
         db.execute_sql(statement)

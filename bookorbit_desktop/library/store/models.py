@@ -278,6 +278,21 @@ class ReadingProposal(BaseModel):
     decision = CharField(null=True)  # None while waiting, then applied or dismissed
 
 
+class JournalEntry(BaseModel):
+    """The Hardcover reading-journal entry that carries a highlight (a quote, or its note)."""
+
+    id = AutoField()
+    highlight = ForeignKeyField(Highlight, backref="journal_entries", on_delete="CASCADE")
+    kind = CharField()  # quote or note
+    journal_id = IntegerField(null=True)  # None while the answer to the insert is unknown
+    text = TextField()  # what was sent
+    state = CharField()  # sending (answer not seen yet) or sent
+    changed_at = FloatField()
+
+    class Meta:
+        indexes = ((("highlight", "kind"), True),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Book,
     Author,
@@ -294,4 +309,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     SyncLease,
     Highlight,
     ReadingProposal,
+    JournalEntry,
 )
