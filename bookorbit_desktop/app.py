@@ -30,7 +30,6 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.services import autostart
-from bookorbit_desktop.services import highlights as highlights_service
 from bookorbit_desktop.services import settings as settings_service
 from bookorbit_desktop.services import unlinked as unlinked_service
 from bookorbit_desktop.services import watched_folders as folders_service
@@ -287,7 +286,7 @@ class Desktop:
             hardcover=self.hardcover_controller,
             watcher=self.folder_watcher,
         )
-        self.window.add_page(HighlightsPage(highlights_service.search), "Highlights")
+        self.window.add_page(HighlightsPage(self.library.list_books), "Highlights")
         self.controller.quit_requested.connect(self.request_quit)
         self.instance.activated.connect(self.controller.show_window)
         # What other connections write (a push, a background sync, the command line in another

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from bookorbit_desktop.library.highlights import export, folder, proposals, store
-from bookorbit_desktop.library.highlights.store import HighlightRow
+from bookorbit_desktop.library.highlights.proposals import ProposalRow
+from bookorbit_desktop.library.highlights.store import HighlightRow, Recorded, Waiting
 from bookorbit_desktop.library.store.queries import get_book
 
 DEFAULT_EXPORT_PORT = 8080  # the port KOReader's XMNote exporter always appends
@@ -103,17 +104,17 @@ def import_sidecars(
     return folder.import_folder(directory, clock=clock, on_file=on_file)
 
 
-def waiting_exports() -> list[store.Waiting]:
+def waiting_exports() -> list[Waiting]:
     return store.waiting()
 
 
 def link_export(
     title: str, authors: str, book_id: int, *, clock: Callable[[], float] = time.time
-) -> store.Recorded:
+) -> Recorded:
     return store.link_waiting(title, authors, book_id, now=clock())
 
 
-def waiting_proposals() -> list[proposals.ProposalRow]:
+def waiting_proposals() -> list[ProposalRow]:
     return proposals.waiting()
 
 

@@ -1,4 +1,5 @@
-"""The Highlights page: search every highlight of every book, newest books' first by title.
+"""The Highlights page: what waits for the user (`waiting_box`), then a search over every
+highlight of every book, book by book.
 
 Typing searches after a short pause (text, note, chapter and book title must hold every word);
 an empty field lists them all. What arrives from KOReader while the page is open shows after
@@ -7,7 +8,7 @@ the next search or Refresh.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
@@ -21,8 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bookorbit_desktop.services import highlights as service
 from bookorbit_desktop.services.highlights import HighlightView
+from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.ui.highlights.render import highlights_html
+from bookorbit_desktop.ui.highlights.waiting_box import WaitingActions, WaitingBox
 
 SEARCH_DELAY_MS = 250
 RESULT_LIMIT = 200
@@ -30,10 +34,16 @@ RESULT_LIMIT = 200
 
 class HighlightsPage(QWidget):
     def __init__(
-        self, search: Callable[[str, int], list[HighlightView]], parent: QWidget | None = None
+        self,
+        books: Callable[[], Sequence[BookRow]],
+        search: Callable[[str, int], list[HighlightView]] = service.search,
+        waiting: WaitingActions | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._search = search
+        self.waiting = WaitingBox(books, waiting)
+        self.waiting.changed.connect(self.refresh)
         self.query = QLineEdit()
         self.query.setPlaceholderText("Search highlights, notes, chapters and titles")
         self.query.setClearButtonEnabled(True)
@@ -51,6 +61,7 @@ class HighlightsPage(QWidget):
         top.addWidget(self.query, 1)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.waiting)
         layout.addLayout(top)
         layout.addWidget(self.count_label)
         layout.addWidget(self.results, 1)
@@ -62,6 +73,7 @@ class HighlightsPage(QWidget):
 
     def refresh(self) -> None:
         self._timer.stop()
+        self.waiting.refresh()
         words = self.query.text()
         self.views = self._search(words, RESULT_LIMIT + 1)
         shown = self.views[:RESULT_LIMIT]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from bookorbit_desktop.library.highlights import store
+from bookorbit_desktop.library.highlights import proposals, store
 from bookorbit_desktop.library.highlights.rules import Entry
+from bookorbit_desktop.library.store.models import ReadingState
 from bookorbit_desktop.services import highlights as service
 from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.highlights.book_box import BookHighlights, book_panel_with_highlights
 from bookorbit_desktop.ui.highlights.page import RESULT_LIMIT, HighlightsPage
 from tests.factories import add_book
@@ -52,7 +55,7 @@ def test_the_panel_shows_each_books_highlights(qtbot, library):
 
 def test_the_page_searches_every_highlight(qtbot, library):
     _seed()
-    page = HighlightsPage(service.search)
+    page = HighlightsPage(LibraryService(library).list_books)
     qtbot.addWidget(page)
     page.refresh()
     assert page.count_label.text() == "2 highlights"
@@ -68,8 +71,52 @@ def test_the_page_says_when_it_shows_only_the_first_results(qtbot, library):
     book = add_book("Long", ["A"])
     entries = [Entry(T + i, f"line {i}") for i in range(RESULT_LIMIT + 5)]
     store.record(store.Target(book.id), entries, source="sidecar", origin="x", now=1.0)
-    page = HighlightsPage(service.search)
+    page = HighlightsPage(LibraryService(library).list_books)
     qtbot.addWidget(page)
     page.refresh()
     assert page.count_label.text() == f"The first {RESULT_LIMIT} highlights; type to narrow."
     assert len(page.views) == RESULT_LIMIT + 1
+
+
+def test_waiting_exports_and_proposals_are_decided_on_the_page(qtbot, qloop, library):
+    dune, _ = _seed()
+    store.record(
+        store.Target(None, "Dune (Special Edition)", "F. Herbert"),
+        [Entry(T + 500, "A new one")],
+        source="xmnote",
+        origin="192.168.1.23",
+        now=2.0,
+    )
+    proposals.propose(dune.id, "sidecar", status="read", rating=5, note="Loved it", now=3.0)
+    page = HighlightsPage(LibraryService(library).list_books)
+    qtbot.addWidget(page)
+    page.show()
+    box = page.waiting
+    assert box.isVisible() and box.tree.topLevelItemCount() == 2
+    assert box.tree.topLevelItem(0).text(0) == "Dune (Special Edition) — F. Herbert"
+    assert box.tree.topLevelItem(1).text(0) == "Dune: Read, rating 5★ (note: Loved it)"
+    assert not box.link_button.isEnabled() and not box.apply_button.isEnabled()
+
+    box.tree.setCurrentItem(box.tree.topLevelItem(0))
+
+    async def scenario():
+        opened = signal_future(box.chooser_opened)
+        task = box.link_selected()
+        (chooser,) = await opened
+        qtbot.keyClicks(chooser.filter_edit, "dune")
+        chooser.table.selectRow(0)
+        with qtbot.waitSignal(box.message) as message:
+            qtbot.mouseClick(chooser.ok_button, Qt.MouseButton.LeftButton)
+            await task
+        return message.args[0]
+
+    chooser_text = qloop.run_until_complete(scenario())
+    assert chooser_text == "“Dune (Special Edition)”: 1 highlight added to the book."
+    assert [v.text for v in service.book_highlights(dune.id)][-1] == "A new one"
+    assert page.count_label.text() == "3 highlights"
+    box.tree.setCurrentItem(box.tree.topLevelItem(0))
+    assert box.apply_button.isEnabled()
+    with qtbot.waitSignal(box.message):
+        box.apply_button.click()
+    assert ReadingState.get_by_id(dune.id).status == "read"
+    assert not box.isVisible()
