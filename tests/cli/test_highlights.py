@@ -107,3 +107,34 @@ def test_an_unreadable_sidecar_is_named_and_the_rest_imports(data_dir, tmp_path,
     out = capsys.readouterr().out
     assert "Skipped (unreadable):" in out and "bad.sdr" in out
     assert "Dune: 2 new" in out
+
+
+def test_the_receiver_is_switched_on_and_off_with_its_port_and_secret(data_dir, capsys):
+    from bookorbit_desktop.library.store.settings import get_setting
+
+    assert get_setting("highlights.receiver") is False  # off until the user switches it on
+    assert run(data_dir, "highlights", "receiver", "on") == 0
+    assert "Highlights receiver: on, port 8080, no pairing secret." in capsys.readouterr().out
+    assert run(data_dir, "highlights", "receiver", "port", "8081") == 0
+    assert run(data_dir, "highlights", "receiver", "secret", "abc123") == 0
+    assert "on, port 8081, with a pairing secret." in capsys.readouterr().out
+    assert (get_setting("highlights.port"), get_setting("highlights.secret")) == (8081, "abc123")
+    assert run(data_dir, "highlights", "receiver", "secret", "a:b") == 2
+    assert run(data_dir, "highlights", "receiver", "port", "70000") == 2
+    assert run(data_dir, "highlights", "receiver", "sideways") == 2
+    assert run(data_dir, "highlights", "receiver", "off") == 0
+    assert get_setting("highlights.receiver") is False
+
+
+@pytest.mark.parametrize(
+    ("port", "secret", "expected"),
+    [
+        (8080, None, ["192.168.1.20"]),
+        (8081, None, ["192.168.1.20:8081/send#"]),
+        (8080, "abc", ["192.168.1.20:8080/send?k=abc"]),
+    ],
+)
+def test_what_to_type_into_koreader(port, secret, expected):
+    from bookorbit_desktop.services.highlights import exporter_addresses
+
+    assert exporter_addresses(["192.168.1.20"], port, secret) == expected

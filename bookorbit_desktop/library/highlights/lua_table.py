@@ -40,6 +40,11 @@ _SIMPLE_ESCAPES = {
     ord('"'): b'"',
     ord("'"): b"'",
 }
+# The text of a quoted string up to its closing quote, a backslash or a line break.
+_PLAIN = {b'"': re.compile(rb'[^"\\\n\r]*'), b"'": re.compile(rb"[^'\\\n\r]*")}
+_Z_SPACE = re.compile(rb"\s*")
+_BRACED_HEX = re.compile(rb"\{([0-9a-fA-F]{1,8})\}")
+_DECIMAL = re.compile(rb"\d{1,3}")
 _KEYWORDS = {b"true": True, b"false": False, b"nil": None}
 
 
@@ -138,8 +143,13 @@ class _Reader:
 
     def quoted(self, quote: bytes) -> str:
         data, out = self.data, bytearray()
+        plain = _PLAIN[quote]
         self.at += 1
         while True:
+            run = plain.match(data, self.at)
+            if run is not None:  # always matches (possibly empty): copy plain text at once
+                out += run.group()
+                self.at = run.end()
             if self.at >= len(data):
                 raise self.fail("an unfinished string")
             char = data[self.at]
@@ -148,11 +158,7 @@ class _Reader:
                 return out.decode("utf-8", "replace")
             if char in (0x0A, 0x0D):
                 raise self.fail("a line break inside a quoted string")
-            if char == 0x5C:  # backslash
-                out += self.escape()
-                continue
-            out.append(char)
-            self.at += 1
+            out += self.escape()  # a backslash
 
     def escape(self) -> bytes:
         data = self.data
@@ -166,7 +172,7 @@ class _Reader:
             self.at += 2 if pair in (b"\r\n", b"\n\r") else 1
             return b"\n"
         if code == ord("z"):
-            match = re.compile(rb"\s*").match(data, self.at + 1)
+            match = _Z_SPACE.match(data, self.at + 1)
             self.at = match.end() if match else self.at + 1
             return b""
         if code == ord("x"):
@@ -176,12 +182,12 @@ class _Reader:
             self.at += 3
             return bytes([int(digits, 16)])
         if code == ord("u"):
-            match = re.compile(rb"\{([0-9a-fA-F]{1,8})\}").match(data, self.at + 1)
+            match = _BRACED_HEX.match(data, self.at + 1)
             if match is None or int(match.group(1), 16) >= 0x80000000:
                 raise self.fail("a malformed \\u{...} escape")
             self.at = match.end()
             return _utf8(int(match.group(1), 16))
-        match = re.compile(rb"\d{1,3}").match(data, self.at)
+        match = _DECIMAL.match(data, self.at)
         if match is None or int(match.group()) > 255:
             raise self.fail("an unknown escape in a string")
         self.at = match.end()
