@@ -149,4 +149,4 @@ def known_journal_ids() -> set[int]:
     rows = JournalEntry.select(JournalEntry.journal_id).where(
         JournalEntry.journal_id.is_null(False)
     )
-    return {row.journal_id for row in rows}
+    return {int(row.journal_id) for row in rows}

@@ -121,15 +121,17 @@ def _summary(summary: Any) -> tuple[str | None, int | None, str | None]:
         return None, None, None
     status = SIDECAR_STATUSES.get(summary.get("status"))  # type: ignore[arg-type]
     rating = summary.get("rating")
-    usable = isinstance(rating, int | float) and not isinstance(rating, bool)
-    return status, int(rating) if usable else None, _text(summary.get("note"))
+    if isinstance(rating, bool) or not isinstance(rating, int | float):
+        return status, None, _text(summary.get("note"))
+    return status, int(rating), _text(summary.get("note"))
 
 
 def read_sidecar(table: Any, *, tz: dt.tzinfo | None = None) -> Sidecar:
     """The highlights and summary of one parsed sidecar file."""
     if not isinstance(table, dict):
         raise SidecarError("the file holds no settings table")
-    props = table.get("doc_props") if isinstance(table.get("doc_props"), dict) else {}
+    found = table.get("doc_props")
+    props: dict[str, Any] = found if isinstance(found, dict) else {}
     digest = _text(table.get("partial_md5_checksum"))
     if "annotations" in table:
         entries, skipped = _current(table["annotations"], tz)

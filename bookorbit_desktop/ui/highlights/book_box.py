@@ -92,7 +92,8 @@ def book_panel_with_highlights(
 
     panel = BookPanel(load_and_follow, save)
     anchor = panel.description_box
-    layout = anchor.parentWidget().layout()
-    assert isinstance(layout, QBoxLayout)
+    body = anchor.parentWidget()
+    layout = body.layout() if body is not None else None
+    assert isinstance(layout, QBoxLayout)  # the panel's body column
     layout.insertWidget(layout.indexOf(anchor), box)
     return panel
