@@ -225,10 +225,9 @@ def _receiver(words: list[str]) -> int:
     if words in (["on"], ["off"]):
         set_setting("highlights.receiver", words[0] == "on")
     elif len(words) == 2 and words[0] == "port":
-        port = _number(words[1], "The port")
-        if not 1 <= port <= 65535:
-            raise InvalidValueError(f"The port must be a number from 1 to 65535, not {port}.")
-        set_setting("highlights.port", port)
+        from bookorbit_desktop.services.highlights import receiver_settings, save_receiver
+
+        save_receiver(receiver_settings().on, _number(words[1], "The port"))
     elif len(words) == 2 and words[0] == "secret":
         secret = None if words[1] == "none" else words[1]
         if secret is not None and not secret.isalnum():

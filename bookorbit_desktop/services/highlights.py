@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.highlights import export, folder, proposals, store
 from bookorbit_desktop.library.highlights.proposals import ProposalRow
 from bookorbit_desktop.library.highlights.store import HighlightRow, Recorded, Waiting
 from bookorbit_desktop.library.store.queries import get_book
+from bookorbit_desktop.library.store.settings import get_setting, set_setting
 
 DEFAULT_EXPORT_PORT = 8080  # the port KOReader's XMNote exporter always appends
 
@@ -59,6 +61,31 @@ def exporter_addresses(addresses: list[str], port: int, secret: str | None = Non
         return list(addresses)
     tail = f"/send?k={secret}" if secret else "/send#"
     return [f"{address}:{port}{tail}" for address in addresses]
+
+
+@dataclass(frozen=True)
+class ReceiverSettings:
+    on: bool
+    port: int
+    secret: str | None
+
+
+def receiver_settings() -> ReceiverSettings:
+    return ReceiverSettings(
+        bool(get_setting("highlights.receiver")),
+        int(get_setting("highlights.port")),
+        get_setting("highlights.secret"),
+    )
+
+
+def save_receiver(on: bool, port: int) -> ReceiverSettings:
+    """Switch the receiver on or off and choose its port (takes effect when the server
+    restarts)."""
+    if not 1 <= port <= 65535:
+        raise InvalidValueError(f"The port must be a number from 1 to 65535, not {port}.")
+    set_setting("highlights.receiver", on)
+    set_setting("highlights.port", port)
+    return receiver_settings()
 
 
 def book_highlights(book_id: int) -> list[HighlightView]:

@@ -1,7 +1,7 @@
 """The "Highlights" section of the book panel: the book's highlights and notes (chapter, page,
 day), with a button that copies them as Markdown.
 
-`book_panel_with_highlights` builds the panel with this section mounted above its
+`panel_with_highlights` builds the panel with this section mounted above its
 description; the panel itself needs no change.
 """
 
@@ -78,7 +78,7 @@ class BookHighlights(QGroupBox):
             QGuiApplication.clipboard().setText(self._markdown(self._book_id))
 
 
-def book_panel_with_highlights(
+def panel_with_highlights(
     load: Callable[[int], BookDetails], save: Callable[[int, ReadingEdit], None]
 ) -> BookPanel:
     """A book panel with this section above its description, showing the highlights of every

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.services import highlights as service
 from bookorbit_desktop.services.highlights import HighlightView
 from bookorbit_desktop.services.library import BookRow
+from bookorbit_desktop.ui.highlights.receiver_box import ReceiverAccess, ReceiverBox
 from bookorbit_desktop.ui.highlights.render import highlights_html
 from bookorbit_desktop.ui.highlights.waiting_box import WaitingActions, WaitingBox
 
@@ -36,6 +37,7 @@ class HighlightsPage(QWidget):
     def __init__(
         self,
         books: Callable[[], Sequence[BookRow]],
+        receiver: ReceiverAccess | None = None,
         search: Callable[[str, int], list[HighlightView]] = service.search,
         waiting: WaitingActions | None = None,
         parent: QWidget | None = None,
@@ -44,6 +46,7 @@ class HighlightsPage(QWidget):
         self._search = search
         self.waiting = WaitingBox(books, waiting)
         self.waiting.changed.connect(self.refresh)
+        self.receiver = ReceiverBox(receiver) if receiver is not None else None
         self.query = QLineEdit()
         self.query.setPlaceholderText("Search highlights, notes, chapters and titles")
         self.query.setClearButtonEnabled(True)
@@ -62,6 +65,8 @@ class HighlightsPage(QWidget):
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.waiting)
+        if self.receiver is not None:
+            layout.addWidget(self.receiver)
         layout.addLayout(top)
         layout.addWidget(self.count_label)
         layout.addWidget(self.results, 1)
@@ -74,6 +79,8 @@ class HighlightsPage(QWidget):
     def refresh(self) -> None:
         self._timer.stop()
         self.waiting.refresh()
+        if self.receiver is not None:
+            self.receiver.refresh()
         words = self.query.text()
         self.views = self._search(words, RESULT_LIMIT + 1)
         shown = self.views[:RESULT_LIMIT]

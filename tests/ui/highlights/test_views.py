@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import socket
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from bookorbit_desktop.library.highlights import proposals, store
 from bookorbit_desktop.library.highlights.rules import Entry
 from bookorbit_desktop.library.store.models import ReadingState
+from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services import highlights as service
 from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.server import DesktopServer
 from bookorbit_desktop.ui.asyncqt import signal_future
-from bookorbit_desktop.ui.highlights.book_box import BookHighlights, book_panel_with_highlights
+from bookorbit_desktop.ui.highlights.book_box import BookHighlights, panel_with_highlights
 from bookorbit_desktop.ui.highlights.page import RESULT_LIMIT, HighlightsPage
+from bookorbit_desktop.ui.highlights.receiver_box import ReceiverAccess, ReceiverBox
 from tests.factories import add_book
 
 T = 1_700_000_000
@@ -36,7 +41,7 @@ def _seed():
 
 def test_the_panel_shows_each_books_highlights(qtbot, library):
     dune, emma = _seed()
-    panel = book_panel_with_highlights(LibraryService(library).book_details, lambda *_: None)
+    panel = panel_with_highlights(LibraryService(library).book_details, lambda *_: None)
     qtbot.addWidget(panel)
     box = panel.findChild(BookHighlights)
     assert box is not None
@@ -120,3 +125,39 @@ def test_waiting_exports_and_proposals_are_decided_on_the_page(qtbot, qloop, lib
         box.apply_button.click()
     assert ReadingState.get_by_id(dune.id).status == "read"
     assert not box.isVisible()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_receiver_is_switched_on_from_the_page(qtbot, qloop, library):
+    set_setting("server.host", "127.0.0.1")
+    set_setting("server.port", 0)
+    server = DesktopServer(library, addresses=lambda host: ["192.168.1.20"])
+    qloop.run_until_complete(server.start())
+    try:
+        box = ReceiverBox(ReceiverAccess(server.restart, lambda: server.info))
+        qtbot.addWidget(box)
+        assert box.status.text() == "Off: KOReader's highlight exports are not received."
+        assert not box.apply_button.isEnabled()
+        box.on_check.setChecked(True)
+        box.port_spin.setValue(_free_port())
+        assert box.apply_button.isEnabled()
+        box.apply()
+        qloop.run_until_complete(box.task)
+        port = server.info.highlights_port
+        assert port == box.port_spin.value()
+        assert box.status.text().startswith(f"Receiving on port {port}. In KOReader: open a book")
+        assert f"type 192.168.1.20:{port}/send#, and tick" in box.status.text()
+        with socket.socket() as taken:  # another program takes the port meanwhile
+            qloop.run_until_complete(server.stop())
+            taken.bind(("127.0.0.1", port))
+            taken.listen()
+            qloop.run_until_complete(server.start())
+            box.refresh()
+            assert "calibre's content server" in box.status.text()
+    finally:
+        qloop.run_until_complete(server.stop())
