@@ -4,8 +4,9 @@ KOReader stops a whole export at the first book that fails, and releases up to 2
 on a reply that is empty, not JSON or over 2 KiB; so every book, known to the library or not,
 gets the same small `200 {"code": 200, "message": "Received"}` once it is stored, and every
 refusal is a small JSON body too. One body is read at a time (memory stays at one request),
-up to `MAX_BODY_BYTES` (1,800 highlights make 1.3 MiB). The store runs on the library's writer
-thread; `on_received` then hears what arrived, from where, for the window and the log.
+up to `MAX_BODY_BYTES` (1,800 highlights make 1.3 MiB) and within `BODY_SECONDS`. The store
+runs on the library's writer thread; `on_received` then hears what arrived, from where, for
+the window and the log.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8080  # fixed in KOReader's exporter
 MAX_BODY_BYTES = 16 * 1024 * 1024
+BODY_SECONDS = 60.0  # a body still arriving after this is a stalled (or hostile) client
 STORE_SECONDS = 30.0  # storing thousands of highlights may take a while on a slow disk
 SHUTDOWN_GRACE_SECONDS = 2.0
 
@@ -103,9 +105,12 @@ async def send(request: web.Request) -> web.Response:
         return refused
     async with request.app[BODY_LOCK]:
         try:
-            body = await request.read()
+            async with asyncio.timeout(BODY_SECONDS):  # one body at a time: none may stall
+                body = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return reply(413, f"Larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB.")
+        except TimeoutError:
+            return reply(408, "The body took too long to arrive.")
         try:
             export = parse_export(body)
         except PayloadError as error:

@@ -159,3 +159,22 @@ async def test_a_taken_port_names_calibre(receiver, library):
         with pytest.raises(ReceiverStartError, match="calibre's content server"):
             await running.start()
     assert not running.running
+
+
+@pytest.mark.asyncio
+async def test_a_stalled_body_does_not_hold_up_the_next_device(receiver, monkeypatch):
+    from bookorbit_desktop.server.highlights import receiver as module
+
+    monkeypatch.setattr(module, "BODY_SECONDS", 0.5)
+    running = await receiver()
+    reader, writer = await asyncio.open_connection("127.0.0.1", running.port)
+    writer.write(
+        b"POST /send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1000\r\n\r\n{"
+    )
+    await writer.drain()
+    status, _ = await _post(running.port, KOREADER_BODY)
+    assert status == 200  # served once the stalled body timed out
+    head = await reader.read(64)
+    assert head.startswith(b"HTTP/1.1 408")
+    writer.close()
