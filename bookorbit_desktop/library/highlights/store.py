@@ -203,7 +203,7 @@ def waiting() -> list[Waiting]:
 def link_waiting(title: str, authors: str, book_id: int, *, now: float) -> Recorded:
     """The user says a waiting export is `book_id`: its highlights merge into the book's."""
     if not Book.select().where(Book.id == book_id).exists():
-        raise NotFoundError(f"There is no book {book_id}. List the books with `books`.")
+        raise NotFoundError(f"There is no book with id {book_id}.")
     with database.atomic():
         rows = list(Highlight.select().where(_where(Target(None, title, authors))))
         if not rows:

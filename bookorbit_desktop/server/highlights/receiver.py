@@ -147,8 +147,8 @@ def _bind_error(error: OSError, host: str, port: int) -> ReceiverStartError:
         return ReceiverStartError(
             f"Port {port} is already in use on this computer. calibre's content server also "
             "listens on 8080 by default: stop it or move it, or choose another port for "
-            "highlights (Settings, or `serve --highlights-port N`) and type "
-            "IP:PORT/send#  (for example 192.168.1.20:8081/send#) into KOReader's XMNote IP."
+            "highlights and type IP:PORT/send# (for example 192.168.1.20:8081/send#) into "
+            "KOReader's XMNote IP."
         )
     return ReceiverStartError(f"Could not listen on {host} port {port}: {error.strerror or error}.")
 
