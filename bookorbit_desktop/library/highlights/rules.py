@@ -134,6 +134,11 @@ class _Index:
         self._note(len(self.rows) - 1, row.entry)
         return len(self.rows) - 1
 
+    def replace(self, index: int, row: Stored) -> None:
+        """An updated row is found by its new text too (its instant never changes)."""
+        self.rows[index] = row
+        self._note(index, row.entry)
+
 
 def plan(stored: Sequence[Stored], incoming: Sequence[Entry]) -> Plan:
     """How to record `incoming` next to the book's `stored` highlights (rules table above)."""
@@ -155,12 +160,15 @@ def plan(stored: Sequence[Stored], incoming: Sequence[Entry]) -> Plan:
         if after is None:
             unchanged += 1
             continue
-        known.rows[index] = replace(row, entry=after)
+        known.replace(index, replace(row, entry=after))
         if index in new_at:  # the export carried the same highlight twice: the later one wins
             result.added[new_at[index]] = after
         else:
             result.updated[:] = [(i, e) for i, e in result.updated if i != row.id]
             result.updated.append((row.id, after))
+    before = {row.id: row.entry for row in stored}
+    # One highlight sent twice in one export can change and change back: no update then.
+    result.updated[:] = [(i, e) for i, e in result.updated if before.get(i) != e]
     return replace(result, unchanged=unchanged, kept_deleted=kept_deleted)
 
 

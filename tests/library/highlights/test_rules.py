@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bookorbit_desktop.library.highlights.rules import (
     Entry,
@@ -120,3 +122,36 @@ def test_proposals(status, rating, note, current, current_rating, expected):
         proposal(status, rating, note, current_status=current, current_rating=current_rating)
         == expected
     )
+
+
+ENTRIES = st.builds(
+    Entry,
+    created=st.integers(T, T + 20),  # one clock: the time-zone rule has its own table above
+    text=st.sampled_from(["a", "b", "Fear", ""]),
+    note=st.sampled_from(["", "n", "m"]),
+    chapter=st.none() | st.just("One"),
+    page=st.none() | st.sampled_from(["1", "xii"]),
+    updated=st.none() | st.integers(T, T + 100),
+)
+
+
+def _apply(stored: list[Stored], result) -> list[Stored]:
+    rows = {row.id: row for row in stored}
+    for row_id, entry in result.updated:
+        rows[row_id] = Stored(row_id, entry, rows[row_id].deleted)
+    next_id = max(rows, default=0) + 1
+    for offset, entry in enumerate(result.added):
+        rows[next_id + offset] = Stored(next_id + offset, entry)
+    return list(rows.values())
+
+
+EXPORTS = st.lists(ENTRIES, max_size=6, unique_by=lambda entry: entry.created)
+
+
+@given(EXPORTS, EXPORTS)
+def test_recording_an_export_twice_changes_nothing_the_second_time(first, second):
+    stored = _apply([], plan([], first))
+    after = _apply(stored, plan(stored, second))
+    assert len(after) >= len(stored)  # nothing is ever removed
+    again = plan(after, second)
+    assert (again.added, again.updated) == ([], [])
