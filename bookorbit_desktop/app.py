@@ -57,8 +57,10 @@ from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.gc_guard import GarbageCollector
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
+from bookorbit_desktop.ui.highlights.book_box import panel_with_highlights
+from bookorbit_desktop.ui.highlights.page import HighlightsPage
+from bookorbit_desktop.ui.highlights.receiver_box import ReceiverAccess
 from bookorbit_desktop.ui.icons import APP_ID, app_icon
-from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.main_window import MainWindow
@@ -233,8 +235,9 @@ class Desktop:
             on_reading_changed=self._reading_changed,
             on_info_changed=lambda info: self.controller.apply_server_info(info),
             on_login=lambda what, address: self.controller.device_logged_in.emit(what, address),
+            on_highlights=lambda line: self.window.statusBar().showMessage(line, 20000),
         )
-        book_panel = BookPanel(self.library.book_details, self.library.save_reading)
+        book_panel = panel_with_highlights(self.library.book_details, self.library.save_reading)
         self.window = MainWindow(
             self.hub,
             LibraryView(),
@@ -284,6 +287,8 @@ class Desktop:
             hardcover=self.hardcover_controller,
             watcher=self.folder_watcher,
         )
+        receiver = ReceiverAccess(self.controller.restart_server, lambda: self.server.info)
+        self.window.add_page(HighlightsPage(self.library.list_books, receiver), "Highlights")
         self.controller.quit_requested.connect(self.request_quit)
         self.instance.activated.connect(self.controller.show_window)
         # What other connections write (a push, a background sync, the command line in another

@@ -37,6 +37,12 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "hardcover.privacy": "account",  # account (the profile's own default), public, ...
     "hardcover.privacy_for_all": False,  # also change the privacy of adopted entries
     "library.watched_folders": [],  # folders imported again whenever their files change
+    "highlights.receiver": False,  # receive KOReader's XMNote highlight exports
+    "highlights.port": 8080,  # the port KOReader's exporter posts to (fixed at 8080 there)
+    "highlights.secret": None,  # a pairing secret the exporter must send (?k=...), or None
+    "hardcover.journal_all": False,  # send every linked book's highlights as journal quotes
+    "hardcover.journal_books": [],  # or only these books' (library ids)
+    "hardcover.journal_privacy": 3,  # 1 public, 2 followers, 3 private (the default)
 }
 
 

@@ -43,6 +43,7 @@ FEATURE_MODULES = {
     "restore": "bookorbit_desktop.cli.backup",
     "about": "bookorbit_desktop.cli.about",
     "stats": "bookorbit_desktop.cli.stats",
+    "highlights": "bookorbit_desktop.cli.highlights",
 }
 _OPTIONS_WITH_VALUES = ("--data-dir",)
 

@@ -56,6 +56,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "(0 picks a free one; default: the saved setting, normally off)",
     )
     serve.add_argument("--no-opds", action="store_true", help="do not serve the OPDS catalog")
+    serve.add_argument(
+        "--highlights-port",
+        type=int,
+        metavar="N",
+        help="also receive KOReader's highlight exports (Export highlights > XMNote) on port N "
+        "(KOReader posts to 8080; default: the saved setting, when switched on)",
+    )
     serve.set_defaults(handler=_serve)
 
     kosync = commands.add_parser("kosync", help="the KOReader sync account and documents")
@@ -111,12 +118,28 @@ def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
         on_opened=lambda now: _print_opened(server, now, opds),
         https_port=https_port,
     )
-    asyncio.run(_serve_until_stopped(server))
+    asyncio.run(_serve_until_stopped(server, _highlights_port(args)))
     return 0
 
 
-async def _serve_until_stopped(server: Any) -> None:
+def _highlights_port(args: argparse.Namespace) -> int | None:
+    """The receiver's port when it should run: given on the command line, or switched on."""
+    port = args.highlights_port
+    if port is None and get_setting("highlights.receiver"):
+        port = get_setting("highlights.port")
+    if port is not None and (not isinstance(port, int) or not 0 <= port <= 65535):
+        raise InvalidValueError(
+            f"The highlights port must be a number from 1 to 65535 (or 0 for any free port), "
+            f"not {port}."
+        )
+    return port
+
+
+async def _serve_until_stopped(server: Any, highlights_port: int | None = None) -> None:
     await server.start()
+    receiver = None
+    if highlights_port is not None:
+        receiver = await _start_receiver(server, highlights_port)
     from bookorbit_desktop.services.sync import SyncService
     from bookorbit_desktop.services.sync_worker import SyncWorker
 
@@ -131,11 +154,50 @@ async def _serve_until_stopped(server: Any) -> None:
     try:
         _print_banner(server.host, server.port, server.ctx.opds_enabled, server.notice)
         _print_https(server, server.ctx.opds_enabled)
+        if receiver is not None:
+            _print_receiver(server.host, receiver.port)
         await stop.wait()
     finally:
         await worker.stop()
+        if receiver is not None:
+            await receiver.stop()
         await server.stop()
         print("Stopped.", flush=True)
+
+
+async def _start_receiver(server: Any, port: int) -> Any:
+    from bookorbit_desktop.server.highlights.receiver import (
+        HighlightsReceiver,
+        ReceiverOptions,
+        describe,
+    )
+
+    options = ReceiverOptions(
+        workers=server.ctx.workers,
+        secret=get_setting("highlights.secret"),
+        on_received=lambda received, origin: print(describe(received, origin), flush=True),
+    )
+    receiver = HighlightsReceiver(options, server.wanted_host, port)
+    try:
+        await receiver.start()
+    except BaseException:
+        await server.stop()
+        raise
+    return receiver
+
+
+def _print_receiver(host: str, port: int) -> None:
+    from bookorbit_desktop.services.highlights import exporter_addresses
+
+    secret = get_setting("highlights.secret")
+    lines = [
+        "",
+        f"Highlights receiver on port {port}. In KOReader: open a book, Tools > Export "
+        "highlights > Choose formats and services > XMNote > Set XMNote IP, and type:",
+        *(f"  {address}" for address in exporter_addresses(addresses_for_host(host), port, secret)),
+        "then tick Export to XMNote, and Export highlights > Export all notes in current book.",
+    ]
+    print("\n".join(lines), flush=True)
 
 
 def _print_opened(server: Any, host: str, opds: bool) -> None:

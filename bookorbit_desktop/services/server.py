@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.store.settings import get_setting
@@ -20,6 +20,7 @@ from bookorbit_desktop.services.settings import load_settings
 
 if TYPE_CHECKING:
     from bookorbit_desktop.server.app import LanServer
+    from bookorbit_desktop.server.highlights.receiver import HighlightsReceiver
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,10 @@ class ServerInfo:
     https_port: int | None = None
     https_urls: tuple[str, ...] = ()
     certificate_fingerprint: str | None = None
+    # KOReader's highlight exports (setting "highlights.receiver"): the port they arrive on,
+    # or why the receiver could not start (the server itself still runs).
+    highlights_port: int | None = None
+    highlights_problem: str | None = None
 
 
 def choosable_addresses() -> list[str]:
@@ -58,8 +63,11 @@ class DesktopServer:
         addresses: Callable[[str], list[str]] = addresses_for_host,
         on_info_changed: Callable[[ServerInfo], None] | None = None,
         on_login: Callable[[str, str], None] | None = None,
+        on_highlights: Callable[[str], None] | None = None,
     ) -> None:
         self._paths = paths
+        self._on_highlights = on_highlights  # "12 highlights for Dune from 192.168.1.23"
+        self._receiver: HighlightsReceiver | None = None
         self._on_login = on_login
         self._on_reading_changed = on_reading_changed
         self._on_info_changed = on_info_changed
@@ -114,7 +122,35 @@ class DesktopServer:
             return self.info
         self._server = server
         self.info = self._running_info(server)
+        if get_setting("highlights.receiver"):
+            self.info = await self._start_receiver(server, self.info)
         return self.info
+
+    async def _start_receiver(self, server: LanServer, info: ServerInfo) -> ServerInfo:
+        from bookorbit_desktop.server.highlights.receiver import (
+            HighlightsReceiver,
+            ReceiverOptions,
+            ReceiverStartError,
+            describe,
+        )
+
+        def arrived(received: Any, origin: str) -> None:
+            if self._on_highlights is not None:
+                self._on_highlights(describe(received, origin))
+
+        options = ReceiverOptions(
+            workers=server.ctx.workers,
+            secret=get_setting("highlights.secret"),
+            on_received=arrived,
+        )
+        receiver = HighlightsReceiver(options, server.wanted_host, get_setting("highlights.port"))
+        try:
+            await receiver.start()
+        except ReceiverStartError as error:
+            log.warning("Highlights receiver not started: %s", error.message)
+            return replace(info, highlights_problem=error.message)
+        self._receiver = receiver
+        return replace(info, highlights_port=receiver.port)
 
     def certificate_fingerprint(self) -> str:
         """The SHA-256 fingerprint of the HTTPS certificate, made now if there is none yet."""
@@ -147,11 +183,18 @@ class DesktopServer:
         """The server moved from loopback to the network: new addresses to show."""
         if server is not self._server:
             return
-        self.info = self._running_info(server)
+        self.info = replace(
+            self._running_info(server),
+            highlights_port=self.info.highlights_port,
+            highlights_problem=self.info.highlights_problem,
+        )
         if self._on_info_changed is not None:
             self._on_info_changed(self.info)
 
     async def stop(self) -> None:
+        receiver, self._receiver = self._receiver, None
+        if receiver is not None:
+            await receiver.stop()
         server, self._server = self._server, None
         if server is not None:
             await server.stop()

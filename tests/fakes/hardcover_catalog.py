@@ -81,6 +81,7 @@ TABLES = (
     "users",
     "user_books",
     "user_book_reads",
+    "reading_journals",
 )
 
 # Columns every row of a table gets unless the caller gives them (the schema marks them

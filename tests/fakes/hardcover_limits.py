@@ -143,6 +143,8 @@ def required_scopes(operation: str, field_name: str) -> tuple[frozenset[str], st
         return frozenset({"read:me", "read:me:content"}), "read:me:content"
     if field_name == "search":
         return frozenset({"read:catalog", "read:catalog:search"}), "read:catalog"
+    if field_name.startswith("reading_journals"):
+        return frozenset({"read:journal"}), "read:journal"
     if field_name.startswith(("user_books", "user_book_reads")):
         return _LIBRARY_READ, "read:library"
     return _CATALOG_READ, "read:catalog"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tests.fakes.hardcover_catalog import CURRENTLY_READING, READ, Catalog
+from tests.fakes.hardcover_journal import JOURNAL_MUTATIONS
 
 if TYPE_CHECKING:
     from tests.fakes.hardcover_resolvers import ExecutionContext
@@ -211,4 +212,5 @@ MUTATIONS: dict[str, Callable[..., Any]] = {
     "insert_user_book_read": insert_user_book_read,
     "update_user_book_read": update_user_book_read,
     "delete_user_book_read": delete_user_book_read,
+    **JOURNAL_MUTATIONS,
 }

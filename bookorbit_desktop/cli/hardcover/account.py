@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.hardcover.journal import register_journal_commands
 from bookorbit_desktop.cli.hardcover.match import register_match_commands
 from bookorbit_desktop.cli.hardcover.sync import register_sync_commands
 from bookorbit_desktop.cli.hardcover.token import (
@@ -65,6 +66,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     register_match_commands(sub)
     register_sync_commands(sub)
+    register_journal_commands(sub)
     add_token_option_to_actions(sub)
 
 

@@ -36,6 +36,8 @@ def scope_for_field(field: str, *, mutation: bool) -> str:
         return "write:library"
     if field == "me":
         return "read:me:content"
+    if field.startswith("reading_journals"):
+        return "read:journal"
     if field.startswith(_LIBRARY_FIELDS):
         return "read:library"
     return "read:catalog"

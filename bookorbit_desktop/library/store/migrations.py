@@ -177,6 +177,55 @@ def _v4_sync_trust(db: SqliteDatabase) -> None:
         db.execute_sql(statement)
 
 
+def _v6_highlights(db: SqliteDatabase) -> None:
+    statements = [
+        # KOReader highlights; book_id is NULL while an export waits for the user to pick its
+        # book (pending_title/pending_authors say what the device called it).
+        """CREATE TABLE highlight (
+            id INTEGER NOT NULL PRIMARY KEY,
+            book_id INTEGER REFERENCES book (id) ON DELETE CASCADE,
+            pending_title TEXT,
+            pending_authors TEXT,
+            created INTEGER NOT NULL,
+            updated INTEGER,
+            text TEXT NOT NULL,
+            note TEXT NOT NULL,
+            chapter TEXT,
+            page TEXT,
+            source VARCHAR(255) NOT NULL,
+            origin TEXT,
+            received_at REAL NOT NULL,
+            changed_at REAL NOT NULL,
+            deleted_at REAL)""",
+        "CREATE INDEX highlight_book_id_created ON highlight (book_id, created)",
+        "CREATE INDEX highlight_pending_title ON highlight (pending_title, pending_authors)",
+        # A status or rating a device's export suggests; applied only when the user confirms.
+        """CREATE TABLE reading_proposal (
+            id INTEGER NOT NULL PRIMARY KEY,
+            book_id INTEGER NOT NULL REFERENCES book (id) ON DELETE CASCADE,
+            source VARCHAR(255) NOT NULL,
+            status VARCHAR(255),
+            rating INTEGER,
+            note TEXT,
+            proposed_at REAL NOT NULL,
+            decision VARCHAR(255))""",
+        "CREATE INDEX reading_proposal_book_id ON reading_proposal (book_id)",
+        # Which Hardcover reading-journal entry carries a highlight (kind: quote or note), and
+        # the text it was sent with; state "sending" until Hardcover's answer arrived.
+        """CREATE TABLE journal_entry (
+            id INTEGER NOT NULL PRIMARY KEY,
+            highlight_id INTEGER NOT NULL REFERENCES highlight (id) ON DELETE CASCADE,
+            kind VARCHAR(255) NOT NULL,
+            journal_id INTEGER,
+            text TEXT NOT NULL,
+            state VARCHAR(255) NOT NULL,
+            changed_at REAL NOT NULL)""",
+        "CREATE UNIQUE INDEX journal_entry_highlight_id_kind ON journal_entry (highlight_id, kind)",
+    ]
+    for statement in statements:
+        db.execute_sql(statement)
+
+
 def _v5_history(db: SqliteDatabase) -> None:
     statements = [
         # KOReader's books as its statistics files name them; md5 "" when a file has none.
@@ -230,5 +279,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v3_sync,
     _v4_sync_trust,
     _v5_history,
+    _v6_highlights,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

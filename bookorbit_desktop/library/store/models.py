@@ -314,6 +314,60 @@ class HistoryDay(BaseModel):
         without_rowid = True
 
 
+class Highlight(BaseModel):
+    """A KOReader highlight (with its note); `book` is None while it waits for the user."""
+
+    id = AutoField()
+    book = ForeignKeyField(Book, null=True, backref="highlights", on_delete="CASCADE")
+    pending_title = TextField(null=True)
+    pending_authors = TextField(null=True)
+    created = IntegerField()  # Unix seconds when it was made on the device: its identity
+    updated = IntegerField(null=True)  # the device's last edit, when the export says
+    text = TextField()
+    note = TextField(default="")
+    chapter = TextField(null=True)
+    page = TextField(null=True)
+    source = CharField()  # xmnote or sidecar: the channel that last changed it
+    origin = TextField(null=True)  # the address or folder it came from
+    received_at = FloatField()
+    changed_at = FloatField()
+    deleted_at = FloatField(null=True)  # deleted by the user: a re-send does not revive it
+
+    class Meta:
+        indexes = (
+            (("book", "created"), False),
+            (("pending_title", "pending_authors"), False),
+        )
+
+
+class ReadingProposal(BaseModel):
+    """A status or rating an export suggests for a book, waiting for the user's decision."""
+
+    id = AutoField()
+    book = ForeignKeyField(Book, backref="reading_proposals", on_delete="CASCADE")
+    source = CharField()
+    status = CharField(null=True)
+    rating = IntegerField(null=True)
+    note = TextField(null=True)
+    proposed_at = FloatField()
+    decision = CharField(null=True)  # None while waiting, then applied or dismissed
+
+
+class JournalEntry(BaseModel):
+    """The Hardcover reading-journal entry that carries a highlight (a quote, or its note)."""
+
+    id = AutoField()
+    highlight = ForeignKeyField(Highlight, backref="journal_entries", on_delete="CASCADE")
+    kind = CharField()  # quote or note
+    journal_id = IntegerField(null=True)  # None while the answer to the insert is unknown
+    text = TextField()  # what was sent
+    state = CharField()  # sending (answer not seen yet) or sent
+    changed_at = FloatField()
+
+    class Meta:
+        indexes = ((("highlight", "kind"), True),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Book,
     Author,
@@ -332,4 +386,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     HistoryPage,
     HistorySession,
     HistoryDay,
+    Highlight,
+    ReadingProposal,
+    JournalEntry,
 )

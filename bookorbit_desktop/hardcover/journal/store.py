@@ -1,0 +1,152 @@
+"""The local side of the reading journal: which books opted in, which highlights they have,
+and the highlight -> journal id map.
+
+An insert is first recorded as "sending" and committed before the request leaves, so a crash
+or a lost answer can never lead to a silent second insert: `plan` sends such an entry to be
+confirmed by reading the journal back first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bookorbit_desktop.errors import InvalidValueError, NotFoundError
+from bookorbit_desktop.hardcover.journal.plan import (
+    PRIVACY,
+    SENDING,
+    SENT,
+    Sent,
+    Wanted,
+    wanted_entries,
+)
+from bookorbit_desktop.hardcover.matching.store import LINKED
+from bookorbit_desktop.library.store.models import (
+    Book,
+    HardcoverMatch,
+    Highlight,
+    JournalEntry,
+    database,
+)
+from bookorbit_desktop.library.store.settings import get_setting, set_setting
+
+
+def chosen_books() -> tuple[bool, list[int]]:
+    """(every linked book, else only these library ids)."""
+    return bool(get_setting("hardcover.journal_all")), list(get_setting("hardcover.journal_books"))
+
+
+def choose(book_ids: Iterable[int], *, on: bool) -> list[int]:
+    """Opt books in (or out) of sending their highlights; returns the opted-in ids."""
+    ids = list(book_ids)
+    for book_id in ids:
+        if not Book.select().where(Book.id == book_id).exists():
+            raise NotFoundError(f"There is no book with id {book_id}.")
+    current = set(chosen_books()[1])
+    current = current | set(ids) if on else current - set(ids)
+    set_setting("hardcover.journal_books", sorted(current))
+    return sorted(current)
+
+
+def choose_all(on: bool) -> None:
+    set_setting("hardcover.journal_all", on)
+
+
+def privacy() -> int:
+    value = get_setting("hardcover.journal_privacy")
+    return value if value in PRIVACY.values() else PRIVACY["private"]
+
+
+def set_privacy(word: str) -> int:
+    if word not in PRIVACY:
+        raise InvalidValueError(f"Privacy must be one of {', '.join(PRIVACY)}, not {word!r}.")
+    set_setting("hardcover.journal_privacy", PRIVACY[word])
+    return PRIVACY[word]
+
+
+def wanted() -> list[Wanted]:
+    """The journal entries the opted-in, linked books' highlights should have."""
+    every, ids = chosen_books()
+    if not every and not ids:
+        return []
+    query = (
+        Highlight.select(Highlight, HardcoverMatch)
+        .join(HardcoverMatch, on=HardcoverMatch.book == Highlight.book, attr="match")
+        .where(
+            Highlight.deleted_at.is_null()
+            & (HardcoverMatch.state == LINKED)
+            & HardcoverMatch.hc_book_id.is_null(False)
+        )
+        .order_by(Highlight.book, Highlight.created, Highlight.id)
+    )
+    if not every:
+        query = query.where(Highlight.book.in_(ids))
+    entries: list[Wanted] = []
+    for row in query:
+        match = row.match
+        entries += wanted_entries(
+            row.id,
+            row.text,
+            row.note,
+            row.page,
+            row.created,
+            hc_book_id=match.hc_book_id,
+            edition_id=match.hc_edition_id,
+            edition_pages=match.edition_pages,
+        )
+    return entries
+
+
+def sent_map() -> dict[tuple[int, str], Sent]:
+    return {
+        (row.highlight_id, row.kind): Sent(
+            row.highlight_id, row.kind, row.journal_id, row.text, row.state
+        )
+        for row in JournalEntry.select()
+    }
+
+
+def anything_sent() -> bool:
+    """True once a batch has reached Hardcover (the first one waits for a review)."""
+    return JournalEntry.select().where(JournalEntry.state == SENT).exists()
+
+
+def mark_sending(entry: Wanted, now: float) -> None:
+    JournalEntry.insert(
+        highlight=entry.highlight_id,
+        kind=entry.kind,
+        journal_id=None,
+        text=entry.text,
+        state=SENDING,
+        changed_at=now,
+    ).on_conflict_replace().execute()
+
+
+def mark_sent(entry: Wanted, journal_id: int, now: float) -> None:
+    with database.atomic():
+        JournalEntry.delete().where(
+            (JournalEntry.highlight == entry.highlight_id) & (JournalEntry.kind == entry.kind)
+        ).execute()
+        JournalEntry.create(
+            highlight=entry.highlight_id,
+            kind=entry.kind,
+            journal_id=journal_id,
+            text=entry.text,
+            state=SENT,
+            changed_at=now,
+        )
+
+
+def forget(entry: Wanted) -> None:
+    """Hardcover refused or never saw the insert: nothing is in the journal for it."""
+    JournalEntry.delete().where(
+        (JournalEntry.highlight == entry.highlight_id)
+        & (JournalEntry.kind == entry.kind)
+        & (JournalEntry.state == SENDING)
+    ).execute()
+
+
+def known_journal_ids() -> set[int]:
+    rows = JournalEntry.select(JournalEntry.journal_id).where(
+        JournalEntry.journal_id.is_null(False)
+    )
+    return {int(row.journal_id) for row in rows}

@@ -1,0 +1,86 @@
+"""Who may post highlights: the checks the receiver makes before it reads a body.
+
+Anyone on the Wi-Fi can reach the port, and a web page in a browser on this computer could
+post to it too, so a request is refused unless: its source is a private, loopback or link-local
+address (`private_source`); its Host is an IP literal, as KOReader sends it (a name would mean
+DNS rebinding); it carries no `Origin` (browsers add one, KOReader never does); it says
+`application/json`; it carries the pairing secret when the user set one (`?k=SECRET`, typed
+into KOReader's IP field as `IP:PORT/send?k=SECRET`, KOReader then appends ":8080/send"); and
+its address stays within `RateLimit`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+def private_source(address: str) -> bool:
+    """True for a private, loopback or link-local IPv4/IPv6 address (IPv4-mapped unwrapped)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_unspecified or ip.is_multicast:
+        return False
+    return ip.is_loopback or ip.is_link_local or (ip.is_private and not ip.is_reserved)
+
+
+def ip_literal_host(host: str | None) -> bool:
+    """True when the Host header is an IP address (with or without a port)."""
+    if not host:
+        return False
+    name = host.strip()
+    if name.startswith("["):
+        name = name[1 : name.find("]")] if "]" in name else ""
+    elif name.count(":") == 1:
+        name = name.rsplit(":", 1)[0]
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def json_content(content_type: str) -> bool:
+    return content_type.split(";", 1)[0].strip().lower() == "application/json"
+
+
+def secret_matches(expected: str | None, given: str | None) -> bool:
+    """No secret set: anything passes. Set: `given` (up to KOReader's appended ":8080/send")
+    must equal it."""
+    if not expected:
+        return True
+    offered = (given or "").split(":", 1)[0]
+    return hmac.compare_digest(offered.encode(), expected.encode())
+
+
+@dataclass
+class RateLimit:
+    """A token bucket per source address: `burst` requests at once, `per_second` after.
+
+    KOReader posts one book after another, so an export of a whole library is a burst of
+    hundreds of requests; anything far beyond that is not KOReader.
+    """
+
+    burst: float = 600.0
+    per_second: float = 20.0
+    clock: Callable[[], float] = field(default=lambda: 0.0)
+    max_addresses: int = 1024
+    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def allow(self, address: str) -> bool:
+        now = self.clock()
+        tokens, since = self._buckets.get(address, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - since) * self.per_second)
+        if tokens < 1:
+            self._buckets[address] = (tokens, now)
+            return False
+        if address not in self._buckets and len(self._buckets) >= self.max_addresses:
+            self._buckets.clear()  # many sources at once: start afresh rather than grow
+        self._buckets[address] = (tokens - 1, now)
+        return True

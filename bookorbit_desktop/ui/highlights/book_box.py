@@ -1,0 +1,99 @@
+"""The "Highlights" section of the book panel: the book's highlights and notes (chapter, page,
+day), with a button that copies them as Markdown.
+
+`panel_with_highlights` builds the panel with this section mounted above its
+description; the panel itself needs no change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.services import highlights as service
+from bookorbit_desktop.services.highlights import HighlightView
+from bookorbit_desktop.services.library import BookDetails, ReadingEdit
+from bookorbit_desktop.ui.highlights.render import highlights_html
+from bookorbit_desktop.ui.library.book_panel import BookPanel
+
+EMPTY_TEXT = (
+    "No highlights yet. Export them from KOReader (Export highlights > XMNote) or import a "
+    "device's sidecar folders with `bookorbit-desktop highlights import`."
+)
+
+
+class BookHighlights(QGroupBox):
+    """One book's highlights; `show_book(id)` loads them."""
+
+    def __init__(
+        self,
+        load: Callable[[int], list[HighlightView]],
+        markdown: Callable[[int], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Highlights", parent)
+        self.setObjectName("bookHighlights")
+        self._load = load
+        self._markdown = markdown
+        self._book_id: int | None = None
+        self.views: list[HighlightView] = []
+        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: palette(placeholder-text);")
+        self.browser = QTextBrowser()
+        self.browser.setMinimumHeight(140)
+        self.copy_button = QPushButton("Copy as &Markdown")
+        self.copy_button.clicked.connect(self.copy_markdown)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.browser)
+        layout.addLayout(buttons)
+
+    def show_book(self, book_id: int) -> None:
+        self._book_id = book_id
+        self.views = self._load(book_id)
+        count = len(self.views)
+        self.setTitle(f"Highlights ({count})" if count else "Highlights")
+        self.empty_label.setVisible(not self.views)
+        self.browser.setVisible(bool(self.views))
+        self.copy_button.setVisible(bool(self.views))
+        self.browser.setHtml(highlights_html(self.views))
+
+    def copy_markdown(self) -> None:
+        if self._book_id is not None:
+            QGuiApplication.clipboard().setText(self._markdown(self._book_id))
+
+
+def panel_with_highlights(
+    load: Callable[[int], BookDetails], save: Callable[[int, ReadingEdit], None]
+) -> BookPanel:
+    """A book panel with this section above its description, showing the highlights of every
+    book the panel loads (shown, or reloaded after a change)."""
+    box = BookHighlights(service.book_highlights, service.markdown)
+
+    def load_and_follow(book_id: int) -> BookDetails:
+        details = load(book_id)
+        box.show_book(book_id)
+        return details
+
+    panel = BookPanel(load_and_follow, save)
+    anchor = panel.description_box
+    body = anchor.parentWidget()
+    layout = body.layout() if body is not None else None
+    assert isinstance(layout, QBoxLayout)  # the panel's body column
+    layout.insertWidget(layout.indexOf(anchor), box)
+    return panel

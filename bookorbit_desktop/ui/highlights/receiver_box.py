@@ -1,0 +1,114 @@
+"""The Highlights page's switch for KOReader's Wi-Fi export (Export highlights ▸ XMNote).
+
+Off until the user ticks it. Apply saves the choice and restarts the server, which then runs
+the receiver on the chosen port (KOReader always posts to 8080; calibre's content server also
+listens there by default, hence the port). The box then says what to type into KOReader, or
+why the receiver could not start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services import highlights as service
+from bookorbit_desktop.services.server import ServerInfo
+from bookorbit_desktop.ui.asyncqt import show_error, spawn
+
+STEPS = (
+    "In KOReader: open a book, Tools ▸ Export highlights ▸ Choose formats and services ▸ "
+    "XMNote ▸ Set XMNote IP, type {where}, and tick Export to XMNote. Then Export highlights ▸ "
+    "Export all notes in current book."
+)
+
+
+@dataclass(frozen=True)
+class ReceiverAccess:
+    """How the box restarts the server (the window's own restart, which keeps the status bar
+    and tray in step) and reads what the server runs now."""
+
+    restart: Callable[[], Awaitable[ServerInfo]]
+    info: Callable[[], ServerInfo]
+
+
+def hosts_of(info: ServerInfo) -> list[str]:
+    """The addresses the server is reachable at, from its URLs."""
+    return [urlsplit(url).hostname or "" for url in info.base_urls if urlsplit(url).hostname]
+
+
+def status_text(info: ServerInfo, settings: service.ReceiverSettings) -> str:
+    if not settings.on:
+        return "Off: KOReader's highlight exports are not received."
+    if info.highlights_problem:
+        return info.highlights_problem
+    if info.highlights_port is None:
+        return "Not running yet: save to start it."
+    addresses = service.exporter_addresses(hosts_of(info), info.highlights_port, settings.secret)
+    where = " or ".join(addresses) or "this computer's address"
+    return f"Receiving on port {info.highlights_port}. " + STEPS.format(where=where)
+
+
+class ReceiverBox(QGroupBox):
+    def __init__(self, access: ReceiverAccess, parent: QWidget | None = None) -> None:
+        super().__init__("Receive highlights over Wi-Fi", parent)
+        self._access = access
+        settings = service.receiver_settings()
+        self.on_check = QCheckBox("&Receive KOReader's highlight exports (XMNote)")
+        self.on_check.setChecked(settings.on)
+        self.port_spin = QSpinBox()
+        self.port_spin.setRange(1024, 65535)
+        self.port_spin.setValue(settings.port)
+        self.port_spin.setPrefix("port ")
+        self.apply_button = QPushButton("Sa&ve")
+        self.apply_button.clicked.connect(self.apply)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.on_check, 1)
+        row.addWidget(self.port_spin)
+        row.addWidget(self.apply_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        self.on_check.toggled.connect(self._changed)
+        self.port_spin.valueChanged.connect(self._changed)
+        self.show_info(access.info())
+
+    def _changed(self) -> None:
+        saved = service.receiver_settings()
+        wanted = (self.on_check.isChecked(), self.port_spin.value())
+        self.apply_button.setEnabled(wanted != (saved.on, saved.port))
+
+    def refresh(self) -> None:
+        """Show what the server runs now (it may have started since the box was made)."""
+        self.show_info(self._access.info())
+
+    def show_info(self, info: ServerInfo) -> None:
+        self.status.setText(status_text(info, service.receiver_settings()))
+        self._changed()
+
+    def apply(self) -> None:
+        try:
+            service.save_receiver(self.on_check.isChecked(), self.port_spin.value())
+        except BookOrbitError as error:
+            show_error(self, error)
+            return
+        self.apply_button.setEnabled(False)
+        self.task = spawn(self._restart_and_show(), self)
+
+    async def _restart_and_show(self) -> None:
+        self.status.setText("Restarting the server…")
+        self.show_info(await self._access.restart())

@@ -1,0 +1,165 @@
+"""What KOReader's exports left for the user to decide, at the top of the Highlights page.
+
+Exports whose book the library could not pick (unknown, or several candidates) wait here like
+unlinked documents: "Link to Book…" merges their highlights into the chosen book. Status and
+rating changes KOReader proposed wait here too: Apply (through the library's own edit rules)
+or Dismiss. The box hides itself when nothing waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services import highlights as service
+from bookorbit_desktop.services.highlights import ProposalRow, Recorded, Waiting
+from bookorbit_desktop.services.library import STATUS_LABELS, BookRow
+from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
+from bookorbit_desktop.ui.library.book_chooser import BookChooser
+from bookorbit_desktop.ui.widgets import flat_list
+
+EXPORT, PROPOSAL = "export", "proposal"
+
+
+@dataclass(frozen=True)
+class WaitingActions:
+    """The services the box calls (swapped in tests)."""
+
+    exports: Callable[[], list[Waiting]] = service.waiting_exports
+    link: Callable[[str, str, int], Recorded] = service.link_export
+    proposals: Callable[[], list[ProposalRow]] = service.waiting_proposals
+    apply: Callable[[int], object] = service.apply_proposal
+    dismiss: Callable[[int], None] = service.dismiss_proposal
+
+
+def proposal_text(row: ProposalRow) -> str:
+    changes = [STATUS_LABELS.get(row.status, row.status)] if row.status else []
+    changes += [f"rating {row.rating}★"] if row.rating else []
+    text = f"{row.book_title}: {', '.join(changes)}"
+    return f"{text} (note: {row.note})" if row.note else text
+
+
+class WaitingBox(QGroupBox):
+    changed = Signal()  # a book's highlights or reading state changed here
+    message = Signal(str)
+    chooser_opened = Signal(object)
+
+    def __init__(
+        self,
+        books: Callable[[], Sequence[BookRow]],
+        actions: WaitingActions | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Waiting for you", parent)
+        self._books = books
+        self._actions = actions or WaitingActions()
+        self._exports: list[Waiting] = []
+        self._proposals: list[ProposalRow] = []
+        self._busy: asyncio.Task[None] | None = None
+        self.tree = flat_list(("From KOReader", "What to decide"))
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        self.link_button = QPushButton("&Link to Book…")
+        self.link_button.clicked.connect(self.link_selected)
+        self.apply_button = QPushButton("&Apply")
+        self.apply_button.clicked.connect(lambda: self._decide(self._actions.apply, "Applied"))
+        self.dismiss_button = QPushButton("&Dismiss")
+        self.dismiss_button.clicked.connect(
+            lambda: self._decide(self._actions.dismiss, "Dismissed")
+        )
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.link_button, self.apply_button, self.dismiss_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree)
+        layout.addLayout(buttons)
+        self.tree.setMaximumHeight(120)
+
+    def refresh(self) -> None:
+        self._exports = self._actions.exports()
+        self._proposals = self._actions.proposals()
+        self.tree.clear()
+        for number, export in enumerate(self._exports):
+            authors = export.authors.replace("\n", ", ")
+            label = f"{export.title} — {authors}" if authors else export.title
+            item = QTreeWidgetItem([label, f"{export.highlights} highlights: which book is it?"])
+            item.setData(0, Qt.ItemDataRole.UserRole, (EXPORT, number))
+            self.tree.addTopLevelItem(item)
+        for number, proposal in enumerate(self._proposals):
+            item = QTreeWidgetItem([proposal_text(proposal), "apply this change?"])
+            item.setData(0, Qt.ItemDataRole.UserRole, (PROPOSAL, number))
+            self.tree.addTopLevelItem(item)
+        self.setVisible(bool(self._exports or self._proposals))
+        self._update_buttons()
+
+    def _selected(self) -> tuple[str, int] | None:
+        items = self.tree.selectedItems()
+        return None if not items else items[0].data(0, Qt.ItemDataRole.UserRole)
+
+    def _update_buttons(self) -> None:
+        kind = (self._selected() or ("", 0))[0]
+        self.link_button.setEnabled(kind == EXPORT and self._busy is None)
+        self.apply_button.setEnabled(kind == PROPOSAL)
+        self.dismiss_button.setEnabled(kind == PROPOSAL)
+
+    def _decide(self, action: Callable[[int], object], done: str) -> None:
+        selected = self._selected()
+        if selected is None or selected[0] != PROPOSAL:
+            return
+        proposal = self._proposals[selected[1]]
+        try:
+            action(proposal.id)
+        except BookOrbitError as error:
+            show_error(self, error)
+            return
+        self.message.emit(f"{done}: {proposal_text(proposal)}")
+        self.refresh()
+        self.changed.emit()
+
+    def link_selected(self) -> asyncio.Task[None] | None:
+        selected = self._selected()
+        if selected is None or selected[0] != EXPORT or self._busy is not None:
+            return None
+        self._busy = spawn(self._choose_and_link(self._exports[selected[1]]), self)
+        self._update_buttons()
+        return self._busy
+
+    async def _choose_and_link(self, export: Waiting) -> None:
+        try:
+            chooser = BookChooser(
+                list(self._books()),
+                title="Link to Book",
+                prompt=f"Which book are the highlights of “{export.title}” from?",
+                accept_text="Link",
+                initial_filter=export.title,
+                parent=self,
+            )
+            accepted = await run_dialog(chooser, lambda: self.chooser_opened.emit(chooser))
+            book_id = chooser.chosen_book_id
+            chooser.deleteLater()
+            if not accepted or book_id is None:
+                return
+            try:
+                result = self._actions.link(export.title, export.authors, book_id)
+            except BookOrbitError as error:
+                show_error(self, error)
+                return
+            added = f"{result.added} highlight{'s' if result.added != 1 else ''}"
+            self.message.emit(f"“{export.title}”: {added} added to the book.")
+            self.refresh()
+            self.changed.emit()
+        finally:
+            self._busy = None
+            self._update_buttons()

@@ -1,0 +1,52 @@
+"""`bookorbit-desktop hardcover journal ...` end to end against the fake Hardcover."""
+
+from __future__ import annotations
+
+import os
+
+from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.library.highlights import store
+from bookorbit_desktop.library.highlights.rules import Entry
+from bookorbit_desktop.library.store.db import close_database, open_database
+from tests.cli.test_hardcover_sync import run, world  # noqa: F401
+
+T = 1_709_300_000
+
+
+def _highlight(book_id: int) -> None:
+    open_database(resolve_paths(os.environ["BOOKORBIT_DATA_DIR"]).db_file)
+    store.record(
+        store.Target(book_id),
+        [Entry(T, "Fear is the mind-killer.", "my note", None, "12")],
+        source="xmnote",
+        origin="x",
+        now=1.0,
+    )
+    close_database()
+
+
+def test_opt_in_review_then_send(world, monkeypatch, capsys):  # noqa: F811
+    _highlight(world["books"]["dune"])
+    code, out, _ = run(monkeypatch, capsys, "journal")
+    assert (code, out.strip()) == (
+        0,
+        "Highlights as journal quotes: no book (off); entries are private.",
+    )
+    code, out, _ = run(monkeypatch, capsys, "journal", "on", str(world["books"]["dune"]))
+    assert code == 0
+    code, out, _ = run(monkeypatch, capsys, "journal", "preview")
+    assert "add quote (Title dune, p. 12): Fear is the mind-killer." in out
+    assert "add note (Title dune, p. 12): my note" in out
+    code, out, _ = run(monkeypatch, capsys, "journal", "send")
+    assert code == 1 and "The first batch waits for your review:" in out
+    assert world["catalog"].rows("reading_journals") == []
+    code, out, _ = run(monkeypatch, capsys, "journal", "send", "--yes")
+    assert (code, out.splitlines()[0]) == (
+        0,
+        "Journal: 2 added, 0 updated, 0 unchanged, 0 found already there.",
+    )
+    code, out, _ = run(monkeypatch, capsys, "journal", "send")
+    assert out.splitlines()[0] == "Journal: 0 added, 0 updated, 2 unchanged, 0 found already there."
+    assert len(world["catalog"].rows("reading_journals")) == 2
+    code, _, err = run(monkeypatch, capsys, "journal", "privacy", "everyone")
+    assert code == 2 and "Privacy must be one of public, followers, private" in err

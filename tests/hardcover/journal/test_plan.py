@@ -1,0 +1,89 @@
+"""What goes to the reading journal, as tables (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookorbit_desktop.hardcover.journal.plan import (
+    NOTE,
+    QUOTE,
+    SENDING,
+    SENT,
+    Sent,
+    journal_object,
+    page_number,
+    plan,
+    wanted_entries,
+)
+
+T = 1_709_300_000
+
+
+def _wanted(highlight_id=1, text="Fear is the mind-killer.", note="", page="12"):
+    return wanted_entries(
+        highlight_id, text, note, page, T, hc_book_id=50, edition_id=60, edition_pages=400
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "pages", "expected"),
+    [
+        ("12", 400, 12),
+        ("xii", 400, None),
+        ("0", 400, None),
+        ("401", 400, None),
+        ("7", None, 7),
+        (None, 400, None),
+    ],
+)
+def test_page_number(page, pages, expected):
+    assert page_number(page, pages) == expected
+
+
+def test_a_highlight_is_a_quote_and_its_note_a_note():
+    assert [(w.kind, w.text) for w in _wanted(note=" mine ")] == [
+        (QUOTE, "Fear is the mind-killer."),
+        (NOTE, "mine"),
+    ]
+    assert [w.kind for w in _wanted()] == [QUOTE]
+    assert [w.kind for w in _wanted(text=" ", note="only a note")] == [NOTE]
+
+
+FEAR = "Fear is the mind-killer."
+
+
+@pytest.mark.parametrize(
+    ("note", "sent", "counts"),
+    [
+        ("mine", {}, (2, 0, 0, 0)),
+        ("mine", {(1, QUOTE): Sent(1, QUOTE, 9, FEAR, SENT)}, (1, 0, 0, 1)),
+        ("new note", {(1, NOTE): Sent(1, NOTE, 9, "old note", SENT)}, (1, 1, 0, 0)),
+        ("", {(1, QUOTE): Sent(1, QUOTE, None, FEAR, SENDING)}, (0, 0, 1, 0)),
+        # what the highlight no longer has (a removed note, another highlight) is left alone
+        (
+            "",
+            {(1, NOTE): Sent(1, NOTE, 9, "mine", SENT), (2, QUOTE): Sent(2, QUOTE, 8, "x", SENT)},
+            (1, 0, 0, 0),
+        ),
+    ],
+)
+def test_plan(note, sent, counts):
+    result = plan(_wanted(note=note), sent)
+    found = (len(result.inserts), len(result.updates), len(result.unconfirmed), result.unchanged)
+    assert found == counts
+
+
+def test_the_object_sent():
+    quote, _ = _wanted(note="mine")
+    assert journal_object(quote, 3) == {
+        "book_id": 50,
+        "event": "quote",
+        "entry": "Fear is the mind-killer.",
+        "privacy_setting_id": 3,
+        "tags": [],
+        "action_at": "2024-03-01",
+        "edition_id": 60,
+        "metadata": {"position": {"type": "pages", "value": 12, "possible": 400}},
+    }
+    (label,) = _wanted(page="xii")
+    assert "metadata" not in journal_object(label, 1)
