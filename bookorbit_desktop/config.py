@@ -37,6 +37,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "hardcover.privacy": "account",  # account (the profile's own default), public, ...
     "hardcover.privacy_for_all": False,  # also change the privacy of adopted entries
     "library.watched_folders": [],  # folders imported again whenever their files change
+    "devices.wireless": False,  # answer KOReader's Calibre > Connect (password in the keyring)
+    "devices.calibre_port": 9090,  # calibre's own default, which KOReader suggests
 }
 
 

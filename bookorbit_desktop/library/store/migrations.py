@@ -164,5 +164,37 @@ def _v3_sync(db: SqliteDatabase) -> None:
         db.execute_sql(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_library, _v2_hardcover, _v3_sync)
+def _v4_devices(db: SqliteDatabase) -> None:
+    statements = [
+        # Every e-reader that connected over calibre's wireless protocol, by the uuid it keeps.
+        """CREATE TABLE device (
+            id INTEGER NOT NULL PRIMARY KEY,
+            store_uuid VARCHAR(255) NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            address TEXT,
+            free_space INTEGER,
+            last_seen REAL NOT NULL)""",
+        # The books the device listed (or was sent) the last time it connected.
+        """CREATE TABLE device_book (
+            id INTEGER NOT NULL PRIMARY KEY,
+            device_id INTEGER NOT NULL REFERENCES device (id) ON DELETE CASCADE,
+            lpath TEXT NOT NULL,
+            uuid VARCHAR(255),
+            title TEXT,
+            authors TEXT,
+            last_modified TEXT,
+            book_id INTEGER REFERENCES book (id) ON DELETE SET NULL,
+            sent_at REAL)""",
+        "CREATE UNIQUE INDEX device_book_device_id_lpath ON device_book (device_id, lpath)",
+        "CREATE INDEX device_book_book_id ON device_book (book_id)",
+        # Books waiting for the next device that connects.
+        """CREATE TABLE device_queue (
+            book_id INTEGER NOT NULL PRIMARY KEY REFERENCES book (id) ON DELETE CASCADE,
+            queued_at REAL NOT NULL)""",
+    ]
+    for statement in statements:
+        db.execute_sql(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_library, _v2_hardcover, _v3_sync, _v4_devices)
 SCHEMA_VERSION = len(MIGRATIONS)
