@@ -17,6 +17,7 @@ import logging
 import socket
 import time
 from collections.abc import Callable, Sequence
+from typing import cast
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,7 @@ class _Responder(asyncio.DatagramProtocol):
         self.window_start, self.replies = 0.0, 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
-        self.transport = transport
+        self.transport = cast(asyncio.DatagramTransport, transport)
 
     def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
         host = str(addr[0])

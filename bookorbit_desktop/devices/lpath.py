@@ -7,6 +7,7 @@ may keep books (FAT and exFAT cards included). The rules, in order, for each of 
 | rule | why |
 |---|---|
 | Unicode NFC | one spelling of "é" on every file system |
+| tabs, line breaks and runs of spaces become one space | names stay readable |
 | `\\ / : * ? " < > |` and control characters become `_` | FAT/exFAT refuse them; `/` nests |
 | no leading or trailing dots or spaces | no `..`, no hidden files, no names Windows trims |
 | reserved DOS names (`CON`, `NUL`, `COM1`, ...) get a leading `_` | FAT refuses them |
@@ -40,8 +41,8 @@ def _cut(text: str, limit: int) -> str:
 
 def safe_part(text: str, limit: int = MAX_PART_BYTES) -> str:
     """One path component under the rules above."""
-    part = _UNSAFE.sub("_", unicodedata.normalize("NFC", text))
-    part = " ".join(part.split())  # tabs, newlines and runs of spaces: one space
+    part = " ".join(unicodedata.normalize("NFC", text).split())
+    part = _UNSAFE.sub("_", part)
     part = part.strip(" .")
     if part.split(".")[0].upper() in _RESERVED:
         part = "_" + part
