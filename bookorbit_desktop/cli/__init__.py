@@ -39,6 +39,7 @@ FEATURE_MODULES = {
     "backup": "bookorbit_desktop.cli.backup",
     "restore": "bookorbit_desktop.cli.backup",
     "about": "bookorbit_desktop.cli.about",
+    "device": "bookorbit_desktop.cli.devices",
 }
 _OPTIONS_WITH_VALUES = ("--data-dir",)
 

@@ -56,6 +56,17 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "(0 picks a free one; default: the saved setting, normally off)",
     )
     serve.add_argument("--no-opds", action="store_true", help="do not serve the OPDS catalog")
+    serve.add_argument(
+        "--calibre-port",
+        type=int,
+        help="answer KOReader's Calibre > Connect on this port (default: calibre's 9090 when "
+        "free, if `device wireless on`); needs `device set-password`",
+    )
+    serve.add_argument(
+        "--no-calibre-discovery",
+        action="store_true",
+        help="do not answer KOReader's search for calibre (type the address in KOReader)",
+    )
     serve.set_defaults(handler=_serve)
 
     kosync = commands.add_parser("kosync", help="the KOReader sync account and documents")
@@ -110,12 +121,26 @@ def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
         on_opened=lambda now: _print_opened(server, now, opds),
         https_port=https_port,
     )
-    asyncio.run(_serve_until_stopped(server))
+    if args.calibre_port is not None and not 0 <= args.calibre_port <= 65535:
+        raise InvalidValueError(
+            f"The calibre port must be from 1 to 65535 (0: any free port), not {args.calibre_port}."
+        )
+    asyncio.run(_serve_until_stopped(server, args, host))
     return 0
 
 
-async def _serve_until_stopped(server: Any) -> None:
+async def _serve_until_stopped(server: Any, args: argparse.Namespace, host: str) -> None:
     await server.start()
+    from bookorbit_desktop.cli.devices import print_device_state
+    from bookorbit_desktop.services.devices import DeviceService
+
+    devices = DeviceService(server.ctx.paths, content_port=lambda: server.port)
+    state = await devices.start(
+        host,
+        args.calibre_port,
+        discovery=not args.no_calibre_discovery,
+        force=args.calibre_port is not None,
+    )
     from bookorbit_desktop.services.sync import SyncService
     from bookorbit_desktop.services.sync_worker import SyncWorker
 
@@ -130,9 +155,11 @@ async def _serve_until_stopped(server: Any) -> None:
     try:
         _print_banner(server.host, server.port, server.ctx.opds_enabled, server.notice)
         _print_https(server, server.ctx.opds_enabled)
+        print_device_state(state)
         await stop.wait()
     finally:
         await worker.stop()
+        await devices.stop()
         await server.stop()
         print("Stopped.", flush=True)
 
