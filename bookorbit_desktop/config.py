@@ -39,6 +39,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "library.watched_folders": [],  # folders imported again whenever their files change
     "devices.wireless": False,  # answer KOReader's Calibre > Connect (password in the keyring)
     "devices.calibre_port": 9090,  # calibre's own default, which KOReader suggests
+    "devices.discovery": True,  # answer KOReader's UDP search for calibre
 }
 
 

@@ -12,7 +12,6 @@ import time
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.server import _read_password
-from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.services import devices
 
 
@@ -114,8 +113,7 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
             origin = f"book {b.book_id}" if b.book_id is not None else "not from this library"
             print(f"    {b.title or b.lpath}  [{origin}]  {b.lpath}")
     if found.queued:
-        titles = [Book.get_by_id(book_id).title for book_id in found.queued]
-        print(f"Waiting for the next device: {', '.join(titles)}")
+        print(f"Waiting for the next device: {', '.join(found.queued_titles)}")
     return 0
 
 

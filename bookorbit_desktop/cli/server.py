@@ -138,7 +138,7 @@ async def _serve_until_stopped(server: Any, args: argparse.Namespace, host: str)
     state = await devices.start(
         host,
         args.calibre_port,
-        discovery=not args.no_calibre_discovery,
+        discovery=False if args.no_calibre_discovery else None,
         force=args.calibre_port is not None,
     )
     from bookorbit_desktop.services.sync import SyncService

@@ -45,6 +45,7 @@ class DeviceStatus:
     port: int = 0
     discovery_port: int | None = None
     device: str | None = None
+    device_uuid: str | None = None
     address: str | None = None
     progress: Progress | None = None
     problems: list[str] = field(default_factory=list)
@@ -162,6 +163,7 @@ class DeviceServer:
                 return
             self._active = session
             self.status.device, self.status.address = session.info.name, session.info.address
+            self.status.device_uuid = session.info.store_uuid
             self.status.problems = []
             self._changed()
             await session.sync()
@@ -174,7 +176,7 @@ class DeviceServer:
             await session.close()
             if self._active is session:
                 self._active = None
-                self.status.device = self.status.address = None
+                self.status.device = self.status.address = self.status.device_uuid = None
                 self.status.progress = None
                 self._fail_pending()
                 self._changed()

@@ -41,6 +41,7 @@ class DeviceState:
     addresses: tuple[str, ...] = ()  # "192.168.1.20:9090": what to type where discovery fails
     discovery_port: int | None = None
     device: str | None = None  # the connected device's name
+    device_uuid: str | None = None  # and its store uuid
     sending: str | None = None  # "2 of 5: Title"
     problems: tuple[str, ...] = ()
     queued: int = 0
@@ -50,6 +51,7 @@ class DeviceState:
 class DeviceList:
     devices: list[store.DeviceSummary] = field(default_factory=list)
     queued: list[int] = field(default_factory=list)
+    queued_titles: list[str] = field(default_factory=list)
 
 
 def queue_books(book_ids: Sequence[int]) -> list[int]:
@@ -61,7 +63,10 @@ def unqueue_books(book_ids: Sequence[int] | None = None) -> int:
 
 
 def device_list() -> DeviceList:
-    return DeviceList(store.list_devices(), store.queued_book_ids())
+    queue = store.queued_titles()
+    return DeviceList(
+        store.list_devices(), [book_id for book_id, _ in queue], [title for _, title in queue]
+    )
 
 
 def devices_holding(book_id: int) -> list[str]:
@@ -97,9 +102,15 @@ class DeviceService:
         self.passwords.save(password)
 
     async def start(
-        self, host: str, port: int | None = None, *, discovery: bool = True, force: bool = False
+        self,
+        host: str,
+        port: int | None = None,
+        *,
+        discovery: bool | None = None,
+        force: bool = False,
     ) -> DeviceState:
-        """Start when switched on (or `force`); a problem is reported in the state."""
+        """Start when switched on (or `force`); a problem is reported in the state. `port`
+        and `discovery` default to the saved settings."""
         from bookorbit_desktop.devices.records import DeviceRecords
         from bookorbit_desktop.devices.server import DeviceServer
 
@@ -108,6 +119,8 @@ class DeviceService:
         if port is None:
             saved = get_setting("devices.calibre_port")
             port = None if saved == 9090 else saved  # calibre's default: another when taken
+        if discovery is None:
+            discovery = bool(get_setting("devices.discovery"))
         self._problem = None
         try:
             password = self.passwords.load()
@@ -170,6 +183,7 @@ class DeviceService:
             addresses=addresses,
             discovery_port=status.discovery_port,
             device=status.device,
+            device_uuid=status.device_uuid,
             sending=sending,
             problems=tuple(status.problems),
             queued=queued,

@@ -123,7 +123,18 @@ def unqueue_books(book_ids: Iterable[int] | None = None) -> int:
 
 
 def queued_book_ids() -> list[int]:
-    return [row.book_id for row in DeviceQueue.select().order_by(DeviceQueue.queued_at)]
+    return [book_id for book_id, _title in queued_titles()]
+
+
+def queued_titles() -> list[tuple[int, str]]:
+    """The queue in order, as (book id, title)."""
+    query = (
+        DeviceQueue.select(DeviceQueue.book, Book.title)
+        .join(Book)
+        .order_by(DeviceQueue.queued_at)
+        .tuples()
+    )
+    return [(int(book_id), str(title)) for book_id, title in query]
 
 
 def _best_file(book_id: int, formats: frozenset[str] | None) -> BookFile | None:
