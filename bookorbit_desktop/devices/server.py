@@ -27,10 +27,13 @@ from bookorbit_desktop.devices.records import DeviceRecords
 from bookorbit_desktop.devices.session import Session, SessionEnded, Timing
 from bookorbit_desktop.devices.transfer import Progress, send_queue
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.server.throttle import Admission, LoginThrottle
 
 log = logging.getLogger(__name__)
 
 CALIBRE_PORT = 9090
+# When 9090 is taken: the next few (KOReader up to 2025.10 replaces a typed port above 65355).
+FALLBACK_PORTS = tuple(range(9091, 9100))
 
 
 class DeviceServerError(BookOrbitError):
@@ -67,11 +70,14 @@ class DeviceServer:
         discovery_ports: tuple[int, ...] = BROADCAST_PORTS,
         timing: Timing | None = None,
         on_change: Callable[[], None] | None = None,
+        throttle: LoginThrottle | None = None,
     ) -> None:
         self.password = password
+        # Every answer to the challenge is a guess: a few per address, then refused unchecked.
+        self.throttle = throttle or LoginThrottle()
         self.records = records
         self.host = host
-        self.wanted_port = port  # None: calibre's 9090 when free, else any free port
+        self.wanted_port = port  # None: calibre's 9090 when free, else 9091-9099
         self.timing = timing or Timing()
         self.status = DeviceStatus(host=host)
         self._on_change = on_change
@@ -104,16 +110,18 @@ class DeviceServer:
                 "Set the password KOReader will use first: in Settings, or with "
                 "`bookorbit-desktop device set-password --password-stdin`."
             )
-        port = CALIBRE_PORT if self.wanted_port is None else self.wanted_port
-        try:
-            self._server = await self._listen(port)
-        except OSError as error:
-            if self.wanted_port is not None or error.errno != errno.EADDRINUSE:
-                raise DeviceServerError(
-                    f"Could not listen for KOReader on port {port} ({error.strerror}). Choose "
-                    "another port with --calibre-port (and type it in KOReader)."
-                ) from None
-            self._server = await self._listen(0)  # 9090 is taken: any free port
+        ports = (CALIBRE_PORT, *FALLBACK_PORTS) if self.wanted_port is None else (self.wanted_port,)
+        for port in ports:
+            try:
+                self._server = await self._listen(port)
+                break
+            except OSError as error:
+                if port == ports[-1] or error.errno != errno.EADDRINUSE:
+                    raise DeviceServerError(
+                        f"Could not listen for KOReader on port {port} ({error.strerror}). "
+                        "Choose another port with --calibre-port (and type it in KOReader)."
+                    ) from None
+        assert self._server is not None
         sockets = self._server.sockets
         self.status.port = int(sockets[0].getsockname()[1]) if sockets else port
         if self._discovery is not None:
@@ -151,7 +159,9 @@ class DeviceServer:
             self._connections.discard(task)
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        session = Session(reader, writer, self.password or "", self.records, self.timing)
+        session = Session(
+            reader, writer, self.password or "", self.records, self.timing, self._admit
+        )
         try:
             if self._active is not None:
                 await self._busy(session)
@@ -180,6 +190,9 @@ class DeviceServer:
                 self.status.progress = None
                 self._fail_pending()
                 self._changed()
+
+    def _admit(self, address: str) -> bool:
+        return self.throttle.admit(address) is Admission.CHECK
 
     async def _busy(self, session: Session) -> None:
         name = self._active.info.name if self._active is not None else ""

@@ -26,6 +26,7 @@ import hmac
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -83,9 +84,11 @@ class Session:
         password: str,
         records: DeviceRecords,
         timing: Timing | None = None,
+        admit: Callable[[str], bool] = lambda _address: True,
     ) -> None:
         self.reader, self.writer = reader, writer
         self.password = password
+        self._admit = admit
         self.records = records
         self.timing = timing or Timing()
         self.info = DeviceInfo()
@@ -145,6 +148,10 @@ class Session:
         reply = await self.call(Op.GET_INITIALIZATION_INFO, args, self.timing.handshake)
         if reply.op != Op.OK:
             raise SessionEnded(f"the device answered the handshake with {reply.op.name}")
+        if not self._admit(self.info.address or ""):
+            log.warning("Device at %s tries passwords too fast: refused", self.info.address)
+            await self.refuse()
+            return False
         expected = password_hash(self.password, challenge)
         given = reply.args.get("passwordHash")
         if not isinstance(given, str) or not hmac.compare_digest(given.lower(), expected):

@@ -282,3 +282,45 @@ async def test_books_queued_while_connected_go_when_asked(device_server, tmp_pat
     await until(lambda: device.received_books)
     assert (device.inbox / device.received_books[0]).read_bytes() == path.read_bytes()
     await device.disconnect()
+
+
+async def test_password_guesses_are_limited_per_address(library, tmp_path):
+    from bookorbit_desktop.devices.records import DeviceRecords
+    from bookorbit_desktop.devices.server import DeviceServer
+    from bookorbit_desktop.server.throttle import LoginThrottle
+
+    throttle = LoginThrottle(lambda: 0.0, address_burst=2)  # a frozen clock: no refill
+    timing = Timing(goodbye=0.3)
+    server = DeviceServer(
+        PASSWORD, DeviceRecords(), "127.0.0.1", 0, discovery=False, timing=timing, throttle=throttle
+    )
+    await server.start()
+    try:
+        for attempt, password in enumerate(["guess1", "guess2", PASSWORD]):
+            device = await connect(server, tmp_path, f"d{attempt}", password=password)
+            await device.wait_for(DISPLAY_MESSAGE)  # the right one too: out of guesses
+            await asyncio.wait_for(device.closed.wait(), 5)
+        assert throttle.refused == 1
+    finally:
+        await server.stop()
+
+
+async def test_calibres_port_or_the_next_free_one(library):
+    import socket
+
+    from bookorbit_desktop.devices.records import DeviceRecords
+    from bookorbit_desktop.devices.server import DeviceServer
+
+    holder = socket.socket()
+    try:
+        holder.bind(("127.0.0.1", 9090))
+        holder.listen()
+    except OSError:
+        pass  # another program has it: the same situation
+    server = DeviceServer(PASSWORD, DeviceRecords(), "127.0.0.1", None, discovery=False)
+    try:
+        await server.start()
+        assert 9091 <= server.status.port <= 9099
+    finally:
+        await server.stop()
+        holder.close()
