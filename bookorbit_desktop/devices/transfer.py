@@ -12,6 +12,7 @@ byte.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -122,17 +123,28 @@ async def _send_one(
 
 async def _stream(session: Session, handle: BinaryIO, length: int) -> None:
     """Exactly `length` bytes; a file that shrank meanwhile ends the session (the device
-    would read the next frame as book bytes otherwise)."""
+    would read the next frame as book bytes otherwise). The next piece is read while the
+    last one drains, so the disk and the network work at the same time."""
     left = length
     writer = session.writer
-    while left > 0:
-        chunk = await asyncio.to_thread(handle.read, min(CHUNK_BYTES, left))
-        if not chunk:
-            await session.close()
-            raise SessionEnded("the book's file changed while it was being sent")
-        writer.write(chunk)
-        left -= len(chunk)
-        try:
-            await writer.drain()
-        except OSError as error:
-            raise SessionEnded(f"the device went away during a book ({error})") from None
+    reading = asyncio.ensure_future(asyncio.to_thread(handle.read, min(CHUNK_BYTES, left)))
+    try:
+        while left > 0:
+            chunk = await reading
+            if not chunk:
+                await session.close()
+                raise SessionEnded("the book's file changed while it was being sent")
+            left -= len(chunk)
+            if left > 0:
+                reading = asyncio.ensure_future(
+                    asyncio.to_thread(handle.read, min(CHUNK_BYTES, left))
+                )
+            writer.write(chunk)
+            try:
+                await writer.drain()
+            except OSError as error:
+                raise SessionEnded(f"the device went away during a book ({error})") from None
+    finally:
+        if not reading.done():
+            with contextlib.suppress(Exception):
+                await reading  # the read ends before the caller closes the file

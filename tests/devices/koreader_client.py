@@ -54,6 +54,7 @@ class KoreaderDevice:
     free_space: int = 1024 * 1024 * 1024
     books: list[dict[str, Any]] = field(default_factory=list)
     stop_after_bytes: int | None = None  # hang up in the middle of a book
+    read_bytes: int = 65536
     log: list[Received] = field(default_factory=list)
     sent: list[tuple[int, dict[str, Any], float]] = field(default_factory=list)
     invalid_password: bool = False
@@ -71,7 +72,7 @@ class KoreaderDevice:
     async def _receive(self) -> None:
         try:
             while True:
-                data = await self.reader.read(65536)
+                data = await self.reader.read(self.read_bytes)
                 if not data:
                     break
                 self.activity.set()
