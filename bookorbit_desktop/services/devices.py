@@ -10,6 +10,7 @@ running.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -97,6 +98,12 @@ class DeviceService:
         self._on_change = on_change
         self._server: DeviceServer | None = None
         self._problem: str | None = None
+        self._turn: asyncio.Lock | None = None  # one start or stop at a time
+
+    def _lock(self) -> asyncio.Lock:
+        if self._turn is None:
+            self._turn = asyncio.Lock()
+        return self._turn
 
     def set_password(self, password: str) -> None:
         self.passwords.save(password)
@@ -111,6 +118,12 @@ class DeviceService:
     ) -> DeviceState:
         """Start when switched on (or `force`); a problem is reported in the state. `port`
         and `discovery` default to the saved settings."""
+        async with self._lock():
+            return await self._start(host, port, discovery, force)
+
+    async def _start(
+        self, host: str, port: int | None, discovery: bool | None, force: bool
+    ) -> DeviceState:
         from bookorbit_desktop.devices.records import DeviceRecords
         from bookorbit_desktop.devices.server import DeviceServer
 
@@ -146,9 +159,10 @@ class DeviceService:
             self._on_change()
 
     async def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            await server.stop()
+        async with self._lock():
+            server, self._server = self._server, None
+            if server is not None:
+                await server.stop()
 
     @property
     def server(self) -> DeviceServer | None:
