@@ -2,10 +2,12 @@
 
 Off until the user switches it on, and never without a password (KOReader proves it knows it).
 It listens on the same address as the sync server (all of them, or the one the user chose);
-the responder answers only the local network. One device at a time: a device that knows the
-password while another is connected hears CALIBRE_BUSY and is closed. Connections that have
-not passed the handshake never hold that place, so a bare TCP probe (older KOReader opens
-and closes one before connecting) blocks nobody.
+the responder answers only the local network. One device at a time: while one is connected,
+another hears CALIBRE_BUSY and is closed. Connections that have not passed the handshake
+never hold that place, so a bare TCP probe (older KOReader opens and closes one before
+connecting) blocks nobody. The connected device itself coming back (same address, then the
+same store uuid: it slept and the Wi-Fi dropped the old connection without a word) takes over
+at once instead of hearing "busy" until the dead connection times out.
 
 Once a device is in, queued books go at once; then the session idles with a keep-alive NOOP
 every few seconds and runs what the window or the command line asks (`send_queued`, `delete`,
@@ -163,14 +165,16 @@ class DeviceServer:
             reader, writer, self.password or "", self.records, self.timing, self._admit
         )
         try:
-            if self._active is not None:
+            if self._active is not None and self._active.info.address != session.info.address:
                 await self._busy(session)
                 return
             if not await session.handshake():
                 return
             if self._active is not None:
-                await self._busy(session)
-                return
+                if self._active.info.store_uuid != session.info.store_uuid:
+                    await self._busy(session)
+                    return
+                await self._active.close()  # the same device is back: its old line is dead
             self._active = session
             self.status.device, self.status.address = session.info.name, session.info.address
             self.status.device_uuid = session.info.store_uuid

@@ -213,15 +213,27 @@ async def test_keepalive_noops_while_idle(library, tmp_path):
 
 
 async def test_a_second_device_hears_busy(device_server, tmp_path):
-    first = await connect(device_server, tmp_path, "first")
+    first = await connect(device_server, tmp_path, "first", store_uuid="kobo-1")
     await first.wait_for(GET_BOOK_COUNT)
     await until(lambda: device_server.status.device is not None)
-    second = await connect(device_server, tmp_path, "second", model="Other")
+    second = await connect(device_server, tmp_path, "second", model="Other", store_uuid="k-2")
     await second.wait_for(CALIBRE_BUSY)
-    assert second.log[0].args == {"otherDevice": "KOReader (Kobo_test)"}
-    assert GET_DEVICE_INFORMATION not in second.ops()
+    [busy] = [entry.args for entry in second.log if entry.op == CALIBRE_BUSY]
+    assert busy == {"otherDevice": "KOReader (Kobo_test)"}
+    assert SET_CALIBRE_DEVICE_INFO not in second.ops()  # nothing told, nothing sent
     await asyncio.wait_for(second.closed.wait(), 5)
     assert not first.closed.is_set()
+    await first.disconnect()
+
+
+async def test_a_device_from_another_address_hears_busy_at_once(device_server, tmp_path):
+    first = await connect(device_server, tmp_path, "first")
+    await until(lambda: device_server.status.device is not None)
+    device_server._active.info.address = "192.168.1.50"  # as if it had connected from there
+    second = await connect(device_server, tmp_path, "second")
+    await second.wait_for(CALIBRE_BUSY)
+    assert second.ops()[0] == CALIBRE_BUSY  # no challenge offered to guess against
+    await asyncio.wait_for(second.closed.wait(), 5)
     await first.disconnect()
 
 
@@ -324,3 +336,18 @@ async def test_calibres_port_or_the_next_free_one(library):
     finally:
         await server.stop()
         holder.close()
+
+
+async def test_the_same_device_coming_back_takes_over_its_dead_connection(device_server, tmp_path):
+    first = await connect(device_server, tmp_path, "first", store_uuid="kobo-1")
+    await first.wait_for(GET_BOOK_COUNT)
+    await until(lambda: device_server.status.device is not None)
+    # It slept: its side of the connection is gone, but no FIN ever reached the server.
+    again = await connect(device_server, tmp_path, "again", store_uuid="kobo-1")
+    await again.wait_for(GET_BOOK_COUNT)
+    assert CALIBRE_BUSY not in again.ops()
+    await asyncio.wait_for(first.closed.wait(), 5)  # the server let go of the old one
+    assert device_server.status.device == "KOReader (Kobo_test)"
+    other = await connect(device_server, tmp_path, "other", store_uuid="kobo-2")
+    await other.wait_for(CALIBRE_BUSY)  # same address, another device: still busy
+    await again.disconnect()
