@@ -186,6 +186,9 @@ class DeviceServer:
             await self._idle(session)
         except SessionEnded as reason:
             log.info("Device %s: %s", session.info.name or session.info.address, reason)
+        except Exception:  # a library error (locked, full disk): end this session, keep serving
+            log.exception("The session with %s failed", session.info.name or session.info.address)
+            self.status.problems = ["The library could not record the device's books; see the log."]
         finally:
             await session.close()
             if self._active is session:

@@ -351,3 +351,40 @@ async def test_the_same_device_coming_back_takes_over_its_dead_connection(device
     other = await connect(device_server, tmp_path, "other", store_uuid="kobo-2")
     await other.wait_for(CALIBRE_BUSY)  # same address, another device: still busy
     await again.disconnect()
+
+
+async def test_a_book_whose_file_vanished_stays_queued_with_a_reason(device_server, tmp_path):
+    path = make_epub(tmp_path / "lib" / "gone.epub", "Vanished")
+    book = add_book("Vanished", ("Ann",), file=path)
+    queue(book)
+    path.unlink()
+    device = await connect(device_server, tmp_path)
+    await until(lambda: device_server.status.problems != [])
+    assert device_server.status.problems == [
+        "Vanished: the file cannot be read (No such file or directory)"
+    ]
+    assert store.queued_book_ids() == [book.id] and SEND_BOOK not in device.ops()
+    await device.disconnect()
+
+
+async def test_a_library_error_ends_the_session_not_the_server(library, tmp_path):
+    from peewee import OperationalError
+
+    from bookorbit_desktop.devices.records import DeviceRecords
+    from bookorbit_desktop.devices.server import DeviceServer
+
+    class LockedLibrary(DeviceRecords):
+        async def listing(self, device_id, books):
+            raise OperationalError("database is locked")  # another program holds the library
+
+    server = DeviceServer(PASSWORD, LockedLibrary(), "127.0.0.1", 0, discovery=False)
+    await server.start()
+    try:
+        device = await connect(server, tmp_path)
+        await asyncio.wait_for(device.closed.wait(), 5)
+        assert server.status.problems and server.status.device is None
+        again = await connect(server, tmp_path, "again")  # still serving
+        await again.wait_for(GET_BOOK_COUNT)
+        await asyncio.wait_for(again.closed.wait(), 5)
+    finally:
+        await server.stop()
