@@ -110,3 +110,15 @@ def test_slim_metadata_holds_only_what_koreader_keeps():
         "series_index": 2.0,
     }
     assert author_sort(()) == ""
+
+
+def test_a_path_another_book_holds_on_the_device_gets_the_book_id():
+    from bookorbit_desktop.devices.transfer import choose_lpath
+
+    item = SendItem(
+        7, "mine", Path("/x.epub"), "epub", 1, 0.0, "Dune", ("Frank Herbert",), None, None
+    )
+    assert choose_lpath(item, {}) == "Frank Herbert/Dune.epub"
+    assert choose_lpath(item, {"Frank Herbert/Dune.epub": "mine"}) == "Frank Herbert/Dune.epub"
+    taken = {"Frank Herbert/Dune.epub": "calibre-uuid"}
+    assert choose_lpath(item, taken) == "Frank Herbert/Dune (7).epub"
