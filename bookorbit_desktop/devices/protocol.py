@@ -48,7 +48,7 @@ CALIBRE_VERSION = (7, 0, 0)
 PROTOCOL_VERSION = 1
 MESSAGE_PASSWORD_ERROR = 1  # DISPLAY_MESSAGE kind KOReader shows as "invalid password"
 MAX_LENGTH_DIGITS = 10
-MAX_FRAME_BYTES = 16 * 1024 * 1024  # a book list of thousands of books stays far below
+MAX_FRAME_BYTES = 1024 * 1024  # a device's largest frame is one book's slim metadata
 
 
 class FrameError(Exception):

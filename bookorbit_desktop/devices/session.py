@@ -49,6 +49,7 @@ from bookorbit_desktop.library.store.devices import ListedBook
 log = logging.getLogger(__name__)
 
 LIBRARY_NAME = "BookOrbit"
+INBOX_FRAMES = 16
 BOOK_EXTENSIONS = ["epub", "kepub", "pdf", "cbz", "fb2", "mobi", "azw3", "djvu", "txt"]
 
 
@@ -96,7 +97,9 @@ class Session:
         self.info.address = peer[0] if isinstance(peer, tuple) else None
         self.listing: dict[str, ListedBook] = {}
         self.library_uuid = ""
-        self._inbox: asyncio.Queue[Frame | None] = asyncio.Queue()
+        # Bounded: a peer that sends faster than the session reads waits on TCP, not in memory.
+        self._inbox: asyncio.Queue[Frame | None] = asyncio.Queue(INBOX_FRAMES)
+        self._ended = False
         self._pump = asyncio.create_task(self._read_frames())
 
     async def _read_frames(self) -> None:
@@ -106,7 +109,14 @@ class Session:
         except (FrameError, OSError) as error:
             log.info("Device %s: %s", self.info.address, error)
         finally:
-            await self._inbox.put(None)
+            self._ended = True
+            with contextlib.suppress(asyncio.QueueFull):
+                self._inbox.put_nowait(None)  # a full queue: `_next` sees `_ended` once drained
+
+    async def _next(self) -> Frame | None:
+        if self._ended and self._inbox.empty():
+            return None
+        return await self._inbox.get()
 
     async def send(self, op: Op, args: dict[str, Any]) -> None:
         self.writer.write(encode(op, args))
@@ -117,14 +127,13 @@ class Session:
 
     async def receive(self, timeout: float | None = None) -> Frame:
         try:
-            frame = await asyncio.wait_for(self._inbox.get(), timeout or self.timing.reply)
+            frame = await asyncio.wait_for(self._next(), timeout or self.timing.reply)
         except TimeoutError:
             raise SessionEnded("the device did not answer in time") from None
         return self._checked(frame)
 
     def _checked(self, frame: Frame | None) -> Frame:
         if frame is None:
-            self._inbox.put_nowait(None)  # every later read sees the end too
             raise SessionEnded("the device closed the connection")
         if frame.op == Op.NOOP and not frame.args:
             raise SessionEnded("the device disconnected")
@@ -267,7 +276,7 @@ class Session:
     async def next_unsolicited(self) -> Frame:
         """Wait, without a limit, for the device to speak on its own: its goodbye (or the
         connection's end) raises SessionEnded; anything else is returned to be ignored."""
-        return self._checked(await self._inbox.get())
+        return self._checked(await self._next())
 
     async def delete(self, lpaths: list[str]) -> None:
         await self.expect_ok(Op.DELETE_BOOK, {"lpaths": lpaths})
