@@ -52,6 +52,7 @@ from bookorbit_desktop.ui.asyncqt import (
 )
 from bookorbit_desktop.ui.change_watch import ChangeWatch
 from bookorbit_desktop.ui.controller import DesktopController, SettingsAccess
+from bookorbit_desktop.ui.devices.controller import DevicesController
 from bookorbit_desktop.ui.first_run.page import FirstRunAccess, FirstRunPage
 from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.gc_guard import GarbageCollector
@@ -189,6 +190,7 @@ class Desktop:
             await _after_queued_events()
             info = await self.server.start()
             self.sync_worker.start()
+            await self.devices.start()  # the wireless device server, when switched on
             self.folder_watcher.start()
             self.controller.apply_server_info(info)
             self.controller.report_server_problem(info)
@@ -299,6 +301,7 @@ class Desktop:
             self.window, statistics_service.load_off_loop, statistics_service.book_sessions_off_loop
         )
         self.change_watch.changed.connect(self.statistics.follow_changes)
+        self.devices = DevicesController.mount(self.paths, self.window, self.server)
         self._built = True
 
     def show(self, start_hidden: bool) -> None:
@@ -370,6 +373,7 @@ class Desktop:
         if self._built:
             self.folder_watcher.stop()  # a running pass ends after its current file
             await asyncio.to_thread(self.folder_watcher.wait, 30)
+            await self.devices.stop()
             await self.server.stop()
             self.window.save_state()
             self.window.hide()

@@ -43,6 +43,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "hardcover.journal_all": False,  # send every linked book's highlights as journal quotes
     "hardcover.journal_books": [],  # or only these books' (library ids)
     "hardcover.journal_privacy": 3,  # 1 public, 2 followers, 3 private (the default)
+    "devices.wireless": False,  # answer KOReader's Calibre > Connect (password in the keyring)
+    "devices.calibre_port": 9090,  # calibre's own default, which KOReader suggests
+    "devices.discovery": True,  # answer KOReader's UDP search for calibre
 }
 
 

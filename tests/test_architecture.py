@@ -157,6 +157,20 @@ def test_server_never_waits_on_hardcover(module):
     assert not bad, f"{module} reaches {sorted(bad)}"
 
 
+@pytest.mark.parametrize("module", _under(f"{PACKAGE}.devices"))
+def test_the_device_channel_never_reaches_hardcover_or_the_front_ends(module):
+    reached, external = _reached(module)
+    bad = {m for m in reached if m.startswith((*ABOVE, f"{PACKAGE}.hardcover"))}
+    assert not bad, f"{module} reaches {sorted(bad)}"
+    assert not forbidden(external, QT_AND_NETWORK), module
+
+
+@pytest.mark.parametrize("module", [f"{PACKAGE}.devices.lpath", f"{PACKAGE}.devices.protocol"])
+def test_the_device_protocol_rules_are_pure(module):
+    _, external = _reached(module)
+    assert not forbidden(external, (*QT_AND_NETWORK, "peewee", "sqlite3")), module
+
+
 @pytest.mark.parametrize("module", PURE_RULES)
 def test_pure_rules_import_no_qt_no_network_no_database(module):
     _, external = _reached(module)

@@ -44,6 +44,7 @@ FEATURE_MODULES = {
     "about": "bookorbit_desktop.cli.about",
     "stats": "bookorbit_desktop.cli.stats",
     "highlights": "bookorbit_desktop.cli.highlights",
+    "device": "bookorbit_desktop.cli.devices",
 }
 _OPTIONS_WITH_VALUES = ("--data-dir",)
 

@@ -63,6 +63,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="also receive KOReader's highlight exports (Export highlights > XMNote) on port N "
         "(KOReader posts to 8080; default: the saved setting, when switched on)",
     )
+    serve.add_argument(
+        "--calibre-port",
+        type=int,
+        help="answer KOReader's Calibre > Connect on this port (default: calibre's 9090 when "
+        "free, if `device wireless on`); needs `device set-password`",
+    )
+    serve.add_argument(
+        "--no-calibre-discovery",
+        action="store_true",
+        help="do not answer KOReader's search for calibre (type the address in KOReader)",
+    )
     serve.set_defaults(handler=_serve)
 
     kosync = commands.add_parser("kosync", help="the KOReader sync account and documents")
@@ -118,7 +129,11 @@ def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
         on_opened=lambda now: _print_opened(server, now, opds),
         https_port=https_port,
     )
-    asyncio.run(_serve_until_stopped(server, _highlights_port(args)))
+    if args.calibre_port is not None and not 0 <= args.calibre_port <= 65535:
+        raise InvalidValueError(
+            f"The calibre port must be from 1 to 65535 (0: any free port), not {args.calibre_port}."
+        )
+    asyncio.run(_serve_until_stopped(server, args, host))
     return 0
 
 
@@ -135,11 +150,22 @@ def _highlights_port(args: argparse.Namespace) -> int | None:
     return port
 
 
-async def _serve_until_stopped(server: Any, highlights_port: int | None = None) -> None:
+async def _serve_until_stopped(server: Any, args: argparse.Namespace, host: str) -> None:
+    highlights_port = _highlights_port(args)
     await server.start()
     receiver = None
     if highlights_port is not None:
         receiver = await _start_receiver(server, highlights_port)
+    from bookorbit_desktop.cli.devices import print_device_state
+    from bookorbit_desktop.services.devices import DeviceService
+
+    devices = DeviceService(server.ctx.paths, content_port=lambda: server.port)
+    state = await devices.start(
+        host,
+        args.calibre_port,
+        discovery=False if args.no_calibre_discovery else None,
+        force=args.calibre_port is not None,
+    )
     from bookorbit_desktop.services.sync import SyncService
     from bookorbit_desktop.services.sync_worker import SyncWorker
 
@@ -156,9 +182,11 @@ async def _serve_until_stopped(server: Any, highlights_port: int | None = None) 
         _print_https(server, server.ctx.opds_enabled)
         if receiver is not None:
             _print_receiver(server.host, receiver.port)
+        print_device_state(state)
         await stop.wait()
     finally:
         await worker.stop()
+        await devices.stop()
         if receiver is not None:
             await receiver.stop()
         await server.stop()

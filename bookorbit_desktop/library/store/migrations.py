@@ -177,6 +177,53 @@ def _v4_sync_trust(db: SqliteDatabase) -> None:
         db.execute_sql(statement)
 
 
+def _v5_history(db: SqliteDatabase) -> None:
+    statements = [
+        # KOReader's books as its statistics files name them; md5 "" when a file has none.
+        """CREATE TABLE history_book (
+            id INTEGER NOT NULL PRIMARY KEY,
+            title TEXT NOT NULL,
+            authors TEXT NOT NULL,
+            md5 VARCHAR(255) NOT NULL,
+            pages INTEGER,
+            fingerprint TEXT,
+            read_seconds INTEGER NOT NULL,
+            pages_read INTEGER NOT NULL,
+            sessions INTEGER NOT NULL,
+            first_read INTEGER,
+            last_read INTEGER,
+            updated_at REAL NOT NULL)""",
+        "CREATE UNIQUE INDEX history_book_title_authors_md5 ON history_book (title, authors, md5)",
+        "CREATE INDEX history_book_md5 ON history_book (md5)",
+        # Every page record ever received, merged: never deleted.
+        """CREATE TABLE history_page (
+            history_book_id INTEGER NOT NULL REFERENCES history_book (id) ON DELETE CASCADE,
+            page INTEGER NOT NULL,
+            start_time INTEGER NOT NULL,
+            duration INTEGER NOT NULL,
+            total_pages INTEGER NOT NULL,
+            PRIMARY KEY (history_book_id, page, start_time)) WITHOUT ROWID""",
+        # Derived from history_page at each import.
+        """CREATE TABLE history_session (
+            id INTEGER NOT NULL PRIMARY KEY,
+            history_book_id INTEGER NOT NULL REFERENCES history_book (id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            seconds INTEGER NOT NULL,
+            pages INTEGER NOT NULL)""",
+        "CREATE INDEX history_session_history_book_id ON history_session (history_book_id, start)",
+        """CREATE TABLE history_day (
+            history_book_id INTEGER NOT NULL REFERENCES history_book (id) ON DELETE CASCADE,
+            day VARCHAR(255) NOT NULL,
+            seconds INTEGER NOT NULL,
+            pages INTEGER NOT NULL,
+            PRIMARY KEY (history_book_id, day)) WITHOUT ROWID""",
+        "CREATE INDEX history_day_day ON history_day (day)",
+    ]
+    for statement in statements:
+        db.execute_sql(statement)
+
+
 def _v6_highlights(db: SqliteDatabase) -> None:
     statements = [
         # KOReader highlights; book_id is NULL while an export waits for the user to pick its
@@ -226,48 +273,33 @@ def _v6_highlights(db: SqliteDatabase) -> None:
         db.execute_sql(statement)
 
 
-def _v5_history(db: SqliteDatabase) -> None:
+def _v7_devices(db: SqliteDatabase) -> None:
     statements = [
-        # KOReader's books as its statistics files name them; md5 "" when a file has none.
-        """CREATE TABLE history_book (
+        # Every e-reader that connected over calibre's wireless protocol, by the uuid it keeps.
+        """CREATE TABLE device (
             id INTEGER NOT NULL PRIMARY KEY,
-            title TEXT NOT NULL,
-            authors TEXT NOT NULL,
-            md5 VARCHAR(255) NOT NULL,
-            pages INTEGER,
-            fingerprint TEXT,
-            read_seconds INTEGER NOT NULL,
-            pages_read INTEGER NOT NULL,
-            sessions INTEGER NOT NULL,
-            first_read INTEGER,
-            last_read INTEGER,
-            updated_at REAL NOT NULL)""",
-        "CREATE UNIQUE INDEX history_book_title_authors_md5 ON history_book (title, authors, md5)",
-        "CREATE INDEX history_book_md5 ON history_book (md5)",
-        # Every page record ever received, merged: never deleted.
-        """CREATE TABLE history_page (
-            history_book_id INTEGER NOT NULL REFERENCES history_book (id) ON DELETE CASCADE,
-            page INTEGER NOT NULL,
-            start_time INTEGER NOT NULL,
-            duration INTEGER NOT NULL,
-            total_pages INTEGER NOT NULL,
-            PRIMARY KEY (history_book_id, page, start_time)) WITHOUT ROWID""",
-        # Derived from history_page at each import.
-        """CREATE TABLE history_session (
+            store_uuid VARCHAR(255) NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            address TEXT,
+            free_space INTEGER,
+            last_seen REAL NOT NULL)""",
+        # The books the device listed (or was sent) the last time it connected.
+        """CREATE TABLE device_book (
             id INTEGER NOT NULL PRIMARY KEY,
-            history_book_id INTEGER NOT NULL REFERENCES history_book (id) ON DELETE CASCADE,
-            start INTEGER NOT NULL,
-            end INTEGER NOT NULL,
-            seconds INTEGER NOT NULL,
-            pages INTEGER NOT NULL)""",
-        "CREATE INDEX history_session_history_book_id ON history_session (history_book_id, start)",
-        """CREATE TABLE history_day (
-            history_book_id INTEGER NOT NULL REFERENCES history_book (id) ON DELETE CASCADE,
-            day VARCHAR(255) NOT NULL,
-            seconds INTEGER NOT NULL,
-            pages INTEGER NOT NULL,
-            PRIMARY KEY (history_book_id, day)) WITHOUT ROWID""",
-        "CREATE INDEX history_day_day ON history_day (day)",
+            device_id INTEGER NOT NULL REFERENCES device (id) ON DELETE CASCADE,
+            lpath TEXT NOT NULL,
+            uuid VARCHAR(255),
+            title TEXT,
+            authors TEXT,
+            last_modified TEXT,
+            book_id INTEGER REFERENCES book (id) ON DELETE SET NULL,
+            sent_at REAL)""",
+        "CREATE UNIQUE INDEX device_book_device_id_lpath ON device_book (device_id, lpath)",
+        "CREATE INDEX device_book_book_id ON device_book (book_id)",
+        # Books waiting for the next device that connects.
+        """CREATE TABLE device_queue (
+            book_id INTEGER NOT NULL PRIMARY KEY REFERENCES book (id) ON DELETE CASCADE,
+            queued_at REAL NOT NULL)""",
     ]
     for statement in statements:
         db.execute_sql(statement)
@@ -280,5 +312,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v4_sync_trust,
     _v5_history,
     _v6_highlights,
+    _v7_devices,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -368,6 +368,45 @@ class JournalEntry(BaseModel):
         indexes = ((("highlight", "kind"), True),)
 
 
+class Device(BaseModel):
+    """An e-reader that connected over calibre's wireless protocol (its own uuid is its name)."""
+
+    id = AutoField()
+    store_uuid = CharField(unique=True)
+    name = TextField()
+    address = TextField(null=True)
+    free_space = IntegerField(null=True)
+    last_seen = FloatField()
+
+
+class DeviceBook(BaseModel):
+    """A book file on a device, as the device listed it; `book` is null for books from elsewhere."""
+
+    id = AutoField()
+    device = ForeignKeyField(Device, backref="books", on_delete="CASCADE")
+    lpath = TextField()
+    uuid = CharField(null=True)
+    title = TextField(null=True)
+    authors = JSONText(null=True)  # a list of names
+    last_modified = TextField(null=True)
+    book = ForeignKeyField(Book, null=True, backref="on_devices", on_delete="SET NULL", index=True)
+    sent_at = FloatField(null=True)
+
+    class Meta:
+        table_name = "device_book"
+        indexes = ((("device", "lpath"), True),)
+
+
+class DeviceQueue(BaseModel):
+    """A book waiting for the next device that connects."""
+
+    book = ForeignKeyField(Book, primary_key=True, backref="device_queue", on_delete="CASCADE")
+    queued_at = FloatField()
+
+    class Meta:
+        table_name = "device_queue"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Book,
     Author,
@@ -389,4 +428,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Highlight,
     ReadingProposal,
     JournalEntry,
+    Device,
+    DeviceBook,
+    DeviceQueue,
 )

@@ -1,0 +1,132 @@
+"""Sub-commands for e-readers over Wi-Fi: `device set-password|wireless|queue|unqueue|list`.
+
+KOReader connects with Calibre > Connect while `serve` (or the window) runs with the wireless
+connection switched on; queued books go at the next connection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.server import _read_password
+from bookorbit_desktop.services import devices
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    device = commands.add_parser("device", help="send books to KOReader over Wi-Fi")
+    sub = device.add_subparsers(dest="device_command", metavar="COMMAND", required=True)
+    password = sub.add_parser(
+        "set-password", help="the password KOReader gives (Calibre > Wireless settings)"
+    )
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    password.set_defaults(handler=_set_password)
+    wireless = sub.add_parser("wireless", help="answer KOReader's Calibre > Connect, or not")
+    wireless.add_argument("state", choices=("on", "off"))
+    wireless.set_defaults(handler=_wireless)
+    queue = sub.add_parser("queue", help="send books at the next connection")
+    queue.add_argument("book_ids", type=int, nargs="+", metavar="BOOK_ID")
+    queue.set_defaults(handler=_queue)
+    unqueue = sub.add_parser("unqueue", help="take books out of the queue (all without ids)")
+    unqueue.add_argument("book_ids", type=int, nargs="*", metavar="BOOK_ID")
+    unqueue.set_defaults(handler=_unqueue)
+    listing = sub.add_parser("list", help="the devices, their books and the queue")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=_list)
+
+
+def _set_password(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    service = devices.DeviceService(ctx.paths)
+    service.set_password(_read_password(args.password_stdin))
+    print(
+        "Device password saved in the system keyring. In KOReader: Calibre > Wireless "
+        "settings > Set password, and type the same password."
+    )
+    return 0
+
+
+def _wireless(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    devices.set_wireless(args.state == "on")
+    if args.state == "off":
+        print("The wireless device connection is off.")
+    else:
+        print(
+            "The wireless device connection is on: `bookorbit-desktop serve` (or the window) "
+            "answers KOReader's Calibre > Connect."
+        )
+    return 0
+
+
+def _queue(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    added = devices.queue_books(args.book_ids)
+    already = len(set(args.book_ids)) - len(added)
+    print(
+        f"Queued {len(added)} book{'s' if len(added) != 1 else ''} for the next device"
+        + (f" ({already} already queued)." if already else ".")
+    )
+    return 0
+
+
+def _unqueue(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    removed = devices.unqueue_books(args.book_ids or None)
+    print(f"Took {removed} book{'s' if removed != 1 else ''} out of the queue.")
+    return 0
+
+
+def _list(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    found = devices.device_list()
+    if args.json:
+        data = {
+            "devices": [
+                {
+                    "name": d.name,
+                    "id": d.store_uuid,
+                    "last_connection": d.last_seen,
+                    "address": d.address,
+                    "free_space": d.free_space,
+                    "books": [
+                        {"lpath": b.lpath, "uuid": b.uuid, "title": b.title, "book_id": b.book_id}
+                        for b in d.books
+                    ],
+                }
+                for d in found.devices
+            ],
+            "queue": found.queued,
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    if not found.devices:
+        print("No device has connected yet.")
+    for d in found.devices:
+        seen = time.strftime("%Y-%m-%d %H:%M", time.localtime(d.last_seen))
+        print(f"{d.name}  (last connected {seen}, {len(d.books)} books)")
+        for b in d.books:
+            origin = f"book {b.book_id}" if b.book_id is not None else "not from this library"
+            print(f"    {b.title or b.lpath}  [{origin}]  {b.lpath}")
+    if found.queued:
+        print(f"Waiting for the next device: {', '.join(found.queued_titles)}")
+    return 0
+
+
+def print_device_state(state: devices.DeviceState) -> None:
+    """What `serve` says about the wireless connection (nothing when it is off)."""
+    for problem in state.problems:
+        print(f"KOReader wireless connection: {problem}", flush=True)
+    if not state.running:
+        return
+    lines = [f"KOReader wireless (Calibre > Connect) on port {state.port}."]
+    if state.discovery_port is None:
+        lines.append("Discovery is off: in KOReader set Calibre > Wireless settings > address:")
+    else:
+        lines.append(f"Found by KOReader's search (UDP {state.discovery_port}), or type:")
+    lines += [f"  {address}" for address in state.addresses]
+    print("\n".join(lines), flush=True)

@@ -1,0 +1,300 @@
+"""One device's TCP session, driven from the desktop as calibre drives it.
+
+The order KOReader expects (it gives up when a step is late):
+
+| step | we send | the device answers | device's limit |
+|---|---|---|---|
+| 1 | GET_INITIALIZATION_INFO (challenge, calibre_version) | OK with the password hash | 5 s |
+| 2 | GET_DEVICE_INFORMATION | OK, its store uuid (we make one if none) | 1 s after 1 |
+| 2' | (wrong hash) DISPLAY_MESSAGE kind 1, then we close | its parting NOOP | 1 s after 1 |
+| 3 | SET_CALIBRE_DEVICE_INFO, FREE_SPACE, SET_LIBRARY_INFO | OK each | |
+| 4 | GET_BOOK_COUNT | OK {count}, then one OK per book | |
+| 5 | NOOP {count}, NOOP {priKey} per unknown book | (nothing), one OK per priKey | |
+| 6 | SEND_BOOK, waits for OK (or ERROR: full), then the bytes | | |
+| - | NOOP every `keepalive` seconds while idle | OK | 5 min of silence |
+| - | DELETE_BOOK {lpaths} | OK, then OK {uuid} per lpath | |
+| end | NOOP {ejecting} | OK, then it hangs up | |
+
+A NOOP the device sends on its own is its goodbye. Sending itself lives in `transfer.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bookorbit_desktop.devices.protocol import (
+    CALIBRE_VERSION,
+    MESSAGE_PASSWORD_ERROR,
+    Frame,
+    FrameError,
+    Op,
+    book_count_request,
+    encode,
+    initialization_info,
+    password_hash,
+    read_frame,
+)
+from bookorbit_desktop.devices.records import DeviceRecords
+from bookorbit_desktop.library.store.devices import ListedBook
+
+log = logging.getLogger(__name__)
+
+LIBRARY_NAME = "BookOrbit"
+INBOX_FRAMES = 16
+BOOK_EXTENSIONS = ["epub", "kepub", "pdf", "cbz", "fb2", "mobi", "azw3", "djvu", "txt"]
+
+
+class SessionEnded(Exception):
+    """The device went away, broke the protocol or did not answer in time."""
+
+
+@dataclass
+class Timing:
+    handshake: float = 10.0  # for the answer to GET_INITIALIZATION_INFO
+    reply: float = 60.0  # for any other answer (a device may be slow writing its lists)
+    keepalive: float = 10.0  # idle NOOP interval, far inside KOReader's 5 minutes
+    goodbye: float = 2.0  # how long a refused device may take to hang up
+
+
+@dataclass
+class DeviceInfo:
+    name: str = ""
+    store_uuid: str = ""
+    address: str | None = None
+    extensions: list[str] = field(default_factory=list)
+    free_space: int | None = None
+    device_id: int = 0
+
+
+class Session:
+    """Speaks to one connected device; `handshake()`, then `sync()`, then `idle()`."""
+
+    def __init__(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        password: str,
+        records: DeviceRecords,
+        timing: Timing | None = None,
+        admit: Callable[[str], bool] = lambda _address: True,
+    ) -> None:
+        self.reader, self.writer = reader, writer
+        self.password = password
+        self._admit = admit
+        self.records = records
+        self.timing = timing or Timing()
+        self.info = DeviceInfo()
+        peer = writer.get_extra_info("peername")
+        self.info.address = peer[0] if isinstance(peer, tuple) else None
+        self.listing: dict[str, ListedBook] = {}
+        self.library_uuid = ""
+        # Bounded: a peer that sends faster than the session reads waits on TCP, not in memory.
+        self._inbox: asyncio.Queue[Frame | None] = asyncio.Queue(INBOX_FRAMES)
+        self._ended = False
+        self._pump = asyncio.create_task(self._read_frames())
+
+    async def _read_frames(self) -> None:
+        try:
+            while (frame := await read_frame(self.reader)) is not None:
+                await self._inbox.put(frame)
+        except (FrameError, OSError) as error:
+            log.info("Device %s: %s", self.info.address, error)
+        finally:
+            self._ended = True
+            with contextlib.suppress(asyncio.QueueFull):
+                self._inbox.put_nowait(None)  # a full queue: `_next` sees `_ended` once drained
+
+    async def _next(self) -> Frame | None:
+        if self._ended and self._inbox.empty():
+            return None
+        return await self._inbox.get()
+
+    async def send(self, op: Op, args: dict[str, Any]) -> None:
+        self.writer.write(encode(op, args))
+        try:
+            await self.writer.drain()
+        except OSError as error:
+            raise SessionEnded(f"the device went away ({error})") from None
+
+    async def receive(self, timeout: float | None = None) -> Frame:
+        try:
+            frame = await asyncio.wait_for(self._next(), timeout or self.timing.reply)
+        except TimeoutError:
+            raise SessionEnded("the device did not answer in time") from None
+        return self._checked(frame)
+
+    def _checked(self, frame: Frame | None) -> Frame:
+        if frame is None:
+            raise SessionEnded("the device closed the connection")
+        if frame.op == Op.NOOP and not frame.args:
+            raise SessionEnded("the device disconnected")
+        return frame
+
+    async def call(self, op: Op, args: dict[str, Any], timeout: float | None = None) -> Frame:
+        await self.send(op, args)
+        return await self.receive(timeout)
+
+    async def expect_ok(self, op: Op, args: dict[str, Any]) -> dict[str, Any]:
+        frame = await self.call(op, args)
+        if frame.op != Op.OK:
+            raise SessionEnded(f"the device answered {op.name} with {frame.op.name}")
+        return frame.args
+
+    async def handshake(self) -> bool:
+        """Steps 1-2: True when the device knows the password (the session may go on)."""
+        self.library_uuid = await self.records.library_uuid()
+        challenge = secrets.token_hex(16)
+        args = initialization_info(challenge, LIBRARY_NAME, self.library_uuid, BOOK_EXTENSIONS)
+        reply = await self.call(Op.GET_INITIALIZATION_INFO, args, self.timing.handshake)
+        if reply.op != Op.OK:
+            raise SessionEnded(f"the device answered the handshake with {reply.op.name}")
+        if not self._admit(self.info.address or ""):
+            log.warning("Device at %s tries passwords too fast: refused", self.info.address)
+            await self.refuse()
+            return False
+        expected = password_hash(self.password, challenge)
+        given = reply.args.get("passwordHash")
+        if not isinstance(given, str) or not hmac.compare_digest(given.lower(), expected):
+            log.warning("Device at %s gave a wrong password", self.info.address)
+            await self.refuse()
+            return False
+        if not reply.args.get("canSendOkToSendbook") or not reply.args.get("canStreamBooks"):
+            raise SessionEnded("the device cannot receive books the way this server sends them")
+        extensions = reply.args.get("acceptedExtensions")
+        self.info.extensions = [str(e).lower() for e in extensions or [] if isinstance(e, str)]
+        self.info.name = str(reply.args.get("deviceName") or reply.args.get("deviceKind") or "")
+        await self._device_information()
+        return True
+
+    async def _device_information(self) -> None:
+        answer = await self.expect_ok(Op.GET_DEVICE_INFORMATION, {})
+        info = answer.get("device_info")
+        info = info if isinstance(info, dict) else {}
+        store_uuid = info.get("device_store_uuid")
+        self.info.store_uuid = store_uuid if isinstance(store_uuid, str) and store_uuid else ""
+        self.info.store_uuid = self.info.store_uuid or str(uuid.uuid4())
+        name = info.get("device_name")
+        self.info.name = str(name) if isinstance(name, str) and name else self.info.name
+        self.info.name = self.info.name or "KOReader"
+
+    async def refuse(self) -> None:
+        """Tell KOReader its password is wrong, and let it hang up first."""
+        with contextlib.suppress(SessionEnded):
+            await self.send(
+                Op.DISPLAY_MESSAGE,
+                {
+                    "messageKind": MESSAGE_PASSWORD_ERROR,
+                    "currentLibraryName": LIBRARY_NAME,
+                    "currentLibraryUUID": self.library_uuid,
+                },
+            )
+            with contextlib.suppress(SessionEnded):
+                while True:
+                    await self.receive(self.timing.goodbye)
+        await self.close()
+
+    async def sync(self) -> None:
+        """Steps 3-5: tell the device who we are, then learn what it holds."""
+        now = datetime.now(UTC).isoformat()
+        driveinfo = {
+            "device_store_uuid": self.info.store_uuid,
+            "device_name": self.info.name,
+            "location_code": "main",
+            "last_library_uuid": self.library_uuid,
+            "calibre_version": ".".join(map(str, CALIBRE_VERSION)),
+            "date_last_connected": now,
+            "prefix": "",
+        }
+        await self.expect_ok(Op.SET_CALIBRE_DEVICE_INFO, driveinfo)
+        space = (await self.expect_ok(Op.FREE_SPACE, {})).get("free_space_on_device")
+        self.info.free_space = space if isinstance(space, int) else None
+        library = {"libraryName": LIBRARY_NAME, "libraryUuid": self.library_uuid}
+        await self.expect_ok(Op.SET_LIBRARY_INFO, {**library, "fieldMetadata": {}, "otherInfo": {}})
+        self.info.device_id = await self.records.connected(
+            self.info.store_uuid, self.info.name, self.info.address, self.info.free_space
+        )
+        await self.read_book_list()
+
+    async def read_book_list(self) -> None:
+        answer = await self.expect_ok(Op.GET_BOOK_COUNT, book_count_request())
+        count = answer.get("count")
+        if not isinstance(count, int) or count < 0:
+            raise SessionEnded("the device sent no book count")
+        entries = [(await self.receive()).args for _ in range(count)]
+        known = await self.records.known(self.info.device_id)
+        books: dict[str, ListedBook] = {}
+        unknown: list[Any] = []
+        for entry in entries:
+            lpath, book_uuid = entry.get("lpath"), entry.get("uuid")
+            if not isinstance(lpath, str):
+                continue
+            modified = entry.get("last_modified")
+            modified = modified if isinstance(modified, str) else None
+            seen = known.get(lpath)
+            if seen is not None and seen.uuid == book_uuid and seen.last_modified == modified:
+                books[lpath] = seen
+            else:
+                books[lpath] = ListedBook(lpath, book_uuid, modified)
+                unknown.append(entry.get("priKey"))
+        if unknown:
+            await self.send(Op.NOOP, {"count": len(unknown)})
+            for pri_key in unknown:
+                await self.send(Op.NOOP, {"priKey": pri_key})
+            for _ in unknown:
+                self._add_details(books, (await self.receive()).args)
+        self.listing = books
+        await self.records.listing(self.info.device_id, list(books.values()))
+
+    @staticmethod
+    def _add_details(books: dict[str, ListedBook], meta: dict[str, Any]) -> None:
+        lpath = meta.get("lpath")
+        if not isinstance(lpath, str) or lpath not in books:
+            return
+        title = meta.get("title")
+        authors = meta.get("authors")
+        names = tuple(a for a in authors if isinstance(a, str)) if isinstance(authors, list) else ()
+        books[lpath] = ListedBook(
+            lpath,
+            books[lpath].uuid,
+            books[lpath].last_modified,
+            title if isinstance(title, str) else None,
+            names,
+        )
+
+    async def keepalive(self) -> None:
+        await self.expect_ok(Op.NOOP, {})
+
+    async def next_unsolicited(self) -> Frame:
+        """Wait, without a limit, for the device to speak on its own: its goodbye (or the
+        connection's end) raises SessionEnded; anything else is returned to be ignored."""
+        return self._checked(await self._next())
+
+    async def delete(self, lpaths: list[str]) -> None:
+        await self.expect_ok(Op.DELETE_BOOK, {"lpaths": lpaths})
+        for _ in lpaths:
+            await self.receive()
+        for lpath in lpaths:
+            self.listing.pop(lpath, None)
+        await self.records.deleted(self.info.device_id, lpaths)
+
+    async def eject(self) -> None:
+        with contextlib.suppress(SessionEnded):
+            await self.expect_ok(Op.NOOP, {"ejecting": True})
+        await self.close()
+
+    async def close(self) -> None:
+        self._pump.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._pump
+        self.writer.close()
+        with contextlib.suppress(OSError):
+            await self.writer.wait_closed()

@@ -1,0 +1,158 @@
+"""Mounts the Devices page and "Send to device" in the main window and runs their requests.
+
+"Send to device" (Devices menu, and the library table's context menu) queues the selected
+books and sends them at once when a device is connected; otherwise they wait for the next
+connection and the status bar says so. Selecting a book shows which devices hold it. The
+wireless server starts with the window when it is switched on, and again when the user switches
+it on or sets the password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow, QTableView
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.services import devices as service
+from bookorbit_desktop.services.devices import DeviceService
+from bookorbit_desktop.services.server import DesktopServer
+from bookorbit_desktop.services.settings import load_settings
+from bookorbit_desktop.ui.asyncqt import show_error, spawn
+from bookorbit_desktop.ui.devices.page import DevicesPage
+from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE
+
+STATUS_SECONDS = 6000
+
+
+def selected_book_ids(table: QTableView) -> list[int]:
+    """The books selected in a library table, in row order (the current one if none is)."""
+    model = table.selectionModel()
+    rows = sorted(model.selectedRows(), key=lambda index: index.row()) if model else []
+    if not rows and table.currentIndex().isValid():
+        rows = [table.currentIndex()]
+    ids = [index.siblingAtColumn(0).data(BOOK_ID_ROLE) for index in rows]
+    return [book_id for book_id in ids if isinstance(book_id, int)]
+
+
+class DevicesController(QObject):
+    def __init__(
+        self,
+        devices: DeviceService,
+        page: DevicesPage,
+        window: QMainWindow,
+        table: QTableView,
+        host: Callable[[], str],
+    ) -> None:
+        super().__init__(window)
+        self.devices, self.page, self.window, self.table = devices, page, window, table
+        self._host = host
+        self.send_action = QAction("Send to &device", window)
+        self.send_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.send_action.setStatusTip("Send the selected books to KOReader over Wi-Fi")
+        self.send_action.triggered.connect(self.send_selected)
+        menu = window.menuBar().addMenu("&Devices")
+        menu.addAction(self.send_action)
+        if table.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
+            table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.addAction(self.send_action)
+        page.wireless_toggled.connect(self._toggle_wireless)
+        page.password_requested.connect(self.ask_password)
+        page.send_now_requested.connect(self.devices.send_now)
+        page.unqueue_requested.connect(self._unqueue)
+        page.delete_requested.connect(lambda lpaths: spawn(self._delete(lpaths), window))
+        page.eject_requested.connect(lambda: spawn(self.devices.eject(), window))
+
+    @classmethod
+    def mount(cls, paths: Paths, window: QMainWindow, server: DesktopServer) -> DevicesController:
+        """The service, the page (a new tab) and the actions, wired into the main window. The
+        device server listens where the user wants the sync server (its password guards it)
+        and names the sync server's port in its discovery answer."""
+        controller: DevicesController | None = None
+        devices = DeviceService(
+            paths,
+            content_port=lambda: server.info.port,
+            on_change=lambda: controller.refresh() if controller is not None else None,
+        )
+
+        def host() -> str:
+            return load_settings().host
+
+        library_view = window.library_view  # type: ignore[attr-defined]
+        controller = cls(devices, DevicesPage(), window, library_view.table, host)
+        window.add_page(controller.page, "&Devices")  # type: ignore[attr-defined]
+        library_view.book_selected.connect(controller.book_selected)
+        return controller
+
+    async def stop(self) -> None:
+        await self.devices.stop()
+
+    def refresh(self) -> None:
+        listing = service.device_list()
+        self.page.show_state(self.devices.state(queued=len(listing.queued)))
+        self.page.show_devices(listing)
+
+    def book_selected(self, book_id: int | None) -> None:
+        names = service.devices_holding(book_id) if book_id is not None else []
+        if names:
+            self.window.statusBar().showMessage(f"On {', '.join(names)}", STATUS_SECONDS)
+
+    def send_selected(self) -> None:
+        ids = selected_book_ids(self.table)
+        if not ids:
+            self.window.statusBar().showMessage("Select a book to send first.", STATUS_SECONDS)
+            return
+        service.queue_books(ids)
+        books = f"{len(ids)} book{'s' if len(ids) != 1 else ''}"
+        if self.devices.send_now():
+            message = f"Sending {books} to {self.devices.state().device}."
+        elif self.devices.state().running:
+            message = f"{books} queued: they go when KOReader connects (Calibre > Connect)."
+        else:
+            message = f"{books} queued: switch on the wireless connection on the Devices page."
+        self.window.statusBar().showMessage(message, STATUS_SECONDS)
+        self.refresh()
+
+    async def start(self) -> None:
+        await self.devices.start(self._host())
+        self.refresh()
+
+    async def _restart(self) -> None:
+        await self.devices.stop()
+        await self.start()
+
+    def _toggle_wireless(self, on: bool) -> None:
+        service.set_wireless(on)
+        spawn(self._restart(), self.window)
+
+    def _unqueue(self) -> None:
+        service.unqueue_books()
+        self.refresh()
+
+    async def _delete(self, lpaths: list[str]) -> None:
+        try:
+            await self.devices.delete(lpaths)
+        except Exception as error:
+            show_error(self.window, error)
+        self.refresh()
+
+    def ask_password(self) -> QInputDialog:
+        dialog = QInputDialog(self.window)
+        dialog.setWindowTitle("Device password")
+        dialog.setLabelText(
+            "The password KOReader gives (Calibre > Wireless settings > Set password):"
+        )
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(self._password_chosen)
+        dialog.open()
+        return dialog
+
+    def _password_chosen(self, password: str) -> None:
+        try:
+            self.devices.set_password(password)
+        except Exception as error:
+            show_error(self.window, error)
+            return
+        spawn(self._restart(), self.window)

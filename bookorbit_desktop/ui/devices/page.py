@@ -1,0 +1,144 @@
+"""The Devices page: the wireless connection, the address to type, each device's books.
+
+A passive view: `show_state` and `show_devices` put plain values in; every button is a signal
+out. A device's books are listed under it, library books first marked with their book id; the
+selected ones can be deleted from the device while it is connected.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.services.devices import DeviceList, DeviceState
+from bookorbit_desktop.ui.widgets import flat_list
+
+LPATH_ROLE = Qt.ItemDataRole.UserRole + 1
+HEADERS = ("Title", "Path on the device", "In the library")
+HOW_TO_CONNECT = (
+    "In KOReader: Calibre > Connect. Where the router blocks KOReader's search, set "
+    "Calibre > Wireless settings > Server address to: {addresses}"
+)
+
+
+class DevicesPage(QWidget):
+    wireless_toggled = Signal(bool)
+    password_requested = Signal()
+    send_now_requested = Signal()
+    unqueue_requested = Signal()
+    delete_requested = Signal(list)  # lpaths on the connected device
+    eject_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.wireless = QCheckBox("Answer KOReader's Calibre > Connect over Wi-Fi")
+        self.wireless.toggled.connect(self.wireless_toggled.emit)
+        self.password_button = QPushButton("Set &password…")
+        self.password_button.clicked.connect(self.password_requested.emit)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.address_label = QLabel()
+        self.address_label.setWordWrap(True)
+        self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.queue_label = QLabel()
+        self.queue_label.setWordWrap(True)
+        self.send_button = QPushButton("&Send queued books now")
+        self.send_button.clicked.connect(self.send_now_requested.emit)
+        self.unqueue_button = QPushButton("&Clear the queue")
+        self.unqueue_button.clicked.connect(self.unqueue_requested.emit)
+        self.delete_button = QPushButton("&Delete from device")
+        self.delete_button.clicked.connect(self._delete_selected)
+        self.eject_button = QPushButton("D&isconnect device")
+        self.eject_button.clicked.connect(self.eject_requested.emit)
+        self.tree = flat_list(HEADERS)
+        self.tree.itemSelectionChanged.connect(self._selection_changed)
+        self._connected: str | None = None
+
+        top = QHBoxLayout()
+        top.addWidget(self.wireless, 1)
+        top.addWidget(self.password_button)
+        queue_row = QHBoxLayout()
+        queue_row.addWidget(self.queue_label, 1)
+        queue_row.addWidget(self.send_button)
+        queue_row.addWidget(self.unqueue_button)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.delete_button)
+        actions.addWidget(self.eject_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.address_label)
+        layout.addLayout(queue_row)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(actions)
+        self.show_state(DeviceState(enabled=False))
+
+    def show_state(self, state: DeviceState) -> None:
+        self.wireless.blockSignals(True)
+        self.wireless.setChecked(state.enabled)
+        self.wireless.blockSignals(False)
+        self._connected = state.device_uuid
+        if state.problems:
+            status = "\n".join(state.problems)
+        elif not state.enabled:
+            status = "Off. Switch it on to send books to KOReader over Wi-Fi."
+        elif not state.running:
+            status = "Not running."
+        elif state.device is None:
+            status = f"Waiting for KOReader on port {state.port}."
+        elif state.sending:
+            status = f"Connected: {state.device}. Sending {state.sending}"
+        else:
+            status = f"Connected: {state.device}."
+        self.status_label.setText(status)
+        addresses = ", ".join(state.addresses)
+        self.address_label.setText(HOW_TO_CONNECT.format(addresses=addresses) if addresses else "")
+        self.address_label.setVisible(bool(addresses))
+        self.send_button.setEnabled(state.device is not None)
+        self.eject_button.setEnabled(state.device is not None)
+        self._selection_changed()
+
+    def show_devices(self, listing: DeviceList) -> None:
+        count = len(listing.queued_titles)
+        self.queue_label.setText(
+            f"Waiting for the next device: {', '.join(listing.queued_titles)}"
+            if count
+            else "No books are waiting. Use Send to device on a book in the library."
+        )
+        self.unqueue_button.setEnabled(count > 0)
+        self.tree.clear()
+        for device in listing.devices:
+            seen = time.strftime("%Y-%m-%d %H:%M", time.localtime(device.last_seen))
+            top = QTreeWidgetItem([device.name, f"last connected {seen}", ""])
+            top.setData(0, LPATH_ROLE, None)
+            for book in device.books:
+                origin = f"book {book.book_id}" if book.book_id is not None else "no"
+                child = QTreeWidgetItem([book.title or book.lpath, book.lpath, origin])
+                child.setData(0, LPATH_ROLE, (device.store_uuid, book.lpath))
+                top.addChild(child)
+            self.tree.addTopLevelItem(top)
+            top.setExpanded(True)
+        self._selection_changed()
+
+    def _selected_lpaths(self) -> list[str]:
+        chosen = [item.data(0, LPATH_ROLE) for item in self.tree.selectedItems()]
+        return [lpath for uuid, lpath in (c for c in chosen if c) if uuid == self._connected]
+
+    def _selection_changed(self) -> None:
+        self.delete_button.setEnabled(bool(self._selected_lpaths()))
+
+    def _delete_selected(self) -> None:
+        lpaths = self._selected_lpaths()
+        if lpaths:
+            self.delete_requested.emit(lpaths)

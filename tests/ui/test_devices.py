@@ -1,0 +1,108 @@
+"""The Devices page and "Send to device" in the real window, with a KOReader-like device."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from bookorbit_desktop.app import Desktop
+from bookorbit_desktop.library.store.devices import queued_book_ids
+from bookorbit_desktop.library.store.settings import set_setting
+from bookorbit_desktop.services.devices import DeviceList, DeviceState
+from bookorbit_desktop.ui.devices.page import DevicesPage
+from bookorbit_desktop.ui.single_instance import SingleInstance
+from tests.devices.koreader_client import KoreaderDevice
+from tests.factories import add_book, make_epub
+from tests.ui.test_main_window import show_all
+
+PASSWORD = "kobo-pass"
+
+
+@pytest.fixture
+def desktop(library, qtbot, qloop):
+    set_setting("server.host", "127.0.0.1")
+    set_setting("server.port", 0)
+    set_setting("devices.calibre_port", 0)
+    set_setting("devices.discovery", False)
+    desktop = Desktop(library, SingleInstance(library.data_dir), started=time.monotonic())
+    desktop.build()
+    yield desktop
+    qloop.run_until_complete(desktop.shutdown())
+
+
+def test_the_page_shows_the_address_to_type_and_who_is_connected(qtbot):
+    page = DevicesPage()
+    qtbot.addWidget(page)
+    assert "Off" in page.status_label.text() and not page.wireless.isChecked()
+    page.show_state(
+        DeviceState(enabled=True, running=True, port=9090, addresses=("192.168.1.20:9090",))
+    )
+    assert "192.168.1.20:9090" in page.address_label.text()
+    assert "Waiting for KOReader on port 9090" in page.status_label.text()
+    assert not page.eject_button.isEnabled()
+    page.show_state(
+        DeviceState(
+            enabled=True,
+            running=True,
+            port=9090,
+            device="Kobo",
+            device_uuid="u",
+            sending="1 of 2: X",
+        )
+    )
+    assert page.status_label.text() == "Connected: Kobo. Sending 1 of 2: X"
+    assert page.eject_button.isEnabled()
+    page.show_devices(DeviceList([], [3], ["Dune"]))
+    assert page.queue_label.text() == "Waiting for the next device: Dune"
+
+
+def run(qloop, coro, timeout=10.0):
+    return qloop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+
+async def until(condition, timeout=10.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+def test_send_to_device_queues_when_off_and_sends_when_connected(desktop, qloop, tmp_path):
+    show_all(desktop, start_hidden=False)
+    path = make_epub(tmp_path / "dune.epub", "Dune", ("Frank Herbert",))
+    dune = add_book("Dune", ("Frank Herbert",), file=path)
+    desktop.controller.refresh()
+    window, controller = desktop.window, desktop.devices
+    assert window.library_view.select_book(dune.id)
+    controller.send_action.trigger()
+    assert queued_book_ids() == [dune.id]
+    assert "switch on the wireless connection" in window.statusBar().currentMessage()
+
+    controller._password_chosen(PASSWORD)
+    controller.page.wireless.setChecked(True)  # saves the switch and starts the server
+    run(qloop, until(lambda: controller.devices.state().running))
+    state = controller.devices.state()
+    assert state.addresses == (f"127.0.0.1:{state.port}",)
+    assert f"127.0.0.1:{state.port}" in controller.page.address_label.text()
+
+    device = KoreaderDevice(tmp_path / "inbox", password=PASSWORD)
+    (tmp_path / "inbox").mkdir()
+    run(qloop, device.connect("127.0.0.1", state.port))
+    run(qloop, until(lambda: device.received_books))
+    assert (device.inbox / device.received_books[0]).read_bytes() == path.read_bytes()
+    run(qloop, until(lambda: queued_book_ids() == []))
+    run(qloop, until(lambda: controller.page.tree.topLevelItemCount() == 1))
+    top = controller.page.tree.topLevelItem(0)
+    assert top.text(0) == "KOReader (Kobo_test)" and top.child(0).text(2) == f"book {dune.id}"
+    controller.book_selected(dune.id)
+    assert window.statusBar().currentMessage() == "On KOReader (Kobo_test)"
+
+    controller.page.tree.setCurrentItem(top.child(0))
+    assert controller.page.delete_button.isEnabled()
+    controller.page.delete_button.click()
+    run(qloop, until(lambda: controller.page.tree.topLevelItem(0).childCount() == 0))
+    assert not (device.inbox / device.received_books[0]).exists()
+    run(qloop, device.disconnect())
