@@ -37,6 +37,7 @@ from bookorbit_desktop.hardcover.sync.results import BookResult, PassResult, Syn
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book, HardcoverMatch, ReadingState
 from bookorbit_desktop.library.store.settings import get_private, set_setting
+from bookorbit_desktop.library.store.typed import tuples
 from bookorbit_desktop.services.hardcover_account import LAST_SYNC_KEY, PAUSED_KEY, HardcoverAccount
 
 NEEDS_REVIEW_OUTCOME, NOT_MATCHED_OUTCOME = "needs_review", "not_matched"
@@ -172,7 +173,6 @@ def _unlinked_results(book_ids: Iterable[int] | None) -> list[BookResult]:
             (ReadingState.status != "unread") & (HardcoverMatch.state.in_([NEEDS_REVIEW, NO_MATCH]))
         )
         .order_by(Book.id)
-        .tuples()
     )
     if book_ids is not None:
         query = query.where(Book.id.in_(list(book_ids)))
@@ -180,7 +180,7 @@ def _unlinked_results(book_ids: Iterable[int] | None) -> list[BookResult]:
         BookResult(
             book_id, title, NEEDS_REVIEW_OUTCOME if state == NEEDS_REVIEW else NOT_MATCHED_OUTCOME
         )
-        for book_id, title, state in query
+        for book_id, title, state in tuples(query)
     ]
 
 

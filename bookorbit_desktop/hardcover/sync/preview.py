@@ -83,7 +83,11 @@ def expected_answer(
             reads=reads,
         )
     read = Read(
-        id=action.target if action.kind != INSERT_READ else _next_read_id(remote),
+        id=(
+            action.target
+            if action.kind != INSERT_READ and action.target is not None
+            else _next_read_id(remote)
+        ),
         started=fields["started_at"],
         finished=fields["finished_at"],
         pages=fields["progress_pages"],

@@ -309,8 +309,8 @@ def _read_step(
     fields = _read_fields(started, finished, pages, edition)
     if fields == _read_fields(read.started, read.finished, read.pages, read.edition_id):
         return Step(None, tracking, tuple(notes), ahead)
-    changes = tuple(_describe_read(read, fields, local))
-    return Step(Action(UPDATE_READ, read.id, fields, changes), tracking, tuple(notes), ahead)
+    described = tuple(_describe_read(read, fields, local))
+    return Step(Action(UPDATE_READ, read.id, fields, described), tracking, tuple(notes), ahead)
 
 
 def _pages(

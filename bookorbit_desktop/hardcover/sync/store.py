@@ -33,6 +33,7 @@ from bookorbit_desktop.library.store.models import (
     ReadingState,
     database,
 )
+from bookorbit_desktop.library.store.typed import tuples
 
 # A book's sync state, as the log, the command line and the window show it.
 SYNCED, AHEAD, KEPT, REMOVED, FAILED, BLOCKED, PARTIAL = (
@@ -101,15 +102,16 @@ def candidates(book_ids: Iterable[int] | None = None) -> list[Candidate]:
             HardcoverMatch.book.in_(list(book_ids)) & HardcoverMatch.hc_book_id.is_null(False)
         )
         query = query.where(HardcoverMatch.hc_book_id.in_(linked_to))
-    groups: dict[int, list[Book]] = {}
-    for book in query:
+    groups: dict[int, list[Any]] = {}
+    joined: Any = query  # Books with their joined rows as attributes
+    for book in joined:
         groups.setdefault(book.match_row.hc_book_id, []).append(book)
     found = [_candidate(books) for books in groups.values()]
     found.sort(key=lambda c: c.local.book_id)
     return found
 
 
-def _copy(book: Book) -> Copy:
+def _copy(book: Any) -> Copy:
     reading, match = book.state_row, book.match_row
     local = Local(
         book_id=book.id,
@@ -127,7 +129,7 @@ def _copy(book: Book) -> Copy:
     return Copy(local, reading.updated_at or 0.0, bool(match.lead))
 
 
-def _candidate(books: list[Book]) -> Candidate:
+def _candidate(books: list[Any]) -> Candidate:
     combined = combine([_copy(book) for book in books])
     hc_book_id = combined.local.hc_book_id
     leader = next(book for book in books if book.id == combined.copies[0])
@@ -155,9 +157,8 @@ def syncable_book_ids() -> set[int]:
         HardcoverMatch.select(HardcoverMatch.book)
         .join(ReadingState, on=(ReadingState.book == HardcoverMatch.book))
         .where(_syncable())
-        .tuples()
     )
-    return {book_id for (book_id,) in query}
+    return {book_id for (book_id,) in tuples(query)}
 
 
 # Hardcover books linked to a syncable copy of which none has a confirmed push yet.

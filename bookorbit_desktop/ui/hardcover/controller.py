@@ -80,7 +80,7 @@ class HardcoverController(QObject):
         self._reload_matches = False  # ... and it must read the matches too
         self._shown_reads = 0  # reads shown by `refresh`/`refresh_status`, made on this thread
         view.connect_requested.connect(self.connect_token)
-        view.disconnect_requested.connect(self.disconnect)
+        view.disconnect_requested.connect(self.disconnect_account)
         view.sync_requested.connect(self.sync_now)
         view.pick_requested.connect(self.pick)
         view.rematch_requested.connect(self.rematch)
@@ -229,7 +229,7 @@ class HardcoverController(QObject):
         self.view.show_message(f"Connected{who}.")
         self._changed(f"Hardcover connected{who}.")
 
-    def disconnect(self) -> asyncio.Task[None]:
+    def disconnect_account(self) -> asyncio.Task[None]:
         return spawn(self._disconnect(), self._window)
 
     async def _disconnect(self) -> None:

@@ -57,7 +57,7 @@ class PageRows:
 
     rows: list[tuple[BookRow, MatchInfo]]
     states: dict[int, str]  # book id -> state
-    layout: list[tuple[int, str, object, object]]  # id, state, series, number: what places rows
+    layout: Sequence[tuple[int, str, object, object]]  # id, state, series, number: places rows
 
 
 @dataclass(frozen=True)

@@ -293,7 +293,7 @@ class HardcoverView(QWidget):
     def _fill(self) -> None:
         wanted = self.filter_combo.currentData()
         self.tree.clear()
-        self._items: dict[int, QTreeWidgetItem] = {}
+        self._items = {}
         shown = {
             book["id"]: (book, match)
             for book, match in self._rows

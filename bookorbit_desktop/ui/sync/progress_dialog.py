@@ -238,8 +238,9 @@ class SyncDialog(QDialog):
             item.setToolTip(2, book_details(book))
             item.setData(0, Qt.ItemDataRole.UserRole, (book.book_id, book.outcome))
             self.report.addTopLevelItem(item)
-        if self.report.topLevelItemCount():
-            self.report.setCurrentItem(self.report.topLevelItem(0))
+        first = self.report.topLevelItem(0)
+        if first is not None:
+            self.report.setCurrentItem(first)
         self.pages.setCurrentIndex(1)
         self.buttons.removeButton(self.cancel_button)
         self.cancel_button.deleteLater()

@@ -77,7 +77,9 @@ class ReviewDialog(QDialog):
     def _ids(self, state: Qt.CheckState) -> list[int]:
         items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
         return [
-            item.data(0, Qt.ItemDataRole.UserRole) for item in items if item.checkState(0) == state
+            item.data(0, Qt.ItemDataRole.UserRole)
+            for item in items
+            if item is not None and item.checkState(0) == state
         ]
 
     def unticked(self) -> list[int]:

@@ -355,7 +355,7 @@ def test_disconnect_asks_first(hc, fake, qloop, keyring_file):
 
     async def scenario(answer_disconnect: bool):
         opened = signal_future(hc.question_opened)
-        task = hc.disconnect()
+        task = hc.disconnect_account()
         (box,) = await opened
         if answer_disconnect:
             next(b for b in box.buttons() if b.text() == "Disconnect").click()
