@@ -108,6 +108,7 @@ bench: $(TEST_STAMP) bench-deps
 	$(BIN)/python benchmarks/cli_bench.py
 	$(BIN)/python benchmarks/ui_stall.py
 	$(BIN)/python benchmarks/watched_folders.py
+	$(BIN)/python benchmarks/idle_budget.py
 	$(BIN)/python benchmarks/device_send.py
 
 clean:
