@@ -258,11 +258,13 @@ class HardcoverService:
         pushed: Callable[[SyncProgress], None] | None = None,
         cancel: asyncio.Event | None = None,
         book_ids: Sequence[int] | None = None,
+        waiting: Callable[[str], None] | None = None,
     ) -> SyncReport:
         """ "Sync Now": match what is not matched yet, then push every changed book (or only
-        `book_ids`); `cancel` stops the pass between books."""
+        `book_ids`); `cancel` stops the pass between books and holds the rest back until the
+        next sync; `waiting` hears when another BookOrbit process's pass is waited for."""
         return await SyncService(self.account).sync(
-            book_ids, progress=pushed, match_progress=matched, cancel=cancel
+            book_ids, progress=pushed, match_progress=matched, cancel=cancel, waiting=waiting
         )
 
     async def preview_all(
@@ -270,9 +272,7 @@ class HardcoverService:
     ) -> SyncReport:
         """Match what is not matched yet, then work out what a pass would send (sends
         nothing): the review before a big sync."""
-        service = SyncService(self.account)
-        await service.match(progress=matched)
-        return await service.sync(dry_run=True)
+        return await SyncService(self.account).sync(dry_run=True, match_progress=matched)
 
     def excluded_count(self) -> int:
         return HardcoverMatch.select().where(HardcoverMatch.state == EXCLUDED).count()

@@ -305,19 +305,6 @@ class SyncService:
             waited += LEASE_POLL_SECONDS
         return None
 
-    async def match(
-        self,
-        book_ids: Iterable[int] | None = None,
-        *,
-        progress: Callable[[MatchProgress], None] | None = None,
-    ) -> None:
-        """Match the books not matched yet (sends nothing to the profile)."""
-        try:
-            async with self.account.open_client() as client:
-                await Matcher(client, clock=self._clock).run(book_ids, progress=progress)
-        except _PASS_STOPPERS:
-            return  # the pass that follows meets the same error and reports it
-
     def _may_push_by_itself(self) -> bool:
         """Sync is on, not paused, and the user has synced by hand once.
 

@@ -150,6 +150,7 @@ async def _run_sync(args: argparse.Namespace, printer: SyncPrinter) -> SyncRepor
         allow_rewind=args.allow_rewind,
         progress=printer,
         cancel=cancel,
+        waiting=lambda text: print(text, file=sys.stderr, flush=True),
     )
 
 

@@ -68,7 +68,11 @@ class ManualSync:
                 if big and not await self._review(preview):
                     return None
             report = await self.service.sync_all(
-                matched=self._matched, pushed=self._pushed, cancel=self.cancel, book_ids=book_ids
+                matched=self._matched,
+                pushed=self._pushed,
+                cancel=self.cancel,
+                book_ids=book_ids,
+                waiting=self._show_line,
             )
         finally:
             if self._timer is not None:
