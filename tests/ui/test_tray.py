@@ -13,6 +13,7 @@ from bookorbit_desktop.ui.status import (
     StatusHub,
     can_sync_now,
     new_attention,
+    new_review_notice,
     server_summary,
     sync_summary,
     sync_unavailable_reason,
@@ -125,6 +126,15 @@ NOW = 1_800_000_000.0
                 "KOReader sync server: http://192.168.1.20:8765/kosync",
                 "Hardcover: connected",
                 "Last sync 2 hours ago · 2 books waiting · 1,204 books to look up",
+            ],
+        ),
+        (
+            replace(RUNNING, last_sync=NOW - 10, pending=26, awaiting_review=23, held=3),
+            [
+                "KOReader sync server: http://192.168.1.20:8765/kosync",
+                "Hardcover: connected",
+                "Last sync just now · 26 books waiting · 23 new books wait for your review"
+                " · 3 books waiting after Cancel, until you sync",
             ],
         ),
     ],
@@ -358,3 +368,28 @@ def test_sync_now_is_off_in_the_tray_while_nothing_waits_and_says_why(hub, tray)
 def test_a_new_problem_is_announced_once(previous, problem, message):
     status = AppStatus(sync_available=True, sync_problem=problem)
     assert new_attention(previous, status) == message
+
+
+@pytest.mark.parametrize(
+    ("previous", "waiting", "message"),
+    [
+        (0, 0, None),
+        (
+            0,
+            23,
+            "23 books are ready to go to Hardcover: review them with Sync Now on the Hardcover "
+            "page. Nothing new is published before you do.",
+        ),
+        (23, 23, None),  # said once, not on every pass
+        (23, 20, None),
+        (
+            20,
+            1204,
+            "1,204 books are ready to go to Hardcover: review them with Sync Now on the "
+            "Hardcover page. Nothing new is published before you do.",
+        ),  # fmt: skip
+    ],
+)
+def test_books_waiting_for_review_are_announced_once(previous, waiting, message):
+    status = AppStatus(sync_available=True, awaiting_review=waiting)
+    assert new_review_notice(previous, status) == message

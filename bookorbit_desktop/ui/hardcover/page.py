@@ -149,9 +149,10 @@ class HardcoverView(QWidget):
         self.rematch_button.clicked.connect(self._rematch_selected)
         self.exclude_button = QPushButton("E&xclude")
         self.exclude_button.clicked.connect(self._exclude_clicked)
-        self.remove_button = QPushButton("Remove from Hardco&ver…")
+        self.remove_button = QPushButton("Re&move Entry…")
         self.remove_button.setToolTip(
-            "Delete the entry BookOrbit added to your Hardcover library (asks first)"
+            "Remove from Hardcover: delete the entry BookOrbit added to your Hardcover library, "
+            "with its status, rating and reads (it says what goes and asks first)"
         )
         self.remove_button.clicked.connect(self._remove_clicked)
         self.send_position_button = QPushButton("Send This &Position Anyway")

@@ -20,7 +20,7 @@ from bookorbit_desktop.hardcover.api.credentials import (
     library_account,
     open_library_dir,
 )
-from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.hardcover.matching.store import get_match, pin
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.services.hardcover import HardcoverStatus
 from bookorbit_desktop.services.remote_covers import RemoteCovers
@@ -322,32 +322,84 @@ def test_search_errors_show_in_the_dialog(hc, fake, qloop):
     assert get_match(local.id) is None
 
 
-def test_rematch_exclude_and_include(hc, fake, qloop):
+def test_rematch_exclude_and_include_keep_the_entry_and_removal_asks_naming_it(hc, fake, qloop):
     dune = fake.catalog.add_book("Dune", authors=["Frank Herbert"], users_count=900)
     fake.catalog.add_edition(dune, isbn_13="9780441013593", pages=604)
     local = add_book("Dune", ["Frank Herbert"], status="read", isbn13="9780441013593")
+    update_reading_state(local.id, rating=4.5)
     connect(hc, fake, qloop)
     qloop.run_until_complete(hc.sync_now())
     assert get_match(local.id).state == "linked"
     assert fake.catalog.user_book_for(fake.user_id, dune) is not None  # Sync Now added it
 
-    async def exclude_and_remove() -> None:
-        opened = signal_future(hc.question_opened)
-        task = hc.exclude(local.id, True)
-        (box,) = await opened  # BookOrbit created the entry: it asks whether to remove it
-        box.button(QMessageBox.StandardButton.Yes).click()
-        await task
-
-    qloop.run_until_complete(exclude_and_remove())
+    qloop.run_until_complete(hc.exclude(local.id, True))  # no question: nothing is removed
     assert get_match(local.id).state == "excluded"
-    assert fake.catalog.user_book_for(fake.user_id, dune) is None
+    assert fake.catalog.user_book_for(fake.user_id, dune) is not None
     hc.view.select_book(local.id)
     assert hc.view.exclude_button.text() == "Inclu&de"
     assert not hc.view.pick_button.isEnabled()
     qloop.run_until_complete(hc.exclude(local.id, False))
     assert get_match(local.id).state == "linked"
+    hc.view.select_book(local.id)
+    assert hc.view.remove_button.isEnabled()  # BookOrbit created this entry
+
+    async def remove(confirm: bool) -> str:
+        opened = signal_future(hc.question_opened)
+        task = hc.remove_entry(local.id)
+        (box,) = await opened
+        text = box.text()
+        if confirm:
+            next(b for b in box.buttons() if "Remove" in b.text()).click()
+        else:
+            box.button(QMessageBox.StandardButton.Cancel).click()
+        await task
+        return text
+
+    question = qloop.run_until_complete(remove(False))
+    assert "status Read, rating 4.5★" in question
+    assert fake.catalog.user_book_for(fake.user_id, dune) is not None  # Cancel is the default
+    qloop.run_until_complete(remove(True))
+    assert fake.catalog.user_book_for(fake.user_id, dune) is None
     qloop.run_until_complete(hc.rematch(local.id))
     assert get_match(local.id).state == "unmatched"
+
+
+def test_rematch_keeps_the_entry_it_had(hc, fake, qloop):
+    dune = fake.catalog.add_book("Dune", authors=["Frank Herbert"], users_count=900)
+    fake.catalog.add_edition(dune, isbn_13="9780441013593", pages=604)
+    local = add_book("Dune", ["Frank Herbert"], status="read", isbn13="9780441013593")
+    connect(hc, fake, qloop)
+    qloop.run_until_complete(hc.sync_now())
+    qloop.run_until_complete(hc.rematch(local.id))
+    assert get_match(local.id).state == "unmatched"
+    assert fake.catalog.user_book_for(fake.user_id, dune) is not None
+
+
+def test_copies_of_one_hardcover_book_show_under_one_row_with_their_conflict(hc, fake, qloop):
+    wind = fake.catalog.add_book("The Name of the Wind", authors=["Patrick Rothfuss"],
+                                 users_count=900)  # fmt: skip
+    fake.catalog.add_edition(wind, isbn_13="9780756404741", pages=662)
+    german_edition = fake.catalog.add_edition(wind, isbn_13="9783608938159", pages=863,
+                                              language="de")  # fmt: skip
+    english = add_book("The Name of the Wind", ["Patrick Rothfuss"], status="read",
+                       isbn13="9780756404741")  # fmt: skip
+    german = add_book("Der Name des Windes", ["Patrick Rothfuss"], status="want_to_read",
+                      isbn13="9783608938159", language="de")  # fmt: skip
+    # The translation's title differs: matching asks, and the user picks the same book.
+    pin(german.id, wind, edition_id=german_edition, edition_pages=863, reason="picked by you")
+    connect(hc, fake, qloop)
+    qloop.run_until_complete(hc.sync_now())
+    assert get_match(english.id).hc_book_id == get_match(german.id).hc_book_id == wind
+    entry = fake.catalog.user_book_for(fake.user_id, wind)
+    assert entry["status_id"] == 3  # the copy not started did not lower the finished read
+    tree = hc.view.tree
+    (group,) = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    assert group.text(0).endswith("(2 copies)")
+    assert group.text(4) == "2 copies linked: Read and Want to Read"
+    assert sorted(group.child(i).text(0) for i in range(2)) == [
+        "Der Name des Windes",
+        "The Name of the Wind",
+    ]
 
 
 def test_disconnect_asks_first(hc, fake, qloop, keyring_file):
