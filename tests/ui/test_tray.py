@@ -387,7 +387,7 @@ def test_a_new_problem_is_announced_once(previous, problem, message):
             1204,
             "1,204 books are ready to go to Hardcover: review them with Sync Now on the "
             "Hardcover page. Nothing new is published before you do.",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_books_waiting_for_review_are_announced_once(previous, waiting, message):
