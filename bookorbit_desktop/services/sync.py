@@ -28,29 +28,27 @@ from bookorbit_desktop.hardcover.api.errors import (
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW, NO_MATCH
-from bookorbit_desktop.hardcover.sync import lease, ledger, store
+from bookorbit_desktop.hardcover.sync import lease, ledger, results, store
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync.engine import DAILY_RESERVE, SyncEngine
 from bookorbit_desktop.hardcover.sync.plan import due_books
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS
-from bookorbit_desktop.hardcover.sync.results import BookResult, PassResult, SyncProgress
+from bookorbit_desktop.hardcover.sync.results import (
+    BookResult,
+    PassResult,
+    SyncProgress,
+    counted_outcomes,
+    outcome_label,
+)
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book, HardcoverMatch, ReadingState
 from bookorbit_desktop.library.store.settings import get_private, set_setting
 from bookorbit_desktop.library.store.typed import tuples
 from bookorbit_desktop.services.hardcover_account import LAST_SYNC_KEY, PAUSED_KEY, HardcoverAccount
 
-NEEDS_REVIEW_OUTCOME, NOT_MATCHED_OUTCOME = "needs_review", "not_matched"
 _PASS_STOPPERS = (AuthError, RateLimitedError, NetworkError, UnavailableError)
-SUMMARY_WORDS = {
-    "sent": "sent",
-    "up_to_date": "up to date",
-    "would_send": "would be sent",
-    "failed": "failed",
-    "skipped": "not reached",
-    NEEDS_REVIEW_OUTCOME: "need review",
-    NOT_MATCHED_OUTCOME: "without a match",
-}
+# What the window takes from the sync's core through this module (it imports no `hardcover`).
+__all__ = ["BookResult", "MatchProgress", "SyncProgress", "counted_outcomes", "outcome_label"]
 FIRST_SYNC_KEY = "hardcover.first_sync"  # when the user first synced by hand
 LEASE_WAIT_SECONDS = 600.0  # a user's pass waits this long for another process's pass
 LEASE_POLL_SECONDS = 1.0
@@ -117,9 +115,9 @@ class SyncReport(PassResult):
             return f"Hardcover sync stopped: {self.stopped}"
         if not self.books:
             return "No books to sync: mark books as reading, read or want to read first."
-        parts = [f"{n} {SUMMARY_WORDS.get(k, k)}" for k, n in sorted(self.counts.items()) if n]
         total = len(self.books)
-        line = f"{total} {'book' if total == 1 else 'books'}: " + ", ".join(parts) + "."
+        counts = counted_outcomes(self.counts).replace(" · ", ", ")
+        line = f"{total} {'book' if total == 1 else 'books'}: {counts}."
         if self.stopped:
             line += f" Stopped: {self.stopped}"
         return line
@@ -178,7 +176,7 @@ def _unlinked_results(book_ids: Iterable[int] | None) -> list[BookResult]:
         query = query.where(Book.id.in_(list(book_ids)))
     return [
         BookResult(
-            book_id, title, NEEDS_REVIEW_OUTCOME if state == NEEDS_REVIEW else NOT_MATCHED_OUTCOME
+            book_id, title, results.NEEDS_REVIEW if state == NEEDS_REVIEW else results.NOT_MATCHED
         )
         for book_id, title, state in tuples(query)
     ]

@@ -72,13 +72,13 @@ def mutations(world) -> int:
 def test_dry_run_shows_each_book_and_sends_nothing(world, monkeypatch, capsys):
     code, out, _ = run(monkeypatch, capsys, "sync", "--dry-run")
     assert code == 0
-    assert "Title dune — would send" in out
+    assert "Title dune — will be sent" in out
     assert "add to Hardcover as Currently Reading" in out and "p. 100 of 400" in out
     assert (
-        "Title emma — would send" in out and "rating 4.5★" in out and "finished 2026-02-01" in out
+        "Title emma — will be sent" in out and "rating 4.5★" in out and "finished 2026-02-01" in out
     )
     assert "Never opened" not in out  # unread books are not listed
-    assert out.strip().splitlines()[-1].startswith("Dry run, nothing was sent: 2 would send")
+    assert out.strip().splitlines()[-1].startswith("Dry run, nothing was sent: 2 to send")
     assert mutations(world) == 0
 
 

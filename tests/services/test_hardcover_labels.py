@@ -36,7 +36,7 @@ def _report(*outcomes: str, stopped: str | None = None) -> SyncReport:
         (_report("sent"), "1 book: 1 sent."),
         (
             _report("sent", "up_to_date", "needs_review", "not_matched", "sent"),
-            "5 books: 1 need review, 1 without a match, 2 sent, 1 up to date.",
+            "5 books: 2 sent, 1 up to date, 1 need review, 1 not matched.",
         ),
         (
             _report("failed", "skipped", stopped="cancelled"),

@@ -14,19 +14,14 @@ from typing import Any, TextIO
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.token import account_for
-from bookorbit_desktop.hardcover.sync.results import SyncProgress
+from bookorbit_desktop.hardcover.sync.results import (
+    NEEDS_REVIEW,
+    SyncProgress,
+    counted_outcomes,
+    outcome_label,
+)
 from bookorbit_desktop.hardcover.sync.settings import PRIVACY_CHOICES, SyncSettings
 from bookorbit_desktop.services.sync import SyncReport, SyncService
-
-_OUTCOME_WORDS = {
-    "sent": "sent",
-    "up_to_date": "up to date",
-    "would_send": "would send",
-    "failed": "failed",
-    "skipped": "not reached",
-    "needs_review": "needs review (hardcover candidates BOOK)",
-    "not_matched": "not matched",
-}
 
 
 def _on_off(value: str) -> bool:
@@ -157,9 +152,9 @@ async def _run_sync(args: argparse.Namespace, printer: SyncPrinter) -> SyncRepor
 def format_report(report: SyncReport) -> str:
     lines = []
     for book in report.books:
-        word = _OUTCOME_WORDS.get(book.outcome, book.outcome)
-        if report.dry_run and book.outcome == "would_send":
-            word = "would send"
+        word = outcome_label(book.outcome).lower()
+        if book.outcome == NEEDS_REVIEW:
+            word += f" (hardcover candidates {book.book_id})"
         line = f"{book.book_id:>6}  {book.title} — {word}"
         if book.error:
             line += f": {book.error}"
@@ -169,9 +164,7 @@ def format_report(report: SyncReport) -> str:
         lines.extend(f"          ({note})" for note in book.notes)
     if not report.books and not report.stopped:
         lines.append("No books to sync: mark a book as reading, read or want to read first.")
-    counts = ", ".join(
-        f"{n} {_OUTCOME_WORDS.get(k, k).split(' (')[0]}" for k, n in sorted(report.counts.items())
-    )
+    counts = counted_outcomes(report.counts).replace(" · ", ", ")
     if counts:
         lines.append(("Dry run, nothing was sent: " if report.dry_run else "") + counts + ".")
     if report.stopped:

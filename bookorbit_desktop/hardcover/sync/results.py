@@ -18,6 +18,33 @@ SENT, UP_TO_DATE, WOULD_SEND, FAILED, SKIPPED, PARTIAL = (
     "skipped",
     "partial",
 )
+NEEDS_REVIEW, NOT_MATCHED = "needs_review", "not_matched"  # books a pass could not send yet
+# The one table of what a pass did to a book, in words: (its row's label, after a count). The
+# window, the tray and the command line all say it this way.
+OUTCOME_WORDS = {
+    SENT: ("Sent", "sent"),
+    UP_TO_DATE: ("Up to date", "up to date"),
+    WOULD_SEND: ("Will be sent", "to send"),
+    PARTIAL: ("Partly written", "partly written"),
+    NEEDS_REVIEW: ("Needs review", "need review"),
+    NOT_MATCHED: ("Not matched", "not matched"),
+    FAILED: ("Failed", "failed"),
+    SKIPPED: ("Not reached", "not reached"),
+}
+
+
+def outcome_label(outcome: str) -> str:
+    """ "Sent", "Needs review": a book's outcome on its own row."""
+    return OUTCOME_WORDS.get(outcome, (outcome.replace("_", " ").capitalize(), ""))[0]
+
+
+def counted_outcomes(counts: dict[str, int]) -> str:
+    """ "3 sent · 1 up to date · 2 need review", in the table's order."""
+    return " · ".join(
+        f"{counts[k]:,} {words[1]}" for k, words in OUTCOME_WORDS.items() if counts.get(k)
+    )
+
+
 CANCELLED = "cancelled; nothing more goes out until you sync again or change one of those books"
 HANDED_OVER = "handed over to the sync you started"
 PARTLY_WRITTEN = "partly written; the rest is repaired at the next sync"

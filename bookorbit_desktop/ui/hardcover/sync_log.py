@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QGroupBox, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from bookorbit_desktop.ui.sync.progress_text import OUTCOME_LABELS
+from bookorbit_desktop.services.sync import outcome_label
 from bookorbit_desktop.ui.widgets import flat_list
 
 HEADERS = ("When", "Book", "Result", "Details")
@@ -50,7 +50,7 @@ class SyncLogPanel(QGroupBox):
                 [
                     when(float(entry["at"])),
                     str(entry.get("title") or ""),
-                    OUTCOME_LABELS.get(outcome, outcome.replace("_", " ").capitalize()),
+                    outcome_label(outcome),
                     log_details(entry),
                 ]
             )

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bookorbit_desktop.services.sync import outcome_label
 from bookorbit_desktop.ui.sync import progress_text as words
 
 if TYPE_CHECKING:
@@ -231,9 +232,7 @@ class SyncDialog(QDialog):
         for book in sorted(
             books, key=lambda b: (order.get(b.outcome, 5), words.natural_key(b.title))
         ):
-            item = QTreeWidgetItem(
-                [book.title, words.OUTCOME_LABELS.get(book.outcome, book.outcome)]
-            )
+            item = QTreeWidgetItem([book.title, outcome_label(book.outcome)])
             item.setText(2, book_details(book))
             item.setToolTip(2, book_details(book))
             item.setData(0, Qt.ItemDataRole.UserRole, (book.book_id, book.outcome))

@@ -5,32 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from bookorbit_desktop.services.sync import counted_outcomes
 from bookorbit_desktop.ui.text import counted
 
 # A pass that would create or change more entries than this on the profile is shown for
 # review first.
 REVIEW_THRESHOLD = 20
-
-OUTCOME_LABELS = {
-    "sent": "Sent",
-    "up_to_date": "Up to date",
-    "needs_review": "Needs review",
-    "not_matched": "Not matched",
-    "failed": "Failed",
-    "skipped": "Not reached",
-    "would_send": "Will be sent",
-}
-# The order counts are shown in: what happened, then what needs the user.
-_COUNT_ORDER = ("sent", "up_to_date", "would_send", "needs_review", "not_matched", "failed")
-_COUNT_WORDS = {
-    "sent": "sent",
-    "up_to_date": "up to date",
-    "would_send": "to send",
-    "needs_review": "need review",
-    "not_matched": "not matched",
-    "failed": "failed",
-    "skipped": "not reached",
-}
 
 
 def natural_key(title: str) -> tuple[object, ...]:
@@ -61,9 +41,8 @@ def duration_text(seconds: float) -> str:
 
 
 def counts_line(counts: Mapping[str, int]) -> str:
-    """ "3 sent · 12 up to date · 1 failed" (zero counts left out)."""
-    keys = [*_COUNT_ORDER, *sorted(k for k in counts if k not in _COUNT_ORDER)]
-    return " · ".join(f"{counts[k]} {_COUNT_WORDS.get(k, k)}" for k in keys if counts.get(k))
+    """ "3 sent · 12 up to date · 1 failed" (zero counts left out; the sync's own words)."""
+    return counted_outcomes(dict(counts))
 
 
 def step_line(phase: str, done: int, total: int) -> str:
