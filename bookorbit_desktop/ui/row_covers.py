@@ -33,16 +33,24 @@ CoverFiles = Callable[[Sequence[int]], Awaitable[dict[int, str]]]
 _Key = tuple[str, int, int] | None  # the cover file, its mtime and size; None: no cover
 
 
-def _placeholder(size: QSize) -> QIcon:
-    """A cover-shaped outline, so rows line up and a missing cover reads as one."""
+NO_COVER = "No cover"
+_WORDS_FROM_HEIGHT = 60  # smaller placeholders (list rows) are the outline alone
+
+
+def cover_placeholder(size: QSize) -> QPixmap:
+    """The one picture of a missing or unreadable cover, wherever covers are shown: a
+    cover-shaped outline (rows line up), with "No cover" in it where there is room."""
     pixmap = QPixmap(size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setPen(QColor(150, 150, 150, 160))
     painter.setBrush(QColor(150, 150, 150, 40))
     painter.drawRect(1, 1, size.width() - 3, size.height() - 3)
+    if size.height() >= _WORDS_FROM_HEIGHT:
+        painter.setPen(QColor(128, 128, 128))
+        painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, NO_COVER)
     painter.end()
-    return QIcon(pixmap)
+    return pixmap
 
 
 def _scaled(files: dict[int, str], known: dict[int, _Key], size: QSize) -> dict[int, tuple]:
@@ -81,7 +89,7 @@ class RowCovers(QObject):
         self._files = files
         self._size = size
         self._cache: OrderedDict[int, tuple[_Key, QIcon]] = OrderedDict()
-        self.placeholder = _placeholder(size)
+        self.placeholder = QIcon(cover_placeholder(size))
         self._task: asyncio.Task[None] | None = None
         self._again = False
         self._timer = QTimer(self)
