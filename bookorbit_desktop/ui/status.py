@@ -24,6 +24,11 @@ LOOPBACK_SUMMARY = (
     "KOReader sync server: this computer only until a KOReader account exists; create it in "
     "Settings (Ctrl+,) and the server opens to your network"
 )
+# The same while the Welcome page, with its own account form, is open.
+LOOPBACK_WELCOME_SUMMARY = (
+    "KOReader sync server: this computer only until a KOReader account exists; create it on "
+    "the Welcome page (step 2) and the server opens to your network"
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class AppStatus:
     last_sync: float | None = None  # when a pass last finished (Unix seconds)
     pending: int = 0  # books a sync would send (`hardcover.sync.waiting`)
     to_match: int = 0  # books a sync would look up on Hardcover first
+    welcome_open: bool = False  # the Welcome page (first run) is in the window
 
     @property
     def kosync_urls(self) -> tuple[str, ...]:
@@ -70,7 +76,7 @@ def server_summary(status: AppStatus) -> str:
     """One line for the status bar and the tray tooltip."""
     if status.server_running:
         if status.server_notice:
-            return LOOPBACK_SUMMARY
+            return LOOPBACK_WELCOME_SUMMARY if status.welcome_open else LOOPBACK_SUMMARY
         if status.kosync_urls:
             return f"KOReader sync server: {status.kosync_urls[0]}"
         return "KOReader sync server running"
@@ -79,6 +85,11 @@ def server_summary(status: AppStatus) -> str:
     if status.server_starting:
         return "Starting the KOReader sync server…"
     return "KOReader sync server stopped"
+
+
+def where_to_create_account(status: AppStatus) -> str:
+    """Where the user makes the KOReader account: the form in front of them, if open."""
+    return "on the Welcome page" if status.welcome_open else "in Settings"
 
 
 def sync_unavailable_reason(status: AppStatus) -> str | None:

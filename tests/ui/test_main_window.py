@@ -351,11 +351,33 @@ def test_saving_settings_retries_a_server_that_could_not_start(desktop, qloop):
     assert desktop.hub.status.server_problem is None
 
 
-def test_sync_now_in_the_menu_is_off_while_paused(desktop):
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        ({"sync_paused": True, "pending": 1}, "Hardcover sync is paused"),
+        ({"pending": 0}, "Everything is up to date: nothing is waiting to be sent to Hardcover"),
+        ({"sync_available": False}, "Connect your Hardcover account first (Hardcover page)"),
+    ],
+)
+def test_ctrl_r_says_why_no_sync_starts(desktop, qtbot, status, said):
+    window = desktop.window
+    show_all(desktop, start_hidden=False)
+    desktop.hub.update(**{"sync_available": True, **status})
+    started = []
+    window.sync_requested.connect(lambda: started.append(True))
+    window.activateWindow()
+    qtbot.waitActive(window)
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert started == []
+    assert window.statusBar().currentMessage() == said
+
+
+def test_ctrl_r_starts_a_sync_when_books_wait(desktop):
     desktop.hub.update(sync_available=True, sync_paused=False, pending=1)
-    assert desktop.window.sync_action.isEnabled()
-    desktop.hub.update(sync_paused=True)
-    assert not desktop.window.sync_action.isEnabled()
+    started = []
+    desktop.window.sync_requested.connect(lambda: started.append(True))
+    desktop.window.sync_action.trigger()
+    assert started == [True]
 
 
 def test_a_push_or_a_refresh_keeps_what_the_user_is_typing(desktop, qtbot):

@@ -1,19 +1,23 @@
-"""The library table with its filter box, status filter, Import button and drop target."""
+"""The library table with its filter box, status filter (with each status's count), Import
+button and drop target; its column widths and sort order are kept across starts by the
+window (`save_columns`)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QRect, QTimer, Signal
 from PySide6.QtGui import (
+    QColor,
     QDragEnterEvent,
     QDropEvent,
+    QFontMetrics,
     QPainter,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -22,16 +26,21 @@ from PySide6.QtWidgets import (
     QStackedLayout,
     QStyle,
     QStyledItemDelegate,
-    QStyleOptionProgressBar,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
-from bookorbit_desktop.services.library import READING_STATUSES, STATUS_LABELS, BookRow
+from bookorbit_desktop.services.library import (
+    HARDCOVER_LABELS,
+    READING_STATUSES,
+    STATUS_LABELS,
+    BookRow,
+)
 from bookorbit_desktop.ui.library.model import (
     BOOK_ID_ROLE,
     COLUMN_KEYS,
+    COLUMNS,
     PROGRESS_ROLE,
     LibraryModel,
     RowDiff,
@@ -40,22 +49,37 @@ from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import book_table, empty_state
 
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
-# Widths that fit typical values; Title takes the rest (but never less than MIN_TITLE_WIDTH,
-# the table scrolls sideways instead).
+# Title takes the width the other columns leave (but never less than MIN_TITLE_WIDTH: the
+# table scrolls sideways instead). The others fit the longest text they can hold, measured in
+# the table's font, so no label is ever cut ("Not synced: unread").
 MIN_TITLE_WIDTH = 180
-_COLUMN_WIDTHS = {
-    "authors": 130,
-    "series": 100,
-    "status": 90,
-    "progress": 140,  # "68 % · p. 224 of 332" once a linked edition has pages
-    "rating": 65,
-    "format": 55,
-    "hardcover": 130,  # "Not synced: unread"
+CELL_PADDING = 18
+_WIDEST = {
+    "authors": "Frank Herbert, Bri",
+    "series": "Discworld #12",
+    "status": max(STATUS_LABELS.values(), key=len),
+    "progress": "100 % · p. 8888 of 8888",
+    "rating": "★★★★★",
+    "format": "EPUB, PDF",
+    "hardcover": "",  # every Hardcover label, measured one by one
 }
+PROGRESS_BAR_HEIGHT = 3
+
+
+def column_widths(metrics: QFontMetrics) -> dict[str, int]:
+    """Each column's width (but Title's) for text measured with `metrics`."""
+    widths = {key: metrics.horizontalAdvance(text) for key, text in _WIDEST.items()}
+    widths["hardcover"] = max(metrics.horizontalAdvance(t) for t in HARDCOVER_LABELS.values())
+    for key, _title in COLUMNS[1:]:
+        header = metrics.horizontalAdvance(dict(COLUMNS)[key]) + 12  # the sort arrow
+        widths[key] = max(widths[key], header) + CELL_PADDING
+    return widths
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    """Draws reading progress as a thin bar with the cell's text ("68 % · p. 224 of 332")."""
+    """Reading progress as the cell's text ("68 % · p. 224 of 332", cut with … when the column
+    is too narrow) over a thin bar along the cell's bottom. Both use the row's own text
+    colour, so a selected row reads as well as the others."""
 
     def paint(
         self,
@@ -63,21 +87,28 @@ class ProgressDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        progress = index.data(PROGRESS_ROLE) or 0.0
+        super().paint(painter, option, index)  # background, selection, elided text
+        progress = float(index.data(PROGRESS_ROLE) or 0.0)
         if progress <= 0:
-            super().paint(painter, option, index)
             return
-        bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(4, 4, -4, -4)
-        bar.minimum, bar.maximum = 0, 1000
-        bar.progress = round(progress * 1000)
-        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole) or f"{progress * 100:.0f} %")
-        bar.textVisible = True
-        bar.state = option.state | QStyle.StateFlag.State_Horizontal
-        style = option.widget.style() if option.widget else QApplication.style()
-        if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(option.rect, option.palette.highlight())
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+        colour = bar_colour(option)
+        track = option.rect.adjusted(6, 0, -6, 0)
+        track.setTop(option.rect.bottom() - PROGRESS_BAR_HEIGHT - 1)
+        track.setHeight(PROGRESS_BAR_HEIGHT)
+        faint = QColor(colour)
+        faint.setAlpha(60)
+        painter.fillRect(track, faint)
+        done = QRect(track)
+        done.setWidth(round(track.width() * min(progress, 1.0)))
+        painter.fillRect(done, colour)
+
+
+def bar_colour(option: QStyleOptionViewItem) -> QColor:
+    """The progress bar's colour: the selection's text colour on a selected row (the
+    selection colour itself would vanish there), else the selection colour."""
+    if option.state & QStyle.StateFlag.State_Selected:
+        return option.palette.highlightedText().color()
+    return option.palette.highlight().color()
 
 
 class LibraryView(QWidget):
@@ -104,6 +135,10 @@ class LibraryView(QWidget):
         self.status_combo.currentIndexChanged.connect(
             lambda _i: self.model.set_status_filter(self.status_combo.currentData())
         )
+        # The counts in the status filter follow every change, once per burst of changes.
+        self._count_timer = QTimer(self, singleShot=True, interval=0)
+        self._count_timer.timeout.connect(self._show_status_counts)
+        self.model.dataChanged.connect(self._count_timer.start)
         self.import_button = QPushButton("&Import…")
         self.import_button.setToolTip("Add ebook files or folders to the library (Ctrl+I)")
         self.import_button.clicked.connect(self.import_dialog_requested.emit)
@@ -119,7 +154,7 @@ class LibraryView(QWidget):
         self.table.setItemDelegateForColumn(COLUMN_KEYS.index("progress"), ProgressDelegate(self))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        for key, width in _COLUMN_WIDTHS.items():
+        for key, width in column_widths(self.table.fontMetrics()).items():
             self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
         header.sectionResized.connect(
             lambda index, _old, _new: index != 0 and self.fit_title_column()
@@ -151,6 +186,15 @@ class LibraryView(QWidget):
         others = sum(header.sectionSize(i) for i in range(1, header.count()))
         free = self.table.viewport().width() - others
         self.table.setColumnWidth(0, max(MIN_TITLE_WIDTH, free))
+
+    def save_columns(self) -> QByteArray:
+        """The column widths and the sort order, for `restore_columns` at the next start."""
+        return self.table.horizontalHeader().saveState()
+
+    def restore_columns(self, state: QByteArray) -> None:
+        header = self.table.horizontalHeader()
+        if header.restoreState(state):  # also sorts the table as it was sorted
+            self.fit_title_column()
 
     # -- data -------------------------------------------------------------------------------
 
@@ -198,11 +242,23 @@ class LibraryView(QWidget):
             self.count_label.setText(f"{shown:,} of {books(model.total_count)}")
         else:
             self.count_label.setText(books(model.total_count))
+        self._show_status_counts()
         # Keep the same book selected across refreshes, filtering and sorting.
         previous = self._selected_id
         if previous is not None and not self.select_book(previous):
             self._selected_id = None
             self.book_selected.emit(None)
+
+    def _show_status_counts(self) -> None:
+        """ "Reading (12)" in the status filter: how many books each choice shows."""
+        counts = Counter(str(book.get("status") or "unread") for book in self.model.books())
+        combo = self.status_combo
+        for index in range(combo.count()):
+            status = combo.itemData(index)
+            if status is None:
+                combo.setItemText(index, f"All books ({self.model.total_count:,})")
+            else:
+                combo.setItemText(index, f"{STATUS_LABELS[status]} ({counts[status]:,})")
 
     # -- drag and drop ----------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from bookorbit_desktop.services.settings import (
     THIS_COMPUTER_ONLY,
     DesktopSettings,
 )
+from bookorbit_desktop.ui.koreader_help import SETTINGS_STEPS
 from bookorbit_desktop.ui.settings.folders_box import FolderAccess, WatchedFoldersBox
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess, HardcoverTab
 from bookorbit_desktop.ui.settings.https_box import HttpsBox
@@ -74,17 +75,6 @@ class SettingsSections:
     hardcover: HardcoverAccess | None = None
     # Makes the HTTPS certificate if needed; its SHA-256 fingerprint.
     certificate: Callable[[], str] | None = None
-
-
-KOREADER_STEPS = (
-    "<b>In KOReader</b> (on the same Wi-Fi as this computer):"
-    "<ol>"
-    "<li>Open any book.</li>"
-    "<li>Tap the top of the screen, then the Tools menu (wrench) ▸ <i>Progress sync</i>.</li>"
-    "<li><i>Custom sync server</i>: type the address above.</li>"
-    "<li><i>Register / Login</i> with the user name and password below.</li>"
-    "</ol>"
-)
 
 
 class SettingsDialog(QDialog):
@@ -165,7 +155,7 @@ class SettingsDialog(QDialog):
             layout.addWidget(self.https)
         if self.reachability is not None:
             layout.addWidget(self.reachability)
-        steps = QLabel(KOREADER_STEPS)
+        steps = QLabel(SETTINGS_STEPS)
         steps.setWordWrap(True)
         steps.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(steps)
