@@ -474,3 +474,33 @@ def test_the_window_shows_the_first_screenful_at_once_and_the_rest_next(
     assert model.total_count == 6
     messages = [record.getMessage() for record in caplog.records]
     assert any(m.startswith("Library table filled with 6 books after") for m in messages)
+
+
+def test_file_choosers_open_in_the_home_folder(desktop, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for chooser in (desktop.window.choose_files(), desktop.window.choose_folder()):
+        assert Path(chooser.directory().absolutePath()) == tmp_path
+        chooser.reject()
+
+
+def test_help_and_the_status_line_say_why_there_is_no_address_yet(desktop):
+    window = desktop.window
+    desktop.hub.update(
+        server_running=True,
+        server_starting=False,
+        base_urls=("http://127.0.0.1:8765",),
+        server_notice="This computer only until a KOReader account exists.",
+    )
+    QApplication.clipboard().setText("before")
+    window.copy_server_address()
+    assert QApplication.clipboard().text() == "before"  # no loopback address to type
+    assert window.statusBar().currentMessage().startswith("No address to copy yet")
+    box = window.show_koreader_help()
+    assert "127.0.0.1" not in box.text() and "not on your network yet" in box.text()
+    box.close()
+    desktop.hub.update(server_notice=None, base_urls=("http://192.168.1.20:8765",))
+    box = window.show_koreader_help()
+    assert "http://192.168.1.20:8765/opds" in box.text()
+    box.close()
