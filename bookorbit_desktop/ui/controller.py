@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop import APP_DISPLAY_NAME
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.cover_files import cover_files
 from bookorbit_desktop.services.library import BookRow, LibraryService
 from bookorbit_desktop.services.server import DesktopServer, ServerInfo
 from bookorbit_desktop.services.watched_folders import FolderRefresh
@@ -74,6 +76,7 @@ class DesktopController(QObject):
         self._refresh_timer.timeout.connect(self._refresh_changed)
         self._changed_books: set[int] = set()
         self.background = BackgroundReload(library.load_books, window.library_view, self)
+        window.library_view.grid.show_covers(functools.partial(cover_files, library.paths))
         self.background.reloaded.connect(self._reloaded)
         self._unlinked_index = window.add_page(unlinked, "&Unlinked Documents")
         self._hardcover_index = -1

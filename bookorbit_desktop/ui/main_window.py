@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         columns = self._state.value("library/columns")  # widths and the sort order
         if isinstance(columns, QByteArray):
             library_view.restore_columns(columns)
+        library_view.show_grid(self._state.value("library/grid", False, type=bool))
 
     # -- construction -----------------------------------------------------------------------
 
@@ -292,6 +293,7 @@ class MainWindow(QMainWindow):
         self._state.setValue("window/geometry", self.saveGeometry())
         self._state.setValue("window/splitter", self.splitter.saveState())
         self._state.setValue("library/columns", self.library_view.save_columns())
+        self._state.setValue("library/grid", self.library_view.grid_shown)
         self._state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

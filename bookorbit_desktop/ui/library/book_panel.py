@@ -42,10 +42,10 @@ from bookorbit_desktop.services.library import (
     ReadingEdit,
 )
 from bookorbit_desktop.ui.asyncqt import run_dialog
+from bookorbit_desktop.ui.cover_loader import NO_COVER, cover_placeholder
 from bookorbit_desktop.ui.library import reading_edits
 from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
 from bookorbit_desktop.ui.library.model import format_rating, format_series
-from bookorbit_desktop.ui.row_covers import NO_COVER, cover_placeholder
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR, wheel_needs_focus
 
 COVER_SIZE = (120, 180)

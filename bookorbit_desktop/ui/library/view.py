@@ -1,6 +1,6 @@
-"""The library table with its filter box, status filter (with each status's count), Import
-button and drop target; its column widths and sort order are kept across starts by the
-window (`save_columns`)."""
+"""The library table, or the cover grid in its place (`cover_grid`, Ctrl+G), with the filter
+box, the status filter (with each status's count), the Import button and the drop target. The
+window keeps the column widths, the sort order and the choice of grid across starts."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from bookorbit_desktop.services.library import (
     STATUS_LABELS,
     BookRow,
 )
+from bookorbit_desktop.ui.library.cover_grid import CoverGrid
 from bookorbit_desktop.ui.library.model import (
     BOOK_ID_ROLE,
     COLUMN_KEYS,
@@ -144,10 +145,16 @@ class LibraryView(QWidget):
         self.import_button.clicked.connect(self.import_dialog_requested.emit)
         self.count_label = QLabel()
         self.count_label.setObjectName("bookCount")
+        self.grid_button = QPushButton("Co&vers")
+        self.grid_button.setCheckable(True)
+        self.grid_button.setToolTip("Show the books as a grid of covers (Ctrl+G)")
+        self.grid_button.setShortcut("Ctrl+G")
+        self.grid_button.toggled.connect(lambda _on: self._after_reset())
         toolbar = QHBoxLayout()
         toolbar.addWidget(self.filter_edit, 1)
         toolbar.addWidget(self.status_combo)
         toolbar.addWidget(self.count_label)
+        toolbar.addWidget(self.grid_button)
         toolbar.addWidget(self.import_button)
 
         self.table = book_table(self.model)
@@ -167,9 +174,14 @@ class LibraryView(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.empty_label.setFont(font)
 
+        self.grid = CoverGrid()
+        self.grid.setModel(self.model)
+        self.grid.selectionModel().currentRowChanged.connect(self._current_changed)
+
         self._stack = QStackedLayout()
         self._stack.addWidget(self.table)
         self._stack.addWidget(self.empty_label)
+        self._stack.addWidget(self.grid)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(toolbar)
@@ -209,16 +221,29 @@ class LibraryView(QWidget):
         self.filter_edit.setFocus()
         self.filter_edit.selectAll()
 
+    @property
+    def grid_shown(self) -> bool:
+        """The cover grid is shown instead of the table."""
+        return self.grid_button.isChecked()
+
+    def show_grid(self, shown: bool) -> None:
+        self.grid_button.setChecked(shown)
+
     def select_book(self, book_id: int) -> bool:
+        """Select the book in the table and the grid (the one not shown follows along)."""
         row = self.model.row_of(book_id)
         if row is None:
             return False
+        index = self.model.index(row, 0)
         self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
+        self.table.scrollTo(index)
+        self.grid.setCurrentIndex(index)
+        self.grid.scrollTo(index)
         return True
 
     def clear_selection(self) -> None:
         self.table.selectionModel().clear()
+        self.grid.selectionModel().clear()
 
     @property
     def selected_book_id(self) -> int | None:
@@ -237,7 +262,10 @@ class LibraryView(QWidget):
             self.empty_label.setText(EMPTY_LIBRARY)
         elif shown == 0:
             self.empty_label.setText("No books match the filter.")
-        self._stack.setCurrentIndex(0 if shown else 1)
+        if not shown:
+            self._stack.setCurrentWidget(self.empty_label)
+        else:
+            self._stack.setCurrentWidget(self.grid if self.grid_shown else self.table)
         if model.filter_active:
             self.count_label.setText(f"{shown:,} of {books(model.total_count)}")
         else:

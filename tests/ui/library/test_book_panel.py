@@ -14,8 +14,8 @@ from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.asyncqt import signal_future
+from bookorbit_desktop.ui.cover_loader import NO_COVER
 from bookorbit_desktop.ui.library.book_panel import BookPanel
-from bookorbit_desktop.ui.row_covers import NO_COVER
 from tests.factories import add_book, make_epub
 from tests.ui.events import wheel
 
