@@ -50,16 +50,19 @@ from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import book_table, empty_state
 
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
-# Title takes the width the other columns leave (but never less than MIN_TITLE_WIDTH: the
-# table scrolls sideways instead). The others fit the longest text they can hold, measured in
-# the table's font, so no label is ever cut ("Not synced: unread").
-MIN_TITLE_WIDTH = 180
+# Title takes the width the other columns leave. The others fit the longest text they can hold,
+# measured in the table's font, so no label is ever cut ("Not synced: unread"). In a narrow
+# window Authors and Series give up width first (down to MIN_ELASTIC_WIDTH, cut with …), then
+# Title (down to MIN_TITLE_WIDTH); only then does the table scroll sideways.
+MIN_TITLE_WIDTH = 150
+ELASTIC = ("authors", "series")
+MIN_ELASTIC_WIDTH = 60
 CELL_PADDING = 18
 _WIDEST = {
     "authors": "Frank Herbert, Bri",
     "series": "Discworld #12",
     "status": max(STATUS_LABELS.values(), key=len),
-    "progress": "100 % · p. 8888 of 8888",
+    "progress": "100 % · p. 1152 of 1152",  # longer ones are cut with …
     "rating": "★★★★★",
     "format": "EPUB, PDF",
     "hardcover": "",  # every Hardcover label, measured one by one
@@ -161,11 +164,12 @@ class LibraryView(QWidget):
         self.table.setItemDelegateForColumn(COLUMN_KEYS.index("progress"), ProgressDelegate(self))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        for key, width in column_widths(self.table.fontMetrics()).items():
+        widths = column_widths(self.table.fontMetrics())
+        self._preferred = {key: widths[key] for key in ELASTIC}  # as wide as the user wants
+        self._fitting = False
+        for key, width in widths.items():
             self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
-        header.sectionResized.connect(
-            lambda index, _old, _new: index != 0 and self.fit_title_column()
-        )
+        header.sectionResized.connect(self._section_resized)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._after_reset)
 
@@ -192,20 +196,54 @@ class LibraryView(QWidget):
         super().resizeEvent(event)
         self.fit_title_column()
 
+    def _section_resized(self, index: int, _old: int, new: int) -> None:
+        if self._fitting or index == 0:
+            return
+        if COLUMN_KEYS[index] in ELASTIC:  # the user dragged it: the width wanted from now on
+            self._preferred[COLUMN_KEYS[index]] = new
+        self.fit_title_column()
+
     def fit_title_column(self) -> None:
-        """Give Title the width the other columns leave, but at least MIN_TITLE_WIDTH."""
-        header = self.table.horizontalHeader()
-        others = sum(header.sectionSize(i) for i in range(1, header.count()))
-        free = self.table.viewport().width() - others
-        self.table.setColumnWidth(0, max(MIN_TITLE_WIDTH, free))
+        """Share the table's width: every column but Title, Authors and Series as measured;
+        Authors and Series as wanted, narrower when the window is (`ELASTIC`); Title the
+        rest."""
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            header = self.table.horizontalHeader()
+            elastic = [COLUMN_KEYS.index(key) for key in ELASTIC]
+            fixed = sum(header.sectionSize(i) for i in range(1, header.count()) if i not in elastic)
+            width = self.table.viewport().width()
+            room = width - fixed - MIN_TITLE_WIDTH
+            wanted = sum(self._preferred.values())
+            scale = 1.0 if room >= wanted else max(0.0, room) / wanted
+            for key, index in zip(ELASTIC, elastic, strict=True):
+                shrunk = max(MIN_ELASTIC_WIDTH, int(self._preferred[key] * scale))
+                self.table.setColumnWidth(index, min(shrunk, self._preferred[key]))
+            others = sum(header.sectionSize(i) for i in range(1, header.count()))
+            self.table.setColumnWidth(0, max(MIN_TITLE_WIDTH, width - others))
+        finally:
+            self._fitting = False
 
     def save_columns(self) -> QByteArray:
-        """The column widths and the sort order, for `restore_columns` at the next start."""
-        return self.table.horizontalHeader().saveState()
+        """The column widths (Authors and Series as wanted, not as a narrow window shows
+        them) and the sort order, for `restore_columns` at the next start."""
+        self._fitting = True
+        try:
+            for key, width in self._preferred.items():
+                self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
+            state = self.table.horizontalHeader().saveState()
+        finally:
+            self._fitting = False
+        self.fit_title_column()
+        return state
 
     def restore_columns(self, state: QByteArray) -> None:
         header = self.table.horizontalHeader()
         if header.restoreState(state):  # also sorts the table as it was sorted
+            for key in ELASTIC:
+                self._preferred[key] = header.sectionSize(COLUMN_KEYS.index(key))
             self.fit_title_column()
 
     # -- data -------------------------------------------------------------------------------

@@ -100,9 +100,33 @@ def test_sort_order_and_column_widths_are_restored(qtbot):
     second = LibraryView()
     qtbot.addWidget(second)
     second.set_books(books())
+    second.resize(1600, 400)  # wide enough for every column as wanted
+    second.show()
+    qtbot.waitExposed(second)
     second.restore_columns(state)
     header = second.table.horizontalHeader()
     assert header.sortIndicatorSection() == COLUMN_KEYS.index("progress")
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     assert second.model.book_at(0)["id"] == 3  # 100 % first
     assert second.table.columnWidth(COLUMN_KEYS.index("authors")) == 222
+
+
+def test_a_narrow_window_shrinks_authors_and_series_before_cutting_hardcover(qtbot):
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.set_books(books())
+    view.resize(880, 400)  # the table of a 1366x768 window that is not maximised
+    view.show()
+    qtbot.waitExposed(view)
+    header = view.table.horizontalHeader()
+    last = COLUMN_KEYS.index("hardcover")
+    right = header.sectionPosition(last) + header.sectionSize(last)
+    assert right <= view.table.viewport().width()  # nothing to scroll to
+    assert view.table.horizontalScrollBar().maximum() == 0
+    metrics = view.table.fontMetrics()
+    for label in HARDCOVER_LABELS.values():
+        assert metrics.horizontalAdvance(label) + 8 < header.sectionSize(last), label
+    # Wide again: Authors and Series get back the width they had.
+    wide = view.table.columnWidth(COLUMN_KEYS.index("authors"))
+    view.resize(1600, 400)
+    qtbot.waitUntil(lambda: view.table.columnWidth(COLUMN_KEYS.index("authors")) > wide)
