@@ -57,12 +57,12 @@ EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
 MIN_TITLE_WIDTH = 150
 ELASTIC = ("authors", "series")
 MIN_ELASTIC_WIDTH = 60
-CELL_PADDING = 18
+CELL_PADDING = 14
 _WIDEST = {
     "authors": "Frank Herbert, Bri",
     "series": "Discworld #12",
     "status": max(STATUS_LABELS.values(), key=len),
-    "progress": "100 % · p. 1152 of 1152",  # longer ones are cut with …
+    "progress": "35 % · p. 403 of 1152",  # longer ones are cut with …
     "rating": "★★★★★",
     "format": "EPUB, PDF",
     "hardcover": "",  # every Hardcover label, measured one by one
