@@ -43,12 +43,24 @@ _STATUS_ORDER = {status: n for n, status in enumerate(READING_STATUSES)}
 _HARDCOVER_ORDER = {state: n for n, state in enumerate(HARDCOVER_STATES)}
 
 
+class _Marks(dict[int, int | None]):
+    """`str.translate` table dropping combining marks (accents): each code point is looked up
+    with `unicodedata.combining` once, then answered by the dict itself."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
 def fold(text: str) -> str:
     """Lower-case `text` and drop accents, so "Émile" matches "emile"."""
     if text.isascii():  # most titles: nothing to decompose, and casefold() is lower() here
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_MARKS)
 
 
 def filter_terms(text: str) -> tuple[str, ...]:
@@ -127,6 +139,7 @@ def diff_rows(shown: list[Row], rows: list[Row]) -> RowDiff:
 
 
 def _make_row(book: BookRow) -> Row:
+    title = book["title"]
     authors = ", ".join(book["authors"])
     series = format_series(book.get("series"), book.get("series_index"))
     progress = float(book.get("progress") or 0.0)
@@ -135,7 +148,7 @@ def _make_row(book: BookRow) -> Row:
     hardcover = str(book.get("hardcover") or "unmatched")
     status = str(book.get("status") or "unread")
     display = (
-        book["title"],
+        title,
         authors,
         series,
         STATUS_LABELS.get(status, status),
@@ -144,17 +157,23 @@ def _make_row(book: BookRow) -> Row:
         formats,
         HARDCOVER_LABELS.get(hardcover, hardcover),
     )
+    # Each text is folded once: the filter's haystack joins the folded parts (folding works
+    # character by character, so that is the fold of the joined text).
+    sort_title = book.get("sort_title") or title
+    folded_title = fold(title)
+    folded_authors = fold(authors)
+    folded_series = fold(book.get("series") or "")
     keys = (
-        _missing_last(fold(book.get("sort_title") or book["title"])),
-        _missing_last(fold(authors)),
-        (_missing_last(fold(book.get("series") or "")), book.get("series_index") or 0.0),
+        _missing_last(folded_title if sort_title == title else fold(sort_title)),
+        _missing_last(folded_authors),
+        (_missing_last(folded_series), book.get("series_index") or 0.0),
         _STATUS_ORDER.get(status, len(_STATUS_ORDER)),
         progress,
         rating if rating is not None else -1.0,
         _missing_last(formats),
         _HARDCOVER_ORDER.get(hardcover, len(_HARDCOVER_ORDER)),
     )
-    haystack = fold(" ".join((book["title"], authors, book.get("series") or "")))
+    haystack = f"{folded_title} {folded_authors} {folded_series}"
     return Row(book, display, keys, haystack)
 
 
