@@ -44,6 +44,7 @@ from bookorbit_desktop.ui.library.model import (
     COLUMNS,
     PROGRESS_ROLE,
     LibraryModel,
+    Row,
     RowDiff,
 )
 from bookorbit_desktop.ui.sync.progress_text import books
@@ -142,6 +143,7 @@ class LibraryView(QWidget):
         # The counts in the status filter follow every change, once per burst of changes.
         self._count_timer = QTimer(self, singleShot=True, interval=0)
         self._count_timer.timeout.connect(self._show_status_counts)
+        self._counted: list[Row] | None = None  # the rows the counts were made from
         self.model.dataChanged.connect(self._count_timer.start)
         self.import_button = QPushButton("&Import…")
         self.import_button.setToolTip("Add ebook files or folders to the library (Ctrl+I)")
@@ -316,8 +318,12 @@ class LibraryView(QWidget):
             self.book_selected.emit(None)
 
     def _show_status_counts(self) -> None:
-        """ "Reading (12)" in the status filter: how many books each choice shows."""
-        counts = Counter(str(book.get("status") or "unread") for book in self.model.books())
+        """ "Reading (12)" in the status filter: how many books each choice shows. Counted
+        again only when the books changed, never for a filter keystroke."""
+        if self.model.shown_rows is self._counted:
+            return
+        self._counted = self.model.shown_rows
+        counts = Counter(str(row.book.get("status") or "unread") for row in self._counted)
         combo = self.status_combo
         for index in range(combo.count()):
             status = combo.itemData(index)
