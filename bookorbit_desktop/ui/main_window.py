@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         columns = self._state.value("library/columns")  # widths and the sort order
         if isinstance(columns, QByteArray):
             library_view.restore_columns(columns)
-        library_view.show_grid(self._state.value("library/grid", False, type=bool))
+        library_view.show_grid(bool(self._state.value("library/grid", False, type=bool)))
 
     # -- construction -----------------------------------------------------------------------
 

@@ -86,9 +86,10 @@ class GridDelegate(QStyledItemDelegate):
         painter.drawText(
             title_box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, elided
         )
+        model = index.model()
         status = status_line(
-            str(index.siblingAtColumn(_STATUS).data() or ""),
-            str(index.siblingAtColumn(_PROGRESS).data() or ""),
+            str(model.index(index.row(), _STATUS).data() or ""),
+            str(model.index(index.row(), _PROGRESS).data() or ""),
         )
         status_box = QRect(rect.left() + _MARGIN, y + 2 * line, inner, line)
         painter.setPen(text.color() if selected else palette.placeholderText().color())

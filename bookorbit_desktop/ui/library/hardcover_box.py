@@ -60,13 +60,15 @@ class HardcoverBox(QGroupBox):
         self._book_id = book["id"]
         if match is None:
             return
-        reading = book.get("reading") or {"status": "unread", "progress": 0.0}
-        state = hardcover_state(match.get("state") or "unmatched", reading["status"])
+        reading = book.get("reading")
+        status = reading["status"] if reading else "unread"
+        progress = float(reading["progress"] or 0.0) if reading else 0.0
+        state = hardcover_state(match.get("state") or "unmatched", status)
         parts = [f"<b>{html.escape(HARDCOVER_LABELS.get(state, state))}</b>"]
         if match.get("summary"):
             parts.append(html.escape(str(match["summary"])))
         if state == "linked" and match.get("edition_pages"):
-            pages = progress_text(float(reading["progress"]), match["edition_pages"])
+            pages = progress_text(progress, match["edition_pages"])
             parts.append(f"Progress: {pages}")
         if match.get("reason"):
             parts.append(f"<i>{html.escape(str(match['reason']))}</i>")
