@@ -9,7 +9,8 @@ words) looks only at the rows the previous one left: typing stays quick with 50,
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,6 +139,10 @@ def diff_rows(shown: list[Row], rows: list[Row]) -> RowDiff:
     return RowDiff(kept, shown, fresh, gone, rebuild)
 
 
+def _status(row: Row) -> str:
+    return str(row.book.get("status") or "unread")
+
+
 def _make_row(book: BookRow) -> Row:
     title = book["title"]
     authors = ", ".join(book["authors"])
@@ -187,6 +192,7 @@ class LibraryModel(QAbstractTableModel):
         self._rows: list[Row] = []  # the books the filters let through, in that order
         self._terms: tuple[str, ...] = ()
         self._status: str | None = None
+        self._counts: Counter[str] = Counter()  # books per reading status, of every book
         self._sort_column = 0
         self._sort_order = Qt.SortOrder.AscendingOrder
 
@@ -198,6 +204,7 @@ class LibraryModel(QAbstractTableModel):
     def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self._given = rows
+        self._counts = Counter(_status(row) for row in rows)
         self._all = self._sorted(self._given)
         self._rows = self._visible(self._all)
         self.endResetModel()
@@ -251,6 +258,9 @@ class LibraryModel(QAbstractTableModel):
         if not in_place:
             self.set_rows(self._given)
             return
+        for book_id, row in fresh.items():
+            self._counts[_status(before[book_id])] -= 1
+            self._counts[_status(row)] += 1
         self._all = [fresh.get(row.book["id"], row) for row in self._all]
         self._rows = [fresh.get(row.book["id"], row) for row in self._rows]
         last = len(COLUMNS) - 1
@@ -300,6 +310,11 @@ class LibraryModel(QAbstractTableModel):
     @property
     def total_count(self) -> int:
         return len(self._all)
+
+    @property
+    def status_counts(self) -> Mapping[str, int]:
+        """How many of all the books have each reading status (filters aside)."""
+        return self._counts
 
     @property
     def filter_active(self) -> bool:

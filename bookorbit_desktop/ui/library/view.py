@@ -4,7 +4,6 @@ window keeps the column widths, the sort order and the choice of grid across sta
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,7 +43,6 @@ from bookorbit_desktop.ui.library.model import (
     COLUMNS,
     PROGRESS_ROLE,
     LibraryModel,
-    Row,
     RowDiff,
 )
 from bookorbit_desktop.ui.sync.progress_text import books
@@ -143,7 +141,6 @@ class LibraryView(QWidget):
         # The counts in the status filter follow every change, once per burst of changes.
         self._count_timer = QTimer(self, singleShot=True, interval=0)
         self._count_timer.timeout.connect(self._show_status_counts)
-        self._counted: list[Row] | None = None  # the rows the counts were made from
         self.model.dataChanged.connect(self._count_timer.start)
         self.import_button = QPushButton("&Import…")
         self.import_button.setToolTip("Add ebook files or folders to the library (Ctrl+I)")
@@ -318,19 +315,15 @@ class LibraryView(QWidget):
             self.book_selected.emit(None)
 
     def _show_status_counts(self) -> None:
-        """ "Reading (12)" in the status filter: how many books each choice shows. Counted
-        again only when the books changed, never for a filter keystroke."""
-        if self.model.shown_rows is self._counted:
-            return
-        self._counted = self.model.shown_rows
-        counts = Counter(str(row.book.get("status") or "unread") for row in self._counted)
+        """ "Reading (12)" in the status filter: how many books each choice shows."""
+        counts = self.model.status_counts
         combo = self.status_combo
         for index in range(combo.count()):
             status = combo.itemData(index)
             if status is None:
                 combo.setItemText(index, f"All books ({self.model.total_count:,})")
             else:
-                combo.setItemText(index, f"{STATUS_LABELS[status]} ({counts[status]:,})")
+                combo.setItemText(index, f"{STATUS_LABELS[status]} ({counts.get(status, 0):,})")
 
     # -- drag and drop ----------------------------------------------------------------------
 

@@ -256,3 +256,17 @@ def test_the_filter_haystack_is_the_fold_of_the_joined_texts():
     row = book(1, "Le Père Goriot", ("Honoré de Balzac", "Ann Author"), series="Comédie")
     (made,) = prepare_rows([row])
     assert made.haystack == reference_fold("Le Père Goriot Honoré de Balzac, Ann Author Comédie")
+
+
+def test_status_counts_follow_every_change():
+    model = LibraryModel()
+    model.set_books([book(1, "A", status="reading"), book(2, "B"), book(3, "C")])
+    assert dict(model.status_counts) == {"reading": 1, "unread": 2}
+    model.update_books([book(2, "B", status="read")])  # in place: same sort key
+    assert (model.status_counts["read"], model.status_counts["unread"]) == (1, 1)
+    model.update_books([book(3, "Aa", status="reading")])  # moves in the sort: rebuilt
+    assert (model.status_counts["reading"], model.status_counts["unread"]) == (2, 0)
+    model.update_books([book(4, "D")])  # a book came
+    assert model.status_counts["unread"] == 1
+    model.set_filter("zzz")  # filters do not change them
+    assert sum(model.status_counts.values()) == 4
