@@ -9,8 +9,10 @@ series for a third, one EPUB file row and a reading state each), then:
              offscreen Qt platform and measures, from just before the process is spawned,
              until the log says the window is shown (with its first screenful of books),
              until all N books are in the table, and until the KOReader sync server
-             answers; then the time a SIGTERM takes to shut it down in order. Median of
-             --runs launches. Targets: window < 1 s with 10,000 books, < 1.5 s with 50,000.
+             answers; its memory (resident set, from /proc) once it has been idle for
+             IDLE_SECONDS after that; then the time a SIGTERM takes to shut it down in
+             order. Median of --runs launches. Targets with 50,000 books: window < 1.5 s,
+             all books < 1.5 s, idle RSS < 200 MB.
   in-process the pieces of a refresh and of typing in the filter box: reading the N rows
              through the services, filling the Qt model, following another connection's
              change to one book (reading and making the rows, done in worker threads, and
@@ -69,6 +71,15 @@ STATUSES = ("unread", "unread", "want_to_read", "reading", "read")
 SHOWN = re.compile(r"Window shown with (\d+) books after (\d+) ms")
 FILLED = re.compile(r"Library table filled with (\d+) books after (\d+) ms")
 CHUNK = 500
+IDLE_SECONDS = 3.0
+
+
+def resident_mb(pid: int) -> float:
+    """The resident set size of process `pid` in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise SystemExit(f"no VmRSS for process {pid}")
 
 
 def free_port() -> int:
@@ -222,6 +233,8 @@ def launch(data_dir: Path, port: int, books: int, app_command: list[str]) -> dic
             time.sleep(0.005)
         if len(figures) < 5:
             raise SystemExit("the app did not finish starting within 120 s")
+        time.sleep(IDLE_SECONDS)
+        figures["idle RSS (MB)"] = resident_mb(app.pid)
         stop = time.perf_counter()
         app.send_signal(signal.SIGTERM)
         code = app.wait(60)
@@ -340,7 +353,7 @@ def main() -> int:
         print(f"\nstart-up of {' '.join(command)}, median of {args.runs} launches (ms):")
         print(f"  (load average {os.getloadavg()[0]:.2f}; figures on a busy machine are noisy)")
         keys = ("window", "window (in app)", "all books", "all books (in app)", "server")
-        for key in (*keys, "shutdown"):
+        for key in (*keys, "shutdown", "idle RSS (MB)"):
             values = [run[key] for run in runs]
             print(
                 f"  {key:<28}{statistics.median(values):>9.0f}   (runs: "

@@ -75,6 +75,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="keep the library, covers and logs in DIR (also: BOOKORBIT_DATA_DIR)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="also log to stderr")
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add BookOrbit to the desktop's app menu (for this user) and exit",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui = commands.add_parser("gui", help="open the desktop app (the default)")
     gui.add_argument("--hidden", action="store_true", help="start in the system tray only")
@@ -127,6 +132,19 @@ def _remedy(error: BookOrbitError) -> str:
     return f" {hint}" if hint else ""
 
 
+def _install_desktop_entry() -> int:
+    from bookorbit_desktop.services.autostart import install_desktop_entry
+
+    try:
+        written = install_desktop_entry()
+    except BookOrbitError as error:
+        print(f"{APP_NAME}: {error.title}: {error.message}", file=sys.stderr)
+        return 2
+    print(f"Added BookOrbit Desktop to the app menu: {written[0]}")
+    print(f"Icons: {len(written) - 1} files under {written[-1].parents[2]}")
+    return 0
+
+
 def _library_errors() -> tuple[type[Exception], ...]:
     """The ORM's database errors, if the command loaded it (if not, none can have happened)."""
     peewee = sys.modules.get("peewee")
@@ -155,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     help_wanted = any(word in ("-h", "--help") for word in arguments)
     parser = build_parser(None if help_wanted else command_word(arguments))
     args = parser.parse_args(arguments)
+    if args.install_desktop_entry:
+        return _install_desktop_entry()
     handler = getattr(args, "handler", _run_gui)
     if not hasattr(args, "hidden"):
         args.hidden = False

@@ -1,8 +1,12 @@
-"""Starting BookOrbit (hidden in the tray) when the user logs in, the freedesktop way.
+"""Starting BookOrbit (hidden in the tray) when the user logs in, the freedesktop way; and
+the same entry in the desktop's app menu (`bookorbit-desktop --install-desktop-entry`).
 
 An XDG autostart entry is a .desktop file in `$XDG_CONFIG_HOME/autostart`. It is written from
 the template in `resources/` with the command that runs this very installation (a bundle, the
-`bookorbit-desktop` script beside the interpreter, or `python -m bookorbit_desktop`).
+`bookorbit-desktop` script beside the interpreter, or `python -m bookorbit_desktop`). The menu
+entry is the same file, from the same template and command (without `--hidden`), in
+`$XDG_DATA_HOME/applications`, with the app's icons in `$XDG_DATA_HOME/icons/hicolor`: what
+`make run` and pipx users lack (the download's `install.sh` adds both itself).
 """
 
 from __future__ import annotations
@@ -51,20 +55,23 @@ def quote_exec_argument(argument: str) -> str:
 def launch_command(
     executable: str = sys.executable,
     frozen: bool = bool(getattr(sys, "frozen", False)),
+    *,
+    hidden: bool = True,
 ) -> list[str]:
-    """The command that starts this installation hidden in the tray."""
+    """The command that starts this installation (`hidden`: in the tray only)."""
+    gui = ["gui", "--hidden"] if hidden else ["gui"]
     if frozen:
-        return [executable, "gui", "--hidden"]
+        return [executable, *gui]
     script = Path(executable).with_name("bookorbit-desktop")
     if script.is_file() and os.access(script, os.X_OK):
-        return [str(script), "gui", "--hidden"]
-    return [executable, "-m", "bookorbit_desktop", "gui", "--hidden"]
+        return [str(script), *gui]
+    return [executable, "-m", "bookorbit_desktop", *gui]
 
 
-def render_entry(command: Sequence[str], template: str) -> str:
+def render_entry(command: Sequence[str], template: str, *, autostart: bool = True) -> str:
     exec_line = " ".join(quote_exec_argument(part) for part in command)
-    body = template.replace("@EXEC@", exec_line)
-    return body.rstrip("\n") + "\nX-GNOME-Autostart-enabled=true\n"
+    body = template.replace("@EXEC@", exec_line).rstrip("\n") + "\n"
+    return body + "X-GNOME-Autostart-enabled=true\n" if autostart else body
 
 
 def is_enabled(environ: Mapping[str, str] = os.environ) -> bool:
@@ -91,15 +98,58 @@ def set_enabled(
             return
         template_text = (template or template_file()).read_text(encoding="utf-8")
         text = render_entry(command or launch_command(), template_text)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_suffix(".tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(entry)
+        _write(entry, text.encode("utf-8"))
     except OSError as error:
         raise AutostartError(
             f"Could not {'write' if enabled else 'remove'} {entry}: {error.strerror or error}. "
             "Check that your configuration folder is writable."
         ) from None
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Write `target` whole or not at all (a reader never sees half a file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".tmp")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+
+
+class DesktopEntryError(BookOrbitError):
+    title = "Menu entry not installed"
+
+
+def data_home(environ: Mapping[str, str] = os.environ) -> Path:
+    return Path(environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share"))
+
+
+def install_desktop_entry(
+    *,
+    environ: Mapping[str, str] = os.environ,
+    command: Sequence[str] | None = None,
+    resources: Path | None = None,
+) -> list[Path]:
+    """Put BookOrbit in the desktop's app menu for this user: the entry (from the autostart
+    template, with the command of this installation) and the icons. The files written."""
+    resources = resources or resources_dir()
+    home = data_home(environ)
+    entry = home / "applications" / ENTRY_NAME
+    written: list[Path] = []
+    try:
+        template = (resources / f"{ENTRY_NAME}.in").read_text(encoding="utf-8")
+        text = render_entry(command or launch_command(hidden=False), template, autostart=False)
+        _write(entry, text.encode("utf-8"))
+        written.append(entry)
+        theme = resources / "icons" / "hicolor"
+        for icon in sorted(theme.glob("*/apps/*")):
+            target = home / "icons" / "hicolor" / icon.relative_to(theme)
+            _write(target, icon.read_bytes())
+            written.append(target)
+    except OSError as error:
+        raise DesktopEntryError(
+            f"Could not write {error.filename or entry}: {error.strerror or error}. Check that "
+            f"{home} is writable."
+        ) from None
+    return written
 
 
 def command_of(entry_text: str) -> list[str]:

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop import APP_DISPLAY_NAME
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.cover_files import cover_files
 from bookorbit_desktop.services.library import BookRow, LibraryService
 from bookorbit_desktop.services.server import DesktopServer, ServerInfo
-from bookorbit_desktop.services.settings import DesktopSettings
 from bookorbit_desktop.services.watched_folders import FolderRefresh
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
+from bookorbit_desktop.ui.first_run.flow import FirstRunFlow
 from bookorbit_desktop.ui.first_run.page import FirstRunPage
 from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
@@ -28,37 +30,13 @@ from bookorbit_desktop.ui.library.background_reload import BackgroundReload
 from bookorbit_desktop.ui.library.import_runner import ImportRunner
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.main_window import MainWindow
-from bookorbit_desktop.ui.settings.dialog import (
-    SaveSettings,
-    SettingsDialog,
-    SettingsSections,
-    StartAtLogin,
-)
+from bookorbit_desktop.ui.settings.access import SettingsAccess
+from bookorbit_desktop.ui.settings.dialog import SettingsDialog
 from bookorbit_desktop.ui.status import AppStatus, StatusHub
 from bookorbit_desktop.ui.tray import Tray
 
 # Pushes from KOReader arrive in bursts (page turns); the table is refreshed once per burst.
 REFRESH_DELAY_MS = 800
-
-
-class SettingsAccess:
-    """The settings functions the dialog needs, injected so tests use the real ones."""
-
-    def __init__(
-        self,
-        load: Callable[[], DesktopSettings],
-        save: SaveSettings,
-        addresses: Callable[[], list[str]],
-        start_at_login: Callable[[], StartAtLogin | None] = lambda: None,
-        log_dir: str = "",
-        sections: Callable[[], SettingsSections] = SettingsSections,
-    ) -> None:
-        self.sections = sections
-        self.load = load
-        self.save = save
-        self.addresses = addresses
-        self.start_at_login = start_at_login
-        self.log_dir = log_dir
 
 
 class DesktopController(QObject):
@@ -91,12 +69,14 @@ class DesktopController(QObject):
         self.hardcover = hardcover
         self.importer = ImportRunner(library.run_import, window)
         self.settings_dialog: SettingsDialog | None = None
+        self.first_run: FirstRunFlow | None = None
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self._refresh_changed)
         self._changed_books: set[int] = set()
         self.background = BackgroundReload(library.load_books, window.library_view, self)
+        window.library_view.grid.show_covers(functools.partial(cover_files, library.paths))
         self.background.reloaded.connect(self._reloaded)
         self._unlinked_index = window.add_page(unlinked, "&Unlinked Documents")
         self._hardcover_index = -1
@@ -119,9 +99,15 @@ class DesktopController(QObject):
             tray.open_requested.connect(self.show_window)
             tray.settings_requested.connect(self.open_settings)
             tray.quit_requested.connect(self.quit)
-            tray.url_copied.connect(
-                lambda url: window.statusBar().showMessage(f"Copied {url}", 4000)
-            )
+            tray.url_copied.connect(self._say_copied)
+
+    def _say_copied(self, url: str) -> None:
+        """Feedback for an address copied from the tray: in the status bar if the window is
+        on screen, else as a notification (the window may be hidden in the tray)."""
+        if self.window.isVisible() and not self.window.isMinimized():
+            self.window.statusBar().showMessage(f"Copied {url}", 4000)
+        elif self.tray is not None:
+            self.tray.notify("Address copied", f"{url} is on the clipboard.")
 
     def _wire_hardcover(self, hardcover: HardcoverController) -> None:
         window = self.window
@@ -275,33 +261,21 @@ class DesktopController(QObject):
             parts += [f"{report.updated:,} changed", f"{result.missing:,} gone"]
             self.window.statusBar().showMessage("Watched folders: " + ", ".join(parts), 8000)
 
-    def start_first_run(self, page: FirstRunPage) -> None:
+    def start_first_run(self, page: FirstRunPage) -> FirstRunFlow:
         """Show the guided set-up in front of the empty library until the user leaves it."""
-        index = self.window.tabs.addTab(page, "&Welcome")  # last: the other tabs keep theirs
-        self.window.tabs.setCurrentIndex(index)
-        page.show_addresses(self.hub.status)
-        self.hub.changed.connect(page.show_addresses)
+        self.first_run = FirstRunFlow(
+            page,
+            window=self.window,
+            hub=self.hub,
+            importer=self.importer,
+            watcher=self.watcher,
+            refresh=self.refresh,
+        )
         self.device_logged_in.connect(page.device_logged_in)
-        model = self.window.library_view.model
-
-        def imported(_result: FolderRefresh) -> None:  # after `_folders_refreshed` refreshed
-            page.books_imported(model.total_count)
-
-        if self.watcher is not None:
-            page.folder_added.connect(self.watcher.folders_changed)
-            self.watcher.refreshed.connect(imported)
         if self.hardcover is not None:
             page.hardcover_connected.connect(self.hardcover.check_account)
-
-        def leave() -> None:
-            self.hub.changed.disconnect(page.show_addresses)
-            if self.watcher is not None:
-                self.watcher.refreshed.disconnect(imported)
-            self.window.tabs.removeTab(self.window.tabs.indexOf(page))
-            self.window.tabs.setCurrentIndex(0)
-            page.deleteLater()
-
-        page.finished.connect(leave)
+        page.destroyed.connect(lambda: setattr(self, "first_run", None))
+        return self.first_run
 
     def _after_link(self, book_id: int) -> None:
         self.refresh()
@@ -395,6 +369,8 @@ class DesktopController(QObject):
         if accepted:
             if self.hardcover is not None:
                 self.hardcover.refresh_status()  # sync may have been paused or resumed
+            if self.first_run is not None:  # the account may have been made there
+                self.first_run.page.follow_settings()
             self.window.statusBar().showMessage("Settings saved.", 4000)
 
     def _explain_hidden(self) -> None:

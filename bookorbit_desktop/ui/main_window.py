@@ -25,17 +25,18 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop import APP_DISPLAY_NAME, __version__
 from bookorbit_desktop.ui.asyncqt import open_box, spawn
 from bookorbit_desktop.ui.icons import app_icon
+from bookorbit_desktop.ui.koreader_help import help_text
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.view import LibraryView
-from bookorbit_desktop.ui.settings.dialog import KOREADER_STEPS
 from bookorbit_desktop.ui.status import (
     AppStatus,
     StatusHub,
-    can_sync_now,
     server_summary,
     sync_summary,
     sync_unavailable_reason,
+    where_to_create_account,
 )
+from bookorbit_desktop.ui.widgets import choose_files, choose_folder
 
 EBOOK_FILTER = (
     "Ebooks (*.epub *.pdf *.cbz *.cbr *.mobi *.azw *.azw3 *.fb2 *.fb2.zip *.djvu *.txt);;"
@@ -118,6 +119,10 @@ class MainWindow(QMainWindow):
         splitter = self._state.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+        columns = self._state.value("library/columns")  # widths and the sort order
+        if isinstance(columns, QByteArray):
+            library_view.restore_columns(columns)
+        library_view.show_grid(bool(self._state.value("library/grid", False, type=bool)))
 
     # -- construction -----------------------------------------------------------------------
 
@@ -147,7 +152,7 @@ class MainWindow(QMainWindow):
         self._page_actions: list[QAction] = []
         self._add_page_action(0, "&Library")
         sync_menu = bar.addMenu("&Sync")
-        self.sync_action = self._action("&Sync Now", self.sync_requested.emit, "Ctrl+R")
+        self.sync_action = self._action("&Sync Now", self.sync_now, "Ctrl+R")
         self.pause_action = self._action("&Pause Sync", self._toggle_pause)
         sync_menu.addAction(self.sync_action)
         sync_menu.addAction(self.pause_action)
@@ -201,33 +206,50 @@ class MainWindow(QMainWindow):
         self.server_label.setText(server_summary(status))
         self.server_label.setToolTip(status.server_notice or "")
         self.sync_label.setText(sync_summary(status))
-        self.sync_action.setEnabled(can_sync_now(status))
+        # Always enabled, so Ctrl+R says why nothing happens instead of staying silent.
         self.sync_action.setToolTip(
             sync_unavailable_reason(status) or "Send your reading to Hardcover now"
         )
         self.pause_action.setEnabled(status.sync_available)
         self.pause_action.setText("Resume &Sync" if status.sync_paused else "&Pause Sync")
 
+    def sync_now(self) -> None:
+        """Sync ▸ Sync Now (Ctrl+R): start a sync, or say why there is nothing to do."""
+        reason = sync_unavailable_reason(self._hub.status)
+        if reason is None or self._hub.status.syncing:  # a running sync shows its progress
+            self.sync_requested.emit()
+        else:
+            self.statusBar().showMessage(reason, 6000)
+
     def _toggle_pause(self) -> None:
         self.pause_requested.emit(not self._hub.status.sync_paused)
 
     def copy_server_address(self) -> None:
-        urls = self._hub.status.kosync_urls
-        if urls and self._hub.status.server_running:
-            QGuiApplication.clipboard().setText(urls[0])
-            self.statusBar().showMessage(f"Copied {urls[0]}", 4000)
+        """The status bar's address, clicked: copy it, or say why there is none to type."""
+        status = self._hub.status
+        if status.server_running and status.server_notice:
+            where = where_to_create_account(status)
+            self.statusBar().showMessage(
+                f"No address to copy yet: the server opens to your network once the KOReader "
+                f"account exists (create it {where}).",
+                8000,
+            )
+        elif status.kosync_urls and status.server_running:
+            QGuiApplication.clipboard().setText(status.kosync_urls[0])
+            self.statusBar().showMessage(f"Copied {status.kosync_urls[0]}", 4000)
 
     # -- actions ----------------------------------------------------------------------------
 
-    def choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import Ebooks", "", EBOOK_FILTER)
-        if files:
-            self.import_requested.emit(files)
+    def choose_files(self) -> QFileDialog:
+        """File ▸ Import Files: a chooser starting in the home folder."""
+        return choose_files(self, "Import Ebooks", EBOOK_FILTER, self._import_chosen)
 
-    def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a Folder of Ebooks")
-        if folder:
-            self.import_requested.emit([folder])
+    def choose_folder(self) -> QFileDialog:
+        return choose_folder(self, "Import a Folder of Ebooks", lambda f: self._import_chosen([f]))
+
+    def _import_chosen(self, paths: list[str]) -> None:
+        if paths:
+            self.import_requested.emit(list(paths))
 
     def open_log_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._log_dir)))
@@ -235,17 +257,18 @@ class MainWindow(QMainWindow):
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._data_dir)))
 
-    def show_koreader_help(self) -> None:
-        status = self._hub.status
-        address = status.kosync_urls[0] if status.kosync_urls else "(the server is not running)"
+    def show_koreader_help(self) -> QMessageBox:
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Set up KOReader",
-            f"Sync server address: <b>{address}</b><br><br>{KOREADER_STEPS}",
+            help_text(self._hub.status),
             QMessageBox.StandardButton.Ok,
             self,
         )
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         open_box(box)
+        return box
 
     def show_about(self) -> None:
         box = QMessageBox(
@@ -269,6 +292,8 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         self._state.setValue("window/geometry", self.saveGeometry())
         self._state.setValue("window/splitter", self.splitter.saveState())
+        self._state.setValue("library/columns", self.library_view.save_columns())
+        self._state.setValue("library/grid", self.library_view.grid_shown)
         self._state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -24,6 +24,11 @@ LOOPBACK_SUMMARY = (
     "KOReader sync server: this computer only until a KOReader account exists; create it in "
     "Settings (Ctrl+,) and the server opens to your network"
 )
+# The same while the Welcome page, with its own account form, is open.
+LOOPBACK_WELCOME_SUMMARY = (
+    "KOReader sync server: this computer only until a KOReader account exists; create it on "
+    "the Welcome page (step 2) and the server opens to your network"
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class AppStatus:
     to_match: int = 0  # books a sync would look up on Hardcover first
     held: int = 0  # books the user's Cancel held back until they sync again
     awaiting_review: int = 0  # new books that wait for the user's review before going out
+    welcome_open: bool = False  # the Welcome page (first run) is in the window
 
     @property
     def kosync_urls(self) -> tuple[str, ...]:
@@ -72,7 +78,7 @@ def server_summary(status: AppStatus) -> str:
     """One line for the status bar and the tray tooltip."""
     if status.server_running:
         if status.server_notice:
-            return LOOPBACK_SUMMARY
+            return LOOPBACK_WELCOME_SUMMARY if status.welcome_open else LOOPBACK_SUMMARY
         if status.kosync_urls:
             return f"KOReader sync server: {status.kosync_urls[0]}"
         return "KOReader sync server running"
@@ -81,6 +87,11 @@ def server_summary(status: AppStatus) -> str:
     if status.server_starting:
         return "Starting the KOReader sync server…"
     return "KOReader sync server stopped"
+
+
+def where_to_create_account(status: AppStatus) -> str:
+    """Where the user makes the KOReader account: the form in front of them, if open."""
+    return "on the Welcome page" if status.welcome_open else "in Settings"
 
 
 def sync_unavailable_reason(status: AppStatus) -> str | None:

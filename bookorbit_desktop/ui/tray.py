@@ -1,7 +1,9 @@
 """The system tray icon: what the app is doing at a glance, and the few actions used daily.
 
 The menu is rebuilt every time it opens, so it always shows the current server addresses and
-sync state. Clicking an address copies it, ready to paste or type into KOReader. Everything in
+sync state. Clicking an address copies it, ready to paste or type into KOReader; while the
+server listens on this computer only (no KOReader account yet) the menu says why instead of
+offering an address no device could reach. Everything in
 the menu is also reachable from the main window, because some desktops have no tray at all.
 """
 
@@ -23,7 +25,10 @@ from bookorbit_desktop.ui.status import (
     sync_unavailable_reason,
     tooltip,
     tray_state,
+    where_to_create_account,
 )
+
+LOOPBACK_STATE = "KOReader sync: this computer only for now"
 
 
 class Tray(QObject):
@@ -128,6 +133,12 @@ class Tray(QObject):
             elif status.server_starting:
                 text = "Server starting…"
             self._add("server-state", text, None).setEnabled(False)
+            return
+        if status.server_notice:  # on 127.0.0.1 only: no address a device could use yet
+            self._add("server-state", LOOPBACK_STATE, None).setEnabled(False)
+            where = where_to_create_account(status)
+            hint = f"Create the KOReader account {where} to open it to your network"
+            self._add("server-hint", hint, None).setEnabled(False)
             return
         self._add("server-state", "KOReader sync — click to copy:", None).setEnabled(False)
         for index, url in enumerate(status.kosync_urls):

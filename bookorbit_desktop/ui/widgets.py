@@ -1,16 +1,25 @@
-"""Small widget recipes the pages share: book tables, flat lists, hints, error colour, the
-folder chooser."""
+"""Small widget recipes the pages share: book tables, flat lists, hints, error colour, file
+and folder choosers that start in the home folder, scrolling pages, dialogs that fit the screen
+and fields that take the mouse wheel only once focused."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
     QFileDialog,
+    QFrame,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QTableView,
     QTreeWidget,
@@ -72,11 +81,104 @@ def one_line(label: QLabel) -> QLabel:
 
 
 def choose_folder(parent: QWidget, title: str, chosen: Callable[[str], object]) -> QFileDialog:
-    """Open a folder chooser without a nested event loop; `chosen(path)` follows a choice."""
-    chooser = QFileDialog(parent, title)
+    """Open a folder chooser in the home folder without a nested event loop; `chosen(path)`
+    follows a choice."""
+    chooser = QFileDialog(parent, title, str(Path.home()))
     chooser.setFileMode(QFileDialog.FileMode.Directory)
     chooser.setOption(QFileDialog.Option.ShowDirsOnly)
     chooser.fileSelected.connect(chosen)
     chooser.finished.connect(chooser.deleteLater)
     chooser.open()
     return chooser
+
+
+def choose_files(
+    parent: QWidget, title: str, name_filter: str, chosen: Callable[[list[str]], object]
+) -> QFileDialog:
+    """Open a chooser of existing files in the home folder (never the program's folder)
+    without a nested event loop; `chosen(paths)` follows a choice."""
+    chooser = QFileDialog(parent, title, str(Path.home()), name_filter)
+    chooser.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    chooser.filesSelected.connect(chosen)
+    chooser.finished.connect(chooser.deleteLater)
+    chooser.open()
+    return chooser
+
+
+class _PageScroll(QScrollArea):
+    """A scroll area that asks for its page's whole size: a dialog shows the page without
+    scroll bars where the screen has room, and scrolls it where it has not (`fit_to_screen`)."""
+
+    def sizeHint(self) -> QSize:
+        page = self.widget()
+        if page is None:
+            return super().sizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return page.sizeHint() + QSize(bar + 2 * self.frameWidth(), 2 * self.frameWidth())
+
+
+def scrolling(page: QWidget) -> QScrollArea:
+    """`page` in a frameless scroll area that only scrolls when the window is too small."""
+    area = _PageScroll()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
+# Room the window manager's title bar and frame take around a dialog, and a panel's edge.
+FRAME_ALLOWANCE = QSize(24, 72)
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Size `window` to what it asks for, but never beyond its screen's free area (less the
+    title bar), so a 1280x720 or 1366x768 screen shows the whole dialog and its buttons."""
+    screen = window.screen().availableGeometry().size() - FRAME_ALLOWANCE
+    wanted = window.sizeHint().expandedTo(window.minimumSizeHint())
+    window.resize(wanted.boundedTo(screen))
+
+
+class _WheelNeedsFocus(QObject):
+    """Lets the mouse wheel change a field only while the field has the keyboard focus;
+    otherwise the wheel scrolls what the field sits in, as the user meant."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget):
+            return False
+        if watched.hasFocus():
+            return False
+        area = _scroll_area_around(watched)
+        if area is not None:  # the page the field is on scrolls
+            QApplication.sendEvent(area.verticalScrollBar(), event)
+        else:
+            event.ignore()  # Qt hands an ignored wheel event on to the parent widgets
+        return True
+
+
+def _scroll_area_around(widget: QWidget) -> QAbstractScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QAbstractScrollArea):
+        parent = parent.parentWidget()
+    return parent
+
+
+def wheel_needs_focus(root: QWidget) -> None:
+    """Every spin box and combo box under `root` takes the wheel only once focused (a click
+    or Tab focuses it; the wheel alone never does)."""
+    guard = _WheelNeedsFocus(root)
+    fields: list[QWidget] = [*root.findChildren(QAbstractSpinBox), *root.findChildren(QComboBox)]
+    for field in fields:
+        field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        field.installEventFilter(guard)
+
+
+COPIED_MS = 2000
+
+
+def show_copied(button: QAbstractButton) -> None:
+    """Say on the button that pressing it copied something, for COPIED_MS."""
+    if button.property("plainText") is None:
+        button.setProperty("plainText", button.text())
+    button.setText("Copied ✓")
+    QTimer.singleShot(COPIED_MS, button, lambda: button.setText(button.property("plainText")))

@@ -7,6 +7,7 @@ of the screen is taken with Qt's screen grabber and checked (and kept in the tes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -74,13 +75,20 @@ def window_titles(env: dict[str, str]) -> str:
 @pytest.fixture
 def display(tmp_path) -> Iterator[dict[str, str]]:
     """A private Xvfb display and an environment for apps on it."""
+    with xvfb_display(tmp_path, "1400x900") as env:
+        yield env
+
+
+@contextlib.contextmanager
+def xvfb_display(tmp_path: Path, size: str) -> Iterator[dict[str, str]]:
+    """A private Xvfb display of `size` ("1366x768") and an environment for apps on it."""
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed (`make test` installs it when run as root)")
     if shutil.which("xwininfo") is None:
         pytest.skip("xwininfo (x11-utils) is not installed")
     read_end, write_end = os.pipe()
     xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
         pass_fds=(write_end,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

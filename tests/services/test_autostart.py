@@ -123,3 +123,62 @@ def test_a_file_in_the_way_is_explained(tmp_path):
     (tmp_path / "autostart").write_text("not a folder")
     with pytest.raises(AutostartError, match="Could not write"):
         set_enabled(True, environ={"XDG_CONFIG_HOME": str(tmp_path)}, command=["x"])
+
+
+def test_install_desktop_entry_puts_the_app_in_the_menu(tmp_path):
+    import shutil
+    import subprocess
+
+    from bookorbit_desktop.services.autostart import install_desktop_entry
+
+    environ = {"XDG_DATA_HOME": str(tmp_path / "share")}
+    written = install_desktop_entry(environ=environ, command=["/opt/My Apps/bookorbit", "gui"])
+    entry = tmp_path / "share" / "applications" / ENTRY_NAME
+    assert written[0] == entry
+    text = entry.read_text(encoding="utf-8")
+    assert command_of(text) == ["/opt/My Apps/bookorbit", "gui"]  # opens the window
+    assert "X-GNOME-Autostart" not in text and "Name=BookOrbit Desktop" in text
+    icons = tmp_path / "share" / "icons" / "hicolor"
+    assert (icons / "scalable" / "apps" / "org.bookorbit.BookOrbitDesktop.svg").is_file() or (
+        icons / "64x64" / "apps" / "org.bookorbit.BookOrbitDesktop.png"
+    ).is_file()
+    assert all(path.is_file() for path in written) and len(written) > 3
+    if shutil.which("desktop-file-validate"):
+        result = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True)
+        assert result.returncode == 0, result.stdout
+
+
+def test_install_desktop_entry_from_the_command_line(tmp_path):
+    import subprocess
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "share"), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bookorbit_desktop", "--install-desktop-entry"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    entry = tmp_path / "share" / "applications" / ENTRY_NAME
+    assert f"Added BookOrbit Desktop to the app menu: {entry}" in result.stdout
+    command = command_of(entry.read_text(encoding="utf-8"))
+    assert command[-1] == "gui" and "--hidden" not in command
+
+
+def test_install_desktop_entry_explains_an_unwritable_folder(tmp_path):
+    import subprocess
+
+    blocked = tmp_path / "share"
+    blocked.write_text("a file where the folder should be")
+    env = {**os.environ, "XDG_DATA_HOME": str(blocked), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bookorbit_desktop", "--install-desktop-entry"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Menu entry not installed" in result.stderr and "writable" in result.stderr
+    assert "Traceback" not in result.stderr

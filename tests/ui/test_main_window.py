@@ -352,11 +352,33 @@ def test_saving_settings_retries_a_server_that_could_not_start(desktop, qloop):
     assert desktop.hub.status.server_problem is None
 
 
-def test_sync_now_in_the_menu_is_off_while_paused(desktop):
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        ({"sync_paused": True, "pending": 1}, "Hardcover sync is paused"),
+        ({"pending": 0}, "Everything is up to date: nothing is waiting to be sent to Hardcover"),
+        ({"sync_available": False}, "Connect your Hardcover account first (Hardcover page)"),
+    ],
+)
+def test_ctrl_r_says_why_no_sync_starts(desktop, qtbot, status, said):
+    window = desktop.window
+    show_all(desktop, start_hidden=False)
+    desktop.hub.update(**{"sync_available": True, **status})
+    started = []
+    window.sync_requested.connect(lambda: started.append(True))
+    window.activateWindow()
+    qtbot.waitActive(window)
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert started == []
+    assert window.statusBar().currentMessage() == said
+
+
+def test_ctrl_r_starts_a_sync_when_books_wait(desktop):
     desktop.hub.update(sync_available=True, sync_paused=False, pending=1)
-    assert desktop.window.sync_action.isEnabled()
-    desktop.hub.update(sync_paused=True)
-    assert not desktop.window.sync_action.isEnabled()
+    started = []
+    desktop.window.sync_requested.connect(lambda: started.append(True))
+    desktop.window.sync_action.trigger()
+    assert started == [True]
 
 
 def test_a_push_or_a_refresh_keeps_what_the_user_is_typing(desktop, qtbot):
@@ -453,3 +475,33 @@ def test_the_window_shows_the_first_screenful_at_once_and_the_rest_next(
     assert model.total_count == 6
     messages = [record.getMessage() for record in caplog.records]
     assert any(m.startswith("Library table filled with 6 books after") for m in messages)
+
+
+def test_file_choosers_open_in_the_home_folder(desktop, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for chooser in (desktop.window.choose_files(), desktop.window.choose_folder()):
+        assert Path(chooser.directory().absolutePath()) == tmp_path
+        chooser.reject()
+
+
+def test_help_and_the_status_line_say_why_there_is_no_address_yet(desktop):
+    window = desktop.window
+    desktop.hub.update(
+        server_running=True,
+        server_starting=False,
+        base_urls=("http://127.0.0.1:8765",),
+        server_notice="This computer only until a KOReader account exists.",
+    )
+    QApplication.clipboard().setText("before")
+    window.copy_server_address()
+    assert QApplication.clipboard().text() == "before"  # no loopback address to type
+    assert window.statusBar().currentMessage().startswith("No address to copy yet")
+    box = window.show_koreader_help()
+    assert "127.0.0.1" not in box.text() and "not on your network yet" in box.text()
+    box.close()
+    desktop.hub.update(server_notice=None, base_urls=("http://192.168.1.20:8765",))
+    box = window.show_koreader_help()
+    assert "http://192.168.1.20:8765/opds" in box.text()
+    box.close()

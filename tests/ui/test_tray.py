@@ -393,3 +393,31 @@ def test_a_new_problem_is_announced_once(previous, problem, message):
 def test_books_waiting_for_review_are_announced_once(previous, waiting, message):
     status = AppStatus(sync_available=True, awaiting_review=waiting)
     assert new_review_notice(previous, status) == message
+
+
+LOOPBACK = AppStatus(
+    server_running=True,
+    server_starting=False,
+    base_urls=("http://127.0.0.1:8765",),
+    server_notice="Listening on this computer only until a KOReader account exists.",
+)
+
+
+@pytest.mark.parametrize(
+    ("welcome", "where"), [(False, "in Settings"), (True, "on the Welcome page")]
+)
+def test_on_loopback_the_menu_says_why_instead_of_offering_127_0_0_1(hub, tray, welcome, where):
+    hub.update(**{**LOOPBACK.__dict__, "welcome_open": welcome})
+    tray.rebuild_menu()
+    texts = [action.text() for action in tray.menu.actions() if not action.isSeparator()]
+    assert not any("127.0.0.1" in text or "click to copy" in text for text in texts)
+    assert tray.action("server-state").text() == "KOReader sync: this computer only for now"
+    hint = tray.action("server-hint")
+    assert hint.text() == f"Create the KOReader account {where} to open it to your network"
+    assert not hint.isEnabled()
+
+
+def test_the_status_line_sends_the_user_to_the_form_on_screen():
+    assert "in Settings (Ctrl+,)" in server_summary(LOOPBACK)
+    welcome = server_summary(replace(LOOPBACK, welcome_open=True))
+    assert "on the Welcome page (step 2)" in welcome and "Settings" not in welcome

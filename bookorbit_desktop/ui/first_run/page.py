@@ -5,13 +5,19 @@ watched by the folder watcher (off the GUI thread); the account is created with 
 rules as Settings, after which the server opens to the network by itself and the page shows
 the exact addresses to type on the e-reader, with a line that turns green at the device's
 first login. Connecting Hardcover is optional. Every step can be redone in Settings.
+
+The page follows the real state, not only its own clicks: an account made in Settings shows
+as made (`follow_settings`), Hardcover connected elsewhere shows as connected, and replacing
+an existing account (one a device may already log in with) asks first. The folder's import
+shows its count as it goes and can be cancelled (`import_progress`, `cancel_import`); it ends
+on the page, never in a message box.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,7 +35,8 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.settings import DesktopSettings
-from bookorbit_desktop.ui.asyncqt import error_text, spawn
+from bookorbit_desktop.services.watched_folders import remove_watched_folder
+from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, spawn
 from bookorbit_desktop.ui.settings.reachability_box import OK_COLOUR
 from bookorbit_desktop.ui.status import AppStatus
 from bookorbit_desktop.ui.sync.progress_text import books
@@ -45,6 +53,7 @@ class FirstRunAccess:
     load_settings: Callable[[], DesktopSettings]
     save_settings: Callable[[DesktopSettings, str], DesktopSettings]
     connect_hardcover: Callable[[str], Awaitable[str]]
+    remove_folder: Callable[[str], list[str]] = field(default=remove_watched_folder)
 
 
 class FirstRunPage(QWidget):
@@ -52,12 +61,16 @@ class FirstRunPage(QWidget):
     account_created = Signal()
     hardcover_connected = Signal()
     finished = Signal()
+    import_cancel_requested = Signal()
+    question_opened = Signal(object)  # the "Replace the account?" box, once it is on screen
 
     def __init__(self, access: FirstRunAccess, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._access = access
         self.chooser: QFileDialog | None = None
         self._folder_chosen = False
+        self._folder = ""
+        self._device = ""  # the address of a device that logged in while the page was open
         self.task: asyncio.Task[None] | None = None
         layout = QVBoxLayout(self)
         title = QLabel("<h2>Welcome to BookOrbit</h2>Three steps and your e-reader syncs.")
@@ -69,6 +82,7 @@ class FirstRunPage(QWidget):
         self.done_button.clicked.connect(self.finished.emit)
         layout.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addStretch(1)
+        self.follow_settings()
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -86,8 +100,12 @@ class FirstRunPage(QWidget):
         self.folder_button.clicked.connect(self.choose_folder)
         self.folder_label = QLabel()
         self.folder_label.setWordWrap(True)
+        self.cancel_import_button = QPushButton("Cancel &Import")
+        self.cancel_import_button.clicked.connect(self.import_cancel_requested.emit)
+        self.cancel_import_button.hide()
         row.addWidget(self.folder_button)
         row.addWidget(self.folder_label, 1)
+        row.addWidget(self.cancel_import_button)
         layout.addLayout(row)
         return box
 
@@ -153,17 +171,75 @@ class FirstRunPage(QWidget):
             return
         self._say(self.folder_label, f"Importing and watching {folders[-1]}…")
         self._folder_chosen = True
+        self._folder = folders[-1]
         self.folder_added.emit(folders[-1])
+
+    def import_progress(self, done: int, total: int) -> None:
+        """The folder's import goes on: how far, with Cancel beside it."""
+        self.folder_button.setEnabled(False)
+        self.cancel_import_button.show()
+        self._say(self.folder_label, f"Importing {done:,} of {total:,} files…")
+
+    def import_cancelled(self, count: int) -> None:
+        """The user cancelled the import: what is in, and that the folder is not watched."""
+        self._access.remove_folder(self._folder)
+        self._folder_chosen = False
+        self._end_import()
+        self._say(
+            self.folder_label,
+            f"Import cancelled: {books(count)} in your library; the folder is not watched. "
+            "Choose it again to import the rest.",
+        )
 
     def books_imported(self, count: int) -> None:
         """The watcher's pass over the folder ended with `count` books in the library (a pass
         before any folder was chosen here says nothing: "0 books" in green would mislead)."""
         if not self._folder_chosen:
             return
+        self._end_import()
         self._say(self.folder_label, f"{books(count)} in your library.", OK_COLOUR)
 
+    def _end_import(self) -> None:
+        self.cancel_import_button.hide()
+        self.folder_button.setEnabled(True)
+
+    def follow_settings(self) -> None:
+        """Show the account as stored (it may have been made or changed in Settings)."""
+        username = self._access.load_settings().username
+        self.account_button.setText("Replace &Account…" if username else "Create &Account")
+        if username and not self.account_message.text():
+            self.username_edit.setText(username)
+            self._say(self.account_message, f"KOReader logs in as “{username}”.", OK_COLOUR)
+
     def create_account(self) -> None:
+        """Create the account; an existing one is replaced only once the user agreed."""
         current = self._access.load_settings()
+        if current.username:
+            self.task = spawn(self._replace_account(current), self)
+        else:
+            self._save_account(current)
+
+    async def _replace_account(self, current: DesktopSettings) -> None:
+        used = f"; your e-reader ({self._device}) logged in with it" if self._device else ""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Replace the KOReader account?",
+            f"KOReader logs in as “{current.username}”{used}. Replacing the account signs "
+            "every device out: each must log in again with the new user name and password.",
+            QMessageBox.StandardButton.Cancel,
+            self.window(),
+        )
+        replace_button = box.addButton("&Replace", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        try:
+            await run_dialog(box, lambda: self.question_opened.emit(box))
+            agreed = box.clickedButton() is replace_button
+        finally:
+            box.deleteLater()
+        if agreed:
+            self._save_account(current)
+
+    def _save_account(self, current: DesktopSettings) -> None:
         wanted = replace(current, username=self.username_edit.text().strip() or None)
         try:
             saved = self._access.save_settings(wanted, self.password_edit.text())
@@ -176,12 +252,16 @@ class FirstRunPage(QWidget):
             f"KOReader logs in as “{saved.username}” with this password.",
             OK_COLOUR,
         )
-        self.account_button.setEnabled(False)
+        self.account_button.setText("Replace &Account…")
+        self._device = ""
         self._say(self.device_label, WAITING)
         self.account_created.emit()
 
     def show_addresses(self, status: AppStatus) -> None:
-        """Follow the server: the addresses appear once it listens on the network."""
+        """Follow the server: the addresses appear once it listens on the network; and
+        Hardcover, which may have been connected in Settings."""
+        if status.sync_available and not self.hardcover_message.text():
+            self._say(self.hardcover_message, "Hardcover is connected.", OK_COLOUR)
         if status.server_notice or not status.kosync_urls:
             self.sync_url.setText("(appears once the account exists and the server is open)")
             self.opds_url.setText("")
@@ -190,6 +270,7 @@ class FirstRunPage(QWidget):
         self.opds_url.setText(status.opds_urls[0] if status.opds_urls else "(turned off)")
 
     def device_logged_in(self, what: str, address: str) -> None:
+        self._device = address
         self._say(
             self.device_label, f"Your e-reader ({address}) logged in: {what} works.", OK_COLOUR
         )

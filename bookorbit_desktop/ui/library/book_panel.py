@@ -4,8 +4,9 @@ Edits are checked by the library's own rules when saved; a rejected value is sho
 form and nothing is written, so the user can correct it. Unsaved edits are never dropped
 silently: a reload (a KOReader push, a Hardcover action) updates only the fields the user has
 not edited and names edited fields whose stored value changed meanwhile (`reading_edits`), and
-leaving the book asks first (`confirm_leave`). The Hardcover row shows how the book is matched
-and offers Pick, Re-match and Exclude when a Hardcover account is connected.
+leaving the book asks first (`confirm_leave`, where Enter means Cancel). The mouse wheel
+scrolls the panel and edits a field only once the field has the focus. The Hardcover section
+(`hardcover_box`) shows how the book is matched.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,18 +36,17 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library import (
-    HARDCOVER_LABELS,
     READING_STATUSES,
     STATUS_LABELS,
     BookDetails,
     ReadingEdit,
-    hardcover_state,
-    progress_text,
 )
 from bookorbit_desktop.ui.asyncqt import run_dialog
+from bookorbit_desktop.ui.cover_loader import NO_COVER, cover_placeholder
 from bookorbit_desktop.ui.library import reading_edits
+from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
 from bookorbit_desktop.ui.library.model import format_rating, format_series
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR, wheel_needs_focus
 
 COVER_SIZE = (120, 180)
 RATINGS = tuple(step / 2 for step in range(1, 11))  # 0.5 .. 5.0
@@ -57,9 +57,6 @@ class BookPanel(QWidget):
 
     saved = Signal(int)
     question_opened = Signal(object)  # the Save / Discard / Cancel box, once it is on screen
-    pick_requested = Signal(int)
-    rematch_requested = Signal(int)
-    exclude_requested = Signal(int, bool)  # book id, True to exclude / False to include
 
     def __init__(
         self,
@@ -105,7 +102,10 @@ class BookPanel(QWidget):
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.reading_box = self._reading_group()
-        self.hardcover_box = self._hardcover_group()
+        self.hardcover_box = HardcoverBox()
+        self.pick_requested = self.hardcover_box.pick_requested
+        self.rematch_requested = self.hardcover_box.rematch_requested
+        self.exclude_requested = self.hardcover_box.exclude_requested
         self.description = QTextBrowser()
         self.description.setOpenExternalLinks(True)
         self.description.setMinimumHeight(120)
@@ -132,6 +132,7 @@ class BookPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.placeholder)
         outer.addWidget(self.details)
+        wheel_needs_focus(self.reading_box)  # scrolling the panel never edits a field
         save = QShortcut(QKeySequence("Ctrl+S"), self, self.save_reading)
         save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.show_book(None)
@@ -182,34 +183,9 @@ class BookPanel(QWidget):
         form.addRow(buttons)
         return box
 
-    def _hardcover_group(self) -> QGroupBox:
-        box = QGroupBox("Hardcover")
-        layout = QVBoxLayout(box)
-        self.hardcover_label = QLabel()
-        self.hardcover_label.setObjectName("hardcoverState")
-        self.hardcover_label.setWordWrap(True)
-        layout.addWidget(self.hardcover_label)
-        self.pick_button = QPushButton("Pic&k…")
-        self.pick_button.setToolTip("Search Hardcover and choose the book and edition yourself")
-        self.rematch_button = QPushButton("Re-&match")
-        self.rematch_button.setToolTip("Forget the current link and match this book again")
-        self.exclude_button = QPushButton("E&xclude")
-        self.pick_button.clicked.connect(lambda: self._emit_book(self.pick_requested))
-        self.rematch_button.clicked.connect(lambda: self._emit_book(self.rematch_requested))
-        self.exclude_button.clicked.connect(self._toggle_exclude)
-        self.hardcover_buttons = QWidget()
-        buttons = QHBoxLayout(self.hardcover_buttons)
-        buttons.setContentsMargins(0, 0, 0, 0)
-        for button in (self.pick_button, self.rematch_button, self.exclude_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        self.hardcover_buttons.hide()
-        layout.addWidget(self.hardcover_buttons)
-        return box
-
     def set_hardcover_actions(self, enabled: bool) -> None:
         """Show Pick / Re-match / Exclude (only when a Hardcover account is connected)."""
-        self.hardcover_buttons.setVisible(enabled)
+        self.hardcover_box.set_actions(enabled)
 
     # -- showing ----------------------------------------------------------------------------
 
@@ -218,12 +194,13 @@ class BookPanel(QWidget):
         return None if self._book is None else self._book["id"]
 
     def show_book(self, book_id: int | None) -> None:
-        """Load and show `book_id` (None clears the panel)."""
+        """Load and show `book_id` (None clears the panel), from the top of its details."""
         self._book = None if book_id is None else self._load(book_id)
         self.placeholder.setVisible(self._book is None)
         self.details.setVisible(self._book is not None)
         if self._book is not None:
             self._fill(self._book)
+            self.details.verticalScrollBar().setValue(0)
 
     def reload(self) -> None:
         """Show the stored book again if it changed, keeping what the user typed, unsaved."""
@@ -258,14 +235,15 @@ class BookPanel(QWidget):
             self._show_form(keep.show)
             self._changed_elsewhere = keep.changed_elsewhere
             self._show_notice()
-        self._fill_hardcover(book)
+        self.hardcover_box.show_book(book)
 
     def _show_cover(self, cover: str | None) -> None:
         pixmap = QPixmap(cover) if cover and Path(cover).is_file() else QPixmap()
-        if pixmap.isNull():
-            self.cover.setPixmap(QPixmap())
-            self.cover.setText("No cover")
+        if pixmap.isNull():  # no cover, or an unreadable one: the one placeholder either way
+            self.cover.setPixmap(cover_placeholder(QSize(*COVER_SIZE)))
+            self.cover.setAccessibleName(NO_COVER)
             return
+        self.cover.setAccessibleName("Cover")
         self.cover.setPixmap(
             pixmap.scaled(
                 *COVER_SIZE,
@@ -273,27 +251,6 @@ class BookPanel(QWidget):
                 Qt.TransformationMode.SmoothTransformation,
             )
         )
-
-    def _fill_hardcover(self, book: BookDetails) -> None:
-        match = book.get("hardcover_match")
-        self.hardcover_box.setVisible(match is not None)
-        if match is None:
-            return
-        reading = book.get("reading") or {"status": "unread", "progress": 0.0}
-        state = hardcover_state(match.get("state") or "unmatched", reading["status"])
-        parts = [f"<b>{html.escape(HARDCOVER_LABELS.get(state, state))}</b>"]
-        if match.get("summary"):
-            parts.append(html.escape(str(match["summary"])))
-        if state == "linked" and match.get("edition_pages"):
-            pages = progress_text(float(reading["progress"]), match["edition_pages"])
-            parts.append(f"Progress: {pages}")
-        if match.get("reason"):
-            parts.append(f"<i>{html.escape(str(match['reason']))}</i>")
-        self.hardcover_label.setText("<br>".join(parts))
-        excluded = state == "excluded"
-        self.exclude_button.setText("Inclu&de" if excluded else "E&xclude")
-        self.pick_button.setEnabled(not excluded)
-        self.rematch_button.setEnabled(not excluded and state not in ("unmatched", "unread"))
 
     # -- editing ----------------------------------------------------------------------------
 
@@ -354,7 +311,8 @@ class BookPanel(QWidget):
             self.window(),
         )
         box.setInformativeText("Save keeps your changes, Discard drops them, Cancel stays here.")
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        # Enter must not write what the user may not have meant to change: Cancel stays here.
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         try:
             await run_dialog(box, lambda: self.question_opened.emit(box))
             answer = box.standardButton(box.clickedButton())
@@ -382,16 +340,6 @@ class BookPanel(QWidget):
         self._fill(self._book)
         self.saved.emit(book_id)
         return True
-
-    def _emit_book(self, signal: SignalInstance) -> None:
-        if self._book is not None:
-            signal.emit(self._book["id"])
-
-    def _toggle_exclude(self) -> None:
-        if self._book is None:
-            return
-        match = self._book.get("hardcover_match") or {}
-        self.exclude_requested.emit(self._book["id"], match.get("state") != "excluded")
 
 
 def _facts_html(book: BookDetails) -> str:

@@ -87,11 +87,10 @@ class ImportRunner(QObject):
         self.summary_box: QMessageBox | None = None
 
     async def run(self, sources: Sequence[str]) -> ImportSummary | None:
-        """Import `sources`; None when an import is already running."""
+        """Import `sources` behind a progress dialog, then show a summary; None when an
+        import is already running."""
         if self.busy:
             return None
-        self.busy = True
-        loop = asyncio.get_running_loop()
         cancel = threading.Event()
         dialog = QProgressDialog("Looking for ebooks…", "Cancel", 0, 0, self._parent)
         dialog.setWindowTitle("Importing")
@@ -112,10 +111,36 @@ class ImportRunner(QObject):
             dialog.setMaximum(step.total)
             dialog.setValue(step.done)
             dialog.setLabelText(f"{step.done:,} of {step.total:,}: {step.name}")
+
+        try:
+            report = await self.run_quietly(sources, show, cancel)
+        finally:
+            dialog.canceled.disconnect(cancel.set)
+            dialog.rejected.disconnect(cancel.set)
+            dialog.close()
+            dialog.deleteLater()
+            self.dialog = None
+        if report is not None:
+            self._show_summary(report)
+        return report
+
+    async def run_quietly(
+        self, sources: Sequence[str], show: Callable[[ImportStep], None], cancel: threading.Event
+    ) -> ImportSummary | None:
+        """Import `sources`, calling `show(step)` on the window's thread after each file and
+        stopping before the next file once `cancel` is set; no dialog, no summary (the caller
+        shows both). None when an import is already running."""
+        if self.busy:
+            return None
+        self.busy = True
+        loop = asyncio.get_running_loop()
+
+        def shown(step: ImportStep) -> None:
+            show(step)
             self.progressed.emit(step.done, step.total)
 
         def progress(step: ImportStep) -> None:  # on the worker thread
-            loop.call_soon_threadsafe(show, step)
+            loop.call_soon_threadsafe(shown, step)
 
         try:
             report = await asyncio.to_thread(self._run, list(sources), progress, cancel)
@@ -123,13 +148,7 @@ class ImportRunner(QObject):
             cancel.set()  # the worker stops before its next file
             raise
         finally:
-            dialog.canceled.disconnect(cancel.set)
-            dialog.rejected.disconnect(cancel.set)
-            dialog.close()
-            dialog.deleteLater()
-            self.dialog = None
             self.busy = False
-        self._show_summary(report)
         self.finished.emit(report)
         return report
 

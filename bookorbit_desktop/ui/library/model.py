@@ -9,7 +9,8 @@ words) looks only at the rows the previous one left: typing stays quick with 50,
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,12 +44,24 @@ _STATUS_ORDER = {status: n for n, status in enumerate(READING_STATUSES)}
 _HARDCOVER_ORDER = {state: n for n, state in enumerate(HARDCOVER_STATES)}
 
 
+class _Marks(dict[int, int | None]):
+    """`str.translate` table dropping combining marks (accents): each code point is looked up
+    with `unicodedata.combining` once, then answered by the dict itself."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
 def fold(text: str) -> str:
     """Lower-case `text` and drop accents, so "Émile" matches "emile"."""
     if text.isascii():  # most titles: nothing to decompose, and casefold() is lower() here
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_MARKS)
 
 
 def filter_terms(text: str) -> tuple[str, ...]:
@@ -126,7 +139,12 @@ def diff_rows(shown: list[Row], rows: list[Row]) -> RowDiff:
     return RowDiff(kept, shown, fresh, gone, rebuild)
 
 
+def _status(row: Row) -> str:
+    return str(row.book.get("status") or "unread")
+
+
 def _make_row(book: BookRow) -> Row:
+    title = book["title"]
     authors = ", ".join(book["authors"])
     series = format_series(book.get("series"), book.get("series_index"))
     progress = float(book.get("progress") or 0.0)
@@ -135,7 +153,7 @@ def _make_row(book: BookRow) -> Row:
     hardcover = str(book.get("hardcover") or "unmatched")
     status = str(book.get("status") or "unread")
     display = (
-        book["title"],
+        title,
         authors,
         series,
         STATUS_LABELS.get(status, status),
@@ -144,17 +162,23 @@ def _make_row(book: BookRow) -> Row:
         formats,
         HARDCOVER_LABELS.get(hardcover, hardcover),
     )
+    # Each text is folded once: the filter's haystack joins the folded parts (folding works
+    # character by character, so that is the fold of the joined text).
+    sort_title = book.get("sort_title") or title
+    folded_title = fold(title)
+    folded_authors = fold(authors)
+    folded_series = fold(book.get("series") or "")
     keys = (
-        _missing_last(fold(book.get("sort_title") or book["title"])),
-        _missing_last(fold(authors)),
-        (_missing_last(fold(book.get("series") or "")), book.get("series_index") or 0.0),
+        _missing_last(folded_title if sort_title == title else fold(sort_title)),
+        _missing_last(folded_authors),
+        (_missing_last(folded_series), book.get("series_index") or 0.0),
         _STATUS_ORDER.get(status, len(_STATUS_ORDER)),
         progress,
         rating if rating is not None else -1.0,
         _missing_last(formats),
         _HARDCOVER_ORDER.get(hardcover, len(_HARDCOVER_ORDER)),
     )
-    haystack = fold(" ".join((book["title"], authors, book.get("series") or "")))
+    haystack = f"{folded_title} {folded_authors} {folded_series}"
     return Row(book, display, keys, haystack)
 
 
@@ -168,6 +192,7 @@ class LibraryModel(QAbstractTableModel):
         self._rows: list[Row] = []  # the books the filters let through, in that order
         self._terms: tuple[str, ...] = ()
         self._status: str | None = None
+        self._counts: Counter[str] = Counter()  # books per reading status, of every book
         self._sort_column = 0
         self._sort_order = Qt.SortOrder.AscendingOrder
 
@@ -179,6 +204,7 @@ class LibraryModel(QAbstractTableModel):
     def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self._given = rows
+        self._counts = Counter(_status(row) for row in rows)
         self._all = self._sorted(self._given)
         self._rows = self._visible(self._all)
         self.endResetModel()
@@ -232,6 +258,9 @@ class LibraryModel(QAbstractTableModel):
         if not in_place:
             self.set_rows(self._given)
             return
+        for book_id, row in fresh.items():
+            self._counts[_status(before[book_id])] -= 1
+            self._counts[_status(row)] += 1
         self._all = [fresh.get(row.book["id"], row) for row in self._all]
         self._rows = [fresh.get(row.book["id"], row) for row in self._rows]
         last = len(COLUMNS) - 1
@@ -281,6 +310,11 @@ class LibraryModel(QAbstractTableModel):
     @property
     def total_count(self) -> int:
         return len(self._all)
+
+    @property
+    def status_counts(self) -> Mapping[str, int]:
+        """How many of all the books have each reading status (filters aside)."""
+        return self._counts
 
     @property
     def filter_active(self) -> bool:

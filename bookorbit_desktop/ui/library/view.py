@@ -1,19 +1,22 @@
-"""The library table with its filter box, status filter, Import button and drop target."""
+"""The library table, or the cover grid in its place (`cover_grid`, Ctrl+G), with the filter
+box, the status filter (with each status's count), the Import button and the drop target. The
+window keeps the column widths, the sort order and the choice of grid across starts."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QRect, QTimer, Signal
 from PySide6.QtGui import (
+    QColor,
     QDragEnterEvent,
     QDropEvent,
+    QFontMetrics,
     QPainter,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -22,16 +25,22 @@ from PySide6.QtWidgets import (
     QStackedLayout,
     QStyle,
     QStyledItemDelegate,
-    QStyleOptionProgressBar,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
-from bookorbit_desktop.services.library import READING_STATUSES, STATUS_LABELS, BookRow
+from bookorbit_desktop.services.library import (
+    HARDCOVER_LABELS,
+    READING_STATUSES,
+    STATUS_LABELS,
+    BookRow,
+)
+from bookorbit_desktop.ui.library.cover_grid import CoverGrid
 from bookorbit_desktop.ui.library.model import (
     BOOK_ID_ROLE,
     COLUMN_KEYS,
+    COLUMNS,
     PROGRESS_ROLE,
     LibraryModel,
     RowDiff,
@@ -40,22 +49,40 @@ from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import book_table, empty_state
 
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
-# Widths that fit typical values; Title takes the rest (but never less than MIN_TITLE_WIDTH,
-# the table scrolls sideways instead).
-MIN_TITLE_WIDTH = 180
-_COLUMN_WIDTHS = {
-    "authors": 130,
-    "series": 100,
-    "status": 90,
-    "progress": 140,  # "68 % · p. 224 of 332" once a linked edition has pages
-    "rating": 65,
-    "format": 55,
-    "hardcover": 130,  # "Not synced: unread"
+# Title takes the width the other columns leave. The others fit the longest text they can hold,
+# measured in the table's font, so no label is ever cut ("Not synced: unread"). In a narrow
+# window Authors and Series give up width first (down to MIN_ELASTIC_WIDTH, cut with …), then
+# Title (down to MIN_TITLE_WIDTH); only then does the table scroll sideways.
+MIN_TITLE_WIDTH = 150
+ELASTIC = ("authors", "series")
+MIN_ELASTIC_WIDTH = 60
+CELL_PADDING = 14
+_WIDEST = {
+    "authors": "Frank Herbert, Bri",
+    "series": "Discworld #12",
+    "status": max(STATUS_LABELS.values(), key=len),
+    "progress": "35 % · p. 403 of 1152",  # longer ones are cut with …
+    "rating": "★★★★★",
+    "format": "EPUB, PDF",
+    "hardcover": "",  # every Hardcover label, measured one by one
 }
+PROGRESS_BAR_HEIGHT = 3
+
+
+def column_widths(metrics: QFontMetrics) -> dict[str, int]:
+    """Each column's width (but Title's) for text measured with `metrics`."""
+    widths = {key: metrics.horizontalAdvance(text) for key, text in _WIDEST.items()}
+    widths["hardcover"] = max(metrics.horizontalAdvance(t) for t in HARDCOVER_LABELS.values())
+    for key, _title in COLUMNS[1:]:
+        header = metrics.horizontalAdvance(dict(COLUMNS)[key]) + 12  # the sort arrow
+        widths[key] = max(widths[key], header) + CELL_PADDING
+    return widths
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    """Draws reading progress as a thin bar with the cell's text ("68 % · p. 224 of 332")."""
+    """Reading progress as the cell's text ("68 % · p. 224 of 332", cut with … when the column
+    is too narrow) over a thin bar along the cell's bottom. Both use the row's own text
+    colour, so a selected row reads as well as the others."""
 
     def paint(
         self,
@@ -63,21 +90,28 @@ class ProgressDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        progress = index.data(PROGRESS_ROLE) or 0.0
+        super().paint(painter, option, index)  # background, selection, elided text
+        progress = float(index.data(PROGRESS_ROLE) or 0.0)
         if progress <= 0:
-            super().paint(painter, option, index)
             return
-        bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(4, 4, -4, -4)
-        bar.minimum, bar.maximum = 0, 1000
-        bar.progress = round(progress * 1000)
-        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole) or f"{progress * 100:.0f} %")
-        bar.textVisible = True
-        bar.state = option.state | QStyle.StateFlag.State_Horizontal
-        style = option.widget.style() if option.widget else QApplication.style()
-        if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(option.rect, option.palette.highlight())
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+        colour = bar_colour(option)
+        track = option.rect.adjusted(6, 0, -6, 0)
+        track.setTop(option.rect.bottom() - PROGRESS_BAR_HEIGHT - 1)
+        track.setHeight(PROGRESS_BAR_HEIGHT)
+        faint = QColor(colour)
+        faint.setAlpha(60)
+        painter.fillRect(track, faint)
+        done = QRect(track)
+        done.setWidth(round(track.width() * min(progress, 1.0)))
+        painter.fillRect(done, colour)
+
+
+def bar_colour(option: QStyleOptionViewItem) -> QColor:
+    """The progress bar's colour: the selection's text colour on a selected row (the
+    selection colour itself would vanish there), else the selection colour."""
+    if option.state & QStyle.StateFlag.State_Selected:
+        return option.palette.highlightedText().color()
+    return option.palette.highlight().color()
 
 
 class LibraryView(QWidget):
@@ -104,26 +138,37 @@ class LibraryView(QWidget):
         self.status_combo.currentIndexChanged.connect(
             lambda _i: self.model.set_status_filter(self.status_combo.currentData())
         )
+        # The counts in the status filter follow every change, once per burst of changes.
+        self._count_timer = QTimer(self, singleShot=True, interval=0)
+        self._count_timer.timeout.connect(self._show_status_counts)
+        self.model.dataChanged.connect(self._count_timer.start)
         self.import_button = QPushButton("&Import…")
         self.import_button.setToolTip("Add ebook files or folders to the library (Ctrl+I)")
         self.import_button.clicked.connect(self.import_dialog_requested.emit)
         self.count_label = QLabel()
         self.count_label.setObjectName("bookCount")
+        self.grid_button = QPushButton("Co&vers")
+        self.grid_button.setCheckable(True)
+        self.grid_button.setToolTip("Show the books as a grid of covers (Ctrl+G)")
+        self.grid_button.setShortcut("Ctrl+G")
+        self.grid_button.toggled.connect(lambda _on: self._after_reset())
         toolbar = QHBoxLayout()
         toolbar.addWidget(self.filter_edit, 1)
         toolbar.addWidget(self.status_combo)
         toolbar.addWidget(self.count_label)
+        toolbar.addWidget(self.grid_button)
         toolbar.addWidget(self.import_button)
 
         self.table = book_table(self.model)
         self.table.setItemDelegateForColumn(COLUMN_KEYS.index("progress"), ProgressDelegate(self))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        for key, width in _COLUMN_WIDTHS.items():
+        widths = column_widths(self.table.fontMetrics())
+        self._preferred = {key: widths[key] for key in ELASTIC}  # as wide as the user wants
+        self._fitting = False
+        for key, width in widths.items():
             self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
-        header.sectionResized.connect(
-            lambda index, _old, _new: index != 0 and self.fit_title_column()
-        )
+        header.sectionResized.connect(self._section_resized)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._after_reset)
 
@@ -132,9 +177,14 @@ class LibraryView(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.empty_label.setFont(font)
 
+        self.grid = CoverGrid()
+        self.grid.setModel(self.model)
+        self.grid.selectionModel().currentRowChanged.connect(self._current_changed)
+
         self._stack = QStackedLayout()
         self._stack.addWidget(self.table)
         self._stack.addWidget(self.empty_label)
+        self._stack.addWidget(self.grid)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(toolbar)
@@ -145,12 +195,55 @@ class LibraryView(QWidget):
         super().resizeEvent(event)
         self.fit_title_column()
 
+    def _section_resized(self, index: int, _old: int, new: int) -> None:
+        if self._fitting or index == 0:
+            return
+        if COLUMN_KEYS[index] in ELASTIC:  # the user dragged it: the width wanted from now on
+            self._preferred[COLUMN_KEYS[index]] = new
+        self.fit_title_column()
+
     def fit_title_column(self) -> None:
-        """Give Title the width the other columns leave, but at least MIN_TITLE_WIDTH."""
+        """Share the table's width: every column but Title, Authors and Series as measured;
+        Authors and Series as wanted, narrower when the window is (`ELASTIC`); Title the
+        rest."""
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            header = self.table.horizontalHeader()
+            elastic = [COLUMN_KEYS.index(key) for key in ELASTIC]
+            fixed = sum(header.sectionSize(i) for i in range(1, header.count()) if i not in elastic)
+            width = self.table.viewport().width()
+            room = width - fixed - MIN_TITLE_WIDTH
+            wanted = sum(self._preferred.values())
+            scale = 1.0 if room >= wanted else max(0.0, room) / wanted
+            for key, index in zip(ELASTIC, elastic, strict=True):
+                shrunk = max(MIN_ELASTIC_WIDTH, int(self._preferred[key] * scale))
+                self.table.setColumnWidth(index, min(shrunk, self._preferred[key]))
+            others = sum(header.sectionSize(i) for i in range(1, header.count()))
+            self.table.setColumnWidth(0, max(MIN_TITLE_WIDTH, width - others))
+        finally:
+            self._fitting = False
+
+    def save_columns(self) -> QByteArray:
+        """The column widths (Authors and Series as wanted, not as a narrow window shows
+        them) and the sort order, for `restore_columns` at the next start."""
+        self._fitting = True
+        try:
+            for key, width in self._preferred.items():
+                self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
+            state = self.table.horizontalHeader().saveState()
+        finally:
+            self._fitting = False
+        self.fit_title_column()
+        return state
+
+    def restore_columns(self, state: QByteArray) -> None:
         header = self.table.horizontalHeader()
-        others = sum(header.sectionSize(i) for i in range(1, header.count()))
-        free = self.table.viewport().width() - others
-        self.table.setColumnWidth(0, max(MIN_TITLE_WIDTH, free))
+        if header.restoreState(state):  # also sorts the table as it was sorted
+            for key in ELASTIC:
+                self._preferred[key] = header.sectionSize(COLUMN_KEYS.index(key))
+            self.fit_title_column()
 
     # -- data -------------------------------------------------------------------------------
 
@@ -165,16 +258,29 @@ class LibraryView(QWidget):
         self.filter_edit.setFocus()
         self.filter_edit.selectAll()
 
+    @property
+    def grid_shown(self) -> bool:
+        """The cover grid is shown instead of the table."""
+        return self.grid_button.isChecked()
+
+    def show_grid(self, shown: bool) -> None:
+        self.grid_button.setChecked(shown)
+
     def select_book(self, book_id: int) -> bool:
+        """Select the book in the table and the grid (the one not shown follows along)."""
         row = self.model.row_of(book_id)
         if row is None:
             return False
+        index = self.model.index(row, 0)
         self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
+        self.table.scrollTo(index)
+        self.grid.setCurrentIndex(index)
+        self.grid.scrollTo(index)
         return True
 
     def clear_selection(self) -> None:
         self.table.selectionModel().clear()
+        self.grid.selectionModel().clear()
 
     @property
     def selected_book_id(self) -> int | None:
@@ -193,16 +299,31 @@ class LibraryView(QWidget):
             self.empty_label.setText(EMPTY_LIBRARY)
         elif shown == 0:
             self.empty_label.setText("No books match the filter.")
-        self._stack.setCurrentIndex(0 if shown else 1)
+        if not shown:
+            self._stack.setCurrentWidget(self.empty_label)
+        else:
+            self._stack.setCurrentWidget(self.grid if self.grid_shown else self.table)
         if model.filter_active:
             self.count_label.setText(f"{shown:,} of {books(model.total_count)}")
         else:
             self.count_label.setText(books(model.total_count))
+        self._show_status_counts()
         # Keep the same book selected across refreshes, filtering and sorting.
         previous = self._selected_id
         if previous is not None and not self.select_book(previous):
             self._selected_id = None
             self.book_selected.emit(None)
+
+    def _show_status_counts(self) -> None:
+        """ "Reading (12)" in the status filter: how many books each choice shows."""
+        counts = self.model.status_counts
+        combo = self.status_combo
+        for index in range(combo.count()):
+            status = combo.itemData(index)
+            if status is None:
+                combo.setItemText(index, f"All books ({self.model.total_count:,})")
+            else:
+                combo.setItemText(index, f"{STATUS_LABELS[status]} ({counts.get(status, 0):,})")
 
     # -- drag and drop ----------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 """Settings: the server, OPDS, the KOReader account, reading, watched folders, Hardcover.
 
-The dialog edits a copy of the settings and hands it to an injected `save` function; if that
-raises (a port out of range, a new user name without a password), the message appears in the
-dialog and nothing is stored, so the user can correct the field and try again.
+Every tab scrolls where the screen is too small for it, and the dialog never grows beyond the
+screen, so a 1366x768 or 1280x720 laptop shows its title bar and buttons. The dialog edits a
+copy of the settings and hands it to an injected `save` function; if that raises (a port out
+of range, a new user name without a password), the message appears in the dialog and nothing
+is stored, so the user can correct the field and try again.
 """
 
 from __future__ import annotations
@@ -39,12 +41,19 @@ from bookorbit_desktop.services.settings import (
     THIS_COMPUTER_ONLY,
     DesktopSettings,
 )
+from bookorbit_desktop.ui.koreader_help import SETTINGS_STEPS
 from bookorbit_desktop.ui.settings.folders_box import FolderAccess, WatchedFoldersBox
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess, HardcoverTab
 from bookorbit_desktop.ui.settings.https_box import HttpsBox
 from bookorbit_desktop.ui.settings.reachability_box import ReachabilityBox
 from bookorbit_desktop.ui.status import KOSYNC_PATH
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR
+from bookorbit_desktop.ui.widgets import (
+    ERROR_COLOUR,
+    fit_to_screen,
+    scrolling,
+    show_copied,
+    wheel_needs_focus,
+)
 
 SaveSettings = Callable[[DesktopSettings, str], DesktopSettings]
 
@@ -66,17 +75,6 @@ class SettingsSections:
     hardcover: HardcoverAccess | None = None
     # Makes the HTTPS certificate if needed; its SHA-256 fingerprint.
     certificate: Callable[[], str] | None = None
-
-
-KOREADER_STEPS = (
-    "<b>In KOReader</b> (on the same Wi-Fi as this computer):"
-    "<ol>"
-    "<li>Open any book.</li>"
-    "<li>Tap the top of the screen, then the Tools menu (wrench) ▸ <i>Progress sync</i>.</li>"
-    "<li><i>Custom sync server</i>: type the address above.</li>"
-    "<li><i>Register / Login</i> with the user name and password below.</li>"
-    "</ol>"
-)
 
 
 class SettingsDialog(QDialog):
@@ -109,14 +107,15 @@ class SettingsDialog(QDialog):
         self._certificate = sections.certificate
         self.https: HttpsBox | None = None
 
+        # Each tab scrolls when the screen is too small for it (a 1366x768 laptop).
         self.tabs = tabs = QTabWidget()
-        tabs.addTab(self._koreader_tab(settings), "KOReader")
-        tabs.addTab(self._reading_tab(settings), "Reading")
+        tabs.addTab(scrolling(self._koreader_tab(settings)), "KOReader")
+        tabs.addTab(scrolling(self._reading_tab(settings)), "Reading")
         if self.folders is not None:
-            tabs.addTab(self.folders, "Library")
+            tabs.addTab(scrolling(self.folders), "Library")
         if self.hardcover is not None:
-            tabs.addTab(self.hardcover, "Hardcover")
-        tabs.addTab(self._general_tab(), "General")
+            tabs.addTab(scrolling(self.hardcover), "Hardcover")
+        tabs.addTab(scrolling(self._general_tab()), "General")
         self.error_label = QLabel()
         self.error_label.setObjectName("settingsError")
         self.error_label.setWordWrap(True)
@@ -136,13 +135,35 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self._update_address()
+        wheel_needs_focus(self)
+        fit_to_screen(self)
 
     # -- tabs -----------------------------------------------------------------------------
 
     def _koreader_tab(self, settings: DesktopSettings) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.addWidget(self._server_group(settings))
+        if self._certificate is not None:
+            self.https = HttpsBox(
+                settings.https_port,
+                self.port_spin,
+                self.opds_check,
+                self._shown_host,
+                self._certificate,
+            )
+            layout.addWidget(self.https)
+        if self.reachability is not None:
+            layout.addWidget(self.reachability)
+        steps = QLabel(SETTINGS_STEPS)
+        steps.setWordWrap(True)
+        steps.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(steps)
+        layout.addWidget(self._account_group(settings))
+        layout.addStretch(1)
+        return page
 
+    def _server_group(self, settings: DesktopSettings) -> QGroupBox:
         server = QGroupBox("Server")
         form = QFormLayout(server)
         self.host_combo = QComboBox()
@@ -178,30 +199,15 @@ class SettingsDialog(QDialog):
         self.address_label = QLabel()
         self.address_label.setObjectName("serverAddress")
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        copy = QPushButton("&Copy")
-        copy.setToolTip("Copy the address to type into KOReader")
-        copy.clicked.connect(self._copy_address)
+        self.copy_button = QPushButton("&Copy")
+        self.copy_button.setToolTip("Copy the address to type into KOReader")
+        self.copy_button.clicked.connect(self._copy_address)
         address_row.addWidget(self.address_label, 1)
-        address_row.addWidget(copy)
+        address_row.addWidget(self.copy_button)
         form.addRow("Sync server address:", address_row)
-        layout.addWidget(server)
-        if self._certificate is not None:
-            self.https = HttpsBox(
-                settings.https_port,
-                self.port_spin,
-                self.opds_check,
-                self._shown_host,
-                self._certificate,
-            )
-            layout.addWidget(self.https)
-        if self.reachability is not None:
-            layout.addWidget(self.reachability)
+        return server
 
-        steps = QLabel(KOREADER_STEPS)
-        steps.setWordWrap(True)
-        steps.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(steps)
-
+    def _account_group(self, settings: DesktopSettings) -> QGroupBox:
         account = QGroupBox("Account (KOReader sync and OPDS)")
         form = QFormLayout(account)
         self.username_edit = QLineEdit(settings.username or "")
@@ -228,9 +234,7 @@ class SettingsDialog(QDialog):
         self.account_label = QLabel(self._account_text(settings))
         self.account_label.setWordWrap(True)
         form.addRow(self.account_label)
-        layout.addWidget(account)
-        layout.addStretch(1)
-        return page
+        return account
 
     def _reading_tab(self, settings: DesktopSettings) -> QWidget:
         page = QWidget()
@@ -300,6 +304,7 @@ class SettingsDialog(QDialog):
 
     def _copy_address(self) -> None:
         QGuiApplication.clipboard().setText(self.address())
+        show_copied(self.copy_button)
 
     def wanted(self) -> DesktopSettings:
         """The settings as currently entered."""

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.ui.status import KOSYNC_PATH, OPDS_PATH
+from bookorbit_desktop.ui.widgets import show_copied
 
 WHY = (
     "Use HTTPS on a Wi-Fi you share or do not control: over plain HTTP your KOReader sync key "
@@ -133,6 +134,7 @@ class HttpsBox(QGroupBox):
 
     def _copy_fingerprint(self) -> None:
         QGuiApplication.clipboard().setText(self.fingerprint)
+        show_copied(self.copy_button)
 
 
 def two_lines(fingerprint: str) -> str:

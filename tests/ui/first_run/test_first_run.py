@@ -13,6 +13,7 @@ import time
 from dataclasses import replace
 
 import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bookorbit_desktop.app import Desktop
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
@@ -22,6 +23,7 @@ from bookorbit_desktop.services import settings as settings_service
 from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.watched_folders import add_watched_folder, watched_folders
+from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.first_run.page import WAITING, FirstRunAccess, FirstRunPage
 from bookorbit_desktop.ui.settings.reachability_box import OK_COLOUR
 from bookorbit_desktop.ui.single_instance import SingleInstance
@@ -84,8 +86,16 @@ def test_a_whole_first_run(desktop, qloop, qtbot, tmp_path):
     assert page.folder_label.text() == ""
     books = tmp_path / "Books"
     make_epub(books / "dune.epub", "Dune", ["Frank Herbert"])
+    steps = []
+    desktop.controller.importer.progressed.connect(
+        lambda done, total: steps.append((done, total, page.cancel_import_button.isVisibleTo(page)))
+    )
     with qtbot.waitSignal(desktop.folder_watcher.refreshed, timeout=30_000):
         page.add_folder(str(books))
+        qloop.run_until_complete(desktop.controller.first_run.task)
+    assert steps == [(1, 1, True)]  # the count, with Cancel beside it, while importing
+    assert not page.cancel_import_button.isVisibleTo(page)
+    assert QApplication.activeModalWidget() is None  # the import ends on the page
     assert watched_folders() == [str(books.resolve())]
     assert page.folder_label.text() == "1 book in your library."
     assert desktop.window.library_view.model.total_count == 1
@@ -188,3 +198,85 @@ def test_the_hardcover_step_connects_or_explains(library, qtbot, qloop, tmp_path
             qloop.run_until_complete(page.task)
     assert page.hardcover_message.text() == "Connected as reader."
     assert service.status().username == "reader"
+
+
+def test_the_welcome_import_can_be_cancelled_and_forgets_the_folder(desktop, qloop, tmp_path):
+    open_app(desktop, qloop)
+    page = welcome(desktop)
+    books = tmp_path / "Books"
+    for number in range(40):
+        make_epub(books / f"book{number}.epub", f"Book {number}", ["A. Writer"])
+    desktop.controller.importer.progressed.connect(
+        lambda done, _total: done == 1 and page.cancel_import_button.click()
+    )
+    page.add_folder(str(books))
+    qloop.run_until_complete(desktop.controller.first_run.task)
+    count = desktop.window.library_view.model.total_count
+    assert 1 <= count < 40
+    assert page.folder_label.text().startswith(f"Import cancelled: {count} book")
+    assert "not watched" in page.folder_label.text()
+    assert watched_folders() == []
+    assert not page.cancel_import_button.isVisibleTo(page)
+    assert page.folder_button.isEnabled()
+
+
+def test_the_status_line_points_to_the_welcome_page_while_it_is_open(desktop, qloop):
+    open_app(desktop, qloop)
+    page = welcome(desktop)
+    assert desktop.hub.status.welcome_open
+    # As the server says while it waits on loopback for the account (0.0.0.0 without one).
+    desktop.hub.update(server_notice="This computer only until a KOReader account exists.")
+    assert "Welcome page" in desktop.window.server_label.text()
+    page.done_button.click()
+    assert not desktop.hub.status.welcome_open
+    assert "Settings" in desktop.window.server_label.text()
+
+
+def test_an_account_made_in_settings_shows_and_replacing_it_asks(desktop, qloop, qtbot):
+    open_app(desktop, qloop)
+    page = welcome(desktop)
+    assert page.account_button.text() == "Create &Account"
+
+    async def save_in_settings():
+        opened = signal_future(desktop.controller.settings_opened)
+        task = desktop.controller.open_settings()
+        (dialog,) = await opened
+        dialog.username_edit.setText("reader")
+        dialog.password_edit.setText("secret words")
+        dialog.accept()
+        await task
+
+    qloop.run_until_complete(save_in_settings())
+    assert page.account_button.text() == "Replace &Account…"
+    assert page.account_message.text() == "KOReader logs in as “reader”."
+    page.device_logged_in("KOReader", "192.168.1.50")
+
+    async def replace_and_answer(agree: bool) -> str:
+        opened = signal_future(page.question_opened)
+        page.username_edit.setText("other")
+        page.password_edit.setText("new words")
+        page.account_button.click()
+        (box,) = await asyncio.wait_for(opened, 5)
+        text = box.text()
+        assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+        if agree:
+            next(b for b in box.buttons() if b.text() == "&Replace").click()
+        else:
+            box.button(QMessageBox.StandardButton.Cancel).click()
+        await page.task
+        return text
+
+    text = qloop.run_until_complete(replace_and_answer(agree=False))
+    assert "“reader”" in text and "192.168.1.50" in text
+    assert settings_service.load_settings().username == "reader"  # nothing replaced
+    qloop.run_until_complete(replace_and_answer(agree=True))
+    assert settings_service.load_settings().username == "other"
+    assert page.account_message.text() == "KOReader logs in as “other” with this password."
+
+
+def test_hardcover_connected_elsewhere_shows_on_the_page(desktop, qloop):
+    open_app(desktop, qloop)
+    page = welcome(desktop)
+    assert page.hardcover_message.text() == ""
+    desktop.hub.update(sync_available=True)
+    assert page.hardcover_message.text() == "Hardcover is connected."

@@ -15,8 +15,10 @@ from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.asyncqt import signal_future
+from bookorbit_desktop.ui.cover_loader import NO_COVER
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from tests.factories import add_book, make_epub
+from tests.ui.events import wheel
 
 
 @pytest.fixture
@@ -52,7 +54,8 @@ def test_shows_the_book(panel, book):
     assert panel.byline.text() == "Frank Herbert\nDune #1"
     assert "dune.epub" in panel.facts.text()
     assert panel.status_combo.currentData() == "unread"
-    assert panel.cover.text() == "No cover"
+    assert panel.cover.accessibleName() == NO_COVER  # the shared placeholder picture
+    assert not panel.cover.pixmap().isNull()
     assert panel.edited() == {}
 
 
@@ -137,20 +140,20 @@ def test_hardcover_buttons_follow_the_match_state(qtbot, library, book):
     panel.set_hardcover_actions(True)
     panel.show_book(book.id)
     assert panel.hardcover_box.isVisibleTo(panel)
-    assert "Linked" in panel.hardcover_label.text()
-    assert "412 pages" in panel.hardcover_label.text()
+    assert "Linked" in panel.hardcover_box.label.text()
+    assert "412 pages" in panel.hardcover_box.label.text()
     with qtbot.waitSignal(panel.pick_requested) as picked:
-        panel.pick_button.click()
+        panel.hardcover_box.pick_button.click()
     assert picked.args == [book.id]
     with qtbot.waitSignal(panel.exclude_requested) as excluded:
-        panel.exclude_button.click()
+        panel.hardcover_box.exclude_button.click()
     assert excluded.args == [book.id, True]
     states["state"] = "excluded"
     panel.reload()
-    assert panel.exclude_button.text() == "Inclu&de"
-    assert not panel.pick_button.isEnabled()
+    assert panel.hardcover_box.exclude_button.text() == "Inclu&de"
+    assert not panel.hardcover_box.pick_button.isEnabled()
     with qtbot.waitSignal(panel.exclude_requested) as included:
-        panel.exclude_button.click()
+        panel.hardcover_box.exclude_button.click()
     assert included.args == [book.id, False]
 
 
@@ -295,7 +298,7 @@ def test_the_panel_gives_the_page_of_the_linked_edition_and_labels_the_descripti
     panel = BookPanel(service.book_details, service.save_reading)
     qtbot.addWidget(panel)
     panel.show_book(dune.id)
-    assert "Progress: 68 % · p. 224 of 332" in panel.hardcover_label.text()
+    assert "Progress: 68 % · p. 224 of 332" in panel.hardcover_box.label.text()
     assert panel.description_box.title() == "Description"
     assert panel.description_box.isVisibleTo(panel)
     assert panel.description.toPlainText() == "Spice and sand."
@@ -306,5 +309,67 @@ def test_an_unread_book_says_it_is_not_synced(qtbot, library, book):
     panel = BookPanel(service.book_details, service.save_reading)
     qtbot.addWidget(panel)
     panel.show_book(book.id)
-    assert "Not synced: unread" in panel.hardcover_label.text()
-    assert not panel.rematch_button.isEnabled()
+    assert "Not synced: unread" in panel.hardcover_box.label.text()
+    assert not panel.hardcover_box.rematch_button.isEnabled()
+
+
+def long_description_book(tmp_path, title: str):
+    file = make_epub(tmp_path / f"{title}.epub", title, ["A. Writer"])
+    book = add_book(title, ["A. Writer"], file=file)
+    book.description = "A long description.\n" * 200
+    book.save()
+    return book
+
+
+def test_the_wheel_scrolls_the_panel_and_edits_only_a_focused_field(qtbot, panel, tmp_path):
+    book = long_description_book(tmp_path, "Dune")
+    panel.resize(400, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_book(book.id)
+    bar = panel.details.verticalScrollBar()
+    assert bar.maximum() > 0
+    for field in (panel.progress_spin, panel.status_combo, panel.rating_combo):
+        panel.details.ensureWidgetVisible(field)
+        before_scroll, before = bar.value(), panel._form()
+        wheel(field, steps=1)  # towards the top: a field below the top is in view
+        assert panel._form() == before, field  # nothing edited
+        assert bar.value() < before_scroll, field  # the panel scrolled instead
+        assert not panel.has_unsaved_edits()
+    panel.activateWindow()
+    qtbot.waitActive(panel)
+    panel.progress_spin.setFocus()  # a click or Tab
+    qtbot.waitUntil(panel.progress_spin.hasFocus)
+    wheel(panel.progress_spin, steps=1)
+    assert panel.progress_spin.value() > 0  # a focused field takes the wheel
+
+
+def test_enter_in_the_leave_question_does_not_save(panel, book, qloop):
+    panel.show_book(book.id)
+    panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(4.0))
+
+    async def press_enter() -> bool:
+        opened = signal_future(panel.question_opened)
+        task = asyncio.ensure_future(panel.confirm_leave())
+        (box,) = await asyncio.wait_for(opened, 5)
+        assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+        box.defaultButton().click()  # what Enter does
+        return await task
+
+    assert qloop.run_until_complete(press_enter()) is False
+    assert queries.get_book(book.id)["reading"]["rating"] is None
+    assert panel.rating_combo.currentData() == 4.0  # kept, unsaved, as typed
+
+
+def test_each_book_opens_at_the_top_of_its_details(qtbot, panel, tmp_path):
+    first = long_description_book(tmp_path, "First")
+    second = long_description_book(tmp_path, "Second")
+    panel.resize(400, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_book(first.id)
+    bar = panel.details.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert bar.value() > 0
+    panel.show_book(second.id)
+    assert bar.value() == 0

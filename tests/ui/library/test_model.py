@@ -10,6 +10,7 @@ from bookorbit_desktop.ui.library.model import (
     COLUMN_KEYS,
     LibraryModel,
     filter_terms,
+    fold,
     format_rating,
     format_series,
 )
@@ -220,3 +221,52 @@ def test_progress_shows_the_page_of_a_linked_edition_and_unread_books_say_why(qt
     rows = {model.index(r, 0).data(BOOK_ID_ROLE): r for r in range(model.rowCount())}
     assert model.index(rows[1], progress).data() == "68 % · p. 224 of 332"
     assert model.index(rows[2], hardcover).data() == "Not synced: unread"
+
+
+def reference_fold(text: str) -> str:
+    """Folding spelled out: case-fold, decompose, drop every combining mark."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Émile", "emile"),
+        ("Brontë", "bronte"),
+        ("Straße", "strasse"),
+        ("ﬁnal", "final"),
+        ("Ωμέγα", "ωμεγα"),
+        ("Дмитрий Ёлкин", "дмитрии елкин"),
+        ("שָׁלוֹם", "שלום"),
+        ("x\u0301\u0327y", "xy"),
+        ("日本語の本", "日本語の本"),
+        ("Plain ASCII", "plain ascii"),
+    ],
+)
+def test_fold_drops_case_and_accents(text, folded):
+    assert fold(text) == folded == reference_fold(text)
+
+
+def test_the_filter_haystack_is_the_fold_of_the_joined_texts():
+    from bookorbit_desktop.ui.library.model import prepare_rows
+
+    row = book(1, "Le Père Goriot", ("Honoré de Balzac", "Ann Author"), series="Comédie")
+    (made,) = prepare_rows([row])
+    assert made.haystack == reference_fold("Le Père Goriot Honoré de Balzac, Ann Author Comédie")
+
+
+def test_status_counts_follow_every_change():
+    model = LibraryModel()
+    model.set_books([book(1, "A", status="reading"), book(2, "B"), book(3, "C")])
+    assert dict(model.status_counts) == {"reading": 1, "unread": 2}
+    model.update_books([book(2, "B", status="read")])  # in place: same sort key
+    assert (model.status_counts["read"], model.status_counts["unread"]) == (1, 1)
+    model.update_books([book(3, "Aa", status="reading")])  # moves in the sort: rebuilt
+    assert (model.status_counts["reading"], model.status_counts["unread"]) == (2, 0)
+    model.update_books([book(4, "D")])  # a book came
+    assert model.status_counts["unread"] == 1
+    model.set_filter("zzz")  # filters do not change them
+    assert sum(model.status_counts.values()) == 4

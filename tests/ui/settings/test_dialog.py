@@ -12,6 +12,7 @@ from bookorbit_desktop.server import accounts
 from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services.settings import load_settings, save_settings
 from bookorbit_desktop.ui.settings.dialog import SettingsDialog, StartAtLogin
+from tests.ui.events import wheel
 
 
 @pytest.fixture
@@ -145,3 +146,36 @@ def test_registration_is_offered_only_while_there_is_no_account(qtbot, library):
     qtbot.addWidget(dialog)
     assert not dialog.registration_check.isEnabled()
     assert "account" in dialog.registration_check.toolTip()
+
+
+def test_every_tab_scrolls_and_the_dialog_fits_its_screen(dialog, qtbot):
+    from PySide6.QtWidgets import QScrollArea
+
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    free = dialog.screen().availableGeometry()
+    assert dialog.frameGeometry().width() <= free.width()
+    assert dialog.frameGeometry().height() <= free.height()
+    for index in range(dialog.tabs.count()):
+        assert isinstance(dialog.tabs.widget(index), QScrollArea), dialog.tabs.tabText(index)
+    assert dialog.save_button.isVisible()
+
+
+def test_the_wheel_over_an_unfocused_field_changes_nothing(dialog, qtbot):
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    before = dialog.wanted()
+    for field in (dialog.port_spin, dialog.host_combo, dialog.page_size_spin):
+        wheel(field)
+    dialog.tabs.setCurrentIndex(1)
+    wheel(dialog.threshold_spin)
+    assert dialog.wanted() == before
+
+
+def test_copying_the_address_says_so_on_the_button(dialog, qtbot):
+    from bookorbit_desktop.ui import widgets
+
+    dialog.copy_button.click()
+    assert QApplication.clipboard().text() == "http://192.168.1.20:8765/kosync"
+    assert dialog.copy_button.text() == "Copied ✓"
+    qtbot.waitUntil(lambda: dialog.copy_button.text() == "&Copy", timeout=widgets.COPIED_MS + 2000)

@@ -1,0 +1,132 @@
+"""The library table's view: status counts in the filter, column widths that fit their texts,
+the progress cell's painting, and the columns kept across starts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+from bookorbit_desktop.services.library import HARDCOVER_LABELS
+from bookorbit_desktop.ui.library.model import COLUMN_KEYS
+from bookorbit_desktop.ui.library.view import LibraryView, ProgressDelegate, bar_colour
+from tests.ui.library.test_model import book
+
+
+def books():
+    return [
+        book(1, "Dune", status="reading", progress=0.35, pages=1152),
+        book(2, "Emma", status="reading"),
+        book(3, "Piranesi", status="read", progress=1.0),
+        book(4, "Ulysses"),
+    ]
+
+
+def combo_texts(view: LibraryView) -> list[str]:
+    return [view.status_combo.itemText(i) for i in range(view.status_combo.count())]
+
+
+def test_the_status_filter_counts_the_books_of_each_status(qtbot):
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.set_books(books())
+    texts = combo_texts(view)
+    assert texts[0] == "All books (4)"
+    assert "Reading (2)" in texts and "Read (1)" in texts and "Unread (1)" in texts
+    assert "Abandoned (0)" in texts
+    # A change to one book (a push) moves the counts with it.
+    view.model.update_books([book(2, "Emma", status="read", progress=1.0)])
+    qtbot.waitUntil(lambda: "Read (2)" in combo_texts(view))
+    assert "Reading (1)" in combo_texts(view)
+    view.status_combo.setCurrentIndex(view.status_combo.findData("read"))
+    assert view.model.rowCount() == 2
+
+
+def test_every_column_fits_its_longest_text(qtbot):
+    view = LibraryView()
+    qtbot.addWidget(view)
+    metrics = view.table.fontMetrics()
+    hardcover = view.table.columnWidth(COLUMN_KEYS.index("hardcover"))
+    for label in HARDCOVER_LABELS.values():
+        assert metrics.horizontalAdvance(label) + 8 < hardcover, label
+    progress = view.table.columnWidth(COLUMN_KEYS.index("progress"))
+    assert metrics.horizontalAdvance("35 % · p. 403 of 1152") + 8 < progress
+
+
+def paint_cell(view: LibraryView, row: int, selected: bool) -> tuple[QImage, QStyleOptionViewItem]:
+    index = view.model.index(row, COLUMN_KEYS.index("progress"))
+    option = QStyleOptionViewItem()
+    option.initFrom(view.table)
+    option.rect = view.table.visualRect(index).translated(-view.table.visualRect(index).topLeft())
+    option.widget = view.table
+    if selected:
+        option.state |= QStyle.StateFlag.State_Selected
+    image = QImage(option.rect.size() or QSize(200, 26), QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    ProgressDelegate(view).paint(painter, option, index)
+    painter.end()
+    return image, option
+
+
+def test_the_progress_bar_stays_visible_on_a_selected_row(qtbot):
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.resize(1200, 400)
+    view.show()
+    view.set_books(books())
+    row = view.model.row_of(1)
+    for selected in (False, True):
+        image, option = paint_cell(view, row, selected)
+        colour = bar_colour(option)
+        # The filled part of the bar, one pixel above the cell's bottom edge of the track.
+        y = option.rect.bottom() - 2
+        x = option.rect.left() + 10
+        assert QColor(image.pixel(x, y)).rgb() == colour.rgb(), selected
+        if selected:
+            assert colour == option.palette.highlightedText().color()
+            background = option.palette.highlight().color()
+            assert abs(colour.lightness() - background.lightness()) > 100
+
+
+def test_sort_order_and_column_widths_are_restored(qtbot):
+    first = LibraryView()
+    qtbot.addWidget(first)
+    first.set_books(books())
+    first.table.sortByColumn(COLUMN_KEYS.index("progress"), Qt.SortOrder.DescendingOrder)
+    first.table.setColumnWidth(COLUMN_KEYS.index("authors"), 222)
+    state = first.save_columns()
+
+    second = LibraryView()
+    qtbot.addWidget(second)
+    second.set_books(books())
+    second.resize(1600, 400)  # wide enough for every column as wanted
+    second.show()
+    qtbot.waitExposed(second)
+    second.restore_columns(state)
+    header = second.table.horizontalHeader()
+    assert header.sortIndicatorSection() == COLUMN_KEYS.index("progress")
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert second.model.book_at(0)["id"] == 3  # 100 % first
+    assert second.table.columnWidth(COLUMN_KEYS.index("authors")) == 222
+
+
+def test_a_narrow_window_shrinks_authors_and_series_before_cutting_hardcover(qtbot):
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.set_books(books())
+    view.resize(880, 400)  # the table of a 1366x768 window that is not maximised
+    view.show()
+    qtbot.waitExposed(view)
+    header = view.table.horizontalHeader()
+    last = COLUMN_KEYS.index("hardcover")
+    right = header.sectionPosition(last) + header.sectionSize(last)
+    assert right <= view.table.viewport().width()  # nothing to scroll to
+    assert view.table.horizontalScrollBar().maximum() == 0
+    metrics = view.table.fontMetrics()
+    for label in HARDCOVER_LABELS.values():
+        assert metrics.horizontalAdvance(label) + 8 < header.sectionSize(last), label
+    # Wide again: Authors and Series get back the width they had.
+    wide = view.table.columnWidth(COLUMN_KEYS.index("authors"))
+    view.resize(1600, 400)
+    qtbot.waitUntil(lambda: view.table.columnWidth(COLUMN_KEYS.index("authors")) > wide)
