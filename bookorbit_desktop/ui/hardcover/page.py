@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.services.hardcover import GET_TOKEN_URL, HardcoverStatus
 from bookorbit_desktop.services.library import BookRow, MatchInfo
 from bookorbit_desktop.ui.hardcover import dashboard
+from bookorbit_desktop.ui.hardcover.match_rows import ROLE as _ROLE
+from bookorbit_desktop.ui.hardcover.match_rows import fill_tree, show_cells
 from bookorbit_desktop.ui.hardcover.sync_log import SyncLogPanel
 from bookorbit_desktop.ui.row_covers import CoverFiles, RowCovers
 from bookorbit_desktop.ui.status import (
@@ -46,7 +48,6 @@ from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR, flat_list, one_line
 
 HEADERS = ("Title", "Authors", "Reading", "Sync", "Linked to / why")
-_ROLE = Qt.ItemDataRole.UserRole
 
 
 class HardcoverView(QWidget):
@@ -279,7 +280,8 @@ class HardcoverView(QWidget):
             for book, match in self._rows:
                 item = self._items.get(book["id"]) if book["id"] in changed else None
                 if item is not None:
-                    self._show_cells(item, book, match, in_series=item.parent() is not None)
+                    in_series = item.parent() is not None
+                    show_cells(item, book, match, self._states[book["id"]], in_series=in_series)
             self._update_buttons()
             if self.covers is not None:  # a cover may have changed on disk
                 self.covers.schedule()
@@ -293,52 +295,16 @@ class HardcoverView(QWidget):
 
     def _fill(self) -> None:
         wanted = self.filter_combo.currentData()
-        self.tree.clear()
-        self._items = {}
-        shown = {
-            book["id"]: (book, match)
+        shown = [
+            (book, match)
             for book, match in self._rows
             if wanted is None or self._states[book["id"]] == wanted
-        }
-        for group, book_ids in dashboard.page_groups(list(shown.values())):
-            parent = None
-            if group is not None:  # a series, or copies of one Hardcover book, under one row
-                parent = QTreeWidgetItem([group.label, "", "", "", group.why])
-                parent.setToolTip(4, group.why)
-                parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                font = parent.font(0)
-                font.setBold(True)
-                parent.setFont(0, font)
-                self.tree.addTopLevelItem(parent)
-            for book_id in book_ids:
-                item = self._item(*shown[book_id], in_series=parent is not None)
-                if parent is None:
-                    self.tree.addTopLevelItem(item)
-                else:
-                    parent.addChild(item)
-                self._items[book_id] = item
-            if parent is not None:
-                parent.setExpanded(True)
+        ]
+        self._items = fill_tree(self.tree, shown, self._states, self.covers)
         self.count_label.setText(f"{len(shown):,} of {books(len(self._rows))}")
         self._update_buttons()
         if self.covers is not None:
             self.covers.schedule()
-
-    def _item(self, book: BookRow, match: MatchInfo, *, in_series: bool) -> QTreeWidgetItem:
-        item = QTreeWidgetItem()
-        self._show_cells(item, book, match, in_series=in_series)
-        item.setData(0, _ROLE, book["id"])
-        if self.covers is not None:
-            item.setIcon(0, self.covers.icon(book["id"]))
-        return item
-
-    def _show_cells(
-        self, item: QTreeWidgetItem, book: BookRow, match: MatchInfo, *, in_series: bool
-    ) -> None:
-        cells = dashboard.row_cells(book, match, self._states[book["id"]], in_series=in_series)
-        for column, text in enumerate(cells):
-            item.setText(column, text)
-        item.setToolTip(4, cells[4])
 
     def selected_book_id(self) -> int | None:
         items = self.tree.selectedItems()
