@@ -72,6 +72,7 @@ class HardcoverStatus:
     to_match: int = 0  # books Sync Now would look up first (`hardcover.sync.waiting`)
     held: int = 0  # books the user's Cancel held back until their next sync
     awaiting_review: int = 0  # new books the worker leaves for the user's review
+    to_pick: int = 0  # books being read whose Hardcover match waits for the user's choice
 
 
 class EditionRow(TypedDict):
@@ -151,6 +152,7 @@ class HardcoverService:
             to_match=work.to_match,
             held=outbox.held_count(),
             awaiting_review=awaiting_review(),
+            to_pick=sync_store.to_pick_count(),
         )
 
     async def check_keyring(self) -> None:

@@ -50,6 +50,7 @@ class AppStatus:
     to_match: int = 0  # books a sync would look up on Hardcover first
     held: int = 0  # books the user's Cancel held back until they sync again
     awaiting_review: int = 0  # new books that wait for the user's review before going out
+    to_pick: int = 0  # books being read whose Hardcover match waits for the user's choice
     welcome_open: bool = False  # the Welcome page (first run) is in the window
 
     @property
@@ -136,6 +137,18 @@ def new_review_notice(previous: int, status: AppStatus) -> str | None:
     return (  # always more than five books: the worker publishes up to five by itself
         f"{status.awaiting_review:,} books are ready to go to Hardcover: review them with "
         "Sync Now on the Hardcover page. Nothing new is published before you do."
+    )
+
+
+def new_pick_notice(previous: int, status: AppStatus) -> str | None:
+    """The notification when more books than before wait for the user to choose their
+    Hardcover book (found by the background worker, say); once, not on every pass."""
+    if status.to_pick <= previous or not status.sync_available:
+        return None
+    books = counted("%n book(s)", status.to_pick)
+    return (
+        f"Hardcover has several possible books for {books} you are reading: choose on the "
+        "Hardcover page (Needs review, Pick…). Nothing is sent for them until you do."
     )
 
 

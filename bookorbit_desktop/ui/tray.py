@@ -21,6 +21,7 @@ from bookorbit_desktop.ui.status import (
     AppStatus,
     StatusHub,
     new_attention,
+    new_pick_notice,
     new_review_notice,
     sync_unavailable_reason,
     tooltip,
@@ -53,6 +54,7 @@ class Tray(QObject):
         self.icon.activated.connect(self._activated)
         self._problem: str | None = None  # the sync problem already announced
         self._awaiting_review = 0  # the new books already announced as waiting for review
+        self._to_pick = 0  # the books already announced as waiting for a pick
         hub.changed.connect(self._show_status)
         self._show_status(hub.status)
         self.rebuild_menu()
@@ -83,6 +85,10 @@ class Tray(QObject):
         self._awaiting_review = status.awaiting_review
         if review is not None:  # once per new batch waiting for the user
             self.notify("Books ready for Hardcover", review)
+        pick = new_pick_notice(self._to_pick, status)
+        self._to_pick = status.to_pick
+        if pick is not None:
+            self.notify("Hardcover needs your choice", pick)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (

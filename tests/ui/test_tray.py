@@ -13,6 +13,7 @@ from bookorbit_desktop.ui.status import (
     StatusHub,
     can_sync_now,
     new_attention,
+    new_pick_notice,
     new_review_notice,
     server_summary,
     sync_summary,
@@ -393,6 +394,16 @@ def test_a_new_problem_is_announced_once(previous, problem, message):
 def test_books_waiting_for_review_are_announced_once(previous, waiting, message):
     status = AppStatus(sync_available=True, awaiting_review=waiting)
     assert new_review_notice(previous, status) == message
+
+
+@pytest.mark.parametrize(
+    ("previous", "waiting", "said"), [(0, 0, False), (0, 2, True), (2, 2, False), (2, 1, False)]
+)
+def test_books_waiting_for_a_pick_are_announced_once(previous, waiting, said):
+    notice = new_pick_notice(previous, AppStatus(sync_available=True, to_pick=waiting))
+    assert (notice is not None) == said
+    if said:
+        assert notice.startswith("Hardcover has several possible books for 2 books you are")
 
 
 LOOPBACK = AppStatus(

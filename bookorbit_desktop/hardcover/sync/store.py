@@ -15,7 +15,7 @@ from typing import Any
 
 from peewee import JOIN
 
-from bookorbit_desktop.hardcover.matching.store import LINKED
+from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW
 from bookorbit_desktop.hardcover.sync.copies import Copy, combine
 from bookorbit_desktop.hardcover.sync.ledger import add_log
 from bookorbit_desktop.hardcover.sync.model import (
@@ -184,6 +184,16 @@ def awaiting_match() -> list[int]:
     """Books being read (or marked) that were never looked up on Hardcover: the worker
     matches them with the same guards as Sync Now, so nothing active stays silently local."""
     return [book_id for (book_id,) in database.execute_sql(_AWAITING_MATCH).fetchall()]
+
+
+def to_pick_count() -> int:
+    """Books not unread whose match waits for the user's choice (several candidates)."""
+    query = (
+        HardcoverMatch.select()
+        .join(ReadingState, on=(ReadingState.book == HardcoverMatch.book))
+        .where((HardcoverMatch.state == NEEDS_REVIEW) & (ReadingState.status != "unread"))
+    )
+    return int(query.count())
 
 
 def never_sent_count() -> int:

@@ -168,6 +168,7 @@ class HardcoverController(QObject):
             to_match=status.to_match,
             held=status.held,
             awaiting_review=status.awaiting_review,
+            to_pick=status.to_pick,
         )
         self.view.show_sync_status(self.hub.status)
         if page.details is None:  # the account only

@@ -264,3 +264,24 @@ async def test_a_dry_run_on_a_fresh_library_lists_what_the_real_sync_sends(world
         b.book_id for b in real.books if b.outcome == "sent"
     )
     assert len(dry.books) == 2
+
+
+async def test_the_worker_leaves_an_uncertain_match_for_the_user_and_says_so(world):
+    from bookorbit_desktop.hardcover.matching.store import get_match
+    from bookorbit_desktop.hardcover.sync.store import to_pick_count
+
+    await service(world).sync()  # the first sync by hand
+    for year in (1932, 1958):  # two books of that name: matching cannot tell which
+        hc_book = world.catalog.add_book("Brave New World", authors=["Aldous Huxley"],
+                                         release_year=year, users_count=50)  # fmt: skip
+        world.catalog.add_edition(hc_book, pages=288)
+    book = add_book("Brave New World", ["Aldous Huxley"])
+    update_reading_state(book.id, status="reading", started="2026-03-02", progress=0.25)
+    world.clock.advance(60)
+    result = await service(world).push_due()
+    assert get_match(book.id).state == "needs_review"
+    assert result.needs_review == 1 and to_pick_count() == 1
+    world.hardcover.reset_counters()
+    world.clock.advance(60)
+    assert await service(world).push_due() is None  # looked up once: not again every pass
+    assert world.hardcover.requests == []
