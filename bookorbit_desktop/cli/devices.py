@@ -15,7 +15,7 @@ from bookorbit_desktop.cli.server import _read_password
 from bookorbit_desktop.services import devices
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     device = commands.add_parser("device", help="send books to KOReader over Wi-Fi")
     sub = device.add_subparsers(dest="device_command", metavar="COMMAND", required=True)
     password = sub.add_parser(

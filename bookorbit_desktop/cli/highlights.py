@@ -37,7 +37,7 @@ _ACTIONS = (
 )
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-command to the parser."""
     parser = commands.add_parser(
         "highlights",

@@ -12,7 +12,7 @@ from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.errors import InvalidValueError
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
     stats = commands.add_parser(
         "stats",

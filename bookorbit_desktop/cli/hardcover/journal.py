@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from typing import TYPE_CHECKING
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.token import account_for
 from bookorbit_desktop.errors import InvalidValueError
 
+if TYPE_CHECKING:
+    from bookorbit_desktop.services.journal import PreviewRow
 
-def register_journal_commands(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register_journal_commands(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     journal = actions.add_parser(
         "journal",
         help="send highlights to Hardcover's reading journal as quotes (opt-in)",
@@ -82,7 +88,7 @@ def run_journal(ctx: CliContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def _preview(rows: list) -> int:  # type: ignore[type-arg]
+def _preview(rows: list[PreviewRow]) -> int:
     if not rows:
         print("Nothing to send: no new or edited highlights in the chosen, linked books.")
         return 0

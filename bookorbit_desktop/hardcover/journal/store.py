@@ -28,6 +28,7 @@ from bookorbit_desktop.library.store.models import (
     database,
 )
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
+from bookorbit_desktop.library.store.typed import tuples
 
 
 def chosen_books() -> tuple[bool, list[int]]:
@@ -69,8 +70,17 @@ def wanted() -> list[Wanted]:
     if not every and not ids:
         return []
     query = (
-        Highlight.select(Highlight, HardcoverMatch)
-        .join(HardcoverMatch, on=HardcoverMatch.book == Highlight.book, attr="match")
+        Highlight.select(
+            Highlight.id,
+            Highlight.text,
+            Highlight.note,
+            Highlight.page,
+            Highlight.created,
+            HardcoverMatch.hc_book_id,
+            HardcoverMatch.hc_edition_id,
+            HardcoverMatch.edition_pages,
+        )
+        .join(HardcoverMatch, on=HardcoverMatch.book == Highlight.book)
         .where(
             Highlight.deleted_at.is_null()
             & (HardcoverMatch.state == LINKED)
@@ -81,17 +91,16 @@ def wanted() -> list[Wanted]:
     if not every:
         query = query.where(Highlight.book.in_(ids))
     entries: list[Wanted] = []
-    for row in query:
-        match = row.match
+    for highlight_id, text, note, page, created, hc_book_id, edition_id, pages in tuples(query):
         entries += wanted_entries(
-            row.id,
-            row.text,
-            row.note,
-            row.page,
-            row.created,
-            hc_book_id=match.hc_book_id,
-            edition_id=match.hc_edition_id,
-            edition_pages=match.edition_pages,
+            highlight_id,
+            text,
+            note,
+            page,
+            created,
+            hc_book_id=hc_book_id,
+            edition_id=edition_id,
+            edition_pages=pages,
         )
     return entries
 
@@ -149,4 +158,4 @@ def known_journal_ids() -> set[int]:
     rows = JournalEntry.select(JournalEntry.journal_id).where(
         JournalEntry.journal_id.is_null(False)
     )
-    return {int(row.journal_id) for row in rows}
+    return {int(journal_id) for (journal_id,) in tuples(rows)}

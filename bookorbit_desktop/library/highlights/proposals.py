@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.highlights.rules import Proposal, proposal
-from bookorbit_desktop.library.reading.edits import update_reading_state
+from bookorbit_desktop.library.reading.edits import UNSET, update_reading_state
 from bookorbit_desktop.library.store.models import Book, ReadingProposal, ReadingState, database
 
 APPLIED = "applied"
@@ -113,12 +113,11 @@ def apply(proposal_id: int) -> dict[str, object]:
     """Apply a waiting proposal to its book; returns the book's new reading state."""
     with database.atomic():
         row = _open(proposal_id)
-        changes: dict[str, object] = {}
-        if row.status is not None:
-            changes["status"] = row.status
-        if row.rating is not None:
-            changes["rating"] = float(row.rating)
-        reading = update_reading_state(row.book_id, **changes)  # type: ignore[arg-type]
+        reading = update_reading_state(
+            row.book_id,
+            status=UNSET if row.status is None else row.status,
+            rating=UNSET if row.rating is None else float(row.rating),
+        )
         row.decision = APPLIED
         row.save()
     return reading

@@ -16,6 +16,7 @@ from peewee import JOIN, fn
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.highlights.rules import Entry, Plan, Stored, plan
 from bookorbit_desktop.library.store.models import Book, Highlight, database
+from bookorbit_desktop.library.store.typed import tuples
 
 SOURCE_XMNOTE = "xmnote"
 SOURCE_SIDECAR = "sidecar"
@@ -195,9 +196,8 @@ def waiting() -> list[Waiting]:
         .where(Highlight.book.is_null() & Highlight.deleted_at.is_null())
         .group_by(Highlight.pending_title, Highlight.pending_authors)
         .order_by(fn.MAX(Highlight.received_at).desc())
-        .tuples()
     )
-    return [Waiting(t or "", a or "", n, at) for t, a, n, at in query]
+    return [Waiting(t or "", a or "", n, at) for t, a, n, at in tuples(query)]
 
 
 def link_waiting(title: str, authors: str, book_id: int, *, now: float) -> Recorded:

@@ -26,6 +26,7 @@ from bookorbit_desktop.library.store.models import (
     database,
 )
 from bookorbit_desktop.library.store.settings import get_private, set_setting
+from bookorbit_desktop.library.store.typed import tuples
 
 LIBRARY_UUID_KEY = "devices.library_uuid"
 PREFERRED_FORMATS = ("epub", "kepub", "azw3", "mobi", "fb2", "pdf", "cbz", "djvu", "txt")
@@ -129,12 +130,9 @@ def queued_book_ids() -> list[int]:
 def queued_titles() -> list[tuple[int, str]]:
     """The queue in order, as (book id, title)."""
     query = (
-        DeviceQueue.select(DeviceQueue.book, Book.title)
-        .join(Book)
-        .order_by(DeviceQueue.queued_at)
-        .tuples()
+        DeviceQueue.select(DeviceQueue.book, Book.title).join(Book).order_by(DeviceQueue.queued_at)
     )
-    return [(int(book_id), str(title)) for book_id, title in query]
+    return [(int(book_id), str(title)) for book_id, title in tuples(query)]
 
 
 def _best_file(book_id: int, formats: frozenset[str] | None) -> BookFile | None:

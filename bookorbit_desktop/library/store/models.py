@@ -281,6 +281,7 @@ class HistoryPage(BaseModel):
     """One of KOReader's page records, merged from every file: never deleted."""
 
     history_book = ForeignKeyField(HistoryBook, on_delete="CASCADE")
+    history_book_id: int
     page = IntegerField()
     start_time = IntegerField()
     duration = IntegerField()
@@ -294,6 +295,7 @@ class HistoryPage(BaseModel):
 class HistorySession(BaseModel):
     id = AutoField()
     history_book = ForeignKeyField(HistoryBook, on_delete="CASCADE")
+    history_book_id: int
     start = IntegerField()
     end = IntegerField()
     seconds = IntegerField()
@@ -305,6 +307,7 @@ class HistorySession(BaseModel):
 
 class HistoryDay(BaseModel):
     history_book = ForeignKeyField(HistoryBook, on_delete="CASCADE")
+    history_book_id: int
     day = CharField(index=True)  # the desktop's local date, ISO
     seconds = IntegerField()
     pages = IntegerField()
@@ -319,6 +322,7 @@ class Highlight(BaseModel):
 
     id = AutoField()
     book = ForeignKeyField(Book, null=True, backref="highlights", on_delete="CASCADE")
+    book_id: int | None
     pending_title = TextField(null=True)
     pending_authors = TextField(null=True)
     created = IntegerField()  # Unix seconds when it was made on the device: its identity
@@ -345,6 +349,7 @@ class ReadingProposal(BaseModel):
 
     id = AutoField()
     book = ForeignKeyField(Book, backref="reading_proposals", on_delete="CASCADE")
+    book_id: int
     source = CharField()
     status = CharField(null=True)
     rating = IntegerField(null=True)
@@ -358,6 +363,7 @@ class JournalEntry(BaseModel):
 
     id = AutoField()
     highlight = ForeignKeyField(Highlight, backref="journal_entries", on_delete="CASCADE")
+    highlight_id: int
     kind = CharField()  # quote or note
     journal_id = IntegerField(null=True)  # None while the answer to the insert is unknown
     text = TextField()  # what was sent
@@ -384,12 +390,14 @@ class DeviceBook(BaseModel):
 
     id = AutoField()
     device = ForeignKeyField(Device, backref="books", on_delete="CASCADE")
+    device_id: int
     lpath = TextField()
     uuid = CharField(null=True)
     title = TextField(null=True)
     authors = JSONText(null=True)  # a list of names
     last_modified = TextField(null=True)
     book = ForeignKeyField(Book, null=True, backref="on_devices", on_delete="SET NULL", index=True)
+    book_id: int | None
     sent_at = FloatField(null=True)
 
     class Meta:
@@ -401,6 +409,7 @@ class DeviceQueue(BaseModel):
     """A book waiting for the next device that connects."""
 
     book = ForeignKeyField(Book, primary_key=True, backref="device_queue", on_delete="CASCADE")
+    book_id: int
     queued_at = FloatField()
 
     class Meta:
