@@ -87,7 +87,8 @@ def test_edit_every_field(library):
 def test_status_brings_the_dates_the_rules_imply_unless_given(library):
     book = add_book("Finished")
     read = update_reading_state(book.id, status="read", today=TODAY)
-    assert (read["started"], read["finished"]) == ("2024-06-15", "2024-06-15")
+    # Marking a book read says when it ended, not when it began: no start date is invented.
+    assert (read["started"], read["finished"]) == (None, "2024-06-15")
     other = add_book("Backdated")
     read = update_reading_state(
         other.id, status="read", started="2024-01-01", finished="2024-02-01", today=TODAY
@@ -98,11 +99,7 @@ def test_status_brings_the_dates_the_rules_imply_unless_given(library):
 def test_a_finish_date_given_with_the_status_is_not_refused_for_the_implied_start(library):
     never_started = add_book("Read Long Ago")
     read = update_reading_state(never_started.id, status="read", finished="2020-03-01", today=TODAY)
-    assert (read["status"], read["started"], read["finished"]) == (
-        "read",
-        "2020-03-01",
-        "2020-03-01",
-    )
+    assert (read["status"], read["started"], read["finished"]) == ("read", None, "2020-03-01")
     started = add_book("Started Before")
     update_reading_state(started.id, status="reading", started="2024-05-01", today=TODAY)
     with pytest.raises(InvalidValueError, match="before the start date 2024-05-01"):
