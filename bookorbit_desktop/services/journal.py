@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from bookorbit_desktop.hardcover.journal import send, store
 from bookorbit_desktop.hardcover.journal.plan import Wanted
-from bookorbit_desktop.library.store.models import Book, Highlight
+from bookorbit_desktop.library.store.channel_tables import Highlight
+from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.settings import get_private
 from bookorbit_desktop.services.hardcover_account import USER_ID_KEY, HardcoverAccount
 

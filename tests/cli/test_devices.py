@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +27,9 @@ PASSWORD = "wifi-pässword"
 def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.fakes.file_keyring.FileKeyring")
     monkeypatch.setenv(FILE_ENV, str(tmp_path / "keyring.json"))
+    # The test keyring backend lives in tests/: a `serve` process must find it too.
+    repo = str(Path(__file__).resolve().parents[2])
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [repo, os.getenv("PYTHONPATH")])))
     folder = tmp_path / "data"
     yield folder
     close_database()

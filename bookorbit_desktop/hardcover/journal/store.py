@@ -20,13 +20,8 @@ from bookorbit_desktop.hardcover.journal.plan import (
     wanted_entries,
 )
 from bookorbit_desktop.hardcover.matching.store import LINKED
-from bookorbit_desktop.library.store.models import (
-    Book,
-    HardcoverMatch,
-    Highlight,
-    JournalEntry,
-    database,
-)
+from bookorbit_desktop.library.store.channel_tables import Highlight, JournalEntry
+from bookorbit_desktop.library.store.models import Book, HardcoverMatch, database
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.library.store.typed import tuples
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.highlights.rules import Proposal, proposal
 from bookorbit_desktop.library.reading.edits import UNSET, update_reading_state
-from bookorbit_desktop.library.store.models import Book, ReadingProposal, ReadingState, database
+from bookorbit_desktop.library.store.channel_tables import ReadingProposal
+from bookorbit_desktop.library.store.models import Book, ReadingState, database
 
 APPLIED = "applied"
 DISMISSED = "dismissed"

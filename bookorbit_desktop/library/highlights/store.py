@@ -15,7 +15,8 @@ from peewee import JOIN, fn
 
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.highlights.rules import Entry, Plan, Stored, plan
-from bookorbit_desktop.library.store.models import Book, Highlight, database
+from bookorbit_desktop.library.store.channel_tables import Highlight
+from bookorbit_desktop.library.store.models import Book, database
 from bookorbit_desktop.library.store.typed import tuples
 
 SOURCE_XMNOTE = "xmnote"

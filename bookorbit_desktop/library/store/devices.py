@@ -17,14 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookorbit_desktop.errors import NotFoundError
-from bookorbit_desktop.library.store.models import (
-    Book,
-    BookFile,
-    Device,
-    DeviceBook,
-    DeviceQueue,
-    database,
-)
+from bookorbit_desktop.library.store.channel_tables import Device, DeviceBook, DeviceQueue
+from bookorbit_desktop.library.store.models import Book, BookFile, database
 from bookorbit_desktop.library.store.settings import get_private, set_setting
 from bookorbit_desktop.library.store.typed import tuples
 

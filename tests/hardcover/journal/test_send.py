@@ -10,7 +10,7 @@ from bookorbit_desktop.hardcover.journal.send import ReviewNeededError, send_hig
 from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.library.highlights import store
 from bookorbit_desktop.library.highlights.rules import Entry
-from bookorbit_desktop.library.store.models import JournalEntry
+from bookorbit_desktop.library.store.channel_tables import JournalEntry
 from tests.factories import add_book
 from tests.fakes.hardcover_catalog import EBOOK, SYNC_SCOPES
 from tests.fakes.hardcover_fixtures import make_client

@@ -8,7 +8,8 @@ from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.highlights import proposals, store
 from bookorbit_desktop.library.highlights.rules import Entry
 from bookorbit_desktop.library.highlights.store import Recorded, Target
-from bookorbit_desktop.library.store.models import Highlight, ReadingState, SyncOutbox
+from bookorbit_desktop.library.store.channel_tables import Highlight
+from bookorbit_desktop.library.store.models import ReadingState, SyncOutbox
 from tests.factories import add_book
 
 T = 1_700_000_000

@@ -9,6 +9,7 @@ import pytest
 from peewee import ForeignKeyField, IntegrityError, SqliteDatabase
 
 from bookorbit_desktop.errors import DatabaseTooNewError
+from bookorbit_desktop.library.store.channel_tables import ALL_MODELS
 from bookorbit_desktop.library.store.db import (
     LibraryOpenError,
     close_database,
@@ -16,7 +17,7 @@ from bookorbit_desktop.library.store.db import (
     schema_version,
 )
 from bookorbit_desktop.library.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from bookorbit_desktop.library.store.models import ALL_MODELS, Book, BookFile, ReadingState
+from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState
 from tests.factories import add_book
 
 

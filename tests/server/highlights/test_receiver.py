@@ -13,8 +13,8 @@ import pytest
 
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.highlights import proposals, store
+from bookorbit_desktop.library.store.channel_tables import Highlight
 from bookorbit_desktop.library.store.db import close_database, open_database
-from bookorbit_desktop.library.store.models import Highlight
 from bookorbit_desktop.server.highlights.guard import RateLimit
 from bookorbit_desktop.server.highlights.receiver import (
     HighlightsReceiver,
