@@ -47,7 +47,7 @@ EBOOK_FILTER = (
 class ClickableLabel(QLabel):
     clicked = Signal()
 
-    def mouseReleaseEvent(self, event: object) -> None:  # type: ignore[override]
+    def mouseReleaseEvent(self, event: object) -> None:
         self.clicked.emit()
 
 

@@ -10,6 +10,7 @@ the menu is also reachable from the main window, because some desktops have no t
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QFont, QGuiApplication
@@ -148,11 +149,11 @@ class Tray(QObject):
             return
         self._add("server-state", "KOReader sync — click to copy:", None).setEnabled(False)
         for index, url in enumerate(status.kosync_urls):
-            self._add(f"copy-kosync-{index}", url, lambda u=url: self._copy(u))
+            self._add(f"copy-kosync-{index}", url, partial(self._copy, url))
         if status.opds_urls:
             self._add("opds-state", "OPDS catalog — click to copy:", None).setEnabled(False)
             for index, url in enumerate(status.opds_urls):
-                self._add(f"copy-opds-{index}", url, lambda u=url: self._copy(u))
+                self._add(f"copy-opds-{index}", url, partial(self._copy, url))
 
     def _add(self, name: str, text: str, slot: Callable[[], object] | None) -> QAction:
         action = QAction(text, self.menu)

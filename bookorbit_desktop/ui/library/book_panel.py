@@ -133,8 +133,8 @@ class BookPanel(QWidget):
         outer.addWidget(self.placeholder)
         outer.addWidget(self.details)
         wheel_needs_focus(self.reading_box)  # scrolling the panel never edits a field
-        save = QShortcut(QKeySequence("Ctrl+S"), self, self.save_reading)
-        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut = QShortcut(QKeySequence("Ctrl+S"), self, self.save_reading)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.show_book(None)
 
     def _reading_group(self) -> QGroupBox:
@@ -204,12 +204,13 @@ class BookPanel(QWidget):
 
     def reload(self) -> None:
         """Show the stored book again if it changed, keeping what the user typed, unsaved."""
-        fresh = None if self._book is None else self._load(self._book["id"])
-        if fresh is None or fresh == self._book:  # no book, or it did not change
+        shown = self._book
+        fresh = None if shown is None else self._load(shown["id"])
+        if shown is None or fresh is None or fresh == shown:  # no book, or it did not change
             return
         keep = None
         if self.has_unsaved_edits():
-            before = reading_edits.form_values(self._book["reading"])
+            before = reading_edits.form_values(shown["reading"])
             after = reading_edits.form_values(fresh["reading"])
             keep = reading_edits.merge_reload(before, after, self._form(), self._changed_elsewhere)
         self._book = fresh
@@ -351,8 +352,9 @@ def _facts_html(book: BookDetails) -> str:
         ("ISBN", "isbn13"),
         ("ISBN-10", "isbn10"),
     ):
-        if book.get(key):
-            rows.append((label, str(book[key])))
+        value = book.get(key)
+        if value:
+            rows.append((label, str(value)))
     for file in book.get("files", []):
         note = "  (missing from disk)" if file.get("missing") else ""
         rows.append((str(file["format"]).upper(), f"{file['path']}{note}"))

@@ -5,7 +5,7 @@ Books of a removed folder stay in the library; only the watching stops.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
@@ -28,9 +28,9 @@ from bookorbit_desktop.ui.widgets import choose_folder
 class FolderAccess:
     """The watched-folder functions (services.watched_folders in the app and the tests)."""
 
-    list: Callable[[], list[str]]
-    add: Callable[[str], list[str]]
-    remove: Callable[[str], list[str]]
+    list: Callable[[], Sequence[str]]
+    add: Callable[[str], Sequence[str]]
+    remove: Callable[[str], Sequence[str]]
 
 
 class WatchedFoldersBox(QGroupBox):
@@ -66,7 +66,7 @@ class WatchedFoldersBox(QGroupBox):
         self.folder_list.itemSelectionChanged.connect(self._selection_changed)
         self._show(access.list())
 
-    def _show(self, folders: list[str]) -> None:
+    def _show(self, folders: Sequence[str]) -> None:
         self.folder_list.clear()
         self.folder_list.addItems(folders)
         self._selection_changed()

@@ -68,7 +68,7 @@ class HardcoverTab(QWidget):
         row.addWidget(self.connect_button)
         form.addRow("Token:", row)
         self.disconnect_button = QPushButton("&Disconnect")
-        self.disconnect_button.clicked.connect(self.disconnect)
+        self.disconnect_button.clicked.connect(self.disconnect_account)
         form.addRow(self.disconnect_button)
         self.account_message = QLabel()
         self.account_message.setWordWrap(True)
@@ -96,8 +96,8 @@ class HardcoverTab(QWidget):
         hint.setWordWrap(True)
         form.addRow(hint)
         self.privacy_combo = QComboBox()
-        for value, label in PRIVACY_LABELS.items():
-            self.privacy_combo.addItem(label, value)
+        for privacy, label in PRIVACY_LABELS.items():
+            self.privacy_combo.addItem(label, privacy)
         self.privacy_combo.setCurrentIndex(
             max(0, self.privacy_combo.findData(self._loaded.privacy))
         )
@@ -148,7 +148,7 @@ class HardcoverTab(QWidget):
         if token:
             self.task = spawn(self._account_action(self._access.connect(token), "Connected"), self)
 
-    def disconnect(self) -> None:
+    def disconnect_account(self) -> None:
         self.task = spawn(self._account_action(self._access.disconnect(), "Disconnected"), self)
 
     async def _account_action(self, action: Awaitable[object], done: str) -> None:
