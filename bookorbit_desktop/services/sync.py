@@ -13,7 +13,6 @@ book has a change that is due or an active book was never looked up.
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +25,8 @@ from bookorbit_desktop.hardcover.api.errors import (
     UnavailableError,
 )
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
+from bookorbit_desktop.hardcover.journal import send as journal_send
+from bookorbit_desktop.hardcover.journal import store as journal_store
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW, NO_MATCH
 from bookorbit_desktop.hardcover.sync import lease, ledger, results, store
@@ -45,6 +46,7 @@ from bookorbit_desktop.library.store.models import Book, HardcoverMatch, Reading
 from bookorbit_desktop.library.store.settings import get_private, set_setting
 from bookorbit_desktop.library.store.typed import tuples
 from bookorbit_desktop.services.hardcover_account import LAST_SYNC_KEY, PAUSED_KEY, HardcoverAccount
+from bookorbit_desktop.services.sync_gate import GATE, HOLDER, PassGate
 
 _PASS_STOPPERS = (AuthError, RateLimitedError, NetworkError, UnavailableError)
 # What the window takes from the sync's core through this module (it imports no `hardcover`).
@@ -52,54 +54,6 @@ __all__ = ["BookResult", "MatchProgress", "SyncProgress", "counted_outcomes", "o
 FIRST_SYNC_KEY = "hardcover.first_sync"  # when the user first synced by hand
 LEASE_WAIT_SECONDS = 600.0  # a user's pass waits this long for another process's pass
 LEASE_POLL_SECONDS = 1.0
-
-
-class PassGate:
-    """One sync pass at a time in this process (the worker runs on a thread of its own): the
-    worker's pass starts only when no other runs, and gives way between two books as soon as
-    the user starts one."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._owner: str | None = None
-        self._free = threading.Event()
-        self._free.set()
-        self._users_waiting = 0
-
-    def try_worker(self) -> bool:
-        with self._lock:
-            if self._owner is not None or self._users_waiting:
-                return False
-            self._owner = "worker"
-            self._free.clear()
-            return True
-
-    def user_waiting(self) -> bool:
-        return self._users_waiting > 0
-
-    async def enter_user(self) -> None:
-        with self._lock:
-            self._users_waiting += 1
-        try:
-            while True:
-                with self._lock:
-                    if self._owner is None:
-                        self._owner = "user"
-                        self._free.clear()
-                        return
-                await asyncio.to_thread(self._free.wait, 0.5)
-        finally:
-            with self._lock:
-                self._users_waiting -= 1
-
-    def leave(self) -> None:
-        with self._lock:
-            self._owner = None
-            self._free.set()
-
-
-GATE = PassGate()  # the process's one coordinator
-HOLDER = lease.new_holder()  # the process's name on the library's sync lease
 
 
 @dataclass
@@ -180,6 +134,15 @@ def _unlinked_results(book_ids: Iterable[int] | None) -> list[BookResult]:
         )
         for book_id, title, state in tuples(query)
     ]
+
+
+def journal_due() -> bool:
+    """Highlights of opted-in books wait for Hardcover's reading journal, and the user has
+    reviewed a first batch (until then nothing goes to the journal by itself)."""
+    if not journal_store.anything_sent():
+        return False
+    current = journal_send.preview()
+    return bool(current.inserts or current.updates or current.unconfirmed)
 
 
 class SyncService:
@@ -326,7 +289,8 @@ class SyncService:
         if not self._may_push_by_itself():
             return None
         to_match = store.awaiting_match()
-        if not to_match and not self.due():
+        journal = journal_due()
+        if not to_match and not journal and not self.due():
             return None
         if not self.gate.try_worker():
             return None
@@ -334,13 +298,13 @@ class SyncService:
             if not lease.acquire(self.holder, now=self._clock()):
                 return None
             try:
-                return await self._worker_pass(to_match)
+                return await self._worker_pass(to_match, journal)
             finally:
                 lease.release(self.holder)
         finally:
             self.gate.leave()
 
-    async def _worker_pass(self, to_match: list[int]) -> PassResult | None:
+    async def _worker_pass(self, to_match: list[int], journal: bool) -> PassResult | None:
         async with self.account.open_client() as client:
             if client.budget().daily_remaining < DAILY_RESERVE + MAX_STEPS:
                 return None  # checked before anything is read: the reserve is for the user
@@ -357,6 +321,11 @@ class SyncService:
             result = await engine.run(
                 due_only=True, lease_holder=self.holder, yield_to=self.gate.user_waiting
             )
+            if journal and result.stopped is None:  # the reading first, then the journal
+                sent = await journal_send.send_highlights(
+                    client, user_id=user.id, clock=self._clock
+                )
+                result.journal_sent = sent.inserted + sent.updated
         result.needs_review = review
         if result.books and result.stopped is None:
             set_setting(LAST_SYNC_KEY, self._clock())

@@ -88,6 +88,7 @@ class PassResult:
     requests: int = 0
     awaiting_review: int = 0  # new Hardcover books the worker left for the user's review
     needs_review: int = 0  # books the worker looked up that wait for the user's choice
+    journal_sent: int = 0  # highlights the worker sent to (or updated in) the reading journal
 
     @property
     def counts(self) -> dict[str, int]:

@@ -142,3 +142,38 @@ async def test_privacy_and_unlinked_books(world, hardcover, hc_client):
     report = await send_highlights(hc_client, user_id=hardcover.user_id, reviewed=True)
     assert report.inserted == 3  # Emma is not linked to Hardcover: nothing of it is sent
     assert {row[2] for row in journal(hardcover)} == {1}
+
+
+async def test_the_background_worker_sends_new_highlights_after_the_first_reviewed_batch(
+    world, hardcover, hc_client, clock
+):
+    from contextlib import asynccontextmanager
+
+    from bookorbit_desktop.library.store.settings import set_setting
+    from bookorbit_desktop.services.sync import FIRST_SYNC_KEY, SyncService
+    from bookorbit_desktop.services.sync_gate import PassGate
+
+    class Account:
+        def has_supplied_token(self) -> bool:
+            return False
+
+        @asynccontextmanager
+        async def open_client(self):
+            yield hc_client
+
+    set_setting(FIRST_SYNC_KEY, 0.0)
+    worker = SyncService(Account(), clock=clock, gate=PassGate())
+    journal_store.choose([world["dune"]], on=True)
+    assert await worker.push_due() is None  # the first batch waits for the user's review
+    assert journal(hardcover) == [] and hardcover.requests == []
+    await send_highlights(hc_client, user_id=hardcover.user_id, reviewed=True)
+    hardcover.reset_counters()
+    assert await worker.push_due() is None  # nothing new: not a single request
+    assert hardcover.requests == []
+    store.record(
+        store.Target(world["dune"]), [Entry(T + 60, "The spice must flow.")], source="xmnote",
+        origin="x", now=2.0,
+    )  # fmt: skip
+    result = await worker.push_due()
+    assert result is not None and result.journal_sent == 1
+    assert ("quote", "The spice must flow.", 3) in journal(hardcover)
