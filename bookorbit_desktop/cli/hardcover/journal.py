@@ -111,6 +111,6 @@ def _ids(ids: list[int]) -> str:
 
 
 def _token_url() -> str:
-    from bookorbit_desktop.hardcover.journal.send import JOURNAL_TOKEN_URL
+    from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
 
-    return JOURNAL_TOKEN_URL
+    return TOKEN_PAGE_URL

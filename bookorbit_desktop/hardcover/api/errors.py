@@ -13,7 +13,10 @@ from bookorbit_desktop.errors import CONNECT, BookOrbitError
 # Where a person creates a token with the scopes BookOrbit needs already ticked
 # (Hardcover's "E-Reader / Sync Client" preset; hardcover-api.md §1.2).
 REQUIRED_SCOPES = ("read:catalog", "read:library", "write:library", "read:me:content")
-TOKEN_PAGE_URL = "https://hardcover.app/account/api/keys/new?scope=" + "%20".join(REQUIRED_SCOPES)
+# The token link also asks for `read:journal`: the reading journal needs it only to read back an
+# entry whose answer was lost, so it is asked for, never required.
+REQUESTED_SCOPES = (*REQUIRED_SCOPES, "read:journal")
+TOKEN_PAGE_URL = "https://hardcover.app/account/api/keys/new?scope=" + "%20".join(REQUESTED_SCOPES)
 _CONNECT_AGAIN = f"Create a new token at {TOKEN_PAGE_URL} and connect with it."
 
 

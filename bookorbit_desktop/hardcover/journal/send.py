@@ -28,15 +28,6 @@ from bookorbit_desktop.hardcover.journal.plan import JournalPlan, Sent, Wanted, 
 
 log = logging.getLogger(__name__)
 
-JOURNAL_SCOPES = (
-    "read:catalog",
-    "read:library",
-    "write:library",
-    "read:me:content",
-    "read:journal",
-)
-JOURNAL_TOKEN_URL = "https://hardcover.app/account/api/keys/new?scope=" + "%20".join(JOURNAL_SCOPES)
-
 
 class ReviewNeededError(BookOrbitError):
     title = "Review the highlights first"
