@@ -32,6 +32,7 @@ from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW, NO_
 from bookorbit_desktop.hardcover.sync import lease, ledger, results, store
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync.engine import DAILY_RESERVE, SyncEngine
+from bookorbit_desktop.hardcover.sync.model import FROM_HISTORY
 from bookorbit_desktop.hardcover.sync.plan import due_books
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS
 from bookorbit_desktop.hardcover.sync.results import (
@@ -61,6 +62,12 @@ class SyncReport(PassResult):
     """A pass as the window and the command line show it (unmatched books included)."""
 
     dry_run: bool = False
+
+    @property
+    def dates_from_history(self) -> int:
+        """Books whose change carries read dates taken from KOReader's reading history: a
+        pass that would send any is shown for review first."""
+        return sum(1 for book in self.books if FROM_HISTORY in book.notes)
 
     @property
     def text(self) -> str:

@@ -36,6 +36,7 @@ from typing import Any
 
 from bookorbit_desktop.hardcover.sync.model import (
     FINISHED_READ,
+    FROM_HISTORY,
     NO_READ,
     OPEN_READ,
     PRIVACY_NAMES,
@@ -51,6 +52,7 @@ from bookorbit_desktop.hardcover.sync.model import (
     read_kind,
     wanted_for,
 )
+from bookorbit_desktop.hardcover.sync.words import LABELS, describe_read, stars
 
 INSERT_ENTRY, UPDATE_ENTRY = "insert_user_book", "update_user_book"
 INSERT_READ, UPDATE_READ = "insert_user_book_read", "update_user_book_read"
@@ -177,7 +179,7 @@ def _entry_missing(
         fields["edition_id"] = want.edition_id
     if want.rating is not None:
         fields["rating"] = want.rating
-        changes.append(f"rating {_stars(want.rating)}")
+        changes.append(f"rating {stars(want.rating)}")
     action = Action(INSERT_ENTRY, None, fields, tuple(changes))
     return Step(action, Tracking(created_by_us=True, seen_reads=frozenset()))
 
@@ -199,7 +201,7 @@ def _differs(
     local_changed = want != snapshot.wanted.get(name)
     remote_changed = have != snapshot.confirmed.get(name)
     if remote_changed and not local_changed:
-        notes.append(f"{_LABELS.get(name, name)} changed on Hardcover; kept")
+        notes.append(f"{LABELS.get(name, name)} changed on Hardcover; kept")
         return False
     return not (want is None and unknown_keeps and not local_changed)
 
@@ -223,7 +225,7 @@ def _entry_update(
         changes.append(f"status {STATUS_NAMES[want.status_id]}")
     if _differs("rating", want.rating, remote.rating, snapshot, unknown_keeps=adopted, notes=notes):
         fields["rating"] = want.rating
-        changes.append("rating cleared" if want.rating is None else f"rating {_stars(want.rating)}")
+        changes.append("rating cleared" if want.rating is None else f"rating {stars(want.rating)}")
     manage_privacy = tracking.created_by_us or options.privacy_for_all
     if manage_privacy and _differs(
         "privacy_id", want.privacy_id, remote.privacy_id, snapshot, unknown_keeps=True, notes=notes
@@ -276,9 +278,9 @@ def _read_step(
     read = remote.read(tracking.read_id)
     if read is None:
         fields = _read_fields(want.started, want.finished, want.pages, want.edition_id)
-        changes = ["new read", *_describe_read(None, fields, local)]
+        changes = ["new read", *describe_read(None, fields, local)]
         action = Action(INSERT_READ, remote.user_book_id, fields, tuple(changes))
-        return Step(action, tracking, tuple(notes))
+        return Step(action, tracking, (*notes, *_from_history(local, want, fields)))
     if not tracking.read_owned:
         if (want.started, want.finished) != (read.started, read.finished):
             notes.append("Hardcover's finished read kept as it is")
@@ -289,14 +291,19 @@ def _read_step(
     # local date clears them instead of keeping them.
     ours = tracking.created_by_us or read.id not in (tracking.seen_reads or frozenset())
     started, finished = read.started, read.finished
-    if _differs(
+    weak = local.history_dates  # a date from the history fills a gap, never replaces the user's
+    if not ("started" in weak and _theirs("started", read.started, snapshot, ours)) and _differs(
         "started", want.started, read.started, snapshot, unknown_keeps=not ours, notes=notes
     ):
         started = want.started
     stamped = ours or tracking.stamped_finish
     if kind == OPEN_READ:
         finished = None
-    elif _differs(
+    elif not (
+        "finished" in weak
+        and not tracking.stamped_finish
+        and _theirs("finished", read.finished, snapshot, stamped)
+    ) and _differs(
         "finished", want.finished, read.finished, snapshot, unknown_keeps=not stamped, notes=notes
     ):
         finished = want.finished
@@ -309,8 +316,24 @@ def _read_step(
     fields = _read_fields(started, finished, pages, edition)
     if fields == _read_fields(read.started, read.finished, read.pages, read.edition_id):
         return Step(None, tracking, tuple(notes), ahead)
-    described = tuple(_describe_read(read, fields, local))
+    described = tuple(describe_read(read, fields, local))
+    notes.extend(_from_history(local, want, fields))
     return Step(Action(UPDATE_READ, read.id, fields, described), tracking, tuple(notes), ahead)
+
+
+def _theirs(name: str, value: str | None, snapshot: Snapshot | None, ours: bool) -> bool:
+    """Hardcover's date is the user's: not one our own writes made Hardcover fill in, or one
+    changed on hardcover.app since the last push."""
+    if not value:
+        return False
+    return not ours or (snapshot is not None and value != snapshot.confirmed.get(name))
+
+
+def _from_history(local: Local, want: Wanted, fields: dict[str, Any]) -> tuple[str, ...]:
+    """The note that says a date sent comes from KOReader's reading history."""
+    sent = {"started": fields["started_at"], "finished": fields["finished_at"]}
+    used = [name for name in local.history_dates if sent[name] == getattr(want, name)]
+    return (FROM_HISTORY,) if used else ()
 
 
 def _pages(
@@ -346,42 +369,6 @@ def _read_fields(
         "progress_pages": pages,
         "edition_id": edition_id,
     }
-
-
-def _describe_read(read: Read | None, fields: dict[str, Any], local: Local) -> list[str]:
-    old = (
-        {}
-        if read is None
-        else {
-            "started_at": read.started,
-            "finished_at": read.finished,
-            "progress_pages": read.pages,
-        }
-    )
-    words = []
-    for key, label in (("started_at", "started"), ("finished_at", "finished")):
-        if fields[key] != old.get(key) and (read is not None or fields[key] is not None):
-            words.append(f"{label} {fields[key] or 'unknown'}")
-    pages = fields["progress_pages"]
-    if pages is not None and pages != old.get("progress_pages"):
-        total = f" of {local.edition_pages}" if local.edition_pages else ""
-        words.append(f"p. {pages}{total}")
-    return words
-
-
-def _stars(rating: float) -> str:
-    return f"{rating:g}★"
-
-
-_LABELS = {
-    "status_id": "status",
-    "rating": "rating",
-    "privacy_id": "privacy",
-    "edition_id": "edition",
-    "started": "start date",
-    "finished": "finish date",
-    "pages": "progress",
-}
 
 
 def snapshot_after(

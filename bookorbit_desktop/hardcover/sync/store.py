@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from peewee import JOIN
@@ -19,12 +19,15 @@ from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW
 from bookorbit_desktop.hardcover.sync.copies import Copy, combine
 from bookorbit_desktop.hardcover.sync.ledger import add_log
 from bookorbit_desktop.hardcover.sync.model import (
+    FINISHED_READ,
     Local,
     Options,
     Snapshot,
+    read_kind,
     wanted_for,
 )
 from bookorbit_desktop.hardcover.sync.waiting import BookFacts, Waiting, waiting
+from bookorbit_desktop.library.history.queries import book_read_dates, has_history
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
     Book,
@@ -106,12 +109,13 @@ def candidates(book_ids: Iterable[int] | None = None) -> list[Candidate]:
     joined: Any = query  # Books with their joined rows as attributes
     for book in joined:
         groups.setdefault(book.match_row.hc_book_id, []).append(book)
-    found = [_candidate(books) for books in groups.values()]
+    history = has_history()
+    found = [_candidate(books, history) for books in groups.values()]
     found.sort(key=lambda c: c.local.book_id)
     return found
 
 
-def _copy(book: Any) -> Copy:
+def _copy(book: Any, history: bool) -> Copy:
     reading, match = book.state_row, book.match_row
     local = Local(
         book_id=book.id,
@@ -126,11 +130,31 @@ def _copy(book: Any) -> Copy:
         edition_pages=match.edition_pages,
         edition_pinned=bool(match.pinned),
     )
+    if history and read_kind(local.status_id or 0) == FINISHED_READ:
+        local = _dates_from_history(local)
     return Copy(local, reading.updated_at or 0.0, bool(match.lead))
 
 
-def _candidate(books: list[Any]) -> Candidate:
-    combined = combine([_copy(book) for book in books])
+def _dates_from_history(local: Local) -> Local:
+    """A finished book the library has no start or finish date for takes the missing ones
+    from KOReader's reading history (its first and last session), as a gap to fill."""
+    if local.started and local.finished:
+        return local
+    days = book_read_dates(local.book_id)
+    if days is None:
+        return local
+    first, last = (day.isoformat() for day in days)
+    filled = {name for name in ("started", "finished") if not getattr(local, name)}
+    return replace(
+        local,
+        started=local.started or first,
+        finished=local.finished or last,
+        history_dates=frozenset(filled),
+    )
+
+
+def _candidate(books: list[Any], history: bool) -> Candidate:
+    combined = combine([_copy(book, history) for book in books])
     hc_book_id = combined.local.hc_book_id
     leader = next(book for book in books if book.id == combined.copies[0])
     # The copies share one snapshot once pushed together; before that, the newest one of

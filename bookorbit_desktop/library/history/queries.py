@@ -153,6 +153,11 @@ def book_sessions(book_id: int) -> list[Session]:
     return [Session(*row) for row in rows]
 
 
+def has_history() -> bool:
+    """Any reading history at all (most libraries have none: callers skip their look-ups)."""
+    return database.execute_sql("SELECT 1 FROM history_session LIMIT 1").fetchone() is not None
+
+
 def book_read_dates(
     book_id: int, local_day: Callable[[int], dt.date] | None = None
 ) -> tuple[dt.date, dt.date] | None:

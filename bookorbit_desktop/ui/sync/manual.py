@@ -64,7 +64,9 @@ class ManualSync:
         try:
             if book_ids is None:
                 preview = await self.service.preview_all(matched=self._matched)
-                big = preview.stopped is None and words.needs_review(preview.counts)
+                big = preview.stopped is None and (
+                    words.needs_review(preview.counts) or preview.dates_from_history > 0
+                )
                 if big and not await self._review(preview):
                     return None
             report = await self.service.sync_all(

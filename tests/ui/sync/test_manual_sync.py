@@ -201,3 +201,38 @@ def test_twenty_books_go_out_without_a_review(hc, fake, qloop):
     seen = review_then(qloop, hc, lambda dialog: dialog.accept())
     assert seen == []
     assert entries(fake) == 20
+
+
+def test_read_dates_from_the_reading_history_are_shown_for_review_first(hc, fake, qloop, tmp_path):
+    import datetime as dt
+
+    from bookorbit_desktop.library.history.importer import import_statistics
+    from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+    from bookorbit_desktop.library.store.models import ReadingState
+    from tests.factories import make_epub
+    from tests.library.history.koreader_file import KoBook, write_statistics
+
+    hc_book = fake.catalog.add_book("Piranesi", authors=["Susanna Clarke"], users_count=50)
+    fake.catalog.add_edition(hc_book, isbn_13=isbn(1), pages=272, users_count=10)
+    epub = make_epub(tmp_path / "piranesi.epub", "Piranesi", ("Susanna Clarke",))
+    book = add_book("Piranesi", ["Susanna Clarke"], isbn13=isbn(1), file=epub)
+    ReadingState.update(status="read", progress=1.0).where(ReadingState.book == book.id).execute()
+    noon = int(dt.datetime(2024, 10, 4, 12, 0).timestamp())
+    sessions = [(1, noon, 600, 272), (272, noon + 3 * 86_400, 600, 272)]
+    import_statistics(write_statistics(
+        tmp_path / "statistics.sqlite3",
+        [KoBook("Piranesi", "Susanna Clarke", partial_md5(epub), 272, sessions)],
+    ))  # fmt: skip
+    connect(hc, fake, qloop)
+    shown = []
+
+    def look_and_send(dialog: ReviewDialog) -> None:
+        shown.append(dialog.tree.topLevelItem(0).text(1))
+        dialog.accept()
+
+    seen = review_then(qloop, hc, look_and_send)
+    assert len(seen) == 1  # one book only, but its dates come from the history: asked first
+    assert "started 2024-10-04" in shown[0] and "finished 2024-10-07" in shown[0]
+    entry = fake.catalog.user_book_for(fake.user_id, hc_book)
+    (read,) = fake.catalog.reads_of(entry["id"])
+    assert (read["started_at"], read["finished_at"]) == ("2024-10-04", "2024-10-07")
