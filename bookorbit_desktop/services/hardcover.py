@@ -334,3 +334,7 @@ class HardcoverService:
 
     def include(self, book_id: int) -> str:
         return match_actions.include(book_id).message
+
+    def lead(self, book_id: int) -> str:
+        """Let this copy speak for the Hardcover book its other copies link to too."""
+        return match_actions.lead(book_id)

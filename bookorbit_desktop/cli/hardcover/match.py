@@ -1,4 +1,4 @@
-"""`hardcover match|candidates|pick|rematch|exclude|include` sub-commands.
+"""`hardcover match|candidates|pick|rematch|exclude|include|lead` sub-commands.
 
 `match` links every book whose status is not "unread" (or the books named, optionally unread
 ones too) to Hardcover, printing each book's outcome and reason as it is decided; books that
@@ -80,6 +80,12 @@ def register_match_commands(commands: argparse._SubParsersAction[argparse.Argume
     _removal_flag(exclude, "also remove the Hardcover library entry, if BookOrbit created it")
 
     _book_command(commands, "include", "sync an excluded book again", _include)
+    _book_command(
+        commands,
+        "lead",
+        "let this copy give its Hardcover book's status, progress and dates (copies disagree)",
+        _lead,
+    )
 
 
 def _removal_flag(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -303,6 +309,12 @@ def _exclude(ctx: CliContext, args: argparse.Namespace) -> int:
             "BookOrbit added that entry; to remove it (its status, rating and reads) too, run "
             f"`hardcover exclude {args.book} --remove-from-hardcover`."
         )
+    return 0
+
+
+def _lead(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.open_library()
+    print(match_actions.lead(args.book))
     return 0
 
 

@@ -40,6 +40,7 @@ from bookorbit_desktop.hardcover.matching.store import (
 )
 from bookorbit_desktop.hardcover.matching.store import exclude as store_exclude
 from bookorbit_desktop.hardcover.matching.store import include as store_include
+from bookorbit_desktop.hardcover.matching.store import lead as store_lead
 from bookorbit_desktop.library.store.models import Book
 
 
@@ -227,6 +228,20 @@ async def exclude(
     elif current is not None and current.user_book_id is not None:
         message += " Its Hardcover entry stays on your profile as it is."
     return ActionResult(record, message)
+
+
+def lead(book_id: int) -> str:
+    """This copy speaks for its Hardcover book (a reread in another copy, a translation)."""
+    _book(book_id)
+    copies = store_lead(book_id)
+    others = len(copies) - 1
+    if others <= 0:
+        return "This is the only copy linked to that Hardcover book; it already speaks for it."
+    return (
+        f"This copy now gives the Hardcover entry its status, progress and dates "
+        f"({others} other {'copy' if others == 1 else 'copies'} linked); it goes out with the "
+        "next sync."
+    )
 
 
 def include(book_id: int) -> ActionResult:

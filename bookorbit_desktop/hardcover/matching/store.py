@@ -301,6 +301,29 @@ def exclude(book_id: int, *, now: float | None = None) -> MatchRecord:
         return handle.save()
 
 
+def lead(book_id: int, *, now: float | None = None) -> list[int]:
+    """The user chose this copy to speak for the Hardcover book its other copies link to too
+    (`hardcover.sync.copies`); returns every copy's book id. Each is queued to be sent."""
+    now = time.time() if now is None else now
+    with database.atomic():
+        row = HardcoverMatch.get_or_none(HardcoverMatch.book == book_id)
+        if row is None or row.state != LINKED or row.hc_book_id is None:
+            raise InvalidValueError(
+                f"Book {book_id} is not linked to a Hardcover book.", title="Not linked"
+            )
+        copies = [
+            r.book_id
+            for r in HardcoverMatch.select(HardcoverMatch.book).where(
+                HardcoverMatch.hc_book_id == row.hc_book_id
+            )
+        ]
+        HardcoverMatch.update(lead=HardcoverMatch.book == book_id).where(
+            HardcoverMatch.book.in_(copies)
+        ).execute()
+        outbox.note_changes(copies, [outbox.LINK], now=now)
+    return copies
+
+
 def include(book_id: int, *, now: float | None = None) -> MatchRecord:
     """Undo Exclude: back to its link if it has one, else matched again on the next pass."""
     with _editing(book_id, now) as (handle, now):

@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.hardcover import (
@@ -28,6 +28,7 @@ from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spa
 from bookorbit_desktop.ui.hardcover import dashboard
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.hardcover.pick_dialog import Cover, PickDialog
+from bookorbit_desktop.ui.hardcover.questions import confirm
 from bookorbit_desktop.ui.row_covers import CoverFiles
 from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.sync.manual import DIALOG_DELAY_SECONDS, ManualSync
@@ -85,6 +86,7 @@ class HardcoverController(QObject):
         view.pick_requested.connect(self.pick)
         view.rematch_requested.connect(self.rematch)
         view.remove_entry_requested.connect(self.remove_entry)
+        view.lead_requested.connect(self.lead)
         view.exclude_requested.connect(self.exclude)
         view.send_position_requested.connect(self.send_position)
         view.sync_book_requested.connect(lambda book_id: self.sync_now([book_id]))
@@ -234,18 +236,14 @@ class HardcoverController(QObject):
         return spawn(self._disconnect(), self._window)
 
     async def _disconnect(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        if not await confirm(
+            self._window,
             "Disconnect Hardcover?",
             "BookOrbit forgets the token and stops sending your reading to Hardcover. Your "
             "books' links are kept for when you connect again.",
-            QMessageBox.StandardButton.Cancel,
-            self._window,
-        )
-        confirm = box.addButton("Disconnect", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        await run_dialog(box, lambda: self.question_opened.emit(box))
-        if box.clickedButton() is not confirm:
+            "Disconnect",
+            self.question_opened.emit,
+        ):
             return
         await self.service.disconnect()
         self.view.show_message("Disconnected.")
@@ -375,6 +373,13 @@ class HardcoverController(QObject):
         self.view.show_message(report.text, error=report.failed)
         self._changed(report.text)
 
+    def lead(self, book_id: int) -> None:
+        """The user settles a conflict between copies: this one speaks for the book."""
+        try:
+            self._changed(self.service.lead(book_id))
+        except BookOrbitError as error:
+            show_error(self._window, error)
+
     def exclude(self, book_id: int, exclude: bool) -> asyncio.Task[None] | None:
         return self._start(book_id, lambda: self._exclude(book_id, exclude))
 
@@ -392,18 +397,15 @@ class HardcoverController(QObject):
         contents = self.service.entry_contents(book_id)
         if contents is None:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        if not await confirm(
+            self._window,
             "Remove from Hardcover",
             f"Remove “{self._title(book_id)}” from your Hardcover library? This deletes "
             f"{contents} from your profile. Hardcover cannot undo it.",
-            QMessageBox.StandardButton.Cancel,
-            self._window,
-        )
-        remove = box.addButton("&Remove from Hardcover", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        await run_dialog(box, lambda: self.question_opened.emit(box))
-        if box.clickedButton() is not remove:
+            "&Remove from Hardcover",
+            self.question_opened.emit,
+            destructive=True,
+        ):
             return
         self._changed(await self.service.remove_entry(book_id))
 

@@ -198,6 +198,20 @@ def page_groups(
     return groups
 
 
+def other_copies(rows: Sequence[tuple[BookRow, MatchInfo]], book_id: int | None) -> list[int]:
+    """The other linked books of the Hardcover book `book_id` is linked to."""
+    match = next((m for book, m in rows if book["id"] == book_id), None)
+    if match is None or match.get("state") != "linked" or match.get("hc_book_id") is None:
+        return []
+    return [
+        book["id"]
+        for book, other in rows
+        if book["id"] != book_id
+        and other.get("state") == "linked"
+        and other.get("hc_book_id") == match["hc_book_id"]
+    ]
+
+
 def row_cells(
     book: Mapping[str, Any], match: Mapping[str, object], state: str, *, in_series: bool
 ) -> tuple[str, str, str, str, str]:

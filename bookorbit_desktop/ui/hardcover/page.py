@@ -57,6 +57,7 @@ class HardcoverView(QWidget):
     pick_requested = Signal(int)
     rematch_requested = Signal(int)
     remove_entry_requested = Signal(int)
+    lead_requested = Signal(int)
     exclude_requested = Signal(int, bool)
     send_position_requested = Signal(int)
     sync_book_requested = Signal(int)
@@ -156,6 +157,11 @@ class HardcoverView(QWidget):
             "with its status, rating and reads (it says what goes and asks first)"
         )
         self.remove_button.clicked.connect(self._remove_clicked)
+        self.lead_button = QPushButton("Use This &Copy")
+        self.lead_button.setToolTip(
+            "Copies of this book disagree: let this one give Hardcover its status and dates"
+        )
+        self.lead_button.clicked.connect(self._lead_clicked)
         self.send_position_button = QPushButton("Send This &Position Anyway")
         self.send_position_button.setToolTip(
             "Hardcover shows a later page than this library; send the library's page anyway."
@@ -175,6 +181,7 @@ class HardcoverView(QWidget):
             self.rematch_button,
             self.exclude_button,
             self.remove_button,
+            self.lead_button,
         ):
             buttons.addWidget(button)
         matches_layout.addLayout(buttons)
@@ -344,6 +351,9 @@ class HardcoverView(QWidget):
         self.send_position_button.setEnabled(usable and ahead and state == "linked")
         own = bool(self._match_of(self.selected_book_id()).get("own_entry"))
         self.remove_button.setEnabled(usable and own)
+        copies = dashboard.other_copies(self._rows, self.selected_book_id())
+        self.lead_button.setVisible(bool(copies))
+        self.lead_button.setEnabled(usable and bool(copies))
 
     def _match_of(self, book_id: int | None) -> MatchInfo:
         for book, match in self._rows:
@@ -375,6 +385,11 @@ class HardcoverView(QWidget):
         book_id = self.selected_book_id()
         if book_id is not None and self.send_position_button.isEnabled():
             self.send_position_requested.emit(book_id)
+
+    def _lead_clicked(self) -> None:
+        book_id = self.selected_book_id()
+        if book_id is not None and self.lead_button.isEnabled():
+            self.lead_requested.emit(book_id)
 
     def _remove_clicked(self) -> None:
         book_id = self.selected_book_id()

@@ -286,3 +286,24 @@ async def test_the_worker_leaves_an_uncertain_match_for_the_user_and_says_so(wor
     world.clock.advance(60)
     assert await service(world).push_due() is None  # looked up once: not again every pass
     assert world.hardcover.requests == []
+
+
+async def test_the_user_settles_a_conflict_by_choosing_the_copy_that_speaks(world):
+    from bookorbit_desktop.hardcover.matching.actions import lead
+
+    world.add("wind", status="read", started="2024-01-02", finished="2024-02-03", rating=4.5)
+    german = copy_of(world, "wind", "Der Name des Windes", status="reading",
+                     started="2026-03-01", progress=0.2)  # fmt: skip
+    await world.sync()
+    assert world.entry("wind")["status_id"] == 3  # the furthest status, nothing lowered
+    message = lead(german)  # the user: this is a reread, in the translation
+    assert "1 other copy" in message
+    await world.sync()
+    entry = world.entry("wind")
+    assert (entry["status_id"], entry["rating"]) == (2, 4.5)
+    open_reads = [r for r in world.reads("wind") if not r["finished_at"]]
+    assert [r["started_at"] for r in open_reads] == ["2026-03-01"]
+    finished = [r for r in world.reads("wind") if r["finished_at"]]
+    assert [(r["started_at"], r["finished_at"]) for r in finished] == [
+        ("2024-01-02", "2024-02-03")
+    ]  # the finished read stays as it was

@@ -400,6 +400,19 @@ def test_copies_of_one_hardcover_book_show_under_one_row_with_their_conflict(hc,
         "Der Name des Windes",
         "The Name of the Wind",
     ]
+    hc.view.select_book(german.id)
+    assert hc.view.lead_button.isVisibleTo(hc.view) and hc.view.lead_button.isEnabled()
+    messages = []
+    hc.message.connect(messages.append)
+    hc.view.lead_button.click()  # the user: this copy is the one being read now
+    assert messages and "This copy now gives the Hardcover entry its status" in messages[0]
+    from bookorbit_desktop.library.store.models import HardcoverMatch
+
+    assert HardcoverMatch.get(HardcoverMatch.book == german.id).lead is True
+    add_book("Alone", ["Nobody"], status="reading")
+    hc.refresh()
+    hc.view.select_book(english.id)
+    assert hc.view.lead_button.isVisibleTo(hc.view)
 
 
 def test_disconnect_asks_first(hc, fake, qloop, keyring_file):
