@@ -108,15 +108,14 @@ def run_gui(paths: Paths, start_hidden: bool = False) -> int:
     collector.start()
     instance = SingleInstance(paths.data_dir)
     if not instance.acquire():
-        if instance.activate_running():
+        refused = instance.refused
+        window = refused is None or refused.owner.command == "window"
+        if window and instance.activate_running():
             log.info("Already running: asked the running copy to show its window")
             return 0
-        QMessageBox.critical(
-            None,
-            "BookOrbit is already running",
-            "Another copy of BookOrbit Desktop uses this library but does not answer. Quit it "
-            "(or end it in your task manager), then start BookOrbit again.",
-        )
+        message = refused.message if refused is not None else "Another process owns it."
+        log.error("Not started: %s", message)
+        QMessageBox.critical(None, "BookOrbit is already running", message)
         return 1
 
     desktop = Desktop(paths, instance, started=started, settle=collector.thorough)

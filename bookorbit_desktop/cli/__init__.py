@@ -112,7 +112,10 @@ def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
 def _library_errors() -> tuple[type[Exception], ...]:
     """The ORM's database errors, if the command loaded it (if not, none can have happened)."""
     peewee = sys.modules.get("peewee")
-    return (peewee.DatabaseError,) if peewee is not None else ()
+    if peewee is None:
+        return ()
+    # Rows are read outside peewee's error wrapper: SQLite's own errors arrive as they are.
+    return (peewee.DatabaseError, sys.modules["sqlite3"].DatabaseError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

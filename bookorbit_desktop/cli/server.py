@@ -22,6 +22,7 @@ from bookorbit_desktop.config import DEFAULT_SETTINGS
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.library.store.owner import LibraryLock
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.server import ServerContext, accounts
 from bookorbit_desktop.server.exposure import is_loopback
@@ -84,6 +85,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
+    with LibraryLock(ctx.paths.data_dir, "serve"):  # one process serves a library
+        return _serve_owned(ctx, args)
+
+
+def _serve_owned(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
     host = args.host or get_setting("server.host")
     port = get_setting("server.port") if args.port is None else args.port
