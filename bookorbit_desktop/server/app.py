@@ -49,6 +49,7 @@ from bookorbit_desktop.server.tls import (
     server_context,
     tls_folder,
 )
+from bookorbit_desktop.server.tls_gate import GatedTlsSite
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +185,7 @@ class LanServer:
         self._runner: web.BaseRunner | None = None
         self._site: web.TCPSite | None = None
         self._https_site: web.TCPSite | None = None
+        self._limits: ConnectionLimits | None = None  # for the HTTPS gate, from start()
         self._watch: asyncio.Task[None] | None = None
         self._trimmer: asyncio.Task[None] | None = None
         self.limits: ConnectionLimits | None = None
@@ -216,6 +218,7 @@ class LanServer:
             handler_cancellation=True,
         )
         self.ctx.workers.start()
+        self._limits = limits
         try:
             if self.guard_exposure:
                 allowed = await self.ctx.workers.read(may_open)
@@ -259,14 +262,15 @@ class LanServer:
         if trim is not None:
             self._trimmer = asyncio.create_task(self._trim_after_bursts(limits, trim))
 
-    async def _start_https(self, runner: web.BaseRunner, host: str) -> web.TCPSite | None:
-        if self.certificate is None or self.https_port is None:
+    async def _start_https(self, runner: web.BaseRunner, host: str) -> GatedTlsSite | None:
+        if self.certificate is None or self.https_port is None or self._limits is None:
             return None
-        site = web.TCPSite(
+        site = GatedTlsSite(
             runner,
             host,
             self.https_port,
-            ssl_context=server_context(self.certificate),
+            context=server_context(self.certificate),
+            limits=self._limits,
             backlog=BACKLOG,
         )
         await site.start()
