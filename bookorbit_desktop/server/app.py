@@ -27,6 +27,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.connections import (
     IDLE_SECONDS,
+    MAX_BODY_BYTES,
     ConnectionLimits,
     raise_descriptor_limit,
     tame_allocator,
@@ -53,15 +54,15 @@ from bookorbit_desktop.server.tls_gate import GatedTlsSite
 
 log = logging.getLogger(__name__)
 
-# KOReader's largest request is a push of well under 1 KiB; this leaves room for long
-# metadata while refusing anything that is clearly not a sync request.
-MAX_BODY_BYTES = 64 * 1024
 # The request line may be long (search terms, long URLs); a header line gets aiohttp's default,
 # and a request may have few headers (KOReader sends about eight): a request head stays small.
 MAX_LINE_BYTES = 16 * 1024
 MAX_FIELD_BYTES = 8190
 MAX_HEADERS = 32
 SHUTDOWN_GRACE_SECONDS = 2.0
+# A body left unread after the answer (a refused sender's, or one declared too large) is not
+# read on: the connection closes with the answer.
+LINGER_SECONDS = 0.0
 BACKLOG = 128  # connections the system queues before the server accepts them
 TRIM_SECONDS = 0.5
 TRIM_AFTER_CONNECTIONS = 50
@@ -215,6 +216,7 @@ class LanServer:
             max_field_size=MAX_FIELD_BYTES,
             max_headers=MAX_HEADERS,
             keepalive_timeout=IDLE_SECONDS,
+            lingering_time=LINGER_SECONDS,
             handler_cancellation=True,
         )
         self.ctx.workers.start()
