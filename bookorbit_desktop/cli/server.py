@@ -207,9 +207,10 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _set_user(ctx: CliContext, args: argparse.Namespace) -> int:
+    name = accounts.validate_username(args.name)  # before asking for a password
     ctx.open_library()
     password = _read_password(args.password_stdin)
-    account = accounts.set_account(args.name, accounts.key_for_password(password))
+    account = accounts.set_account(name, accounts.key_for_password(password))
     print(
         f"Sync account set: {account.username}. In KOReader, Progress sync > Login with this "
         "user name and password."

@@ -50,9 +50,20 @@ def _hash_key(key: str, salt: bytes) -> bytes:
     return hashlib.scrypt(_bytes(key), salt=salt, dklen=32, maxmem=64 * 1024 * 1024, **_SCRYPT)
 
 
+def has_control_characters(text: str) -> bool:
+    """True when `text` holds a control character (NUL, a line break, a tab, DEL...): an
+    HTTP header cannot carry it, so a name with one could never log in."""
+    return any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in text)
+
+
 def validate_username(username: str) -> str:
     """The name as it will be stored: surrounding blanks removed (HTTP headers drop them)."""
     name = username.strip()
+    if has_control_characters(name):
+        raise InvalidValueError(
+            "The user name must not contain control characters such as NUL, a tab or a line "
+            "break (KOReader could never send it). Choose another name."
+        )
     if not name or ":" in name or len(name) > MAX_USERNAME_LENGTH:
         raise InvalidValueError(
             f"The user name must be 1 to {MAX_USERNAME_LENGTH} characters long and must not "

@@ -30,7 +30,6 @@ from bookorbit_desktop.server.kosync.protocol import (
     TOO_LARGE,
     UNAUTHORIZED,
     UNKNOWN_SERVER_ERROR,
-    USERNAME_TAKEN,
     ErrorKind,
     ProtocolError,
     encode,
@@ -163,9 +162,8 @@ async def create_user(request: web.Request) -> web.StreamResponse:
                 request.remote,
             )
             return json_response({"username": username}, 201)
-        existing = await ctx.workers.read(accounts.load_account)
-    if existing is not None and existing.username == username:
-        raise ProtocolError(USERNAME_TAKEN)
+    # Once the account exists every name gets the same answer: whether a name is the
+    # account's must not be learned by trying to register it.
     raise ProtocolError(REGISTRATION_DISABLED)
 
 
