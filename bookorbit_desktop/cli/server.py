@@ -115,6 +115,10 @@ def _serve_owned(ctx: CliContext, args: argparse.Namespace) -> int:
         guard_exposure=True,
         on_opened=lambda now: _print_opened(server, now, opds),
         https_port=https_port,
+        on_closed=lambda now: print(
+            f"The sync account was removed: listening on {now} only until one exists.",
+            flush=True,
+        ),
     )
     asyncio.run(_serve_until_stopped(server))
     return 0
