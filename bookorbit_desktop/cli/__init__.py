@@ -87,8 +87,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
     """The desktop app; a failure to start is shown in a window (who starts it from a menu
     sees no terminal) and printed, never left as a bare traceback."""
-    from bookorbit_desktop.ui.startup_error import show_startup_error
+    from bookorbit_desktop.system_libraries import MissingLibrariesError, check_libraries
+    from bookorbit_desktop.ui.startup_error import notify_desktop, show_startup_error
 
+    try:
+        check_libraries()  # before Qt loads: a missing one would abort it without a word
+    except MissingLibrariesError as error:
+        notify_desktop(error.title, error.message)  # Qt cannot show a window now
+        raise  # main() prints it and exits with 2
     try:
         from bookorbit_desktop.app import NoDisplayError, run_gui  # Qt only when wanted
 
