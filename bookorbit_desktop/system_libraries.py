@@ -1,4 +1,4 @@
-"""The system libraries the window needs, checked before Qt loads.
+"""What the window needs from the system, checked before Qt loads: a screen, and libraries.
 
 Qt's X11 platform plugin aborts the process when one of its libraries is missing (a fresh
 Debian 12 lacks `libxkbcommon-x11-0`), and without the basic graphics libraries importing Qt
@@ -84,3 +84,20 @@ def check_libraries(environ: Mapping[str, str] = os.environ) -> None:
     missing = missing_libraries(environ)
     if missing:
         raise MissingLibrariesError(sorted(set(missing.values())), sorted(missing))
+
+
+class NoDisplayError(BookOrbitError):
+    title = "No display"
+
+
+def check_display(environ: Mapping[str, str] = os.environ) -> None:
+    """Fail with a clear message, not a Qt abort, when there is no screen to open."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return
+    if any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return
+    raise NoDisplayError(
+        "No graphical desktop was found (neither DISPLAY nor WAYLAND_DISPLAY is set). Start "
+        "BookOrbit from your desktop session, or run the sync server without a window: "
+        "bookorbit-desktop serve"
+    )

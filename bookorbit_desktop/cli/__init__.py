@@ -87,7 +87,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
     """The desktop app; a failure to start is shown in a window (who starts it from a menu
     sees no terminal) and printed, never left as a bare traceback."""
-    from bookorbit_desktop.system_libraries import MissingLibrariesError, check_libraries
+    from bookorbit_desktop.system_libraries import (
+        MissingLibrariesError,
+        NoDisplayError,
+        check_libraries,
+    )
     from bookorbit_desktop.ui.startup_error import notify_desktop, show_startup_error
 
     try:
@@ -96,7 +100,7 @@ def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
         notify_desktop(error.title, error.message)  # Qt cannot show a window now
         raise  # main() prints it and exits with 2
     try:
-        from bookorbit_desktop.app import NoDisplayError, run_gui  # Qt only when wanted
+        from bookorbit_desktop.app import run_gui  # Qt only when wanted
 
         return run_gui(ctx.paths, start_hidden=args.hidden)
     except BookOrbitError as error:
