@@ -101,7 +101,7 @@ async def _check(
         _refused(ctx, address, f"Refused a {what} login from {address}: too many attempts")
         return Verdict.REFUSED
     if admission is Admission.BUSY:
-        log.warning("Refused a %s login from %s: too many attempts overall", what, address)
+        _refused(ctx, address, f"Refused a {what} login from {address}: too many attempts overall")
         return Verdict.BUSY
     if account is None or not username or not key:
         reason = "no account exists yet" if account is None else "no user name or password"

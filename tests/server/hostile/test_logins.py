@@ -167,3 +167,27 @@ async def test_abandoned_failed_logins_with_huge_heads_keep_memory_bounded(tmp_p
     assert status == 200 and seconds < 2.0
     assert peak < 150, (before, peak, after)
     assert after < before + 40, (before, peak, after)
+
+
+async def test_a_thousand_refused_logins_log_one_line_per_address(tmp_path):
+    """The log budget: 1,000 refused logins from 100 addresses leave about 100 lines, not
+    1,000 (one per address a minute; the rest are summed up when the minute ends)."""
+    with serving(prepare_library(tmp_path / "data")) as served:
+        port = served.port
+        before = served.log().count("\n")
+
+        async def guesses(n: int) -> list[int]:
+            statuses = []
+            for m in range(10):
+                raw = http_request(
+                    "GET", "/kosync/users/auth", {"x-auth-user": USER, "x-auth-key": f"{m:032x}"}
+                )
+                statuses.append((await exchange(port, raw, source=attacker(n), timeout=20))[0])
+            return statuses
+
+        results = await asyncio.gather(*(guesses(n) for n in range(100)))
+        await asyncio.sleep(0.5)
+        added = served.log().count("\n") - before
+    assert {status for statuses in results for status in statuses} <= {401, 502}
+    assert sum(len(statuses) for statuses in results) == 1000
+    assert added <= 100 + 5, added
