@@ -1,7 +1,7 @@
 """One running app per library: a second launch brings the first window forward and exits.
 
 Two instances would fight over the server port and write the same SQLite file. The library's
-lock (`library.store.owner`, shared with `serve` and `restore`) decides who runs (the OS
+lock (`services.ownership`, shared with `serve` and `restore`) decides who runs (the OS
 releases it if the process dies); a local socket lets the second launch ask the first one to
 show its window.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from bookorbit_desktop.library.store.owner import LibraryInUseError, LibraryLock
+from bookorbit_desktop.services.ownership import LibraryInUseError, LibraryLock
 
 log = logging.getLogger(__name__)
 
