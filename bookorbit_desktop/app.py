@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import suppress
 
 os.environ["QT_API"] = "pyside6"  # before qasync is imported: it must not pick another binding
@@ -42,6 +42,7 @@ from bookorbit_desktop.services.remote_covers import RemoteCovers
 from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
 from bookorbit_desktop.services.sync import SyncService
 from bookorbit_desktop.services.sync_worker import SyncWorker
+from bookorbit_desktop.system_libraries import check_display
 from bookorbit_desktop.ui.asyncqt import (
     cancel_running_tasks,
     log_loop_error,
@@ -77,23 +78,6 @@ from bookorbit_desktop.ui.tray import Tray
 log = logging.getLogger(__name__)
 
 
-class NoDisplayError(BookOrbitError):
-    title = "No display"
-
-
-def check_display(environ: Mapping[str, str] = os.environ) -> None:
-    """Fail with a clear message, not a Qt abort, when there is no screen to open."""
-    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
-        return
-    if any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
-        return
-    raise NoDisplayError(
-        "No graphical desktop was found (neither DISPLAY nor WAYLAND_DISPLAY is set). Start "
-        "BookOrbit from your desktop session, or run the sync server without a window: "
-        "bookorbit-desktop serve"
-    )
-
-
 def run_gui(paths: Paths, start_hidden: bool = False) -> int:
     """Run the desktop app until the user quits; returns the process exit code."""
     started = time.monotonic()
@@ -113,35 +97,49 @@ def run_gui(paths: Paths, start_hidden: bool = False) -> int:
     collector.start()
     instance = SingleInstance(paths.data_dir)
     if not instance.acquire():
-        if instance.activate_running():
+        refused = instance.refused
+        window = refused is None or refused.owner.command == "window"
+        if window and instance.activate_running():
             log.info("Already running: asked the running copy to show its window")
             return 0
-        QMessageBox.critical(
-            None,
-            "BookOrbit is already running",
-            "Another copy of BookOrbit Desktop uses this library but does not answer. Quit it "
-            "(or end it in your task manager), then start BookOrbit again.",
-        )
+        message = refused.message if refused is not None else "Another process owns it."
+        log.error("Not started: %s", message)
+        QMessageBox.critical(None, "BookOrbit is already running", message)
         return 1
 
     desktop = Desktop(paths, instance, started=started, settle=collector.thorough)
     try:
         with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-            try:
-                return runner.run(desktop.run(start_hidden))
-            except RuntimeError:
-                if desktop.finished:
-                    raise
-                # Qt ended its loop on its own (the session is ending): still shut down.
-                log.info("Qt stopped the event loop; shutting down")
-                runner.run(desktop.shutdown())
-                return 0
+            return _run_to_the_end(runner.get_loop(), desktop, start_hidden)
     finally:
         instance.release()
         collector.stop()
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+def _run_to_the_end(loop: asyncio.AbstractEventLoop, desktop: Desktop, hidden: bool) -> int:
+    """Run the app; when Qt ends its event loop on its own (the X server died, the session is
+    ending), shut down in order all the same: Qt may stop each new turn of the loop early, so
+    the shutdown is driven turn after turn until it is done."""
+    task = loop.create_task(desktop.run(hidden))
+    try:
+        return loop.run_until_complete(task)
+    except RuntimeError:
+        if task.done():
+            raise
+    log.warning("The display went away (or the session is ending): shutting down")
+    desktop.request_quit()
+    deadline = time.monotonic() + STOP_SECONDS
+    while not task.done() and time.monotonic() < deadline:
+        with suppress(RuntimeError):
+            loop.run_until_complete(task)
+    if not task.done():
+        log.warning("Could not shut down in order within %.0f s", STOP_SECONDS)
+        return 1
+    return 0
+
+
+STOP_SECONDS = 30.0
 # Books read before the window is first shown: more than a tall window displays, so the
 # table looks complete at once, while the rest are read on the next turn of the event loop.
 FIRST_SCREEN_BOOKS = 200

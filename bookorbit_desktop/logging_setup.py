@@ -32,8 +32,22 @@ _NAMED = re.compile(
 _HINTS = ("eyj", "bearer", "hc_", "x-auth-key", "authorization", "password")
 
 
+# Secrets known by value (the Hardcover token in use), masked whatever their shape.
+_KNOWN_SECRETS: set[str] = set()
+_SHORTEST_SECRET = 8  # a shorter value would mask ordinary words
+
+
+def mask_secret(value: str) -> None:
+    """Mask `value` wherever it appears in redacted text from now on (this process)."""
+    if len(value) >= _SHORTEST_SECRET:
+        _KNOWN_SECRETS.add(value)
+
+
 def redact(text: str) -> str:
     """`text` with anything that looks like a credential replaced by `[redacted]`."""
+    for secret in _KNOWN_SECRETS:
+        if secret in text:
+            text = text.replace(secret, "[redacted]")
     lowered = text.lower()
     if not any(hint in lowered for hint in _HINTS):
         return text

@@ -98,10 +98,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
     """The desktop app; a failure to start is shown in a window (who starts it from a menu
     sees no terminal) and printed, never left as a bare traceback."""
-    from bookorbit_desktop.ui.startup_error import show_startup_error
+    from bookorbit_desktop.system_libraries import (
+        MissingLibrariesError,
+        NoDisplayError,
+        check_libraries,
+    )
+    from bookorbit_desktop.ui.startup_error import notify_desktop, show_startup_error
 
     try:
-        from bookorbit_desktop.app import NoDisplayError, run_gui  # Qt only when wanted
+        check_libraries()  # before Qt loads: a missing one would abort it without a word
+    except MissingLibrariesError as error:
+        notify_desktop(error.title, error.message)  # Qt cannot show a window now
+        raise  # main() prints it and exits with 2
+    try:
+        from bookorbit_desktop.app import run_gui  # Qt only when wanted
 
         return run_gui(ctx.paths, start_hidden=args.hidden)
     except BookOrbitError as error:
@@ -148,7 +158,10 @@ def _install_desktop_entry() -> int:
 def _library_errors() -> tuple[type[Exception], ...]:
     """The ORM's database errors, if the command loaded it (if not, none can have happened)."""
     peewee = sys.modules.get("peewee")
-    return (peewee.DatabaseError,) if peewee is not None else ()
+    if peewee is None:
+        return ()
+    # Rows are read outside peewee's error wrapper: SQLite's own errors arrive as they are.
+    return (peewee.DatabaseError, sys.modules["sqlite3"].DatabaseError)
 
 
 # The status a shell reports for a command stopped by SIGPIPE (128 + 13), as `ls | head` gives.

@@ -1,8 +1,8 @@
 """`backup PATH` and `restore PATH`: a consistent copy of the library, and putting one back.
 
 `backup` may run while the app or `serve` is running. `restore` replaces the database, so it
-refuses while the desktop app holds the library (the app's lock file in the data folder) and
-holds that lock itself meanwhile, so the app cannot start halfway through.
+takes the library's lock (`library.store.owner`): it is refused while the window or `serve`
+owns the library, and neither can start halfway through a restore.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ import argparse
 from pathlib import Path
 
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.library.store.backup import RestoreError, backup_library, restore_library
-
-# The desktop app's single-instance lock (see ui.single_instance); a test keeps them in step.
-LOCK_FILENAME = "bookorbit-desktop.lock"
+from bookorbit_desktop.library.store.backup import backup_library, restore_library
+from bookorbit_desktop.library.store.owner import LibraryLock
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,21 +54,9 @@ def _backup(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
-    from PySide6.QtCore import QLockFile  # the same lock the desktop app takes
-
     ctx.close()
-    ctx.paths.data_dir.mkdir(parents=True, exist_ok=True)
-    lock = QLockFile(str(ctx.paths.data_dir / LOCK_FILENAME))
-    lock.setStaleLockTime(0)
-    if not lock.tryLock(0):
-        raise RestoreError(
-            "BookOrbit Desktop is running with this library. Quit it (tray menu → Quit), "
-            "then run restore again."
-        )
-    try:
+    with LibraryLock(ctx.paths.data_dir, "restore"):  # no window or server may hold it
         summary = restore_library(ctx.paths, args.path)
-    finally:
-        lock.unlock()
     print(
         f"Restored {summary.books} books and {summary.covers} covers from the backup made "
         f"{summary.created}."

@@ -22,6 +22,7 @@ from bookorbit_desktop.config import DEFAULT_SETTINGS
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.library.store.owner import LibraryLock
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.server import ServerContext, accounts
 from bookorbit_desktop.server.exposure import is_loopback
@@ -102,6 +103,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
+    with LibraryLock(ctx.paths.data_dir, "serve"):  # one process serves a library
+        return _serve_owned(ctx, args)
+
+
+def _serve_owned(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
     host = args.host or get_setting("server.host")
     port = get_setting("server.port") if args.port is None else args.port
@@ -128,6 +134,10 @@ def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
         guard_exposure=True,
         on_opened=lambda now: _print_opened(server, now, opds),
         https_port=https_port,
+        on_closed=lambda now: print(
+            f"The sync account was removed: listening on {now} only until one exists.",
+            flush=True,
+        ),
     )
     if args.calibre_port is not None and not 0 <= args.calibre_port <= 65535:
         raise InvalidValueError(
@@ -292,9 +302,10 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _set_user(ctx: CliContext, args: argparse.Namespace) -> int:
+    name = accounts.validate_username(args.name)  # before asking for a password
     ctx.open_library()
     password = _read_password(args.password_stdin)
-    account = accounts.set_account(args.name, accounts.key_for_password(password))
+    account = accounts.set_account(name, accounts.key_for_password(password))
     print(
         f"Sync account set: {account.username}. In KOReader, Progress sync > Login with this "
         "user name and password."

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.server.accounts import AccountCache
+from bookorbit_desktop.server.refusal_log import RefusalLog
 from bookorbit_desktop.server.throttle import LoginThrottle
 from bookorbit_desktop.server.workers import DbWorkers
 
@@ -34,3 +35,4 @@ class ServerContext:
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     workers: DbWorkers = field(default_factory=DbWorkers)
     account: AccountCache = field(default_factory=AccountCache)
+    refusals: RefusalLog = field(default_factory=RefusalLog)

@@ -50,9 +50,20 @@ def _hash_key(key: str, salt: bytes) -> bytes:
     return hashlib.scrypt(_bytes(key), salt=salt, dklen=32, maxmem=64 * 1024 * 1024, **_SCRYPT)
 
 
+def has_control_characters(text: str) -> bool:
+    """True when `text` holds a control character (NUL, a line break, a tab, DEL...): an
+    HTTP header cannot carry it, so a name with one could never log in."""
+    return any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in text)
+
+
 def validate_username(username: str) -> str:
     """The name as it will be stored: surrounding blanks removed (HTTP headers drop them)."""
     name = username.strip()
+    if has_control_characters(name):
+        raise InvalidValueError(
+            "The user name must not contain control characters such as NUL, a tab or a line "
+            "break (KOReader could never send it). Choose another name."
+        )
     if not name or ":" in name or len(name) > MAX_USERNAME_LENGTH:
         raise InvalidValueError(
             f"The user name must be 1 to {MAX_USERNAME_LENGTH} characters long and must not "
@@ -125,14 +136,24 @@ def remove_account() -> None:
     _verified.clear()
 
 
-# (username, key, digest) triples already checked with scrypt, so a sync burst costs one hash.
-# Only matching triples are kept, and only one account exists: the set stays tiny.
-_verified: set[tuple[str, str, bytes]] = set()
+# (username, key, digest) triples checked with scrypt, with when: a sync burst costs one hash.
+# A login is remembered for `VERIFIED_SECONDS`, then checked again (through the throttle).
+# Only matching triples are kept, and only one account exists: the table stays tiny.
+VERIFIED_SECONDS = 300.0
+_verified: dict[tuple[str, str, bytes], float] = {}
 
 
-def already_verified(account: Account | None, username: str, key: str) -> bool:
-    """True when this exact login was checked before (no hashing: safe on an event loop)."""
-    return account is not None and (username, key, account.digest) in _verified
+def already_verified(
+    account: Account | None, username: str, key: str, now: float | None = None
+) -> bool:
+    """True when this exact login was checked less than `VERIFIED_SECONDS` ago (no hashing:
+    safe on an event loop)."""
+    if account is None:
+        return False
+    when = _verified.get((username, key, account.digest))
+    if when is None:
+        return False
+    return (time.monotonic() if now is None else now) - when < VERIFIED_SECONDS
 
 
 def verify(account: Account | None, username: str, key: str) -> bool:
@@ -146,7 +167,7 @@ def verify(account: Account | None, username: str, key: str) -> bool:
     if name_ok and key_ok:
         if len(_verified) > 64:
             _verified.clear()
-        _verified.add((username, key, account.digest))
+        _verified[(username, key, account.digest)] = time.monotonic()
         return True
     return False
 

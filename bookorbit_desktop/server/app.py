@@ -28,12 +28,19 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.connections import (
     IDLE_SECONDS,
+    MAX_BODY_BYTES,
     ConnectionLimits,
     raise_descriptor_limit,
     tame_allocator,
     total_cap,
 )
-from bookorbit_desktop.server.exposure import RECHECK_SECONDS, listen_host, may_open, notice
+from bookorbit_desktop.server.exposure import (
+    RECHECK_SECONDS,
+    is_loopback,
+    listen_host,
+    may_open,
+    notice,
+)
 from bookorbit_desktop.server.kosync.protocol import (
     NOT_FOUND,
     TOO_LARGE,
@@ -50,19 +57,20 @@ from bookorbit_desktop.server.tls import (
     server_context,
     tls_folder,
 )
+from bookorbit_desktop.server.tls_gate import GatedTlsSite
 from bookorbit_desktop.server.webdav.routes import setup_webdav
 
 log = logging.getLogger(__name__)
 
-# KOReader's largest request is a push of well under 1 KiB; this leaves room for long
-# metadata while refusing anything that is clearly not a sync request.
-MAX_BODY_BYTES = 64 * 1024
 # The request line may be long (search terms, long URLs); a header line gets aiohttp's default,
 # and a request may have few headers (KOReader sends about eight): a request head stays small.
 MAX_LINE_BYTES = 16 * 1024
 MAX_FIELD_BYTES = 8190
 MAX_HEADERS = 32
 SHUTDOWN_GRACE_SECONDS = 2.0
+# A body left unread after the answer (a refused sender's, or one declared too large) is not
+# read on: the connection closes with the answer.
+LINGER_SECONDS = 0.0
 BACKLOG = 128  # connections the system queues before the server accepts them
 TRIM_SECONDS = 0.5
 TRIM_AFTER_CONNECTIONS = 50
@@ -163,7 +171,8 @@ class LanServer:
 
     With `guard_exposure`, a server asked to listen on the LAN listens on loopback until a sync
     account exists or registration is allowed (`exposure.py`); `notice` then says why, and the
-    server moves to `wanted_host` by itself (calling `on_opened(host)`) once it may.
+    server moves to `wanted_host` by itself (calling `on_opened(host)`) once it may, and back
+    to loopback (calling `on_closed(host)`) if the account is removed again.
     """
 
     def __init__(
@@ -175,6 +184,7 @@ class LanServer:
         guard_exposure: bool = False,
         on_opened: Callable[[str], None] | None = None,
         https_port: int | None = None,
+        on_closed: Callable[[str], None] | None = None,
     ) -> None:
         self.ctx = ctx
         # HTTPS on this port as well (0: any free one) with the self-signed certificate.
@@ -186,9 +196,11 @@ class LanServer:
         self.guard_exposure = guard_exposure
         self.notice: str | None = None
         self._on_opened = on_opened
+        self._on_closed = on_closed  # (loopback) after the account went and the LAN closed
         self._runner: web.BaseRunner | None = None
         self._site: web.TCPSite | None = None
         self._https_site: web.TCPSite | None = None
+        self._limits: ConnectionLimits | None = None  # for the HTTPS gate, from start()
         self._watch: asyncio.Task[None] | None = None
         self._trimmer: asyncio.Task[None] | None = None
         self.limits: ConnectionLimits | None = None
@@ -218,9 +230,11 @@ class LanServer:
             max_field_size=MAX_FIELD_BYTES,
             max_headers=MAX_HEADERS,
             keepalive_timeout=IDLE_SECONDS,
+            lingering_time=LINGER_SECONDS,
             handler_cancellation=True,
         )
         self.ctx.workers.start()
+        self._limits = limits
         try:
             if self.guard_exposure:
                 allowed = await self.ctx.workers.read(may_open)
@@ -260,18 +274,20 @@ class LanServer:
             )
         if self.notice is not None:
             log.info("%s", self.notice)
-            self._watch = asyncio.create_task(self._open_when_allowed())
+        if self.guard_exposure and not is_loopback(self.wanted_host):
+            self._watch = asyncio.create_task(self._follow_exposure())
         if trim is not None:
             self._trimmer = asyncio.create_task(self._trim_after_bursts(limits, trim))
 
-    async def _start_https(self, runner: web.BaseRunner, host: str) -> web.TCPSite | None:
-        if self.certificate is None or self.https_port is None:
+    async def _start_https(self, runner: web.BaseRunner, host: str) -> GatedTlsSite | None:
+        if self.certificate is None or self.https_port is None or self._limits is None:
             return None
-        site = web.TCPSite(
+        site = GatedTlsSite(
             runner,
             host,
             self.https_port,
-            ssl_context=server_context(self.certificate),
+            context=server_context(self.certificate),
+            limits=self._limits,
             backlog=BACKLOG,
         )
         await site.start()
@@ -297,33 +313,46 @@ class LanServer:
                 trim()
             seen = limits.closed_total
 
-    async def _open_when_allowed(self) -> None:
-        """Move from loopback to the wanted address once an account or registration exists."""
+    async def _follow_exposure(self) -> None:
+        """Listen on the wanted address while an account (or open registration) protects the
+        server, on loopback otherwise: open once one exists, close again when it is removed."""
         while self._runner is not None:
             await asyncio.sleep(RECHECK_SECONDS)
             try:
-                if not await self.ctx.workers.read(may_open):
-                    continue
+                allowed = await self.ctx.workers.read(may_open)
             except Exception as error:  # a busy library: look again next time
                 log.info("Could not check for a sync account yet: %s", error)
                 continue
-            runner, old = self._runner, self._site
-            if runner is None or old is None:
-                return
-            await old.stop()
-            site = web.TCPSite(runner, self.wanted_host, self.port, backlog=BACKLOG)
-            try:
-                await site.start()
-            except OSError as error:
-                log.warning("Could not open the server to the network: %s", error)
-                await old.start()
-                continue
-            self._site, self.host, self.notice = site, self.wanted_host, None
-            await self._reopen_https(runner)
+            target = listen_host(
+                self.wanted_host, has_account=allowed, registration_allowed=allowed
+            )
+            if target != self.host:
+                await self._move_to(target)
+
+    async def _move_to(self, host: str) -> None:
+        runner, old = self._runner, self._site
+        if runner is None or old is None:
+            return
+        await old.stop()
+        site = web.TCPSite(runner, host, self.port, backlog=BACKLOG)
+        try:
+            await site.start()
+        except OSError as error:
+            log.warning("Could not move the server to %s: %s", host, error)
+            await old.start()
+            return
+        self._site, self.host = site, host
+        await self._reopen_https(runner)
+        if host == self.wanted_host:
+            self.notice = None
             log.info("A sync account exists: listening on %s port %d", self.host, self.port)
             if self._on_opened is not None:
                 self._on_opened(self.host)
-            return
+        else:
+            self.notice = notice()
+            log.warning("No sync account any more: listening on %s only", self.host)
+            if self._on_closed is not None:
+                self._on_closed(self.host)
 
     async def stop(self) -> None:
         for task in (self._watch, self._trimmer):

@@ -36,6 +36,9 @@ IDLE_SECONDS = 8.0  # from connecting (or the last answer) to a complete request
 # mremap and a munmap per request. 64 KiB (the largest body the app takes) comes from the heap.
 READ_CHUNK_BYTES = 64 * 1024
 BODY_SECONDS = 8.0  # to receive a request body
+# KOReader's largest request is a push of well under 1 KiB; this leaves room for long
+# metadata while refusing anything that is clearly not a sync request.
+MAX_BODY_BYTES = 64 * 1024
 
 
 def raise_descriptor_limit(wanted: int = WANTED_DESCRIPTORS) -> int:

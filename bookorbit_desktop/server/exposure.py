@@ -4,7 +4,8 @@ A fresh install has no sync account; a server on the Wi-Fi would then answer any
 catalog refuses everything, but registration, health checks and the parser are open). So until
 an account exists, or the user allowed a device to register one, the server listens on
 loopback only, says why, and moves to the chosen address by itself as soon as one of the two
-becomes true (`LanServer` checks every `RECHECK_SECONDS`).
+becomes true, and back to loopback when neither is any more (the account removed while
+serving): `LanServer` checks every `RECHECK_SECONDS`.
 """
 
 from __future__ import annotations

@@ -1,12 +1,15 @@
 """Checking the sync account's credentials for kosync and the catalog alike.
 
-The order is what keeps a stranger from stalling the server or guessing fast: a login the
-server already verified is answered from memory; a request without an account or without
+The order is what keeps a stranger from stalling the server or guessing fast. The throttle
+speaks first: an address that is guessing (`throttle.blocked`) is refused before anything
+else, even a login the server verified a moment ago. Then a login verified within
+`accounts.VERIFIED_SECONDS` is answered from memory; a request without an account or without
 credentials is refused without hashing anything; otherwise the throttle decides *before* the
-password hash whether a check runs at all, and the hash runs on its own thread. The stored
-account is read off the event loop and reused for `ACCOUNT_SECONDS`, so a burst of requests
-costs one read while an account changed by another process is seen within a second
-(`accounts.AccountCache`).
+password hash whether a check runs at all, and the hash runs on its own thread. A refusal is
+held so that one address gets at most a few answers a second, and logged within a budget of
+one line per address per minute (`refusal_log`). The stored account is read off the event loop
+and reused for `ACCOUNT_SECONDS`, so a burst of requests costs one read while an account
+changed by another process is seen within a second (`accounts.AccountCache`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import time
 from collections.abc import Callable
 
 from bookorbit_desktop.server import ServerContext, accounts
@@ -46,8 +50,10 @@ def verified_at_once(
     ctx: ServerContext, address: str, username: str, key: str, *, what: str
 ) -> bool:
     """True when this exact login was verified before against the account as read within the
-    last second: `check_login` would answer OK without waiting for anything. False means
-    "ask `check_login`", never "refused"."""
+    last second and its address is not blocked: `check_login` would answer OK without waiting
+    for anything. False means "ask `check_login`", never "refused"."""
+    if ctx.throttle.blocked(address):
+        return False
     if not accounts.already_verified(ctx.account.peek(), username, key):
         return False
     if ctx.on_login is not None:
@@ -62,6 +68,10 @@ async def check_login(
     verdict = await _check(ctx, address, username, key, what=what)
     if verdict is Verdict.OK and ctx.on_login is not None:
         asyncio.get_running_loop().call_soon(_tell, ctx.on_login, what, address)
+    if verdict is Verdict.REFUSED:
+        delay = ctx.throttle.answer_delay(address)
+        if delay > 0:
+            await asyncio.sleep(delay)
     return verdict
 
 
@@ -75,6 +85,10 @@ def _tell(hook: Callable[[str, str], None], what: str, address: str) -> None:
 async def _check(
     ctx: ServerContext, address: str, username: str, key: str, *, what: str
 ) -> Verdict:
+    if ctx.throttle.blocked(address):
+        ctx.throttle.refused += 1
+        _refused(ctx, address, f"Refused a {what} login from {address}: too many attempts")
+        return Verdict.REFUSED
     account = await current_account(ctx)
     if accounts.already_verified(account, username, key):
         return Verdict.OK
@@ -82,17 +96,17 @@ async def _check(
     if pending is not None and account is not None:  # the same login is being checked now
         # Shielded: a waiter whose client went away must not cancel the others' check.
         return Verdict.OK if await asyncio.shield(pending) else Verdict.REFUSED
-    if account is None or not username or not key:
-        reason = "no account exists yet" if account is None else "no user name or password"
-        log.warning("Refused a %s login from %s: %s", what, address, reason)
-        return Verdict.REFUSED
     admission = ctx.throttle.admit(address)
     if admission is Admission.ADDRESS_LIMIT:
-        log.warning("Refused a %s login from %s: too many attempts", what, address)
+        _refused(ctx, address, f"Refused a {what} login from {address}: too many attempts")
         return Verdict.REFUSED
     if admission is Admission.BUSY:
-        log.warning("Refused a %s login from %s: too many attempts overall", what, address)
+        _refused(ctx, address, f"Refused a {what} login from {address}: too many attempts overall")
         return Verdict.BUSY
+    if account is None or not username or not key:
+        reason = "no account exists yet" if account is None else "no user name or password"
+        _refused(ctx, address, f"Refused a {what} login from {address}: {reason}")
+        return Verdict.REFUSED
     check = asyncio.ensure_future(ctx.workers.cpu(accounts.verify, account, username, key))
     ctx.account.checking[(username, key)] = check
     try:
@@ -101,10 +115,41 @@ async def _check(
         ctx.account.checking.pop((username, key), None)
     if ok:
         return Verdict.OK
-    log.warning(
-        "Refused a %s login as %s from %s: wrong user name or password",
-        what,
-        shown_name(username),
+    _refused(
+        ctx,
         address,
+        f"Refused a {what} login as {shown_name(username)} from {address}: "
+        "wrong user name or password",
     )
     return Verdict.REFUSED
+
+
+def _refused(ctx: ServerContext, address: str, line: str) -> None:
+    """Log a refusal within the budget: its own line, or counted for the minute's summary."""
+    refusals = ctx.refusals
+    now = time.monotonic()
+    _log_summaries(ctx, now)
+    own_line, before = refusals.note(address, now)
+    if own_line:
+        more = f" ({before} more from this address in the minute before)" if before else ""
+        log.warning("%s%s", line, more)
+    elif not refusals.summary_pending:
+        refusals.summary_pending = True
+        asyncio.get_running_loop().call_later(refusals.window, _summarise, ctx)
+
+
+def _summarise(ctx: ServerContext) -> None:
+    ctx.refusals.summary_pending = False
+    _log_summaries(ctx, time.monotonic())
+    if ctx.refusals.waiting():
+        ctx.refusals.summary_pending = True
+        asyncio.get_running_loop().call_later(ctx.refusals.window / 4, _summarise, ctx)
+
+
+def _log_summaries(ctx: ServerContext, now: float) -> None:
+    for address, count in ctx.refusals.due(now):
+        log.warning(
+            "Refused %d more logins from %s in the last minute (one line per address a minute)",
+            count,
+            address,
+        )

@@ -1,8 +1,9 @@
 """One running app per library: a second launch brings the first window forward and exits.
 
-Two instances would fight over the server port and write the same SQLite file. A lock file in
-the data folder decides who runs (it is released by the OS if the process dies); a local
-socket lets the second launch ask the first one to show its window.
+Two instances would fight over the server port and write the same SQLite file. The library's
+lock (`services.ownership`, shared with `serve` and `restore`) decides who runs (the OS
+releases it if the process dies); a local socket lets the second launch ask the first one to
+show its window.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import hashlib
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from bookorbit_desktop.services.ownership import LibraryInUseError, LibraryLock
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +38,18 @@ class SingleInstance(QObject):
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = server_name(data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = QLockFile(str(data_dir / "bookorbit-desktop.lock"))
-        self._lock.setStaleLockTime(0)  # a lock is stale only when its process is gone
+        self._lock = LibraryLock(data_dir, "window")
         self._server: QLocalServer | None = None
+        # Why `acquire` said no: the process that owns the library (a window, `serve`, ...).
+        self.refused: LibraryInUseError | None = None
 
     def acquire(self) -> bool:
-        """True if this process is the one that runs; False if another instance holds it."""
-        if not self._lock.tryLock(0):
+        """True if this process is the one that runs; False if another process owns the
+        library (`refused` says which)."""
+        try:
+            self._lock.acquire()
+        except LibraryInUseError as error:
+            self.refused = error
             return False
         # A socket file left by a crashed instance would make listen() fail.
         QLocalServer.removeServer(self.name)
@@ -90,4 +97,4 @@ class SingleInstance(QObject):
             for socket in self._server.findChildren(QLocalSocket):
                 socket.abort()
                 socket.deleteLater()
-        self._lock.unlock()
+        self._lock.release()

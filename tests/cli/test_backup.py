@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -63,10 +64,12 @@ def test_restore_is_refused_while_the_app_runs_with_the_library(imported, tmp_pa
         capsys.readouterr()
         assert run(imported, "restore", str(tmp_path / "b.zip")) == 2
         err = capsys.readouterr().err
-        assert "Restore refused: BookOrbit Desktop is running with this library" in err
+        assert "Library in use: The library in" in err
+        assert f"is in use by `window` (pid {os.getpid()})" in err
         assert (imported / "library.sqlite3").read_bytes() == before
         assert not list(imported.glob("*before-restore*"))
     finally:
+        app.release()
         app.deleteLater()
     del app
 

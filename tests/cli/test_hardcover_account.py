@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -80,11 +81,12 @@ def test_connect_status_search_disconnect(world, monkeypatch, capsys):
     code, out, _ = run(monkeypatch, capsys, "status", "--json")
     status = json.loads(out)
     assert status["connected"] and status["username"] == "reader"
-    assert status["budget"]["daily_remaining"] == 4997
+    assert status["token_problem"] is None  # status asked Hardcover (one more request)
+    assert status["budget"]["daily_remaining"] == 4996
     assert status["sync"]["pending"] == 0
 
     code, out, _ = run(monkeypatch, capsys, "status")
-    assert "connected as reader" in out and "4,997 of 5,000" in out
+    assert "connected as reader" in out and "4,995 of 5,000" in out
 
     code, out, _ = run(monkeypatch, capsys, "disconnect")
     assert code == 0 and "removed" in out
@@ -147,3 +149,30 @@ def test_the_installed_command_works_in_a_child_process(world):
     assert done.returncode == 0, done.stderr
     assert "Connected to Hardcover as reader." in done.stdout
     assert world["token"] not in done.stdout + done.stderr
+
+
+def test_status_says_when_the_token_is_refused_and_never_shows_it(world, monkeypatch, capsys):
+    catalog = world["server"].catalog
+    plain = "PlainShapedToken0123456789abcdefXYZ"  # neither hc_ nor a JWT
+    catalog.add_token(next(iter(catalog.tables["users"])), token=plain)
+    assert run(monkeypatch, capsys, "connect", "--token-stdin", stdin=plain)[0] == 0
+    echo = {"error": "invalid_token", "error_description": f"token {plain} was revoked"}
+    world["server"].fail_next(401, body=echo)
+    code, out, err = run(monkeypatch, capsys, "status")
+    assert code == 2
+    assert "Hardcover refuses the token" in err and "was revoked" in err
+    assert "connected as" not in out and "Hardcover: not working" in out
+    log = (world["data_dir"] / "logs" / "bookorbit-desktop.log").read_text()
+    assert plain not in out + err + log
+
+
+def test_status_says_when_hardcover_is_unreachable(world, monkeypatch, capsys):
+    assert run(monkeypatch, capsys, "connect", "--token-stdin", stdin=world["token"])[0] == 0
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("BOOKORBIT_HARDCOVER_URL", f"http://127.0.0.1:{port}/v1/graphql")
+    code, out, err = run(monkeypatch, capsys, "status")
+    assert code == 2
+    assert "Hardcover is unreachable" in err
+    assert "connected as" not in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pytest
 
@@ -55,6 +56,14 @@ def test_the_cache_forgets_a_replaced_account(library):
     assert not accounts.already_verified(new, "alice", KEY)
     assert not accounts.verify(new, "alice", KEY)
     assert accounts.verify(None, "alice", KEY) is False
+
+
+def test_a_verified_login_is_remembered_for_a_while_only(library):
+    account = accounts.set_account("alice", KEY)
+    assert accounts.verify(account, "alice", KEY)
+    now = time.monotonic()
+    assert accounts.already_verified(account, "alice", KEY, now + accounts.VERIFIED_SECONDS - 1)
+    assert not accounts.already_verified(account, "alice", KEY, now + accounts.VERIFIED_SECONDS)
 
 
 def test_create_first_account_only_while_none_exists(library):

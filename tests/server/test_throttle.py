@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bookorbit_desktop.server.refusal_log import RefusalLog
 from bookorbit_desktop.server.throttle import (
     ADDRESS_BURST,
+    ANSWERS_PER_SECOND,
+    BLOCK_SECONDS,
     GLOBAL_BURST,
     Admission,
     LoginThrottle,
@@ -30,8 +33,10 @@ class Clock:
         ([0, 0, 0, 0, 0], [CHECK, CHECK, CHECK, LIMIT, LIMIT]),
         # one a second is always checked
         ([0, 1, 1, 1, 1, 1], [CHECK] * 6),
-        # after the burst, half a second apart: every other one
-        ([0, 0, 0, 0.5, 0.5, 0.5, 0.5], [CHECK, CHECK, CHECK, LIMIT, CHECK, LIMIT, CHECK]),
+        # a burst used up blocks the address for BLOCK_SECONDS, however slowly it asks then
+        ([0, 0, 0, 0.5, 0.5, 0.5, 0.5], [CHECK, CHECK, CHECK, LIMIT, LIMIT, LIMIT, LIMIT]),
+        # after the block, the refilled burst again
+        ([0, 0, 0, 0, 9.9, BLOCK_SECONDS], [CHECK, CHECK, CHECK, LIMIT, LIMIT, CHECK]),
         # a quiet minute refills the burst, no more
         ([0, 0, 0, 60, 0, 0, 0], [CHECK, CHECK, CHECK, CHECK, CHECK, CHECK, LIMIT]),
     ],
@@ -96,3 +101,71 @@ def test_token_bucket(rate, burst, steps, expected):
         now += step
         seen.append(bucket.take(now))
     assert seen == expected
+
+
+def test_a_blocked_address_is_told_so_before_any_other_check_and_others_are_not():
+    clock = Clock()
+    throttle = LoginThrottle(clock)
+    for _ in range(int(ADDRESS_BURST) + 1):
+        throttle.admit("10.0.0.9")
+    assert throttle.blocked("10.0.0.9")
+    assert not throttle.blocked("10.0.0.2")  # the real device's own address
+    clock.now += BLOCK_SECONDS - 0.1
+    assert throttle.blocked("10.0.0.9")
+    clock.now += 0.1
+    assert not throttle.blocked("10.0.0.9")
+
+
+@pytest.mark.parametrize(
+    ("gaps", "expected"),
+    [
+        # refusals at once leave 1/ANSWERS_PER_SECOND apart
+        ([0, 0, 0, 0], [0.0, 0.2, 0.4, 0.6]),
+        # refusals slower than that are not held
+        ([0, 0.5, 0.5], [0.0, 0.0, 0.0]),
+        # a long queue is held no more than MAX_HOLD_SECONDS
+        ([0] * 30, [min(n * 0.2, 4.0) for n in range(30)]),
+    ],
+)
+def test_refusals_to_one_address_leave_a_few_a_second(gaps, expected):
+    assert ANSWERS_PER_SECOND == 5.0
+    clock = Clock()
+    throttle = LoginThrottle(clock)
+    seen = []
+    for gap in gaps:
+        clock.now += gap
+        seen.append(round(throttle.answer_delay("10.0.0.5"), 6))
+    assert seen == pytest.approx(expected)
+    assert throttle.answer_delay("10.0.0.6") == 0.0  # another address is not held
+
+
+@pytest.mark.parametrize(
+    ("events", "expected_lines", "expected_summaries"),
+    [
+        # one address: a line, then counted; the minute's summary once it is over
+        ([("a", 0), ("a", 1), ("a", 59)], [("a", 0)], [("a", 2)]),
+        # two addresses: a line each
+        ([("a", 0), ("b", 1)], [("a", 0), ("b", 0)], []),
+        # a new minute: a line that mentions the minute before, if not summed up yet
+        ([("a", 0), ("a", 1), ("a", 61)], [("a", 0), ("a", 1)], []),
+    ],
+)
+def test_refused_logins_get_one_line_per_address_a_minute(
+    events, expected_lines, expected_summaries
+):
+    log = RefusalLog(window=60.0)
+    lines = []
+    for address, when in events:
+        own, before = log.note(address, float(when))
+        if own:
+            lines.append((address, before))
+    assert lines == expected_lines
+    assert log.due(events[-1][1] + 0.5) == []  # nothing before its minute ends...
+    assert log.due(200.0) == expected_summaries  # ... then once
+
+
+def test_the_refusal_log_stays_bounded_under_a_spray_of_addresses():
+    log = RefusalLog(max_tracked=100)
+    for n in range(5000):
+        assert log.note(f"10.3.{n // 250}.{n % 250}", 0.0)[0]
+    assert len(log.due(100.0)) == 0 and not log.waiting()

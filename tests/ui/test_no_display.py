@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from bookorbit_desktop.app import NoDisplayError, check_display
+from bookorbit_desktop.system_libraries import NoDisplayError, check_display
 
 
 @pytest.mark.parametrize(

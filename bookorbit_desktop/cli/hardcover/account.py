@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any
 
+from bookorbit_desktop import APP_NAME
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.journal import register_journal_commands
 from bookorbit_desktop.cli.hardcover.match import register_match_commands
@@ -24,7 +25,14 @@ from bookorbit_desktop.cli.hardcover.token import (
     add_token_option_to_actions,
 )
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
+from bookorbit_desktop.hardcover.api.errors import (
+    TOKEN_PAGE_URL,
+    AuthError,
+    HardcoverError,
+    NetworkError,
+    RateLimitedError,
+    UnavailableError,
+)
 from bookorbit_desktop.hardcover.api.records import SearchResult
 from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.services.hardcover_account import AccountStatus, HardcoverAccount
@@ -126,17 +134,39 @@ def _status(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
     account = account_for(args)
     asyncio.run(account.check_keyring())
+    problem = asyncio.run(_token_problem(account)) if account.status().connected else None
     status = account.status()
     sync = SyncService(account).status()
     if args.json:
-        print(json.dumps({**status.to_json(), "sync": sync.to_json()}, indent=2, sort_keys=True))
+        report = {**status.to_json(), "sync": sync.to_json(), "token_problem": problem}
+        print(json.dumps(report, indent=2, sort_keys=True))
     else:
-        print(_format_status(status, sync))
+        print(_format_status(status, sync, problem))
+    if problem is not None:
+        print(f"{APP_NAME}: {problem}", file=sys.stderr)
+        return 2
     return 0
 
 
-def _format_status(status: AccountStatus, sync: SyncStatus) -> str:
-    if status.connected:
+async def _token_problem(account: HardcoverAccount) -> str | None:
+    """Ask Hardcover who the saved token belongs to: None when it answers, else why not
+    (the token refused, or Hardcover unreachable), in words a person can act on."""
+    try:
+        async with account.open_client() as client:
+            await client.me()
+    except AuthError as error:
+        return f"Hardcover refuses the token: {error.message}"
+    except (NetworkError, UnavailableError, RateLimitedError) as error:
+        return f"Hardcover is unreachable: {error.message}"
+    except HardcoverError as error:
+        return f"{error.title}: {error.message}"
+    return None
+
+
+def _format_status(status: AccountStatus, sync: SyncStatus, problem: str | None = None) -> str:
+    if status.connected and problem is not None:
+        lines = [f"Hardcover: not working ({problem})"]
+    elif status.connected:
         who = status.username or "(token not checked yet)"
         lines = [f"Hardcover: connected as {who}"]
     else:

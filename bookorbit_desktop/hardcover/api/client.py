@@ -32,6 +32,7 @@ from bookorbit_desktop.hardcover.api.errors import (
 )
 from bookorbit_desktop.hardcover.api.ratelimit import Budget, RateLimiter
 from bookorbit_desktop.hardcover.api.responses import interpret, parse_retry_after
+from bookorbit_desktop.logging_setup import mask_secret
 
 if TYPE_CHECKING:
     import aiohttp
@@ -91,6 +92,7 @@ class HardcoverClient:
         if not token or any(ch.isspace() for ch in token):
             raise ValueError("the token must be normalised before use")
         self._token = token
+        mask_secret(token)  # whatever Hardcover echoes of it, no message or log shows it
         self._session = session
         self._owns_session = session is None
         self.endpoint = endpoint or endpoint_from_env()

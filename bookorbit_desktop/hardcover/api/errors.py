@@ -1,7 +1,7 @@
 """Everything that can go wrong talking to Hardcover, as errors a person can act on.
 
 Each class carries a title and a message that says what to do next; callers (CLI, tray, sync)
-show them as they are. None of them ever contains the token.
+show them as they are. None of them ever contains the token, whatever Hardcover echoed.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bookorbit_desktop.errors import CONNECT, BookOrbitError
+from bookorbit_desktop.logging_setup import redact
 
 # Where a person creates a token with the scopes BookOrbit needs already ticked
 # (Hardcover's "E-Reader / Sync Client" preset; hardcover-api.md §1.2).
@@ -36,8 +37,10 @@ class HardcoverError(BookOrbitError):
     def __init__(
         self, message: str, *, detail: str | None = None, status: int | None = None
     ) -> None:
-        super().__init__(message)
-        self.detail = detail
+        # What Hardcover says may echo the token: the one in use is masked by value (the
+        # client registers it), others by their shape, before any terminal or log sees it.
+        super().__init__(redact(message))
+        self.detail = redact(detail) if detail else detail
         self.status = status
 
 

@@ -12,11 +12,14 @@ half-written. If even that commit fails, the importer forgets what it cached of 
 
 from __future__ import annotations
 
+import errno
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
@@ -34,8 +37,10 @@ class Batches:
         *,
         files: int = BATCH_FILES,
         seconds: float = BATCH_SECONDS,
+        on_commit: Callable[[], None] | None = None,
     ) -> None:
         self._on_rollback = on_rollback  # forget what the lost batch put in the caches
+        self._on_commit = on_commit  # the batch's files are in the library now: report them
         self._limit_files = files
         self._limit_seconds = seconds
         self._transaction: Any = None
@@ -64,10 +69,15 @@ class Batches:
             return
         try:
             transaction.__exit__(None, None, None)  # commits (rolls back and raises if it fails)
-        except BaseException:
+        except BaseException as error:
             log.error("The import's last %d files could not be committed", self._files)
             self._on_rollback()
+            full = disk_full(error)
+            if full is not None:
+                raise full from error
             raise
+        if self._on_commit is not None:
+            self._on_commit()
 
     def close_after_error(self) -> None:
         """Keep the files finished before an error or interrupt (the run re-raises it)."""
@@ -75,3 +85,24 @@ class Batches:
             self.commit()
         except Exception as error:  # the original error is the one to report
             log.error("Commit after an interrupted import failed: %s", error)
+
+
+class LibraryDiskFullError(BookOrbitError):
+    title = "Disk full"
+
+
+def disk_full(error: BaseException) -> LibraryDiskFullError | None:
+    """The disk-full error behind `error`, said plainly, else None. SQLite rolls a transaction
+    back itself when the disk is full, so the error raised is often the failed rollback after
+    it ("no transaction is active"), with the full disk only in its context."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if "disk is full" in str(seen) or getattr(seen, "errno", None) == errno.ENOSPC:
+            folder = Path(str(database.database)).parent
+            return LibraryDiskFullError(
+                f"The disk holding the library ({folder}) is full: the files of the last batch "
+                "were not imported (nothing was half-written; the files reported imported are "
+                "in the library). Free some space there and run the import again."
+            )
+        seen = seen.__cause__ or seen.__context__
+    return None

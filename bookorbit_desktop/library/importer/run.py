@@ -87,7 +87,9 @@ def import_paths(
         _report(progress, summary, done, failure.path, ImportOutcome.FAILED, None, failure.reason)
     plans = [importer.plan(path) for path in files]
     summary.workers = workers_for(sum(plan.read for plan in plans), workers)
-    batches = Batches(importer.forget_uncommitted)
+    # A file is reported once its batch is committed: never one a full disk rolled back.
+    reports: list[ImportProgress] = []
+    batches = Batches(importer.forget_uncommitted, on_commit=lambda: _flush(progress, reports))
     with Readers(summary.workers) as readers:
         submitted = 0
         try:
@@ -107,18 +109,25 @@ def import_paths(
                 done += 1
                 batches.begin()
                 outcome, book_id, reason = importer.run(plan, prepared)
-                batches.file_done()
                 summary.count(outcome)
                 if reason is not None:
                     summary.failures.append(ImportFailure(plan.path, reason))
                 elif book_id is not None and outcome != ImportOutcome.UNCHANGED:
                     summary.book_ids.append(book_id)
-                _report(progress, summary, done, plan.path, outcome, book_id, reason, started)
+                _report(reports.append, summary, done, plan.path, outcome, book_id, reason, started)
+                batches.file_done()
         except BaseException:
             batches.close_after_error()
             raise
         batches.commit()
     return summary.finish(started)
+
+
+def _flush(progress: ProgressCallback | None, reports: list[ImportProgress]) -> None:
+    if progress is not None:
+        for report in reports:
+            progress(report)
+    reports.clear()
 
 
 def _report(

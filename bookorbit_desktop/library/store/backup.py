@@ -7,10 +7,13 @@ after it. The archive is written under a temporary name and renamed when complet
 failed backup never leaves a file that looks finished.
 
 A restore checks everything before it changes anything (the manifest, the database's checksum,
-SQLite's integrity check, the schema version, every member name); then it keeps the current
-library beside the new one (`library.sqlite3.before-restore-<time>.bak` and
-`covers.before-restore-<time>`), so nothing is lost. The Hardcover token is not in a backup:
-it lives in the system keyring, and the new computer connects with a new token.
+SQLite's integrity check, the schema version, every member name); then it keeps a copy of the
+current library beside the new one (`library.sqlite3.before-restore-<time>.bak` and
+`covers.before-restore-<time>`) and renames the restored file over the live one, so at every
+moment one whole library is in place and nothing is lost. The scratch folder (`.restore-*`)
+goes when the restore ends; one left by a crash goes with the next restore. The Hardcover
+token is not in a backup: it lives in the system keyring, and the new computer connects with a
+new token.
 """
 
 from __future__ import annotations
@@ -218,27 +221,61 @@ def _extract_covers(archive: zipfile.ZipFile, destination: Path, name: Path) -> 
     return count
 
 
-def _set_aside_database(db_file: Path, stamp: str) -> Path | None:
-    """Copy the current library to a dated .bak beside it, then remove it and its WAL."""
+def _keep_database(db_file: Path, stamp: str) -> Path | None:
+    """Copy the current library to a dated .bak beside it, leaving it in place and complete.
+
+    Its journal is first folded into the file (a checkpoint), so the file alone holds every
+    commit: the journal can then go before the restored file is renamed over it, and a crash
+    at any moment leaves one whole library at `db_file`, the old one or the restored one."""
     if not db_file.exists():
         return None
     kept = db_file.with_name(f"{db_file.name}.before-restore-{stamp}.bak")
     try:
+        live = sqlite3.connect(str(db_file), timeout=10)
+        try:
+            live.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            live.close()
         snapshot_database(db_file, kept)
+        _sync(kept)
     except sqlite3.Error:
-        # A damaged library (often the reason to restore) cannot be copied by SQLite: keep
+        # A damaged library (often the reason to restore) cannot be read by SQLite: keep
         # its files exactly as they are instead.
         kept.unlink(missing_ok=True)
         for suffix in ("", *_SIDE_FILES):
             side = Path(f"{db_file}{suffix}")
             if side.exists():
-                os.replace(side, Path(f"{kept}{suffix}"))
-        return kept
-    # The WAL and shared-memory files belong to the old database: replayed onto the restored
-    # one they would damage it, so they go with it.
-    for suffix in ("", *_SIDE_FILES):
-        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+                shutil.copyfile(side, Path(f"{kept}{suffix}"))
+                _sync(Path(f"{kept}{suffix}"))
     return kept
+
+
+def _sync(path: Path) -> None:
+    """Make `path` (a file or a folder's entries) durable before the next step relies on it."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _replace_database(restored: Path, db_file: Path) -> None:
+    """Put `restored` in place of `db_file` with one rename. The old journal goes first: it
+    belongs to the old file and, replayed onto the restored one, would damage it."""
+    _sync(restored)
+    for suffix in _SIDE_FILES:
+        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    os.replace(restored, db_file)
+    _sync(db_file.parent)
+
+
+def clean_restore_leftovers(data_dir: Path) -> None:
+    """Remove `.restore-*` folders an interrupted restore left (the caller owns the library)."""
+    for leftover in data_dir.glob(".restore-*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def restore_library(paths: Paths, source: Path) -> RestoreSummary:
@@ -253,6 +290,7 @@ def restore_library(paths: Paths, source: Path) -> RestoreSummary:
     except (OSError, zipfile.BadZipFile) as error:
         raise RestoreError(f"{source} is not a BookOrbit backup ({error}).") from None
     paths.data_dir.mkdir(parents=True, exist_ok=True)
+    clean_restore_leftovers(paths.data_dir)
     stamp = _stamp()
     with (
         archive,
@@ -271,7 +309,8 @@ def restore_library(paths: Paths, source: Path) -> RestoreSummary:
         schema, books = _check_database(scratch / DB_FILENAME, manifest, source)
         # Everything is checked; from here on the current library is kept, then replaced.
         try:
-            kept_db = _set_aside_database(paths.db_file, stamp)
+            kept_db = _keep_database(paths.db_file, stamp)
+            _replace_database(scratch / DB_FILENAME, paths.db_file)
             kept_covers: Path | None = None
             if paths.covers_dir.is_dir() and not any(paths.covers_dir.iterdir()):
                 paths.covers_dir.rmdir()  # an empty folder (a new library) needs no keeping
@@ -280,7 +319,6 @@ def restore_library(paths: Paths, source: Path) -> RestoreSummary:
                 paths.covers_dir.rename(kept_covers)
             (scratch / COVERS).mkdir(exist_ok=True)
             (scratch / COVERS).rename(paths.covers_dir)
-            os.replace(scratch / DB_FILENAME, paths.db_file)
         except (OSError, sqlite3.Error) as error:
             raise RestoreError(
                 f"Could not put the restored library in place ({error}). The library that was "

@@ -30,20 +30,49 @@ class LibraryOpenError(BookOrbitError):
 
 
 def latest_backup(path: Path) -> Path | None:
-    """The newest `library.sqlite3.v*.bak` beside `path`, if any."""
-    backups = sorted(path.parent.glob(f"{path.name}.v*.bak"), key=lambda p: p.stat().st_mtime)
+    """The newest `library.sqlite3.*.bak` beside `path` (made before an upgrade or a restore)."""
+    backups = sorted(path.parent.glob(f"{path.name}.*.bak"), key=lambda p: p.stat().st_mtime)
     return backups[-1] if backups else None
+
+
+def _leftover_restore(path: Path) -> Path | None:
+    """A restored library an interrupted restore left in its scratch folder, if any."""
+    found = sorted(path.parent.glob(f".restore-*/{path.name}"), key=lambda p: p.stat().st_mtime)
+    return found[-1] if found else None
+
+
+def _refuse_missing(path: Path) -> None:
+    """With no library at `path`, refuse to make a new one where a restore or a backup left a
+    copy: the user finishes the restore (or moves the copy away) instead of starting over."""
+    restored = _leftover_restore(path)
+    if restored is not None:
+        raise LibraryOpenError(
+            f"There is no library file at {path}, but an interrupted restore left the restored "
+            f"library at {restored}. To finish the restore, move that file to {path} (or run "
+            "`bookorbit-desktop restore` with the backup again); to start a new, empty library "
+            "instead, delete that folder. Then start again."
+        )
+    backup = latest_backup(path)
+    if backup is not None:
+        raise LibraryOpenError(
+            f"There is no library file at {path}, but a copy of one is beside it: {backup}. "
+            f"To use it, copy it to {path}; to start a new, empty library instead, move the "
+            "*.bak files out of that folder. Then start again."
+        )
 
 
 def _damaged(path: Path, what: str) -> LibraryOpenError:
     backup = latest_backup(path)
     if backup is not None:
         restore = (
-            f"The newest backup is {backup} (made before the last upgrade): quit BookOrbit, "
-            f"copy it over {path} and start again."
+            f"The newest copy beside it is {backup} (made before an upgrade or a restore): "
+            f"quit BookOrbit, copy it over {path} and start again, or restore a backup .zip "
+            "with `bookorbit-desktop restore`."
         )
     else:
-        restore = "There is no backup beside it."
+        restore = (
+            "There is no copy beside it: restore a backup .zip with `bookorbit-desktop restore`."
+        )
     return LibraryOpenError(
         f"The library file {path} {what}, so BookOrbit will not use it (nothing was changed). "
         f"{restore} To start a new, empty library instead, move that file away, or use "
@@ -58,7 +87,9 @@ def open_database(path: Path) -> SqliteDatabase:
     the backup to restore: it is never silently replaced by a new, empty library.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.stat().st_size == 0:
+    if not path.exists():
+        _refuse_missing(path)
+    elif path.stat().st_size == 0:
         raise _damaged(path, "is empty (0 bytes)")
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
     try:
@@ -68,16 +99,17 @@ def open_database(path: Path) -> SqliteDatabase:
             db.close()
             raise _damaged(path, f"is damaged ({check[0] if check else 'no answer'})")
         migrate(db, path)
-    except DatabaseError as error:
+    except (DatabaseError, sqlite3.DatabaseError) as error:
         # A damaged or foreign file, or one another program holds locked: say so instead of
-        # failing with a traceback. A migration that failed was rolled back.
+        # failing with a traceback (rows are read outside peewee's error wrapper, so SQLite's
+        # own errors arrive too). A migration that failed was rolled back.
         db.close()
-        raise LibraryOpenError(
-            f"The library file {path} could not be opened ({error}). If another program is "
-            "using it, close that program and try again. If the file is damaged, restore a "
-            f"backup (a {path.name}.v*.bak file beside it, if there is one) or start a new "
-            "library in another folder with --data-dir."
-        ) from error
+        if "locked" in str(error) or "busy" in str(error):
+            raise LibraryOpenError(
+                f"The library file {path} is locked by another program ({error}). Close that "
+                "program and try again."
+            ) from error
+        raise _damaged(path, f"cannot be read ({error})") from error
     database.initialize(db)
     return db
 

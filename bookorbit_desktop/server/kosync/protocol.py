@@ -8,9 +8,11 @@ a number or a numeric string, as Lua's `tonumber` reads it (403/2003); `progress
 `device` must be present (403/2003); `device_id` and `metadata` are optional and `metadata`
 can never fail a request. Numbers sent where strings belong are kept as Lua would print them.
 
-Two rules are stricter than the reference, so that every position accepted can also be read
+Some rules are stricter than the reference, so that every position accepted can also be read
 back: a document id may not contain '/' (it could not be one path segment of the pull URL)
-and is at most 255 characters long; a value must be valid Unicode text.
+and is at most 255 characters long; a value must be valid Unicode text; `percentage` must lie
+between 0 and 1 (the reference stores 5, which would mark a book read); a user name may not
+hold control characters (NUL, line breaks: no HTTP header could carry it to log in).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-
 from typing import Any
 
 from bookorbit_desktop.library.reading.pushes import DocumentMetadata, Position, Push
-from bookorbit_desktop.server.accounts import MAX_USERNAME_LENGTH
+from bookorbit_desktop.server.accounts import MAX_USERNAME_LENGTH, has_control_characters
 
 MAX_DOCUMENT_LENGTH = 255
 MAX_METADATA_LENGTH = 1024
@@ -197,6 +199,8 @@ def parse_push(body: dict[str, Any]) -> Push:
     device = lua_string(body.get("device"))
     if percentage is None or progress is None or device is None:
         raise ProtocolError(INVALID_REQUEST)
+    if not 0.0 <= percentage <= 1.0:  # a fraction of the book: 5 would mark it finished
+        raise ProtocolError(INVALID_REQUEST)
     device_id: str | None = None
     if body.get("device_id") is not None:
         device_id = lua_string(body["device_id"])
@@ -216,6 +220,7 @@ def parse_registration(body: dict[str, Any]) -> tuple[str, str]:
         or len(username) > MAX_USERNAME_LENGTH
         or not key
         or len(key) > MAX_KEY_LENGTH
+        or has_control_characters(username)
         or not _is_text(username)
         or not _is_text(key)
     ):

@@ -24,14 +24,13 @@ from bookorbit_desktop.library.reading.rows import Position
 from bookorbit_desktop.library.reading.rules import FLAGS, Change
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext, accounts
-from bookorbit_desktop.server.connections import BODY_SECONDS
+from bookorbit_desktop.server.connections import BODY_SECONDS, MAX_BODY_BYTES
 from bookorbit_desktop.server.kosync.positions import PositionCache
 from bookorbit_desktop.server.kosync.protocol import (
     REGISTRATION_DISABLED,
     TOO_LARGE,
     UNAUTHORIZED,
     UNKNOWN_SERVER_ERROR,
-    USERNAME_TAKEN,
     ErrorKind,
     ProtocolError,
     encode,
@@ -71,17 +70,34 @@ def _endpoint(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except ProtocolError as error:
-            return error_response(error.kind)
+            return _unread_body_closes(request, error_response(error.kind))
         except LibraryBusyError as error:
             log.warning("Answered %s %s with 'try again': %s", request.method, request.path, error)
-            return error_response(UNKNOWN_SERVER_ERROR)
+            return _unread_body_closes(request, error_response(UNKNOWN_SERVER_ERROR))
 
     wrapped.__name__ = handler.__name__
     wrapped.__doc__ = handler.__doc__
     return wrapped
 
 
+def _unread_body_closes(request: web.Request, response: web.Response) -> web.Response:
+    """A request answered before its body was read ends its connection with the answer: the
+    body (from someone not logged in, or too large) is never waited for."""
+    if not request.content.is_eof():
+        response.force_close()  # the runner reads no more of it (`app.LINGER_SECONDS`)
+    return response
+
+
+def _refuse_declared_too_large(request: web.Request) -> None:
+    """Refuse at once a body declared larger than the server takes, before reading any of it."""
+    length = request.content_length
+    if length is not None and length > MAX_BODY_BYTES:
+        raise ProtocolError(TOO_LARGE)
+
+
 async def _body(request: web.Request) -> dict[str, object]:
+    """The JSON body; read only once the sender is allowed to send one."""
+    _refuse_declared_too_large(request)
     try:
         if request.content.is_eof():  # all of it arrived with the headers (the usual case)
             raw = await request.read()
@@ -131,11 +147,11 @@ async def healthcheck(request: web.Request) -> web.StreamResponse:
 @_endpoint
 async def create_user(request: web.Request) -> web.StreamResponse:
     """Registration from a device: only while no account exists and the user allowed it."""
-    body = await _body(request)
+    _refuse_declared_too_large(request)
     ctx = request.app[CONTEXT]
     if not await ctx.workers.read(get_setting, "kosync.allow_registration"):
         raise ProtocolError(REGISTRATION_DISABLED)
-    username, key = parse_registration(body)
+    username, key = parse_registration(await _body(request))
     existing = await ctx.workers.read(accounts.load_account)
     if existing is None:
         created = await ctx.workers.cpu(accounts.new_account, username, key)
@@ -147,9 +163,8 @@ async def create_user(request: web.Request) -> web.StreamResponse:
                 request.remote,
             )
             return json_response({"username": username}, 201)
-        existing = await ctx.workers.read(accounts.load_account)
-    if existing is not None and existing.username == username:
-        raise ProtocolError(USERNAME_TAKEN)
+    # Once the account exists every name gets the same answer: whether a name is the
+    # account's must not be learned by trying to register it.
     raise ProtocolError(REGISTRATION_DISABLED)
 
 
@@ -162,10 +177,10 @@ async def auth_user(request: web.Request) -> web.StreamResponse:
 
 @_endpoint
 async def put_progress(request: web.Request) -> web.StreamResponse:
-    body = await _body(request)
+    _refuse_declared_too_large(request)
     if not _verified(request):
         await _authenticate(request)
-    push = parse_push(body)
+    push = parse_push(await _body(request))
     ctx = request.app[CONTEXT]
     timestamp = int(ctx.clock())
     position = Position(

@@ -274,8 +274,12 @@ def test_progress_and_cancel(library, tmp_path):
     for number in range(4):
         make_epub(tmp_path / f"b{number}.epub", f"Book {number}")
     events = []
+    asked = []  # asked before each file: the third time, stop
     summary = import_paths(
-        [tmp_path], library, progress=events.append, should_cancel=lambda: len(events) >= 2
+        [tmp_path],
+        library,
+        progress=events.append,
+        should_cancel=lambda: asked.append(1) or len(asked) > 2,
     )
     assert summary.cancelled and not summary.ok
     assert summary.imported == 2

@@ -148,20 +148,30 @@ def test_a_worker_that_dies_leaves_the_rest_to_the_importing_process(tmp_path):
     _, serial_events, serial_library = import_into(tmp_path / "one", [books], workers=0)
     killed: list[int] = []
 
-    def kill_a_worker(event: ImportProgress) -> None:
-        events.append(event)
-        if not killed:
+    asked: list[int] = []
+
+    def kill_a_worker() -> bool:  # as the second file begins, a reading process dies
+        asked.append(1)
+        if len(asked) == 2 and not killed:
             worker = multiprocessing.active_children()[0]
             assert worker.pid is not None
             os.kill(worker.pid, signal.SIGKILL)
             killed.append(worker.pid)
+        return False
 
     events: list[ImportProgress] = []
     paths = resolve_paths(tmp_path / "two")
     paths.ensure()
     open_database(paths.db_file)
     try:
-        summary = import_paths([books], paths, progress=kill_a_worker, clock=lambda: NOW, workers=2)
+        summary = import_paths(
+            [books],
+            paths,
+            progress=events.append,
+            should_cancel=kill_a_worker,
+            clock=lambda: NOW,
+            workers=2,
+        )
         library = library_snapshot(paths)
     finally:
         close_database()
@@ -201,12 +211,11 @@ def assert_only_whole_books(paths: Paths, expected: int) -> None:
 
 def test_cancelling_a_parallel_import_keeps_whole_books_and_stops_the_workers(library, tmp_path):
     books = many_books(tmp_path / "books", 30)
-    events: list[ImportProgress] = []
+    asked: list[int] = []  # asked before each file: the sixth time, stop
     summary = import_paths(
         [books],
         library,
-        progress=events.append,
-        should_cancel=lambda: len(events) >= 5,
+        should_cancel=lambda: asked.append(1) or len(asked) > 5,
         workers=2,
     )
     assert summary.cancelled and summary.workers == 2
@@ -220,15 +229,16 @@ def test_cancelling_a_parallel_import_keeps_whole_books_and_stops_the_workers(li
 
 def test_ctrl_c_during_a_parallel_import_keeps_the_finished_books(library, tmp_path):
     books = many_books(tmp_path / "books", 30)
-    seen: list[ImportProgress] = []
+    asked: list[int] = []
 
-    def interrupt_at_seven(event: ImportProgress) -> None:
-        seen.append(event)
-        if len(seen) == 7:
+    def interrupt_after_seven() -> bool:  # Ctrl-C arrives as the eighth file begins
+        asked.append(1)
+        if len(asked) == 8:
             raise KeyboardInterrupt
+        return False
 
     with pytest.raises(KeyboardInterrupt):
-        import_paths([books], library, progress=interrupt_at_seven, workers=2)
+        import_paths([books], library, should_cancel=interrupt_after_seven, workers=2)
     assert multiprocessing.active_children() == []
     assert_only_whole_books(library, 7)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import database
+from tests.factories import make_epub
 from tests.server.hostile.support import exchange, http_request, prepare_library, serving
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
@@ -84,3 +86,25 @@ def test_a_damaged_library_is_refused_after_a_quick_check(tmp_path):
     assert "Cannot open the library" in result.stderr
     assert "There is no backup beside it" in result.stderr or "damaged" in result.stderr
     assert db_file.read_bytes() == bytes(damaged)
+
+
+def test_a_damaged_book_table_is_one_line_naming_the_file_and_the_last_copy(tmp_path):
+    data_dir = prepare_library(tmp_path / "data")
+    db_file = resolve_paths(data_dir).db_file
+    backup = db_file.with_name(f"{db_file.name}.v1-20260101-000000.bak")
+    shutil.copy(db_file, backup)
+    probe = sqlite3.connect(db_file)
+    page_size = probe.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = probe.execute("SELECT rootpage FROM sqlite_master WHERE name = 'book'").fetchone()
+    probe.close()
+    with db_file.open("r+b") as handle:  # the table's root page: garbage
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\x0d\xff" * (page_size // 2))
+    make_epub(tmp_path / "books" / "dune.epub", "Dune", ("Frank Herbert",))
+    for args in (("books",), ("serve", "--port", "0"), ("import", str(tmp_path / "books"))):
+        result = cli(data_dir, *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert f"The library file {db_file}" in result.stderr
+        assert f"The newest copy beside it is {backup}" in result.stderr

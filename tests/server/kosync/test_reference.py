@@ -43,8 +43,9 @@ async def test_create_adds_new_user(open_registration):
 async def test_create_cannot_add_duplicated_user(open_registration):
     await register(open_registration, "new-user", PASSWD)
     reply = await register(open_registration, "new-user", PASSWD)
+    # The same answer as for any other name (the reference's 2002 names the account).
     assert reply.status == 402
-    assert reply.json == {"code": 2002, "message": "Username is already registered."}
+    assert reply.json == {"code": 2005, "message": "User registration is disabled."}
 
 
 async def test_create_a_second_account_is_refused_on_a_single_user_server(open_registration):

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from bookorbit_desktop.library.importer.summary import DigestCollision, ImportFailure
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.services.library import ImportSummary, LibraryService
-from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.library.import_runner import ImportRunner, summary_text
 from tests.factories import make_epub
 
@@ -61,24 +60,30 @@ def test_cancel_stops_between_files_and_keeps_what_was_done(library, qtbot, tmp_
     for number in range(20):
         shutil.copy(original, folder / f"copy-{number:03}.epub")
     service = LibraryService(library)
-    resume = threading.Event()
+    resume, held = threading.Event(), threading.Event()
 
     def run_held_after_first_file(sources, progress, cancel):
-        # The real import, held after its first file until the test has pressed Cancel.
-        def report(step):
-            progress(step)
-            resume.wait(10)
+        # The real import, held after its first file until the test has pressed Cancel
+        # (a file is reported once its batch is committed, so the hold is in the cancel check).
+        class HeldCancel:
+            asked = 0
 
-        return service.run_import(sources, report, cancel)
+            def is_set(self) -> bool:
+                self.asked += 1
+                if self.asked == 2:
+                    held.set()
+                    resume.wait(10)
+                return cancel.is_set()
+
+        return service.run_import(sources, progress, HeldCancel())
 
     parent = QWidget()
     qtbot.addWidget(parent)
     runner = ImportRunner(run_held_after_first_file, parent)
 
     async def scenario():
-        progressed = signal_future(runner.progressed)
         task = asyncio.ensure_future(runner.run([str(folder)]))
-        assert await progressed == (1, 20)
+        assert await asyncio.to_thread(held.wait, 10)
         assert await runner.run([str(folder)]) is None  # one import at a time
         if how == "button":
             qtbot.mouseClick(runner.dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)

@@ -1,0 +1,131 @@
+"""One process owns a library: the window, `serve` and `restore` each take this lock first.
+
+Two owners would each keep their own copy of what devices pushed (and hand devices stale
+positions from it), and a restore under a running server replaces the file the server is
+still writing to. So the process that serves or replaces a library holds an exclusive lock on
+`bookorbit-desktop.lock` in its data folder, with its pid and command written inside; a second
+owner is refused with a message naming the first. The operating system drops the lock when
+its process ends, however it ends, so a crash never leaves a library locked. Short commands
+(`books`, `import`, `kosync set-user`, `backup`) take no lock: SQLite keeps their writes safe
+next to an owner, and the owner sees them within a second.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from bookorbit_desktop.errors import BookOrbitError
+
+LOCK_FILENAME = "bookorbit-desktop.lock"
+_WINDOWS_LOCK_OFFSET = 1 << 20  # Windows locks a byte range: one past what is written
+_MAX_RECORD = 4096
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who holds a library: a process id and the command it runs ("serve", "window", ...)."""
+
+    pid: int | None
+    command: str
+
+    def describe(self) -> str:
+        pid = f"pid {self.pid}" if self.pid is not None else "an unknown pid"
+        return f"`{self.command}` ({pid})"
+
+
+class LibraryInUseError(BookOrbitError):
+    title = "Library in use"
+
+    def __init__(self, message: str, owner: Owner) -> None:
+        super().__init__(message)
+        self.owner = owner
+
+
+def parse_owner(text: str) -> Owner:
+    """The owner recorded in a lock file: `pid` on the first line, the command on the second."""
+    lines = text.splitlines()
+    first = lines[0].strip() if lines else ""
+    command = lines[1].strip() if len(lines) > 1 and lines[1].strip() else "unknown command"
+    return Owner(int(first) if first.isdigit() else None, command)
+
+
+def _try_lock(handle: IO[bytes]) -> bool:
+    if sys.platform == "win32":
+        import msvcrt
+
+        handle.seek(_WINDOWS_LOCK_OFFSET)
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+class LibraryLock:
+    """The lock of the library in `data_dir`, taken for `command` (a word the refusal shows)."""
+
+    def __init__(self, data_dir: Path, command: str) -> None:
+        self.path = data_dir / LOCK_FILENAME
+        self.command = command
+        self._handle: IO[bytes] | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._handle is not None
+
+    def acquire(self) -> None:
+        """Take the lock, or raise LibraryInUseError naming the process that holds it."""
+        if self._handle is not None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
+        if not _try_lock(handle):
+            handle.seek(0)
+            owner = parse_owner(handle.read(_MAX_RECORD).decode("utf-8", "replace"))
+            handle.close()
+            raise LibraryInUseError(refusal(owner, self.command, self.path.parent), owner)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n{self.command}\n".encode())
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is None:
+            return
+        handle.seek(0)
+        handle.truncate()  # no stale owner named once the lock is free
+        handle.close()  # closing drops the lock
+
+    def __enter__(self) -> LibraryLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+def refusal(owner: Owner, command: str, data_dir: Path) -> str:
+    """Why `command` may not run: which process owns the library in `data_dir`, and what to do."""
+    if owner.command == "window":
+        stop = "Quit it (tray menu > Quit)"
+    elif owner.command == "serve":
+        stop = "Stop it (Ctrl-C in its terminal, or `kill` its pid)"
+    else:
+        stop = "Let it finish"
+    return (
+        f"The library in {data_dir} is in use by {owner.describe()}: one process at a time may "
+        f"serve it or replace it. {stop}, then run `{command}` again."
+    )

@@ -1,0 +1,93 @@
+"""The X server dies under the running app: a clean shutdown line, no traceback, no "could not
+start". The real app on a private Xvfb that the test kills."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.integration.test_gui_xvfb import (
+    EXIT_TIMEOUT,
+    STARTUP_TIMEOUT,
+    library_dir,
+    start_app,
+    wait_for,
+)
+from tests.server.serve_process import server_answers
+
+pytestmark = pytest.mark.integration
+__all__ = ["library_dir"]
+
+
+def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (`make test` installs it when run as root)")
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        xvfb.kill()
+        pytest.skip("Xvfb did not start")
+    return xvfb, f":{number}"
+
+
+def test_the_x_server_dying_shuts_the_app_down_cleanly(library_dir, tmp_path):
+    data_dir, port = library_dir
+    xvfb, display = start_xvfb()
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "BOOKORBIT_DATA_DIR")
+    }
+    env.update(
+        DISPLAY=display,
+        QT_QPA_PLATFORM="xcb",
+        XDG_RUNTIME_DIR=str(runtime),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        PYTHON_KEYRING_BACKEND="tests.fakes.file_keyring.FileKeyring",
+        BOOKORBIT_TEST_KEYRING_FILE=str(tmp_path / "keyring.json"),
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+    )
+    log_file = data_dir / "logs" / "bookorbit-desktop.log"
+    output = tmp_path / "app-output.txt"
+    app = start_app(env, data_dir, output)
+    try:
+        wait_for(lambda: server_answers(port), STARTUP_TIMEOUT, "the sync server", app)
+        wait_for(
+            lambda: "Library table filled" in log_file.read_text(),
+            STARTUP_TIMEOUT,
+            "the window",
+            app,
+        )
+        time.sleep(0.5)
+        xvfb.kill()  # the display goes away under the app
+        xvfb.wait(10)
+        code = app.wait(EXIT_TIMEOUT)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+        if xvfb.poll() is None:
+            xvfb.kill()
+    text = output.read_text()
+    log = log_file.read_text()
+    assert "Traceback" not in text + log, text + log
+    assert "could not start" not in text + log
+    assert "The display went away (or the session is ending): shutting down" in log
+    assert log.rstrip().endswith("BookOrbit Desktop stopped"), log[-2000:]
+    assert code == 0, text
+    assert not server_answers(port)
