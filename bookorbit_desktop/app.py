@@ -222,7 +222,7 @@ class Desktop:
         # library is not reloaded twice.
         self.sync_worker = SyncWorker(
             SyncService(self.hardcover.account),
-            on_result=lambda _result: self.hardcover_controller.refresh_status(),
+            on_result=lambda _result: self._sync_pass_done(),
         )
         self.library = LibraryService(
             self.paths,
@@ -354,6 +354,10 @@ class Desktop:
     def _has_account() -> bool:
         return settings_service.load_settings().username is not None
 
+    def _sync_pass_done(self) -> None:
+        """A background pass ended: the tray and the page's status line follow at once."""
+        self.hardcover_controller.refresh_status()
+
     def _reading_changed(self, book_id: int) -> None:
         if self._built:
             self.controller.reading_changed(book_id)
@@ -387,7 +391,7 @@ class Desktop:
 async def _after_queued_events() -> None:
     """Return once Qt has run the zero-delay timers queued before this call."""
     turn = asyncio.get_running_loop().create_future()
-    QTimer.singleShot(0, lambda: turn.done() or turn.set_result(None))
+    QTimer.singleShot(0, lambda: None if turn.done() else turn.set_result(None))
     await turn
 
 

@@ -37,7 +37,7 @@ FEATURE_MODULES = {
     "books": "bookorbit_desktop.cli.library",
     "book": "bookorbit_desktop.cli.library",
     "serve": "bookorbit_desktop.cli.server",
-    "kosync": "bookorbit_desktop.cli.server",
+    "kosync": "bookorbit_desktop.cli.kosync",
     "hardcover": "bookorbit_desktop.cli.hardcover.account",
     "backup": "bookorbit_desktop.cli.backup",
     "restore": "bookorbit_desktop.cli.backup",

@@ -11,7 +11,7 @@ import json
 import time
 
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.cli.server import _read_password
+from bookorbit_desktop.cli.kosync import read_password
 from bookorbit_desktop.services import devices
 
 
@@ -42,7 +42,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _set_password(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.open_library()
     service = devices.DeviceService(ctx.paths)
-    service.set_password(_read_password(args.password_stdin))
+    service.set_password(read_password(args.password_stdin))
     print(
         "Device password saved in the system keyring. In KOReader: Calibre > Wireless "
         "settings > Set password, and type the same password."

@@ -1,8 +1,5 @@
-"""Sub-commands for the server feature: `serve` and `kosync ...`.
-
-`serve` runs the KOReader sync server (and the OPDS catalog) without a window until Ctrl-C or
-SIGTERM; `kosync` manages the single sync account, device registration and the documents
-KOReader pushed that are not linked to a library book yet.
+"""`serve`: the KOReader sync server (and the OPDS catalog, the highlights receiver and the
+wireless device server when switched on) without a window, until Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -10,25 +7,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import getpass
-import json
 import signal
-import sys
-import time
 from typing import Any
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.config import DEFAULT_SETTINGS
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.library.reading import pushes as progress
-from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.owner import LibraryLock
-from bookorbit_desktop.library.store.settings import get_setting, set_setting
+from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext, accounts
-from bookorbit_desktop.server.exposure import is_loopback
 from bookorbit_desktop.server.lan import addresses_for_host, server_url
 
-_NO_ACCOUNT_HINT = (
+NO_ACCOUNT_HINT = (
     "No sync account yet. Create one with `bookorbit-desktop kosync set-user NAME "
     '--password-stdin`, or let KOReader\'s "Register" create it after '
     "`bookorbit-desktop kosync allow-registration on`."
@@ -76,30 +66,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="do not answer KOReader's search for calibre (type the address in KOReader)",
     )
     serve.set_defaults(handler=_serve)
-
-    kosync = commands.add_parser("kosync", help="the KOReader sync account and documents")
-    sub = kosync.add_subparsers(dest="kosync_command", metavar="COMMAND", required=True)
-    set_user = sub.add_parser("set-user", help="create or replace the sync account")
-    set_user.add_argument("name", help="the user name to type into KOReader")
-    set_user.add_argument(
-        "--password-stdin", action="store_true", help="read the password from standard input"
-    )
-    set_user.set_defaults(handler=_set_user)
-    status = sub.add_parser("status", help="account, registration, address and documents")
-    status.add_argument("--json", action="store_true", help="print JSON")
-    status.set_defaults(handler=_status)
-    allow = sub.add_parser(
-        "allow-registration", help="let KOReader's Register create the account (while none exists)"
-    )
-    allow.add_argument("state", choices=("on", "off"))
-    allow.set_defaults(handler=_allow_registration)
-    unlinked = sub.add_parser("unlinked", help="documents KOReader synced that match no book")
-    unlinked.add_argument("--json", action="store_true", help="print JSON")
-    unlinked.set_defaults(handler=_unlinked)
-    link = sub.add_parser("link", help="link a synced document to a library book")
-    link.add_argument("document", help="the document id shown by `kosync unlinked`")
-    link.add_argument("book_id", type=int, help="the book's id (see `bookorbit-desktop books`)")
-    link.set_defaults(handler=_link)
 
 
 def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -277,159 +243,5 @@ def _print_addresses(host: str, port: int, opds: bool, lines: list[str]) -> None
     if host.startswith("127.") or host in ("localhost", "::1"):
         lines.append("Only this computer can connect; use --host 0.0.0.0 for your e-reader.")
     if accounts.load_account() is None:
-        lines.append(_NO_ACCOUNT_HINT)
+        lines.append(NO_ACCOUNT_HINT)
     print("\n".join(lines), flush=True)
-
-
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        stream = getattr(sys.stdin, "buffer", None)
-        raw = stream.readline() if stream is not None else sys.stdin.readline().encode()
-        try:
-            password = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise InvalidValueError("The password on standard input is not UTF-8 text.") from error
-        password = password.removesuffix("\n").removesuffix("\r")
-    elif sys.stdin.isatty():
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Password again: ") != password:
-            raise InvalidValueError("The two passwords differ. Run the command again.")
-    else:
-        raise InvalidValueError("Pipe the password in and add --password-stdin.")
-    if not password:
-        raise InvalidValueError("The password is empty. Give the password KOReader will use.")
-    return password
-
-
-def _set_user(ctx: CliContext, args: argparse.Namespace) -> int:
-    name = accounts.validate_username(args.name)  # before asking for a password
-    ctx.open_library()
-    password = _read_password(args.password_stdin)
-    account = accounts.set_account(name, accounts.key_for_password(password))
-    print(
-        f"Sync account set: {account.username}. In KOReader, Progress sync > Login with this "
-        "user name and password."
-    )
-    return 0
-
-
-def _status(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
-    account = accounts.load_account()
-    host, port = get_setting("server.host"), get_setting("server.port")
-    summary = progress.sync_summary()
-    last = summary.last_push
-    data = {
-        "account": {"username": account.username} if account else None,
-        "allow_registration": bool(get_setting("kosync.allow_registration")),
-        "host": host,
-        "port": port,
-        "opds_enabled": bool(get_setting("server.opds_enabled")),
-        "kosync_urls": [server_url(a, port, "/kosync") for a in addresses_for_host(host)],
-        "documents": summary.documents,
-        "unlinked_documents": summary.unlinked,
-        "pushes": summary.pushes,
-        "last_push": None
-        if last is None
-        else {
-            "document": last.document,
-            "device": last.device,
-            "percentage": last.percentage,
-            "timestamp": last.timestamp,
-        },
-    }
-    if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
-        return 0
-    print(f"Sync account: {account.username if account else 'none'}")
-    if account is None:
-        print(f"  {_NO_ACCOUNT_HINT}")
-    print(f"Registration from a device: {'on' if data['allow_registration'] else 'off'}")
-    print(f"Server: {host} port {port}, OPDS {'on' if data['opds_enabled'] else 'off'}")
-    if account is None and not data["allow_registration"] and not is_loopback(host):
-        print("  Until an account exists the server answers on this computer only.")
-    for url in data["kosync_urls"]:
-        print(f"KOReader sync URL: {url}")
-    print(
-        f"Documents: {summary.documents} ({summary.unlinked} not linked to a book), "
-        f"pushes: {summary.pushes}"
-    )
-    if last is not None:
-        print(
-            f"Last push: {_when(last.timestamp)} from {last.device}, document {last.document}, "
-            f"{last.percentage * 100:.1f}%"
-        )
-    return 0
-
-
-def _allow_registration(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
-    allow = args.state == "on"
-    set_setting("kosync.allow_registration", allow)
-    if not allow:
-        print("Registration from a device is off.")
-    elif accounts.load_account() is not None:
-        print(
-            "Registration is on, but an account already exists, so no device can register. "
-            "Log in from KOReader instead, or replace the account with `kosync set-user`."
-        )
-    else:
-        print("Registration is on: KOReader's Register creates the one sync account.")
-    return 0
-
-
-def _unlinked(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
-    documents = progress.unlinked_documents()
-    if args.json:
-        rows = [
-            {
-                "document": doc.document,
-                "device": doc.device,
-                "device_id": doc.device_id,
-                "percentage": doc.percentage,
-                "progress": doc.progress,
-                "timestamp": doc.timestamp,
-                "pushes": doc.pushes,
-                "title": doc.title,
-                "authors": doc.authors,
-                "filename": doc.filename,
-                "candidates": list(doc.candidates),
-            }
-            for doc in documents
-        ]
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    if not documents:
-        print("Every synced document belongs to a book.")
-        return 0
-    for doc in documents:
-        name = doc.title or doc.filename or "(KOReader sent no title)"
-        by = f" by {doc.authors}" if doc.authors else ""
-        print(f"{doc.document}  {name}{by}")
-        print(
-            f"    {doc.percentage * 100:.1f}% on {doc.device}, {_when(doc.timestamp)}, "
-            f"{doc.pushes} push{'es' if doc.pushes != 1 else ''}"
-        )
-        if doc.candidates:
-            ids = ", ".join(str(book_id) for book_id in doc.candidates)
-            print(f"    matches several books ({ids}): pick one with `kosync link`")
-    print("Link one with: bookorbit-desktop kosync link DOCUMENT BOOK_ID")
-    return 0
-
-
-def _link(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
-    result = progress.link_document(args.document, args.book_id, now=time.time())
-    title = Book.get_by_id(result.book_id).title
-    print(
-        f"Linked {args.document} to book {result.book_id} ({title}); "
-        f"{result.events_moved} earlier push{'es' if result.events_moved != 1 else ''} moved."
-    )
-    if result.changes:
-        print(f"Reading state: {', '.join(result.changes)}.")
-    return 0
-
-
-def _when(timestamp: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))

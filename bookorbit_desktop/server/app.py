@@ -23,6 +23,7 @@ import logging
 from collections.abc import Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.server import ServerContext
@@ -103,7 +104,7 @@ def _kind_for(error: web.HTTPException) -> ErrorKind:
 
 
 @web.middleware
-async def json_errors(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Outside /opds: every error is a JSON body with a reference code, never a crash."""
     try:
         return await handler(request)

@@ -60,7 +60,8 @@ def raise_descriptor_limit(wanted: int = WANTED_DESCRIPTORS) -> int:
 
 
 def tame_allocator() -> Callable[[], None] | None:
-    """Let freed request buffers go back to the system (glibc only).
+    """Let freed request buffers go back to the system (glibc only); returns the call that
+    hands the heap's free tail back after a burst (None where there is none).
 
     glibc raises its mmap threshold each time a large block is freed, after which request heads
     of a few hundred KiB come from the heap and stay there: a flood of abandoned requests would
@@ -68,16 +69,20 @@ def tame_allocator() -> Callable[[], None] | None:
     few arenas for the database threads) keeps the resident size near what is in use.
     """
     if not sys.platform.startswith("linux"):
-        return
+        return None
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:
-        return
+        return None
     mallopt = getattr(libc, "mallopt", None)
     if mallopt is None:  # another C library (musl): nothing to tune
-        return
+        return None
     mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
     mallopt(_M_ARENA_MAX, 2)
+    malloc_trim = getattr(libc, "malloc_trim", None)
+    if malloc_trim is None:
+        return None
+    return lambda: malloc_trim(0)
 
 
 def total_cap(descriptor_limit: int) -> int:

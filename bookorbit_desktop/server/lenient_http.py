@@ -222,7 +222,10 @@ class LenientRequestHandler(RequestHandler):
         address = str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
         if limits is not None and not limits.opened(self, address):
             self.force_close()
-            transport.abort()
+            if isinstance(transport, asyncio.Transport):
+                transport.abort()
+            else:
+                transport.close()
 
     def connection_lost(self, exc: BaseException | None) -> None:
         limits: ConnectionLimits | None = getattr(self._manager, "limits", None)

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from yarl import URL
 
 _SLASHES = re.compile(r"/{2,}")
@@ -40,7 +41,7 @@ class LenientResource(web.AbstractResource):
         self._fixed: dict[str, dict[str, web.ResourceRoute]] = {}
         self._with_param: dict[str, tuple[str, dict[str, web.ResourceRoute]]] = {}
 
-    def add_route(self, method: str, path: str, handler: web.Handler) -> web.ResourceRoute:
+    def add_route(self, method: str, path: str, handler: Handler) -> web.ResourceRoute:
         """Add `handler` for `path`, which may end in one `{name}` segment."""
         route = web.ResourceRoute(method, handler, self)
         if path.endswith("}"):

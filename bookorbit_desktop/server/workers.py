@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from peewee import OperationalError
 
@@ -281,7 +281,9 @@ class DbWorkers:
         """Like `write`, for a `fn` that stores a list of items and returns one result per
         item: the items queued together are stored by one call."""
         seconds = WRITE_DEADLINE_SECONDS
-        future = self._submit(None, fn, (item,), seconds, then, batched=True)
+        # `fn` returns one result per item; the writer hands each item's future its own.
+        per_item = cast("Callable[..., T]", fn)
+        future = self._submit(None, per_item, (item,), seconds, then, batched=True)
         return await self._wait(future, seconds, "the library did not accept the change in time")
 
     def _finish(self, jobs: list[_Job]) -> None:

@@ -305,11 +305,12 @@ def _count(books: int) -> str:
 
 def reached_origin(request: web.Request) -> str:
     """`http(s)://address:port` of the socket this request arrived on (the server's own side)."""
-    sockname = request.transport.get_extra_info("sockname") if request.transport else None
-    if not isinstance(sockname, tuple) or len(sockname) < 2:
+    transport = request.transport
+    sockname = transport.get_extra_info("sockname") if transport is not None else None
+    if transport is None or not isinstance(sockname, tuple) or len(sockname) < 2:
         raise BadRequest("The server cannot tell which of its addresses was used.")
     address = ipaddress.ip_address(str(sockname[0]).split("%")[0])
-    scheme = "https" if request.transport.get_extra_info("sslcontext") else "http"
+    scheme = "https" if transport.get_extra_info("sslcontext") else "http"
     return server_url(str(address), int(sockname[1]), scheme=scheme)
 
 
