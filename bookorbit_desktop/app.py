@@ -29,7 +29,6 @@ from bookorbit_desktop.config import Paths, resources_dir
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
 from bookorbit_desktop.library.store.db import close_database, open_database
-from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services import settings as settings_service
 from bookorbit_desktop.services import statistics as statistics_service
 from bookorbit_desktop.services import unlinked as unlinked_service
@@ -37,7 +36,6 @@ from bookorbit_desktop.services import watched_folders as folders_service
 from bookorbit_desktop.services.cover_files import cover_files
 from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.library import LibraryService
-from bookorbit_desktop.services.reachability import check_reachability
 from bookorbit_desktop.services.remote_covers import RemoteCovers
 from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
 from bookorbit_desktop.services.sync import SyncService
@@ -66,9 +64,7 @@ from bookorbit_desktop.ui.icons import APP_ID, app_icon
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.main_window import MainWindow
-from bookorbit_desktop.ui.settings.dialog import SettingsSections, StartAtLogin
-from bookorbit_desktop.ui.settings.folders_box import FolderAccess
-from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess
+from bookorbit_desktop.ui.settings.access import settings_sections, start_at_login
 from bookorbit_desktop.ui.single_instance import SingleInstance
 from bookorbit_desktop.ui.statistics.controller import StatisticsController
 from bookorbit_desktop.ui.status import StatusHub
@@ -279,7 +275,7 @@ class Desktop:
                 settings_service.load_settings,
                 settings_service.save_settings,
                 choosable_addresses,
-                _start_at_login,
+                start_at_login,
                 str(self.paths.log_dir),
                 functools.partial(settings_sections, self.server, self.hardcover),
             ),
@@ -395,26 +391,6 @@ async def _after_queued_events() -> None:
     await turn
 
 
-def settings_sections(server: DesktopServer, hardcover: HardcoverService) -> SettingsSections:
-    """The Settings sections beyond the stored values, on the real services."""
-    return SettingsSections(
-        reachability=lambda: check_reachability(server.info),
-        folders=FolderAccess(
-            folders_service.watched_folders,
-            folders_service.add_watched_folder,
-            folders_service.remove_watched_folder,
-        ),
-        hardcover=HardcoverAccess(
-            lambda: hardcover.status().username if hardcover.status().connected else None,
-            hardcover.connect,
-            hardcover.disconnect,
-            settings_service.load_sync_settings,
-            settings_service.save_sync_settings,
-        ),
-        certificate=server.certificate_fingerprint,
-    )
-
-
 def first_run_access(hardcover: HardcoverService) -> FirstRunAccess:
     return FirstRunAccess(
         folders_service.add_watched_folder,
@@ -422,9 +398,3 @@ def first_run_access(hardcover: HardcoverService) -> FirstRunAccess:
         settings_service.save_settings,
         hardcover.connect,
     )
-
-
-def _start_at_login() -> StartAtLogin | None:
-    if not autostart.supported():
-        return None
-    return StartAtLogin(autostart.is_enabled(), lambda enabled: autostart.set_enabled(enabled))

@@ -1,12 +1,20 @@
 """What the Settings dialog is opened with: the settings functions, injected so tests use the
-real ones."""
+real ones, and the sections beyond the stored values built on the real services."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from bookorbit_desktop.services import autostart
+from bookorbit_desktop.services import settings as settings_service
+from bookorbit_desktop.services import watched_folders as folders_service
+from bookorbit_desktop.services.hardcover import HardcoverService
+from bookorbit_desktop.services.reachability import check_reachability
+from bookorbit_desktop.services.server import DesktopServer
 from bookorbit_desktop.services.settings import DesktopSettings
 from bookorbit_desktop.ui.settings.dialog import SaveSettings, SettingsSections, StartAtLogin
+from bookorbit_desktop.ui.settings.folders_box import FolderAccess
+from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess
 
 
 class SettingsAccess:
@@ -27,3 +35,30 @@ class SettingsAccess:
         self.addresses = addresses
         self.start_at_login = start_at_login
         self.log_dir = log_dir
+
+
+def settings_sections(server: DesktopServer, hardcover: HardcoverService) -> SettingsSections:
+    """The Settings sections beyond the stored values, on the real services."""
+    return SettingsSections(
+        reachability=lambda: check_reachability(server.info),
+        folders=FolderAccess(
+            folders_service.watched_folders,
+            folders_service.add_watched_folder,
+            folders_service.remove_watched_folder,
+        ),
+        hardcover=HardcoverAccess(
+            lambda: hardcover.status().username if hardcover.status().connected else None,
+            hardcover.connect,
+            hardcover.disconnect,
+            settings_service.load_sync_settings,
+            settings_service.save_sync_settings,
+        ),
+        certificate=server.certificate_fingerprint,
+    )
+
+
+def start_at_login() -> StartAtLogin | None:
+    """Start at login where this desktop supports it (None elsewhere)."""
+    if not autostart.supported():
+        return None
+    return StartAtLogin(autostart.is_enabled(), lambda enabled: autostart.set_enabled(enabled))

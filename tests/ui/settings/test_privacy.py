@@ -4,11 +4,11 @@ only when "Also apply it to books that were on my Hardcover profile before" is t
 
 from __future__ import annotations
 
-from bookorbit_desktop.app import settings_sections
 from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.hardcover.sync.model import PRIVACY_IDS
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.services.settings import load_settings, load_sync_settings, save_settings
+from bookorbit_desktop.ui.settings.access import settings_sections
 from bookorbit_desktop.ui.settings.dialog import SettingsDialog
 from tests.factories import add_book
 from tests.fakes.hardcover_catalog import EBOOK
