@@ -197,6 +197,9 @@ class HardcoverView(QWidget):
         layout.addWidget(split, 1)
         self.show_account(None)
         self._update_buttons()
+        # Buttons hidden before the page is first shown leave the row's cached size as if they
+        # were there: measure it again without them.
+        buttons.invalidate()
 
     # -- account ----------------------------------------------------------------------------
 
