@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QSizePolicy,
     QTableView,
@@ -69,6 +70,13 @@ def wrapped_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     return label
+
+
+def secret_edit() -> QLineEdit:
+    """A field whose text is hidden as it is typed (passwords, tokens)."""
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
 
 
 def empty_state(text: str) -> QLabel:

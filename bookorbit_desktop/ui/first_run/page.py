@@ -40,7 +40,7 @@ from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, spawn
 from bookorbit_desktop.ui.settings.reachability_box import OK_COLOUR
 from bookorbit_desktop.ui.status import AppStatus
 from bookorbit_desktop.ui.sync.progress_text import books
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR, choose_folder, wrapped_label
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR, choose_folder, secret_edit, wrapped_label
 
 WAITING = "Waiting for your e-reader… (log in from KOReader as shown above)"
 
@@ -113,8 +113,7 @@ class FirstRunPage(QWidget):
         self.username_edit = QLineEdit()
         self.username_edit.setPlaceholderText("for example: reader")
         form.addRow("&User name:", self.username_edit)
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit = secret_edit()
         form.addRow("Pass&word:", self.password_edit)
         self.account_button = QPushButton("Create &Account")
         self.account_button.clicked.connect(self.create_account)
@@ -141,8 +140,7 @@ class FirstRunPage(QWidget):
             "hardcover.app/account/api. You can skip this and connect later in Settings."
         )
         form.addRow(hint)
-        self.token_edit = QLineEdit()
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit = secret_edit()
         self.hardcover_button = QPushButton("C&onnect")
         self.hardcover_button.clicked.connect(self.connect_hardcover)
         row = QHBoxLayout()

@@ -51,6 +51,7 @@ from bookorbit_desktop.ui.widgets import (
     ERROR_COLOUR,
     fit_to_screen,
     scrolling,
+    secret_edit,
     show_copied,
     wheel_needs_focus,
     wrapped_label,
@@ -213,8 +214,7 @@ class SettingsDialog(QDialog):
         self.username_edit = QLineEdit(settings.username or "")
         self.username_edit.setPlaceholderText("for example: reader")
         form.addRow("&User name:", self.username_edit)
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit = secret_edit()
         self.password_edit.setPlaceholderText(
             "unchanged" if settings.username else "choose a password"
         )

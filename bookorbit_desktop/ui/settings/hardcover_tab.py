@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.settings import PRIVACY_LABELS, SyncSettings
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
-from bookorbit_desktop.ui.widgets import wrapped_label
+from bookorbit_desktop.ui.widgets import secret_edit, wrapped_label
 
 
 @dataclass
@@ -57,8 +56,7 @@ class HardcoverTab(QWidget):
         self.user_label = QLabel()
         self.user_label.setObjectName("hardcoverUser")
         form.addRow("Connected as:", self.user_label)
-        self.token_edit = QLineEdit()
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit = secret_edit()
         self.connect_button = QPushButton("C&onnect")
         self.connect_button.clicked.connect(self.connect_token)
         self.token_edit.textChanged.connect(
