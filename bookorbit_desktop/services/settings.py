@@ -8,7 +8,7 @@ one field never leaves the others half-saved.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
@@ -186,11 +186,4 @@ def load_sync_settings() -> SyncSettings:
 
 def save_sync_settings(wanted: SyncSettings) -> SyncSettings:
     """Store the Hardcover sync settings; a privacy change queues the entries it concerns."""
-    return sync_settings.save(
-        enabled=wanted.enabled,
-        on_status=wanted.on_status,
-        on_progress=wanted.on_progress,
-        on_rating=wanted.on_rating,
-        privacy=wanted.privacy,
-        privacy_for_all=wanted.privacy_for_all,
-    )
+    return sync_settings.save(**asdict(wanted))

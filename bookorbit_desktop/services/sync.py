@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bookorbit_desktop.hardcover.api.errors import (
@@ -107,18 +107,7 @@ class SyncStatus:
     first_sync_done: bool = True
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "enabled": self.enabled,
-            "paused_reason": self.paused_reason,
-            "pending": self.pending,
-            "queued": self.queued,
-            "blocked": self.blocked,
-            "last_sync": self.last_sync,
-            "states": self.states,
-            "settings": self.settings,
-            "busy": self.busy,
-            "first_sync_done": self.first_sync_done,
-        }
+        return asdict(self)
 
 
 def _unlinked_results(book_ids: Iterable[int] | None) -> list[BookResult]:

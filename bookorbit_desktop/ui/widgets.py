@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QSizePolicy,
     QTableView,
@@ -64,12 +65,25 @@ def flat_list(headers: Sequence[str], *, fit_to_contents: bool = True) -> QTreeW
     return tree
 
 
+def wrapped_label(text: str = "") -> QLabel:
+    """A label whose text wraps to the width it is given (hints, messages, explanations)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
+def secret_edit() -> QLineEdit:
+    """A field whose text is hidden as it is typed (passwords, tokens)."""
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
 def empty_state(text: str) -> QLabel:
     """The centred grey hint shown instead of an empty list."""
-    label = QLabel(text)
+    label = wrapped_label(text)
     label.setObjectName("emptyState")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
     label.setStyleSheet("color: palette(placeholder-text); padding: 40px;")
     return label
 

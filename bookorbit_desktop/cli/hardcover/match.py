@@ -283,27 +283,31 @@ def _online_if_removing(
     return asyncio.run(action(None))
 
 
-def _rematch(ctx: CliContext, args: argparse.Namespace) -> int:
+def _unlinking(
+    ctx: CliContext,
+    args: argparse.Namespace,
+    unlink: Callable[..., Coroutine[Any, Any, match_actions.ActionResult]],
+) -> match_actions.ActionResult:
+    """Run `unlink` (rematch or exclude) on the book, online only when asked to remove
+    BookOrbit's own Hardcover entry; its message is printed."""
     ctx.open_library()
     remove = args.remove_from_hardcover
     result = _online_if_removing(
         args,
         remove,
-        lambda client: match_actions.rematch(args.book, client, remove_from_hardcover=remove),
+        lambda client: unlink(args.book, client, remove_from_hardcover=remove),
     )
     print(result.message)
+    return result
+
+
+def _rematch(ctx: CliContext, args: argparse.Namespace) -> int:
+    _unlinking(ctx, args, match_actions.rematch)
     return 0
 
 
 def _exclude(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
-    remove = args.remove_from_hardcover
-    result = _online_if_removing(
-        args,
-        remove,
-        lambda client: match_actions.exclude(args.book, client, remove_from_hardcover=remove),
-    )
-    print(result.message)
+    result = _unlinking(ctx, args, match_actions.exclude)
     if result.own_entry_kept:
         print(
             "BookOrbit added that entry; to remove it (its status, rating and reads) too, run "

@@ -9,6 +9,7 @@ confirmed by reading the journal back first.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.journal.plan import (
@@ -114,15 +115,20 @@ def anything_sent() -> bool:
     return JournalEntry.select().where(JournalEntry.state == SENT).exists()
 
 
+def _row(entry: Wanted, journal_id: int | None, state: str, now: float) -> dict[str, Any]:
+    """The columns of the journal row that records `entry` in `state`."""
+    return {
+        "highlight": entry.highlight_id,
+        "kind": entry.kind,
+        "journal_id": journal_id,
+        "text": entry.text,
+        "state": state,
+        "changed_at": now,
+    }
+
+
 def mark_sending(entry: Wanted, now: float) -> None:
-    JournalEntry.insert(
-        highlight=entry.highlight_id,
-        kind=entry.kind,
-        journal_id=None,
-        text=entry.text,
-        state=SENDING,
-        changed_at=now,
-    ).on_conflict_replace().execute()
+    JournalEntry.insert(**_row(entry, None, SENDING, now)).on_conflict_replace().execute()
 
 
 def mark_sent(entry: Wanted, journal_id: int, now: float) -> None:
@@ -130,14 +136,7 @@ def mark_sent(entry: Wanted, journal_id: int, now: float) -> None:
         JournalEntry.delete().where(
             (JournalEntry.highlight == entry.highlight_id) & (JournalEntry.kind == entry.kind)
         ).execute()
-        JournalEntry.create(
-            highlight=entry.highlight_id,
-            kind=entry.kind,
-            journal_id=journal_id,
-            text=entry.text,
-            state=SENT,
-            changed_at=now,
-        )
+        JournalEntry.create(**_row(entry, journal_id, SENT, now))
 
 
 def forget(entry: Wanted) -> None:

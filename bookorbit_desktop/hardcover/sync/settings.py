@@ -6,7 +6,7 @@ with the next manual sync.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.sync.model import PRIVACY_IDS, PUBLIC, Options
@@ -61,14 +61,7 @@ class SyncSettings:
         )
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "enabled": self.enabled,
-            "on_status": self.on_status,
-            "on_progress": self.on_progress,
-            "on_rating": self.on_rating,
-            "privacy": self.privacy,
-            "privacy_for_all": self.privacy_for_all,
-        }
+        return asdict(self)
 
 
 def load() -> SyncSettings:

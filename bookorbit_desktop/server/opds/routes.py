@@ -314,6 +314,16 @@ def reached_origin(request: web.Request) -> str:
     return server_url(str(address), int(sockname[1]), scheme=scheme)
 
 
+def _busy(request: web.Request, error: Exception) -> web.Response:
+    """The short 503 a catalog request gets while the library is busy (logged once)."""
+    log.warning("Catalog request %s failed: %s", request.rel_url, error)
+    return web.Response(
+        status=503,
+        text="The library is busy. Try again in a moment.\n",
+        headers={"Retry-After": "2"},
+    )
+
+
 def _threaded(ctx: ServerContext, handler: SyncHandler) -> Handler:
     """`handler` run on a database thread; bad requests and a busy library get a short
     explanation instead of a traceback."""
@@ -324,12 +334,7 @@ def _threaded(ctx: ServerContext, handler: SyncHandler) -> Handler:
         except BadRequest as error:
             return web.Response(status=400, text=f"{error}\n")
         except (OperationalError, LibraryBusyError) as error:
-            log.warning("Catalog request %s failed: %s", request.rel_url, error)
-            return web.Response(
-                status=503,
-                text="The library is busy. Try again in a moment.\n",
-                headers={"Retry-After": "2"},
-            )
+            return _busy(request, error)
 
     return wrapped
 
@@ -341,12 +346,7 @@ def _answering_errors(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except (OperationalError, LibraryBusyError) as error:
-            log.warning("Catalog request %s failed: %s", request.rel_url, error)
-            return web.Response(
-                status=503,
-                text="The library is busy. Try again in a moment.\n",
-                headers={"Retry-After": "2"},
-            )
+            return _busy(request, error)
 
     return wrapped
 

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.devices import DeviceList, DeviceState
-from bookorbit_desktop.ui.widgets import flat_list
+from bookorbit_desktop.ui.widgets import flat_list, wrapped_label
 
 LPATH_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADERS = ("Title", "Path on the device", "In the library")
@@ -45,13 +44,10 @@ class DevicesPage(QWidget):
         self.wireless.toggled.connect(self.wireless_toggled.emit)
         self.password_button = QPushButton("Set &password…")
         self.password_button.clicked.connect(self.password_requested.emit)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        self.address_label = QLabel()
-        self.address_label.setWordWrap(True)
+        self.status_label = wrapped_label()
+        self.address_label = wrapped_label()
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.queue_label = QLabel()
-        self.queue_label.setWordWrap(True)
+        self.queue_label = wrapped_label()
         self.send_button = QPushButton("&Send queued books now")
         self.send_button.clicked.connect(self.send_now_requested.emit)
         self.unqueue_button = QPushButton("&Clear the queue")

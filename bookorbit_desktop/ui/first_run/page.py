@@ -40,7 +40,7 @@ from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, spawn
 from bookorbit_desktop.ui.settings.reachability_box import OK_COLOUR
 from bookorbit_desktop.ui.status import AppStatus
 from bookorbit_desktop.ui.sync.progress_text import books
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR, choose_folder
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR, choose_folder, secret_edit, wrapped_label
 
 WAITING = "Waiting for your e-reader… (log in from KOReader as shown above)"
 
@@ -89,17 +89,15 @@ class FirstRunPage(QWidget):
     def _folder_step(self) -> QGroupBox:
         box = QGroupBox("1. Choose your books folder")
         layout = QVBoxLayout(box)
-        hint = QLabel(
+        hint = wrapped_label(
             "BookOrbit imports the ebooks in it and keeps watching it: books you add, change, "
             "move or remove there are picked up. Your files stay where they are."
         )
-        hint.setWordWrap(True)
         layout.addWidget(hint)
         row = QHBoxLayout()
         self.folder_button = QPushButton("&Choose Folder…")
         self.folder_button.clicked.connect(self.choose_folder)
-        self.folder_label = QLabel()
-        self.folder_label.setWordWrap(True)
+        self.folder_label = wrapped_label()
         self.cancel_import_button = QPushButton("Cancel &Import")
         self.cancel_import_button.clicked.connect(self.import_cancel_requested.emit)
         self.cancel_import_button.hide()
@@ -115,14 +113,12 @@ class FirstRunPage(QWidget):
         self.username_edit = QLineEdit()
         self.username_edit.setPlaceholderText("for example: reader")
         form.addRow("&User name:", self.username_edit)
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit = secret_edit()
         form.addRow("Pass&word:", self.password_edit)
         self.account_button = QPushButton("Create &Account")
         self.account_button.clicked.connect(self.create_account)
         form.addRow(self.account_button)
-        self.account_message = QLabel()
-        self.account_message.setWordWrap(True)
+        self.account_message = wrapped_label()
         form.addRow(self.account_message)
         self.sync_url = QLabel()
         self.opds_url = QLabel()
@@ -139,22 +135,19 @@ class FirstRunPage(QWidget):
     def _hardcover_step(self) -> QGroupBox:
         box = QGroupBox("3. Connect Hardcover (optional)")
         form = QFormLayout(box)
-        hint = QLabel(
+        hint = wrapped_label(
             "To send your reading to hardcover.app, paste the token from "
             "hardcover.app/account/api. You can skip this and connect later in Settings."
         )
-        hint.setWordWrap(True)
         form.addRow(hint)
-        self.token_edit = QLineEdit()
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit = secret_edit()
         self.hardcover_button = QPushButton("C&onnect")
         self.hardcover_button.clicked.connect(self.connect_hardcover)
         row = QHBoxLayout()
         row.addWidget(self.token_edit, 1)
         row.addWidget(self.hardcover_button)
         form.addRow("Token:", row)
-        self.hardcover_message = QLabel()
-        self.hardcover_message.setWordWrap(True)
+        self.hardcover_message = wrapped_label()
         form.addRow(self.hardcover_message)
         return box
 

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTreeWidgetItem,
@@ -45,7 +44,7 @@ from bookorbit_desktop.ui.status import (
     sync_unavailable_reason,
 )
 from bookorbit_desktop.ui.sync.progress_text import books
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR, flat_list, one_line
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR, flat_list, one_line, secret_edit
 
 HEADERS = ("Title", "Authors", "Reading", "Sync", "Linked to / why")
 
@@ -81,8 +80,7 @@ class HardcoverView(QWidget):
         self.token_row = QWidget()
         token_layout = QHBoxLayout(self.token_row)
         token_layout.setContentsMargins(0, 0, 0, 0)
-        self.token_edit = QLineEdit()
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit = secret_edit()
         self.token_edit.setPlaceholderText("Paste your Hardcover API token here")
         self.token_edit.returnPressed.connect(self._connect_clicked)
         self.get_token_button = QPushButton("&Get Token…")

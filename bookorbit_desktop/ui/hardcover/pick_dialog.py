@@ -33,7 +33,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.hardcover import EditionRow
 from bookorbit_desktop.ui.asyncqt import error_text
 from bookorbit_desktop.ui.text import counted
-from bookorbit_desktop.ui.widgets import flat_list
+from bookorbit_desktop.ui.widgets import flat_list, wrapped_label
 
 Search = Callable[[str], Awaitable[tuple[str, list[dict[str, Any]]]]]
 Editions = Callable[[int], Awaitable[list[EditionRow]]]
@@ -117,11 +117,10 @@ class PickDialog(QDialog):
         self._candidates: list[dict[str, Any]] = []
         self._tasks: set[asyncio.Task[None]] = set()
 
-        intro = QLabel(
+        intro = wrapped_label(
             "Choose the book on Hardcover that this book is. Search by title, author or ISBN "
             "if it is not listed. A pick is kept: matching never replaces it."
         )
-        intro.setWordWrap(True)
         self.query_edit = QLineEdit()
         self.query_edit.setPlaceholderText("Title, author or ISBN")
         self.query_edit.returnPressed.connect(self.start_search)

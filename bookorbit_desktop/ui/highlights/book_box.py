@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from bookorbit_desktop.services.highlights import HighlightView
 from bookorbit_desktop.services.library import BookDetails, ReadingEdit
 from bookorbit_desktop.ui.highlights.render import highlights_html
 from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.widgets import wrapped_label
 
 EMPTY_TEXT = (
     "No highlights yet. Export them from KOReader (Export highlights > XMNote) or import a "
@@ -48,8 +48,7 @@ class BookHighlights(QGroupBox):
         self._markdown = markdown
         self._book_id: int | None = None
         self.views: list[HighlightView] = []
-        self.empty_label = QLabel(EMPTY_TEXT)
-        self.empty_label.setWordWrap(True)
+        self.empty_label = wrapped_label(EMPTY_TEXT)
         self.empty_label.setStyleSheet("color: palette(placeholder-text);")
         self.browser = QTextBrowser()
         self.browser.setMinimumHeight(140)

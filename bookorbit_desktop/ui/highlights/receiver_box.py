@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import highlights as service
 from bookorbit_desktop.services.server import ServerInfo
 from bookorbit_desktop.ui.asyncqt import show_error, spawn
+from bookorbit_desktop.ui.widgets import wrapped_label
 
 STEPS = (
     "In KOReader: open a book, Tools ▸ Export highlights ▸ Choose formats and services ▸ "
@@ -74,8 +74,7 @@ class ReceiverBox(QGroupBox):
         self.port_spin.setPrefix("port ")
         self.apply_button = QPushButton("Sa&ve")
         self.apply_button.clicked.connect(self.apply)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = wrapped_label()
         row = QHBoxLayout()
         row.addWidget(self.on_check, 1)
         row.addWidget(self.port_spin)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMN_KEYS, LibraryModel
-from bookorbit_desktop.ui.widgets import book_table
+from bookorbit_desktop.ui.widgets import book_table, wrapped_label
 
 _SHOWN_COLUMNS = ("title", "authors", "series", "format")
 _WIDTHS = {"authors": 180, "series": 160, "format": 70}
@@ -39,8 +38,7 @@ class BookChooser(QDialog):
         self.resize(720, 480)
         self.model = LibraryModel(self)
         self.model.set_books(books)
-        label = QLabel(prompt)
-        label.setWordWrap(True)
+        label = wrapped_label(prompt)
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by title, author or series")
         self.filter_edit.setClearButtonEnabled(True)

@@ -46,7 +46,7 @@ from bookorbit_desktop.ui.cover_loader import NO_COVER, cover_placeholder
 from bookorbit_desktop.ui.library import reading_edits
 from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
 from bookorbit_desktop.ui.library.model import format_rating, format_series
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR, wheel_needs_focus
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR, wheel_needs_focus, wrapped_label
 
 COVER_SIZE = (120, 180)
 RATINGS = tuple(step / 2 for step in range(1, 11))  # 0.5 .. 5.0
@@ -86,8 +86,7 @@ class BookPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title_label.setFont(font)
-        self.byline = QLabel()
-        self.byline.setWordWrap(True)
+        self.byline = wrapped_label()
         heading = QVBoxLayout()
         heading.addWidget(self.title_label)
         heading.addWidget(self.byline)

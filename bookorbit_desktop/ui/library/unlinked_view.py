@@ -14,7 +14,6 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QStackedLayout,
     QTreeWidgetItem,
@@ -27,7 +26,7 @@ from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.services.unlinked import LinkOutcome, UnlinkedRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.book_chooser import BookChooser
-from bookorbit_desktop.ui.widgets import empty_state, flat_list
+from bookorbit_desktop.ui.widgets import empty_state, flat_list, wrapped_label
 
 EMPTY_TEXT = (
     "Every KOReader document is linked to a book.\n\n"
@@ -59,11 +58,10 @@ class UnlinkedView(QWidget):
         self._busy: asyncio.Task[None] | None = None
         self.chooser: BookChooser | None = None  # the open "Link to Book" dialog, if any
 
-        intro = QLabel(
+        intro = wrapped_label(
             "Documents KOReader synced that match no book in the library. Link each one to "
             "its book: its reading position and history move to that book."
         )
-        intro.setWordWrap(True)
         self.tree = flat_list(HEADERS)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         # Double-click or Enter.

@@ -51,8 +51,10 @@ from bookorbit_desktop.ui.widgets import (
     ERROR_COLOUR,
     fit_to_screen,
     scrolling,
+    secret_edit,
     show_copied,
     wheel_needs_focus,
+    wrapped_label,
 )
 
 SaveSettings = Callable[[DesktopSettings, str], DesktopSettings]
@@ -155,8 +157,7 @@ class SettingsDialog(QDialog):
             layout.addWidget(self.https)
         if self.reachability is not None:
             layout.addWidget(self.reachability)
-        steps = QLabel(SETTINGS_STEPS)
-        steps.setWordWrap(True)
+        steps = wrapped_label(SETTINGS_STEPS)
         steps.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(steps)
         layout.addWidget(self._account_group(settings))
@@ -213,8 +214,7 @@ class SettingsDialog(QDialog):
         self.username_edit = QLineEdit(settings.username or "")
         self.username_edit.setPlaceholderText("for example: reader")
         form.addRow("&User name:", self.username_edit)
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit = secret_edit()
         self.password_edit.setPlaceholderText(
             "unchanged" if settings.username else "choose a password"
         )
@@ -231,8 +231,7 @@ class SettingsDialog(QDialog):
                 "An account exists, so KOReader logs in with it; Register is not needed."
             )
         form.addRow(self.registration_check)
-        self.account_label = QLabel(self._account_text(settings))
-        self.account_label.setWordWrap(True)
+        self.account_label = wrapped_label(self._account_text(settings))
         form.addRow(self.account_label)
         return account
 
@@ -246,11 +245,10 @@ class SettingsDialog(QDialog):
         self.threshold_spin.setSuffix(" %")
         self.threshold_spin.setValue(round(settings.finish_threshold * 100, 1))
         form.addRow("Count a book as &finished at:", self.threshold_spin)
-        hint = QLabel(
+        hint = wrapped_label(
             "KOReader rarely reaches exactly 100 % because of notes and back matter at the end "
             "of a book; when a device reports at least this much, the book is marked read."
         )
-        hint.setWordWrap(True)
         form.addRow(hint)
         return page
 

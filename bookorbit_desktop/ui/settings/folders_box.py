@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QPushButton,
     QVBoxLayout,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.ui.widgets import choose_folder
+from bookorbit_desktop.ui.widgets import choose_folder, wrapped_label
 
 
 @dataclass
@@ -41,12 +40,11 @@ class WatchedFoldersBox(QGroupBox):
         self._access = access
         self.chooser: QFileDialog | None = None
         layout = QVBoxLayout(self)
-        hint = QLabel(
+        hint = wrapped_label(
             "Books added, changed, moved or removed in these folders are picked up while "
             "BookOrbit runs. Adding or removing a folder takes effect at once; removing one "
             "keeps its books in the library."
         )
-        hint.setWordWrap(True)
         layout.addWidget(hint)
         self.folder_list = QListWidget()
         self.folder_list.setObjectName("watchedFolders")
@@ -60,8 +58,7 @@ class WatchedFoldersBox(QGroupBox):
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
+        self.error_label = wrapped_label()
         layout.addWidget(self.error_label)
         self.folder_list.itemSelectionChanged.connect(self._selection_changed)
         self._show(access.list())

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.settings import PRIVACY_LABELS, SyncSettings
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
+from bookorbit_desktop.ui.widgets import secret_edit, wrapped_label
 
 
 @dataclass
@@ -56,8 +56,7 @@ class HardcoverTab(QWidget):
         self.user_label = QLabel()
         self.user_label.setObjectName("hardcoverUser")
         form.addRow("Connected as:", self.user_label)
-        self.token_edit = QLineEdit()
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit = secret_edit()
         self.connect_button = QPushButton("C&onnect")
         self.connect_button.clicked.connect(self.connect_token)
         self.token_edit.textChanged.connect(
@@ -70,8 +69,7 @@ class HardcoverTab(QWidget):
         self.disconnect_button = QPushButton("&Disconnect")
         self.disconnect_button.clicked.connect(self.disconnect_account)
         form.addRow(self.disconnect_button)
-        self.account_message = QLabel()
-        self.account_message.setWordWrap(True)
+        self.account_message = wrapped_label()
         form.addRow(self.account_message)
         layout.addWidget(account)
 
@@ -92,8 +90,9 @@ class HardcoverTab(QWidget):
             check.setEnabled(self._loaded.enabled)
             self.enabled_check.toggled.connect(check.setEnabled)
             form.addRow(check)
-        hint = QLabel("A change whose box is clear is not lost: it goes with the next Sync Now.")
-        hint.setWordWrap(True)
+        hint = wrapped_label(
+            "A change whose box is clear is not lost: it goes with the next Sync Now."
+        )
         form.addRow(hint)
         self.privacy_combo = QComboBox()
         for privacy, label in PRIVACY_LABELS.items():

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.ui.status import KOSYNC_PATH, OPDS_PATH
-from bookorbit_desktop.ui.widgets import show_copied
+from bookorbit_desktop.ui.widgets import show_copied, wrapped_label
 
 WHY = (
     "Use HTTPS on a Wi-Fi you share or do not control: over plain HTTP your KOReader sync key "
@@ -57,8 +57,7 @@ class HttpsBox(QGroupBox):
         self._host = host
         self._fingerprint = fingerprint
         layout = QVBoxLayout(self)
-        why = QLabel(WHY)
-        why.setWordWrap(True)
+        why = wrapped_label(WHY)
         layout.addWidget(why)
         form = QFormLayout()
         layout.addLayout(form)

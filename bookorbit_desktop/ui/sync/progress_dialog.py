@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.services.sync import outcome_label
 from bookorbit_desktop.ui.sync import progress_text as words
+from bookorbit_desktop.ui.widgets import wrapped_label
 
 if TYPE_CHECKING:
     from bookorbit_desktop.services.sync import BookResult
@@ -105,8 +106,7 @@ class SyncDialog(QDialog):
         self.cover.setFixedSize(*COVER_SIZE)
         self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cover.setFrameShape(QFrame.Shape.StyledPanel)
-        self.book_label = QLabel()
-        self.book_label.setWordWrap(True)
+        self.book_label = wrapped_label()
         row.addWidget(self.cover)
         row.addWidget(self.book_label, 1)
         self.counts_label = QLabel()
@@ -181,8 +181,7 @@ class SyncDialog(QDialog):
         font = self.report_title.font()
         font.setBold(True)
         self.report_title.setFont(font)
-        self.report_summary = QLabel()
-        self.report_summary.setWordWrap(True)
+        self.report_summary = wrapped_label()
         self.report = QTreeWidget()
         self.report.setObjectName("syncReport")
         self.report.setHeaderLabels(["Book", "Result", "Details"])

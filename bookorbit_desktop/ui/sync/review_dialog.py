@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.ui.sync import progress_text as words
 from bookorbit_desktop.ui.sync.progress_dialog import book_details
+from bookorbit_desktop.ui.widgets import wrapped_label
 
 if TYPE_CHECKING:
     from bookorbit_desktop.services.sync import BookResult
@@ -40,12 +40,11 @@ class ReviewDialog(QDialog):
         self.resize(900, 520)
         self._books = [book for book in books if book.outcome == "would_send"]
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        intro = wrapped_label(
             f"This sync would add or change {words.books(len(self._books))} on your Hardcover "
             "profile. Untick any book you do not want there: it is excluded from Hardcover "
             "sync (you can include it again on the Hardcover page)."
         )
-        intro.setWordWrap(True)
         layout.addWidget(intro)
         self.tree = QTreeWidget()
         self.tree.setObjectName("syncReview")
