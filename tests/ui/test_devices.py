@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import pytest
+from PySide6.QtCore import Qt
 
 from bookorbit_desktop.app import Desktop
 from bookorbit_desktop.library.store.devices import queued_book_ids
@@ -106,3 +107,22 @@ def test_send_to_device_queues_when_off_and_sends_when_connected(desktop, qloop,
     run(qloop, until(lambda: controller.page.tree.topLevelItem(0).childCount() == 0))
     assert not (device.inbox / device.received_books[0]).exists()
     run(qloop, device.disconnect())
+
+
+def test_send_to_device_queues_every_selected_book(desktop, qtbot):
+    show_all(desktop, start_hidden=False)
+    dune = add_book("Dune", ("Frank Herbert",))
+    emma = add_book("Emma", ("Jane Austen",))
+    add_book("Piranesi", ("Susanna Clarke",))
+    desktop.controller.refresh()
+    window, view = desktop.window, desktop.window.library_view
+    for book_id, modifier in (
+        (dune.id, Qt.KeyboardModifier.NoModifier),
+        (emma.id, Qt.KeyboardModifier.ControlModifier),
+    ):
+        rect = view.table.visualRect(view.model.index(view.model.row_of(book_id), 0))
+        qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+    assert window.book_panel.title_label.text() == "Emma"  # the panel shows the current book
+    desktop.devices.send_action.trigger()
+    assert sorted(queued_book_ids()) == sorted([dune.id, emma.id])
+    assert window.statusBar().currentMessage().startswith("2 books queued")

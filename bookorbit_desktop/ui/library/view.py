@@ -1,13 +1,25 @@
 """The library table, or the cover grid in its place (`cover_grid`, Ctrl+G), with the filter
 box, the status filter (with each status's count), the Import button and the drop target. The
-window keeps the column widths, the sort order and the choice of grid across starts."""
+window keeps the column widths, the sort order and the choice of grid across starts.
+
+The table selects several books with Ctrl and Shift (for "Send to device"); the book panel
+shows the current one. Sorting, filtering and refreshing keep the selected books selected."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QRect, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -17,6 +29,7 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -114,6 +127,17 @@ def bar_colour(option: QStyleOptionViewItem) -> QColor:
     return option.palette.highlight().color()
 
 
+def row_runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers as runs of adjacent rows: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
 class LibraryView(QWidget):
     """Shows the books; tells the window what was selected and what should be imported."""
 
@@ -126,6 +150,7 @@ class LibraryView(QWidget):
         self.setAcceptDrops(True)
         self.model = LibraryModel(self)
         self._selected_id: int | None = None
+        self._kept: list[int] = []  # the books selected in the table before a reset
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by title, author or series  (Ctrl+F)")
@@ -160,6 +185,7 @@ class LibraryView(QWidget):
         toolbar.addWidget(self.import_button)
 
         self.table = book_table(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setItemDelegateForColumn(COLUMN_KEYS.index("progress"), ProgressDelegate(self))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
@@ -170,6 +196,7 @@ class LibraryView(QWidget):
             self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
         header.sectionResized.connect(self._section_resized)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.model.modelAboutToBeReset.connect(self._keep_selection)
         self.model.modelReset.connect(self._after_reset)
 
         self.empty_label = empty_state(EMPTY_LIBRARY)
@@ -272,7 +299,12 @@ class LibraryView(QWidget):
         if row is None:
             return False
         index = self.model.index(row, 0)
-        self.table.selectRow(row)
+        # Only this book, whatever keys are held down (selectRow would follow Ctrl or Shift).
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
         self.table.scrollTo(index)
         self.grid.setCurrentIndex(index)
         self.grid.scrollTo(index)
@@ -313,6 +345,24 @@ class LibraryView(QWidget):
         if previous is not None and not self.select_book(previous):
             self._selected_id = None
             self.book_selected.emit(None)
+        self._restore_selection()
+
+    def _keep_selection(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self._kept = [self.model.book_at(index.row())["id"] for index in rows]
+
+    def _restore_selection(self) -> None:
+        """Select again the books selected before the reset that are still shown, in runs of
+        adjacent rows (a Ctrl+A of a large library is one run)."""
+        kept, self._kept = set(self._kept), []
+        if len(kept) < 2:
+            return
+        model = self.model
+        rows = [row for row in range(model.rowCount()) if model.book_at(row)["id"] in kept]
+        selection = QItemSelection()
+        for first, last in row_runs(rows):
+            selection.select(model.index(first, 0), model.index(last, model.columnCount() - 1))
+        self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
 
     def _show_status_counts(self) -> None:
         """ "Reading (12)" in the status filter: how many books each choice shows."""
