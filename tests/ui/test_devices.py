@@ -12,6 +12,7 @@ from bookorbit_desktop.app import Desktop
 from bookorbit_desktop.library.store.devices import queued_book_ids
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.devices import DeviceList, DeviceState
+from bookorbit_desktop.ui.devices.on_device import OnDeviceLabel, on_devices_text
 from bookorbit_desktop.ui.devices.page import DevicesPage
 from bookorbit_desktop.ui.single_instance import SingleInstance
 from tests.devices.koreader_client import KoreaderDevice
@@ -98,14 +99,17 @@ def test_send_to_device_queues_when_off_and_sends_when_connected(desktop, qloop,
     run(qloop, until(lambda: controller.page.tree.topLevelItemCount() == 1))
     top = controller.page.tree.topLevelItem(0)
     assert top.text(0) == "KOReader (Kobo_test)" and top.child(0).text(2) == f"book {dune.id}"
-    controller.book_selected(dune.id)
-    assert window.statusBar().currentMessage() == "On KOReader (Kobo_test)"
+    # The book panel (showing Dune, the selected book) names the device that holds it.
+    label = window.book_panel.findChild(OnDeviceLabel)
+    assert label is controller.on_device and window.book_panel.book_id == dune.id
+    assert label.text() == "On KOReader (Kobo_test)" and label.isVisibleTo(window.book_panel)
 
     controller.page.tree.setCurrentItem(top.child(0))
     assert controller.page.delete_button.isEnabled()
     controller.page.delete_button.click()
     run(qloop, until(lambda: controller.page.tree.topLevelItem(0).childCount() == 0))
     assert not (device.inbox / device.received_books[0]).exists()
+    assert not label.isVisibleTo(window.book_panel)  # on no device any more
     run(qloop, device.disconnect())
 
 
@@ -126,3 +130,16 @@ def test_send_to_device_queues_every_selected_book(desktop, qtbot):
     desktop.devices.send_action.trigger()
     assert sorted(queued_book_ids()) == sorted([dune.id, emma.id])
     assert window.statusBar().currentMessage().startswith("2 books queued")
+
+
+@pytest.mark.parametrize(
+    ("names", "text"),
+    [
+        ([], ""),
+        (["Kobo Libra 2"], "On Kobo Libra 2"),
+        (["Kobo", "PocketBook"], "On Kobo and PocketBook"),
+        (["A", "B", "C"], "On A, B and C"),
+    ],
+)
+def test_on_devices_text(names, text):
+    assert on_devices_text(names) == text

@@ -2,7 +2,8 @@
 
 "Send to device" (Devices menu, and the library table's context menu) queues the selected
 books and sends them at once when a device is connected; otherwise they wait for the next
-connection and the status bar says so. Selecting a book shows which devices hold it. The
+connection and the status bar says so. The book panel says which devices hold its book
+(`on_device`). The
 wireless server starts with the window when it is switched on, and again when the user switches
 it on or sets the password.
 """
@@ -21,6 +22,7 @@ from bookorbit_desktop.services.devices import DeviceService
 from bookorbit_desktop.services.server import DesktopServer
 from bookorbit_desktop.services.settings import load_settings
 from bookorbit_desktop.ui.asyncqt import show_error, spawn
+from bookorbit_desktop.ui.devices import on_device
 from bookorbit_desktop.ui.devices.page import DevicesPage
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE
 
@@ -45,9 +47,11 @@ class DevicesController(QObject):
         window: QMainWindow,
         table: QTableView,
         host: Callable[[], str],
+        on_device_label: on_device.OnDeviceLabel,
     ) -> None:
         super().__init__(window)
         self.devices, self.page, self.window, self.table = devices, page, window, table
+        self.on_device = on_device_label
         self._host = host
         self.send_action = QAction("Send to &device", window)
         self.send_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
@@ -81,9 +85,10 @@ class DevicesController(QObject):
             return load_settings().host
 
         library_view = window.library_view  # type: ignore[attr-defined]
-        controller = cls(devices, DevicesPage(), window, library_view.table, host)
+        panel = window.book_panel  # type: ignore[attr-defined]
+        label = on_device.mount(panel, service.devices_holding)
+        controller = cls(devices, DevicesPage(), window, library_view.table, host, label)
         window.add_page(controller.page, "&Devices")  # type: ignore[attr-defined]
-        library_view.book_selected.connect(controller.book_selected)
         return controller
 
     async def stop(self) -> None:
@@ -93,11 +98,7 @@ class DevicesController(QObject):
         listing = service.device_list()
         self.page.show_state(self.devices.state(queued=len(listing.queued)))
         self.page.show_devices(listing)
-
-    def book_selected(self, book_id: int | None) -> None:
-        names = service.devices_holding(book_id) if book_id is not None else []
-        if names:
-            self.window.statusBar().showMessage(f"On {', '.join(names)}", STATUS_SECONDS)
+        self.on_device.refresh()
 
     def send_selected(self) -> None:
         ids = selected_book_ids(self.table)
