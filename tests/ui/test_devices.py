@@ -12,6 +12,7 @@ from bookorbit_desktop.app import Desktop
 from bookorbit_desktop.library.store.devices import queued_book_ids
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.devices import DeviceList, DeviceState
+from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.devices.on_device import OnDeviceLabel, on_devices_text
 from bookorbit_desktop.ui.devices.page import DevicesPage
 from bookorbit_desktop.ui.single_instance import SingleInstance
@@ -143,3 +144,43 @@ def test_send_to_device_queues_every_selected_book(desktop, qtbot):
 )
 def test_on_devices_text(names, text):
     assert on_devices_text(names) == text
+
+
+async def open_settings(desktop):
+    opened = signal_future(desktop.controller.settings_opened)
+    task = desktop.controller.open_settings()
+    (dialog,) = await opened
+    return dialog, task
+
+
+def test_the_device_password_is_set_in_settings_and_never_shown_again(desktop, qloop, tmp_path):
+    set_setting("devices.wireless", True)
+    show_all(desktop, start_hidden=False)
+    controller = desktop.devices
+    dialog, task = run(qloop, open_settings(desktop))
+    box = dialog.device_password
+    assert box is not None and box.isAncestorOf(box.password_edit)
+    assert box.state_label.text().startswith("No password yet")
+    box.password_edit.setText("   ")  # rejected with a reason; the dialog stays open
+    dialog.accept()
+    assert dialog.isVisible() and "password is empty" in dialog.error_label.text()
+    assert not controller.devices.has_password()
+    box.password_edit.setText(PASSWORD)
+    dialog.accept()
+    run(qloop, task)
+    assert controller.devices.has_password()
+    # The connection started again with the new password: KOReader connects with it.
+    run(qloop, until(lambda: controller.devices.state().running))
+    device = KoreaderDevice(tmp_path / "inbox", password=PASSWORD)
+    (tmp_path / "inbox").mkdir()
+    run(qloop, device.connect("127.0.0.1", controller.devices.state().port))
+    run(qloop, until(lambda: controller.devices.state().device is not None))
+    run(qloop, device.disconnect())
+
+    dialog, task = run(qloop, open_settings(desktop))  # saved: said, never shown
+    box = dialog.device_password
+    assert box.password_edit.text() == "" and box.password_edit.placeholderText() == "unchanged"
+    assert box.state_label.text().startswith("A password is saved")
+    dialog.accept()  # left empty: the saved password stays
+    run(qloop, task)
+    assert controller.devices.passwords.load() == PASSWORD

@@ -5,7 +5,7 @@ books and sends them at once when a device is connected; otherwise they wait for
 connection and the status bar says so. The book panel says which devices hold its book
 (`on_device`). The
 wireless server starts with the window when it is switched on, and again when the user switches
-it on or sets the password.
+it on or sets the password (on the Devices page or in Settings).
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow, QTableView
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.services import devices as service
 from bookorbit_desktop.services.devices import DeviceService
-from bookorbit_desktop.services.server import DesktopServer
 from bookorbit_desktop.services.settings import load_settings
 from bookorbit_desktop.ui.asyncqt import show_error, spawn
+from bookorbit_desktop.ui.controller import DesktopController
 from bookorbit_desktop.ui.devices import on_device
 from bookorbit_desktop.ui.devices.page import DevicesPage
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE
+from bookorbit_desktop.ui.settings.device_password_box import DevicePasswordAccess
 
 STATUS_SECONDS = 6000
 
@@ -70,10 +71,12 @@ class DevicesController(QObject):
         page.eject_requested.connect(lambda: spawn(self.devices.eject(), window))
 
     @classmethod
-    def mount(cls, paths: Paths, window: QMainWindow, server: DesktopServer) -> DevicesController:
-        """The service, the page (a new tab) and the actions, wired into the main window. The
-        device server listens where the user wants the sync server (its password guards it)
-        and names the sync server's port in its discovery answer."""
+    def mount(cls, paths: Paths, desktop: DesktopController) -> DevicesController:
+        """The service, the page (a new tab), the actions, the book panel's line and the
+        password in Settings, wired into the main window. The device server listens where the
+        user wants the sync server (its password guards it) and names the sync server's port
+        in its discovery answer."""
+        window, server = desktop.window, desktop.server
         controller: DevicesController | None = None
         devices = DeviceService(
             paths,
@@ -84,11 +87,12 @@ class DevicesController(QObject):
         def host() -> str:
             return load_settings().host
 
-        library_view = window.library_view  # type: ignore[attr-defined]
-        panel = window.book_panel  # type: ignore[attr-defined]
-        label = on_device.mount(panel, service.devices_holding)
-        controller = cls(devices, DevicesPage(), window, library_view.table, host, label)
-        window.add_page(controller.page, "&Devices")  # type: ignore[attr-defined]
+        label = on_device.mount(window.book_panel, service.devices_holding)
+        controller = cls(devices, DevicesPage(), window, window.library_view.table, host, label)
+        window.add_page(controller.page, "&Devices")
+        desktop.settings.device_password = DevicePasswordAccess(
+            devices.has_password, controller.set_password
+        )
         return controller
 
     async def stop(self) -> None:
@@ -152,8 +156,12 @@ class DevicesController(QObject):
 
     def _password_chosen(self, password: str) -> None:
         try:
-            self.devices.set_password(password)
+            self.set_password(password)
         except Exception as error:
             show_error(self.window, error)
-            return
+
+    def set_password(self, password: str) -> None:
+        """Store the password (raises when it is empty or the keyring refuses) and start the
+        connection again with it."""
+        self.devices.set_password(password)
         spawn(self._restart(), self.window)

@@ -4,8 +4,10 @@ real ones."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bookorbit_desktop.services.settings import DesktopSettings
+from bookorbit_desktop.ui.settings.device_password_box import DevicePasswordAccess
 from bookorbit_desktop.ui.settings.dialog import SaveSettings, SettingsSections, StartAtLogin
 
 
@@ -21,9 +23,17 @@ class SettingsAccess:
         log_dir: str = "",
         sections: Callable[[], SettingsSections] = SettingsSections,
     ) -> None:
-        self.sections = sections
+        self._sections = sections
+        # Set by the Devices part of the window once it is mounted.
+        self.device_password: DevicePasswordAccess | None = None
         self.load = load
         self.save = save
         self.addresses = addresses
         self.start_at_login = start_at_login
         self.log_dir = log_dir
+
+    def sections(self) -> SettingsSections:
+        sections = self._sections()
+        if self.device_password is not None:
+            sections = replace(sections, device_password=self.device_password)
+        return sections
