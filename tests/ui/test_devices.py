@@ -118,7 +118,7 @@ def test_send_to_device_queues_every_selected_book(desktop, qtbot):
     show_all(desktop, start_hidden=False)
     dune = add_book("Dune", ("Frank Herbert",))
     emma = add_book("Emma", ("Jane Austen",))
-    add_book("Piranesi", ("Susanna Clarke",))
+    piranesi = add_book("Piranesi", ("Susanna Clarke",))
     desktop.controller.refresh()
     window, view = desktop.window, desktop.window.library_view
     for book_id, modifier in (
@@ -131,6 +131,14 @@ def test_send_to_device_queues_every_selected_book(desktop, qtbot):
     desktop.devices.send_action.trigger()
     assert sorted(queued_book_ids()) == sorted([dune.id, emma.id])
     assert window.statusBar().currentMessage().startswith("2 books queued")
+    # In the cover grid, the book picked there is the one sent.
+    desktop.devices.page.unqueue_button.click()
+    view.show_grid(True)
+    view.grid.setCurrentIndex(view.model.index(view.model.row_of(piranesi.id), 0))
+    assert window.book_panel.title_label.text() == "Piranesi"
+    assert desktop.devices.send_action in view.grid.actions()  # in its context menu too
+    desktop.devices.send_action.trigger()
+    assert queued_book_ids() == [piranesi.id]
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,11 @@
 """Mounts the Devices page and "Send to device" in the main window and runs their requests.
 
-"Send to device" (Devices menu, and the library table's context menu) queues the selected
-books and sends them at once when a device is connected; otherwise they wait for the next
-connection and the status bar says so. The book panel says which devices hold its book
-(`on_device`). The
-wireless server starts with the window when it is switched on, and again when the user switches
-it on or sets the password (on the Devices page or in Settings).
+"Send to device" (Devices menu, and the context menu of the library's table and cover grid)
+queues the selected books and sends them at once when a device is connected; otherwise they
+wait for the next connection and the status bar says so. The book panel says which devices
+hold its book (`on_device`). The wireless server starts with the window when it is switched
+on, and again when the user switches it on or sets the password (on the Devices page or in
+Settings).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow, QTableView
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.services import devices as service
@@ -24,20 +24,10 @@ from bookorbit_desktop.ui.asyncqt import show_error, spawn
 from bookorbit_desktop.ui.controller import DesktopController
 from bookorbit_desktop.ui.devices import on_device
 from bookorbit_desktop.ui.devices.page import DevicesPage
-from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE
+from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.settings.device_password_box import DevicePasswordAccess
 
 STATUS_SECONDS = 6000
-
-
-def selected_book_ids(table: QTableView) -> list[int]:
-    """The books selected in a library table, in row order (the current one if none is)."""
-    model = table.selectionModel()
-    rows = sorted(model.selectedRows(), key=lambda index: index.row()) if model else []
-    if not rows and table.currentIndex().isValid():
-        rows = [table.currentIndex()]
-    ids = [index.siblingAtColumn(0).data(BOOK_ID_ROLE) for index in rows]
-    return [book_id for book_id in ids if isinstance(book_id, int)]
 
 
 class DevicesController(QObject):
@@ -46,12 +36,12 @@ class DevicesController(QObject):
         devices: DeviceService,
         page: DevicesPage,
         window: QMainWindow,
-        table: QTableView,
+        library: LibraryView,
         host: Callable[[], str],
         on_device_label: on_device.OnDeviceLabel,
     ) -> None:
         super().__init__(window)
-        self.devices, self.page, self.window, self.table = devices, page, window, table
+        self.devices, self.page, self.window, self.library = devices, page, window, library
         self.on_device = on_device_label
         self._host = host
         self.send_action = QAction("Send to &device", window)
@@ -60,9 +50,10 @@ class DevicesController(QObject):
         self.send_action.triggered.connect(self.send_selected)
         menu = window.menuBar().addMenu("&Devices")
         menu.addAction(self.send_action)
-        if table.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
-            table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        table.addAction(self.send_action)
+        for view in (library.table, library.grid):  # their context menus
+            if view.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
+                view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            view.addAction(self.send_action)
         page.wireless_toggled.connect(self._toggle_wireless)
         page.password_requested.connect(self.ask_password)
         page.send_now_requested.connect(self.devices.send_now)
@@ -88,7 +79,7 @@ class DevicesController(QObject):
             return load_settings().host
 
         label = on_device.mount(window.book_panel, service.devices_holding)
-        controller = cls(devices, DevicesPage(), window, window.library_view.table, host, label)
+        controller = cls(devices, DevicesPage(), window, window.library_view, host, label)
         window.add_page(controller.page, "&Devices")
         desktop.settings.device_password = DevicePasswordAccess(
             devices.has_password, controller.set_password
@@ -105,7 +96,7 @@ class DevicesController(QObject):
         self.on_device.refresh()
 
     def send_selected(self) -> None:
-        ids = selected_book_ids(self.table)
+        ids = self.library.selected_book_ids()
         if not ids:
             self.window.statusBar().showMessage("Select a book to send first.", STATUS_SECONDS)
             return

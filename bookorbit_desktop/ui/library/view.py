@@ -57,6 +57,7 @@ from bookorbit_desktop.ui.library.model import (
     PROGRESS_ROLE,
     LibraryModel,
     RowDiff,
+    row_runs,
 )
 from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import book_table, empty_state
@@ -125,17 +126,6 @@ def bar_colour(option: QStyleOptionViewItem) -> QColor:
     if option.state & QStyle.StateFlag.State_Selected:
         return option.palette.highlightedText().color()
     return option.palette.highlight().color()
-
-
-def row_runs(rows: Sequence[int]) -> list[tuple[int, int]]:
-    """Ascending row numbers as runs of adjacent rows: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
 
 
 class LibraryView(QWidget):
@@ -317,6 +307,16 @@ class LibraryView(QWidget):
     @property
     def selected_book_id(self) -> int | None:
         return self._selected_id
+
+    def selected_book_ids(self) -> list[int]:
+        """The books selected in the view shown, in row order: the table's selected rows (its
+        current one when none is), or the grid's book."""
+        if self.grid_shown:
+            return [] if self._selected_id is None else [self._selected_id]
+        rows = sorted(self.table.selectionModel().selectedRows(), key=lambda index: index.row())
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex()]
+        return [self.model.book_at(index.row())["id"] for index in rows]
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         book_id = current.data(BOOK_ID_ROLE) if current.isValid() else None

@@ -9,8 +9,8 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from bookorbit_desktop.services.library import HARDCOVER_LABELS
-from bookorbit_desktop.ui.library.model import COLUMN_KEYS
-from bookorbit_desktop.ui.library.view import LibraryView, ProgressDelegate, bar_colour, row_runs
+from bookorbit_desktop.ui.library.model import COLUMN_KEYS, row_runs
+from bookorbit_desktop.ui.library.view import LibraryView, ProgressDelegate, bar_colour
 from tests.ui.library.test_model import book
 
 
