@@ -168,7 +168,7 @@ def test_the_device_password_is_set_in_settings_and_never_shown_again(desktop, q
     dialog, task = run(qloop, open_settings(desktop))
     box = dialog.device_password
     assert box is not None and box.isAncestorOf(box.password_edit)
-    assert box.state_label.text().startswith("No password yet")
+    run(qloop, until(lambda: box.state_label.text().startswith("No password yet")))
     box.password_edit.setText("   ")  # rejected with a reason; the dialog stays open
     dialog.accept()
     assert dialog.isVisible() and "password is empty" in dialog.error_label.text()
@@ -187,8 +187,8 @@ def test_the_device_password_is_set_in_settings_and_never_shown_again(desktop, q
 
     dialog, task = run(qloop, open_settings(desktop))  # saved: said, never shown
     box = dialog.device_password
+    run(qloop, until(lambda: box.state_label.text().startswith("A password is saved")))
     assert box.password_edit.text() == "" and box.password_edit.placeholderText() == "unchanged"
-    assert box.state_label.text().startswith("A password is saved")
     dialog.accept()  # left empty: the saved password stays
     run(qloop, task)
     assert controller.devices.passwords.load() == PASSWORD

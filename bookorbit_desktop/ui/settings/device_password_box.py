@@ -1,17 +1,21 @@
 """Settings ▸ KOReader ▸ Devices: the password KOReader gives for Calibre ▸ Connect.
 
 The field is write-only: a saved password is never read back into it (it lives in the system
-keyring); the box only says whether one is saved. A typed password is stored with the dialog's
-Save, through the same service as the Devices page and the command line; left empty, the saved
-one stays. A keyring that cannot be read is said in the box, and one that refuses to store is
-said by the dialog, with the password still typed so the user can try again.
+keyring); the box only says whether one is saved, read on a worker thread (a keyring may ask
+to be unlocked first). A typed password is stored with the dialog's Save, through the same
+service as the Devices page and the command line; left empty, the saved one stays. A keyring
+that cannot be read is said in the box, and one that refuses to store is said by the dialog,
+with the password still typed so the user can try again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
@@ -26,6 +30,8 @@ class DevicePasswordAccess:
 
 
 class DevicePasswordBox(QGroupBox):
+    checked = Signal(object)  # whether one is saved, or why the keyring cannot say; GUI thread
+
     def __init__(self, access: DevicePasswordAccess, parent: QWidget | None = None) -> None:
         super().__init__("Devices (KOReader's Calibre ▸ Connect over Wi-Fi)", parent)
         self._access = access
@@ -37,20 +43,30 @@ class DevicePasswordBox(QGroupBox):
         self.state_label.setObjectName("devicePasswordState")
         self.state_label.setWordWrap(True)
         form.addRow(self.state_label)
-        self._show_saved()
+        self.state_label.setText("Looking in the system keyring…")
+        self.checked.connect(self._show_saved)
+        self._thread = threading.Thread(target=self._check, name="device-password", daemon=True)
+        self._thread.start()
 
-    def _show_saved(self) -> None:
+    def _check(self) -> None:
         try:
-            saved = self._access.saved()
+            result: bool | str = self._access.saved()
         except BookOrbitError as error:
+            result = error.message
+        with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
+            self.checked.emit(result)
+
+    def _show_saved(self, result: bool | str) -> None:
+        self._thread.join()
+        if isinstance(result, str):
             self.password_edit.setPlaceholderText("")
-            self.state_label.setText(error.message)
+            self.state_label.setText(result)
             return
-        self.password_edit.setPlaceholderText("unchanged" if saved else "choose a password")
+        self.password_edit.setPlaceholderText("unchanged" if result else "choose a password")
         self.state_label.setText(
             "A password is saved in the system keyring. Type a new one to change it; KOReader "
             "needs the same one (Calibre ▸ Wireless settings ▸ Set password)."
-            if saved
+            if result
             else "No password yet: KOReader cannot send or receive books until you choose one "
             "here and give KOReader the same (Calibre ▸ Wireless settings ▸ Set password)."
         )
@@ -62,4 +78,4 @@ class DevicePasswordBox(QGroupBox):
             return
         self._access.save(password)
         self.password_edit.clear()
-        self._show_saved()
+        self._show_saved(True)
