@@ -295,7 +295,7 @@ class Desktop:
             self.window, statistics_service.load_off_loop, statistics_service.book_sessions_off_loop
         )
         self.change_watch.changed.connect(self.statistics.follow_changes)
-        self.devices = DevicesController.mount(self.paths, self.window, self.server)
+        self.devices = DevicesController.mount(self.paths, self.controller)
         self._built = True
 
     def show(self, start_hidden: bool) -> None:

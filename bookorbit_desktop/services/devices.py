@@ -108,6 +108,11 @@ class DeviceService:
     def set_password(self, password: str) -> None:
         self.passwords.save(password)
 
+    def has_password(self) -> bool:
+        """Whether a password is saved (never what it is); DevicePasswordError when the
+        keyring cannot be read."""
+        return self.passwords.load() is not None
+
     async def start(
         self,
         host: str,

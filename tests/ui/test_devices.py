@@ -6,11 +6,14 @@ import asyncio
 import time
 
 import pytest
+from PySide6.QtCore import Qt
 
 from bookorbit_desktop.app import Desktop
 from bookorbit_desktop.library.store.devices import queued_book_ids
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.devices import DeviceList, DeviceState
+from bookorbit_desktop.ui.asyncqt import signal_future
+from bookorbit_desktop.ui.devices.on_device import OnDeviceLabel, on_devices_text
 from bookorbit_desktop.ui.devices.page import DevicesPage
 from bookorbit_desktop.ui.single_instance import SingleInstance
 from tests.devices.koreader_client import KoreaderDevice
@@ -94,15 +97,99 @@ def test_send_to_device_queues_when_off_and_sends_when_connected(desktop, qloop,
     run(qloop, until(lambda: device.received_books))
     assert (device.inbox / device.received_books[0]).read_bytes() == path.read_bytes()
     run(qloop, until(lambda: queued_book_ids() == []))
-    run(qloop, until(lambda: controller.page.tree.topLevelItemCount() == 1))
+    tree = controller.page.tree  # the device is listed at once, its books once recorded
+    run(qloop, until(lambda: tree.topLevelItemCount() == 1 and tree.topLevelItem(0).childCount()))
     top = controller.page.tree.topLevelItem(0)
     assert top.text(0) == "KOReader (Kobo_test)" and top.child(0).text(2) == f"book {dune.id}"
-    controller.book_selected(dune.id)
-    assert window.statusBar().currentMessage() == "On KOReader (Kobo_test)"
+    # The book panel (showing Dune, the selected book) names the device that holds it.
+    label = window.book_panel.findChild(OnDeviceLabel)
+    assert label is controller.on_device and window.book_panel.book_id == dune.id
+    assert label.text() == "On KOReader (Kobo_test)" and label.isVisibleTo(window.book_panel)
 
     controller.page.tree.setCurrentItem(top.child(0))
     assert controller.page.delete_button.isEnabled()
     controller.page.delete_button.click()
     run(qloop, until(lambda: controller.page.tree.topLevelItem(0).childCount() == 0))
     assert not (device.inbox / device.received_books[0]).exists()
+    assert not label.isVisibleTo(window.book_panel)  # on no device any more
     run(qloop, device.disconnect())
+
+
+def test_send_to_device_queues_every_selected_book(desktop, qtbot):
+    show_all(desktop, start_hidden=False)
+    dune = add_book("Dune", ("Frank Herbert",))
+    emma = add_book("Emma", ("Jane Austen",))
+    piranesi = add_book("Piranesi", ("Susanna Clarke",))
+    desktop.controller.refresh()
+    window, view = desktop.window, desktop.window.library_view
+    for book_id, modifier in (
+        (dune.id, Qt.KeyboardModifier.NoModifier),
+        (emma.id, Qt.KeyboardModifier.ControlModifier),
+    ):
+        rect = view.table.visualRect(view.model.index(view.model.row_of(book_id), 0))
+        qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+    assert window.book_panel.title_label.text() == "Emma"  # the panel shows the current book
+    desktop.devices.send_action.trigger()
+    assert sorted(queued_book_ids()) == sorted([dune.id, emma.id])
+    assert window.statusBar().currentMessage().startswith("2 books queued")
+    # In the cover grid, the book picked there is the one sent.
+    desktop.devices.page.unqueue_button.click()
+    view.show_grid(True)
+    view.grid.setCurrentIndex(view.model.index(view.model.row_of(piranesi.id), 0))
+    assert window.book_panel.title_label.text() == "Piranesi"
+    assert desktop.devices.send_action in view.grid.actions()  # in its context menu too
+    desktop.devices.send_action.trigger()
+    assert queued_book_ids() == [piranesi.id]
+
+
+@pytest.mark.parametrize(
+    ("names", "text"),
+    [
+        ([], ""),
+        (["Kobo Libra 2"], "On Kobo Libra 2"),
+        (["Kobo", "PocketBook"], "On Kobo and PocketBook"),
+        (["A", "B", "C"], "On A, B and C"),
+    ],
+)
+def test_on_devices_text(names, text):
+    assert on_devices_text(names) == text
+
+
+async def open_settings(desktop):
+    opened = signal_future(desktop.controller.settings_opened)
+    task = desktop.controller.open_settings()
+    (dialog,) = await opened
+    return dialog, task
+
+
+def test_the_device_password_is_set_in_settings_and_never_shown_again(desktop, qloop, tmp_path):
+    set_setting("devices.wireless", True)
+    show_all(desktop, start_hidden=False)
+    controller = desktop.devices
+    dialog, task = run(qloop, open_settings(desktop))
+    box = dialog.device_password
+    assert box is not None and box.isAncestorOf(box.password_edit)
+    run(qloop, until(lambda: box.state_label.text().startswith("No password yet")))
+    box.password_edit.setText("   ")  # rejected with a reason; the dialog stays open
+    dialog.accept()
+    assert dialog.isVisible() and "password is empty" in dialog.error_label.text()
+    assert not controller.devices.has_password()
+    box.password_edit.setText(PASSWORD)
+    dialog.accept()
+    run(qloop, task)
+    assert controller.devices.has_password()
+    # The connection started again with the new password: KOReader connects with it.
+    run(qloop, until(lambda: controller.devices.state().running))
+    device = KoreaderDevice(tmp_path / "inbox", password=PASSWORD)
+    (tmp_path / "inbox").mkdir()
+    run(qloop, device.connect("127.0.0.1", controller.devices.state().port))
+    run(qloop, until(lambda: controller.devices.state().device is not None))
+    run(qloop, device.disconnect())
+
+    dialog, task = run(qloop, open_settings(desktop))  # saved: said, never shown
+    box = dialog.device_password
+    run(qloop, until(lambda: box.state_label.text().startswith("A password is saved")))
+    assert box.password_edit.text() == "" and box.password_edit.placeholderText() == "unchanged"
+    dialog.accept()  # left empty: the saved password stays
+    run(qloop, task)
+    assert controller.devices.passwords.load() == PASSWORD

@@ -1,10 +1,11 @@
 """Mounts the Devices page and "Send to device" in the main window and runs their requests.
 
-"Send to device" (Devices menu, and the library table's context menu) queues the selected
-books and sends them at once when a device is connected; otherwise they wait for the next
-connection and the status bar says so. Selecting a book shows which devices hold it. The
-wireless server starts with the window when it is switched on, and again when the user switches
-it on or sets the password.
+"Send to device" (Devices menu, and the context menu of the library's table and cover grid)
+queues the selected books and sends them at once when a device is connected; otherwise they
+wait for the next connection and the status bar says so. The book panel says which devices
+hold its book (`on_device`). The wireless server starts with the window when it is switched
+on, and again when the user switches it on or sets the password (on the Devices page or in
+Settings).
 """
 
 from __future__ import annotations
@@ -13,28 +14,20 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow, QTableView
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.services import devices as service
 from bookorbit_desktop.services.devices import DeviceService
-from bookorbit_desktop.services.server import DesktopServer
 from bookorbit_desktop.services.settings import load_settings
 from bookorbit_desktop.ui.asyncqt import show_error, spawn
+from bookorbit_desktop.ui.controller import DesktopController
+from bookorbit_desktop.ui.devices import on_device
 from bookorbit_desktop.ui.devices.page import DevicesPage
-from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE
+from bookorbit_desktop.ui.library.view import LibraryView
+from bookorbit_desktop.ui.settings.device_password_box import DevicePasswordAccess
 
 STATUS_SECONDS = 6000
-
-
-def selected_book_ids(table: QTableView) -> list[int]:
-    """The books selected in a library table, in row order (the current one if none is)."""
-    model = table.selectionModel()
-    rows = sorted(model.selectedRows(), key=lambda index: index.row()) if model else []
-    if not rows and table.currentIndex().isValid():
-        rows = [table.currentIndex()]
-    ids = [index.siblingAtColumn(0).data(BOOK_ID_ROLE) for index in rows]
-    return [book_id for book_id in ids if isinstance(book_id, int)]
 
 
 class DevicesController(QObject):
@@ -43,11 +36,13 @@ class DevicesController(QObject):
         devices: DeviceService,
         page: DevicesPage,
         window: QMainWindow,
-        table: QTableView,
+        library: LibraryView,
         host: Callable[[], str],
+        on_device_label: on_device.OnDeviceLabel,
     ) -> None:
         super().__init__(window)
-        self.devices, self.page, self.window, self.table = devices, page, window, table
+        self.devices, self.page, self.window, self.library = devices, page, window, library
+        self.on_device = on_device_label
         self._host = host
         self.send_action = QAction("Send to &device", window)
         self.send_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
@@ -55,9 +50,10 @@ class DevicesController(QObject):
         self.send_action.triggered.connect(self.send_selected)
         menu = window.menuBar().addMenu("&Devices")
         menu.addAction(self.send_action)
-        if table.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
-            table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        table.addAction(self.send_action)
+        for view in (library.table, library.grid):  # their context menus
+            if view.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
+                view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            view.addAction(self.send_action)
         page.wireless_toggled.connect(self._toggle_wireless)
         page.password_requested.connect(self.ask_password)
         page.send_now_requested.connect(self.devices.send_now)
@@ -66,10 +62,12 @@ class DevicesController(QObject):
         page.eject_requested.connect(lambda: spawn(self.devices.eject(), window))
 
     @classmethod
-    def mount(cls, paths: Paths, window: QMainWindow, server: DesktopServer) -> DevicesController:
-        """The service, the page (a new tab) and the actions, wired into the main window. The
-        device server listens where the user wants the sync server (its password guards it)
-        and names the sync server's port in its discovery answer."""
+    def mount(cls, paths: Paths, desktop: DesktopController) -> DevicesController:
+        """The service, the page (a new tab), the actions, the book panel's line and the
+        password in Settings, wired into the main window. The device server listens where the
+        user wants the sync server (its password guards it) and names the sync server's port
+        in its discovery answer."""
+        window, server = desktop.window, desktop.server
         controller: DevicesController | None = None
         devices = DeviceService(
             paths,
@@ -80,10 +78,12 @@ class DevicesController(QObject):
         def host() -> str:
             return load_settings().host
 
-        library_view = window.library_view  # type: ignore[attr-defined]
-        controller = cls(devices, DevicesPage(), window, library_view.table, host)
-        window.add_page(controller.page, "&Devices")  # type: ignore[attr-defined]
-        library_view.book_selected.connect(controller.book_selected)
+        label = on_device.mount(window.book_panel, service.devices_holding)
+        controller = cls(devices, DevicesPage(), window, window.library_view, host, label)
+        window.add_page(controller.page, "&Devices")
+        desktop.settings.device_password = DevicePasswordAccess(
+            devices.has_password, controller.set_password
+        )
         return controller
 
     async def stop(self) -> None:
@@ -93,14 +93,10 @@ class DevicesController(QObject):
         listing = service.device_list()
         self.page.show_state(self.devices.state(queued=len(listing.queued)))
         self.page.show_devices(listing)
-
-    def book_selected(self, book_id: int | None) -> None:
-        names = service.devices_holding(book_id) if book_id is not None else []
-        if names:
-            self.window.statusBar().showMessage(f"On {', '.join(names)}", STATUS_SECONDS)
+        self.on_device.refresh()
 
     def send_selected(self) -> None:
-        ids = selected_book_ids(self.table)
+        ids = self.library.selected_book_ids()
         if not ids:
             self.window.statusBar().showMessage("Select a book to send first.", STATUS_SECONDS)
             return
@@ -151,8 +147,12 @@ class DevicesController(QObject):
 
     def _password_chosen(self, password: str) -> None:
         try:
-            self.devices.set_password(password)
+            self.set_password(password)
         except Exception as error:
             show_error(self.window, error)
-            return
+
+    def set_password(self, password: str) -> None:
+        """Store the password (raises when it is empty or the keyring refuses) and start the
+        connection again with it."""
+        self.devices.set_password(password)
         spawn(self._restart(), self.window)

@@ -57,6 +57,7 @@ class BookPanel(QWidget):
 
     saved = Signal(int)
     question_opened = Signal(object)  # the Save / Discard / Cancel box, once it is on screen
+    book_shown = Signal(object)  # the book id now shown, or None
 
     def __init__(
         self,
@@ -186,6 +187,10 @@ class BookPanel(QWidget):
         """Show Pick / Re-match / Exclude (only when a Hardcover account is connected)."""
         self.hardcover_box.set_actions(enabled)
 
+    def add_section(self, widget: QWidget, after: QWidget) -> None:
+        """Show `widget` below `after` (a section mounted by another part of the window)."""
+        self._body_layout.insertWidget(self._body_layout.indexOf(after) + 1, widget)
+
     # -- showing ----------------------------------------------------------------------------
 
     @property
@@ -200,6 +205,7 @@ class BookPanel(QWidget):
         if self._book is not None:
             self._fill(self._book)
             self.details.verticalScrollBar().setValue(0)
+        self.book_shown.emit(self.book_id)
 
     def reload(self) -> None:
         """Show the stored book again if it changed, keeping what the user typed, unsaved."""

@@ -139,6 +139,17 @@ def diff_rows(shown: list[Row], rows: list[Row]) -> RowDiff:
     return RowDiff(kept, shown, fresh, gone, rebuild)
 
 
+def row_runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers as runs of adjacent rows: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
 def _status(row: Row) -> str:
     return str(row.book.get("status") or "unread")
 

@@ -1,13 +1,25 @@
 """The library table, or the cover grid in its place (`cover_grid`, Ctrl+G), with the filter
 box, the status filter (with each status's count), the Import button and the drop target. The
-window keeps the column widths, the sort order and the choice of grid across starts."""
+window keeps the column widths, the sort order and the choice of grid across starts.
+
+The table selects several books with Ctrl and Shift (for "Send to device"); the book panel
+shows the current one. Sorting, filtering and refreshing keep the selected books selected."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QRect, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -17,6 +29,7 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -44,6 +57,7 @@ from bookorbit_desktop.ui.library.model import (
     PROGRESS_ROLE,
     LibraryModel,
     RowDiff,
+    row_runs,
 )
 from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import book_table, empty_state
@@ -126,6 +140,7 @@ class LibraryView(QWidget):
         self.setAcceptDrops(True)
         self.model = LibraryModel(self)
         self._selected_id: int | None = None
+        self._kept: list[int] = []  # the books selected in the table before a reset
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by title, author or series  (Ctrl+F)")
@@ -160,6 +175,7 @@ class LibraryView(QWidget):
         toolbar.addWidget(self.import_button)
 
         self.table = book_table(self.model)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setItemDelegateForColumn(COLUMN_KEYS.index("progress"), ProgressDelegate(self))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
@@ -170,6 +186,7 @@ class LibraryView(QWidget):
             self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
         header.sectionResized.connect(self._section_resized)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.model.modelAboutToBeReset.connect(self._keep_selection)
         self.model.modelReset.connect(self._after_reset)
 
         self.empty_label = empty_state(EMPTY_LIBRARY)
@@ -272,7 +289,12 @@ class LibraryView(QWidget):
         if row is None:
             return False
         index = self.model.index(row, 0)
-        self.table.selectRow(row)
+        # Only this book, whatever keys are held down (selectRow would follow Ctrl or Shift).
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
         self.table.scrollTo(index)
         self.grid.setCurrentIndex(index)
         self.grid.scrollTo(index)
@@ -285,6 +307,16 @@ class LibraryView(QWidget):
     @property
     def selected_book_id(self) -> int | None:
         return self._selected_id
+
+    def selected_book_ids(self) -> list[int]:
+        """The books selected in the view shown, in row order: the table's selected rows (its
+        current one when none is), or the grid's book."""
+        if self.grid_shown:
+            return [] if self._selected_id is None else [self._selected_id]
+        rows = sorted(self.table.selectionModel().selectedRows(), key=lambda index: index.row())
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex()]
+        return [self.model.book_at(index.row())["id"] for index in rows]
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         book_id = current.data(BOOK_ID_ROLE) if current.isValid() else None
@@ -313,6 +345,24 @@ class LibraryView(QWidget):
         if previous is not None and not self.select_book(previous):
             self._selected_id = None
             self.book_selected.emit(None)
+        self._restore_selection()
+
+    def _keep_selection(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self._kept = [self.model.book_at(index.row())["id"] for index in rows]
+
+    def _restore_selection(self) -> None:
+        """Select again the books selected before the reset that are still shown, in runs of
+        adjacent rows (a Ctrl+A of a large library is one run)."""
+        kept, self._kept = set(self._kept), []
+        if len(kept) < 2:
+            return
+        model = self.model
+        rows = [row for row in range(model.rowCount()) if model.book_at(row)["id"] in kept]
+        selection = QItemSelection()
+        for first, last in row_runs(rows):
+            selection.select(model.index(first, 0), model.index(last, model.columnCount() - 1))
+        self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
 
     def _show_status_counts(self) -> None:
         """ "Reading (12)" in the status filter: how many books each choice shows."""

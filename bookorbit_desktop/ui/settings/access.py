@@ -4,6 +4,7 @@ real ones, and the sections beyond the stored values built on the real services.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services import settings as settings_service
@@ -12,6 +13,7 @@ from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.reachability import check_reachability
 from bookorbit_desktop.services.server import DesktopServer
 from bookorbit_desktop.services.settings import DesktopSettings
+from bookorbit_desktop.ui.settings.device_password_box import DevicePasswordAccess
 from bookorbit_desktop.ui.settings.dialog import SaveSettings, SettingsSections, StartAtLogin
 from bookorbit_desktop.ui.settings.folders_box import FolderAccess
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess
@@ -29,12 +31,20 @@ class SettingsAccess:
         log_dir: str = "",
         sections: Callable[[], SettingsSections] = SettingsSections,
     ) -> None:
-        self.sections = sections
+        self._sections = sections
+        # Set by the Devices part of the window once it is mounted.
+        self.device_password: DevicePasswordAccess | None = None
         self.load = load
         self.save = save
         self.addresses = addresses
         self.start_at_login = start_at_login
         self.log_dir = log_dir
+
+    def sections(self) -> SettingsSections:
+        sections = self._sections()
+        if self.device_password is not None:
+            sections = replace(sections, device_password=self.device_password)
+        return sections
 
 
 def settings_sections(server: DesktopServer, hardcover: HardcoverService) -> SettingsSections:

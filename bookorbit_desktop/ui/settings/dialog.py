@@ -1,4 +1,5 @@
-"""Settings: the server, OPDS, the KOReader account, reading, watched folders, Hardcover.
+"""Settings: the server, OPDS, the KOReader account and device password, reading, watched
+folders, Hardcover.
 
 Every tab scrolls where the screen is too small for it, and the dialog never grows beyond the
 screen, so a 1366x768 or 1280x720 laptop shows its title bar and buttons. The dialog edits a
@@ -42,6 +43,10 @@ from bookorbit_desktop.services.settings import (
     DesktopSettings,
 )
 from bookorbit_desktop.ui.koreader_help import SETTINGS_STEPS
+from bookorbit_desktop.ui.settings.device_password_box import (
+    DevicePasswordAccess,
+    DevicePasswordBox,
+)
 from bookorbit_desktop.ui.settings.folders_box import FolderAccess, WatchedFoldersBox
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess, HardcoverTab
 from bookorbit_desktop.ui.settings.https_box import HttpsBox
@@ -77,6 +82,7 @@ class SettingsSections:
     hardcover: HardcoverAccess | None = None
     # Makes the HTTPS certificate if needed; its SHA-256 fingerprint.
     certificate: Callable[[], str] | None = None
+    device_password: DevicePasswordAccess | None = None
 
 
 class SettingsDialog(QDialog):
@@ -107,6 +113,9 @@ class SettingsDialog(QDialog):
         self.folders = WatchedFoldersBox(sections.folders) if sections.folders else None
         self.hardcover = HardcoverTab(sections.hardcover) if sections.hardcover else None
         self._certificate = sections.certificate
+        self.device_password = (
+            DevicePasswordBox(sections.device_password) if sections.device_password else None
+        )
         self.https: HttpsBox | None = None
 
         # Each tab scrolls when the screen is too small for it (a 1366x768 laptop).
@@ -161,6 +170,8 @@ class SettingsDialog(QDialog):
         steps.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(steps)
         layout.addWidget(self._account_group(settings))
+        if self.device_password is not None:
+            layout.addWidget(self.device_password)
         layout.addStretch(1)
         return page
 
@@ -333,6 +344,8 @@ class SettingsDialog(QDialog):
             self.saved = self._save(self.wanted(), self.password_edit.text())
             if self.hardcover is not None:
                 self.hardcover.apply()
+            if self.device_password is not None:
+                self.device_password.apply()
         except BookOrbitError as error:
             self.show_error(error.message)
             return

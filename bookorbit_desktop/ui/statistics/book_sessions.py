@@ -70,10 +70,7 @@ class BookSessions(QGroupBox):
 def mount(panel: BookPanel, load: LoadSessions, book_selected: SignalInstance) -> BookSessions:
     """Put the sessions below the panel's reading box; follow the book the panel shows."""
     sessions = BookSessions(load)
-    parent = panel.reading_box.parentWidget()
-    body = parent.layout() if parent is not None else None
-    assert isinstance(body, QVBoxLayout), "the panel keeps its reading box in a column"
-    body.insertWidget(body.indexOf(panel.reading_box) + 1, sessions)
+    panel.add_section(sessions, after=panel.reading_box)
 
     def follow() -> None:
         if panel.book_id != sessions.book_id:

@@ -3,12 +3,13 @@ the progress cell's painting, and the columns kept across starts."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from bookorbit_desktop.services.library import HARDCOVER_LABELS
-from bookorbit_desktop.ui.library.model import COLUMN_KEYS
+from bookorbit_desktop.ui.library.model import COLUMN_KEYS, row_runs
 from bookorbit_desktop.ui.library.view import LibraryView, ProgressDelegate, bar_colour
 from tests.ui.library.test_model import book
 
@@ -130,3 +131,51 @@ def test_a_narrow_window_shrinks_authors_and_series_before_cutting_hardcover(qtb
     wide = view.table.columnWidth(COLUMN_KEYS.index("authors"))
     view.resize(1600, 400)
     qtbot.waitUntil(lambda: view.table.columnWidth(COLUMN_KEYS.index("authors")) > wide)
+
+
+@pytest.mark.parametrize(
+    ("rows", "runs"),
+    [
+        ([], []),
+        ([4], [(4, 4)]),
+        ([1, 2, 3, 7], [(1, 3), (7, 7)]),
+        ([0, 2, 4], [(0, 0), (2, 2), (4, 4)]),
+        ([5, 6, 9, 10, 11], [(5, 6), (9, 11)]),
+    ],
+)
+def test_row_runs(rows, runs):
+    assert row_runs(rows) == runs
+
+
+def click_row(qtbot, view: LibraryView, row: int, modifier=Qt.KeyboardModifier.NoModifier):
+    rect = view.table.visualRect(view.model.index(row, 0))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+
+def selected_ids(view: LibraryView) -> set[int]:
+    return {view.model.book_at(i.row())["id"] for i in view.table.selectionModel().selectedRows()}
+
+
+def test_ctrl_and_shift_select_several_books_and_the_panel_follows_the_current_one(qtbot):
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.resize(1200, 400)
+    view.show()
+    view.set_books(books())
+    shown: list[int | None] = []
+    view.book_selected.connect(shown.append)
+    click_row(qtbot, view, view.model.row_of(1))
+    click_row(qtbot, view, view.model.row_of(3), Qt.KeyboardModifier.ControlModifier)
+    assert selected_ids(view) == {1, 3}
+    assert view.selected_book_id == 3 and shown == [1, 3]
+    click_row(qtbot, view, view.model.row_of(4), Qt.KeyboardModifier.ShiftModifier)
+    assert selected_ids(view) == {1, 3, 4}  # Shift extends from the last click: Piranesi..Ulysses
+    # Sorting (a reset of the model) keeps every selected book selected, and the current one.
+    view.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert selected_ids(view) == {1, 3, 4} and view.selected_book_id == 4
+    view.status_combo.setCurrentIndex(view.status_combo.findData("read"))  # Piranesi only
+    assert selected_ids(view) == {3}
+    view.status_combo.setCurrentIndex(0)
+    # Selecting one book from the code selects that book alone.
+    assert view.select_book(2)
+    assert selected_ids(view) == {2} and view.selected_book_id == 2
