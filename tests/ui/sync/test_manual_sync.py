@@ -12,7 +12,7 @@ from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
 from bookorbit_desktop.library.store.models import SyncOutbox
 from bookorbit_desktop.ui.sync.progress_dialog import SyncDialog
-from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog
+from bookorbit_desktop.ui.sync.review_dialog import CHANGE, TARGET, ReviewDialog
 from tests.factories import add_book
 from tests.ui.hardcover.conftest import connect
 
@@ -168,7 +168,7 @@ def test_a_big_first_sync_is_reviewed_and_unticked_books_are_excluded(hc, fake, 
     shown = []
 
     def untick_two_and_send(dialog: ReviewDialog):
-        shown.append((dialog.tree.topLevelItemCount(), dialog.tree.topLevelItem(0).text(1)))
+        shown.append((dialog.tree.topLevelItemCount(), dialog.tree.topLevelItem(0).text(CHANGE)))
         for i in range(dialog.tree.topLevelItemCount()):
             item = dialog.tree.topLevelItem(i)
             if item.data(0, Qt.ItemDataRole.UserRole) in keep_out:
@@ -183,6 +183,39 @@ def test_a_big_first_sync_is_reviewed_and_unticked_books_are_excluded(hc, fake, 
     assert entries(fake) == 21
     assert all(get_match(book_id).state == "excluded" for book_id in keep_out)
     assert hc.view.account_message.text() == "21 books: 21 sent."
+
+
+def test_the_review_shows_where_each_book_goes_and_the_whole_change(hc, fake, qloop, qtbot):
+    ids = reading_books(fake, 21)
+    connect(hc, fake, qloop)
+    shown = {}
+
+    def look_and_cancel(dialog: ReviewDialog) -> None:
+        dialog.resize(1280, 720)
+        dialog.show()
+        item = dialog.tree.topLevelItem(3)
+        dialog.tree.setCurrentItem(item)
+        shown.update(
+            book=item.data(0, Qt.ItemDataRole.UserRole),
+            target=item.text(TARGET),
+            change=item.text(CHANGE),
+            details=dialog.details.text(),
+            wraps=dialog.tree.wordWrap(),
+            flags=dialog.windowFlags(),
+            minimum=dialog.minimumSize(),
+            grip=dialog.isSizeGripEnabled(),
+        )
+        dialog.done(QDialog.DialogCode.Rejected)
+
+    review_then(qloop, hc, look_and_cancel)
+    n = ids.index(shown["book"])
+    assert shown["target"].startswith(f"Book Number {n} — Ann Author")
+    assert shown["target"] == hc.service.match_info(shown["book"])["summary"]
+    assert "add to Hardcover as Currently Reading" in shown["change"]
+    assert shown["target"] in shown["details"] and shown["change"] in shown["details"]
+    assert shown["wraps"] and shown["grip"]
+    assert shown["flags"] & Qt.WindowType.WindowMaximizeButtonHint
+    assert shown["minimum"].width() <= 1280 and shown["minimum"].height() <= 720
 
 
 def test_cancelling_the_review_sends_nothing(hc, fake, qloop):
@@ -227,7 +260,7 @@ def test_read_dates_from_the_reading_history_are_shown_for_review_first(hc, fake
     shown = []
 
     def look_and_send(dialog: ReviewDialog) -> None:
-        shown.append(dialog.tree.topLevelItem(0).text(1))
+        shown.append(dialog.tree.topLevelItem(0).text(CHANGE))
         dialog.accept()
 
     seen = review_then(qloop, hc, look_and_send)
