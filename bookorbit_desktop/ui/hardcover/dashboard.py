@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bookorbit_desktop.services.hardcover import copies_conflict
+from bookorbit_desktop.services.hardcover import HardcoverPage, copies_conflict
 from bookorbit_desktop.services.library import STATUS_LABELS, BookRow, MatchInfo, progress_text
 
 # (state, label) in the order of the filter list; None is "every book".
@@ -108,6 +108,11 @@ def diff_page(before: PageRows | None, after: PageRows) -> PageDiff:
             rows.append(entry)
             changed.append(entry[0]["id"])
     return PageDiff(before, PageRows(rows, before.states, before.layout), changed)
+
+
+def page_diff(before: PageRows | None, books: Sequence[BookRow], page: HardcoverPage) -> PageDiff:
+    """`diff_page` from the rows shown to the rows of a freshly read page."""
+    return diff_page(before, page_rows(books, page.details or {}, page.queued))
 
 
 def reason(match: Mapping[str, object], state: str) -> str:

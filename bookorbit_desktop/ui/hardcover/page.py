@@ -240,7 +240,10 @@ class HardcoverView(QWidget):
         self._update_buttons()
 
     def show_sync_status(self, status: AppStatus) -> None:
-        self.sync_label.setText(sync_summary(status))
+        line = sync_summary(status)  # the account box already says "Connected as": news only
+        self.sync_label.setText(
+            "" if line == sync_summary(AppStatus(sync_available=True)) else line
+        )
         self.details_label.setText(sync_details(status, time.time()) or "")
         self.sync_button.setEnabled(can_sync_now(status))
         self.sync_button.setToolTip(

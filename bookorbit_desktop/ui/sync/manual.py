@@ -140,6 +140,8 @@ class ManualSync:
 
     def _finish(self, report: SyncReport) -> None:
         cancelled = self.cancel.is_set()
-        self.dialog.show_report(report.books, report.stopped, cancelled)
+        waiting = [book.book_id for book in report.books if book.outcome == "needs_review"]
+        candidates = {book: self.service.stored_candidates(book) for book in waiting}
+        self.dialog.show_report(report.books, report.stopped, cancelled, candidates)
         if not self.dialog.isVisible():
             self._notify(words.report_title(report.counts, report.stopped, cancelled), report.text)
