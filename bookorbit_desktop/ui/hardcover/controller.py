@@ -4,9 +4,9 @@ The keyring is never read on this (the UI) thread: `check_account` asks it once,
 thread, at start-up; refreshes show what it said, and connect, disconnect and each action that
 opens a client keep that up to date. Connect checks the pasted token before keeping it.
 "Sync Now" matches the library and pushes it (`ui.sync.manual`; one run at a time: a second
-request brings the running one's dialog into view). Pick, Re-match and Exclude are the user's
-corrections. Every result or error ends up on screen, never only in the log, and the status
-hub (tray icon, status bar) follows the account's state.
+request brings the running one's dialog into view). Pick, Re-match and Exclude (also from the
+Pick dialog and the report) are the user's corrections. Every result ends up on screen, and
+the status hub (tray icon, status bar) follows the account's state.
 """
 
 from __future__ import annotations
@@ -320,8 +320,6 @@ class HardcoverController(QObject):
                 self.sync_task.cancel()
                 await asyncio.gather(self.sync_task, return_exceptions=True)
 
-    # -- corrections ------------------------------------------------------------------------
-
     def _title(self, book_id: int) -> str:
         return next((b["title"] for b in self._books() if b["id"] == book_id), f"book {book_id}")
 
@@ -353,9 +351,11 @@ class HardcoverController(QObject):
         )
         try:
             accepted = await run_dialog(dialog, lambda: self.pick_opened.emit(dialog))
-            chosen = dialog.chosen
+            chosen, excluded = dialog.chosen, dialog.not_on_hardcover
         finally:
             dialog.deleteLater()
+        if accepted and excluded:
+            return await self._exclude(book_id, True)
         if not accepted or chosen is None:
             return
         message = await self.service.pick(book_id, *chosen)
@@ -395,7 +395,7 @@ class HardcoverController(QObject):
         self._changed(message)
 
     def _settle_report_row(self, book_id: int, result: str, message: str) -> None:
-        if self.manual is not None and not self.manual.dialog.running:  # the report: say so
+        if self.manual is not None:  # the last report says what became of the book
             self.manual.dialog.settle(book_id, result, message)
 
     def remove_entry(self, book_id: int) -> asyncio.Task[None] | None:
