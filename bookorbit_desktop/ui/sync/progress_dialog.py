@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from bookorbit_desktop.services.sync import BookResult
 
 COVER_SIZE = (60, 90)
+PROGRESS_WIDTH = 520  # the progress: a few lines and a cover, as tall as they need
+REPORT_SIZE = (760, 460)  # the report's list of books gets room, within 1280x720
 COVER_EVERY = 0.3  # seconds between two cover changes
 # What each action of the report can do for a book with this outcome.
 _PICKABLE = {"needs_review", "not_matched"}
@@ -73,7 +75,6 @@ class SyncDialog(QDialog):
         self.setObjectName("syncDialog")
         self.setWindowTitle("Hardcover Sync")
         self.setModal(False)
-        self.resize(760, 460)
         self._cover_for = cover_for
         self._cover_book: int | None = None
         self._cover_due = 0.0  # monotonic time from which the cover may change again
@@ -93,6 +94,7 @@ class SyncDialog(QDialog):
         self.hide_button.setToolTip("Keep syncing in the background; the tray shows progress")
         self.hide_button.clicked.connect(self.hide)
         layout.addWidget(self.buttons)
+        self.resize(PROGRESS_WIDTH, self.minimumSizeHint().height())  # no empty space below
 
     # -- progress ---------------------------------------------------------------------------
 
@@ -256,6 +258,7 @@ class SyncDialog(QDialog):
         if first is not None:
             self.report.setCurrentItem(first)
         self.pages.setCurrentIndex(1)
+        self.resize(max(self.width(), REPORT_SIZE[0]), max(self.height(), REPORT_SIZE[1]))
         self.buttons.removeButton(self.cancel_button)
         self.cancel_button.deleteLater()
         self.hide_button.setText("Close")

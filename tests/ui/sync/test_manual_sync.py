@@ -269,3 +269,18 @@ def test_read_dates_from_the_reading_history_are_shown_for_review_first(hc, fake
     entry = fake.catalog.user_book_for(fake.user_id, hc_book)
     (read,) = fake.catalog.reads_of(entry["id"])
     assert (read["started_at"], read["finished_at"]) == ("2024-10-04", "2024-10-07")
+
+
+def test_the_progress_is_compact_and_the_report_gets_room(qtbot):
+    from bookorbit_desktop.services.sync import BookResult
+
+    dialog = SyncDialog(lambda book_id: None, None)
+    qtbot.addWidget(dialog)
+    dialog.show_step("send", 2, 10, "A Book", 1, {"sent": 2}, 30.0, 0.0)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    progress = dialog.pages.widget(0)
+    assert dialog.height() <= dialog.minimumSizeHint().height() + 4  # no empty band
+    assert dialog.height() < 300 and progress.height() < 260
+    dialog.show_report([BookResult(1, "A Book", "sent")], None)
+    assert dialog.width() >= 700 and 400 <= dialog.height() <= 720
