@@ -13,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -34,6 +36,22 @@ if TYPE_CHECKING:
 
 BOOK, TARGET, CHANGE = range(3)  # the tree's columns
 NO_TARGET = "No Hardcover book linked yet"
+
+
+class _Wrapped(QStyledItemDelegate):
+    """Rows as tall as their wrapped text: a tree asks for a row's height without the
+    column's width, so the text would be measured as one line and cut."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self._tree = tree
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        sized = QStyleOptionViewItem(option)
+        sized.rect = QRect(0, 0, self._tree.columnWidth(index.column()), 1)  # valid: wraps
+        return super().sizeHint(sized, index)
 
 
 class ReviewDialog(QDialog):
@@ -94,7 +112,9 @@ class ReviewDialog(QDialog):
         tree.setAlternatingRowColors(True)
         tree.setWordWrap(True)  # rows grow to show the whole change, never "…"
         tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        tree.setItemDelegate(_Wrapped(tree))
         header = tree.header()
+        header.sectionResized.connect(lambda *_: tree.doItemsLayout())  # rows wrap anew
         header.setSectionResizeMode(BOOK, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TARGET, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

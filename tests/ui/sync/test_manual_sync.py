@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
@@ -205,6 +205,10 @@ def test_the_review_shows_where_each_book_goes_and_the_whole_change(hc, fake, ql
             minimum=dialog.minimumSize(),
             grip=dialog.isSizeGripEnabled(),
         )
+        dialog.resize(800, 600)  # a narrow change column: the row grows, nothing is cut
+        QApplication.processEvents()
+        lines = dialog.tree.visualItemRect(item).height() // dialog.fontMetrics().height()
+        shown.update(lines=lines)
         dialog.done(QDialog.DialogCode.Rejected)
 
     review_then(qloop, hc, look_and_cancel)
@@ -213,7 +217,7 @@ def test_the_review_shows_where_each_book_goes_and_the_whole_change(hc, fake, ql
     assert shown["target"] == hc.service.match_info(shown["book"])["summary"]
     assert "add to Hardcover as Currently Reading" in shown["change"]
     assert shown["target"] in shown["details"] and shown["change"] in shown["details"]
-    assert shown["wraps"] and shown["grip"]
+    assert shown["wraps"] and shown["grip"] and shown["lines"] >= 2
     assert shown["flags"] & Qt.WindowType.WindowMaximizeButtonHint
     assert shown["minimum"].width() <= 1280 and shown["minimum"].height() <= 720
 
