@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from bookorbit_desktop.ui.cover_loader import CoverFiles, CoverLoader, cover_placeholder
@@ -31,7 +31,18 @@ class RowCovers(CoverLoader[QIcon]):
     def wrap(self, image: QImage | None) -> QIcon:
         if image is None:
             return QIcon(cover_placeholder(self.size))
-        return QIcon(QPixmap.fromImage(image))
+        # Centred on a canvas of the icon's size: a wide cover (a comic's double page) makes
+        # no shorter row than a tall one or the placeholder.
+        canvas = QPixmap(self.size)
+        canvas.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(canvas)
+        painter.drawImage(
+            (self.size.width() - image.width()) // 2,
+            (self.size.height() - image.height()) // 2,
+            image,
+        )
+        painter.end()
+        return QIcon(canvas)
 
     def rows_in_view(self) -> list[tuple[int, QTreeWidgetItem]]:
         tree = self._tree

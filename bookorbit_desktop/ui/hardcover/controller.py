@@ -4,9 +4,9 @@ The keyring is never read on this (the UI) thread: `check_account` asks it once,
 thread, at start-up; refreshes show what it said, and connect, disconnect and each action that
 opens a client keep that up to date. Connect checks the pasted token before keeping it.
 "Sync Now" matches the library and pushes it (`ui.sync.manual`; one run at a time: a second
-request brings the running one's dialog into view). Pick, Re-match and Exclude are the user's
-corrections. Every result or error ends up on screen, never only in the log, and the status
-hub (tray icon, status bar) follows the account's state.
+request brings the running one's dialog into view). Pick, Re-match and Exclude (also from the
+Pick dialog and the report) are the user's corrections. Every result ends up on screen, and
+the status hub (tray icon, status bar) follows the account's state.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bookorbit_desktop.services.hardcover import (
 from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.hardcover import dashboard
+from bookorbit_desktop.ui.hardcover.notices import FailedBooksNotice
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.hardcover.pick_dialog import Cover, PickDialog
 from bookorbit_desktop.ui.hardcover.questions import confirm
@@ -80,6 +81,7 @@ class HardcoverController(QObject):
         self._reload_books: Callable[[], Sequence[BookRow]] = tuple
         self._reload_matches = False  # ... and it must read the matches too
         self._shown_reads = 0  # reads shown by `refresh`/`refresh_status`, made on this thread
+        self.failed_notice = FailedBooksNotice(view, hub)
         view.connect_requested.connect(self.connect_token)
         view.disconnect_requested.connect(self.disconnect_account)
         view.sync_requested.connect(self.sync_now)
@@ -140,9 +142,9 @@ class HardcoverController(QObject):
             books = self._reload_books() if matches else ()
             try:
                 page = await self.service.page_later(matches=matches)
-                diff = None
+                diff, shown = None, self.view.shown
                 if page.details is not None:  # rows made and compared in a worker thread
-                    diff = await asyncio.to_thread(_diff, self.view.shown, books, page)
+                    diff = await asyncio.to_thread(dashboard.page_diff, shown, books, page)
             except BookOrbitError as error:
                 show_error(self._window, error)
                 continue  # a request made meanwhile still gets its read
@@ -175,7 +177,8 @@ class HardcoverController(QObject):
         self.view.show_sync_status(self.hub.status)
         if page.details is None:  # the account only
             return
-        self.view.show_matches(diff or _diff(self.view.shown, books, page))
+        self.failed_notice.follow(page)
+        self.view.show_matches(diff or dashboard.page_diff(self.view.shown, books, page))
         self.show_log(self.view.selected_book_id())
 
     def show_log(self, book_id: int | None) -> None:
@@ -229,7 +232,7 @@ class HardcoverController(QObject):
         finally:
             self.view.set_busy(False)
         who = f" as @{username}" if username else ""
-        self.view.show_message(f"Connected{who}.")
+        self.view.show_message("")  # the account box now says who is connected
         self._changed(f"Hardcover connected{who}.")
 
     def disconnect_account(self) -> asyncio.Task[None]:
@@ -276,6 +279,7 @@ class HardcoverController(QObject):
         )
         self.manual.dialog.pick_requested.connect(self.pick)
         self.manual.dialog.rematch_requested.connect(self.rematch)
+        self.manual.dialog.exclude_requested.connect(lambda book_id: self.exclude(book_id, True))
         self.manual.dialog.retry_requested.connect(lambda book_id: self.sync_now([book_id]))
         self.sync_task = spawn(self._sync(self.manual, book_ids), self._window)
         return self.sync_task
@@ -303,9 +307,7 @@ class HardcoverController(QObject):
         if self.token_refused:
             self.view.show_message("")
             return
-        if report.failed:
-            self.hub.update(sync_problem="Some books did not reach Hardcover")
-        self.view.show_message(report.text, error=report.failed)
+        self.failed_notice.show(report)
         self._changed(report.text)
 
     async def shutdown(self) -> None:
@@ -317,8 +319,6 @@ class HardcoverController(QObject):
             except (TimeoutError, BookOrbitError):
                 self.sync_task.cancel()
                 await asyncio.gather(self.sync_task, return_exceptions=True)
-
-    # -- corrections ------------------------------------------------------------------------
 
     def _title(self, book_id: int) -> str:
         return next((b["title"] for b in self._books() if b["id"] == book_id), f"book {book_id}")
@@ -351,12 +351,15 @@ class HardcoverController(QObject):
         )
         try:
             accepted = await run_dialog(dialog, lambda: self.pick_opened.emit(dialog))
-            chosen = dialog.chosen
+            chosen, excluded = dialog.chosen, dialog.not_on_hardcover
         finally:
             dialog.deleteLater()
+        if accepted and excluded:
+            return await self._exclude(book_id, True)
         if not accepted or chosen is None:
             return
         message = await self.service.pick(book_id, *chosen)
+        self._settle_report_row(book_id, "Picked", message)
         self._changed(message)
 
     def rematch(self, book_id: int) -> asyncio.Task[None] | None:
@@ -387,7 +390,13 @@ class HardcoverController(QObject):
         if not exclude:
             self._changed(self.service.include(book_id))
             return
-        self._changed(await self.service.exclude(book_id))
+        message = await self.service.exclude(book_id)
+        self._settle_report_row(book_id, "Excluded", message)
+        self._changed(message)
+
+    def _settle_report_row(self, book_id: int, result: str, message: str) -> None:
+        if self.manual is not None:  # the last report says what became of the book
+            self.manual.dialog.settle(book_id, result, message)
 
     def remove_entry(self, book_id: int) -> asyncio.Task[None] | None:
         return self._start(book_id, lambda: self._remove_entry(book_id))
@@ -408,10 +417,3 @@ class HardcoverController(QObject):
         ):
             return
         self._changed(await self.service.remove_entry(book_id))
-
-
-def _diff(
-    shown: dashboard.PageRows | None, books: Sequence[BookRow], page: HardcoverPage
-) -> dashboard.PageDiff:
-    rows = dashboard.page_rows(books, page.details or {}, page.queued)
-    return dashboard.diff_page(shown, rows)

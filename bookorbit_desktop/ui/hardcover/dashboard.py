@@ -13,8 +13,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bookorbit_desktop.services.hardcover import copies_conflict
+from bookorbit_desktop.services.hardcover import HardcoverPage, copies_conflict
 from bookorbit_desktop.services.library import STATUS_LABELS, BookRow, MatchInfo, progress_text
+from bookorbit_desktop.ui.library.model import fold
 
 # (state, label) in the order of the filter list; None is "every book".
 STATES = (
@@ -108,6 +109,20 @@ def diff_page(before: PageRows | None, after: PageRows) -> PageDiff:
             rows.append(entry)
             changed.append(entry[0]["id"])
     return PageDiff(before, PageRows(rows, before.states, before.layout), changed)
+
+
+def page_diff(before: PageRows | None, books: Sequence[BookRow], page: HardcoverPage) -> PageDiff:
+    """`diff_page` from the rows shown to the rows of a freshly read page."""
+    return diff_page(before, page_rows(books, page.details or {}, page.queued))
+
+
+def found(book: BookRow, terms: Sequence[str]) -> bool:
+    """The page's search: every term (`filter_terms`, folded as the library's filter folds)
+    lies in the book's title or authors."""
+    if not terms:
+        return True
+    text = fold(" ".join((book["title"], *book.get("authors", ()))))
+    return all(term in text for term in terms)
 
 
 def reason(match: Mapping[str, object], state: str) -> str:

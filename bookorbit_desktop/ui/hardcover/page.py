@@ -35,6 +35,7 @@ from bookorbit_desktop.ui.hardcover import dashboard
 from bookorbit_desktop.ui.hardcover.match_rows import ROLE as _ROLE
 from bookorbit_desktop.ui.hardcover.match_rows import fill_tree, show_cells
 from bookorbit_desktop.ui.hardcover.sync_log import SyncLogPanel
+from bookorbit_desktop.ui.library.model import filter_terms
 from bookorbit_desktop.ui.row_covers import CoverFiles, RowCovers
 from bookorbit_desktop.ui.status import (
     AppStatus,
@@ -120,9 +121,13 @@ class HardcoverView(QWidget):
             self.filter_combo.addItem(label, state)
         self.filter_combo.currentIndexChanged.connect(lambda _i: self._fill())
         self.count_label = QLabel()
+        self.search_edit = QLineEdit()  # title or author; accents and case ignored
+        self.search_edit.setPlaceholderText("Search title or author")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(lambda _text: self._fill())
         top.addWidget(QLabel("Show:"))
         top.addWidget(self.filter_combo)
-        top.addStretch(1)
+        top.addWidget(self.search_edit, 1)
         top.addWidget(self.count_label)
         matches_layout.addLayout(top)
         self.tree = flat_list(HEADERS, fit_to_contents=False)
@@ -241,7 +246,10 @@ class HardcoverView(QWidget):
         self._update_buttons()
 
     def show_sync_status(self, status: AppStatus) -> None:
-        self.sync_label.setText(sync_summary(status))
+        line = sync_summary(status)  # the account box already says "Connected as": news only
+        self.sync_label.setText(
+            "" if line == sync_summary(AppStatus(sync_available=True)) else line
+        )
         self.details_label.setText(sync_details(status, time.time()) or "")
         self.sync_button.setEnabled(can_sync_now(status))
         self.sync_button.setToolTip(
@@ -302,11 +310,12 @@ class HardcoverView(QWidget):
             self.select_book(selected)
 
     def _fill(self) -> None:
-        wanted = self.filter_combo.currentData()
+        wanted, terms = self.filter_combo.currentData(), filter_terms(self.search_edit.text())
         shown = [
             (book, match)
             for book, match in self._rows
-            if wanted is None or self._states[book["id"]] == wanted
+            if (wanted is None or self._states[book["id"]] == wanted)
+            and dashboard.found(book, terms)
         ]
         self._items = fill_tree(self.tree, shown, self._states, self.covers)
         self.count_label.setText(f"{len(shown):,} of {books(len(self._rows))}")

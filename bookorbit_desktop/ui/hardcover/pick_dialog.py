@@ -151,6 +151,15 @@ class PickDialog(QDialog):
         self.link_button.setEnabled(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.not_on_hardcover = False  # the user says Hardcover lacks the book: exclude it
+        self.exclude_button = self.buttons.addButton(
+            "&Not on Hardcover (Exclude)", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.exclude_button.setToolTip(
+            "Hardcover does not have this book: never look it up or sync it again "
+            "(include it again on the Hardcover page)"
+        )
+        self.exclude_button.clicked.connect(self._exclude_clicked)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -209,8 +218,12 @@ class PickDialog(QDialog):
 
     @property
     def chosen(self) -> tuple[int, int | None] | None:
-        book_id = self.selected_book_id()
+        book_id = None if self.not_on_hardcover else self.selected_book_id()
         return None if book_id is None else (book_id, self.edition_combo.currentData())
+
+    def _exclude_clicked(self) -> None:
+        self.not_on_hardcover = True
+        self.accept()
 
     def _selection_changed(self) -> None:
         book_id = self.selected_book_id()

@@ -122,7 +122,8 @@ class ManualSync:
         self.dialog.hide()
         self.hub.update(sync_done=0, sync_total=0)
         self._show_line("Waiting for you to review what will be sent…")
-        review = ReviewDialog(preview.books, self._window)
+        targets = {book: info.get("summary") for book, info in self.service.match_details().items()}
+        review = ReviewDialog(preview.books, self._window, targets)
         self.reviewed = review
         try:
             accepted = await run_dialog(review, lambda: self._on_dialog(review))
@@ -139,6 +140,8 @@ class ManualSync:
 
     def _finish(self, report: SyncReport) -> None:
         cancelled = self.cancel.is_set()
-        self.dialog.show_report(report.books, report.stopped, cancelled)
+        waiting = [book.book_id for book in report.books if book.outcome == "needs_review"]
+        candidates = {book: self.service.stored_candidates(book) for book in waiting}
+        self.dialog.show_report(report.books, report.stopped, cancelled, candidates)
         if not self.dialog.isVisible():
             self._notify(words.report_title(report.counts, report.stopped, cancelled), report.text)

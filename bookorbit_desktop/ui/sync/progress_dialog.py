@@ -10,9 +10,9 @@ Retry for the selected book. The dialog displays; `ManualSync` decides.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QPixmap
@@ -40,21 +40,25 @@ if TYPE_CHECKING:
     from bookorbit_desktop.services.sync import BookResult
 
 COVER_SIZE = (60, 90)
+PROGRESS_WIDTH = 520  # the progress: a few lines and a cover, as tall as they need
+REPORT_SIZE = (760, 460)  # the report's list of books gets room, within 1280x720
 COVER_EVERY = 0.3  # seconds between two cover changes
 # What each action of the report can do for a book with this outcome.
 _PICKABLE = {"needs_review", "not_matched"}
 _RETRYABLE = {"failed", "skipped"}
+SETTLED = "settled"  # a row the user acted on from the report
 
 
-def book_details(book: BookResult) -> str:
-    """What a report row says beside the outcome: what was sent, or why not."""
+def book_details(book: BookResult, candidates: Sequence[Mapping[str, Any]] = ()) -> str:
+    """What a report row says beside the outcome: what was sent, or why not (`candidates`:
+    the Hardcover books kept for a book that waits for the user's choice)."""
     if book.error:
         return book.error
     sent = [" · ".join(action.get("changes", ())) for action in book.actions]
     details = [text for text in sent if text]
     details.extend(book.notes)
     if not details and book.outcome == "needs_review":
-        return "Several Hardcover books could be this one: Pick the right one."
+        return words.review_line(candidates)
     if not details and book.outcome == "not_matched":
         return "Not found on Hardcover: Pick it yourself or Re-match after editing the book."
     return "; ".join(details)
@@ -65,13 +69,13 @@ class SyncDialog(QDialog):
     pick_requested = Signal(int)
     rematch_requested = Signal(int)
     retry_requested = Signal(int)
+    exclude_requested = Signal(int)
 
     def __init__(self, cover_for: Callable[[int], str | None], parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setObjectName("syncDialog")
         self.setWindowTitle("Hardcover Sync")
         self.setModal(False)
-        self.resize(760, 460)
         self._cover_for = cover_for
         self._cover_book: int | None = None
         self._cover_due = 0.0  # monotonic time from which the cover may change again
@@ -91,6 +95,7 @@ class SyncDialog(QDialog):
         self.hide_button.setToolTip("Keep syncing in the background; the tray shows progress")
         self.hide_button.clicked.connect(self.hide)
         layout.addWidget(self.buttons)
+        self.resize(PROGRESS_WIDTH, self.minimumSizeHint().height())  # no empty space below
 
     # -- progress ---------------------------------------------------------------------------
 
@@ -199,9 +204,15 @@ class SyncDialog(QDialog):
         self.rematch_button.setToolTip("Forget this book's match and look it up again")
         self.retry_button = QPushButton("Retry")
         self.retry_button.setToolTip("Send this book to Hardcover again now")
+        self.exclude_button = QPushButton("Not on Hardcover (Exclude)")
+        self.exclude_button.setToolTip(
+            "Hardcover does not have this book: stop looking it up and never sync it "
+            "(include it again on the Hardcover page)"
+        )
         for button, signal in (
             (self.pick_button, self.pick_requested),
             (self.rematch_button, self.rematch_requested),
+            (self.exclude_button, self.exclude_requested),
             (self.retry_button, self.retry_requested),
         ):
             button.clicked.connect(lambda _=False, s=signal: self._act(s))
@@ -214,8 +225,13 @@ class SyncDialog(QDialog):
         return page
 
     def show_report(
-        self, books: list[BookResult], stopped: str | None, cancelled: bool = False
+        self,
+        books: list[BookResult],
+        stopped: str | None,
+        cancelled: bool = False,
+        candidates: Mapping[int, Sequence[Mapping[str, Any]]] | None = None,
     ) -> None:
+        """The pass's report (`candidates`: the kept candidates of books needing review)."""
         self.running = False
         counts: dict[str, int] = {}
         for book in books:
@@ -232,14 +248,16 @@ class SyncDialog(QDialog):
             books, key=lambda b: (order.get(b.outcome, 5), words.natural_key(b.title))
         ):
             item = QTreeWidgetItem([book.title, outcome_label(book.outcome)])
-            item.setText(2, book_details(book))
-            item.setToolTip(2, book_details(book))
+            details = book_details(book, (candidates or {}).get(book.book_id, ()))
+            item.setText(2, details)
+            item.setToolTip(2, details)
             item.setData(0, Qt.ItemDataRole.UserRole, (book.book_id, book.outcome))
             self.report.addTopLevelItem(item)
         first = self.report.topLevelItem(0)
         if first is not None:
             self.report.setCurrentItem(first)
         self.pages.setCurrentIndex(1)
+        self.resize(max(self.width(), REPORT_SIZE[0]), max(self.height(), REPORT_SIZE[1]))
         self.buttons.removeButton(self.cancel_button)
         self.cancel_button.deleteLater()
         self.hide_button.setText("Close")
@@ -249,11 +267,23 @@ class SyncDialog(QDialog):
         item = self.report.currentItem()
         return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
 
+    def settle(self, book_id: int, result: str, details: str) -> None:
+        """The user settled a book from the report (Pick, Exclude): its row says what now."""
+        for index in range(self.report.topLevelItemCount()):
+            item = self.report.topLevelItem(index)
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole)[0] == book_id:
+                item.setText(1, result)
+                item.setText(2, details)
+                item.setToolTip(2, details)
+                item.setData(0, Qt.ItemDataRole.UserRole, (book_id, SETTLED))
+        self._update_actions()
+
     def _update_actions(self) -> None:
         chosen = self.selected()
         outcome = chosen[1] if chosen else None
         self.pick_button.setEnabled(outcome in _PICKABLE)
         self.rematch_button.setEnabled(outcome in _PICKABLE)
+        self.exclude_button.setEnabled(outcome in _PICKABLE)
         self.retry_button.setEnabled(outcome in _RETRYABLE)
 
     def _act(self, signal: Signal) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bookorbit_desktop.services.sync import counted_outcomes
 from bookorbit_desktop.ui.text import counted
@@ -77,3 +78,15 @@ def report_title(counts: Mapping[str, int], stopped: str | None, cancelled: bool
     if counts.get("failed"):
         return "Sync finished with problems"
     return "Sync finished"
+
+
+def review_line(candidates: Sequence[Mapping[str, Any]]) -> str:
+    """Why a book waits for the user's choice, from its kept candidates: one weak candidate
+    is offered for checking; several are offered to choose from."""
+    plausible = [c for c in candidates if c.get("grade", "low") != "none"]
+    if len(plausible) == 1 and plausible[0].get("score") is not None:
+        percent = round(float(plausible[0]["score"]) * 100)
+        return f"One possible match ({percent} %): check it with Pick…"
+    if len(plausible) == 1:
+        return "One possible match: check it with Pick…"
+    return "Several Hardcover books could be this one: Pick the right one."

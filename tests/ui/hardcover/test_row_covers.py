@@ -92,3 +92,38 @@ def test_a_cover_that_cannot_be_read_keeps_the_placeholder(
     placeholder = view.covers.placeholder.cacheKey()
     assert view._items[broken.id].icon(0).cacheKey() == placeholder
     assert view._items[gone.id].icon(0).cacheKey() == placeholder
+
+
+def write_image(paths, name: str, width: int, height: int) -> str:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("#00aa00"))
+    (paths.data_dir / "covers").mkdir(parents=True, exist_ok=True)
+    assert image.save(str(paths.data_dir / "covers" / name))
+    return f"covers/{name}"
+
+
+def test_every_row_has_the_same_height_whatever_its_cover(
+    library, fake, keyring_backend, qtbot, qloop
+):
+    hc = make_controller(
+        library, fake, keyring_backend, qtbot, cover_files=functools.partial(cover_files, library)
+    )
+    tall = add_book("Aa Tall Cover", status="reading")
+    wide = add_book("Ab Wide Cover", status="reading")  # a comic's double page
+    none = add_book("Ac No Cover", status="reading")  # a CBZ without a cover picture
+    series = [
+        add_book(f"Ad Saga {n}", series="Saga", series_index=n, status="read") for n in (1, 2)
+    ]
+    for book, path in (
+        (tall, write_image(library, "tall.png", 300, 450)),
+        (wide, write_image(library, "wide.png", 600, 300)),
+    ):
+        Book.update(cover_path=path).where(Book.id == book.id).execute()
+    view = show_page(hc, qtbot)
+    qloop.run_until_complete(refreshed(hc))
+    rows = [tall, wide, none, *series]
+    heights = {book.title: view.tree.visualItemRect(view._items[book.id]).height() for book in rows}
+    assert len(set(heights.values())) == 1, heights
+    assert heights["Aa Tall Cover"] >= ICON_SIZE.height()
+    for book in rows:
+        assert view._items[book.id].icon(0).actualSize(ICON_SIZE) == ICON_SIZE

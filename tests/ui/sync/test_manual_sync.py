@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
 from bookorbit_desktop.library.store.models import SyncOutbox
 from bookorbit_desktop.ui.sync.progress_dialog import SyncDialog
-from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog
+from bookorbit_desktop.ui.sync.review_dialog import CHANGE, TARGET, ReviewDialog
 from tests.factories import add_book
 from tests.ui.hardcover.conftest import connect
 
@@ -168,7 +168,7 @@ def test_a_big_first_sync_is_reviewed_and_unticked_books_are_excluded(hc, fake, 
     shown = []
 
     def untick_two_and_send(dialog: ReviewDialog):
-        shown.append((dialog.tree.topLevelItemCount(), dialog.tree.topLevelItem(0).text(1)))
+        shown.append((dialog.tree.topLevelItemCount(), dialog.tree.topLevelItem(0).text(CHANGE)))
         for i in range(dialog.tree.topLevelItemCount()):
             item = dialog.tree.topLevelItem(i)
             if item.data(0, Qt.ItemDataRole.UserRole) in keep_out:
@@ -185,6 +185,43 @@ def test_a_big_first_sync_is_reviewed_and_unticked_books_are_excluded(hc, fake, 
     assert hc.view.account_message.text() == "21 books: 21 sent."
 
 
+def test_the_review_shows_where_each_book_goes_and_the_whole_change(hc, fake, qloop, qtbot):
+    ids = reading_books(fake, 21)
+    connect(hc, fake, qloop)
+    shown = {}
+
+    def look_and_cancel(dialog: ReviewDialog) -> None:
+        dialog.resize(1280, 720)
+        dialog.show()
+        item = dialog.tree.topLevelItem(3)
+        dialog.tree.setCurrentItem(item)
+        shown.update(
+            book=item.data(0, Qt.ItemDataRole.UserRole),
+            target=item.text(TARGET),
+            change=item.text(CHANGE),
+            details=dialog.details.text(),
+            wraps=dialog.tree.wordWrap(),
+            flags=dialog.windowFlags(),
+            minimum=dialog.minimumSize(),
+            grip=dialog.isSizeGripEnabled(),
+        )
+        dialog.resize(800, 600)  # a narrow change column: the row grows, nothing is cut
+        QApplication.processEvents()
+        lines = dialog.tree.visualItemRect(item).height() // dialog.fontMetrics().height()
+        shown.update(lines=lines)
+        dialog.done(QDialog.DialogCode.Rejected)
+
+    review_then(qloop, hc, look_and_cancel)
+    n = ids.index(shown["book"])
+    assert shown["target"].startswith(f"Book Number {n} — Ann Author")
+    assert shown["target"] == hc.service.match_info(shown["book"])["summary"]
+    assert "add to Hardcover as Currently Reading" in shown["change"]
+    assert shown["target"] in shown["details"] and shown["change"] in shown["details"]
+    assert shown["wraps"] and shown["grip"] and shown["lines"] >= 2
+    assert shown["flags"] & Qt.WindowType.WindowMaximizeButtonHint
+    assert shown["minimum"].width() <= 1280 and shown["minimum"].height() <= 720
+
+
 def test_cancelling_the_review_sends_nothing(hc, fake, qloop):
     reading_books(fake, 22)
     connect(hc, fake, qloop)
@@ -192,7 +229,7 @@ def test_cancelling_the_review_sends_nothing(hc, fake, qloop):
     assert len(seen) == 1
     assert entries(fake) == 0
     assert SyncOutbox.select().count() == 22
-    assert hc.view.sync_label.text() == "Hardcover: connected"
+    assert hc.view.sync_label.text() == ""  # the account box says "Connected as"
 
 
 def test_twenty_books_go_out_without_a_review(hc, fake, qloop):
@@ -227,7 +264,7 @@ def test_read_dates_from_the_reading_history_are_shown_for_review_first(hc, fake
     shown = []
 
     def look_and_send(dialog: ReviewDialog) -> None:
-        shown.append(dialog.tree.topLevelItem(0).text(1))
+        shown.append(dialog.tree.topLevelItem(0).text(CHANGE))
         dialog.accept()
 
     seen = review_then(qloop, hc, look_and_send)
@@ -236,3 +273,18 @@ def test_read_dates_from_the_reading_history_are_shown_for_review_first(hc, fake
     entry = fake.catalog.user_book_for(fake.user_id, hc_book)
     (read,) = fake.catalog.reads_of(entry["id"])
     assert (read["started_at"], read["finished_at"]) == ("2024-10-04", "2024-10-07")
+
+
+def test_the_progress_is_compact_and_the_report_gets_room(qtbot):
+    from bookorbit_desktop.services.sync import BookResult
+
+    dialog = SyncDialog(lambda book_id: None, None)
+    qtbot.addWidget(dialog)
+    dialog.show_step("send", 2, 10, "A Book", 1, {"sent": 2}, 30.0, 0.0)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    progress = dialog.pages.widget(0)
+    assert dialog.height() <= dialog.minimumSizeHint().height() + 4  # no empty band
+    assert dialog.height() < 300 and progress.height() < 260
+    dialog.show_report([BookResult(1, "A Book", "sent")], None)
+    assert dialog.width() >= 700 and 400 <= dialog.height() <= 720

@@ -103,3 +103,23 @@ def test_books(count, text):
 def test_titles_sort_with_their_numbers():
     titles = ["Book 10", "book 2", "Book 1", "Annals"]
     assert sorted(titles, key=words.natural_key) == ["Annals", "Book 1", "book 2", "Book 10"]
+
+
+@pytest.mark.parametrize(
+    ("candidates", "text"),
+    [
+        ([{"score": 0.52, "grade": "low"}], "One possible match (52 %): check it with Pick…"),
+        (
+            [{"score": 0.61, "grade": "medium"}, {"score": 0.2, "grade": "none"}],
+            "One possible match (61 %): check it with Pick…",
+        ),
+        ([{"grade": "low"}], "One possible match: check it with Pick…"),
+        (
+            [{"score": 0.8, "grade": "medium"}, {"score": 0.79, "grade": "medium"}],
+            "Several Hardcover books could be this one: Pick the right one.",
+        ),
+        ([], "Several Hardcover books could be this one: Pick the right one."),
+    ],
+)
+def test_review_line_words_one_weak_candidate_apart_from_several(candidates, text):
+    assert words.review_line(candidates) == text

@@ -1,0 +1,73 @@
+"""The Hardcover page's search box (title or author, accents and case ignored, together with
+the state filter) and "Not on Hardcover" in the Pick dialog."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.ui.asyncqt import signal_future
+from bookorbit_desktop.ui.hardcover import dashboard
+from bookorbit_desktop.ui.library.model import filter_terms
+from tests.factories import add_book
+from tests.ui.hardcover.conftest import connect
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("", True),
+        ("emile", True),
+        ("ÉMILE zola", True),
+        ("zola germinal", True),
+        ("herbert", False),
+        ("emile dune", False),
+    ],
+)
+def test_found_matches_every_term_in_title_or_authors(text, found):
+    book = {"id": 1, "title": "Germinal", "authors": ["Émile Zola"]}
+    assert dashboard.found(book, filter_terms(text)) is found
+
+
+def shown_titles(view):
+    items = (view.tree.topLevelItem(i) for i in range(view.tree.topLevelItemCount()))
+    return sorted(item.text(0) for item in items)
+
+
+def test_the_search_box_filters_rows_with_the_state_filter(hc):
+    add_book("Germinal", ["Émile Zola"], status="reading")
+    add_book("Nana", ["Emile Zola"], status="read")
+    add_book("Dune", ["Frank Herbert"], status="reading")
+    hc.refresh()
+    view = hc.view
+    assert shown_titles(view) == ["Dune", "Germinal", "Nana"]
+    view.search_edit.setText("ÉMILE")
+    assert shown_titles(view) == ["Germinal", "Nana"]
+    assert view.count_label.text() == "2 of 3 books"
+    view.search_edit.setText("dune")
+    assert shown_titles(view) == ["Dune"]
+    states = [view.filter_combo.itemData(i) for i in range(view.filter_combo.count())]
+    view.filter_combo.setCurrentIndex(states.index("synced"))
+    assert shown_titles(view) == []  # both filters apply
+    view.filter_combo.setCurrentIndex(0)
+    view.search_edit.clear()
+    assert shown_titles(view) == ["Dune", "Germinal", "Nana"]
+
+
+def test_not_on_hardcover_in_the_pick_dialog_excludes_the_book(hc, fake, qloop):
+    fake.catalog.add_book("Piranesi", authors=["Someone Else"], users_count=3)
+    local = add_book("Piranesi", ["Susanna Clarke"], status="reading")
+    connect(hc, fake, qloop)
+
+    async def scenario():
+        opened = signal_future(hc.pick_opened)
+        task = hc.pick(local.id)
+        (dialog,) = await opened
+        assert dialog.exclude_button.isEnabled()
+        dialog.exclude_button.click()
+        await task
+
+    qloop.run_until_complete(scenario())
+    assert get_match(local.id).state == "excluded"
+    hc.view.select_book(local.id)
+    assert hc.view.exclude_button.text() == "Inclu&de"
