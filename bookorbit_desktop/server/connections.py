@@ -25,8 +25,10 @@ log = logging.getLogger(__name__)
 
 PER_ADDRESS = 16
 MAX_TOTAL = 1024
-# Descriptors kept free for the database, its WAL, logs, served files and threads.
-RESERVED_DESCRIPTORS = 96
+# Descriptors kept free for the database, its WAL, logs, served files and threads (96), and
+# for one burst of accepts: asyncio takes up to a listener's backlog (128) of queued
+# connections at once before the cap sees any of them.
+RESERVED_DESCRIPTORS = 96 + 128
 WANTED_DESCRIPTORS = 8192
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameters
 _M_ARENA_MAX = -8
