@@ -26,6 +26,7 @@ from bookorbit_desktop.library.store import listing, queries
 from bookorbit_desktop.library.store.models import Book, BookFile, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.sql import in_list
+from bookorbit_desktop.services.library_changes import LibraryChanges, read_changes
 
 if TYPE_CHECKING:
     from bookorbit_desktop.library.importer.summary import ImportProgress
@@ -249,9 +250,16 @@ def _table_books(wanted: Sequence[int] | None, limit: int | None) -> list[tuple[
         books_sql += f"ORDER BY b.sort_title, b.id LIMIT {int(limit)}"
     books: list[tuple[Any, ...]] = database.execute_sql(books_sql, params).fetchall()
     # Sorted here, not by SQLite: walking the title index visits the table's pages out of
-    # order (three times slower for a large library). Same order: NULL first, then code points.
+    # order (three times slower for a large library). Same order as `library_order`.
     books.sort(key=lambda row: (row[2] is not None, row[2] or "", row[0]))
     return books
+
+
+def library_order(book: BookRow) -> tuple[bool, str, int]:
+    """Where a book stands in the library's order (`table_rows`): by sort title (NULL first,
+    then code points, as SQLite compares), then id."""
+    sort_title = book.get("sort_title")
+    return (sort_title is not None, sort_title or "", book["id"])
 
 
 def _formats(wanted: Sequence[int] | None) -> dict[int, set[str]]:
@@ -296,10 +304,10 @@ class LibraryService:
         states = self._match_states() if self._match_states else {}
         return table_rows(book_ids, states, limit=limit)
 
-    async def load_books(self) -> list[BookRow]:
-        """`list_books()` read in a worker thread on its own connection (the window's loop
-        keeps turning while a large library is read)."""
-        return await off_loop(self.list_books)
+    async def load_changes(self, since: int | None) -> LibraryChanges:
+        """The books changed after change `since` (None: every book), read in a worker thread
+        on its own connection (the window's loop keeps turning while a large library is read)."""
+        return await off_loop(read_changes, self.list_books, since)
 
     def data_version(self) -> int:
         """Changes when another connection (a thread, a process) commits to the library."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from bookorbit_desktop.services.library import (
     READING_STATUSES,
     STATUS_LABELS,
     BookRow,
+    library_order,
     progress_text,
 )
 
@@ -136,6 +137,35 @@ def diff_rows(shown: list[Row], rows: list[Row]) -> RowDiff:
             fresh[row.book["id"]] = row
     gone = old.keys() - {row.book["id"] for row in rows}
     rebuild = [row.book["id"] for row in rows] != [row.book["id"] for row in shown]
+    return RowDiff(kept, shown, fresh, gone, rebuild)
+
+
+def diff_changed(shown: list[Row], rows: list[Row], changed: Collection[int]) -> RowDiff:
+    """`diff_rows` for a read of only the `changed` books (`rows`: those that still exist);
+    every other book keeps the row shown. Plain Python, for a worker thread."""
+    before = {row.book["id"]: row for row in shown if row.book["id"] in changed}
+    now = {row.book["id"]: row for row in rows}
+    fresh = {
+        book_id: row
+        for book_id, row in now.items()
+        if book_id not in before or before[book_id].book != row.book
+    }
+    gone = before.keys() - now.keys()
+    if (
+        not gone
+        and not (now.keys() - before.keys())
+        and all(
+            library_order(before[book_id].book) == library_order(row.book)
+            for book_id, row in fresh.items()
+        )
+    ):
+        return RowDiff(
+            [fresh.get(row.book["id"], row) for row in shown], shown, fresh, set(), False
+        )
+    kept = [fresh.get(row.book["id"], row) for row in shown if row.book["id"] not in gone]
+    kept.extend(row for book_id, row in fresh.items() if book_id not in before)
+    kept.sort(key=lambda row: library_order(row.book))
+    rebuild = [row.book["id"] for row in kept] != [row.book["id"] for row in shown]
     return RowDiff(kept, shown, fresh, gone, rebuild)
 
 
