@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.hardcover.sync.model import progress_pages
 from bookorbit_desktop.library.importer.complete import import_sources
 from bookorbit_desktop.library.importer.summary import ImportSummary
@@ -189,6 +190,18 @@ def run_import(
 
 
 def table_rows(
+    book_ids: Sequence[int] | None = None,
+    match_states: Mapping[int, str] | None = None,
+    *,
+    limit: int | None = None,
+) -> list[BookRow]:
+    """Just the columns the table shows (`_table_rows`), made without the cycle collector
+    scanning the growing heap again and again (`gc_pause`)."""
+    with paused_collection():
+        return _table_rows(book_ids, match_states, limit=limit)
+
+
+def _table_rows(
     book_ids: Sequence[int] | None = None,
     match_states: Mapping[int, str] | None = None,
     *,

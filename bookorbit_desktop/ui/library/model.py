@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.services.library import (
     HARDCOVER_LABELS,
     HARDCOVER_STATES,
@@ -108,7 +109,8 @@ class Row:
 
 def prepare_rows(books: Sequence[BookRow]) -> list[Row]:
     """The table's rows for `books`; plain Python, so a worker thread can make them."""
-    return [_make_row(book) for book in books]
+    with paused_collection():
+        return [_make_row(book) for book in books]
 
 
 @dataclass(slots=True)
