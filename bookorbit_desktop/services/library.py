@@ -218,19 +218,26 @@ def _table_rows(
     names = listing.names(wanted)
     kinds = _formats(wanted)
     states = match_states or {}
+    # SQLite hands out a new text for every row: the few different series, statuses and
+    # states are kept once each (megabytes with a large library).
+    shared: dict[Any, Any] = {}
+    one = shared.setdefault
     return [
         BookRow(
             id=book_id,
             title=title,
             sort_title=sort_title,
             authors=names.get(book_id, []),
-            series=series,
+            series=one(series, series),
             series_index=series_index,
-            status=status or "unread",
+            status=one(status, status) or "unread",
             progress=float(progress or 0.0),
             rating=rating,
             formats=sorted(kinds.get(book_id, ())),
-            hardcover=hardcover_state(states.get(book_id, "unmatched"), status or "unread"),
+            hardcover=one(
+                state := hardcover_state(states.get(book_id, "unmatched"), status or "unread"),
+                state,
+            ),
             added_at=added_at,
             pages=pages,
         )
@@ -279,10 +286,11 @@ def _formats(wanted: Sequence[int] | None) -> dict[int, set[str]]:
     """book id -> the formats of its files."""
     where, params = _book_filter("f.book_id", wanted)
     kinds: dict[int, set[str]] = defaultdict(set)
+    shared: dict[str, str] = {}  # each format's text once, not once per file
     for book_id, kind in database.execute_sql(
         f"SELECT DISTINCT f.book_id, f.format FROM book_file f {where}", params
     ):
-        kinds[book_id].add(kind)
+        kinds[book_id].add(shared.setdefault(kind, kind))
     return kinds
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,8 +109,14 @@ class Row:
 
 def prepare_rows(books: Sequence[BookRow]) -> list[Row]:
     """The table's rows for `books`; plain Python, so a worker thread can make them."""
+    shared: dict[Any, Any] = {}
+
+    def one(value: Any) -> Any:
+        """The first copy of an equal text or key (authors, series and formats repeat)."""
+        return shared.setdefault(value, value)
+
     with paused_collection():
-        return [_make_row(book) for book in books]
+        return [_make_row(book, one) for book in books]
 
 
 @dataclass(slots=True)
@@ -175,13 +181,17 @@ def _status(row: Row) -> str:
     return str(row.book.get("status") or "unread")
 
 
-def _make_row(book: BookRow) -> Row:
+def _own(value: Any) -> Any:
+    return value
+
+
+def _make_row(book: BookRow, one: Callable[[Any], Any] = _own) -> Row:
     title = book["title"]
-    authors = ", ".join(book["authors"])
-    series = format_series(book.get("series"), book.get("series_index"))
+    authors = one(", ".join(book["authors"]))
+    series = one(format_series(book.get("series"), book.get("series_index")))
     progress = float(book.get("progress") or 0.0)
     rating = book.get("rating")
-    formats = ", ".join(f.upper() for f in book.get("formats", ()))
+    formats = one(", ".join(f.upper() for f in book.get("formats", ())))
     hardcover = str(book.get("hardcover") or "unmatched")
     status = str(book.get("status") or "unread")
     display = (
@@ -198,16 +208,16 @@ def _make_row(book: BookRow) -> Row:
     # character by character, so that is the fold of the joined text).
     sort_title = book.get("sort_title") or title
     folded_title = fold(title)
-    folded_authors = fold(authors)
-    folded_series = fold(book.get("series") or "")
+    folded_authors = one(fold(authors))
+    folded_series = one(fold(book.get("series") or ""))
     keys = (
         _missing_last(folded_title if sort_title == title else fold(sort_title)),
-        _missing_last(folded_authors),
-        (_missing_last(folded_series), book.get("series_index") or 0.0),
+        one(_missing_last(folded_authors)),
+        one((_missing_last(folded_series), book.get("series_index") or 0.0)),
         _STATUS_ORDER.get(status, len(_STATUS_ORDER)),
         progress,
         rating if rating is not None else -1.0,
-        _missing_last(formats),
+        one(_missing_last(formats)),
         _HARDCOVER_ORDER.get(hardcover, len(_HARDCOVER_ORDER)),
     )
     haystack = f"{folded_title} {folded_authors} {folded_series}"
