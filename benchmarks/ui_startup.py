@@ -15,8 +15,9 @@ series for a third, one EPUB file row and a reading state each), then:
              all books < 1.5 s, idle RSS < 200 MB.
   in-process the pieces of a refresh and of typing in the filter box: reading the N rows
              through the services, filling the Qt model, following another connection's
-             change to one book (reading and making the rows, done in worker threads, and
-             what is left on the window's thread), one filter keystroke, clearing the
+             change to one book (reading the books changed since the last reload and
+             comparing them with the rows shown, done in worker threads, and what is left
+             on the window's thread), one filter keystroke, clearing the
              filter, and sorting by a few columns; and reading the stored Hardcover matches
              (every book not "unread" has one, with five candidates) for the Hardcover page,
              and the account status with what Sync Now would look up and send (read after
@@ -34,6 +35,7 @@ import random
 import re
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -260,11 +262,18 @@ def in_process(data_dir: Path) -> dict[str, float]:
     from PySide6.QtCore import QEvent, Qt, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    from bookorbit_desktop.library.store.changes import last_change
     from bookorbit_desktop.services.hardcover import HardcoverService
     from bookorbit_desktop.services.library import LibraryService
+    from bookorbit_desktop.services.library_changes import read_changes
     from bookorbit_desktop.ui.hardcover import dashboard
     from bookorbit_desktop.ui.hardcover.page import HardcoverView
-    from bookorbit_desktop.ui.library.model import COLUMN_KEYS, diff_rows, prepare_rows
+    from bookorbit_desktop.ui.library.model import (
+        COLUMN_KEYS,
+        diff_changed,
+        diff_rows,
+        prepare_rows,
+    )
     from bookorbit_desktop.ui.library.view import LibraryView
 
     # The offscreen platform warns about window hints it cannot apply; that is not news here.
@@ -287,11 +296,26 @@ def in_process(data_dir: Path) -> dict[str, float]:
             "fill table model": timed(lambda: view.set_books(books), 3),
         }
 
-        # Another connection wrote (a KOReader push): the rows are read and made in worker
-        # threads, the window's thread only compares them and redraws once.
+        # Another connection wrote (a KOReader push): the books changed since the last reload
+        # are read and compared in worker threads, the window's thread only redraws once.
         changed = [dict(book) for book in books]
         changed[len(changed) // 2]["progress"] = 0.42
-        figures["follow a change (worker)"] = timed(lambda: prepare_rows(service.list_books()), 3)
+        seen = last_change()
+        following = []
+        for n in range(3):
+            with sqlite3.connect(paths.db_file) as other:  # not timed: the writer's part
+                other.execute(
+                    "UPDATE reading_state SET progress = ? WHERE book_id = ?",
+                    (n / 10, books[n * 1000]["id"]),
+                )
+            start = time.perf_counter()
+            found = read_changes(service.list_books, seen)
+            rows = prepare_rows(found.books)
+            assert found.changed is not None, "a change to one book reads one book"
+            diff_changed(view.model.shown_rows, rows, found.changed)
+            following.append((time.perf_counter() - start) * 1000)
+            seen = found.seq
+        figures["follow a change (worker)"] = statistics.median(following)
         variants = [prepare_rows(changed), prepare_rows(books)]
         window_part = []
         for n in range(4):  # each time one book differs from the rows shown

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.hardcover.sync.model import progress_pages
 from bookorbit_desktop.library.importer.complete import import_sources
 from bookorbit_desktop.library.importer.summary import ImportSummary
@@ -26,6 +27,7 @@ from bookorbit_desktop.library.store import listing, queries
 from bookorbit_desktop.library.store.models import Book, BookFile, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.sql import in_list
+from bookorbit_desktop.services.library_changes import LibraryChanges, read_changes
 
 if TYPE_CHECKING:
     from bookorbit_desktop.library.importer.summary import ImportProgress
@@ -193,6 +195,18 @@ def table_rows(
     *,
     limit: int | None = None,
 ) -> list[BookRow]:
+    """Just the columns the table shows (`_table_rows`), made without the cycle collector
+    scanning the growing heap again and again (`gc_pause`)."""
+    with paused_collection():
+        return _table_rows(book_ids, match_states, limit=limit)
+
+
+def _table_rows(
+    book_ids: Sequence[int] | None = None,
+    match_states: Mapping[int, str] | None = None,
+    *,
+    limit: int | None = None,
+) -> list[BookRow]:
     """Just the columns the table shows, in three plain queries (the full book records that
     `queries.list_books` builds for export take ten times longer for a large library, and the
     ORM's per-row conversions doubled the time of these). With `limit`, only the first books
@@ -204,19 +218,26 @@ def table_rows(
     names = listing.names(wanted)
     kinds = _formats(wanted)
     states = match_states or {}
+    # SQLite hands out a new text for every row: the few different series, statuses and
+    # states are kept once each (megabytes with a large library).
+    shared: dict[Any, Any] = {}
+    one = shared.setdefault
     return [
         BookRow(
             id=book_id,
             title=title,
             sort_title=sort_title,
             authors=names.get(book_id, []),
-            series=series,
+            series=one(series, series),
             series_index=series_index,
-            status=status or "unread",
+            status=one(status, status) or "unread",
             progress=float(progress or 0.0),
             rating=rating,
             formats=sorted(kinds.get(book_id, ())),
-            hardcover=hardcover_state(states.get(book_id, "unmatched"), status or "unread"),
+            hardcover=one(
+                state := hardcover_state(states.get(book_id, "unmatched"), status or "unread"),
+                state,
+            ),
             added_at=added_at,
             pages=pages,
         )
@@ -249,19 +270,27 @@ def _table_books(wanted: Sequence[int] | None, limit: int | None) -> list[tuple[
         books_sql += f"ORDER BY b.sort_title, b.id LIMIT {int(limit)}"
     books: list[tuple[Any, ...]] = database.execute_sql(books_sql, params).fetchall()
     # Sorted here, not by SQLite: walking the title index visits the table's pages out of
-    # order (three times slower for a large library). Same order: NULL first, then code points.
+    # order (three times slower for a large library). Same order as `library_order`.
     books.sort(key=lambda row: (row[2] is not None, row[2] or "", row[0]))
     return books
+
+
+def library_order(book: BookRow) -> tuple[bool, str, int]:
+    """Where a book stands in the library's order (`table_rows`): by sort title (NULL first,
+    then code points, as SQLite compares), then id."""
+    sort_title = book.get("sort_title")
+    return (sort_title is not None, sort_title or "", book["id"])
 
 
 def _formats(wanted: Sequence[int] | None) -> dict[int, set[str]]:
     """book id -> the formats of its files."""
     where, params = _book_filter("f.book_id", wanted)
     kinds: dict[int, set[str]] = defaultdict(set)
+    shared: dict[str, str] = {}  # each format's text once, not once per file
     for book_id, kind in database.execute_sql(
         f"SELECT DISTINCT f.book_id, f.format FROM book_file f {where}", params
     ):
-        kinds[book_id].add(kind)
+        kinds[book_id].add(shared.setdefault(kind, kind))
     return kinds
 
 
@@ -296,10 +325,10 @@ class LibraryService:
         states = self._match_states() if self._match_states else {}
         return table_rows(book_ids, states, limit=limit)
 
-    async def load_books(self) -> list[BookRow]:
-        """`list_books()` read in a worker thread on its own connection (the window's loop
-        keeps turning while a large library is read)."""
-        return await off_loop(self.list_books)
+    async def load_changes(self, since: int | None) -> LibraryChanges:
+        """The books changed after change `since` (None: every book), read in a worker thread
+        on its own connection (the window's loop keeps turning while a large library is read)."""
+        return await off_loop(read_changes, self.list_books, since)
 
     def data_version(self) -> int:
         """Changes when another connection (a thread, a process) commits to the library."""

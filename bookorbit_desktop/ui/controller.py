@@ -75,7 +75,7 @@ class DesktopController(QObject):
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self._refresh_changed)
         self._changed_books: set[int] = set()
-        self.background = BackgroundReload(library.load_books, window.library_view, self)
+        self.background = BackgroundReload(library.load_changes, window.library_view, self)
         window.library_view.grid.show_covers(functools.partial(cover_files, library.paths))
         self.background.reloaded.connect(self._reloaded)
         self._unlinked_index = window.add_page(unlinked, "&Unlinked Documents")

@@ -18,6 +18,7 @@ from bookorbit_desktop.library.store.models import (
     CORE_MODELS,
     BaseModel,
     Book,
+    BookChange,
     JSONText,
 )
 
@@ -194,4 +195,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Device,
     DeviceBook,
     DeviceQueue,
+    BookChange,
 )

@@ -34,8 +34,9 @@ def credits(book_ids: Collection[int] | None, db: Any = database) -> dict[int, l
 def names(book_ids: Collection[int] | None, db: Any = database) -> dict[int, list[str]]:
     """book id -> the names of its creators, in order (what a list of books shows)."""
     found: dict[int, list[str]] = defaultdict(list)
+    shared: dict[str, str] = {}  # each name's text once, however many books it wrote
     for book_id, name in _credit_rows("a.name", book_ids, db):
-        found[book_id].append(name)
+        found[book_id].append(shared.setdefault(name, name))
     return found
 
 

@@ -305,6 +305,48 @@ def _v7_devices(db: SqliteDatabase) -> None:
         db.execute_sql(statement)
 
 
+# The tables whose rows make up a book's line in the library table besides `book` and `author`.
+_BOOK_TABLES = ("book_author", "book_file", "reading_state", "hardcover_match")
+# Records books (the rows of `SELECT book_id ...`) as changed, after every change before.
+_RECORD = (
+    "INSERT INTO book_change (book_id, seq) SELECT book_id, "
+    "(SELECT IFNULL(MAX(seq), 0) + 1 FROM book_change) FROM ({books}) WHERE true "
+    "ON CONFLICT (book_id) DO UPDATE SET seq = excluded.seq;"
+)
+
+
+def _v8_change_log(db: SqliteDatabase) -> None:
+    """`book_change`: each book's latest change, numbered in order, kept by triggers so every
+    writer (this app, its server, the command line, another tool) records what it changed."""
+
+    def trigger(name: str, event: str, table: str, *books: str) -> str:
+        body = " ".join(_RECORD.format(books=f"SELECT {book} AS book_id") for book in books)
+        return f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {body} END"
+
+    statements = [
+        # No foreign key: a book that went stays recorded, so a reader learns it went.
+        """CREATE TABLE book_change (
+            book_id INTEGER NOT NULL PRIMARY KEY,
+            seq INTEGER NOT NULL)""",
+        "CREATE INDEX book_change_seq ON book_change (seq)",
+        trigger("book_change_book_insert", "INSERT", "book", "NEW.id"),
+        trigger("book_change_book_update", "UPDATE", "book", "OLD.id", "NEW.id"),
+        trigger("book_change_book_delete", "DELETE", "book", "OLD.id"),
+        # A renamed author changes the line of every book they wrote.
+        "CREATE TRIGGER book_change_author_update AFTER UPDATE ON author BEGIN "
+        + _RECORD.format(books="SELECT book_id FROM book_author WHERE author_id = NEW.id")
+        + " END",
+    ]
+    for table in _BOOK_TABLES:
+        statements += [
+            trigger(f"book_change_{table}_insert", "INSERT", table, "NEW.book_id"),
+            trigger(f"book_change_{table}_update", "UPDATE", table, "OLD.book_id", "NEW.book_id"),
+            trigger(f"book_change_{table}_delete", "DELETE", table, "OLD.book_id"),
+        ]
+    for statement in statements:
+        db.execute_sql(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_library,
     _v2_hardcover,
@@ -313,5 +355,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v5_history,
     _v6_highlights,
     _v7_devices,
+    _v8_change_log,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -272,3 +272,11 @@ CORE_MODELS: tuple[type[BaseModel], ...] = (
     SyncLog,
     SyncLease,
 )
+
+
+class BookChange(BaseModel):
+    """A book's latest change, numbered in order; written only by the triggers of migration
+    `_v8_change_log` and read through `store.changes`."""
+
+    book_id = IntegerField(primary_key=True)
+    seq = IntegerField(index=True)

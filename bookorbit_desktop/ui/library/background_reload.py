@@ -1,12 +1,15 @@
 """Reloading the library after another connection wrote to it, without freezing the window.
 
 A KOReader push, a background sync or the command line in another process changes rows the
-window shows; the window learns of it from `ChangeWatch`, not from what changed. Reading every
-book and making the table's rows takes a few hundred milliseconds with 10,000 books, so both
-run in worker threads, and so does comparing them with the rows shown; the window's thread
-only repaints the books that changed. Requests during a reload are folded into one more; a read
-that the window's own edits overtook (the user saved a book meanwhile) is made again, never
-shown over the edit.
+window shows; the window learns of it from `ChangeWatch`, and which books changed from the
+library's change log: after the first read, a reload reads and compares only the books changed
+since the last one (`services.library_changes`). Reading and comparing run in worker threads;
+the window's thread only repaints the books that changed. Requests during a reload are folded
+into one more; a read that the window's own edits overtook (the user saved a book meanwhile)
+is made again, never shown over the edit.
+
+The rows the window sets itself (F5, a saved book) are read at that moment, so they are never
+older than the last reload: the books changed since it are all a reload needs.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from bookorbit_desktop.services.library import BookRow
+from bookorbit_desktop.services.library_changes import LibraryChanges
 from bookorbit_desktop.ui.asyncqt import spawn
-from bookorbit_desktop.ui.library.model import Row, RowDiff, diff_rows, prepare_rows
+from bookorbit_desktop.ui.library.model import Row, prepare_rows
+from bookorbit_desktop.ui.library.row_diff import RowDiff, diff_changed, diff_rows
 from bookorbit_desktop.ui.library.view import LibraryView
 
 
@@ -26,13 +30,17 @@ class BackgroundReload(QObject):
     reloaded = Signal()  # the table shows the library as read
 
     def __init__(
-        self, load: Callable[[], Awaitable[list[BookRow]]], view: LibraryView, parent: QObject
+        self,
+        load: Callable[[int | None], Awaitable[LibraryChanges]],
+        view: LibraryView,
+        parent: QObject,
     ) -> None:
         super().__init__(parent)
         self._load = load
         self._view = view
         self._task: asyncio.Task[None] | None = None
         self._again = False
+        self._seen: int | None = None  # the latest change shown; None: read every book
 
     @property
     def task(self) -> asyncio.Task[None] | None:
@@ -51,14 +59,18 @@ class BackgroundReload(QObject):
         while True:
             self._again = False
             shown = self._view.model.shown_rows  # before the read: an edit after it is seen
-            books = await self._load()
-            diff = await asyncio.to_thread(_compare, shown, books)
+            found = await self._load(self._seen)
+            diff = await asyncio.to_thread(_compare, shown, found)
             if self._view.apply_diff(diff) is None:
                 continue  # the window changed its rows meanwhile: this read may be older
+            self._seen = found.seq
             self.reloaded.emit()
             if not self._again:
                 return
 
 
-def _compare(shown: list[Row], books: list[BookRow]) -> RowDiff:
-    return diff_rows(shown, prepare_rows(books))
+def _compare(shown: list[Row], found: LibraryChanges) -> RowDiff:
+    rows = prepare_rows(found.books)
+    if found.changed is None:
+        return diff_rows(shown, rows)
+    return diff_changed(shown, rows, found.changed)

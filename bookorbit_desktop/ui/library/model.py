@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from bookorbit_desktop.gc_pause import paused_collection
+
+if TYPE_CHECKING:  # the comparison module builds on these rows
+    from bookorbit_desktop.ui.library.row_diff import RowDiff
 from bookorbit_desktop.services.library import (
     HARDCOVER_LABELS,
     HARDCOVER_STATES,
@@ -107,36 +111,14 @@ class Row:
 
 def prepare_rows(books: Sequence[BookRow]) -> list[Row]:
     """The table's rows for `books`; plain Python, so a worker thread can make them."""
-    return [_make_row(book) for book in books]
+    shared: dict[Any, Any] = {}
 
+    def one(value: Any) -> Any:
+        """The first copy of an equal text or key (authors, series and formats repeat)."""
+        return shared.setdefault(value, value)
 
-@dataclass(slots=True)
-class RowDiff:
-    """What a fresh read of the library changes in the rows shown (`diff_rows`)."""
-
-    rows: list[Row]  # every book as read now, in its order; unchanged books keep the row shown
-    shown: list[Row]  # the rows it was compared with
-    fresh: dict[int, Row]  # the books that changed or came, by id
-    gone: set[int]  # the ids of the books that went
-    rebuild: bool  # a book came or went, or the library's order changed (a rename)
-
-
-def diff_rows(shown: list[Row], rows: list[Row]) -> RowDiff:
-    """Compare a fresh read with the rows shown; plain Python, for a worker thread. The rows of
-    unchanged books are the ones shown: the fresh copies are freed at once."""
-    old = {row.book["id"]: row for row in shown}
-    kept: list[Row] = []
-    fresh: dict[int, Row] = {}
-    for row in rows:
-        before = old.get(row.book["id"])
-        if before is not None and before.book == row.book:
-            kept.append(before)
-        else:
-            kept.append(row)
-            fresh[row.book["id"]] = row
-    gone = old.keys() - {row.book["id"] for row in rows}
-    rebuild = [row.book["id"] for row in rows] != [row.book["id"] for row in shown]
-    return RowDiff(kept, shown, fresh, gone, rebuild)
+    with paused_collection():
+        return [_make_row(book, one) for book in books]
 
 
 def row_runs(rows: Sequence[int]) -> list[tuple[int, int]]:
@@ -154,13 +136,17 @@ def _status(row: Row) -> str:
     return str(row.book.get("status") or "unread")
 
 
-def _make_row(book: BookRow) -> Row:
+def _own(value: Any) -> Any:
+    return value
+
+
+def _make_row(book: BookRow, one: Callable[[Any], Any] = _own) -> Row:
     title = book["title"]
-    authors = ", ".join(book["authors"])
-    series = format_series(book.get("series"), book.get("series_index"))
+    authors = one(", ".join(book["authors"]))
+    series = one(format_series(book.get("series"), book.get("series_index")))
     progress = float(book.get("progress") or 0.0)
     rating = book.get("rating")
-    formats = ", ".join(f.upper() for f in book.get("formats", ()))
+    formats = one(", ".join(f.upper() for f in book.get("formats", ())))
     hardcover = str(book.get("hardcover") or "unmatched")
     status = str(book.get("status") or "unread")
     display = (
@@ -177,16 +163,16 @@ def _make_row(book: BookRow) -> Row:
     # character by character, so that is the fold of the joined text).
     sort_title = book.get("sort_title") or title
     folded_title = fold(title)
-    folded_authors = fold(authors)
-    folded_series = fold(book.get("series") or "")
+    folded_authors = one(fold(authors))
+    folded_series = one(fold(book.get("series") or ""))
     keys = (
         _missing_last(folded_title if sort_title == title else fold(sort_title)),
-        _missing_last(folded_authors),
-        (_missing_last(folded_series), book.get("series_index") or 0.0),
+        one(_missing_last(folded_authors)),
+        one((_missing_last(folded_series), book.get("series_index") or 0.0)),
         _STATUS_ORDER.get(status, len(_STATUS_ORDER)),
         progress,
         rating if rating is not None else -1.0,
-        _missing_last(formats),
+        one(_missing_last(formats)),
         _HARDCOVER_ORDER.get(hardcover, len(_HARDCOVER_ORDER)),
     )
     haystack = f"{folded_title} {folded_authors} {folded_series}"

@@ -56,9 +56,9 @@ from bookorbit_desktop.ui.library.model import (
     COLUMNS,
     PROGRESS_ROLE,
     LibraryModel,
-    RowDiff,
     row_runs,
 )
+from bookorbit_desktop.ui.library.row_diff import RowDiff
 from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import book_table, empty_state
 

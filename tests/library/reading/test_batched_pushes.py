@@ -129,6 +129,8 @@ def test_a_batch_reads_the_library_once_not_once_per_push(library):
             record_pushes(batch)
     finally:
         database.connection().set_trace_callback(None)
+    # The trace repeats a statement for each trigger it fires (the change log's): once here.
+    statements = [s for n, s in enumerate(statements) if n == 0 or statements[n - 1] != s]
     # Per push: its reading state written and its outbox row queued, one statement each; per
     # batch: the setting, the aliases, the previous events, the reading states, one insert.
     assert sum(s.startswith("UPDATE reading_state") for s in statements) == len(batch)

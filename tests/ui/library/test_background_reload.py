@@ -9,7 +9,8 @@ import threading
 import pytest
 
 from bookorbit_desktop.library.reading.edits import update_reading_state
-from bookorbit_desktop.ui.library.model import LibraryModel, diff_rows, prepare_rows
+from bookorbit_desktop.ui.library.model import LibraryModel, prepare_rows
+from bookorbit_desktop.ui.library.row_diff import diff_changed, diff_rows
 from tests.factories import add_book
 from tests.ui.test_main_window import desktop, show_all  # noqa: F401 (fixture)
 
@@ -60,6 +61,40 @@ def test_merge_redraws_only_what_changed(qtbot, now, then, status_filter, change
         assert (row is before.get(row.book["id"])) == (row.book["id"] not in changed)
 
 
+def titled(book_id: int, title: str, status: str = "unread") -> dict:
+    return {**book(book_id, title, status), "sort_title": title.lower()}
+
+
+A, B, C = titled(1, "Alpha"), titled(2, "Beta"), titled(3, "Gamma")
+
+
+@pytest.mark.parametrize(
+    ("now", "then"),
+    [
+        ([A, B], [A, B]),
+        ([A, B], [A, titled(2, "Beta", "reading")]),
+        ([A, B], [titled(1, "Zulu"), B]),  # moves in the library's order
+        ([A, B], [A, B, C]),
+        ([A, B, C], [A, C]),
+        ([A, B, C], [titled(1, "Delta"), C]),
+        ([], [A]),
+    ],
+)
+def test_reading_only_the_changed_books_shows_what_a_full_read_shows(qtbot, now, then):
+    changed = {b["id"] for b in then if b not in now} | {b["id"] for b in now if b not in then}
+    order = sorted(then, key=lambda b: (b["sort_title"], b["id"]))
+    full, some = LibraryModel(), LibraryModel()
+    for model in (full, some):
+        model.set_books(now)
+    assert full.apply_diff(diff_rows(full.shown_rows, prepare_rows(order))) == changed
+    before = {row.book["id"]: row for row in some.shown_rows}
+    fresh = prepare_rows([b for b in order if b["id"] in changed])
+    assert some.apply_diff(diff_changed(some.shown_rows, fresh, changed)) == changed
+    assert some.books() == full.books() == order
+    for row in some.shown_rows:  # an unchanged book keeps the row shown
+        assert (row is before.get(row.book["id"])) == (row.book["id"] not in changed)
+
+
 def test_a_comparison_with_rows_no_longer_shown_is_not_applied(qtbot):
     model = LibraryModel()
     model.set_books([ONE, TWO])
@@ -95,6 +130,26 @@ def test_another_connections_write_reaches_table_and_panel_read_off_the_window_t
     assert window.book_panel.title_label.text() == "Dune Messiah"
 
 
+def test_after_the_first_reload_only_the_changed_books_are_read(
+    desktop,  # noqa: F811
+    qtbot,
+    qloop,
+    library,
+):
+    books = [add_book(f"Book {n}") for n in range(5)]
+    show_all(desktop, start_hidden=False)
+    reads = []
+    list_books = desktop.library.list_books
+    desktop.library.list_books = lambda *args, **kw: reads.append(args) or list_books(*args, **kw)
+    # Progress written with the reading state's old stamp (as some writers do) still shows.
+    progress = "UPDATE reading_state SET progress = ? WHERE book_id = ?"
+    changed_elsewhere(desktop, qloop, library, progress, 0.5, books[3].id)
+    changed_elsewhere(desktop, qloop, library, progress, 0.7, books[1].id)
+    assert reads[-1] == ([books[1].id],)
+    model = desktop.window.library_view.model
+    assert [b["progress"] for b in model.books()] == [0.0, 0.7, 0.0, 0.5, 0.0]
+
+
 def changed_elsewhere(desktop, qloop, library, sql: str, *args) -> None:  # noqa: F811
     """A write by the server's threads or the CLI (another connection to the library), then
     the window's reload once the change watch notices it."""
@@ -115,8 +170,8 @@ def test_an_edit_saved_during_a_reload_is_never_undone_by_it(
     controller = desktop.controller
     load = controller.background._load
 
-    async def slow_load():
-        books = await load()  # read before the user's save...
+    async def slow_load(since):
+        books = await load(since)  # read before the user's save...
         if not saved:  # ...which lands while the read is on its way
             saved.append(update_reading_state(dune.id, status="reading"))
             controller.refresh_some([dune.id])
