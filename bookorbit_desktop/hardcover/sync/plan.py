@@ -71,7 +71,9 @@ def plan_pass(
         wanted_ids = due_books(settings, now)
         if not wanted_ids:
             return PassPlan([], {}, [])
-    candidates = store.candidates(wanted_ids)
+    # Dates from the reading history go out only in a pass the user started, which shows
+    # them for review first; the background worker never sends them by itself.
+    candidates = store.candidates(wanted_ids, history_dates=not due_only)
     ids = [b for c in candidates for b in c.book_ids]
     queued = {q.book_id: q for q in outbox.queued(ids)}
     work: list[store.Candidate] = []

@@ -82,9 +82,12 @@ def _syncable() -> Any:
     )
 
 
-def candidates(book_ids: Iterable[int] | None = None) -> list[Candidate]:
+def candidates(
+    book_ids: Iterable[int] | None = None, *, history_dates: bool = True
+) -> list[Candidate]:
     """One candidate per Hardcover book that any of `book_ids` (default: every book) is linked
-    to, made from all the linked, not excluded, not unread copies of it (library order)."""
+    to, made from all the linked, not excluded, not unread copies of it (library order).
+    With `history_dates`, a finished copy's missing dates come from its reading history."""
     query = (
         Book.select(Book, ReadingState, HardcoverMatch, HardcoverSync)
         .join(ReadingState, on=(ReadingState.book == Book.id), attr="state_row")
@@ -109,7 +112,7 @@ def candidates(book_ids: Iterable[int] | None = None) -> list[Candidate]:
     joined: Any = query  # Books with their joined rows as attributes
     for book in joined:
         groups.setdefault(book.match_row.hc_book_id, []).append(book)
-    history = has_history()
+    history = history_dates and has_history()
     found = [_candidate(books, history) for books in groups.values()]
     found.sort(key=lambda c: c.local.book_id)
     return found

@@ -78,3 +78,20 @@ async def test_history_alone_never_changes_a_status(world, tmp_path):
     read_without_dates(world, tmp_path, "c", status="want_to_read")
     await world.sync()
     assert world.entry("c")["status_id"] == 1 and world.reads("c") == []
+
+
+async def test_the_background_worker_never_sends_history_dates_by_itself(world, tmp_path):
+    from bookorbit_desktop.library.store.models import SyncOutbox
+    from bookorbit_desktop.library.store.settings import set_setting
+    from bookorbit_desktop.services.sync import FIRST_SYNC_KEY, SyncService
+    from bookorbit_desktop.services.sync_gate import PassGate
+    from tests.hardcover.sync.test_trust import Account
+
+    read_without_dates(world, tmp_path, "d")
+    ReadingState.update(rating=4.0).where(ReadingState.book == world.books["d"]).execute()
+    SyncOutbox.update(kinds={"rating": 0.0}).execute()  # a rating change, due at once
+    set_setting(FIRST_SYNC_KEY, 0.0)
+    world.clock.advance(10**6)
+    await SyncService(Account(world), clock=world.clock, gate=PassGate()).push_due()
+    assert world.entry("d")["rating"] == 4.0
+    assert all(r["started_at"] is None for r in world.reads("d"))  # waits for the review
