@@ -24,8 +24,9 @@ copy settles it the other way when that is what the user meant (a reread in anot
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from bookorbit_desktop.hardcover.sync.model import (
     CURRENTLY_READING,
@@ -37,6 +38,7 @@ from bookorbit_desktop.hardcover.sync.model import (
     STATUS_NAMES,
     WANT_TO_READ,
     Local,
+    Snapshot,
     read_kind,
 )
 
@@ -102,3 +104,25 @@ def conflict(statuses: Sequence[str]) -> str | None:
     names = [STATUS_NAMES[s] for s in ids]
     listed = ", ".join(names[:-1]) + f" and {names[-1]}"
     return f"{len(statuses)} copies linked: {listed}"
+
+
+def copy_left(
+    local: Local,
+    copies: tuple[int, ...],
+    raws: Sequence[tuple[float, Mapping[str, Any]]],
+    snapshot: Snapshot | None,
+) -> str | None:
+    """A copy that was part of the last push is no longer linked, and the copies left would
+    lower the entry's status: say so instead of lowering it (the user never asked)."""
+    if snapshot is None:
+        return None
+    pushed = next((raw.get("copies") for _, raw in raws if raw.get("copies")), None)
+    if not pushed or set(pushed) <= set(copies):
+        return None
+    before = snapshot.wanted.get("status_id")
+    if RANK.get(local.status_id or 0, 0) >= RANK.get(before or 0, 0):
+        return None
+    return (
+        f"a copy that made it {STATUS_NAMES.get(before or 0, 'further')} is no longer linked; "
+        "Hardcover keeps it as it is: choose the copy that counts with Use This Copy"
+    )

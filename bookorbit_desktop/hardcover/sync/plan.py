@@ -81,6 +81,7 @@ def plan_pass(
     for candidate in candidates:
         entries = [queued[b] for b in candidate.book_ids if b in queued]
         blocked = next((e.blocked for e in entries if e.blocked), None) if not explicit else None
+        blocked = candidate.held_back or blocked
         if blocked is None and (explicit or entries or store.is_pending(candidate, options)):
             work.append(candidate)
         elif not due_only:

@@ -16,7 +16,7 @@ from typing import Any
 from peewee import JOIN
 
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW
-from bookorbit_desktop.hardcover.sync.copies import Copy, combine
+from bookorbit_desktop.hardcover.sync.copies import Copy, combine, copy_left
 from bookorbit_desktop.hardcover.sync.ledger import add_log
 from bookorbit_desktop.hardcover.sync.model import (
     FINISHED_READ,
@@ -64,6 +64,9 @@ class Candidate:
     creating: bool  # an insert was sent and its answer may have been lost
     copies: tuple[int, ...] = ()
     conflict: str | None = None  # the copies disagree on the status, in words
+    # Why the entry is left as it is: a copy that gave it a further status is no longer
+    # linked, and the copies left would lower it; the user decides (Use This Copy).
+    held_back: str | None = None
 
     @property
     def book_ids(self) -> tuple[int, ...]:
@@ -173,8 +176,16 @@ def _candidate(books: list[Any], history: bool) -> Candidate:
         None,
     )
     creating = any(raw.get("creating") == hc_book_id for _, raw in raws)
+    chosen = any(book.match_row.lead for book in books)
+    held_back = None if chosen else copy_left(combined.local, combined.copies, raws, snapshot)
     return Candidate(
-        combined.local, leader.title, snapshot, creating, combined.copies, combined.conflict
+        combined.local,
+        leader.title,
+        snapshot,
+        creating,
+        combined.copies,
+        combined.conflict,
+        held_back,
     )
 
 
@@ -335,7 +346,8 @@ def commit_book(
     values = {
         "hc_book_id": snapshot.hc_book_id,
         "user_book_id": snapshot.user_book_id,
-        "snapshot": snapshot.to_json(),
+        # The copies this push was made from: a copy that leaves later is noticed.
+        "snapshot": {**snapshot.to_json(), "copies": list(candidate.book_ids)},
         "state": state,
         "reason": reason,
         "confirmed_at": now,

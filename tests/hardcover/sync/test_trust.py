@@ -307,3 +307,21 @@ async def test_the_user_settles_a_conflict_by_choosing_the_copy_that_speaks(worl
     assert [(r["started_at"], r["finished_at"]) for r in finished] == [
         ("2024-01-02", "2024-02-03")
     ]  # the finished read stays as it was
+
+
+async def test_unlinking_the_copy_that_was_read_never_lowers_the_entry_unasked(world):
+    from bookorbit_desktop.hardcover.matching.actions import lead
+    from bookorbit_desktop.hardcover.matching.store import exclude
+
+    world.add("wind", status="read", started="2024-01-02", finished="2024-02-03", rating=4.5)
+    german = copy_of(world, "wind", "Der Name des Windes", status="want_to_read")
+    await world.sync()
+    assert world.entry("wind")["status_id"] == 3
+    exclude(world.books["wind"])  # the finished copy leaves: only the unread one is linked
+    report = await world.sync()
+    assert world.entry("wind")["status_id"] == 3  # not lowered to Want to Read
+    (book,) = [b for b in report.books if b.book_id == german]
+    assert book.error and "no longer linked" in book.error
+    lead(german)  # the user chooses: this copy counts now
+    await world.sync()
+    assert world.entry("wind")["status_id"] == 1
