@@ -204,7 +204,8 @@ def page_groups(
             groups.append((None, ids))
         elif key.startswith("\0"):
             first, match = rows[ids[0]]
-            name = match.get("summary") or first["title"]
+            # The Hardcover book's title (its summary up to the author), so the count fits.
+            name = str(match.get("summary") or first["title"]).split(" — ")[0]
             statuses = [str(rows[i][0].get("status")) for i in ids]
             conflict = copies_conflict(statuses) or f"{len(ids)} copies linked, one entry"
             groups.append((Group(f"{name} ({len(ids)} copies)", conflict), ids))
