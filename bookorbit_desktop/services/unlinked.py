@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bookorbit_desktop.fields import from_attributes
 from bookorbit_desktop.library.history import queries as history
 from bookorbit_desktop.library.reading import pushes as progress
 
@@ -41,15 +42,10 @@ HISTORY_DEVICE = "Reading statistics"
 def list_unlinked() -> list[UnlinkedRow]:
     """Documents pushed by kosync, then documents known only from reading statistics."""
     rows = [
-        UnlinkedRow(
-            document=doc.document,
-            device=doc.device,
+        from_attributes(
+            UnlinkedRow,
+            doc,
             percentage=float(doc.percentage),
-            timestamp=doc.timestamp,
-            pushes=doc.pushes,
-            title=doc.title,
-            authors=doc.authors,
-            filename=doc.filename,
             candidates=tuple(doc.candidates),
         )
         for doc in progress.unlinked_documents()

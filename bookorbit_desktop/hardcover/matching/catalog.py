@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bookorbit_desktop.fields import from_attributes
 from bookorbit_desktop.hardcover.api import records
 from bookorbit_desktop.hardcover.api.records import SeriesEntry, to_int, to_text
 from bookorbit_desktop.hardcover.matching.normalize import normalize_language
@@ -127,13 +128,9 @@ def _year(value: Any) -> int | None:
 
 def edition_from_record(edition: records.Edition) -> EditionInfo:
     """The matching view of an edition the client returned."""
-    return EditionInfo(
-        id=edition.id,
-        book_id=edition.book_id,
-        title=edition.title,
-        subtitle=edition.subtitle,
-        isbn_13=edition.isbn_13,
-        isbn_10=edition.isbn_10,
+    return from_attributes(
+        EditionInfo,
+        edition,
         pages=edition.pages or None,  # Hardcover stores 0 for "unknown" too
         reading_format=READING_FORMATS.get(edition.reading_format_id or 0, "unknown"),
         edition_format=edition.edition_format,

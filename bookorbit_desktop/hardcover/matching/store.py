@@ -20,6 +20,7 @@ from typing import Any
 from peewee import fn
 
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
+from bookorbit_desktop.fields import from_attributes
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
 from bookorbit_desktop.hardcover.matching.local import eligible_books, fingerprint, local_book
 from bookorbit_desktop.hardcover.matching.revisit import (  # the states: imported from here too
@@ -71,20 +72,12 @@ class MatchRecord:
 
 
 def _record(row: HardcoverMatch) -> MatchRecord:
-    return MatchRecord(
-        book_id=row.book_id,
-        state=row.state,
-        reason=row.reason,
-        hc_book_id=row.hc_book_id,
-        hc_edition_id=row.hc_edition_id,
-        edition_pages=row.edition_pages,
+    return from_attributes(
+        MatchRecord,
+        row,
         pinned=bool(row.pinned),
-        user_book_id=row.user_book_id,
         created_by_us=bool(row.created_by_us),
         candidates=list(row.candidates or []),
-        method=row.method,
-        fingerprint=row.fingerprint,
-        updated_at=row.updated_at,
     )
 
 

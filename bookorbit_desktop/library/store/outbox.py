@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bookorbit_desktop.fields import from_attributes
 from bookorbit_desktop.library.store.models import SyncOutbox, database
 
 STATUS, PROGRESS, RATING, LINK, SETTINGS = "status", "progress", "rating", "link", "settings"
@@ -94,16 +95,8 @@ def note_changes(book_ids: Iterable[int], kinds: Iterable[str], *, now: float | 
 
 
 def _queued(row: SyncOutbox) -> QueuedBook:
-    return QueuedBook(
-        book_id=row.book_id,
-        kinds={str(k): float(v) for k, v in (row.kinds or {}).items()},
-        queued_at=row.queued_at,
-        attempts=row.attempts,
-        retry_at=row.retry_at,
-        last_error=row.last_error,
-        blocked=row.blocked,
-        version=row.version,
-        held=row.held,
+    return from_attributes(
+        QueuedBook, row, kinds={str(k): float(v) for k, v in (row.kinds or {}).items()}
     )
 
 

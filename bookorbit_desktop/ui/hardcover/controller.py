@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.fields import attributes
 from bookorbit_desktop.services.hardcover import (
     HardcoverPage,
     HardcoverService,
@@ -167,12 +168,9 @@ class HardcoverController(QObject):
             sync_available=status.connected,
             sync_paused=not status.sync_enabled,
             sync_problem=TOKEN_REFUSED if self.token_refused else None,
-            last_sync=status.last_sync,
-            pending=status.pending,
-            to_match=status.to_match,
-            held=status.held,
-            awaiting_review=status.awaiting_review,
-            to_pick=status.to_pick,
+            **attributes(
+                status, "last_sync", "pending", "to_match", "held", "awaiting_review", "to_pick"
+            ),
         )
         self.view.show_sync_status(self.hub.status)
         if page.details is None:  # the account only
