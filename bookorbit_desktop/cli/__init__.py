@@ -22,6 +22,7 @@ import sys
 from collections.abc import Sequence
 
 from bookorbit_desktop import APP_NAME, __version__
+from bookorbit_desktop.cli.commands import prepare
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.errors import CONNECT, BookOrbitError
@@ -196,6 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(paths.log_dir, verbose=args.verbose)
     ctx = CliContext(paths)
     try:
+        prepare(ctx, args)
         status = int(handler(ctx, args) or 0)
         sys.stdout.flush()  # a reader that went away shows here, not as a traceback at exit
         return status

@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from bookorbit_desktop import __version__
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.config import resources_dir
 from bookorbit_desktop.errors import BookOrbitError
@@ -19,11 +20,13 @@ from bookorbit_desktop.services.hardcover import keyring_label
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
-    about = commands.add_parser(
-        "about", help="version, where the library and logs are, which keyring is used"
-    )
-    about.add_argument("--json", action="store_true", help="print JSON")
-    about.set_defaults(handler=_about)
+    add_command(
+        commands,
+        "about",
+        _about,
+        "version, where the library and logs are, which keyring is used",
+        library=False,
+    ).add_argument("--json", action="store_true", help="print JSON")
 
 
 def facts(ctx: CliContext) -> dict[str, Any]:

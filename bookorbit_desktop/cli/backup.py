@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.library.store.backup import backup_library, restore_library
 from bookorbit_desktop.library.store.owner import LibraryLock
@@ -17,29 +18,29 @@ from bookorbit_desktop.library.store.owner import LibraryLock
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
-    backup = commands.add_parser(
+    backup = add_command(
+        commands,
         "backup",
-        help="copy the library (database, settings, covers) to one .zip file",
-        description="Write a consistent copy of the library database (books, reading state, "
-        "settings, the sync account and Hardcover links) and the covers to one .zip file. It "
-        "is safe while the app is running. PATH is a new file, or a folder to put a dated file "
-        "in. The Hardcover token stays in the system keyring and is not copied.",
+        _backup,
+        "copy the library (database, settings, covers) to one .zip file",
+        library=False,
     )
     backup.add_argument("path", type=Path, metavar="PATH")
-    backup.set_defaults(handler=_backup)
-    restore = commands.add_parser(
+    restore = add_command(
+        commands,
         "restore",
-        help="replace the library with a backup (the current one is kept beside it)",
-        description="Replace the library with the one in a backup made by `backup`. The "
-        "backup is checked first; the current library is kept in the data folder as "
-        "library.sqlite3.before-restore-<time>.bak and covers.before-restore-<time>. Quit "
-        "the app and stop `serve` first.",
+        _restore,
+        "replace the library with a backup (the current one is kept beside it)",
+        library=False,
     )
     restore.add_argument("path", type=Path, metavar="PATH")
-    restore.set_defaults(handler=_restore)
 
 
 def _backup(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Write a consistent copy of the library database (books, reading state, settings, the
+    sync account and Hardcover links) and the covers to one .zip file. It is safe while the app
+    is running. PATH is a new file, or a folder to put a dated file in. The Hardcover token
+    stays in the system keyring and is not copied."""
     summary = backup_library(ctx.paths, args.path)
     print(
         f"Backed up {summary.books} books and {summary.covers} covers to {summary.archive} "
@@ -54,6 +55,10 @@ def _backup(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Replace the library with the one in a backup made by `backup`. The backup is checked
+    first; the current library is kept in the data folder as
+    library.sqlite3.before-restore-<time>.bak and covers.before-restore-<time>. Quit the app and
+    stop `serve` first."""
     ctx.close()
     with LibraryLock(ctx.paths.data_dir, "restore"):  # no window or server may hold it
         summary = restore_library(ctx.paths, args.path)

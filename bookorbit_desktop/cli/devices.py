@@ -10,6 +10,7 @@ import argparse
 import json
 import time
 
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.kosync import read_password
 from bookorbit_desktop.services import devices
@@ -18,29 +19,30 @@ from bookorbit_desktop.services import devices
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     device = commands.add_parser("device", help="send books to KOReader over Wi-Fi")
     sub = device.add_subparsers(dest="device_command", metavar="COMMAND", required=True)
-    password = sub.add_parser(
-        "set-password", help="the password KOReader gives (Calibre > Wireless settings)"
+    password = add_command(
+        sub,
+        "set-password",
+        _set_password,
+        "the password KOReader gives (Calibre > Wireless settings)",
     )
     password.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
-    password.set_defaults(handler=_set_password)
-    wireless = sub.add_parser("wireless", help="answer KOReader's Calibre > Connect, or not")
-    wireless.add_argument("state", choices=("on", "off"))
-    wireless.set_defaults(handler=_wireless)
-    queue = sub.add_parser("queue", help="send books at the next connection")
-    queue.add_argument("book_ids", type=int, nargs="+", metavar="BOOK_ID")
-    queue.set_defaults(handler=_queue)
-    unqueue = sub.add_parser("unqueue", help="take books out of the queue (all without ids)")
-    unqueue.add_argument("book_ids", type=int, nargs="*", metavar="BOOK_ID")
-    unqueue.set_defaults(handler=_unqueue)
-    listing = sub.add_parser("list", help="the devices, their books and the queue")
-    listing.add_argument("--json", action="store_true", help="print JSON")
-    listing.set_defaults(handler=_list)
+    add_command(
+        sub, "wireless", _wireless, "answer KOReader's Calibre > Connect, or not"
+    ).add_argument("state", choices=("on", "off"))
+    add_command(sub, "queue", _queue, "send books at the next connection").add_argument(
+        "book_ids", type=int, nargs="+", metavar="BOOK_ID"
+    )
+    add_command(
+        sub, "unqueue", _unqueue, "take books out of the queue (all without ids)"
+    ).add_argument("book_ids", type=int, nargs="*", metavar="BOOK_ID")
+    add_command(sub, "list", _list, "the devices, their books and the queue").add_argument(
+        "--json", action="store_true", help="print JSON"
+    )
 
 
 def _set_password(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     service = devices.DeviceService(ctx.paths)
     service.set_password(read_password(args.password_stdin))
     print(
@@ -51,7 +53,6 @@ def _set_password(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _wireless(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     devices.set_wireless(args.state == "on")
     if args.state == "off":
         print("The wireless device connection is off.")
@@ -64,7 +65,6 @@ def _wireless(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _queue(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     added = devices.queue_books(args.book_ids)
     already = len(set(args.book_ids)) - len(added)
     print(
@@ -75,14 +75,12 @@ def _queue(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _unqueue(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     removed = devices.unqueue_books(args.book_ids or None)
     print(f"Took {removed} book{'s' if removed != 1 else ''} out of the queue.")
     return 0
 
 
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     found = devices.device_list()
     if args.json:
         data = {

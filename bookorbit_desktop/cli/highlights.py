@@ -17,6 +17,7 @@ import json
 import time
 from pathlib import Path
 
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.errors import InvalidValueError
 
@@ -39,9 +40,11 @@ _ACTIONS = (
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-command to the parser."""
-    parser = commands.add_parser(
+    parser = add_command(
+        commands,
         "highlights",
-        help="KOReader highlights and notes: list, search, export, import sidecars",
+        run,
+        "KOReader highlights and notes: list, search, export, import sidecars",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -49,7 +52,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON")
     output.add_argument("--markdown", action="store_true", help="print one book as Markdown")
-    parser.set_defaults(handler=run)
 
 
 def _number(word: str, what: str) -> int:
@@ -66,7 +68,6 @@ def _arguments(words: list[str], count: int, usage: str) -> list[str]:
 
 
 def run(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     words: list[str] = list(args.words)
     action = words.pop(0) if words and words[0] in _ACTIONS else None
     if action is None:

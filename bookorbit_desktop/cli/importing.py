@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.library.importer.summary import ImportOutcome
 
@@ -31,15 +32,13 @@ def shown(path: object) -> str:
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `import` sub-command to the parser."""
-    importer = commands.add_parser(
+    add_command(
+        commands,
         "import",
-        help="import ebook files and folders (folders are searched recursively)",
-        description="Import EPUB, PDF, CBZ, MOBI, AZW3 and FB2 files. Importing the same files "
-        "again is quick and changes nothing. Exit status 0 when every file was imported, 1 "
-        "when some could not be.",
-    )
-    importer.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
-    importer.set_defaults(handler=run_import)
+        run_import,
+        "import ebook files and folders (folders are searched recursively)",
+        library=False,  # opened only when a file is new or changed
+    ).add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
 
 
 class ProgressPrinter:
@@ -183,6 +182,8 @@ def summary_lines(summary: ImportSummary) -> list[str]:
 
 
 def run_import(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Import EPUB, PDF, CBZ, MOBI, AZW3 and FB2 files. Importing the same files again is quick
+    and changes nothing. Exit status 0 when every file was imported, 1 when some could not be."""
     from bookorbit_desktop.library.importer.complete import import_sources
 
     printer = ProgressPrinter(sys.stderr)

@@ -9,6 +9,7 @@ import json
 import sys
 import time
 
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.server import NO_ACCOUNT_HINT
 from bookorbit_desktop.errors import InvalidValueError
@@ -24,27 +25,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the `kosync` sub-commands to the parser."""
     kosync = commands.add_parser("kosync", help="the KOReader sync account and documents")
     sub = kosync.add_subparsers(dest="kosync_command", metavar="COMMAND", required=True)
-    set_user = sub.add_parser("set-user", help="create or replace the sync account")
+    set_user = add_command(sub, "set-user", _set_user, "create or replace the sync account")
     set_user.add_argument("name", help="the user name to type into KOReader")
     set_user.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
-    set_user.set_defaults(handler=_set_user)
-    status = sub.add_parser("status", help="account, registration, address and documents")
-    status.add_argument("--json", action="store_true", help="print JSON")
-    status.set_defaults(handler=_status)
-    allow = sub.add_parser(
-        "allow-registration", help="let KOReader's Register create the account (while none exists)"
-    )
-    allow.add_argument("state", choices=("on", "off"))
-    allow.set_defaults(handler=_allow_registration)
-    unlinked = sub.add_parser("unlinked", help="documents KOReader synced that match no book")
-    unlinked.add_argument("--json", action="store_true", help="print JSON")
-    unlinked.set_defaults(handler=_unlinked)
-    link = sub.add_parser("link", help="link a synced document to a library book")
+    add_command(
+        sub, "status", _status, "account, registration, address and documents"
+    ).add_argument("--json", action="store_true", help="print JSON")
+    add_command(
+        sub,
+        "allow-registration",
+        _allow_registration,
+        "let KOReader's Register create the account (while none exists)",
+    ).add_argument("state", choices=("on", "off"))
+    add_command(
+        sub, "unlinked", _unlinked, "documents KOReader synced that match no book"
+    ).add_argument("--json", action="store_true", help="print JSON")
+    link = add_command(sub, "link", _link, "link a synced document to a library book")
     link.add_argument("document", help="the document id shown by `kosync unlinked`")
     link.add_argument("book_id", type=int, help="the book's id (see `bookorbit-desktop books`)")
-    link.set_defaults(handler=_link)
 
 
 def read_password(from_stdin: bool) -> str:
@@ -69,7 +69,6 @@ def read_password(from_stdin: bool) -> str:
 
 def _set_user(ctx: CliContext, args: argparse.Namespace) -> int:
     name = accounts.validate_username(args.name)  # before asking for a password
-    ctx.open_library()
     password = read_password(args.password_stdin)
     account = accounts.set_account(name, accounts.key_for_password(password))
     print(
@@ -80,7 +79,6 @@ def _set_user(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _status(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     account = accounts.load_account()
     host, port = get_setting("server.host"), get_setting("server.port")
     summary = progress.sync_summary()
@@ -129,7 +127,6 @@ def _status(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _allow_registration(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     allow = args.state == "on"
     set_setting("kosync.allow_registration", allow)
     if not allow:
@@ -145,7 +142,6 @@ def _allow_registration(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _unlinked(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     documents = progress.unlinked_documents()
     if args.json:
         rows = [
@@ -185,7 +181,6 @@ def _unlinked(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _link(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     result = progress.link_document(args.document, args.book_id, now=time.time())
     title = Book.get_by_id(result.book_id).title
     print(

@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any
 
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.edits import edits_of, run_many
 from bookorbit_desktop.library.metadata.bylines import author_line
@@ -19,19 +20,10 @@ from bookorbit_desktop.library.store.queries import get_book, list_books
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
-    books = commands.add_parser("books", help="list the library")
-    books.add_argument("--json", action="store_true", help="print JSON (one object per book)")
-    books.set_defaults(handler=run_books)
-
-    book = commands.add_parser(
-        "book",
-        help="show books, or edit their reading state",
-        description="Without options, show the books. With options, change their reading "
-        "state; every value is checked before anything is saved. Several books (ids, "
-        "--all-unread, --where) are changed one by one: a book that cannot be changed is "
-        "reported and the others are saved. Exit status 0 when every book was saved, 1 when "
-        "some were not, 2 for a wrong value or option.",
+    add_command(commands, "books", run_books, "list the library").add_argument(
+        "--json", action="store_true", help="print JSON (one object per book)"
     )
+    book = add_command(commands, "book", run_book, "show books, or edit their reading state")
     book.add_argument(
         "book_ids", type=int, nargs="*", metavar="ID", help="the books' ids (see `books`)"
     )
@@ -54,7 +46,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     book.add_argument("--finished", metavar="DATE", help="YYYY-MM-DD, 'today' or 'none'")
     book.add_argument("--progress", metavar="P", help="a fraction (0.45) or a percentage (45%%)")
     book.add_argument("--json", action="store_true", help="print the book as JSON")
-    book.set_defaults(handler=run_book)
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -67,7 +58,6 @@ def _dump(value: Any) -> None:
 
 
 def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     books = list_books()
     if args.json:
         links = hardcover_links(book["id"] for book in books)
@@ -90,7 +80,10 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def run_book(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
+    """Without options, show the books. With options, change their reading state; every value
+    is checked before anything is saved. Several books (ids, --all-unread, --where) are changed
+    one by one: a book that cannot be changed is reported and the others are saved. Exit status
+    0 when every book was saved, 1 when some were not, 2 for a wrong value or option."""
     if len(args.book_ids) != 1 or args.all_unread or args.where:
         return run_many(args, book_lines, _dump)
     book_id = args.book_ids[0]

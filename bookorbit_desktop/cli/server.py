@@ -10,6 +10,7 @@ import contextlib
 import signal
 from typing import Any
 
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.config import DEFAULT_SETTINGS
 from bookorbit_desktop.errors import InvalidValueError
@@ -27,10 +28,12 @@ NO_ACCOUNT_HINT = (
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
-    serve = commands.add_parser(
+    serve = add_command(
+        commands,
         "serve",
-        help="run the KOReader sync server and OPDS catalog without a window",
-        description="Run the KOReader sync server (and the OPDS catalog) until Ctrl-C.",
+        _serve,
+        "run the KOReader sync server and OPDS catalog without a window",
+        library=False,  # opened once the library's lock is held
     )
     serve.add_argument(
         "--host", help=f"address to listen on (default {DEFAULT_SETTINGS['server.host']}: all)"
@@ -65,10 +68,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="store_true",
         help="do not answer KOReader's search for calibre (type the address in KOReader)",
     )
-    serve.set_defaults(handler=_serve)
 
 
 def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Run the KOReader sync server (and the OPDS catalog) until Ctrl-C."""
     with LibraryLock(ctx.paths.data_dir, "serve"):  # one process serves a library
         return _serve_owned(ctx, args)
 

@@ -8,34 +8,26 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.errors import InvalidValueError
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
-    stats = commands.add_parser(
+    stats = add_command(
+        commands,
         "stats",
-        help="reading time and pages per book and per day, from KOReader's statistics",
-        description="Show the reading history KOReader recorded (sent to the WebDAV folder, "
-        "or imported with `stats import`). Per book: seconds, distinct pages, sessions, first "
-        "and last reading; per day: seconds and pages. With --since, only the days from DATE "
-        "and the books read since then (their totals stay whole).",
+        _stats,
+        "reading time and pages per book and per day, from KOReader's statistics",
     )
     stats.add_argument("--json", action="store_true", help="print JSON")
     stats.add_argument("--book", type=int, metavar="ID", help="only this library book")
     stats.add_argument("--since", type=_date, metavar="DATE", help="from this date (YYYY-MM-DD)")
-    stats.set_defaults(handler=_stats)
     actions = stats.add_subparsers(dest="stats_command", metavar="ACTION")
-    load = actions.add_parser(
-        "import",
-        help="merge a statistics.sqlite3 copied from a reader",
-        description="Merge KOReader's statistics.sqlite3 (koreader/settings/ on the reader) "
-        "into the library. Importing the same file again, or files from several readers, "
-        "never counts a page twice; nothing already imported is removed.",
-    )
-    load.add_argument("file", type=Path, metavar="FILE")
-    load.set_defaults(handler=_import)
+    add_command(
+        actions, "import", _import, "merge a statistics.sqlite3 copied from a reader", library=False
+    ).add_argument("file", type=Path, metavar="FILE")
 
 
 def _date(text: str) -> dt.date:
@@ -46,6 +38,9 @@ def _date(text: str) -> dt.date:
 
 
 def _import(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Merge KOReader's statistics.sqlite3 (koreader/settings/ on the reader) into the library.
+    Importing the same file again, or files from several readers, never counts a page twice;
+    nothing already imported is removed."""
     from bookorbit_desktop.services.statistics import import_file
 
     if not args.file.is_file():
@@ -59,9 +54,12 @@ def _import(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _stats(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Show the reading history KOReader recorded (sent to the WebDAV folder, or imported with
+    `stats import`). Per book: seconds, distinct pages, sessions, first and last reading; per
+    day: seconds and pages. With --since, only the days from DATE and the books read since then
+    (their totals stay whole)."""
     from bookorbit_desktop.library.history.queries import statistics
 
-    ctx.open_library()
     found = statistics(args.book, args.since)
     if args.json:
         print(json.dumps(found, indent=2, ensure_ascii=False))

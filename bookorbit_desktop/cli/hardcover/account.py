@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from bookorbit_desktop import APP_NAME
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.journal import register_journal_commands
 from bookorbit_desktop.cli.hardcover.match import register_match_commands
@@ -46,9 +47,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_token_option(hardcover)
     sub = hardcover.add_subparsers(dest="hardcover_command", metavar="ACTION")
 
-    connect = sub.add_parser(
+    connect = add_command(
+        sub,
         "connect",
-        help="save a Hardcover API token in the system keyring",
+        _connect,
+        "save a Hardcover API token in the system keyring",
         description=f"Create a token at {TOKEN_PAGE_URL} and pass it on standard input.",
     )
     connect.add_argument(
@@ -57,20 +60,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     connect.add_argument(
         "--no-validate", action="store_true", help="save without checking it with Hardcover"
     )
-    connect.set_defaults(handler=_connect)
-
-    disconnect = sub.add_parser("disconnect", help="forget the saved token")
-    disconnect.set_defaults(handler=_disconnect)
-
-    status = sub.add_parser("status", help="account, sync and rate-limit state")
-    status.add_argument("--json", action="store_true", help="machine-readable output")
-    status.set_defaults(handler=_status)
-
-    search = sub.add_parser("search", help="search Hardcover's books")
+    add_command(sub, "disconnect", _disconnect, "forget the saved token")
+    add_command(sub, "status", _status, "account, sync and rate-limit state").add_argument(
+        "--json", action="store_true", help="machine-readable output"
+    )
+    search = add_command(sub, "search", _search, "search Hardcover's books")
     search.add_argument("query", nargs="+", metavar="QUERY", help="title, author or ISBN")
     search.add_argument("--limit", type=int, default=10, help="results to show (1-25)")
     search.add_argument("--json", action="store_true", help="machine-readable output")
-    search.set_defaults(handler=_search)
 
     register_match_commands(sub)
     register_sync_commands(sub)
@@ -96,7 +93,6 @@ def _read_token(args: argparse.Namespace) -> str:
 
 
 def _connect(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     if getattr(args, "token_file", None) is not None:
         raise InvalidValueError(
             "--token-file gives a token for one run and is never saved. To save a token, run: "
@@ -116,7 +112,6 @@ def _connect(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _disconnect(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     if asyncio.run(HardcoverAccount(supplied=None).disconnect()):
         print("Disconnected from Hardcover; the token was removed from the keyring.")
     else:
@@ -131,7 +126,6 @@ def _when(timestamp: float | None) -> str:
 
 
 def _status(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     account = account_for(args)
     asyncio.run(account.check_keyring())
     problem = asyncio.run(_token_problem(account)) if account.status().connected else None
@@ -201,7 +195,6 @@ def _format_status(status: AccountStatus, sync: SyncStatus, problem: str | None 
 
 
 def _search(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     if not 1 <= args.limit <= 25:
         raise InvalidValueError("--limit must be between 1 and 25.")
     query = " ".join(args.query).strip()

@@ -11,6 +11,7 @@ import argparse
 import asyncio
 from typing import TYPE_CHECKING
 
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.token import account_for
 from bookorbit_desktop.errors import InvalidValueError
@@ -22,9 +23,11 @@ if TYPE_CHECKING:
 def register_journal_commands(
     actions: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> None:
-    journal = actions.add_parser(
+    journal = add_command(
+        actions,
         "journal",
-        help="send highlights to Hardcover's reading journal as quotes (opt-in)",
+        run_journal,
+        "send highlights to Hardcover's reading journal as quotes (opt-in)",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
     journal.add_argument(
@@ -35,13 +38,11 @@ def register_journal_commands(
     )
     journal.add_argument("values", nargs="*", metavar="BOOK_ID | PRIVACY")
     journal.add_argument("--yes", action="store_true", help="confirm the first batch")
-    journal.set_defaults(handler=run_journal)
 
 
 def run_journal(ctx: CliContext, args: argparse.Namespace) -> int:
     from bookorbit_desktop.services import journal
 
-    ctx.open_library()
     if args.action in ("on", "off"):
         ids = [_book_id(value) for value in args.values]
         if ids:

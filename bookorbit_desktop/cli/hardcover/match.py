@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import asdict
 from typing import Any, TypeVar
 
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.token import account_for
 from bookorbit_desktop.errors import NotFoundError
@@ -40,19 +41,17 @@ _OUTCOME_LABELS = {
 
 def register_match_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the matching sub-commands under `hardcover`."""
-    match = commands.add_parser(
+    match = add_command(
+        commands,
         "match",
-        help="link books to Hardcover (every book not marked unread, or the books given)",
-        description="Link books to Hardcover. Unread books are left out unless "
-        "--include-unread is given. With --json, each book's chosen Hardcover book (id, slug, "
-        "URL, edition id) and the candidates for review are printed.",
+        _match,
+        "link books to Hardcover (every book not marked unread, or the books given)",
     )
     match.add_argument("books", nargs="*", type=int, metavar="BOOK", help="only these books")
     match.add_argument(
         "--include-unread", action="store_true", help="also match books marked unread"
     )
     match.add_argument("--json", action="store_true", help="machine-readable output")
-    match.set_defaults(handler=_match)
 
     candidates = _book_command(
         commands, "candidates", "a book's link and its candidates", _candidates
@@ -101,9 +100,8 @@ def _book_command(
     handler: Callable[[CliContext, argparse.Namespace], int],
 ) -> argparse.ArgumentParser:
     """A sub-command about one library book, whose id is its first argument."""
-    parser: argparse.ArgumentParser = commands.add_parser(name, help=summary)
+    parser = add_command(commands, name, handler, summary)
     parser.add_argument("book", type=int, metavar="BOOK", help="the book's id")
-    parser.set_defaults(handler=handler)
     return parser
 
 
@@ -131,7 +129,9 @@ def _summary(report: MatchReport) -> str:
 
 
 def _match(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
+    """Link books to Hardcover. Unread books are left out unless --include-unread is given.
+    With --json, each book's chosen Hardcover book (id, slug, URL, edition id) and the
+    candidates for review are printed."""
     wanted = list(dict.fromkeys(args.books)) or None
     if wanted is not None:
         known = {b.id for b in Book.select(Book.id).where(Book.id.in_(wanted))}
@@ -210,7 +210,6 @@ def _candidate_line(candidate: dict[str, Any]) -> str:
 
 
 def _candidates(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     book = Book.get_or_none(Book.id == args.book)
     if book is None:
         raise NotFoundError(f"There is no book {args.book} in the library.")
@@ -256,7 +255,6 @@ def _search_candidates(args: argparse.Namespace) -> int:
 
 
 def _pick(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     result = _with_client(
         account_for(args),
         lambda client: match_actions.pick(
@@ -290,7 +288,6 @@ def _unlinking(
 ) -> match_actions.ActionResult:
     """Run `unlink` (rematch or exclude) on the book, online only when asked to remove
     BookOrbit's own Hardcover entry; its message is printed."""
-    ctx.open_library()
     remove = args.remove_from_hardcover
     result = _online_if_removing(
         args,
@@ -317,13 +314,11 @@ def _exclude(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _lead(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     print(match_actions.lead(args.book))
     return 0
 
 
 def _include(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     print(match_actions.include(args.book).message)
     return 0
 

@@ -12,6 +12,7 @@ import signal
 import sys
 from typing import Any, TextIO
 
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.token import account_for
 from bookorbit_desktop.hardcover.sync.results import (
@@ -33,11 +34,8 @@ def _on_off(value: str) -> bool:
 
 
 def register_sync_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sync = commands.add_parser(
-        "sync",
-        help="push reading status, progress, dates and ratings to Hardcover now",
-        description="Match what is not matched yet, then push every book whose reading state "
-        "differs from what Hardcover last confirmed. Ctrl-C stops between books.",
+    sync = add_command(
+        commands, "sync", _sync, "push reading status, progress, dates and ratings to Hardcover now"
     )
     sync.add_argument(
         "--dry-run", action="store_true", help="show what would be sent; send nothing"
@@ -51,9 +49,8 @@ def register_sync_commands(commands: argparse._SubParsersAction[argparse.Argumen
         action="store_true",
         help="send the library's position even where Hardcover is further ahead (with --book)",
     )
-    sync.set_defaults(handler=_sync)
 
-    settings = commands.add_parser("settings", help="show or change the sync settings")
+    settings = add_command(commands, "settings", _settings, "show or change the sync settings")
     state = settings.add_mutually_exclusive_group()
     state.add_argument("--enable", action="store_true", help="sync by itself (the default)")
     state.add_argument("--pause", action="store_true", help="stop syncing; keep the token")
@@ -73,13 +70,11 @@ def register_sync_commands(commands: argparse._SubParsersAction[argparse.Argumen
             f"--on-{name}", type=_on_off, metavar="on|off", help=f"push {what} by themselves"
         )
     settings.add_argument("--json", action="store_true", help="machine-readable output")
-    settings.set_defaults(handler=_settings)
 
-    log = commands.add_parser("log", help="what each sync sent, and how it went")
+    log = add_command(commands, "log", _log, "what each sync sent, and how it went")
     log.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
     log.add_argument("--book", type=int, metavar="ID", help="only this book")
     log.add_argument("--json", action="store_true", help="machine-readable output")
-    log.set_defaults(handler=_log)
 
 
 # -- sync --------------------------------------------------------------------------------
@@ -120,7 +115,8 @@ def _duration(seconds: float) -> str:
 
 
 def _sync(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
+    """Match what is not matched yet, then push every book whose reading state differs from
+    what Hardcover last confirmed. Ctrl-C stops between books."""
     if args.allow_rewind and not args.book:
         print("--allow-rewind applies to the books given with --book.", file=sys.stderr)
         return 2
@@ -176,7 +172,6 @@ def format_report(report: SyncReport) -> str:
 
 
 def _settings(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     service = SyncService()
     changes: dict[str, Any] = {}
     if args.enable or args.pause:
@@ -211,7 +206,6 @@ def format_settings(current: SyncSettings) -> str:
 
 
 def _log(ctx: CliContext, args: argparse.Namespace) -> int:
-    ctx.open_library()
     entries = SyncService().log(limit=args.limit, book_id=args.book)
     if args.json:
         print(json.dumps(entries, indent=2, ensure_ascii=False))

@@ -1,0 +1,43 @@
+"""How a feature adds a sub-command: its name, its line in the list of commands, its handler
+(whose docstring is the command's description in `--help`) and whether it needs the library.
+
+`main` opens the library before a handler that needs it, inside the same error handling as
+the handler, so no handler repeats that step.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from bookorbit_desktop.cli.context import CliContext
+
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+    Handler = Callable[[CliContext, argparse.Namespace], int]
+
+
+def add_command(
+    commands: Commands,
+    name: str,
+    handler: Handler,
+    summary: str,
+    *,
+    library: bool = True,
+    **options: Any,
+) -> argparse.ArgumentParser:
+    """Sub-command `name`, run by `handler`; with `library`, the library is open before it.
+    `options` go to the parser (a `description` other than the handler's docstring)."""
+    options.setdefault("description", handler.__doc__)
+    parser = commands.add_parser(name, help=summary, **options)
+    parser.set_defaults(handler=handler, open_library=library)
+    return parser
+
+
+def prepare(ctx: CliContext, args: argparse.Namespace) -> None:
+    """What every command needs before its handler runs."""
+    if getattr(args, "open_library", False):
+        ctx.open_library()
