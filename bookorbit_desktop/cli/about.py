@@ -24,7 +24,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         commands,
         "about",
         _about,
-        "version, where the library and logs are, which keyring is used",
         library=False,
     ).add_argument("--json", action="store_true", help="print JSON")
 
@@ -53,6 +52,7 @@ def facts(ctx: CliContext) -> dict[str, Any]:
 
 
 def _about(ctx: CliContext, args: argparse.Namespace) -> int:
+    """version, where the library and logs are, which keyring is used"""
     found = facts(ctx)
     if args.json:
         print(json.dumps(found, indent=2))

@@ -18,26 +18,15 @@ from bookorbit_desktop.library.store.owner import LibraryLock
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
-    backup = add_command(
-        commands,
-        "backup",
-        _backup,
-        "copy the library (database, settings, covers) to one .zip file",
-        library=False,
-    )
-    backup.add_argument("path", type=Path, metavar="PATH")
-    restore = add_command(
-        commands,
-        "restore",
-        _restore,
-        "replace the library with a backup (the current one is kept beside it)",
-        library=False,
-    )
-    restore.add_argument("path", type=Path, metavar="PATH")
+    for name, handler in (("backup", _backup), ("restore", _restore)):
+        parser = add_command(commands, name, handler, library=False)
+        parser.add_argument("path", type=Path, metavar="PATH")
 
 
 def _backup(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Write a consistent copy of the library database (books, reading state, settings, the
+    """copy the library (database, settings, covers) to one .zip file
+
+    Write a consistent copy of the library database (books, reading state, settings, the
     sync account and Hardcover links) and the covers to one .zip file. It is safe while the app
     is running. PATH is a new file, or a folder to put a dated file in. The Hardcover token
     stays in the system keyring and is not copied."""
@@ -55,7 +44,9 @@ def _backup(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Replace the library with the one in a backup made by `backup`. The backup is checked
+    """replace the library with a backup (the current one is kept beside it)
+
+    Replace the library with the one in a backup made by `backup`. The backup is checked
     first; the current library is kept in the data folder as
     library.sqlite3.before-restore-<time>.bak and covers.before-restore-<time>. Quit the app and
     stop `serve` first."""

@@ -1,5 +1,7 @@
-"""How a feature adds a sub-command: its name, its line in the list of commands, its handler
-(whose docstring is the command's description in `--help`) and whether it needs the library.
+"""How a feature adds a sub-command: its name, its handler and whether it needs the library.
+
+The handler's docstring speaks for the command: its first line is the command's line in the
+list of commands, the rest its description in `--help`.
 
 `main` opens the library before a handler that needs it, inside the same error handling as
 the handler, so no handler repeats that step.
@@ -21,17 +23,12 @@ if TYPE_CHECKING:
 
 
 def add_command(
-    commands: Commands,
-    name: str,
-    handler: Handler,
-    summary: str,
-    *,
-    library: bool = True,
-    **options: Any,
+    commands: Commands, name: str, handler: Handler, *, library: bool = True, **options: Any
 ) -> argparse.ArgumentParser:
     """Sub-command `name`, run by `handler`; with `library`, the library is open before it.
     `options` go to the parser (a `description` other than the handler's docstring)."""
-    options.setdefault("description", handler.__doc__)
+    summary, _, description = (handler.__doc__ or "").partition("\n\n")
+    options.setdefault("description", description or summary)
     parser = commands.add_parser(name, help=summary, **options)
     parser.set_defaults(handler=handler, open_library=library)
     return parser

@@ -19,30 +19,22 @@ from bookorbit_desktop.services import devices
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     device = commands.add_parser("device", help="send books to KOReader over Wi-Fi")
     sub = device.add_subparsers(dest="device_command", metavar="COMMAND", required=True)
-    password = add_command(
-        sub,
-        "set-password",
-        _set_password,
-        "the password KOReader gives (Calibre > Wireless settings)",
-    )
+    password = add_command(sub, "set-password", _set_password)
     password.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
-    add_command(
-        sub, "wireless", _wireless, "answer KOReader's Calibre > Connect, or not"
-    ).add_argument("state", choices=("on", "off"))
-    add_command(sub, "queue", _queue, "send books at the next connection").add_argument(
+    add_command(sub, "wireless", _wireless).add_argument("state", choices=("on", "off"))
+    add_command(sub, "queue", _queue).add_argument(
         "book_ids", type=int, nargs="+", metavar="BOOK_ID"
     )
-    add_command(
-        sub, "unqueue", _unqueue, "take books out of the queue (all without ids)"
-    ).add_argument("book_ids", type=int, nargs="*", metavar="BOOK_ID")
-    add_command(sub, "list", _list, "the devices, their books and the queue").add_argument(
-        "--json", action="store_true", help="print JSON"
+    add_command(sub, "unqueue", _unqueue).add_argument(
+        "book_ids", type=int, nargs="*", metavar="BOOK_ID"
     )
+    add_command(sub, "list", _list).add_argument("--json", action="store_true", help="print JSON")
 
 
 def _set_password(ctx: CliContext, args: argparse.Namespace) -> int:
+    """the password KOReader gives (Calibre > Wireless settings)"""
     service = devices.DeviceService(ctx.paths)
     service.set_password(read_password(args.password_stdin))
     print(
@@ -53,6 +45,7 @@ def _set_password(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _wireless(ctx: CliContext, args: argparse.Namespace) -> int:
+    """answer KOReader's Calibre > Connect, or not"""
     devices.set_wireless(args.state == "on")
     if args.state == "off":
         print("The wireless device connection is off.")
@@ -65,6 +58,7 @@ def _wireless(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _queue(ctx: CliContext, args: argparse.Namespace) -> int:
+    """send books at the next connection"""
     added = devices.queue_books(args.book_ids)
     already = len(set(args.book_ids)) - len(added)
     print(
@@ -75,12 +69,14 @@ def _queue(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _unqueue(ctx: CliContext, args: argparse.Namespace) -> int:
+    """take books out of the queue (all without ids)"""
     removed = devices.unqueue_books(args.book_ids or None)
     print(f"Took {removed} book{'s' if removed != 1 else ''} out of the queue.")
     return 0
 
 
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:
+    """the devices, their books and the queue"""
     found = devices.device_list()
     if args.json:
         data = {

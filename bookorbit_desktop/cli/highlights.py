@@ -44,7 +44,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         commands,
         "highlights",
         run,
-        "KOReader highlights and notes: list, search, export, import sidecars",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -68,6 +67,7 @@ def _arguments(words: list[str], count: int, usage: str) -> list[str]:
 
 
 def run(ctx: CliContext, args: argparse.Namespace) -> int:
+    """KOReader highlights and notes: list, search, export, import sidecars"""
     words: list[str] = list(args.words)
     action = words.pop(0) if words and words[0] in _ACTIONS else None
     if action is None:

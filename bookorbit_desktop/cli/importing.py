@@ -36,7 +36,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         commands,
         "import",
         run_import,
-        "import ebook files and folders (folders are searched recursively)",
         library=False,  # opened only when a file is new or changed
     ).add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
 
@@ -182,7 +181,9 @@ def summary_lines(summary: ImportSummary) -> list[str]:
 
 
 def run_import(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Import EPUB, PDF, CBZ, MOBI, AZW3 and FB2 files. Importing the same files again is quick
+    """import ebook files and folders (folders are searched recursively)
+
+    Import EPUB, PDF, CBZ, MOBI, AZW3 and FB2 files. Importing the same files again is quick
     and changes nothing. Exit status 0 when every file was imported, 1 when some could not be."""
     from bookorbit_desktop.library.importer.complete import import_sources
 

@@ -25,24 +25,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the `kosync` sub-commands to the parser."""
     kosync = commands.add_parser("kosync", help="the KOReader sync account and documents")
     sub = kosync.add_subparsers(dest="kosync_command", metavar="COMMAND", required=True)
-    set_user = add_command(sub, "set-user", _set_user, "create or replace the sync account")
+    set_user = add_command(sub, "set-user", _set_user)
     set_user.add_argument("name", help="the user name to type into KOReader")
     set_user.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
-    add_command(
-        sub, "status", _status, "account, registration, address and documents"
-    ).add_argument("--json", action="store_true", help="print JSON")
+    add_command(sub, "status", _status).add_argument(
+        "--json", action="store_true", help="print JSON"
+    )
     add_command(
         sub,
         "allow-registration",
         _allow_registration,
-        "let KOReader's Register create the account (while none exists)",
     ).add_argument("state", choices=("on", "off"))
-    add_command(
-        sub, "unlinked", _unlinked, "documents KOReader synced that match no book"
-    ).add_argument("--json", action="store_true", help="print JSON")
-    link = add_command(sub, "link", _link, "link a synced document to a library book")
+    add_command(sub, "unlinked", _unlinked).add_argument(
+        "--json", action="store_true", help="print JSON"
+    )
+    link = add_command(sub, "link", _link)
     link.add_argument("document", help="the document id shown by `kosync unlinked`")
     link.add_argument("book_id", type=int, help="the book's id (see `bookorbit-desktop books`)")
 
@@ -68,6 +67,7 @@ def read_password(from_stdin: bool) -> str:
 
 
 def _set_user(ctx: CliContext, args: argparse.Namespace) -> int:
+    """create or replace the sync account"""
     name = accounts.validate_username(args.name)  # before asking for a password
     password = read_password(args.password_stdin)
     account = accounts.set_account(name, accounts.key_for_password(password))
@@ -79,6 +79,7 @@ def _set_user(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _status(ctx: CliContext, args: argparse.Namespace) -> int:
+    """account, registration, address and documents"""
     account = accounts.load_account()
     host, port = get_setting("server.host"), get_setting("server.port")
     summary = progress.sync_summary()
@@ -127,6 +128,7 @@ def _status(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _allow_registration(ctx: CliContext, args: argparse.Namespace) -> int:
+    """let KOReader's Register create the account (while none exists)"""
     allow = args.state == "on"
     set_setting("kosync.allow_registration", allow)
     if not allow:
@@ -142,6 +144,7 @@ def _allow_registration(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _unlinked(ctx: CliContext, args: argparse.Namespace) -> int:
+    """documents KOReader synced that match no book"""
     documents = progress.unlinked_documents()
     if args.json:
         rows = [
@@ -181,6 +184,7 @@ def _unlinked(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _link(ctx: CliContext, args: argparse.Namespace) -> int:
+    """link a synced document to a library book"""
     result = progress.link_document(args.document, args.book_id, now=time.time())
     title = Book.get_by_id(result.book_id).title
     print(

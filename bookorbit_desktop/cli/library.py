@@ -20,10 +20,10 @@ from bookorbit_desktop.library.store.queries import get_book, list_books
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
-    add_command(commands, "books", run_books, "list the library").add_argument(
+    add_command(commands, "books", run_books).add_argument(
         "--json", action="store_true", help="print JSON (one object per book)"
     )
-    book = add_command(commands, "book", run_book, "show books, or edit their reading state")
+    book = add_command(commands, "book", run_book)
     book.add_argument(
         "book_ids", type=int, nargs="*", metavar="ID", help="the books' ids (see `books`)"
     )
@@ -58,6 +58,7 @@ def _dump(value: Any) -> None:
 
 
 def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
+    """list the library"""
     books = list_books()
     if args.json:
         links = hardcover_links(book["id"] for book in books)
@@ -80,7 +81,9 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def run_book(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Without options, show the books. With options, change their reading state; every value
+    """show books, or edit their reading state
+
+    Without options, show the books. With options, change their reading state; every value
     is checked before anything is saved. Several books (ids, --all-unread, --where) are changed
     one by one: a book that cannot be changed is reported and the others are saved. Exit status
     0 when every book was saved, 1 when some were not, 2 for a wrong value or option."""

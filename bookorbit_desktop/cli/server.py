@@ -32,7 +32,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         commands,
         "serve",
         _serve,
-        "run the KOReader sync server and OPDS catalog without a window",
         library=False,  # opened once the library's lock is held
     )
     serve.add_argument(
@@ -71,7 +70,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _serve(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Run the KOReader sync server (and the OPDS catalog) until Ctrl-C."""
+    """run the KOReader sync server and OPDS catalog without a window
+
+    Run the KOReader sync server (and the OPDS catalog) until Ctrl-C."""
     with LibraryLock(ctx.paths.data_dir, "serve"):  # one process serves a library
         return _serve_owned(ctx, args)
 

@@ -15,19 +15,14 @@ from bookorbit_desktop.errors import InvalidValueError
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
-    stats = add_command(
-        commands,
-        "stats",
-        _stats,
-        "reading time and pages per book and per day, from KOReader's statistics",
-    )
+    stats = add_command(commands, "stats", _stats)
     stats.add_argument("--json", action="store_true", help="print JSON")
     stats.add_argument("--book", type=int, metavar="ID", help="only this library book")
     stats.add_argument("--since", type=_date, metavar="DATE", help="from this date (YYYY-MM-DD)")
     actions = stats.add_subparsers(dest="stats_command", metavar="ACTION")
-    add_command(
-        actions, "import", _import, "merge a statistics.sqlite3 copied from a reader", library=False
-    ).add_argument("file", type=Path, metavar="FILE")
+    add_command(actions, "import", _import, library=False).add_argument(
+        "file", type=Path, metavar="FILE"
+    )
 
 
 def _date(text: str) -> dt.date:
@@ -38,7 +33,9 @@ def _date(text: str) -> dt.date:
 
 
 def _import(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Merge KOReader's statistics.sqlite3 (koreader/settings/ on the reader) into the library.
+    """merge a statistics.sqlite3 copied from a reader
+
+    Merge KOReader's statistics.sqlite3 (koreader/settings/ on the reader) into the library.
     Importing the same file again, or files from several readers, never counts a page twice;
     nothing already imported is removed."""
     from bookorbit_desktop.services.statistics import import_file
@@ -54,7 +51,9 @@ def _import(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _stats(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Show the reading history KOReader recorded (sent to the WebDAV folder, or imported with
+    """reading time and pages per book and per day, from KOReader's statistics
+
+    Show the reading history KOReader recorded (sent to the WebDAV folder, or imported with
     `stats import`). Per book: seconds, distinct pages, sessions, first and last reading; per
     day: seconds and pages. With --since, only the days from DATE and the books read since then
     (their totals stay whole)."""

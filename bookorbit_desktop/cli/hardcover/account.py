@@ -51,7 +51,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         sub,
         "connect",
         _connect,
-        "save a Hardcover API token in the system keyring",
         description=f"Create a token at {TOKEN_PAGE_URL} and pass it on standard input.",
     )
     connect.add_argument(
@@ -60,11 +59,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     connect.add_argument(
         "--no-validate", action="store_true", help="save without checking it with Hardcover"
     )
-    add_command(sub, "disconnect", _disconnect, "forget the saved token")
-    add_command(sub, "status", _status, "account, sync and rate-limit state").add_argument(
+    add_command(sub, "disconnect", _disconnect)
+    add_command(sub, "status", _status).add_argument(
         "--json", action="store_true", help="machine-readable output"
     )
-    search = add_command(sub, "search", _search, "search Hardcover's books")
+    search = add_command(sub, "search", _search)
     search.add_argument("query", nargs="+", metavar="QUERY", help="title, author or ISBN")
     search.add_argument("--limit", type=int, default=10, help="results to show (1-25)")
     search.add_argument("--json", action="store_true", help="machine-readable output")
@@ -93,6 +92,7 @@ def _read_token(args: argparse.Namespace) -> str:
 
 
 def _connect(ctx: CliContext, args: argparse.Namespace) -> int:
+    """save a Hardcover API token in the system keyring"""
     if getattr(args, "token_file", None) is not None:
         raise InvalidValueError(
             "--token-file gives a token for one run and is never saved. To save a token, run: "
@@ -112,6 +112,7 @@ def _connect(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _disconnect(ctx: CliContext, args: argparse.Namespace) -> int:
+    """forget the saved token"""
     if asyncio.run(HardcoverAccount(supplied=None).disconnect()):
         print("Disconnected from Hardcover; the token was removed from the keyring.")
     else:
@@ -126,6 +127,7 @@ def _when(timestamp: float | None) -> str:
 
 
 def _status(ctx: CliContext, args: argparse.Namespace) -> int:
+    """account, sync and rate-limit state"""
     account = account_for(args)
     asyncio.run(account.check_keyring())
     problem = asyncio.run(_token_problem(account)) if account.status().connected else None
@@ -195,6 +197,7 @@ def _format_status(status: AccountStatus, sync: SyncStatus, problem: str | None 
 
 
 def _search(ctx: CliContext, args: argparse.Namespace) -> int:
+    """search Hardcover's books"""
     if not 1 <= args.limit <= 25:
         raise InvalidValueError("--limit must be between 1 and 25.")
     query = " ".join(args.query).strip()

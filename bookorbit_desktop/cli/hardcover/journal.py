@@ -27,7 +27,6 @@ def register_journal_commands(
         actions,
         "journal",
         run_journal,
-        "send highlights to Hardcover's reading journal as quotes (opt-in)",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
     journal.add_argument(
@@ -41,6 +40,7 @@ def register_journal_commands(
 
 
 def run_journal(ctx: CliContext, args: argparse.Namespace) -> int:
+    """send highlights to Hardcover's reading journal as quotes (opt-in)"""
     from bookorbit_desktop.services import journal
 
     if args.action in ("on", "off"):

@@ -41,21 +41,14 @@ _OUTCOME_LABELS = {
 
 def register_match_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the matching sub-commands under `hardcover`."""
-    match = add_command(
-        commands,
-        "match",
-        _match,
-        "link books to Hardcover (every book not marked unread, or the books given)",
-    )
+    match = add_command(commands, "match", _match)
     match.add_argument("books", nargs="*", type=int, metavar="BOOK", help="only these books")
     match.add_argument(
         "--include-unread", action="store_true", help="also match books marked unread"
     )
     match.add_argument("--json", action="store_true", help="machine-readable output")
 
-    candidates = _book_command(
-        commands, "candidates", "a book's link and its candidates", _candidates
-    )
+    candidates = _book_command(commands, "candidates", _candidates)
     candidates.add_argument(
         "--search",
         nargs="?",
@@ -65,24 +58,21 @@ def register_match_commands(commands: argparse._SubParsersAction[argparse.Argume
     )
     candidates.add_argument("--json", action="store_true", help="machine-readable output")
 
-    pick = _book_command(commands, "pick", "link a book to the Hardcover book you choose", _pick)
+    pick = _book_command(commands, "pick", _pick)
     pick.add_argument("hc_book", type=int, metavar="HC_BOOK_ID", help="Hardcover book id")
     pick.add_argument("--edition", type=int, metavar="ID", help="Hardcover edition id")
     _removal_flag(pick, "also remove the previous book's Hardcover entry, if BookOrbit created it")
 
-    rematch = _book_command(
-        commands, "rematch", "forget a book's link and match it again", _rematch
-    )
+    rematch = _book_command(commands, "rematch", _rematch)
     _removal_flag(rematch, "also remove its Hardcover library entry, if BookOrbit created it")
 
-    exclude = _book_command(commands, "exclude", "never sync a book to Hardcover", _exclude)
+    exclude = _book_command(commands, "exclude", _exclude)
     _removal_flag(exclude, "also remove the Hardcover library entry, if BookOrbit created it")
 
-    _book_command(commands, "include", "sync an excluded book again", _include)
+    _book_command(commands, "include", _include)
     _book_command(
         commands,
         "lead",
-        "let this copy give its Hardcover book's status, progress and dates (copies disagree)",
         _lead,
     )
 
@@ -96,11 +86,10 @@ def _removal_flag(parser: argparse.ArgumentParser, help_text: str) -> None:
 def _book_command(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
-    summary: str,
     handler: Callable[[CliContext, argparse.Namespace], int],
 ) -> argparse.ArgumentParser:
     """A sub-command about one library book, whose id is its first argument."""
-    parser = add_command(commands, name, handler, summary)
+    parser = add_command(commands, name, handler)
     parser.add_argument("book", type=int, metavar="BOOK", help="the book's id")
     return parser
 
@@ -129,7 +118,9 @@ def _summary(report: MatchReport) -> str:
 
 
 def _match(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Link books to Hardcover. Unread books are left out unless --include-unread is given.
+    """link books to Hardcover (every book not marked unread, or the books given)
+
+    Link books to Hardcover. Unread books are left out unless --include-unread is given.
     With --json, each book's chosen Hardcover book (id, slug, URL, edition id) and the
     candidates for review are printed."""
     wanted = list(dict.fromkeys(args.books)) or None
@@ -210,6 +201,7 @@ def _candidate_line(candidate: dict[str, Any]) -> str:
 
 
 def _candidates(ctx: CliContext, args: argparse.Namespace) -> int:
+    """a book's link and its candidates"""
     book = Book.get_or_none(Book.id == args.book)
     if book is None:
         raise NotFoundError(f"There is no book {args.book} in the library.")
@@ -255,6 +247,7 @@ def _search_candidates(args: argparse.Namespace) -> int:
 
 
 def _pick(ctx: CliContext, args: argparse.Namespace) -> int:
+    """link a book to the Hardcover book you choose"""
     result = _with_client(
         account_for(args),
         lambda client: match_actions.pick(
@@ -299,11 +292,13 @@ def _unlinking(
 
 
 def _rematch(ctx: CliContext, args: argparse.Namespace) -> int:
+    """forget a book's link and match it again"""
     _unlinking(ctx, args, match_actions.rematch)
     return 0
 
 
 def _exclude(ctx: CliContext, args: argparse.Namespace) -> int:
+    """never sync a book to Hardcover"""
     result = _unlinking(ctx, args, match_actions.exclude)
     if result.own_entry_kept:
         print(
@@ -314,11 +309,13 @@ def _exclude(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _lead(ctx: CliContext, args: argparse.Namespace) -> int:
+    """let this copy give its Hardcover book's status, progress and dates (copies disagree)"""
     print(match_actions.lead(args.book))
     return 0
 
 
 def _include(ctx: CliContext, args: argparse.Namespace) -> int:
+    """sync an excluded book again"""
     print(match_actions.include(args.book).message)
     return 0
 

@@ -34,9 +34,7 @@ def _on_off(value: str) -> bool:
 
 
 def register_sync_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sync = add_command(
-        commands, "sync", _sync, "push reading status, progress, dates and ratings to Hardcover now"
-    )
+    sync = add_command(commands, "sync", _sync)
     sync.add_argument(
         "--dry-run", action="store_true", help="show what would be sent; send nothing"
     )
@@ -50,7 +48,7 @@ def register_sync_commands(commands: argparse._SubParsersAction[argparse.Argumen
         help="send the library's position even where Hardcover is further ahead (with --book)",
     )
 
-    settings = add_command(commands, "settings", _settings, "show or change the sync settings")
+    settings = add_command(commands, "settings", _settings)
     state = settings.add_mutually_exclusive_group()
     state.add_argument("--enable", action="store_true", help="sync by itself (the default)")
     state.add_argument("--pause", action="store_true", help="stop syncing; keep the token")
@@ -71,7 +69,7 @@ def register_sync_commands(commands: argparse._SubParsersAction[argparse.Argumen
         )
     settings.add_argument("--json", action="store_true", help="machine-readable output")
 
-    log = add_command(commands, "log", _log, "what each sync sent, and how it went")
+    log = add_command(commands, "log", _log)
     log.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
     log.add_argument("--book", type=int, metavar="ID", help="only this book")
     log.add_argument("--json", action="store_true", help="machine-readable output")
@@ -115,7 +113,9 @@ def _duration(seconds: float) -> str:
 
 
 def _sync(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Match what is not matched yet, then push every book whose reading state differs from
+    """push reading status, progress, dates and ratings to Hardcover now
+
+    Match what is not matched yet, then push every book whose reading state differs from
     what Hardcover last confirmed. Ctrl-C stops between books."""
     if args.allow_rewind and not args.book:
         print("--allow-rewind applies to the books given with --book.", file=sys.stderr)
@@ -172,6 +172,7 @@ def format_report(report: SyncReport) -> str:
 
 
 def _settings(ctx: CliContext, args: argparse.Namespace) -> int:
+    """show or change the sync settings"""
     service = SyncService()
     changes: dict[str, Any] = {}
     if args.enable or args.pause:
@@ -206,6 +207,7 @@ def format_settings(current: SyncSettings) -> str:
 
 
 def _log(ctx: CliContext, args: argparse.Namespace) -> int:
+    """what each sync sent, and how it went"""
     entries = SyncService().log(limit=args.limit, book_id=args.book)
     if args.json:
         print(json.dumps(entries, indent=2, ensure_ascii=False))
