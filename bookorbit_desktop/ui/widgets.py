@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QTableView,
@@ -70,6 +72,50 @@ def wrapped_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     return label
+
+
+def message_label(name: str) -> QLabel:
+    """A wrapping label for messages, named `name` (style sheets and tests find it by that),
+    hidden until there is something to say."""
+    label = wrapped_label()
+    label.setObjectName(name)
+    label.hide()
+    return label
+
+
+def selectable_label(name: str) -> QLabel:
+    """A label named `name` whose text (an address, a fingerprint) can be selected and copied."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def push_button(text: str, clicked: Callable[[], object], *, tip: str | None = None) -> QPushButton:
+    """A button that calls `clicked()` when pressed (the click's checked flag is not passed)."""
+    button = QPushButton(text)
+    if tip:
+        button.setToolTip(tip)
+    button.clicked.connect(lambda: clicked())
+    return button
+
+
+def wide_row(wide: QWidget, *widgets: QWidget) -> QHBoxLayout:
+    """`wide` taking the free width, the other widgets (its buttons) after it."""
+    row = QHBoxLayout()
+    row.addWidget(wide, 1)
+    for widget in widgets:
+        row.addWidget(widget)
+    return row
+
+
+def button_row(*widgets: QWidget) -> QHBoxLayout:
+    """A row of buttons at the right edge, in the order given."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for widget in widgets:
+        row.addWidget(widget)
+    return row
 
 
 def secret_edit() -> QLineEdit:

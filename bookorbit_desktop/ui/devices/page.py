@@ -20,7 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.devices import DeviceList, DeviceState
-from bookorbit_desktop.ui.widgets import flat_list, wrapped_label
+from bookorbit_desktop.ui.widgets import (
+    button_row,
+    flat_list,
+    wrapped_label,
+)
 
 LPATH_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADERS = ("Title", "Path on the device", "In the library")
@@ -67,10 +71,7 @@ class DevicesPage(QWidget):
         queue_row.addWidget(self.queue_label, 1)
         queue_row.addWidget(self.send_button)
         queue_row.addWidget(self.unqueue_button)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        actions.addWidget(self.delete_button)
-        actions.addWidget(self.eject_button)
+        actions = button_row(self.delete_button, self.eject_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status_label)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +39,14 @@ from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, spawn
 from bookorbit_desktop.ui.settings.reachability_box import OK_COLOUR
 from bookorbit_desktop.ui.status import AppStatus
 from bookorbit_desktop.ui.sync.progress_text import books
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR, choose_folder, secret_edit, wrapped_label
+from bookorbit_desktop.ui.widgets import (
+    ERROR_COLOUR,
+    choose_folder,
+    push_button,
+    secret_edit,
+    wide_row,
+    wrapped_label,
+)
 
 WAITING = "Waiting for your e-reader… (log in from KOReader as shown above)"
 
@@ -78,8 +84,7 @@ class FirstRunPage(QWidget):
         layout.addWidget(self._folder_step())
         layout.addWidget(self._account_step())
         layout.addWidget(self._hardcover_step())
-        self.done_button = QPushButton("&Go to My Library")
-        self.done_button.clicked.connect(self.finished.emit)
+        self.done_button = push_button("&Go to My Library", self.finished.emit)
         layout.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addStretch(1)
         self.follow_settings()
@@ -95,11 +100,9 @@ class FirstRunPage(QWidget):
         )
         layout.addWidget(hint)
         row = QHBoxLayout()
-        self.folder_button = QPushButton("&Choose Folder…")
-        self.folder_button.clicked.connect(self.choose_folder)
+        self.folder_button = push_button("&Choose Folder…", self.choose_folder)
         self.folder_label = wrapped_label()
-        self.cancel_import_button = QPushButton("Cancel &Import")
-        self.cancel_import_button.clicked.connect(self.import_cancel_requested.emit)
+        self.cancel_import_button = push_button("Cancel &Import", self.import_cancel_requested.emit)
         self.cancel_import_button.hide()
         row.addWidget(self.folder_button)
         row.addWidget(self.folder_label, 1)
@@ -115,8 +118,7 @@ class FirstRunPage(QWidget):
         form.addRow("&User name:", self.username_edit)
         self.password_edit = secret_edit()
         form.addRow("Pass&word:", self.password_edit)
-        self.account_button = QPushButton("Create &Account")
-        self.account_button.clicked.connect(self.create_account)
+        self.account_button = push_button("Create &Account", self.create_account)
         form.addRow(self.account_button)
         self.account_message = wrapped_label()
         form.addRow(self.account_message)
@@ -126,9 +128,8 @@ class FirstRunPage(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("In KOReader, Progress sync ▸ Custom sync server:", self.sync_url)
         form.addRow("OPDS catalog (Search ▸ OPDS catalog ▸ +):", self.opds_url)
-        self.device_label = QLabel()
+        self.device_label = wrapped_label()
         self.device_label.setObjectName("firstRunDevice")
-        self.device_label.setWordWrap(True)
         form.addRow(self.device_label)
         return box
 
@@ -141,12 +142,8 @@ class FirstRunPage(QWidget):
         )
         form.addRow(hint)
         self.token_edit = secret_edit()
-        self.hardcover_button = QPushButton("C&onnect")
-        self.hardcover_button.clicked.connect(self.connect_hardcover)
-        row = QHBoxLayout()
-        row.addWidget(self.token_edit, 1)
-        row.addWidget(self.hardcover_button)
-        form.addRow("Token:", row)
+        self.hardcover_button = push_button("C&onnect", self.connect_hardcover)
+        form.addRow("Token:", wide_row(self.token_edit, self.hardcover_button))
         self.hardcover_message = wrapped_label()
         form.addRow(self.hardcover_message)
         return box

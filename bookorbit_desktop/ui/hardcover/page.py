@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import time
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal, SignalInstance
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -46,7 +46,15 @@ from bookorbit_desktop.ui.status import (
     sync_unavailable_reason,
 )
 from bookorbit_desktop.ui.sync.progress_text import books
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR, flat_list, one_line, secret_edit
+from bookorbit_desktop.ui.widgets import (
+    ERROR_COLOUR,
+    button_row,
+    flat_list,
+    message_label,
+    one_line,
+    push_button,
+    secret_edit,
+)
 
 HEADERS = ("Title", "Authors", "Reading", "Sync", "Linked to / why")
 
@@ -94,10 +102,7 @@ class HardcoverView(QWidget):
         token_layout.addWidget(self.get_token_button)
         token_layout.addWidget(self.connect_button)
         account_layout.addWidget(self.token_row)
-        self.account_message = QLabel()
-        self.account_message.setObjectName("hardcoverMessage")
-        self.account_message.setWordWrap(True)
-        self.account_message.hide()
+        self.account_message = message_label("hardcoverMessage")
         account_layout.addWidget(self.account_message)
         actions = QHBoxLayout()
         self.sync_label = one_line(QLabel())  # shows book titles while matching
@@ -145,39 +150,37 @@ class HardcoverView(QWidget):
         self.tree.itemSelectionChanged.connect(
             lambda: self.selection_changed.emit(self.selected_book_id())
         )
-        self.tree.itemActivated.connect(lambda *_: self._pick_selected())
         matches_layout.addWidget(self.tree, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.pick_button = QPushButton("&Pick…")
-        self.pick_button.clicked.connect(self._pick_selected)
-        self.rematch_button = QPushButton("&Re-match")
-        self.rematch_button.clicked.connect(self._rematch_selected)
-        self.exclude_button = QPushButton("E&xclude")
-        self.exclude_button.clicked.connect(self._exclude_clicked)
-        self.remove_button = QPushButton("Re&move Entry…")
-        self.remove_button.setToolTip(
+        selected = self._selected_book_button
+        self.pick_button = selected("&Pick…", self.pick_requested)
+        self.tree.itemActivated.connect(lambda *_: self.pick_button.click())
+        self.rematch_button = selected("&Re-match", self.rematch_requested)
+        self.exclude_button = push_button("E&xclude", self._exclude_clicked)
+        self.remove_button = selected(
+            "Re&move Entry…",
+            self.remove_entry_requested,
             "Remove from Hardcover: delete the entry BookOrbit added to your Hardcover library, "
-            "with its status, rating and reads (it says what goes and asks first)"
+            "with its status, rating and reads (it says what goes and asks first)",
         )
-        self.remove_button.clicked.connect(self._remove_clicked)
-        self.lead_button = QPushButton("Use This &Copy")
-        self.lead_button.setToolTip(
-            "Copies of this book disagree: let this one give Hardcover its status and dates"
+        self.lead_button = selected(
+            "Use This &Copy",
+            self.lead_requested,
+            "Copies of this book disagree: let this one give Hardcover its status and dates",
         )
-        self.lead_button.clicked.connect(self._lead_clicked)
-        self.send_position_button = QPushButton("Send This &Position Anyway")
-        self.send_position_button.setToolTip(
-            "Hardcover shows a later page than this library; send the library's page anyway."
+        self.send_position_button = selected(
+            "Send This &Position Anyway",
+            self.send_position_requested,
+            "Hardcover shows a later page than this library; send the library's page anyway.",
         )
-        self.send_position_button.clicked.connect(self._send_position_clicked)
-        self.open_button = QPushButton("&Open on Hardcover")
-        self.open_button.setToolTip("Open the linked book on hardcover.app in your browser")
-        self.open_button.clicked.connect(self._open_selected)
-        self.sync_book_button = QPushButton("S&ync This Book")
-        self.sync_book_button.setToolTip("Send this book's reading to Hardcover now")
-        self.sync_book_button.clicked.connect(self._sync_selected)
-        for button in (
+        self.open_button = push_button(
+            "&Open on Hardcover",
+            self._open_selected,
+            tip="Open the linked book on hardcover.app in your browser",
+        )
+        self.sync_book_button = selected(
+            "S&ync This Book", self.sync_book_requested, "Send this book's reading to Hardcover now"
+        )
+        buttons = button_row(
             self.open_button,
             self.sync_book_button,
             self.send_position_button,
@@ -186,8 +189,7 @@ class HardcoverView(QWidget):
             self.exclude_button,
             self.remove_button,
             self.lead_button,
-        ):
-            buttons.addWidget(button)
+        )
         matches_layout.addLayout(buttons)
 
         self.log_panel = SyncLogPanel()
@@ -377,35 +379,18 @@ class HardcoverView(QWidget):
         if url:
             QDesktopServices.openUrl(QUrl(url))
 
-    def _sync_selected(self) -> None:
-        book_id = self.selected_book_id()
-        if book_id is not None and self.sync_book_button.isEnabled():
-            self.sync_book_requested.emit(book_id)
+    def _selected_book_button(
+        self, text: str, signal: SignalInstance, tip: str | None = None
+    ) -> QPushButton:
+        """A button that sends the selected book's id with `signal` (while it is enabled)."""
 
-    def _pick_selected(self) -> None:
-        book_id = self.selected_book_id()
-        if book_id is not None and self.pick_button.isEnabled():
-            self.pick_requested.emit(book_id)
+        def clicked() -> None:
+            book_id = self.selected_book_id()
+            if book_id is not None and button.isEnabled():
+                signal.emit(book_id)
 
-    def _rematch_selected(self) -> None:
-        book_id = self.selected_book_id()
-        if book_id is not None and self.rematch_button.isEnabled():
-            self.rematch_requested.emit(book_id)
-
-    def _send_position_clicked(self) -> None:
-        book_id = self.selected_book_id()
-        if book_id is not None and self.send_position_button.isEnabled():
-            self.send_position_requested.emit(book_id)
-
-    def _lead_clicked(self) -> None:
-        book_id = self.selected_book_id()
-        if book_id is not None and self.lead_button.isEnabled():
-            self.lead_requested.emit(book_id)
-
-    def _remove_clicked(self) -> None:
-        book_id = self.selected_book_id()
-        if book_id is not None and self.remove_button.isEnabled():
-            self.remove_entry_requested.emit(book_id)
+        button = push_button(text, clicked, tip=tip)
+        return button
 
     def _exclude_clicked(self) -> None:
         book_id = self.selected_book_id()

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QTextBrowser,
     QVBoxLayout,
@@ -46,7 +45,14 @@ from bookorbit_desktop.ui.cover_loader import NO_COVER, cover_placeholder
 from bookorbit_desktop.ui.library import reading_edits
 from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
 from bookorbit_desktop.ui.library.model import format_rating, format_series
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR, wheel_needs_focus, wrapped_label
+from bookorbit_desktop.ui.widgets import (
+    ERROR_COLOUR,
+    button_row,
+    message_label,
+    push_button,
+    wheel_needs_focus,
+    wrapped_label,
+)
 
 COVER_SIZE = (120, 180)
 RATINGS = tuple(step / 2 for step in range(1, 11))  # 0.5 .. 5.0
@@ -160,27 +166,16 @@ class BookPanel(QWidget):
         for value in RATINGS:
             self.rating_combo.addItem(f"{format_rating(value)}  ({value:g})", value)
         form.addRow("&Rating:", self.rating_combo)
-        self.reading_error = QLabel()
-        self.reading_error.setObjectName("readingError")
-        self.reading_error.setWordWrap(True)
+        self.reading_error = message_label("readingError")
         self.reading_error.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.reading_error.hide()
         form.addRow(self.reading_error)
-        self.reading_notice = QLabel()
-        self.reading_notice.setObjectName("readingNotice")
-        self.reading_notice.setWordWrap(True)
-        self.reading_notice.hide()
+        self.reading_notice = message_label("readingNotice")
         form.addRow(self.reading_notice)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.revert_button = QPushButton("Re&vert")
-        self.revert_button.clicked.connect(self._revert)
-        self.save_button = QPushButton("Sa&ve")
-        self.save_button.setToolTip("Save the reading state (Ctrl+S)")
-        self.save_button.clicked.connect(self.save_reading)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        form.addRow(buttons)
+        self.revert_button = push_button("Re&vert", self._revert)
+        self.save_button = push_button(
+            "Sa&ve", self.save_reading, tip="Save the reading state (Ctrl+S)"
+        )
+        form.addRow(button_row(self.revert_button, self.save_button))
         return box
 
     def set_hardcover_actions(self, enabled: bool) -> None:

@@ -13,8 +13,6 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QPushButton,
     QStackedLayout,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -26,7 +24,13 @@ from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.services.unlinked import LinkOutcome, UnlinkedRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.book_chooser import BookChooser
-from bookorbit_desktop.ui.widgets import empty_state, flat_list, wrapped_label
+from bookorbit_desktop.ui.widgets import (
+    button_row,
+    empty_state,
+    flat_list,
+    push_button,
+    wrapped_label,
+)
 
 EMPTY_TEXT = (
     "Every KOReader document is linked to a book.\n\n"
@@ -71,19 +75,13 @@ class UnlinkedView(QWidget):
         self._stack.addWidget(self.tree)
         self._stack.addWidget(self.empty_label)
 
-        self.link_button = QPushButton("&Link to Book…")
-        self.link_button.clicked.connect(self.link_selected)
-        self.refresh_button = QPushButton("&Refresh")
-        self.refresh_button.clicked.connect(self.refresh)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.refresh_button)
-        buttons.addWidget(self.link_button)
+        self.link_button = push_button("&Link to Book…", self.link_selected)
+        self.refresh_button = push_button("&Refresh", self.refresh)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(self._stack, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(self.refresh_button, self.link_button))
         self._update_buttons()
 
     @property

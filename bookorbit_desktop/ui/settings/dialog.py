@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -55,10 +53,13 @@ from bookorbit_desktop.ui.status import KOSYNC_PATH
 from bookorbit_desktop.ui.widgets import (
     ERROR_COLOUR,
     fit_to_screen,
+    push_button,
     scrolling,
     secret_edit,
+    selectable_label,
     show_copied,
     wheel_needs_focus,
+    wide_row,
     wrapped_label,
 )
 
@@ -207,16 +208,11 @@ class SettingsDialog(QDialog):
         self.page_size_spin.setEnabled(settings.opds_enabled)
         self.opds_check.toggled.connect(self.page_size_spin.setEnabled)
         form.addRow("OPDS page si&ze:", self.page_size_spin)
-        address_row = QHBoxLayout()
-        self.address_label = QLabel()
-        self.address_label.setObjectName("serverAddress")
-        self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.copy_button = QPushButton("&Copy")
-        self.copy_button.setToolTip("Copy the address to type into KOReader")
-        self.copy_button.clicked.connect(self._copy_address)
-        address_row.addWidget(self.address_label, 1)
-        address_row.addWidget(self.copy_button)
-        form.addRow("Sync server address:", address_row)
+        self.address_label = selectable_label("serverAddress")
+        self.copy_button = push_button(
+            "&Copy", self._copy_address, tip="Copy the address to type into KOReader"
+        )
+        form.addRow("Sync server address:", wide_row(self.address_label, self.copy_button))
         return server
 
     def _account_group(self, settings: DesktopSettings) -> QGroupBox:

@@ -14,13 +14,16 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QListWidget,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.ui.widgets import choose_folder, wrapped_label
+from bookorbit_desktop.ui.widgets import (
+    choose_folder,
+    push_button,
+    wrapped_label,
+)
 
 
 @dataclass
@@ -50,10 +53,8 @@ class WatchedFoldersBox(QGroupBox):
         self.folder_list.setObjectName("watchedFolders")
         layout.addWidget(self.folder_list)
         buttons = QHBoxLayout()
-        add = QPushButton("&Add Folder…")
-        add.clicked.connect(self.choose)
-        self.remove_button = QPushButton("&Remove")
-        self.remove_button.clicked.connect(self.remove_selected)
+        add = push_button("&Add Folder…", self.choose)
+        self.remove_button = push_button("&Remove", self.remove_selected)
         buttons.addWidget(add)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,11 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.settings import PRIVACY_LABELS, SyncSettings
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
-from bookorbit_desktop.ui.widgets import secret_edit, wrapped_label
+from bookorbit_desktop.ui.widgets import (
+    push_button,
+    secret_edit,
+    wrapped_label,
+)
 
 
 @dataclass
@@ -57,8 +60,7 @@ class HardcoverTab(QWidget):
         self.user_label.setObjectName("hardcoverUser")
         form.addRow("Connected as:", self.user_label)
         self.token_edit = secret_edit()
-        self.connect_button = QPushButton("C&onnect")
-        self.connect_button.clicked.connect(self.connect_token)
+        self.connect_button = push_button("C&onnect", self.connect_token)
         self.token_edit.textChanged.connect(
             lambda text: self.connect_button.setEnabled(bool(text.strip()))
         )
@@ -66,8 +68,7 @@ class HardcoverTab(QWidget):
         row.addWidget(self.token_edit, 1)
         row.addWidget(self.connect_button)
         form.addRow("Token:", row)
-        self.disconnect_button = QPushButton("&Disconnect")
-        self.disconnect_button.clicked.connect(self.disconnect_account)
+        self.disconnect_button = push_button("&Disconnect", self.disconnect_account)
         form.addRow(self.disconnect_button)
         self.account_message = wrapped_label()
         form.addRow(self.account_message)

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -27,7 +24,13 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.ui.status import KOSYNC_PATH, OPDS_PATH
-from bookorbit_desktop.ui.widgets import show_copied, wrapped_label
+from bookorbit_desktop.ui.widgets import (
+    push_button,
+    selectable_label,
+    show_copied,
+    wide_row,
+    wrapped_label,
+)
 
 WHY = (
     "Use HTTPS on a Wi-Fi you share or do not control: over plain HTTP your KOReader sync key "
@@ -70,25 +73,16 @@ class HttpsBox(QGroupBox):
         row.addWidget(self.port_spin)
         row.addStretch(1)
         form.addRow(row)
-        self.address_label = QLabel()
-        self.address_label.setObjectName("httpsAddress")
-        self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.address_label = selectable_label("httpsAddress")
         form.addRow("HTTPS sync address:", self.address_label)
-        self.opds_label = QLabel()
-        self.opds_label.setObjectName("httpsOpdsAddress")
-        self.opds_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.opds_label = selectable_label("httpsOpdsAddress")
         form.addRow("HTTPS catalog (OPDS):", self.opds_label)
-        fingerprint_row = QHBoxLayout()
         self.fingerprint = ""  # "AB:CD:..." once the certificate exists
-        self.fingerprint_label = QLabel()
-        self.fingerprint_label.setObjectName("certificateFingerprint")
-        self.fingerprint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.copy_button = QPushButton("Cop&y")
-        self.copy_button.setToolTip("Copy the certificate's fingerprint")
-        self.copy_button.clicked.connect(self._copy_fingerprint)
-        fingerprint_row.addWidget(self.fingerprint_label, 1)
-        fingerprint_row.addWidget(self.copy_button)
-        form.addRow("Certificate (SHA-256):", fingerprint_row)
+        self.fingerprint_label = selectable_label("certificateFingerprint")
+        self.copy_button = push_button(
+            "Cop&y", self._copy_fingerprint, tip="Copy the certificate's fingerprint"
+        )
+        form.addRow("Certificate (SHA-256):", wide_row(self.fingerprint_label, self.copy_button))
         self.enabled_check.setChecked(https_port is not None)
         self.enabled_check.toggled.connect(self._update)
         self.port_spin.valueChanged.connect(self._update)
