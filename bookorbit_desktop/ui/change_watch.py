@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
+
+from bookorbit_desktop.ui.widgets import interval_timer
 
 POLL_MS = 1500
 
@@ -25,9 +27,7 @@ class ChangeWatch(QObject):
         super().__init__(parent)
         self._version = version
         self._last = version()
-        self.timer = QTimer(self)
-        self.timer.setInterval(interval)
-        self.timer.timeout.connect(self.check)
+        self.timer = interval_timer(self, interval, self.check)
 
     def start(self) -> None:
         self.timer.start()

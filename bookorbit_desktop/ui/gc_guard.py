@@ -22,8 +22,10 @@ import gc
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
+
+from bookorbit_desktop.ui.widgets import interval_timer
 
 BUSY_INTERVAL_MS = 50
 IDLE_INTERVAL_MS = 500
@@ -59,9 +61,7 @@ class GarbageCollector(QObject):
         self._shown = shown
         self._clock = clock
         self._last_thorough = clock()
-        self._timer = QTimer(self)
-        self._timer.setInterval(IDLE_INTERVAL_MS)
-        self._timer.timeout.connect(self.check)
+        self._timer = interval_timer(self, IDLE_INTERVAL_MS, self.check)
 
     def start(self) -> None:
         gc.disable()

@@ -109,6 +109,13 @@ def wide_row(wide: QWidget, *widgets: QWidget) -> QHBoxLayout:
     return row
 
 
+def interval_timer(parent: QObject, interval_ms: int, timeout: Callable[[], object]) -> QTimer:
+    """A timer that calls `timeout()` every `interval_ms` once started."""
+    timer = QTimer(parent, interval=interval_ms)
+    timer.timeout.connect(timeout)
+    return timer
+
+
 def button_row(*widgets: QWidget) -> QHBoxLayout:
     """A row of buttons at the right edge, in the order given."""
     row = QHBoxLayout()

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -73,7 +72,6 @@ class FirstRunPage(QWidget):
     def __init__(self, access: FirstRunAccess, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._access = access
-        self.chooser: QFileDialog | None = None
         self._folder_chosen = False
         self._folder = ""
         self._device = ""  # the address of a device that logged in while the page was open
@@ -91,30 +89,37 @@ class FirstRunPage(QWidget):
 
     # -- steps ------------------------------------------------------------------------------
 
+    @staticmethod
+    def _step(title: str, hint: str = "") -> tuple[QGroupBox, QFormLayout]:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        if hint:
+            form.addRow(wrapped_label(hint))
+        return box, form
+
     def _folder_step(self) -> QGroupBox:
-        box = QGroupBox("1. Choose your books folder")
-        layout = QVBoxLayout(box)
-        hint = wrapped_label(
+        box, form = self._step(
+            "1. Choose your books folder",
             "BookOrbit imports the ebooks in it and keeps watching it: books you add, change, "
-            "move or remove there are picked up. Your files stay where they are."
+            "move or remove there are picked up. Your files stay where they are.",
         )
-        layout.addWidget(hint)
         row = QHBoxLayout()
-        self.folder_button = push_button("&Choose Folder…", self.choose_folder)
+        self.folder_button = push_button(
+            "&Choose Folder…",
+            lambda: choose_folder(self, "Choose Your Books Folder", self.add_folder),
+        )
         self.folder_label = wrapped_label()
         self.cancel_import_button = push_button("Cancel &Import", self.import_cancel_requested.emit)
         self.cancel_import_button.hide()
         row.addWidget(self.folder_button)
         row.addWidget(self.folder_label, 1)
         row.addWidget(self.cancel_import_button)
-        layout.addLayout(row)
+        form.addRow(row)
         return box
 
     def _account_step(self) -> QGroupBox:
-        box = QGroupBox("2. Create the KOReader account")
-        form = QFormLayout(box)
-        self.username_edit = QLineEdit()
-        self.username_edit.setPlaceholderText("for example: reader")
+        box, form = self._step("2. Create the KOReader account")
+        self.username_edit = QLineEdit(placeholderText="for example: reader")
         form.addRow("&User name:", self.username_edit)
         self.password_edit = secret_edit()
         form.addRow("Pass&word:", self.password_edit)
@@ -134,13 +139,11 @@ class FirstRunPage(QWidget):
         return box
 
     def _hardcover_step(self) -> QGroupBox:
-        box = QGroupBox("3. Connect Hardcover (optional)")
-        form = QFormLayout(box)
-        hint = wrapped_label(
+        box, form = self._step(
+            "3. Connect Hardcover (optional)",
             "To send your reading to hardcover.app, paste the token from "
-            "hardcover.app/account/api. You can skip this and connect later in Settings."
+            "hardcover.app/account/api. You can skip this and connect later in Settings.",
         )
-        form.addRow(hint)
         self.token_edit = secret_edit()
         self.hardcover_button = push_button("C&onnect", self.connect_hardcover)
         form.addRow("Token:", wide_row(self.token_edit, self.hardcover_button))
@@ -149,9 +152,6 @@ class FirstRunPage(QWidget):
         return box
 
     # -- behaviour --------------------------------------------------------------------------
-
-    def choose_folder(self) -> None:
-        self.chooser = choose_folder(self, "Choose Your Books Folder", self.add_folder)
 
     def add_folder(self, folder: str) -> None:
         try:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QListWidget,
@@ -41,7 +40,6 @@ class WatchedFoldersBox(QGroupBox):
     def __init__(self, access: FolderAccess, parent: QWidget | None = None) -> None:
         super().__init__("Watched folders", parent)
         self._access = access
-        self.chooser: QFileDialog | None = None
         layout = QVBoxLayout(self)
         hint = wrapped_label(
             "Books added, changed, moved or removed in these folders are picked up while "
@@ -53,7 +51,9 @@ class WatchedFoldersBox(QGroupBox):
         self.folder_list.setObjectName("watchedFolders")
         layout.addWidget(self.folder_list)
         buttons = QHBoxLayout()
-        add = push_button("&Add Folder…", self.choose)
+        add = push_button(
+            "&Add Folder…", lambda: choose_folder(self, "Watch a Books Folder", self.add_folder)
+        )
         self.remove_button = push_button("&Remove", self.remove_selected)
         buttons.addWidget(add)
         buttons.addWidget(self.remove_button)
@@ -71,10 +71,6 @@ class WatchedFoldersBox(QGroupBox):
 
     def _selection_changed(self) -> None:
         self.remove_button.setEnabled(bool(self.folder_list.selectedItems()))
-
-    def choose(self) -> None:
-        """Pick a folder without a nested event loop; `add_folder` follows."""
-        self.chooser = choose_folder(self, "Watch a Books Folder", self.add_folder)
 
     def add_folder(self, folder: str) -> None:
         try:
