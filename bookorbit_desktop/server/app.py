@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
 import logging
 from collections.abc import Callable
 
@@ -27,6 +26,7 @@ from aiohttp.typedefs import Handler
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.server import ServerContext
+from bookorbit_desktop.server.binding import bind_problem, port_taken
 from bookorbit_desktop.server.connections import (
     IDLE_SECONDS,
     MAX_BODY_BYTES,
@@ -135,27 +135,17 @@ def build_app(ctx: ServerContext) -> web.Application:
 
 
 def _describe_bind_error(error: OSError, host: str, port: int) -> ServerStartError:
-    if error.errno == errno.EADDRINUSE or getattr(error, "winerror", None) == 10048:
-        return PortInUseError(
-            f"Port {port} is already in use on this computer, probably by another copy of "
-            "BookOrbit or another sync server. Stop that program, or choose another port "
-            "(for example `bookorbit-desktop serve --port 8766`, or in Settings) and type the "
-            "new port into KOReader."
-        )
-    if error.errno in (errno.EACCES, errno.EPERM):
-        return ServerStartError(
-            f"This computer does not allow BookOrbit to listen on port {port}. Choose a port "
-            "above 1024 (the default is 8765)."
-        )
-    if error.errno == errno.EADDRNOTAVAIL:
-        return ServerStartError(
-            f"The address {host} does not belong to this computer (any more). Choose one of "
-            "its current addresses, or 0.0.0.0 for all of them."
-        )
-    return ServerStartError(
-        f"Could not listen on {host} port {port}: {error.strerror or error}. Check the address "
-        "and port in Settings (or --host/--port)."
+    message = bind_problem(
+        error,
+        host,
+        port,
+        taken_advice="Another copy of BookOrbit or another sync server probably uses it. Stop "
+        "that program, or choose another port (for example `bookorbit-desktop serve --port "
+        "8766`, or in Settings) and type the new port into KOReader.",
     )
+    if port_taken(error):
+        return PortInUseError(message)
+    return ServerStartError(f"{message} Check the address and port in Settings (or --host/--port).")
 
 
 def _ports(runner: web.BaseRunner) -> list[int]:

@@ -12,7 +12,6 @@ the window and the log.
 from __future__ import annotations
 
 import asyncio
-import errno
 import json
 import logging
 import time
@@ -23,6 +22,7 @@ from aiohttp import web
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.highlights.received import Received, record_export
+from bookorbit_desktop.server.binding import bind_problem
 from bookorbit_desktop.server.highlights.guard import (
     RateLimit,
     ip_literal_host,
@@ -143,14 +143,16 @@ def build_app(options: ReceiverOptions) -> web.Application:
 
 
 def _bind_error(error: OSError, host: str, port: int) -> ReceiverStartError:
-    if error.errno == errno.EADDRINUSE or getattr(error, "winerror", None) == 10048:
-        return ReceiverStartError(
-            f"Port {port} is already in use on this computer. calibre's content server also "
-            "listens on 8080 by default: stop it or move it, or choose another port for "
-            "highlights and type IP:PORT/send# (for example 192.168.1.20:8081/send#) into "
-            "KOReader's XMNote IP."
+    return ReceiverStartError(
+        bind_problem(
+            error,
+            host,
+            port,
+            taken_advice="calibre's content server also listens on 8080 by default: stop it or "
+            "move it, or choose another port for highlights and type IP:PORT/send# (for example "
+            "192.168.1.20:8081/send#) into KOReader's XMNote IP.",
         )
-    return ReceiverStartError(f"Could not listen on {host} port {port}: {error.strerror or error}.")
+    )
 
 
 class HighlightsReceiver:

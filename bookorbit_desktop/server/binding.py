@@ -1,0 +1,32 @@
+"""What an error binding a listening socket means, in words a user can act on.
+
+Every listener (the sync server, the highlights receiver) reads the same errors the same way;
+only the advice for a taken port names the listener's own setting.
+"""
+
+from __future__ import annotations
+
+import errno
+
+
+def port_taken(error: OSError) -> bool:
+    """The port is already in use (Linux/macOS errno, or Windows' WSAEADDRINUSE)."""
+    return error.errno == errno.EADDRINUSE or getattr(error, "winerror", None) == 10048
+
+
+def bind_problem(error: OSError, host: str, port: int, *, taken_advice: str) -> str:
+    """The message for failing to listen on `host`:`port`; `taken_advice` follows "Port N is
+    already in use on this computer." when it is."""
+    if port_taken(error):
+        return f"Port {port} is already in use on this computer. {taken_advice}"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"This computer does not allow BookOrbit to listen on port {port}. Choose a port "
+            "above 1024."
+        )
+    if error.errno == errno.EADDRNOTAVAIL:
+        return (
+            f"The address {host} does not belong to this computer (any more). Choose one of "
+            "its current addresses, or 0.0.0.0 for all of them."
+        )
+    return f"Could not listen on {host} port {port}: {error.strerror or error}."
