@@ -116,6 +116,18 @@ class Step:
     ahead: tuple[int, int] | None = None  # (library's page, Hardcover's page) when it is ahead
 
 
+@dataclass(frozen=True)
+class _Against:
+    """What a plan weighs once Hardcover has an entry: the library's copy, the entry, what the
+    library wants there, the settings, and the notes the plan gathers on the way."""
+
+    local: Local
+    remote: Remote
+    want: Wanted
+    options: Options
+    notes: list[str]
+
+
 def usable_snapshot(local: Local, snapshot: Snapshot | None) -> Snapshot | None:
     """A snapshot of another Hardcover book (the link changed since) says nothing here."""
     if snapshot is None or snapshot.hc_book_id != local.hc_book_id:
@@ -145,14 +157,15 @@ def plan(
         snapshot = None
     tracking = _track_read(tracking, remote, read_kind(want.status_id))
     notes: list[str] = []
-    entry = _entry_update(local, snapshot, remote, want, tracking, options, notes)
+    against = _Against(local, remote, want, options, notes)
+    entry = _entry_update(against, snapshot, tracking)
     if entry is not None:
         stamped = tracking.stamped_finish or entry.fields.get("status_id") == READ
         return Step(entry, replace(tracking, stamped_finish=stamped), tuple(notes))
     if remote.status_id != want.status_id:
         notes.append("reading dates left as they are on Hardcover")
         return Step(None, tracking, tuple(notes))
-    return _read_step(local, snapshot, remote, want, tracking, options, notes)
+    return _read_step(against, snapshot, tracking)
 
 
 # ------------------------------------------------------------------------------- entry
@@ -207,14 +220,9 @@ def _differs(
 
 
 def _entry_update(
-    local: Local,
-    snapshot: Snapshot | None,
-    remote: Remote,
-    want: Wanted,
-    tracking: Tracking,
-    options: Options,
-    notes: list[str],
+    against: _Against, snapshot: Snapshot | None, tracking: Tracking
 ) -> Action | None:
+    local, remote, want, notes = against.local, against.remote, against.want, against.notes
     adopted = not tracking.created_by_us
     fields: dict[str, Any] = {}
     changes: list[str] = []
@@ -226,7 +234,7 @@ def _entry_update(
     if _differs("rating", want.rating, remote.rating, snapshot, unknown_keeps=adopted, notes=notes):
         fields["rating"] = want.rating
         changes.append("rating cleared" if want.rating is None else f"rating {stars(want.rating)}")
-    manage_privacy = tracking.created_by_us or options.privacy_for_all
+    manage_privacy = tracking.created_by_us or against.options.privacy_for_all
     if manage_privacy and _differs(
         "privacy_id", want.privacy_id, remote.privacy_id, snapshot, unknown_keeps=True, notes=notes
     ):
@@ -263,15 +271,8 @@ def _track_read(tracking: Tracking, remote: Remote, kind: str) -> Tracking:
     return tracking
 
 
-def _read_step(
-    local: Local,
-    snapshot: Snapshot | None,
-    remote: Remote,
-    want: Wanted,
-    tracking: Tracking,
-    options: Options,
-    notes: list[str],
-) -> Step:
+def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking) -> Step:
+    local, remote, want, notes = against.local, against.remote, against.want, against.notes
     kind = read_kind(want.status_id)
     if kind == NO_READ:
         return Step(None, tracking, tuple(notes))
@@ -307,7 +308,7 @@ def _read_step(
         "finished", want.finished, read.finished, snapshot, unknown_keeps=not stamped, notes=notes
     ):
         finished = want.finished
-    pages, ahead = _pages(want, read, snapshot, kind, options, notes)
+    pages, ahead = _pages(want, read, snapshot, kind, against.options, notes)
     edition = read.edition_id
     if want.edition_id is not None and (
         pages != read.pages or edition is None or tracking.created_by_us
