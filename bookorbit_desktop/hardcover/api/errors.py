@@ -120,18 +120,24 @@ class RateLimitedError(HardcoverError):
         self.daily = daily
 
 
-class UnavailableError(HardcoverError):
+class _StatusError(HardcoverError):
+    """An HTTP status Hardcover answered with; `words` says it ({status} and {detail})."""
+
+    words = ""
+
+    def __init__(self, status: int, detail: str | None = None) -> None:
+        message = self.words.format(status=status, detail=detail)
+        super().__init__(message, detail=detail, status=status)
+
+
+class UnavailableError(_StatusError):
     """5xx/408 that did not go away after retrying."""
 
     title = "Hardcover is not answering properly"
-
-    def __init__(self, status: int, detail: str | None = None) -> None:
-        super().__init__(
-            f"Hardcover answered with an error (HTTP {status}) several times. It is probably "
-            "a temporary problem on Hardcover's side; try again in a few minutes.",
-            detail=detail,
-            status=status,
-        )
+    words = (
+        "Hardcover answered with an error (HTTP {status}) several times. It is probably a "
+        "temporary problem on Hardcover's side; try again in a few minutes."
+    )
 
 
 class NetworkError(HardcoverError):
@@ -147,18 +153,14 @@ class NetworkError(HardcoverError):
         )
 
 
-class RequestRejectedError(HardcoverError):
+class RequestRejectedError(_StatusError):
     """Hardcover refused the request itself (400, 403 limits, blocked operators, quota)."""
 
     title = "Hardcover refused the request"
-
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(
-            f"Hardcover refused a request (HTTP {status}: {detail}). Please report this "
-            "problem with the log file attached.",
-            detail=detail,
-            status=status,
-        )
+    words = (
+        "Hardcover refused a request (HTTP {status}: {detail}). Please report this problem "
+        "with the log file attached."
+    )
 
 
 class GraphQLResponseError(HardcoverError):
