@@ -39,9 +39,14 @@ class ReadingRow:
     finished: str | None
 
 
+def _one(sql: str, params: tuple[Any, ...]) -> Any:
+    """The first row of a statement's result, or None."""
+    return database.execute_sql(sql, params).fetchone()
+
+
 def setting(key: str) -> Any:
     """A user setting (JSON text in the setting table) or its default."""
-    row = database.execute_sql("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    row = _one("SELECT value FROM setting WHERE key = ?", (key,))
     return json.loads(row[0]) if row is not None else DEFAULT_SETTINGS[key]
 
 
@@ -54,18 +59,18 @@ def aliases(document: str) -> list[tuple[int, str]]:
 
 def newest_event_book(document: str) -> tuple[int | None] | None:
     """(book_id,) of the document's newest event, or None when it was never pushed."""
-    return database.execute_sql(
+    return _one(
         "SELECT book_id FROM progress_event WHERE document = ? ORDER BY id DESC LIMIT 1",
         (document,),
-    ).fetchone()
+    )
 
 
 def newest_event(document: str) -> Position | None:
-    row = database.execute_sql(
+    row = _one(
         "SELECT percentage, progress, device, device_id, timestamp FROM progress_event"
         " WHERE document = ? ORDER BY id DESC LIMIT 1",
         (document,),
-    ).fetchone()
+    )
     if row is None:
         return None
     percentage, progress, device, device_id, timestamp = row
@@ -91,21 +96,21 @@ def insert_events(values: Sequence[EventValues]) -> None:
 
 def latest_metadata(document: str) -> tuple[str | None, str | None, str | None]:
     """The newest metadata any push sent for `document` (a push without it clears nothing)."""
-    row = database.execute_sql(
+    row = _one(
         "SELECT meta_title, meta_authors, meta_filename FROM progress_event WHERE document = ?"
         " AND (meta_title IS NOT NULL OR meta_authors IS NOT NULL OR meta_filename IS NOT NULL)"
         " ORDER BY id DESC LIMIT 1",
         (document,),
-    ).fetchone()
+    )
     return (row[0], row[1], row[2]) if row is not None else (None, None, None)
 
 
 def reading_row(book_id: int) -> ReadingRow | None:
-    row = database.execute_sql(
+    row = _one(
         "SELECT status, progress, koreader_progress, started, finished FROM reading_state"
         " WHERE book_id = ?",
         (book_id,),
-    ).fetchone()
+    )
     return None if row is None else ReadingRow(row[0], row[1] or 0.0, row[2], row[3], row[4])
 
 
