@@ -15,6 +15,11 @@ if TYPE_CHECKING:  # the schema version is read without loading the ORM
 Migration = Callable[["SqliteDatabase"], None]
 
 
+def _execute_all(db: SqliteDatabase, statements: list[str]) -> None:
+    for statement in statements:
+        db.execute_sql(statement)
+
+
 def _v1_library(db: SqliteDatabase) -> None:
     statements = [
         """CREATE TABLE book (
@@ -100,8 +105,7 @@ def _v1_library(db: SqliteDatabase) -> None:
         "CREATE INDEX progress_event_book_id_id ON progress_event (book_id, id)",
         "CREATE TABLE setting (key VARCHAR(255) NOT NULL PRIMARY KEY, value TEXT NOT NULL)",
     ]
-    for statement in statements:
-        db.execute_sql(statement)
+    _execute_all(db, statements)
 
 
 def _v2_hardcover(db: SqliteDatabase) -> None:
@@ -160,8 +164,7 @@ def _v3_sync(db: SqliteDatabase) -> None:
             holder TEXT NOT NULL,
             expires_at REAL NOT NULL)""",
     ]
-    for statement in statements:
-        db.execute_sql(statement)
+    _execute_all(db, statements)
 
 
 def _v4_sync_trust(db: SqliteDatabase) -> None:
@@ -173,8 +176,7 @@ def _v4_sync_trust(db: SqliteDatabase) -> None:
         # The copy the user chose to speak for a Hardcover book several local books link to.
         "ALTER TABLE hardcover_match ADD COLUMN lead INTEGER NOT NULL DEFAULT 0",
     ]
-    for statement in statements:
-        db.execute_sql(statement)
+    _execute_all(db, statements)
 
 
 def _v5_history(db: SqliteDatabase) -> None:
@@ -220,8 +222,7 @@ def _v5_history(db: SqliteDatabase) -> None:
             PRIMARY KEY (history_book_id, day)) WITHOUT ROWID""",
         "CREATE INDEX history_day_day ON history_day (day)",
     ]
-    for statement in statements:
-        db.execute_sql(statement)
+    _execute_all(db, statements)
 
 
 def _v6_highlights(db: SqliteDatabase) -> None:
@@ -269,8 +270,7 @@ def _v6_highlights(db: SqliteDatabase) -> None:
             changed_at REAL NOT NULL)""",
         "CREATE UNIQUE INDEX journal_entry_highlight_id_kind ON journal_entry (highlight_id, kind)",
     ]
-    for statement in statements:
-        db.execute_sql(statement)
+    _execute_all(db, statements)
 
 
 def _v7_devices(db: SqliteDatabase) -> None:
@@ -301,8 +301,7 @@ def _v7_devices(db: SqliteDatabase) -> None:
             book_id INTEGER NOT NULL PRIMARY KEY REFERENCES book (id) ON DELETE CASCADE,
             queued_at REAL NOT NULL)""",
     ]
-    for statement in statements:
-        db.execute_sql(statement)
+    _execute_all(db, statements)
 
 
 # The tables whose rows make up a book's line in the library table besides `book` and `author`.
@@ -343,8 +342,7 @@ def _v8_change_log(db: SqliteDatabase) -> None:
             trigger(f"book_change_{table}_update", "UPDATE", table, "OLD.book_id", "NEW.book_id"),
             trigger(f"book_change_{table}_delete", "DELETE", table, "OLD.book_id"),
         ]
-    for statement in statements:
-        db.execute_sql(statement)
+    _execute_all(db, statements)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
