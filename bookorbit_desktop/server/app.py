@@ -26,7 +26,7 @@ from aiohttp.typedefs import Handler
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.server import ServerContext
-from bookorbit_desktop.server.binding import bind_problem, port_taken
+from bookorbit_desktop.server.binding import Listener, bind_problem, listening_ports, port_taken
 from bookorbit_desktop.server.connections import (
     IDLE_SECONDS,
     MAX_BODY_BYTES,
@@ -148,16 +148,7 @@ def _describe_bind_error(error: OSError, host: str, port: int) -> ServerStartErr
     return ServerStartError(f"{message} Check the address and port in Settings (or --host/--port).")
 
 
-def _ports(runner: web.BaseRunner) -> list[int]:
-    """The ports the runner listens on, in the order its sites started."""
-    ports: list[int] = []
-    for address in runner.addresses:
-        if isinstance(address, tuple) and len(address) >= 2 and int(address[1]) not in ports:
-            ports.append(int(address[1]))
-    return ports
-
-
-class LanServer:
+class LanServer(Listener):
     """The app bound to one host and port; `start()` and `stop()` run on the current loop.
 
     With `guard_exposure`, a server asked to listen on the LAN listens on loopback until a sync
@@ -195,10 +186,6 @@ class LanServer:
         self._watch: asyncio.Task[None] | None = None
         self._trimmer: asyncio.Task[None] | None = None
         self.limits: ConnectionLimits | None = None
-
-    @property
-    def running(self) -> bool:
-        return self._runner is not None
 
     async def start(self) -> None:
         """Bind and serve; raises PortInUseError / ServerStartError with a clear message."""
@@ -240,7 +227,9 @@ class LanServer:
             binding = self.port
             site = web.TCPSite(runner, self.host, self.port, backlog=BACKLOG)
             await site.start()
-            self.port = _ports(runner)[0]  # the real port when 0 asked for any free one
+            self.port = listening_ports(runner.addresses)[
+                0
+            ]  # the real port when 0 asked for any free one
             binding = self.https_port or 0
             https_site = await self._start_https(runner, self.host)
         except OSError as error:
@@ -255,7 +244,9 @@ class LanServer:
         self._runner = runner
         self._site, self._https_site = site, https_site
         if https_site is not None:
-            self.https_port = next(port for port in _ports(runner) if port != self.port)
+            self.https_port = next(
+                port for port in listening_ports(runner.addresses) if port != self.port
+            )
         log.info("Sync server listening on %s port %d", self.host, self.port)
         if self.certificate is not None:
             log.info(

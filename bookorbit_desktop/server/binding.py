@@ -1,4 +1,5 @@
-"""What an error binding a listening socket means, in words a user can act on.
+"""Listening sockets: what an error binding one means, in words a user can act on, and the
+ports a listener ended up on.
 
 Every listener (the sync server, the highlights receiver) reads the same errors the same way;
 only the advice for a taken port names the listener's own setting.
@@ -7,6 +8,10 @@ only the advice for a taken port names the listener's own setting.
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterable
+from typing import Any
+
+from aiohttp import web
 
 
 def port_taken(error: OSError) -> bool:
@@ -30,3 +35,23 @@ def bind_problem(error: OSError, host: str, port: int, *, taken_advice: str) -> 
             "its current addresses, or 0.0.0.0 for all of them."
         )
     return f"Could not listen on {host} port {port}: {error.strerror or error}."
+
+
+def listening_ports(addresses: Iterable[Any]) -> list[int]:
+    """The ports of a runner's `addresses`, in the order its sites started (a port asked for as
+    0 shows here as the one the system chose)."""
+    ports: list[int] = []
+    for address in addresses:
+        if isinstance(address, tuple) and len(address) >= 2 and int(address[1]) not in ports:
+            ports.append(int(address[1]))
+    return ports
+
+
+class Listener:
+    """A listener that owns an aiohttp runner while it serves."""
+
+    _runner: web.BaseRunner | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None

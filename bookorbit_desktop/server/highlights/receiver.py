@@ -22,7 +22,7 @@ from aiohttp import web
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.highlights.received import Received, record_export
-from bookorbit_desktop.server.binding import bind_problem
+from bookorbit_desktop.server.binding import Listener, bind_problem, listening_ports
 from bookorbit_desktop.server.highlights.guard import (
     RateLimit,
     ip_literal_host,
@@ -155,7 +155,7 @@ def _bind_error(error: OSError, host: str, port: int) -> ReceiverStartError:
     )
 
 
-class HighlightsReceiver:
+class HighlightsReceiver(Listener):
     """The receiver bound to one host and port on the running loop."""
 
     def __init__(self, options: ReceiverOptions, host: str, port: int = DEFAULT_PORT) -> None:
@@ -164,11 +164,8 @@ class HighlightsReceiver:
         self.port = port
         self._runner: web.AppRunner | None = None
 
-    @property
-    def running(self) -> bool:
-        return self._runner is not None
-
     async def start(self) -> None:
+        """Bind and serve; raises ReceiverStartError with a clear message."""
         if self._runner is not None:
             return
         runner = web.AppRunner(
@@ -182,10 +179,7 @@ class HighlightsReceiver:
             await runner.cleanup()
             raise _bind_error(error, self.host, self.port) from error
         self._runner = runner
-        for address in runner.addresses:
-            if isinstance(address, tuple):
-                self.port = int(address[1])
-                break
+        self.port = listening_ports(runner.addresses)[0]
         log.info("Highlights receiver listening on %s port %d", self.host, self.port)
 
     async def stop(self) -> None:
