@@ -8,7 +8,7 @@ error. Nothing is guessed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +93,11 @@ def to_int(value: Any) -> int | None:
         return None
 
 
+def to_count(value: Any) -> int:
+    """A count, where Hardcover's null means none."""
+    return to_int(value) or 0
+
+
 def to_float(value: Any) -> float | None:
     try:
         return None if value is None else float(value)
@@ -110,6 +115,13 @@ def texts(values: Any) -> tuple[str, ...]:
     if not isinstance(values, list | tuple):
         return ()
     return tuple(text for value in values if (text := to_text(value)))
+
+
+def _converted(
+    raw: Mapping[str, Any], convert: Callable[[Any], Any], *names: str
+) -> dict[str, Any]:
+    """`{name: convert(raw[name])}` for each name (a missing one converts None)."""
+    return {name: convert(raw.get(name)) for name in names}
 
 
 def _named(raw: Any, key: str) -> Iterator[tuple[Mapping[str, Any], str]]:
@@ -154,21 +166,14 @@ def edition_from(raw: Mapping[str, Any]) -> Edition:
     language = language if isinstance(language, Mapping) else {}
     return Edition(
         id=int(raw["id"]),
-        book_id=to_int(raw.get("book_id")) or 0,
-        isbn_13=to_text(raw.get("isbn_13")),
-        isbn_10=to_text(raw.get("isbn_10")),
-        asin=to_text(raw.get("asin")),
-        title=to_text(raw.get("title")),
-        subtitle=to_text(raw.get("subtitle")),
-        pages=to_int(raw.get("pages")),
-        audio_seconds=to_int(raw.get("audio_seconds")),
-        edition_format=to_text(raw.get("edition_format")),
-        physical_format=to_text(raw.get("physical_format")),
-        reading_format_id=to_int(raw.get("reading_format_id")),
-        release_date=to_text(raw.get("release_date")),
-        users_count=to_int(raw.get("users_count")) or 0,
-        users_read_count=to_int(raw.get("users_read_count")) or 0,
-        canonical_id=to_int(raw.get("canonical_id")),
+        **_converted(raw, to_count, "book_id", "users_count", "users_read_count"),
+        **_converted(
+            raw,
+            to_text,
+            *("isbn_13", "isbn_10", "asin", "title", "subtitle", "edition_format"),
+            *("physical_format", "release_date"),
+        ),
+        **_converted(raw, to_int, "pages", "audio_seconds", "reading_format_id", "canonical_id"),
         language=to_text(language.get("code2")),
         language_code3=to_text(language.get("code3")),
     )
@@ -190,21 +195,16 @@ def search_result_from(query: str, raw: dict[str, Any]) -> SearchResult:
                 title=str(document.get("title") or ""),
                 slug=document.get("slug"),
                 subtitle=document.get("subtitle"),
-                author_names=texts(document.get("author_names")),
                 contributors=contributors_from(document.get("contributions")),
-                alternative_titles=texts(document.get("alternative_titles")),
-                release_year=to_int(document.get("release_year")),
-                users_count=to_int(document.get("users_count")) or 0,
-                users_read_count=to_int(document.get("users_read_count")) or 0,
-                pages=to_int(document.get("pages")),
-                isbns=texts(document.get("isbns")),
-                series_names=texts(document.get("series_names")),
                 series_position=(
                     to_float(featured.get("position")) if isinstance(featured, Mapping) else None
                 ),
-                has_audiobook=bool(document.get("has_audiobook")),
-                has_ebook=bool(document.get("has_ebook")),
-                compilation=bool(document.get("compilation")),
+                **_converted(
+                    document, texts, "author_names", "alternative_titles", "isbns", "series_names"
+                ),
+                **_converted(document, to_int, "release_year", "pages"),
+                **_converted(document, to_count, "users_count", "users_read_count"),
+                **_converted(document, bool, "has_audiobook", "has_ebook", "compilation"),
             )
         )
     return SearchResult(
