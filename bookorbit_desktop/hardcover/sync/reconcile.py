@@ -364,12 +364,9 @@ def _read_fields(
     started: str | None, finished: str | None, pages: int | None, edition_id: int | None
 ) -> dict[str, Any]:
     """A read always goes out whole: Hardcover may clear the fields an update leaves out."""
-    return {
-        "started_at": started,
-        "finished_at": finished,
-        "progress_pages": pages,
-        "edition_id": edition_id,
-    }
+    return dict(
+        started_at=started, finished_at=finished, progress_pages=pages, edition_id=edition_id
+    )
 
 
 def snapshot_after(

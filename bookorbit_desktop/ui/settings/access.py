@@ -4,7 +4,7 @@ real ones, and the sections beyond the stored values built on the real services.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services import settings as settings_service
@@ -19,29 +19,21 @@ from bookorbit_desktop.ui.settings.folders_box import FolderAccess
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess
 
 
+@dataclass
 class SettingsAccess:
     """The settings functions the dialog needs, injected so tests use the real ones."""
 
-    def __init__(
-        self,
-        load: Callable[[], DesktopSettings],
-        save: SaveSettings,
-        addresses: Callable[[], list[str]],
-        start_at_login: Callable[[], StartAtLogin | None] = lambda: None,
-        log_dir: str = "",
-        sections: Callable[[], SettingsSections] = SettingsSections,
-    ) -> None:
-        self._sections = sections
-        # Set by the Devices part of the window once it is mounted.
-        self.device_password: DevicePasswordAccess | None = None
-        self.load = load
-        self.save = save
-        self.addresses = addresses
-        self.start_at_login = start_at_login
-        self.log_dir = log_dir
+    load: Callable[[], DesktopSettings]
+    save: SaveSettings
+    addresses: Callable[[], list[str]]
+    start_at_login: Callable[[], StartAtLogin | None] = lambda: None
+    log_dir: str = ""
+    base_sections: Callable[[], SettingsSections] = SettingsSections
+    # Set by the Devices part of the window once it is mounted.
+    device_password: DevicePasswordAccess | None = None
 
     def sections(self) -> SettingsSections:
-        sections = self._sections()
+        sections = self.base_sections()
         if self.device_password is not None:
             sections = replace(sections, device_password=self.device_password)
         return sections
