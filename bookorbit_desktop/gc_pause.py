@@ -7,6 +7,11 @@ again: a third to a half of the read's time. None of these objects form cycles (
 counting frees them), so the collector is paused while they are made; the first collection
 after the pause finds any cycle other code made meanwhile. Threads share one collector: it
 runs again once the last of them is done.
+
+A server that has started holds its long-lived objects (modules, the library's caches, the
+positions of every pushed document); `freeze_long_lived` moves them out of the collector's
+sight, so a full collection under load scans only what came since (with a 10,000-book library
+a full scan held every request up for about 30 ms).
 """
 
 from __future__ import annotations
@@ -37,3 +42,9 @@ def paused_collection() -> Iterator[None]:
             _paused -= 1
             if _paused == 0 and _was_enabled:
                 gc.enable()
+
+
+def freeze_long_lived() -> None:
+    """Collect what is garbage now, then leave everything still alive out of later scans."""
+    gc.collect()
+    gc.freeze()

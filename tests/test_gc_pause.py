@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from bookorbit_desktop.gc_pause import paused_collection
+from bookorbit_desktop.gc_pause import freeze_long_lived, paused_collection
 
 
 def test_nested_and_concurrent_pauses_end_with_the_last_one():
@@ -45,3 +45,16 @@ def test_the_collector_runs_again_after_an_error():
     except ValueError:
         pass
     assert gc.isenabled()
+
+
+def test_objects_alive_at_the_freeze_leave_the_collectors_scans_and_later_ones_do_not():
+    held = [[] for _ in range(100)]
+    try:
+        freeze_long_lived()
+        later = [[]]
+        tracked = gc.get_objects()
+        assert gc.get_freeze_count() >= len(held)
+        assert not any(item is held or item is held[0] for item in tracked)
+        assert any(item is later for item in tracked)  # garbage made later is still collected
+    finally:
+        gc.unfreeze()

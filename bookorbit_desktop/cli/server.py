@@ -14,6 +14,7 @@ from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.config import DEFAULT_SETTINGS
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.gc_pause import freeze_long_lived
 from bookorbit_desktop.library.store.owner import LibraryLock
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext, accounts
@@ -151,6 +152,7 @@ async def _serve_until_stopped(server: Any, args: argparse.Namespace, host: str)
 
     worker = SyncWorker(SyncService())  # pushes queued changes to Hardcover while serving
     worker.start()
+    freeze_long_lived()  # everything started: no full collection scans it again
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
