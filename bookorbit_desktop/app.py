@@ -305,7 +305,7 @@ class Desktop:
         visible = not start_hidden or self.tray is None  # without a tray, the only way in
         if visible:
             try:
-                first = self.library.list_books(limit=FIRST_SCREEN_BOOKS)
+                first = self.library.table_books(limit=FIRST_SCREEN_BOOKS)
             except BookOrbitError:
                 first = []  # the full refresh right after says what is wrong
             self.window.library_view.set_books(first)

@@ -11,9 +11,14 @@ from bookorbit_desktop.services.library import (
     LibraryService,
     hardcover_state,
     progress_text,
-    table_rows,
 )
+from bookorbit_desktop.services.library_rows import read_table, table_book
 from tests.factories import add_book, make_epub
+
+
+def table_rows(*args, **kwargs):
+    """The table's records as the dicts the other views take."""
+    return [book.as_book() for book in read_table(*args, **kwargs)]
 
 
 def test_rows_match_the_full_records(library, tmp_path):
@@ -128,3 +133,16 @@ def test_every_book_comes_in_the_order_sqlite_would_sort_titles(library):
     ]
     assert [row["id"] for row in rows] == expected
     assert [row["id"] for row in table_rows(limit=3)] == expected[:3]
+
+
+def test_records_keep_repeated_texts_once_and_give_the_same_dicts(library, tmp_path):
+    """A large library repeats authors, series and formats: each is kept once in memory."""
+    for title in ("Dune", "Dune Messiah"):
+        add_book(
+            title, ["Frank Herbert"], file=make_epub(tmp_path / f"{title}.epub"), series="Dune"
+        )
+    first, second = read_table()
+    assert first.authors is second.authors and first.formats is second.formats
+    assert first.series is second.series
+    assert [book.as_book() for book in read_table()] == LibraryService(library).list_books()
+    assert table_book(first.as_book()) == first

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from bookorbit_desktop.services.library import library_order
+from bookorbit_desktop.services.library_rows import library_order
 from bookorbit_desktop.ui.library.model import Row
 
 
@@ -24,26 +24,26 @@ class RowDiff:
 def diff_rows(shown: list[Row], rows: list[Row]) -> RowDiff:
     """Compare a fresh read with the rows shown; plain Python, for a worker thread. The rows of
     unchanged books are the ones shown: the fresh copies are freed at once."""
-    old = {row.book["id"]: row for row in shown}
+    old = {row.book.id: row for row in shown}
     kept: list[Row] = []
     fresh: dict[int, Row] = {}
     for row in rows:
-        before = old.get(row.book["id"])
+        before = old.get(row.book.id)
         if before is not None and before.book == row.book:
             kept.append(before)
         else:
             kept.append(row)
-            fresh[row.book["id"]] = row
-    gone = old.keys() - {row.book["id"] for row in rows}
-    rebuild = [row.book["id"] for row in rows] != [row.book["id"] for row in shown]
+            fresh[row.book.id] = row
+    gone = old.keys() - {row.book.id for row in rows}
+    rebuild = [row.book.id for row in rows] != [row.book.id for row in shown]
     return RowDiff(kept, shown, fresh, gone, rebuild)
 
 
 def diff_changed(shown: list[Row], rows: list[Row], changed: Collection[int]) -> RowDiff:
     """`diff_rows` for a read of only the `changed` books (`rows`: those that still exist);
     every other book keeps the row shown. Plain Python, for a worker thread."""
-    before = {row.book["id"]: row for row in shown if row.book["id"] in changed}
-    now = {row.book["id"]: row for row in rows}
+    before = {row.book.id: row for row in shown if row.book.id in changed}
+    now = {row.book.id: row for row in rows}
     fresh = {
         book_id: row
         for book_id, row in now.items()
@@ -58,11 +58,9 @@ def diff_changed(shown: list[Row], rows: list[Row], changed: Collection[int]) ->
             for book_id, row in fresh.items()
         )
     ):
-        return RowDiff(
-            [fresh.get(row.book["id"], row) for row in shown], shown, fresh, set(), False
-        )
-    kept = [fresh.get(row.book["id"], row) for row in shown if row.book["id"] not in gone]
+        return RowDiff([fresh.get(row.book.id, row) for row in shown], shown, fresh, set(), False)
+    kept = [fresh.get(row.book.id, row) for row in shown if row.book.id not in gone]
     kept.extend(row for book_id, row in fresh.items() if book_id not in before)
     kept.sort(key=lambda row: library_order(row.book))
-    rebuild = [row.book["id"] for row in kept] != [row.book["id"] for row in shown]
+    rebuild = [row.book.id for row in kept] != [row.book.id for row in shown]
     return RowDiff(kept, shown, fresh, gone, rebuild)
