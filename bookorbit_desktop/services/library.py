@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -190,7 +190,7 @@ class LibraryService:
         self,
         paths: Paths,
         *,
-        match_states: Callable[[], dict[int, str]] | None = None,
+        match_states: Callable[[Sequence[int] | None], Mapping[int, str]] | None = None,
         match_info: Callable[[int], MatchInfo | None] | None = None,
         on_reading_changed: Callable[[int], None] | None = None,
     ) -> None:
@@ -210,8 +210,7 @@ class LibraryService:
         self, book_ids: Sequence[int] | None = None, *, limit: int | None = None
     ) -> list[TableBook]:
         """`list_books` as the library table keeps them: one compact record per book."""
-        states = self._match_states() if self._match_states else {}
-        return read_table(book_ids, states, limit=limit)
+        return read_table(book_ids, self._match_states, limit=limit)
 
     async def load_changes(self, since: int | None) -> LibraryChanges:
         """The books changed after change `since` (None: every book), read in a worker thread

@@ -9,7 +9,7 @@ screen. `TableBook.as_book` gives the same book as the `BookRow` dict the other 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bookorbit_desktop.gc_pause import paused_collection
@@ -92,7 +92,7 @@ def library_order(book: TableBook) -> tuple[bool, str, int]:
 
 def read_table(
     book_ids: Sequence[int] | None = None,
-    match_states: Mapping[int, str] | None = None,
+    match_states: Callable[[Sequence[int] | None], Mapping[int, str]] | None = None,
     *,
     limit: int | None = None,
 ) -> list[TableBook]:
@@ -100,14 +100,16 @@ def read_table(
     `queries.list_books` builds for export take ten times longer for a large library, and the
     ORM's per-row conversions doubled the time of these), made without the cycle collector
     scanning the growing heap again and again (`gc_pause`). With `limit`, only the first books
-    by title: the window's first screenful."""
+    by title: the window's first screenful. `match_states(ids)`: the Hardcover match state of
+    these books (None: of every book)."""
     with paused_collection():
         wanted = None if book_ids is None else sorted(set(book_ids))
         if limit is not None:
             wanted = _first_ids(wanted, limit)
         names = listing.names(wanted)
         kinds = _formats(wanted)
-        books = _records(_book_columns(wanted), names, kinds, match_states or {})
+        states = match_states(wanted) if match_states is not None else {}
+        books = _records(_book_columns(wanted), names, kinds, states)
         # Sorted here, not by SQLite: walking the title index visits the table's pages out of
         # order (three times slower for a large library).
         books.sort(key=library_order)

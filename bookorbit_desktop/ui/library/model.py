@@ -1,9 +1,12 @@
-"""The library table's Qt model: a plain list of book dicts, filtered and sorted in Python.
+"""The library table's Qt model: a plain list of book records, filtered and sorted in Python.
 
-Filtering and sorting run over precomputed keys instead of a QSortFilterProxyModel calling
-back into Python for every row and comparison. Rows are kept sorted, so a filter keystroke
-only picks rows (it never sorts), and a keystroke that narrows the filter (adds letters or
-words) looks only at the rows the previous one left: typing stays quick with 50,000 books.
+Filtering and sorting run in plain passes over the rows instead of a QSortFilterProxyModel
+calling back into Python for every row and comparison. Rows are kept sorted, so a filter
+keystroke only picks rows (it never sorts), and a keystroke that narrows the filter (adds
+letters or words) looks only at the rows the previous one left: typing stays quick with 50,000
+books. A row keeps only what every keystroke and the default sort need (the folded texts);
+the texts shown and the other columns' sort keys are made from the book when asked, so a
+large library costs little memory and fills the table quickly.
 """
 
 from __future__ import annotations
