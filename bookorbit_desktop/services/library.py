@@ -82,7 +82,6 @@ class BookRow(TypedDict, total=False):
     rating: float | None
     formats: list[str]
     hardcover: str
-    added_at: float | None
     pages: int | None  # pages of the linked Hardcover edition, when known
 
 

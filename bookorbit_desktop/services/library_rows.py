@@ -35,7 +35,6 @@ class TableBook(NamedTuple):
     rating: float | None
     formats: tuple[str, ...]  # sorted
     hardcover: str  # the Hardcover column's state (`hardcover_state`)
-    added_at: float | None
     pages: int | None  # pages of the linked Hardcover edition, when known
 
     def as_book(self) -> BookRow:
@@ -52,7 +51,6 @@ class TableBook(NamedTuple):
             "rating": self.rating,
             "formats": list(self.formats),
             "hardcover": self.hardcover,
-            "added_at": self.added_at,
             "pages": self.pages,
         }
 
@@ -74,7 +72,6 @@ def table_book(book: BookRow | TableBook) -> TableBook:
         rating=book.get("rating"),
         formats=tuple(book.get("formats", ())),
         hardcover=str(book.get("hardcover") or "unmatched"),
-        added_at=book.get("added_at"),
         pages=book.get("pages"),
     )
 
@@ -129,7 +126,7 @@ def _records(
     no_names: list[str] = []
     books: list[TableBook] = []
     append = books.append
-    for book_id, title, sort_title, series, series_index, added_at, *reading in cursor:
+    for book_id, title, sort_title, series, series_index, *reading in cursor:
         status, progress, rating, pages = reading
         status = one(status, status) or "unread"
         authors = tuple(names.get(book_id, no_names))
@@ -147,7 +144,6 @@ def _records(
                 rating,
                 kinds.get(book_id, ()),
                 one(state, state),
-                added_at,
                 pages,
             )
         )
@@ -158,7 +154,7 @@ def _book_columns(wanted: Sequence[int] | None) -> Any:
     """A cursor over the table's book columns (of the `wanted` books; None: every book)."""
     where, params = _book_filter("b.id", wanted)
     return database.execute_sql(
-        "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, b.added_at, "
+        "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, "
         "r.status, r.progress, r.rating, m.edition_pages FROM book b "
         "LEFT OUTER JOIN reading_state r ON r.book_id = b.id "
         "LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id AND m.state = 'linked' "

@@ -27,16 +27,23 @@ def diff_rows(shown: list[Row], rows: list[Row]) -> RowDiff:
     old = {row.book.id: row for row in shown}
     kept: list[Row] = []
     fresh: dict[int, Row] = {}
+    still: set[int] = set()  # the books shown that are still there
     for row in rows:
         before = old.get(row.book.id)
-        if before is not None and before.book == row.book:
+        if before is None:
+            kept.append(row)
+            fresh[row.book.id] = row
+            continue
+        still.add(row.book.id)
+        if before.book == row.book:
             kept.append(before)
         else:
             kept.append(row)
             fresh[row.book.id] = row
-    gone = old.keys() - {row.book.id for row in rows}
-    rebuild = [row.book.id for row in rows] != [row.book.id for row in shown]
-    return RowDiff(kept, shown, fresh, gone, rebuild)
+    rebuild = len(rows) != len(shown) or any(
+        row.book.id != before.book.id for row, before in zip(rows, shown, strict=True)
+    )
+    return RowDiff(kept, shown, fresh, old.keys() - still, rebuild)
 
 
 def diff_changed(shown: list[Row], rows: list[Row], changed: Collection[int]) -> RowDiff:
