@@ -30,6 +30,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from bookorbit_desktop.gc_pause import collection_paused
+
 BUSY_INTERVAL_MS = 50
 IDLE_INTERVAL_MS = 500
 THOROUGH_EVERY_SECONDS = 30 * 60.0  # while no window is shown
@@ -86,6 +88,9 @@ class GarbageCollector(QObject):
 
     def check(self) -> int:
         """Collect the generations whose counts passed their thresholds; objects freed."""
+        if collection_paused():  # a worker is making many objects: collect once it is done
+            self._timer.setInterval(BUSY_INTERVAL_MS)
+            return 0
         if thorough_due(self._clock() - self._last_thorough, self._shown()):
             return self.thorough()
         counts = gc.get_count()

@@ -125,3 +125,21 @@ def test_freed_memory_goes_back_once_quiet_after_a_full_collection(qapp):
         assert trims == [1, 1] and collector.interval_ms == IDLE_INTERVAL_MS
     finally:
         collector.stop()
+
+
+def test_no_collection_while_a_worker_makes_many_objects(qapp):
+    from bookorbit_desktop.gc_pause import paused_collection
+
+    collector = GarbageCollector(shown=lambda: True, clock=Clock())
+    collector.start()
+    try:
+        with paused_collection():  # as a worker reading the library does
+            _full_collection_due()
+            garbage = Node()
+            alive = weakref.ref(garbage)
+            del garbage
+            assert collector.check() == 0 and alive() is not None
+            assert collector.interval_ms == BUSY_INTERVAL_MS  # looks again soon
+        assert collector.check() > 0 and alive() is None
+    finally:
+        collector.stop()
