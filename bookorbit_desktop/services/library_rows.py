@@ -9,8 +9,8 @@ screen. `TableBook.as_book` gives the same book as the `BookRow` dict the other 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.store import listing
@@ -53,6 +53,31 @@ class TableBook(NamedTuple):
             "hardcover": self.hardcover,
             "pages": self.pages,
         }
+
+
+class BookDicts(Sequence["BookRow"]):
+    """Records seen as `BookRow` dicts, each made when it is read: the window hands the whole
+    library over at once, and the dicts are made in the worker that reads them."""
+
+    def __init__(self, books: Sequence[TableBook]) -> None:
+        self._books = books
+
+    def __len__(self) -> int:
+        return len(self._books)
+
+    @overload
+    def __getitem__(self, index: int) -> BookRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[BookRow]: ...
+
+    def __getitem__(self, index: int | slice) -> BookRow | list[BookRow]:
+        if isinstance(index, slice):
+            return [book.as_book() for book in self._books[index]]
+        return self._books[index].as_book()
+
+    def __iter__(self) -> Iterator[BookRow]:
+        return (book.as_book() for book in self._books)
 
 
 def table_book(book: BookRow | TableBook) -> TableBook:

@@ -12,7 +12,7 @@ from bookorbit_desktop.services.library import (
     hardcover_state,
     progress_text,
 )
-from bookorbit_desktop.services.library_rows import read_table, table_book
+from bookorbit_desktop.services.library_rows import BookDicts, read_table, table_book
 from tests.factories import add_book, make_epub
 
 
@@ -167,3 +167,14 @@ def test_the_match_states_read_are_those_of_the_books_read(library):
     assert HardcoverService().match_states() == {book.id: "linked" for book in books}
     assert HardcoverService().match_states([books[2].id]) == {books[2].id: "linked"}
     assert HardcoverService().match_states([]) == {}
+
+
+def test_records_read_as_dicts_one_at_a_time(library):
+    for title in ("Alpha", "Bravo", "Charlie"):
+        add_book(title, ["A"])
+    records = read_table()
+    dicts = BookDicts(records)
+    assert len(dicts) == 3
+    assert dicts[1] == records[1].as_book() and dicts[-1]["title"] == "Charlie"
+    assert dicts[:2] == [book.as_book() for book in records[:2]]
+    assert list(dicts) == LibraryService(library).list_books()

@@ -31,7 +31,7 @@ from bookorbit_desktop.services.library import (
     BookRow,
     progress_text,
 )
-from bookorbit_desktop.services.library_rows import TableBook, table_book
+from bookorbit_desktop.services.library_rows import BookDicts, TableBook, table_book
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -227,9 +227,9 @@ class LibraryModel(QAbstractTableModel):
         self._rows = self._visible(self._all)
         self.endResetModel()
 
-    def books(self) -> list[BookRow]:
-        """Every book as shown, in the library's order."""
-        return [row.book.as_book() for row in self._given]
+    def books(self) -> Sequence[BookRow]:
+        """Every book as shown, in the library's order (each dict made when it is read)."""
+        return BookDicts([row.book for row in self._given])
 
     @property
     def shown_rows(self) -> list[Row]:
