@@ -175,18 +175,21 @@ def sort_key(column: int) -> Callable[[Row], Any]:
     """What the rows are sorted by in `column` (missing texts last in ascending order). The
     folded texts of one sort are kept while it lasts: authors and series repeat."""
     key = COLUMN_KEYS[column]
-    folded: dict[Any, tuple[bool, str]] = {}
+    folded: dict[Any, tuple[bool, str]] = {}  # by authors (a tuple) or series (a text)
 
-    def text_key(text: str) -> tuple[bool, str]:
-        found = folded.get(text)
+    def once(value: Any, text: Callable[[Any], str]) -> tuple[bool, str]:
+        found = folded.get(value)
         if found is None:
-            found = folded[text] = _missing_last(fold(text))
+            found = folded[value] = _missing_last(fold(text(value)))
         return found
 
     keys: dict[str, Callable[[Row], Any]] = {
         "title": lambda row: _missing_last(row.title_key),
-        "authors": lambda row: text_key(", ".join(row.book.authors)),
-        "series": lambda row: (text_key(row.book.series or ""), row.book.series_index or 0.0),
+        "authors": lambda row: once(row.book.authors, ", ".join),
+        "series": lambda row: (
+            once(row.book.series, lambda series: series or ""),
+            row.book.series_index or 0.0,
+        ),
         "status": lambda row: _STATUS_ORDER.get(row.book.status, len(_STATUS_ORDER)),
         "progress": lambda row: row.book.progress,
         "rating": lambda row: row.book.rating if row.book.rating is not None else -1.0,
