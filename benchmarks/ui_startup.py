@@ -14,14 +14,14 @@ series for a third, one EPUB file row and a reading state each), then:
              order. Median of --runs launches. Targets with 50,000 books: window < 1.5 s,
              all books < 1.5 s, idle RSS < 200 MB.
   in-process the pieces of a refresh and of typing in the filter box: reading the N rows
-             through the services, filling the Qt model, following another connection's
-             change to one book (reading the books changed since the last reload and
-             comparing them with the rows shown, done in worker threads, and what is left
-             on the window's thread), one filter keystroke, clearing the
-             filter, and sorting by a few columns; and reading the stored Hardcover matches
-             (every book not "unread" has one, with five candidates) for the Hardcover page,
-             and the account status with what Sync Now would look up and send (read after
-             every action on that page).
+             through the services, making the table's rows, filling the Qt model,
+             following another connection's change to one book (reading the books changed
+             since the last reload and comparing them with the rows shown, done in worker
+             threads, and what is left on the window's thread), one filter keystroke,
+             clearing the filter, and sorting by a few columns; and reading the stored
+             Hardcover matches (every book not "unread" has one, with five candidates) for
+             the Hardcover page, and the account status with what Sync Now would look up
+             and send (read after every action on that page).
 
 `--app build/bundle/bookorbit-desktop/bookorbit-desktop` times the PyInstaller bundle instead
 of `python -m bookorbit_desktop` (`make dist` builds it). Prints every figure in milliseconds.
@@ -268,12 +268,8 @@ def in_process(data_dir: Path) -> dict[str, float]:
     from bookorbit_desktop.services.library_changes import read_changes
     from bookorbit_desktop.ui.hardcover import dashboard
     from bookorbit_desktop.ui.hardcover.page import HardcoverView
-    from bookorbit_desktop.ui.library.model import (
-        COLUMN_KEYS,
-        diff_changed,
-        diff_rows,
-        prepare_rows,
-    )
+    from bookorbit_desktop.ui.library.model import COLUMN_KEYS, prepare_rows
+    from bookorbit_desktop.ui.library.row_diff import diff_changed, diff_rows
     from bookorbit_desktop.ui.library.view import LibraryView
 
     # The offscreen platform warns about window hints it cannot apply; that is not news here.
@@ -290,26 +286,27 @@ def in_process(data_dir: Path) -> dict[str, float]:
         view = LibraryView()
         view.resize(1000, 700)
         view.show()
-        books = service.list_books()
+        books = service.table_books()
         figures = {
-            "read rows (services)": timed(service.list_books, 3),
+            "read rows (services)": timed(service.table_books, 3),
+            "make table rows": timed(lambda: prepare_rows(books), 3),
             "fill table model": timed(lambda: view.set_books(books), 3),
         }
 
         # Another connection wrote (a KOReader push): the books changed since the last reload
         # are read and compared in worker threads, the window's thread only redraws once.
-        changed = [dict(book) for book in books]
-        changed[len(changed) // 2]["progress"] = 0.42
+        changed = list(books)
+        changed[len(changed) // 2] = changed[len(changed) // 2]._replace(progress=0.42)
         seen = last_change()
         following = []
         for n in range(3):
             with sqlite3.connect(paths.db_file) as other:  # not timed: the writer's part
                 other.execute(
                     "UPDATE reading_state SET progress = ? WHERE book_id = ?",
-                    (n / 10, books[n * 1000]["id"]),
+                    (n / 10, books[n * 1000].id),
                 )
             start = time.perf_counter()
-            found = read_changes(service.list_books, seen)
+            found = read_changes(service.table_books, seen)
             rows = prepare_rows(found.books)
             assert found.changed is not None, "a change to one book reads one book"
             diff_changed(view.model.shown_rows, rows, found.changed)
@@ -345,7 +342,9 @@ def in_process(data_dir: Path) -> dict[str, float]:
         hardcover = HardcoverService()
         figures["hardcover matches (services)"] = timed(hardcover.match_details, 3)
         figures["hardcover status (services)"] = timed(hardcover.status, 3)
-        rows = dashboard.page_rows(books, hardcover.match_details(), hardcover.queued_books())
+        rows = dashboard.page_rows(
+            [book.as_book() for book in books], hardcover.match_details(), hardcover.queued_books()
+        )
 
         def fill_page() -> None:
             page = HardcoverView()

@@ -25,6 +25,7 @@ from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bookorbit_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
+from bookorbit_desktop.allocator import trim_function
 from bookorbit_desktop.config import Paths, resources_dir
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
@@ -89,7 +90,8 @@ def run_gui(paths: Paths, start_hidden: bool = False) -> int:
         log.warning("The window's texts are missing from %s", resources_dir() / "translations")
     app.setQuitOnLastWindowClosed(False)  # the window closes, the server stays
 
-    collector = GarbageCollector(app)  # Qt objects must never be freed on a worker thread
+    # Qt objects must never be freed on a worker thread; freed memory goes back once quiet.
+    collector = GarbageCollector(app, trim=trim_function())
     collector.start()
     instance = SingleInstance(paths.data_dir)
     if not instance.acquire():
@@ -163,6 +165,7 @@ class Desktop:
         self._quit = asyncio.Event()
         self._built = False
         self._fill_pending = False
+        self._filling: asyncio.Task[None] | None = None  # the library's first full read
         self.checkpointer: Checkpointer | None = None
 
     def request_quit(self) -> None:
@@ -180,8 +183,11 @@ class Desktop:
                 return 2
             self.build()
             self.show(start_hidden)
-            # The server (and aiohttp with it) loads once the window is drawn and filled.
+            # The server (and aiohttp with it) loads once the window is drawn and filled: on
+            # the window's thread, its start would hold up the library's read for as long.
             await _after_queued_events()
+            if self._filling is not None:
+                await asyncio.wait({self._filling})
             info = await self.server.start()
             self.sync_worker.start()
             await self.devices.start()  # the wireless device server, when switched on
@@ -305,7 +311,7 @@ class Desktop:
         visible = not start_hidden or self.tray is None  # without a tray, the only way in
         if visible:
             try:
-                first = self.library.list_books(limit=FIRST_SCREEN_BOOKS)
+                first = self.library.table_books(limit=FIRST_SCREEN_BOOKS)
             except BookOrbitError:
                 first = []  # the full refresh right after says what is wrong
             self.window.library_view.set_books(first)
@@ -332,7 +338,8 @@ class Desktop:
         if self.finished or not self._fill_pending:
             return None
         self._fill_pending = False
-        return spawn(self._fill(), self.window)
+        self._filling = spawn(self._fill(), self.window)
+        return self._filling
 
     async def _fill(self) -> None:
         await self.controller.reload()

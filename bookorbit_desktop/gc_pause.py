@@ -6,7 +6,8 @@ last one reach a quarter of those alive, so a bulk build scans the growing heap 
 again: a third to a half of the read's time. None of these objects form cycles (reference
 counting frees them), so the collector is paused while they are made; the first collection
 after the pause finds any cycle other code made meanwhile. Threads share one collector: it
-runs again once the last of them is done.
+runs again once the last of them is done. The window's own collector (`ui.gc_guard`), which
+collects by hand, waits for that too.
 
 A server that has started holds its long-lived objects (modules, the library's caches, the
 positions of every pushed document); `freeze_long_lived` moves them out of the collector's
@@ -24,6 +25,12 @@ from contextlib import contextmanager
 _lock = threading.Lock()
 _paused = 0  # builds under way
 _was_enabled = False  # the collector's state before the first of them
+
+
+def collection_paused() -> bool:
+    """True while a build has the collector paused (`paused_collection`): a collection then
+    would only scan the objects being made, again and again."""
+    return _paused > 0
 
 
 @contextmanager

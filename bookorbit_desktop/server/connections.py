@@ -14,12 +14,13 @@ The bookkeeping is a plain class (`ConnectionLimits`) the request handler calls.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
+
+from bookorbit_desktop.allocator import glibc, trim_function
 
 log = logging.getLogger(__name__)
 
@@ -70,21 +71,12 @@ def tame_allocator() -> Callable[[], None] | None:
     leave the process at a gigabyte although Python holds none of it. A fixed threshold (and
     few arenas for the database threads) keeps the resident size near what is in use.
     """
-    if not sys.platform.startswith("linux"):
+    libc = glibc()
+    if libc is None:  # another C library (musl): nothing to tune
         return None
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return None
-    mallopt = getattr(libc, "mallopt", None)
-    if mallopt is None:  # another C library (musl): nothing to tune
-        return None
-    mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
-    mallopt(_M_ARENA_MAX, 2)
-    malloc_trim = getattr(libc, "malloc_trim", None)
-    if malloc_trim is None:
-        return None
-    return lambda: malloc_trim(0)
+    libc.mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
+    libc.mallopt(_M_ARENA_MAX, 2)
+    return trim_function(libc)
 
 
 def total_cap(descriptor_limit: int) -> int:

@@ -31,9 +31,10 @@ from bookorbit_desktop.hardcover.sync.plan import awaiting_review
 from bookorbit_desktop.hardcover.sync.results import SyncProgress
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.links import book_url
-from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
+from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
+from bookorbit_desktop.library.store.sql import in_list
 from bookorbit_desktop.library.store.typed import tuples
 from bookorbit_desktop.services.hardcover_account import SYNC_ENABLED_KEY, HardcoverAccount
 from bookorbit_desktop.services.library import MatchInfo
@@ -172,10 +173,13 @@ class HardcoverService:
 
     # -- matches ----------------------------------------------------------------------------
 
-    def match_states(self) -> dict[int, str]:
-        """Every book's match state (books without a row are "unmatched")."""
-        query = HardcoverMatch.select(HardcoverMatch.book, HardcoverMatch.state)
-        return {book_id: state for book_id, state in tuples(query)}
+    def match_states(self, book_ids: Sequence[int] | None = None) -> dict[int, str]:
+        """Every book's match state, or these books' (books without a row are "unmatched")."""
+        where = "" if book_ids is None else f" WHERE {in_list('book_id', book_ids)}"
+        rows = database.execute_sql(
+            f"SELECT book_id, state FROM hardcover_match{where}", tuple(book_ids or ())
+        )
+        return dict(rows)
 
     def match_details(self) -> dict[int, MatchInfo]:
         """Every stored match, for the Hardcover page's list.

@@ -9,25 +9,24 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.hardcover.sync.model import progress_pages
 from bookorbit_desktop.library.importer.complete import import_sources
 from bookorbit_desktop.library.importer.summary import ImportSummary
 from bookorbit_desktop.library.metadata.covers import ensure_cover
 from bookorbit_desktop.library.reading import edits
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
-from bookorbit_desktop.library.store import listing, queries
+from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import Book, BookFile, database
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.library.store.sql import in_list
 from bookorbit_desktop.services.library_changes import LibraryChanges, read_changes
+from bookorbit_desktop.services.library_rows import TableBook, read_table
+from bookorbit_desktop.services.library_rows import hardcover_state as hardcover_state
 
 if TYPE_CHECKING:
     from bookorbit_desktop.library.importer.summary import ImportProgress
@@ -62,11 +61,6 @@ HARDCOVER_LABELS: dict[str, str] = {
 }
 
 
-def hardcover_state(state: str, status: str) -> str:
-    """The Hardcover column's state: an unread book is never matched, so say why."""
-    return "unread" if state == "unmatched" and status == "unread" else state
-
-
 def progress_text(progress: float, pages: int | None) -> str:
     """ "42 %", or "42 % · p. 140 of 332" once a linked edition's length is known."""
     if progress <= 0:
@@ -79,7 +73,7 @@ def progress_text(progress: float, pages: int | None) -> str:
 class BookRow(TypedDict, total=False):
     id: int
     title: str
-    sort_title: str
+    sort_title: str | None
     authors: list[str]
     series: str | None
     series_index: float | None
@@ -88,7 +82,6 @@ class BookRow(TypedDict, total=False):
     rating: float | None
     formats: list[str]
     hardcover: str
-    added_at: float
     pages: int | None  # pages of the linked Hardcover edition, when known
 
 
@@ -189,118 +182,6 @@ def run_import(
             database.close()  # this worker thread's own connection
 
 
-def table_rows(
-    book_ids: Sequence[int] | None = None,
-    match_states: Mapping[int, str] | None = None,
-    *,
-    limit: int | None = None,
-) -> list[BookRow]:
-    """Just the columns the table shows (`_table_rows`), made without the cycle collector
-    scanning the growing heap again and again (`gc_pause`)."""
-    with paused_collection():
-        return _table_rows(book_ids, match_states, limit=limit)
-
-
-def _table_rows(
-    book_ids: Sequence[int] | None = None,
-    match_states: Mapping[int, str] | None = None,
-    *,
-    limit: int | None = None,
-) -> list[BookRow]:
-    """Just the columns the table shows, in three plain queries (the full book records that
-    `queries.list_books` builds for export take ten times longer for a large library, and the
-    ORM's per-row conversions doubled the time of these). With `limit`, only the first books
-    by title: the window's first screenful."""
-    wanted = None if book_ids is None else sorted(set(book_ids))
-    books = _table_books(wanted, limit)
-    if limit is not None:
-        wanted = [row[0] for row in books]
-    names = listing.names(wanted)
-    kinds = _formats(wanted)
-    states = match_states or {}
-    # SQLite hands out a new text for every row: the few different series, statuses and
-    # states are kept once each (megabytes with a large library).
-    shared: dict[Any, Any] = {}
-    one = shared.setdefault
-    return [
-        BookRow(
-            id=book_id,
-            title=title,
-            sort_title=sort_title,
-            authors=names.get(book_id, []),
-            series=one(series, series),
-            series_index=series_index,
-            status=one(status, status) or "unread",
-            progress=float(progress or 0.0),
-            rating=rating,
-            formats=sorted(kinds.get(book_id, ())),
-            hardcover=one(
-                state := hardcover_state(states.get(book_id, "unmatched"), status or "unread"),
-                state,
-            ),
-            added_at=added_at,
-            pages=pages,
-        )
-        for (
-            book_id,
-            title,
-            sort_title,
-            series,
-            series_index,
-            added_at,
-            status,
-            progress,
-            rating,
-            pages,
-        ) in books
-    ]
-
-
-def _table_books(wanted: Sequence[int] | None, limit: int | None) -> list[tuple[Any, ...]]:
-    """The table's book columns, in title order (the first `limit` books, with a limit)."""
-    where, params = _book_filter("b.id", wanted)
-    books_sql = (
-        "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, b.added_at, "
-        "r.status, r.progress, r.rating, m.edition_pages FROM book b "
-        "LEFT OUTER JOIN reading_state r ON r.book_id = b.id "
-        "LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id AND m.state = 'linked' "
-        f"{where} "
-    )
-    if limit is not None:
-        books_sql += f"ORDER BY b.sort_title, b.id LIMIT {int(limit)}"
-    books: list[tuple[Any, ...]] = database.execute_sql(books_sql, params).fetchall()
-    # Sorted here, not by SQLite: walking the title index visits the table's pages out of
-    # order (three times slower for a large library). Same order as `library_order`.
-    books.sort(key=lambda row: (row[2] is not None, row[2] or "", row[0]))
-    return books
-
-
-def library_order(book: BookRow) -> tuple[bool, str, int]:
-    """Where a book stands in the library's order (`table_rows`): by sort title (NULL first,
-    then code points, as SQLite compares), then id."""
-    sort_title = book.get("sort_title")
-    return (sort_title is not None, sort_title or "", book["id"])
-
-
-def _formats(wanted: Sequence[int] | None) -> dict[int, set[str]]:
-    """book id -> the formats of its files."""
-    where, params = _book_filter("f.book_id", wanted)
-    kinds: dict[int, set[str]] = defaultdict(set)
-    shared: dict[str, str] = {}  # each format's text once, not once per file
-    for book_id, kind in database.execute_sql(
-        f"SELECT DISTINCT f.book_id, f.format FROM book_file f {where}", params
-    ):
-        kinds[book_id].add(shared.setdefault(kind, kind))
-    return kinds
-
-
-def _book_filter(column: str, wanted: Sequence[int] | None) -> tuple[str, tuple[int, ...]]:
-    """A WHERE clause keeping only the `wanted` book ids (none: every book)."""
-    if wanted is None:
-        return "", ()
-    return f"WHERE {in_list(column, wanted)}", tuple(wanted)
-
-
 class LibraryService:
     """Reads and edits for the window; `on_reading_changed(book_id)` after each edit."""
 
@@ -308,7 +189,7 @@ class LibraryService:
         self,
         paths: Paths,
         *,
-        match_states: Callable[[], dict[int, str]] | None = None,
+        match_states: Callable[[Sequence[int] | None], Mapping[int, str]] | None = None,
         match_info: Callable[[int], MatchInfo | None] | None = None,
         on_reading_changed: Callable[[int], None] | None = None,
     ) -> None:
@@ -322,13 +203,18 @@ class LibraryService:
     ) -> list[BookRow]:
         """Every book (or those in `book_ids`, or the first `limit` by title), as rows for the
         library table."""
-        states = self._match_states() if self._match_states else {}
-        return table_rows(book_ids, states, limit=limit)
+        return [book.as_book() for book in self.table_books(book_ids, limit=limit)]
+
+    def table_books(
+        self, book_ids: Sequence[int] | None = None, *, limit: int | None = None
+    ) -> list[TableBook]:
+        """`list_books` as the library table keeps them: one compact record per book."""
+        return read_table(book_ids, self._match_states, limit=limit)
 
     async def load_changes(self, since: int | None) -> LibraryChanges:
         """The books changed after change `since` (None: every book), read in a worker thread
         on its own connection (the window's loop keeps turning while a large library is read)."""
-        return await off_loop(read_changes, self.list_books, since)
+        return await off_loop(read_changes, self.table_books, since)
 
     def data_version(self) -> int:
         """Changes when another connection (a thread, a process) commits to the library."""

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from bookorbit_desktop.library.store import changes
 
-if TYPE_CHECKING:  # `services.library` reads its changes through this module
-    from bookorbit_desktop.services.library import BookRow
+if TYPE_CHECKING:
+    from bookorbit_desktop.services.library_rows import TableBook
 
 # More changed books than this (an import, a sync of the whole library): one full read is
 # quicker than a long list of ids.
@@ -25,11 +25,11 @@ MAX_CHANGED = 2000
 @dataclass(frozen=True)
 class LibraryChanges:
     seq: int  # the latest change these books include
-    books: list[BookRow]  # the changed books that still exist; after a full read, every book
+    books: list[TableBook]  # the changed books that still exist; after a full read, every book
     changed: frozenset[int] | None  # the ids of the books that changed; None: a full read
 
 
-def read_changes(list_books: Callable[..., list[BookRow]], since: int | None) -> LibraryChanges:
+def read_changes(list_books: Callable[..., list[TableBook]], since: int | None) -> LibraryChanges:
     """The books changed after change number `since` (None: every book)."""
     seq = changes.last_change()  # before the books: a change after it is read next time
     if since is not None and since <= seq:

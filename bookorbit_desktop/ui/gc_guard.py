@@ -14,6 +14,11 @@ are moved out of the collector's sight (`gc.freeze`) and the next full collectio
 what came since. The rare cycles of garbage among those long-lived objects are collected by a
 thorough pass (`gc.unfreeze`, collect everything, freeze again) while no window is on screen,
 or after `THOROUGH_EVERY_VISIBLE_SECONDS` at the latest.
+
+A full collection comes after the app made (and mostly freed) many objects: reading the
+library, a page of Hardcover matches. Once the app is quiet again, the memory freed is handed
+back to the system (`trim`, glibc's `malloc_trim`), so the process does not stay as large as
+at its busiest moment.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
+from bookorbit_desktop.gc_pause import collection_paused
 from bookorbit_desktop.ui.widgets import interval_timer
 
 BUSY_INTERVAL_MS = 50
@@ -55,8 +61,11 @@ class GarbageCollector(QObject):
         *,
         shown: Callable[[], bool] = window_shown,
         clock: Callable[[], float] = time.monotonic,
+        trim: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._trim = trim
+        self._trim_due = False  # a full collection since the last trim
         self._thresholds = gc.get_threshold()
         self._shown = shown
         self._clock = clock
@@ -78,6 +87,9 @@ class GarbageCollector(QObject):
 
     def check(self) -> int:
         """Collect the generations whose counts passed their thresholds; objects freed."""
+        if collection_paused():  # a worker is making many objects: collect once it is done
+            self._timer.setInterval(BUSY_INTERVAL_MS)
+            return 0
         if thorough_due(self._clock() - self._last_thorough, self._shown()):
             return self.thorough()
         counts = gc.get_count()
@@ -86,8 +98,12 @@ class GarbageCollector(QObject):
                 freed = gc.collect(generation)
                 if generation == 2:
                     gc.freeze()  # survivors of a full collection are long-lived
+                    self._trim_due = True
                 self._timer.setInterval(BUSY_INTERVAL_MS)
                 return freed
+        if self._trim_due and self._trim is not None:  # quiet again after a busy moment
+            self._trim()
+        self._trim_due = False
         self._timer.setInterval(IDLE_INTERVAL_MS)
         return 0
 
@@ -96,5 +112,6 @@ class GarbageCollector(QObject):
         gc.unfreeze()
         freed = gc.collect()
         gc.freeze()
+        self._trim_due = True
         self._last_thorough = self._clock()
         return freed

@@ -75,7 +75,7 @@ async def drive(desktop: desktop_app.Desktop, out: Path) -> None:
         await asyncio.wait_for(loaded, 20)
         summary["grid_books_in_view"] = len(view.grid.books_in_view())
         await grab(out, "cover-grid.png")
-        view.select_book(view.model.book_at(1)["id"])
+        view.select_book(view.model.book_at(1).id)
         await grab(out, "cover-grid-selected.png")
         view.show_grid(False)
         await grab(out, "library-table.png")

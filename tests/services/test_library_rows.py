@@ -11,9 +11,14 @@ from bookorbit_desktop.services.library import (
     LibraryService,
     hardcover_state,
     progress_text,
-    table_rows,
 )
+from bookorbit_desktop.services.library_rows import BookDicts, read_table, table_book
 from tests.factories import add_book, make_epub
+
+
+def table_rows(*args, **kwargs):
+    """The table's records as the dicts the other views take."""
+    return [book.as_book() for book in read_table(*args, **kwargs)]
 
 
 def test_rows_match_the_full_records(library, tmp_path):
@@ -27,7 +32,7 @@ def test_rows_match_the_full_records(library, tmp_path):
     )
     add_book("Good Omens", ["Terry Pratchett", "Neil Gaiman"], status="read")
     edits.update_reading_state(dune.id, progress=0.42, rating=4.5)
-    rows = table_rows(match_states={dune.id: "linked"})
+    rows = table_rows(match_states=lambda _ids: {dune.id: "linked"})
     full = queries.list_books()
     assert [row["id"] for row in rows] == [book["id"] for book in full]  # same order
     for row, book in zip(rows, full, strict=True):
@@ -128,3 +133,48 @@ def test_every_book_comes_in_the_order_sqlite_would_sort_titles(library):
     ]
     assert [row["id"] for row in rows] == expected
     assert [row["id"] for row in table_rows(limit=3)] == expected[:3]
+
+
+def test_records_keep_repeated_texts_once_and_give_the_same_dicts(library, tmp_path):
+    """A large library repeats authors, series and formats: each is kept once in memory."""
+    for title in ("Dune", "Dune Messiah"):
+        add_book(
+            title, ["Frank Herbert"], file=make_epub(tmp_path / f"{title}.epub"), series="Dune"
+        )
+    first, second = read_table()
+    assert first.authors is second.authors and first.formats is second.formats
+    assert first.series is second.series
+    assert [book.as_book() for book in read_table()] == LibraryService(library).list_books()
+    assert table_book(first.as_book()) == first
+
+
+def test_the_match_states_read_are_those_of_the_books_read(library):
+    from bookorbit_desktop.library.store.models import HardcoverMatch
+    from bookorbit_desktop.services.hardcover import HardcoverService
+
+    books = [add_book(title, ["A"], status="reading") for title in ("Alpha", "Bravo", "Delta")]
+    for book in books:
+        HardcoverMatch.create(book=book.id, state="linked", fingerprint="x", updated_at=1.0)
+    asked = []
+
+    def states(ids):
+        asked.append(ids)
+        return HardcoverService().match_states(ids)
+
+    first = read_table(match_states=states, limit=2)
+    assert asked == [[books[0].id, books[1].id]]
+    assert [book.hardcover for book in first] == ["linked", "linked"]
+    assert HardcoverService().match_states() == {book.id: "linked" for book in books}
+    assert HardcoverService().match_states([books[2].id]) == {books[2].id: "linked"}
+    assert HardcoverService().match_states([]) == {}
+
+
+def test_records_read_as_dicts_one_at_a_time(library):
+    for title in ("Alpha", "Bravo", "Charlie"):
+        add_book(title, ["A"])
+    records = read_table()
+    dicts = BookDicts(records)
+    assert len(dicts) == 3
+    assert dicts[1] == records[1].as_book() and dicts[-1]["title"] == "Charlie"
+    assert dicts[:2] == [book.as_book() for book in records[:2]]
+    assert list(dicts) == LibraryService(library).list_books()

@@ -107,3 +107,39 @@ def test_it_looks_often_while_the_app_allocates_and_rarely_when_idle(qapp):
         assert collector.interval_ms == IDLE_INTERVAL_MS
     finally:
         collector.stop()
+
+
+def test_freed_memory_goes_back_once_quiet_after_a_full_collection(qapp):
+    trims = []
+    collector = GarbageCollector(shown=lambda: True, clock=Clock(), trim=lambda: trims.append(1))
+    collector.start()  # its thorough pass is a full collection too
+    try:
+        gc.collect()  # counts below every threshold: the app is quiet
+        assert collector.check() == 0 and trims == [1]
+        assert collector.check() == 0 and trims == [1]  # once, not at every quiet check
+        _full_collection_due()
+        collector.check()
+        assert trims == [1]  # busy: not yet
+        gc.collect()
+        collector.check()
+        assert trims == [1, 1] and collector.interval_ms == IDLE_INTERVAL_MS
+    finally:
+        collector.stop()
+
+
+def test_no_collection_while_a_worker_makes_many_objects(qapp):
+    from bookorbit_desktop.gc_pause import paused_collection
+
+    collector = GarbageCollector(shown=lambda: True, clock=Clock())
+    collector.start()
+    try:
+        with paused_collection():  # as a worker reading the library does
+            _full_collection_due()
+            garbage = Node()
+            alive = weakref.ref(garbage)
+            del garbage
+            assert collector.check() == 0 and alive() is not None
+            assert collector.interval_ms == BUSY_INTERVAL_MS  # looks again soon
+        assert collector.check() > 0 and alive() is None
+    finally:
+        collector.stop()

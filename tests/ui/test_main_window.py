@@ -206,10 +206,10 @@ def test_pushes_refresh_the_books_they_changed_once_per_burst(desktop, qtbot):
     with qtbot.waitSignal(model.dataChanged, timeout=3000):
         desktop._reading_changed(dune.id)
         desktop._reading_changed(dune.id)
-    rows = {model.book_at(r)["id"]: model.book_at(r) for r in range(model.rowCount())}
-    assert (rows[dune.id]["status"], rows[dune.id]["progress"]) == ("reading", 0.5)
-    assert rows[other.id]["status"] == "unread"
-    assert [book["id"] for book in repainted] == [dune.id]  # one repaint of its row, once
+    rows = {model.book_at(r).id: model.book_at(r) for r in range(model.rowCount())}
+    assert (rows[dune.id].status, rows[dune.id].progress) == ("reading", 0.5)
+    assert rows[other.id].status == "unread"
+    assert [book.id for book in repainted] == [dune.id]  # one repaint of its row, once
     assert resets == []  # the table is not rebuilt: scroll position and selection stay
     assert desktop.window.book_panel.progress_spin.value() == 50.0
 
@@ -464,13 +464,13 @@ def test_the_window_shows_the_first_screenful_at_once_and_the_rest_next(
     desktop.show(start_hidden=False)
     model = desktop.window.library_view.model
     assert desktop.window.isVisible()
-    assert [model.book_at(r)["title"] for r in range(model.rowCount())] == [
+    assert [model.book_at(r).title for r in range(model.rowCount())] == [
         "Alpha",
         "Bravo",
         "Charlie",
     ]
     fill(desktop)
-    assert sorted(model.book_at(r)["title"] for r in range(model.rowCount())) == sorted(titles)
+    assert sorted(model.book_at(r).title for r in range(model.rowCount())) == sorted(titles)
     assert desktop.fill() is None  # once only: the timer that fires later changes nothing
     assert model.total_count == 6
     messages = [record.getMessage() for record in caplog.records]

@@ -80,7 +80,7 @@ class BookChooser(QDialog):
 
     def title_of(self, book_id: int) -> str:
         row = self.model.row_of(book_id)
-        return self.model.book_at(row)["title"] if row is not None else f"book {book_id}"
+        return self.model.book_at(row).title if row is not None else f"book {book_id}"
 
     def _selection_changed(self, *_args: object) -> None:
         self.ok_button.setEnabled(self.chosen_book_id is not None)

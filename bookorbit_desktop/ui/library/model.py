@@ -1,9 +1,12 @@
-"""The library table's Qt model: a plain list of book dicts, filtered and sorted in Python.
+"""The library table's Qt model: a plain list of book records, filtered and sorted in Python.
 
-Filtering and sorting run over precomputed keys instead of a QSortFilterProxyModel calling
-back into Python for every row and comparison. Rows are kept sorted, so a filter keystroke
-only picks rows (it never sorts), and a keystroke that narrows the filter (adds letters or
-words) looks only at the rows the previous one left: typing stays quick with 50,000 books.
+Filtering and sorting run in plain passes over the rows instead of a QSortFilterProxyModel
+calling back into Python for every row and comparison. Rows are kept sorted, so a filter
+keystroke only picks rows (it never sorts), and a keystroke that narrows the filter (adds
+letters or words) looks only at the rows the previous one left: typing stays quick with 50,000
+books. A row keeps only what every keystroke and the default sort need (the folded texts);
+the texts shown and the other columns' sort keys are made from the book when asked, so a
+large library costs little memory and fills the table quickly.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from bookorbit_desktop.services.library import (
     BookRow,
     progress_text,
 )
+from bookorbit_desktop.services.library_rows import BookDicts, TableBook, table_book
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -101,24 +105,26 @@ def _missing_last(value: str) -> tuple[bool, str]:
 
 @dataclass(slots=True)
 class Row:
-    """A book as the table shows, sorts and filters it (made once per change of the book)."""
+    """A book as the table filters it (made once per change of the book); what it shows and
+    sorts by is worked out from `book` when asked (`display`, `sort_key`)."""
 
-    book: BookRow
-    display: tuple[str, ...]
-    keys: tuple[Any, ...]
-    haystack: str
+    book: TableBook
+    title_key: str  # the folded sort title
+    haystack: str  # what the filter searches: the folded title, authors and series
 
 
-def prepare_rows(books: Sequence[BookRow]) -> list[Row]:
+def prepare_rows(books: Sequence[BookRow | TableBook]) -> list[Row]:
     """The table's rows for `books`; plain Python, so a worker thread can make them."""
-    shared: dict[Any, Any] = {}
+    folded: dict[Any, str] = {}  # authors and series repeat: each is folded once
 
-    def one(value: Any) -> Any:
-        """The first copy of an equal text or key (authors, series and formats repeat)."""
-        return shared.setdefault(value, value)
+    def fold_once(key: Any, text: str) -> str:
+        found = folded.get(key)
+        if found is None:
+            found = folded[key] = fold(text)
+        return found
 
     with paused_collection():
-        return [_make_row(book, one) for book in books]
+        return [_make_row(table_book(book), fold_once) for book in books]
 
 
 def row_runs(rows: Sequence[int]) -> list[tuple[int, int]]:
@@ -132,51 +138,65 @@ def row_runs(rows: Sequence[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _status(row: Row) -> str:
-    return str(row.book.get("status") or "unread")
-
-
-def _own(value: Any) -> Any:
-    return value
-
-
-def _make_row(book: BookRow, one: Callable[[Any], Any] = _own) -> Row:
-    title = book["title"]
-    authors = one(", ".join(book["authors"]))
-    series = one(format_series(book.get("series"), book.get("series_index")))
-    progress = float(book.get("progress") or 0.0)
-    rating = book.get("rating")
-    formats = one(", ".join(f.upper() for f in book.get("formats", ())))
-    hardcover = str(book.get("hardcover") or "unmatched")
-    status = str(book.get("status") or "unread")
-    display = (
-        title,
-        authors,
-        series,
-        STATUS_LABELS.get(status, status),
-        progress_text(progress, book.get("pages")),
-        format_rating(rating),
-        formats,
-        HARDCOVER_LABELS.get(hardcover, hardcover),
-    )
+def _make_row(book: TableBook, fold_once: Callable[[Any, str], str]) -> Row:
     # Each text is folded once: the filter's haystack joins the folded parts (folding works
     # character by character, so that is the fold of the joined text).
-    sort_title = book.get("sort_title") or title
-    folded_title = fold(title)
-    folded_authors = one(fold(authors))
-    folded_series = one(fold(book.get("series") or ""))
-    keys = (
-        _missing_last(folded_title if sort_title == title else fold(sort_title)),
-        one(_missing_last(folded_authors)),
-        one((_missing_last(folded_series), book.get("series_index") or 0.0)),
-        _STATUS_ORDER.get(status, len(_STATUS_ORDER)),
-        progress,
-        rating if rating is not None else -1.0,
-        one(_missing_last(formats)),
-        _HARDCOVER_ORDER.get(hardcover, len(_HARDCOVER_ORDER)),
-    )
-    haystack = f"{folded_title} {folded_authors} {folded_series}"
-    return Row(book, display, keys, haystack)
+    folded_title = fold(book.title)
+    sort_title = book.sort_title or book.title
+    title_key = folded_title if sort_title == book.title else fold(sort_title)
+    if title_key == sort_title:
+        title_key = sort_title  # one text, not two equal ones
+    authors = fold_once(book.authors, ", ".join(book.authors))
+    series = fold_once(book.series, book.series or "")
+    return Row(book, title_key, f"{folded_title} {authors} {series}")
+
+
+def display(book: TableBook, column: int) -> str:
+    """The text of `book` in the table's `column`."""
+    key = COLUMN_KEYS[column]
+    if key == "title":
+        return book.title
+    if key == "authors":
+        return ", ".join(book.authors)
+    if key == "series":
+        return format_series(book.series, book.series_index)
+    if key == "status":
+        return STATUS_LABELS.get(book.status, book.status)
+    if key == "progress":
+        return progress_text(book.progress, book.pages)
+    if key == "rating":
+        return format_rating(book.rating)
+    if key == "format":
+        return ", ".join(kind.upper() for kind in book.formats)
+    return HARDCOVER_LABELS.get(book.hardcover, book.hardcover)
+
+
+def sort_key(column: int) -> Callable[[Row], Any]:
+    """What the rows are sorted by in `column` (missing texts last in ascending order). The
+    folded texts of one sort are kept while it lasts: authors and series repeat."""
+    key = COLUMN_KEYS[column]
+    folded: dict[Any, tuple[bool, str]] = {}  # by authors (a tuple) or series (a text)
+
+    def once(value: Any, text: Callable[[Any], str]) -> tuple[bool, str]:
+        found = folded.get(value)
+        if found is None:
+            found = folded[value] = _missing_last(fold(text(value)))
+        return found
+
+    keys: dict[str, Callable[[Row], Any]] = {
+        "title": lambda row: _missing_last(row.title_key),
+        "authors": lambda row: once(row.book.authors, ", ".join),
+        "series": lambda row: (
+            once(row.book.series, lambda series: series or ""),
+            row.book.series_index or 0.0,
+        ),
+        "status": lambda row: _STATUS_ORDER.get(row.book.status, len(_STATUS_ORDER)),
+        "progress": lambda row: row.book.progress,
+        "rating": lambda row: row.book.rating if row.book.rating is not None else -1.0,
+        "format": lambda row: _missing_last(display(row.book, column)),
+        "hardcover": lambda row: _HARDCOVER_ORDER.get(row.book.hardcover, len(_HARDCOVER_ORDER)),
+    }
+    return keys[key]
 
 
 class LibraryModel(QAbstractTableModel):
@@ -195,20 +215,20 @@ class LibraryModel(QAbstractTableModel):
 
     # -- data in ----------------------------------------------------------------------------
 
-    def set_books(self, books: Sequence[BookRow]) -> None:
+    def set_books(self, books: Sequence[BookRow | TableBook]) -> None:
         self.set_rows(prepare_rows(books))
 
     def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self._given = rows
-        self._counts = Counter(_status(row) for row in rows)
+        self._counts = Counter(row.book.status for row in rows)
         self._all = self._sorted(self._given)
         self._rows = self._visible(self._all)
         self.endResetModel()
 
-    def books(self) -> list[BookRow]:
-        """Every book as shown, in the library's order."""
-        return [row.book for row in self._given]
+    def books(self) -> Sequence[BookRow]:
+        """Every book as shown, in the library's order (each dict made when it is read)."""
+        return BookDicts([row.book for row in self._given])
 
     @property
     def shown_rows(self) -> list[Row]:
@@ -225,44 +245,48 @@ class LibraryModel(QAbstractTableModel):
         if diff.rebuild:
             self.set_rows(diff.rows)
         else:
-            self._replace(diff.fresh)
+            self._replace(diff.fresh, diff.replaced)
         return set(diff.fresh) | diff.gone
 
-    def update_books(self, books: Sequence[BookRow]) -> None:
+    def update_books(self, books: Sequence[BookRow | TableBook]) -> None:
         """Replace (or add) these books, keeping every other row as it is."""
-        fresh = {book["id"]: _make_row(book) for book in books}
-        if fresh.keys() <= {row.book["id"] for row in self._given}:
-            self._replace(fresh)
+        fresh = {row.book.id: row for row in prepare_rows(books)}
+        before = {row.book.id: row for row in self._given if row.book.id in fresh}
+        if len(before) == len(fresh):
+            self._replace(fresh, before)
             return
-        rows = [fresh.pop(row.book["id"], row) for row in self._given]
+        rows = [fresh.pop(row.book.id, row) for row in self._given]
         rows.extend(fresh.values())
         self.set_rows(rows)
 
-    def _replace(self, fresh: dict[int, Row]) -> None:
-        """Put `fresh` in place of these books' rows. Rows that keep their place in the sort
-        and in the filters are only repainted (the view keeps its scroll position and
-        selection); otherwise every row is sorted and filtered again."""
+    def _replace(self, fresh: dict[int, Row], before: dict[int, Row]) -> None:
+        """Put `fresh` in place of `before`, the rows shown of the same books. Rows that keep
+        their place in the sort and in the filters are only repainted (the view keeps its
+        scroll position and selection); otherwise every row is sorted and filtered again.
+        Rows are swapped by identity: with 50,000 books, reading each row's book id would cost
+        ten times as long (the books lie all over memory)."""
         if not fresh:
             return
-        column = self._sort_column
-        before = {row.book["id"]: row for row in self._given if row.book["id"] in fresh}
+        key = sort_key(self._sort_column)
         in_place = all(
-            before[book_id].keys[column] == row.keys[column]
+            key(before[book_id]) == key(row)
             and bool(self._visible([before[book_id]])) == bool(self._visible([row]))
             for book_id, row in fresh.items()
         )
-        self._given = [fresh.get(row.book["id"], row) for row in self._given]
+        swap = {id(before[book_id]): row for book_id, row in fresh.items()}
+        self._given = [swap.get(id(row), row) for row in self._given]
         if not in_place:
             self.set_rows(self._given)
             return
         for book_id, row in fresh.items():
-            self._counts[_status(before[book_id])] -= 1
-            self._counts[_status(row)] += 1
-        self._all = [fresh.get(row.book["id"], row) for row in self._all]
-        self._rows = [fresh.get(row.book["id"], row) for row in self._rows]
+            self._counts[before[book_id].book.status] -= 1
+            self._counts[row.book.status] += 1
+        self._all = [swap.get(id(row), row) for row in self._all]
+        self._rows = [swap.get(id(row), row) for row in self._rows]
+        new = {id(row) for row in fresh.values()}
         last = len(COLUMNS) - 1
         for number, row in enumerate(self._rows):
-            if row.book["id"] in fresh:
+            if id(row) in new:
                 self.dataChanged.emit(self.index(number, 0), self.index(number, last))
 
     def set_filter(self, text: str) -> None:
@@ -288,17 +312,16 @@ class LibraryModel(QAbstractTableModel):
         rows = list(candidates)
         if self._status is not None:
             status = self._status
-            rows = [row for row in rows if row.book.get("status") == status]
+            rows = [row for row in rows if row.book.status == status]
         for term in self._terms:
             rows = [row for row in rows if term in row.haystack]
         return rows
 
     def _sorted(self, rows: list[Row]) -> list[Row]:
         """A sorted copy; equal keys keep the library's order (the sort is stable)."""
-        column = self._sort_column
         return sorted(
             rows,
-            key=lambda row: row.keys[column],
+            key=sort_key(self._sort_column),
             reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
         )
 
@@ -317,12 +340,12 @@ class LibraryModel(QAbstractTableModel):
     def filter_active(self) -> bool:
         return bool(self._terms) or self._status is not None
 
-    def book_at(self, row: int) -> BookRow:
+    def book_at(self, row: int) -> TableBook:
         return self._rows[row].book
 
     def row_of(self, book_id: int) -> int | None:
         for number, row in enumerate(self._rows):
-            if row.book["id"] == book_id:
+            if row.book.id == book_id:
                 return number
         return None
 
@@ -347,11 +370,11 @@ class LibraryModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return row.display[column]
+            return display(row.book, column)
         if role == BOOK_ID_ROLE:
-            return row.book["id"]
+            return row.book.id
         if role == PROGRESS_ROLE:
-            return float(row.book.get("progress") or 0.0)
+            return row.book.progress
         if role == Qt.ItemDataRole.TextAlignmentRole and COLUMN_KEYS[column] == "progress":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -49,6 +49,7 @@ from bookorbit_desktop.services.library import (
     STATUS_LABELS,
     BookRow,
 )
+from bookorbit_desktop.services.library_rows import TableBook
 from bookorbit_desktop.ui.library.cover_grid import CoverGrid
 from bookorbit_desktop.ui.library.model import (
     BOOK_ID_ROLE,
@@ -264,7 +265,7 @@ class LibraryView(QWidget):
 
     # -- data -------------------------------------------------------------------------------
 
-    def set_books(self, books: Sequence[BookRow]) -> None:
+    def set_books(self, books: Sequence[BookRow | TableBook]) -> None:
         self.model.set_books(books)
 
     def apply_diff(self, diff: RowDiff) -> set[int] | None:
@@ -316,7 +317,7 @@ class LibraryView(QWidget):
         rows = sorted(self.table.selectionModel().selectedRows(), key=lambda index: index.row())
         if not rows and self.table.currentIndex().isValid():
             rows = [self.table.currentIndex()]
-        return [self.model.book_at(index.row())["id"] for index in rows]
+        return [self.model.book_at(index.row()).id for index in rows]
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         book_id = current.data(BOOK_ID_ROLE) if current.isValid() else None
@@ -349,7 +350,7 @@ class LibraryView(QWidget):
 
     def _keep_selection(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        self._kept = [self.model.book_at(index.row())["id"] for index in rows]
+        self._kept = [self.model.book_at(index.row()).id for index in rows]
 
     def _restore_selection(self) -> None:
         """Select again the books selected before the reset that are still shown, in runs of
@@ -358,7 +359,7 @@ class LibraryView(QWidget):
         if len(kept) < 2:
             return
         model = self.model
-        rows = [row for row in range(model.rowCount()) if model.book_at(row)["id"] in kept]
+        rows = [row for row in range(model.rowCount()) if model.book_at(row).id in kept]
         selection = QItemSelection()
         for first, last in row_runs(rows):
             selection.select(model.index(first, 0), model.index(last, model.columnCount() - 1))

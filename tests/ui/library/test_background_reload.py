@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from bookorbit_desktop.library.reading.edits import update_reading_state
+from bookorbit_desktop.services.library_rows import table_book
 from bookorbit_desktop.ui.library.model import LibraryModel, prepare_rows
 from bookorbit_desktop.ui.library.row_diff import diff_changed, diff_rows
 from tests.factories import add_book
@@ -49,16 +50,17 @@ def test_merge_redraws_only_what_changed(qtbot, now, then, status_filter, change
         redraw
     ]
     if redraw == "repaint":
-        assert [b["id"] for b in repainted] == sorted(changed)
+        assert [b.id for b in repainted] == sorted(changed)
     shown = [b for b in then if status_filter in (None, b["status"])]
-    assert sorted(model.book_at(n)["id"] for n in range(model.rowCount())) == sorted(
+    assert sorted(model.book_at(n).id for n in range(model.rowCount())) == sorted(
         b["id"] for b in shown
     )
     for n in range(model.rowCount()):  # every row shows the book as it is now
-        assert model.book_at(n) == next(b for b in then if b["id"] == model.book_at(n)["id"])
-    before = {row.book["id"]: row for row in shown_rows}
+        book = model.book_at(n)
+        assert book == table_book(next(b for b in then if b["id"] == book.id))
+    before = {row.book.id: row for row in shown_rows}
     for row in model.shown_rows:  # an unchanged book keeps its row; the fresh copy is freed
-        assert (row is before.get(row.book["id"])) == (row.book["id"] not in changed)
+        assert (row is before.get(row.book.id)) == (row.book.id not in changed)
 
 
 def titled(book_id: int, title: str, status: str = "unread") -> dict:
@@ -87,12 +89,12 @@ def test_reading_only_the_changed_books_shows_what_a_full_read_shows(qtbot, now,
     for model in (full, some):
         model.set_books(now)
     assert full.apply_diff(diff_rows(full.shown_rows, prepare_rows(order))) == changed
-    before = {row.book["id"]: row for row in some.shown_rows}
+    before = {row.book.id: row for row in some.shown_rows}
     fresh = prepare_rows([b for b in order if b["id"] in changed])
     assert some.apply_diff(diff_changed(some.shown_rows, fresh, changed)) == changed
-    assert some.books() == full.books() == order
+    assert list(some.books()) == list(full.books()) == [table_book(b).as_book() for b in order]
     for row in some.shown_rows:  # an unchanged book keeps the row shown
-        assert (row is before.get(row.book["id"])) == (row.book["id"] not in changed)
+        assert (row is before.get(row.book.id)) == (row.book.id not in changed)
 
 
 def test_a_comparison_with_rows_no_longer_shown_is_not_applied(qtbot):
@@ -101,7 +103,7 @@ def test_a_comparison_with_rows_no_longer_shown_is_not_applied(qtbot):
     stale = diff_rows(model.shown_rows, prepare_rows([ONE, book(2, "Two", "reading")]))
     model.set_books([ONE, book(2, "Two", "read")])  # the window's own edit, meanwhile
     assert model.apply_diff(stale) is None
-    assert model.book_at(model.row_of(2))["status"] == "read"
+    assert model.book_at(model.row_of(2)).status == "read"
 
 
 def test_another_connections_write_reaches_table_and_panel_read_off_the_window_thread(
@@ -116,17 +118,17 @@ def test_another_connections_write_reaches_table_and_panel_read_off_the_window_t
     window.library_view.select_book(dune.id)
     assert window.book_panel.book_id == dune.id
     threads = []
-    list_books = desktop.library.list_books
+    table_books = desktop.library.table_books
 
     def watched(*args, **kwargs):
         threads.append(threading.current_thread())
-        return list_books(*args, **kwargs)
+        return table_books(*args, **kwargs)
 
-    desktop.library.list_books = watched
+    desktop.library.table_books = watched
     changed_elsewhere(desktop, qloop, library, RENAME, "Dune Messiah", dune.id)
     assert threads and threading.main_thread() not in threads  # read in a worker thread
     model = window.library_view.model
-    assert model.book_at(model.row_of(dune.id))["title"] == "Dune Messiah"
+    assert model.book_at(model.row_of(dune.id)).title == "Dune Messiah"
     assert window.book_panel.title_label.text() == "Dune Messiah"
 
 
@@ -139,8 +141,8 @@ def test_after_the_first_reload_only_the_changed_books_are_read(
     books = [add_book(f"Book {n}") for n in range(5)]
     show_all(desktop, start_hidden=False)
     reads = []
-    list_books = desktop.library.list_books
-    desktop.library.list_books = lambda *args, **kw: reads.append(args) or list_books(*args, **kw)
+    table_books = desktop.library.table_books
+    desktop.library.table_books = lambda *args, **kw: reads.append(args) or table_books(*args, **kw)
     # Progress written with the reading state's old stamp (as some writers do) still shows.
     progress = "UPDATE reading_state SET progress = ? WHERE book_id = ?"
     changed_elsewhere(desktop, qloop, library, progress, 0.5, books[3].id)
@@ -182,7 +184,7 @@ def test_an_edit_saved_during_a_reload_is_never_undone_by_it(
     changed_elsewhere(desktop, qloop, library, RENAME, "Dune Messiah", dune.id)
     model = desktop.window.library_view.model
     row = model.book_at(model.row_of(dune.id))
-    assert (row["title"], row["status"]) == ("Dune Messiah", "reading")
+    assert (row.title, row.status) == ("Dune Messiah", "reading")
 
 
 def test_a_rename_elsewhere_moves_the_book_in_the_library_and_on_the_hardcover_page(

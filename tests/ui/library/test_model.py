@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from bookorbit_desktop.ui.library.model import (
     BOOK_ID_ROLE,
     COLUMN_KEYS,
+    PROGRESS_ROLE,
     LibraryModel,
     filter_terms,
     fold,
@@ -140,6 +141,8 @@ def test_status_filter_combines_with_text_filter(model):
         ("progress", Qt.SortOrder.DescendingOrder, [1, 2, 5, 3, 4]),
         ("rating", Qt.SortOrder.DescendingOrder, [1, 5, 2, 3, 4]),
         ("hardcover", Qt.SortOrder.AscendingOrder, [1, 5, 2, 3, 4]),
+        ("authors", Qt.SortOrder.AscendingOrder, [3, 5, 1, 2, 4]),  # folded, equal ones stay
+        ("format", Qt.SortOrder.AscendingOrder, [4, 1, 2, 5, 3]),
     ],
 )
 def test_sorting_by_each_column(model, column, order, expected):
@@ -164,11 +167,47 @@ def test_display_texts(model):
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Title"
 
 
+def test_every_text_is_made_when_asked_as_the_book_says(model):
+    """The texts are made from the book for the cells on screen, not kept per row."""
+    texts = {
+        book_id: [model.index(row, column).data() for column in range(model.columnCount())]
+        for row, book_id in enumerate(ids(model))
+    }
+    assert texts == {
+        1: ["Dune", "Frank Herbert", "Dune #1", "Read", "100 %", "★★★★★", "EPUB", "Linked"],
+        2: [
+            "Children of Dune",
+            "Frank Herbert",
+            "Dune #3",
+            "Reading",
+            "42 %",
+            "★★★½",
+            "EPUB",
+            "Not matched yet",
+        ],
+        3: ["L'Étranger", "Albert Camus", "", "Want to read", "", "", "PDF", "Not matched yet"],
+        4: ["Ōkami no Hanayome", "作者 名", "", "Unread", "", "", "CBZ, EPUB", "Excluded"],
+        5: [
+            "A Memory Called Empire",
+            "Arkady Martine",
+            "Teixcalaan #1",
+            "Reading",
+            "10 %",
+            "★★★★",
+            "EPUB",
+            "Needs review",
+        ],
+    }
+    assert [model.index(row, 4).data(PROGRESS_ROLE) for row in range(5)] == [
+        next(b["progress"] for b in BOOKS if b["id"] == book_id) for book_id in ids(model)
+    ]
+
+
 def test_row_lookup_follows_filter(model):
     model.set_filter("camus")
     assert model.row_of(3) == 0
     assert model.row_of(1) is None
-    assert model.book_at(0)["title"] == "L'Étranger"
+    assert model.book_at(0).title == "L'Étranger"
 
 
 @pytest.mark.parametrize(
@@ -192,9 +231,9 @@ def test_filter_terms_and_matching_are_accent_and_case_insensitive():
     model = LibraryModel()
     model.set_books([book(1, "Germinal", ("Émile Zola",)), book(2, "Les Misérables", ("Hugo",))])
     model.set_filter("ZOLA emile")
-    assert [model.book_at(n)["id"] for n in range(model.rowCount())] == [1]
+    assert [model.book_at(n).id for n in range(model.rowCount())] == [1]
     model.set_filter("miserables HUGO")
-    assert [model.book_at(n)["id"] for n in range(model.rowCount())] == [2]
+    assert [model.book_at(n).id for n in range(model.rowCount())] == [2]
 
 
 def test_update_books_replaces_rows_in_place(model):
@@ -203,7 +242,7 @@ def test_update_books_replaces_rows_in_place(model):
     model.update_books([changed, book(9, "Dune Messiah", ("Frank Herbert",))])
     assert model.total_count == 6
     assert sorted(ids(model)) == [1, 2, 9]
-    assert model.book_at(model.row_of(2))["status"] == "read"
+    assert model.book_at(model.row_of(2)).status == "read"
     model.update_books([])  # nothing to do
     assert model.total_count == 6
 

@@ -90,8 +90,8 @@ def test_typing_and_deleting_match_a_fresh_filter(qapp, seed):
         fresh.sort(COLUMN_KEYS.index("progress"), Qt.SortOrder.DescendingOrder)
         fresh.set_status_filter(model._status)
         fresh.set_filter(typed)
-        shown = [model.book_at(n)["id"] for n in range(model.rowCount())]
-        expected = [fresh.book_at(n)["id"] for n in range(fresh.rowCount())]
+        shown = [model.book_at(n).id for n in range(model.rowCount())]
+        expected = [fresh.book_at(n).id for n in range(fresh.rowCount())]
         assert shown == expected, typed
         haystacks = {b["id"]: fold(f"{b['title']} {b['authors'][0]}") for b in books}
         terms = filter_terms(typed)

@@ -108,7 +108,7 @@ def test_sort_order_and_column_widths_are_restored(qtbot):
     header = second.table.horizontalHeader()
     assert header.sortIndicatorSection() == COLUMN_KEYS.index("progress")
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
-    assert second.model.book_at(0)["id"] == 3  # 100 % first
+    assert second.model.book_at(0).id == 3  # 100 % first
     assert second.table.columnWidth(COLUMN_KEYS.index("authors")) == 222
 
 
@@ -153,7 +153,7 @@ def click_row(qtbot, view: LibraryView, row: int, modifier=Qt.KeyboardModifier.N
 
 
 def selected_ids(view: LibraryView) -> set[int]:
-    return {view.model.book_at(i.row())["id"] for i in view.table.selectionModel().selectedRows()}
+    return {view.model.book_at(i.row()).id for i in view.table.selectionModel().selectedRows()}
 
 
 def test_ctrl_and_shift_select_several_books_and_the_panel_follows_the_current_one(qtbot):
