@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail
+from typing import TYPE_CHECKING
 
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
+from bookorbit_desktop.system_keyring import is_usable
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +32,6 @@ class DevicePasswordError(BookOrbitError):
     title = "Device password"
 
 
-def _usable(backend: KeyringBackend) -> bool:
-    if isinstance(backend, fail.Keyring):
-        return False
-    return not (isinstance(backend, chainer.ChainerBackend) and not backend.backends)
-
-
 class DevicePasswordStore:
     """Reads and writes one library's device password."""
 
@@ -47,12 +41,16 @@ class DevicePasswordStore:
 
     def _checked(self) -> KeyringBackend:
         if self._backend is None:
+            import keyring
+
             self._backend = keyring.get_keyring()
-        if not _usable(self._backend):
+        if not is_usable(self._backend):
             raise DevicePasswordError(NO_KEYRING)
         return self._backend
 
     def load(self) -> str | None:
+        import keyring.errors
+
         try:
             return self._checked().get_password(SERVICE, self._account) or None
         except (keyring.errors.KeyringError, OSError) as error:
@@ -61,6 +59,8 @@ class DevicePasswordStore:
     def save(self, password: str) -> None:
         if not password or not password.strip():
             raise InvalidValueError("The password is empty. Give the password KOReader will use.")
+        import keyring.errors
+
         try:
             self._checked().set_password(SERVICE, self._account, password)
         except (keyring.errors.KeyringError, OSError) as error:

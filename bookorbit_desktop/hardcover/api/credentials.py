@@ -24,17 +24,16 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import keyring
-import keyring.core
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail
+from typing import TYPE_CHECKING
 
 from bookorbit_desktop.config import default_paths, resolve_paths
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.api.errors import InvalidTokenFormatError, KeyringUnavailableError
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.system_keyring import is_usable
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +119,8 @@ def supplied_token(token_file: str | os.PathLike[str] | None = None) -> Supplied
 
 def default_backend() -> KeyringBackend:
     """keyring's backend for this machine, honouring PYTHON_KEYRING_BACKEND."""
+    import keyring.core
+
     name = os.environ.get(BACKEND_ENV, "").strip()
     if name:
         try:
@@ -130,13 +131,6 @@ def default_backend() -> KeyringBackend:
                 f"({type(error).__name__}). Fix or unset {BACKEND_ENV}."
             ) from None
     return keyring.get_keyring()
-
-
-def is_usable(backend: KeyringBackend) -> bool:
-    """False for keyring's "no backend" stand-ins."""
-    if isinstance(backend, fail.Keyring):
-        return False
-    return not (isinstance(backend, chainer.ChainerBackend) and not backend.backends)
 
 
 def is_plaintext(backend: KeyringBackend) -> bool:
@@ -191,6 +185,8 @@ class TokenStore:
         return None
 
     def load(self) -> str | None:
+        import keyring.errors
+
         backend = self.check()
         try:
             value = backend.get_password(SERVICE, self.account)
@@ -203,6 +199,8 @@ class TokenStore:
     def _adopt_legacy(self, backend: KeyringBackend) -> str | None:
         """Move the entry shared by every library (earlier versions) to the default
         library's own entry; other libraries never read it."""
+        import keyring.errors
+
         value = backend.get_password(SERVICE, LEGACY_ACCOUNT)
         if value:
             backend.set_password(SERVICE, self.account, value)
@@ -212,6 +210,8 @@ class TokenStore:
         return value
 
     def save(self, token: str) -> None:
+        import keyring.errors
+
         token = normalize_token(token)
         backend = self.check()
         try:
@@ -224,6 +224,8 @@ class TokenStore:
 
     def delete(self) -> bool:
         """Forget the token; False when none was stored."""
+        import keyring.errors
+
         backend = self.check()
         accounts = [self.account]
         if self._is_default_library():
@@ -241,6 +243,8 @@ class TokenStore:
         return removed
 
     def _failure(self, action: str, error: BaseException) -> KeyringUnavailableError:
+        import keyring.errors
+
         # The exception text can come from D-Bus and is safe to log; it never holds the token.
         log.warning("keyring %s failed: %s: %s", action, type(error).__name__, error)
         if isinstance(error, keyring.errors.KeyringLocked):

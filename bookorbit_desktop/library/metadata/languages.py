@@ -7,8 +7,6 @@ only for languages whose regional editions readers treat as different books.
 
 from __future__ import annotations
 
-import langcodes
-
 # Brazilian and European Portuguese, and Chinese of the mainland and of Taiwan/Hong Kong, are
 # separate editions (spelling, vocabulary, script); an "en-US" book is just English.
 REGION_MATTERS = frozenset({"pt", "zh"})
@@ -35,6 +33,8 @@ def normalize_language(value: str | None) -> str | None:
     """A tidy BCP 47 tag for `value`, or None when it names no language."""
     if not value:
         return None
+    import langcodes  # loaded on first use: its tables take about 40 ms to load
+
     text = value.strip().replace("_", "-")
     text = _NAMES.get(text.casefold(), text)
     if not text or len(text) > 64:

@@ -198,7 +198,8 @@ class HardcoverController(QObject):
 
     async def _check_account(self) -> None:
         await self.service.check_keyring()
-        self.refresh_status()
+        # Read off the window's thread: with a large library the counts take a moment.
+        await self.reload_soon(self._reload_books, matches=False)
 
     def check_again_if_unreadable(self) -> asyncio.Task[None] | None:
         """The user refreshed: read the keyring again if it could not be read last time

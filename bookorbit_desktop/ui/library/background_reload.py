@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.services.library_changes import LibraryChanges
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.model import Row, prepare_rows
@@ -59,9 +60,13 @@ class BackgroundReload(QObject):
         while True:
             self._again = False
             shown = self._view.model.shown_rows  # before the read: an edit after it is seen
-            found = await self._load(self._seen)
-            diff = await asyncio.to_thread(_compare, shown, found)
-            if self._view.apply_diff(diff) is None:
+            # The rows read live as long as the table shows them: no collection scans them
+            # while they are made and handed over (the first one after the table is filled).
+            with paused_collection():
+                found = await self._load(self._seen)
+                diff = await asyncio.to_thread(_compare, shown, found)
+                applied = self._view.apply_diff(diff)
+            if applied is None:
                 continue  # the window changed its rows meanwhile: this read may be older
             self._seen = found.seq
             self.reloaded.emit()
