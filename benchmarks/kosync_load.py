@@ -14,9 +14,8 @@ saturates before the server does, so `--wrk` drives the same load with `wrk` (th
 package; `make bench` installs it when run as root): 16 connections, PUT and GET alternating
 over the library's documents; it prints p50, p99 and p99.9. Target there: >= 4,400
 requests/s and p99 <= 10 ms, with every answered push stored: the server is killed with SIGKILL
-when wrk is done, then the library is counted (each answer also waited for its commit's sync to
-disk, which a kill cannot show). It also prints the server's CPU time, a figure less shaken
-by other programs on the same core than requests per second.
+when wrk is done, then the library is counted. It also prints the server's CPU time, a figure
+less shaken by other programs on the same core than requests per second.
 """
 
 from __future__ import annotations
