@@ -28,13 +28,15 @@ sys.path.insert(0, str(ROOT))
 
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
 from bookorbit_desktop.library.importer.run import import_paths  # noqa: E402
+from bookorbit_desktop.library.reading.edits import update_reading_state  # noqa: E402
 from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
-from bookorbit_desktop.library.store.queries import list_books, update_reading_state  # noqa: E402
+from bookorbit_desktop.library.store.queries import list_books  # noqa: E402
 from bookorbit_desktop.library.store.settings import set_setting  # noqa: E402
 from tests.factories import make_epub  # noqa: E402
 from tests.fakes.clock import SystemClock  # noqa: E402
 from tests.fakes.hardcover_catalog import EBOOK, Catalog  # noqa: E402
 from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover  # noqa: E402
+from tests.integration.xvfb import start_xvfb  # noqa: E402
 from tests.server.serve_process import server_answers  # noqa: E402
 
 WIDTH = 960  # pixels of the saved image
@@ -171,20 +173,11 @@ def match_on_fake_hardcover(data_dir: Path) -> None:
             )
 
 
-def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x760x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
+def start_screen() -> tuple[subprocess.Popen[bytes], str]:
+    started = start_xvfb("1280x760")
+    if started is None:
         raise SystemExit("Xvfb did not start")
-    return xvfb, f":{number}"
+    return started
 
 
 def window_geometry(env: dict[str, str]) -> tuple[int, int, int, int] | None:
@@ -213,7 +206,7 @@ def main() -> int:
         demo_library(tmp / "data", tmp / "books", port)
         match_on_fake_hardcover(tmp / "data")
         (tmp / "runtime").mkdir(mode=0o700)
-        xvfb, display = start_xvfb()
+        xvfb, display = start_screen()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "WAYLAND"))}
         env.update(
             DISPLAY=display,

@@ -18,34 +18,25 @@ from tests.integration.test_gui_xvfb import (
     start_app,
     wait_for,
 )
+from tests.integration.xvfb import start_xvfb
 from tests.server.serve_process import server_answers
 
 pytestmark = pytest.mark.integration
 __all__ = ["library_dir"]
 
 
-def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+def private_display() -> tuple[subprocess.Popen[bytes], str]:
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed (`make test` installs it when run as root)")
-    read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        xvfb.kill()
+    started = start_xvfb("1024x768")
+    if started is None:
         pytest.skip("Xvfb did not start")
-    return xvfb, f":{number}"
+    return started
 
 
 def test_the_x_server_dying_shuts_the_app_down_cleanly(library_dir, tmp_path):
     data_dir, port = library_dir
-    xvfb, display = start_xvfb()
+    xvfb, display = private_display()
     runtime = tmp_path / "runtime"
     runtime.mkdir(mode=0o700)
     env = {

@@ -25,6 +25,7 @@ from bookorbit_desktop.library.importer import run as importer
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import make_epub
+from tests.integration.xvfb import start_xvfb
 from tests.server.serve_process import server_answers
 
 pytestmark = pytest.mark.integration
@@ -86,19 +87,10 @@ def xvfb_display(tmp_path: Path, size: str) -> Iterator[dict[str, str]]:
         pytest.skip("Xvfb is not installed (`make test` installs it when run as root)")
     if shutil.which("xwininfo") is None:
         pytest.skip("xwininfo (x11-utils) is not installed")
-    read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        xvfb.kill()
+    started = start_xvfb(size)
+    if started is None:
         pytest.skip("Xvfb did not start")
+    xvfb, display = started
     runtime = tmp_path / "runtime"
     runtime.mkdir(mode=0o700)
     env = {
@@ -107,7 +99,7 @@ def xvfb_display(tmp_path: Path, size: str) -> Iterator[dict[str, str]]:
         if key not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "BOOKORBIT_DATA_DIR")
     }
     env.update(
-        DISPLAY=f":{number}",
+        DISPLAY=display,
         QT_QPA_PLATFORM="xcb",
         XDG_RUNTIME_DIR=str(runtime),
         XDG_CONFIG_HOME=str(tmp_path / "config"),

@@ -11,11 +11,14 @@ import base64
 import signal
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.store.db import close_database, open_database
@@ -25,6 +28,10 @@ from tests.server.serve_process import start_serve
 
 USER, PASSWORD = "reader", "correct horse"
 KEY = key_for_password(PASSWORD)
+# Every test module here talks to a real serve from 127.0.x.y addresses, which only Linux routes.
+LINUX_LOOPBACK = pytest.mark.skipif(
+    sys.platform != "linux", reason="uses 127.0.x.y source addresses"
+)
 
 
 def basic(user: str, password: str) -> str:

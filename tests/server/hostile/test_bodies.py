@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import time
 
 import pytest
 
 from tests.server.hostile.support import (
     KEY,
+    LINUX_LOOPBACK,
     USER,
     attacker,
     exchange,
@@ -20,10 +20,7 @@ from tests.server.hostile.support import (
     serving,
 )
 
-pytestmark = [
-    pytest.mark.asyncio,
-    pytest.mark.skipif(sys.platform != "linux", reason="uses 127.0.x.y source addresses"),
-]
+pytestmark = LINUX_LOOPBACK
 
 STALLERS = 100
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import resource
-import sys
 import time
 
 import pytest
@@ -17,6 +16,7 @@ import pytest
 from bookorbit_desktop.server.connections import IDLE_SECONDS, PER_ADDRESS
 from tests.server.hostile.support import (
     KEY,
+    LINUX_LOOPBACK,
     USER,
     attacker,
     exchange,
@@ -25,10 +25,7 @@ from tests.server.hostile.support import (
     serving,
 )
 
-pytestmark = [
-    pytest.mark.asyncio,
-    pytest.mark.skipif(sys.platform != "linux", reason="uses 127.0.x.y source addresses"),
-]
+pytestmark = LINUX_LOOPBACK
 
 HEALTH = http_request("GET", "/kosync/healthcheck")
 AUTH = http_request("GET", "/kosync/users/auth", {"x-auth-user": USER, "x-auth-key": KEY})

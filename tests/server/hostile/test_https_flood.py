@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from bookorbit_desktop.server.connections import PER_ADDRESS
 from bookorbit_desktop.server.tls_gate import HANDSHAKE_SECONDS
-from tests.server.hostile.support import attacker, exchange, prepare_library, serving
+from tests.server.hostile.support import (
+    LINUX_LOOPBACK,
+    attacker,
+    exchange,
+    prepare_library,
+    serving,
+)
 from tests.server.hostile.test_connections import HEALTH, many_descriptors, open_idle
 
-pytestmark = [
-    pytest.mark.asyncio,
-    pytest.mark.skipif(sys.platform != "linux", reason="uses 127.0.x.y source addresses"),
-]
+pytestmark = LINUX_LOOPBACK
 __all__ = ["many_descriptors"]
 
 ONE_ADDRESS = 1000

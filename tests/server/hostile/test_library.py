@@ -7,16 +7,14 @@ import asyncio
 import json
 import os
 import sqlite3
-import sys
 import threading
-
-import pytest
 
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.store.db import close_database, open_database
 from tests.factories import add_book
 from tests.server.hostile.support import (
     KEY,
+    LINUX_LOOPBACK,
     PASSWORD,
     USER,
     basic,
@@ -26,10 +24,7 @@ from tests.server.hostile.support import (
     serving,
 )
 
-pytestmark = [
-    pytest.mark.asyncio,
-    pytest.mark.skipif(sys.platform != "linux", reason="uses POSIX files and loopback"),
-]
+pytestmark = LINUX_LOOPBACK
 
 SYNC = {"x-auth-user": USER, "x-auth-key": KEY}
 CATALOG = {"Authorization": basic(USER, PASSWORD)}

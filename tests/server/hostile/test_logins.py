@@ -11,11 +11,10 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from bookorbit_desktop.server.throttle import ADDRESS_BURST, GLOBAL_BURST, GLOBAL_RATE
 from tests.server.hostile.support import (
     KEY,
+    LINUX_LOOPBACK,
     PASSWORD,
     USER,
     attacker,
@@ -28,10 +27,7 @@ from tests.server.hostile.support import (
     summary,
 )
 
-pytestmark = [
-    pytest.mark.asyncio,
-    pytest.mark.skipif(sys.platform != "linux", reason="uses 127.0.x.y source addresses"),
-]
+pytestmark = LINUX_LOOPBACK
 
 KOSYNC_AUTH = {"x-auth-user": USER, "x-auth-key": KEY}
 

@@ -10,6 +10,7 @@ from bookorbit_desktop.hardcover.api.credentials import TokenStore
 from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.status import StatusHub
@@ -61,6 +62,14 @@ def hc(library, fake, keyring_backend, qtbot, qloop):
     controller.refresh()
     qloop.run_until_complete(controller.check_account())  # as at start-up
     return controller
+
+
+async def open_pick(hc, book_id):
+    """Start Pick for a book; (its dialog once on screen, the task that ends with it)."""
+    opened = signal_future(hc.pick_opened)
+    task = hc.pick(book_id)
+    (dialog,) = await opened
+    return dialog, task
 
 
 def connect(hc, fake, qloop):

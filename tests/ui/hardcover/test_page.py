@@ -31,7 +31,7 @@ from bookorbit_desktop.ui.status import tray_state
 from tests.factories import add_book
 from tests.fakes.file_keyring import CountingKeyring, FileKeyring
 from tests.fakes.hardcover_catalog import AUDIO, EBOOK
-from tests.ui.hardcover.conftest import connect, make_controller
+from tests.ui.hardcover.conftest import connect, make_controller, open_pick
 
 
 def library_entry() -> str:
@@ -220,9 +220,7 @@ def test_pick_searches_and_pins_book_and_edition(hc, fake, qloop, qtbot, library
     hc.refresh()
 
     async def scenario():
-        opened = signal_future(hc.pick_opened)
-        task = hc.pick(local.id)
-        (dialog,) = await opened
+        dialog, task = await open_pick(hc, local.id)
         assert hc.pick(local.id) is None  # one action per book at a time
         searched = signal_future(dialog.searched)
         dialog.query_edit.setText("")
@@ -277,9 +275,7 @@ def test_pick_shows_each_candidates_cover_once_loaded(
     connect(hc, fake, qloop)
 
     async def scenario():
-        opened = signal_future(hc.pick_opened)
-        task = hc.pick(local.id)
-        (dialog,) = await opened
+        dialog, task = await open_pick(hc, local.id)
         searched = signal_future(dialog.searched)
         dialog.search_button.click()
         await searched
@@ -307,9 +303,7 @@ def test_search_errors_show_in_the_dialog(hc, fake, qloop):
     fake.catalog.revoke_token(fake.token)
 
     async def scenario():
-        opened = signal_future(hc.pick_opened)
-        task = hc.pick(local.id)
-        (dialog,) = await opened
+        dialog, task = await open_pick(hc, local.id)
         searched = signal_future(dialog.searched)
         dialog.start_search()
         await searched
@@ -470,9 +464,7 @@ def test_enter_in_the_search_box_searches_and_does_not_link(hc, fake, qloop, qtb
     connect(hc, fake, qloop)
 
     async def scenario():
-        opened = signal_future(hc.pick_opened)
-        task = hc.pick(local.id)
-        (dialog,) = await opened
+        dialog, task = await open_pick(hc, local.id)
         searched = signal_future(dialog.searched)
         dialog.start_search()
         await searched

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bookorbit_desktop.hardcover.matching.store import get_match
-from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.hardcover import dashboard
 from bookorbit_desktop.ui.library.model import filter_terms
 from tests.factories import add_book
-from tests.ui.hardcover.conftest import connect
+from tests.ui.hardcover.conftest import connect, open_pick
 
 
 @pytest.mark.parametrize(
@@ -60,9 +59,7 @@ def test_not_on_hardcover_in_the_pick_dialog_excludes_the_book(hc, fake, qloop):
     connect(hc, fake, qloop)
 
     async def scenario():
-        opened = signal_future(hc.pick_opened)
-        task = hc.pick(local.id)
-        (dialog,) = await opened
+        dialog, task = await open_pick(hc, local.id)
         assert dialog.exclude_button.isEnabled()
         dialog.exclude_button.click()
         await task
