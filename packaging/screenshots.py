@@ -95,6 +95,7 @@ HARDCOVER = textwrap.dedent(
     from bookorbit_desktop.library.store.db import open_database
     from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus
     from bookorbit_desktop.services.library import LibraryService
+    from bookorbit_desktop.ui.hardcover.dashboard import diff_page, page_rows
     from bookorbit_desktop.ui.hardcover.page import HardcoverView
     app = QApplication(sys.argv[:1])
     paths = resolve_paths(Path(sys.argv[2]))
@@ -106,7 +107,7 @@ HARDCOVER = textwrap.dedent(
         connected=True, username="reader", sync_enabled=True, paused_reason=None,
         keyring="the system keyring (Secret Service)",
     ))
-    page.show_matches([(book, details[book["id"]]) for book in books if book["id"] in details])
+    page.show_matches(diff_page(None, page_rows(books, details, ())))
     page.resize(1280, 560)
     page.show()
     app.processEvents()
