@@ -12,7 +12,7 @@ import contextlib
 import functools
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop import APP_DISPLAY_NAME
@@ -34,6 +34,7 @@ from bookorbit_desktop.ui.settings.access import SettingsAccess
 from bookorbit_desktop.ui.settings.dialog import SettingsDialog
 from bookorbit_desktop.ui.status import AppStatus, StatusHub
 from bookorbit_desktop.ui.tray import Tray
+from bookorbit_desktop.ui.widgets import interval_timer
 
 # Pushes from KOReader arrive in bursts (page turns); the table is refreshed once per burst.
 REFRESH_DELAY_MS = 800
@@ -70,10 +71,9 @@ class DesktopController(QObject):
         self.importer = ImportRunner(library.run_import, window)
         self.settings_dialog: SettingsDialog | None = None
         self.first_run: FirstRunFlow | None = None
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
-        self._refresh_timer.timeout.connect(self._refresh_changed)
+        self._refresh_timer = interval_timer(
+            self, REFRESH_DELAY_MS, self._refresh_changed, once=True
+        )
         self._changed_books: set[int] = set()
         self.background = BackgroundReload(library.load_changes, window.library_view, self)
         window.library_view.grid.show_covers(functools.partial(cover_files, library.paths))

@@ -18,11 +18,12 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from bookorbit_desktop.ui.asyncqt import spawn
+from bookorbit_desktop.ui.widgets import interval_timer
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +95,7 @@ class CoverLoader(QObject, Generic[Shown]):
         self.placeholder: Shown = self.wrap(None)
         self._task: asyncio.Task[None] | None = None
         self._again = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SETTLE_MS)
-        self._timer.timeout.connect(self._load_in_view)
+        self._timer = interval_timer(self, SETTLE_MS, self._load_in_view, once=True)
 
     # -- what a view says ------------------------------------------------------------------
 

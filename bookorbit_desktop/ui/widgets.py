@@ -109,9 +109,12 @@ def wide_row(wide: QWidget, *widgets: QWidget) -> QHBoxLayout:
     return row
 
 
-def interval_timer(parent: QObject, interval_ms: int, timeout: Callable[[], object]) -> QTimer:
-    """A timer that calls `timeout()` every `interval_ms` once started."""
-    timer = QTimer(parent, interval=interval_ms)
+def interval_timer(
+    parent: QObject, interval_ms: int, timeout: Callable[[], object], *, once: bool = False
+) -> QTimer:
+    """A timer that calls `timeout()` every `interval_ms` once started (with `once`, a single
+    time `interval_ms` after its last start: a change that comes in bursts is followed once)."""
+    timer = QTimer(parent, interval=interval_ms, singleShot=once)
     timer.timeout.connect(timeout)
     return timer
 

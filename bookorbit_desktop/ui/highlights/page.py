@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,6 +27,7 @@ from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.ui.highlights.receiver_box import ReceiverAccess, ReceiverBox
 from bookorbit_desktop.ui.highlights.render import highlights_html
 from bookorbit_desktop.ui.highlights.waiting_box import WaitingActions, WaitingBox
+from bookorbit_desktop.ui.widgets import interval_timer
 
 SEARCH_DELAY_MS = 250
 RESULT_LIMIT = 200
@@ -54,10 +54,7 @@ class HighlightsPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.count_label = QLabel()
         self.results = QTextBrowser()
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer = interval_timer(self, SEARCH_DELAY_MS, self.refresh, once=True)
         self.query.textChanged.connect(lambda _text: self._timer.start())
         self.query.returnPressed.connect(self.refresh)
         top = QHBoxLayout()
