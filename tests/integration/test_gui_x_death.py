@@ -3,11 +3,9 @@ start". The real app on a private Xvfb that the test kills."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +16,7 @@ from tests.integration.test_gui_xvfb import (
     start_app,
     wait_for,
 )
-from tests.integration.xvfb import start_xvfb
+from tests.integration.xvfb import app_environment, start_xvfb
 from tests.server.serve_process import server_answers
 
 pytestmark = pytest.mark.integration
@@ -37,22 +35,7 @@ def private_display() -> tuple[subprocess.Popen[bytes], str]:
 def test_the_x_server_dying_shuts_the_app_down_cleanly(library_dir, tmp_path):
     data_dir, port = library_dir
     xvfb, display = private_display()
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "BOOKORBIT_DATA_DIR")
-    }
-    env.update(
-        DISPLAY=display,
-        QT_QPA_PLATFORM="xcb",
-        XDG_RUNTIME_DIR=str(runtime),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        PYTHON_KEYRING_BACKEND="tests.fakes.file_keyring.FileKeyring",
-        BOOKORBIT_TEST_KEYRING_FILE=str(tmp_path / "keyring.json"),
-        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
-    )
+    env = app_environment(tmp_path, display)
     log_file = data_dir / "logs" / "bookorbit-desktop.log"
     output = tmp_path / "app-output.txt"
     app = start_app(env, data_dir, output)

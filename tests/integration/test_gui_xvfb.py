@@ -8,7 +8,6 @@ of the screen is taken with Qt's screen grabber and checked (and kept in the tes
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import signal
 import socket
@@ -25,7 +24,7 @@ from bookorbit_desktop.library.importer import run as importer
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import make_epub
-from tests.integration.xvfb import start_xvfb
+from tests.integration.xvfb import app_environment, start_xvfb
 from tests.server.serve_process import server_answers
 
 pytestmark = pytest.mark.integration
@@ -91,22 +90,7 @@ def xvfb_display(tmp_path: Path, size: str) -> Iterator[dict[str, str]]:
     if started is None:
         pytest.skip("Xvfb did not start")
     xvfb, display = started
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "BOOKORBIT_DATA_DIR")
-    }
-    env.update(
-        DISPLAY=display,
-        QT_QPA_PLATFORM="xcb",
-        XDG_RUNTIME_DIR=str(runtime),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        PYTHON_KEYRING_BACKEND="tests.fakes.file_keyring.FileKeyring",
-        BOOKORBIT_TEST_KEYRING_FILE=str(tmp_path / "keyring.json"),
-        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
-    )
+    env = app_environment(tmp_path, display)
     tray = _start_tray(env)
     try:
         yield env

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 
 def start_xvfb(size: str) -> tuple[subprocess.Popen[bytes], str] | None:
@@ -24,3 +25,25 @@ def start_xvfb(size: str) -> tuple[subprocess.Popen[bytes], str] | None:
         xvfb.kill()
         return None
     return xvfb, f":{number}"
+
+
+def app_environment(tmp_path: Path, display: str) -> dict[str, str]:
+    """The environment for the real app on `display`: X11, its own runtime and config folders
+    under `tmp_path`, and the test keyring (never the user's)."""
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "BOOKORBIT_DATA_DIR")
+    }
+    env.update(
+        DISPLAY=display,
+        QT_QPA_PLATFORM="xcb",
+        XDG_RUNTIME_DIR=str(runtime),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        PYTHON_KEYRING_BACKEND="tests.fakes.file_keyring.FileKeyring",
+        BOOKORBIT_TEST_KEYRING_FILE=str(tmp_path / "keyring.json"),
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+    )
+    return env
