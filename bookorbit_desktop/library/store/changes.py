@@ -1,10 +1,14 @@
 """Which books changed since a reader last looked: the `book_change` log.
 
-Triggers (migration `_v8_change_log`) number every change to a book's row, its authors, files,
-reading state or Hardcover match, whoever makes it: this app, its server's threads, the command
-line or another tool. Each book keeps only its latest number, so the log never grows beyond
-one row per book. A reader remembers the highest number it saw and later asks only for the
-books changed after it, instead of reading and comparing the whole library.
+Triggers (migrations `_v8_change_log` and `_v9_change_log_appends`) append a numbered entry
+for every change to a book's row, its authors, files, reading state or Hardcover match, whoever
+makes it: this app, its server's threads, the command line or another tool. A reader remembers
+the highest number it saw and later asks only for the books changed after it, instead of
+reading and comparing the whole library.
+
+Appending is what keeps a KOReader push cheap; `compact` keeps the log short. It removes only
+entries that a later entry of the same book supersedes, so every book keeps its latest number
+and `changed_since` answers the same before and after, for any number a reader holds.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from bookorbit_desktop.library.store.models import database
+
+# The log is compacted once it holds this many entries more than the library has books.
+SLACK_ENTRIES = 20_000
 
 
 def last_change(db: Any = database) -> int:
@@ -23,3 +30,19 @@ def changed_since(seq: int, db: Any = database) -> set[int]:
     """The ids of the books changed (added, edited or removed) after change number `seq`."""
     rows = db.execute_sql("SELECT book_id FROM book_change WHERE seq > ?", (seq,))
     return {book_id for (book_id,) in rows}
+
+
+def compact(db: Any = database, *, slack: int | None = None) -> int:
+    """When the log holds more than `slack` (`SLACK_ENTRIES`) entries beyond one per book, keep
+    only each book's latest entry; return how many entries went."""
+    slack = SLACK_ENTRIES if slack is None else slack
+    entries = db.execute_sql("SELECT COUNT(*) FROM book_change").fetchone()[0]
+    books = db.execute_sql("SELECT COUNT(*) FROM book").fetchone()[0]
+    if entries <= books + slack:
+        return 0
+    with db.atomic():
+        cursor = db.execute_sql(
+            "DELETE FROM book_change WHERE seq NOT IN"
+            " (SELECT MAX(seq) FROM book_change GROUP BY book_id)"
+        )
+    return int(cursor.rowcount)

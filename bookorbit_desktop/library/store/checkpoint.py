@@ -6,19 +6,27 @@ committed (a KOReader push waiting for its answer, the window saving a book duri
 app and the server therefore switch that off on their busy connections (`no_inline_checkpoints`)
 and run a `Checkpointer`: once a second, when the log changed, a PASSIVE checkpoint (it copies
 what it can without waiting for readers or writers) on a connection of its own.
+
+The same thread keeps the change log short: every `COMPACT_SECONDS` (and soon after it starts)
+it runs `changes.compact`, which does nothing until the log has grown well past one entry per
+book.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
+from bookorbit_desktop.library.store import changes
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
 
 CHECKPOINT_SECONDS = 1.0
+COMPACT_SECONDS = 600.0
+FIRST_COMPACT_SECONDS = 30.0
 
 
 def no_inline_checkpoints() -> None:
@@ -56,8 +64,12 @@ class Checkpointer:
     def _loop(self) -> None:
         database.execute_sql(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
         seen = self._log_state()
+        compact_at = time.monotonic() + FIRST_COMPACT_SECONDS
         try:
             while not self._stopping.wait(CHECKPOINT_SECONDS):
+                if time.monotonic() >= compact_at:
+                    compact_at = time.monotonic() + COMPACT_SECONDS
+                    self._compact()
                 state = self._log_state()
                 if state is None or state == seen:
                     continue
@@ -68,3 +80,12 @@ class Checkpointer:
                     log.info("Could not copy the journal into the library yet: %s", error)
         finally:
             database.close()
+
+    def _compact(self) -> None:
+        try:
+            removed = changes.compact(database)
+        except Exception as error:
+            log.info("Could not compact the change log yet: %s", error)
+        else:
+            if removed:
+                log.debug("Compacted the change log: %d superseded entries removed", removed)

@@ -345,6 +345,50 @@ def _v8_change_log(db: SqliteDatabase) -> None:
     _execute_all(db, statements)
 
 
+# Appends a change of the books in `SELECT book_id ...` to the log.
+_APPEND = "INSERT INTO book_change (book_id) {books};"
+
+
+def _v9_change_log_appends(db: SqliteDatabase) -> None:
+    """`book_change` becomes a log that is only appended to: a KOReader push rewrote a book's
+    row and two places in the `seq` index (about a third of the pages each push wrote); an
+    append touches the log's last page, shared by every change of a commit. The numbers already
+    given stay; `changes.compact` drops the entries a later one of the same book supersedes."""
+
+    def trigger(name: str, event: str, table: str, book: str, old: str | None = None) -> str:
+        body = _APPEND.format(books=f"SELECT {book}")
+        if old is not None:  # an update that moved the row to another book changes both
+            body += " " + _APPEND.format(books=f"SELECT {old} WHERE {old} IS NOT {book}")
+        return f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {body} END"
+
+    tables = {"book": "id", **dict.fromkeys(_BOOK_TABLES, "book_id")}
+    statements = [
+        f"DROP TRIGGER book_change_{table}_{event}"
+        for table in tables
+        for event in ("insert", "update", "delete")
+    ]
+    statements += [
+        "DROP TRIGGER book_change_author_update",
+        "ALTER TABLE book_change RENAME TO book_change_v8",
+        # No foreign key: a book that went stays recorded, so a reader learns it went.
+        """CREATE TABLE book_change (
+            seq INTEGER PRIMARY KEY,
+            book_id INTEGER NOT NULL)""",
+        "INSERT INTO book_change (seq, book_id) SELECT seq, book_id FROM book_change_v8",
+        "DROP TABLE book_change_v8",
+        "CREATE TRIGGER book_change_author_update AFTER UPDATE ON author BEGIN "
+        + _APPEND.format(books="SELECT book_id FROM book_author WHERE author_id = NEW.id")
+        + " END",
+    ]
+    for table, column in tables.items():
+        statements += [
+            trigger(f"book_change_{table}_insert", "INSERT", table, f"NEW.{column}"),
+            trigger(f"book_change_{table}_update", "UPDATE", table, f"NEW.{column}", f"OLD.{column}"),
+            trigger(f"book_change_{table}_delete", "DELETE", table, f"OLD.{column}"),
+        ]
+    _execute_all(db, statements)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_library,
     _v2_hardcover,
@@ -354,5 +398,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v6_highlights,
     _v7_devices,
     _v8_change_log,
+    _v9_change_log_appends,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -275,8 +275,8 @@ CORE_MODELS: tuple[type[BaseModel], ...] = (
 
 
 class BookChange(BaseModel):
-    """A book's latest change, numbered in order; written only by the triggers of migration
-    `_v8_change_log` and read through `store.changes`."""
+    """A change to a book, numbered in order; appended only by the triggers of migration
+    `_v9_change_log_appends` and read and compacted through `store.changes`."""
 
-    book_id = IntegerField(primary_key=True)
-    seq = IntegerField(index=True)
+    seq = AutoField()
+    book_id = IntegerField()

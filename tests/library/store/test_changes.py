@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from bookorbit_desktop.library.reading.edits import update_reading_state
-from bookorbit_desktop.library.store.changes import changed_since, last_change
+from bookorbit_desktop.library.store.changes import changed_since, compact, last_change
 from tests.factories import add_book
 
 # Raw SQL on another connection: the server's threads, the command line in another process or
@@ -71,3 +71,91 @@ def test_numbers_only_grow_and_each_book_keeps_its_latest(library):
     assert changed_since(middle) == {b}
     assert changed_since(0) == {a, b}
     assert changed_since(last_change()) == set()
+
+
+def _every_answer(db=None) -> dict[int, set[int]]:
+    from bookorbit_desktop.library.store.models import database
+
+    top = last_change(db or database)
+    return {seq: changed_since(seq, db or database) for seq in range(top + 1)}
+
+
+def test_compacting_keeps_every_answer_and_only_the_latest_entry_per_book(library):
+    from bookorbit_desktop.library.store.models import database
+
+    books = [add_book(f"Book {n}").id for n in range(3)]
+    for round_ in range(4):
+        for book in books:
+            update_reading_state(book, progress=(round_ + 1) / 10)
+    database.execute_sql("DELETE FROM book WHERE id = ?", (books[0],))  # a book that went
+    before = _every_answer()
+    entries = database.execute_sql("SELECT COUNT(*) FROM book_change").fetchone()[0]
+
+    assert compact(slack=entries) == 0  # short enough: left alone
+    removed = compact(slack=0)
+
+    assert removed > 0
+    assert _every_answer() == before
+    kept = database.execute_sql("SELECT book_id, COUNT(*) FROM book_change GROUP BY book_id")
+    assert dict(kept.fetchall()) == dict.fromkeys(books, 1)
+    update_reading_state(books[1], progress=0.9)  # numbering goes on after the last one
+    assert changed_since(max(before)) == {books[1]}
+
+
+def test_a_library_logged_before_the_log_was_appended_to_keeps_its_numbers(paths):
+    from peewee import SqliteDatabase
+
+    from bookorbit_desktop.library.store.db import close_database, open_database
+    from bookorbit_desktop.library.store.migrations import MIGRATIONS
+
+    old = SqliteDatabase(str(paths.db_file))
+    old.connect()
+    for migration in MIGRATIONS[:8]:
+        migration(old)
+    old.execute_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    old.execute_sql("INSERT INTO schema_version (version) VALUES (8)")
+    for book in (1, 2):
+        old.execute_sql(
+            "INSERT INTO book (id, title, sort_title, identifiers, added_at, updated_at)"
+            f" VALUES ({book}, 'T', 't', '{{}}', 0, 0)"
+        )
+    old.execute_sql("UPDATE book SET title = 'U' WHERE id = 1")  # 1 is now the latest
+    before = _every_answer(old)
+    old.close()
+
+    open_database(paths.db_file)
+    try:
+        assert before[0] == {1, 2} and before[2] == {1}  # book 2 was added, then 1 changed
+        assert _every_answer() == before
+        update_reading_state(2, progress=0.5)
+        assert changed_since(max(before)) == {2}
+    finally:
+        close_database()
+
+
+def test_the_checkpointer_thread_compacts_the_log(library, monkeypatch):
+    import time
+
+    from bookorbit_desktop.library.store import checkpoint, changes
+    from bookorbit_desktop.library.store.models import database
+
+    book = add_book("Alpha").id
+    for step in range(5):
+        update_reading_state(book, progress=step / 10)
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.01)
+    monkeypatch.setattr(checkpoint, "FIRST_COMPACT_SECONDS", 0.0)
+    monkeypatch.setattr(changes, "SLACK_ENTRIES", 0)
+    latest = last_change()
+    checkpointer = checkpoint.Checkpointer(library.db_file)
+    checkpointer.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            count = database.execute_sql("SELECT COUNT(*) FROM book_change").fetchone()[0]
+            if count == 1:
+                break
+            time.sleep(0.01)
+    finally:
+        checkpointer.stop()
+    assert count == 1
+    assert last_change() == latest and changed_since(latest - 1) == {book}
