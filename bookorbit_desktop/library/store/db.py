@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 from peewee import DatabaseError, SqliteDatabase
 
 from bookorbit_desktop.errors import BookOrbitError, DatabaseTooNewError
+from bookorbit_desktop.library.store import early_check
 from bookorbit_desktop.library.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from bookorbit_desktop.library.store.models import database
 
@@ -94,7 +96,8 @@ def open_database(path: Path) -> SqliteDatabase:
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
     try:
         db.connect(reuse_if_open=True)
-        check = db.execute_sql("PRAGMA quick_check").fetchone()
+        early = early_check.take(path)  # the check begun while the program loaded, if any
+        check = early.row if early else db.execute_sql("PRAGMA quick_check").fetchone()
         if check is None or check[0] != "ok":
             db.close()
             raise _damaged(path, f"is damaged ({check[0] if check else 'no answer'})")
@@ -103,6 +106,8 @@ def open_database(path: Path) -> SqliteDatabase:
         # A damaged or foreign file, or one another program holds locked: say so instead of
         # failing with a traceback (rows are read outside peewee's error wrapper, so SQLite's
         # own errors arrive too). A migration that failed was rolled back.
+        with contextlib.suppress(sqlite3.Error):
+            early_check.take(path)  # a check not taken yet: its connection closes too
         db.close()
         if "locked" in str(error) or "busy" in str(error):
             raise LibraryOpenError(

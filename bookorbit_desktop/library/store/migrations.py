@@ -381,10 +381,11 @@ def _v9_change_log_appends(db: SqliteDatabase) -> None:
         + " END",
     ]
     for table, column in tables.items():
+        new, old = f"NEW.{column}", f"OLD.{column}"
         statements += [
-            trigger(f"book_change_{table}_insert", "INSERT", table, f"NEW.{column}"),
-            trigger(f"book_change_{table}_update", "UPDATE", table, f"NEW.{column}", f"OLD.{column}"),
-            trigger(f"book_change_{table}_delete", "DELETE", table, f"OLD.{column}"),
+            trigger(f"book_change_{table}_insert", "INSERT", table, new),
+            trigger(f"book_change_{table}_update", "UPDATE", table, new, old),
+            trigger(f"book_change_{table}_delete", "DELETE", table, old),
         ]
     _execute_all(db, statements)
 

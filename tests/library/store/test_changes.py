@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import pytest
+from peewee import SqliteDatabase
 
 from bookorbit_desktop.library.reading.edits import update_reading_state
+from bookorbit_desktop.library.store import changes, checkpoint
 from bookorbit_desktop.library.store.changes import changed_since, compact, last_change
+from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.migrations import MIGRATIONS
+from bookorbit_desktop.library.store.models import database
 from tests.factories import add_book
 
 # Raw SQL on another connection: the server's threads, the command line in another process or
@@ -74,15 +80,11 @@ def test_numbers_only_grow_and_each_book_keeps_its_latest(library):
 
 
 def _every_answer(db=None) -> dict[int, set[int]]:
-    from bookorbit_desktop.library.store.models import database
-
     top = last_change(db or database)
     return {seq: changed_since(seq, db or database) for seq in range(top + 1)}
 
 
 def test_compacting_keeps_every_answer_and_only_the_latest_entry_per_book(library):
-    from bookorbit_desktop.library.store.models import database
-
     books = [add_book(f"Book {n}").id for n in range(3)]
     for round_ in range(4):
         for book in books:
@@ -103,11 +105,6 @@ def test_compacting_keeps_every_answer_and_only_the_latest_entry_per_book(librar
 
 
 def test_a_library_logged_before_the_log_was_appended_to_keeps_its_numbers(paths):
-    from peewee import SqliteDatabase
-
-    from bookorbit_desktop.library.store.db import close_database, open_database
-    from bookorbit_desktop.library.store.migrations import MIGRATIONS
-
     old = SqliteDatabase(str(paths.db_file))
     old.connect()
     for migration in MIGRATIONS[:8]:
@@ -134,11 +131,6 @@ def test_a_library_logged_before_the_log_was_appended_to_keeps_its_numbers(paths
 
 
 def test_the_checkpointer_thread_compacts_the_log(library, monkeypatch):
-    import time
-
-    from bookorbit_desktop.library.store import checkpoint, changes
-    from bookorbit_desktop.library.store.models import database
-
     book = add_book("Alpha").id
     for step in range(5):
         update_reading_state(book, progress=step / 10)

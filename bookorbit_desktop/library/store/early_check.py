@@ -1,0 +1,71 @@
+"""SQLite's quick check of the library, begun while the program is still loading.
+
+`db.open_database` refuses a damaged library file, which takes a quick check that reads the
+whole file: a tenth of a second or more for a large library. Starting the desktop app also
+spends about half a second loading its modules on the main thread. `begin` runs the check in a
+thread of its own right away (SQLite works without holding Python's lock), so the two overlap;
+`open_database` then takes the answer (`take`) instead of checking again.
+
+The check's connection stays open until its answer is taken, after the library's own
+connection opened: closing the only connection to a library would copy its journal back into
+the file, a write before the file was found sound.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+_pending: dict[Path, Future[tuple[tuple[str, ...] | None, sqlite3.Connection]]] = {}
+_lock = threading.Lock()
+
+
+def begin(path: Path) -> None:
+    """Start checking the library file at `path`, if there is one."""
+    try:
+        if path.stat().st_size == 0:
+            return  # `open_database` explains an empty file
+    except OSError:
+        return  # none yet, or unreadable: `open_database` says so
+    key = path.resolve()
+    future: Future[tuple[tuple[str, ...] | None, sqlite3.Connection]] = Future()
+    with _lock:
+        if key in _pending:
+            return
+        _pending[key] = future
+    threading.Thread(target=_check, args=(key, future), name="bookorbit-check", daemon=True).start()
+
+
+@dataclass(frozen=True)
+class Answer:
+    row: tuple[str, ...] | None  # the first row of the quick check ("ok" when sound)
+
+
+def take(path: Path) -> Answer | None:
+    """The answer of the quick check begun for `path`, waiting for it if needed; None when
+    none was begun. Raises SQLite's error when the check failed."""
+    with _lock:
+        future = _pending.pop(path.resolve(), None)
+    if future is None:
+        return None
+    row, connection = future.result()
+    connection.close()
+    return Answer(row)
+
+
+def _check(path: Path, future: Future[tuple[tuple[str, ...] | None, sqlite3.Connection]]) -> None:
+    try:
+        # mode=rw: a file removed meanwhile is an error here, never a new empty library.
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, check_same_thread=False)
+        try:
+            row = connection.execute("PRAGMA quick_check").fetchone()
+        except BaseException:
+            connection.close()
+            raise
+    except BaseException as error:
+        future.set_exception(error)
+        return
+    future.set_result((row, connection))
