@@ -17,7 +17,8 @@ from typing import Any
 
 from bookorbit_desktop.library.store.models import database
 
-# The log is compacted once it holds this many entries more than the library has books.
+# The log is compacted once it holds this many entries more than the books it names (the
+# books removed keep their last entry, so a reader learns they went).
 SLACK_ENTRIES = 20_000
 
 
@@ -33,11 +34,12 @@ def changed_since(seq: int, db: Any = database) -> set[int]:
 
 
 def compact(db: Any = database, *, slack: int | None = None) -> int:
-    """When the log holds more than `slack` (`SLACK_ENTRIES`) entries beyond one per book, keep
-    only each book's latest entry; return how many entries went."""
+    """When the log holds more than `slack` (`SLACK_ENTRIES`) entries beyond one per book it
+    names, keep only each book's latest entry; return how many entries went."""
     slack = SLACK_ENTRIES if slack is None else slack
-    entries = db.execute_sql("SELECT COUNT(*) FROM book_change").fetchone()[0]
-    books = db.execute_sql("SELECT COUNT(*) FROM book").fetchone()[0]
+    entries, books = db.execute_sql(
+        "SELECT COUNT(*), COUNT(DISTINCT book_id) FROM book_change"
+    ).fetchone()
     if entries <= books + slack:
         return 0
     with db.atomic():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
 import time
@@ -106,8 +105,7 @@ def open_database(path: Path) -> SqliteDatabase:
         # A damaged or foreign file, or one another program holds locked: say so instead of
         # failing with a traceback (rows are read outside peewee's error wrapper, so SQLite's
         # own errors arrive too). A migration that failed was rolled back.
-        with contextlib.suppress(sqlite3.Error):
-            early_check.take(path)  # a check not taken yet: its connection closes too
+        early_check.take(path)  # a check not taken yet: its connection closes too
         db.close()
         if "locked" in str(error) or "busy" in str(error):
             raise LibraryOpenError(

@@ -13,30 +13,41 @@ the file, a write before the file was found sound.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
 _pending: dict[Path, Future[tuple[tuple[str, ...] | None, sqlite3.Connection]]] = {}
 _lock = threading.Lock()
 
 
 def begin(path: Path) -> None:
-    """Start checking the library file at `path`, if there is one."""
+    """Start checking the library file at `path`, if there is one. Nothing here can fail:
+    whatever stops the early check leaves the check to `open_database`."""
     try:
         if path.stat().st_size == 0:
             return  # `open_database` explains an empty file
+        key = path.resolve()
     except OSError:
         return  # none yet, or unreadable: `open_database` says so
-    key = path.resolve()
     future: Future[tuple[tuple[str, ...] | None, sqlite3.Connection]] = Future()
     with _lock:
         if key in _pending:
             return
         _pending[key] = future
-    threading.Thread(target=_check, args=(key, future), name="bookorbit-check", daemon=True).start()
+    try:
+        threading.Thread(
+            target=_check, args=(key, future), name="bookorbit-check", daemon=True
+        ).start()
+    except RuntimeError as error:  # no thread to be had
+        log.debug("No early check of %s: %s", path, error)
+        with _lock:
+            _pending.pop(key, None)
 
 
 @dataclass(frozen=True)
@@ -46,12 +57,17 @@ class Answer:
 
 def take(path: Path) -> Answer | None:
     """The answer of the quick check begun for `path`, waiting for it if needed; None when
-    none was begun. Raises SQLite's error when the check failed."""
+    none was begun or it could not run (its own connection failed: a network share SQLite
+    takes no URI for, say), so the caller checks itself."""
     with _lock:
         future = _pending.pop(path.resolve(), None)
     if future is None:
         return None
-    row, connection = future.result()
+    try:
+        row, connection = future.result()
+    except sqlite3.Error as error:
+        log.debug("The early check of %s did not run: %s", path, error)
+        return None
     connection.close()
     return Answer(row)
 

@@ -352,8 +352,9 @@ _APPEND = "INSERT INTO book_change (book_id) {books};"
 def _v9_change_log_appends(db: SqliteDatabase) -> None:
     """`book_change` becomes a log that is only appended to: a KOReader push rewrote a book's
     row and two places in the `seq` index (about a third of the pages each push wrote); an
-    append touches the log's last page, shared by every change of a commit. The numbers already
-    given stay; `changes.compact` drops the entries a later one of the same book supersedes."""
+    append touches the log's last page, shared by every change of a commit. The entries are
+    kept, numbered after the old numbers (a reader holding one reads every book again at
+    worst); `changes.compact` drops the entries a later one of the same book supersedes."""
 
     def trigger(name: str, event: str, table: str, book: str, old: str | None = None) -> str:
         body = _APPEND.format(books=f"SELECT {book}")
@@ -374,7 +375,11 @@ def _v9_change_log_appends(db: SqliteDatabase) -> None:
         """CREATE TABLE book_change (
             seq INTEGER PRIMARY KEY,
             book_id INTEGER NOT NULL)""",
-        "INSERT INTO book_change (seq, book_id) SELECT seq, book_id FROM book_change_v8",
+        # Numbered again after the old ones, in their order: version 8 gave every book of a
+        # renamed author the same number, which a key cannot hold.
+        "INSERT INTO book_change (seq, book_id) SELECT (SELECT IFNULL(MAX(seq), 0)"
+        " FROM book_change_v8) + ROW_NUMBER() OVER (ORDER BY seq, book_id), book_id"
+        " FROM book_change_v8",
         "DROP TABLE book_change_v8",
         "CREATE TRIGGER book_change_author_update AFTER UPDATE ON author BEGIN "
         + _APPEND.format(books="SELECT book_id FROM book_author WHERE author_id = NEW.id")

@@ -3,6 +3,7 @@ no write to the file before that verdict."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 
@@ -83,3 +84,21 @@ def test_no_file_no_check(tmp_path):
     assert early_check.take(empty) is None
     with pytest.raises(LibraryOpenError, match="is empty"):
         open_database(empty)
+
+
+def test_an_early_check_that_could_not_run_leaves_the_check_to_the_open(tmp_path, monkeypatch):
+    path = tmp_path / "library.sqlite3"
+    open_database(path)
+    add_book("Alpha")
+    close_database()
+
+    def refused(_path, future):  # as SQLite answers a network share's URI on Windows
+        future.set_exception(sqlite3.OperationalError("invalid uri authority: server"))
+
+    monkeypatch.setattr(early_check, "_check", refused)
+    early_check.begin(path)
+    open_database(path)
+    try:
+        assert database.execute_sql("SELECT title FROM book").fetchone()[0] == "Alpha"
+    finally:
+        close_database()
