@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -16,6 +18,16 @@ from bookorbit_desktop.ui.gc_guard import (
     GarbageCollector,
     thorough_due,
 )
+
+
+@contextmanager
+def running(collector: GarbageCollector) -> Iterator[GarbageCollector]:
+    """`collector` started for the test's body, stopped after it whatever happens."""
+    collector.start()
+    try:
+        yield collector
+    finally:
+        collector.stop()
 
 
 class Node:
@@ -53,9 +65,7 @@ def _full_collection_due() -> None:
 
 
 def test_survivors_of_a_full_collection_are_left_out_of_the_next(qapp):
-    collector = GarbageCollector(shown=lambda: True, clock=Clock())
-    collector.start()
-    try:
+    with running(GarbageCollector(shown=lambda: True, clock=Clock())) as collector:
         kept = [Node() for _ in range(100)]
         _full_collection_due()
         collector.check()
@@ -66,16 +76,12 @@ def test_survivors_of_a_full_collection_are_left_out_of_the_next(qapp):
         alive = weakref.ref(young)
         del young
         assert collector.check() > 0 and alive() is None  # new garbage is still collected
-    finally:
-        collector.stop()
 
 
 def test_cycles_among_long_lived_objects_go_in_the_thorough_pass(qapp):
     clock = Clock()
     shown = [True]
-    collector = GarbageCollector(shown=lambda: shown[0], clock=clock)
-    collector.start()
-    try:
+    with running(GarbageCollector(shown=lambda: shown[0], clock=clock)) as collector:
         old = Node()
         alive = weakref.ref(old)
         _full_collection_due()
@@ -90,14 +96,10 @@ def test_cycles_among_long_lived_objects_go_in_the_thorough_pass(qapp):
         shown[0] = False  # closed to the tray
         assert collector.check() > 0
         assert alive() is None
-    finally:
-        collector.stop()
 
 
 def test_it_looks_often_while_the_app_allocates_and_rarely_when_idle(qapp):
-    collector = GarbageCollector(shown=lambda: True, clock=Clock())
-    collector.start()
-    try:
+    with running(GarbageCollector(shown=lambda: True, clock=Clock())) as collector:
         garbage = [Node() for _ in range(gc.get_threshold()[0] * 2)]
         del garbage
         collector.check()
@@ -105,15 +107,12 @@ def test_it_looks_often_while_the_app_allocates_and_rarely_when_idle(qapp):
         gc.collect(0)  # nothing young left: the next look finds nothing due
         collector.check()
         assert collector.interval_ms == IDLE_INTERVAL_MS
-    finally:
-        collector.stop()
 
 
 def test_freed_memory_goes_back_once_quiet_after_a_full_collection(qapp):
     trims = []
     collector = GarbageCollector(shown=lambda: True, clock=Clock(), trim=lambda: trims.append(1))
-    collector.start()  # its thorough pass is a full collection too
-    try:
+    with running(collector):  # its thorough pass is a full collection too
         gc.collect()  # counts below every threshold: the app is quiet
         assert collector.check() == 0 and trims == [1]
         assert collector.check() == 0 and trims == [1]  # once, not at every quiet check
@@ -123,16 +122,12 @@ def test_freed_memory_goes_back_once_quiet_after_a_full_collection(qapp):
         gc.collect()
         collector.check()
         assert trims == [1, 1] and collector.interval_ms == IDLE_INTERVAL_MS
-    finally:
-        collector.stop()
 
 
 def test_no_collection_while_a_worker_makes_many_objects(qapp):
     from bookorbit_desktop.gc_pause import paused_collection
 
-    collector = GarbageCollector(shown=lambda: True, clock=Clock())
-    collector.start()
-    try:
+    with running(GarbageCollector(shown=lambda: True, clock=Clock())) as collector:
         with paused_collection():  # as a worker reading the library does
             _full_collection_due()
             garbage = Node()
@@ -141,5 +136,3 @@ def test_no_collection_while_a_worker_makes_many_objects(qapp):
             assert collector.check() == 0 and alive() is not None
             assert collector.interval_ms == BUSY_INTERVAL_MS  # looks again soon
         assert collector.check() > 0 and alive() is None
-    finally:
-        collector.stop()
