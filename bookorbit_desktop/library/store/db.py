@@ -81,6 +81,18 @@ def _damaged(path: Path, what: str) -> LibraryOpenError:
     )
 
 
+def _first_problem(check: tuple[str, ...] | None) -> str:
+    """The first problem SQLite's quick check reported, and how many more: its answer can run
+    to hundreds of lines, which a message box or a terminal line cannot show."""
+    if not check:
+        return "no answer"
+    lines = [line for line in str(check[0]).splitlines() if line and not line.startswith("***")]
+    if len(lines) <= 1:
+        return lines[0] if lines else str(check[0])
+    more = len(lines) - 1
+    return f"{lines[0]}, and {more} more problem{'s' if more > 1 else ''}"
+
+
 def open_database(path: Path) -> SqliteDatabase:
     """Open (creating or migrating) the library at `path` and bind the models to it.
 
@@ -99,7 +111,7 @@ def open_database(path: Path) -> SqliteDatabase:
         check = early.row if early else db.execute_sql("PRAGMA quick_check").fetchone()
         if check is None or check[0] != "ok":
             db.close()
-            raise _damaged(path, f"is damaged ({check[0] if check else 'no answer'})")
+            raise _damaged(path, f"is damaged ({_first_problem(check)})")
         migrate(db, path)
     except (DatabaseError, sqlite3.DatabaseError) as error:
         # A damaged or foreign file, or one another program holds locked: say so instead of

@@ -184,3 +184,27 @@ def test_every_table_has_a_model(library):
         row[0] for row in database.execute_sql("SELECT name FROM sqlite_master WHERE type='table'")
     }
     assert tables == {model._meta.table_name for model in ALL_MODELS} | {"schema_version"}
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown"),
+    [
+        (None, "no answer"),
+        (("row 3 missing from index x",), "row 3 missing from index x"),
+        (
+            (
+                "*** in database main ***\nOn tree page 6 cell 0: invalid page number 7\n"
+                "On tree page 6 cell 1: Offset 0 out of range",
+            ),
+            "On tree page 6 cell 0: invalid page number 7, and 1 more problem",
+        ),
+        (
+            ("*** in database main ***\n" + "\n".join(f"On page {n}: bad" for n in range(300)),),
+            "On page 0: bad, and 299 more problems",
+        ),
+    ],
+)
+def test_a_damaged_library_is_named_by_its_first_problem(answer, shown):
+    from bookorbit_desktop.library.store.db import _first_problem
+
+    assert _first_problem(answer) == shown

@@ -38,6 +38,7 @@ def test_a_damaged_library_found_by_the_early_check_is_refused_and_left_alone(tm
         open_database(path)
 
     assert "damaged" in caught.value.message and str(path) in caught.value.message
+    assert "\n" not in caught.value.message  # the first problem, not SQLite's hundreds of lines
     assert path.read_bytes() == bytes(damaged)
     assert early_check.take(path) is None  # its answer was taken, its connection closed
 
