@@ -3,8 +3,6 @@ start". The real app on a private Xvfb that the test kills."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
 
 import pytest
@@ -13,28 +11,20 @@ from tests.integration.test_gui_xvfb import (
     EXIT_TIMEOUT,
     STARTUP_TIMEOUT,
     library_dir,
+    private_display,
     start_app,
     wait_for,
 )
-from tests.integration.xvfb import app_environment, start_xvfb
+from tests.integration.xvfb import app_environment
 from tests.server.serve_process import server_answers
 
 pytestmark = pytest.mark.integration
 __all__ = ["library_dir"]
 
 
-def private_display() -> tuple[subprocess.Popen[bytes], str]:
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (`make test` installs it when run as root)")
-    started = start_xvfb("1024x768")
-    if started is None:
-        pytest.skip("Xvfb did not start")
-    return started
-
-
 def test_the_x_server_dying_shuts_the_app_down_cleanly(library_dir, tmp_path):
     data_dir, port = library_dir
-    xvfb, display = private_display()
+    xvfb, display = private_display("1024x768")
     env = app_environment(tmp_path, display)
     log_file = data_dir / "logs" / "bookorbit-desktop.log"
     output = tmp_path / "app-output.txt"

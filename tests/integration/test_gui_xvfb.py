@@ -79,17 +79,22 @@ def display(tmp_path) -> Iterator[dict[str, str]]:
         yield env
 
 
-@contextlib.contextmanager
-def xvfb_display(tmp_path: Path, size: str) -> Iterator[dict[str, str]]:
-    """A private Xvfb display of `size` ("1366x768") and an environment for apps on it."""
+def private_display(size: str) -> tuple[subprocess.Popen[bytes], str]:
+    """A private Xvfb of `size` and its DISPLAY; the test is skipped without one."""
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed (`make test` installs it when run as root)")
-    if shutil.which("xwininfo") is None:
-        pytest.skip("xwininfo (x11-utils) is not installed")
     started = start_xvfb(size)
     if started is None:
         pytest.skip("Xvfb did not start")
-    xvfb, display = started
+    return started
+
+
+@contextlib.contextmanager
+def xvfb_display(tmp_path: Path, size: str) -> Iterator[dict[str, str]]:
+    """A private Xvfb display of `size` ("1366x768") and an environment for apps on it."""
+    if shutil.which("xwininfo") is None:
+        pytest.skip("xwininfo (x11-utils) is not installed")
+    xvfb, display = private_display(size)
     env = app_environment(tmp_path, display)
     tray = _start_tray(env)
     try:
