@@ -7,15 +7,38 @@ no password hash runs on the event loop: `workers.DbWorkers` owns the threads th
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.server.accounts import AccountCache
-from bookorbit_desktop.server.refusal_log import RefusalLog
+from bookorbit_desktop.server.log_budget import BudgetedLog, LineBudget
 from bookorbit_desktop.server.throttle import LoginThrottle
 from bookorbit_desktop.server.workers import DbWorkers
+
+# A person starts or finishes a few books a day; a script replaying pushes can do it hundreds of
+# times a second, and writing a line for each would slow every answer.
+READING_LINES_PER_MINUTE = 20
+
+
+def _refusal_lines() -> BudgetedLog:
+    return BudgetedLog(
+        logging.getLogger("bookorbit_desktop.server.login"),
+        logging.WARNING,
+        "Refused %d more logins from %s in the last minute (one line per address a minute)",
+    )
+
+
+def _reading_lines() -> BudgetedLog:
+    return BudgetedLog(
+        logging.getLogger("bookorbit_desktop.server.kosync.routes"),
+        logging.INFO,
+        "%d more books started, resumed or finished by pushes from %s in the last minute"
+        f" (the first {READING_LINES_PER_MINUTE} a minute are logged one by one)",
+        LineBudget(burst=READING_LINES_PER_MINUTE),
+    )
 
 
 @dataclass
@@ -35,4 +58,7 @@ class ServerContext:
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     workers: DbWorkers = field(default_factory=DbWorkers)
     account: AccountCache = field(default_factory=AccountCache)
-    refusals: RefusalLog = field(default_factory=RefusalLog)
+    # Lines a client can cause by the thousand, logged within a budget per address a minute:
+    # refused logins, and books whose state a push changed.
+    refusals: BudgetedLog = field(default_factory=_refusal_lines)
+    reading_lines: BudgetedLog = field(default_factory=_reading_lines)

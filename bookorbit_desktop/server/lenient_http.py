@@ -14,7 +14,8 @@ other request keeps the C parser's speed and strictness.
 
 `LenientAppRunner` is a drop-in replacement for `aiohttp.web.AppRunner` that installs this,
 the connection limits of `connections.py`, and a quiet error log: one line per malformed
-request (never the request's bytes, which may carry a key), at most `_LOG_BURST` a minute.
+request (never the request's bytes, which may carry a key), at most
+`MALFORMED_LINES_PER_MINUTE` a minute from all addresses together.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from aiohttp.http_parser import HttpRequestParserPy, RawRequestMessage
 from aiohttp.web_protocol import RequestHandler, RequestPayloadError
 
 from bookorbit_desktop.server.connections import READ_CHUNK_BYTES, ConnectionLimits
+from bookorbit_desktop.server.log_budget import LineBudget
 
 log = logging.getLogger(__name__)
 
@@ -146,39 +148,26 @@ class _FallbackParser:
         return getattr(self._active, name)
 
 
-class ErrorLogBudget:
-    """At most `burst` error lines per `window` seconds; the rest are counted and summed up."""
-
-    def __init__(self, burst: int = 10, window: float = 60.0) -> None:
-        self._burst = burst
-        self._window = window
-        self._start = -window
-        self._used = 0
-        self.suppressed = 0
-
-    def allow(self, now: float) -> tuple[bool, int]:
-        """(may log now, lines suppressed since the last one that was logged)."""
-        if now - self._start >= self._window:
-            self._start, self._used = now, 0
-        if self._used >= self._burst:
-            self.suppressed += 1
-            return False, 0
-        self._used += 1
-        skipped, self.suppressed = self.suppressed, 0
-        return True, skipped
+# Malformed requests get at most this many lines a minute, from all addresses together.
+MALFORMED_LINES_PER_MINUTE = 10
+_EVERYONE = ""  # the budget's one key
 
 
-_ERROR_LOG = ErrorLogBudget()  # for a handler whose server is already gone
+def malformed_request_budget() -> LineBudget:
+    return LineBudget(burst=MALFORMED_LINES_PER_MINUTE)
+
+
+_ERROR_LOG = malformed_request_budget()  # for a handler whose server is already gone
 
 
 def log_refused_request(
     address: str | None,
     error: BaseException | None,
-    budget: ErrorLogBudget = _ERROR_LOG,
+    budget: LineBudget = _ERROR_LOG,
     what: str = "",
 ) -> None:
     """One line for a request the server could not parse or answer, rate-limited."""
-    allowed, skipped = budget.allow(time.monotonic())
+    allowed, skipped = budget.note(_EVERYONE, time.monotonic())
     if not allowed:
         return
     kind = what or (type(error).__name__ if error is not None else "error")
@@ -267,7 +256,7 @@ class _LenientServer(web.Server):
     def __init__(self, *args: Any, limits: ConnectionLimits | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limits = limits
-        self.error_log = ErrorLogBudget()
+        self.error_log = malformed_request_budget()
 
     def __call__(self) -> RequestHandler:
         return LenientRequestHandler(self, loop=self._loop, **self._kwargs)

@@ -7,7 +7,7 @@ else, even a login the server verified a moment ago. Then a login verified withi
 credentials is refused without hashing anything; otherwise the throttle decides *before* the
 password hash whether a check runs at all, and the hash runs on its own thread. A refusal is
 held so that one address gets at most a few answers a second, and logged within a budget of
-one line per address per minute (`refusal_log`). The stored account is read off the event loop
+one line per address per minute (`log_budget`). The stored account is read off the event loop
 and reused for `ACCOUNT_SECONDS`, so a burst of requests costs one read while an account
 changed by another process is seen within a second (`accounts.AccountCache`).
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-import time
 from collections.abc import Callable
 
 from bookorbit_desktop.server import ServerContext, accounts
@@ -87,7 +86,7 @@ async def _check(
 ) -> Verdict:
     if ctx.throttle.blocked(address):
         ctx.throttle.refused += 1
-        _refused(ctx, address, f"Refused a {what} login from {address}: too many attempts")
+        ctx.refusals.line(address, f"Refused a {what} login from {address}: too many attempts")
         return Verdict.REFUSED
     account = await current_account(ctx)
     if accounts.already_verified(account, username, key):
@@ -98,14 +97,16 @@ async def _check(
         return Verdict.OK if await asyncio.shield(pending) else Verdict.REFUSED
     admission = ctx.throttle.admit(address)
     if admission is Admission.ADDRESS_LIMIT:
-        _refused(ctx, address, f"Refused a {what} login from {address}: too many attempts")
+        ctx.refusals.line(address, f"Refused a {what} login from {address}: too many attempts")
         return Verdict.REFUSED
     if admission is Admission.BUSY:
-        _refused(ctx, address, f"Refused a {what} login from {address}: too many attempts overall")
+        ctx.refusals.line(
+            address, f"Refused a {what} login from {address}: too many attempts overall"
+        )
         return Verdict.BUSY
     if account is None or not username or not key:
         reason = "no account exists yet" if account is None else "no user name or password"
-        _refused(ctx, address, f"Refused a {what} login from {address}: {reason}")
+        ctx.refusals.line(address, f"Refused a {what} login from {address}: {reason}")
         return Verdict.REFUSED
     check = asyncio.ensure_future(ctx.workers.cpu(accounts.verify, account, username, key))
     ctx.account.checking[(username, key)] = check
@@ -115,41 +116,9 @@ async def _check(
         ctx.account.checking.pop((username, key), None)
     if ok:
         return Verdict.OK
-    _refused(
-        ctx,
+    ctx.refusals.line(
         address,
         f"Refused a {what} login as {shown_name(username)} from {address}: "
         "wrong user name or password",
     )
     return Verdict.REFUSED
-
-
-def _refused(ctx: ServerContext, address: str, line: str) -> None:
-    """Log a refusal within the budget: its own line, or counted for the minute's summary."""
-    refusals = ctx.refusals
-    now = time.monotonic()
-    _log_summaries(ctx, now)
-    own_line, before = refusals.note(address, now)
-    if own_line:
-        more = f" ({before} more from this address in the minute before)" if before else ""
-        log.warning("%s%s", line, more)
-    elif not refusals.summary_pending:
-        refusals.summary_pending = True
-        asyncio.get_running_loop().call_later(refusals.window, _summarise, ctx)
-
-
-def _summarise(ctx: ServerContext) -> None:
-    ctx.refusals.summary_pending = False
-    _log_summaries(ctx, time.monotonic())
-    if ctx.refusals.waiting():
-        ctx.refusals.summary_pending = True
-        asyncio.get_running_loop().call_later(ctx.refusals.window / 4, _summarise, ctx)
-
-
-def _log_summaries(ctx: ServerContext, now: float) -> None:
-    for address, count in ctx.refusals.due(now):
-        log.warning(
-            "Refused %d more logins from %s in the last minute (one line per address a minute)",
-            count,
-            address,
-        )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from bookorbit_desktop.server.refusal_log import RefusalLog
 from bookorbit_desktop.server.throttle import (
     ADDRESS_BURST,
     ANSWERS_PER_SECOND,
@@ -137,35 +136,3 @@ def test_refusals_to_one_address_leave_a_few_a_second(gaps, expected):
         seen.append(round(throttle.answer_delay("10.0.0.5"), 6))
     assert seen == pytest.approx(expected)
     assert throttle.answer_delay("10.0.0.6") == 0.0  # another address is not held
-
-
-@pytest.mark.parametrize(
-    ("events", "expected_lines", "expected_summaries"),
-    [
-        # one address: a line, then counted; the minute's summary once it is over
-        ([("a", 0), ("a", 1), ("a", 59)], [("a", 0)], [("a", 2)]),
-        # two addresses: a line each
-        ([("a", 0), ("b", 1)], [("a", 0), ("b", 0)], []),
-        # a new minute: a line that mentions the minute before, if not summed up yet
-        ([("a", 0), ("a", 1), ("a", 61)], [("a", 0), ("a", 1)], []),
-    ],
-)
-def test_refused_logins_get_one_line_per_address_a_minute(
-    events, expected_lines, expected_summaries
-):
-    log = RefusalLog(window=60.0)
-    lines = []
-    for address, when in events:
-        own, before = log.note(address, float(when))
-        if own:
-            lines.append((address, before))
-    assert lines == expected_lines
-    assert log.due(events[-1][1] + 0.5) == []  # nothing before its minute ends...
-    assert log.due(200.0) == expected_summaries  # ... then once
-
-
-def test_the_refusal_log_stays_bounded_under_a_spray_of_addresses():
-    log = RefusalLog(max_tracked=100)
-    for n in range(5000):
-        assert log.note(f"10.3.{n // 250}.{n % 250}", 0.0)[0]
-    assert len(log.due(100.0)) == 0 and not log.waiting()

@@ -11,7 +11,7 @@ import pytest
 
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
-from bookorbit_desktop.server.lenient_http import ErrorLogBudget
+from bookorbit_desktop.server.log_budget import LineBudget
 from bookorbit_desktop.server.login import shown_name
 from bookorbit_desktop.server.workers import DbWorkers, LibraryBusyError
 
@@ -81,9 +81,10 @@ async def test_stopped_workers_refuse_new_work(library):
         ([0, 0, 0, 0, 61], [(True, 0), (True, 0), (False, 0), (False, 0), (True, 2)]),
     ],
 )
-def test_error_log_budget(times, expected):
-    budget = ErrorLogBudget(burst=2, window=60.0)
-    assert [budget.allow(t) for t in times] == expected
+def test_one_budget_for_everyone(times, expected):
+    """The malformed-request lines' budget: one key for all addresses, two lines a minute here."""
+    budget = LineBudget(burst=2, window=60.0)
+    assert [budget.note("", t) for t in times] == expected
 
 
 @pytest.mark.parametrize(

@@ -200,9 +200,12 @@ async def put_progress(request: web.Request) -> web.StreamResponse:
             "".join(f", {change}" for change in result.changes),
         )
     if any(change not in QUIET_CHANGES for change in result.changes):
-        # Started, finished, reread...: worth a line. A page turned is not, nor a page turned
-        # in a book already finished or abandoned (it stays so): -v shows those.
-        log.info("Book %s: %s", result.book_id, ", ".join(result.changes))
+        # Started, finished, reread...: worth a line (within a budget per address a minute).
+        # A page turned is not, nor a page turned in a book already finished or abandoned (it
+        # stays so): -v shows those.
+        ctx.reading_lines.line(
+            request.remote or "unknown", f"Book {result.book_id}: {', '.join(result.changes)}"
+        )
     if result.reading_changed and result.book_id is not None:
         _notify(ctx, result.book_id)
     return json_response({"document": push.document, "timestamp": timestamp})

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from bookorbit_desktop.library.store.models import ReadingState, database
+from bookorbit_desktop.server import READING_LINES_PER_MINUTE
 from bookorbit_desktop.server.app import MAX_BODY_BYTES
 from bookorbit_desktop.server.kosync.protocol import MAX_DOCUMENT_LENGTH
 from bookorbit_desktop.server.throttle import BLOCK_SECONDS
@@ -179,6 +180,28 @@ async def test_the_log_has_a_line_per_change_of_state_not_per_page(kosync, tmp_p
         f"Progress from Kobo_clara for document {document}: 52.0%"
         f" (book {book.id}, push_after_finish)"
     ]
+
+
+async def test_a_storm_of_state_changes_gets_a_budget_of_lines_and_loses_no_push(
+    kosync, tmp_path, caplog
+):
+    """A script starting books by the hundred gets READING_LINES_PER_MINUTE lines a minute
+    from its address; the rest are counted for the minute's summary, and every push is stored."""
+    books = [
+        add_book(f"Storm {n}", file=make_epub(tmp_path / f"storm{n}.epub", title=f"Storm {n}"))
+        for n in range(READING_LINES_PER_MINUTE + 5)
+    ]
+    caplog.set_level("INFO", logger="bookorbit_desktop.server.kosync.routes")
+    for book in books:
+        assert (await kosync.push(book.aliases[0].document, 0.25)).status == 200
+    lines = _routes_lines(caplog)
+    assert lines == [
+        f"Book {book.id}: started, progress" for book in books[:READING_LINES_PER_MINUTE]
+    ]
+    assert kosync.ctx.reading_lines.budget.unlogged == 5
+    assert kosync.ctx.reading_lines.budget.due(time.monotonic() + 61) == [("127.0.0.1", 5)]
+    for book in books:
+        assert ReadingState.get_by_id(book.id).status == "reading"
 
 
 async def test_the_hook_runs_after_the_answer_and_its_failure_changes_nothing(kosync, tmp_path):
