@@ -5,8 +5,9 @@ each start or finish a book. A line for each would rotate the log through its wh
 minutes, push out everything useful, and cost the event loop a write to the disk per request.
 So the first `burst` lines of a kind from an address in a minute are logged as they happen,
 later ones are only counted, and once the minute is over one summary line says how many more
-there were. A person reading, or typing a password wrong, never comes near a budget. (A
-budget with one key for every address bounds the lines of all of them together.)
+there were. A person reading, or typing a password wrong, never comes near a budget.
+(`lenient_http` uses one key for every address, which bounds the lines of all of them
+together; its next line tells how many were left out.)
 
 `LineBudget` is the rule, pure and driven by the caller's clock; `BudgetedLog` logs through
 one on the event loop and wakes itself for the summaries.
