@@ -15,7 +15,6 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from tests.factories import make_epub  # noqa: E402
 from tests.fakes.clock import SystemClock  # noqa: E402
 from tests.fakes.hardcover_catalog import EBOOK, Catalog  # noqa: E402
 from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover  # noqa: E402
-from tests.integration.xvfb import start_xvfb  # noqa: E402
+from tests.integration.xvfb import start_xvfb, stop  # noqa: E402
 from tests.server.serve_process import server_answers  # noqa: E402
 
 WIDTH = 960  # pixels of the saved image
@@ -258,13 +257,8 @@ def main() -> int:
                 raise SystemExit("the Hardcover screenshot could not be saved")
             print(f"{page}  ({page.stat().st_size / 1000:.0f} kB)")
         finally:
-            app.send_signal(signal.SIGTERM)
-            try:
-                app.wait(30)
-            except subprocess.TimeoutExpired:
-                app.kill()
-            xvfb.terminate()
-            xvfb.wait(10)
+            stop(app, 30)
+            stop(xvfb)
     return 0
 
 

@@ -24,7 +24,7 @@ from bookorbit_desktop.library.importer import run as importer
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import make_epub
-from tests.integration.xvfb import app_environment, start_xvfb
+from tests.integration.xvfb import app_environment, start_xvfb, stop
 from tests.server.serve_process import server_answers
 
 pytestmark = pytest.mark.integration
@@ -101,10 +101,8 @@ def xvfb_display(tmp_path: Path, size: str) -> Iterator[dict[str, str]]:
         yield env
     finally:
         if tray is not None:
-            tray.terminate()
-            tray.wait(10)
-        xvfb.terminate()
-        xvfb.wait(10)
+            stop(tray)
+        stop(xvfb)
 
 
 def _start_tray(env: dict[str, str]) -> subprocess.Popen[bytes] | None:

@@ -27,6 +27,18 @@ def start_xvfb(size: str) -> tuple[subprocess.Popen[bytes], str] | None:
     return xvfb, f":{number}"
 
 
+def stop(process: subprocess.Popen[bytes], seconds: float = 5.0) -> None:
+    """Ask `process` to end (SIGTERM); kill it if it is still there after `seconds`. An Xvfb
+    has been seen to live on after a SIGTERM (right after its last client left); it must not
+    fail the test or outlive it."""
+    process.terminate()
+    try:
+        process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def app_environment(tmp_path: Path, display: str) -> dict[str, str]:
     """The environment for the real app on `display`: X11, its own runtime and config folders
     under `tmp_path`, and the test keyring (never the user's)."""
