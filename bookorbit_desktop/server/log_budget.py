@@ -53,16 +53,20 @@ class LineBudget:
         if minute is None and len(self._minutes) >= self._max_tracked:
             self._minutes.popitem(last=False)  # its summary is lost, never the memory bound
         self._minutes[address] = (now, 1, 0)
-        self._minutes.move_to_end(address)
+        self._minutes.move_to_end(address)  # keeps the minutes in the order they began
         return True, minute[2] if minute is not None else 0
 
     def due(self, now: float) -> list[tuple[str, int]]:
         """(address, lines not logged) for every minute that ended with some; forgets
-        minutes that ended."""
-        ended = [key for key, (start, _, _) in self._minutes.items() if now - start >= self.window]
+        minutes that ended. The minutes are kept in the order they began, so this looks only
+        at those that ended and the first that did not: `BudgetedLog` asks before every line,
+        and a spray of guesses keeps thousands of addresses here."""
         summaries = []
-        for address in ended:
-            _start, _logged, counted = self._minutes.pop(address)
+        while self._minutes:
+            address, (start, _logged, counted) = next(iter(self._minutes.items()))
+            if now - start < self.window:
+                break
+            del self._minutes[address]
             if counted:
                 summaries.append((address, counted))
         return summaries

@@ -29,6 +29,13 @@ from bookorbit_desktop.server.log_budget import BudgetedLog, LineBudget
             [("a", 0)] * 2 + [("b", 0)] * 2,
             [("a", 1)],
         ),
+        # a minute begun again goes behind those begun since: b's summary is still found
+        (
+            1,
+            [("a", 0), ("b", 10), ("b", 11), ("a", 61)],
+            [("a", 0), ("b", 0), ("a", 0)],
+            [("b", 1)],
+        ),
         # a new minute gives a new burst
         (
             2,
