@@ -16,7 +16,8 @@ at the same time), with a short busy timeout so a locked library is an error wit
   the bad one fails).
 - the writer never copies the write-ahead log back into the library file inside a commit
   (that held up the pushes of a group commit by several milliseconds); a
-  `library.store.checkpoint.Checkpointer` does, started here unless the caller runs one.
+  `library.store.checkpoint.Checkpointer` does, started here unless the caller runs one; a
+  group commit holds its `WRITER_GATE`, so it waits there while the checkpointer restarts the log.
 
 `start()` and `stop()` belong to the server's lifetime; `stop()` lets queued jobs finish.
 """
@@ -39,7 +40,11 @@ from typing import Any, TypeVar, cast
 
 from peewee import OperationalError
 
-from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
+from bookorbit_desktop.library.store.checkpoint import (
+    WRITER_GATE,
+    Checkpointer,
+    no_inline_checkpoints,
+)
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
@@ -341,7 +346,7 @@ class DbWorkers:
             job.error = LibraryBusyError("the library was too busy to store this in time")
         live = [job for job in batch if now <= job.deadline]
         try:
-            with database.atomic("IMMEDIATE"):
+            with WRITER_GATE, database.atomic("IMMEDIATE"):
                 for group in _groups(live):
                     if len(group) > 1 and _run_together(group):
                         continue

@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from bookorbit_desktop.library.store.checkpoint import WRITER_GATE
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.server.log_budget import LineBudget
@@ -166,3 +167,12 @@ async def test_the_checkpoint_thread_copies_the_journal_after_commits(library, m
         assert await _grows_to(library.db_file, 6 << 20, 10.0)
     finally:
         await workers.stop()
+
+
+async def test_a_group_commit_waits_while_the_log_restarts(workers):
+    with WRITER_GATE:  # what the checkpointer holds during a restart
+        pending = asyncio.ensure_future(workers.write(set_setting, "opds.page_size", 30))
+        await asyncio.sleep(0.2)
+        assert not pending.done()
+    await asyncio.wait_for(pending, 5.0)
+    assert get_setting("opds.page_size") == 30

@@ -7,6 +7,17 @@ app and the server therefore switch that off on their busy connections (`no_inli
 and run a `Checkpointer`: once a second, when the log changed, a PASSIVE checkpoint (it copies
 what it can without waiting for readers or writers) on a connection of its own.
 
+A PASSIVE checkpoint never lets the log start over while commits keep coming: the log restarts
+from its beginning only when a transaction begins after everything in it was copied, and a
+device pushing without a pause commits again before the copy ends. The log file then grows for
+as long as the pushes last (about 20 MB a second under a storm of pushes) and keeps that size
+until the app quits. So once the log holds more than `RESTART_LOG_BYTES` after the copy, the
+thread runs a RESTART checkpoint: it waits for the current transaction, copies what came in
+meanwhile and has the next commit write from the start of the file again. The server's writer
+thread waits for it on `WRITER_GATE` (it wakes the moment the restart ends; SQLite's busy
+handler would sleep in steps of up to 100 ms), and the restart gives up after
+`RESTART_WAIT_MS` when a long read holds the old log (it tries again a second later).
+
 The same thread keeps the change log short: every `COMPACT_SECONDS` (and soon after it starts)
 it runs `changes.compact`, which does nothing until the log has grown well past one entry per
 book.
@@ -27,6 +38,13 @@ log = logging.getLogger(__name__)
 CHECKPOINT_SECONDS = 1.0
 COMPACT_SECONDS = 600.0
 FIRST_COMPACT_SECONDS = 30.0
+RESTART_LOG_BYTES = 16 << 20
+RESTART_WAIT_MS = 100
+_FRAME_HEADER_BYTES = 24  # each page in the log is preceded by a header of this size
+
+# Held by the server's writer thread around each group commit and by a `Checkpointer` around
+# a restart of the log (one library per process, so one gate).
+WRITER_GATE = threading.Lock()
 
 
 def no_inline_checkpoints() -> None:
@@ -63,6 +81,7 @@ class Checkpointer:
 
     def _loop(self) -> None:
         database.execute_sql(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+        frame_bytes = database.execute_sql("PRAGMA page_size").fetchone()[0] + _FRAME_HEADER_BYTES
         seen = self._log_state()
         compact_at = time.monotonic() + FIRST_COMPACT_SECONDS
         try:
@@ -75,11 +94,22 @@ class Checkpointer:
                     continue
                 seen = state
                 try:
-                    database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                    self._checkpoint(frame_bytes)
                 except Exception as error:
                     log.info("Could not copy the journal into the library yet: %s", error)
         finally:
             database.close()
+
+    def _checkpoint(self, frame_bytes: int) -> None:
+        _busy, frames, _copied = database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if frames * frame_bytes <= RESTART_LOG_BYTES:
+            return
+        database.execute_sql(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
+        try:
+            with WRITER_GATE:
+                database.execute_sql("PRAGMA wal_checkpoint(RESTART)")
+        finally:
+            database.execute_sql(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
 
     def _compact(self) -> None:
         try:
