@@ -13,10 +13,13 @@ device pushing without a pause commits again before the copy ends. The log file 
 as long as the pushes last (about 20 MB a second under a storm of pushes) and keeps that size
 until the app quits. So once the log holds more than `RESTART_LOG_BYTES` after the copy, the
 thread runs a RESTART checkpoint: it waits for the current transaction, copies what came in
-meanwhile and has the next commit write from the start of the file again. The server's writer
-thread waits for it on `WRITER_GATE` (it wakes the moment the restart ends; SQLite's busy
-handler would sleep in steps of up to 100 ms), and the restart gives up after
-`RESTART_WAIT_MS` when a long read holds the old log (it tries again a second later).
+meanwhile and has the next commit write from the start of the file again. That commit syncs the
+log's new header to the disk, a pause of a few milliseconds for the pushes it stores (once, a
+sync took 0.7 s), so the limit is high: it bounds the disk a storm can take, and ordinary use
+never reaches it. The server's writer thread waits for the restart on `WRITER_GATE` (it wakes
+the moment the restart ends; SQLite's busy handler would sleep in steps of up to 100 ms), and
+the restart gives up after `RESTART_WAIT_MS` when a long read holds the old log (it tries again
+a second later).
 
 The same thread keeps the change log short: every `COMPACT_SECONDS` (and soon after it starts)
 it runs `changes.compact`, which does nothing until the log has grown well past one entry per
@@ -38,7 +41,7 @@ log = logging.getLogger(__name__)
 CHECKPOINT_SECONDS = 1.0
 COMPACT_SECONDS = 600.0
 FIRST_COMPACT_SECONDS = 30.0
-RESTART_LOG_BYTES = 16 << 20
+RESTART_LOG_BYTES = 256 << 20
 RESTART_WAIT_MS = 100
 _FRAME_HEADER_BYTES = 24  # each page in the log is preceded by a header of this size
 
