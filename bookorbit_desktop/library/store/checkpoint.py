@@ -16,10 +16,12 @@ thread runs a RESTART checkpoint: it waits for the current transaction, copies w
 meanwhile and has the next commit write from the start of the file again. That commit syncs the
 log's new header to the disk, a pause of a few milliseconds for the pushes it stores (once, a
 sync took 0.7 s), so the limit is high: it bounds the disk a storm can take, and ordinary use
-never reaches it. The server's writer thread waits for the restart on `WRITER_GATE` (it wakes
-the moment the restart ends; SQLite's busy handler would sleep in steps of up to 100 ms), and
-the restart gives up after `RESTART_WAIT_MS` when a long read holds the old log (it tries again
-a second later).
+never reaches it. A restart does not make the file smaller, so once the log has been quiet for a
+second while larger than `SHRINK_LOG_BYTES`, the thread empties it (a TRUNCATE checkpoint) and
+the disk a storm took is given back within seconds of its end. The server's writer thread waits
+for the restart on `WRITER_GATE` (it wakes the moment the restart ends; SQLite's busy handler
+would sleep in steps of up to 100 ms), and the restart gives up after `RESTART_WAIT_MS` when a
+long read holds the old log (it tries again a second later).
 
 The same thread keeps the change log short: every `COMPACT_SECONDS` (and soon after it starts)
 it runs `changes.compact`, which does nothing until the log has grown well past one entry per
@@ -41,7 +43,8 @@ log = logging.getLogger(__name__)
 CHECKPOINT_SECONDS = 1.0
 COMPACT_SECONDS = 600.0
 FIRST_COMPACT_SECONDS = 30.0
-RESTART_LOG_BYTES = 256 << 20
+RESTART_LOG_BYTES = 1 << 30
+SHRINK_LOG_BYTES = 64 << 20
 RESTART_WAIT_MS = 100
 _FRAME_HEADER_BYTES = 24  # each page in the log is preceded by a header of this size
 
@@ -93,7 +96,11 @@ class Checkpointer:
                     compact_at = time.monotonic() + COMPACT_SECONDS
                     self._compact()
                 state = self._log_state()
-                if state is None or state == seen:
+                if state is None:
+                    continue
+                if state == seen:
+                    if state[0] > SHRINK_LOG_BYTES:
+                        self._exclusive("TRUNCATE")
                     continue
                 seen = state
                 try:
@@ -105,12 +112,17 @@ class Checkpointer:
 
     def _checkpoint(self, frame_bytes: int) -> None:
         _busy, frames, _copied = database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        if frames * frame_bytes <= RESTART_LOG_BYTES:
-            return
+        if frames * frame_bytes > RESTART_LOG_BYTES:
+            self._exclusive("RESTART")
+
+    def _exclusive(self, mode: str) -> None:
+        """A checkpoint that waits for the writer: RESTART or TRUNCATE."""
         database.execute_sql(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
         try:
             with WRITER_GATE:
-                database.execute_sql("PRAGMA wal_checkpoint(RESTART)")
+                database.execute_sql(f"PRAGMA wal_checkpoint({mode})")
+        except Exception as error:
+            log.info("Could not start the journal over yet: %s", error)
         finally:
             database.execute_sql(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
 

@@ -1,4 +1,5 @@
-"""The checkpointing thread: the write-ahead log starts over even while commits never pause."""
+"""The checkpointing thread: the write-ahead log starts over even while commits never pause,
+and gives its disk back once they stop."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import random
 import sqlite3
 import struct
 import threading
+import time
 
 from bookorbit_desktop.library.store import checkpoint
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE, Checkpointer
@@ -13,7 +15,7 @@ from bookorbit_desktop.library.store.checkpoint import WRITER_GATE, Checkpointer
 COMMITS = 8000  # of 5 rows each: about 250 MiB of log if it never started over
 
 
-def _stream(db_file, sizes: list[int]) -> None:
+def _stream(db_file, sizes: list[int], commits: int = COMMITS) -> None:
     """Commit without a pause, on a connection of its own, as the server's writer does under a
     storm of pushes (each commit inside the writer gate)."""
     wal = db_file.with_name(db_file.name + "-wal")
@@ -24,7 +26,7 @@ def _stream(db_file, sizes: list[int]) -> None:
     connection.execute("CREATE TABLE IF NOT EXISTS stream_test (id INTEGER PRIMARY KEY, data)")
     rows = random.Random(7)
     try:
-        for _ in range(COMMITS):
+        for _ in range(commits):
             with WRITER_GATE:
                 connection.execute("BEGIN IMMEDIATE")
                 for _ in range(5):
@@ -60,3 +62,40 @@ def test_the_log_starts_over_while_commits_never_pause(library, monkeypatch):
     connection = sqlite3.connect(library.db_file)
     assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     connection.close()
+
+
+def test_the_log_gives_its_disk_back_once_the_pushes_stop(library, monkeypatch):
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.05)
+    monkeypatch.setattr(checkpoint, "RESTART_LOG_BYTES", 1 << 40)
+    monkeypatch.setattr(checkpoint, "SHRINK_LOG_BYTES", 1 << 20)
+    wal = library.db_file.with_name(library.db_file.name + "-wal")
+    checkpointer = Checkpointer(library.db_file)
+    checkpointer.start()
+    sizes: list[int] = []
+    try:
+        _stream(library.db_file, sizes, commits=600)
+        assert max(sizes) > 4 << 20
+        deadline = time.monotonic() + 10.0
+        while wal.stat().st_size and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert wal.stat().st_size == 0
+    finally:
+        checkpointer.stop()
+    connection = sqlite3.connect(library.db_file)
+    assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert connection.execute("SELECT count(*) FROM stream_test").fetchone()[0] > 500
+    connection.close()
+
+
+def test_a_small_quiet_log_is_left_alone(library, monkeypatch):
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.05)
+    wal = library.db_file.with_name(library.db_file.name + "-wal")
+    checkpointer = Checkpointer(library.db_file)
+    checkpointer.start()
+    try:
+        _stream(library.db_file, [], commits=20)
+        size = wal.stat().st_size
+        time.sleep(0.5)
+        assert wal.stat().st_size == size > 0
+    finally:
+        checkpointer.stop()
