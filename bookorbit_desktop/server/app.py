@@ -30,6 +30,7 @@ from bookorbit_desktop.server.binding import Listener, bind_problem, listening_p
 from bookorbit_desktop.server.connections import (
     IDLE_SECONDS,
     MAX_BODY_BYTES,
+    BatchedSite,
     ConnectionLimits,
     raise_descriptor_limit,
     tame_allocator,
@@ -72,7 +73,6 @@ SHUTDOWN_GRACE_SECONDS = 2.0
 # A body left unread after the answer (a refused sender's, or one declared too large) is not
 # read on: the connection closes with the answer.
 LINGER_SECONDS = 0.0
-BACKLOG = 128  # connections the system queues before the server accepts them
 TRIM_SECONDS = 0.5
 TRIM_AFTER_CONNECTIONS = 50
 OPDS_PREFIX = "/opds"
@@ -225,7 +225,7 @@ class LanServer(Listener):
                 self.certificate = await asyncio.to_thread(ensure_certificate, folder)
             await runner.setup()
             binding = self.port
-            site = web.TCPSite(runner, self.host, self.port, backlog=BACKLOG)
+            site = BatchedSite(runner, self.host, self.port)
             await site.start()
             self.port = listening_ports(runner.addresses)[
                 0
@@ -270,7 +270,6 @@ class LanServer(Listener):
             self.https_port,
             context=server_context(self.certificate),
             limits=self._limits,
-            backlog=BACKLOG,
         )
         await site.start()
         return site
@@ -316,7 +315,7 @@ class LanServer(Listener):
         if runner is None or old is None:
             return
         await old.stop()
-        site = web.TCPSite(runner, host, self.port, backlog=BACKLOG)
+        site = BatchedSite(runner, host, self.port)
         try:
             await site.start()
         except OSError as error:

@@ -14,11 +14,14 @@ The bookkeeping is a plain class (`ConnectionLimits`) the request handler calls.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
+
+from aiohttp import web
 
 from bookorbit_desktop.allocator import glibc, trim_function
 
@@ -26,10 +29,17 @@ log = logging.getLogger(__name__)
 
 PER_ADDRESS = 16
 MAX_TOTAL = 1024
+# Each time the loop wakes, asyncio accepts as many queued connections as a listener's backlog
+# allows, and the caps see them only two turns later (the transport is made, then
+# `connection_made` runs); one they close gives its descriptor back a turn after that. So up to
+# four batches per listener hold descriptors the caps have not counted. The listeners take
+# `ACCEPT_BATCH` at a time while the system still queues `QUEUED_CONNECTIONS` for them.
+ACCEPT_BATCH = 16
+QUEUED_CONNECTIONS = 128
+LISTENERS = 2  # HTTP and HTTPS share the caps
 # Descriptors kept free for the database, its WAL, logs, served files and threads (96), and
-# for one burst of accepts: asyncio takes up to a listener's backlog (128) of queued
-# connections at once before the cap sees any of them.
-RESERVED_DESCRIPTORS = 96 + 128
+# for the accepted connections the caps have not seen yet.
+RESERVED_DESCRIPTORS = 96 + 4 * ACCEPT_BATCH * LISTENERS
 WANTED_DESCRIPTORS = 8192
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameters
 _M_ARENA_MAX = -8
@@ -77,6 +87,26 @@ def tame_allocator() -> Callable[[], None] | None:
     libc.mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
     libc.mallopt(_M_ARENA_MAX, 2)
     return trim_function(libc)
+
+
+def queue_deeper(server: Any) -> None:
+    """Let the system queue `QUEUED_CONNECTIONS` for an asyncio `server` started with the
+    smaller `ACCEPT_BATCH` as its backlog (asyncio uses one number for both). Listening again
+    sets the queue's length on Linux and macOS; Windows keeps the first (harmless)."""
+    for listening in getattr(server, "sockets", None) or ():
+        with listening.dup() as sock, contextlib.suppress(OSError):
+            sock.listen(QUEUED_CONNECTIONS)
+
+
+class BatchedSite(web.TCPSite):
+    """`web.TCPSite` accepting `ACCEPT_BATCH` connections a turn, so the caps keep up."""
+
+    def __init__(self, runner: web.BaseRunner, host: str, port: int) -> None:
+        super().__init__(runner, host, port, backlog=ACCEPT_BATCH)
+
+    async def start(self) -> None:
+        await super().start()
+        queue_deeper(self._server)
 
 
 def total_cap(descriptor_limit: int) -> int:

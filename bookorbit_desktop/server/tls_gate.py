@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bookorbit_desktop.server.connections import ConnectionLimits
+from bookorbit_desktop.server.connections import ACCEPT_BATCH, ConnectionLimits, queue_deeper
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +114,8 @@ class GatedTlsSite(web.TCPSite):
         *,
         context: ssl.SSLContext,
         limits: ConnectionLimits,
-        backlog: int,
     ) -> None:
-        super().__init__(runner, host, port, ssl_context=context, backlog=backlog)
+        super().__init__(runner, host, port, ssl_context=context, backlog=ACCEPT_BATCH)
         self.context = context
         self.limits = limits
         self.gates: set[_Gate] = set()
@@ -130,6 +129,7 @@ class GatedTlsSite(web.TCPSite):
         self._server = await loop.create_server(
             lambda: _Gate(self), self._host, self._port, backlog=self._backlog
         )
+        queue_deeper(self._server)
         self._bound_port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:

@@ -4,12 +4,19 @@ oldest idle connection making room for a new one."""
 from __future__ import annotations
 
 import resource
+import select
+import socket
+import sys
 
 import pytest
+from aiohttp import web
 
 from bookorbit_desktop.server.connections import (
+    ACCEPT_BATCH,
     MAX_TOTAL,
+    QUEUED_CONNECTIONS,
     RESERVED_DESCRIPTORS,
+    BatchedSite,
     ConnectionLimits,
     raise_descriptor_limit,
     total_cap,
@@ -95,3 +102,28 @@ def test_the_soft_descriptor_limit_is_raised_within_the_hard_one():
         assert now == expected == resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux drops handshakes past the queue")
+async def test_a_batched_site_accepts_a_few_at_a_time_but_the_system_queues_many():
+    """The loop is kept busy (a blocking wait on this thread), so nothing is accepted: every
+    handshake that completes sits in the system's queue, which must hold more than a batch."""
+    runner = web.AppRunner(web.Application())
+    await runner.setup()
+    site = BatchedSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    wanted = QUEUED_CONNECTIONS - 8
+    clients = [socket.socket() for _ in range(wanted)]
+    try:
+        for client in clients:
+            client.setblocking(False)
+            client.connect_ex(("127.0.0.1", port))
+        _, ready, _ = select.select([], clients, [], 1.0)
+        connected = [c for c in ready if c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0]
+    finally:
+        for client in clients:
+            client.close()
+        await runner.cleanup()
+    assert wanted > ACCEPT_BATCH
+    assert len(connected) == wanted
