@@ -14,6 +14,8 @@ The bookkeeping is a plain class (`ConnectionLimits`) the request handler calls.
 
 from __future__ import annotations
 
+import asyncio
+import asyncio.selector_events
 import contextlib
 import logging
 import sys
@@ -29,17 +31,18 @@ log = logging.getLogger(__name__)
 
 PER_ADDRESS = 16
 MAX_TOTAL = 1024
-# Each time the loop wakes, asyncio accepts as many queued connections as a listener's backlog
-# allows, and the caps see them only two turns later (the transport is made, then
-# `connection_made` runs); one they close gives its descriptor back a turn after that. So up to
-# four batches per listener hold descriptors the caps have not counted. The listeners take
-# `ACCEPT_BATCH` at a time while the system still queues `QUEUED_CONNECTIONS` for them.
-ACCEPT_BATCH = 16
+# Each time a selector loop wakes, asyncio accepts as many queued connections as a listening
+# socket's backlog allows, and the caps see them only two turns later (the transport is made,
+# then `connection_made` runs); one they close gives its descriptor back a turn after that. So up
+# to four batches per listening socket hold descriptors the caps have not counted. The sockets
+# therefore take `ACCEPT_BATCH` at a time while the system still queues `QUEUED_CONNECTIONS`.
+ACCEPT_BATCH = 8
 QUEUED_CONNECTIONS = 128
-LISTENERS = 2  # HTTP and HTTPS share the caps
+# HTTP and HTTPS, each on up to two sockets (a name such as localhost binds IPv4 and IPv6).
+LISTENING_SOCKETS = 4
 # Descriptors kept free for the database, its WAL, logs, served files and threads (96), and
 # for the accepted connections the caps have not seen yet.
-RESERVED_DESCRIPTORS = 96 + 4 * ACCEPT_BATCH * LISTENERS
+RESERVED_DESCRIPTORS = 96 + 4 * ACCEPT_BATCH * LISTENING_SOCKETS
 WANTED_DESCRIPTORS = 8192
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameters
 _M_ARENA_MAX = -8
@@ -89,22 +92,33 @@ def tame_allocator() -> Callable[[], None] | None:
     return trim_function(libc)
 
 
+def accept_backlog() -> int:
+    """The backlog a listener starts with on the running loop. A selector loop (Linux and macOS,
+    Qt's loop there too) accepts that many at each wake, so it gets the small batch; Windows'
+    proactor accepts one at a time and keeps the first queue length it is given."""
+    loop = asyncio.get_running_loop()
+    if isinstance(loop, asyncio.selector_events.BaseSelectorEventLoop):
+        return ACCEPT_BATCH
+    return QUEUED_CONNECTIONS
+
+
 def queue_deeper(server: Any) -> None:
-    """Let the system queue `QUEUED_CONNECTIONS` for an asyncio `server` started with the
-    smaller `ACCEPT_BATCH` as its backlog (asyncio uses one number for both). Listening again
-    sets the queue's length on Linux and macOS; Windows keeps the first (harmless)."""
+    """Let the system queue `QUEUED_CONNECTIONS` for an asyncio `server` started with
+    `accept_backlog()` (asyncio uses one number for the batch and the queue; listening again
+    sets the queue's length)."""
     for listening in getattr(server, "sockets", None) or ():
-        with listening.dup() as sock, contextlib.suppress(OSError):
+        with contextlib.suppress(OSError), listening.dup() as sock:
             sock.listen(QUEUED_CONNECTIONS)
 
 
 class BatchedSite(web.TCPSite):
-    """`web.TCPSite` accepting `ACCEPT_BATCH` connections a turn, so the caps keep up."""
+    """`web.TCPSite` accepting a few connections a turn, so the caps keep up."""
 
     def __init__(self, runner: web.BaseRunner, host: str, port: int) -> None:
-        super().__init__(runner, host, port, backlog=ACCEPT_BATCH)
+        super().__init__(runner, host, port, backlog=QUEUED_CONNECTIONS)
 
     async def start(self) -> None:
+        self._backlog = accept_backlog()
         await super().start()
         queue_deeper(self._server)
 

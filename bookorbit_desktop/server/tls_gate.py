@@ -20,7 +20,12 @@ from typing import Any
 
 from aiohttp import web
 
-from bookorbit_desktop.server.connections import ACCEPT_BATCH, ConnectionLimits, queue_deeper
+from bookorbit_desktop.server.connections import (
+    QUEUED_CONNECTIONS,
+    ConnectionLimits,
+    accept_backlog,
+    queue_deeper,
+)
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +120,7 @@ class GatedTlsSite(web.TCPSite):
         context: ssl.SSLContext,
         limits: ConnectionLimits,
     ) -> None:
-        super().__init__(runner, host, port, ssl_context=context, backlog=ACCEPT_BATCH)
+        super().__init__(runner, host, port, ssl_context=context, backlog=QUEUED_CONNECTIONS)
         self.context = context
         self.limits = limits
         self.gates: set[_Gate] = set()
@@ -127,7 +132,7 @@ class GatedTlsSite(web.TCPSite):
         await web.BaseSite.start(self)
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            lambda: _Gate(self), self._host, self._port, backlog=self._backlog
+            lambda: _Gate(self), self._host, self._port, backlog=accept_backlog()
         )
         queue_deeper(self._server)
         self._bound_port = self._server.sockets[0].getsockname()[1]
