@@ -13,15 +13,18 @@ device pushing without a pause commits again before the copy ends. The log file 
 as long as the pushes last (about 20 MB a second under a storm of pushes) and keeps that size
 until the app quits. So once the log holds more than `RESTART_LOG_BYTES` after the copy, the
 thread runs a RESTART checkpoint: it waits for the current transaction, copies what came in
-meanwhile and has the next commit write from the start of the file again. That commit syncs the
-log's new header to the disk, a pause of a few milliseconds for the pushes it stores (once, a
-sync took 0.7 s), so the limit is high: it bounds the disk a storm can take, and ordinary use
-never reaches it. A restart does not make the file smaller, so once the log has been quiet for a
-second while larger than `SHRINK_LOG_BYTES`, the thread empties it (a TRUNCATE checkpoint) and
-the disk a storm took is given back within seconds of its end. The server's writer thread waits
-for the restart on `WRITER_GATE` (it wakes the moment the restart ends; SQLite's busy handler
-would sleep in steps of up to 100 ms), and the restart gives up after `RESTART_WAIT_MS` when a
-long read holds the old log (it tries again a second later).
+meanwhile and has the next commit write from the start of the file again. The server's writer
+thread waits for all of it on `WRITER_GATE` (it wakes the moment the restart ends; SQLite's busy
+handler would sleep in steps of up to 100 ms): the copy, the syncs of the log and the library
+file, and up to `RESTART_WAIT_MS` twice for readers of the old log. The next commit then syncs
+the log's new header, a pause of a few milliseconds for the pushes it stores (once, a sync took
+0.7 s). So the limit is high: it bounds the disk a storm can take, and ordinary use never
+reaches it. A restart does not make the file smaller, so once the log has been quiet for a
+second while larger than `SHRINK_LOG_BYTES`, the thread empties it (a TRUNCATE checkpoint, also
+inside `WRITER_GATE`, which gives up at once when a reader still uses the log) and the disk a
+storm took is given back within seconds of its end. A RESTART or TRUNCATE that a reader kept
+from finishing (a backup, another program holding a snapshot) is not tried again for
+`EXCLUSIVE_RETRY_SECONDS`, so a long read never holds the writer back once a second.
 
 The same thread keeps the change log short: every `COMPACT_SECONDS` (and soon after it starts)
 it runs `changes.compact`, which does nothing until the log has grown well past one entry per
@@ -46,6 +49,7 @@ FIRST_COMPACT_SECONDS = 30.0
 RESTART_LOG_BYTES = 1 << 30
 SHRINK_LOG_BYTES = 64 << 20
 RESTART_WAIT_MS = 100
+EXCLUSIVE_RETRY_SECONDS = 10.0
 _FRAME_HEADER_BYTES = 24  # each page in the log is preceded by a header of this size
 
 # Held by the server's writer thread around each group commit and by a `Checkpointer` around
@@ -64,6 +68,7 @@ class Checkpointer:
         self._busy_timeout_ms = busy_timeout_ms
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._exclusive_after = 0.0  # no RESTART or TRUNCATE before this (monotonic) time
 
     def start(self) -> None:
         if self._thread is not None:
@@ -100,7 +105,7 @@ class Checkpointer:
                     continue
                 if state == seen:
                     if state[0] > SHRINK_LOG_BYTES:
-                        self._exclusive("TRUNCATE")
+                        self._exclusive("TRUNCATE", wait_ms=0)
                     continue
                 seen = state
                 try:
@@ -113,18 +118,26 @@ class Checkpointer:
     def _checkpoint(self, frame_bytes: int) -> None:
         _busy, frames, _copied = database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         if frames * frame_bytes > RESTART_LOG_BYTES:
-            self._exclusive("RESTART")
+            self._exclusive("RESTART", wait_ms=RESTART_WAIT_MS)
 
-    def _exclusive(self, mode: str) -> None:
-        """A checkpoint that waits for the writer: RESTART or TRUNCATE."""
-        database.execute_sql(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
+    def _exclusive(self, mode: str, *, wait_ms: int) -> None:
+        """A checkpoint that holds the writer back while it runs: RESTART or TRUNCATE. One that a
+        reader keeps from finishing is not tried again for `EXCLUSIVE_RETRY_SECONDS`."""
+        if time.monotonic() < self._exclusive_after:
+            return
+        database.execute_sql(f"PRAGMA busy_timeout = {wait_ms}")
         try:
             with WRITER_GATE:
-                database.execute_sql(f"PRAGMA wal_checkpoint({mode})")
+                busy = database.execute_sql(f"PRAGMA wal_checkpoint({mode})").fetchone()[0]
         except Exception as error:
-            log.info("Could not start the journal over yet: %s", error)
+            busy, reason = 1, str(error)
+        else:
+            reason = "another connection is still reading it"
         finally:
             database.execute_sql(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+        if busy:
+            self._exclusive_after = time.monotonic() + EXCLUSIVE_RETRY_SECONDS
+            log.info("Could not start the journal over yet: %s", reason)
 
     def _compact(self) -> None:
         try:

@@ -99,3 +99,40 @@ def test_a_small_quiet_log_is_left_alone(library, monkeypatch):
         assert wal.stat().st_size == size > 0
     finally:
         checkpointer.stop()
+
+
+def test_a_reader_that_keeps_the_log_from_emptying_is_not_raced_every_second(library, monkeypatch):
+    """A backup holding a snapshot keeps TRUNCATE from finishing; each try holds the server's
+    writer back, so a failed one waits `EXCLUSIVE_RETRY_SECONDS` before the next."""
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.05)
+    monkeypatch.setattr(checkpoint, "SHRINK_LOG_BYTES", 1 << 20)
+    monkeypatch.setattr(checkpoint, "EXCLUSIVE_RETRY_SECONDS", 0.5)
+    wal = library.db_file.with_name(library.db_file.name + "-wal")
+    tries: list[str] = []
+    execute_sql = checkpoint.database.obj.execute_sql
+
+    def counted(sql, *args, **kwargs):
+        if "wal_checkpoint(TRUNCATE)" in sql:
+            tries.append(sql)
+        return execute_sql(sql, *args, **kwargs)
+
+    monkeypatch.setattr(checkpoint.database.obj, "execute_sql", counted)
+    _stream(library.db_file, [], commits=300)
+    reader = sqlite3.connect(library.db_file, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM stream_test").fetchone()  # a snapshot of the log
+    checkpointer = Checkpointer(library.db_file)
+    checkpointer.start()
+    try:
+        time.sleep(2.0)
+        held, size_held = len(tries), wal.stat().st_size
+        reader.execute("COMMIT")
+        deadline = time.monotonic() + 10.0
+        while wal.stat().st_size and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        checkpointer.stop()
+        reader.close()
+    assert size_held > 1 << 20  # the reader kept it
+    assert 1 <= held <= 6  # about one try every 0.5 s, not one every 0.05 s
+    assert wal.stat().st_size == 0  # emptied once the reader was gone
