@@ -185,6 +185,7 @@ async def _start_receiver(server: Any, port: int) -> Any:
     options = ReceiverOptions(
         workers=server.ctx.workers,
         secret=get_setting("highlights.secret"),
+        limits=server.limits,
         on_received=lambda received, origin: print(describe(received, origin), flush=True),
     )
     receiver = HighlightsReceiver(options, server.wanted_host, port)

@@ -38,8 +38,9 @@ MAX_TOTAL = 1024
 # therefore take `ACCEPT_BATCH` at a time while the system still queues `QUEUED_CONNECTIONS`.
 ACCEPT_BATCH = 8
 QUEUED_CONNECTIONS = 128
-# HTTP and HTTPS, each on up to two sockets (a name such as localhost binds IPv4 and IPv6).
-LISTENING_SOCKETS = 4
+# HTTP, HTTPS and the highlights receiver, each on up to two sockets (a name such as
+# localhost binds IPv4 and IPv6).
+LISTENING_SOCKETS = 6
 # Descriptors kept free for the database, its WAL, logs, served files and threads (96), and
 # for the accepted connections the caps have not seen yet.
 RESERVED_DESCRIPTORS = 96 + 4 * ACCEPT_BATCH * LISTENING_SOCKETS

@@ -141,6 +141,7 @@ class DesktopServer:
         options = ReceiverOptions(
             workers=server.ctx.workers,
             secret=get_setting("highlights.secret"),
+            limits=server.limits,
             on_received=arrived,
         )
         receiver = HighlightsReceiver(options, server.wanted_host, get_setting("highlights.port"))

@@ -41,7 +41,9 @@ def limits(total: int, per_address: int) -> ConnectionLimits:
     ("descriptors", "cap"),
     [
         (1024, 1024 - RESERVED_DESCRIPTORS),
-        (256, 256 - RESERVED_DESCRIPTORS),
+        (512, 512 - RESERVED_DESCRIPTORS),
+        (RESERVED_DESCRIPTORS + 16, 16),
+        (256, 16),
         (50, 16),
         (100_000, MAX_TOTAL),
     ],

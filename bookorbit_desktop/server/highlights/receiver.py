@@ -6,7 +6,9 @@ gets the same small `200 {"code": 200, "message": "Received"}` once it is stored
 refusal is a small JSON body too. One body is read at a time (memory stays at one request),
 up to `MAX_BODY_BYTES` (1,800 highlights make 1.3 MiB) and within `BODY_SECONDS`. The store
 runs on the library's writer thread; `on_received` then hears what arrived, from where, for
-the window and the log.
+the window and the log. Its connections count in the sync server's caps
+(`connections.ConnectionLimits`) and close after `connections.IDLE_SECONDS` without a request,
+so idle sockets on this port cannot take the descriptors the sync server needs.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from aiohttp import web
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.highlights.received import Received, record_export
 from bookorbit_desktop.server.binding import Listener, bind_problem, listening_ports
+from bookorbit_desktop.server.connections import IDLE_SECONDS, BatchedSite, ConnectionLimits
 from bookorbit_desktop.server.highlights.guard import (
     RateLimit,
     ip_literal_host,
@@ -31,6 +34,7 @@ from bookorbit_desktop.server.highlights.guard import (
     secret_matches,
 )
 from bookorbit_desktop.server.highlights.payload import PayloadError, parse_export
+from bookorbit_desktop.server.lenient_http import LenientAppRunner
 from bookorbit_desktop.server.workers import DbWorkers, LibraryBusyError
 
 log = logging.getLogger(__name__)
@@ -56,6 +60,9 @@ class ReceiverOptions:
     allow_source: Callable[[str], bool] = private_source
     clock: Callable[[], float] = time.time
     rate: RateLimit = field(default_factory=lambda: RateLimit(clock=time.monotonic))
+    # The sync server's caps: one budget of connections (and descriptors) for the process, so
+    # idle sockets on this port cannot leave the sync server none.
+    limits: ConnectionLimits | None = None
 
 
 OPTIONS = web.AppKey("highlights_options", ReceiverOptions)
@@ -162,18 +169,22 @@ class HighlightsReceiver(Listener):
         self.options = options
         self.host = host
         self.port = port
-        self._runner: web.AppRunner | None = None
+        self._runner: LenientAppRunner | None = None
 
     async def start(self) -> None:
         """Bind and serve; raises ReceiverStartError with a clear message."""
         if self._runner is not None:
             return
-        runner = web.AppRunner(
-            build_app(self.options), access_log=None, shutdown_timeout=SHUTDOWN_GRACE_SECONDS
+        runner = LenientAppRunner(
+            build_app(self.options),
+            limits=self.options.limits,
+            access_log=None,
+            shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
+            keepalive_timeout=IDLE_SECONDS,
         )
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.host, self.port)
+            site = BatchedSite(runner, self.host, self.port)
             await site.start()
         except OSError as error:
             await runner.cleanup()

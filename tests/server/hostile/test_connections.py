@@ -52,25 +52,48 @@ async def open_idle(port: int, source: str) -> asyncio.StreamWriter | None:
     return writer
 
 
+async def _flood_then_ask(port: int, flooded: int) -> list[tuple[int, bytes, float]]:
+    """1,100 idle connections to `flooded` (14 per address, 79 addresses), then the real user's
+    four requests to the sync server on `port`."""
+    writers = []
+    for n in range(1100):
+        writer = await open_idle(flooded, attacker(n // 14))
+        if writer is not None:
+            writers.append(writer)
+    await asyncio.sleep(0.5)
+    answers = [await exchange(port, raw, timeout=5.0) for raw in (HEALTH, AUTH, HEALTH, AUTH)]
+    for writer in writers:
+        writer.transport.abort()
+    return answers
+
+
 async def test_1100_idle_connections_leave_room_for_the_real_user(tmp_path, many_descriptors):
     data_dir = prepare_library(tmp_path / "data")
     with serving(data_dir, open_files=1024) as served:
-        port = served.port
-        writers = []
-        for n in range(1100):
-            writer = await open_idle(port, attacker(n // 14))  # 14 per address, 79 addresses
-            if writer is not None:
-                writers.append(writer)
-        await asyncio.sleep(0.5)
-        answers = [await exchange(port, raw, timeout=5.0) for raw in (HEALTH, AUTH, HEALTH, AUTH)]
-        for writer in writers:
-            writer.transport.abort()
+        answers = await _flood_then_ask(served.port, served.port)
         log = served.log()
         still_running = served.process.poll() is None
     assert [status for status, _body, _seconds in answers] == [200, 200, 200, 200]
     assert max(seconds for _status, _body, seconds in answers) < 2.0
     assert "Too many open files" not in log
     assert still_running
+
+
+async def test_idle_connections_to_the_highlights_port_leave_room_for_the_sync_server(
+    tmp_path, many_descriptors
+):
+    data_dir = prepare_library(tmp_path / "data")
+    with serving(data_dir, open_files=1024, extra_args=("--highlights-port", "0")) as served:
+        assert served.process.stdout is not None
+        line = ""
+        while not line.startswith("Highlights receiver on port "):
+            line = served.process.stdout.readline()
+            assert line, "serve ended before its highlights receiver listened"
+        answers = await _flood_then_ask(served.port, int(line.split()[4].rstrip(".")))
+        log = served.log()
+    assert [status for status, _body, _seconds in answers] == [200, 200, 200, 200]
+    assert max(seconds for _status, _body, seconds in answers) < 2.0
+    assert "Too many open files" not in log
 
 
 async def test_one_address_cannot_hold_more_than_its_share(tmp_path):
