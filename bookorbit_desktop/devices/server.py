@@ -5,9 +5,12 @@ It listens on the same address as the sync server (all of them, or the one the u
 the responder answers only the local network. One device at a time: while one is connected,
 another hears CALIBRE_BUSY and is closed. Connections that have not passed the handshake
 never hold that place, so a bare TCP probe (older KOReader opens and closes one before
-connecting) blocks nobody. The connected device itself coming back (same address, then the
-same store uuid: it slept and the Wi-Fi dropped the old connection without a word) takes over
-at once instead of hearing "busy" until the dead connection times out.
+connecting) blocks nobody, and they count in the port's own small caps (a few per address,
+`connections.DEVICE_CONNECTIONS` in all, the oldest closed to make room), so silent strangers on
+the Wi-Fi cannot take the descriptors the sync server needs. The connected device itself
+coming back (same address, then the same store uuid: it slept and the Wi-Fi dropped the old
+connection without a word) takes over at once instead of hearing "busy" until the dead
+connection times out.
 
 Once a device is in, queued books go at once; then the session idles with a keep-alive NOOP
 every few seconds and runs what the window or the command line asks (`send_queued`, `delete`,
@@ -29,13 +32,35 @@ from bookorbit_desktop.devices.records import DeviceRecords
 from bookorbit_desktop.devices.session import Session, SessionEnded, Timing
 from bookorbit_desktop.devices.transfer import Progress, send_queue
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.server.connections import (
+    DEVICE_CONNECTIONS,
+    ConnectionLimits,
+    accept_backlog,
+    queue_deeper,
+)
 from bookorbit_desktop.server.throttle import Admission, LoginThrottle
 
 log = logging.getLogger(__name__)
 
 CALIBRE_PORT = 9090
+DEVICE_PER_ADDRESS = 4  # a device opens one connection (older KOReader: a probe first)
 # When 9090 is taken: the next few (KOReader up to 2025.10 replaces a typed port above 65355).
 FALLBACK_PORTS = tuple(range(9091, 9100))
+
+
+class _Line:
+    """One accepted connection in the port's caps: it may be closed to make room until its
+    device becomes the active one."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self._writer = writer
+        self.active = False
+
+    def is_waiting(self) -> bool:
+        return not self.active
+
+    def close_now(self) -> None:
+        self._writer.transport.abort()
 
 
 class DeviceServerError(BookOrbitError):
@@ -92,6 +117,14 @@ class DeviceServer:
         self._active: Session | None = None
         self._commands: asyncio.Queue[tuple[Command, asyncio.Future[None]]] = asyncio.Queue()
         self._connections: set[asyncio.Task[None]] = set()
+        # Connections that have not become the active device are the first closed to make room,
+        # so silent or slow strangers never hold more than this port's share of descriptors.
+        self._limits = ConnectionLimits(
+            DEVICE_CONNECTIONS,
+            DEVICE_PER_ADDRESS,
+            is_idle=lambda line: line.is_waiting(),
+            close=lambda line: line.close_now(),
+        )
 
     @property
     def running(self) -> bool:
@@ -132,7 +165,11 @@ class DeviceServer:
         self._changed()
 
     async def _listen(self, port: int) -> asyncio.Server:
-        return await asyncio.start_server(self._accept, self.host, port, reuse_address=True)
+        server = await asyncio.start_server(
+            self._accept, self.host, port, reuse_address=True, backlog=accept_backlog()
+        )
+        queue_deeper(server)
+        return server
 
     async def stop(self) -> None:
         if self._discovery is not None:
@@ -152,15 +189,23 @@ class DeviceServer:
             await server.wait_closed()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peer = writer.get_extra_info("peername")
+        line = _Line(writer)
+        if not self._limits.opened(line, str(peer[0]) if isinstance(peer, tuple) else "unknown"):
+            writer.transport.abort()
+            return
         task = asyncio.current_task()
         assert task is not None
         self._connections.add(task)
         try:
-            await self._connection(reader, writer)
+            await self._connection(reader, writer, line)
         finally:
             self._connections.discard(task)
+            self._limits.closed(line)
 
-    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, line: _Line
+    ) -> None:
         session = Session(
             reader, writer, self.password or "", self.records, self.timing, self._admit
         )
@@ -176,6 +221,7 @@ class DeviceServer:
                     return
                 await self._active.close()  # the same device is back: its old line is dead
             self._active = session
+            line.active = True
             self.status.device, self.status.address = session.info.name, session.info.address
             self.status.device_uuid = session.info.store_uuid
             self.status.problems = []

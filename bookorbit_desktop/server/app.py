@@ -26,11 +26,16 @@ from aiohttp.typedefs import Handler
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.server import ServerContext
-from bookorbit_desktop.server.binding import Listener, bind_problem, listening_ports, port_taken
+from bookorbit_desktop.server.binding import (
+    BatchedSite,
+    Listener,
+    bind_problem,
+    listening_ports,
+    port_taken,
+)
 from bookorbit_desktop.server.connections import (
     IDLE_SECONDS,
     MAX_BODY_BYTES,
-    BatchedSite,
     ConnectionLimits,
     raise_descriptor_limit,
     tame_allocator,

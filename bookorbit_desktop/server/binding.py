@@ -1,5 +1,5 @@
-"""Listening sockets: what an error binding one means, in words a user can act on, and the
-ports a listener ended up on.
+"""Listening sockets: what an error binding one means, in words a user can act on, the ports
+a listener ended up on, and a site that accepts in the small batches `connections` counts.
 
 Every listener (the sync server, the highlights receiver) reads the same errors the same way;
 only the advice for a taken port names the listener's own setting.
@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from aiohttp import web
+
+from bookorbit_desktop.server.connections import QUEUED_CONNECTIONS, accept_backlog, queue_deeper
 
 
 def port_taken(error: OSError) -> bool:
@@ -55,3 +57,15 @@ class Listener:
     @property
     def running(self) -> bool:
         return self._runner is not None
+
+
+class BatchedSite(web.TCPSite):
+    """`web.TCPSite` accepting a few connections a turn, so the caps keep up."""
+
+    def __init__(self, runner: web.BaseRunner, host: str, port: int) -> None:
+        super().__init__(runner, host, port, backlog=QUEUED_CONNECTIONS)
+
+    async def start(self) -> None:
+        self._backlog = accept_backlog()
+        await super().start()
+        queue_deeper(self._server)

@@ -23,8 +23,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from aiohttp import web
-
 from bookorbit_desktop.allocator import glibc, trim_function
 
 log = logging.getLogger(__name__)
@@ -36,14 +34,16 @@ MAX_TOTAL = 1024
 # then `connection_made` runs); one they close gives its descriptor back a turn after that. So up
 # to four batches per listening socket hold descriptors the caps have not counted. The sockets
 # therefore take `ACCEPT_BATCH` at a time while the system still queues `QUEUED_CONNECTIONS`.
-ACCEPT_BATCH = 8
+ACCEPT_BATCH = 4
 QUEUED_CONNECTIONS = 128
-# HTTP, HTTPS and the highlights receiver, each on up to two sockets (a name such as
-# localhost binds IPv4 and IPv6).
-LISTENING_SOCKETS = 6
-# Descriptors kept free for the database, its WAL, logs, served files and threads (96), and
-# for the accepted connections the caps have not seen yet.
-RESERVED_DESCRIPTORS = 96 + 4 * ACCEPT_BATCH * LISTENING_SOCKETS
+# HTTP, HTTPS, the highlights receiver and the wireless device port, each on up to two sockets
+# (a name such as localhost binds IPv4 and IPv6).
+LISTENING_SOCKETS = 8
+# The wireless device port keeps its own, small cap (one device at a time; `devices.server`).
+DEVICE_CONNECTIONS = 32
+# Descriptors kept free for the database, its WAL, logs, served files and threads (96), the
+# device port's connections, and the accepted connections the caps have not seen yet.
+RESERVED_DESCRIPTORS = 96 + DEVICE_CONNECTIONS + 4 * ACCEPT_BATCH * LISTENING_SOCKETS
 WANTED_DESCRIPTORS = 8192
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameters
 _M_ARENA_MAX = -8
@@ -110,18 +110,6 @@ def queue_deeper(server: Any) -> None:
     for listening in getattr(server, "sockets", None) or ():
         with contextlib.suppress(OSError), listening.dup() as sock:
             sock.listen(QUEUED_CONNECTIONS)
-
-
-class BatchedSite(web.TCPSite):
-    """`web.TCPSite` accepting a few connections a turn, so the caps keep up."""
-
-    def __init__(self, runner: web.BaseRunner, host: str, port: int) -> None:
-        super().__init__(runner, host, port, backlog=QUEUED_CONNECTIONS)
-
-    async def start(self) -> None:
-        self._backlog = accept_backlog()
-        await super().start()
-        queue_deeper(self._server)
 
 
 def total_cap(descriptor_limit: int) -> int:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import sys
 
 import pytest
 
 from bookorbit_desktop.devices.session import Timing
 from bookorbit_desktop.library.store import devices as store
 from bookorbit_desktop.library.store.models import DocumentAlias
+from bookorbit_desktop.server.connections import DEVICE_CONNECTIONS
 from tests.devices.conftest import PASSWORD
 from tests.devices.koreader_client import (
     CALIBRE_BUSY,
@@ -388,3 +390,24 @@ async def test_a_library_error_ends_the_session_not_the_server(library, tmp_path
         await asyncio.wait_for(again.closed.wait(), 5)
     finally:
         await server.stop()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="uses 127.0.x.y source addresses")
+async def test_silent_strangers_hold_no_more_than_the_ports_share(device_server, tmp_path):
+    """300 connections that never answer the handshake, from 60 addresses, hold at most the
+    port's cap of descriptors, and a real device connecting afterwards gets through."""
+    silent = []
+    for n in range(300):
+        _, writer = await asyncio.open_connection(
+            "127.0.0.1", device_server.status.port, local_addr=(f"127.0.1.{1 + n // 5}", 0)
+        )
+        silent.append(writer)
+    await asyncio.sleep(0.2)
+    held = len(device_server._connections)
+    device = await connect(device_server, tmp_path)
+    await device.wait_for(GET_BOOK_COUNT)
+    for writer in silent:
+        writer.transport.abort()
+    await device.disconnect()
+    assert held <= DEVICE_CONNECTIONS
+    assert CALIBRE_BUSY not in device.ops()

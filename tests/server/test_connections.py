@@ -11,12 +11,12 @@ import sys
 import pytest
 from aiohttp import web
 
+from bookorbit_desktop.server.binding import BatchedSite
 from bookorbit_desktop.server.connections import (
     ACCEPT_BATCH,
     MAX_TOTAL,
     QUEUED_CONNECTIONS,
     RESERVED_DESCRIPTORS,
-    BatchedSite,
     ConnectionLimits,
     raise_descriptor_limit,
     total_cap,

@@ -24,8 +24,8 @@ from aiohttp import web
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.highlights.received import Received, record_export
-from bookorbit_desktop.server.binding import Listener, bind_problem, listening_ports
-from bookorbit_desktop.server.connections import IDLE_SECONDS, BatchedSite, ConnectionLimits
+from bookorbit_desktop.server.binding import BatchedSite, Listener, bind_problem, listening_ports
+from bookorbit_desktop.server.connections import IDLE_SECONDS, ConnectionLimits
 from bookorbit_desktop.server.highlights.guard import (
     RateLimit,
     ip_literal_host,
