@@ -36,6 +36,7 @@ from bookorbit_desktop.server.connections import (
     DEVICE_CONNECTIONS,
     ConnectionLimits,
     accept_backlog,
+    peer_address,
     queue_deeper,
 )
 from bookorbit_desktop.server.throttle import Admission, LoginThrottle
@@ -46,21 +47,6 @@ CALIBRE_PORT = 9090
 DEVICE_PER_ADDRESS = 4  # a device opens one connection (older KOReader: a probe first)
 # When 9090 is taken: the next few (KOReader up to 2025.10 replaces a typed port above 65355).
 FALLBACK_PORTS = tuple(range(9091, 9100))
-
-
-class _Line:
-    """One accepted connection in the port's caps: it may be closed to make room until its
-    device becomes the active one."""
-
-    def __init__(self, writer: asyncio.StreamWriter) -> None:
-        self._writer = writer
-        self.active = False
-
-    def is_waiting(self) -> bool:
-        return not self.active
-
-    def close_now(self) -> None:
-        self._writer.transport.abort()
 
 
 class DeviceServerError(BookOrbitError):
@@ -122,8 +108,8 @@ class DeviceServer:
         self._limits = ConnectionLimits(
             DEVICE_CONNECTIONS,
             DEVICE_PER_ADDRESS,
-            is_idle=lambda line: line.is_waiting(),
-            close=lambda line: line.close_now(),
+            is_idle=lambda writer: self._active is None or self._active.writer is not writer,
+            close=lambda writer: writer.transport.abort(),
         )
 
     @property
@@ -189,23 +175,19 @@ class DeviceServer:
             await server.wait_closed()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = writer.get_extra_info("peername")
-        line = _Line(writer)
-        if not self._limits.opened(line, str(peer[0]) if isinstance(peer, tuple) else "unknown"):
+        if not self._limits.opened(writer, peer_address(writer) or "unknown"):
             writer.transport.abort()
             return
         task = asyncio.current_task()
         assert task is not None
         self._connections.add(task)
         try:
-            await self._connection(reader, writer, line)
+            await self._connection(reader, writer)
         finally:
             self._connections.discard(task)
-            self._limits.closed(line)
+            self._limits.closed(writer)
 
-    async def _connection(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, line: _Line
-    ) -> None:
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         session = Session(
             reader, writer, self.password or "", self.records, self.timing, self._admit
         )
@@ -221,7 +203,6 @@ class DeviceServer:
                     return
                 await self._active.close()  # the same device is back: its old line is dead
             self._active = session
-            line.active = True
             self.status.device, self.status.address = session.info.name, session.info.address
             self.status.device_uuid = session.info.store_uuid
             self.status.problems = []

@@ -45,6 +45,7 @@ from bookorbit_desktop.devices.protocol import (
 )
 from bookorbit_desktop.devices.records import DeviceRecords
 from bookorbit_desktop.library.store.devices import ListedBook
+from bookorbit_desktop.server.connections import peer_address
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +94,7 @@ class Session:
         self.records = records
         self.timing = timing or Timing()
         self.info = DeviceInfo()
-        peer = writer.get_extra_info("peername")
-        self.info.address = peer[0] if isinstance(peer, tuple) else None
+        self.info.address = peer_address(writer)
         self.listing: dict[str, ListedBook] = {}
         self.library_uuid = ""
         # Bounded: a peer that sends faster than the session reads waits on TCP, not in memory.

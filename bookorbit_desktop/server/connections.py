@@ -112,6 +112,12 @@ def queue_deeper(server: Any) -> None:
             sock.listen(QUEUED_CONNECTIONS)
 
 
+def peer_address(transport: Any) -> str | None:
+    """The remote address of a transport or stream writer (None where it has none)."""
+    peer = transport.get_extra_info("peername") if transport is not None else None
+    return str(peer[0]) if isinstance(peer, tuple) and peer else None
+
+
 def total_cap(descriptor_limit: int) -> int:
     """How many connections may be open at once with `descriptor_limit` descriptors."""
     return max(16, min(MAX_TOTAL, descriptor_limit - RESERVED_DESCRIPTORS))

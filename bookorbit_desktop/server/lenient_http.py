@@ -31,7 +31,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.http_parser import HttpRequestParserPy, RawRequestMessage
 from aiohttp.web_protocol import RequestHandler, RequestPayloadError
 
-from bookorbit_desktop.server.connections import READ_CHUNK_BYTES, ConnectionLimits
+from bookorbit_desktop.server.connections import READ_CHUNK_BYTES, ConnectionLimits, peer_address
 from bookorbit_desktop.server.log_budget import LineBudget
 
 log = logging.getLogger(__name__)
@@ -207,9 +207,7 @@ class LenientRequestHandler(RequestHandler):
         if isinstance(getattr(transport, "max_size", None), int):  # asyncio's socket transports
             transport.max_size = READ_CHUNK_BYTES  # type: ignore[attr-defined]
         limits: ConnectionLimits | None = getattr(self._manager, "limits", None)
-        peer = transport.get_extra_info("peername")
-        address = str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
-        if limits is not None and not limits.opened(self, address):
+        if limits is not None and not limits.opened(self, peer_address(transport) or "unknown"):
             self.force_close()
             if isinstance(transport, asyncio.Transport):
                 transport.abort()
@@ -227,9 +225,8 @@ class LenientRequestHandler(RequestHandler):
         return not self._request_in_progress
 
     def _overflowed(self) -> None:
-        peer = self.transport.get_extra_info("peername") if self.transport else None
         log_refused_request(
-            str(peer[0]) if isinstance(peer, tuple) and peer else None,
+            peer_address(self.transport),
             None,
             getattr(self._manager, "error_log", _ERROR_LOG),
             "request too large, connection closed",

@@ -24,6 +24,7 @@ from bookorbit_desktop.server.connections import (
     QUEUED_CONNECTIONS,
     ConnectionLimits,
     accept_backlog,
+    peer_address,
     queue_deeper,
 )
 
@@ -48,9 +49,7 @@ class _Gate(asyncio.Protocol):
         assert isinstance(transport, asyncio.Transport)
         self._raw = transport
         transport.pause_reading()  # the client's hello waits for the TLS layer
-        peer = transport.get_extra_info("peername")
-        address = str(peer[0]) if isinstance(peer, tuple) and peer else "unknown"
-        if not self._site.limits.opened(self, address):
+        if not self._site.limits.opened(self, peer_address(transport) or "unknown"):
             transport.abort()
             return
         self._site.gates.add(self)
