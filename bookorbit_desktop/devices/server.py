@@ -32,14 +32,14 @@ from bookorbit_desktop.devices.records import DeviceRecords
 from bookorbit_desktop.devices.session import Session, SessionEnded, Timing
 from bookorbit_desktop.devices.transfer import Progress, send_queue
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.server.connections import (
+from bookorbit_desktop.guards.connections import (
     DEVICE_CONNECTIONS,
     ConnectionLimits,
     accept_backlog,
     peer_address,
     queue_deeper,
 )
-from bookorbit_desktop.server.throttle import Admission, LoginThrottle
+from bookorbit_desktop.guards.throttle import Admission, LoginThrottle
 
 log = logging.getLogger(__name__)
 

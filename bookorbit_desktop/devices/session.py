@@ -44,8 +44,8 @@ from bookorbit_desktop.devices.protocol import (
     read_frame,
 )
 from bookorbit_desktop.devices.records import DeviceRecords
+from bookorbit_desktop.guards.connections import peer_address
 from bookorbit_desktop.library.store.devices import ListedBook
-from bookorbit_desktop.server.connections import peer_address
 
 log = logging.getLogger(__name__)
 

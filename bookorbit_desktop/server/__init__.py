@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.guards.log_budget import BudgetedLog, LineBudget
+from bookorbit_desktop.guards.throttle import LoginThrottle
 from bookorbit_desktop.server.accounts import AccountCache
-from bookorbit_desktop.server.log_budget import BudgetedLog, LineBudget
-from bookorbit_desktop.server.throttle import LoginThrottle
 from bookorbit_desktop.server.workers import DbWorkers
 
 # A person starts or finishes a few books a day; a script replaying pushes can do it hundreds of

@@ -25,6 +25,14 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.guards.connections import (
+    IDLE_SECONDS,
+    MAX_BODY_BYTES,
+    ConnectionLimits,
+    raise_descriptor_limit,
+    tame_allocator,
+    total_cap,
+)
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.binding import (
     BatchedSite,
@@ -32,14 +40,6 @@ from bookorbit_desktop.server.binding import (
     bind_problem,
     listening_ports,
     port_taken,
-)
-from bookorbit_desktop.server.connections import (
-    IDLE_SECONDS,
-    MAX_BODY_BYTES,
-    ConnectionLimits,
-    raise_descriptor_limit,
-    tame_allocator,
-    total_cap,
 )
 from bookorbit_desktop.server.exposure import (
     RECHECK_SECONDS,

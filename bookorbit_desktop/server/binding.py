@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bookorbit_desktop.server.connections import QUEUED_CONNECTIONS, accept_backlog, queue_deeper
+from bookorbit_desktop.guards.connections import QUEUED_CONNECTIONS, accept_backlog, queue_deeper
 
 
 def port_taken(error: OSError) -> bool:

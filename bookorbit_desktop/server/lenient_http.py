@@ -31,8 +31,8 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.http_parser import HttpRequestParserPy, RawRequestMessage
 from aiohttp.web_protocol import RequestHandler, RequestPayloadError
 
-from bookorbit_desktop.server.connections import READ_CHUNK_BYTES, ConnectionLimits, peer_address
-from bookorbit_desktop.server.log_budget import LineBudget
+from bookorbit_desktop.guards.connections import READ_CHUNK_BYTES, ConnectionLimits, peer_address
+from bookorbit_desktop.guards.log_budget import LineBudget
 
 log = logging.getLogger(__name__)
 

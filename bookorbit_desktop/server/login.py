@@ -19,9 +19,9 @@ import enum
 import logging
 from collections.abc import Callable
 
+from bookorbit_desktop.guards.throttle import Admission
 from bookorbit_desktop.server import ServerContext, accounts
 from bookorbit_desktop.server.accounts import Account
-from bookorbit_desktop.server.throttle import Admission
 
 log = logging.getLogger(__name__)
 

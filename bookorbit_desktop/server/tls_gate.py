@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bookorbit_desktop.server.connections import (
+from bookorbit_desktop.guards.connections import (
     QUEUED_CONNECTIONS,
     ConnectionLimits,
     accept_backlog,

@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from bookorbit_desktop.devices.session import Timing
+from bookorbit_desktop.guards.connections import DEVICE_CONNECTIONS
 from bookorbit_desktop.library.store import devices as store
 from bookorbit_desktop.library.store.models import DocumentAlias
-from bookorbit_desktop.server.connections import DEVICE_CONNECTIONS
 from tests.devices.conftest import PASSWORD
 from tests.devices.koreader_client import (
     CALIBRE_BUSY,
@@ -301,7 +301,7 @@ async def test_books_queued_while_connected_go_when_asked(device_server, tmp_pat
 async def test_password_guesses_are_limited_per_address(library, tmp_path):
     from bookorbit_desktop.devices.records import DeviceRecords
     from bookorbit_desktop.devices.server import DeviceServer
-    from bookorbit_desktop.server.throttle import LoginThrottle
+    from bookorbit_desktop.guards.throttle import LoginThrottle
 
     throttle = LoginThrottle(lambda: 0.0, address_burst=2)  # a frozen clock: no refill
     timing = Timing(goodbye=0.3)

@@ -9,10 +9,10 @@ import threading
 
 import pytest
 
+from bookorbit_desktop.guards.log_budget import LineBudget
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
-from bookorbit_desktop.server.log_budget import LineBudget
 from bookorbit_desktop.server.login import shown_name
 from bookorbit_desktop.server.workers import DbWorkers, LibraryBusyError
 

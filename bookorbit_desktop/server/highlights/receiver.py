@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.guards.connections import IDLE_SECONDS, ConnectionLimits
 from bookorbit_desktop.library.highlights.received import Received, record_export
 from bookorbit_desktop.server.binding import BatchedSite, Listener, bind_problem, listening_ports
-from bookorbit_desktop.server.connections import IDLE_SECONDS, ConnectionLimits
 from bookorbit_desktop.server.highlights.guard import (
     RateLimit,
     ip_literal_host,

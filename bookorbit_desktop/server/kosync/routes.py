@@ -18,13 +18,13 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bookorbit_desktop.guards.connections import BODY_SECONDS, MAX_BODY_BYTES
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.reading.batched_pushes import record_pushes
 from bookorbit_desktop.library.reading.rows import Position
 from bookorbit_desktop.library.reading.rules import FLAGS, Change
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext, accounts
-from bookorbit_desktop.server.connections import BODY_SECONDS, MAX_BODY_BYTES
 from bookorbit_desktop.server.kosync.positions import PositionCache
 from bookorbit_desktop.server.kosync.protocol import (
     REGISTRATION_DISABLED,

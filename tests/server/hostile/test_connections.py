@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from bookorbit_desktop.server.connections import IDLE_SECONDS, PER_ADDRESS
+from bookorbit_desktop.guards.connections import IDLE_SECONDS, PER_ADDRESS
 from tests.server.hostile.support import (
     KEY,
     LINUX_LOOPBACK,

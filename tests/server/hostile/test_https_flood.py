@@ -13,7 +13,7 @@ import ssl
 import time
 from pathlib import Path
 
-from bookorbit_desktop.server.connections import PER_ADDRESS
+from bookorbit_desktop.guards.connections import PER_ADDRESS
 from bookorbit_desktop.server.tls_gate import HANDSHAKE_SECONDS
 from tests.server.hostile.support import (
     LINUX_LOOPBACK,

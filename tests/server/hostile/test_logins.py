@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-from bookorbit_desktop.server.throttle import ADDRESS_BURST, GLOBAL_BURST, GLOBAL_RATE
+from bookorbit_desktop.guards.throttle import ADDRESS_BURST, GLOBAL_BURST, GLOBAL_RATE
 from tests.server.hostile.support import (
     KEY,
     LINUX_LOOPBACK,

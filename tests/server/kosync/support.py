@@ -16,10 +16,10 @@ import pytest_asyncio
 from yarl import URL
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.guards.throttle import LoginThrottle
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.accounts import set_account
 from bookorbit_desktop.server.app import LanServer
-from bookorbit_desktop.server.throttle import LoginThrottle
 
 USER = "alice"
 PASSWORD = "passwd123"

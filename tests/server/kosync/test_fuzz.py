@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bookorbit_desktop.guards.throttle import LoginThrottle
 from bookorbit_desktop.server.kosync.protocol import lua_number
-from bookorbit_desktop.server.throttle import LoginThrottle
 from tests.server.kosync.support import KEY, USER, kosync_fixture  # noqa: F401
 
 pytestmark = pytest.mark.asyncio

@@ -10,11 +10,11 @@ import time
 
 import pytest
 
+from bookorbit_desktop.guards.throttle import BLOCK_SECONDS
 from bookorbit_desktop.library.store.models import ReadingState, database
 from bookorbit_desktop.server import READING_LINES_PER_MINUTE
 from bookorbit_desktop.server.app import MAX_BODY_BYTES
 from bookorbit_desktop.server.kosync.protocol import MAX_DOCUMENT_LENGTH
-from bookorbit_desktop.server.throttle import BLOCK_SECONDS
 from tests.factories import add_book, make_epub
 from tests.server.kosync.support import KEY, START, USER, kosync_fixture, raw_http  # noqa: F401
 

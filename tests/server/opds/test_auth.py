@@ -8,8 +8,8 @@ import time
 import aiohttp
 import pytest
 
+from bookorbit_desktop.guards.throttle import BLOCK_SECONDS
 from bookorbit_desktop.server.accounts import remove_account
-from bookorbit_desktop.server.throttle import BLOCK_SECONDS
 from tests.factories import add_book
 from tests.server.opds.support import (
     PASSWORD,

@@ -11,8 +11,7 @@ import sys
 import pytest
 from aiohttp import web
 
-from bookorbit_desktop.server.binding import BatchedSite
-from bookorbit_desktop.server.connections import (
+from bookorbit_desktop.guards.connections import (
     ACCEPT_BATCH,
     MAX_TOTAL,
     QUEUED_CONNECTIONS,
@@ -21,6 +20,7 @@ from bookorbit_desktop.server.connections import (
     raise_descriptor_limit,
     total_cap,
 )
+from bookorbit_desktop.server.binding import BatchedSite
 
 
 class Conn:

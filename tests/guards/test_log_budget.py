@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bookorbit_desktop.server.log_budget import BudgetedLog, LineBudget
+from bookorbit_desktop.guards.log_budget import BudgetedLog, LineBudget
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bookorbit_desktop.server.throttle import (
+from bookorbit_desktop.guards.throttle import (
     ADDRESS_BURST,
     ANSWERS_PER_SECOND,
     BLOCK_SECONDS,
