@@ -9,6 +9,7 @@ TYPE_CHECKING:` blocks excluded):
 - `ui` never imports peewee or aiohttp directly, nor `hardcover` (not even for type hints);
   it goes through services;
 - `hardcover.api`, the client, never imports `hardcover.matching` (nor `sync`);
+- `guards`, the LAN guards every channel takes, reaches no channel, library or Qt;
 - nothing but the entry points (`app`, `__main__`, `cli`) imports `ui` or `cli`.
 Every package says in its `__init__` docstring what lives there; no module grows past ~400
 lines; a file-name prefix repeated three times in one folder is a package waiting to be born.
@@ -163,6 +164,21 @@ def test_the_device_channel_never_reaches_hardcover_or_the_front_ends(module):
     bad = {m for m in reached if m.startswith((*ABOVE, f"{PACKAGE}.hardcover"))}
     assert not bad, f"{module} reaches {sorted(bad)}"
     assert not forbidden(external, QT_AND_NETWORK), module
+
+
+@pytest.mark.parametrize("module", _under(f"{PACKAGE}.guards"))
+def test_the_guards_stand_below_every_channel(module):
+    """Every channel takes the guards, so the guards reach none of them (nor the library)."""
+    reached, external = _reached(module)
+    channels = (
+        f"{PACKAGE}.server",
+        f"{PACKAGE}.devices",
+        f"{PACKAGE}.library",
+        f"{PACKAGE}.hardcover",
+    )
+    bad = {m for m in reached if m.startswith((*ABOVE, *channels))}
+    assert not bad, f"{module} reaches {sorted(bad)}"
+    assert not forbidden(external, ("PySide6", "shiboken6", "peewee")), module
 
 
 @pytest.mark.parametrize("module", [f"{PACKAGE}.devices.lpath", f"{PACKAGE}.devices.protocol"])
