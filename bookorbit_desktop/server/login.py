@@ -19,26 +19,18 @@ import enum
 import logging
 from collections.abc import Callable
 
+from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.guards.throttle import Admission
 from bookorbit_desktop.server import ServerContext, accounts
 from bookorbit_desktop.server.accounts import Account
 
 log = logging.getLogger(__name__)
 
-_SHOWN_NAME = 40  # characters of a refused user name that reach the log
-
 
 class Verdict(enum.Enum):
     OK = "ok"
     REFUSED = "refused"  # wrong, missing or too many guesses: "Unauthorized"
     BUSY = "busy"  # too many guesses from everywhere at once: try again later
-
-
-def shown_name(name: str) -> str:
-    """A user name as the log shows it: quoted, and cut short when it is long."""
-    if len(name) <= _SHOWN_NAME:
-        return repr(name)
-    return repr(name[:_SHOWN_NAME]) + f"... ({len(name)} characters)"
 
 
 async def current_account(ctx: ServerContext) -> Account | None:
@@ -118,7 +110,7 @@ async def _check(
         return Verdict.OK
     ctx.refusals.line(
         address,
-        f"Refused a {what} login as {shown_name(username)} from {address}: "
+        f"Refused a {what} login as {for_log(username)} from {address}: "
         "wrong user name or password",
     )
     return Verdict.REFUSED

@@ -1,5 +1,5 @@
 """The database threads: group commit, one failing job undoing only itself, deadlines, the
-hook after commit, and the log budget and name shortening of the server's log lines."""
+hook after commit, and the log budget of the server's log lines."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from bookorbit_desktop.guards.log_budget import LineBudget
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
-from bookorbit_desktop.server.login import shown_name
 from bookorbit_desktop.server.workers import DbWorkers, LibraryBusyError
 
 
@@ -86,18 +85,6 @@ def test_one_budget_for_everyone(times, expected):
     """The malformed-request lines' budget: one key for all addresses, two lines a minute here."""
     budget = LineBudget(burst=2, window=60.0)
     assert [budget.note("", t) for t in times] == expected
-
-
-@pytest.mark.parametrize(
-    ("name", "shown"),
-    [
-        ("alice", "'alice'"),
-        ("a" * 40, repr("a" * 40)),
-        ("b" * 41, repr("b" * 40) + "... (41 characters)"),
-    ],
-)
-def test_shown_name(name, shown):
-    assert shown_name(name) == shown
 
 
 calls: list[list[int]] = []  # the calls `_store_pages` made, in order

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bookorbit_desktop.guards.connections import BODY_SECONDS, MAX_BODY_BYTES
+from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.reading.batched_pushes import record_pushes
 from bookorbit_desktop.library.reading.rows import Position
@@ -41,7 +42,7 @@ from bookorbit_desktop.server.kosync.protocol import (
     position_body,
     valid_document,
 )
-from bookorbit_desktop.server.login import Verdict, check_login, shown_name, verified_at_once
+from bookorbit_desktop.server.login import Verdict, check_login, verified_at_once
 from bookorbit_desktop.server.routing import LenientResource
 from bookorbit_desktop.server.workers import LibraryBusyError
 
@@ -159,7 +160,7 @@ async def create_user(request: web.Request) -> web.StreamResponse:
             ctx.account.forget()
             log.info(
                 "Created the sync account %s from a device at %s",
-                shown_name(username),
+                for_log(username),
                 request.remote,
             )
             return json_response({"username": username}, 201)
@@ -193,8 +194,8 @@ async def put_progress(request: web.Request) -> web.StreamResponse:
     if log.isEnabledFor(logging.DEBUG):  # one line per push only when asked for (-v)
         log.debug(
             "Progress from %s for document %s: %.1f%% (%s%s)",
-            push.device,
-            push.document,
+            for_log(push.device),
+            for_log(push.document),
             push.percentage * 100,
             f"book {result.book_id}" if result.book_id is not None else "not in the library",
             "".join(f", {change}" for change in result.changes),
