@@ -177,7 +177,7 @@ async def test_the_log_has_a_line_per_change_of_state_not_per_page(kosync, tmp_p
     caplog.set_level("DEBUG", logger="bookorbit_desktop.server.kosync.routes")
     assert (await kosync.push(document, 0.52)).status == 200
     assert _routes_lines(caplog) == [
-        f"Progress from Kobo_clara for document {document}: 52.0%"
+        f"Progress from 'Kobo_clara' for document '{document}': 52.0%"
         f" (book {book.id}, push_after_finish)"
     ]
 
