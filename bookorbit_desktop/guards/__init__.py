@@ -4,8 +4,8 @@ and discovery.
 A stranger on the Wi-Fi can reach every one of these ports, so the rules that keep one of
 them from stalling, filling or forging through the others live here once: connection caps per
 address and in total, accepting a few connections a loop turn (`connections`); the login
-throttle that counts failed password checks (`throttle`); log lines within a budget per address
-a minute (`log_budget`); text from the network made safe for a log line or a label
-(`text`). A channel holds only its protocol and takes these. This package imports nothing of
-the app's but `allocator`: neither `server`, `devices`, `library` nor `hardcover`.
+throttle that counts failed password checks (`throttle`); time limits on request bodies
+(`bodies`); log lines within a budget per address a minute (`log_budget`); text from the
+network made safe for a log line or a label (`text`). A channel holds only its protocol and
+takes these. This package imports nothing of the app's but `allocator`: neither `server`, `devices`, `library` nor `hardcover`.
 """
