@@ -7,5 +7,6 @@ address and in total, accepting a few connections a loop turn (`connections`); t
 throttle that counts failed password checks (`throttle`); time limits on request bodies
 (`bodies`); log lines within a budget per address a minute (`log_budget`); text from the
 network made safe for a log line or a label (`text`). A channel holds only its protocol and
-takes these. This package imports nothing of the app's but `allocator`: neither `server`, `devices`, `library` nor `hardcover`.
+takes these. This package imports nothing of the app's but `allocator`: neither `server`,
+`devices`, `library` nor `hardcover`.
 """
