@@ -9,27 +9,43 @@ already logged in, asks for the health check, its sync position and the catalog'
 request at a time. Printed per N: the real user's p50/p99/max, failed answers, the server's
 peak resident memory and the attackers' request count.
 
+Then the other channels are attacked one at a time (`channel_attacks`: the highlights
+receiver, WebDAV, the device port and UDP discovery, all switched on in the same `serve`),
+while four devices push their position over kosync as fast as they are answered. Printed per
+attack: the pushes' p50/p99/max (target p99 < 1 s) and failed pushes (target 0), the server's
+peak memory, and what the attacker sent and got back.
+
     .venv/bin/python benchmarks/lan_attack.py [--seconds 8] [--levels 0,10,50,200]
+        [--channels none,highlights,webdav,device,discovery]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import channel_attacks  # noqa: E402
+from bookorbit_desktop.config import resolve_paths  # noqa: E402
+from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
+from tests.factories import add_book  # noqa: E402
+from tests.fakes.file_keyring import FILE_ENV  # noqa: E402
 from tests.server.hostile.support import (  # noqa: E402
     KEY,
     PASSWORD,
     USER,
+    Served,
     basic,
     exchange,
     http_request,
@@ -37,6 +53,9 @@ from tests.server.hostile.support import (  # noqa: E402
     prepare_library,
     serving,
 )
+
+DEVICE_PASSWORD = "bench device"
+PUSHERS = 4
 
 KINDS = ("password", "slow", "idle")
 FLOOD = (sys.executable, "-m", "tests.server.hostile.flood")
@@ -95,6 +114,138 @@ async def measure(served, attackers: int, seconds: float) -> str:
     )
 
 
+def _pushes_of(n: int) -> list[bytes]:
+    headers = {"x-auth-user": USER, "x-auth-key": KEY, "Content-Type": "application/json"}
+    return [
+        http_request(
+            "PUT",
+            "/kosync/syncs/progress",
+            headers,
+            json.dumps(
+                {
+                    "document": f"{n:032x}",
+                    "progress": f"/body/DocFragment[{step}]",
+                    "percentage": step / 1000,
+                    "device": f"Kobo {n}",
+                    "device_id": f"{n:032X}",
+                }
+            ).encode(),
+        )
+        for step in range(1, 1000)
+    ]
+
+
+async def pushes_during(port: int, seconds: float) -> tuple[list[float], int]:
+    """`PUSHERS` devices pushing one position after another for `seconds`: (timings, failed)."""
+    timings: list[float] = []
+    failed = 0
+    until = time.monotonic() + seconds
+
+    async def device(n: int) -> None:
+        nonlocal failed
+        for raw in _pushes_of(n):
+            if time.monotonic() >= until:
+                return
+            status, _body, elapsed = await exchange(port, raw, timeout=10.0)
+            timings.append(elapsed)
+            failed += status != 200
+            await asyncio.sleep(0.01)
+
+    await asyncio.gather(*(device(n) for n in range(PUSHERS)))
+    return timings, failed
+
+
+class Lines:
+    """The serve process's output, read on a thread (a full pipe would stop the server)."""
+
+    def __init__(self, served: Served) -> None:
+        self.lines: list[str] = []
+        assert served.process.stdout is not None
+        self._stdout = served.process.stdout
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self._stdout:
+            self.lines.append(line)
+
+    def number_after(self, text: str, timeout: float = 20.0) -> int:
+        until = time.monotonic() + timeout
+        while time.monotonic() < until:
+            for line in list(self.lines):
+                if text in line:
+                    return int(line.split(text, 1)[1].split(maxsplit=1)[0].strip(".,)"))
+            time.sleep(0.05)
+        raise RuntimeError(f"the server never printed {text!r}: {self.lines}")
+
+
+async def attack_channel(served: Served, ports: dict[str, int], kind: str, seconds: float) -> str:
+    tally: multiprocessing.Queue[tuple[int, int, int, int]] | None = None
+    process = None
+    if kind != "none":
+        spawn = multiprocessing.get_context("spawn")
+        tally = spawn.Queue()
+        process = spawn.Process(target=channel_attacks.run, args=(kind, ports, seconds + 1, tally))
+        process.start()
+        await asyncio.sleep(1.0)
+    peak = served.rss_mb()
+    measuring = asyncio.ensure_future(pushes_during(served.port, seconds))
+    while not measuring.done():
+        peak = max(peak, served.rss_mb())
+        await asyncio.sleep(0.2)
+    timings, failed = measuring.result()
+    sent = answered = out = back = 0
+    if process is not None and tally is not None:
+        sent, answered, out, back = await asyncio.to_thread(tally.get, True, 120)
+        process.join(30)
+    p50, p99 = percentile(timings, 0.5) * 1000, percentile(timings, 0.99) * 1000
+    return (
+        f"{kind:10s} kosync pushes: {len(timings):5d}, p50 {p50:7.1f} ms, p99 {p99:7.1f} ms, "
+        f"max {max(timings) * 1000:7.1f} ms, failed {failed}  |  server RSS peak {peak:5.0f} MB"
+        f"  |  attacker sent {sent} ({out / 1e6:.1f} MB), {answered} answered, "
+        f"got back {back / 1e3:.1f} kB"
+    )
+
+
+def _device_password(data_dir: Path, keyring_file: Path) -> None:
+    os.environ.update(
+        {
+            "PYTHON_KEYRING_BACKEND": "tests.fakes.file_keyring.FileKeyring",
+            FILE_ENV: str(keyring_file),
+            "PYTHONPATH": str(ROOT),  # the serve process runs this tree and its test keyring
+        }
+    )
+    command = [sys.executable, "-m", "bookorbit_desktop", "--data-dir", str(data_dir)]
+    subprocess.run(
+        [*command, "device", "set-password", "--password-stdin"],
+        input=DEVICE_PASSWORD,
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+
+
+async def run_channels(kinds: list[str], seconds: float) -> None:
+    with tempfile.TemporaryDirectory(prefix="lan-attack-") as folder:
+        data_dir = prepare_library(Path(folder) / "data")
+        open_database(resolve_paths(data_dir).db_file)
+        add_book(channel_attacks.TITLE, [channel_attacks.AUTHOR])
+        close_database()
+        _device_password(data_dir, Path(folder) / "keyring.json")
+        options = ("--highlights-port", "0", "--calibre-port", "0")
+        with serving(data_dir, opds=True, extra_args=options) as served:
+            lines = Lines(served)
+            ports = {
+                "http": served.port,
+                "highlights": lines.number_after("Highlights receiver on port "),
+                "device": lines.number_after("(Calibre > Connect) on port "),
+                "discovery": lines.number_after("search (UDP "),
+            }
+            print(f"channels on {ports}; server RSS at rest {served.rss_mb():.0f} MB", flush=True)
+            for kind in kinds:
+                print(await attack_channel(served, ports, kind, seconds), flush=True)
+                await asyncio.sleep(3.0)  # the attack's connections end
+
+
 async def run(levels: list[int], seconds: float) -> None:
     with tempfile.TemporaryDirectory(prefix="lan-attack-") as folder:
         data_dir = prepare_library(Path(folder) / "data")
@@ -113,9 +264,13 @@ async def run(levels: list[int], seconds: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--levels", default="0,10,50,200")
+    parser.add_argument("--levels", default="0,10,50,200", help="'' for none")
+    parser.add_argument("--channels", default="none," + ",".join(channel_attacks.KINDS))
     args = parser.parse_args()
-    asyncio.run(run([int(n) for n in args.levels.split(",")], args.seconds))
+    if args.levels:
+        asyncio.run(run([int(n) for n in args.levels.split(",")], args.seconds))
+    if args.channels:
+        asyncio.run(run_channels(args.channels.split(","), args.seconds))
 
 
 if __name__ == "__main__":
