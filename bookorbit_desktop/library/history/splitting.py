@@ -1,0 +1,131 @@
+"""How a book's reading history becomes separate reads, each with its own dates. Pure.
+
+KOReader's statistics know pages and times, not "reads". A book read in March and again in
+October is two reads, not one from March to October, so the sessions (`rules.SESSION_GAP_SECONDS`
+apart) are walked in time order and cut by these rules:
+
+| situation (a session, after the sessions before it)   | what it is                           |
+|-------------------------------------------------------|--------------------------------------|
+| the first session                                     | opens the first read                 |
+| begins more than READ_GAP_DAYS after the previous     | opens a new read                     |
+| session ended                                         |                                      |
+| the current read is finished, and the session begins  | opens a new read (a reread)          |
+| in the first RESTART_FRACTION of the book             |                                      |
+| the current read is finished, any other session       | belongs to no read: looking back at  |
+| within READ_GAP_DAYS                                  | a passage or the notes               |
+| begins in the first RESTART_FRACTION of the book and  | opens a new read (started over); the |
+| stays below the furthest point of the current read    | read before stays unfinished         |
+| minus RESTART_FRACTION                                |                                      |
+| any other session                                     | continues the current read           |
+
+A read is **finished** once a session of it reaches the book's last page or the library's finish
+threshold (`library.reading.rules.DEFAULT_FINISH_THRESHOLD`, 99.5 %); nothing after a finish is
+ever merged into that read. A read's **started** date is the local date of its first session's
+start, its **finished** date that of its last session's end (finished reads only).
+
+Why these numbers: READ_GAP_DAYS is 90 because a reader who puts a book down for a season and
+picks it up again remembers little of it, and because a pause of weeks inside one read (a
+holiday, a busy month) is common while one of three months is rare; it cuts March from
+October. RESTART_FRACTION is 5 % because front matter (cover, title pages, contents, a
+foreword) rarely exceeds it, so a session that begins there is a new start; requiring it to
+stay below the furthest point reached keeps a glance at the map or the contents, followed by
+the reader's own page, inside the same read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from bookorbit_desktop.library.history.rules import SESSION_GAP_SECONDS
+from bookorbit_desktop.library.reading.rules import DEFAULT_FINISH_THRESHOLD
+
+READ_GAP_DAYS = 90
+RESTART_FRACTION = 0.05
+_READ_GAP_SECONDS = READ_GAP_DAYS * 86_400
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    """One session as the splitting rules see it: its times and where in the book it went."""
+
+    start: int  # Unix seconds
+    end: int
+    first: float  # the position (0..1) of its first page
+    furthest: float  # the furthest position it reached
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRead:
+    """One read of a book found in its history."""
+
+    start: int  # Unix seconds: the first session's start
+    end: int  # the last session's end
+    furthest: float  # 0..1
+    finished: bool
+
+    def dates(self, local_day: Callable[[int], dt.date]) -> tuple[str, str | None]:
+        """(started, finished) as ISO local dates; finished is None for an unfinished read."""
+        started = local_day(self.start).isoformat()
+        return started, local_day(self.end).isoformat() if self.finished else None
+
+
+def _position(page: int, total_pages: int, pages: int) -> float:
+    total = total_pages if total_pages > 0 else pages
+    if total <= 0:
+        return 0.0
+    return min(1.0, max(0.0, page / total))
+
+
+def _at_end(page: int, total_pages: int, pages: int) -> bool:
+    total = total_pages if total_pages > 0 else pages
+    return total > 0 and (page >= total or page / total >= DEFAULT_FINISH_THRESHOLD)
+
+
+def stretches(rows: Iterable[tuple[int, int, int, int]], pages: int) -> list[Stretch]:
+    """The sessions of page rows `(page, start, duration, total_pages)` (any order), with the
+    position of their first page and the furthest they reached (1.0 once at the end)."""
+    found: list[Stretch] = []
+    current: list[float] | None = None  # start, end, first, furthest
+    for page, start, duration, total_pages in sorted(rows, key=lambda row: (row[1], row[0])):
+        where = 1.0 if _at_end(page, total_pages, pages) else _position(page, total_pages, pages)
+        if current is not None and start > current[1] + SESSION_GAP_SECONDS:
+            found.append(_stretch(current))
+            current = None
+        if current is None:
+            current = [start, start + max(duration, 0), where, where]
+        else:
+            current[1] = max(current[1], start + max(duration, 0))
+            current[3] = max(current[3], where)
+    if current is not None:
+        found.append(_stretch(current))
+    return found
+
+
+def _stretch(values: list[float]) -> Stretch:
+    start, end, first, furthest = values
+    return Stretch(int(start), int(end), first, furthest)
+
+
+def split_reads(sessions: Iterable[Stretch]) -> list[HistoryRead]:
+    """The reads of a book, oldest first, by the rules in the module's table."""
+    reads: list[HistoryRead] = []
+    current: HistoryRead | None = None
+    last_end: int | None = None
+    for session in sorted(sessions, key=lambda s: s.start):
+        gap = last_end is not None and session.start - last_end > _READ_GAP_SECONDS
+        last_end = session.end if last_end is None else max(last_end, session.end)
+        at_front = session.first <= RESTART_FRACTION
+        if current is not None and not gap:
+            if current.finished and not at_front:
+                continue  # a look back after the finish
+            restarted = at_front and session.furthest < current.furthest - RESTART_FRACTION
+            if not current.finished and not restarted:
+                furthest = max(current.furthest, session.furthest)
+                current = HistoryRead(current.start, session.end, furthest, furthest >= 1.0)
+                reads[-1] = current
+                continue
+        current = HistoryRead(session.start, session.end, session.furthest, session.furthest >= 1.0)
+        reads.append(current)
+    return reads
