@@ -4,8 +4,9 @@ process of its own at low priority (a stranger's laptop has its own CPU).
 - `highlights`: an export of 19,000 highlights posted, then re-sent again and again with edited
   notes (as KOReader does after an edit), while four posts send their head and half their
   body and then nothing.
-- `webdav`: a 100 MB upload to /dav/ (with the account, as a device's statistics sync would),
-  again and again, while eight uploads trickle a byte every half second.
+- `webdav`: a statistics.sqlite3 of about 100 MB (two million page records) uploaded to /dav/
+  with the account, as KOReader's statistics sync does, again and again (each one is
+  imported), while eight uploads trickle a byte every half second.
 - `device`: forty connections to the device port that never answer, while others send a
   deeply nested frame, again and again.
 - `discovery`: datagrams to the UDP responder as fast as the attacker can send them.
@@ -19,13 +20,16 @@ import asyncio
 import contextlib
 import json
 import os
+import tempfile
 import time
+from pathlib import Path
 
 from tests.server.hostile.support import PASSWORD, USER, attacker, basic, http_request
 
 KINDS = ("highlights", "webdav", "device", "discovery")
-UPLOAD_BYTES = 100 * 1024 * 1024
+PAGE_RECORDS = 2_000_000  # about 100 MB of statistics
 ENTRIES = 19_000
+STATISTICS = Path(tempfile.gettempdir()) / "lan-attack-statistics.sqlite3"
 TITLE, AUTHOR = "A Long Book", "Someone"  # a book of the library: its highlights are merged
 
 
@@ -99,7 +103,7 @@ async def highlights(ports: dict[str, int], until: float, tally: Tally) -> None:
 
     async def resend() -> None:
         edit = 0
-        while time.monotonic() < until:
+        while time.monotonic() < until or not tally.answered:  # at least one re-send is in
             edit += 1
             raw = http_request("POST", "/send", headers, _export(f"edited {edit}"))
             await _exchange(port, attacker(10), raw, tally)
@@ -115,27 +119,14 @@ async def webdav(ports: dict[str, int], until: float, tally: Tally) -> None:
         "Content-Length: 100000\r\n\r\n"
     ).encode()
     trickles = [_hold(port, attacker(n), head, until, then=b"x" * 100_000) for n in range(8)]
-    chunk = os.urandom(1024 * 1024)
+    statistics = STATISTICS.read_bytes()
 
     async def upload() -> None:
         while time.monotonic() < until:
-            try:
-                reader, writer = await _connect(port, attacker(20))
-                writer.write(
-                    f"PUT /dav/upload.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {auth}\r\n"
-                    f"Content-Length: {UPLOAD_BYTES}\r\nConnection: close\r\n\r\n".encode()
-                )
-                for _ in range(UPLOAD_BYTES // len(chunk)):
-                    writer.write(chunk)
-                    await writer.drain()
-                tally.sent += 1
-                tally.bytes_out += UPLOAD_BYTES
-                answer = await asyncio.wait_for(reader.read(), 60)
-                tally.bytes_back += len(answer)
-                tally.answered += bool(answer)
-                writer.close()
-            except (OSError, TimeoutError):
-                await asyncio.sleep(0.1)
+            raw = http_request(
+                "PUT", "/dav/statistics.sqlite3", {"Authorization": auth}, statistics
+            )
+            await _exchange(port, attacker(20), raw, tally)
 
     await asyncio.gather(upload(), *trickles)
 
@@ -183,13 +174,29 @@ async def discovery(ports: dict[str, int], until: float, tally: Tally) -> None:
         transport.close()
 
 
+async def prepare(kind: str, ports: dict[str, int]) -> None:
+    """What is in place before the attack: the book's highlights, as a device first sent them
+    (a re-send with edited notes is what merges); the statistics file to upload."""
+    if kind == "webdav":
+        from benchmarks.history_bench import build_file
+
+        STATISTICS.unlink(missing_ok=True)
+        build_file(STATISTICS, PAGE_RECORDS, books=200, years=3)
+    if kind == "highlights":
+        raw = http_request("POST", "/send", {"Content-Type": "application/json"}, _export(""))
+        await _exchange(ports["highlights"], attacker(10), raw, Tally())
+
+
 def run(kind: str, ports: dict[str, int], seconds: float, out: object) -> None:
-    """The attack `kind` for `seconds` (in its own process); puts its tally on queue `out`."""
+    """The attack `kind` for `seconds` (in its own process): puts "ready" on queue `out` once
+    prepared, then the tally once done."""
     os.nice(10)
     tally = Tally()
     attack = {"highlights": highlights, "webdav": webdav, "device": device, "discovery": discovery}
 
     async def main() -> None:
+        await prepare(kind, ports)
+        out.put("ready")  # type: ignore[attr-defined]
         until = time.monotonic() + seconds
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(attack[kind](ports, until, tally), seconds + 30)

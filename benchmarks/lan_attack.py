@@ -179,14 +179,15 @@ class Lines:
 
 
 async def attack_channel(served: Served, ports: dict[str, int], kind: str, seconds: float) -> str:
-    tally: multiprocessing.Queue[tuple[int, int, int, int]] | None = None
+    tally: multiprocessing.Queue[object] | None = None
     process = None
     if kind != "none":
         spawn = multiprocessing.get_context("spawn")
         tally = spawn.Queue()
         process = spawn.Process(target=channel_attacks.run, args=(kind, ports, seconds + 1, tally))
         process.start()
-        await asyncio.sleep(1.0)
+        assert await asyncio.to_thread(tally.get, True, 300) == "ready"
+        await asyncio.sleep(0.5)  # the attack is under way
     peak = served.rss_mb()
     measuring = asyncio.ensure_future(pushes_during(served.port, seconds))
     while not measuring.done():
@@ -195,7 +196,7 @@ async def attack_channel(served: Served, ports: dict[str, int], kind: str, secon
     timings, failed = measuring.result()
     sent = answered = out = back = 0
     if process is not None and tally is not None:
-        sent, answered, out, back = await asyncio.to_thread(tally.get, True, 120)
+        sent, answered, out, back = await asyncio.to_thread(tally.get, True, 120)  # type: ignore[misc]
         process.join(30)
     p50, p99 = percentile(timings, 0.5) * 1000, percentile(timings, 0.99) * 1000
     return (
@@ -225,25 +226,25 @@ def _device_password(data_dir: Path, keyring_file: Path) -> None:
 
 
 async def run_channels(kinds: list[str], seconds: float) -> None:
-    with tempfile.TemporaryDirectory(prefix="lan-attack-") as folder:
-        data_dir = prepare_library(Path(folder) / "data")
-        open_database(resolve_paths(data_dir).db_file)
-        add_book(channel_attacks.TITLE, [channel_attacks.AUTHOR])
-        close_database()
-        _device_password(data_dir, Path(folder) / "keyring.json")
-        options = ("--highlights-port", "0", "--calibre-port", "0")
-        with serving(data_dir, opds=True, extra_args=options) as served:
-            lines = Lines(served)
-            ports = {
-                "http": served.port,
-                "highlights": lines.number_after("Highlights receiver on port "),
-                "device": lines.number_after("(Calibre > Connect) on port "),
-                "discovery": lines.number_after("search (UDP "),
-            }
-            print(f"channels on {ports}; server RSS at rest {served.rss_mb():.0f} MB", flush=True)
-            for kind in kinds:
+    """Each attack on a fresh library and `serve`, so none pays for the one before."""
+    for kind in kinds:
+        with tempfile.TemporaryDirectory(prefix="lan-attack-") as folder:
+            data_dir = prepare_library(Path(folder) / "data")
+            open_database(resolve_paths(data_dir).db_file)
+            add_book(channel_attacks.TITLE, [channel_attacks.AUTHOR])
+            close_database()
+            _device_password(data_dir, Path(folder) / "keyring.json")
+            options = ("--highlights-port", "0", "--calibre-port", "0")
+            with serving(data_dir, opds=True, extra_args=options) as served:
+                lines = Lines(served)
+                ports = {
+                    "http": served.port,
+                    "highlights": lines.number_after("Highlights receiver on port "),
+                    "device": lines.number_after("(Calibre > Connect) on port "),
+                    "discovery": lines.number_after("search (UDP "),
+                }
+                await exchange(served.port, _pushes_of(PUSHERS)[0])  # the devices logged in
                 print(await attack_channel(served, ports, kind, seconds), flush=True)
-                await asyncio.sleep(3.0)  # the attack's connections end
 
 
 async def run(levels: list[int], seconds: float) -> None:
