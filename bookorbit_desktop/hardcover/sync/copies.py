@@ -86,9 +86,6 @@ def combine(copies: Sequence[Copy]) -> Combined:
     if rated and not (leader.lead and leader.local.rating is not None):
         local = replace(local, rating=max(rated, key=lambda c: c.updated_at).local.rating)
     local = replace(local, date_added=min(c.local.date_added for c in copies))
-    # Only the dates that are still the leading copy's history dates stay weak.
-    weak = {n for n in leader.local.history_dates if getattr(local, n) == getattr(leader.local, n)}
-    local = replace(local, history_dates=frozenset(weak))
     order = (leader.local.book_id, *sorted(c.local.book_id for c in copies if c is not leader))
     return Combined(local, order, conflict([c.local.status for c in copies]))
 
