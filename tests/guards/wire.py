@@ -144,8 +144,9 @@ async def open_many(
 
 
 def in_header(text: str) -> str:
-    """`text` as an HTTP header can carry it (a line break or NUL would end the header)."""
-    return "".join(ch for ch in text if ch not in "\r\n\x00")
+    """`text` as an HTTP parser lets a header carry it: no ASCII control character (a line
+    break ends the header, the others are refused), the rest sent as UTF-8."""
+    return "".join(ch for ch in text if ch >= " " and ch != "\x7f")
 
 
 def in_url(text: str) -> str:
