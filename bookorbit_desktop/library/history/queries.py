@@ -5,15 +5,26 @@ pushes use (`reading.pushes.resolution_of` over the document aliases: content di
 documents the user linked by hand), so linking an unknown document attaches its history too.
 A history book whose md5 resolves to no single book is "unlinked" (book_id None); the Unlinked
 Documents list offers its md5 for linking like a document only kosync pushed.
+
+Rows stored by older versions may hold impossible times (a reader whose clock said 1970 or
+2100, a forged file): every query leaves out what `plausible` rules out, so no stored row can
+make a date the window or `stats` cannot show.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from bookorbit_desktop.library.history.plausible import (
+    EARLIEST_START,
+    MAX_DURATION,
+    plausible_start,
+    start_range,
+)
 from bookorbit_desktop.library.history.rules import LocalDays, Session, read_dates
 from bookorbit_desktop.library.reading.pushes import Resolution, resolution_of
 from bookorbit_desktop.library.store.models import database
@@ -93,13 +104,19 @@ def history_books(book_id: int | None = None, since: dt.date | None = None) -> l
     """Every history book (or those of library book `book_id`), most recently read first;
     with `since`, only books read on or after that local date."""
     links = linked_books()
+    now = time.time()
     found = []
     for row in database.execute_sql(
         """SELECT id, title, authors, md5, COALESCE(pages, 0), read_seconds, pages_read,
                   sessions, first_read, last_read
            FROM history_book ORDER BY COALESCE(last_read, 0) DESC, id"""
     ):
-        book = BookHistory(row[0], links.get(row[3]), *row[1:])
+        history_id, title, authors, md5, pages, seconds, pages_read, sessions = row[:8]
+        first, last = (value if plausible_start(value, now) else None for value in row[8:])
+        book = BookHistory(
+            history_id, links.get(md5), title, authors, md5, pages, seconds, pages_read,
+            sessions, first, last,
+        )  # fmt: skip
         if book_id is not None and book.book_id != book_id:
             continue
         if since is not None and (book.last_read is None or _day(book.last_read) < since):
@@ -115,15 +132,20 @@ def _day(timestamp: int) -> dt.date:
 def history_days(book_id: int | None = None, since: dt.date | None = None) -> list[DayHistory]:
     """Seconds and pages per local date (of the history books of `book_id`), by date."""
     where, args = _book_filter(book_id)
+    where.append("day BETWEEN ? AND ?")
+    args += [_EARLIEST_DAY, _day(start_range(time.time())[1]).isoformat()]
     if since is not None:
         where.append("day >= ?")
         args.append(since.isoformat())
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
     rows = database.execute_sql(
-        f"SELECT day, SUM(seconds), SUM(pages) FROM history_day {clause} GROUP BY day ORDER BY day",
+        f"""SELECT day, SUM(seconds), SUM(pages) FROM history_day WHERE {" AND ".join(where)}
+            GROUP BY day ORDER BY day""",
         args,
     )
     return [DayHistory(dt.date.fromisoformat(day), int(s), int(p)) for day, s, p in rows]
+
+
+_EARLIEST_DAY = dt.datetime.fromtimestamp(EARLIEST_START, dt.UTC).date().isoformat()
 
 
 def _book_filter(book_id: int | None) -> tuple[list[str], list[Any]]:
@@ -144,11 +166,13 @@ def reading_days() -> dict[int, int]:
 
 def book_sessions(book_id: int) -> list[Session]:
     """The reading sessions of library book `book_id`, oldest first."""
+    earliest, latest = start_range(time.time())
     where, args = _book_filter(book_id)
     rows = database.execute_sql(
-        f"""SELECT start, end, seconds, pages FROM history_session WHERE {where[0]}
+        f"""SELECT start, end, seconds, pages FROM history_session
+            WHERE {where[0]} AND start BETWEEN ? AND ? AND end BETWEEN start AND ?
             ORDER BY start""",
-        args,
+        [*args, earliest, latest, latest + MAX_DURATION],
     )
     return [Session(*row) for row in rows]
 

@@ -1,9 +1,19 @@
-"""Reading a KOReader `statistics.sqlite3`, always from a private copy.
+"""Reading a KOReader `statistics.sqlite3`, always from a private copy, as untrusted input.
 
 The stored upload is kept byte for byte (other devices merge against it), and Kobo uploads
 arrive in WAL mode, which SQLite cannot open read-only without writing beside the file: so
-the file is copied into a temporary folder first and only the copy is opened. A file that is
-not a KOReader statistics database is refused with a clear message, and nothing is imported.
+the file is copied into a temporary folder first and only the copy is opened.
+
+The file may come from anyone on the Wi-Fi, so it is read as hostile: opened read-only and
+immutable, with no extensions, attached databases or trusted schema functions; only the
+tables `book` and `page_stat_data` are read, and only when they are plain tables (a view of
+that name could run a recursive query for ever), with plain SELECTs of named columns. A value
+longer than `MAX_VALUE_BYTES` stops the read, so does more than `Limits.rows` records or
+`Limits.books` books, and so does spending more than `Limits.seconds` inside SQLite in total
+(a progress handler counts it). Rows are handed out in chunks, never all at once. A file
+refused for any of these raises `StatisticsFileError` with one line saying why; nothing is
+imported from it. `cancel` (a threading.Event) stops a read within milliseconds: the server
+sets it when it stops.
 """
 
 from __future__ import annotations
@@ -12,18 +22,38 @@ import contextlib
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.history.plausible import MAX_DURATION, start_range
 
-_BOOK_COLUMNS = {"id", "title", "authors", "md5", "pages"}
-_ROW_COLUMNS = {"id_book", "page", "start_time", "duration", "total_pages"}
+_TABLES = {"book": {"id", "title", "authors", "md5", "pages"}}
+_TABLES["page_stat_data"] = {"id_book", "page", "start_time", "duration", "total_pages"}
+MAX_VALUE_BYTES = 64 * 1024  # a title or an md5; KOReader writes nothing longer
+CHUNK_ROWS = 2_000  # rows handed out at a time
+_PROGRESS_STEPS = 2_000  # SQLite instructions between two looks at the clock
+_MAX_PAGE = 10_000_000
 
 
 class StatisticsFileError(BookOrbitError):
     title = "Not a KOReader statistics file"
+
+
+class ImportCancelled(BookOrbitError):
+    title = "Import stopped"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost. A lifetime of reading on one device stays far below these."""
+
+    seconds: float = 60.0  # inside SQLite, over the whole read
+    rows: int = 5_000_000
+    books: int = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,16 +64,130 @@ class SourceBook:
     md5: str  # "" when the file has none (very old KOReader)
     pages: int  # 0 when unknown
     fingerprint: str  # a summary of this book's rows in the file: equal means nothing new
+    dropped: int = 0  # records with impossible times or durations, left out
 
 
-def _columns(db: sqlite3.Connection, table: str) -> set[str]:
-    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+class _Budget:
+    """Time spent inside SQLite, checked by its progress handler."""
+
+    def __init__(self, seconds: float, cancel: threading.Event, clock: Callable[[], float]):
+        self.left = seconds
+        self.seconds = seconds
+        self._cancel = cancel
+        self._clock = clock
+        self._deadline = float("inf")
+
+    def stop_now(self) -> int:
+        return int(self._cancel.is_set() or self._clock() > self._deadline)
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        began = self._clock()
+        self._deadline = began + self.left
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if self._cancel.is_set():
+                raise ImportCancelled("The import was stopped.") from error
+            if self._clock() > self._deadline:
+                raise StatisticsFileError(
+                    f"Reading this file took longer than {self.seconds:g} s: it is not a "
+                    "statistics file KOReader writes. Nothing was imported."
+                ) from error
+            raise
+        finally:
+            self.left -= self._clock() - began
+            self._deadline = float("inf")
+
+
+class Source:
+    """An opened statistics file: its books, then each book's rows in chunks."""
+
+    def __init__(self, db: sqlite3.Connection, budget: _Budget, limits: Limits, name: str):
+        self._db = db
+        self._budget = budget
+        self._limits = limits
+        self._name = name
+
+    def books(self, now: float) -> list[SourceBook]:
+        """Every book of the file with its rows' fingerprint and count of implausible rows."""
+        earliest, latest = start_range(now)
+        with self._budget.running():
+            summaries = {}
+            total = 0
+            for id_book, count, seconds, newest, checksum, dropped in self._db.execute(
+                f"""SELECT id_book, COUNT(*), TOTAL(duration), MAX(start_time),
+                          TOTAL((start_time % 1000003) * (page + 7) + duration * 31
+                                + total_pages),
+                          TOTAL(NOT ({_PLAUSIBLE}))
+                   FROM page_stat_data GROUP BY id_book LIMIT ?""",
+                (earliest, latest, self._limits.books + 1),
+            ):
+                total += count
+                summaries[id_book] = (f"{count}:{seconds}:{newest}:{checksum}", int(dropped))
+            books = self._db.execute(
+                "SELECT id, title, authors, md5, pages FROM book ORDER BY id LIMIT ?",
+                (self._limits.books + 1,),
+            ).fetchall()
+        if len(summaries) > self._limits.books or len(books) > self._limits.books:
+            raise self._refused(f"more than {self._limits.books:,} books")
+        if total > self._limits.rows:
+            raise self._refused(f"more than {self._limits.rows:,} page records")
+        found = []
+        for book_id, title, authors, md5, pages in books:
+            fingerprint, dropped = summaries.get(book_id, ("0", 0))
+            found.append(
+                SourceBook(
+                    id=_int(book_id),
+                    title=str(title or ""),
+                    authors=str(authors or ""),
+                    md5=str(md5 or "").lower(),
+                    pages=_int(pages),
+                    fingerprint=fingerprint,
+                    dropped=dropped,
+                )
+            )
+        return found
+
+    def rows(self, book: SourceBook, now: float) -> Iterator[list[tuple[int, int, int, int]]]:
+        """The plausible (page, start_time, duration, total_pages) rows of `book`, in chunks."""
+        earliest, latest = start_range(now)
+        with self._budget.running():
+            cursor = self._db.execute(
+                f"""SELECT page, start_time, duration, COALESCE(total_pages, 0)
+                    FROM page_stat_data WHERE id_book = ? AND {_PLAUSIBLE}""",
+                (book.id, earliest, latest),
+            )
+        while True:
+            with self._budget.running():
+                chunk = cursor.fetchmany(CHUNK_ROWS)
+            if not chunk:
+                return
+            yield [(int(p), int(s), int(d), _int(t)) for p, s, d, t in chunk]
+
+    def _refused(self, what: str) -> StatisticsFileError:
+        return StatisticsFileError(
+            f"{self._name} holds {what}, more than any reader records: it is not a KOReader "
+            "statistics file. Nothing was imported."
+        )
+
+
+# A record that can be real: numbers in range (text and blobs compare above any number).
+_PLAUSIBLE = f"""(page BETWEEN 0 AND {_MAX_PAGE} AND start_time BETWEEN ? AND ?
+    AND duration BETWEEN 0 AND {MAX_DURATION}
+    AND (total_pages IS NULL OR total_pages BETWEEN 0 AND {_MAX_PAGE}))"""
 
 
 @contextlib.contextmanager
-def opened_copy(path: Path) -> Iterator[tuple[sqlite3.Connection, Path]]:
-    """A connection to a private copy of `path` (and the copy's path), checked to have
-    KOReader's tables."""
+def opened_copy(
+    path: Path,
+    limits: Limits | None = None,
+    cancel: threading.Event | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[Source]:
+    """The statistics in a private copy of `path`, checked to have KOReader's tables."""
+    limits = limits or Limits()
+    budget = _Budget(limits.seconds, cancel or threading.Event(), clock)
     with tempfile.TemporaryDirectory(prefix="bookorbit-statistics-") as folder:
         copy = Path(folder) / "statistics.sqlite3"
         try:
@@ -52,55 +196,60 @@ def opened_copy(path: Path) -> Iterator[tuple[sqlite3.Connection, Path]]:
             raise StatisticsFileError(
                 f"Could not read {path}: {error.strerror or error}."
             ) from error
-        db = sqlite3.connect(copy)
+        db = _connect(copy, budget)
         try:
             try:
-                book, rows = _columns(db, "book"), _columns(db, "page_stat_data")
+                with budget.running():
+                    _check_tables(db, path)
+                yield Source(db, budget, limits, str(path))
             except sqlite3.DatabaseError as error:
                 raise StatisticsFileError(
                     f"{path} is not an SQLite database ({error}). Copy KOReader's "
                     "statistics.sqlite3 from the reader's koreader/settings folder."
                 ) from error
-            if not book >= _BOOK_COLUMNS or not rows >= _ROW_COLUMNS:
-                raise StatisticsFileError(
-                    f"{path} has no KOReader reading statistics (tables book and "
-                    "page_stat_data). Copy statistics.sqlite3 from the reader's "
-                    "koreader/settings folder."
-                )
-            yield db, copy
         finally:
             db.close()
 
 
-def source_books(db: sqlite3.Connection) -> list[SourceBook]:
-    """Every book of the file with its rows' fingerprint (count, durations, times)."""
-    summaries = {
-        id_book: f"{count}:{seconds}:{latest}:{checksum}"
-        for id_book, count, seconds, latest, checksum in db.execute(
-            """SELECT id_book, COUNT(*), TOTAL(duration), MAX(start_time),
-                      TOTAL((start_time % 1000003) * (page + 7) + duration * 31 + total_pages)
-               FROM page_stat_data GROUP BY id_book"""
+def _connect(copy: Path, budget: _Budget) -> sqlite3.Connection:
+    db = sqlite3.connect(f"{copy.as_uri()}?mode=ro&immutable=1", uri=True)
+    db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    db.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    db.set_progress_handler(budget.stop_now, _PROGRESS_STEPS)
+    with contextlib.suppress(sqlite3.DatabaseError):  # a file that is no database: see below
+        for pragma in ("trusted_schema = OFF", "query_only = ON", "cache_size = -4096"):
+            db.execute(f"PRAGMA {pragma}")
+    return db
+
+
+def _check_tables(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file whose `book` or `page_stat_data` is missing, lacks KOReader's columns,
+    or is anything but a plain table (a view, a virtual table)."""
+    kinds = {
+        name: (kind, str(sql or ""))
+        for name, kind, sql in db.execute(
+            "SELECT name, type, sql FROM sqlite_master WHERE name IN ('book', 'page_stat_data')"
         )
     }
-    books = []
-    for book_id, title, authors, md5, pages in db.execute(
-        "SELECT id, title, authors, md5, pages FROM book ORDER BY id"
-    ):
-        books.append(
-            SourceBook(
-                id=int(book_id),
-                title=str(title or ""),
-                authors=str(authors or ""),
-                md5=str(md5 or "").lower(),
-                pages=_int(pages),
-                fingerprint=summaries.get(book_id, "0"),
+    for table, columns in _TABLES.items():
+        kind, sql = kinds.get(table, ("", ""))
+        if kind != "table" or not sql.upper().startswith("CREATE TABLE"):
+            raise StatisticsFileError(
+                f"{path} has no KOReader reading statistics (tables book and page_stat_data"
+                f"{'; ' + table + ' is a ' + kind + ', not a table' if kind else ''}). Copy "
+                "statistics.sqlite3 from the reader's koreader/settings folder."
             )
-        )
-    return books
+        found = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if not found >= columns:
+            raise StatisticsFileError(
+                f"{path} has no KOReader reading statistics (tables book and page_stat_data "
+                f"lack {', '.join(sorted(columns - found))}). Copy statistics.sqlite3 from "
+                "the reader's koreader/settings folder."
+            )
 
 
 def _int(value: object) -> int:
     try:
         return max(int(value), 0)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return 0
