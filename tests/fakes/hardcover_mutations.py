@@ -193,7 +193,15 @@ def update_user_book_read(
     found = _own_read(context, id)
     if isinstance(found, str):
         return {"id": None, "error": found, "user_book_read": None}
+    was_open = not found.get("finished_at")
     _apply_read(context, found, object)
+    user_book = context.catalog.get("user_books", found["user_book_id"]) or {}
+    if was_open and found.get("finished_at") and user_book.get("status_id") != READ:
+        # Live (2026-09): a finish date on the open read sets the entry's status to Read.
+        user_book["status_id"] = READ
+        _activity(
+            context.catalog, context.user_id, "status", user_book_id=user_book["id"], status_id=READ
+        )
     return {"id": id, "error": None, "user_book_read": found}
 
 
