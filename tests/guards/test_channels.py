@@ -7,7 +7,8 @@ body is refused before it is read; a deeply nested structure gets the channel's 
 never a crash; network text never reaches the log raw; a flood of bad requests adds a bounded
 number of log lines per address; and idle connections to any channel leave room for a push.
 Every body time limit (a module's `BODY_SECONDS`, the device port's `Timing`) is shortened to
-`channels.BODY_SECONDS` so a case takes seconds. A case a channel does not have is listed with
+`channels.BODY_SECONDS`, and the total connection cap to `TOTAL_CONNECTIONS`, so a case takes
+seconds. A case a channel does not have is listed with
 the reason in the parametrisation.
 """
 
@@ -21,6 +22,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bookorbit_desktop.guards import connections
 from tests.guards import wire
 from tests.guards.calibre_channels import DEVICE, DISCOVERY
 from tests.guards.channels import (
@@ -46,6 +48,7 @@ CHANNELS: tuple[Channel, ...] = (KOSYNC, OPDS, WEBDAV, HIGHLIGHTS, DEVICE, DISCO
 # budget's summary when the minute ends (the shared refusal budget logs one line per address).
 LINES_PER_ADDRESS = 2
 FLOOD_PER_ADDRESS = 32
+TOTAL_CONNECTIONS = 128  # the sync server's cap on open connections, for these tests
 PUSH_SECONDS = 1.0  # the longest a real device's push may take while a channel is attacked
 
 
@@ -65,6 +68,8 @@ def channels(case: str) -> list[object]:
 
 @pytest.fixture
 async def lan(library, monkeypatch) -> AsyncIterator[Lan]:
+    # A small total cap, so going past it takes a few hundred connections, not thousands.
+    monkeypatch.setattr(connections, "MAX_TOTAL", TOTAL_CONNECTIONS)
     running = await start_lan(library)
     for module in list(sys.modules.values()):
         name = getattr(module, "__name__", "")
