@@ -94,3 +94,23 @@ def test_bad_input_is_one_clear_line(data_dir, tmp_path, capsys):
     with pytest.raises(SystemExit):
         run(data_dir, "stats", "--since", "yesterday")
     assert "is not a date like" in capsys.readouterr().err
+
+
+def test_a_hostile_file_is_refused_with_exit_2_and_one_line(data_dir, tmp_path, capsys):
+    from tests.library.history.hostile_files import recursive_view
+
+    path = recursive_view(tmp_path / "statistics.sqlite3")
+    assert run(data_dir, "stats", "import", str(path)) == 2
+    captured = capsys.readouterr()
+    [line] = captured.err.strip().splitlines()
+    assert "page_stat_data is a view, not a table" in line and captured.out == ""
+
+
+def test_impossible_times_are_left_out_counted_and_never_break_stats(data_dir, tmp_path, capsys):
+    rows = [(1, T0, 60, 10), (2, 0, 60, 10), (3, 4_102_444_800, 60, 10), (4, T0, 10**12, 10)]
+    path = write_statistics(tmp_path / "s.sqlite3", [KoBook("Dune", "F", "d" * 32, 10, rows)])
+    assert run(data_dir, "stats", "import", str(path)) == 0
+    out = capsys.readouterr().out
+    assert "1 new page records; 3 page records left out because their time is impossible" in out
+    assert run(data_dir, "stats") == 0
+    assert "1 books, 0h01 on 1 days" in capsys.readouterr().out
