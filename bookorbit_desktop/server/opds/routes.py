@@ -21,6 +21,7 @@ from aiohttp import web
 from peewee import OperationalError
 
 from bookorbit_desktop.config import DEFAULT_SETTINGS
+from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.lan import server_url
@@ -316,7 +317,7 @@ def reached_origin(request: web.Request) -> str:
 
 def _busy(request: web.Request, error: Exception) -> web.Response:
     """The short 503 a catalog request gets while the library is busy (logged once)."""
-    log.warning("Catalog request %s failed: %s", request.rel_url, error)
+    log.warning("Catalog request %s failed: %s", for_log(request.rel_url), error)
     return web.Response(
         status=503,
         text="The library is busy. Try again in a moment.\n",
