@@ -73,7 +73,12 @@ def _endpoint(handler: Handler) -> Handler:
         except ProtocolError as error:
             return _unread_body_closes(request, error_response(error.kind))
         except LibraryBusyError as error:
-            log.warning("Answered %s %s with 'try again': %s", request.method, request.path, error)
+            log.warning(
+                "Answered %s %s with 'try again': %s",
+                for_log(request.method),
+                for_log(request.path),
+                error,
+            )
             return _unread_body_closes(request, error_response(UNKNOWN_SERVER_ERROR))
 
     wrapped.__name__ = handler.__name__
