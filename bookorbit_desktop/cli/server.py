@@ -1,5 +1,10 @@
 """`serve`: the KOReader sync server (and the OPDS catalog, the highlights receiver and the
 wireless device server when switched on) without a window, until Ctrl-C or SIGTERM.
+
+A stop asked for by a signal is orderly (imports stop, queued writes finish, ports close), but
+it never takes more than `STOP_SECONDS`: a service manager sends SIGKILL a little later, and a
+user pressing Ctrl-C expects the prompt back. After that the process ends at once, which SQLite
+survives: every write is a transaction, and the library's lock goes with the process.
 """
 
 from __future__ import annotations
@@ -7,7 +12,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
+import sys
+import threading
 from typing import Any
 
 from bookorbit_desktop.cli.commands import add_command
@@ -19,6 +27,8 @@ from bookorbit_desktop.library.store.owner import LibraryLock
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext, accounts
 from bookorbit_desktop.server.lan import addresses_for_host, server_url
+
+STOP_SECONDS = 4.0
 
 NO_ACCOUNT_HINT = (
     "No sync account yet. Create one with `bookorbit-desktop kosync set-user NAME "
@@ -158,7 +168,7 @@ async def _serve_until_stopped(server: Any, args: argparse.Namespace, host: str)
     for signum in (signal.SIGINT, signal.SIGTERM):
         # Not available on Windows: there Ctrl-C ends the process through KeyboardInterrupt.
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signum, stop.set)
+            loop.add_signal_handler(signum, _stopping, stop)
     try:
         _print_banner(server.host, server.port, server.ctx.opds_enabled, server.notice)
         _print_https(server, server.ctx.opds_enabled)
@@ -173,6 +183,25 @@ async def _serve_until_stopped(server: Any, args: argparse.Namespace, host: str)
             await receiver.stop()
         await server.stop()
         print("Stopped.", flush=True)
+
+
+def _stopping(stop: asyncio.Event) -> None:
+    """A signal asked the server to stop: stop in order, or at once after `STOP_SECONDS`."""
+    if stop.is_set():
+        return
+    stop.set()
+    deadline = threading.Timer(STOP_SECONDS, _stop_now)
+    deadline.daemon = True
+    deadline.start()
+
+
+def _stop_now() -> None:
+    print(
+        f"Stopping took longer than {STOP_SECONDS:g} s; stopped at once (the library is safe).",
+        file=sys.stderr,
+        flush=True,
+    )
+    os._exit(1)
 
 
 async def _start_receiver(server: Any, port: int) -> Any:

@@ -193,3 +193,42 @@ def test_serve_prints_the_urls_to_type_and_stops_cleanly_on_sigterm(tmp_path):
     assert f"  http://127.0.0.1:{port}/opds\n" in text
     assert "Only this computer can connect" in text and "No sync account yet" in text
     assert (process.returncode, out.strip(), err) == (0, "Stopped.", "")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX")
+def test_sigterm_stops_serve_within_5_s_during_a_long_statistics_import(tmp_path):
+    import base64
+    import http.client
+    import time
+
+    from tests.library.history.hostile_files import many_rows
+
+    data_dir = tmp_path / "data"
+    reopen(data_dir)
+    accounts.set_account("reader", accounts.key_for_password("secret"))
+    close_database()
+    # Without KOReader's index every book's rows are found by reading all of them: an import
+    # that would take minutes (within the import's time budget).
+    upload = many_rows(tmp_path / "statistics.sqlite3", 200_000, 4_000, indexed=False)
+    process, port = start_serve(data_dir)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        auth = base64.b64encode(b"reader:secret").decode()
+        connection.request(
+            "PUT",
+            "/dav/statistics.sqlite3",
+            upload.read_bytes(),
+            {"Authorization": f"Basic {auth}"},
+        )
+        assert connection.getresponse().status == 201
+        time.sleep(1.0)  # the import is under way
+        process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        process.wait(timeout=10)
+        assert time.monotonic() - started < 5.0
+    finally:
+        process.kill()
+        out, _err = process.communicate()
+    assert (process.returncode, out.strip().splitlines()[-1]) == (0, "Stopped.")  # in order
+    log = "".join(path.read_text() for path in (data_dir / "logs").glob("*.log*"))
+    assert "Stopped importing the reading statistics in 'webdav/statistics.sqlite3'" in log
