@@ -110,6 +110,22 @@ class Highlight(BaseModel):
         )
 
 
+class HighlightVersion(BaseModel):
+    """A text and note a highlight had before an export or the user replaced them."""
+
+    id = AutoField()
+    highlight = ForeignKeyField(Highlight, backref="versions", on_delete="CASCADE")
+    text = TextField()
+    note = TextField()
+    origin = TextField(null=True)  # who wrote this text: an address, a folder, or None
+    changed_at = FloatField()  # when this library recorded this text
+    replaced_at = FloatField()
+    replaced_by = TextField(null=True)  # the address (or "this computer") that replaced it
+
+    class Meta:
+        indexes = ((("highlight",), False),)
+
+
 class ReadingProposal(BaseModel):
     """A status or rating an export suggests for a book, waiting for the user's decision."""
 
@@ -196,4 +212,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     DeviceBook,
     DeviceQueue,
     BookChange,
+    HighlightVersion,
 )

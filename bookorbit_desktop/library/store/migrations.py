@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bookorbit_desktop.library.store.migration_v10 import v10_highlight_versions
+
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:  # the schema version is read without loading the ORM
     from peewee import SqliteDatabase
@@ -405,5 +407,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v7_devices,
     _v8_change_log,
     _v9_change_log_appends,
+    v10_highlight_versions,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
