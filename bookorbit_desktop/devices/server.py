@@ -189,7 +189,13 @@ class DeviceServer:
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         session = Session(
-            reader, writer, self.password or "", self.records, self.timing, self._admit
+            reader,
+            writer,
+            self.password or "",
+            self.records,
+            self.timing,
+            self._admit,
+            self.throttle.checked,
         )
         try:
             if self._active is not None and self._active.info.address != session.info.address:

@@ -87,10 +87,12 @@ class Session:
         records: DeviceRecords,
         timing: Timing | None = None,
         admit: Callable[[str], bool] = lambda _address: True,
+        checked: Callable[[str, bool], None] = lambda _address, _ok: None,
     ) -> None:
         self.reader, self.writer = reader, writer
         self.password = password
-        self._admit = admit
+        self._admit = admit  # asked before the password is checked ...
+        self._report = checked  # ... and told how the check ended (a success costs nothing)
         self.records = records
         self.timing = timing or Timing()
         self.info = DeviceInfo()
@@ -163,7 +165,9 @@ class Session:
             return False
         expected = password_hash(self.password, challenge)
         given = reply.args.get("passwordHash")
-        if not isinstance(given, str) or not hmac.compare_digest(given.lower(), expected):
+        right = isinstance(given, str) and hmac.compare_digest(given.lower(), expected)
+        self._report(self.info.address or "", right)
+        if not right:
             log.warning("Device at %s gave a wrong password", self.info.address)
             await self.refuse()
             return False

@@ -1,15 +1,18 @@
 """Checking the sync account's credentials for kosync and the catalog alike.
 
-The order is what keeps a stranger from stalling the server or guessing fast. The throttle
-speaks first: an address that is guessing (`throttle.blocked`) is refused before anything
-else, even a login the server verified a moment ago. Then a login verified within
-`accounts.VERIFIED_SECONDS` is answered from memory; a request without an account or without
-credentials is refused without hashing anything; otherwise the throttle decides *before* the
-password hash whether a check runs at all, and the hash runs on its own thread. A refusal is
-held so that one address gets at most a few answers a second, and logged within a budget of
-one line per address per minute (`log_budget`). The stored account is read off the event loop
-and reused for `ACCOUNT_SECONDS`, so a burst of requests costs one read while an account
-changed by another process is seen within a second (`accounts.AccountCache`).
+The order is what keeps a stranger from stalling the server or guessing fast. A login
+verified within `accounts.VERIFIED_SECONDS` is answered from memory first, even from an
+address the throttle blocks: it needs no check, and only a check that succeeded can make a
+login remembered, so this gives a guesser nothing. Then an address that is guessing
+(`throttle.blocked`) is refused; a request without an account or without credentials is
+refused without hashing anything (and without counting as a guess); otherwise the throttle
+decides *before* the password hash whether a check runs at all, the hash runs on its own
+thread, and its outcome goes back to the throttle (`throttle.checked`), which counts only
+the failures. A refusal from an address over its budget is held so that it gets at most a few
+answers a second, and every refusal is logged within a budget of one line per address per
+minute (`log_budget`). The stored account is read off the event loop and reused for
+`ACCOUNT_SECONDS`, so a burst of requests costs one read while an account changed by another
+process is seen within a second (`accounts.AccountCache`).
 """
 
 from __future__ import annotations
@@ -41,10 +44,8 @@ def verified_at_once(
     ctx: ServerContext, address: str, username: str, key: str, *, what: str
 ) -> bool:
     """True when this exact login was verified before against the account as read within the
-    last second and its address is not blocked: `check_login` would answer OK without waiting
-    for anything. False means "ask `check_login`", never "refused"."""
-    if ctx.throttle.blocked(address):
-        return False
+    last second: `check_login` would answer OK without waiting for anything, whether or not
+    the address is blocked. False means "ask `check_login`", never "refused"."""
     if not accounts.already_verified(ctx.account.peek(), username, key):
         return False
     if ctx.on_login is not None:
@@ -76,17 +77,21 @@ def _tell(hook: Callable[[str, str], None], what: str, address: str) -> None:
 async def _check(
     ctx: ServerContext, address: str, username: str, key: str, *, what: str
 ) -> Verdict:
+    account = await current_account(ctx)
+    if accounts.already_verified(account, username, key):
+        return Verdict.OK
     if ctx.throttle.blocked(address):
         ctx.throttle.refused += 1
         ctx.refusals.line(address, f"Refused a {what} login from {address}: too many attempts")
         return Verdict.REFUSED
-    account = await current_account(ctx)
-    if accounts.already_verified(account, username, key):
-        return Verdict.OK
     pending = ctx.account.checking.get((username, key))
     if pending is not None and account is not None:  # the same login is being checked now
         # Shielded: a waiter whose client went away must not cancel the others' check.
         return Verdict.OK if await asyncio.shield(pending) else Verdict.REFUSED
+    if account is None or not username or not key:  # nothing to check: not a guess
+        reason = "no account exists yet" if account is None else "no user name or password"
+        ctx.refusals.line(address, f"Refused a {what} login from {address}: {reason}")
+        return Verdict.REFUSED
     admission = ctx.throttle.admit(address)
     if admission is Admission.ADDRESS_LIMIT:
         ctx.refusals.line(address, f"Refused a {what} login from {address}: too many attempts")
@@ -96,11 +101,9 @@ async def _check(
             address, f"Refused a {what} login from {address}: too many attempts overall"
         )
         return Verdict.BUSY
-    if account is None or not username or not key:
-        reason = "no account exists yet" if account is None else "no user name or password"
-        ctx.refusals.line(address, f"Refused a {what} login from {address}: {reason}")
-        return Verdict.REFUSED
     check = asyncio.ensure_future(ctx.workers.cpu(accounts.verify, account, username, key))
+    # Reported when the check ends, even if every waiter's client went away meanwhile.
+    check.add_done_callback(lambda done: ctx.throttle.checked(address, _passed(done)))
     ctx.account.checking[(username, key)] = check
     try:
         ok = await asyncio.shield(check)
@@ -114,3 +117,9 @@ async def _check(
         "wrong user name or password",
     )
     return Verdict.REFUSED
+
+
+def _passed(check: asyncio.Future[bool]) -> bool:
+    """True when the check ran to the end and found the key right (a check that was cancelled
+    or failed counts as a failed guess: it must not give its token back)."""
+    return not check.cancelled() and check.exception() is None and check.result()

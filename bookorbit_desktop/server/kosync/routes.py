@@ -20,6 +20,7 @@ from aiohttp import web
 
 from bookorbit_desktop.guards.connections import BODY_SECONDS, MAX_BODY_BYTES
 from bookorbit_desktop.guards.text import for_log
+from bookorbit_desktop.guards.throttle import Admission, LoginThrottle, registration_throttle
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.reading.batched_pushes import record_pushes
 from bookorbit_desktop.library.reading.rows import Position
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 KOSYNC_PREFIX = "/kosync"
 CONTEXT = web.AppKey("kosync_context", ServerContext)
 POSITIONS = web.AppKey("kosync_positions", PositionCache)
+REGISTRATIONS = web.AppKey("kosync_registrations", LoginThrottle)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # What a push may do without a line in the log at the usual level.
@@ -152,7 +154,10 @@ async def healthcheck(request: web.Request) -> web.StreamResponse:
 
 @_endpoint
 async def create_user(request: web.Request) -> web.StreamResponse:
-    """Registration from a device: only while no account exists and the user allowed it."""
+    """Registration from a device: only while no account exists and the user allowed it.
+    The hash of a new key runs only when its address and everyone together are within the
+    registration throttle, which is apart from the login throttle (a registration never uses
+    up the login budget, nor a login the registration budget)."""
     _refuse_declared_too_large(request)
     ctx = request.app[CONTEXT]
     if not await ctx.workers.read(get_setting, "kosync.allow_registration"):
@@ -160,14 +165,20 @@ async def create_user(request: web.Request) -> web.StreamResponse:
     username, key = parse_registration(await _body(request))
     existing = await ctx.workers.read(accounts.load_account)
     if existing is None:
-        created = await ctx.workers.cpu(accounts.new_account, username, key)
-        if await ctx.workers.write(accounts.store_first_account, created) is not None:
+        address = request.remote or "unknown"
+        registrations = request.app[REGISTRATIONS]
+        if registrations.admit(address) is not Admission.CHECK:
+            ctx.refusals.line(address, f"Refused a registration from {address}: too many attempts")
+            raise ProtocolError(UNKNOWN_SERVER_ERROR)  # retryable: nothing was wrong with it
+        created = None
+        try:
+            account = await ctx.workers.cpu(accounts.new_account, username, key)
+            created = await ctx.workers.write(accounts.store_first_account, account)
+        finally:
+            registrations.checked(address, created is not None)
+        if created is not None:
             ctx.account.forget()
-            log.info(
-                "Created the sync account %s from a device at %s",
-                for_log(username),
-                request.remote,
-            )
+            log.info("Created the sync account %s from a device at %s", for_log(username), address)
             return json_response({"username": username}, 201)
     # Once the account exists every name gets the same answer: whether a name is the
     # account's must not be learned by trying to register it.
@@ -257,6 +268,7 @@ def setup_kosync(app: web.Application, ctx: ServerContext) -> None:
     """Mount the kosync endpoints on `app`, under /kosync and at the root."""
     app[CONTEXT] = ctx
     app[POSITIONS] = PositionCache()
+    app[REGISTRATIONS] = registration_throttle()
     resource = LenientResource(KOSYNC_PREFIX, name="kosync")
     resource.add_route("GET", "/healthcheck", healthcheck)
     resource.add_route("POST", "/users/create", create_user)

@@ -10,9 +10,10 @@ import time
 
 import pytest
 
-from bookorbit_desktop.guards.throttle import BLOCK_SECONDS
+from bookorbit_desktop.guards.throttle import ADDRESS_BURST, BLOCK_SECONDS
 from bookorbit_desktop.library.store.models import ReadingState, database
 from bookorbit_desktop.server import READING_LINES_PER_MINUTE
+from bookorbit_desktop.server.accounts import set_account
 from bookorbit_desktop.server.app import MAX_BODY_BYTES
 from bookorbit_desktop.server.kosync.protocol import MAX_DOCUMENT_LENGTH
 from tests.factories import add_book, make_epub
@@ -105,23 +106,31 @@ async def test_slash_variants_and_encodings_reach_the_same_document(kosync, path
     assert reply.status == 200 and reply.json["percentage"] == 0.61
 
 
-async def test_guessing_blocks_the_address_even_for_a_login_verified_before(kosync):
-    assert (await kosync.request("GET", "/kosync/users/auth")).status == 200  # 1 check of 3
-    for _ in range(3):  # 2 checks, then a refusal (the server's clock stands still here)
+async def test_guessing_blocks_the_address_but_a_remembered_login_is_still_answered(kosync):
+    assert (await kosync.request("GET", "/kosync/users/auth")).status == 200  # remembered now
+    for _ in range(int(ADDRESS_BURST)):  # the server's clock stands still here: no refill
         assert (await kosync.request("GET", "/kosync/users/auth", auth=(USER, "bad"))).status == 401
-    assert kosync.ctx.throttle.refused == 1
+    assert kosync.ctx.throttle.refused == 0  # all checked: only failures count, the login did not
+    assert kosync.ctx.throttle.blocked("127.0.0.1")
     started = time.monotonic()
     reply = await kosync.request("GET", "/kosync/users/auth", auth=(USER, "bad"))
     assert (reply.status, reply.json["code"]) == (401, 2001)
     assert time.monotonic() - started < 1.0  # refused before any check
-    assert kosync.ctx.throttle.refused == 2
-    # The address is blocked: the right key, verified a moment ago, is refused as well ...
+    assert kosync.ctx.throttle.refused == 1
+    # The address is blocked, but the login verified before needs no check: it is answered ...
+    assert (await kosync.request("GET", "/kosync/users/auth")).status == 200
+    assert (await kosync.push("while-blocked", 0.3)).status == 200
+    assert kosync.ctx.throttle.refused == 1
+    # ... while a key nothing remembers is refused unchecked, even the right one (the account
+    # stored anew: every remembered login is forgotten) ...
+    set_account(USER, KEY)
+    kosync.ctx.account.forget()
     assert (await kosync.request("GET", "/kosync/users/auth")).status == 401
-    assert kosync.ctx.throttle.refused == 3
-    # ... until the block is over; then the remembered login is answered without a check.
+    assert kosync.ctx.throttle.refused == 2
+    # ... until the block is over.
     kosync.clock.now += BLOCK_SECONDS
     assert (await kosync.request("GET", "/kosync/users/auth")).status == 200
-    assert kosync.ctx.throttle.refused == 3
+    assert kosync.ctx.throttle.refused == 2
 
 
 async def test_a_devices_parallel_first_logins_share_one_check(kosync):

@@ -8,7 +8,7 @@ import time
 import aiohttp
 import pytest
 
-from bookorbit_desktop.guards.throttle import BLOCK_SECONDS
+from bookorbit_desktop.guards.throttle import ADDRESS_BURST, ADDRESS_RATE, BLOCK_SECONDS
 from bookorbit_desktop.server.accounts import remove_account
 from tests.factories import add_book
 from tests.server.opds.support import (
@@ -18,6 +18,9 @@ from tests.server.opds.support import (
     catalog_fixture,  # noqa: F401  (the `catalog` fixture)
     write_book_file,
 )
+
+BURST = int(ADDRESS_BURST)
+AFTER_BLOCK = int(min(ADDRESS_BURST, ADDRESS_RATE * BLOCK_SECONDS))  # failures refilled meanwhile
 
 
 @pytest.fixture
@@ -95,24 +98,25 @@ async def test_guesses_beyond_the_budget_are_refused_before_any_check(
 ):
     caplog.set_level(logging.DEBUG)
     timings = []
-    for _ in range(5):
+    for _ in range(BURST + 2):
         started = time.monotonic()
         status, _response = await _status(catalog, "/opds", _basic(USER, "guess"))
         timings.append(time.monotonic() - started)
         assert status == 401
     assert max(timings) < 1.0  # refused quickly: at most a few answers a second
-    assert catalog.ctx.throttle.refused == 2  # a burst of 3 checks, then no check at all
-    # Even the right password is not checked while the address is blocked ...
+    assert catalog.ctx.throttle.refused == 2  # a burst of failed checks, then no check at all
+    # Even the right password is not checked while the address is blocked (no check succeeded
+    # before, so nothing remembers it) ...
     status, _response = await _status(catalog, "/opds", _basic(USER, PASSWORD))
     assert status == 401
     later = time.monotonic() + BLOCK_SECONDS  # ... until the block is over
     monkeypatch.setattr(catalog.ctx.throttle, "_clock", lambda: later)
     status, _response = await _status(catalog, "/opds", _basic(USER, PASSWORD))
     assert status == 200
-    # A success does not buy more guesses: the refilled burst (3 checks, one spent) is all.
+    # A success neither buys nor costs guesses: what refilled during the block is all.
     refused = catalog.ctx.throttle.refused
-    for _ in range(2):
-        await _status(catalog, "/opds", _basic(USER, "typo"))
+    for n in range(AFTER_BLOCK):
+        await _status(catalog, "/opds", _basic(USER, f"typo{n}"))
     assert catalog.ctx.throttle.refused == refused
     await _status(catalog, "/opds", _basic(USER, "typo"))
     assert catalog.ctx.throttle.refused == refused + 1
@@ -120,7 +124,7 @@ async def test_guesses_beyond_the_budget_are_refused_before_any_check(
 
 
 async def test_the_catalog_shares_the_login_throttle_with_kosync(catalog: Catalog):
-    for _ in range(3):
+    for _ in range(BURST):  # checks under way from kosync hold the whole burst
         assert catalog.ctx.throttle.admit("127.0.0.1").value == "check"
     status, _response = await _status(catalog, "/opds", _basic(USER, "wrong"))
     assert status == 401 and catalog.ctx.throttle.refused == 1
