@@ -29,15 +29,15 @@ from bookorbit_desktop.hardcover.journal import send as journal_send
 from bookorbit_desktop.hardcover.journal import store as journal_store
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW, NO_MATCH
-from bookorbit_desktop.hardcover.sync import lease, ledger, results, store
+from bookorbit_desktop.hardcover.sync import approvals, lease, ledger, results, store
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync.engine import DAILY_RESERVE, SyncEngine
-from bookorbit_desktop.hardcover.sync.model import FROM_HISTORY
 from bookorbit_desktop.hardcover.sync.plan import due_books
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS
 from bookorbit_desktop.hardcover.sync.results import (
     BookResult,
     PassResult,
+    ProposedDate,
     SyncProgress,
     counted_outcomes,
     outcome_label,
@@ -51,7 +51,14 @@ from bookorbit_desktop.services.sync_gate import GATE, HOLDER, PassGate
 
 _PASS_STOPPERS = (AuthError, RateLimitedError, NetworkError, UnavailableError)
 # What the window takes from the sync's core through this module (it imports no `hardcover`).
-__all__ = ["BookResult", "MatchProgress", "SyncProgress", "counted_outcomes", "outcome_label"]
+__all__ = [
+    "BookResult",
+    "MatchProgress",
+    "ProposedDate",
+    "SyncProgress",
+    "counted_outcomes",
+    "outcome_label",
+]
 FIRST_SYNC_KEY = "hardcover.first_sync"  # when the user first synced by hand
 LEASE_WAIT_SECONDS = 600.0  # a user's pass waits this long for another process's pass
 LEASE_POLL_SECONDS = 1.0
@@ -65,9 +72,9 @@ class SyncReport(PassResult):
 
     @property
     def dates_from_history(self) -> int:
-        """Books whose change carries read dates taken from KOReader's reading history: a
-        pass that would send any is shown for review first."""
-        return sum(1 for book in self.books if FROM_HISTORY in book.notes)
+        """Books with dates from KOReader's reading history that wait for the user's yes: a
+        pass that finds any is shown for review first."""
+        return sum(1 for book in self.books if book.proposals)
 
     @property
     def text(self) -> str:
@@ -141,6 +148,12 @@ def journal_due() -> bool:
     return bool(current.inserts or current.updates or current.unconfirmed)
 
 
+def approve_dates(chosen: Iterable[ProposedDate]) -> int:
+    """The user's yes in the window to dates from the reading history: they become the books'
+    own dates (`approvals.accept`, the rule every front door shares); how many were taken."""
+    return len(approvals.accept({date.proposal for date in chosen}))
+
+
 class SyncService:
     def __init__(
         self,
@@ -176,12 +189,14 @@ class SyncService:
         match_progress: Callable[[MatchProgress], None] | None = None,
         cancel: asyncio.Event | None = None,
         waiting: Callable[[str], None] | None = None,
+        accept_history_dates: bool = False,
     ) -> SyncReport:
         """Match, then push every changed book, now, without waiting for the delays.
 
         A dry run matches too (that writes only the library's own links) and sends nothing,
         so it lists exactly what the real pass would send. A pass of this process's worker
         gives way to this one; a pass of another process is waited for (`waiting` says so).
+        `accept_history_dates` is the user's yes to every date the reading history proposes.
         """
         ids = None if book_ids is None else list(book_ids)
         await self.gate.enter_user()
@@ -192,7 +207,14 @@ class SyncService:
                     return SyncReport([], stopped, 0, dry_run=dry_run)
             try:
                 return await self._user_pass(
-                    ids, dry_run, allow_rewind, match, progress, match_progress, cancel
+                    ids,
+                    dry_run,
+                    allow_rewind,
+                    match,
+                    progress,
+                    match_progress,
+                    cancel,
+                    accept_history_dates,
                 )
             finally:
                 if not dry_run:
@@ -209,6 +231,7 @@ class SyncService:
         progress: Callable[[SyncProgress], None] | None,
         match_progress: Callable[[MatchProgress], None] | None,
         cancel: asyncio.Event | None,
+        accept_history_dates: bool = False,
     ) -> SyncReport:
         try:
             async with self.account.open_client() as client:
@@ -227,6 +250,7 @@ class SyncService:
                     progress=progress,
                     cancel=cancel,
                     lease_holder=None if dry_run else self.holder,
+                    accept_history_dates=accept_history_dates,
                 )
                 requests = client.requests_sent - before
         except _PASS_STOPPERS as error:

@@ -94,6 +94,7 @@ def test_sync_json_then_an_unchanged_resync(world, monkeypatch, capsys):
         "actions",
         "notes",
         "error",
+        "proposed_dates",
     }
     assert by_title["Title dune"]["outcome"] == "sent"
     catalog, user = world["catalog"], world["user"]
@@ -151,3 +152,39 @@ def test_a_refused_token_exits_1_and_says_what_to_do(world, monkeypatch, capsys)
     assert code == 1
     assert "connect" in (out + err).lower()
     assert mutations(world) == 0
+
+
+def test_history_dates_go_out_from_the_cli_only_with_the_flag(world, tmp_path, monkeypatch, capsys):
+    import datetime as dt
+
+    from bookorbit_desktop.library.history.importer import import_statistics
+    from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+    from bookorbit_desktop.library.store.models import ReadingState
+    from tests.factories import make_epub
+    from tests.library.history.koreader_file import KoBook, write_statistics
+
+    catalog = world["catalog"]
+    hc_book = catalog.add_book("Title hist", authors=["Ann Author"], users_count=5)
+    edition = catalog.add_edition(hc_book, pages=300, reading_format_id=EBOOK)
+    open_database(resolve_paths(tmp_path / "data").db_file)
+    epub = make_epub(tmp_path / "hist.epub", "Title hist", ("Ann Author",))
+    book = add_book("Title hist", ["Ann Author"], file=epub)
+    pin(book.id, hc_book, edition_id=edition, edition_pages=300, reason="pick")
+    ReadingState.update(status="read", progress=1.0).where(ReadingState.book == book.id).execute()
+    noon = int(dt.datetime(2024, 10, 4, 12, 0).timestamp())
+    rows = [(1, noon, 600, 300), (300, noon + 10 * 86_400, 600, 300)]
+    ko = KoBook("Title hist", "Ann Author", partial_md5(epub), 300, rows)
+    import_statistics(write_statistics(tmp_path / "stats.sqlite3", [ko]))
+    close_database()
+
+    def hist_dates():
+        entry = catalog.user_book_for(world["user"], hc_book)
+        return [(r["started_at"], r["finished_at"]) for r in catalog.reads_of(entry["id"])]
+
+    code, out, _ = run(monkeypatch, capsys, "sync", "--dry-run", "--book", str(book.id))
+    assert "proposed: started 2024-10-04 from your reading history (Hardcover: no date)" in out
+    assert "proposed: finished 2024-10-14" in out and "--accept-history-dates" in out
+    code, out, _ = run(monkeypatch, capsys, "sync")
+    assert code == 0 and hist_dates() == [(None, None)]
+    code, out, _ = run(monkeypatch, capsys, "sync", "--accept-history-dates")
+    assert code == 0 and hist_dates() == [("2024-10-04", "2024-10-14")]

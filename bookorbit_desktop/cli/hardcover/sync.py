@@ -43,6 +43,12 @@ def register_sync_commands(commands: argparse._SubParsersAction[argparse.Argumen
         "--book", type=int, action="append", metavar="ID", help="only this book (repeatable)"
     )
     sync.add_argument(
+        "--accept-history-dates",
+        action="store_true",
+        help="approve the read dates found in KOReader's reading history (list them first "
+        "with --dry-run) and send them; without it they are only proposed",
+    )
+    sync.add_argument(
         "--allow-rewind",
         action="store_true",
         help="send the library's position even where Hardcover is further ahead (with --book)",
@@ -120,6 +126,9 @@ def _sync(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.allow_rewind and not args.book:
         print("--allow-rewind applies to the books given with --book.", file=sys.stderr)
         return 2
+    if args.accept_history_dates and args.dry_run:
+        print("--accept-history-dates sends dates; leave out --dry-run.", file=sys.stderr)
+        return 2
     printer = SyncPrinter(sys.stderr)
     report = asyncio.run(_run_sync(args, printer))
     printer.finish()
@@ -139,6 +148,7 @@ async def _run_sync(args: argparse.Namespace, printer: SyncPrinter) -> SyncRepor
         args.book,
         dry_run=args.dry_run,
         allow_rewind=args.allow_rewind,
+        accept_history_dates=args.accept_history_dates,
         progress=printer,
         cancel=cancel,
         waiting=lambda text: print(text, file=sys.stderr, flush=True),
@@ -158,11 +168,18 @@ def format_report(report: SyncReport) -> str:
         for action in book.actions:
             lines.append(f"          {' · '.join(action['changes'])}")
         lines.extend(f"          ({note})" for note in book.notes)
+        lines.extend(f"          proposed: {date.text}" for date in book.proposals)
     if not report.books and not report.stopped:
         lines.append("No books to sync: mark a book as reading, read or want to read first.")
     counts = counted_outcomes(report.counts).replace(" · ", ", ")
     if counts:
         lines.append(("Dry run, nothing was sent: " if report.dry_run else "") + counts + ".")
+    if report.dates_from_history:
+        lines.append(
+            f"{report.dates_from_history} of these books have read dates from your reading "
+            "history that are not sent until you approve them: run hardcover sync "
+            "--accept-history-dates, or review them in the window's Sync Now."
+        )
     if report.stopped:
         lines.append(f"Stopped: {report.stopped}")
     return "\n".join(lines)

@@ -50,13 +50,14 @@ from bookorbit_desktop.hardcover.sync.results import (
     PARTLY_WRITTEN,
     SENT,
     UP_TO_DATE,
-    WOULD_SEND,
     BookResult,
     EntryWalk,
     PassResult,
     SyncProgress,
     failed_result,
     is_partial,
+    previewed,
+    proposed,
     skipped,
 )
 from bookorbit_desktop.hardcover.sync.settings import SyncSettings
@@ -105,12 +106,14 @@ class SyncEngine:
         cancel: asyncio.Event | None = None,
         lease_holder: str | None = None,
         yield_to: Callable[[], bool] | None = None,
+        accept_history_dates: bool = False,
     ) -> PassResult:
         """One pass over the given books (default: every linked book), or the queued books
         that are due (`due_only`). With `lease_holder`, the lease is renewed before each book
         and the pass stops if another process took it. `cancel` is the user's Cancel: the
         books not reached are held until they sync again; `yield_to` returning True stops the
-        pass between books without holding anything (Sync Now takes over the worker's pass)."""
+        pass between books without holding anything (Sync Now takes over the worker's pass).
+        `accept_history_dates` approves every date the reading history proposes first."""
         self._holder = lease_holder
         self._yield_to = yield_to
         options = self.settings.options(self.user.privacy_setting_id, allow_rewind=allow_rewind)
@@ -123,6 +126,7 @@ class SyncEngine:
             options,
             due_only,
             dry_run,
+            accept_history_dates,
         )
         work, queued = planned.work, planned.queued
         result = PassResult(awaiting_review=planned.awaiting_review)
@@ -270,13 +274,10 @@ class SyncEngine:
         local = candidate.local
         snapshot = usable_snapshot(local, candidate.snapshot)
         conflict = (candidate.conflict,) if candidate.conflict else ()
+        conflict = (*conflict, *candidate.date_notes)
         if dry_run:
             done = preview(local, snapshot, remote, options, today=self._today())
-            outcome = WOULD_SEND if done.actions else UP_TO_DATE
-            actions = tuple(a.to_json() for a in done.actions)
-            return BookResult(
-                local.book_id, candidate.title, outcome, actions, (*conflict, *done.notes)
-            )
+            return previewed(candidate, done.actions, (*conflict, *done.notes), remote)
         tracking = Tracking.of(snapshot)
         if candidate.creating and remote is not None and tracking.user_book_id is None:
             # Our insert went out last time but its answer was lost: the entry is ours.
@@ -390,8 +391,14 @@ class SyncEngine:
             actions=actions,
             now=self._clock(),
         )
-        book_id = candidate.local.book_id
-        return BookResult(book_id, candidate.title, outcome, tuple(actions), tuple(notes))
+        return BookResult(
+            candidate.local.book_id,
+            candidate.title,
+            outcome,
+            tuple(actions),
+            tuple(notes),
+            proposals=proposed(candidate, walk.remote),
+        )
 
     async def _follow_merge(self, candidate: store.Candidate) -> store.Candidate | None:
         """A book Hardcover refused may have been merged: relink it to the book it became."""

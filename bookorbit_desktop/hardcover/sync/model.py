@@ -34,8 +34,6 @@ PUBLIC, FOLLOWERS, PRIVATE = 1, 2, 3
 PRIVACY_NAMES = {PUBLIC: "Public", FOLLOWERS: "Followers", PRIVATE: "Private"}
 PRIVACY_IDS = {name.lower(): privacy for privacy, name in PRIVACY_NAMES.items()}
 
-FROM_HISTORY = "dates from your reading history"  # the note on a change that sends them
-
 # What kind of read a status needs on Hardcover.
 NO_READ, OPEN_READ, FINISHED_READ = "none", "open", "finished"
 
@@ -73,9 +71,9 @@ class Local:
     edition_id: int | None
     edition_pages: int | None
     edition_pinned: bool = False
-    # The dates ("started", "finished") the library lacked and took from the reading history
-    # KOReader recorded: they fill a gap on Hardcover, never replace a date of the user's.
-    history_dates: frozenset[str] = frozenset()
+    # Dates the library has but that disagree with each other (`desired`): the entry keeps
+    # Hardcover's for them until the user settles it.
+    kept_dates: frozenset[str] = frozenset()
 
     @property
     def status_id(self) -> int | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bookorbit_desktop.hardcover.sync import store
+from bookorbit_desktop.hardcover.sync import approvals, store
 from bookorbit_desktop.hardcover.sync.settings import DELAYS, SyncSettings
 from bookorbit_desktop.library.store import outbox
 
@@ -58,22 +58,25 @@ def plan_pass(
     options: Any,
     due_only: bool,
     dry_run: bool,
+    accept_history_dates: bool = False,
 ) -> PassPlan:
     """The entries to push, their copies' outbox rows, and the entries settled without a push.
 
     Asked-for books (`wanted_ids`) are all worked on, even a blocked one; otherwise an entry is
     worked on when a copy is queued or its state differs from what Hardcover last confirmed.
-    With `due_only` (the worker), only entries with a copy that is due, never more than
-    `MAX_NEW_BY_ITSELF` new ones, and nothing is reported for the others.
+    With `accept_history_dates`, the history's proposed dates are approved first
+    (`approvals.accept`). With `due_only` (the worker), only entries with a copy that is due,
+    never more than `MAX_NEW_BY_ITSELF` new ones, and nothing is reported for the others.
     """
     explicit = wanted_ids is not None
     if due_only:
         wanted_ids = due_books(settings, now)
         if not wanted_ids:
             return PassPlan([], {}, [])
-    # Dates from the reading history go out only in a pass the user started, which shows
-    # them for review first; the background worker never sends them by itself.
-    candidates = store.candidates(wanted_ids, history_dates=not due_only)
+    if accept_history_dates and not dry_run and not due_only:
+        approvals.accept(None, wanted_ids)  # the user said yes to every one (the CLI's flag)
+    # A pass the user started also lists the reading history's dates that wait for a yes.
+    candidates = store.candidates(wanted_ids, proposals=not due_only)
     ids = [b for c in candidates for b in c.book_ids]
     queued = {q.book_id: q for q in outbox.queued(ids)}
     work: list[store.Candidate] = []
@@ -82,7 +85,10 @@ def plan_pass(
         entries = [queued[b] for b in candidate.book_ids if b in queued]
         blocked = next((e.blocked for e in entries if e.blocked), None) if not explicit else None
         blocked = candidate.held_back or blocked
-        if blocked is None and (explicit or entries or store.is_pending(candidate, options)):
+        shown = candidate.proposals  # dates waiting for a yes are shown beside Hardcover's
+        if blocked is None and (
+            explicit or entries or shown or store.is_pending(candidate, options)
+        ):
             work.append(candidate)
         elif not due_only:
             settled.append((candidate.local.book_id, candidate.title, blocked))

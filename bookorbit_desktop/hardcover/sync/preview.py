@@ -2,8 +2,9 @@
 
 `expected_answer` applies one action to an entry the way Hardcover does, side effects included
 (hardcover-api.md §2.8: a Read status stamps today on a read, a Currently Reading status opens
-one). `preview` runs the reconciler against those answers until nothing is left, which is the
-list of writes a real push would make for the book, in order.
+one, a finish date on the open read sets Read). `preview` runs the reconciler against those
+answers until nothing is left, which is the list of writes a real push would make for the
+book, in order.
 """
 
 from __future__ import annotations
@@ -94,7 +95,12 @@ def expected_answer(
         edition_id=fields["edition_id"],
     )
     others = tuple(r for r in remote.reads if r.id != read.id)
-    return replace(remote, reads=tuple(sorted((*others, read), key=lambda r: r.id)))
+    before = remote.read(read.id)
+    status = remote.status_id
+    if read.finished and before is not None and not before.finished:
+        status = READ  # a finish date on the open read makes the entry Read by itself
+    reads = tuple(sorted((*others, read), key=lambda r: r.id))
+    return replace(remote, status_id=status, reads=reads)
 
 
 def _next_read_id(remote: Remote) -> int:

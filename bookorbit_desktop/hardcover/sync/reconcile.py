@@ -36,7 +36,6 @@ from typing import Any
 
 from bookorbit_desktop.hardcover.sync.model import (
     FINISHED_READ,
-    FROM_HISTORY,
     NO_READ,
     OPEN_READ,
     PRIVACY_NAMES,
@@ -158,6 +157,9 @@ def plan(
     tracking = _track_read(tracking, remote, read_kind(want.status_id))
     notes: list[str] = []
     against = _Against(local, remote, want, options, notes)
+    finish = _finish_with_date(against, snapshot, tracking)
+    if finish is not None:
+        return finish
     entry = _entry_update(against, snapshot, tracking)
     if entry is not None:
         stamped = tracking.stamped_finish or entry.fields.get("status_id") == READ
@@ -166,6 +168,31 @@ def plan(
         notes.append("reading dates left as they are on Hardcover")
         return Step(None, tracking, tuple(notes))
     return _read_step(against, snapshot, tracking)
+
+
+def _finish_with_date(
+    against: _Against, snapshot: Snapshot | None, tracking: Tracking
+) -> Step | None:
+    """A finish goes out with its real date in one write: the open read gets its finish date
+    (Hardcover then sets Read by itself), instead of the status first, which would stamp
+    today on the read until a second write corrected it (a token revoked in between would
+    leave a false "finished today" on the profile)."""
+    remote, want = against.remote, against.want
+    read = remote.read(tracking.read_id)
+    if (
+        want.status_id != READ
+        or not want.finished
+        or remote.status_id == READ
+        or read is None
+        or read.finished
+        or not tracking.read_owned
+        or not _differs(
+            "status_id", READ, remote.status_id, snapshot, unknown_keeps=False, notes=[]
+        )
+    ):
+        return None
+    step = _read_step(against, snapshot, tracking)
+    return step if step.action is not None else None
 
 
 # ------------------------------------------------------------------------------- entry
@@ -281,7 +308,7 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
         fields = _read_fields(want.started, want.finished, want.pages, want.edition_id)
         changes = ["new read", *describe_read(None, fields, local)]
         action = Action(INSERT_READ, remote.user_book_id, fields, tuple(changes))
-        return Step(action, tracking, (*notes, *_from_history(local, want, fields)))
+        return Step(action, tracking, tuple(notes))
     if not tracking.read_owned:
         if (want.started, want.finished) != (read.started, read.finished):
             notes.append("Hardcover's finished read kept as it is")
@@ -292,22 +319,26 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
     # local date clears them instead of keeping them.
     ours = tracking.created_by_us or read.id not in (tracking.seen_reads or frozenset())
     started, finished = read.started, read.finished
-    weak = local.history_dates  # a date from the history fills a gap, never replaces the user's
-    if not ("started" in weak and _theirs("started", read.started, snapshot, ours)) and _differs(
+    kept = local.kept_dates  # the library's own dates disagree: Hardcover's stay
+    if "started" not in kept and _differs(
         "started", want.started, read.started, snapshot, unknown_keeps=not ours, notes=notes
     ):
         started = want.started
     stamped = ours or tracking.stamped_finish
     if kind == OPEN_READ:
         finished = None
-    elif not (
-        "finished" in weak
-        and not tracking.stamped_finish
-        and _theirs("finished", read.finished, snapshot, stamped)
-    ) and _differs(
+    elif "finished" not in kept and _differs(
         "finished", want.finished, read.finished, snapshot, unknown_keeps=not stamped, notes=notes
     ):
         finished = want.finished
+    if started is not None and finished is not None and started > finished:
+        # The library's date and the one Hardcover keeps disagree: the new one is not sent
+        # (never an impossible read); the user sees why.
+        notes.append(f"start date {started} is after the finish date {finished}; not sent")
+        if started != read.started:
+            started = read.started
+        else:
+            finished = read.finished
     pages, ahead = _pages(want, read, snapshot, kind, against.options, notes)
     edition = read.edition_id
     if want.edition_id is not None and (
@@ -318,23 +349,7 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
     if fields == _read_fields(read.started, read.finished, read.pages, read.edition_id):
         return Step(None, tracking, tuple(notes), ahead)
     described = tuple(describe_read(read, fields, local))
-    notes.extend(_from_history(local, want, fields))
     return Step(Action(UPDATE_READ, read.id, fields, described), tracking, tuple(notes), ahead)
-
-
-def _theirs(name: str, value: str | None, snapshot: Snapshot | None, ours: bool) -> bool:
-    """Hardcover's date is the user's: not one our own writes made Hardcover fill in, or one
-    changed on hardcover.app since the last push."""
-    if not value:
-        return False
-    return not ours or (snapshot is not None and value != snapshot.confirmed.get(name))
-
-
-def _from_history(local: Local, want: Wanted, fields: dict[str, Any]) -> tuple[str, ...]:
-    """The note that says a date sent comes from KOReader's reading history."""
-    sent = {"started": fields["started_at"], "finished": fields["finished_at"]}
-    used = [name for name in local.history_dates if sent[name] == getattr(want, name)]
-    return (FROM_HISTORY,) if used else ()
 
 
 def _pages(

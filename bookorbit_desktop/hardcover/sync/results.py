@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bookorbit_desktop.hardcover.api.errors import HardcoverError
+from bookorbit_desktop.hardcover.sync.desired import Proposal
 from bookorbit_desktop.hardcover.sync.model import Remote, Snapshot
 from bookorbit_desktop.hardcover.sync.reconcile import Action, Tracking
 from bookorbit_desktop.hardcover.sync.store import Candidate
@@ -51,6 +52,34 @@ PARTLY_WRITTEN = "partly written; the rest is repaired at the next sync"
 
 
 @dataclass(frozen=True)
+class ProposedDate:
+    """A date from the reading history waiting for the user's yes, beside Hardcover's."""
+
+    proposal: Proposal
+    hardcover: str | None  # what Hardcover's read has for it now (None: no date)
+
+    @property
+    def text(self) -> str:
+        """ "finished 2024-10-14 from your reading history (Hardcover: no date)"."""
+        theirs = self.hardcover or "no date"
+        return f"{self.proposal.name} {self.proposal.value} from your reading history" + (
+            f" (Hardcover: {theirs})"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.proposal.to_json(), "hardcover": self.hardcover}
+
+
+def proposed(candidate: Candidate, remote: Remote | None) -> tuple[ProposedDate, ...]:
+    """The candidate's proposals, each beside the date Hardcover's latest read has."""
+    latest = max(remote.reads, key=lambda r: r.id) if remote is not None and remote.reads else None
+    return tuple(
+        ProposedDate(p, getattr(latest, p.name) if latest is not None else None)
+        for p in candidate.proposals
+    )
+
+
+@dataclass(frozen=True)
 class BookResult:
     book_id: int
     title: str
@@ -58,6 +87,7 @@ class BookResult:
     actions: tuple[dict[str, Any], ...] = ()
     notes: tuple[str, ...] = ()
     error: str | None = None
+    proposals: tuple[ProposedDate, ...] = ()  # history dates that wait for the user's yes
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,7 +97,22 @@ class BookResult:
             "actions": [" · ".join(a["changes"]) for a in self.actions],
             "notes": list(self.notes),
             "error": self.error,
+            "proposed_dates": [p.to_json() for p in self.proposals],
         }
+
+
+def previewed(
+    candidate: Candidate, actions: tuple[Action, ...], notes: tuple[str, ...], remote: Remote | None
+) -> BookResult:
+    """What a dry run says of an entry: the writes a push would make, in order."""
+    return BookResult(
+        candidate.local.book_id,
+        candidate.title,
+        WOULD_SEND if actions else UP_TO_DATE,
+        tuple(a.to_json() for a in actions),
+        notes,
+        proposals=proposed(candidate, remote),
+    )
 
 
 @dataclass(frozen=True)

@@ -10,24 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from peewee import JOIN
 
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW
 from bookorbit_desktop.hardcover.sync.copies import Copy, combine, copy_left
+from bookorbit_desktop.hardcover.sync.desired import Proposal, desired_entry
 from bookorbit_desktop.hardcover.sync.ledger import add_log
-from bookorbit_desktop.hardcover.sync.model import (
-    FINISHED_READ,
-    Local,
-    Options,
-    Snapshot,
-    read_kind,
-    wanted_for,
-)
+from bookorbit_desktop.hardcover.sync.model import Local, Options, Snapshot, wanted_for
 from bookorbit_desktop.hardcover.sync.waiting import BookFacts, Waiting, waiting
-from bookorbit_desktop.library.history.queries import book_read_dates, has_history
+from bookorbit_desktop.library.history.reads import book_reads
+from bookorbit_desktop.library.history.splitting import DatedRead
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
     Book,
@@ -67,6 +62,10 @@ class Candidate:
     # Why the entry is left as it is: a copy that gave it a further status is no longer
     # linked, and the copies left would lower it; the user decides (Use This Copy).
     held_back: str | None = None
+    # Dates from the reading history that wait for the user's yes (`desired`), and why
+    # a date of the library's is not sent.
+    proposals: tuple[Proposal, ...] = ()
+    date_notes: tuple[str, ...] = ()
 
     @property
     def book_ids(self) -> tuple[int, ...]:
@@ -86,11 +85,12 @@ def _syncable() -> Any:
 
 
 def candidates(
-    book_ids: Iterable[int] | None = None, *, history_dates: bool = True
+    book_ids: Iterable[int] | None = None, *, proposals: bool = False
 ) -> list[Candidate]:
     """One candidate per Hardcover book that any of `book_ids` (default: every book) is linked
-    to, made from all the linked, not excluded, not unread copies of it (library order).
-    With `history_dates`, a finished copy's missing dates come from its reading history."""
+    to, made from all the linked, not excluded, not unread copies of it (library order), its
+    dates by `desired.desired_entry`. With `proposals`, the reading history's dates that wait
+    for the user's yes are worked out too (they change nothing that is sent)."""
     query = (
         Book.select(Book, ReadingState, HardcoverMatch, HardcoverSync)
         .join(ReadingState, on=(ReadingState.book == Book.id), attr="state_row")
@@ -115,13 +115,13 @@ def candidates(
     joined: Any = query  # Books with their joined rows as attributes
     for book in joined:
         groups.setdefault(book.match_row.hc_book_id, []).append(book)
-    history = history_dates and has_history()
+    history = book_reads(b.id for books in groups.values() for b in books) if proposals else {}
     found = [_candidate(books, history) for books in groups.values()]
     found.sort(key=lambda c: c.local.book_id)
     return found
 
 
-def _copy(book: Any, history: bool) -> Copy:
+def _copy(book: Any) -> Copy:
     reading, match = book.state_row, book.match_row
     local = Local(
         book_id=book.id,
@@ -133,36 +133,17 @@ def _copy(book: Any, history: bool) -> Copy:
         date_added=_local_date(book.added_at),
         hc_book_id=match.hc_book_id,
         edition_id=match.hc_edition_id,
-        edition_pages=match.edition_pages,
         edition_pinned=bool(match.pinned),
+        edition_pages=match.edition_pages,
     )
-    if history and read_kind(local.status_id or 0) == FINISHED_READ:
-        local = _dates_from_history(local)
     return Copy(local, reading.updated_at or 0.0, bool(match.lead))
 
 
-def _dates_from_history(local: Local) -> Local:
-    """A finished book the library has no start or finish date for takes the missing ones
-    from KOReader's reading history (its first and last session), as a gap to fill."""
-    if local.started and local.finished:
-        return local
-    days = book_read_dates(local.book_id)
-    if days is None:
-        return local
-    first, last = (day.isoformat() for day in days)
-    filled = {name for name in ("started", "finished") if not getattr(local, name)}
-    return replace(
-        local,
-        started=local.started or first,
-        finished=local.finished or last,
-        history_dates=frozenset(filled),
-    )
-
-
-def _candidate(books: list[Any], history: bool) -> Candidate:
-    combined = combine([_copy(book, history) for book in books])
+def _candidate(books: list[Any], history: dict[int, tuple[DatedRead, ...]]) -> Candidate:
+    combined = combine([_copy(book) for book in books])
     hc_book_id = combined.local.hc_book_id
     leader = next(book for book in books if book.id == combined.copies[0])
+    desired = desired_entry(combined.local, history.get(leader.id, ()))
     # The copies share one snapshot once pushed together; before that, the newest one of
     # this very Hardcover book speaks for the entry.
     raws = []
@@ -177,15 +158,17 @@ def _candidate(books: list[Any], history: bool) -> Candidate:
     )
     creating = any(raw.get("creating") == hc_book_id for _, raw in raws)
     chosen = any(book.match_row.lead for book in books)
-    held_back = None if chosen else copy_left(combined.local, combined.copies, raws, snapshot)
+    held_back = None if chosen else copy_left(desired.local, combined.copies, raws, snapshot)
     return Candidate(
-        combined.local,
+        desired.local,
         leader.title,
         snapshot,
         creating,
         combined.copies,
         combined.conflict,
         held_back,
+        desired.proposals,
+        desired.notes,
     )
 
 

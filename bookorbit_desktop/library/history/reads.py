@@ -9,20 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from bookorbit_desktop.library.history.queries import has_history, history_books
 from bookorbit_desktop.library.history.rules import LocalDays
-from bookorbit_desktop.library.history.splitting import split_reads, stretches
+from bookorbit_desktop.library.history.splitting import DatedRead, split_reads, stretches
 from bookorbit_desktop.library.store.models import database
-
-
-@dataclass(frozen=True)
-class DatedRead:
-    """One read from the history, as dates: `finished` is None while the read is unfinished."""
-
-    started: str
-    finished: str | None
 
 
 def book_reads(
@@ -49,5 +40,5 @@ def book_reads(
             spans.extend(stretches(rows, pages))
         reads = split_reads(spans)
         if reads:
-            found[book_id] = tuple(DatedRead(*read.dates(day)) for read in reads)
+            found[book_id] = tuple(read.dates(day) for read in reads)
     return found

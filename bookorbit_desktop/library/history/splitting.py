@@ -57,6 +57,14 @@ class Stretch:
 
 
 @dataclass(frozen=True, slots=True)
+class DatedRead:
+    """A read as local ISO dates: `finished` is None while the read is unfinished."""
+
+    started: str
+    finished: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryRead:
     """One read of a book found in its history."""
 
@@ -65,10 +73,10 @@ class HistoryRead:
     furthest: float  # 0..1
     finished: bool
 
-    def dates(self, local_day: Callable[[int], dt.date]) -> tuple[str, str | None]:
-        """(started, finished) as ISO local dates; finished is None for an unfinished read."""
+    def dates(self, local_day: Callable[[int], dt.date]) -> DatedRead:
+        """The read's local dates; finished is None for an unfinished read."""
         started = local_day(self.start).isoformat()
-        return started, local_day(self.end).isoformat() if self.finished else None
+        return DatedRead(started, local_day(self.end).isoformat() if self.finished else None)
 
 
 def _position(page: int, total_pages: int, pages: int) -> float:

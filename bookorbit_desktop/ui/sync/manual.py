@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QWidget
 
+from bookorbit_desktop.services.sync import approve_dates
 from bookorbit_desktop.ui.asyncqt import run_dialog
 from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.sync import progress_text as words
@@ -128,11 +129,13 @@ class ManualSync:
         try:
             accepted = await run_dialog(review, lambda: self._on_dialog(review))
             unticked = review.unticked()
+            approved = review.approved_dates()
         finally:
             review.deleteLater()
         if not accepted:
             self._show_line("Sync cancelled: nothing was sent to Hardcover.")
             return False
+        approve_dates(approved)  # the user's yes: the dates become the books' own
         for book_id in unticked:
             await self.service.exclude(book_id)
         self._timer = asyncio.get_running_loop().call_later(self._delay, self._show_dialog)

@@ -4,8 +4,10 @@ Shown when a dry run finds more entries to send than `progress_text.REVIEW_THRES
 first sync of a large library (or a burst after an import) never reaches a public profile
 unseen. Each row says where the book goes (the Hardcover book and edition it is linked to) and
 exactly what will be sent (status, pages, dates, rating, privacy), wrapped rather than cut; the
-pane below repeats the selected row in full. Unticking a book excludes it from Hardcover sync
-(it can be included again from the Hardcover page). Send starts the real pass.
+pane below repeats the selected row in full. Read dates found in KOReader's reading history are
+shown beside what Hardcover has and are only proposals: they go out when the user ticks "Also
+send these dates" (never by default). Unticking a book excludes it from Hardcover sync (it can
+be included again from the Hardcover page). Send starts the real pass.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -33,7 +36,7 @@ from bookorbit_desktop.ui.sync.progress_dialog import book_details
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.services.sync import BookResult
+    from bookorbit_desktop.services.sync import BookResult, ProposedDate
 
 BOOK, TARGET, CHANGE = range(3)  # the tree's columns
 NO_TARGET = "No Hardcover book linked yet"
@@ -74,7 +77,7 @@ class ReviewDialog(QDialog):
         self.setSizeGripEnabled(True)
         self.setMinimumSize(560, 360)
         self.resize(1100, 600)
-        self._books = [book for book in books if book.outcome == "would_send"]
+        self._books = [book for book in books if book.outcome == "would_send" or book.proposals]
         layout = QVBoxLayout(self)
         intro = wrapped_label(
             f"This sync would add or change {words.books(len(self._books))} on your Hardcover "
@@ -89,6 +92,14 @@ class ReviewDialog(QDialog):
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.details)
+        proposed = sum(len(book.proposals) for book in self._books)
+        self.history_dates = QCheckBox(
+            f"Also send the {proposed} read {'date' if proposed == 1 else 'dates'} from your "
+            "reading history proposed above (they become the books' own dates)"
+        )
+        self.history_dates.setObjectName("syncReviewHistoryDates")
+        self.history_dates.setVisible(proposed > 0)
+        layout.addWidget(self.history_dates)
         self.tree.currentItemChanged.connect(lambda item, _: self._show_details(item))
         first = self.tree.topLevelItem(0)
         if first is not None:
@@ -122,7 +133,14 @@ class ReviewDialog(QDialog):
         tree.setColumnWidth(TARGET, 320)
         for book in sorted(self._books, key=lambda b: words.natural_key(b.title)):
             target = targets.get(book.book_id) or NO_TARGET
-            change = book_details(book)
+            change = "; ".join(
+                text
+                for text in (
+                    book_details(book),
+                    *(f"proposed: {date.text}" for date in book.proposals),
+                )
+                if text
+            )
             item = QTreeWidgetItem([book.title, target, change])
             for column, text in ((TARGET, target), (CHANGE, change)):
                 item.setToolTip(column, text)
@@ -155,6 +173,13 @@ class ReviewDialog(QDialog):
 
     def ticked(self) -> list[int]:
         return self._ids(Qt.CheckState.Checked)
+
+    def approved_dates(self) -> list[ProposedDate]:
+        """The history's dates the user said yes to: of ticked books, with the box ticked."""
+        if not self.history_dates.isChecked():
+            return []
+        ticked = set(self.ticked())
+        return [d for book in self._books if book.book_id in ticked for d in book.proposals]
 
     def _update_send(self) -> None:
         count = len(self.ticked())

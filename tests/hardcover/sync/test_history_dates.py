@@ -1,5 +1,7 @@
-"""Read dates from KOReader's reading history: they fill a gap on Hardcover, shown in the dry
-run (the review) first, and never replace a date the user or Hardcover has, nor change a status."""
+"""Dates on Hardcover come with their evidence or the user's word: history dates are proposals
+shown beside Hardcover's, sent only once approved (the window's review or the CLI's flag), kept
+by every trigger after that; a read is split from the history; started ≤ finished; a finish goes
+out with its real date in one write."""
 
 from __future__ import annotations
 
@@ -8,17 +10,18 @@ import datetime as dt
 import pytest
 
 from bookorbit_desktop.hardcover.matching.store import pin
-from bookorbit_desktop.hardcover.sync.model import FROM_HISTORY
 from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.models import ReadingState
+from bookorbit_desktop.library.store.models import ReadingState, SyncOutbox
 from tests.factories import add_book, make_epub
 from tests.fakes.hardcover_catalog import EBOOK
+from tests.hardcover.sync.test_trust import service
 from tests.library.history.koreader_file import KoBook, write_statistics
 
 pytestmark = pytest.mark.asyncio
 NOON = dt.datetime(2024, 10, 4, 12, 0).timestamp()  # local noon: the same date in any zone
+MARCH = dt.datetime(2024, 3, 2, 12, 0).timestamp()
 DAY = 86_400
 
 
@@ -36,10 +39,10 @@ def linked_with_file(world, tmp_path, key: str, **reading) -> object:
     return epub
 
 
-def give_history(tmp_path, key: str, epub) -> None:
-    """KOReader's statistics for the book: read from 2024-10-04 to 2024-10-14."""
-    sessions = [(1, int(NOON), 600, 300), (300, int(NOON) + 10 * DAY, 600, 300)]
-    book = KoBook(f"Book {key}", "Ann Author", partial_md5(epub), 300, sessions)
+def give_history(tmp_path, key: str, epub, rows=None) -> None:
+    """KOReader's statistics for the book: by default read from 2024-10-04 to 2024-10-14."""
+    rows = rows or [(1, int(NOON), 600, 300), (300, int(NOON) + 10 * DAY, 600, 300)]
+    book = KoBook(f"Book {key}", "Ann Author", partial_md5(epub), 300, rows)
     import_statistics(write_statistics(tmp_path / f"{key}.sqlite3", [book]))
 
 
@@ -48,50 +51,137 @@ def read_without_dates(world, tmp_path, key: str, status: str = "read") -> None:
     give_history(tmp_path, key, epub)
 
 
-async def test_a_read_book_without_dates_takes_them_from_its_history_shown_first(world, tmp_path):
+def dates(world, key: str) -> list[tuple[str | None, str | None]]:
+    return [(r["started_at"], r["finished_at"]) for r in world.reads(key)]
+
+
+async def test_history_dates_are_proposals_a_plain_sync_never_sends(world, tmp_path):
     read_without_dates(world, tmp_path, "a")
     dry = await world.sync(dry_run=True)
     (book,) = dry.books
-    assert FROM_HISTORY in book.notes
-    changes = " · ".join(c for action in book.actions for c in action["changes"])
-    assert "started 2024-10-04" in changes and "finished 2024-10-14" in changes
+    shown = {(p.proposal.name, p.proposal.value, p.hardcover) for p in book.proposals}
+    assert shown == {("started", "2024-10-04", None), ("finished", "2024-10-14", None)}
     assert world.mutations() == 0
     await world.sync()
     assert world.entry("a")["status_id"] == 3
-    (read,) = world.reads("a")
-    assert (read["started_at"], read["finished_at"]) == ("2024-10-04", "2024-10-14")
+    assert dates(world, "a") == [(None, None)]  # Hardcover's "today" is not left either
 
 
-async def test_history_never_replaces_a_date_the_user_set_on_hardcover(world, tmp_path):
-    epub = linked_with_file(world, tmp_path, "b", status="read", finished="2024-10-20")
+async def test_a_finished_read_on_hardcover_without_dates_is_never_filled_without_a_yes(
+    world, tmp_path
+):
+    read_without_dates(world, tmp_path, "u")
+    hc_entry = world.catalog.add_user_book(
+        world.hardcover.user_id, world.hc_books["u"], status_id=3
+    )
+    world.catalog.add_read(hc_entry)  # the user's finished read, without dates
     await world.sync()
-    (read,) = world.reads("b")
-    world.catalog.tables["user_book_reads"][read["id"]]["started_at"] = "2024-09-01"  # the user
-    give_history(tmp_path, "b", epub)
-    outbox.note_change(world.books["b"], ["status"])
+    assert dates(world, "u") == [(None, None)]
+    dry = await world.sync(dry_run=True)
+    assert {p.proposal.value for p in dry.books[0].proposals} == {"2024-10-04", "2024-10-14"}
+
+
+async def test_the_cli_flag_approves_the_history_dates_and_they_go_out(world, tmp_path):
+    read_without_dates(world, tmp_path, "f")
+    await world.sync(accept_history_dates=True)
+    assert dates(world, "f") == [("2024-10-04", "2024-10-14")]
+    state = ReadingState.get(ReadingState.book == world.books["f"])
+    assert (state.started, state.finished) == ("2024-10-04", "2024-10-14")  # the user's now
+
+
+async def test_a_book_read_twice_proposes_the_latest_read_not_one_spanning_both(world, tmp_path):
+    epub = linked_with_file(world, tmp_path, "t", status="read", started=None, finished=None)
+    march = [(1, int(MARCH), 600, 300), (300, int(MARCH) + 5 * DAY, 600, 300)]
+    october = [(1, int(NOON), 600, 300), (300, int(NOON) + 10 * DAY, 600, 300)]
+    give_history(tmp_path, "t", epub, march + october)
     await world.sync()
-    (read,) = world.reads("b")
-    assert (read["started_at"], read["finished_at"]) == ("2024-09-01", "2024-10-20")
+    assert dates(world, "t") == [(None, None)]  # never one read from March to October
+    dry = await world.sync(dry_run=True)
+    assert {(p.proposal.name, p.proposal.value) for p in dry.books[0].proposals} == {
+        ("started", "2024-10-04"),
+        ("finished", "2024-10-14"),
+    }
+    await world.sync(accept_history_dates=True)
+    assert dates(world, "t") == [("2024-10-04", "2024-10-14")]
+
+
+async def test_approved_dates_stay_when_the_background_worker_pushes_later(world, tmp_path):
+    from bookorbit_desktop.services.sync import approve_dates
+
+    read_without_dates(world, tmp_path, "d")
+    dry = await world.sync(dry_run=True)
+    assert approve_dates(dry.books[0].proposals) == 2  # the review's Send with the dates ticked
+    await world.sync()
+    assert dates(world, "d") == [("2024-10-04", "2024-10-14")]
+    ReadingState.update(rating=4.0).where(ReadingState.book == world.books["d"]).execute()
+    outbox.note_change(world.books["d"], ["rating"])
+    SyncOutbox.update(kinds={"rating": 0.0}).execute()
+    world.clock.advance(10**6)
+    await service(world).push_due()
+    assert world.entry("d")["rating"] == 4.0
+    assert dates(world, "d") == [("2024-10-04", "2024-10-14")]
+
+
+async def test_the_background_worker_never_sends_history_dates_by_itself(world, tmp_path):
+    read_without_dates(world, tmp_path, "w")
+    ReadingState.update(rating=4.0).where(ReadingState.book == world.books["w"]).execute()
+    SyncOutbox.update(kinds={"rating": 0.0}).execute()  # a rating change, due at once
+    world.clock.advance(10**6)
+    await service(world).push_due()
+    assert world.entry("w")["rating"] == 4.0
+    assert all(r["started_at"] is None for r in world.reads("w"))
 
 
 async def test_history_alone_never_changes_a_status(world, tmp_path):
     read_without_dates(world, tmp_path, "c", status="want_to_read")
-    await world.sync()
+    await world.sync(accept_history_dates=True)
     assert world.entry("c")["status_id"] == 1 and world.reads("c") == []
 
 
-async def test_the_background_worker_never_sends_history_dates_by_itself(world, tmp_path):
-    from bookorbit_desktop.library.store.models import SyncOutbox
-    from bookorbit_desktop.library.store.settings import set_setting
-    from bookorbit_desktop.services.sync import FIRST_SYNC_KEY, SyncService
-    from bookorbit_desktop.services.sync_gate import PassGate
-    from tests.hardcover.sync.test_trust import Account
+async def test_a_start_after_the_finish_is_never_sent(world):
+    world.add("s", status="read", started="2024-10-01", finished="2024-10-12")
+    await world.sync()
+    ReadingState.update(started="2024-10-20").where(
+        ReadingState.book == world.books["s"]
+    ).execute()  # a later push, an old import: the library's dates disagree
+    outbox.note_change(world.books["s"], ["status"])
+    result = await world.sync()
+    assert dates(world, "s") == [("2024-10-01", "2024-10-12")]
+    assert any("after the finish date" in n for n in result.books[0].notes)
 
-    read_without_dates(world, tmp_path, "d")
-    ReadingState.update(rating=4.0).where(ReadingState.book == world.books["d"]).execute()
-    SyncOutbox.update(kinds={"rating": 0.0}).execute()  # a rating change, due at once
-    set_setting(FIRST_SYNC_KEY, 0.0)
-    world.clock.advance(10**6)
-    await SyncService(Account(world), clock=world.clock, gate=PassGate()).push_due()
-    assert world.entry("d")["rating"] == 4.0
-    assert all(r["started_at"] is None for r in world.reads("d"))  # waits for the review
+
+async def test_a_start_after_a_finish_kept_on_hardcover_is_not_sent(world):
+    world.add("k", status="reading", started="2024-10-01", progress=0.5)
+    await world.sync()
+    (read,) = world.reads("k")
+    world.catalog.tables["user_book_reads"][read["id"]]["finished_at"] = "2024-10-05"  # the user
+    world.catalog.user_book_for(world.hardcover.user_id, world.hc_books["k"])["status_id"] = 3
+    world.edit("k", started="2024-10-09")
+    await world.sync()
+    for started, finished in dates(world, "k"):
+        assert started is None or finished is None or started <= finished
+
+
+async def test_a_finish_goes_out_with_its_date_even_when_the_token_is_revoked_midway(world):
+    world.add("r", status="reading", started="2024-10-01", progress=0.5)
+    await world.sync()
+    world.edit("r", status="read", finished="2024-10-12")
+    world.hardcover.fail_next(401, times=5, operation="UpdateUserBookRead")
+    world.hardcover.fail_next(401, times=5, operation="UpdateUserBook")
+    await world.sync()
+    entry = world.entry("r")
+    today = world.clock.today().isoformat()
+    assert all(finished != today for _, finished in dates(world, "r"))
+    if entry["status_id"] == 3:
+        assert dates(world, "r")[-1][1] == "2024-10-12"
+
+
+async def test_a_finish_is_one_write_carrying_its_real_date(world):
+    world.add("o", status="reading", started="2024-10-01", progress=0.5)
+    await world.sync()
+    before = world.mutations()
+    world.edit("o", status="read", finished="2024-10-12")
+    await world.sync()
+    assert world.mutations() - before == 1
+    assert world.entry("o")["status_id"] == 3
+    assert dates(world, "o") == [("2024-10-01", "2024-10-12")]

@@ -191,12 +191,13 @@ def test_clearing_the_rating_clears_it_on_hardcover():
     assert [a.fields for a in result.actions] == [{"rating": None}]
 
 
-def test_finishing_a_book_keeps_its_real_finish_date_not_today():
+def test_finishing_a_book_is_one_write_with_its_real_finish_date_never_today():
     book = local()
     snapshot, remote = synced(book)
     done = replace(book, status="read", progress=1.0, finished="2026-04-02")
     result = preview(done, snapshot, remote, OPTIONS, today=TODAY)
-    assert kinds(result) == [UPDATE_ENTRY, UPDATE_READ]
+    assert kinds(result) == [UPDATE_READ]  # the finish date sets Read: no "today" in between
+    assert result.remote.status_id == 3
     (read,) = result.remote.reads
     assert (read.started, read.finished, read.pages) == ("2026-03-01", "2026-04-02", 300)
 
@@ -313,10 +314,10 @@ def test_an_adopted_entrys_finished_read_is_never_rewritten():
     assert "Hardcover's finished read kept as it is" in result.notes
 
 
-def test_finishing_an_adopted_open_read_rewrites_the_date_hardcover_stamped():
+def test_finishing_an_adopted_open_read_sends_its_date_with_the_finish():
     book = local(status="read", progress=1.0, started=None, finished="2026-01-03")
     result = preview(book, None, EXISTING, OPTIONS, today=TODAY)
-    assert kinds(result) == [UPDATE_ENTRY, UPDATE_READ]
+    assert kinds(result) == [UPDATE_READ]
     (read,) = result.remote.reads
     assert read.id == 9
     assert (read.started, read.finished) == ("2025-12-02", "2026-01-03")

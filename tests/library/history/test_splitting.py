@@ -26,7 +26,7 @@ def s(day: float, first: float, furthest: float, *, at: int = MARCH) -> Stretch:
 
 
 def dated(reads: list[HistoryRead]) -> list[tuple[str, str | None]]:
-    return [read.dates(UTC) for read in reads]
+    return [(d.started, d.finished) for d in (read.dates(UTC) for read in reads)]
 
 
 @pytest.mark.parametrize(
@@ -73,8 +73,8 @@ def test_reads_are_split_by_the_table(sessions, expected):
 
 def test_started_is_never_after_finished():
     for read in split_reads([s(0, 0, 1.0), s(7, 0, 1.0), s(200, 0.5, 1.0)]):
-        started, finished = read.dates(UTC)
-        assert finished is None or started <= finished
+        dates = read.dates(UTC)
+        assert dates.finished is None or dates.started <= dates.finished
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -240,7 +241,10 @@ def test_twenty_books_go_out_without_a_review(hc, fake, qloop):
     assert entries(fake) == 20
 
 
-def test_read_dates_from_the_reading_history_are_shown_for_review_first(hc, fake, qloop, tmp_path):
+@pytest.mark.parametrize("approve", [True, False])
+def test_read_dates_from_the_reading_history_are_shown_for_review_first(
+    hc, fake, qloop, tmp_path, approve
+):
     import datetime as dt
 
     from bookorbit_desktop.library.history.importer import import_statistics
@@ -265,14 +269,23 @@ def test_read_dates_from_the_reading_history_are_shown_for_review_first(hc, fake
 
     def look_and_send(dialog: ReviewDialog) -> None:
         shown.append(dialog.tree.topLevelItem(0).text(CHANGE))
+        assert dialog.history_dates.isVisibleTo(dialog) and not dialog.history_dates.isChecked()
+        dialog.history_dates.setChecked(approve)  # the user's yes, or not
         dialog.accept()
 
     seen = review_then(qloop, hc, look_and_send)
     assert len(seen) == 1  # one book only, but its dates come from the history: asked first
-    assert "started 2024-10-04" in shown[0] and "finished 2024-10-07" in shown[0]
+    assert "started 2024-10-04 from your reading history (Hardcover: no date)" in shown[0]
+    assert "finished 2024-10-07 from your reading history" in shown[0]
     entry = fake.catalog.user_book_for(fake.user_id, hc_book)
     (read,) = fake.catalog.reads_of(entry["id"])
-    assert (read["started_at"], read["finished_at"]) == ("2024-10-04", "2024-10-07")
+    state = ReadingState.get(ReadingState.book == book.id)
+    if approve:
+        assert (read["started_at"], read["finished_at"]) == ("2024-10-04", "2024-10-07")
+        assert (state.started, state.finished) == ("2024-10-04", "2024-10-07")  # kept for later
+    else:
+        assert (read["started_at"], read["finished_at"]) == (None, None)
+        assert (state.started, state.finished) == (None, None)
 
 
 def test_the_progress_is_compact_and_the_report_gets_room(qtbot):

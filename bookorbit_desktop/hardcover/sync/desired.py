@@ -1,0 +1,134 @@
+"""The dates a Hardcover entry should carry, each with where it came from. Pure.
+
+A value reaches Hardcover only with its evidence or the user's word. Every trigger (the
+background worker, Sync Now, `hardcover sync`) builds an entry's desired state here, from the
+library's dates (after `copies.combine`) and, when asked, the reads found in KOReader's reading
+history (`library.history.splitting`):
+
+| the library's date                 | history's read     | the entry wants          | source    |
+|------------------------------------|--------------------|--------------------------|-----------|
+| set by the user, or chosen by them | any                | the library's date       | user      |
+| (Mark Read, an edit, an approved   |                    |                          |           |
+| history date; dates from before    |                    |                          |           |
+| sources were kept count as this)   |                    |                          |           |
+| the day a kosync push arrived      | none, or the same  | the library's date       | kosync    |
+| ("date of sync")                   | date               |                          |           |
+| the day a kosync push arrived      | another date       | the library's date, and  | kosync    |
+|                                    |                    | history's as a proposal  |           |
+| none                               | a date             | nothing new: a proposal  | hardcover |
+| none                               | none               | nothing new              | hardcover |
+
+"hardcover" means the entry keeps what Hardcover has (`reconcile` decides, three-way). A
+proposal is shown in the review and by `hardcover sync --dry-run`; it becomes the user's date
+only when approved (`approvals.approve`), which writes it to the library's reading state, so
+every later trigger sends it as the user's. Dates "of sync" are weaker evidence than history
+because KOReader keeps offline pushes and sends them later: the arrival day may be days after
+the reading, while the statistics hold the session's own time.
+
+Which read of the history: for a finished status, the latest finished read (its first and last
+session); for an open status, the latest read when it is unfinished (its start only).
+
+Started ≤ finished, always: when the two dates the entry would carry disagree, the weaker one
+(user > kosync) is withheld, the start date when both are as strong: Hardcover keeps its own
+for it (`Local.kept_dates`) and the entry says why; a proposal that would break the order is
+not offered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from bookorbit_desktop.hardcover.sync.model import FINISHED_READ, OPEN_READ, Local, read_kind
+from bookorbit_desktop.library.history.splitting import DatedRead
+
+KOSYNC, HISTORY, USER, HARDCOVER = "kosync", "history", "user", "hardcover"
+DATES = ("started", "finished")
+SYNC_DATE = "sync-date"  # the library's word for a date that is the day a push arrived
+_STRENGTH = {USER: 2, KOSYNC: 1}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A date from the reading history that waits for the user's yes."""
+
+    book_id: int  # the library copy whose reading state takes it once approved
+    name: str  # "started" or "finished"
+    value: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"book_id": self.book_id, "name": self.name, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Desired:
+    local: Local  # the entry's desired state: only dates with a source in `sources`
+    sources: Mapping[str, str]  # "started"/"finished" -> kosync | user | hardcover
+    proposals: tuple[Proposal, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def library_source(stored: str | None) -> str:
+    """The source of a library date from what the reading state records about it."""
+    return KOSYNC if stored == SYNC_DATE else USER
+
+
+def desired_entry(
+    local: Local,
+    history: Sequence[DatedRead] = (),
+    stored_sources: Mapping[str, str | None] | None = None,
+) -> Desired:
+    """The entry's dates by the module's table; `history` is the leading copy's reads, oldest
+    first, and `stored_sources` what the library records of where its dates came from."""
+    kind = read_kind(local.status_id or 0)
+    stored = stored_sources or {}
+    dates: dict[str, str | None] = {"started": local.started, "finished": local.finished}
+    if kind != FINISHED_READ:
+        dates["finished"] = None
+    sources = {n: library_source(stored.get(n)) if dates[n] else HARDCOVER for n in DATES}
+    notes: list[str] = []
+    dates, sources = _ordered(dates, sources, notes)
+    proposals: list[Proposal] = []
+    read = _history_read(kind, history)
+    if read is not None:
+        offered = {"started": read.started, "finished": read.finished}
+        for name in DATES:
+            value = offered[name]
+            if value is None or sources[name] == USER or value == dates[name]:
+                continue
+            other = dates["finished" if name == "started" else "started"]
+            if other is not None and (value > other if name == "started" else value < other):
+                notes.append(f"history's {name} date {value} disagrees with the other date")
+                continue
+            proposals.append(Proposal(local.book_id, name, value))
+    kept = frozenset(n for n in DATES if sources[n] == HARDCOVER and getattr(local, n))
+    if kind != FINISHED_READ:
+        kept -= {"finished"}
+    desired = replace(local, started=dates["started"], finished=dates["finished"], kept_dates=kept)
+    return Desired(desired, sources, tuple(proposals), tuple(notes))
+
+
+def _ordered(
+    dates: dict[str, str | None], sources: dict[str, str], notes: list[str]
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    started, finished = dates["started"], dates["finished"]
+    if started is None or finished is None or started <= finished:
+        return dates, sources
+    weaker = (
+        "finished"
+        if _STRENGTH.get(sources["finished"], 0) < _STRENGTH.get(sources["started"], 0)
+        else "started"
+    )
+    notes.append(
+        f"start date {started} is after the finish date {finished}: the {weaker} date is "
+        "not sent; check the book's dates"
+    )
+    return {**dates, weaker: None}, {**sources, weaker: HARDCOVER}
+
+
+def _history_read(kind: str, history: Sequence[DatedRead]) -> DatedRead | None:
+    if kind == FINISHED_READ:
+        return next((r for r in reversed(history) if r.finished is not None), None)
+    if kind == OPEN_READ and history and history[-1].finished is None:
+        return history[-1]
+    return None
