@@ -4,15 +4,19 @@ Blocking file work only (the routes run it on a thread). A PUT streams into a hi
 file beside the others and then replaces the target in one rename, so a reader sees the old
 bytes or the new ones, never half of each. The ETag is strong and changes with every replace:
 it is made of the file's inode, size and modification time in nanoseconds, all of which a
-rename to a freshly written file changes. Nothing outside the folder is ever reached, even
-through a symbolic link placed inside it.
+rename to a freshly written file changes. No symbolic link inside the folder is ever followed
+(nor listed): a path through one is refused, so nothing outside the folder is reached and a
+loop of links is only a refusal. Partial files left by an upload that never finished (a
+crash, a power cut) are removed when the server starts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat as stat_flags
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -67,24 +71,38 @@ class DavFolder:
         self.root = data_dir / FOLDER_NAME
 
     def locate(self, parts: Iterable[str]) -> Path:
-        """The path for `parts`, refused when a symbolic link would lead outside the folder."""
+        """The path for `parts`, refused when any part of it is a symbolic link."""
         self.root.mkdir(parents=True, exist_ok=True)
-        root = self.root.resolve()
-        path = root.joinpath(*parts)
-        if path != root and not path.resolve().is_relative_to(root):
-            raise Forbidden("This place is outside the WebDAV folder.")
+        path = self.root.resolve()
+        for part in parts:
+            path = path / part
+            try:
+                info = os.lstat(path)
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # nothing there (yet): the request says what that means
+            if stat_flags.S_ISLNK(info.st_mode):
+                raise Forbidden("Symbolic links in the WebDAV folder are not followed.")
         return path
 
     def partial(self) -> tuple[Path, BinaryIO]:
+        """A new hidden file for an upload under way. Quick enough for the event loop, where it
+        runs so that a cancelled upload can never leave one behind unknown."""
         folder = self.locate(()) / PARTIAL_NAME
         folder.mkdir(exist_ok=True)
-        number = 0
-        while True:
-            path = folder / f"{os.getpid()}-{id(folder)}-{number}"
-            try:
-                return path, path.open("xb")
-            except FileExistsError:
-                number += 1
+        path = folder / uuid.uuid4().hex
+        return path, path.open("xb")
+
+    def clean_partials(self) -> int:
+        """Remove what unfinished uploads left (call it before serving); how many."""
+        folder = self.root / PARTIAL_NAME
+        removed = 0
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            for entry in os.scandir(folder):
+                if entry.is_file(follow_symlinks=False) or entry.is_symlink():
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                        removed += 1
+        return removed
 
     def replace(
         self, partial: Path, target: Path, if_match: str | None, if_none: str | None
@@ -122,13 +140,13 @@ class DavFolder:
         return True
 
     def children(self, folder: Path) -> list[tuple[str, os.stat_result]]:
-        """The visible entries of `folder`, by name."""
+        """The visible entries of `folder`, by name (never a symbolic link)."""
         found = []
         for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") or entry.is_symlink():
                 continue
             try:
-                found.append((entry.name, entry.stat()))
+                found.append((entry.name, entry.stat(follow_symlinks=False)))
             except OSError:  # removed meanwhile
                 continue
         return found
@@ -136,7 +154,7 @@ class DavFolder:
 
 def _etag_or_none(path: Path) -> str | None:
     try:
-        info = path.stat()
+        info = path.lstat()
     except FileNotFoundError:
         return None
     return etag_of(info) if stat_flags.S_ISREG(info.st_mode) else None

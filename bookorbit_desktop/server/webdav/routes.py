@@ -1,20 +1,29 @@
 """The /dav/ handlers: one entry point per request, dispatching on the method.
 
 Every method needs the sync account (Basic auth, through the same throttle as kosync and the
-catalog). Errors are short plain-text answers with WebDAV's status codes, never a redirect.
+catalog). Errors are short plain-text answers with WebDAV's status codes, never a redirect, and
+what a client can cause is a 4xx: a bad name, a symbolic link, a body too slow
+(`guards.bodies`), too large or malformed. The one 5xx left is 507 for a disk that is really
+full. Refusals are logged within the server's shared budget of refusal lines per address a
+minute, with every field from the request escaped (`guards.text.for_log`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import stat as stat_flags
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from aiohttp import web
 
+from bookorbit_desktop.guards.bodies import read_body, stream_body
+from bookorbit_desktop.guards.log_budget import BudgetedLog
+from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.opds.auth import Refusals, require_account
 from bookorbit_desktop.server.webdav.folder import (
@@ -30,6 +39,13 @@ from bookorbit_desktop.server.webdav.multistatus import (
     multistatus,
 )
 from bookorbit_desktop.server.webdav.paths import PREFIX, BadPathError, child_href, inside_parts
+from bookorbit_desktop.server.webdav.propfind import MAX_BODY_BYTES as PROPFIND_BYTES
+from bookorbit_desktop.server.webdav.propfind import (
+    TOO_LARGE,
+    BadPropfind,
+    PropfindTooLarge,
+    check_body,
+)
 from bookorbit_desktop.server.webdav.uploads import STATISTICS_NAME, UploadImports
 
 log = logging.getLogger(__name__)
@@ -47,6 +63,17 @@ REFUSALS = Refusals(
 FOLDER = web.AppKey("webdav_folder", DavFolder)
 LOCK = web.AppKey("webdav_lock", asyncio.Lock)
 IMPORTS = web.AppKey("webdav_imports", UploadImports)
+REFUSAL_LINES = web.AppKey("webdav_refusal_lines", BudgetedLog)
+# What the disk said, as the client's answer: only a full disk is the server's own trouble.
+_ERRNO_STATUS = {
+    errno.ENOSPC: 507,
+    errno.EDQUOT: 507,
+    errno.EFBIG: 413,
+    errno.ENAMETOOLONG: 414,
+    errno.ELOOP: 403,
+    errno.EACCES: 403,
+    errno.EPERM: 403,
+}
 
 Method = Callable[[web.Request, Path], Awaitable[web.StreamResponse]]
 
@@ -59,7 +86,12 @@ async def propfind(request: web.Request, target: Path) -> web.StreamResponse:
     depth = request.headers.get("Depth", "1").strip().lower()
     if depth not in ("0", "1"):
         return _text(403, "Only Depth 0 and 1 are answered here.")
-    await request.read()  # the body asks for properties; every one we have is sent
+    if (request.content_length or 0) > PROPFIND_BYTES:
+        raise PropfindTooLarge(TOO_LARGE)
+    try:
+        check_body(await read_body(request.content))  # every property we have is sent anyway
+    except web.HTTPRequestEntityTooLarge as error:
+        raise PropfindTooLarge(TOO_LARGE) from error
     own_href = request.raw_path.partition("?")[0]
     resources = await asyncio.to_thread(_resources, request.app[FOLDER], target, own_href, depth)
     if resources is None:
@@ -74,8 +106,8 @@ async def propfind(request: web.Request, target: Path) -> web.StreamResponse:
 
 def _resources(folder: DavFolder, target: Path, own_href: str, depth: str) -> list[Resource] | None:
     try:
-        info = target.stat()
-    except FileNotFoundError:
+        info = target.lstat()  # `locate` refused every symbolic link on the way
+    except (FileNotFoundError, NotADirectoryError):
         return None
     is_folder = stat_flags.S_ISDIR(info.st_mode)
     name = target.name if target != folder.root.resolve() else folder.root.name
@@ -95,7 +127,7 @@ def _resource(href: str, name: str, info: os.stat_result, folder: bool) -> Resou
 
 async def get(request: web.Request, target: Path) -> web.StreamResponse:
     try:
-        handle = await asyncio.to_thread(target.open, "rb")
+        handle = await asyncio.to_thread(_open_no_link, target)
     except (FileNotFoundError, NotADirectoryError):
         return _text(404, "Nothing with this name is in the folder.")
     except IsADirectoryError:
@@ -119,18 +151,27 @@ async def get(request: web.Request, target: Path) -> web.StreamResponse:
         handle.close()
 
 
+def _open_no_link(target: Path) -> BinaryIO:
+    return os.fdopen(os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb")
+
+
 async def put(request: web.Request, target: Path) -> web.StreamResponse:
+    too_large = f"A file may be at most {MAX_FILE_BYTES // 2**20} MiB."
     if request.content_length is not None and request.content_length > MAX_FILE_BYTES:
-        return _text(413, f"A file may be at most {MAX_FILE_BYTES // 2**20} MiB.")
+        return _closing(_refused(request, 413, too_large))
     folder = request.app[FOLDER]
-    partial, handle = await asyncio.to_thread(folder.partial)
+    partial, handle = folder.partial()  # on the loop: a cancelled upload cannot lose it
     try:
         size = 0
-        async for chunk in request.content.iter_chunked(CHUNK):
-            size += len(chunk)
-            if size > MAX_FILE_BYTES:
-                return _text(413, f"A file may be at most {MAX_FILE_BYTES // 2**20} MiB.")
-            await asyncio.to_thread(handle.write, chunk)
+        try:
+            async for chunk in stream_body(request.content, CHUNK):
+                size += len(chunk)
+                if size > MAX_FILE_BYTES:
+                    return _closing(_refused(request, 413, too_large))
+                await asyncio.to_thread(handle.write, chunk)
+        except TimeoutError:
+            message = "The file arrived too slowly; send it again."
+            return _closing(_refused(request, 408, message))
         await asyncio.to_thread(_finish, handle)
         async with request.app[LOCK]:
             created = await asyncio.to_thread(
@@ -144,7 +185,9 @@ async def put(request: web.Request, target: Path) -> web.StreamResponse:
     finally:
         handle.close()
         partial.unlink(missing_ok=True)
-    log.info("WebDAV: stored %s (%d bytes) from %s", target.name, size, request.remote)
+    log.info(
+        "WebDAV: stored %s (%d bytes) from %s", for_log(target.name), size, for_log(request.remote)
+    )
     if target.name == STATISTICS_NAME:
         request.app[IMPORTS].submit(target)
     return web.Response(status=201 if created else 204, headers={"ETag": etag})
@@ -156,8 +199,8 @@ def _finish(handle: object) -> None:
 
 
 async def mkcol(request: web.Request, target: Path) -> web.StreamResponse:
-    if await request.read():
-        return _text(415, "MKCOL takes no body here.")
+    if request.content_length or not request.content.is_eof():
+        return _closing(_refused(request, 415, "MKCOL takes no body here."))
     await asyncio.to_thread(request.app[FOLDER].make_folder, target)
     return web.Response(status=201)
 
@@ -195,13 +238,30 @@ async def dav(request: web.Request) -> web.StreamResponse:
             raise web.HTTPNotFound()
         target = await asyncio.to_thread(request.app[FOLDER].locate, parts)
         return await method(request, target)
-    except BadPathError as error:
-        return _text(403, str(error))
-    except FolderError as error:
-        return _text(error.status, str(error))
+    except (BadPathError, FolderError, BadPropfind) as error:
+        return _closing(_refused(request, error.status, str(error)))
     except OSError as error:
-        log.warning("WebDAV %s %s failed: %s", request.method, request.path, error)
-        return _text(507, "The computer could not store this (is its disk full?).")
+        status = _ERRNO_STATUS.get(error.errno or 0, 409)
+        if status == 507:
+            return _closing(_refused(request, 507, "The computer's disk is full; free some space."))
+        return _closing(_refused(request, status, f"This cannot be done here ({error.strerror})."))
+
+
+def _refused(request: web.Request, status: int, message: str) -> web.Response:
+    """The answer to a request refused with `status`, logged within the refusal budget."""
+    address = request.remote or "unknown"
+    request.app[REFUSAL_LINES].line(
+        address,
+        f"WebDAV: answered {request.method} {for_log(request.path)} from {for_log(address)} "
+        f"with {status}: {message}",
+    )
+    return _text(status, message)
+
+
+def _closing(response: web.Response) -> web.Response:
+    """A refused request's unread body is never waited for: the connection ends."""
+    response.force_close()
+    return response
 
 
 def setup_webdav(app: web.Application, ctx: ServerContext) -> None:
@@ -210,11 +270,18 @@ def setup_webdav(app: web.Application, ctx: ServerContext) -> None:
     app[LOCK] = asyncio.Lock()
     imports = UploadImports()
     app[IMPORTS] = imports
+    app[REFUSAL_LINES] = ctx.refusals
     guarded = require_account(ctx, dav, REFUSALS)
     app.router.add_route("*", PREFIX, guarded)
     app.router.add_route("*", PREFIX + "/{tail:.*}", guarded)
 
+    async def clean_partials(_app: web.Application) -> None:
+        removed = await asyncio.to_thread(app[FOLDER].clean_partials)
+        if removed:
+            log.info("WebDAV: removed %d unfinished uploads", removed)
+
     async def finish_imports(_app: web.Application) -> None:
         await imports.close()
 
-    app.on_cleanup.append(finish_imports)
+    app.on_startup.append(clean_partials)
+    app.on_shutdown.append(finish_imports)
