@@ -148,6 +148,7 @@ class FakeHardcover:
         self.rates = RateBook(self.clock)
         self.requests: list[RequestRecord] = []
         self._faults: list[dict[str, Any]] = []
+        self._lost_answers: dict[str, list[int | str]] = {}
         # Called with each operation's name once it was carried out, before the answer goes
         # back: a test changes the library there to land a change in the middle of a push.
         self.after_operation: Callable[[str | None], None] | None = None
@@ -220,6 +221,17 @@ class FakeHardcover:
                 {"kind": kind, "retry_after": retry_after, "body": body, "operation": operation}
             )
 
+    def lose_answer_after_write(
+        self, operation_name: str, times: int = 1, *, answer: int | str = 503
+    ) -> None:
+        """Carry out the next `times` requests named `operation_name` (any mutation or query),
+        then lose their answers: the write is stored, but the client sees `answer` instead,
+        a 5xx status (503, 500, 502, 504) with Hardcover's body for it, or "drop" (the
+        connection closes). What a client sees when Hardcover stored a change and the answer
+        went missing, so it must look before sending it again.
+        """
+        self._lost_answers.setdefault(operation_name, []).extend([answer] * times)
+
     @property
     def top_level_fields(self) -> int:
         """Top-level fields charged to rate budgets so far (what Hardcover counts)."""
@@ -257,6 +269,12 @@ class FakeHardcover:
             if self.after_operation is not None:
                 self.after_operation(record.operation_name)
             rate_headers = bucket.headers(self.clock())
+            lost = self._lost_answers.get(record.operation_name or "")
+            if lost:
+                drop_after = drop_after or lost[0] == "drop"
+                answer = lost.pop(0)
+                if answer != "drop":
+                    await self._fault(request, {"kind": answer, "body": None})
             if "search" in record.fields and self.config.search_latency:
                 if self.config.search_latency > self.config.search_timeout:
                     raise _Reply(408, {"error": "Request timeout"})
