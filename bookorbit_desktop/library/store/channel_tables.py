@@ -151,6 +151,9 @@ class JournalEntry(BaseModel):
     text = TextField()  # what was sent
     state = CharField()  # sending (answer not seen yet) or sent
     changed_at = FloatField()
+    attempts = IntegerField(default=0)  # failures in a row (refused, or not checked)
+    next_attempt_at = FloatField(null=True)  # when it may go again; None: at once
+    refused = TextField(null=True)  # Hardcover's reason, when it refused the last attempt
 
     class Meta:
         indexes = ((("highlight", "kind"), True),)

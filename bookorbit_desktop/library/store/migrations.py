@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bookorbit_desktop.library.store.migrate_journal_backoff import journal_backoff
 from bookorbit_desktop.library.store.migration_v10 import v10_highlight_versions
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
@@ -408,5 +409,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v8_change_log,
     _v9_change_log_appends,
     v10_highlight_versions,
+    journal_backoff,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
