@@ -33,7 +33,7 @@ from bookorbit_desktop.hardcover.api.errors import (
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
 from bookorbit_desktop.hardcover.sync import lease, store
 from bookorbit_desktop.hardcover.sync import remote as hardcover
-from bookorbit_desktop.hardcover.sync.model import Remote, Snapshot, confirmed_values
+from bookorbit_desktop.hardcover.sync.model import READ, Remote, Snapshot, confirmed_values
 from bookorbit_desktop.hardcover.sync.plan import plan_pass
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS, after_action, preview
 from bookorbit_desktop.hardcover.sync.reconcile import (
@@ -316,6 +316,8 @@ class SyncEngine:
             walk.inserting = action.kind == INSERT_ENTRY
             if walk.inserting:
                 store.mark_creating(walk.candidate, now=self._clock())
+            elif action.fields.get("status_id") == READ:
+                store.mark_stamping(walk.candidate, walk.tracking.step_json(), now=self._clock())
             try:
                 walk.remote = await hardcover.send(
                     self.client, action, user_id=self.user.id, hc_book_id=local.hc_book_id

@@ -11,6 +11,7 @@ duplicated. The rules, in order:
 | no entry on Hardcover                          | insert it (status, edition, rating, privacy,  |
 |                                                | the date the book was added)                  |
 | removed on hardcover.app, no local change since | nothing: the user's removal stands           |
+| finished with a known date, the read is open   | the read's finish date: Hardcover sets Read   |
 | status / rating / privacy / edition differ     | one update of the entry with those fields     |
 | status kept on Hardcover (edited there)        | reads are left alone too                      |
 | a read is needed and none can be adopted       | insert one with its full set of fields        |
@@ -20,7 +21,8 @@ Three-way, per field: a value that differs is sent when the library changed it s
 confirmed push (or this is the first push); when only Hardcover changed it, it is kept and said
 so. On a first adoption what the library does not know (no rating, no dates) stays as it is on
 Hardcover; on entries BookOrbit created, or where its own write just made Hardcover fill in a
-date, an unknown date is sent as null: the sync never invents "today".
+date, an unknown date is sent as null: the sync never invents "today". Started is never
+sent after finished: the new date that would break the order stays Hardcover's.
 
 Reads: the read being synced is remembered by id. An open read on Hardcover is adopted rather
 than a new one inserted; a read is "owned" (its finish may be rewritten) when BookOrbit created
@@ -328,7 +330,12 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
     if kind == OPEN_READ:
         finished = None
     elif "finished" not in kept and _differs(
-        "finished", want.finished, read.finished, snapshot, unknown_keeps=not stamped, notes=notes
+        "finished",
+        want.finished,
+        read.finished,
+        None if tracking.stamped_finish else snapshot,  # today came from our own status write
+        unknown_keeps=not stamped,
+        notes=notes,
     ):
         finished = want.finished
     if started is not None and finished is not None and started > finished:

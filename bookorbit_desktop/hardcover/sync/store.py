@@ -282,6 +282,12 @@ def mark_creating(candidate: Candidate, *, now: float | None = None) -> None:
     _mark_step(candidate, {"creating": candidate.local.hc_book_id}, now=now)
 
 
+def mark_stamping(candidate: Candidate, step: dict[str, Any], *, now: float | None = None) -> None:
+    """Before a write that makes Hardcover stamp today as a finish: should the process die
+    before the correction, the next pass knows that date is Hardcover's guess, not evidence."""
+    _mark_step(candidate, {"step": step}, now=now)
+
+
 def mark_partial(candidate: Candidate, snapshot: Snapshot, *, now: float | None = None) -> None:
     """Some writes of a push were confirmed and the rest were not: remember where Hardcover
     stands now (so the next pass does not take our own writes for edits made on hardcover.app)

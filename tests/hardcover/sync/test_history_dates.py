@@ -185,3 +185,24 @@ async def test_a_finish_is_one_write_carrying_its_real_date(world):
     assert world.mutations() - before == 1
     assert world.entry("o")["status_id"] == 3
     assert dates(world, "o") == [("2024-10-01", "2024-10-12")]
+
+
+async def test_a_kill_after_setting_read_never_leaves_today_as_the_finish(world):
+    import asyncio
+
+    world.add("z", status="reading", started="2024-10-01", progress=0.5)
+    await world.sync()
+    ReadingState.update(status="read", progress=1.0, finished=None).where(
+        ReadingState.book == world.books["z"]
+    ).execute()  # finished, no date known
+    outbox.note_change(world.books["z"], ["status"])
+    world.hardcover.config.hang_seconds = 5
+    world.hardcover.fail_next("hang", operation="UpdateUserBookRead")
+    push = asyncio.create_task(world.sync())
+    while world.entry("z")["status_id"] != 3:  # Hardcover took Read and stamped today
+        await asyncio.sleep(0.01)
+    push.cancel()  # the process dies before the correction
+    with pytest.raises(asyncio.CancelledError):
+        await push
+    await world.sync()
+    assert dates(world, "z") == [("2024-10-01", None)]
