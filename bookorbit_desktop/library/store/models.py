@@ -144,6 +144,9 @@ class ReadingState(BaseModel):
     finished = CharField(null=True)  # ISO date
     rating = FloatField(null=True)  # 0.5 .. 5 in half steps
     updated_at = FloatField()
+    # Where each date came from (`library.reading.sources`): user, history, sync, hardcover.
+    started_source = TextField(null=True)
+    finished_source = TextField(null=True)
 
 
 class ProgressEvent(BaseModel):
