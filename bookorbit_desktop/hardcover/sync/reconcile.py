@@ -321,7 +321,10 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
     # local date clears them instead of keeping them.
     ours = tracking.created_by_us or read.id not in (tracking.seen_reads or frozenset())
     started, finished = read.started, read.finished
-    kept = local.kept_dates  # the library's own dates disagree: Hardcover's stay
+    # The library's own dates disagree: Hardcover's stay, unless Hardcover made them up in
+    # answer to our writes (a new read, today stamped by our status).
+    new = read.id not in (tracking.seen_reads or frozenset())
+    kept = set() if new else local.kept_dates - ({"finished"} if tracking.stamped_finish else set())
     if "started" not in kept and _differs(
         "started", want.started, read.started, snapshot, unknown_keeps=not ours, notes=notes
     ):
@@ -344,8 +347,8 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
         notes.append(f"start date {started} is after the finish date {finished}; not sent")
         if started != read.started:
             started = read.started
-        else:
-            finished = read.finished
+        else:  # never today stamped by our own status write
+            finished = None if stamped else read.finished
     pages, ahead = _pages(want, read, snapshot, kind, against.options, notes)
     edition = read.edition_id
     if want.edition_id is not None and (
