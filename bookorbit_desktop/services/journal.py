@@ -1,15 +1,19 @@
 """Highlights as Hardcover reading-journal quotes, for the command line (and later the window).
 
-Choosing books, the privacy, a preview as plain rows, and one send pass with the account's
-client. Not part of the automatic sync yet: a pass runs when the user asks for it.
+Choosing books, the privacy, a preview as plain rows, one send pass with the account's
+client, and what failed (refused by Hardcover, or waiting for a check) as plain rows. A pass
+the user asks for takes the sync lease like the background worker does: one sender per
+library at a time, so a quote is never added twice by two processes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.hardcover.journal import send, store
-from bookorbit_desktop.hardcover.journal.plan import Wanted
+from bookorbit_desktop.hardcover.journal.plan import REFUSED, SENDING, Wanted
+from bookorbit_desktop.hardcover.sync import lease
 from bookorbit_desktop.library.store.channel_tables import Highlight
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.settings import get_private
@@ -25,10 +29,56 @@ class PreviewRow:
     page: int | None
 
 
-def _title(entry: Wanted) -> str:
-    row = Highlight.select(Book.title).join(Book).where(Highlight.id == entry.highlight_id)
+class BusyError(BookOrbitError):
+    title = "Hardcover is busy with another sender"
+
+    def __init__(self, holder: str | None) -> None:
+        super().__init__(
+            f"{lease.describe(holder)} is sending to Hardcover for this library right now "
+            "(its background sync sends new highlights too). Send again once it is done."
+        )
+
+
+@dataclass(frozen=True)
+class EntryState:
+    """A journal entry that did not go through last time, in words for the window and CLI."""
+
+    highlight_id: int
+    book_title: str
+    kind: str  # quote or note
+    text: str
+    refused: str | None  # "Refused by Hardcover: <reason>"
+    waiting: str | None  # why it waits for a check, when its answer was lost
+
+
+WAITING_FOR_CHECK = (
+    "May have reached Hardcover without an answer; it is checked by reading the journal "
+    "back before it is sent again (the token needs read:journal)."
+)
+
+
+def _title(entry: Wanted | int) -> str:
+    highlight_id = entry if isinstance(entry, int) else entry.highlight_id
+    row = Highlight.select(Book.title).join(Book).where(Highlight.id == highlight_id)
     found = row.tuples().first()
     return found[0] if found else ""
+
+
+def states() -> list[EntryState]:
+    """Every journal entry refused by Hardcover or waiting for a check."""
+    shown = []
+    for highlight_id, kind, state, text, reason in store.failing():
+        refused = f"Refused by Hardcover: {reason}" if reason and state != SENDING else None
+        waiting = WAITING_FOR_CHECK if state == SENDING else None
+        if refused is None and waiting is None and state != REFUSED:
+            continue  # an update that went through again
+        shown.append(EntryState(highlight_id, _title(highlight_id), kind, text, refused, waiting))
+    return shown
+
+
+def refusals_by_highlight() -> dict[int, str]:
+    """highlight id -> "Refused by Hardcover: <reason>", for the Highlights page."""
+    return {s.highlight_id: s.refused for s in states() if s.refused}
 
 
 def preview() -> list[PreviewRow]:
@@ -39,12 +89,21 @@ def preview() -> list[PreviewRow]:
 
 
 async def send_now(account: HardcoverAccount, *, reviewed: bool) -> send.JournalReport:
-    """One pass; `reviewed` confirms the first batch (see `send.ReviewNeededError`)."""
-    async with account.open_client() as client:
-        user_id = get_private(USER_ID_KEY)
-        if not isinstance(user_id, int):
-            user_id = (await client.me()).id
-        return await send.send_highlights(client, user_id=user_id, reviewed=reviewed)
+    """One pass the user asked for; `reviewed` confirms the first batch (see
+    `send.ReviewNeededError`). `BusyError` while another process holds the sync lease."""
+    holder = lease.new_holder()
+    if not lease.acquire(holder):
+        raise BusyError(lease.holder_now())
+    try:
+        async with account.open_client() as client:
+            user_id = get_private(USER_ID_KEY)
+            if not isinstance(user_id, int):
+                user_id = (await client.me()).id
+            return await send.send_highlights(
+                client, user_id=user_id, reviewed=reviewed, user_asked=True, lease_holder=holder
+            )
+    finally:
+        lease.release(holder)
 
 
 choose = store.choose

@@ -139,12 +139,13 @@ def _unlinked_results(book_ids: Iterable[int] | None) -> list[BookResult]:
     ]
 
 
-def journal_due() -> bool:
+def journal_due(now: float) -> bool:
     """Highlights of opted-in books wait for Hardcover's reading journal, and the user has
-    reviewed a first batch (until then nothing goes to the journal by itself)."""
+    reviewed a first batch (until then nothing goes to the journal by itself); entries that
+    failed count only once their wait is over."""
     if not journal_store.anything_sent():
         return False
-    current = journal_send.preview()
+    current = journal_send.preview(now)
     return bool(current.inserts or current.updates or current.unconfirmed)
 
 
@@ -309,7 +310,7 @@ class SyncService:
         if not self._may_push_by_itself():
             return None
         to_match = store.awaiting_match()
-        journal = journal_due()
+        journal = journal_due(self._clock())
         if not to_match and not journal and not self.due():
             return None
         if not self.gate.try_worker():

@@ -50,3 +50,39 @@ def test_opt_in_review_then_send(world, monkeypatch, capsys):  # noqa: F811
     assert len(world["catalog"].rows("reading_journals")) == 2
     code, _, err = run(monkeypatch, capsys, "journal", "privacy", "everyone")
     assert code == 2 and "Privacy must be one of public, followers, private" in err
+
+
+def test_quotes_left_by_a_503_and_a_drop_fail_the_send_and_go_later(
+    world,  # noqa: F811
+    monkeypatch,
+    capsys,
+):
+    open_database(resolve_paths(os.environ["BOOKORBIT_DATA_DIR"]).db_file)
+    quotes = [Entry(T + n, text) for n, text in enumerate(("One.", "Two.", "Three."))]
+    store.record(store.Target(world["books"]["dune"]), quotes, source="xmnote", origin="x", now=1.0)
+    close_database()
+    run(monkeypatch, capsys, "journal", "on", str(world["books"]["dune"]))
+    world["server"].fail_next(503, operation="InsertReadingJournal")
+    world["server"].fail_next("drop", operation="InsertReadingJournal")
+    code, out, _ = run(monkeypatch, capsys, "journal", "send", "--yes")
+    assert code == 1
+    assert out.splitlines()[0] == "Journal: 1 added, 0 updated, 0 unchanged, 0 found already there."
+    assert (
+        "2 journal entries may have reached Hardcover without an answer. They stay queued and "
+        "are not sent again until the journal can be read back to check them" in out
+    )
+    assert len(world["catalog"].rows("reading_journals")) == 1
+    code, out, _ = run(monkeypatch, capsys, "journal", "status")
+    assert "0 refused by Hardcover, 2 waiting for a check." in out
+    for token in world["catalog"].tokens.values():  # the user makes a token with read:journal
+        token["scopes"] = frozenset(token["scopes"]) | {"read:journal"}
+    code, out, _ = run(monkeypatch, capsys, "journal", "send")
+    assert (code, out.splitlines()[0]) == (
+        0,
+        "Journal: 2 added, 0 updated, 1 unchanged, 0 found already there.",
+    )
+    assert sorted(r["entry"] for r in world["catalog"].rows("reading_journals")) == [
+        "One.",
+        "Three.",
+        "Two.",
+    ]

@@ -2,7 +2,9 @@
 
 Off until the user opts books in (`on BOOK_ID...`, or `on` for every linked book); private by
 default. `preview` shows what a send would add or update; the first `send` needs `--yes`
-after that review. Nothing is ever deleted on Hardcover.
+after that review. Nothing is ever deleted on Hardcover. One process sends at a time: while
+the app or `serve` is sending, `send` says so and sends nothing. `status` lists the entries
+Hardcover refused and those waiting for a check; `send` exits 1 while any are left.
 """
 
 from __future__ import annotations
@@ -75,17 +77,34 @@ def run_journal(ctx: CliContext, args: argparse.Namespace) -> int:
         )
         if report.waiting:
             print(
-                f"{report.waiting} may have reached Hardcover without an answer; they are not "
-                "sent again until the journal can be read back (a token with read:journal: "
-                f"{_token_url()})."
+                f"{report.waiting} journal entries may have reached Hardcover without an answer. "
+                "They stay queued and are not sent again until the journal can be read back to "
+                "check them; run `hardcover journal send` again later"
+                + (
+                    f" with a token that has read:journal ({_token_url()})."
+                    if report.read_denied
+                    else "."
+                )
             )
+        if report.lease_lost:
+            print("Another BookOrbit process took over sending; it sends the rest.")
         for failure in report.failed:
-            print(f"Refused: {failure}")
-        return 1 if report.failed else 0
+            print(f"Refused by Hardcover: {failure}")
+        return 1 if report.failed or report.waiting or report.lease_lost else 0
     every, ids = journal.chosen_books()
     privacy = {1: "public", 2: "followers", 3: "private"}[journal.privacy()]
     which = "every linked book" if every else (f"books {_ids(ids)}" if ids else "no book (off)")
     print(f"Highlights as journal quotes: {which}; entries are {privacy}.")
+    failing = journal.states()
+    if failing:
+        refused = [s for s in failing if s.refused]
+        print(
+            f"Not in the journal yet: {len(refused)} refused by Hardcover, "
+            f"{len(failing) - len(refused)} waiting for a check."
+        )
+        for state in failing:
+            print(f"  {state.kind} ({state.book_title}): {state.text}")
+            print(f"    {state.refused or state.waiting}")
     return 0
 
 

@@ -130,14 +130,17 @@ class HardcoverClient:
         variables: dict[str, Any] | None = None,
         *,
         raise_mutation_errors: bool = True,
+        resend_on_503: bool = True,
     ) -> dict[str, Any]:
         """Send one stored operation; return its `data`.
 
         With `raise_mutation_errors=False` a mutation's own `error` fields are left in the
-        returned data for the caller to read alias by alias.
+        returned data for the caller to read alias by alias. With `resend_on_503=False` a
+        mutation answered 503 is not sent again (`UnavailableError`): for a caller that reads
+        back what Hardcover has before repeating a write (a 503 can follow a stored write).
         """
         operation = load_operation(operation_name)
-        status, text = await self._send(operation, variables or {})
+        status, text = await self._send(operation, variables or {}, resend_on_503)
         try:
             return interpret(status, text, operation, check_mutations=raise_mutation_errors)
         except AuthError as error:
@@ -145,7 +148,9 @@ class HardcoverClient:
                 self._on_auth_error(error)
             raise
 
-    async def _send(self, operation: Operation, variables: dict[str, Any]) -> tuple[int, str]:
+    async def _send(
+        self, operation: Operation, variables: dict[str, Any], resend_on_503: bool = True
+    ) -> tuple[int, str]:
         import aiohttp  # loads with the first request, not with the window
 
         payload = {"query": operation.text, "variables": variables, "operationName": operation.name}
@@ -179,7 +184,7 @@ class HardcoverClient:
                 throttles += 1
                 continue  # _acquire sleeps until the limiter's block ends
             if status in _RETRY_STATUSES:
-                retry_ok = repeatable or status in _NOT_APPLIED_STATUSES
+                retry_ok = repeatable or (resend_on_503 and status in _NOT_APPLIED_STATUSES)
                 if retry_ok and failures + 1 < self.retry.attempts:
                     log.info("Hardcover %s answered %s; retrying", operation.name, status)
                     await self._sleep(self.retry.backoff(failures, self._jitter()))

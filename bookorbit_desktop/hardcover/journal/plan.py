@@ -9,6 +9,12 @@ Each highlight is one `quote` entry (its text); its note, when it has one, is on
 | sent, other text (an edited note)| changed                        | update that journal entry   |
 | "sending": the answer was lost   | anything                       | confirm first (read back)   |
 | sent                             | gone (note removed, deleted)   | nothing: never deleted      |
+| "refused" by Hardcover           | anything                       | insert again, once it is due|
+| any, its next attempt not due    | anything                       | held (no request)           |
+
+An entry that failed (refused, or its lost answer could not be checked) waits before the next
+attempt, longer after each failure in a row (`retry_delay`), so a permanent refusal costs a
+few requests a day instead of one every pass of the worker.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ QUOTE = "quote"
 NOTE = "note"
 SENDING = "sending"
 SENT = "sent"
+REFUSED = "refused"  # Hardcover answered and refused the insert: nothing is in the journal
+# Waits after the 1st, 2nd, ... failure in a row; the last one repeats.
+BACKOFF_SECONDS = (300.0, 1_200.0, 3_600.0, 4 * 3_600.0, 12 * 3_600.0)
 PRIVACY = {"public": 1, "followers": 2, "private": 3}
 
 
@@ -45,6 +54,9 @@ class Sent:
     journal_id: int | None
     text: str
     state: str
+    attempts: int = 0  # failures in a row
+    next_attempt_at: float | None = None  # None: at once
+    refused: str | None = None  # Hardcover's reason for the last refusal
 
 
 @dataclass
@@ -53,6 +65,16 @@ class JournalPlan:
     updates: list[tuple[int, Wanted]] = field(default_factory=list)  # (journal id, wanted)
     unconfirmed: list[tuple[Sent, Wanted]] = field(default_factory=list)
     unchanged: int = 0
+    held: int = 0  # failed before; their next attempt is not due yet
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds to wait after `attempts` failures in a row (1 or more)."""
+    return BACKOFF_SECONDS[min(max(attempts, 1), len(BACKOFF_SECONDS)) - 1]
+
+
+def is_due(done: Sent, now: float) -> bool:
+    return done.next_attempt_at is None or done.next_attempt_at <= now
 
 
 def page_number(page: str | None, edition_pages: int | None) -> int | None:
@@ -86,11 +108,16 @@ def wanted_entries(
     return entries
 
 
-def plan(wanted: Iterable[Wanted], sent: Mapping[tuple[int, str], Sent]) -> JournalPlan:
+def plan(
+    wanted: Iterable[Wanted], sent: Mapping[tuple[int, str], Sent], now: float | None = None
+) -> JournalPlan:
+    """What a pass does at `now`; None ignores the waits (the user asked for this pass)."""
     result = JournalPlan()
     for entry in wanted:
         done = sent.get((entry.highlight_id, entry.kind))
-        if done is None:
+        if done is not None and now is not None and not is_due(done, now):
+            result.held += 1
+        elif done is None or done.state == REFUSED:
             result.inserts.append(entry)
         elif done.state != SENT or done.journal_id is None:
             result.unconfirmed.append((done, entry))

@@ -5,6 +5,13 @@ the journal back first (adopting the entry Hardcover already has, so nothing is 
 then new entries are inserted and edited ones updated. Nothing is ever deleted. The first pass
 that would send anything refuses unless the user reviewed it (`ReviewNeededError` carries what
 would be sent). The client's rate budget is the sync's own: pass the same client.
+
+Only the holder of the sync lease sends (the worker of the window or `serve`, or the user's
+`journal send`): two senders would both see a quote as new and add it twice. An insert whose
+outcome is unknown (a 5xx, a timeout, a dropped connection) is never repeated blind: it is
+looked for on the next pass. A refusal, or a read-back that fails (a token without
+`read:journal` gets 403), waits longer after each failure (`plan.retry_delay`); a pass the
+user asked for tries at once.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from bookorbit_desktop.hardcover.api.errors import (
 )
 from bookorbit_desktop.hardcover.journal import store
 from bookorbit_desktop.hardcover.journal.plan import JournalPlan, Sent, Wanted, journal_object, plan
+from bookorbit_desktop.hardcover.sync import lease
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +56,15 @@ class JournalReport:
     adopted: int = 0  # lost answers found in the journal: not sent again
     unchanged: int = 0
     waiting: int = 0  # lost answers that could not be checked (no read:journal, or offline)
+    held: int = 0  # failed before and waiting for their next attempt
     failed: list[str] = field(default_factory=list)
+    read_denied: bool = False  # the token may not read the journal back (read:journal)
+    lease_lost: bool = False  # another process took over sending: the rest goes later
 
 
-def preview() -> JournalPlan:
-    """What a pass would do now (no request is made)."""
-    return plan(store.wanted(), store.sent_map())
+def preview(now: float | None = None) -> JournalPlan:
+    """What a pass would do at `now` (no request is made); None: ignoring the waits."""
+    return plan(store.wanted(), store.sent_map(), now)
 
 
 class RefusedError(Exception):
@@ -89,11 +100,20 @@ async def _confirm(
     """Adopt the entries Hardcover already has; return the ones it never got."""
     missing: list[Wanted] = []
     taken = store.known_journal_ids()
-    for sent, entry in lost:
+    for index, (sent, entry) in enumerate(lost):
         try:
             rows = await _existing(client, user_id, entry.hc_book_id, entry.kind)
-        except (ScopeError, NetworkError, UnavailableError) as error:
+        except ScopeError:
+            # One 403 says it for every entry: no more read-backs this pass.
+            log.info("Journal: the token may not read the journal back; %d wait", len(lost))
+            report.read_denied = True
+            for _, rest in lost[index:]:
+                store.mark_failed(rest, now())
+            report.waiting += len(lost) - index
+            return missing
+        except (NetworkError, UnavailableError) as error:
             log.info("Journal entry for highlight %s not confirmed: %s", entry.highlight_id, error)
+            store.mark_failed(entry, now())
             report.waiting += 1
             continue
         found = next(
@@ -115,11 +135,13 @@ async def _insert(
     store.mark_sending(entry, now)  # committed before the request leaves
     try:
         data = await client.execute(
-            "InsertReadingJournal", {"object": journal_object(entry, privacy)}
+            "InsertReadingJournal",
+            {"object": journal_object(entry, privacy)},
+            resend_on_503=False,  # a 503 can follow a stored insert: look first, next pass
         )
         journal_id = _journal_id(data.get("insert_reading_journal"))
     except RefusedError as error:
-        store.forget(entry)
+        store.mark_refused(entry, str(error), now)
         report.failed.append(f"highlight {entry.highlight_id} ({entry.kind}): {error}")
         return
     except (NetworkError, UnavailableError):
@@ -138,7 +160,11 @@ async def _update(
         )
         _journal_id(data.get("update_reading_journal"))
     except RefusedError as error:
+        store.mark_failed(entry, now, refused=str(error))
         report.failed.append(f"journal entry {journal_id}: {error}")
+        return
+    except (NetworkError, UnavailableError):
+        report.waiting += 1  # setting the same text again is harmless: it goes next pass
         return
     store.mark_sent(entry, journal_id, now)
     report.updated += 1
@@ -150,20 +176,37 @@ async def send_highlights(
     user_id: int,
     reviewed: bool = False,
     clock: Callable[[], float] = time.time,
+    user_asked: bool = False,
+    lease_holder: str | None = None,
 ) -> JournalReport:
-    """One pass over the opted-in books' highlights (see the module docstring)."""
-    current = preview()
+    """One pass over the opted-in books' highlights (see the module docstring).
+
+    The caller holds the sync lease as `lease_holder`; it is renewed before each write, and
+    the pass stops if another process took it over. `user_asked` tries failed entries at once.
+    """
+    current = preview(None if user_asked else clock())
     if not reviewed and not store.anything_sent() and (current.inserts or current.updates):
         raise ReviewNeededError(current)
-    report = JournalReport(unchanged=current.unchanged)
+    report = JournalReport(unchanged=current.unchanged, held=current.held)
     privacy = store.privacy()
+
+    def still_ours() -> bool:
+        if lease_holder is None or lease.acquire(lease_holder, now=clock()):
+            return True
+        report.lease_lost = True
+        return False
+
     try:
         inserts = current.inserts + await _confirm(
             client, user_id, current.unconfirmed, report, clock
         )
         for entry in inserts:
+            if not still_ours():
+                return report
             await _insert(client, entry, privacy, report, clock())
         for journal_id, entry in current.updates:
+            if not still_ours():
+                return report
             await _update(client, journal_id, entry, report, clock())
     except RateLimitedError:
         log.info("Journal pass stopped by the rate limit; the rest goes next time")

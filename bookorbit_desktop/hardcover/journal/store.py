@@ -3,7 +3,8 @@ and the highlight -> journal id map.
 
 An insert is first recorded as "sending" and committed before the request leaves, so a crash
 or a lost answer can never lead to a silent second insert: `plan` sends such an entry to be
-confirmed by reading the journal back first.
+confirmed by reading the journal back first. A row that failed keeps its failures in a row,
+when it may go again and Hardcover's reason (`mark_refused`, `mark_failed`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import Any
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.journal.plan import (
     PRIVACY,
+    REFUSED,
     SENDING,
     SENT,
     Sent,
     Wanted,
+    retry_delay,
     wanted_entries,
 )
 from bookorbit_desktop.hardcover.matching.store import LINKED
@@ -104,7 +107,14 @@ def wanted() -> list[Wanted]:
 def sent_map() -> dict[tuple[int, str], Sent]:
     return {
         (row.highlight_id, row.kind): Sent(
-            row.highlight_id, row.kind, row.journal_id, row.text, row.state
+            row.highlight_id,
+            row.kind,
+            row.journal_id,
+            row.text,
+            row.state,
+            row.attempts,
+            row.next_attempt_at,
+            row.refused,
         )
         for row in JournalEntry.select()
     }
@@ -127,25 +137,64 @@ def _row(entry: Wanted, journal_id: int | None, state: str, now: float) -> dict[
     }
 
 
+def _this(entry: Wanted) -> Any:
+    return (JournalEntry.highlight == entry.highlight_id) & (JournalEntry.kind == entry.kind)
+
+
 def mark_sending(entry: Wanted, now: float) -> None:
-    JournalEntry.insert(**_row(entry, None, SENDING, now)).on_conflict_replace().execute()
+    """Recorded before the insert leaves; the failures in a row so far are kept."""
+    with database.atomic():
+        before = JournalEntry.get_or_none(_this(entry))
+        attempts = before.attempts if before is not None else 0
+        JournalEntry.insert(
+            **_row(entry, None, SENDING, now), attempts=attempts
+        ).on_conflict_replace().execute()
+
+
+def mark_refused(entry: Wanted, reason: str, now: float) -> None:
+    """Hardcover refused the insert: nothing is in the journal; try again after a wait."""
+    with database.atomic():
+        before = JournalEntry.get_or_none(_this(entry))
+        attempts = (before.attempts if before is not None else 0) + 1
+        JournalEntry.insert(
+            **_row(entry, None, REFUSED, now),
+            attempts=attempts,
+            next_attempt_at=now + retry_delay(attempts),
+            refused=reason,
+        ).on_conflict_replace().execute()
+
+
+def mark_failed(entry: Wanted, now: float, *, refused: str | None = None) -> None:
+    """An update refused (its entry keeps the text it had), or a lost answer that could not
+    be checked: the row stays as it is and waits longer before the next attempt."""
+    row = JournalEntry.get_or_none(_this(entry))
+    if row is None:
+        return
+    attempts = row.attempts + 1
+    JournalEntry.update(
+        attempts=attempts, next_attempt_at=now + retry_delay(attempts), refused=refused
+    ).where(_this(entry)).execute()
 
 
 def mark_sent(entry: Wanted, journal_id: int, now: float) -> None:
     with database.atomic():
-        JournalEntry.delete().where(
-            (JournalEntry.highlight == entry.highlight_id) & (JournalEntry.kind == entry.kind)
-        ).execute()
+        JournalEntry.delete().where(_this(entry)).execute()
         JournalEntry.create(**_row(entry, journal_id, SENT, now))
 
 
 def forget(entry: Wanted) -> None:
-    """Hardcover refused or never saw the insert: nothing is in the journal for it."""
-    JournalEntry.delete().where(
-        (JournalEntry.highlight == entry.highlight_id)
-        & (JournalEntry.kind == entry.kind)
-        & (JournalEntry.state == SENDING)
-    ).execute()
+    """Reading back showed Hardcover never got the insert: nothing is in the journal for it."""
+    JournalEntry.delete().where(_this(entry) & (JournalEntry.state == SENDING)).execute()
+
+
+def failing() -> list[tuple[int, str, str, str, str | None]]:
+    """(highlight id, kind, state, text, Hardcover's reason) of every entry that failed last
+    time: refused by Hardcover, or a lost answer not yet checked."""
+    rows = JournalEntry.select(
+        JournalEntry.highlight, JournalEntry.kind, JournalEntry.state, JournalEntry.text,
+        JournalEntry.refused,
+    ).where((JournalEntry.attempts > 0) | (JournalEntry.state == SENDING))  # fmt: skip
+    return [(int(h), kind, state, text, reason) for h, kind, state, text, reason in tuples(rows)]
 
 
 def known_journal_ids() -> set[int]:
