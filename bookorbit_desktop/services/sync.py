@@ -344,7 +344,7 @@ class SyncService:
             )
             if journal and result.stopped is None:  # the reading first, then the journal
                 sent = await journal_send.send_highlights(
-                    client, user_id=user.id, clock=self._clock
+                    client, user_id=user.id, clock=self._clock, lease_holder=self.holder
                 )
                 result.journal_sent = sent.inserted + sent.updated
         result.needs_review = review

@@ -7,12 +7,14 @@ import pytest
 from bookorbit_desktop.hardcover.journal.plan import (
     NOTE,
     QUOTE,
+    REFUSED,
     SENDING,
     SENT,
     Sent,
     journal_object,
     page_number,
     plan,
+    retry_delay,
     wanted_entries,
 )
 
@@ -70,6 +72,44 @@ FEAR = "Fear is the mind-killer."
 def test_plan(note, sent, counts):
     result = plan(_wanted(note=note), sent)
     found = (len(result.inserts), len(result.updates), len(result.unconfirmed), result.unchanged)
+    assert found == counts
+
+
+@pytest.mark.parametrize(
+    ("attempts", "seconds"),
+    [(1, 300), (2, 1_200), (3, 3_600), (4, 4 * 3_600), (5, 12 * 3_600), (40, 12 * 3_600)],
+)
+def test_the_wait_after_each_failure_in_a_row_grows_to_hours(attempts, seconds):
+    assert retry_delay(attempts) == seconds
+
+
+NOW = 1_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("done", "now", "counts"),
+    [
+        # (inserts, updates, unconfirmed, unchanged, held)
+        (Sent(1, QUOTE, None, FEAR, REFUSED, 1, NOW + 1, "Book not found"), NOW, (0, 0, 0, 0, 1)),
+        (Sent(1, QUOTE, None, FEAR, REFUSED, 1, NOW, "Book not found"), NOW, (1, 0, 0, 0, 0)),
+        # a pass the user asked for ignores the wait
+        (Sent(1, QUOTE, None, FEAR, REFUSED, 3, NOW + 9, "x"), None, (1, 0, 0, 0, 0)),
+        (Sent(1, QUOTE, None, FEAR, SENDING, 2, NOW + 1), NOW, (0, 0, 0, 0, 1)),
+        (Sent(1, QUOTE, None, FEAR, SENDING, 2, NOW - 1), NOW, (0, 0, 1, 0, 0)),
+        (Sent(1, QUOTE, 9, "before", SENT, 1, NOW + 1, "Too long"), NOW, (0, 0, 0, 0, 1)),
+        (Sent(1, QUOTE, 9, "before", SENT, 1, NOW - 1, "Too long"), NOW, (0, 1, 0, 0, 0)),
+        (Sent(1, QUOTE, 9, FEAR, SENT), NOW, (0, 0, 0, 1, 0)),
+    ],
+)
+def test_failed_entries_wait_for_their_next_attempt(done, now, counts):
+    result = plan(_wanted(), {(1, QUOTE): done}, now)
+    found = (
+        len(result.inserts),
+        len(result.updates),
+        len(result.unconfirmed),
+        result.unchanged,
+        result.held,
+    )
     assert found == counts
 
 
