@@ -5,7 +5,8 @@ A stranger on the Wi-Fi can reach every one of these ports, so the rules that ke
 them from stalling, filling or forging through the others live here once: connection caps per
 address and in total, accepting a few connections a loop turn (`connections`); the login
 throttle that counts failed password checks (`throttle`); time limits on request bodies
-(`bodies`); log lines within a budget per address a minute (`log_budget`); text from the
+(`bodies`); answers per address and in total, for replies a forged source could aim at
+someone else (`rate`); log lines within a budget per address a minute (`log_budget`); text from the
 network made safe for a log line or a label (`text`). A channel holds only its protocol and
 takes these. This package imports nothing of the app's but `allocator`: neither `server`,
 `devices`, `library` nor `hardcover`.
