@@ -8,7 +8,9 @@ library has one synced book and BOOKS books with changes queued that may not go 
 linked to Hardcover (looked up, no match found), books waiting for the user's review and
 excluded books (a fresh change on each, every minute). Prints the requests the fake received,
 next to the target (0, and never more than 3 per 10 idle minutes), and the same for a worker
-whose linked book also changes once: that one push is all it may send.
+whose linked book also changes once: that one push is all it may send. Last, a library whose
+highlights go to the reading journal, one of which Hardcover refuses for good (its edition
+belongs to another book): the requests over 10 minutes after the user's send (target <= 3).
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bookorbit_desktop.hardcover.journal import store as journal_store
+from bookorbit_desktop.hardcover.journal.send import send_highlights
 from bookorbit_desktop.hardcover.matching.store import exclude, pin
+from bookorbit_desktop.library.highlights import store as highlights
+from bookorbit_desktop.library.highlights.rules import Entry
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
@@ -108,6 +114,47 @@ async def _idle(minutes: int, books: int, change_synced: bool) -> tuple[int, int
             await fake.close()
 
 
+async def _refused_journal_entry(minutes: int) -> tuple[int, int]:
+    """(requests, journal inserts) over `minutes` of the worker after the user's send."""
+    clock = VirtualClock()
+    catalog = Catalog()
+    fake = FakeHardcover(catalog, clock=clock)
+    user = catalog.add_user("reader")
+    token = catalog.add_token(user)
+    await fake.start()
+    client = make_client(fake, clock, token)
+    with tempfile.TemporaryDirectory() as folder:
+        open_database(Path(folder) / "library.sqlite3")
+        try:
+            for title, wrong_edition in (("Dune", False), ("Emma", True)):
+                hc_book = catalog.add_book(title, authors=["Someone"], users_count=9)
+                other = catalog.add_book(f"Not {title}", authors=["Someone"], users_count=1)
+                edition = catalog.add_edition(
+                    other if wrong_edition else hc_book, pages=400, reading_format_id=EBOOK
+                )
+                book = add_book(title, ["Someone"])
+                pin(book.id, hc_book, edition_id=edition, edition_pages=400, reason="picked")
+                quote = [Entry(1_709_300_000, f"A line of {title}.")]
+                highlights.record(highlights.Target(book.id), quote, source="x", origin="x", now=1)
+            journal_store.choose_all(True)
+            service = SyncService(Account(client), clock=clock, gate=PassGate())
+            await service.sync()  # the user's first sync by hand
+            set_setting(FIRST_SYNC_KEY, clock())
+            sent = await send_highlights(client, user_id=user, reviewed=True, clock=clock)
+            assert (sent.inserted, len(sent.failed)) == (1, 1), sent
+            fake.reset_counters()
+            worker = SyncWorker(service, sleep=clock.sleep)
+            for _ in range(int(minutes * 60 / POLL_SECONDS)):
+                await worker.run_once()
+                clock.advance(POLL_SECONDS)
+            inserts = sum(1 for r in fake.requests if r.operation_name == "InsertReadingJournal")
+            return len(fake.requests), inserts
+        finally:
+            close_database()
+            await client.close()
+            await fake.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=int, default=30)
@@ -120,7 +167,10 @@ def main() -> int:
     one, writes = asyncio.run(_idle(args.minutes, args.books, change_synced=True))
     print("same, and one change of a synced book")
     print(f"  requests to Hardcover: {one} ({writes} writes)   (the push of that one change)")
-    return 0 if idle <= bound else 1
+    refused, inserts = asyncio.run(_refused_journal_entry(10))
+    print("a journal entry Hardcover refuses for good, 10 min after the user's send")
+    print(f"  requests to Hardcover: {refused} ({inserts} journal inserts)   (target at most 3)")
+    return 0 if idle <= bound and refused <= 3 else 1
 
 
 if __name__ == "__main__":
