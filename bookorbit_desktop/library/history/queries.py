@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -25,7 +24,7 @@ from bookorbit_desktop.library.history.plausible import (
     plausible_start,
     start_range,
 )
-from bookorbit_desktop.library.history.rules import LocalDays, Session, read_dates
+from bookorbit_desktop.library.history.rules import LocalDays, Session
 from bookorbit_desktop.library.reading.pushes import Resolution, resolution_of
 from bookorbit_desktop.library.store.models import database
 
@@ -180,13 +179,6 @@ def book_sessions(book_id: int) -> list[Session]:
 def has_history() -> bool:
     """Any reading history at all (most libraries have none: callers skip their look-ups)."""
     return database.execute_sql("SELECT 1 FROM history_session LIMIT 1").fetchone() is not None
-
-
-def book_read_dates(
-    book_id: int, local_day: Callable[[int], dt.date] | None = None
-) -> tuple[dt.date, dt.date] | None:
-    """(first day, last day) the library book was read, from its sessions; None without any."""
-    return read_dates(book_sessions(book_id), local_day or LocalDays())
 
 
 def statistics(book_id: int | None = None, since: dt.date | None = None) -> dict[str, Any]:

@@ -162,17 +162,6 @@ def _system_offset(timestamp: int) -> int:
     return int(offset.total_seconds()) if offset is not None else 0
 
 
-def read_dates(
-    sessions: Iterable[Session], local_day: Callable[[int], dt.date]
-) -> tuple[dt.date, dt.date] | None:
-    """(first day, last day) of reading: the local dates of the first session's start and the
-    last session's end; None without any session."""
-    spans = [(session.start, session.end) for session in sessions]
-    if not spans:
-        return None
-    return local_day(min(start for start, _ in spans)), local_day(max(end for _, end in spans))
-
-
 def streaks(days: Iterable[dt.date], today: dt.date) -> tuple[int, int]:
     """(current, longest) runs of consecutive reading days; the current run counts when it
     ends today or yesterday (today may simply not have been read yet)."""

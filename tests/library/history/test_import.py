@@ -9,14 +9,15 @@ import pytest
 
 from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.history.queries import (
-    book_read_dates,
     book_sessions,
     history_books,
     history_days,
     statistics,
 )
+from bookorbit_desktop.library.history.reads import book_reads
 from bookorbit_desktop.library.history.rules import LocalDays
 from bookorbit_desktop.library.history.source import StatisticsFileError
+from bookorbit_desktop.library.history.splitting import DatedRead
 from bookorbit_desktop.library.reading.pushes import link_document
 from bookorbit_desktop.library.store.models import database
 from tests.factories import add_book, make_epub
@@ -124,13 +125,13 @@ def test_history_joins_the_library_by_partial_md5_and_linking_attaches_unknowns(
     assert history_books(book_id=other.id) == []
     link_document(UNKNOWN, other.id, now=1.0)
     assert [b.title for b in history_books(book_id=other.id)] == ["Emma"]
-    assert book_read_dates(other.id, UTC) == (dt.date(2024, 10, 6), dt.date(2024, 10, 6))
+    assert book_reads([other.id], UTC) == {other.id: (DatedRead("2024-10-06", None),)}
     assert [s.seconds for s in book_sessions(other.id)] == [30]
 
 
-def test_read_dates_of_a_book_never_read(library):
+def test_reads_of_a_book_never_read(library):
     book = add_book("Unread")
-    assert book_read_dates(book.id, UTC) is None
+    assert book_reads([book.id], UTC) == {}
 
 
 def test_statistics_json_shape_and_since(library, tmp_path):

@@ -16,7 +16,6 @@ from bookorbit_desktop.library.history.rules import (
     estimated_finish,
     pace,
     period_totals,
-    read_dates,
     rescaled_pages,
     streaks,
 )
@@ -139,15 +138,6 @@ def test_pace(pages, seconds, expected):
 )
 def test_estimated_finish(pages, read, seconds, days, expected):
     assert estimated_finish(pages, read, seconds, days, D(2025, 1, 10)) == expected
-
-
-def test_read_dates_span_the_first_start_to_the_last_end():
-    sessions = [
-        Session(86_400 * 3 + 10, 86_400 * 3 + 100, 90, 1),
-        Session(86_400 - 60, 86_400 + 30, 90, 2),
-    ]
-    assert read_dates(sessions, UTC) == (D(1970, 1, 1), D(1970, 1, 4))
-    assert read_dates([], UTC) is None
 
 
 @pytest.mark.parametrize(
