@@ -9,13 +9,22 @@ that a copy the user has not read yet never lowers what another copy reached:
 | status         | the furthest wins: Read > Did Not Finish > Currently Reading > Paused >    |
 |                | Want to Read; the copy the user chose to speak for the book (its "lead")  |
 |                | wins over all of them                                                     |
-| progress,      | the copy that gives the status; among several with that status, the one   |
-| edition        | read most recently (the copy being read)                                  |
+| progress       | the copy that gives the status; among several with that status, the one   |
+|                | read most recently (the copy being read); a fraction within 0..1, turned  |
+|                | into pages of the entry's edition (below), so never past its last page    |
+| edition        | pinned: the lead's, when the user chose one; else the edition the entry   |
+|                | already has (the last push's) while any copy is linked with it; else      |
+|                | (nothing pushed yet, or the user picked another edition for the copy that |
+|                | had it) the copy being read's. A new copy never switches it               |
 | start date     | the earliest start among the copies of the current read (those with the   |
 |                | winning status); unknown stays unknown                                    |
 | finish date    | the latest finish among them (a finished read only)                       |
 | rating         | the most recently changed rating of any copy; the lead's, if it has one   |
 | date added     | the earliest                                                              |
+
+Progress is never lowered by a copy: the edition does not change under the read, so
+Hardcover's page and the one sent are pages of one edition, and `reconcile` keeps
+Hardcover's when it is ahead for the same read ("Hardcover is ahead").
 
 Copies whose statuses differ are a conflict the user should see ("2 copies linked: Read and Want
 to Read"): the entry still gets the furthest status (nothing is lowered), and choosing a lead
@@ -24,6 +33,7 @@ copy settles it the other way when that is what the user meant (a reread in anot
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -66,16 +76,24 @@ def _rank(copy: Copy) -> int:
     return RANK.get(copy.local.status_id or 0, 0)
 
 
-def combine(copies: Sequence[Copy]) -> Combined:
-    """The one desired state of a Hardcover entry from every copy linked to it."""
+def combine(copies: Sequence[Copy], entry_edition: int | None = None) -> Combined:
+    """The one desired state of a Hardcover entry from every copy linked to it;
+    `entry_edition` is the edition the entry was last pushed with (None: never pushed)."""
     if not copies:
         raise ValueError("a Hardcover entry needs at least one linked copy")
     leads = [c for c in copies if c.lead]
     pool = leads or list(copies)
     top = max(_rank(c) for c in pool)
     same = [c for c in pool if _rank(c) == top]
-    leader = max(same, key=lambda c: (c.updated_at, c.local.progress, -c.local.book_id))
-    local = leader.local
+    leader = max(same, key=lambda c: (c.updated_at, _fraction(c), -c.local.book_id))
+    edition = pinned_edition(copies, leader, entry_edition).local
+    local = replace(
+        leader.local,
+        progress=_fraction(leader),
+        edition_id=edition.edition_id,
+        edition_pages=edition.edition_pages,
+        edition_pinned=edition.edition_pinned,
+    )
     current = [c.local for c in (same if not leads else [leader])]
     if read_kind(local.status_id or 0) == FINISHED_READ:
         finishes = [c.finished for c in current if c.finished]
@@ -88,6 +106,23 @@ def combine(copies: Sequence[Copy]) -> Combined:
     local = replace(local, date_added=min(c.local.date_added for c in copies))
     order = (leader.local.book_id, *sorted(c.local.book_id for c in copies if c is not leader))
     return Combined(local, order, conflict([c.local.status for c in copies]))
+
+
+def pinned_edition(copies: Sequence[Copy], leader: Copy, entry_edition: int | None) -> Copy:
+    """The copy whose edition the entry carries, by the module's table."""
+    if leader.lead:
+        return leader
+    keeping = [
+        c for c in copies if entry_edition is not None and c.local.edition_id == entry_edition
+    ]
+    # Several copies of the pinned edition: the one with its page count, the closest to the leader.
+    keeping.sort(key=lambda c: (c is not leader, not c.local.edition_pages, c.local.book_id))
+    return keeping[0] if keeping else leader
+
+
+def _fraction(copy: Copy) -> float:
+    progress = copy.local.progress
+    return 0.0 if math.isnan(progress) else min(1.0, max(0.0, progress))
 
 
 def conflict(statuses: Sequence[str]) -> str | None:

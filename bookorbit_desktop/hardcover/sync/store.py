@@ -140,10 +140,7 @@ def _copy(book: Any) -> Copy:
 
 
 def _candidate(books: list[Any], history: dict[int, tuple[DatedRead, ...]]) -> Candidate:
-    combined = combine([_copy(book) for book in books])
-    hc_book_id = combined.local.hc_book_id
-    leader = next(book for book in books if book.id == combined.copies[0])
-    desired = desired_entry(combined.local, history.get(leader.id, ()))
+    hc_book_id = books[0].match_row.hc_book_id
     # The copies share one snapshot once pushed together; before that, the newest one of
     # this very Hardcover book speaks for the entry.
     raws = []
@@ -156,6 +153,11 @@ def _candidate(books: list[Any], history: dict[int, tuple[DatedRead, ...]]) -> C
         (s for _, raw in raws if (s := Snapshot.from_json(raw)) and s.hc_book_id == hc_book_id),
         None,
     )
+    # The entry keeps the edition it was pushed with (`copies`: edition pinning).
+    pushed_edition = snapshot.wanted.get("edition_id") if snapshot is not None else None
+    combined = combine([_copy(book) for book in books], pushed_edition)
+    leader = next(book for book in books if book.id == combined.copies[0])
+    desired = desired_entry(combined.local, history.get(leader.id, ()))
     creating = any(raw.get("creating") == hc_book_id for _, raw in raws)
     chosen = any(book.match_row.lead for book in books)
     held_back = None if chosen else copy_left(desired.local, combined.copies, raws, snapshot)
