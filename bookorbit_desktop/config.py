@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookorbit_desktop import APP_NAME
+from bookorbit_desktop.errors import BookOrbitError
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class Paths:
         if private:
             os.umask(0o077)  # every file and folder BookOrbit creates from now on
         for folder in (self.data_dir, self.log_dir, self.cache_dir, self.covers_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            _make_folder(folder)
             if private:
                 os.chmod(folder, 0o700)
         if private:
@@ -84,6 +85,34 @@ class Paths:
                 for path in folder.glob(pattern):
                     if path.is_file() and not path.is_symlink():
                         os.chmod(path, 0o600)
+
+
+def _make_folder(folder: Path) -> None:
+    """`folder`, created if missing; a path that cannot be one is a `BookOrbitError` naming it
+    (the command line prints it in one line and exits with 2, not a traceback)."""
+    title = "Data folder unusable"
+    if folder.exists() and not folder.is_dir():
+        raise BookOrbitError(
+            f"{folder} is a file, not a folder. Give --data-dir (or {DATA_DIR_ENV}) a folder, "
+            "or a path where a new folder can be made.",
+            title=title,
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        writable = os.access(folder, os.W_OK | os.X_OK)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise BookOrbitError(
+            f"{folder} cannot be written ({reason}). Give --data-dir (or {DATA_DIR_ENV}) a "
+            "folder you can write to.",
+            title=title,
+        ) from error
+    if not writable:
+        raise BookOrbitError(
+            f"{folder} cannot be written (permission denied). Give --data-dir (or "
+            f"{DATA_DIR_ENV}) a folder you can write to.",
+            title=title,
+        )
 
 
 def resources_dir() -> Path:

@@ -196,7 +196,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "hidden"):
         args.hidden = False
     paths = resolve_paths(args.data_dir)
-    paths.ensure()
+    try:
+        paths.ensure()
+    except BookOrbitError as error:  # no log yet: the log folder is inside the data folder
+        print(f"{APP_NAME}: {error.title}: {error.message}", file=sys.stderr)
+        return 2
     setup_logging(paths.log_dir, verbose=args.verbose)
     ctx = CliContext(paths)
     try:
