@@ -73,6 +73,15 @@ def library_source(stored: str | None) -> str:
     return KOSYNC if stored == SYNC_DATE else USER
 
 
+def needs_history(local: Local, stored_sources: Mapping[str, str | None] | None = None) -> bool:
+    """Could the history propose anything for this entry (a date its status needs that is
+    not the user's)? Only then are the book's reads looked up."""
+    kind = read_kind(local.status_id or 0)
+    names = DATES if kind == FINISHED_READ else ("started",) if kind == OPEN_READ else ()
+    stored = stored_sources or {}
+    return any(not getattr(local, n) or library_source(stored.get(n)) != USER for n in names)
+
+
 def desired_entry(
     local: Local,
     history: Sequence[DatedRead] = (),

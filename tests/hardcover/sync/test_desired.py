@@ -12,6 +12,7 @@ from bookorbit_desktop.hardcover.sync.desired import (
     USER,
     Proposal,
     desired_entry,
+    needs_history,
 )
 from bookorbit_desktop.hardcover.sync.model import Local
 from bookorbit_desktop.library.history.splitting import DatedRead
@@ -87,3 +88,18 @@ def test_a_withheld_date_keeps_hardcovers_and_says_why():
     built = desired_entry(local(started="2024-10-20", finished="2024-10-12"))
     assert built.local.kept_dates == frozenset({"started"})
     assert any("after the finish date" in note for note in built.notes)
+
+
+@pytest.mark.parametrize(
+    ("book", "stored", "expected"),
+    [
+        (local(started="2024-10-01", finished="2024-10-12"), {}, False),  # the user's dates
+        (local(started="2024-10-01"), {}, True),  # no finish date
+        (local(started="2024-10-01", finished="2024-10-12"), {"finished": SYNC_DATE}, True),
+        (local("reading", started="2024-10-01"), {}, False),
+        (local("reading"), {}, True),
+        (local("want_to_read"), {}, False),
+    ],
+)
+def test_the_history_is_read_only_when_it_could_propose_a_date(book, stored, expected):
+    assert needs_history(book, stored) is expected
