@@ -108,26 +108,37 @@ def merged(stored: Entry, incoming: Entry) -> Entry | None:
 
 
 class _Index:
-    """The stored highlights of one book, found by creation instant or by text."""
+    """The stored highlights of one book, found by creation instant, or by text at a whole
+    number of quarter-hours away (a bounded number of look-ups, so a merge stays linear)."""
 
     def __init__(self, rows: Sequence[Stored]) -> None:
         self.rows = list(rows)
         self.by_instant: dict[int, int] = {}
-        self.by_text: dict[str, list[int]] = {}
+        self.by_text: dict[tuple[str, int], int] = {}  # (text key, instant) -> first row
+        self.texts: set[str] = set()
         for index, row in enumerate(self.rows):
             self._note(index, row.entry)
 
     def _note(self, index: int, entry: Entry) -> None:
+        key = _text_key(entry.text)
         self.by_instant.setdefault(entry.created, index)
-        self.by_text.setdefault(_text_key(entry.text), []).append(index)
+        self.by_text.setdefault((key, entry.created), index)
+        self.texts.add(key)
 
     def find(self, entry: Entry) -> int | None:
         if entry.created in self.by_instant:
             return self.by_instant[entry.created]
-        for index in self.by_text.get(_text_key(entry.text), []):
-            if same_highlight(self.rows[index].entry, entry):
-                return index
-        return None
+        key = _text_key(entry.text)
+        if not key or key not in self.texts:
+            return None
+        steps = TIME_ZONE_SLACK_SECONDS // TIME_ZONE_STEP_SECONDS
+        found = [
+            self.by_text.get((key, entry.created + step * TIME_ZONE_STEP_SECONDS))
+            for step in range(-steps, steps + 1)
+        ]
+        # A row noted under an earlier text of its own matches only by the text it has now.
+        current = (i for i in found if i is not None and _text_key(self.rows[i].entry.text) == key)
+        return min(current, default=None)
 
     def add(self, row: Stored) -> int:
         self.rows.append(row)
@@ -141,16 +152,18 @@ class _Index:
 
 
 def plan(stored: Sequence[Stored], incoming: Sequence[Entry]) -> Plan:
-    """How to record `incoming` next to the book's `stored` highlights (rules table above)."""
+    """How to record `incoming` next to the book's `stored` highlights (rules table above).
+    Linear in the number of highlights: every step is a look-up in a dictionary."""
     known = _Index(stored)
-    result = Plan()
+    added: list[Entry] = []
+    updated: dict[int, Entry] = {}  # stored id -> its entry after the export, in first order
     unchanged = kept_deleted = 0
     new_at: dict[int, int] = {}  # index in `known` of an entry added by this plan -> in added
     for entry in incoming:
         index = known.find(entry)
         if index is None:
-            new_at[known.add(Stored(-1, entry))] = len(result.added)
-            result.added.append(entry)
+            new_at[known.add(Stored(-1, entry))] = len(added)
+            added.append(entry)
             continue
         row = known.rows[index]
         if row.deleted:
@@ -162,14 +175,14 @@ def plan(stored: Sequence[Stored], incoming: Sequence[Entry]) -> Plan:
             continue
         known.replace(index, replace(row, entry=after))
         if index in new_at:  # the export carried the same highlight twice: the later one wins
-            result.added[new_at[index]] = after
+            added[new_at[index]] = after
         else:
-            result.updated[:] = [(i, e) for i, e in result.updated if i != row.id]
-            result.updated.append((row.id, after))
+            updated.pop(row.id, None)  # the later change of one highlight goes last
+            updated[row.id] = after
     before = {row.id: row.entry for row in stored}
     # One highlight sent twice in one export can change and change back: no update then.
-    result.updated[:] = [(i, e) for i, e in result.updated if before.get(i) != e]
-    return replace(result, unchanged=unchanged, kept_deleted=kept_deleted)
+    changes = [(i, e) for i, e in updated.items() if before.get(i) != e]
+    return Plan(added, changes, unchanged, kept_deleted)
 
 
 def proposal(

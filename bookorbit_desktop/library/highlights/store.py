@@ -3,17 +3,23 @@ that wait for the user to the book they belong to.
 
 `record` applies `rules.plan` to one book's (or one waiting export's) stored highlights in one
 transaction: nothing an export leaves out is ever deleted; only `delete` (the user) does, and
-a deleted highlight stays deleted when a device sends it again.
+a deleted highlight stays deleted when a device sends it again. A text or note an update
+replaces is kept in `versions`. The receiver takes the same steps apart (`stored`, then
+`rules.plan` off the writer, then `write` in short parts) so that a large export never holds
+the library's writer for long. Every statement takes at most `CHUNK_ROWS` rows, far below
+SQLite's limit on the values of one statement, however many highlights an export carries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from peewee import JOIN, fn
 
 from bookorbit_desktop.errors import NotFoundError
+from bookorbit_desktop.library.highlights import versions
 from bookorbit_desktop.library.highlights.rules import Entry, Plan, Stored, plan
 from bookorbit_desktop.library.store.channel_tables import Highlight
 from bookorbit_desktop.library.store.models import Book, database
@@ -21,6 +27,14 @@ from bookorbit_desktop.library.store.typed import tuples
 
 SOURCE_XMNOTE = "xmnote"
 SOURCE_SIDECAR = "sidecar"
+CHUNK_ROWS = 500  # rows per statement: 13 values each stays far below SQLite's limit
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = CHUNK_ROWS) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 @dataclass(frozen=True)
@@ -87,19 +101,29 @@ def _fields(entry: Entry) -> dict[str, object]:
     }
 
 
-def record(
-    target: Target, entries: Sequence[Entry], *, source: str, origin: str | None, now: float
-) -> Recorded:
-    """Merge one export's entries for one book into the library (see `rules`)."""
+def stored(target: Target) -> list[Stored]:
+    """The target's highlights as `rules.plan` takes them (deleted ones included)."""
+    return [
+        Stored(row.id, _entry(row), row.deleted_at is not None)
+        for row in Highlight.select().where(_where(target))
+    ]
+
+
+def write(
+    target: Target,
+    added: Sequence[Entry],
+    updated: Sequence[tuple[int, Entry]],
+    *,
+    source: str,
+    origin: str | None,
+    now: float,
+) -> None:
+    """Store a plan, or a part of one: new highlights, and (id, entry) updates whose replaced
+    texts and notes go to `versions` first."""
+    where = {"source": source, "origin": origin, "changed_at": now}
+    pending = {"pending_title": target.title, "pending_authors": target.authors}
     with database.atomic():
-        stored = [
-            Stored(row.id, _entry(row), row.deleted_at is not None)
-            for row in Highlight.select().where(_where(target))
-        ]
-        result: Plan = plan(stored, entries)
-        where = {"source": source, "origin": origin, "changed_at": now}
-        if result.added:
-            pending = {"pending_title": target.title, "pending_authors": target.authors}
+        for part in chunks(added):
             Highlight.insert_many(
                 [
                     {
@@ -109,12 +133,27 @@ def record(
                         **(pending if target.book_id is None else {}),
                         "received_at": now,
                     }
-                    for entry in result.added
+                    for entry in part
                 ]
             ).execute()
-        for row_id, entry in result.updated:
-            Highlight.update(**_fields(entry), **where).where(Highlight.id == row_id).execute()
+        for changes in chunks(updated):
+            versions.keep_replaced(changes, replaced_by=origin, now=now)
+            for row_id, entry in changes:
+                Highlight.update(**_fields(entry), **where).where(Highlight.id == row_id).execute()
+
+
+def counts(result: Plan) -> Recorded:
     return Recorded(len(result.added), len(result.updated), result.unchanged, result.kept_deleted)
+
+
+def record(
+    target: Target, entries: Sequence[Entry], *, source: str, origin: str | None, now: float
+) -> Recorded:
+    """Merge one export's entries for one book into the library (see `rules`)."""
+    with database.atomic():
+        result: Plan = plan(stored(target), entries)
+        write(target, result.added, result.updated, source=source, origin=origin, now=now)
+    return counts(result)
 
 
 def _rows(query: object) -> list[HighlightRow]:
@@ -217,5 +256,6 @@ def link_waiting(title: str, authors: str, book_id: int, *, now: float) -> Recor
             origin=live[0].origin if live else None,
             now=now,
         )
-        Highlight.delete().where(Highlight.id.in_([row.id for row in rows])).execute()
+        for part in chunks([row.id for row in rows]):
+            Highlight.delete().where(Highlight.id.in_(list(part))).execute()
     return result

@@ -115,6 +115,7 @@ class HighlightVersion(BaseModel):
 
     id = AutoField()
     highlight = ForeignKeyField(Highlight, backref="versions", on_delete="CASCADE")
+    highlight_id: int
     text = TextField()
     note = TextField()
     origin = TextField(null=True)  # who wrote this text: an address, a folder, or None

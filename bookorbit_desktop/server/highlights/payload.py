@@ -6,8 +6,10 @@
                   "page"? (a number)}],
      "fuzzyReadingDurations": [...] or {} when there are no statistics}
 
-Anything else is a `PayloadError` saying what is wrong; the limits keep one request small
-enough to hold in memory while a book with thousands of highlights still fits.
+Anything else is a `PayloadError` saying what is wrong (`TooLargeError` for more than
+`MAX_ENTRIES` highlights, answered 413); the limits keep one request small enough to hold in
+memory while a book with thousands of highlights still fits. JSON nested too deeply for the
+parser is a `PayloadError` too, never a crash.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ MAX_NAME_CHARS = 2_000  # title, authors, chapter
 
 class PayloadError(ValueError):
     """The body is not an XMNote export."""
+
+
+class TooLargeError(PayloadError):
+    """The export carries more highlights than one request may."""
 
 
 def _string(value: Any, what: str, limit: int, *, required: bool = False) -> str | None:
@@ -70,6 +76,8 @@ def parse_export(body: bytes) -> Export:
         data = json.loads(body)
     except (UnicodeDecodeError, ValueError) as error:
         raise PayloadError(f"the body is not JSON ({error})") from None
+    except RecursionError:
+        raise PayloadError("the body is nested too deeply") from None
     if not isinstance(data, dict):
         raise PayloadError("the body is not a JSON object")
     title = (_string(data.get("title"), "title", MAX_NAME_CHARS, required=True) or "").strip()
@@ -82,7 +90,9 @@ def parse_export(body: bytes) -> Export:
     if not isinstance(entries, list):
         raise PayloadError("entries must be a list")
     if len(entries) > MAX_ENTRIES:
-        raise PayloadError(f"more than {MAX_ENTRIES} entries in one book")
+        raise TooLargeError(
+            f"{len(entries)} highlights in one book; at most {MAX_ENTRIES:,} are taken at once"
+        )
     status = data.get("readingStatus")
     usable = isinstance(status, int) and not isinstance(status, bool)
     return Export(

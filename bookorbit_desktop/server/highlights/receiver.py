@@ -3,9 +3,23 @@
 KOReader stops a whole export at the first book that fails, and releases up to 2024.11 crash
 on a reply that is empty, not JSON or over 2 KiB; so every book, known to the library or not,
 gets the same small `200 {"code": 200, "message": "Received"}` once it is stored, and every
-refusal is a small JSON body too. One body is read at a time (memory stays at one request),
-up to `MAX_BODY_BYTES` (1,800 highlights make 1.3 MiB) and within `BODY_SECONDS`. The store
-runs on the library's writer thread; `on_received` then hears what arrived, from where, for
+refusal is a small JSON body too. What one post may carry is documented here:
+
+| limit | refused with |
+|---|---|
+| a body over `MAX_BODY_BYTES` (16 MiB), declared or not | 413 at once, unread |
+| a body without a declared length | 411 |
+| more than `payload.MAX_ENTRIES` (20,000) highlights | 413 |
+| a body not complete `guards.bodies.BODY_SECONDS` after the head | 408 |
+| JSON that is not an XMNote export, or nested too deeply | 400 |
+
+Each body is read on its own connection within the shared body time limit
+(`guards.bodies.read_body`), so a sender that trickles its body holds only its own
+connection. Exports are then merged one at a time (`merging.store_export`: off the writer,
+written in short parts, so kosync pushes keep being answered). A pairing secret, when set,
+is checked under the shared login throttle (`guards.throttle`, per address), so guessing it is
+bounded. Refusals are logged within the shared refusal budget (`guards.log_budget`), network
+text through `guards.text.for_log`. `on_received` then hears what arrived, from where, for
 the window and the log. Its connections count in the sync server's caps
 (`connections.ConnectionLimits`) and close after `connections.IDLE_SECONDS` without a request,
 so idle sockets on this port cannot take the descriptors the sync server needs.
@@ -23,8 +37,13 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.guards import bodies
 from bookorbit_desktop.guards.connections import IDLE_SECONDS, ConnectionLimits
-from bookorbit_desktop.library.highlights.received import Received, record_export
+from bookorbit_desktop.guards.log_budget import BudgetedLog
+from bookorbit_desktop.guards.text import for_log
+from bookorbit_desktop.guards.throttle import Admission, LoginThrottle
+from bookorbit_desktop.library.highlights.received import Received
+from bookorbit_desktop.server.app import LINGER_SECONDS
 from bookorbit_desktop.server.binding import BatchedSite, Listener, bind_problem, listening_ports
 from bookorbit_desktop.server.highlights.guard import (
     RateLimit,
@@ -33,17 +52,25 @@ from bookorbit_desktop.server.highlights.guard import (
     private_source,
     secret_matches,
 )
-from bookorbit_desktop.server.highlights.payload import PayloadError, parse_export
+from bookorbit_desktop.server.highlights.merging import store_export
+from bookorbit_desktop.server.highlights.payload import PayloadError, TooLargeError, parse_export
 from bookorbit_desktop.server.lenient_http import LenientAppRunner
 from bookorbit_desktop.server.workers import DbWorkers, LibraryBusyError
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8080  # fixed in KOReader's exporter
-MAX_BODY_BYTES = 16 * 1024 * 1024
-BODY_SECONDS = 60.0  # a body still arriving after this is a stalled (or hostile) client
-STORE_SECONDS = 30.0  # storing thousands of highlights may take a while on a slow disk
+MAX_BODY_BYTES = 16 * 1024 * 1024  # 20,000 highlights with long notes fit
 SHUTDOWN_GRACE_SECONDS = 2.0
+
+
+def _refusal_lines() -> BudgetedLog:
+    return BudgetedLog(
+        log,
+        logging.INFO,
+        "Refused %d more highlights posts from %s in the last minute (one line per address a"
+        " minute)",
+    )
 
 
 class ReceiverStartError(BookOrbitError):
@@ -63,10 +90,13 @@ class ReceiverOptions:
     # The sync server's caps: one budget of connections (and descriptors) for the process, so
     # idle sockets on this port cannot leave the sync server none.
     limits: ConnectionLimits | None = None
+    # Wrong pairing secrets count as failed logins do: a guesser is bounded per address.
+    secret_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    refusals: BudgetedLog = field(default_factory=_refusal_lines)
 
 
 OPTIONS = web.AppKey("highlights_options", ReceiverOptions)
-BODY_LOCK = web.AppKey("highlights_body_lock", asyncio.Lock)
+MERGES = web.AppKey("highlights_merges", asyncio.Lock)  # one export merged at a time
 
 
 def reply(code: int, message: str) -> web.Response:
@@ -75,61 +105,88 @@ def reply(code: int, message: str) -> web.Response:
 
 
 def describe(received: Received, origin: str) -> str:
-    """ "12 highlights for Dune from 192.168.1.23", and what became of them."""
+    """ "12 highlights for 'Dune' from 192.168.1.23", and what became of them."""
     count = received.highlights
-    line = f"{count} highlight{'s' if count != 1 else ''} for {received.title} from {origin}"
+    title = for_log(received.title)
+    line = f"{count} highlight{'s' if count != 1 else ''} for {title} from {origin}"
     done = received.recorded
     line += f" ({done.added} new, {done.updated} updated)"
     if received.book_id is None:
         line += ": no single library book matches; it waits for you to pick the book"
     if received.proposed:
         line += "; KOReader proposes a reading status for you to confirm"
+    if received.dropped:
+        line += f"; the {received.dropped} oldest waiting highlights were dropped (the cap)"
     return line
 
 
-def _refusal(request: web.Request, options: ReceiverOptions) -> web.Response | None:
+def _secret_refusal(
+    source: str, options: ReceiverOptions, given: str | None
+) -> tuple[int, str] | None:
+    if not options.secret:
+        return None
+    if options.secret_throttle.admit(source) is not Admission.CHECK:
+        return 429, "Too many wrong pairing secrets; wait a minute, then export again."
+    right = secret_matches(options.secret, given)
+    options.secret_throttle.checked(source, right)
+    return None if right else (403, "The pairing secret is missing or wrong.")
+
+
+def _refusal(request: web.Request, options: ReceiverOptions) -> tuple[int, str] | None:
+    """(status, message) when the request is refused before its body is read."""
     source = request.remote or ""
     if not options.allow_source(source):
-        return reply(403, "Only devices on your own network may send highlights.")
+        return 403, "Only devices on your own network may send highlights."
     if not options.rate.allow(source):  # before the secret: guessing it costs requests too
-        return reply(429, "Too many requests; try again in a minute.")
+        return 429, "Too many requests; try again in a minute."
     if "Origin" in request.headers:
-        return reply(403, "Web pages may not send highlights.")
+        return 403, "Web pages may not send highlights."
     if not ip_literal_host(request.host):
-        return reply(403, "Send to this computer's IP address.")
-    if not secret_matches(options.secret, request.query.get("k")):
-        return reply(403, "The pairing secret is missing or wrong.")
+        return 403, "Send to this computer's IP address."
+    secret = _secret_refusal(source, options, request.query.get("k"))
+    if secret is not None:
+        return secret
     if not json_content(request.content_type):
-        return reply(415, "Send application/json.")
+        return 415, "Send application/json."
+    if request.content_length is None:
+        return 411, "Send the body with its Content-Length."
+    if request.content_length > MAX_BODY_BYTES:
+        return 413, f"Larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB."
     return None
+
+
+def _refused(request: web.Request, status: int, message: str) -> web.Response:
+    """The refusal, logged within the budget; a body left unread is never waited for."""
+    options = request.app[OPTIONS]
+    source = request.remote or "?"
+    options.refusals.line(source, f"Highlights from {source} refused: {for_log(message)}")
+    response = reply(status, message)
+    if not request.content.is_eof():
+        response.force_close()
+    return response
 
 
 async def send(request: web.Request) -> web.Response:
     options = request.app[OPTIONS]
     refused = _refusal(request, options)
     if refused is not None:
-        log.info("Highlights from %s refused: %s", request.remote, refused.text)
-        return refused
-    async with request.app[BODY_LOCK]:
-        try:
-            async with asyncio.timeout(BODY_SECONDS):  # one body at a time: none may stall
-                body = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            return reply(413, f"Larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB.")
-        except TimeoutError:
-            return reply(408, "The body took too long to arrive.")
-        try:
-            export = parse_export(body)
-        except PayloadError as error:
-            log.info("Highlights from %s refused: %s", request.remote, error)
-            return reply(400, f"Not an XMNote export: {error}.")
-        origin = request.remote or "?"
-        try:
-            received = await options.workers.write(
-                record_export, export, origin, options.clock(), wait=STORE_SECONDS
-            )
-        except LibraryBusyError:
-            return reply(503, "The library is busy; export again in a moment.")
+        return _refused(request, *refused)
+    try:
+        body = await bodies.read_body(request.content)
+    except TimeoutError:
+        return _refused(request, 408, "The body took too long to arrive.")
+    try:
+        export = await asyncio.to_thread(parse_export, body)
+    except TooLargeError as error:
+        return _refused(request, 413, f"Too many highlights: {error}.")
+    except PayloadError as error:
+        return _refused(request, 400, f"Not an XMNote export: {error}.")
+    origin = request.remote or "?"
+    try:
+        async with request.app[MERGES]:
+            received = await store_export(options.workers, export, origin, options.clock())
+    except LibraryBusyError:
+        return reply(503, "The library is busy; export again in a moment.")
     log.info("%s", describe(received, origin))
     if options.on_received is not None:
         options.on_received(received, origin)
@@ -143,7 +200,7 @@ async def _not_here(request: web.Request) -> web.Response:
 def build_app(options: ReceiverOptions) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[OPTIONS] = options
-    app[BODY_LOCK] = asyncio.Lock()
+    app[MERGES] = asyncio.Lock()
     app.router.add_post("/send", send)
     app.router.add_route("*", "/{tail:.*}", _not_here)
     return app
@@ -181,6 +238,7 @@ class HighlightsReceiver(Listener):
             access_log=None,
             shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
             keepalive_timeout=IDLE_SECONDS,
+            lingering_time=LINGER_SECONDS,  # a refused body is not read on
         )
         await runner.setup()
         try:

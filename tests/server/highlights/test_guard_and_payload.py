@@ -152,7 +152,7 @@ def test_an_empty_export_and_an_older_release_without_status():
         (b'{"title": "' + b"t" * 3000 + b'"}', "longer than"),
         (
             json.dumps({"title": "x", "entries": [{"time": 1}] * (MAX_ENTRIES + 1)}).encode(),
-            "more than",
+            "at most 20,000",
         ),
     ],
 )

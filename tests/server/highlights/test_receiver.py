@@ -8,6 +8,7 @@ import http.client
 import json
 import signal
 import socket
+import time
 
 import pytest
 
@@ -45,6 +46,17 @@ def post(port, body, *, headers=None, path="/send", host=None):
         connection.close()
 
 
+def _declared(port, length):
+    """The answer to a head declaring a body of `length` bytes, of which a little is sent."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {length}\r\n\r\n".encode()
+            + b"x" * 1000
+        )
+        return sock.recv(4096)
+
+
 def _read_until(process, start):
     for line in process.stdout:
         if line.startswith(start):
@@ -72,22 +84,22 @@ def serving(tmp_path):
 def test_what_koreader_sends_is_stored_once_and_edits_update(serving):
     process, port, data = serving
     assert post(port, KOREADER_BODY) == (200, OK)
-    assert _read_until(process, "2 highlights for Dune from 127.0.0.1").strip() == (
-        "2 highlights for Dune from 127.0.0.1 (2 new, 0 updated); KOReader proposes a reading "
+    assert _read_until(process, "2 highlights for 'Dune' from 127.0.0.1").strip() == (
+        "2 highlights for 'Dune' from 127.0.0.1 (2 new, 0 updated); KOReader proposes a reading "
         "status for you to confirm"
     )
     assert post(port, KOREADER_BODY) == (200, OK)  # a re-send
-    _read_until(process, "2 highlights for Dune from 127.0.0.1 (0 new, 0 updated)")
+    _read_until(process, "2 highlights for 'Dune' from 127.0.0.1 (0 new, 0 updated)")
     edited = json.loads(json.dumps(KOREADER_BODY))
     edited["entries"][1]["note"] = "edited on the device"
     del edited["entries"][0]  # a filtered export: what it leaves out stays
     assert post(port, edited) == (200, OK)
-    _read_until(process, "1 highlight for Dune from 127.0.0.1 (0 new, 1 updated)")
+    _read_until(process, "1 highlight for 'Dune' from 127.0.0.1 (0 new, 1 updated)")
     unknown = dict(KOREADER_BODY, title="Not In The Library")
     assert post(port, unknown) == (200, OK)  # the same reply for a book we do not know
-    _read_until(process, "2 highlights for Not In The Library from 127.0.0.1 (2 new, 0 updated)")
+    _read_until(process, "2 highlights for 'Not In The Library' from 127.0.0.1 (2 new, 0 updated)")
 
-    assert post(port, b"x" * (17 * 1024 * 1024))[0] == 413
+    assert _declared(port, 17 * 1024 * 1024).startswith(b"HTTP/1.1 413")  # answered unread
     assert post(port, b"{not json")[0] == 400
     assert post(port, KOREADER_BODY, headers={"Origin": "http://evil.example"})[0] == 403
     assert post(port, KOREADER_BODY, host="evil.example:8080")[0] == 403
@@ -162,19 +174,25 @@ async def test_a_taken_port_names_calibre(receiver, library):
 
 
 @pytest.mark.asyncio
-async def test_a_stalled_body_does_not_hold_up_the_next_device(receiver, monkeypatch):
-    from bookorbit_desktop.server.highlights import receiver as module
+async def test_stalled_bodies_hold_only_their_own_connections(receiver, monkeypatch):
+    from bookorbit_desktop.guards import bodies
 
-    monkeypatch.setattr(module, "BODY_SECONDS", 0.5)
+    monkeypatch.setattr(bodies, "BODY_SECONDS", 2.0)
     running = await receiver()
-    reader, writer = await asyncio.open_connection("127.0.0.1", running.port)
-    writer.write(
-        b"POST /send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        b"Content-Length: 1000\r\n\r\n{"
-    )
-    await writer.drain()
+    stalled = []
+    for _ in range(3):  # a few half-sent posts: headers, part of the body, then silence
+        reader, writer = await asyncio.open_connection("127.0.0.1", running.port)
+        writer.write(
+            b"POST /send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 1000\r\n\r\n{"
+        )
+        await writer.drain()
+        stalled.append((reader, writer))
+    started = time.monotonic()
     status, _ = await _post(running.port, KOREADER_BODY)
-    assert status == 200  # served once the stalled body timed out
-    head = await reader.read(64)
-    assert head.startswith(b"HTTP/1.1 408")
-    writer.close()
+    assert status == 200
+    assert time.monotonic() - started < 1.0  # served at once, not after the stalled bodies
+    for reader, writer in stalled:
+        head = await asyncio.wait_for(reader.read(64), 5.0)
+        assert head.startswith(b"HTTP/1.1 408")  # each cut at the body time limit
+        writer.close()

@@ -1,0 +1,40 @@
+"""Storing one export without holding the library's writer, which kosync pushes need.
+
+A re-sent export of a long book can change thousands of highlights at once. Done as one job
+on the writer it held every push behind it for seconds. So the work is split: the book and
+its stored highlights are read on a reader thread (`received.snapshot`), the merge
+(`rules.plan`, linear) runs on a thread of its own, and only the changes go to the writer, in
+parts of `PART_ROWS` highlights, each a short transaction of its own, so pushes queued
+meanwhile go in between. The receiver merges one export at a time (`MERGES`), so two posts
+for the same book never plan from the same snapshot. Parts already stored stay when a later
+one fails; the device's next export completes them (a merge never duplicates).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from bookorbit_desktop.library.highlights import store
+from bookorbit_desktop.library.highlights.received import Export, Received, finish, snapshot
+from bookorbit_desktop.library.highlights.rules import Plan, plan
+from bookorbit_desktop.library.highlights.store import Recorded
+from bookorbit_desktop.server.workers import DbWorkers
+
+PART_ROWS = 250  # highlights per write: a few milliseconds of the writer each
+STEP_SECONDS = 30.0  # one step may wait this long behind others on a slow disk
+
+
+async def store_export(workers: DbWorkers, export: Export, origin: str, now: float) -> Received:
+    """Record `export` in the library (see the module docstring)."""
+    target, stored = await workers.read(snapshot, export, wait=STEP_SECONDS)
+    result: Plan = await asyncio.to_thread(plan, stored, export.entries)
+    write = functools.partial(store.write, source=store.SOURCE_XMNOTE, origin=origin, now=now)
+    for start in range(0, len(result.added), PART_ROWS):
+        part = result.added[start : start + PART_ROWS]
+        await workers.write(write, target, part, [], wait=STEP_SECONDS)
+    for start in range(0, len(result.updated), PART_ROWS):
+        changes = result.updated[start : start + PART_ROWS]
+        await workers.write(write, target, [], changes, wait=STEP_SECONDS)
+    recorded: Recorded = store.counts(result)
+    return await workers.write(finish, export, target, recorded, now, wait=STEP_SECONDS)
