@@ -7,6 +7,10 @@ later frame on KOReader's side until it restarts. A book's bytes follow a SEND_B
 
 The password check: the server sends a challenge; the device answers with the lower-case hex
 SHA-1 of the password followed by the challenge (both UTF-8).
+
+Whatever a peer sends, reading a frame ends in a `Frame` or a `FrameError` (no other
+exception): a frame too long, not JSON, nested deeper than the parser goes, or not an
+`[opcode, arguments]` array.
 """
 
 from __future__ import annotations
@@ -72,6 +76,8 @@ def decode(body: bytes) -> Frame:
         value = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise FrameError(f"not JSON: {error}") from None
+    except RecursionError:  # the parser recurses per level: thousands of "[" end it here
+        raise FrameError("a frame nested too deeply") from None
     if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)):
         raise FrameError("not an [opcode, arguments] array")
     try:

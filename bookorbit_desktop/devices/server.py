@@ -39,6 +39,8 @@ from bookorbit_desktop.guards.connections import (
     peer_address,
     queue_deeper,
 )
+from bookorbit_desktop.guards.log_budget import BudgetedLog, LineBudget
+from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.guards.throttle import Admission, LoginThrottle
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,19 @@ CALIBRE_PORT = 9090
 DEVICE_PER_ADDRESS = 4  # a device opens one connection (older KOReader: a probe first)
 # When 9090 is taken: the next few (KOReader up to 2025.10 replaces a typed port above 65355).
 FALLBACK_PORTS = tuple(range(9091, 9100))
+# Lines about sessions a client ended or broke (a wrong password, a broken frame, a goodbye),
+# per address a minute: a device connects a few times a minute at most; a flood is summed up.
+SESSION_LINES_PER_MINUTE = 2
+
+
+def _session_lines() -> BudgetedLog:
+    return BudgetedLog(
+        log,
+        logging.INFO,
+        "%d more device sessions from %s ended in the last minute (the first "
+        f"{SESSION_LINES_PER_MINUTE} a minute are logged one by one)",
+        LineBudget(burst=SESSION_LINES_PER_MINUTE),
+    )
 
 
 class DeviceServerError(BookOrbitError):
@@ -93,6 +108,7 @@ class DeviceServer:
         self.wanted_port = port  # None: calibre's 9090 when free, else 9091-9099
         self.timing = timing or Timing()
         self.status = DeviceStatus(host=host)
+        self.session_lines = _session_lines()
         self._on_change = on_change
         self._server: asyncio.Server | None = None
         self._discovery = (
@@ -196,6 +212,7 @@ class DeviceServer:
             self.timing,
             self._admit,
             self.throttle.checked,
+            note=self.session_lines.line,
         )
         try:
             if self._active is not None and self._active.info.address != session.info.address:
@@ -218,18 +235,21 @@ class DeviceServer:
             await self._run_send(session)
             await self._idle(session)
         except SessionEnded as reason:
-            log.info("Device %s: %s", session.info.name or session.info.address, reason)
+            who = for_log(session.info.name) if session.info.name else session.info.address
+            self.session_lines.line(session.info.address or "", f"Device {who}: {reason}")
         except Exception:  # a library error (locked, full disk): end this session, keep serving
-            log.exception("The session with %s failed", session.info.name or session.info.address)
+            log.exception("The session with %s failed", session.info.address)
             self.status.problems = ["The library could not record the device's books; see the log."]
         finally:
-            await session.close()
+            # The place is given up before anything else can fail: a device that broke the
+            # protocol never leaves the port "busy" for the next one.
             if self._active is session:
                 self._active = None
                 self.status.device = self.status.address = self.status.device_uuid = None
                 self.status.progress = None
                 self._fail_pending()
                 self._changed()
+            await session.close()
 
     def _admit(self, address: str) -> bool:
         return self.throttle.admit(address) is Admission.CHECK
@@ -258,7 +278,7 @@ class DeviceServer:
                         await task
             if heard in done:
                 frame = heard.result()  # a goodbye raises SessionEnded
-                log.info("Device %s sent %s on its own", session.info.name, frame.op.name)
+                log.debug("Device %s sent %s on its own", for_log(session.info.name), frame.op.name)
             if command in done:
                 action, future = command.result()
                 try:

@@ -16,6 +16,8 @@ The order KOReader expects (it gives up when a step is late):
 | end | NOOP {ejecting} | OK, then it hangs up | |
 
 A NOOP the device sends on its own is its goodbye. Sending itself lives in `transfer.py`.
+Every value the session keeps from the device passes `checks` first; a frame that breaks the
+protocol ends the session with its reason (`SessionEnded`), which the server logs once.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bookorbit_desktop.devices import checks
 from bookorbit_desktop.devices.protocol import (
     CALIBRE_VERSION,
     MESSAGE_PASSWORD_ERROR,
@@ -45,6 +48,7 @@ from bookorbit_desktop.devices.protocol import (
 )
 from bookorbit_desktop.devices.records import DeviceRecords
 from bookorbit_desktop.guards.connections import peer_address
+from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.library.store.devices import ListedBook
 
 log = logging.getLogger(__name__)
@@ -88,11 +92,14 @@ class Session:
         timing: Timing | None = None,
         admit: Callable[[str], bool] = lambda _address: True,
         checked: Callable[[str, bool], None] = lambda _address, _ok: None,
+        note: Callable[[str, str], None] | None = None,
     ) -> None:
         self.reader, self.writer = reader, writer
         self.password = password
         self._admit = admit  # asked before the password is checked ...
         self._report = checked  # ... and told how the check ended (a success costs nothing)
+        # (address, line): a refusal's log line, within the server's budget for the address
+        self._note = note or (lambda _address, line: log.info("%s", line))
         self.records = records
         self.timing = timing or Timing()
         self.info = DeviceInfo()
@@ -102,6 +109,7 @@ class Session:
         # Bounded: a peer that sends faster than the session reads waits on TCP, not in memory.
         self._inbox: asyncio.Queue[Frame | None] = asyncio.Queue(INBOX_FRAMES)
         self._ended = False
+        self._broken: str | None = None  # why the peer's bytes stopped being frames
         self._pump = asyncio.create_task(self._read_frames())
 
     async def _read_frames(self) -> None:
@@ -109,7 +117,7 @@ class Session:
             while (frame := await read_frame(self.reader)) is not None:
                 await self._inbox.put(frame)
         except (FrameError, OSError) as error:
-            log.info("Device %s: %s", self.info.address, error)
+            self._broken = str(error)
         finally:
             self._ended = True
             with contextlib.suppress(asyncio.QueueFull):
@@ -136,7 +144,7 @@ class Session:
 
     def _checked(self, frame: Frame | None) -> Frame:
         if frame is None:
-            raise SessionEnded("the device closed the connection")
+            raise SessionEnded(self._broken or "the device closed the connection")
         if frame.op == Op.NOOP and not frame.args:
             raise SessionEnded("the device disconnected")
         return frame
@@ -160,22 +168,29 @@ class Session:
         if reply.op != Op.OK:
             raise SessionEnded(f"the device answered the handshake with {reply.op.name}")
         if not self._admit(self.info.address or ""):
-            log.warning("Device at %s tries passwords too fast: refused", self.info.address)
+            self._note(
+                self.info.address or "",
+                f"Device at {self.info.address} tries passwords too fast: refused",
+            )
             await self.refuse()
             return False
         expected = password_hash(self.password, challenge)
         given = reply.args.get("passwordHash")
-        right = isinstance(given, str) and hmac.compare_digest(given.lower(), expected)
+        # As bytes: compare_digest refuses text with non-ASCII letters (any device may send it)
+        offered = given.lower().encode("utf-8", errors="replace") if isinstance(given, str) else b""
+        right = hmac.compare_digest(offered, expected.encode())
         self._report(self.info.address or "", right)
         if not right:
-            log.warning("Device at %s gave a wrong password", self.info.address)
+            self._note(
+                self.info.address or "", f"Device at {self.info.address} gave a wrong password"
+            )
             await self.refuse()
             return False
         if not reply.args.get("canSendOkToSendbook") or not reply.args.get("canStreamBooks"):
             raise SessionEnded("the device cannot receive books the way this server sends them")
-        extensions = reply.args.get("acceptedExtensions")
-        self.info.extensions = [str(e).lower() for e in extensions or [] if isinstance(e, str)]
-        self.info.name = str(reply.args.get("deviceName") or reply.args.get("deviceKind") or "")
+        self.info.extensions = checks.extensions(reply.args.get("acceptedExtensions"))
+        kind = checks.device_name(reply.args.get("deviceKind"), "")
+        self.info.name = checks.device_name(reply.args.get("deviceName"), kind)
         await self._device_information()
         return True
 
@@ -183,12 +198,8 @@ class Session:
         answer = await self.expect_ok(Op.GET_DEVICE_INFORMATION, {})
         info = answer.get("device_info")
         info = info if isinstance(info, dict) else {}
-        store_uuid = info.get("device_store_uuid")
-        self.info.store_uuid = store_uuid if isinstance(store_uuid, str) and store_uuid else ""
-        self.info.store_uuid = self.info.store_uuid or str(uuid.uuid4())
-        name = info.get("device_name")
-        self.info.name = str(name) if isinstance(name, str) and name else self.info.name
-        self.info.name = self.info.name or "KOReader"
+        self.info.store_uuid = checks.store_uuid(info.get("device_store_uuid")) or str(uuid.uuid4())
+        self.info.name = checks.device_name(info.get("device_name"), self.info.name or "KOReader")
 
     async def refuse(self) -> None:
         """Tell KOReader its password is wrong, and let it hang up first."""
@@ -220,7 +231,7 @@ class Session:
         }
         await self.expect_ok(Op.SET_CALIBRE_DEVICE_INFO, driveinfo)
         space = (await self.expect_ok(Op.FREE_SPACE, {})).get("free_space_on_device")
-        self.info.free_space = space if isinstance(space, int) else None
+        self.info.free_space = checks.number(space, checks.MAX_BYTES)
         library = {"libraryName": LIBRARY_NAME, "libraryUuid": self.library_uuid}
         await self.expect_ok(Op.SET_LIBRARY_INFO, {**library, "fieldMetadata": {}, "otherInfo": {}})
         self.info.device_id = await self.records.connected(
@@ -230,25 +241,32 @@ class Session:
 
     async def read_book_list(self) -> None:
         answer = await self.expect_ok(Op.GET_BOOK_COUNT, book_count_request())
-        count = answer.get("count")
-        if not isinstance(count, int) or count < 0:
-            raise SessionEnded("the device sent no book count")
+        count = checks.number(answer.get("count"), checks.MAX_BOOKS)
+        if count is None:
+            raise SessionEnded(f"the device sent no book count ({for_log(answer.get('count'))})")
         entries = [(await self.receive()).args for _ in range(count)]
         known = await self.records.known(self.info.device_id)
         books: dict[str, ListedBook] = {}
-        unknown: list[Any] = []
+        unknown: list[int] = []
         for entry in entries:
-            lpath, book_uuid = entry.get("lpath"), entry.get("uuid")
-            if not isinstance(lpath, str):
+            lpath, book_uuid = checks.lpath(entry.get("lpath")), checks.text(entry.get("uuid"))
+            if lpath is None:
                 continue
-            modified = entry.get("last_modified")
-            modified = modified if isinstance(modified, str) else None
+            modified = checks.text(entry.get("last_modified"))
             seen = known.get(lpath)
             if seen is not None and seen.uuid == book_uuid and seen.last_modified == modified:
                 books[lpath] = seen
-            else:
-                books[lpath] = ListedBook(lpath, book_uuid, modified)
-                unknown.append(entry.get("priKey"))
+                continue
+            books[lpath] = ListedBook(lpath, book_uuid, modified)
+            pri_key = checks.number(entry.get("priKey"), checks.MAX_BOOKS)
+            if pri_key is not None:
+                unknown.append(pri_key)
+        if len(books) < len(entries):
+            self._note(
+                self.info.address or "",
+                f"Device {for_log(self.info.name)} listed {len(entries) - len(books)} books "
+                "with a path that is not safe or twice: left out",
+            )
         if unknown:
             await self.send(Op.NOOP, {"count": len(unknown)})
             for pri_key in unknown:
@@ -260,19 +278,12 @@ class Session:
 
     @staticmethod
     def _add_details(books: dict[str, ListedBook], meta: dict[str, Any]) -> None:
-        lpath = meta.get("lpath")
-        if not isinstance(lpath, str) or lpath not in books:
+        lpath = checks.lpath(meta.get("lpath"))
+        if lpath is None or lpath not in books:
             return
-        title = meta.get("title")
-        authors = meta.get("authors")
-        names = tuple(a for a in authors if isinstance(a, str)) if isinstance(authors, list) else ()
-        books[lpath] = ListedBook(
-            lpath,
-            books[lpath].uuid,
-            books[lpath].last_modified,
-            title if isinstance(title, str) else None,
-            names,
-        )
+        listed = books[lpath]
+        title, names = checks.text(meta.get("title")), checks.authors(meta.get("authors"))
+        books[lpath] = ListedBook(lpath, listed.uuid, listed.last_modified, title, names)
 
     async def keepalive(self) -> None:
         await self.expect_ok(Op.NOOP, {})
@@ -297,7 +308,7 @@ class Session:
 
     async def close(self) -> None:
         self._pump.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        with contextlib.suppress(asyncio.CancelledError, Exception):  # its reason is `_broken`
             await self._pump
         self.writer.close()
         with contextlib.suppress(OSError):

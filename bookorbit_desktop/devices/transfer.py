@@ -23,6 +23,7 @@ from bookorbit_desktop.devices.lpath import make_lpath
 from bookorbit_desktop.devices.metadata import slim_metadata, timestamp
 from bookorbit_desktop.devices.protocol import Op
 from bookorbit_desktop.devices.session import Session, SessionEnded
+from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.library.store.devices import ListedBook, SendItem
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ async def _send_one(
     await session.keepalive()
     await session.records.sent(session.info.device_id, item, lpath, modified)
     session.listing[lpath] = ListedBook(lpath, item.uuid, modified, item.title, item.authors)
-    log.info("Sent book %d to %s as %s", item.book_id, session.info.name, lpath)
+    log.info("Sent book %d to %s as %s", item.book_id, for_log(session.info.name), for_log(lpath))
     return True
 
 

@@ -51,6 +51,7 @@ class KoreaderDevice:
     password: str | None = None
     store_uuid: str | None = None
     model: str = "Kobo_test"
+    name: str | None = None  # the name it gives itself; KOReader's "KOReader (model)" if None
     free_space: int = 1024 * 1024 * 1024
     books: list[dict[str, Any]] = field(default_factory=list)
     stop_after_bytes: int | None = None  # hang up in the middle of a book
@@ -126,6 +127,13 @@ class KoreaderDevice:
                 self.buffer = rest
         return True
 
+    def device_name(self) -> str:
+        return f"KOReader ({self.model})" if self.name is None else self.name
+
+    def send_raw(self, data: bytes) -> None:
+        """Bytes as they are: a frame no KOReader would send."""
+        self.writer.write(data)
+
     def send(self, op: int, args: dict[str, Any]) -> None:
         body = json.dumps([op, args]).encode()
         self.sent.append((op, args, time.monotonic()))
@@ -171,7 +179,7 @@ class KoreaderDevice:
                 "ccVersionNumber": "v2025.10",
                 "coverHeight": 240,
                 "deviceKind": self.model,
-                "deviceName": f"KOReader ({self.model})",
+                "deviceName": self.device_name(),
                 "extensionPathLengths": {"epub": 37},
                 "passwordHash": digest,
                 "maxBookContentPacketLen": 4096,
@@ -186,7 +194,7 @@ class KoreaderDevice:
             {
                 "device_info": {
                     "device_store_uuid": self.store_uuid,
-                    "device_name": f"KOReader ({self.model})",
+                    "device_name": self.device_name(),
                 },
                 "version": "v2025.10",
                 "device_version": "v2025.10",
