@@ -21,6 +21,7 @@ from bookorbit_desktop.library.store.models import (
     BookChange,
     JSONText,
 )
+from bookorbit_desktop.library.store.user_edits import BookEdit
 
 
 class HistoryBook(BaseModel):
@@ -217,4 +218,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     DeviceQueue,
     BookChange,
     HighlightVersion,
+    BookEdit,
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bookorbit_desktop.library.store.edit_marks import edit_marks
 from bookorbit_desktop.library.store.migrate_date_sources import date_sources
 from bookorbit_desktop.library.store.migrate_journal_backoff import journal_backoff
 from bookorbit_desktop.library.store.migration_v10 import v10_highlight_versions
@@ -412,5 +413,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     v10_highlight_versions,
     journal_backoff,
     date_sources,
+    edit_marks,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

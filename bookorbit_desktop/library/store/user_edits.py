@@ -1,0 +1,41 @@
+"""The "edited by the user" marks: one row per book and field the user changed.
+
+An import that re-reads a book's file leaves a marked field as the user set it; the window, the
+command line and metadata sources edit through `library.editing`, which sets the marks. The
+table's SQL is the migration `edit_marks`.
+"""
+
+from __future__ import annotations
+
+from peewee import AutoField, FloatField, ForeignKeyField, TextField
+
+from bookorbit_desktop.library.store.models import BaseModel, Book, database
+
+
+class BookEdit(BaseModel):
+    """`field` of `book` holds the user's value (a name from `library.editing.values.FIELDS`)."""
+
+    id = AutoField()
+    book = ForeignKeyField(Book, backref="edits", on_delete="CASCADE")
+    book_id: int
+    field = TextField()
+    edited_at = FloatField()  # Unix seconds
+
+    class Meta:
+        table_name = "book_edit"
+        indexes = ((("book", "field"), True),)
+
+
+def edited_fields(book_id: int) -> frozenset[str]:
+    """The fields of `book_id` the user edited."""
+    rows = database.execute_sql("SELECT field FROM book_edit WHERE book_id = ?", (book_id,))
+    return frozenset(str(field) for (field,) in rows)
+
+
+def mark_edited(book_id: int, fields: set[str] | frozenset[str], now: float) -> None:
+    """Mark `fields` of `book_id` as the user's (call inside the edit's transaction)."""
+    database.cursor().executemany(
+        "INSERT INTO book_edit (book_id, field, edited_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (book_id, field) DO UPDATE SET edited_at = excluded.edited_at",
+        [(book_id, field, float(now)) for field in sorted(fields)],
+    )
