@@ -30,7 +30,7 @@ class PreviewRow:
 
 
 class BusyError(BookOrbitError):
-    title = "Hardcover is busy with another sender"
+    title = "Nothing sent"
 
     def __init__(self, holder: str | None) -> None:
         super().__init__(
