@@ -222,18 +222,21 @@ def _proposals() -> int:
 def _receiver(words: list[str]) -> int:
     from bookorbit_desktop.library.store.settings import get_setting, set_setting
 
-    usage = "receiver on | off | port N | secret S | secret none"
+    usage = "receiver on | off | port N | secret new | secret S | secret none"
     if words in (["on"], ["off"]):
         set_setting("highlights.receiver", words[0] == "on")
     elif len(words) == 2 and words[0] == "port":
         from bookorbit_desktop.services.highlights import receiver_settings, save_receiver
 
         save_receiver(receiver_settings().on, _number(words[1], "The port"))
+    elif words == ["secret", "new"]:
+        from bookorbit_desktop.services.highlights import require_secret
+
+        print(f"Pairing secret: {require_secret()}")
     elif len(words) == 2 and words[0] == "secret":
-        secret = None if words[1] == "none" else words[1]
-        if secret is not None and not secret.isalnum():
-            raise InvalidValueError("Use letters and digits only for the secret.")
-        set_setting("highlights.secret", secret)
+        from bookorbit_desktop.services.highlights import check_secret
+
+        set_setting("highlights.secret", None if words[1] == "none" else check_secret(words[1]))
     else:
         raise InvalidValueError(f"Usage: bookorbit-desktop highlights {usage}")
     state = "on" if get_setting("highlights.receiver") else "off"

@@ -9,6 +9,8 @@ and the status or rating changes an export proposes. Every decision lives in
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import string
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,13 +18,26 @@ from pathlib import Path
 from typing import Any
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.library.highlights import export, folder, proposals, store
+from bookorbit_desktop.library.highlights import (
+    export,
+    folder,
+    proposals,
+    store,
+    versions,
+    waiting_cap,
+)
 from bookorbit_desktop.library.highlights.proposals import ProposalRow
 from bookorbit_desktop.library.highlights.store import HighlightRow, Recorded, Waiting
+from bookorbit_desktop.library.highlights.waiting_cap import Usage
 from bookorbit_desktop.library.store.queries import get_book
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 
 DEFAULT_EXPORT_PORT = 8080  # the port KOReader's XMNote exporter always appends
+# A pairing secret is typed once into KOReader, so it can be long: 24 lowercase letters and
+# digits are about 124 bits, which no guesser gets through the receiver's throttle.
+SECRET_CHARS = 24
+MIN_SECRET_CHARS = 20
+SECRET_ALPHABET = string.ascii_lowercase + string.digits
 
 
 @dataclass(frozen=True)
@@ -37,9 +52,10 @@ class HighlightView:
     chapter: str
     page: str
     date: str  # YYYY-MM-DD, the day it was made (this computer's time zone)
+    earlier: int = 0  # texts it had before an export or a restore replaced them
 
 
-def _view(row: HighlightRow) -> HighlightView:
+def _view(row: HighlightRow, earlier: int = 0) -> HighlightView:
     entry = row.entry
     return HighlightView(
         row.id,
@@ -50,7 +66,69 @@ def _view(row: HighlightRow) -> HighlightView:
         entry.chapter or "",
         entry.page or "",
         dt.datetime.fromtimestamp(entry.created).date().isoformat(),
+        earlier,
     )
+
+
+@dataclass(frozen=True)
+class EarlierText:
+    """A text and note a highlight had, as the window lists them."""
+
+    id: int
+    text: str
+    note: str
+    written: str  # "2026-11-20 14:02 from 192.168.1.23"
+    replaced: str  # "2026-11-25 09:12 by 192.168.1.40"
+
+
+def _when(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M")
+
+
+def earlier_texts(highlight_id: int) -> list[EarlierText]:
+    """What the highlight's text and note were before, the most recently replaced first."""
+    return [
+        EarlierText(
+            version.id,
+            version.text,
+            version.note,
+            f"{_when(version.changed_at)} from {version.origin or 'an unknown source'}",
+            f"{_when(version.replaced_at)} by {version.replaced_by or 'an unknown source'}",
+        )
+        for version in versions.for_highlight(highlight_id)
+    ]
+
+
+def restore_text(version_id: int, *, clock: Callable[[], float] = time.time) -> None:
+    """Make an earlier text the highlight's own again (the one it replaces is kept)."""
+    versions.restore(version_id, now=clock())
+
+
+def new_secret() -> str:
+    return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_CHARS))
+
+
+def check_secret(secret: str) -> str:
+    """The secret when it is long enough and typable, else InvalidValueError saying why."""
+    if len(secret) < MIN_SECRET_CHARS or not all(c in SECRET_ALPHABET for c in secret.lower()):
+        raise InvalidValueError(
+            f"Use at least {MIN_SECRET_CHARS} letters and digits for the secret, or let "
+            "BookOrbit make one (Require a secret on the Highlights page)."
+        )
+    return secret
+
+
+def require_secret() -> str:
+    """Make a long random pairing secret and require it from now on (after the server's
+    restart); returns it for the user to type into KOReader."""
+    secret = new_secret()
+    set_setting("highlights.secret", secret)
+    return secret
+
+
+def waiting_usage() -> Usage:
+    """What exports for unknown books keep now, against their cap."""
+    return waiting_cap.usage()
 
 
 def exporter_addresses(addresses: list[str], port: int, secret: str | None = None) -> list[str]:
@@ -89,7 +167,9 @@ def save_receiver(on: bool, port: int) -> ReceiverSettings:
 
 
 def book_highlights(book_id: int) -> list[HighlightView]:
-    return [_view(row) for row in store.for_book(book_id)]
+    rows = store.for_book(book_id)
+    earlier = versions.counts([row.id for row in rows])
+    return [_view(row, earlier.get(row.id, 0)) for row in rows]
 
 
 def every_highlight() -> list[HighlightView]:

@@ -116,10 +116,15 @@ def test_the_receiver_is_switched_on_and_off_with_its_port_and_secret(data_dir, 
     assert run(data_dir, "highlights", "receiver", "on") == 0
     assert "Highlights receiver: on, port 8080, no pairing secret." in capsys.readouterr().out
     assert run(data_dir, "highlights", "receiver", "port", "8081") == 0
-    assert run(data_dir, "highlights", "receiver", "secret", "abc123") == 0
+    secret = "abc123def456ghi789jk"
+    assert run(data_dir, "highlights", "receiver", "secret", secret) == 0
     assert "on, port 8081, with a pairing secret." in capsys.readouterr().out
-    assert (get_setting("highlights.port"), get_setting("highlights.secret")) == (8081, "abc123")
+    assert (get_setting("highlights.port"), get_setting("highlights.secret")) == (8081, secret)
     assert run(data_dir, "highlights", "receiver", "secret", "a:b") == 2
+    assert run(data_dir, "highlights", "receiver", "secret", "abc123") == 2  # too short
+    assert run(data_dir, "highlights", "receiver", "secret", "new") == 0
+    made = get_setting("highlights.secret")
+    assert len(made) == 24 and made in capsys.readouterr().out
     assert run(data_dir, "highlights", "receiver", "port", "70000") == 2
     assert run(data_dir, "highlights", "receiver", "sideways") == 2
     assert run(data_dir, "highlights", "receiver", "off") == 0

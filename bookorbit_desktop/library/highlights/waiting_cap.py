@@ -47,14 +47,14 @@ def usage() -> Usage:
         f"SELECT COUNT(*), IFNULL(MAX(bytes_from_newest), 0) FROM ({_SIZES})"
     )
     count, size = cursor.fetchone()
-    return Usage(int(count), int(size))
+    return Usage(int(count), int(size), MAX_HIGHLIGHTS, MAX_BYTES)
 
 
-def trim(max_highlights: int = MAX_HIGHLIGHTS, max_bytes: int = MAX_BYTES) -> int:
+def trim() -> int:
     """Drop the oldest waiting highlights past the cap; returns how many went."""
     cursor = database.execute_sql(
         f"SELECT id FROM ({_SIZES}) WHERE count_from_newest > ? OR bytes_from_newest > ?",
-        (max_highlights, max_bytes),
+        (MAX_HIGHLIGHTS, MAX_BYTES),
     )
     dropped = [row[0] for row in cursor.fetchall()]
     for start in range(0, len(dropped), 500):

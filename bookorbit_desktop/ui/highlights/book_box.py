@@ -1,5 +1,6 @@
 """The "Highlights" section of the book panel: the book's highlights and notes (chapter, page,
-day), with a button that copies them as Markdown.
+day), with a button that copies them as Markdown, and "Earlier Texts…" (`earlier_dialog`) once
+an export replaced a highlight's text or note: it lists the earlier ones and restores one.
 
 `panel_with_highlights` builds the panel with this section mounted above its
 description; the panel itself needs no change.
@@ -21,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services import highlights as service
-from bookorbit_desktop.services.highlights import HighlightView
+from bookorbit_desktop.services.highlights import EarlierText, HighlightView
 from bookorbit_desktop.services.library import BookDetails, ReadingEdit
+from bookorbit_desktop.ui.highlights.earlier_dialog import EarlierTextsDialog
 from bookorbit_desktop.ui.highlights.render import highlights_html
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.widgets import wrapped_label
@@ -41,11 +43,16 @@ class BookHighlights(QGroupBox):
         load: Callable[[int], list[HighlightView]],
         markdown: Callable[[int], str],
         parent: QWidget | None = None,
+        earlier: Callable[[int], list[EarlierText]] = service.earlier_texts,
+        restore: Callable[[int], None] = service.restore_text,
     ) -> None:
         super().__init__("Highlights", parent)
         self.setObjectName("bookHighlights")
         self._load = load
         self._markdown = markdown
+        self._earlier = earlier
+        self._restore = restore
+        self.dialog: EarlierTextsDialog | None = None
         self._book_id: int | None = None
         self.views: list[HighlightView] = []
         self.empty_label = wrapped_label(EMPTY_TEXT)
@@ -54,8 +61,11 @@ class BookHighlights(QGroupBox):
         self.browser.setMinimumHeight(140)
         self.copy_button = QPushButton("Copy as &Markdown")
         self.copy_button.clicked.connect(self.copy_markdown)
+        self.earlier_button = QPushButton("&Earlier Texts…")
+        self.earlier_button.clicked.connect(self.show_earlier)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.earlier_button)
         buttons.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty_label)
@@ -70,7 +80,20 @@ class BookHighlights(QGroupBox):
         self.empty_label.setVisible(not self.views)
         self.browser.setVisible(bool(self.views))
         self.copy_button.setVisible(bool(self.views))
+        self.earlier_button.setVisible(any(view.earlier for view in self.views))
         self.browser.setHtml(highlights_html(self.views))
+
+    def show_earlier(self) -> EarlierTextsDialog | None:
+        """Open the list of earlier texts of this book's highlights (not modal)."""
+        book_id = self._book_id
+        if book_id is None:
+            return None
+        self.dialog = EarlierTextsDialog(
+            lambda: self._load(book_id), self._earlier, self._restore, self
+        )
+        self.dialog.restored.connect(lambda: self.show_book(book_id))
+        self.dialog.show()
+        return self.dialog
 
     def copy_markdown(self) -> None:
         if self._book_id is not None:

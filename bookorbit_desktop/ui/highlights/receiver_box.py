@@ -4,6 +4,10 @@ Off until the user ticks it. Apply saves the choice and restarts the server, whi
 the receiver on the chosen port (KOReader always posts to 8080; calibre's content server also
 listens there by default, hence the port). The box then says what to type into KOReader, or
 why the receiver could not start.
+
+Without a pairing secret anyone on the Wi-Fi may post highlights (nothing they replace is
+lost: see `earlier_dialog`). "Require a Secret" makes a long random one in one click, shows it
+with a Copy button and how to type it into KOReader, and restarts the server to require it.
 """
 
 from __future__ import annotations
@@ -12,10 +16,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -32,6 +39,14 @@ STEPS = (
     "In KOReader: open a book, Tools ▸ Export highlights ▸ Choose formats and services ▸ "
     "XMNote ▸ Set XMNote IP, type {where}, and tick Export to XMNote. Then Export highlights ▸ "
     "Export all notes in current book."
+)
+SECRET_HINT = (
+    "KOReader must send this secret: in Set XMNote IP type the address above, ending in "
+    "/send?k= and the secret (KOReader adds the rest). Other devices' posts are refused."
+)
+NO_SECRET_HINT = (
+    "No pairing secret: any device on this Wi-Fi may send highlights. Texts they replace are "
+    "kept (Earlier Texts… in a book's Highlights)."
 )
 
 
@@ -75,13 +90,27 @@ class ReceiverBox(QGroupBox):
         self.apply_button = QPushButton("Sa&ve")
         self.apply_button.clicked.connect(self.apply)
         self.status = wrapped_label()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.secret_hint = wrapped_label()
+        self.secret_field = QLineEdit()
+        self.secret_field.setReadOnly(True)
+        self.copy_secret_button = QPushButton("&Copy Secret")
+        self.copy_secret_button.clicked.connect(self.copy_secret)
+        self.require_button = QPushButton("Require a &Secret")
+        self.require_button.clicked.connect(self.require_secret)
         row = QHBoxLayout()
         row.addWidget(self.on_check, 1)
         row.addWidget(self.port_spin)
         row.addWidget(self.apply_button)
+        secret_row = QHBoxLayout()
+        secret_row.addWidget(self.secret_field, 1)
+        secret_row.addWidget(self.copy_secret_button)
+        secret_row.addWidget(self.require_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.status)
+        layout.addWidget(self.secret_hint)
+        layout.addLayout(secret_row)
         self.on_check.toggled.connect(self._changed)
         self.port_spin.valueChanged.connect(self._changed)
         self.show_info(access.info())
@@ -96,8 +125,23 @@ class ReceiverBox(QGroupBox):
         self.show_info(self._access.info())
 
     def show_info(self, info: ServerInfo) -> None:
-        self.status.setText(status_text(info, service.receiver_settings()))
+        settings = service.receiver_settings()
+        self.status.setText(status_text(info, settings))
+        self.secret_hint.setText(SECRET_HINT if settings.secret else NO_SECRET_HINT)
+        self.secret_field.setText(settings.secret or "")
+        self.secret_field.setVisible(bool(settings.secret))
+        self.copy_secret_button.setVisible(bool(settings.secret))
+        self.require_button.setText("New &Secret" if settings.secret else "Require a &Secret")
         self._changed()
+
+    def copy_secret(self) -> None:
+        QGuiApplication.clipboard().setText(self.secret_field.text())
+
+    def require_secret(self) -> None:
+        """Make a new secret, show it, and restart the server so that it is required."""
+        service.require_secret()
+        self.show_info(self._access.info())
+        self.task = spawn(self._restart_and_show(), self)
 
     def apply(self) -> None:
         try:

@@ -28,5 +28,11 @@ def highlights_html(views: Sequence[HighlightView], *, with_title: bool = False)
         if view.note:
             note = html.escape(view.note).replace("\n", "<br>")
             block += f'<p style="margin: 0 0 10px 12px"><i>Note:</i> {note}</p>'
+        if view.earlier:
+            count = f"{view.earlier} earlier text{'s' if view.earlier != 1 else ''}"
+            block += (
+                '<p style="color: palette(placeholder-text); margin: 0 0 10px 12px">'
+                f"Changed since it arrived: {count} kept (Earlier Texts…)</p>"
+            )
         blocks.append(block)
     return "".join(blocks)

@@ -3,7 +3,9 @@
 Exports whose book the library could not pick (unknown, or several candidates) wait here like
 unlinked documents: "Link to Book…" merges their highlights into the chosen book. Status and
 rating changes KOReader proposed wait here too: Apply (through the library's own edit rules)
-or Dismiss. The box hides itself when nothing waits.
+or Dismiss. The box hides itself when nothing waits. Below the exports it says the cap on what
+they keep (`waiting_cap`: a stranger's posts for unknown titles cannot fill the disk) and how
+much of it they use.
 """
 
 from __future__ import annotations
@@ -24,11 +26,11 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import highlights as service
-from bookorbit_desktop.services.highlights import ProposalRow, Recorded, Waiting
+from bookorbit_desktop.services.highlights import ProposalRow, Recorded, Usage, Waiting
 from bookorbit_desktop.services.library import STATUS_LABELS, BookRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.book_chooser import BookChooser
-from bookorbit_desktop.ui.widgets import flat_list
+from bookorbit_desktop.ui.widgets import flat_list, wrapped_label
 
 EXPORT, PROPOSAL = "export", "proposal"
 
@@ -42,6 +44,19 @@ class WaitingActions:
     proposals: Callable[[], list[ProposalRow]] = service.waiting_proposals
     apply: Callable[[int], object] = service.apply_proposal
     dismiss: Callable[[int], None] = service.dismiss_proposal
+    usage: Callable[[], Usage] = service.waiting_usage
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB"
+
+
+def cap_text(usage: Usage) -> str:
+    return (
+        f"Exports for books not in the library keep at most {usage.max_highlights:,} "
+        f"highlights and {_mib(usage.max_bytes)} of text; past that the oldest are dropped. "
+        f"Kept now: {usage.highlights:,} highlights, {_mib(usage.bytes)}."
+    )
 
 
 def proposal_text(row: ProposalRow) -> str:
@@ -82,8 +97,11 @@ class WaitingBox(QGroupBox):
         buttons.addStretch(1)
         for button in (self.link_button, self.apply_button, self.dismiss_button):
             buttons.addWidget(button)
+        self.cap_label = wrapped_label()
+        self.cap_label.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
+        layout.addWidget(self.cap_label)
         layout.addLayout(buttons)
         self.tree.setMaximumHeight(120)
 
@@ -101,6 +119,9 @@ class WaitingBox(QGroupBox):
             item = QTreeWidgetItem([proposal_text(proposal), "apply this change?"])
             item.setData(0, Qt.ItemDataRole.UserRole, (PROPOSAL, number))
             self.tree.addTopLevelItem(item)
+        self.cap_label.setVisible(bool(self._exports))
+        if self._exports:
+            self.cap_label.setText(cap_text(self._actions.usage()))
         self.setVisible(bool(self._exports or self._proposals))
         self._update_buttons()
 
