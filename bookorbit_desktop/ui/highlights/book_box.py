@@ -8,7 +8,7 @@ description; the panel itself needs no change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -29,6 +29,13 @@ from bookorbit_desktop.ui.highlights.render import highlights_html
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.widgets import wrapped_label
 
+
+def _journal_refusals() -> Mapping[int, str]:
+    from bookorbit_desktop.services.journal import refusals_by_highlight  # not at start-up
+
+    return refusals_by_highlight()
+
+
 EMPTY_TEXT = (
     "No highlights yet. Export them from KOReader (Export highlights > XMNote) or import a "
     "device's sidecar folders with `bookorbit-desktop highlights import`."
@@ -45,6 +52,7 @@ class BookHighlights(QGroupBox):
         parent: QWidget | None = None,
         earlier: Callable[[int], list[EarlierText]] = service.earlier_texts,
         restore: Callable[[int], None] = service.restore_text,
+        journal: Callable[[], Mapping[int, str]] = _journal_refusals,
     ) -> None:
         super().__init__("Highlights", parent)
         self.setObjectName("bookHighlights")
@@ -52,6 +60,7 @@ class BookHighlights(QGroupBox):
         self._markdown = markdown
         self._earlier = earlier
         self._restore = restore
+        self._journal = journal
         self.dialog: EarlierTextsDialog | None = None
         self._book_id: int | None = None
         self.views: list[HighlightView] = []
@@ -81,7 +90,7 @@ class BookHighlights(QGroupBox):
         self.browser.setVisible(bool(self.views))
         self.copy_button.setVisible(bool(self.views))
         self.earlier_button.setVisible(any(view.earlier for view in self.views))
-        self.browser.setHtml(highlights_html(self.views))
+        self.browser.setHtml(highlights_html(self.views, journal=self._journal()))
 
     def show_earlier(self) -> EarlierTextsDialog | None:
         """Open the list of earlier texts of this book's highlights (not modal)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bookorbit_desktop.services.highlights import HighlightView
 
@@ -14,7 +14,14 @@ def where(view: HighlightView) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def highlights_html(views: Sequence[HighlightView], *, with_title: bool = False) -> str:
+def highlights_html(
+    views: Sequence[HighlightView],
+    *,
+    with_title: bool = False,
+    journal: Mapping[int, str] | None = None,
+) -> str:
+    """`journal`: highlight id -> why it is not in Hardcover's reading journal ("Refused by
+    Hardcover: <reason>"), shown under the highlight."""
     blocks = []
     for view in views:
         head = html.escape(where(view))
@@ -33,6 +40,11 @@ def highlights_html(views: Sequence[HighlightView], *, with_title: bool = False)
             block += (
                 '<p style="color: palette(placeholder-text); margin: 0 0 10px 12px">'
                 f"Changed since it arrived: {count} kept (Earlier Texts…)</p>"
+            )
+        if journal and view.id in journal:
+            refused = html.escape(journal[view.id])
+            block += (
+                f'<p style="color: palette(placeholder-text); margin: 0 0 10px 12px">{refused}</p>'
             )
         blocks.append(block)
     return "".join(blocks)
