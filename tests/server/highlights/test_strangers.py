@@ -1,0 +1,155 @@
+"""What a stranger on the Wi-Fi can and cannot do to the highlights receiver, on 127.0.0.1.
+
+Each device has its own loopback address (127.0.x.y), as each has its own on a real network.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import pytest
+
+from bookorbit_desktop.library.highlights import store, versions, waiting_cap
+from bookorbit_desktop.library.store.channel_tables import Highlight
+from bookorbit_desktop.server.highlights.payload import MAX_ENTRIES
+from bookorbit_desktop.server.highlights.receiver import HighlightsReceiver, ReceiverOptions
+from bookorbit_desktop.server.workers import DbWorkers
+from tests.factories import add_book
+from tests.guards.wire import FORGED, RAW_CONTROLS, attacker, exchange, http_request
+
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.skipif(sys.platform != "linux", reason="uses 127.0.x.y source addresses"),
+]
+
+JSON = {"Content-Type": "application/json"}
+T = 1_700_000_000
+
+
+def export(title: str = "Dune", entries: list[dict[str, object]] | None = None) -> bytes:
+    body = {
+        "title": title,
+        "author": "Frank Herbert",
+        "type": 1,
+        "locationUnit": 1,
+        "source": "KOReader",
+        "entries": entries if entries is not None else [{"text": "Fear.", "note": "", "time": T}],
+    }
+    return json.dumps(body).encode()
+
+
+def entries(count: int, note: str = "") -> list[dict[str, object]]:
+    return [{"text": f"Highlight {n}", "note": note, "time": T + n} for n in range(count)]
+
+
+@pytest.fixture
+async def receiver(library):
+    workers = DbWorkers(checkpoints=False)
+    workers.start()
+    made: list[HighlightsReceiver] = []
+
+    async def make(**options: object) -> HighlightsReceiver:
+        running = HighlightsReceiver(ReceiverOptions(workers=workers, **options), "127.0.0.1", 0)
+        await running.start()
+        made.append(running)
+        return running
+
+    yield make
+    for running in made:
+        await running.stop()
+    await workers.stop()
+
+
+async def send(port: int, body: bytes, *, source: str = "127.0.0.1", path: str = "/send"):
+    return await exchange(port, http_request("POST", path, JSON, body), source=source, timeout=30)
+
+
+async def test_a_stranger_replacing_a_note_keeps_the_users_text_with_its_address(receiver):
+    book = add_book("Dune", ["Frank Herbert"])
+    running = await receiver()
+    mine = [{"text": "Fear.", "note": "my own thought", "time": T}]
+    assert (await send(running.port, export(entries=mine))).status == 200
+    theirs = [{"text": "Fear.", "note": "defaced", "time": T}]
+    assert (await send(running.port, export(entries=theirs), source=attacker(7))).status == 200
+
+    (row,) = store.for_book(book.id)
+    assert row.entry.note == "defaced"
+    (kept,) = versions.for_highlight(row.id)
+    assert (kept.text, kept.note, kept.origin) == ("Fear.", "my own thought", "127.0.0.1")
+    assert kept.replaced_by == attacker(7)
+    versions.restore(kept.id, now=kept.replaced_at + 5.0)
+    assert store.for_book(book.id)[0].entry.note == "my own thought"
+    assert versions.for_highlight(row.id)[0].note == "defaced"  # the restore kept it too
+
+
+async def test_wrong_secrets_are_throttled_per_address(receiver):
+    secret = "k" * 24
+    running = await receiver(secret=secret)
+    guesses = [
+        (await send(running.port, export(), source=attacker(1), path=f"/send?k=guess{n}")).status
+        for n in range(14)
+    ]
+    assert guesses[0] == 403 and guesses[-1] == 429  # refused outright before long
+    assert (
+        await send(running.port, export(), source=attacker(1), path=f"/send?k={secret}")
+    ).status == 429
+    right = await send(running.port, export(), source=attacker(2), path=f"/send?k={secret}")
+    assert right.status == 200  # another device with the secret is not held up
+
+
+async def test_exports_for_unknown_titles_keep_within_the_cap(receiver, monkeypatch):
+    monkeypatch.setattr(waiting_cap, "MAX_HIGHLIGHTS", 25)
+    book = add_book("Dune", ["Frank Herbert"])
+    running = await receiver()
+    assert (await send(running.port, export("Dune", entries(30)))).status == 200
+    for number in range(4):  # oldest first
+        body = export(f"Unknown {number}", entries(10))
+        assert (await send(running.port, body, source=attacker(number))).status == 200
+    waiting = {w.title: w.highlights for w in store.waiting()}
+    assert waiting == {"Unknown 3": 10, "Unknown 2": 10, "Unknown 1": 5}  # oldest dropped
+    assert len(store.for_book(book.id)) == 30  # a library book's highlights are never dropped
+    monkeypatch.setattr(waiting_cap, "MAX_BYTES", 100)
+    assert (await send(running.port, export("Unknown 4", entries(3)))).status == 200
+    assert waiting_cap.usage().bytes <= 100
+
+
+async def test_more_highlights_than_one_statement_takes_are_stored(receiver, monkeypatch):
+    monkeypatch.setattr(waiting_cap, "MAX_HIGHLIGHTS", MAX_ENTRIES, raising=False)
+    running = await receiver()
+    # An unknown title: 13 values a highlight, past SQLite's limit on one statement's values.
+    answer = await send(running.port, export("Not Here", entries(19_600)))
+    assert answer.status == 200, answer.body
+    assert [(w.title, w.highlights) for w in store.waiting()] == [("Not Here", 19_600)]
+    book = add_book("Not Here Either", ["Someone"])
+    assert store.link_waiting("Not Here", "Frank Herbert", book.id, now=1.0).added == 19_600
+
+
+async def test_more_than_the_documented_count_gets_413_saying_so(receiver):
+    running = await receiver()
+    answer = await send(running.port, export(entries=entries(MAX_ENTRIES + 1)))
+    assert answer.status == 413
+    assert "at most 20,000" in answer.json()["message"]
+    assert Highlight.select().count() == 0
+
+
+async def test_deeply_nested_json_gets_the_usual_400(receiver):
+    running = await receiver()
+    answer = await send(running.port, b'{"entries": ' + b"[" * 50_000 + b"]" * 50_000 + b"}")
+    assert answer.status == 400
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json()["code"] == 400 and "nested too deeply" in answer.json()["message"]
+
+
+async def test_network_text_is_escaped_and_refusals_keep_to_the_log_budget(receiver, caplog):
+    caplog.set_level(logging.INFO)
+    running = await receiver()
+    assert (await send(running.port, export(FORGED))).status == 200
+    for _ in range(20):
+        assert (await send(running.port, b"{", source=attacker(3))).status == 400
+    lines = [record.getMessage() for record in caplog.records]
+    assert not [line for line in lines if any(char in line for char in RAW_CONTROLS)]
+    assert any("forged line" in line for line in lines)
+    refusals = [line for line in lines if "refused" in line]
+    assert len(refusals) == 1, refusals  # one line an address a minute, then a summary
