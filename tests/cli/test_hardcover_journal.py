@@ -86,3 +86,23 @@ def test_quotes_left_by_a_503_and_a_drop_fail_the_send_and_go_later(
         "Three.",
         "Two.",
     ]
+
+
+def test_a_refused_quote_fails_the_send_and_is_listed_with_the_reason(
+    world,  # noqa: F811
+    monkeypatch,
+    capsys,
+):
+    _highlight(world["books"]["dune"])
+    run(monkeypatch, capsys, "journal", "on", str(world["books"]["dune"]))
+    world["catalog"].delete_book(world["hc"]["dune"])
+    code, out, _ = run(monkeypatch, capsys, "journal", "send", "--yes")
+    assert code == 1
+    assert "Refused by Hardcover: highlight 1 (quote): Book not found" in out
+    code, out, _ = run(monkeypatch, capsys, "journal", "status")
+    assert code == 0
+    assert "Not in the journal yet: 2 refused by Hardcover, 0 waiting for a check." in out
+    assert (
+        "  quote (Title dune): Fear is the mind-killer.\n    Refused by Hardcover: Book not found"
+        in out
+    )
