@@ -14,6 +14,8 @@ from collections.abc import Collection, Iterable
 from bookorbit_desktop.hardcover.sync import store
 from bookorbit_desktop.hardcover.sync.desired import Proposal
 from bookorbit_desktop.library.reading.edits import UNSET, update_reading_state
+from bookorbit_desktop.library.reading.sources import USER
+from bookorbit_desktop.library.store.models import ReadingState, database
 
 
 def current(book_ids: Iterable[int] | None = None) -> list[Proposal]:
@@ -32,9 +34,13 @@ def accept(
     for proposal in taken:
         by_book.setdefault(proposal.book_id, {})[proposal.name] = proposal.value
     for book_id, dates in by_book.items():
-        update_reading_state(
-            book_id,
-            started=dates.get("started", UNSET),
-            finished=dates.get("finished", UNSET),
-        )
+        with database.atomic():
+            update_reading_state(
+                book_id,
+                started=dates.get("started", UNSET),
+                finished=dates.get("finished", UNSET),
+            )
+            # The user's word now, not the history's: sent by every trigger from here on.
+            words = {getattr(ReadingState, f"{name}_source"): USER for name in dates}
+            ReadingState.update(words).where(ReadingState.book == book_id).execute()
     return taken

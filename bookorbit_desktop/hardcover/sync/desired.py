@@ -2,36 +2,39 @@
 
 A value reaches Hardcover only with its evidence or the user's word. Every trigger (the
 background worker, Sync Now, `hardcover sync`) builds an entry's desired state here, from the
-library's dates (after `copies.combine`) and, when asked, the reads found in KOReader's reading
-history (`library.history.splitting`):
+library's dates (after `copies.combine`) with their sources (`library.reading.sources`) and,
+when asked, the reads found in KOReader's reading history (`library.history.splitting`):
 
-| the library's date                 | history's read     | the entry wants          | source    |
-|------------------------------------|--------------------|--------------------------|-----------|
-| set by the user, or chosen by them | any                | the library's date       | user      |
-| (Mark Read, an edit, an approved   |                    |                          |           |
-| history date; dates from before    |                    |                          |           |
-| sources were kept count as this)   |                    |                          |           |
-| the day a kosync push arrived      | none, or the same  | the library's date       | kosync    |
-| ("date of sync")                   | date               |                          |           |
-| the day a kosync push arrived      | another date       | the library's date, and  | kosync    |
-|                                    |                    | history's as a proposal  |           |
-| none                               | a date             | nothing new: a proposal  | hardcover |
-| none                               | none               | nothing new              | hardcover |
+| the library's date (its source)     | history's read    | the entry wants         | source    |
+|-------------------------------------|-------------------|-------------------------|-----------|
+| the user's: an edit, Mark Read, an  | any               | the library's date      | user      |
+| approved date, or stored before     |                   |                         |           |
+| sources were kept (user, NULL)      |                   |                         |           |
+| taken from Hardcover (hardcover)    | any               | the library's date      | hardcover |
+| the day a kosync push arrived       | none, or the same | the library's date      | kosync    |
+| (sync: "date of sync")              | date              |                         |           |
+| the day a kosync push arrived       | another date      | the library's date, and | kosync    |
+|                                     |                   | history's as a proposal |           |
+| a session's day (history)           | any               | nothing new; the        | hardcover |
+|                                     |                   | library's date proposed |           |
+| none                                | a date            | nothing new; a proposal | hardcover |
+| none                                | none              | nothing new             | hardcover |
 
-"hardcover" means the entry keeps what Hardcover has (`reconcile` decides, three-way). A
-proposal is shown in the review and by `hardcover sync --dry-run`; it becomes the user's date
-only when approved (`approvals.approve`), which writes it to the library's reading state, so
-every later trigger sends it as the user's. Dates "of sync" are weaker evidence than history
-because KOReader keeps offline pushes and sends them later: the arrival day may be days after
-the reading, while the statistics hold the session's own time.
+"hardcover" as a source of nothing new means the entry keeps what Hardcover has (`reconcile`
+decides, three-way). A proposal is shown in the review and by `hardcover sync --dry-run`; it
+becomes the user's date only when approved (`approvals.accept`), which writes it to the
+library's reading state as the user's, so every later trigger sends it. A date of sync is weaker
+evidence than history because KOReader keeps offline pushes and sends them later: the arrival
+day may be days after the reading, while the statistics hold the session's own time; it is
+still sent (it is what the library shows) until the user approves history's date instead.
 
 Which read of the history: for a finished status, the latest finished read (its first and last
 session); for an open status, the latest read when it is unfinished (its start only).
 
 Started ≤ finished, always: when the two dates the entry would carry disagree, the weaker one
-(user > kosync) is withheld, the start date when both are as strong: Hardcover keeps its own
-for it (`Local.kept_dates`) and the entry says why; a proposal that would break the order is
-not offered.
+(user > hardcover > kosync) is withheld, the start date when both are as strong: Hardcover
+keeps its own for it (`Local.kept_dates`) and the entry says why; a proposal that would break
+the order is not offered.
 """
 
 from __future__ import annotations
@@ -41,11 +44,12 @@ from dataclasses import dataclass, replace
 
 from bookorbit_desktop.hardcover.sync.model import FINISHED_READ, OPEN_READ, Local, read_kind
 from bookorbit_desktop.library.history.splitting import DatedRead
+from bookorbit_desktop.library.reading import sources as library
 
 KOSYNC, HISTORY, USER, HARDCOVER = "kosync", "history", "user", "hardcover"
 DATES = ("started", "finished")
-SYNC_DATE = "sync-date"  # the library's word for a date that is the day a push arrived
-_STRENGTH = {USER: 2, KOSYNC: 1}
+_FROM_LIBRARY = {library.SYNC: KOSYNC, library.HISTORY: HISTORY, library.HARDCOVER: HARDCOVER}
+_STRENGTH = {USER: 3, HARDCOVER: 2, KOSYNC: 1}
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,8 @@ class Desired:
 
 
 def library_source(stored: str | None) -> str:
-    """The source of a library date from what the reading state records about it."""
-    return KOSYNC if stored == SYNC_DATE else USER
+    """The source of a library date from the word the reading state records beside it."""
+    return _FROM_LIBRARY.get(stored or "", USER)
 
 
 def needs_history(local: Local, stored_sources: Mapping[str, str | None] | None = None) -> bool:
@@ -79,7 +83,8 @@ def needs_history(local: Local, stored_sources: Mapping[str, str | None] | None 
     kind = read_kind(local.status_id or 0)
     names = DATES if kind == FINISHED_READ else ("started",) if kind == OPEN_READ else ()
     stored = stored_sources or {}
-    return any(not getattr(local, n) or library_source(stored.get(n)) != USER for n in names)
+    strong = (USER, HARDCOVER)
+    return any(not getattr(local, n) or library_source(stored.get(n)) not in strong for n in names)
 
 
 def desired_entry(
@@ -91,28 +96,32 @@ def desired_entry(
     first, and `stored_sources` what the library records of where its dates came from."""
     kind = read_kind(local.status_id or 0)
     stored = stored_sources or {}
-    dates: dict[str, str | None] = {"started": local.started, "finished": local.finished}
-    if kind != FINISHED_READ:
-        dates["finished"] = None
+    needed = DATES if kind == FINISHED_READ else ("started",) if kind == OPEN_READ else ()
+    dates: dict[str, str | None] = {n: getattr(local, n) if n in needed else None for n in DATES}
     sources = {n: library_source(stored.get(n)) if dates[n] else HARDCOVER for n in DATES}
+    offered: dict[str, str | None] = {n: None for n in DATES}
+    for name in DATES:
+        if sources[name] == HISTORY:  # the library's own record of history: a proposal
+            offered[name], dates[name], sources[name] = dates[name], None, HARDCOVER
     notes: list[str] = []
     dates, sources = _ordered(dates, sources, notes)
-    proposals: list[Proposal] = []
     read = _history_read(kind, history)
     if read is not None:
-        offered = {"started": read.started, "finished": read.finished}
-        for name in DATES:
-            value = offered[name]
-            if value is None or sources[name] == USER or value == dates[name]:
-                continue
-            other = dates["finished" if name == "started" else "started"]
-            if other is not None and (value > other if name == "started" else value < other):
-                notes.append(f"history's {name} date {value} disagrees with the other date")
-                continue
-            proposals.append(Proposal(local.book_id, name, value))
-    kept = frozenset(n for n in DATES if sources[n] == HARDCOVER and getattr(local, n))
-    if kind != FINISHED_READ:
-        kept -= {"finished"}
+        found = {"started": read.started, "finished": read.finished}
+        offered = {n: offered[n] or found[n] for n in DATES}
+    proposals: list[Proposal] = []
+    for name in DATES:
+        value = offered[name]
+        sent = dates[name] is not None and sources[name] in (USER, HARDCOVER)
+        if value is None or sent or value == dates[name]:
+            continue
+        other = dates["finished" if name == "started" else "started"]
+        if other is not None and (value > other if name == "started" else value < other):
+            notes.append(f"history's {name} date {value} disagrees with the other date")
+            continue
+        proposals.append(Proposal(local.book_id, name, value))
+    kept = frozenset(n for n in needed if sources[n] == HARDCOVER and getattr(local, n))
+    kept -= {n for n in DATES if library_source(stored.get(n)) == HISTORY}
     desired = replace(local, started=dates["started"], finished=dates["finished"], kept_dates=kept)
     return Desired(desired, sources, tuple(proposals), tuple(notes))
 

@@ -17,7 +17,7 @@ from peewee import JOIN
 
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW
 from bookorbit_desktop.hardcover.sync.copies import Copy, combine, copy_left
-from bookorbit_desktop.hardcover.sync.desired import Proposal, desired_entry
+from bookorbit_desktop.hardcover.sync.desired import Proposal, desired_entry, needs_history
 from bookorbit_desktop.hardcover.sync.ledger import add_log
 from bookorbit_desktop.hardcover.sync.model import Local, Options, Snapshot, wanted_for
 from bookorbit_desktop.hardcover.sync.waiting import BookFacts, Waiting, waiting
@@ -115,7 +115,15 @@ def candidates(
     joined: Any = query  # Books with their joined rows as attributes
     for book in joined:
         groups.setdefault(book.match_row.hc_book_id, []).append(book)
-    history = book_reads(b.id for books in groups.values() for b in books) if proposals else {}
+    history = {}
+    if proposals:  # only the books whose dates the history could complete
+        asked = (
+            b.id
+            for books in groups.values()
+            for b in books
+            if needs_history(_copy(b).local, _sources(b.state_row))
+        )
+        history = book_reads(asked)
     found = [_candidate(books, history) for books in groups.values()]
     found.sort(key=lambda c: c.local.book_id)
     return found
@@ -139,6 +147,11 @@ def _copy(book: Any) -> Copy:
     return Copy(local, reading.updated_at or 0.0, bool(match.lead))
 
 
+def _sources(reading: Any) -> dict[str, str | None]:
+    """Where the library's dates of a copy came from (`library.reading.sources`)."""
+    return {"started": reading.started_source, "finished": reading.finished_source}
+
+
 def _candidate(books: list[Any], history: dict[int, tuple[DatedRead, ...]]) -> Candidate:
     hc_book_id = books[0].match_row.hc_book_id
     # The copies share one snapshot once pushed together; before that, the newest one of
@@ -157,7 +170,14 @@ def _candidate(books: list[Any], history: dict[int, tuple[DatedRead, ...]]) -> C
     pushed_edition = snapshot.wanted.get("edition_id") if snapshot is not None else None
     combined = combine([_copy(book) for book in books], pushed_edition)
     leader = next(book for book in books if book.id == combined.copies[0])
-    desired = desired_entry(combined.local, history.get(leader.id, ()))
+    # Each date's source is that of the copy the date came from.
+    owners = {
+        name: next((b for b in books if getattr(b.state_row, name) == value), leader)
+        for name in ("started", "finished")
+        if (value := getattr(combined.local, name))
+    }
+    stored = {name: _sources(book.state_row).get(name) for name, book in owners.items()}
+    desired = desired_entry(combined.local, history.get(leader.id, ()), stored)
     creating = any(raw.get("creating") == hc_book_id for _, raw in raws)
     chosen = any(book.match_row.lead for book in books)
     held_back = None if chosen else copy_left(desired.local, combined.copies, raws, snapshot)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookorbit_desktop.hardcover.sync.copies import Copy, combine
-from bookorbit_desktop.hardcover.sync.desired import SYNC_DATE, desired_entry
+from bookorbit_desktop.hardcover.sync.desired import desired_entry
 from bookorbit_desktop.hardcover.sync.model import (
     CURRENTLY_READING,
     READ,
@@ -31,12 +31,14 @@ from bookorbit_desktop.hardcover.sync.reconcile import (
 )
 from bookorbit_desktop.library.history.rules import LocalDays
 from bookorbit_desktop.library.history.splitting import Stretch, split_reads
+from bookorbit_desktop.library.reading.sources import HARDCOVER, HISTORY, SYNC, USER
 
 TODAY = "2026-11-22"
 UTC = LocalDays(lambda _ts: 0)
 BASE = int(dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp())
 DAY = 86_400
 OPTIONS = Options()
+WORDS = [None, USER, SYNC, HISTORY, HARDCOVER]  # where the library's dates came from
 
 days = st.integers(min_value=0, max_value=700)
 iso = days.map(lambda d: (dt.date(2024, 1, 1) + dt.timedelta(days=d)).isoformat())
@@ -91,13 +93,14 @@ def remotes(draw):
     linked=copies(),
     remote=remotes(),
     approve=st.booleans(),
-    sync_dates=st.booleans(),
+    started_word=st.sampled_from(WORDS),
+    finished_word=st.sampled_from(WORDS),
     kill_after=st.none() | st.integers(0, MAX_STEPS),
 )
 def test_no_date_without_a_source_no_impossible_read_no_progress_lost(
-    history, linked, remote, approve, sync_dates, kill_after
+    history, linked, remote, approve, started_word, finished_word, kill_after
 ):
-    stored = {"finished": SYNC_DATE} if sync_dates else {}
+    stored = {"started": started_word, "finished": finished_word}
     entry = desired_entry(combine(linked).local, history, stored)
     if approve:  # the user's yes makes each proposal the library's own date
         dates = {p.name: p.value for p in entry.proposals}

@@ -8,7 +8,6 @@ import pytest
 from bookorbit_desktop.hardcover.sync.desired import (
     HARDCOVER,
     KOSYNC,
-    SYNC_DATE,
     USER,
     Proposal,
     desired_entry,
@@ -16,6 +15,9 @@ from bookorbit_desktop.hardcover.sync.desired import (
 )
 from bookorbit_desktop.hardcover.sync.model import Local
 from bookorbit_desktop.library.history.splitting import DatedRead
+from bookorbit_desktop.library.reading.sources import HARDCOVER as FROM_HARDCOVER
+from bookorbit_desktop.library.reading.sources import HISTORY as FROM_HISTORY
+from bookorbit_desktop.library.reading.sources import SYNC
 
 
 def local(status: str = "read", started: str | None = None, finished: str | None = None):
@@ -54,10 +56,10 @@ OPEN = DatedRead("2024-11-01", None)
         (local(), [OCT, OPEN], {}, (None, None), (HARDCOVER, HARDCOVER),
          [("started", "2024-10-04"), ("finished", "2024-10-14")]),
         # the day a kosync push arrived: sent, history's own date proposed in its place
-        (local(finished="2024-10-17"), [OCT], {"finished": SYNC_DATE}, (None, "2024-10-17"),
+        (local(finished="2024-10-17"), [OCT], {"finished": SYNC}, (None, "2024-10-17"),
          (HARDCOVER, KOSYNC), [("started", "2024-10-04"), ("finished", "2024-10-14")]),
         # a kosync date that history confirms is not proposed again
-        (local(finished="2024-10-14"), [OCT], {"finished": SYNC_DATE}, (None, "2024-10-14"),
+        (local(finished="2024-10-14"), [OCT], {"finished": SYNC}, (None, "2024-10-14"),
          (HARDCOVER, KOSYNC), [("started", "2024-10-04")]),
         # reading: only the open read's start, never a finish
         (local("reading"), [OCT, OPEN], {}, (None, None), (HARDCOVER, HARDCOVER),
@@ -68,11 +70,17 @@ OPEN = DatedRead("2024-11-01", None)
         (local("want_to_read"), [OCT], {}, (None, None), (HARDCOVER, HARDCOVER), []),
         # a start proposal after the user's finish is not offered
         (local(finished="2024-10-02"), [OCT], {}, (None, "2024-10-02"), (HARDCOVER, USER), []),
+        # a date the library took from the history is itself only a proposal
+        (local(finished="2024-10-13"), [OCT], {"finished": FROM_HISTORY}, (None, None),
+         (HARDCOVER, HARDCOVER), [("started", "2024-10-04"), ("finished", "2024-10-13")]),
+        # a date the library took from Hardcover is Hardcover's
+        (local(finished="2024-10-13"), [OCT], {"finished": FROM_HARDCOVER}, (None, "2024-10-13"),
+         (HARDCOVER, HARDCOVER), [("started", "2024-10-04")]),
         # started after finished, both the user's: the start is withheld
         (local(started="2024-10-20", finished="2024-10-12"), [], {}, (None, "2024-10-12"),
          (HARDCOVER, USER), []),
         # started after finished, the finish only a sync date: the finish is withheld
-        (local(started="2024-10-20", finished="2024-10-12"), [], {"finished": SYNC_DATE},
+        (local(started="2024-10-20", finished="2024-10-12"), [], {"finished": SYNC},
          ("2024-10-20", None), (USER, HARDCOVER), []),
     ],
 )  # fmt: skip
@@ -95,10 +103,11 @@ def test_a_withheld_date_keeps_hardcovers_and_says_why():
     [
         (local(started="2024-10-01", finished="2024-10-12"), {}, False),  # the user's dates
         (local(started="2024-10-01"), {}, True),  # no finish date
-        (local(started="2024-10-01", finished="2024-10-12"), {"finished": SYNC_DATE}, True),
+        (local(started="2024-10-01", finished="2024-10-12"), {"finished": SYNC}, True),
         (local("reading", started="2024-10-01"), {}, False),
         (local("reading"), {}, True),
         (local("want_to_read"), {}, False),
+        (local(started="2024-10-01", finished="2024-10-12"), {"started": FROM_HISTORY}, True),
     ],
 )
 def test_the_history_is_read_only_when_it_could_propose_a_date(book, stored, expected):

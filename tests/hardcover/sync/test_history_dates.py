@@ -206,3 +206,37 @@ async def test_a_kill_after_setting_read_never_leaves_today_as_the_finish(world)
         await push
     await world.sync()
     assert dates(world, "z") == [("2024-10-01", None)]
+
+
+async def test_a_date_of_sync_goes_out_and_historys_own_date_is_proposed_in_its_place(
+    world, tmp_path
+):
+    from bookorbit_desktop.services.sync import approve_dates
+
+    epub = linked_with_file(
+        world, tmp_path, "k", status="read", started=None, finished="2024-10-17",
+        finished_source="sync",  # a replayed 100 % push, dated the day it arrived
+    )  # fmt: skip
+    give_history(tmp_path, "k", epub)
+    dry = await world.sync(dry_run=True)
+    shown = {(p.proposal.name, p.proposal.value) for p in dry.books[0].proposals}
+    assert shown == {("started", "2024-10-04"), ("finished", "2024-10-14")}
+    await world.sync()
+    assert dates(world, "k") == [(None, "2024-10-17")]
+    assert approve_dates(dry.books[0].proposals) == 2
+    await world.sync()
+    assert dates(world, "k") == [("2024-10-04", "2024-10-14")]
+    state = ReadingState.get(ReadingState.book == world.books["k"])
+    assert (state.finished, state.finished_source) == ("2024-10-14", "user")
+
+
+async def test_a_date_the_library_took_from_the_history_is_only_proposed(world, tmp_path):
+    epub = linked_with_file(
+        world, tmp_path, "h", status="read", started=None, finished="2024-10-14",
+        finished_source="history",
+    )  # fmt: skip
+    give_history(tmp_path, "h", epub)
+    await world.sync()
+    assert dates(world, "h") == [(None, None)]
+    await world.sync(accept_history_dates=True)
+    assert dates(world, "h") == [("2024-10-04", "2024-10-14")]
