@@ -1,15 +1,15 @@
 """The wireless device server: the TCP port KOReader connects to, and its discovery responder.
 
 Off until the user switches it on, and never without a password (KOReader proves it knows it).
-It listens on the same address as the sync server (all of them, or the one the user chose);
-the responder answers only the local network. One device at a time: while one is connected,
-another hears CALIBRE_BUSY and is closed. Connections that have not passed the handshake
-never hold that place, so a bare TCP probe (older KOReader opens and closes one before
-connecting) blocks nobody, and they count in the port's own small caps (a few per address,
-`connections.DEVICE_CONNECTIONS` in all, the oldest closed to make room), so silent strangers on
-the Wi-Fi cannot take the descriptors the sync server needs. The connected device itself
-coming back (same address, then the same store uuid: it slept and the Wi-Fi dropped the old
-connection without a word) takes over at once instead of hearing "busy" until the dead
+It listens on the same address as the sync server (all of them, or the one the user chose), and
+so does its discovery responder, which answers only the local network. One device at a time:
+while one is connected, another hears CALIBRE_BUSY and is closed. Connections that have not
+passed the handshake never hold that place, so a bare TCP probe (older KOReader opens and closes
+one before connecting) blocks nobody, and they count in the port's own small caps (a few per
+address, `connections.DEVICE_CONNECTIONS` in all, the oldest closed to make room), so silent
+strangers on the Wi-Fi cannot take the descriptors the sync server needs. The connected device
+itself coming back (same address, then the same store uuid: it slept and the Wi-Fi dropped the
+old connection without a word) takes over at once instead of hearing "busy" until the dead
 connection times out.
 
 Once a device is in, queued books go at once; then the session idles with a keep-alive NOOP
@@ -112,7 +112,7 @@ class DeviceServer:
         self._on_change = on_change
         self._server: asyncio.Server | None = None
         self._discovery = (
-            Discovery(lambda: self.status.port, content_port, discovery_ports)
+            Discovery(lambda: self.status.port, content_port, discovery_ports, host=host)
             if discovery
             else None
         )

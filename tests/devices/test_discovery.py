@@ -1,24 +1,32 @@
-"""The UDP responder on loopback: the first free port, bound on every address, KOReader's reply."""
+"""The UDP responder on loopback: the first free port, the host it follows, the queries it
+answers, the size and rate of its replies, and KOReader's own reading of a reply."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import shutil
 import socket
 import subprocess
 from asyncio.subprocess import PIPE
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from bookorbit_desktop.devices.discovery import (
-    MAX_REPLIES_PER_SECOND,
+    MAX_REPLY_BYTES,
+    PER_ADDRESS_BURST,
     Discovery,
     _Responder,
     is_local_network,
+    listen_addresses,
+    reply_rate,
     reply_text,
 )
+from bookorbit_desktop.devices.records import DeviceRecords
+from bookorbit_desktop.devices.server import DeviceServer
 
 # What KOReader's find_calibre_server reads from the answer (a Lua pattern, as a regex).
 KOREADER_PATTERN = re.compile(r"calibre wireless device client \(on (.*?)\);(\d+),(\d+)$")
@@ -38,7 +46,7 @@ async def test_the_first_free_port_answers_hello_with_both_ports():
     discovery = Discovery(lambda: 9090, lambda: 8765, ports=(taken.getsockname()[1], free_port))
     try:
         assert await discovery.start() == free_port
-        assert discovery._transport.get_extra_info("sockname")[0] == "0.0.0.0"
+        assert discovery.addresses() == ["0.0.0.0"]
         loop = asyncio.get_running_loop()
         device = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         device.setblocking(False)
@@ -92,25 +100,120 @@ def test_only_the_local_network_is_answered(address, local):
     assert is_local_network(address) is local
 
 
-class _Transport:
-    def __init__(self) -> None:
-        self.sent: list[tuple[bytes, tuple]] = []
+def _spare_udp_port() -> int:
+    spare = _free_udp_port()
+    port = spare.getsockname()[1]
+    spare.close()
+    return port
 
-    def sendto(self, data: bytes, addr: tuple) -> None:
-        self.sent.append((data, addr))
+
+async def _started(host: str = "127.0.0.1") -> Discovery:
+    discovery = Discovery(lambda: 9090, lambda: 8765, ports=(_spare_udp_port(),), host=host)
+    assert await discovery.start() is not None
+    return discovery
 
 
-def test_replies_are_rate_limited_and_strangers_ignored():
+async def _replies(port: int, payloads: list[bytes], source: str = "127.0.0.2") -> list[bytes]:
+    loop = asyncio.get_running_loop()
+    device = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    device.setblocking(False)
+    device.bind((source, 0))
+    try:
+        for payload in payloads:
+            await loop.sock_sendto(device, payload, ("127.0.0.1", port))
+        replies = []
+        with contextlib.suppress(TimeoutError):
+            while True:
+                replies.append(await asyncio.wait_for(loop.sock_recv(device, 4096), 0.3))
+        return replies
+    finally:
+        device.close()
+
+
+async def test_discovery_follows_the_host_like_the_device_port(library):
+    port = _spare_udp_port()
+    server = DeviceServer(
+        "pw", DeviceRecords(), "127.0.0.1", 0, discovery=True, discovery_ports=(port,)
+    )
+    await server.start()
+    try:
+        assert server.status.discovery_port == port
+        # Bound to 127.0.0.1 alone, the port is still free on another address.
+        other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        other.bind(("127.0.0.2", port))
+        other.close()
+        assert await _replies(port, [b"hello"]) != []
+    finally:
+        await server.stop()
+
+
+@pytest.mark.parametrize(
+    ("host", "addresses"),
+    [
+        ("0.0.0.0", ["0.0.0.0"]),
+        ("", ["0.0.0.0"]),
+        ("::", ["0.0.0.0"]),  # IPv4 and IPv6, as the sync server's "::" is
+        ("127.0.0.1", ["127.0.0.1"]),
+        ("localhost", ["127.0.0.1"]),
+        ("::1", []),  # KOReader searches over IPv4 only
+    ],
+)
+def test_listen_addresses(host, addresses):
+    assert listen_addresses(host) == addresses
+
+
+async def test_only_koreaders_query_is_answered():
+    discovery = await _started()
+    try:
+        for query in (b"x", b"hello\n", b"HELLO", b"hello" * 800, b"", b"hello\x00"):
+            assert await _replies(discovery.port, [query]) == [], query
+        assert len(await _replies(discovery.port, [b"hello"], source="127.0.0.3")) == 1
+    finally:
+        discovery.stop()
+
+
+async def test_a_reply_is_at_most_twelve_times_the_query(monkeypatch):
+    monkeypatch.setattr(socket, "gethostname", lambda: "a-very-long-host-name-indeed" * 2)
+    discovery = Discovery(
+        lambda: 65535, lambda: 65535, ports=(_spare_udp_port(),), host="127.0.0.1"
+    )
+    await discovery.start()
+    try:
+        [reply] = await _replies(discovery.port, [b"hello"])
+    finally:
+        discovery.stop()
+    assert len(reply) <= 12 * len(b"hello") == MAX_REPLY_BYTES
+    assert KOREADER_PATTERN.search(reply.decode()).group(2, 3) == ("65535", "65535")
+
+
+async def test_replies_are_rate_limited_per_address():
+    discovery = await _started()
+    try:
+        flooded = await _replies(discovery.port, [b"hello"] * 10, source="127.0.0.2")
+        assert len(flooded) == PER_ADDRESS_BURST
+        # Another device on the same network is still answered.
+        assert len(await _replies(discovery.port, [b"hello"], source="127.0.0.3")) == 1
+    finally:
+        discovery.stop()
+
+
+@pytest.mark.parametrize(
+    ("asks", "strangers", "answered"),
+    [(3, 0, 3), (5, 0, 3), (3, 5, 3)],
+)
+def test_replies_go_only_to_the_local_network_within_the_rate(asks, strangers, answered):
     now = [100.0]
-    responder = _Responder(lambda: b"reply", lambda: now[0])
-    responder.transport = _Transport()  # type: ignore[assignment]
-    for _ in range(MAX_REPLIES_PER_SECOND + 10):
+    responder = _Responder(lambda: b"reply", reply_rate(lambda: now[0]))
+    sent: list[tuple[bytes, tuple]] = []
+    responder.transport = SimpleNamespace(sendto=lambda data, addr: sent.append((data, addr)))  # type: ignore[assignment]
+    for _ in range(asks):
         responder.datagram_received(b"hello", ("192.168.1.9", 8134))
-    responder.datagram_received(b"hello", ("8.8.8.8", 8134))
-    assert len(responder.transport.sent) == MAX_REPLIES_PER_SECOND
+    for _ in range(strangers):
+        responder.datagram_received(b"hello", ("8.8.8.8", 8134))
+    assert len(sent) == answered
     now[0] += 1.0
     responder.datagram_received(b"hello", ("192.168.1.9", 8134))
-    assert len(responder.transport.sent) == MAX_REPLIES_PER_SECOND + 1
+    assert len(sent) == answered + 1
 
 
 def _luasocket_missing() -> str | None:
