@@ -240,3 +240,14 @@ async def test_a_date_the_library_took_from_the_history_is_only_proposed(world, 
     assert dates(world, "h") == [(None, None)]
     await world.sync(accept_history_dates=True)
     assert dates(world, "h") == [("2024-10-04", "2024-10-14")]
+
+
+async def test_a_finish_stored_but_its_answer_lost_is_read_back_not_redone(world):
+    world.add("l", status="reading", started="2024-10-01", progress=0.5)
+    await world.sync()
+    world.edit("l", status="read", finished="2024-10-12")
+    world.hardcover.fail_next("drop_after", operation="UpdateUserBookRead")
+    await world.sync()
+    await world.sync()
+    assert world.entry("l")["status_id"] == 3
+    assert dates(world, "l") == [("2024-10-01", "2024-10-12")]
