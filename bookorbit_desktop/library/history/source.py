@@ -12,7 +12,8 @@ longer than `MAX_VALUE_BYTES` stops the read, so does more than `Limits.rows` re
 `Limits.books` books, and so does spending more than `Limits.seconds` inside SQLite in total
 (a progress handler counts it). Rows are handed out in chunks, never all at once. A file
 refused for any of these raises `StatisticsFileError` with one line saying why; nothing is
-imported from it. `cancel` (a threading.Event) stops a read within milliseconds: the server
+imported from it (what the line quotes of the file is escaped, `guards.text.for_log`).
+`cancel` (a threading.Event) stops a read within milliseconds: the server
 sets it when it stops.
 """
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.library.history.plausible import MAX_DURATION, start_range
 
 _TABLES = {"book": {"id", "title", "authors", "md5", "pages"}}
@@ -206,8 +208,8 @@ def opened_copy(
                     _check_tables(db, path)
                 yield Source(db, budget, limits, str(path))
             except sqlite3.DatabaseError as error:
-                raise StatisticsFileError(
-                    f"{path} is not an SQLite database ({error}). Copy KOReader's "
+                raise StatisticsFileError(  # SQLite's message may quote the file: escaped
+                    f"{path} is not an SQLite database ({for_log(error)}). Copy KOReader's "
                     "statistics.sqlite3 from the reader's koreader/settings folder."
                 ) from error
         finally:

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 STATISTICS_NAME = "statistics.sqlite3"  # the name KOReader's statistics cloud sync uses
 CLOSE_SECONDS = 2.0  # how long closing waits for the import under way to stop
+REASON_CHARACTERS = 400  # of a refusal's message in the log: long enough to say what to do
 
 
 def _import(path: Path, cancel: threading.Event) -> None:
@@ -34,12 +35,13 @@ def _import(path: Path, cancel: threading.Event) -> None:
     try:
         summary = import_statistics(path, cancel=cancel)
         log.info("Reading statistics imported from %s: %s", where, summary.describe())
-    except StatisticsFileError as error:
+    except StatisticsFileError as error:  # what it quotes of the file is escaped already
         log.warning("Refused the reading statistics uploaded as %s: %s", where, error.args[0])
     except ImportCancelled:
         log.info("Stopped importing the reading statistics in %s; the next upload resumes", where)
     except Exception as error:  # a damaged upload must not stop the next one
-        log.warning("Could not import the reading statistics in %s: %s", where, error)
+        reason = for_log(error, REASON_CHARACTERS)
+        log.warning("Could not import the reading statistics in %s: %s", where, reason)
     finally:
         database.close()  # this thread's connection; the next import opens its own
 

@@ -170,3 +170,32 @@ async def test_refusals_are_logged_escaped_and_within_the_budget(dav, caplog):
     assert not any("\r" in line or "\x1b" in line for line in lines)
     assert any("'x\\x0dWARNING forged\\x1b[31m.txt'" in line for line in lines)
     assert len([line for line in lines if "answered MKCOL" in line]) <= 2
+
+
+async def test_a_refused_upload_is_one_escaped_log_line(dav, caplog, tmp_path):
+    import sqlite3
+
+    port, _folder = dav
+    caplog.set_level(logging.INFO)
+    evil = tmp_path / "evil.sqlite3"
+    db = sqlite3.connect(evil)
+    db.execute("CREATE TABLE t (x)")
+    db.execute("PRAGMA writable_schema = ON")  # a name that SQLite's error message repeats
+    db.execute(
+        "INSERT INTO sqlite_master VALUES ('table', ?, 'x', 0, 'CREATE TABLE garbage garbage')",
+        ("evil\x1b[31m\rFORGED",),
+    )
+    db.commit()
+    db.close()
+    put = http_request("PUT", "/dav/statistics.sqlite3", AUTH, evil.read_bytes())
+    assert (await answer(port, put)).status == 201
+    deadline = time.perf_counter() + 5
+    while time.perf_counter() < deadline:
+        refused = [
+            r.getMessage() for r in caplog.records if "Refused the reading" in r.getMessage()
+        ]
+        if refused:
+            break
+        await asyncio.sleep(0.05)
+    [line] = refused
+    assert "\x1b" not in line and "\r" not in line and "evil\\x1b[31m\\x0dFORGED" in line
