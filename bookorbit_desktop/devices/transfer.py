@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from bookorbit_desktop.devices import checks
 from bookorbit_desktop.devices.lpath import make_lpath
 from bookorbit_desktop.devices.metadata import slim_metadata, timestamp
 from bookorbit_desktop.devices.protocol import Op
@@ -107,7 +108,7 @@ async def _send_one(
         },
     )
     if reply.op == Op.ERROR:
-        message = reply.args.get("message")
+        message = checks.text(reply.args.get("message"))  # shown in the window
         result.problems.append(f"{item.title}: the device refused it ({message or 'no space'})")
         return False
     if reply.op != Op.OK:

@@ -9,7 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from bookorbit_desktop.app import Desktop
-from bookorbit_desktop.library.store.devices import queued_book_ids
+from bookorbit_desktop.library.store.devices import (
+    DeviceBookRow,
+    DeviceSummary,
+    queued_book_ids,
+)
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.devices import DeviceList, DeviceState
 from bookorbit_desktop.ui.asyncqt import signal_future
@@ -59,6 +63,49 @@ def test_the_page_shows_the_address_to_type_and_who_is_connected(qtbot):
     assert page.eject_button.isEnabled()
     page.show_devices(DeviceList([], [3], ["Dune"]))
     assert page.queue_label.text() == "Waiting for the next device: Dune"
+
+
+HOSTILE = '<img src="file:///etc/passwd"><b>Evil</b> & <a href="x">click</a>'
+
+
+def test_text_a_device_sends_is_shown_as_plain_text(qtbot):
+    """A device names itself, and lists its books' titles and paths: none of it is drawn as
+    HTML (Qt's automatic format would draw `<img src=…>` as an image)."""
+    page = DevicesPage()
+    qtbot.addWidget(page)
+    state = DeviceState(
+        enabled=True,
+        running=True,
+        port=9090,
+        addresses=("192.168.1.20:9090",),
+        device=HOSTILE,
+        device_uuid="u",
+        sending=f"1 of 2: {HOSTILE}",
+    )
+    page.show_state(state)
+    for label in (page.status_label, page.address_label, page.queue_label):
+        assert label.textFormat() == Qt.TextFormat.PlainText, label
+    assert page.status_label.text() == f"Connected: {HOSTILE}. Sending 1 of 2: {HOSTILE}"
+    page.show_state(DeviceState(enabled=True, running=True, problems=(f"{HOSTILE}: refused",)))
+    assert page.status_label.text() == f"{HOSTILE}: refused"
+    book = DeviceBookRow(f"{HOSTILE}.epub", "b", HOSTILE, (HOSTILE,), None)
+    device = DeviceSummary(1, "u", HOSTILE, "127.0.0.1", None, 0.0, (book,))
+    page.show_devices(DeviceList([device], [3], [HOSTILE]))
+    assert page.queue_label.text() == f"Waiting for the next device: {HOSTILE}"
+    top = page.tree.topLevelItem(0)
+    child = top.child(0)
+    assert (top.text(0), child.text(0), child.text(1)) == (HOSTILE, HOSTILE, f"{HOSTILE}.epub")
+    for item in (top, child):
+        for column in range(page.tree.columnCount()):
+            assert item.toolTip(column) in ("", item.text(column))
+
+
+def test_the_book_panel_names_devices_as_plain_text(qtbot):
+    label = OnDeviceLabel(lambda _book_id: [HOSTILE])
+    qtbot.addWidget(label)
+    label.show_book(1)
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert label.text() == f"On {HOSTILE}"
 
 
 def run(qloop, coro, timeout=10.0):

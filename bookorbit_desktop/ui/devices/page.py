@@ -2,7 +2,8 @@
 
 A passive view: `show_state` and `show_devices` put plain values in; every button is a signal
 out. A device's books are listed under it, library books first marked with their book id; the
-selected ones can be deleted from the device while it is connected.
+selected ones can be deleted from the device while it is connected. Everything a device sent
+(its name, its books' titles and paths) is shown as plain text, never as HTML.
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ class DevicesPage(QWidget):
         self.address_label = wrapped_label()
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.queue_label = wrapped_label()
+        # A device names itself and its books, and a title can hold anything: Qt's automatic
+        # format would draw a name like `<img src=…>` as HTML.
+        for label in (self.status_label, self.address_label, self.queue_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.send_button = QPushButton("&Send queued books now")
         self.send_button.clicked.connect(self.send_now_requested.emit)
         self.unqueue_button = QPushButton("&Clear the queue")
