@@ -57,6 +57,7 @@ def book_details(book: BookResult, candidates: Sequence[Mapping[str, Any]] = ())
     sent = [" · ".join(action.get("changes", ())) for action in book.actions]
     details = [text for text in sent if text]
     details.extend(book.notes)
+    details.extend(f"proposed: {date.text}" for date in book.proposals)  # waits for a yes
     if not details and book.outcome == "needs_review":
         return words.review_line(candidates)
     if not details and book.outcome == "not_matched":

@@ -133,14 +133,7 @@ class ReviewDialog(QDialog):
         tree.setColumnWidth(TARGET, 320)
         for book in sorted(self._books, key=lambda b: words.natural_key(b.title)):
             target = targets.get(book.book_id) or NO_TARGET
-            change = "; ".join(
-                text
-                for text in (
-                    book_details(book),
-                    *(f"proposed: {date.text}" for date in book.proposals),
-                )
-                if text
-            )
+            change = book_details(book)
             item = QTreeWidgetItem([book.title, target, change])
             for column, text in ((TARGET, target), (CHANGE, change)):
                 item.setToolTip(column, text)
