@@ -78,9 +78,11 @@ def many_rows(path: Path, rows: int, books: int, *, indexed: bool = True) -> Pat
             "INSERT INTO book (id, title, authors, md5, pages) VALUES (?, ?, 'a', ?, 100)",
             [(n, f"Book {n}", f"{n:032x}") for n in range(1, books + 1)],
         )
-        db.executemany(
-            "INSERT INTO page_stat_data VALUES (?, ?, ?, 30, 100)",
-            ((1 + n % books, n, 1_700_000_000 + n * 31) for n in range(rows)),
+        db.execute(  # made inside SQLite: a million rows in a fraction of a second
+            f"""WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x + 1 < ?)
+                INSERT INTO page_stat_data
+                SELECT 1 + x % {int(books)}, x, 1700000000 + x * 31, 30, 100 FROM n""",
+            (rows,),
         )
     return path
 
