@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -155,3 +157,23 @@ def test_recording_an_export_twice_changes_nothing_the_second_time(first, second
     assert len(after) >= len(stored)  # nothing is ever removed
     again = plan(after, second)
     assert (again.added, again.updated) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("stored", "incoming"),
+    [
+        # A re-sent export of a long book with every note edited.
+        (
+            [Stored(n, Entry(1_700_000_000 + n, f"Highlight {n}")) for n in range(19_000)],
+            [Entry(1_700_000_000 + n, f"Highlight {n}", "edited") for n in range(19_000)],
+        ),
+        # Thousands of highlights with one text at other instants (the time zone look-up).
+        ([], [Entry(1_700_000_000 + 7 * n, "the same words") for n in range(19_000)]),
+    ],
+    ids=["edited notes", "one text"],
+)
+def test_plan_is_linear_in_the_number_of_highlights(stored, incoming):
+    started = time.perf_counter()
+    result = plan(stored, incoming)
+    assert time.perf_counter() - started < 3.0  # a quadratic plan took a minute
+    assert len(result.updated) + len(result.added) + result.unchanged == len(incoming)
