@@ -243,7 +243,9 @@ class Session:
         answer = await self.expect_ok(Op.GET_BOOK_COUNT, book_count_request())
         count = checks.number(answer.get("count"), checks.MAX_BOOKS)
         if count is None:
-            raise SessionEnded(f"the device sent no book count ({for_log(answer.get('count'))})")
+            sent = answer.get("count")
+            shown = for_log(sent) if isinstance(sent, int | float | str) else type(sent).__name__
+            raise SessionEnded(f"the device sent no book count ({shown})")
         entries = [(await self.receive()).args for _ in range(count)]
         known = await self.records.known(self.info.device_id)
         books: dict[str, ListedBook] = {}

@@ -8,6 +8,7 @@ within seconds, and never put an unchecked name or path into the library.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 
 import pytest
@@ -138,10 +139,12 @@ async def test_numbers_a_device_sends_are_kept_only_in_range(
     await device.disconnect()
 
 
-@pytest.mark.parametrize("count", [-1, 10**12, "3", 2.5, None])
+@pytest.mark.parametrize("count", [-1, 10**12, "3\n", 2.5, None, {"a": 1}, "NESTED"])
 async def test_an_impossible_book_count_ends_the_session_cleanly(
     device_server, tmp_path, caplog, count
 ):
+    if count == "NESTED":  # as deep as the parser goes
+        count = json.loads("[" * 900 + "]" * 900)
     device = await connect(device_server, tmp_path)
     original = device._handle
 
