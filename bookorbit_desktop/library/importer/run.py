@@ -299,8 +299,8 @@ class _Importer:
                 self.index.add_aliases(updated, path.name, now)
                 if refresh:
                     # The file is the book's only source: its metadata follows the file.
-                    self.index.refresh_book(known.book_id, metadata, now)
-                    if prepared.has_cover:
+                    kept = self.index.refresh_book(known.book_id, metadata, now)
+                    if prepared.has_cover and "cover" not in kept:
                         self._point_at_cover(known.book_id)
         except BaseException:
             self.index = LibraryIndex()

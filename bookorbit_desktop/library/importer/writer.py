@@ -28,6 +28,10 @@ from bookorbit_desktop.library.store.models import (
 )
 from bookorbit_desktop.library.store.sql import marks
 from bookorbit_desktop.library.store.typed import tuples
+from bookorbit_desktop.library.store.user_edits import edited_fields
+
+# The user-edited field (`store.user_edits`) each book column belongs to, where the names differ.
+_USER_FIELD = {"sort_title": "title", "isbn13": "isbn", "isbn10": "isbn"}
 
 
 @dataclass
@@ -119,10 +123,19 @@ class LibraryIndex:
                 rows,
             )
 
-    def refresh_book(self, book_id: int, metadata: BookMetadata, now: float) -> None:
-        """Replace a book's metadata with what its (only, changed) file now says."""
-        Book.update(**_book_columns(metadata), updated_at=now).where(Book.id == book_id).execute()
-        self.set_creators(book_id, metadata)
+    def refresh_book(self, book_id: int, metadata: BookMetadata, now: float) -> frozenset[str]:
+        """Replace a book's metadata with what its (only, changed) file now says, except the
+        fields the user edited; return those (`library.editing.values.FIELDS` names)."""
+        kept = edited_fields(book_id)
+        columns = {
+            name: value
+            for name, value in _book_columns(metadata).items()
+            if _USER_FIELD.get(name, name) not in kept
+        }
+        Book.update(**columns, updated_at=now).where(Book.id == book_id).execute()
+        if "authors" not in kept:
+            self.set_creators(book_id, metadata)
+        return kept
 
     def set_cover(self, book_id: int, cover_path: str | None) -> None:
         _sql("UPDATE book SET cover_path = ? WHERE id = ?", (cover_path, book_id))

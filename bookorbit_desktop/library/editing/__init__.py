@@ -1,0 +1,7 @@
+"""A user's edits of a book's metadata (title, authors, series, language, ISBN, description,
+cover) and the "edited by the user" marks that imports respect.
+
+`values` checks what the user typed (plain functions); `apply` writes the checked changes to
+one book or many, in one transaction, and marks the fields. The window, the command line and
+metadata sources all edit through `apply.edit_books`. The book's file is never rewritten.
+"""

@@ -1,0 +1,91 @@
+"""Save a checked edit (`values.BookChanges`) to one book or several, and mark the fields.
+
+Every book is checked to exist before anything is written; then all of them change in one
+transaction, with the fields marked "edited by the user" (`store.user_edits`) so that an import
+that re-reads the book's file leaves them as they are. The change-log triggers tell the window,
+the OPDS catalog and Hardcover matching; the book's file is never rewritten.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.errors import InvalidValueError, NotFoundError
+from bookorbit_desktop.library.editing.values import UNSET, BookChanges, check_shared
+from bookorbit_desktop.library.metadata.covers import write_cover
+from bookorbit_desktop.library.metadata.naming import author_sort_name, sort_title
+from bookorbit_desktop.library.store.models import Author, Book, BookAuthor, database
+from bookorbit_desktop.library.store.user_edits import mark_edited
+
+
+def edit_books(
+    book_ids: Sequence[int],
+    changes: BookChanges,
+    paths: Paths,
+    *,
+    clock: Callable[[], float] = time.time,
+) -> list[int]:
+    """Apply `changes` to every book of `book_ids`; return the ids saved (in the order given).
+
+    NotFoundError when a book does not exist, InvalidValueError when the edit is empty or gives
+    several books a field that belongs to one; nothing is written then."""
+    ids = list(dict.fromkeys(book_ids))
+    changed = changes.changed()
+    if not ids or not changed:
+        raise InvalidValueError("Nothing to change. Give at least one book and one new value.")
+    check_shared(changes, len(ids))
+    found = {book.id: book for book in Book.select().where(Book.id.in_(ids))}
+    missing = [str(book_id) for book_id in ids if book_id not in found]
+    if missing:
+        raise NotFoundError(
+            f"There is no book with id {', '.join(missing)}. List the library with "
+            "`bookorbit-desktop books`."
+        )
+    now = clock()
+    # The cover file is written first: a failure to write it leaves the library as it was.
+    cover_path = write_cover(paths, ids[0], changes.cover) if changes.cover is not UNSET else None
+    with database.atomic():
+        for book_id in ids:
+            columns = _columns(found[book_id], changes)
+            if cover_path is not None:
+                columns["cover_path"] = cover_path
+            Book.update(**columns, updated_at=now).where(Book.id == book_id).execute()
+            if changes.authors is not UNSET:
+                _set_authors(book_id, changes.authors)
+            mark_edited(book_id, set(changed), now)
+    return ids
+
+
+def _columns(book: Book, changes: BookChanges) -> dict[str, Any]:
+    """The book's columns this edit sets."""
+    columns: dict[str, Any] = {}
+    if changes.language is not UNSET:
+        columns["language"] = changes.language
+    if changes.title is not UNSET:
+        language = changes.language if changes.language is not UNSET else book.language
+        columns["title"] = changes.title
+        columns["sort_title"] = sort_title(changes.title, language)
+    if changes.series is not UNSET:
+        columns["series"] = changes.series
+        if changes.series is None:  # no series, no number in it
+            columns["series_index"] = None
+    if changes.series_index is not UNSET:
+        columns["series_index"] = changes.series_index
+    if changes.isbn is not UNSET:
+        columns["isbn13"] = changes.isbn.isbn13 if changes.isbn else None
+        columns["isbn10"] = changes.isbn.isbn10 if changes.isbn else None
+    if changes.description is not UNSET:
+        columns["description"] = changes.description
+    return columns
+
+
+def _set_authors(book_id: int, names: list[str]) -> None:
+    BookAuthor.delete().where(BookAuthor.book == book_id).execute()
+    for position, name in enumerate(names):
+        author = Author.get_or_none(Author.name == name)
+        if author is None:
+            author = Author.create(name=name, sort_name=author_sort_name(name))
+        BookAuthor.create(book=book_id, author=author.id, position=position, role="aut")
