@@ -164,7 +164,8 @@ async def _update(
         report.failed.append(f"journal entry {journal_id}: {error}")
         return
     except (NetworkError, UnavailableError):
-        report.waiting += 1  # setting the same text again is harmless: it goes next pass
+        store.mark_failed(entry, now)  # the same text again is harmless: it goes after a wait
+        report.waiting += 1
         return
     store.mark_sent(entry, journal_id, now)
     report.updated += 1

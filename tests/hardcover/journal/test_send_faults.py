@@ -126,3 +126,20 @@ async def test_quotes_left_by_a_503_and_a_drop_stay_queued_and_go_later(world, h
     report = await send_highlights(reader, user_id=hardcover.user_id)
     assert report.inserted == 2
     assert entries(hardcover) == sorted(QUOTES)
+
+
+async def test_an_update_hardcover_keeps_failing_waits_too(world, hardcover, reader, clock):
+    note = [Entry(T, QUOTES[0], "first note")]
+    store.record(store.Target(world["dune"]), note, source="xmnote", origin="x", now=2.0)
+    await send_highlights(reader, user_id=hardcover.user_id, reviewed=True)
+    edited = [Entry(T, QUOTES[0], "edited note")]
+    store.record(store.Target(world["dune"]), edited, source="xmnote", origin="x", now=3.0)
+    hardcover.fail_next(500, times=100, operation="UpdateReadingJournal")
+    for _ in range(60):  # the worker's pass every 10 s for 10 minutes, Hardcover failing
+        await send_highlights(reader, user_id=hardcover.user_id, clock=clock)
+        clock.advance(10)
+    assert 1 <= hardcover.status_count(500) <= 2  # a faulted request carries no name
+    hardcover._faults.clear()
+    clock.advance(3_600)
+    report = await send_highlights(reader, user_id=hardcover.user_id, clock=clock)
+    assert report.updated == 1 and "edited note" in entries(hardcover)
