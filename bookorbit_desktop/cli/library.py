@@ -12,10 +12,12 @@ from typing import Any
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.edits import edits_of, run_many
+from bookorbit_desktop.hardcover.matching.revisit import REMOVED
 from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.reading.edits import UNSET, update_reading_state
 from bookorbit_desktop.library.store.links import hardcover_links
 from bookorbit_desktop.library.store.queries import get_book, list_books
+from bookorbit_desktop.services.library import HARDCOVER_LABELS
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -129,6 +131,11 @@ def book_lines(book: dict[str, Any]) -> list[str]:
         ("Hardcover", book["hardcover_slug"] or book["hardcover_id"]),
     ]
     lines += [f"  {name + ':':<11}{value}" for name, value in fields if value]
+    if hardcover_links([book["id"]])[book["id"]]["state"] == REMOVED:
+        lines.append(
+            f"  {'':<11}{HARDCOVER_LABELS[REMOVED]}; add it again with: "
+            f"hardcover add-again {book['id']}"
+        )
     reading = book["reading"]
     lines.append(
         f"  {'Reading:':<11}{reading['status']}, {reading['progress']:.0%}"

@@ -339,6 +339,10 @@ class HardcoverService:
     def include(self, book_id: int) -> str:
         return match_actions.include(book_id).message
 
+    def add_again(self, book_id: int) -> str:
+        """Undo Remove Entry on purpose: the next sync adds the book to Hardcover again."""
+        return match_actions.add_again(book_id).message
+
     def lead(self, book_id: int) -> str:
         """Let this copy speak for the Hardcover book its other copies link to too."""
         return match_actions.lead(book_id)

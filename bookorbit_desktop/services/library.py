@@ -48,6 +48,7 @@ HARDCOVER_STATES = (
     "no_match",
     "error",
     "excluded",
+    "removed",
     "unread",
 )
 HARDCOVER_LABELS: dict[str, str] = {
@@ -58,6 +59,7 @@ HARDCOVER_LABELS: dict[str, str] = {
     "no_match": "No match",
     "error": "Error",
     "excluded": "Excluded",
+    "removed": "Not on Hardcover (removed)",
 }
 
 

@@ -271,3 +271,30 @@ def test_candidates_search_weighs_fresh_results_without_storing_them(world, monk
     assert payload["query"] == "darkness"
     assert [c["title"] for c in payload["candidates"]] == ["The Left Hand of Darkness"]
     assert "≠ author" in payload["candidates"][0]["differences"]
+
+
+def test_remove_entry_stays_removed_through_cli_syncs_until_add_again(world, monkeypatch, capsys):
+    book = str(world["books"]["left_hand"])
+    catalog, user, left_hand = world["catalog"], world["user"], world["hc"]["left_hand"]
+    code, out, err = run(monkeypatch, capsys, "sync")
+    assert code == 0, err
+    assert catalog.user_book_for(user, left_hand) is not None
+
+    code, out, _ = run(monkeypatch, capsys, "remove-entry", book)
+    assert code == 0 and "stays removed" in out and f"hardcover add-again {book}" in out
+    assert catalog.user_book_for(user, left_hand) is None
+    code, out, err = run(monkeypatch, capsys, "sync")
+    assert code == 0, err
+    assert catalog.user_book_for(user, left_hand) is None  # not inserted afresh
+    assert stored(world, "left_hand").state == "removed"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["book", book]) == 0
+    assert "Not on Hardcover (removed)" in capsys.readouterr().out
+
+    code, out, _ = run(monkeypatch, capsys, "add-again", book)
+    assert code == 0 and "next sync" in out
+    code, out, err = run(monkeypatch, capsys, "sync")
+    assert code == 0, err
+    assert catalog.user_book_for(user, left_hand) is not None
+    code, _, err = run(monkeypatch, capsys, "add-again", book)
+    assert code == 2 and "was not removed" in err

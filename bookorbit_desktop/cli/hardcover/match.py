@@ -1,4 +1,5 @@
-"""`hardcover match|candidates|pick|rematch|exclude|include|lead` sub-commands.
+"""`hardcover match|candidates|pick|rematch|exclude|include|lead|remove-entry|add-again`
+sub-commands.
 
 `match` links every book whose status is not "unread" (or the books named, optionally unread
 ones too) to Hardcover, printing each book's outcome and reason as it is decided; books that
@@ -36,6 +37,7 @@ _OUTCOME_LABELS = {
     "error": "error",
     "excluded": "excluded",
     "unmatched": "unmatched",
+    "removed": "removed",
 }
 
 
@@ -70,6 +72,8 @@ def register_match_commands(commands: argparse._SubParsersAction[argparse.Argume
     _removal_flag(exclude, "also remove the Hardcover library entry, if BookOrbit created it")
 
     _book_command(commands, "include", _include)
+    _book_command(commands, "remove-entry", _remove_entry)
+    _book_command(commands, "add-again", _add_again)
     _book_command(
         commands,
         "lead",
@@ -317,6 +321,22 @@ def _lead(ctx: CliContext, args: argparse.Namespace) -> int:
 def _include(ctx: CliContext, args: argparse.Namespace) -> int:
     """sync an excluded book again"""
     print(match_actions.include(args.book).message)
+    return 0
+
+
+def _remove_entry(ctx: CliContext, args: argparse.Namespace) -> int:
+    """remove the Hardcover entry BookOrbit created for a book; no sync adds it back"""
+    result = _with_client(
+        account_for(args), lambda client: match_actions.remove_entry(args.book, client)
+    )
+    print(result.message)
+    print(f"To add it again: hardcover add-again {args.book}")
+    return 0
+
+
+def _add_again(ctx: CliContext, args: argparse.Namespace) -> int:
+    """add a book whose Hardcover entry you removed to Hardcover again (next sync)"""
+    print(match_actions.add_again(args.book).message)
     return 0
 
 

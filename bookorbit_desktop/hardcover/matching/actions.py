@@ -1,4 +1,5 @@
-"""The user's corrections to matching: Pick, Re-match, Exclude and Include.
+"""The user's corrections to matching: Pick, Re-match, Exclude, Include, Remove Entry and Add
+to Hardcover Again.
 
 Pick pins a Hardcover book and edition to a local book; nothing automatic overwrites it.
 Re-match forgets the link so the next pass matches again; Exclude stops syncing a book. All
@@ -6,6 +7,8 @@ three keep the Hardcover library entry: removing one is its own action (`remove_
 `remove_from_hardcover` flag the user sets explicitly), allowed only for an entry BookOrbit
 created (an entry the user made is theirs), and the window names what goes with it first.
 If Hardcover refuses a removal, nothing is changed locally, so the entry's id is never lost.
+A removed entry stays removed: no sync (worker, Sync Now, the command line) adds it back until
+the user picks or re-matches the book, or adds it again (`add_again`).
 """
 
 from __future__ import annotations
@@ -35,9 +38,11 @@ from bookorbit_desktop.hardcover.matching.store import (
     clear_link,
     get_match,
     local_book,
+    mark_removed,
     pin,
     record_user_book,
 )
+from bookorbit_desktop.hardcover.matching.store import add_again as store_add_again
 from bookorbit_desktop.hardcover.matching.store import exclude as store_exclude
 from bookorbit_desktop.hardcover.matching.store import include as store_include
 from bookorbit_desktop.hardcover.matching.store import lead as store_lead
@@ -196,7 +201,7 @@ async def rematch(
 
 async def remove_entry(book_id: int, client: HardcoverClient | None) -> ActionResult:
     """Remove the Hardcover library entry BookOrbit created for this book (the user asked);
-    the link stays, and the book is not added back until it changes here."""
+    the link stays, and no sync adds the entry back until the user asks (`add_again`)."""
     current = get_match(book_id)
     _book(book_id)
     if current is None or current.user_book_id is None:
@@ -208,7 +213,23 @@ async def remove_entry(book_id: int, client: HardcoverClient | None) -> ActionRe
             title="Not BookOrbit's entry",
         )
     await _remove_entry(client, current)
-    return ActionResult(get_match(book_id) or current, "The Hardcover entry was removed.")
+    copies = mark_removed(book_id)
+    message = (
+        "The Hardcover entry was removed. It stays removed: no sync adds it back until you "
+        "choose Add to Hardcover Again, Pick or Re-match."
+    )
+    if len(copies) > 1:
+        message += f" The {len(copies) - 1} other linked copies are not synced either."
+    return ActionResult(get_match(book_id) or current, message)
+
+
+def add_again(book_id: int) -> ActionResult:
+    """Undo Remove Entry on purpose: the next sync adds the book to Hardcover again."""
+    _book(book_id)
+    store_add_again(book_id)
+    record = get_match(book_id)
+    assert record is not None
+    return ActionResult(record, "The book goes to your Hardcover library with the next sync.")
 
 
 async def exclude(

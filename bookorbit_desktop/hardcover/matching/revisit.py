@@ -9,7 +9,10 @@ from __future__ import annotations
 
 UNMATCHED, LINKED, NEEDS_REVIEW, NO_MATCH = "unmatched", "linked", "needs_review", "no_match"
 EXCLUDED, ERROR = "excluded", "error"
-STATES = (UNMATCHED, LINKED, NEEDS_REVIEW, NO_MATCH, EXCLUDED, ERROR)
+# The user removed the book's Hardcover entry: linked still, but nothing adds it back until
+# the user links it (Pick, Re-match) or adds it again on purpose.
+REMOVED = "removed"
+STATES = (UNMATCHED, LINKED, NEEDS_REVIEW, NO_MATCH, EXCLUDED, ERROR, REMOVED)
 
 
 def worth_matching(state: str | None, *, pinned: bool, changed: bool, on_profile: bool) -> bool:
@@ -18,7 +21,7 @@ def worth_matching(state: str | None, *, pinned: bool, changed: bool, on_profile
     for the link is known on the user's Hardcover profile."""
     if state is None or state in (UNMATCHED, ERROR):
         return True
-    if pinned or state == EXCLUDED:
+    if pinned or state in (EXCLUDED, REMOVED):
         return False
     if state in (NO_MATCH, NEEDS_REVIEW):
         return changed  # e.g. a Hardcover id was saved in the file since

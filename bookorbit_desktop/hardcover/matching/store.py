@@ -1,9 +1,12 @@
 """Where each book's Hardcover link lives: the `hardcover_match` rows and their rules.
 
 States: unmatched -> linked (automatically, with the reason) | needs_review (candidates kept)
-| no_match | excluded | error. A user's Pick pins book and edition (`pinned`); re-matching
-and metadata edits never overwrite it. Re-match clears the link so the next pass matches
-again; Exclude keeps the book out of every sync (the link is kept, so Include restores it).
+| no_match | excluded | error | removed. A user's Pick pins book and edition (`pinned`);
+re-matching and metadata edits never overwrite it. Re-match clears the link so the next pass
+matches again; Exclude keeps the book out of every sync (the link is kept, so Include restores
+it). Removed: the user removed the entry from Hardcover; every copy linked to that Hardcover
+book keeps its link but no sync adds the entry back, until the user picks, re-matches or adds
+it again (`add_again`).
 A change to the book's metadata (title, authors, ISBNs, a Hardcover id saved in the file)
 makes a book that had no link, or an automatic link nothing was sent for yet, match again.
 Every write is one transaction per book.
@@ -27,6 +30,7 @@ from bookorbit_desktop.hardcover.matching.revisit import (  # the states: import
     ERROR,
     EXCLUDED,
     LINKED,
+    REMOVED,
     STATES,
     UNMATCHED,
     worth_matching,
@@ -175,10 +179,11 @@ def save_decision(
     edition_pages: int | None = None,
     now: float | None = None,
 ) -> MatchRecord | None:
-    """Store a matching pass's outcome, unless the user pinned or excluded the book meanwhile."""
+    """Store a matching pass's outcome, unless the user pinned, excluded or removed the book
+    meanwhile."""
     with _editing(book_id, now) as (handle, now):
         row = handle.row
-        if row.pinned or row.state == EXCLUDED:
+        if row.pinned or row.state in (EXCLUDED, REMOVED):
             return None
         if row.hc_book_id is not None and row.user_book_id is not None:
             return None  # something was sent for this link: only Re-match may change it
@@ -221,7 +226,7 @@ def save_error(book_id: int, reason: str, *, now: float | None = None) -> MatchR
     """A matching pass failed for this book; the next pass tries again."""
     with _editing(book_id, now) as (handle, now):
         row = handle.row
-        if row.pinned or row.state in (EXCLUDED, LINKED):
+        if row.pinned or row.state in (EXCLUDED, LINKED, REMOVED):
             return None
         row.state, row.reason, row.updated_at = ERROR, reason, now
         return handle.save()
@@ -331,6 +336,52 @@ def include(book_id: int, *, now: float | None = None) -> MatchRecord:
             row.state, row.reason, row.fingerprint = UNMATCHED, "included again", None
         row.updated_at = now
         return handle.save()
+
+
+def mark_removed(book_id: int, *, now: float | None = None) -> list[int]:
+    """The user removed the Hardcover entry of this book: it and every copy linked to the same
+    Hardcover book stay off Hardcover (links kept) until `add_again`, Pick or Re-match.
+    Returns the copies' book ids."""
+    now = time.time() if now is None else now
+    with database.atomic():
+        row = HardcoverMatch.get_or_none(HardcoverMatch.book == book_id)
+        if row is None or row.hc_book_id is None:
+            raise InvalidValueError(f"Book {book_id} is not linked to a Hardcover book.")
+        copies = _copies(row.hc_book_id, (LINKED, REMOVED))
+        HardcoverMatch.update(
+            state=REMOVED,
+            reason="removed from Hardcover by you",
+            user_book_id=None,
+            created_by_us=False,
+            updated_at=now,
+        ).where(HardcoverMatch.book.in_(copies)).execute()
+        HardcoverSync.delete().where(HardcoverSync.book.in_(copies)).execute()
+    return copies
+
+
+def add_again(book_id: int, *, now: float | None = None) -> list[int]:
+    """Undo Remove Entry on purpose: the book (and its copies removed with it) is linked
+    again and goes to Hardcover with the next sync. Returns the copies' book ids."""
+    now = time.time() if now is None else now
+    with database.atomic():
+        row = HardcoverMatch.get_or_none(HardcoverMatch.book == book_id)
+        if row is None or row.state != REMOVED or row.hc_book_id is None:
+            raise InvalidValueError(
+                f"Book {book_id} was not removed from Hardcover.", title="Nothing to add again"
+            )
+        copies = _copies(row.hc_book_id, (REMOVED,))
+        HardcoverMatch.update(
+            state=LINKED, reason="added to Hardcover again by you", updated_at=now
+        ).where(HardcoverMatch.book.in_(copies)).execute()
+        outbox.note_changes(copies, [outbox.LINK], now=now)
+    return copies
+
+
+def _copies(hc_book_id: int, states: tuple[str, ...]) -> list[int]:
+    query = HardcoverMatch.select(HardcoverMatch.book).where(
+        (HardcoverMatch.hc_book_id == hc_book_id) & HardcoverMatch.state.in_(states)
+    )
+    return [book_id for (book_id,) in tuples(query)]
 
 
 def record_user_book(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -89,7 +90,8 @@ class HardcoverController(QObject):
         view.pick_requested.connect(self.pick)
         view.rematch_requested.connect(self.rematch)
         view.remove_entry_requested.connect(self.remove_entry)
-        view.lead_requested.connect(self.lead)
+        view.add_again_requested.connect(partial(self._local_action, self.service.add_again))
+        view.lead_requested.connect(partial(self._local_action, self.service.lead))
         view.exclude_requested.connect(self.exclude)
         view.send_position_requested.connect(self.send_position)
         view.sync_book_requested.connect(lambda book_id: self.sync_now([book_id]))
@@ -375,10 +377,10 @@ class HardcoverController(QObject):
         self.view.show_message(report.text, error=report.failed)
         self._changed(report.text)
 
-    def lead(self, book_id: int) -> None:
-        """The user settles a conflict between copies: this one speaks for the book."""
+    def _local_action(self, action: Callable[[int], str], book_id: int) -> None:
+        """Lead (copies disagree: this one speaks for the book), Add to Hardcover Again."""
         try:
-            self._changed(self.service.lead(book_id))
+            self._changed(action(book_id))
         except BookOrbitError as error:
             show_error(self._window, error)
 

@@ -26,6 +26,7 @@ STATES = (
     ("not_matched", "Not matched"),
     ("failed", "Failed"),
     ("excluded", "Excluded"),
+    ("removed", "Not on Hardcover (removed)"),
 )
 LABELS = {state: label for state, label in STATES if state is not None}
 _REASONS = {
@@ -39,8 +40,8 @@ def book_state(match: Mapping[str, object], queued: bool) -> str:
     change waiting in the outbox."""
     state = match.get("state") or "unmatched"
     sync_state = match.get("sync_state")
-    if state == "excluded":
-        return "excluded"
+    if state in ("excluded", "removed"):
+        return state
     if state == "needs_review" or sync_state == "ahead":
         return "needs_review"
     if state in ("no_match", "unmatched"):

@@ -66,6 +66,7 @@ class HardcoverView(QWidget):
     pick_requested = Signal(int)
     rematch_requested = Signal(int)
     remove_entry_requested = Signal(int)
+    add_again_requested = Signal(int)  # undo Remove Entry, on purpose
     lead_requested = Signal(int)
     exclude_requested = Signal(int, bool)
     send_position_requested = Signal(int)
@@ -156,11 +157,12 @@ class HardcoverView(QWidget):
         self.tree.itemActivated.connect(lambda *_: self.pick_button.click())
         self.rematch_button = selected("&Re-match", self.rematch_requested)
         self.exclude_button = push_button("E&xclude", self._exclude_clicked)
-        self.remove_button = selected(
+        self.remove_button = push_button(
             "Re&move Entry…",
-            self.remove_entry_requested,
-            "Remove from Hardcover: delete the entry BookOrbit added to your Hardcover library, "
-            "with its status, rating and reads (it says what goes and asks first)",
+            self._remove_clicked,
+            tip="Remove from Hardcover: delete the entry BookOrbit added to your Hardcover "
+            "library, with its status, rating and reads (it says what goes and asks first); "
+            "once removed, no sync adds it back until you choose Add to Hardcover Again",
         )
         self.lead_button = selected(
             "Use This &Copy",
@@ -363,7 +365,9 @@ class HardcoverView(QWidget):
         self.send_position_button.setVisible(ahead)
         self.send_position_button.setEnabled(usable and ahead and state == "linked")
         own = bool(self._match_of(self.selected_book_id()).get("own_entry"))
-        self.remove_button.setEnabled(usable and own)
+        removed = state == "removed"
+        self.remove_button.setEnabled(usable and (own or removed))
+        self.remove_button.setText("&Add to Hardcover Again" if removed else "Re&move Entry…")
         copies = dashboard.other_copies(self._rows, self.selected_book_id())
         self.lead_button.setVisible(bool(copies))
         self.lead_button.setEnabled(usable and bool(copies))
@@ -391,6 +395,12 @@ class HardcoverView(QWidget):
 
         button = push_button(text, clicked, tip=tip)
         return button
+
+    def _remove_clicked(self) -> None:
+        book_id = self.selected_book_id()
+        if book_id is not None and self.remove_button.isEnabled():
+            removed = self._state_of(book_id) == "removed"
+            (self.add_again_requested if removed else self.remove_entry_requested).emit(book_id)
 
     def _exclude_clicked(self) -> None:
         book_id = self.selected_book_id()

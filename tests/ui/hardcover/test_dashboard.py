@@ -62,6 +62,7 @@ def test_counts_cover_every_state_and_the_total():
         "not_matched": 0,
         "failed": 1,
         "excluded": 0,
+        "removed": 0,
     }
     assert dashboard.filter_label("Synced", 1234) == "Synced (1,234)"
 
