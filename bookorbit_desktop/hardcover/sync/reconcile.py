@@ -291,7 +291,8 @@ def _track_read(tracking: Tracking, remote: Remote, kind: str) -> Tracking:
         tracking = replace(tracking, read_id=None, read_owned=False)
     if tracking.read_id is not None or kind == NO_READ or not remote.reads:
         return tracking
-    open_reads = [r for r in remote.reads if not r.finished]
+    # On a Read entry, a read without a finish date is the user's finished read, not open.
+    open_reads = [r for r in remote.reads if not r.finished] if remote.status_id != READ else []
     if open_reads:
         return replace(tracking, read_id=max(r.id for r in open_reads), read_owned=True)
     if kind == FINISHED_READ:

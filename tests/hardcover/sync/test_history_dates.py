@@ -251,3 +251,14 @@ async def test_a_finish_stored_but_its_answer_lost_is_read_back_not_redone(world
     await world.sync()
     assert world.entry("l")["status_id"] == 3
     assert dates(world, "l") == [("2024-10-01", "2024-10-12")]
+
+
+async def test_a_finished_read_without_dates_is_not_taken_for_an_open_one(world):
+    world.add("n", status="read", started="2024-10-01", finished="2024-10-12")
+    hc_entry = world.catalog.add_user_book(
+        world.hardcover.user_id, world.hc_books["n"], status_id=3
+    )
+    world.catalog.add_read(hc_entry, progress_pages=120)  # the user's, without dates
+    result = await world.sync()
+    assert dates(world, "n") == [(None, None)]
+    assert "Hardcover's finished read kept as it is" in result.books[0].notes
