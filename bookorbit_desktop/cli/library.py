@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any
 
+from bookorbit_desktop.cli.books_edit import register as register_book_actions
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.edits import edits_of, run_many
@@ -22,9 +23,9 @@ from bookorbit_desktop.services.library import HARDCOVER_LABELS
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
-    add_command(commands, "books", run_books).add_argument(
-        "--json", action="store_true", help="print JSON (one object per book)"
-    )
+    books = add_command(commands, "books", run_books)
+    books.add_argument("--json", action="store_true", help="print JSON (one object per book)")
+    register_book_actions(books)
     book = add_command(commands, "book", run_book)
     book.add_argument(
         "book_ids", type=int, nargs="*", metavar="ID", help="the books' ids (see `books`)"

@@ -1,0 +1,101 @@
+"""`books edit` through the real command line on a real library: saved values, several books,
+clear errors for wrong values, and a re-import that keeps what the user set."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bookorbit_desktop.cli import main
+from tests.factories import make_epub
+from tests.library.books import jpeg
+from tests.logging_support import restore_root_logger  # noqa: F401
+
+
+def run(tmp_path, *args: str) -> int:
+    return main(["--data-dir", str(tmp_path / "data"), *args])
+
+
+def listed(tmp_path, capsys) -> dict[str, dict]:
+    capsys.readouterr()
+    assert run(tmp_path, "books", "--json") == 0
+    return {book["title"]: book for book in json.loads(capsys.readouterr().out)}
+
+
+@pytest.fixture
+def imported(tmp_path, capsys):
+    make_epub(tmp_path / "books" / "a.epub", "Dnue", ("Frank Hebert",))
+    make_epub(tmp_path / "books" / "b.epub", "Emma", ("Jane Austen",))
+    assert run(tmp_path, "import", str(tmp_path / "books")) == 0
+    return {title: book["id"] for title, book in listed(tmp_path, capsys).items()}
+
+
+def test_books_edit_saves_the_values(tmp_path, imported, capsys):
+    cover = tmp_path / "cover.jpg"
+    cover.write_bytes(jpeg(300, 450))
+    book = str(imported["Dnue"])
+    code = run(
+        tmp_path, "books", "edit", book, "--title", "Dune", "--authors", "Frank Herbert",
+        "--series", "Dune", "--series-index", "1", "--language", "English",
+        "--isbn", "978-0-441-01359-3", "--description", "Spice.", "--cover", str(cover),
+    )  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert out.strip() == (
+        "Saved the title, authors, series, series number, language, ISBN, description, cover "
+        f"of book {book}."
+    )
+    dune = listed(tmp_path, capsys)["Dune"]
+    assert dune["authors"] == ["Frank Herbert"]
+    assert (dune["series"], dune["series_index"], dune["language"]) == ("Dune", 1.0, "en")
+    assert (dune["isbn13"], dune["description"]) == ("9780441013593", "Spice.")
+    assert dune["cover_path"]
+
+
+def test_several_books_take_authors_series_and_language(tmp_path, imported, capsys):
+    ids = [str(book_id) for book_id in imported.values()]
+    assert run(tmp_path, "books", "edit", *ids, "--authors", "A & B", "--series", "S") == 0
+    for book in listed(tmp_path, capsys).values():
+        assert (book["authors"], book["series"]) == (["A", "B"], "S")
+    assert run(tmp_path, "books", "edit", *ids, "--title", "Same") == 2
+    assert "can be changed for one book at a time" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--title", " ", "The title cannot be empty"),
+        ("--isbn", "9780441013594", "is not a valid ISBN"),
+        ("--language", "klingonese", "is not a language"),
+        ("--series-index", "-2", "is not a series number"),
+    ],
+)
+def test_a_wrong_value_is_one_clear_line_and_nothing_is_saved(
+    tmp_path, imported, capsys, option, value, message
+):
+    book = str(imported["Emma"])
+    assert run(tmp_path, "books", "edit", book, "--authors", "Changed", option, value) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1
+    assert listed(tmp_path, capsys)["Emma"]["authors"] == ["Jane Austen"]
+
+
+def test_an_unknown_book_is_named(tmp_path, imported, capsys):
+    assert run(tmp_path, "books", "edit", "999", "--title", "X") == 2
+    assert "There is no book with id 999" in capsys.readouterr().err
+
+
+def test_a_reimport_keeps_the_edit(tmp_path, imported, capsys):
+    book = str(imported["Dnue"])
+    assert run(tmp_path, "books", "edit", book, "--title", "Dune") == 0
+    make_epub(tmp_path / "books" / "a.epub", "Dnue 2nd ed.", ("Frank Hebert",), body="New text.")
+    assert run(tmp_path, "import", str(tmp_path / "books")) == 0
+    books = listed(tmp_path, capsys)
+    assert "Dune" in books and "Dnue 2nd ed." not in books
+
+
+def test_books_without_an_action_still_lists(tmp_path, imported, capsys):
+    capsys.readouterr()
+    assert run(tmp_path, "books") == 0
+    assert "2 books." in capsys.readouterr().out
