@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from bookorbit_desktop.library.history.rules import SESSION_GAP_SECONDS
 from bookorbit_desktop.library.reading.rules import DEFAULT_FINISH_THRESHOLD
@@ -79,32 +80,27 @@ class HistoryRead:
         return DatedRead(started, local_day(self.end).isoformat() if self.finished else None)
 
 
-def _position(page: int, total_pages: int, pages: int) -> float:
-    total = total_pages if total_pages > 0 else pages
-    if total <= 0:
-        return 0.0
-    return min(1.0, max(0.0, page / total))
-
-
-def _at_end(page: int, total_pages: int, pages: int) -> bool:
-    total = total_pages if total_pages > 0 else pages
-    return total > 0 and (page >= total or page / total >= DEFAULT_FINISH_THRESHOLD)
-
-
 def stretches(rows: Iterable[tuple[int, int, int, int]], pages: int) -> list[Stretch]:
     """The sessions of page rows `(page, start, duration, total_pages)` (any order), with the
     position of their first page and the furthest they reached (1.0 once at the end)."""
     found: list[Stretch] = []
     current: list[float] | None = None  # start, end, first, furthest
-    for page, start, duration, total_pages in sorted(rows, key=lambda row: (row[1], row[0])):
-        where = 1.0 if _at_end(page, total_pages, pages) else _position(page, total_pages, pages)
+    for page, start, duration, total_pages in sorted(rows, key=itemgetter(1, 0)):
+        total = total_pages if total_pages > 0 else pages
+        if total <= 0:
+            where = 0.0
+        elif page >= total or page >= total * DEFAULT_FINISH_THRESHOLD:
+            where = 1.0  # at the end
+        else:
+            where = max(0.0, page / total)
+        end = start + max(duration, 0)
         if current is not None and start > current[1] + SESSION_GAP_SECONDS:
             found.append(_stretch(current))
             current = None
         if current is None:
-            current = [start, start + max(duration, 0), where, where]
+            current = [start, end, where, where]
         else:
-            current[1] = max(current[1], start + max(duration, 0))
+            current[1] = max(current[1], end)
             current[3] = max(current[3], where)
     if current is not None:
         found.append(_stretch(current))
