@@ -12,6 +12,8 @@ refusal is a small JSON body too. What one post may carry is documented here:
 | more than `payload.MAX_ENTRIES` (20,000) highlights | 413 |
 | a body not complete `guards.bodies.BODY_SECONDS` after the head | 408 |
 | JSON that is not an XMNote export, or nested too deeply | 400 |
+| a second post from an address whose first is still under way | 429 |
+| bodies under way from every address together over `IN_FLIGHT_BYTES` (64 MiB) | 503 |
 
 Each body is read on its own connection within the shared body time limit
 (`guards.bodies.read_body`), so a sender that trickles its body holds only its own
@@ -61,6 +63,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8080  # fixed in KOReader's exporter
 MAX_BODY_BYTES = 16 * 1024 * 1024  # 20,000 highlights with long notes fit
+# Posts read, parsed or merged at once hold their bodies in memory: KOReader posts one book
+# after another, so an address has one under way, and all of them together stay this small.
+IN_FLIGHT_BYTES = 64 * 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 2.0
 
 
@@ -97,6 +102,30 @@ class ReceiverOptions:
 
 OPTIONS = web.AppKey("highlights_options", ReceiverOptions)
 MERGES = web.AppKey("highlights_merges", asyncio.Lock)  # one export merged at a time
+
+
+@dataclass
+class InFlight:
+    """The posts under way: their addresses and declared bytes."""
+
+    addresses: set[str] = field(default_factory=set)
+    bytes: int = 0
+
+    def admit(self, address: str, length: int) -> tuple[int, str] | None:
+        if address in self.addresses:
+            return 429, "Send one book at a time."
+        if self.bytes + length > IN_FLIGHT_BYTES:
+            return 503, "Busy receiving other exports; export again in a moment."
+        self.addresses.add(address)
+        self.bytes += length
+        return None
+
+    def done(self, address: str, length: int) -> None:
+        self.addresses.discard(address)
+        self.bytes -= length
+
+
+IN_FLIGHT = web.AppKey("highlights_in_flight", InFlight)
 
 
 def reply(code: int, message: str) -> web.Response:
@@ -169,8 +198,18 @@ def _refused(request: web.Request, status: int, message: str) -> web.Response:
 async def send(request: web.Request) -> web.Response:
     options = request.app[OPTIONS]
     refused = _refusal(request, options)
+    if refused is None:
+        length = request.content_length or 0
+        refused = request.app[IN_FLIGHT].admit(request.remote or "?", length)
     if refused is not None:
         return _refused(request, *refused)
+    try:
+        return await _receive(request, options)
+    finally:
+        request.app[IN_FLIGHT].done(request.remote or "?", length)
+
+
+async def _receive(request: web.Request, options: ReceiverOptions) -> web.Response:
     try:
         body = await bodies.read_body(request.content)
     except TimeoutError:
@@ -181,6 +220,7 @@ async def send(request: web.Request) -> web.Response:
         return _refused(request, 413, f"Too many highlights: {error}.")
     except PayloadError as error:
         return _refused(request, 400, f"Not an XMNote export: {error}.")
+    del body  # the parsed export is all a post waiting for its merge keeps
     origin = request.remote or "?"
     try:
         async with request.app[MERGES]:
@@ -201,6 +241,7 @@ def build_app(options: ReceiverOptions) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[OPTIONS] = options
     app[MERGES] = asyncio.Lock()
+    app[IN_FLIGHT] = InFlight()
     app.router.add_post("/send", send)
     app.router.add_route("*", "/{tail:.*}", _not_here)
     return app

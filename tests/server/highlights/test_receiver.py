@@ -180,8 +180,9 @@ async def test_stalled_bodies_hold_only_their_own_connections(receiver, monkeypa
     monkeypatch.setattr(bodies, "BODY_SECONDS", 2.0)
     running = await receiver()
     stalled = []
-    for _ in range(3):  # a few half-sent posts: headers, part of the body, then silence
-        reader, writer = await asyncio.open_connection("127.0.0.1", running.port)
+    for number in range(3):  # a few half-sent posts: headers, part of the body, then silence
+        source = ("127.0.9." + str(number + 1), 0)  # each from a device of its own
+        reader, writer = await asyncio.open_connection("127.0.0.1", running.port, local_addr=source)
         writer.write(
             b"POST /send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             b"Content-Length: 1000\r\n\r\n{"

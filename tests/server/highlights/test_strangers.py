@@ -5,6 +5,7 @@ Each device has its own loopback address (127.0.x.y), as each has its own on a r
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -17,7 +18,15 @@ from bookorbit_desktop.server.highlights.payload import MAX_ENTRIES
 from bookorbit_desktop.server.highlights.receiver import HighlightsReceiver, ReceiverOptions
 from bookorbit_desktop.server.workers import DbWorkers
 from tests.factories import add_book
-from tests.guards.wire import FORGED, RAW_CONTROLS, attacker, exchange, http_request
+from tests.guards.wire import (
+    FORGED,
+    RAW_CONTROLS,
+    attacker,
+    connect,
+    exchange,
+    http_head,
+    http_request,
+)
 
 pytestmark = [
     pytest.mark.asyncio,
@@ -97,6 +106,25 @@ async def test_wrong_secrets_are_throttled_per_address(receiver):
     ).status == 429
     right = await send(running.port, export(), source=attacker(2), path=f"/send?k={secret}")
     assert right.status == 200  # another device with the secret is not held up
+
+
+async def test_bodies_held_in_memory_at_once_are_bounded(receiver, monkeypatch):
+    from bookorbit_desktop.server.highlights import receiver as module
+
+    monkeypatch.setattr(module, "IN_FLIGHT_BYTES", 3000)
+    running = await receiver()
+    half = [await connect(running.port, attacker(n)) for n in (1, 2)]
+    for _reader, writer in half:  # two posts under way, 2,000 bytes declared together
+        writer.write(http_head("POST", "/send", JSON, length=1000) + b"{")
+        await writer.drain()
+    await asyncio.sleep(0.1)
+    again = await send(running.port, export(), source=attacker(1))
+    assert (again.status, again.json()["message"]) == (429, "Send one book at a time.")
+    over = await send(running.port, b" " * 1001 + export(), source=attacker(3))
+    assert over.status == 503  # no room for 1,000 more bytes: refused at once, unread
+    assert (await send(running.port, export(), source=attacker(4))).status == 200
+    for _reader, writer in half:
+        writer.close()
 
 
 async def test_exports_for_unknown_titles_keep_within_the_cap(receiver, monkeypatch):
