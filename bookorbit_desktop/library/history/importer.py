@@ -5,21 +5,20 @@ start_time); a row seen again keeps its largest duration (with that row's total_
 row is ever removed. Rows with impossible times or durations (`plausible`) are left out and
 counted in the summary.
 
-The file is read outside any transaction of the library, and written in short ones, so another
-writer, such as the server answering KOReader's pushes, never waits long: books that fit in
-one chunk of rows are read first, a chunk's worth at a time, then merged whole, several to a
-transaction for at most about 50 ms; a larger book is written a chunk at a time, then its
-sessions and days (computed from its stored rows beforehand) in one more. A book's
-fingerprint (a summary of its rows in the file) is stored with its totals, last: a book whose
-rows are the same as at its last complete import and whose page count did not change is
-skipped, so re-uploading an unchanged file costs one summary query, and an import stopped
-half-way through a book merges it again next time.
+The rows to import are read from the file first, outside any transaction of the library, into
+a staging file (`source`); the library then takes them from there in short transactions, so
+another writer, such as the server answering KOReader's pushes, never waits long: books of at
+most one chunk of rows are merged whole, several to a transaction for at most about 50 ms; a
+larger book a chunk at a time, then its sessions and days (computed from its stored rows
+beforehand) in one more. A book's fingerprint (a summary of its rows in the file) is stored
+with its totals, last: a book whose rows are the same as at its last complete import and whose
+page count did not change is skipped, so re-uploading an unchanged file costs one summary
+query, and an import stopped half-way through a book merges it again next time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import logging
 import threading
 import time
@@ -40,8 +39,8 @@ from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
 
+_ALIAS = "statistics_rows"  # the staged rows, in a file of our own (never the uploaded one)
 TRANSACTION_SECONDS = 0.05  # the longest another writer waits for a transaction of small books
-Row = tuple[int, int, int, int]  # page, start_time, duration, total_pages
 
 
 @dataclass(frozen=True)
@@ -95,56 +94,55 @@ def import_statistics(
         todo = [book for book in books if _changed(book, known.get(_key(book)))]
         for book_id in _books_with_impossible_sessions(now):  # stored by older versions
             refresh_book(book_id, days, now)
-        small: list[tuple[SourceBook, list[Row]]] = []  # read, waiting to be written
-        for book in todo:
-            _stop_if(cancel)
-            chunks = source.rows(book, now)
-            first = next(chunks, [])
-            second = next(chunks, None)
-            if second is None:  # the whole book fits in one chunk
-                small.append((book, first))
-                if sum(len(rows) for _book, rows in small) >= CHUNK_ROWS:
-                    _merge_small(small, days, clock, cancel)
-                continue
-            _merge_small(small, days, clock, cancel)
-            book_id = _store_book(book, now)
-            for chunk in itertools.chain((first, second), chunks):
-                _stop_if(cancel)
-                with database.atomic("IMMEDIATE"):
-                    _store_rows(book_id, chunk)
-            _stop_if(cancel)
-            refresh_book(book_id, days, clock(), fingerprint=book.fingerprint)
-        _merge_small(small, days, clock, cancel)
+        ranges = source.stage(todo, now)  # read off the library, before any write
+        database.execute_sql(f"ATTACH DATABASE ? AS {_ALIAS}", (str(source.staged_path),))
+        try:
+            _merge(todo, ranges, days, clock, cancel)
+        finally:
+            database.execute_sql(f"DETACH DATABASE {_ALIAS}")
     dropped = sum(book.dropped for book in books)
     summary = ImportSummary(len(books), len(todo), rows_before, _count_rows(), dropped)
     log.info("Imported reading statistics: %s", summary.describe())
     return summary
 
 
-def _merge_small(
-    books: list[tuple[SourceBook, list[Row]]],
+def _merge(
+    books: list[SourceBook],
+    ranges: dict[int, tuple[int, int]],
     local_day: Callable[[int], dt.date],
     clock: Callable[[], float],
     cancel: threading.Event,
 ) -> None:
-    """Merge books whose rows were read already, each whole, several to a transaction until
-    it has worked for TRANSACTION_SECONDS; then empty `books`."""
+    """Merge `books` from their staged rows: a book of at most CHUNK_ROWS rows whole, several
+    to a transaction until it has worked for TRANSACTION_SECONDS; a larger one a chunk of rows
+    to a transaction, then its totals."""
     pending = iter(books)
-    item = next(pending, None)
-    while item is not None:
+    book = next(pending, None)
+    while book is not None:
         _stop_if(cancel)
+        first, last = ranges.get(book.id, (1, 0))
+        if last - first >= CHUNK_ROWS:
+            book_id = _store_book(book, clock())
+            for start in range(first, last + 1, CHUNK_ROWS):
+                _stop_if(cancel)
+                with database.atomic("IMMEDIATE"):
+                    _store_rows(book_id, start, min(start + CHUNK_ROWS - 1, last))
+            refresh_book(book_id, local_day, clock(), fingerprint=book.fingerprint)
+            book = next(pending, None)
+            continue
         with database.atomic("IMMEDIATE"):
             began = time.perf_counter()
-            while item is not None:
-                book, rows = item
+            while book is not None:
+                first, last = ranges.get(book.id, (1, 0))
+                if last - first >= CHUNK_ROWS:
+                    break  # a large book: merged on its own
                 now = clock()
                 book_id = _store_book(book, now)
-                _store_rows(book_id, rows)
+                _store_rows(book_id, first, last)
                 refresh_book(book_id, local_day, now, fingerprint=book.fingerprint)
-                item = next(pending, None)
+                book = next(pending, None)
                 if time.perf_counter() - began >= TRANSACTION_SECONDS:
                     break
-    books.clear()
 
 
 def _stop_if(cancel: threading.Event) -> None:
@@ -194,15 +192,16 @@ def _store_book(book: SourceBook, now: float) -> int:
     return int(row[0])
 
 
-def _store_rows(book_id: int, rows: list[Row]) -> None:
-    # The id is written into the statement (an int, so safe) to hand SQLite the rows as read.
-    database.cursor().executemany(
+def _store_rows(book_id: int, first: int, last: int) -> None:
+    """Merge the staged rows `first`..`last` into the book's stored rows."""
+    database.execute_sql(
         f"""INSERT INTO history_page (history_book_id, page, start_time, duration, total_pages)
-            VALUES ({int(book_id)}, ?, ?, ?, ?)
+            SELECT ?, page, start_time, duration, total_pages FROM {_ALIAS}.staged
+            WHERE id BETWEEN ? AND ? ORDER BY id
             ON CONFLICT (history_book_id, page, start_time) DO UPDATE SET
                 duration = excluded.duration, total_pages = excluded.total_pages
             WHERE excluded.duration > history_page.duration""",
-        rows,
+        (book_id, first, last),
     )
 
 

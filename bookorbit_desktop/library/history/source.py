@@ -4,17 +4,19 @@ The stored upload is kept byte for byte (other devices merge against it), and Ko
 arrive in WAL mode, which SQLite cannot open read-only without writing beside the file: so
 the file is copied into a temporary folder first and only the copy is opened.
 
-The file may come from anyone on the Wi-Fi, so it is read as hostile: opened read-only and
-immutable, with no extensions, attached databases or trusted schema functions; only the
-tables `book` and `page_stat_data` are read, and only when they are plain tables (a view of
-that name could run a recursive query for ever), with plain SELECTs of named columns. A value
-longer than `MAX_VALUE_BYTES` stops the read, so does more than `Limits.rows` records or
-`Limits.books` books, and so does spending more than `Limits.seconds` inside SQLite in total
-(a progress handler counts it). Rows are handed out in chunks, never all at once. A file
-refused for any of these raises `StatisticsFileError` with one line saying why; nothing is
-imported from it (what the line quotes of the file is escaped, `guards.text.for_log`).
-`cancel` (a threading.Event) stops a read within milliseconds: the server
-sets it when it stops.
+The file may come from anyone on the Wi-Fi, so it is read as hostile, and never by the
+library's own connection: a connection of this module's, with no extensions and no trusted
+schema functions, attaches the copy read-only and immutable; only the tables `book` and
+`page_stat_data` are read, and only when they are plain tables (a view of that name could run
+a recursive query for ever), with plain SELECTs of named columns. A value longer than
+`MAX_VALUE_BYTES` stops the read, so does more than `Limits.rows` records or `Limits.books`
+books, and so does spending more than `Limits.seconds` inside SQLite in total (a progress
+handler counts it). A file refused for any of these raises `StatisticsFileError` with one line
+saying why; nothing is imported from it (what the line quotes of the file is escaped,
+`guards.text.for_log`). The rows to import are copied, checked and in order, into a staging
+file of this module's own (on disk, never all in memory), which the library then reads: so
+the library's transactions never wait on the uploaded file. `cancel` (a threading.Event)
+stops a read within milliseconds: the server sets it when it stops.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from bookorbit_desktop.library.history.plausible import MAX_DURATION, start_rang
 _TABLES = {"book": {"id", "title", "authors", "md5", "pages"}}
 _TABLES["page_stat_data"] = {"id_book", "page", "start_time", "duration", "total_pages"}
 MAX_VALUE_BYTES = 64 * 1024  # a title or an md5; KOReader writes nothing longer
-CHUNK_ROWS = 2_000  # rows handed out at a time
+CHUNK_ROWS = 2_000  # rows the library takes in one transaction
 _PROGRESS_STEPS = 10_000  # SQLite instructions between two looks at the clock
 _MAX_PAGE = 10_000_000
 
@@ -103,9 +105,12 @@ class _Budget:
 
 
 class Source:
-    """An opened statistics file: its books, then each book's rows in chunks."""
+    """An opened statistics file: its books, then the rows of those to import, staged."""
 
-    def __init__(self, db: sqlite3.Connection, budget: _Budget, limits: Limits, name: str):
+    def __init__(
+        self, db: sqlite3.Connection, budget: _Budget, limits: Limits, name: str, staged: Path
+    ):
+        self.staged_path = staged
         self._db = db
         self._budget = budget
         self._limits = limits
@@ -122,13 +127,13 @@ class Source:
                           TOTAL((start_time % 1000003) * (page + 7) + duration * 31
                                 + total_pages),
                           TOTAL(NOT ({_PLAUSIBLE}))
-                   FROM page_stat_data GROUP BY id_book LIMIT ?""",
+                   FROM src.page_stat_data GROUP BY id_book LIMIT ?""",
                 (earliest, latest, self._limits.books + 1),
             ):
                 total += count
                 summaries[id_book] = (f"{count}:{seconds}:{newest}:{checksum}", int(dropped))
             books = self._db.execute(
-                "SELECT id, title, authors, md5, pages FROM book ORDER BY id LIMIT ?",
+                "SELECT id, title, authors, md5, pages FROM src.book ORDER BY id LIMIT ?",
                 (self._limits.books + 1,),
             ).fetchall()
         if len(summaries) > self._limits.books or len(books) > self._limits.books:
@@ -151,24 +156,32 @@ class Source:
             )
         return found
 
-    def rows(self, book: SourceBook, now: float) -> Iterator[list[tuple[int, int, int, int]]]:
-        """The plausible (page, start_time, duration, total_pages) rows of `book`, in chunks."""
+    def stage(self, books: list[SourceBook], now: float) -> dict[int, tuple[int, int]]:
+        """Copy the plausible rows of `books` into the staging table `staged` of the file at
+        `staged_path` (this module's own, so the library may read it), each book's rows
+        together in the order of the library's key; return, per source book id, the first
+        and last `staged.id` of its rows (a book without any is left out)."""
         earliest, latest = start_range(now)
+        found = {}
         with self._budget.running():
-            # In the order of the library's key, so the rows are appended, not scattered.
-            cursor = self._db.execute(
-                f"""SELECT CAST(page AS INTEGER), CAST(start_time AS INTEGER),
-                           CAST(duration AS INTEGER), CAST(COALESCE(total_pages, 0) AS INTEGER)
-                    FROM page_stat_data WHERE id_book = ? AND {_PLAUSIBLE}
-                    ORDER BY page, start_time""",
-                (book.id, earliest, latest),
+            self._db.execute(
+                """CREATE TABLE staged (id INTEGER PRIMARY KEY, page INTEGER, start_time INTEGER,
+                                        duration INTEGER, total_pages INTEGER)"""
             )
-        while True:
-            with self._budget.running():
-                chunk = cursor.fetchmany(CHUNK_ROWS)
-            if not chunk:
-                return
-            yield chunk
+            for book in books:
+                before = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM staged").fetchone()
+                cursor = self._db.execute(
+                    f"""INSERT INTO staged (page, start_time, duration, total_pages)
+                        SELECT CAST(page AS INTEGER), CAST(start_time AS INTEGER),
+                               CAST(duration AS INTEGER), CAST(COALESCE(total_pages, 0) AS INTEGER)
+                        FROM src.page_stat_data WHERE id_book = ? AND {_PLAUSIBLE}
+                        ORDER BY page, start_time""",
+                    (book.id, earliest, latest),
+                )
+                if cursor.rowcount > 0:
+                    found[book.id] = (before[0] + 1, before[0] + cursor.rowcount)
+            self._db.commit()
+        return found
 
     def _refused(self, what: str) -> StatisticsFileError:
         return StatisticsFileError(
@@ -201,12 +214,14 @@ def opened_copy(
             raise StatisticsFileError(
                 f"Could not read {path}: {error.strerror or error}."
             ) from error
-        db = _connect(copy, budget)
+        staged = Path(folder) / "staged.sqlite3"
+        db = _connect(staged, budget)
         try:
             try:
                 with budget.running():
+                    _attach(db, copy)
                     _check_tables(db, path)
-                yield Source(db, budget, limits, str(path))
+                yield Source(db, budget, limits, str(path), staged)
             except sqlite3.DatabaseError as error:
                 raise StatisticsFileError(  # SQLite's message may quote the file: escaped
                     f"{path} is not an SQLite database ({for_log(error)}). Copy KOReader's "
@@ -216,15 +231,27 @@ def opened_copy(
             db.close()
 
 
-def _connect(copy: Path, budget: _Budget) -> sqlite3.Connection:
-    db = sqlite3.connect(f"{copy.as_uri()}?mode=ro&immutable=1", uri=True)
+def _connect(staged: Path, budget: _Budget) -> sqlite3.Connection:
+    """A connection to a new staging file of ours, where the copy is attached as `src`."""
+    db = sqlite3.connect(staged.as_uri(), uri=True, isolation_level="DEFERRED")
     db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
-    db.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    db.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 1)
     db.set_progress_handler(budget.stop_now, _PROGRESS_STEPS)
-    with contextlib.suppress(sqlite3.DatabaseError):  # a file that is no database: see below
-        for pragma in ("trusted_schema = OFF", "query_only = ON", "cache_size = -4096"):
-            db.execute(f"PRAGMA {pragma}")
+    # A scratch file: nothing in it needs to survive a crash.
+    pragmas = (
+        "trusted_schema = OFF",
+        "cache_size = -4096",
+        "journal_mode = OFF",
+        "synchronous = OFF",
+    )
+    for pragma in pragmas:
+        db.execute(f"PRAGMA {pragma}")
     return db
+
+
+def _attach(db: sqlite3.Connection, copy: Path) -> None:
+    db.execute("ATTACH DATABASE ? AS src", (f"{copy.as_uri()}?mode=ro&immutable=1",))
+    db.execute("PRAGMA src.cache_size = -4096")
 
 
 def _check_tables(db: sqlite3.Connection, path: Path) -> None:
@@ -233,7 +260,8 @@ def _check_tables(db: sqlite3.Connection, path: Path) -> None:
     kinds = {
         name: (kind, str(sql or ""))
         for name, kind, sql in db.execute(
-            "SELECT name, type, sql FROM sqlite_master WHERE name IN ('book', 'page_stat_data')"
+            """SELECT name, type, sql FROM src.sqlite_master
+               WHERE name IN ('book', 'page_stat_data')"""
         )
     }
     for table, columns in _TABLES.items():
@@ -244,7 +272,7 @@ def _check_tables(db: sqlite3.Connection, path: Path) -> None:
                 f"{'; ' + table + ' is a ' + kind + ', not a table' if kind else ''}). Copy "
                 "statistics.sqlite3 from the reader's koreader/settings folder."
             )
-        found = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        found = {row[1] for row in db.execute(f"PRAGMA src.table_info({table})")}
         if not found >= columns:
             raise StatisticsFileError(
                 f"{path} has no KOReader reading statistics (tables book and page_stat_data "
