@@ -36,7 +36,7 @@ async def test_switched_on_it_receives_and_tells_the_window(library):
         assert info.highlights_port
         status, body = await asyncio.to_thread(post, info.highlights_port, KOREADER_BODY)
         assert (status, body) == (200, {"code": 200, "message": "Received"})
-        assert lines and lines[0].startswith("2 highlights for Dune from 127.0.0.1 (2 new")
+        assert lines and lines[0].startswith("2 highlights for 'Dune' from 127.0.0.1 (2 new")
     finally:
         await server.stop()
 
