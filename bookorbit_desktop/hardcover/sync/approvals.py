@@ -1,10 +1,10 @@
 """The user's yes to dates from the reading history: the one approval rule of every front door.
 
 A proposal (`desired.Proposal`) is a date the history found and nothing else vouches for. The
-window's review, `hardcover sync --accept-history-dates` and the Hardcover page all approve
-through `accept`: only proposals that are still current are taken (the history may have
-changed since the user looked), and each becomes the library book's own date, as if the user
-had typed it, so every trigger (the worker too) sends it from then on and never clears it.
+window's review and `hardcover sync --accept-history-dates` both approve through `accept`:
+only proposals that are still current are taken (the history may have changed since the user
+looked), and each becomes the library book's own date with the user as its source, so every
+trigger (the worker too) sends it from then on and never clears it.
 """
 
 from __future__ import annotations

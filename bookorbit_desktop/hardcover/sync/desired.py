@@ -104,7 +104,10 @@ def desired_entry(
         if sources[name] == HISTORY:  # the library's own record of history: a proposal
             offered[name], dates[name], sources[name] = dates[name], None, HARDCOVER
     notes: list[str] = []
+    before = dict(dates)
     dates, sources = _ordered(dates, sources, notes)
+    # Withheld as out of order: Hardcover keeps its own for it until the user settles it.
+    kept = frozenset(n for n in DATES if before[n] and not dates[n])
     read = _history_read(kind, history)
     if read is not None:
         found = {"started": read.started, "finished": read.finished}
@@ -120,8 +123,6 @@ def desired_entry(
             notes.append(f"history's {name} date {value} disagrees with the other date")
             continue
         proposals.append(Proposal(local.book_id, name, value))
-    kept = frozenset(n for n in needed if sources[n] == HARDCOVER and getattr(local, n))
-    kept -= {n for n in DATES if library_source(stored.get(n)) == HISTORY}
     desired = replace(local, started=dates["started"], finished=dates["finished"], kept_dates=kept)
     return Desired(desired, sources, tuple(proposals), tuple(notes))
 
