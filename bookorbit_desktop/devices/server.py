@@ -258,9 +258,7 @@ class DeviceServer:
         name = self._active.info.name if self._active is not None else ""
         with contextlib.suppress(SessionEnded):
             await session.send(Op.CALIBRE_BUSY, {"otherDevice": name})
-            with contextlib.suppress(SessionEnded):
-                while True:  # until it hangs up, so it does not reconnect at once
-                    await session.receive(self.timing.goodbye)
+            await session.hear_goodbye()
 
     async def _idle(self, session: Session) -> None:
         while True:

@@ -65,7 +65,8 @@ class SessionEnded(Exception):
 @dataclass
 class Timing:
     handshake: float = 10.0  # for the answer to GET_INITIALIZATION_INFO
-    reply: float = 60.0  # for any other answer (a device may be slow writing its lists)
+    reply: float = 60.0  # for any other answer (a device may be slow writing its lists), and
+    # for a device to take what was written (1 MiB of a book: slower than 17 kB/s is gone)
     keepalive: float = 10.0  # idle NOOP interval, far inside KOReader's 5 minutes
     goodbye: float = 2.0  # how long a refused device may take to hang up
 
@@ -130,8 +131,15 @@ class Session:
 
     async def send(self, op: Op, args: dict[str, Any]) -> None:
         self.writer.write(encode(op, args))
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Wait until the device has taken what was written. One that stops reading for
+        `timing.reply` seconds ends the session: it would otherwise hold the port for ever."""
         try:
-            await self.writer.drain()
+            await asyncio.wait_for(self.writer.drain(), self.timing.reply)
+        except TimeoutError:
+            raise SessionEnded("the device stopped reading") from None
         except OSError as error:
             raise SessionEnded(f"the device went away ({error})") from None
 
@@ -212,10 +220,16 @@ class Session:
                     "currentLibraryUUID": self.library_uuid,
                 },
             )
-            with contextlib.suppress(SessionEnded):
+            await self.hear_goodbye()
+        await self.close()
+
+    async def hear_goodbye(self) -> None:
+        """Let a refused device hang up first (it reconnects at once if we do), for at most
+        `timing.goodbye` seconds whatever it keeps sending."""
+        with contextlib.suppress(SessionEnded, TimeoutError):
+            async with asyncio.timeout(self.timing.goodbye):
                 while True:
                     await self.receive(self.timing.goodbye)
-        await self.close()
 
     async def sync(self) -> None:
         """Steps 3-5: tell the device who we are, then learn what it holds."""
@@ -312,6 +326,9 @@ class Session:
         self._pump.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):  # its reason is `_broken`
             await self._pump
-        self.writer.close()
+        if self.writer.transport.get_write_buffer_size():
+            self.writer.transport.abort()  # a device that stopped reading never takes the rest
+        else:
+            self.writer.close()
         with contextlib.suppress(OSError):
             await self.writer.wait_closed()

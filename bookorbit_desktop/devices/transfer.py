@@ -142,10 +142,7 @@ async def _stream(session: Session, handle: BinaryIO, length: int) -> None:
                     asyncio.to_thread(handle.read, min(CHUNK_BYTES, left))
                 )
             writer.write(chunk)
-            try:
-                await writer.drain()
-            except OSError as error:
-                raise SessionEnded(f"the device went away during a book ({error})") from None
+            await session.flush()
     finally:
         if not reading.done():
             with contextlib.suppress(Exception):

@@ -55,6 +55,7 @@ class KoreaderDevice:
     free_space: int = 1024 * 1024 * 1024
     books: list[dict[str, Any]] = field(default_factory=list)
     stop_after_bytes: int | None = None  # hang up in the middle of a book
+    stall_after_bytes: int | None = None  # stop reading in the middle of a book, socket open
     read_bytes: int = 65536
     log: list[Received] = field(default_factory=list)
     sent: list[tuple[int, dict[str, Any], float]] = field(default_factory=list)
@@ -68,11 +69,14 @@ class KoreaderDevice:
         self.reader, self.writer = await asyncio.open_connection(host, port)
         self.buffer = b""
         self.raw: tuple[Path, int, dict[str, Any], Any] | None = None
+        self.stalled = False
         self._task = asyncio.create_task(self._receive())
 
     async def _receive(self) -> None:
         try:
             while True:
+                if self.stalled:
+                    await asyncio.Event().wait()  # until the test cancels it
                 data = await self.reader.read(self.read_bytes)
                 if not data:
                     break
@@ -100,6 +104,8 @@ class KoreaderDevice:
             handle.close()
             self.writer.close()
             raise ConnectionResetError("device hung up mid-book")
+        if self.stall_after_bytes is not None and handle.tell() >= self.stall_after_bytes:
+            self.stalled = True
         if left:
             self.raw = (path, left, metadata, handle)
             return b""

@@ -8,14 +8,20 @@ within seconds, and never put an unchecked name or path into the library.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 
 import pytest
 
+from bookorbit_desktop.devices.records import DeviceRecords
+from bookorbit_desktop.devices.server import DeviceServer
+from bookorbit_desktop.devices.session import Timing
 from bookorbit_desktop.library.store import devices as store
+from tests.devices.conftest import PASSWORD
 from tests.devices.koreader_client import CALIBRE_BUSY, GET_BOOK_COUNT, KoreaderDevice
-from tests.devices.test_session import connect, until
+from tests.devices.test_session import connect, queue, until
+from tests.factories import add_book
 
 DEPTH = 100_000
 HOSTILE_NAME = '<img src="file:///etc/passwd"><b>Evil</b>\n2026-01-01 INFO forged line\x1b[31m'
@@ -178,3 +184,53 @@ async def test_an_odd_password_answer_is_a_wrong_password(device_server, tmp_pat
     await asyncio.wait_for(device.closed.wait(), 5.0)
     assert device.invalid_password
     assert _crashes(caplog) == []
+
+
+async def test_a_device_that_stops_reading_mid_book_frees_the_port(library, tmp_path, caplog):
+    server = DeviceServer(
+        PASSWORD,
+        DeviceRecords(),
+        "127.0.0.1",
+        0,
+        discovery=False,
+        timing=Timing(handshake=2.0, reply=1.0, keepalive=30.0, goodbye=0.3),
+    )
+    await server.start()
+    path = tmp_path / "lib" / "big.pdf"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"x" * (48 * 1024 * 1024))
+    queue(add_book("Big", ("Ann",), file=path))
+    stalled = await connect(server, tmp_path, stall_after_bytes=1024 * 1024, read_bytes=65536)
+    try:
+        await until(lambda: stalled.stalled)
+        await until(lambda: server.status.device is None, timeout=5.0)
+        second = await connect(server, tmp_path, name="second")
+        await second.wait_for(GET_BOOK_COUNT, timeout=3.0)
+        assert CALIBRE_BUSY not in second.ops()
+        assert _crashes(caplog) == []
+        await second.disconnect()
+    finally:
+        stalled._task.cancel()
+        stalled.writer.close()
+        await server.stop()
+
+
+async def test_a_refused_device_that_keeps_talking_is_closed_soon(device_server, tmp_path):
+    device = await connect(device_server, tmp_path)
+    await until(lambda: device_server.status.device is not None)
+    reader, writer = await asyncio.open_connection(
+        "127.0.0.1", device_server.status.port, local_addr=("127.0.0.2", 0)
+    )
+    try:
+        started = asyncio.get_running_loop().time()
+        while not reader.at_eof():
+            writer.write(b'12[12,{"a":1}]')  # a NOOP with arguments: not a goodbye
+            await writer.drain()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(reader.read(65536), 0.05)
+            assert asyncio.get_running_loop().time() - started < 3.0, "still held"
+    except ConnectionError:
+        pass  # closed while writing: also closed
+    finally:
+        writer.close()
+    await device.disconnect()
