@@ -93,6 +93,21 @@ async def test_a_stranger_replacing_a_note_keeps_the_users_text_with_its_address
     assert versions.for_highlight(row.id)[0].note == "defaced"  # the restore kept it too
 
 
+async def test_posts_for_one_book_at_once_never_duplicate_nor_lose_a_text(receiver):
+    book = add_book("Dune", ["Frank Herbert"])
+    running = await receiver()
+    posts = [
+        send(running.port, export(entries=entries(800, f"note {n}")), source=attacker(n))
+        for n in range(4)
+    ]
+    assert [answer.status for answer in await asyncio.gather(*posts)] == [200] * 4
+    rows = store.for_book(book.id)
+    assert len(rows) == 800
+    (last,) = {row.entry.note for row in rows}  # one post's notes, whole, went last
+    earlier = {version.note for version in versions.for_highlight(rows[0].id)}
+    assert earlier | {last} == {f"note {n}" for n in range(4)}  # every other one is kept
+
+
 async def test_wrong_secrets_are_throttled_per_address(receiver):
     secret = "k" * 24
     running = await receiver(secret=secret)
