@@ -6,8 +6,9 @@ its own port (sharing the sync server's connection caps, as `serve` wires it), c
 device port and its UDP discovery responder. Each channel then says, in the same terms, how a
 client of it opens a connection and sends a head and part of a body, what it sends when all
 is well, an oversized body, a deeply nested structure, network text in every field, one bad
-request of a flood, and what its usual error body looks like. The hostile cases in
-`test_channels` run those against each channel alike.
+request of a flood, and what its usual error body looks like (`Channel`). The HTTP channels
+are described here, calibre's two in `calibre_channels`; the hostile cases in `test_channels`
+run against each channel alike.
 """
 
 from __future__ import annotations
