@@ -17,7 +17,9 @@ from typing import Any
 from peewee import JOIN
 
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
-from bookorbit_desktop.library.reading.edits import UNSET, update_reading_state
+from bookorbit_desktop.library.reading.edits import UNSET, mark_read, update_reading_state
+from bookorbit_desktop.library.reading.marking import DateNeededError
+from bookorbit_desktop.library.reading.rules import FINISHED
 from bookorbit_desktop.library.reading.values import (
     parse_date,
     parse_progress,
@@ -40,6 +42,26 @@ def edits_of(args: argparse.Namespace) -> dict[str, Any]:
         "finished": args.finished if args.finished is not None else UNSET,
         "rating": None if args.clear_rating else args.rating if args.rating is not None else UNSET,
     }
+
+
+def save_edits(book_id: int, edits: dict[str, Any]) -> None:
+    """Save one book's edits. Marking it read (or skimmed) takes its dates from the evidence
+    (`mark_read`): `--finished` is needed when the history does not say when it ended."""
+    status = parse_status(edits["status"]) if edits["status"] is not UNSET else None
+    current = ReadingState.get_or_none(ReadingState.book == book_id)
+    if status not in FINISHED or (current is not None and current.status == status):
+        update_reading_state(book_id, **edits)
+        return
+    try:
+        mark_read(book_id, finished=edits["finished"], started=edits["started"], status=status)
+    except DateNeededError:
+        raise InvalidValueError(
+            f"Book {book_id}: the reading history does not say when you finished it. Give the "
+            "date with --finished YYYY-MM-DD, or --finished today."
+        ) from None
+    rest = {key: edits[key] for key in ("progress", "rating") if edits[key] is not UNSET}
+    if rest:
+        update_reading_state(book_id, **rest)
 
 
 def check_edits(edits: dict[str, Any], today: datetime.date) -> None:
@@ -118,7 +140,7 @@ def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
     if edited:
         for book_id in ids:
             try:
-                update_reading_state(book_id, **edits)
+                save_edits(book_id, edits)
             except BookOrbitError as error:
                 errors[book_id] = error.message
     books = shown_books([book_id for book_id in ids if book_id not in errors])

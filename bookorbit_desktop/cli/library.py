@@ -12,10 +12,10 @@ from typing import Any
 from bookorbit_desktop.cli.books_edit import register as register_book_actions
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.cli.edits import edits_of, run_many
+from bookorbit_desktop.cli.edits import edits_of, run_many, save_edits
 from bookorbit_desktop.hardcover.matching.revisit import REMOVED
 from bookorbit_desktop.library.metadata.bylines import author_line
-from bookorbit_desktop.library.reading.edits import UNSET, update_reading_state
+from bookorbit_desktop.library.reading.edits import UNSET
 from bookorbit_desktop.library.store.links import hardcover_links
 from bookorbit_desktop.library.store.queries import get_book, list_books
 from bookorbit_desktop.services.library import HARDCOVER_LABELS
@@ -96,7 +96,7 @@ def run_book(ctx: CliContext, args: argparse.Namespace) -> int:
     edits = edits_of(args)
     edited = any(value is not UNSET for value in edits.values())
     if edited:
-        update_reading_state(book_id, **edits)
+        save_edits(book_id, edits)
     book = get_book(book_id)
     if args.json:
         _dump(book)

@@ -2,7 +2,9 @@
 
 A user's edit is validated whole before anything is written (`values`), moved through the
 same rules as a device push (`rules`: a new status brings its dates, a new progress may start
-or finish the book) and noted in the sync outbox for Hardcover.
+or finish the book) and noted in the sync outbox for Hardcover. A date the user gives is
+recorded as theirs (`sources.USER`). Mark Read (`mark_read`) takes its dates from the evidence
+by `marking`: the history's last session, the first session or push; never the click's day.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ import datetime
 import time
 from typing import Any
 
+from bookorbit_desktop.library.history.reads import latest_read_days
 from bookorbit_desktop.library.reading import rules as reading
+from bookorbit_desktop.library.reading.marking import Evidence, mark_read_dates
+from bookorbit_desktop.library.reading.sources import USER
 from bookorbit_desktop.library.reading.values import (
     check_dates,
     parse_date,
@@ -20,7 +25,7 @@ from bookorbit_desktop.library.reading.values import (
     parse_status,
 )
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.models import Book, ReadingState, database
+from bookorbit_desktop.library.store.models import Book, ProgressEvent, ReadingState, database
 from bookorbit_desktop.library.store.queries import get_book, reading_dict
 from bookorbit_desktop.library.store.settings import get_setting
 
@@ -101,6 +106,9 @@ def update_reading_state(
             "rating": new_rating,
         }
         values = _edited_values(state, before, current, given)
+        for name, value in (("started", new_started), ("finished", new_finished)):
+            if value is not UNSET:  # typed or chosen by the user
+                values[f"{name}_source"] = USER if value is not None else None
         check_dates(values["started"], values["finished"])
         values["updated_at"] = now if now is not None else time.time()
         if state is None:
@@ -109,6 +117,63 @@ def update_reading_state(
             ReadingState.update(**values).where(ReadingState.book == book_id).execute()
         outbox.note_change(book_id, _changed_kinds(state, values), now=values["updated_at"])
         return reading_dict(ReadingState.get(ReadingState.book == book_id))
+
+
+def mark_read(
+    book_id: int,
+    *,
+    finished: Any = UNSET,
+    started: Any = UNSET,
+    status: str = "read",
+    now: float | None = None,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """Mark the book read (or `status`, another finished one) with the dates the evidence
+    gives (`marking`); raises `marking.DateNeededError` when neither the user (`finished`,
+    "today" included) nor the history says when it ended. Returns the new `reading` dict."""
+    today = today or datetime.date.today()
+    given_finish = (
+        parse_date(finished, field="finish", today=today) if finished is not UNSET else None
+    )
+    given_start = parse_date(started, field="start", today=today) if started is not UNSET else None
+    with database.atomic():
+        state = ReadingState.get_or_none(ReadingState.book == book_id)
+        sessions = latest_read_days(book_id)
+        first_push = (
+            ProgressEvent.select(ProgressEvent.timestamp)
+            .where(ProgressEvent.book == book_id)
+            .order_by(ProgressEvent.timestamp)
+            .first()
+        )
+        evidence = Evidence(
+            first_session=sessions[0] if sessions else None,
+            last_session=sessions[1] if sessions else None,
+            first_push=(
+                datetime.date.fromtimestamp(first_push.timestamp).isoformat()
+                if first_push is not None
+                else None
+            ),
+        )
+        rereading = state is not None and state.status in reading.FINISHED
+        marked = mark_read_dates(
+            finished=given_finish,
+            started=given_start,
+            current_started=None if state is None or rereading else state.started,
+            current_started_source=None if state is None else state.started_source,
+            evidence=evidence,
+        )
+        result = update_reading_state(
+            book_id,
+            status=status,
+            started=marked.started,
+            finished=marked.finished,
+            now=now,
+            today=today,
+        )
+        ReadingState.update(
+            started_source=marked.started_source, finished_source=marked.finished_source
+        ).where(ReadingState.book == book_id).execute()
+        return result
 
 
 def _edited_values(

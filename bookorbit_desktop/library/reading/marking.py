@@ -1,0 +1,82 @@
+"""Mark Read: the dates a book gets when the user says it is read. Pure.
+
+A click is not evidence of when a book was read. The finish is the user's word or the reading
+history's last session; the start is the first session of that read, or the book's first
+push; today is only ever a date the user chooses (the window's dialog prefills it, the
+command line takes `--finished today`):
+
+| date     | given by the user | else                                  | else                    |
+|----------|-------------------|---------------------------------------|-------------------------|
+| finished | that date (user)  | the latest read's last session's day  | asked: `DateNeededError`|
+|          |                   | (history)                             |                         |
+| started  | that date (user)  | the date the book already has (its    | the latest read's first |
+|          |                   | source kept)                          | session (history), else |
+|          |                   |                                       | the first push (sync),  |
+|          |                   |                                       | else unknown            |
+
+A start from the evidence that would come after the finish is not evidence of this read: it
+stays unknown. A start of the user's (given now, or kept) after the finish is an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.reading.sources import HISTORY, SYNC, USER
+from bookorbit_desktop.library.reading.values import check_dates
+
+
+class DateNeededError(InvalidValueError):
+    """Nothing says when the book was finished: the user must give the date."""
+
+    title = "When did you finish it?"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the library knows about when the book was read, as local ISO days."""
+
+    first_session: str | None = None  # the latest read's first session in the history
+    last_session: str | None = None  # its last session
+    first_push: str | None = None  # the day of the book's first kosync push
+
+
+@dataclass(frozen=True)
+class Marked:
+    started: str | None
+    started_source: str | None
+    finished: str
+    finished_source: str
+
+
+def mark_read_dates(
+    *,
+    finished: str | None,
+    started: str | None,
+    current_started: str | None,
+    current_started_source: str | None,
+    evidence: Evidence,
+) -> Marked:
+    """The dates of a book marked read, by the module's table. `finished` / `started`: what
+    the user gave (None: nothing); `current_*`: the start date the book has now."""
+    if finished is not None:
+        finish, finish_source = finished, USER
+    elif evidence.last_session is not None:
+        finish, finish_source = evidence.last_session, HISTORY
+    else:
+        raise DateNeededError(
+            "The reading history does not say when you finished this book. Give the date "
+            "you finished it (or today)."
+        )
+    options = [
+        (started, USER),
+        (current_started, current_started_source),
+        (evidence.first_session, HISTORY),
+        (evidence.first_push, SYNC),
+    ]
+    start, start_source = next(((d, s) for d, s in options if d is not None), (None, None))
+    if start_source in (HISTORY, SYNC) and start is not None and start > finish:
+        start, start_source = None, None  # evidence of another read, not of this one
+    check_dates(start, finish)  # the user's own start (given or kept) stays theirs
+    return Marked(start, start_source, finish, finish_source)

@@ -1,0 +1,81 @@
+"""`marking.mark_read_dates`, table by table: where Mark Read's dates come from."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.reading.marking import DateNeededError, Evidence, mark_read_dates
+
+HISTORY = Evidence(first_session="2026-10-04", last_session="2026-10-12", first_push="2026-10-03")
+PUSHES = Evidence(first_push="2026-10-15")
+
+# (given finish, given start, current start and its source, evidence) -> the four values
+CASES = {
+    "the history's last and first session": (
+        (None, None, None, None, HISTORY),
+        ("2026-10-04", "history", "2026-10-12", "history"),
+    ),
+    "the user's finish wins over the history": (
+        ("2026-10-20", None, None, None, HISTORY),
+        ("2026-10-04", "history", "2026-10-20", "user"),
+    ),
+    "a start the book has stays, with its source": (
+        (None, None, "2026-09-30", "sync", HISTORY),
+        ("2026-09-30", "sync", "2026-10-12", "history"),
+    ),
+    "without history the first push gives the start": (
+        ("2026-11-01", None, None, None, PUSHES),
+        ("2026-10-15", "sync", "2026-11-01", "user"),
+    ),
+    "a first push after the finish is another read: unknown": (
+        ("2026-10-01", None, None, None, PUSHES),
+        (None, None, "2026-10-01", "user"),
+    ),
+    "nothing but the user's date: no start": (
+        ("2026-11-25", None, None, None, Evidence()),
+        (None, None, "2026-11-25", "user"),
+    ),
+    "the user's start": (
+        ("2026-11-25", "2026-11-01", "2026-10-30", "sync", HISTORY),
+        ("2026-11-01", "user", "2026-11-25", "user"),
+    ),
+}
+
+
+@pytest.mark.parametrize("given, expected", CASES.values(), ids=CASES)
+def test_mark_read_dates(given, expected):
+    finished, started, current, source, evidence = given
+    marked = mark_read_dates(
+        finished=finished,
+        started=started,
+        current_started=current,
+        current_started_source=source,
+        evidence=evidence,
+    )
+    assert (marked.started, marked.started_source, marked.finished, marked.finished_source) == (
+        expected
+    )
+
+
+def test_no_evidence_and_no_date_asks():
+    with pytest.raises(DateNeededError):
+        mark_read_dates(
+            finished=None,
+            started=None,
+            current_started=None,
+            current_started_source=None,
+            evidence=PUSHES,
+        )
+
+
+@pytest.mark.parametrize("source", [None, "user"])
+def test_the_users_start_after_the_finish_is_an_error(source):
+    with pytest.raises(InvalidValueError, match="before the start date"):
+        mark_read_dates(
+            finished="2026-10-01",
+            started=None,
+            current_started="2026-10-05",
+            current_started_source=source,
+            evidence=Evidence(),
+        )
