@@ -6,15 +6,22 @@ address (`private_source`); its Host is an IP literal, as KOReader sends it (a n
 DNS rebinding); it carries no `Origin` (browsers add one, KOReader never does); it says
 `application/json`; it carries the pairing secret when the user set one (`?k=SECRET`, typed
 into KOReader's IP field as `IP:PORT/send?k=SECRET`, KOReader then appends ":8080/send"); and
-its address stays within `RateLimit`.
+its address stays within `request_rate` (the shared `guards.rate`).
 """
 
 from __future__ import annotations
 
 import hmac
 import ipaddress
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from bookorbit_desktop.guards.rate import AddressRate
+
+# KOReader posts one book after another, so an export of a whole library is a burst of
+# hundreds of requests from one device; anything far beyond that is not KOReader.
+REQUESTS_BURST = 600.0
+REQUESTS_PER_SECOND = 20.0
 
 
 def private_source(address: str) -> bool:
@@ -59,28 +66,12 @@ def secret_matches(expected: str | None, given: str | None) -> bool:
     return hmac.compare_digest(offered.encode(), expected.encode())
 
 
-@dataclass
-class RateLimit:
-    """A token bucket per source address: `burst` requests at once, `per_second` after.
-
-    KOReader posts one book after another, so an export of a whole library is a burst of
-    hundreds of requests; anything far beyond that is not KOReader.
-    """
-
-    burst: float = 600.0
-    per_second: float = 20.0
-    clock: Callable[[], float] = field(default=lambda: 0.0)
-    max_addresses: int = 1024
-    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-    def allow(self, address: str) -> bool:
-        now = self.clock()
-        tokens, since = self._buckets.get(address, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - since) * self.per_second)
-        if tokens < 1:
-            self._buckets[address] = (tokens, now)
-            return False
-        if address not in self._buckets and len(self._buckets) >= self.max_addresses:
-            self._buckets.clear()  # many sources at once: start afresh rather than grow
-        self._buckets[address] = (tokens - 1, now)
-        return True
+def request_rate(clock: Callable[[], float] = time.monotonic) -> AddressRate:
+    """How many posts each address may make (and all of them together, twice that)."""
+    return AddressRate(
+        REQUESTS_PER_SECOND,
+        REQUESTS_BURST,
+        total_rate=2 * REQUESTS_PER_SECOND,
+        total_burst=2 * REQUESTS_BURST,
+        clock=clock,
+    )

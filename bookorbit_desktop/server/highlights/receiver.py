@@ -42,16 +42,17 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.guards import bodies
 from bookorbit_desktop.guards.connections import IDLE_SECONDS, ConnectionLimits
 from bookorbit_desktop.guards.log_budget import BudgetedLog
+from bookorbit_desktop.guards.rate import AddressRate
 from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.guards.throttle import Admission, LoginThrottle
 from bookorbit_desktop.library.highlights.received import Received
 from bookorbit_desktop.server.app import LINGER_SECONDS
 from bookorbit_desktop.server.binding import BatchedSite, Listener, bind_problem, listening_ports
 from bookorbit_desktop.server.highlights.guard import (
-    RateLimit,
     ip_literal_host,
     json_content,
     private_source,
+    request_rate,
     secret_matches,
 )
 from bookorbit_desktop.server.highlights.merging import store_export
@@ -91,7 +92,7 @@ class ReceiverOptions:
     on_received: Callable[[Received, str], None] | None = None
     allow_source: Callable[[str], bool] = private_source
     clock: Callable[[], float] = time.time
-    rate: RateLimit = field(default_factory=lambda: RateLimit(clock=time.monotonic))
+    rate: AddressRate = field(default_factory=request_rate)
     # The sync server's caps: one budget of connections (and descriptors) for the process, so
     # idle sockets on this port cannot leave the sync server none.
     limits: ConnectionLimits | None = None

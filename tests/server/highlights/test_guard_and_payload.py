@@ -7,10 +7,10 @@ import json
 import pytest
 
 from bookorbit_desktop.server.highlights.guard import (
-    RateLimit,
     ip_literal_host,
     json_content,
     private_source,
+    request_rate,
     secret_matches,
 )
 from bookorbit_desktop.server.highlights.payload import MAX_ENTRIES, PayloadError, parse_export
@@ -84,15 +84,14 @@ def test_json_content_types():
     assert not json_content("application/x-www-form-urlencoded")
 
 
-def test_rate_limit_refills_and_forgets():
+def test_the_request_rate_bounds_each_address_and_all_together():
     now = [0.0]
-    limit = RateLimit(burst=3, per_second=1, clock=lambda: now[0], max_addresses=2)
-    assert [limit.allow("a") for _ in range(4)] == [True, True, True, False]
-    assert limit.allow("b")  # another address has its own bucket
+    limit = request_rate(clock=lambda: now[0])
+    assert sum(limit.allow("a") for _ in range(700)) == 600  # a whole library's burst
+    assert sum(limit.allow("b") for _ in range(700)) == 600  # another address: its own
+    assert not limit.allow("c")  # all together: twice one device's burst
     now[0] = 1.0
-    assert limit.allow("a") and not limit.allow("a")
-    assert limit.allow("c")  # a third address: the table starts afresh instead of growing
-    assert limit.allow("a")
+    assert sum(limit.allow("a") for _ in range(100)) == 20
 
 
 KOREADER_BODY = {

@@ -13,10 +13,10 @@ import time
 import pytest
 
 from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.guards.rate import AddressRate
 from bookorbit_desktop.library.highlights import proposals, store
 from bookorbit_desktop.library.store.channel_tables import Highlight
 from bookorbit_desktop.library.store.db import close_database, open_database
-from bookorbit_desktop.server.highlights.guard import RateLimit
 from bookorbit_desktop.server.highlights.receiver import (
     HighlightsReceiver,
     ReceiverOptions,
@@ -152,7 +152,8 @@ async def test_a_source_outside_the_home_network_is_refused(receiver):
 @pytest.mark.asyncio
 async def test_the_rate_limit_and_the_pairing_secret(receiver):
     now = [0.0]
-    running = await receiver(secret="s3cret", rate=RateLimit(burst=3, clock=lambda: now[0]))
+    rate = AddressRate(1.0, 3.0, total_rate=1.0, total_burst=3.0, clock=lambda: now[0])
+    running = await receiver(secret="s3cret", rate=rate)
     assert (await _post(running.port, KOREADER_BODY))[0] == 403
     assert (await _post(running.port, KOREADER_BODY, path="/send?k=s3cret:8080/send"))[0] == 200
     assert (await _post(running.port, KOREADER_BODY, path="/send?k=s3cret"))[0] == 200
