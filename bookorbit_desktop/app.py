@@ -34,6 +34,7 @@ from bookorbit_desktop.services import settings as settings_service
 from bookorbit_desktop.services import statistics as statistics_service
 from bookorbit_desktop.services import unlinked as unlinked_service
 from bookorbit_desktop.services import watched_folders as folders_service
+from bookorbit_desktop.services.book_edits import BookEditService
 from bookorbit_desktop.services.cover_files import cover_files
 from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.library import LibraryService
@@ -62,6 +63,7 @@ from bookorbit_desktop.ui.highlights.book_box import panel_with_highlights
 from bookorbit_desktop.ui.highlights.page import HighlightsPage
 from bookorbit_desktop.ui.highlights.receiver_box import ReceiverAccess
 from bookorbit_desktop.ui.icons import APP_ID, app_icon
+from bookorbit_desktop.ui.library.edit_actions import BookActions
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.main_window import MainWindow
@@ -302,6 +304,12 @@ class Desktop:
         )
         self.change_watch.changed.connect(self.statistics.follow_changes)
         self.devices = DevicesController.mount(self.paths, self.controller)
+        self.book_actions = BookActions(
+            BookEditService(self.paths),
+            self.window,
+            self.window.library_view,
+            on_saved=self._reading_changed,
+        )
         self._built = True
 
     def show(self, start_hidden: bool) -> None:

@@ -12,16 +12,8 @@ from pathlib import Path
 
 from bookorbit_desktop.cli.context import CliContext
 
-# option -> (field, parser name in `library.editing.values`)
-_OPTIONS = {
-    "title": ("title", "parse_title"),
-    "authors": ("authors", "parse_authors"),
-    "series": ("series", "parse_series"),
-    "series_index": ("series_index", "parse_series_index"),
-    "language": ("language", "parse_language"),
-    "isbn": ("isbn", "parse_isbn_text"),
-    "description": ("description", "parse_description"),
-}
+# The text options, named as the fields of `library.editing.values`.
+_TEXT_OPTIONS = ("title", "authors", "series", "series_index", "language", "isbn", "description")
 
 
 def register(books: argparse.ArgumentParser) -> None:
@@ -50,15 +42,11 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     from bookorbit_desktop.library.editing import values
     from bookorbit_desktop.library.editing.apply import edit_books
 
-    checked: dict[str, object] = {}
-    for option, (field, parser) in _OPTIONS.items():
-        typed = getattr(args, option)
-        if typed is not None:
-            checked[field] = getattr(values, parser)(typed)
-    if args.cover is not None:
-        checked["cover"] = values.parse_cover(Path(args.cover))
-    saved = edit_books(args.book_ids, values.BookChanges(**checked), ctx.paths)
-    names = ", ".join(values.LABELS[field] for field in values.BookChanges(**checked).changed())
+    typed = {name: getattr(args, name) for name in _TEXT_OPTIONS if getattr(args, name) is not None}
+    cover = Path(args.cover) if args.cover is not None else None
+    changes = values.changes_from_text(typed, cover)
+    saved = edit_books(args.book_ids, changes, ctx.paths)
+    names = ", ".join(values.LABELS[field] for field in changes.changed())
     books = "book" if len(saved) == 1 else "books"
     print(f"Saved the {names} of {books} {', '.join(str(book_id) for book_id in saved)}.")
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Final
@@ -159,3 +160,21 @@ def check_shared(changes: BookChanges, book_count: int) -> None:
             f"The {', '.join(single)} can be changed for one book at a time; for several books "
             "only authors, series and language."
         )
+
+
+def changes_from_text(typed: Mapping[str, str], cover: Path | None = None) -> BookChanges:
+    """The checked edit of the fields in `typed` (field name -> text as typed) and, with
+    `cover`, the image in that file; the first wrong value raises `InvalidValueError`."""
+    parsers = {
+        "title": parse_title,
+        "authors": parse_authors,
+        "series": parse_series,
+        "series_index": parse_series_index,
+        "language": parse_language,
+        "isbn": parse_isbn_text,
+        "description": parse_description,
+    }
+    checked: dict[str, Any] = {name: parsers[name](text) for name, text in typed.items()}
+    if cover is not None:
+        checked["cover"] = parse_cover(cover)
+    return BookChanges(**checked)

@@ -1,0 +1,138 @@
+"""The Edit dialog: one book's title, authors, series and number, language, ISBN, description
+and cover, or several books' authors, series and language at once.
+
+Only the fields the user changed are saved (a field where several books differ stays empty and
+is left alone unless typed into). The values are checked by the library's edit rules through
+the save callable; a wrong value is shown in the dialog, which stays open with what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.editing.values import SHARED_FIELDS
+from bookorbit_desktop.services.book_edits import EditForm
+
+# Saves (book ids, changed fields as typed, cover file or None); raises BookOrbitError.
+Save = Callable[[tuple[int, ...], Mapping[str, str], str | None], None]
+
+_LINES = (
+    ("title", "&Title:", ""),
+    ("authors", "&Authors:", 'Separate several authors with "&"'),
+    ("series", "&Series:", ""),
+    ("series_index", "&Number in series:", "1, 2, 2.5…"),
+    ("language", "&Language:", "en, fr, pt-BR or a language name"),
+    ("isbn", "&ISBN:", "ISBN-10 or ISBN-13"),
+)
+IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.gif *.webp)"
+
+
+class EditDialog(QDialog):
+    def __init__(self, form: EditForm, save: Save, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._form = form
+        self._save = save
+        self.cover_file: str | None = None
+        many = len(form.book_ids) > 1
+        self.setWindowTitle(
+            f"Edit {len(form.book_ids)} Books" if many else f"Edit “{form.titles[0]}”"
+        )
+        layout = QVBoxLayout(self)
+        if many:
+            note = QLabel(
+                "The authors, series and language you change here are given to all "
+                f"{len(form.book_ids)} books. Empty fields where the books differ are left as "
+                "they are unless you type into them."
+            )
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        fields = QFormLayout()
+        layout.addLayout(fields)
+        self.lines: dict[str, QLineEdit] = {}
+        for name, label, hint in _LINES:
+            if many and name not in SHARED_FIELDS:
+                continue
+            line = QLineEdit(form.texts.get(name, ""))
+            line.setPlaceholderText("(several values)" if name in form.mixed else hint)
+            line.setAccessibleName(label.replace("&", "").rstrip(":"))
+            self.lines[name] = line
+            fields.addRow(label, line)
+        self.description: QPlainTextEdit | None = None
+        self.cover_label: QLabel | None = None
+        if not many:
+            self.description = QPlainTextEdit(form.texts.get("description", ""))
+            self.description.setAccessibleName("Description")
+            self.description.setTabChangesFocus(True)
+            fields.addRow("&Description:", self.description)
+            self.cover_label = QLabel("Unchanged")
+            choose = QPushButton("&Choose Cover…")
+            choose.clicked.connect(self.choose_cover)
+            cover_row = QHBoxLayout()
+            cover_row.addWidget(self.cover_label, 1)
+            cover_row.addWidget(choose)
+            fields.addRow("Cover:", cover_row)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b3261e;")
+        self.error_label.setAccessibleName("Error")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        note = QLabel("Only the library changes; the book's file is not rewritten.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def changed(self) -> dict[str, str]:
+        """The fields whose text differs from what the dialog opened with, as typed."""
+        typed = {name: line.text() for name, line in self.lines.items()}
+        if self.description is not None:
+            typed["description"] = self.description.toPlainText()
+        return {
+            name: text for name, text in typed.items() if text != self._form.texts.get(name, "")
+        }
+
+    def choose_cover(self) -> QFileDialog:
+        dialog = QFileDialog(self, "Choose a Cover Image", "", IMAGE_FILTER)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.set_cover_file)
+        dialog.open()
+        return dialog
+
+    def set_cover_file(self, path: str) -> None:
+        self.cover_file = path or None
+        if self.cover_label is not None:
+            self.cover_label.setText(path or "Unchanged")
+
+    def save(self) -> None:
+        typed = self.changed()
+        if not typed and self.cover_file is None:
+            self.reject()  # nothing changed: nothing to save
+            return
+        try:
+            self._save(self._form.book_ids, typed, self.cover_file)
+        except BookOrbitError as error:
+            self.error_label.setText(error.message)
+            self.error_label.show()
+            return
+        self.accept()
