@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -39,6 +39,9 @@ class BookChooser(QDialog):
         self.model = LibraryModel(self)
         self.model.set_books(books)
         label = wrapped_label(prompt)
+        # The prompt quotes what a device sent (a title, its own name): never drawn as HTML.
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        self.prompt_label = label
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by title, author or series")
         self.filter_edit.setClearButtonEnabled(True)

@@ -144,3 +144,26 @@ def test_a_link_that_fails_shows_why(view, books, qloop, qtbot):
     assert "no book with id" in box.text()
     assert view.count == 1  # still unlinked, nothing lost
     assert ProgressEvent.get().book_id is None
+
+
+def test_the_link_prompt_shows_what_a_device_sent_as_plain_text(qtbot, library):
+    """A title or device name such as `<img src=…>` is text, never drawn as HTML."""
+    progress.record_push(
+        progress.Push(
+            DOCUMENT,
+            "/body/DocFragment[3]",
+            0.31,
+            "<b>Kobo</b>",
+            "dev1",
+            progress.DocumentMetadata(title="<img src=x>"),
+        ),
+        timestamp=1_763_750_000,
+    )
+    view = UnlinkedView(unlinked.list_unlinked, lambda document, book_id: None, lambda: [])
+    qtbot.addWidget(view)
+    view.refresh()
+    (row,) = unlinked.list_unlinked()
+    chooser = view.make_chooser(row)
+    qtbot.addWidget(chooser)
+    assert chooser.prompt_label.textFormat() is Qt.TextFormat.PlainText
+    assert "<b>Kobo</b>" in chooser.prompt_label.text()
