@@ -21,6 +21,7 @@ from bookorbit_desktop.library.store.models import (
     BookChange,
     JSONText,
 )
+from bookorbit_desktop.library.store.removed_files import RemovedFile
 from bookorbit_desktop.library.store.user_edits import BookEdit
 
 
@@ -219,4 +220,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     BookChange,
     HighlightVersion,
     BookEdit,
+    RemovedFile,
 )

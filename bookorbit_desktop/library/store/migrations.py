@@ -12,6 +12,7 @@ from bookorbit_desktop.library.store.edit_marks import edit_marks
 from bookorbit_desktop.library.store.migrate_date_sources import date_sources
 from bookorbit_desktop.library.store.migrate_journal_backoff import journal_backoff
 from bookorbit_desktop.library.store.migration_v10 import v10_highlight_versions
+from bookorbit_desktop.library.store.removal_schema import removed_files_table
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:  # the schema version is read without loading the ORM
@@ -414,5 +415,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     journal_backoff,
     date_sources,
     edit_marks,
+    removed_files_table,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
