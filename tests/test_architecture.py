@@ -5,7 +5,8 @@ TYPE_CHECKING:` blocks excluded):
 - `library` imports no Qt and no aiohttp, and neither `server` nor `hardcover`;
 - `server` never imports `hardcover` (a KOReader request only signals a change);
 - the pure rules (reading rules and values, matching's scoring and revisit rule, the sync
-  reconciler and what Sync Now would do) import no Qt, no aiohttp and no peewee;
+  reconciler, the desired-state builder, combining copies, splitting history into reads, and
+  what Sync Now would do) import no Qt, no aiohttp and no peewee;
 - `ui` never imports peewee or aiohttp directly, nor `hardcover` (not even for type hints);
   it goes through services;
 - `hardcover.api`, the client, never imports `hardcover.matching` (nor `sync`);
@@ -119,6 +120,9 @@ PURE_RULES = (
     f"{PACKAGE}.hardcover.sync.reconcile",
     f"{PACKAGE}.hardcover.sync.preview",
     f"{PACKAGE}.hardcover.sync.waiting",
+    f"{PACKAGE}.hardcover.sync.desired",
+    f"{PACKAGE}.hardcover.sync.copies",
+    f"{PACKAGE}.library.history.splitting",
 )
 MAX_MODULE_LINES = 420
 
