@@ -33,6 +33,7 @@ from bookorbit_desktop.guards.connections import (
     tame_allocator,
     total_cap,
 )
+from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.binding import (
     BatchedSite,
@@ -122,7 +123,9 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
             response.headers["Allow"] = ",".join(sorted(error.allowed_methods))
         return response
     except Exception:
-        log.exception("Unexpected error answering %s %s", request.method, request.path)
+        log.exception(
+            "Unexpected error answering %s %s", for_log(request.method), for_log(request.path)
+        )
         if _is_opds(request):
             return web.Response(status=500, text="The server failed to answer this request.")
         return error_response(UNKNOWN_SERVER_ERROR)
