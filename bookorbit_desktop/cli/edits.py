@@ -17,9 +17,8 @@ from typing import Any
 from peewee import JOIN
 
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
-from bookorbit_desktop.library.reading.edits import UNSET, mark_read, update_reading_state
+from bookorbit_desktop.library.reading.edits import UNSET, save_edit
 from bookorbit_desktop.library.reading.marking import DateNeededError
-from bookorbit_desktop.library.reading.rules import FINISHED
 from bookorbit_desktop.library.reading.values import (
     parse_date,
     parse_progress,
@@ -45,23 +44,15 @@ def edits_of(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def save_edits(book_id: int, edits: dict[str, Any]) -> None:
-    """Save one book's edits. Marking it read (or skimmed) takes its dates from the evidence
-    (`mark_read`): `--finished` is needed when the history does not say when it ended."""
-    status = parse_status(edits["status"]) if edits["status"] is not UNSET else None
-    current = ReadingState.get_or_none(ReadingState.book == book_id)
-    if status not in FINISHED or (current is not None and current.status == status):
-        update_reading_state(book_id, **edits)
-        return
+    """Save one book's edits (`edits.save_edit`); marking it read needs `--finished` when the
+    reading history does not say when it ended."""
     try:
-        mark_read(book_id, finished=edits["finished"], started=edits["started"], status=status)
+        save_edit(book_id, **edits)
     except DateNeededError:
         raise InvalidValueError(
             f"Book {book_id}: the reading history does not say when you finished it. Give the "
             "date with --finished YYYY-MM-DD, or --finished today."
         ) from None
-    rest = {key: edits[key] for key in ("progress", "rating") if edits[key] is not UNSET}
-    if rest:
-        update_reading_state(book_id, **rest)
 
 
 def check_edits(edits: dict[str, Any], today: datetime.date) -> None:

@@ -273,10 +273,11 @@ class LibraryService:
         )
 
     def save_reading(self, book_id: int, changes: ReadingEdit) -> None:
-        """Apply the changed fields; InvalidValueError (nothing written) when one is wrong."""
+        """Apply the changed fields; InvalidValueError (nothing written) when one is wrong,
+        `DateNeededError` when marking it read needs the user to say when it ended."""
         if not changes:
             return
-        edits.update_reading_state(book_id, **changes)
+        edits.save_edit(book_id, **changes)
         if self.on_reading_changed is not None:
             self.on_reading_changed(book_id)
 

@@ -119,6 +119,25 @@ def update_reading_state(
         return reading_dict(ReadingState.get(ReadingState.book == book_id))
 
 
+def save_edit(book_id: int, **edits: Any) -> dict[str, Any]:
+    """A user's edit from any front door (the book panel, `book`): marking the book read (or
+    skimmed) goes through `mark_read` (its dates from the evidence; `DateNeededError` when the
+    user must say when it ended), every other edit through `update_reading_state`."""
+    status = parse_status(edits["status"]) if edits.get("status", UNSET) is not UNSET else None
+    current = ReadingState.get_or_none(ReadingState.book == book_id)
+    if status not in reading.FINISHED or (current is not None and current.status == status):
+        return update_reading_state(book_id, **edits)
+    with database.atomic():
+        result = mark_read(
+            book_id,
+            finished=edits.get("finished", UNSET),
+            started=edits.get("started", UNSET),
+            status=status,
+        )
+        rest = {k: edits[k] for k in ("progress", "rating") if edits.get(k, UNSET) is not UNSET}
+        return update_reading_state(book_id, **rest) if rest else result
+
+
 def mark_read(
     book_id: int,
     *,

@@ -4,13 +4,15 @@ Edits are checked by the library's own rules when saved; a rejected value is sho
 form and nothing is written, so the user can correct it. Unsaved edits are never dropped
 silently: a reload (a KOReader push, a Hardcover action) updates only the fields the user has
 not edited and names edited fields whose stored value changed meanwhile (`reading_edits`), and
-leaving the book asks first (`confirm_leave`, where Enter means Cancel). The mouse wheel
+leaving the book asks first (`confirm_leave`, where Enter means Cancel). Marking a book read
+takes the finish date from the reading history; without one it asks (`finish_date`). The mouse wheel
 scrolls the panel and edits a field only once the field has the focus. The Hardcover section
 (`hardcover_box`) shows how the book is matched.
 """
 
 from __future__ import annotations
 
+import datetime
 import html
 from collections.abc import Callable
 from pathlib import Path
@@ -34,15 +36,17 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.reading.marking import DateNeededError
 from bookorbit_desktop.services.library import (
     READING_STATUSES,
     STATUS_LABELS,
     BookDetails,
     ReadingEdit,
 )
-from bookorbit_desktop.ui.asyncqt import run_dialog
+from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
 from bookorbit_desktop.ui.cover_loader import NO_COVER, cover_placeholder
 from bookorbit_desktop.ui.library import reading_edits
+from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
 from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
 from bookorbit_desktop.ui.library.model import format_rating, format_series
 from bookorbit_desktop.ui.widgets import (
@@ -63,6 +67,7 @@ class BookPanel(QWidget):
 
     saved = Signal(int)
     question_opened = Signal(object)  # the Save / Discard / Cancel box, once it is on screen
+    finish_asked = Signal(object)  # the task asking Mark Read's finish date (`finish_date`)
     book_shown = Signal(object)  # the book id now shown, or None
 
     def __init__(
@@ -330,13 +335,37 @@ class BookPanel(QWidget):
         """Save the form; on a rejected value show why and keep the form as typed."""
         if self._book is None:
             return False
-        book_id = self._book["id"]
+        book_id, changes = self._book["id"], self.edited()
         try:
-            self._save(book_id, self.edited())
+            self._save(book_id, changes)
+        except DateNeededError:  # Mark Read without a date in the history: the user says
+            self.finish_asked.emit(spawn(self._ask_finish(book_id, changes), self))
+            return False
         except BookOrbitError as error:
             self.reading_error.setText(error.message)
             self.reading_error.show()
             return False
+        return self._after_save(book_id)
+
+    async def _ask_finish(self, book_id: int, changes: ReadingEdit) -> bool:
+        title = self._book["title"] if self._book is not None else ""
+        dialog = FinishDateDialog(title, datetime.date.today(), self.window())
+        try:
+            accepted = await run_dialog(dialog, lambda: self.question_opened.emit(dialog))
+            chosen = dialog.chosen()
+        finally:
+            dialog.deleteLater()
+        if not accepted or self.book_id != book_id:
+            return False
+        try:
+            self._save(book_id, {**changes, "finished": chosen})
+        except BookOrbitError as error:
+            self.reading_error.setText(error.message)
+            self.reading_error.show()
+            return False
+        return self._after_save(book_id)
+
+    def _after_save(self, book_id: int) -> bool:
         self._book = self._load(book_id)
         self._fill(self._book)
         self.saved.emit(book_id)

@@ -59,18 +59,22 @@ def test_shows_the_book(panel, book):
     assert panel.edited() == {}
 
 
-def test_status_change_saves_and_brings_the_implied_dates(panel, book, qtbot):
+def test_status_change_saves_with_the_date_the_user_gives(panel, book, qtbot):
     panel.show_book(book.id)
     panel.status_combo.setCurrentIndex(panel.status_combo.findData("read"))
     panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(4.5))
-    assert panel.edited() == {"status": "read", "rating": 4.5}
+    panel.finished_edit.setText("2024-03-01")  # Mark Read never takes today by itself
+    assert panel.edited() == {"status": "read", "rating": 4.5, "finished": "2024-03-01"}
     with qtbot.waitSignal(panel.saved) as saved:
         qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
     assert saved.args == [book.id]
     reading = queries.get_book(book.id)["reading"]
-    today = datetime.date.today().isoformat()
-    assert (reading["status"], reading["rating"], reading["finished"]) == ("read", 4.5, today)
-    assert panel.finished_edit.text() == today  # the form shows what was stored
+    assert (reading["status"], reading["rating"], reading["finished"]) == (
+        "read",
+        4.5,
+        "2024-03-01",
+    )
+    assert panel.finished_edit.text() == "2024-03-01"  # the form shows what was stored
     assert not panel.reading_error.isVisibleTo(panel)
 
 

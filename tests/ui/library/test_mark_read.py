@@ -1,0 +1,94 @@
+"""Mark Read in the book panel, a real widget offscreen: the finish date is the reading
+history's last session; without one a small dialog asks, prefilled with today, and nothing is
+saved until the user chooses."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDialogButtonBox
+
+from bookorbit_desktop.library.history.importer import import_statistics
+from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+from bookorbit_desktop.library.store.models import ReadingState
+from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.ui.asyncqt import signal_future
+from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
+from tests.factories import add_book, make_epub
+from tests.library.history.koreader_file import KoBook, write_statistics
+
+OCT_4 = int(dt.datetime(2026, 10, 4, 12, 0).timestamp())  # local noon
+DAY = 86_400
+
+
+@pytest.fixture
+def panel(qtbot, library):
+    service = LibraryService(library)
+    panel = BookPanel(service.book_details, service.save_reading)
+    qtbot.addWidget(panel)
+    return panel
+
+
+def stored(book_id: int) -> tuple:
+    row = ReadingState.get(ReadingState.book == book_id)
+    return row.status, row.started, row.started_source, row.finished, row.finished_source
+
+
+def choose_read(panel, book_id: int) -> None:
+    panel.show_book(book_id)
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData("read"))
+
+
+def test_mark_read_uses_the_last_session_of_the_history(panel, tmp_path):
+    epub = make_epub(tmp_path / "read.epub", "Read Book", ("Ann Author",))
+    book = add_book("Read Book", ["Ann Author"], file=epub, status="reading")
+    rows = [(1, OCT_4, 600, 300), (290, OCT_4 + 8 * DAY, 600, 300)]
+    ko_book = KoBook("Read Book", "Ann Author", partial_md5(epub), 300, rows)
+    import_statistics(write_statistics(tmp_path / "stats.sqlite3", [ko_book]))
+    choose_read(panel, book.id)
+    assert panel.save_reading()  # no question: the history says when
+    assert stored(book.id) == ("read", "2026-10-04", "history", "2026-10-12", "history")
+    assert panel.finished_edit.text() == "2026-10-12"
+
+
+async def ask(panel, answer: str, date: QDate | None = None) -> FinishDateDialog:
+    opened = signal_future(panel.question_opened)
+    asked = signal_future(panel.finish_asked)
+    assert not panel.save_reading()  # not saved yet: the user is asked
+    (dialog,) = await asyncio.wait_for(opened, 5)
+    (task,) = await asked
+    assert isinstance(dialog, FinishDateDialog) and dialog.isVisible()
+    assert dialog.date_edit.date() == QDate.currentDate()  # today, prefilled, to be chosen
+    if date is not None:
+        dialog.date_edit.setDate(date)
+    buttons = dialog.findChild(QDialogButtonBox)
+    role = (
+        QDialogButtonBox.StandardButton.Ok
+        if answer == "ok"
+        else QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(role).click()
+    await task
+    return dialog
+
+
+def test_without_history_mark_read_asks_and_saves_the_chosen_date(panel, qloop, qtbot):
+    book = add_book("Plain Book", ["Ann Author"], status="reading")
+    choose_read(panel, book.id)
+    with qtbot.waitSignal(panel.saved):
+        qloop.run_until_complete(ask(panel, "ok", QDate(2026, 11, 1)))
+    assert stored(book.id) == ("read", None, None, "2026-11-01", "user")  # no start from a click
+    assert panel.finished_edit.text() == "2026-11-01"
+
+
+def test_cancelling_the_question_saves_nothing(panel, qloop, qtbot):
+    book = add_book("Plain Book", ["Ann Author"], status="reading")
+    choose_read(panel, book.id)
+    with qtbot.assertNotEmitted(panel.saved):
+        qloop.run_until_complete(ask(panel, "cancel"))
+    assert stored(book.id)[0] == "reading" and stored(book.id)[3] is None
+    assert panel.edited() == {"status": "read"}  # still the user's edit, unsaved
