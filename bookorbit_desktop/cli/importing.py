@@ -154,6 +154,7 @@ def summary_lines(summary: ImportSummary) -> list[str]:
         (summary.moved, "moved or renamed"),
         (summary.updated, "changed since the last import"),
         (summary.unchanged, "unchanged"),
+        (summary.left_out, "left out (removed from the library; a changed file comes back)"),
     ):
         if count:
             parts.append(f"{count} {text}")

@@ -178,7 +178,8 @@ class _Importer:
             stat = path.stat()
         except OSError as error:
             return _Plan(path, None, error, False)
-        return _Plan(path, stat, None, self._unchanged(path, stat) is None)
+        left_out = self.index.removed_unchanged(path, stat.st_size, stat.st_mtime)
+        return _Plan(path, stat, None, self._unchanged(path, stat) is None and not left_out)
 
     def _unchanged(self, path: Path, stat: os.stat_result) -> KnownFile | None:
         known = self.index.by_path.get(str(path))
@@ -234,6 +235,8 @@ class _Importer:
                         known, size=known.size, mtime=known.mtime, digest=known.digest
                     )
             return ImportOutcome.UNCHANGED, known.book_id
+        if self.index.removed_unchanged(path, stat.st_size, stat.st_mtime):
+            return ImportOutcome.REMOVED, None  # the user removed its book; it is as it was
         if prepared is None:  # planned as unchanged, but an earlier file changed the index
             prepared = prepare_file(path)
         digest = prepared.require_digest()
@@ -265,6 +268,7 @@ class _Importer:
                 return ImportOutcome.COPY, candidate.book_id
         metadata = prepared.require_metadata()
         others = list(self.index.by_digest.get(digest, []))
+        self.index.forget_removed(path)  # it changed since its book was removed
         book_id = self._write_new_book(path, stat, digest, metadata, prepared.has_cover)
         self._report_collisions(digest, path, book_id, others)
         return ImportOutcome.IMPORTED, book_id

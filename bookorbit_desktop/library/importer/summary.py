@@ -38,6 +38,7 @@ class ImportOutcome(StrEnum):
     MOVED = "moved"  # a known file found under a new path
     UPDATED = "updated"  # a known path whose content changed
     UNCHANGED = "unchanged"
+    REMOVED = "left out, its book was removed"  # unchanged since the user removed its book
     FAILED = "failed"
 
 
@@ -73,6 +74,7 @@ class ImportSummary:
     moved: int = 0
     updated: int = 0
     unchanged: int = 0
+    left_out: int = 0  # files of books the user removed, unchanged since
     ignored: int = 0  # files in folders whose names are not ebooks (covers, notes, ...)
     failures: list[ImportFailure] = field(default_factory=list)
     collisions: list[DigestCollision] = field(default_factory=list)
@@ -113,6 +115,7 @@ class ImportSummary:
             ImportOutcome.MOVED: "moved",
             ImportOutcome.UPDATED: "updated",
             ImportOutcome.UNCHANGED: "unchanged",
+            ImportOutcome.REMOVED: "left_out",
         }.get(outcome)
         if attribute:
             setattr(self, attribute, getattr(self, attribute) + 1)

@@ -26,6 +26,7 @@ from bookorbit_desktop.library.store.models import (
     BookFile,
     database,
 )
+from bookorbit_desktop.library.store.removed_files import forget, removed_stats
 from bookorbit_desktop.library.store.sql import marks
 from bookorbit_desktop.library.store.typed import tuples
 from bookorbit_desktop.library.store.user_edits import edited_fields
@@ -54,6 +55,8 @@ class LibraryIndex:
         self.by_path: dict[str, KnownFile] = {}
         self.by_digest: dict[str, list[KnownFile]] = defaultdict(list)
         self._authors: dict[str, int] = {}
+        # Files of books the user removed: path -> (size, mtime) when removed.
+        self.removed = removed_stats()
         query = BookFile.select(
             BookFile.id,
             BookFile.book,
@@ -77,7 +80,16 @@ class LibraryIndex:
         if known in same:
             same.remove(known)
 
+    def removed_unchanged(self, path: Path, size: int, mtime: float) -> bool:
+        """The file at `path` belonged to a book the user removed and has not changed since."""
+        return self.removed.get(str(path)) == (size, mtime)
+
     # -- writes (call inside a transaction) -------------------------------------------------
+
+    def forget_removed(self, path: Path) -> None:
+        """A removed book's file changed: it is a book again."""
+        if self.removed.pop(str(path), None) is not None:
+            forget(str(path))
 
     def author_id(self, name: str, sort_name: str) -> int:
         cached = self._authors.get(name)

@@ -1,0 +1,111 @@
+"""Removing books from the library, and, only when asked, moving their files to the trash.
+
+What goes: the book's record (title, authors, files, reading state, Hardcover link) and its
+cover. What stays: KOReader's progress pushes and reading history (their document ids become
+unlinked documents the user can link again or leave), and its highlights, which wait for a book
+under the removed book's title and authors as highlights of an unknown book do. The book's files
+are remembered (`store.removed_files`), so importing their folder again leaves them out until a
+file changes. Files are moved to the trash after the library has committed: a file that cannot
+be moved is named in the result and stays where it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.errors import NotFoundError
+from bookorbit_desktop.library.editing.trash import check_trash, move_to_trash
+from bookorbit_desktop.library.metadata.covers import delete_cover
+from bookorbit_desktop.library.store.channel_tables import Highlight
+from bookorbit_desktop.library.store.models import Book, BookFile, database
+from bookorbit_desktop.library.store.removed_files import remember
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RemovalPlan:
+    """What removing one book takes away and what stays, for the confirmation."""
+
+    book_id: int
+    title: str
+    files: tuple[str, ...]  # the book's files that exist on disk
+    highlights: int  # kept, waiting for a book
+
+
+@dataclass
+class RemovalResult:
+    removed: list[int] = field(default_factory=list)
+    trashed: list[str] = field(default_factory=list)  # files now in the trash
+    not_trashed: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+
+
+def plan_removal(book_ids: Sequence[int]) -> list[RemovalPlan]:
+    """What removing these books means; NotFoundError naming any that does not exist."""
+    ids = list(dict.fromkeys(book_ids))
+    books = {book.id: book for book in Book.select().where(Book.id.in_(ids))}
+    missing = [str(book_id) for book_id in ids if book_id not in books]
+    if missing:
+        raise NotFoundError(
+            f"There is no book with id {', '.join(missing)}. List the library with "
+            "`bookorbit-desktop books`."
+        )
+    plans = []
+    for book_id in ids:
+        files = BookFile.select().where(BookFile.book == book_id).order_by(BookFile.id)
+        kept = Highlight.select().where(Highlight.book == book_id).count()
+        present = tuple(f.path for f in files if not f.missing and Path(f.path).is_file())
+        plans.append(RemovalPlan(book_id, books[book_id].title, present, kept))
+    return plans
+
+
+def remove_books(
+    book_ids: Sequence[int],
+    paths: Paths,
+    *,
+    trash_files: bool = False,
+    trash: Path | None = None,
+    clock: Callable[[], float] = time.time,
+) -> RemovalResult:
+    """Remove the books (see the module docstring); with `trash_files`, move their files to the
+    trash (`trash`: the trash folder, the user's by default). NotFoundError or
+    TrashUnavailableError before anything changes."""
+    plans = plan_removal(book_ids)
+    if trash_files:
+        check_trash()
+    now = clock()
+    result = RemovalResult()
+    covers = []
+    with database.atomic():
+        for plan in plans:
+            book = Book.get_by_id(plan.book_id)
+            authors = "\n".join(book.author_names())
+            # Highlights outlive the book: they wait under its title and authors.
+            Highlight.update(book=None, pending_title=book.title, pending_authors=authors).where(
+                Highlight.book == book.id
+            ).execute()
+            remember(list(BookFile.select().where(BookFile.book == book.id)), now)
+            covers.append(book.cover_path)
+            book.delete_instance()  # files, aliases, reading state, Hardcover link go with it
+            result.removed.append(plan.book_id)
+    for cover in covers:
+        try:
+            delete_cover(paths, cover)
+        except OSError as error:
+            log.warning("Cover %s of a removed book not deleted: %s", cover, error)
+    if trash_files:
+        for plan in plans:
+            for file in plan.files:
+                try:
+                    move_to_trash(Path(file), trash)
+                except OSError as error:
+                    result.not_trashed.append((file, error.strerror or str(error)))
+                else:
+                    result.trashed.append(file)
+    log.info("Removed books %s; %d files moved to the trash", result.removed, len(result.trashed))
+    return result
