@@ -1,13 +1,16 @@
-"""`books edit ID [ID ...] --title/--authors/...`: correct a book's metadata from the command line.
+"""`books edit ID [ID ...] --title/--authors/...` and `books remove ID [ID ...]`: correct a book's
+metadata, or remove books from the library, from the command line.
 
 The values are checked by `library.editing.values` and saved by `library.editing.apply`, the
 same operation the window's Edit dialog runs; the book's file is never rewritten. Several ids
-take only --authors, --series and --language.
+take only --authors, --series and --language. Removal (`library.editing.removal`) asks first
+unless `--yes`, and moves files to the trash only with `--delete-file`.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from bookorbit_desktop.cli.context import CliContext
@@ -17,7 +20,7 @@ _TEXT_OPTIONS = ("title", "authors", "series", "series_index", "language", "isbn
 
 
 def register(books: argparse.ArgumentParser) -> None:
-    """Add `edit` under `books`."""
+    """Add `edit` and `remove` under `books`."""
     actions = books.add_subparsers(dest="books_action", metavar="ACTION")
     summary, _, description = (run_edit.__doc__ or "").partition("\n\n")
     edit = actions.add_parser("edit", help=summary, description=description)
@@ -31,6 +34,14 @@ def register(books: argparse.ArgumentParser) -> None:
     edit.add_argument("--isbn", help="an ISBN-10 or ISBN-13 ('' removes it)")
     edit.add_argument("--description", help="the description ('' removes it)")
     edit.add_argument("--cover", metavar="FILE", help="an image file (JPEG, PNG, GIF or WebP)")
+    summary, _, description = (run_remove.__doc__ or "").partition("\n\n")
+    remove = actions.add_parser("remove", help=summary, description=description)
+    remove.set_defaults(handler=run_remove)
+    remove.add_argument("book_ids", type=int, nargs="+", metavar="ID", help="the books' ids")
+    remove.add_argument(
+        "--delete-file", action="store_true", help="also move the books' files to the trash"
+    )
+    remove.add_argument("--yes", action="store_true", help="do not ask before removing")
 
 
 def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -50,3 +61,46 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     books = "book" if len(saved) == 1 else "books"
     print(f"Saved the {names} of {books} {', '.join(str(book_id) for book_id in saved)}.")
     return 0
+
+
+def run_remove(ctx: CliContext, args: argparse.Namespace) -> int:
+    """remove books from the library (their files only with --delete-file, to the trash)
+
+    Says what goes and asks first (unless --yes). The library record goes; the file stays
+    unless --delete-file moves it to the trash. KOReader progress, reading history and
+    highlights stay, as unlinked documents and waiting highlights. Importing the folder again
+    leaves the file out until it changes. Exit status 0 when removed, 1 when not confirmed or
+    a file could not be moved to the trash, 2 for a wrong id."""
+    from bookorbit_desktop.library.editing.removal import plan_removal, remove_books
+    from bookorbit_desktop.library.editing.trash import check_trash
+
+    plans = plan_removal(args.book_ids)
+    if args.delete_file:
+        check_trash()
+    for plan in plans:
+        print(f"Book {plan.book_id}: {plan.title}")
+        for file in plan.files:
+            fate = "moved to the trash" if args.delete_file else "stays on disk"
+            print(f"  File {fate}: {file}")
+        if plan.highlights:
+            print(f"  {plan.highlights} highlights stay, waiting for a book")
+    if not args.yes and not _confirmed(len(plans)):
+        print("Nothing was removed.")
+        return 1
+    result = remove_books([plan.book_id for plan in plans], ctx.paths, trash_files=args.delete_file)
+    count = len(result.removed)
+    print(f"Removed {count} {'book' if count == 1 else 'books'} from the library.")
+    for file in result.trashed:
+        print(f"Moved to the trash: {file}")
+    for file, why in result.not_trashed:
+        print(f"Not moved to the trash ({why}), still at: {file}", file=sys.stderr)
+    return 1 if result.not_trashed else 0
+
+
+def _confirmed(count: int) -> bool:
+    books = "this book" if count == 1 else f"these {count} books"
+    try:
+        answer = input(f"Remove {books} from the library? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().casefold() in ("y", "yes")
