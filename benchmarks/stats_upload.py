@@ -85,12 +85,17 @@ async def run(source: Path, data_dir: Path, books: int, pushers: int) -> None:
         process.communicate(timeout=30)
     latencies = sorted(seconds for _status, seconds in results)
     failed = sum(1 for status, _seconds in results if status != 200)
+    by_status = sorted({status for status, _seconds in results if status != 200})
+    kinds = ", ".join(
+        f"{sum(1 for s, _ in results if s == k)} x {k or 'no answer'}" for k in by_status
+    )
 
     def at(share: float) -> float:
         return latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
 
     print(
-        f"pushes during upload and import: {len(results)}, failed {failed}, "
+        f"pushes during upload and import: {len(results)}, failed {failed}"
+        f"{f' ({kinds})' if kinds else ''}, "
         f"p50 {at(0.5):.0f} ms, p99 {at(0.99):.0f} ms, longest {latencies[-1] * 1000:.0f} ms"
     )
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 _ALIAS = "statistics_rows"  # the staged rows, in a file of our own (never the uploaded one)
 TRANSACTION_SECONDS = 0.05  # the longest another writer waits for a transaction of small books
+FLUSH_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -118,8 +120,10 @@ def _merge(
     to a transaction, then its totals."""
     pending = iter(books)
     book = next(pending, None)
+    flush = _LogFlush()
     while book is not None:
         _stop_if(cancel)
+        flush()
         first, last = ranges.get(book.id, (1, 0))
         if last - first >= CHUNK_ROWS:
             book_id = _store_book(book, clock())
@@ -127,6 +131,7 @@ def _merge(
                 _stop_if(cancel)
                 with database.atomic("IMMEDIATE"):
                     _store_rows(book_id, start, min(start + CHUNK_ROWS - 1, last))
+                flush()
             refresh_book(book_id, local_day, clock(), fingerprint=book.fingerprint)
             book = next(pending, None)
             continue
@@ -143,6 +148,37 @@ def _merge(
                 book = next(pending, None)
                 if time.perf_counter() - began >= TRANSACTION_SECONDS:
                     break
+
+
+class _LogFlush:
+    """Writes the library's write-ahead log to the disk after every `FLUSH_BYTES` the import
+    added, between its transactions. Left to the system, the writing of a large import's log
+    is forced on some later write, which may be a commit holding the library's lock while
+    KOReader's pushes wait (seen: a stall of 1.4 s during a 100 MB upload)."""
+
+    def __init__(self) -> None:
+        self._log = Path(str(database.database) + "-wal")
+        self._flushed = self._size()
+
+    def _size(self) -> int:
+        try:
+            return self._log.stat().st_size
+        except OSError:
+            return 0
+
+    def __call__(self) -> None:
+        size = self._size()
+        if abs(size - self._flushed) < FLUSH_BYTES:
+            return
+        try:
+            handle = os.open(self._log, os.O_RDONLY)
+        except OSError:
+            return  # no log (yet): nothing to write
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+        self._flushed = size
 
 
 def _stop_if(cancel: threading.Event) -> None:

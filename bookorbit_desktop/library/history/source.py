@@ -22,6 +22,7 @@ stops a read within milliseconds: the server sets it when it stops.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -181,6 +182,7 @@ class Source:
                 if cursor.rowcount > 0:
                     found[book.id] = (before[0] + 1, before[0] + cursor.rowcount)
             self._db.commit()
+        _flush(self.staged_path)
         return found
 
     def _refused(self, what: str) -> StatisticsFileError:
@@ -210,6 +212,7 @@ def opened_copy(
         copy = Path(folder) / "statistics.sqlite3"
         try:
             shutil.copyfile(path, copy)
+            _flush(copy)
         except OSError as error:
             raise StatisticsFileError(
                 f"Could not read {path}: {error.strerror or error}."
@@ -229,6 +232,17 @@ def opened_copy(
                 ) from error
         finally:
             db.close()
+
+
+def _flush(path: Path) -> None:
+    """Write what this import put in `path` to the disk now, while it holds no lock of the
+    library: left to the system, a large file's writing is forced on whichever write comes
+    next, which could be a commit the server's pushes wait for."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _connect(staged: Path, budget: _Budget) -> sqlite3.Connection:

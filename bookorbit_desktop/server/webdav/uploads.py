@@ -21,6 +21,7 @@ from pathlib import Path
 from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.history.source import ImportCancelled, StatisticsFileError
+from bookorbit_desktop.library.store.checkpoint import no_inline_checkpoints
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ REASON_CHARACTERS = 400  # of a refusal's message in the log: long enough to say
 def _import(path: Path, cancel: threading.Event) -> None:
     where = for_log(path.parent.name + "/" + path.name)
     try:
+        no_inline_checkpoints()  # the server's checkpointer copies the log, outside any commit
         summary = import_statistics(path, cancel=cancel)
         log.info("Reading statistics imported from %s: %s", where, summary.describe())
     except StatisticsFileError as error:  # what it quotes of the file is escaped already
