@@ -309,6 +309,7 @@ class Desktop:
             self.window,
             self.window.library_view,
             on_saved=self._reading_changed,
+            on_removed=self.controller.follow_changes,
         )
         self._built = True
 

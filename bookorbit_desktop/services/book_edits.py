@@ -1,6 +1,6 @@
-"""The window's side of editing books: the fields as text for the Edit dialog, and the save
-through the library's one edit operation (`library.editing`), so the dialog and `books edit`
-check and store the same way."""
+"""The window's side of editing and removing books: the fields as text for the Edit dialog, and
+the save and the removal through the library's operations (`library.editing`), so the window
+and `books edit` / `books remove` check and store the same way."""
 
 from __future__ import annotations
 
@@ -10,6 +10,12 @@ from pathlib import Path
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.editing.apply import edit_books
+from bookorbit_desktop.library.editing.removal import (
+    RemovalPlan,
+    RemovalResult,
+    plan_removal,
+    remove_books,
+)
 from bookorbit_desktop.library.editing.values import changes_from_text
 from bookorbit_desktop.library.store.models import Book
 
@@ -64,3 +70,9 @@ class BookEditService:
         wrong, NotFoundError when a book is gone."""
         changes = changes_from_text(typed, Path(cover) if cover else None)
         edit_books(book_ids, changes, self.paths)
+
+    def removal_plans(self, book_ids: Sequence[int]) -> list[RemovalPlan]:
+        return plan_removal(book_ids)
+
+    def remove(self, book_ids: Sequence[int], *, trash_files: bool) -> RemovalResult:
+        return remove_books(book_ids, self.paths, trash_files=trash_files)

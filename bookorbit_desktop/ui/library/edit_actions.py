@@ -1,8 +1,10 @@
-"""The library's "Edit Metadata…" action: in the context menu of the table and the cover grid,
-and on Ctrl+E anywhere in the window, for the selected books.
+"""The library's "Edit Metadata…" and "Remove…" actions for the selected books: in the context
+menu of the table and the cover grid, on Ctrl+E anywhere in the window and on Delete in the
+table or grid.
 
-The dialog saves through `services.book_edits` (the library's one edit operation); `on_saved`
-(book id) then refreshes that book in the table and the book panel, as after a reading edit.
+The dialogs act through `services.book_edits` (the library's operations); `on_saved` (book id)
+then refreshes that book in the table and the book panel, as after a reading edit, and
+`on_removed` reloads the library, which drops the removed books.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
+from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.book_edits import BookEditService
+from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
+from bookorbit_desktop.ui.library.remove_dialog import RemoveDialog
 from bookorbit_desktop.ui.library.view import LibraryView
 
 EDIT_SHORTCUT = "Ctrl+E"
@@ -27,11 +32,13 @@ class BookActions(QObject):
         window: QMainWindow,
         library: LibraryView,
         on_saved: Callable[[int], None] | None = None,
+        on_removed: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(window)
-        self.on_saved = on_saved
+        self.on_saved, self.on_removed = on_saved, on_removed
         self.service, self.window, self.library = service, window, library
         self.dialog: EditDialog | None = None
+        self.remove_dialog: RemoveDialog | None = None
         self.edit_action = QAction("&Edit Metadata…", window)
         self.edit_action.setShortcut(QKeySequence(EDIT_SHORTCUT))
         self.edit_action.setStatusTip(
@@ -40,16 +47,28 @@ class BookActions(QObject):
         )
         self.edit_action.triggered.connect(self.edit_selected)
         window.addAction(self.edit_action)  # the shortcut works wherever the focus is
+        self.remove_action = QAction("&Remove from Library…", window)
+        self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        # Delete in the filter field edits the text; only the table and grid take it.
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.remove_action.setStatusTip("Remove the selected books from the library")
+        self.remove_action.triggered.connect(self.remove_selected)
         for view in (library.table, library.grid):  # their context menus
             if view.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
                 view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             view.addAction(self.edit_action)
+            view.addAction(self.remove_action)
+
+    def _selected(self, what: str) -> list[int]:
+        book_ids = self.library.selected_book_ids()
+        if not book_ids:
+            self.window.statusBar().showMessage(f"Select the books to {what} first.", 6000)
+        return book_ids
 
     def edit_selected(self) -> EditDialog | None:
         """Open the Edit dialog for the selected books (nothing when none is selected)."""
-        book_ids = self.library.selected_book_ids()
+        book_ids = self._selected("edit")
         if not book_ids:
-            self.window.statusBar().showMessage("Select the books to edit first.", 6000)
             return None
         form = self.service.form(book_ids)
         if not form.book_ids:
@@ -67,3 +86,44 @@ class BookActions(QObject):
         self.window.statusBar().showMessage(
             "Saved the book." if count == 1 else f"Saved {count} books.", 6000
         )
+
+    def remove_selected(self) -> RemoveDialog | None:
+        """Ask before removing the selected books (nothing when none is selected)."""
+        book_ids = self._selected("remove")
+        if not book_ids:
+            return None
+        try:
+            plans = self.service.removal_plans(book_ids)
+        except BookOrbitError as error:
+            show_error(self.window, error)
+            return None
+        dialog = RemoveDialog(plans, self.window)
+        dialog.accepted.connect(lambda: self._remove(book_ids, dialog.trash_files))
+        self.remove_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _remove(self, book_ids: list[int], trash_files: bool) -> None:
+        try:
+            result = self.service.remove(book_ids, trash_files=trash_files)
+        except BookOrbitError as error:
+            show_error(self.window, error)
+            return
+        self.library.clear_selection()
+        if self.on_removed is not None:
+            self.on_removed()
+        count = len(result.removed)
+        self.window.statusBar().showMessage(
+            "Removed the book." if count == 1 else f"Removed {count} books.", 6000
+        )
+        if result.not_trashed:
+            lines = "\n".join(f"{file} ({why})" for file, why in result.not_trashed)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Files Not Moved to the Trash",
+                "The books were removed from the library, but these files could not be moved "
+                f"to the trash and are still where they were:\n{lines}",
+                QMessageBox.StandardButton.Ok,
+                self.window,
+            )
+            open_box(box)
