@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from bookorbit_desktop.library.reading import rows
 from bookorbit_desktop.library.reading.event_run import EventRun, run_events
+from bookorbit_desktop.library.reading.finish_evidence import settle_sync_finishes
 from bookorbit_desktop.library.reading.pushes import (
     Push,
     PushResult,
@@ -24,6 +25,7 @@ from bookorbit_desktop.library.reading.pushes import (
     record_push,
     resolution_of,
 )
+from bookorbit_desktop.library.reading.rules import Change
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import in_list
@@ -75,6 +77,10 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
         results.append(PushResult(book_id, run.changes, False, run.changed))
     _insert_events(waiting)
     writes.flush()
+    finished = [
+        r.book_id for r in results if r.book_id is not None and Change.FINISHED in r.changes
+    ]
+    settle_sync_finishes(finished)  # a finish is dated by the statistics when they know
     return results
 
 

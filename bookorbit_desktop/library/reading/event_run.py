@@ -14,6 +14,7 @@ from datetime import date
 
 from bookorbit_desktop.library.reading import rules as reading
 from bookorbit_desktop.library.reading.rows import ReadingRow
+from bookorbit_desktop.library.reading.sources import SYNC
 from bookorbit_desktop.library.store import outbox
 
 
@@ -61,6 +62,9 @@ def run_events(
         koreader_progress=last_progress if last_progress is not None else kept_progress,
         started=state.started.isoformat() if state.started else None,
         finished=state.finished.isoformat() if state.finished else None,
+        # A date a push set is the day it arrived ("date of sync"), not of the reading.
+        started_source=_source(state.started, before.started, stored, "started_source"),
+        finished_source=_source(state.finished, before.finished, stored, "finished_source"),
     )
     kinds = [outbox.PROGRESS] if state.progress != before.progress else []
     if (state.status, state.started, state.finished) != (
@@ -77,3 +81,12 @@ def run_events(
         tuple(kinds),
         float(last_time) if last_time else None,
     )
+
+
+def _source(
+    now: date | None, before: date | None, stored: ReadingRow | None, name: str
+) -> str | None:
+    if now is None:
+        return None
+    kept: str | None = getattr(stored, name) if stored is not None else None
+    return kept if now == before else SYNC

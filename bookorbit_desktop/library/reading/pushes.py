@@ -24,6 +24,7 @@ from bookorbit_desktop.library.reading import rows as rows
 from bookorbit_desktop.library.reading import rules as reading
 from bookorbit_desktop.library.reading.document_match import match_book_by_metadata
 from bookorbit_desktop.library.reading.event_run import run_events
+from bookorbit_desktop.library.reading.finish_evidence import settle_sync_finishes
 from bookorbit_desktop.library.reading.rows import Position
 from bookorbit_desktop.library.reading.waiting import WAITING_DOCUMENTS_SQL
 from bookorbit_desktop.library.store import outbox
@@ -362,4 +363,6 @@ def apply_events(
     if run.row is not None:
         rows.write_reading_row(book_id, run.row, updated_at=run.updated_at)
         outbox.note_change(book_id, run.kinds, now=run.queued_at)
+        if reading.Change.FINISHED in run.changes:  # dated by the statistics when they know
+            settle_sync_finishes([book_id])
     return run.changes, run.changed

@@ -37,6 +37,8 @@ class ReadingRow:
     koreader_progress: str | None
     started: str | None
     finished: str | None
+    started_source: str | None = None  # where each date came from (`sources`)
+    finished_source: str | None = None
 
 
 def _one(sql: str, params: tuple[Any, ...]) -> Any:
@@ -107,37 +109,49 @@ def latest_metadata(document: str) -> tuple[str | None, str | None, str | None]:
 
 def reading_row(book_id: int) -> ReadingRow | None:
     row = _one(
-        "SELECT status, progress, koreader_progress, started, finished FROM reading_state"
-        " WHERE book_id = ?",
+        f"SELECT {_COLUMNS} FROM reading_state WHERE book_id = ?",
         (book_id,),
     )
-    return None if row is None else ReadingRow(row[0], row[1] or 0.0, row[2], row[3], row[4])
+    return None if row is None else _row(row)
 
 
 def reading_rows(book_ids: Sequence[int]) -> dict[int, ReadingRow | None]:
     """`reading_row` of several books in one query (None for a book without one)."""
     found: dict[int, ReadingRow | None] = dict.fromkeys(book_ids)
     for book_id, *row in database.execute_sql(
-        "SELECT book_id, status, progress, koreader_progress, started, finished FROM reading_state"
-        f" WHERE {in_list('book_id', found)}",
+        f"SELECT book_id, {_COLUMNS} FROM reading_state WHERE {in_list('book_id', found)}",
         tuple(found),
     ):
-        found[book_id] = ReadingRow(row[0], row[1] or 0.0, row[2], row[3], row[4])
+        found[book_id] = _row(row)
     return found
 
 
+def _row(row: Sequence[Any]) -> ReadingRow:
+    return ReadingRow(row[0], row[1] or 0.0, row[2], row[3], row[4], row[5], row[6])
+
+
+_COLUMNS = "status, progress, koreader_progress, started, finished, started_source, finished_source"
 _UPDATE_READING = (
     "UPDATE reading_state SET status = ?, progress = ?, koreader_progress = ?, started = ?,"
-    " finished = ?, updated_at = COALESCE(?, updated_at) WHERE book_id = ?"
+    " finished = ?, started_source = ?, finished_source = ?,"
+    " updated_at = COALESCE(?, updated_at) WHERE book_id = ?"
 )
 _INSERT_READING = (
-    "INSERT INTO reading_state (book_id, status, progress, koreader_progress, started,"
-    " finished, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO reading_state (book_id, {_COLUMNS}, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
 def _values(row: ReadingRow) -> tuple[object, ...]:
-    return (row.status, row.progress, row.koreader_progress, row.started, row.finished)
+    return (
+        row.status,
+        row.progress,
+        row.koreader_progress,
+        row.started,
+        row.finished,
+        row.started_source,
+        row.finished_source,
+    )
 
 
 def write_reading_rows(writes: dict[int, tuple[ReadingRow, float | None, bool]]) -> None:
