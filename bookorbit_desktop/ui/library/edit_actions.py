@@ -1,6 +1,6 @@
-"""The library's "Edit Metadata…" and "Remove…" actions for the selected books: in the context
-menu of the table and the cover grid, on Ctrl+E anywhere in the window and on Delete in the
-table or grid.
+"""The library's "Edit Metadata…" and "Remove from Library…" actions for the selected books: in
+the main window's Edit menu, in the context menu of the table and the cover grid, on Ctrl+E
+anywhere in the window and on Delete in the table or grid.
 
 The dialogs act through `services.book_edits` (the library's operations); `on_saved` (book id)
 then refreshes that book in the table and the book panel, as after a reading edit, and
@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.book_edits import BookEditService
@@ -53,6 +53,12 @@ class BookActions(QObject):
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.remove_action.setStatusTip("Remove the selected books from the library")
         self.remove_action.triggered.connect(self.remove_selected)
+        view_menu = getattr(window, "view_menu", None)
+        if isinstance(view_menu, QMenu):  # the main window: an Edit menu after File
+            edit_menu = QMenu("&Edit", window)
+            edit_menu.addAction(self.edit_action)
+            edit_menu.addAction(self.remove_action)
+            window.menuBar().insertMenu(view_menu.menuAction(), edit_menu)
         for view in (library.table, library.grid):  # their context menus
             if view.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
                 view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)

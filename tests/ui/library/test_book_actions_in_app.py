@@ -49,3 +49,13 @@ def test_a_removal_takes_the_row_away(desktop, qtbot, qloop):  # noqa: F811
     qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
     run_until(qloop, lambda: view.count_label.text() == "1 book")
     assert desktop.window.book_panel.book_id is None
+
+
+def test_the_edit_menu_follows_file(desktop):  # noqa: F811
+    titles = [action.text() for action in desktop.window.menuBar().actions()]
+    assert titles[:3] == ["&File", "&Edit", "&View"]
+    edit = desktop.window.menuBar().actions()[1].menu()
+    assert [action.text() for action in edit.actions()] == [
+        "&Edit Metadata…",
+        "&Remove from Library…",
+    ]
