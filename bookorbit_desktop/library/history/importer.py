@@ -36,13 +36,13 @@ from bookorbit_desktop.library.history.source import (
     SourceBook,
     opened_copy,
 )
-from bookorbit_desktop.library.reading.finish_evidence import settle_sync_finishes
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
 
 _ALIAS = "statistics_rows"  # the staged rows, in a file of our own (never the uploaded one)
 TRANSACTION_SECONDS = 0.05  # the longest another writer waits for a transaction of small books
+PAUSE_SECONDS = 0.03  # after each transaction: longer than most of a waiting writer's sleeps
 FLUSH_BYTES = 8 * 1024 * 1024
 
 
@@ -103,8 +103,6 @@ def import_statistics(
             _merge(todo, ranges, days, clock, cancel)
         finally:
             database.execute_sql(f"DETACH DATABASE {_ALIAS}")
-    # A finish a kosync push dated by its arrival now takes its last session's day.
-    settle_sync_finishes()
     dropped = sum(book.dropped for book in books)
     summary = ImportSummary(len(books), len(todo), rows_before, _count_rows(), dropped)
     log.info("Imported reading statistics: %s", summary.describe())
@@ -123,10 +121,10 @@ def _merge(
     to a transaction, then its totals."""
     pending = iter(books)
     book = next(pending, None)
-    flush = _LogFlush()
+    between = _Between()
     while book is not None:
         _stop_if(cancel)
-        flush()
+        between()
         first, last = ranges.get(book.id, (1, 0))
         if last - first >= CHUNK_ROWS:
             book_id = _store_book(book, clock())
@@ -134,7 +132,7 @@ def _merge(
                 _stop_if(cancel)
                 with database.atomic("IMMEDIATE"):
                     _store_rows(book_id, start, min(start + CHUNK_ROWS - 1, last))
-                flush()
+                between()
             refresh_book(book_id, local_day, clock(), fingerprint=book.fingerprint)
             book = next(pending, None)
             continue
@@ -153,11 +151,15 @@ def _merge(
                     break
 
 
-class _LogFlush:
-    """Writes the library's write-ahead log to the disk after every `FLUSH_BYTES` the import
-    added, between its transactions. Left to the system, the writing of a large import's log
-    is forced on some later write, which may be a commit holding the library's lock while
-    KOReader's pushes wait (seen: a stall of 1.4 s during a 100 MB upload)."""
+class _Between:
+    """What the import does between two of its transactions, so that other writers get their
+    turn. SQLite's lock is not fair: a writer that finds it taken sleeps and tries again (in
+    steps of up to 100 ms), and an import that begins its next transaction the moment it
+    commits holds the lock at nearly every try, until the server's writer gives up and KOReader
+    is answered 502 (seen: 8 of 5,000 pushes during a 100 MB upload). So the import pauses for
+    `PAUSE_SECONDS` after each transaction. It also writes the library's write-ahead log to the
+    disk after every `FLUSH_BYTES` it added: left to the system, that writing is forced on some
+    later write, which may be a commit the pushes wait for."""
 
     def __init__(self) -> None:
         self._log = Path(str(database.database) + "-wal")
@@ -170,6 +172,7 @@ class _LogFlush:
             return 0
 
     def __call__(self) -> None:
+        time.sleep(PAUSE_SECONDS)
         size = self._size()
         if abs(size - self._flushed) < FLUSH_BYTES:
             return
