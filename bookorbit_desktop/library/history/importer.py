@@ -36,6 +36,7 @@ from bookorbit_desktop.library.history.source import (
     SourceBook,
     opened_copy,
 )
+from bookorbit_desktop.library.reading.finish_evidence import settle_sync_finishes
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,8 @@ def import_statistics(
             _merge(todo, ranges, days, clock, cancel)
         finally:
             database.execute_sql(f"DETACH DATABASE {_ALIAS}")
+    # A finish a kosync push dated by its arrival now takes its last session's day.
+    settle_sync_finishes()
     dropped = sum(book.dropped for book in books)
     summary = ImportSummary(len(books), len(todo), rows_before, _count_rows(), dropped)
     log.info("Imported reading statistics: %s", summary.describe())
