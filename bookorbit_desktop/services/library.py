@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.hardcover.sync.model import progress_pages
@@ -22,7 +22,7 @@ from bookorbit_desktop.library.metadata.covers import ensure_cover
 from bookorbit_desktop.library.reading import edits
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.store import queries
-from bookorbit_desktop.library.store.models import Book, BookFile, database
+from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.services.library_changes import LibraryChanges, read_changes
 from bookorbit_desktop.services.library_rows import TableBook, read_table
@@ -101,6 +101,9 @@ class ReadingInfo(TypedDict):
     started: str | None
     finished: str | None
     rating: float | None
+    # Where each date came from (`library.reading.sources`); absent: not known.
+    started_source: NotRequired[str | None]
+    finished_source: NotRequired[str | None]
 
 
 class MatchInfo(TypedDict, total=False):
@@ -239,7 +242,7 @@ class LibraryService:
         # The cover is made from the book's file the first time it is shown.
         sources = [Path(file["path"]) for file in book["files"] if not file["missing"]]
         cover = ensure_cover(self.paths, cover_path, sources) if cover_path else None
-        return BookDetails(
+        details = BookDetails(
             id=book["id"],
             title=book["title"],
             authors=list(book["authors"]),
@@ -271,6 +274,11 @@ class LibraryService:
             ),
             hardcover_match=self._match_info(book_id) if self._match_info else None,
         )
+        state = ReadingState.get_or_none(ReadingState.book == book_id)
+        if state is not None:
+            details["reading"]["started_source"] = state.started_source
+            details["reading"]["finished_source"] = state.finished_source
+        return details
 
     def save_reading(self, book_id: int, changes: ReadingEdit) -> None:
         """Apply the changed fields; InvalidValueError (nothing written) when one is wrong,

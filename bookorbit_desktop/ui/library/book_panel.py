@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.reading.marking import DateNeededError
+from bookorbit_desktop.library.reading.sources import source_label
 from bookorbit_desktop.services.library import (
     READING_STATUSES,
     STATUS_LABELS,
@@ -59,6 +60,10 @@ from bookorbit_desktop.ui.widgets import (
 )
 
 COVER_SIZE = (120, 180)
+_SYNC_TIP = (
+    "The day KOReader's push arrived: the reading statistics did not say when the book was "
+    "finished. KOReader sends pushes made offline later, so the reading may be earlier."
+)
 RATINGS = tuple(step / 2 for step in range(1, 11))  # 0.5 .. 5.0
 
 
@@ -165,7 +170,12 @@ class BookPanel(QWidget):
         form.addRow("S&tarted:", self.started_edit)
         self.finished_edit = QLineEdit()
         self.finished_edit.setPlaceholderText("YYYY-MM-DD")
-        form.addRow("&Finished:", self.finished_edit)
+        self.finished_note = QLabel()  # where the date came from, e.g. "date of sync"
+        self.finished_note.setStyleSheet("color: palette(placeholder-text);")
+        finished_row = QHBoxLayout()
+        finished_row.addWidget(self.finished_edit, 1)
+        finished_row.addWidget(self.finished_note)
+        form.addRow("&Finished:", finished_row)
         self.rating_combo = QComboBox()
         self.rating_combo.addItem("No rating", None)
         for value in RATINGS:
@@ -242,6 +252,9 @@ class BookPanel(QWidget):
             self._changed_elsewhere = keep.changed_elsewhere
             self._show_notice()
         self.hardcover_box.show_book(book)
+        note = source_label(book["reading"].get("finished_source"))
+        self.finished_note.setText(f"({note})" if note else "")
+        self.finished_edit.setToolTip(_SYNC_TIP if note == "date of sync" else "")
 
     def _show_cover(self, cover: str | None) -> None:
         pixmap = QPixmap(cover) if cover and Path(cover).is_file() else QPixmap()
