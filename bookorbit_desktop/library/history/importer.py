@@ -120,8 +120,8 @@ def _merge(
     cancel: threading.Event,
 ) -> None:
     """Merge `books` from their staged rows: a book of at most CHUNK_ROWS rows whole, several
-    to a transaction until it has worked for TRANSACTION_SECONDS; a larger one a chunk of rows
-    to a transaction, then its totals."""
+    to a transaction until it has worked for TRANSACTION_SECONDS; a larger one in chunks of
+    rows, as many to a transaction as fit in that time, then its totals."""
     pending = iter(books)
     book = next(pending, None)
     between = _Between()
@@ -131,10 +131,17 @@ def _merge(
         first, last = ranges.get(book.id, (1, 0))
         if last - first >= CHUNK_ROWS:
             book_id = _store_book(book, clock())
-            for start in range(first, last + 1, CHUNK_ROWS):
+            starts = iter(range(first, last + 1, CHUNK_ROWS))
+            start = next(starts, None)
+            while start is not None:
                 _stop_if(cancel)
                 with database.atomic("IMMEDIATE"):
-                    _store_rows(book_id, start, min(start + CHUNK_ROWS - 1, last))
+                    began = time.perf_counter()
+                    while start is not None:
+                        _store_rows(book_id, start, min(start + CHUNK_ROWS - 1, last))
+                        start = next(starts, None)
+                        if time.perf_counter() - began >= TRANSACTION_SECONDS:
+                            break
                 between()
             refresh_book(book_id, local_day, clock(), fingerprint=book.fingerprint)
             book = next(pending, None)
