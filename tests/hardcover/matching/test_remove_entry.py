@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from bookorbit_desktop.hardcover.matching.actions import add_again, remove_entry, rematch
+from bookorbit_desktop.hardcover.matching.actions import add_again, rematch, remove_entry
 from bookorbit_desktop.hardcover.matching.store import REMOVED, get_match, pin
 from bookorbit_desktop.library.store.models import SyncOutbox
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.sync import FIRST_SYNC_KEY, SyncService
 from bookorbit_desktop.services.sync_gate import PassGate
 from tests.factories import add_book
-from tests.hardcover.sync.conftest import ADDED, world  # noqa: F401  (the fixture)
+from tests.hardcover.sync.conftest import ADDED
 
 pytestmark = pytest.mark.asyncio
 
