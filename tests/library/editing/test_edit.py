@@ -110,7 +110,7 @@ def test_nothing_is_written_for_a_missing_book_or_a_single_field_given_to_many(l
     with pytest.raises(NotFoundError, match="no book with id 999"):
         edit_books([book.id, 999], BookChanges(authors=["Z"]), library)
     with pytest.raises(InvalidValueError, match="one book at a time"):
-        edit_books([book.id, book.id + 0, 999], BookChanges(title="T"), library)
+        edit_books([book.id, 999], BookChanges(title="T"), library)
     with pytest.raises(InvalidValueError, match="Nothing to change"):
         edit_books([book.id], BookChanges(), library)
     assert Book.get_by_id(book.id).author_names() == ["Ann Author"]
