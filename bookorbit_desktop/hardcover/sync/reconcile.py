@@ -316,6 +316,8 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
         if (want.started, want.finished) != (read.started, read.finished):
             notes.append("Hardcover's finished read kept as it is")
         return Step(None, tracking, tuple(notes))
+    before = snapshot.wanted.get("edition_id") if snapshot is not None else None
+    picked_edition = before is not None and want.edition_id not in (None, before)
     if snapshot is not None and snapshot.read_id != read.id:
         snapshot = None  # a read we had not synced before: a first push for its fields
     # Dates Hardcover filled in because of our own writes are not the user's: an unknown
@@ -351,6 +353,10 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
         else:  # never today stamped by our own status write
             finished = None if stamped else read.finished
     pages, ahead = _pages(want, read, snapshot, kind, against.options, notes)
+    if picked_edition and want.pages is not None:
+        # The entry moved to the edition the user picked: Hardcover's page is one of the old
+        # edition, no measure here (kept, it could pass the new edition's last page).
+        pages, ahead = want.pages, None
     edition = read.edition_id
     if want.edition_id is not None and (
         pages != read.pages or edition is None or tracking.created_by_us

@@ -62,3 +62,15 @@ async def test_the_user_changes_the_edition_by_picking_it_for_the_copy_that_had_
     assert (
         world.reads("dune")[0]["progress_pages"] == 360
     )  # 60 % of the 600-page edition the user picked
+
+
+async def test_an_edition_the_user_picks_gets_a_page_within_it(world):
+    book = world.add("dune", pages=480, status="reading", started="2026-03-01", progress=0.8)
+    await world.sync()
+    assert world.reads("dune")[0]["progress_pages"] == 384
+    short = world.catalog.add_edition(world.hc_books["dune"], pages=279, reading_format_id=EBOOK)
+    pin(book, world.hc_books["dune"], edition_id=short, edition_pages=279, reason="picked")
+    await world.sync()
+    (read,) = world.reads("dune")
+    assert world.entry("dune")["edition_id"] == short
+    assert read["progress_pages"] == 223  # 80 % of 279, never page 384 of a 279-page edition
