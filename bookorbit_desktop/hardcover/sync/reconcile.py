@@ -353,7 +353,7 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
         else:  # never today stamped by our own status write
             finished = None if stamped else read.finished
     pages, ahead = _pages(want, read, snapshot, kind, against.options, notes)
-    if picked_edition and want.pages is not None:
+    if picked_edition:
         # The entry moved to the edition the user picked: Hardcover's page is one of the old
         # edition, no measure here (kept, it could pass the new edition's last page).
         pages, ahead = want.pages, None

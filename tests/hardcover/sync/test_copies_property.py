@@ -51,23 +51,27 @@ def push(local: Local, snapshot: Snapshot | None, remote):
 
 
 @settings(max_examples=150, deadline=None)
-@given(first=copies(), later=copies())
-def test_copies_never_switch_the_edition_nor_lower_progress(first, later):
+@given(first=copies(), later=copies(), lead=st.one_of(st.none(), st.integers(0, 3)))
+def test_copies_never_switch_the_edition_nor_lower_progress(first, later, lead):
     snapshot, remote = push(combine(first).local, None, None)
     edition, before = remote.edition_id, remote.reads
-    # More copies are linked later (new book ids), each read at some time.
+    # More copies are linked later (new book ids), each read at some time; the user may
+    # choose one of them to speak for the book (its edition then counts).
     offset = len(first)
     added = [
-        Copy(replace(c.local, book_id=c.local.book_id + offset), c.updated_at, False) for c in later
+        Copy(replace(c.local, book_id=c.local.book_id + offset), c.updated_at, n == lead)
+        for n, c in enumerate(later)
     ]
     combined = combine([*first, *added], snapshot.wanted.get("edition_id"))
     _, remote = push(combined.local, snapshot, remote)
-    assert remote.edition_id == edition  # never switched without the user
-    pages = EDITIONS[edition]
-    for read in remote.reads:
-        assert read.pages is None or 0 < read.pages <= pages  # within 0..100 %
+    chosen = next((c for c in added if c.lead), None)
+    if chosen is None:
+        assert remote.edition_id == edition  # never switched without the user
+    for read in remote.reads:  # within 0..100 % of the edition it is a read of
+        pages = EDITIONS[read.edition_id or remote.edition_id]
+        assert read.pages is None or 0 < read.pages <= pages
     same_read = [r for r in before if not r.finished and r.pages is not None]
-    if same_read and remote.status_id == CURRENTLY_READING:
+    if chosen is None and same_read and remote.status_id == CURRENTLY_READING:
         now = {r.id: r for r in remote.reads}
         for read in same_read:
             if read.id in now and not now[read.id].finished:
