@@ -110,6 +110,12 @@ bench: $(TEST_STAMP) bench-deps
 	$(BIN)/python benchmarks/watched_folders.py
 	$(BIN)/python benchmarks/idle_budget.py
 	$(BIN)/python benchmarks/device_send.py
+	$(BIN)/python benchmarks/history_bench.py
+	$(BIN)/python benchmarks/history_reads_bench.py
+	$(BIN)/python benchmarks/highlights_bench.py
+	$(BIN)/python benchmarks/stats_upload.py
+	$(BIN)/python benchmarks/highlights_load.py
+	$(BIN)/python benchmarks/device_flood.py
 
 clean:
 	rm -rf $(VENV) $(DIST_VENV) build dist *.egg-info .pytest_cache .ruff_cache
