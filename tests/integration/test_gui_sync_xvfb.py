@@ -104,7 +104,7 @@ def test_a_first_sync_from_the_window(display, fake, tmp_path):  # noqa: F811
         f"Synced ({BOOKS - 1})",
         "Pending (0)",
     ]
-    assert summary["filters"][-1] == "Excluded (1)"
+    assert "Excluded (1)" in summary["filters"]
     assert summary["log_rows"] == BOOKS - 1
     assert summary["rows_with_covers"] >= 3
     for name in (
