@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -28,6 +29,7 @@ from bookorbit_desktop.ui.icons import app_icon
 from bookorbit_desktop.ui.koreader_help import help_text
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.view import LibraryView
+from bookorbit_desktop.ui.opening import Opener, desktop_opener, folder_url, open_or_show
 from bookorbit_desktop.ui.status import (
     AppStatus,
     StatusHub,
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
         data_dir: Path,
     ) -> None:
         super().__init__()
+        self.opener: Opener = desktop_opener  # the folder actions' way to the file manager
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.setWindowIcon(app_icon())
         self._hub = hub
@@ -251,11 +254,11 @@ class MainWindow(QMainWindow):
         if paths:
             self.import_requested.emit(list(paths))
 
-    def open_log_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._log_dir)))
+    def open_log_folder(self) -> QDialog | None:
+        return open_or_show(self, folder_url(self._log_dir), self.opener)
 
-    def open_data_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._data_dir)))
+    def open_data_folder(self) -> QDialog | None:
+        return open_or_show(self, folder_url(self._data_dir), self.opener)
 
     def show_koreader_help(self) -> QMessageBox:
         box = QMessageBox(

@@ -15,9 +15,9 @@ import html
 import time
 
 from PySide6.QtCore import Qt, QUrl, Signal, SignalInstance
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +37,7 @@ from bookorbit_desktop.ui.hardcover.match_rows import ROLE as _ROLE
 from bookorbit_desktop.ui.hardcover.match_rows import fill_tree, show_cells
 from bookorbit_desktop.ui.hardcover.sync_log import SyncLogPanel
 from bookorbit_desktop.ui.library.model import filter_terms
+from bookorbit_desktop.ui.opening import Opener, desktop_opener, open_or_show
 from bookorbit_desktop.ui.row_covers import CoverFiles, RowCovers
 from bookorbit_desktop.ui.status import (
     AppStatus,
@@ -75,6 +76,7 @@ class HardcoverView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.opener: Opener = desktop_opener  # how Open on Hardcover reaches the browser
         self._rows: list[tuple[BookRow, MatchInfo]] = []
         self._states: dict[int, str] = {}  # book id -> dashboard state
         self.shown: dashboard.PageRows | None = None  # as last shown
@@ -176,7 +178,7 @@ class HardcoverView(QWidget):
         )
         self.open_button = push_button(
             "&Open on Hardcover",
-            self._open_selected,
+            self.open_selected,
             tip="Open the linked book on hardcover.app in your browser",
         )
         self.sync_book_button = selected(
@@ -271,8 +273,8 @@ class HardcoverView(QWidget):
         self.connect_button.setEnabled(not busy)
         self.token_edit.setEnabled(not busy)
 
-    def open_token_page(self) -> None:
-        QDesktopServices.openUrl(QUrl(GET_TOKEN_URL))
+    def open_token_page(self) -> QDialog | None:
+        return open_or_show(self, QUrl(GET_TOKEN_URL), self.opener)
 
     def _connect_clicked(self) -> None:
         token = self.token_edit.text().strip()
@@ -378,10 +380,9 @@ class HardcoverView(QWidget):
                 return match
         return MatchInfo()
 
-    def _open_selected(self) -> None:
+    def open_selected(self) -> QDialog | None:
         url = self._match_of(self.selected_book_id()).get("url")
-        if url:
-            QDesktopServices.openUrl(QUrl(url))
+        return open_or_show(self, QUrl(url), self.opener) if url else None
 
     def _selected_book_button(
         self, text: str, signal: SignalInstance, tip: str | None = None
