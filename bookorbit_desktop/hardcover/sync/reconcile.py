@@ -274,7 +274,7 @@ def _entry_update(
         "edition_id", want.edition_id, remote.edition_id, snapshot, unknown_keeps=True, notes=notes
     ):
         fields["edition_id"] = want.edition_id
-        changes.append(f"edition {want.edition_id}")
+        changes.append("edition changed")  # the id stays in `fields`, for the log
     if not fields:
         return None
     return Action(UPDATE_ENTRY, remote.user_book_id, fields, tuple(changes))
