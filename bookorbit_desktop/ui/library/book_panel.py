@@ -74,6 +74,7 @@ class BookPanel(QWidget):
     question_opened = Signal(object)  # the Save / Discard / Cancel box, once it is on screen
     finish_asked = Signal(object)  # the task asking Mark Read's finish date (`finish_date`)
     book_shown = Signal(object)  # the book id now shown, or None
+    edit_requested = Signal(int)  # Edit…: the shown book's metadata (`edit_actions`)
 
     def __init__(
         self,
@@ -108,6 +109,8 @@ class BookPanel(QWidget):
         heading.addWidget(self.title_label)
         heading.addWidget(self.byline)
         heading.addStretch(1)
+        self.edit_button = push_button("&Edit…", self._edit_clicked, tip="Edit Metadata (Ctrl+E)")
+        heading.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignLeft)
         top = QHBoxLayout()
         top.addWidget(self.cover, 0, Qt.AlignmentFlag.AlignTop)
         top.addLayout(heading, 1)
@@ -192,6 +195,10 @@ class BookPanel(QWidget):
         )
         form.addRow(button_row(self.revert_button, self.save_button))
         return box
+
+    def _edit_clicked(self) -> None:
+        if self.book_id is not None:
+            self.edit_requested.emit(self.book_id)
 
     def set_hardcover_actions(self, enabled: bool) -> None:
         """Show Pick / Re-match / Exclude (only when a Hardcover account is connected)."""

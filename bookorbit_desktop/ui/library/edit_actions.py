@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.book_edits import BookEditService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
+from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
 from bookorbit_desktop.ui.library.remove_dialog import RemoveDialog
 from bookorbit_desktop.ui.library.view import LibraryView
@@ -59,6 +60,9 @@ class BookActions(QObject):
             edit_menu.addAction(self.edit_action)
             edit_menu.addAction(self.remove_action)
             window.menuBar().insertMenu(view_menu.menuAction(), edit_menu)
+        panel = getattr(window, "book_panel", None)
+        if isinstance(panel, BookPanel):  # its Edit… button edits the book it shows
+            panel.edit_requested.connect(lambda book_id: self.edit_books([book_id]))
         for view in (library.table, library.grid):  # their context menus
             if view.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
                 view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -73,7 +77,9 @@ class BookActions(QObject):
 
     def edit_selected(self) -> EditDialog | None:
         """Open the Edit dialog for the selected books (nothing when none is selected)."""
-        book_ids = self._selected("edit")
+        return self.edit_books(self._selected("edit"))
+
+    def edit_books(self, book_ids: list[int]) -> EditDialog | None:
         if not book_ids:
             return None
         form = self.service.form(book_ids)
