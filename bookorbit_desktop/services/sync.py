@@ -35,11 +35,14 @@ from bookorbit_desktop.hardcover.sync.engine import DAILY_RESERVE, SyncEngine
 from bookorbit_desktop.hardcover.sync.plan import due_books
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS
 from bookorbit_desktop.hardcover.sync.results import (
+    CANCELLED,
     BookResult,
     PassResult,
     ProposedDate,
     SyncProgress,
+    cancelled_line,
     counted_outcomes,
+    outcome_counts,
     outcome_label,
 )
 from bookorbit_desktop.library.store import outbox
@@ -52,11 +55,14 @@ from bookorbit_desktop.services.sync_gate import GATE, HOLDER, PassGate
 _PASS_STOPPERS = (AuthError, RateLimitedError, NetworkError, UnavailableError)
 # What the window takes from the sync's core through this module (it imports no `hardcover`).
 __all__ = [
+    "CANCELLED",
     "BookResult",
     "MatchProgress",
     "ProposedDate",
     "SyncProgress",
+    "cancelled_line",
     "counted_outcomes",
+    "outcome_counts",
     "outcome_label",
 ]
 FIRST_SYNC_KEY = "hardcover.first_sync"  # when the user first synced by hand
@@ -79,6 +85,8 @@ class SyncReport(PassResult):
     @property
     def text(self) -> str:
         """One line for the window and the tray: what the pass did."""
+        if self.cancelled:
+            return f"{cancelled_line(self.counts)}."
         if self.stopped and not self.books:
             return f"Hardcover sync stopped: {self.stopped}"
         if not self.books:

@@ -46,6 +46,23 @@ def counted_outcomes(counts: dict[str, int]) -> str:
     )
 
 
+def outcome_counts(books: list[BookResult]) -> dict[str, int]:
+    """How many books had each outcome: the one count the report, the dialog, the page and
+    the tray all show."""
+    counts: dict[str, int] = {}
+    for book in books:
+        counts[book.outcome] = counts.get(book.outcome, 0) + 1
+    return counts
+
+
+def cancelled_line(counts: dict[str, int]) -> str:
+    """ "Sync cancelled: 12 sent, 30 left for later": the user's Cancel is no failure; the
+    books it did not reach wait for the next sync."""
+    done = counted_outcomes({k: n for k, n in counts.items() if k != SKIPPED}).replace(" · ", ", ")
+    left = f", {counts[SKIPPED]:,} left for later" if counts.get(SKIPPED) else ""
+    return f"Sync cancelled: {done or 'nothing sent'}{left}"
+
+
 CANCELLED = "cancelled; nothing more goes out until you sync again or change one of those books"
 HANDED_OVER = "handed over to the sync you started"
 PARTLY_WRITTEN = "partly written; the rest is repaired at the next sync"
@@ -137,14 +154,16 @@ class PassResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for book in self.books:
-            counts[book.outcome] = counts.get(book.outcome, 0) + 1
-        return counts
+        return outcome_counts(self.books)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.stopped == CANCELLED
 
     @property
     def failed(self) -> bool:
-        return self.stopped is not None or any(b.outcome in (FAILED, PARTIAL) for b in self.books)
+        stopped = self.stopped is not None and not self.cancelled
+        return stopped or any(b.outcome in (FAILED, PARTIAL) for b in self.books)
 
 
 def is_partial(error: Exception) -> bool:

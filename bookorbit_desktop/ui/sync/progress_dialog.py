@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.sync import outcome_label
+from bookorbit_desktop.services.sync import CANCELLED, cancelled_line, outcome_counts, outcome_label
 from bookorbit_desktop.ui.sync import progress_text as words
 from bookorbit_desktop.ui.widgets import wrapped_label
 
@@ -234,12 +234,12 @@ class SyncDialog(QDialog):
     ) -> None:
         """The pass's report (`candidates`: the kept candidates of books needing review)."""
         self.running = False
-        counts: dict[str, int] = {}
-        for book in books:
-            counts[book.outcome] = counts.get(book.outcome, 0) + 1
+        counts = outcome_counts(books)
         self.report_title.setText(words.report_title(counts, stopped, cancelled))
         summary = words.counts_line(counts) or "Nothing needed sending."
-        if stopped:
+        if cancelled or stopped == CANCELLED:
+            summary = cancelled_line(counts)
+        elif stopped:
             summary += f"\nStopped: {stopped}"
         self.report_summary.setText(summary)
         self.report.clear()
