@@ -59,6 +59,7 @@ from bookorbit_desktop.hardcover.sync.results import (
     previewed,
     proposed,
     skipped,
+    time_left,
 )
 from bookorbit_desktop.hardcover.sync.settings import SyncSettings
 from bookorbit_desktop.library.store import outbox
@@ -91,6 +92,7 @@ class SyncEngine:
         self.settings = settings
         self._clock = clock
         self._today = today
+        self._started_requests = 0  # the client's count when this pass began
         self.daily_reserve = daily_reserve
         self._holder: str | None = None
         self._yield_to: Callable[[], bool] | None = None
@@ -133,11 +135,11 @@ class SyncEngine:
         for book_id, title, blocked_by in planned.settled:
             outcome = FAILED if blocked_by is not None else UP_TO_DATE
             result.books.append(BookResult(book_id, title, outcome, error=blocked_by))
-        started_requests = self.client.requests_sent
+        self._started_requests = self.client.requests_sent
         try:
             await self._push_all(work, options, queued, result, dry_run, progress, cancel)
         finally:
-            result.requests = self.client.requests_sent - started_requests
+            result.requests = self.client.requests_sent - self._started_requests
         return result
 
     async def _push_all(
@@ -232,10 +234,9 @@ class SyncEngine:
         if progress is None:
             return
         limiter = self.client.limiter
-        per_book = max(1.0, (self.client.requests_sent + 1) / max(1, done + 1))
-        needed = per_book * (total - done)
-        budget = limiter.budget()
-        eta = max(0.0, needed - budget.burst_remaining) / limiter.plan.per_second
+        requests = self.client.requests_sent - self._started_requests  # this pass's own
+        burst = limiter.budget().burst_remaining
+        eta = time_left(done, total, requests, burst, limiter.plan.per_second)
         waiting = limiter.wait_time(1)
         progress(SyncProgress(done, total, title, result.counts, eta, waiting, book_id))
 

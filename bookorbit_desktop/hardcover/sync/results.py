@@ -143,6 +143,18 @@ class SyncProgress:
     book_id: int | None = None  # the book being sent now
 
 
+def time_left(
+    done: int, total: int, requests: int, burst_remaining: float, per_second: float
+) -> float | None:
+    """Seconds the rest of a pass should take under Hardcover's request limit, from the
+    requests the `done` books took (worked out again at every book); None before the first
+    book is done (nothing to go by) and once none is left."""
+    if done <= 0 or done >= total:
+        return None
+    needed = requests / done * (total - done)
+    return max(0.0, needed - burst_remaining) / per_second
+
+
 @dataclass
 class PassResult:
     books: list[BookResult] = field(default_factory=list)

@@ -149,7 +149,9 @@ class SyncDialog(QDialog):
             self._show_cover(book_id)
         if counts is not None:
             self.counts_label.setText(words.counts_line(counts))
-        self.time_label.setText(words.time_left_line(eta_seconds, waiting_seconds))
+        time_left = words.time_left_line(eta_seconds, waiting_seconds)
+        self.time_label.setText(time_left)
+        self.time_label.setVisible(bool(time_left))  # not known yet: not shown
 
     def _show_cover(self, book_id: int | None) -> None:
         # A cover may have to be made from the book's file (10-20 ms): only for the dialog on
