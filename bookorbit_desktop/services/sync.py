@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bookorbit_desktop.hardcover.api.errors import (
@@ -147,6 +147,22 @@ def _unlinked_results(book_ids: Iterable[int] | None) -> list[BookResult]:
     ]
 
 
+def _counting(
+    progress: Callable[[SyncProgress], None] | None, unlinked: list[BookResult]
+) -> Callable[[SyncProgress], None] | None:
+    """`progress` with the books matching left waiting in its counts, so the counts the
+    dialog shows as the pass goes are the ones its report ends with."""
+    if progress is None or not unlinked:
+        return progress
+    waiting = outcome_counts(unlinked)
+
+    def counted(item: SyncProgress) -> None:
+        counts = {k: item.counts.get(k, 0) + waiting.get(k, 0) for k in {*item.counts, *waiting}}
+        progress(replace(item, counts=counts))
+
+    return counted
+
+
 def journal_due(now: float) -> bool:
     """Highlights of opted-in books wait for Hardcover's reading journal, and the user has
     reviewed a first batch (until then nothing goes to the journal by itself); entries that
@@ -251,12 +267,13 @@ class SyncService:
                 if not dry_run:
                     set_setting(FIRST_SYNC_KEY, self._clock())  # the user has pushed by hand
                     outbox.release_held(ids)  # the user syncs again: a Cancel is over
+                unlinked = _unlinked_results(ids)  # known once matched: counted from the start
                 engine = SyncEngine(client, user, sync_settings.load(), clock=self._clock)
                 result: PassResult = await engine.run(
                     ids,
                     dry_run=dry_run,
                     allow_rewind=allow_rewind,
-                    progress=progress,
+                    progress=_counting(progress, unlinked),
                     cancel=cancel,
                     lease_holder=None if dry_run else self.holder,
                     accept_history_dates=accept_history_dates,
@@ -270,7 +287,7 @@ class SyncService:
             return SyncReport([], f"{error.title}. {error.message}", 0, dry_run=dry_run)
         if not dry_run and result.stopped is None:
             set_setting(LAST_SYNC_KEY, self._clock())
-        books = sorted([*result.books, *_unlinked_results(ids)], key=lambda b: b.book_id)
+        books = sorted([*result.books, *unlinked], key=lambda b: b.book_id)
         return SyncReport(
             books,
             result.stopped,
