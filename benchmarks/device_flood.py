@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import multiprocessing
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,20 +26,14 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import channel_attacks  # noqa: E402
 from benchmarks.lan_attack import (  # noqa: E402
     PUSHERS,
-    Lines,
-    _device_password,
     _pushes_of,
+    every_channel,
     pushes_during,
 )
-from bookorbit_desktop.config import resolve_paths  # noqa: E402
-from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
-from tests.factories import add_book  # noqa: E402
 from tests.server.hostile.support import (  # noqa: E402
     Served,
     exchange,
     percentile,
-    prepare_library,
-    serving,
 )
 
 FLOODS = ("device", "discovery")
@@ -91,23 +84,9 @@ async def _measure(
 
 async def run(seconds: float) -> None:
     for kinds in ((), FLOODS):
-        with tempfile.TemporaryDirectory(prefix="device-flood-") as folder:
-            data_dir = prepare_library(Path(folder) / "data")
-            open_database(resolve_paths(data_dir).db_file)
-            add_book(channel_attacks.TITLE, [channel_attacks.AUTHOR])
-            close_database()
-            _device_password(data_dir, Path(folder) / "keyring.json")
-            options = ("--highlights-port", "0", "--calibre-port", "0")
-            with serving(data_dir, opds=True, extra_args=options) as served:
-                lines = Lines(served)
-                ports = {
-                    "http": served.port,
-                    "highlights": lines.number_after("Highlights receiver on port "),
-                    "device": lines.number_after("(Calibre > Connect) on port "),
-                    "discovery": lines.number_after("search (UDP "),
-                }
-                await exchange(served.port, _pushes_of(PUSHERS)[0])  # the devices logged in
-                print(await _measure(served, ports, kinds, seconds), flush=True)
+        with every_channel() as (served, ports):
+            await exchange(served.port, _pushes_of(PUSHERS)[0])  # the devices logged in
+            print(await _measure(served, ports, kinds, seconds), flush=True)
 
 
 def main() -> None:

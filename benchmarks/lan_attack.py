@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,26 +227,35 @@ def _device_password(data_dir: Path, keyring_file: Path) -> None:
     )
 
 
-async def run_channels(kinds: list[str], seconds: float) -> None:
-    """Each attack on a fresh library and `serve`, so none pays for the one before."""
-    for kind in kinds:
-        with tempfile.TemporaryDirectory(prefix="lan-attack-") as folder:
-            data_dir = prepare_library(Path(folder) / "data")
-            open_database(resolve_paths(data_dir).db_file)
-            add_book(channel_attacks.TITLE, [channel_attacks.AUTHOR])
-            close_database()
-            _device_password(data_dir, Path(folder) / "keyring.json")
-            options = ("--highlights-port", "0", "--calibre-port", "0")
-            with serving(data_dir, opds=True, extra_args=options) as served:
-                lines = Lines(served)
-                ports = {
+@contextlib.contextmanager
+def every_channel() -> Iterator[tuple[Served, dict[str, int]]]:
+    """A fresh library and a `serve` with every channel on: the server and each channel's port."""
+    with tempfile.TemporaryDirectory(prefix="lan-attack-") as folder:
+        data_dir = prepare_library(Path(folder) / "data")
+        open_database(resolve_paths(data_dir).db_file)
+        add_book(channel_attacks.TITLE, [channel_attacks.AUTHOR])
+        close_database()
+        _device_password(data_dir, Path(folder) / "keyring.json")
+        options = ("--highlights-port", "0", "--calibre-port", "0")
+        with serving(data_dir, opds=True, extra_args=options) as served:
+            lines = Lines(served)
+            yield (
+                served,
+                {
                     "http": served.port,
                     "highlights": lines.number_after("Highlights receiver on port "),
                     "device": lines.number_after("(Calibre > Connect) on port "),
                     "discovery": lines.number_after("search (UDP "),
-                }
-                await exchange(served.port, _pushes_of(PUSHERS)[0])  # the devices logged in
-                print(await attack_channel(served, ports, kind, seconds), flush=True)
+                },
+            )
+
+
+async def run_channels(kinds: list[str], seconds: float) -> None:
+    """Each attack on a fresh library and `serve`, so none pays for the one before."""
+    for kind in kinds:
+        with every_channel() as (served, ports):
+            await exchange(served.port, _pushes_of(PUSHERS)[0])  # the devices logged in
+            print(await attack_channel(served, ports, kind, seconds), flush=True)
 
 
 async def run(levels: list[int], seconds: float) -> None:
