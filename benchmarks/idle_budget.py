@@ -19,8 +19,10 @@ import argparse
 import asyncio
 import sys
 import tempfile
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -79,7 +81,9 @@ def _library(catalog: Catalog, books: int) -> tuple[int, list[int]]:
     return synced.id, waiting
 
 
-async def _idle(minutes: int, books: int, change_synced: bool) -> tuple[int, int]:
+@asynccontextmanager
+async def _world() -> AsyncIterator[tuple[VirtualClock, Catalog, FakeHardcover, int, Any]]:
+    """A virtual clock, the fake Hardcover with one reader, its client and an empty library."""
     clock = VirtualClock()
     catalog = Catalog()
     fake = FakeHardcover(catalog, clock=clock)
@@ -90,69 +94,61 @@ async def _idle(minutes: int, books: int, change_synced: bool) -> tuple[int, int
     with tempfile.TemporaryDirectory() as folder:
         open_database(Path(folder) / "library.sqlite3")
         try:
-            synced, waiting = _library(catalog, books)
-            service = SyncService(Account(client), clock=clock, gate=PassGate())
-            await service.sync()  # the user's first sync by hand
-            set_setting(FIRST_SYNC_KEY, clock())
-            fake.reset_counters()
-            worker = SyncWorker(service, sleep=clock.sleep)
-            for tick in range(int(minutes * 60 / POLL_SECONDS)):
-                if tick % 6 == 0:  # a fresh change on every local-only book each minute
-                    for book_id in waiting:
-                        update_reading_state(book_id, progress=0.1 + (tick % 50) / 100)
-                    SyncOutbox.update(kinds={"progress": 0.0}).execute()
-                if change_synced and tick == 6:
-                    update_reading_state(synced, progress=0.5)
-                    SyncOutbox.update(kinds={"progress": 0.0}).execute()
-                await worker.run_once()
-                clock.advance(POLL_SECONDS)
-            mutations = sum(1 for r in fake.requests if r.operation_type == "mutation")
-            return len(fake.requests), mutations
+            yield clock, catalog, fake, user, client
         finally:
             close_database()
             await client.close()
             await fake.close()
+
+
+async def _idle(minutes: int, books: int, change_synced: bool) -> tuple[int, int]:
+    async with _world() as (clock, catalog, fake, _user, client):
+        synced, waiting = _library(catalog, books)
+        service = SyncService(Account(client), clock=clock, gate=PassGate())
+        await service.sync()  # the user's first sync by hand
+        set_setting(FIRST_SYNC_KEY, clock())
+        fake.reset_counters()
+        worker = SyncWorker(service, sleep=clock.sleep)
+        for tick in range(int(minutes * 60 / POLL_SECONDS)):
+            if tick % 6 == 0:  # a fresh change on every local-only book each minute
+                for book_id in waiting:
+                    update_reading_state(book_id, progress=0.1 + (tick % 50) / 100)
+                SyncOutbox.update(kinds={"progress": 0.0}).execute()
+            if change_synced and tick == 6:
+                update_reading_state(synced, progress=0.5)
+                SyncOutbox.update(kinds={"progress": 0.0}).execute()
+            await worker.run_once()
+            clock.advance(POLL_SECONDS)
+        mutations = sum(1 for r in fake.requests if r.operation_type == "mutation")
+        return len(fake.requests), mutations
 
 
 async def _refused_journal_entry(minutes: int) -> tuple[int, int]:
     """(requests, journal inserts) over `minutes` of the worker after the user's send."""
-    clock = VirtualClock()
-    catalog = Catalog()
-    fake = FakeHardcover(catalog, clock=clock)
-    user = catalog.add_user("reader")
-    token = catalog.add_token(user)
-    await fake.start()
-    client = make_client(fake, clock, token)
-    with tempfile.TemporaryDirectory() as folder:
-        open_database(Path(folder) / "library.sqlite3")
-        try:
-            for title, wrong_edition in (("Dune", False), ("Emma", True)):
-                hc_book = catalog.add_book(title, authors=["Someone"], users_count=9)
-                other = catalog.add_book(f"Not {title}", authors=["Someone"], users_count=1)
-                edition = catalog.add_edition(
-                    other if wrong_edition else hc_book, pages=400, reading_format_id=EBOOK
-                )
-                book = add_book(title, ["Someone"])
-                pin(book.id, hc_book, edition_id=edition, edition_pages=400, reason="picked")
-                quote = [Entry(1_709_300_000, f"A line of {title}.")]
-                highlights.record(highlights.Target(book.id), quote, source="x", origin="x", now=1)
-            journal_store.choose_all(True)
-            service = SyncService(Account(client), clock=clock, gate=PassGate())
-            await service.sync()  # the user's first sync by hand
-            set_setting(FIRST_SYNC_KEY, clock())
-            sent = await send_highlights(client, user_id=user, reviewed=True, clock=clock)
-            assert (sent.inserted, len(sent.failed)) == (1, 1), sent
-            fake.reset_counters()
-            worker = SyncWorker(service, sleep=clock.sleep)
-            for _ in range(int(minutes * 60 / POLL_SECONDS)):
-                await worker.run_once()
-                clock.advance(POLL_SECONDS)
-            inserts = sum(1 for r in fake.requests if r.operation_name == "InsertReadingJournal")
-            return len(fake.requests), inserts
-        finally:
-            close_database()
-            await client.close()
-            await fake.close()
+    async with _world() as (clock, catalog, fake, user, client):
+        for title, wrong_edition in (("Dune", False), ("Emma", True)):
+            hc_book = catalog.add_book(title, authors=["Someone"], users_count=9)
+            other = catalog.add_book(f"Not {title}", authors=["Someone"], users_count=1)
+            edition = catalog.add_edition(
+                other if wrong_edition else hc_book, pages=400, reading_format_id=EBOOK
+            )
+            book = add_book(title, ["Someone"])
+            pin(book.id, hc_book, edition_id=edition, edition_pages=400, reason="picked")
+            quote = [Entry(1_709_300_000, f"A line of {title}.")]
+            highlights.record(highlights.Target(book.id), quote, source="x", origin="x", now=1)
+        journal_store.choose_all(True)
+        service = SyncService(Account(client), clock=clock, gate=PassGate())
+        await service.sync()  # the user's first sync by hand
+        set_setting(FIRST_SYNC_KEY, clock())
+        sent = await send_highlights(client, user_id=user, reviewed=True, clock=clock)
+        assert (sent.inserted, len(sent.failed)) == (1, 1), sent
+        fake.reset_counters()
+        worker = SyncWorker(service, sleep=clock.sleep)
+        for _ in range(int(minutes * 60 / POLL_SECONDS)):
+            await worker.run_once()
+            clock.advance(POLL_SECONDS)
+        inserts = sum(1 for r in fake.requests if r.operation_name == "InsertReadingJournal")
+        return len(fake.requests), inserts
 
 
 def main() -> int:
