@@ -25,10 +25,9 @@ from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.sync import FIRST_SYNC_KEY
 from tests.factories import add_book
-from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import EBOOK, SYNC_SCOPES, Catalog
-from tests.fakes.hardcover_server import FakeHardcover, ServerConfig, ThreadedFakeHardcover
-from tests.hardcover.sync.test_processes import stop, wait_for
+from tests.fakes.hardcover_server import FakeHardcover
+from tests.hardcover.sync.test_processes import fake_for_children, stop, wait_for
 from tests.server.serve_process import start_serve
 
 QUOTES = 12  # ten go at once, then one a second (the client's rate budget)
@@ -67,15 +66,7 @@ def setup(tmp_path, monkeypatch) -> Iterator[dict]:
     )  # fmt: skip
     set_setting(FIRST_SYNC_KEY, 0.0)
     close_database()
-    config = ServerConfig(rate_limits=False, response_delay=0.12)
-    with ThreadedFakeHardcover(FakeHardcover(catalog, clock=SystemClock(), config=config)) as fake:
-        for key, value in {
-            "PYTHON_KEYRING_BACKEND": "tests.fakes.file_keyring.FileKeyring",
-            "BOOKORBIT_TEST_KEYRING_FILE": str(keyring_file),
-            "BOOKORBIT_HARDCOVER_URL": fake.url,
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-        }.items():
-            monkeypatch.setenv(key, value)
+    with fake_for_children(catalog, keyring_file, monkeypatch, response_delay=0.12) as fake:
         yield {"fake": fake, "catalog": catalog, "data_dir": data_dir, "texts": texts}
 
 

@@ -58,7 +58,18 @@ def setup(tmp_path, monkeypatch) -> Iterator[dict]:
     SyncOutbox.update(kinds={"status": 0.0, "progress": 0.0}).execute()
     set_setting(FIRST_SYNC_KEY, 0.0)  # the user synced by hand before: pushes go by themselves
     close_database()
-    config = ServerConfig(rate_limits=False, response_delay=0.15)
+    with fake_for_children(catalog, keyring_file, monkeypatch, response_delay=0.15) as fake:
+        yield {"fake": fake, "catalog": catalog, "user": user, "data_dir": data_dir,
+               "paths": paths, "books": books, "hc_books": hc_books}  # fmt: skip
+
+
+@contextlib.contextmanager
+def fake_for_children(
+    catalog: Catalog, keyring_file: Path, monkeypatch: pytest.MonkeyPatch, *, response_delay: float
+) -> Iterator[ThreadedFakeHardcover]:
+    """The fake Hardcover on its own thread, and the environment a child BookOrbit process
+    needs to reach it with the test keyring."""
+    config = ServerConfig(rate_limits=False, response_delay=response_delay)
     with ThreadedFakeHardcover(FakeHardcover(catalog, clock=SystemClock(), config=config)) as fake:
         for key, value in {
             "PYTHON_KEYRING_BACKEND": "tests.fakes.file_keyring.FileKeyring",
@@ -68,8 +79,7 @@ def setup(tmp_path, monkeypatch) -> Iterator[dict]:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         }.items():
             monkeypatch.setenv(key, value)
-        yield {"fake": fake, "catalog": catalog, "user": user, "data_dir": data_dir,
-               "paths": paths, "books": books, "hc_books": hc_books}  # fmt: skip
+        yield fake
 
 
 def mutations(fake: FakeHardcover) -> int:
