@@ -106,8 +106,11 @@ def desired_entry(
     notes: list[str] = []
     before = dict(dates)
     dates, sources = _ordered(dates, sources, notes)
-    # Withheld as out of order: Hardcover keeps its own for it until the user settles it.
-    kept = frozenset(n for n in DATES if before[n] and not dates[n])
+    # Withheld as out of order, or only proposed from the history: Hardcover keeps what it
+    # has for it (a date sent earlier is never cleared) until the user settles it.
+    kept = frozenset(
+        n for n in DATES if (before[n] and not dates[n]) or library_source(stored.get(n)) == HISTORY
+    )
     read = _history_read(kind, history)
     if read is not None:
         found = {"started": read.started, "finished": read.finished}

@@ -265,3 +265,20 @@ async def test_a_finished_read_without_dates_is_not_taken_for_an_open_one(world)
     result = await world.sync()
     assert dates(world, "n") == [(None, None)]
     assert "Hardcover's finished read kept as it is" in result.books[0].notes
+
+
+async def test_a_date_of_sync_already_sent_stays_when_the_history_takes_its_place(world):
+    """The statistics arriving later turn the library's date into history's (a proposal):
+    Hardcover keeps the date it has until the user approves the new one, never null."""
+    world.add("s", status="read", started="2024-10-01", finished="2024-10-20")
+    ReadingState.update(finished_source="sync").where(
+        ReadingState.book == world.books["s"]
+    ).execute()
+    await world.sync()
+    assert dates(world, "s") == [("2024-10-01", "2024-10-20")]
+    ReadingState.update(finished="2024-10-14", finished_source="history").where(
+        ReadingState.book == world.books["s"]
+    ).execute()
+    outbox.note_change(world.books["s"], ["status"])
+    await world.sync()
+    assert dates(world, "s") == [("2024-10-01", "2024-10-20")]
