@@ -13,9 +13,9 @@ apart) are walked in time order and cut by these rules:
 | in the first RESTART_FRACTION of the book             |                                      |
 | the current read is finished, any other session       | belongs to no read: looking back at  |
 | within READ_GAP_DAYS                                  | a passage or the notes               |
-| begins in the first RESTART_FRACTION of the book and  | opens a new read (started over); the |
-| stays below the furthest point of the current read    | read before stays unfinished         |
-| minus RESTART_FRACTION                                |                                      |
+| begins in the first RESTART_FRACTION of the book,     | opens a new read (started over); the |
+| reads past it, and stays below the furthest point of  | read before stays unfinished         |
+| the current read minus RESTART_FRACTION               |                                      |
 | any other session                                     | continues the current read           |
 
 A read is **finished** once a session of it reaches the book's last page or the library's finish
@@ -27,9 +27,9 @@ Why these numbers: READ_GAP_DAYS is 90 because a reader who puts a book down for
 picks it up again remembers little of it, and because a pause of weeks inside one read (a
 holiday, a busy month) is common while one of three months is rare; it cuts March from
 October. RESTART_FRACTION is 5 % because front matter (cover, title pages, contents, a
-foreword) rarely exceeds it, so a session that begins there is a new start; requiring it to
-stay below the furthest point reached keeps a glance at the map or the contents, followed by
-the reader's own page, inside the same read.
+foreword) rarely exceeds it, so a session that begins there and reads on past it is a new
+start; a session that never leaves the front matter (a look at the contents or the map) and
+one that goes on to the reader's own page both stay inside the same read.
 """
 
 from __future__ import annotations
@@ -124,7 +124,10 @@ def split_reads(sessions: Iterable[Stretch]) -> list[HistoryRead]:
         if current is not None and not gap:
             if current.finished and not at_front:
                 continue  # a look back after the finish
-            restarted = at_front and session.furthest < current.furthest - RESTART_FRACTION
+            restarted = (
+                at_front
+                and RESTART_FRACTION < session.furthest < current.furthest - RESTART_FRACTION
+            )
             if not current.finished and not restarted:
                 furthest = max(current.furthest, session.furthest)
                 current = HistoryRead(current.start, session.end, furthest, furthest >= 1.0)

@@ -63,6 +63,12 @@ def dated(reads: list[HistoryRead]) -> list[tuple[str, str | None]]:
         ),
         # a glance at the contents that goes back to the reader's page: the same read
         ([s(0, 0, 0.4), s(1, 0.02, 0.45), s(2, 0.45, 1.0)], [("2024-03-01", "2024-03-03")]),
+        # a look at the contents in the middle of a read, never past the front matter: the
+        # same read, dated from its first session
+        (
+            [s(0, 0, 0.3), s(1, 0.3, 0.5), s(2, 0.0, 0.01), s(3, 0.5, 1.0)],
+            [("2024-03-01", "2024-03-04")],
+        ),
         # a read that has barely begun and begins again stays one read
         ([s(0, 0, 0.03), s(1, 0.0, 1.0)], [("2024-03-01", "2024-03-02")]),
     ],
