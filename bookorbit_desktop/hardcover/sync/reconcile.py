@@ -297,7 +297,9 @@ def _track_read(tracking: Tracking, remote: Remote, kind: str) -> Tracking:
         return replace(tracking, read_id=max(r.id for r in open_reads), read_owned=True)
     if kind == FINISHED_READ:
         latest = max(remote.reads, key=lambda r: r.id)
-        return replace(tracking, read_id=latest.id, read_owned=tracking.created_by_us)
+        # A read that appeared after this pass began came from our own status write.
+        ours = tracking.created_by_us or latest.id not in (tracking.seen_reads or frozenset())
+        return replace(tracking, read_id=latest.id, read_owned=ours)
     return tracking
 
 

@@ -282,3 +282,14 @@ async def test_a_date_of_sync_already_sent_stays_when_the_history_takes_its_plac
     outbox.note_change(world.books["s"], ["status"])
     await world.sync()
     assert dates(world, "s") == [("2024-10-01", "2024-10-20")]
+
+
+async def test_the_users_own_want_to_read_entry_gets_the_real_dates_not_todays(world):
+    """The entry was the user's (Want to Read, no reads); the book was read 1 to 12 October.
+    Setting Read makes Hardcover create a read stamped today: that read is the sync's own,
+    so the real dates replace today's."""
+    world.add("w", status="read", started="2024-10-01", finished="2024-10-12")
+    world.catalog.add_user_book(world.hardcover.user_id, world.hc_books["w"])
+    await world.sync()
+    assert world.entry("w")["status_id"] == 3
+    assert dates(world, "w") == [("2024-10-01", "2024-10-12")]
