@@ -5,6 +5,10 @@ note the user wrote. Before a highlight's text or note is replaced, `keep_replac
 old ones to `highlight_version` with who wrote them, when, and the address that replaced them.
 `for_highlight` lists them, newest first; `restore` makes one the highlight's text again (the
 text it replaces is kept in turn, so a restore can be undone the same way).
+
+A highlight keeps at most `MAX_VERSIONS` earlier texts, the newest, plus always its oldest one
+(the text before any replacement, usually the user's own): a stranger re-posting edited notes
+again and again can neither grow the table without bound nor push the user's text out.
 """
 
 from __future__ import annotations
@@ -61,7 +65,26 @@ def keep_replaced(
     ]
     if kept:
         HighlightVersion.insert_many(kept).execute()
+        _trim([row["highlight"] for row in kept])
     return len(kept)
+
+
+MAX_VERSIONS = 20  # earlier texts kept per highlight, besides its oldest
+
+
+def _trim(highlight_ids: list[int]) -> None:
+    """Drop all but the newest `MAX_VERSIONS` and the oldest earlier text of these highlights."""
+    table = HighlightVersion._meta.table_name
+    marks = ", ".join("?" * len(highlight_ids))
+    database.execute_sql(
+        f"DELETE FROM {table} WHERE highlight_id IN ({marks}) AND id NOT IN ("
+        " SELECT id FROM (SELECT id,"
+        "  ROW_NUMBER() OVER (PARTITION BY highlight_id ORDER BY id DESC) AS newest,"
+        "  ROW_NUMBER() OVER (PARTITION BY highlight_id ORDER BY id) AS oldest"
+        f"  FROM {table} WHERE highlight_id IN ({marks}))"
+        " WHERE newest <= ? OR oldest = 1)",
+        (*highlight_ids, *highlight_ids, MAX_VERSIONS),
+    )
 
 
 def for_highlight(highlight_id: int) -> list[Version]:

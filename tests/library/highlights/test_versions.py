@@ -41,3 +41,16 @@ def test_every_replaced_text_is_kept_and_one_can_be_restored(library):
     assert (newest.note, newest.replaced_by) == ("theirs again", versions.THIS_COMPUTER)
     with pytest.raises(NotFoundError):
         versions.restore(9999, now=6.0)
+
+
+def test_a_stranger_re_posting_edited_notes_keeps_the_history_bounded_and_the_users_text(library):
+    book = add_book("Dune", ["Frank Herbert"])
+    target = Target(book.id)
+    _record(target, [Entry(T, "Fear.", "mine")], "192.168.1.23", 1.0)
+    for n in range(60):
+        _record(target, [Entry(T, "Fear.", f"theirs {n}")], "192.168.1.99", 2.0 + n)
+    (row,) = store.for_book(book.id)
+    kept = versions.for_highlight(row.id)
+    assert len(kept) == versions.MAX_VERSIONS + 1
+    assert kept[-1].note == "mine"  # the user's own text is never pushed out
+    assert kept[0].note == "theirs 58"  # the newest replaced text
