@@ -9,6 +9,7 @@ again; the text it replaces becomes an earlier text in turn. All text is shown a
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -37,6 +38,16 @@ def _short(text: str) -> str:
 
 def text_and_note(text: str, note: str) -> str:
     return f"{_short(text)}\nNote: {_short(note)}" if note else _short(text)
+
+
+TOOLTIP_CHARACTERS = 2000
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` (which came from a device) as text: Qt draws a tooltip that
+    looks like HTML as HTML, so it is escaped and given as rich text of its own."""
+    shown = text if len(text) <= TOOLTIP_CHARACTERS else text[:TOOLTIP_CHARACTERS] + "…"
+    return f"<p style='white-space:pre-wrap'>{html.escape(shown)}</p>"
 
 
 class EarlierTextsDialog(QDialog):
@@ -79,12 +90,12 @@ class EarlierTextsDialog(QDialog):
         self.tree.clear()
         for view in (view for view in self._views() if view.earlier):
             current = QTreeWidgetItem([text_and_note(view.text, view.note), "now", ""])
-            current.setToolTip(0, view.text)
+            current.setToolTip(0, plain_tooltip(view.text))
             for version in self._earlier(view.id):
                 item = QTreeWidgetItem(
                     [text_and_note(version.text, version.note), version.written, version.replaced]
                 )
-                item.setToolTip(0, version.text)
+                item.setToolTip(0, plain_tooltip(version.text))
                 item.setData(0, Qt.ItemDataRole.UserRole, version.id)
                 current.addChild(item)
             self.tree.addTopLevelItem(current)
