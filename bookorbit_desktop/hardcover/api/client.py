@@ -50,7 +50,10 @@ PAGE_SIZE = 100  # rows per page in our operations; Hardcover caps lists at 100
 ISBN_CHUNK = 90
 EDITIONS_BOOK_CHUNK = 20  # books per EditionsByBooks request (popular books have 500+ editions)
 _RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
-_NOT_APPLIED_STATUSES = frozenset({503})  # "temporarily unavailable, safe to retry"
+# Hardcover calls a 503 "temporarily unavailable, safe to retry", yet a 503 can also follow a
+# write that was stored. Setting values again is harmless; inserting again is a duplicate, so
+# an insert is never sent twice: its caller reads back what Hardcover has first.
+_NOT_APPLIED_STATUSES = frozenset({503})
 
 
 def endpoint_from_env() -> str:
@@ -130,17 +133,16 @@ class HardcoverClient:
         variables: dict[str, Any] | None = None,
         *,
         raise_mutation_errors: bool = True,
-        resend_on_503: bool = True,
     ) -> dict[str, Any]:
         """Send one stored operation; return its `data`.
 
         With `raise_mutation_errors=False` a mutation's own `error` fields are left in the
-        returned data for the caller to read alias by alias. With `resend_on_503=False` a
-        mutation answered 503 is not sent again (`UnavailableError`): for a caller that reads
-        back what Hardcover has before repeating a write (a 503 can follow a stored write).
+        returned data for the caller to read alias by alias. A query is repeated after a
+        passing failure; a mutation only when Hardcover cannot have applied it, or after a
+        503 when it only sets values (an insert answered 503 is `UnavailableError`).
         """
         operation = load_operation(operation_name)
-        status, text = await self._send(operation, variables or {}, resend_on_503)
+        status, text = await self._send(operation, variables or {})
         try:
             return interpret(status, text, operation, check_mutations=raise_mutation_errors)
         except AuthError as error:
@@ -148,9 +150,7 @@ class HardcoverClient:
                 self._on_auth_error(error)
             raise
 
-    async def _send(
-        self, operation: Operation, variables: dict[str, Any], resend_on_503: bool = True
-    ) -> tuple[int, str]:
+    async def _send(self, operation: Operation, variables: dict[str, Any]) -> tuple[int, str]:
         import aiohttp  # loads with the first request, not with the window
 
         payload = {"query": operation.text, "variables": variables, "operationName": operation.name}
@@ -184,7 +184,7 @@ class HardcoverClient:
                 throttles += 1
                 continue  # _acquire sleeps until the limiter's block ends
             if status in _RETRY_STATUSES:
-                retry_ok = repeatable or (resend_on_503 and status in _NOT_APPLIED_STATUSES)
+                retry_ok = repeatable or (status in _NOT_APPLIED_STATUSES and not operation.creates)
                 if retry_ok and failures + 1 < self.retry.attempts:
                     log.info("Hardcover %s answered %s; retrying", operation.name, status)
                     await self._sleep(self.retry.backoff(failures, self._jitter()))

@@ -39,6 +39,11 @@ class Operation:
         """What one request with this document costs toward Hardcover's rate limit."""
         return len(self.fields)
 
+    @property
+    def creates(self) -> bool:
+        """Whether the operation inserts rows: sent twice, it would store them twice."""
+        return self.kind == "mutation" and any(f.startswith("insert_") for f in self.fields)
+
 
 def _top_level(
     selection_set: SelectionSetNode,

@@ -134,10 +134,9 @@ async def _insert(
 ) -> None:
     store.mark_sending(entry, now)  # committed before the request leaves
     try:
+        # An insert is never sent twice (a 503 can follow a stored one): look first, next pass.
         data = await client.execute(
-            "InsertReadingJournal",
-            {"object": journal_object(entry, privacy)},
-            resend_on_503=False,  # a 503 can follow a stored insert: look first, next pass
+            "InsertReadingJournal", {"object": journal_object(entry, privacy)}
         )
         journal_id = _journal_id(data.get("insert_reading_journal"))
     except RefusedError as error:

@@ -201,12 +201,31 @@ async def test_mutation_is_not_repeated_when_it_may_have_run(hardcover, hc_clien
     assert len(hardcover.requests) == 1
 
 
-async def test_mutation_is_repeated_after_a_503(hardcover, hc_client):
+async def test_an_update_is_repeated_after_a_503(hardcover, hc_client):
     book = hardcover.catalog.add_book("Dune", authors=["Frank Herbert"])
+    entry = await hc_client.insert_user_book({"book_id": book, "status_id": 1})
     hardcover.fail_next(503)
-    result = await hc_client.insert_user_book({"book_id": book, "status_id": 1})
-    assert result["user_book"]["book_id"] == book
-    assert len(hardcover.catalog.rows("user_books")) == 1
+    await hc_client.execute("UpdateUserBook", {"id": entry["id"], "object": {"status_id": 2}})
+    assert [row["status_id"] for row in hardcover.catalog.rows("user_books")] == [2]
+
+
+@pytest.mark.parametrize("operation", ["InsertUserBook", "InsertUserBookRead"])
+async def test_an_insert_whose_answer_is_lost_in_a_503_is_not_sent_twice(
+    hardcover, hc_client, operation
+):
+    book = hardcover.catalog.add_book("Dune", authors=["Frank Herbert"])
+    if operation == "InsertUserBook":
+        send = hc_client.insert_user_book({"book_id": book, "status_id": 1})
+        table = "user_books"
+    else:
+        entry = await hc_client.insert_user_book({"book_id": book, "status_id": 1})
+        read = {"started_at": "2026-03-01"}
+        send = hc_client.execute("InsertUserBookRead", {"userBookId": entry["id"], "read": read})
+        table = "user_book_reads"
+    hardcover.lose_answer_after_write(operation, 1, answer=503)
+    with pytest.raises(UnavailableError):
+        await send
+    assert len(hardcover.catalog.rows(table)) == 1  # stored once; the caller reads back
 
 
 async def test_mutation_error_field_becomes_a_typed_error(hardcover, hc_client):

@@ -139,7 +139,7 @@ async def test_a_mutation_is_not_repeated_after_a_500_it_may_have_applied(client
     assert clock.sleeps == []
 
 
-async def test_a_mutation_is_repeated_after_a_503_that_applied_nothing(client, clock):
+async def test_a_mutation_that_sets_values_is_repeated_after_a_503(client, clock):
     with aioresponses() as mock:
         mock.post(URL, status=503)
         ok(mock, {"data": {"delete_user_book": {"id": 1}}})
@@ -283,3 +283,12 @@ async def test_the_request_carries_the_token_only_in_its_header(client):
     assert call.kwargs["headers"]["Authorization"] == "Bearer hc_pat_test"
     assert "hc_pat_test" not in json.dumps(call.kwargs["json"])
     assert call.kwargs["json"]["operationName"] == "Me"
+
+
+async def test_an_insert_is_not_repeated_after_a_503(client, clock):
+    with aioresponses() as mock:
+        mock.post(URL, status=503, repeat=True)
+        with pytest.raises(UnavailableError):
+            await client.execute("InsertReadingJournal", {"object": {"book_id": 1}})
+        assert sent(mock) == 1
+    assert clock.sleeps == []

@@ -325,3 +325,18 @@ async def test_unlinking_the_copy_that_was_read_never_lowers_the_entry_unasked(w
     lead(german)  # the user chooses: this copy counts now
     await world.sync()
     assert world.entry("wind")["status_id"] == 1
+
+
+@pytest.mark.parametrize("answer", [503, "drop"])
+async def test_a_read_stored_without_its_answer_is_not_added_twice(world, answer):
+    world.add("a", status="reading", started="2026-03-01", progress=0.2)
+    await world.sync()
+    (gone,) = world.reads("a")
+    world.catalog.delete_row("user_book_reads", gone["id"])  # deleted on hardcover.app
+    update_reading_state(world.books["a"], progress=0.4)
+    world.hardcover.lose_answer_after_write("InsertUserBookRead", 1, answer=answer)
+    await world.sync()
+    world.clock.advance(4000)
+    assert not (await world.sync()).failed
+    reads = [(r["started_at"], r["progress_pages"]) for r in world.reads("a")]
+    assert reads == [("2026-03-01", 120)]
