@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import socket
 import time
 from collections.abc import Callable, Sequence
 from typing import cast
 
+from bookorbit_desktop.guards.addresses import local_network
 from bookorbit_desktop.guards.rate import AddressRate
 
 log = logging.getLogger(__name__)
@@ -59,14 +59,6 @@ def reply_text(host_name: str, content_port: int, tcp_port: int) -> bytes:
     short = "".join("_" if ch in ";,()" or not ch.isprintable() else ch for ch in short)
     short = short.encode()[:MAX_NAME_BYTES].decode(errors="ignore") or "BookOrbit"
     return f"{GREETING} (on {short});{content_port},{tcp_port}".encode()
-
-
-def is_local_network(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return ip.is_private or ip.is_link_local or ip.is_loopback
 
 
 def listen_addresses(host: str) -> list[str]:
@@ -101,7 +93,7 @@ class _Responder(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
         host = str(addr[0])
-        if data not in QUERIES or not is_local_network(host) or not self.rate.allow(host):
+        if data not in QUERIES or not local_network(host) or not self.rate.allow(host):
             return
         if self.transport is not None:
             self.transport.sendto(self.reply(), addr)

@@ -20,7 +20,6 @@ from bookorbit_desktop.devices.discovery import (
     PER_ADDRESS_BURST,
     Discovery,
     _Responder,
-    is_local_network,
     listen_addresses,
     reply_rate,
     reply_text,
@@ -82,22 +81,6 @@ def test_the_reply_keeps_koreaders_pattern_whatever_the_host_name(name, expected
     text = reply_text(name, 8765, 9090).decode()
     assert text == expected
     assert KOREADER_PATTERN.search(text).group(2, 3) == ("8765", "9090")
-
-
-@pytest.mark.parametrize(
-    ("address", "local"),
-    [
-        ("192.168.1.5", True),
-        ("10.0.0.2", True),
-        ("172.16.4.4", True),
-        ("169.254.1.1", True),
-        ("127.0.0.1", True),
-        ("8.8.8.8", False),
-        ("not an address", False),
-    ],
-)
-def test_only_the_local_network_is_answered(address, local):
-    assert is_local_network(address) is local
 
 
 def _spare_udp_port() -> int:

@@ -1,12 +1,12 @@
 """Who may post highlights: the checks the receiver makes before it reads a body.
 
 Anyone on the Wi-Fi can reach the port, and a web page in a browser on this computer could
-post to it too, so a request is refused unless: its source is a private, loopback or link-local
-address (`private_source`); its Host is an IP literal, as KOReader sends it (a name would mean
-DNS rebinding); it carries no `Origin` (browsers add one, KOReader never does); it says
-`application/json`; it carries the pairing secret when the user set one (`?k=SECRET`, typed
-into KOReader's IP field as `IP:PORT/send?k=SECRET`, KOReader then appends ":8080/send"); and
-its address stays within `request_rate` (the shared `guards.rate`).
+post to it too, so a request is refused unless: its source is on the local network (the shared
+rule, `guards.addresses.local_network`); its Host is an IP literal, as KOReader sends it (a
+name would mean DNS rebinding); it carries no `Origin` (browsers add one, KOReader never does);
+it says `application/json`; it carries the pairing secret when the user set one (`?k=SECRET`,
+typed into KOReader's IP field as `IP:PORT/send?k=SECRET`, KOReader then appends
+":8080/send"); and its address stays within `request_rate` (the shared `guards.rate`).
 """
 
 from __future__ import annotations
@@ -22,19 +22,6 @@ from bookorbit_desktop.guards.rate import AddressRate
 # hundreds of requests from one device; anything far beyond that is not KOReader.
 REQUESTS_BURST = 600.0
 REQUESTS_PER_SECOND = 20.0
-
-
-def private_source(address: str) -> bool:
-    """True for a private, loopback or link-local IPv4/IPv6 address (IPv4-mapped unwrapped)."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip.is_unspecified or ip.is_multicast:
-        return False
-    return ip.is_loopback or ip.is_link_local or (ip.is_private and not ip.is_reserved)
 
 
 def ip_literal_host(host: str | None) -> bool:

@@ -40,6 +40,7 @@ from aiohttp import web
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.guards import bodies
+from bookorbit_desktop.guards.addresses import local_network
 from bookorbit_desktop.guards.connections import IDLE_SECONDS, ConnectionLimits
 from bookorbit_desktop.guards.log_budget import BudgetedLog
 from bookorbit_desktop.guards.rate import AddressRate
@@ -51,7 +52,6 @@ from bookorbit_desktop.server.binding import BatchedSite, Listener, bind_problem
 from bookorbit_desktop.server.highlights.guard import (
     ip_literal_host,
     json_content,
-    private_source,
     request_rate,
     secret_matches,
 )
@@ -90,7 +90,7 @@ class ReceiverOptions:
     workers: DbWorkers
     secret: str | None = None
     on_received: Callable[[Received, str], None] | None = None
-    allow_source: Callable[[str], bool] = private_source
+    allow_source: Callable[[str], bool] = local_network
     clock: Callable[[], float] = time.time
     rate: AddressRate = field(default_factory=request_rate)
     # The sync server's caps: one budget of connections (and descriptors) for the process, so
