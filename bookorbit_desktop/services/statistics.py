@@ -23,7 +23,14 @@ from bookorbit_desktop.library.history.rules import (
     streaks,
 )
 
-__all__ = ["BookLine", "Session", "StatisticsData", "load_statistics", "period_totals"]
+__all__ = [
+    "BookLine",
+    "ImportSummary",
+    "Session",
+    "StatisticsData",
+    "load_statistics",
+    "period_totals",
+]
 from bookorbit_desktop.library.store.off_loop import off_loop
 
 
@@ -96,3 +103,8 @@ async def book_sessions_off_loop(book_id: int) -> list[Session]:
 def import_file(path: Path) -> ImportSummary:
     """Merge a statistics.sqlite3 copied from a reader (USB) into the library."""
     return import_statistics(path)
+
+
+async def import_file_off_loop(path: Path) -> ImportSummary:
+    """`import_file(path)` in a worker thread on its own connection."""
+    return await off_loop(import_file, path)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTabWidget,
@@ -140,10 +141,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.file_menu = bar.addMenu("&File")
         file_menu.addAction(self._action("&Import Files…", self.choose_files, "Ctrl+I"))
         file_menu.addAction(self._action("Import &Folder…", self.choose_folder, "Ctrl+Shift+I"))
-        file_menu.addSeparator()
+        self._imports_end = file_menu.addSeparator()
         file_menu.addAction(self._action("&Settings…", self.settings_requested.emit, "Ctrl+,"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Close Window", self.close, "Ctrl+W"))
@@ -165,6 +166,10 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("Open &Data Folder", self.open_data_folder))
         help_menu.addSeparator()
         help_menu.addAction(self._action(f"&About {APP_DISPLAY_NAME}", self.show_about))
+
+    def add_import_menu(self, menu: QMenu) -> None:
+        """Add a page's import choices (Reading Statistics) to File, after Import Folder."""
+        self.file_menu.insertMenu(self._imports_end, menu)
 
     def _add_page_action(self, index: int, title: str) -> None:
         number = len(self._page_actions) + 1

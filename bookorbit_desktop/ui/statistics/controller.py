@@ -2,20 +2,34 @@
 
 The page is read when it is opened and, while it is open, whenever another connection wrote
 to the library (an upload merged by the server, `stats import` in another process); a hidden
-page is only marked stale.
+page is only marked stale. "Import statistics…" (on the page and in File) runs the command
+line's `stats import` off the loop, then says what it merged and shows the page again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
 
-from bookorbit_desktop.services.statistics import StatisticsData
-from bookorbit_desktop.ui.asyncqt import spawn
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.statistics import (
+    ImportSummary,
+    StatisticsData,
+    import_file_off_loop,
+)
+from bookorbit_desktop.ui.asyncqt import open_box, show_error, spawn
 from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.statistics import book_sessions
 from bookorbit_desktop.ui.statistics.book_sessions import LoadSessions
+from bookorbit_desktop.ui.statistics.importing import (
+    ChoosePath,
+    ask_statistics_path,
+    report_text,
+    statistics_file_in,
+)
 from bookorbit_desktop.ui.statistics.page import StatisticsPage
 
 
@@ -25,12 +39,17 @@ class StatisticsController(QObject):
         window: MainWindow,
         load: Callable[[], Awaitable[StatisticsData]],
         load_sessions: LoadSessions,
+        import_file: Callable[[Path], Awaitable[ImportSummary]] = import_file_off_loop,
     ) -> None:
         super().__init__(window)
         self.window = window
         self._load = load
+        self._import_file = import_file
+        self.choose_path: ChoosePath = ask_statistics_path  # the file or folder chooser
         self.page = StatisticsPage()
         self.index = window.add_page(self.page, "S&tatistics")
+        window.add_import_menu(self.page.import_menu)
+        self.page.import_requested.connect(lambda kind: spawn(self.import_from(kind), self.page))
         self.sessions = book_sessions.mount(
             window.book_panel, load_sessions, window.library_view.book_selected
         )
@@ -56,3 +75,30 @@ class StatisticsController(QObject):
             self._stale = True
         if self.sessions.book_id is not None:
             self.sessions.show_book(self.sessions.book_id)
+
+    async def import_from(self, kind: str) -> None:
+        """Ask for a statistics file or a KOReader folder (`kind`), import it off the loop,
+        then say what was merged and show the page again. A file that is refused changes
+        nothing and is explained in a message."""
+        chosen = await self.choose_path(self.page, kind)
+        if not chosen:
+            return
+        self.page.set_importing(True)
+        try:
+            source = statistics_file_in(Path(chosen))
+            summary = await self._import_file(source)
+        except BookOrbitError as error:
+            show_error(self.page, error)
+            return
+        finally:
+            self.page.set_importing(False)
+        self.window.tabs.setCurrentIndex(self.index)
+        self.refresh()
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Statistics imported",
+            report_text(source, summary),
+            QMessageBox.StandardButton.Ok,
+            self.page,
+        )
+        open_box(box)

@@ -3,17 +3,19 @@
 Totals and streaks on top, reading time per day / week / month as bars, a year as a calendar
 heat map, and every book KOReader recorded with its time, pages, sessions, pace and, for the
 books being read, an estimated finish. Books whose KOReader digest matches no library book are
-marked "not linked" (Unlinked Documents attaches them).
+marked "not linked" (Unlinked Documents attaches them). "Import statistics…" (in the empty
+page and above the figures) offers a statistics file or a KOReader folder from the reader.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QStackedLayout,
@@ -25,6 +27,7 @@ from bookorbit_desktop.services.statistics import StatisticsData, period_totals
 from bookorbit_desktop.ui.statistics.books_table import BookTableModel, books_view
 from bookorbit_desktop.ui.statistics.charts import BarChart
 from bookorbit_desktop.ui.statistics.heatmap import CalendarHeatMap
+from bookorbit_desktop.ui.statistics.importing import FILE, FOLDER
 from bookorbit_desktop.ui.statistics.text import duration_text
 from bookorbit_desktop.ui.widgets import empty_state
 
@@ -33,9 +36,10 @@ EMPTY_TEXT = (
     "In KOReader open Reading statistics → Settings → Cloud sync, add a WebDAV server with this "
     "computer's sync address followed by /dav/ (for example http://192.168.1.20:8765/dav/) and "
     "the sync account's user name and password, choose a folder, then tap Reading statistics → "
-    "Synchronize now. Or copy statistics.sqlite3 from the reader and run "
-    "`bookorbit-desktop stats import FILE`."
+    "Synchronize now. Or connect the reader with its USB cable and use Import statistics below."
 )
+IMPORT_TEXT = "&Import statistics…"
+IMPORT_TIP = "Merge KOReader's statistics.sqlite3, from the reader or a copy, into the library"
 # (button, periods shown, label format under a bar, name format in a tooltip)
 PERIOD_VIEWS = {
     "day": ("Days", 30, "%d %b", "%a %d %b %Y"),
@@ -45,8 +49,20 @@ PERIOD_VIEWS = {
 
 
 class StatisticsPage(QWidget):
+    import_requested = Signal(str)  # FILE or FOLDER
+
     def __init__(self) -> None:
         super().__init__()
+        self.import_menu = QMenu("Import Reading &Statistics", self)
+        self.import_file_action = self.import_menu.addAction("From a &statistics file…")
+        self.import_file_action.triggered.connect(lambda: self.import_requested.emit(FILE))
+        self.import_folder_action = self.import_menu.addAction("From a &KOReader folder…")
+        self.import_folder_action.setToolTip(
+            "The reader's koreader folder (.adds/koreader on a Kobo), connected over USB"
+        )
+        self.import_folder_action.triggered.connect(lambda: self.import_requested.emit(FOLDER))
+        self.import_button = self._import_button()
+        self.empty_import_button = self._import_button()
         self._data: StatisticsData | None = None
         self._period = "day"
         self.summary = QLabel()
@@ -76,7 +92,10 @@ class StatisticsPage(QWidget):
         QVBoxLayout(books_box).addWidget(self.books)
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.addWidget(self.summary)
+        header = QHBoxLayout()
+        header.addWidget(self.summary, 1)
+        header.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
         layout.addWidget(chart_box)
         layout.addWidget(heat_box)
         layout.addWidget(books_box, 1)
@@ -84,9 +103,33 @@ class StatisticsPage(QWidget):
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         self.empty = empty_state(EMPTY_TEXT)
+        empty_page = QWidget()
+        empty_layout = QVBoxLayout(empty_page)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty)
+        empty_layout.addWidget(self.empty_import_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch(1)
         self._stack = QStackedLayout(self)
-        self._stack.addWidget(self.empty)
+        self._stack.addWidget(empty_page)
         self._stack.addWidget(scroll)
+
+    def _import_button(self) -> QPushButton:
+        button = QPushButton(IMPORT_TEXT)
+        button.setToolTip(IMPORT_TIP)
+        button.clicked.connect(lambda: self._offer_import(button))
+        return button
+
+    def _offer_import(self, button: QPushButton) -> None:
+        """The file-or-folder menu under `button` (a popup: no nested event loop)."""
+        self.import_menu.popup(button.mapToGlobal(QPoint(0, button.height())))
+
+    def set_importing(self, importing: bool) -> None:
+        """While an import runs, the import controls wait for it."""
+        for control in (self.import_button, self.empty_import_button, self.import_menu):
+            control.setEnabled(not importing)
+        text = "Importing statistics…" if importing else IMPORT_TEXT
+        self.import_button.setText(text)
+        self.empty_import_button.setText(text)
 
     @property
     def showing_data(self) -> bool:
