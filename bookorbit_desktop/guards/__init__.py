@@ -4,10 +4,11 @@ and discovery.
 A stranger on the Wi-Fi can reach every one of these ports, so the rules that keep one of
 them from stalling, filling or forging through the others live here once: connection caps per
 address and in total, accepting a few connections a loop turn (`connections`); the login
-throttle that counts failed password checks (`throttle`); time limits on request bodies
-(`bodies`); answers per address and in total, for replies a forged source could aim at
-someone else (`rate`); log lines within a budget per address a minute (`log_budget`); text from the
-network made safe for a log line or a label (`text`). A channel holds only its protocol and
-takes these. This package imports nothing of the app's but `allocator`: neither `server`,
-`devices`, `library` nor `hardcover`.
+throttle that counts failed password checks, and the logins that just failed (`throttle`,
+`repeats`); time limits on request bodies (`bodies`); answers per address and in total, for
+replies a forged source could aim at someone else (`rate`); log lines within a budget per
+address a minute (`log_budget`); text from the network made safe for a log line or a label
+(`text`); which sources are on the user's own network (`addresses`). A channel holds only its
+protocol and takes these. This package imports nothing of the app's but `allocator`: neither
+`server`, `devices`, `library` nor `hardcover`.
 """

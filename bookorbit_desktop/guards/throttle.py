@@ -10,11 +10,16 @@ costs nothing), a failure keeps them spent. An address whose failures empty its 
 *blocked* for `BLOCK_SECONDS`: no check runs for it, so even the right key is refused unless
 the server already remembers it as verified (only a check that succeeded can make it so,
 which is why answering a remembered login from a blocked address does not speed guessing).
-A person's typos and a conformance verifier's handful of wrong keys stay far inside the
-burst. While an address is over its budget its refusals are answered at most
-`ANSWERS_PER_SECOND` a second (`answer_delay`: the handler holds the answer that long; the
-per-address connection cap bounds how many wait), so a guesser learns little per second;
-within its budget a refusal is answered at once. No other address is affected.
+The bucket keeps refilling during the block, so when the block ends the address has the
+failures of those seconds back: `ADDRESS_RATE` x `BLOCK_SECONDS`, 6 failures, not a whole
+burst; spending them blocks it again. A person's typos and a conformance verifier's handful
+of wrong keys stay far inside the burst, and a login that just failed, sent again, is not
+checked nor counted again (`repeats`: the caller asks `repeats.seen` first and tells
+`repeats.failed` after a failed check). While an address is over its budget its refusals
+are answered at most `ANSWERS_PER_SECOND` a second (`answer_delay`: the handler holds the
+answer that long; the per-address connection cap bounds how many wait), so a guesser learns
+little per second; within its budget a refusal is answered at once. No other address is
+affected.
 
 An empty *address* bucket means that address is guessing: it gets the normal "Unauthorized".
 An empty *global* bucket means many addresses are guessing at once: the caller answers with a
@@ -25,7 +30,7 @@ registration budget. All rules are pure and driven by an injected clock.
 
 | what | per address | all addresses |
 |---|---|---|
-| failed login checks | 10, then 1 per 5 s; then blocked 30 s | 12, then 8 a second |
+| failed login checks | 10, then 1 per 5 s; then blocked 30 s, then 6 | 12, then 8 a second |
 | failed or pending registrations | 3, then 1 a minute | 4, then 1 a second |
 | refusals while over budget | 5 a second, each held at most 4 s | - |
 """
@@ -36,6 +41,8 @@ import enum
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+
+from bookorbit_desktop.guards.repeats import RecentFailures
 
 ADDRESS_BURST = 10.0  # failed checks: a person's typos and a verifier's wrong keys fit
 ADDRESS_RATE = 0.2  # failed checks per second per address, sustained (one every 5 s)
@@ -137,6 +144,7 @@ class LoginThrottle:
         self._max_tracked = max_tracked
         self._addresses: OrderedDict[str, _Address] = OrderedDict()
         self._global = TokenBucket(global_rate, global_burst, clock())
+        self.repeats = RecentFailures(clock)  # logins that just failed: refused unchecked
         self.refused = 0  # requests answered without a check, for logs and benchmarks
 
     def _state(self, address: str, now: float) -> _Address:

@@ -1,18 +1,20 @@
 """Checking the sync account's credentials for kosync and the catalog alike.
 
-The order is what keeps a stranger from stalling the server or guessing fast. A login
-verified within `accounts.VERIFIED_SECONDS` is answered from memory first, even from an
-address the throttle blocks: it needs no check, and only a check that succeeded can make a
-login remembered, so this gives a guesser nothing. Then an address that is guessing
-(`throttle.blocked`) is refused; a request without an account or without credentials is
-refused without hashing anything (and without counting as a guess); otherwise the throttle
-decides *before* the password hash whether a check runs at all, the hash runs on its own
-thread, and its outcome goes back to the throttle (`throttle.checked`), which counts only
-the failures. A refusal from an address over its budget is held so that it gets at most a few
-answers a second, and every refusal is logged within a budget of one line per address per
-minute (`log_budget`). The stored account is read off the event loop and reused for
-`ACCOUNT_SECONDS`, so a burst of requests costs one read while an account changed by another
-process is seen within a second (`accounts.AccountCache`).
+The order is what keeps a stranger from stalling the server or guessing fast. A login verified
+within `accounts.VERIFIED_SECONDS` is answered from memory first, even from an address the
+throttle blocks: it needs no check, and only a check that succeeded can make a login
+remembered, so this gives a guesser nothing. Then an address that is guessing
+(`throttle.blocked`) is refused; a request without an account or without credentials is refused
+without hashing anything (and without counting as a guess); otherwise the throttle decides
+*before* the password hash whether a check runs at all, the hash runs on its own thread, and
+its outcome goes back to the throttle (`throttle.checked`), which counts only the failures. A
+login whose check just failed, sent again (KOReader's retries, a verifier's repeated wrong
+key), is refused without a check and without counting (`throttle.repeats`). A refusal from an
+address over its budget is held so that it gets at most a few answers a second, and every
+refusal is logged within a budget of one line per address per minute (`log_budget`). The stored
+account is read off the event loop and reused for `ACCOUNT_SECONDS`, so a burst of requests
+costs one read while an account changed by another process is seen within a second
+(`accounts.AccountCache`).
 """
 
 from __future__ import annotations
@@ -92,6 +94,14 @@ async def _check(
         reason = "no account exists yet" if account is None else "no user name or password"
         ctx.refusals.line(address, f"Refused a {what} login from {address}: {reason}")
         return Verdict.REFUSED
+    if ctx.throttle.repeats.seen(account.digest, username, key):  # a retry: no new guess
+        ctx.throttle.refused += 1
+        ctx.refusals.line(
+            address,
+            f"Refused a {what} login as {for_log(username)} from {address}: "
+            "the same wrong user name or password again",
+        )
+        return Verdict.REFUSED
     admission = ctx.throttle.admit(address)
     if admission is Admission.ADDRESS_LIMIT:
         ctx.refusals.line(address, f"Refused a {what} login from {address}: too many attempts")
@@ -103,7 +113,7 @@ async def _check(
         return Verdict.BUSY
     check = asyncio.ensure_future(ctx.workers.cpu(accounts.verify, account, username, key))
     # Reported when the check ends, even if every waiter's client went away meanwhile.
-    check.add_done_callback(lambda done: ctx.throttle.checked(address, _passed(done)))
+    check.add_done_callback(lambda done: _settle(ctx, address, account.digest, username, key, done))
     ctx.account.checking[(username, key)] = check
     try:
         ok = await asyncio.shield(check)
@@ -117,6 +127,22 @@ async def _check(
         "wrong user name or password",
     )
     return Verdict.REFUSED
+
+
+def _settle(
+    ctx: ServerContext,
+    address: str,
+    account: bytes,
+    username: str,
+    key: str,
+    check: asyncio.Future[bool],
+) -> None:
+    """Tell the throttle how a check ended; a key found wrong is remembered, so its retries
+    are refused without a check."""
+    ok = _passed(check)
+    ctx.throttle.checked(address, ok)
+    if not ok and not check.cancelled() and check.exception() is None:
+        ctx.throttle.repeats.failed(account, username, key)
 
 
 def _passed(check: asyncio.Future[bool]) -> bool:

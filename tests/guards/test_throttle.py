@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bookorbit_desktop.guards import throttle as throttle_module
 from bookorbit_desktop.guards.throttle import (
     ADDRESS_BURST,
     ADDRESS_RATE,
@@ -284,3 +285,21 @@ def test_registrations_and_logins_have_separate_budgets():
         registrations.checked("10.0.0.5", False)
     assert registrations.admit("10.0.0.5") is LIMIT
     assert logins.admit("10.0.0.5") is CHECK  # ... and do not touch the login budget
+
+
+def test_the_bucket_refills_during_a_block_as_documented():
+    """The docstring says what happens at the end of a block: the failures of the blocked
+    seconds are back (not a whole burst), and spending them blocks the address again."""
+    assert AFTER_BLOCK == 6 and f"then blocked {BLOCK_SECONDS:.0f} s, then 6 |" in (
+        throttle_module.__doc__ or ""
+    )
+    clock = Clock()
+    throttle = LoginThrottle(clock, global_rate=1000, global_burst=1000)
+    over_budget(throttle, "10.0.0.12")
+    clock.now += BLOCK_SECONDS
+    assert not throttle.blocked("10.0.0.12")
+    for _ in range(AFTER_BLOCK):
+        assert throttle.admit("10.0.0.12") is CHECK
+        throttle.checked("10.0.0.12", False)
+    assert throttle.blocked("10.0.0.12")  # blocked again, for another BLOCK_SECONDS
+    assert throttle.admit("10.0.0.12") is LIMIT
