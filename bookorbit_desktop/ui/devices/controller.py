@@ -5,7 +5,8 @@ queues the selected books and sends them at once when a device is connected; oth
 wait for the next connection and the status bar says so. The book panel says which devices
 hold its book (`on_device`). The wireless server starts with the window when it is switched
 on, and again when the user switches it on or sets the password (on the Devices page or in
-Settings).
+Settings). Switched on without a password, it cannot start: the page says so and the password
+is asked for at once.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import devices as service
-from bookorbit_desktop.services.devices import DeviceService
+from bookorbit_desktop.services.devices import DeviceService, DeviceState
 from bookorbit_desktop.services.settings import load_settings
 from bookorbit_desktop.ui.asyncqt import show_error, spawn
 from bookorbit_desktop.ui.controller import DesktopController
@@ -91,7 +93,8 @@ class DevicesController(QObject):
 
     def refresh(self) -> None:
         listing = service.device_list()
-        self.page.show_state(self.devices.state(queued=len(listing.queued)))
+        state = self.devices.state(queued=len(listing.queued))
+        self.page.show_state(state, needs_password=self._needs_password(state))
         self.page.show_devices(listing)
         self.on_device.refresh()
 
@@ -119,9 +122,21 @@ class DevicesController(QObject):
         await self.devices.stop()
         await self.start()
 
+    def _needs_password(self, state: DeviceState) -> bool:
+        """Switched on but stopped, and no password saved (a keyring that cannot be read is
+        the server's own problem to report)."""
+        if not state.enabled or state.running:
+            return False
+        try:
+            return not self.devices.has_password()
+        except BookOrbitError:
+            return False
+
     def _toggle_wireless(self, on: bool) -> None:
         service.set_wireless(on)
         spawn(self._restart(), self.window)
+        if on and self._needs_password(self.devices.state()):
+            self.ask_password()
 
     def _unqueue(self) -> None:
         service.unqueue_books()

@@ -1,7 +1,7 @@
 """The Devices page: the wireless connection, the address to type, each device's books.
 
 A passive view: `show_state` and `show_devices` put plain values in; every button is a signal
-out. A device's books are listed under it, library books first marked with their book id; the
+out. A device's books are listed under it, each marked whether it is a library book; the
 selected ones can be deleted from the device while it is connected. Everything a device sent
 (its name, its books' titles and paths) is shown as plain text, never as HTML.
 """
@@ -32,6 +32,10 @@ HEADERS = ("Title", "Path on the device", "In the library")
 HOW_TO_CONNECT = (
     "In KOReader: Calibre > Connect. Where the router blocks KOReader's search, set "
     "Calibre > Wireless settings > Server address to: {addresses}"
+)
+NEEDS_PASSWORD = (
+    "Not running: it needs the password KOReader will use first. Press Set password and type "
+    "the one set in KOReader (Calibre > Wireless settings > Set password)."
 )
 
 
@@ -86,12 +90,16 @@ class DevicesPage(QWidget):
         layout.addLayout(actions)
         self.show_state(DeviceState(enabled=False))
 
-    def show_state(self, state: DeviceState) -> None:
+    def show_state(self, state: DeviceState, *, needs_password: bool = False) -> None:
+        """`needs_password`: switched on, but not started for want of a password (the
+        controller knows; the page offers its button instead of the server's words)."""
         self.wireless.blockSignals(True)
         self.wireless.setChecked(state.enabled)
         self.wireless.blockSignals(False)
         self._connected = state.device_uuid
-        if state.problems:
+        if needs_password and not state.running:
+            status = NEEDS_PASSWORD
+        elif state.problems:
             status = "\n".join(state.problems)
         elif not state.enabled:
             status = "Off. Switch it on to send books to KOReader over Wi-Fi."
@@ -125,8 +133,12 @@ class DevicesPage(QWidget):
             top = QTreeWidgetItem([device.name, f"last connected {seen}", ""])
             top.setData(0, LPATH_ROLE, None)
             for book in device.books:
-                origin = f"book {book.book_id}" if book.book_id is not None else "no"
-                child = QTreeWidgetItem([book.title or book.lpath, book.lpath, origin])
+                in_library = book.book_id is not None
+                child = QTreeWidgetItem(
+                    [book.title or book.lpath, book.lpath, "Yes" if in_library else "No"]
+                )
+                if in_library:
+                    child.setToolTip(2, f"In the library (book id {book.book_id})")
                 child.setData(0, LPATH_ROLE, (device.store_uuid, book.lpath))
                 top.addChild(child)
             self.tree.addTopLevelItem(top)
