@@ -88,16 +88,20 @@ def copies_conflict(statuses: Sequence[str]) -> str | None:
     return copies.conflict(statuses)
 
 
+UNKNOWN_LINKED_BOOK = "A Hardcover book whose title is not stored yet"
+UNTITLED_BOOK = "Untitled book"
+
+
 def _summary(record_candidates: list[dict[str, Any]], hc_book_id: int | None) -> str | None:
     """ "Dune — Frank Herbert (1965), ebook · en · 412 pages" for the linked candidate."""
     if hc_book_id is None:
         return None
     chosen = next((c for c in record_candidates if c.get("book_id") == hc_book_id), None)
-    if chosen is None:
-        return f"Hardcover book {hc_book_id}"
+    if chosen is None:  # its id stays in MatchInfo.hc_book_id, for links and tooltips
+        return UNKNOWN_LINKED_BOOK
     authors = ", ".join(chosen.get("authors") or [])
     year = f" ({chosen['year']})" if chosen.get("year") else ""
-    text = f"{chosen.get('title')}{' — ' + authors if authors else ''}{year}"
+    text = f"{chosen.get('title') or UNTITLED_BOOK}{' — ' + authors if authors else ''}{year}"
     if chosen.get("edition"):
         text += f", {chosen['edition']}"
     return text

@@ -67,4 +67,5 @@ def test_linked_summary_names_the_linked_candidate():
         "Dune — Frank Herbert (1965), ebook · en · 604 pages · 40 readers"
     )
     assert _summary(candidates, None) is None
-    assert _summary(candidates, 99) == "Hardcover book 99"
+    assert _summary(candidates, 99) == "A Hardcover book whose title is not stored yet"
+    assert _summary([{"book_id": 5, "authors": ["Anon"]}], 5) == "Untitled book — Anon"

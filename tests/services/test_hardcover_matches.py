@@ -34,7 +34,8 @@ def test_match_details_summarise_the_linked_candidate_only(library):
     details = HardcoverService().match_details()
     assert details[first.id]["summary"] == "Dune — Someone Else, ebook · en"
     assert details[second.id]["summary"] is None
-    assert details[third.id]["summary"] == "Hardcover book 99"
+    assert details[third.id]["summary"] == "A Hardcover book whose title is not stored yet"
+    assert details[third.id]["hc_book_id"] == 99  # the id stays for links and tooltips
     assert details[fourth.id]["summary"] is None
     assert {details[b.id]["state"] for b in (first, second)} == {"linked", "needs_review"}
     assert details[first.id]["reason"] == "why"

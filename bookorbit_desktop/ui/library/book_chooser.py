@@ -20,6 +20,7 @@ from bookorbit_desktop.ui.widgets import book_table, wrapped_label
 
 _SHOWN_COLUMNS = ("title", "authors", "series", "format")
 _WIDTHS = {"authors": 180, "series": 160, "format": 70}
+UNTITLED = "untitled book"
 
 
 class BookChooser(QDialog):
@@ -82,8 +83,11 @@ class BookChooser(QDialog):
         return rows[0].data(BOOK_ID_ROLE) if rows else None
 
     def title_of(self, book_id: int) -> str:
+        """The book's title, for messages ("untitled book" when it has none or is not
+        listed: the id is no name for the user)."""
         row = self.model.row_of(book_id)
-        return self.model.book_at(row).title if row is not None else f"book {book_id}"
+        title = self.model.book_at(row).title if row is not None else ""
+        return title or UNTITLED
 
     def _selection_changed(self, *_args: object) -> None:
         self.ok_button.setEnabled(self.chosen_book_id is not None)
