@@ -292,13 +292,15 @@ class Desktop:
             watcher=self.folder_watcher,
         )
         receiver = ReceiverAccess(self.controller.restart_server, lambda: self.server.info)
-        self.window.add_page(HighlightsPage(self.library.list_books, receiver), "Highlights")
+        self.highlights = HighlightsPage(self.library.list_books, receiver)
+        self.window.add_page(self.highlights, "Hi&ghlights")
         self.controller.quit_requested.connect(self.request_quit)
         self.instance.activated.connect(self.controller.show_window)
         # What other connections write (a push, a background sync, the command line in another
         # process) reaches every view without F5.
         self.change_watch = ChangeWatch(self.library.data_version, self.window)
         self.change_watch.changed.connect(self.controller.follow_changes)
+        self.change_watch.changed.connect(self.highlights.follow_changes)
         self.statistics = StatisticsController(
             self.window, statistics_service.load_off_loop, statistics_service.book_sessions_off_loop
         )

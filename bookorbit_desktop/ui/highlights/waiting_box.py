@@ -85,12 +85,16 @@ class WaitingBox(QGroupBox):
         self._proposals: list[ProposalRow] = []
         self._busy: asyncio.Task[None] | None = None
         self.tree = flat_list(("From KOReader", "What to decide"))
+        self.tree.setAccessibleName("Waiting for you")
         self.tree.itemSelectionChanged.connect(self._update_buttons)
-        self.link_button = QPushButton("&Link to Book…")
+        self.link_button = QPushButton("Lin&k to Book…")  # Alt+L opens the Library
+        self.link_button.setAccessibleName("Link the export to a book")
         self.link_button.clicked.connect(self.link_selected)
-        self.apply_button = QPushButton("&Apply")
+        self.apply_button = QPushButton("A&pply")
+        self.apply_button.setAccessibleName("Apply the proposed change")
         self.apply_button.clicked.connect(lambda: self._decide(self._actions.apply, "Applied"))
-        self.dismiss_button = QPushButton("&Dismiss")
+        self.dismiss_button = QPushButton("Dis&miss")
+        self.dismiss_button.setAccessibleName("Dismiss the proposed change")
         self.dismiss_button.clicked.connect(
             lambda: self._decide(self._actions.dismiss, "Dismissed")
         )
@@ -106,7 +110,19 @@ class WaitingBox(QGroupBox):
         layout.addLayout(buttons)
         self.tree.setMaximumHeight(120)
 
+    def _key(self, selected: tuple[str, int] | None) -> object:
+        """What the selected row is about, which a reload does not renumber."""
+        if selected is None:
+            return None
+        kind, number = selected
+        if kind == EXPORT:
+            export = self._exports[number]
+            return (EXPORT, export.title, export.authors)
+        return (PROPOSAL, self._proposals[number].id)
+
     def refresh(self) -> None:
+        """Read again what waits, keeping the selected row selected while it still waits."""
+        kept = self._key(self._selected())
         self._exports = self._actions.exports()
         self._proposals = self._actions.proposals()
         self.tree.clear()
@@ -120,6 +136,10 @@ class WaitingBox(QGroupBox):
             item = QTreeWidgetItem([proposal_text(proposal), "apply this change?"])
             item.setData(0, Qt.ItemDataRole.UserRole, (PROPOSAL, number))
             self.tree.addTopLevelItem(item)
+        for row in range(self.tree.topLevelItemCount() if kept is not None else 0):
+            shown = self.tree.topLevelItem(row)
+            if shown is not None and self._key(shown.data(0, Qt.ItemDataRole.UserRole)) == kept:
+                self.tree.setCurrentItem(shown)
         self.cap_label.setVisible(bool(self._exports))
         if self._exports:
             self.cap_label.setText(cap_text(self._actions.usage()))

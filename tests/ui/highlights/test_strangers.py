@@ -107,7 +107,7 @@ def test_require_a_secret_in_one_click(qtbot, qloop, library):
         qloop.run_until_complete(server.stop())
 
 
-def test_the_page_shows_the_cap_on_exports_for_unknown_books(qtbot, library):
+def test_the_page_shows_the_cap_on_exports_for_unknown_books(qtbot, qloop, library):
     _record(store.Target(None, "Not In The Library", "Someone"), "", "192.168.1.99", 1.0)
     page = HighlightsPage(LibraryService(library).list_books)
     qtbot.addWidget(page)

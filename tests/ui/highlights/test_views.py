@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 from PySide6.QtCore import Qt
@@ -21,6 +22,14 @@ from bookorbit_desktop.ui.highlights.receiver_box import ReceiverAccess, Receive
 from tests.factories import add_book
 
 T = 1_700_000_000
+
+
+async def searched(page: HighlightsPage) -> None:
+    """Wait for the pause after typing, then for the search it starts (read off the loop)."""
+    while page._timer.isActive():
+        await asyncio.sleep(0.02)
+    assert page.task is not None
+    await page.task
 
 
 def _seed():
@@ -58,27 +67,28 @@ def test_the_panel_shows_each_books_highlights(qtbot, library):
     assert box.empty_label.isVisibleTo(panel) and not box.browser.isVisibleTo(panel)
 
 
-def test_the_page_searches_every_highlight(qtbot, library):
+def test_the_page_searches_every_highlight(qtbot, qloop, library):
     _seed()
     page = HighlightsPage(LibraryService(library).list_books)
     qtbot.addWidget(page)
-    page.refresh()
+    qloop.run_until_complete(page.refresh())
     assert page.count_label.text() == "2 highlights"
     page.query.setText("spice")
-    qtbot.waitUntil(lambda: page.count_label.text() == "1 highlight")
+    qloop.run_until_complete(searched(page))
+    assert page.count_label.text() == "1 highlight"
     assert "Dune · " in page.results.toPlainText()
     page.query.setText("nothing like this")
-    page.refresh()
+    qloop.run_until_complete(page.refresh())
     assert page.count_label.text() == "No highlight holds “nothing like this”."
 
 
-def test_the_page_says_when_it_shows_only_the_first_results(qtbot, library):
+def test_the_page_says_when_it_shows_only_the_first_results(qtbot, qloop, library):
     book = add_book("Long", ["A"])
     entries = [Entry(T + i, f"line {i}") for i in range(RESULT_LIMIT + 5)]
     store.record(store.Target(book.id), entries, source="sidecar", origin="x", now=1.0)
     page = HighlightsPage(LibraryService(library).list_books)
     qtbot.addWidget(page)
-    page.refresh()
+    qloop.run_until_complete(page.refresh())
     assert page.count_label.text() == f"The first {RESULT_LIMIT} highlights; type to narrow."
     assert len(page.views) == RESULT_LIMIT + 1
 
@@ -118,6 +128,7 @@ def test_waiting_exports_and_proposals_are_decided_on_the_page(qtbot, qloop, lib
     chooser_text = qloop.run_until_complete(scenario())
     assert chooser_text == "“Dune (Special Edition)”: 1 highlight added to the book."
     assert [v.text for v in service.book_highlights(dune.id)][-1] == "A new one"
+    qloop.run_until_complete(page.task)
     assert page.count_label.text() == "3 highlights"
     box.tree.setCurrentItem(box.tree.topLevelItem(0))
     assert box.apply_button.isEnabled()
