@@ -49,6 +49,10 @@ NO_SECRET_HINT = (
     "kept (Earlier Texts… in a book's Highlights)."
 )
 
+# Alt+D, E, F, S, V open the window's menus (G, H, L, T, U its pages): these take others.
+REQUIRE_TEXT = "Re&quire a Secret"
+NEW_TEXT = "&New Secret"
+
 
 @dataclass(frozen=True)
 class ReceiverAccess:
@@ -81,22 +85,28 @@ class ReceiverBox(QGroupBox):
         super().__init__("Receive highlights over Wi-Fi", parent)
         self._access = access
         settings = service.receiver_settings()
-        self.on_check = QCheckBox("&Receive KOReader's highlight exports (XMNote)")
+        self.receiving = settings.on  # switched on as saved (the server may not run yet)
+        self.on_check = QCheckBox("Receive KOReader's highlight e&xports (XMNote)")
+        self.on_check.setAccessibleName("Receive KOReader's highlight exports")
         self.on_check.setChecked(settings.on)
         self.port_spin = QSpinBox()
+        self.port_spin.setAccessibleName("Receiver port")
         self.port_spin.setRange(1024, 65535)
         self.port_spin.setValue(settings.port)
         self.port_spin.setPrefix("port ")
-        self.apply_button = QPushButton("Sa&ve")
+        self.apply_button = QPushButton("S&ave")
+        self.apply_button.setAccessibleName("Save the receiver's settings")
         self.apply_button.clicked.connect(self.apply)
         self.status = wrapped_label()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.secret_hint = wrapped_label()
         self.secret_field = QLineEdit()
+        self.secret_field.setAccessibleName("Pairing secret")
         self.secret_field.setReadOnly(True)
         self.copy_secret_button = QPushButton("&Copy Secret")
+        self.copy_secret_button.setAccessibleName("Copy the pairing secret")
         self.copy_secret_button.clicked.connect(self.copy_secret)
-        self.require_button = QPushButton("Require a &Secret")
+        self.require_button = QPushButton(REQUIRE_TEXT)
         self.require_button.clicked.connect(self.require_secret)
         row = QHBoxLayout()
         row.addWidget(self.on_check, 1)
@@ -126,12 +136,16 @@ class ReceiverBox(QGroupBox):
 
     def show_info(self, info: ServerInfo) -> None:
         settings = service.receiver_settings()
+        self.receiving = settings.on
         self.status.setText(status_text(info, settings))
         self.secret_hint.setText(SECRET_HINT if settings.secret else NO_SECRET_HINT)
         self.secret_field.setText(settings.secret or "")
         self.secret_field.setVisible(bool(settings.secret))
         self.copy_secret_button.setVisible(bool(settings.secret))
-        self.require_button.setText("New &Secret" if settings.secret else "Require a &Secret")
+        self.require_button.setText(NEW_TEXT if settings.secret else REQUIRE_TEXT)
+        self.require_button.setAccessibleName(
+            "Make a new pairing secret" if settings.secret else "Require a pairing secret"
+        )
         self._changed()
 
     def copy_secret(self) -> None:
