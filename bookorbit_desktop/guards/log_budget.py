@@ -98,13 +98,14 @@ class BudgetedLog:
         self._clock = clock
         self._summary_pending = False  # a wake-up for the summaries is scheduled
 
-    def line(self, address: str, message: str) -> None:
-        """Log `message` (caused by `address`) now, or count it for the minute's summary."""
+    def line(self, address: str, message: str, error: BaseException | None = None) -> None:
+        """Log `message` (caused by `address`, with `error`'s traceback when given) now, or
+        count it for the minute's summary."""
         now = self._clock()
         self._log_summaries(now)  # so no minute that ended is left for `note` to mention
         own_line, _before = self.budget.note(address, now)
         if own_line:
-            self._logger.log(self._level, "%s", message)
+            self._logger.log(self._level, "%s", message, exc_info=error)
         elif not self._summary_pending:
             self._summary_pending = True
             asyncio.get_running_loop().call_later(self.budget.window, self._summarise)

@@ -214,6 +214,11 @@ class LoginThrottle:
         state.next_answer = now + delay + 1.0 / self._answers_per_second
         return delay
 
+    @property
+    def block_seconds(self) -> float:
+        """How long an address that spent its failures is refused outright."""
+        return self._block_seconds
+
     def tracked(self) -> int:
         return len(self._addresses)
 

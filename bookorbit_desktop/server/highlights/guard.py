@@ -22,6 +22,10 @@ from bookorbit_desktop.guards.rate import AddressRate
 # hundreds of requests from one device; anything far beyond that is not KOReader.
 REQUESTS_BURST = 600.0
 REQUESTS_PER_SECOND = 20.0
+# All addresses together get this many addresses' worth: a real device keeps being served
+# while three strangers flood at their own full rate (a stranger spraying many addresses
+# still gets no more than this in all).
+TOTAL_SHARES = 4
 
 
 def ip_literal_host(host: str | None) -> bool:
@@ -54,11 +58,12 @@ def secret_matches(expected: str | None, given: str | None) -> bool:
 
 
 def request_rate(clock: Callable[[], float] = time.monotonic) -> AddressRate:
-    """How many posts each address may make (and all of them together, twice that)."""
+    """How many posts each address may make (and all of them together, `TOTAL_SHARES`
+    times that)."""
     return AddressRate(
         REQUESTS_PER_SECOND,
         REQUESTS_BURST,
-        total_rate=2 * REQUESTS_PER_SECOND,
-        total_burst=2 * REQUESTS_BURST,
+        total_rate=TOTAL_SHARES * REQUESTS_PER_SECOND,
+        total_burst=TOTAL_SHARES * REQUESTS_BURST,
         clock=clock,
     )

@@ -14,15 +14,18 @@ refusal is a small JSON body too. What one post may carry is documented here:
 | JSON that is not an XMNote export, or nested too deeply | 400 |
 | a second post from an address whose first is still under way | 429 |
 | bodies under way from every address together over `IN_FLIGHT_BYTES` (64 MiB) | 503 |
+| still waiting for the exports before it `MERGE_WAIT_SECONDS` (15 s) after its body | 503 |
+| the library busy, or a fault of ours (then 500, its cause in the log) | 503, 500 |
 
-Each body is read on its own connection within the shared body time limit
-(`guards.bodies.read_body`), so a sender that trickles its body holds only its own
-connection. Exports are then merged one at a time (`merging.store_export`: off the writer,
-written in short parts, so kosync pushes keep being answered). A pairing secret, when set,
-is checked under the shared login throttle (`guards.throttle`, per address), so guessing it is
-bounded. Refusals are logged within the shared refusal budget (`guards.log_budget`), network
-text through `guards.text.for_log`. `on_received` then hears what arrived, from where, for
-the window and the log. Its connections count in the sync server's caps
+Every 503 says when to retry (`Retry-After`). Each body is read on its own connection within
+the shared body time limit (`guards.bodies.read_body`), so a sender that trickles its body
+holds only its own connection. Exports are then merged one at a time (`merging.store_export`:
+off the writer, written in short parts, so kosync pushes keep being answered). A pairing
+secret, when set, is checked under the shared login throttle (`guards.throttle`, per address,
+the same wrong secret sent again counted once), so guessing it is bounded. Every line a post
+causes, stored, refused or failed, is logged within a budget per address a minute (`lines`),
+network text through `guards.text.for_log`. `on_received` then hears what arrived, from
+where, for the window or the console. Its connections count in the sync server's caps
 (`connections.ConnectionLimits`) and close after `connections.IDLE_SECONDS` without a request,
 so idle sockets on this port cannot take the descriptors the sync server needs.
 """
@@ -49,6 +52,7 @@ from bookorbit_desktop.guards.throttle import Admission, LoginThrottle
 from bookorbit_desktop.library.highlights.received import Received
 from bookorbit_desktop.server.app import LINGER_SECONDS
 from bookorbit_desktop.server.binding import BatchedSite, Listener, bind_problem, listening_ports
+from bookorbit_desktop.server.highlights import lines
 from bookorbit_desktop.server.highlights.guard import (
     ip_literal_host,
     json_content,
@@ -68,15 +72,10 @@ MAX_BODY_BYTES = 16 * 1024 * 1024  # 20,000 highlights with long notes fit
 # after another, so an address has one under way, and all of them together stay this small.
 IN_FLIGHT_BYTES = 64 * 1024 * 1024
 SHUTDOWN_GRACE_SECONDS = 2.0
-
-
-def _refusal_lines() -> BudgetedLog:
-    return BudgetedLog(
-        log,
-        logging.INFO,
-        "Refused %d more highlights posts from %s in the last minute (one line per address a"
-        " minute)",
-    )
+# A post waits this long for the exports before it to be merged, then hears "busy, retry":
+# KOReader gives up on a post after about 20 s of silence, and a retry costs little.
+MERGE_WAIT_SECONDS = 15.0
+RETRY_AFTER_SECONDS = 5
 
 
 class ReceiverStartError(BookOrbitError):
@@ -98,7 +97,9 @@ class ReceiverOptions:
     limits: ConnectionLimits | None = None
     # Wrong pairing secrets count as failed logins do: a guesser is bounded per address.
     secret_throttle: LoginThrottle = field(default_factory=LoginThrottle)
-    refusals: BudgetedLog = field(default_factory=_refusal_lines)
+    refusals: BudgetedLog = field(default_factory=lines.refusal_lines)
+    received: BudgetedLog = field(default_factory=lines.received_lines)
+    failures: BudgetedLog = field(default_factory=lines.failure_lines)
 
 
 OPTIONS = web.AppKey("highlights_options", ReceiverOptions)
@@ -129,9 +130,10 @@ class InFlight:
 IN_FLIGHT = web.AppKey("highlights_in_flight", InFlight)
 
 
-def reply(code: int, message: str) -> web.Response:
+def reply(code: int, message: str, *, retry_after: int | None = None) -> web.Response:
     body = json.dumps({"code": code, "message": message}).encode()
-    return web.Response(status=code, body=body, content_type="application/json")
+    headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+    return web.Response(status=code, body=body, content_type="application/json", headers=headers)
 
 
 def describe(received: Received, origin: str) -> str:
@@ -155,11 +157,18 @@ def _secret_refusal(
 ) -> tuple[int, str] | None:
     if not options.secret:
         return None
-    if options.secret_throttle.admit(source) is not Admission.CHECK:
-        return 429, "Too many wrong pairing secrets; wait a minute, then export again."
+    throttle = options.secret_throttle
+    wrong = (403, "The pairing secret is missing or wrong.")
+    if throttle.repeats.seen(options.secret.encode(), "", given or ""):  # the same, again
+        return wrong
+    if throttle.admit(source) is not Admission.CHECK:
+        wait = round(throttle.block_seconds)
+        return 429, f"Too many wrong pairing secrets; wait {wait} seconds, then export again."
     right = secret_matches(options.secret, given)
-    options.secret_throttle.checked(source, right)
-    return None if right else (403, "The pairing secret is missing or wrong.")
+    throttle.checked(source, right)
+    if not right:
+        throttle.repeats.failed(options.secret.encode(), "", given or "")
+    return None if right else wrong
 
 
 def _refusal(request: web.Request, options: ReceiverOptions) -> tuple[int, str] | None:
@@ -206,6 +215,10 @@ async def send(request: web.Request) -> web.Response:
         return _refused(request, *refused)
     try:
         return await _receive(request, options)
+    except Exception as error:  # a fault of ours: KOReader still gets JSON, the log the cause
+        source = request.remote or "?"
+        options.failures.line(source, f"A highlights post from {source} failed", error)
+        return reply(500, "The export could not be stored; see the log on the computer.")
     finally:
         request.app[IN_FLIGHT].done(request.remote or "?", length)
 
@@ -223,12 +236,23 @@ async def _receive(request: web.Request, options: ReceiverOptions) -> web.Respon
         return _refused(request, 400, f"Not an XMNote export: {error}.")
     del body  # the parsed export is all a post waiting for its merge keeps
     origin = request.remote or "?"
+    merges = request.app[MERGES]
     try:
-        async with request.app[MERGES]:
-            received = await store_export(options.workers, export, origin, options.clock())
+        async with asyncio.timeout(MERGE_WAIT_SECONDS):
+            await merges.acquire()
+    except TimeoutError:
+        busy = "Busy storing other exports; export again in a moment."
+        options.refusals.line(origin, f"Highlights from {origin} refused: {busy}")
+        return reply(503, busy, retry_after=RETRY_AFTER_SECONDS)
+    try:
+        received = await store_export(options.workers, export, origin, options.clock())
     except LibraryBusyError:
-        return reply(503, "The library is busy; export again in a moment.")
-    log.info("%s", describe(received, origin))
+        return reply(
+            503, "The library is busy; export again in a moment.", retry_after=RETRY_AFTER_SECONDS
+        )
+    finally:
+        merges.release()
+    options.received.line(origin, describe(received, origin))
     if options.on_received is not None:
         options.on_received(received, origin)
     return reply(200, "Received")

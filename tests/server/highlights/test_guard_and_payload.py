@@ -60,10 +60,12 @@ def test_the_request_rate_bounds_each_address_and_all_together():
     now = [0.0]
     limit = request_rate(clock=lambda: now[0])
     assert sum(limit.allow("a") for _ in range(700)) == 600  # a whole library's burst
-    assert sum(limit.allow("b") for _ in range(700)) == 600  # another address: its own
-    assert not limit.allow("c")  # all together: twice one device's burst
+    for stranger in ("b", "c", "d"):  # three strangers flooding, each its own burst ...
+        assert sum(limit.allow(stranger) for _ in range(700)) == 600
+    assert not limit.allow("e")  # ... and all together: four devices' bursts
     now[0] = 1.0
     assert sum(limit.allow("a") for _ in range(100)) == 20
+    assert sum(limit.allow(stranger) for stranger in "bcdefgh" for _ in range(100)) == 60
 
 
 KOREADER_BODY = {

@@ -10,10 +10,13 @@ import json
 import logging
 import sys
 
+import aiohttp
 import pytest
 
+from bookorbit_desktop.guards.throttle import ADDRESS_BURST, BLOCK_SECONDS
 from bookorbit_desktop.library.highlights import store, versions, waiting_cap
 from bookorbit_desktop.library.store.channel_tables import Highlight
+from bookorbit_desktop.server.highlights.guard import REQUESTS_BURST, request_rate
 from bookorbit_desktop.server.highlights.payload import MAX_ENTRIES
 from bookorbit_desktop.server.highlights.receiver import HighlightsReceiver, ReceiverOptions
 from bookorbit_desktop.server.workers import DbWorkers
@@ -196,3 +199,80 @@ async def test_network_text_is_escaped_and_refusals_keep_to_the_log_budget(recei
     assert any("forged line" in line for line in lines)
     refusals = [line for line in lines if "refused" in line]
     assert len(refusals) == 1, refusals  # one line an address a minute, then a summary
+
+
+async def _flood_until_refused(port: int, source: str) -> int:
+    """Posts a stranger's page would make (refused after the rate check), until a 429."""
+    connector = aiohttp.TCPConnector(local_addr=(source, 0))
+    headers = {**JSON, "Origin": "http://evil.example"}
+    async with aiohttp.ClientSession(connector=connector) as session:
+        for sent in range(1, int(REQUESTS_BURST) + 2):
+            async with session.post(f"http://127.0.0.1:{port}/send", headers=headers) as reply:
+                if reply.status == 429:
+                    return sent
+    raise AssertionError(f"{source} was never refused")
+
+
+async def test_two_strangers_flooding_leave_the_device_served(receiver):
+    running = await receiver(rate=request_rate(clock=lambda: 0.0))  # no refill meanwhile
+    for n in (1, 2):
+        assert await _flood_until_refused(running.port, attacker(n)) == REQUESTS_BURST + 1
+    answer = await send(running.port, export())  # the device, from an address of its own
+    assert (answer.status, answer.json()) == (200, {"code": 200, "message": "Received"})
+
+
+async def test_the_same_wrong_secret_counts_once_and_the_wait_says_its_length(receiver):
+    running = await receiver(secret="k" * 24)
+    for _ in range(3 * int(ADDRESS_BURST)):  # KOReader posting book after book, wrong secret
+        answer = await send(running.port, export(), source=attacker(1), path="/send?k=old")
+        assert answer.status == 403
+    for n in range(int(ADDRESS_BURST)):
+        await send(running.port, export(), source=attacker(1), path=f"/send?k=guess{n}")
+    answer = await send(running.port, export(), source=attacker(1), path="/send?k=more")
+    assert answer.status == 429
+    assert f"wait {BLOCK_SECONDS:.0f} seconds" in answer.json()["message"]
+
+
+async def test_a_post_waits_a_bounded_time_for_the_merge_before_it(receiver, monkeypatch):
+    from bookorbit_desktop.server.highlights import receiver as module
+
+    monkeypatch.setattr(module, "MERGE_WAIT_SECONDS", 0.3)
+    running = await receiver()
+    assert running._runner is not None
+    merges = running._runner.app[module.MERGES]
+    async with merges:  # an export that takes long to merge
+        answer = await send(running.port, export())
+    assert answer.status == 503 and answer.headers["content-type"] == "application/json"
+    assert answer.json()["code"] == 503 and int(answer.headers["retry-after"]) > 0
+    assert (await send(running.port, export())).status == 200  # once it is merged
+
+
+async def test_a_fault_of_ours_answers_json_and_logs_its_cause_within_a_budget(library, caplog):
+    from bookorbit_desktop.server.highlights.lines import FAILURE_LINES_PER_MINUTE
+
+    caplog.set_level(logging.INFO)
+    stopped = DbWorkers(checkpoints=False)  # never started: every merge fails
+    running = HighlightsReceiver(ReceiverOptions(workers=stopped), "127.0.0.1", 0)
+    await running.start()
+    try:
+        for _ in range(FAILURE_LINES_PER_MINUTE + 5):
+            answer = await send(running.port, export())
+            assert answer.status == 500
+            assert answer.headers["content-type"] == "application/json"
+            assert answer.json()["code"] == 500
+    finally:
+        await running.stop()
+    failed = [record for record in caplog.records if "failed" in record.getMessage()]
+    assert len(failed) == FAILURE_LINES_PER_MINUTE
+    assert all(record.exc_info for record in failed)  # each with its traceback
+
+
+async def test_stored_exports_are_logged_within_a_budget(receiver, caplog):
+    from bookorbit_desktop.server.highlights.lines import RECEIVED_LINES_PER_MINUTE
+
+    caplog.set_level(logging.INFO)
+    running = await receiver()
+    for number in range(RECEIVED_LINES_PER_MINUTE + 10):  # a shelf exported book by book
+        assert (await send(running.port, export(f"Book {number}"))).status == 200
+    stored = [record for record in caplog.records if "highlight for" in record.getMessage()]
+    assert len(stored) == RECEIVED_LINES_PER_MINUTE
