@@ -1,7 +1,8 @@
 """Highlights as Hardcover reading-journal quotes, for the command line (and later the window).
 
 Choosing books, the privacy, a preview as plain rows, one send pass with the account's
-client, and what failed (refused by Hardcover, or waiting for a check) as plain rows. A pass
+client, and what is not in the journal as it should be yet (refused by Hardcover, waiting for a
+check, an update waiting, ...) as plain rows with when each goes next. A pass
 the user asks for takes the sync lease like the background worker does: one sender per
 library at a time, so a quote is never added twice by two processes.
 """
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.hardcover.journal import send, store
-from bookorbit_desktop.hardcover.journal.plan import REFUSED, SENDING, Wanted
+from bookorbit_desktop.hardcover.journal.backlog import NEW, backlog
+from bookorbit_desktop.hardcover.journal.plan import Wanted
 from bookorbit_desktop.hardcover.sync import lease
 from bookorbit_desktop.library.store.channel_tables import Highlight
 from bookorbit_desktop.library.store.models import Book
@@ -41,20 +43,17 @@ class BusyError(BookOrbitError):
 
 @dataclass(frozen=True)
 class EntryState:
-    """A journal entry that did not go through last time, in words for the window and CLI."""
+    """A journal entry that is not in the journal as it should be (and was tried, or edited),
+    in words for the window and CLI."""
 
     highlight_id: int
     book_title: str
     kind: str  # quote or note
-    text: str
+    text: str  # what it should say
     refused: str | None  # "Refused by Hardcover: <reason>"
-    waiting: str | None  # why it waits for a check, when its answer was lost
-
-
-WAITING_FOR_CHECK = (
-    "May have reached Hardcover without an answer; it is checked by reading the journal "
-    "back before it is sent again (the token needs read:journal)."
-)
+    waiting: str | None  # why it waits otherwise (no answer, a check, the token, ...)
+    state: str  # in words: refused by Hardcover, waiting for a check, update waiting, ...
+    next_attempt_at: float | None  # None: with the next pass
 
 
 def _title(entry: Wanted | int) -> str:
@@ -65,15 +64,32 @@ def _title(entry: Wanted | int) -> str:
 
 
 def states() -> list[EntryState]:
-    """Every journal entry refused by Hardcover or waiting for a check."""
+    """Every journal entry tried or edited and not in the journal as it should be yet."""
     shown = []
-    for highlight_id, kind, state, text, reason in store.failing():
-        refused = f"Refused by Hardcover: {reason}" if reason and state != SENDING else None
-        waiting = WAITING_FOR_CHECK if state == SENDING else None
-        if refused is None and waiting is None and state != REFUSED:
-            continue  # an update that went through again
-        shown.append(EntryState(highlight_id, _title(highlight_id), kind, text, refused, waiting))
+    for left in backlog(store.wanted(), store.sent_map()):
+        if left.state == NEW:
+            continue  # never sent: `preview` lists those
+        entry = left.entry
+        refused = left.reason if left.refused else None
+        waiting = None if left.refused else left.reason
+        shown.append(
+            EntryState(
+                entry.highlight_id,
+                _title(entry),
+                entry.kind,
+                entry.text,
+                refused,
+                waiting,
+                left.state,
+                left.next_attempt_at,
+            )
+        )
     return shown
+
+
+def new_entries() -> int:
+    """Entries of the chosen books never sent yet."""
+    return sum(1 for left in backlog(store.wanted(), store.sent_map()) if left.state == NEW)
 
 
 def refusals_by_highlight() -> dict[int, str]:
@@ -111,3 +127,4 @@ choose_all = store.choose_all
 chosen_books = store.chosen_books
 set_privacy = store.set_privacy
 privacy = store.privacy
+book_title = _title

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.highlights import store
@@ -73,7 +74,7 @@ def test_quotes_left_by_a_503_and_a_drop_fail_the_send_and_go_later(
     )
     assert len(world["catalog"].rows("reading_journals")) == 1
     code, out, _ = run(monkeypatch, capsys, "journal", "status")
-    assert "0 refused by Hardcover, 2 waiting for a check." in out
+    assert "Not in the journal yet: 2 waiting for a check." in out
     for token in world["catalog"].tokens.values():  # the user makes a token with read:journal
         token["scopes"] = frozenset(token["scopes"]) | {"read:journal"}
     code, out, _ = run(monkeypatch, capsys, "journal", "send")
@@ -98,11 +99,72 @@ def test_a_refused_quote_fails_the_send_and_is_listed_with_the_reason(
     world["catalog"].delete_book(world["hc"]["dune"])
     code, out, _ = run(monkeypatch, capsys, "journal", "send", "--yes")
     assert code == 1
-    assert "Refused by Hardcover: highlight 1 (quote): Book not found" in out
+    assert (
+        "Refused by Hardcover: Book not found — quote not added (Title dune): "
+        "Fear is the mind-killer." in out
+    )
     code, out, _ = run(monkeypatch, capsys, "journal", "status")
     assert code == 0
-    assert "Not in the journal yet: 2 refused by Hardcover, 0 waiting for a check." in out
+    assert "Not in the journal yet: 2 refused by Hardcover." in out
     assert (
-        "  quote (Title dune): Fear is the mind-killer.\n    Refused by Hardcover: Book not found"
-        in out
+        "  quote (Title dune): Fear is the mind-killer.\n"
+        "    Refused by Hardcover: Book not found\n    Next try: after " in out
     )
+
+
+def test_a_rate_limit_fails_the_send_and_says_when_it_goes_on(
+    world,  # noqa: F811
+    monkeypatch,
+    capsys,
+):
+    _highlight(world["books"]["dune"])
+    run(monkeypatch, capsys, "journal", "on", str(world["books"]["dune"]))
+    world["server"].fail_next(429, retry_after=3_600, operation="InsertReadingJournal")
+    code, out, _ = run(monkeypatch, capsys, "journal", "send", "--yes")
+    assert code == 1 and world["catalog"].rows("reading_journals") == []
+    assert re.search(
+        r"Hardcover asked to slow down; 2 journal entries wait; next try after "
+        r"(\d{4}-\d\d-\d\d )?\d\d:\d\d\.",
+        out,
+    )
+
+
+def test_failed_updates_are_listed_and_status_shows_updates_waiting(
+    world,  # noqa: F811
+    monkeypatch,
+    capsys,
+):
+    _highlight(world["books"]["dune"])
+    run(monkeypatch, capsys, "journal", "on", str(world["books"]["dune"]))
+    assert run(monkeypatch, capsys, "journal", "send", "--yes")[0] == 0
+    open_database(resolve_paths(os.environ["BOOKORBIT_DATA_DIR"]).db_file)
+    edited = [Entry(T, "Fear is the mind-killer.", "edited note", None, "12")]
+    store.record(store.Target(world["books"]["dune"]), edited, source="xmnote", origin="x", now=2.0)
+    close_database()
+    code, out, _ = run(monkeypatch, capsys, "journal", "status")
+    assert (
+        "Not in the journal yet: 1 update waiting.\n"
+        "  note (Title dune): edited note\n"
+        "    Update waiting.\n"
+        "    Next try: with the next send.\n"
+    ) in out
+    world["server"].fail_next(500, operation="UpdateReadingJournal")
+    code, out, _ = run(monkeypatch, capsys, "journal", "send")
+    assert code == 1
+    assert (
+        "Hardcover did not answer the last try. It goes again after a wait — note not updated "
+        "(Title dune): edited note\n" in out
+    )
+    code, out, _ = run(monkeypatch, capsys, "journal", "status")
+    assert re.search(
+        r"  note \(Title dune\): edited note\n"
+        r"    Update waiting: Hardcover did not answer the last try\.\n"
+        r"    Next try: after (\d{4}-\d\d-\d\d )?\d\d:\d\d\.\n",
+        out,
+    )
+    for row in world["catalog"].rows("reading_journals"):
+        if row["event"] == "note":
+            world["catalog"].delete_row("reading_journals", row["id"])
+    code, out, _ = run(monkeypatch, capsys, "journal", "send")
+    assert code == 1
+    assert "Refused by Hardcover: Not found — note not updated (Title dune): edited note" in out

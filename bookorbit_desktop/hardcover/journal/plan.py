@@ -10,11 +10,14 @@ Each highlight is one `quote` entry (its text); its note, when it has one, is on
 | "sending": the answer was lost   | anything                       | confirm first (read back)   |
 | sent                             | gone (note removed, deleted)   | nothing: never deleted      |
 | "refused" by Hardcover           | anything                       | insert again, once it is due|
+| "waiting": Hardcover stored none | anything                       | insert again, once it is due|
 | any, its next attempt not due    | anything                       | held (no request)           |
+| refused or waiting, not due      | its text was edited            | insert the new text at once |
 
-An entry that failed (refused, or its lost answer could not be checked) waits before the next
-attempt, longer after each failure in a row (`retry_delay`), so a permanent refusal costs a
-few requests a day instead of one every pass of the worker.
+An entry that failed (refused, no answer, or its lost answer could not be checked) waits before
+the next attempt, longer after each failure in a row (`retry_delay`), so a permanent refusal or
+a Hardcover that keeps failing costs a few requests a day instead of one every pass of the
+worker. The failures in a row survive until the entry is in the journal, or its text changes.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ NOTE = "note"
 SENDING = "sending"
 SENT = "sent"
 REFUSED = "refused"  # Hardcover answered and refused the insert: nothing is in the journal
+WAITING = "waiting"  # certainly not in the journal (429, 401, read back and not found)
 # Waits after the 1st, 2nd, ... failure in a row; the last one repeats.
 BACKOFF_SECONDS = (300.0, 1_200.0, 3_600.0, 4 * 3_600.0, 12 * 3_600.0)
 PRIVACY = {"public": 1, "followers": 2, "private": 3}
@@ -77,6 +81,12 @@ def is_due(done: Sent, now: float) -> bool:
     return done.next_attempt_at is None or done.next_attempt_at <= now
 
 
+def edited_while_out(done: Sent, entry: Wanted) -> bool:
+    """Not in the journal and the highlight's text changed since the last try: a new text
+    is a new attempt (it goes at once and counts its failures from zero)."""
+    return done.state in (REFUSED, WAITING) and done.text != entry.text
+
+
 def page_number(page: str | None, edition_pages: int | None) -> int | None:
     """The page as a number within the edition, or None (a label such as "xii", or beyond)."""
     if page is None or not page.isdigit():
@@ -115,9 +125,14 @@ def plan(
     result = JournalPlan()
     for entry in wanted:
         done = sent.get((entry.highlight_id, entry.kind))
-        if done is not None and now is not None and not is_due(done, now):
+        if (
+            done is not None
+            and now is not None
+            and not is_due(done, now)
+            and not edited_while_out(done, entry)
+        ):
             result.held += 1
-        elif done is None or done.state == REFUSED:
+        elif done is None or done.state in (REFUSED, WAITING):
             result.inserts.append(entry)
         elif done.state != SENT or done.journal_id is None:
             result.unconfirmed.append((done, entry))

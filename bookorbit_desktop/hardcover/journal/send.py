@@ -9,9 +9,11 @@ would be sent). The client's rate budget is the sync's own: pass the same client
 Only the holder of the sync lease sends (the worker of the window or `serve`, or the user's
 `journal send`): two senders would both see a quote as new and add it twice. An insert whose
 outcome is unknown (a 5xx, a timeout, a dropped connection) is never repeated blind: it is
-looked for on the next pass. A refusal, or a read-back that fails (a token without
-`read:journal` gets 403), waits longer after each failure (`plan.retry_delay`); a pass the
-user asked for tries at once.
+looked for once its wait is over. An answer that says nothing was stored (a refusal, 400, 403,
+401, 429) puts the entry back in the queue with its reason. Every failure, and a read-back that
+fails (a token without `read:journal` gets 403), waits longer than the one before
+(`plan.retry_delay`); a 429 waits as long as Hardcover asked and stops the pass, a 401 stops it
+too (the token is the problem). A pass the user asked for tries at once.
 """
 
 from __future__ import annotations
@@ -25,12 +27,18 @@ from typing import Any
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import (
+    AuthError,
+    BadResponseError,
+    GraphQLResponseError,
+    MutationError,
     NetworkError,
     RateLimitedError,
+    RequestRejectedError,
     ScopeError,
     UnavailableError,
 )
 from bookorbit_desktop.hardcover.journal import store
+from bookorbit_desktop.hardcover.journal.backlog import NO_ANSWER, SLOW_DOWN, TOKEN, backlog
 from bookorbit_desktop.hardcover.journal.plan import JournalPlan, Sent, Wanted, journal_object, plan
 from bookorbit_desktop.hardcover.sync import lease
 
@@ -49,6 +57,20 @@ class ReviewNeededError(BookOrbitError):
         self.preview = preview
 
 
+ADD = "add"
+UPDATE = "update"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One entry this pass could not add or update, and why."""
+
+    entry: Wanted
+    action: str  # ADD or UPDATE
+    reason: str  # Hardcover's reason when `refused`, else why there is no answer
+    refused: bool  # Hardcover answered and refused it
+
+
 @dataclass
 class JournalReport:
     inserted: int = 0
@@ -57,9 +79,11 @@ class JournalReport:
     unchanged: int = 0
     waiting: int = 0  # lost answers that could not be checked (no read:journal, or offline)
     held: int = 0  # failed before and waiting for their next attempt
-    failed: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
     read_denied: bool = False  # the token may not read the journal back (read:journal)
     lease_lost: bool = False  # another process took over sending: the rest goes later
+    slow_down_until: float | None = None  # Hardcover's 429 stopped the pass until then
+    left: int = 0  # entries still not in the journal as they should be, after the pass
 
 
 def preview(now: float | None = None) -> JournalPlan:
@@ -69,6 +93,23 @@ def preview(now: float | None = None) -> JournalPlan:
 
 class RefusedError(Exception):
     """Hardcover answered and refused the change (it was not applied)."""
+
+
+# Answers that say Hardcover applied nothing; anything else (a 5xx, no answer, an answer that
+# cannot be read) may follow a stored change.
+_REFUSALS = (RefusedError, RequestRejectedError, ScopeError, GraphQLResponseError, MutationError)
+_NO_ANSWER = (NetworkError, UnavailableError, BadResponseError)
+
+
+def _reason(error: Exception) -> str:
+    """Hardcover's reason for a refusal, in its own words where it gave any."""
+    if isinstance(error, ScopeError):
+        return f"the token lacks the {error.scope or 'needed'} permission"
+    if isinstance(error, GraphQLResponseError):
+        return "; ".join(str(e.get("message", e)) for e in error.errors)
+    if isinstance(error, RequestRejectedError | MutationError):
+        return error.detail or error.message
+    return str(error)
 
 
 def _journal_id(result: Any) -> int:
@@ -103,6 +144,10 @@ async def _confirm(
     for index, (sent, entry) in enumerate(lost):
         try:
             rows = await _existing(client, user_id, entry.hc_book_id, entry.kind)
+        except RateLimitedError as error:
+            for _, rest in lost[index:]:  # still unknown: looked for once Hardcover allows
+                store.mark_failed(rest, now(), until=now() + error.retry_after)
+            raise
         except ScopeError:
             # One 403 says it for every entry: no more read-backs this pass.
             log.info("Journal: the token may not read the journal back; %d wait", len(lost))
@@ -139,12 +184,19 @@ async def _insert(
             "InsertReadingJournal", {"object": journal_object(entry, privacy)}
         )
         journal_id = _journal_id(data.get("insert_reading_journal"))
-    except RefusedError as error:
-        store.mark_refused(entry, str(error), now)
-        report.failed.append(f"highlight {entry.highlight_id} ({entry.kind}): {error}")
+    except RateLimitedError as error:  # nothing stored; the pass stops
+        store.mark_waiting(entry, now, SLOW_DOWN, until=now + error.retry_after)
+        raise
+    except AuthError:  # nothing stored; the pass stops
+        store.mark_waiting(entry, now, TOKEN)
+        raise
+    except _REFUSALS as error:
+        store.mark_refused(entry, _reason(error), now)
+        report.failed.append(Failure(entry, ADD, _reason(error), refused=True))
         return
-    except (NetworkError, UnavailableError):
-        report.waiting += 1  # it may have arrived: confirmed by reading back next time
+    except _NO_ANSWER:
+        store.mark_failed(entry, now)  # it may have arrived: read back once the wait is over
+        report.waiting += 1
         return
     store.mark_sent(entry, journal_id, now)
     report.inserted += 1
@@ -158,13 +210,19 @@ async def _update(
             "UpdateReadingJournal", {"id": journal_id, "object": {"entry": entry.text}}
         )
         _journal_id(data.get("update_reading_journal"))
-    except RefusedError as error:
-        store.mark_failed(entry, now, refused=str(error))
-        report.failed.append(f"journal entry {journal_id}: {error}")
+    except RateLimitedError as error:
+        store.mark_failed(entry, now, refused=SLOW_DOWN, until=now + error.retry_after)
+        raise
+    except AuthError:
+        store.mark_failed(entry, now, refused=TOKEN)
+        raise
+    except _REFUSALS as error:
+        store.mark_failed(entry, now, refused=_reason(error))
+        report.failed.append(Failure(entry, UPDATE, _reason(error), refused=True))
         return
-    except (NetworkError, UnavailableError):
+    except _NO_ANSWER:
         store.mark_failed(entry, now)  # the same text again is harmless: it goes after a wait
-        report.waiting += 1
+        report.failed.append(Failure(entry, UPDATE, NO_ANSWER, refused=False))
         return
     store.mark_sent(entry, journal_id, now)
     report.updated += 1
@@ -197,17 +255,29 @@ async def send_highlights(
         return False
 
     try:
-        inserts = current.inserts + await _confirm(
-            client, user_id, current.unconfirmed, report, clock
-        )
-        for entry in inserts:
-            if not still_ours():
-                return report
-            await _insert(client, entry, privacy, report, clock())
-        for journal_id, entry in current.updates:
-            if not still_ours():
-                return report
-            await _update(client, journal_id, entry, report, clock())
-    except RateLimitedError:
+        await _pass(client, user_id, current, privacy, report, clock, still_ours)
+    except RateLimitedError as error:
         log.info("Journal pass stopped by the rate limit; the rest goes next time")
+        report.slow_down_until = clock() + error.retry_after
+    report.left = len(backlog(store.wanted(), store.sent_map()))
     return report
+
+
+async def _pass(
+    client: HardcoverClient,
+    user_id: int,
+    current: JournalPlan,
+    privacy: int,
+    report: JournalReport,
+    clock: Callable[[], float],
+    still_ours: Callable[[], bool],
+) -> None:
+    inserts = current.inserts + await _confirm(client, user_id, current.unconfirmed, report, clock)
+    for entry in inserts:
+        if not still_ours():
+            return
+        await _insert(client, entry, privacy, report, clock())
+    for journal_id, entry in current.updates:
+        if not still_ours():
+            return
+        await _update(client, journal_id, entry, report, clock())

@@ -4,7 +4,8 @@ and the highlight -> journal id map.
 An insert is first recorded as "sending" and committed before the request leaves, so a crash
 or a lost answer can never lead to a silent second insert: `plan` sends such an entry to be
 confirmed by reading the journal back first. A row that failed keeps its failures in a row,
-when it may go again and Hardcover's reason (`mark_refused`, `mark_failed`).
+when it may go again and the reason (`mark_refused`, `mark_waiting`, `mark_failed`); they are
+kept until the entry is in the journal or its text changes, so the waits keep growing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bookorbit_desktop.hardcover.journal.plan import (
     REFUSED,
     SENDING,
     SENT,
+    WAITING,
     Sent,
     Wanted,
     retry_delay,
@@ -141,11 +143,16 @@ def _this(entry: Wanted) -> Any:
     return (JournalEntry.highlight == entry.highlight_id) & (JournalEntry.kind == entry.kind)
 
 
+def _attempts(entry: Wanted) -> int:
+    """The failures in a row of `entry`'s row, unless its text changed since (a new try)."""
+    before = JournalEntry.get_or_none(_this(entry))
+    return before.attempts if before is not None and before.text == entry.text else 0
+
+
 def mark_sending(entry: Wanted, now: float) -> None:
     """Recorded before the insert leaves; the failures in a row so far are kept."""
     with database.atomic():
-        before = JournalEntry.get_or_none(_this(entry))
-        attempts = before.attempts if before is not None else 0
+        attempts = _attempts(entry)
         JournalEntry.insert(
             **_row(entry, None, SENDING, now), attempts=attempts
         ).on_conflict_replace().execute()
@@ -154,8 +161,7 @@ def mark_sending(entry: Wanted, now: float) -> None:
 def mark_refused(entry: Wanted, reason: str, now: float) -> None:
     """Hardcover refused the insert: nothing is in the journal; try again after a wait."""
     with database.atomic():
-        before = JournalEntry.get_or_none(_this(entry))
-        attempts = (before.attempts if before is not None else 0) + 1
+        attempts = _attempts(entry) + 1
         JournalEntry.insert(
             **_row(entry, None, REFUSED, now),
             attempts=attempts,
@@ -164,15 +170,37 @@ def mark_refused(entry: Wanted, reason: str, now: float) -> None:
         ).on_conflict_replace().execute()
 
 
-def mark_failed(entry: Wanted, now: float, *, refused: str | None = None) -> None:
-    """An update refused (its entry keeps the text it had), or a lost answer that could not
-    be checked: the row stays as it is and waits longer before the next attempt."""
+def mark_waiting(entry: Wanted, now: float, reason: str, *, until: float | None = None) -> None:
+    """Hardcover certainly stored nothing (a 429 or a 401 on the insert): the entry waits to
+    be inserted again, `until` Hardcover's own wait (not a failure of the entry), else after
+    one more failure in a row."""
+    with database.atomic():
+        attempts = _attempts(entry)
+        if until is None:
+            attempts += 1
+            until = now + retry_delay(attempts)
+        JournalEntry.insert(
+            **_row(entry, None, WAITING, now),
+            attempts=attempts,
+            next_attempt_at=until,
+            refused=reason,
+        ).on_conflict_replace().execute()
+
+
+def mark_failed(
+    entry: Wanted, now: float, *, refused: str | None = None, until: float | None = None
+) -> None:
+    """An update that failed (its entry keeps the text it had), an insert without an answer,
+    or a lost answer that could not be checked: the row keeps its state and waits longer
+    before the next attempt; `until`: Hardcover's own wait (a 429), not counted as a failure."""
     row = JournalEntry.get_or_none(_this(entry))
     if row is None:
         return
-    attempts = row.attempts + 1
+    attempts = row.attempts if until is not None else row.attempts + 1
     JournalEntry.update(
-        attempts=attempts, next_attempt_at=now + retry_delay(attempts), refused=refused
+        attempts=attempts,
+        next_attempt_at=until if until is not None else now + retry_delay(attempts),
+        refused=refused,
     ).where(_this(entry)).execute()
 
 
@@ -183,18 +211,11 @@ def mark_sent(entry: Wanted, journal_id: int, now: float) -> None:
 
 
 def forget(entry: Wanted) -> None:
-    """Reading back showed Hardcover never got the insert: nothing is in the journal for it."""
-    JournalEntry.delete().where(_this(entry) & (JournalEntry.state == SENDING)).execute()
-
-
-def failing() -> list[tuple[int, str, str, str, str | None]]:
-    """(highlight id, kind, state, text, Hardcover's reason) of every entry that failed last
-    time: refused by Hardcover, or a lost answer not yet checked."""
-    rows = JournalEntry.select(
-        JournalEntry.highlight, JournalEntry.kind, JournalEntry.state, JournalEntry.text,
-        JournalEntry.refused,
-    ).where((JournalEntry.attempts > 0) | (JournalEntry.state == SENDING))  # fmt: skip
-    return [(int(h), kind, state, text, reason) for h, kind, state, text, reason in tuples(rows)]
+    """Reading back showed Hardcover never got the insert: nothing is in the journal for it.
+    The row stays (waiting) with its failures in a row, so the waits keep growing."""
+    JournalEntry.update(state=WAITING, journal_id=None).where(
+        _this(entry) & (JournalEntry.state == SENDING)
+    ).execute()
 
 
 def known_journal_ids() -> set[int]:

@@ -10,6 +10,7 @@ from bookorbit_desktop.hardcover.journal.plan import (
     REFUSED,
     SENDING,
     SENT,
+    WAITING,
     Sent,
     journal_object,
     page_number,
@@ -99,6 +100,14 @@ NOW = 1_000_000.0
         (Sent(1, QUOTE, 9, "before", SENT, 1, NOW + 1, "Too long"), NOW, (0, 0, 0, 0, 1)),
         (Sent(1, QUOTE, 9, "before", SENT, 1, NOW - 1, "Too long"), NOW, (0, 1, 0, 0, 0)),
         (Sent(1, QUOTE, 9, FEAR, SENT), NOW, (0, 0, 0, 1, 0)),
+        # certainly not in the journal (read back, 429, 401): inserted again once due
+        (Sent(1, QUOTE, None, FEAR, WAITING, 2, NOW + 1), NOW, (0, 0, 0, 0, 1)),
+        (Sent(1, QUOTE, None, FEAR, WAITING, 2, NOW - 1), NOW, (1, 0, 0, 0, 0)),
+        # a new text is a new try: it goes at once
+        (Sent(1, QUOTE, None, "before", REFUSED, 3, NOW + 9, "x"), NOW, (1, 0, 0, 0, 0)),
+        (Sent(1, QUOTE, None, "before", WAITING, 3, NOW + 9), NOW, (1, 0, 0, 0, 0)),
+        # ... but a lost answer is looked for first, edited or not
+        (Sent(1, QUOTE, None, "before", SENDING, 3, NOW + 9), NOW, (0, 0, 0, 0, 1)),
     ],
 )
 def test_failed_entries_wait_for_their_next_attempt(done, now, counts):

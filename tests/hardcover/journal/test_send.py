@@ -109,7 +109,7 @@ async def test_a_lost_answer_is_confirmed_by_reading_back_not_sent_twice(world, 
         assert (report.inserted, report.waiting) == (2, 1)
         assert len(catalog.rows("reading_journals")) == 3  # the dropped one did arrive
         assert JournalEntry.select().where(JournalEntry.state == "sending").count() == 1
-        report = await send_highlights(client, user_id=hardcover.user_id)
+        report = await send_highlights(client, user_id=hardcover.user_id, user_asked=True)
         assert (report.adopted, report.inserted) == (1, 0)
         assert len(catalog.rows("reading_journals")) == 3
         assert JournalEntry.select().where(JournalEntry.state == "sending").count() == 0
@@ -122,7 +122,7 @@ async def test_without_read_journal_a_lost_answer_waits(world, hardcover, hc_cli
     hardcover.fail_next("drop_after", operation="InsertReadingJournal")
     await send_highlights(hc_client, user_id=hardcover.user_id, reviewed=True)
     before = len(hardcover.catalog.rows("reading_journals"))
-    report = await send_highlights(hc_client, user_id=hardcover.user_id)
+    report = await send_highlights(hc_client, user_id=hardcover.user_id, user_asked=True)
     assert (report.waiting, report.inserted) == (1, 0)  # the sync token may not read it back
     assert len(hardcover.catalog.rows("reading_journals")) == before
 
@@ -132,7 +132,7 @@ async def test_a_refused_insert_is_reported_and_not_marked(world, hardcover, hc_
     hardcover.catalog.delete_book(world["hc_book"])
     report = await send_highlights(hc_client, user_id=hardcover.user_id, reviewed=True)
     assert report.inserted == 0 and len(report.failed) == 3
-    assert "Book not found" in report.failed[0]
+    assert report.failed[0].reason == "Book not found" and report.failed[0].refused
     kept = JournalEntry.select().where(JournalEntry.journal_id.is_null(False)).count()
     assert kept == 0  # nothing is in the journal; the refusal is kept to wait and be shown
 

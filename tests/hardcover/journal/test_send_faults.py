@@ -60,7 +60,7 @@ async def test_a_stored_insert_whose_answer_is_lost_is_never_sent_twice(
     report = await send_highlights(reader, user_id=hardcover.user_id, reviewed=True)
     assert (report.inserted, report.waiting) == (2, 1)
     assert entries(hardcover) == sorted(QUOTES)  # the lost one did arrive, once
-    report = await send_highlights(reader, user_id=hardcover.user_id)
+    report = await send_highlights(reader, user_id=hardcover.user_id, user_asked=True)
     assert (report.adopted, report.inserted) == (1, 0)
     assert entries(hardcover) == sorted(QUOTES)
 
@@ -89,7 +89,7 @@ async def test_a_send_waits_for_another_process_holding_the_lease(world, hardcov
 async def test_a_refused_entry_waits_longer_each_time_and_says_why(world, hardcover, reader, clock):
     hardcover.catalog.delete_book(world["hc_book"])
     report = await send_highlights(reader, user_id=hardcover.user_id, reviewed=True)
-    assert len(report.failed) == 3 and "Book not found" in report.failed[0]
+    assert len(report.failed) == 3 and report.failed[0].reason == "Book not found"
     for _ in range(60):  # the worker's pass every 10 s for 10 minutes
         clock.advance(10)
         await send_highlights(reader, user_id=hardcover.user_id, reviewed=True)
@@ -123,7 +123,7 @@ async def test_quotes_left_by_a_503_and_a_drop_stay_queued_and_go_later(world, h
     hardcover.fail_next("drop", operation="InsertReadingJournal")
     report = await send_highlights(reader, user_id=hardcover.user_id, reviewed=True)
     assert report.inserted == 1 and report.waiting == 2
-    report = await send_highlights(reader, user_id=hardcover.user_id)
+    report = await send_highlights(reader, user_id=hardcover.user_id, user_asked=True)
     assert report.inserted == 2
     assert entries(hardcover) == sorted(QUOTES)
 
