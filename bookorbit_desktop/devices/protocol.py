@@ -9,7 +9,8 @@ The password check: the server sends a challenge; the device answers with the lo
 SHA-1 of the password followed by the challenge (both UTF-8).
 
 Whatever a peer sends, reading a frame ends in a `Frame` or a `FrameError` (no other
-exception): a frame too long, not JSON, nested deeper than the parser goes, or not an
+exception): a frame longer than the step allows (`PRE_AUTH_FRAME_BYTES` before the password
+is checked, `MAX_FRAME_BYTES` after), not JSON, nested deeper than the parser goes, or not an
 `[opcode, arguments]` array.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -53,6 +55,10 @@ PROTOCOL_VERSION = 1
 MESSAGE_PASSWORD_ERROR = 1  # DISPLAY_MESSAGE kind KOReader shows as "invalid password"
 MAX_LENGTH_DIGITS = 10
 MAX_FRAME_BYTES = 1024 * 1024  # a device's largest frame is one book's slim metadata
+# Before the password is checked a device sends one frame, the OK to GET_INITIALIZATION_INFO
+# (its name, its extensions and their path lengths: about 1 KB from KOReader), and a refused
+# one its parting NOOP. A stranger gets no more than this decoded before proving anything.
+PRE_AUTH_FRAME_BYTES = 8 * 1024
 
 
 class FrameError(Exception):
@@ -88,8 +94,11 @@ def decode(body: bytes) -> Frame:
     return Frame(op, args)
 
 
-async def read_frame(reader: asyncio.StreamReader) -> Frame | None:
-    """The next frame, or None when the peer closed the connection between frames."""
+async def read_frame(
+    reader: asyncio.StreamReader, limit: Callable[[], int] = lambda: MAX_FRAME_BYTES
+) -> Frame | None:
+    """The next frame, or None when the peer closed the connection between frames. A frame
+    longer than `limit()` (asked once its length is read) is refused before it is read."""
     digits = b""
     while True:
         byte = await reader.read(1)
@@ -105,7 +114,10 @@ async def read_frame(reader: asyncio.StreamReader) -> Frame | None:
     if not digits:
         raise FrameError("a frame has no length")
     length = int(digits)
-    if not 2 <= length <= MAX_FRAME_BYTES:
+    most = limit()
+    if length > most:
+        raise FrameError(f"a frame of {length:,} bytes, over the {most:,} allowed at this step")
+    if length < 2:
         raise FrameError(f"a frame of {length} bytes")
     try:
         rest = await reader.readexactly(length - 1)

@@ -27,7 +27,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bookorbit_desktop.devices.discovery import BROADCAST_PORTS, Discovery
-from bookorbit_desktop.devices.protocol import Op
 from bookorbit_desktop.devices.records import DeviceRecords
 from bookorbit_desktop.devices.session import Session, SessionEnded, Timing
 from bookorbit_desktop.devices.transfer import Progress, send_queue
@@ -41,7 +40,7 @@ from bookorbit_desktop.guards.connections import (
 )
 from bookorbit_desktop.guards.log_budget import BudgetedLog, LineBudget
 from bookorbit_desktop.guards.text import for_log
-from bookorbit_desktop.guards.throttle import Admission, LoginThrottle
+from bookorbit_desktop.guards.throttle import LoginThrottle
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +209,7 @@ class DeviceServer:
             self.password or "",
             self.records,
             self.timing,
-            self._admit,
+            self.throttle.admit,
             self.throttle.checked,
             note=self.session_lines.line,
         )
@@ -251,14 +250,8 @@ class DeviceServer:
                 self._changed()
             await session.close()
 
-    def _admit(self, address: str) -> bool:
-        return self.throttle.admit(address) is Admission.CHECK
-
     async def _busy(self, session: Session) -> None:
-        name = self._active.info.name if self._active is not None else ""
-        with contextlib.suppress(SessionEnded):
-            await session.send(Op.CALIBRE_BUSY, {"otherDevice": name})
-            await session.hear_goodbye()
+        await session.busy(self._active.info.name if self._active is not None else "")
 
     async def _idle(self, session: Session) -> None:
         while True:

@@ -7,6 +7,7 @@ The order KOReader expects (it gives up when a step is late):
 | 1 | GET_INITIALIZATION_INFO (challenge, calibre_version) | OK with the password hash | 5 s |
 | 2 | GET_DEVICE_INFORMATION | OK, its store uuid (we make one if none) | 1 s after 1 |
 | 2' | (wrong hash) DISPLAY_MESSAGE kind 1, then we close | its parting NOOP | 1 s after 1 |
+| 2'' | (too many wrong passwords from everywhere) CALIBRE_BUSY, then we close | its NOOP | |
 | 3 | SET_CALIBRE_DEVICE_INFO, FREE_SPACE, SET_LIBRARY_INFO | OK each | |
 | 4 | GET_BOOK_COUNT | OK {count}, then one OK per book | |
 | 5 | NOOP {count}, NOOP {priKey} per unknown book | (nothing), one OK per priKey | |
@@ -15,9 +16,11 @@ The order KOReader expects (it gives up when a step is late):
 | - | DELETE_BOOK {lpaths} | OK, then OK {uuid} per lpath | |
 | end | NOOP {ejecting} | OK, then it hangs up | |
 
-A NOOP the device sends on its own is its goodbye. Sending itself lives in `transfer.py`.
-Every value the session keeps from the device passes `checks` first; a frame that breaks the
-protocol ends the session with its reason (`SessionEnded`), which the server logs once.
+Until the password is right a frame may be at most `PRE_AUTH_FRAME_BYTES` (8 KiB): a
+stranger gets nothing larger decoded. A NOOP the device sends on its own is its goodbye.
+Sending itself lives in `transfer.py`. Every value the session keeps from the device passes
+`checks` first; a frame that breaks the protocol ends the session with its reason
+(`SessionEnded`), which the server logs once.
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from typing import Any
 from bookorbit_desktop.devices import checks
 from bookorbit_desktop.devices.protocol import (
     CALIBRE_VERSION,
+    MAX_FRAME_BYTES,
     MESSAGE_PASSWORD_ERROR,
+    PRE_AUTH_FRAME_BYTES,
     Frame,
     FrameError,
     Op,
@@ -49,6 +54,7 @@ from bookorbit_desktop.devices.protocol import (
 from bookorbit_desktop.devices.records import DeviceRecords
 from bookorbit_desktop.guards.connections import peer_address
 from bookorbit_desktop.guards.text import for_log
+from bookorbit_desktop.guards.throttle import Admission
 from bookorbit_desktop.library.store.devices import ListedBook
 
 log = logging.getLogger(__name__)
@@ -91,7 +97,7 @@ class Session:
         password: str,
         records: DeviceRecords,
         timing: Timing | None = None,
-        admit: Callable[[str], bool] = lambda _address: True,
+        admit: Callable[[str], Admission] = lambda _address: Admission.CHECK,
         checked: Callable[[str, bool], None] = lambda _address, _ok: None,
         note: Callable[[str, str], None] | None = None,
     ) -> None:
@@ -111,14 +117,16 @@ class Session:
         self._inbox: asyncio.Queue[Frame | None] = asyncio.Queue(INBOX_FRAMES)
         self._ended = False
         self._broken: str | None = None  # why the peer's bytes stopped being frames
+        self._frame_limit = PRE_AUTH_FRAME_BYTES  # until the device proved the password
         self._pump = asyncio.create_task(self._read_frames())
 
     async def _read_frames(self) -> None:
         try:
-            while (frame := await read_frame(self.reader)) is not None:
+            while (frame := await read_frame(self.reader, lambda: self._frame_limit)) is not None:
                 await self._inbox.put(frame)
         except (FrameError, OSError) as error:
-            self._broken = str(error)
+            before = self._frame_limit < MAX_FRAME_BYTES
+            self._broken = f"{error}{', before the password was checked' if before else ''}"
         finally:
             self._ended = True
             with contextlib.suppress(asyncio.QueueFull):
@@ -175,12 +183,21 @@ class Session:
         reply = await self.call(Op.GET_INITIALIZATION_INFO, args, self.timing.handshake)
         if reply.op != Op.OK:
             raise SessionEnded(f"the device answered the handshake with {reply.op.name}")
-        if not self._admit(self.info.address or ""):
+        admission = self._admit(self.info.address or "")
+        if admission is Admission.ADDRESS_LIMIT:
             self._note(
                 self.info.address or "",
                 f"Device at {self.info.address} tries passwords too fast: refused",
             )
             await self.refuse()
+            return False
+        if admission is Admission.BUSY:  # not this device's fault: "busy", not "wrong password"
+            self._note(
+                self.info.address or "",
+                f"Device at {self.info.address} told to come back later: too many wrong "
+                "passwords from several addresses at once",
+            )
+            await self.busy()
             return False
         expected = password_hash(self.password, challenge)
         given = reply.args.get("passwordHash")
@@ -194,6 +211,7 @@ class Session:
             )
             await self.refuse()
             return False
+        self._frame_limit = MAX_FRAME_BYTES
         if not reply.args.get("canSendOkToSendbook") or not reply.args.get("canStreamBooks"):
             raise SessionEnded("the device cannot receive books the way this server sends them")
         self.info.extensions = checks.extensions(reply.args.get("acceptedExtensions"))
@@ -220,6 +238,13 @@ class Session:
                     "currentLibraryUUID": self.library_uuid,
                 },
             )
+            await self.hear_goodbye()
+        await self.close()
+
+    async def busy(self, other_device: str = "") -> None:
+        """Tell the device calibre is busy (as calibre does), and let it hang up first."""
+        with contextlib.suppress(SessionEnded):
+            await self.send(Op.CALIBRE_BUSY, {"otherDevice": other_device})
             await self.hear_goodbye()
         await self.close()
 

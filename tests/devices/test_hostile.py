@@ -17,6 +17,7 @@ import pytest
 from bookorbit_desktop.devices.records import DeviceRecords
 from bookorbit_desktop.devices.server import DeviceServer
 from bookorbit_desktop.devices.session import Timing
+from bookorbit_desktop.guards.throttle import Admission, LoginThrottle
 from bookorbit_desktop.library.store import devices as store
 from tests.devices.conftest import PASSWORD
 from tests.devices.koreader_client import CALIBRE_BUSY, GET_BOOK_COUNT, KoreaderDevice
@@ -234,3 +235,80 @@ async def test_a_refused_device_that_keeps_talking_is_closed_soon(device_server,
     finally:
         writer.close()
     await device.disconnect()
+
+
+def _padded_answer(device: KoreaderDevice, padding: int) -> None:
+    """The device answers the handshake with the right password, padded to `padding` bytes."""
+    original = device._init_info
+
+    def init_info(args):
+        captured = []
+        device.send = lambda op, answer: captured.append((op, answer))  # type: ignore[method-assign]
+        original(args)
+        del device.send  # the class's own again
+        [(op, answer)] = captured
+        device.send(op, {**answer, "padding": "x" * padding})
+
+    device._init_info = init_info  # type: ignore[method-assign]
+
+
+async def test_a_large_frame_before_the_password_is_checked_ends_the_session(
+    device_server, tmp_path, caplog
+):
+    caplog.set_level(logging.INFO)
+    device = KoreaderDevice(tmp_path / "big", password=PASSWORD)
+    _padded_answer(device, 64 * 1024)  # far more than any handshake answer, yet valid JSON
+    await device.connect("127.0.0.1", device_server.status.port)
+    await asyncio.wait_for(device.closed.wait(), 3.0)
+    assert GET_BOOK_COUNT not in device.ops() and device_server.status.device is None
+    lines = [record.getMessage() for record in caplog.records]
+    assert any(
+        "over the 8,192 allowed" in line and "before the password was checked" in line
+        for line in lines
+    ), lines
+    assert _crashes(caplog) == []
+    normal = KoreaderDevice(tmp_path / "normal", password=PASSWORD)
+    _padded_answer(normal, 2048)  # a handshake answer a little larger than KOReader's
+    await normal.connect("127.0.0.1", device_server.status.port)
+    await normal.wait_for(GET_BOOK_COUNT, timeout=3.0)
+    await normal.disconnect()
+
+
+async def test_a_frame_declared_huge_before_the_password_is_not_waited_for(device_server):
+    reader, writer = await asyncio.open_connection("127.0.0.1", device_server.status.port)
+    try:
+        await asyncio.wait_for(reader.read(4096), 3.0)  # GET_INITIALIZATION_INFO
+        writer.write(b"1000000[0,{")  # a megabyte announced, a few bytes sent
+        await writer.drain()
+        async with asyncio.timeout(2.0):  # closed at once, not at the handshake's 5 s
+            while await reader.read(4096):
+                pass
+    finally:
+        writer.close()
+
+
+async def test_a_global_guessing_flood_tells_a_device_busy_not_wrong_password(
+    library, tmp_path, caplog
+):
+    caplog.set_level(logging.INFO)
+    throttle = LoginThrottle(lambda: 0.0, global_rate=0.0, global_burst=1)  # frozen clock
+    assert throttle.admit("10.9.9.9") is Admission.CHECK
+    throttle.checked("10.9.9.9", False)  # strangers elsewhere spent every check there was
+    server = DeviceServer(
+        PASSWORD,
+        DeviceRecords(),
+        "127.0.0.1",
+        0,
+        discovery=False,
+        timing=Timing(goodbye=0.3),
+        throttle=throttle,
+    )
+    await server.start()
+    try:
+        device = await connect(server, tmp_path)
+        await device.wait_for(CALIBRE_BUSY)
+        await asyncio.wait_for(device.closed.wait(), 5)
+        assert not device.invalid_password
+        assert any("come back later" in record.getMessage() for record in caplog.records)
+    finally:
+        await server.stop()
