@@ -6,7 +6,7 @@ highlights import DIR                        read the KOReader sidecars under DI
 highlights waiting                           exports that matched no single book
 highlights link N BOOK_ID                    the waiting export number N is BOOK_ID
 highlights proposals                         status/rating changes exports propose
-highlights apply|dismiss ID                  decide one proposal
+highlights apply|dismiss ID [--finished D]   decide one proposal
 highlights delete ID                         delete one highlight for good
 """
 
@@ -51,6 +51,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON")
     output.add_argument("--markdown", action="store_true", help="print one book as Markdown")
+    parser.add_argument(
+        "--finished",
+        metavar="DATE",
+        help="with apply: when the book was finished (YYYY-MM-DD or today), when the reading "
+        "history does not say",
+    )
 
 
 def _number(word: str, what: str) -> int:
@@ -86,7 +92,7 @@ def run(ctx: CliContext, args: argparse.Namespace) -> int:
     if action == "receiver":
         return _receiver(words)
     (target,) = _arguments(words, 1, f"{action} ID")
-    return _decide(action, _number(target, "The id"))
+    return _decide(action, _number(target, "The id"), args.finished)
 
 
 def _list(words: list[str], args: argparse.Namespace) -> int:
@@ -247,11 +253,19 @@ def _receiver(words: list[str]) -> int:
     return 0
 
 
-def _decide(action: str, target: int) -> int:
+def _decide(action: str, target: int, finished: str | None) -> int:
+    from bookorbit_desktop.library.reading.edits import UNSET
+    from bookorbit_desktop.library.reading.marking import DateNeededError
     from bookorbit_desktop.services import highlights
 
     if action == "apply":
-        reading = highlights.apply_proposal(target)
+        try:
+            reading = highlights.apply_proposal(target, finished=finished or UNSET)
+        except DateNeededError:
+            raise InvalidValueError(
+                f"Proposal {target}: the reading history does not say when you finished the "
+                "book. Give the date with --finished YYYY-MM-DD, or --finished today."
+            ) from None
         print(f"Applied: now {reading['status']}, rating {reading['rating'] or 'none'}.")
     elif action == "dismiss":
         highlights.dismiss_proposal(target)

@@ -29,6 +29,7 @@ from bookorbit_desktop.library.highlights import (
 from bookorbit_desktop.library.highlights.proposals import ProposalRow
 from bookorbit_desktop.library.highlights.store import HighlightRow, Recorded, Waiting
 from bookorbit_desktop.library.highlights.waiting_cap import Usage
+from bookorbit_desktop.library.reading.edits import UNSET
 from bookorbit_desktop.library.store.queries import get_book
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 
@@ -225,8 +226,8 @@ def waiting_proposals() -> list[ProposalRow]:
     return proposals.waiting()
 
 
-def apply_proposal(proposal_id: int) -> dict[str, object]:
-    return proposals.apply(proposal_id)
+def apply_proposal(proposal_id: int, *, finished: object = UNSET) -> dict[str, object]:
+    return proposals.apply(proposal_id, finished=finished)
 
 
 def dismiss_proposal(proposal_id: int) -> None:

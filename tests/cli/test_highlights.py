@@ -80,8 +80,12 @@ def test_import_list_export_and_decide(data_dir, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Dune: status read, rating 5" in out and "Review note: Loved it" in out
     assert ReadingState.get_by_id(dune.id).status == "reading"
-    assert run(data_dir, "highlights", "apply", "1") == 0
-    assert ReadingState.get_by_id(dune.id).status == "read"
+    assert run(data_dir, "highlights", "apply", "1") == 2  # when was it finished?
+    assert "--finished today" in capsys.readouterr().err
+    assert ReadingState.get_by_id(dune.id).status == "reading"
+    assert run(data_dir, "highlights", "apply", "1", "--finished", "2026-11-20") == 0
+    state = ReadingState.get_by_id(dune.id)
+    assert (state.status, state.finished, state.finished_source) == ("read", "2026-11-20", "user")
 
 
 def test_bad_input_is_one_clear_line(data_dir, tmp_path, capsys):

@@ -94,10 +94,14 @@ def test_progress_by_hand_starts_and_finishes_a_book(tmp_path, books_dir, capsys
     capsys.readouterr()
     assert run(tmp_path, "book", str(dune), "--progress", "40%", "--json") == 0
     reading = json.loads(capsys.readouterr().out)["reading"]
-    assert (reading["status"], reading["progress"], reading["started"]) == ("reading", 0.4, today)
+    # Nothing says when the reading began: the start stays unknown, never today by default.
+    assert (reading["status"], reading["progress"], reading["started"]) == ("reading", 0.4, None)
 
-    assert run(tmp_path, "book", str(dune), "--progress", "100%") == 0
-    assert f"read, 100%, started {today}, finished {today}" in capsys.readouterr().out
+    # Nothing says when it ended either: the user is asked for the date.
+    assert run(tmp_path, "book", str(dune), "--progress", "100%") == 2
+    assert "--finished today" in capsys.readouterr().err
+    assert run(tmp_path, "book", str(dune), "--progress", "100%", "--finished", "today") == 0
+    assert f"read, 100%, finished {today}" in capsys.readouterr().out
 
     # A status given in the same command wins over the one the progress implies.
     assert run(tmp_path, "book", str(emma), "--progress", "40%", "--status", "unread") == 0

@@ -199,7 +199,7 @@ def test_pushes_refresh_the_books_they_changed_once_per_burst(desktop, qtbot):
     model = desktop.window.library_view.model
     desktop.window.library_view.select_book(dune.id)
     edits.update_reading_state(dune.id, status="reading", progress=0.5)
-    edits.update_reading_state(other.id, status="read")  # not reported: not refreshed
+    edits.update_reading_state(other.id, status="read", finished="2024-05-01")  # not reported
     repainted, resets = [], []
     model.dataChanged.connect(lambda first, _last: repainted.append(model.book_at(first.row())))
     model.modelReset.connect(lambda: resets.append(True))
@@ -388,7 +388,7 @@ def test_a_push_or_a_refresh_keeps_what_the_user_is_typing(desktop, qtbot):
     desktop.window.library_view.select_book(dune.id)
     panel.rating_combo.setCurrentIndex(panel.rating_combo.findData(4.5))
     panel.started_edit.setText("2024-05-01")
-    edits.update_reading_state(dune.id, status="reading", progress=0.5)
+    edits.update_reading_state(dune.id, status="reading", started="2024-05-03", progress=0.5)
     with qtbot.waitSignal(desktop.window.library_view.model.dataChanged, timeout=3000):
         desktop._reading_changed(dune.id)  # a KOReader push, refreshed once the burst is over
     assert panel.progress_spin.value() == 50.0

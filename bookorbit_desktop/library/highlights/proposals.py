@@ -2,7 +2,7 @@
 
 `propose` stores one (unless the same suggestion is already waiting or was decided: a re-sent
 export never asks twice); `apply` changes the book's reading state through the library's own
-edit rules (`queries.update_reading_state`, which also queues the change for Hardcover);
+edit rules (`edits.save_edit`, which also queues the change for Hardcover);
 `dismiss` forgets it. Nothing here changes a book by itself.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.highlights.rules import Proposal, proposal
-from bookorbit_desktop.library.reading.edits import UNSET, update_reading_state
+from bookorbit_desktop.library.reading.edits import UNSET, save_edit
 from bookorbit_desktop.library.store.channel_tables import ReadingProposal
 from bookorbit_desktop.library.store.models import Book, ReadingState, database
 
@@ -110,14 +110,17 @@ def _open(proposal_id: int) -> ReadingProposal:
     return row
 
 
-def apply(proposal_id: int) -> dict[str, object]:
-    """Apply a waiting proposal to its book; returns the book's new reading state."""
+def apply(proposal_id: int, *, finished: object = UNSET) -> dict[str, object]:
+    """Apply a waiting proposal to its book as the user's edit (`save_edit`: a finished status
+    takes its date from the history, or `finished`, else `DateNeededError` and nothing
+    changes); returns the book's new reading state."""
     with database.atomic():
         row = _open(proposal_id)
-        reading = update_reading_state(
+        reading = save_edit(
             row.book_id,
             status=UNSET if row.status is None else row.status,
             rating=UNSET if row.rating is None else float(row.rating),
+            finished=finished,
         )
         row.decision = APPLIED
         row.save()

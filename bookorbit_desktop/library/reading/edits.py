@@ -15,8 +15,14 @@ from typing import Any
 
 from bookorbit_desktop.library.history.reads import latest_read_days
 from bookorbit_desktop.library.reading import rules as reading
-from bookorbit_desktop.library.reading.marking import Evidence, mark_read_dates
-from bookorbit_desktop.library.reading.sources import USER
+from bookorbit_desktop.library.reading.marking import (
+    FINISH_NEEDED,
+    DateNeededError,
+    Evidence,
+    implied_start,
+    mark_read_dates,
+)
+from bookorbit_desktop.library.reading.sources import HISTORY, USER
 from bookorbit_desktop.library.reading.values import (
     check_dates,
     parse_date,
@@ -106,6 +112,7 @@ def update_reading_state(
             "rating": new_rating,
         }
         values = _edited_values(state, before, current, given)
+        _implied_dates(book_id, before, values, given)
         for name, value in (("started", new_started), ("finished", new_finished)):
             if value is not UNSET:  # typed or chosen by the user
                 values[f"{name}_source"] = USER if value is not None else None
@@ -157,22 +164,7 @@ def mark_read(
     given_start = parse_date(started, field="start", today=today) if started is not UNSET else None
     with database.atomic():
         state = ReadingState.get_or_none(ReadingState.book == book_id)
-        sessions = latest_read_days(book_id)
-        first_push = (
-            ProgressEvent.select(ProgressEvent.timestamp)
-            .where(ProgressEvent.book == book_id)
-            .order_by(ProgressEvent.timestamp)
-            .first()
-        )
-        evidence = Evidence(
-            first_session=sessions[0] if sessions else None,
-            last_session=sessions[1] if sessions else None,
-            first_push=(
-                datetime.date.fromtimestamp(first_push.timestamp).isoformat()
-                if first_push is not None
-                else None
-            ),
-        )
+        evidence = _evidence(book_id)
         rereading = state is not None and state.status in reading.FINISHED
         marked = mark_read_dates(
             finished=given_finish,
@@ -195,6 +187,56 @@ def mark_read(
         return result
 
 
+def _evidence(book_id: int) -> Evidence:
+    """What the library holds about when the book was read: its history and first push."""
+    sessions = latest_read_days(book_id)
+    first_push = (
+        ProgressEvent.select(ProgressEvent.timestamp)
+        .where(ProgressEvent.book == book_id)
+        .order_by(ProgressEvent.timestamp)
+        .first()
+    )
+    return Evidence(
+        first_session=sessions[0] if sessions else None,
+        last_session=sessions[1] if sessions else None,
+        first_push=(
+            datetime.date.fromtimestamp(first_push.timestamp).isoformat()
+            if first_push is not None
+            else None
+        ),
+    )
+
+
+def _implied_dates(
+    book_id: int, before: reading.ReadingSnapshot, values: dict[str, Any], given: dict[str, Any]
+) -> None:
+    """Replace in `values` the dates the rules implied from the edit's day (a click is not
+    evidence) by what the evidence says, with their sources (`marking`)."""
+    implied = [
+        name
+        for name in ("started", "finished")
+        if given[name] is UNSET
+        and values[name] is not None
+        and values[name] != _iso(getattr(before, name))
+    ]
+    if not implied:
+        return
+    evidence = _evidence(book_id)
+    if "finished" in implied:
+        if evidence.last_session is None:
+            raise DateNeededError(FINISH_NEEDED)
+        values["finished"], values["finished_source"] = evidence.last_session, HISTORY
+    if "started" in implied:
+        after = _iso(before.finished) if before.status in reading.FINISHED else None
+        values["started"], values["started_source"] = implied_start(
+            evidence, after=after, before=values["finished"]
+        )
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _edited_values(
     state: ReadingState | None,
     before: reading.ReadingSnapshot,
@@ -211,10 +253,7 @@ def _edited_values(
         "rating": state.rating if state is not None else None,
     }
     values.update((key, value) for key, value in given.items() if value is not UNSET)
-    finished = given["finished"]
-    implied_start = given["started"] is UNSET and current.started not in (None, before.started)
-    if implied_start and isinstance(finished, str) and values["started"] > finished:
-        # "Read, finished in March" on a book never started: the start the new status
-        # implied (today) cannot come after the finish the user gave in the same edit.
-        values["started"] = finished
+    for name in ("started", "finished"):
+        if values[name] is None:
+            values[f"{name}_source"] = None
     return values

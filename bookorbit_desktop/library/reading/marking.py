@@ -16,6 +16,10 @@ command line takes `--finished today`):
 
 A start from the evidence that would come after the finish is not evidence of this read: it
 stays unknown. A start of the user's (given now, or kept) after the finish is an error.
+
+The same evidence dates every other date a user's edit implies without giving it
+(`implied_start`): choosing Reading, or typing a progress on an unread book, starts the book
+on its first session or first push, else leaves the start unknown.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ from dataclasses import dataclass
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.reading.sources import HISTORY, SYNC, USER
 from bookorbit_desktop.library.reading.values import check_dates
+
+FINISH_NEEDED = (
+    "The reading history does not say when you finished this book. Give the date you finished "
+    "it (or today)."
+)
 
 
 class DateNeededError(InvalidValueError):
@@ -65,18 +74,29 @@ def mark_read_dates(
     elif evidence.last_session is not None:
         finish, finish_source = evidence.last_session, HISTORY
     else:
-        raise DateNeededError(
-            "The reading history does not say when you finished this book. Give the date "
-            "you finished it (or today)."
-        )
-    options = [
-        (started, USER),
-        (current_started, current_started_source),
-        (evidence.first_session, HISTORY),
-        (evidence.first_push, SYNC),
-    ]
-    start, start_source = next(((d, s) for d, s in options if d is not None), (None, None))
-    if start_source in (HISTORY, SYNC) and start is not None and start > finish:
-        start, start_source = None, None  # evidence of another read, not of this one
+        raise DateNeededError(FINISH_NEEDED)
+    start: str | None
+    start_source: str | None
+    if started is not None:
+        start, start_source = started, USER
+    elif current_started is not None:
+        start, start_source = current_started, current_started_source
+    else:
+        start, start_source = implied_start(evidence, before=finish)
     check_dates(start, finish)  # the user's own start (given or kept) stays theirs
     return Marked(start, start_source, finish, finish_source)
+
+
+def implied_start(
+    evidence: Evidence, *, after: str | None = None, before: str | None = None
+) -> tuple[str | None, str | None]:
+    """The start date (and its source) the evidence gives a read the user did not date: the
+    latest read's first session, else the first push; unknown when that day is not within
+    (`after`, `before`] (evidence of another read: a reread begins after the last finish)."""
+    for day, source in ((evidence.first_session, HISTORY), (evidence.first_push, SYNC)):
+        if day is None:
+            continue
+        if (after is not None and day <= after) or (before is not None and day > before):
+            return None, None
+        return day, source
+    return None, None

@@ -11,6 +11,7 @@ much of it they use.
 from __future__ import annotations
 
 import asyncio
+import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -25,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.reading.marking import DateNeededError
 from bookorbit_desktop.services import highlights as service
 from bookorbit_desktop.services.highlights import ProposalRow, Recorded, Usage, Waiting
 from bookorbit_desktop.services.library import STATUS_LABELS, BookRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.book_chooser import BookChooser
+from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
 from bookorbit_desktop.ui.widgets import flat_list, wrapped_label
 
 EXPORT, PROPOSAL = "export", "proposal"
@@ -42,7 +45,7 @@ class WaitingActions:
     exports: Callable[[], list[Waiting]] = service.waiting_exports
     link: Callable[[str, str, int], Recorded] = service.link_export
     proposals: Callable[[], list[ProposalRow]] = service.waiting_proposals
-    apply: Callable[[int], object] = service.apply_proposal
+    apply: Callable[..., object] = service.apply_proposal  # (id, finished=…)
     dismiss: Callable[[int], None] = service.dismiss_proposal
     usage: Callable[[], Usage] = service.waiting_usage
 
@@ -92,7 +95,7 @@ class WaitingBox(QGroupBox):
         self.link_button.clicked.connect(self.link_selected)
         self.apply_button = QPushButton("A&pply")
         self.apply_button.setAccessibleName("Apply the proposed change")
-        self.apply_button.clicked.connect(lambda: self._decide(self._actions.apply, "Applied"))
+        self.apply_button.clicked.connect(self.apply_selected)
         self.dismiss_button = QPushButton("Dis&miss")
         self.dismiss_button.setAccessibleName("Dismiss the proposed change")
         self.dismiss_button.clicked.connect(
@@ -153,8 +156,32 @@ class WaitingBox(QGroupBox):
     def _update_buttons(self) -> None:
         kind = (self._selected() or ("", 0))[0]
         self.link_button.setEnabled(kind == EXPORT and self._busy is None)
-        self.apply_button.setEnabled(kind == PROPOSAL)
+        self.apply_button.setEnabled(kind == PROPOSAL and self._busy is None)
         self.dismiss_button.setEnabled(kind == PROPOSAL)
+
+    def apply_selected(self) -> asyncio.Task[None] | None:
+        """Apply the selected proposal; a finished status without a date in the history asks
+        when the book was finished (the returned task), as Mark Read does."""
+        try:
+            self._decide(self._actions.apply, "Applied")
+        except DateNeededError:
+            proposal = self._proposals[(self._selected() or ("", 0))[1]]
+            self._busy = spawn(self._ask_finish_and_apply(proposal), self)
+            self._update_buttons()
+            return self._busy
+        return None
+
+    async def _ask_finish_and_apply(self, proposal: ProposalRow) -> None:
+        dialog = FinishDateDialog(proposal.book_title, datetime.date.today(), self)
+        try:
+            accepted = await run_dialog(dialog, lambda: self.chooser_opened.emit(dialog))
+            if accepted:
+                chosen = dialog.chosen()
+                self._decide(lambda pid: self._actions.apply(pid, finished=chosen), "Applied")
+        finally:
+            dialog.deleteLater()
+            self._busy = None
+            self._update_buttons()
 
     def _decide(self, action: Callable[[int], object], done: str) -> None:
         selected = self._selected()
@@ -163,6 +190,8 @@ class WaitingBox(QGroupBox):
         proposal = self._proposals[selected[1]]
         try:
             action(proposal.id)
+        except DateNeededError:
+            raise
         except BookOrbitError as error:
             show_error(self, error)
             return

@@ -3,8 +3,6 @@ documented side effects, and the outcomes read back from both."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from bookorbit_desktop.hardcover.sync import ledger, store
@@ -96,13 +94,13 @@ async def test_progress_rating_and_finish_flow_through_in_both_read_update_modes
 async def test_a_reread_opens_a_new_read(world):
     world.add("b", status="read", started="2026-01-05", finished="2026-02-20")
     await world.sync()
-    world.edit("b", status="reading")  # a reread: new start today, no finish yet
+    world.edit("b", status="reading")  # a reread: no evidence yet of when it began
     world.edit("b", progress=0.1)
     await world.sync()
     first, second = world.reads("b")
     assert (first["started_at"], first["finished_at"]) == ("2026-01-05", "2026-02-20")
     assert second["finished_at"] is None and second["progress_pages"] == 30
-    assert second["started_at"] == dt.date.today().isoformat()  # the library's own date
+    assert second["started_at"] is None  # never the day of the click
     assert world.entry("b")["status_id"] == 2
 
 

@@ -90,7 +90,7 @@ async def test_the_count_follows_the_library_and_the_passes(world):
     lost = add_book("Lost in the catalogue", ["Nobody"])
     update_reading_state(lost.id, status="reading")
     doubt = add_book("Two candidates", ["Somebody"])
-    update_reading_state(doubt.id, status="read")
+    update_reading_state(doubt.id, status="read", finished="2026-02-01")
     assert waiting_work() == Waiting(to_match=2)  # read, never looked up
     _decide(lost.id, NO_MATCH)
     _decide(doubt.id, NEEDS_REVIEW)

@@ -8,6 +8,7 @@ from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.highlights import proposals, store
 from bookorbit_desktop.library.highlights.rules import Entry
 from bookorbit_desktop.library.highlights.store import Recorded, Target
+from bookorbit_desktop.library.reading.marking import DateNeededError
 from bookorbit_desktop.library.store.channel_tables import Highlight
 from bookorbit_desktop.library.store.models import ReadingState, SyncOutbox
 from tests.factories import add_book
@@ -91,8 +92,12 @@ def test_proposals_wait_for_the_user_and_never_ask_twice(library):
     assert ReadingState.get_by_id(book.id).status == "reading"  # not applied silently
     (row,) = proposals.waiting()
     assert (row.status, row.rating, row.note, row.book_title) == ("read", 4, "Great", "Dune")
-    reading = proposals.apply(row.id)
+    with pytest.raises(DateNeededError):  # nothing says when it was finished: the user says
+        proposals.apply(row.id)
+    assert ReadingState.get_by_id(book.id).status == "reading"
+    reading = proposals.apply(row.id, finished="2026-11-20")
     assert (reading["status"], reading["rating"]) == ("read", 4.0)
+    assert reading["finished"] == "2026-11-20"
     assert SyncOutbox.select().where(SyncOutbox.book == book.id).exists()
     assert proposals.waiting() == []
     with pytest.raises(InvalidValueError):

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.library.reading.marking import DateNeededError, Evidence, mark_read_dates
+from bookorbit_desktop.library.reading.marking import (
+    DateNeededError,
+    Evidence,
+    implied_start,
+    mark_read_dates,
+)
 
 HISTORY = Evidence(first_session="2026-10-04", last_session="2026-10-12", first_push="2026-10-03")
 PUSHES = Evidence(first_push="2026-10-15")
@@ -79,3 +84,21 @@ def test_the_users_start_after_the_finish_is_an_error(source):
             current_started_source=source,
             evidence=Evidence(),
         )
+
+
+# (evidence, after, before) -> the start an undated edit gets, and its source
+IMPLIED = {
+    "the latest read's first session": ((HISTORY, None, None), ("2026-10-04", "history")),
+    "else the first push": ((PUSHES, None, None), ("2026-10-15", "sync")),
+    "no evidence: unknown, never the click's day": ((Evidence(), None, None), (None, None)),
+    "a reread begins after the last finish": ((HISTORY, "2026-10-12", None), (None, None)),
+    "a session after the last finish is the reread's": ((HISTORY, "2026-10-01", None),
+                                                        ("2026-10-04", "history")),
+    "a session after the finish is another read's": ((PUSHES, None, "2026-10-14"), (None, None)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("given, expected", IMPLIED.values(), ids=IMPLIED)
+def test_implied_start(given, expected):
+    evidence, after, before = given
+    assert implied_start(evidence, after=after, before=before) == expected

@@ -10,7 +10,13 @@ import pytest
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.importer.run import import_paths
 from bookorbit_desktop.library.reading.edits import update_reading_state
-from bookorbit_desktop.library.store.models import ALIAS_MANUAL, DocumentAlias, ReadingState
+from bookorbit_desktop.library.reading.marking import DateNeededError
+from bookorbit_desktop.library.store.models import (
+    ALIAS_MANUAL,
+    DocumentAlias,
+    ProgressEvent,
+    ReadingState,
+)
 from bookorbit_desktop.library.store.queries import get_book, list_books
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book, make_epub
@@ -84,9 +90,12 @@ def test_edit_every_field(library):
     assert cleared["status"] == "reading" and cleared["started"] == "2024-06-01"
 
 
-def test_status_brings_the_dates_the_rules_imply_unless_given(library):
+def test_status_brings_the_dates_the_evidence_gives_never_the_clicks_day(library):
     book = add_book("Finished")
-    read = update_reading_state(book.id, status="read", today=TODAY)
+    # Nothing says when it ended: the user is asked (today is theirs to choose).
+    with pytest.raises(DateNeededError):
+        update_reading_state(book.id, status="read", today=TODAY)
+    read = update_reading_state(book.id, status="read", finished="2024-06-15", today=TODAY)
     # Marking a book read says when it ended, not when it began: no start date is invented.
     assert (read["started"], read["finished"]) == (None, "2024-06-15")
     other = add_book("Backdated")
@@ -94,6 +103,18 @@ def test_status_brings_the_dates_the_rules_imply_unless_given(library):
         other.id, status="read", started="2024-01-01", finished="2024-02-01", today=TODAY
     )
     assert (read["started"], read["finished"]) == ("2024-01-01", "2024-02-01")
+    reading = update_reading_state(add_book("Begun").id, status="reading", today=TODAY)
+    assert (reading["status"], reading["started"]) == ("reading", None)
+
+
+def test_a_start_the_edit_implies_comes_from_the_first_push_with_its_source(library):
+    book = add_book("Pushed")
+    pushed_at = datetime.datetime(2024, 6, 2, 12).timestamp()
+    ProgressEvent.create(document="d", book=book.id, device="kobo", percentage=0.1,
+                         progress="/body", timestamp=int(pushed_at))  # fmt: skip
+    update_reading_state(book.id, progress="40%", today=TODAY)
+    state = ReadingState.get(ReadingState.book == book.id)
+    assert (state.status, state.started, state.started_source) == ("reading", "2024-06-02", "sync")
 
 
 def test_a_finish_date_given_with_the_status_is_not_refused_for_the_implied_start(library):
@@ -110,9 +131,9 @@ def test_a_finish_date_given_with_the_status_is_not_refused_for_the_implied_star
     ("start", "edit", "after"),
     [
         # (status before, the edit, (status, progress, started, finished) after)
-        ("unread", {"progress": "40%"}, ("reading", 0.4, "2024-06-15", None)),
-        ("want_to_read", {"progress": 0.4}, ("reading", 0.4, "2024-06-15", None)),
-        ("unread", {"progress": "100%"}, ("read", 1.0, "2024-06-15", "2024-06-15")),
+        # A start the edit implies comes from the evidence (none here), never the edit's day.
+        ("unread", {"progress": "40%"}, ("reading", 0.4, None, None)),
+        ("want_to_read", {"progress": 0.4}, ("reading", 0.4, None, None)),
         ("unread", {"progress": "0%"}, ("unread", 0.0, None, None)),
         # The status given in the same edit wins over the one the progress implies.
         (
@@ -130,7 +151,7 @@ def test_a_finish_date_given_with_the_status_is_not_refused_for_the_implied_star
         (
             "unread",
             {"progress": "100%", "finished": "2024-03-01"},
-            ("read", 1.0, "2024-03-01", "2024-03-01"),
+            ("read", 1.0, None, "2024-03-01"),
         ),
     ],
 )
@@ -140,10 +161,19 @@ def test_progress_by_hand_moves_the_status_like_a_push(library, start, edit, aft
     assert (saved["status"], saved["progress"], saved["started"], saved["finished"]) == after
 
 
+def test_progress_by_hand_to_the_end_asks_when_it_ended(library):
+    book = add_book("To the End")
+    with pytest.raises(DateNeededError):
+        update_reading_state(book.id, progress="100%", today=TODAY)
+    state = ReadingState.get(ReadingState.book == book.id)
+    assert (state.status, state.progress) == ("unread", 0.0)  # nothing written
+
+
 def test_progress_by_hand_uses_the_finish_threshold_setting(library):
     set_setting("reading.finish_threshold", 0.9)
     book = add_book("Nearly")
-    assert update_reading_state(book.id, progress="92%", today=TODAY)["status"] == "read"
+    saved = update_reading_state(book.id, progress="92%", finished="2024-06-14", today=TODAY)
+    assert saved["status"] == "read"
     other = add_book("Explicit")
     saved = update_reading_state(other.id, progress="92%", today=TODAY, finish_threshold=0.95)
     assert saved["status"] == "reading"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
 from bookorbit_desktop.library.highlights import proposals, store
@@ -132,9 +132,23 @@ def test_waiting_exports_and_proposals_are_decided_on_the_page(qtbot, qloop, lib
     assert page.count_label.text() == "3 highlights"
     box.tree.setCurrentItem(box.tree.topLevelItem(0))
     assert box.apply_button.isEnabled()
-    with qtbot.waitSignal(box.message):
+
+    before = ReadingState.get_by_id(dune.id).status
+
+    async def apply_with_a_date():
+        # Nothing says when Dune was finished: the user is asked, today prefilled.
+        opened = signal_future(box.chooser_opened)
         box.apply_button.click()
-    assert ReadingState.get_by_id(dune.id).status == "read"
+        (dialog,) = await opened
+        assert ReadingState.get_by_id(dune.id).status == before != "read"  # nothing yet
+        dialog.date_edit.setDate(QDate(2026, 11, 20))
+        with qtbot.waitSignal(box.message):
+            dialog.accept()
+            await box._busy
+
+    qloop.run_until_complete(apply_with_a_date())
+    state = ReadingState.get_by_id(dune.id)
+    assert (state.status, state.finished, state.finished_source) == ("read", "2026-11-20", "user")
     assert not box.isVisible()
 
 

@@ -92,3 +92,15 @@ def test_cancelling_the_question_saves_nothing(panel, qloop, qtbot):
         qloop.run_until_complete(ask(panel, "cancel"))
     assert stored(book.id)[0] == "reading" and stored(book.id)[3] is None
     assert panel.edited() == {"status": "read"}  # still the user's edit, unsaved
+
+
+def test_typing_the_end_asks_when_it_ended_and_choosing_reading_invents_no_start(panel, qloop):
+    book = add_book("Typed Book", ["Ann Author"])
+    panel.show_book(book.id)
+    panel.status_combo.setCurrentIndex(panel.status_combo.findData("reading"))
+    assert panel.save_reading()
+    assert stored(book.id) == ("reading", None, None, None, None)  # never the click's day
+    panel.show_book(book.id)
+    panel.progress_spin.setValue(100.0)
+    qloop.run_until_complete(ask(panel, "ok", QDate(2026, 11, 2)))
+    assert stored(book.id) == ("read", None, None, "2026-11-02", "user")
