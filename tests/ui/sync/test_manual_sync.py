@@ -268,15 +268,20 @@ def test_read_dates_from_the_reading_history_are_shown_for_review_first(
     shown = []
 
     def look_and_send(dialog: ReviewDialog) -> None:
-        shown.append(dialog.tree.topLevelItem(0).text(CHANGE))
-        assert dialog.history_dates.isVisibleTo(dialog) and not dialog.history_dates.isChecked()
-        dialog.history_dates.setChecked(approve)  # the user's yes, or not
+        book = dialog.tree.topLevelItem(0)
+        dates = [book.child(i) for i in range(book.childCount())]
+        shown.extend(date.text(0) for date in dates)
+        assert all(date.checkState(0) == Qt.CheckState.Unchecked for date in dates)
+        for date in dates:  # the user's yes to each date, or not
+            date.setCheckState(0, Qt.CheckState.Checked if approve else Qt.CheckState.Unchecked)
         dialog.accept()
 
     seen = review_then(qloop, hc, look_and_send)
     assert len(seen) == 1  # one book only, but its dates come from the history: asked first
-    assert "started 2024-10-04 from your reading history (Hardcover: no date)" in shown[0]
-    assert "finished 2024-10-07 from your reading history" in shown[0]
+    assert shown == [
+        "Started 2024-10-04 — from your reading history (Hardcover has: no date)",
+        "Finished 2024-10-07 — from your reading history (Hardcover has: no date)",
+    ]
     entry = fake.catalog.user_book_for(fake.user_id, hc_book)
     (read,) = fake.catalog.reads_of(entry["id"])
     state = ReadingState.get(ReadingState.book == book.id)
