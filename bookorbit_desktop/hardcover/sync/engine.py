@@ -31,7 +31,7 @@ from bookorbit_desktop.hardcover.api.errors import (
     UnavailableError,
 )
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
-from bookorbit_desktop.hardcover.sync import lease, store
+from bookorbit_desktop.hardcover.sync import lease, store, unfinished
 from bookorbit_desktop.hardcover.sync import remote as hardcover
 from bookorbit_desktop.hardcover.sync.model import READ, Remote, Snapshot, confirmed_values
 from bookorbit_desktop.hardcover.sync.plan import plan_pass
@@ -279,7 +279,7 @@ class SyncEngine:
         if dry_run:
             done = preview(local, snapshot, remote, options, today=self._today())
             return previewed(candidate, done.actions, (*conflict, *done.notes), remote)
-        tracking = Tracking.of(snapshot)
+        tracking = Tracking.of(snapshot, candidate.step)
         if candidate.creating and remote is not None and tracking.user_book_id is None:
             # Our insert went out last time but its answer was lost: the entry is ours.
             tracking = Tracking(user_book_id=remote.user_book_id, created_by_us=True)
@@ -316,9 +316,11 @@ class SyncEngine:
             action = step.action
             walk.inserting = action.kind == INSERT_ENTRY
             if walk.inserting:
-                store.mark_creating(walk.candidate, now=self._clock())
+                unfinished.mark_creating(walk.candidate, now=self._clock())
             elif action.fields.get("status_id") == READ:
-                store.mark_stamping(walk.candidate, walk.tracking.step_json(), now=self._clock())
+                unfinished.mark_stamping(
+                    walk.candidate, walk.tracking.step_json(), now=self._clock()
+                )
             try:
                 walk.remote = await hardcover.send(
                     self.client, action, user_id=self.user.id, hc_book_id=local.hc_book_id
@@ -367,7 +369,7 @@ class SyncEngine:
             confirmed=confirmed_values(walk.remote, walk.tracking.read_id),
             step=walk.tracking.step_json(),
         )
-        store.mark_partial(walk.candidate, snapshot, now=self._clock())
+        unfinished.mark_partial(walk.candidate, snapshot, now=self._clock())
         self._fail(walk.candidate, PARTLY_WRITTEN, permanent=False, attempts=0, state=store.PARTIAL)
         return True
 

@@ -33,6 +33,7 @@ read unless the user asks (`Options.allow_rewind`); a new read (a reread) starts
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -73,16 +74,15 @@ class Tracking:
     stamped_finish: bool = False  # we set Read: Hardcover may have stamped today as the finish
 
     @classmethod
-    def of(cls, snapshot: Snapshot | None) -> Tracking:
-        if snapshot is None:
-            return cls()
-        step = snapshot.step
+    def of(cls, snapshot: Snapshot | None, step: Mapping[str, Any] | None = None) -> Tracking:
+        """From the snapshot and its unfinished push (`step`: a first push, no snapshot yet)."""
+        step = snapshot.step if snapshot is not None else step or {}
         seen = step.get("seen_reads")
         return cls(
-            user_book_id=snapshot.user_book_id,
-            created_by_us=snapshot.created_by_us,
-            read_id=snapshot.read_id,
-            read_owned=snapshot.read_owned,
+            user_book_id=snapshot.user_book_id if snapshot else step.get("user_book_id"),
+            created_by_us=snapshot.created_by_us if snapshot else False,
+            read_id=snapshot.read_id if snapshot else None,
+            read_owned=snapshot.read_owned if snapshot else False,
             seen_reads=frozenset(int(r) for r in seen) if seen is not None else None,
             stamped_finish=bool(step.get("stamped_finish")),
         )
@@ -90,6 +90,7 @@ class Tracking:
     def step_json(self) -> dict[str, Any]:
         """What an unfinished push must remember of this (`Snapshot.step`)."""
         return {
+            "user_book_id": self.user_book_id,
             "seen_reads": sorted(self.seen_reads) if self.seen_reads is not None else None,
             "stamped_finish": self.stamped_finish,
         }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +66,7 @@ class Candidate:
     # a date of the library's is not sent.
     proposals: tuple[Proposal, ...] = ()
     date_notes: tuple[str, ...] = ()
+    step: Mapping[str, Any] | None = None  # an unfinished first push (`Tracking.step_json`)
 
     @property
     def book_ids(self) -> tuple[int, ...]:
@@ -179,6 +180,7 @@ def _candidate(books: list[Any], history: dict[int, tuple[DatedRead, ...]]) -> C
     stored = {name: _sources(book.state_row).get(name) for name, book in owners.items()}
     desired = desired_entry(combined.local, history.get(leader.id, ()), stored)
     creating = any(raw.get("creating") == hc_book_id for _, raw in raws)
+    step = None if snapshot else next((raw["step"] for _, raw in raws if raw.get("step")), None)
     chosen = any(book.match_row.lead for book in books)
     held_back = None if chosen else copy_left(desired.local, combined.copies, raws, snapshot)
     return Candidate(
@@ -191,6 +193,7 @@ def _candidate(books: list[Any], history: dict[int, tuple[DatedRead, ...]]) -> C
         held_back,
         desired.proposals,
         desired.notes,
+        step,
     )
 
 
@@ -296,45 +299,6 @@ def _facts(row: tuple[Any, ...]) -> BookFacts:
         queued=bool(queued),
         blocked=bool(blocked),
     )
-
-
-def mark_creating(candidate: Candidate, *, now: float | None = None) -> None:
-    """Before an insert goes out: should its answer be lost, the next attempt knows the entry
-    it then finds on Hardcover is the one BookOrbit created."""
-    _mark_step(candidate, {"creating": candidate.local.hc_book_id}, now=now)
-
-
-def mark_stamping(candidate: Candidate, step: dict[str, Any], *, now: float | None = None) -> None:
-    """Before a write that makes Hardcover stamp today as a finish: should the process die
-    before the correction, the next pass knows that date is Hardcover's guess, not evidence."""
-    _mark_step(candidate, {"step": step}, now=now)
-
-
-def mark_partial(candidate: Candidate, snapshot: Snapshot, *, now: float | None = None) -> None:
-    """Some writes of a push were confirmed and the rest were not: remember where Hardcover
-    stands now (so the next pass does not take our own writes for edits made on hardcover.app)
-    and what the step knew (`Snapshot.step`), so the book is repaired at the next sync."""
-    _mark_step(candidate, snapshot.to_json(), now=now, replace_all=True)
-
-
-def _mark_step(
-    candidate: Candidate, fields: dict[str, Any], *, now: float | None, replace_all: bool = False
-) -> None:
-    now = time.time() if now is None else now
-    hc_book_id = candidate.local.hc_book_id
-    with database.atomic():
-        for book_id in candidate.book_ids:
-            row = HardcoverSync.get_or_none(HardcoverSync.book == book_id)
-            raw: dict[str, Any] = {} if row is None or replace_all else dict(row.snapshot or {})
-            raw.update(fields)
-            if row is None:
-                HardcoverSync.insert(
-                    book=book_id, hc_book_id=hc_book_id, snapshot=raw, state=FAILED, updated_at=now
-                ).execute()
-            else:
-                HardcoverSync.update(snapshot=raw, updated_at=now).where(
-                    HardcoverSync.book == book_id
-                ).execute()
 
 
 def commit_book(

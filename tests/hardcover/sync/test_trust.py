@@ -340,3 +340,26 @@ async def test_a_read_stored_without_its_answer_is_not_added_twice(world, answer
     assert not (await world.sync()).failed
     reads = [(r["started_at"], r["progress_pages"]) for r in world.reads("a")]
     assert reads == [("2026-03-01", 120)]
+
+
+async def test_a_kill_between_setting_read_and_dating_it_leaves_no_finish_of_today(world):
+    """The first push to an entry the user made on hardcover.app (Want to Read): the process
+    dies right after the status write that makes Hardcover stamp today as the finish."""
+    world.add("a", status="read", started="2026-01-05", finished="2026-02-20")
+    entry = world.catalog.add_user_book(world.hardcover.user_id, world.hc_books["a"])
+    pass_task = None
+
+    def die(operation):
+        if operation == "UpdateUserBook":
+            pass_task.cancel()  # the process ends here: nothing after this write is recorded
+
+    world.hardcover.after_operation = die
+    pass_task = asyncio.ensure_future(world.sync())
+    with pytest.raises(asyncio.CancelledError):
+        await pass_task
+    world.hardcover.after_operation = None
+    (stamped,) = world.catalog.reads_of(entry)
+    assert stamped["finished_at"] == world.catalog.today().isoformat()  # Hardcover's guess
+    await world.sync()
+    (read,) = world.catalog.reads_of(entry)
+    assert (read["started_at"], read["finished_at"]) == ("2026-01-05", "2026-02-20")
