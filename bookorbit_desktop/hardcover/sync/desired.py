@@ -92,8 +92,9 @@ def desired_entry(
     history: Sequence[DatedRead] = (),
     stored_sources: Mapping[str, str | None] | None = None,
 ) -> Desired:
-    """The entry's dates by the module's table; `history` is the leading copy's reads, oldest
-    first, and `stored_sources` what the library records of where its dates came from."""
+    """The entry's dates by the module's table; `history` is the entry's reads (the leading
+    copy's, else its other copies'), oldest first, and `stored_sources` what the library
+    records of where its dates came from."""
     kind = read_kind(local.status_id or 0)
     stored = stored_sources or {}
     needed = DATES if kind == FINISHED_READ else ("started",) if kind == OPEN_READ else ()

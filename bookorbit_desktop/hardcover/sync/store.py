@@ -117,12 +117,12 @@ def candidates(
     for book in joined:
         groups.setdefault(book.match_row.hc_book_id, []).append(book)
     history = {}
-    if proposals:  # only the books whose dates the history could complete
+    if proposals:  # only the entries whose dates the history could complete
         asked = (
             b.id
             for books in groups.values()
+            if any(needs_history(_copy(b).local, _sources(b.state_row)) for b in books)
             for b in books
-            if needs_history(_copy(b).local, _sources(b.state_row))
         )
         history = book_reads(asked)
     found = [_candidate(books, history) for books in groups.values()]
@@ -178,7 +178,12 @@ def _candidate(books: list[Any], history: dict[int, tuple[DatedRead, ...]]) -> C
         if (value := getattr(combined.local, name))
     }
     stored = {name: _sources(book.state_row).get(name) for name, book in owners.items()}
-    desired = desired_entry(combined.local, history.get(leader.id, ()), stored)
+    # The reads of the copy that gives the status; when it has none (marked Read by hand),
+    # those of the copies the user read instead.
+    reads = history.get(leader.id) or tuple(
+        sorted((r for b in books for r in history.get(b.id, ())), key=lambda r: r.started)
+    )
+    desired = desired_entry(combined.local, reads, stored)
     creating = any(raw.get("creating") == hc_book_id for _, raw in raws)
     step = None if snapshot else next((raw["step"] for _, raw in raws if raw.get("step")), None)
     chosen = any(book.match_row.lead for book in books)

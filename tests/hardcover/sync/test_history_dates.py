@@ -293,3 +293,22 @@ async def test_the_users_own_want_to_read_entry_gets_the_real_dates_not_todays(w
     await world.sync()
     assert world.entry("w")["status_id"] == 3
     assert dates(world, "w") == [("2024-10-01", "2024-10-12")]
+
+
+async def test_a_copy_marked_read_by_hand_gets_the_dates_of_the_copy_that_was_read(world, tmp_path):
+    """The user read one file (its history) and marked another copy of the book read without
+    dates; that copy gives the status, and the history of the read copy gives the dates."""
+    epub = linked_with_file(world, tmp_path, "r", status="reading", started=None, finished=None)
+    give_history(tmp_path, "r", epub)
+    marked = add_book("Book r (second copy)", ["Ann Author"])
+    pin(marked.id, world.hc_books["r"], edition_id=None, edition_pages=300, reason="picked")
+    ReadingState.update(status="read", progress=1.0).where(ReadingState.book == marked.id).execute()
+    ReadingState.update(updated_at=1.0).where(ReadingState.book == world.books["r"]).execute()
+    dry = await world.sync(dry_run=True)
+    (book,) = dry.books
+    assert {(p.proposal.name, p.proposal.value) for p in book.proposals} == {
+        ("started", "2024-10-04"),
+        ("finished", "2024-10-14"),
+    }
+    await world.sync(accept_history_dates=True)
+    assert dates(world, "r") == [("2024-10-04", "2024-10-14")]
