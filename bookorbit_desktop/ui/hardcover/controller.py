@@ -139,8 +139,7 @@ class HardcoverController(QObject):
 
     async def _reload(self) -> None:
         while self._reload_wanted:
-            matches, self._reload_wanted = self._reload_matches, False
-            self._reload_matches = False
+            matches, self._reload_matches, self._reload_wanted = self._reload_matches, False, False
             reads = self._shown_reads
             books = self._reload_books() if matches else ()
             try:
@@ -322,7 +321,8 @@ class HardcoverController(QObject):
                 await asyncio.gather(self.sync_task, return_exceptions=True)
 
     def _title(self, book_id: int) -> str:
-        return next((b["title"] for b in self._books() if b["id"] == book_id), f"book {book_id}")
+        titles = (b["title"] for b in self._books() if b["id"] == book_id)
+        return next(titles, "") or "untitled book"  # the id is no name for the user
 
     def _start(self, book_id: int, work: Callable[[], object]) -> asyncio.Task[None] | None:
         if book_id in self.busy_books:
