@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.library.store.backup import backup_library, restore_library
 from bookorbit_desktop.library.store.owner import LibraryLock
 
@@ -32,13 +33,16 @@ def _backup(ctx: CliContext, args: argparse.Namespace) -> int:
     stays in the system keyring and is not copied."""
     summary = backup_library(ctx.paths, args.path)
     print(
-        f"Backed up {summary.books} books and {summary.covers} covers to {summary.archive} "
+        f"Backed up {counted(summary.books, 'book')} and {counted(summary.covers, 'cover')} "
+        f"to {summary.archive} "
         f"({summary.size / 1_000_000:.1f} MB)."
     )
     if summary.missing_covers:
         print(
-            f"{summary.missing_covers} covers were not in the covers folder and are not in the "
-            "backup (a cover is made from its book when first shown, and again after a restore)."
+            f"{counted(summary.missing_covers, 'cover')} "
+            f"{'was' if summary.missing_covers == 1 else 'were'} not in the covers folder and "
+            f"{'is' if summary.missing_covers == 1 else 'are'} not in the backup (a cover is "
+            "made from its book when first shown, and again after a restore)."
         )
     return 0
 
@@ -54,7 +58,8 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
     with LibraryLock(ctx.paths.data_dir, "restore"):  # no window or server may hold it
         summary = restore_library(ctx.paths, args.path)
     print(
-        f"Restored {summary.books} books and {summary.covers} covers from the backup made "
+        f"Restored {counted(summary.books, 'book')} and {counted(summary.covers, 'cover')} "
+        f"from the backup made "
         f"{summary.created}."
     )
     for kept in (summary.kept_database, summary.kept_covers):

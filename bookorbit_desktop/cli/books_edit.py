@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.words import counted
 
 # The text options, named as the fields of `library.editing.values`.
 _TEXT_OPTIONS = ("title", "authors", "series", "series_index", "language", "isbn", "description")
@@ -83,7 +84,7 @@ def run_remove(ctx: CliContext, args: argparse.Namespace) -> int:
             fate = "moved to the trash" if args.delete_file else "stays on disk"
             print(f"  File {fate}: {file}")
         if plan.highlights:
-            print(f"  {plan.highlights} highlights stay, waiting for a book")
+            print(f"  {counted(plan.highlights, 'highlight')} stay, waiting for a book")
     if not args.yes and not _confirmed(len(plans)):
         print("Nothing was removed.")
         return 1

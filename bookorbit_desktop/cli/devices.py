@@ -13,6 +13,7 @@ import time
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.kosync import read_password
+from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.services import devices
 
 
@@ -102,7 +103,7 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
         print("No device has connected yet.")
     for d in found.devices:
         seen = time.strftime("%Y-%m-%d %H:%M", time.localtime(d.last_seen))
-        print(f"{d.name}  (last connected {seen}, {len(d.books)} books)")
+        print(f"{d.name}  (last connected {seen}, {counted(len(d.books), 'book')})")
         for b in d.books:
             origin = f"book {b.book_id}" if b.book_id is not None else "not from this library"
             print(f"    {b.title or b.lpath}  [{origin}]  {b.lpath}")

@@ -16,6 +16,7 @@ from typing import Any
 
 from peewee import JOIN
 
+from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
 from bookorbit_desktop.library.reading.edits import UNSET, save_edit
 from bookorbit_desktop.library.reading.marking import DateNeededError
@@ -162,5 +163,8 @@ def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
         dump(results)
     elif edited:
         saved = len(results) - failed
-        print(f"{saved} of {len(results)} books saved" + (f", {failed} not." if failed else "."))
+        print(
+            f"{saved} of {counted(len(results), 'book')} saved"
+            + (f", {failed} not." if failed else ".")
+        )
     return 1 if failed else 0

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
 
 TYPE_CHECKING = False
@@ -185,7 +186,7 @@ def _waiting() -> int:
         return 0
     for number, row in enumerate(rows, 1):
         by = f" by {row.authors.replace(chr(10), ', ')}" if row.authors else ""
-        print(f"{number}. {row.title}{by}: {row.highlights} highlights")
+        print(f"{number}. {row.title}{by}: {counted(row.highlights, 'highlight')}")
     print("Pick the book with: bookorbit-desktop highlights link N BOOK_ID")
     return 0
 
@@ -199,7 +200,7 @@ def _link(number: int, book_id: int) -> int:
     row = rows[number - 1]
     result = highlights.link_export(row.title, row.authors, book_id)
     print(
-        f"{row.title}: {result.added} highlights added to book {book_id}, "
+        f"{row.title}: {counted(result.added, 'highlight')} added to book {book_id}, "
         f"{result.updated} updated, {result.unchanged} already there."
     )
     return 0
@@ -239,10 +240,14 @@ def _receiver(words: list[str]) -> int:
         from bookorbit_desktop.services.highlights import require_secret
 
         print(f"Pairing secret: {require_secret()}")
+    elif words == ["secret", "none"]:
+        from bookorbit_desktop.services.highlights import stop_requiring_secret
+
+        stop_requiring_secret()
     elif len(words) == 2 and words[0] == "secret":
         from bookorbit_desktop.services.highlights import check_secret
 
-        set_setting("highlights.secret", None if words[1] == "none" else check_secret(words[1]))
+        set_setting("highlights.secret", check_secret(words[1]))
     else:
         raise InvalidValueError(f"Usage: bookorbit-desktop highlights {usage}")
     state = "on" if get_setting("highlights.receiver") else "off"

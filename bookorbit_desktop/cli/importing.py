@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.library.importer.summary import ImportOutcome
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
@@ -142,13 +143,9 @@ def format_eta(elapsed: float, done: int, total: int) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
 def summary_lines(summary: ImportSummary) -> list[str]:
     """The import summary as the CLI prints it."""
-    parts = [f"{_plural(summary.imported, 'new book')} imported"]
+    parts = [f"{counted(summary.imported, 'new book')} imported"]
     for count, text in (
         (summary.copies, "another copy of a known book"),
         (summary.moved, "moved or renamed"),
@@ -164,7 +161,7 @@ def summary_lines(summary: ImportSummary) -> list[str]:
     if summary.cancelled:
         lines.append("The import was stopped before the end; run it again to continue.")
     if summary.failures:
-        lines.append(f"{_plural(len(summary.failures), 'file')} could not be imported:")
+        lines.append(f"{counted(len(summary.failures), 'file')} could not be imported:")
         lines.extend(f"  {shown(failure.path)}: {failure.reason}" for failure in summary.failures)
     if summary.collisions:
         lines.append(
@@ -177,7 +174,7 @@ def summary_lines(summary: ImportSummary) -> list[str]:
             for c in summary.collisions
         )
     if summary.adopted:
-        lines.append(f"Earlier KOReader progress linked to {_plural(summary.adopted, 'book')}.")
+        lines.append(f"Earlier KOReader progress linked to {counted(summary.adopted, 'book')}.")
     return lines
 
 

@@ -13,6 +13,7 @@ from bookorbit_desktop.cli.books_edit import register as register_book_actions
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.edits import edits_of, run_many, save_edits
+from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.hardcover.matching.revisit import REMOVED
 from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.reading.edits import UNSET
@@ -51,10 +52,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     book.add_argument("--json", action="store_true", help="print the book as JSON")
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
 def _dump(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -79,7 +76,7 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
             f"{book['id']:>5}  {reading['status']:<12} {reading['progress']:>4.0%}  "
             f"{book['title']} — {authors} [{formats}]"
         )
-    print(f"{_plural(len(books), 'book')}.")
+    print(f"{counted(len(books), 'book')}.")
     return 0
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
 
 
@@ -68,7 +69,8 @@ def _stats(ctx: CliContext, args: argparse.Namespace) -> int:
         print("this computer's WebDAV folder, or run `bookorbit-desktop stats import FILE`.")
         return 0
     total = sum(day["read_seconds"] for day in found["days"])
-    print(f"{len(found['books'])} books, {_hours(total)} on {len(found['days'])} days")
+    books, days = counted(len(found["books"]), "book"), counted(len(found["days"]), "day")
+    print(f"{books}, {_hours(total)} on {days}")
     for book in found["books"]:
         linked = f"book {book['book_id']}" if book["book_id"] is not None else "not linked"
         print(

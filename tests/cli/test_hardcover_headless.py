@@ -33,7 +33,7 @@ def test_match_named_books_with_links_and_candidates_in_json(world, monkeypatch,
 
     code, out, err = run(monkeypatch, capsys, "match", str(books["unread"]), "--include-unread")
     assert code == 0, err
-    assert "The Dispossessed" in out and "1 books:" in out
+    assert "The Dispossessed" in out and "1 book:" in out
 
     code, out, err = run(monkeypatch, capsys, "match", "999999")
     assert code == 2 and "no book 999999" in err

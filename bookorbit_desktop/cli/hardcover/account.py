@@ -25,6 +25,7 @@ from bookorbit_desktop.cli.hardcover.token import (
     add_token_option,
     add_token_option_to_actions,
 )
+from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.api.errors import (
     TOKEN_PAGE_URL,
@@ -249,5 +250,5 @@ def format_search(result: SearchResult) -> str:
         lines.append(f"{hit.id:>9}  {hit.users_count:>8,}  {year:4}  {title} — {authors}")
     shown = len(result.hits)
     if result.found > shown:
-        lines.append(f"({shown} of {result.found:,} results)")
+        lines.append(f"({shown} of {counted(result.found, 'result')})")
     return "\n".join(lines)

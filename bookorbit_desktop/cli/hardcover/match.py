@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.token import account_for
+from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.matching import actions as match_actions
@@ -116,8 +117,8 @@ def _summary(report: MatchReport) -> str:
     parts = [f"{n} {_OUTCOME_LABELS.get(k, k)}" for k, n in sorted(report.counts.items())]
     counts = ", ".join(parts) or "no books to match"
     return (
-        f"{report.total} books: {counts}. "
-        f"{report.requests} Hardcover requests ({report.isbn_requests} for ISBNs)."
+        f"{counted(report.total, 'book')}: {counts}. "
+        f"{counted(report.requests, 'Hardcover request')} ({report.isbn_requests} for ISBNs)."
     )
 
 
