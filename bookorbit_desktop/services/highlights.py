@@ -31,7 +31,7 @@ from bookorbit_desktop.library.highlights.store import HighlightRow, Recorded, W
 from bookorbit_desktop.library.highlights.waiting_cap import Usage
 from bookorbit_desktop.library.reading.edits import UNSET
 from bookorbit_desktop.library.store.queries import get_book
-from bookorbit_desktop.library.store.settings import get_setting, set_setting
+from bookorbit_desktop.library.store.settings import delete_setting, get_setting, set_setting
 
 DEFAULT_EXPORT_PORT = 8080  # the port KOReader's XMNote exporter always appends
 # A pairing secret is typed once into KOReader, so it can be long: 24 lowercase letters and
@@ -125,6 +125,12 @@ def require_secret() -> str:
     secret = new_secret()
     set_setting("highlights.secret", secret)
     return secret
+
+
+def stop_requiring_secret() -> None:
+    """Forget the pairing secret: after the server's restart any device on the Wi-Fi may post
+    highlights again (texts they replace are kept)."""
+    delete_setting("highlights.secret")  # back to its default: none
 
 
 def waiting_usage() -> Usage:

@@ -129,6 +129,9 @@ def test_the_receiver_is_switched_on_and_off_with_its_port_and_secret(data_dir, 
     assert run(data_dir, "highlights", "receiver", "secret", "new") == 0
     made = get_setting("highlights.secret")
     assert len(made) == 24 and made in capsys.readouterr().out
+    assert run(data_dir, "highlights", "receiver", "secret", "none") == 0
+    assert "on, port 8081, no pairing secret." in capsys.readouterr().out
+    assert get_setting("highlights.secret") is None
     assert run(data_dir, "highlights", "receiver", "port", "70000") == 2
     assert run(data_dir, "highlights", "receiver", "sideways") == 2
     assert run(data_dir, "highlights", "receiver", "off") == 0

@@ -82,7 +82,7 @@ class BookHighlights(QGroupBox):
         self.copy_button = QPushButton("Copy as &Markdown")
         self.copy_button.setAccessibleName("Copy the highlights as Markdown")
         self.copy_button.clicked.connect(self.copy_markdown)
-        self.earlier_button = QPushButton("&Earlier Texts…")
+        self.earlier_button = QPushButton("E&arlier Texts…")  # Alt+E opens the Edit menu
         self.earlier_button.setAccessibleName("Earlier texts of the highlights")
         self.earlier_button.clicked.connect(self.show_earlier)
         buttons = QHBoxLayout()

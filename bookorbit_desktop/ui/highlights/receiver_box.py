@@ -8,6 +8,7 @@ why the receiver could not start.
 Without a pairing secret anyone on the Wi-Fi may post highlights (nothing they replace is
 lost: see `earlier_dialog`). "Require a Secret" makes a long random one in one click, shows it
 with a Copy button and how to type it into KOReader, and restarts the server to require it.
+"Stop Requiring" asks first (KOReader then needs no secret), forgets it and restarts the server.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -32,7 +34,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import highlights as service
 from bookorbit_desktop.services.server import ServerInfo
-from bookorbit_desktop.ui.asyncqt import show_error, spawn
+from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 STEPS = (
@@ -49,9 +51,15 @@ NO_SECRET_HINT = (
     "kept (Earlier Texts… in a book's Highlights)."
 )
 
+STOP_QUESTION = (
+    "Stop requiring the pairing secret? KOReader then needs no secret: any device on this "
+    "Wi-Fi may send highlights (texts they replace are kept)."
+)
+
 # Alt+D, E, F, S, V open the window's menus (G, H, L, T, U its pages): these take others.
 REQUIRE_TEXT = "Re&quire a Secret"
 NEW_TEXT = "&New Secret"
+STOP_TEXT = "St&op Requiring"
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,8 @@ def status_text(info: ServerInfo, settings: service.ReceiverSettings) -> str:
 
 
 class ReceiverBox(QGroupBox):
+    question_opened = Signal(object)  # the "Stop requiring?" box, once it is on screen
+
     def __init__(self, access: ReceiverAccess, parent: QWidget | None = None) -> None:
         super().__init__("Receive highlights over Wi-Fi", parent)
         self._access = access
@@ -108,6 +118,9 @@ class ReceiverBox(QGroupBox):
         self.copy_secret_button.clicked.connect(self.copy_secret)
         self.require_button = QPushButton(REQUIRE_TEXT)
         self.require_button.clicked.connect(self.require_secret)
+        self.stop_button = QPushButton(STOP_TEXT)
+        self.stop_button.setAccessibleName("Stop requiring a pairing secret")
+        self.stop_button.clicked.connect(self.stop_requiring)
         row = QHBoxLayout()
         row.addWidget(self.on_check, 1)
         row.addWidget(self.port_spin)
@@ -116,6 +129,7 @@ class ReceiverBox(QGroupBox):
         secret_row.addWidget(self.secret_field, 1)
         secret_row.addWidget(self.copy_secret_button)
         secret_row.addWidget(self.require_button)
+        secret_row.addWidget(self.stop_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.status)
@@ -142,6 +156,7 @@ class ReceiverBox(QGroupBox):
         self.secret_field.setText(settings.secret or "")
         self.secret_field.setVisible(bool(settings.secret))
         self.copy_secret_button.setVisible(bool(settings.secret))
+        self.stop_button.setVisible(bool(settings.secret))
         self.require_button.setText(NEW_TEXT if settings.secret else REQUIRE_TEXT)
         self.require_button.setAccessibleName(
             "Make a new pairing secret" if settings.secret else "Require a pairing secret"
@@ -156,6 +171,27 @@ class ReceiverBox(QGroupBox):
         service.require_secret()
         self.show_info(self._access.info())
         self.task = spawn(self._restart_and_show(), self)
+
+    def stop_requiring(self) -> None:
+        """Ask, then forget the secret and restart the server so that none is required."""
+        self.task = spawn(self._stop_requiring(), self)
+
+    async def _stop_requiring(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Stop Requiring the Secret",
+            STOP_QUESTION,
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        chosen = box.addButton(STOP_TEXT, QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        await run_dialog(box, lambda: self.question_opened.emit(box))
+        if box.clickedButton() is not chosen:
+            return
+        service.stop_requiring_secret()
+        self.show_info(self._access.info())
+        await self._restart_and_show()
 
     def apply(self) -> None:
         try:

@@ -19,9 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bookorbit_desktop.library.highlights import store
+from bookorbit_desktop.library.highlights.rules import Entry
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.ui.highlights import book_box
 from bookorbit_desktop.ui.highlights.page import empty_text
+from tests.factories import add_book
 from tests.ui.test_main_window import desktop, show_all  # noqa: F401 (fixture)
 
 CONTROLS = (QAbstractButton, QAbstractSpinBox, QLineEdit, QTextBrowser, QTreeWidget)
@@ -136,3 +139,27 @@ def test_every_control_is_named_reachable_by_tab_and_has_its_own_alt_letter(
     letters = [mnemonic(text) for text in labels if mnemonic(text)]
     assert len(letters) == len(set(letters)), letters
     assert not set(letters) & set(taken), set(letters) & set(taken)
+
+
+def test_the_book_panels_highlight_buttons_take_letters_of_their_own(
+    desktop,  # noqa: F811
+    qloop,
+):
+    dune = add_book("Dune", ["Frank Herbert"])
+    for note, origin, at in (("mine", "192.168.1.23", 1.0), ("defaced", "192.168.1.99", 2.0)):
+        entry = Entry(1_700_000_000, "Fear is the mind-killer.", note)
+        store.record(store.Target(dune.id), [entry], source="xmnote", origin=origin, now=at)
+    show_all(desktop, start_hidden=False)
+    window = desktop.window
+    window.resize(1366, 768)
+    assert window.library_view.select_book(dune.id)
+    box = window.findChild(book_box.BookHighlights)
+    assert box is not None and box.earlier_button.isVisible()
+    taken = [mnemonic(action.text()) for action in window.menuBar().actions()]
+    taken += [mnemonic(window.tabs.tabText(i)) for i in range(window.tabs.count())]
+    page = window.tabs.currentWidget()
+    others = [c for c in page.findChildren(QAbstractButton) + page.findChildren(QLabel)]
+    taken += [mnemonic(c.text()) for c in others if c.isVisible() and c.parent() is not box]
+    own = [mnemonic(b.text()) for b in (box.earlier_button, box.copy_button)]
+    assert all(own) and len(set(own)) == len(own)
+    assert not set(own) & set(taken), set(own) & set(taken)
