@@ -1,8 +1,9 @@
 """What a push would do, worked out without sending anything (`hardcover sync --dry-run`).
 
 `expected_answer` applies one action to an entry the way Hardcover does, side effects included
-(hardcover-api.md §2.8: a Read status stamps today on a read, a Currently Reading status opens
-one, a finish date on the open read sets Read). `preview` runs the reconciler against those
+(hardcover-api.md §2.8: a Read status stamps today on the open read, or creates a read
+finished today when the entry has none, a Currently Reading status opens one, a finish date
+on the open read sets Read). `preview` runs the reconciler against those
 answers until nothing is left, which is the list of writes a real push would make for the
 book, in order.
 """
@@ -10,6 +11,7 @@ book, in order.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from bookorbit_desktop.hardcover.sync.model import (
     CURRENTLY_READING,
@@ -67,22 +69,7 @@ def expected_answer(
         )
     assert remote is not None
     if action.kind == UPDATE_ENTRY:
-        reads = tuple(sorted(remote.reads, key=lambda r: r.id))
-        latest = reads[-1] if reads else None
-        status = fields.get("status_id", remote.status_id)
-        if status != remote.status_id:
-            if status == CURRENTLY_READING and (latest is None or latest.finished):
-                reads = (*reads, Read(max((r.id for r in reads), default=_NEW_ID) + 1))
-            elif status == READ and latest is not None and not latest.finished:
-                reads = (*reads[:-1], replace(latest, finished=today))
-        return replace(
-            remote,
-            status_id=status,
-            rating=fields.get("rating", remote.rating),
-            privacy_id=fields.get("privacy_setting_id", remote.privacy_id),
-            edition_id=fields.get("edition_id", remote.edition_id),
-            reads=reads,
-        )
+        return _entry_updated(remote, fields, today)
     read = Read(
         id=(
             action.target
@@ -101,6 +88,32 @@ def expected_answer(
         status = READ  # a finish date on the open read makes the entry Read by itself
     reads = tuple(sorted((*others, read), key=lambda r: r.id))
     return replace(remote, status_id=status, reads=reads)
+
+
+def _entry_updated(remote: Remote, fields: dict[str, Any], today: str) -> Remote:
+    """`update_user_book`: the entry takes the fields; a new status opens a read (Currently
+    Reading after a finished one) or finishes the open one today (Read). Read on an entry
+    without any read creates one stamped today, with no start and no progress: the stamped
+    read, which a later read update of the plan corrects."""
+    edition = fields.get("edition_id", remote.edition_id)
+    reads = tuple(sorted(remote.reads, key=lambda r: r.id))
+    latest = reads[-1] if reads else None
+    status = fields.get("status_id", remote.status_id)
+    if status != remote.status_id:
+        if status == CURRENTLY_READING and (latest is None or latest.finished):
+            reads = (*reads, Read(_next_read_id(remote), edition_id=edition))
+        elif status == READ and latest is None:
+            reads = (Read(_next_read_id(remote), None, today, None, edition),)
+        elif status == READ and latest is not None and not latest.finished:
+            reads = (*reads[:-1], replace(latest, finished=today))
+    return replace(
+        remote,
+        status_id=status,
+        rating=fields.get("rating", remote.rating),
+        privacy_id=fields.get("privacy_setting_id", remote.privacy_id),
+        edition_id=edition,
+        reads=reads,
+    )
 
 
 def _next_read_id(remote: Remote) -> int:
