@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -92,8 +93,38 @@ UNKNOWN_LINKED_BOOK = "A Hardcover book whose title is not stored yet"
 UNTITLED_BOOK = "Untitled book"
 
 
-def _summary(record_candidates: list[dict[str, Any]], hc_book_id: int | None) -> str | None:
-    """ "Dune — Frank Herbert (1965), ebook · en · 412 pages" for the linked candidate."""
+# The words for an edition's format, by what its stored description starts with
+# ("Kindle Edition · en · 412 pages"): Hardcover's edition_format or its reading format.
+_FORMAT_WORDS = (
+    (re.compile(r"audio|audible", re.IGNORECASE), "audiobook"),
+    (re.compile(r"e-?book|kindle|epub|kobo|nook|digital", re.IGNORECASE), "ebook"),
+    (re.compile(r"paperback|mass market|softcover", re.IGNORECASE), "paperback"),
+    (re.compile(r"hardcover|hardback|hard cover", re.IGNORECASE), "hardcover"),
+    (re.compile(r"^physical$", re.IGNORECASE), "print"),
+)
+_PAGES = re.compile(r"([\d,]+) pages")
+NO_FORMAT = "format not stored"
+
+
+def edition_words(description: str | None, pages: int | None) -> str | None:
+    """ "ebook, 412 pages" for the linked edition, from its stored description and the pages
+    stored with the link (which win); None when nothing is known of it."""
+    first = (description or "").split(" · ")[0].strip()
+    if pages is None and (found := _PAGES.search(description or "")):
+        pages = int(found.group(1).replace(",", ""))
+    words = next((word for pattern, word in _FORMAT_WORDS if pattern.search(first)), None)
+    if words is None and first and first.casefold() not in {"unknown", "no page count"}:
+        words = first.casefold()
+    if pages is None:
+        return words
+    return f"{words or NO_FORMAT}, {pages:,} pages"
+
+
+def _summary(
+    record_candidates: list[dict[str, Any]], hc_book_id: int | None, pages: int | None = None
+) -> str | None:
+    """ "Dune — Frank Herbert (1965), ebook, 412 pages" for the linked candidate and edition
+    (`pages`: the linked edition's, when stored)."""
     if hc_book_id is None:
         return None
     chosen = next((c for c in record_candidates if c.get("book_id") == hc_book_id), None)
@@ -102,9 +133,8 @@ def _summary(record_candidates: list[dict[str, Any]], hc_book_id: int | None) ->
     authors = ", ".join(chosen.get("authors") or [])
     year = f" ({chosen['year']})" if chosen.get("year") else ""
     text = f"{chosen.get('title') or UNTITLED_BOOK}{' — ' + authors if authors else ''}{year}"
-    if chosen.get("edition"):
-        text += f", {chosen['edition']}"
-    return text
+    edition = edition_words(chosen.get("edition"), pages)
+    return f"{text}, {edition}" if edition else text
 
 
 # The stored candidate that is the linked Hardcover book, as JSON text (NULL when none is).
@@ -198,20 +228,23 @@ class HardcoverService:
             HardcoverMatch.reason,
             HardcoverMatch.hc_book_id,
             HardcoverMatch.hc_edition_id,
+            HardcoverMatch.edition_pages,
             HardcoverMatch.pinned,
             HardcoverMatch.user_book_id.is_null(False) & HardcoverMatch.created_by_us,
             _LINKED_CANDIDATE,
         )
         synced = ledger.book_states()
         result: dict[int, MatchInfo] = {}
-        for book_id, state, reason, hc_book_id, hc_edition_id, pinned, own, linked in tuples(rows):
+        for row in tuples(rows):
+            book_id, state, reason, hc_book_id, hc_edition_id, pages, pinned, own, linked = row
             candidate = json.loads(linked) if linked else None
             result[book_id] = MatchInfo(
                 state=state,
                 reason=reason,
-                summary=_summary([candidate] if candidate else [], hc_book_id),
+                summary=_summary([candidate] if candidate else [], hc_book_id, pages),
                 hc_book_id=hc_book_id,
                 hc_edition_id=hc_edition_id,
+                edition_pages=pages,
                 pinned=bool(pinned),
                 sync_state=synced.get(book_id, (None, None))[0],
                 sync_reason=synced.get(book_id, (None, None))[1],
@@ -246,7 +279,7 @@ class HardcoverService:
         return MatchInfo(
             state=record.state,
             reason=record.reason,
-            summary=_summary(record.candidates, record.hc_book_id),
+            summary=_summary(record.candidates, record.hc_book_id, record.edition_pages),
             hc_book_id=record.hc_book_id,
             hc_edition_id=record.hc_edition_id,
             pinned=record.pinned,

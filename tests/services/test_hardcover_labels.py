@@ -63,9 +63,7 @@ def test_linked_summary_names_the_linked_candidate():
         },
         {"book_id": 8, "title": "Dune Messiah", "authors": ["Frank Herbert"]},
     ]
-    assert _summary(candidates, 7) == (
-        "Dune — Frank Herbert (1965), ebook · en · 604 pages · 40 readers"
-    )
+    assert _summary(candidates, 7) == ("Dune — Frank Herbert (1965), ebook, 604 pages")
     assert _summary(candidates, None) is None
     assert _summary(candidates, 99) == "A Hardcover book whose title is not stored yet"
     assert _summary([{"book_id": 5, "authors": ["Anon"]}], 5) == "Untitled book — Anon"

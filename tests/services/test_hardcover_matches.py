@@ -32,7 +32,7 @@ def test_match_details_summarise_the_linked_candidate_only(library):
     store(third.id, "linked", 99)  # linked to a book that is not among the candidates
     store(fourth.id, "no_match", None, candidates=[])
     details = HardcoverService().match_details()
-    assert details[first.id]["summary"] == "Dune — Someone Else, ebook · en"
+    assert details[first.id]["summary"] == "Dune — Someone Else, ebook"
     assert details[second.id]["summary"] is None
     assert details[third.id]["summary"] == "A Hardcover book whose title is not stored yet"
     assert details[third.id]["hc_book_id"] == 99  # the id stays for links and tooltips

@@ -123,8 +123,7 @@ class ManualSync:
         self.dialog.hide()
         self.hub.update(sync_done=0, sync_total=0)
         self._show_line("Waiting for you to review what will be sent…")
-        targets = {book: info.get("summary") for book, info in self.service.match_details().items()}
-        review = ReviewDialog(preview.books, self._window, targets)
+        review = ReviewDialog(preview.books, self._window, self.service.match_details())
         self.reviewed = review
         try:
             accepted = await run_dialog(review, lambda: self._on_dialog(review))

@@ -3,7 +3,8 @@
 Shown when a dry run finds more entries to send than `progress_text.REVIEW_THRESHOLD`, or read
 dates from KOReader's reading history, so the first sync of a large library (or a burst after
 an import) never reaches a public profile unseen. Each row says where the book goes (the
-Hardcover book and edition it is linked to) and exactly what will be sent (status, pages,
+Hardcover book it is linked to and the edition in words: format and pages; the Hardcover ids
+only in the tooltip) and exactly what will be sent (status, pages,
 dates, rating, privacy), wrapped rather than cut; the pane below repeats the selected row in
 full. Each read date found in the reading history is a row of its own under its book, beside
 what Hardcover has, unticked: it goes out only when the user ticks it (one box ticks them all).
@@ -40,6 +41,7 @@ from bookorbit_desktop.ui.sync.progress_dialog import book_details
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 if TYPE_CHECKING:
+    from bookorbit_desktop.services.library import MatchInfo
     from bookorbit_desktop.services.sync import BookResult, ProposedDate
 
 BOOK, TARGET, CHANGE = range(3)  # the tree's columns
@@ -88,6 +90,20 @@ def send_text(books: int, approved: int) -> str:
     return f"Send {' and '.join(parts)}" if parts else "Send Nothing"
 
 
+def target_tooltip(info: MatchInfo | None) -> str:
+    """The target column's tooltip: its words, then the Hardcover ids (only ever here)."""
+    text = (info or {}).get("summary") or NO_TARGET
+    ids = [
+        f"{name} {value}"
+        for name, value in (
+            ("Hardcover book", (info or {}).get("hc_book_id")),
+            ("edition", (info or {}).get("hc_edition_id")),
+        )
+        if value is not None
+    ]
+    return f"{text}\n{', '.join(ids)}" if ids else text
+
+
 def _ticks(item: QTreeWidgetItem) -> bool:
     return bool(item.flags() & CHECKABLE)
 
@@ -132,9 +148,10 @@ class ReviewDialog(QDialog):
         self,
         books: Sequence[BookResult],
         parent: QWidget | None,
-        targets: Mapping[int, str | None] | None = None,
+        targets: Mapping[int, MatchInfo] | None = None,
     ) -> None:
-        """`targets`: each book's Hardcover book and edition in words (`MatchInfo.summary`)."""
+        """`targets`: each book's stored match (`HardcoverService.match_details`), shown as the
+        Hardcover book and edition in words (`MatchInfo.summary`: title, format, pages)."""
         super().__init__(parent)
         self.setObjectName("syncReviewDialog")
         self.setWindowTitle("Review Before Sending to Hardcover")
@@ -185,7 +202,7 @@ class ReviewDialog(QDialog):
         layout.addWidget(buttons)
         self._update_send()
 
-    def _make_tree(self, targets: Mapping[int, str | None]) -> QTreeWidget:
+    def _make_tree(self, targets: Mapping[int, MatchInfo]) -> QTreeWidget:
         tree = _Tree()
         tree.setObjectName("syncReview")
         tree.setAccessibleName("Books and read dates to send to Hardcover")
@@ -204,11 +221,12 @@ class ReviewDialog(QDialog):
         tree.setColumnWidth(BOOK, 260)
         tree.setColumnWidth(TARGET, 320)
         for book in sorted(self._books, key=lambda b: words.natural_key(b.title)):
-            target = targets.get(book.book_id) or NO_TARGET
+            info = targets.get(book.book_id)
+            target = (info or {}).get("summary") or NO_TARGET
             change = book_details(replace(book, proposals=())) or DATES_ONLY
             item = QTreeWidgetItem([book.title, target, change])
-            for column, text in ((TARGET, target), (CHANGE, change)):
-                item.setToolTip(column, text)
+            item.setToolTip(TARGET, target_tooltip(info))
+            item.setToolTip(CHANGE, change)
             if book.outcome == "would_send":  # only then is there something to exclude
                 item.setCheckState(BOOK, TICKED)
             else:
