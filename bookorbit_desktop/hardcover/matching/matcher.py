@@ -321,8 +321,11 @@ class Matcher(FetchedBooks):
                 why = "pinned by the file's Hardcover edition id"
             if choice.edition is not None:
                 edition_id, pages = choice.edition.id, choice.edition.pages
+                # The stored candidate describes the edition linked (format, pages).
+                best = replace(best, evidence=replace(best.evidence, edition=choice.edition))
             reason = f"{reason}; edition: {why}"
-            decision = Decision(decision.outcome, reason, decision.best, decision.ranked)
+            ranked = tuple(best if s is decision.best else s for s in decision.ranked)
+            decision = Decision(decision.outcome, reason, best, ranked)
         saved = save_decision(
             item.book_id,
             decision,
