@@ -6,7 +6,8 @@ class BookOrbitError(Exception):
 
     title = "BookOrbit Desktop"
     # What the user can do about it, as a word each front end turns into its own control or
-    # command (`CONNECT`: give BookOrbit a Hardcover token); None when the message says it all.
+    # command (`CONNECT`: give BookOrbit a Hardcover token; `SET_DEVICE_PASSWORD`: save the
+    # password KOReader's wireless connection uses); None when the message says it all.
     remedy: str | None = None
 
     def __init__(self, message: str, *, title: str | None = None) -> None:
@@ -20,6 +21,7 @@ class BookOrbitError(Exception):
 
 
 CONNECT = "connect"
+SET_DEVICE_PASSWORD = "set-device-password"
 
 
 class DatabaseTooNewError(BookOrbitError):

@@ -14,6 +14,7 @@ from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.kosync import read_password
 from bookorbit_desktop.cli.words import counted
+from bookorbit_desktop.errors import SET_DEVICE_PASSWORD
 from bookorbit_desktop.services import devices
 
 
@@ -112,10 +113,17 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
     return 0
 
 
+# How the command line does what a problem's remedy asks (the window has its own button).
+_REMEDIES = {
+    SET_DEVICE_PASSWORD: " Save it with: bookorbit-desktop device set-password --password-stdin"
+}
+
+
 def print_device_state(state: devices.DeviceState) -> None:
     """What `serve` says about the wireless connection (nothing when it is off)."""
+    hint = _REMEDIES.get(state.remedy or "", "")
     for problem in state.problems:
-        print(f"KOReader wireless connection: {problem}", flush=True)
+        print(f"KOReader wireless connection: {problem}{hint}", flush=True)
     if not state.running:
         return
     lines = [f"KOReader wireless (Calibre > Connect) on port {state.port}."]

@@ -30,7 +30,7 @@ from bookorbit_desktop.devices.discovery import BROADCAST_PORTS, Discovery
 from bookorbit_desktop.devices.records import DeviceRecords
 from bookorbit_desktop.devices.session import Session, SessionEnded, Timing
 from bookorbit_desktop.devices.transfer import Progress, send_queue
-from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.errors import SET_DEVICE_PASSWORD, BookOrbitError
 from bookorbit_desktop.guards.connections import (
     DEVICE_CONNECTIONS,
     ConnectionLimits,
@@ -65,6 +65,12 @@ def _session_lines() -> BudgetedLog:
 
 class DeviceServerError(BookOrbitError):
     title = "Cannot start the device connection"
+
+
+class NoDevicePasswordError(DeviceServerError):
+    """No password saved: each front end says how to set one (its remedy)."""
+
+    remedy = SET_DEVICE_PASSWORD
 
 
 @dataclass
@@ -142,9 +148,9 @@ class DeviceServer:
         if self._server is not None:
             return
         if not self.password:
-            raise DeviceServerError(
-                "Set the password KOReader will use first: in Settings, or with "
-                "`bookorbit-desktop device set-password --password-stdin`."
+            raise NoDevicePasswordError(
+                "It needs the password KOReader will use (Calibre > Wireless settings > "
+                "Set password), and none is saved."
             )
         ports = (CALIBRE_PORT, *FALLBACK_PORTS) if self.wanted_port is None else (self.wanted_port,)
         for port in ports:

@@ -46,6 +46,7 @@ class DeviceState:
     sending: str | None = None  # "2 of 5: Title"
     problems: tuple[str, ...] = ()
     queued: int = 0
+    remedy: str | None = None  # what would let it start (see `errors.BookOrbitError.remedy`)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class DeviceService:
         self._on_change = on_change
         self._server: DeviceServer | None = None
         self._problem: str | None = None
+        self._remedy: str | None = None
         self._turn: asyncio.Lock | None = None  # one start or stop at a time
 
     def _lock(self) -> asyncio.Lock:
@@ -139,7 +141,7 @@ class DeviceService:
             port = None if saved == 9090 else saved  # calibre's default: another when taken
         if discovery is None:
             discovery = bool(get_setting("devices.discovery"))
-        self._problem = None
+        self._problem = self._remedy = None
         try:
             password = self.passwords.load()
             server = DeviceServer(
@@ -154,7 +156,7 @@ class DeviceService:
             await server.start()
         except BookOrbitError as error:
             log.warning("Device connection not started: %s", error.message)
-            self._problem = error.message
+            self._problem, self._remedy = error.message, error.remedy
             return self.state()
         self._server = server
         return self.state()
@@ -190,7 +192,9 @@ class DeviceService:
         server = self._server
         if server is None:
             problems = (self._problem,) if self._problem else ()
-            return DeviceState(wireless_enabled(), problems=problems, queued=queued)
+            return DeviceState(
+                wireless_enabled(), problems=problems, queued=queued, remedy=self._remedy
+            )
         status = server.status
         progress = status.progress
         sending = f"{progress.done + 1} of {progress.total}: {progress.title}" if progress else None

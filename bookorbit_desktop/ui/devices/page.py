@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bookorbit_desktop.errors import SET_DEVICE_PASSWORD
 from bookorbit_desktop.services.devices import DeviceList, DeviceState
 from bookorbit_desktop.ui.widgets import (
     button_row,
@@ -92,12 +93,13 @@ class DevicesPage(QWidget):
 
     def show_state(self, state: DeviceState, *, needs_password: bool = False) -> None:
         """`needs_password`: switched on, but not started for want of a password (the
-        controller knows; the page offers its button instead of the server's words)."""
+        controller knows, or the server's error asks for one as its remedy): the page offers
+        its button instead of the server's words."""
         self.wireless.blockSignals(True)
         self.wireless.setChecked(state.enabled)
         self.wireless.blockSignals(False)
         self._connected = state.device_uuid
-        if needs_password and not state.running:
+        if (needs_password or state.remedy == SET_DEVICE_PASSWORD) and not state.running:
             status = NEEDS_PASSWORD
         elif state.problems:
             status = "\n".join(state.problems)
