@@ -160,12 +160,18 @@ class MainWindow(QMainWindow):
         self.pause_action = self._action("&Pause Sync", self._toggle_pause)
         sync_menu.addAction(self.sync_action)
         sync_menu.addAction(self.pause_action)
-        help_menu = bar.addMenu("&Help")
+        help_menu = self.help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&KOReader Setup…", self.show_koreader_help))
         help_menu.addAction(self._action("Open &Log Folder", self.open_log_folder))
         help_menu.addAction(self._action("Open &Data Folder", self.open_data_folder))
         help_menu.addSeparator()
         help_menu.addAction(self._action(f"&About {APP_DISPLAY_NAME}", self.show_about))
+
+    def add_menu(self, title: str) -> QMenu:
+        """A page's own menu (Devices), placed before Help: Help stays the last menu."""
+        menu = QMenu(title, self)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+        return menu
 
     def add_import_menu(self, menu: QMenu) -> None:
         """Add a page's import choices (Reading Statistics) to File, after Import Folder."""

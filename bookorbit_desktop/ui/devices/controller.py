@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow
+from PySide6.QtWidgets import QInputDialog, QLineEdit
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
@@ -27,6 +27,7 @@ from bookorbit_desktop.ui.controller import DesktopController
 from bookorbit_desktop.ui.devices import on_device
 from bookorbit_desktop.ui.devices.page import DevicesPage
 from bookorbit_desktop.ui.library.view import LibraryView
+from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.settings.device_password_box import DevicePasswordAccess
 
 STATUS_SECONDS = 6000
@@ -37,7 +38,7 @@ class DevicesController(QObject):
         self,
         devices: DeviceService,
         page: DevicesPage,
-        window: QMainWindow,
+        window: MainWindow,
         library: LibraryView,
         host: Callable[[], str],
         on_device_label: on_device.OnDeviceLabel,
@@ -45,12 +46,13 @@ class DevicesController(QObject):
         super().__init__(window)
         self.devices, self.page, self.window, self.library = devices, page, window, library
         self.on_device = on_device_label
+        page.tree.setAccessibleName("Devices and the books on them")
         self._host = host
         self.send_action = QAction("Send to &device", window)
         self.send_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
         self.send_action.setStatusTip("Send the selected books to KOReader over Wi-Fi")
         self.send_action.triggered.connect(self.send_selected)
-        menu = window.menuBar().addMenu("&Devices")
+        menu = window.add_menu("&Devices")
         menu.addAction(self.send_action)
         for view in (library.table, library.grid):  # their context menus
             if view.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:

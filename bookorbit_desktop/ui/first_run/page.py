@@ -145,6 +145,7 @@ class FirstRunPage(QWidget):
             "hardcover.app/account/api. You can skip this and connect later in Settings.",
         )
         self.token_edit = secret_edit()
+        self.token_edit.setAccessibleName("Hardcover API token")
         self.hardcover_button = push_button("C&onnect", self.connect_hardcover)
         form.addRow("Token:", wide_row(self.token_edit, self.hardcover_button))
         self.hardcover_message = wrapped_label()

@@ -95,6 +95,7 @@ class HardcoverView(QWidget):
         token_layout.setContentsMargins(0, 0, 0, 0)
         self.token_edit = secret_edit()
         self.token_edit.setPlaceholderText("Paste your Hardcover API token here")
+        self.token_edit.setAccessibleName("Hardcover API token")
         self.token_edit.returnPressed.connect(self._connect_clicked)
         self.get_token_button = QPushButton("&Get Token…")
         self.get_token_button.setToolTip("Open Hardcover's token page in your browser")
@@ -126,6 +127,7 @@ class HardcoverView(QWidget):
         matches_layout = QVBoxLayout(matches)
         top = QHBoxLayout()
         self.filter_combo = QComboBox()
+        self.filter_combo.setAccessibleName("Books shown")
         for state, label in dashboard.STATES:
             self.filter_combo.addItem(label, state)
         self.filter_combo.currentIndexChanged.connect(lambda _i: self._fill())
@@ -133,6 +135,7 @@ class HardcoverView(QWidget):
         self.search_edit = QLineEdit()  # title or author; accents and case ignored
         self.search_edit.setPlaceholderText("Search title or author")
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Search title or author")
         self.search_edit.textChanged.connect(lambda _text: self._fill())
         top.addWidget(QLabel("Show:"))
         top.addWidget(self.filter_combo)
@@ -140,6 +143,7 @@ class HardcoverView(QWidget):
         top.addWidget(self.count_label)
         matches_layout.addLayout(top)
         self.tree = flat_list(HEADERS, fit_to_contents=False)
+        self.tree.setAccessibleName("Your books on Hardcover")
         self.tree.setRootIsDecorated(True)  # series open and close
         self._items: dict[int, QTreeWidgetItem] = {}
         header = self.tree.header()

@@ -33,6 +33,7 @@ class SyncLogPanel(QGroupBox):
         super().__init__("Sync log", parent)
         self.setObjectName("syncLog")
         self.tree = flat_list(HEADERS, fit_to_contents=False)
+        self.tree.setAccessibleName("Sync log")
         self.tree.setColumnWidth(0, 130)
         self.tree.setColumnWidth(1, 200)
         self.tree.setColumnWidth(2, 100)

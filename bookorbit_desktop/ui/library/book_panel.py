@@ -173,6 +173,7 @@ class BookPanel(QWidget):
         form.addRow("S&tarted:", self.started_edit)
         self.finished_edit = QLineEdit()
         self.finished_edit.setPlaceholderText("YYYY-MM-DD")
+        self.finished_edit.setAccessibleName("Finished")
         self.finished_note = QLabel()  # where the date came from, e.g. "date of sync"
         self.finished_note.setStyleSheet("color: palette(placeholder-text);")
         finished_row = QHBoxLayout()

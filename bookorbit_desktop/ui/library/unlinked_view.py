@@ -67,6 +67,7 @@ class UnlinkedView(QWidget):
             "its book: its reading position and history move to that book."
         )
         self.tree = flat_list(HEADERS)
+        self.tree.setAccessibleName("Unlinked documents")
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         # Double-click or Enter.
         self.tree.itemActivated.connect(lambda *_: self.link_selected())

@@ -146,8 +146,13 @@ class LibraryView(QWidget):
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by title, author or series  (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setAccessibleName("Filter books")
+        self.filter_edit.setAccessibleDescription(
+            "Shows the books whose title, author or series match"
+        )
         self.filter_edit.textChanged.connect(self.model.set_filter)
         self.status_combo = QComboBox()
+        self.status_combo.setAccessibleName("Reading status shown")
         self.status_combo.addItem("All books", None)
         for status in READING_STATUSES:
             self.status_combo.addItem(STATUS_LABELS[status], status)
@@ -176,6 +181,7 @@ class LibraryView(QWidget):
         toolbar.addWidget(self.import_button)
 
         self.table = book_table(self.model)
+        self.table.setAccessibleName("Books")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setItemDelegateForColumn(COLUMN_KEYS.index("progress"), ProgressDelegate(self))
         header = self.table.horizontalHeader()
@@ -196,6 +202,7 @@ class LibraryView(QWidget):
         self.empty_label.setFont(font)
 
         self.grid = CoverGrid()
+        self.grid.setAccessibleName("Book covers")
         self.grid.setModel(self.model)
         self.grid.selectionModel().currentRowChanged.connect(self._current_changed)
 

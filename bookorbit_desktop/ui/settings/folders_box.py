@@ -49,6 +49,7 @@ class WatchedFoldersBox(QGroupBox):
         layout.addWidget(hint)
         self.folder_list = QListWidget()
         self.folder_list.setObjectName("watchedFolders")
+        self.folder_list.setAccessibleName("Watched folders")
         layout.addWidget(self.folder_list)
         buttons = QHBoxLayout()
         add = push_button(

@@ -60,6 +60,7 @@ class HardcoverTab(QWidget):
         self.user_label.setObjectName("hardcoverUser")
         form.addRow("Connected as:", self.user_label)
         self.token_edit = secret_edit()
+        self.token_edit.setAccessibleName("Hardcover API token")
         self.connect_button = push_button("C&onnect", self.connect_token)
         self.token_edit.textChanged.connect(
             lambda text: self.connect_button.setEnabled(bool(text.strip()))

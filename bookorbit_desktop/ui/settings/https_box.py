@@ -67,6 +67,7 @@ class HttpsBox(QGroupBox):
         row = QHBoxLayout()
         self.enabled_check = QCheckBox("Also serve &HTTPS on port")
         self.port_spin = QSpinBox()
+        self.port_spin.setAccessibleName("HTTPS port")
         self.port_spin.setRange(1024, 65535)
         self.port_spin.setValue(https_port or min(http_port.value() + 1, 65535))
         row.addWidget(self.enabled_check)

@@ -29,6 +29,7 @@ class BookSessions(QGroupBox):
         self.book_id: int | None = None
         self.total = QLabel()
         self.list = flat_list(("Day", "From", "Time", "Pages"))
+        self.list.setAccessibleName("Reading sessions")
         self.list.setMinimumHeight(120)
         layout = QVBoxLayout(self)
         layout.addWidget(self.total)

@@ -115,6 +115,7 @@ class BookTableModel(QAbstractTableModel):
 def books_view(model: BookTableModel) -> QTreeView:
     """A sortable list over `model`, the latest read first."""
     view = QTreeView()
+    view.setAccessibleName("Books read")
     view.setModel(model)
     view.setRootIsDecorated(False)
     view.setUniformRowHeights(True)
