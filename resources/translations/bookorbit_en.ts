@@ -4,6 +4,13 @@
 <context>
     <name>BookOrbit</name>
     <message numerus="yes">
+        <source>%n reading session(s), %1 in all</source>
+        <translation>
+            <numerusform>%n reading session, %1 in all</numerusform>
+            <numerusform>%n reading sessions, %1 in all</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n book(s)</source>
         <translation>
             <numerusform>%n book</numerusform>

@@ -16,6 +16,7 @@ from bookorbit_desktop.services.statistics import Session
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.statistics.text import day_text, duration_text
+from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import flat_list
 
 LoadSessions = Callable[[int], Awaitable[list[Session]]]
@@ -52,7 +53,9 @@ class BookSessions(QGroupBox):
     def show_sessions(self, sessions: list[Session]) -> None:
         self.setVisible(bool(sessions))
         seconds = sum(session.seconds for session in sessions)
-        self.total.setText(f"{len(sessions)} sessions, {duration_text(seconds)} in all")
+        self.total.setText(
+            counted("%n reading session(s), %1 in all", len(sessions), duration_text(seconds))
+        )
         self.list.clear()
         for session in reversed(sessions[-SHOWN:]):
             start = dt.datetime.fromtimestamp(session.start)

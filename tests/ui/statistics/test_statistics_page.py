@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 
 from bookorbit_desktop.library.history.importer import import_statistics
+from bookorbit_desktop.library.history.rules import Session
 from bookorbit_desktop.library.reading.pushes import link_document
 from bookorbit_desktop.services import statistics as service
 from bookorbit_desktop.services.library import LibraryService
@@ -109,7 +110,9 @@ def test_the_book_panel_lists_the_book_sessions(qtbot, qloop, history, library):
 
     qloop.run_until_complete(asyncio.wait_for(shown(), 5))
     assert not sessions.isHidden()
-    assert sessions.total.text() == "3 sessions, 3 h 00 min in all"
+    assert sessions.total.text() == "3 reading sessions, 3 h 00 min in all"
+    sessions.show_sessions([Session(1_742_450_000, 1_742_453_600, 3600, 30)])
+    assert sessions.total.text() == "1 reading session, 1 h 00 min in all"
     newest = sessions.list.topLevelItem(0)
     assert (newest.text(0), newest.text(2), newest.text(3)) == ("20 Mar 2025", "1 h 00 min", "30")
     sessions.show_book(None)
