@@ -43,16 +43,10 @@ from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
 from bookorbit_desktop.services.sync import SyncService
 from bookorbit_desktop.services.sync_worker import SyncWorker
 from bookorbit_desktop.system_libraries import check_display
-from bookorbit_desktop.ui.asyncqt import (
-    cancel_running_tasks,
-    log_loop_error,
-    log_unhandled,
-    show_error,
-    spawn,
-    wait_signal,
-)
+from bookorbit_desktop.ui.asyncqt import cancel_running_tasks, show_error, spawn, wait_signal
 from bookorbit_desktop.ui.change_watch import ChangeWatch
 from bookorbit_desktop.ui.controller import DesktopController, SettingsAccess
+from bookorbit_desktop.ui.crash_dialog import CrashHandler, Reexec, reexec_process
 from bookorbit_desktop.ui.devices.controller import DevicesController
 from bookorbit_desktop.ui.first_run.page import FirstRunAccess, FirstRunPage
 from bookorbit_desktop.ui.folder_watcher import FolderWatcher
@@ -77,8 +71,9 @@ from bookorbit_desktop.ui.tray import Tray
 log = logging.getLogger(__name__)
 
 
-def run_gui(paths: Paths, start_hidden: bool = False) -> int:
-    """Run the desktop app until the user quits; returns the process exit code."""
+def run_gui(paths: Paths, start_hidden: bool = False, *, reexec: Reexec = reexec_process) -> int:
+    """Run the desktop app until the user quits; returns the process exit code. Restart, after
+    a crash, calls `reexec` once the app has shut down and released the library."""
     started = time.monotonic()
     check_display()
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -108,13 +103,18 @@ def run_gui(paths: Paths, start_hidden: bool = False) -> int:
         return 1
 
     desktop = Desktop(paths, instance, started=started, settle=collector.thorough)
+    crash = CrashHandler(paths.log_dir, quit=desktop.request_quit)
     try:
         with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-            return _run_to_the_end(runner.get_loop(), desktop, start_hidden)
+            crash.install(runner.get_loop())
+            code = _run_to_the_end(runner.get_loop(), desktop, start_hidden)
     finally:
+        crash.uninstall()
         instance.release()
         collector.stop()
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    crash.restart_if_wanted(reexec)
+    return code
 
 
 def _run_to_the_end(loop: asyncio.AbstractEventLoop, desktop: Desktop, hidden: bool) -> int:
@@ -178,8 +178,6 @@ class Desktop:
         for signum in (signal.SIGINT, signal.SIGTERM):
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self.request_quit)
-        loop.set_exception_handler(log_loop_error)
-        sys.excepthook = log_unhandled
         try:
             if not await self._open_library():
                 return 2

@@ -4,7 +4,8 @@ The GUI runs on a qasync loop: Qt and asyncio share one thread. `QDialog.exec()`
 a nested Qt loop in which other asyncio tasks cannot run, so dialogs are opened with `open()`
 and awaited through their `finished` signal. Coroutines started from a slot go through
 `spawn()`, which keeps a strong reference to the task (asyncio only keeps weak ones) and shows
-any error as a message box with a title and a message instead of losing it.
+any error as a message box with a title and a message instead of losing it (an unexpected one
+goes to the crash dialog once the app has installed it).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from contextlib import suppress
-from types import TracebackType
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, SignalInstance
@@ -33,6 +33,9 @@ UNEXPECTED_MESSAGE = (
 )
 
 _running: set[asyncio.Task[Any]] = set()
+# Where a spawned task's unexpected error (a bug, not a BookOrbitError) goes once the app has
+# installed its crash dialog (ui/crash_dialog.py); until then it is shown like any other.
+_report_unexpected: Callable[[BaseException], object] | None = None
 # Message boxes without a parent window: Python must hold them or they vanish at once.
 _open_boxes: set[QMessageBox] = set()
 
@@ -75,11 +78,21 @@ def spawn(coro: Coroutine[Any, Any, T], parent: QWidget | None = None) -> asynci
         if done.cancelled():
             return
         error = done.exception()
-        if error is not None:
+        if error is None:
+            return
+        if _report_unexpected is not None and not isinstance(error, BookOrbitError):
+            _report_unexpected(error)
+        else:
             show_error(parent, error)
 
     task.add_done_callback(finished)
     return task
+
+
+def report_unexpected_errors_to(report: Callable[[BaseException], object] | None) -> None:
+    """Send spawned tasks' unexpected errors to `report` (None: back to a message box)."""
+    global _report_unexpected
+    _report_unexpected = report
 
 
 def running_tasks() -> frozenset[asyncio.Task[Any]]:
@@ -137,21 +150,3 @@ async def run_dialog(dialog: QDialog, opened: Callable[[], object] | None = None
             dialog.reject()
         raise
     return int(result)
-
-
-def log_loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
-    """The app loop's handler of errors no task awaited: logged."""
-    error = context.get("exception")
-    log.error(
-        "Unhandled error in the event loop: %s",
-        context.get("message"),
-        exc_info=error if isinstance(error, BaseException) else None,
-    )
-
-
-def log_unhandled(
-    kind: type[BaseException], error: BaseException, trace: TracebackType | None
-) -> None:
-    """An exception escaped a Qt slot: log it and tell the user, never print a traceback."""
-    log.error("Unhandled error", exc_info=(kind, error, trace))
-    show_error(None, error)
