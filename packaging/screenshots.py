@@ -5,7 +5,8 @@
 Builds a small demo library (generated EPUBs with reading states), starts
 `python -m bookorbit_desktop gui` on Xvfb with the xcb platform as a desktop would, grabs the
 main window once it shows its books, scales it down, draws the Settings dialog on the same
-screen, and saves packaging/screenshots/*.png.
+screen, then every page of the window and the Edit dialog (`screenshot_pages.py`), and saves
+packaging/screenshots/*.png.
 Needs Xvfb and xwininfo (`make test` installs them as root).
 """
 
@@ -26,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
+from bookorbit_desktop.library.highlights import store  # noqa: E402
+from bookorbit_desktop.library.highlights.rules import Entry  # noqa: E402
 from bookorbit_desktop.library.importer.run import import_paths  # noqa: E402
 from bookorbit_desktop.library.reading.edits import update_reading_state  # noqa: E402
 from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
@@ -50,6 +53,19 @@ BOOKS = (
     ("Middlemarch", "George Eliot", "abandoned", "0.31", None),
     ("Jonathan Strange & Mr Norrell", "Susanna Clarke", "read", "1", "4.5"),
 )
+DAY = 1_764_000_000.0  # when the sample highlights arrived
+HIGHLIGHTS = {
+    "Piranesi": [
+        Entry(1_763_000_000, "The Beauty of the House is immeasurable; its Kindness infinite.", ""),
+        Entry(
+            1_763_100_000,
+            "I realised that the search for the Knowledge has encouraged us "
+            "to think of the House as if it were a sort of riddle to be solved.",
+            "Chapter 4",
+        ),
+    ],
+    "Dune": [Entry(1_762_000_000, "I must not fear. Fear is the mind-killer.", "The litany")],
+}
 GRAB = textwrap.dedent(
     """
     import sys
@@ -132,7 +148,12 @@ def demo_library(data_dir: Path, books_dir: Path, port: int) -> None:
                 changes["progress"] = progress
             if rating:
                 changes["rating"] = rating
+            if status == "read":  # a finish date is the reader's to give
+                changes["finished"] = "2025-03-14"
             update_reading_state(by_title[title], **changes)
+        for title, entries in HIGHLIGHTS.items():
+            target = store.Target(by_title[title])
+            store.record(target, entries, source="xmnote", origin="192.168.1.23", now=DAY)
         set_setting("server.host", "127.0.0.1")
         set_setting("server.port", port)
     finally:
@@ -256,6 +277,19 @@ def main() -> int:
             if drawn.returncode:
                 raise SystemExit("the Hardcover screenshot could not be saved")
             print(f"{page}  ({page.stat().st_size / 1000:.0f} kB)")
+            stop(app, 30)  # the pages are drawn by a window of their own on the same library
+            connected = dict(  # the account saved by `hardcover connect`; no Hardcover to ask
+                env,
+                PYTHON_KEYRING_BACKEND="tests.fakes.file_keyring.FileKeyring",
+                BOOKORBIT_TEST_KEYRING_FILE=str(tmp / "data" / "screenshot-keyring.json"),
+                BOOKORBIT_HARDCOVER_URL="http://127.0.0.1:9/graphql",
+            )
+            pages = [str(ROOT / "packaging" / "screenshot_pages.py"), str(args.out)]
+            drawn = subprocess.run(
+                [sys.executable, *pages, str(tmp / "data")], env=connected, timeout=120
+            )
+            if drawn.returncode:
+                raise SystemExit("the pages could not be drawn")
         finally:
             stop(app, 30)
             stop(xvfb)
