@@ -89,6 +89,7 @@ class Read:
     finished: str | None = None
     pages: int | None = None
     edition_id: int | None = None
+    edition_pages: int | None = None  # the length of the read's edition, as Hardcover has it
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,20 @@ class Remote:
     edition_id: int | None = None
     date_added: str | None = None
     reads: tuple[Read, ...] = ()
+    edition_pages: int | None = None  # the length of the entry's edition
 
     def read(self, read_id: int | None) -> Read | None:
         return next((r for r in self.reads if r.id == read_id), None)
+
+    def share(self, read: Read) -> float | None:
+        """How far into the book the read's page is (its edition's, else the entry's), or
+        None when that edition's length is unknown."""
+        pages = read.edition_pages or (
+            self.edition_pages if read.edition_id in (None, self.edition_id) else None
+        )
+        if read.pages is None or not pages:
+            return None
+        return min(1.0, read.pages / pages)
 
 
 @dataclass(frozen=True)

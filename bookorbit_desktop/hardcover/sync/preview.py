@@ -97,6 +97,10 @@ def _entry_updated(remote: Remote, fields: dict[str, Any], today: str) -> Remote
     read, which a later read update of the plan corrects."""
     edition = fields.get("edition_id", remote.edition_id)
     reads = tuple(sorted(remote.reads, key=lambda r: r.id))
+    moved = next((r for r in reads if not r.finished), None)
+    if edition != remote.edition_id and moved is not None:
+        # A new edition takes the first open read along, page number and all.
+        reads = tuple(replace(r, edition_id=edition) if r is moved else r for r in reads)
     latest = reads[-1] if reads else None
     status = fields.get("status_id", remote.status_id)
     if status != remote.status_id:

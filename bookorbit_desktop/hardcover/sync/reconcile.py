@@ -33,7 +33,6 @@ read unless the user asks (`Options.allow_rewind`); a new read (a reread) starts
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -51,71 +50,20 @@ from bookorbit_desktop.hardcover.sync.model import (
     Snapshot,
     Wanted,
     confirmed_values,
+    progress_pages,
     read_kind,
     wanted_for,
 )
+from bookorbit_desktop.hardcover.sync.steps import (
+    INSERT_ENTRY,
+    INSERT_READ,
+    UPDATE_ENTRY,
+    UPDATE_READ,
+    Action,
+    Step,
+    Tracking,
+)
 from bookorbit_desktop.hardcover.sync.words import LABELS, describe_read, stars
-
-INSERT_ENTRY, UPDATE_ENTRY = "insert_user_book", "update_user_book"
-INSERT_READ, UPDATE_READ = "insert_user_book_read", "update_user_book_read"
-
-
-@dataclass(frozen=True)
-class Tracking:
-    """What the engine knows about the entry while it works on one book."""
-
-    user_book_id: int | None = None
-    created_by_us: bool = False
-    read_id: int | None = None
-    read_owned: bool = False
-    # The reads the entry had before this push wrote anything: the others Hardcover created in
-    # answer to our writes, so their dates are Hardcover's guesses, not the user's.
-    seen_reads: frozenset[int] | None = None
-    stamped_finish: bool = False  # we set Read: Hardcover may have stamped today as the finish
-
-    @classmethod
-    def of(cls, snapshot: Snapshot | None, step: Mapping[str, Any] | None = None) -> Tracking:
-        """From the snapshot and its unfinished push (`step`: a first push, no snapshot yet)."""
-        step = snapshot.step if snapshot is not None else step or {}
-        seen = step.get("seen_reads")
-        return cls(
-            user_book_id=snapshot.user_book_id if snapshot else step.get("user_book_id"),
-            created_by_us=snapshot.created_by_us if snapshot else False,
-            read_id=snapshot.read_id if snapshot else None,
-            read_owned=snapshot.read_owned if snapshot else False,
-            seen_reads=frozenset(int(r) for r in seen) if seen is not None else None,
-            stamped_finish=bool(step.get("stamped_finish")),
-        )
-
-    def step_json(self) -> dict[str, Any]:
-        """What an unfinished push must remember of this (`Snapshot.step`)."""
-        return {
-            "user_book_id": self.user_book_id,
-            "seen_reads": sorted(self.seen_reads) if self.seen_reads is not None else None,
-            "stamped_finish": self.stamped_finish,
-        }
-
-
-@dataclass(frozen=True)
-class Action:
-    """One mutation: `target` is the user_book or read id it changes (None for an insert of an
-    entry); `fields` is exactly what goes out; `changes` says it in words."""
-
-    kind: str
-    target: int | None
-    fields: dict[str, Any]
-    changes: tuple[str, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "changes": list(self.changes), "fields": self.fields}
-
-
-@dataclass(frozen=True)
-class Step:
-    action: Action | None
-    tracking: Tracking
-    notes: tuple[str, ...] = ()
-    ahead: tuple[int, int] | None = None  # (library's page, Hardcover's page) when it is ahead
 
 
 @dataclass(frozen=True)
@@ -150,12 +98,16 @@ def plan(
         return Step(None, tracking)
     if tracking.seen_reads is None:
         seen = frozenset(r.id for r in remote.reads) if remote is not None else frozenset()
-        tracking = replace(tracking, seen_reads=seen)
+        tracking = replace(tracking, seen_reads=seen, shares=_shares(remote))
     if remote is None:
         return _entry_missing(local, snapshot, want, tracking, options)
     if tracking.user_book_id != remote.user_book_id:
         # An entry we had not seen (adopted), or one the user removed and added again.
-        tracking = Tracking(user_book_id=remote.user_book_id, seen_reads=tracking.seen_reads)
+        tracking = Tracking(
+            user_book_id=remote.user_book_id,
+            seen_reads=tracking.seen_reads,
+            shares=tracking.shares,
+        )
         snapshot = None
     tracking = _track_read(tracking, remote, read_kind(want.status_id))
     notes: list[str] = []
@@ -355,8 +307,12 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
             started = read.started
         else:  # never today stamped by our own status write
             finished = None if stamped else read.finished
+    moved = tracking.moved_share(read.id, want.edition_id)
     pages, ahead = _pages(want, read, snapshot, kind, against.options, notes)
-    if picked_edition:
+    if kind == OPEN_READ and moved is not None and want.pages is not None:
+        # Another edition than the one Hardcover's page was measured in: compare how far in.
+        pages, ahead = _moved_pages(want.pages, moved, local.edition_pages, against, notes)
+    elif picked_edition:
         # The entry moved to the edition the user picked: Hardcover's page is one of the old
         # edition, no measure here (kept, it could pass the new edition's last page).
         pages, ahead = want.pages, None
@@ -393,6 +349,28 @@ def _pages(
     ):
         return read.pages, None
     return want.pages, None
+
+
+def _moved_pages(
+    pages: int, share: float, edition_pages: int | None, against: _Against, notes: list[str]
+) -> tuple[int | None, tuple[int, int] | None]:
+    theirs = progress_pages(share, edition_pages)
+    if theirs is None or pages >= theirs or against.options.allow_rewind:
+        return pages, None
+    notes.append(f"Hardcover is ahead (p. {theirs} of this edition); p. {pages} not sent")
+    return theirs, (pages, theirs)
+
+
+def _shares(remote: Remote | None) -> tuple[tuple[int, int | None, float], ...]:
+    """Each open read's edition and how far in it is, before a push writes anything."""
+    if remote is None:
+        return ()
+    found = []
+    for read in remote.reads:
+        share = None if read.finished else remote.share(read)
+        if share is not None:
+            found.append((read.id, read.edition_id or remote.edition_id, share))
+    return tuple(found)
 
 
 def _read_fields(

@@ -38,6 +38,7 @@ def remote_from(raw: Mapping[str, Any]) -> Remote:
             finished=_date(r.get("finished_at")),
             pages=to_int(r.get("progress_pages")),
             edition_id=to_int(r.get("edition_id")),
+            edition_pages=_pages_of(r.get("edition")),
         )
         for r in raw.get("user_book_reads") or ()
     )
@@ -50,7 +51,13 @@ def remote_from(raw: Mapping[str, Any]) -> Remote:
         edition_id=to_int(raw.get("edition_id")),
         date_added=_date(raw.get("date_added")),
         reads=tuple(sorted(reads, key=lambda r: r.id)),
+        edition_pages=_pages_of(raw.get("edition")),
     )
+
+
+def _pages_of(edition: Any) -> int | None:
+    pages = to_int(edition.get("pages")) if isinstance(edition, Mapping) else None
+    return pages if pages and pages > 0 else None
 
 
 async def fetch_entries(

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -303,13 +302,6 @@ def test_every_date_on_hardcover_has_its_source_through_any_story(
         asyncio.run(run_story(path, linked, history, on_hardcover, plan))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the sync moves the user's Hardcover entry to the picked edition; Hardcover keeps the "
-    "open read's page (p. 150 = all of the 150-page edition becomes half of the 300-page one) "
-    "and the reconciler then compares pages of different editions: it sends p. 225 (75%) "
-    "over the user's 100% without allow_rewind",
-)
 def test_a_new_edition_never_takes_hardcovers_progress_back():
     async def story(folder: Path) -> None:
         linked = [

@@ -373,3 +373,30 @@ def test_wanted_values_follow_the_status_map():
 def test_the_snapshot_round_trips_through_json():
     snapshot, _remote = synced(local(rating=2.5))
     assert Snapshot.from_json(snapshot.to_json()) == snapshot
+
+
+# ------------------------------------------------------------------ another edition's page
+
+# (Hardcover's edition length, its read's page, the library's progress on its 300-page edition)
+#   -> the page sent in the new edition, and whether Hardcover is reported ahead
+MOVED = {
+    "all of a short edition stays all of the new one": ((150, 150, 0.75), (300, True)),
+    "half of a short edition is behind three quarters": ((150, 75, 0.75), (225, False)),
+    "a long edition's page is measured in its own edition": ((600, 500, 0.75), (250, True)),
+    "unknown length: the library's page (the user picked it)": ((None, 150, 0.75), (225, False)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("given, expected", MOVED.values(), ids=MOVED)
+def test_a_page_of_another_edition_is_compared_by_how_far_in_it_is(given, expected):
+    length, page, progress = given
+    read = Read(7, "2026-03-01", None, page, edition_id=400, edition_pages=length)
+    remote = Remote(1, 100, 2, edition_id=400, reads=(read,), edition_pages=length)
+    book = local(progress=progress, edition_pinned=True)
+    done = preview(book, None, remote, OPTIONS, today=TODAY)
+    (moved,) = done.remote.reads
+    assert (moved.pages, moved.edition_id, done.ahead is not None) == (
+        expected[0],
+        500,
+        expected[1],
+    )

@@ -1,0 +1,81 @@
+"""What the reconciler hands the engine for one entry: the next write (`Action`), what the
+engine knows about the entry while it works on it (`Tracking`), and both together (`Step`).
+Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bookorbit_desktop.hardcover.sync.model import Snapshot
+
+INSERT_ENTRY, UPDATE_ENTRY = "insert_user_book", "update_user_book"
+INSERT_READ, UPDATE_READ = "insert_user_book_read", "update_user_book_read"
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """What the engine knows about the entry while it works on one book."""
+
+    user_book_id: int | None = None
+    created_by_us: bool = False
+    read_id: int | None = None
+    read_owned: bool = False
+    # The reads the entry had before this push wrote anything: the others Hardcover created in
+    # answer to our writes, so their dates are Hardcover's guesses, not the user's.
+    seen_reads: frozenset[int] | None = None
+    stamped_finish: bool = False  # we set Read: Hardcover may have stamped today as the finish
+    # The open reads before this push wrote anything: (read id, its edition, how far in). An
+    # edition change moves a read but keeps its page number, which then measures nothing.
+    shares: tuple[tuple[int, int | None, float], ...] = ()
+
+    @classmethod
+    def of(cls, snapshot: Snapshot | None, step: Mapping[str, Any] | None = None) -> Tracking:
+        """From the snapshot and its unfinished push (`step`: a first push, no snapshot yet)."""
+        step = snapshot.step if snapshot is not None else step or {}
+        seen = step.get("seen_reads")
+        return cls(
+            user_book_id=snapshot.user_book_id if snapshot else step.get("user_book_id"),
+            created_by_us=snapshot.created_by_us if snapshot else False,
+            read_id=snapshot.read_id if snapshot else None,
+            read_owned=snapshot.read_owned if snapshot else False,
+            seen_reads=frozenset(int(r) for r in seen) if seen is not None else None,
+            stamped_finish=bool(step.get("stamped_finish")),
+        )
+
+    def moved_share(self, read_id: int, edition_id: int | None) -> float | None:
+        """How far in the read was when this push began, if that was in another edition."""
+        return next(
+            (share for rid, ed, share in self.shares if rid == read_id and ed != edition_id), None
+        )
+
+    def step_json(self) -> dict[str, Any]:
+        """What an unfinished push must remember of this (`Snapshot.step`)."""
+        return {
+            "user_book_id": self.user_book_id,
+            "seen_reads": sorted(self.seen_reads) if self.seen_reads is not None else None,
+            "stamped_finish": self.stamped_finish,
+        }
+
+
+@dataclass(frozen=True)
+class Action:
+    """One mutation: `target` is the user_book or read id it changes (None for an insert of an
+    entry); `fields` is exactly what goes out; `changes` says it in words."""
+
+    kind: str
+    target: int | None
+    fields: dict[str, Any]
+    changes: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "changes": list(self.changes), "fields": self.fields}
+
+
+@dataclass(frozen=True)
+class Step:
+    action: Action | None
+    tracking: Tracking
+    notes: tuple[str, ...] = ()
+    ahead: tuple[int, int] | None = None  # (library's page, Hardcover's page) when it is ahead
