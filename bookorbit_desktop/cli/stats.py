@@ -74,8 +74,8 @@ def _stats(ctx: CliContext, args: argparse.Namespace) -> int:
     for book in found["books"]:
         linked = f"book {book['book_id']}" if book["book_id"] is not None else "not linked"
         print(
-            f"  {_hours(book['read_seconds']):>8}  {book['pages_read']:>5} pages  "
-            f"{book['sessions']:>4} sessions  {book['title']} ({linked})"
+            f"  {_hours(book['read_seconds']):>8}  {counted(book['pages_read'], 'page'):>11}  "
+            f"{counted(book['sessions'], 'session'):>13}  {book['title']} ({linked})"
         )
     return 0
 
