@@ -10,6 +10,7 @@ from pathlib import Path
 from peewee import DatabaseError, SqliteDatabase
 
 from bookorbit_desktop.errors import BookOrbitError, DatabaseTooNewError
+from bookorbit_desktop.library.search.fold import register_fold
 from bookorbit_desktop.library.store import early_check
 from bookorbit_desktop.library.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from bookorbit_desktop.library.store.models import database
@@ -105,6 +106,7 @@ def open_database(path: Path) -> SqliteDatabase:
     elif path.stat().st_size == 0:
         raise _damaged(path, "is empty (0 bytes)")
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+    register_fold(db)  # before any connection: the search index's triggers call it
     try:
         db.connect(reuse_if_open=True)
         early = early_check.take(path)  # the check begun while the program loaded, if any

@@ -1,18 +1,16 @@
-"""Ordered, frozen schema migrations.
-
-Each entry turns schema version N-1 into N. Never edit a migration that has shipped; add a new
-one. `db.open_database` backs the file up before running any of them on an existing library.
-"""
+"""Frozen schema migrations: entry N turns version N-1 into N. Add one; never edit a shipped one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from bookorbit_desktop.library.store.catalog_indexes import catalog_indexes
 from bookorbit_desktop.library.store.edit_marks import edit_marks
 from bookorbit_desktop.library.store.migrate_date_sources import date_sources
 from bookorbit_desktop.library.store.migrate_journal_backoff import journal_backoff
 from bookorbit_desktop.library.store.migration_v10 import v10_highlight_versions
 from bookorbit_desktop.library.store.removal_schema import removed_files_table
+from bookorbit_desktop.library.store.search_index import search_index
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:  # the schema version is read without loading the ORM
@@ -416,5 +414,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     date_sources,
     edit_marks,
     removed_files_table,
+    catalog_indexes,
+    search_index,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,17 +2,17 @@
 
 Titles and names are written as single trimmed lines without characters XML cannot carry;
 the download file name KOReader derives is computed from exactly these strings. Search folds
-case and accents in Python so it behaves the same for every script.
+case and accents with the library's `fold`, so a query compares like the indexed text.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
 
 import lxml.html
 from lxml import etree
+
+from bookorbit_desktop.library.search.fold import fold
 
 SUMMARY_LIMIT = 4000  # characters; a summary is a preview, not the whole blurb
 
@@ -22,37 +22,6 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\n\t\v\f\u2028\u2029\x85]")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
-
-
-class _FoldTable(dict[int, int | str | None]):
-    """`str.translate` table for folding: combining marks dropped, a few letters spelled out.
-
-    Filled lazily, one code point at a time, so it costs nothing for scripts never seen.
-    """
-
-    def __missing__(self, codepoint: int) -> int | None:
-        value = None if unicodedata.combining(chr(codepoint)) else codepoint
-        self[codepoint] = value
-        return value
-
-
-# Letters NFKD does not decompose into a base letter plus marks.
-_FOLD = _FoldTable(
-    {
-        ord(letter): plain
-        for letter, plain in {
-            "ø": "o",
-            "đ": "d",
-            "ð": "d",
-            "ł": "l",
-            "ħ": "h",
-            "ı": "i",
-            "ŧ": "t",
-            "æ": "ae",
-            "œ": "oe",
-        }.items()
-    }
-)
 
 
 def xml_safe(text: str) -> str:
@@ -92,17 +61,6 @@ def _html_to_text(markup: str) -> str:
         if element.tag != "br":
             element.text = "\n" + (element.text or "")
     return root.text_content()
-
-
-# Cached: the search index folds every title and name again after each library change.
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """`text` for matching: case folded, accents removed ("Élan" and "elan" compare equal)."""
-    if text.isascii():
-        return text.lower()
-    # Unicode's compatibility caseless match: NFKD(casefold(NFKD(text))), then marks dropped.
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize("NFKD", decomposed.casefold()).translate(_FOLD)
 
 
 def search_terms(query: str) -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 from peewee import SqliteDatabase
 
 from bookorbit_desktop.library.reading.edits import update_reading_state
+from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.library.store import changes, checkpoint
 from bookorbit_desktop.library.store.changes import changed_since, compact, last_change
 from bookorbit_desktop.library.store.db import close_database, open_database
@@ -60,6 +61,7 @@ def test_every_write_to_a_books_line_is_logged(library, sql, marks):
     seen = last_change()
     with sqlite3.connect(library.db_file) as other:
         other.execute("PRAGMA foreign_keys = ON")
+        other.create_function(SQL_FOLD, 1, fold_value, deterministic=True)  # the search index's
         other.execute(sql.format(a=a, b=b))
     assert last_change() > seen
     assert changed_since(seen) == {{"a": a, "b": b, "n": 99}[mark] for mark in marks}

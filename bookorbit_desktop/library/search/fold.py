@@ -1,0 +1,69 @@
+"""Folding text for search: case and accents removed, the same way for every script.
+
+`register_fold` makes `fold` callable from SQL as `bookorbit_fold(text)`; the `book_search`
+triggers call it on every write, so every connection that writes books, authors or credits
+registers it (`db.open_database` does; another tool registers `fold_value` under that name).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from peewee import SqliteDatabase
+
+SQL_FOLD = "bookorbit_fold"
+
+
+class _FoldTable(dict[int, int | str | None]):
+    """`str.translate` table for folding: combining marks dropped, a few letters spelled out.
+
+    Filled lazily, one code point at a time, so it costs nothing for scripts never seen.
+    """
+
+    def __missing__(self, codepoint: int) -> int | None:
+        value = None if unicodedata.combining(chr(codepoint)) else codepoint
+        self[codepoint] = value
+        return value
+
+
+# Letters NFKD does not decompose into a base letter plus marks.
+_FOLD = _FoldTable(
+    {
+        ord(letter): plain
+        for letter, plain in {
+            "ø": "o",
+            "đ": "d",
+            "ð": "d",
+            "ł": "l",
+            "ħ": "h",
+            "ı": "i",
+            "ŧ": "t",
+            "æ": "ae",
+            "œ": "oe",
+        }.items()
+    }
+)
+
+
+# Cached: authors and series repeat, and an import folds them book after book.
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """`text` for matching: case folded, accents removed ("Élan" and "elan" compare equal)."""
+    if text.isascii():
+        return text.lower()
+    # Unicode's compatibility caseless match: NFKD(casefold(NFKD(text))), then marks dropped.
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFKD", decomposed.casefold()).translate(_FOLD)
+
+
+def fold_value(value: object) -> str:
+    """`fold` as SQL calls it: NULL (no series) and other non-texts fold to ""."""
+    return fold(value) if isinstance(value, str) else ""
+
+
+def register_fold(db: SqliteDatabase) -> None:
+    """Make `bookorbit_fold` available on every connection `db` opens (and its open one)."""
+    db.register_function(fold_value, SQL_FOLD, 1, deterministic=True)
