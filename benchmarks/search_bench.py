@@ -1,0 +1,160 @@
+"""Catalog search speed at library scale, and right after an edit.
+
+    python benchmarks/search_bench.py [--books 50000] [--iterations 100] [--edit-iterations 30]
+    python benchmarks/search_bench.py --books 250000
+
+Builds a library of N books in a temporary folder (rows inserted in bulk: two-to-four-word
+titles, one or two authors from a pool, a series for a third of them, one file each), starts the
+real server on 127.0.0.1 and times OPDS searches over a new connection each, as KOReader sends
+them:
+
+    search              a two-word search, a one-word search matching many books, a two-letter
+                        search (too short for a trigram lookup), in turn
+    search after edit   the two-word search right after a book was renamed on another
+                        connection (as the window or the command line does)
+
+Prints p50 / p99 / max latency (client included) and how many answers were not 200 (the server
+answers 503 when reading the library takes longer than its deadline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.server import ServerContext
+from bookorbit_desktop.server.accounts import key_for_password, set_account
+from bookorbit_desktop.server.app import LanServer
+
+WORDS = tuple(
+    "orbit light river stone quiet harbour winter letter garden morning reader signal distance "  # noqa: SIM905
+    "paper window silver question mountain library evening story promise lord ring shadow "
+    "élan café naïve über straße".split()
+)
+FIRST = tuple("Anna Boris Chloé Dmitri Elena Farid Grace Hiro Ines José Kai Lena Mateo".split())  # noqa: SIM905
+LAST = tuple("Adams Brontë Chen Dubois Eriksen García Hughes Ivanova Jensen Müller".split())  # noqa: SIM905
+PASSWORD = "bench password"
+SEARCHES = ("/opds/search?q=lord%20ring", "/opds/search?q=harbour", "/opds/search?q=ka")
+EDITED_SEARCH = "/opds/search?q=caf%C3%A9%20naive"
+
+
+def build_library(count: int, rng: random.Random) -> None:
+    """Insert `count` books with authors and files in one transaction."""
+    authors = sorted({f"{rng.choice(FIRST)} {rng.choice(LAST)} {n % 400}" for n in range(count)})
+    series_names = [f"The {rng.choice(WORDS).title()} Cycle" for _ in range(max(1, count // 30))]
+    books, credits, files = [], [], []
+    for book_id in range(1, count + 1):
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 4))).capitalize()
+        series = rng.choice(series_names) if book_id % 3 == 0 else None
+        books.append((book_id, title, title.lower(), series))
+        for position in range(1 + (book_id % 4 == 0)):
+            credits.append((book_id, rng.randrange(len(authors)) + 1, position))
+        files.append((book_id, f"/nonexistent/{book_id}.epub", f"{book_id:032x}"))
+    with database.atomic():
+        connection = database.obj.connection()
+        connection.executemany(
+            "INSERT INTO author (id, name, sort_name) VALUES (?, ?, ?)",
+            [(i + 1, name, name.split(" ")[1]) for i, name in enumerate(authors)],
+        )
+        connection.executemany(
+            "INSERT INTO book (id, title, sort_title, series, identifiers, added_at, updated_at)"
+            " VALUES (?, ?, ?, ?, '{}', 0, 0)",
+            books,
+        )
+        connection.executemany(
+            "INSERT OR IGNORE INTO book_author (book_id, author_id, position, role)"
+            " VALUES (?, ?, ?, 'aut')",
+            credits,
+        )
+        connection.executemany(
+            "INSERT INTO book_file (book_id, path, format, size, mtime, partial_md5, missing,"
+            " added_at) VALUES (?, ?, 'epub', 1000, 0, ?, 0, 0)",
+            files,
+        )
+    database.obj.execute_sql("ANALYZE")
+
+
+def rename_a_book() -> None:
+    database.obj.execute_sql("UPDATE book SET title = title || '.' WHERE id = 1")
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+async def time_searches(
+    base: str, hrefs: tuple[str, ...], iterations: int, before: Callable[[], None] | None = None
+) -> tuple[list[float], int]:
+    """Latencies of `iterations` searches (after two untimed ones), and how many failed."""
+    headers = {"Authorization": aiohttp.encode_basic_auth("bench", PASSWORD)}
+    timings, failed = [], 0
+    connector = aiohttp.TCPConnector(force_close=True)  # a new connection per request
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(connector=connector, headers=headers, timeout=timeout) as s:
+        for number in range(iterations + 2):
+            if before is not None:
+                before()
+            started = time.perf_counter()
+            async with s.get(base + hrefs[number % len(hrefs)]) as response:
+                await response.read()
+            if number >= 2:
+                timings.append(time.perf_counter() - started)
+                failed += response.status != 200
+    return timings, failed
+
+
+def report(name: str, timings: list[float], failed: int) -> None:
+    p50, p99 = statistics.median(timings) * 1000, percentile(timings, 0.99) * 1000
+    worst = max(timings) * 1000
+    print(f"{name:<19}{p50:>9.1f}{p99:>9.1f}{worst:>9.1f}{failed:>8}   (n={len(timings)})")
+
+
+async def run(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="search-bench-") as folder:
+        paths = resolve_paths(folder)
+        paths.ensure()
+        open_database(paths.db_file)
+        started = time.perf_counter()
+        build_library(args.books, random.Random(42))
+        print(f"library: {args.books} books inserted in {time.perf_counter() - started:.1f} s")
+        set_account("bench", key_for_password(PASSWORD))
+        server = LanServer(ServerContext(paths=paths), host="127.0.0.1", port=0)
+        await server.start()
+        base = f"http://127.0.0.1:{server.port}"
+        try:
+            print(f"{'':<19}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'not 200':>8}")
+            report("search", *await time_searches(base, SEARCHES, args.iterations))
+            edited = await time_searches(
+                base, (EDITED_SEARCH,), args.edit_iterations, rename_a_book
+            )
+            report("search after edit", *edited)
+        finally:
+            await server.stop()
+            close_database()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--books", type=int, default=50_000)
+    parser.add_argument("--iterations", type=int, default=100)
+    parser.add_argument("--edit-iterations", type=int, default=30)
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
