@@ -17,8 +17,10 @@ from urllib.parse import quote, urlencode
 
 from lxml import etree
 
+from bookorbit_desktop.library.store.keyset import FIRST, LAST, Cursor
 from bookorbit_desktop.server.opds.formats import format_info, format_rank
-from bookorbit_desktop.server.opds.queries import BookEntry, FileEntry, Page
+from bookorbit_desktop.server.opds.paging import Page, encode
+from bookorbit_desktop.server.opds.queries import BookEntry, FileEntry
 from bookorbit_desktop.server.opds.text import (
     entry_authors,
     entry_title,
@@ -55,10 +57,12 @@ class CatalogUrls:
     def root(self) -> str:
         return self.prefix
 
-    def feed(self, path: str, page: int = 1, **params: str | int) -> str:
+    def feed(self, path: str, cursor: Cursor = FIRST, **params: str | int) -> str:
         query = dict(params)
-        if page > 1:
-            query["page"] = page
+        if cursor.key is None and not cursor.backward and cursor.number > 1:
+            query["page"] = cursor.number  # an old page-number address stays one
+        elif not cursor.is_first:
+            query["cursor"] = encode(cursor)
         address = f"{self.prefix}/{path}"
         return f"{address}?{urlencode(query, quote_via=quote)}" if query else address
 
@@ -87,9 +91,9 @@ class FeedMeta:
     kind: str  # NAVIGATION_TYPE or ACQUISITION_TYPE
     updated: float
     up_href: str | None = None
-    # For paginated feeds: the page and a function from page number to its address.
+    # For paginated feeds: the page and a function from a cursor to its page's address.
     page: Page | None = None
-    page_href: Callable[[int], str] | None = field(default=None, compare=False)
+    page_href: Callable[[Cursor], str] | None = field(default=None, compare=False)
     search_results: bool = False
 
 
@@ -137,17 +141,18 @@ def _feed(meta: FeedMeta, urls: CatalogUrls) -> etree._Element:
     # "{searchTerms}" template is not a valid link address in OPDS.
     _link(feed, "search", urls.search_description(), OPENSEARCH_TYPE, title="Search")
     if meta.page is not None and meta.page_href is not None:
+        # RFC 5005 paging, as OPDS 1.2 asks: first, previous, next and last.
         page = meta.page
-        _link(feed, "first", meta.page_href(1), meta.kind)
-        if page.has_previous:
-            _link(feed, "previous", meta.page_href(min(page.number - 1, page.last)), meta.kind)
-        if page.has_next:
-            _link(feed, "next", meta.page_href(page.number + 1), meta.kind)
-        _link(feed, "last", meta.page_href(page.last), meta.kind)
+        _link(feed, "first", meta.page_href(FIRST), meta.kind)
+        if page.previous is not None:
+            _link(feed, "previous", meta.page_href(page.previous), meta.kind)
+        if page.next is not None:
+            _link(feed, "next", meta.page_href(page.next), meta.kind)
+        _link(feed, "last", meta.page_href(LAST), meta.kind)
         if meta.search_results:
-            _sub(feed, f"{{{OPENSEARCH_NS}}}totalResults", str(page.total))
+            _sub(feed, f"{{{OPENSEARCH_NS}}}totalResults", str(page.total or 0))
             _sub(feed, f"{{{OPENSEARCH_NS}}}itemsPerPage", str(page.size))
-            _sub(feed, f"{{{OPENSEARCH_NS}}}startIndex", str((page.number - 1) * page.size + 1))
+            _sub(feed, f"{{{OPENSEARCH_NS}}}startIndex", str(page.start + 1))
     return feed
 
 

@@ -1,19 +1,21 @@
 """The library as the catalog sees it: pages of books, authors and series, search, downloads.
 
-Every list has a total order ending in the book's (or author's) id, so pages never overlap or
-skip entries while the library is unchanged. Only books with at least one file not flagged
-missing are listed. Results are plain dataclasses; the feeds never touch the database.
+Every list has a total order ending in the book's (or author's) id and is paged by sort key
+(`paging`), so pages never overlap or skip entries, even while books come and go. Only books
+with at least one file not flagged missing are listed. Results are plain dataclasses; the
+feeds never touch the database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from peewee import SqliteDatabase
 
 from bookorbit_desktop.library.store import listing
+from bookorbit_desktop.library.store.keyset import Cursor, Key, Order
 from bookorbit_desktop.library.store.models import (
     ALIAS_FILENAME,
     BookFile,
@@ -21,8 +23,7 @@ from bookorbit_desktop.library.store.models import (
     database,
 )
 from bookorbit_desktop.library.store.sql import marks as in_marks
-
-T = TypeVar("T")
+from bookorbit_desktop.server.opds.paging import Listing, Page
 
 _AVAILABLE = "EXISTS (SELECT 1 FROM book_file f WHERE f.book_id = b.id AND f.missing = 0)"
 
@@ -67,26 +68,6 @@ class AuthorEntry:
 class SeriesEntry:
     name: str
     books: int
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    number: int  # 1-based
-    size: int
-    total: int
-
-    @property
-    def last(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.last
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
 
 
 @dataclass(frozen=True)
@@ -153,48 +134,62 @@ def load_books(ids: Sequence[int]) -> list[BookEntry]:
     return [books[book_id] for book_id in ids if book_id in books]
 
 
+# The orders of the lists; the indexes of `library.store.catalog_indexes` serve them.
+BY_TITLE = Order((("b.sort_title", False), ("b.id", False)))
+NEWEST = Order((("b.added_at", True), ("b.id", True)))
+IN_SERIES = Order(
+    (
+        ("(b.series_index IS NULL)", False),
+        ("coalesce(b.series_index, 0)", False),
+        ("b.sort_title", False),
+        ("b.id", False),
+    )
+)
+BY_STATE_CHANGE = Order((("r.updated_at", True), ("b.id", True)))
+BY_FINISH = Order(
+    (("(r.finished IS NULL)", False), ("coalesce(r.finished, '')", True), *BY_STATE_CHANGE.columns)
+)
+AUTHORS = Order((("a.sort_name", False), ("a.id", False)))
+SERIES = Order((("lower(b.series)", False), ("b.series", False)))
+
+
 def _book_page(
-    where: str, params: Sequence[Any], order: str, page: int, size: int, join: str = ""
+    where: str, params: Sequence[Any], order: Order, cursor: Cursor, size: int, join: str = ""
 ) -> Page[BookEntry]:
-    condition = f"{_AVAILABLE} AND ({where})"
-    total = _scalar(f"SELECT count(*) FROM book b {join} WHERE {condition}", params)
-    ids = [
-        row[0]
-        for row in _rows(
-            f"SELECT b.id FROM book b {join} WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, size, (page - 1) * size],
-        )
-    ]
-    return Page(load_books(ids), page, size, total)
+    books = Listing(f"book b {join}", f"{_AVAILABLE} AND ({where})", params, order)
+    rows, previous, following = books.page("b.id", cursor, size)
+    return Page(load_books([row[0] for row in rows]), size, cursor, previous, following)
 
 
-def recently_added(page: int, size: int) -> Page[BookEntry]:
+def recently_added(cursor: Cursor, size: int) -> Page[BookEntry]:
     """Newest first; KOReader's catalog sync stops at the first book it already has."""
-    return _book_page("1", (), "b.added_at DESC, b.id DESC", page, size)
+    return _book_page("1", (), NEWEST, cursor, size)
 
 
-def all_books(page: int, size: int) -> Page[BookEntry]:
-    return _book_page("1", (), "b.sort_title, b.id", page, size)
+def all_books(cursor: Cursor, size: int) -> Page[BookEntry]:
+    return _book_page("1", (), BY_TITLE, cursor, size)
 
 
-def books_by_author(author_id: int, page: int, size: int) -> Page[BookEntry]:
-    where = "EXISTS (SELECT 1 FROM book_author ba WHERE ba.book_id = b.id AND ba.author_id = ?)"
-    return _book_page(where, (author_id,), "b.sort_title, b.id", page, size)
+def books_by_author(author_id: int, cursor: Cursor, size: int) -> Page[BookEntry]:
+    where = "b.id IN (SELECT ba.book_id FROM book_author ba WHERE ba.author_id = ?)"
+    return _book_page(where, (author_id,), BY_TITLE, cursor, size)
 
 
-def books_in_series(series: str, page: int, size: int) -> Page[BookEntry]:
-    order = "b.series_index IS NULL, b.series_index, b.sort_title, b.id"
-    return _book_page("b.series = ?", (series,), order, page, size)
+def books_in_series(series: str, cursor: Cursor, size: int) -> Page[BookEntry]:
+    return _book_page("b.series = ?", (series,), IN_SERIES, cursor, size)
 
 
-def books_with_status(statuses: Sequence[str], page: int, size: int) -> Page[BookEntry]:
-    """Books whose reading status is one of `statuses`, most recently changed first."""
-    marks = in_marks(statuses)
-    order = "r.updated_at DESC, b.id DESC"
-    if tuple(statuses) == READ:
-        order = "r.finished IS NULL, r.finished DESC, " + order
+def books_with_status(statuses: Sequence[str], cursor: Cursor, size: int) -> Page[BookEntry]:
+    """Books whose reading status is one of `statuses`, most recently changed first (finished
+    books: latest finish first)."""
+    order = BY_FINISH if tuple(statuses) == READ else BY_STATE_CHANGE
     join = "JOIN reading_state r ON r.book_id = b.id"
-    return _book_page(f"r.status IN ({marks})", statuses, order, page, size, join)
+    return _book_page(f"r.status IN ({in_marks(statuses)})", statuses, order, cursor, size, join)
+
+
+def title_key(book_id: int) -> Key:
+    """The book's place in title order (its `BY_TITLE` key)."""
+    return tuple(_rows("SELECT sort_title, id FROM book WHERE id = ?", (book_id,))[0])
 
 
 def author_name(author_id: int) -> str | None:
@@ -202,17 +197,14 @@ def author_name(author_id: int) -> str | None:
     return rows[0][0] if rows else None
 
 
-def authors(page: int, size: int) -> Page[AuthorEntry]:
+def authors(cursor: Cursor, size: int) -> Page[AuthorEntry]:
     """Authors of at least one listed book, by sort name."""
     has_books = (
         "EXISTS (SELECT 1 FROM book_author ba JOIN book b ON b.id = ba.book_id"
         f" WHERE ba.author_id = a.id AND {_AVAILABLE})"
     )
-    total = _scalar(f"SELECT count(*) FROM author a WHERE {has_books}")
-    rows = _rows(
-        f"SELECT a.id, a.name FROM author a WHERE {has_books}"
-        " ORDER BY a.sort_name, a.id LIMIT ? OFFSET ?",
-        (size, (page - 1) * size),
+    rows, previous, following = Listing("author a", has_books, (), AUTHORS).page(
+        "a.id, a.name", cursor, size
     )
     items = []
     for author_id, name in rows:
@@ -222,19 +214,16 @@ def authors(page: int, size: int) -> Page[AuthorEntry]:
             (author_id,),
         )
         items.append(AuthorEntry(author_id, name, count))
-    return Page(items, page, size, total)
+    return Page(items, size, cursor, previous, following)
 
 
-def series(page: int, size: int) -> Page[SeriesEntry]:
+def series(cursor: Cursor, size: int) -> Page[SeriesEntry]:
     """Series of listed books, by name."""
     where = f"b.series IS NOT NULL AND trim(b.series) != '' AND {_AVAILABLE}"
-    total = _scalar(f"SELECT count(DISTINCT b.series) FROM book b WHERE {where}")
-    rows = _rows(
-        f"SELECT b.series, count(*) FROM book b WHERE {where}"
-        " GROUP BY b.series ORDER BY lower(b.series), b.series LIMIT ? OFFSET ?",
-        (size, (page - 1) * size),
-    )
-    return Page([SeriesEntry(name, count) for name, count in rows], page, size, total)
+    names = Listing("book b", where, (), SERIES, group_by=SERIES.expressions)
+    rows, previous, following = names.page("b.series, count(*)", cursor, size)
+    items = [SeriesEntry(name, count) for name, count in rows]
+    return Page(items, size, cursor, previous, following)
 
 
 def cover_of(book_id: int) -> tuple[str, list[str]] | None:

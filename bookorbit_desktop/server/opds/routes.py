@@ -22,6 +22,7 @@ from peewee import OperationalError
 
 from bookorbit_desktop.config import DEFAULT_SETTINGS
 from bookorbit_desktop.guards.text import for_log
+from bookorbit_desktop.library.store.keyset import Cursor, Order
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.lan import server_url
@@ -39,8 +40,9 @@ from bookorbit_desktop.server.opds.feeds import (
     navigation_feed,
     opensearch_description,
 )
-from bookorbit_desktop.server.opds.queries import BookEntry, Page
-from bookorbit_desktop.server.opds.search import search_books
+from bookorbit_desktop.server.opds.paging import BadCursor, Page, decode
+from bookorbit_desktop.server.opds.queries import BookEntry
+from bookorbit_desktop.server.opds.search import SEARCH_ORDER, search_books
 from bookorbit_desktop.server.opds.text import feed_line, search_terms
 from bookorbit_desktop.server.workers import LibraryBusyError
 
@@ -48,34 +50,39 @@ log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 500
 _PAGE = re.compile(r"[0-9]{1,9}")  # ASCII digits only, and small enough for SQLite's OFFSET
+_BAD_CURSOR = "This page address is out of date or damaged. Start again from the first page."
 # Ids in addresses: up to 18 digits always fit SQLite's 64-bit integers (longer ones are 404).
 _ID = r"[0-9]{1,18}"
 _OPENSEARCH_MIME = "application/opensearchdescription+xml; charset=utf-8"
 
 SyncHandler = Callable[[web.Request], web.Response]
-BookQuery = Callable[[int, int], Page[BookEntry]]  # (page number, page size) -> page
+BookQuery = Callable[[Cursor, int], Page[BookEntry]]  # (where it starts, page size) -> page
 
 # The lists of books, as the root feed presents them: name in the URL, title, description,
-# the query that lists its books. Authors and Series come between All books and the shelves.
-_BOOK_LISTS: tuple[tuple[str, str, str, BookQuery], ...] = (
-    ("recent", "Recently added", "Newest books first", queries.recently_added),
-    ("books", "All books", "Every book, by title", queries.all_books),
+# their order and the query that lists their books. Authors and Series come between All books
+# and the shelves.
+_BOOK_LISTS: tuple[tuple[str, str, str, Order, BookQuery], ...] = (
+    ("recent", "Recently added", "Newest books first", queries.NEWEST, queries.recently_added),
+    ("books", "All books", "Every book, by title", queries.BY_TITLE, queries.all_books),
     (
         "reading",
         "Currently reading",
         "Books you are reading now",
+        queries.BY_STATE_CHANGE,
         partial(queries.books_with_status, queries.CURRENTLY_READING),
     ),
     (
         "want",
         "Want to read",
         "Books on your want-to-read shelf",
+        queries.BY_STATE_CHANGE,
         partial(queries.books_with_status, queries.WANT_TO_READ),
     ),
     (
         "read",
         "Read",
         "Books you have finished, latest first",
+        queries.BY_FINISH,
         partial(queries.books_with_status, queries.READ),
     ),
 )
@@ -85,11 +92,19 @@ class BadRequest(Exception):
     """A request the catalog answers with 400 and this message."""
 
 
-def page_number(request: web.Request) -> int:
+def page_cursor(request: web.Request, order: Order) -> Cursor:
+    """Where the asked page starts: the `cursor` token of our links, else the old `page`
+    number (bookmarked addresses keep working), else the first page."""
+    token = request.query.get("cursor")
+    if token is not None:
+        try:
+            return decode(token.strip(), order)
+        except BadCursor as error:
+            raise BadRequest(_BAD_CURSOR) from error
     raw = request.query.get("page", "1").strip()
     if not _PAGE.fullmatch(raw) or int(raw) < 1:
         raise BadRequest("The page number must be a whole number from 1 up.")
-    return int(raw)
+    return Cursor(number=int(raw))
 
 
 def page_size() -> int:
@@ -122,12 +137,12 @@ class Catalog:
         title: str,
         kind: str,
         page: Page | None = None,
-        page_href: Callable[[int], str] | None = None,
+        page_href: Callable[[Cursor], str] | None = None,
         **extra: object,
     ) -> FeedMeta:
         # The self link is rebuilt from our own address scheme, never echoed from the request.
         if page is not None and page_href is not None:
-            self_href = page_href(page.number)
+            self_href = page_href(page.at)
         else:
             self_href = self._urls.root
         return FeedMeta(
@@ -146,7 +161,7 @@ class Catalog:
         feed_id: str,
         title: str,
         page: Page[BookEntry],
-        page_href: Callable[[int], str],
+        page_href: Callable[[Cursor], str],
         *,
         up: str | None = None,
         search_results: bool = False,
@@ -181,7 +196,7 @@ class Catalog:
             name: NavEntry(
                 f"urn:bookorbit:opds:{name}", title, urls.feed(name), ACQUISITION_TYPE, text
             )
-            for name, title, text, _query in _BOOK_LISTS
+            for name, title, text, _order, _query in _BOOK_LISTS
         }
         # OPDS marks the newest-first list with the "new" sort relation.
         lists["recent"] = replace(lists["recent"], rel=REL_SORT_NEW)
@@ -208,18 +223,18 @@ class Catalog:
         meta = self._meta("urn:bookorbit:opds:root", "BookOrbit library", NAVIGATION_TYPE)
         return _atom(navigation_feed(meta, entries, urls), NAVIGATION_TYPE)
 
-    def book_list(self, name: str, title: str, query: BookQuery) -> SyncHandler:
+    def book_list(self, name: str, title: str, order: Order, query: BookQuery) -> SyncHandler:
         """The handler of one paginated list of books, at <prefix>/<name>."""
 
         def handler(request: web.Request) -> web.Response:
-            page = query(page_number(request), page_size())
+            page = query(page_cursor(request, order), page_size())
             href = partial(self._urls.feed, name)
             return self._books(f"urn:bookorbit:opds:{name}", title, page, href)
 
         return handler
 
     def authors(self, request: web.Request) -> web.Response:
-        page = queries.authors(page_number(request), page_size())
+        page = queries.authors(page_cursor(request, queries.AUTHORS), page_size())
         entries = [
             NavEntry(
                 f"urn:bookorbit:author:{author.id}",
@@ -237,7 +252,9 @@ class Catalog:
         name = queries.author_name(author_id)
         if name is None:
             raise web.HTTPNotFound(text="There is no such author in the library.\n")
-        page = queries.books_by_author(author_id, page_number(request), page_size())
+        page = queries.books_by_author(
+            author_id, page_cursor(request, queries.BY_TITLE), page_size()
+        )
         href = partial(self._urls.feed, f"authors/{author_id}")
         return self._books(
             f"urn:bookorbit:author:{author_id}",
@@ -248,7 +265,7 @@ class Catalog:
         )
 
     def series(self, request: web.Request) -> web.Response:
-        page = queries.series(page_number(request), page_size())
+        page = queries.series(page_cursor(request, queries.SERIES), page_size())
         entries = [
             NavEntry(
                 self._series_id(item.name),
@@ -268,10 +285,10 @@ class Catalog:
         name = request.query.get("name", "")
         if not name.strip():
             raise BadRequest("Which series? The address needs a series name (?name=...).")
-        page = queries.books_in_series(name, page_number(request), page_size())
+        page = queries.books_in_series(name, page_cursor(request, queries.IN_SERIES), page_size())
 
-        def href(number: int) -> str:
-            return self._urls.feed("series/books", number, name=name)
+        def href(cursor: Cursor) -> str:
+            return self._urls.feed("series/books", cursor, name=name)
 
         return self._books(
             self._series_id(name),
@@ -283,10 +300,10 @@ class Catalog:
 
     def search(self, request: web.Request) -> web.Response:
         query = request.query.get("q", "")
-        page = search_books(search_terms(query), page_number(request), page_size())
+        page = search_books(search_terms(query), page_cursor(request, SEARCH_ORDER), page_size())
 
-        def href(number: int) -> str:
-            return self._urls.feed("search", number, q=query)
+        def href(cursor: Cursor) -> str:
+            return self._urls.feed("search", cursor, q=query)
 
         title = f"Search: {feed_line(query)}" if feed_line(query) else "Search"
         return self._books("urn:bookorbit:opds:search", title, page, href, search_results=True)
@@ -371,8 +388,8 @@ def setup_opds(app: web.Application, ctx: ServerContext) -> None:
         (f"{prefix}/opensearch.xml", catalog.opensearch),
     ]
     feeds += [
-        (f"{prefix}/{name}", catalog.book_list(name, title, query))
-        for name, title, _text, query in _BOOK_LISTS
+        (f"{prefix}/{name}", catalog.book_list(name, title, order, query))
+        for name, title, _text, order, query in _BOOK_LISTS
     ]
     files: list[tuple[str, Handler]] = [
         (prefix + "/download/{file_id:" + _ID + "}.{ext:[A-Za-z0-9]+}", make_download_handler(ctx)),

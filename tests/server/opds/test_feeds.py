@@ -348,8 +348,10 @@ async def test_page_size_comes_from_the_setting(catalog: Catalog):
     set_setting("opds.page_size", 2)
     root, _ = await catalog.feed("/opds/books")
     assert len(root.findall(f"{A}entry")) == 2
-    assert link_href(root, "next") == "/opds/books?page=2"
-    assert link_href(root, "last") == "/opds/books?page=3"
+    second, _ = await catalog.feed(link_href(root, "next"))
+    assert entry_titles(second) == ["Book 2", "Book 3"]
+    last, _ = await catalog.feed(link_href(root, "last"))
+    assert entry_titles(last) == ["Book 3", "Book 4"]  # the last page: the last two books
     set_setting("opds.page_size", "nonsense")  # an unusable value falls back to the default
     root, _ = await catalog.feed("/opds/books")
     assert len(root.findall(f"{A}entry")) == 5
@@ -362,6 +364,8 @@ async def test_bad_requests_get_clear_answers(catalog: Catalog):
         ("/opds/books?page=%C2%B2", 400, "page number"),  # "²" is a digit to str.isdigit()
         ("/opds/books?page=99999999999999999999999", 400, "page number"),
         ("/opds/series/books", 400, "series name"),
+        ("/opds/books?cursor=%25%25", 400, "first page"),
+        ("/opds/authors?cursor=WyJhIixbImEiXV0", 400, "first page"),  # a key of another list
         ("/opds/authors/999", 404, "no such author"),
         ("/opds/authors/" + "9" * 25, 404, "Not Found"),  # beyond SQLite's integers
         ("/opds/nothing-here", 404, "Not Found"),

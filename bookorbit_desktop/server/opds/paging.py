@@ -1,0 +1,161 @@
+"""Pages of the catalog's lists, found by sort key, and the opaque cursors in their links.
+
+A feed's `next` link carries the sort key of the page's last entry, its `previous` link the key
+of its first, as a URL-safe token (base64 of a small JSON array): the database finds the page
+from an index whatever its depth, and books added or removed between two requests never make a
+reader see a book twice or miss one that stays. Old `?page=N` addresses still work (they count
+rows from the start, so a deep one is slower); the links of the page they show carry keys.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from peewee import SqliteDatabase
+
+from bookorbit_desktop.library.store.keyset import FIRST, LAST, Cursor, Key, Order, key_of
+from bookorbit_desktop.library.store.models import database
+
+T = TypeVar("T")
+
+MAX_TOKEN = 4096  # characters: a key holds a title or a name, never more
+_FORWARD, _BACKWARD = "a", "b"  # after the key, before it
+
+
+class BadCursor(ValueError):
+    """A page token this catalog did not make (or one for another list)."""
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    size: int
+    at: Cursor  # the cursor the page was asked with
+    previous: Cursor | None
+    next: Cursor | None
+    total: int | None = None  # search results only
+    start: int = 0  # search results only: how many results come before this page
+
+
+def encode(cursor: Cursor) -> str:
+    """The token of a key cursor, or of the last page."""
+    direction = _BACKWARD if cursor.backward else _FORWARD
+    key = None if cursor.key is None else list(cursor.key)
+    raw = json.dumps([direction, key], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def decode(token: str, order: Order) -> Cursor:
+    """The cursor of a token made by `encode` for a list in `order`; BadCursor otherwise."""
+    if len(token) > MAX_TOKEN:
+        raise BadCursor("page token too long")
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        direction, key = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as error:
+        raise BadCursor("unreadable page token") from error
+    if direction not in (_FORWARD, _BACKWARD):
+        raise BadCursor("unknown direction")
+    backward = direction == _BACKWARD
+    if key is None:
+        if not backward:
+            raise BadCursor("a forward token needs a key")
+        return LAST
+    parts = (str, int, float)
+    if (
+        not isinstance(key, list)
+        or len(key) != len(order.columns)
+        or not all(isinstance(part, parts) and not isinstance(part, bool) for part in key)
+    ):
+        raise BadCursor("the key does not fit this list")
+    return Cursor(tuple(key), backward)
+
+
+def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    db: SqliteDatabase = database.obj
+    return list(db.execute_sql(sql, tuple(params)).fetchall())
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One list in SQL: `SELECT <columns> FROM <source> WHERE <where> [GROUP BY] ORDER BY`."""
+
+    source: str
+    where: str
+    params: Sequence[Any]
+    order: Order
+    group_by: str = ""
+
+    def _query(
+        self, columns: str, cursor: Cursor, limit: int, offset: int = 0
+    ) -> list[tuple[Any, ...]]:
+        where, params = self.where, list(self.params)
+        if cursor.key is not None:
+            condition, extra = self.order.beyond(cursor.key, cursor.backward)
+            where, params = f"({where}) AND {condition}", [*params, *extra]
+        group = f" GROUP BY {self.group_by}" if self.group_by else ""
+        return _rows(
+            f"SELECT {columns} FROM {self.source} WHERE {where}{group}"
+            f" ORDER BY {self.order.order_by(cursor.backward)} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+
+    def _any(self, cursor: Cursor) -> bool:
+        return bool(self._query("1", cursor, 1))
+
+    def page(
+        self, columns: str, cursor: Cursor, size: int
+    ) -> tuple[list[tuple[Any, ...]], Cursor | None, Cursor | None]:
+        """Up to `size` rows of `columns` from `cursor` on, in order, and the cursors of the
+        pages before and after them (None at either end)."""
+        columns = f"{columns}, {self.order.expressions}"
+        found = self._query(columns, cursor, size + 1, cursor.offset(size))
+        more = len(found) > size
+        rows = found[:size]
+        if cursor.backward:
+            rows.reverse()
+        first = key_of(rows[0], self.order) if rows else cursor.key
+        last = key_of(rows[-1], self.order) if rows else cursor.key
+        if cursor.backward:
+            previous = Cursor(first, backward=True) if more and first is not None else None
+            following = Cursor(last) if last is not None else None
+            after = following if following is not None and self._any(following) else None
+            return [row[: -len(self.order.columns)] for row in rows], previous, after
+        following = Cursor(last) if more and last is not None else None
+        if first is not None:
+            before: Cursor | None = Cursor(first, backward=True)
+        else:  # an empty page asked for by offset: the last page is the one before it
+            before = LAST if cursor.number > 1 else None
+        if before is not None and not self._any(before):
+            before = None
+        return [row[: -len(self.order.columns)] for row in rows], before, following
+
+
+def list_page(
+    ids: Sequence[int], key: Callable[[int], Key], cursor: Cursor, size: int
+) -> tuple[int, int, Cursor | None, Cursor | None]:
+    """A page of a list held in memory (ids in order; `key` gives an id's sort key):
+    (start, stop) of its slice and the cursors of the pages before and after it."""
+    count = len(ids)
+    if cursor.key is None:
+        start = count - min(size, count) if cursor.backward else min(cursor.offset(size), count)
+        stop = count if cursor.backward else min(start + size, count)
+    elif cursor.backward:
+        stop = bisect_left(ids, cursor.key, key=key)
+        start = max(0, stop - size)
+    else:
+        start = bisect_right(ids, cursor.key, key=key)
+        stop = min(start + size, count)
+    previous = None
+    if start > 0:
+        previous = Cursor(key(ids[start]), backward=True) if start < count else LAST
+    following = None
+    if stop < count:
+        following = Cursor(key(ids[stop - 1])) if stop > 0 else FIRST
+    return start, stop, previous, following
