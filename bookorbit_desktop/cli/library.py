@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any
 
+from bookorbit_desktop.cli.book_pages import title_pages, write_json_array
 from bookorbit_desktop.cli.books_edit import register as register_book_actions
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
@@ -18,7 +19,7 @@ from bookorbit_desktop.hardcover.matching.revisit import REMOVED
 from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.reading.edits import UNSET
 from bookorbit_desktop.library.store.links import hardcover_links
-from bookorbit_desktop.library.store.queries import get_book, list_books
+from bookorbit_desktop.library.store.queries import get_book
 from bookorbit_desktop.services.library import HARDCOVER_LABELS
 
 
@@ -59,24 +60,34 @@ def _dump(value: Any) -> None:
 
 def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
     """list the library"""
-    books = list_books()
     if args.json:
-        links = hardcover_links(book["id"] for book in books)
-        _dump([{**book, "hardcover": links[book["id"]]} for book in books])
+        write_json_array(
+            (
+                {**book, "hardcover": links[book["id"]]}
+                for page in title_pages()
+                for links in [hardcover_links(book["id"] for book in page)]
+                for book in page
+            ),
+            sys.stdout,
+        )
         return 0
-    if not books:
+    count = 0
+    for page in title_pages():
+        if not count:
+            print(f"{'ID':>5}  {'STATUS':<12} {'DONE':>4}  TITLE — AUTHORS [FORMATS]")
+        for book in page:
+            reading = book["reading"]
+            authors = author_line(book["authors"])
+            formats = ",".join(sorted({file["format"] for file in book["files"]}))
+            print(
+                f"{book['id']:>5}  {reading['status']:<12} {reading['progress']:>4.0%}  "
+                f"{book['title']} — {authors} [{formats}]"
+            )
+        count += len(page)
+    if not count:
         print("The library is empty. Add books with: bookorbit-desktop import PATH...")
         return 0
-    print(f"{'ID':>5}  {'STATUS':<12} {'DONE':>4}  TITLE — AUTHORS [FORMATS]")
-    for book in books:
-        reading = book["reading"]
-        authors = author_line(book["authors"])
-        formats = ",".join(sorted({file["format"] for file in book["files"]}))
-        print(
-            f"{book['id']:>5}  {reading['status']:<12} {reading['progress']:>4.0%}  "
-            f"{book['title']} — {authors} [{formats}]"
-        )
-    print(f"{counted(len(books), 'book')}.")
+    print(f"{counted(count, 'book')}.")
     return 0
 
 
