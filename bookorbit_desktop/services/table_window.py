@@ -1,0 +1,181 @@
+"""The library table's order, filter and counts, worked out by SQLite: the window reads only
+the books on screen (`library_rows.read_table` of a few hundred ids), however large the library.
+
+`ordered_ids` returns the ids of the books a filter lets through, in the table's sort order,
+as one compact array (8 bytes a book): its length is the table's row count, and the books of
+rows 1000-1199 are `read_table(ids[1000:1200])`. The order is the one `ui.library.model`
+sorts by in Python: folded texts with missing ones last, statuses and Hardcover states in
+their listed order, and the library's order (sort title, then id) between equal keys in either
+direction. The filter is `filter_condition`: the one place that says what a term matches.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bookorbit_desktop.library.reading.values import READING_STATUSES
+from bookorbit_desktop.library.store import changes
+from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.services.library_changes import MAX_CHANGED
+
+SQL_FOLD = "bookorbit_table_fold"
+HARDCOVER_ORDER = (
+    "linked",
+    "needs_review",
+    "unmatched",
+    "no_match",
+    "error",
+    "excluded",
+    "removed",
+    "unread",
+)
+
+
+class _Marks(dict[int, int | None]):
+    """`str.translate` table dropping combining marks (accents), filled as code points come."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and drop accents, so "Émile" matches "emile"."""
+    if text.isascii():  # most titles: nothing to decompose, and casefold() is lower() here
+        return text.lower()
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_MARKS)
+
+
+def _sql_fold(text: str | None) -> str:
+    return "" if text is None else fold(text)
+
+
+_STATUS = "coalesce(r.status, 'unread')"
+_AUTHORS = (
+    "coalesce((SELECT group_concat(name, ', ') FROM (SELECT a.name FROM book_author ba"
+    " JOIN author a ON a.id = ba.author_id WHERE ba.book_id = b.id ORDER BY ba.position)), '')"
+)
+_FORMATS = (
+    "upper(coalesce((SELECT group_concat(format, ', ') FROM (SELECT DISTINCT format"
+    " FROM book_file WHERE book_id = b.id ORDER BY format)), ''))"
+)
+_HARDCOVER = (
+    f"CASE WHEN coalesce(m.state, 'unmatched') = 'unmatched' AND {_STATUS} = 'unread'"
+    " THEN 'unread' ELSE coalesce(m.state, 'unmatched') END"
+)
+
+
+def _rank(expression: str, values: Sequence[str]) -> str:
+    """`expression`'s place in `values` (after them all when it is none of them)."""
+    cases = " ".join(f"WHEN '{value}' THEN {n}" for n, value in enumerate(values))
+    return f"CASE {expression} {cases} ELSE {len(values)} END"
+
+
+def _missing_last(text: str) -> list[str]:
+    return [f"({text}) = ''", text]
+
+
+_TITLE = f"{SQL_FOLD}(CASE WHEN coalesce(b.sort_title, '') = '' THEN b.title ELSE b.sort_title END)"
+# Each column's sort keys, most significant first.
+SORT_KEYS: dict[str, list[str]] = {
+    "title": _missing_last(_TITLE),
+    "authors": _missing_last(f"{SQL_FOLD}({_AUTHORS})"),
+    "series": [*_missing_last(f"{SQL_FOLD}(b.series)"), "coalesce(b.series_index, 0.0)"],
+    "status": [_rank(_STATUS, READING_STATUSES)],
+    "progress": ["coalesce(r.progress, 0.0)"],
+    "rating": ["coalesce(r.rating, -1.0)"],
+    "format": _missing_last(_FORMATS),
+    "hardcover": [_rank(f"({_HARDCOVER})", HARDCOVER_ORDER)],
+}
+_LIBRARY_ORDER = "b.sort_title IS NOT NULL, b.sort_title, b.id"
+_JOINS = {
+    "r.": " LEFT OUTER JOIN reading_state r ON r.book_id = b.id",
+    "m.": " LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id",
+}
+
+
+def _tables(*clauses: str) -> str:
+    """The FROM clause of a query of these clauses: the tables they read, and no others (the
+    joins are most of the time of a sort by title)."""
+    text = " ".join(clauses)
+    return "FROM book b" + "".join(join for alias, join in _JOINS.items() if alias in text)
+
+
+_HAYSTACK = f"{SQL_FOLD}(b.title) || ' ' || {SQL_FOLD}({_AUTHORS}) || ' ' || {SQL_FOLD}(b.series)"
+
+
+def register_fold(db: Any = database) -> None:
+    """Make `fold` callable from SQL on `db`'s connection (once per connection is enough)."""
+    db.connection().create_function(SQL_FOLD, 1, _sql_fold, deterministic=True)
+
+
+def filter_condition(terms: Sequence[str]) -> tuple[str, list[str]]:
+    """An SQL condition (and its parameters) true for the books whose folded title, authors or
+    series contain every one of the (folded) `terms`."""
+    if not terms:
+        return "1", []
+    return " AND ".join(f"instr({_HAYSTACK}, ?) > 0" for _term in terms), list(terms)
+
+
+def _where(terms: Sequence[str], status: str | None) -> tuple[str, list[Any]]:
+    condition, params = filter_condition(terms)
+    if status is not None:
+        condition += f" AND {_STATUS} = ?"
+        params.append(status)
+    return condition, params
+
+
+def ordered_ids(
+    column: str,
+    descending: bool,
+    terms: Sequence[str] = (),
+    status: str | None = None,
+    *,
+    among: Sequence[int] | None = None,
+) -> array[int]:
+    """The ids of the books the filters let through (of those `among`, if given), in the
+    order of sort `column`."""
+    register_fold()
+    direction = " DESC" if descending else ""
+    keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
+    condition, params = _where(terms, status)
+    if among is not None:
+        condition = f"b.id IN ({', '.join('?' for _id in among)}) AND {condition}"
+        params = [*among, *params]
+    tables = _tables(keys, condition)
+    cursor = database.execute_sql(
+        f"SELECT b.id {tables} WHERE {condition} ORDER BY {keys}, {_LIBRARY_ORDER}", params
+    )
+    return array("q", (row[0] for row in cursor))
+
+
+def status_counts() -> dict[str, int]:
+    """How many books have each reading status (a book without a reading state is unread)."""
+    counts = dict(database.execute_sql("SELECT r.status, count(*) FROM reading_state r GROUP BY 1"))
+    books = int(database.execute_sql("SELECT count(*) FROM book").fetchone()[0])
+    unread = books - sum(counts.values()) + counts.pop("unread", 0)
+    return {**counts, "unread": unread} if unread else counts
+
+
+@dataclass(frozen=True)
+class TableChanges:
+    seq: int  # the latest change included
+    changed: frozenset[int] | None  # the books changed since; None: any number of them
+
+
+def changes_since(since: int | None) -> TableChanges:
+    """Which books changed after change number `since` (None, or very many: any book)."""
+    seq = changes.last_change()
+    if since is not None and since <= seq:
+        changed = changes.changed_since(since)
+        if len(changed) <= MAX_CHANGED:
+            return TableChanges(seq, frozenset(changed))
+    return TableChanges(seq, None)
