@@ -107,6 +107,9 @@ async def test_a_middle_page_with_every_paging_link_is_valid_opds(catalog, big_l
         root, body = await catalog.feed(href)
         bodies.append(body)
     root, body = await catalog.feed("/opds/books?page=5")
+    for rel in ("next", "previous", "last"):  # pages reached by key, both ways, and the end
+        _page, linked = await catalog.feed(link_href(root, rel))
+        bodies.append(linked)
     assert {link.get("rel") for link in root.findall(f"{A}link")} >= {
         "self",
         "start",
