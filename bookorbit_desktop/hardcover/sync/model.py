@@ -89,7 +89,8 @@ class Read:
     finished: str | None = None
     pages: int | None = None
     edition_id: int | None = None
-    edition_pages: int | None = None  # the length of the read's edition, as Hardcover has it
+    # The length of the read's edition, as Hardcover has it: a measure, not part of the read.
+    edition_pages: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class Remote:
     edition_id: int | None = None
     date_added: str | None = None
     reads: tuple[Read, ...] = ()
-    edition_pages: int | None = None  # the length of the entry's edition
+    edition_pages: int | None = field(default=None, compare=False)  # its edition's length
 
     def read(self, read_id: int | None) -> Read | None:
         return next((r for r in self.reads if r.id == read_id), None)

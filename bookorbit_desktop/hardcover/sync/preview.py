@@ -53,10 +53,11 @@ def expected_answer(
     if action.kind == INSERT_ENTRY:
         status = fields["status_id"]
         reads: tuple[Read, ...] = ()
+        edition = fields.get("edition_id")
         if status == READ:
-            reads = (Read(_NEW_ID + 1, None, today, edition_pages, fields.get("edition_id")),)
+            reads = (Read(_NEW_ID + 1, None, today, edition_pages, edition, edition_pages),)
         elif status == CURRENTLY_READING:
-            reads = (Read(_NEW_ID + 1, edition_id=fields.get("edition_id")),)
+            reads = (Read(_NEW_ID + 1, edition_id=edition, edition_pages=edition_pages),)
         return Remote(
             user_book_id=_NEW_ID,
             book_id=fields["book_id"],
@@ -66,10 +67,11 @@ def expected_answer(
             edition_id=fields.get("edition_id"),
             date_added=fields.get("date_added") or today,
             reads=reads,
+            edition_pages=edition_pages if edition is not None else None,
         )
     assert remote is not None
     if action.kind == UPDATE_ENTRY:
-        return _entry_updated(remote, fields, today)
+        return _entry_updated(remote, fields, today, edition_pages)
     read = Read(
         id=(
             action.target
@@ -83,6 +85,9 @@ def expected_answer(
     )
     others = tuple(r for r in remote.reads if r.id != read.id)
     before = remote.read(read.id)
+    same = fields["edition_id"] in (None, remote.edition_id)
+    length = remote.edition_pages if same else before.edition_pages if before else None
+    read = replace(read, edition_pages=length)
     status = remote.status_id
     if read.finished and before is not None and not before.finished:
         status = READ  # a finish date on the open read makes the entry Read by itself
@@ -90,24 +95,28 @@ def expected_answer(
     return replace(remote, status_id=status, reads=reads)
 
 
-def _entry_updated(remote: Remote, fields: dict[str, Any], today: str) -> Remote:
+def _entry_updated(
+    remote: Remote, fields: dict[str, Any], today: str, edition_pages: int | None
+) -> Remote:
     """`update_user_book`: the entry takes the fields; a new status opens a read (Currently
     Reading after a finished one) or finishes the open one today (Read). Read on an entry
     without any read creates one stamped today, with no start and no progress: the stamped
     read, which a later read update of the plan corrects."""
     edition = fields.get("edition_id", remote.edition_id)
+    length = edition_pages if "edition_id" in fields else remote.edition_pages
     reads = tuple(sorted(remote.reads, key=lambda r: r.id))
     moved = next((r for r in reads if not r.finished), None)
     if edition != remote.edition_id and moved is not None:
         # A new edition takes the first open read along, page number and all.
-        reads = tuple(replace(r, edition_id=edition) if r is moved else r for r in reads)
+        moved_to = replace(moved, edition_id=edition, edition_pages=length)
+        reads = tuple(moved_to if r is moved else r for r in reads)
     latest = reads[-1] if reads else None
     status = fields.get("status_id", remote.status_id)
     if status != remote.status_id:
         if status == CURRENTLY_READING and (latest is None or latest.finished):
-            reads = (*reads, Read(_next_read_id(remote), edition_id=edition))
+            reads = (*reads, Read(_next_read_id(remote), edition_id=edition, edition_pages=length))
         elif status == READ and latest is None:
-            reads = (Read(_next_read_id(remote), None, today, None, edition),)
+            reads = (Read(_next_read_id(remote), None, today, None, edition, length),)
         elif status == READ and latest is not None and not latest.finished:
             reads = (*reads[:-1], replace(latest, finished=today))
     return replace(
@@ -117,6 +126,7 @@ def _entry_updated(remote: Remote, fields: dict[str, Any], today: str) -> Remote
         privacy_id=fields.get("privacy_setting_id", remote.privacy_id),
         edition_id=edition,
         reads=reads,
+        edition_pages=length,
     )
 
 

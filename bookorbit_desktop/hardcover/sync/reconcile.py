@@ -119,6 +119,9 @@ def plan(
     if entry is not None:
         stamped = tracking.stamped_finish or entry.fields.get("status_id") == READ
         return Step(entry, replace(tracking, stamped_finish=stamped), tuple(notes))
+    moved = _moved_read(against, tracking)
+    if moved is not None:
+        return moved
     if remote.status_id != want.status_id:
         notes.append("reading dates left as they are on Hardcover")
         return Step(None, tracking, tuple(notes))
@@ -359,6 +362,23 @@ def _moved_pages(
         return pages, None
     notes.append(f"Hardcover is ahead (p. {theirs} of this edition); p. {pages} not sent")
     return theirs, (pages, theirs)
+
+
+def _moved_read(against: _Against, tracking: Tracking) -> Step | None:
+    """Our edition change took an open read along, page number and all (a read this push
+    does not sync otherwise): its page goes back to the same distance into the book."""
+    remote, local = against.remote, against.local
+    synced = tracking.read_id if read_kind(against.want.status_id) == OPEN_READ else None
+    length = local.edition_pages if local.edition_id == remote.edition_id else None
+    for read in remote.reads:
+        share = tracking.moved_share(read.id, remote.edition_id)
+        if read.finished or read.id == synced or read.edition_id != remote.edition_id:
+            continue
+        pages = progress_pages(share, length) if share is not None else None
+        if pages is not None and pages != read.pages:
+            fields = _read_fields(read.started, read.finished, pages, read.edition_id)
+            return Step(Action(UPDATE_READ, read.id, fields, (f"p. {pages}",)), tracking)
+    return None
 
 
 def _shares(remote: Remote | None) -> tuple[tuple[int, int | None, float], ...]:

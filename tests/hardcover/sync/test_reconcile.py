@@ -400,3 +400,13 @@ def test_a_page_of_another_edition_is_compared_by_how_far_in_it_is(given, expect
         500,
         expected[1],
     )
+
+
+def test_an_open_read_the_edition_change_takes_along_keeps_how_far_in_it_is():
+    """The copy the user chose is only wanted: the entry becomes Want to Read on that copy's
+    edition, and the open read Hardcover moves with it keeps its place in the book."""
+    snapshot, remote = synced(local(progress=0.5, edition_id=400, edition_pages=480))
+    chosen = local(status="want_to_read", progress=0.0, edition_id=500, edition_pages=279)
+    done = preview(chosen, snapshot, remote, OPTIONS, today=TODAY)
+    (read,) = done.remote.reads
+    assert (done.remote.status_id, read.edition_id, read.pages) == (1, 500, 140)
