@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from bookorbit_desktop.library.reading.edits import update_reading_state
+from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.services.library_rows import table_book
 from bookorbit_desktop.ui.library.model import LibraryModel, prepare_rows
 from bookorbit_desktop.ui.library.row_diff import diff_changed, diff_rows
@@ -156,6 +157,7 @@ def changed_elsewhere(desktop, qloop, library, sql: str, *args) -> None:  # noqa
     """A write by the server's threads or the CLI (another connection to the library), then
     the window's reload once the change watch notices it."""
     with sqlite3.connect(library.db_file) as other:
+        other.create_function(SQL_FOLD, 1, fold_value, deterministic=True)  # as the app's own
         other.execute(sql, args)
     assert desktop.change_watch.check()
     qloop.run_until_complete(desktop.controller.background.task)
