@@ -1,4 +1,4 @@
-"""The layout rules of the README's Architecture section, checked mechanically on the tree.
+"""The layout rules of the Architecture section in docs/internals.md, checked on the tree.
 
 Imports are followed through the whole closure (function-level imports included, `if
 TYPE_CHECKING:` blocks excluded):
