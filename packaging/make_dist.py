@@ -99,6 +99,7 @@ def assemble(bundle: Path, stage: Path) -> None:
     (stage / "install.sh").chmod(0o755)
     shutil.copy2(PACKAGING / "README-bundle.txt", stage / "README.txt")
     shutil.copy2(ROOT / "README.md", stage / "README.md")
+    shutil.copytree(ROOT / "docs", stage / "docs")  # the README's links lead there
     screenshots = PACKAGING / "screenshots"
     if screenshots.is_dir():  # README.md shows them from packaging/screenshots/
         shutil.copytree(screenshots, stage / "packaging" / "screenshots")

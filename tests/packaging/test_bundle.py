@@ -298,3 +298,13 @@ def test_install_puts_the_app_in_the_menu_and_uninstall_removes_exactly_that(unp
     assert user_files(home) == before
     assert library.read_bytes() == b"the user's library, never touched"
     assert not (home / ".local" / "opt" / "bookorbit-desktop").exists()
+
+
+def test_the_readme_links_lead_to_files_in_the_download(unpacked):
+    from tests.test_docs_links import local_targets
+
+    documents = [unpacked / "README.md", *sorted((unpacked / "docs").glob("*.md"))]
+    assert len(documents) > 1  # the docs the README links to came along
+    for document in documents:
+        for target in local_targets(document.read_text(encoding="utf-8")):
+            assert (document.parent / target).exists(), f"{document.name}: {target}"
