@@ -42,21 +42,26 @@ from bookorbit_desktop.services.library import MatchInfo
 from bookorbit_desktop.services.sync import SyncReport, SyncService
 
 GET_TOKEN_URL = TOKEN_PAGE_URL
-# What the keyring backends are called where people meet them.
+# What the keyring backends are called where people meet them (a part of the backend's module
+# path, matched whole); any other backend is named by what it is to the user.
 _KEYRING_NAMES = {
     "SecretService": "the system keyring (Secret Service)",
+    "libsecret": "the system keyring (Secret Service)",
     "kwallet": "KDE Wallet",
     "macOS": "the macOS Keychain",
     "Windows": "Windows Credential Manager",
+    "alt.file": "a file in your home folder (keyrings.alt)",
 }
+OTHER_KEYRING = "the system keyring"
 
 
 def keyring_label(backend: str) -> str:
-    """A person's name for a keyring backend ("keyring.backends.kwallet.DBusKeyring")."""
+    """A person's name for a keyring backend ("keyring.backends.kwallet.DBusKeyring"), never
+    the backend's class path."""
     for part, label in _KEYRING_NAMES.items():
         if f".{part}." in f".{backend}.":
             return label
-    return backend
+    return OTHER_KEYRING
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,11 @@ from bookorbit_desktop.services.sync import SyncReport
         ("keyring.backends.kwallet.DBusKeyring", "KDE Wallet"),
         ("keyring.backends.macOS.Keyring", "the macOS Keychain"),
         ("keyring.backends.Windows.WinVaultKeyring", "Windows Credential Manager"),
-        ("tests.fakes.file_keyring.FileKeyring", "tests.fakes.file_keyring.FileKeyring"),
-        ("unavailable", "unavailable"),
+        ("keyring.backends.libsecret.Keyring", "the system keyring (Secret Service)"),
+        ("keyring.backends.chainer.ChainerBackend", "the system keyring"),
+        ("keyrings.alt.file.PlaintextKeyring", "a file in your home folder (keyrings.alt)"),
+        ("tests.fakes.file_keyring.FileKeyring", "the system keyring"),
+        ("my_company.vault.Keyring", "the system keyring"),
     ],
 )
 def test_keyring_label(backend, label):

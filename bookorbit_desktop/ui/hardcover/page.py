@@ -244,7 +244,7 @@ class HardcoverView(QWidget):
             self.account_label.setText(text)
         else:
             who = f"<b>@{html.escape(status.username)}</b>" if status.username else "your account"
-            text = f"Connected as {who}. The token is kept in: {html.escape(status.keyring)}."
+            text = f"Connected as {who}. The token is kept in {html.escape(status.keyring)}."
             if status.paused_reason:
                 text += (
                     f"<br><span style='color:{ERROR_COLOUR}'>Hardcover no longer accepts the saved "
