@@ -109,7 +109,7 @@ class BookPanel(QWidget):
         heading.addWidget(self.title_label)
         heading.addWidget(self.byline)
         heading.addStretch(1)
-        self.edit_button = push_button("&Edit…", self._edit_clicked, tip="Edit Metadata (Ctrl+E)")
+        self.edit_button = push_button("Ed&it…", self._edit_clicked, tip="Edit Metadata (Ctrl+E)")
         heading.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignLeft)
         top = QHBoxLayout()
         top.addWidget(self.cover, 0, Qt.AlignmentFlag.AlignTop)
@@ -162,7 +162,7 @@ class BookPanel(QWidget):
         self.status_combo = QComboBox()
         for status in READING_STATUSES:
             self.status_combo.addItem(STATUS_LABELS[status], status)
-        form.addRow("&Status:", self.status_combo)
+        form.addRow("Stat&us:", self.status_combo)
         self.progress_spin = QDoubleSpinBox()
         self.progress_spin.setRange(0.0, 100.0)
         self.progress_spin.setDecimals(1)
@@ -179,20 +179,21 @@ class BookPanel(QWidget):
         finished_row = QHBoxLayout()
         finished_row.addWidget(self.finished_edit, 1)
         finished_row.addWidget(self.finished_note)
-        form.addRow("&Finished:", finished_row)
+        form.addRow(finished_label := QLabel("Fi&nished:"), finished_row)
+        finished_label.setBuddy(self.finished_edit)  # a row of two: the form sets no buddy
         self.rating_combo = QComboBox()
         self.rating_combo.addItem("No rating", None)
         for value in RATINGS:
             self.rating_combo.addItem(f"{format_rating(value)}  ({value:g})", value)
-        form.addRow("&Rating:", self.rating_combo)
+        form.addRow("Ratin&g:", self.rating_combo)
         self.reading_error = message_label("readingError")
         self.reading_error.setStyleSheet(f"color: {ERROR_COLOUR};")
         form.addRow(self.reading_error)
         self.reading_notice = message_label("readingNotice")
         form.addRow(self.reading_notice)
-        self.revert_button = push_button("Re&vert", self._revert)
+        self.revert_button = push_button("&Revert", self._revert)
         self.save_button = push_button(
-            "Sa&ve", self.save_reading, tip="Save the reading state (Ctrl+S)"
+            "Save", self.save_reading, tip="Save the reading state (Ctrl+S)"
         )
         form.addRow(button_row(self.revert_button, self.save_button))
         return box

@@ -34,7 +34,7 @@ class HardcoverBox(QGroupBox):
         layout.addWidget(self.label)
         self.pick_button = QPushButton("Pic&k…")
         self.pick_button.setToolTip("Search Hardcover and choose the book and edition yourself")
-        self.rematch_button = QPushButton("Re-&match")
+        self.rematch_button = QPushButton("Re-mat&ch")
         self.rematch_button.setToolTip("Forget the current link and match this book again")
         self.exclude_button = QPushButton("E&xclude")
         self.pick_button.clicked.connect(lambda: self._emit(self.pick_requested))
@@ -75,7 +75,7 @@ class HardcoverBox(QGroupBox):
         self.label.setText("<br>".join(parts))
         self._excluded = match.get("state") == "excluded"
         excluded = state == "excluded"
-        self.exclude_button.setText("Inclu&de" if excluded else "E&xclude")
+        self.exclude_button.setText("Inc&lude" if excluded else "E&xclude")
         self.pick_button.setEnabled(not excluded)
         self.rematch_button.setEnabled(not excluded and state not in ("unmatched", "unread"))
 

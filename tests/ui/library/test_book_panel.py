@@ -154,7 +154,7 @@ def test_hardcover_buttons_follow_the_match_state(qtbot, library, book):
     assert excluded.args == [book.id, True]
     states["state"] = "excluded"
     panel.reload()
-    assert panel.hardcover_box.exclude_button.text() == "Inclu&de"
+    assert panel.hardcover_box.exclude_button.text() == "Inc&lude"
     assert not panel.hardcover_box.pick_button.isEnabled()
     with qtbot.waitSignal(panel.exclude_requested) as included:
         panel.hardcover_box.exclude_button.click()
