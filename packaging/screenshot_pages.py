@@ -3,13 +3,15 @@
     python packaging/screenshot_pages.py OUT_DIR DATA_DIR
 
 Run by `screenshots.py` on its Xvfb screen (any Qt platform works, offscreen included) against
-its demo library: builds the window as the app does, at 1366x768, shows each page in turn,
-then opens Edit Metadata… for one book, and saves OUT_DIR/page-*.png and edit-dialog.png.
+its demo library: builds the window as the app does, at 1366x768, starts the KOReader sync
+server, shows each page in turn, then opens Edit Metadata… for one book and the review a first
+Hardcover sync asks for, and saves OUT_DIR/page-*.png, edit-dialog.png and sync-review.png.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import sys
 import time
@@ -24,10 +26,15 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from bookorbit_desktop.app import Desktop  # noqa: E402
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
+from bookorbit_desktop.hardcover.sync.desired import Proposal  # noqa: E402
+from bookorbit_desktop.hardcover.sync.results import BookResult, ProposedDate  # noqa: E402
+from bookorbit_desktop.library.history.reads import latest_read_days  # noqa: E402
 from bookorbit_desktop.library.store.db import open_database  # noqa: E402
 from bookorbit_desktop.library.store.queries import list_books  # noqa: E402
+from bookorbit_desktop.services.hardcover import HardcoverService  # noqa: E402
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog  # noqa: E402
 from bookorbit_desktop.ui.single_instance import SingleInstance  # noqa: E402
+from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog  # noqa: E402
 from bookorbit_desktop.ui.text import install_translations  # noqa: E402
 
 WIDTH = 960  # pixels of the saved image
@@ -57,6 +64,8 @@ async def draw(desktop: Desktop, out: Path) -> None:
         await filled
     window = desktop.window
     window.resize(*SIZE)
+    info = await desktop.server.start()  # as the app does once the window is filled
+    desktop.controller.apply_server_info(info)
     await asyncio.sleep(1.5)  # the pages read the library off the window's thread
     by_title = {book["title"]: book["id"] for book in list_books()}
     window.library_view.select_book(by_title[EDITED])
@@ -78,6 +87,53 @@ async def draw(desktop: Desktop, out: Path) -> None:
         raise SystemExit("the Edit dialog did not open")
     save(dialog, out / "edit-dialog.png")
     dialog.reject()
+    review = ReviewDialog(review_books(by_title), window, HardcoverService().match_details())
+    review.resize(1100, 440)  # the rows in sight, without the empty half
+    review.show()
+    await asyncio.sleep(0.5)
+    save(review, out / "sync-review.png")
+    review.reject()
+
+
+def review_books(by_title: dict[str, int]) -> list[BookResult]:
+    """What a first sync of the demo library would send, as its dry run words it, and the
+    start dates found in the reading history (the first session's day of each read)."""
+    added = dt.date.today().isoformat()  # the day the books came into the library
+
+    def started(title: str, hardcover: str | None = None) -> tuple[ProposedDate, ...]:
+        days = latest_read_days(by_title[title])
+        proposal = Proposal(by_title[title], "started", days[0]) if days else None
+        return (ProposedDate(proposal, hardcover),) if proposal else ()
+
+    def add(status: str, *more: str) -> tuple[dict[str, tuple[str, ...]], ...]:
+        entry = (f"add to Hardcover as {status}", "privacy Public", f"added {added}")
+        return ({"changes": entry + more},)
+
+    return [
+        BookResult(
+            by_title["Piranesi"],
+            "Piranesi",
+            "would_send",
+            (*add("Currently Reading", "rating 4.5★"), {"changes": ("p. 118 of 280",)}),
+            proposals=started("Piranesi"),
+        ),
+        BookResult(
+            by_title["Dune"],
+            "Dune",
+            "would_send",
+            add("Read", "rating 4★"),
+            proposals=started("Dune"),
+        ),
+        BookResult(
+            by_title["Klara and the Sun"], "Klara and the Sun", "would_send", add("Want to Read")
+        ),
+        BookResult(
+            by_title["The Left Hand of Darkness"],
+            "The Left Hand of Darkness",
+            "up_to_date",
+            proposals=started("The Left Hand of Darkness"),
+        ),
+    ]
 
 
 def main() -> int:
@@ -90,11 +146,17 @@ def main() -> int:
     desktop.build()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    try:
-        loop.run_until_complete(draw(desktop, out))
-    finally:
-        loop.run_until_complete(desktop.shutdown())
+    loop.run_until_complete(draw_and_stop(desktop, out))
     return 0
+
+
+async def draw_and_stop(desktop: Desktop, out: Path) -> None:
+    """Draw, then stop the server and the window on the same run of the loop (tasks stepped
+    between two runs would find no running loop)."""
+    try:
+        await draw(desktop, out)
+    finally:
+        await desktop.shutdown()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
     .venv/bin/python packaging/screenshots.py [--out packaging/screenshots]
 
-Builds a small demo library (generated EPUBs with reading states), starts
+Builds a small demo library (generated EPUBs with reading states and a year of KOReader
+reading statistics, `demo_statistics.py`), starts
 `python -m bookorbit_desktop gui` on Xvfb with the xcb platform as a desktop would, grabs the
 main window once it shows its books, scales it down, draws the Settings dialog on the same
 screen, then every page of the window and the Edit dialog (`screenshot_pages.py`), and saves
@@ -13,6 +14,7 @@ Needs Xvfb and xwininfo (`make test` installs them as root).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import shutil
@@ -26,12 +28,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from demo_statistics import write_history  # noqa: E402  (beside this script)
+
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
 from bookorbit_desktop.library.highlights import store  # noqa: E402
 from bookorbit_desktop.library.highlights.rules import Entry  # noqa: E402
+from bookorbit_desktop.library.history.importer import import_statistics  # noqa: E402
 from bookorbit_desktop.library.importer.run import import_paths  # noqa: E402
 from bookorbit_desktop.library.reading.edits import update_reading_state  # noqa: E402
 from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
+from bookorbit_desktop.library.store.models import BookFile  # noqa: E402
 from bookorbit_desktop.library.store.queries import list_books  # noqa: E402
 from bookorbit_desktop.library.store.settings import set_setting  # noqa: E402
 from tests.factories import make_epub  # noqa: E402
@@ -142,6 +148,14 @@ def demo_library(data_dir: Path, books_dir: Path, port: int) -> None:
             make_epub(books_dir / f"{title}.epub", title, [author])
         import_paths([books_dir], paths)
         by_title = {book["title"]: book["id"] for book in list_books()}
+        md5s = {
+            title: BookFile.get(BookFile.book == book).partial_md5
+            for title, book in by_title.items()
+        }
+        # The reading statistics a Kobo uploaded; a read book's finish date is its last day.
+        statistics = books_dir.parent / "statistics.sqlite3"
+        finished = write_history(statistics, md5s, dt.date.today())
+        import_statistics(statistics)
         for title, _author, status, progress, rating in BOOKS:
             changes = {"status": status}
             if progress:
@@ -149,7 +163,7 @@ def demo_library(data_dir: Path, books_dir: Path, port: int) -> None:
             if rating:
                 changes["rating"] = rating
             if status == "read":  # a finish date is the reader's to give
-                changes["finished"] = "2025-03-14"
+                changes["finished"] = finished[title]
             update_reading_state(by_title[title], **changes)
         for title, entries in HIGHLIGHTS.items():
             target = store.Target(by_title[title])
@@ -195,7 +209,7 @@ def match_on_fake_hardcover(data_dir: Path) -> None:
 
 
 def start_screen() -> tuple[subprocess.Popen[bytes], str]:
-    started = start_xvfb("1280x760")
+    started = start_xvfb("1366x768")  # a common laptop screen, as the pages
     if started is None:
         raise SystemExit("Xvfb did not start")
     return started
