@@ -33,7 +33,7 @@ from bookorbit_desktop.hardcover.api.errors import (
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
 from bookorbit_desktop.hardcover.sync import lease, store, unfinished
 from bookorbit_desktop.hardcover.sync import remote as hardcover
-from bookorbit_desktop.hardcover.sync.model import READ, Remote, Snapshot, confirmed_values
+from bookorbit_desktop.hardcover.sync.model import Remote, Snapshot, confirmed_values
 from bookorbit_desktop.hardcover.sync.plan import plan_pass
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS, after_action, preview
 from bookorbit_desktop.hardcover.sync.reconcile import (
@@ -317,7 +317,7 @@ class SyncEngine:
             walk.inserting = action.kind == INSERT_ENTRY
             if walk.inserting:
                 unfinished.mark_creating(walk.candidate, now=self._clock())
-            elif action.fields.get("status_id") == READ:
+            elif action.changes_reads:
                 unfinished.mark_stamping(
                     walk.candidate, walk.tracking.step_json(), now=self._clock()
                 )

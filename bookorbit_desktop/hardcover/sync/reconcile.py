@@ -310,7 +310,7 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
             started = read.started
         else:  # never today stamped by our own status write
             finished = None if stamped else read.finished
-    moved = tracking.moved_share(read.id, want.edition_id)
+    moved = tracking.moved_share(read.id, remote.edition_id)
     pages, ahead = _pages(want, read, snapshot, kind, against.options, notes)
     if kind == OPEN_READ and moved is not None and want.pages is not None:
         # Another edition than the one Hardcover's page was measured in: compare how far in.

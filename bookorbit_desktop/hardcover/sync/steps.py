@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bookorbit_desktop.hardcover.sync.model import Snapshot
+from bookorbit_desktop.hardcover.sync.model import READ, Snapshot
 
 INSERT_ENTRY, UPDATE_ENTRY = "insert_user_book", "update_user_book"
 INSERT_READ, UPDATE_READ = "insert_user_book_read", "update_user_book_read"
@@ -42,6 +42,7 @@ class Tracking:
             read_owned=snapshot.read_owned if snapshot else False,
             seen_reads=frozenset(int(r) for r in seen) if seen is not None else None,
             stamped_finish=bool(step.get("stamped_finish")),
+            shares=tuple((int(r), e, float(s)) for r, e, s in step.get("shares") or ()),
         )
 
     def moved_share(self, read_id: int, edition_id: int | None) -> float | None:
@@ -56,6 +57,7 @@ class Tracking:
             "user_book_id": self.user_book_id,
             "seen_reads": sorted(self.seen_reads) if self.seen_reads is not None else None,
             "stamped_finish": self.stamped_finish,
+            "shares": [list(share) for share in self.shares],
         }
 
 
@@ -71,6 +73,15 @@ class Action:
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "changes": list(self.changes), "fields": self.fields}
+
+    @property
+    def changes_reads(self) -> bool:
+        """An entry update Hardcover answers by changing reads itself: Read stamps today as
+        a finish, a new edition takes the open read along with its page number."""
+        fields = self.fields
+        return self.kind == UPDATE_ENTRY and (
+            fields.get("status_id") == READ or "edition_id" in fields
+        )
 
 
 @dataclass(frozen=True)

@@ -185,7 +185,8 @@ def _candidate(books: list[Any], history: dict[int, tuple[DatedRead, ...]]) -> C
     )
     desired = desired_entry(combined.local, reads, stored)
     creating = any(raw.get("creating") == hc_book_id for _, raw in raws)
-    step = None if snapshot else next((raw["step"] for _, raw in raws if raw.get("step")), None)
+    steps = (raw.get("step") or {} for _, raw in raws)
+    step = None if snapshot else next((s for s in steps if s.get("hc_book_id") == hc_book_id), None)
     chosen = any(book.match_row.lead for book in books)
     held_back = None if chosen else copy_left(desired.local, combined.copies, raws, snapshot)
     return Candidate(

@@ -23,9 +23,11 @@ def mark_creating(candidate: Candidate, *, now: float | None = None) -> None:
 
 
 def mark_stamping(candidate: Candidate, step: dict[str, Any], *, now: float | None = None) -> None:
-    """Before a write that makes Hardcover stamp today as a finish: should the process die
-    before the correction, the next pass knows that date is Hardcover's guess, not evidence."""
-    _mark_step(candidate, {"step": step}, now=now)
+    """Before a write with side effects on the reads (Read makes Hardcover stamp today as a
+    finish; a new edition moves an open read, page number and all): should the process die
+    before the correction, the next pass knows what was Hardcover's doing, not evidence. The
+    record names its Hardcover book: a link moved since then does not take it along."""
+    _mark_step(candidate, {"step": {**step, "hc_book_id": candidate.local.hc_book_id}}, now=now)
 
 
 def mark_partial(candidate: Candidate, snapshot: Snapshot, *, now: float | None = None) -> None:

@@ -10,15 +10,18 @@ from dataclasses import dataclass
 
 import pytest
 
+from bookorbit_desktop.hardcover.api.client import RetryPolicy
 from bookorbit_desktop.hardcover.matching.store import pin
+from bookorbit_desktop.hardcover.sync import store
 from bookorbit_desktop.hardcover.sync.results import CANCELLED, HANDED_OVER, PARTIAL
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.models import ReadingState, SyncOutbox
+from bookorbit_desktop.library.store.models import HardcoverSync, ReadingState, SyncOutbox
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.sync import FIRST_SYNC_KEY, SyncService
 from bookorbit_desktop.services.sync_gate import PassGate
 from tests.factories import add_book
+from tests.fakes.hardcover_catalog import EBOOK
 from tests.hardcover.sync.conftest import ADDED
 
 pytestmark = pytest.mark.asyncio
@@ -363,3 +366,36 @@ async def test_a_kill_between_setting_read_and_dating_it_leaves_no_finish_of_tod
     await world.sync()
     (read,) = world.catalog.reads_of(entry)
     assert (read["started_at"], read["finished_at"]) == ("2026-01-05", "2026-02-20")
+
+
+async def test_a_push_cut_off_after_the_edition_change_still_keeps_hardcovers_progress(world):
+    """Hardcover's read is at the end of its 150-page edition; the library reads the 300-page
+    one at 75 %. The pass that moves the entry to that edition is cut off before the read is
+    corrected: the next pass still measures Hardcover's page in the edition it was read in."""
+    world.add("a", pages=300, status="reading", started="2026-03-01", progress=0.75)
+    short = world.catalog.add_edition(world.hc_books["a"], pages=150, reading_format_id=EBOOK)
+    entry = world.catalog.add_user_book(
+        world.hardcover.user_id, world.hc_books["a"], status_id=2, edition_id=short
+    )
+    world.catalog.add_read(entry, edition_id=short, started_at="2026-03-01", progress_pages=150)
+    world.hardcover.fail_next(503, times=RetryPolicy().attempts, operation="UpdateUserBookRead")
+    first = await world.sync()
+    assert first.failed and world.entry("a")["edition_id"] == world.editions["a"]
+    world.clock.advance(4000)
+    await world.sync()
+    (read,) = world.reads("a")
+    assert (read["edition_id"], read["progress_pages"]) == (world.editions["a"], 300)
+
+
+@pytest.mark.parametrize("about", ["this book", "the book linked before"])
+async def test_a_cut_off_first_push_is_only_taken_up_for_its_own_hardcover_book(world, about):
+    """A record left by a first push that died names its Hardcover book: after Re-match moved
+    the link (which keeps the sync row while the entry stays), it is not applied to another."""
+    world.add("a", status="read", started="2026-01-05", finished="2026-02-20")
+    hc_book = world.hc_books["a"] if about == "this book" else world.hc_books["a"] + 1000
+    step = {"user_book_id": 7, "seen_reads": [], "stamped_finish": True, "hc_book_id": hc_book}
+    SyncOutbox.delete().execute()
+    row = {"hc_book_id": world.hc_books["a"], "snapshot": {"step": step}, "state": "failed"}
+    HardcoverSync.insert(book=world.books["a"], updated_at=1.0, **row).execute()
+    (candidate,) = store.candidates([world.books["a"]])
+    assert candidate.step == (step if about == "this book" else None)
