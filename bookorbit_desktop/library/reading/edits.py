@@ -19,6 +19,7 @@ from bookorbit_desktop.library.reading.marking import (
     FINISH_NEEDED,
     DateNeededError,
     Evidence,
+    history_finish,
     implied_start,
     mark_read_dates,
 )
@@ -223,9 +224,10 @@ def _implied_dates(
         return
     evidence = _evidence(book_id)
     if "finished" in implied:
-        if evidence.last_session is None:
-            raise DateNeededError(FINISH_NEEDED)
-        values["finished"], values["finished_source"] = evidence.last_session, HISTORY
+        last = history_finish(evidence, values["started"])
+        if last is None or (before.status == reading.REREADING and not values["started"]):
+            raise DateNeededError(FINISH_NEEDED)  # nothing says when this read ended
+        values["finished"], values["finished_source"] = last, HISTORY
     if "started" in implied:
         after = _iso(before.finished) if before.status in reading.FINISHED else None
         values["started"], values["started_source"] = implied_start(

@@ -69,10 +69,11 @@ def mark_read_dates(
 ) -> Marked:
     """The dates of a book marked read, by the module's table. `finished` / `started`: what
     the user gave (None: nothing); `current_*`: the start date the book has now."""
+    last = history_finish(evidence, started or current_started)
     if finished is not None:
         finish, finish_source = finished, USER
-    elif evidence.last_session is not None:
-        finish, finish_source = evidence.last_session, HISTORY
+    elif last is not None:
+        finish, finish_source = last, HISTORY
     else:
         raise DateNeededError(FINISH_NEEDED)
     start: str | None
@@ -85,6 +86,14 @@ def mark_read_dates(
         start, start_source = implied_start(evidence, before=finish)
     check_dates(start, finish)  # the user's own start (given or kept) stays theirs
     return Marked(start, start_source, finish, finish_source)
+
+
+def history_finish(evidence: Evidence, started: str | None) -> str | None:
+    """The history's last session as the finish of the read begun on `started`: None when
+    that session came before it (the history's latest read is an earlier one: a reread
+    with no session yet)."""
+    last = evidence.last_session
+    return None if last is None or (started is not None and last < started) else last
 
 
 def implied_start(

@@ -157,7 +157,7 @@ class WaitingBox(QGroupBox):
         kind = (self._selected() or ("", 0))[0]
         self.link_button.setEnabled(kind == EXPORT and self._busy is None)
         self.apply_button.setEnabled(kind == PROPOSAL and self._busy is None)
-        self.dismiss_button.setEnabled(kind == PROPOSAL)
+        self.dismiss_button.setEnabled(kind == PROPOSAL and self._busy is None)
 
     def apply_selected(self) -> asyncio.Task[None] | None:
         """Apply the selected proposal; a finished status without a date in the history asks
@@ -175,9 +175,11 @@ class WaitingBox(QGroupBox):
         dialog = FinishDateDialog(proposal.book_title, datetime.date.today(), self)
         try:
             accepted = await run_dialog(dialog, lambda: self.chooser_opened.emit(dialog))
-            if accepted:
-                chosen = dialog.chosen()
-                self._decide(lambda pid: self._actions.apply(pid, finished=chosen), "Applied")
+            if accepted:  # the proposal asked about, whatever is selected by now
+                self._actions.apply(proposal.id, finished=dialog.chosen())
+                self._decided(proposal, "Applied")
+        except BookOrbitError as error:
+            show_error(self, error)
         finally:
             dialog.deleteLater()
             self._busy = None
@@ -195,6 +197,9 @@ class WaitingBox(QGroupBox):
         except BookOrbitError as error:
             show_error(self, error)
             return
+        self._decided(proposal, done)
+
+    def _decided(self, proposal: ProposalRow, done: str) -> None:
         self.message.emit(f"{done}: {proposal_text(proposal)}")
         self.refresh()
         self.changed.emit()

@@ -8,6 +8,7 @@ from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.reading.marking import (
     DateNeededError,
     Evidence,
+    history_finish,
     implied_start,
     mark_read_dates,
 )
@@ -102,3 +103,17 @@ IMPLIED = {
 def test_implied_start(given, expected):
     evidence, after, before = given
     assert implied_start(evidence, after=after, before=before) == expected
+
+
+# (the history's latest read, the start of the read being finished) -> the finish it gives
+FINISHES = {
+    "the last session of this read": ((HISTORY, "2026-10-04"), "2026-10-12"),
+    "no start known: the last session": ((HISTORY, None), "2026-10-12"),
+    "a read that ended before this one began: nothing": ((HISTORY, "2026-11-01"), None),
+    "no history: nothing": ((Evidence(), None), None),
+}
+
+
+@pytest.mark.parametrize("given, expected", FINISHES.values(), ids=FINISHES)
+def test_history_finish(given, expected):
+    assert history_finish(*given) == expected

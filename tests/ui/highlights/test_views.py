@@ -141,6 +141,8 @@ def test_waiting_exports_and_proposals_are_decided_on_the_page(qtbot, qloop, lib
         box.apply_button.click()
         (dialog,) = await opened
         assert ReadingState.get_by_id(dune.id).status == before != "read"  # nothing yet
+        assert not box.dismiss_button.isEnabled()  # one decision at a time
+        box.tree.clearSelection()  # the list moves on meanwhile: the date is still Dune's
         dialog.date_edit.setDate(QDate(2026, 11, 20))
         with qtbot.waitSignal(box.message):
             dialog.accept()

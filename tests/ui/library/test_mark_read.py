@@ -104,3 +104,19 @@ def test_typing_the_end_asks_when_it_ended_and_choosing_reading_invents_no_start
     panel.progress_spin.setValue(100.0)
     qloop.run_until_complete(ask(panel, "ok", QDate(2026, 11, 2)))
     assert stored(book.id) == ("read", None, None, "2026-11-02", "user")
+
+
+def test_a_reread_typed_to_the_end_asks_instead_of_taking_the_earlier_reads_finish(tmp_path):
+    from bookorbit_desktop.library.reading.edits import update_reading_state
+    from bookorbit_desktop.library.reading.marking import DateNeededError
+
+    epub = make_epub(tmp_path / "again.epub", "Again", ("Ann Author",))
+    book = add_book("Again", ["Ann Author"], file=epub, status="reading")
+    rows = [(1, OCT_4, 600, 300), (290, OCT_4 + 8 * DAY, 600, 300)]
+    import_statistics(write_statistics(tmp_path / "s.sqlite3", [KoBook("Again", "Ann Author",
+                      partial_md5(epub), 300, rows)]))  # fmt: skip
+    update_reading_state(book.id, status="read", finished="2026-10-12")
+    update_reading_state(book.id, status="rereading")  # no session of the reread yet
+    with pytest.raises(DateNeededError):
+        update_reading_state(book.id, progress="100%")
+    assert stored(book.id)[0] == "rereading"
