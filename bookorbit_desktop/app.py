@@ -140,9 +140,6 @@ def _run_to_the_end(loop: asyncio.AbstractEventLoop, desktop: Desktop, hidden: b
 
 
 STOP_SECONDS = 30.0
-# Books read before the window is first shown: more than a tall window displays, so the
-# table looks complete at once, while the rest are read on the next turn of the event loop.
-FIRST_SCREEN_BOOKS = 200
 
 
 class Desktop:
@@ -314,16 +311,12 @@ class Desktop:
         self._built = True
 
     def show(self, start_hidden: bool) -> None:
-        """Show the window at once with the first screenful of books; the whole library, the
-        unlinked documents and the Hardcover page follow on the event loop's next turn, after
+        """Show the window at once with the library table (it reads only the books on screen);
+        the unlinked documents and the Hardcover page follow on the event loop's next turn, after
         the window has been drawn."""
         visible = not start_hidden or self.tray is None  # without a tray, the only way in
         if visible:
-            try:
-                first = self.library.table_books(limit=FIRST_SCREEN_BOOKS)
-            except BookOrbitError:
-                first = []  # the full refresh right after says what is wrong
-            self.window.library_view.set_books(first)
+            self.controller.fill_table()  # the table reads only the books on screen
         if self.tray is not None:
             self.tray.show()
         if visible:

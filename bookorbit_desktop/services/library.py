@@ -24,9 +24,9 @@ from bookorbit_desktop.library.reading.values import READING_STATUSES as READING
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState, database
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.services.library_changes import LibraryChanges, read_changes
 from bookorbit_desktop.services.library_rows import TableBook, read_table
 from bookorbit_desktop.services.library_rows import hardcover_state as hardcover_state
+from bookorbit_desktop.services.table_window import TableChanges, changes_since
 
 if TYPE_CHECKING:
     from bookorbit_desktop.library.importer.summary import ImportProgress
@@ -216,10 +216,10 @@ class LibraryService:
         """`list_books` as the library table keeps them: one compact record per book."""
         return read_table(book_ids, self._match_states, limit=limit)
 
-    async def load_changes(self, since: int | None) -> LibraryChanges:
-        """The books changed after change `since` (None: every book), read in a worker thread
-        on its own connection (the window's loop keeps turning while a large library is read)."""
-        return await off_loop(read_changes, self.table_books, since)
+    async def load_changes(self, since: int | None) -> TableChanges:
+        """Which books changed after change `since` (None: any book), read in a worker thread
+        on its own connection."""
+        return await off_loop(changes_since, since)
 
     def data_version(self) -> int:
         """Changes when another connection (a thread, a process) commits to the library."""

@@ -6,23 +6,30 @@ as one compact array (8 bytes a book): its length is the table's row count, and 
 rows 1000-1199 are `read_table(ids[1000:1200])`. The order is the one `ui.library.model`
 sorts by in Python: folded texts with missing ones last, statuses and Hardcover states in
 their listed order, and the library's order (sort title, then id) between equal keys in either
-direction. The filter is `filter_condition`: the one place that says what a term matches.
+direction. Texts are folded by the library search's `bookorbit_fold`, which `db.open_database`
+registers on every connection it opens, so a worker thread's connection orders and filters
+as the window's does. The filter is `filter_condition`: the one place that says what a term
+matches.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from bookorbit_desktop.library.reading.values import READING_STATUSES
+from bookorbit_desktop.library.search.fold import SQL_FOLD, fold
 from bookorbit_desktop.library.store import changes
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.services.library_changes import MAX_CHANGED
+from bookorbit_desktop.library.store.off_loop import off_loop
 
-SQL_FOLD = "bookorbit_table_fold"
+T = TypeVar("T")
+
+# More changed books than this (an import, a sync of the whole library): reading the order
+# again is quicker than looking for a long list of ids in it.
+MAX_CHANGED = 2000
 HARDCOVER_ORDER = (
     "linked",
     "needs_review",
@@ -33,29 +40,6 @@ HARDCOVER_ORDER = (
     "removed",
     "unread",
 )
-
-
-class _Marks(dict[int, int | None]):
-    """`str.translate` table dropping combining marks (accents), filled as code points come."""
-
-    def __missing__(self, code: int) -> int | None:
-        kept = None if unicodedata.combining(chr(code)) else code
-        self[code] = kept
-        return kept
-
-
-_MARKS = _Marks()
-
-
-def fold(text: str) -> str:
-    """Lower-case `text` and drop accents, so "Émile" matches "emile"."""
-    if text.isascii():  # most titles: nothing to decompose, and casefold() is lower() here
-        return text.lower()
-    return unicodedata.normalize("NFKD", text.casefold()).translate(_MARKS)
-
-
-def _sql_fold(text: str | None) -> str:
-    return "" if text is None else fold(text)
 
 
 _STATUS = "coalesce(r.status, 'unread')"
@@ -112,9 +96,9 @@ def _tables(*clauses: str) -> str:
 _HAYSTACK = f"{SQL_FOLD}(b.title) || ' ' || {SQL_FOLD}({_AUTHORS}) || ' ' || {SQL_FOLD}(b.series)"
 
 
-def register_fold(db: Any = database) -> None:
-    """Make `fold` callable from SQL on `db`'s connection (once per connection is enough)."""
-    db.connection().create_function(SQL_FOLD, 1, _sql_fold, deterministic=True)
+def filter_terms(text: str) -> tuple[str, ...]:
+    """The words typed in the filter box, folded as the library's search folds texts."""
+    return tuple(fold(text).split())
 
 
 def filter_condition(terms: Sequence[str]) -> tuple[str, list[str]]:
@@ -143,7 +127,6 @@ def ordered_ids(
 ) -> array[int]:
     """The ids of the books the filters let through (of those `among`, if given), in the
     order of sort `column`."""
-    register_fold()
     direction = " DESC" if descending else ""
     keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
     condition, params = _where(terms, status)
@@ -179,3 +162,9 @@ def changes_since(since: int | None) -> TableChanges:
         if len(changed) <= MAX_CHANGED:
             return TableChanges(seq, frozenset(changed))
     return TableChanges(seq, None)
+
+
+async def read_later(read: Callable[[], T]) -> T:
+    """`read()` in a worker thread on a connection of its own, which the library opens as it
+    opens every connection (with `bookorbit_fold`): it orders and filters as the window's."""
+    return await off_loop(read)

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop import APP_DISPLAY_NAME
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services import table_window
 from bookorbit_desktop.services.cover_files import cover_files
-from bookorbit_desktop.services.library import BookRow, LibraryService
+from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.services.server import DesktopServer, ServerInfo
 from bookorbit_desktop.services.watched_folders import FolderRefresh
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
@@ -76,6 +77,7 @@ class DesktopController(QObject):
         )
         self._changed_books: set[int] = set()
         self.background = BackgroundReload(library.load_changes, window.library_view, self)
+        window.library_view.model.set_reader(library.table_books)
         window.library_view.grid.show_covers(functools.partial(cover_files, library.paths))
         self.background.reloaded.connect(self._reloaded)
         self._unlinked_index = window.add_page(unlinked, "&Unlinked Documents")
@@ -189,14 +191,22 @@ class DesktopController(QObject):
         if self.hardcover is not None:
             self.hardcover.check_again_if_unreadable()
 
-    def refresh_books(self) -> None:
+    def fill_table(self) -> bool:
+        """Read the library table's order and counts again (its books are read as shown);
+        False, with the error shown, when the library cannot be read."""
         try:
-            books = self.library.list_books()
+            seq = table_window.changes_since(None).seq
+            self.window.library_view.model.refresh()
         except BookOrbitError as error:
             show_error(self.window, error)
+            return False
+        self.background.shown(seq)
+        return True
+
+    def refresh_books(self) -> None:
+        if not self.fill_table():
             return
-        self._refresh_hardcover_page(books)
-        self.window.library_view.set_books(books)
+        self._refresh_hardcover_page()
         if self.window.book_panel.book_id is not None:
             self.window.book_panel.reload()
 
@@ -212,30 +222,27 @@ class DesktopController(QObject):
     def refresh_some(self, changed: Sequence[int]) -> None:
         """Reload only these books' rows (and the open book if it is one of them)."""
         try:
-            books = self.library.list_books(changed)
+            self.window.library_view.model.follow(set(changed))
         except BookOrbitError as error:
             show_error(self.window, error)
             return
-        self.window.library_view.model.update_books(books)
         if self.window.book_panel.book_id in changed:
             self.window.book_panel.reload()
         self._refresh_hardcover_page(later=True)
 
-    def _refresh_hardcover_page(
-        self, books: Sequence[BookRow] | None = None, *, later: bool = False
-    ) -> None:
+    def _refresh_hardcover_page(self, *, later: bool = False) -> None:
         """The Hardcover page lists every book: reload it now if it is on screen, else when it
         is next opened (a burst of pushes then costs nothing); the tray's counts either way.
-        `books`: the library, if read; `later`: read off the window's thread, with the library
-        as the table shows it (a change made elsewhere, not by the user here)."""
+        `later`: the matches read off the window's thread (a change made elsewhere, not by the
+        user here)."""
         if self.hardcover is None:
             return
         shown = self.window.tabs.currentIndex() == self._hardcover_index
         self._hardcover_stale = not shown
         if later:
-            self.hardcover.reload_soon(self.window.library_view.model.books, matches=shown)
+            self.hardcover.reload_soon(self.library.list_books, matches=shown)
         elif shown:
-            self.hardcover.refresh(books)
+            self.hardcover.refresh()
         else:
             self.hardcover.refresh_status()
 

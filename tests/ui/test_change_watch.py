@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 
+from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.change_watch import ChangeWatch
 from tests.factories import add_book
@@ -19,6 +20,7 @@ def test_only_another_connections_commit_counts(library, qtbot):
     add_book("Written Here", ["Ann Author"])  # this connection: the window already knows
     assert not watch.check()
     with sqlite3.connect(library.db_file) as other:
+        other.create_function(SQL_FOLD, 1, fold_value, deterministic=True)  # as the app's own
         other.execute("UPDATE book SET title = 'Renamed Elsewhere'")
     with qtbot.waitSignal(watch.changed, timeout=1000):
         assert watch.check()

@@ -5,16 +5,19 @@ SQLite sorts and filters (`services.table_window.ordered_ids`): the model keeps 
 ids (8 bytes a book), so its row count, the book of any row and the row of any book are known
 at once, and reads the books themselves a page at a time as the view asks for rows, keeping the
 last few pages. Sorting, filtering and a refresh cost one query, the same at 1,000 books and at
-250,000 plus the rows painted. A change to some books (`follow`) repaints their rows when they
-keep their place in the order and the filters; otherwise the order is read again as a layout
-change, so the selection and the scroll position stay.
+250,000 plus the rows painted. A change to some books (`follow`, or `find` in a worker thread
+then `show`) repaints their rows when they keep their place in the order and the filters;
+otherwise the order is read again as a layout change, so the selection and the scroll
+position stay.
 """
 
 from __future__ import annotations
 
+import functools
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -27,7 +30,6 @@ from bookorbit_desktop.ui.library.model import (
     COLUMNS,
     PROGRESS_ROLE,
     display,
-    filter_terms,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -35,6 +37,65 @@ PAGE_ROWS = 200  # books read at once
 KEPT_PAGES = 4  # pages kept around the rows on screen
 
 Reader = Callable[[Sequence[int]], list[TableBook]]
+
+
+@dataclass(frozen=True)
+class Order:
+    """What the table shows: the books the filters let through, sorted by `column`."""
+
+    column: str
+    descending: bool
+    terms: tuple[str, ...]
+    status: str | None
+
+    def ids(self, among: Sequence[int] | None = None) -> array[int]:
+        return table_window.ordered_ids(
+            self.column, self.descending, self.terms, self.status, among=among
+        )
+
+
+@dataclass(frozen=True)
+class Found:
+    """What changes to some books do to the table (`LazyLibraryModel.find`)."""
+
+    stamp: int  # the state of the table the read began from
+    ids: array[int] | None  # the new order; None: the books keep their rows
+    rows: dict[int, int]  # the changed books shown, by id: their rows
+    fresh: dict[int, TableBook]  # and those books as they are now
+
+
+def _rows_of(ids: array[int], wanted: Collection[int]) -> dict[int, int]:
+    """The rows of the `wanted` books in `ids` (those shown)."""
+    if len(wanted) == 1:
+        (book_id,) = wanted
+        try:
+            return {book_id: ids.index(book_id)}
+        except ValueError:
+            return {}
+    return {book_id: row for row, book_id in enumerate(ids) if book_id in wanted}
+
+
+def _find(
+    read: Reader | None,
+    order_by: Order,
+    ids: array[int],
+    stamp: int,
+    changed: Collection[int] | None,
+) -> Found:
+    """What `LazyLibraryModel.find` reads, from the model's state when it was asked."""
+    if read is None or (changed is not None and not changed):
+        return Found(stamp, None, {}, {})
+    if changed is None:
+        return Found(stamp, order_by.ids(), {}, {})
+    place = _rows_of(ids, set(changed))
+    rows = dict(place)  # the changed books shown and their neighbours, by id
+    for row in place.values():
+        for near in range(max(0, row - 1), min(len(ids), row + 2)):
+            rows[ids[near]] = near
+    now = order_by.ids(among=sorted(set(changed) | rows.keys()))
+    if set(changed) & set(now) != place.keys() or list(now) != sorted(now, key=rows.__getitem__):
+        return Found(stamp, order_by.ids(), {}, {})  # a book moved, came or went
+    return Found(stamp, None, place, {book.id: book for book in read(sorted(place))})
 
 
 class LazyLibraryModel(QAbstractTableModel):
@@ -46,11 +107,9 @@ class LazyLibraryModel(QAbstractTableModel):
         self._read: Reader | None = None
         self._ids: array[int] = array("q")  # the books shown, in order
         self._pages: OrderedDict[int, dict[int, TableBook]] = OrderedDict()  # by page number
-        self._terms: tuple[str, ...] = ()
-        self._status: str | None = None
+        self._order_by = Order(COLUMN_KEYS[0], False, (), None)
         self._counts: Counter[str] | None = Counter()  # None: to be counted again
-        self._sort_column = 0
-        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._stamp = 0  # counts the changes to the rows shown (see `show`)
 
     # -- data in ----------------------------------------------------------------------------
 
@@ -60,6 +119,7 @@ class LazyLibraryModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Read the order and the counts again (F5, an import): a reset."""
+        self._stamp += 1
         self.beginResetModel()
         self._ids = self._order()
         self._pages.clear()
@@ -67,54 +127,53 @@ class LazyLibraryModel(QAbstractTableModel):
         self.endResetModel()
 
     def follow(self, changed: Collection[int] | None) -> None:
-        """Show the changes to these books (None: to any number of books). Rows that keep
-        their place are repainted; otherwise the order is read again (a layout change)."""
-        if changed is None:
-            self._reorder()
-            return
-        if not changed or self._read is None:
-            return
-        place = {book_id: row for book_id in changed if (row := self.row_of(book_id)) is not None}
-        rows = dict(place)  # the changed books shown and their neighbours, by row
-        for row in place.values():
-            for near in range(max(0, row - 1), min(len(self._ids), row + 2)):
-                rows[self._ids[near]] = near
-        now = self._order(among=sorted(set(changed) | rows.keys()))
-        if set(changed) & set(now) != place.keys() or list(now) != sorted(
-            now, key=rows.__getitem__
-        ):
-            self._reorder()
-            return
-        self._repaint(place)
+        """Show the changes to these books (None: to any number of books) at once."""
+        self.show(self.find(changed)())
 
-    def _repaint(self, place: Mapping[int, int]) -> None:
-        assert self._read is not None
-        fresh = {book.id: book for book in self._read(sorted(place))}
+    def find(self, changed: Collection[int] | None) -> Callable[[], Found]:
+        """A read of what the changes to these books do to the table, safe to run in a worker
+        thread (on a connection of its own); `show` its result on the model's thread."""
+        return functools.partial(_find, self._read, self._order_by, self._ids, self._stamp, changed)
+
+    def show(self, found: Found) -> bool:
+        """Show what `find` read: rows that keep their place are repainted, otherwise the new
+        order is a layout change. False, with nothing done, when the table changed since the
+        read began (a refresh, a filter, a sort or another change): read again."""
+        if found.stamp != self._stamp:
+            return False
+        if found.ids is not None:
+            self._reorder(found.ids)
+        else:
+            self._repaint(found.rows, found.fresh)
+        return True
+
+    def _repaint(self, place: Mapping[int, int], fresh: Mapping[int, TableBook]) -> None:
+        self._stamp += 1
         last = len(COLUMNS) - 1
         for book_id, row in sorted(place.items(), key=lambda item: item[1]):
             page = self._pages.get(row // PAGE_ROWS)
-            if page is None:
-                self._counts = None  # its status before is not known
-                continue
-            before = page.get(book_id)
-            if before is not None and self._counts is not None:
+            book = fresh.get(book_id)
+            before = None if page is None else page.get(book_id)
+            if before is None or book is None:
+                self._counts = None  # its status before (or now) is not known
+            elif self._counts is not None:
                 self._counts[before.status] -= 1
-                self._counts[fresh[book_id].status] += 1
-            page[book_id] = fresh[book_id]
+                self._counts[book.status] += 1
+            if page is not None and book is not None:
+                page[book_id] = book
+            # Also for a row not read yet: the counts shown beside the table follow it.
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
-    def _reorder(self) -> None:
-        """Read the order again, keeping the selection and the current row on their books."""
+    def _reorder(self, ids: array[int]) -> None:
+        """Show the order `ids`, keeping the selection and the current row on their books."""
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         kept = [self.book_id_at(index.row()) for index in persistent]
-        self._ids = self._order()
+        self._stamp += 1
+        self._ids = ids
         self._pages.clear()
         self._counts = None
-        rows: dict[int, int] = {}
-        if kept:
-            wanted = set(kept)
-            rows = {book_id: n for n, book_id in enumerate(self._ids) if book_id in wanted}
+        rows = _rows_of(ids, set(kept)) if kept else {}
         self.changePersistentIndexList(
             persistent,
             [
@@ -124,29 +183,20 @@ class LazyLibraryModel(QAbstractTableModel):
         )
         self.layoutChanged.emit()
 
-    def _order(self, among: Sequence[int] | None = None) -> array[int]:
-        if self._read is None:
-            return array("q")
-        return table_window.ordered_ids(
-            COLUMN_KEYS[self._sort_column],
-            self._sort_order == Qt.SortOrder.DescendingOrder,
-            self._terms,
-            self._status,
-            among=among,
-        )
+    def _order(self) -> array[int]:
+        return array("q") if self._read is None else self._order_by.ids()
 
     def set_filter(self, text: str) -> None:
-        terms = filter_terms(text)
-        if terms != self._terms:
-            self._terms = terms
-            self._refilter()
+        self._refilter(replace(self._order_by, terms=table_window.filter_terms(text)))
 
     def set_status_filter(self, status: str | None) -> None:
-        if status != self._status:
-            self._status = status
-            self._refilter()
+        self._refilter(replace(self._order_by, status=status))
 
-    def _refilter(self) -> None:
+    def _refilter(self, order_by: Order) -> None:
+        if order_by == self._order_by:
+            return
+        self._order_by = order_by
+        self._stamp += 1
         self.beginResetModel()
         self._ids = self._order()
         self._pages.clear()
@@ -167,7 +217,7 @@ class LazyLibraryModel(QAbstractTableModel):
 
     @property
     def filter_active(self) -> bool:
-        return bool(self._terms) or self._status is not None
+        return bool(self._order_by.terms) or self._order_by.status is not None
 
     @property
     def shown_ids(self) -> Sequence[int]:
@@ -196,10 +246,7 @@ class LazyLibraryModel(QAbstractTableModel):
         return {book.id: book for book in self._read(list(ids))}
 
     def row_of(self, book_id: int) -> int | None:
-        try:
-            return self._ids.index(book_id)
-        except ValueError:
-            return None
+        return _rows_of(self._ids, {book_id}).get(book_id)
 
     # -- QAbstractTableModel ---------------------------------------------------------------
 
@@ -235,6 +282,5 @@ class LazyLibraryModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # A reset, not layoutChanged: views re-select the current book by id afterwards.
-        self._sort_column = column
-        self._sort_order = order
-        self._refilter()
+        descending = order == Qt.SortOrder.DescendingOrder
+        self._refilter(replace(self._order_by, column=COLUMN_KEYS[column], descending=descending))

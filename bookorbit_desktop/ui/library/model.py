@@ -1,4 +1,6 @@
-"""The library table's Qt model: a plain list of book records, filtered and sorted in Python.
+"""The library table's columns and texts (shared with `lazy_model`, which shows the library),
+and a Qt model of a plain list of books, filtered and sorted in Python, for the few books a
+chooser offers (`book_chooser`).
 
 Filtering and sorting run in plain passes over the rows instead of a QSortFilterProxyModel
 calling back into Python for every row and comparison. Rows are kept sorted, so a filter
@@ -12,17 +14,13 @@ large library costs little memory and fills the table quickly.
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from bookorbit_desktop.gc_pause import paused_collection
-
-if TYPE_CHECKING:  # the comparison module builds on these rows
-    from bookorbit_desktop.ui.library.row_diff import RowDiff
 from bookorbit_desktop.services.library import (
     HARDCOVER_LABELS,
     HARDCOVER_STATES,
@@ -31,7 +29,7 @@ from bookorbit_desktop.services.library import (
     BookRow,
     progress_text,
 )
-from bookorbit_desktop.services.library_rows import BookDicts, TableBook, table_book
+from bookorbit_desktop.services.library_rows import TableBook, table_book
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -200,94 +198,25 @@ def sort_key(column: int) -> Callable[[Row], Any]:
 
 
 class LibraryModel(QAbstractTableModel):
-    """Books as rows, `COLUMNS` as columns; `set_filter`/`set_status_filter`/`sort` reorder."""
+    """Books as rows, `COLUMNS` as columns; `set_filter`/`sort` reorder."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._given: list[Row] = []  # every book, in the order the library gave them
         self._all: list[Row] = []  # every book, in the current sort order
-        self._rows: list[Row] = []  # the books the filters let through, in that order
+        self._rows: list[Row] = []  # the books the filter lets through, in that order
         self._terms: tuple[str, ...] = ()
-        self._status: str | None = None
-        self._counts: Counter[str] = Counter()  # books per reading status, of every book
         self._sort_column = 0
         self._sort_order = Qt.SortOrder.AscendingOrder
 
     # -- data in ----------------------------------------------------------------------------
 
     def set_books(self, books: Sequence[BookRow | TableBook]) -> None:
-        self.set_rows(prepare_rows(books))
-
-    def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
-        self._given = rows
-        self._counts = Counter(row.book.status for row in rows)
+        self._given = prepare_rows(books)
         self._all = self._sorted(self._given)
         self._rows = self._visible(self._all)
         self.endResetModel()
-
-    def books(self) -> Sequence[BookRow]:
-        """Every book as shown, in the library's order (each dict made when it is read)."""
-        return BookDicts([row.book for row in self._given])
-
-    @property
-    def shown_rows(self) -> list[Row]:
-        """Every book's row as shown (never changed in place: a worker may compare with it)."""
-        return self._given
-
-    def apply_diff(self, diff: RowDiff) -> set[int] | None:
-        """Show the library as `diff` says (`diff_rows` against `shown_rows`, in a worker
-        thread), touching the table only where a book changed; the ids of the books that
-        changed, came or went. None, with nothing done, when the rows shown changed since the
-        comparison (the window's own edit): the caller reads again."""
-        if diff.shown is not self._given:
-            return None
-        if diff.rebuild:
-            self.set_rows(diff.rows)
-        else:
-            self._replace(diff.fresh, diff.replaced)
-        return set(diff.fresh) | diff.gone
-
-    def update_books(self, books: Sequence[BookRow | TableBook]) -> None:
-        """Replace (or add) these books, keeping every other row as it is."""
-        fresh = {row.book.id: row for row in prepare_rows(books)}
-        before = {row.book.id: row for row in self._given if row.book.id in fresh}
-        if len(before) == len(fresh):
-            self._replace(fresh, before)
-            return
-        rows = [fresh.pop(row.book.id, row) for row in self._given]
-        rows.extend(fresh.values())
-        self.set_rows(rows)
-
-    def _replace(self, fresh: dict[int, Row], before: dict[int, Row]) -> None:
-        """Put `fresh` in place of `before`, the rows shown of the same books. Rows that keep
-        their place in the sort and in the filters are only repainted (the view keeps its
-        scroll position and selection); otherwise every row is sorted and filtered again.
-        Rows are swapped by identity: with 50,000 books, reading each row's book id would cost
-        ten times as long (the books lie all over memory)."""
-        if not fresh:
-            return
-        key = sort_key(self._sort_column)
-        in_place = all(
-            key(before[book_id]) == key(row)
-            and bool(self._visible([before[book_id]])) == bool(self._visible([row]))
-            for book_id, row in fresh.items()
-        )
-        swap = {id(before[book_id]): row for book_id, row in fresh.items()}
-        self._given = [swap.get(id(row), row) for row in self._given]
-        if not in_place:
-            self.set_rows(self._given)
-            return
-        for book_id, row in fresh.items():
-            self._counts[before[book_id].book.status] -= 1
-            self._counts[row.book.status] += 1
-        self._all = [swap.get(id(row), row) for row in self._all]
-        self._rows = [swap.get(id(row), row) for row in self._rows]
-        new = {id(row) for row in fresh.values()}
-        last = len(COLUMNS) - 1
-        for number, row in enumerate(self._rows):
-            if id(row) in new:
-                self.dataChanged.emit(self.index(number, 0), self.index(number, last))
 
     def set_filter(self, text: str) -> None:
         terms = filter_terms(text)
@@ -296,23 +225,15 @@ class LibraryModel(QAbstractTableModel):
             self._terms = terms
             self._refilter(self._rows if narrower else self._all)
 
-    def set_status_filter(self, status: str | None) -> None:
-        if status != self._status:
-            self._status = status
-            self._refilter(self._all)
-
     def _refilter(self, candidates: list[Row]) -> None:
         self.beginResetModel()
         self._rows = self._visible(candidates)
         self.endResetModel()
 
     def _visible(self, candidates: list[Row]) -> list[Row]:
-        """The candidates the filters let through, in their (sorted) order."""
-        # One plain pass per filter (no call per row): a keystroke on 50,000 books stays short.
+        """The candidates the filter lets through, in their (sorted) order."""
+        # One plain pass per term (no call per row): a keystroke on 50,000 books stays short.
         rows = list(candidates)
-        if self._status is not None:
-            status = self._status
-            rows = [row for row in rows if row.book.status == status]
         for term in self._terms:
             rows = [row for row in rows if term in row.haystack]
         return rows
@@ -326,19 +247,6 @@ class LibraryModel(QAbstractTableModel):
         )
 
     # -- lookups ----------------------------------------------------------------------------
-
-    @property
-    def total_count(self) -> int:
-        return len(self._all)
-
-    @property
-    def status_counts(self) -> Mapping[str, int]:
-        """How many of all the books have each reading status (filters aside)."""
-        return self._counts
-
-    @property
-    def filter_active(self) -> bool:
-        return bool(self._terms) or self._status is not None
 
     def book_at(self, row: int) -> TableBook:
         return self._rows[row].book

@@ -7,7 +7,6 @@ shows the current one. Sorting, filtering and refreshing keep the selected books
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -43,23 +42,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.library import (
-    HARDCOVER_LABELS,
-    READING_STATUSES,
-    STATUS_LABELS,
-    BookRow,
-)
-from bookorbit_desktop.services.library_rows import TableBook
+from bookorbit_desktop.services.library import HARDCOVER_LABELS, READING_STATUSES, STATUS_LABELS
 from bookorbit_desktop.ui.library.cover_grid import CoverGrid
+from bookorbit_desktop.ui.library.lazy_model import LazyLibraryModel
 from bookorbit_desktop.ui.library.model import (
     BOOK_ID_ROLE,
     COLUMN_KEYS,
     COLUMNS,
     PROGRESS_ROLE,
-    LibraryModel,
     row_runs,
 )
-from bookorbit_desktop.ui.library.row_diff import RowDiff
 from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import book_table, empty_state
 
@@ -139,7 +131,7 @@ class LibraryView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAcceptDrops(True)
-        self.model = LibraryModel(self)
+        self.model = LazyLibraryModel(self)
         self._selected_id: int | None = None
         self._kept: list[int] = []  # the books selected in the table before a reset
 
@@ -195,6 +187,7 @@ class LibraryView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelAboutToBeReset.connect(self._keep_selection)
         self.model.modelReset.connect(self._after_reset)
+        self.model.layoutChanged.connect(self._show_counts)
 
         self.empty_label = empty_state(EMPTY_LIBRARY)
         font = self.empty_label.font()
@@ -272,13 +265,6 @@ class LibraryView(QWidget):
 
     # -- data -------------------------------------------------------------------------------
 
-    def set_books(self, books: Sequence[BookRow | TableBook]) -> None:
-        self.model.set_books(books)
-
-    def apply_diff(self, diff: RowDiff) -> set[int] | None:
-        """`LibraryModel.apply_diff`: redraws only the books that changed."""
-        return self.model.apply_diff(diff)
-
     def focus_filter(self) -> None:
         self.filter_edit.setFocus()
         self.filter_edit.selectAll()
@@ -324,7 +310,7 @@ class LibraryView(QWidget):
         rows = sorted(self.table.selectionModel().selectedRows(), key=lambda index: index.row())
         if not rows and self.table.currentIndex().isValid():
             rows = [self.table.currentIndex()]
-        return [self.model.book_at(index.row()).id for index in rows]
+        return [self.model.book_id_at(index.row()) for index in rows]
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         book_id = current.data(BOOK_ID_ROLE) if current.isValid() else None
@@ -333,6 +319,16 @@ class LibraryView(QWidget):
             self.book_selected.emit(book_id)
 
     def _after_reset(self) -> None:
+        self._show_counts()
+        # Keep the same book selected across refreshes, filtering and sorting.
+        previous = self._selected_id
+        if previous is not None and not self.select_book(previous):
+            self._selected_id = None
+            self.book_selected.emit(None)
+        self._restore_selection()
+
+    def _show_counts(self) -> None:
+        """The count of books shown, the status filter's counts, or why the table is empty."""
         model = self.model
         shown = model.rowCount()
         if model.total_count == 0:
@@ -348,16 +344,10 @@ class LibraryView(QWidget):
         else:
             self.count_label.setText(books(model.total_count))
         self._show_status_counts()
-        # Keep the same book selected across refreshes, filtering and sorting.
-        previous = self._selected_id
-        if previous is not None and not self.select_book(previous):
-            self._selected_id = None
-            self.book_selected.emit(None)
-        self._restore_selection()
 
     def _keep_selection(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        self._kept = [self.model.book_at(index.row()).id for index in rows]
+        self._kept = [self.model.book_id_at(index.row()) for index in rows]
 
     def _restore_selection(self) -> None:
         """Select again the books selected before the reset that are still shown, in runs of
@@ -366,7 +356,7 @@ class LibraryView(QWidget):
         if len(kept) < 2:
             return
         model = self.model
-        rows = [row for row in range(model.rowCount()) if model.book_at(row).id in kept]
+        rows = [row for row, book_id in enumerate(model.shown_ids) if book_id in kept]
         selection = QItemSelection()
         for first, last in row_runs(rows):
             selection.select(model.index(first, 0), model.index(last, model.columnCount() - 1))

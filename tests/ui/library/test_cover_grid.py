@@ -15,6 +15,7 @@ from bookorbit_desktop.ui.library.cover_grid import COVER, status_line
 from bookorbit_desktop.ui.library.view import LibraryView
 from tests.factories import add_book
 from tests.ui.hardcover.test_row_covers import write_cover
+from tests.ui.library.shelf import show_library
 
 
 def grid_view(qtbot, qloop, library, files) -> LibraryView:
@@ -24,7 +25,7 @@ def grid_view(qtbot, qloop, library, files) -> LibraryView:
     qtbot.addWidget(view)
     view.grid.show_covers(files)
     view.resize(800, 600)
-    view.set_books(LibraryService(library).list_books())
+    show_library(view, library)
     view.show_grid(True)
     view.show()
     qloop.run_until_complete(asyncio.sleep(0.3))

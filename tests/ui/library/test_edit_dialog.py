@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QDialogButtonBox, QMainWindow
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
 from bookorbit_desktop.services.book_edits import BookEditService
-from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.library.edit_actions import BookActions
 from bookorbit_desktop.ui.library.view import LibraryView
 from tests.factories import add_book
+from tests.ui.library.shelf import show_library
 
 
 def window_with_books(
@@ -25,7 +25,7 @@ def window_with_books(
     window.setCentralWidget(view)
     on_saved = saved.append if saved is not None else None
     actions = BookActions(BookEditService(library), window, view, on_saved)
-    view.set_books(LibraryService(library).list_books())
+    show_library(view, library)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()

@@ -3,6 +3,8 @@ the model that sorts and filters every book in Python; changes repaint only thei
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
@@ -74,14 +76,19 @@ def test_every_sort_and_filter_shows_what_the_full_model_shows(qtbot, books, col
         model_.sort(COLUMN_KEYS.index(column), order)
     for text in FILTERS:
         for status in (None, "read"):
-            for model_ in (full, model):
-                model_.set_filter(text)
-                model_.set_status_filter(status)
-            assert shown(model) == shown(full), (text, status)
+            full.set_filter(text)
+            model.set_filter(text)
+            model.set_status_filter(status)
+            # The status filter keeps the books of that status, in the same order.
+            rows = [r for r in range(full.rowCount()) if status in (None, full.book_at(r).status)]
+            assert shown(model) == [full.book_at(r).id for r in rows], (text, status)
             assert [
                 model.data(model.index(r, c)) for r in range(model.rowCount()) for c in (0, 3)
-            ] == [full.data(full.index(r, c)) for r in range(full.rowCount()) for c in (0, 3)]
-    assert dict(model.status_counts) == {k: v for k, v in full.status_counts.items() if v}
+            ] == [full.data(full.index(r, c)) for r in rows for c in (0, 3)]
+            assert model.filter_active == bool(text or status)
+    statuses = Counter(book.status for book in books.table_books())
+    assert dict(model.status_counts) == dict(statuses)
+    assert model.total_count == len(BOOKS)
 
 
 def test_scrolling_to_the_last_row_shows_the_last_book(qtbot, books, monkeypatch):
@@ -133,3 +140,88 @@ def test_the_selection_stays_on_its_book_when_a_change_moves_it(qtbot, books):
     assert model.row_of(book_id) == 0
     assert view.currentIndex().row() == 0
     assert [index.row() for index in view.selectionModel().selectedRows()] == [0]
+
+
+def test_status_counts_follow_every_change(qtbot, library):
+    service = LibraryService(library)
+    add_book("A", status="reading")
+    b, c = add_book("B"), add_book("C")
+    model = lazy(service)
+    assert dict(model.status_counts) == {"reading": 1, "unread": 2}
+    for row in range(model.rowCount()):
+        model.index(row, 0).data()  # on screen: read
+    set_status = "UPDATE reading_state SET status = ? WHERE book_id = ?"
+    database.execute_sql(set_status, ("read", b.id))
+    model.follow({b.id})  # in place: same sort key
+    assert (model.status_counts["read"], model.status_counts["unread"]) == (1, 1)
+    database.execute_sql(set_status, ("reading", c.id))
+    database.execute_sql("UPDATE book SET sort_title = '0' WHERE id = ?", (c.id,))
+    model.follow({c.id})  # moves in the sort: the order is read again
+    assert model.row_of(c.id) == 0
+    assert (model.status_counts["reading"], model.status_counts["unread"]) == (2, 0)
+    d = add_book("D")
+    model.follow({d.id})  # a book came
+    assert model.status_counts["unread"] == 1 and model.row_of(d.id) == 3
+    model.set_filter("zzz")  # filters do not change them
+    assert sum(model.status_counts.values()) == 4
+    assert model.rowCount() == 0
+
+
+def test_a_read_the_table_changed_under_is_not_shown(qtbot, books):
+    model = lazy(books)
+    book_id = model.book_id_at(0)
+    database.execute_sql("UPDATE reading_state SET rating = 1.0 WHERE book_id = ?", (book_id,))
+    stale = model.find({book_id})()  # read, in a worker thread...
+    database.execute_sql("UPDATE reading_state SET rating = 2.0 WHERE book_id = ?", (book_id,))
+    model.follow({book_id})  # ...while the window showed a newer change (the user's save)
+    assert not model.show(stale)
+    assert model.book_at(0).rating == 2.0
+    every = model.find(None)
+    model.set_filter("dune")
+    assert not model.show(every())  # a filter typed meanwhile: the order read is stale too
+    assert model.show(model.find(None)())
+
+
+SET_STATUS = "UPDATE reading_state SET status = 'reading' WHERE book_id = 2"
+RETITLE = "UPDATE book SET title = 'Aardvark', sort_title = 'aardvark' WHERE id = 2"
+
+
+@pytest.mark.parametrize(
+    ("titles", "write", "status_filter", "changed", "redraw"),
+    [
+        (["One", "Two"], None, None, set(), None),  # nothing changed: the table is left alone
+        (["One", "Two"], RETITLE, None, None, "layout"),  # any book may have changed
+        (["One", "Two"], SET_STATUS, None, {2}, "repaint"),  # stays put
+        (["One", "Two"], RETITLE, None, {2}, "layout"),  # moves in the sort
+        (["One", "Two"], SET_STATUS, "unread", {2}, "layout"),  # leaves the filter
+        (["One", "Two"], "INSERT", None, {3}, "layout"),  # a book came
+        (["One", "Two", "Three"], "DELETE FROM book WHERE id = 2", None, {2}, "layout"),  # went
+        ([], "INSERT", None, {1}, "layout"),
+    ],
+)
+def test_a_change_redraws_only_what_it_changed(
+    qtbot, library, titles, write, status_filter, changed, redraw
+):
+    for title in titles:
+        add_book(title)
+    service = LibraryService(library)
+    model = lazy(service)
+    model.set_status_filter(status_filter)
+    for row in range(model.rowCount()):
+        model.index(row, 3).data()  # on screen: read
+    if write == "INSERT":
+        add_book("Three")
+    elif write is not None:
+        database.execute_sql(write)
+    redraws, repainted = [], []
+    model.modelReset.connect(lambda: redraws.append("reset"))
+    model.layoutChanged.connect(lambda: redraws.append("layout"))
+    model.dataChanged.connect(lambda first, _last: repainted.append(model.book_id_at(first.row())))
+    model.follow(changed)
+    assert redraws == (["layout"] if redraw == "layout" else [])
+    assert repainted == (sorted(changed) if redraw == "repaint" else [])
+    fresh = lazy(service)  # what a full read shows
+    fresh.set_status_filter(status_filter)
+    assert shown(model) == shown(fresh)
+    for row in range(model.rowCount()):  # every row shows the book as it is now
+        assert model.book_at(row) == fresh.book_at(row)

@@ -118,19 +118,6 @@ def test_filter_matches_title_author_and_series_without_accents(model, text, exp
     assert sorted(ids(model)) == expected
 
 
-def test_status_filter_combines_with_text_filter(model):
-    model.set_status_filter("reading")
-    assert sorted(ids(model)) == [2, 5]
-    model.set_filter("dune")
-    assert ids(model) == [2]
-    model.set_status_filter(None)
-    assert sorted(ids(model)) == [1, 2]
-    assert model.filter_active
-    model.set_filter("")
-    assert not model.filter_active
-    assert model.total_count == 5
-
-
 @pytest.mark.parametrize(
     ("column", "order", "expected"),
     [
@@ -220,17 +207,6 @@ def test_filter_terms_and_matching_are_accent_and_case_insensitive():
     assert [model.book_at(n).id for n in range(model.rowCount())] == [2]
 
 
-def test_update_books_replaces_rows_in_place(model):
-    model.set_filter("dune")
-    changed = dict(BOOKS[1], status="read", progress=1.0)
-    model.update_books([changed, book(9, "Dune Messiah", ("Frank Herbert",))])
-    assert model.total_count == 6
-    assert sorted(ids(model)) == [1, 2, 9]
-    assert model.book_at(model.row_of(2)).status == "read"
-    model.update_books([])  # nothing to do
-    assert model.total_count == 6
-
-
 def test_progress_shows_the_page_of_a_linked_edition_and_unread_books_say_why(qtbot):
     model = LibraryModel()
     model.set_books(
@@ -279,17 +255,3 @@ def test_the_filter_haystack_is_the_fold_of_the_joined_texts():
     row = book(1, "Le Père Goriot", ("Honoré de Balzac", "Ann Author"), series="Comédie")
     (made,) = prepare_rows([row])
     assert made.haystack == reference_fold("Le Père Goriot Honoré de Balzac, Ann Author Comédie")
-
-
-def test_status_counts_follow_every_change():
-    model = LibraryModel()
-    model.set_books([book(1, "A", status="reading"), book(2, "B"), book(3, "C")])
-    assert dict(model.status_counts) == {"reading": 1, "unread": 2}
-    model.update_books([book(2, "B", status="read")])  # in place: same sort key
-    assert (model.status_counts["read"], model.status_counts["unread"]) == (1, 1)
-    model.update_books([book(3, "Aa", status="reading")])  # moves in the sort: rebuilt
-    assert (model.status_counts["reading"], model.status_counts["unread"]) == (2, 0)
-    model.update_books([book(4, "D")])  # a book came
-    assert model.status_counts["unread"] == 1
-    model.set_filter("zzz")  # filters do not change them
-    assert sum(model.status_counts.values()) == 4

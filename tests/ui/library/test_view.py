@@ -8,9 +8,11 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
+from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.services.library import HARDCOVER_LABELS
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS, row_runs
 from bookorbit_desktop.ui.library.view import LibraryView, ProgressDelegate, bar_colour
+from tests.ui.library.shelf import library_view, show_library
 from tests.ui.library.test_model import book
 
 
@@ -27,16 +29,17 @@ def combo_texts(view: LibraryView) -> list[str]:
     return [view.status_combo.itemText(i) for i in range(view.status_combo.count())]
 
 
-def test_the_status_filter_counts_the_books_of_each_status(qtbot):
-    view = LibraryView()
-    qtbot.addWidget(view)
-    view.set_books(books())
+def test_the_status_filter_counts_the_books_of_each_status(qtbot, library):
+    view = library_view(qtbot, library, books())
     texts = combo_texts(view)
     assert texts[0] == "All books (4)"
     assert "Reading (2)" in texts and "Read (1)" in texts and "Unread (1)" in texts
     assert "Abandoned (0)" in texts
     # A change to one book (a push) moves the counts with it.
-    view.model.update_books([book(2, "Emma", status="read", progress=1.0)])
+    database.execute_sql(
+        "UPDATE reading_state SET status = 'read', progress = 1.0 WHERE book_id = 2"
+    )
+    view.model.follow({2})
     qtbot.waitUntil(lambda: "Read (2)" in combo_texts(view))
     assert "Reading (1)" in combo_texts(view)
     view.status_combo.setCurrentIndex(view.status_combo.findData("read"))
@@ -70,12 +73,10 @@ def paint_cell(view: LibraryView, row: int, selected: bool) -> tuple[QImage, QSt
     return image, option
 
 
-def test_the_progress_bar_stays_visible_on_a_selected_row(qtbot):
-    view = LibraryView()
-    qtbot.addWidget(view)
+def test_the_progress_bar_stays_visible_on_a_selected_row(qtbot, library):
+    view = library_view(qtbot, library, books())
     view.resize(1200, 400)
     view.show()
-    view.set_books(books())
     row = view.model.row_of(1)
     for selected in (False, True):
         image, option = paint_cell(view, row, selected)
@@ -90,17 +91,15 @@ def test_the_progress_bar_stays_visible_on_a_selected_row(qtbot):
             assert abs(colour.lightness() - background.lightness()) > 100
 
 
-def test_sort_order_and_column_widths_are_restored(qtbot):
-    first = LibraryView()
-    qtbot.addWidget(first)
-    first.set_books(books())
+def test_sort_order_and_column_widths_are_restored(qtbot, library):
+    first = library_view(qtbot, library, books())
     first.table.sortByColumn(COLUMN_KEYS.index("progress"), Qt.SortOrder.DescendingOrder)
     first.table.setColumnWidth(COLUMN_KEYS.index("authors"), 222)
     state = first.save_columns()
 
     second = LibraryView()
     qtbot.addWidget(second)
-    second.set_books(books())
+    show_library(second, library)
     second.resize(1600, 400)  # wide enough for every column as wanted
     second.show()
     qtbot.waitExposed(second)
@@ -108,14 +107,12 @@ def test_sort_order_and_column_widths_are_restored(qtbot):
     header = second.table.horizontalHeader()
     assert header.sortIndicatorSection() == COLUMN_KEYS.index("progress")
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
-    assert second.model.book_at(0).id == 3  # 100 % first
+    assert second.model.book_id_at(0) == 3  # 100 % first
     assert second.table.columnWidth(COLUMN_KEYS.index("authors")) == 222
 
 
-def test_a_narrow_window_shrinks_authors_and_series_before_cutting_hardcover(qtbot):
-    view = LibraryView()
-    qtbot.addWidget(view)
-    view.set_books(books())
+def test_a_narrow_window_shrinks_authors_and_series_before_cutting_hardcover(qtbot, library):
+    view = library_view(qtbot, library, books())
     view.resize(880, 400)  # the table of a 1366x768 window that is not maximised
     view.show()
     qtbot.waitExposed(view)
@@ -153,15 +150,13 @@ def click_row(qtbot, view: LibraryView, row: int, modifier=Qt.KeyboardModifier.N
 
 
 def selected_ids(view: LibraryView) -> set[int]:
-    return {view.model.book_at(i.row()).id for i in view.table.selectionModel().selectedRows()}
+    return {view.model.book_id_at(i.row()) for i in view.table.selectionModel().selectedRows()}
 
 
-def test_ctrl_and_shift_select_several_books_and_the_panel_follows_the_current_one(qtbot):
-    view = LibraryView()
-    qtbot.addWidget(view)
+def test_ctrl_and_shift_select_several_books_and_the_panel_follows_the_current_one(qtbot, library):
+    view = library_view(qtbot, library, books())
     view.resize(1200, 400)
     view.show()
-    view.set_books(books())
     shown: list[int | None] = []
     view.book_selected.connect(shown.append)
     click_row(qtbot, view, view.model.row_of(1))
