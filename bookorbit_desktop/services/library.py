@@ -203,18 +203,13 @@ class LibraryService:
         self._match_info = match_info
         self.on_reading_changed = on_reading_changed
 
-    def list_books(
-        self, book_ids: Sequence[int] | None = None, *, limit: int | None = None
-    ) -> list[BookRow]:
-        """Every book (or those in `book_ids`, or the first `limit` by title), as rows for the
-        library table."""
-        return [book.as_book() for book in self.table_books(book_ids, limit=limit)]
+    def list_books(self, book_ids: Sequence[int] | None = None) -> list[BookRow]:
+        """Every book (or those in `book_ids`), as rows for the library table."""
+        return [book.as_book() for book in self.table_books(book_ids)]
 
-    def table_books(
-        self, book_ids: Sequence[int] | None = None, *, limit: int | None = None
-    ) -> list[TableBook]:
+    def table_books(self, book_ids: Sequence[int] | None = None) -> list[TableBook]:
         """`list_books` as the library table keeps them: one compact record per book."""
-        return read_table(book_ids, self._match_states, limit=limit)
+        return read_table(book_ids, self._match_states)
 
     async def load_changes(self, since: int | None) -> TableChanges:
         """Which books changed after change `since` (None: any book), read in a worker thread

@@ -9,8 +9,8 @@ screen. `TableBook.as_book` gives the same book as the `BookRow` dict the other 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, overload
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.store import listing
@@ -55,31 +55,6 @@ class TableBook(NamedTuple):
         }
 
 
-class BookDicts(Sequence["BookRow"]):
-    """Records seen as `BookRow` dicts, each made when it is read: the window hands the whole
-    library over at once, and the dicts are made in the worker that reads them."""
-
-    def __init__(self, books: Sequence[TableBook]) -> None:
-        self._books = books
-
-    def __len__(self) -> int:
-        return len(self._books)
-
-    @overload
-    def __getitem__(self, index: int) -> BookRow: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[BookRow]: ...
-
-    def __getitem__(self, index: int | slice) -> BookRow | list[BookRow]:
-        if isinstance(index, slice):
-            return [book.as_book() for book in self._books[index]]
-        return self._books[index].as_book()
-
-    def __iter__(self) -> Iterator[BookRow]:
-        return (book.as_book() for book in self._books)
-
-
 def table_book(book: BookRow | TableBook) -> TableBook:
     """`book` as a record; fields a dict leaves out read as an unread, unmatched book has them."""
     if isinstance(book, TableBook):
@@ -115,19 +90,14 @@ def library_order(book: TableBook) -> tuple[bool, str, int]:
 def read_table(
     book_ids: Sequence[int] | None = None,
     match_states: Callable[[Sequence[int] | None], Mapping[int, str]] | None = None,
-    *,
-    limit: int | None = None,
 ) -> list[TableBook]:
     """Just the columns the table shows, in a few plain queries (the full book records that
     `queries.list_books` builds for export take ten times longer for a large library, and the
     ORM's per-row conversions doubled the time of these), made without the cycle collector
-    scanning the growing heap again and again (`gc_pause`). With `limit`, only the first books
-    by title: the window's first screenful. `match_states(ids)`: the Hardcover match state of
-    these books (None: of every book)."""
+    scanning the growing heap again and again (`gc_pause`). `match_states(ids)`: the Hardcover
+    match state of these books (None: of every book)."""
     with paused_collection():
         wanted = None if book_ids is None else sorted(set(book_ids))
-        if limit is not None:
-            wanted = _first_ids(wanted, limit)
         names = listing.names(wanted)
         kinds = _formats(wanted)
         states = match_states(wanted) if match_states is not None else {}
@@ -187,15 +157,6 @@ def _book_columns(wanted: Sequence[int] | None) -> Any:
         f"{where}",
         params,
     )
-
-
-def _first_ids(wanted: Sequence[int] | None, limit: int) -> list[int]:
-    """The ids of the first `limit` books by title (of the `wanted` ones)."""
-    where, params = _book_filter("b.id", wanted)
-    rows = database.execute_sql(
-        f"SELECT b.id FROM book b {where} ORDER BY b.sort_title, b.id LIMIT {int(limit)}", params
-    )
-    return [row[0] for row in rows]
 
 
 def _formats(wanted: Sequence[int] | None) -> dict[int, tuple[str, ...]]:

@@ -12,7 +12,7 @@ from bookorbit_desktop.services.library import (
     hardcover_state,
     progress_text,
 )
-from bookorbit_desktop.services.library_rows import BookDicts, read_table, table_book
+from bookorbit_desktop.services.library_rows import read_table, table_book
 from tests.factories import add_book, make_epub
 
 
@@ -53,25 +53,6 @@ def test_a_subset_by_id(library):
     assert [row["title"] for row in table_rows([first.id])] == ["Alpha"]
     assert table_rows([]) == []
     assert [row["title"] for row in LibraryService(library).list_books()] == ["Alpha", "Beta"]
-
-
-def test_the_first_screenful_is_the_first_books_by_title_with_their_authors(library, tmp_path):
-    for title in ("Echo", "Alpha", "Delta", "Bravo", "Charlie"):
-        add_book(
-            title, [f"{title} Writer", "Co Author"], file=make_epub(tmp_path / f"{title}.epub")
-        )
-    everything = table_rows()
-    for limit in (0, 1, 3, 5, 9):
-        assert table_rows(limit=limit) == everything[:limit]
-    first = table_rows(limit=2)
-    assert [(row["title"], row["authors"], row["formats"]) for row in first] == [
-        ("Alpha", ["Alpha Writer", "Co Author"], ["epub"]),
-        ("Bravo", ["Bravo Writer", "Co Author"], ["epub"]),
-    ]
-    ids = [row["id"] for row in everything]
-    assert table_rows(ids[2:], limit=1) == [everything[2]]
-    service = LibraryService(library)
-    assert service.list_books(limit=3) == everything[:3]
 
 
 @pytest.mark.parametrize(
@@ -122,7 +103,7 @@ def test_rows_carry_the_linked_editions_pages(library):
 
 def test_every_book_comes_in_the_order_sqlite_would_sort_titles(library):
     """Sorted in Python now; the order is SQLite's `ORDER BY sort_title, id` (code points, not
-    locale; equal titles by id) so the first screenful and the full list agree."""
+    locale; equal titles by id), the library's order wherever it is listed."""
     for title in ("émile", "Zebra", "apple", "Apple", "apple", "Émile", "zebra", "Ápple"):
         book = add_book(title)
         book.sort_title = title  # as given: case and accents matter to the order
@@ -132,7 +113,6 @@ def test_every_book_comes_in_the_order_sqlite_would_sort_titles(library):
         row[0] for row in database.execute_sql("SELECT id FROM book ORDER BY sort_title, id")
     ]
     assert [row["id"] for row in rows] == expected
-    assert [row["id"] for row in table_rows(limit=3)] == expected[:3]
 
 
 def test_records_keep_repeated_texts_once_and_give_the_same_dicts(library, tmp_path):
@@ -161,20 +141,9 @@ def test_the_match_states_read_are_those_of_the_books_read(library):
         asked.append(ids)
         return HardcoverService().match_states(ids)
 
-    first = read_table(match_states=states, limit=2)
+    first = read_table([books[0].id, books[1].id], match_states=states)
     assert asked == [[books[0].id, books[1].id]]
     assert [book.hardcover for book in first] == ["linked", "linked"]
     assert HardcoverService().match_states() == {book.id: "linked" for book in books}
     assert HardcoverService().match_states([books[2].id]) == {books[2].id: "linked"}
     assert HardcoverService().match_states([]) == {}
-
-
-def test_records_read_as_dicts_one_at_a_time(library):
-    for title in ("Alpha", "Bravo", "Charlie"):
-        add_book(title, ["A"])
-    records = read_table()
-    dicts = BookDicts(records)
-    assert len(dicts) == 3
-    assert dicts[1] == records[1].as_book() and dicts[-1]["title"] == "Charlie"
-    assert dicts[:2] == [book.as_book() for book in records[:2]]
-    assert list(dicts) == LibraryService(library).list_books()
