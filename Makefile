@@ -18,7 +18,7 @@ DEBIAN_TEST_PACKAGES := xvfb trayer xauth dbus dbus-x11 gnome-keyring jing libeg
 # What `make bench` drives besides Python: wrk, the HTTP load generator of the kosync benchmark.
 DEBIAN_BENCH_PACKAGES := wrk
 
-.PHONY: run test lint format bench bench-deps system-deps clean dist check-dist
+.PHONY: run test lint format bench bench-scale bench-deps system-deps clean dist check-dist
 
 # The bundle is built from its own virtualenv with a regular (not editable) install, so only
 # the app's own dependencies and PyInstaller are in it.
@@ -116,6 +116,12 @@ bench: $(TEST_STAMP) bench-deps
 	$(BIN)/python benchmarks/stats_upload.py
 	$(BIN)/python benchmarks/highlights_load.py
 	$(BIN)/python benchmarks/device_flood.py
+
+# The scale benchmarks at one library size in one table (figure | value | goal):
+# `make bench-scale`, or `BOOKS=50000 make bench-scale`.
+BOOKS ?= 250000
+bench-scale: $(TEST_STAMP)
+	$(BIN)/python benchmarks/scale_table.py --books $(BOOKS)
 
 clean:
 	rm -rf $(VENV) $(DIST_VENV) build dist *.egg-info .pytest_cache .ruff_cache

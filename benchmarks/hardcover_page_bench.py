@@ -1,0 +1,232 @@
+"""How long the Hardcover page takes to fill with a large library.
+
+    python benchmarks/hardcover_page_bench.py [--books 50000] [--runs 3] [--json]
+
+Builds a library of N books straight in SQLite (bulk inserts: 1-2 authors, a series for a
+third, a reading state each; every book not "unread" has a Hardcover match, its state varied
+as matching and syncing leave them: linked and synced, linked with a change waiting, needing
+review, not found, failed, excluded, removed), then times `HardcoverController.refresh` (the
+page's read and fill, as F5 or opening the page does) until the page has been painted once:
+"Hardcover page filled". Also times one keystroke in the page's search box. Median of --runs.
+Goal: < 500 ms with 250,000 books.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bookorbit_desktop.config import resolve_paths  # noqa: E402
+from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
+from bookorbit_desktop.library.store.models import (  # noqa: E402
+    Author,
+    Book,
+    BookAuthor,
+    HardcoverMatch,
+    HardcoverSync,
+    ReadingState,
+    SyncOutbox,
+    database,
+)
+
+WORDS = tuple(
+    "orbit light river stone quiet harbour winter letter garden morning reader signal distance "  # noqa: SIM905
+    "paper window silver question mountain library evening story promise shadow élan café".split()
+)
+NAMES = tuple("Anna Boris Chloé Dmitri Elena Farid Grace Hiro Ines José Kai Lena".split())  # noqa: SIM905
+FAMILIES = tuple("Adams Brontë Chen Dubois Eriksen García Hughes Ivanova Jensen Müller".split())  # noqa: SIM905
+STATUSES = ("unread", "unread", "want_to_read", "reading", "read")
+# (match state, sync state or None, in the outbox): how matching and syncing leave books.
+OUTCOMES = (
+    ("linked", "synced", False),
+    ("linked", "synced", False),
+    ("linked", "synced", True),
+    ("linked", None, False),
+    ("linked", "failed", False),
+    ("linked", "ahead", False),
+    ("needs_review", None, False),
+    ("no_match", None, False),
+    ("error", None, False),
+    ("excluded", None, False),
+    ("removed", None, False),
+)
+CHUNK = 5000
+GOAL_MS = 500.0
+
+
+def build_library(data_dir: Path, count: int) -> None:
+    rng = random.Random(11)
+    paths = resolve_paths(data_dir)
+    paths.ensure()
+    open_database(paths.db_file)
+    now = time.time()
+    authors = [f"{rng.choice(NAMES)} {family}" for family in FAMILIES for _ in range(30)]
+    with database.atomic():
+        Author.insert_many([{"name": n, "sort_name": n} for n in dict.fromkeys(authors)]).execute()
+        author_ids = [a.id for a in Author.select(Author.id)]
+        for start in range(0, count, CHUNK):
+            rows = []
+            for n in range(start, min(count, start + CHUNK)):
+                title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 5))).capitalize()
+                in_series = n % 3 == 0
+                rows.append(
+                    {
+                        "title": title,
+                        "sort_title": title.lower(),
+                        "series": f"{rng.choice(WORDS).title()} {n % 997}" if in_series else None,
+                        "series_index": float(n % 7 + 1) if in_series else None,
+                        "identifiers": {},
+                        "added_at": now - n,
+                        "updated_at": now - n,
+                    }
+                )
+            first = Book.insert_many(rows).execute()
+            ids = range(first - len(rows) + 1, first + 1)
+            BookAuthor.insert_many(
+                [
+                    {"book": book_id, "author": rng.choice(author_ids), "position": position}
+                    for book_id in ids
+                    for position in range(rng.choice((1, 1, 2)))
+                ]
+            ).execute()
+            statuses = {book_id: rng.choice(STATUSES) for book_id in ids}
+            ReadingState.insert_many(
+                [
+                    {"book": i, "status": s, "progress": rng.random(), "updated_at": now}
+                    for i, s in statuses.items()
+                ]
+            ).execute()
+            matches, synced, queued = [], [], []
+            for book_id, status in statuses.items():
+                if status == "unread":
+                    continue
+                state, sync_state, waiting = rng.choice(OUTCOMES)
+                # A few copies of one Hardcover book: every 50th links to its neighbour's.
+                hc_book_id = (book_id - book_id % 50 % 2) * 10 if state == "linked" else None
+                matches.append(match_row(book_id, state, hc_book_id, rng, now))
+                if sync_state is not None:
+                    synced.append(
+                        {"book": book_id, "state": sync_state, "reason": None, "updated_at": now}
+                    )
+                if waiting:
+                    queued.append({"book": book_id, "kinds": {"status": now}, "queued_at": now})
+            HardcoverMatch.insert_many(matches).execute()
+            if synced:
+                HardcoverSync.insert_many(synced).execute()
+            if queued:
+                SyncOutbox.insert_many(queued).execute()
+    close_database()
+
+
+def match_row(
+    book_id: int, state: str, hc_book_id: int | None, rng: random.Random, now: float
+) -> dict[str, object]:
+    """A stored match as matching leaves it, with five candidates kept."""
+    candidates = [
+        {
+            "book_id": (hc_book_id or book_id * 10) + n,
+            "title": f"Candidate {n}",
+            "slug": f"candidate-{book_id}-{n}",
+            "authors": [f"{rng.choice(NAMES)} {rng.choice(FAMILIES)}"],
+            "year": 1990 + n,
+            "edition": "ebook · en · 312 pages · 40 readers",
+            "score": 0.9 - n / 10,
+        }
+        for n in range(5)
+    ]
+    return {
+        "book": book_id,
+        "state": state,
+        "reason": None if state == "linked" else "several candidates are close",
+        "hc_book_id": hc_book_id,
+        "candidates": candidates,
+        "updated_at": now,
+    }
+
+
+def timed(action: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def measure(data_dir: Path, runs: int) -> dict[str, float]:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from bookorbit_desktop.services.hardcover import HardcoverService
+    from bookorbit_desktop.services.library import LibraryService
+    from bookorbit_desktop.ui.hardcover.controller import HardcoverController
+    from bookorbit_desktop.ui.hardcover.page import HardcoverView
+    from bookorbit_desktop.ui.status import StatusHub
+
+    app = QApplication.instance() or QApplication([])
+    paths = resolve_paths(data_dir)
+    open_database(paths.db_file)
+    try:
+        window = QWidget()
+        view = HardcoverView(window)
+        controller = HardcoverController(
+            HardcoverService(), StatusHub(), view, LibraryService(paths).list_books, window
+        )
+        window.resize(1200, 800)
+        window.show()
+
+        def fill() -> None:
+            view.shown = None  # as on opening the page: nothing to compare with
+            controller.refresh()
+            view.repaint()
+            app.processEvents()
+
+        def type_letter() -> None:
+            view.search_edit.setText("q" if view.search_edit.text() != "q" else "qu")
+            view.repaint()
+            app.processEvents()
+
+        figures = {"Hardcover page filled": timed(fill, runs)}
+        figures["Hardcover page search keystroke"] = timed(type_letter, runs)
+        window.close()
+        window.deleteLater()
+        return figures
+    finally:
+        close_database()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--books", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bookorbit-hcpage-") as folder:
+        started = time.perf_counter()
+        build_library(Path(folder), args.books)
+        built = time.perf_counter() - started
+        figures = measure(Path(folder), args.runs)
+    if args.json:
+        goals = {"Hardcover page filled": f"< {GOAL_MS:,.0f} ms at 250,000 books"}
+        print(json.dumps({"books": args.books, "figures": figures, "goals": goals}))
+        return 0
+    print(f"library of {args.books:,} books built in {built:.1f} s")
+    for name, value in figures.items():
+        print(f"{name}: {value:,.0f} ms")
+    print(f"goal: Hardcover page filled < {GOAL_MS:,.0f} ms with 250,000 books")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,66 @@
+"""`make bench-scale`'s table: each benchmark's JSON figures, or why it was not measured."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_SPEC = importlib.util.spec_from_file_location(
+    "scale_table", Path(__file__).resolve().parents[1] / "benchmarks" / "scale_table.py"
+)
+assert _SPEC is not None and _SPEC.loader is not None
+scale_table = importlib.util.module_from_spec(_SPEC)
+sys.modules["scale_table"] = scale_table  # its dataclasses look their module up
+_SPEC.loader.exec_module(scale_table)
+
+
+@pytest.mark.parametrize(
+    ("output", "rows"),
+    [
+        (
+            'building…\n{"figures": {"page filled": 412.4}, "goals": {"page filled": "< 500 ms"}}',
+            [("page filled", "412 ms", "< 500 ms")],
+        ),
+        ('{"figures": {"rate": "1,020 files/s"}}', [("rate", "1,020 files/s", "")]),
+        ("no json here", [("x.py", "not measured", "its output has no JSON figures")]),
+        ("", [("x.py", "not measured", "its output has no JSON figures")]),
+        ('{"other": 1}', [("x.py", "not measured", "its output has no JSON figures")]),
+    ],
+)
+def test_rows_come_from_the_last_json_line(output, rows):
+    assert scale_table.rows_from_output("x.py", output) == rows
+
+
+def test_a_benchmark_without_a_json_mode_is_not_measured(tmp_path, monkeypatch):
+    (tmp_path / "plain.py").write_text("print('12 ms')\n")
+    monkeypatch.setattr(scale_table, "HERE", tmp_path)
+    assert scale_table.run(scale_table.Bench("plain.py"), 10) == [
+        ("plain.py", "not measured", "the benchmark has no --json mode")
+    ]
+    assert scale_table.run(scale_table.Bench("gone.py"), 10) == [
+        ("gone.py", "not measured", "the benchmark is not there")
+    ]
+
+
+def test_a_benchmark_with_a_json_mode_is_run_with_the_size(tmp_path, monkeypatch):
+    (tmp_path / "sized.py").write_text(
+        "import json, sys\n# --json\n"
+        "print(json.dumps({'figures': {'args': ' '.join(sys.argv[1:])}}))\n"
+    )
+    monkeypatch.setattr(scale_table, "HERE", tmp_path)
+    assert scale_table.run(scale_table.Bench("sized.py"), 50000) == [
+        ("args", "--books 50000 --json", "")
+    ]
+
+
+def test_the_table_lines_up_its_columns():
+    text = scale_table.table([("page filled", "412 ms", "< 500 ms"), ("rate", "9", "")])
+    assert text.splitlines() == [
+        "figure      | value  | goal    ",
+        "------------+--------+---------",
+        "page filled | 412 ms | < 500 ms",
+        "rate        | 9      |         ",
+    ]
