@@ -16,7 +16,7 @@ FILE = "tests.fakes.file_keyring.FileKeyring"
 @pytest.mark.parametrize(
     ("backend", "keyring", "shown"),
     [
-        (FILE, FILE, f"keyring    {FILE} ({FILE})"),
+        (FILE, FILE, f"keyring    the system keyring ({FILE})"),  # named in words, class beside
         ("keyring.backends.fail.Keyring", None, "keyring    not available: BookOrbit keeps"),
         ("no.such.Backend", None, "keyring    not available: The password storage named in"),
     ],

@@ -51,7 +51,9 @@ def test_a_sound_library_opens_on_the_early_answer_without_copying_its_journal_f
     # A process that committed and died: its change is only in the journal (-wal).
     writer = (
         "import os, sqlite3, sys\n"
+        "from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value\n"
         "c = sqlite3.connect(sys.argv[1])\n"
+        "c.create_function(SQL_FOLD, 1, fold_value, deterministic=True)\n"
         "c.execute('PRAGMA wal_autocheckpoint = 0')\n"
         "c.execute(\"UPDATE book SET title = 'Beta'\")\n"
         "c.commit()\n"
