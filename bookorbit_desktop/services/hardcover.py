@@ -17,8 +17,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from peewee import SQL
-
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
 from bookorbit_desktop.hardcover.matching import actions as match_actions
@@ -32,11 +30,10 @@ from bookorbit_desktop.hardcover.sync.plan import awaiting_review
 from bookorbit_desktop.hardcover.sync.results import SyncProgress
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.links import book_url
-from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox, database
+from bookorbit_desktop.library.store.models import HardcoverMatch, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.library.store.sql import in_list
-from bookorbit_desktop.library.store.typed import tuples
 from bookorbit_desktop.services.hardcover_account import SYNC_ENABLED_KEY, HardcoverAccount
 from bookorbit_desktop.services.library import MatchInfo
 from bookorbit_desktop.services.sync import SyncReport, SyncService
@@ -142,11 +139,15 @@ def _summary(
     return f"{text}, {edition}" if edition else text
 
 
-# The stored candidate that is the linked Hardcover book, as JSON text (NULL when none is).
-_LINKED_CANDIDATE = SQL(
+# Every stored match with its sync state, for the page: the stored candidate that is the
+# linked Hardcover book comes as JSON text (NULL when none is).
+_MATCH_DETAILS = (
+    "SELECT m.book_id, m.state, m.reason, m.hc_book_id, m.hc_edition_id, m.edition_pages, "
+    "m.pinned, m.user_book_id IS NOT NULL AND m.created_by_us, s.state, s.reason, "
     "(SELECT value FROM json_each("
-    "CASE WHEN json_valid(candidates) THEN candidates ELSE '[]' END) "
-    "WHERE json_extract(value, '$.book_id') = hc_book_id LIMIT 1)"
+    "CASE WHEN json_valid(m.candidates) THEN m.candidates ELSE '[]' END) "
+    "WHERE json_extract(value, '$.book_id') = m.hc_book_id LIMIT 1) "
+    "FROM hardcover_match AS m LEFT JOIN hardcover_sync AS s ON s.book_id = m.book_id"
 )
 
 
@@ -225,23 +226,13 @@ class HardcoverService:
 
         The page is refreshed after every action, so SQLite picks the linked candidate out of
         each row's stored list instead of Python decoding every list (ten times faster for a
-        large library; see benchmarks/ui_startup.py).
+        large library; see benchmarks/ui_startup.py), and joins the sync state in the same
+        plain query (the ORM's row objects took longer than the query itself).
         """
-        rows = HardcoverMatch.select(
-            HardcoverMatch.book,
-            HardcoverMatch.state,
-            HardcoverMatch.reason,
-            HardcoverMatch.hc_book_id,
-            HardcoverMatch.hc_edition_id,
-            HardcoverMatch.edition_pages,
-            HardcoverMatch.pinned,
-            HardcoverMatch.user_book_id.is_null(False) & HardcoverMatch.created_by_us,
-            _LINKED_CANDIDATE,
-        )
-        synced = ledger.book_states()
         result: dict[int, MatchInfo] = {}
-        for row in tuples(rows):
-            book_id, state, reason, hc_book_id, hc_edition_id, pages, pinned, own, linked = row
+        for row in database.execute_sql(_MATCH_DETAILS):
+            book_id, state, reason, hc_book_id, hc_edition_id, pages, pinned, own, *synced = row
+            sync_state, sync_reason, linked = synced
             candidate = json.loads(linked) if linked else None
             result[book_id] = MatchInfo(
                 state=state,
@@ -251,8 +242,8 @@ class HardcoverService:
                 hc_edition_id=hc_edition_id,
                 edition_pages=pages,
                 pinned=bool(pinned),
-                sync_state=synced.get(book_id, (None, None))[0],
-                sync_reason=synced.get(book_id, (None, None))[1],
+                sync_state=sync_state,
+                sync_reason=sync_reason,
                 url=book_url(candidate.get("slug")) if candidate else None,
                 own_entry=bool(own),
             )
@@ -271,7 +262,7 @@ class HardcoverService:
 
     def queued_books(self) -> set[int]:
         """Books with a change Hardcover does not have yet."""
-        return {row.book_id for row in SyncOutbox.select(SyncOutbox.book)}
+        return {book_id for (book_id,) in database.execute_sql("SELECT book_id FROM sync_outbox")}
 
     def sync_log(self, book_id: int | None = None) -> list[dict[str, Any]]:
         """The newest sync log lines, of one book or of every book."""

@@ -21,29 +21,42 @@ def fill_tree(
     states: Mapping[int, str],
     covers: RowCovers | None,
 ) -> dict[int, QTreeWidgetItem]:
-    """Put `shown` in `tree` (cleared first) in display order; returns each book's row."""
+    """Put `shown` in `tree` (cleared first) in display order; returns each book's row.
+    Rows are made apart from the tree and handed to it at once: one insertion for the whole
+    list instead of one per row (several times faster for a large library)."""
     tree.clear()
     rows = {book["id"]: (book, match) for book, match in shown}
     items: dict[int, QTreeWidgetItem] = {}
+    top: list[QTreeWidgetItem] = []
+    headings: list[QTreeWidgetItem] = []
     for group, book_ids in dashboard.page_groups(list(shown)):
-        parent = None if group is None else _heading(group)
-        if parent is not None:
-            tree.addTopLevelItem(parent)
+        children: list[QTreeWidgetItem] = []
         for book_id in book_ids:
             book, match = rows[book_id]
-            item = QTreeWidgetItem()
-            show_cells(item, book, match, states[book_id], in_series=parent is not None)
-            item.setData(0, ROLE, book_id)
+            item = _book_item(book, match, states[book_id], in_series=group is not None)
             if covers is not None:
                 item.setIcon(0, covers.icon(book_id))
-            if parent is None:
-                tree.addTopLevelItem(item)
-            else:
-                parent.addChild(item)
+            children.append(item)
             items[book_id] = item
-        if parent is not None:
-            parent.setExpanded(True)
+        if group is None:
+            top.extend(children)
+        else:
+            heading = _heading(group)
+            heading.addChildren(children)
+            headings.append(heading)
+            top.append(heading)
+    tree.addTopLevelItems(top)
+    for heading in headings:
+        heading.setExpanded(True)
     return items
+
+
+def _book_item(book: BookRow, match: MatchInfo, state: str, *, in_series: bool) -> QTreeWidgetItem:
+    cells = dashboard.row_cells(book, match, state, in_series=in_series)
+    item = QTreeWidgetItem(list(cells))
+    item.setToolTip(4, cells[4])
+    item.setData(0, ROLE, book["id"])
+    return item
 
 
 def _heading(group: dashboard.Group) -> QTreeWidgetItem:
