@@ -245,6 +245,7 @@ class HardcoverService:
                 sync_state=sync_state,
                 sync_reason=sync_reason,
                 url=book_url(candidate.get("slug")) if candidate else None,
+                cover_url=candidate.get("image_url") if candidate else None,
                 own_entry=bool(own),
             )
         return result

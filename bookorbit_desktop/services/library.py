@@ -115,6 +115,7 @@ class MatchInfo(TypedDict, total=False):
     pinned: bool
     edition_pages: int | None  # pages of the linked edition, when known
     url: str | None  # the linked book's page on hardcover.app
+    cover_url: str | None  # the linked book's cover on Hardcover's image server, if stored
     sync_state: str | None  # synced | ahead | kept | removed | failed | blocked, once pushed
     sync_reason: str | None
     own_entry: bool  # BookOrbit created the book's Hardcover entry (the user may remove it)

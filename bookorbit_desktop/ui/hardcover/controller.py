@@ -20,11 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.fields import attributes
-from bookorbit_desktop.services.hardcover import (
-    HardcoverPage,
-    HardcoverService,
-    HardcoverStatus,
-)
+from bookorbit_desktop.services.hardcover import HardcoverPage, HardcoverService, HardcoverStatus
 from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.hardcover import dashboard
@@ -61,7 +57,7 @@ class HardcoverController(QObject):
         remote_cover: Cover | None = None,
         cover_files: CoverFiles | None = None,
     ) -> None:
-        """`remote_cover(url)`: a Hardcover cover for the Pick dialog (None: no covers);
+        """`remote_cover(url)`: a Hardcover cover for Pick and the review (None: no covers);
         `cover_files(book_ids)`: the local covers for the page's rows (None: rows without)."""
         super().__init__(window)
         self.service = service
@@ -276,6 +272,7 @@ class HardcoverController(QObject):
             notify=self.notify.emit,
             on_dialog=self.dialog_opened.emit,
             delay=self.dialog_delay,
+            remote_cover=self._remote_cover,
         )
         self.manual.dialog.pick_requested.connect(self.pick)
         self.manual.dialog.rematch_requested.connect(self.rematch)

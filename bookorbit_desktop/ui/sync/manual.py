@@ -20,7 +20,7 @@ from bookorbit_desktop.ui.asyncqt import run_dialog
 from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.sync import progress_text as words
 from bookorbit_desktop.ui.sync.progress_dialog import SyncDialog
-from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog
+from bookorbit_desktop.ui.sync.review_dialog import Cover, ReviewDialog
 
 if TYPE_CHECKING:
     from bookorbit_desktop.services.hardcover import HardcoverService
@@ -41,7 +41,9 @@ class ManualSync:
         notify: Callable[[str, str], None],
         on_dialog: Callable[[QDialog], None] = lambda dialog: None,
         delay: float = DIALOG_DELAY_SECONDS,
+        remote_cover: Cover | None = None,
     ) -> None:
+        """`remote_cover(url)`: a Hardcover book's cover for the review (None: no covers)."""
         self.service = service
         self.hub = hub
         self.cancel = asyncio.Event()
@@ -52,6 +54,7 @@ class ManualSync:
         self._notify = notify
         self._on_dialog = on_dialog
         self._delay = delay
+        self._remote_cover = remote_cover
         self._timer: asyncio.TimerHandle | None = None
         self.reviewed: ReviewDialog | None = None
 
@@ -123,7 +126,8 @@ class ManualSync:
         self.dialog.hide()
         self.hub.update(sync_done=0, sync_total=0)
         self._show_line("Waiting for you to review what will be sent…")
-        review = ReviewDialog(preview.books, self._window, self.service.match_details())
+        targets = self.service.match_details()
+        review = ReviewDialog(preview.books, self._window, targets, self._remote_cover)
         self.reviewed = review
         try:
             accepted = await run_dialog(review, lambda: self._on_dialog(review))

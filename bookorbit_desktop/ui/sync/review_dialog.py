@@ -4,27 +4,31 @@ Shown when a dry run finds more entries to send than `progress_text.REVIEW_THRES
 dates from KOReader's reading history, so the first sync of a large library (or a burst after
 an import) never reaches a public profile unseen. Each row says where the book goes (the
 Hardcover book it is linked to and the edition in words: format and pages; the Hardcover ids
-only in the tooltip) and exactly what will be sent (status, pages,
-dates, rating, privacy), wrapped rather than cut; the pane below repeats the selected row in
-full. Each read date found in the reading history is a row of its own under its book, beside
-what Hardcover has, unticked: it goes out only when the user ticks it (one box ticks them all).
-Unticking a book that would be sent excludes it from Hardcover sync (it can be included again
-from the Hardcover page) and its dates with it; a book listed only for its dates has no such box.
+only in the tooltip) and exactly what will be sent (status, pages, dates, rating, privacy),
+wrapped rather than cut; the pane below repeats the selected row in full, beside the Hardcover
+book's cover when its address is stored (loaded in the background; a cover that arrives after
+the user moved on to another row is not shown). Each read date found in the reading history
+is a row of its own under its book, beside what Hardcover has, unticked: it goes out only when
+the user ticks it (one box ticks them all). Unticking a book that would be sent excludes it
+from Hardcover sync (it can be included again from the Hardcover page) and its dates with it;
+a book listed only for its dates has no such box.
 Send starts the real pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -45,6 +49,9 @@ if TYPE_CHECKING:
     from bookorbit_desktop.services.sync import BookResult, ProposedDate
 
 BOOK, TARGET, CHANGE = range(3)  # the tree's columns
+COVER_URL = Qt.ItemDataRole.UserRole + 1  # a book row's Hardcover cover address
+COVER_HEIGHT = 80  # the details pane's cover, in pixels
+Cover = Callable[[str], Awaitable[bytes | None]]  # an image by its address (None: no image)
 NO_TARGET = "No Hardcover book linked yet"
 DATES_ONLY = "Nothing but the read dates below that you tick"
 CHECKABLE = Qt.ItemFlag.ItemIsUserCheckable
@@ -149,9 +156,11 @@ class ReviewDialog(QDialog):
         books: Sequence[BookResult],
         parent: QWidget | None,
         targets: Mapping[int, MatchInfo] | None = None,
+        cover: Cover | None = None,
     ) -> None:
         """`targets`: each book's stored match (`HardcoverService.match_details`), shown as the
-        Hardcover book and edition in words (`MatchInfo.summary`: title, format, pages)."""
+        Hardcover book and edition in words (`MatchInfo.summary`: title, format, pages);
+        `cover(url)`: the Hardcover book's cover for the details pane (None: text only)."""
         super().__init__(parent)
         self.setObjectName("syncReviewDialog")
         self.setWindowTitle("Review Before Sending to Hardcover")
@@ -166,17 +175,27 @@ class ReviewDialog(QDialog):
         self._books = [book for book in books if book.outcome == "would_send" or book.proposals]
         self._dates: list[tuple[QTreeWidgetItem, QTreeWidgetItem, ProposedDate]] = []
         self._updating = False  # the tick-all box and the rows follow each other, once
+        self._cover = cover
+        self._tasks: set[asyncio.Task[None]] = set()
         layout = QVBoxLayout(self)
         sending = sum(1 for book in self._books if book.outcome == "would_send")
         proposed = sum(len(book.proposals) for book in self._books)
         layout.addWidget(wrapped_label(intro_text(sending, proposed)))
         self.tree = self._make_tree(targets or {})
         layout.addWidget(self.tree, 1)
+        self.cover = QLabel()
+        self.cover.setObjectName("syncReviewCover")
+        self.cover.setAccessibleName("Cover of the Hardcover book")
+        self.cover.setFixedHeight(COVER_HEIGHT)
+        self.cover.hide()
         self.details = QLabel()
         self.details.setObjectName("syncReviewDetails")
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.details)
+        pane = QHBoxLayout()
+        pane.addWidget(self.cover, 0, Qt.AlignmentFlag.AlignTop)
+        pane.addWidget(self.details, 1)
+        layout.addLayout(pane)
         self.history_dates = QCheckBox(
             "Send the read date from your reading history"
             if proposed == 1
@@ -232,6 +251,7 @@ class ReviewDialog(QDialog):
             else:
                 item.setFlags(item.flags() & ~CHECKABLE)
             item.setData(BOOK, Qt.ItemDataRole.UserRole, book.book_id)
+            item.setData(BOOK, COVER_URL, (info or {}).get("cover_url"))
             tree.addTopLevelItem(item)
             for date in book.proposals:
                 child = QTreeWidgetItem(item, [date_line(date)])
@@ -273,6 +293,7 @@ class ReviewDialog(QDialog):
         self._update_send()
 
     def _show_details(self, item: QTreeWidgetItem | None) -> None:
+        self._show_cover(item)
         if item is None:
             self.details.clear()
             return
@@ -286,6 +307,33 @@ class ReviewDialog(QDialog):
         self.details.setText(
             f"{item.text(BOOK)} → {item.text(TARGET)}\nWill send: {item.text(CHANGE)}"
         )
+
+    def _show_cover(self, item: QTreeWidgetItem | None) -> None:
+        """The selected book's Hardcover cover (a date's row: its book's), once loaded."""
+        self.cover.clear()
+        self.cover.hide()
+        book = None if item is None else (item.parent() or item)
+        url = None if book is None else book.data(BOOK, COVER_URL)
+        if self._cover is not None and isinstance(url, str) and url:
+            task = asyncio.ensure_future(self._load_cover(item, url))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _load_cover(self, item: QTreeWidgetItem | None, url: str) -> None:
+        assert self._cover is not None
+        data = await self._cover(url)
+        image = QPixmap()
+        if data is None or not image.loadFromData(data) or self.tree.currentItem() is not item:
+            return  # no cover, or the user moved on to another row meanwhile
+        scaled = image.scaledToHeight(COVER_HEIGHT, Qt.TransformationMode.SmoothTransformation)
+        self.cover.setPixmap(scaled)
+        self.cover.setFixedWidth(scaled.width())
+        self.cover.show()
+
+    def done(self, result: int) -> None:
+        for task in list(self._tasks):  # a cover still on its way is not wanted any more
+            task.cancel()
+        super().done(result)
 
     def _books_in(self, state: Qt.CheckState) -> list[int]:
         items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
