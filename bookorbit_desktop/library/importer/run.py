@@ -56,6 +56,7 @@ from bookorbit_desktop.library.importer.unchanged import same_stat
 from bookorbit_desktop.library.importer.writer import KnownFile, LibraryIndex
 from bookorbit_desktop.library.metadata.covers import cover_relative_path, delete_cover
 from bookorbit_desktop.library.metadata.reader import BookMetadata, BookReadError
+from bookorbit_desktop.library.search.fold import interrupts_put_off
 from bookorbit_desktop.library.store.models import database
 
 __all__ = ["import_paths"]
@@ -197,7 +198,8 @@ class _Importer:
         """(outcome, book id, failure reason) for one file; never raises for a bad file."""
         path = plan.path
         try:
-            outcome, book_id = self._import(plan, prepared)
+            with interrupts_put_off():  # Ctrl-C lands between files, never inside a write
+                outcome, book_id = self._import(plan, prepared)
         except BookReadError as error:
             log.warning("Not imported: %s: %s", path, error)
             return ImportOutcome.FAILED, None, str(error)

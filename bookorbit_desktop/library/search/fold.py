@@ -8,6 +8,8 @@ registers it (`db.open_database` does; another tool registers `fold_value` under
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
@@ -62,6 +64,30 @@ def fold(text: str) -> str:
 def fold_value(value: object) -> str:
     """`fold` as SQL calls it: NULL (no series) and other non-texts fold to ""."""
     return fold(value) if isinstance(value, str) else ""
+
+
+@contextmanager
+def interrupts_put_off() -> Iterator[None]:
+    """Ctrl-C waits until the block ends. The index's triggers run `fold_value` inside SQLite,
+    and a KeyboardInterrupt raised in there reaches the caller as sqlite3's "user-defined
+    function raised exception": a write that failed as if the library were at fault. Inside
+    the block SIGINT is only noted, and delivered again once the write is whole. (Python runs
+    signal handlers in the main thread only; elsewhere this does nothing.)"""
+    import signal
+    import threading
+
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    noted: list[int] = []
+    signal.signal(signal.SIGINT, lambda number, _frame: noted.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if noted:
+            signal.raise_signal(signal.SIGINT)
 
 
 def register_fold(db: SqliteDatabase) -> None:
