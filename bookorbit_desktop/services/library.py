@@ -41,16 +41,6 @@ STATUS_LABELS: dict[str, str] = {
     "skimmed": "Skimmed",
     "abandoned": "Abandoned",
 }
-HARDCOVER_STATES = (
-    "linked",
-    "needs_review",
-    "unmatched",
-    "no_match",
-    "error",
-    "excluded",
-    "removed",
-    "unread",
-)
 HARDCOVER_LABELS: dict[str, str] = {
     "linked": "Linked",
     "needs_review": "Needs review",

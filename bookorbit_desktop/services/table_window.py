@@ -30,7 +30,8 @@ T = TypeVar("T")
 # More changed books than this (an import, a sync of the whole library): reading the order
 # again is quicker than looking for a long list of ids in it.
 MAX_CHANGED = 2000
-HARDCOVER_ORDER = (
+# The Hardcover states in the order the table sorts them.
+HARDCOVER_STATES = (
     "linked",
     "needs_review",
     "unmatched",
@@ -89,7 +90,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "progress": ["coalesce(r.progress, 0.0)"],
     "rating": ["coalesce(r.rating, -1.0)"],
     "format": _missing_last(_FORMATS),
-    "hardcover": [_rank(f"({_HARDCOVER})", HARDCOVER_ORDER)],
+    "hardcover": [_rank(f"({_HARDCOVER})", HARDCOVER_STATES)],
 }
 _LIBRARY_ORDER = "b.sort_title IS NOT NULL, b.sort_title, b.id"
 _JOINS = {

@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from bookorbit_desktop.services import table_window
 from bookorbit_desktop.services.library_rows import TableBook
@@ -29,6 +29,7 @@ from bookorbit_desktop.ui.library.model import (
     COLUMN_KEYS,
     COLUMNS,
     PROGRESS_ROLE,
+    BookColumns,
     display,
 )
 
@@ -98,7 +99,7 @@ def _find(
     return Found(stamp, None, place, {book.id: book for book in read(sorted(place))})
 
 
-class LazyLibraryModel(QAbstractTableModel):
+class LazyLibraryModel(BookColumns):
     """Books as rows, `COLUMNS` as columns; `set_filter`/`set_status_filter`/`sort` reorder.
     Empty until `set_reader` says how to read books."""
 
@@ -252,16 +253,6 @@ class LazyLibraryModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][1]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -23,13 +23,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.services.library import (
     HARDCOVER_LABELS,
-    HARDCOVER_STATES,
     READING_STATUSES,
     STATUS_LABELS,
     BookRow,
     progress_text,
 )
 from bookorbit_desktop.services.library_rows import TableBook, table_book
+from bookorbit_desktop.services.table_window import HARDCOVER_STATES
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -197,7 +197,21 @@ def sort_key(column: int) -> Callable[[Row], Any]:
     return keys[key]
 
 
-class LibraryModel(QAbstractTableModel):
+class BookColumns(QAbstractTableModel):
+    """The library table's columns and their headers, for every model that shows them."""
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][1]
+        return None
+
+
+class LibraryModel(BookColumns):
     """Books as rows, `COLUMNS` as columns; `set_filter`/`sort` reorder."""
 
     def __init__(self, parent: Any = None) -> None:
@@ -261,16 +275,6 @@ class LibraryModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][1]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
