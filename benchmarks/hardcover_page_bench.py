@@ -28,26 +28,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from peewee import chunked  # noqa: E402
+
+from benchmarks.generated_library import FIRST, LAST, insert_books  # noqa: E402
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
 from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
 from bookorbit_desktop.library.store.models import (  # noqa: E402
-    Author,
-    Book,
-    BookAuthor,
     HardcoverMatch,
     HardcoverSync,
-    ReadingState,
     SyncOutbox,
     database,
 )
 
-WORDS = tuple(
-    "orbit light river stone quiet harbour winter letter garden morning reader signal distance "  # noqa: SIM905
-    "paper window silver question mountain library evening story promise shadow élan café".split()
-)
-NAMES = tuple("Anna Boris Chloé Dmitri Elena Farid Grace Hiro Ines José Kai Lena".split())  # noqa: SIM905
-FAMILIES = tuple("Adams Brontë Chen Dubois Eriksen García Hughes Ivanova Jensen Müller".split())  # noqa: SIM905
-STATUSES = ("unread", "unread", "want_to_read", "reading", "read")
 # (match state, sync state or None, in the outbox): how matching and syncing leave books.
 OUTCOMES = (
     ("linked", "synced", False),
@@ -62,7 +54,7 @@ OUTCOMES = (
     ("excluded", None, False),
     ("removed", None, False),
 )
-CHUNK = 5000
+CHUNK = 1000
 GOAL_MS = 500.0
 
 
@@ -71,62 +63,28 @@ def build_library(data_dir: Path, count: int) -> None:
     paths = resolve_paths(data_dir)
     paths.ensure()
     open_database(paths.db_file)
+    statuses = insert_books(count, rng, authors=300, states=True)
     now = time.time()
-    authors = [f"{rng.choice(NAMES)} {family}" for family in FAMILIES for _ in range(30)]
+    matches, synced, queued = [], [], []
+    for book_id, status in statuses.items():
+        if status == "unread":
+            continue
+        state, sync_state, waiting = rng.choice(OUTCOMES)
+        # A few copies of one Hardcover book: every 50th links to its neighbour's.
+        hc_book_id = (book_id - book_id % 50 % 2) * 10 if state == "linked" else None
+        matches.append(match_row(book_id, state, hc_book_id, rng, now))
+        if sync_state is not None:
+            synced.append({"book": book_id, "state": sync_state, "reason": None, "updated_at": now})
+        if waiting:
+            queued.append({"book": book_id, "kinds": {"status": now}, "queued_at": now})
     with database.atomic():
-        Author.insert_many([{"name": n, "sort_name": n} for n in dict.fromkeys(authors)]).execute()
-        author_ids = [a.id for a in Author.select(Author.id)]
-        for start in range(0, count, CHUNK):
-            rows = []
-            for n in range(start, min(count, start + CHUNK)):
-                title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 5))).capitalize()
-                in_series = n % 3 == 0
-                rows.append(
-                    {
-                        "title": title,
-                        "sort_title": title.lower(),
-                        "series": f"{rng.choice(WORDS).title()} {n % 997}" if in_series else None,
-                        "series_index": float(n % 7 + 1) if in_series else None,
-                        "identifiers": {},
-                        "added_at": now - n,
-                        "updated_at": now - n,
-                    }
-                )
-            first = Book.insert_many(rows).execute()
-            ids = range(first - len(rows) + 1, first + 1)
-            BookAuthor.insert_many(
-                [
-                    {"book": book_id, "author": rng.choice(author_ids), "position": position}
-                    for book_id in ids
-                    for position in range(rng.choice((1, 1, 2)))
-                ]
-            ).execute()
-            statuses = {book_id: rng.choice(STATUSES) for book_id in ids}
-            ReadingState.insert_many(
-                [
-                    {"book": i, "status": s, "progress": rng.random(), "updated_at": now}
-                    for i, s in statuses.items()
-                ]
-            ).execute()
-            matches, synced, queued = [], [], []
-            for book_id, status in statuses.items():
-                if status == "unread":
-                    continue
-                state, sync_state, waiting = rng.choice(OUTCOMES)
-                # A few copies of one Hardcover book: every 50th links to its neighbour's.
-                hc_book_id = (book_id - book_id % 50 % 2) * 10 if state == "linked" else None
-                matches.append(match_row(book_id, state, hc_book_id, rng, now))
-                if sync_state is not None:
-                    synced.append(
-                        {"book": book_id, "state": sync_state, "reason": None, "updated_at": now}
-                    )
-                if waiting:
-                    queued.append({"book": book_id, "kinds": {"status": now}, "queued_at": now})
-            HardcoverMatch.insert_many(matches).execute()
-            if synced:
-                HardcoverSync.insert_many(synced).execute()
-            if queued:
-                SyncOutbox.insert_many(queued).execute()
+        for model, rows in (
+            (HardcoverMatch, matches),
+            (HardcoverSync, synced),
+            (SyncOutbox, queued),
+        ):
+            for batch in chunked(rows, CHUNK):
+                model.insert_many(batch).execute()
     close_database()
 
 
@@ -139,7 +97,7 @@ def match_row(
             "book_id": (hc_book_id or book_id * 10) + n,
             "title": f"Candidate {n}",
             "slug": f"candidate-{book_id}-{n}",
-            "authors": [f"{rng.choice(NAMES)} {rng.choice(FAMILIES)}"],
+            "authors": [f"{rng.choice(FIRST)} {rng.choice(LAST)}"],
             "year": 1990 + n,
             "edition": "ebook · en · 312 pages · 40 readers",
             "score": 0.9 - n / 10,

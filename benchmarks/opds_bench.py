@@ -42,6 +42,7 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.generated_library import insert_books
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.store.db import close_database, open_database
@@ -50,94 +51,8 @@ from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.accounts import key_for_password, set_account
 from bookorbit_desktop.server.app import LanServer
 
-WORDS = tuple(
-    "orbit light river stone quiet harbour winter letter garden morning reader signal distance "  # noqa: SIM905
-    "paper window silver question mountain library evening story promise lord ring shadow "
-    "élan café naïve über straße".split()
-)
-FIRST = tuple("Anna Boris Chloé Dmitri Elena Farid Grace Hiro Ines José Kai Lena Mateo".split())  # noqa: SIM905
-LAST = tuple("Adams Brontë Chen Dubois Eriksen García Hughes Ivanova Jensen Müller".split())  # noqa: SIM905
 PASSWORD = "bench password"
 ATOM = "http://www.w3.org/2005/Atom"
-
-
-def _title(rng: random.Random) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 5))).capitalize()
-
-
-def build_library(count: int, rng: random.Random) -> None:
-    """Insert `count` books with authors, files and reading states in one transaction."""
-    authors = sorted({f"{rng.choice(FIRST)} {rng.choice(LAST)} {n % 400}" for n in range(count)})
-    series_names = [f"The {_title(rng)} Cycle" for _ in range(max(1, count // 30))]
-    statuses = ["unread"] * 6 + ["want_to_read", "reading", "read"]
-    now = time.time()
-    books, book_authors, files, states = [], [], [], []
-    for book_id in range(1, count + 1):
-        title = _title(rng)
-        series = rng.choice(series_names) if book_id % 3 == 0 else None
-        description = " ".join(rng.choice(WORDS) for _ in range(90))
-        added = now - (count - book_id) * 60 - rng.random()
-        books.append(
-            (
-                book_id,
-                title,
-                title.lower(),
-                "en",
-                series,
-                rng.randint(1, 12) if series else None,
-                "Bench Press",
-                "2019-05",
-                f"<p>{description}</p>",
-                f"covers/{book_id}.jpg" if book_id % 2 else None,
-                "{}",
-                added,
-                added,
-            )
-        )
-        for position in range(1 + (book_id % 4 == 0)):
-            book_authors.append((book_id, rng.randrange(len(authors)) + 1, position, "aut"))
-        files.append(
-            (
-                book_id,
-                book_id,
-                f"/nonexistent/{book_id}.epub",
-                "epub",
-                500_000,
-                added,
-                f"{book_id:032x}",
-                0,
-                added,
-            )
-        )
-        states.append((book_id, rng.choice(statuses), 0.0, added))
-    with database.atomic():
-        db = database.obj
-        db.execute_sql("DELETE FROM author")
-        db.connection().executemany(
-            "INSERT INTO author (id, name, sort_name) VALUES (?, ?, ?)",
-            [(i + 1, name, name.split(" ")[1]) for i, name in enumerate(authors)],
-        )
-        db.connection().executemany(
-            "INSERT INTO book (id, title, sort_title, language, series, series_index, publisher,"
-            " published, description, cover_path, identifiers, added_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            books,
-        )
-        db.connection().executemany(
-            "INSERT OR IGNORE INTO book_author (book_id, author_id, position, role)"
-            " VALUES (?, ?, ?, ?)",
-            book_authors,
-        )
-        db.connection().executemany(
-            "INSERT INTO book_file (id, book_id, path, format, size, mtime, partial_md5, missing,"
-            " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            files,
-        )
-        db.connection().executemany(
-            "INSERT INTO reading_state (book_id, status, progress, updated_at) VALUES (?, ?, ?, ?)",
-            states,
-        )
-    db.execute_sql("ANALYZE")
 
 
 def add_big_file(folder: Path, megabytes: int) -> tuple[int, Path]:
@@ -226,7 +141,8 @@ async def run(args: argparse.Namespace) -> None:
         open_database(paths.db_file)
         rng = random.Random(42)
         started = time.perf_counter()
-        build_library(args.books, rng)
+        insert_books(args.books, rng, files=True, states=True, details=True)
+        database.obj.execute_sql("ANALYZE")
         print(f"library: {args.books} books inserted in {time.perf_counter() - started:.1f} s")
         file_id, big = add_big_file(Path(folder), args.download_mb)
         set_account("bench", key_for_password(PASSWORD))

@@ -33,6 +33,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.generated_library import insert_books
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import database
@@ -40,52 +41,9 @@ from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.accounts import key_for_password, set_account
 from bookorbit_desktop.server.app import LanServer
 
-WORDS = tuple(
-    "orbit light river stone quiet harbour winter letter garden morning reader signal distance "  # noqa: SIM905
-    "paper window silver question mountain library evening story promise lord ring shadow "
-    "élan café naïve über straße".split()
-)
-FIRST = tuple("Anna Boris Chloé Dmitri Elena Farid Grace Hiro Ines José Kai Lena Mateo".split())  # noqa: SIM905
-LAST = tuple("Adams Brontë Chen Dubois Eriksen García Hughes Ivanova Jensen Müller".split())  # noqa: SIM905
 PASSWORD = "bench password"
 SEARCHES = ("/opds/search?q=lord%20ring", "/opds/search?q=harbour", "/opds/search?q=ka")
 EDITED_SEARCH = "/opds/search?q=caf%C3%A9%20naive"
-
-
-def build_library(count: int, rng: random.Random) -> None:
-    """Insert `count` books with authors and files in one transaction."""
-    authors = sorted({f"{rng.choice(FIRST)} {rng.choice(LAST)} {n % 400}" for n in range(count)})
-    series_names = [f"The {rng.choice(WORDS).title()} Cycle" for _ in range(max(1, count // 30))]
-    books, credits, files = [], [], []
-    for book_id in range(1, count + 1):
-        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 4))).capitalize()
-        series = rng.choice(series_names) if book_id % 3 == 0 else None
-        books.append((book_id, title, title.lower(), series))
-        for position in range(1 + (book_id % 4 == 0)):
-            credits.append((book_id, rng.randrange(len(authors)) + 1, position))
-        files.append((book_id, f"/nonexistent/{book_id}.epub", f"{book_id:032x}"))
-    with database.atomic():
-        connection = database.obj.connection()
-        connection.executemany(
-            "INSERT INTO author (id, name, sort_name) VALUES (?, ?, ?)",
-            [(i + 1, name, name.split(" ")[1]) for i, name in enumerate(authors)],
-        )
-        connection.executemany(
-            "INSERT INTO book (id, title, sort_title, series, identifiers, added_at, updated_at)"
-            " VALUES (?, ?, ?, ?, '{}', 0, 0)",
-            books,
-        )
-        connection.executemany(
-            "INSERT OR IGNORE INTO book_author (book_id, author_id, position, role)"
-            " VALUES (?, ?, ?, 'aut')",
-            credits,
-        )
-        connection.executemany(
-            "INSERT INTO book_file (book_id, path, format, size, mtime, partial_md5, missing,"
-            " added_at) VALUES (?, ?, 'epub', 1000, 0, ?, 0, 0)",
-            files,
-        )
-    database.obj.execute_sql("ANALYZE")
 
 
 def rename_a_book() -> None:
@@ -130,7 +88,8 @@ async def run(args: argparse.Namespace) -> None:
         paths.ensure()
         open_database(paths.db_file)
         started = time.perf_counter()
-        build_library(args.books, random.Random(42))
+        insert_books(args.books, random.Random(42), longest_title=4, files=True)
+        database.obj.execute_sql("ANALYZE")
         print(f"library: {args.books} books inserted in {time.perf_counter() - started:.1f} s")
         set_account("bench", key_for_password(PASSWORD))
         server = LanServer(ServerContext(paths=paths), host="127.0.0.1", port=0)

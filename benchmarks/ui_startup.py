@@ -55,27 +55,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from peewee import chunked  # noqa: E402
+
+from benchmarks.generated_library import FIRST, LAST, insert_books  # noqa: E402
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
 from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
 from bookorbit_desktop.library.store.models import (  # noqa: E402
-    Author,
-    Book,
-    BookAuthor,
-    BookFile,
     HardcoverMatch,
-    ReadingState,
     database,
 )
 from bookorbit_desktop.library.store.settings import set_setting  # noqa: E402
 from tests.server.serve_process import server_answers  # noqa: E402
 
-WORDS = tuple(
-    "orbit light river stone quiet harbour winter letter garden morning reader signal distance "  # noqa: SIM905
-    "paper window silver question mountain library evening story promise shadow élan café".split()
-)
-NAMES = tuple("Anna Boris Chloé Dmitri Elena Farid Grace Hiro Ines José Kai Lena Mateo".split())  # noqa: SIM905
-FAMILIES = tuple("Adams Brontë Chen Dubois Eriksen García Hughes Ivanova Jensen Müller".split())  # noqa: SIM905
-STATUSES = ("unread", "unread", "want_to_read", "reading", "read")
 SHOWN = re.compile(r"Window shown with (\d+) books after (\d+) ms")
 FILLED = re.compile(r"Library table filled with (\d+) books after (\d+) ms")
 CHUNK = 500
@@ -102,71 +93,13 @@ def build_library(data_dir: Path, count: int) -> int:
     paths = resolve_paths(data_dir)
     paths.ensure()
     open_database(paths.db_file)
+    statuses = insert_books(count, rng, authors=300, series_kind="Saga", files=True, states=True)
     now = time.time()
-    authors = [f"{rng.choice(NAMES)} {family}" for family in FAMILIES for _ in range(30)]
+    # Every started, finished or wanted book has been matched on Hardcover once.
+    matches = [hardcover_match(i, rng, now) for i, s in statuses.items() if s != "unread"]
     with database.atomic():
-        Author.insert_many(
-            [{"name": name, "sort_name": name} for name in dict.fromkeys(authors)]
-        ).execute()
-        author_ids = [a.id for a in Author.select(Author.id)]
-        for start in range(0, count, CHUNK):
-            rows = []
-            for n in range(start, min(count, start + CHUNK)):
-                title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 5))).capitalize()
-                rows.append(
-                    {
-                        "title": title,
-                        "sort_title": title.lower(),
-                        "series": f"{rng.choice(WORDS).title()} Saga" if n % 3 == 0 else None,
-                        "series_index": float(n % 7 + 1) if n % 3 == 0 else None,
-                        "identifiers": {},
-                        "added_at": now - n,
-                        "updated_at": now - n,
-                    }
-                )
-            first = Book.insert_many(rows).execute()
-            ids = range(first - len(rows) + 1, first + 1)
-            BookAuthor.insert_many(
-                [
-                    {"book": book_id, "author": rng.choice(author_ids), "position": position}
-                    for book_id in ids
-                    for position in range(rng.choice((1, 1, 2)))
-                ]
-            ).execute()
-            statuses = {book_id: rng.choice(STATUSES) for book_id in ids}
-            ReadingState.insert_many(
-                [
-                    {
-                        "book": book_id,
-                        "status": status,
-                        "progress": rng.random(),
-                        "updated_at": now,
-                    }
-                    for book_id, status in statuses.items()
-                ]
-            ).execute()
-            # Every started, finished or wanted book has been matched on Hardcover once.
-            HardcoverMatch.insert_many(
-                [
-                    hardcover_match(book_id, rng, now)
-                    for book_id, s in statuses.items()
-                    if s != "unread"
-                ]
-            ).execute()
-            BookFile.insert_many(
-                [
-                    {
-                        "book": book_id,
-                        "path": f"/books/{book_id}.epub",
-                        "format": "epub",
-                        "size": 1000 + book_id,
-                        "mtime": now,
-                        "partial_md5": f"{book_id:032x}",
-                        "added_at": now,
-                    }
-                    for book_id in ids
-                ]
-            ).execute()
+        for batch in chunked(matches, CHUNK):
+            HardcoverMatch.insert_many(batch).execute()
     port = free_port()
     set_setting("server.host", "127.0.0.1")
     set_setting("server.port", port)
@@ -180,7 +113,7 @@ def hardcover_match(book_id: int, rng: random.Random, now: float) -> dict[str, o
         {
             "book_id": book_id * 10 + n,
             "title": f"Candidate {n}",
-            "authors": [f"{rng.choice(NAMES)} {rng.choice(FAMILIES)}"],
+            "authors": [f"{rng.choice(FIRST)} {rng.choice(LAST)}"],
             "year": 1990 + n,
             "edition": "ebook · en · 312 pages · 40 readers",
             "score": 0.9 - n / 10,
