@@ -2,6 +2,7 @@
 
     python benchmarks/opds_bench.py [--books 10000] [--iterations 300] [--download-mb 20]
     python benchmarks/opds_bench.py --books 250000 --iterations 100 --feeds-only
+    python benchmarks/opds_bench.py --books 250000 --json
 
 Builds a library of N books in a temporary folder (rows inserted in bulk: titles, 1-2 authors,
 series for a third, ~600-character descriptions, covers recorded for half), starts the real
@@ -22,12 +23,16 @@ download of a file of --download-mb megabytes (skipped with --feeds-only). A dee
 one the `next` link of page N leads to (N = 3/4 of the pages; `?page=N` is asked once, untimed),
 so it is timed at the address a reader paging through the feed really follows.
 Target: every feed page < 50 ms at p99, however deep.
+
+`--json` times only the deep pages of All books, Authors and Series (no download) and prints
+one line, {"figures": ..., "goals": ...}, for the scale table (`make bench-scale`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import statistics
@@ -53,6 +58,13 @@ from bookorbit_desktop.server.app import LanServer
 
 PASSWORD = "bench password"
 ATOM = "http://www.w3.org/2005/Atom"
+GOAL = "< 50 ms"
+# The scale table's figures (`--json`): the feed each one times.
+SCALE_FEEDS = {
+    "OPDS all books deep page p99": "all books deep",
+    "OPDS authors deep page p99": "authors deep",
+    "OPDS series deep page p99": "series deep",
+}
 
 
 def add_big_file(folder: Path, megabytes: int) -> tuple[int, Path]:
@@ -167,9 +179,14 @@ async def run(args: argparse.Namespace) -> None:
         after_edit = ("search after edit", "/opds/search?q=caf%C3%A9%20naive", rename_a_book)
         after_sync = ("search after sync", "/opds/search?q=caf%C3%A9%20naive", record_progress)
         try:
+            if args.json:
+                await print_json(base, feeds, args)
+                return
             print(f"{'feed':<19}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}   (n={args.iterations})")
             worst = 0.0
-            runs = [(name, href, None) for name, href in feeds.items()]
+            runs: list[tuple[str, str, Callable[[], None] | None]] = [
+                (name, href, None) for name, href in feeds.items()
+            ]
             runs += [after_edit, after_sync]
             for name, href, before in runs:
                 timings = await time_feed(base, href, args.iterations, before)
@@ -192,6 +209,15 @@ async def run(args: argparse.Namespace) -> None:
             close_database()
 
 
+async def print_json(base: str, feeds: dict[str, str], args: argparse.Namespace) -> None:
+    figures = {
+        figure: percentile(await time_feed(base, feeds[feed], args.iterations), 0.99) * 1000
+        for figure, feed in SCALE_FEEDS.items()
+    }
+    goals = dict.fromkeys(SCALE_FEEDS, GOAL)
+    print(json.dumps({"books": args.books, "figures": figures, "goals": goals}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--books", type=int, default=10_000)
@@ -199,6 +225,7 @@ def main() -> None:
     parser.add_argument("--download-mb", type=int, default=20)
     parser.add_argument("--downloads", type=int, default=10)
     parser.add_argument("--feeds-only", action="store_true", help="time the feeds, no download")
+    parser.add_argument("--json", action="store_true", help="print the scale figures as JSON")
     asyncio.run(run(parser.parse_args()))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
@@ -64,3 +65,44 @@ def test_the_table_lines_up_its_columns():
         "page filled | 412 ms | < 500 ms",
         "rate        | 9      |         ",
     ]
+
+
+def test_every_scale_benchmark_has_a_json_mode():
+    missing = [
+        b.script
+        for b in scale_table.BENCHES
+        if not scale_table.has_json_mode(scale_table.HERE / b.script)
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("script", "quick", "figures"),
+    [
+        (
+            "opds_bench.py",
+            ["--iterations", "3"],
+            [
+                "OPDS all books deep page p99",
+                "OPDS authors deep page p99",
+                "OPDS series deep page p99",
+            ],
+        ),
+        (
+            "search_bench.py",
+            ["--iterations", "3", "--edit-iterations", "2"],
+            ["search p99", "search right after an edit p99"],
+        ),
+    ],
+)
+def test_the_catalog_benchmarks_json_gives_the_tables_rows(script, quick, figures):
+    """A small library, a few requests: the figures and goals the scale table prints."""
+    done = subprocess.run(
+        [*scale_table.command(scale_table.Bench(script), 200), *quick],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = scale_table.rows_from_output(script, done.stdout)
+    assert [row[0] for row in rows] == figures
+    assert all(value.endswith(" ms") and goal == "< 50 ms" for _, value, goal in rows)
