@@ -9,7 +9,7 @@ from tests.factories import add_book
 
 def test_the_chosen_book_is_named_by_its_title(library, qtbot):
     dune = add_book("Dune", ["Frank Herbert"])
-    nameless = add_book("Placeholder", ["Anon"])
+    nameless = add_book("Notes from a scanned copy", ["Anon"])
     books = [
         {**book, "title": ""} if book["id"] == nameless.id else book
         for book in LibraryService(library).list_books()
