@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.sql import AVAILABLE
 
 _TRIGRAM = 3  # the shortest term the index can look up
-_AVAILABLE = "EXISTS (SELECT 1 FROM book_file f WHERE f.book_id = b.id AND f.missing = 0)"
 
 
 def _phrase(term: str) -> str:
@@ -44,7 +44,7 @@ def matching_books(terms: Sequence[str], *, available_only: bool) -> list[int]:
         return []
     condition, params = match_condition(terms)
     if available_only:
-        condition += f" AND {_AVAILABLE}"
+        condition += f" AND {AVAILABLE}"
     cursor = database.execute_sql(
         f"SELECT b.id FROM book b WHERE {condition} ORDER BY b.sort_title, b.id", params
     )

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+# The condition a listed book meets (the catalog's lists and search): it has a file that is not
+# missing. `b` names the book in the query.
+AVAILABLE = "EXISTS (SELECT 1 FROM book_file f WHERE f.book_id = b.id AND f.missing = 0)"
+
 
 def marks(values: Collection[object]) -> str:
     """The parameter marks of an `IN (...)` list of `values`: "?, ?, ?"."""

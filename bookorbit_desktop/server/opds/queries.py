@@ -22,10 +22,9 @@ from bookorbit_desktop.library.store.models import (
     DocumentAlias,
     database,
 )
+from bookorbit_desktop.library.store.sql import AVAILABLE
 from bookorbit_desktop.library.store.sql import marks as in_marks
 from bookorbit_desktop.server.opds.paging import Listing, Page
-
-_AVAILABLE = "EXISTS (SELECT 1 FROM book_file f WHERE f.book_id = b.id AND f.missing = 0)"
 
 CURRENTLY_READING = ("reading", "rereading")
 WANT_TO_READ = ("want_to_read",)
@@ -156,7 +155,7 @@ SERIES = Order((("lower(b.series)", False), ("b.series", False)))
 def _book_page(
     where: str, params: Sequence[Any], order: Order, cursor: Cursor, size: int, join: str = ""
 ) -> Page[BookEntry]:
-    books = Listing(f"book b {join}", f"{_AVAILABLE} AND ({where})", params, order)
+    books = Listing(f"book b {join}", f"{AVAILABLE} AND ({where})", params, order)
     rows, previous, following = books.page("b.id", cursor, size)
     return Page(load_books([row[0] for row in rows]), size, cursor, previous, following)
 
@@ -201,7 +200,7 @@ def authors(cursor: Cursor, size: int) -> Page[AuthorEntry]:
     """Authors of at least one listed book, by sort name."""
     has_books = (
         "EXISTS (SELECT 1 FROM book_author ba JOIN book b ON b.id = ba.book_id"
-        f" WHERE ba.author_id = a.id AND {_AVAILABLE})"
+        f" WHERE ba.author_id = a.id AND {AVAILABLE})"
     )
     rows, previous, following = Listing("author a", has_books, (), AUTHORS).page(
         "a.id, a.name", cursor, size
@@ -210,7 +209,7 @@ def authors(cursor: Cursor, size: int) -> Page[AuthorEntry]:
     for author_id, name in rows:
         count = _scalar(
             "SELECT count(DISTINCT b.id) FROM book_author ba JOIN book b ON b.id = ba.book_id"
-            f" WHERE ba.author_id = ? AND {_AVAILABLE}",
+            f" WHERE ba.author_id = ? AND {AVAILABLE}",
             (author_id,),
         )
         items.append(AuthorEntry(author_id, name, count))
@@ -220,7 +219,7 @@ def authors(cursor: Cursor, size: int) -> Page[AuthorEntry]:
 def series(cursor: Cursor, size: int) -> Page[SeriesEntry]:
     """Series of listed books, by name."""
     # `lower(b.series) > ''` starts the index scan past the books without a series.
-    where = f"lower(b.series) > '' AND trim(b.series) != '' AND {_AVAILABLE}"
+    where = f"lower(b.series) > '' AND trim(b.series) != '' AND {AVAILABLE}"
     names = Listing("book b", where, (), SERIES, group_by=SERIES.expressions)
     rows, previous, following = names.page("b.series, count(*)", cursor, size)
     items = [SeriesEntry(name, count) for name, count in rows]
