@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.statistics import ImportSummary
 from bookorbit_desktop.ui.asyncqt import run_dialog
+from bookorbit_desktop.ui.text import counted
 
 FILE_NAME = "statistics.sqlite3"
 # Where the file may be below the chosen folder, most specific first.
@@ -58,11 +59,11 @@ def report_text(source: Path, summary: ImportSummary) -> str:
     """What the import did, for the message shown after it."""
     if summary.changed == 0 and not summary.dropped:
         return (
-            f"{source}\n\nNothing new: the reading of its {_books(summary.books)} "
+            f"{source}\n\nNothing new: the reading of its {counted('%n book(s)', summary.books)} "
             "was already imported."
         )
     lines = [
-        f"{_books(summary.books)} in the file, {summary.changed} with new reading.",
+        f"{counted('%n book(s)', summary.books)} in the file, {summary.changed} with new reading.",
         f"{summary.rows_added} new page records.",
     ]
     if summary.dropped:
@@ -71,10 +72,6 @@ def report_text(source: Path, summary: ImportSummary) -> str:
             "(before November 2007, in the future, or longer than a day)."
         )
     return f"{source}\n\n" + "\n".join(lines)
-
-
-def _books(count: int) -> str:
-    return "1 book" if count == 1 else f"{count} books"
 
 
 async def ask_statistics_path(parent: QWidget, kind: str) -> str | None:
