@@ -93,8 +93,10 @@ def new_entries() -> int:
 
 
 def refusals_by_highlight() -> dict[int, str]:
-    """highlight id -> "Refused by Hardcover: <reason>", for the Highlights page."""
-    return {s.highlight_id: s.refused for s in states() if s.refused}
+    """highlight id -> "Refused by Hardcover: <reason>", for the Highlights page (no book
+    titles: `states` looks one up per entry)."""
+    found = backlog(store.wanted(), store.sent_map())
+    return {left.entry.highlight_id: left.reason for left in found if left.refused and left.reason}
 
 
 def preview() -> list[PreviewRow]:
