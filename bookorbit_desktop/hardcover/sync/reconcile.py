@@ -371,9 +371,9 @@ def _moved_read(against: _Against, tracking: Tracking) -> Step | None:
     synced = tracking.read_id if read_kind(against.want.status_id) == OPEN_READ else None
     length = local.edition_pages if local.edition_id == remote.edition_id else None
     for read in remote.reads:
-        share = tracking.moved_share(read.id, remote.edition_id)
         if read.finished or read.id == synced or read.edition_id != remote.edition_id:
             continue
+        share = tracking.moved_share(read.id, remote.edition_id)
         pages = progress_pages(share, length) if share is not None else None
         if pages is not None and pages != read.pages:
             fields = _read_fields(read.started, read.finished, pages, read.edition_id)
