@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from PySide6.QtCore import Qt
 
-from bookorbit_desktop.app import Desktop
 from bookorbit_desktop.library.store.devices import (
     DeviceBookRow,
     DeviceSummary,
@@ -19,9 +17,9 @@ from bookorbit_desktop.services.devices import DeviceList, DeviceState
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.devices.on_device import OnDeviceLabel, on_devices_text
 from bookorbit_desktop.ui.devices.page import DevicesPage
-from bookorbit_desktop.ui.single_instance import SingleInstance
 from tests.devices.koreader_client import KoreaderDevice
 from tests.factories import add_book, make_epub
+from tests.ui.assembled import local_desktop
 from tests.ui.test_main_window import show_all
 
 PASSWORD = "kobo-pass"
@@ -29,12 +27,7 @@ PASSWORD = "kobo-pass"
 
 @pytest.fixture
 def desktop(library, qtbot, qloop):
-    set_setting("server.host", "127.0.0.1")
-    set_setting("server.port", 0)
-    set_setting("devices.calibre_port", 0)
-    set_setting("devices.discovery", False)
-    desktop = Desktop(library, SingleInstance(library.data_dir), started=time.monotonic())
-    desktop.build()
+    desktop = local_desktop(library, devices=True)
     yield desktop
     qloop.run_until_complete(desktop.shutdown())
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QApplication
 
-from bookorbit_desktop.services.library import LibraryService
-from bookorbit_desktop.ui.library.book_panel import BookPanel
-from bookorbit_desktop.ui.library.view import LibraryView
-from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.opening import CouldNotOpen, open_or_show
-from bookorbit_desktop.ui.status import StatusHub
+from tests.ui.assembled import bare_window
 
 
 def refuses(url: QUrl) -> bool:
@@ -41,17 +37,8 @@ def test_an_address_nothing_opens_is_shown_to_copy(qtbot):
 
 
 def test_the_log_and_data_folders_are_shown_when_no_file_manager_answers(library, qtbot, tmp_path):
-    service = LibraryService(library)
     logs = tmp_path / "logs"
-    window = MainWindow(
-        StatusHub(),
-        LibraryView(),
-        BookPanel(service.book_details, service.save_reading),
-        state_file=tmp_path / "state.ini",
-        log_dir=logs,
-        data_dir=tmp_path,
-    )
-    qtbot.addWidget(window)
+    window = bare_window(qtbot, library, tmp_path, log_dir=logs)
     window.opener = refuses
     shown = window.open_log_folder()
     assert isinstance(shown, CouldNotOpen)

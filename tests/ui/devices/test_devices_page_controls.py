@@ -5,30 +5,23 @@ without their database ids."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from bookorbit_desktop.app import Desktop
 from bookorbit_desktop.library.store.devices import DeviceBookRow, DeviceSummary
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.devices import DeviceList, DeviceState
 from bookorbit_desktop.ui.devices.page import NEEDS_PASSWORD, DevicesPage
-from bookorbit_desktop.ui.single_instance import SingleInstance
+from tests.ui.assembled import local_desktop
 from tests.ui.test_main_window import show_all
 
 
 @pytest.fixture
 def desktop(library, qtbot, qloop):
-    set_setting("server.host", "127.0.0.1")
-    set_setting("server.port", 0)
-    set_setting("devices.calibre_port", 0)
-    set_setting("devices.discovery", False)
-    desktop = Desktop(library, SingleInstance(library.data_dir), started=time.monotonic())
-    desktop.build()
+    desktop = local_desktop(library, devices=True)
     desktop.window.resize(1366, 768)
     show_all(desktop, start_hidden=False)
     yield desktop

@@ -8,12 +8,12 @@ import threading
 
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.services.cover_files import cover_files
-from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui import cover_loader
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.library.cover_grid import COVER, status_line
 from bookorbit_desktop.ui.library.view import LibraryView
 from tests.factories import add_book
+from tests.ui.assembled import bare_window
 from tests.ui.hardcover.test_row_covers import write_cover
 from tests.ui.library.shelf import show_library
 
@@ -104,25 +104,7 @@ def test_the_grid_and_the_table_share_the_selection(library, qtbot, qloop):
 
 
 def test_the_grid_choice_is_kept_across_starts(library, qtbot, tmp_path):
-    from bookorbit_desktop.ui.library.book_panel import BookPanel
-    from bookorbit_desktop.ui.main_window import MainWindow
-    from bookorbit_desktop.ui.status import StatusHub
-
-    service = LibraryService(library)
-
-    def window() -> MainWindow:
-        made = MainWindow(
-            StatusHub(),
-            LibraryView(),
-            BookPanel(service.book_details, service.save_reading),
-            state_file=tmp_path / "state.ini",
-            log_dir=tmp_path,
-            data_dir=tmp_path,
-        )
-        qtbot.addWidget(made)
-        return made
-
-    first = window()
+    first = bare_window(qtbot, library, tmp_path)
     first.library_view.show_grid(True)
     first.save_state()
-    assert window().library_view.grid_shown
+    assert bare_window(qtbot, library, tmp_path).library_view.grid_shown

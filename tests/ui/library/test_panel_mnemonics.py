@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-from bookorbit_desktop.app import Desktop
-from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.ui.single_instance import SingleInstance
 from tests.factories import add_book, make_epub
+from tests.ui.assembled import local_desktop
 
 LONE_AMPERSAND = re.compile(r"(?<!&)&(?!&)")
 
@@ -35,16 +32,9 @@ def test_mnemonic(text, key):
 
 @pytest.fixture
 def desktop(library, qtbot, qloop, tmp_path):
-    set_setting("server.host", "127.0.0.1")
-    set_setting("server.port", 0)
     file = make_epub(tmp_path / "dune.epub", "Dune", ["Frank Herbert"])
     book = add_book("Dune", ["Frank Herbert"], file=file)
-    desktop = Desktop(library, SingleInstance(library.data_dir), started=time.monotonic())
-    desktop.build()
-    desktop.show(start_hidden=False)
-    filled = desktop.fill()
-    if filled is not None:
-        qloop.run_until_complete(filled)
+    desktop = local_desktop(library, shown=True)
     qloop.run_until_complete(asyncio.sleep(0.5))  # the Hardcover page's first read ends
     desktop.window.resize(1366, 768)
     desktop.window.book_panel.show_book(book.id)

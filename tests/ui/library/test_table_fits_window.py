@@ -5,35 +5,25 @@ to scroll sideways) and Title takes the width the others leave."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
-from bookorbit_desktop.app import Desktop
-from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.library import HARDCOVER_LABELS, STATUS_LABELS
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
 from bookorbit_desktop.ui.library.view import CELL_PADDING
-from bookorbit_desktop.ui.single_instance import SingleInstance
 from tests.factories import add_book
+from tests.ui.assembled import local_desktop
 
 
 @pytest.fixture
 def desktop(library, qtbot, qloop):
-    set_setting("server.host", "127.0.0.1")
-    set_setting("server.port", 0)
     for title, author in [
         ("Jonathan Strange & Mr Norrell", "Susanna Clarke"),
         ("The Left Hand of Darkness", "Ursula K. Le Guin"),
         ("Dune", "Frank Herbert"),
     ]:
         add_book(title, [author])
-    desktop = Desktop(library, SingleInstance(library.data_dir), started=time.monotonic())
-    desktop.build()
-    desktop.show(start_hidden=False)
-    filled = desktop.fill()
-    if filled is not None:
-        qloop.run_until_complete(filled)
+    desktop = local_desktop(library, shown=True)
     yield desktop
     qloop.run_until_complete(desktop.shutdown())
 
