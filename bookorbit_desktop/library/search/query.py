@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bookorbit_desktop.library.store.keyset import Key
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import AVAILABLE
 
@@ -37,15 +38,22 @@ def match_condition(terms: Sequence[str], book_id: str = "b.id") -> tuple[str, l
     return f"{book_id} IN ({found})", params
 
 
-def matching_books(terms: Sequence[str], *, available_only: bool) -> list[int]:
-    """Ids of the books whose folded title, series or authors contain every term, by sort title
-    (then id); with `available_only`, only books with a file that is not missing."""
+def matching_keys(terms: Sequence[str], *, available_only: bool) -> list[Key]:
+    """(sort title, id) of the books whose folded title, series or authors contain every term,
+    in that order; with `available_only`, only books with a file that is not missing."""
     if not terms:
         return []
     condition, params = match_condition(terms)
     if available_only:
         condition += f" AND {AVAILABLE}"
     cursor = database.execute_sql(
-        f"SELECT b.id FROM book b WHERE {condition} ORDER BY b.sort_title, b.id", params
+        f"SELECT b.sort_title, b.id FROM book b WHERE {condition} ORDER BY b.sort_title, b.id",
+        params,
     )
-    return [row[0] for row in cursor.fetchall()]
+    return [tuple(row) for row in cursor.fetchall()]
+
+
+def matching_books(terms: Sequence[str], *, available_only: bool) -> list[int]:
+    """Ids of the books whose folded title, series or authors contain every term, by sort title
+    (then id); with `available_only`, only books with a file that is not missing."""
+    return [int(key[-1]) for key in matching_keys(terms, available_only=available_only)]

@@ -15,7 +15,7 @@ from typing import Any
 from peewee import SqliteDatabase
 
 from bookorbit_desktop.library.store import listing
-from bookorbit_desktop.library.store.keyset import Cursor, Key, Order
+from bookorbit_desktop.library.store.keyset import Cursor, Order
 from bookorbit_desktop.library.store.models import (
     ALIAS_FILENAME,
     BookFile,
@@ -184,11 +184,6 @@ def books_with_status(statuses: Sequence[str], cursor: Cursor, size: int) -> Pag
     order = BY_FINISH if tuple(statuses) == READ else BY_STATE_CHANGE
     join = "JOIN reading_state r ON r.book_id = b.id"
     return _book_page(f"r.status IN ({in_marks(statuses)})", statuses, order, cursor, size, join)
-
-
-def title_key(book_id: int) -> Key:
-    """The book's place in title order (its `BY_TITLE` key)."""
-    return tuple(_rows("SELECT sort_title, id FROM book WHERE id = ?", (book_id,))[0])
 
 
 def author_name(author_id: int) -> str | None:
