@@ -9,13 +9,14 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 
-from bookorbit_desktop.library.store.models import BookFile, HardcoverMatch, database
+from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.library import lazy_model
 from bookorbit_desktop.ui.library.lazy_model import LazyLibraryModel
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS, LibraryModel
 from tests.factories import add_book
+from tests.ui.library.shelf import shelve
 
 BOOKS = [
     # title, authors, series, index, status, progress, rating, formats, hardcover
@@ -34,24 +35,33 @@ FILTERS = ["", "dune", "herbert novels", "emi", "angstrom", "no such book"]
 
 @pytest.fixture
 def books(library):
-    for title, authors, series, index, status, progress, rating, kinds, state in BOOKS:
-        book = add_book(title, authors, series=series, series_index=index, status=status)
-        database.execute_sql(
-            "UPDATE reading_state SET progress = ?, rating = ? WHERE book_id = ?",
-            (progress, rating, book.id),
-        )
-        for n, kind in enumerate(kinds):
-            BookFile.create(
-                book=book,
-                path=f"/b/{book.id}-{n}.{kind}",
-                format=kind,
-                size=1,
-                mtime=0,
-                partial_md5=f"{book.id}-{n}",
-                added_at=0,
-            )
-        if state is not None:
-            HardcoverMatch.create(book=book, state=state, updated_at=0)
+    shelve(
+        [
+            {
+                "id": number,
+                "title": title,
+                "authors": authors,
+                "series": series,
+                "series_index": index,
+                "status": status,
+                "progress": progress,
+                "rating": rating,
+                "formats": kinds,
+                "hardcover": state or "unmatched",
+            }
+            for number, (
+                title,
+                authors,
+                series,
+                index,
+                status,
+                progress,
+                rating,
+                kinds,
+                state,
+            ) in enumerate(BOOKS, start=1)
+        ]
+    )
     return LibraryService(library, match_states=HardcoverService().match_states)
 
 
