@@ -51,9 +51,3 @@ def matching_keys(terms: Sequence[str], *, available_only: bool) -> list[Key]:
         params,
     )
     return [tuple(row) for row in cursor.fetchall()]
-
-
-def matching_books(terms: Sequence[str], *, available_only: bool) -> list[int]:
-    """Ids of the books whose folded title, series or authors contain every term, by sort title
-    (then id); with `available_only`, only books with a file that is not missing."""
-    return [int(key[-1]) for key in matching_keys(terms, available_only=available_only)]

@@ -13,9 +13,17 @@ from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.search.fold import fold
-from bookorbit_desktop.library.search.query import matching_books
+from bookorbit_desktop.library.search.query import matching_keys
+
+
 from bookorbit_desktop.library.store.models import Author, Book, BookFile, database
 from tests.factories import add_book
+
+
+def matching_books(terms, *, available_only):
+    """The ids of the matching books, in the search's order."""
+    return [book_id for _, book_id in matching_keys(terms, available_only=available_only)]
+
 
 # Few letters, so words share pieces; accents, case and letters that fold to two.
 _LETTERS = "aAbéÉoøŒß "
