@@ -14,8 +14,6 @@ from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.library.search.query import matching_keys
-
-
 from bookorbit_desktop.library.store.models import Author, Book, BookFile, database
 from tests.factories import add_book
 
