@@ -26,6 +26,7 @@ from bookorbit_desktop.hardcover.sync.reconcile import (
     INSERT_ENTRY,
     INSERT_READ,
     UPDATE_ENTRY,
+    UPDATE_READ,
     Action,
     Tracking,
     plan,
@@ -141,6 +142,8 @@ def after_action(tracking: Tracking, action: Action, answer: Remote) -> Tracking
     if action.kind == INSERT_READ:
         newest = max(answer.reads, key=lambda r: r.id)
         return replace(tracking, read_id=newest.id, read_owned=True)
+    if action.kind == UPDATE_READ:
+        return tracking.measured(action.target)
     return tracking
 
 

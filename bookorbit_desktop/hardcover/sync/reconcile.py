@@ -368,7 +368,7 @@ def _moved_read(against: _Against, tracking: Tracking) -> Step | None:
     """Our edition change took an open read along, page number and all (a read this push
     does not sync otherwise): its page goes back to the same distance into the book."""
     remote, local = against.remote, against.local
-    synced = tracking.read_id if read_kind(against.want.status_id) == OPEN_READ else None
+    synced = tracking.read_id if read_kind(against.want.status_id) != NO_READ else None
     length = local.edition_pages if local.edition_id == remote.edition_id else None
     for read in remote.reads:
         if read.finished or read.id == synced or read.edition_id != remote.edition_id:

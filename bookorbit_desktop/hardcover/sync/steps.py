@@ -5,7 +5,7 @@ Pure."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bookorbit_desktop.hardcover.sync.model import READ, Snapshot
@@ -50,6 +50,10 @@ class Tracking:
         return next(
             (share for rid, ed, share in self.shares if rid == read_id and ed != edition_id), None
         )
+
+    def measured(self, read_id: int | None) -> Tracking:
+        """The read's page was written in its present edition: its earlier share is spent."""
+        return replace(self, shares=tuple(s for s in self.shares if s[0] != read_id))
 
     def step_json(self) -> dict[str, Any]:
         """What an unfinished push must remember of this (`Snapshot.step`)."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
@@ -286,7 +286,17 @@ async def run_story(folder: Path, linked, history, on_hardcover, plan) -> None:
 _runs = itertools.count()
 
 
+_READ_ALL = {"status": "read", "progress": 1.0, "started": None, "finished": None,
+             "started_source": None, "finished_source": None}  # fmt: skip
+
+
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(  # the user's read moved to the copy's edition, then the copy is only wanted again
+    linked=[_READ_ALL],
+    history=None,
+    on_hardcover={"status": 1, "edition": 2, "reads": [(None, None, 0.0), (None, None, 0.5)]},
+    plan=[("edit", 0, {**_READ_ALL, "status": "want_to_read", "progress": 0.0})],
+)
 @given(
     linked=st.lists(reading_states(), min_size=1, max_size=3),
     history=histories,
