@@ -6,17 +6,15 @@ from collections.abc import Callable
 
 from bookorbit_desktop.library.store.catalog_indexes import catalog_indexes
 from bookorbit_desktop.library.store.edit_marks import edit_marks
+from bookorbit_desktop.library.store.later_migrations import LATER
 from bookorbit_desktop.library.store.migrate_date_sources import date_sources
 from bookorbit_desktop.library.store.migrate_journal_backoff import journal_backoff
 from bookorbit_desktop.library.store.migration_v10 import v10_highlight_versions
 from bookorbit_desktop.library.store.removal_schema import removed_files_table
-from bookorbit_desktop.library.store.search_index import search_index
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:  # the schema version is read without loading the ORM
     from peewee import SqliteDatabase
-
-Migration = Callable[["SqliteDatabase"], None]
 
 
 def _execute_all(db: SqliteDatabase, statements: list[str]) -> None:
@@ -399,7 +397,7 @@ def _v9_change_log_appends(db: SqliteDatabase) -> None:
     _execute_all(db, statements)
 
 
-MIGRATIONS: tuple[Migration, ...] = (
+MIGRATIONS: tuple[Callable[[SqliteDatabase], None], ...] = (
     _v1_library,
     _v2_hardcover,
     _v3_sync,
@@ -415,6 +413,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     edit_marks,
     removed_files_table,
     catalog_indexes,
-    search_index,
+    *LATER,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
