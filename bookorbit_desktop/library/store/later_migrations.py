@@ -1,0 +1,28 @@
+"""The schema migrations from version 16 on, in order: `migrations.MIGRATIONS` ends with them
+(that module is at its size cap). Append a new migration as one line at the end of `LATER`;
+never reorder or edit a shipped one. Free of the ORM, like every migration module.
+"""
+
+from __future__ import annotations
+
+from bookorbit_desktop.library.store.hardcover_page_indexes import hardcover_page_indexes
+from bookorbit_desktop.library.store.hardcover_pull_schema import hardcover_pull_tables
+from bookorbit_desktop.library.store.inbox_schema import inbox_table
+from bookorbit_desktop.library.store.metadata_schema import metadata_tables
+from bookorbit_desktop.library.store.search_index import search_index
+from bookorbit_desktop.library.store.tidy_schema import tidy_tables
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from peewee import SqliteDatabase
+
+LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
+    search_index,  # schema 16
+    hardcover_pull_tables,
+    inbox_table,
+    tidy_tables,
+    hardcover_page_indexes,
+    metadata_tables,
+)
