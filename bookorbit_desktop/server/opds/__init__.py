@@ -1,6 +1,7 @@
-"""The OPDS 1.2 catalog KOReader browses and downloads books from.
+"""The catalog KOReader browses and downloads books from: OPDS 1.2 (Atom) and OPDS 2.0 (JSON).
 
-`routes` mounts it; `feeds` writes the Atom documents, `queries` and `search` read the
-library, `downloads` and `thumbnails` serve files, `auth` checks the shared account, and
-`formats`, `koreader_names` and `text` hold the small rules they share.
+`routes` mounts it; `catalog` makes each page as plain data (`model`) from the library
+(`queries`, `search`, `paging`), `feeds` writes it as Atom and the `opds2` package as JSON;
+`downloads` and `thumbnails` serve files, `auth` checks the shared account, and `formats`,
+`koreader_names` and `text` hold the small rules they share.
 """

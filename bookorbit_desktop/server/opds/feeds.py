@@ -10,17 +10,25 @@ from text already cleaned by `opds_text`; nothing here touches the database.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from urllib.parse import quote, urlencode
+from collections.abc import Sequence
 
 from lxml import etree
 
-from bookorbit_desktop.library.store.keyset import FIRST, LAST, Cursor
-from bookorbit_desktop.server.opds.formats import format_info, format_rank
-from bookorbit_desktop.server.opds.paging import Page, encode
-from bookorbit_desktop.server.opds.queries import BookEntry, FileEntry
+from bookorbit_desktop.library.store.keyset import FIRST, LAST
+from bookorbit_desktop.server.opds.formats import format_info
+from bookorbit_desktop.server.opds.model import (
+    ACQUISITION_TYPE,
+    NAVIGATION_TYPE,
+    CatalogUrls,
+    Feed,
+    FeedMeta,
+    NavEntry,
+    cover_type,
+    ordered_files,
+    rfc3339,
+    series_label,
+)
+from bookorbit_desktop.server.opds.queries import BookEntry
 from bookorbit_desktop.server.opds.text import (
     entry_authors,
     entry_title,
@@ -36,80 +44,12 @@ OPDS_NS = "http://opds-spec.org/2010/catalog"
 OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
 _NSMAP = {None: ATOM_NS, "dc": DC_NS, "opds": OPDS_NS, "opensearch": OPENSEARCH_NS}
 
-NAVIGATION_TYPE = "application/atom+xml;profile=opds-catalog;kind=navigation"
-ACQUISITION_TYPE = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 OPENSEARCH_TYPE = "application/opensearchdescription+xml"
 REL_ACQUISITION = "http://opds-spec.org/acquisition"
 REL_IMAGE = "http://opds-spec.org/image"
 REL_THUMBNAIL = "http://opds-spec.org/image/thumbnail"
-REL_SORT_NEW = "http://opds-spec.org/sort/new"
 CATALOG_AUTHOR = "BookOrbit Desktop"
 _XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-
-
-@dataclass(frozen=True)
-class CatalogUrls:
-    """Every address the catalog hands out, root-relative, so all of them resolve directly."""
-
-    prefix: str = "/opds"
-
-    @property
-    def root(self) -> str:
-        return self.prefix
-
-    def feed(self, path: str, cursor: Cursor = FIRST, **params: str | int) -> str:
-        query = dict(params)
-        if cursor.key is None and not cursor.backward and cursor.number > 1:
-            query["page"] = cursor.number  # an old page-number address stays one
-        elif not cursor.is_first:
-            query["cursor"] = encode(cursor)
-        address = f"{self.prefix}/{path}"
-        return f"{address}?{urlencode(query, quote_via=quote)}" if query else address
-
-    def search_description(self) -> str:
-        return f"{self.prefix}/opensearch.xml"
-
-    def search_template(self) -> str:
-        return f"{self.prefix}/search?q={{searchTerms}}"
-
-    def download(self, file: FileEntry) -> str:
-        # The URL ends in the real extension: KOReader takes the saved file's type from it.
-        return f"{self.prefix}/download/{file.id}.{quote(file.format.lower(), safe='')}"
-
-    def cover(self, book: BookEntry) -> str:
-        return f"{self.prefix}/covers/{book.id}?v={int(book.updated_at)}"
-
-    def thumbnail(self, book: BookEntry) -> str:
-        return f"{self.prefix}/thumbnails/{book.id}.jpg?v={int(book.updated_at)}"
-
-
-@dataclass(frozen=True)
-class FeedMeta:
-    id: str
-    title: str
-    self_href: str
-    kind: str  # NAVIGATION_TYPE or ACQUISITION_TYPE
-    updated: float
-    up_href: str | None = None
-    # For paginated feeds: the page and a function from a cursor to its page's address.
-    page: Page | None = None
-    page_href: Callable[[Cursor], str] | None = field(default=None, compare=False)
-    search_results: bool = False
-
-
-@dataclass(frozen=True)
-class NavEntry:
-    id: str
-    title: str
-    href: str
-    kind: str
-    content: str = ""
-    rel: str = "subsection"
-
-
-def rfc3339(timestamp: float) -> str:
-    moment = datetime.fromtimestamp(timestamp, tz=UTC).replace(microsecond=0)
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
@@ -135,6 +75,8 @@ def _feed(meta: FeedMeta, urls: CatalogUrls) -> etree._Element:
     _sub(author, "name", CATALOG_AUTHOR)
     _link(feed, "self", meta.self_href, meta.kind)
     _link(feed, "start", urls.root, NAVIGATION_TYPE)
+    if meta.alternate is not None:
+        _link(feed, "alternate", *meta.alternate)
     if meta.up_href:
         _link(feed, "up", meta.up_href, NAVIGATION_TYPE)
     # The OpenSearch description only: KOReader uses it when present, and a bare
@@ -175,16 +117,6 @@ def navigation_feed(meta: FeedMeta, entries: Sequence[NavEntry], urls: CatalogUr
     return _serialise(feed)
 
 
-def series_label(series: str | None, index: float | None) -> str:
-    name = feed_line(series)
-    if not name:
-        return ""
-    if index is None:
-        return name
-    number = int(index) if float(index).is_integer() else index
-    return f"{name} #{number}"
-
-
 def _book_entry(feed: etree._Element, book: BookEntry, urls: CatalogUrls) -> None:
     entry = _sub(feed, "entry")
     # KOReader names the downloaded file after this title and the last author below;
@@ -220,9 +152,9 @@ def _book_entry(feed: etree._Element, book: BookEntry, urls: CatalogUrls) -> Non
         _sub(entry, "summary", summary)
     _sub(entry, "content", book_content(book, summary), type="text")
     if book.cover_path:
-        _link(entry, REL_IMAGE, urls.cover(book), _cover_type(book.cover_path))
+        _link(entry, REL_IMAGE, urls.cover(book), cover_type(book.cover_path))
         _link(entry, REL_THUMBNAIL, urls.thumbnail(book), "image/jpeg")
-    for file in _ordered_files(book):
+    for file in ordered_files(book):
         info = format_info(file.format)
         _link(
             entry,
@@ -232,11 +164,6 @@ def _book_entry(feed: etree._Element, book: BookEntry, urls: CatalogUrls) -> Non
             title=info.label,
             length=str(file.size),
         )
-
-
-def _ordered_files(book: BookEntry) -> list[FileEntry]:
-    """The book's files, best format for KOReader first."""
-    return sorted(book.files, key=lambda f: (format_rank(f.format), f.id))
 
 
 def book_content(book: BookEntry, summary: str) -> str:
@@ -249,15 +176,10 @@ def book_content(book: BookEntry, summary: str) -> str:
     published = [feed_line(book.published), f"by {publisher}" if publisher else ""]
     if any(published):
         lines.append(" ".join(["Published", *filter(None, published)]))
-    files = _ordered_files(book)
+    files = ordered_files(book)
     lines.append(", ".join(f"{format_info(f.format).label} ({file_size(f.size)})" for f in files))
     facts = "\n".join(line for line in lines if line) or entry_title(book.title)
     return f"{facts}\n\n{summary}" if summary else facts
-
-
-def _cover_type(cover_path: str) -> str:
-    suffix = cover_path.rsplit(".", 1)[-1].lower() if "." in cover_path else ""
-    return {"png": "image/png", "gif": "image/gif", "webp": "image/webp"}.get(suffix, "image/jpeg")
 
 
 def acquisition_feed(meta: FeedMeta, books: Sequence[BookEntry], urls: CatalogUrls) -> bytes:
@@ -265,6 +187,13 @@ def acquisition_feed(meta: FeedMeta, books: Sequence[BookEntry], urls: CatalogUr
     for book in books:
         _book_entry(feed, book, urls)
     return _serialise(feed)
+
+
+def feed_document(feed: Feed, urls: CatalogUrls) -> bytes:
+    """The Atom document of a catalog page."""
+    if feed.books is not None:
+        return acquisition_feed(feed.meta, feed.books, urls)
+    return navigation_feed(feed.meta, feed.entries, urls)
 
 
 def opensearch_description(template: str) -> bytes:

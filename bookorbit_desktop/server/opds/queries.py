@@ -22,7 +22,7 @@ from bookorbit_desktop.library.store.models import (
     DocumentAlias,
     database,
 )
-from bookorbit_desktop.library.store.sql import AVAILABLE
+from bookorbit_desktop.library.store.sql import AVAILABLE, OUTSIDE_INBOX
 from bookorbit_desktop.library.store.sql import marks as in_marks
 from bookorbit_desktop.server.opds.paging import Listing, Page
 
@@ -236,7 +236,7 @@ def cover_of(book_id: int) -> tuple[str, list[str]] | None:
 def download_target(file_id: int) -> DownloadTarget | None:
     rows = _rows(
         "SELECT f.id, f.book_id, f.path, f.format, f.missing, b.title, f.size, f.partial_md5"
-        " FROM book_file f JOIN book b ON b.id = f.book_id WHERE f.id = ?",
+        f" FROM book_file f JOIN book b ON b.id = f.book_id WHERE f.id = ? AND {OUTSIDE_INBOX}",
         (file_id,),
     )
     if not rows:

@@ -1,0 +1,313 @@
+"""What each catalog address lists, as a `model.Feed`: one library query, one page, its links.
+
+Both renderings (Atom at /opds, JSON at /opds/v2) are served by the same `Catalog` methods with
+their own `CatalogUrls`, so the lists, their order, paging and request checks are one rule.
+
+A navigation feed is a method returning `self.navigation(...)` with `NavEntry` rows, mounted
+in `routes.FEEDS` (and listed on the root in `root`); a list of books is one `BookList` in
+`BOOK_LISTS` (it is mounted and put on the root by itself).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from urllib.parse import quote
+
+from aiohttp import web
+
+from bookorbit_desktop.config import DEFAULT_SETTINGS
+from bookorbit_desktop.library.store.keyset import Cursor, Order
+from bookorbit_desktop.library.store.settings import get_setting
+from bookorbit_desktop.server import ServerContext
+from bookorbit_desktop.server.opds import queries as queries
+from bookorbit_desktop.server.opds.model import (
+    ACQUISITION_TYPE,
+    NAVIGATION_TYPE,
+    REL_SORT_NEW,
+    CatalogUrls,
+    Feed,
+    FeedMeta,
+    NavEntry,
+)
+from bookorbit_desktop.server.opds.paging import BadCursor, Page, decode
+from bookorbit_desktop.server.opds.queries import BookEntry
+from bookorbit_desktop.server.opds.search import SEARCH_ORDER, search_books
+from bookorbit_desktop.server.opds.text import feed_line, search_terms
+
+MAX_PAGE_SIZE = 500
+_PAGE = re.compile(r"[0-9]{1,9}")  # ASCII digits only, and small enough for SQLite's OFFSET
+_BAD_CURSOR = "This page address is out of date or damaged. Start again from the first page."
+
+BookQuery = Callable[[Cursor, int], Page[BookEntry]]  # (where it starts, page size) -> page
+FeedHandler = Callable[[web.Request], Feed]
+
+
+@dataclass(frozen=True)
+class BookList:
+    """A list of books as the root feed presents it: name in the URL, title, description,
+    its order and the query that lists its books."""
+
+    name: str
+    title: str
+    text: str
+    order: Order
+    query: BookQuery
+
+
+# Authors and Series come between All books and the shelves on the root feed.
+BOOK_LISTS: tuple[BookList, ...] = (
+    BookList(
+        "recent", "Recently added", "Newest books first", queries.NEWEST, queries.recently_added
+    ),
+    BookList("books", "All books", "Every book, by title", queries.BY_TITLE, queries.all_books),
+    BookList(
+        "reading",
+        "Currently reading",
+        "Books you are reading now",
+        queries.BY_STATE_CHANGE,
+        partial(queries.books_with_status, queries.CURRENTLY_READING),
+    ),
+    BookList(
+        "want",
+        "Want to read",
+        "Books on your want-to-read shelf",
+        queries.BY_STATE_CHANGE,
+        partial(queries.books_with_status, queries.WANT_TO_READ),
+    ),
+    BookList(
+        "read",
+        "Read",
+        "Books you have finished, latest first",
+        queries.BY_FINISH,
+        partial(queries.books_with_status, queries.READ),
+    ),
+)
+
+
+class BadRequest(Exception):
+    """A request the catalog answers with 400 and this message."""
+
+
+def page_cursor(request: web.Request, order: Order) -> Cursor:
+    """Where the asked page starts: the `cursor` token of our links, else the old `page`
+    number (bookmarked addresses keep working), else the first page."""
+    token = request.query.get("cursor")
+    if token is not None:
+        try:
+            return decode(token.strip(), order)
+        except BadCursor as error:
+            raise BadRequest(_BAD_CURSOR) from error
+    raw = request.query.get("page", "1").strip()
+    if not _PAGE.fullmatch(raw) or int(raw) < 1:
+        raise BadRequest("The page number must be a whole number from 1 up.")
+    return Cursor(number=int(raw))
+
+
+def page_size() -> int:
+    """The `opds.page_size` setting, or its default when the stored value is unusable."""
+    value = get_setting("opds.page_size")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGE_SIZE:
+        return int(DEFAULT_SETTINGS["opds.page_size"])
+    return value
+
+
+class Catalog:
+    """The feed handlers of one rendering; each builds one `Feed` from one library query.
+
+    `alternate` is (address, type) of the other rendering's root, linked from this root."""
+
+    def __init__(
+        self, ctx: ServerContext, urls: CatalogUrls, alternate: tuple[str, str] | None = None
+    ) -> None:
+        self._ctx = ctx
+        self.urls = urls
+        self._alternate = alternate
+
+    def _meta(
+        self,
+        feed_id: str,
+        title: str,
+        kind: str,
+        page: Page | None = None,
+        page_href: Callable[[Cursor], str] | None = None,
+        **extra: object,
+    ) -> FeedMeta:
+        # The self link is rebuilt from our own address scheme, never echoed from the request.
+        if page is not None and page_href is not None:
+            self_href = page_href(page.at)
+        else:
+            self_href = self.urls.root
+        return FeedMeta(
+            id=feed_id,
+            title=title,
+            self_href=self_href,
+            kind=kind,
+            updated=self._ctx.clock(),
+            page=page,
+            page_href=page_href,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def books(
+        self,
+        feed_id: str,
+        title: str,
+        page: Page[BookEntry],
+        page_href: Callable[[Cursor], str],
+        *,
+        up: str | None = None,
+        search_results: bool = False,
+    ) -> Feed:
+        """An acquisition feed: one page of books."""
+        meta = self._meta(
+            feed_id,
+            title,
+            ACQUISITION_TYPE,
+            up_href=up or self.urls.root,
+            page=page,
+            page_href=page_href,
+            search_results=search_results,
+        )
+        return Feed(meta, books=page.items)
+
+    def navigation(
+        self, feed_id: str, title: str, page: Page, path: str, entries: Sequence[NavEntry]
+    ) -> Feed:
+        """A paginated navigation feed at <feeds>/<path>, one level below the root."""
+        meta = self._meta(
+            feed_id,
+            title,
+            NAVIGATION_TYPE,
+            up_href=self.urls.root,
+            page=page,
+            page_href=partial(self.urls.feed, path),
+        )
+        return Feed(meta, entries=entries)
+
+    def root(self, request: web.Request) -> Feed:
+        urls = self.urls
+        lists = {
+            item.name: NavEntry(
+                f"urn:bookorbit:opds:{item.name}",
+                item.title,
+                urls.feed(item.name),
+                ACQUISITION_TYPE,
+                item.text,
+            )
+            for item in BOOK_LISTS
+        }
+        # OPDS marks the newest-first list with the "new" sort relation.
+        lists["recent"] = replace(lists["recent"], rel=REL_SORT_NEW)
+        recent, books, *shelves = lists.values()
+        entries = [
+            recent,
+            books,
+            NavEntry(
+                "urn:bookorbit:opds:authors",
+                "Authors",
+                urls.feed("authors"),
+                NAVIGATION_TYPE,
+                "Books by author",
+            ),
+            NavEntry(
+                "urn:bookorbit:opds:series",
+                "Series",
+                urls.feed("series"),
+                NAVIGATION_TYPE,
+                "Books by series, in series order",
+            ),
+            *shelves,
+        ]
+        meta = self._meta("urn:bookorbit:opds:root", "BookOrbit library", NAVIGATION_TYPE)
+        return Feed(replace(meta, alternate=self._alternate), entries=entries)
+
+    def book_list(self, item: BookList) -> FeedHandler:
+        """The handler of one paginated list of books, at <feeds>/<name>."""
+
+        def handler(request: web.Request) -> Feed:
+            page = item.query(page_cursor(request, item.order), page_size())
+            href = partial(self.urls.feed, item.name)
+            return self.books(f"urn:bookorbit:opds:{item.name}", item.title, page, href)
+
+        return handler
+
+    def authors(self, request: web.Request) -> Feed:
+        page = queries.authors(page_cursor(request, queries.AUTHORS), page_size())
+        entries = [
+            NavEntry(
+                f"urn:bookorbit:author:{author.id}",
+                author.name,
+                self.urls.feed(f"authors/{author.id}"),
+                ACQUISITION_TYPE,
+                _count(author.books),
+                count=author.books,
+            )
+            for author in page.items
+        ]
+        return self.navigation("urn:bookorbit:opds:authors", "Authors", page, "authors", entries)
+
+    def author_books(self, request: web.Request) -> Feed:
+        author_id = int(request.match_info["author_id"])
+        name = queries.author_name(author_id)
+        if name is None:
+            raise web.HTTPNotFound(text="There is no such author in the library.\n")
+        page = queries.books_by_author(
+            author_id, page_cursor(request, queries.BY_TITLE), page_size()
+        )
+        href = partial(self.urls.feed, f"authors/{author_id}")
+        return self.books(
+            f"urn:bookorbit:author:{author_id}",
+            feed_line(name),
+            page,
+            href,
+            up=self.urls.feed("authors"),
+        )
+
+    def series(self, request: web.Request) -> Feed:
+        page = queries.series(page_cursor(request, queries.SERIES), page_size())
+        entries = [
+            NavEntry(
+                _series_id(item.name),
+                item.name,
+                self.urls.feed("series/books", name=item.name),
+                ACQUISITION_TYPE,
+                _count(item.books),
+                count=item.books,
+            )
+            for item in page.items
+        ]
+        return self.navigation("urn:bookorbit:opds:series", "Series", page, "series", entries)
+
+    def series_books(self, request: web.Request) -> Feed:
+        name = request.query.get("name", "")
+        if not name.strip():
+            raise BadRequest("Which series? The address needs a series name (?name=...).")
+        page = queries.books_in_series(name, page_cursor(request, queries.IN_SERIES), page_size())
+
+        def href(cursor: Cursor) -> str:
+            return self.urls.feed("series/books", cursor, name=name)
+
+        return self.books(
+            _series_id(name), feed_line(name), page, href, up=self.urls.feed("series")
+        )
+
+    def search(self, request: web.Request) -> Feed:
+        query = request.query.get(self.urls.search_param, "")
+        page = search_books(search_terms(query), page_cursor(request, SEARCH_ORDER), page_size())
+        title = f"Search: {feed_line(query)}" if feed_line(query) else "Search"
+        href = partial(self._search_href, query)
+        return self.books("urn:bookorbit:opds:search", title, page, href, search_results=True)
+
+    def _search_href(self, query: str, cursor: Cursor) -> str:
+        return self.urls.search(cursor, query)
+
+
+def _series_id(name: str) -> str:
+    return "urn:bookorbit:series:" + quote(name, safe="")
+
+
+def _count(books: int) -> str:
+    return "1 book" if books == 1 else f"{books} books"
