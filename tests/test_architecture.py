@@ -208,6 +208,22 @@ def test_hardcover_knows_no_qt_and_nothing_above_it(module):
     assert not above, f"{module} reaches {sorted(above)}"
 
 
+@pytest.mark.parametrize("module", _under(f"{PACKAGE}.metadata_sources"))
+def test_metadata_sources_take_the_library_and_the_hardcover_client_only(module):
+    """Metadata sources read library values and speak through `hardcover.api`; the matching
+    rules reach them only as a callable the service passes in."""
+    reached, external = _reached(module)
+    bad = {
+        m
+        for m in reached
+        if m.startswith((*ABOVE, f"{PACKAGE}.server", f"{PACKAGE}.devices"))
+        or (m.startswith(f"{PACKAGE}.hardcover") and not m.startswith(f"{PACKAGE}.hardcover.api"))
+        and m != f"{PACKAGE}.hardcover"
+    }
+    assert not bad, f"{module} reaches {sorted(bad)}"
+    assert not forbidden(external, ("PySide6", "shiboken6", "qasync")), module
+
+
 @pytest.mark.parametrize("module", _under(f"{PACKAGE}.ui"))
 def test_ui_does_not_touch_the_database_or_the_network(module):
     direct = {m for m in GRAPH[module] if m not in GRAPH}

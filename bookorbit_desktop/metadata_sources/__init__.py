@@ -1,0 +1,10 @@
+"""Metadata sources: Hardcover, Open Library and Google Books behind one interface.
+
+Each source is one small module (`hardcover`, `openlibrary`, `googlebooks`) with its own pacing
+and a 10 s timeout on every request, answering a `records.Lookup` (a book's ISBN, title and
+authors, its Hardcover link) with plain `records.Candidate` values or a `SourceError` naming
+what went wrong. `gather` asks several sources at once so one failing never blocks the others;
+`compare` holds the pure per-field comparison and the "best value" rule; `keys` keeps the
+optional Google Books API key in the OS keyring. May import `library` (values only) and
+`hardcover.api`; never `ui`, `server`, `services` or `cli`. Nothing here writes to a book.
+"""

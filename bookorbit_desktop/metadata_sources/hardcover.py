@@ -1,0 +1,197 @@
+"""Hardcover as a metadata source, through the app's Hardcover client (its shared rate budget,
+60 requests a minute, and its retries; see shared docs hardcover-api.md §1.3).
+
+A book linked to Hardcover is read from its linked edition (the user chose that edition); an
+unlinked one by its ISBN; failing both, `find_book` (supplied by the caller, who owns the
+matching rules) may name the one Hardcover book a guarded title and author search proves to
+be this book. That search never guesses: when matching would not link, there is no
+candidate. What is sent: the edition id, the ISBN, or the title and first author, with the
+user's token (which never leaves the client's Authorization header).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.errors import (
+    AuthError,
+    BadResponseError,
+    GraphQLResponseError,
+    HardcoverError,
+    NetworkError,
+    NotConnectedError,
+    RateLimitedError,
+)
+from bookorbit_desktop.hardcover.api.records import contributors_from, series_from
+from bookorbit_desktop.library.metadata.isbn import parse_isbn
+from bookorbit_desktop.metadata_sources.records import (
+    MALFORMED,
+    RATE_LIMITED,
+    REFUSED,
+    TIMED_OUT,
+    Candidate,
+    Lookup,
+    SourceError,
+)
+from bookorbit_desktop.metadata_sources.source import ISBN, first_author, isbn13_of
+from bookorbit_desktop.metadata_sources.web import number, text
+
+NAME = "hardcover"
+LABEL = "Hardcover"
+FindBook = Callable[[Lookup], Awaitable[int | None]]
+
+
+def failure(error: BaseException) -> SourceError:
+    """A Hardcover client error as a source status and message."""
+    if isinstance(error, RateLimitedError):
+        return SourceError(RATE_LIMITED, f"Hardcover asked to slow down: {error.message}")
+    if isinstance(error, (AuthError, NotConnectedError)):
+        return SourceError(REFUSED, f"{error.title}: {error.message}")
+    if isinstance(error, TimeoutError) or (
+        isinstance(error, NetworkError) and "in time" in error.message
+    ):
+        return SourceError(TIMED_OUT, "Hardcover did not answer in time. Try again later.")
+    if isinstance(error, (BadResponseError, GraphQLResponseError)):
+        return SourceError(MALFORMED, f"Hardcover sent an answer we cannot read: {error.message}")
+    if isinstance(error, HardcoverError):
+        return SourceError(REFUSED, f"{error.title}: {error.message}")
+    return SourceError(MALFORMED, "Hardcover sent an answer we cannot read. Try again later.")
+
+
+def _image(raw: Any) -> tuple[str | None, int | None, int | None]:
+    if not isinstance(raw, Mapping):
+        return None, None, None
+    url = text(raw.get("url"))
+    if url and not url.startswith(("https://", "http://")):
+        url = None
+    return url, number(raw.get("width")), number(raw.get("height"))
+
+
+def _name(raw: Any) -> str | None:
+    return text(raw.get("name")) if isinstance(raw, Mapping) else None
+
+
+def _language(raw: Any) -> str | None:
+    return text(raw.get("code2")) if isinstance(raw, Mapping) else None
+
+
+def candidate_from(
+    book: Mapping[str, Any], edition: Mapping[str, Any] | None, matched_by: str
+) -> Candidate:
+    """A candidate from a `books` row and one of its `editions` (fields as our operations
+    select them); the edition's values come first where it has them."""
+    edition = edition or {}
+    contributors = contributors_from(book.get("cached_contributors"))
+    series = series_from(book.get("book_series"))
+    cover = _image(edition.get("image"))
+    if cover[0] is None:
+        cover = _image(book.get("image"))
+    isbn = parse_isbn(text(edition.get("isbn_13")) or "")
+    return Candidate(
+        source=NAME,
+        source_id=str(edition.get("id") or f"book:{book.get('id')}"),
+        title=text(edition.get("title")) or text(book.get("title")),
+        subtitle=text(edition.get("subtitle")) or text(book.get("subtitle")),
+        authors=tuple(c.name for c in contributors if c.role is None),
+        series=series[0].name if series else None,
+        series_index=series[0].position if series else None,
+        description=text(book.get("description")),
+        publisher=_name(edition.get("publisher")),
+        release_date=text(edition.get("release_date")) or text(book.get("release_date")),
+        language=_language(edition.get("language")),
+        isbn13=isbn.isbn13 if isbn else None,
+        pages=number(edition.get("pages")) or number(book.get("pages")),
+        cover_url=cover[0],
+        cover_width=cover[1],
+        cover_height=cover[2],
+        matched_by=matched_by,
+    )
+
+
+class HardcoverSource:
+    name = NAME
+    label = LABEL
+
+    def __init__(self, client: HardcoverClient, *, find_book: FindBook | None = None) -> None:
+        self.client = client
+        self.find_book = find_book
+
+    async def _execute(self, operation: str, variables: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return await self.client.execute(operation, variables)
+        except (HardcoverError, TimeoutError) as error:
+            raise failure(error) from None
+
+    async def _editions(
+        self, ids: list[int], isbn13: list[str], isbn10: list[str], matched_by: str
+    ) -> list[Candidate]:
+        variables = {"ids": ids, "isbn13": isbn13, "isbn10": isbn10}
+        rows = (await self._execute("MetadataEditions", variables)).get("editions")
+        if not isinstance(rows, list):
+            raise SourceError(MALFORMED, "Hardcover sent an answer without editions.")
+        found = []
+        for row in rows:
+            book = row.get("book") if isinstance(row, Mapping) else None
+            if not isinstance(book, Mapping) or "id" not in row:
+                raise SourceError(MALFORMED, "Hardcover sent an edition without its book.")
+            found.append(candidate_from(book, row, matched_by))
+        if ids:  # the linked edition first, whatever its popularity
+            found.sort(key=lambda c: c.source_id != str(ids[0]))
+        return found
+
+    async def by_identifier(self, kind: str, value: str) -> list[Candidate]:
+        if kind == ISBN:
+            isbn = parse_isbn(value)
+            if isbn is None:
+                return []
+            tens = [isbn.isbn10] if isbn.isbn10 else []
+            return await self._editions([], [isbn.isbn13], tens, "isbn")
+        edition_id = number(value)
+        return [] if edition_id is None else await self._editions([edition_id], [], [], "edition")
+
+    async def by_book(self, book_id: int, matched_by: str = "search") -> list[Candidate]:
+        row = (await self._execute("MetadataBook", {"id": book_id})).get("books_by_pk")
+        if row is None:
+            return []
+        if not isinstance(row, Mapping):
+            raise SourceError(MALFORMED, "Hardcover sent a book we cannot read.")
+        editions = row.get("editions") or []
+        edition = editions[0] if editions and isinstance(editions[0], Mapping) else None
+        found = candidate_from(row, edition, matched_by)
+        return [found]
+
+    async def search(self, title: str, author: str | None) -> list[Candidate]:
+        """Only through `find_book` (the guarded search); without it, nothing is guessed."""
+        if self.find_book is None:
+            return []
+        lookup = Lookup(book_id=0, title=title, authors=(author,) if author else ())
+        return await self._found(lookup)
+
+    async def _found(self, book: Lookup) -> list[Candidate]:
+        if self.find_book is None:
+            return []
+        try:
+            book_id = await self.find_book(book)
+        except (HardcoverError, TimeoutError) as error:
+            raise failure(error) from None
+        return [] if book_id is None else await self.by_book(book_id)
+
+    async def lookup(self, book: Lookup) -> list[Candidate]:
+        if book.hardcover_edition_id is not None:
+            found = await self.by_identifier("id", str(book.hardcover_edition_id))
+            if found:
+                return found[:1]
+        if book.hardcover_book_id is not None:
+            found = await self.by_book(book.hardcover_book_id, "linked")
+            if found:
+                return found
+        isbn = isbn13_of(book)
+        if isbn:
+            found = await self.by_identifier(ISBN, isbn)
+            if found:
+                return found
+        if first_author(book) is None and not book.title:
+            return []
+        return await self._found(book)

@@ -1,0 +1,111 @@
+"""The plain values every metadata source speaks: what is asked (`Lookup`), what comes back
+(`Candidate`), how a source fared (`SourceResult` with one of `STATUSES`) and the one error a
+source raises (`SourceError`). Pure: no network, no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# How one source fared for one book (the window shows these words).
+OK = "ok"
+NO_RESULT = "no result"
+REFUSED = "refused"
+RATE_LIMITED = "rate-limited"
+TIMED_OUT = "timed out"
+MALFORMED = "malformed"
+STATUSES = (OK, NO_RESULT, REFUSED, RATE_LIMITED, TIMED_OUT, MALFORMED)
+
+# The fields a candidate carries, in the order they are shown.
+FIELDS = (
+    "title",
+    "subtitle",
+    "authors",
+    "series",
+    "series_index",
+    "description",
+    "publisher",
+    "release_date",
+    "language",
+    "isbn13",
+    "pages",
+    "cover",
+)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a source is asked about one book (the library's values as they stand)."""
+
+    book_id: int
+    title: str
+    authors: tuple[str, ...] = ()
+    isbn13: str | None = None
+    isbn10: str | None = None
+    language: str | None = None
+    hardcover_edition_id: int | None = None  # the linked Hardcover edition, if any
+    hardcover_book_id: int | None = None  # the linked Hardcover book, if any
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One source's record of a book; None (or empty) where the source says nothing."""
+
+    source: str
+    source_id: str
+    title: str | None = None
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    series: str | None = None
+    series_index: float | None = None
+    description: str | None = None
+    publisher: str | None = None
+    release_date: str | None = None  # ISO, possibly partial ("2019", "2019-05")
+    language: str | None = None  # a language tag ("en", "pt-BR") when the source gives one
+    isbn13: str | None = None
+    pages: int | None = None
+    cover_url: str | None = None
+    cover_width: int | None = None
+    cover_height: int | None = None
+    matched_by: str = "isbn"  # "edition" (linked), "isbn", "id" or "search"
+
+    def value(self, name: str) -> Any:
+        """The candidate's value of field `name` (`cover` is its URL); None when it has none."""
+        value = self.cover_url if name == "cover" else getattr(self, name)
+        return value or None if name != "series_index" else value
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["authors"] = list(self.authors)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Candidate:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["authors"] = tuple(known.get("authors") or ())
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """How one source answered for one book: a status, a message for people, candidates."""
+
+    source: str
+    status: str
+    message: str = ""
+    candidates: tuple[Candidate, ...] = field(default=())
+
+    @property
+    def failed(self) -> bool:
+        """A failure worth retrying (an empty answer is an answer, not a failure)."""
+        return self.status not in (OK, NO_RESULT)
+
+
+class SourceError(Exception):
+    """A source could not answer: `status` is one of `STATUSES`, `message` says what to do."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message

@@ -1,0 +1,397 @@
+"""Metadata from Hardcover, Open Library and Google Books: the facade the window and the
+command line call, answered with plain data.
+
+- `fetch(book_ids, progress=, cancel=)` asks every source about every book in the background
+  (sources concurrently, books a few at a time, each source at its own pace) and stores each
+  book's answers in one transaction, so a cancel between books keeps what was fetched.
+  `progress` receives a `FetchProgress` after each book. Nothing is applied.
+- `retry()` fetches again what failed (refused, rate-limited, timed out, malformed, or left
+  pending by an interrupted run), only from the sources that failed.
+- `candidates(book_id)` reads the stored answers: per source its status, message and
+  candidates, and per field the local value, each source's value, which differ and which
+  source the "best" rule (`metadata_sources.compare`) picks.
+- `apply(book_id, fields, source)` / `apply_all(book_id, source, only_empty=)` save a
+  candidate's values as the user's own edit through `library.editing` (marked, so imports
+  keep them; OPDS and matching see the change). A cover is downloaded, checked and stored as
+  an edited cover is. The book's file is never written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.errors import BookOrbitError, InvalidValueError, NotFoundError
+from bookorbit_desktop.hardcover.api.client import HardcoverClient, RetryPolicy
+from bookorbit_desktop.library.editing.apply import edit_books
+from bookorbit_desktop.library.editing.values import (
+    BookChanges,
+    parse_isbn_text,
+    parse_language,
+    parse_series,
+    parse_title,
+)
+from bookorbit_desktop.library.store import fetched_metadata
+from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.metadata_sources import googlebooks, hardcover, openlibrary
+from bookorbit_desktop.metadata_sources.compare import FieldRow, compare, take_all
+from bookorbit_desktop.metadata_sources.covers import download_cover
+from bookorbit_desktop.metadata_sources.gather import ask_all
+from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
+from bookorbit_desktop.metadata_sources.records import (
+    REFUSED,
+    Candidate,
+    Lookup,
+    SourceResult,
+)
+from bookorbit_desktop.metadata_sources.source import Source
+from bookorbit_desktop.metadata_sources.web import TIMEOUT_SECONDS
+from bookorbit_desktop.services.hardcover_account import HardcoverAccount
+from bookorbit_desktop.services.metadata_books import (
+    guarded_search,
+    local_values,
+    lookups,
+    save_results,
+)
+
+SOURCES = (hardcover.NAME, openlibrary.NAME, googlebooks.NAME)
+LABELS = {
+    hardcover.NAME: hardcover.LABEL,
+    openlibrary.NAME: openlibrary.LABEL,
+    googlebooks.NAME: googlebooks.LABEL,
+}
+BOOKS_AT_ONCE = 8  # books in flight; each source still paces its own requests
+# The fields the library's edit path takes, by candidate field; the others are shown only.
+APPLICABLE = (
+    "title",
+    "authors",
+    "series",
+    "series_index",
+    "description",
+    "language",
+    "isbn13",
+    "cover",
+)
+
+
+@dataclass(frozen=True)
+class FetchProgress:
+    done: int
+    total: int
+    book_id: int
+    results: tuple[SourceResult, ...]
+
+
+@dataclass(frozen=True)
+class FetchReport:
+    books: int  # books asked about
+    found: int  # books with at least one candidate
+    failures: tuple[tuple[int, SourceResult], ...]  # (book id, the failed source's answer)
+    cancelled: bool
+
+
+@dataclass(frozen=True)
+class SourceAnswer:
+    source: str
+    label: str
+    status: str
+    message: str
+    fetched_at: float | None
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class BookCandidates:
+    book_id: int
+    title: str
+    local: dict[str, Any]
+    sources: tuple[SourceAnswer, ...]
+    fields: tuple[FieldRow, ...]
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    book_id: int
+    source: str
+    applied: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...]  # (field, why it was not applied)
+
+
+def unknown_source(name: str) -> InvalidValueError:
+    return InvalidValueError(
+        f"There is no metadata source {name!r}. Use one of: {', '.join(SOURCES)}."
+    )
+
+
+class MetadataService:
+    """Fetch, show and apply metadata candidates (see the module's docstring)."""
+
+    def __init__(
+        self,
+        paths: Paths,
+        *,
+        account: HardcoverAccount | None = None,
+        google_key: GoogleBooksKey | None = None,
+        sources: Sequence[str] = SOURCES,
+        intervals: dict[str, float] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        for name in sources:
+            if name not in SOURCES:
+                raise unknown_source(name)
+        self.paths = paths
+        self.sources = tuple(sources)
+        self._account = account
+        self._google_key = google_key or GoogleBooksKey()
+        self._intervals = intervals or {}
+        self._clock = clock
+
+    def _hardcover_account(self) -> HardcoverAccount:
+        if self._account is None:
+            factory = functools.partial(
+                HardcoverClient,
+                timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS),
+                retry=RetryPolicy(attempts=2),
+            )
+            self._account = HardcoverAccount(client_factory=factory)
+        return self._account
+
+    @contextlib.asynccontextmanager
+    async def _open_sources(
+        self, wanted: Sequence[str]
+    ) -> AsyncIterator[tuple[list[Source], dict[str, SourceResult]]]:
+        """The sources to ask, and a fixed answer for those that cannot be asked at all."""
+        fixed: dict[str, SourceResult] = {}
+        sources: list[Source] = []
+        async with contextlib.AsyncExitStack() as stack:
+            session = await stack.enter_async_context(aiohttp.ClientSession())
+            for name in wanted:
+                interval = self._intervals.get(name)
+                if name == openlibrary.NAME:
+                    ol = openlibrary.OpenLibrary(session)
+                    if interval is not None:
+                        ol.pacer.interval = interval
+                    sources.append(ol)
+                elif name == googlebooks.NAME:
+                    key = await asyncio.to_thread(self._google_key.load)
+                    google = googlebooks.GoogleBooks(session, api_key=key)
+                    if interval is not None:
+                        google.pacer.interval = interval
+                    sources.append(google)
+                elif name == hardcover.NAME:
+                    try:
+                        client = await stack.enter_async_context(
+                            self._hardcover_account().open_client()
+                        )
+                    except BookOrbitError as error:
+                        message = f"{error.title}: {error.message}"
+                        fixed[name] = SourceResult(name, REFUSED, message)
+                        continue
+                    find = functools.partial(guarded_search, client)
+                    sources.append(hardcover.HardcoverSource(client, find_book=find))
+            yield sources, fixed
+
+    async def fetch(
+        self,
+        book_ids: Sequence[int],
+        *,
+        sources: Sequence[str] | None = None,
+        progress: Callable[[FetchProgress], None] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> FetchReport:
+        """Ask the sources about the books and store their answers (see the module doc).
+        NotFoundError when none of the books exists."""
+        wanted = tuple(sources or self.sources)
+        for name in wanted:
+            if name not in SOURCES:
+                raise unknown_source(name)
+        books = await off_loop(lookups, list(book_ids))
+        if not books:
+            raise NotFoundError(
+                "None of those books is in the library. List them with `bookorbit-desktop books`."
+            )
+        await off_loop(
+            fetched_metadata.mark_pending, [b.book_id for b in books], wanted, self._clock()
+        )
+        queue: asyncio.Queue[Lookup] = asyncio.Queue()
+        for book in books:
+            queue.put_nowait(book)
+        done = found = 0
+        failures: list[tuple[int, SourceResult]] = []
+
+        async def work(asked: list[Source], fixed: dict[str, SourceResult]) -> None:
+            nonlocal done, found
+            while not queue.empty() and not (cancel is not None and cancel.is_set()):
+                book = queue.get_nowait()
+                answers = {r.source: r for r in await ask_all(asked, book)}
+                results = tuple(answers.get(n) or fixed[n] for n in wanted)
+                await off_loop(save_results, book.book_id, results, self._clock())
+                done += 1
+                found += any(r.candidates for r in results)
+                failures.extend((book.book_id, r) for r in results if r.failed)
+                if progress is not None:
+                    progress(FetchProgress(done, len(books), book.book_id, results))
+
+        async with self._open_sources(wanted) as (asked, fixed):
+            workers = [asyncio.create_task(work(asked, fixed)) for _ in range(BOOKS_AT_ONCE)]
+            try:
+                await asyncio.gather(*workers)
+            finally:
+                for task in workers:
+                    task.cancel()
+        cancelled = done < len(books)
+        return FetchReport(len(books), found, tuple(failures), cancelled)
+
+    async def retry(
+        self,
+        *,
+        progress: Callable[[FetchProgress], None] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> list[FetchReport]:
+        """Fetch again what failed, source by source; [] when nothing failed."""
+        failed = await off_loop(fetched_metadata.failed_books)
+        by_source: dict[str, list[int]] = {}
+        for book_id, names in failed.items():
+            for name in names:
+                by_source.setdefault(name, []).append(book_id)
+        reports = []
+        for name in SOURCES:
+            if name in by_source and not (cancel is not None and cancel.is_set()):
+                reports.append(
+                    await self.fetch(
+                        by_source[name], sources=[name], progress=progress, cancel=cancel
+                    )
+                )
+        return reports
+
+    def failed(self) -> dict[int, list[str]]:
+        """Book id -> the sources whose last fetch failed (a blocking read; call off-loop)."""
+        return fetched_metadata.failed_books()
+
+    async def candidates(self, book_id: int) -> BookCandidates:
+        """The stored answers for one book and their comparison with its values."""
+        return await off_loop(self._candidates, book_id)
+
+    def _candidates(self, book_id: int) -> BookCandidates:
+        book = Book.get_or_none(Book.id == book_id)
+        if book is None:
+            raise NotFoundError(f"There is no book with id {book_id}.")
+        local = local_values(book)
+        states = {s.source: s for s in fetched_metadata.states([book_id])}
+        found: dict[str, list[Candidate]] = {}
+        for source, data in fetched_metadata.candidates_of(book_id):
+            found.setdefault(source, []).append(Candidate.from_json(data))
+        answers = []
+        for name in SOURCES:
+            state = states.get(name)
+            if state is None and name not in found:
+                continue
+            answers.append(
+                SourceAnswer(
+                    name,
+                    LABELS[name],
+                    state.status if state else "ok",
+                    state.message if state else "",
+                    state.fetched_at if state else None,
+                    tuple(found.get(name, ())),
+                )
+            )
+        everything = [c for cs in found.values() for c in cs]
+        return BookCandidates(
+            book_id, book.title, local, tuple(answers), tuple(compare(local, everything))
+        )
+
+    async def apply(
+        self, book_id: int, fields: Sequence[str], source: str, *, index: int = 0
+    ) -> ApplyResult:
+        """Save `fields` of `source`'s candidate (its `index`-th, the best match by default)
+        as the user's edit; InvalidValueError (nothing saved) when none of them can be."""
+        if source not in SOURCES:
+            raise unknown_source(source)
+        shown = await self.candidates(book_id)
+        answer = next((a for a in shown.sources if a.source == source), None)
+        if answer is None or not answer.candidates:
+            raise InvalidValueError(
+                f"{LABELS[source]} has no candidate for book {book_id}. Fetch first with "
+                f"`bookorbit-desktop metadata fetch {book_id}`."
+            )
+        if not 0 <= index < len(answer.candidates):
+            raise InvalidValueError(
+                f"{LABELS[source]} has {len(answer.candidates)} candidates for book {book_id};"
+                f" choose one from 0 to {len(answer.candidates) - 1}."
+            )
+        return await self._apply(book_id, answer.candidates[index], list(fields))
+
+    async def apply_all(
+        self, book_id: int, source: str, *, only_empty: bool = False, index: int = 0
+    ) -> ApplyResult:
+        """ "Take all from `source`": every field its candidate has (with `only_empty`, only
+        those the book has no value for)."""
+        shown = await self.candidates(book_id)
+        answer = next((a for a in shown.sources if a.source == source), None)
+        candidate = answer.candidates[index] if answer and len(answer.candidates) > index else None
+        if candidate is None:
+            return await self.apply(book_id, [], source, index=index)  # says why
+        wanted = take_all(candidate, only_empty=shown.local if only_empty else None)
+        wanted = [n for n in wanted if n in APPLICABLE]
+        if not wanted:
+            return ApplyResult(book_id, source, (), ())
+        return await self._apply(book_id, candidate, wanted)
+
+    async def _apply(self, book_id: int, candidate: Candidate, wanted: list[str]) -> ApplyResult:
+        changes: dict[str, Any] = {}
+        skipped: list[tuple[str, str]] = []
+        for name in dict.fromkeys(wanted):
+            value = candidate.value(name)
+            if name not in APPLICABLE and name in (
+                "subtitle",
+                "publisher",
+                "release_date",
+                "pages",
+            ):
+                skipped.append((name, "the library keeps no edit of this field"))
+            elif name not in APPLICABLE:
+                raise InvalidValueError(
+                    f"There is no field {name!r}. Use one of: {', '.join(APPLICABLE)}."
+                )
+            elif value is None:
+                skipped.append((name, f"{LABELS[candidate.source]} has no value for it"))
+            else:
+                try:
+                    changes.update(await self._checked(name, value))
+                except InvalidValueError as error:
+                    skipped.append((name, error.message))
+        if not changes:
+            reasons = "; ".join(f"{n}: {why}" for n, why in skipped) or "no field was named"
+            raise InvalidValueError(f"Nothing was applied to book {book_id} ({reasons}).")
+        await off_loop(edit_books, [book_id], BookChanges(**changes), self.paths)
+        applied = tuple(n for n in wanted if n not in dict(skipped))
+        return ApplyResult(book_id, candidate.source, applied, tuple(skipped))
+
+    async def _checked(self, name: str, value: Any) -> dict[str, Any]:
+        """The edit-path value of one candidate field (checked as typed text would be)."""
+        if name == "title":
+            return {"title": parse_title(value)}
+        if name == "authors":
+            return {"authors": [" ".join(a.split()) for a in value if a.strip()]}
+        if name == "series":
+            return {"series": parse_series(value)}
+        if name == "series_index":
+            return {"series_index": float(value)}
+        if name == "description":
+            return {"description": value.strip() or None}
+        if name == "language":
+            return {"language": parse_language(value)}
+        if name == "isbn13":
+            return {"isbn": parse_isbn_text(value)}
+        async with aiohttp.ClientSession() as session:
+            return {"cover": await download_cover(session, value)}
