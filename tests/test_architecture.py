@@ -213,13 +213,9 @@ def test_metadata_sources_take_the_library_and_the_hardcover_client_only(module)
     """Metadata sources read library values and speak through `hardcover.api`; the matching
     rules reach them only as a callable the service passes in."""
     reached, external = _reached(module)
-    bad = {
-        m
-        for m in reached
-        if m.startswith((*ABOVE, f"{PACKAGE}.server", f"{PACKAGE}.devices"))
-        or (m.startswith(f"{PACKAGE}.hardcover") and not m.startswith(f"{PACKAGE}.hardcover.api"))
-        and m != f"{PACKAGE}.hardcover"
-    }
+    above = (*ABOVE, f"{PACKAGE}.server", f"{PACKAGE}.devices")
+    other_hardcover = (f"{PACKAGE}.hardcover.matching", f"{PACKAGE}.hardcover.sync")
+    bad = {m for m in reached if m.startswith((*above, *other_hardcover))}
     assert not bad, f"{module} reaches {sorted(bad)}"
     assert not forbidden(external, ("PySide6", "shiboken6", "qasync")), module
 
