@@ -46,6 +46,7 @@ FEATURE_MODULES = {
     "stats": "bookorbit_desktop.cli.stats",
     "highlights": "bookorbit_desktop.cli.highlights",
     "device": "bookorbit_desktop.cli.devices",
+    "metadata": "bookorbit_desktop.cli.metadata",
 }
 _OPTIONS_WITH_VALUES = ("--data-dir",)
 
