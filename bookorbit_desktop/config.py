@@ -47,6 +47,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "devices.wireless": False,  # answer KOReader's Calibre > Connect (password in the keyring)
     "devices.calibre_port": 9090,  # calibre's own default, which KOReader suggests
     "devices.discovery": True,  # answer KOReader's UDP search for calibre
+    "library.inbox": False,  # new imports wait in the Inbox until the user approves them
+    "library.tidy_folder": None,  # where tidied book files go; None: not chosen yet
+    "library.tidy_pattern": "{author}/[{series} {number} - ]{title}",  # library.files.plan
 }
 
 

@@ -11,10 +11,13 @@ import hashlib
 import json
 from collections.abc import Iterable
 
+from peewee import SQL
+
 from bookorbit_desktop.hardcover.matching.normalize import normalize_language
 from bookorbit_desktop.hardcover.matching.scoring import LocalBook
 from bookorbit_desktop.library.metadata.isbn import parse_isbn
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState
+from bookorbit_desktop.library.store.sql import INBOX_IDS
 
 
 def local_book(book: Book) -> LocalBook:
@@ -75,6 +78,7 @@ def eligible_books(
     """Books worth matching: every status other than unread, unless unread books are asked
     for too (in library order)."""
     query = Book.select(Book).join(ReadingState).order_by(Book.id)
+    query = query.where(Book.id.not_in(SQL(INBOX_IDS)))  # approved books only (store.inbox)
     if not include_unread:
         query = query.where(ReadingState.status != "unread")
     if book_ids is not None:

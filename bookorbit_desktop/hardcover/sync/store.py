@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, SQL
 
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW
 from bookorbit_desktop.hardcover.sync.copies import Copy, combine, copy_left
@@ -31,6 +31,7 @@ from bookorbit_desktop.library.store.models import (
     ReadingState,
     database,
 )
+from bookorbit_desktop.library.store.sql import INBOX_IDS, outside_inbox
 from bookorbit_desktop.library.store.typed import tuples
 
 # A book's sync state, as the log, the command line and the window show it.
@@ -82,6 +83,7 @@ def _syncable() -> Any:
         (HardcoverMatch.state == LINKED)
         & HardcoverMatch.hc_book_id.is_null(False)
         & (ReadingState.status != "unread")
+        & HardcoverMatch.book.not_in(SQL(INBOX_IDS))  # approved books only (store.inbox)
     )
 
 
@@ -228,6 +230,7 @@ _AWAITING_MATCH = (
     "SELECT r.book_id FROM reading_state AS r"
     " LEFT JOIN hardcover_match AS m ON m.book_id = r.book_id"
     " WHERE r.status != 'unread' AND (m.book_id IS NULL OR m.state = 'unmatched')"
+    f" AND {outside_inbox('r.book_id')}"
     " ORDER BY r.book_id"
 )
 

@@ -57,7 +57,16 @@ def import_sources(
         sources, paths, progress=progress, should_cancel=should_cancel, workers=workers
     )
     summary.adopted = adopt_waiting_progress()
+    _hold_for_inbox(summary)
     return summary
+
+
+def _hold_for_inbox(summary: ImportSummary) -> None:
+    """With the Inbox on, the books this import created wait for the user's approval
+    (`store.inbox`), whichever front end imported them."""
+    from bookorbit_desktop.library.store.inbox import hold_new_books
+
+    hold_new_books(summary.book_ids, summary.elapsed)
 
 
 def adopt_waiting_progress() -> int:

@@ -8,9 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+# The books waiting in the Inbox (`store.inbox`) for the user's approval.
+INBOX_IDS = "(SELECT book_id FROM book_inbox)"
+
+
+def outside_inbox(book_id: str = "b.id") -> str:
+    """The condition true of a book that is not waiting in the Inbox: the one rule every list
+    of the library (the window's table, the catalog, Hardcover) applies."""
+    return f"{book_id} NOT IN {INBOX_IDS}"
+
+
+OUTSIDE_INBOX = outside_inbox()
+
 # The condition a listed book meets (the catalog's lists and search): it has a file that is not
-# missing. `b` names the book in the query.
-AVAILABLE = "EXISTS (SELECT 1 FROM book_file f WHERE f.book_id = b.id AND f.missing = 0)"
+# missing, and it is not waiting in the Inbox. `b` names the book in the query.
+AVAILABLE = (
+    "EXISTS (SELECT 1 FROM book_file f WHERE f.book_id = b.id AND f.missing = 0)"
+    f" AND {OUTSIDE_INBOX}"
+)
 
 
 def marks(values: Collection[object]) -> str:
