@@ -17,11 +17,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import SQL, fn
 
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.reading import rows as rows
 from bookorbit_desktop.library.reading import rules as reading
+from bookorbit_desktop.library.reading.device_positions import NOT_RESET_SQL
 from bookorbit_desktop.library.reading.document_match import match_book_by_metadata
 from bookorbit_desktop.library.reading.event_run import run_events
 from bookorbit_desktop.library.reading.finish_evidence import settle_sync_finishes
@@ -324,9 +325,10 @@ def _attach_history(
     Events older than what the book already has are replayed as stale: they may start or
     finish it on their own dates but do not move its progress back.
     """
+    pushed = SQL(NOT_RESET_SQL)  # a reset's start position is not a read: never replayed
     newest_known = (
         ProgressEvent.select(fn.MAX(ProgressEvent.timestamp))
-        .where(ProgressEvent.book == book_id)
+        .where((ProgressEvent.book == book_id) & pushed)
         .scalar()
     )
     orphan = ProgressEvent.book.is_null()
@@ -339,7 +341,7 @@ def _attach_history(
             ProgressEvent.select(
                 ProgressEvent.percentage, ProgressEvent.progress, ProgressEvent.timestamp
             )
-            .where(selected)
+            .where(selected & pushed)
             .order_by(ProgressEvent.timestamp, ProgressEvent.id)
         )
     ]

@@ -6,7 +6,9 @@ device pushed it. At start the server loads the newest position of each document
 stored it (in commit order), so what a pull answers from here is always durable. While the
 cache holds every document the library has positions for ("complete"), a document not here has
 never been pushed and is answered without touching the library; once it had to drop a document
-(least recently used out), a document not here is read from the library.
+(least recently used out), a document not here is read from the library. A document whose
+position the library changed by itself (a reset, maybe from another process) is `forget`-ten:
+it is read from the library until a push stores it here again.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class PositionCache:
         self._lock = threading.Lock()
         self._positions: OrderedDict[str, Position] = OrderedDict()
         self._complete = False
+        self._forgotten: set[str] = set()
 
     @property
     def capacity(self) -> int:
@@ -47,12 +50,22 @@ class PositionCache:
         with self._lock:
             self._positions[position.document] = position
             self._positions.move_to_end(position.document)
+            self._forgotten.discard(position.document)
             self._trim()
+
+    def forget(self, documents: Iterable[str]) -> None:
+        """Answer these documents from the library until a push stores them again."""
+        with self._lock:
+            for document in documents:
+                self._positions.pop(document, None)
+                self._forgotten.add(document)
 
     def lookup(self, document: str) -> tuple[bool, Position | None]:
         """(known, position): known is False when only the library can tell."""
         with self._lock:
             position = self._positions.get(document)
+            if document in self._forgotten:
+                return False, None
             return position is not None or self._complete, position
 
     def _trim(self) -> None:

@@ -13,6 +13,7 @@ reference server's retryable 502 {"code": 2000}, so KOReader keeps it and tries 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -23,6 +24,7 @@ from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.guards.throttle import Admission, LoginThrottle, registration_throttle
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.reading.batched_pushes import record_pushes
+from bookorbit_desktop.library.reading.device_positions import resets_since
 from bookorbit_desktop.library.reading.rows import Position
 from bookorbit_desktop.library.reading.rules import FLAGS, Change
 from bookorbit_desktop.library.store.settings import get_setting
@@ -53,6 +55,9 @@ KOSYNC_PREFIX = "/kosync"
 CONTEXT = web.AppKey("kosync_context", ServerContext)
 POSITIONS = web.AppKey("kosync_positions", PositionCache)
 REGISTRATIONS = web.AppKey("kosync_registrations", LoginThrottle)
+RESETS = web.AppKey("kosync_resets", asyncio.Task[None])
+# How often the server looks for progress resets made by the window or the command line.
+RESET_POLL_SECONDS = 2.0
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # What a push may do without a line in the log at the usual level.
@@ -254,9 +259,34 @@ def _notify(ctx: ServerContext, book_id: int) -> None:
     asyncio.get_running_loop().call_soon(call)
 
 
+async def _follow_resets(app: web.Application, seen: int) -> None:
+    """Forget the remembered pull answer of each document the library resets (from the
+    window or the command line, which may be another process), within `RESET_POLL_SECONDS`."""
+    workers = app[CONTEXT].workers
+    while True:
+        await asyncio.sleep(RESET_POLL_SECONDS)
+        try:
+            seen, documents = await workers.read(resets_since, seen)
+        except Exception:  # a busy or closing library: try again on the next turn
+            log.debug("Could not check the library for progress resets", exc_info=True)
+            continue
+        if documents:
+            app[POSITIONS].forget(documents)
+
+
+async def _stop_following(app: web.Application) -> None:
+    task = app.get(RESETS)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 async def _adopt_on_startup(app: web.Application) -> None:
     workers = app[CONTEXT].workers
     positions = app[POSITIONS]
+    seen, _ = await workers.read(resets_since, 2**62, wait=60.0)
+    app[RESETS] = asyncio.get_running_loop().create_task(_follow_resets(app, seen))
     newest = await workers.read(progress.newest_positions, positions.capacity + 1, wait=60.0)
     positions.load(newest, complete=len(newest) <= positions.capacity)
     for linked in await workers.write(progress.adopt_documents, wait=60.0):
@@ -277,3 +307,4 @@ def setup_kosync(app: web.Application, ctx: ServerContext) -> None:
     resource.add_route("GET", "/syncs/progress/{document}", get_progress)
     app.router.register_resource(resource)
     app.on_startup.append(_adopt_on_startup)
+    app.on_cleanup.append(_stop_following)

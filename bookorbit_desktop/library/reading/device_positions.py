@@ -1,0 +1,179 @@
+"""Where each device is in a book, and resetting a book's position to its start.
+
+Every push is kept as a progress event with the device's name and id, so the last position of
+each device is the newest event it pushed for any of the book's documents. A device is known by
+its `device_id` (or, when it sends none, by its name).
+
+A reset stores, for each document of the book, a position at the start (0 %) written by the
+library itself (device `RESET_DEVICE`, device id `RESET_ID`, or `RESET_ID:<device>` when only one
+device was reset). It becomes the newest position of the document, so the kosync pull answers it
+and every device is offered the start on its next pull. A reset touches neither the book's
+reading state nor the Hardcover queue: it is not a read, only a new place to start from. The
+reading rules never see a reset position (`pushes` leaves it out of the history it replays).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bookorbit_desktop.errors import NotFoundError
+from bookorbit_desktop.library.reading import rows
+from bookorbit_desktop.library.store.models import Book, database
+
+RESET_DEVICE = "BookOrbit Desktop"
+RESET_ID = "bookorbit-reset"
+# The SQL test for "this event is a reset": a device id that is RESET_ID or starts with it.
+NOT_RESET_SQL = "(device_id IS NULL OR (device_id <> 'bookorbit-reset'"
+NOT_RESET_SQL += " AND device_id NOT LIKE 'bookorbit-reset:%'))"
+
+_PAGE = re.compile(r"\s*\d+\s*")
+_STEP = re.compile(r"([^/\[]+)(?:\[\d+\])?")
+FIRST_PART = "/body/DocFragment[1]"
+
+
+@dataclass(frozen=True)
+class DevicePosition:
+    """The last position one device pushed for a book (or where a reset put it)."""
+
+    device_key: str  # the device id, or its name when it sends none
+    device: str  # the name it sends (KOReader's model or the name the user gave it)
+    device_id: str | None
+    document: str
+    percentage: float  # 0..1
+    progress: str  # an XPointer (EPUB, FB2...) or a page number (PDF, CBZ...)
+    timestamp: int  # server clock, Unix seconds
+    reset_at: int | None = None  # set when a reset after this push put the device at the start
+
+
+@dataclass(frozen=True)
+class ResetResult:
+    book_id: int
+    documents: tuple[str, ...]  # the documents whose pull answer is now the start
+    devices: tuple[str, ...]  # the devices (keys) now shown at the start
+
+
+def is_reset(device_id: str | None) -> bool:
+    return device_id is not None and (device_id == RESET_ID or device_id.startswith(RESET_ID + ":"))
+
+
+def start_of(progress: str) -> str:
+    """The start of the document whose last position is `progress`, in the same form: page 1
+    for a paged document, else the first part of the book (the first two steps of the XPointer,
+    each at its first element: /body/DocFragment[1] for an EPUB, /FictionBook/body for FB2)."""
+    if _PAGE.fullmatch(progress):
+        return "1"
+    steps = [step for step in progress.split("/") if step][:2]
+    names = [match.group(1) for step in steps if (match := _STEP.match(step))]
+    if len(names) < 2 or not all(names):
+        return FIRST_PART
+    indexed = [
+        name + ("[1]" if "[" in step else "") for name, step in zip(names, steps, strict=True)
+    ]
+    return "/" + "/".join(indexed)
+
+
+def device_positions(book_id: int) -> list[DevicePosition]:
+    """Each device's last position in the book, the most recent first."""
+    found = database.execute_sql(
+        f"""SELECT e.document, e.device, e.device_id, e.percentage, e.progress, e.timestamp, e.id
+           FROM progress_event AS e
+           JOIN (SELECT COALESCE(device_id, device) AS k, MAX(id) AS id FROM progress_event
+                 WHERE book_id = ? AND {NOT_RESET_SQL} GROUP BY k) AS last ON last.id = e.id
+           ORDER BY e.id DESC""",
+        (book_id,),
+    ).fetchall()
+    resets = _resets(book_id)
+    result = []
+    for document, device, device_id, percentage, progress, timestamp, event_id in found:
+        key = device_id if device_id is not None else device
+        later = [at for rid, target, at in resets if rid > event_id and target in (None, key)]
+        result.append(
+            DevicePosition(
+                device_key=key,
+                device=device,
+                device_id=device_id,
+                document=document,
+                percentage=0.0 if later else float(percentage),
+                progress=progress,
+                timestamp=int(timestamp),
+                reset_at=max(later) if later else None,
+            )
+        )
+    return result
+
+
+def _resets(book_id: int) -> list[tuple[int, str | None, int]]:
+    """(event id, the device reset or None for all, when) of the book's resets."""
+    found = database.execute_sql(
+        "SELECT id, device_id, timestamp FROM progress_event WHERE book_id = ?"
+        f" AND NOT {NOT_RESET_SQL}",
+        (book_id,),
+    ).fetchall()
+    return [
+        (event_id, None if device_id == RESET_ID else device_id[len(RESET_ID) + 1 :], int(at))
+        for event_id, device_id, at in found
+    ]
+
+
+def reset_progress(book_id: int, *, device: str | None = None, now: int) -> ResetResult:
+    """Put the book back at its start: for every device, or only for `device` (a device key as
+    `device_positions` lists it). A one-device reset changes the pull answer only for the
+    documents whose newest position that device wrote; it never touches the reading state."""
+    if Book.get_or_none(Book.id == book_id) is None:
+        raise NotFoundError(
+            f"There is no book with id {book_id}. List the library's books with "
+            "`bookorbit-desktop books` and use the id shown there."
+        )
+    with database.atomic("IMMEDIATE"):
+        positions = device_positions(book_id)
+        keys = [p.device_key for p in positions]
+        if device is not None and device not in keys:
+            raise NotFoundError(
+                f"No device synced book {book_id} as “{device}”. List its devices with "
+                f"`bookorbit-desktop progress show {book_id}`."
+            )
+        newest = database.execute_sql(
+            """SELECT e.document, e.progress, e.device, e.device_id FROM progress_event AS e
+               JOIN (SELECT document, MAX(id) AS id FROM progress_event
+                     WHERE document IN (SELECT DISTINCT document FROM progress_event
+                                        WHERE book_id = ?)
+                     GROUP BY document) AS last ON last.id = e.id
+               ORDER BY e.document""",
+            (book_id,),
+        ).fetchall()
+        device_id = RESET_ID if device is None else f"{RESET_ID}:{device}"
+        values: list[rows.EventValues] = []
+        for document, progress, writer, writer_id in newest:
+            writer_key = writer_id if writer_id is not None else writer
+            if device is not None and writer_key != device:
+                continue
+            start = _start_for(document, progress, writer_id)
+            values.append(
+                (document, book_id, RESET_DEVICE, device_id, 0.0, start, now, None, None, None)
+            )
+        rows.insert_events(values)
+    return ResetResult(
+        book_id,
+        tuple(value[0] for value in values),
+        tuple(keys if device is None else [device]),
+    )
+
+
+def _start_for(document: str, progress: str, writer_id: str | None) -> str:
+    """The start position of `document`, from a position a device pushed (a reset's own
+    position is already a start)."""
+    if is_reset(writer_id):
+        return progress
+    return start_of(progress)
+
+
+def resets_since(event_id: int) -> tuple[int, list[str]]:
+    """(the newest event id, the documents reset by events after `event_id`): what the server
+    checks to forget the pull answers it remembers for them."""
+    newest = database.execute_sql("SELECT COALESCE(MAX(id), 0) FROM progress_event").fetchone()[0]
+    found = database.execute_sql(
+        f"SELECT DISTINCT document FROM progress_event WHERE id > ? AND NOT {NOT_RESET_SQL}",
+        (event_id,),
+    ).fetchall()
+    return int(newest), [document for (document,) in found]
