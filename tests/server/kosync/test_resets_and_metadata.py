@@ -66,9 +66,9 @@ async def test_a_push_with_koreaders_metadata_proposes_the_book_of_that_file(kos
     )  # fmt: skip
     # The body in the order and shape KOReader's kosync plugin sends it (send_metadata on).
     body = (
-        '{"document":"%s","metadata":{"filename":"leaves.epub","title":"Leaves","authors":'
-        '"W. W."},"progress":"/body/DocFragment[4]/body/p[2]/text().0","percentage":0.1,'
-        '"device":"Kobo_clara","device_id":"C64C9F5BF0C1520EFC308725F518CB1F"}' % DOC
+        '{"document":"' + DOC + '","metadata":{"filename":"leaves.epub","title":"Leaves",'
+        '"authors":"W. W."},"progress":"/body/DocFragment[4]/body/p[2]/text().0",'
+        '"percentage":0.1,"device":"Kobo_clara","device_id":"C64C9F5BF0C1520EFC308725F518CB1F"}'
     )
     reply = await kosync.request("PUT", "/kosync/syncs/progress", body=body)
     assert (reply.status, reply.raw) == (
