@@ -6,9 +6,9 @@ never reorder or edit a shipped one. Free of the ORM, like every migration modul
 from __future__ import annotations
 
 from bookorbit_desktop.library.store.hardcover_page_indexes import hardcover_page_indexes
-from bookorbit_desktop.library.store.hardcover_pull_schema import hardcover_pull_tables
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
+from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
 from bookorbit_desktop.library.store.search_index import search_index
 from bookorbit_desktop.library.store.tidy_schema import tidy_tables
 
