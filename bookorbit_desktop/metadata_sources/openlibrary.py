@@ -33,7 +33,7 @@ _SEARCH_FIELDS = (
     "key,title,subtitle,author_name,first_publish_year,publisher,isbn,language,cover_i,"
     "number_of_pages_median"
 )
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%Y-%m-%d", "%B %Y", "%b %Y", "%d %B %Y")
 
 

@@ -1,0 +1,99 @@
+"""The best-value rule and the per-field comparison, table-driven (pure functions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookorbit_desktop.metadata_sources.compare import best_values, compare, rank, take_all
+from bookorbit_desktop.metadata_sources.records import Candidate
+
+
+def c(source: str, matched_by: str, **values) -> Candidate:
+    return Candidate(
+        source=source, source_id=f"{source}-{matched_by}", matched_by=matched_by, **values
+    )
+
+
+HC_EDITION = c("hardcover", "edition", title="Dune", pages=412)
+HC_ISBN = c("hardcover", "isbn", title="Dune (ISBN)", description="HC text")
+HC_SEARCH = c("hardcover", "search", title="Dune (search)", description="HC search text")
+OL_ISBN = c("openlibrary", "isbn", title="Dune OL", description="OL text", publisher="Ace")
+OL_SEARCH = c("openlibrary", "search", title="Dune OL search", publisher="Chilton")
+GB_ISBN = c("google", "isbn", title="Dune GB", publisher="Penguin")
+GB_SEARCH = c("google", "search", title="Dune GB search", language="en")
+
+
+@pytest.mark.parametrize(
+    ("candidates", "field", "winner"),
+    [
+        # rule 1: the linked Hardcover edition wins every field it has
+        ([GB_ISBN, OL_ISBN, HC_EDITION], "title", HC_EDITION),
+        # ... and only those: the next rule fills the rest
+        ([GB_ISBN, OL_ISBN, HC_EDITION], "description", OL_ISBN),
+        # rule 2: found by the book's ISBN, in source order
+        ([GB_ISBN, OL_ISBN], "title", OL_ISBN),
+        ([GB_ISBN, OL_ISBN], "publisher", OL_ISBN),
+        ([GB_ISBN, HC_ISBN], "title", HC_ISBN),
+        ([GB_ISBN, HC_ISBN], "publisher", GB_ISBN),
+        # rule 2 beats rule 3: an ISBN match before Hardcover's search match
+        ([HC_SEARCH, GB_ISBN], "title", GB_ISBN),
+        # rule 3 beats rule 4: Hardcover's proven search before the others' searches
+        ([OL_SEARCH, GB_SEARCH, HC_SEARCH], "title", HC_SEARCH),
+        # rule 4: within the searches, source order; a missing value asks the next
+        ([GB_SEARCH, OL_SEARCH], "title", OL_SEARCH),
+        ([GB_SEARCH, OL_SEARCH], "language", GB_SEARCH),
+        ([GB_SEARCH, OL_SEARCH], "series", None),
+    ],
+)
+def test_the_best_value_rule(candidates, field, winner):
+    assert best_values(candidates).get(field) == winner
+
+
+def test_the_largest_cover_of_the_best_rank_wins():
+    small = c("hardcover", "isbn", cover_url="https://a/s.jpg", cover_width=100, cover_height=150)
+    large = c("google", "isbn", cover_url="https://a/l.jpg", cover_width=600, cover_height=900)
+    searched = c(
+        "openlibrary", "search", cover_url="https://a/x.jpg", cover_width=2000, cover_height=3000
+    )
+    assert best_values([small, large, searched])["cover"] == large
+
+
+def test_ranks_follow_the_table():
+    assert [rank(x)[0] for x in (HC_EDITION, HC_ISBN, OL_ISBN, HC_SEARCH, OL_SEARCH)] == [
+        1,
+        2,
+        2,
+        3,
+        4,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "local", "found", "differs"),
+    [
+        ("title", "Dune", "dune", False),
+        ("title", "Dune", "Dune Messiah", True),
+        ("authors", ("Frank Herbert",), ("frank  herbert",), False),
+        ("authors", ("Unknown",), ("Frank Herbert",), True),
+        ("series_index", 1.0, 1, False),
+        ("description", None, "A desert planet.", True),
+    ],
+)
+def test_a_field_is_flagged_when_the_source_says_otherwise(field, local, found, differs):
+    candidate = c("openlibrary", "isbn", **{field: found})
+    (row,) = [r for r in compare({field: local}, [candidate]) if r.name == field]
+    assert (row.values["openlibrary"] == found) and (("openlibrary" in row.differs) is differs)
+
+
+def test_compare_uses_each_sources_best_candidate_and_names_the_best_source():
+    rows = {r.name: r for r in compare({"title": "Dune"}, [OL_SEARCH, OL_ISBN, GB_ISBN])}
+    assert rows["title"].values == {"openlibrary": "Dune OL", "google": "Dune GB"}
+    assert rows["title"].best == "openlibrary"
+    assert rows["series"].values == {} and rows["series"].best is None
+
+
+def test_take_all_and_only_empty():
+    candidate = c("google", "isbn", title="Dune", publisher="Ace", description="Sand.")
+    assert take_all(candidate) == ["title", "description", "publisher"]
+    local = {"title": "Dune", "description": "", "publisher": None}
+    assert take_all(candidate, only_empty=local) == ["description", "publisher"]
