@@ -1,0 +1,194 @@
+"""The journal of tidy batches in the library database, and the records a move changes.
+
+Each move goes `planned` -> `done` (or `copied` -> `done` across file systems, the original
+deleted last), `failed` or `skipped`. `point_records` changes, in one transaction, every record
+that names the file's path: the book's file row, a removed-files entry for that path, KOReader's
+file-name document id for the new name (the old one stays: a device may still have the file
+under it) and the watched folders (the library folder is watched when a moved file was), and
+marks the move. KOReader's content document id (a partial MD5) does not depend on the path, so
+progress and highlights stay with the book.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bookorbit_desktop.library.files.plan import BookFacts, Rename
+from bookorbit_desktop.library.metadata.koreader_hash import filename_md5
+from bookorbit_desktop.library.store import listing
+from bookorbit_desktop.library.store.models import ALIAS_FILENAME, database
+from bookorbit_desktop.library.store.settings import get_setting, set_setting
+from bookorbit_desktop.library.store.sql import OUTSIDE_INBOX
+
+PLANNED = "planned"
+COPIED = "copied"  # the copy is in place and recorded; the original is not yet deleted
+DONE = "done"
+FAILED = "failed"
+SKIPPED = "skipped"  # found not moved after the process stopped: nothing changed
+WATCHED = "library.watched_folders"
+
+
+@dataclass(frozen=True)
+class Move:
+    id: int
+    batch_id: int
+    file_id: int
+    old: str
+    new: str
+    copy: bool  # across file systems: copied, synced, then the original deleted
+    state: str
+
+
+def book_facts() -> list[BookFacts]:
+    """Every present file of an approved book, with what its name is made of."""
+    rows = database.execute_sql(
+        "SELECT f.id, f.path, b.id, b.title, b.series, b.series_index, b.published, b.language"
+        f" FROM book_file f JOIN book b ON b.id = f.book_id WHERE f.missing = 0 AND {OUTSIDE_INBOX}"
+        " ORDER BY b.sort_title, b.id, f.id"
+    ).fetchall()
+    authors = listing.names([row[2] for row in rows])
+    return [
+        BookFacts(
+            file_id=file_id,
+            path=path,
+            title=title,
+            authors=tuple(authors.get(book_id, ())),
+            series=series,
+            series_index=index,
+            published=published,
+            language=language,
+        )
+        for file_id, path, book_id, title, series, index, published, language in rows
+    ]
+
+
+def start_batch(
+    renames: Sequence[Rename], copies: Sequence[bool], undoes: int | None = None
+) -> int:
+    """Record a batch and its moves as planned, before any file moves; the batch id."""
+    with database.atomic():
+        cursor = database.execute_sql(
+            "INSERT INTO tidy_batch (created_at, undoes) VALUES (?, ?)", (time.time(), undoes)
+        )
+        batch_id = int(cursor.lastrowid)
+        database.cursor().executemany(
+            "INSERT INTO tidy_move (batch_id, book_file_id, old_path, new_path, copy, state)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (batch_id, rename.file_id, rename.old, rename.new, int(copy), PLANNED)
+                for rename, copy in zip(renames, copies, strict=True)
+            ],
+        )
+    return batch_id
+
+
+def moves(batch_id: int | None = None, states: Sequence[str] = ()) -> list[Move]:
+    """The moves of a batch (of every batch when None) in these states, in order."""
+    where: list[str] = []
+    params: list[object] = []
+    if batch_id is not None:
+        where.append("batch_id = ?")
+        params.append(batch_id)
+    if states:
+        where.append(f"state IN ({', '.join('?' * len(states))})")
+        params += list(states)
+    condition = f" WHERE {' AND '.join(where)}" if where else ""
+    rows = database.execute_sql(
+        "SELECT id, batch_id, book_file_id, old_path, new_path, copy, state FROM tidy_move"
+        f"{condition} ORDER BY id",
+        params,
+    ).fetchall()
+    return [Move(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in rows]
+
+
+def set_state(move_id: int, state: str) -> None:
+    database.execute_sql("UPDATE tidy_move SET state = ? WHERE id = ?", (state, move_id))
+
+
+def point_records(move: Move, state: str) -> None:
+    """Every record that names the file now names `move.new`, and the move is `state`: one
+    transaction, so a process killed at any moment leaves both or neither."""
+    with database.atomic():
+        row = database.execute_sql(
+            "SELECT book_id FROM book_file WHERE id = ?", (move.file_id,)
+        ).fetchone()
+        if row is not None:
+            database.execute_sql(
+                "UPDATE book_file SET path = ? WHERE id = ?", (move.new, move.file_id)
+            )
+            database.execute_sql(
+                "INSERT OR IGNORE INTO document_alias (document, kind, book_id, book_file_id,"
+                " created_at) VALUES (?, ?, ?, ?, ?)",
+                (
+                    filename_md5(os.path.basename(move.new)),
+                    ALIAS_FILENAME,
+                    row[0],
+                    move.file_id,
+                    time.time(),
+                ),
+            )
+        database.execute_sql(
+            "UPDATE OR REPLACE removed_file SET path = ? WHERE path = ?", (move.new, move.old)
+        )
+        _keep_watching(move)
+        set_state(move.id, state)
+
+
+def _inside(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == (
+            os.path.abspath(folder)
+        )
+    except ValueError:  # another drive
+        return False
+
+
+def _keep_watching(move: Move) -> None:
+    """A file that lay in a watched folder stays watched: its new folder (the library folder,
+    the pattern's first folder's parent) joins the watched folders unless one holds it."""
+    folders = list(get_setting(WATCHED))
+    if not any(_inside(move.old, folder) for folder in folders):
+        return
+    if any(_inside(move.new, folder) for folder in folders):
+        return
+    root = library_root(move)
+    set_setting(WATCHED, [*folders, root])
+
+
+def library_root(move: Move) -> str:
+    """The tidy folder the move's batch went to (the setting), else the new file's folder."""
+    folder = get_setting("library.tidy_folder")
+    if folder and _inside(move.new, folder):
+        return str(folder)
+    return os.path.dirname(move.new)
+
+
+def last_batch() -> tuple[int, bool] | None:
+    """The newest batch that is not itself an undo, and whether it was undone; None if none."""
+    row = database.execute_sql(
+        "SELECT id, undone_at FROM tidy_batch WHERE undoes IS NULL ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    return None if row is None else (int(row[0]), row[1] is not None)
+
+
+def mark_undone(batch_id: int) -> None:
+    database.execute_sql(
+        "UPDATE tidy_batch SET undone_at = ? WHERE id = ?", (time.time(), batch_id)
+    )
+
+
+def current_path(file_id: int) -> str | None:
+    row = database.execute_sql("SELECT path FROM book_file WHERE id = ?", (file_id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def open_undos() -> list[int]:
+    """Undo batches whose batch is not yet marked undone (a process stopped during the undo)."""
+    rows = database.execute_sql(
+        "SELECT u.undoes FROM tidy_batch u JOIN tidy_batch b ON b.id = u.undoes"
+        " WHERE b.undone_at IS NULL"
+    ).fetchall()
+    return [int(row[0]) for row in rows]
