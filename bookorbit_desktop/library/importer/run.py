@@ -41,7 +41,7 @@ from pathlib import Path
 from peewee import DatabaseError, IntegrityError
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.importer.batch import BATCH_SECONDS, Batches
+from bookorbit_desktop.library.importer.batch import BATCH_SECONDS, Batches, file_savepoint
 from bookorbit_desktop.library.importer.pool import Readers, workers_for
 from bookorbit_desktop.library.importer.prepare import Prepared, UnexpectedReadError, prepare_file
 from bookorbit_desktop.library.importer.scan import ImportFailure, collect_files
@@ -57,7 +57,6 @@ from bookorbit_desktop.library.importer.writer import KnownFile, LibraryIndex
 from bookorbit_desktop.library.metadata.covers import cover_relative_path, delete_cover
 from bookorbit_desktop.library.metadata.reader import BookMetadata, BookReadError
 from bookorbit_desktop.library.search.fold import interrupts_put_off
-from bookorbit_desktop.library.store.models import database
 
 __all__ = ["import_paths"]
 
@@ -232,7 +231,7 @@ class _Importer:
         known = self._unchanged(path, stat)
         if known is not None:
             if known.missing:
-                with database.atomic():
+                with file_savepoint():
                     self.index.update_file(
                         known, size=known.size, mtime=known.mtime, digest=known.digest
                     )
@@ -248,7 +247,7 @@ class _Importer:
         same = [f for f in self.index.by_digest.get(digest, []) if f.size == stat.st_size]
         for candidate in same:
             if not os.path.exists(candidate.path):
-                with database.atomic():
+                with file_savepoint():
                     self.index.update_file(
                         candidate, path=path, size=stat.st_size, mtime=stat.st_mtime, digest=digest
                     )
@@ -257,7 +256,7 @@ class _Importer:
         for candidate in same:
             if _same_content(path, Path(candidate.path)):
                 metadata = prepared.require_metadata()  # also refuses a copy that is no ebook
-                with database.atomic():
+                with file_savepoint():
                     self.index.add_file(
                         candidate.book_id,
                         path,
@@ -290,7 +289,7 @@ class _Importer:
         self, path: Path, known: KnownFile, stat: os.stat_result, digest: str, prepared: Prepared
     ) -> tuple[ImportOutcome, int | None]:
         if digest == known.digest and stat.st_size == known.size:
-            with database.atomic():
+            with file_savepoint():
                 self.index.update_file(known, size=known.size, mtime=stat.st_mtime, digest=digest)
             return ImportOutcome.UNCHANGED, known.book_id
         metadata = prepared.require_metadata()
@@ -298,7 +297,7 @@ class _Importer:
         refresh = self.index.files_of_book(known.book_id) == 1
         others = list(self.index.by_digest.get(digest, []))
         try:
-            with database.atomic():
+            with file_savepoint():
                 updated = self.index.update_file(
                     known, size=stat.st_size, mtime=stat.st_mtime, digest=digest
                 )
@@ -324,7 +323,7 @@ class _Importer:
     ) -> int:
         now = self.clock()
         try:
-            with database.atomic():
+            with file_savepoint():
                 book_id = self.index.create_book(metadata, now)
                 self.index.add_file(
                     book_id, path, metadata.format, stat.st_size, stat.st_mtime, digest, now
