@@ -72,6 +72,10 @@ FEEDS = [
 
 @pytest.fixture
 def shelves(catalog: Catalog) -> None:
+    fill_shelves(catalog)
+
+
+def fill_shelves(catalog: Catalog) -> None:
     """24 books whose sort keys collide: 8 titles, 8 authors, two series, 4 added times."""
     folder = catalog.ctx.paths.data_dir / "books"
     with database.atomic():
