@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -44,7 +45,11 @@ def _cover(links: Any) -> str | None:
     for size in _IMAGE_SIZES:
         url = text(links.get(size))
         if url:
-            return "https://" + url[len("http://") :] if url.startswith("http://") else url
+            # Google lists its own covers as http; they are served over https too.
+            google = (urlsplit(url).hostname or "").endswith((".google.com", ".googleapis.com"))
+            return (
+                "https://" + url[len("http://") :] if google and url.startswith("http://") else url
+            )
     return None
 
 

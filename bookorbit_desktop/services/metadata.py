@@ -48,6 +48,7 @@ from bookorbit_desktop.metadata_sources.covers import download_cover
 from bookorbit_desktop.metadata_sources.gather import ask_all
 from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
 from bookorbit_desktop.metadata_sources.records import (
+    FIELDS,
     REFUSED,
     Candidate,
     Lookup,
@@ -69,6 +70,7 @@ LABELS = {
     openlibrary.NAME: openlibrary.LABEL,
     googlebooks.NAME: googlebooks.LABEL,
 }
+NOT_KEPT = "shown only: the library keeps no edit of this field"
 BOOKS_AT_ONCE = 8  # books in flight; each source still paces its own requests
 # The fields the library's edit path takes, by candidate field; the others are shown only.
 APPLICABLE = (
@@ -342,23 +344,18 @@ class MetadataService:
         if candidate is None:
             return await self.apply(book_id, [], source, index=index)  # says why
         wanted = take_all(candidate, only_empty=shown.local if only_empty else None)
-        wanted = [n for n in wanted if n in APPLICABLE]
-        if not wanted:
-            return ApplyResult(book_id, source, (), ())
+        if not any(n in APPLICABLE for n in wanted):  # nothing the library can take
+            shown_only = tuple((n, NOT_KEPT) for n in wanted)
+            return ApplyResult(book_id, source, (), shown_only)
         return await self._apply(book_id, candidate, wanted)
 
     async def _apply(self, book_id: int, candidate: Candidate, wanted: list[str]) -> ApplyResult:
         changes: dict[str, Any] = {}
         skipped: list[tuple[str, str]] = []
         for name in dict.fromkeys(wanted):
-            value = candidate.value(name)
-            if name not in APPLICABLE and name in (
-                "subtitle",
-                "publisher",
-                "release_date",
-                "pages",
-            ):
-                skipped.append((name, "the library keeps no edit of this field"))
+            value = candidate.value(name) if name in FIELDS else None
+            if name in FIELDS and name not in APPLICABLE:
+                skipped.append((name, NOT_KEPT))
             elif name not in APPLICABLE:
                 raise InvalidValueError(
                     f"There is no field {name!r}. Use one of: {', '.join(APPLICABLE)}."

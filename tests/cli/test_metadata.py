@@ -1,0 +1,204 @@
+"""`bookorbit-desktop metadata fetch|show|apply|retry` end to end: a real library in a temporary
+data folder, the loopback fakes of Open Library and Google Books and the fake Hardcover on
+their own threads, and the Hardcover token in a file-backed test keyring."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from bookorbit_desktop.cli import main
+from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.hardcover.api.credentials import library_account
+from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.library.store.user_edits import edited_fields
+from tests.factories import add_book
+from tests.fakes.clock import SystemClock
+from tests.fakes.hardcover_catalog import Catalog
+from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
+from tests.fakes.metadata_sources import FakeBook, FakeBookSources, ThreadedFakeBookSources
+
+FOX_ISBN = "9780140328721"
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch) -> Iterator[dict]:
+    catalog = Catalog()
+    user = catalog.add_user("reader")
+    token = catalog.add_token(user)
+    hc_book = catalog.add_book(
+        "Fantastic Mr Fox", authors=["Roald Dahl"], release_year=1970, users_count=500,
+        description="Boggis, Bunce and Bean are the meanest farmers around.",
+        series="Dahl Classics", series_position=2,
+    )  # fmt: skip
+    catalog.add_edition(
+        hc_book, isbn_13=FOX_ISBN, pages=96, release_date="1988-10-01", users_count=50,
+        publisher={"name": "Puffin"}, image={"url": None, "width": 400, "height": 618},
+    )  # fmt: skip
+    sources = FakeBookSources()
+    sources.add(FakeBook(FOX_ISBN, "Fantastic Mr. Fox", ("Roald Dahl",), publisher="Puffin",
+                         published="October 1, 1988", pages=96, cover_id=8739161,
+                         description="A clever fox outwits three farmers."))  # fmt: skip
+    keyring_file = tmp_path / "keyring.json"
+    data_dir = tmp_path / "data"
+    keyring_file.write_text(json.dumps({f"bookorbit-desktop/{library_account(data_dir)}": token}))
+    paths = resolve_paths(data_dir)
+    paths.ensure()
+    open_database(paths.db_file)
+    fox = add_book("Fantastic Mr Fox", ["Unknown"], isbn13=FOX_ISBN).id
+    nothing = add_book("A Book Nobody Has", ["Ann Author"]).id
+    close_database()
+    with (
+        ThreadedFakeHardcover(FakeHardcover(catalog, clock=SystemClock())) as hardcover,
+        ThreadedFakeBookSources(sources) as fake,
+    ):
+        env = {
+            "PYTHON_KEYRING_BACKEND": "tests.fakes.file_keyring.FileKeyring",
+            "BOOKORBIT_TEST_KEYRING_FILE": str(keyring_file),
+            "BOOKORBIT_HARDCOVER_URL": hardcover.url,
+            "BOOKORBIT_OPENLIBRARY_URL": fake.openlibrary_url,
+            "BOOKORBIT_GOOGLEBOOKS_URL": fake.google_url,
+            "BOOKORBIT_DATA_DIR": str(data_dir),
+        }
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        # The sources' polite pacing is real seconds; these tests ask a few times only.
+        monkeypatch.setattr("bookorbit_desktop.metadata_sources.openlibrary.REQUEST_INTERVAL", 0)
+        monkeypatch.setattr("bookorbit_desktop.metadata_sources.googlebooks.REQUEST_INTERVAL", 0)
+        yield {
+            "fox": fox,
+            "nothing": nothing,
+            "paths": paths,
+            "fake": fake,
+            "keyring": keyring_file,
+        }
+
+
+def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code = main(["metadata", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def book(world, book_id: int) -> Book:
+    open_database(world["paths"].db_file)
+    try:
+        found = Book.get_by_id(book_id)
+        found.authors = found.author_names()  # read while the library is open
+        found.edited = edited_fields(book_id)
+        return found
+    finally:
+        close_database()
+
+
+def test_fetch_then_show_compares_every_source_with_the_book(world, monkeypatch, capsys):
+    code, out, err = run(monkeypatch, capsys, "fetch", str(world["fox"]))
+    assert code == 0, err
+    assert "hardcover ok (1)" in out and "openlibrary ok (1)" in out and "google ok (1)" in out
+    code, out, _ = run(monkeypatch, capsys, "show", str(world["fox"]), "--json")
+    shown = json.loads(out)
+    assert [(s["source"], s["status"]) for s in shown["sources"]] == [
+        ("hardcover", "ok"),
+        ("openlibrary", "ok"),
+        ("google", "ok"),
+    ]
+    fields = {row["name"]: row for row in shown["fields"]}
+    assert fields["authors"]["values"]["hardcover"] == ["Roald Dahl"]
+    assert sorted(fields["authors"]["differs"]) == ["google", "hardcover", "openlibrary"]
+    assert fields["title"]["differs"] == ["google", "openlibrary"]  # "Mr." vs the book's "Mr"
+    assert fields["series"]["values"] == {"hardcover": "Dahl Classics"}
+    assert fields["description"]["best"] == "hardcover"
+    assert fields["release_date"]["values"]["openlibrary"] == "1988-10-01"
+    code, out, _ = run(monkeypatch, capsys, "show", str(world["fox"]))
+    assert "* hardcover   Roald Dahl" in out
+
+
+def test_apply_a_field_is_the_users_edit(world, monkeypatch, capsys):
+    run(monkeypatch, capsys, "fetch", str(world["fox"]))
+    code, out, err = run(
+        monkeypatch, capsys, "apply", str(world["fox"]), "--field", "authors", "--field",
+        "series", "--from", "hardcover",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "authors, series" in out
+    applied = book(world, world["fox"])
+    assert (applied.authors, applied.series) == (["Roald Dahl"], "Dahl Classics")
+    assert applied.title == "Fantastic Mr Fox"  # not asked for: left as it was
+    assert {"authors", "series"} <= applied.edited
+
+
+def test_all_from_only_empty_fills_the_gaps_and_the_cover_is_downloaded(world, monkeypatch, capsys):
+    run(monkeypatch, capsys, "fetch", str(world["fox"]))
+    code, _out, err = run(
+        monkeypatch, capsys, "apply", str(world["fox"]), "--all-from", "openlibrary",
+        "--only-empty",
+    )  # fmt: skip
+    assert code == 0, err
+    applied = book(world, world["fox"])
+    assert applied.description == "A clever fox outwits three farmers."
+    assert applied.title == "Fantastic Mr Fox" and applied.authors == ["Unknown"]  # had values
+    assert applied.cover_path and (world["paths"].data_dir / applied.cover_path).is_file()
+    assert "cover" in applied.edited
+    assert "publisher" in err  # shown, but the library keeps no edit of it
+
+
+def test_a_failing_source_never_blocks_the_others_and_retry_asks_it_again(
+    world, monkeypatch, capsys
+):
+    world["fake"].fail["google"] = 503
+    code, out, err = run(monkeypatch, capsys, "fetch", str(world["fox"]))
+    assert code == 1
+    assert "openlibrary ok (1)" in out and "google refused" in out and "HTTP 503" in out
+    assert "metadata retry" in err and "Traceback" not in err
+    asked = dict(world["fake"].requests)
+    world["fake"].fail.clear()
+    code, out, err = run(monkeypatch, capsys, "retry")
+    assert code == 0, err
+    assert "google ok (1)" in out and "openlibrary" not in out  # only the failed source
+    assert world["fake"].requests["openlibrary"] == asked["openlibrary"]
+    code, out, _ = run(monkeypatch, capsys, "retry")
+    assert (code, out.strip()) == (0, "No failed metadata fetches to retry.")
+
+
+def test_without_hardcover_the_others_still_answer(world, monkeypatch, capsys):
+    world["keyring"].write_text("{}")
+    code, out, _err = run(monkeypatch, capsys, "fetch", str(world["fox"]))
+    assert code == 1
+    assert "hardcover refused" in out and "openlibrary ok (1)" in out
+    assert "Connect" in out or "connect" in out
+
+
+def test_a_book_nobody_knows_is_no_result_not_a_failure(world, monkeypatch, capsys):
+    code, out, err = run(monkeypatch, capsys, "fetch", str(world["nothing"]))
+    assert code == 0, err
+    assert out.count("no result") == 3
+    code, out, err = run(monkeypatch, capsys, "apply", str(world["nothing"]), "--all-from",
+                         "google")  # fmt: skip
+    assert code == 2 and "no candidate" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["fetch", "999"], "None of those books"),
+        (["show", "999"], "no book with id 999"),
+        (["apply", "1", "--field", "title"], "--field NAME --from SOURCE"),
+        (["apply", "1", "--field", "shoe_size", "--from", "google"], "no candidate"),
+    ],
+)
+def test_wrong_input_is_one_clear_line(world, monkeypatch, capsys, args, words):
+    code, _, err = run(monkeypatch, capsys, *args)
+    assert code == 2 and words in err and "Traceback" not in err
+
+
+def test_a_field_that_does_not_exist_is_named(world, monkeypatch, capsys):
+    run(monkeypatch, capsys, "fetch", str(world["fox"]))
+    code, _, err = run(monkeypatch, capsys, "apply", str(world["fox"]), "--field", "shoe_size",
+                       "--from", "google")  # fmt: skip
+    assert code == 2 and "There is no field 'shoe_size'" in err
