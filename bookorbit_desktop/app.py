@@ -57,6 +57,7 @@ from bookorbit_desktop.ui.highlights.book_box import panel_with_highlights
 from bookorbit_desktop.ui.highlights.page import HighlightsPage
 from bookorbit_desktop.ui.highlights.receiver_box import ReceiverAccess
 from bookorbit_desktop.ui.icons import APP_ID, app_icon
+from bookorbit_desktop.ui.library.device_positions import attach_device_positions
 from bookorbit_desktop.ui.library.edit_actions import BookActions
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.library.view import LibraryView
@@ -237,6 +238,7 @@ class Desktop:
             on_highlights=lambda line: self.window.statusBar().showMessage(line, 20000),
         )
         book_panel = panel_with_highlights(self.library.book_details, self.library.save_reading)
+        attach_device_positions(book_panel)  # each device's position; reset to start
         self.window = MainWindow(
             self.hub,
             LibraryView(),
