@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.library.reading import device_positions as positions
-from bookorbit_desktop.library.reading.link_proposal import Proposal, propose_book
+from bookorbit_desktop.library.reading.link_proposal import BY_FILENAME, Proposal, propose_book
 from bookorbit_desktop.library.store.off_loop import off_loop
+
+__all__ = ["BY_FILENAME", "DeviceRow", "Proposal"]  # what the window uses of the library
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,15 @@ class BookChooser(QDialog):
         rows = self.table.selectionModel().selectedRows()
         return rows[0].data(BOOK_ID_ROLE) if rows else None
 
+    def select_book(self, book_id: int) -> bool:
+        """Select `book_id` (a proposal) when it is listed; False when it is not."""
+        row = self.model.row_of(book_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
     def title_of(self, book_id: int) -> str:
         """The book's title, for messages ("untitled book" when it has none or is not
         listed: the id is no name for the user)."""

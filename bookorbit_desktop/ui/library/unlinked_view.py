@@ -8,7 +8,7 @@ anyway; linking it gives the chosen book that document's whole reading history.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -20,6 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.device_positions import (
+    BY_FILENAME,
+    Proposal,
+    proposal_later,
+    shown,
+)
 from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.services.unlinked import LinkOutcome, UnlinkedRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
@@ -53,11 +59,14 @@ class UnlinkedView(QWidget):
         link: Callable[[str, int], LinkOutcome],
         books: Callable[[], Sequence[BookRow]],
         parent: QWidget | None = None,
+        *,
+        propose: Callable[[str], Awaitable[Proposal | None]] = proposal_later,
     ) -> None:
         super().__init__(parent)
         self._load = load
         self._link = link
         self._books = books
+        self._propose = propose  # the book KOReader's metadata points at, read off the thread
         self._rows: list[UnlinkedRow] = []
         self._busy: asyncio.Task[None] | None = None
         self.chooser: BookChooser | None = None  # the open "Link to Book" dialog, if any
@@ -133,23 +142,33 @@ class UnlinkedView(QWidget):
         self._update_buttons()
         return self._busy
 
-    def make_chooser(self, row: UnlinkedRow) -> BookChooser:
+    def make_chooser(self, row: UnlinkedRow, proposal: Proposal | None = None) -> BookChooser:
+        """The Link dialog for `row`, with the proposed book (if any) selected."""
         books = list(self._books())
         if row.candidates:
             wanted = set(row.candidates)
             books = [book for book in books if book["id"] in wanted] or books
-        return BookChooser(
+        listed = proposal is not None and any(book["id"] == proposal.book_id for book in books)
+        prompt = f"Which book is “{shown(row.label)}” (synced from {shown(row.device)})?"
+        if proposal is not None and listed:
+            why = "the file name" if proposal.reason == BY_FILENAME else "the title and author"
+            prompt += f" The selected book is proposed by {why} KOReader sent; check it first."
+        chooser = BookChooser(
             books,
             title="Link to Book",
-            prompt=f"Which book is “{row.label}” (synced from {row.device})?",
+            prompt=prompt,
             accept_text="Link",
-            initial_filter="" if row.candidates else (row.title or ""),
+            initial_filter="" if row.candidates or listed else (row.title or ""),
             parent=self,
         )
+        if proposal is not None and listed:
+            chooser.select_book(proposal.book_id)
+        return chooser
 
     async def _choose_and_link(self, row: UnlinkedRow) -> None:
         try:
-            chooser = self.make_chooser(row)
+            proposal = await self._propose(row.document) if row.pushes else None
+            chooser = self.make_chooser(row, proposal)
             self.chooser = chooser
             accepted = await run_dialog(chooser, lambda: self.chooser_opened.emit(chooser))
             book_id = chooser.chosen_book_id
