@@ -229,6 +229,7 @@ class MetadataService:
             queue.put_nowait(book)
         done = found = 0
         failures: list[tuple[int, SourceResult]] = []
+        saving = asyncio.Lock()
 
         async def work(asked: list[Source], fixed: dict[str, SourceResult]) -> None:
             nonlocal done, found
@@ -236,7 +237,8 @@ class MetadataService:
                 book = queue.get_nowait()
                 answers = {r.source: r for r in await ask_all(asked, book)}
                 results = tuple(answers.get(n) or fixed[n] for n in wanted)
-                await off_loop(save_results, book.book_id, results, self._clock())
+                async with saving:  # one writer at a time; the sources keep asking
+                    await off_loop(save_results, book.book_id, results, self._clock())
                 done += 1
                 found += any(r.candidates for r in results)
                 failures.extend((book.book_id, r) for r in results if r.failed)

@@ -61,8 +61,10 @@ def local_values(book: Book) -> dict[str, Any]:
 
 
 def save_results(book_id: int, results: Sequence[SourceResult], now: float) -> bool:
-    """Every source's answer for one book, in one transaction; False when the book is gone."""
-    with database.atomic():
+    """Every source's answer for one book, in one transaction; False when the book is gone.
+    IMMEDIATE: the transaction reads before it writes, and another writer in between would
+    otherwise make its write fail at once instead of waiting its turn."""
+    with database.atomic("IMMEDIATE"):
         for result in results:
             candidates = [c.to_json() for c in result.candidates]
             if not save_answer(

@@ -1,0 +1,94 @@
+"""`services.metadata` in the background: progress per book, a cancel between books that keeps
+what was fetched, retry of what was left, and Hardcover's title search that names a book only
+when the matching rules would link it (never a wrong book)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+import pytest
+
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.credentials import SuppliedToken
+from bookorbit_desktop.library.store import fetched_metadata
+from bookorbit_desktop.services.hardcover_account import HardcoverAccount
+from bookorbit_desktop.services.metadata import FetchProgress, MetadataService
+from tests.factories import add_book
+from tests.fakes.hardcover_fixtures import clock, hardcover  # noqa: F401
+from tests.fakes.metadata_sources import FakeBook, FakeBookSources
+
+
+@pytest.fixture
+async def books_online(monkeypatch):
+    async with FakeBookSources() as fake:
+        monkeypatch.setenv("BOOKORBIT_OPENLIBRARY_URL", fake.openlibrary_url)
+        monkeypatch.setenv("BOOKORBIT_GOOGLEBOOKS_URL", fake.google_url)
+        yield fake
+
+
+def account_for(server) -> HardcoverAccount:
+    factory = functools.partial(HardcoverClient, endpoint=server.url)
+    return HardcoverAccount(supplied=SuppliedToken(server.token, "test"), client_factory=factory)
+
+
+async def test_progress_per_book_and_candidates_kept(library, books_online):
+    ids = []
+    for n in range(5):
+        isbn = f"97800000000{n:02d}"
+        books_online.add(FakeBook(isbn, f"Book {n}", ("Ann Author",)))
+        ids.append(add_book(f"Book {n}", ["Unknown"], isbn13=isbn).id)
+    seen: list[FetchProgress] = []
+    service = MetadataService(library, sources=["openlibrary", "google"],
+                              intervals={"openlibrary": 0, "google": 0})  # fmt: skip
+    report = await service.fetch(ids, progress=seen.append)
+    assert (report.books, report.found, report.failures, report.cancelled) == (5, 5, (), False)
+    assert sorted(p.done for p in seen) == [1, 2, 3, 4, 5]
+    assert {p.book_id for p in seen} == set(ids)
+    shown = await service.candidates(ids[2])
+    assert [(a.source, a.status) for a in shown.sources] == [
+        ("openlibrary", "ok"),
+        ("google", "ok"),
+    ]
+    assert shown.sources[0].candidates[0].title == "Book 2"
+    authors = next(r for r in shown.fields if r.name == "authors")
+    assert authors.differs == {"openlibrary", "google"}
+
+
+async def test_a_cancel_between_books_keeps_what_was_fetched_and_retry_finishes(
+    library, books_online
+):
+    ids = [add_book(f"Book {n}", ["Ann Author"]).id for n in range(20)]
+    cancel = asyncio.Event()
+    service = MetadataService(library, sources=["openlibrary"], intervals={"openlibrary": 0})
+    books_online.latency = 0.01
+    report = await service.fetch(ids, progress=lambda p: cancel.set(), cancel=cancel)
+    assert report.cancelled and report.books == 20
+    done = [s for s in fetched_metadata.states(ids) if s.status != fetched_metadata.PENDING]
+    assert 1 <= len(done) < 20  # the books under way finished; no more were started
+    reports = await service.retry()
+    assert sum(r.books for r in reports) == 20 - len(done)
+    assert all(s.status == "no result" for s in fetched_metadata.states(ids))
+
+
+async def test_hardcovers_title_search_names_only_a_book_matching_would_link(
+    library,
+    hardcover,  # noqa: F811
+    books_online,
+):
+    dune = hardcover.catalog.add_book("Dune", authors=["Frank Herbert"], users_count=9000,
+                                      description="Arrakis.")  # fmt: skip
+    hardcover.catalog.add_edition(dune, pages=612, users_count=100)
+    right = add_book("Dune", ["Frank Herbert"]).id
+    wrong = add_book("Dune", ["Brian Herbert"]).id  # another author's "Dune": not this book
+    service = MetadataService(library, account=account_for(hardcover), sources=["hardcover"])
+    report = await service.fetch([right, wrong])
+    assert report.failures == ()
+    (found,) = (await service.candidates(right)).sources[0].candidates
+    assert (found.title, found.authors, found.description, found.matched_by) == (
+        "Dune",
+        ("Frank Herbert",),
+        "Arrakis.",
+        "search",
+    )
+    assert (await service.candidates(wrong)).sources[0].status == "no result"
