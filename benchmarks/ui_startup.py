@@ -7,9 +7,9 @@ series for a third, one EPUB file row and a reading state each), then:
 
   start-up   launches the real app (`python -m bookorbit_desktop --data-dir DIR gui`) on the
              offscreen Qt platform and measures, from just before the process is spawned,
-             until the log says the window is shown (its table holds all N books: it reads
-             only those on screen), until the rest is loaded (the log's "Library table
-             filled"), and until the KOReader sync server
+             until the log says the window is shown (its table is read next, in a worker
+             thread), until the table holds all N books and the rest is loaded (the log's
+             "Library table filled"), and until the KOReader sync server
              answers; its memory (resident set, from /proc) once it has been idle for
              IDLE_SECONDS after that; then the time a SIGTERM takes to shut it down in
              order. Median of --runs launches. Targets with 50,000 books: window < 1.5 s,
@@ -33,7 +33,8 @@ would otherwise compile the app's two hundred modules again at each launch (abou
 
 `--json` prints instead one line, {"figures": ..., "goals": ...}, with the figures of the scale
 table (`make bench-scale`): window shown, all books in the table, follow one change (all of it
-on the window's thread) and idle RSS.
+on the window's thread), a filter keystroke (median and worst of typing "river saga") and idle
+RSS.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ from bookorbit_desktop.library.store.models import (  # noqa: E402
 from bookorbit_desktop.library.store.settings import set_setting  # noqa: E402
 from tests.server.serve_process import server_answers  # noqa: E402
 
-SHOWN = re.compile(r"Window shown with (\d+) books after (\d+) ms")
+SHOWN = re.compile(r"Window shown after (\d+) ms")
 FILLED = re.compile(r"Library table filled with (\d+) books after (\d+) ms")
 CHUNK = 500
 IDLE_SECONDS = 3.0
@@ -80,6 +81,8 @@ GOALS = {
     "window shown": "< 1 s",
     "all books in the table": "< 1.5 s",
     "follow one change": "< 50 ms",
+    "filter keystroke (median)": "< 50 ms",
+    "filter keystroke (worst)": "",
     "idle RSS": "< 300 MB",
 }
 
@@ -167,11 +170,9 @@ def launch(data_dir: Path, port: int, books: int, app_command: list[str]) -> dic
             now = time.perf_counter()
             text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
             found = SHOWN.search(text)
-            if "window" not in figures and found:
-                if int(found.group(1)) != books:
-                    raise SystemExit(f"the window showed {found.group(1)} books at first")
+            if "window" not in figures and found:  # its table fills next
                 figures["window"] = (now - started) * 1000
-                figures["window (in app)"] = float(found.group(2))
+                figures["window (in app)"] = float(found.group(1))
             filled = FILLED.search(text)
             if "all books" not in figures and filled:
                 if int(filled.group(1)) != books:
@@ -318,6 +319,8 @@ def scale_figures(runs: list[dict[str, float]], table: dict[str, float]) -> dict
         "window shown": statistics.median(run["window"] for run in runs),
         "all books in the table": statistics.median(run["all books"] for run in runs),
         "follow one change": table["follow a change (all here)"],
+        "filter keystroke (median)": table["filter keystroke (median)"],
+        "filter keystroke (worst)": table["filter keystroke (worst)"],
         "idle RSS": f"{statistics.median(run['idle RSS (MB)'] for run in runs):,.0f} MB",
     }
 

@@ -313,12 +313,10 @@ class Desktop:
         self._built = True
 
     def show(self, start_hidden: bool) -> None:
-        """Show the window at once with the library table (it reads only the books on screen);
-        the unlinked documents and the Hardcover page follow on the event loop's next turn, after
+        """Show the window at once; the library table (its order read in a worker thread), the
+        unlinked documents and the Hardcover page follow from the event loop's next turn, after
         the window has been drawn."""
         visible = not start_hidden or self.tray is None  # without a tray, the only way in
-        if visible:
-            self.controller.fill_table()  # the table reads only the books on screen
         if self.tray is not None:
             self.tray.show()
         if visible:
@@ -330,9 +328,8 @@ class Desktop:
 
     def _report_shown(self) -> None:
         log.info(
-            "Window %s with %d books after %.0f ms",
+            "Window %s after %.0f ms (the library table fills next)",
             "shown" if self.window.isVisible() else "ready (hidden)",
-            self.window.library_view.model.total_count,
             (time.monotonic() - self.started) * 1000,
         )
 

@@ -9,7 +9,8 @@ their listed order, and the library's order (sort title, then id) between equal 
 direction. Texts are folded by the library search's `bookorbit_fold`, which `db.open_database`
 registers on every connection it opens, so a worker thread's connection orders and filters
 as the window's does. The filter is `filter_condition`: the one place that says what a term
-matches.
+matches, by the library's search index. A keystroke in the filter box does not sort again:
+`filtered` keeps, of the whole table's order, the books the search finds.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from bookorbit_desktop.library.reading.values import READING_STATUSES
 from bookorbit_desktop.library.search.fold import SQL_FOLD, fold
+from bookorbit_desktop.library.search.query import found_query, match_condition
 from bookorbit_desktop.library.store import changes
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.library.store.sql import OUTSIDE_INBOX
 
 T = TypeVar("T")
 
@@ -116,16 +120,49 @@ def filter_terms(text: str) -> tuple[str, ...]:
     return tuple(fold(text).split())
 
 
-def filter_condition(terms: Sequence[str]) -> tuple[str, list[str]]:
+def filter_condition(terms: Sequence[str], *, few: bool = False) -> tuple[str, list[str]]:
     """An SQL condition (and its parameters) true for the books whose folded title, authors or
-    series contain every one of the (folded) `terms`."""
+    series contain every one of the (folded) `terms`; `few`: the query reads a few books by id.
+
+    The library's search index answers (`library.search.query`, as the catalog and the command
+    line search): it holds the same folded texts, but joins authors with spaces where the table
+    shows "A, B". So a term with a comma ("herbert,") is looked up by its pieces, then checked
+    against the table's own text of the few books found."""
     if not terms:
         return "1", []
-    return " AND ".join(f"instr({_HAYSTACK}, ?) > 0" for _term in terms), list(terms)
+    commas = [term for term in terms if "," in term]
+    looked_up = [term for term in terms if "," not in term]
+    looked_up += [piece for term in commas for piece in term.split(",") if piece]
+    condition, params = match_condition(looked_up, few=few) if looked_up else ("1", [])
+    for term in commas:
+        condition += f" AND instr({_HAYSTACK}, ?) > 0"
+        params.append(term)
+    return condition, params
 
 
-def _where(terms: Sequence[str], status: str | None) -> tuple[str, list[Any]]:
-    condition, params = filter_condition(terms)
+def matching_ids(terms: Sequence[str]) -> set[int]:
+    """The ids of the books every one of `terms` matches (`filter_condition`), in no order."""
+    if any("," in term for term in terms):
+        condition, params = filter_condition(terms)
+        query = f"SELECT b.id FROM book b WHERE {condition}"
+    else:  # the index's rows themselves: no lookup of each in `book`
+        query, params = found_query(terms)
+    return set(map(itemgetter(0), database.execute_sql(query, params)))
+
+
+def filtered(ids: array[int], terms: Sequence[str]) -> array[int]:
+    """The books of `ids` (in their order) that every one of `terms` matches: the order of a
+    filtered table, from the order of the whole (`ordered_ids` without terms) and the search,
+    without sorting again."""
+    if not terms:
+        return ids
+    found = matching_ids(terms)
+    return array("q", filter(found.__contains__, ids))
+
+
+def _where(terms: Sequence[str], status: str | None, *, few: bool) -> tuple[str, list[Any]]:
+    condition, params = filter_condition(terms, few=few)
+    condition = f"{OUTSIDE_INBOX} AND {condition}"  # the Inbox lists those (store.inbox)
     if status is not None:
         condition += f" AND {_STATUS} = ?"
         params.append(status)
@@ -144,7 +181,7 @@ def ordered_ids(
     order of sort `column`."""
     direction = " DESC" if descending else ""
     keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
-    condition, params = _where(terms, status)
+    condition, params = _where(terms, status, few=among is not None)
     if among is not None:
         condition = f"b.id IN ({', '.join('?' for _id in among)}) AND {condition}"
         params = [*among, *params]

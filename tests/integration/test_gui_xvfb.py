@@ -208,7 +208,7 @@ def test_the_app_starts_serves_shows_its_window_and_quits_cleanly(display, libra
     text = output.read_text()
     assert "Traceback" not in text
     log = (data_dir / "logs" / "bookorbit-desktop.log").read_text()
-    assert "Window shown with 2 books" in log
+    assert "Window shown after" in log and "Library table filled with 2 books" in log
     assert "Already running: asked the running copy to show its window" in log
     assert "Sync server stopped" in log
     assert log.rstrip().endswith("BookOrbit Desktop stopped")

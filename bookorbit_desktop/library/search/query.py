@@ -1,10 +1,12 @@
 """Finding books by title, series and authors: one query over the `book_search` index, shared
-by the catalog's search and the command line.
+by the catalog's search, the command line and the library window's filter.
 
 Every term (already folded, see `fold`) must occur in the book's folded title, series or an
 author's name, anywhere in a word. Terms of three characters or more are looked up in the
-trigram index; each candidate's text is then checked for every term, so shorter terms (which
-the index cannot look up) match exactly as well.
+trigram index (a phrase of trigrams matches exactly the texts holding it); each candidate's
+text is then checked for the shorter terms, which the index cannot look up. A query of short
+terms only reads every book's indexed text and checks it (`instr`: a plain substring test of
+the folded text, where LIKE would take `%` and `_` as wildcards), a scan of one narrow table.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import AVAILABLE
 
 _TRIGRAM = 3  # the shortest term the index can look up
+# FTS5 keeps the indexed texts in this table (rowid `id`, the text `c0`): scanned through the
+# virtual table, each row costs twice as much.
+_TEXTS = "book_search_content"
 
 
 def _phrase(term: str) -> str:
@@ -23,18 +28,34 @@ def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def match_condition(terms: Sequence[str], book_id: str = "b.id") -> tuple[str, list[str]]:
+def found_query(terms: Sequence[str]) -> tuple[str, list[str]]:
+    """`SELECT rowid` of the books (the index's rows) whose folded title, series or authors
+    contain every one of `terms` (none: every book), and its parameters."""
+    # A phrase of trigrams matches exactly the texts that hold it: only shorter terms are
+    # checked in the text itself.
+    looked_up = [term for term in terms if len(term) >= _TRIGRAM]
+    checked = [term for term in terms if len(term) < _TRIGRAM]
+    if not looked_up:  # a scan: of the index's own table of texts, a plain table
+        checks = " AND ".join(f"instr({_TEXTS}.c0, ?) > 0" for _term in checked) or "1"
+        return f"SELECT {_TEXTS}.id FROM {_TEXTS} WHERE {checks}", list(checked)
+    conditions = ["s.book_search MATCH ?", *("instr(s.text, ?) > 0" for _term in checked)]
+    params = [" AND ".join(_phrase(term) for term in looked_up), *checked]
+    return f"SELECT s.rowid FROM book_search s WHERE {' AND '.join(conditions)}", params
+
+
+def match_condition(
+    terms: Sequence[str], book_id: str = "b.id", *, few: bool = False
+) -> tuple[str, list[str]]:
     """An SQL condition (and its parameters) true for the books, `book_id` naming their id in
-    the query, whose folded title, series or authors contain every one of `terms`."""
+    the query, whose folded title, series or authors contain every one of `terms`. With
+    `few` (the query reads a few books by id), each book's indexed text is read by its id and
+    checked, rather than every matching book looked up first."""
     if not terms:
         return "0", []
-    conditions = ["instr(s.text, ?) > 0" for _term in terms]
-    params = list(terms)
-    looked_up = [term for term in terms if len(term) >= _TRIGRAM]
-    if looked_up:
-        conditions.insert(0, "s.book_search MATCH ?")
-        params.insert(0, " AND ".join(_phrase(term) for term in looked_up))
-    found = f"SELECT s.rowid FROM book_search s WHERE {' AND '.join(conditions)}"
+    if few:
+        checks = "".join(" AND instr(s.text, ?) > 0" for _term in terms)
+        return f"EXISTS (SELECT 1 FROM book_search s WHERE s.rowid = {book_id}{checks})", [*terms]
+    found, params = found_query(terms)
     return f"{book_id} IN ({found})", params
 
 

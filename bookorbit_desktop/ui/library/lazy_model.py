@@ -4,12 +4,14 @@ few hundred on screen.
 SQLite sorts and filters (`services.table_window.ordered_ids`): the model keeps the resulting
 ids (8 bytes a book), so its row count, the book of any row and the row of any book are known
 at once, and reads the books themselves a page at a time as the view asks for rows, keeping the
-last few pages. Sorting, filtering and a refresh cost one query, the same at 1,000 books and at
-250,000 plus the rows painted. A change to some books (`follow`, or `find` in a worker thread
-then `show`) repaints their rows when they keep their place in the order and the filters;
-otherwise the order is read again as a layout change, so the selection and the scroll
-position stay.
-"""
+last few pages. It also keeps the order without the filter box's terms: a keystroke keeps the
+books of that order the library's search finds (`table_window.filtered`), with no sort. A
+change to some books (`follow`, or `find` in a worker thread then `show`) repaints their rows
+when they keep their place in the order and the filters; otherwise the order is read again as
+a layout change, so the selection and the scroll position stay.
+
+The model is empty (not `loaded`) until its first read: a window shows at once and its table
+fills when `find(None)`, run in a worker thread, is shown."""
 
 from __future__ import annotations
 
@@ -54,6 +56,11 @@ class Order:
             self.column, self.descending, self.terms, self.status, among=among
         )
 
+    @property
+    def whole(self) -> Order:
+        """The same order without the filter box's terms: the table `filtered` narrows."""
+        return replace(self, terms=())
+
 
 @dataclass(frozen=True)
 class Found:
@@ -63,6 +70,8 @@ class Found:
     ids: array[int] | None  # the new order; None: the books keep their rows
     rows: dict[int, int]  # the changed books shown, by id: their rows
     fresh: dict[int, TableBook]  # and those books as they are now
+    whole: array[int] | None = None  # with `ids`: the order before the filter box's terms
+    counts: Mapping[str, int] | None = None  # with `ids`: the status counts read with it
 
 
 def _rows_of(ids: array[int], wanted: Collection[int]) -> dict[int, int]:
@@ -76,10 +85,32 @@ def _rows_of(ids: array[int], wanted: Collection[int]) -> dict[int, int]:
     return {book_id: row for row, book_id in enumerate(ids) if book_id in wanted}
 
 
+def _kept_places(ids: array[int], changed: set[int], order_by: Order) -> dict[int, int] | None:
+    """The rows in `ids` of the changed books it holds, when every changed book keeps its place
+    in the order as `order_by` reads it now; None when one moved, came or went."""
+    place = _rows_of(ids, changed)
+    rows = dict(place)  # the changed books shown and their neighbours, by id
+    for row in place.values():
+        for near in range(max(0, row - 1), min(len(ids), row + 2)):
+            rows[ids[near]] = near
+    now = order_by.ids(among=sorted(changed | rows.keys()))
+    if changed & set(now) != place.keys() or list(now) != sorted(now, key=rows.__getitem__):
+        return None
+    return place
+
+
+def _read_all(stamp: int, order_by: Order) -> Found:
+    """The whole order again (and the counts), filtered from the unfiltered one."""
+    whole = order_by.whole.ids()
+    ids = table_window.filtered(whole, order_by.terms)
+    return Found(stamp, ids, {}, {}, whole, table_window.status_counts())
+
+
 def _find(
     read: Reader | None,
     order_by: Order,
     ids: array[int],
+    whole: array[int] | None,
     stamp: int,
     changed: Collection[int] | None,
 ) -> Found:
@@ -87,15 +118,16 @@ def _find(
     if read is None or (changed is not None and not changed):
         return Found(stamp, None, {}, {})
     if changed is None:
-        return Found(stamp, order_by.ids(), {}, {})
-    place = _rows_of(ids, set(changed))
-    rows = dict(place)  # the changed books shown and their neighbours, by id
-    for row in place.values():
-        for near in range(max(0, row - 1), min(len(ids), row + 2)):
-            rows[ids[near]] = near
-    now = order_by.ids(among=sorted(set(changed) | rows.keys()))
-    if set(changed) & set(now) != place.keys() or list(now) != sorted(now, key=rows.__getitem__):
-        return Found(stamp, order_by.ids(), {}, {})  # a book moved, came or went
+        return _read_all(stamp, order_by)
+    wanted = set(changed)
+    place = _kept_places(ids, wanted, order_by)
+    # The unfiltered order too, which the next keystroke narrows (it is `ids` without terms).
+    if place is None or (
+        whole is not None
+        and whole is not ids
+        and _kept_places(whole, wanted, order_by.whole) is None
+    ):
+        return _read_all(stamp, order_by)  # a book moved, came or went
     return Found(stamp, None, place, {book.id: book for book in read(sorted(place))})
 
 
@@ -106,7 +138,11 @@ class LazyLibraryModel(BookColumns):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._read: Reader | None = None
+        self._loaded = False  # the order was read (`refresh`, or `show` of a whole order)
         self._ids: array[int] = array("q")  # the books shown, in order
+        # The order without the filter box's terms (`Order.whole`), which a keystroke narrows
+        # (`table_window.filtered`); None: to be read again.
+        self._whole: array[int] | None = None
         self._pages: OrderedDict[int, dict[int, TableBook]] = OrderedDict()  # by page number
         self._order_by = Order(COLUMN_KEYS[0], False, (), None)
         self._counts: Counter[str] | None = Counter()  # None: to be counted again
@@ -115,13 +151,22 @@ class LazyLibraryModel(BookColumns):
     # -- data in ----------------------------------------------------------------------------
 
     def set_reader(self, read: Reader) -> None:
-        """Read books with `read(ids)` from now on (`refresh` shows them)."""
+        """Read books with `read(ids)` from now on (`refresh`, or `find(None)` in a worker
+        thread then `show`, shows them)."""
         self._read = read
+
+    @property
+    def loaded(self) -> bool:
+        """The table holds the library: until then it shows no rows and counts no books, and
+        sorting or filtering only says which order the first read is to be in."""
+        return self._loaded
 
     def refresh(self) -> None:
         """Read the order and the counts again (F5, an import): a reset."""
         self._stamp += 1
         self.beginResetModel()
+        self._loaded = self._read is not None
+        self._whole = None
         self._ids = self._order()
         self._pages.clear()
         self._counts = None
@@ -134,7 +179,11 @@ class LazyLibraryModel(BookColumns):
     def find(self, changed: Collection[int] | None) -> Callable[[], Found]:
         """A read of what the changes to these books do to the table, safe to run in a worker
         thread (on a connection of its own); `show` its result on the model's thread."""
-        return functools.partial(_find, self._read, self._order_by, self._ids, self._stamp, changed)
+        if not self._loaded:
+            changed = None  # the first read: the whole order
+        return functools.partial(
+            _find, self._read, self._order_by, self._ids, self._whole, self._stamp, changed
+        )
 
     def show(self, found: Found) -> bool:
         """Show what `find` read: rows that keep their place are repainted, otherwise the new
@@ -142,11 +191,25 @@ class LazyLibraryModel(BookColumns):
         read began (a refresh, a filter, a sort or another change): read again."""
         if found.stamp != self._stamp:
             return False
-        if found.ids is not None:
-            self._reorder(found.ids)
+        if found.ids is not None and not self._loaded:  # the first rows: a reset
+            self.beginResetModel()
+            self._loaded = True
+            self._take(found)
+            self.endResetModel()
+        elif found.ids is not None:
+            self._reorder(found)
         else:
             self._repaint(found.rows, found.fresh)
         return True
+
+    def _take(self, found: Found) -> None:
+        """The order (and counts) read by `find`, as the model's own."""
+        assert found.ids is not None
+        self._stamp += 1
+        self._ids = found.ids
+        self._whole = found.whole
+        self._pages.clear()
+        self._counts = None if found.counts is None else Counter(found.counts)
 
     def _repaint(self, place: Mapping[int, int], fresh: Mapping[int, TableBook]) -> None:
         self._stamp += 1
@@ -165,15 +228,14 @@ class LazyLibraryModel(BookColumns):
             # Also for a row not read yet: the counts shown beside the table follow it.
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
-    def _reorder(self, ids: array[int]) -> None:
-        """Show the order `ids`, keeping the selection and the current row on their books."""
+    def _reorder(self, found: Found) -> None:
+        """Show the order `find` read, keeping the selection and the current row on their
+        books."""
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         kept = [self.book_id_at(index.row()) for index in persistent]
-        self._stamp += 1
-        self._ids = ids
-        self._pages.clear()
-        self._counts = None
+        self._take(found)
+        ids = self._ids
         rows = _rows_of(ids, set(kept)) if kept else {}
         self.changePersistentIndexList(
             persistent,
@@ -185,7 +247,14 @@ class LazyLibraryModel(BookColumns):
         self.layoutChanged.emit()
 
     def _order(self) -> array[int]:
-        return array("q") if self._read is None else self._order_by.ids()
+        """The books shown: of the order without terms (read once, and again only after a
+        change or another sort), those the search finds."""
+        if not self._loaded:
+            return array("q")
+        whole = self._order_by.whole
+        if self._whole is None:
+            self._whole = whole.ids()
+        return table_window.filtered(self._whole, self._order_by.terms)
 
     def set_filter(self, text: str) -> None:
         self._refilter(replace(self._order_by, terms=table_window.filter_terms(text)))
@@ -196,6 +265,8 @@ class LazyLibraryModel(BookColumns):
     def _refilter(self, order_by: Order) -> None:
         if order_by == self._order_by:
             return
+        if order_by.whole != self._order_by.whole:
+            self._whole = None  # another sort, another status
         self._order_by = order_by
         self._stamp += 1
         self.beginResetModel()
@@ -212,6 +283,8 @@ class LazyLibraryModel(BookColumns):
     @property
     def status_counts(self) -> Mapping[str, int]:
         """How many of all the books have each reading status (filters aside)."""
+        if not self._loaded:
+            return {}
         if self._counts is None:
             self._counts = Counter(table_window.status_counts())
         return self._counts

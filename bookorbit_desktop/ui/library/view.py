@@ -330,6 +330,11 @@ class LibraryView(QWidget):
     def _show_counts(self) -> None:
         """The count of books shown, the status filter's counts, or why the table is empty."""
         model = self.model
+        if not model.loaded:  # a blank until the rows come: no count, no "No books yet"
+            self.empty_label.setText("")
+            self._stack.setCurrentWidget(self.empty_label)
+            self.count_label.setText("")
+            return
         shown = model.rowCount()
         if model.total_count == 0:
             self.empty_label.setText(EMPTY_LIBRARY)
