@@ -78,8 +78,9 @@ def _reset(ctx: CliContext, args: argparse.Namespace) -> int:
 
     Each device is offered the start (0 %) on its next sync: KOReader asks "Sync to latest
     location 0% from device 'BookOrbit Desktop'?" (or jumps without asking, as its "Sync to a
-    newer state" setting says). The book's status and dates stay, and nothing is sent to
-    Hardcover. Exit status 0 when reset, 1 when not confirmed, 2 for a wrong book or device."""
+    newer state" setting says; with Never, not until you pull by hand). The book's status and
+    dates stay, and nothing is sent to Hardcover. Exit status 0 when reset, 1 when not
+    confirmed, 2 for a wrong book or device."""
     title = _title(args.book_id)
     rows = service.device_rows(args.book_id)
     if args.device is not None and args.device not in {row.key for row in rows}:

@@ -3,7 +3,7 @@
 It says what each device will show: KOReader compares the time of the position it pulls with
 its own last page turn, so the start counts as "newer" there and its "Sync to a newer state"
 setting decides (by default it asks "Sync to latest location 0% from device 'BookOrbit
-Desktop'?"; set to silent it jumps; set to disable it does nothing until the user pulls by
+Desktop'?"; set to Silently it jumps; set to Never it does nothing until the user pulls by
 hand). The book's status, dates and Hardcover stay as they are.
 """
 
@@ -27,9 +27,9 @@ from bookorbit_desktop.ui.widgets import wrapped_label
 EXPLANATION = (
     "Each device is offered the start (0 %) the next time it syncs this book. With KOReader's "
     "usual settings it asks “Sync to latest location 0% from device 'BookOrbit Desktop'?”; if "
-    "its “Sync to a newer state” is set to silent it goes there without asking, and if it is "
-    "disabled nothing happens until you pull the progress by hand. A device that is open in "
-    "the book and syncs before it pulls keeps its own place.\n\n"
+    "its “Sync to a newer state” is set to Silently it goes there without asking; set to Never, "
+    "nothing happens until you choose “Pull progress from other devices now”. A device that "
+    "is open in the book and syncs before it pulls keeps its own place.\n\n"
     "The book's status and dates stay as they are, and nothing is sent to Hardcover."
 )
 
