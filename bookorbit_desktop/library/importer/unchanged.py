@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -72,23 +73,20 @@ def import_unchanged(
     the rest of the answer).
     """
     started = time.monotonic()
-    files, failures, ignored = collect_file_names(sources, skip=[paths.data_dir])
-    if failures:
-        return None
+    # The library's files are read on another thread while this one walks the folders and
+    # stats the files: both wait on the system most of the time (sqlite3 and os.stat let
+    # the other thread run meanwhile), so a big library's answer takes the longer of the two.
+    library = _LibraryReader(paths.db_file)
+    library.start()
     try:
-        connection = _connect(paths.db_file)
-    except sqlite3.Error:
-        return None
-    if connection is None:
-        return None
-    try:
-        connection.execute("BEGIN")  # one snapshot for both questions
-        book_ids = _unchanged_books(connection, files)
-        waiting = book_ids is not None and _documents_waiting(connection)
-    except sqlite3.Error:
-        return None
+        files, failures, ignored = collect_file_names(sources, skip=[paths.data_dir])
+        stats = None if failures else _stats(files)
     finally:
-        connection.close()
+        library.join()
+    if stats is None or library.result is None:
+        return None
+    known, waiting = library.result
+    book_ids = _unchanged_books(known, files, stats)
     if book_ids is None:
         return None
     summary = ImportSummary(total=len(files), ignored=ignored, unchanged=len(files))
@@ -130,25 +128,59 @@ def _connect(db_file: Path) -> sqlite3.Connection | None:
     return connection
 
 
-def _unchanged_books(connection: sqlite3.Connection, files: list[str]) -> list[int] | None:
+class _LibraryReader(threading.Thread):
+    """Reads, on its own connection and in one snapshot, the library's present files (path
+    -> (path, size, mtime, book)) and whether pushed progress waits for a document; `result`
+    stays None when the full import must answer (no library, a schema to migrate, an error)."""
+
+    def __init__(self, db_file: Path) -> None:
+        super().__init__(name="bookorbit-unchanged-import", daemon=True)
+        self.db_file = db_file
+        self.result: tuple[dict[str, tuple[str, int, float, int]], bool] | None = None
+
+    def run(self) -> None:
+        try:
+            connection = _connect(self.db_file)
+        except sqlite3.Error:
+            return
+        if connection is None:
+            return
+        try:
+            connection.execute("BEGIN")  # one snapshot for both questions
+            # A file marked missing is left out: the full import records it is back.
+            known = {
+                row[0]: row
+                for row in connection.execute(
+                    "SELECT path, size, mtime, book_id FROM book_file WHERE NOT missing"
+                )
+            }
+            self.result = known, _documents_waiting(connection)
+        except sqlite3.Error:
+            return
+        finally:
+            connection.close()
+
+
+def _stats(files: list[str]) -> list[os.stat_result] | None:
+    """Every file's stat, or None as soon as one cannot be had."""
+    stat = os.stat
+    try:
+        return [stat(path) for path in files]
+    except OSError:
+        return None
+
+
+def _unchanged_books(
+    known: dict[str, tuple[str, int, float, int]],
+    files: list[str],
+    stats: list[os.stat_result],
+) -> list[int] | None:
     """The book of each file, or None as soon as one file is not a known, present path with
     the size and modification time the library holds."""
-    known = {
-        path: (size, mtime, missing, book_id)
-        for path, size, mtime, missing, book_id in connection.execute(
-            "SELECT path, size, mtime, missing, book_id FROM book_file"
-        )
-    }
     book_ids = []
-    for path in files:
+    for path, stat in zip(files, stats, strict=True):
         row = known.get(path)
-        if row is None or row[2]:
-            return None
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return None
-        if not same_stat(row[0], row[1], stat):
+        if row is None or not same_stat(row[1], row[2], stat):
             return None
         book_ids.append(row[3])
     return book_ids
