@@ -172,8 +172,9 @@ def resets_since(event_id: int) -> tuple[int, list[str]]:
     """(the newest event id, the documents reset by events after `event_id`): what the server
     checks to forget the pull answers it remembers for them."""
     newest = database.execute_sql("SELECT COALESCE(MAX(id), 0) FROM progress_event").fetchone()[0]
+    # A range of the table's own keys: only the pushes since the last check are read.
     found = database.execute_sql(
-        f"SELECT DISTINCT document FROM progress_event WHERE id > ? AND NOT {NOT_RESET_SQL}",
+        f"SELECT document FROM progress_event WHERE id > ? AND NOT {NOT_RESET_SQL} ORDER BY id",
         (event_id,),
     ).fetchall()
-    return int(newest), [document for (document,) in found]
+    return int(newest), list(dict.fromkeys(document for (document,) in found))
