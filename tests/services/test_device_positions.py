@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bookorbit_desktop.hardcover.sync import store as hc_store
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.reading.link_proposal import BY_FILENAME, BY_TITLE, Proposal
 from bookorbit_desktop.library.reading.pushes import DocumentMetadata, Push
@@ -16,6 +17,8 @@ from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
     BookFile,
     DocumentAlias,
+    HardcoverMatch,
+    ReadingState,
 )
 from bookorbit_desktop.services import device_positions as service
 from tests.factories import add_book
@@ -73,6 +76,27 @@ def test_the_off_thread_calls_give_the_same_answers(library):
     result = asyncio.run(service.reset_later(book.id, "K1"))
     assert result.devices == ("K1",)
     assert pulled("doc").percentage == 0.0
+
+
+@pytest.mark.parametrize("device", [None, "K1"])
+def test_a_reset_never_lowers_hardcover_progress_nor_creates_a_read(library, device):
+    """What the Hardcover sync would send for the book (its desired state, from the reading
+    state) and what it has queued are the same after a reset as before."""
+    book = add_book("Leaves")
+    link("doc", book)
+    HardcoverMatch.create(
+        book=book.id, state="linked", reason="isbn13", hc_book_id=7, hc_edition_id=8,
+        edition_pages=300, updated_at=time.time(),
+    )  # fmt: skip
+    push("doc", 0.4, T0)
+    push("doc", 1.0, T0 + 100)  # finished
+    before = hc_store.candidates([book.id], proposals=True)
+    waiting = hc_store.waiting_work()
+    service.reset(book.id, device, clock=lambda: T0 + 500)
+    assert before and hc_store.candidates([book.id], proposals=True) == before
+    assert hc_store.waiting_work() == waiting
+    state = ReadingState.get_by_id(book.id)
+    assert (state.status, state.progress) == ("read", 1.0)
 
 
 @pytest.mark.parametrize(
