@@ -13,9 +13,10 @@ import dataclasses
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from bookorbit_desktop.library.metadata.covers import usable_cover
-from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+from bookorbit_desktop.library.metadata.koreader_hash import partial_md5_of
 from bookorbit_desktop.library.metadata.reader import BookMetadata, BookReadError, read_metadata
 
 
@@ -60,15 +61,21 @@ class Prepared:
 def prepare_file(path: Path) -> Prepared:
     """Read `path` as an import needs it; never raises for a bad file."""
     try:
-        digest: str | None = partial_md5(path)
-        digest_error: OSError | None = None
+        handle = path.open("rb")
     except OSError as error:
-        digest, digest_error = None, _portable_os_error(error)
-    if digest_error is not None:
-        # The importer stops at the digest; reading the rest would be wasted.
-        return Prepared(path, None, digest_error, None, None)
+        return Prepared(path, None, _portable_os_error(error), None, None)
+    with handle:  # one open for the digest and the metadata
+        return _prepare_open(path, handle)
+
+
+def _prepare_open(path: Path, handle: BinaryIO) -> Prepared:
     try:
-        metadata = read_metadata(path)
+        digest = partial_md5_of(handle)
+    except OSError as error:
+        # The importer stops at the digest; reading the rest would be wasted.
+        return Prepared(path, None, _portable_os_error(error), None, None)
+    try:
+        metadata = read_metadata(path, handle)
     except BookReadError as error:
         return Prepared(path, digest, None, None, BookReadError(str(error)))
     except OSError as error:

@@ -11,6 +11,7 @@ import codecs
 import os
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from bookorbit_desktop.library.metadata.epub import read_epub
 from bookorbit_desktop.library.metadata.extensions import (
@@ -74,12 +75,20 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def read_metadata(path: Path) -> BookMetadata:
-    """The metadata of the ebook at `path`, or a BookReadError saying why it cannot be read."""
+def read_metadata(path: Path, opened: BinaryIO | None = None) -> BookMetadata:
+    """The metadata of the ebook at `path`, or a BookReadError saying why it cannot be read.
+
+    `opened`, the file already open for binary reading (an import has just computed its
+    digest), saves opening it again; its position moves and it is left open."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(HEAD_BYTES)
-            size = os.fstat(handle.fileno()).st_size
+        if opened is None:
+            with path.open("rb") as handle:
+                head = handle.read(HEAD_BYTES)
+                size = os.fstat(handle.fileno()).st_size
+        else:
+            opened.seek(0)
+            head = opened.read(HEAD_BYTES)
+            size = os.fstat(opened.fileno()).st_size
     except PermissionError as error:
         raise BookReadError("cannot be read: permission denied") from error
     except IsADirectoryError as error:
@@ -90,7 +99,7 @@ def read_metadata(path: Path) -> BookMetadata:
         raise DamagedFileError("empty file (0 bytes)")
     kind = sniff(head)
     if kind == "zip":
-        metadata = _read_zip(path)
+        metadata = _read_zip(path, opened)
     elif kind == "pdf":
         metadata = read_pdf(path)
     elif kind == "mobi":
@@ -117,9 +126,9 @@ def _unrecognised(path: Path) -> BookReadError:
     return NotAnEbookError("not an ebook (EPUB, PDF, CBZ, MOBI, AZW3 or FB2)")
 
 
-def _read_zip(path: Path) -> BookMetadata:
+def _read_zip(path: Path, opened: BinaryIO | None) -> BookMetadata:
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(path if opened is None else opened)
     except zipfile.BadZipFile as error:
         raise DamagedFileError(
             "truncated or damaged ZIP archive (its index is missing); copy the file again"
