@@ -27,7 +27,7 @@ import itertools
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 # reading_format_id values (hardcover-api.md §3).
@@ -82,6 +82,8 @@ TABLES = (
     "user_books",
     "user_book_reads",
     "reading_journals",
+    "lists",
+    "list_books",
 )
 
 # Columns every row of a table gets unless the caller gives them (the schema marks them
@@ -114,6 +116,10 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
                    "object_type": "UserBook", "owned": False, "read_count": 0,
                    "review_has_spoilers": False, "review_length": 0, "sponsored_review": False,
                    "starred": False, "privacy_setting_id": 1, "rating": None, "edition_id": None},
+    "lists": {"books_count": 0, "default_view": "list", "featured": False,
+              "featured_profile": False, "imported": False, "likes_count": 0,
+              "object_type": "List", "privacy_setting_id": 1, "public": True, "ranked": False},
+    "list_books": {"edition_id": None, "imported": False, "position": None, "reason": None},
     "user_book_reads": {"edition_id": None, "started_at": None, "finished_at": None,
                         "paused_at": None, "progress_pages": None, "progress_seconds": None},
 }
@@ -137,12 +143,30 @@ class Catalog:
         self.activities: list[dict[str, Any]] = []
         # The server replaces this with a function of its clock so "today" follows it.
         self.today = lambda: today or dt.date(2026, 9, 1)
+        # The server replaces this with its clock, so `updated_at` stamps follow it.
+        self.clock_time: Callable[[], float] = lambda: dt.datetime.combine(
+            self.today(), dt.time(12), dt.UTC
+        ).timestamp()
+        self._last_stamp = 0.0
         for code2, (code3, name) in _LANGUAGES.items():
             self._insert("languages", {"code2": code2, "code3": code3, "language": name})
         for format_id, name in READING_FORMATS.items():
             self._insert("reading_formats", {"id": format_id, "format": name})
         for status_id, name in USER_BOOK_STATUSES.items():
             self._insert("user_book_statuses", {"id": status_id, "status": name})
+
+    def stamp(self) -> str:
+        """A `timestamptz` for a write now: the clock's time in microseconds, later than every
+        earlier stamp (one database serialises its writes)."""
+        moment = max(self.clock_time(), self._last_stamp + 1e-6)
+        self._last_stamp = moment
+        return dt.datetime.fromtimestamp(moment, dt.UTC).isoformat(timespec="microseconds")
+
+    def touch(self, user_book_id: int) -> None:
+        """Stamp a user_book as changed (its own columns or one of its reads)."""
+        row = self.tables["user_books"].get(user_book_id)
+        if row is not None:
+            row["updated_at"] = self.stamp()
 
     # ----------------------------------------------------------------- generic access
     def rows(self, table: str) -> list[dict[str, Any]]:
@@ -439,12 +463,13 @@ class Catalog:
                 "rating": rating,
                 "date_added": date_added or self.today().isoformat(),
                 "created_at": f"{self.today().isoformat()}T00:00:00+00:00",
-                "updated_at": f"{self.today().isoformat()}T00:00:00+00:00",
+                "updated_at": self.stamp(),
             },
         )
 
     def add_read(self, user_book_id: int, **columns: Any) -> int:
         """Add a row to a user_book's "Dates Read" (columns as in DatesReadInput)."""
+        self.touch(user_book_id)
         return self._insert("user_book_reads", {"user_book_id": user_book_id, **columns})
 
     def user_book_for(self, user_id: int, book_id: int) -> dict[str, Any] | None:

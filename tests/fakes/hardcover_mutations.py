@@ -7,7 +7,6 @@ Errors are returned in the `error` field with HTTP 200, as Hardcover does (hardc
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +25,7 @@ _RATINGS = {step / 2 for step in range(11)}
 
 
 def _now(catalog: Catalog) -> str:
-    return dt.datetime.combine(catalog.today(), dt.time(), dt.UTC).isoformat()
+    return catalog.stamp()
 
 
 def _activity(catalog: Catalog, user_id: int, event: str, **data: Any) -> None:
@@ -176,6 +175,7 @@ def insert_user_book_read(
     read_id = context.catalog.add_read(user_book_id)
     read = context.catalog.tables["user_book_reads"][read_id]
     _apply_read(context, read, user_book_read)
+    context.catalog.touch(user_book_id)
     return {"id": read_id, "error": None, "user_book_read": read}
 
 
@@ -195,6 +195,7 @@ def update_user_book_read(
         return {"id": None, "error": found, "user_book_read": None}
     was_open = not found.get("finished_at")
     _apply_read(context, found, object)
+    context.catalog.touch(found["user_book_id"])
     user_book = context.catalog.get("user_books", found["user_book_id"]) or {}
     if was_open and found.get("finished_at") and user_book.get("status_id") != READ:
         # Live (2026-09): a finish date on the open read sets the entry's status to Read.
@@ -210,6 +211,7 @@ def delete_user_book_read(context: ExecutionContext, id: int) -> dict[str, Any]:
     if isinstance(found, str):
         return {"id": None, "error": found, "user_book_read": None}
     context.catalog.delete_row("user_book_reads", id)
+    context.catalog.touch(found["user_book_id"])
     return {"id": id, "error": None, "user_book_read": None}
 
 

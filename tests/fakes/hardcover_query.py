@@ -64,6 +64,11 @@ RELATIONS: dict[tuple[str, str], Relation] = {
     ("user_books", "user_book_status"): Relation("user_book_statuses", "status_id", "id", False),
     ("user_book_reads", "user_book"): Relation("user_books", "user_book_id", "id", False),
     ("user_book_reads", "edition"): Relation("editions", "edition_id", "id", False),
+    ("users", "lists"): Relation("lists", "id", "user_id", True),
+    ("lists", "user"): Relation("users", "user_id", "id", False),
+    ("lists", "list_books"): Relation("list_books", "id", "list_id", True),
+    ("list_books", "list"): Relation("lists", "list_id", "id", False),
+    ("list_books", "book"): Relation("books", "book_id", "id", False),
 }
 
 

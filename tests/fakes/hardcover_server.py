@@ -143,6 +143,7 @@ class FakeHardcover:
         self.catalog = catalog or Catalog()
         self.clock = clock or VirtualClock()
         self.catalog.today = self.clock.today
+        self.catalog.clock_time = self.clock
         self.config = config or ServerConfig()
         self.behaviour = behaviour or Behaviour()
         self.rates = RateBook(self.clock)

@@ -1,13 +1,11 @@
-"""One sync pass: read the entries Hardcover has, push each changed book, record the outcome.
+"""One sync pass: pull what changed on Hardcover (`pull.run`), push each changed book, record it.
 
 Books go one at a time, each committed in its own transaction only after Hardcover confirmed
 it, so cancelling (between books), a crash or a lost connection leaves every book either done
 or still pending. A refused token stops the pass at once and leaves the books pending; passing
 trouble (429, 5xx, timeouts, a dropped connection) postpones a book with a growing delay; a
-permanent refusal (a book deleted on Hardcover, a missing scope) blocks it with the reason until
-it changes. A write whose answer was lost is read back before anything else is decided, so it
-can never be applied twice. The day's request allowance is spent only down to a reserve; the
-books left are simply still pending, and the next pass resumes with them.
+permanent refusal (a deleted book, a missing scope) blocks it until it changes. A write whose
+answer was lost is read back first, never applied twice. Daily requests stop at a reserve.
 """
 
 from __future__ import annotations
@@ -31,6 +29,7 @@ from bookorbit_desktop.hardcover.api.errors import (
     UnavailableError,
 )
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
+from bookorbit_desktop.hardcover.pull.run import pull_before
 from bookorbit_desktop.hardcover.sync import lease, store, unfinished
 from bookorbit_desktop.hardcover.sync import remote as hardcover
 from bookorbit_desktop.hardcover.sync.model import Remote, Snapshot, confirmed_values
@@ -119,6 +118,9 @@ class SyncEngine:
         self._holder = lease_holder
         self._yield_to = yield_to
         options = self.settings.options(self.user.privacy_setting_id, allow_rewind=allow_rewind)
+        pulled = await pull_before(self.client, self.user.id, book_ids, due_only, dry_run)
+        if pulled is not None and pulled.refused:  # nothing more goes out with that token
+            return PassResult(stopped=pulled.error)
         # Thousands of rows for a big library: read in a worker thread, not on the loop.
         planned = await off_loop(
             plan_pass,

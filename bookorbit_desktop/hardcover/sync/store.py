@@ -16,6 +16,7 @@ from typing import Any
 from peewee import JOIN, SQL
 
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW
+from bookorbit_desktop.hardcover.pull.held import held_all
 from bookorbit_desktop.hardcover.sync.copies import Copy, combine, copy_left
 from bookorbit_desktop.hardcover.sync.desired import Proposal, desired_entry, needs_history
 from bookorbit_desktop.hardcover.sync.ledger import add_log
@@ -127,7 +128,7 @@ def candidates(
             for b in books
         )
         history = book_reads(asked)
-    found = [_candidate(books, history) for books in groups.values()]
+    found = held_all([_candidate(books, history) for books in groups.values()])
     found.sort(key=lambda c: c.local.book_id)
     return found
 

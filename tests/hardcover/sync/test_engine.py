@@ -61,7 +61,9 @@ async def test_an_unchanged_library_sends_nothing_and_looks_nothing_up(world, ac
     feed = len(world.catalog.activities)
     result = await world.sync()
     assert set(sent_outcomes(result).values()) == {UP_TO_DATE}
-    assert len(world.hardcover.requests) == before  # not even a lookup
+    # Not even a lookup: only the pull that starts every pass (what changed on Hardcover).
+    asked = {r.operation_name for r in world.hardcover.requests[before:]}
+    assert asked <= {"PullUserBooks", "PullLists"}
     assert len(world.catalog.activities) == feed
 
 
@@ -197,7 +199,7 @@ async def test_passing_trouble_postpones_and_a_later_pass_recovers(world):
     world.add("a", status="want_to_read")
     world.add("b", status="want_to_read")
     await world.sync(dry_run=True)  # nothing written
-    world.hardcover.fail_next(503, times=4)  # one lookup, every retry
+    world.hardcover.fail_next(503, times=4, operation="UserBooksByBooks")  # every retry
     result = await world.sync()
     assert result.failed
     assert world.entry("a") is None and world.entry("b") is None

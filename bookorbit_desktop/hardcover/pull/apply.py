@@ -1,0 +1,145 @@
+"""Bringing pulled entries into the library by the three-way rule (`rule`).
+
+For each pulled entry linked to library books: a field only Hardcover changed is written to
+every linked copy's reading state (dates marked as Hardcover's) and becomes the snapshot's
+base, so the next push has nothing to send back; a field changed on both sides becomes a
+conflict, which the push leaves alone (`held`) until the user picks a side (`conflicts`).
+Entries of books that are not in the library stay in the pull's store: the wishlist.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bookorbit_desktop.hardcover.matching.store import LINKED
+from bookorbit_desktop.hardcover.pull import store
+from bookorbit_desktop.hardcover.pull.rule import (
+    CONFLICT,
+    FOLLOW,
+    decide,
+    library_status,
+    local_values,
+    rebased,
+    remote_values,
+)
+from bookorbit_desktop.hardcover.sync import store as sync_store
+from bookorbit_desktop.hardcover.sync.model import Read, Remote, Snapshot
+from bookorbit_desktop.library.reading.sources import HARDCOVER
+from bookorbit_desktop.library.store.models import (
+    HardcoverMatch,
+    HardcoverSync,
+    ReadingState,
+    database,
+)
+
+
+@dataclass
+class Applied:
+    followed: list[tuple[int, str]] = field(default_factory=list)  # (book id, field)
+    conflicts: list[tuple[int, str]] = field(default_factory=list)
+
+
+def remote_of(row: store.PulledRow) -> Remote:
+    entry = row.entry
+    reads = tuple(
+        Read(id=r["id"], started=r.get("started"), finished=r.get("finished"), pages=r.get("pages"))
+        for r in entry.get("reads") or ()
+    )
+    return Remote(
+        user_book_id=row.user_book_id,
+        book_id=row.hc_book_id,
+        status_id=int(entry.get("status_id") or 1),
+        rating=entry.get("rating"),
+        privacy_id=int(entry.get("privacy_id") or 1),
+        edition_id=entry.get("edition_id"),
+        date_added=entry.get("date_added"),
+        reads=reads,
+    )
+
+
+def linked_books(hc_book_ids: Iterable[int]) -> list[int]:
+    ids = sorted(set(hc_book_ids))
+    if not ids:
+        return []
+    query = HardcoverMatch.select(HardcoverMatch.book).where(
+        (HardcoverMatch.state == LINKED) & HardcoverMatch.hc_book_id.in_(ids)
+    )
+    return [m.book_id for m in query]
+
+
+def apply_rows(rows: Iterable[store.PulledRow], *, now: float | None = None) -> Applied:
+    """Decide and apply each pulled entry linked to the library."""
+    now = time.time() if now is None else now
+    by_book = {row.hc_book_id: row for row in rows}
+    applied = Applied()
+    books = linked_books(by_book)
+    if not books:
+        return applied
+    for candidate in sync_store.candidates(books):
+        row = by_book.get(candidate.local.hc_book_id)
+        snapshot = candidate.snapshot
+        if row is None or snapshot is None or snapshot.user_book_id != row.user_book_id:
+            continue
+        if snapshot.step or candidate.step or candidate.creating:
+            continue  # a push of ours is unfinished: what Hardcover did is its side effect
+        remote = remote_values(remote_of(row), snapshot.read_id)
+        leader = candidate.local.book_id
+        reading = ReadingState.get_by_id(leader)
+        ours = local_values(reading.status, reading.rating, reading.started, reading.finished)
+        open_fields = {c.field for c in store.conflicts(candidate.book_ids)}
+        with database.atomic():
+            for decision in decide(ours, remote, snapshot):
+                if decision.field in open_fields:  # still undecided: keep its newest value
+                    mine = ours.get(decision.field)
+                    store.note_conflict(leader, decision.field, mine, decision.remote, now=now)
+                elif decision.outcome == CONFLICT:
+                    store.note_conflict(
+                        leader, decision.field, decision.local, decision.remote, now=now
+                    )
+                    applied.conflicts.append((leader, decision.field))
+                else:
+                    if decision.outcome == FOLLOW:
+                        write_value(candidate.book_ids, decision.field, decision.remote, now=now)
+                        applied.followed.append((leader, decision.field))
+                    snapshot = rebased(snapshot, decision.field, decision.remote)
+            save_snapshot(candidate.book_ids, snapshot)
+    return applied
+
+
+def write_value(book_ids: Iterable[int], name: str, value: Any, *, now: float) -> None:
+    """Hardcover's value of one field into the library copies, marked as Hardcover's."""
+    ids = list(book_ids)
+    for book_id in ids:
+        reading = ReadingState.get_or_none(ReadingState.book == book_id)
+        if reading is None:
+            continue
+        if name == "status_id":
+            reading.status = library_status(value, reading.status)
+            if reading.status in ("read", "skimmed"):
+                reading.progress = max(reading.progress or 0.0, 1.0)
+        elif name == "rating":
+            reading.rating = value
+        elif name in ("started", "finished"):
+            setattr(reading, name, value)
+            setattr(reading, f"{name}_source", HARDCOVER if value else None)
+        else:
+            continue
+        reading.updated_at = now
+        reading.save()
+    store.note_followed(ids, name, value, now=now)
+
+
+def save_snapshot(book_ids: Iterable[int], snapshot: Snapshot) -> None:
+    for book_id in book_ids:
+        row = HardcoverSync.get_or_none(HardcoverSync.book == book_id)
+        if row is None:
+            continue
+        raw = dict(row.snapshot or {})
+        if raw.get("hc_book_id") != snapshot.hc_book_id:
+            continue
+        raw["wanted"], raw["confirmed"] = dict(snapshot.wanted), dict(snapshot.confirmed)
+        row.snapshot = raw
+        row.save()

@@ -1,0 +1,109 @@
+"""Reading the user's entries and lists from Hardcover, a page at a time.
+
+Pages hold at most 100 rows (Hardcover's cap) and are ordered by a unique key, so an offset
+never skips or repeats a row within a pass; a page shorter than 100 is the last. Each page is
+one request with one top-level field: one rate token, paced by the client's limiter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.records import to_int
+from bookorbit_desktop.hardcover.pull.store import PulledRow
+from bookorbit_desktop.hardcover.sync.remote import remote_from
+
+PAGE = 100
+EPOCH = "1970-01-01T00:00:00+00:00"
+
+
+def pulled_row(raw: Mapping[str, Any]) -> PulledRow:
+    """One `PullUserBooks` row as the store keeps it."""
+    remote = remote_from(raw)
+    book = raw.get("book") or {}
+    edition = raw.get("edition") or {}
+    contributors = book.get("cached_contributors") or []
+    authors = tuple(
+        str(c.get("author", {}).get("name") or c.get("name"))
+        for c in contributors
+        if isinstance(c, Mapping) and (c.get("author") or c.get("name"))
+    )
+    isbns = tuple(str(edition[k]) for k in ("isbn_13", "isbn_10") if edition.get(k))
+    entry = {
+        "status_id": remote.status_id,
+        "rating": remote.rating,
+        "privacy_id": remote.privacy_id,
+        "edition_id": remote.edition_id,
+        "date_added": remote.date_added,
+        "reads": [
+            {"id": r.id, "started": r.started, "finished": r.finished, "pages": r.pages}
+            for r in remote.reads
+        ],
+    }
+    return PulledRow(
+        user_book_id=remote.user_book_id,
+        hc_book_id=remote.book_id,
+        entry=entry,
+        updated_at=raw.get("updated_at"),
+        title=book.get("title"),
+        authors=authors,
+        isbns=isbns,
+        slug=book.get("slug"),
+    )
+
+
+async def entry_pages(
+    client: HardcoverClient, user_id: int, since: str, offset: int = 0
+) -> AsyncIterator[tuple[list[Mapping[str, Any]], int]]:
+    """Pages of the user's entries changed at or after `since` (oldest change first), each with
+    the offset after it."""
+    while True:
+        variables = {"userId": user_id, "since": since, "offset": offset}
+        rows = (await client.execute("PullUserBooks", variables)).get("user_books") or []
+        offset += len(rows)
+        yield rows, offset
+        if len(rows) < PAGE:
+            return
+
+
+async def list_pages(
+    client: HardcoverClient, user_id: int, since: str
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Pages of the user's lists changed at or after `since`, each list with all its books."""
+    offset = 0
+    while True:
+        variables = {"userId": user_id, "since": since, "offset": offset}
+        rows = (await client.execute("PullLists", variables)).get("lists") or []
+        offset += len(rows)
+        page = []
+        for row in rows:
+            books = list(row.get("list_books") or [])
+            if len(books) >= PAGE:  # the nested rows stop at 100: read the rest on their own
+                books += await _more_list_books(client, int(row["id"]), len(books))
+            page.append(
+                {
+                    "id": int(row["id"]),
+                    "name": row.get("name") or "",
+                    "slug": row.get("slug"),
+                    "updated_at": row.get("updated_at"),
+                    "book_ids": [to_int(b.get("book_id")) for b in books],
+                }
+            )
+        yield page
+        if len(rows) < PAGE:
+            return
+
+
+async def _more_list_books(
+    client: HardcoverClient, list_id: int, offset: int
+) -> list[Mapping[str, Any]]:
+    found: list[Mapping[str, Any]] = []
+    while True:
+        variables = {"listId": list_id, "offset": offset}
+        rows = (await client.execute("PullListBooks", variables)).get("list_books") or []
+        found += rows
+        offset += len(rows)
+        if len(rows) < PAGE:
+            return found

@@ -1,0 +1,192 @@
+"""One pull pass: read what changed on Hardcover, keep it, and bring it into the library.
+
+A full pass (at start-up and after Sync Now) reads every entry and list, 100 a page; otherwise
+only what changed since the high-water mark: `updated_at >= mark`, so an entry written in the
+same instant as the last one read is read again rather than missed (reading it twice changes
+nothing). Each page is applied, then kept with the pull's place in one transaction: a process
+killed mid-pull resumes a full pass at the page it stopped on. A pull that fails (429, a lost
+connection, Hardcover unavailable) says so in `status()` and loses nothing; a refused token
+stops it like any request.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.errors import (
+    AuthError,
+    NetworkError,
+    RateLimitedError,
+    ScopeError,
+    UnavailableError,
+)
+from bookorbit_desktop.hardcover.pull import store
+from bookorbit_desktop.hardcover.pull.apply import apply_rows
+from bookorbit_desktop.hardcover.pull.fetch import EPOCH, entry_pages, list_pages, pulled_row
+from bookorbit_desktop.library.store.off_loop import off_loop
+
+LAST_AT, LAST_ERROR, LAST_FULL_AT = "last_at", "last_error", "last_full_at"
+_started: set[int] = set()  # users pulled in full since this process started
+
+
+@dataclass
+class PullResult:
+    full: bool = False
+    entries: int = 0
+    lists: int = 0
+    requests: int = 0
+    followed: list[tuple[int, str]] = field(default_factory=list)
+    conflicts: list[tuple[int, str]] = field(default_factory=list)
+    error: str | None = None
+    refused: bool = False  # the token was refused: nothing more should be sent with it
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "full": self.full,
+            "entries": self.entries,
+            "lists": self.lists,
+            "requests": self.requests,
+            "followed": [list(f) for f in self.followed],
+            "conflicts": [list(c) for c in self.conflicts],
+            "error": self.error,
+        }
+
+
+async def pull(client: HardcoverClient, user_id: int, *, full: bool = False) -> PullResult:
+    """One pass; full when asked, the first time in this process, without a mark, or when a
+    full pass was cut short. Passing trouble ends the pass early with `error` set."""
+    place = await off_loop(_place)
+    full = full or user_id not in _started or place[store.SINCE] is None
+    full = full or place[store.FULL_OFFSET] is not None
+    result = PullResult(full=full)
+    before = client.requests_sent
+    try:
+        if full:
+            await _full(client, user_id, place, result)
+            _started.add(user_id)
+        else:
+            await _since(client, user_id, place, result)
+    except AuthError as error:
+        result.error, result.refused = error.message, True
+    except (RateLimitedError, NetworkError, UnavailableError, ScopeError) as error:
+        result.error = f"{error.title}: {error.message}"
+    finally:
+        result.requests = client.requests_sent - before
+        await off_loop(_finish, result)
+    return result
+
+
+def _place() -> dict[str, str | None]:
+    keys = (store.SINCE, store.FULL_OFFSET, store.FULL_PASS, store.FULL_MAX, store.LISTS_SINCE)
+    return {key: store.state(key) for key in keys}
+
+
+def _finish(result: PullResult) -> None:
+    now = str(time.time())
+    values = {LAST_AT: now, LAST_ERROR: result.error}
+    if result.full and result.error is None:
+        values[LAST_FULL_AT] = now
+    store.set_state(values)
+
+
+def status() -> dict[str, Any]:
+    """When the last pull ran, whether it failed, and its mark."""
+    at, full_at = store.state(LAST_AT), store.state(LAST_FULL_AT)
+    return {
+        "last_at": float(at) if at else None,
+        "last_full_at": float(full_at) if full_at else None,
+        "error": store.state(LAST_ERROR),
+        "since": store.state(store.SINCE),
+        "resuming": store.state(store.FULL_OFFSET) is not None,
+    }
+
+
+def _newest(rows: list[Any], mark: str | None) -> str | None:
+    stamps = [str(r["updated_at"]) for r in rows if r.get("updated_at")]
+    return max([*stamps, *([mark] if mark else [])], default=None)
+
+
+def _keep(rows: list[Any], pass_no: int, place: dict[str, str | None]) -> Any:
+    pulled = [pulled_row(r) for r in rows]
+    applied = apply_rows(pulled)
+    store.save_page(pulled, pass_no, place)
+    return applied
+
+
+async def _full(
+    client: HardcoverClient, user_id: int, place: dict[str, str | None], result: PullResult
+) -> None:
+    resuming = place[store.FULL_OFFSET] is not None
+    pass_no = int(place[store.FULL_PASS] or 0) + (0 if resuming else 1)
+    offset = int(place[store.FULL_OFFSET] or 0) if resuming else 0
+    newest = place[store.FULL_MAX] if resuming else None
+    # A full pass reads by (updated_at, id) from the start, so the offset stays valid.
+    async for rows, after in entry_pages(client, user_id, EPOCH, offset):
+        newest = _newest(rows, newest)
+        mark = {store.FULL_OFFSET: str(after), store.FULL_PASS: str(pass_no)}
+        applied = await off_loop(_keep, rows, pass_no, {**mark, store.FULL_MAX: newest})
+        _count(result, rows, applied)
+    lists_newest = await _lists(client, user_id, EPOCH, pass_no, result)
+
+    def done() -> None:
+        store.forget_unseen(pass_no)
+        store.forget_unseen_lists(pass_no)
+        since = max(filter(None, (newest, place[store.SINCE])), default=EPOCH)
+        store.set_state(
+            {
+                store.SINCE: since,
+                store.LISTS_SINCE: lists_newest,
+                store.FULL_OFFSET: None,
+                store.FULL_MAX: None,
+            }
+        )
+
+    await off_loop(done)
+
+
+async def _since(
+    client: HardcoverClient, user_id: int, place: dict[str, str | None], result: PullResult
+) -> None:
+    since = place[store.SINCE] or EPOCH
+    pass_no = int(place[store.FULL_PASS] or 0)
+    newest: str | None = since
+    async for rows, _after in entry_pages(client, user_id, since):
+        newest = _newest(rows, newest)
+        applied = await off_loop(_keep, rows, pass_no, {store.SINCE: newest})
+        _count(result, rows, applied)
+    await _lists(client, user_id, place[store.LISTS_SINCE] or EPOCH, pass_no, result)
+
+
+async def _lists(
+    client: HardcoverClient, user_id: int, since: str, pass_no: int, result: PullResult
+) -> str | None:
+    """The lists changed at or after `since`; each page kept with the newest mark seen."""
+    newest: str | None = since
+    async for page in list_pages(client, user_id, since):
+        newest = _newest(page, newest)
+        await off_loop(store.save_lists, page, pass_no, {store.LISTS_SINCE: newest})
+        result.lists += len(page)
+    return newest
+
+
+def _count(result: PullResult, rows: list[Any], applied: Any) -> None:
+    result.entries += len(rows)
+    result.followed += applied.followed
+    result.conflicts += applied.conflicts
+
+
+async def pull_before(
+    client: HardcoverClient,
+    user_id: int,
+    book_ids: Any,
+    due_only: bool,
+    dry_run: bool,
+) -> PullResult | None:
+    """The pull a sync pass starts with: none for a dry run (it would change the library);
+    full for Sync Now and `hardcover sync` over every book, else what changed since."""
+    if dry_run:
+        return None
+    return await pull(client, user_id, full=book_ids is None and not due_only)
