@@ -5,6 +5,7 @@ from a smaller shared quota. The keyring backend is injectable for tests.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from bookorbit_desktop.errors import InvalidValueError
@@ -15,6 +16,8 @@ from bookorbit_desktop.system_keyring import is_usable
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
+
+log = logging.getLogger(__name__)
 
 GOOGLE_BOOKS_ACCOUNT = "google-books-api-key"
 
@@ -33,10 +36,15 @@ class GoogleBooksKey:
         return backend
 
     def load(self) -> str | None:
+        """The saved key; None when there is none or the keyring cannot be read (Google Books
+        then answers from its shared quota)."""
+        import keyring.errors
+
         try:
             key = self._keyring().get_password(SERVICE, GOOGLE_BOOKS_ACCOUNT)
-        except KeyringUnavailableError:
-            return None  # no key: Google Books answers from its shared quota
+        except (KeyringUnavailableError, keyring.errors.KeyringError) as error:
+            log.info("No Google Books API key from the keyring: %s", type(error).__name__)
+            return None
         if key:
             mask_secret(key)
         return key or None
@@ -49,7 +57,15 @@ class GoogleBooksKey:
                 "console's Credentials page."
             )
         mask_secret(key)
-        self._keyring().set_password(SERVICE, GOOGLE_BOOKS_ACCOUNT, key)
+        import keyring.errors
+
+        try:
+            self._keyring().set_password(SERVICE, GOOGLE_BOOKS_ACCOUNT, key)
+        except keyring.errors.KeyringError as error:
+            raise KeyringUnavailableError(
+                f"The system password storage refused to keep the key ({type(error).__name__})."
+                " Unlock the keyring, then try again."
+            ) from None
 
     def delete(self) -> bool:
         import keyring.errors
