@@ -13,6 +13,7 @@ from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.store import inbox
 from bookorbit_desktop.library.store.inbox import InboxBook
+from bookorbit_desktop.library.store.off_loop import off_loop
 
 __all__ = [
     "InboxBook",
@@ -20,6 +21,7 @@ __all__ = [
     "approve_all",
     "count",
     "enabled",
+    "later",
     "remove",
     "set_enabled",
     "waiting",
@@ -30,6 +32,7 @@ set_enabled = inbox.set_enabled
 count = inbox.count
 waiting = inbox.waiting
 approve_all = inbox.approve_all
+later = off_loop  # `await later(fn)`: fn in a worker thread on a connection of its own
 
 
 def approve(book_ids: Sequence[int]) -> list[int]:

@@ -29,6 +29,8 @@ from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.library.background_reload import BackgroundReload
 from bookorbit_desktop.ui.library.import_runner import ImportRunner
+from bookorbit_desktop.ui.library.inbox_view import add_inbox_page
+from bookorbit_desktop.ui.library.tidy_dialog import add_tidy_action
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.settings.access import SettingsAccess
@@ -102,6 +104,8 @@ class DesktopController(QObject):
             tray.settings_requested.connect(self.open_settings)
             tray.quit_requested.connect(self.quit)
             tray.url_copied.connect(self._say_copied)
+        self.inbox = add_inbox_page(self)  # after Hardcover's tab, whose Ctrl+<n> stays
+        self.tidy_action = add_tidy_action(self)
 
     def _say_copied(self, url: str) -> None:
         """Feedback for an address copied from the tray: in the status bar if the window is

@@ -52,6 +52,7 @@ class AppStatus:
     awaiting_review: int = 0  # new books that wait for the user's review before going out
     to_pick: int = 0  # books being read whose Hardcover match waits for the user's choice
     welcome_open: bool = False  # the Welcome page (first run) is in the window
+    inbox: int = 0  # imported books waiting in the Inbox for the user's approval
 
     @property
     def kosync_urls(self) -> tuple[str, ...]:
@@ -209,6 +210,8 @@ def tooltip(status: AppStatus, now: float | None = None) -> str:
     details = sync_details(status, time.time() if now is None else now)
     if details:
         lines.append(details)
+    if status.inbox:
+        lines.append(f"{counted('%n book(s)', status.inbox)} in the Inbox")
     return "\n".join(lines)
 
 

@@ -21,7 +21,9 @@ from bookorbit_desktop.library.store.models import (
     BookChange,
     JSONText,
 )
+from bookorbit_desktop.library.store.inbox import InboxEntry
 from bookorbit_desktop.library.store.removed_files import RemovedFile
+from bookorbit_desktop.library.store.tidy_tables import TidyBatch, TidyMove
 from bookorbit_desktop.library.store.user_edits import BookEdit
 
 
@@ -221,4 +223,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     HighlightVersion,
     BookEdit,
     RemovedFile,
+    InboxEntry,
+    TidyBatch,
+    TidyMove,
 )

@@ -14,8 +14,10 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from peewee import FloatField, ForeignKeyField
+
 from bookorbit_desktop.library.store import listing
-from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.models import BaseModel, Book, database
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.library.store.sql import in_list
 
@@ -23,6 +25,17 @@ SETTING = "library.inbox"
 # A book created up to this long before the import's start still counts as its own (the
 # clock of the summary's elapsed time and the books' added times are read a moment apart).
 _SLACK_SECONDS = 1.0
+
+
+class InboxEntry(BaseModel):
+    """A book waiting for approval (the table `book_inbox`; this module writes it in SQL)."""
+
+    book = ForeignKeyField(Book, primary_key=True, on_delete="CASCADE")
+    book_id: int
+    held_at = FloatField()
+
+    class Meta:
+        table_name = "book_inbox"
 
 
 @dataclass(frozen=True)

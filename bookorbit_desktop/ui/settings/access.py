@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bookorbit_desktop.services import autostart
+from bookorbit_desktop.services import inbox as inbox_service
 from bookorbit_desktop.services import settings as settings_service
 from bookorbit_desktop.services import watched_folders as folders_service
 from bookorbit_desktop.services.hardcover import HardcoverService
@@ -17,6 +18,7 @@ from bookorbit_desktop.ui.settings.device_password_box import DevicePasswordAcce
 from bookorbit_desktop.ui.settings.dialog import SaveSettings, SettingsSections, StartAtLogin
 from bookorbit_desktop.ui.settings.folders_box import FolderAccess
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess
+from bookorbit_desktop.ui.settings.inbox_box import InboxAccess
 
 
 @dataclass
@@ -48,6 +50,7 @@ def settings_sections(server: DesktopServer, hardcover: HardcoverService) -> Set
             folders_service.add_watched_folder,
             folders_service.remove_watched_folder,
         ),
+        inbox=InboxAccess(inbox_service.enabled, inbox_service.set_enabled),
         hardcover=HardcoverAccess(
             lambda: hardcover.status().username if hardcover.status().connected else None,
             hardcover.connect,

@@ -48,6 +48,7 @@ from bookorbit_desktop.ui.settings.device_password_box import (
 from bookorbit_desktop.ui.settings.folders_box import FolderAccess, WatchedFoldersBox
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess, HardcoverTab
 from bookorbit_desktop.ui.settings.https_box import HttpsBox
+from bookorbit_desktop.ui.settings.inbox_box import InboxAccess, InboxBox, library_page
 from bookorbit_desktop.ui.settings.reachability_box import ReachabilityBox
 from bookorbit_desktop.ui.status import KOSYNC_PATH
 from bookorbit_desktop.ui.widgets import (
@@ -80,6 +81,7 @@ class SettingsSections:
 
     reachability: Callable[[], Verdict] | None = None  # blocking; run on a worker thread
     folders: FolderAccess | None = None
+    inbox: InboxAccess | None = None
     hardcover: HardcoverAccess | None = None
     # Makes the HTTPS certificate if needed; its SHA-256 fingerprint.
     certificate: Callable[[], str] | None = None
@@ -112,6 +114,7 @@ class SettingsDialog(QDialog):
             ReachabilityBox(sections.reachability) if sections.reachability else None
         )
         self.folders = WatchedFoldersBox(sections.folders) if sections.folders else None
+        self.inbox = InboxBox(sections.inbox) if sections.inbox else None
         self.hardcover = HardcoverTab(sections.hardcover) if sections.hardcover else None
         self._certificate = sections.certificate
         self.device_password = (
@@ -124,7 +127,7 @@ class SettingsDialog(QDialog):
         tabs.addTab(scrolling(self._koreader_tab(settings)), "KOReader")
         tabs.addTab(scrolling(self._reading_tab(settings)), "Reading")
         if self.folders is not None:
-            tabs.addTab(scrolling(self.folders), "Library")
+            tabs.addTab(scrolling(library_page(self.folders, self.inbox)), "Library")
         if self.hardcover is not None:
             tabs.addTab(scrolling(self.hardcover), "Hardcover")
         tabs.addTab(scrolling(self._general_tab()), "General")

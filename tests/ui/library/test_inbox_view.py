@@ -1,0 +1,68 @@
+"""The Inbox page in the assembled app: approving one book (from the keyboard) and then all,
+the library table taking them in, the count in the tab title and the tray tooltip."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from PySide6.QtCore import Qt
+
+from bookorbit_desktop.library.store import inbox
+from bookorbit_desktop.ui.tray import Tray
+from tests.factories import add_book, make_epub
+from tests.ui.assembled import local_desktop
+
+
+@pytest.fixture
+def desktop(library, qtbot, qloop, tmp_path):
+    add_book("Approved", file=make_epub(tmp_path / "a.epub", "Approved"))
+    held = [
+        add_book(title, file=make_epub(tmp_path / f"{title}.epub", title))
+        for title in ("Dune", "Emma")
+    ]
+    inbox.set_enabled(True)
+    inbox.hold([book.id for book in held])
+    desktop = local_desktop(library, shown=True)
+    qloop.run_until_complete(asyncio.sleep(0.5))  # the first reads end
+    yield desktop
+    qloop.run_until_complete(desktop.shutdown())
+
+
+def _table_titles(desktop, qloop) -> set[str]:
+    qloop.run_until_complete(desktop.controller.reload())
+    model = desktop.window.library_view.model
+    return {
+        model.index(row, 0).data(Qt.ItemDataRole.DisplayRole) for row in range(model.rowCount())
+    }
+
+
+def test_approve_one_then_all(desktop, qtbot, qloop):
+    view = desktop.controller.inbox
+    window = desktop.window
+    tray = Tray(desktop.hub)
+    try:
+        index = window.tabs.indexOf(view)
+        assert window.tabs.tabText(index) == "In&box (2)"
+        assert "2 books in the Inbox" in tray.icon.toolTip().splitlines()
+        assert _table_titles(desktop, qloop) == {"Approved"}
+
+        window.tabs.setCurrentIndex(index)
+        view.tree.setFocus()
+        view.tree.setCurrentItem(view.tree.topLevelItem(0))
+        assert view.approve_button.isEnabled()
+        qtbot.keyClick(view.tree, Qt.Key.Key_Return)  # Enter approves the selection
+        qloop.run_until_complete(asyncio.sleep(0.3))
+        assert [view.tree.topLevelItem(0).text(0)] == ["Emma"]
+        assert window.tabs.tabText(index) == "In&box (1)"
+        assert "1 book in the Inbox" in tray.icon.toolTip().splitlines()
+        assert _table_titles(desktop, qloop) == {"Approved", "Dune"}
+
+        qtbot.mouseClick(view.approve_all_button, Qt.MouseButton.LeftButton)
+        qloop.run_until_complete(asyncio.sleep(0.3))
+        assert view.count == 0 and not view.approve_all_button.isEnabled()
+        assert window.tabs.tabText(index) == "In&box"
+        assert not any("Inbox" in line for line in tray.icon.toolTip().splitlines())
+        assert _table_titles(desktop, qloop) == {"Approved", "Dune", "Emma"}
+    finally:
+        tray.hide()

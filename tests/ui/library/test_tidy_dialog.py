@@ -1,0 +1,75 @@
+"""Tidy File Names through the real dialog: the preview lists every rename and moves nothing,
+Move Files moves them, Undo Last Tidy puts them back; the pattern is checked."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from bookorbit_desktop.library.store.models import BookFile
+from bookorbit_desktop.ui.library.tidy_dialog import TidyDialog
+from tests.factories import add_book, make_epub
+
+
+def _wait(qloop, task) -> None:
+    assert task is not None
+    qloop.run_until_complete(task)
+
+
+def _paths() -> list[str]:
+    return [f.path for f in BookFile.select().order_by(BookFile.id)]
+
+
+def test_preview_move_and_undo(library, qtbot, qloop, tmp_path):
+    old = [
+        str(make_epub(tmp_path / "in" / "1.epub", "Dune")),
+        str(make_epub(tmp_path / "in" / "2.epub", "Emma")),
+    ]
+    add_book("Dune", ["Frank Herbert"], file=Path(old[0]), series="Dune", series_index=1)
+    add_book("Emma", ["Jane Austen"], file=Path(old[1]))
+    target = tmp_path / "Library"
+    target.mkdir()
+    dialog = TidyDialog()
+    qtbot.addWidget(dialog)
+    qloop.run_until_complete(dialog.load())
+    assert dialog.pattern_edit.text() == "{author}/[{series} {number} - ]{title}"
+    assert not dialog.move_button.isEnabled()
+    dialog.folder_edit.setText(str(target))
+
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    _wait(qloop, dialog._busy)
+    rows = [
+        (dialog.table.item(row, 0).text(), dialog.table.item(row, 1).text())
+        for row in range(dialog.table.rowCount())
+    ]
+    new = [f"{target}/Frank Herbert/Dune 01 - Dune.epub", f"{target}/Jane Austen/Emma.epub"]
+    assert rows == list(zip(old, new, strict=True))
+    assert _paths() == old and all(Path(path).is_file() for path in old)  # nothing moved
+    assert "2 files would move" in dialog.summary.text()
+
+    qtbot.mouseClick(dialog.move_button, Qt.MouseButton.LeftButton)
+    _wait(qloop, dialog._busy)
+    assert _paths() == new and all(Path(path).is_file() for path in new)
+    assert dialog.moved and dialog.table.rowCount() == 0
+    assert "2 files moved." in dialog.summary.text()
+
+    qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
+    _wait(qloop, dialog._busy)
+    assert _paths() == old and all(Path(path).is_file() for path in old)
+
+
+def test_a_bad_pattern_is_explained_and_nothing_is_saved(library, qtbot, qloop, tmp_path):
+    dialog = TidyDialog()
+    qtbot.addWidget(dialog)
+    dialog.folder_edit.setText(str(tmp_path))
+    dialog.pattern_edit.setText("{author}/{nope}")
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    _wait(qloop, dialog._busy)
+    boxes = [box for box in dialog.findChildren(QMessageBox) if box.isVisible()]
+    assert [box.windowTitle() for box in boxes] == ["File-name pattern"]
+    assert "Unknown placeholder {nope}" in boxes[0].text()
+    boxes[0].close()
+    assert dialog.table.rowCount() == 0
