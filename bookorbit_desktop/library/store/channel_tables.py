@@ -14,6 +14,7 @@ from peewee import (
     TextField,
 )
 
+from bookorbit_desktop.library.store.inbox import InboxEntry
 from bookorbit_desktop.library.store.models import (
     CORE_MODELS,
     BaseModel,
@@ -21,7 +22,6 @@ from bookorbit_desktop.library.store.models import (
     BookChange,
     JSONText,
 )
-from bookorbit_desktop.library.store.inbox import InboxEntry
 from bookorbit_desktop.library.store.removed_files import RemovedFile
 from bookorbit_desktop.library.store.tidy_tables import TidyBatch, TidyMove
 from bookorbit_desktop.library.store.user_edits import BookEdit

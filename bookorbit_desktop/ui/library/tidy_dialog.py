@@ -149,9 +149,7 @@ class TidyDialog(QDialog):
                 cell.setToolTip(text)
                 self.table.setItem(row, column, cell)
         if planned:
-            self.summary.setText(
-                f"{_files(len(planned))} would move. Nothing has moved yet."
-            )
+            self.summary.setText(f"{_files(len(planned))} would move. Nothing has moved yet.")
         else:
             self.summary.setText("Every file already has its tidy name.")
 

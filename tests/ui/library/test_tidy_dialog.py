@@ -3,7 +3,6 @@ Move Files moves them, Undo Last Tidy puts them back; the pattern is checked."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import Qt
