@@ -11,7 +11,10 @@ import pytest
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.credentials import SuppliedToken
+from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.library.store import fetched_metadata
+from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.library.store.user_edits import edited_fields
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata import FetchProgress, MetadataService
 from tests.factories import add_book
@@ -92,3 +95,39 @@ async def test_hardcovers_title_search_names_only_a_book_matching_would_link(
         "search",
     )
     assert (await service.candidates(wrong)).sources[0].status == "no result"
+
+
+async def test_a_linked_book_is_read_from_its_linked_edition_first(
+    library,
+    hardcover,  # noqa: F811
+):
+    fox = hardcover.catalog.add_book("Fantastic Mr Fox", authors=["Roald Dahl"],
+                                     description="Three farmers.")  # fmt: skip
+    cover = {"url": hardcover.cover_url("fox.png"), "width": 400, "height": 618}
+    popular = hardcover.catalog.add_edition(fox, isbn_13="9780140328721", users_count=900)
+    linked = hardcover.catalog.add_edition(
+        fox, isbn_13="9780375822063", pages=81, users_count=3, release_date="2002-09-10",
+        publisher={"name": "Knopf"}, image=cover,
+    )  # fmt: skip
+    book = add_book("Fantastic Mr Fox", ["Unknown"], isbn13="9780140328721").id
+    pin(book, fox, edition_id=linked, edition_pages=81, reason="picked")
+    service = MetadataService(library, account=account_for(hardcover), sources=["hardcover"])
+    await service.fetch([book])
+    shown = await service.candidates(book)
+    (found,) = shown.sources[0].candidates
+    assert popular != linked and found.source_id == str(linked)
+    assert (found.matched_by, found.publisher, found.pages, found.release_date) == (
+        "edition",
+        "Knopf",
+        81,
+        "2002-09-10",
+    )
+    assert (found.cover_url, found.cover_width, found.cover_height) == (cover["url"], 400, 618)
+    best = {row.name: row.best for row in shown.fields}
+    assert best["description"] == "hardcover"
+    applied = await service.apply(book, ["authors", "cover", "isbn13"], "hardcover")
+    assert applied.applied == ("authors", "cover", "isbn13")
+    stored = Book.get_by_id(book)
+    assert (stored.author_names(), stored.isbn13) == (["Roald Dahl"], "9780375822063")
+    assert stored.cover_path and (library.data_dir / stored.cover_path).is_file()
+    assert {"authors", "cover", "isbn"} <= edited_fields(book)
