@@ -17,6 +17,9 @@ does, with HTTP Basic auth:
     search          a two-word search over titles, authors and series
     search after edit   the same right after a book was renamed (search index rebuilt)
     search after sync   the same right after reading progress was recorded (index kept)
+    root (json)         /opds/v2, the OPDS 2.0 (JSON) root
+    all books (json)    first and deep page of /opds/v2/books (the deep one by its `next` link)
+    search (json)       the two-word search at /opds/v2/search?query=...
 
 Prints p50 / p99 / max latency per feed (client included) and the throughput of a whole
 download of a file of --download-mb megabytes (skipped with --feeds-only). A deep page is the
@@ -24,8 +27,9 @@ one the `next` link of page N leads to (N = 3/4 of the pages; `?page=N` is asked
 so it is timed at the address a reader paging through the feed really follows.
 Target: every feed page < 50 ms at p99, however deep.
 
-`--json` times only the deep pages of All books, Authors and Series (no download) and prints
-one line, {"figures": ..., "goals": ...}, for the scale table (`make bench-scale`).
+`--json` times only the deep pages of All books (Atom and JSON), Authors and Series (no
+download) and prints one line, {"figures": ..., "goals": ...}, for the scale table
+(`make bench-scale`).
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ SCALE_FEEDS = {
     "OPDS all books deep page p99": "all books deep",
     "OPDS authors deep page p99": "authors deep",
     "OPDS series deep page p99": "series deep",
+    "OPDS 2.0 all books deep page p99": "all books deep (json)",
 }
 
 
@@ -129,6 +134,18 @@ async def deep_page(base: str, path: str, number: int) -> str:
     return path if found is None else str(found.get("href"))
 
 
+async def deep_json_page(base: str, path: str, number: int) -> str:
+    """`deep_page` of an OPDS 2.0 feed: where the `next` link of its page `number` leads."""
+    headers = {"Authorization": aiohttp.encode_basic_auth("bench", PASSWORD)}
+    async with (
+        aiohttp.ClientSession(headers=headers) as session,
+        session.get(f"{base}{path}?page={number}") as response,
+    ):
+        document = json.loads(await response.read())
+    found = [link["href"] for link in document["links"] if link["rel"] == "next"]
+    return found[0] if found else path
+
+
 async def time_download(base: str, file_id: int, size: int, repeats: int) -> list[float]:
     headers = {"Authorization": aiohttp.encode_basic_auth("bench", PASSWORD)}
     rates = []
@@ -173,6 +190,11 @@ async def run(args: argparse.Namespace) -> None:
             feeds[name] = path
             feeds[f"{name} deep"] = await deep_page(base, path, max(1, -(-count // 50) * 3 // 4))
         feeds["search"] = "/opds/search?q=lord%20ring"
+        feeds["root (json)"] = "/opds/v2"
+        feeds["all books (json)"] = "/opds/v2/books"
+        deep = max(1, -(-args.books // 50) * 3 // 4)
+        feeds["all books deep (json)"] = await deep_json_page(base, "/opds/v2/books", deep)
+        feeds["search (json)"] = "/opds/v2/search?query=lord%20ring"
         # The search index is rebuilt after any change to titles, series, authors or files:
         # "search after edit" renames a book before every request, so each one pays for the
         # rebuild; "search after sync" records reading progress first, which costs nothing.
@@ -182,7 +204,7 @@ async def run(args: argparse.Namespace) -> None:
             if args.json:
                 await print_json(base, feeds, args)
                 return
-            print(f"{'feed':<19}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}   (n={args.iterations})")
+            print(f"{'feed':<23}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}   (n={args.iterations})")
             worst = 0.0
             runs: list[tuple[str, str, Callable[[], None] | None]] = [
                 (name, href, None) for name, href in feeds.items()
@@ -193,7 +215,7 @@ async def run(args: argparse.Namespace) -> None:
                 p99 = percentile(timings, 0.99) * 1000
                 worst = max(worst, p99)
                 print(
-                    f"{name:<19}{statistics.median(timings) * 1000:>9.2f}{p99:>9.2f}"
+                    f"{name:<23}{statistics.median(timings) * 1000:>9.2f}{p99:>9.2f}"
                     f"{max(timings) * 1000:>9.2f}"
                 )
             if not args.feeds_only:

@@ -3,9 +3,11 @@
 Both renderings (Atom at /opds, JSON at /opds/v2) are served by the same `Catalog` methods with
 their own `CatalogUrls`, so the lists, their order, paging and request checks are one rule.
 
-A navigation feed is a method returning `self.navigation(...)` with `NavEntry` rows, mounted
-in `routes.FEEDS` (and listed on the root in `root`); a list of books is one `BookList` in
-`BOOK_LISTS` (it is mounted and put on the root by itself).
+Adding a feed to both renderings: a list of books is one `BookList` (a query and its order);
+a navigation feed is one `Section` naming a `Catalog` method that returns `self.navigation(...)`
+with one `NavEntry` per row (the handler of the feeds its entries lead to goes in
+`routes.FEEDS`). Put either in `SECTIONS`, in the order the root lists it: it is mounted at
+<feeds>/<name> and listed on the root by itself.
 """
 
 from __future__ import annotations
@@ -55,12 +57,29 @@ class BookList:
     text: str
     order: Order
     query: BookQuery
+    rel: str = "subsection"  # the relation of the root's link to it
 
 
-# Authors and Series come between All books and the shelves on the root feed.
+@dataclass(frozen=True)
+class Section:
+    """A navigation feed the root links to: name in the URL, title, description, and the
+    `Catalog` method that makes its pages."""
+
+    name: str
+    title: str
+    text: str
+    method: str
+
+
 BOOK_LISTS: tuple[BookList, ...] = (
+    # OPDS marks the newest-first list with the "new" sort relation.
     BookList(
-        "recent", "Recently added", "Newest books first", queries.NEWEST, queries.recently_added
+        "recent",
+        "Recently added",
+        "Newest books first",
+        queries.NEWEST,
+        queries.recently_added,
+        rel=REL_SORT_NEW,
     ),
     BookList("books", "All books", "Every book, by title", queries.BY_TITLE, queries.all_books),
     BookList(
@@ -84,6 +103,15 @@ BOOK_LISTS: tuple[BookList, ...] = (
         queries.BY_FINISH,
         partial(queries.books_with_status, queries.READ),
     ),
+)
+_RECENT, _ALL, *_SHELVES = BOOK_LISTS
+# What the root lists, in order: Authors and Series come between All books and the shelves.
+SECTIONS: tuple[BookList | Section, ...] = (
+    _RECENT,
+    _ALL,
+    Section("authors", "Authors", "Books by author", "authors"),
+    Section("series", "Series", "Books by series, in series order", "series"),
+    *_SHELVES,
 )
 
 
@@ -188,41 +216,26 @@ class Catalog:
         return Feed(meta, entries=entries)
 
     def root(self, request: web.Request) -> Feed:
-        urls = self.urls
-        lists = {
-            item.name: NavEntry(
+        entries = [
+            NavEntry(
                 f"urn:bookorbit:opds:{item.name}",
                 item.title,
-                urls.feed(item.name),
-                ACQUISITION_TYPE,
+                self.urls.feed(item.name),
+                ACQUISITION_TYPE if isinstance(item, BookList) else NAVIGATION_TYPE,
                 item.text,
+                rel=item.rel if isinstance(item, BookList) else "subsection",
             )
-            for item in BOOK_LISTS
-        }
-        # OPDS marks the newest-first list with the "new" sort relation.
-        lists["recent"] = replace(lists["recent"], rel=REL_SORT_NEW)
-        recent, books, *shelves = lists.values()
-        entries = [
-            recent,
-            books,
-            NavEntry(
-                "urn:bookorbit:opds:authors",
-                "Authors",
-                urls.feed("authors"),
-                NAVIGATION_TYPE,
-                "Books by author",
-            ),
-            NavEntry(
-                "urn:bookorbit:opds:series",
-                "Series",
-                urls.feed("series"),
-                NAVIGATION_TYPE,
-                "Books by series, in series order",
-            ),
-            *shelves,
+            for item in SECTIONS
         ]
         meta = self._meta("urn:bookorbit:opds:root", "BookOrbit library", NAVIGATION_TYPE)
         return Feed(replace(meta, alternate=self._alternate), entries=entries)
+
+    def section(self, item: BookList | Section) -> FeedHandler:
+        """The handler of a feed the root links to, at <feeds>/<name>."""
+        if isinstance(item, BookList):
+            return self.book_list(item)
+        handler: FeedHandler = getattr(self, item.method)
+        return handler
 
     def book_list(self, item: BookList) -> FeedHandler:
         """The handler of one paginated list of books, at <feeds>/<name>."""

@@ -22,7 +22,7 @@ from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.lan import server_url
 from bookorbit_desktop.server.opds.auth import Handler, require_account
 from bookorbit_desktop.server.opds.catalog import (
-    BOOK_LISTS,
+    SECTIONS,
     BadRequest,
     Catalog,
     FeedHandler,
@@ -42,13 +42,12 @@ JSON_FEEDS = "/v2"  # the OPDS 2.0 feeds live at <prefix>/v2, beside the Atom on
 SyncHandler = Callable[[web.Request], web.Response]
 Renderer = Callable[[Feed, CatalogUrls], web.Response]
 
-# The feeds besides the lists of books: address below the feeds' root, `Catalog` method.
+# The feeds besides the root's sections (`catalog.SECTIONS`, mounted by themselves): address
+# below the feeds' root, `Catalog` method.
 FEEDS: tuple[tuple[str, str], ...] = (
     ("", "root"),
     ("/", "root"),
-    ("/authors", "authors"),
     ("/authors/{author_id:" + _ID + "}", "author_books"),
-    ("/series", "series"),
     ("/series/books", "series_books"),
     ("/search", "search"),
 )
@@ -83,7 +82,7 @@ def _feed_routes(catalog: Catalog, render: Renderer) -> list[tuple[str, SyncHand
     handlers: list[tuple[str, FeedHandler]] = [
         (urls.root + path, getattr(catalog, method)) for path, method in FEEDS
     ]
-    handlers += [(urls.feed(item.name), catalog.book_list(item)) for item in BOOK_LISTS]
+    handlers += [(urls.feed(item.name), catalog.section(item)) for item in SECTIONS]
     return [(path, _rendered(handler, render, urls)) for path, handler in handlers]
 
 
