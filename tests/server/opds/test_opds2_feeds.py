@@ -223,3 +223,22 @@ async def test_bad_requests_get_the_atom_catalogs_answers(catalog, href, status,
     body = await response.read()
     assert response.status == status, body
     assert message in body and b"Traceback" not in body
+
+
+async def test_books_waiting_in_the_inbox_appear_in_no_json_feed(catalog: Catalog):
+    from bookorbit_desktop.library.store import inbox
+
+    books = _library(catalog.ctx.paths)
+    held = books["good omens"]  # its authors have no other book
+    inbox.hold([held.id])
+    feeds = await _every_feed(catalog)
+    feeds["search"] = await json_feed(catalog, f"{ROOT}/search?query=omens")
+    shown = [pid for document in feeds.values() for pid in publication_ids(document)]
+    assert f"urn:bookorbit:book:{held.id}" not in shown
+    assert f"urn:bookorbit:book:{books['dune'].id}" in shown
+    titles = [title for document in feeds.values() for title in navigation_titles(document)]
+    assert "Terry Pratchett" not in titles and "Frank Herbert" in titles
+    assert "publications" not in feeds["search"]
+    inbox.approve([held.id])
+    found = await json_feed(catalog, f"{ROOT}/search?query=omens")
+    assert publication_ids(found) == [f"urn:bookorbit:book:{held.id}"]
