@@ -177,7 +177,7 @@ def _unchanged_books(
 ) -> list[int] | None:
     """The book of each file, or None as soon as one file is not a known, present path with
     the size and modification time the library holds."""
-    book_ids = []
+    book_ids: list[int] = []
     find, keep = known.get, book_ids.append
     for path, stat in zip(files, stats, strict=True):
         row = find(path)
