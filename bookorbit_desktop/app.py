@@ -238,7 +238,7 @@ class Desktop:
             on_highlights=lambda line: self.window.statusBar().showMessage(line, 20000),
         )
         book_panel = panel_with_highlights(self.library.book_details, self.library.save_reading)
-        attach_device_positions(book_panel)  # each device's position; reset to start
+        devices_box = attach_device_positions(book_panel)  # each device's position; reset
         self.window = MainWindow(
             self.hub,
             LibraryView(),
@@ -298,6 +298,7 @@ class Desktop:
         self.change_watch = ChangeWatch(self.library.data_version, self.window)
         self.change_watch.changed.connect(self.controller.follow_changes)
         self.change_watch.changed.connect(self.highlights.follow_changes)
+        self.change_watch.changed.connect(devices_box.follow_changes)
         self.statistics = StatisticsController(
             self.window, statistics_service.load_off_loop, statistics_service.book_sessions_off_loop
         )

@@ -90,6 +90,13 @@ class DevicePositionsBox(QGroupBox):
         self._loading = spawn(self._load(book_id), self)
         return self._loading
 
+    def follow_changes(self) -> asyncio.Task[None] | None:
+        """Read the shown book's devices again (another connection wrote, e.g. a push)."""
+        if self.book_id is None or (self._loading is not None and not self._loading.done()):
+            return None
+        self._loading = spawn(self._load(self.book_id), self)
+        return self._loading
+
     async def _load(self, book_id: int) -> None:
         rows = await self._rows_later(book_id)
         if book_id != self.book_id:

@@ -153,3 +153,19 @@ def test_cancelling_the_confirmation_resets_nothing(qloop, panel, book):
     assert [row[1] for row in texts(box)] == ["60 %", "30 %"]
     pulled = progress.latest_position("doc")
     assert pulled is not None and pulled.device == "Phone <b>x</b>"
+
+
+def test_a_push_while_the_book_is_shown_appears_when_changes_are_followed(qloop, panel, book):
+    panel, box = panel
+    show(qloop, panel, box, book.id)
+    progress.record_push(Push("doc", "57", 0.61, "Phone <b>x</b>", "P1"), timestamp=NOW - 60)
+
+    async def scenario():
+        loaded = signal_future(box.loaded)
+        assert box.follow_changes() is not None
+        await loaded
+
+    qloop.run_until_complete(scenario())
+    assert texts(box)[0] == ["Phone <b>x</b>", "61 %", "page 57", "1 minute ago"]
+    panel.show_book(None)
+    assert box.follow_changes() is None  # no book shown: nothing to read
