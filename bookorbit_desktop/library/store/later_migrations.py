@@ -5,7 +5,7 @@ never reorder or edit a shipped one. Free of the ORM, like every migration modul
 
 from __future__ import annotations
 
-from bookorbit_desktop.library.store.hardcover_page_indexes import hardcover_page_indexes
+from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
@@ -23,6 +23,6 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     hardcover_pull_tables,
     inbox_table,
     tidy_tables,
-    hardcover_page_indexes,
+    dashboard_indexes,
     metadata_tables,
 )
