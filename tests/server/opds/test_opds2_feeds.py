@@ -22,6 +22,7 @@ from tests.server.opds.json_support import (
     walk_json_pages,
 )
 from tests.server.opds.support import (
+    ATOM,
     Catalog,
     catalog_fixture,  # noqa: F401  (the `catalog` fixture)
     entry_ids,
@@ -255,3 +256,37 @@ async def test_each_address_keeps_its_format_whatever_the_client_accepts(catalog
     plain = await catalog.get(ROOT)
     assert plain.headers["Content-Type"].startswith(OPDS2)
     assert (await plain.read()).startswith(b"{")
+
+
+async def test_a_section_added_to_the_table_is_served_and_listed_in_both_renderings(
+    library, monkeypatch
+):
+    """How a navigation feed joins the catalog: one `Section` in `SECTIONS` (here one that
+    reuses the Authors method) is mounted at /opds/<name> and /opds/v2/<name> and listed on
+    both roots."""
+    import aiohttp
+
+    from bookorbit_desktop.server.accounts import key_for_password, set_account
+    from bookorbit_desktop.server.opds import catalog as catalog_module
+    from bookorbit_desktop.server.opds import routes
+    from bookorbit_desktop.server.opds.catalog import SECTIONS, Section
+    from tests.server.opds.support import AUTH_HEADERS, PASSWORD, USER, start_catalog
+
+    extra = Section("writers", "Writers", "The same people, under another name", "authors")
+    monkeypatch.setattr(catalog_module, "SECTIONS", (*SECTIONS, extra))
+    monkeypatch.setattr(routes, "SECTIONS", (*SECTIONS, extra))
+    set_account(USER, key_for_password(PASSWORD))
+    server, base = await start_catalog(library)
+    try:
+        async with aiohttp.ClientSession(headers=AUTH_HEADERS) as session:
+            catalog = Catalog(base, session, server.ctx, server)
+            document = await json_feed(catalog, ROOT)
+            assert navigation_titles(document)[-1] == "Writers"
+            assert document["navigation"][-1]["href"] == f"{ROOT}/writers"
+            atom, _raw = await catalog.feed("/opds")
+            assert entry_titles(atom)[-1] == "Writers"
+            assert (await json_feed(catalog, f"{ROOT}/writers"))["metadata"]["title"] == "Authors"
+            feed, _raw = await catalog.feed("/opds/writers")
+            assert feed.findtext(f"{{{ATOM}}}title") == "Authors"
+    finally:
+        await server.stop()
