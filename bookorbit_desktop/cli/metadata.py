@@ -16,8 +16,9 @@ from typing import Any
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.metadata_sources.records import SOURCE_LABELS
 
-SOURCE_NAMES = ("hardcover", "openlibrary", "google")  # services.metadata.SOURCES
+SOURCE_NAMES = tuple(SOURCE_LABELS)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

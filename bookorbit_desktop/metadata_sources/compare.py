@@ -26,9 +26,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bookorbit_desktop.metadata_sources.records import FIELDS, Candidate
+from bookorbit_desktop.metadata_sources.records import FIELDS, SOURCE_LABELS, Candidate
 
-SOURCE_ORDER = ("hardcover", "openlibrary", "google")
+SOURCE_ORDER = tuple(SOURCE_LABELS)
 
 
 def rank(candidate: Candidate) -> tuple[int, int]:

@@ -38,11 +38,9 @@ class GoogleBooksKey:
     def load(self) -> str | None:
         """The saved key; None when there is none or the keyring cannot be read (Google Books
         then answers from its shared quota)."""
-        import keyring.errors
-
         try:
             key = self._keyring().get_password(SERVICE, GOOGLE_BOOKS_ACCOUNT)
-        except (KeyringUnavailableError, keyring.errors.KeyringError) as error:
+        except Exception as error:
             log.info("No Google Books API key from the keyring: %s", type(error).__name__)
             return None
         if key:

@@ -17,6 +17,10 @@ TIMED_OUT = "timed out"
 MALFORMED = "malformed"
 STATUSES = (OK, NO_RESULT, REFUSED, RATE_LIMITED, TIMED_OUT, MALFORMED)
 
+# The sources, in the order they are shown and ranked, with their names for people (each
+# source module's NAME and LABEL; here so the callers need not load aiohttp to name them).
+SOURCE_LABELS = {"hardcover": "Hardcover", "openlibrary": "Open Library", "google": "Google Books"}
+
 # The fields a candidate carries, in the order they are shown.
 FIELDS = (
     "title",

@@ -26,8 +26,6 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
-
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.api.client import HardcoverClient, RetryPolicy
@@ -42,20 +40,18 @@ from bookorbit_desktop.library.editing.values import (
 from bookorbit_desktop.library.store import fetched_metadata
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.metadata_sources import googlebooks, hardcover, openlibrary
 from bookorbit_desktop.metadata_sources.compare import FieldRow, compare, take_all
-from bookorbit_desktop.metadata_sources.covers import download_cover
 from bookorbit_desktop.metadata_sources.gather import ask_all
 from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
 from bookorbit_desktop.metadata_sources.records import (
     FIELDS,
     REFUSED,
+    SOURCE_LABELS,
     Candidate,
     Lookup,
     SourceResult,
 )
 from bookorbit_desktop.metadata_sources.source import Source
-from bookorbit_desktop.metadata_sources.web import TIMEOUT_SECONDS
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata_books import (
     guarded_search,
@@ -64,12 +60,8 @@ from bookorbit_desktop.services.metadata_books import (
     save_results,
 )
 
-SOURCES = (hardcover.NAME, openlibrary.NAME, googlebooks.NAME)
-LABELS = {
-    hardcover.NAME: hardcover.LABEL,
-    openlibrary.NAME: openlibrary.LABEL,
-    googlebooks.NAME: googlebooks.LABEL,
-}
+SOURCES = tuple(SOURCE_LABELS)
+LABELS = SOURCE_LABELS
 NOT_KEPT = "shown only: the library keeps no edit of this field"
 BOOKS_AT_ONCE = 8  # books in flight; each source still paces its own requests
 # The fields the library's edit path takes, by candidate field; the others are shown only.
@@ -159,6 +151,10 @@ class MetadataService:
 
     def _hardcover_account(self) -> HardcoverAccount:
         if self._account is None:
+            import aiohttp
+
+            from bookorbit_desktop.metadata_sources.web import TIMEOUT_SECONDS
+
             factory = functools.partial(
                 HardcoverClient,
                 timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS),
@@ -172,6 +168,10 @@ class MetadataService:
         self, wanted: Sequence[str]
     ) -> AsyncIterator[tuple[list[Source], dict[str, SourceResult]]]:
         """The sources to ask, and a fixed answer for those that cannot be asked at all."""
+        import aiohttp  # loaded with the first fetch, not with the window
+
+        from bookorbit_desktop.metadata_sources import googlebooks, hardcover, openlibrary
+
         fixed: dict[str, SourceResult] = {}
         sources: list[Source] = []
         async with contextlib.AsyncExitStack() as stack:
@@ -392,5 +392,9 @@ class MetadataService:
             return {"language": parse_language(value)}
         if name == "isbn13":
             return {"isbn": parse_isbn_text(value)}
+        import aiohttp
+
+        from bookorbit_desktop.metadata_sources.covers import download_cover
+
         async with aiohttp.ClientSession() as session:
             return {"cover": await download_cover(session, value)}

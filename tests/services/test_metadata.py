@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import subprocess
+import sys
 
 import pytest
 
@@ -15,9 +17,11 @@ from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.library.store import fetched_metadata
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
+from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata import FetchProgress, MetadataService
 from tests.factories import add_book
+from tests.fakes.file_keyring import FileKeyring
 from tests.fakes.hardcover_fixtures import clock, hardcover  # noqa: F401
 from tests.fakes.metadata_sources import FakeBook, FakeBookSources
 
@@ -42,8 +46,10 @@ async def test_progress_per_book_and_candidates_kept(library, books_online):
         books_online.add(FakeBook(isbn, f"Book {n}", ("Ann Author",)))
         ids.append(add_book(f"Book {n}", ["Unknown"], isbn13=isbn).id)
     seen: list[FetchProgress] = []
-    service = MetadataService(library, sources=["openlibrary", "google"],
-                              intervals={"openlibrary": 0, "google": 0})  # fmt: skip
+    service = MetadataService(
+        library, sources=["openlibrary", "google"], intervals={"openlibrary": 0, "google": 0},
+        google_key=GoogleBooksKey(FileKeyring(library.data_dir / "keyring.json")),
+    )  # fmt: skip
     report = await service.fetch(ids, progress=seen.append)
     assert (report.books, report.found, report.failures, report.cancelled) == (5, 5, (), False)
     assert sorted(p.done for p in seen) == [1, 2, 3, 4, 5]
@@ -131,3 +137,10 @@ async def test_a_linked_book_is_read_from_its_linked_edition_first(
     assert (stored.author_names(), stored.isbn13) == (["Roald Dahl"], "9780375822063")
     assert stored.cover_path and (library.data_dir / stored.cover_path).is_file()
     assert {"authors", "cover", "isbn"} <= edited_fields(book)
+
+
+def test_the_service_loads_no_network_library_until_it_fetches():
+    """The window imports the service at start-up; aiohttp loads with the first fetch."""
+    code = "import sys, bookorbit_desktop.services.metadata; print('aiohttp' in sys.modules)"
+    answer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert answer.stdout.strip() == "False", answer.stderr
