@@ -1,0 +1,130 @@
+"""How many requests the pull from Hardcover makes: a full pull, then one change.
+
+    python benchmarks/hardcover_pull_bench.py [--entries 2000] [--linked 200] [--json]
+
+A loopback fake Hardcover (tests/fakes, Free plan limits: burst 10, refilled at 60 a minute,
+5,000 a day; hardcover-api.md §1.3) holds N entries of the user's, some of them books linked in
+a fresh library, and two lists. The client paces itself with its own rate limiter on a virtual
+clock shared with the fake, so waiting costs no wall time but is measured. Prints, for the full
+pull and for a pull after one entry changed on hardcover.app: the requests (rate tokens) spent,
+the 429s met, the seconds of pacing, and the wall time.
+Goals: the full pull of 2,000 entries within the Free plan's 60 requests a minute, never a
+429; the pull of one change in <= 2 requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bookorbit_desktop.hardcover.matching.store import pin  # noqa: E402
+from bookorbit_desktop.hardcover.pull.run import pull  # noqa: E402
+from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
+from tests.factories import add_book  # noqa: E402
+from tests.fakes.clock import VirtualClock  # noqa: E402
+from tests.fakes.hardcover_catalog import READ, WANT_TO_READ, Catalog  # noqa: E402
+from tests.fakes.hardcover_fixtures import make_client  # noqa: E402
+from tests.fakes.hardcover_server import FakeHardcover  # noqa: E402
+from tests.fakes.hardcover_shelves import add_list, edit_entry  # noqa: E402
+
+FREE_PER_MINUTE = 60
+GOAL_CHANGE_REQUESTS = 2
+
+
+async def measure(entries: int, linked: int, folder: Path) -> dict[str, object]:
+    clock = VirtualClock()
+    catalog = Catalog()
+    fake = FakeHardcover(catalog, clock=clock)
+    user = catalog.add_user("reader")
+    token = catalog.add_token(user)
+    open_database(folder / "library.sqlite3")
+    hc_books, user_books = [], []
+    for n in range(entries):
+        hc_book = catalog.add_book(f"Book {n}", authors=[f"Author {n % 50}"])
+        edition = catalog.add_edition(hc_book, isbn_13=f"978{n:010d}", pages=300)
+        user_books.append(catalog.add_user_book(user, hc_book, status_id=WANT_TO_READ))
+        hc_books.append(hc_book)
+        clock.advance(1.0)  # entries made over time, each with its own stamp
+        if n < linked:
+            book = add_book(f"Book {n}", [f"Author {n % 50}"]).id
+            pin(book, hc_book, edition_id=edition, edition_pages=300, reason="pick")
+    add_list(catalog, user, "To buy", tuple(hc_books[:150]))
+    add_list(catalog, user, "Favourites", tuple(hc_books[150:180]))
+    await fake.start()
+    client = make_client(fake, clock, token)
+    try:
+        rows = {}
+        for name, change in (("full", False), ("one change", True)):
+            if change:
+                clock.advance(3600)
+                edit_entry(catalog, user_books[entries // 2], status_id=READ, rating=4.0)
+            fake.requests.clear()
+            started_clock, started = clock(), time.perf_counter()
+            result = await pull(client, user, full=not change)
+            charged = sum(r.charged for r in fake.requests)
+            rows[name] = {
+                "entries_read": result.entries,
+                "lists_read": result.lists,
+                "requests": charged,
+                "http_requests": len(fake.requests),
+                "throttled_429": sum(1 for r in fake.requests if r.status == 429),
+                "paced_seconds": round(clock() - started_clock, 1),
+                "wall_ms": round((time.perf_counter() - started) * 1000, 1),
+                "error": result.error,
+            }
+        full = rows["full"]
+        minutes = max(1.0, float(full["paced_seconds"]) / 60)  # type: ignore[arg-type]
+        return {
+            "entries": entries,
+            "linked": linked,
+            "free_plan_per_minute": FREE_PER_MINUTE,
+            **rows,
+            "full_within_free_minute_rate": full["requests"] <= FREE_PER_MINUTE * minutes
+            and full["throttled_429"] == 0,
+            "change_within_goal": rows["one change"]["requests"] <= GOAL_CHANGE_REQUESTS,
+        }
+    finally:
+        await client.close()
+        await fake.close()
+        close_database()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=2000)
+    parser.add_argument("--linked", type=int, default=200)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        report = asyncio.run(measure(args.entries, args.linked, Path(folder)))
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"Pull of {report['entries']} Hardcover entries ({report['linked']} in the library)")
+    for name in ("full", "one change"):
+        row = report[name]
+        print(
+            f"  {name:10}: {row['requests']:>3} requests ({row['http_requests']} HTTP), "
+            f"{row['throttled_429']} x 429, {row['paced_seconds']} s paced, "
+            f"{row['wall_ms']} ms wall, {row['entries_read']} entries, {row['lists_read']} lists"
+        )
+    print(
+        f"  Free plan: {FREE_PER_MINUTE}/min -> full pull within it: "
+        f"{report['full_within_free_minute_rate']}; one change <= {GOAL_CHANGE_REQUESTS} "
+        f"requests: {report['change_within_goal']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
