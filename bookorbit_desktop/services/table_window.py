@@ -200,6 +200,47 @@ def status_counts() -> dict[str, int]:
     return {**counts, "unread": unread} if unread else counts
 
 
+_NO_BOOK = 255  # the status code of an id no book has
+
+
+class BookStatuses:
+    """Every book's reading status, one byte a book at the book's id (250 KB for 250,000
+    books): the status counts follow a change to some books without counting every book
+    again, and are counted from it in a millisecond."""
+
+    def __init__(self) -> None:
+        self._codes = bytearray()
+        self._names: list[str] = []
+
+    @classmethod
+    def read(cls) -> BookStatuses:
+        """The statuses as the library has them now (a book without a reading state is
+        unread)."""
+        statuses = cls()
+        for book_id, status in database.execute_sql(
+            "SELECT b.id, coalesce(r.status, 'unread') FROM book b"
+            " LEFT OUTER JOIN reading_state r ON r.book_id = b.id"
+        ):
+            statuses.set(book_id, status)
+        return statuses
+
+    def set(self, book_id: int, status: str) -> None:
+        """Book `book_id`'s status is now `status`."""
+        names = self._names
+        code = names.index(status) if status in names else len(names)
+        if code == len(names):
+            names.append(status)
+        codes = self._codes
+        if book_id >= len(codes):
+            codes.extend(bytes([_NO_BOOK]) * (book_id + 1 - len(codes)))
+        codes[book_id] = code
+
+    def counts(self) -> dict[str, int]:
+        """How many books have each status (those no book has left out)."""
+        found = {name: self._codes.count(code) for code, name in enumerate(self._names)}
+        return {name: count for name, count in found.items() if count}
+
+
 @dataclass(frozen=True)
 class TableChanges:
     seq: int  # the latest change included

@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from bookorbit_desktop.services import table_window
 from bookorbit_desktop.services.library_rows import TableBook
@@ -69,9 +69,9 @@ class Found:
     stamp: int  # the state of the table the read began from
     ids: array[int] | None  # the new order; None: the books keep their rows
     rows: dict[int, int]  # the changed books shown, by id: their rows
-    fresh: dict[int, TableBook]  # and those books as they are now
+    fresh: dict[int, TableBook]  # the changed books as they are now, shown or not
     whole: array[int] | None = None  # with `ids`: the order before the filter box's terms
-    counts: Mapping[str, int] | None = None  # with `ids`: the status counts read with it
+    statuses: table_window.BookStatuses | None = None  # with `ids`: every book's status
 
 
 def _rows_of(ids: array[int], wanted: Collection[int]) -> dict[int, int]:
@@ -103,7 +103,7 @@ def _read_all(stamp: int, order_by: Order) -> Found:
     """The whole order again (and the counts), filtered from the unfiltered one."""
     whole = order_by.whole.ids()
     ids = table_window.filtered(whole, order_by.terms)
-    return Found(stamp, ids, {}, {}, whole, table_window.status_counts())
+    return Found(stamp, ids, {}, {}, whole, table_window.BookStatuses.read())
 
 
 def _find(
@@ -128,12 +128,15 @@ def _find(
         and _kept_places(whole, wanted, order_by.whole) is None
     ):
         return _read_all(stamp, order_by)  # a book moved, came or went
-    return Found(stamp, None, place, {book.id: book for book in read(sorted(place))})
+    # Every changed book, shown or not: the status counts follow them all.
+    return Found(stamp, None, place, {book.id: book for book in read(sorted(wanted))})
 
 
 class LazyLibraryModel(BookColumns):
     """Books as rows, `COLUMNS` as columns; `set_filter`/`set_status_filter`/`sort` reorder.
     Empty until `set_reader` says how to read books."""
+
+    counts_changed = Signal()  # a change to some books may have changed the status counts
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -146,6 +149,8 @@ class LazyLibraryModel(BookColumns):
         self._pages: OrderedDict[int, dict[int, TableBook]] = OrderedDict()  # by page number
         self._order_by = Order(COLUMN_KEYS[0], False, (), None)
         self._counts: Counter[str] | None = Counter()  # None: to be counted again
+        # Every book's status (`find(None)` reads it); None: counted by SQLite.
+        self._statuses: table_window.BookStatuses | None = None
         self._stamp = 0  # counts the changes to the rows shown (see `show`)
 
     # -- data in ----------------------------------------------------------------------------
@@ -170,6 +175,7 @@ class LazyLibraryModel(BookColumns):
         self._ids = self._order()
         self._pages.clear()
         self._counts = None
+        self._statuses = None
         self.endResetModel()
 
     def follow(self, changed: Collection[int] | None) -> None:
@@ -209,16 +215,25 @@ class LazyLibraryModel(BookColumns):
         self._ids = found.ids
         self._whole = found.whole
         self._pages.clear()
-        self._counts = None if found.counts is None else Counter(found.counts)
+        self._counts = None
+        self._statuses = found.statuses
 
     def _repaint(self, place: Mapping[int, int], fresh: Mapping[int, TableBook]) -> None:
         self._stamp += 1
         last = len(COLUMNS) - 1
+        statuses = self._statuses
+        if statuses is not None:
+            for changed in fresh.values():
+                statuses.set(changed.id, changed.status)
+            self._counts = None  # counted again from the statuses: a millisecond
+            self.counts_changed.emit()  # also for books not shown
         for book_id, row in sorted(place.items(), key=lambda item: item[1]):
             page = self._pages.get(row // PAGE_ROWS)
             book = fresh.get(book_id)
             before = None if page is None else page.get(book_id)
-            if before is None or book is None:
+            if statuses is not None:
+                pass  # counted from `statuses`
+            elif before is None or book is None:
                 self._counts = None  # its status before (or now) is not known
             elif self._counts is not None:
                 self._counts[before.status] -= 1
@@ -285,7 +300,9 @@ class LazyLibraryModel(BookColumns):
         """How many of all the books have each reading status (filters aside)."""
         if not self._loaded:
             return {}
-        if self._counts is None:
+        if self._counts is None and self._statuses is not None:
+            self._counts = Counter(self._statuses.counts())
+        elif self._counts is None:
             self._counts = Counter(table_window.status_counts())
         return self._counts
 

@@ -155,6 +155,7 @@ class LibraryView(QWidget):
         self._count_timer = QTimer(self, singleShot=True, interval=0)
         self._count_timer.timeout.connect(self._show_status_counts)
         self.model.dataChanged.connect(self._count_timer.start)
+        self.model.counts_changed.connect(self._count_timer.start)
         self.import_button = QPushButton("&Import…")
         self.import_button.setToolTip("Add ebook files or folders to the library (Ctrl+I)")
         self.import_button.clicked.connect(self.import_dialog_requested.emit)

@@ -3,14 +3,16 @@ thread), then filled; while it waits it shows neither rows nor a count nor "No b
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
 import pytest
 from PySide6.QtCore import QEvent, QObject
 
 from bookorbit_desktop.ui.library.view import EMPTY_LIBRARY
+from bookorbit_desktop.ui.sync.progress_text import books
 from tests.factories import add_book
-from tests.ui.test_main_window import desktop, fill  # noqa: F401 (fixture)
+from tests.ui.test_main_window import desktop  # noqa: F401 (fixture)
 
 
 class Paints(QObject):
@@ -40,32 +42,44 @@ class Paints(QObject):
 def test_the_window_paints_before_the_table_is_read_then_fills(
     desktop,  # noqa: F811
     qtbot,
+    qloop,
+    monkeypatch,
     titles,
 ):
     for title in titles:
         add_book(title, ["Ann Author"])
     view = desktop.window.library_view
-    paints = Paints(view)
-    threads = []
-    table_books = desktop.library.table_books
-
-    def watched(ids=None):
-        threads.append(threading.current_thread())
-        return table_books(ids)
-
-    view.model.set_reader(watched)
-    desktop.show(start_hidden=False)
-    qtbot.waitExposed(desktop.window)
-    qtbot.waitUntil(lambda: bool(paints.seen))  # painted, with nothing read yet
-    assert not threads and not view.model.loaded  # not a book read
-    assert set(paints.seen) == {(False, 0, "", "")}  # no "No books yet", no "0 books"
-    fill(desktop)  # the event loop's next turn: the order read in a worker thread
     model = view.model
-    assert model.loaded
+    paints = Paints(view)
+    background = desktop.controller.background
+    read = background._load
+    threads = []
+
+    async def after_a_paint(since):  # the worker's read waits for the window's first paint
+        while not paints.seen:
+            await asyncio.sleep(0.005)
+        threads.append(threading.current_thread())
+        return await read(since)
+
+    monkeypatch.setattr(background, "_load", after_a_paint)
+
+    async def start() -> None:
+        desktop.show(start_hidden=False)
+        assert desktop.window.isVisible() and not model.loaded
+        while not model.loaded:  # the event loop's next turns: painted, then filled
+            await asyncio.sleep(0.005)
+        task = background.task
+        assert task is not None
+        await task
+
+    qloop.run_until_complete(asyncio.wait_for(start(), 30))
+    assert threads  # the read began after the first paint
+    first = paints.seen[0]
+    assert first == (False, 0, "", "")  # no rows, no "No books yet", no "0 books"
     assert [model.book_at(row).title for row in range(model.rowCount())] == sorted(titles)
     if titles:
         assert view._stack.currentWidget() is view.table
-        assert view.count_label.text() == ("1 book" if len(titles) == 1 else f"{len(titles)} books")
+        assert view.count_label.text() == books(len(titles))
     else:
         assert view._stack.currentWidget() is view.empty_label
         assert view.empty_label.text() == EMPTY_LIBRARY
