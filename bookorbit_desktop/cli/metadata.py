@@ -39,7 +39,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     apply.add_argument("--from", dest="source", choices=SOURCE_NAMES, help="the source")
     apply.add_argument("--all-from", choices=SOURCE_NAMES, help="take every field this source has")
     apply.add_argument(
-        "--only-empty", action="store_true", help="with --all-from: only the book's empty fields"
+        "--best", action="store_true", help="each field from the source the best-value rule picks"
+    )
+    apply.add_argument(
+        "--only-empty", action="store_true", help="with --all-from or --best: only empty fields"
     )
     apply.add_argument("--index", type=int, default=0, help="which candidate (0 = best match)")
     add_command(actions, "retry", _retry)
@@ -162,7 +165,8 @@ def _apply(ctx: CliContext, args: argparse.Namespace) -> int:
     """take fields from a source's candidate as your own edit of the book
 
     `--field title --from hardcover` (repeat --field), or `--all-from SOURCE` for every field
-    it has (`--only-empty`: only fields the book lacks). Saved like `books edit`: importing
+    it has, or `--best` for each field from the source the best-value rule picks
+    (`--only-empty`: only fields the book lacks). Saved like `books edit`: importing
     the file again keeps them; the book's file is not rewritten. Exit status 0 applied, 1
     nothing to apply, 2 a wrong book, source or field."""
     from bookorbit_desktop.errors import InvalidValueError
@@ -174,18 +178,22 @@ def _apply(ctx: CliContext, args: argparse.Namespace) -> int:
                 args.book_id, args.all_from, only_empty=args.only_empty, index=args.index
             )
         )
+    elif args.best:
+        fields = args.field or None
+        result = asyncio.run(service.apply_best(args.book_id, fields, only_empty=args.only_empty))
     elif args.field and args.source:
         result = asyncio.run(service.apply(args.book_id, args.field, args.source, index=args.index))
     else:
         raise InvalidValueError(
-            "Say what to take: --field NAME --from SOURCE, or --all-from SOURCE."
+            "Say what to take: --field NAME --from SOURCE, --all-from SOURCE, or --best."
         )
     for name, why in result.skipped:
         print(f"Not applied: {name} ({why})", file=sys.stderr)
     if not result.applied:
         print(f"Nothing to apply to book {args.book_id} from {result.source}.")
         return 1
-    print(f"Applied to book {args.book_id} from {result.source}: {', '.join(result.applied)}.")
+    taken = ", ".join(f"{name} ({source})" for name, source in result.taken_from)
+    print(f"Applied to book {args.book_id}: {taken}.")
     return 0
 
 

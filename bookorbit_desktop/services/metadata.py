@@ -13,7 +13,13 @@ command line call, answered with plain data.
 - `apply(book_id, fields, source)` / `apply_all(book_id, source, only_empty=)` save a
   candidate's values as the user's own edit through `library.editing` (marked, so imports
   keep them; OPDS and matching see the change). A cover is downloaded, checked and stored as
-  an edited cover is. The book's file is never written.
+  an edited cover is. `apply_best(book_id, fields=None, only_empty=)` takes each field from
+  the source the rule picks. The book's file is never written.
+- `has_google_key()` / `save_google_key(key)` / `remove_google_key()`: the optional Google
+  Books API key, kept only in the system keyring (blocking keyring calls: run them off-loop).
+
+Every result is a frozen dataclass of plain values; errors are `BookOrbitError`s with a title
+and a message that says what to do (InvalidValueError, NotFoundError), never a traceback.
 """
 
 from __future__ import annotations
@@ -29,22 +35,13 @@ from typing import Any
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.api.client import HardcoverClient, RetryPolicy
-from bookorbit_desktop.library.editing.apply import edit_books
-from bookorbit_desktop.library.editing.values import (
-    BookChanges,
-    parse_isbn_text,
-    parse_language,
-    parse_series,
-    parse_title,
-)
 from bookorbit_desktop.library.store import fetched_metadata
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.metadata_sources.compare import FieldRow, compare, take_all
+from bookorbit_desktop.metadata_sources.compare import FieldRow, best_values, compare, take_all
 from bookorbit_desktop.metadata_sources.gather import ask_all
 from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
 from bookorbit_desktop.metadata_sources.records import (
-    FIELDS,
     REFUSED,
     SOURCE_LABELS,
     Candidate,
@@ -53,6 +50,12 @@ from bookorbit_desktop.metadata_sources.records import (
 )
 from bookorbit_desktop.metadata_sources.source import Source
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
+from bookorbit_desktop.services.metadata_apply import (
+    APPLICABLE,
+    NOT_KEPT,
+    ApplyResult,
+    apply_picks,
+)
 from bookorbit_desktop.services.metadata_books import (
     guarded_search,
     local_values,
@@ -62,19 +65,7 @@ from bookorbit_desktop.services.metadata_books import (
 
 SOURCES = tuple(SOURCE_LABELS)
 LABELS = SOURCE_LABELS
-NOT_KEPT = "shown only: the library keeps no edit of this field"
 BOOKS_AT_ONCE = 8  # books in flight; each source still paces its own requests
-# The fields the library's edit path takes, by candidate field; the others are shown only.
-APPLICABLE = (
-    "title",
-    "authors",
-    "series",
-    "series_index",
-    "description",
-    "language",
-    "isbn13",
-    "cover",
-)
 
 
 @dataclass(frozen=True)
@@ -110,14 +101,6 @@ class BookCandidates:
     local: dict[str, Any]
     sources: tuple[SourceAnswer, ...]
     fields: tuple[FieldRow, ...]
-
-
-@dataclass(frozen=True)
-class ApplyResult:
-    book_id: int
-    source: str
-    applied: tuple[str, ...]
-    skipped: tuple[tuple[str, str], ...]  # (field, why it was not applied)
 
 
 def unknown_source(name: str) -> InvalidValueError:
@@ -333,7 +316,8 @@ class MetadataService:
                 f"{LABELS[source]} has {len(answer.candidates)} candidates for book {book_id};"
                 f" choose one from 0 to {len(answer.candidates) - 1}."
             )
-        return await self._apply(book_id, answer.candidates[index], list(fields))
+        candidate = answer.candidates[index]
+        return await apply_picks(self.paths, book_id, [(f, candidate) for f in fields], source)
 
     async def apply_all(
         self, book_id: int, source: str, *, only_empty: bool = False, index: int = 0
@@ -347,54 +331,32 @@ class MetadataService:
             return await self.apply(book_id, [], source, index=index)  # says why
         wanted = take_all(candidate, only_empty=shown.local if only_empty else None)
         if not any(n in APPLICABLE for n in wanted):  # nothing the library can take
-            shown_only = tuple((n, NOT_KEPT) for n in wanted)
-            return ApplyResult(book_id, source, (), shown_only)
-        return await self._apply(book_id, candidate, wanted)
+            return ApplyResult(book_id, source, (), tuple((n, NOT_KEPT) for n in wanted))
+        return await apply_picks(self.paths, book_id, [(n, candidate) for n in wanted], source)
 
-    async def _apply(self, book_id: int, candidate: Candidate, wanted: list[str]) -> ApplyResult:
-        changes: dict[str, Any] = {}
-        skipped: list[tuple[str, str]] = []
-        for name in dict.fromkeys(wanted):
-            value = candidate.value(name) if name in FIELDS else None
-            if name in FIELDS and name not in APPLICABLE:
-                skipped.append((name, NOT_KEPT))
-            elif name not in APPLICABLE:
-                raise InvalidValueError(
-                    f"There is no field {name!r}. Use one of: {', '.join(APPLICABLE)}."
-                )
-            elif value is None:
-                skipped.append((name, f"{LABELS[candidate.source]} has no value for it"))
-            else:
-                try:
-                    changes.update(await self._checked(name, value))
-                except InvalidValueError as error:
-                    skipped.append((name, error.message))
-        if not changes:
-            reasons = "; ".join(f"{n}: {why}" for n, why in skipped) or "no field was named"
-            raise InvalidValueError(f"Nothing was applied to book {book_id} ({reasons}).")
-        await off_loop(edit_books, [book_id], BookChanges(**changes), self.paths)
-        applied = tuple(n for n in wanted if n not in dict(skipped))
-        return ApplyResult(book_id, candidate.source, applied, tuple(skipped))
+    async def apply_best(
+        self, book_id: int, fields: Sequence[str] | None = None, *, only_empty: bool = False
+    ) -> ApplyResult:
+        """Each field (all by default; with `only_empty`, only the book's empty ones) from the
+        source the best-value rule picks (`metadata_sources.compare`)."""
+        shown = await self.candidates(book_id)
+        everything = [c for answer in shown.sources for c in answer.candidates]
+        best = best_values(everything)
+        names = list(fields) if fields is not None else [n for n in APPLICABLE if n in best]
+        if only_empty:
+            names = [n for n in names if shown.local.get(n) in (None, "", (), [])]
+        picks = [(n, best[n]) for n in names if n in best]
+        if not picks:
+            return ApplyResult(book_id, "best", (), ())
+        return await apply_picks(self.paths, book_id, picks, "best")
 
-    async def _checked(self, name: str, value: Any) -> dict[str, Any]:
-        """The edit-path value of one candidate field (checked as typed text would be)."""
-        if name == "title":
-            return {"title": parse_title(value)}
-        if name == "authors":
-            return {"authors": [" ".join(a.split()) for a in value if a.strip()]}
-        if name == "series":
-            return {"series": parse_series(value)}
-        if name == "series_index":
-            return {"series_index": float(value)}
-        if name == "description":
-            return {"description": value.strip() or None}
-        if name == "language":
-            return {"language": parse_language(value)}
-        if name == "isbn13":
-            return {"isbn": parse_isbn_text(value)}
-        import aiohttp
+    def has_google_key(self) -> bool:
+        """Whether a Google Books API key is saved (a blocking keyring call; off the loop)."""
+        return self._google_key.load() is not None
 
-        from bookorbit_desktop.metadata_sources.covers import download_cover
+    def save_google_key(self, key: str) -> None:
+        """Keep the key in the system keyring; InvalidValueError for a malformed key."""
+        self._google_key.save(key)
 
-        async with aiohttp.ClientSession() as session:
-            return {"cover": await download_cover(session, value)}
+    def remove_google_key(self) -> bool:
+        return self._google_key.delete()

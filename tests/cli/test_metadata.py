@@ -126,7 +126,7 @@ def test_apply_a_field_is_the_users_edit(world, monkeypatch, capsys):
         "series", "--from", "hardcover",
     )  # fmt: skip
     assert code == 0, err
-    assert "authors, series" in out
+    assert "authors (hardcover), series (hardcover)" in out
     applied = book(world, world["fox"])
     assert (applied.authors, applied.series) == (["Roald Dahl"], "Dahl Classics")
     assert applied.title == "Fantastic Mr Fox"  # not asked for: left as it was
@@ -202,3 +202,16 @@ def test_a_field_that_does_not_exist_is_named(world, monkeypatch, capsys):
     code, _, err = run(monkeypatch, capsys, "apply", str(world["fox"]), "--field", "shoe_size",
                        "--from", "google")  # fmt: skip
     assert code == 2 and "There is no field 'shoe_size'" in err
+
+
+def test_best_takes_each_empty_field_from_the_source_the_rule_picks(world, monkeypatch, capsys):
+    run(monkeypatch, capsys, "fetch", str(world["fox"]))
+    code, out, err = run(monkeypatch, capsys, "apply", str(world["fox"]), "--best", "--only-empty")
+    assert code == 0, err
+    applied = book(world, world["fox"])
+    # Every source found the book by its ISBN: Hardcover first, then Open Library for what
+    # Hardcover lacks (its cover here).
+    assert applied.description == "Boggis, Bunce and Bean are the meanest farmers around."
+    assert applied.series == "Dahl Classics"
+    assert "description (hardcover)" in out and "cover (openlibrary)" in out
+    assert applied.title == "Fantastic Mr Fox" and applied.authors == ["Unknown"]  # not empty

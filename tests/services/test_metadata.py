@@ -144,3 +144,12 @@ def test_the_service_loads_no_network_library_until_it_fetches():
     code = "import sys, bookorbit_desktop.services.metadata; print('aiohttp' in sys.modules)"
     answer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert answer.stdout.strip() == "False", answer.stderr
+
+
+async def test_the_google_key_is_saved_through_the_service(library):
+    keys = GoogleBooksKey(FileKeyring(library.data_dir / "keyring.json"))
+    service = MetadataService(library, google_key=keys)
+    assert service.has_google_key() is False
+    service.save_google_key("AIzaSyExampleKey0123456789")
+    assert service.has_google_key() and keys.load() == "AIzaSyExampleKey0123456789"
+    assert service.remove_google_key() and not service.has_google_key()

@@ -1,0 +1,96 @@
+"""Applying candidates' values to a book: each field checked as if the user had typed it
+(`library.editing.values`) and saved through the one edit path (`library.editing.apply`), so
+the fields are marked as the user's own (imports keep them; OPDS and matching see them). A
+cover is downloaded, checked to be an image and stored as an edited cover is. Subtitle,
+publisher, release date and pages are shown only: the library keeps no edit of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.editing.apply import edit_books
+from bookorbit_desktop.library.editing.values import (
+    BookChanges,
+    parse_isbn_text,
+    parse_language,
+    parse_series,
+    parse_title,
+)
+from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.metadata_sources.records import FIELDS, SOURCE_LABELS, Candidate
+
+NOT_KEPT = "shown only: the library keeps no edit of this field"
+# The candidate fields the library's edit path takes; the others are shown only.
+APPLICABLE = ("title", "authors", "series", "series_index", "description", "language",
+              "isbn13", "cover")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    book_id: int
+    source: str  # the source named, or "best" when each field came from its best source
+    applied: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...]  # (field, why it was not applied)
+    taken_from: tuple[tuple[str, str], ...] = ()  # (field, source) of each applied field
+
+
+async def checked(name: str, value: Any) -> dict[str, Any]:
+    """The edit-path value of one candidate field; InvalidValueError when it is not usable."""
+    if name == "title":
+        return {"title": parse_title(value)}
+    if name == "authors":
+        return {"authors": [" ".join(a.split()) for a in value if a.strip()]}
+    if name == "series":
+        return {"series": parse_series(value)}
+    if name == "series_index":
+        return {"series_index": float(value)}
+    if name == "description":
+        return {"description": value.strip() or None}
+    if name == "language":
+        return {"language": parse_language(value)}
+    if name == "isbn13":
+        return {"isbn": parse_isbn_text(value)}
+    import aiohttp  # loaded when a cover is applied, not with the window
+
+    from bookorbit_desktop.metadata_sources.covers import download_cover
+
+    async with aiohttp.ClientSession() as session:
+        return {"cover": await download_cover(session, value)}
+
+
+async def apply_picks(
+    paths: Paths, book_id: int, picks: Sequence[tuple[str, Candidate]], source: str
+) -> ApplyResult:
+    """Save each (field, candidate) pick in one edit; InvalidValueError (nothing saved) when
+    a field does not exist or none of them can be applied."""
+    changes: dict[str, Any] = {}
+    skipped: list[tuple[str, str]] = []
+    taken: list[tuple[str, str]] = []
+    for name, candidate in picks:
+        if name not in FIELDS:
+            raise InvalidValueError(
+                f"There is no field {name!r}. Use one of: {', '.join(APPLICABLE)}."
+            )
+        value = candidate.value(name)
+        if name not in APPLICABLE:
+            skipped.append((name, NOT_KEPT))
+        elif value is None:
+            skipped.append((name, f"{SOURCE_LABELS[candidate.source]} has no value for it"))
+        else:
+            try:
+                changes.update(await checked(name, value))
+            except InvalidValueError as error:
+                skipped.append((name, error.message))
+            else:
+                taken.append((name, candidate.source))
+    if not changes:
+        reasons = "; ".join(f"{n}: {why}" for n, why in skipped) or "no field was named"
+        raise InvalidValueError(f"Nothing was applied to book {book_id} ({reasons}).")
+    await off_loop(edit_books, [book_id], BookChanges(**changes), paths)
+    applied = tuple(name for name, _ in taken)
+    return ApplyResult(book_id, source, applied, tuple(skipped), tuple(taken))
