@@ -13,7 +13,7 @@ import aiohttp
 
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.metadata.covers import prepare_cover
-from bookorbit_desktop.metadata_sources.web import TIMEOUT_SECONDS, USER_AGENT
+from bookorbit_desktop.metadata_sources.web import TIMEOUT_SECONDS, user_agent
 
 MAX_BYTES = 10 * 1024 * 1024
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -36,8 +36,9 @@ async def download_cover(session: aiohttp.ClientSession, url: str) -> bytes:
     if not may_fetch(url):
         raise CoverError(f"The cover address {url!r} is not a secure (https) address.")
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
+    headers = {"User-Agent": user_agent()}
     try:
-        async with session.get(url, timeout=timeout, headers={"User-Agent": USER_AGENT}) as answer:
+        async with session.get(url, timeout=timeout, headers=headers) as answer:
             if answer.status != 200:
                 raise CoverError(
                     f"{host} answered HTTP {answer.status} for the cover. Try again later."

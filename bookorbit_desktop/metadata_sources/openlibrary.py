@@ -3,9 +3,10 @@ API (`/api/books?bibkeys=ISBN:…&jscmd=details&format=json`, one request with t
 record and its author names), and by title and author through `/search.json`.
 
 Open Library asks for no key but for politeness: about one request a second, and a
-User-Agent naming the app and a contact (`web.USER_AGENT`). Covers come from
+User-Agent naming the app and a contact (`web.user_agent`). Covers come from
 covers.openlibrary.org by cover id (`-L` is the large size; its pixel size is not in the
-record). What is sent: the ISBN, or the title and first author.
+record; `default=false` makes a missing one a 404 instead of a blank image). What is sent:
+the ISBN, or the title and first author.
 """
 
 from __future__ import annotations
@@ -93,7 +94,9 @@ class OpenLibrary:
 
     def cover_url(self, cover_id: Any) -> str | None:
         found = number(cover_id)
-        return f"{self.covers_url}/b/id/{found}-L.jpg" if found and found > 0 else None
+        # default=false: a missing cover is a 404, not a blank placeholder image.
+        url = f"{self.covers_url}/b/id/{found}-L.jpg?default=false"
+        return url if found and found > 0 else None
 
     async def by_identifier(self, kind: str, value: str) -> list[Candidate]:
         key = f"ISBN:{value}" if kind == ISBN else f"OLID:{value}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -30,8 +31,15 @@ from bookorbit_desktop.metadata_sources.records import (
 
 TIMEOUT_SECONDS = 10.0
 MAX_ANSWER_BYTES = 4 * 1024 * 1024  # a metadata answer is a few kilobytes
-# Open Library asks API users to name the app and a contact in the User-Agent.
-USER_AGENT = f"BookOrbitDesktop/{__version__} (https://github.com/bookorbit/bookorbit-desktop)"
+# Open Library asks API users to name the app and a contact in the User-Agent. The contact is
+# the address in BOOKORBIT_CONTACT (an e-mail or web page), when the user gives one.
+CONTACT_ENV = "BOOKORBIT_CONTACT"
+
+
+def user_agent() -> str:
+    contact = os.environ.get(CONTACT_ENV, "").strip()
+    about = f"BookOrbit Desktop ebook library; {contact}" if contact else "BookOrbit Desktop"
+    return f"BookOrbitDesktop/{__version__} ({about})"
 
 
 class Pacer:
@@ -72,7 +80,7 @@ async def get_json(
     if pacer is not None:
         await pacer.wait()
     host = urlsplit(url).hostname or url
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    headers = {"User-Agent": user_agent(), "Accept": "application/json"}
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
     try:
         async with session.get(url, params=params, headers=headers, timeout=timeout) as response:

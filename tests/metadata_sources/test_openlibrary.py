@@ -52,10 +52,19 @@ async def test_an_isbn_gives_the_edition_with_authors_cover_and_description(sour
     )
     assert found.series == "Puffin Books"
     assert found.description.startswith("The main character of Fantastic Mr. Fox")
-    assert found.cover_url == "https://covers.openlibrary.org/b/id/8739161-L.jpg"
+    assert found.cover_url == "https://covers.openlibrary.org/b/id/8739161-L.jpg?default=false"
     assert (found.source_id, found.matched_by) == ("OL7353617M", "isbn")
     assert url.query["bibkeys"] == "ISBN:9780140328721"
-    assert "BookOrbitDesktop" in call.kwargs["headers"]["User-Agent"]
+    assert call.kwargs["headers"]["User-Agent"].startswith("BookOrbitDesktop/")
+
+
+async def test_the_user_agent_names_the_contact_the_user_gave(source, monkeypatch):
+    monkeypatch.setenv("BOOKORBIT_CONTACT", "reader@example.org")
+    with aioresponses() as mock:
+        mock.get(BOOKS_API, payload=recorded("openlibrary_isbn.json"))
+        await ask(source, FOX)
+        ((call,),) = mock.requests.values()
+    assert "reader@example.org" in call.kwargs["headers"]["User-Agent"]
 
 
 async def test_an_unknown_isbn_falls_back_to_a_search_that_keeps_only_the_same_title(source):
@@ -71,7 +80,7 @@ async def test_an_unknown_isbn_falls_back_to_a_search_that_keeps_only_the_same_t
         "1970",
         "9780140328721",
     )
-    assert found.cover_url == "https://covers.openlibrary.org/b/id/6498519-L.jpg"
+    assert found.cover_url == "https://covers.openlibrary.org/b/id/6498519-L.jpg?default=false"
 
 
 async def test_nothing_found_is_no_result(source):
