@@ -74,15 +74,17 @@ def _read_files(connection: Connection) -> None:
             prepared = prepare_file(path)
             # The path stays behind: the importing process has it, and rebuilding a Path
             # from its pickle costs more than the rest of the result.
-            connection.send(
-                (
-                    prepared.digest,
-                    prepared.digest_error,
-                    prepared.metadata,
-                    prepared.metadata_error,
-                    prepared.has_cover,
-                )
+            result = (
+                prepared.digest,
+                prepared.digest_error,
+                prepared.metadata,
+                prepared.metadata_error,
+                prepared.has_cover,
             )
+            try:
+                connection.send(result)
+            except OSError:  # the importing process is gone
+                return
 
 
 class _Worker:
