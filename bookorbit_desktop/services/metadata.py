@@ -141,7 +141,8 @@ class MetadataService:
             factory = functools.partial(
                 HardcoverClient,
                 timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS),
-                retry=RetryPolicy(attempts=2),
+                # A metadata fetch may wait out a short 429, never minutes: retry later.
+                retry=RetryPolicy(attempts=2, throttle_attempts=1, max_wait=30.0),
             )
             self._account = HardcoverAccount(client_factory=factory)
         return self._account
