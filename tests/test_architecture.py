@@ -123,6 +123,8 @@ PURE_RULES = (
     f"{PACKAGE}.hardcover.sync.desired",
     f"{PACKAGE}.hardcover.sync.copies",
     f"{PACKAGE}.library.history.splitting",
+    f"{PACKAGE}.metadata_sources.records",
+    f"{PACKAGE}.metadata_sources.compare",
 )
 MAX_MODULE_LINES = 420
 
