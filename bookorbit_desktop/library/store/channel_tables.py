@@ -14,6 +14,7 @@ from peewee import (
     TextField,
 )
 
+from bookorbit_desktop.library.store.fetched_metadata import MetadataCandidate, MetadataFetch
 from bookorbit_desktop.library.store.inbox import InboxEntry
 from bookorbit_desktop.library.store.models import (
     CORE_MODELS,
@@ -226,4 +227,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     InboxEntry,
     TidyBatch,
     TidyMove,
+    MetadataFetch,
+    MetadataCandidate,
 )
