@@ -40,11 +40,19 @@ from bookorbit_desktop.hardcover.api.errors import (
     TOKEN_PAGE_URL,
     AuthError,
     NotConnectedError,
+    ScopeError,
     SuppliedTokenRejectedError,
     TokenRejectedError,
 )
 from bookorbit_desktop.hardcover.api.ratelimit import Budget, RateLimiter
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
+from bookorbit_desktop.hardcover.api.token_health import (
+    TokenHealth,
+    jwt_expiry,
+    parse_expiry,
+    probe_scopes,
+    token_kind,
+)
 from bookorbit_desktop.hardcover.matching.store import state_counts
 from bookorbit_desktop.library.store.settings import (
     delete_setting,
@@ -52,6 +60,7 @@ from bookorbit_desktop.library.store.settings import (
     get_setting,
     set_setting,
 )
+from bookorbit_desktop.services import token_health
 
 # Private (not user-editable) values in the settings table.
 USERNAME_KEY = "hardcover.username"
@@ -95,6 +104,7 @@ class AccountStatus:
     keyring: str
     token_page: str = TOKEN_PAGE_URL
     warnings: list[str] = field(default_factory=list)
+    token: dict[str, Any] = field(default_factory=dict)  # `token_health.TokenHealth`
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -231,16 +241,25 @@ class HardcoverAccount:
         )
         try:
             yield client
+        except ScopeError as error:
+            token_health.note_missing(error.scope)
+            raise
         finally:
             self.remember_budget(client.budget())
             await client.close()
 
-    async def connect(self, raw_token: str, *, validate: bool = True) -> HardcoverUser | None:
+    async def connect(
+        self, raw_token: str, *, validate: bool = True, expires: str | None = None
+    ) -> HardcoverUser | None:
         """Check the token with Hardcover (unless told not to), then keep it in the keyring.
 
-        Nothing is saved when Hardcover refuses the token.
+        Nothing is saved when Hardcover refuses the token. Checking also tries each scope
+        BookOrbit uses (`token_health.probe_scopes`); `expires` is the expiry the user chose
+        for a personal access token (YYYY-MM-DD), a JWT's own is read from it.
         """
         token = normalize_token(raw_token)
+        entered = parse_expiry(expires) if expires else None
+        missing: tuple[str, ...] = ()
         # Fail before the network call when there is nowhere to keep the token.
         await asyncio.to_thread(self.store.check)
         user = None
@@ -251,6 +270,7 @@ class HardcoverAccount:
             client = self._client_factory(token, limiter=limiter)
             try:
                 user = await client.me()
+                missing = await probe_scopes(client, user.id)
             except AuthError as error:
                 raise TokenRejectedError(error.detail) from None
             finally:
@@ -260,6 +280,16 @@ class HardcoverAccount:
         await asyncio.to_thread(self.store.save, token)
         self._remember(True)
         delete_setting(PAUSED_KEY)
+        from_jwt = jwt_expiry(token)
+        token_health.save(
+            TokenHealth(
+                kind=token_kind(token),
+                expires_at=from_jwt or entered,
+                expiry_source="jwt" if from_jwt else "entered" if entered else None,
+                missing=missing,
+                checked_at=self._clock() if validate else None,
+            )
+        )
         if user is None:
             delete_setting(USERNAME_KEY)
             delete_setting(USER_ID_KEY)
@@ -274,6 +304,7 @@ class HardcoverAccount:
         self._remember(False)
         for key in (USERNAME_KEY, USER_ID_KEY, PAUSED_KEY, BUDGET_KEY):
             delete_setting(key)
+        token_health.forget()
         self._limiter = None  # the next account may be another Hardcover user
         return removed
 
@@ -305,4 +336,5 @@ class HardcoverAccount:
             endpoint=endpoint_from_env(),
             keyring=check.keyring,
             warnings=list(check.warnings),
+            token=token_health.load().to_json() if connected else {},
         )

@@ -38,6 +38,7 @@ from bookorbit_desktop.hardcover.api.errors import (
 )
 from bookorbit_desktop.hardcover.api.records import SearchResult
 from bookorbit_desktop.library.metadata.bylines import author_line
+from bookorbit_desktop.services import pulled, token_health
 from bookorbit_desktop.services.hardcover_account import AccountStatus, HardcoverAccount
 from bookorbit_desktop.services.sync import SyncService, SyncStatus
 
@@ -60,6 +61,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     connect.add_argument(
         "--no-validate", action="store_true", help="save without checking it with Hardcover"
+    )
+    connect.add_argument(
+        "--expires",
+        metavar="YYYY-MM-DD",
+        help="the expiry you chose for a personal access token (warned a week before)",
     )
     add_command(sub, "disconnect", _disconnect)
     add_command(sub, "status", _status).add_argument(
@@ -103,7 +109,7 @@ def _connect(ctx: CliContext, args: argparse.Namespace) -> int:
         )
     account = HardcoverAccount(supplied=None)  # connect saves the token it is given
     raw = _read_token(args)
-    user = asyncio.run(account.connect(raw, validate=not args.no_validate))
+    user = asyncio.run(account.connect(raw, validate=not args.no_validate, expires=args.expires))
     if user is None:
         print("Token saved without checking it with Hardcover.")
     else:
@@ -193,6 +199,15 @@ def _format_status(status: AccountStatus, sync: SyncStatus, problem: str | None 
         )
     else:
         lines.append("Rate budget: unknown until BookOrbit next talks to Hardcover")
+    if status.connected:
+        lines.extend(token_health.lines())
+    pull = pulled.pull_state()
+    if pull.last_at is not None:
+        lines.append(
+            f"Last pull from Hardcover: {_when(pull.last_at)}"
+            + (f" (stopped early: {pull.error})" if pull.error else "")
+            + f"; {pull.conflicts} conflicts, {pull.wishlist} on the wishlist, {pull.lists} lists"
+        )
     lines.append(f"Endpoint: {status.endpoint}")
     lines.append(f"Keyring: {status.keyring}")
     lines.extend(f"Warning: {warning}" for warning in status.warnings)
