@@ -231,6 +231,9 @@ def add_inbox_page(controller: DesktopController) -> InboxView:
     view.approved.connect(lambda _ids: controller.follow_changes())
     view.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
     controller.background.reloaded.connect(view.refresh)
+    controller.importer.finished.connect(lambda _report: view.refresh())  # new books may wait
+    if controller.watcher is not None:
+        controller.watcher.refreshed.connect(lambda _result: view.refresh())
     window.tabs.currentChanged.connect(lambda shown: view.refresh() if shown == index else None)
     QTimer.singleShot(0, view.refresh)  # the first read, once the event loop runs
     return view

@@ -66,3 +66,18 @@ def test_approve_one_then_all(desktop, qtbot, qloop):
         assert _table_titles(desktop, qloop) == {"Approved", "Dune", "Emma"}
     finally:
         tray.hide()
+
+
+def test_an_import_from_the_window_fills_the_inbox(desktop, qloop, tmp_path):
+    make_epub(tmp_path / "new" / "solaris.epub", "Solaris", ["Stanisław Lem"])
+    view = desktop.controller.inbox
+    qloop.run_until_complete(desktop.controller.import_paths([str(tmp_path / "new")]))
+    qloop.run_until_complete(asyncio.sleep(0.3))
+    assert [view.tree.topLevelItem(n).text(0) for n in range(view.count)] == [
+        "Dune",
+        "Emma",
+        "Solaris",
+    ]
+    index = desktop.window.tabs.indexOf(view)
+    assert desktop.window.tabs.tabText(index) == "In&box (3)"
+    assert "Solaris" not in _table_titles(desktop, qloop)
