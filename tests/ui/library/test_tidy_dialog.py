@@ -3,8 +3,10 @@ Move Files moves them, Undo Last Tidy puts them back; the pattern is checked."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -16,6 +18,14 @@ from tests.factories import add_book, make_epub
 def _wait(qloop, task) -> None:
     assert task is not None
     qloop.run_until_complete(task)
+
+
+async def _until(condition) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("timed out")
 
 
 def _paths() -> list[str]:
@@ -72,3 +82,37 @@ def test_a_bad_pattern_is_explained_and_nothing_is_saved(library, qtbot, qloop, 
     assert "Unknown placeholder {nope}" in boxes[0].text()
     boxes[0].close()
     assert dialog.table.rowCount() == 0
+
+
+def test_another_drive_asks_before_copying(library, qtbot, qloop, tmp_path):
+    import shutil
+    import tempfile
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on a file system of its own")
+    target = Path(tempfile.mkdtemp(dir=shm))
+    try:
+        old = make_epub(tmp_path / "in" / "e.epub", "Emma")
+        add_book("Emma", ["Jane Austen"], file=old)
+        dialog = TidyDialog()
+        qtbot.addWidget(dialog)
+        dialog.folder_edit.setText(str(target))
+        dialog.pattern_edit.setText("{author}/{title}")
+        qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+        _wait(qloop, dialog._busy)
+        assert dialog.table.item(0, 2).text() == "another drive: copied, then deleted"
+
+        for answer in (QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes):
+            qtbot.mouseClick(dialog.move_button, Qt.MouseButton.LeftButton)
+            task = dialog._busy
+            qloop.run_until_complete(_until(lambda: dialog.question is not None))
+            assert "only then deleted" in dialog.question.text()
+            qtbot.mouseClick(dialog.question.button(answer), Qt.MouseButton.LeftButton)
+            _wait(qloop, task)
+            if answer == QMessageBox.StandardButton.Cancel:
+                assert old.is_file() and _paths() == [str(old)]  # nothing moved
+        assert not old.exists()
+        assert _paths() == [str(target / "Jane Austen" / "Emma.epub")]
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
