@@ -85,12 +85,12 @@ class GoogleBooks:
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        interval: float = REQUEST_INTERVAL,
+        interval: float | None = None,  # seconds between requests (REQUEST_INTERVAL)
     ) -> None:
         self.session = session
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or BASE_URL).rstrip("/")
         self._key = api_key
-        self.pacer = Pacer(interval)
+        self.pacer = Pacer(REQUEST_INTERVAL if interval is None else interval)
 
     def __repr__(self) -> str:  # never show the key
         return f"GoogleBooks(base_url={self.base_url!r})"

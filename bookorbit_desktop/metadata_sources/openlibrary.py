@@ -84,13 +84,13 @@ class OpenLibrary:
         *,
         base_url: str | None = None,
         covers_url: str | None = None,
-        interval: float = REQUEST_INTERVAL,
+        interval: float | None = None,  # seconds between requests (REQUEST_INTERVAL)
     ) -> None:
         self.session = session
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or BASE_URL).rstrip("/")
         default_covers = f"{self.base_url}/covers" if self.base_url != BASE_URL else COVERS_URL
         self.covers_url = (covers_url or default_covers).rstrip("/")
-        self.pacer = Pacer(interval)
+        self.pacer = Pacer(REQUEST_INTERVAL if interval is None else interval)
 
     def cover_url(self, cover_id: Any) -> str | None:
         found = number(cover_id)

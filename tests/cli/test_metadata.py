@@ -17,6 +17,7 @@ from bookorbit_desktop.hardcover.api.credentials import library_account
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
+from bookorbit_desktop.metadata_sources import googlebooks, openlibrary
 from tests.factories import add_book
 from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import Catalog
@@ -68,8 +69,8 @@ def world(tmp_path, monkeypatch) -> Iterator[dict]:
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         # The sources' polite pacing is real seconds; these tests ask a few times only.
-        monkeypatch.setattr("bookorbit_desktop.metadata_sources.openlibrary.REQUEST_INTERVAL", 0)
-        monkeypatch.setattr("bookorbit_desktop.metadata_sources.googlebooks.REQUEST_INTERVAL", 0)
+        monkeypatch.setattr(openlibrary, "REQUEST_INTERVAL", 0.0)
+        monkeypatch.setattr(googlebooks, "REQUEST_INTERVAL", 0.0)
         yield {
             "fox": fox,
             "nothing": nothing,

@@ -1,0 +1,59 @@
+"""The loopback fake of Open Library and Google Books answers the real sources as the APIs
+do, and its latency, rate limit and forced failures show up as the sources' statuses."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from bookorbit_desktop.metadata_sources.gather import ask_all
+from bookorbit_desktop.metadata_sources.googlebooks import GoogleBooks
+from bookorbit_desktop.metadata_sources.openlibrary import OpenLibrary
+from bookorbit_desktop.metadata_sources.records import (
+    MALFORMED,
+    NO_RESULT,
+    OK,
+    RATE_LIMITED,
+    REFUSED,
+    Lookup,
+)
+from tests.fakes.metadata_sources import SourceLimits
+from tests.fakes.metadata_sources_fixtures import FOX, book_sources  # noqa: F401
+
+ASKED = Lookup(book_id=1, title="Fantastic Mr Fox", authors=("Roald Dahl",), isbn13=FOX.isbn13)
+
+
+async def test_both_sources_find_the_book_by_isbn_and_by_search(book_sources):  # noqa: F811
+    async with aiohttp.ClientSession() as session:
+        sources = [OpenLibrary(session), GoogleBooks(session)]
+        assert [s.pacer.interval for s in sources] == [0.0, 0.0]  # the fixture's pacing
+        by_isbn = await ask_all(sources, ASKED)
+        by_title = await ask_all(sources, Lookup(book_id=2, title="Fantastic Mr. Fox",
+                                                 authors=("Roald Dahl",)))  # fmt: skip
+    assert [(r.status, r.candidates[0].matched_by) for r in by_isbn] == [(OK, "isbn"), (OK, "isbn")]
+    assert [(r.status, r.candidates[0].matched_by) for r in by_title] == [
+        (OK, "search"),
+        (OK, "search"),
+    ]
+    assert by_isbn[0].candidates[0].cover_url.startswith(book_sources.openlibrary_url)
+
+
+async def test_rate_limits_and_failures_become_statuses(book_sources):  # noqa: F811
+    book_sources.limits["openlibrary"] = SourceLimits(per_second=0.001, burst=1)
+    book_sources.fail["google"] = "malformed"
+    async with aiohttp.ClientSession() as session:
+        sources = [OpenLibrary(session), GoogleBooks(session)]
+        first = await ask_all(sources, ASKED)
+        second = await ask_all(sources, ASKED)
+        book_sources.fail["google"] = 503
+        third = await ask_all(sources, Lookup(book_id=3, title="Nothing Like It"))
+    assert [r.status for r in first] == [OK, MALFORMED]
+    assert [r.status for r in second] == [RATE_LIMITED, MALFORMED]
+    assert [r.status for r in third] == [RATE_LIMITED, REFUSED]
+    assert book_sources.refused["openlibrary"] == 2
+
+
+async def test_an_unknown_book_is_no_result(book_sources):  # noqa: F811
+    async with aiohttp.ClientSession() as session:
+        results = await ask_all([OpenLibrary(session), GoogleBooks(session)],
+                                Lookup(book_id=4, title="Nothing Like It"))  # fmt: skip
+    assert [r.status for r in results] == [NO_RESULT, NO_RESULT]
