@@ -35,7 +35,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     show.add_argument("--json", action="store_true", help="print JSON")
     apply = add_command(actions, "apply", _apply)
     apply.add_argument("book_id", type=int, metavar="BOOK")
-    apply.add_argument("--field", action="append", help="a field to take (repeatable)")
+    apply.add_argument(
+        "--field",
+        action="append",
+        help="a field to take (repeatable): title, authors, series, series_index, description, "
+        "language, isbn13 or cover",
+    )
     apply.add_argument("--from", dest="source", choices=SOURCE_NAMES, help="the source")
     apply.add_argument("--all-from", choices=SOURCE_NAMES, help="take every field this source has")
     apply.add_argument(
