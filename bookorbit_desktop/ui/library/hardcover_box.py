@@ -14,6 +14,7 @@ from bookorbit_desktop.services.library import (
     hardcover_state,
     progress_text,
 )
+from bookorbit_desktop.ui.library.hardcover_changes import HardcoverChanges
 
 
 class HardcoverBox(QGroupBox):
@@ -48,6 +49,8 @@ class HardcoverBox(QGroupBox):
         buttons.addStretch(1)
         self.buttons.hide()
         layout.addWidget(self.buttons)
+        self.changes = HardcoverChanges()  # values from hardcover.app, conflicts to settle
+        layout.addWidget(self.changes)
 
     def set_actions(self, enabled: bool) -> None:
         """Show Pick / Re-match / Exclude (only when a Hardcover account is connected)."""
@@ -73,6 +76,10 @@ class HardcoverBox(QGroupBox):
         if match.get("reason"):
             parts.append(f"<i>{html.escape(str(match['reason']))}</i>")
         self.label.setText("<br>".join(parts))
+        if state == "linked":
+            self.changes.show_book(book["id"])
+        else:
+            self.changes.hide()
         self._excluded = match.get("state") == "excluded"
         excluded = state == "excluded"
         self.exclude_button.setText("Inc&lude" if excluded else "E&xclude")
