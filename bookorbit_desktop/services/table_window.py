@@ -27,7 +27,7 @@ from bookorbit_desktop.library.search.query import found_query, match_condition
 from bookorbit_desktop.library.store import changes
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.library.store.sql import OUTSIDE_INBOX
+from bookorbit_desktop.library.store.sql import OUTSIDE_INBOX, outside_inbox
 
 T = TypeVar("T")
 
@@ -194,8 +194,15 @@ def ordered_ids(
 
 def status_counts() -> dict[str, int]:
     """How many books have each reading status (a book without a reading state is unread)."""
-    counts = dict(database.execute_sql("SELECT r.status, count(*) FROM reading_state r GROUP BY 1"))
-    books = int(database.execute_sql("SELECT count(*) FROM book").fetchone()[0])
+    outside = outside_inbox("r.book_id")  # the table's books only (store.inbox)
+    counts = dict(
+        database.execute_sql(
+            f"SELECT r.status, count(*) FROM reading_state r WHERE {outside} GROUP BY 1"
+        )
+    )
+    books = int(
+        database.execute_sql(f"SELECT count(*) FROM book b WHERE {OUTSIDE_INBOX}").fetchone()[0]
+    )
     unread = books - sum(counts.values()) + counts.pop("unread", 0)
     return {**counts, "unread": unread} if unread else counts
 

@@ -15,7 +15,7 @@ from bookorbit_desktop.library.store.keyset import FIRST
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState
 from bookorbit_desktop.server.opds import queries
 from bookorbit_desktop.server.opds.search import search_books
-from bookorbit_desktop.services.table_window import ordered_ids
+from bookorbit_desktop.services.table_window import ordered_ids, status_counts
 from tests.factories import add_book, make_epub
 
 
@@ -42,6 +42,7 @@ def test_new_imports_wait_and_approval_lets_them_in(library, tmp_path):
 
     # Not in the table, the catalog's lists, its search or its downloads.
     assert list(ordered_ids("title", False)) == [old.id]
+    assert status_counts() == {"unread": 1}  # the table's status filter counts alike
     assert [entry.id for entry in queries.all_books(FIRST, 50).items] == [old.id]
     assert [entry.id for entry in queries.recently_added(FIRST, 50).items] == [old.id]
     assert search_books(["dune"], FIRST, 50).items == []
