@@ -60,3 +60,10 @@ def lines(now: float | None = None) -> list[str]:
         shown.append(f"Warning: {warning}")
     shown.extend(health.disabled())
     return shown
+
+
+async def warning_due_later(now: float | None = None) -> str | None:
+    """`warning_due` in a worker thread, for the window's event loop."""
+    from bookorbit_desktop.library.store.off_loop import off_loop
+
+    return await off_loop(warning_due, now)

@@ -29,6 +29,7 @@ from bookorbit_desktop.ui.status import (
     tray_state,
     where_to_create_account,
 )
+from bookorbit_desktop.ui.token_notice import TokenExpiryNotice
 
 LOOPBACK_STATE = "KOReader sync: this computer only for now"
 
@@ -58,6 +59,7 @@ class Tray(QObject):
         self._to_pick = 0  # the books already announced as waiting for a pick
         hub.changed.connect(self._show_status)
         self._show_status(hub.status)
+        self.token_notice = TokenExpiryNotice(self.notify, self)  # a week before expiry
         self.rebuild_menu()
 
     @staticmethod

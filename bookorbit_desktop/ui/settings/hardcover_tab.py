@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services import token_health
 from bookorbit_desktop.services.settings import PRIVACY_LABELS, SyncSettings
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
 from bookorbit_desktop.ui.widgets import (
@@ -42,6 +43,9 @@ class HardcoverAccess:
     disconnect: Callable[[], Awaitable[bool]]
     load: Callable[[], SyncSettings]
     save: Callable[[SyncSettings], SyncSettings]
+    # What is known of the token: its expiry, a warning a week ahead, features off for lack
+    # of a scope (one line each).
+    token_lines: Callable[[], list[str]] = token_health.lines
 
 
 class HardcoverTab(QWidget):
@@ -71,6 +75,9 @@ class HardcoverTab(QWidget):
         form.addRow("Token:", row)
         self.disconnect_button = push_button("&Disconnect", self.disconnect_account)
         form.addRow(self.disconnect_button)
+        self.token_health = wrapped_label()
+        self.token_health.setObjectName("hardcoverTokenHealth")
+        form.addRow(self.token_health)
         self.account_message = wrapped_label()
         form.addRow(self.account_message)
         layout.addWidget(account)
@@ -127,6 +134,9 @@ class HardcoverTab(QWidget):
             else "paste the token from hardcover.app/account/api"
         )
         self.connect_button.setEnabled(False)
+        lines = self._access.token_lines() if name else []
+        self.token_health.setText("\n".join(lines))
+        self.token_health.setVisible(bool(lines))
 
     def wanted(self) -> SyncSettings:
         return replace(
