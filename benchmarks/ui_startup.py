@@ -213,10 +213,10 @@ def in_process(data_dir: Path) -> dict[str, float]:
     from PySide6.QtCore import QEvent, Qt, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    from bookorbit_desktop.services.dashboard.rows import PageQuery, read_listing
     from bookorbit_desktop.services.hardcover import HardcoverService
     from bookorbit_desktop.services.library import LibraryService
     from bookorbit_desktop.services.table_window import changes_since
-    from bookorbit_desktop.ui.hardcover import dashboard
     from bookorbit_desktop.ui.hardcover.page import HardcoverView
     from bookorbit_desktop.ui.library.model import COLUMN_KEYS
     from bookorbit_desktop.ui.library.view import LibraryView
@@ -295,16 +295,14 @@ def in_process(data_dir: Path) -> dict[str, float]:
         hardcover = HardcoverService()
         figures["hardcover matches (services)"] = timed(hardcover.match_details, 3)
         figures["hardcover status (services)"] = timed(hardcover.status, 3)
-        rows = dashboard.page_rows(
-            service.list_books(), hardcover.match_details(), hardcover.queued_books()
-        )
+        listing = read_listing(PageQuery())
 
         def fill_page() -> None:
             page = HardcoverView()
-            page.show_matches(dashboard.diff_page(None, rows))
+            page.show_listing(read_listing(PageQuery()))
             page.deleteLater()
 
-        figures[f"fill hardcover page ({len(rows.rows):,})"] = timed(fill_page, 3)
+        figures[f"fill hardcover page ({listing.shown:,})"] = timed(fill_page, 3)
         view.close()
         view.deleteLater()  # gone before the QApplication is, not at interpreter exit
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)

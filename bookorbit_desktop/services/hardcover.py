@@ -34,6 +34,13 @@ from bookorbit_desktop.library.store.models import HardcoverMatch, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.library.store.sql import in_list
+from bookorbit_desktop.services.dashboard.rows import (
+    PageListing,
+    PageQuery,
+    other_copies,
+    read_listing,
+    states_of,
+)
 from bookorbit_desktop.services.hardcover_account import SYNC_ENABLED_KEY, HardcoverAccount
 from bookorbit_desktop.services.library import MatchInfo
 from bookorbit_desktop.services.sync import SyncReport, SyncService
@@ -154,8 +161,37 @@ _MATCH_DETAILS = (
 @dataclass(frozen=True)
 class HardcoverPage:
     status: HardcoverStatus
-    details: dict[int, MatchInfo] | None  # every stored match by book id, if read
-    queued: frozenset[int]  # books with a change Hardcover does not have yet
+    listing: PageListing | None  # the page's rows, if read
+
+
+def match_details(book_ids: Sequence[int] | None = None) -> dict[int, MatchInfo]:
+    """Every stored match (or these books'), for the Hardcover page and the sync review.
+
+    SQLite picks the linked candidate out of each row's stored list instead of Python decoding
+    every list (ten times faster for a large library; see benchmarks/ui_startup.py), and joins
+    the sync state in the same plain query (the ORM's row objects took longer than the query).
+    """
+    where = "" if book_ids is None else f" WHERE {in_list('m.book_id', book_ids)}"
+    result: dict[int, MatchInfo] = {}
+    for row in database.execute_sql(_MATCH_DETAILS + where, tuple(book_ids or ())):
+        book_id, state, reason, hc_book_id, hc_edition_id, pages, pinned, own, *synced = row
+        sync_state, sync_reason, linked = synced
+        candidate = json.loads(linked) if linked else None
+        result[book_id] = MatchInfo(
+            state=state,
+            reason=reason,
+            summary=_summary([candidate] if candidate else [], hc_book_id, pages),
+            hc_book_id=hc_book_id,
+            hc_edition_id=hc_edition_id,
+            edition_pages=pages,
+            pinned=bool(pinned),
+            sync_state=sync_state,
+            sync_reason=sync_reason,
+            url=book_url(candidate.get("slug")) if candidate else None,
+            cover_url=candidate.get("image_url") if candidate else None,
+            own_entry=bool(own),
+        )
+    return result
 
 
 class HardcoverService:
@@ -221,45 +257,43 @@ class HardcoverService:
         )
         return dict(rows)
 
-    def match_details(self) -> dict[int, MatchInfo]:
-        """Every stored match, for the Hardcover page's list.
+    def match_details(self, book_ids: Sequence[int] | None = None) -> dict[int, MatchInfo]:
+        """Every stored match (or these books'), with the linked candidate's text."""
+        return match_details(book_ids)
 
-        The page is refreshed after every action, so SQLite picks the linked candidate out of
-        each row's stored list instead of Python decoding every list (ten times faster for a
-        large library; see benchmarks/ui_startup.py), and joins the sync state in the same
-        plain query (the ORM's row objects took longer than the query itself).
-        """
-        result: dict[int, MatchInfo] = {}
-        for row in database.execute_sql(_MATCH_DETAILS):
-            book_id, state, reason, hc_book_id, hc_edition_id, pages, pinned, own, *synced = row
-            sync_state, sync_reason, linked = synced
-            candidate = json.loads(linked) if linked else None
-            result[book_id] = MatchInfo(
-                state=state,
-                reason=reason,
-                summary=_summary([candidate] if candidate else [], hc_book_id, pages),
-                hc_book_id=hc_book_id,
-                hc_edition_id=hc_edition_id,
-                edition_pages=pages,
-                pinned=bool(pinned),
-                sync_state=sync_state,
-                sync_reason=sync_reason,
-                url=book_url(candidate.get("slug")) if candidate else None,
-                cover_url=candidate.get("image_url") if candidate else None,
-                own_entry=bool(own),
-            )
-        return result
-
-    def page(self, *, matches: bool = True) -> HardcoverPage:
-        """The account and, with `matches`, every book's match and the books with a change
-        waiting: what the Hardcover page and the tray show, read at once."""
+    def page(
+        self,
+        *,
+        matches: bool = True,
+        query: PageQuery | None = None,
+        known: Sequence[int] = (),
+        rows: int = 0,
+    ) -> HardcoverPage:
+        """The account and, with `matches`, the Hardcover page's first `rows` rows (at least a
+        screen) for `query`, its counts and the `known` books as they are now: what the page
+        and the tray show, read at once."""
         if not matches:
-            return HardcoverPage(self.status(), None, frozenset())
-        return HardcoverPage(self.status(), self.match_details(), frozenset(self.queued_books()))
+            return HardcoverPage(self.status(), None)
+        return HardcoverPage(self.status(), read_listing(query or PageQuery(), known, rows))
 
-    async def page_later(self, *, matches: bool = True) -> HardcoverPage:
+    async def page_later(
+        self,
+        *,
+        matches: bool = True,
+        query: PageQuery | None = None,
+        known: Sequence[int] = (),
+        rows: int = 0,
+    ) -> HardcoverPage:
         """`page()` read in a worker thread on its own connection: the window keeps turning."""
-        return await off_loop(self.page, matches=matches)
+        return await off_loop(self.page, matches=matches, query=query, known=known, rows=rows)
+
+    def page_states(self, book_ids: Sequence[int]) -> dict[int, str]:
+        """These books' states on the page (books it does not show are left out)."""
+        return states_of(book_ids)
+
+    def other_copies(self, book_id: int) -> list[int]:
+        """The other books linked to the Hardcover book this one is linked to."""
+        return other_copies(book_id)
 
     def queued_books(self) -> set[int]:
         """Books with a change Hardcover does not have yet."""

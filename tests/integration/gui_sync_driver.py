@@ -103,7 +103,8 @@ async def drive(desktop: desktop_app.Desktop, token: str, out: Path) -> None:
 
         def rows_with_covers() -> int:
             return sum(
-                item.icon(0).cacheKey() != placeholder for _id, item in covers.rows_in_view()
+                covers.icon(book_id).cacheKey() != placeholder
+                for _row, book_id in covers.rows_in_view()
             )
 
         summary["rows_with_covers"] = await until(rows_with_covers, "the rows' covers")

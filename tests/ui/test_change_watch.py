@@ -74,4 +74,4 @@ def test_the_hardcover_page_follows_a_book_set_to_reading(desktop, qtbot):  # no
     assert panel.save_reading()
     window.tabs.setCurrentWidget(page)  # opened after the change: already up to date
     assert page.count_label.text() == "1 of 1 book"
-    assert page.tree.topLevelItem(0).text(2).startswith("Reading")
+    assert page.row_texts(0)[2].startswith("Reading")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -23,7 +24,6 @@ from bookorbit_desktop.fields import attributes
 from bookorbit_desktop.services.hardcover import HardcoverPage, HardcoverService, HardcoverStatus
 from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
-from bookorbit_desktop.ui.hardcover import dashboard
 from bookorbit_desktop.ui.hardcover.notices import FailedBooksNotice
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.hardcover.pick_dialog import Cover, PickDialog
@@ -76,7 +76,6 @@ class HardcoverController(QObject):
         self.busy_books: set[int] = set()
         self._reload_task: asyncio.Task[None] | None = None
         self._reload_wanted = False  # a reload was asked for since the last one began
-        self._reload_books: Callable[[], Sequence[BookRow]] = tuple
         self._reload_matches = False  # ... and it must read the matches too
         self._shown_reads = 0  # reads shown by `refresh`/`refresh_status`, made on this thread
         self.failed_notice = FailedBooksNotice(view, hub)
@@ -92,6 +91,7 @@ class HardcoverController(QObject):
         view.send_position_requested.connect(self.send_position)
         view.sync_book_requested.connect(lambda book_id: self.sync_now([book_id]))
         view.selection_changed.connect(self.show_log)
+        view.copies_of = service.other_copies
         hub.changed.connect(view.show_sync_status)
         if cover_files is not None:
             view.show_covers(cover_files)
@@ -99,15 +99,21 @@ class HardcoverController(QObject):
     # -- state ------------------------------------------------------------------------------
 
     def refresh(self, books: Sequence[BookRow] | None = None) -> None:
-        """Show the account and every book's match as stored now (`books`: the library)."""
+        """Show the account and the page's rows as stored now (the page reads its books
+        itself: `books` is not needed)."""
         try:
-            page = self.service.page()
-            books = self._books() if books is None else books
+            page = self.service.page(**self._page_wanted())
         except BookOrbitError as error:
             show_error(self._window, error)
             return
         self._shown_reads += 1
-        self._show_page(page, books)
+        self._show_page(page)
+
+    def _page_wanted(self) -> dict[str, Any]:
+        """What a read of the page asks for: the rows the filters show, as many as are shown
+        now, and the books held, read again (only the rows that changed are redrawn)."""
+        model = self.view.model
+        return {"query": self.view.current_query(), "known": model.held(), "rows": model.tops()}
 
     def refresh_status(self) -> bool:
         """Show the account's state here and in the tray; False if it could not be read."""
@@ -117,16 +123,15 @@ class HardcoverController(QObject):
             show_error(self._window, error)
             return False
         self._shown_reads += 1
-        self._show_page(page, ())
+        self._show_page(page)
         return True
 
     def reload_soon(
         self, books: Callable[[], Sequence[BookRow]], *, matches: bool
     ) -> asyncio.Task[None]:
         """`refresh` (with `matches`) or `refresh_status`, read off the window's thread, for
-        changes made elsewhere; `books` gives the library as the window shows it when the read
-        starts. Requests during a read are folded into one more."""
-        self._reload_books = books
+        changes made elsewhere (`books` is not needed: the page reads its rows itself).
+        Requests during a read are folded into one more."""
         self._reload_matches = self._reload_matches or matches
         self._reload_wanted = True
         if self._reload_task is None or self._reload_task.done():
@@ -137,12 +142,9 @@ class HardcoverController(QObject):
         while self._reload_wanted:
             matches, self._reload_matches, self._reload_wanted = self._reload_matches, False, False
             reads = self._shown_reads
-            books = self._reload_books() if matches else ()
+            wanted = self._page_wanted() if matches else {}
             try:
-                page = await self.service.page_later(matches=matches)
-                diff, shown = None, self.view.shown
-                if page.details is not None:  # rows made and compared in a worker thread
-                    diff = await asyncio.to_thread(dashboard.page_diff, shown, books, page)
+                page = await self.service.page_later(matches=matches, **wanted)
             except BookOrbitError as error:
                 show_error(self._window, error)
                 continue  # a request made meanwhile still gets its read
@@ -150,14 +152,9 @@ class HardcoverController(QObject):
                 self._reload_matches |= matches
                 self._reload_wanted = True
                 continue
-            self._show_page(page, books, diff)
+            self._show_page(page)
 
-    def _show_page(
-        self,
-        page: HardcoverPage,
-        books: Sequence[BookRow],
-        diff: dashboard.PageDiff | None = None,
-    ) -> None:
+    def _show_page(self, page: HardcoverPage) -> None:
         status = self.status = page.status
         self.view.show_account(status)
         self.token_refused = bool(status.connected and status.paused_reason)
@@ -170,10 +167,10 @@ class HardcoverController(QObject):
             ),
         )
         self.view.show_sync_status(self.hub.status)
-        if page.details is None:  # the account only
+        if page.listing is None:  # the account only
             return
-        self.failed_notice.follow(page)
-        self.view.show_matches(diff or dashboard.page_diff(self.view.shown, books, page))
+        self.failed_notice.follow(self.service.page_states)
+        self.view.show_listing(page.listing)
         self.show_log(self.view.selected_book_id())
 
     def show_log(self, book_id: int | None) -> None:
@@ -196,7 +193,7 @@ class HardcoverController(QObject):
     async def _check_account(self) -> None:
         await self.service.check_keyring()
         # Read off the window's thread: with a large library the counts take a moment.
-        await self.reload_soon(self._reload_books, matches=False)
+        await self.reload_soon(tuple, matches=False)
 
     def check_again_if_unreadable(self) -> asyncio.Task[None] | None:
         """The user refreshed: read the keyring again if it could not be read last time
@@ -318,6 +315,9 @@ class HardcoverController(QObject):
                 await asyncio.gather(self.sync_task, return_exceptions=True)
 
     def _title(self, book_id: int) -> str:
+        row = self.view.model.book(book_id)  # a book the page shows: read with its rows
+        if row is not None:
+            return str(row.book["title"]) or "untitled book"
         titles = (b["title"] for b in self._books() if b["id"] == book_id)
         return next(titles, "") or "untitled book"  # the id is no name for the user
 

@@ -1,4 +1,6 @@
-"""Where each book stands with Hardcover, for the page's filters and counts. Plain functions.
+"""Where each book stands with Hardcover, for the page's filters, and what its row says.
+Plain functions (SQLite works the states out for the page's order and counts:
+`library.store.dashboard_rows.STATE` says the same as `book_state`).
 
 A book is in exactly one state: excluded by the user; waiting for the user's decision (several
 candidates, or Hardcover shows a later page than the library); not matched (no Hardcover book
@@ -8,14 +10,10 @@ with a change Hardcover does not have yet, or never sent); synced (linked and co
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from bookorbit_desktop.services.hardcover import HardcoverPage, copies_conflict
-from bookorbit_desktop.services.library import STATUS_LABELS, BookRow, MatchInfo, progress_text
-from bookorbit_desktop.ui.library.model import fold
+from bookorbit_desktop.services.library import STATUS_LABELS, progress_text
 
 # (state, label) in the order of the filter list; None is "every book".
 STATES = (
@@ -53,79 +51,6 @@ def book_state(match: Mapping[str, object], queued: bool) -> str:
     return "synced"
 
 
-@dataclass(frozen=True)
-class PageRows:
-    """The books the page shows, in the library's order, each with its match and state."""
-
-    rows: list[tuple[BookRow, MatchInfo]]
-    states: dict[int, str]  # book id -> state
-    layout: Sequence[tuple[int, str, object, object]]  # id, state, series, number: places rows
-
-
-@dataclass(frozen=True)
-class PageDiff:
-    """What a fresh read changes on the page (`diff_page`)."""
-
-    before: PageRows | None  # the rows it was compared with
-    after: PageRows
-    changed: list[int] | None  # the books whose row changed in place; None: rows move
-
-
-_UNMATCHED = MatchInfo(state="unmatched", reason=None, summary=None)
-
-
-def page_rows(
-    books: Sequence[BookRow], details: Mapping[int, MatchInfo], queued: Collection[int]
-) -> PageRows:
-    """The books worth showing: every book looked up on Hardcover, and every other one that is
-    not unread. Plain Python, for a worker thread."""
-    queued = set(queued)
-    rows = [
-        (book, details.get(book["id"], _UNMATCHED))
-        for book in books
-        if book["id"] in details or book.get("status") != "unread"
-    ]
-    states = {book["id"]: book_state(match, book["id"] in queued) for book, match in rows}
-    layout = [
-        (book["id"], states[book["id"]], book.get("series"), book.get("series_index"))
-        for book, _match in rows
-    ]
-    return PageRows(rows, states, layout)
-
-
-def diff_page(before: PageRows | None, after: PageRows) -> PageDiff:
-    """The rows to redraw when every row keeps its place and state, else `changed` None.
-    Unchanged rows keep the objects already shown: the fresh read's copies are freed at once,
-    so a reload of thousands of books leaves the garbage collector little to walk."""
-    if before is None or before.layout != after.layout:
-        return PageDiff(before, after, None)
-    old = {entry[0]["id"]: entry for entry in before.rows}
-    rows: list[tuple[BookRow, MatchInfo]] = []
-    changed: list[int] = []
-    for entry in after.rows:
-        kept = old.get(entry[0]["id"])
-        if kept == entry:
-            rows.append(kept)
-        else:
-            rows.append(entry)
-            changed.append(entry[0]["id"])
-    return PageDiff(before, PageRows(rows, before.states, before.layout), changed)
-
-
-def page_diff(before: PageRows | None, books: Sequence[BookRow], page: HardcoverPage) -> PageDiff:
-    """`diff_page` from the rows shown to the rows of a freshly read page."""
-    return diff_page(before, page_rows(books, page.details or {}, page.queued))
-
-
-def found(book: BookRow, terms: Sequence[str]) -> bool:
-    """The page's search: every term (`filter_terms`, folded as the library's filter folds)
-    lies in the book's title or authors."""
-    if not terms:
-        return True
-    text = fold(" ".join((book["title"], *book.get("authors", ()))))
-    return all(term in text for term in terms)
-
-
 def reason(match: Mapping[str, object], state: str) -> str:
     """Why the book is in `state`, in a few words."""
     if match.get("sync_state") in ("failed", "blocked", "ahead") and match.get("sync_reason"):
@@ -137,96 +62,8 @@ def reason(match: Mapping[str, object], state: str) -> str:
     return _REASONS.get(state, "")
 
 
-def counts(states: Iterable[str]) -> dict[str | None, int]:
-    """How many books are in each state, and in all (key None)."""
-    counted = Counter(states)
-    result: dict[str | None, int] = {state: counted.get(state, 0) for state in LABELS}
-    result[None] = sum(counted.values())
-    return result
-
-
 def filter_label(label: str, count: int) -> str:
     return f"{label} ({count:,})"
-
-
-def series_groups(
-    books: Iterable[tuple[int, str | None, float | None]],
-) -> list[tuple[str | None, list[int]]]:
-    """Books (id, series, number in it) in display order, grouped: each series with two or more
-    of the books becomes one group (in series order, unnumbered last, otherwise as given) where
-    its first book was; every other book is a group of one with no series name."""
-    given = list(books)
-    members: dict[str, list[tuple[int, int, float | None]]] = {}
-    for position, (book_id, series, number) in enumerate(given):
-        if series:
-            members.setdefault(series, []).append((position, book_id, number))
-    groups: list[tuple[str | None, list[int]]] = []
-    placed: set[str] = set()
-    for book_id, series, _number in given:
-        if not series or len(members[series]) < 2:
-            groups.append((None, [book_id]))
-        elif series not in placed:
-            placed.add(series)
-            ordered = sorted(members[series], key=lambda m: (m[2] is None, m[2] or 0.0, m[0]))
-            groups.append((series, [m[1] for m in ordered]))
-    return groups
-
-
-@dataclass(frozen=True)
-class Group:
-    """A row over other rows: a series, or the copies of one Hardcover book."""
-
-    label: str
-    why: str = ""
-
-
-def page_groups(
-    shown: Sequence[tuple[BookRow, MatchInfo]],
-) -> list[tuple[Group | None, list[int]]]:
-    """The rows in display order: the copies of one Hardcover book (a second copy, another
-    format, a translation) under one row for that book, which says how many there are and where
-    their statuses disagree; each series with two or more books under its row; the rest alone."""
-    by_entry: dict[int, list[int]] = {}
-    for book, match in shown:
-        hc_book_id = match.get("hc_book_id")
-        if match.get("state") == "linked" and hc_book_id is not None:
-            by_entry.setdefault(hc_book_id, []).append(book["id"])
-    entry_of = {i: hc for hc, ids in by_entry.items() if len(ids) > 1 for i in ids}
-    rows = {book["id"]: (book, match) for book, match in shown}
-    keyed = (
-        (book["id"], f"\0{entry_of[book['id']]}", None)
-        if book["id"] in entry_of
-        else (book["id"], book.get("series"), book.get("series_index"))
-        for book, _match in shown
-    )
-    groups: list[tuple[Group | None, list[int]]] = []
-    for key, ids in series_groups(keyed):
-        if key is None:
-            groups.append((None, ids))
-        elif key.startswith("\0"):
-            first, match = rows[ids[0]]
-            # The Hardcover book's title (its summary up to the author), so the count fits.
-            name = str(match.get("summary") or first["title"]).split(" — ")[0]
-            statuses = [str(rows[i][0].get("status")) for i in ids]
-            conflict = copies_conflict(statuses) or f"{len(ids)} copies linked, one entry"
-            groups.append((Group(f"{name} ({len(ids)} copies)", conflict), ids))
-        else:
-            groups.append((Group(f"{key} ({len(ids)} books)"), ids))
-    return groups
-
-
-def other_copies(rows: Sequence[tuple[BookRow, MatchInfo]], book_id: int | None) -> list[int]:
-    """The other linked books of the Hardcover book `book_id` is linked to."""
-    match = next((m for book, m in rows if book["id"] == book_id), None)
-    if match is None or match.get("state") != "linked" or match.get("hc_book_id") is None:
-        return []
-    return [
-        book["id"]
-        for book, other in rows
-        if book["id"] != book_id
-        and other.get("state") == "linked"
-        and other.get("hc_book_id") == match["hc_book_id"]
-    ]
 
 
 def row_cells(

@@ -7,9 +7,9 @@ once none of them is in the dashboard's "failed" state, the message goes.
 
 from __future__ import annotations
 
-from bookorbit_desktop.services.hardcover import HardcoverPage
+from collections.abc import Callable, Mapping, Sequence
+
 from bookorbit_desktop.services.sync import SyncReport
-from bookorbit_desktop.ui.hardcover import dashboard
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.status import StatusHub
 
@@ -29,13 +29,10 @@ class FailedBooksNotice:
         self.books = {book.book_id for book in report.books if book.outcome == "failed"}
         self._view.show_message(report.text, error=report.failed)
 
-    def follow(self, page: HardcoverPage) -> None:
-        """Clear the message once none of its books still fails."""
-        details = page.details or {}
-        if not self.books or any(
-            dashboard.book_state(details.get(book, {}), book in page.queued) == "failed"
-            for book in self.books
-        ):
+    def follow(self, states: Callable[[Sequence[int]], Mapping[int, str]]) -> None:
+        """Clear the message once none of its books still fails (`states`: the page's state
+        of some books)."""
+        if not self.books or "failed" in states(sorted(self.books)).values():
             return
         self.books = set()
         self._view.show_message("")

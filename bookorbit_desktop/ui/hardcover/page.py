@@ -13,32 +13,33 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Callable
+from dataclasses import replace
 
-from PySide6.QtCore import Qt, QUrl, Signal, SignalInstance
+from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from bookorbit_desktop.services.dashboard.rows import PageListing, PageQuery, PageRow, read_rows
 from bookorbit_desktop.services.hardcover import GET_TOKEN_URL, HardcoverStatus
-from bookorbit_desktop.services.library import BookRow, MatchInfo
+from bookorbit_desktop.services.library import MatchInfo
 from bookorbit_desktop.ui.hardcover import dashboard
-from bookorbit_desktop.ui.hardcover.match_rows import ROLE as _ROLE
-from bookorbit_desktop.ui.hardcover.match_rows import fill_tree, show_cells
+from bookorbit_desktop.ui.hardcover.row_icons import ViewCovers
+from bookorbit_desktop.ui.hardcover.rows_model import HEADERS, HardcoverRowsModel
+from bookorbit_desktop.ui.hardcover.rows_view import HardcoverRowsView
 from bookorbit_desktop.ui.hardcover.sync_log import SyncLogPanel
-from bookorbit_desktop.ui.library.model import filter_terms
 from bookorbit_desktop.ui.opening import Opener, desktop_opener, open_or_show
-from bookorbit_desktop.ui.row_covers import CoverFiles, RowCovers
+from bookorbit_desktop.ui.row_covers import CoverFiles
 from bookorbit_desktop.ui.status import (
     AppStatus,
     can_sync_now,
@@ -50,14 +51,11 @@ from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import (
     ERROR_COLOUR,
     button_row,
-    flat_list,
     message_label,
     one_line,
     push_button,
     secret_edit,
 )
-
-HEADERS = ("Title", "Authors", "Reading", "Sync", "Linked to / why")
 
 
 class HardcoverView(QWidget):
@@ -77,11 +75,11 @@ class HardcoverView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.opener: Opener = desktop_opener  # how Open on Hardcover reaches the browser
-        self._rows: list[tuple[BookRow, MatchInfo]] = []
-        self._states: dict[int, str] = {}  # book id -> dashboard state
-        self.shown: dashboard.PageRows | None = None  # as last shown
+        self.counts: dict[str, int] = {}  # shown books per state, as last read
+        self.query = PageQuery()  # what the list shows
+        self.copies_of: Callable[[int], list[int]] = lambda book_id: []  # Use This Copy
         self._connected = False
-        self.covers: RowCovers | None = None  # each row's cover, once `show_covers` is called
+        self.covers: ViewCovers | None = None  # each row's cover, once `show_covers` is called
 
         account = QGroupBox("Hardcover account")
         account_layout = QVBoxLayout(account)
@@ -130,37 +128,30 @@ class HardcoverView(QWidget):
         self.filter_combo.setAccessibleName("Books shown")
         for state, label in dashboard.STATES:
             self.filter_combo.addItem(label, state)
-        self.filter_combo.currentIndexChanged.connect(lambda _i: self._fill())
+        self.filter_combo.currentIndexChanged.connect(lambda _i: self.show_query())
         self.count_label = QLabel()
         self.search_edit = QLineEdit()  # title or author; accents and case ignored
         self.search_edit.setPlaceholderText("Search title or author")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setAccessibleName("Search title or author")
-        self.search_edit.textChanged.connect(lambda _text: self._fill())
+        self.search_edit.textChanged.connect(lambda _text: self.show_query())
         top.addWidget(QLabel("Show:"))
         top.addWidget(self.filter_combo)
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.count_label)
         matches_layout.addLayout(top)
-        self.tree = flat_list(HEADERS, fit_to_contents=False)
+        self.model = HardcoverRowsModel(read_rows)
+        self.tree = HardcoverRowsView(self.model)
         self.tree.setAccessibleName("Your books on Hardcover")
-        self.tree.setRootIsDecorated(True)  # series open and close
-        self._items: dict[int, QTreeWidgetItem] = {}
-        header = self.tree.header()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.tree.setColumnWidth(0, 260)
-        self.tree.setColumnWidth(1, 180)
-        self.tree.setColumnWidth(2, 100)
-        self.tree.setColumnWidth(3, 110)
-        self.tree.itemSelectionChanged.connect(self._update_buttons)
-        self.tree.itemSelectionChanged.connect(
-            lambda: self.selection_changed.emit(self.selected_book_id())
+        self.tree.horizontalHeader().sectionClicked.connect(self._header_clicked)
+        self.tree.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.tree.selectionModel().selectionChanged.connect(
+            lambda *_: self.selection_changed.emit(self.selected_book_id())
         )
         matches_layout.addWidget(self.tree, 1)
         selected = self._selected_book_button
         self.pick_button = selected("&Pick…", self.pick_requested)
-        self.tree.itemActivated.connect(lambda *_: self.pick_button.click())
+        self.tree.activated.connect(self._activated)
         self.rematch_button = selected("&Re-match", self.rematch_requested)
         self.exclude_button = push_button("E&xclude", self._exclude_clicked)
         self.remove_button = push_button(
@@ -292,70 +283,87 @@ class HardcoverView(QWidget):
 
     def show_covers(self, files: CoverFiles) -> None:
         """Show each book's cover on its row, read with `files` for the rows in view."""
-        self.covers = RowCovers(self.tree, files)
+        self.covers = ViewCovers(self.tree, files)
 
-    def show_matches(self, diff: dashboard.PageDiff) -> None:
-        """Every book worth showing with its match and state (`dashboard.page_rows`). When
-        every book keeps its state and place, only the rows that changed are redrawn."""
-        if diff.before is not self.shown:  # compared with rows no longer shown
-            diff = dashboard.diff_page(self.shown, diff.after)
-        selected = self.selected_book_id()
-        self.shown = diff.after
-        self._rows, self._states = diff.after.rows, diff.after.states
-        if diff.changed is not None:
-            changed = set(diff.changed)
-            for book, match in self._rows:
-                item = self._items.get(book["id"]) if book["id"] in changed else None
-                if item is not None:
-                    in_series = item.parent() is not None
-                    show_cells(item, book, match, self._states[book["id"]], in_series=in_series)
-            self._update_buttons()
-            if self.covers is not None:  # a cover may have changed on disk
-                self.covers.schedule()
-            return
-        counts = dashboard.counts(self._states.values())
+    def current_query(self) -> PageQuery:
+        """What the filters ask for now."""
+        return replace(
+            self.query, state=self.filter_combo.currentData(), search=self.search_edit.text()
+        )
+
+    def show_listing(self, listing: PageListing) -> None:
+        """The rows of the page as read (its first rows, the counts per state); when the
+        rows are the ones shown, only the rows whose book changed are redrawn."""
+        self.counts = listing.counts
+        total = sum(listing.counts.values())
         for index, (state, label) in enumerate(dashboard.STATES):
-            self.filter_combo.setItemText(index, dashboard.filter_label(label, counts[state]))
-        self._fill()
-        if selected is not None:
-            self.select_book(selected)
+            count = total if state is None else listing.counts.get(state, 0)
+            self.filter_combo.setItemText(index, dashboard.filter_label(label, count))
+        if self.current_query() != self.query:  # the filters changed during the read
+            self.show_query()
+            return
+        self.model.show_stream(listing.stream, listing.fresh)
+        self._shown(listing.shown)
 
-    def _fill(self) -> None:
-        wanted, terms = self.filter_combo.currentData(), filter_terms(self.search_edit.text())
-        shown = [
-            (book, match)
-            for book, match in self._rows
-            if (wanted is None or self._states[book["id"]] == wanted)
-            and dashboard.found(book, terms)
-        ]
-        self._items = fill_tree(self.tree, shown, self._states, self.covers)
-        self.count_label.setText(f"{len(shown):,} of {books(len(self._rows))}")
+    def show_query(self) -> None:
+        """Show the rows the filters ask for now (the first screen read at once, the rest as
+        the list scrolls)."""
+        self.query = self.current_query()
+        self.model.show_stream(self.query.stream())
+        self._shown(self.query.count(self.counts))
+
+    def _shown(self, shown: int) -> None:
+        self.count_label.setText(f"{shown:,} of {books(sum(self.counts.values()))}")
         self._update_buttons()
-        if self.covers is not None:
+        if self.covers is not None:  # a cover may have changed on disk
             self.covers.schedule()
 
+    def _header_clicked(self, column: int) -> None:
+        """The title's header turns the library's order around (the list's only order)."""
+        if column != 0:
+            return
+        self.query = replace(self.query, descending=not self.query.descending)
+        header = self.tree.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        order = (
+            Qt.SortOrder.DescendingOrder if self.query.descending else Qt.SortOrder.AscendingOrder
+        )
+        header.setSortIndicator(0, order)
+        self.show_query()
+
+    def _activated(self, index: QModelIndex) -> None:
+        if self.model.book_at(index.row()) is not None:
+            self.pick_button.click()
+
     def selected_book_id(self) -> int | None:
-        items = self.tree.selectedItems()
-        return items[0].data(0, _ROLE) if items else None
+        rows = self.tree.selectionModel().selectedRows()
+        return self.model.book_at(rows[0].row()) if rows else None
 
     def select_book(self, book_id: int) -> bool:
-        item = self._items.get(book_id)
-        if item is None:
+        row = self.model.row_of_book(book_id)
+        while row is None and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())  # a book further down the list
+            row = self.model.row_of_book(book_id)
+        if row is None:
             return False
-        self.tree.setCurrentItem(item)
+        self.tree.setCurrentIndex(self.model.index(row, 0))
+        self.tree.scrollTo(self.model.index(row, 0))
         return True
 
+    def row_texts(self, row: int) -> list[str]:
+        """What a row says in each column."""
+        return [self.model.index(row, column).data() or "" for column in range(len(HEADERS))]
+
+    def _row_of(self, book_id: int | None) -> PageRow | None:
+        return self.model.book(book_id) if book_id is not None else None
+
     def _sync_state_of(self, book_id: int | None) -> str | None:
-        for book, match in self._rows:
-            if book["id"] == book_id:
-                return match.get("sync_state")
-        return None
+        row = self._row_of(book_id)
+        return row.match.get("sync_state") if row is not None else None
 
     def _state_of(self, book_id: int | None) -> str | None:
-        for book, match in self._rows:
-            if book["id"] == book_id:
-                return match.get("state") or "unmatched"
-        return None
+        row = self._row_of(book_id)
+        return (row.match.get("state") or "unmatched") if row is not None else None
 
     def _update_buttons(self) -> None:
         state = self._state_of(self.selected_book_id())
@@ -374,15 +382,14 @@ class HardcoverView(QWidget):
         removed = state == "removed"
         self.remove_button.setEnabled(usable and (own or removed))
         self.remove_button.setText("&Add to Hardcover Again" if removed else "Re&move Entry…")
-        copies = dashboard.other_copies(self._rows, self.selected_book_id())
+        selected = self.selected_book_id()
+        copies = self.copies_of(selected) if selected is not None and usable else []
         self.lead_button.setVisible(bool(copies))
         self.lead_button.setEnabled(usable and bool(copies))
 
     def _match_of(self, book_id: int | None) -> MatchInfo:
-        for book, match in self._rows:
-            if book["id"] == book_id:
-                return match
-        return MatchInfo()
+        row = self._row_of(book_id)
+        return row.match if row is not None else MatchInfo()
 
     def open_selected(self) -> QDialog | None:
         url = self._match_of(self.selected_book_id()).get("url")

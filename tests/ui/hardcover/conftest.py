@@ -87,3 +87,45 @@ def _tasks():
     from bookorbit_desktop.ui.asyncqt import running_tasks
 
     return running_tasks()
+
+
+# -- the page's list, as the user reads it ---------------------------------------------------
+
+
+def row_texts(view, row):
+    """What row `row` of the page's list says, column by column."""
+    return view.row_texts(row)
+
+
+def current_texts(view):
+    """What the current (selected) row says."""
+    return view.row_texts(view.tree.currentIndex().row())
+
+
+def top_rows(view):
+    """The first column of every row that is not inside a group: books alone and headings."""
+    from bookorbit_desktop.ui.hardcover.rows_model import CHILD_ROLE
+
+    model = view.model
+    return [
+        row_texts(view, row)[0]
+        for row in range(model.rowCount())
+        if not model.index(row, 0).data(CHILD_ROLE)
+    ]
+
+
+def group_rows(view, heading):
+    """The first column of the rows under the heading whose text is `heading`."""
+    from bookorbit_desktop.ui.hardcover.rows_model import CHILD_ROLE
+
+    model = view.model
+    rows = [row_texts(view, row)[0] for row in range(model.rowCount())]
+    start = rows.index(heading) + 1
+    end = start
+    while end < model.rowCount() and model.index(end, 0).data(CHILD_ROLE):
+        end += 1
+    return rows[start:end]
+
+
+def heading_row(view, heading):
+    return [row_texts(view, row)[0] for row in range(view.model.rowCount())].index(heading)

@@ -31,7 +31,16 @@ from bookorbit_desktop.ui.status import tray_state
 from tests.factories import add_book
 from tests.fakes.file_keyring import CountingKeyring, FileKeyring
 from tests.fakes.hardcover_catalog import AUDIO, EBOOK
-from tests.ui.hardcover.conftest import connect, make_controller, open_pick
+from tests.ui.hardcover.conftest import (
+    connect,
+    current_texts,
+    group_rows,
+    heading_row,
+    make_controller,
+    open_pick,
+    row_texts,
+    top_rows,
+)
 
 
 def library_entry() -> str:
@@ -153,9 +162,8 @@ def test_sync_now_matches_the_library_and_pushes_it(hc, fake, qloop, library):
     assert hc.view.account_message.text() == "1 book: 1 sent."
     entry = fake.catalog.user_book_for(fake.user_id, dune)
     assert entry is not None and entry["status_id"] == 2
-    texts = [hc.view.tree.topLevelItem(0).text(c) for c in range(4)]
-    assert texts == ["Dune", "Frank Herbert", "Reading", "Synced"]
-    assert hc.view.tree.topLevelItemCount() == 1  # unread books are not matched
+    assert row_texts(hc.view, 0)[:4] == ["Dune", "Frank Herbert", "Reading", "Synced"]
+    assert hc.view.model.rowCount() == 1  # unread books are not matched
 
 
 def test_books_of_a_series_are_grouped_in_series_order(hc, fake, qloop):
@@ -167,13 +175,12 @@ def test_books_of_a_series_are_grouped_in_series_order(hc, fake, qloop):
     add_book("Dune", ["Frank Herbert"], status="read", series="Dune", series_index=1)
     connect(hc, fake, qloop)
     hc.refresh()
-    tree = hc.view.tree
-    titles = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
-    assert sorted(titles) == ["Dune (2 books)", "Piranesi"]
-    group = next(tree.topLevelItem(i) for i in range(2) if tree.topLevelItem(i).childCount())
-    assert [group.child(i).text(0) for i in range(2)] == ["#1 Dune", "#2 Dune Messiah"]
-    assert group.isExpanded()
-    assert not group.flags() & Qt.ItemFlag.ItemIsSelectable  # a heading, not a book
+    assert sorted(top_rows(hc.view)) == ["Dune (2 books)", "Piranesi"]
+    assert group_rows(hc.view, "Dune (2 books)") == ["#1 Dune", "#2 Dune Messiah"]
+    heading = heading_row(hc.view, "Dune (2 books)")
+    assert hc.view.model.is_open(heading)
+    flags = hc.view.model.flags(hc.view.model.index(heading, 0))
+    assert not flags & Qt.ItemFlag.ItemIsSelectable  # a heading, not a book
     assert hc.view.select_book(messiah_id)
     assert hc.view.selected_book_id() == messiah_id
     assert hc.view.sync_book_button.isEnabled() is False  # not linked yet
@@ -248,9 +255,9 @@ def test_pick_searches_and_pins_book_and_edition(hc, fake, qloop, qtbot, library
         True,
     )
     hc.view.select_book(local.id)
-    item = hc.view.tree.currentItem()
-    assert item.text(3) == "Pending"  # linked, not sent yet
-    assert "picked by you" in item.text(4)
+    texts = current_texts(hc.view)
+    assert texts[3] == "Pending"  # linked, not sent yet
+    assert "picked by you" in texts[4]
 
 
 def test_pick_shows_each_candidates_cover_once_loaded(
@@ -387,11 +394,12 @@ def test_copies_of_one_hardcover_book_show_under_one_row_with_their_conflict(hc,
     assert get_match(english.id).hc_book_id == get_match(german.id).hc_book_id == wind
     entry = fake.catalog.user_book_for(fake.user_id, wind)
     assert entry["status_id"] == 3  # the copy not started did not lower the finished read
-    tree = hc.view.tree
-    (group,) = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
-    assert group.text(0).endswith("(2 copies)")
-    assert group.text(4) == "2 copies linked: Read and Want to Read"
-    assert sorted(group.child(i).text(0) for i in range(2)) == [
+    (group,) = top_rows(hc.view)
+    assert group.endswith("(2 copies)")
+    assert row_texts(hc.view, heading_row(hc.view, group))[4] == (
+        "2 copies linked: Read and Want to Read"
+    )
+    assert sorted(group_rows(hc.view, group)) == [
         "Der Name des Windes",
         "The Name of the Wind",
     ]
@@ -519,8 +527,7 @@ def test_hardcover_ahead_shows_and_send_this_position_anyway(hc, fake, qloop, li
     (read,) = fake.catalog.reads_of(entry["id"])
     assert read["progress_pages"] == 480  # never rewound by itself
     hc.view.select_book(local.id)
-    item = hc.view.tree.currentItem()
-    assert "Hardcover is ahead (p. 480); p. 180 not sent" in item.text(4)
+    assert "Hardcover is ahead (p. 480); p. 180 not sent" in current_texts(hc.view)[4]
     button = hc.view.send_position_button
     assert not button.isHidden() and button.isEnabled()
     qloop.run_until_complete(hc.send_position(local.id))
@@ -550,9 +557,9 @@ def test_the_page_is_a_sync_dashboard_with_counts_log_and_links(hc, fake, qloop)
         "Not on Hardcover (removed) (0)",
     ]
     view.filter_combo.setCurrentIndex(1)
-    assert view.tree.topLevelItemCount() == 1
-    assert "604 pages" in view.tree.topLevelItem(0).text(4)  # the linked edition
-    view.tree.setCurrentItem(view.tree.topLevelItem(0))
+    assert view.model.rowCount() == 1
+    assert "604 pages" in row_texts(view, 0)[4]  # the linked edition
+    view.tree.setCurrentIndex(view.model.index(0, 0))
     assert view.open_button.isEnabled()
     assert view._match_of(local.id)["url"] == "https://hardcover.app/books/dune"
     log = view.log_panel.tree
@@ -574,23 +581,22 @@ def test_the_page_is_a_sync_dashboard_with_counts_log_and_links(hc, fake, qloop)
 
 def test_a_refresh_redraws_changed_rows_in_place_and_rebuilds_when_rows_move(hc):
     first = add_book("Aa First", status="reading")
-    second = add_book("Bb Second", status="reading")
+    add_book("Bb Second", status="reading")
     hc.refresh()
     view = hc.view
-    item, other = view._items[first.id], view._items[second.id]
+    assert top_rows(view) == ["Aa First", "Bb Second"]  # the rows as painted
+    redrawn, moved = [], []
+    view.model.dataChanged.connect(lambda top, end, *_: redrawn.append((top.row(), end.row())))
+    view.model.layoutChanged.connect(lambda *_: moved.append(True))
     update_reading_state(first.id, progress=0.42)
     hc.refresh()
-    assert view._items[first.id] is item and view._items[second.id] is other  # not rebuilt
-    assert item.text(2) == "Reading · 42 %"
+    assert redrawn == [(0, 0)] and not moved  # only the changed row, in place
+    assert row_texts(view, 0)[2] == "Reading · 42 %"
     assert view.count_label.text() == "2 of 2 books"
     add_book("Ab Between", status="reading")  # a new row between the two
     hc.refresh()
-    assert view._items[first.id] is not item
-    assert [view.tree.topLevelItem(i).text(0) for i in range(3)] == [
-        "Aa First",
-        "Ab Between",
-        "Bb Second",
-    ]
+    assert moved
+    assert top_rows(view) == ["Aa First", "Ab Between", "Bb Second"]
     assert view.count_label.text() == "3 of 3 books"
 
 
@@ -633,4 +639,4 @@ def test_a_read_made_before_the_users_own_action_is_read_again_not_shown(hc, fak
     qloop.run_until_complete(hc.reload_soon(lambda: [], matches=True))
     assert len(reads) == 2  # the first read was older than the pause: made again
     assert hc.hub.status.sync_paused
-    assert hc.view.shown is not None and hc.view.shown.rows == []
+    assert top_rows(hc.view) == ["Dune"]  # the page shows the second read

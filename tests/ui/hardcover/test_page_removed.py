@@ -31,8 +31,7 @@ def test_a_removed_entry_stays_off_hardcover_until_added_again(hc, fake, qloop):
     remove_confirmed(hc, qloop, local.id)
     assert fake.catalog.user_book_for(fake.user_id, dune) is None
     hc.refresh()
-    item = hc.view.tree.topLevelItem(0)
-    assert item.text(3) == "Not on Hardcover (removed)"
+    assert hc.view.row_texts(0)[3] == "Not on Hardcover (removed)"
     qloop.run_until_complete(hc.sync_now())  # Sync Now leaves it removed
     assert fake.catalog.user_book_for(fake.user_id, dune) is None
     assert get_match(local.id).state == "removed"

@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bookorbit_desktop.hardcover.matching.store import get_match
-from bookorbit_desktop.ui.hardcover import dashboard
-from bookorbit_desktop.ui.library.model import filter_terms
 from tests.factories import add_book
-from tests.ui.hardcover.conftest import connect, open_pick
+from tests.ui.hardcover.conftest import connect, open_pick, top_rows
 
 
 @pytest.mark.parametrize(
@@ -23,14 +21,15 @@ from tests.ui.hardcover.conftest import connect, open_pick
         ("emile dune", False),
     ],
 )
-def test_found_matches_every_term_in_title_or_authors(text, found):
-    book = {"id": 1, "title": "Germinal", "authors": ["Émile Zola"]}
-    assert dashboard.found(book, filter_terms(text)) is found
+def test_the_search_matches_every_term_in_title_or_authors(hc, text, found):
+    add_book("Germinal", ["Émile Zola"], status="reading")
+    hc.refresh()
+    hc.view.search_edit.setText(text)
+    assert shown_titles(hc.view) == (["Germinal"] if found else [])
 
 
 def shown_titles(view):
-    items = (view.tree.topLevelItem(i) for i in range(view.tree.topLevelItemCount()))
-    return sorted(item.text(0) for item in items)
+    return sorted(top_rows(view))
 
 
 def test_the_search_box_filters_rows_with_the_state_filter(hc):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 
 from bookorbit_desktop.library.store.models import Book
@@ -25,6 +26,19 @@ def write_cover(paths, name: str, colour: str) -> str:
 def centre_colour(icon) -> str:
     image = icon.pixmap(ICON_SIZE).toImage()
     return image.pixelColor(image.width() // 2, image.height() // 2).name()
+
+
+def index_of(view, book_id):
+    return view.model.index(view.model.row_of_book(book_id), 0)
+
+
+def icon_of(view, book_id):
+    """The picture on a book's row."""
+    return index_of(view, book_id).data(Qt.ItemDataRole.DecorationRole)
+
+
+def row_rect(view, book_id):
+    return view.tree.visualRect(index_of(view, book_id))
 
 
 def show_page(hc, qtbot):
@@ -63,16 +77,16 @@ def test_rows_in_view_get_their_covers_and_a_changed_cover_is_read_again(
     qloop.run_until_complete(refreshed(hc))
     assert red.id in asked[-1] and plain.id in asked[-1]
     assert 2 < len(asked[-1]) < 60, len(asked[-1])  # the rows in view, not all 202
-    assert centre_colour(view._items[red.id].icon(0)) == "#ff0000"
+    assert centre_colour(icon_of(view, red.id)) == "#ff0000"
     placeholder = view.covers.placeholder.cacheKey()
-    assert view._items[plain.id].icon(0).cacheKey() == placeholder
+    assert icon_of(view, plain.id).cacheKey() == placeholder
     # Refilled: the cover in memory is on the new row at once, before any loading.
     hc.refresh()
-    assert centre_colour(view._items[red.id].icon(0)) == "#ff0000"
+    assert centre_colour(icon_of(view, red.id)) == "#ff0000"
     # The cover file changes (same name, other bytes): the next load shows the new one.
     write_cover(library, "red.png", "#0000ff")
     qloop.run_until_complete(refreshed(hc))
-    assert centre_colour(view._items[red.id].icon(0)) == "#0000ff"
+    assert centre_colour(icon_of(view, red.id)) == "#0000ff"
 
 
 def test_a_cover_that_cannot_be_read_keeps_the_placeholder(
@@ -90,8 +104,8 @@ def test_a_cover_that_cannot_be_read_keeps_the_placeholder(
     view = show_page(hc, qtbot)
     qloop.run_until_complete(refreshed(hc))
     placeholder = view.covers.placeholder.cacheKey()
-    assert view._items[broken.id].icon(0).cacheKey() == placeholder
-    assert view._items[gone.id].icon(0).cacheKey() == placeholder
+    assert icon_of(view, broken.id).cacheKey() == placeholder
+    assert icon_of(view, gone.id).cacheKey() == placeholder
 
 
 def write_image(paths, name: str, width: int, height: int) -> str:
@@ -122,8 +136,8 @@ def test_every_row_has_the_same_height_whatever_its_cover(
     view = show_page(hc, qtbot)
     qloop.run_until_complete(refreshed(hc))
     rows = [tall, wide, none, *series]
-    heights = {book.title: view.tree.visualItemRect(view._items[book.id]).height() for book in rows}
+    heights = {book.title: row_rect(view, book.id).height() for book in rows}
     assert len(set(heights.values())) == 1, heights
     assert heights["Aa Tall Cover"] >= ICON_SIZE.height()
     for book in rows:
-        assert view._items[book.id].icon(0).actualSize(ICON_SIZE) == ICON_SIZE
+        assert icon_of(view, book.id).actualSize(ICON_SIZE) == ICON_SIZE

@@ -110,7 +110,7 @@ def test_a_rename_elsewhere_moves_the_book_in_the_library_and_on_the_hardcover_p
     window.tabs.setCurrentWidget(view)
 
     def page_titles() -> list[str]:
-        return [view.tree.topLevelItem(n).text(0) for n in range(view.tree.topLevelItemCount())]
+        return [view.row_texts(n)[0] for n in range(view.model.rowCount())]
 
     assert page_titles() == ["Alpha", "Beta"]
     changed_elsewhere(desktop, qloop, library, RENAME, "Zeta", alpha.id)

@@ -1,0 +1,222 @@
+"""The Hardcover page's rows worked out by SQLite: which books it shows, each one's dashboard
+state, their order and grouping, and the counts per state, whatever the library's size.
+
+A book is shown when it was looked up on Hardcover or is not unread. Its state is the
+dashboard's (`STATE`, the SQL form of `ui.hardcover.dashboard.book_state`). The page's order
+(`layout`) is the library's (sort title, then id) or a column's; linked books that share a
+Hardcover book, then the books of a series, among those shown, are grouped where the group's
+first book is, a series in series order. Plain SQL on the connection `open_database` opened
+(with `bookorbit_fold` registered); no Qt.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from bookorbit_desktop.library.search.query import found_query
+from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.sql import in_list
+
+# The page's states in the order of its filter list (and of a sort by them).
+STATES = (
+    "synced",
+    "pending",
+    "needs_review",
+    "not_matched",
+    "failed",
+    "excluded",
+    "removed",
+)
+
+_TABLES = (
+    "FROM book b LEFT JOIN reading_state r ON r.book_id = b.id"
+    " LEFT JOIN hardcover_match m ON m.book_id = b.id"
+    " LEFT JOIN hardcover_sync s ON s.book_id = b.id"
+    " LEFT JOIN sync_outbox o ON o.book_id = b.id"
+)
+SHOWN = "(m.book_id IS NOT NULL OR coalesce(r.status, 'unread') != 'unread')"
+STATE = (
+    "(CASE WHEN m.state IN ('excluded', 'removed') THEN m.state"
+    " WHEN m.state = 'needs_review' OR s.state = 'ahead' THEN 'needs_review'"
+    " WHEN coalesce(m.state, '') IN ('', 'no_match', 'unmatched') THEN 'not_matched'"
+    " WHEN m.state = 'error' OR s.state IN ('failed', 'blocked') THEN 'failed'"
+    " WHEN s.state IS NULL OR o.book_id IS NOT NULL THEN 'pending'"
+    " ELSE 'synced' END)"
+)
+_AUTHORS = (
+    "coalesce((SELECT group_concat(name, ', ') FROM (SELECT a.name FROM book_author ba"
+    " JOIN author a ON a.id = ba.author_id WHERE ba.book_id = b.id ORDER BY ba.position)), '')"
+)
+
+
+def search_condition(terms: Sequence[str]) -> tuple[str, list[str]]:
+    """True for the books whose folded title, series or authors hold every (folded) term,
+    looked up in the library's search index (`library.search.query`)."""
+    if not terms:
+        return "1", []
+    found, params = found_query(terms)
+    return f"b.id IN ({found})", params
+
+
+def _where(state: str | None, terms: Sequence[str]) -> tuple[str, list[Any]]:
+    condition, params = search_condition(terms)
+    condition = f"{SHOWN} AND {condition}"
+    if state is not None:
+        condition += f" AND {STATE} = ?"
+        params.append(state)
+    return condition, params
+
+
+def state_of(match: str | None, synced: str | None, queued: bool) -> str:
+    """`STATE` for one book: its match state, its sync state, whether a change waits."""
+    if match in ("excluded", "removed"):
+        return match
+    if match == "needs_review" or synced == "ahead":
+        return "needs_review"
+    if not match or match in ("no_match", "unmatched"):
+        return "not_matched"
+    if match == "error" or synced in ("failed", "blocked"):
+        return "failed"
+    return "pending" if synced is None or queued else "synced"
+
+
+def state_counts() -> dict[str, int]:
+    """How many shown books are in each state: the matches counted by state from their index,
+    those with a sync state by it and whether a change waits (the sync table is the smaller),
+    and the books being read that were never looked up."""
+    table: Counter[tuple[str | None, str | None, bool]] = Counter()
+    for match, number in database.execute_sql(
+        "SELECT state, count(*) FROM hardcover_match GROUP BY state"
+    ):
+        table[(match, None, False)] += number
+    for match, synced, queued, number in database.execute_sql(
+        "SELECT m.state, s.state, o.book_id IS NOT NULL, count(*) FROM hardcover_sync s"
+        " JOIN hardcover_match m ON m.book_id = s.book_id"
+        " LEFT JOIN sync_outbox o ON o.book_id = s.book_id GROUP BY 1, 2, 3"
+    ):
+        table[(match, None, False)] -= number
+        table[(match, synced, bool(queued))] += number
+    (never,) = database.execute_sql(
+        "SELECT count(*) FROM reading_state r WHERE r.status != 'unread'"
+        " AND NOT EXISTS (SELECT 1 FROM hardcover_match m WHERE m.book_id = r.book_id)"
+    ).fetchone()
+    table[(None, None, False)] += never
+    counts: Counter[str] = Counter()
+    for key, number in table.items():
+        counts[state_of(*key)] += number
+    return {state: number for state, number in counts.items() if number}
+
+
+def states_of(book_ids: Sequence[int]) -> dict[int, str]:
+    """The state of each of these books that the page shows."""
+    if not book_ids:
+        return {}
+    rows = database.execute_sql(
+        f"SELECT b.id, {STATE} {_TABLES} WHERE {SHOWN} AND {in_list('b.id', book_ids)}",
+        tuple(book_ids),
+    )
+    return {int(book_id): str(state) for book_id, state in rows}
+
+
+def other_copies(book_id: int) -> list[int]:
+    """The other shown books linked to the Hardcover book `book_id` is linked to."""
+    rows = database.execute_sql(
+        "SELECT o.book_id FROM hardcover_match m JOIN hardcover_match o"
+        " ON o.hc_book_id = m.hc_book_id AND o.state = 'linked'"
+        " WHERE m.book_id = ? AND m.state = 'linked' AND o.book_id != m.book_id"
+        " ORDER BY o.book_id",
+        (book_id,),
+    )
+    return [int(other) for (other,) in rows]
+
+
+def count(state: str | None, terms: Sequence[str]) -> int:
+    """How many shown books are in `state` (None: any) and hold every search term."""
+    condition, params = _where(state, terms)
+    return int(database.execute_sql(f"SELECT count(*) {_TABLES} WHERE {condition}", params)
+               .fetchone()[0])  # fmt: skip
+
+
+class Book(NamedTuple):
+    """A shown book as the page's order and groups need it."""
+
+    id: int
+    sort_title: str | None
+    series: str | None
+    number: float | None  # in its series
+    hc: int | None  # the Hardcover book it is linked to
+
+
+_COLUMNS = (
+    "SELECT b.id, b.sort_title, b.series, b.series_index,"
+    " CASE WHEN m.state = 'linked' THEN m.hc_book_id END"
+)
+
+
+def books_after(
+    after: tuple[str | None, int] | None,
+    state: str | None,
+    terms: Sequence[str],
+    *,
+    titled: bool,
+    descending: bool,
+    limit: int,
+) -> list[Book]:
+    """The next `limit` shown books in the library's order (sort title, then id; `descending`:
+    reversed) after the book keyed `after`, among those with a sort title (`titled`) or
+    without: each read walks the title index from where the last one stopped."""
+    condition, params = _where(state, terms)
+    if titled:
+        condition += " AND b.sort_title IS NOT NULL"
+        order = "b.sort_title, b.id"
+        if after is not None and after[0] is not None:
+            condition += f" AND (b.sort_title, b.id) {'<' if descending else '>'} (?, ?)"
+            params.extend(after)
+    else:
+        condition += " AND b.sort_title IS NULL"
+        order = "b.id"
+        if after is not None and after[0] is None:
+            condition += f" AND b.id {'<' if descending else '>'} ?"
+            params.append(after[1])
+    if descending:
+        order = ", ".join(f"{column} DESC" for column in order.split(", "))
+    rows = database.execute_sql(
+        f"{_COLUMNS} {_TABLES} WHERE {condition} ORDER BY {order} LIMIT ?", [*params, limit]
+    )
+    return [Book(*row) for row in rows]
+
+
+def members(
+    series: Sequence[str], hc_books: Sequence[int], state: str | None, terms: Sequence[str]
+) -> list[Book]:
+    """The shown books (in `state`, holding the terms) of these series or linked to these
+    Hardcover books: the candidates for their groups."""
+    condition, params = _where(state, terms)
+    wanted: list[str] = []
+    values: list[object] = []
+    if series:
+        wanted.append(in_list("b.series", series))
+        values.extend(series)
+    if hc_books:
+        wanted.append(
+            "b.id IN (SELECT book_id FROM hardcover_match WHERE state = 'linked'"
+            f" AND {in_list('hc_book_id', hc_books)})"
+        )
+        values.extend(hc_books)
+    if not wanted:
+        return []
+    rows = database.execute_sql(
+        f"{_COLUMNS} {_TABLES} WHERE ({' OR '.join(wanted)}) AND {condition}", [*values, *params]
+    )
+    return [Book(*row) for row in rows]
+
+
+def match_states(book_ids: Sequence[int] | None) -> dict[int, str]:
+    """These books' stored match states (books without a match are left out)."""
+    ids = list(book_ids or ())
+    rows = database.execute_sql(
+        f"SELECT book_id, state FROM hardcover_match WHERE {in_list('book_id', ids)}", tuple(ids)
+    )
+    return {int(book_id): str(state) for book_id, state in rows}
