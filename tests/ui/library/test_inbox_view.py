@@ -7,8 +7,10 @@ import asyncio
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop.library.store import inbox
+from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.ui.tray import Tray
 from tests.factories import add_book, make_epub
 from tests.ui.assembled import local_desktop
@@ -81,3 +83,35 @@ def test_an_import_from_the_window_fills_the_inbox(desktop, qloop, tmp_path):
     index = desktop.window.tabs.indexOf(view)
     assert desktop.window.tabs.tabText(index) == "In&box (3)"
     assert "Solaris" not in _table_titles(desktop, qloop)
+
+
+async def _until(condition) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("timed out")
+
+
+def test_remove_asks_then_removes_the_book_and_keeps_its_file(desktop, qtbot, qloop, tmp_path):
+    view = desktop.controller.inbox
+    window = desktop.window
+    window.tabs.setCurrentIndex(window.tabs.indexOf(view))
+    window.activateWindow()
+    qtbot.waitActive(window)
+    view.tree.setFocus()
+    view.tree.setCurrentItem(view.tree.topLevelItem(1))  # Emma
+    qtbot.keyClick(view.tree, Qt.Key.Key_Delete)
+    task = view._busy
+
+    def box() -> QMessageBox | None:
+        shown = [b for b in view.findChildren(QMessageBox) if b.isVisible()]
+        return shown[0] if shown else None
+
+    qloop.run_until_complete(_until(lambda: box() is not None))
+    assert "Remove 1 book from the library?" in box().text()
+    qtbot.mouseClick(box().button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qloop.run_until_complete(task)
+    assert [view.tree.topLevelItem(n).text(0) for n in range(view.count)] == ["Dune"]
+    assert Book.get_or_none(Book.title == "Emma") is None
+    assert (tmp_path / "Emma.epub").is_file()
