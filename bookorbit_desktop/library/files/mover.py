@@ -75,7 +75,10 @@ def preview(folder: str | None = None, pattern: str | None = None) -> list[Plann
     books = journal.book_facts()
     root = Path(folder).expanduser().resolve().as_posix()
     taken = _existing_under(root)
-    renames = plan(books, pattern, root, system_rules(), taken)
+    renames = [
+        Rename(rename.file_id, rename.old, str(Path(rename.new)))  # the system's separators
+        for rename in plan(books, pattern, root, system_rules(), taken)
+    ]
     return [Planned(rename, _cross_device(rename.old, rename.new)) for rename in renames]
 
 
@@ -160,7 +163,7 @@ def _run(
 def _carry_out(move: Move) -> tuple[str, str]:
     """Move one file; its final state and, for a failure, why (in the user's words)."""
     try:
-        if os.path.lexists(move.new):
+        if os.path.lexists(move.new) and not _same_file(move.old, move.new):
             raise _Refused(f"a file is already at {move.new}")
         if not os.path.isfile(move.old):
             raise _Refused(f"{move.old} is not there any more")
@@ -190,6 +193,14 @@ def _carry_out(move: Move) -> tuple[str, str]:
 
 class _Refused(Exception):
     pass
+
+
+def _same_file(old: str, new: str) -> bool:
+    """True when `new` is `old` under another case (a case-insensitive file system)."""
+    try:
+        return os.path.samefile(old, new)
+    except OSError:
+        return False
 
 
 def _fsync_dir(path: Path) -> None:

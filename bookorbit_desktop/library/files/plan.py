@@ -202,8 +202,12 @@ def plan(
     two targets on one path. `folder` and every path use `/` (a Windows caller converts)."""
     check_pattern(pattern)
 
+    def same(path: str) -> str:
+        """`path` with Windows' backslashes as slashes (there a backslash separates folders)."""
+        return path.replace("\\", "/") if "\\" in rules.forbidden else path
+
     def key(path: str) -> str:
-        return path.casefold() if rules.case_insensitive else path
+        return same(path).casefold() if rules.case_insensitive else same(path)
 
     moving = {key(book.path) for book in books}
     occupied = {key(path) for path in taken if key(path) not in moving}
@@ -212,7 +216,8 @@ def plan(
         directory, stem = target(book, pattern, folder.rstrip("/") or "/", rules)
         extension = posixpath.splitext(book.path)[1].lower()
         targets.append((book, directory, stem, extension))
-    # A file already where it belongs keeps its place: no other book is numbered onto it.
+    # A file already where it belongs keeps its place (its case may still change): no other
+    # book is numbered onto it.
     staying = {
         key(book.path)
         for book, directory, stem, extension in targets
@@ -221,17 +226,15 @@ def plan(
     occupied |= staying
     renames = []
     for book, directory, stem, extension in targets:
-        if key(book.path) in staying:
-            continue
         number = 1
         while True:
             suffix = "" if number == 1 else f" ({number})"
             candidate = posixpath.join(directory, f"{stem}{suffix}{extension}")
-            if key(candidate) == key(book.path) or key(candidate) not in occupied:
+            if key(book.path) in staying or key(candidate) not in occupied:
                 break
             number += 1
         occupied.add(key(candidate))
-        if candidate != book.path:
+        if candidate != same(book.path):
             renames.append(Rename(book.file_id, book.path, candidate))
     return renames
 

@@ -117,3 +117,10 @@ def test_bad_patterns_are_refused(pattern):
 def test_legal_part_never_returns_an_empty_name_and_sidecar_sits_beside_the_book():
     assert legal_part("...", WINDOWS) == "_"
     assert sidecar("/lib/A/Dune.epub") == "/lib/A/Dune.sdr"
+
+
+def test_windows_separators_and_case_only_renames():
+    stored = "C:\\lib\\Frank Herbert\\Dune.epub"
+    assert plan([_book(path=stored)], "{author}/{title}", "C:/lib", WINDOWS) == []
+    (rename,) = plan([_book(path="/lib/frank herbert/dune.epub")], "{author}/{title}", "/lib", MAC)
+    assert rename.new == "/lib/Frank Herbert/Dune.epub"  # the case is tidied too
