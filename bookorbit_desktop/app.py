@@ -38,6 +38,7 @@ from bookorbit_desktop.services.book_edits import BookEditService
 from bookorbit_desktop.services.cover_files import cover_files
 from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.pull_schedule import PullSchedule
 from bookorbit_desktop.services.remote_covers import RemoteCovers
 from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
 from bookorbit_desktop.services.sync import SyncService
@@ -188,6 +189,7 @@ class Desktop:
                 await asyncio.wait({self._filling})
             info = await self.server.start()
             self.sync_worker.start()
+            self.pull_schedule.start()  # hardcover.app's changes, between sync passes
             await self.devices.start()  # the wireless device server, when switched on
             self.folder_watcher.start()
             self.controller.apply_server_info(info)
@@ -224,6 +226,7 @@ class Desktop:
             SyncService(self.hardcover.account),
             on_result=lambda _result: self._sync_pass_done(),
         )
+        self.pull_schedule = PullSchedule(self.hardcover.account)
         self.library = LibraryService(
             self.paths,
             match_states=self.hardcover.match_states,
@@ -375,6 +378,7 @@ class Desktop:
         if self._built:
             self.change_watch.stop()
             await self.sync_worker.stop()  # between books: each pushed book is recorded
+            await self.pull_schedule.stop()
             await self.hardcover_controller.shutdown()  # its client closes with the task
         await cancel_running_tasks()
         if self._built:
