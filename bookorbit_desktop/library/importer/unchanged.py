@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -73,20 +72,14 @@ def import_unchanged(
     the rest of the answer).
     """
     started = time.monotonic()
-    # The library's files are read on another thread while this one walks the folders and
-    # stats the files: both wait on the system most of the time (sqlite3 and os.stat let
-    # the other thread run meanwhile), so a big library's answer takes the longer of the two.
-    library = _LibraryReader(paths.db_file)
-    library.start()
-    try:
-        files, failures, ignored = collect_file_names(sources, skip=[paths.data_dir])
-        stats = None if failures else _stats(files)
-    finally:
-        library.join()
-    if stats is None or library.result is None:
+    files, failures, ignored = collect_file_names(sources, skip=[paths.data_dir])
+    if failures:
         return None
-    known, waiting = library.result
-    book_ids = _unchanged_books(known, files, stats)
+    library = _read_library(paths.db_file)
+    if library is None:
+        return None
+    known, waiting = library
+    book_ids = _unchanged_books(known, files)
     if book_ids is None:
         return None
     summary = ImportSummary(total=len(files), ignored=ignored, unchanged=len(files))
@@ -128,61 +121,52 @@ def _connect(db_file: Path) -> sqlite3.Connection | None:
     return connection
 
 
-class _LibraryReader(threading.Thread):
-    """Reads, on its own connection and in one snapshot, the library's present files (path
-    -> (path, size, mtime, book)) and whether pushed progress waits for a document; `result`
-    stays None when the full import must answer (no library, a schema to migrate, an error)."""
-
-    def __init__(self, db_file: Path) -> None:
-        super().__init__(name="bookorbit-unchanged-import", daemon=True)
-        self.db_file = db_file
-        self.result: tuple[dict[str, tuple[str, int, float, int]], bool] | None = None
-
-    def run(self) -> None:
-        try:
-            connection = _connect(self.db_file)
-        except sqlite3.Error:
-            return
-        if connection is None:
-            return
-        try:
-            connection.execute("BEGIN")  # one snapshot for both questions
-            # A file marked missing is left out: the full import records it is back.
-            known = {
-                row[0]: row
-                for row in connection.execute(
-                    "SELECT path, size, mtime, book_id FROM book_file WHERE NOT missing"
-                )
-            }
-            self.result = known, _documents_waiting(connection)
-        except sqlite3.Error:
-            return
-        finally:
-            connection.close()
+# A present file as the library holds it: (path, size, mtime, book id).
+_Known = tuple[str, int, float, int]
 
 
-def _stats(files: list[str]) -> list[os.stat_result] | None:
-    """Every file's stat, or None as soon as one cannot be had."""
-    stat = os.stat
+def _read_library(db_file: Path) -> tuple[dict[str, _Known], bool] | None:
+    """In one snapshot, the library's present files by path and whether pushed progress waits
+    for a document; None when the full import must answer (no library, a schema to migrate,
+    an error)."""
     try:
-        return [stat(path) for path in files]
-    except OSError:
+        connection = _connect(db_file)
+    except sqlite3.Error:
         return None
+    if connection is None:
+        return None
+    try:
+        connection.execute("BEGIN")  # one snapshot for both questions
+        # A file marked missing is left out: the full import records that it is back. Each
+        # row is its own value (no tuple made per file).
+        known = {
+            row[0]: row
+            for row in connection.execute(
+                "SELECT path, size, mtime, book_id FROM book_file WHERE NOT missing"
+            )
+        }
+        return known, _documents_waiting(connection)
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
 
 
-def _unchanged_books(
-    known: dict[str, tuple[str, int, float, int]],
-    files: list[str],
-    stats: list[os.stat_result],
-) -> list[int] | None:
+def _unchanged_books(known: dict[str, _Known], files: list[str]) -> list[int] | None:
     """The book of each file, or None as soon as one file is not a known, present path with
     the size and modification time the library holds."""
     book_ids: list[int] = []
-    find, keep = known.get, book_ids.append
-    for path, stat in zip(files, stats, strict=True):
+    find, keep, stat = known.get, book_ids.append, os.stat
+    for path in files:
         row = find(path)
+        if row is None:
+            return None
+        try:
+            found = stat(path)
+        except OSError:
+            return None
         # `same_stat`, inline: a call per file is a large part of this loop.
-        if row is None or stat.st_size != row[1] or stat.st_mtime != row[2]:
+        if found.st_size != row[1] or found.st_mtime != row[2]:
             return None
         keep(row[3])
     return book_ids
