@@ -2,6 +2,7 @@
 
 files tidy --dry-run           show every rename, move nothing
 files tidy                     move the files as previewed (into the library folder)
+files tidy --copy              copy them there instead, keeping the originals
 files tidy --undo              move the files of the last batch back (once)
 files folder [DIR]             show or set the library folder the files go to
 files pattern [PATTERN]        show or set the file-name pattern
@@ -39,6 +40,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     what.add_argument("--dry-run", action="store_true", help="with tidy: show, move nothing")
     what.add_argument("--undo", action="store_true", help="with tidy: undo the last batch")
     parser.add_argument(
+        "--copy", action="store_true", help="with tidy: copy the files, keep the originals"
+    )
+    parser.add_argument(
         "--allow-copy",
         action="store_true",
         help="with tidy: files may be copied to another drive (then deleted where they were)",
@@ -71,11 +75,11 @@ def run(ctx: CliContext, args: argparse.Namespace) -> int:
             print(f"{item.rename.old} -> {item.rename.new}{note}")
         print(f"{counted(len(planned), 'file')} would move. Nothing moved (--dry-run).")
         return 0
-    result = mover.tidy(planned, allow_copy=args.allow_copy, on_file=report)
+    result = mover.tidy(planned, allow_copy=args.allow_copy, keep=args.copy, on_file=report)
     for move, why in result.failed:
         print(f"Not moved: {move.old}: {why}")
     print(
-        f"Moved {counted(len(result.done), 'file')}"
+        f"{'Copied' if args.copy else 'Moved'} {counted(len(result.done), 'file')}"
         + (f", {len(result.failed)} not moved" if result.failed else "")
         + ". Undo with `bookorbit-desktop files tidy --undo`."
     )

@@ -92,3 +92,14 @@ def test_files_tidy_dry_run_then_tidy_then_undo(data_dir, tmp_path, capsys):
     assert BookFile.get(BookFile.book == book.id).path == old and Path(old).is_file()
     assert run(data_dir, "files", "tidy", "--undo") == 2
     assert "Nothing to undo" in capsys.readouterr().err
+
+
+def test_files_tidy_copy_keeps_the_original(data_dir, tmp_path, capsys):
+    old = make_epub(tmp_path / "in" / "x.epub", "Emma")
+    book = add_book("Emma", ["Jane Austen"], file=old)
+    assert run(data_dir, "files", "folder", str(tmp_path / "in")) == 0
+    assert run(data_dir, "files", "tidy", "--copy") == 0
+    assert "Copied 1 file." in capsys.readouterr().out
+    new = tmp_path / "in" / "Jane Austen" / "Emma.epub"
+    assert BookFile.get(BookFile.book == book.id).path == str(new)
+    assert new.is_file() and old.is_file()

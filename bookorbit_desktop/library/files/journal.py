@@ -29,6 +29,11 @@ DONE = "done"
 FAILED = "failed"
 SKIPPED = "skipped"  # found not moved after the process stopped: nothing changed
 WATCHED = "library.watched_folders"
+# How a file gets to its new path (the column `tidy_move.copy`):
+MOVE = 0  # renamed on its file system
+CROSS = 1  # to another file system: copied, synced, then the original deleted
+KEEP = 2  # copied, synced, and the original kept where it is
+DROP = 3  # undoing a KEEP: the records go back to the original, the copy is deleted
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,13 @@ class Move:
     file_id: int
     old: str
     new: str
-    copy: bool  # across file systems: copied, synced, then the original deleted
+    mode: int  # MOVE, CROSS, KEEP or DROP
+
+    @property
+    def copy(self) -> bool:
+        """The file is copied (not renamed) to its new path."""
+        return self.mode in (CROSS, KEEP)
+
     state: str
 
 
@@ -65,9 +76,7 @@ def book_facts() -> list[BookFacts]:
     ]
 
 
-def start_batch(
-    renames: Sequence[Rename], copies: Sequence[bool], undoes: int | None = None
-) -> int:
+def start_batch(renames: Sequence[Rename], modes: Sequence[int], undoes: int | None = None) -> int:
     """Record a batch and its moves as planned, before any file moves; the batch id."""
     with database.atomic():
         cursor = database.execute_sql(
@@ -78,8 +87,8 @@ def start_batch(
             "INSERT INTO tidy_move (batch_id, book_file_id, old_path, new_path, copy, state)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (batch_id, rename.file_id, rename.old, rename.new, int(copy), PLANNED)
-                for rename, copy in zip(renames, copies, strict=True)
+                (batch_id, rename.file_id, rename.old, rename.new, mode, PLANNED)
+                for rename, mode in zip(renames, modes, strict=True)
             ],
         )
     return batch_id
@@ -101,7 +110,7 @@ def moves(batch_id: int | None = None, states: Sequence[str] = ()) -> list[Move]
         f"{condition} ORDER BY id",
         params,
     ).fetchall()
-    return [Move(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in rows]
+    return [Move(r[0], r[1], r[2], r[3], r[4], int(r[5]), r[6]) for r in rows]
 
 
 def set_state(move_id: int, state: str) -> None:

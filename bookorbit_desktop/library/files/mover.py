@@ -23,7 +23,18 @@ from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.files import journal
-from bookorbit_desktop.library.files.journal import COPIED, DONE, FAILED, PLANNED, SKIPPED, Move
+from bookorbit_desktop.library.files.journal import (
+    COPIED,
+    CROSS,
+    DONE,
+    DROP,
+    FAILED,
+    KEEP,
+    MOVE,
+    PLANNED,
+    SKIPPED,
+    Move,
+)
 from bookorbit_desktop.library.files.plan import Rename, Rules, plan, sidecar
 from bookorbit_desktop.library.store.settings import get_setting
 
@@ -102,11 +113,17 @@ def _cross_device(old: str, new: str) -> bool:
 
 
 def tidy(
-    planned: Sequence[Planned], *, allow_copy: bool = False, on_file: FileCallback | None = None
+    planned: Sequence[Planned],
+    *,
+    allow_copy: bool = False,
+    keep: bool = False,
+    on_file: FileCallback | None = None,
 ) -> BatchResult:
-    """Move the files as previewed. CrossDeviceError, moving nothing, when one would cross to
-    another file system and `allow_copy` is False."""
-    return _run([p.rename for p in planned], [p.cross_device for p in planned], allow_copy, on_file)
+    """Move the files as previewed (with `keep`, copy them and keep the originals).
+    CrossDeviceError, moving nothing, when one would leave its file system and `allow_copy`
+    is False (a kept copy deletes nothing and needs no consent)."""
+    modes = [KEEP if keep else CROSS if p.cross_device else MOVE for p in planned]
+    return _run([p.rename for p in planned], modes, allow_copy, on_file)
 
 
 def undo_last(*, allow_copy: bool = False, on_file: FileCallback | None = None) -> BatchResult:
@@ -116,13 +133,17 @@ def undo_last(*, allow_copy: bool = False, on_file: FileCallback | None = None) 
     if last is None or last[1]:
         raise NothingToUndoError("There is no tidy batch to undo (only the last one can be).")
     batch_id = last[0]
-    back = [
-        Rename(move.file_id, move.new, move.old)
+    done = [
+        move
         for move in journal.moves(batch_id, (DONE,))
         if journal.current_path(move.file_id) == move.new and os.path.lexists(move.new)
     ]
-    copies = [_cross_device(rename.old, rename.new) for rename in back]
-    result = _run(back, copies, allow_copy, on_file, undoes=batch_id)
+    back = [Rename(move.file_id, move.new, move.old) for move in done]
+    modes = [
+        DROP if move.mode == KEEP else CROSS if _cross_device(move.new, move.old) else MOVE
+        for move in done
+    ]
+    result = _run(back, modes, allow_copy, on_file, undoes=batch_id)
     if not result.failed:
         journal.mark_undone(batch_id)
     return result
@@ -130,13 +151,13 @@ def undo_last(*, allow_copy: bool = False, on_file: FileCallback | None = None) 
 
 def _run(
     renames: Sequence[Rename],
-    copies: Sequence[bool],
+    modes: Sequence[int],
     allow_copy: bool,
     on_file: FileCallback | None,
     undoes: int | None = None,
 ) -> BatchResult:
     recover()
-    crossing = sum(copies)
+    crossing = list(modes).count(CROSS)
     if crossing and not allow_copy:
         raise CrossDeviceError(
             f"{crossing} file(s) would move to another drive: they would be copied, written to "
@@ -148,7 +169,7 @@ def _run(
         if undoes is not None:
             journal.mark_undone(undoes)
         return result
-    result.batch_id = journal.start_batch(renames, copies, undoes)
+    result.batch_id = journal.start_batch(renames, modes, undoes)
     for move in journal.moves(result.batch_id):
         state, reason = _carry_out(move)
         if state == FAILED:
@@ -163,6 +184,8 @@ def _run(
 def _carry_out(move: Move) -> tuple[str, str]:
     """Move one file; its final state and, for a failure, why (in the user's words)."""
     try:
+        if move.mode == DROP:
+            return _drop_copy(move)
         if os.path.lexists(move.new) and not _same_file(move.old, move.new):
             raise _Refused(f"a file is already at {move.new}")
         if not os.path.isfile(move.old):
@@ -175,6 +198,9 @@ def _carry_out(move: Move) -> tuple[str, str]:
             return DONE, ""
         _copy_synced(move.old, move.new)
         _move_sidecar(move)
+        if move.mode == KEEP:
+            journal.point_records(move, DONE)
+            return DONE, ""
         journal.point_records(move, COPIED)
         _delete_original(move)
         return DONE, ""
@@ -193,6 +219,16 @@ def _carry_out(move: Move) -> tuple[str, str]:
 
 class _Refused(Exception):
     pass
+
+
+def _drop_copy(move: Move) -> tuple[str, str]:
+    """Undo a kept copy: the records go back to the original (`move.new`), then the copy
+    (`move.old`) is deleted."""
+    if not os.path.isfile(move.new):
+        raise _Refused(f"the original {move.new} is not there any more")
+    journal.point_records(move, COPIED)
+    _delete_original(move)
+    return DONE, ""
 
 
 def _same_file(old: str, new: str) -> bool:
@@ -256,9 +292,13 @@ def recover() -> int:
         if os.path.isfile(part):
             os.remove(part)  # a copy cut short: the original is untouched
         moved = os.path.lexists(move.new) and not os.path.lexists(move.old)
-        copied = move.copy and os.path.isfile(move.new) and os.path.isfile(move.old)
-        if moved or copied:
+        copied = move.mode != MOVE and os.path.isfile(move.new) and os.path.isfile(move.old)
+        if move.mode == KEEP and copied:
             _move_sidecar(move)
+            journal.point_records(move, DONE)
+        elif moved or copied:
+            if move.mode != DROP:
+                _move_sidecar(move)
             journal.point_records(move, COPIED if copied else DONE)
             if copied:
                 _delete_original(move)

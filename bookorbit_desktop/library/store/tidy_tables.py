@@ -3,7 +3,7 @@ readers that prefer the ORM; `library.files.journal` writes them in plain SQL.""
 
 from __future__ import annotations
 
-from peewee import AutoField, BooleanField, FloatField, ForeignKeyField, IntegerField, TextField
+from peewee import AutoField, FloatField, ForeignKeyField, IntegerField, TextField
 
 from bookorbit_desktop.library.store.models import BaseModel
 
@@ -24,7 +24,7 @@ class TidyMove(BaseModel):
     book_file_id = IntegerField()
     old_path = TextField()
     new_path = TextField()
-    copy = BooleanField()
+    copy = IntegerField()  # how: 0 rename, 1 copy then delete, 2 copy kept, 3 drop the copy
     state = TextField()
 
     class Meta:

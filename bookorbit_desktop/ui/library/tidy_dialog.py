@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -66,6 +67,8 @@ class TidyDialog(QDialog):
         form = QFormLayout()
         form.addRow("Library &folder:", button_row(self.folder_edit, browse))
         form.addRow("&Pattern:", self.pattern_edit)
+        self.keep_check = QCheckBox("&Keep the original files (copy them to the library folder)")
+        form.addRow("", self.keep_check)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(list(HEADERS))
         self.table.setAccessibleName("Renames")
@@ -177,10 +180,11 @@ class TidyDialog(QDialog):
 
     async def _move(self) -> None:
         planned = list(self._planned)
-        allow = await self._allow_copy(sum(item.cross_device for item in planned))
+        keep = self.keep_check.isChecked()  # a kept copy deletes nothing: no question
+        allow = False if keep else await self._allow_copy(sum(p.cross_device for p in planned))
         if allow is None:
             return
-        await self._read(lambda: file_names.tidy(planned, allow_copy=allow), self._moved)
+        await self._read(lambda: file_names.tidy(planned, allow_copy=allow, keep=keep), self._moved)
 
     async def _undo(self) -> None:
         await self._read(file_names.undo_last, self._moved)
@@ -189,7 +193,7 @@ class TidyDialog(QDialog):
         self._planned = []
         self.table.setRowCount(0)
         self.moved = self.moved or bool(result.done)
-        text = f"{_files(len(result.done))} moved."
+        text = f"{_files(len(result.done))} done."
         if result.failed:
             reasons = "; ".join(f"{move.old}: {why}" for move, why in result.failed[:3])
             text += f" Not moved: {reasons}"

@@ -121,7 +121,7 @@ def test_a_file_in_the_way_is_not_overwritten(books, tmp_path):
 
 def test_a_move_recorded_as_planned_whose_file_moved_is_finished_by_recover(books):
     (planned, *_) = mover.preview()
-    batch = journal.start_batch([planned.rename], [False])
+    batch = journal.start_batch([planned.rename], [journal.MOVE])
     Path(planned.rename.new).parent.mkdir(parents=True)
     os.rename(planned.rename.old, planned.rename.new)  # the process died right after this
     assert mover.recover() == 1
@@ -196,3 +196,21 @@ def test_another_file_system_needs_consent_then_copies_syncs_and_deletes(library
         assert (tmp_path / "in" / "e.epub").is_file()
     finally:
         subprocess.run(["rm", "-rf", str(target)], check=False)
+
+
+def test_keep_copies_the_files_and_undo_drops_the_copies(books, tmp_path):
+    before = _paths()
+    planned = mover.preview()
+    result = mover.tidy(planned, keep=True)
+    assert len(result.done) == 3
+    assert sorted(_paths().values()) == sorted(p.rename.new for p in planned)
+    assert all(os.path.isfile(path) for path in before.values())  # the originals stay
+    _consistent()
+    assert (tmp_path / "downloads" / "dune.sdr").is_dir()  # the sidecar is copied too
+    assert (tmp_path / "Library" / "Frank Herbert" / "Dune 01 - Dune.sdr").is_dir()
+
+    mover.undo_last()
+    assert _paths() == before
+    assert not any(os.path.exists(p.rename.new) for p in planned)  # the copies are gone
+    assert not (tmp_path / "Library" / "Frank Herbert" / "Dune 01 - Dune.sdr").exists()
+    _consistent()

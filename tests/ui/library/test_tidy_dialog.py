@@ -63,7 +63,7 @@ def test_preview_move_and_undo(library, qtbot, qloop, tmp_path):
     _wait(qloop, dialog._busy)
     assert _paths() == new and all(Path(path).is_file() for path in new)
     assert dialog.moved and dialog.table.rowCount() == 0
-    assert "2 files moved." in dialog.summary.text()
+    assert "2 files done." in dialog.summary.text()
 
     qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
     _wait(qloop, dialog._busy)
@@ -116,3 +116,19 @@ def test_another_drive_asks_before_copying(library, qtbot, qloop, tmp_path):
         assert _paths() == [str(target / "Jane Austen" / "Emma.epub")]
     finally:
         shutil.rmtree(target, ignore_errors=True)
+
+
+def test_keep_copies_and_leaves_the_originals(library, qtbot, qloop, tmp_path):
+    old = make_epub(tmp_path / "in" / "e.epub", "Emma")
+    add_book("Emma", ["Jane Austen"], file=old)
+    dialog = TidyDialog()
+    qtbot.addWidget(dialog)
+    dialog.folder_edit.setText(str(tmp_path / "in"))
+    dialog.pattern_edit.setText("{author}/{title}")
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    _wait(qloop, dialog._busy)
+    dialog.keep_check.setChecked(True)
+    qtbot.mouseClick(dialog.move_button, Qt.MouseButton.LeftButton)
+    _wait(qloop, dialog._busy)
+    new = tmp_path / "in" / "Jane Austen" / "Emma.epub"
+    assert _paths() == [str(new)] and new.is_file() and old.is_file()
