@@ -5,7 +5,8 @@ Each file: the move is journalled as planned, the file (and KOReader's `.sdr` fo
 it) moves, then one transaction points the library at the new path. On one file system the
 move is a rename. Across file systems it is a copy, synced to disk under a temporary name and
 renamed into place, recorded, and only then is the original deleted; that happens only when
-the caller allows it (`allow_copy`), else `CrossDeviceError` before anything moves. A process
+the caller allows it (`allow_copy`), else `CrossDeviceError` before anything moves. With
+`keep` every file is copied that way and the original stays (undo deletes the copy). A process
 killed at any point loses nothing: `recover` (run before every batch) finishes each move from
 what is on disk.
 """
