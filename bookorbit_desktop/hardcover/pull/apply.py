@@ -24,6 +24,7 @@ from bookorbit_desktop.hardcover.pull.rule import (
     local_values,
     rebased,
     remote_values,
+    same,
 )
 from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.model import Read, Remote, Snapshot
@@ -89,7 +90,12 @@ def apply_rows(rows: Iterable[store.PulledRow], *, now: float | None = None) -> 
         leader = candidate.local.book_id
         reading = ReadingState.get_by_id(leader)
         ours = local_values(reading.status, reading.rating, reading.started, reading.finished)
-        open_fields = {c.field for c in store.conflicts(candidate.book_ids)}
+        open_fields = set()
+        for conflict in store.conflicts(candidate.book_ids):
+            if same(ours.get(conflict.field), remote.get(conflict.field, conflict.remote)):
+                store.drop_conflict(conflict.book_id, conflict.field)  # the sides agree now
+            else:
+                open_fields.add(conflict.field)
         with database.atomic():
             for decision in decide(ours, remote, snapshot):
                 if decision.field in open_fields:  # still undecided: keep its newest value

@@ -80,22 +80,22 @@ def decide(
     decisions = []
     for name in (n for n in FIELDS if n in remote):
         theirs = remote[name]
-        if _same(theirs, snapshot.confirmed.get(name)):
+        if same(theirs, snapshot.confirmed.get(name)):
             continue
         if name not in LIBRARY_FIELDS:
             decisions.append(Decision(name, FOLLOW, None, theirs))
             continue
         ours = local.get(name)
-        if _same(ours, theirs):
+        if same(ours, theirs):
             decisions.append(Decision(name, AGREED, ours, theirs))
-        elif _same(ours, snapshot.wanted.get(name)):
+        elif same(ours, snapshot.wanted.get(name)):
             decisions.append(Decision(name, FOLLOW, ours, theirs))
         else:
             decisions.append(Decision(name, CONFLICT, ours, theirs))
     return decisions
 
 
-def _same(a: Any, b: Any) -> bool:
+def same(a: Any, b: Any) -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float):
         return float(a) == float(b)
     return bool(a == b)

@@ -143,3 +143,19 @@ async def test_lists_are_pulled_past_the_row_cap(world):
     await pull(world.client, uid, full=True)
     lists = {item["name"]: item for item in store.pulled_lists()}
     assert lists["Summer"]["book_ids"] == books and lists["Short"]["book_ids"] == [books[0]]
+
+
+async def test_a_conflict_ends_by_itself_once_both_sides_agree(world):
+    from bookorbit_desktop.hardcover.pull.conflicts import listing
+
+    world.add("a", status="reading", started="2026-08-01", rating=3.0)
+    await world.sync()
+    edit_entry(world.catalog, world.entry("a")["id"], rating=5.0)
+    world.edit("a", rating=1.5)
+    await world.sync()
+    assert len(listing()) == 1
+    world.edit("a", rating=5.0)  # the user takes Hardcover's value by hand
+    edit_entry(world.catalog, world.entry("a")["id"], privacy_setting_id=3)  # any change there
+    await world.sync()
+    assert listing() == []
+    assert world.entry("a")["rating"] == 5.0
