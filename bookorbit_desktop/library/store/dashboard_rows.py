@@ -98,11 +98,14 @@ def state_counts() -> dict[str, int]:
     ):
         table[(match, None, False)] -= number
         table[(match, synced, bool(queued))] += number
-    (never,) = database.execute_sql(
-        "SELECT count(*) FROM reading_state r WHERE r.status != 'unread'"
+    for synced, queued, number in database.execute_sql(
+        "SELECT s.state, o.book_id IS NOT NULL, count(*) FROM reading_state r"
+        " LEFT JOIN hardcover_sync s ON s.book_id = r.book_id"
+        " LEFT JOIN sync_outbox o ON o.book_id = r.book_id WHERE r.status != 'unread'"
         " AND NOT EXISTS (SELECT 1 FROM hardcover_match m WHERE m.book_id = r.book_id)"
-    ).fetchone()
-    table[(None, None, False)] += never
+        " GROUP BY 1, 2"
+    ):
+        table[(None, synced, bool(queued))] += number
     counts: Counter[str] = Counter()
     for key, number in table.items():
         counts[state_of(*key)] += number

@@ -97,22 +97,27 @@ class PageStream:
             self._after = (books[-1].sort_title, books[-1].id)
         return books
 
-    def _find_groups(self, window: Iterable[Book]) -> None:
+    def _find_groups(self, window: Sequence[Book]) -> None:
         """Read the members of every group a book of `window` may belong to."""
-        window = list(window)
         hc_books = {b.hc for b in window if b.hc is not None and b.hc not in self._by_hc}
         series = {b.series for b in window if b.series and b.series not in self._by_series}
         found = self._members(sorted(series), sorted(hc_books)) if series or hc_books else []
         for name in series:
-            self._by_series[name] = [b for b in found if b.series == name]
+            self._by_series[name] = []
         for hc in hc_books:
-            self._by_hc[hc] = [b for b in found if b.hc == hc]
+            self._by_hc[hc] = []
+        for book in found:
+            if book.series in series:
+                self._by_series[book.series].append(book)
+            if book.hc in hc_books:
+                self._by_hc[book.hc].append(book)
         # A series member linked to another Hardcover book may be one of its copies instead.
         more = sorted({b.hc for b in found if b.hc is not None and b.hc not in self._by_hc})
         if more:
-            linked = self._members([], more)
             for hc in more:
-                self._by_hc[hc] = [b for b in linked if b.hc == hc]
+                self._by_hc[hc] = []
+            for book in self._members([], more):
+                self._by_hc[book.hc].append(book)  # type: ignore[index]
 
     def _members(self, series: Sequence[str], hc_books: Sequence[int]) -> list[Book]:
         return dashboard_rows.members(series, hc_books, self.state, self.terms)
