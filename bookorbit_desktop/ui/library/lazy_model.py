@@ -33,6 +33,7 @@ from bookorbit_desktop.ui.library.model import (
     PROGRESS_ROLE,
     BookColumns,
     display,
+    narrows,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -261,15 +262,14 @@ class LazyLibraryModel(BookColumns):
         )
         self.layoutChanged.emit()
 
-    def _order(self) -> array[int]:
+    def _order(self, among: array[int] | None = None) -> array[int]:
         """The books shown: of the order without terms (read once, and again only after a
-        change or another sort), those the search finds."""
+        change or another sort), or of `among` (a part of it), those the search finds."""
         if not self._loaded:
             return array("q")
-        whole = self._order_by.whole
         if self._whole is None:
-            self._whole = whole.ids()
-        return table_window.filtered(self._whole, self._order_by.terms)
+            self._whole = self._order_by.whole.ids()
+        return table_window.filtered(self._whole if among is None else among, self._order_by.terms)
 
     def set_filter(self, text: str) -> None:
         self._refilter(replace(self._order_by, terms=table_window.filter_terms(text)))
@@ -280,12 +280,17 @@ class LazyLibraryModel(BookColumns):
     def _refilter(self, order_by: Order) -> None:
         if order_by == self._order_by:
             return
-        if order_by.whole != self._order_by.whole:
+        before = self._order_by
+        if order_by.whole != before.whole:
             self._whole = None  # another sort, another status
+        # A term typed on: only the books shown can still match.
+        narrower = (
+            self._whole is not None and before.terms and narrows(before.terms, order_by.terms)
+        )
         self._order_by = order_by
         self._stamp += 1
         self.beginResetModel()
-        self._ids = self._order()
+        self._ids = self._order(self._ids if narrower else None)
         self._pages.clear()
         self.endResetModel()
 
