@@ -217,26 +217,27 @@ class BookStatuses:
 
     def __init__(self) -> None:
         self._codes = bytearray()
-        self._names: list[str] = []
+        self._index: dict[str, int] = {}  # status -> its code
 
     @classmethod
     def read(cls) -> BookStatuses:
         """The statuses as the library has them now (a book without a reading state is
         unread)."""
         statuses = cls()
-        for book_id, status in database.execute_sql(
+        rows = database.execute_sql(
             "SELECT b.id, coalesce(r.status, 'unread') FROM book b"
             " LEFT OUTER JOIN reading_state r ON r.book_id = b.id"
-        ):
-            statuses.set(book_id, status)
+        ).fetchall()
+        codes = statuses._codes = bytearray([_NO_BOOK]) * (max((r[0] for r in rows), default=0) + 1)
+        index = statuses._index
+        for book_id, status in rows:
+            code = index.get(status)
+            codes[book_id] = index.setdefault(status, len(index)) if code is None else code
         return statuses
 
     def set(self, book_id: int, status: str) -> None:
         """Book `book_id`'s status is now `status`."""
-        names = self._names
-        code = names.index(status) if status in names else len(names)
-        if code == len(names):
-            names.append(status)
+        code = self._index.setdefault(status, len(self._index))
         codes = self._codes
         if book_id >= len(codes):
             codes.extend(bytes([_NO_BOOK]) * (book_id + 1 - len(codes)))
@@ -244,7 +245,7 @@ class BookStatuses:
 
     def counts(self) -> dict[str, int]:
         """How many books have each status (those no book has left out)."""
-        found = {name: self._codes.count(code) for code, name in enumerate(self._names)}
+        found = {name: self._codes.count(code) for name, code in self._index.items()}
         return {name: count for name, count in found.items() if count}
 
 

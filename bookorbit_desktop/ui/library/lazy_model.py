@@ -228,6 +228,9 @@ class LazyLibraryModel(BookColumns):
                 statuses.set(changed.id, changed.status)
             self._counts = None  # counted again from the statuses: a millisecond
             self.counts_changed.emit()  # also for books not shown
+        elif fresh.keys() - place.keys():  # a book not shown changed: count again
+            self._counts = None
+            self.counts_changed.emit()
         for book_id, row in sorted(place.items(), key=lambda item: item[1]):
             page = self._pages.get(row // PAGE_ROWS)
             book = fresh.get(book_id)

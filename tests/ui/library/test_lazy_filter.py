@@ -132,3 +132,28 @@ def test_a_change_made_while_filtering_reaches_the_filter_and_the_whole_table(
     for text in ("du", "", "aa", "e", "ra"):  # the next keystrokes narrow the order read now
         view.filter_edit.setText(text)
         assert shown(view) == scratch(service, text, order), text
+
+
+@pytest.mark.parametrize("first_read", ["worker", "refresh"])
+def test_a_status_changed_on_a_book_the_filter_hides_reaches_the_counts(
+    qtbot, service, library, first_read
+):
+    view = LibraryView()
+    qtbot.addWidget(view)
+    model = view.model
+    model.set_reader(service.table_books)
+    if first_read == "worker":  # as the window's first read, in a worker thread
+        assert model.show(model.find(None)())
+    else:  # F5
+        model.refresh()
+    view.filter_edit.setText("dune")
+    assert view.status_combo.itemText(0) == f"All books ({len(BOOKS)})"
+    assert model.status_counts == {"unread": len(BOOKS)}
+    with sqlite3.connect(library.db_file) as other:  # a device marks Emma (hidden) read
+        other.execute("UPDATE reading_state SET status = 'read' WHERE book_id = 2")
+    model.follow({2})
+    assert shown(view) == [3, 4]
+    assert model.status_counts == {"unread": len(BOOKS) - 1, "read": 1}
+    qtbot.waitUntil(
+        lambda: view.status_combo.itemText(view.status_combo.findData("read")).endswith("(1)")
+    )
