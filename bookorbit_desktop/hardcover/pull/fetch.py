@@ -55,15 +55,17 @@ def pulled_row(raw: Mapping[str, Any]) -> PulledRow:
 
 
 async def entry_pages(
-    client: HardcoverClient, user_id: int, since: str, offset: int = 0
-) -> AsyncIterator[tuple[list[Mapping[str, Any]], int]]:
-    """Pages of the user's entries changed at or after `since` (oldest change first), each with
-    the offset after it."""
+    client: HardcoverClient, user_id: int, since: str, after_id: int = 0
+) -> AsyncIterator[tuple[list[Mapping[str, Any]], tuple[str, int]]]:
+    """Pages of the user's entries changed after the cursor (`since`, `after_id`), oldest
+    change first, each with the cursor after it (its last row's timestamp and id)."""
+    cursor = (since, after_id)
     while True:
-        variables = {"userId": user_id, "since": since, "offset": offset}
+        variables = {"userId": user_id, "since": cursor[0], "afterId": cursor[1]}
         rows = (await client.execute("PullUserBooks", variables)).get("user_books") or []
-        offset += len(rows)
-        yield rows, offset
+        if rows:
+            cursor = (str(rows[-1].get("updated_at") or cursor[0]), int(rows[-1]["id"]))
+        yield rows, cursor
         if len(rows) < PAGE:
             return
 

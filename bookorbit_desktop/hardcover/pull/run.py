@@ -1,12 +1,13 @@
 """One pull pass: read what changed on Hardcover, keep it, and bring it into the library.
 
 A full pass (at start-up and after Sync Now) reads every entry and list, 100 a page; otherwise
-only what changed since the high-water mark: `updated_at >= mark`, so an entry written in the
-same instant as the last one read is read again rather than missed (reading it twice changes
-nothing). Each page is applied, then kept with the pull's place in one transaction: a process
-killed mid-pull resumes a full pass at the page it stopped on. A pull that fails (429, a lost
-connection, Hardcover unavailable) says so in `status()` and loses nothing; a refused token
-stops it like any request.
+only what changed after the high-water mark, the (updated_at, id) of the newest entry read: an
+entry stamped in the same instant but with a larger id is still read, none is read twice.
+Entries are paged by that key, not an offset, so one changed during a pass moves to its end and
+no row is skipped. Each page is applied, then kept with the pull's place in one transaction: a
+process killed mid-pull resumes a full pass at the page it stopped on. A pull that fails (429,
+a lost connection, Hardcover unavailable) says so in `status()` and loses nothing; a refused
+token stops it like any request.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ async def pull(client: HardcoverClient, user_id: int, *, full: bool = False) -> 
 
 
 def _place() -> dict[str, str | None]:
-    keys = (store.SINCE, store.FULL_OFFSET, store.FULL_PASS, store.FULL_MAX, store.LISTS_SINCE)
+    keys = [store.SINCE, store.SINCE_ID, store.FULL_OFFSET, store.FULL_PASS, store.FULL_MAX]
+    keys.append(store.LISTS_SINCE)
     return {key: store.state(key) for key in keys}
 
 
@@ -121,23 +123,22 @@ async def _full(
 ) -> None:
     resuming = place[store.FULL_OFFSET] is not None
     pass_no = int(place[store.FULL_PASS] or 0) + (0 if resuming else 1)
-    offset = int(place[store.FULL_OFFSET] or 0) if resuming else 0
-    newest = place[store.FULL_MAX] if resuming else None
-    # A full pass reads by (updated_at, id) from the start, so the offset stays valid.
-    async for rows, after in entry_pages(client, user_id, EPOCH, offset):
-        newest = _newest(rows, newest)
-        mark = {store.FULL_OFFSET: str(after), store.FULL_PASS: str(pass_no)}
-        applied = await off_loop(_keep, rows, pass_no, {**mark, store.FULL_MAX: newest})
+    cursor = (place[store.FULL_OFFSET] or EPOCH, int(place[store.FULL_MAX] or 0))
+    # Paged by the (updated_at, id) key: an entry changed meanwhile is read again at the end.
+    async for rows, after in entry_pages(client, user_id, *cursor):
+        cursor = after
+        mark = {store.FULL_OFFSET: after[0], store.FULL_MAX: str(after[1])}
+        applied = await off_loop(_keep, rows, pass_no, {**mark, store.FULL_PASS: str(pass_no)})
         _count(result, rows, applied)
     lists_newest = await _lists(client, user_id, EPOCH, pass_no, result)
 
     def done() -> None:
         store.forget_unseen(pass_no)
         store.forget_unseen_lists(pass_no)
-        since = max(filter(None, (newest, place[store.SINCE])), default=EPOCH)
         store.set_state(
             {
-                store.SINCE: since,
+                store.SINCE: cursor[0],
+                store.SINCE_ID: str(cursor[1]),
                 store.LISTS_SINCE: lists_newest,
                 store.FULL_OFFSET: None,
                 store.FULL_MAX: None,
@@ -150,12 +151,11 @@ async def _full(
 async def _since(
     client: HardcoverClient, user_id: int, place: dict[str, str | None], result: PullResult
 ) -> None:
-    since = place[store.SINCE] or EPOCH
+    cursor = (place[store.SINCE] or EPOCH, int(place[store.SINCE_ID] or 0))
     pass_no = int(place[store.FULL_PASS] or 0)
-    newest: str | None = since
-    async for rows, _after in entry_pages(client, user_id, since):
-        newest = _newest(rows, newest)
-        applied = await off_loop(_keep, rows, pass_no, {store.SINCE: newest})
+    async for rows, after in entry_pages(client, user_id, *cursor):
+        mark = {store.SINCE: after[0], store.SINCE_ID: str(after[1])}
+        applied = await off_loop(_keep, rows, pass_no, mark)
         _count(result, rows, applied)
     await _lists(client, user_id, place[store.LISTS_SINCE] or EPOCH, pass_no, result)
 

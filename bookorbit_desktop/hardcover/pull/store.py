@@ -1,6 +1,6 @@
 """What the pull keeps in the library database (`library.store.pull_schema`).
 
-Every write of one page is one transaction, and the pull's place (a full pass's offset, the
+Every write of one page is one transaction, and the pull's place (a full pass's cursor, the
 high-water mark) is written in the same transaction as the rows it covers: a process killed
 mid-pull resumes where the last page ended and never skips a row.
 """
@@ -15,8 +15,9 @@ from typing import Any
 
 from bookorbit_desktop.library.store.models import database
 
-FULL_OFFSET, FULL_PASS, SINCE, LISTS_SINCE = "full_offset", "full_pass", "since", "lists_since"
-FULL_MAX = "full_max"  # the newest timestamp a running full pass has seen
+FULL_OFFSET, FULL_PASS, SINCE, LISTS_SINCE = "full_cursor", "full_pass", "since", "lists_since"
+SINCE_ID = "since_id"  # with SINCE: the high-water mark (timestamp, id)
+FULL_MAX = "full_id"  # with FULL_OFFSET: a running full pass's cursor (timestamp, id)
 
 
 @dataclass(frozen=True)

@@ -159,3 +159,19 @@ async def test_a_conflict_ends_by_itself_once_both_sides_agree(world):
     await world.sync()
     assert listing() == []
     assert world.entry("a")["rating"] == 5.0
+
+
+async def test_an_entry_changed_during_a_full_pass_skips_no_other(world):
+    uid = world.hardcover.user_id
+    ids = [world.catalog.add_user_book(uid, world.catalog.add_book(f"D{n}")) for n in range(250)]
+
+    def after(name):  # between the first and second page, an early entry changes on the site
+        if name == "PullUserBooks" and world.hardcover.after_operation is not None:
+            world.hardcover.after_operation = None
+            edit_entry(world.catalog, ids[5], rating=2.0)
+
+    world.hardcover.after_operation = after
+    result = await pull(world.client, uid, full=True)
+    kept = {k["user_book_id"]: k for k in store.pulled()}
+    assert set(kept) == set(ids)  # with offsets, the row moved under the page edge was lost
+    assert kept[ids[5]]["rating"] == 2.0 and result.entries == 251
