@@ -129,6 +129,7 @@ def timed(action: Callable[[], object], runs: int) -> float:
 def measure(data_dir: Path, runs: int, every_row: bool = False) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from bookorbit_desktop.services.dashboard.rows import PageQuery, read_listing
     from bookorbit_desktop.services.hardcover import HardcoverService
     from bookorbit_desktop.services.library import LibraryService
     from bookorbit_desktop.ui.hardcover.controller import HardcoverController
@@ -172,6 +173,12 @@ def measure(data_dir: Path, runs: int, every_row: bool = False) -> dict[str, flo
             return statistics.median(times)
 
         figures = {"Hardcover page filled": timed_fill()}
+        # What the fill is made of: the account's state and the sync's waiting work (which the
+        # tray shows too), and the page's own rows and counts.
+        figures["Hardcover status read"] = timed(HardcoverService().status, runs)
+        figures["Hardcover page rows and counts read"] = timed(
+            lambda: read_listing(PageQuery()), runs
+        )
         _window, view, _controller = pages[-1]
 
         def scroll_to_end() -> None:  # the rows read so far, then the next ones as it gets there

@@ -30,12 +30,21 @@ STATES = (
     "removed",
 )
 
-_TABLES = (
+_SHOWN_TABLES = (
     "FROM book b LEFT JOIN reading_state r ON r.book_id = b.id"
     " LEFT JOIN hardcover_match m ON m.book_id = b.id"
-    " LEFT JOIN hardcover_sync s ON s.book_id = b.id"
+)
+_TABLES = (  # and what the state needs
+    f"{_SHOWN_TABLES} LEFT JOIN hardcover_sync s ON s.book_id = b.id"
     " LEFT JOIN sync_outbox o ON o.book_id = b.id"
 )
+
+
+def _tables(state: str | None) -> str:
+    """The tables a read of the books in `state` (None: any) joins: no more than it needs."""
+    return _SHOWN_TABLES if state is None else _TABLES
+
+
 SHOWN = "(m.book_id IS NOT NULL OR coalesce(r.status, 'unread') != 'unread')"
 STATE = (
     "(CASE WHEN m.state IN ('excluded', 'removed') THEN m.state"
@@ -186,8 +195,16 @@ def books_after(
     if descending:
         order = ", ".join(f"{column} DESC" for column in order.split(", "))
     rows = database.execute_sql(
-        f"{_COLUMNS} {_TABLES} WHERE {condition} ORDER BY {order} LIMIT ?", [*params, limit]
+        f"{_COLUMNS} {_tables(state)} WHERE {condition} ORDER BY {order} LIMIT ?", [*params, limit]
     )
+    return [Book(*row) for row in rows]
+
+
+def found_books(state: str | None, terms: Sequence[str]) -> list[Book]:
+    """Every shown book (in `state`) holding the search terms, in no order: a search reads
+    the few it finds at once (the search index finds them) rather than walking every title."""
+    condition, params = _where(state, terms)
+    rows = database.execute_sql(f"{_COLUMNS} {_tables(state)} WHERE {condition}", params)
     return [Book(*row) for row in rows]
 
 
@@ -211,7 +228,8 @@ def members(
     if not wanted:
         return []
     rows = database.execute_sql(
-        f"{_COLUMNS} {_TABLES} WHERE ({' OR '.join(wanted)}) AND {condition}", [*values, *params]
+        f"{_COLUMNS} {_tables(state)} WHERE ({' OR '.join(wanted)}) AND {condition}",
+        [*values, *params],
     )
     return [Book(*row) for row in rows]
 

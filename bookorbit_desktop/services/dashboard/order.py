@@ -60,6 +60,20 @@ class PageStream:
         self._placed: set[int] = set()
         self._by_hc: dict[int, list[Book]] = {}
         self._by_series: dict[str, list[Book]] = {}
+        self.total: int | None = None  # how many books it shows, when known
+        self._found: list[Book] | None = None  # a search's books, in order
+        if self.terms:
+            self._read_found()
+
+    def _read_found(self) -> None:
+        """A search: its books (the search index finds them) ordered and grouped here."""
+        found = self._in_order(dashboard_rows.found_books(self.state, self.terms))
+        self._found, self.total = found, len(found)
+        for book in found:
+            if book.series:
+                self._by_series.setdefault(book.series, []).append(book)
+            if book.hc is not None:
+                self._by_hc.setdefault(book.hc, []).append(book)
 
     def more(self, rows: int = 1) -> int:
         """Read at least `rows` more top-level rows (fewer at the end); how many were read."""
@@ -79,6 +93,10 @@ class PageStream:
             self.more(rows - len(self.layout.starts))
 
     def _window(self) -> list[Book]:
+        if self._found is not None:
+            window, self._found = self._found[:WINDOW], self._found[WINDOW:]
+            self.layout.complete = not self._found
+            return window
         if not self._phases:
             self.layout.complete = True
             return []

@@ -51,10 +51,10 @@ class PageQuery:
         stream.until(rows)
         return stream
 
-    def count(self, counts: Mapping[str, int]) -> int:
-        """How many books this query shows, with `counts` the books per state."""
-        if self.terms():
-            return dashboard_rows.count(self.state, self.terms())
+    def count(self, counts: Mapping[str, int], stream: PageStream) -> int:
+        """How many books `stream` (of this query) shows, with `counts` the books per state."""
+        if stream.total is not None:  # a search: its books are read at once
+            return stream.total
         return counts.get(self.state, 0) if self.state else sum(counts.values())
 
 
@@ -86,7 +86,7 @@ def read_listing(query: PageQuery, known: Sequence[int] = (), rows: int = 0) -> 
     books as they are now."""
     stream = query.stream(max(rows, FIRST_ROWS))
     counts = dashboard_rows.state_counts()
-    return PageListing(stream, counts, query.count(counts), read_rows(known))
+    return PageListing(stream, counts, query.count(counts, stream), read_rows(known))
 
 
 async def read_listing_later(

@@ -309,8 +309,9 @@ class HardcoverView(QWidget):
         """Show the rows the filters ask for now (the first screen read at once, the rest as
         the list scrolls)."""
         self.query = self.current_query()
-        self.model.show_stream(self.query.stream())
-        self._shown(self.query.count(self.counts))
+        stream = self.query.stream()
+        self.model.show_stream(stream)
+        self._shown(self.query.count(self.counts, stream))
 
     def _shown(self, shown: int) -> None:
         self.count_label.setText(f"{shown:,} of {books(sum(self.counts.values()))}")
@@ -320,16 +321,10 @@ class HardcoverView(QWidget):
 
     def _header_clicked(self, column: int) -> None:
         """The title's header turns the library's order around (the list's only order)."""
-        if column != 0:
-            return
-        self.query = replace(self.query, descending=not self.query.descending)
-        header = self.tree.horizontalHeader()
-        header.setSortIndicatorShown(True)
-        order = (
-            Qt.SortOrder.DescendingOrder if self.query.descending else Qt.SortOrder.AscendingOrder
-        )
-        header.setSortIndicator(0, order)
-        self.show_query()
+        if column == 0:
+            self.query = replace(self.query, descending=not self.query.descending)
+            self.tree.show_order(self.query.descending)
+            self.show_query()
 
     def _activated(self, index: QModelIndex) -> None:
         if self.model.book_at(index.row()) is not None:

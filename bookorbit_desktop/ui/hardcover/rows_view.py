@@ -86,6 +86,13 @@ class HardcoverRowsView(QTableView):
         assert isinstance(model, HardcoverRowsModel)
         return model
 
+    def show_order(self, descending: bool) -> None:
+        """The title's header shows which way the list runs."""
+        header = self.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        header.setSortIndicator(0, order)
+
     def set_row_height(self, height: int) -> None:
         self.verticalHeader().setDefaultSectionSize(height)
 
