@@ -9,6 +9,7 @@ Entries of books that are not in the library stay in the pull's store: the wishl
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -108,15 +109,32 @@ def apply_rows(rows: Iterable[store.PulledRow], *, now: float | None = None) -> 
                     applied.conflicts.append((leader, decision.field))
                 else:
                     if decision.outcome == FOLLOW:
-                        write_value(candidate.book_ids, decision.field, decision.remote, now=now)
+                        write_value(
+                            candidate.book_ids,
+                            decision.field,
+                            decision.remote,
+                            now=now,
+                            changed_at=_moment(row.updated_at, now),
+                        )
                         applied.followed.append((leader, decision.field))
                     snapshot = rebased(snapshot, decision.field, decision.remote)
             save_snapshot(candidate.book_ids, snapshot)
     return applied
 
 
-def write_value(book_ids: Iterable[int], name: str, value: Any, *, now: float) -> None:
-    """Hardcover's value of one field into the library copies, marked as Hardcover's."""
+def _moment(stamp: str | None, default: float) -> float:
+    """When Hardcover says the entry changed (its `updated_at`), as Unix seconds."""
+    try:
+        return dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return default
+
+
+def write_value(
+    book_ids: Iterable[int], name: str, value: Any, *, now: float, changed_at: float | None = None
+) -> None:
+    """Hardcover's value of one field into the library copies, marked as Hardcover's (with
+    `changed_at`, when it changed there, for the book panel)."""
     ids = list(book_ids)
     for book_id in ids:
         reading = ReadingState.get_or_none(ReadingState.book == book_id)
@@ -135,7 +153,7 @@ def write_value(book_ids: Iterable[int], name: str, value: Any, *, now: float) -
             continue
         reading.updated_at = now
         reading.save()
-    store.note_followed(ids, name, value, now=now)
+    store.note_followed(ids, name, value, now=changed_at or now)
 
 
 def save_snapshot(book_ids: Iterable[int], snapshot: Snapshot) -> None:

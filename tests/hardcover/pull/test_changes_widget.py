@@ -20,7 +20,7 @@ async def test_a_value_from_hardcover_shows_with_its_date(world, qtbot):
     qtbot.addWidget(widget)
     widget.show_book(book)
     await widget.task
-    today = dt.date.today().isoformat()
+    today = dt.datetime.fromtimestamp(world.clock()).date().isoformat()  # when it changed there
     assert not widget.isHidden()
     assert widget.marker.text() == f"From Hardcover: rating 4.5★ ({today})"
     assert widget.choices.isHidden()
