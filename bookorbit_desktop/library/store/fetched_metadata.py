@@ -69,7 +69,11 @@ def mark_pending(book_ids: Iterable[int], sources: Sequence[str], now: float) ->
 
 
 def save_answer(
-    book_id: int, source: str, status: str, message: str, candidates: list[dict[str, Any]],
+    book_id: int,
+    source: str,
+    status: str,
+    message: str,
+    candidates: list[dict[str, Any]],
     now: float,
 ) -> bool:
     """Store one source's answer for a book in one transaction: its state and, when it
@@ -94,9 +98,7 @@ def states(book_ids: Iterable[int] | None = None) -> list[FetchState]:
     query = MetadataFetch.select().order_by(MetadataFetch.book, MetadataFetch.source)
     if book_ids is not None:
         query = query.where(MetadataFetch.book.in_(list(book_ids)))
-    return [
-        FetchState(r.book_id, r.source, r.status, r.message, r.fetched_at) for r in query
-    ]
+    return [FetchState(r.book_id, r.source, r.status, r.message, r.fetched_at) for r in query]
 
 
 def failed_books() -> dict[int, list[str]]:
