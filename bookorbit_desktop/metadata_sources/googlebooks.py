@@ -2,11 +2,17 @@
 volume id (`volumes/{id}`), and by title and author (`q=intitle:… inauthor:…`).
 
 An API key is optional (kept in the OS keyring, `keys.GoogleBooksKey`) and sent as the `key`
-parameter; without one, requests share Google's anonymous quota. Google's documented default
-quota for the Books API is 1,000 requests a day per project (raised on request in the Cloud
-console); we pace at one request a second. What is sent: the ISBN, or the title and first
-author, and the key when there is one. Cover URLs are Google's thumbnails (`zoom=1`, about
-128 px wide; larger sizes only in a volume fetched by id), made https.
+parameter. Google's Books API documentation asks every request for public data to carry an
+API key (or an OAuth token) identifying a Cloud project, and counts the quota in queries per
+day per project (its Cloud console shows the figure and takes requests to raise it); it
+publishes no fixed default. Without a key, requests count against a quota shared by every
+key-less caller, which is often used up. Google answers HTTP 429 once a quota is spent, so the
+first 429 of a fetch stops Google Books for the rest of that fetch (every later book is
+"rate-limited" without a request; `metadata retry` asks again later) instead of spending a
+request a book on refusals. Requests are paced at one a second. What is sent: the ISBN, or
+the title and first author, and the key when there is one. Cover URLs are Google's
+thumbnails (`zoom=1`, about 128 px wide; larger sizes only in a volume fetched by id), made
+https.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bookorbit_desktop.library.metadata.languages import normalize_language
-from bookorbit_desktop.metadata_sources.records import Candidate, Lookup
+from bookorbit_desktop.metadata_sources.records import RATE_LIMITED, Candidate, Lookup, SourceError
 from bookorbit_desktop.metadata_sources.source import ISBN, isbn_then_search, same_title
 from bookorbit_desktop.metadata_sources.web import Pacer, get_json, malformed, number, text
 
@@ -27,8 +33,11 @@ LABEL = "Google Books"
 BASE_URL = "https://www.googleapis.com/books/v1"
 BASE_URL_ENV = "BOOKORBIT_GOOGLEBOOKS_URL"  # another address (a test double on loopback)
 REQUEST_INTERVAL = 1.0  # seconds
-DAILY_QUOTA = 1000  # Google's documented default per project
 SEARCH_LIMIT = 5
+QUOTA_SPENT = (
+    "Google Books refused more requests (HTTP 429: its quota, counted per day, is used up). "
+    "Retry later with `metadata retry`, or save your own API key with `metadata google-key`."
+)
 _IMAGE_SIZES = ("extraLarge", "large", "medium", "small", "thumbnail", "smallThumbnail")
 
 
@@ -91,6 +100,7 @@ class GoogleBooks:
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or BASE_URL).rstrip("/")
         self._key = api_key
         self.pacer = Pacer(REQUEST_INTERVAL if interval is None else interval)
+        self.spent: SourceError | None = None  # Google's 429, kept for the rest of the fetch
 
     def __repr__(self) -> str:  # never show the key
         return f"GoogleBooks(base_url={self.base_url!r})"
@@ -98,11 +108,28 @@ class GoogleBooks:
     def _params(self, **params: str) -> dict[str, str]:
         return {**params, "key": self._key} if self._key else params
 
+    async def _get(self, url: str, params: dict[str, str], *, missing_is_empty: bool) -> Any:
+        """One paced GET; after Google's first 429 no more requests (see the module doc)."""
+        if self.spent is not None:
+            raise self.spent
+        try:
+            return await get_json(
+                self.session,
+                url,
+                label=LABEL,
+                params=params,
+                pacer=self.pacer,
+                missing_is_empty=missing_is_empty,
+            )
+        except SourceError as error:
+            if error.status == RATE_LIMITED:
+                self.spent = SourceError(RATE_LIMITED, QUOTA_SPENT)
+                raise self.spent from None
+            raise
+
     async def _volumes(self, query: str, matched_by: str) -> list[Candidate]:
         params = self._params(q=query, maxResults=str(SEARCH_LIMIT), printType="books")
-        answer = await get_json(
-            self.session, f"{self.base_url}/volumes", label=LABEL, params=params, pacer=self.pacer
-        )
+        answer = await self._get(f"{self.base_url}/volumes", params, missing_is_empty=False)
         if not isinstance(answer, dict) or "totalItems" not in answer:
             raise malformed(LABEL, "totalItems")
         items = answer.get("items") or []
@@ -113,14 +140,8 @@ class GoogleBooks:
     async def by_identifier(self, kind: str, value: str) -> list[Candidate]:
         if kind == ISBN:
             return await self._volumes(f"isbn:{value}", "isbn")
-        answer = await get_json(
-            self.session,
-            f"{self.base_url}/volumes/{value}",
-            label=LABEL,
-            params=self._params(),
-            pacer=self.pacer,
-            missing_is_empty=True,
-        )
+        url = f"{self.base_url}/volumes/{value}"
+        answer = await self._get(url, self._params(), missing_is_empty=True)
         return [] if answer is None else [volume_candidate(answer, "id")]
 
     async def search(self, title: str, author: str | None) -> list[Candidate]:

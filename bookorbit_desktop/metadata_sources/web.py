@@ -10,6 +10,8 @@ request and maps the HTTP outcomes: 429 -> rate-limited, 401/403 and other refus
 from __future__ import annotations
 
 import asyncio
+import functools
+import importlib.metadata
 import json
 import os
 import time
@@ -32,12 +34,31 @@ from bookorbit_desktop.metadata_sources.records import (
 TIMEOUT_SECONDS = 10.0
 MAX_ANSWER_BYTES = 4 * 1024 * 1024  # a metadata answer is a few kilobytes
 # Open Library asks API users to name the app and a contact in the User-Agent. The contact is
-# the address in BOOKORBIT_CONTACT (an e-mail or web page), when the user gives one.
+# the project's own address from the installed package's metadata (pyproject's
+# [project.urls]: Homepage, Repository or Source), or the address in BOOKORBIT_CONTACT (an
+# e-mail or web page) when the user gives one, which comes first.
 CONTACT_ENV = "BOOKORBIT_CONTACT"
+DISTRIBUTION = "bookorbit-desktop"
+_URL_LABELS = ("homepage", "repository", "source")
+
+
+@functools.cache
+def project_url() -> str | None:
+    """The project's web address as its installed metadata gives it, or None."""
+    try:
+        meta = importlib.metadata.metadata(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    urls: dict[str, str] = {}
+    for entry in meta.get_all("Project-URL") or ():
+        label, _, url = entry.partition(",")
+        urls.setdefault(label.strip().casefold(), url.strip())
+    found = next((urls[k] for k in _URL_LABELS if urls.get(k)), None)
+    return found or (meta.get("Home-page") or "").strip() or None
 
 
 def user_agent() -> str:
-    contact = os.environ.get(CONTACT_ENV, "").strip()
+    contact = os.environ.get(CONTACT_ENV, "").strip() or project_url()
     about = f"BookOrbit Desktop ebook library; {contact}" if contact else "BookOrbit Desktop"
     return f"BookOrbitDesktop/{__version__} ({about})"
 

@@ -113,6 +113,21 @@ async def test_429_is_rate_limited(session):
     assert result.status == RATE_LIMITED
 
 
+async def test_after_a_429_the_fetch_asks_google_no_more(session):
+    """Google's quota is counted per day: the books after the first 429 are rate-limited
+    without a request each, and the message says what to do."""
+    source = GoogleBooks(session, interval=0.0)
+    other = Lookup(book_id=4, title="Another", authors=("Someone",), isbn13="9780140328721")
+    with aioresponses() as mock:
+        mock.get(VOLUMES, status=429, payload=recorded("google_429.json"), repeat=True)
+        first = await ask(source, STORY)
+        second = await ask(source, other)
+        sent = sum(len(calls) for calls in mock.requests.values())
+    assert (first.status, second.status) == (RATE_LIMITED, RATE_LIMITED)
+    assert sent == 1
+    assert "per day" in second.message and "metadata retry" in second.message
+
+
 async def test_a_refused_key_is_refused_with_what_to_check(session):
     source = GoogleBooks(session, api_key="AIzaWrongKey1234567", interval=0.0)
     with aioresponses() as mock:

@@ -67,6 +67,53 @@ async def test_the_user_agent_names_the_contact_the_user_gave(source, monkeypatc
     assert "reader@example.org" in call.kwargs["headers"]["User-Agent"]
 
 
+@pytest.fixture
+def installed_with_urls(monkeypatch):
+    """The installed package's metadata, naming the project's pages."""
+    import email.message
+    import importlib.metadata
+
+    from bookorbit_desktop.metadata_sources import web
+
+    meta = email.message.Message()
+    meta["Name"] = "bookorbit-desktop"
+    meta["Project-URL"] = "Documentation, https://docs.example.org/bookorbit"
+    meta["Project-URL"] = "Homepage, https://bookorbit.example.org"
+    real = importlib.metadata.metadata
+
+    def metadata(name: str):
+        return meta if name == web.DISTRIBUTION else real(name)
+
+    monkeypatch.setattr(importlib.metadata, "metadata", metadata)
+    web.project_url.cache_clear()
+    yield
+    web.project_url.cache_clear()
+
+
+async def test_the_user_agent_names_the_projects_homepage_as_the_contact(
+    source, installed_with_urls, monkeypatch
+):
+    monkeypatch.delenv("BOOKORBIT_CONTACT", raising=False)
+    with aioresponses() as mock:
+        mock.get(BOOKS_API, payload=recorded("openlibrary_isbn.json"))
+        await ask(source, FOX)
+        ((call,),) = mock.requests.values()
+    agent = call.kwargs["headers"]["User-Agent"]
+    assert agent.endswith("(BookOrbit Desktop ebook library; https://bookorbit.example.org)")
+
+
+async def test_a_contact_the_user_gives_comes_before_the_homepage(
+    source, installed_with_urls, monkeypatch
+):
+    monkeypatch.setenv("BOOKORBIT_CONTACT", "reader@example.org")
+    with aioresponses() as mock:
+        mock.get(BOOKS_API, payload=recorded("openlibrary_isbn.json"))
+        await ask(source, FOX)
+        ((call,),) = mock.requests.values()
+    agent = call.kwargs["headers"]["User-Agent"]
+    assert "reader@example.org" in agent and "bookorbit.example.org" not in agent
+
+
 async def test_an_unknown_isbn_falls_back_to_a_search_that_keeps_only_the_same_title(source):
     with aioresponses() as mock:
         mock.get(BOOKS_API, payload=recorded("openlibrary_isbn_none.json"))
