@@ -54,7 +54,8 @@ def project_url() -> str | None:
         label, _, url = entry.partition(",")
         urls.setdefault(label.strip().casefold(), url.strip())
     found = next((urls[k] for k in _URL_LABELS if urls.get(k)), None)
-    return found or (meta.get("Home-page") or "").strip() or None
+    home = next((u.strip() for u in meta.get_all("Home-page") or () if u.strip()), None)
+    return found or home
 
 
 def user_agent() -> str:
