@@ -20,6 +20,7 @@ from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.journal import register_journal_commands
 from bookorbit_desktop.cli.hardcover.match import register_match_commands
 from bookorbit_desktop.cli.hardcover.pull import register_pull_commands
+from bookorbit_desktop.cli.hardcover.shelves import register_shelf_commands
 from bookorbit_desktop.cli.hardcover.sync import register_sync_commands
 from bookorbit_desktop.cli.hardcover.token import (
     account_for,
@@ -80,6 +81,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     register_sync_commands(sub)
     register_journal_commands(sub)
     register_pull_commands(sub)
+    register_shelf_commands(sub)
     add_token_option_to_actions(sub)
 
 
