@@ -28,19 +28,15 @@ from bookorbit_desktop.hardcover.sync import copies, ledger
 from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.plan import awaiting_review
 from bookorbit_desktop.hardcover.sync.results import SyncProgress
+from bookorbit_desktop.hardcover.sync.waiting import Waiting
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.links import book_url
 from bookorbit_desktop.library.store.models import HardcoverMatch, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.library.store.sql import in_list
-from bookorbit_desktop.services.dashboard.rows import (
-    PageListing,
-    PageQuery,
-    other_copies,
-    read_listing,
-    states_of,
-)
+from bookorbit_desktop.services.dashboard.rows import PageListing, PageQuery, read_listing
+from bookorbit_desktop.services.dashboard.unchanged import Unchanged
 from bookorbit_desktop.services.hardcover_account import SYNC_ENABLED_KEY, HardcoverAccount
 from bookorbit_desktop.services.library import MatchInfo
 from bookorbit_desktop.services.sync import SyncReport, SyncService
@@ -202,6 +198,9 @@ class HardcoverService:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.account = account or HardcoverAccount(clock=clock)
+        # Read again only once something was written: opening the page after nothing changed
+        # does not count the whole library again.
+        self._work = Unchanged(self._read_work)
 
     @asynccontextmanager
     async def _client(self) -> AsyncIterator[HardcoverClient]:
@@ -214,7 +213,7 @@ class HardcoverService:
         """The account as remembered: reads the database, never the keyring."""
         status = self.account.status()
         check = self.account.keyring_check
-        work = sync_store.waiting_work()
+        work, held, review, to_pick = self._work()
         return HardcoverStatus(
             connected=status.connected,
             username=status.username,
@@ -227,10 +226,15 @@ class HardcoverService:
             last_sync=status.last_sync,
             pending=work.to_push,
             to_match=work.to_match,
-            held=outbox.held_count(),
-            awaiting_review=awaiting_review(),
-            to_pick=sync_store.to_pick_count(),
+            held=held,
+            awaiting_review=review,
+            to_pick=to_pick,
         )
+
+    def _read_work(self) -> tuple[Waiting, int, int, int]:
+        """What the next sync would do, counted over the whole library."""
+        held = outbox.held_count()
+        return sync_store.waiting_work(), held, awaiting_review(), sync_store.to_pick_count()
 
     async def check_keyring(self) -> None:
         """Ask the keyring (on a worker thread) whether a token is saved."""
@@ -286,14 +290,6 @@ class HardcoverService:
     ) -> HardcoverPage:
         """`page()` read in a worker thread on its own connection: the window keeps turning."""
         return await off_loop(self.page, matches=matches, query=query, known=known, rows=rows)
-
-    def page_states(self, book_ids: Sequence[int]) -> dict[int, str]:
-        """These books' states on the page (books it does not show are left out)."""
-        return states_of(book_ids)
-
-    def other_copies(self, book_id: int) -> list[int]:
-        """The other books linked to the Hardcover book this one is linked to."""
-        return other_copies(book_id)
 
     def queued_books(self) -> set[int]:
         """Books with a change Hardcover does not have yet."""

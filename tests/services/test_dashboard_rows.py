@@ -5,6 +5,7 @@ state and waiting change."""
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from collections import Counter
 
 from bookorbit_desktop.library.store import dashboard_rows
@@ -14,6 +15,7 @@ from bookorbit_desktop.library.store.models import (
     HardcoverSync,
     SyncOutbox,
 )
+from bookorbit_desktop.services.dashboard.unchanged import Unchanged
 from bookorbit_desktop.ui.hardcover import dashboard
 from tests.factories import add_book
 
@@ -47,3 +49,21 @@ def test_each_books_state_and_the_counts_are_the_dashboards(library):
     assert dashboard_rows.state_counts() == dict(Counter(expected.values()))
     for state in set(expected.values()):
         assert dashboard_rows.count(state, ()) == list(expected.values()).count(state)
+
+
+def test_whole_library_counts_are_read_again_once_something_is_written(library):
+    reads: list[int] = []
+
+    def read() -> int:
+        reads.append(1)
+        return len(reads)
+
+    kept = Unchanged(read)
+    assert kept() == 1 and kept() == 1  # nothing written since: not read again
+    add_book("Dune", status="reading")  # written on this connection
+    assert kept() == 2 and kept() == 2
+    other = sqlite3.connect(library.db_file)  # another process, say
+    with other:
+        other.execute("UPDATE reading_state SET progress = 0.5")
+    other.close()
+    assert kept() == 3

@@ -17,6 +17,7 @@ from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.library.store import dashboard_rows
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.services.dashboard.order import PageStream
+from bookorbit_desktop.services.dashboard.unchanged import Unchanged
 from bookorbit_desktop.services.library import BookRow, MatchInfo
 from bookorbit_desktop.services.library_rows import read_table
 
@@ -66,6 +67,9 @@ class PageListing:
     fresh: dict[int, PageRow] = field(default_factory=dict)  # the books asked for, as now
 
 
+_state_counts = Unchanged(dashboard_rows.state_counts)  # read again once something was written
+
+
 def read_rows(book_ids: Sequence[int]) -> dict[int, PageRow]:
     """These books with their match and state (books the page does not show are left out)."""
     from bookorbit_desktop.services.hardcover import match_details  # its match text
@@ -85,7 +89,7 @@ def read_listing(query: PageQuery, known: Sequence[int] = (), rows: int = 0) -> 
     """The rows of `query` (at least `rows` top-level rows), the counts, and the `known`
     books as they are now."""
     stream = query.stream(max(rows, FIRST_ROWS))
-    counts = dashboard_rows.state_counts()
+    counts = _state_counts()
     return PageListing(stream, counts, query.count(counts, stream), read_rows(known))
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.fields import attributes
+from bookorbit_desktop.services.dashboard.rows import other_copies, states_of
 from bookorbit_desktop.services.hardcover import HardcoverPage, HardcoverService, HardcoverStatus
 from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
@@ -91,7 +92,7 @@ class HardcoverController(QObject):
         view.send_position_requested.connect(self.send_position)
         view.sync_book_requested.connect(lambda book_id: self.sync_now([book_id]))
         view.selection_changed.connect(self.show_log)
-        view.copies_of = service.other_copies
+        view.copies_of = other_copies
         hub.changed.connect(view.show_sync_status)
         if cover_files is not None:
             view.show_covers(cover_files)
@@ -169,7 +170,7 @@ class HardcoverController(QObject):
         self.view.show_sync_status(self.hub.status)
         if page.listing is None:  # the account only
             return
-        self.failed_notice.follow(self.service.page_states)
+        self.failed_notice.follow(states_of)
         self.view.show_listing(page.listing)
         self.show_log(self.view.selected_book_id())
 
