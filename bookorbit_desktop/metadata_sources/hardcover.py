@@ -7,14 +7,20 @@ matching rules) may name the one Hardcover book a guarded title and author searc
 be this book. That search never guesses: when matching would not link, there is no
 candidate. What is sent: the edition id, the ISBN, or the title and first author, with the
 user's token (which never leaves the client's Authorization header).
+
+For a fetch of many books, `expect(books)` lets the linked editions and ISBNs go in chunks
+of 50 books a request (`hardcover_batch`): one request where a book-by-book fetch sends 50;
+only the books those do not find are searched for one by one. Every request made here is
+bounded by the 10 s metadata timeout, whatever timeout the client was made with.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.client import HardcoverClient, request_timeout
 from bookorbit_desktop.hardcover.api.errors import (
     AuthError,
     BadResponseError,
@@ -26,6 +32,7 @@ from bookorbit_desktop.hardcover.api.errors import (
 )
 from bookorbit_desktop.hardcover.api.records import contributors_from, series_from
 from bookorbit_desktop.library.metadata.isbn import parse_isbn
+from bookorbit_desktop.metadata_sources.hardcover_batch import EditionBatches
 from bookorbit_desktop.metadata_sources.records import (
     MALFORMED,
     RATE_LIMITED,
@@ -36,11 +43,21 @@ from bookorbit_desktop.metadata_sources.records import (
     SourceError,
 )
 from bookorbit_desktop.metadata_sources.source import ISBN, first_author, isbn13_of
-from bookorbit_desktop.metadata_sources.web import number, text
+from bookorbit_desktop.metadata_sources.web import TIMEOUT_SECONDS, number, text
 
 NAME = "hardcover"
 LABEL = "Hardcover"
 FindBook = Callable[[Lookup], Awaitable[int | None]]
+
+
+@contextlib.contextmanager
+def bounded() -> Iterator[None]:
+    """Every Hardcover request sent inside waits at most the metadata timeout per try."""
+    token = request_timeout.set(TIMEOUT_SECONDS)
+    try:
+        yield
+    finally:
+        request_timeout.reset(token)
 
 
 def failure(error: BaseException) -> SourceError:
@@ -117,10 +134,16 @@ class HardcoverSource:
     def __init__(self, client: HardcoverClient, *, find_book: FindBook | None = None) -> None:
         self.client = client
         self.find_book = find_book
+        self.batches: EditionBatches | None = None
+
+    def expect(self, books: Sequence[Lookup]) -> None:
+        """The books a fetch will look up: their editions are asked in chunks (module doc)."""
+        self.batches = EditionBatches(books, self._execute)
 
     async def _execute(self, operation: str, variables: dict[str, Any]) -> dict[str, Any]:
         try:
-            return await self.client.execute(operation, variables)
+            with bounded():
+                return await self.client.execute(operation, variables)
         except (HardcoverError, TimeoutError) as error:
             raise failure(error) from None
 
@@ -173,12 +196,15 @@ class HardcoverSource:
         if self.find_book is None:
             return []
         try:
-            book_id = await self.find_book(book)
+            with bounded():
+                book_id = await self.find_book(book)
         except (HardcoverError, TimeoutError) as error:
             raise failure(error) from None
         return [] if book_id is None else await self.by_book(book_id)
 
     async def lookup(self, book: Lookup) -> list[Candidate]:
+        if self.batches is not None and self.batches.covers(book):
+            return await self._batched(book, self.batches)
         if book.hardcover_edition_id is not None:
             found = await self.by_identifier("id", str(book.hardcover_edition_id))
             if found:
@@ -192,6 +218,22 @@ class HardcoverSource:
             found = await self.by_identifier(ISBN, isbn)
             if found:
                 return found
+        if first_author(book) is None and not book.title:
+            return []
+        return await self._found(book)
+
+    async def _batched(self, book: Lookup, batches: EditionBatches) -> list[Candidate]:
+        """`lookup` from the book's chunk: the same order (linked edition, linked book, ISBN,
+        guarded search), the first two answers read from one request for many books."""
+        rows = await batches.rows_of(book)
+        if rows.linked:
+            return [candidate_from(rows.linked[0]["book"], rows.linked[0], "edition")]
+        if book.hardcover_book_id is not None:
+            found = await self.by_book(book.hardcover_book_id, "linked")
+            if found:
+                return found
+        if rows.by_isbn:
+            return [candidate_from(row["book"], row, "isbn") for row in rows.by_isbn]
         if first_author(book) is None and not book.title:
             return []
         return await self._found(book)

@@ -230,6 +230,10 @@ class MetadataService:
                     progress(FetchProgress(done, len(books), book.book_id, results))
 
         async with self._open_sources(wanted) as (asked, fixed):
+            for source in asked:  # a source that asks about many books at once (Hardcover)
+                expect = getattr(source, "expect", None)
+                if expect is not None:
+                    expect(books)
             workers = [asyncio.create_task(work(asked, fixed)) for _ in range(BOOKS_AT_ONCE)]
             try:
                 await asyncio.gather(*workers)

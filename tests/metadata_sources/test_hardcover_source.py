@@ -169,3 +169,61 @@ async def test_malformed(client, payload):
         mock.post(URL, payload=payload)
         result = await ask(HardcoverSource(client), FOX)
     assert result.status == MALFORMED, result
+
+
+async def test_every_request_is_bounded_by_the_metadata_timeout_whatever_the_clients():
+    """The window's client waits 45 s; the source's requests (edition, ISBN and the guarded
+    search's own) wait 10 s a try, and the client's other requests keep its own timeout."""
+    from bookorbit_desktop.metadata_sources.web import TIMEOUT_SECONDS
+
+    async with aiohttp.ClientSession() as session:
+        window_client = HardcoverClient(
+            "hc_pat_test",
+            session=session,
+            endpoint=URL,
+            timeout=aiohttp.ClientTimeout(total=45),
+            retry=RetryPolicy(attempts=1, throttle_attempts=0),
+        )
+
+        async def searches(book: Lookup) -> int | None:
+            await window_client.execute("SearchBooks", {"query": book.title, "perPage": 10})
+            return None
+
+        source = HardcoverSource(window_client, find_book=searches)
+        with aioresponses() as mock:
+            mock.post(URL, payload={"data": {"editions": []}}, repeat=True)
+            mock.post(URL, payload={"data": {"search": {"results": {}}}}, repeat=True)
+            await ask(source, FOX)
+            asked = [c.kwargs["timeout"] for calls in mock.requests.values() for c in calls]
+            mock.requests.clear()
+            await window_client.execute("Me")
+            (other,) = [c.kwargs["timeout"] for calls in mock.requests.values() for c in calls]
+    assert len(asked) == 2
+    assert [t.total for t in asked] == [TIMEOUT_SECONDS, TIMEOUT_SECONDS]
+    assert other.total == 45
+
+
+async def test_a_batch_pages_past_100_rows_and_gives_each_book_only_its_own():
+    from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
+    from bookorbit_desktop.metadata_sources.hardcover_batch import EditionBatches
+
+    isbns = [f"978000000{n:03d}" + isbn13_check_digit(f"978000000{n:03d}") for n in range(3)]
+    books = [Lookup(book_id=n, title=f"T{n}", isbn13=isbns[n]) for n in range(3)]
+    calls: list[dict] = []
+
+    def row(n: int, isbn: str) -> dict:
+        return {"id": n, "isbn_13": isbn, "book": {"id": n}}
+
+    async def send(name: str, variables: dict) -> dict:
+        calls.append(variables)
+        if variables["offset"] == 0:  # a full page: 100 editions of the first ISBN
+            return {"editions": [row(n, isbns[0]) for n in range(100)]}
+        return {"editions": [row(1000, isbns[1])]}
+
+    batches = EditionBatches(books, send)
+    first, second, third = [await batches.rows_of(b) for b in books]
+    assert [c["offset"] for c in calls] == [0, 100]
+    assert calls[0]["isbn13"] == sorted(isbns)
+    assert [r["id"] for r in first.by_isbn] == [0, 1, 2, 3, 4]  # the 5 most read
+    assert [r["id"] for r in second.by_isbn] == [1000]
+    assert third.by_isbn == () and third.linked == ()

@@ -17,6 +17,7 @@ import os
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,9 @@ ENDPOINT_ENV = "BOOKORBIT_HARDCOVER_URL"
 USER_AGENT = f"BookOrbitDesktop/{__version__}"
 # Hardcover lets a query run 30 s; allow for that plus the trip.
 DEFAULT_TIMEOUT = {"total": 45, "connect": 15}  # seconds (aiohttp loads with the first client)
+# Seconds bounding each HTTP try of the requests sent in this context, instead of the client's
+# own timeout: set by a caller that must not wait long (a metadata fetch), whoever made the client.
+request_timeout: ContextVar[float | None] = ContextVar("hardcover_request_timeout", default=None)
 PAGE_SIZE = 100  # rows per page in our operations; Hardcover caps lists at 100
 # ISBNs per EditionsByIsbn request (one rate token each). A little under the 100-row page so
 # the usual one-edition-per-ISBN answer fits one page and needs no follow-up request.
@@ -219,8 +223,10 @@ class HardcoverClient:
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
         }
+        seconds = request_timeout.get()
+        bound = self._timeout if seconds is None else aiohttp.ClientTimeout(total=seconds)
         async with self._session.post(
-            self.endpoint, json=payload, headers=headers, timeout=self._timeout
+            self.endpoint, json=payload, headers=headers, timeout=bound
         ) as response:
             text = await response.text(errors="replace")
             return response.status, dict(response.headers), text
