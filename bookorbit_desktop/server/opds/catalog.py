@@ -25,6 +25,7 @@ from bookorbit_desktop.library.store.keyset import Cursor, Order
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.opds import queries as queries
+from bookorbit_desktop.server.opds import shelves as shelf_lists
 from bookorbit_desktop.server.opds.model import (
     ACQUISITION_TYPE,
     NAVIGATION_TYPE,
@@ -112,6 +113,12 @@ SECTIONS: tuple[BookList | Section, ...] = (
     Section("authors", "Authors", "Books by author", "authors"),
     Section("series", "Series", "Books by series, in series order", "series"),
     *_SHELVES,
+    Section(
+        "hardcover",
+        "Hardcover shelves",
+        "Want to Read, Currently Reading and your lists on Hardcover",
+        "hardcover_shelves",
+    ),
 )
 
 
@@ -306,6 +313,34 @@ class Catalog:
         return self.books(
             _series_id(name), feed_line(name), page, href, up=self.urls.feed("series")
         )
+
+    def hardcover_shelves(self, request: web.Request) -> Feed:
+        page = shelf_lists.shelves(page_cursor(request, shelf_lists.SHELVES), page_size())
+        entries = [
+            NavEntry(
+                f"urn:bookorbit:shelf:{shelf.key}",
+                shelf.name,
+                self.urls.feed(f"hardcover/{shelf.key}"),
+                ACQUISITION_TYPE,
+                _count(shelf.books),
+                count=shelf.books,
+            )
+            for shelf in page.items
+        ]
+        feed_id = "urn:bookorbit:opds:hardcover"
+        return self.navigation(feed_id, "Hardcover shelves", page, "hardcover", entries)
+
+    def shelf_books(self, request: web.Request) -> Feed:
+        key = request.match_info["shelf"]
+        name = shelf_lists.shelf_name(key)
+        if name is None:
+            raise web.HTTPNotFound(text="You have no such shelf on Hardcover.\n")
+        cursor = page_cursor(request, queries.BY_TITLE)
+        page = shelf_lists.shelf_books(key, cursor, page_size())
+        href = partial(self.urls.feed, f"hardcover/{key}")
+        feed_id = f"urn:bookorbit:shelf:{key}"
+        up = self.urls.feed("hardcover")
+        return self.books(feed_id, feed_line(name), page, href, up=up)
 
     def search(self, request: web.Request) -> Feed:
         query = request.query.get(self.urls.search_param, "")

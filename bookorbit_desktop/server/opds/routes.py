@@ -1,7 +1,8 @@
 """The OPDS 1.2 catalog KOReader browses and downloads books from, mounted under /opds.
 
 The root navigation feed leads to Recently added (newest first, what KOReader's catalog sync
-follows), All books, Authors, Series, Currently reading, Want to read and Read; every feed
+follows), All books, Authors, Series, Currently reading, Want to read, Read and the Hardcover
+shelves (Want to Read, Currently Reading and the user's lists, from the pull); every feed
 links the OpenSearch description for search. The same feeds are served as OPDS 2.0 JSON under
 /opds/v2 (`catalog` makes each page once, `feeds` or `opds2` writes it); each root links the
 other as `alternate`. Feeds and files all need the sync account's credentials (HTTP Basic)
@@ -31,6 +32,7 @@ from bookorbit_desktop.server.opds.downloads import make_cover_handlers, make_do
 from bookorbit_desktop.server.opds.feeds import feed_document, opensearch_description
 from bookorbit_desktop.server.opds.model import NAVIGATION_TYPE, OPDS2_TYPE, CatalogUrls, Feed
 from bookorbit_desktop.server.opds.opds2.writer import json_document
+from bookorbit_desktop.server.opds.shelves import SHELF_KEY
 from bookorbit_desktop.server.workers import LibraryBusyError
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ FEEDS: tuple[tuple[str, str], ...] = (
     ("/authors/{author_id:" + _ID + "}", "author_books"),
     ("/series/books", "series_books"),
     ("/search", "search"),
+    ("/hardcover/{shelf:" + SHELF_KEY + "}", "shelf_books"),
 )
 
 

@@ -175,6 +175,7 @@ async def test_root_lists_every_section_with_koreader_readable_links(catalog: Ca
         "Currently reading",
         "Want to read",
         "Read",
+        "Hardcover shelves",
     ]
     assert sections["Recently added"].get("rel") == "http://opds-spec.org/sort/new"
     assert sections["Authors"].get("type").endswith("kind=navigation")

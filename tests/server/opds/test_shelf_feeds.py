@@ -1,0 +1,101 @@
+"""The Hardcover shelves in the catalog, over loopback: a navigation feed of the shelves and a
+paged acquisition feed of each shelf's books in the library (never a book waiting in the Inbox
+or without a file), valid as OPDS 1.2 (jing) and as OPDS 2.0 (the JSON schemas)."""
+
+from __future__ import annotations
+
+from bookorbit_desktop.hardcover.matching.store import pin
+from bookorbit_desktop.hardcover.pull import store as pulled
+from bookorbit_desktop.library.store import inbox
+from bookorbit_desktop.library.store.settings import set_setting
+from tests.factories import add_book
+from tests.server.opds.json_support import json_feed, navigation_titles, walk_json_pages
+from tests.server.opds.support import (
+    A,
+    Catalog,
+    assert_feed_structure,
+    catalog_fixture,  # noqa: F401  (the `catalog` fixture)
+    entry_titles,
+    jing_validate,
+    walk_pages,
+    write_book_file,
+)
+
+WANT, READING = 1, 2
+
+
+def _shelves(paths) -> dict[str, int]:
+    """Library books linked to Hardcover books on the shelves (hc ids 11…), pulled."""
+    folder = paths.data_dir / "books"
+    books, rows = {}, []
+    for hc_id, title, status, has_file in (
+        (11, "Anathem", WANT, True),
+        (12, "Blindsight", WANT, True),
+        (13, "Cryptonomicon", READING, True),
+        (14, "Dhalgren", WANT, True),  # waits in the Inbox
+        (15, "Excession", WANT, False),  # no file
+        (16, "Foundation", WANT, True),  # on the shelf, but linked to nothing
+    ):
+        file = write_book_file(folder, f"{hc_id}.epub", title.encode()) if has_file else None
+        book = add_book(title, ["Some Author"], file=file)
+        books[title] = book.id
+        rows.append(pulled.PulledRow(100 + hc_id, hc_id, {"status_id": status}, None, title=title))
+        if hc_id != 16:
+            pin(book.id, hc_id, edition_id=None, edition_pages=None, reason="picked")
+    inbox.hold([books["Dhalgren"]])
+    pulled.save_page(rows, 1, {})
+    pulled.save_lists(
+        [{"id": 7, "name": "Space & <Time>", "slug": "space", "book_ids": [13, 11, 99]}], 1, {}
+    )
+    return books
+
+
+async def test_the_shelves_and_their_books_in_atom(catalog: Catalog, tmp_path):
+    _shelves(catalog.ctx.paths)
+    root, root_raw = await catalog.feed("/opds/")
+    assert "Hardcover shelves" in entry_titles(root)
+    nav, nav_raw = await catalog.feed("/opds/hardcover")
+    assert_feed_structure(nav, acquisition=False)
+    assert entry_titles(nav) == ["Want to Read", "Currently Reading", "Space & <Time>"]
+    counts = [e.findtext(f"{A}content") for e in nav.findall(f"{A}entry")]
+    assert counts == ["2 books", "1 book", "2 books"]
+    set_setting("opds.page_size", 1)  # keyset paging: one book a page
+    pages = await walk_pages(catalog, "/opds/hardcover/want-to-read")
+    assert [t for page in pages for t in entry_titles(page)] == ["Anathem", "Blindsight"]
+    for page in pages:
+        assert_feed_structure(page, acquisition=True)
+    listed, listed_raw = await catalog.feed("/opds/hardcover/list-7")
+    assert entry_titles(listed) == ["Anathem"]  # the page size: 1
+    empty, empty_raw = await catalog.feed("/opds/hardcover/currently-reading")
+    assert entry_titles(empty) == ["Cryptonomicon"]
+    bodies = [root_raw, nav_raw, listed_raw, empty_raw]
+    bodies += [(await catalog.feed("/opds/hardcover/want-to-read"))[1]]
+    jing_validate(bodies, tmp_path / "jing")
+
+
+async def test_the_shelves_in_opds2_json_are_valid(catalog: Catalog):
+    _shelves(catalog.ctx.paths)
+    nav = await json_feed(catalog, "/opds/v2/hardcover")  # validated against the schema there
+    assert navigation_titles(nav) == ["Want to Read", "Currently Reading", "Space & <Time>"]
+    assert [item["href"] for item in nav["navigation"]] == [
+        "/opds/v2/hardcover/want-to-read",
+        "/opds/v2/hardcover/currently-reading",
+        "/opds/v2/hardcover/list-7",
+    ]
+    set_setting("opds.page_size", 1)
+    pages = await walk_json_pages(catalog, "/opds/v2/hardcover/want-to-read")
+    titles = [p["metadata"]["title"] for page in pages for p in page.get("publications", [])]
+    assert titles == ["Anathem", "Blindsight"]
+    listed = await json_feed(catalog, "/opds/v2/hardcover/list-7")
+    assert [p["metadata"]["title"] for p in listed["publications"]] == ["Anathem"]
+
+
+async def test_an_unknown_shelf_is_not_found_and_no_shelves_is_an_empty_feed(catalog: Catalog):
+    response = await catalog.get("/opds/hardcover/list-999")
+    assert response.status == 404
+    response = await catalog.get("/opds/hardcover/wishlist")
+    assert response.status == 404
+    nav, _raw = await catalog.feed("/opds/hardcover")
+    assert entry_titles(nav) == ["Want to Read", "Currently Reading"]
+    document = await json_feed(catalog, "/opds/v2/hardcover/want-to-read")
+    assert "publications" not in document or document["publications"] == []
