@@ -27,9 +27,11 @@ from bookorbit_desktop.hardcover.pull.rule import (
     remote_values,
     same,
 )
+from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync import store as sync_store
-from bookorbit_desktop.hardcover.sync.model import Read, Remote, Snapshot
+from bookorbit_desktop.hardcover.sync.model import PRIVACY_IDS, Read, Remote, Snapshot
 from bookorbit_desktop.library.reading.sources import HARDCOVER
+from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
     HardcoverMatch,
     HardcoverSync,
@@ -91,16 +93,18 @@ def apply_rows(rows: Iterable[store.PulledRow], *, now: float | None = None) -> 
         leader = candidate.local.book_id
         reading = ReadingState.get_by_id(leader)
         ours = local_values(reading.status, reading.rating, reading.started, reading.finished)
-        open_fields = set()
+        ours.update(changed_privacy(snapshot, candidate.book_ids))
+        open_fields = {}
         for conflict in store.conflicts(candidate.book_ids):
-            if same(ours.get(conflict.field), remote.get(conflict.field, conflict.remote)):
+            mine = ours.get(conflict.field, conflict.local)
+            if same(mine, remote.get(conflict.field, conflict.remote)):
                 store.drop_conflict(conflict.book_id, conflict.field)  # the sides agree now
             else:
-                open_fields.add(conflict.field)
+                open_fields[conflict.field] = mine
         with database.atomic():
             for decision in decide(ours, remote, snapshot):
                 if decision.field in open_fields:  # still undecided: keep its newest value
-                    mine = ours.get(decision.field)
+                    mine = open_fields[decision.field]
                     store.note_conflict(leader, decision.field, mine, decision.remote, now=now)
                 elif decision.outcome == CONFLICT:
                     store.note_conflict(
@@ -120,6 +124,18 @@ def apply_rows(rows: Iterable[store.PulledRow], *, now: float | None = None) -> 
                     snapshot = rebased(snapshot, decision.field, decision.remote)
             save_snapshot(candidate.book_ids, snapshot)
     return applied
+
+
+def changed_privacy(snapshot: Snapshot, book_ids: Iterable[int]) -> dict[str, Any]:
+    """The library's privacy for the entry when the user changed the setting since the last
+    sync (a settings change waits in the outbox) and the push manages the entry's privacy
+    (BookOrbit created it, or "privacy for all"); else nothing: Hardcover's change is taken."""
+    chosen = sync_settings.load()
+    if not (snapshot.created_by_us or chosen.privacy_for_all):
+        return {}
+    if not any(outbox.SETTINGS in q.kinds for q in outbox.queued(book_ids)):
+        return {}
+    return {"privacy_id": PRIVACY_IDS.get(chosen.privacy)}  # None: the account's default
 
 
 def _moment(stamp: str | None, default: float) -> float:

@@ -12,8 +12,11 @@ for) and `confirmed` (what Hardcover then had). For each field the library and H
 | changed                  | changed to another value   | conflict: shown, nothing sent for the |
 |                          |                            | field until the user picks a side     |
 
-Privacy has no value of its own in the library: a change on Hardcover is recorded (shown "from
-Hardcover") and becomes the base so the push does not send it back.
+Privacy has no value of its own in the reading state: the library's side is the sync settings'
+privacy, and it counts as changed only when the user changed the setting since the last sync
+for an entry whose privacy the push manages (`apply` passes it then, else not at all). Hardcover's
+change is then taken as the entry's own privacy (`held`), shown "from Hardcover", and becomes the
+base, so no later push sends the setting back over it.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def decide(
         theirs = remote[name]
         if same(theirs, snapshot.confirmed.get(name)):
             continue
-        if name not in LIBRARY_FIELDS:
+        if name not in LIBRARY_FIELDS and name not in local:
             decisions.append(Decision(name, FOLLOW, None, theirs))
             continue
         ours = local.get(name)

@@ -190,6 +190,19 @@ def followed(book_id: int) -> dict[str, tuple[Any, float]]:
     }
 
 
+def followed_field(field: str) -> dict[int, Any]:
+    """Every book's value of one field that last came from Hardcover: book id -> value."""
+    return {
+        r[0]: json.loads(r[1]) if r[1] else None
+        for r in _rows("SELECT book_id, value FROM hardcover_followed WHERE field = ?", (field,))
+    }
+
+
+def forget_field(field: str) -> None:
+    """Forget every book's value of `field` that came from Hardcover (the user's word now)."""
+    database.execute_sql("DELETE FROM hardcover_followed WHERE field = ?", (field,))
+
+
 def forget_followed(book_ids: Iterable[int], field: str) -> None:
     for book_id in book_ids:
         database.execute_sql(

@@ -74,6 +74,9 @@ class Local:
     # Dates the library has but that disagree with each other (`desired`): the entry keeps
     # Hardcover's for them until the user settles it.
     kept_dates: frozenset[str] = frozenset()
+    # The privacy this entry keeps instead of the settings' (`pull.held`): Hardcover's, taken
+    # by the pull or held while it conflicts with the user's change here.
+    privacy_id: int | None = None
 
     @property
     def status_id(self) -> int | None:
@@ -226,7 +229,7 @@ def wanted_for(local: Local, options: Options) -> Wanted | None:
     return Wanted(
         status_id=status_id,
         rating=local.rating,
-        privacy_id=options.privacy_id,
+        privacy_id=local.privacy_id if local.privacy_id is not None else options.privacy_id,
         edition_id=local.edition_id,
         started=local.started if kind != NO_READ else None,
         finished=local.finished if kind == FINISHED_READ else None,

@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bookorbit_desktop.hardcover.sync.kept import kept_bases
 from bookorbit_desktop.hardcover.sync.model import (
     FINISHED_READ,
     NO_READ,
@@ -414,5 +415,5 @@ def snapshot_after(
         read_id=tracking.read_id,
         read_owned=tracking.read_owned,
         wanted=want.to_json() if want is not None else {},
-        confirmed=confirmed_values(remote, tracking.read_id),
+        confirmed=kept_bases(want, confirmed_values(remote, tracking.read_id), tracking),
     )

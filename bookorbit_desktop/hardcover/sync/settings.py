@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.hardcover.pull import store as pulled_store
 from bookorbit_desktop.hardcover.sync.model import PRIVACY_IDS, PUBLIC, Options
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import HardcoverSync
@@ -106,6 +107,9 @@ def save(
             set_setting(key, value)
     after = load()
     if (after.privacy, after.privacy_for_all) != (before.privacy, before.privacy_for_all):
+        # The user's word now: privacy taken from Hardcover by the pull gives way to it, and
+        # where Hardcover changed it too since the last sync, the pull records a conflict.
+        pulled_store.forget_field("privacy_id")
         synced = HardcoverSync.select(HardcoverSync.book).where(
             HardcoverSync.user_book_id.is_null(False)
         )

@@ -5,7 +5,7 @@ Pure."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bookorbit_desktop.hardcover.sync.model import READ, Snapshot
@@ -29,6 +29,9 @@ class Tracking:
     # The open reads before this push wrote anything: (read id, its edition, how far in). An
     # edition change moves a read but keeps its page number, which then measures nothing.
     shares: tuple[tuple[int, int | None, float], ...] = ()
+    # The snapshot this push started from (None for an entry new to it): the base whose
+    # Hardcover-side values stay when the push kept Hardcover's edit (`snapshot_after`).
+    base: Snapshot | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, snapshot: Snapshot | None, step: Mapping[str, Any] | None = None) -> Tracking:
@@ -43,6 +46,7 @@ class Tracking:
             seen_reads=frozenset(int(r) for r in seen) if seen is not None else None,
             stamped_finish=bool(step.get("stamped_finish")),
             shares=tuple((int(r), e, float(s)) for r, e, s in step.get("shares") or ()),
+            base=snapshot,
         )
 
     def moved_share(self, read_id: int, edition_id: int | None) -> float | None:

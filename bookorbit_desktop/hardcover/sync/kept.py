@@ -1,0 +1,45 @@
+"""What a snapshot remembers of a field the push left as Hardcover has it. Pure.
+
+The three-way rule (`reconcile._differs`) keeps a value the user changed on hardcover.app when
+the library did not change it since the base. Once the push is confirmed, the new snapshot
+would take Hardcover's value as the base's "confirmed" side while the library still wants its
+own: on the next push neither side would look changed, and the library's value would go out,
+overwriting the user's edit there. So for such a field the base keeps Hardcover's side as it
+was: Hardcover's edit stays an edit (kept, and taken by the next pull) until the user changes
+the field in the library, which is then a conflict (`pull.rule`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bookorbit_desktop.hardcover.sync.model import Wanted
+    from bookorbit_desktop.hardcover.sync.steps import Tracking
+
+# The fields both sides edit; the read's dates only while the same read is synced.
+ENTRY_FIELDS = ("status_id", "rating", "privacy_id", "edition_id")
+READ_FIELDS = ("started", "finished")
+
+
+def kept_bases(
+    want: Wanted | None, confirmed: Mapping[str, Any], tracking: Tracking
+) -> dict[str, Any]:
+    """`confirmed` with the base's own value for each field the push kept as Hardcover's."""
+    base, found = tracking.base, dict(confirmed)
+    if want is None or base is None or not base.confirmed:
+        return found
+    wanted = want.to_json()
+    # A date Hardcover stamped in answer to our own status write is not the user's edit.
+    same_read = base.read_id == tracking.read_id and not tracking.stamped_finish
+    names = ENTRY_FIELDS + (READ_FIELDS if same_read else ())
+    for name in names:
+        if name not in base.confirmed or name not in found:
+            continue
+        theirs, ours = found[name], wanted.get(name)
+        library_unchanged = ours == base.wanted.get(name)
+        hardcover_changed = theirs != base.confirmed[name]
+        if theirs != ours and library_unchanged and hardcover_changed:
+            found[name] = base.confirmed[name]
+    return found
