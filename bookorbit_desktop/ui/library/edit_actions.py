@@ -1,6 +1,9 @@
 """The library's "Edit Metadata…" and "Remove from Library…" actions for the selected books: in
 the main window's Edit menu, in the context menu of the table and the cover grid, on Ctrl+E
-anywhere in the window and on Delete in the table or grid.
+anywhere in the window and on Delete in the table or grid. "Fetch Metadata…" (`ui.metadata`)
+joins them in the context menus (also the book panel's) and on Ctrl+Shift+D. The Inbox page's
+Edit… and Fetch Metadata… act on the books it holds (they are not in the table, where these
+actions otherwise take their books from) and then read the Inbox again.
 
 The dialogs act through `services.book_edits` (the library's operations); `on_saved` (book id)
 then refreshes that book in the table and the book panel, as after a reading edit, and
@@ -17,11 +20,14 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.book_edits import BookEditService
+from bookorbit_desktop.services.metadata import MetadataService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
+from bookorbit_desktop.ui.library.inbox_view import InboxView
 from bookorbit_desktop.ui.library.remove_dialog import RemoveDialog
 from bookorbit_desktop.ui.library.view import LibraryView
+from bookorbit_desktop.ui.metadata.actions import MetadataActions
 
 EDIT_SHORTCUT = "Ctrl+E"
 
@@ -34,9 +40,14 @@ class BookActions(QObject):
         library: LibraryView,
         on_saved: Callable[[int], None] | None = None,
         on_removed: Callable[[], None] | None = None,
+        metadata: MetadataService | None = None,
     ) -> None:
         super().__init__(window)
         self.on_saved, self.on_removed = on_saved, on_removed
+        self.inbox = window.findChild(InboxView)
+        self.metadata = MetadataActions(
+            metadata or MetadataService(service.paths), window, library, self._after_edit
+        )
         self.service, self.window, self.library = service, window, library
         self.dialog: EditDialog | None = None
         self.remove_dialog: RemoveDialog | None = None
@@ -63,6 +74,10 @@ class BookActions(QObject):
         panel = getattr(window, "book_panel", None)
         if isinstance(panel, BookPanel):  # its Edit… button edits the book it shows
             panel.edit_requested.connect(lambda book_id: self.edit_books([book_id]))
+            self.metadata.add_to_panel(panel, lambda: panel.book_id)
+        if self.inbox is not None:  # held books: edited and fetched from the Inbox page
+            self.inbox.edit_requested.connect(self.edit_books)
+            self.inbox.fetch_requested.connect(self.metadata.fetch_books)
         for view in (library.table, library.grid):  # their context menus
             if view.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
                 view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -91,13 +106,18 @@ class BookActions(QObject):
 
     def _save(self, book_ids: tuple[int, ...], typed: Mapping[str, str], cover: str | None) -> None:
         self.service.save(book_ids, typed, cover)
-        if self.on_saved is not None:
-            for book_id in book_ids:
-                self.on_saved(book_id)
+        for book_id in book_ids:
+            self._after_edit(book_id)
         count = len(book_ids)
         self.window.statusBar().showMessage(
             "Saved the book." if count == 1 else f"Saved {count} books.", 6000
         )
+
+    def _after_edit(self, book_id: int) -> None:
+        if self.on_saved is not None:
+            self.on_saved(book_id)
+        if self.inbox is not None:  # a held book's new title shows there
+            self.inbox.refresh()
 
     def remove_selected(self) -> RemoveDialog | None:
         """Ask before removing the selected books (nothing when none is selected)."""

@@ -1,5 +1,8 @@
 """The Inbox page: newly imported books waiting for approval, with Approve, Approve All and
-Remove. Shown as a tab beside the library while the Inbox is on or holds books.
+Remove, and Edit… and Fetch Metadata… to correct a held book before approving it (asked of
+the window's book actions through `edit_requested` / `fetch_requested`: a held book is not in
+the library table, where those actions otherwise take their books from). Shown as a tab
+beside the library while the Inbox is on or holds books.
 
 The books are read and changed off the window's thread (`services.inbox.later`); after a
 change the page reports the new count (`counted`), which the tab title and the tray tooltip
@@ -59,6 +62,8 @@ class InboxView(QWidget):
     counted = Signal(int)
     approved = Signal(list)
     message = Signal(str)
+    edit_requested = Signal(list)  # the selected held books' ids: open the Edit dialog
+    fetch_requested = Signal(list)  # ... fetch their metadata
 
     def __init__(self, paths: Paths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,9 +71,9 @@ class InboxView(QWidget):
         self._books: list[InboxBook] = []
         self._busy: asyncio.Task[None] | None = None
         intro = wrapped_label(
-            "Newly imported books wait here for your approval. Check their metadata (edit a "
-            "book from the library after approving it), then approve them to add them to the "
-            "library and the catalog."
+            "Newly imported books wait here for your approval. Check their metadata (Edit… "
+            "or Fetch Metadata…), then approve them to add them to the library and the "
+            "catalog."
         )
         self.tree = flat_list(HEADERS)
         self.tree.setAccessibleName("Books in the Inbox")
@@ -85,6 +90,14 @@ class InboxView(QWidget):
             "&Remove…", self.remove_selected, tip="Remove the selected books (files stay on disk)"
         )
         self.refresh_button = push_button("Re&fresh", self.refresh)
+        self.edit_button = push_button(
+            "E&dit…", self.edit_selected, tip="Correct the selected books' metadata"
+        )
+        self.fetch_button = push_button(
+            "Fetch &Metadata…",
+            self.fetch_selected,
+            tip="Compare the selected books with Hardcover, Open Library and Google Books",
+        )
         remove_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree)
         remove_key.activated.connect(self.remove_selected)
         layout = QVBoxLayout(self)
@@ -93,6 +106,8 @@ class InboxView(QWidget):
         layout.addLayout(
             button_row(
                 self.refresh_button,
+                self.edit_button,
+                self.fetch_button,
                 self.remove_button,
                 self.approve_all_button,
                 self.approve_button,
@@ -115,6 +130,19 @@ class InboxView(QWidget):
 
     def selected_ids(self) -> list[int]:
         return [int(item.data(0, Qt.ItemDataRole.UserRole)) for item in self.tree.selectedItems()]
+
+    def edit_selected(self) -> list[int]:
+        """Ask for the Edit dialog of the selected books (still held); their ids."""
+        ids = self.selected_ids()
+        if ids:
+            self.edit_requested.emit(ids)
+        return ids
+
+    def fetch_selected(self) -> list[int]:
+        ids = self.selected_ids()
+        if ids:
+            self.fetch_requested.emit(ids)
+        return ids
 
     def approve_selected(self) -> asyncio.Task[None] | None:
         ids = self.selected_ids()
@@ -213,6 +241,8 @@ class InboxView(QWidget):
         selected = bool(self.tree.selectedItems())
         self.approve_button.setEnabled(idle and selected)
         self.remove_button.setEnabled(idle and selected)
+        self.edit_button.setEnabled(idle and selected)
+        self.fetch_button.setEnabled(idle and selected)
         self.approve_all_button.setEnabled(idle and bool(self._books))
 
 

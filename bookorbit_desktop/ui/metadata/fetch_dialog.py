@@ -1,0 +1,135 @@
+"""Fetch Metadata… for one book: the sources are asked in the background (a status line per
+source as each answers, Stop to give up), then their values are shown beside the book's own
+(`diff_pane`), and Apply saves the ticked ones as the user's edit.
+
+The dialog never blocks the window: the fetch is a task on the event loop (the service runs the
+database in worker threads), and Stop cancels it; what was stored before stays.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services import book_titles
+from bookorbit_desktop.services.metadata import FetchProgress, MetadataService
+from bookorbit_desktop.ui.asyncqt import error_text, spawn
+from bookorbit_desktop.ui.metadata.diff_pane import DiffPane
+from bookorbit_desktop.ui.metadata.texts import source_label, status_line
+from bookorbit_desktop.ui.widgets import wrapped_label
+
+
+class FetchDialog(QDialog):
+    """`fetched(book_id)` once the answers are shown; `saved(book_id, text)` after Apply."""
+
+    fetched = Signal(int)
+    saved = Signal(int, str)
+
+    def __init__(
+        self, service: MetadataService, book_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.book_id = book_id
+        self.task: asyncio.Task[None] | None = None
+        self.setWindowTitle("Fetch Metadata")
+        self.intro = wrapped_label(
+            "Tick, in each row, the value the book should take. A “≠” marks a value that "
+            "differs from the book's. Only the library changes; the book's file is not "
+            "rewritten."
+        )
+        self.pane = DiffPane(service, self)
+        self.pane.applied.connect(self._applied)
+        self.message = wrapped_label()
+        self.message.setAccessibleName("Result")
+        self.buttons = QDialogButtonBox()
+        self.apply_button = QPushButton("&Apply")
+        self.apply_button.setDefault(True)
+        self.apply_button.setToolTip("Save the ticked values as your own edit")
+        self.apply_button.clicked.connect(self.apply)
+        self.again_button = QPushButton("Fetch A&gain")
+        self.again_button.clicked.connect(self.fetch)
+        self.stop_button = QPushButton("&Stop")
+        self.stop_button.setToolTip("Stop asking the sources (what they already sent is kept)")
+        self.stop_button.clicked.connect(self.stop)
+        self.buttons.addButton(self.again_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.stop_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.pane, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(900, 720)
+        self._busy(False)
+
+    def _busy(self, fetching: bool) -> None:
+        self.stop_button.setEnabled(fetching)
+        self.again_button.setEnabled(not fetching)
+        self.apply_button.setEnabled(not fetching and self.pane.shown is not None)
+
+    def fetch(self) -> asyncio.Task[None]:
+        """Ask every source again (off the window's thread); the task."""
+        if self.task is not None and not self.task.done():
+            return self.task
+        self.task = spawn(self._fetch(), self)
+        return self.task
+
+    async def _fetch(self) -> None:
+        self._busy(True)
+        self.message.setText("Asking the sources…")
+        self.pane.show_statuses((s, f"{source_label(s)}: asking…") for s in self.service.sources)
+        try:
+            title = (await book_titles.titles([self.book_id])).get(self.book_id)
+            if title:
+                self.setWindowTitle(f"Fetch Metadata for “{title}”")
+            await self.service.fetch([self.book_id], progress=self._progress)
+            await self.pane.load(self.book_id)
+        except asyncio.CancelledError:
+            self.message.setText("Stopped. Nothing was changed; Fetch Again asks once more.")
+            raise
+        except BookOrbitError as error:
+            title, text = error_text(error)
+            self.message.setText(f"{title}. {text}")
+        else:
+            self.message.setText("")
+            self.fetched.emit(self.book_id)
+        finally:
+            self._busy(False)
+
+    def _progress(self, step: FetchProgress) -> None:
+        self.pane.show_statuses(
+            (r.source, status_line(r.source, r.status, r.message, len(r.candidates)))
+            for r in step.results
+        )
+
+    def stop(self) -> None:
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+
+    def apply(self) -> asyncio.Task[str | None]:
+        return spawn(self._apply(), self)
+
+    async def _apply(self) -> str | None:
+        self.apply_button.setEnabled(False)
+        try:
+            text = await self.pane.apply()
+        finally:
+            self._busy(False)
+        if text is None and not self.pane.error_label.isVisible():
+            self.message.setText("Nothing is ticked: every row keeps the book's own value.")
+        return text
+
+    def _applied(self, book_id: int, text: str) -> None:
+        if text:
+            self.message.setText(text)
+        self.saved.emit(book_id, text)
+
+    def reject(self) -> None:
+        self.stop()
+        super().reject()

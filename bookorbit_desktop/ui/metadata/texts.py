@@ -1,0 +1,70 @@
+"""How fields, values and the sources' statuses read in the metadata dialogs (plain text, also
+what screen readers say)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bookorbit_desktop.metadata_sources.records import (
+    MALFORMED,
+    NO_RESULT,
+    OK,
+    RATE_LIMITED,
+    REFUSED,
+    SOURCE_LABELS,
+    TIMED_OUT,
+)
+
+FIELD_LABELS = {
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "authors": "Authors",
+    "series": "Series",
+    "series_index": "Number in series",
+    "description": "Description",
+    "publisher": "Publisher",
+    "release_date": "Release date",
+    "language": "Language",
+    "isbn13": "ISBN-13",
+    "pages": "Pages",
+    "cover": "Cover",
+}
+# What each status means when the source sent no message of its own.
+STATUS_MEANING = {
+    OK: "found this book",
+    NO_RESULT: "has no record of this book",
+    REFUSED: "refused the request; check the account or key in Settings, then retry",
+    RATE_LIMITED: "asked to slow down; retry in a few minutes",
+    TIMED_OUT: "did not answer in time; check the connection, then retry",
+    MALFORMED: "sent an answer that could not be read; retry later",
+}
+EMPTY = "—"
+DIFFERS = "≠"  # the marker beside a value that differs from the book's (not colour alone)
+SHORT = 160  # characters of a description shown in the table; the rest in its tooltip
+
+
+def source_label(source: str) -> str:
+    return "Local" if source == "local" else SOURCE_LABELS.get(source, source)
+
+
+def value_text(name: str, value: Any) -> str:
+    """A field's value as one line of text (EMPTY when there is none)."""
+    if value in (None, "", (), []):
+        return EMPTY
+    if name == "authors":
+        return ", ".join(value)
+    if name == "series_index":
+        return f"{float(value):g}"
+    text = " ".join(str(value).split())
+    if name == "description" and len(text) > SHORT:
+        return text[: SHORT - 1] + "…"
+    return text
+
+
+def status_line(source: str, status: str, message: str, count: int = 0) -> str:
+    """ "Open Library: ok — 2 candidates" / "Google Books: rate-limited — …"."""
+    label = SOURCE_LABELS.get(source, source)
+    if status == OK:
+        found = "1 candidate" if count == 1 else f"{count} candidates"
+        return f"{label}: ok — {found}"
+    return f"{label}: {status} — {message or STATUS_MEANING.get(status, '')}".rstrip(" —")

@@ -1,0 +1,99 @@
+"""The one-book Fetch Metadata dialog against the loopback sources: a status line per source,
+the values side by side with "≠" where they differ, fields the library cannot save shown but
+off, Take All / Best, and Apply saving the ticked values as the user's edit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.library.store.user_edits import edited_fields
+from bookorbit_desktop.services import metadata as metadata_service
+from bookorbit_desktop.ui.metadata.diff_table import LOCAL, NOT_APPLIABLE
+from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog
+from bookorbit_desktop.ui.metadata.texts import DIFFERS
+from tests.ui.metadata.conftest import emitted, wait
+
+
+def open_fetched(service, book_id, qtbot, qloop) -> FetchDialog:
+    dialog = FetchDialog(service, book_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait(qloop, dialog.fetch())
+    return dialog
+
+
+def test_fetch_shows_each_source_side_by_side_and_apply_saves_the_ticks(service, fox, qtbot, qloop):
+    dialog = open_fetched(service, fox.id, qtbot, qloop)
+    pane, table = dialog.pane, dialog.pane.table
+    assert dialog.windowTitle() == "Fetch Metadata for “Mr Fox”"
+    lines = {s: label.text() for s, label in pane.status_labels.items()}
+    assert lines["hardcover"].startswith("Hardcover: ok")
+    assert lines["openlibrary"] == "Open Library: ok — 1 candidate"
+    assert lines["google"] == "Google Books: ok — 1 candidate"
+    assert table.sources == ("hardcover", "openlibrary", "google")
+    title = table.buttons[("title", "openlibrary")]
+    assert title.text() == f"{DIFFERS} Fantastic Mr. Fox"  # a marker, not colour alone
+    assert "differs from the book's" in title.accessibleName()
+    assert table.buttons[("title", LOCAL)].isChecked()  # the book's own value by default
+    assert not table.buttons[("title", LOCAL)].text().startswith(DIFFERS)
+    publisher = table.buttons[("publisher", "openlibrary")]
+    if "publisher" not in metadata_service.APPLICABLE:  # shown only, saying why
+        assert not publisher.isEnabled() and publisher.toolTip() == NOT_APPLIABLE
+    assert publisher.text().endswith("Puffin")
+
+    assert table.take_all("google") > 0
+    assert table.picks()["title"] == "google"
+    table.keep_all()
+    assert table.picks() == {}
+    table.pick("title", "openlibrary")
+    qtbot.mouseClick(table.buttons[("description", "openlibrary")], Qt.MouseButton.LeftButton)
+    table.pick("authors", "hardcover")
+    assert table.picks() == {
+        "title": "openlibrary", "description": "openlibrary", "authors": "hardcover",
+    }  # fmt: skip
+
+    saved = emitted(qloop, dialog.saved)
+    reloaded = emitted(qloop, pane.loaded)  # the table shows the book's new values
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    wait(qloop, reloaded)
+    book_id, text = saved.result()
+    assert book_id == fox.id and text.startswith("Saved ")
+    book = Book.get_by_id(fox.id)
+    assert book.title == "Fantastic Mr. Fox"
+    assert book.author_names() == ["Roald Dahl"]
+    assert book.description == "A clever fox outwits three farmers."
+    assert {"title", "authors", "description"} <= edited_fields(fox.id)
+    assert table.buttons[("title", LOCAL)].text() == "Fantastic Mr. Fox"
+    assert not table.buttons[("title", "openlibrary")].text().startswith(DIFFERS)
+
+
+def test_best_ticks_the_rule_and_covers_show_their_size(service, fox, qtbot, qloop):
+    dialog = FetchDialog(service, fox.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    covers = emitted(qloop, dialog.pane.covers_loaded)
+    wait(qloop, dialog.fetch())
+    wait(qloop, covers)
+    table = dialog.pane.table
+    rows = {row.name: row for row in dialog.pane.shown.fields}
+    assert table.take_best() > 0
+    for name, source in table.picks().items():
+        assert source == rows[name].best
+    assert table.picks()["title"] == "hardcover"  # its edition has the book's ISBN: rank 2, first
+    cover = table.buttons[("cover", "openlibrary")]
+    assert cover.text().endswith(" px")  # its pixel size, read from the picture
+    picture = table.cover_labels["openlibrary"]
+    assert picture.pixmap() is not None and not picture.pixmap().isNull()
+    assert table.cover_labels[LOCAL].size() == picture.size()  # the same box for every cover
+
+
+def test_a_failing_source_says_why_and_the_others_still_show(service, sources, fox, qtbot, qloop):
+    sources.fail["google"] = 429
+    sources.fail["openlibrary"] = "malformed"
+    dialog = open_fetched(service, fox.id, qtbot, qloop)
+    lines = {s: label.text() for s, label in dialog.pane.status_labels.items()}
+    assert lines["google"].startswith("Google Books: rate-limited — ")
+    assert lines["openlibrary"].startswith("Open Library: malformed — ")
+    assert dialog.pane.table.sources == ("hardcover",)
+    assert dialog.apply_button.isEnabled()
