@@ -9,7 +9,11 @@ title and author) and runs one `MetadataService.fetch` over all of them, with ea
 taking LATENCY seconds and each fake enforcing the documented rate (Open Library about one
 request a second, Google Books paced at one a second, Hardcover 60 a minute after a burst
 of 10). Prints the wall time to candidates for all, requests and 429s per source, and the
-bound: the slowest source's requests divided by its rate. Exits 1 if any answer failed.
+bound: the slowest source's requests divided by its rate. Hardcover is asked the ISBNs of 50
+books in one request (`MetadataEditionsBatch`, one rate token), so its requests are about
+books/50 plus the title searches of the books without a known ISBN (a search and the reads
+that prove a match); the paced sources ask one request a book or more. Exits 1 if any answer
+failed.
 """
 
 from __future__ import annotations
@@ -109,6 +113,7 @@ async def run(count: int, latency: float) -> dict:
         report = await service.fetch(ids, progress=progress)
         elapsed = time.monotonic() - started
         hc_requests = len(hardcover.requests)
+        hc_operations = Counter(r.operation_name or "?" for r in hardcover.requests)
         hc_429 = sum(1 for r in hardcover.requests if r.status == 429)
     close_database()
     requests = {"hardcover": hc_requests, **fake.requests}
@@ -122,6 +127,8 @@ async def run(count: int, latency: float) -> dict:
         "books_per_minute": round(count / elapsed * 60, 1),
         "bound_seconds": round(bound, 1),
         "slowest_source": max(need, key=lambda s: need[s]),
+        "bound_by_source": {s: round(v, 1) for s, v in need.items()},
+        "hardcover_requests_by_operation": dict(hc_operations.most_common()),
         "requests": requests,
         "http_429": refused,
         "statuses": dict(sorted(statuses.items())),
@@ -146,6 +153,8 @@ def main() -> int:
         print(f"bound (slowest source's rate, {figures['slowest_source']}): "
               f"{figures['bound_seconds']} s")  # fmt: skip
         print(f"requests: {figures['requests']}  429s: {figures['http_429']}")
+        print(f"bound by source (s): {figures['bound_by_source']}")
+        print(f"Hardcover requests by operation: {figures['hardcover_requests_by_operation']}")
         print(f"books with candidates: {figures['books_with_candidates']}; "
               f"failed answers: {figures['failed_answers']}")  # fmt: skip
         for key, value in figures["statuses"].items():
