@@ -1,12 +1,13 @@
-"""The Hardcover page's rows worked out by SQLite: which books it shows, each one's dashboard
-state, their order and grouping, and the counts per state, whatever the library's size.
+"""The Hardcover page's rows as SQLite reads them: which books it shows, each one's dashboard
+state, the counts per state, and its books a window at a time in the page's order.
 
 A book is shown when it was looked up on Hardcover or is not unread. Its state is the
-dashboard's (`STATE`, the SQL form of `ui.hardcover.dashboard.book_state`). The page's order
-(`layout`) is the library's (sort title, then id) or a column's; linked books that share a
-Hardcover book, then the books of a series, among those shown, are grouped where the group's
-first book is, a series in series order. Plain SQL on the connection `open_database` opened
-(with `bookorbit_fold` registered); no Qt.
+dashboard's (`STATE` and `state_of`, the SQL and plain forms of
+`ui.hardcover.dashboard.book_state`). `books_after` walks the title index (sort title, then
+id, either way) from where the last window stopped; `members` reads the candidates for the
+groups a window starts (by series, and by Hardcover book through
+`hardcover_match_hc_book_id_state`); `found_books` the few books a search finds. Grouping is
+`services.dashboard.order`'s. Plain SQL on the connection `open_database` opened; no Qt.
 """
 
 from __future__ import annotations
@@ -18,17 +19,6 @@ from typing import Any, NamedTuple
 from bookorbit_desktop.library.search.query import found_query
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import in_list
-
-# The page's states in the order of its filter list (and of a sort by them).
-STATES = (
-    "synced",
-    "pending",
-    "needs_review",
-    "not_matched",
-    "failed",
-    "excluded",
-    "removed",
-)
 
 _SHOWN_TABLES = (
     "FROM book b LEFT JOIN reading_state r ON r.book_id = b.id"
