@@ -77,8 +77,10 @@ def _columns(book: Book, changes: BookChanges) -> dict[str, Any]:
     if changes.isbn is not UNSET:
         columns["isbn13"] = changes.isbn.isbn13 if changes.isbn else None
         columns["isbn10"] = changes.isbn.isbn10 if changes.isbn else None
-    if changes.description is not UNSET:
-        columns["description"] = changes.description
+    for name in ("subtitle", "publisher", "published", "pages", "description"):
+        value = getattr(changes, name)
+        if value is not UNSET:
+            columns[name] = value
     return columns
 
 

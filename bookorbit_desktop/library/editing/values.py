@@ -8,6 +8,7 @@ they are).
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Mapping
@@ -21,16 +22,23 @@ from bookorbit_desktop.library.metadata.isbn import Isbn, parse_isbn
 from bookorbit_desktop.library.metadata.languages import normalize_language
 
 # The fields an edit can change, each marked once the user edits it (`store.user_edits`).
-FIELDS = ("title", "authors", "series", "series_index", "language", "isbn", "description", "cover")
+# Each is also the name of its `book` column where it has one (the importer keeps a marked
+# column as the user set it).
+FIELDS = ("title", "subtitle", "authors", "series", "series_index", "language", "isbn",
+          "publisher", "published", "pages", "description", "cover")  # fmt: skip
 # The fields one edit may give several books at once (the others belong to one book).
-SHARED_FIELDS = frozenset({"authors", "series", "language"})
+SHARED_FIELDS = frozenset({"authors", "series", "language", "publisher"})
 LABELS = {
     "title": "title",
+    "subtitle": "subtitle",
     "authors": "authors",
     "series": "series",
     "series_index": "series number",
     "language": "language",
     "isbn": "ISBN",
+    "publisher": "publisher",
+    "published": "release date",
+    "pages": "page count",
     "description": "description",
     "cover": "cover",
 }
@@ -43,6 +51,9 @@ class _Unset:
 
 UNSET: Final[Any] = _Unset()
 
+MAX_PAGES = 100_000
+_PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
 # "A & B" (as calibre writes them) or "A; B"; a comma stays inside a name ("Tolkien, J. R. R.").
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:&|;)\s*")
 
@@ -52,11 +63,15 @@ class BookChanges:
     """The checked values of one edit; a field left `UNSET` keeps its stored value."""
 
     title: Any = UNSET  # str
+    subtitle: Any = UNSET  # str | None
     authors: Any = UNSET  # list[str], in order
     series: Any = UNSET  # str | None
     series_index: Any = UNSET  # float | None
     language: Any = UNSET  # str | None, a normalised tag
     isbn: Any = UNSET  # Isbn | None
+    publisher: Any = UNSET  # str | None
+    published: Any = UNSET  # str | None: an ISO date, possibly partial ("2019", "2019-05")
+    pages: Any = UNSET  # int | None, 1 to MAX_PAGES
     description: Any = UNSET  # str | None
     cover: Any = UNSET  # bytes of a prepared JPEG
 
@@ -84,6 +99,48 @@ def parse_authors(text: str) -> list[str]:
 
 def parse_series(text: str) -> str | None:
     return " ".join(text.split()) or None
+
+
+def parse_subtitle(text: str) -> str | None:
+    return " ".join(text.split()) or None
+
+
+def parse_publisher(text: str) -> str | None:
+    return " ".join(text.split()) or None
+
+
+def parse_published(text: str) -> str | None:
+    """An ISO date, whole or partial: "2019", "2019-05" or "2019-05-02"; empty text: none."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    found = _PARTIAL_DATE.fullmatch(cleaned)
+    if found is not None:
+        year, month, day = (int(part) if part else None for part in found.groups())
+        try:
+            datetime.date(year or 0, month or 1, day or 1)
+        except ValueError:
+            pass
+        else:
+            return cleaned
+    raise InvalidValueError(
+        f"{cleaned!r} is not a release date. Type the year, the year and month, or the whole "
+        "date, as 2019, 2019-05 or 2019-05-02."
+    )
+
+
+def parse_pages(text: str) -> int | None:
+    """A whole number of pages from 1 to `MAX_PAGES`; empty text: none."""
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    if not cleaned:
+        return None
+    value = int(cleaned) if cleaned.isascii() and cleaned.isdigit() else 0
+    if not 1 <= value <= MAX_PAGES:
+        raise InvalidValueError(
+            f"{text.strip()!r} is not a page count. Type a whole number from 1 to "
+            f"{MAX_PAGES:,}, such as 320."
+        )
+    return value
 
 
 def parse_series_index(text: str) -> float | None:
@@ -158,7 +215,7 @@ def check_shared(changes: BookChanges, book_count: int) -> None:
     if single:
         raise InvalidValueError(
             f"The {', '.join(single)} can be changed for one book at a time; for several books "
-            "only authors, series and language."
+            "only authors, series, language and publisher."
         )
 
 
@@ -167,11 +224,15 @@ def changes_from_text(typed: Mapping[str, str], cover: Path | None = None) -> Bo
     `cover`, the image in that file; the first wrong value raises `InvalidValueError`."""
     parsers = {
         "title": parse_title,
+        "subtitle": parse_subtitle,
         "authors": parse_authors,
         "series": parse_series,
         "series_index": parse_series_index,
         "language": parse_language,
         "isbn": parse_isbn_text,
+        "publisher": parse_publisher,
+        "published": parse_published,
+        "pages": parse_pages,
         "description": parse_description,
     }
     checked: dict[str, Any] = {name: parsers[name](text) for name, text in typed.items()}

@@ -5,6 +5,7 @@ never reorder or edit a shipped one. Free of the ORM, like every migration modul
 
 from __future__ import annotations
 
+from bookorbit_desktop.library.store.book_details_schema import book_details
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
@@ -25,4 +26,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     tidy_tables,
     dashboard_indexes,
     metadata_tables,
+    book_details,
 )

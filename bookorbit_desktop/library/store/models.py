@@ -70,6 +70,8 @@ class Book(BaseModel):
     identifiers = JSONText(default=dict)  # every identifier the file carried, scheme -> value
     added_at = FloatField(index=True)  # Unix seconds
     updated_at = FloatField()
+    subtitle = TextField(null=True)  # `book_details_schema`: only the user or a source sets it
+    pages = IntegerField(null=True)  # printed pages, as the user or a source gives them
 
     def author_names(self) -> list[str]:
         """Author names in the order the file lists them."""
