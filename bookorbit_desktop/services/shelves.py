@@ -214,8 +214,16 @@ def want(book_id: int, *, confirmed: bool = False) -> str:
     return f"“{book.title}” is on Want to Read. {then}"
 
 
-async def shelves_async() -> list[Shelf]:
-    return await off_loop(store.shelves)
+def overview(key: str | None) -> tuple[list[Shelf], str | None, list[ShelfRow]]:
+    """The shelves, and the books of the shelf `key` (the first shelf when it is gone)."""
+    found = store.shelves()
+    keys = [s.key for s in found]
+    chosen = key if key in keys else (keys[0] if keys else None)
+    return found, chosen, shelf_rows(chosen) if chosen is not None else []
+
+
+async def overview_async(key: str | None) -> tuple[list[Shelf], str | None, list[ShelfRow]]:
+    return await off_loop(overview, key)
 
 
 async def shelf_rows_async(key: str) -> list[ShelfRow]:

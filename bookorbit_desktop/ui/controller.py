@@ -35,6 +35,7 @@ from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.settings.access import SettingsAccess
 from bookorbit_desktop.ui.settings.dialog import SettingsDialog
+from bookorbit_desktop.ui.shelves.mount import add_shelves_page
 from bookorbit_desktop.ui.status import AppStatus, StatusHub
 from bookorbit_desktop.ui.tray import Tray
 from bookorbit_desktop.ui.widgets import interval_timer
@@ -106,6 +107,7 @@ class DesktopController(QObject):
             tray.url_copied.connect(self._say_copied)
         self.inbox = add_inbox_page(self)  # after Hardcover's tab, whose Ctrl+<n> stays
         self.tidy_action = add_tidy_action(self)
+        self.shelves = add_shelves_page(self)
 
     def _say_copied(self, url: str) -> None:
         """Feedback for an address copied from the tray: in the status bar if the window is

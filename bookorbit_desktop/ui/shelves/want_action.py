@@ -1,0 +1,87 @@
+"""Add to Want to Read: a library book goes on Want to Read here and, with the next sync, on
+Hardcover.
+
+The action sits in the context menu of the library's table and cover grid (Ctrl+Shift+W). When
+the book already has another status (on Hardcover or in the library), the window says which and
+changes it only when the user answers Yes; nothing is written before that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+from bookorbit_desktop.services import shelves as service
+from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
+from bookorbit_desktop.ui.library.view import LibraryView
+
+STATUS_MS = 8000
+
+
+class WantAction(QObject):
+    def __init__(
+        self,
+        window: QMainWindow,
+        library: LibraryView,
+        *,
+        on_done: Callable[[], None] | None = None,
+        question: Callable[[int], Awaitable[str | None]] = service.want_question_async,
+        want: Callable[..., Awaitable[str]] = service.want_async,
+    ) -> None:
+        super().__init__(window)
+        self.window, self.library = window, library
+        self._on_done, self._question, self._want = on_done, question, want
+        self.action = QAction("Add to &Want to Read", window)
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+W"))
+        self.action.setStatusTip("Put the selected book on Want to Read, here and on Hardcover")
+        self.action.triggered.connect(lambda: self.trigger())
+        for view in (library.table, library.grid):
+            if view.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
+                view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            view.addAction(self.action)
+        self.box: QMessageBox | None = None  # the open question, if any
+
+    def trigger(self) -> asyncio.Task[None] | None:
+        ids = self.library.selected_book_ids()
+        if len(ids) != 1:
+            self.window.statusBar().showMessage(
+                "Select one book to add to Want to Read.", STATUS_MS
+            )
+            return None
+        return spawn(self._add(ids[0]), self.window)
+
+    def make_box(self, question: str, parent: QWidget) -> QMessageBox:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            service.WantQuestion.title,
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            parent,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box
+
+    async def _add(self, book_id: int) -> None:
+        question = await self._question(book_id)
+        confirmed = False
+        if question is not None:
+            self.box = self.make_box(question, self.window)
+            box = self.box
+            try:
+                await run_dialog(box)
+                answer = box.standardButton(box.clickedButton())
+            finally:
+                self.box = None
+                box.deleteLater()
+            if answer != QMessageBox.StandardButton.Yes:
+                self.window.statusBar().showMessage("Want to Read: nothing changed.", STATUS_MS)
+                return
+            confirmed = True
+        said = await self._want(book_id, confirmed=confirmed)
+        self.window.statusBar().showMessage(said, STATUS_MS)
+        if self._on_done is not None:
+            self._on_done()
