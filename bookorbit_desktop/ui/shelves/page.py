@@ -136,11 +136,14 @@ class ShelvesPage(QWidget):
 
     # -- reading ------------------------------------------------------------------------------
 
-    def refresh(self) -> asyncio.Task[None]:
-        """Read the shelves again (and the selected shelf's books)."""
-        return spawn(self._load_shelves(), self)
+    def refresh(self) -> asyncio.Task[None] | None:
+        """Read the shelves again (and the selected shelf's books) on the running loop; None
+        when the loop is not running (its reads need it: `reload` is the coroutine)."""
+        if not asyncio.get_event_loop().is_running():
+            return None
+        return spawn(self.reload(), self)
 
-    async def _load_shelves(self) -> None:
+    async def reload(self) -> None:
         current = self.current_key()
         self._wanted = current
         found, chosen, rows = await self.access.overview(current)
@@ -165,7 +168,7 @@ class ShelvesPage(QWidget):
 
     def _shelf_chosen(self) -> None:
         key = self.current_key()
-        if key is not None:
+        if key is not None and asyncio.get_event_loop().is_running():
             spawn(self._load_rows(key), self)
 
     async def _load_rows(self, key: str | None) -> None:
@@ -245,4 +248,4 @@ class ShelvesPage(QWidget):
             self._update_buttons()
         self.message.emit(said)
         self.changed.emit()
-        await self._load_shelves()
+        await self.reload()

@@ -88,7 +88,7 @@ def _open_tab(desktop, qloop):
     page = desktop.controller.shelves.page
     tabs = desktop.window.tabs
     tabs.setCurrentIndex(tabs.indexOf(page))
-    qloop.run_until_complete(asyncio.sleep(0.3))
+    qloop.run_until_complete(page.reload())
     return page
 
 
@@ -96,7 +96,7 @@ def _choose(page, qloop, name: str) -> None:
     for row in range(page.shelf_list.count()):
         if page.shelf_list.item(row).text().startswith(name):
             page.shelf_list.setCurrentRow(row)
-    qloop.run_until_complete(asyncio.sleep(0.3))
+    qloop.run_until_complete(page.reload())
 
 
 def _select(page, title: str) -> None:
@@ -159,8 +159,7 @@ def test_accessible_names_and_empty_states(library, desktop, qloop):
     assert page.shelf_list.accessibleName() == "Your Hardcover shelves"
     assert page.table.accessibleName() == "Books on the shelf"
     _pull([], [{"id": 9, "name": "Empty list", "slug": "empty", "book_ids": []}])
-    page.refresh()
-    qloop.run_until_complete(asyncio.sleep(0.3))
+    qloop.run_until_complete(page.reload())
     assert not page.no_shelves.isVisible()
     assert page.empty_shelf.isVisible() and "This shelf is empty" in page.empty_shelf.text()
 
