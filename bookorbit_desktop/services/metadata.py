@@ -14,7 +14,8 @@ command line call, answered with plain data.
   candidate's values as the user's own edit through `library.editing` (marked, so imports
   keep them; OPDS and matching see the change). A cover is downloaded, checked and stored as
   an edited cover is. `apply_best(book_id, fields=None, only_empty=)` takes each field from
-  the source the rule picks. The book's file is never written.
+  the source the rule picks. The book's file is never written. `appliable_fields()` names
+  the candidate fields that can be applied (all of them now; any other would be shown only).
 - `has_google_key()` / `save_google_key(key)` / `remove_google_key()`: the optional Google
   Books API key, kept only in the system keyring (blocking keyring calls: run them off-loop).
 
@@ -54,6 +55,7 @@ from bookorbit_desktop.services.metadata_apply import (
     APPLICABLE,
     NOT_KEPT,
     ApplyResult,
+    appliable_fields,
     apply_picks,
 )
 from bookorbit_desktop.services.metadata_books import (
@@ -354,6 +356,10 @@ class MetadataService:
         if not picks:
             return ApplyResult(book_id, "best", (), ())
         return await apply_picks(self.paths, book_id, picks, "best")
+
+    def appliable_fields(self) -> tuple[str, ...]:
+        """The candidate fields `apply` can save (`metadata_apply.appliable_fields`)."""
+        return appliable_fields()
 
     def has_google_key(self) -> bool:
         """Whether a Google Books API key is saved (a blocking keyring call; off the loop)."""

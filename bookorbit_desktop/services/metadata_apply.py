@@ -1,8 +1,9 @@
 """Applying candidates' values to a book: each field checked as if the user had typed it
 (`library.editing.values`) and saved through the one edit path (`library.editing.apply`), so
 the fields are marked as the user's own (imports keep them; OPDS and matching see them). A
-cover is downloaded, checked to be an image and stored as an edited cover is. Subtitle,
-publisher, release date and pages are shown only: the library keeps no edit of them.
+cover is downloaded, checked to be an image and stored as an edited cover is. Every field a
+candidate carries can be applied (`APPLICABLE`); a value the edit rules refuse (a release
+date that is not ISO, a page count out of range) is skipped with the reason.
 """
 
 from __future__ import annotations
@@ -18,16 +19,26 @@ from bookorbit_desktop.library.editing.values import (
     BookChanges,
     parse_isbn_text,
     parse_language,
+    parse_pages,
+    parse_published,
+    parse_publisher,
     parse_series,
+    parse_subtitle,
     parse_title,
 )
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.metadata_sources.records import FIELDS, SOURCE_LABELS, Candidate
 
 NOT_KEPT = "shown only: the library keeps no edit of this field"
-# The candidate fields the library's edit path takes; the others are shown only.
-APPLICABLE = ("title", "authors", "series", "series_index", "description", "language",
-              "isbn13", "cover")  # fmt: skip
+# The candidate fields the library's edit path takes (`appliable_fields()`); any other is
+# shown only.
+APPLICABLE = ("title", "subtitle", "authors", "series", "series_index", "description",
+              "publisher", "release_date", "language", "isbn13", "pages", "cover")  # fmt: skip
+
+
+def appliable_fields() -> tuple[str, ...]:
+    """The candidate fields (`metadata_sources.records.FIELDS` names) that can be applied."""
+    return APPLICABLE
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,14 @@ async def checked(name: str, value: Any) -> dict[str, Any]:
         return {"language": parse_language(value)}
     if name == "isbn13":
         return {"isbn": parse_isbn_text(value)}
+    if name == "subtitle":
+        return {"subtitle": parse_subtitle(value)}
+    if name == "publisher":
+        return {"publisher": parse_publisher(value)}
+    if name == "release_date":
+        return {"published": parse_published(str(value))}
+    if name == "pages":
+        return {"pages": parse_pages(str(value))}
     import aiohttp  # loaded when a cover is applied, not with the window
 
     from bookorbit_desktop.metadata_sources.covers import download_cover

@@ -46,7 +46,7 @@ def local_values(book: Book) -> dict[str, Any]:
     """The book's values under the candidates' field names (`cover` is its stored path)."""
     return {
         "title": book.title,
-        "subtitle": None,
+        "subtitle": book.subtitle,
         "authors": tuple(book.author_names()),
         "series": book.series,
         "series_index": book.series_index,
@@ -55,7 +55,7 @@ def local_values(book: Book) -> dict[str, Any]:
         "release_date": book.published,
         "language": book.language,
         "isbn13": book.isbn13,
-        "pages": None,
+        "pages": book.pages,
         "cover": book.cover_path,
     }
 

@@ -146,7 +146,10 @@ def test_all_from_only_empty_fills_the_gaps_and_the_cover_is_downloaded(world, m
     assert applied.title == "Fantastic Mr Fox" and applied.authors == ["Unknown"]  # had values
     assert applied.cover_path and (world["paths"].data_dir / applied.cover_path).is_file()
     assert "cover" in applied.edited
-    assert "publisher" in err  # shown, but the library keeps no edit of it
+    # The imprint the book had no value for, applied as the user's too.
+    assert (applied.publisher, applied.published, applied.pages) == ("Puffin", "1988-10-01", 96)
+    assert {"publisher", "published", "pages"} <= applied.edited
+    assert "publisher" not in err  # nothing the source had was left out
 
 
 def test_a_failing_source_never_blocks_the_others_and_retry_asks_it_again(
