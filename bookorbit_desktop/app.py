@@ -67,6 +67,7 @@ from bookorbit_desktop.ui.settings.access import settings_sections, start_at_log
 from bookorbit_desktop.ui.single_instance import SingleInstance
 from bookorbit_desktop.ui.statistics.controller import StatisticsController
 from bookorbit_desktop.ui.status import StatusHub
+from bookorbit_desktop.ui.sync.pull_watch import PullWatch
 from bookorbit_desktop.ui.text import install_translations
 from bookorbit_desktop.ui.tray import Tray
 
@@ -190,6 +191,7 @@ class Desktop:
             info = await self.server.start()
             self.sync_worker.start()
             self.pull_schedule.start()  # hardcover.app's changes, between sync passes
+            self.pull_watch.start()  # a failed pull in the status bar
             await self.devices.start()  # the wireless device server, when switched on
             self.folder_watcher.start()
             self.controller.apply_server_info(info)
@@ -226,7 +228,10 @@ class Desktop:
             SyncService(self.hardcover.account),
             on_result=lambda _result: self._sync_pass_done(),
         )
-        self.pull_schedule = PullSchedule(self.hardcover.account)
+        self.pull_watch = PullWatch(self.hub)
+        self.pull_schedule = PullSchedule(
+            self.hardcover.account, on_result=lambda _result: self.pull_watch.refresh()
+        )
         self.library = LibraryService(
             self.paths,
             match_states=self.hardcover.match_states,
@@ -379,6 +384,7 @@ class Desktop:
             self.change_watch.stop()
             await self.sync_worker.stop()  # between books: each pushed book is recorded
             await self.pull_schedule.stop()
+            self.pull_watch.stop()
             await self.hardcover_controller.shutdown()  # its client closes with the task
         await cancel_running_tasks()
         if self._built:

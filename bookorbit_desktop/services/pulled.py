@@ -15,6 +15,7 @@ from bookorbit_desktop.hardcover.pull.apply import linked_books
 from bookorbit_desktop.hardcover.sync.model import PRIVACY_NAMES, STATUS_NAMES
 from bookorbit_desktop.hardcover.sync.words import LABELS, stars
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.services.pull_schedule import EVERY
 
 if TYPE_CHECKING:
     from bookorbit_desktop.services.hardcover_account import HardcoverAccount
@@ -155,6 +156,32 @@ def pull_state() -> PullState:
         lists=len(store.pulled_lists()),
         extra=status,
     )
+
+
+@dataclass(frozen=True)
+class PullProblem:
+    """The last pull failed: why (Hardcover's error, in words), and when the next one tries."""
+
+    reason: str
+    refused: bool  # the token was refused: nothing is tried again before connecting again
+    next_at: float | None  # Unix seconds; None when refused
+
+
+def pull_problem() -> PullProblem | None:
+    """The last pull's failure (429, a refused token, no network), or None when it worked.
+    The next try is the next scheduled round (`pull_schedule.EVERY` after the failed one);
+    a sync pass before then pulls first too."""
+    status = run.status()
+    if not status["error"]:
+        return None
+    refused = bool(status["refused"])
+    last = status["last_at"]
+    next_at = None if refused or last is None else last + EVERY
+    return PullProblem(str(status["error"]), refused, next_at)
+
+
+async def pull_problem_async() -> PullProblem | None:
+    return await off_loop(pull_problem)
 
 
 async def pull_now(account: HardcoverAccount, *, full: bool = True) -> run.PullResult:

@@ -53,6 +53,7 @@ class AppStatus:
     to_pick: int = 0  # books being read whose Hardcover match waits for the user's choice
     welcome_open: bool = False  # the Welcome page (first run) is in the window
     inbox: int = 0  # imported books waiting in the Inbox for the user's approval
+    pull_problem: str | None = None  # the last read of hardcover.app's changes failed (a line)
 
     @property
     def kosync_urls(self) -> tuple[str, ...]:
@@ -168,6 +169,17 @@ def when_text(seconds: float, now: float) -> str:
     return "just now"
 
 
+def pull_problem_line(reason: str, refused: bool, next_at: float | None) -> str:
+    """The status line for a failed pull: what happened, why, and what comes next."""
+    line = f"Hardcover: could not read your changes from hardcover.app ({reason.rstrip('.')})"
+    if refused:
+        return line + ". Connect again on the Hardcover page"
+    if next_at is None:
+        return line + ". The next sync tries again"
+    at = time.strftime("%H:%M", time.localtime(next_at))
+    return line + f". Next try at {at}, or Sync Now"
+
+
 def sync_summary(status: AppStatus) -> str:
     if not status.sync_available:
         return "Hardcover: not connected"
@@ -183,6 +195,8 @@ def sync_summary(status: AppStatus) -> str:
         return "Hardcover: syncing…"
     if status.sync_paused:
         return "Hardcover: sync paused"
+    if status.pull_problem:
+        return status.pull_problem
     return "Hardcover: connected"
 
 

@@ -30,6 +30,7 @@ from bookorbit_desktop.hardcover.pull.fetch import EPOCH, entry_pages, list_page
 from bookorbit_desktop.library.store.off_loop import off_loop
 
 LAST_AT, LAST_ERROR, LAST_FULL_AT = "last_at", "last_error", "last_full_at"
+LAST_REFUSED = "last_refused"  # the last pull's token was refused: no retry before reconnecting
 _started: set[int] = set()  # users pulled in full since this process started
 
 
@@ -88,7 +89,7 @@ def _place() -> dict[str, str | None]:
 
 def _finish(result: PullResult) -> None:
     now = str(time.time())
-    values = {LAST_AT: now, LAST_ERROR: result.error}
+    values = {LAST_AT: now, LAST_ERROR: result.error, LAST_REFUSED: "1" if result.refused else None}
     if result.full and result.error is None:
         values[LAST_FULL_AT] = now
     store.set_state(values)
@@ -101,6 +102,7 @@ def status() -> dict[str, Any]:
         "last_at": float(at) if at else None,
         "last_full_at": float(full_at) if full_at else None,
         "error": store.state(LAST_ERROR),
+        "refused": store.state(LAST_REFUSED) is not None,
         "since": store.state(store.SINCE),
         "resuming": store.state(store.FULL_OFFSET) is not None,
     }
