@@ -46,6 +46,7 @@ FEATURE_MODULES = {
     "stats": "bookorbit_desktop.cli.stats",
     "highlights": "bookorbit_desktop.cli.highlights",
     "device": "bookorbit_desktop.cli.devices",
+    "devices": "bookorbit_desktop.cli.devices",
     "progress": "bookorbit_desktop.cli.progress",
     "metadata": "bookorbit_desktop.cli.metadata",
     "inbox": "bookorbit_desktop.cli.inbox",

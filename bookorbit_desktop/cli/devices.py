@@ -1,4 +1,5 @@
-"""Sub-commands for e-readers over Wi-Fi: `device set-password|wireless|queue|unqueue|list`.
+"""Sub-commands for e-readers over Wi-Fi: `device set-password|wireless|queue|unqueue|send|list`
+(`devices` is the same command).
 
 KOReader connects with Calibre > Connect while `serve` (or the window) runs with the wireless
 connection switched on; queued books go at the next connection.
@@ -19,7 +20,9 @@ from bookorbit_desktop.services import devices
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    device = commands.add_parser("device", help="send books to KOReader over Wi-Fi")
+    device = commands.add_parser(
+        "device", aliases=["devices"], help="send books to KOReader over Wi-Fi"
+    )
     sub = device.add_subparsers(dest="device_command", metavar="COMMAND", required=True)
     password = add_command(sub, "set-password", _set_password)
     password.add_argument(
@@ -31,6 +34,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_command(sub, "unqueue", _unqueue).add_argument(
         "book_ids", type=int, nargs="*", metavar="BOOK_ID"
+    )
+    add_command(sub, "send", _send).add_argument(
+        "--want-to-read",
+        action="store_true",
+        required=True,
+        help="queue your Hardcover Want to Read books the device does not have yet",
     )
     add_command(sub, "list", _list).add_argument("--json", action="store_true", help="print JSON")
 
@@ -67,6 +76,12 @@ def _queue(ctx: CliContext, args: argparse.Namespace) -> int:
         f"Queued {len(added)} book{'s' if len(added) != 1 else ''} for the next device"
         + (f" ({already} already queued)." if already else ".")
     )
+    return 0
+
+
+def _send(ctx: CliContext, args: argparse.Namespace) -> int:
+    """queue your Want to Read books that are not on the device yet"""
+    print(devices.queue_want_to_read().message)
     return 0
 
 

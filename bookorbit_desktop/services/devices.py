@@ -21,6 +21,9 @@ from bookorbit_desktop.config import Paths
 from bookorbit_desktop.devices.password import DevicePasswordStore
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store import devices as store
+from bookorbit_desktop.library.store import shelves
+from bookorbit_desktop.library.store.channel_tables import Device
+from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.server.lan import addresses_for_host
 
@@ -62,6 +65,42 @@ def queue_books(book_ids: Sequence[int]) -> list[int]:
 
 def unqueue_books(book_ids: Sequence[int] | None = None) -> int:
     return store.unqueue_books(book_ids)
+
+
+@dataclass(frozen=True)
+class WantToReadQueued:
+    """What "Send my Want to Read books" queued, against which device's list."""
+
+    device: str | None  # the device compared with (None: none has connected yet)
+    queued: list[int]  # newly queued
+    already_queued: int
+
+    @property
+    def message(self) -> str:
+        books = f"{len(self.queued)} Want to Read book{'s' if len(self.queued) != 1 else ''}"
+        where = f"not on {self.device}" if self.device else "(no device has connected yet)"
+        waiting = f" ({self.already_queued} already queued)" if self.already_queued else ""
+        if not self.queued:
+            return (
+                f"Every Want to Read book in the library is on {self.device} or queued."
+                if self.device
+                else f"No Want to Read book to queue{waiting}."
+            )
+        return f"Queued {books} {where}{waiting}."
+
+
+def queue_want_to_read(store_uuid: str | None = None) -> WantToReadQueued:
+    """Queue the library books on the Hardcover Want to Read shelf that the device
+    `store_uuid` (by default the one seen last) did not list at its last connection."""
+    device = (
+        Device.get_or_none(Device.store_uuid == store_uuid)
+        if store_uuid is not None
+        else Device.select().order_by(Device.last_seen.desc()).first()
+    )
+    uuid = device.store_uuid if device is not None else store_uuid
+    wanted = shelves.books_not_on_device(shelves.WANT_TO_READ, uuid)
+    added = store.queue_books(wanted, time.time())
+    return WantToReadQueued(device.name if device else None, added, len(wanted) - len(added))
 
 
 def device_list() -> DeviceList:
@@ -178,6 +217,14 @@ class DeviceService:
     def send_now(self) -> bool:
         """Send the queue at once when a device is connected; False when none is."""
         return self._server is not None and self._server.send_queued()
+
+    async def send_want_to_read(self) -> WantToReadQueued:
+        """Queue the Want to Read books the connected device (else the one seen last) does not
+        have, and send them at once when a device is connected."""
+        result = await off_loop(queue_want_to_read, self.state().device_uuid)
+        if result.queued:
+            self.send_now()
+        return result
 
     async def delete(self, lpaths: list[str]) -> None:
         if self._server is None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.library.store.sql import in_list, outside_inbox
+from bookorbit_desktop.library.store.sql import AVAILABLE, in_list, outside_inbox
 
 WANT_TO_READ, CURRENTLY_READING = "want-to-read", "currently-reading"
 LIST_PREFIX = "list-"
@@ -196,6 +196,21 @@ def hardcover_status(book_id: int) -> int | None:
         [book_id, *LINKED_STATES],
     )
     return int(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def books_not_on_device(key: str, store_uuid: str | None) -> list[int]:
+    """The library books on the shelf a device could take (a file present, outside the Inbox)
+    that the device `store_uuid` did not list at its last connection (all of them when None),
+    by title."""
+    where, params = books_on_shelf_condition(key)
+    sql = f"SELECT b.id FROM book b WHERE {AVAILABLE} AND {where}"
+    if store_uuid is not None:
+        sql += (
+            " AND b.id NOT IN (SELECT db.book_id FROM device_book db JOIN device d"
+            " ON d.id = db.device_id WHERE d.store_uuid = ? AND db.book_id IS NOT NULL)"
+        )
+        params = [*params, store_uuid]
+    return [int(r[0]) for r in _rows(sql + " ORDER BY b.sort_title, b.id", params)]
 
 
 def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:

@@ -61,6 +61,7 @@ class DevicesController(QObject):
         page.wireless_toggled.connect(self._toggle_wireless)
         page.password_requested.connect(self.ask_password)
         page.send_now_requested.connect(self.devices.send_now)
+        page.want_to_read_requested.connect(lambda: spawn(self.send_want_to_read(), window))
         page.unqueue_requested.connect(self._unqueue)
         page.delete_requested.connect(lambda lpaths: spawn(self._delete(lpaths), window))
         page.eject_requested.connect(lambda: spawn(self.devices.eject(), window))
@@ -114,6 +115,12 @@ class DevicesController(QObject):
         else:
             message = f"{books} queued: switch on the wireless connection on the Devices page."
         self.window.statusBar().showMessage(message, STATUS_SECONDS)
+        self.refresh()
+
+    async def send_want_to_read(self) -> None:
+        """Queue the Want to Read books the device lacks (sent at once while it is connected)."""
+        result = await self.devices.send_want_to_read()
+        self.window.statusBar().showMessage(result.message, STATUS_SECONDS)
         self.refresh()
 
     async def start(self) -> None:

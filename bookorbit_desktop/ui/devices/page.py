@@ -44,6 +44,7 @@ class DevicesPage(QWidget):
     wireless_toggled = Signal(bool)
     password_requested = Signal()
     send_now_requested = Signal()
+    want_to_read_requested = Signal()  # queue the Want to Read books the device lacks
     unqueue_requested = Signal()
     delete_requested = Signal(list)  # lpaths on the connected device
     eject_requested = Signal()
@@ -64,6 +65,12 @@ class DevicesPage(QWidget):
             label.setTextFormat(Qt.TextFormat.PlainText)
         self.send_button = QPushButton("&Send queued books now")
         self.send_button.clicked.connect(self.send_now_requested.emit)
+        self.want_button = QPushButton("Send my &Want to Read books")
+        self.want_button.setToolTip(
+            "Queue the library books on your Hardcover Want to Read shelf that the device does "
+            "not have yet"
+        )
+        self.want_button.clicked.connect(self.want_to_read_requested.emit)
         self.unqueue_button = QPushButton("&Clear the queue")
         self.unqueue_button.clicked.connect(self.unqueue_requested.emit)
         self.delete_button = QPushButton("&Delete from device")
@@ -80,6 +87,7 @@ class DevicesPage(QWidget):
         queue_row = QHBoxLayout()
         queue_row.addWidget(self.queue_label, 1)
         queue_row.addWidget(self.send_button)
+        queue_row.addWidget(self.want_button)
         queue_row.addWidget(self.unqueue_button)
         actions = button_row(self.delete_button, self.eject_button)
         layout = QVBoxLayout(self)
