@@ -144,6 +144,9 @@ class BatchDialog(QDialog):
         for key, move in ((Qt.Key.Key_PageDown, self.next_book),
                           (Qt.Key.Key_PageUp, self.previous_book)):  # fmt: skip
             QShortcut(QKeySequence(key), self).activated.connect(move)
+        for other in self.findChildren(QPushButton):
+            if other is not self.apply_button:
+                other.setAutoDefault(False)  # Enter applies, whichever button had the focus
         self.resize(1000, 820)
         self._update_buttons()
 
@@ -157,6 +160,7 @@ class BatchDialog(QDialog):
         self.titles = await book_titles.titles(self.book_ids)
         self.book_ids = [b for b in self.book_ids if b in self.titles]
         self.progress.setRange(0, len(self.book_ids))
+        self.progress.setValue(0)
         for book_id in self.book_ids:
             item = QListWidgetItem(f"{self.titles[book_id]} — waiting")
             item.setData(Qt.ItemDataRole.UserRole, book_id)
@@ -194,7 +198,7 @@ class BatchDialog(QDialog):
         item = self.items.get(step.book_id)
         if item is None:  # a retry also asks again about books from other fetches
             return
-        self.progress.setValue(min(self.progress.value() + 1, self.progress.maximum()))
+        self.progress.setValue(min(max(self.progress.value(), 0) + 1, self.progress.maximum()))
         failed = self.failures.setdefault(step.book_id, {})
         for result in step.results:
             if result.failed:

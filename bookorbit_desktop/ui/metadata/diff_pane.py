@@ -81,6 +81,8 @@ class DiffPane(QWidget):
         self.keep_button = QPushButton("&Keep All")
         self.keep_button.setToolTip("Tick the book's own value in every row")
         self.keep_button.clicked.connect(self.table.keep_all)
+        for button in (self.best_button, self.keep_button):
+            button.setAutoDefault(False)  # Enter stays the dialog's Apply
         self.error_label = wrapped_label()
         self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.error_label.setAccessibleName("Error")
@@ -89,6 +91,11 @@ class DiffPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.status_box)
         layout.addWidget(self.table, 1)
+        self.take_box = QHBoxLayout()  # one "Take All from …" button per source shown
+        self.take_row.addLayout(self.take_box)
+        self.take_row.addStretch(1)
+        self.take_row.addWidget(self.best_button)
+        self.take_row.addWidget(self.keep_button)
         layout.addLayout(self.take_row)
         layout.addWidget(self.error_label)
         self._set_enabled(False)
@@ -130,20 +137,17 @@ class DiffPane(QWidget):
         return shown
 
     def _take_buttons(self, shown: BookCandidates) -> None:
-        while self.take_row.count():
-            item = self.take_row.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()  # type: ignore[union-attr]
+        for old in self.take_buttons.values():
+            self.take_box.removeWidget(old)
+            old.deleteLater()
         self.take_buttons = {}
         for source in self.table.sources:
             button = QPushButton(f"Take All from {source_label(source)}")
             button.setToolTip(f"Tick every value {source_label(source)} has that differs")
+            button.setAutoDefault(False)  # Enter stays the dialog's Apply
             button.clicked.connect(lambda _c=False, s=source: self.table.take_all(s))
             self.take_buttons[source] = button
-            self.take_row.addWidget(button)
-        self.take_row.addStretch(1)
-        self.take_row.addWidget(self.best_button)
-        self.take_row.addWidget(self.keep_button)
+            self.take_box.addWidget(button)
 
     def _set_enabled(self, on: bool) -> None:
         self.table.setEnabled(on)

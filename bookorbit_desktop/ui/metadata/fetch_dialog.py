@@ -65,6 +65,9 @@ class FetchDialog(QDialog):
         layout.addWidget(self.pane, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        for other in self.findChildren(QPushButton):
+            if other is not self.apply_button:
+                other.setAutoDefault(False)  # Enter applies, whichever button had the focus
         self.resize(900, 720)
         self._busy(False)
 

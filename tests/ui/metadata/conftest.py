@@ -67,7 +67,7 @@ def fox(library):
 
 def wait(loop: asyncio.AbstractEventLoop, awaitable):
     """Run the window's loop until `awaitable` (a task or a signal's future) is done."""
-    return loop.run_until_complete(asyncio.wait_for(asyncio.ensure_future(awaitable), 60))
+    return loop.run_until_complete(asyncio.wait_for(asyncio.ensure_future(awaitable), 20))
 
 
 def emitted(loop: asyncio.AbstractEventLoop, signal) -> asyncio.Future:

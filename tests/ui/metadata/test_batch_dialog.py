@@ -1,0 +1,115 @@
+"""The batch Fetch Metadata dialog against the loopback sources: every book fetched in the
+background with a status line each, the review moving book by book from the keyboard, Enter
+applying and moving on, "Fill Empty Fields" giving only what a book lacks, and a failed source
+listed with its reason and asked again by Retry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.library.store.user_edits import edited_fields
+from bookorbit_desktop.ui.metadata.batch_dialog import BatchDialog
+from tests.factories import add_book
+from tests.fakes.metadata_sources import FakeBook
+from tests.ui.metadata.conftest import emitted, wait
+
+MATILDA = FakeBook(
+    "9780142410370", "Matilda", ("Roald Dahl",), publisher="Puffin", pages=240,
+    description="A girl who loves books.",
+)  # fmt: skip
+
+
+def fetched_batch(service, book_ids, qtbot, qloop) -> BatchDialog:
+    dialog = BatchDialog(service, book_ids)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    done = emitted(qloop, dialog.finished_fetch)
+    dialog.start()
+    wait(qloop, done)
+    return dialog
+
+
+def shown_after(qloop, dialog, press) -> int:
+    shown = emitted(qloop, dialog.shown)
+    press()
+    (book_id,) = wait(qloop, shown)
+    return book_id
+
+
+def test_fetch_then_review_book_by_book_from_the_keyboard(service, sources, fox, qtbot, qloop):
+    sources.add(FakeBook(**MATILDA.__dict__))
+    matilda = add_book("Matilda", ["Roald Dahl"], isbn13=MATILDA.isbn13)
+    unknown = add_book("Nobody Knows This One", ["Ann Author"])
+    dialog = fetched_batch(service, [fox.id, unknown.id, matilda.id], qtbot, qloop)
+    assert dialog.progress.value() == 3
+    lines = [dialog.book_list.item(n).text() for n in range(dialog.book_list.count())]
+    assert lines[0].startswith("Mr Fox — Hardcover: ok · Open Library: ok · Google Books: ok")
+    assert lines[1] == (
+        "Nobody Knows This One — Hardcover: no result · Open Library: no result · "
+        "Google Books: no result"
+    )
+    assert dialog.review == [fox.id, matilda.id]  # only books with something to review
+    assert dialog.pane.book_id == fox.id
+    assert dialog.position_label.text() == "Book 1 of 2: Mr Fox"
+    assert not dialog.previous_button.isEnabled()
+
+    assert shown_after(qloop, dialog, lambda: qtbot.keyClick(dialog, Qt.Key.Key_PageDown)) == (
+        matilda.id
+    )
+    assert dialog.position_label.text() == "Book 2 of 2: Matilda"
+    assert not dialog.next_button.isEnabled()
+    press_alt_p = lambda: qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # noqa: E731
+    assert shown_after(qloop, dialog, press_alt_p) == fox.id
+    press_alt_n = lambda: qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # noqa: E731
+    assert shown_after(qloop, dialog, press_alt_n) == matilda.id
+    assert shown_after(qloop, dialog, lambda: qtbot.keyClick(dialog, Qt.Key.Key_PageUp)) == fox.id
+
+    dialog.pane.table.pick("title", "openlibrary")
+    saved = emitted(qloop, dialog.saved)
+    assert shown_after(qloop, dialog, lambda: qtbot.keyClick(dialog, Qt.Key.Key_Return)) == (
+        matilda.id
+    )  # Enter applied the ticks and went on to the next book
+    assert saved.result()[0] == fox.id
+    assert Book.get_by_id(fox.id).title == "Fantastic Mr. Fox"
+    assert "title" in edited_fields(fox.id)
+    assert Book.get_by_id(matilda.id).description is None  # not applied: only shown
+
+
+def test_fill_empty_fields_gives_only_what_the_books_lack(service, sources, fox, qtbot, qloop):
+    sources.add(FakeBook(**MATILDA.__dict__))
+    matilda = add_book("Matilda", ["Roald Dahl"], isbn13=MATILDA.isbn13)
+    Book.update(description="My own words.").where(Book.id == matilda.id).execute()
+    dialog = fetched_batch(service, [fox.id, matilda.id], qtbot, qloop)
+    reloaded = emitted(qloop, dialog.pane.loaded)
+    qtbot.mouseClick(dialog.fill_button, Qt.MouseButton.LeftButton)
+    wait(qloop, reloaded)
+    assert dialog.message.text() == "Filled empty fields in 2 books."
+    fox_now, matilda_now = Book.get_by_id(fox.id), Book.get_by_id(matilda.id)
+    assert fox_now.title == "Mr Fox"  # a value it had: left alone
+    assert fox_now.author_names() == ["Unknown"]
+    assert fox_now.description  # it had none: filled
+    assert fox_now.language == "en"
+    assert "description" in edited_fields(fox.id) and "title" not in edited_fields(fox.id)
+    assert matilda_now.description == "My own words."
+    assert "description" not in edited_fields(matilda.id)
+
+
+def test_a_failed_source_is_listed_with_its_reason_and_retried(service, sources, fox, qtbot, qloop):
+    sources.fail["google"] = 503
+    other = add_book("Matilda", ["Roald Dahl"], isbn13=MATILDA.isbn13)
+    dialog = fetched_batch(service, [fox.id, other.id], qtbot, qloop)
+    failed = [dialog.failed_list.item(n).text() for n in range(dialog.failed_list.count())]
+    assert len(failed) == 2
+    assert failed[0].startswith("Mr Fox — Google Books: ")
+    assert "503" in failed[0]  # the source's own reason
+    assert dialog.retry_button.isEnabled()
+
+    del sources.fail["google"]
+    done = emitted(qloop, dialog.finished_fetch)
+    qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
+    wait(qloop, done)
+    assert dialog.failed_list.count() == 0
+    assert not dialog.retry_button.isEnabled()
+    assert dialog.items[fox.id].text().endswith("Google Books: ok")
