@@ -1,8 +1,8 @@
-"""`metadata fetch|show|apply|retry|google-key`: metadata candidates from Hardcover, Open
+"""`metadata fetch|show|apply|retry|write|google-key`: metadata candidates from Hardcover, Open
 Library and Google Books, from the command line (the same `services.metadata` the window
 uses). Fetching stores candidates and applies nothing; `apply` saves chosen fields as the
-user's own edit. Exit status: 0 done, 1 some source failed (run `metadata retry`) or nothing
-was applied, 2 a wrong book, source, field or value.
+user's own edit; only `write` changes a book's file. Exit status: 0 done, 1 some source
+failed (run `metadata retry`) or nothing was applied, 2 a wrong book, source, field or value.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     apply.add_argument(
         "--field",
         action="append",
-        help="a field to take (repeatable): title, authors, series, series_index, description, "
-        "language, isbn13 or cover",
+        help="a field to take (repeatable): title, subtitle, authors, series, series_index, "
+        "description, publisher, published, language, isbn13, pages or cover",
     )
     apply.add_argument("--from", dest="source", choices=SOURCE_NAMES, help="the source")
     apply.add_argument("--all-from", choices=SOURCE_NAMES, help="take every field this source has")
@@ -51,6 +51,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     apply.add_argument("--index", type=int, default=0, help="which candidate (0 = best match)")
     add_command(actions, "retry", _retry)
+    write = add_command(actions, "write", _write)
+    write.add_argument("book_ids", type=int, nargs="+", metavar="BOOK", help="the books' ids")
+    write.add_argument(
+        "--restore",
+        action="store_true",
+        help="put back the files as they were before the last write",
+    )
     key = add_command(actions, "google-key", _google_key, library=False)
     key.add_argument("--stdin", action="store_true", help="read the key from standard input")
     key.add_argument("--remove", action="store_true", help="forget the saved key")
@@ -60,9 +67,10 @@ def _missing_action(ctx: CliContext, args: argparse.Namespace) -> int:
     """metadata candidates from Hardcover, Open Library and Google Books
 
     Actions: fetch BOOK..., show BOOK [--json], apply BOOK --field F --from SOURCE (or
-    --all-from SOURCE [--only-empty]), retry, google-key --stdin|--remove."""
+    --all-from SOURCE [--only-empty]), retry, write BOOK... [--restore], google-key
+    --stdin|--remove."""
     print(
-        "Name an action: fetch, show, apply, retry or google-key (see metadata --help).",
+        "Name an action: fetch, show, apply, retry, write or google-key (see metadata --help).",
         file=sys.stderr,
     )
     return 2
@@ -200,6 +208,23 @@ def _apply(ctx: CliContext, args: argparse.Namespace) -> int:
     taken = ", ".join(f"{name} ({source})" for name, source in result.taken_from)
     print(f"Applied to book {args.book_id}: {taken}.")
     return 0
+
+
+def _write(ctx: CliContext, args: argparse.Namespace) -> int:
+    """write the library's metadata into the books' EPUB files (a backup of each is kept)
+
+    Title, subtitle, authors, series, description, publisher, publication date, language,
+    ISBN-13, and a cover you chose, go into the file's package document; the old file is kept
+    in the data folder's file-backups/. KOReader's progress and highlights stay linked (the
+    old file's document id stays the book's). --restore puts back the newest backup. Exit
+    status 0 every book written, 1 some could not be (not EPUB, damaged, no backup)."""
+    from bookorbit_desktop.services import file_metadata
+
+    act = file_metadata.restore_files if args.restore else file_metadata.write_metadata
+    report = act(ctx.paths, args.book_ids)
+    for line in report.lines(restored=args.restore):
+        print(line, file=sys.stderr if line.startswith("Book ") else sys.stdout)
+    return 1 if report.failed else 0
 
 
 def _google_key(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -3,5 +3,6 @@ cover) and the "edited by the user" marks that imports respect.
 
 `values` checks what the user typed (plain functions); `apply` writes the checked changes to
 one book or many, in one transaction, and marks the fields. The window, the command line and
-metadata sources all edit through `apply.edit_books`. The book's file is never rewritten.
+metadata sources all edit through `apply.edit_books`, which never rewrites the book's file;
+`file_write` writes the library's metadata into an EPUB, with a backup, only when the user asks.
 """

@@ -3,7 +3,8 @@
 Every book is checked to exist before anything is written; then all of them change in one
 transaction, with the fields marked "edited by the user" (`store.user_edits`) so that an import
 that re-reads the book's file leaves them as they are. The change-log triggers tell the window,
-the OPDS catalog and Hardcover matching; the book's file is never rewritten.
+the OPDS catalog and Hardcover matching; the book's file is not rewritten (`file_write` does
+that, on the user's request).
 """
 
 from __future__ import annotations

@@ -1,0 +1,216 @@
+"""Writing a book's library metadata into its EPUB file, with a backup, and putting the backup
+back. Only when the user asks: editing and fetching metadata never touch a book's file.
+
+A write (`write_into_files`), for each EPUB file of the book:
+1. writes the new book beside the old one (`.name.bookorbit-write`), reads it back with the
+   importer's reader and checks that it carries the written title;
+2. copies the old file into the data folder's `file-backups/` (`BOOK-FILE-TIME-name`);
+3. replaces the old file with the new one (one rename; the file's permissions are kept);
+4. records the file's new size, time and KOReader document id, keeping the old id as an alias
+   of the book, so a device that holds the old file still syncs its progress and highlights.
+A failure before step 3 leaves the file as it was; a failure after it leaves the backup.
+
+`restore_backups` puts the newest backup of each file back the same way and removes it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.errors import BookOrbitError, NotFoundError
+from bookorbit_desktop.library.metadata.covers import cover_file
+from bookorbit_desktop.library.metadata.epub_write import Author, OpfValues, rewrite_epub
+from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+from bookorbit_desktop.library.metadata.model import BookReadError
+from bookorbit_desktop.library.metadata.reader import read_metadata
+from bookorbit_desktop.library.store.models import (
+    ALIAS_CONTENT,
+    Book,
+    BookAuthor,
+    BookFile,
+    database,
+)
+from bookorbit_desktop.library.store.models import (
+    Author as AuthorRow,
+)
+from bookorbit_desktop.library.store.user_edits import edited_fields
+
+BACKUPS = "file-backups"
+_BACKUP = re.compile(r"^(\d+)-(\d+)-(\d{8}T\d{6}(?:\.\d+)?)-(.+)$")
+
+
+class FileNotWrittenError(BookOrbitError):
+    title = "File not changed"
+
+
+@dataclass(frozen=True)
+class FileWritten:
+    path: str
+    backup: str  # the old file's copy (after a restore: the backup that was put back)
+    old_document: str  # KOReader's id of the old file (kept as an alias of the book)
+    new_document: str
+
+
+def backups_dir(paths: Paths) -> Path:
+    return paths.data_dir / BACKUPS
+
+
+def opf_values(book: Book, edited: frozenset[str], now: float) -> OpfValues:
+    """What the library holds for `book`, as the EPUB writer takes it."""
+    authors = tuple(
+        Author(row.name, row.sort_name)
+        for row in AuthorRow.select(AuthorRow.name, AuthorRow.sort_name)
+        .join(BookAuthor)
+        .where(BookAuthor.book == book.id)
+        .order_by(BookAuthor.position)
+    )
+    held = {
+        "authors": authors or None,
+        "series": book.series,
+        "description": book.description,
+        "publisher": book.publisher,
+        "published": book.published,
+        "isbn": book.isbn13,
+    }
+    return OpfValues(
+        title=book.title,
+        subtitle=book.subtitle,
+        authors=authors,
+        series=book.series,
+        series_index=book.series_index if book.series else None,
+        description=book.description,
+        publisher=book.publisher,
+        published=book.published,
+        language=book.language,
+        isbn13=book.isbn13,
+        cleared=frozenset(name for name, value in held.items() if not value and name in edited),
+        modified=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
+    )
+
+
+def _epub_files(book_id: int) -> list[BookFile]:
+    book = Book.get_or_none(Book.id == book_id)
+    if book is None:
+        raise NotFoundError(f"There is no book with id {book_id}.")
+    files = list(BookFile.select().where(BookFile.book == book_id).order_by(BookFile.id))
+    present = [f for f in files if not f.missing]
+    epubs = [f for f in present if f.format == "epub"]
+    if not epubs:
+        kinds = sorted({f.format.upper() for f in present})
+        having = f"its files are {', '.join(kinds)}" if kinds else "none of its files is here"
+        raise FileNotWrittenError(
+            f"“{book.title}” has no EPUB file to write into ({having}). Only EPUB files are "
+            "written; the library keeps its metadata either way."
+        )
+    return epubs
+
+
+def write_into_files(
+    paths: Paths, book_id: int, *, clock: Callable[[], float] = time.time
+) -> list[FileWritten]:
+    """Write the library's metadata of `book_id` into each of its EPUB files (see above)."""
+    files = _epub_files(book_id)
+    book = Book.get_by_id(book_id)
+    edited = edited_fields(book_id)
+    now = clock()
+    values = opf_values(book, edited, now)
+    cover = None
+    if "cover" in edited and book.cover_path:
+        cover = cover_file(paths, book.cover_path).read_bytes()
+    written = []
+    for row in files:
+        path = Path(row.path)
+        new = path.with_name(f".{path.name}.bookorbit-write")
+        try:
+            rewrite_epub(path, new, values, cover)
+            _check(new, values.title)
+        except (BookReadError, OSError) as error:
+            new.unlink(missing_ok=True)
+            reason = getattr(error, "strerror", None) or error
+            raise FileNotWrittenError(f"{path.name} was not changed: {reason}.") from error
+        backup = _backup_path(paths, book_id, row.id, path.name, now)
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, backup)
+        written.append(_swap(row, new, path, str(backup), now))
+    return written
+
+
+def _check(path: Path, title: str) -> None:
+    """Read the new file as an import would; it must carry the written title."""
+    read = read_metadata(path)
+    if (read.title or "").strip() != title.strip():
+        raise BookReadError(f"the written file reads back as “{read.title}”")
+
+
+def _backup_path(paths: Paths, book_id: int, file_id: int, name: str, now: float) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}"
+    return backups_dir(paths) / f"{book_id}-{file_id}-{stamp}-{name}"
+
+
+def _swap(row: BookFile, new: Path, path: Path, backup: str, now: float) -> FileWritten:
+    """Put `new` in place of `path` and record it; the old document id stays an alias."""
+    shutil.copymode(path, new)
+    os.replace(new, path)
+    _fsync_dir(path.parent)
+    stat = path.stat()
+    digest = partial_md5(path)
+    with database.atomic():
+        BookFile.update(size=stat.st_size, mtime=stat.st_mtime, partial_md5=digest).where(
+            BookFile.id == row.id
+        ).execute()
+        database.execute_sql(
+            "INSERT OR IGNORE INTO document_alias (document, kind, book_id, book_file_id, "
+            "created_at) VALUES (?, ?, ?, ?, ?)",
+            (digest, ALIAS_CONTENT, row.book_id, row.id, float(now)),
+        )
+        Book.update(updated_at=now).where(Book.id == row.book_id).execute()
+    return FileWritten(str(path), backup, row.partial_md5, digest)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def newest_backups(paths: Paths, book_id: int) -> dict[int, Path]:
+    """The newest backup of each file of `book_id`, by file id."""
+    newest: dict[int, tuple[str, Path]] = {}
+    folder = backups_dir(paths)
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        match = _BACKUP.match(entry.name)
+        if match is None or int(match.group(1)) != book_id:
+            continue
+        file_id, stamp = int(match.group(2)), match.group(3)
+        if file_id not in newest or stamp > newest[file_id][0]:
+            newest[file_id] = (stamp, entry)
+    return {file_id: entry for file_id, (_stamp, entry) in newest.items()}
+
+
+def restore_backups(
+    paths: Paths, book_id: int, *, clock: Callable[[], float] = time.time
+) -> list[FileWritten]:
+    """Put the newest backup of each of the book's files back (the file as it was before the
+    last write) and remove the backup."""
+    backups = newest_backups(paths, book_id)
+    if not backups:
+        raise FileNotWrittenError(f"Book {book_id} has no backup of a written file to put back.")
+    now, restored = clock(), []
+    for row in BookFile.select().where(BookFile.id.in_(list(backups))):
+        backup, path = backups[row.id], Path(row.path)
+        new = path.with_name(f".{path.name}.bookorbit-write")
+        shutil.copy2(backup, new)
+        restored.append(_swap(row, new, path, str(backup), now))
+        backup.unlink()
+    return restored

@@ -1,0 +1,110 @@
+"""Writing the library's metadata into a book's EPUB file on a real library: the backup, the
+KOReader document ids (old and new both name the book), an import afterwards, putting the old
+file back, and the files that are refused without being touched."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from bookorbit_desktop.library.editing.apply import edit_books
+from bookorbit_desktop.library.editing.file_write import (
+    FileNotWrittenError,
+    backups_dir,
+    restore_backups,
+    write_into_files,
+)
+from bookorbit_desktop.library.editing.values import BookChanges
+from bookorbit_desktop.library.importer.run import import_paths
+from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+from bookorbit_desktop.library.metadata.reader import read_metadata
+from bookorbit_desktop.library.reading.pushes import resolve_document
+from bookorbit_desktop.library.store.models import Book, BookFile
+from tests.factories import make_epub
+
+
+@pytest.fixture
+def imported(library, tmp_path):
+    """A real EPUB imported into the library and edited by the user."""
+    path = make_epub(tmp_path / "books" / "dnue.epub", "Dnue", ("Frank Hebert",))
+    os.chmod(path, 0o644)
+    summary = import_paths([path], library, workers=0)
+    (book_id,) = summary.book_ids
+    edit_books(
+        [book_id],
+        BookChanges(title="Dune", authors=["Frank Herbert"], series="Dune", series_index=1.0),
+        library,
+    )
+    return book_id, path
+
+
+def test_the_file_carries_the_library_s_metadata_and_the_old_file_is_kept(library, imported):
+    book_id, path = imported
+    before = path.read_bytes()
+    old_digest = partial_md5(path)
+    (written,) = write_into_files(library, book_id, clock=lambda: 1_700_000_000.0)
+    read = read_metadata(path)
+    assert (read.title, read.authors, read.series) == ("Dune", ["Frank Herbert"], "Dune")
+    assert written.old_document == old_digest and written.new_document == partial_md5(path)
+    assert written.new_document != old_digest
+    backup = backups_dir(library) / os.path.basename(written.backup)
+    assert backup.read_bytes() == before
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644  # the file keeps its permissions
+    assert not list(path.parent.glob(".*bookorbit-write"))  # no temporary file is left
+    row = BookFile.get(BookFile.book == book_id)
+    assert (row.partial_md5, row.size) == (written.new_document, path.stat().st_size)
+    # A device holding the old file and one holding the new file both sync to this book.
+    assert resolve_document(old_digest).book_id == book_id
+    assert resolve_document(written.new_document).book_id == book_id
+
+
+def test_an_import_afterwards_sees_the_file_unchanged(library, imported):
+    book_id, path = imported
+    write_into_files(library, book_id)
+    summary = import_paths([path], library, workers=0)
+    assert (summary.unchanged, summary.imported, summary.updated) == (1, 0, 0)
+    assert Book.get_by_id(book_id).title == "Dune"
+
+
+def test_the_old_file_is_put_back(library, imported):
+    book_id, path = imported
+    before = path.read_bytes()
+    (written,) = write_into_files(library, book_id)
+    (restored,) = restore_backups(library, book_id)
+    assert path.read_bytes() == before
+    assert BookFile.get(BookFile.book == book_id).partial_md5 == written.old_document
+    assert resolve_document(written.new_document).book_id == book_id  # both ids still work
+    assert not os.path.exists(restored.backup)
+    with pytest.raises(FileNotWrittenError, match="no backup"):
+        restore_backups(library, book_id)
+
+
+def test_a_book_without_an_epub_is_refused_by_name(library, tmp_path):
+    fb2 = tmp_path / "paper.fb2"
+    fb2.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<FictionBook xmlns="http://www.gribuser.ru/xml/fictionbook/2.0"><description>'
+        "<title-info><book-title>Paper</book-title></title-info></description>"
+        "<body><section><p>Text.</p></section></body></FictionBook>",
+        encoding="utf-8",
+    )
+    (book_id,) = import_paths([fb2], library, workers=0).book_ids
+    before = fb2.read_bytes()
+    with pytest.raises(
+        FileNotWrittenError, match=r"no EPUB file to write into \(its files are FB2"
+    ):
+        write_into_files(library, book_id)
+    assert fb2.read_bytes() == before
+
+
+def test_a_damaged_file_is_left_as_it_was(library, imported):
+    book_id, path = imported
+    damaged = path.read_bytes()[:-200]  # the ZIP's central directory is cut off
+    path.write_bytes(damaged)
+    with pytest.raises(FileNotWrittenError, match=r"dnue\.epub was not changed"):
+        write_into_files(library, book_id)
+    assert path.read_bytes() == damaged
+    assert not backups_dir(library).exists() or not list(backups_dir(library).iterdir())
+    assert not list(path.parent.glob(".*bookorbit-write"))
