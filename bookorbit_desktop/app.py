@@ -60,6 +60,7 @@ from bookorbit_desktop.ui.highlights.receiver_box import ReceiverAccess
 from bookorbit_desktop.ui.icons import APP_ID, app_icon
 from bookorbit_desktop.ui.library.device_positions import attach_device_positions
 from bookorbit_desktop.ui.library.edit_actions import BookActions
+from bookorbit_desktop.ui.library.file_write_action import FileWriteActions
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.main_window import MainWindow
@@ -318,6 +319,9 @@ class Desktop:
             self.window.library_view,
             on_saved=self._reading_changed,
             on_removed=self.controller.follow_changes,
+        )
+        self.file_write = FileWriteActions(
+            self.paths, self.window, self.window.library_view, on_written=self._reading_changed
         )
         self._built = True
 

@@ -136,5 +136,26 @@
             <numerusform>%n results for “%1”.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Wrote metadata into %n file(s).</source>
+        <translation>
+            <numerusform>Wrote metadata into %n file.</numerusform>
+            <numerusform>Wrote metadata into %n files.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Put back %n file(s) from their backups.</source>
+        <translation>
+            <numerusform>Put back %n file from its backup.</numerusform>
+            <numerusform>Put back %n files from their backups.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n book(s) not changed:</source>
+        <translation>
+            <numerusform>%n book not changed:</numerusform>
+            <numerusform>%n books not changed:</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

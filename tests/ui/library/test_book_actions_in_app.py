@@ -58,4 +58,6 @@ def test_the_edit_menu_follows_file(desktop):  # noqa: F811
     assert [action.text() for action in edit.actions()] == [
         "&Edit Metadata…",
         "&Remove from Library…",
+        "&Write Metadata into File…",
+        "Restore File from &Backup…",
     ]

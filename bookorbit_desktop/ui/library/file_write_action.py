@@ -1,0 +1,133 @@
+""" "Write Metadata into File…" and "Restore File from Backup…" for the selected books, in the
+Edit menu and the context menus of the table and the cover grid. Each asks first (what is
+written, where the old file is kept, that KOReader keeps syncing), then works off the window's
+thread through `services.file_metadata` and says what it did in the status bar; books that
+could not be written (not EPUB, damaged, no backup) are listed in one message box.
+`on_written(book_id)` refreshes a book in the table and the book panel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.services import file_metadata
+from bookorbit_desktop.services.file_metadata import WriteReport
+from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, spawn
+from bookorbit_desktop.ui.library.view import LibraryView
+from bookorbit_desktop.ui.text import counted
+
+STATUS_MS = 8000
+
+
+class FileWriteActions(QObject):
+    def __init__(
+        self,
+        paths: Paths,
+        window: QMainWindow,
+        library: LibraryView,
+        on_written: Callable[[int], None] | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.paths, self.window, self.library, self.on_written = paths, window, library, on_written
+        self.question: QMessageBox | None = None
+        self.write_action = QAction("&Write Metadata into File…", window)
+        self.write_action.setStatusTip(
+            "Write the library's metadata into the selected books' EPUB files, keeping a copy "
+            "of each old file"
+        )
+        self.write_action.triggered.connect(lambda: self._start(write=True))
+        self.restore_action = QAction("Restore File from &Backup…", window)
+        self.restore_action.setStatusTip(
+            "Put back the selected books' files as they were before metadata was last written"
+        )
+        self.restore_action.triggered.connect(lambda: self._start(write=False))
+        edit_menu = next(
+            (
+                action.menu()
+                for action in window.menuBar().actions()
+                if action.text() == "&Edit" and isinstance(action.menu(), QMenu)
+            ),
+            None,
+        )
+        for target in (edit_menu, library.table, library.grid):
+            if target is not None:
+                target.addAction(self.write_action)
+                target.addAction(self.restore_action)
+
+    def _start(self, *, write: bool) -> None:
+        book_ids = self.library.selected_book_ids()
+        if not book_ids:
+            what = "write metadata into" if write else "restore"
+            self.window.statusBar().showMessage(f"Select the books to {what} first.", STATUS_MS)
+            return
+        spawn(self.write(book_ids) if write else self.restore(book_ids), self.window)
+
+    async def write(self, book_ids: Sequence[int]) -> WriteReport | None:
+        """Ask, then write the books' metadata into their EPUB files; None when cancelled."""
+        books = counted("%n book(s)", len(book_ids))
+        confirmed = await self._ask(
+            "Write Metadata into File",
+            f"Write the library's metadata into the EPUB files of {books}?",
+            "The title, subtitle, authors, series, description, publisher, publication date, "
+            "language, ISBN and a cover you chose go into each EPUB file. A copy of each old "
+            f"file is kept in {file_metadata.backup_folder(self.paths)}, and Restore File from "
+            "Backup puts it back.\n\nKOReader keeps syncing progress and highlights of the "
+            "copies already on your devices. Only EPUB files are written.",
+            "&Write",
+        )
+        if not confirmed:
+            return None
+        report = await file_metadata.write_metadata_async(self.paths, book_ids)
+        files = sum(len(written) for written in report.written.values())
+        self._done(report, counted("Wrote metadata into %n file(s).", files))
+        return report
+
+    async def restore(self, book_ids: Sequence[int]) -> WriteReport | None:
+        """Ask, then put back each book's file from before the last write; None when cancelled."""
+        books = counted("%n book(s)", len(book_ids))
+        confirmed = await self._ask(
+            "Restore File from Backup",
+            f"Put back the files of {books} as they were before metadata was last written?",
+            "The backup replaces the file and is then removed. The library's own metadata "
+            "does not change.",
+            "&Restore",
+        )
+        if not confirmed:
+            return None
+        report = await file_metadata.restore_files_async(self.paths, book_ids)
+        files = sum(len(written) for written in report.written.values())
+        self._done(report, counted("Put back %n file(s) from their backups.", files))
+        return report
+
+    async def _ask(self, title: str, text: str, detail: str, verb: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.window)
+        box.setInformativeText(detail)
+        accept = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(accept)
+        self.question = box
+        await run_dialog(box)
+        self.question = None
+        return box.clickedButton() is accept
+
+    def _done(self, report: WriteReport, done: str) -> None:
+        if report.written:
+            self.window.statusBar().showMessage(done, STATUS_MS)
+        for book_id in report.written:
+            if self.on_written is not None:
+                self.on_written(book_id)
+        if report.failed:
+            reasons = "\n".join(report.failed.values())
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Some Files Not Changed",
+                counted("%n book(s) not changed:", len(report.failed)) + f"\n{reasons}",
+                QMessageBox.StandardButton.Ok,
+                self.window,
+            )
+            open_box(box)
