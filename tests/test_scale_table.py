@@ -86,6 +86,7 @@ def test_every_scale_benchmark_has_a_json_mode():
                 "OPDS all books deep page p99",
                 "OPDS authors deep page p99",
                 "OPDS series deep page p99",
+                "OPDS 2.0 all books deep page p99",
             ],
         ),
         (

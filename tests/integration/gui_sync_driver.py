@@ -82,7 +82,10 @@ async def drive(desktop: desktop_app.Desktop, token: str, out: Path) -> None:
         )
         assert hardcover.manual is not None
         dialog = hardcover.manual.dialog
-        await until(lambda: dialog.bar.value() >= 2, "progress")
+        await until(  # past the matching, two books into the sending
+            lambda: dialog.step_label.text().startswith("Sending") and dialog.bar.value() >= 2,
+            "progress",
+        )
         summary["progress_step"] = dialog.step_label.text()
         if tray is not None:
             summary["tray_tooltip_syncing"] = tray.icon.toolTip()

@@ -73,7 +73,7 @@ class DevicePositionsBox(QGroupBox):
         self.tree.setAccessibleName("Device positions")
         self.empty_label = QLabel(NONE_YET)
         self.reset_button = push_button(
-            "Reset to &Start…", self.reset_clicked, tip="Send devices back to the start"
+            "Reset t&o Start…", self.reset_clicked, tip="Send devices back to the start"
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
