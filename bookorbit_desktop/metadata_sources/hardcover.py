@@ -185,14 +185,9 @@ class HardcoverSource:
         found = candidate_from(row, edition, matched_by)
         return [found]
 
-    async def search(self, title: str, author: str | None) -> list[Candidate]:
-        """Only through `find_book` (the guarded search); without it, nothing is guessed."""
-        if self.find_book is None:
-            return []
-        lookup = Lookup(book_id=0, title=title, authors=(author,) if author else ())
-        return await self._found(lookup)
-
     async def _found(self, book: Lookup) -> list[Candidate]:
+        """The book the guarded search (`find_book`, which reads the library's own record of
+        `book` to match it) proves; without `find_book`, nothing is guessed."""
         if self.find_book is None:
             return []
         try:
