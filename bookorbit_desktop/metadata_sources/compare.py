@@ -2,7 +2,8 @@
 
 Pure: plain values in, plain values out. `compare` flags each field whose candidate value
 differs from the local one; `best_values` applies the rule below; `take_all` gives every
-field one source has.
+field one source has; `is_empty` says which of a book's fields count as empty for "Fill Empty
+Fields" (none, or a placeholder such as "Unknown").
 
 The "best" rule, per field (the first row that applies wins):
 
@@ -110,10 +111,30 @@ def compare(local: Mapping[str, Any], candidates: Iterable[Candidate]) -> list[F
     return rows
 
 
+# What a book file says when it does not know: such a title or author is no value at all.
+PLACEHOLDER_TITLES = frozenset({"unknown", "unknown title", "untitled"})
+PLACEHOLDER_AUTHORS = frozenset({"unknown", "unknown author", "unknown authors"})
+
+
+def is_empty(name: str, value: Any) -> bool:
+    """Whether the book has no value for field `name`: nothing at all, or only a placeholder
+    ("Unknown" as the title, or as every author)."""
+    if value in (None, "", (), []):
+        return True
+    if name == "title" and isinstance(value, str):
+        return _plain(value) in PLACEHOLDER_TITLES
+    if name == "authors":
+        return all(_plain(a) in PLACEHOLDER_AUTHORS or not a.strip() for a in value)
+    return False
+
+
+def empty_fields(local: Mapping[str, Any], names: Iterable[str]) -> list[str]:
+    """Those of `names` the book has no value for (`is_empty`), in the order given."""
+    return [n for n in names if is_empty(n, local.get(n))]
+
+
 def take_all(candidate: Candidate, *, only_empty: Mapping[str, Any] | None = None) -> list[str]:
     """The fields `candidate` has a value for ("take all from X"); with `only_empty` (the
-    local values), only those the book has no value for yet."""
+    local values), only those the book has no value for yet (`is_empty`)."""
     names = [n for n in FIELDS if candidate.value(n) is not None]
-    if only_empty is not None:
-        names = [n for n in names if only_empty.get(n) in (None, "", (), [])]
-    return names
+    return names if only_empty is None else empty_fields(only_empty, names)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bookorbit_desktop.metadata_sources.compare import best_values, compare, rank, take_all
+from bookorbit_desktop.metadata_sources.compare import (
+    best_values,
+    compare,
+    is_empty,
+    rank,
+    take_all,
+)
 from bookorbit_desktop.metadata_sources.records import Candidate
 
 
@@ -97,3 +103,33 @@ def test_take_all_and_only_empty():
     assert take_all(candidate) == ["title", "description", "publisher"]
     local = {"title": "Dune", "description": "", "publisher": None}
     assert take_all(candidate, only_empty=local) == ["description", "publisher"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "empty"),
+    [
+        ("title", None, True),
+        ("title", "", True),
+        ("title", "Unknown", True),
+        ("title", "  unknown  TITLE ", True),
+        ("title", "Untitled", True),
+        ("title", "The Unknown", False),
+        ("title", "Unknown Soldier", False),
+        ("authors", (), True),
+        ("authors", ("Unknown",), True),
+        ("authors", ("unknown author", " "), True),
+        ("authors", ("Unknown", "Roald Dahl"), False),
+        ("authors", ("Anonymous",), False),
+        ("description", "Unknown", False),  # only titles and authors have placeholders
+        ("series_index", 0.0, False),
+        ("pages", None, True),
+    ],
+)
+def test_a_field_is_empty_without_a_value_or_with_only_a_placeholder(field, value, empty):
+    assert is_empty(field, value) is empty
+
+
+def test_only_empty_replaces_unknown_authors_and_titles():
+    candidate = c("google", "isbn", title="Dune", authors=("Frank Herbert",), publisher="Ace")
+    local = {"title": "Unknown", "authors": ("Unknown",), "publisher": "Chilton"}
+    assert take_all(candidate, only_empty=local) == ["title", "authors"]
