@@ -16,6 +16,9 @@ RATE_LIMITED = "rate-limited"
 TIMED_OUT = "timed out"
 MALFORMED = "malformed"
 STATUSES = (OK, NO_RESULT, REFUSED, RATE_LIMITED, TIMED_OUT, MALFORMED)
+# What the library stores for a source queued and not answered yet (a fetch under way, or
+# one stopped before it reached the book); retried like a failure.
+PENDING = "pending"
 
 # The sources, in the order they are shown and ranked, with their names for people (each
 # source module's NAME and LABEL; here so the callers need not load aiohttp to name them).

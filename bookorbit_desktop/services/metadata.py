@@ -1,12 +1,17 @@
 """Metadata from Hardcover, Open Library and Google Books: the facade the window and the
 command line call, answered with plain data.
 
-- `fetch(book_ids, progress=, cancel=)` asks every source about every book in the background
-  (sources concurrently, books a few at a time, each source at its own pace) and stores each
-  book's answers in one transaction, so a cancel between books keeps what was fetched.
-  `progress` receives a `FetchProgress` after each book. Nothing is applied.
-- `retry()` fetches again what failed (refused, rate-limited, timed out, malformed, or left
-  pending by an interrupted run), only from the sources that failed.
+- `fetch(book_ids, progress=, answered=, cancel=)` asks every source about every book in the
+  background (`fetch_run`: each source works through the books on its own, at its own
+  pace, so a slow one never holds back the others) and stores each answer as it comes.
+  `answered` receives each source's answer (a `FetchAnswer`) as soon as it is stored;
+  `progress` a `FetchProgress` when a book's last source has answered. A cancel keeps what
+  was fetched. Nothing is applied. With the window's Hardcover account (`account=`), a
+  fetch spends the same rate budget as sync.
+- `retry(book_ids=None)` fetches again what failed (refused, rate-limited, timed out,
+  malformed, or left pending by an interrupted run), of those books or of the whole
+  library, only from the sources that failed. `failed_answers()` reads the stored answers of
+  the books something failed for, with the reasons.
 - `candidates(book_id)` reads the stored answers: per source its status, message and
   candidates, and per field the local value, each source's value, which differ and which
   source the "best" rule (`metadata_sources.compare`) picks.
@@ -35,12 +40,17 @@ from typing import Any
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError, NotFoundError
-from bookorbit_desktop.hardcover.api.client import HardcoverClient, RetryPolicy
+from bookorbit_desktop.hardcover.api.client import RetryPolicy
 from bookorbit_desktop.library.store import fetched_metadata
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.metadata_sources.compare import FieldRow, best_values, compare, take_all
-from bookorbit_desktop.metadata_sources.gather import ask_all
+from bookorbit_desktop.metadata_sources.compare import (
+    FieldRow,
+    best_values,
+    compare,
+    empty_fields,
+    take_all,
+)
 from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
 from bookorbit_desktop.metadata_sources.records import (
     REFUSED,
@@ -50,6 +60,12 @@ from bookorbit_desktop.metadata_sources.records import (
     SourceResult,
 )
 from bookorbit_desktop.metadata_sources.source import Source
+from bookorbit_desktop.services.fetch_run import (
+    FetchAnswer,
+    FetchProgress,
+    FetchReport,
+    FetchRun,
+)
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata_apply import (
     APPLICABLE,
@@ -62,28 +78,16 @@ from bookorbit_desktop.services.metadata_books import (
     guarded_search,
     local_values,
     lookups,
-    save_results,
+    mark_planned,
+    stored_answers,
 )
 
 SOURCES = tuple(SOURCE_LABELS)
 LABELS = SOURCE_LABELS
-BOOKS_AT_ONCE = 8  # books in flight; each source still paces its own requests
-
-
-@dataclass(frozen=True)
-class FetchProgress:
-    done: int
-    total: int
-    book_id: int
-    results: tuple[SourceResult, ...]
-
-
-@dataclass(frozen=True)
-class FetchReport:
-    books: int  # books asked about
-    found: int  # books with at least one candidate
-    failures: tuple[tuple[int, SourceResult], ...]  # (book id, the failed source's answer)
-    cancelled: bool
+# Hardcover, for a fetch: two tries of a request, a 429 waited out only when it asks for 30 s
+# or less (longer: the book is "rate-limited", retry later); every try is bounded by the 10 s
+# metadata timeout (`metadata_sources.hardcover.bounded`).
+METADATA_RETRY = RetryPolicy(attempts=2, throttle_attempts=1, max_wait=30.0)
 
 
 @dataclass(frozen=True)
@@ -135,18 +139,9 @@ class MetadataService:
         self._clock = clock
 
     def _hardcover_account(self) -> HardcoverAccount:
+        """The account given (the window's: one rate budget with sync), else one of its own."""
         if self._account is None:
-            import aiohttp
-
-            from bookorbit_desktop.metadata_sources.web import TIMEOUT_SECONDS
-
-            factory = functools.partial(
-                HardcoverClient,
-                timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS),
-                # A metadata fetch may wait out a short 429, never minutes: retry later.
-                retry=RetryPolicy(attempts=2, throttle_attempts=1, max_wait=30.0),
-            )
-            self._account = HardcoverAccount(client_factory=factory)
+            self._account = HardcoverAccount()
         return self._account
 
     @contextlib.asynccontextmanager
@@ -184,6 +179,9 @@ class MetadataService:
                         message = f"{error.title}: {error.message}"
                         fixed[name] = SourceResult(name, REFUSED, message)
                         continue
+                    # Whoever made the client, a fetch keeps its own patience (the budget
+                    # and the limiter's waits stay the account's, shared with sync).
+                    client.retry = METADATA_RETRY
                     find = functools.partial(guarded_search, client)
                     sources.append(hardcover.HardcoverSource(client, find_book=find))
             yield sources, fixed
@@ -194,6 +192,7 @@ class MetadataService:
         *,
         sources: Sequence[str] | None = None,
         progress: Callable[[FetchProgress], None] | None = None,
+        answered: Callable[[FetchAnswer], None] | None = None,
         cancel: asyncio.Event | None = None,
     ) -> FetchReport:
         """Ask the sources about the books and store their answers (see the module doc).
@@ -207,69 +206,60 @@ class MetadataService:
             raise NotFoundError(
                 "None of those books is in the library. List them with `bookorbit-desktop books`."
             )
-        await off_loop(
-            fetched_metadata.mark_pending, [b.book_id for b in books], wanted, self._clock()
-        )
-        queue: asyncio.Queue[Lookup] = asyncio.Queue()
-        for book in books:
-            queue.put_nowait(book)
-        done = found = 0
-        failures: list[tuple[int, SourceResult]] = []
-        saving = asyncio.Lock()
+        plan = {name: books for name in wanted}
+        return await self._fetch(plan, progress, answered, cancel)
 
-        async def work(asked: list[Source], fixed: dict[str, SourceResult]) -> None:
-            nonlocal done, found
-            while not queue.empty() and not (cancel is not None and cancel.is_set()):
-                book = queue.get_nowait()
-                answers = {r.source: r for r in await ask_all(asked, book)}
-                results = tuple(answers.get(n) or fixed[n] for n in wanted)
-                async with saving:  # one writer at a time; the sources keep asking
-                    await off_loop(save_results, book.book_id, results, self._clock())
-                done += 1
-                found += any(r.candidates for r in results)
-                failures.extend((book.book_id, r) for r in results if r.failed)
-                if progress is not None:
-                    progress(FetchProgress(done, len(books), book.book_id, results))
-
-        async with self._open_sources(wanted) as (asked, fixed):
-            for source in asked:  # a source that asks about many books at once (Hardcover)
-                expect = getattr(source, "expect", None)
-                if expect is not None:
-                    expect(books)
-            workers = [asyncio.create_task(work(asked, fixed)) for _ in range(BOOKS_AT_ONCE)]
-            try:
-                await asyncio.gather(*workers)
-            finally:
-                for task in workers:
-                    task.cancel()
-        cancelled = done < len(books)
-        return FetchReport(len(books), found, tuple(failures), cancelled)
+    async def _fetch(
+        self,
+        plan: dict[str, list[Lookup]],
+        progress: Callable[[FetchProgress], None] | None,
+        answered: Callable[[FetchAnswer], None] | None,
+        cancel: asyncio.Event | None,
+    ) -> FetchReport:
+        queued = {name: [b.book_id for b in books] for name, books in plan.items()}
+        await off_loop(mark_planned, queued, self._clock())
+        run = FetchRun(plan, clock=self._clock, progress=progress, answered=answered, cancel=cancel)
+        async with self._open_sources(list(plan)) as (asked, fixed):
+            return await run.run(asked, fixed)
 
     async def retry(
         self,
+        book_ids: Sequence[int] | None = None,
         *,
         progress: Callable[[FetchProgress], None] | None = None,
+        answered: Callable[[FetchAnswer], None] | None = None,
         cancel: asyncio.Event | None = None,
     ) -> list[FetchReport]:
-        """Fetch again what failed, source by source; [] when nothing failed."""
+        """Fetch again what failed (of `book_ids`, or of the whole library), each book only
+        from the sources that failed it, all sources at once: [] when nothing failed, else
+        the one fetch's report."""
         failed = await off_loop(fetched_metadata.failed_books)
-        by_source: dict[str, list[int]] = {}
-        for book_id, names in failed.items():
-            for name in names:
-                by_source.setdefault(name, []).append(book_id)
-        reports = []
-        for name in SOURCES:
-            if name in by_source and not (cancel is not None and cancel.is_set()):
-                reports.append(
-                    await self.fetch(
-                        by_source[name], sources=[name], progress=progress, cancel=cancel
-                    )
-                )
-        return reports
+        if book_ids is not None:
+            keep = set(book_ids)
+            failed = {b: names for b, names in failed.items() if b in keep}
+        books = {b.book_id: b for b in await off_loop(lookups, list(failed))}
+        plan = {
+            name: [books[b] for b, names in failed.items() if name in names and b in books]
+            for name in SOURCES
+        }
+        plan = {name: asked for name, asked in plan.items() if asked}
+        if not plan:
+            return []
+        return [await self._fetch(plan, progress, answered, cancel)]
 
     def failed(self) -> dict[int, list[str]]:
         """Book id -> the sources whose last fetch failed (a blocking read; call off-loop)."""
         return fetched_metadata.failed_books()
+
+    async def failed_answers(self) -> list[FetchAnswer]:
+        """Every stored answer of the books a source failed (or never answered), each with
+        its status, reason and candidates, by book: what the window lists as failed
+        fetches, whichever run (the window's or the command line's) left them."""
+        failed = await off_loop(fetched_metadata.failed_books)
+        if not failed:
+            return []
+        stored = await off_loop(stored_answers, list(failed))
+        return [FetchAnswer(book_id, result) for book_id, result in stored]
 
     async def candidates(self, book_id: int) -> BookCandidates:
         """The stored answers for one book and their comparison with its values."""
@@ -351,7 +341,7 @@ class MetadataService:
         best = best_values(everything)
         names = list(fields) if fields is not None else [n for n in APPLICABLE if n in best]
         if only_empty:
-            names = [n for n in names if shown.local.get(n) in (None, "", (), [])]
+            names = empty_fields(shown.local, names)
         picks = [(n, best[n]) for n in names if n in best]
         if not picks:
             return ApplyResult(book_id, "best", (), ())

@@ -1,11 +1,12 @@
 """The library's side of metadata fetching, run off the event loop: a book's lookup (its ISBN,
-title, authors and Hardcover link), its local values as the comparison reads them, saving a
-book's answers in one transaction, and the guarded Hardcover search the matching rules allow.
+title, authors and Hardcover link), its local values as the comparison reads them, queueing a
+fetch, saving answers and reading them back, and the guarded Hardcover search the matching
+rules allow.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
@@ -14,10 +15,15 @@ from bookorbit_desktop.hardcover.matching.matcher import Matcher, search_query
 from bookorbit_desktop.hardcover.matching.penalties import Evidence
 from bookorbit_desktop.hardcover.matching.scoring import LINKED, decide
 from bookorbit_desktop.hardcover.matching.store import get_match
-from bookorbit_desktop.library.store.fetched_metadata import save_answer
+from bookorbit_desktop.library.store.fetched_metadata import (
+    MetadataCandidate,
+    mark_pending,
+    save_answer,
+    states,
+)
 from bookorbit_desktop.library.store.models import Book, database
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.metadata_sources.records import Lookup, SourceResult
+from bookorbit_desktop.metadata_sources.records import Candidate, Lookup, SourceResult
 
 
 def lookup_of(book: Book) -> Lookup:
@@ -60,18 +66,40 @@ def local_values(book: Book) -> dict[str, Any]:
     }
 
 
-def save_results(book_id: int, results: Sequence[SourceResult], now: float) -> bool:
-    """Every source's answer for one book, in one transaction; False when the book is gone.
-    IMMEDIATE: the transaction reads before it writes, and another writer in between would
-    otherwise make its write fail at once instead of waiting its turn."""
+def save_answers(answers: Sequence[tuple[int, SourceResult]], now: float) -> None:
+    """Each (book id, source's answer), all in one transaction (a book removed meanwhile is
+    skipped). IMMEDIATE: the transaction reads before it writes, and another writer in between
+    would otherwise make its write fail at once instead of waiting its turn."""
     with database.atomic("IMMEDIATE"):
-        for result in results:
+        for book_id, result in answers:
             candidates = [c.to_json() for c in result.candidates]
-            if not save_answer(
-                book_id, result.source, result.status, result.message, candidates, now
-            ):
-                return False
-    return True
+            save_answer(book_id, result.source, result.status, result.message, candidates, now)
+
+
+def mark_planned(plan: Mapping[str, Sequence[int]], now: float) -> None:
+    """Queue each source's books (source name -> book ids) as pending, in one transaction."""
+    with database.atomic():
+        for source, book_ids in plan.items():
+            mark_pending(book_ids, [source], now)
+
+
+def stored_answers(book_ids: Sequence[int]) -> list[tuple[int, SourceResult]]:
+    """Each source's last stored answer for the books, with its candidates (by book, then
+    source); a fetch never finished is a `PENDING` answer."""
+    found: dict[tuple[int, str], list[Candidate]] = {}
+    rows = (
+        MetadataCandidate.select()
+        .where(MetadataCandidate.book.in_(list(book_ids)))
+        .order_by(MetadataCandidate.position)
+    )
+    for row in rows:
+        found.setdefault((row.book_id, row.source), []).append(Candidate.from_json(row.data))
+    answers = []
+    for state in states(book_ids):
+        candidates = tuple(found.get((state.book_id, state.source), ()))
+        result = SourceResult(state.source, state.status, state.message, candidates)
+        answers.append((state.book_id, result))
+    return answers
 
 
 async def guarded_search(client: HardcoverClient, book: Lookup) -> int | None:

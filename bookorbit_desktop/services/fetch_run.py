@@ -1,0 +1,142 @@
+"""One metadata fetch: every source works through its own list of books, so a slow source
+(Hardcover waiting out a 429, a source timing out) never holds back the others.
+
+Each source has `BOOKS_AT_ONCE` books in flight and its own pace (the sources pace their
+requests themselves). Every answer is stored as it comes, one source's answer for one book a
+transaction, and reported at once (`answered`, a `FetchAnswer`); a book is done (`progress`,
+a `FetchProgress`) when the last of its sources has answered. A cancel stops every source
+from starting another book: what was answered is kept, the rest stays pending for `retry`.
+A source that cannot be asked at all (Hardcover without an account) answers every book at
+once with its fixed reason. Nothing is applied here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.metadata_sources.gather import ask
+from bookorbit_desktop.metadata_sources.records import Lookup, SourceResult
+from bookorbit_desktop.metadata_sources.source import Source
+from bookorbit_desktop.services.metadata_books import save_answers
+
+BOOKS_AT_ONCE = 8  # books in flight per source; each source still paces its own requests
+Plan = Mapping[str, Sequence[Lookup]]  # source name -> the books it is asked about
+
+
+@dataclass(frozen=True)
+class FetchAnswer:
+    """One source's answer for one book, stored, as it came."""
+
+    book_id: int
+    result: SourceResult
+
+
+@dataclass(frozen=True)
+class FetchProgress:
+    """A book every source asked about it has answered: the `done`-th of `total`."""
+
+    done: int
+    total: int
+    book_id: int
+    results: tuple[SourceResult, ...]  # in the order of the plan's sources
+
+
+@dataclass(frozen=True)
+class FetchReport:
+    books: int  # books asked about
+    found: int  # books with at least one candidate
+    failures: tuple[tuple[int, SourceResult], ...]  # (book id, the failed source's answer)
+    cancelled: bool
+
+
+class FetchRun:
+    """The bookkeeping of one fetch (see the module doc); `run` does it."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        clock: Callable[[], float],
+        progress: Callable[[FetchProgress], None] | None = None,
+        answered: Callable[[FetchAnswer], None] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> None:
+        self.plan = plan
+        self.order = tuple(plan)
+        self.waiting: dict[int, set[str]] = {}
+        for name, books in plan.items():
+            for book in books:
+                self.waiting.setdefault(book.book_id, set()).add(name)
+        self.total = len(self.waiting)
+        self.results: dict[int, dict[str, SourceResult]] = {b: {} for b in self.waiting}
+        self.done = 0
+        self.found: set[int] = set()
+        self.failures: list[tuple[int, SourceResult]] = []
+        self._clock = clock
+        self._progress = progress
+        self._answered = answered
+        self._cancel = cancel
+        self._saving = asyncio.Lock()  # one writer at a time; the sources keep asking
+
+    def cancelled(self) -> bool:
+        return self._cancel is not None and self._cancel.is_set()
+
+    async def run(
+        self, sources: Sequence[Source], fixed: Mapping[str, SourceResult]
+    ) -> FetchReport:
+        """Ask `sources` (each about its books in the plan); `fixed` answers the plan's other
+        sources for all their books at once."""
+        answers = [(b.book_id, fixed[n]) for n in self.order if n in fixed for b in self.plan[n]]
+        if answers and not self.cancelled():
+            await self._store(answers)
+        workers = []
+        for source in sources:
+            books = self.plan.get(source.name, ())
+            expect = getattr(source, "expect", None)
+            if expect is not None:  # a source that asks about many books at once (Hardcover)
+                expect(books)
+            queue = deque(books)
+            for _ in range(BOOKS_AT_ONCE):
+                workers.append(asyncio.create_task(self._work(source, queue)))
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            for task in workers:
+                task.cancel()
+        return FetchReport(
+            self.total, len(self.found), tuple(self.failures), self.done < self.total
+        )
+
+    async def _work(self, source: Source, queue: deque[Lookup]) -> None:
+        while queue and not self.cancelled():
+            book = queue.popleft()
+            result = await ask(source, book)
+            await self._store([(book.book_id, result)])
+
+    async def _store(self, answers: list[tuple[int, SourceResult]]) -> None:
+        async with self._saving:
+            await off_loop(save_answers, answers, self._clock())
+        for book_id, result in answers:
+            self._record(book_id, result)
+
+    def _record(self, book_id: int, result: SourceResult) -> None:
+        results = self.results[book_id]
+        results[result.source] = result
+        if result.candidates:
+            self.found.add(book_id)
+        if result.failed:
+            self.failures.append((book_id, result))
+        if self._answered is not None:
+            self._answered(FetchAnswer(book_id, result))
+        waiting = self.waiting[book_id]
+        waiting.discard(result.source)
+        if waiting:
+            return
+        self.done += 1
+        if self._progress is not None:
+            ordered = tuple(results[n] for n in self.order if n in results)
+            self._progress(FetchProgress(self.done, self.total, book_id, ordered))
