@@ -319,6 +319,7 @@ class Desktop:
             self.window.library_view,
             on_saved=self._reading_changed,
             on_removed=self.controller.follow_changes,
+            hardcover=self.hardcover.account,
         )
         self.file_write = FileWriteActions(
             self.paths, self.window, self.window.library_view, on_written=self._reading_changed

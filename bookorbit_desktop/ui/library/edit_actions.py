@@ -5,7 +5,8 @@ joins them in the context menus (also the book panel's) and on Ctrl+Shift+D. The
 Edit… and Fetch Metadata… act on the books it holds (they are not in the table, where these
 actions otherwise take their books from) and then read the Inbox again.
 
-The dialogs act through `services.book_edits` (the library's operations); `on_saved` (book id)
+The dialogs act through `services.book_edits` (the library's operations) and
+`services.metadata` (with the window's Hardcover account, `hardcover`); `on_saved` (book id)
 then refreshes that book in the table and the book panel, as after a reading edit, and
 `on_removed` reloads the library, which drops the removed books.
 """
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.book_edits import BookEditService
+from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata import MetadataService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.library.book_panel import BookPanel
@@ -40,14 +42,14 @@ class BookActions(QObject):
         library: LibraryView,
         on_saved: Callable[[int], None] | None = None,
         on_removed: Callable[[], None] | None = None,
-        metadata: MetadataService | None = None,
+        hardcover: HardcoverAccount | None = None,
     ) -> None:
         super().__init__(window)
         self.on_saved, self.on_removed = on_saved, on_removed
         self.inbox = window.findChild(InboxView)
-        self.metadata = MetadataActions(
-            metadata or MetadataService(service.paths), window, library, self._after_edit
-        )
+        # The window's Hardcover account: a metadata fetch spends the rate budget sync spends.
+        metadata = MetadataService(service.paths, account=hardcover)
+        self.metadata = MetadataActions(metadata, window, library, self._after_edit)
         self.service, self.window, self.library = service, window, library
         self.dialog: EditDialog | None = None
         self.remove_dialog: RemoveDialog | None = None

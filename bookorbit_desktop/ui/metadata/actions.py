@@ -1,7 +1,9 @@
 """The "Fetch Metadata…" action: in the library's context menus (table and cover grid), the
 book panel's context menu (`add_to_panel`) and on Ctrl+Shift+D anywhere in the window. One
 selected book opens the one-book dialog (`fetch_dialog`); several open the batch
-(`batch_dialog`), and the action then reads "Fetch Metadata for N Books…".
+(`batch_dialog`), and the action then reads "Fetch Metadata for N Books…". "Failed Metadata
+Fetches…", beside it in the table's and the grid's context menus, opens the batch dialog on
+the fetches that failed in earlier runs, with their reasons and Retry Failed.
 `on_saved(book_id)` refreshes a book after an apply.
 """
 
@@ -20,6 +22,7 @@ from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog
 
 FETCH_SHORTCUT = "Ctrl+Shift+D"
 ONE = "Fetch &Metadata…"
+FAILED = "Failed Metadata Fetc&hes…"
 
 
 def action_text(count: int) -> str:
@@ -50,8 +53,14 @@ class MetadataActions(QObject):
         self._count_timer = QTimer(self, singleShot=True, interval=0)
         self._count_timer.timeout.connect(self._show_count)
         library.table.selectionModel().selectionChanged.connect(self._count_timer.start)
+        self.failed_action = QAction(FAILED, window)
+        self.failed_action.setStatusTip(
+            "List the metadata fetches that failed, with their reasons, and retry them"
+        )
+        self.failed_action.triggered.connect(self.show_failed)
         for view in (library.table, library.grid):
             view.addAction(self.fetch_action)
+            view.addAction(self.failed_action)
 
     def add_to_panel(self, panel: QWidget, book_id: Callable[[], int | None]) -> QAction:
         """A "Fetch Metadata…" entry in `panel`'s context menu for the book it shows."""
@@ -91,6 +100,15 @@ class MetadataActions(QObject):
         self.batch.saved.connect(lambda saved, _text: self._saved(saved))
         self.batch.open()
         self.batch.start()
+        return self.batch
+
+    def show_failed(self) -> BatchDialog:
+        """The batch dialog on the fetches that failed in earlier runs (the window's or the
+        command line's): each with its reason, Retry Failed, and the review of what came."""
+        self.batch = BatchDialog(self.service, (), self.window)
+        self.batch.saved.connect(lambda saved, _text: self._saved(saved))
+        self.batch.open()
+        self.batch.show_failed()
         return self.batch
 
     def _saved(self, book_id: int) -> None:

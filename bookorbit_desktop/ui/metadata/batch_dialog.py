@@ -1,18 +1,25 @@
 """Fetch Metadata for N Books…: every source is asked about every book in the background (a
-progress bar and one status line per book; Stop keeps what was fetched), then the books are
-reviewed one by one in the same comparison as for one book, or all at once with "Fill Empty
-Fields", which only gives a book values for the fields it has none of. Failed answers are
-listed with their reason, and Retry asks again only the sources that failed.
+progress bar and one status line per book, each source's status as it answers; Stop keeps
+what was fetched), then the books are reviewed one by one in the same comparison as for one
+book, or all at once with "Fill Empty Fields", which only gives a book values for the fields
+it has none of (or only "Unknown"). Failed answers are listed with their reason, and Retry
+asks again only the sources that failed, for this batch's books. `show_failed()` opens the
+same dialog on the failed fetches stored by earlier runs (the window's or the command
+line's), to review them and retry.
 
-The review starts as soon as the first book has an answer; the window never waits: the fetch
-is a task on the event loop and the database is read and written in worker threads.
+The review starts as soon as the first book has an answer and a book joins it when its first
+source with values answers; the window never waits: the fetch is a task on the event loop,
+the database is read and written in worker threads, and each answer costs the window the same
+whatever the number of books (`fetch_status`).
 Keys: Alt+N / Page Down next book, Alt+P / Page Up previous, Enter applies and goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 from collections.abc import Awaitable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -21,9 +28,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -31,18 +35,13 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.metadata_sources.records import SourceResult
 from bookorbit_desktop.services import book_titles
-from bookorbit_desktop.services.metadata import FetchProgress, MetadataService
+from bookorbit_desktop.services.metadata import FetchAnswer, FetchProgress, MetadataService
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
 from bookorbit_desktop.ui.metadata.diff_pane import DiffPane
-from bookorbit_desktop.ui.metadata.texts import STATUS_MEANING, source_label
+from bookorbit_desktop.ui.metadata.fetch_status import FetchStatus
 from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import wrapped_label
-
-
-def short_status(results: Sequence[SourceResult]) -> str:
-    return " · ".join(f"{source_label(r.source)}: {r.status}" for r in results)
 
 
 class BatchDialog(QDialog):
@@ -54,51 +53,33 @@ class BatchDialog(QDialog):
     shown = Signal(int)
 
     def __init__(
-        self, service: MetadataService, book_ids: Sequence[int], parent: QWidget | None = None
+        self,
+        service: MetadataService,
+        book_ids: Sequence[int] = (),
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
         self.book_ids = list(dict.fromkeys(book_ids))
         self.titles: dict[int, str] = {}
-        self.items: dict[int, QListWidgetItem] = {}
-        self.failures: dict[int, dict[str, SourceResult]] = {}
+        self.order: dict[int, int] = {}  # book -> its place in `book_ids`
         self.review: list[int] = []  # books with at least one candidate, in the given order
+        self.in_review: set[int] = set()
         self.position = -1
-        self.task: asyncio.Task[None] | None = None
+        self.task: asyncio.Task[Any] | None = None  # the fetch, retry or reading under way
         self.fetching = False
         self.cancel = asyncio.Event()
         self.setWindowTitle(f"Fetch Metadata for {counted('%n book(s)', len(self.book_ids))}")
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, len(self.book_ids))
-        self.progress.setAccessibleName("Books fetched")
-        self.progress_label = wrapped_label()
-        self.book_list = QListWidget()
-        self.book_list.setAccessibleName("Each book's answers")
-        self.book_list.itemActivated.connect(self._show_item)
-        self.failed_list = QListWidget()
-        self.failed_list.setAccessibleName("Failed answers")
-        self.retry_button = QPushButton("&Retry Failed")
-        self.retry_button.setToolTip("Ask again only the sources that failed, for those books")
-        self.retry_button.clicked.connect(self.retry)
-        self.stop_button = QPushButton("&Stop")
-        self.stop_button.setToolTip("Stop after the books under way; what was fetched is kept")
-        self.stop_button.clicked.connect(self.stop)
-        fetching = QGroupBox("Fetching")
-        lists = QHBoxLayout()
-        lists.addWidget(self.book_list, 3)
-        failed = QVBoxLayout()
-        failed.addWidget(wrapped_label("Failed:"))
-        failed.addWidget(self.failed_list, 1)
-        failed.addWidget(self.retry_button)
-        lists.addLayout(failed, 2)
-        top = QVBoxLayout(fetching)
-        bar = QHBoxLayout()
-        bar.addWidget(self.progress, 1)
-        bar.addWidget(self.stop_button)
-        top.addLayout(bar)
-        top.addWidget(self.progress_label)
-        top.addLayout(lists, 1)
+        self.status = FetchStatus(self)
+        self.status.activated.connect(self._show_book)
+        self.status.retry_button.clicked.connect(self.retry)
+        self.status.stop_button.clicked.connect(self.stop)
+        # The names the tests and the window's other parts use for the status box's parts.
+        self.progress, self.progress_label = self.status.progress, self.status.label
+        self.book_list, self.failed_list = self.status.book_list, self.status.failed_list
+        self.retry_button, self.stop_button = self.status.retry_button, self.status.stop_button
+        self.items, self.failures = self.status.items, self.status.failures
 
         self.pane = DiffPane(service, self)
         self.pane.applied.connect(self.saved.emit)
@@ -116,7 +97,7 @@ class BatchDialog(QDialog):
         self.fill_button = QPushButton("Fill &Empty Fields in All Books")
         self.fill_button.setToolTip(
             "For every book reviewed here, take the best value of each field the book has no "
-            "value for; nothing the book already has is changed"
+            "value for (or only “Unknown”); nothing else the book has is changed"
         )
         self.fill_button.clicked.connect(self.fill_empty)
         self.message = wrapped_label()
@@ -130,7 +111,7 @@ class BatchDialog(QDialog):
         below.addLayout(nav)
         below.addWidget(self.pane, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(fetching)
+        splitter.addWidget(self.status)
         splitter.addWidget(reviewing)
         splitter.setStretchFactor(1, 3)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -148,30 +129,61 @@ class BatchDialog(QDialog):
             if other is not self.apply_button:
                 other.setAutoDefault(False)  # Enter applies, whichever button had the focus
         self.resize(1000, 820)
+        self.stop_button.setEnabled(False)
         self._update_buttons()
 
     # -- fetching ---------------------------------------------------------------------------
 
     def start(self) -> asyncio.Task[None]:
+        """Fetch every book from every source."""
         self.task = spawn(self._run(), self)
         return self.task
 
+    async def _books(self, book_ids: Sequence[int]) -> None:
+        """Read the books' titles and list them (books no longer in the library left out)."""
+        self.titles = await book_titles.titles(list(book_ids))
+        self.book_ids = [b for b in book_ids if b in self.titles]
+        self.order = {b: n for n, b in enumerate(self.book_ids)}
+        self.status.set_books(self.book_ids, self.titles)
+
     async def _run(self) -> None:
-        self.titles = await book_titles.titles(self.book_ids)
-        self.book_ids = [b for b in self.book_ids if b in self.titles]
-        self.progress.setRange(0, len(self.book_ids))
-        self.progress.setValue(0)
-        for book_id in self.book_ids:
-            item = QListWidgetItem(f"{self.titles[book_id]} — waiting")
-            item.setData(Qt.ItemDataRole.UserRole, book_id)
-            self.items[book_id] = item
-            self.book_list.addItem(item)
-        await self._fetching(self.service.fetch(self.book_ids, progress=self._progress,
-                                                cancel=self.cancel))  # fmt: skip
+        await self._books(self.book_ids)
+        self.status.asking_for((b, self.service.sources) for b in self.book_ids)
+        work = self.service.fetch(
+            self.book_ids, progress=self._progress, answered=self._answered, cancel=self.cancel
+        )
+        await self._fetching(work)
+
+    def show_failed(self) -> asyncio.Task[int]:
+        """List the failed fetches stored by earlier runs (with their reasons, each book's
+        other answers ready to review) without asking anything; the task gives how many books
+        have one. Retry Failed asks those sources again."""
+        self.setWindowTitle("Failed Metadata Fetches")
+        task = spawn(self._show_failed(), self)
+        self.task = task
+        return task
+
+    async def _show_failed(self) -> int:
+        self.progress_label.setText("Reading the failed fetches…")
+        answers = await self.service.failed_answers()
+        await self._books(list(dict.fromkeys(a.book_id for a in answers)))
+        for answer in answers:
+            self._answered(answer)
+        failed = len(self.failures)
+        self.progress.setValue(len(self.book_ids) - failed)
+        self.progress_label.setText(
+            f"{counted('%n book(s)', failed)} with a failed fetch. Retry Failed asks those "
+            "sources again; the other answers can be reviewed below."
+            if failed
+            else "No metadata fetch has failed."
+        )
+        self.setWindowTitle(f"Failed Metadata Fetches: {counted('%n book(s)', failed)}")
+        self._update_buttons()
+        return failed
 
     async def _fetching(self, work: Awaitable[object]) -> None:
         self.cancel.clear()
-        self.fetching = True
+        self.fetching = self.status.asking = self.pane.asking = True
         self.stop_button.setEnabled(True)
         self.retry_button.setEnabled(False)
         self.progress_label.setText("Asking Hardcover, Open Library and Google Books…")
@@ -189,55 +201,57 @@ class BatchDialog(QDialog):
                 "failed answers."
             )
         finally:
-            self.fetching = False
+            self.fetching = self.status.asking = self.pane.asking = False
+            if self.progress.value() < self.progress.maximum():  # stopped: "not answered"
+                self.status.refresh_lines()
             self.stop_button.setEnabled(False)
             self._update_buttons()
             self.finished_fetch.emit()
 
-    def _progress(self, step: FetchProgress) -> None:
-        item = self.items.get(step.book_id)
-        if item is None:  # a retry also asks again about books from other fetches
+    def _answered(self, answer: FetchAnswer) -> None:
+        """One source's answer for one book, as it came: the book's line, the failed list and
+        the review (the book joins it with its first values; shown, it shows the new ones)."""
+        book_id = answer.book_id
+        if not self.status.note(book_id, answer.result):
             return
-        self.progress.setValue(min(max(self.progress.value(), 0) + 1, self.progress.maximum()))
-        failed = self.failures.setdefault(step.book_id, {})
-        for result in step.results:
-            if result.failed:
-                failed[result.source] = result
-            else:
-                failed.pop(result.source, None)
-        if not failed:
-            del self.failures[step.book_id]
-        item.setText(f"{self.titles[step.book_id]} — {short_status(step.results)}")
-        self._show_failures()
-        if any(r.candidates for r in step.results) and step.book_id not in self.review:
-            self.review.append(step.book_id)
-            self.review.sort(key=self.book_ids.index)
-            if self.position < 0:
-                self.go_to(0)
-            else:
-                self.position = self.review.index(self.pane.book_id or step.book_id)
-                self._show_position()
+        if answer.result.candidates and book_id not in self.in_review:
+            self._add_to_review(book_id)
+        elif book_id == self.pane.book_id and self.position >= 0:
+            spawn(self.pane.load(book_id, keep_picks=True), self)
+        self._update_buttons()
 
-    def _show_failures(self) -> None:
-        self.failed_list.clear()
-        for book_id in self.book_ids:
-            for result in self.failures.get(book_id, {}).values():
-                why = result.message or STATUS_MEANING.get(result.status, "")
-                self.failed_list.addItem(
-                    f"{self.titles[book_id]} — {source_label(result.source)}: "
-                    f"{result.status}: {why}"
-                )
+    def _progress(self, step: FetchProgress) -> None:
+        if step.book_id in self.order:
+            self.status.book_done()
+
+    def _add_to_review(self, book_id: int) -> None:
+        place = self.order[book_id]
+        index = bisect.bisect(self.review, place, key=self.order.__getitem__)
+        self.review.insert(index, book_id)
+        self.in_review.add(book_id)
+        if self.position < 0:
+            self.go_to(0)
+            return
+        if index <= self.position:
+            self.position += 1
+        self._show_position()
 
     def stop(self) -> None:
         self.cancel.set()
         self.progress_label.setText("Stopping after the books under way…")
 
     def retry(self) -> asyncio.Task[None] | None:
+        """Ask again the sources that failed, for this batch's books only."""
         if not self.failures or self.fetching:
             return None
-        self.progress.setValue(self.progress.maximum() - len(self.failures))
-        self.task = spawn(self._fetching(self.service.retry(progress=self._progress,
-                                                            cancel=self.cancel)), self)  # fmt: skip
+        plan = self.status.failed_plan()
+        self.status.asking = True
+        self.status.asking_for(plan)
+        work = self.service.retry(
+            [b for b, _ in plan], progress=self._progress, answered=self._answered,
+            cancel=self.cancel,
+        )  # fmt: skip
+        self.task = spawn(self._fetching(work), self)
         return self.task
 
     # -- reviewing --------------------------------------------------------------------------
@@ -269,10 +283,11 @@ class BatchDialog(QDialog):
     def previous_book(self) -> asyncio.Task[object] | None:
         return self.go_to(self.position - 1)
 
-    def _show_item(self, item: QListWidgetItem) -> None:
-        book_id = int(item.data(Qt.ItemDataRole.UserRole))
-        if book_id in self.review:
-            self.go_to(self.review.index(book_id))
+    def _show_book(self, book_id: int) -> None:
+        """Review `book_id` (its line was activated) when it has values to review."""
+        if book_id in self.in_review:
+            place = self.order[book_id]
+            self.go_to(bisect.bisect_left(self.review, place, key=self.order.__getitem__))
 
     def apply_and_next(self) -> asyncio.Task[None]:
         return spawn(self._apply_and_next(), self)

@@ -66,6 +66,7 @@ class DiffPane(QWidget):
         self._generation = 0
         self.book_id: int | None = None
         self.shown: BookCandidates | None = None
+        self.asking = False  # a fetch is under way: a source not answered yet is "asking…"
         self.status_box = QVBoxLayout()
         self.status_labels: dict[str, QLabel] = {}
         self.table = DiffTable(self)
@@ -115,8 +116,9 @@ class DiffPane(QWidget):
 
     # -- showing a book ---------------------------------------------------------------------
 
-    async def load(self, book_id: int) -> BookCandidates:
-        """Read the stored answers for `book_id` and show them (covers follow)."""
+    async def load(self, book_id: int, *, keep_picks: bool = False) -> BookCandidates:
+        """Read the stored answers for `book_id` and show them (covers follow). With
+        `keep_picks` (more answers for the book shown), what the user ticked stays ticked."""
         self._generation += 1
         generation = self._generation
         self.book_id = book_id
@@ -124,12 +126,19 @@ class DiffPane(QWidget):
         shown = await self.service.candidates(book_id)
         if generation != self._generation:
             return shown
+        same = self.shown is not None and self.shown.book_id == book_id
+        picks = self.table.picks() if keep_picks and same else {}
         self.shown = shown
         self.show_statuses(
-            (a.source, status_line(a.source, a.status, a.message, len(a.candidates)))
+            (
+                a.source,
+                status_line(a.source, a.status, a.message, len(a.candidates), asking=self.asking),
+            )
             for a in shown.sources
         )
         self.table.show_book(shown, appliable_fields(self.service))
+        for name, source in picks.items():
+            self.table.pick(name, source)
         self._take_buttons(shown)
         self._set_enabled(True)
         self.loaded.emit(book_id)

@@ -1,6 +1,7 @@
-"""Fetch Metadata… for one book: the sources are asked in the background (a status line per
-source as each answers, Stop to give up), then their values are shown beside the book's own
-(`diff_pane`), and Apply saves the ticked ones as the user's edit.
+"""Fetch Metadata… for one book: the sources are asked in the background, and each source's
+status line and values appear as soon as that source answers (a slow source never holds back
+the others; Stop gives up on those still asking), beside the book's own (`diff_pane`); Apply
+saves the ticked ones as the user's edit, also while a slow source is still asking.
 
 The dialog never blocks the window: the fetch is a task on the event loop (the service runs the
 database in worker threads), and Stop cancels it; what was stored before stays.
@@ -14,11 +15,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.metadata_sources.records import PENDING
 from bookorbit_desktop.services import book_titles
-from bookorbit_desktop.services.metadata import FetchProgress, MetadataService
+from bookorbit_desktop.services.metadata import FetchAnswer, MetadataService
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
 from bookorbit_desktop.ui.metadata.diff_pane import DiffPane
-from bookorbit_desktop.ui.metadata.texts import source_label, status_line
+from bookorbit_desktop.ui.metadata.texts import ASKING, source_label, status_line
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 
@@ -35,6 +37,7 @@ class FetchDialog(QDialog):
         self.service = service
         self.book_id = book_id
         self.task: asyncio.Task[None] | None = None
+        self.answered: set[str] = set()  # the sources that answered the fetch under way
         self.setWindowTitle("Fetch Metadata")
         self.intro = wrapped_label(
             "Tick, in each row, the value the book should take. A “≠” marks a value that "
@@ -72,9 +75,10 @@ class FetchDialog(QDialog):
         self._busy(False)
 
     def _busy(self, fetching: bool) -> None:
+        self.pane.asking = fetching
         self.stop_button.setEnabled(fetching)
         self.again_button.setEnabled(not fetching)
-        self.apply_button.setEnabled(not fetching and self.pane.shown is not None)
+        self.apply_button.setEnabled(self.pane.shown is not None)
 
     def fetch(self) -> asyncio.Task[None]:
         """Ask every source again (off the window's thread); the task."""
@@ -85,16 +89,22 @@ class FetchDialog(QDialog):
 
     async def _fetch(self) -> None:
         self._busy(True)
+        self.answered = set()
         self.message.setText("Asking the sources…")
-        self.pane.show_statuses((s, f"{source_label(s)}: asking…") for s in self.service.sources)
+        self.pane.show_statuses((s, f"{source_label(s)}: {ASKING}") for s in self.service.sources)
         try:
             title = (await book_titles.titles([self.book_id])).get(self.book_id)
             if title:
                 self.setWindowTitle(f"Fetch Metadata for “{title}”")
-            await self.service.fetch([self.book_id], progress=self._progress)
-            await self.pane.load(self.book_id)
+            await self.service.fetch([self.book_id], answered=self._answered)
+            await self.pane.load(self.book_id, keep_picks=True)
         except asyncio.CancelledError:
             self.message.setText("Stopped. Nothing was changed; Fetch Again asks once more.")
+            self.pane.show_statuses(
+                (s, status_line(s, PENDING, ""))
+                for s in self.service.sources
+                if s not in self.answered
+            )
             raise
         except BookOrbitError as error:
             title, text = error_text(error)
@@ -105,11 +115,19 @@ class FetchDialog(QDialog):
         finally:
             self._busy(False)
 
-    def _progress(self, step: FetchProgress) -> None:
-        self.pane.show_statuses(
-            (r.source, status_line(r.source, r.status, r.message, len(r.candidates)))
-            for r in step.results
-        )
+    def _answered(self, answer: FetchAnswer) -> None:
+        """One source answered: its status line now, and its values in the table as soon as
+        it has any (the other sources keep asking)."""
+        r = answer.result
+        self.answered.add(r.source)
+        line = status_line(r.source, r.status, r.message, len(r.candidates))
+        self.pane.show_statuses([(r.source, line)])
+        if r.candidates:
+            spawn(self._show_answer(), self)
+
+    async def _show_answer(self) -> None:
+        await self.pane.load(self.book_id, keep_picks=True)
+        self.apply_button.setEnabled(True)
 
     def stop(self) -> None:
         if self.task is not None and not self.task.done():
@@ -123,7 +141,7 @@ class FetchDialog(QDialog):
         try:
             text = await self.pane.apply()
         finally:
-            self._busy(False)
+            self._busy(self.task is not None and not self.task.done())
         if text is None and not self.pane.error_label.isVisible():
             self.message.setText("Nothing is ticked: every row keeps the book's own value.")
         return text

@@ -9,6 +9,7 @@ from bookorbit_desktop.metadata_sources.records import (
     MALFORMED,
     NO_RESULT,
     OK,
+    PENDING,
     RATE_LIMITED,
     REFUSED,
     SOURCE_LABELS,
@@ -37,7 +38,10 @@ STATUS_MEANING = {
     RATE_LIMITED: "asked to slow down; retry in a few minutes",
     TIMED_OUT: "did not answer in time; check the connection, then retry",
     MALFORMED: "sent an answer that could not be read; retry later",
+    PENDING: "the fetch was stopped before it reached this book, or is still under way",
 }
+ASKING = "asking…"  # a source's status while a fetch waits for its answer
+NOT_ANSWERED = "not answered"  # … and once that fetch was stopped before the source answered
 EMPTY = "—"
 DIFFERS = "≠"  # the marker beside a value that differs from the book's (not colour alone)
 SHORT = 160  # characters of a description shown in the table; the rest in its tooltip
@@ -61,10 +65,24 @@ def value_text(name: str, value: Any) -> str:
     return text
 
 
-def status_line(source: str, status: str, message: str, count: int = 0) -> str:
-    """ "Open Library: ok — 2 candidates" / "Google Books: rate-limited — …"."""
+def status_line(
+    source: str, status: str, message: str, count: int = 0, *, asking: bool = False
+) -> str:
+    """ "Open Library: ok — 2 candidates" / "Google Books: rate-limited — …"; a source not
+    answered yet reads "asking…" while a fetch is under way (`asking`)."""
     label = SOURCE_LABELS.get(source, source)
+    if status == PENDING and asking:
+        return f"{label}: {ASKING}"
     if status == OK:
         found = "1 candidate" if count == 1 else f"{count} candidates"
         return f"{label}: ok — {found}"
-    return f"{label}: {status} — {message or STATUS_MEANING.get(status, '')}".rstrip(" —")
+    why = message or STATUS_MEANING.get(status, "")
+    return f"{label}: {status_word(status, asking=asking)} — {why}".rstrip(" —")
+
+
+def status_word(status: str, *, asking: bool = False) -> str:
+    """The status as the lists show it: a source not answered yet is "asking…" while a fetch
+    is under way (`asking`), else "not answered"."""
+    if status == PENDING:
+        return ASKING if asking else NOT_ANSWERED
+    return status

@@ -5,6 +5,8 @@ listed with its reason and asked again by Retry."""
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import Qt
 
 from bookorbit_desktop.library.store.models import Book
@@ -88,10 +90,11 @@ def test_fill_empty_fields_gives_only_what_the_books_lack(service, sources, fox,
     assert dialog.message.text() == "Filled empty fields in 2 books."
     fox_now, matilda_now = Book.get_by_id(fox.id), Book.get_by_id(matilda.id)
     assert fox_now.title == "Mr Fox"  # a value it had: left alone
-    assert fox_now.author_names() == ["Unknown"]
+    assert fox_now.author_names() == ["Roald Dahl"]  # "Unknown" is no value: filled
     assert fox_now.description  # it had none: filled
     assert fox_now.language == "en"
-    assert "description" in edited_fields(fox.id) and "title" not in edited_fields(fox.id)
+    assert {"description", "authors"} <= edited_fields(fox.id)
+    assert "title" not in edited_fields(fox.id)
     assert matilda_now.description == "My own words."
     assert "description" not in edited_fields(matilda.id)
 
@@ -113,3 +116,92 @@ def test_a_failed_source_is_listed_with_its_reason_and_retried(service, sources,
     assert dialog.failed_list.count() == 0
     assert not dialog.retry_button.isEnabled()
     assert dialog.items[fox.id].text().endswith("Google Books: ok")
+
+
+def until(check, timeout: float = 10.0):
+    """A coroutine that ends once `check()` holds (the window's loop keeps running)."""
+
+    async def poll() -> None:
+        while not check():
+            await asyncio.sleep(0.01)
+
+    return asyncio.wait_for(poll(), timeout)
+
+
+def test_each_books_answers_show_as_they_come_while_a_slow_source_asks(
+    service, sources, hardcover_fake, fox, qtbot, qloop
+):
+    sources.add(FakeBook(**MATILDA.__dict__))
+    matilda = add_book("Matilda", ["Roald Dahl"], isbn13=MATILDA.isbn13)
+    hardcover_fake.config.response_delay = 1.5  # every Hardcover answer takes 1.5 s
+    dialog = BatchDialog(service, [fox.id, matilda.id])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    done = emitted(qloop, dialog.finished_fetch)
+    dialog.start()
+    line = lambda b: dialog.items[b].text() if b in dialog.items else ""  # noqa: E731
+    fast = ("Open Library: ok", "Google Books: ok")
+    wait(qloop, until(lambda: all(s in line(b) for b in (fox.id, matilda.id) for s in fast)))
+    assert line(matilda.id) == (
+        "Matilda — Hardcover: asking… · Open Library: ok · Google Books: ok"
+    )
+    assert not done.done() and dialog.progress.value() == 0  # no book has all its answers
+    assert dialog.review == [fox.id, matilda.id]  # reviewable already, in the given order
+    assert dialog.position_label.text() == "Book 1 of 2: Mr Fox"
+
+    wait(qloop, done)
+    assert line(fox.id).startswith("Mr Fox — Hardcover: ok · Open Library: ok")
+    assert dialog.progress.value() == 2
+    assert dialog.position_label.text() == "Book 1 of 2: Mr Fox"
+
+
+def test_retry_asks_only_this_batchs_failed_books(service, sources, fox, qtbot, qloop):
+    sources.fail["google"] = 503
+    elsewhere = add_book("Matilda", ["Roald Dahl"], isbn13=MATILDA.isbn13)
+    wait(qloop, service.fetch([elsewhere.id]))  # an earlier fetch, failed too
+    dialog = fetched_batch(service, [fox.id], qtbot, qloop)
+    assert dialog.failed_list.count() == 1
+    del sources.fail["google"]
+    asked = sources.requests["google"]
+    done = emitted(qloop, dialog.finished_fetch)
+    qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
+    wait(qloop, done)
+    assert dialog.failed_list.count() == 0
+    assert sources.requests["google"] == asked + 1  # this batch's one book, not the other
+    assert set(service.failed()) == {elsewhere.id}
+    assert dialog.progress.value() == 1
+
+
+def test_failed_fetches_of_earlier_runs_are_listed_with_their_reason_and_retried(
+    service, sources, fox, qtbot, qloop
+):
+    sources.fail["google"] = 429
+    wait(qloop, service.fetch([fox.id]))  # as `metadata fetch` would have left it
+    dialog = BatchDialog(service)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert wait(qloop, dialog.show_failed()) == 1
+    assert dialog.windowTitle() == "Failed Metadata Fetches: 1 book"
+    (failed,) = [dialog.failed_list.item(n).text() for n in range(dialog.failed_list.count())]
+    assert failed.startswith("Mr Fox — Google Books: rate-limited: ")
+    assert dialog.items[fox.id].text() == (
+        "Mr Fox — Hardcover: ok · Open Library: ok · Google Books: rate-limited"
+    )
+    assert dialog.review == [fox.id]  # what the other sources sent can be reviewed
+    assert dialog.retry_button.isEnabled()
+
+    del sources.fail["google"]
+    done = emitted(qloop, dialog.finished_fetch)
+    qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
+    wait(qloop, done)
+    assert dialog.failed_list.count() == 0
+    assert dialog.items[fox.id].text().endswith("Google Books: ok")
+    assert service.failed() == {}
+
+
+def test_no_failed_fetch_says_so(service, qtbot, qloop):
+    dialog = BatchDialog(service)
+    qtbot.addWidget(dialog)
+    assert wait(qloop, dialog.show_failed()) == 0
+    assert dialog.progress_label.text() == "No metadata fetch has failed."
+    assert not dialog.retry_button.isEnabled()

@@ -4,6 +4,8 @@ off, Take All / Best, and Apply saving the ticked values as the user's edit."""
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import Qt
 
 from bookorbit_desktop.library.store.models import Book
@@ -97,3 +99,50 @@ def test_a_failing_source_says_why_and_the_others_still_show(service, sources, f
     assert lines["openlibrary"].startswith("Open Library: malformed — ")
     assert dialog.pane.table.sources == ("hardcover",)
     assert dialog.apply_button.isEnabled()
+
+
+def test_each_source_shows_as_it_answers_while_a_slow_one_is_still_asking(
+    service, hardcover_fake, fox, qtbot, qloop
+):
+    hardcover_fake.config.response_delay = 1.5  # every Hardcover answer takes 1.5 s
+    dialog = FetchDialog(service, fox.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    first = emitted(qloop, dialog.pane.loaded)
+    task = dialog.fetch()
+    wait(qloop, first)  # the first source with values has answered
+    pane, table = dialog.pane, dialog.pane.table
+    assert pane.status_labels["hardcover"].text() == "Hardcover: asking…"
+    assert not task.done() and dialog.stop_button.isEnabled()
+    assert table.sources and "hardcover" not in table.sources
+    source = table.sources[0]
+    assert pane.status_labels[source].text().endswith("ok — 1 candidate")
+    assert dialog.apply_button.isEnabled()  # what came can be applied already
+    assert table.pick("title", source)  # ticked while Hardcover is still asking
+
+    wait(qloop, task)
+    assert pane.status_labels["hardcover"].text().startswith("Hardcover: ok")
+    assert table.sources == ("hardcover", "openlibrary", "google")
+    assert table.picks() == {"title": source}  # the tick survived the later answers
+
+
+def test_stop_says_which_sources_never_answered(service, hardcover_fake, fox, qtbot, qloop):
+    hardcover_fake.config.response_delay = 3.0
+    dialog = FetchDialog(service, fox.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    first = emitted(qloop, dialog.pane.loaded)
+    task = dialog.fetch()
+    wait(qloop, first)
+    (source, *_) = dialog.pane.table.sources
+    qtbot.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)
+    qloop.run_until_complete(asyncio.wait([task], timeout=5))
+    assert task.cancelled()
+    lines = {s: label.text() for s, label in dialog.pane.status_labels.items()}
+    assert lines["hardcover"] == (
+        "Hardcover: not answered — the fetch was stopped before it reached this book, or is "
+        "still under way"
+    )
+    assert lines[source].endswith(": ok — 1 candidate")  # what came stays shown
+    assert dialog.message.text().startswith("Stopped.")
+    assert dialog.again_button.isEnabled() and not dialog.stop_button.isEnabled()
