@@ -4,6 +4,12 @@ For each pulled entry linked to library books: a field only Hardcover changed is
 every linked copy's reading state (dates marked as Hardcover's) and becomes the snapshot's
 base, so the next push has nothing to send back; a field changed on both sides becomes a
 conflict, which the push leaves alone (`held`) until the user picks a side (`conflicts`).
+
+A linked book with no push to stand on (never pushed, unread, or its entry added again on
+hardcover.app) is weighed two ways (`rule`): what the library has no value of its own for is
+taken from Hardcover, and a value both sides hold differently is a conflict. The values taken so
+are marked "from Hardcover" and are the base for them until a push records one: they were equal
+on both sides when taken, so neither a later push nor a later pull mistakes them for an edit.
 Entries of books that are not in the library stay in the pull's store: the wishlist.
 """
 
@@ -15,11 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from peewee import JOIN, SQL
+
 from bookorbit_desktop.hardcover.matching.store import LINKED
 from bookorbit_desktop.hardcover.pull import store
 from bookorbit_desktop.hardcover.pull.rule import (
     CONFLICT,
     FOLLOW,
+    LIBRARY_FIELDS,
     decide,
     library_status,
     local_values,
@@ -38,12 +47,23 @@ from bookorbit_desktop.library.store.models import (
     ReadingState,
     database,
 )
+from bookorbit_desktop.library.store.sql import INBOX_IDS
+from bookorbit_desktop.library.store.typed import tuples
 
 
 @dataclass
 class Applied:
     followed: list[tuple[int, str]] = field(default_factory=list)  # (book id, field)
     conflicts: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The library copies one pulled entry is brought into."""
+
+    book_ids: tuple[int, ...]  # the copy that speaks for the entry first
+    snapshot: Snapshot | None  # the last push's base, if any
+    busy: bool = False  # a push of ours is unfinished: what Hardcover did is its side effect
 
 
 def remote_of(row: store.PulledRow) -> Remote:
@@ -74,56 +94,109 @@ def linked_books(hc_book_ids: Iterable[int]) -> list[int]:
     return [m.book_id for m in query]
 
 
+def targets(hc_book_ids: Iterable[int]) -> dict[int, Target]:
+    """Per Hardcover book: the copies a push concerns (`sync.store.candidates`); for one that
+    only unread copies outside the Inbox are linked to, those copies (library order)."""
+    ids = sorted(set(hc_book_ids))
+    found: dict[int, Target] = {}
+    for c in sync_store.candidates(linked_books(ids)):
+        busy = bool(c.snapshot is not None and c.snapshot.step) or bool(c.step) or c.creating
+        found[c.local.hc_book_id] = Target(c.book_ids, c.snapshot, busy)
+    rest = [i for i in ids if i not in found]
+    if not rest:
+        return found
+    query = (
+        HardcoverMatch.select(
+            HardcoverMatch.hc_book_id, HardcoverMatch.book, HardcoverSync.snapshot
+        )
+        .join(HardcoverSync, JOIN.LEFT_OUTER, on=(HardcoverSync.book == HardcoverMatch.book))
+        .where(
+            (HardcoverMatch.state == LINKED)
+            & HardcoverMatch.hc_book_id.in_(rest)
+            & HardcoverMatch.book.not_in(SQL(INBOX_IDS))
+        )
+        .order_by(HardcoverSync.updated_at.desc(nulls="last"), HardcoverMatch.book)
+    )
+    groups: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+    for hc_book_id, book_id, raw in tuples(query):
+        groups.setdefault(hc_book_id, []).append((book_id, dict(raw or {})))
+    for hc_book_id, books in groups.items():
+        raws = [raw for _, raw in books]
+        snapshot = next(
+            (s for raw in raws if (s := Snapshot.from_json(raw)) and s.hc_book_id == hc_book_id),
+            None,
+        )
+        busy = bool(snapshot is not None and snapshot.step) or any(
+            raw.get("creating") == hc_book_id
+            or (raw.get("step") or {}).get("hc_book_id") == hc_book_id
+            for raw in raws
+        )
+        found[hc_book_id] = Target(tuple(sorted(b for b, _ in books)), snapshot, busy)
+    return found
+
+
 def apply_rows(rows: Iterable[store.PulledRow], *, now: float | None = None) -> Applied:
     """Decide and apply each pulled entry linked to the library."""
     now = time.time() if now is None else now
     by_book = {row.hc_book_id: row for row in rows}
     applied = Applied()
-    books = linked_books(by_book)
-    if not books:
-        return applied
-    for candidate in sync_store.candidates(books):
-        row = by_book.get(candidate.local.hc_book_id)
-        snapshot = candidate.snapshot
-        if row is None or snapshot is None or snapshot.user_book_id != row.user_book_id:
-            continue
-        if snapshot.step or candidate.step or candidate.creating:
-            continue  # a push of ours is unfinished: what Hardcover did is its side effect
-        remote = remote_values(remote_of(row), snapshot.read_id)
-        leader = candidate.local.book_id
-        reading = ReadingState.get_by_id(leader)
-        ours = local_values(reading.status, reading.rating, reading.started, reading.finished)
-        ours.update(changed_privacy(snapshot, candidate.book_ids))
-        open_fields = {}
-        for conflict in store.conflicts(candidate.book_ids):
-            mine = ours.get(conflict.field, conflict.local)
-            if same(mine, remote.get(conflict.field, conflict.remote)):
-                store.drop_conflict(conflict.book_id, conflict.field)  # the sides agree now
-            else:
-                open_fields[conflict.field] = mine
-        with database.atomic():
-            for decision in decide(ours, remote, snapshot):
-                if decision.field in open_fields:  # still undecided: keep its newest value
-                    mine = open_fields[decision.field]
-                    store.note_conflict(leader, decision.field, mine, decision.remote, now=now)
-                elif decision.outcome == CONFLICT:
-                    store.note_conflict(
-                        leader, decision.field, decision.local, decision.remote, now=now
-                    )
-                    applied.conflicts.append((leader, decision.field))
-                else:
-                    if decision.outcome == FOLLOW:
-                        write_value(
-                            candidate.book_ids,
-                            decision.field,
-                            decision.remote,
-                            now=now,
-                            changed_at=_moment(row.updated_at, now),
-                        )
-                        applied.followed.append((leader, decision.field))
-                    snapshot = rebased(snapshot, decision.field, decision.remote)
-            save_snapshot(candidate.book_ids, snapshot)
+    for hc_book_id, target in targets(by_book).items():
+        if not target.busy:
+            _apply_entry(by_book[hc_book_id], target, applied, now)
     return applied
+
+
+def _apply_entry(row: store.PulledRow, target: Target, applied: Applied, now: float) -> None:
+    snapshot = target.snapshot
+    if snapshot is not None and snapshot.user_book_id != row.user_book_id:
+        snapshot = None  # not the entry that was pushed (removed and added again): no base
+    leader = target.book_ids[0]
+    reading = ReadingState.get_by_id(leader)
+    ours = local_values(reading.status, reading.rating, reading.started, reading.finished)
+    if snapshot is not None:
+        ours.update(changed_privacy(snapshot, target.book_ids))
+    remote = remote_values(remote_of(row), snapshot.read_id if snapshot is not None else None)
+    open_fields = {}
+    for conflict in store.conflicts(target.book_ids):
+        mine = ours.get(conflict.field, conflict.local)
+        if same(mine, remote.get(conflict.field, conflict.remote)):
+            store.drop_conflict(conflict.book_id, conflict.field)  # the sides agree now
+        else:
+            open_fields[conflict.field] = mine
+    base = snapshot if snapshot is not None else taken_base(leader, row)
+    rereading = reading.status == "rereading"
+    with database.atomic():
+        for decision in decide(ours, remote, base, rereading=rereading, disputed=open_fields):
+            if decision.field in open_fields:  # still undecided: keep its newest value
+                mine = open_fields[decision.field]
+                store.note_conflict(leader, decision.field, mine, decision.remote, now=now)
+            elif decision.outcome == CONFLICT:
+                store.note_conflict(
+                    leader, decision.field, decision.local, decision.remote, now=now
+                )
+                applied.conflicts.append((leader, decision.field))
+            else:
+                if decision.outcome == FOLLOW:
+                    write_value(
+                        target.book_ids,
+                        decision.field,
+                        decision.remote,
+                        now=now,
+                        changed_at=_moment(row.updated_at, now),
+                    )
+                    applied.followed.append((leader, decision.field))
+                if snapshot is not None:
+                    snapshot = rebased(snapshot, decision.field, decision.remote)
+        if snapshot is not None:
+            save_snapshot(target.book_ids, snapshot)
+
+
+def taken_base(book_id: int, row: store.PulledRow) -> Snapshot:
+    """The base of an entry no push recorded one for: the values the pull took from Hardcover
+    (`hardcover_followed`), equal on both sides when taken; no base for the other fields."""
+    taken = {name: value for name, (value, _) in store.followed(book_id).items()}
+    values = {name: taken[name] for name in LIBRARY_FIELDS if name in taken}
+    return Snapshot(row.hc_book_id, row.user_book_id, False, None, False, values, values)
 
 
 def changed_privacy(snapshot: Snapshot, book_ids: Iterable[int]) -> dict[str, Any]:

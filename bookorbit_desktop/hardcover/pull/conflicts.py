@@ -1,8 +1,10 @@
 """The user's word on a conflict: keep the library's value or Hardcover's.
 
 Keeping Hardcover's writes it into the library (as a pull would) and makes it the base;
-keeping the library's makes Hardcover's value the base's "confirmed" side, so the push sees
-an edit made only in the library and sends it, and queues the book for that push.
+keeping Hardcover's status takes the dates of its read along (the ones that status carries, as
+last pulled): while the status was in conflict they waited for it (`rule`). Keeping the
+library's makes Hardcover's value the base's "confirmed" side, so the push sees an edit made
+only in the library and sends it, and queues the book for that push.
 """
 
 from __future__ import annotations
@@ -13,12 +15,19 @@ from typing import Any
 
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.pull import store
-from bookorbit_desktop.hardcover.pull.apply import save_snapshot, write_value
-from bookorbit_desktop.hardcover.pull.rule import FIELDS, local_values, rebased
+from bookorbit_desktop.hardcover.pull.apply import remote_of, save_snapshot, write_value
+from bookorbit_desktop.hardcover.pull.rule import (
+    DATES,
+    FIELDS,
+    local_values,
+    rebased,
+    remote_values,
+)
 from bookorbit_desktop.hardcover.sync import store as sync_store
+from bookorbit_desktop.hardcover.sync.model import FINISHED_READ, NO_READ, Snapshot, read_kind
 from bookorbit_desktop.hardcover.sync.words import LABELS
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.models import Book, ReadingState, database
+from bookorbit_desktop.library.store.models import Book, HardcoverMatch, ReadingState, database
 
 LOCAL, HARDCOVER = "local", "hardcover"
 FIELD_NAMES = {
@@ -84,9 +93,15 @@ def resolve(book_id: int, name: str, keep: str, *, now: float | None = None) -> 
     snapshot = candidates[0].snapshot if candidates else None
     with database.atomic():
         if keep == HARDCOVER:
-            write_value(copies, field, conflict.remote, now=now)
+            taken = {field: conflict.remote}
+            if field == "status_id":
+                taken.update(status_dates(book_id, conflict.remote, snapshot))
+            for name, value in taken.items():
+                write_value(copies, name, value, now=now)
+                if snapshot is not None:
+                    snapshot = rebased(snapshot, name, value)
             if snapshot is not None:
-                save_snapshot(copies, rebased(snapshot, field, conflict.remote))
+                save_snapshot(copies, snapshot)
         else:
             store.forget_followed(copies, field)
             if snapshot is not None:
@@ -95,3 +110,20 @@ def resolve(book_id: int, name: str, keep: str, *, now: float | None = None) -> 
             outbox.note_changes(copies, [outbox.STATUS], now=now)
         store.drop_conflict(book_id, field)
     return {"book_id": book_id, "field": FIELD_NAMES[field], "kept": keep}
+
+
+def status_dates(book_id: int, status_id: Any, snapshot: Snapshot | None) -> dict[str, Any]:
+    """The dates Hardcover's status carries, from its read as last pulled (`rule`'s compared
+    read); none it does not have."""
+    match = HardcoverMatch.get_or_none(HardcoverMatch.book == book_id)
+    linked = match.hc_book_id if match is not None else None
+    found = store.pulled([linked]) if linked is not None else []
+    kind = read_kind(int(status_id or 0))
+    if not found or kind == NO_READ:
+        return {}
+    entry = found[0]
+    row = store.PulledRow(entry["user_book_id"], entry["hc_book_id"], entry, entry["updated_at"])
+    tracked = snapshot is not None and snapshot.user_book_id == row.user_book_id
+    values = remote_values(remote_of(row), snapshot.read_id if tracked and snapshot else None)
+    carried = DATES if kind == FINISHED_READ else ("started",)
+    return {name: values[name] for name in carried if values.get(name)}

@@ -12,23 +12,53 @@ for) and `confirmed` (what Hardcover then had). For each field the library and H
 | changed                  | changed to another value   | conflict: shown, nothing sent for the |
 |                          |                            | field until the user picks a side     |
 
+A field without a base (a linked book never pushed, an unread one, an entry added again on
+hardcover.app; `apply` makes the values the pull took before the base for those) is weighed two
+ways, the library now against Hardcover now:
+
+| the library holds                | Hardcover holds     | outcome                              |
+|----------------------------------|---------------------|--------------------------------------|
+| anything                         | nothing             | nothing here (the push sends it)     |
+| nothing (unread, no rating, no   | a value             | follow                               |
+| date its status carries)         |                     |                                      |
+| the same value                   | the same value      | agreed                               |
+| a status further on (Reading or  | Want to Read, or    | nothing here: the push moves the     |
+| later; Read or Did Not Finish;   | Reading or Paused;  | entry on, as reading does            |
+| a reread)                        | Read or DNF         |                                      |
+| another value                    | a value             | conflict                             |
+
+So a book Read on Hardcover and Reading here (KOReader's evidence, not a reread) is a conflict,
+never overwritten either way. While the status is in conflict the dates wait for it: whose read
+they are depends on the side the user picks.
+
+The dates compared are those of the read the snapshot tracks, or, with none tracked yet, of the
+read the push would adopt (the newest open one, on a Read entry the newest), and only those
+Hardcover's status carries.
+
 Privacy has no value of its own in the reading state: the library's side is the sync settings'
 privacy, and it counts as changed only when the user changed the setting since the last sync
 for an entry whose privacy the push manages (`apply` passes it then, else not at all). Hardcover's
 change is then taken as the entry's own privacy (`held`), shown "from Hardcover", and becomes the
-base, so no later push sends the setting back over it.
+base, so no later push sends the setting back over it. Without a base, privacy is left to the
+push's settings (it changes an adopted entry's privacy only for "privacy for all").
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from bookorbit_desktop.hardcover.sync.model import (
+    CURRENTLY_READING,
+    DID_NOT_FINISH,
     FINISHED_READ,
     NO_READ,
+    PAUSED,
+    READ,
     STATUS_IDS,
+    WANT_TO_READ,
+    Read,
     Remote,
     Snapshot,
     confirmed_values,
@@ -38,9 +68,14 @@ from bookorbit_desktop.hardcover.sync.model import (
 # The fields compared, in the snapshot's words.
 FIELDS = ("status_id", "rating", "started", "finished", "privacy_id")
 LIBRARY_FIELDS = ("status_id", "rating", "started", "finished")
+DATES = ("started", "finished")
 # How a Hardcover status reads in the library.
 LIBRARY_STATUS = {1: "want_to_read", 2: "reading", 3: "read", 4: "on_hold", 5: "abandoned"}
 FOLLOW, AGREED, CONFLICT = "follow", "agreed", "conflict"
+# How far along a status is: a library status further on than Hardcover's is the push's to send
+# (reading follows wanting, finishing or giving up follows reading, a reread follows a read).
+STAGES = {WANT_TO_READ: 0, CURRENTLY_READING: 1, PAUSED: 1, READ: 2, DID_NOT_FINISH: 2}
+REREAD_STAGE = 3
 
 
 @dataclass(frozen=True)
@@ -51,11 +86,32 @@ class Decision:
     remote: Any  # Hardcover's value now
 
 
+def compared_read(remote: Remote, read_id: int | None) -> Read | None:
+    """The read whose dates are Hardcover's side: the tracked one (None once it is gone); with
+    none tracked, the one the push would adopt for Hardcover's status (`reconcile`)."""
+    if read_id is not None:
+        return remote.read(read_id)
+    kind = read_kind(remote.status_id)
+    if kind == NO_READ or not remote.reads:
+        return None
+    # On a Read entry, a read without a finish date is the user's finished read, not open.
+    open_reads = [r for r in remote.reads if not r.finished] if remote.status_id != READ else []
+    if open_reads:
+        return max(open_reads, key=lambda r: r.id)
+    return max(remote.reads, key=lambda r: r.id) if kind == FINISHED_READ else None
+
+
 def remote_values(remote: Remote, read_id: int | None) -> dict[str, Any]:
     """Hardcover's side of the shared fields, as a snapshot's `confirmed` keeps them (the
-    tracked read's dates)."""
-    values = confirmed_values(remote, read_id)
-    names = FIELDS if remote.read(read_id) is not None else ("status_id", "rating", "privacy_id")
+    compared read's dates, `compared_read`)."""
+    read = compared_read(remote, read_id)
+    values = confirmed_values(remote, read.id if read is not None else None)
+    names: tuple[str, ...] = ("status_id", "rating", "privacy_id")
+    if read is not None and read_id is not None:
+        names = FIELDS
+    elif read is not None:  # adopted: only the dates Hardcover's status carries
+        carried = DATES if read_kind(remote.status_id) == FINISHED_READ else ("started",)
+        names = (*names, *carried)
     # A tracked read that is gone says nothing about the dates: the push adds a read again.
     return {name: values.get(name) for name in names}
 
@@ -74,28 +130,64 @@ def local_values(status: str, rating: float | None, started: Any, finished: Any)
 
 
 def decide(
-    local: Mapping[str, Any], remote: Mapping[str, Any], snapshot: Snapshot | None
+    local: Mapping[str, Any],
+    remote: Mapping[str, Any],
+    base: Snapshot | None,
+    *,
+    rereading: bool = False,
+    disputed: Collection[str] = (),
 ) -> list[Decision]:
-    """Each field Hardcover changed since the base, and what becomes of it. A book never
-    synced has no base: the push's own first-adoption rules apply, nothing is decided here."""
-    if snapshot is None or not snapshot.confirmed:
-        return []
+    """Each field Hardcover changed since the base (three ways), or that differs from the
+    library where there is no base for it (two ways, `rereading`: the library's status is a
+    reread), and what becomes of it. `disputed`: the fields with a conflict still open."""
     decisions = []
     for name in (n for n in FIELDS if n in remote):
-        theirs = remote[name]
-        if same(theirs, snapshot.confirmed.get(name)):
-            continue
-        if name not in LIBRARY_FIELDS and name not in local:
-            decisions.append(Decision(name, FOLLOW, None, theirs))
-            continue
-        ours = local.get(name)
-        if same(ours, theirs):
-            decisions.append(Decision(name, AGREED, ours, theirs))
-        elif same(ours, snapshot.wanted.get(name)):
-            decisions.append(Decision(name, FOLLOW, ours, theirs))
+        if base is not None and name in base.confirmed:
+            decision = _three_way(name, local, remote[name], base)
         else:
-            decisions.append(Decision(name, CONFLICT, ours, theirs))
+            decision = _two_way(name, local, remote[name], rereading)
+        if decision is not None:
+            decisions.append(decision)
+    status_open = "status_id" in disputed or any(
+        d.field == "status_id" and d.outcome == CONFLICT for d in decisions
+    )
+    if status_open:  # the dates belong to the read of the status the user picks
+        decisions = [d for d in decisions if d.field not in DATES]
     return decisions
+
+
+def _three_way(name: str, local: Mapping[str, Any], theirs: Any, base: Snapshot) -> Decision | None:
+    if same(theirs, base.confirmed.get(name)):
+        return None
+    if name not in LIBRARY_FIELDS and name not in local:
+        return Decision(name, FOLLOW, None, theirs)
+    ours = local.get(name)
+    if same(ours, theirs):
+        return Decision(name, AGREED, ours, theirs)
+    if same(ours, base.wanted.get(name)):
+        return Decision(name, FOLLOW, ours, theirs)
+    return Decision(name, CONFLICT, ours, theirs)
+
+
+def _two_way(name: str, local: Mapping[str, Any], theirs: Any, rereading: bool) -> Decision | None:
+    if name not in LIBRARY_FIELDS or theirs is None:
+        return None  # nothing to take: what the library holds is the push's to send
+    if name == "status_id" and theirs not in LIBRARY_STATUS:
+        return None  # a status the library has no word for (Ignored)
+    ours = local.get(name)
+    if ours is None:
+        return Decision(name, FOLLOW, None, theirs)
+    if same(ours, theirs):
+        return Decision(name, AGREED, ours, theirs)
+    if name == "status_id" and further(ours, theirs, rereading=rereading):
+        return None
+    return Decision(name, CONFLICT, ours, theirs)
+
+
+def further(ours: int, theirs: int, *, rereading: bool = False) -> bool:
+    """Is the library's status further on than Hardcover's?"""
+    stage = REREAD_STAGE if rereading else STAGES.get(ours, -1)
+    return stage > STAGES.get(theirs, REREAD_STAGE)
 
 
 def same(a: Any, b: Any) -> bool:
