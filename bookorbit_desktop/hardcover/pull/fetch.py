@@ -1,8 +1,11 @@
 """Reading the user's entries and lists from Hardcover, a page at a time.
 
-Pages hold at most 100 rows (Hardcover's cap) and are ordered by a unique key, so an offset
-never skips or repeats a row within a pass; a page shorter than 100 is the last. Each page is
-one request with one top-level field: one rate token, paced by the client's limiter.
+Pages hold at most 100 rows (Hardcover's cap) and are ordered by (updated_at, id), a unique key.
+Each page asks for the rows after the last one read, by that key rather than an offset: a row
+changed while a pass runs moves to its end and is read again instead of pushing another past a
+page edge, rows stamped in the same instant are told apart by their id, and a pass after which
+nothing changed reads no row again. A page shorter than 100 is the last. Each page is one
+request with one top-level field: one rate token, paced by the client's limiter.
 """
 
 from __future__ import annotations
@@ -71,14 +74,16 @@ async def entry_pages(
 
 
 async def list_pages(
-    client: HardcoverClient, user_id: int, since: str
-) -> AsyncIterator[list[dict[str, Any]]]:
-    """Pages of the user's lists changed at or after `since`, each list with all its books."""
-    offset = 0
+    client: HardcoverClient, user_id: int, since: str, after_id: int = 0
+) -> AsyncIterator[tuple[list[dict[str, Any]], tuple[str, int]]]:
+    """Pages of the user's lists changed after the cursor (`since`, `after_id`), oldest change
+    first, each list with all its books, each page with the cursor after it."""
+    cursor = (since, after_id)
     while True:
-        variables = {"userId": user_id, "since": since, "offset": offset}
+        variables = {"userId": user_id, "since": cursor[0], "afterId": cursor[1]}
         rows = (await client.execute("PullLists", variables)).get("lists") or []
-        offset += len(rows)
+        if rows:
+            cursor = (str(rows[-1].get("updated_at") or cursor[0]), int(rows[-1]["id"]))
         page = []
         for row in rows:
             books = list(row.get("list_books") or [])
@@ -93,7 +98,7 @@ async def list_pages(
                     "book_ids": [to_int(b.get("book_id")) for b in books],
                 }
             )
-        yield page
+        yield page, cursor
         if len(rows) < PAGE:
             return
 

@@ -1,9 +1,10 @@
 """One pull pass: read what changed on Hardcover, keep it, and bring it into the library.
 
 A full pass (at start-up and after Sync Now) reads every entry and list, 100 a page; otherwise
-only what changed after the high-water mark, the (updated_at, id) of the newest entry read: an
-entry stamped in the same instant but with a larger id is still read, none is read twice.
-Entries are paged by that key, not an offset, so one changed during a pass moves to its end and
+only what changed after the high-water marks, the (updated_at, id) of the newest entry and of the
+newest list read: a row stamped in the same instant but with a larger id is still read, none is
+read twice, and a pass after which nothing changed costs one request for each (`fetch`).
+Both are paged by that key, not an offset, so a row changed during a pass moves to its end and
 no row is skipped. Each page is applied, then kept with the pull's place in one transaction: a
 process killed mid-pull resumes a full pass at the page it stopped on. A pull that fails (429,
 a lost connection, Hardcover unavailable) says so in `status()` and loses nothing; a refused
@@ -83,7 +84,7 @@ async def pull(client: HardcoverClient, user_id: int, *, full: bool = False) -> 
 
 def _place() -> dict[str, str | None]:
     keys = [store.SINCE, store.SINCE_ID, store.FULL_OFFSET, store.FULL_PASS, store.FULL_MAX]
-    keys.append(store.LISTS_SINCE)
+    keys += [store.LISTS_SINCE, store.LISTS_SINCE_ID]
     return {key: store.state(key) for key in keys}
 
 
@@ -108,11 +109,6 @@ def status() -> dict[str, Any]:
     }
 
 
-def _newest(rows: list[Any], mark: str | None) -> str | None:
-    stamps = [str(r["updated_at"]) for r in rows if r.get("updated_at")]
-    return max([*stamps, *([mark] if mark else [])], default=None)
-
-
 def _keep(rows: list[Any], pass_no: int, place: dict[str, str | None]) -> Any:
     pulled = [pulled_row(r) for r in rows]
     applied = apply_rows(pulled)
@@ -132,7 +128,7 @@ async def _full(
         mark = {store.FULL_OFFSET: after[0], store.FULL_MAX: str(after[1])}
         applied = await off_loop(_keep, rows, pass_no, {**mark, store.FULL_PASS: str(pass_no)})
         _count(result, rows, applied)
-    lists_newest = await _lists(client, user_id, EPOCH, pass_no, result)
+    lists_mark = await _lists(client, user_id, (EPOCH, 0), pass_no, result)
 
     def done() -> None:
         store.forget_unseen(pass_no)
@@ -141,7 +137,8 @@ async def _full(
             {
                 store.SINCE: cursor[0],
                 store.SINCE_ID: str(cursor[1]),
-                store.LISTS_SINCE: lists_newest,
+                store.LISTS_SINCE: lists_mark[0],
+                store.LISTS_SINCE_ID: str(lists_mark[1]),
                 store.FULL_OFFSET: None,
                 store.FULL_MAX: None,
             }
@@ -159,19 +156,25 @@ async def _since(
         mark = {store.SINCE: after[0], store.SINCE_ID: str(after[1])}
         applied = await off_loop(_keep, rows, pass_no, mark)
         _count(result, rows, applied)
-    await _lists(client, user_id, place[store.LISTS_SINCE] or EPOCH, pass_no, result)
+    lists_mark = (place[store.LISTS_SINCE] or EPOCH, int(place[store.LISTS_SINCE_ID] or 0))
+    await _lists(client, user_id, lists_mark, pass_no, result)
 
 
 async def _lists(
-    client: HardcoverClient, user_id: int, since: str, pass_no: int, result: PullResult
-) -> str | None:
-    """The lists changed at or after `since`; each page kept with the newest mark seen."""
-    newest: str | None = since
-    async for page in list_pages(client, user_id, since):
-        newest = _newest(page, newest)
-        await off_loop(store.save_lists, page, pass_no, {store.LISTS_SINCE: newest})
+    client: HardcoverClient,
+    user_id: int,
+    cursor: tuple[str, int],
+    pass_no: int,
+    result: PullResult,
+) -> tuple[str, int]:
+    """The lists changed after the cursor (their (updated_at, id) key); each page kept with
+    the cursor after it, which is returned."""
+    async for page, after in list_pages(client, user_id, *cursor):
+        cursor = after
+        mark = {store.LISTS_SINCE: after[0], store.LISTS_SINCE_ID: str(after[1])}
+        await off_loop(store.save_lists, page, pass_no, mark)
         result.lists += len(page)
-    return newest
+    return cursor
 
 
 def _count(result: PullResult, rows: list[Any], applied: Any) -> None:

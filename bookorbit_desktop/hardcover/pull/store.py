@@ -17,6 +17,7 @@ from bookorbit_desktop.library.store.models import database
 
 FULL_OFFSET, FULL_PASS, SINCE, LISTS_SINCE = "full_cursor", "full_pass", "since", "lists_since"
 SINCE_ID = "since_id"  # with SINCE: the high-water mark (timestamp, id)
+LISTS_SINCE_ID = "lists_since_id"  # with LISTS_SINCE: the lists' high-water mark
 FULL_MAX = "full_id"  # with FULL_OFFSET: a running full pass's cursor (timestamp, id)
 
 

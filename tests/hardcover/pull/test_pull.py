@@ -6,7 +6,7 @@ from bookorbit_desktop.hardcover.pull import run, store
 from bookorbit_desktop.hardcover.pull.run import pull
 from bookorbit_desktop.library.store.models import ReadingState
 from tests.fakes.hardcover_catalog import READ, WANT_TO_READ
-from tests.fakes.hardcover_shelves import add_list, edit_entry, edit_read
+from tests.fakes.hardcover_shelves import add_list, add_to_list, edit_entry, edit_read
 
 
 def _reading(book_id: int) -> ReadingState:
@@ -49,9 +49,11 @@ async def test_after_the_full_pass_only_what_changed_is_read(world):
     changed = next(k for k in store.pulled() if k["user_book_id"] == ids[7])
     assert changed["status_id"] == READ and changed["rating"] == 4.5
     assert changed["changed_fields"] == ["rating", "status_id"]
-    # Nothing new: the entry at the mark is read again (>=) and changes nothing.
+    # Nothing new: rows after the mark only, so the entry at it is not read again.
+    world.hardcover.requests.clear()
     again = await pull(world.client, uid)
-    assert again.entries <= 1 and again.followed == []
+    assert again.entries == 0 and again.followed == []
+    assert sum(r.charged for r in world.hardcover.requests) <= 2
 
 
 async def test_a_change_on_hardcover_only_is_followed_and_not_pushed_back(world):
@@ -143,6 +145,28 @@ async def test_lists_are_pulled_past_the_row_cap(world):
     await pull(world.client, uid, full=True)
     lists = {item["name"]: item for item in store.pulled_lists()}
     assert lists["Summer"]["book_ids"] == books and lists["Short"]["book_ids"] == [books[0]]
+
+
+async def test_lists_are_read_again_only_once_they_change(world):
+    uid = world.hardcover.user_id
+    books = [world.catalog.add_book(f"M{n}") for n in range(130)]
+    add_list(world.catalog, uid, "Short", (books[0],))
+    summer = add_list(world.catalog, uid, "Summer", tuple(books[:120]))  # the newest, > 100
+    await pull(world.client, uid, full=True)
+    world.hardcover.requests.clear()
+    unchanged = await pull(world.client, uid)
+    assert unchanged.lists == 0 and len(world.hardcover.requests) == 2  # entries, lists
+    add_to_list(world.catalog, summer, books[125])
+    world.hardcover.requests.clear()
+    changed = await pull(world.client, uid)
+    assert changed.lists == 1
+    assert [r.operation_name for r in world.hardcover.requests] == [
+        "PullUserBooks",
+        "PullLists",
+        "PullListBooks",
+    ]
+    lists = {item["name"]: item for item in store.pulled_lists()}
+    assert lists["Summer"]["book_ids"] == [*books[:120], books[125]]
 
 
 async def test_a_conflict_ends_by_itself_once_both_sides_agree(world):
