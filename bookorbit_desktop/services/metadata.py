@@ -109,6 +109,18 @@ class BookCandidates:
     fields: tuple[FieldRow, ...]
 
 
+def _load_sources() -> None:
+    """What a fetch needs and the window does not, loaded with the first fetch in a worker
+    thread, never on the window's loop: aiohttp, the source modules (and the matching they
+    use) and the language tables the answers' language codes are read with (about 0.1 s)."""
+    import aiohttp  # noqa: F401
+
+    from bookorbit_desktop.library.metadata.languages import normalize_language
+    from bookorbit_desktop.metadata_sources import googlebooks, hardcover, openlibrary  # noqa: F401
+
+    normalize_language("en")
+
+
 def unknown_source(name: str) -> InvalidValueError:
     return InvalidValueError(
         f"There is no metadata source {name!r}. Use one of: {', '.join(SOURCES)}."
@@ -149,7 +161,8 @@ class MetadataService:
         self, wanted: Sequence[str]
     ) -> AsyncIterator[tuple[list[Source], dict[str, SourceResult]]]:
         """The sources to ask, and a fixed answer for those that cannot be asked at all."""
-        import aiohttp  # loaded with the first fetch, not with the window
+        await asyncio.to_thread(_load_sources)  # a no-op once loaded
+        import aiohttp
 
         from bookorbit_desktop.metadata_sources import googlebooks, hardcover, openlibrary
 
