@@ -3,7 +3,8 @@
 Each source is one small module (`hardcover`, `openlibrary`, `googlebooks`) with its own pacing
 and a 10 s timeout on every request, answering a `records.Lookup` (a book's ISBN, title and
 authors, its Hardcover link) with plain `records.Candidate` values or a `SourceError` naming
-what went wrong. `gather` asks several sources at once so one failing never blocks the others;
+what went wrong. `gather.ask` turns any outcome of one source into a status (the service asks
+each source on its own, so one failing or slow never blocks the others);
 `compare` holds the pure per-field comparison and the "best value" rule; `keys` keeps the
 optional Google Books API key in the OS keyring. May import `library` (values only) and
 `hardcover.api`; never `ui`, `server`, `services` or `cli`. Nothing here writes to a book.

@@ -1,13 +1,11 @@
-"""Ask several sources about one book at once: each answers on its own, and one failing,
-slow or refusing never blocks or hides the others. Every outcome is a `SourceResult` (never
-an exception, never a traceback); nothing is applied here.
+"""Ask one source about one book: every outcome is a `SourceResult` (never an exception,
+never a traceback), so a source failing, slow or refusing is a status beside the others'
+answers (`services.fetch_run` asks each source on its own); nothing is applied here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Sequence
 
 from bookorbit_desktop.metadata_sources.records import (
     MALFORMED,
@@ -36,8 +34,3 @@ async def ask(source: Source, book: Lookup) -> SourceResult:
     if not found:
         return SourceResult(source.name, NO_RESULT, f"{source.label} knows no such book.")
     return SourceResult(source.name, OK, f"{len(found)} found", tuple(found))
-
-
-async def ask_all(sources: Sequence[Source], book: Lookup) -> list[SourceResult]:
-    """Every source's answer for `book`, asked concurrently, in the order of `sources`."""
-    return list(await asyncio.gather(*(ask(source, book) for source in sources)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from bookorbit_desktop.metadata_sources.gather import ask_all
+from bookorbit_desktop.metadata_sources.gather import ask
 from bookorbit_desktop.metadata_sources.googlebooks import GoogleBooks
 from bookorbit_desktop.metadata_sources.openlibrary import OpenLibrary
 from bookorbit_desktop.metadata_sources.records import (
@@ -20,6 +20,10 @@ from tests.fakes.metadata_sources import SourceLimits
 from tests.fakes.metadata_sources_fixtures import FOX, book_sources  # noqa: F401
 
 ASKED = Lookup(book_id=1, title="Fantastic Mr Fox", authors=("Roald Dahl",), isbn13=FOX.isbn13)
+
+
+async def ask_all(sources, book: Lookup) -> list:
+    return [await ask(source, book) for source in sources]
 
 
 async def test_both_sources_find_the_book_by_isbn_and_by_search(book_sources):  # noqa: F811
