@@ -24,6 +24,7 @@ from bookorbit_desktop.metadata_sources.source import Source
 from bookorbit_desktop.services.metadata_books import save_answers
 
 BOOKS_AT_ONCE = 8  # books in flight per source; each source still paces its own requests
+REPORTS_AT_ONCE = 50  # answers reported in one turn of the loop (a fixed answer for many books)
 Plan = Mapping[str, Sequence[Lookup]]  # source name -> the books it is asked about
 
 
@@ -120,8 +121,11 @@ class FetchRun:
     async def _store(self, answers: list[tuple[int, SourceResult]]) -> None:
         async with self._saving:
             await off_loop(save_answers, answers, self._clock())
-        for book_id, result in answers:
-            self._record(book_id, result)
+        for start in range(0, len(answers), REPORTS_AT_ONCE):
+            if start:
+                await asyncio.sleep(0)  # the window redraws between slices of many answers
+            for book_id, result in answers[start : start + REPORTS_AT_ONCE]:
+                self._record(book_id, result)
 
     def _record(self, book_id: int, result: SourceResult) -> None:
         results = self.results[book_id]

@@ -6,18 +6,20 @@ the metadata fetch's own patience."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import time
 
 import pytest
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
-from bookorbit_desktop.hardcover.api.credentials import SuppliedToken
+from bookorbit_desktop.hardcover.api.credentials import SuppliedToken, TokenStore
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
 from bookorbit_desktop.library.store import fetched_metadata
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata import FetchAnswer, FetchProgress, MetadataService
 from tests.factories import add_book
+from tests.fakes.file_keyring import FileKeyring
 from tests.fakes.hardcover_fixtures import clock, hardcover  # noqa: F401
 from tests.fakes.metadata_sources import FakeBook, FakeBookSources
 
@@ -126,3 +128,33 @@ async def test_the_windows_account_shares_its_budget_but_the_fetch_keeps_its_pat
     assert result.status == "rate-limited"
     # The account's one limiter saw the 429: sync, on the same account, waits it out too.
     assert account.limiter().wait_time(1) > 60
+
+
+async def test_a_source_that_cannot_be_asked_answers_every_book_without_holding_the_loop(
+    library, books_online, tmp_path
+):
+    ids = [add_book(f"Book {n}", ["Ann Author"]).id for n in range(120)]
+    unconnected = HardcoverAccount(
+        TokenStore(FileKeyring(tmp_path / "keyring.json")), supplied=None
+    )
+    service = MetadataService(
+        library, account=unconnected, sources=["hardcover"], intervals=NO_PACING
+    )
+    turns = 0
+
+    async def ticker() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    seen: list[int] = []  # the loop's turns when each answer was reported
+    ticking = asyncio.create_task(ticker())
+    try:
+        report = await service.fetch(ids, answered=lambda a: seen.append(turns))
+    finally:
+        ticking.cancel()
+    assert len(report.failures) == 120
+    assert {r.status for _, r in report.failures} == {"refused"}
+    assert "connect" in report.failures[0][1].message.casefold()
+    assert len(set(seen)) >= 3  # reported in slices, the loop running between them

@@ -148,6 +148,7 @@ class BatchDialog(QDialog):
 
     async def _run(self) -> None:
         await self._books(self.book_ids)
+        await asyncio.sleep(0)  # the list is drawn before its lines change (thousands of books)
         self.status.asking_for((b, self.service.sources) for b in self.book_ids)
         work = self.service.fetch(
             self.book_ids, progress=self._progress, answered=self._answered, cancel=self.cancel
