@@ -1,5 +1,6 @@
 """`kosync ...`: the single sync account, device registration and the documents KOReader
-pushed that are not linked to a library book yet."""
+pushed that are not linked to a library book yet, each with the book its metadata proposes
+(as the window's Link dialog does: `services.device_positions.proposal`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import getpass
 import json
 import sys
 import time
+from typing import Any
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
@@ -19,6 +21,9 @@ from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.server import accounts
 from bookorbit_desktop.server.exposure import is_loopback
 from bookorbit_desktop.server.lan import addresses_for_host, server_url
+from bookorbit_desktop.services.device_positions import proposal, shown
+
+REASONS = {"file name": "same file name", "title and author": "same title and author"}
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -143,9 +148,30 @@ def _allow_registration(ctx: CliContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def _proposed(document: str) -> dict[str, Any] | None:
+    """The library book the document's metadata proposes (one book only), or None."""
+    found = proposal(document)
+    book = Book.get_or_none(Book.id == found.book_id) if found is not None else None
+    if found is None or book is None:
+        return None
+    return {
+        "book_id": book.id,
+        "title": book.title,
+        "authors": book.author_names(),
+        "reason": found.reason,
+    }
+
+
+def _proposed_line(proposed: dict[str, Any]) -> str:
+    authors = ", ".join(proposed["authors"]) or "unknown author"
+    why = REASONS.get(proposed["reason"], proposed["reason"])
+    return f"proposed: #{proposed['book_id']} {proposed['title']} — {authors} ({why})"
+
+
 def _unlinked(ctx: CliContext, args: argparse.Namespace) -> int:
-    """documents KOReader synced that match no book"""
+    """documents KOReader synced that match no book, with the book their metadata proposes"""
     documents = progress.unlinked_documents()
+    proposals = {doc.document: _proposed(doc.document) for doc in documents}
     if args.json:
         rows = [
             {
@@ -160,6 +186,7 @@ def _unlinked(ctx: CliContext, args: argparse.Namespace) -> int:
                 "authors": doc.authors,
                 "filename": doc.filename,
                 "candidates": list(doc.candidates),
+                "proposed": proposals[doc.document],
             }
             for doc in documents
         ]
@@ -168,17 +195,22 @@ def _unlinked(ctx: CliContext, args: argparse.Namespace) -> int:
     if not documents:
         print("Every synced document belongs to a book.")
         return 0
-    for doc in documents:
-        name = doc.title or doc.filename or "(KOReader sent no title)"
-        by = f" by {doc.authors}" if doc.authors else ""
+    for doc in documents:  # what a device sent is escaped: it cannot forge terminal output
+        name = shown(doc.title or doc.filename or "") or "(KOReader sent no title)"
+        by = f" by {shown(doc.authors)}" if doc.authors else ""
         print(f"{doc.document}  {name}{by}")
         print(
-            f"    {doc.percentage * 100:.1f}% on {doc.device}, {_when(doc.timestamp)}, "
+            f"    {doc.percentage * 100:.1f}% on {shown(doc.device)}, {_when(doc.timestamp)}, "
             f"{doc.pushes} push{'es' if doc.pushes != 1 else ''}"
         )
         if doc.candidates:
             ids = ", ".join(str(book_id) for book_id in doc.candidates)
             print(f"    matches several books ({ids}): pick one with `kosync link`")
+        proposed = proposals[doc.document]
+        if proposed is not None:
+            command = f"bookorbit-desktop kosync link {doc.document} {proposed['book_id']}"
+            print(f"    {_proposed_line(proposed)}")
+            print(f"    link it with: {command}")
     print("Link one with: bookorbit-desktop kosync link DOCUMENT BOOK_ID")
     return 0
 
