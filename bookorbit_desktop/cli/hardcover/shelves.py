@@ -2,7 +2,8 @@
 
 `shelves` lists Want to Read, Currently Reading and your lists with how many of their books
 the library has; `shelf NAME` lists one shelf's books, each in the library, likely in it (with
-why: link it in the window's Shelves tab) or missing (with its Hardcover page). `want BOOK`
+why, the Hardcover id, and how to link it: the window's Shelves tab, or `hardcover pick BOOK
+HC_BOOK_ID`) or missing (with its Hardcover page). `want BOOK`
 puts a library book on Want to Read; it goes to Hardcover with the next sync, and a status the
 book already has (there or here) is changed only with `--yes`.
 """
@@ -73,7 +74,9 @@ def _shelf(ctx: CliContext, args: argparse.Namespace) -> int:
         where = f"  book {row.book_id}" if row.state == shelves.LINKED else ""
         print(f"  [{_MARKS[row.state]}] {row.title}{by}{where}")
         if row.state == shelves.LIKELY:
-            print(f"      {row.reason}; link it in the Shelves tab")
+            command = f"bookorbit-desktop hardcover pick {row.book_id} {row.hc_book_id}"
+            print(f"      {row.reason}")
+            print(f"      Hardcover id {row.hc_book_id}: link it in the Shelves tab, or: {command}")
         elif row.state == shelves.MISSING and row.url:
             print(f"      {row.url}")
     return 0
