@@ -2,20 +2,27 @@
 refused and what they turn off, and the tray's expiry warning (at most once a day).
 
 Kept in the library's settings table (never the token itself). `HardcoverAccount` writes it
-when a token is connected and whenever Hardcover refuses a scope; the window, the tray and
-`hardcover status` read it here.
+when a token is connected and whenever Hardcover refuses a scope; the user may enter or change
+a personal token's expiry later (`set_expiry`: Settings > Hardcover, `hardcover expires`); the
+window, the tray and `hardcover status` read it here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import replace
 
-from bookorbit_desktop.hardcover.api.token_health import TokenHealth
+from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.hardcover.api.token_health import PAT, TokenHealth, parse_expiry
 from bookorbit_desktop.library.store.settings import delete_setting, get_private, set_setting
 
 HEALTH_KEY = "hardcover.token_health"
 WARNED_KEY = "hardcover.token_warned_on"  # the local day the tray last warned
+ENTER_EXPIRY = (
+    "expiry unknown: enter the date you chose on hardcover.app to be warned a week before "
+    "(Settings ▸ Hardcover, or: bookorbit-desktop hardcover expires YYYY-MM-DD)"
+)
 
 
 def load() -> TokenHealth:
@@ -37,6 +44,46 @@ def note_missing(scope: str | None) -> None:
         save(load().with_missing([scope]))
 
 
+def own_expiry() -> str | None:
+    """The expiry the token itself carries (a legacy JWT's), as YYYY-MM-DD; None otherwise."""
+    health = load()
+    if health.expiry_source != "jwt" or health.expires_at is None:
+        return None
+    return dt.datetime.fromtimestamp(health.expires_at).date().isoformat()
+
+
+def entered_expiry() -> str:
+    """The expiry the user entered for the saved token, as YYYY-MM-DD ("" when none)."""
+    health = load()
+    if health.expiry_source != "entered" or health.expires_at is None:
+        return ""
+    return dt.datetime.fromtimestamp(health.expires_at).date().isoformat()
+
+
+def check_expiry(text: str) -> None:
+    """InvalidValueError unless `text` is empty or a date (YYYY-MM-DD)."""
+    if text.strip():
+        parse_expiry(text)
+
+
+def set_expiry(text: str | None) -> TokenHealth:
+    """The user's word on the saved token's expiry (YYYY-MM-DD); empty or None forgets it.
+
+    A token that carries its own expiry keeps it. A new date may warn again the same day.
+    """
+    day = own_expiry()
+    if day is not None:
+        raise InvalidValueError(
+            f"This token carries its own expiry ({day}); there is nothing to enter for it.",
+            title="Expiry in the token",
+        )
+    entered = parse_expiry(text) if text and text.strip() else None
+    health = replace(load(), expires_at=entered, expiry_source="entered" if entered else None)
+    save(health)
+    delete_setting(WARNED_KEY)
+    return health
+
+
 def warning_due(now: float | None = None) -> str | None:
     """The expiry warning if one is due and none was given today (then it counts as given)."""
     now = time.time() if now is None else now
@@ -54,7 +101,12 @@ def lines(now: float | None = None) -> list[str]:
     """What `hardcover status` and the Settings tab say about the token."""
     now = time.time() if now is None else now
     health = load()
-    shown = [f"Token: {health.kind}, expires {health.expiry_text()}"]
+    if health.expires_at is not None:
+        shown = [f"Token: {health.kind}, expires {health.expiry_text()}"]
+    elif health.kind == PAT:
+        shown = [f"Token: {health.kind}, {ENTER_EXPIRY}"]
+    else:
+        shown = [f"Token: {health.kind}, expiry unknown"]
     warning = health.expiry_warning(now)
     if warning:
         shown.append(f"Warning: {warning}")

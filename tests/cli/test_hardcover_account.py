@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -97,6 +98,34 @@ def test_connect_status_search_disconnect(world, monkeypatch, capsys):
 
     captured = "".join(r.query + json.dumps(r.variables) for r in world["server"].requests)
     assert token not in captured  # sent only in the Authorization header
+
+
+def test_expires_enters_changes_and_clears_the_saved_tokens_expiry(world, monkeypatch, capsys):
+    code, _, err = run(monkeypatch, capsys, "expires", "2031-01-31")
+    assert code == 2 and "No Hardcover token is saved" in err
+    stdin = world["token"]
+    run(monkeypatch, capsys, "connect", "--token-stdin", "--expires", "2031-01-15", stdin=stdin)
+    _, out, _ = run(monkeypatch, capsys, "status", "--json")
+    token = json.loads(out)["token"]
+    assert token["expiry_source"] == "entered"
+    assert dt.datetime.fromtimestamp(token["expires_at"]).date() == dt.date(2031, 1, 15)
+
+    code, out, _ = run(monkeypatch, capsys, "expires", "2031-01-31")
+    assert (code, out.strip()) == (
+        0,
+        "Token expires on 2031-01-31: you are warned from a week before.",
+    )
+    _, out, _ = run(monkeypatch, capsys, "status")
+    assert "Token: personal access token, expires 2031-01-31" in out
+    code, _, err = run(monkeypatch, capsys, "expires", "someday")
+    assert code == 2 and "YYYY-MM-DD" in err
+    code, _, err = run(monkeypatch, capsys, "expires")
+    assert code == 2 and "--clear" in err
+
+    code, out, _ = run(monkeypatch, capsys, "expires", "--clear")
+    assert code == 0 and "cleared" in out
+    _, out, _ = run(monkeypatch, capsys, "status")
+    assert "Token: personal access token, expiry unknown: enter the date" in out
 
 
 def test_revoked_token_fails_clearly_and_pauses_sync(world, monkeypatch, capsys):

@@ -1,4 +1,5 @@
-"""`bookorbit-desktop hardcover connect|disconnect|status|search` (+ the matching commands).
+"""`bookorbit-desktop hardcover connect|disconnect|expires|status|search` (+ the matching
+commands).
 
 The token is read from standard input (or typed without echo), never from the command line,
 where other users could see it in the process list.
@@ -69,6 +70,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="the expiry you chose for a personal access token (warned a week before)",
     )
     add_command(sub, "disconnect", _disconnect)
+    expires = add_command(sub, "expires", _expires)
+    expires.add_argument(
+        "date",
+        nargs="?",
+        metavar="YYYY-MM-DD",
+        help="the saved token's expiry (warned a week before)",
+    )
+    expires.add_argument("--clear", action="store_true", help="forget the expiry entered")
     add_command(sub, "status", _status).add_argument(
         "--json", action="store_true", help="machine-readable output"
     )
@@ -128,6 +137,24 @@ def _disconnect(ctx: CliContext, args: argparse.Namespace) -> int:
         print("Disconnected from Hardcover; the token was removed from the keyring.")
     else:
         print("No Hardcover token was saved.")
+    return 0
+
+
+def _expires(ctx: CliContext, args: argparse.Namespace) -> int:
+    """enter, change or clear the saved token's expiry (a personal token's is not readable)"""
+    if bool(args.date) == args.clear:
+        raise InvalidValueError("Give the expiry as YYYY-MM-DD, or --clear to forget it.")
+    account = HardcoverAccount(supplied=None)  # the saved token's expiry
+    if not asyncio.run(account.check_keyring()).has_token:
+        raise InvalidValueError(
+            "No Hardcover token is saved. Connect first: bookorbit-desktop hardcover connect "
+            "--token-stdin --expires YYYY-MM-DD"
+        )
+    health = token_health.set_expiry(args.date)
+    if args.clear:
+        print("Token expiry cleared: no warning before it stops working.")
+    else:
+        print(f"Token expires on {health.expiry_text()}: you are warned from a week before.")
     return 0
 
 

@@ -10,8 +10,8 @@ from bookorbit_desktop.hardcover.api.credentials import TOKEN_ENV, supplied_toke
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 
 # Actions that never use a token for a run: connect saves the one it reads, disconnect
-# forgets the saved one.
-_NO_RUN_TOKEN = ("connect", "disconnect")
+# forgets the saved one, expires notes the saved one's expiry.
+_NO_RUN_TOKEN = ("connect", "disconnect", "expires")
 
 
 def add_token_option(parser: argparse.ArgumentParser, *, default: object = None) -> None:

@@ -2,7 +2,8 @@
 
 The keyring is never read on this (the UI) thread: `check_account` asks it once, on a worker
 thread, at start-up; refreshes show what it said, and connect, disconnect and each action that
-opens a client keep that up to date. Connect checks the pasted token before keeping it.
+opens a client keep that up to date. Connect checks the pasted token before keeping it (and
+the expiry typed beside it, if any).
 "Sync Now" matches the library and pushes it (`ui.sync.manual`; one run at a time: a second
 request brings the running one's dialog into view). Pick, Re-match and Exclude (also from the
 Pick dialog and the report) are the user's corrections. Every result ends up on screen, and
@@ -211,21 +212,22 @@ class HardcoverController(QObject):
 
     # -- account ----------------------------------------------------------------------------
 
-    def connect_token(self, token: str) -> asyncio.Task[None]:
-        return spawn(self._connect(token), self._window)
+    def connect_token(self, token: str, expires: str = "") -> asyncio.Task[None]:
+        return spawn(self._connect(token, expires), self._window)
 
-    async def _connect(self, token: str) -> None:
+    async def _connect(self, token: str, expires: str) -> None:
         self.view.set_busy(True)
         self.view.show_message("Checking the token with Hardcover…")
         try:
-            username = await self.service.connect(token)
+            user = await self.service.account.connect(token, expires=expires or None)
         except BookOrbitError as error:
             title, message = error_text(error)
             self.view.show_message(f"{title}: {message}", error=True)
             return
         finally:
             self.view.set_busy(False)
-        who = f" as @{username}" if username else ""
+        who = f" as @{user.username}" if user is not None else ""
+        self.view.expiry_edit.clear()
         self.view.show_message("")  # the account box now says who is connected
         self._changed(f"Hardcover connected{who}.")
 

@@ -1,17 +1,18 @@
 """The Hardcover page: connect the account with a token, and see where every book stands.
 
-The token is pasted once, checked with Hardcover and kept in the OS keyring; it is never shown
-again. The list is a sync dashboard: filters with counts (synced, pending, needs review, not
-matched, failed, excluded; `dashboard`), each book's reading, its sync state and reason and the
-linked Hardcover book and edition, with the last sync and what waits always in view, and the
-sync log below (`sync_log`). Pick, Re-match and Exclude fix the ones matching got wrong or could
-not decide; Open on Hardcover and Sync This Book act on the linked book. This widget only
-displays and asks; the `HardcoverController` does the work.
+The token is pasted once (with its expiry, optional: `account_parts`), checked with Hardcover
+and kept in the OS keyring; it is never shown again. Conflicts with hardcover.app show as a
+count with Review Conflicts… (`conflicts`). The list is a sync dashboard: filters with counts
+(synced, pending, needs review, not matched, failed, excluded; `dashboard`), each book's
+reading, its sync state and reason and the linked Hardcover book and edition, with the last
+sync and what waits always in view, and the sync log below (`sync_log`). Pick, Re-match and
+Exclude fix the ones matching got wrong or could not decide; Open on Hardcover and Sync This
+Book act on the linked book. This widget only displays and asks; the `HardcoverController`
+does the work.
 """
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -34,6 +35,8 @@ from bookorbit_desktop.services.dashboard.rows import PageListing, PageQuery, Pa
 from bookorbit_desktop.services.hardcover import GET_TOKEN_URL, HardcoverStatus
 from bookorbit_desktop.services.library import MatchInfo
 from bookorbit_desktop.ui.hardcover import dashboard
+from bookorbit_desktop.ui.hardcover.account_parts import account_html, expiry_edit
+from bookorbit_desktop.ui.hardcover.conflicts import ConflictsLine
 from bookorbit_desktop.ui.hardcover.row_icons import ViewCovers
 from bookorbit_desktop.ui.hardcover.rows_model import HEADERS, HardcoverRowsModel
 from bookorbit_desktop.ui.hardcover.rows_view import HardcoverRowsView
@@ -59,7 +62,7 @@ from bookorbit_desktop.ui.widgets import (
 
 
 class HardcoverView(QWidget):
-    connect_requested = Signal(str)
+    connect_requested = Signal(str, str)  # the token, its expiry as typed ("" for none)
     disconnect_requested = Signal()
     sync_requested = Signal()
     pick_requested = Signal(int)
@@ -100,12 +103,18 @@ class HardcoverView(QWidget):
         self.get_token_button.clicked.connect(self.open_token_page)
         self.connect_button = QPushButton("C&onnect")
         self.connect_button.clicked.connect(self._connect_clicked)
+        self.expiry_edit = expiry_edit()
+        self.expiry_edit.returnPressed.connect(self._connect_clicked)
         token_layout.addWidget(self.token_edit, 1)
+        token_layout.addWidget(QLabel("Expires:"))
+        token_layout.addWidget(self.expiry_edit)
         token_layout.addWidget(self.get_token_button)
         token_layout.addWidget(self.connect_button)
         account_layout.addWidget(self.token_row)
         self.account_message = message_label("hardcoverMessage")
         account_layout.addWidget(self.account_message)
+        self.conflicts = ConflictsLine()
+        account_layout.addWidget(self.conflicts)
         actions = QHBoxLayout()
         self.sync_label = one_line(QLabel())  # shows book titles while matching
         self.sync_button = QPushButton("&Sync Now")
@@ -218,33 +227,11 @@ class HardcoverView(QWidget):
         self.sync_button.setVisible(self._connected)
         self.sync_label.setVisible(self._connected)
         self.details_label.setVisible(self._connected)
-        if status is not None and status.checking:
-            self.account_label.setText("Looking for a saved Hardcover token in the keyring…")
-        elif status is None or not status.connected:
-            text = (
-                "Connect your Hardcover account to match your books with Hardcover's books "
-                "and editions. "
-                f"Create a token on <a href='{html.escape(GET_TOKEN_URL)}'>Hardcover's API "
-                "page</a> (Get Token…), paste it below and press Connect. It is checked with "
-                "Hardcover and kept in your system's keyring, never in BookOrbit's files."
-            )
-            for warning in status.warnings if status is not None else ():
-                text += f"<br><span style='color:{ERROR_COLOUR}'>{html.escape(warning)}</span>"
-            if status is not None and status.keyring_unreadable:
-                text += "<br>Press F5 (View ▸ Refresh) to look for the saved token again."
-            self.account_label.setText(text)
+        self.account_label.setText(account_html(status))
+        if self._connected:
+            self.conflicts.refresh()
         else:
-            who = f"<b>@{html.escape(status.username)}</b>" if status.username else "your account"
-            text = f"Connected as {who}. The token is kept in {html.escape(status.keyring)}."
-            if status.paused_reason:
-                text += (
-                    f"<br><span style='color:{ERROR_COLOUR}'>Hardcover no longer accepts the saved "
-                    "token (it expired or was revoked), so syncing is paused. Paste a new token "
-                    "below and press Connect (Get Token… creates one).</span>"
-                )
-            for warning in status.warnings:
-                text += f"<br><span style='color:{ERROR_COLOUR}'>{html.escape(warning)}</span>"
-            self.account_label.setText(text)
+            self.conflicts.hide()
         self._update_buttons()
 
     def show_sync_status(self, status: AppStatus) -> None:
@@ -267,6 +254,7 @@ class HardcoverView(QWidget):
     def set_busy(self, busy: bool) -> None:
         self.connect_button.setEnabled(not busy)
         self.token_edit.setEnabled(not busy)
+        self.expiry_edit.setEnabled(not busy)
 
     def open_token_page(self) -> QDialog | None:
         return open_or_show(self, QUrl(GET_TOKEN_URL), self.opener)
@@ -277,7 +265,7 @@ class HardcoverView(QWidget):
             self.show_message("Paste the token from Hardcover first.", error=True)
             return
         self.token_edit.clear()  # the token is never kept in the widget
-        self.connect_requested.emit(token)
+        self.connect_requested.emit(token, self.expiry_edit.text().strip())
 
     # -- matches ----------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services import inbox as inbox_service
@@ -53,13 +54,20 @@ def settings_sections(server: DesktopServer, hardcover: HardcoverService) -> Set
         inbox=InboxAccess(inbox_service.enabled, inbox_service.set_enabled),
         hardcover=HardcoverAccess(
             lambda: hardcover.status().username if hardcover.status().connected else None,
-            hardcover.connect,
+            partial(connect_hardcover, hardcover),
             hardcover.disconnect,
             settings_service.load_sync_settings,
             settings_service.save_sync_settings,
         ),
         certificate=server.certificate_fingerprint,
     )
+
+
+async def connect_hardcover(hardcover: HardcoverService, token: str, expires: str) -> str:
+    """Connect the token (checked with Hardcover) with the expiry typed beside it, if any;
+    the account's name."""
+    user = await hardcover.account.connect(token, expires=expires or None)
+    return user.username if user is not None else ""
 
 
 def start_at_login() -> StartAtLogin | None:

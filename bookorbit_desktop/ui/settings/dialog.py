@@ -335,6 +335,8 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         try:
+            if self.hardcover is not None:
+                self.hardcover.check()  # a mistyped date stops the Save before anything else
             # Start-at-login first: if it fails, nothing else has been changed yet.
             login = self._start_at_login
             if login is not None and self.login_check.isChecked() != login.enabled:

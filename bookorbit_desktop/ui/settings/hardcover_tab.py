@@ -3,6 +3,10 @@
 The token field is write-only: a saved token is never read back into it (it lives in the
 keyring); typing a new one and pressing Connect replaces it. Connect and Disconnect act at once
 (they talk to Hardcover); the sync switches and privacy are stored with the dialog's Save.
+
+The token's expiry (a personal token's is the date the user chose on hardcover.app; Hardcover
+cannot be asked for it) goes with Connect, and once connected it is changed or cleared with the
+dialog's Save; the tray warns a week before it. A legacy token's own expiry is shown, not typed.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import token_health
 from bookorbit_desktop.services.settings import PRIVACY_LABELS, SyncSettings
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
+from bookorbit_desktop.ui.hardcover.account_parts import EXPIRY_TIP, expiry_edit
 from bookorbit_desktop.ui.widgets import (
     push_button,
     secret_edit,
@@ -39,13 +44,19 @@ class HardcoverAccess:
     """The Hardcover functions the tab needs (the real services in the app and the tests)."""
 
     username: Callable[[], str | None]  # the connected account, None when not connected
-    connect: Callable[[str], Awaitable[str]]  # token -> user name
+    connect: Callable[[str, str], Awaitable[str]]  # token, expiry ("" for none) -> user name
     disconnect: Callable[[], Awaitable[bool]]
     load: Callable[[], SyncSettings]
     save: Callable[[SyncSettings], SyncSettings]
     # What is known of the token: its expiry, a warning a week ahead, features off for lack
     # of a scope (one line each).
     token_lines: Callable[[], list[str]] = token_health.lines
+    # The expiry the user entered ("" for none) and the one the token carries (None for none);
+    # checking a typed one, and storing it ("" forgets it).
+    entered_expiry: Callable[[], str] = token_health.entered_expiry
+    own_expiry: Callable[[], str | None] = token_health.own_expiry
+    check_expiry: Callable[[str], None] = token_health.check_expiry
+    set_expiry: Callable[[str], object] = token_health.set_expiry
 
 
 class HardcoverTab(QWidget):
@@ -73,6 +84,15 @@ class HardcoverTab(QWidget):
         row.addWidget(self.token_edit, 1)
         row.addWidget(self.connect_button)
         form.addRow("Token:", row)
+        self.expiry_edit = expiry_edit()
+        self._expiry = ""  # as stored, for the connected account
+        form.addRow("Token &expires:", self.expiry_edit)
+        expiry_hint = wrapped_label(
+            "Optional: the expiry date you chose when creating the token on hardcover.app. "
+            "BookOrbit warns you a week before (a tray notification). Once connected, change "
+            "or clear it here and press Save."
+        )
+        form.addRow(expiry_hint)
         self.disconnect_button = push_button("&Disconnect", self.disconnect_account)
         form.addRow(self.disconnect_button)
         self.token_health = wrapped_label()
@@ -134,6 +154,13 @@ class HardcoverTab(QWidget):
             else "paste the token from hardcover.app/account/api"
         )
         self.connect_button.setEnabled(False)
+        own = self._access.own_expiry() if name else None
+        self._expiry = own or (self._access.entered_expiry() if name else "")
+        self.expiry_edit.setText(self._expiry)
+        self.expiry_edit.setReadOnly(own is not None)
+        self.expiry_edit.setToolTip(
+            "This token carries its own expiry: nothing to enter." if own else EXPIRY_TIP
+        )
         lines = self._access.token_lines() if name else []
         self.token_health.setText("\n".join(lines))
         self.token_health.setVisible(bool(lines))
@@ -149,15 +176,25 @@ class HardcoverTab(QWidget):
             privacy_for_all=self.privacy_for_all_check.isChecked(),
         )
 
+    def check(self) -> None:
+        """InvalidValueError for an expiry that is not a date (before the dialog stores
+        anything)."""
+        self._access.check_expiry(self.expiry_edit.text())
+
     def apply(self) -> None:
-        """Store the sync settings (the dialog's Save)."""
+        """Store the sync settings and a changed expiry (the dialog's Save)."""
         if self.wanted() != self._loaded:
             self._loaded = self._access.save(self.wanted())
+        typed = self.expiry_edit.text().strip()
+        if self._access.username() and not self.expiry_edit.isReadOnly() and typed != self._expiry:
+            self._access.set_expiry(typed)
+            self._expiry = typed
 
     def connect_token(self) -> None:
         token = self.token_edit.text().strip()
         if token:
-            self.task = spawn(self._account_action(self._access.connect(token), "Connected"), self)
+            connecting = self._access.connect(token, self.expiry_edit.text().strip())
+            self.task = spawn(self._account_action(connecting, "Connected"), self)
 
     def disconnect_account(self) -> None:
         self.task = spawn(self._account_action(self._access.disconnect(), "Disconnected"), self)
@@ -170,7 +207,9 @@ class HardcoverTab(QWidget):
             await action
         except BookOrbitError as error:
             title, message = error_text(error)
+            typed = self.expiry_edit.text()
             self.show_account()
+            self.expiry_edit.setText(typed)  # to correct, with the token pasted again
             self.account_message.setText(f"{title}: {message}")
             return
         self.show_account()

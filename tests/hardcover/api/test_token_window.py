@@ -15,7 +15,7 @@ DAY = 86400.0
 
 
 def _access(name: str | None) -> HardcoverAccess:
-    async def connect(token: str) -> str:
+    async def connect(token: str, expires: str) -> str:
         return "reader"
 
     async def disconnect() -> bool:
