@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
+from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
 from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services import inbox as inbox_service
 from bookorbit_desktop.services import settings as settings_service
@@ -20,6 +21,7 @@ from bookorbit_desktop.ui.settings.dialog import SaveSettings, SettingsSections,
 from bookorbit_desktop.ui.settings.folders_box import FolderAccess
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess
 from bookorbit_desktop.ui.settings.inbox_box import InboxAccess
+from bookorbit_desktop.ui.settings.metadata_tab import GoogleKeyAccess
 
 
 @dataclass
@@ -42,8 +44,12 @@ class SettingsAccess:
         return sections
 
 
-def settings_sections(server: DesktopServer, hardcover: HardcoverService) -> SettingsSections:
-    """The Settings sections beyond the stored values, on the real services."""
+def settings_sections(
+    server: DesktopServer, hardcover: HardcoverService, google_key: GoogleBooksKey | None = None
+) -> SettingsSections:
+    """The Settings sections beyond the stored values, on the real services (the Google Books
+    key in the keyring as `metadata google-key` keeps it)."""
+    key = google_key or GoogleBooksKey()
     return SettingsSections(
         reachability=lambda: check_reachability(server.info),
         folders=FolderAccess(
@@ -60,6 +66,7 @@ def settings_sections(server: DesktopServer, hardcover: HardcoverService) -> Set
             settings_service.save_sync_settings,
         ),
         certificate=server.certificate_fingerprint,
+        google_key=GoogleKeyAccess(lambda: key.load() is not None, key.save, key.delete),
     )
 
 

@@ -1,5 +1,5 @@
 """Settings: the server, OPDS, the KOReader account and device password, reading, watched
-folders, Hardcover.
+folders, Hardcover, the metadata sources' key.
 
 Every tab scrolls where the screen is too small for it, and the dialog never grows beyond the
 screen, so a 1366x768 or 1280x720 laptop shows its title bar and buttons. The dialog edits a
@@ -47,10 +47,11 @@ from bookorbit_desktop.ui.settings.device_password_box import (
 )
 from bookorbit_desktop.ui.settings.folders_box import FolderAccess, WatchedFoldersBox
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess, HardcoverTab
-from bookorbit_desktop.ui.settings.https_box import HttpsBox
+from bookorbit_desktop.ui.settings.https_box import CATALOG_OFF, OPDS2_PATH, HttpsBox
 from bookorbit_desktop.ui.settings.inbox_box import InboxAccess, InboxBox, library_page
+from bookorbit_desktop.ui.settings.metadata_tab import GoogleKeyAccess, MetadataTab
 from bookorbit_desktop.ui.settings.reachability_box import ReachabilityBox
-from bookorbit_desktop.ui.status import KOSYNC_PATH
+from bookorbit_desktop.ui.status import KOSYNC_PATH, OPDS_PATH
 from bookorbit_desktop.ui.widgets import (
     ERROR_COLOUR,
     fit_to_screen,
@@ -83,6 +84,7 @@ class SettingsSections:
     folders: FolderAccess | None = None
     inbox: InboxAccess | None = None
     hardcover: HardcoverAccess | None = None
+    google_key: GoogleKeyAccess | None = None
     # Makes the HTTPS certificate if needed; its SHA-256 fingerprint.
     certificate: Callable[[], str] | None = None
     device_password: DevicePasswordAccess | None = None
@@ -116,6 +118,7 @@ class SettingsDialog(QDialog):
         self.folders = WatchedFoldersBox(sections.folders) if sections.folders else None
         self.inbox = InboxBox(sections.inbox) if sections.inbox else None
         self.hardcover = HardcoverTab(sections.hardcover) if sections.hardcover else None
+        self.metadata = MetadataTab(sections.google_key) if sections.google_key else None
         self._certificate = sections.certificate
         self.device_password = (
             DevicePasswordBox(sections.device_password) if sections.device_password else None
@@ -130,6 +133,8 @@ class SettingsDialog(QDialog):
             tabs.addTab(scrolling(library_page(self.folders, self.inbox)), "Library")
         if self.hardcover is not None:
             tabs.addTab(scrolling(self.hardcover), "Hardcover")
+        if self.metadata is not None:
+            tabs.addTab(scrolling(self.metadata), "Metadata")
         tabs.addTab(scrolling(self._general_tab()), "General")
         self.error_label = QLabel()
         self.error_label.setObjectName("settingsError")
@@ -216,6 +221,12 @@ class SettingsDialog(QDialog):
             "&Copy", self._copy_address, tip="Copy the address to type into KOReader"
         )
         form.addRow("Sync server address:", wide_row(self.address_label, self.copy_button))
+        self.opds_address_label = selectable_label("opdsAddress")
+        form.addRow("Catalog (OPDS):", self.opds_address_label)
+        self.opds2_address_label = selectable_label("opds2Address")
+        self.opds2_address_label.setToolTip("The same catalog as OPDS 2.0, for readers that use it")
+        form.addRow("Catalog (OPDS 2.0):", self.opds2_address_label)
+        self.opds_check.toggled.connect(self._update_address)
         return server
 
     def _account_group(self, settings: DesktopSettings) -> QGroupBox:
@@ -302,11 +313,14 @@ class SettingsDialog(QDialog):
             return self._lan_addresses[0] if self._lan_addresses else "<this computer's address>"
         return str(host)
 
-    def address(self) -> str:
-        return f"http://{self._shown_host()}:{self.port_spin.value()}{KOSYNC_PATH}"
+    def address(self, path: str = KOSYNC_PATH) -> str:
+        return f"http://{self._shown_host()}:{self.port_spin.value()}{path}"
 
     def _update_address(self) -> None:
         self.address_label.setText(self.address())
+        on = self.opds_check.isChecked()
+        self.opds_address_label.setText(self.address(OPDS_PATH) if on else CATALOG_OFF)
+        self.opds2_address_label.setText(self.address(OPDS2_PATH) if on else CATALOG_OFF)
         if self.https is not None:
             self.https.refresh_address()
 

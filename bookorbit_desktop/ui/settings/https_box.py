@@ -3,7 +3,8 @@
 Over plain HTTP the sync key and the catalog password cross the Wi-Fi readable by anyone on
 it. With HTTPS the server also listens on a second port with a self-signed certificate made on
 this computer; KOReader does not check certificates, so the addresses are all it needs: the
-sync address and, with the catalog on, the OPDS address. The certificate's fingerprint is
+sync address and, with the catalog on, the OPDS addresses (Atom, and OPDS 2.0 at /opds/v2
+for readers that speak it). The certificate's fingerprint is
 shown so a careful user can compare it with what a browser shows.
 """
 
@@ -31,6 +32,9 @@ from bookorbit_desktop.ui.widgets import (
     wide_row,
     wrapped_label,
 )
+
+OPDS2_PATH = f"{OPDS_PATH}/v2"  # the same catalog as OPDS 2.0 JSON
+CATALOG_OFF = "— (the catalog is off)"
 
 WHY = (
     "Use HTTPS on a Wi-Fi you share or do not control: over plain HTTP your KOReader sync key "
@@ -78,6 +82,8 @@ class HttpsBox(QGroupBox):
         form.addRow("HTTPS sync address:", self.address_label)
         self.opds_label = selectable_label("httpsOpdsAddress")
         form.addRow("HTTPS catalog (OPDS):", self.opds_label)
+        self.opds2_label = selectable_label("httpsOpds2Address")
+        form.addRow("HTTPS catalog (OPDS 2.0):", self.opds2_label)
         self.fingerprint = ""  # "AB:CD:..." once the certificate exists
         self.fingerprint_label = selectable_label("certificateFingerprint")
         self.copy_button = push_button(
@@ -100,12 +106,11 @@ class HttpsBox(QGroupBox):
     def refresh_address(self) -> None:
         on = self.enabled_check.isChecked()
         self.address_label.setText(self.address() if on else "—")
-        if not on:
-            self.opds_label.setText("—")
-        elif self._opds.isChecked():
-            self.opds_label.setText(self.address(OPDS_PATH))
-        else:
-            self.opds_label.setText("— (the catalog is off)")
+        for label, path in ((self.opds_label, OPDS_PATH), (self.opds2_label, OPDS2_PATH)):
+            if not on:
+                label.setText("—")
+            else:
+                label.setText(self.address(path) if self._opds.isChecked() else CATALOG_OFF)
 
     def _update(self) -> None:
         on = self.enabled_check.isChecked()

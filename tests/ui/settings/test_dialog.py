@@ -30,6 +30,18 @@ def test_shows_the_address_to_type_into_koreader(dialog):
     assert dialog.address_label.text() == "http://127.0.0.1:9001/kosync"
 
 
+def test_shows_both_catalog_addresses_while_the_catalog_is_on(dialog):
+    assert dialog.opds_address_label.text() == "http://192.168.1.20:8765/opds"
+    assert dialog.opds2_address_label.text() == "http://192.168.1.20:8765/opds/v2"
+    dialog.port_spin.setValue(9001)
+    assert dialog.opds2_address_label.text() == "http://192.168.1.20:9001/opds/v2"
+    dialog.opds_check.setChecked(False)
+    assert dialog.opds_address_label.text() == dialog.opds2_address_label.text()
+    assert dialog.opds2_address_label.text() == "— (the catalog is off)"
+    dialog.opds_check.setChecked(True)
+    assert dialog.opds_address_label.text() == "http://192.168.1.20:9001/opds"
+
+
 def test_copy_button_puts_the_address_on_the_clipboard(dialog, qtbot):
     QApplication.clipboard().clear()
     dialog._copy_address()

@@ -71,6 +71,7 @@ def test_turning_it_on_shows_the_certificate_and_the_address(qtbot, made, librar
     assert dialog.https.port_spin.value() == 8766  # next to the sync port
     assert dialog.https.address_label.text() == "https://192.168.1.20:8766/kosync"
     assert dialog.https.opds_label.text() == "https://192.168.1.20:8766/opds"
+    assert dialog.https.opds2_label.text() == "https://192.168.1.20:8766/opds/v2"
     pem = (tls_folder(library.data_dir) / CERTIFICATE_FILE).read_bytes()
     assert dialog.https.fingerprint == _fingerprint_of_file(pem) == calls[-1]
     shown = dialog.https.fingerprint_label.text().splitlines()
@@ -82,8 +83,10 @@ def test_turning_it_on_shows_the_certificate_and_the_address(qtbot, made, librar
     assert dialog.https.address_label.text() == "https://127.0.0.1:8766/kosync"
     dialog.opds_check.setChecked(False)
     assert dialog.https.opds_label.text() == "— (the catalog is off)"
+    assert dialog.https.opds2_label.text() == "— (the catalog is off)"
     dialog.https.enabled_check.setChecked(False)
     assert dialog.https.address_label.text() == dialog.https.opds_label.text() == "—"
+    assert dialog.https.opds2_label.text() == "—"
 
 
 def test_saving_stores_the_port_and_restarts_the_server(qtbot, made):
