@@ -223,8 +223,7 @@ class Desktop:
         self.hub = StatusHub()
         self.hardcover = HardcoverService()
         # A background push: the tray and the page's status line follow at once; the tables
-        # follow through the change watch (the worker commits on its own connection), so the
-        # library is not reloaded twice.
+        # follow through the change watch (the worker's own connection), not a second reload.
         self.sync_worker = SyncWorker(
             SyncService(self.hardcover.account),
             on_result=lambda _result: self._sync_pass_done(),
@@ -302,8 +301,7 @@ class Desktop:
         self.window.add_page(self.highlights, "Hi&ghlights")
         self.controller.quit_requested.connect(self.request_quit)
         self.instance.activated.connect(self.controller.show_window)
-        # What other connections write (a push, a background sync, the command line in another
-        # process) reaches every view without F5.
+        # What other connections write (a push, a sync, another process) reaches every view.
         self.change_watch = ChangeWatch(self.library.data_version, self.window)
         self.change_watch.changed.connect(self.controller.follow_changes)
         self.change_watch.changed.connect(self.highlights.follow_changes)
@@ -321,9 +319,7 @@ class Desktop:
             on_removed=self.controller.follow_changes,
             hardcover=self.hardcover.account,
         )
-        self.file_write = FileWriteActions(
-            self.paths, self.window, self.window.library_view, on_written=self._reading_changed
-        )
+        self.file_write = FileWriteActions(self.paths, self.window, self._reading_changed)
         self._built = True
 
     def show(self, start_hidden: bool) -> None:

@@ -12,13 +12,13 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.services import file_metadata
 from bookorbit_desktop.services.file_metadata import WriteReport
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, spawn
-from bookorbit_desktop.ui.library.view import LibraryView
+from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.text import counted
 
 STATUS_MS = 8000
@@ -28,11 +28,11 @@ class FileWriteActions(QObject):
     def __init__(
         self,
         paths: Paths,
-        window: QMainWindow,
-        library: LibraryView,
+        window: MainWindow,
         on_written: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(window)
+        library = window.library_view
         self.paths, self.window, self.library, self.on_written = paths, window, library, on_written
         self.question: QMessageBox | None = None
         self.write_action = QAction("&Write Metadata into File…", window)
@@ -46,18 +46,14 @@ class FileWriteActions(QObject):
             "Put back the selected books' files as they were before metadata was last written"
         )
         self.restore_action.triggered.connect(lambda: self._start(write=False))
-        edit_menu = next(
-            (
-                action.menu()
-                for action in window.menuBar().actions()
-                if action.text() == "&Edit" and isinstance(action.menu(), QMenu)
-            ),
-            None,
-        )
-        for target in (edit_menu, library.table, library.grid):
-            if target is not None:
-                target.addAction(self.write_action)
-                target.addAction(self.restore_action)
+        targets: list[QWidget] = [library.table, library.grid]  # their context menus
+        for action in window.menuBar().actions():
+            menu = action.menu()
+            if action.text() == "&Edit" and isinstance(menu, QMenu):
+                targets.append(menu)
+        for target in targets:
+            target.addAction(self.write_action)
+            target.addAction(self.restore_action)
 
     def _start(self, *, write: bool) -> None:
         book_ids = self.library.selected_book_ids()
