@@ -276,6 +276,8 @@ def _print_addresses(host: str, port: int, opds: bool, lines: list[str]) -> None
     if opds:
         lines.append("OPDS catalog (KOReader: Search > OPDS catalog > +):")
         lines += [f"  {server_url(address, port, '/opds')}" for address in addresses]
+        lines.append("The same catalog as OPDS 2.0 (JSON), for clients that read it:")
+        lines += [f"  {server_url(address, port, '/opds/v2')}" for address in addresses]
     if host.startswith("127.") or host in ("localhost", "::1"):
         lines.append("Only this computer can connect; use --host 0.0.0.0 for your e-reader.")
     if accounts.load_account() is None:

@@ -184,13 +184,14 @@ def test_serve_refuses_an_impossible_port(data_dir, capsys):
 def test_serve_prints_the_urls_to_type_and_stops_cleanly_on_sigterm(tmp_path):
     process, port = start_serve(tmp_path / "data", opds=True)
     try:
-        banner = [process.stdout.readline() for _ in range(7)]
+        banner = [process.stdout.readline() for _ in range(9)]
     finally:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=20)
     text = "".join(banner)
     assert f"  http://127.0.0.1:{port}/kosync\n" in text
     assert f"  http://127.0.0.1:{port}/opds\n" in text
+    assert f"  http://127.0.0.1:{port}/opds/v2\n" in text
     assert "Only this computer can connect" in text and "No sync account yet" in text
     assert (process.returncode, out.strip(), err) == (0, "Stopped.", "")
 
