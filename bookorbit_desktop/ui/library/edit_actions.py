@@ -1,7 +1,7 @@
 """The library's "Edit Metadata…" and "Remove from Library…" actions for the selected books: in
 the main window's Edit menu, in the context menu of the table and the cover grid, on Ctrl+E
 anywhere in the window and on Delete in the table or grid. "Fetch Metadata…" (`ui.metadata`)
-joins them in the context menus (also the book panel's) and on Ctrl+Shift+D. The Inbox page's
+joins them in the context menus (also the book panel's) and on Ctrl+Shift+M. The Inbox page's
 Edit… and Fetch Metadata… act on the books it holds (they are not in the table, where these
 actions otherwise take their books from) and then read the Inbox again.
 

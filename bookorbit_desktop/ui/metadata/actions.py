@@ -1,5 +1,5 @@
 """The "Fetch Metadata…" action: in the library's context menus (table and cover grid), the
-book panel's context menu (`add_to_panel`) and on Ctrl+Shift+D anywhere in the window. One
+book panel's context menu (`add_to_panel`) and on Ctrl+Shift+M anywhere in the window. One
 selected book opens the one-book dialog (`fetch_dialog`); several open the batch
 (`batch_dialog`), and the action then reads "Fetch Metadata for N Books…". "Failed Metadata
 Fetches…", beside it in the table's and the grid's context menus, opens the batch dialog on
@@ -20,7 +20,7 @@ from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.metadata.batch_dialog import BatchDialog
 from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog
 
-FETCH_SHORTCUT = "Ctrl+Shift+D"
+FETCH_SHORTCUT = "Ctrl+Shift+M"  # Ctrl+Shift+D is Send to Device
 ONE = "Fetch &Metadata…"
 FAILED = "Failed Metadata Fetc&hes…"
 
