@@ -4,8 +4,10 @@ Pages hold at most 100 rows (Hardcover's cap) and are ordered by (updated_at, id
 Each page asks for the rows after the last one read, by that key rather than an offset: a row
 changed while a pass runs moves to its end and is read again instead of pushing another past a
 page edge, rows stamped in the same instant are told apart by their id, and a pass after which
-nothing changed reads no row again. A page shorter than 100 is the last. Each page is one
-request with one top-level field: one rate token, paced by the client's limiter.
+nothing changed reads no row again. A page shorter than 100 is the last. The books of a list
+longer than 100 (the nested rows' cap) are read on by offset in id order, within that pass.
+Each page is one request with one top-level field: one rate token, paced by the client's
+limiter.
 """
 
 from __future__ import annotations
