@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from bookorbit_desktop.hardcover.pull import store as pulled_store
 from bookorbit_desktop.hardcover.sync import ledger, store
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync.results import FAILED, SENT, UP_TO_DATE, WOULD_SEND
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.models import HardcoverMatch, HardcoverSync
+from bookorbit_desktop.library.store.models import HardcoverMatch, HardcoverSync, ReadingState
 from tests.fakes.hardcover_resolvers import Behaviour
 
 pytestmark = pytest.mark.asyncio
@@ -134,9 +135,18 @@ async def test_an_entry_already_on_the_profile_is_adopted_never_duplicated_or_de
     ]
     assert len(entries) == 1
     (read,) = world.reads("b")
-    assert (read["started_at"], read["progress_pages"]) == ("2026-03-01", 150)
+    # Progress comes from KOReader and moves the read on; the start dates differ and neither
+    # side's is known to both, so Hardcover's stays until the user picks one (a conflict).
+    assert (read["started_at"], read["progress_pages"]) == ("2025-12-01", 150)
+    (conflict,) = pulled_store.conflicts([world.books["b"]])
+    assert (conflict.field, conflict.local, conflict.remote) == (
+        "started",
+        "2026-03-01",
+        "2025-12-01",
+    )
     entry = world.entry("b")
     assert (entry["rating"], entry["privacy_setting_id"]) == (5.0, 3)  # not known here: kept
+    assert ReadingState.get_by_id(world.books["b"]).rating == 5.0  # and taken by the library
     match = HardcoverMatch.get(HardcoverMatch.book == world.books["b"])
     assert match.user_book_id == user_book and not match.created_by_us
 
