@@ -217,12 +217,14 @@ def syncable_book_ids() -> set[int]:
 
 
 # Hardcover books linked to a syncable copy of which none has a confirmed push yet.
+# Books on the user's profile already (the pull read their entries) are not new there.
 _NEVER_SENT = (
     "SELECT COUNT(DISTINCT m.hc_book_id) FROM hardcover_match AS m"
     " JOIN reading_state AS r ON r.book_id = m.book_id"
     " WHERE m.state = 'linked' AND m.hc_book_id IS NOT NULL AND r.status != 'unread'"
     " AND m.hc_book_id NOT IN (SELECT s.hc_book_id FROM hardcover_sync AS s"
     " WHERE s.confirmed_at IS NOT NULL AND s.hc_book_id IS NOT NULL)"
+    " AND m.hc_book_id NOT IN (SELECT p.hc_book_id FROM hardcover_pulled AS p)"
 )
 
 
@@ -253,7 +255,8 @@ def to_pick_count() -> int:
 
 
 def never_sent_count() -> int:
-    """How many Hardcover books the library would publish for the first time."""
+    """How many Hardcover books the library would publish for the first time (books the pull
+    found on the user's profile are there already)."""
     return int(database.execute_sql(_NEVER_SENT).fetchone()[0])
 
 

@@ -141,3 +141,20 @@ async def test_a_book_set_back_to_unread_keeps_its_base(world):
     reading = _reading(book)
     assert (reading.status, reading.rating) == ("unread", 4.5) and listing() == []
     assert world.entry("a")["status_id"] == CURRENTLY_READING
+
+
+async def test_books_already_on_hardcover_are_not_new_books_waiting_for_review(world):
+    """Six unread books the user puts on Want to Read on hardcover.app come home; they are
+    on the profile already, so the worker's limit of new books it publishes by itself (five)
+    does not hold them, or any other book, for review."""
+    from bookorbit_desktop.hardcover.sync.plan import MAX_NEW_BY_ITSELF, awaiting_review
+
+    names = [f"w{n}" for n in range(MAX_NEW_BY_ITSELF + 1)]
+    books = [world.add(name) for name in names]
+    await world.sync()
+    world.clock.advance(600)
+    for name in names:
+        world.catalog.add_user_book(world.hardcover.user_id, world.hc_books[name], status_id=1)
+    await world.engine().run(due_only=True)  # the worker's pass: the pull, then what is due
+    assert {_reading(book).status for book in books} == {"want_to_read"}
+    assert awaiting_review() == 0
