@@ -18,6 +18,7 @@ from typing import Any
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.matching.store import get_match, pin
 from bookorbit_desktop.hardcover.pull import store as pulled_store
+from bookorbit_desktop.hardcover.pull.conflicts import LOCAL, resolve
 from bookorbit_desktop.hardcover.sync.model import STATUS_NAMES
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store import shelves as store
@@ -187,7 +188,8 @@ def want_question(book_id: int) -> str | None:
 
 def want(book_id: int, *, confirmed: bool = False) -> str:
     """Put a library book on Want to Read (here, and on Hardcover with the next sync).
-    WantQuestion when it would change a status it has, unless `confirmed`."""
+    WantQuestion when it would change a status it has, unless `confirmed`; the confirmed
+    status also settles a status conflict with hardcover.app as the library's."""
     book = Book.get_or_none(Book.id == book_id)
     if book is None:
         raise NotFoundError(f"There is no book {book_id} in the library. List books with: books")
@@ -206,6 +208,8 @@ def want(book_id: int, *, confirmed: bool = False) -> str:
     if question is not None and not confirmed:
         raise WantQuestion(question)
     update_reading_state(book_id, status="want_to_read")
+    if any(c.field == "status_id" for c in pulled_store.conflicts([book_id])):
+        resolve(book_id, "status", LOCAL)  # the user's word settles a status held in conflict
     match = get_match(book_id)
     if match is not None and match.syncable:
         then = "It goes to Hardcover with the next sync."

@@ -88,3 +88,42 @@ async def test_hardcover_want_on_the_command_line(world, library, capsys):
     assert "On Hardcover this book is “Read”" in out and "--yes" in out
     assert main(["hardcover", "want", str(book), "--yes"]) == 0
     assert "is on Want to Read" in capsys.readouterr().out
+
+
+async def test_a_confirmed_want_moves_a_never_synced_book_read_on_hardcover(world):
+    """A linked book the library never pushed, Read on hardcover.app: once the user confirms
+    Want to Read in the app, Hardcover's entry goes to Want to Read (the user's word), and
+    no conflict is left behind."""
+    from bookorbit_desktop.hardcover.pull.conflicts import listing
+
+    book = world.add("a")  # linked, unread, never pushed
+    await world.sync()
+    world.clock.advance(600)
+    world.catalog.add_user_book(world.hardcover.user_id, world.hc_books["a"], status_id=READ)
+    await world.sync()  # the pull takes Read home: the library had no status of its own
+    assert ReadingState.get_by_id(book).status == "read"
+    with pytest.raises(shelves.WantQuestion):
+        shelves.want(book)
+    assert "is on Want to Read" in shelves.want(book, confirmed=True)
+    await world.sync()
+    assert world.entry("a")["status_id"] == WANT_TO_READ
+    assert listing() == []
+    await world.sync()  # and it stays so
+    assert world.entry("a")["status_id"] == WANT_TO_READ
+    assert ReadingState.get_by_id(book).status == "want_to_read"
+
+
+async def test_a_confirmed_want_settles_a_status_conflict_with_hardcover(world):
+    """Reading here, Read on hardcover.app, never synced: a conflict. Confirming Want to Read
+    in the app is the user's word on that status: it goes to Hardcover and the conflict ends."""
+    from bookorbit_desktop.hardcover.pull.conflicts import listing
+
+    book = world.add("a", status="reading", started="2026-01-02")
+    world.catalog.add_user_book(world.hardcover.user_id, world.hc_books["a"], status_id=READ)
+    await world.sync()
+    assert [c["field"] for c in listing()] == ["status"]
+    assert world.entry("a")["status_id"] == READ  # held while the conflict stands
+    assert "is on Want to Read" in shelves.want(book, confirmed=True)
+    await world.sync()
+    assert world.entry("a")["status_id"] == WANT_TO_READ
+    assert listing() == []
