@@ -64,6 +64,11 @@ class Batches:
         ):
             self.commit()
 
+    @property
+    def open(self) -> bool:
+        """A batch is open: files written in it are not committed yet."""
+        return self._transaction is not None
+
     def commit(self) -> None:
         transaction, self._transaction = self._transaction, None
         if transaction is None:

@@ -5,7 +5,7 @@
 1. When every file is a known, unchanged path, `unchanged.import_unchanged` answers without
    opening the library for writing or loading the ebook readers.
 2. Otherwise the library is opened (`open_library`, for a caller that has not yet) and
-   `run.import_paths` imports the files.
+   `run.import_paths` imports the files (found once, by `scan.find_files`, for both steps).
 3. Then KOReader progress pushed before its book was in the library is given to that book
    (`reading.pushes.adopt_documents`), whatever front end started the import; the summary
    says for how many books (`adopted`). After a quick answer this runs only when such
@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.importer.scan import find_files
 from bookorbit_desktop.library.importer.summary import ImportSummary, ProgressCallback
 from bookorbit_desktop.library.importer.unchanged import import_unchanged
 
@@ -42,7 +43,10 @@ def import_sources(
     written; without it the database must already be open (`db.open_database`).
     """
     sources = list(sources)
-    quick = import_unchanged(sources, paths, progress=progress if on_unchanged is None else None)
+    found = find_files(sources, skip=[paths.data_dir])  # once, for both answers
+    quick = import_unchanged(
+        sources, paths, progress=progress if on_unchanged is None else None, found=found
+    )
     if quick is not None:
         if on_unchanged is not None:
             on_unchanged(quick.files, quick.summary.elapsed)
@@ -54,7 +58,12 @@ def import_sources(
 
     _open(open_library)
     summary = import_paths(
-        sources, paths, progress=progress, should_cancel=should_cancel, workers=workers
+        sources,
+        paths,
+        progress=progress,
+        should_cancel=should_cancel,
+        workers=workers,
+        found=found,
     )
     summary.adopted = adopt_waiting_progress()
     _hold_for_inbox(summary)

@@ -35,16 +35,17 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from peewee import DatabaseError, IntegrityError
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.importer.batch import BATCH_SECONDS, Batches, file_savepoint
 from bookorbit_desktop.library.importer.pool import Readers, workers_for
 from bookorbit_desktop.library.importer.prepare import Prepared, UnexpectedReadError, prepare_file
-from bookorbit_desktop.library.importer.scan import ImportFailure, collect_files
+from bookorbit_desktop.library.importer.scan import FoundFiles, ImportFailure, find_files
 from bookorbit_desktop.library.importer.summary import (
     DigestCollision,
     ImportOutcome,
@@ -62,6 +63,8 @@ __all__ = ["import_paths"]
 
 log = logging.getLogger(__name__)
 
+UNCHANGED = ImportOutcome.UNCHANGED
+
 
 def import_paths(
     sources: Iterable[str | os.PathLike[str]],
@@ -71,24 +74,30 @@ def import_paths(
     should_cancel: Callable[[], bool] | None = None,
     clock: Callable[[], float] = time.time,
     workers: int | None = None,
+    found: FoundFiles | None = None,
 ) -> ImportSummary:
     """Import files and folders into the open library (see the module docstring).
 
     `paths` tells where covers go. The library database must be open (`db.open_database`).
     `workers` is how many processes read the files (None: one per core; 0: this process).
+    `found`: the files of `sources` if already found (`scan.find_files` with `paths.data_dir`
+    skipped, as the quick answer finds them).
     """
-    started = time.monotonic()
-    files, failures, ignored = collect_files(sources, skip=[paths.data_dir])
-    summary = ImportSummary(total=len(files) + len(failures), ignored=ignored)
+    if found is None:
+        found = find_files(sources, skip=[paths.data_dir])
+    files, failures, started = found.files, found.failures, found.started
+    summary = ImportSummary(total=len(files) + len(failures), ignored=found.ignored)
     summary.failures.extend(failures)
-    importer = _Importer(paths, clock, summary)
+    with paused_collection():  # the library's files and a plan per file: no cycles
+        importer = _Importer(paths, clock, summary)
+        plans = [importer.plan(file) for file in files]
     done = len(failures)
     for failure in failures:
         _report(progress, summary, done, failure.path, ImportOutcome.FAILED, None, failure.reason)
-    plans = [importer.plan(path) for path in files]
     summary.workers = workers_for(sum(plan.read for plan in plans), workers)
     # A file is reported once its batch is committed: never one a full disk rolled back.
     reports: list[ImportProgress] = []
+    collect = reports.append if progress is not None else None
     batches = Batches(importer.forget_uncommitted, on_commit=lambda: _flush(progress, reports))
     with Readers(summary.workers) as readers:
         submitted = 0
@@ -99,22 +108,34 @@ def import_paths(
                     break
                 while submitted < len(plans) and not readers.full:
                     if plans[submitted].read:
-                        readers.submit(plans[submitted].path)
+                        readers.submit(Path(plans[submitted].file))
                     submitted += 1
+                done += 1
+                # An unchanged file reads and writes nothing: it needs no batch, savepoint or
+                # Ctrl-C guard (which cost more than the rest of its turn), so a large library
+                # with a few new files costs little more than one with none.
+                book_id = importer.unchanged_book(plan)
+                if book_id is not None:
+                    summary.unchanged += 1
+                    waits = batches.open  # then it is reported after the batch's files
+                    to = collect if waits else progress
+                    _report(to, summary, done, plan.file, UNCHANGED, book_id, None, started)
+                    if waits:
+                        batches.file_done()
+                    continue
                 prepared = (
                     readers.next(patience=BATCH_SECONDS, on_wait=batches.commit)
                     if plan.read
                     else None
                 )
-                done += 1
                 batches.begin()
                 outcome, book_id, reason = importer.run(plan, prepared)
                 summary.count(outcome)
                 if reason is not None:
-                    summary.failures.append(ImportFailure(plan.path, reason))
-                elif book_id is not None and outcome != ImportOutcome.UNCHANGED:
+                    summary.failures.append(ImportFailure(Path(plan.file), reason))
+                elif book_id is not None and outcome != UNCHANGED:
                     summary.book_ids.append(book_id)
-                _report(reports.append, summary, done, plan.path, outcome, book_id, reason, started)
+                _report(collect, summary, done, plan.file, outcome, book_id, reason, started)
                 batches.file_done()
         except BaseException:
             batches.close_after_error()
@@ -134,7 +155,7 @@ def _report(
     progress: ProgressCallback | None,
     summary: ImportSummary,
     done: int,
-    path: Path,
+    file: str | Path,
     outcome: ImportOutcome,
     book_id: int | None,
     reason: str | None,
@@ -142,18 +163,20 @@ def _report(
 ) -> None:
     if progress is not None:
         elapsed = time.monotonic() - started if started is not None else 0.0
-        progress(ImportProgress(done, summary.total, path, outcome, book_id, reason, elapsed))
+        progress(ImportProgress(done, summary.total, file, outcome, book_id, reason, elapsed))
 
 
-@dataclass(frozen=True)
-class _Plan:
+class _Plan(NamedTuple):
     """What the importing process learns about a file before its turn: its stat, and whether
-    it must be read (it is not a known path with the same size and time)."""
+    it must be read (it is not a known path with the same size and time). The file stays text
+    until it is read or written: a Path for each file of a large library cost more than the
+    rest of planning it."""
 
-    path: Path
+    file: str
     stat: os.stat_result | None
     error: Exception | None  # raised on the file's turn, as if met then
     read: bool
+    unchanged: KnownFile | None = None  # the file as the library held it, when unchanged
 
 
 class _Importer:
@@ -165,27 +188,39 @@ class _Importer:
         self.summary = summary
         self.index = LibraryIndex()
 
-    def plan(self, path: Path) -> _Plan:
+    def plan(self, file: str) -> _Plan:
         try:
-            str(path).encode("utf-8")
+            file.encode("utf-8")
         except UnicodeEncodeError:
             # The library stores paths as text; a name in a legacy encoding cannot be stored.
             error = BookReadError(
                 "its file or folder name is not valid UTF-8 text; rename it and import again"
             )
-            return _Plan(path, None, error, False)
+            return _Plan(file, None, error, False)
         try:
-            stat = path.stat()
+            stat = os.stat(file)
         except OSError as error:
-            return _Plan(path, None, error, False)
-        left_out = self.index.removed_unchanged(path, stat.st_size, stat.st_mtime)
-        return _Plan(path, stat, None, self._unchanged(path, stat) is None and not left_out)
+            return _Plan(file, None, error, False)
+        known = self._unchanged(file, stat)
+        if known is not None:
+            return _Plan(file, stat, None, False, known)
+        left_out = self.index.removed_unchanged(file, stat.st_size, stat.st_mtime)
+        return _Plan(file, stat, None, not left_out)
 
-    def _unchanged(self, path: Path, stat: os.stat_result) -> KnownFile | None:
-        known = self.index.by_path.get(str(path))
+    def _unchanged(self, file: str, stat: os.stat_result) -> KnownFile | None:
+        known = self.index.by_path.get(file)
         if known and same_stat(known.size, known.mtime, stat):
             return known
         return None
+
+    def unchanged_book(self, plan: _Plan) -> int | None:
+        """The book of a file planned as unchanged that still is (the library's entry for it is
+        the one planned with, so no earlier file changed it) and is not marked missing: nothing
+        to read or write. None for any other file, which `run` decides."""
+        known = plan.unchanged
+        if known is None or known.missing or self.index.by_path.get(plan.file) is not known:
+            return None
+        return known.book_id
 
     def forget_uncommitted(self) -> None:
         """A batch was rolled back: reload what the database holds."""
@@ -195,7 +230,7 @@ class _Importer:
         self, plan: _Plan, prepared: Prepared | None
     ) -> tuple[ImportOutcome, int | None, str | None]:
         """(outcome, book id, failure reason) for one file; never raises for a bad file."""
-        path = plan.path
+        path = plan.file
         try:
             with interrupts_put_off():  # Ctrl-C lands between files, never inside a write
                 outcome, book_id = self._import(plan, prepared)
@@ -226,9 +261,9 @@ class _Importer:
     def _import(self, plan: _Plan, prepared: Prepared | None) -> tuple[ImportOutcome, int | None]:
         if plan.error is not None:
             raise plan.error
-        path, stat = plan.path, plan.stat
+        file, stat = plan.file, plan.stat
         assert stat is not None
-        known = self._unchanged(path, stat)
+        known = self._unchanged(file, stat)
         if known is not None:
             if known.missing:
                 with file_savepoint():
@@ -236,12 +271,13 @@ class _Importer:
                         known, size=known.size, mtime=known.mtime, digest=known.digest
                     )
             return ImportOutcome.UNCHANGED, known.book_id
-        if self.index.removed_unchanged(path, stat.st_size, stat.st_mtime):
+        if self.index.removed_unchanged(file, stat.st_size, stat.st_mtime):
             return ImportOutcome.REMOVED, None  # the user removed its book; it is as it was
+        path = Path(file)
         if prepared is None:  # planned as unchanged, but an earlier file changed the index
             prepared = prepare_file(path)
         digest = prepared.require_digest()
-        known = self.index.by_path.get(str(path))
+        known = self.index.by_path.get(file)
         if known is not None:
             return self._changed_in_place(path, known, stat, digest, prepared)
         same = [f for f in self.index.by_digest.get(digest, []) if f.size == stat.st_size]

@@ -9,34 +9,50 @@ named explicitly is always tried, whatever its name.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from bookorbit_desktop.library.importer.summary import ImportFailure
 from bookorbit_desktop.library.metadata.extensions import SUPPORTED_EXTENSIONS
 
-__all__ = ["ImportFailure", "collect_file_names", "collect_files"]
+__all__ = ["FoundFiles", "ImportFailure", "collect_file_names", "find_files"]
 
 # Folders never walked into besides hidden ones: macOS archive metadata.
 _SKIPPED_FOLDERS = frozenset({"__MACOSX"})
 
 
-def collect_files(
-    sources: Iterable[str | os.PathLike[str]], *, skip: Iterable[Path] = ()
-) -> tuple[list[Path], list[ImportFailure], int]:
-    """(ebook files in order, failures for missing sources, count of ignored files).
+@dataclass(frozen=True)
+class FoundFiles:
+    """The files an import of some sources deals with, found once: an import that finds them
+    not all unchanged hands them from the quick answer to the full import (walking a large
+    library twice cost as much as deciding which of its files are unchanged)."""
 
-    Folders in `skip` (the data folder, when it lies inside an imported folder) are not walked.
-    """
-    names, failures, ignored = collect_file_names(sources, skip=skip)
-    return [Path(name) for name in names], failures, ignored
+    files: list[str]
+    failures: list[ImportFailure]
+    ignored: int
+    started: float  # time.monotonic() when the walk began: the import's start
+
+
+def find_files(
+    sources: Iterable[str | os.PathLike[str]], *, skip: Iterable[Path] = ()
+) -> FoundFiles:
+    """`collect_file_names`, with when it began."""
+    started = time.monotonic()
+    files, failures, ignored = collect_file_names(sources, skip=skip)
+    return FoundFiles(files, failures, ignored, started)
 
 
 def collect_file_names(
     sources: Iterable[str | os.PathLike[str]], *, skip: Iterable[Path] = ()
 ) -> tuple[list[str], list[ImportFailure], int]:
-    """`collect_files` with the files as text: making a Path per file was most of the time of
-    walking a big folder, and an import with nothing to read needs none."""
+    """(ebook files in order, failures for missing sources, count of ignored files).
+
+    The files are text (absolute, normalised paths): making a Path per file was most of the
+    time of walking a big folder, and an import needs one only for the files it reads. Folders
+    in `skip` (the data folder, when it lies inside an imported folder) are not walked.
+    """
     skipped = {str(folder.resolve()) for folder in skip}
     files: list[str] = []
     failures: list[ImportFailure] = []
@@ -59,10 +75,11 @@ def collect_file_names(
         else:
             failures.append(ImportFailure(path, "no such file or folder"))
             continue
-        for file in found:
-            if file not in seen:
-                seen.add(file)
-                files.append(file)
+        # A walk finds each file once: only a later source can name one again.
+        if seen:
+            found = [file for file in found if file not in seen]
+        seen.update(found)
+        files.extend(found)
     return files, failures, ignored
 
 

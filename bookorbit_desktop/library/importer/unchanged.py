@@ -28,10 +28,12 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.importer.scan import collect_file_names
+from bookorbit_desktop.gc_pause import paused_collection
+from bookorbit_desktop.library.importer.scan import FoundFiles, find_files
 from bookorbit_desktop.library.importer.summary import (
     ImportOutcome,
     ImportProgress,
@@ -40,6 +42,13 @@ from bookorbit_desktop.library.importer.summary import (
 )
 from bookorbit_desktop.library.reading.waiting import WAITING_DOCUMENTS_SQL
 from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from typing import Any
+
+    # A present file as the library holds it: (path, size, mtime), then its book id if asked.
+    _Known = tuple[Any, ...]
 
 log = logging.getLogger(__name__)
 
@@ -63,31 +72,35 @@ def import_unchanged(
     paths: Paths,
     *,
     progress: ProgressCallback | None = None,
+    found: FoundFiles | None = None,
 ) -> UnchangedImport | None:
     """The import of `sources` when every file in them is unchanged; None otherwise.
 
     Reads the library at `paths.db_file` without opening it for writing (it need not be open).
     With `progress`, reports every file as the full import would; a caller that prints the
     files can instead take them from the result as text (one Path per file costs more than
-    the rest of the answer).
+    the rest of the answer). `found`: the files of `sources` if already found (`find_files`
+    with `paths.data_dir` skipped), so that the full import can take them on.
     """
-    started = time.monotonic()
-    files, failures, ignored = collect_file_names(sources, skip=[paths.data_dir])
-    if failures:
+    if found is None:
+        found = find_files(sources, skip=[paths.data_dir])
+    files, ignored, started = found.files, found.ignored, found.started
+    if found.failures:
         return None
-    library = _read_library(paths.db_file)
-    if library is None:
-        return None
-    known, waiting = library
-    book_ids = _unchanged_books(known, files)
-    if book_ids is None:
+    with paused_collection():  # rows and stats: no cycles to find
+        library = _read_library(paths.db_file, books=progress is not None)
+        if library is None:
+            return None
+        known, waiting = library
+        rows = _unchanged_rows(known, files)
+    if rows is None:
         return None
     summary = ImportSummary(total=len(files), ignored=ignored, unchanged=len(files))
     if progress is not None:
-        for done, (path, book_id) in enumerate(zip(files, book_ids, strict=True), start=1):
+        for done, (path, row) in enumerate(zip(files, rows, strict=True), start=1):
             elapsed = time.monotonic() - started
             event = ImportProgress(
-                done, summary.total, Path(path), ImportOutcome.UNCHANGED, book_id, None, elapsed
+                done, summary.total, path, ImportOutcome.UNCHANGED, row[3], None, elapsed
             )
             progress(event)
     summary.finish(started)
@@ -121,14 +134,10 @@ def _connect(db_file: Path) -> sqlite3.Connection | None:
     return connection
 
 
-# A present file as the library holds it: (path, size, mtime, book id).
-_Known = tuple[str, int, float, int]
-
-
-def _read_library(db_file: Path) -> tuple[dict[str, _Known], bool] | None:
-    """In one snapshot, the library's present files by path and whether pushed progress waits
-    for a document; None when the full import must answer (no library, a schema to migrate,
-    an error)."""
+def _read_library(db_file: Path, *, books: bool) -> tuple[dict[str, _Known], bool] | None:
+    """In one snapshot, the library's present files by path (with their book ids if `books`)
+    and whether pushed progress waits for a document; None when the full import must answer
+    (no library, a schema to migrate, an error)."""
     try:
         connection = _connect(db_file)
     except sqlite3.Error:
@@ -138,13 +147,11 @@ def _read_library(db_file: Path) -> tuple[dict[str, _Known], bool] | None:
     try:
         connection.execute("BEGIN")  # one snapshot for both questions
         # A file marked missing is left out: the full import records that it is back. Each
-        # row is its own value (no tuple made per file).
-        known = {
-            row[0]: row
-            for row in connection.execute(
-                "SELECT path, size, mtime, book_id FROM book_file WHERE NOT missing"
-            )
-        }
+        # row is its own value, keyed by its path without a loop in Python; the book ids are
+        # read only when asked for (a column costs about a tenth of the answer).
+        columns = "path, size, mtime, book_id" if books else "path, size, mtime"
+        rows = connection.execute(f"SELECT {columns} FROM book_file WHERE NOT missing").fetchall()
+        known = dict(zip(map(itemgetter(0), rows), rows, strict=True))
         return known, _documents_waiting(connection)
     except sqlite3.Error:
         return None
@@ -152,15 +159,15 @@ def _read_library(db_file: Path) -> tuple[dict[str, _Known], bool] | None:
         connection.close()
 
 
-def _unchanged_books(known: dict[str, _Known], files: list[str]) -> list[int] | None:
-    """The book of each file, or None as soon as one file is not a known, present path with
-    the size and modification time the library holds."""
-    book_ids: list[int] = []
-    find, keep, stat = known.get, book_ids.append, os.stat
-    for path in files:
-        row = find(path)
-        if row is None:
-            return None
+def _unchanged_rows(known: dict[str, _Known], files: list[str]) -> list[_Known] | None:
+    """The library's row of each file, or None as soon as one file is not a known, present
+    path with the size and modification time the library holds."""
+    try:
+        rows = list(map(known.__getitem__, files))
+    except KeyError:
+        return None  # a new file, found before any stat() (which costs far more than this)
+    stat = os.stat
+    for path, row in zip(files, rows, strict=True):
         try:
             found = stat(path)
         except OSError:
@@ -168,8 +175,7 @@ def _unchanged_books(known: dict[str, _Known], files: list[str]) -> list[int] | 
         # `same_stat`, inline: a call per file is a large part of this loop.
         if found.st_size != row[1] or found.st_mtime != row[2]:
             return None
-        keep(row[3])
-    return book_ids
+    return rows
 
 
 def _documents_waiting(connection: sqlite3.Connection) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.metadata.koreader_hash import filename_md5
 from bookorbit_desktop.library.metadata.model import BookMetadata
 from bookorbit_desktop.library.metadata.naming import sort_title
@@ -51,34 +52,46 @@ class LibraryIndex:
     """The library's files and authors, loaded once per import run and kept up to date."""
 
     def __init__(self) -> None:
-        self.by_path: dict[str, KnownFile] = {}
-        self.by_digest: dict[str, list[KnownFile]] = defaultdict(list)
         self._authors: dict[str, int] = {}
         # Files of books the user removed: path -> (size, mtime) when removed.
         self.removed = removed_stats()
         # A plain cursor: the ORM's row handling took longer than the query with a large
         # library, and every import, even of one unchanged file, reads all of it.
-        by_path, by_digest = self.by_path, self.by_digest
-        for file_id, book_id, path, size, mtime, digest, missing in database.execute_sql(
-            "SELECT id, book_id, path, size, mtime, partial_md5, missing FROM book_file"
-        ):
-            known = KnownFile(file_id, book_id, path, size, mtime, digest, bool(missing))
-            by_path[path] = known
-            by_digest[digest].append(known)
+        self.by_path: dict[str, KnownFile] = {
+            path: KnownFile(file_id, book_id, path, size, mtime, digest, bool(missing))
+            for file_id, book_id, path, size, mtime, digest, missing in database.execute_sql(
+                "SELECT id, book_id, path, size, mtime, partial_md5, missing FROM book_file"
+            )
+        }
+        self._by_digest: defaultdict[str, list[KnownFile]] | None = None
+
+    @property
+    def by_digest(self) -> dict[str, list[KnownFile]]:
+        """The known files by partial MD5, each list in `by_path`'s order. Made when a file is
+        first read: an import that finds nothing new never needs it, and with a large library
+        it cost as much as deciding which files are unchanged."""
+        if self._by_digest is None:
+            by_digest: defaultdict[str, list[KnownFile]] = defaultdict(list)
+            with paused_collection():  # a list per file: no cycles
+                for known in self.by_path.values():
+                    by_digest[known.digest].append(known)
+            self._by_digest = by_digest
+        return self._by_digest
 
     def _remember(self, known: KnownFile) -> None:
         self.by_path[known.path] = known
-        self.by_digest[known.digest].append(known)
+        if self._by_digest is not None:
+            self._by_digest[known.digest].append(known)
 
     def _forget(self, known: KnownFile) -> None:
         self.by_path.pop(known.path, None)
-        same = self.by_digest.get(known.digest, [])
+        same = self._by_digest.get(known.digest, []) if self._by_digest is not None else []
         if known in same:
             same.remove(known)
 
-    def removed_unchanged(self, path: Path, size: int, mtime: float) -> bool:
-        """The file at `path` belonged to a book the user removed and has not changed since."""
-        return self.removed.get(str(path)) == (size, mtime)
+    def removed_unchanged(self, file: str, size: int, mtime: float) -> bool:
+        """The file at `file` belonged to a book the user removed and has not changed since."""
+        return self.removed.get(file) == (size, mtime)
 
     # -- writes (call inside a transaction) -------------------------------------------------
 

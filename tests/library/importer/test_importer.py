@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bookorbit_desktop.library.importer.run import ImportOutcome, collect_files, import_paths
+from bookorbit_desktop.library.importer.run import ImportOutcome, import_paths
+from bookorbit_desktop.library.importer.scan import collect_file_names
 from bookorbit_desktop.library.metadata.covers import COVER_MAX, ensure_cover
 from bookorbit_desktop.library.metadata.koreader_hash import filename_md5, partial_md5
 from bookorbit_desktop.library.store.models import (
@@ -301,12 +302,13 @@ def test_explicit_non_ebook_file_fails_but_in_a_folder_is_ignored(library, tmp_p
     ]
 
 
-def test_collect_files_orders_and_deduplicates(tmp_path):
+def test_collect_file_names_orders_and_deduplicates(tmp_path):
     make_epub(tmp_path / "b" / "2.epub")
     make_epub(tmp_path / "b" / "10.epub")
     make_epub(tmp_path / "a.epub")
-    files, failures, ignored = collect_files([tmp_path, tmp_path / "a.epub", tmp_path / "nope"])
-    assert [f.relative_to(tmp_path).as_posix() for f in files] == [
+    sources = [tmp_path, tmp_path / "a.epub", tmp_path / "nope"]
+    files, failures, ignored = collect_file_names(sources)
+    assert [Path(f).relative_to(tmp_path).as_posix() for f in files] == [
         "a.epub",
         "b/10.epub",
         "b/2.epub",
