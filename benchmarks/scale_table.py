@@ -3,8 +3,8 @@
     python benchmarks/scale_table.py [--books 250000]
 
 Runs each benchmark below as its own process with `--books N --json` (the import benchmark's
-rate does not depend on the library's size; `--books` sizes its unchanged re-import) and reads
-the JSON object on the last line of its output:
+rate does not depend on the library's size; `--books` sizes its re-imports, unchanged and with
+one new file) and reads the JSON object on the last line of its output:
 
     {"figures": {"<figure>": <value in ms, or text>, ...}, "goals": {"<figure>": "<goal>"}}
 
