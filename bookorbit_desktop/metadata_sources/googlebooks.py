@@ -109,17 +109,15 @@ class GoogleBooks:
         return {**params, "key": self._key} if self._key else params
 
     async def _get(self, url: str, params: dict[str, str], *, missing_is_empty: bool) -> Any:
-        """One paced GET; after Google's first 429 no more requests (see the module doc)."""
+        """One paced GET; after Google's first 429 no more requests (see the module doc),
+        not even from the books that were waiting for their turn when it came."""
+        if self.spent is None:
+            await self.pacer.wait()
         if self.spent is not None:
             raise self.spent
         try:
             return await get_json(
-                self.session,
-                url,
-                label=LABEL,
-                params=params,
-                pacer=self.pacer,
-                missing_is_empty=missing_is_empty,
+                self.session, url, label=LABEL, params=params, missing_is_empty=missing_is_empty
             )
         except SourceError as error:
             if error.status == RATE_LIMITED:

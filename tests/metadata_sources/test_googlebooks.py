@@ -4,11 +4,12 @@ the optional API key is sent as `key` and never shows in the source's repr."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import aiohttp
 import pytest
-from aioresponses import aioresponses
+from aioresponses import CallbackResult, aioresponses
 
 from bookorbit_desktop.metadata_sources.gather import ask
 from bookorbit_desktop.metadata_sources.googlebooks import GoogleBooks
@@ -126,6 +127,22 @@ async def test_after_a_429_the_fetch_asks_google_no_more(session):
     assert (first.status, second.status) == (RATE_LIMITED, RATE_LIMITED)
     assert sent == 1
     assert "per day" in second.message and "metadata retry" in second.message
+
+
+async def test_books_waiting_their_turn_when_the_429_comes_send_nothing(session):
+    source = GoogleBooks(session, interval=0.1)
+    books = [Lookup(book_id=n, title=f"Book {n}", isbn13="9780140328721") for n in range(4)]
+
+    async def slow_refusal(url, **kwargs) -> CallbackResult:
+        await asyncio.sleep(0.02)  # the other books wait for their turn meanwhile
+        return CallbackResult(status=429, payload=recorded("google_429.json"))
+
+    with aioresponses() as mock:
+        mock.get(VOLUMES, callback=slow_refusal, repeat=True)
+        results = await asyncio.gather(*(ask(source, book) for book in books))
+        sent = sum(len(calls) for calls in mock.requests.values())
+    assert {r.status for r in results} == {RATE_LIMITED}
+    assert sent == 1  # the others were waiting for the pacer, not yet sent
 
 
 async def test_a_refused_key_is_refused_with_what_to_check(session):
