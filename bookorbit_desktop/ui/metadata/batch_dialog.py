@@ -43,6 +43,8 @@ from bookorbit_desktop.ui.metadata.fetch_status import FetchStatus
 from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import wrapped_label
 
+SHOWN_AT_ONCE = 200  # stored answers listed in one turn of the loop
+
 
 class BatchDialog(QDialog):
     """`finished_fetch()` when the fetch (or a retry) ends; `saved(book_id, text)` after each
@@ -168,8 +170,10 @@ class BatchDialog(QDialog):
         self.progress_label.setText("Reading the failed fetches…")
         answers = await self.service.failed_answers()
         await self._books(list(dict.fromkeys(a.book_id for a in answers)))
-        for answer in answers:
-            self._answered(answer)
+        for start in range(0, len(answers), SHOWN_AT_ONCE):
+            await asyncio.sleep(0)  # the window redraws between slices of a long list
+            for answer in answers[start : start + SHOWN_AT_ONCE]:
+                self._answered(answer)
         failed = len(self.failures)
         self.progress.setValue(len(self.book_ids) - failed)
         self.progress_label.setText(
