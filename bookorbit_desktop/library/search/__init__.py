@@ -1,2 +1,3 @@
-"""Search over the library: the folding that makes text comparable, and the query that finds
-books by title, series and authors in the `book_search` index the database keeps up to date."""
+"""Search over the library: the folding that makes text comparable, the query that finds books
+by title, series and authors in the `book_search` index the database keeps up to date, and the
+listed books it finds a page at a time in title order."""

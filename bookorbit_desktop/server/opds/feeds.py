@@ -91,10 +91,12 @@ def _feed(meta: FeedMeta, urls: CatalogUrls) -> etree._Element:
         if page.next is not None:
             _link(feed, "next", meta.page_href(page.next), meta.kind)
         _link(feed, "last", meta.page_href(LAST), meta.kind)
-        if meta.search_results:
-            _sub(feed, f"{{{OPENSEARCH_NS}}}totalResults", str(page.total or 0))
+        if meta.search_results:  # the total and the page's place only when known (search)
+            if page.total is not None:
+                _sub(feed, f"{{{OPENSEARCH_NS}}}totalResults", str(page.total))
             _sub(feed, f"{{{OPENSEARCH_NS}}}itemsPerPage", str(page.size))
-            _sub(feed, f"{{{OPENSEARCH_NS}}}startIndex", str(page.start + 1))
+            if page.start is not None:
+                _sub(feed, f"{{{OPENSEARCH_NS}}}startIndex", str(page.start + 1))
     return feed
 
 

@@ -39,8 +39,8 @@ class Page(Generic[T]):
     at: Cursor  # the cursor the page was asked with
     previous: Cursor | None
     next: Cursor | None
-    total: int | None = None  # search results only
-    start: int = 0  # search results only: how many results come before this page
+    total: int | None = None  # search results only, when known
+    start: int | None = 0  # search results only: how many come before this page, when known
 
 
 def encode(cursor: Cursor) -> str:

@@ -1,6 +1,7 @@
 """The search index against a search from scratch: after any mix of imports, edits, renamed or
 removed authors, missing files and removals, every query finds exactly the books a fresh fold of
-every row finds (the catalog's search before the index), in the same order."""
+every row finds (the catalog's search before the index), in the same order: read all at once,
+or a page at a time either way, by a walk in title order or from the index."""
 
 from __future__ import annotations
 
@@ -13,14 +14,50 @@ from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.search.fold import fold
-from bookorbit_desktop.library.search.query import matching_keys
+from bookorbit_desktop.library.search.pages import few_found, found_beyond, walk
+from bookorbit_desktop.library.search.query import found_query
 from bookorbit_desktop.library.store.models import Author, Book, BookFile, database
 from tests.factories import add_book
 
 
-def matching_books(terms, *, available_only):
-    """The ids of the matching books, in the search's order."""
-    return [book_id for _, book_id in matching_keys(terms, available_only=available_only)]
+def indexed_books(terms) -> set[int]:
+    """The ids of the books the index finds, with a file or not."""
+    query, params = found_query(terms)
+    return {row[0] for row in database.execute_sql(query, params)}
+
+
+def listed_books(terms) -> list[int]:
+    """The ids of the listed books found, in title order, read all at once."""
+    keys = few_found(terms, 10**6)
+    assert keys is not None
+    return [book_id for _, book_id in keys]
+
+
+def walked_books(terms, *, size: int, window: int, backward: bool) -> list[int]:
+    """The ids of the listed books found, read `size` at a time from either end, each page
+    starting after the last key of the one before it."""
+    ids: list[int] = []
+    key = None
+    while True:
+        keys = found_beyond(terms, key, size, backward=backward, window=window)
+        ids += [book_id for _, book_id in keys]
+        if len(keys) < size:
+            return ids
+        key = keys[-1]
+
+
+def walks_in_windows(terms, *, window: int, backward: bool) -> tuple[list[int], int]:
+    """The ids of the listed books found by walks of `window` books each, every walk starting
+    after the last book the one before it read, and how many books they read in all."""
+    ids: list[int] = []
+    key, read = None, 0
+    while True:
+        step = walk(terms, key, 10**6, backward=backward, books=window)
+        ids += [book_id for _, book_id in step.keys]
+        read += step.books
+        if step.edge is None:
+            return ids, read
+        key = step.edge
 
 
 # Few letters, so words share pieces; accents, case and letters that fold to two.
@@ -107,32 +144,56 @@ def _apply(library, operation: tuple) -> None:
 @settings(
     max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
 )
-@given(operations=st.lists(_OPERATIONS, max_size=12), queries=st.lists(_TERMS, max_size=6))
-def test_the_index_finds_what_a_search_from_scratch_finds(library, operations, queries):
+@given(
+    operations=st.lists(_OPERATIONS, max_size=12),
+    queries=st.lists(_TERMS, max_size=6),
+    size=st.integers(1, 5),
+    window=st.integers(1, 6),
+)
+def test_the_index_finds_what_a_search_from_scratch_finds(
+    library, operations, queries, size, window
+):
     for operation in operations:
         _apply(library, operation)
     for terms in [*queries, *_ALWAYS]:
-        for available_only in (True, False):
-            expected = scratch_search(terms, available_only=available_only)
-            assert matching_books(terms, available_only=available_only) == expected, terms
+        assert indexed_books(terms) == set(scratch_search(terms, available_only=False)), terms
+        expected = scratch_search(terms, available_only=True)
+        assert listed_books(terms) == expected, terms
+        # All at once only up to a count: one more book found, and none is given.
+        assert few_found(terms, len(expected)) is not None
+        if expected:
+            assert few_found(terms, len(expected) - 1) is None
+        # Walked a page at a time, with windows short enough that the index gives the rest.
+        walked = walked_books(terms, size=size, window=window, backward=False)
+        assert walked == expected, terms
+        backward = walked_books(terms, size=size, window=window, backward=True)
+        assert backward == expected[::-1], terms
+        # Walks a window at a time read every book once, and say how many they read.
+        books = Book.select().count()
+        assert walks_in_windows(terms, window=window, backward=False) == (expected, books)
+        assert walks_in_windows(terms, window=window, backward=True) == (expected[::-1], books)
+        if expected:  # a walk that stops at its first match read up to it, and no further
+            first = walk(terms, None, 1, books=books)
+            order = [book.id for book in Book.select().order_by(Book.sort_title, Book.id)]
+            assert (first.keys[0][1], first.books) == (expected[0], order.index(expected[0]) + 1)
 
 
 def test_a_rolled_back_edit_leaves_the_index_as_it_was(library):
     _import(library, "Kept Title", ["Ann"], None)
     with database.atomic() as transaction:
         Book.update(title="Uncommitted").execute()
-        assert matching_books(["uncommitted"], available_only=True) != []
+        assert listed_books(["uncommitted"]) != []
         transaction.rollback()
-    assert matching_books(["uncommitted"], available_only=True) == []
-    assert len(matching_books(["kept"], available_only=True)) == 1
+    assert listed_books(["uncommitted"]) == []
+    assert len(listed_books(["kept"])) == 1
 
 
 def test_terms_are_literal_text_not_query_syntax(library):
     _import(library, 'Say "NEAR" (or* not)', ["Ann"], None)
     for terms in (['"near"'], ["(or*"], ["not)"], ["near", "or*"], ["-"]):
         expected = scratch_search(terms, available_only=True)
-        assert matching_books(terms, available_only=True) == expected, terms
-    assert matching_books(['"near"'], available_only=True) != []
+        assert listed_books(terms) == expected, terms
+    assert listed_books(['"near"']) != []
 
 
 def test_a_library_of_the_previous_schema_gets_its_index_once(tmp_path):
@@ -162,9 +223,9 @@ def test_a_library_of_the_previous_schema_gets_its_index_once(tmp_path):
     old.close()
     open_database(path)
     try:
-        assert matching_books(["emile"], available_only=False) == [1, 2]
-        assert matching_books(["rougon"], available_only=False) == [1]
+        assert indexed_books(["emile"]) == {1, 2}
+        assert indexed_books(["rougon"]) == {1}
         Book.update(title="Nana (1880)").where(Book.id == 2).execute()
-        assert matching_books(["1880"], available_only=False) == [2]
+        assert indexed_books(["1880"]) == {2}
     finally:
         close_database()
