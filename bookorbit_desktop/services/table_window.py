@@ -6,9 +6,12 @@ as one compact array (8 bytes a book): its length is the table's row count, and 
 rows 1000-1199 are `read_table(ids[1000:1200])`. The order is the one `ui.library.model`
 sorts by in Python: folded texts with missing ones last, statuses and Hardcover states in
 their listed order, and the library's order (sort title, then id) between equal keys in either
-direction. Texts are folded by the library search's `bookorbit_fold`, which `db.open_database`
-registers on every connection it opens, so a worker thread's connection orders and filters
-as the window's does. The filter is `filter_condition`: the one place that says what a term
+direction. The sorts by title, authors, series and format read the keys the library stores
+(`store.sort_keys_schema`, kept by triggers), walking each key's index: no sort of the whole
+library (descending, only the books of one key are sorted among themselves). Texts are folded
+by the library search's `bookorbit_fold`, which `db.open_database` registers on every
+connection it opens, so a worker thread's connection orders and filters as the window's does.
+The filter is `filter_condition`: the one place that says what a term
 matches, by the library's search index. A keystroke in the filter box does not sort again:
 `filtered` keeps, of the whole table's order, the books the search finds.
 """
@@ -52,10 +55,6 @@ _AUTHORS = (
     "coalesce((SELECT group_concat(name, ', ') FROM (SELECT a.name FROM book_author ba"
     " JOIN author a ON a.id = ba.author_id WHERE ba.book_id = b.id ORDER BY ba.position)), '')"
 )
-_FORMATS = (
-    "upper(coalesce((SELECT group_concat(format, ', ') FROM (SELECT DISTINCT format"
-    " FROM book_file WHERE book_id = b.id ORDER BY format)), ''))"
-)
 _HARDCOVER = (
     f"CASE WHEN coalesce(m.state, 'unmatched') = 'unmatched' AND {_STATUS} = 'unread'"
     " THEN 'unread' ELSE coalesce(m.state, 'unmatched') END"
@@ -68,46 +67,50 @@ def _rank(expression: str, values: Sequence[str]) -> str:
     return f"CASE {expression} {cases} ELSE {len(values)} END"
 
 
-def _missing_last(text: str) -> list[str]:
-    return [f"({text}) = ''", text]
-
-
 def _fold_column(text: str) -> str:
     """`bookorbit_fold(text)` for a plain column: an ASCII text (as many bytes as characters)
-    is folded by SQLite's own `lower`, the same result without a call into Python (a third
-    of the time of a sort by title of 250,000 books)."""
+    is folded by SQLite's own `lower`, the same result without a call into Python."""
     return (
         f"(CASE WHEN length(CAST({text} AS BLOB)) = length({text}) THEN lower({text})"
         f" ELSE {SQL_FOLD}({text}) END)"
     )
 
 
-_TITLE = _fold_column(
-    "(CASE WHEN coalesce(b.sort_title, '') = '' THEN b.title ELSE b.sort_title END)"
-)
-# Each column's sort keys, most significant first.
+# Each column's sort keys, most significant first. Title, authors, series and format are the
+# keys the library stores (`store.sort_keys_schema`: folded, an empty one after every text),
+# each with an index that gives them, with the library's order between equal keys, unsorted.
 SORT_KEYS: dict[str, list[str]] = {
-    "title": _missing_last(_TITLE),
-    "authors": _missing_last(f"{SQL_FOLD}({_AUTHORS})"),
-    "series": [*_missing_last(_fold_column("b.series")), "coalesce(b.series_index, 0.0)"],
+    "title": ["k.title"],
+    "authors": ["k.authors"],
+    "series": ["k.series", "k.series_index"],
     "status": [_rank(_STATUS, READING_STATUSES)],
     "progress": ["coalesce(r.progress, 0.0)"],
     "rating": ["coalesce(r.rating, -1.0)"],
-    "format": _missing_last(_FORMATS),
+    "format": ["k.formats"],
     "hardcover": [_rank(f"({_HARDCOVER})", HARDCOVER_STATES)],
 }
+# The library's order (sort title, then id) between equal keys (ascending either way): the
+# stored one when the keys are, which their index gives with them.
 _LIBRARY_ORDER = "b.sort_title IS NOT NULL, b.sort_title, b.id"
+_STORED_ORDER = "k.sort_title, k.book_id"
 _JOINS = {
-    "r.": " LEFT OUTER JOIN reading_state r ON r.book_id = b.id",
-    "m.": " LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id",
+    "b.": " CROSS JOIN book b ON b.id = k.book_id",
+    "r.": " LEFT OUTER JOIN reading_state r ON r.book_id = {id}",
+    "m.": " LEFT OUTER JOIN hardcover_match m ON m.book_id = {id}",
 }
 
 
-def _tables(*clauses: str) -> str:
-    """The FROM clause of a query of these clauses: the tables they read, and no others (the
-    joins are most of the time of a sort by title)."""
+def _tables(book_id: str, *clauses: str) -> str:
+    """The FROM clause of a query of these clauses, `book_id` naming the book's id in them:
+    the tables they read, and no others (the joins are most of the time of a sort). A query
+    of the stored keys reads `book` only for a filter on its columns."""
     text = " ".join(clauses)
-    return "FROM book b" + "".join(join for alias, join in _JOINS.items() if alias in text)
+    stored = book_id.startswith("k.")
+    tables = "FROM book_sort_key k" if stored else "FROM book b"
+    for alias, join in _JOINS.items():
+        if alias in text and (stored or alias != "b."):
+            tables += join.format(id=book_id)
+    return tables
 
 
 _HAYSTACK = " || ' ' || ".join(
@@ -120,9 +123,12 @@ def filter_terms(text: str) -> tuple[str, ...]:
     return tuple(fold(text).split())
 
 
-def filter_condition(terms: Sequence[str], *, few: bool = False) -> tuple[str, list[str]]:
+def filter_condition(
+    terms: Sequence[str], *, few: bool = False, book_id: str = "b.id"
+) -> tuple[str, list[str]]:
     """An SQL condition (and its parameters) true for the books whose folded title, authors or
-    series contain every one of the (folded) `terms`; `few`: the query reads a few books by id.
+    series contain every one of the (folded) `terms`; `few`: the query reads a few books by id;
+    `book_id` names the book's id in the query (`b` the book itself).
 
     The library's search index answers (`library.search.query`, as the catalog and the command
     line search): it holds the same folded texts, but joins authors with spaces where the table
@@ -133,7 +139,7 @@ def filter_condition(terms: Sequence[str], *, few: bool = False) -> tuple[str, l
     commas = [term for term in terms if "," in term]
     looked_up = [term for term in terms if "," not in term]
     looked_up += [piece for term in commas for piece in term.split(",") if piece]
-    condition, params = match_condition(looked_up, few=few) if looked_up else ("1", [])
+    condition, params = match_condition(looked_up, book_id, few=few) if looked_up else ("1", [])
     for term in commas:
         condition += f" AND instr({_HAYSTACK}, ?) > 0"
         params.append(term)
@@ -160,9 +166,12 @@ def filtered(ids: array[int], terms: Sequence[str]) -> array[int]:
     return array("q", filter(found.__contains__, ids))
 
 
-def _where(terms: Sequence[str], status: str | None, *, few: bool) -> tuple[str, list[Any]]:
-    condition, params = filter_condition(terms, few=few)
-    condition = f"{OUTSIDE_INBOX} AND {condition}"  # the Inbox lists those (store.inbox)
+def _where(
+    terms: Sequence[str], status: str | None, *, few: bool, book_id: str
+) -> tuple[str, list[Any]]:
+    condition, params = filter_condition(terms, few=few, book_id=book_id)
+    # The Inbox lists those (store.inbox).
+    condition = f"{outside_inbox(book_id)} AND {condition}"
     if status is not None:
         condition += f" AND {_STATUS} = ?"
         params.append(status)
@@ -181,13 +190,15 @@ def ordered_ids(
     order of sort `column`."""
     direction = " DESC" if descending else ""
     keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
-    condition, params = _where(terms, status, few=among is not None)
+    stored = SORT_KEYS[column][0].startswith("k.")
+    book_id, order = ("k.book_id", _STORED_ORDER) if stored else ("b.id", _LIBRARY_ORDER)
+    condition, params = _where(terms, status, few=among is not None, book_id=book_id)
     if among is not None:
-        condition = f"b.id IN ({', '.join('?' for _id in among)}) AND {condition}"
+        condition = f"{book_id} IN ({', '.join('?' for _id in among)}) AND {condition}"
         params = [*among, *params]
-    tables = _tables(keys, condition)
+    tables = _tables(book_id, keys, condition)
     cursor = database.execute_sql(
-        f"SELECT b.id {tables} WHERE {condition} ORDER BY {keys}, {_LIBRARY_ORDER}", params
+        f"SELECT {book_id} {tables} WHERE {condition} ORDER BY {keys}, {order}", params
     )
     return array("q", (row[0] for row in cursor))
 

@@ -11,6 +11,7 @@ from bookorbit_desktop.library.store.inbox_schema import inbox_table
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
 from bookorbit_desktop.library.store.search_index import search_index
+from bookorbit_desktop.library.store.sort_keys_schema import sort_keys
 from bookorbit_desktop.library.store.tidy_schema import tidy_tables
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
@@ -27,4 +28,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     dashboard_indexes,
     metadata_tables,
     book_details,
+    sort_keys,  # schema 23
 )

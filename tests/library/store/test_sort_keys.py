@@ -1,0 +1,190 @@
+"""The stored sort keys against keys worked out afresh: after any mix of added books, edited
+titles, sort titles and series, credits changed, authors renamed or removed, files added,
+removed or given another format, and books removed, every book's row holds what a fresh fold of
+its rows gives (an empty key as an empty BLOB), and no row is left for a removed book."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bookorbit_desktop.library.editing.apply import edit_books
+from bookorbit_desktop.library.editing.removal import remove_books
+from bookorbit_desktop.library.editing.values import BookChanges
+from bookorbit_desktop.library.search.fold import fold
+from bookorbit_desktop.library.store.models import Author, Book, BookFile, database
+from tests.factories import add_book
+
+_LETTERS = "aAbéÉoøŒß ,"
+_TEXT = st.text(_LETTERS, min_size=1, max_size=6).filter(str.strip)
+_NAMES = st.lists(_TEXT, max_size=3, unique_by=lambda name: name.strip())
+_FORMATS = st.sampled_from(["epub", "pdf", "EPUB", "cbz", "fb2"])
+_counter = itertools.count()
+
+
+def _upper(text: str) -> str:
+    """SQLite's `upper`: ASCII letters only."""
+    return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in text)
+
+
+def _last_if_empty(key: str) -> str | bytes:
+    return key or b""
+
+
+def computed_keys() -> dict[int, tuple]:
+    """The oracle: every book's keys from its rows, folded in Python."""
+    db = database.obj
+    names: dict[int, list[str]] = {}
+    for book_id, name in db.execute_sql(
+        "SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id"
+        " ORDER BY ba.book_id, ba.position"
+    ):
+        names.setdefault(book_id, []).append(name)
+    formats: dict[int, set[str]] = {}
+    for book_id, file_format in db.execute_sql("SELECT book_id, format FROM book_file"):
+        formats.setdefault(book_id, set()).add(file_format)
+    keys = {}
+    rows = db.execute_sql("SELECT id, title, sort_title, series, series_index FROM book")
+    for book_id, title, sort_title, series, series_index in rows:
+        keys[book_id] = (
+            sort_title,
+            _last_if_empty(fold(sort_title or title)),
+            _last_if_empty(fold(", ".join(names.get(book_id, ())))),
+            _last_if_empty(fold(series or "")),
+            series_index or 0.0,
+            _last_if_empty(_upper(", ".join(sorted(formats.get(book_id, ()))))),
+        )
+    return keys
+
+
+def stored_keys() -> dict[int, tuple]:
+    rows = database.execute_sql(
+        "SELECT book_id, sort_title, title, authors, series, series_index, formats"
+        " FROM book_sort_key"
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def _add(file_format: str, book_id: int) -> None:
+    BookFile.create(
+        book=book_id,
+        path=f"/books/{next(_counter)}.{file_format}",
+        format=file_format,
+        size=1,
+        mtime=0.0,
+        partial_md5="0",
+        added_at=0.0,
+    )
+
+
+_OPERATIONS = st.one_of(
+    st.tuples(st.just("add"), _TEXT, _NAMES, st.none() | _TEXT),
+    st.tuples(st.just("title"), st.integers(0, 50), _TEXT),
+    st.tuples(st.just("sort_title"), st.integers(0, 50), st.sampled_from(["", "zz", "Ab"])),
+    st.tuples(st.just("series"), st.integers(0, 50), st.none() | _TEXT),
+    st.tuples(st.just("series_index"), st.integers(0, 50), st.none() | st.floats(0, 9)),
+    st.tuples(st.just("authors"), st.integers(0, 50), _NAMES),
+    st.tuples(st.just("rename_author"), st.integers(0, 50), _TEXT),
+    st.tuples(st.just("remove_author"), st.integers(0, 50)),
+    st.tuples(st.just("add_file"), st.integers(0, 50), _FORMATS),
+    st.tuples(st.just("file_format"), st.integers(0, 50), _FORMATS),
+    st.tuples(st.just("remove_file"), st.integers(0, 50)),
+    st.tuples(st.just("remove"), st.integers(0, 50)),
+)
+
+
+def _apply(library, operation: tuple) -> None:
+    kind, *args = operation
+    if kind == "add":
+        add_book(args[0], [name.strip() for name in args[1]], series=args[2])
+        return
+    tables = {"rename_author": Author, "remove_author": Author}
+    table = tables.get(kind) or (BookFile if kind in ("file_format", "remove_file") else Book)
+    ids = [row.id for row in table.select().order_by(1)]
+    if not ids:
+        return
+    target = ids[args[0] % len(ids)]
+    if kind == "title":
+        edit_books([target], BookChanges(title=args[1].strip()), library)
+    elif kind in ("sort_title", "series_index"):
+        Book.update({kind: args[1]}).where(Book.id == target).execute()
+    elif kind == "series":
+        edit_books([target], BookChanges(series=args[1] and args[1].strip()), library)
+    elif kind == "authors":
+        edit_books([target], BookChanges(authors=[a.strip() for a in args[1]]), library)
+    elif kind == "rename_author":
+        if not Author.select().where(Author.name == args[1].strip()).exists():
+            Author.update(name=args[1].strip()).where(Author.id == target).execute()
+    elif kind == "remove_author":
+        Author.delete().where(Author.id == target).execute()
+    elif kind == "add_file":
+        _add(args[1], target)
+    elif kind == "file_format":
+        BookFile.update(format=args[1]).where(BookFile.id == target).execute()
+    elif kind == "remove_file":
+        BookFile.delete().where(BookFile.id == target).execute()
+    else:
+        remove_books([target], library)
+
+
+@settings(
+    max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
+@given(operations=st.lists(_OPERATIONS, max_size=14))
+def test_the_stored_keys_are_the_keys_worked_out_afresh(library, operations):
+    for operation in operations:
+        _apply(library, operation)
+        assert stored_keys() == computed_keys(), operation
+
+
+def test_a_rolled_back_edit_leaves_the_keys_as_they_were(library):
+    add_book("Kept Title", ["Ann"])
+    before = stored_keys()
+    with database.atomic() as transaction:
+        Book.update(title="Other", sort_title="").execute()
+        Author.update(name="Zed").execute()
+        assert stored_keys() != before
+        transaction.rollback()
+    assert stored_keys() == before
+
+
+def test_a_library_of_the_previous_schema_gets_its_keys_once(tmp_path):
+    from peewee import SqliteDatabase
+
+    from bookorbit_desktop.library.store.db import close_database, open_database
+    from bookorbit_desktop.library.store.migrations import MIGRATIONS
+
+    path = tmp_path / "library.sqlite3"
+    old = SqliteDatabase(str(path))
+    old.connect()
+    for migration in MIGRATIONS[:-1]:
+        migration(old)
+    old.execute_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    old.execute_sql(f"INSERT INTO schema_version (version) VALUES ({len(MIGRATIONS) - 1})")
+    old.execute_sql("INSERT INTO author (id, name, sort_name) VALUES (1, 'Émile Zola', 'Zola')")
+    for book, title, series in ((1, "Germinal", "Les Rougon-Macquart"), (2, "Nana", None)):
+        old.execute_sql(
+            "INSERT INTO book (id, title, sort_title, series, identifiers, added_at, updated_at)"
+            " VALUES (?, ?, ?, ?, '{}', 0, 0)",
+            (book, title, title.lower(), series),
+        )
+        old.execute_sql(
+            "INSERT INTO book_author (book_id, author_id, position, role) VALUES (?, 1, 0, 'aut')",
+            (book,),
+        )
+    old.execute_sql(
+        "INSERT INTO book_file (book_id, path, format, size, mtime, partial_md5, missing,"
+        " added_at) VALUES (1, '/g.epub', 'epub', 1, 0, '0', 0, 0)"
+    )
+    old.close()
+    open_database(path)
+    try:
+        assert stored_keys() == {
+            1: ("germinal", "germinal", "emile zola", "les rougon-macquart", 0.0, "EPUB"),
+            2: ("nana", "nana", "emile zola", b"", 0.0, b""),
+        }
+        assert stored_keys() == computed_keys()
+    finally:
+        close_database()
