@@ -4,8 +4,9 @@
 
 Run by `screenshots.py` on its Xvfb screen (any Qt platform works, offscreen included) against
 its demo library: builds the window as the app does, at 1366x768, starts the KOReader sync
-server, shows each page in turn, then opens Edit Metadata… for one book and the review a first
-Hardcover sync asks for, and saves OUT_DIR/page-*.png, edit-dialog.png and sync-review.png.
+server, shows each page in turn, then opens Edit Metadata… for one book, the review a first
+Hardcover sync asks for and Fetch Metadata… for an Inbox book (its stored answers), and saves
+OUT_DIR/page-*.png, edit-dialog.png, sync-review.png and fetch-metadata-dialog.png.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 import qasync  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from screenshot_demo import FETCHED, draw_covers  # noqa: E402  (beside this script)
 
 from bookorbit_desktop.app import Desktop  # noqa: E402
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
@@ -30,9 +32,12 @@ from bookorbit_desktop.hardcover.sync.desired import Proposal  # noqa: E402
 from bookorbit_desktop.hardcover.sync.results import BookResult, ProposedDate  # noqa: E402
 from bookorbit_desktop.library.history.reads import latest_read_days  # noqa: E402
 from bookorbit_desktop.library.store.db import open_database  # noqa: E402
+from bookorbit_desktop.library.store.models import Book  # noqa: E402
 from bookorbit_desktop.library.store.queries import list_books  # noqa: E402
 from bookorbit_desktop.services.hardcover import HardcoverService  # noqa: E402
+from bookorbit_desktop.services.metadata import MetadataService  # noqa: E402
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog  # noqa: E402
+from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog  # noqa: E402
 from bookorbit_desktop.ui.single_instance import SingleInstance  # noqa: E402
 from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog  # noqa: E402
 from bookorbit_desktop.ui.text import install_translations  # noqa: E402
@@ -93,6 +98,24 @@ async def draw(desktop: Desktop, out: Path) -> None:
     await asyncio.sleep(0.5)
     save(review, out / "sync-review.png")
     review.reject()
+    await fetched_metadata(desktop, out)
+
+
+async def fetched_metadata(desktop: Desktop, out: Path) -> None:
+    """The one-book Fetch Metadata dialog showing the sources' stored answers for the Inbox
+    book with the bare name (the dialog's own Fetch Again is not pressed: no source is
+    asked)."""
+    paths = desktop.paths
+    draw_covers(paths.cache_dir)
+    book = Book.get(Book.title == FETCHED)
+    dialog = FetchDialog(MetadataService(paths), book.id, desktop.window)
+    dialog.setWindowTitle(f"Fetch Metadata for “{book.title}”")
+    dialog.show()
+    await dialog.pane.load(book.id)
+    dialog.apply_button.setEnabled(True)  # as once the sources answered
+    await asyncio.sleep(1.0)  # the covers
+    save(dialog, out / "fetch-metadata-dialog.png")
+    dialog.reject()
 
 
 def review_books(by_title: dict[str, int]) -> list[BookResult]:

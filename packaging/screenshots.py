@@ -3,10 +3,12 @@
     .venv/bin/python packaging/screenshots.py [--out packaging/screenshots]
 
 Builds a small demo library (generated EPUBs with reading states and a year of KOReader
-reading statistics, `demo_statistics.py`), starts
+reading statistics, `demo_statistics.py`; three new books in the Inbox, Hardcover shelves and
+stored metadata answers, `screenshot_demo.py`), starts
 `python -m bookorbit_desktop gui` on Xvfb with the xcb platform as a desktop would, grabs the
 main window once it shows its books, scales it down, draws the Settings dialog on the same
-screen, then every page of the window and the Edit dialog (`screenshot_pages.py`), and saves
+screen, then every page of the window, the Edit and Fetch Metadata dialogs
+(`screenshot_pages.py`), and saves
 packaging/screenshots/*.png.
 Needs Xvfb and xwininfo (`make test` installs them as root).
 """
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from demo_statistics import write_history  # noqa: E402  (beside this script)
+from screenshot_demo import hold_new_books, pull_shelves, store_answers  # noqa: E402
 
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
 from bookorbit_desktop.library.highlights import store  # noqa: E402
@@ -115,20 +118,17 @@ HARDCOVER = textwrap.dedent(
     from bookorbit_desktop.config import resolve_paths
     from bookorbit_desktop.library.store.db import open_database
     from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus
-    from bookorbit_desktop.services.library import LibraryService
-    from bookorbit_desktop.ui.hardcover.dashboard import diff_page, page_rows
     from bookorbit_desktop.ui.hardcover.page import HardcoverView
     app = QApplication(sys.argv[:1])
     paths = resolve_paths(Path(sys.argv[2]))
     open_database(paths.db_file)
-    books = LibraryService(paths).list_books()
-    details = HardcoverService().match_details()
     page = HardcoverView()
     page.show_account(HardcoverStatus(
         connected=True, username="reader", sync_enabled=True, paused_reason=None,
         keyring="the system keyring (Secret Service)",
     ))
-    page.show_matches(diff_page(None, page_rows(books, details, ())))
+    listing = HardcoverService().page(query=page.current_query(), rows=40).listing
+    page.show_listing(listing)
     page.resize(1280, 560)
     page.show()
     app.processEvents()
@@ -168,6 +168,8 @@ def demo_library(data_dir: Path, books_dir: Path, port: int) -> None:
         for title, entries in HIGHLIGHTS.items():
             target = store.Target(by_title[title])
             store.record(target, entries, source="xmnote", origin="192.168.1.23", now=DAY)
+        hold_new_books(books_dir.parent / "new", paths)
+        store_answers(time.time())
         set_setting("server.host", "127.0.0.1")
         set_setting("server.port", port)
     finally:
@@ -240,6 +242,11 @@ def main() -> int:
         port = 18765
         demo_library(tmp / "data", tmp / "books", port)
         match_on_fake_hardcover(tmp / "data")
+        open_database(resolve_paths(tmp / "data").db_file)
+        try:
+            pull_shelves()
+        finally:
+            close_database()
         (tmp / "runtime").mkdir(mode=0o700)
         xvfb, display = start_screen()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "WAYLAND"))}
