@@ -27,6 +27,8 @@ from bookorbit_desktop.library.search.fold import SQL_FOLD, register_fold
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from peewee import SqliteDatabase
 
 
@@ -65,15 +67,33 @@ _DELETE = "DELETE FROM book_sort_key WHERE book_id IN ({books});"
 
 
 def _refresh(books: str) -> str:
+    """The statements writing the whole rows of `books` afresh."""
     return _DELETE.format(books=books) + " " + _INSERT.format(books=books)
 
 
-def _trigger(name: str, event: str, *books: str, changed: tuple[str, ...] = ()) -> str:
-    """A trigger refreshing `books` on `event`; for an update, only when a `changed` column
-    changed (a saved book rewrites every column)."""
+def _key(column: str, key: str) -> Callable[[str], str]:
+    """The statement writing only `column` of the rows of some books afresh: a credit or a file
+    changes one key (an import adds a book's credits and files one by one)."""
+    value = _last_if_empty(key.replace("b.id", "book_sort_key.book_id"))
+    return lambda books: f"UPDATE book_sort_key SET {column} = {value} WHERE book_id IN ({books});"
+
+
+_authors = _key("authors", _AUTHORS)
+_formats = _key("formats", _FORMATS)
+
+
+def _trigger(
+    name: str,
+    event: str,
+    *books: str,
+    changed: tuple[str, ...] = (),
+    write: Callable[[str], str] = _refresh,
+) -> str:
+    """A trigger writing the keys of `books` afresh (`write`) on `event`; for an update, only
+    when a `changed` column changed (a saved book rewrites every column)."""
     when = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in changed)
     condition = f" WHEN {when}" if when else ""
-    body = " ".join(_refresh(book) for book in books)
+    body = " ".join(write(book) for book in books)
     return f"CREATE TRIGGER book_sort_key_{name} {event}{condition} BEGIN {body} END"
 
 
@@ -108,21 +128,31 @@ def sort_keys(db: SqliteDatabase) -> None:
             _CREDITED.format("OLD.id"),
             _CREDITED.format("NEW.id"),
             changed=("id", "name"),
+            write=_authors,
         ),
         # Credits go with their author (a cascade); without foreign keys they stay, unjoined.
-        _trigger("author_delete", "AFTER DELETE ON author", _CREDITED.format("OLD.id")),
-        _trigger("credit_insert", "AFTER INSERT ON book_author", "NEW.book_id"),
-        _trigger("credit_update", "AFTER UPDATE ON book_author", "OLD.book_id", "NEW.book_id"),
-        _trigger("credit_delete", "AFTER DELETE ON book_author", "OLD.book_id"),
-        _trigger("file_insert", "AFTER INSERT ON book_file", "NEW.book_id"),
+        _trigger(
+            "author_delete", "AFTER DELETE ON author", _CREDITED.format("OLD.id"), write=_authors
+        ),
+        _trigger("credit_insert", "AFTER INSERT ON book_author", "NEW.book_id", write=_authors),
+        _trigger(
+            "credit_update",
+            "AFTER UPDATE ON book_author",
+            "OLD.book_id",
+            "NEW.book_id",
+            write=_authors,
+        ),
+        _trigger("credit_delete", "AFTER DELETE ON book_author", "OLD.book_id", write=_authors),
+        _trigger("file_insert", "AFTER INSERT ON book_file", "NEW.book_id", write=_formats),
         _trigger(
             "file_update",
             "AFTER UPDATE OF book_id, format ON book_file",
             "OLD.book_id",
             "NEW.book_id",
             changed=("book_id", "format"),
+            write=_formats,
         ),
-        _trigger("file_delete", "AFTER DELETE ON book_file", "OLD.book_id"),
+        _trigger("file_delete", "AFTER DELETE ON book_file", "OLD.book_id", write=_formats),
     ]
     for statement in statements:
         db.execute_sql(statement)
