@@ -91,7 +91,13 @@ class ShelvesPage(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        # "Why" (the reason to press Link) takes the room; the short columns fit their words.
+        fit, stretch = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch
+        for column, mode in ((2, fit), (3, stretch), (4, fit)):
+            header.setSectionResizeMode(column, mode)
+        header.resizeSection(0, 240)
+        header.resizeSection(1, 160)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.table.activated.connect(lambda *_: self.activate_selected())
         self.counts = QLabel()
@@ -116,6 +122,7 @@ class ShelvesPage(QWidget):
         splitter.addWidget(self.shelf_list)
         splitter.addWidget(books)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([320, 960])  # wide enough for "Currently Reading (N books, …)"
         shown = QWidget()
         inner = QVBoxLayout(shown)
         inner.setContentsMargins(0, 0, 0, 0)
@@ -153,6 +160,7 @@ class ShelvesPage(QWidget):
         self.shelf_list.clear()
         for shelf in found:
             item = QListWidgetItem(shelf_label(shelf))
+            item.setToolTip(shelf_label(shelf))  # in full, however narrow the list
             item.setData(KEY_ROLE, shelf.key)
             self.shelf_list.addItem(item)
         if chosen is not None:
