@@ -34,6 +34,7 @@ import filecmp
 import logging
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -99,17 +100,15 @@ def import_paths(
     reports: list[ImportProgress] = []
     collect = reports.append if progress is not None else None
     batches = Batches(importer.forget_uncommitted, on_commit=lambda: _flush(progress, reports))
+    to_read = deque(plan.file for plan in plans if plan.read)  # read ahead, in order
     with Readers(summary.workers) as readers:
-        submitted = 0
         try:
             for plan in plans:
                 if should_cancel is not None and should_cancel():
                     summary.cancelled = True
                     break
-                while submitted < len(plans) and not readers.full:
-                    if plans[submitted].read:
-                        readers.submit(Path(plans[submitted].file))
-                    submitted += 1
+                while to_read and not readers.full:
+                    readers.submit(Path(to_read.popleft()))
                 done += 1
                 # An unchanged file reads and writes nothing: it needs no batch, savepoint or
                 # Ctrl-C guard (which cost more than the rest of its turn), so a large library
