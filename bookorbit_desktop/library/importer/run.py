@@ -7,8 +7,9 @@ core at once (`pool.py` runs `prepare.py` in worker processes: digest, metadata,
 results come back in order and this process alone decides and writes, so the outcome is the
 same as reading them one by one. For every file, in order:
 
-1. Known path with the same size and mtime: unchanged, nothing is read (this is what makes a
-   second import of a big library take a moment).
+1. Known path with the same size and mtime: unchanged, nothing is read or written, so it
+   takes no batch, savepoint or Ctrl-C guard (this is what makes a second import of a big
+   library take a moment, with or without a few new files in it).
 2. Its KOReader partial MD5 (12 KiB read) and size are compared with the library:
    - known path, same digest and size: only the mtime changed (touched); recorded.
    - known path, new content: the file was edited in place (for example metadata rewritten);
