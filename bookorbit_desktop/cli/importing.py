@@ -56,15 +56,23 @@ class ProgressPrinter:
         self.clock = clock
         self._last_draw = float("-inf")
         self._drawn = False
+        self._lines: list[str] = []  # plain lines not written yet (no terminal)
 
     def __call__(self, event: ImportProgress) -> None:
         if not self.interactive:
-            line = _line(event.done, event.total, event.outcome, event.path, event.reason)
-            print(line, file=self.stream, flush=True)
+            # Written in blocks, at most every REDRAW_SECONDS: a write and a flush for each of
+            # a large library's files cost more than importing the one new book among them.
+            self._lines.append(
+                _line(event.done, event.total, event.outcome, event.file, event.reason) + "\n"
+            )
+            now = self.clock()
+            if event.done >= event.total or now - self._last_draw >= REDRAW_SECONDS:
+                self._last_draw = now
+                self._write_lines()
             return
         if event.outcome == ImportOutcome.FAILED:
             self._clear()
-            print(f"failed: {shown(event.path)}: {event.reason}", file=self.stream)
+            print(f"failed: {shown(event.file)}: {event.reason}", file=self.stream)
         now = self.clock()
         if event.done < event.total and now - self._last_draw < REDRAW_SECONDS:
             return
@@ -78,6 +86,7 @@ class ProgressPrinter:
         if not total:
             return
         if not self.interactive:
+            self._write_lines()
             outcome = ImportOutcome.UNCHANGED
             self.stream.write(
                 "".join(
@@ -90,8 +99,14 @@ class ProgressPrinter:
         self._last_draw = self.clock()
         self._draw_bar(total, total, elapsed, os.path.basename(files[-1]))
 
+    def _write_lines(self) -> None:
+        if self._lines:
+            self.stream.write("".join(self._lines))
+            self.stream.flush()
+            self._lines = []
+
     def _draw(self, event: ImportProgress) -> None:
-        self._draw_bar(event.done, event.total, event.elapsed, event.path.name)
+        self._draw_bar(event.done, event.total, event.elapsed, os.path.basename(event.file))
 
     def _draw_bar(self, done: int, total: int, elapsed: float, file_name: str) -> None:
         width = _terminal_width()
@@ -113,6 +128,7 @@ class ProgressPrinter:
             self._drawn = False
 
     def finish(self) -> None:
+        self._write_lines()
         if self.interactive and self._drawn:
             self.stream.write("\n")
             self.stream.flush()

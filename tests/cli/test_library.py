@@ -199,6 +199,26 @@ def test_progress_bar_on_a_terminal():
     assert text.endswith("\n")
 
 
+class CountingStream(io.StringIO):
+    writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def test_plain_lines_are_written_in_blocks_and_all_of_them():
+    stream = CountingStream()
+    ticks = iter([0.0] + [0.01] * 98 + [0.5, 0.5])
+    printer = ProgressPrinter(stream, interactive=False, clock=lambda: next(ticks))
+    for done in range(1, 101):
+        printer(_event(done, total=100))
+    printer.finish()
+    lines = stream.getvalue().splitlines()
+    assert lines == [f"[{n}/100] imported: /b/{n}.epub" for n in range(1, 101)]
+    assert stream.writes <= 3  # the first, one after 0.1 s, the last
+
+
 @pytest.mark.parametrize(
     ("elapsed", "done", "total", "expected"),
     [(0, 0, 10, "--:--"), (10, 1, 10, "1:30"), (1, 1, 1, "0:00"), (3600, 1, 3, "2:00:00")],
