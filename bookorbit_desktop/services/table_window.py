@@ -233,11 +233,11 @@ class BookStatuses:
     @classmethod
     def read(cls) -> BookStatuses:
         """The statuses as the library has them now (a book without a reading state is
-        unread)."""
+        unread) of the table's books: those waiting in the Inbox are not counted."""
         statuses = cls()
         rows = database.execute_sql(
             "SELECT b.id, coalesce(r.status, 'unread') FROM book b"
-            " LEFT OUTER JOIN reading_state r ON r.book_id = b.id"
+            f" LEFT OUTER JOIN reading_state r ON r.book_id = b.id WHERE {OUTSIDE_INBOX}"
         ).fetchall()
         codes = statuses._codes = bytearray([_NO_BOOK]) * (max((r[0] for r in rows), default=0) + 1)
         index = statuses._index

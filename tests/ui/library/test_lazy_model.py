@@ -177,6 +177,17 @@ def test_status_counts_follow_every_change(qtbot, library):
     assert model.rowCount() == 0
 
 
+def test_books_waiting_in_the_inbox_are_not_counted(qtbot, library):
+    from bookorbit_desktop.library.store import inbox
+
+    add_book("A", status="reading")
+    held = add_book("Held")
+    inbox.hold([held.id])
+    model = lazy(LibraryService(library))
+    assert dict(model.status_counts) == {"reading": 1}
+    assert model.rowCount() == 1
+
+
 def test_a_read_the_table_changed_under_is_not_shown(qtbot, books):
     model = lazy(books)
     book_id = model.book_id_at(0)
