@@ -11,6 +11,7 @@ from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.change_watch import ChangeWatch
 from tests.factories import add_book
+from tests.ui.hardcover.conftest import settle
 from tests.ui.test_main_window import desktop, show_all  # noqa: F401 (fixture)
 
 
@@ -59,12 +60,13 @@ def test_the_window_follows_the_command_line_in_another_process(
     qloop.run_until_complete(shown_as_reading())
 
 
-def test_the_hardcover_page_follows_a_book_set_to_reading(desktop, qtbot):  # noqa: F811
+def test_the_hardcover_page_follows_a_book_set_to_reading(desktop, qtbot, qloop):  # noqa: F811
     book = add_book("Dune", ["Frank Herbert"])
     show_all(desktop, start_hidden=False)
     window = desktop.window
     page = desktop.hardcover_controller.view
     window.tabs.setCurrentWidget(page)
+    settle(desktop.hardcover_controller, qloop)
     assert page.count_label.text() == "0 of 0 books"  # unread books are not synced
     window.tabs.setCurrentIndex(0)  # the library: the page is left to refresh when opened
     assert window.tabs.currentWidget() is not page
@@ -72,6 +74,7 @@ def test_the_hardcover_page_follows_a_book_set_to_reading(desktop, qtbot):  # no
     panel = window.book_panel
     panel.status_combo.setCurrentIndex(panel.status_combo.findData("reading"))
     assert panel.save_reading()
-    window.tabs.setCurrentWidget(page)  # opened after the change: already up to date
-    assert page.count_label.text() == "1 of 1 book"
+    window.tabs.setCurrentWidget(page)  # opened after the change: its rows at once
     assert page.row_texts(0)[2].startswith("Reading")
+    settle(desktop.hardcover_controller, qloop)  # the counts, read off the window's thread
+    assert page.count_label.text() == "1 of 1 book"

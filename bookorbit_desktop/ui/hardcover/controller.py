@@ -15,19 +15,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.fields import attributes
-from bookorbit_desktop.services.dashboard.rows import other_copies, states_of
+from bookorbit_desktop.services.dashboard.rows import PageListing, other_copies, states_of
 from bookorbit_desktop.services.hardcover import HardcoverPage, HardcoverService, HardcoverStatus
 from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.hardcover.notices import FailedBooksNotice
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
+from bookorbit_desktop.ui.hardcover.page_reads import Counted, page_wanted, rows_now
 from bookorbit_desktop.ui.hardcover.pick_dialog import Cover, PickDialog
 from bookorbit_desktop.ui.hardcover.questions import confirm
 from bookorbit_desktop.ui.row_covers import CoverFiles
@@ -79,7 +79,8 @@ class HardcoverController(QObject):
         self._reload_task: asyncio.Task[None] | None = None
         self._reload_wanted = False  # a reload was asked for since the last one began
         self._reload_matches = False  # ... and it must read the matches too
-        self._shown_reads = 0  # reads shown by `refresh`/`refresh_status`, made on this thread
+        self._acted = 0  # refreshes and the user's own changes: a read begun before is older
+        self.counted = Counted()  # whether the counts shown are still the library's
         self.failed_notice = FailedBooksNotice(view, hub)
         view.connect_requested.connect(self.connect_token)
         view.disconnect_requested.connect(self.disconnect_account)
@@ -101,32 +102,24 @@ class HardcoverController(QObject):
     # -- state ------------------------------------------------------------------------------
 
     def refresh(self, books: Sequence[BookRow] | None = None) -> None:
-        """Show the account and the page's rows as stored now (the page reads its books
-        itself: `books` is not needed)."""
+        """The page's rows as stored now, at once (`books` is not needed); after a write, the
+        account and the counts are read off the window's thread (`reload_soon`)."""
+        self._acted += 1
         try:
-            page = self.service.page(**self._page_wanted())
+            listing = rows_now(self.view)
         except BookOrbitError as error:
             show_error(self._window, error)
             return
-        self._shown_reads += 1
-        self._show_page(page)
+        self._show_listing(listing)
+        if not self.counted.current():
+            self.reload_soon(tuple, matches=True)
 
-    def _page_wanted(self) -> dict[str, Any]:
-        """What a read of the page asks for: the rows the filters show, as many as are shown
-        now, and the books held, read again (only the rows that changed are redrawn)."""
-        model = self.view.model
-        return {"query": self.view.current_query(), "known": model.held(), "rows": model.tops()}
-
-    def refresh_status(self) -> bool:
-        """Show the account's state here and in the tray; False if it could not be read."""
-        try:
-            page = self.service.page(matches=False)
-        except BookOrbitError as error:
-            show_error(self._window, error)
-            return False
-        self._shown_reads += 1
-        self._show_page(page)
-        return True
+    def refresh_status(self) -> asyncio.Task[None]:
+        """Show the account's state here and in the tray after the user's own change, read
+        off the window's thread (the sync's waiting work is counted over the whole library);
+        a read begun before is read again. The task ends once it is shown."""
+        self._acted += 1
+        return self.reload_soon(tuple, matches=False)
 
     def reload_soon(
         self, books: Callable[[], Sequence[BookRow]], *, matches: bool
@@ -143,18 +136,20 @@ class HardcoverController(QObject):
     async def _reload(self) -> None:
         while self._reload_wanted:
             matches, self._reload_matches, self._reload_wanted = self._reload_matches, False, False
-            reads = self._shown_reads
-            wanted = self._page_wanted() if matches else {}
+            acted, began = self._acted, self.counted.now()
+            wanted = page_wanted(self.view) if matches else {}
             try:
                 page = await self.service.page_later(matches=matches, **wanted)
             except BookOrbitError as error:
                 show_error(self._window, error)
                 continue  # a request made meanwhile still gets its read
-            if reads != self._shown_reads:  # the user acted meanwhile: this read may be older
+            if acted != self._acted:  # the user acted meanwhile: this read may be older
                 self._reload_matches |= matches
                 self._reload_wanted = True
                 continue
             self._show_page(page)
+            if matches:
+                self.counted.shown(began)
 
     def _show_page(self, page: HardcoverPage) -> None:
         status = self.status = page.status
@@ -169,10 +164,12 @@ class HardcoverController(QObject):
             ),
         )
         self.view.show_sync_status(self.hub.status)
-        if page.listing is None:  # the account only
-            return
+        if page.listing is not None:  # not the account only
+            self._show_listing(page.listing)
+
+    def _show_listing(self, listing: PageListing) -> None:
         self.failed_notice.follow(states_of)
-        self.view.show_listing(page.listing)
+        self.view.show_listing(listing)
         self.show_log(self.view.selected_book_id())
 
     def show_log(self, book_id: int | None) -> None:
@@ -250,6 +247,7 @@ class HardcoverController(QObject):
 
     def set_paused(self, paused: bool) -> None:
         self.service.set_sync_enabled(not paused)
+        self.hub.update(sync_paused=paused)  # at once; the rest of the account follows
         self.refresh_status()
         self.message.emit("Hardcover sync paused." if paused else "Hardcover sync resumed.")
 
@@ -288,7 +286,7 @@ class HardcoverController(QObject):
         except BookOrbitError as error:
             title, message = error_text(error)
             self.hub.update(syncing=False)
-            self.refresh_status()
+            await self.refresh_status()
             if self.token_refused:
                 self.view.show_message("")  # the account box already says what to do
                 return
@@ -297,7 +295,7 @@ class HardcoverController(QObject):
             return
         finally:
             self.hub.update(syncing=False, sync_done=0, sync_total=0)
-        self.refresh_status()
+        await self.refresh_status()
         if report is None:  # cancelled at the review: nothing was sent
             self._changed("Sync cancelled: nothing was sent to Hardcover.")
             return

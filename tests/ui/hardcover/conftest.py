@@ -72,9 +72,23 @@ async def open_pick(hc, book_id):
     return dialog, task
 
 
+def settle(hc, qloop):
+    """Wait for what the page reads off the window's thread (the account, the counts)."""
+    task = hc._reload_task
+    if task is not None and not task.done():
+        qloop.run_until_complete(task)
+
+
+def refresh(hc, qloop):
+    """`hc.refresh()` once what it reads off the window's thread is on screen too."""
+    hc.refresh()
+    settle(hc, qloop)
+
+
 def connect(hc, fake, qloop):
     hc.view.token_edit.setText(f"Bearer {fake.token}")
     qloop.run_until_complete(_click_connect(hc))
+    settle(hc, qloop)
 
 
 async def _click_connect(hc):

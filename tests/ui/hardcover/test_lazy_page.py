@@ -18,7 +18,7 @@ from bookorbit_desktop.services.hardcover import HardcoverService, copies_confli
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.hardcover import dashboard
 from tests.factories import add_book
-from tests.ui.hardcover.conftest import group_rows, heading_row, row_texts, top_rows
+from tests.ui.hardcover.conftest import group_rows, heading_row, refresh, row_texts, top_rows
 
 OUTCOMES = (  # (match state, sync state, a change waiting)
     ("linked", "synced", False),
@@ -156,9 +156,11 @@ QUERIES = [
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_the_page_shows_the_rows_in_the_order_and_groups_of_the_full_reading(hc, library, query):
+def test_the_page_shows_the_rows_in_the_order_and_groups_of_the_full_reading(
+    hc, library, qloop, query
+):
     make_library()
-    hc.refresh()
+    refresh(hc, qloop)
     view = hc.view
     states = [view.filter_combo.itemData(i) for i in range(view.filter_combo.count())]
     view.filter_combo.setCurrentIndex(states.index(query.get("state")))
@@ -170,9 +172,9 @@ def test_the_page_shows_the_rows_in_the_order_and_groups_of_the_full_reading(hc,
     assert view.count_label.text() == f"{books:,} of {len(_states):,} books"
 
 
-def test_the_title_header_turns_the_order_around(hc, library):
+def test_the_title_header_turns_the_order_around(hc, library, qloop):
     make_library()
-    hc.refresh()
+    refresh(hc, qloop)
     view = hc.view
     view.tree.horizontalHeader().sectionClicked.emit(0)  # a click on "Title"
     tops, children, _states = reference(library, descending=True)
@@ -183,9 +185,9 @@ def test_the_title_header_turns_the_order_around(hc, library):
     assert shown(view) == reference(library, search="river")[:2]
 
 
-def test_the_counts_are_the_full_readings(hc, library):
+def test_the_counts_are_the_full_readings(hc, library, qloop):
     make_library()
-    hc.refresh()
+    refresh(hc, qloop)
     _tops, _children, states = reference(library)
     counted = Counter(states.values())
     view = hc.view
@@ -202,7 +204,7 @@ def test_a_change_made_elsewhere_redraws_only_its_row(hc, library, qloop):
     HardcoverMatch.create(
         book=alone.id, state="linked", hc_book_id=9999, candidates=[], updated_at=1.0
     )
-    hc.refresh()
+    refresh(hc, qloop)
     view = hc.view
     last = view.model.rowCount() - 1
     assert row_texts(view, 0)[:4] == ["Aaa Alone", "Ann Author", "Reading", "Pending"]
@@ -227,14 +229,14 @@ def test_a_change_made_elsewhere_redraws_only_its_row(hc, library, qloop):
     )
 
 
-def test_rows_are_read_as_the_list_scrolls_to_the_end(hc, library, qtbot):
+def test_rows_are_read_as_the_list_scrolls_to_the_end(hc, library, qtbot, qloop):
     for number in range(450):
         add_book(f"Book {number:03}", status="reading")
     view = hc.view
     view.resize(900, 600)
     view.show()
     qtbot.waitExposed(view)
-    hc.refresh()
+    refresh(hc, qloop)
     assert 0 < view.model.rowCount() < 450  # the first screen and some, not every book
     assert view.count_label.text() == "450 of 450 books"
     bar = view.tree.verticalScrollBar()
@@ -249,11 +251,11 @@ def test_rows_are_read_as_the_list_scrolls_to_the_end(hc, library, qtbot):
     assert view.select_book(view.model.book_at(449))
 
 
-def test_a_group_closes_and_opens_from_the_keyboard(hc, library, qtbot):
+def test_a_group_closes_and_opens_from_the_keyboard(hc, library, qtbot, qloop):
     for number in (1, 2):
         add_book(f"Saga {number}", series="Saga", series_index=number, status="reading")
     add_book("Zed", status="reading")
-    hc.refresh()
+    refresh(hc, qloop)
     view = hc.view
     assert top_rows(view) == ["Saga (2 books)", "Zed"]
     view.tree.setCurrentIndex(view.model.index(0, 0))

@@ -38,7 +38,9 @@ from tests.ui.hardcover.conftest import (
     heading_row,
     make_controller,
     open_pick,
+    refresh,
     row_texts,
+    settle,
     top_rows,
 )
 
@@ -68,7 +70,7 @@ def test_the_keyring_is_read_off_the_ui_thread_and_a_slow_one_blocks_nothing(
     )  # an earlier session
     backend = CountingKeyring(keyring_file)
     hc = make_controller(library, fake, backend, qtbot)
-    hc.refresh()
+    refresh(hc, qloop)
     view = hc.view
     assert "Looking for a saved Hardcover token" in view.account_label.text()
     assert not view.token_row.isVisibleTo(view) and not hc.hub.status.sync_available
@@ -96,7 +98,7 @@ def test_an_unreadable_keyring_is_explained_and_checked_again_on_refresh(
     backend = CountingKeyring(keyring_file)
     backend.locked = True
     hc = make_controller(library, fake, backend, qtbot)
-    hc.refresh()
+    refresh(hc, qloop)
     assert hc.check_again_if_unreadable() is None  # not checked yet: nothing to retry
     qloop.run_until_complete(hc.check_account())
     label = hc.view.account_label.text()
@@ -174,7 +176,7 @@ def test_books_of_a_series_are_grouped_in_series_order(hc, fake, qloop):
     add_book("Piranesi", ["Susanna Clarke"], status="read")
     add_book("Dune", ["Frank Herbert"], status="read", series="Dune", series_index=1)
     connect(hc, fake, qloop)
-    hc.refresh()
+    refresh(hc, qloop)
     assert sorted(top_rows(hc.view)) == ["Dune (2 books)", "Piranesi"]
     assert group_rows(hc.view, "Dune (2 books)") == ["#1 Dune", "#2 Dune Messiah"]
     heading = heading_row(hc.view, "Dune (2 books)")
@@ -208,11 +210,11 @@ def test_pause_and_resume(hc, fake, qloop):
 
 def test_sync_now_is_off_while_nothing_waits_and_says_why(hc, fake, qloop):
     connect(hc, fake, qloop)
-    hc.refresh()
+    refresh(hc, qloop)
     assert not hc.view.sync_button.isEnabled()
     assert "nothing is waiting" in hc.view.sync_button.toolTip()
     add_book("Dune", ["Frank Herbert"], status="reading")  # read, never matched: work to do
-    hc.refresh()
+    refresh(hc, qloop)
     assert hc.view.sync_button.isEnabled()
 
 
@@ -224,7 +226,7 @@ def test_pick_searches_and_pins_book_and_edition(hc, fake, qloop, qtbot, library
     fake.catalog.add_edition(audio_only, reading_format_id=AUDIO, users_count=3)
     local = add_book("Piranesi", ["Susanna Clarke"], status="reading")
     connect(hc, fake, qloop)
-    hc.refresh()
+    refresh(hc, qloop)
 
     async def scenario():
         dialog, task = await open_pick(hc, local.id)
@@ -413,7 +415,7 @@ def test_copies_of_one_hardcover_book_show_under_one_row_with_their_conflict(hc,
 
     assert HardcoverMatch.get(HardcoverMatch.book == german.id).lead is True
     add_book("Alone", ["Nobody"], status="reading")
-    hc.refresh()
+    refresh(hc, qloop)
     hc.view.select_book(english.id)
     assert hc.view.lead_button.isVisibleTo(hc.view)
 
@@ -434,6 +436,7 @@ def test_disconnect_asks_first(hc, fake, qloop, keyring_file):
     qloop.run_until_complete(scenario(False))
     assert hc.hub.status.sync_available
     qloop.run_until_complete(scenario(True))
+    settle(hc, qloop)  # the account as read once disconnected
     assert not hc.hub.status.sync_available
     assert fake.token not in keyring_file.read_text()
 
@@ -455,7 +458,7 @@ def test_an_expired_token_pauses_sync_with_one_short_clear_message(hc, fake, qlo
     assert "bookorbit-desktop" not in view.sync_label.text()
     # The same after a restart, when the paused state is read back from the library.
     hc.hub.update(sync_problem=None)
-    hc.refresh()
+    refresh(hc, qloop)
     assert hc.hub.status.sync_problem == problem
     QApplication.processEvents()  # size hints settle through posted layout requests
     assert view.minimumSizeHint().width() < 900  # no long text forcing the window wider
@@ -544,6 +547,7 @@ def test_the_page_is_a_sync_dashboard_with_counts_log_and_links(hc, fake, qloop)
     add_book("Nowhere To Be Found", ["Zed Nobody"], status="read")
     connect(hc, fake, qloop)
     qloop.run_until_complete(hc.sync_now())
+    settle(hc, qloop)  # the counts read again after the sync
     view = hc.view
     labels = [view.filter_combo.itemText(i) for i in range(view.filter_combo.count())]
     assert labels == [
@@ -569,32 +573,33 @@ def test_the_page_is_a_sync_dashboard_with_counts_log_and_links(hc, fake, qloop)
     assert view.details_label.text() == "Last sync just now"
     # A change waits: the book is pending until Sync This Book sends it.
     update_reading_state(local.id, rating=4.5)
-    hc.refresh()
+    refresh(hc, qloop)
     assert view.filter_combo.itemText(2) == "Pending (1)"
     view.filter_combo.setCurrentIndex(0)
     assert view.select_book(local.id) and view.sync_book_button.isEnabled()
     view.sync_book_button.click()
     qloop.run_until_complete(hc.sync_task)
+    settle(hc, qloop)
     assert view.filter_combo.itemText(1) == "Synced (1)"
     assert fake.catalog.user_book_for(fake.user_id, dune)["rating"] == 4.5
 
 
-def test_a_refresh_redraws_changed_rows_in_place_and_rebuilds_when_rows_move(hc):
+def test_a_refresh_redraws_changed_rows_in_place_and_rebuilds_when_rows_move(hc, qloop):
     first = add_book("Aa First", status="reading")
     add_book("Bb Second", status="reading")
-    hc.refresh()
+    refresh(hc, qloop)
     view = hc.view
     assert top_rows(view) == ["Aa First", "Bb Second"]  # the rows as painted
     redrawn, moved = [], []
     view.model.dataChanged.connect(lambda top, end, *_: redrawn.append((top.row(), end.row())))
     view.model.layoutChanged.connect(lambda *_: moved.append(True))
     update_reading_state(first.id, progress=0.42)
-    hc.refresh()
+    refresh(hc, qloop)
     assert redrawn == [(0, 0)] and not moved  # only the changed row, in place
     assert row_texts(view, 0)[2] == "Reading · 42 %"
     assert view.count_label.text() == "2 of 2 books"
     add_book("Ab Between", status="reading")  # a new row between the two
-    hc.refresh()
+    refresh(hc, qloop)
     assert moved
     assert top_rows(view) == ["Aa First", "Ab Between", "Bb Second"]
     assert view.count_label.text() == "3 of 3 books"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.ui.asyncqt import signal_future
 from tests.factories import add_book
-from tests.ui.hardcover.conftest import connect
+from tests.ui.hardcover.conftest import connect, refresh
 
 
 def remove_confirmed(hc, qloop, book_id: int) -> None:
@@ -30,13 +30,13 @@ def test_a_removed_entry_stays_off_hardcover_until_added_again(hc, fake, qloop):
     assert fake.catalog.user_book_for(fake.user_id, dune) is not None
     remove_confirmed(hc, qloop, local.id)
     assert fake.catalog.user_book_for(fake.user_id, dune) is None
-    hc.refresh()
+    refresh(hc, qloop)
     assert hc.view.row_texts(0)[3] == "Not on Hardcover (removed)"
     qloop.run_until_complete(hc.sync_now())  # Sync Now leaves it removed
     assert fake.catalog.user_book_for(fake.user_id, dune) is None
     assert get_match(local.id).state == "removed"
 
-    hc.refresh()
+    refresh(hc, qloop)
     hc.view.select_book(local.id)
     button = hc.view.remove_button
     assert button.isEnabled() and button.text() == "&Add to Hardcover Again"
@@ -44,6 +44,6 @@ def test_a_removed_entry_stays_off_hardcover_until_added_again(hc, fake, qloop):
     assert get_match(local.id).state == "linked"
     qloop.run_until_complete(hc.sync_now())
     assert fake.catalog.user_book_for(fake.user_id, dune) is not None
-    hc.refresh()
+    refresh(hc, qloop)
     hc.view.select_book(local.id)
     assert hc.view.remove_button.text() == "Re&move Entry…"

@@ -7,7 +7,7 @@ import pytest
 
 from bookorbit_desktop.hardcover.matching.store import get_match
 from tests.factories import add_book
-from tests.ui.hardcover.conftest import connect, open_pick, top_rows
+from tests.ui.hardcover.conftest import connect, open_pick, refresh, top_rows
 
 
 @pytest.mark.parametrize(
@@ -21,9 +21,9 @@ from tests.ui.hardcover.conftest import connect, open_pick, top_rows
         ("emile dune", False),
     ],
 )
-def test_the_search_matches_every_term_in_title_or_authors(hc, text, found):
+def test_the_search_matches_every_term_in_title_or_authors(hc, qloop, text, found):
     add_book("Germinal", ["Émile Zola"], status="reading")
-    hc.refresh()
+    refresh(hc, qloop)
     hc.view.search_edit.setText(text)
     assert shown_titles(hc.view) == (["Germinal"] if found else [])
 
@@ -32,11 +32,11 @@ def shown_titles(view):
     return sorted(top_rows(view))
 
 
-def test_the_search_box_filters_rows_with_the_state_filter(hc):
+def test_the_search_box_filters_rows_with_the_state_filter(hc, qloop):
     add_book("Germinal", ["Émile Zola"], status="reading")
     add_book("Nana", ["Emile Zola"], status="read")
     add_book("Dune", ["Frank Herbert"], status="reading")
-    hc.refresh()
+    refresh(hc, qloop)
     view = hc.view
     assert shown_titles(view) == ["Dune", "Germinal", "Nana"]
     view.search_edit.setText("ÉMILE")

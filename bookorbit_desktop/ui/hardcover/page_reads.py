@@ -1,0 +1,52 @@
+"""What the Hardcover page reads on the window's thread, and what it leaves to a worker.
+
+The page's rows are read a window at a time, so they are read at once: the page is filled
+without waiting. The account's state and the counts over the whole library (the sync's waiting
+work, the books per state) take longer the larger the library; once something was written they
+are read off the window's thread and shown when they arrive. `Counted` says whether the counts
+on screen still hold: nothing was written since the read that brought them began.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bookorbit_desktop.services.dashboard.rows import FIRST_ROWS, PageListing, read_rows
+from bookorbit_desktop.services.dashboard.unchanged import State, state
+from bookorbit_desktop.ui.hardcover.page import HardcoverView
+
+
+def page_wanted(view: HardcoverView) -> dict[str, Any]:
+    """What a read of the page asks for: the rows the filters show, as many as are shown
+    now, and the books held, read again (only the rows that changed are redrawn)."""
+    model = view.model
+    return {"query": view.current_query(), "known": model.held(), "rows": model.tops()}
+
+
+def rows_now(view: HardcoverView) -> PageListing:
+    """The page's rows as stored now, with the counts it shows (read again elsewhere)."""
+    wanted = page_wanted(view)
+    query = wanted["query"]
+    stream = query.stream(max(wanted["rows"], FIRST_ROWS))
+    counts = dict(view.counts)
+    return PageListing(stream, counts, query.count(counts, stream), read_rows(wanted["known"]))
+
+
+class Counted:
+    """Whether the account's state and the counts shown are still the library's."""
+
+    def __init__(self) -> None:
+        self.kept: State | None = None  # the library when the read shown began
+
+    @staticmethod
+    def now() -> State | None:
+        """The library as the window's thread knows it (before a read begins)."""
+        return state()
+
+    def shown(self, at: State | None) -> None:
+        """The read that began at `at` is on screen."""
+        self.kept = at
+
+    def current(self) -> bool:
+        """Nothing was written since the read shown began."""
+        return self.kept is not None and self.kept == state()
