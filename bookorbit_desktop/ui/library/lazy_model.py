@@ -10,22 +10,28 @@ change to some books (`follow`, or `find` in a worker thread then `show`) repain
 when they keep their place in the order and the filters; otherwise the order is read again as
 a layout change, so the selection and the scroll position stay.
 
+A sort or filter's order is read in a worker thread while the window's loop runs (at once
+without one): the rows stay until it arrives, then it is shown as a reset (views select their
+books again), unless the table changed since (another sort, filter or change).
+
 The model is empty (not `loaded`) until its first read: a window shows at once and its table
 fills when `find(None)`, run in a worker thread, is shown."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeAlias
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from bookorbit_desktop.services import table_window
 from bookorbit_desktop.services.library_rows import TableBook
+from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.model import (
     BOOK_ID_ROLE,
     COLUMN_KEYS,
@@ -41,6 +47,9 @@ PAGE_ROWS = 200  # books read at once
 KEPT_PAGES = 4  # pages kept around the rows on screen
 
 Reader = Callable[[Sequence[int]], list[TableBook]]
+ShownOrder: TypeAlias = (
+    "tuple[array[int], array[int]]"  # the books shown, and without the filter's terms
+)
 
 
 @dataclass(frozen=True)
@@ -100,10 +109,18 @@ def _kept_places(ids: array[int], changed: set[int], order_by: Order) -> dict[in
     return place
 
 
+def _order_of(
+    order_by: Order, whole: array[int] | None = None, among: array[int] | None = None
+) -> ShownOrder:
+    """The books `order_by` shows, and its order without the filter box's terms: of `whole`
+    (that order, None: read again), or of `among` (a part of it, when the terms narrow)."""
+    whole = order_by.whole.ids() if whole is None else whole
+    return table_window.filtered(whole if among is None else among, order_by.terms), whole
+
+
 def _read_all(stamp: int, order_by: Order) -> Found:
     """The whole order again (and the counts), filtered from the unfiltered one."""
-    whole = order_by.whole.ids()
-    ids = table_window.filtered(whole, order_by.terms)
+    ids, whole = _order_of(order_by)
     return Found(stamp, ids, {}, {}, whole, table_window.BookStatuses.read())
 
 
@@ -149,6 +166,8 @@ class LazyLibraryModel(BookColumns):
         self._whole: array[int] | None = None
         self._pages: OrderedDict[int, dict[int, TableBook]] = OrderedDict()  # by page number
         self._order_by = Order(COLUMN_KEYS[0], False, (), None)
+        self._shown_by = self._order_by  # the order of `_ids` (another while one is read)
+        self._ordering: asyncio.Task[None] | None = None  # the last sort or filter's read
         self._counts: Counter[str] | None = Counter()  # None: to be counted again
         # Every book's status (`find(None)` reads it); None: counted by SQLite.
         self._statuses: table_window.BookStatuses | None = None
@@ -167,13 +186,18 @@ class LazyLibraryModel(BookColumns):
         sorting or filtering only says which order the first read is to be in."""
         return self._loaded
 
+    @property
+    def ordering(self) -> asyncio.Task[None] | None:
+        """The read of the last sort or filter's order (tests wait on it); None: read at once."""
+        return self._ordering
+
     def refresh(self) -> None:
         """Read the order and the counts again (F5, an import): a reset."""
         self._stamp += 1
         self.beginResetModel()
         self._loaded = self._read is not None
-        self._whole = None
-        self._ids = self._order()
+        self._shown_by = self._order_by
+        self._ids, self._whole = _order_of(self._order_by) if self._loaded else (array("q"), None)
         self._pages.clear()
         self._counts = None
         self._statuses = None
@@ -186,8 +210,8 @@ class LazyLibraryModel(BookColumns):
     def find(self, changed: Collection[int] | None) -> Callable[[], Found]:
         """A read of what the changes to these books do to the table, safe to run in a worker
         thread (on a connection of its own); `show` its result on the model's thread."""
-        if not self._loaded:
-            changed = None  # the first read: the whole order
+        if not self._loaded or self._shown_by != self._order_by:
+            changed = None  # the first read, or a sort's still to come: the whole order
         return functools.partial(
             _find, self._read, self._order_by, self._ids, self._whole, self._stamp, changed
         )
@@ -215,6 +239,7 @@ class LazyLibraryModel(BookColumns):
         self._stamp += 1
         self._ids = found.ids
         self._whole = found.whole
+        self._shown_by = self._order_by  # what `find` read it by, unchanged since (the stamp)
         self._pages.clear()
         self._counts = None
         self._statuses = found.statuses
@@ -265,15 +290,6 @@ class LazyLibraryModel(BookColumns):
         )
         self.layoutChanged.emit()
 
-    def _order(self, among: array[int] | None = None) -> array[int]:
-        """The books shown: of the order without terms (read once, and again only after a
-        change or another sort), or of `among` (a part of it), those the search finds."""
-        if not self._loaded:
-            return array("q")
-        if self._whole is None:
-            self._whole = self._order_by.whole.ids()
-        return table_window.filtered(self._whole if among is None else among, self._order_by.terms)
-
     def set_filter(self, text: str) -> None:
         self._refilter(replace(self._order_by, terms=table_window.filter_terms(text)))
 
@@ -281,19 +297,39 @@ class LazyLibraryModel(BookColumns):
         self._refilter(replace(self._order_by, status=status))
 
     def _refilter(self, order_by: Order) -> None:
+        """Show the books in `order_by`: read in a worker thread, shown when it arrives."""
         if order_by == self._order_by:
             return
-        before = self._order_by
-        if order_by.whole != before.whole:
-            self._whole = None  # another sort, another status
-        # A term typed on: only the books shown can still match.
-        narrower = (
-            self._whole is not None and before.terms and narrows(before.terms, order_by.terms)
-        )
+        shown = self._shown_by
+        # The order without terms is kept for the same sort and status (read again otherwise);
+        # a term typed on: only the books shown can still match.
+        whole = self._whole if order_by.whole == shown.whole else None
+        narrower = whole is not None and shown.terms and narrows(shown.terms, order_by.terms)
         self._order_by = order_by
         self._stamp += 1
+        if not self._loaded:
+            return  # the first read is in this order
+        stamp = self._stamp
+        read = functools.partial(_order_of, order_by, whole, self._ids if narrower else None)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # no window's loop to keep free
+            self._ordering = None
+            self._show_order(stamp, read())
+            return
+        self._ordering = spawn(self._read_order_later(stamp, read))
+
+    async def _read_order_later(self, stamp: int, read: Callable[[], ShownOrder]) -> None:
+        self._show_order(stamp, await table_window.read_later(read))
+
+    def _show_order(self, stamp: int, order: ShownOrder) -> None:
+        """The order a sort or filter read, unless the table changed since: a reset."""
+        if stamp != self._stamp:
+            return
+        self._stamp += 1
         self.beginResetModel()
-        self._ids = self._order(self._ids if narrower else None)
+        self._ids, self._whole = order
+        self._shown_by = self._order_by
         self._pages.clear()
         self.endResetModel()
 
@@ -370,6 +406,6 @@ class LazyLibraryModel(BookColumns):
         return display(book, column)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        # A reset, not layoutChanged: views re-select the current book by id afterwards.
+        # Shown as a reset, not layoutChanged: views re-select the current book by id then.
         descending = order == Qt.SortOrder.DescendingOrder
         self._refilter(replace(self._order_by, column=COLUMN_KEYS[column], descending=descending))

@@ -15,6 +15,7 @@ from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMN_KEYS
 from bookorbit_desktop.ui.library.view import LibraryView
 from tests.factories import add_book
+from tests.ui.library.test_lazy_model import arrived
 
 BOOKS = [
     ("Émile", ["Jean-Jacques Rousseau"], None),
@@ -94,19 +95,21 @@ def loaded_view(qtbot, service: LibraryService) -> LibraryView:
 
 
 @pytest.mark.parametrize("column", ["title", "authors", "series"])
-def test_typing_shows_what_a_filter_from_scratch_shows(qtbot, service, column):
+def test_typing_shows_what_a_filter_from_scratch_shows(qtbot, qloop, service, column):
     view = loaded_view(qtbot, service)
-    view.table.sortByColumn(COLUMN_KEYS.index(column), Qt.SortOrder.DescendingOrder)
+    model, index = view.model, COLUMN_KEYS.index(column)
+    arrived(qloop, model, lambda: view.table.sortByColumn(index, Qt.SortOrder.DescendingOrder))
     order = shown(view)
     assert sorted(order) == sorted(book.id for book in service.table_books())
     for text in FILTERS:
         view.filter_edit.clear()
-        qtbot.keyClicks(view.filter_edit, text)
+        # Each keystroke reads its own order; the last one typed is the one shown.
+        arrived(qloop, model, lambda text=text: qtbot.keyClicks(view.filter_edit, text))
         assert shown(view) == scratch(service, text, order), text
         assert view.model.filter_active == bool(text.strip())
     # Narrowing one letter at a time, and widening again, as a user types and deletes.
     for end in [*range(1, 11), *range(9, -1, -1)]:
-        view.filter_edit.setText("dune messiah"[:end])
+        arrived(qloop, model, lambda end=end: view.filter_edit.setText("dune messiah"[:end]))
         assert shown(view) == scratch(service, "dune messiah"[:end], order), end
 
 
