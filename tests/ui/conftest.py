@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtCore import QCoreApplication, QEventLoop
 
 from bookorbit_desktop.ui.text import install_translations
 
@@ -62,32 +61,10 @@ def test_keyring(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("BOOKORBIT_TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))
 
 
-class _TestLoop(qasync.QEventLoop):
-    """qasync's loop, except that the last round of Qt events `run_until_complete` processes
-    after the loop stopped runs with this loop as the running one. qasync runs that round
-    outside the loop, so a connection accepted or a timer fired in it (a device's handshake,
-    a read finished off the window's thread) met "no running event loop"."""
-
-    def run_until_complete(self, future):
-        future = asyncio.ensure_future(future, loop=self)
-        future.add_done_callback(lambda _future: self.stop())
-        self.run_forever()
-        asyncio._set_running_loop(self)
-        try:
-            QCoreApplication.eventDispatcher().processEvents(  # the round qasync runs
-                QEventLoop.ProcessEventsFlag.AllEvents
-            )
-        finally:
-            asyncio._set_running_loop(None)
-        if not future.done():
-            raise RuntimeError("Event loop stopped before Future completed.")
-        return future.result()
-
-
 @pytest.fixture
 def qloop(qapp) -> Iterator[qasync.QEventLoop]:
     """A qasync loop on the test's QApplication; drive it with `run_until_complete`."""
-    loop = _TestLoop(qapp)
+    loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
