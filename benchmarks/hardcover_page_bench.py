@@ -7,19 +7,23 @@ third, a reading state each; every book not "unread" has a Hardcover match, its 
 as matching and syncing leave them: linked and synced, linked with a change waiting, needing
 review, not found, failed, excluded, removed), then times `HardcoverController.refresh` on a
 page that shows nothing yet (the page's read and fill, as opening the page does) until it has
-been painted: "Hardcover page filled" when nothing was written since the last read (counts over
-the whole library are kept until something is written), and "... after a write" when a book
-changed just before (every count read again); then what a fill is made of. Then, on that
+been painted, the window's thread blocked all along (what the user feels): "Hardcover page
+filled" when nothing was written since the last read (the counts on screen still hold), and
+"... after a write" when a book changed just before (its rows at once; the account and every
+count are then read on a worker thread, on the app's qasync loop: "Hardcover page counts shown
+after a write (off the window's thread)", from the refresh until they are painted too); then
+what a fill is made of. Then, on that
 page, each painted: a scroll to the end (the next rows are read as the list gets there), a
 click on the title's header (the order reversed), the state filter set to Failed and back,
 and a keystroke in the search box; with --every-row, reading the list to its very last row.
 Median of --runs.
-Goal: < 500 ms with 250,000 books.
+Goal: the page filled (the window's thread blocked) < 500 ms with 250,000 books.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
@@ -34,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import qasync  # noqa: E402
 from peewee import chunked  # noqa: E402
 
 from benchmarks.generated_library import FIRST, LAST, insert_books  # noqa: E402
@@ -62,6 +67,9 @@ OUTCOMES = (
 )
 CHUNK = 1000
 GOAL_MS = 500.0
+GOAL = f"< {GOAL_MS:,.0f} ms at 250,000 books (the window's thread blocked)"
+FILLED = ("Hardcover page filled after a write", "Hardcover page filled")
+COUNTS_SHOWN = "Hardcover page counts shown after a write (off the window's thread)"
 
 
 def build_library(data_dir: Path, count: int) -> None:
@@ -130,6 +138,7 @@ def timed(action: Callable[[], object], runs: int) -> float:
 
 
 def measure(data_dir: Path, runs: int, every_row: bool = False) -> dict[str, float]:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
     from bookorbit_desktop.library.store.dashboard_rows import state_counts
@@ -138,14 +147,18 @@ def measure(data_dir: Path, runs: int, every_row: bool = False) -> dict[str, flo
     from bookorbit_desktop.services.library import LibraryService
     from bookorbit_desktop.ui.hardcover.controller import HardcoverController
     from bookorbit_desktop.ui.hardcover.page import HardcoverView
+    from bookorbit_desktop.ui.hardcover.page_reads import Counted
     from bookorbit_desktop.ui.status import StatusHub
 
     app = QApplication.instance() or QApplication([])
+    loop = qasync.QEventLoop(app)  # the app's loop: the counts are read off it
+    asyncio.set_event_loop(loop)
     paths = resolve_paths(data_dir)
     open_database(paths.db_file)
     pages: list[tuple[QWidget, HardcoverView, HardcoverController]] = []
     try:
         service = HardcoverService()  # one for the app's life, as the app has it
+        counted = Counted()  # the controller's, as long: what it knows of the counts shown
 
         def new_page() -> tuple[QWidget, HardcoverView, HardcoverController]:
             window = QWidget()
@@ -153,6 +166,7 @@ def measure(data_dir: Path, runs: int, every_row: bool = False) -> dict[str, flo
             controller = HardcoverController(
                 service, StatusHub(), view, LibraryService(paths).list_books, window
             )
+            controller.counted = counted
             window.resize(1200, 800)
             window.show()
             app.processEvents()
@@ -163,26 +177,46 @@ def measure(data_dir: Path, runs: int, every_row: bool = False) -> dict[str, flo
             view.repaint()
             app.processEvents()
 
-        opened: list[HardcoverController] = []
+        async def on_window_thread(action: Callable[[], object]) -> float:
+            """`action` as a Qt callback while the app's loop runs (as a click or a tab change
+            runs): the loop's tasks (the read off the thread) start as it paints. When done."""
+            done: asyncio.Future[float] = loop.create_future()
 
-        def fill() -> None:  # as on opening the page: a page that shows nothing yet
-            controller = opened.pop()
-            controller.refresh()
-            painted(controller.view)
+            def run() -> None:
+                action()
+                done.set_result(time.perf_counter())
 
-        def timed_fill(written: bool) -> float:
-            times = []
+            QTimer.singleShot(0, run)
+            return await done
+
+        async def fill(controller: HardcoverController) -> tuple[float, float]:
+            view, start = controller.view, time.perf_counter()
+            blocked = await on_window_thread(lambda: (controller.refresh(), painted(view)))
+            task = controller._reload_task
+            if task is not None and not task.done():
+                await task
+                complete = await on_window_thread(lambda: painted(view))
+            else:
+                complete = blocked
+            return (blocked - start) * 1000, (complete - start) * 1000
+
+        def timed_fill(written: bool) -> tuple[float, float]:
+            """(the window's thread blocked, until the counts read off it are painted too)."""
+            blocked, complete = [], []
             for run in range(runs):
-                opened.append(new_page()[2])
+                controller = new_page()[2]  # as on opening the page: it shows nothing yet
                 if written:  # a book's progress changes: every count is read again
                     database.execute_sql(
                         "UPDATE reading_state SET progress = ? WHERE book_id = 1", (run / 100,)
                     )
-                times.append(timed(fill, 1))
-            return statistics.median(times)
+                times = loop.run_until_complete(fill(controller))
+                blocked.append(times[0])
+                complete.append(times[1])
+            return statistics.median(blocked), statistics.median(complete)
 
-        figures = {"Hardcover page filled after a write": timed_fill(True)}
-        figures["Hardcover page filled"] = timed_fill(False)
+        figures: dict[str, float] = {}
+        figures[FILLED[0]], figures[COUNTS_SHOWN] = timed_fill(True)
+        figures[FILLED[1]], _complete = timed_fill(False)
         # What the fill is made of: the account's state and the sync's waiting work (which the
         # tray shows too), and the page's own rows and counts.
         figures["Hardcover status read (every count)"] = timed(
@@ -225,6 +259,8 @@ def measure(data_dir: Path, runs: int, every_row: bool = False) -> dict[str, flo
             window.close()
             window.deleteLater()
         close_database()
+        loop.close()
+        asyncio.set_event_loop(None)
 
 
 def main() -> int:
@@ -242,13 +278,13 @@ def main() -> int:
         built = time.perf_counter() - started
         figures = measure(Path(folder), args.runs, args.every_row)
     if args.json:
-        goals = {"Hardcover page filled": f"< {GOAL_MS:,.0f} ms at 250,000 books"}
+        goals = dict.fromkeys(FILLED, GOAL)
         print(json.dumps({"books": args.books, "figures": figures, "goals": goals}))
         return 0
     print(f"library of {args.books:,} books built in {built:.1f} s")
     for name, value in figures.items():
         print(f"{name}: {value:,.0f} ms")
-    print(f"goal: Hardcover page filled < {GOAL_MS:,.0f} ms with 250,000 books")
+    print(f"goal: Hardcover page filled (with or without a write) {GOAL}")
     return 0
 
 

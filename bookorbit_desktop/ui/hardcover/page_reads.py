@@ -2,9 +2,10 @@
 
 The page's rows are read a window at a time, so they are read at once: the page is filled
 without waiting. The account's state and the counts over the whole library (the sync's waiting
-work, the books per state) take longer the larger the library; once something was written they
-are read off the window's thread and shown when they arrive. `Counted` says whether the counts
-on screen still hold: nothing was written since the read that brought them began.
+work, the books per state) take longer the larger the library: they are read off the window's
+thread and shown when they arrive, the counts only once something was written. `Counted` says
+whether the counts on screen still hold: nothing was written since the read that brought them
+began.
 """
 
 from __future__ import annotations
