@@ -16,9 +16,15 @@ from bookorbit_desktop.library.store.off_loop import off_loop
 class DeviceRecords:
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
+        self._library_uuid: str | None = None
 
     async def library_uuid(self) -> str:
-        return await off_loop(store.library_uuid)
+        """The library's uuid, read once: every connection's handshake sends it, and a crowd of
+        strangers must not cost a worker thread and a library connection each before the
+        password check."""
+        if self._library_uuid is None:
+            self._library_uuid = await off_loop(store.library_uuid)
+        return self._library_uuid
 
     async def connected(
         self, store_uuid: str, name: str, address: str | None, free_space: int | None
