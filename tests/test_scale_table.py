@@ -92,7 +92,7 @@ def test_every_scale_benchmark_has_a_json_mode():
         (
             "search_bench.py",
             ["--iterations", "3", "--edit-iterations", "2"],
-            ["search p99", "search right after an edit p99"],
+            ["search p99", "search deep page p99", "search right after an edit p99"],
         ),
     ],
 )
