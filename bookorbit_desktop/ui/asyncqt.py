@@ -96,8 +96,9 @@ def report_unexpected_errors_to(report: Callable[[BaseException], object] | None
 
 
 def running_tasks() -> frozenset[asyncio.Task[Any]]:
-    """Tasks started with `spawn` that have not finished (shutdown cancels them)."""
-    return frozenset(_running)
+    """Tasks started with `spawn` that have not finished (shutdown cancels them). A task that
+    has just finished leaves `_running` one turn of the loop later, with its done callback."""
+    return frozenset(task for task in _running if not task.done())
 
 
 async def cancel_running_tasks() -> None:
