@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError, NotFoundError
+from bookorbit_desktop.library.durable import sync_path
 from bookorbit_desktop.library.metadata.covers import cover_file
 from bookorbit_desktop.library.metadata.epub_write import Author, OpfValues, rewrite_epub
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
@@ -158,7 +159,7 @@ def _swap(row: BookFile, new: Path, path: Path, backup: str, now: float) -> File
     """Put `new` in place of `path` and record it; the old document id stays an alias."""
     shutil.copymode(path, new)
     os.replace(new, path)
-    _fsync_dir(path.parent)
+    sync_path(path.parent)
     stat = path.stat()
     digest = partial_md5(path)
     with database.atomic():
@@ -172,16 +173,6 @@ def _swap(row: BookFile, new: Path, path: Path, backup: str, now: float) -> File
         )
         Book.update(updated_at=now).where(Book.id == row.book_id).execute()
     return FileWritten(str(path), backup, row.partial_md5, digest)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
 
 
 def newest_backups(paths: Paths, book_id: int) -> dict[int, Path]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.durable import sync_path
 from bookorbit_desktop.library.files import journal
 from bookorbit_desktop.library.files.journal import (
     COPIED,
@@ -240,16 +241,6 @@ def _same_file(old: str, new: str) -> bool:
         return False
 
 
-def _fsync_dir(path: Path) -> None:
-    if os.name == "nt":
-        return  # Windows has no directory handles to sync; its rename is durable
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def _copy_synced(old: str, new: str) -> None:
     """Copy `old` to `new` so that `new` exists only complete and on disk."""
     part = new + PART_SUFFIX
@@ -257,7 +248,7 @@ def _copy_synced(old: str, new: str) -> None:
     with open(part, "rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(part, new)
-    _fsync_dir(Path(new).parent)
+    sync_path(Path(new).parent)
 
 
 def _move_sidecar(move: Move) -> None:

@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from bookorbit_desktop import __version__
 from bookorbit_desktop.config import DB_FILENAME, Paths
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.durable import sync_path
 from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
 
 MANIFEST = "bookorbit-backup.json"
@@ -237,7 +238,7 @@ def _keep_database(db_file: Path, stamp: str) -> Path | None:
         finally:
             live.close()
         snapshot_database(db_file, kept)
-        _sync(kept)
+        sync_path(kept)
     except sqlite3.Error:
         # A damaged library (often the reason to restore) cannot be read by SQLite: keep
         # its files exactly as they are instead.
@@ -246,29 +247,18 @@ def _keep_database(db_file: Path, stamp: str) -> Path | None:
             side = Path(f"{db_file}{suffix}")
             if side.exists():
                 shutil.copyfile(side, Path(f"{kept}{suffix}"))
-                _sync(Path(f"{kept}{suffix}"))
+                sync_path(Path(f"{kept}{suffix}"))
     return kept
-
-
-def _sync(path: Path) -> None:
-    """Make `path` (a file or a folder's entries) durable before the next step relies on it."""
-    if os.name != "posix":
-        return
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _replace_database(restored: Path, db_file: Path) -> None:
     """Put `restored` in place of `db_file` with one rename. The old journal goes first: it
     belongs to the old file and, replayed onto the restored one, would damage it."""
-    _sync(restored)
+    sync_path(restored)
     for suffix in _SIDE_FILES:
         Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     os.replace(restored, db_file)
-    _sync(db_file.parent)
+    sync_path(db_file.parent)
 
 
 def clean_restore_leftovers(data_dir: Path) -> None:
