@@ -29,20 +29,7 @@ class RowCovers(CoverLoader[QIcon]):
         return self.cover(book_id)
 
     def wrap(self, image: QImage | None) -> QIcon:
-        if image is None:
-            return QIcon(cover_placeholder(self.size))
-        # Centred on a canvas of the icon's size: a wide cover (a comic's double page) makes
-        # no shorter row than a tall one or the placeholder.
-        canvas = QPixmap(self.size)
-        canvas.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(canvas)
-        painter.drawImage(
-            (self.size.width() - image.width()) // 2,
-            (self.size.height() - image.height()) // 2,
-            image,
-        )
-        painter.end()
-        return QIcon(canvas)
+        return centred_icon(image, self.size)
 
     def rows_in_view(self) -> list[tuple[int, QTreeWidgetItem]]:
         tree = self._tree
@@ -62,3 +49,18 @@ class RowCovers(CoverLoader[QIcon]):
     def show(self) -> None:
         for book_id, item in self.rows_in_view():
             item.setIcon(0, self.icon(book_id))
+
+
+def centred_icon(image: QImage | None, size: QSize) -> QIcon:
+    """A row's cover icon: the image centred on a canvas of the icon's size, so a wide cover
+    (a comic's double page) makes no shorter row than a tall one; the placeholder without one."""
+    if image is None:
+        return QIcon(cover_placeholder(size))
+    canvas = QPixmap(size)
+    canvas.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(canvas)
+    painter.drawImage(
+        (size.width() - image.width()) // 2, (size.height() - image.height()) // 2, image
+    )
+    painter.end()
+    return QIcon(canvas)

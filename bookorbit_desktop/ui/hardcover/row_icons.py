@@ -5,10 +5,11 @@ loaded. Every row has the cover's height, so rows line up whatever their cover."
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
+from PySide6.QtGui import QIcon, QImage
 
-from bookorbit_desktop.ui.cover_loader import CoverFiles, CoverLoader, cover_placeholder
+from bookorbit_desktop.ui.cover_loader import CoverFiles, CoverLoader
 from bookorbit_desktop.ui.hardcover.rows_view import HardcoverRowsView
+from bookorbit_desktop.ui.row_covers import centred_icon
 
 ICON_SIZE = QSize(24, 36)
 ROW_PADDING = 4
@@ -30,20 +31,7 @@ class ViewCovers(CoverLoader[QIcon]):
         return self.cover(book_id)
 
     def wrap(self, image: QImage | None) -> QIcon:
-        if image is None:
-            return QIcon(cover_placeholder(self.size))
-        # Centred on a canvas of the icon's size: a wide cover (a comic's double page) makes
-        # no shorter row than a tall one or the placeholder.
-        canvas = QPixmap(self.size)
-        canvas.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(canvas)
-        painter.drawImage(
-            (self.size.width() - image.width()) // 2,
-            (self.size.height() - image.height()) // 2,
-            image,
-        )
-        painter.end()
-        return QIcon(canvas)
+        return centred_icon(image, self.size)
 
     def rows_in_view(self) -> list[tuple[int, int]]:
         """(row, book id) of the book rows on screen."""
