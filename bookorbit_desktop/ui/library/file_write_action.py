@@ -65,7 +65,7 @@ class FileWriteActions(QObject):
 
     async def write(self, book_ids: Sequence[int]) -> WriteReport | None:
         """Ask, then write the books' metadata into their EPUB files; None when cancelled."""
-        books = counted("%n book(s)", len(book_ids))
+        books = counted("%n book(s)", len(set(book_ids)))
         confirmed = await self._ask(
             "Write Metadata into File",
             f"Write the library's metadata into the EPUB files of {books}?",
@@ -85,7 +85,7 @@ class FileWriteActions(QObject):
 
     async def restore(self, book_ids: Sequence[int]) -> WriteReport | None:
         """Ask, then put back each book's file from before the last write; None when cancelled."""
-        books = counted("%n book(s)", len(book_ids))
+        books = counted("%n book(s)", len(set(book_ids)))
         confirmed = await self._ask(
             "Restore File from Backup",
             f"Put back the files of {books} as they were before metadata was last written?",
