@@ -6,16 +6,20 @@ or a page at a time either way, by a walk in title order or from the index."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bookorbit_desktop.config import Paths, resolve_paths
 from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.library.search.pages import few_found, found_beyond, walk
 from bookorbit_desktop.library.search.query import found_query
+from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Author, Book, BookFile, database
 from tests.factories import add_book
 
@@ -83,6 +87,7 @@ def scratch_search(terms: list[str], *, available_only: bool) -> list[int]:
     names: dict[int, list[str]] = {}
     for book_id, name in db.execute_sql(
         "SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id"
+        " ORDER BY ba.book_id, ba.position"
     ):
         names.setdefault(book_id, []).append(fold(name))
     found = []
@@ -141,6 +146,18 @@ def _apply(library, operation: tuple) -> None:
         remove_books([target], library)
 
 
+@contextmanager
+def _fresh_library(tmp_path_factory) -> Iterator[Paths]:
+    """A new library for one example, so no example sees what an earlier one left."""
+    paths = resolve_paths(tmp_path_factory.mktemp("search") / "data")
+    paths.ensure()
+    open_database(paths.db_file)
+    try:
+        yield paths
+    finally:
+        close_database()
+
+
 @settings(
     max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
 )
@@ -151,8 +168,13 @@ def _apply(library, operation: tuple) -> None:
     window=st.integers(1, 6),
 )
 def test_the_index_finds_what_a_search_from_scratch_finds(
-    library, operations, queries, size, window
+    tmp_path_factory, operations, queries, size, window
 ):
+    with _fresh_library(tmp_path_factory) as library:
+        _check_every_search(library, operations, queries, size, window)
+
+
+def _check_every_search(library, operations, queries, size, window) -> None:
     for operation in operations:
         _apply(library, operation)
     for terms in [*queries, *_ALWAYS]:
@@ -199,7 +221,6 @@ def test_terms_are_literal_text_not_query_syntax(library):
 def test_a_library_of_the_previous_schema_gets_its_index_once(tmp_path):
     from peewee import SqliteDatabase
 
-    from bookorbit_desktop.library.store.db import close_database, open_database
     from bookorbit_desktop.library.store.migrations import MIGRATIONS
 
     path = tmp_path / "library.sqlite3"

@@ -65,6 +65,16 @@ def fox(library):
     return add_book("Mr Fox", ["Unknown"], isbn13=FOX.isbn13, language=None)
 
 
+def until(check, timeout: float = 10.0):
+    """A coroutine that ends once `check()` holds (the window's loop keeps running)."""
+
+    async def poll() -> None:
+        while not check():
+            await asyncio.sleep(0.01)
+
+    return asyncio.wait_for(poll(), timeout)
+
+
 def wait(loop: asyncio.AbstractEventLoop, awaitable):
     """Run the window's loop until `awaitable` (a task or a signal's future) is done."""
     return loop.run_until_complete(asyncio.wait_for(asyncio.ensure_future(awaitable), 20))

@@ -14,7 +14,7 @@ from bookorbit_desktop.services import metadata as metadata_service
 from bookorbit_desktop.ui.metadata.diff_table import LOCAL, NOT_APPLIABLE
 from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog
 from bookorbit_desktop.ui.metadata.texts import DIFFERS
-from tests.ui.metadata.conftest import emitted, wait
+from tests.ui.metadata.conftest import emitted, until, wait
 
 
 def open_fetched(service, book_id, qtbot, qloop) -> FetchDialog:
@@ -56,10 +56,10 @@ def test_fetch_shows_each_source_side_by_side_and_apply_saves_the_ticks(service,
     }  # fmt: skip
 
     saved = emitted(qloop, dialog.saved)
-    reloaded = emitted(qloop, pane.loaded)  # the table shows the book's new values
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
-    wait(qloop, reloaded)
-    book_id, text = saved.result()
+    book_id, text = wait(qloop, saved)
+    # the table shows the book's new values (a load still under way may end first)
+    wait(qloop, until(lambda: table.buttons[("title", LOCAL)].text() == "Fantastic Mr. Fox"))
     assert book_id == fox.id and text.startswith("Saved ")
     book = Book.get_by_id(fox.id)
     assert book.title == "Fantastic Mr. Fox"
