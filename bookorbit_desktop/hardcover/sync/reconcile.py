@@ -16,6 +16,8 @@ duplicated. The rules, in order:
 | status kept on Hardcover (edited there)        | reads are left alone too                      |
 | a read is needed and none can be adopted       | insert one with its full set of fields        |
 | the tracked read differs                       | update it, always with all four fields        |
+| our Read stamped today on an adopted, undated  | that read's finish put back (`side_effects`)  |
+| read of the user's                             |                                               |
 
 Three-way, per field: a value that differs is sent when the library changed it since the last
 confirmed push (or this is the first push); when only Hardcover changed it, it is kept and said
@@ -55,6 +57,7 @@ from bookorbit_desktop.hardcover.sync.model import (
     read_kind,
     wanted_for,
 )
+from bookorbit_desktop.hardcover.sync.side_effects import moved_read, read_fields, stamp_undone
 from bookorbit_desktop.hardcover.sync.steps import (
     INSERT_ENTRY,
     INSERT_READ,
@@ -120,9 +123,9 @@ def plan(
     if entry is not None:
         stamped = tracking.stamped_finish or entry.fields.get("status_id") == READ
         return Step(entry, replace(tracking, stamped_finish=stamped), tuple(notes))
-    moved = _moved_read(against, tracking)
+    moved = moved_read(remote, local, want, tracking)
     if moved is not None:
-        return moved
+        return Step(moved, tracking)
     if remote.status_id != want.status_id:
         notes.append("reading dates left as they are on Hardcover")
         return Step(None, tracking, tuple(notes))
@@ -267,11 +270,14 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
         return Step(None, tracking, tuple(notes))
     read = remote.read(tracking.read_id)
     if read is None:
-        fields = _read_fields(want.started, want.finished, want.pages, want.edition_id)
+        fields = read_fields(want.started, want.finished, want.pages, want.edition_id)
         changes = ["new read", *describe_read(None, fields, local)]
         action = Action(INSERT_READ, remote.user_book_id, fields, tuple(changes))
         return Step(action, tracking, tuple(notes))
     if not tracking.read_owned:
+        undone = stamp_undone(want, read, snapshot, tracking)
+        if undone is not None:
+            return Step(undone, tracking, tuple(notes))
         if (want.started, want.finished) != (read.started, read.finished):
             notes.append("Hardcover's finished read kept as it is")
         return Step(None, tracking, tuple(notes))
@@ -325,8 +331,8 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
         pages != read.pages or edition is None or tracking.created_by_us
     ):
         edition = want.edition_id
-    fields = _read_fields(started, finished, pages, edition)
-    if fields == _read_fields(read.started, read.finished, read.pages, read.edition_id):
+    fields = read_fields(started, finished, pages, edition)
+    if fields == read_fields(read.started, read.finished, read.pages, read.edition_id):
         return Step(None, tracking, tuple(notes), ahead)
     described = tuple(describe_read(read, fields, local))
     return Step(Action(UPDATE_READ, read.id, fields, described), tracking, tuple(notes), ahead)
@@ -365,23 +371,6 @@ def _moved_pages(
     return theirs, (pages, theirs)
 
 
-def _moved_read(against: _Against, tracking: Tracking) -> Step | None:
-    """Our edition change took an open read along, page number and all (a read this push
-    does not sync otherwise): its page goes back to the same distance into the book."""
-    remote, local = against.remote, against.local
-    synced = tracking.read_id if read_kind(against.want.status_id) != NO_READ else None
-    length = local.edition_pages if local.edition_id == remote.edition_id else None
-    for read in remote.reads:
-        if read.finished or read.id == synced or read.edition_id != remote.edition_id:
-            continue
-        share = tracking.moved_share(read.id, remote.edition_id)
-        pages = progress_pages(share, length) if share is not None else None
-        if pages is not None and pages != read.pages:
-            fields = _read_fields(read.started, read.finished, pages, read.edition_id)
-            return Step(Action(UPDATE_READ, read.id, fields, (f"p. {pages}",)), tracking)
-    return None
-
-
 def _shares(remote: Remote | None) -> tuple[tuple[int, int | None, float], ...]:
     """Each open read's edition and how far in it is, before a push writes anything."""
     if remote is None:
@@ -392,15 +381,6 @@ def _shares(remote: Remote | None) -> tuple[tuple[int, int | None, float], ...]:
         if share is not None:
             found.append((read.id, read.edition_id or remote.edition_id, share))
     return tuple(found)
-
-
-def _read_fields(
-    started: str | None, finished: str | None, pages: int | None, edition_id: int | None
-) -> dict[str, Any]:
-    """A read always goes out whole: Hardcover may clear the fields an update leaves out."""
-    return dict(
-        started_at=started, finished_at=finished, progress_pages=pages, edition_id=edition_id
-    )
 
 
 def snapshot_after(

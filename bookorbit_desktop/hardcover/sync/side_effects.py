@@ -1,0 +1,70 @@
+"""Reads Hardcover changed by itself in answer to our own entry writes (hardcover-api.md
+§2.8), put back where the sync does not otherwise write them. Pure.
+
+- A Read status stamps today as the finish of the open read. On a read the sync adopted as the
+  user's own finished read (never rewritten otherwise) that was still undated when the push
+  began, the stamp is nobody's word: the read gets back the library's finish, none unless it
+  has one with its evidence.
+- A new edition takes the open reads along with their page numbers, which then measure another
+  edition: each goes back to the same distance into the book.
+"""
+
+from __future__ import annotations
+
+from bookorbit_desktop.hardcover.sync.model import (
+    NO_READ,
+    Local,
+    Read,
+    Remote,
+    Snapshot,
+    Wanted,
+    progress_pages,
+    read_kind,
+)
+from bookorbit_desktop.hardcover.sync.steps import UPDATE_READ, Action, Tracking
+
+
+def read_fields(
+    started: str | None, finished: str | None, pages: int | None, edition_id: int | None
+) -> dict[str, object]:
+    """A read always goes out whole: Hardcover may clear the fields an update leaves out."""
+    return {
+        "started_at": started,
+        "finished_at": finished,
+        "progress_pages": pages,
+        "edition_id": edition_id,
+    }
+
+
+def stamp_undone(
+    want: Wanted, read: Read, snapshot: Snapshot | None, tracking: Tracking
+) -> Action | None:
+    """The write that takes back today stamped by our own status write on an adopted read."""
+    if not (tracking.stamped_finish and read.finished) or tracking.read_owned:
+        return None
+    if snapshot is None or snapshot.read_id != read.id or "finished" not in snapshot.confirmed:
+        return None  # what the read held before the push is not known
+    if snapshot.confirmed["finished"] is not None or read.finished == want.finished:
+        return None  # it was dated before the push: the date is not ours
+    finished = want.finished
+    if finished is not None and read.started is not None and read.started > finished:
+        finished = None  # never a read that ends before it starts
+    fields = read_fields(read.started, finished, read.pages, read.edition_id)
+    said = f"finished {finished}" if finished else "finish date Hardcover stamped cleared"
+    return Action(UPDATE_READ, read.id, fields, (said,))
+
+
+def moved_read(remote: Remote, local: Local, want: Wanted, tracking: Tracking) -> Action | None:
+    """Our edition change took an open read along, page number and all (a read this push
+    does not sync otherwise): its page goes back to the same distance into the book."""
+    synced = tracking.read_id if read_kind(want.status_id) != NO_READ else None
+    length = local.edition_pages if local.edition_id == remote.edition_id else None
+    for read in remote.reads:
+        if read.finished or read.id == synced or read.edition_id != remote.edition_id:
+            continue
+        share = tracking.moved_share(read.id, remote.edition_id)
+        pages = progress_pages(share, length) if share is not None else None
+        if pages is not None and pages != read.pages:
+            fields = read_fields(read.started, read.finished, pages, read.edition_id)
+            return Action(UPDATE_READ, read.id, fields, (f"p. {pages}",))
+    return None

@@ -1,0 +1,67 @@
+"""Today stamped by our own Read on a read of the user's the sync never rewrites: the story of a
+book read on Hardcover (an undated read), wanted here, then marked read here again. The push
+sets Read, Hardcover stamps today on that read, and the next write puts back the library's
+finish, none unless it has one; a read dated before the push keeps its date."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bookorbit_desktop.hardcover.sync.model import PUBLIC, Local, Options, Read, Remote
+from bookorbit_desktop.hardcover.sync.preview import preview
+from bookorbit_desktop.hardcover.sync.reconcile import UPDATE_ENTRY, UPDATE_READ, snapshot_after
+
+TODAY = "2026-11-22"
+OPTIONS = Options(privacy_id=PUBLIC)
+BOOK = Local(
+    book_id=1, status="read", progress=1.0, started=None, finished=None, rating=None,
+    date_added="2026-01-10", hc_book_id=100, edition_id=500, edition_pages=300,
+)  # fmt: skip
+
+
+def read_on_hardcover(read: Read) -> Remote:
+    return Remote(
+        user_book_id=77, book_id=100, status_id=3, rating=None, privacy_id=PUBLIC,
+        edition_id=500, date_added="2025-12-01", reads=(read,),
+    )  # fmt: skip
+
+
+def wanted_here_then(remote: Remote, finished: str | None, started: str | None = None):
+    """Adopt the entry as it is, push Want to Read, then push Read with `finished`: the last
+    push's preview."""
+    snapshot = snapshot_after(BOOK, OPTIONS, remote, preview(BOOK, None, remote, OPTIONS,
+                              today=TODAY).tracking)  # fmt: skip
+    assert not snapshot.read_owned  # the user's finished read: never rewritten otherwise
+    want = replace(BOOK, status="want_to_read", progress=0.0)
+    done = preview(want, snapshot, remote, OPTIONS, today=TODAY)
+    assert done.remote.status_id == 1
+    snapshot = snapshot_after(want, OPTIONS, done.remote, done.tracking)
+    again = replace(BOOK, finished=finished, started=started)
+    return preview(again, snapshot, done.remote, OPTIONS, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("finished", "started", "expected"),
+    [
+        (None, None, None),  # nobody said a date: the stamp goes
+        ("2026-05-01", None, "2026-05-01"),  # the user's date replaces the stamp
+        ("2026-05-01", "2026-06-01", None),  # never a read that ends before it starts
+    ],
+)
+def test_today_stamped_by_our_read_on_an_undated_read_goes_back(finished, started, expected):
+    remote = read_on_hardcover(Read(9, started, None, 0, 500))
+    result = wanted_here_then(remote, finished, started)
+    assert [a.kind for a in result.actions] == [UPDATE_ENTRY, UPDATE_READ]
+    assert result.actions[0].fields == {"status_id": 3}
+    (read,) = result.remote.reads
+    assert (read.id, read.started, read.finished) == (9, started, expected)
+    assert result.remote.status_id == 3
+
+
+def test_a_read_dated_before_the_push_keeps_its_date():
+    remote = read_on_hardcover(Read(9, None, "2025-12-20", 300, 500))
+    result = wanted_here_then(remote, None)
+    assert UPDATE_READ not in [a.kind for a in result.actions]
+    assert [(r.id, r.finished) for r in result.remote.reads if r.id == 9] == [(9, "2025-12-20")]
