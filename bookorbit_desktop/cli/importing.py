@@ -79,11 +79,11 @@ class ProgressPrinter:
         self._last_draw = now
         self._draw(event)
 
-    def unchanged(self, files: Sequence[str], elapsed: float) -> None:
-        """Report files all found unchanged, as their events one by one would end up on the
-        stream: a line each, or the bar at its end (written at once, and no Path made)."""
-        total = len(files)
-        if not total:
+    def unchanged(self, files: Sequence[str], total: int, elapsed: float) -> None:
+        """Report the files found unchanged, the first of `total`, as their events one by one
+        would end up on the stream: a line each, or the bar where they end (written at once,
+        and no Path made)."""
+        if not files:
             return
         if not self.interactive:
             self._write_lines()
@@ -97,7 +97,7 @@ class ProgressPrinter:
             self.stream.flush()
             return
         self._last_draw = self.clock()
-        self._draw_bar(total, total, elapsed, os.path.basename(files[-1]))
+        self._draw_bar(len(files), total, elapsed, os.path.basename(files[-1]))
 
     def _write_lines(self) -> None:
         if self._lines:

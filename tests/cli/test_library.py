@@ -273,10 +273,36 @@ def test_unchanged_files_print_as_their_events_would(interactive, monkeypatch):
         printer(ImportProgress(done, 3, Path(name), ImportOutcome.UNCHANGED, done, None, 0.5))
     printer.finish()
     batch = ProgressPrinter(at_once, interactive=interactive, clock=lambda: 5.0)
-    batch.unchanged(files, 0.5)
+    batch.unchanged(files, 3, 0.5)
     batch.finish()
     final = one_by_one.getvalue().rsplit("\r", 1)[-1]
     assert at_once.getvalue().rsplit("\r", 1)[-1] == final
     if not interactive:
         assert at_once.getvalue() == one_by_one.getvalue()
         assert "[2/3] unchanged: /books/caf\\udce9.epub" in final
+
+
+@pytest.mark.parametrize("interactive", [False, True])
+def test_unchanged_files_then_a_new_one_print_as_their_events_would(interactive, monkeypatch):
+    import bookorbit_desktop.cli.importing as importing
+
+    monkeypatch.setattr(importing, "_terminal_width", lambda: 100)
+    outcomes = [ImportOutcome.UNCHANGED, ImportOutcome.UNCHANGED, ImportOutcome.IMPORTED]
+    files = ["/books/a.epub", "/books/b.epub", "/books/new.epub"]
+    events = [
+        ImportProgress(done, 3, Path(name), outcome, done, None, 0.5)
+        for done, (name, outcome) in enumerate(zip(files, outcomes, strict=True), start=1)
+    ]
+    one_by_one, at_once = io.StringIO(), io.StringIO()
+    printer = ProgressPrinter(one_by_one, interactive=interactive, clock=lambda: 5.0)
+    for event in events:
+        printer(event)
+    printer.finish()
+    batch = ProgressPrinter(at_once, interactive=interactive, clock=lambda: 5.0)
+    batch.unchanged(files[:2], 3, 0.5)
+    batch(events[2])
+    batch.finish()
+    assert at_once.getvalue().rsplit("\r", 1)[-1] == one_by_one.getvalue().rsplit("\r", 1)[-1]
+    if not interactive:
+        assert at_once.getvalue() == one_by_one.getvalue()
+        assert at_once.getvalue().splitlines()[-1] == "[3/3] imported: /books/new.epub"

@@ -2,10 +2,12 @@
 
     summary = import_sources(["~/Books"], paths, open_library=ctx.open_library)
 
-1. When every file is a known, unchanged path, `unchanged.import_unchanged` answers without
-   opening the library for writing or loading the ebook readers.
+1. `unchanged.import_unchanged` finds the known, unchanged paths and reports them without
+   opening the library for writing or loading the ebook readers. When that is every file,
+   it is the whole import.
 2. Otherwise the library is opened (`open_library`, for a caller that has not yet) and
-   `run.import_paths` imports the files (found once, by `scan.find_files`, for both steps).
+   `run.import_paths` imports the other files (found once, by `scan.find_files`, for both
+   steps), so a new book among many known ones costs what it costs in a small library.
 3. Then KOReader progress pushed before its book was in the library is given to that book
    (`reading.pushes.adopt_documents`), whatever front end started the import; the summary
    says for how many books (`adopted`). After a quick answer this runs only when such
@@ -15,15 +17,18 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.importer.scan import find_files
 from bookorbit_desktop.library.importer.summary import ImportSummary, ProgressCallback
 from bookorbit_desktop.library.importer.unchanged import import_unchanged
 
-# A caller that prints the files of a quick answer takes them as text: (files, elapsed).
-UnchangedCallback = Callable[[Sequence[str], float], None]
+# A caller that prints the files of a quick answer takes them as text: (the unchanged files,
+# numbered from 1, the import's number of files, elapsed seconds).
+UnchangedCallback = Callable[[Sequence[str], int, float], None]
 
 
 def import_sources(
@@ -48,12 +53,16 @@ def import_sources(
         sources, paths, progress=progress if on_unchanged is None else None, found=found
     )
     if quick is not None:
-        if on_unchanged is not None:
-            on_unchanged(quick.files, quick.summary.elapsed)
-        if quick.documents_to_adopt:
-            _open(open_library)
-            quick.summary.adopted = adopt_waiting_progress()
-        return quick.summary
+        if on_unchanged is not None and quick.files:
+            elapsed = quick.summary.elapsed or time.monotonic() - found.started
+            on_unchanged(quick.files, quick.summary.total, elapsed)
+        if not quick.others:
+            if quick.documents_to_adopt:
+                _open(open_library)
+                quick.summary.adopted = adopt_waiting_progress()
+            return quick.summary
+        # Only the other files go on: the unchanged ones are reported and counted.
+        found = replace(found, files=quick.others)
     from bookorbit_desktop.library.importer.run import import_paths  # the readers
 
     _open(open_library)
@@ -64,6 +73,7 @@ def import_sources(
         should_cancel=should_cancel,
         workers=workers,
         found=found,
+        before=quick.summary if quick is not None else None,
     )
     summary.adopted = adopt_waiting_progress()
     _hold_for_inbox(summary)

@@ -36,7 +36,7 @@ import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -77,23 +77,26 @@ def import_paths(
     clock: Callable[[], float] = time.time,
     workers: int | None = None,
     found: FoundFiles | None = None,
+    before: ImportSummary | None = None,
 ) -> ImportSummary:
     """Import files and folders into the open library (see the module docstring).
 
     `paths` tells where covers go. The library database must be open (`db.open_database`).
     `workers` is how many processes read the files (None: one per core; 0: this process).
     `found`: the files of `sources` if already found (`scan.find_files` with `paths.data_dir`
-    skipped, as the quick answer finds them).
+    skipped, as the quick answer finds them). `before`: the summary of the import's files
+    already found unchanged and reported (`unchanged.import_unchanged`), whose count and
+    numbering the files of `found` continue.
     """
     if found is None:
         found = find_files(sources, skip=[paths.data_dir])
     files, failures, started = found.files, found.failures, found.started
-    summary = ImportSummary(total=len(files) + len(failures), ignored=found.ignored)
+    summary = before or ImportSummary(total=len(files) + len(failures), ignored=found.ignored)
     summary.failures.extend(failures)
     with paused_collection():  # the library's files and a plan per file: no cycles
-        importer = _Importer(paths, clock, summary)
+        importer = _Importer(paths, clock, summary, files)
         plans = [importer.plan(file) for file in files]
-    done = len(failures)
+    done = len(failures) + (before.unchanged if before is not None else 0)
     for failure in failures:
         _report(progress, summary, done, failure.path, ImportOutcome.FAILED, None, failure.reason)
     summary.workers = workers_for(sum(plan.read for plan in plans), workers)
@@ -182,11 +185,18 @@ class _Plan(NamedTuple):
 class _Importer:
     """One import run: the cached library index and the per-file decisions."""
 
-    def __init__(self, paths: Paths, clock: Callable[[], float], summary: ImportSummary) -> None:
+    def __init__(
+        self,
+        paths: Paths,
+        clock: Callable[[], float],
+        summary: ImportSummary,
+        files: Sequence[str],
+    ) -> None:
         self.paths = paths
         self.clock = clock
         self.summary = summary
-        self.index = LibraryIndex()
+        self.files = files
+        self.index = LibraryIndex(files)
 
     def plan(self, file: str) -> _Plan:
         try:
@@ -224,7 +234,7 @@ class _Importer:
 
     def forget_uncommitted(self) -> None:
         """A batch was rolled back: reload what the database holds."""
-        self.index = LibraryIndex()
+        self.index = LibraryIndex(self.files)
 
     def run(
         self, plan: _Plan, prepared: Prepared | None
@@ -244,7 +254,7 @@ class _Importer:
             # Another process changed the same rows (two imports at once): this file's
             # savepoint was rolled back; the cache is reloaded from what the database holds.
             log.warning("Not imported: %s: %s", path, error)
-            self.index = LibraryIndex()
+            self.index = LibraryIndex(self.files)
             return ImportOutcome.FAILED, None, f"the library refused it ({error}); import again"
         except DatabaseError:
             raise  # the library itself is in trouble (locked, full disk): stop the run
@@ -280,7 +290,7 @@ class _Importer:
         known = self.index.by_path.get(file)
         if known is not None:
             return self._changed_in_place(path, known, stat, digest, prepared)
-        same = [f for f in self.index.by_digest.get(digest, []) if f.size == stat.st_size]
+        same = [f for f in self.index.same_digest(digest) if f.size == stat.st_size]
         for candidate in same:
             if not os.path.exists(candidate.path):
                 with file_savepoint():
@@ -304,7 +314,7 @@ class _Importer:
                     )
                 return ImportOutcome.COPY, candidate.book_id
         metadata = prepared.require_metadata()
-        others = list(self.index.by_digest.get(digest, []))
+        others = list(self.index.same_digest(digest))
         self.index.forget_removed(path)  # it changed since its book was removed
         book_id = self._write_new_book(path, stat, digest, metadata, prepared.has_cover)
         self._report_collisions(digest, path, book_id, others)
@@ -331,7 +341,7 @@ class _Importer:
         metadata = prepared.require_metadata()
         now = self.clock()
         refresh = self.index.files_of_book(known.book_id) == 1
-        others = list(self.index.by_digest.get(digest, []))
+        others = list(self.index.same_digest(digest))
         try:
             with file_savepoint():
                 updated = self.index.update_file(
@@ -344,7 +354,7 @@ class _Importer:
                     if prepared.has_cover and "cover" not in kept:
                         self._point_at_cover(known.book_id)
         except BaseException:
-            self.index = LibraryIndex()
+            self.index = LibraryIndex(self.files)
             raise
         self._report_collisions(digest, path, known.book_id, others)
         return ImportOutcome.UPDATED, known.book_id
@@ -369,7 +379,7 @@ class _Importer:
         except BaseException:
             # The savepoint rolled back: drop the cache entries it added, so the run
             # continues from what the database really holds.
-            self.index = LibraryIndex()
+            self.index = LibraryIndex(self.files)
             raise
         return book_id
 

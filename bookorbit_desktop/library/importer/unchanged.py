@@ -1,14 +1,15 @@
-"""An import in which nothing changed, recognised with one query and one stat() per file.
+"""The unchanged files of an import, recognised with one query and one stat() per file.
 
 Importing the same folders again is the common case (by hand, from a schedule, after adding a
-book or two). When every file found is a known path with the same size and modification time
-and is not marked missing, the full import (`run.import_paths`) reads nothing and writes
-nothing: every file is "unchanged". This module finds that out on a plain SQLite connection
-that only reads, without loading the ORM, the ebook readers or worker processes, and reports
-the same summary, the same progress events and the same log line.
+book or two). A known path with the same size and modification time, not marked missing, is
+"unchanged": the full import (`run.import_paths`) would read and write nothing for it. This
+module finds those files on a plain SQLite connection that only reads, without loading the
+ORM, the ebook readers or worker processes, and reports them as the full import would. When
+every file is unchanged that is the whole import, with the same summary and log line;
+otherwise the caller hands the other files (new, changed, missing, unreadable) to the full
+import, which decides and reports them as always, after these.
 
-Anything else returns None and the caller runs the full import, which decides and reports as
-always: a new, changed, missing or unreadable file, a source that does not exist, a library
+None means the full import must take every file: a source that does not exist, a library
 that does not exist yet or needs migrating, or any SQLite error (a damaged page read here).
 
 SQLite's quick check, which opening the library runs, is left out: it reads the whole file
@@ -60,8 +61,9 @@ BUSY_TIMEOUT = 10.0
 class UnchangedImport:
     """The outcome of an import that changed nothing."""
 
-    summary: ImportSummary
-    files: list[str]  # in import order, all unchanged
+    summary: ImportSummary  # finished when `others` is empty
+    files: list[str]  # the unchanged files, in import order
+    others: list[str]  # the files the full import must decide, in import order
     # KOReader pushed documents the library has books for, not linked to them yet (an import
     # stopped before it linked them): the caller links them as after any import.
     documents_to_adopt: bool
@@ -74,13 +76,14 @@ def import_unchanged(
     progress: ProgressCallback | None = None,
     found: FoundFiles | None = None,
 ) -> UnchangedImport | None:
-    """The import of `sources` when every file in them is unchanged; None otherwise.
+    """The import of the unchanged files of `sources`; None when the full import must take
+    every file.
 
     Reads the library at `paths.db_file` without opening it for writing (it need not be open).
-    With `progress`, reports every file as the full import would; a caller that prints the
-    files can instead take them from the result as text (one Path per file costs more than
-    the rest of the answer). `found`: the files of `sources` if already found (`find_files`
-    with `paths.data_dir` skipped), so that the full import can take them on.
+    With `progress`, reports every unchanged file as the full import would, first; a caller
+    that prints the files can instead take them from the result as text (one Path per file
+    costs more than the rest of the answer). `found`: the files of `sources` if already found
+    (`find_files` with `paths.data_dir` skipped), so that the full import can take them on.
     """
     if found is None:
         found = find_files(sources, skip=[paths.data_dir])
@@ -93,18 +96,23 @@ def import_unchanged(
             return None
         known, waiting = library
         rows = _unchanged_rows(known, files)
-    if rows is None:
-        return None
-    summary = ImportSummary(total=len(files), ignored=ignored, unchanged=len(files))
+        others = [path for path, row in zip(files, rows, strict=True) if row is None]
+        unchanged = [f for f, row in zip(files, rows, strict=True) if row] if others else files
+    summary = ImportSummary(total=len(files), ignored=ignored, unchanged=len(unchanged))
     if progress is not None:
-        for done, (path, row) in enumerate(zip(files, rows, strict=True), start=1):
+        done = 0
+        for path, row in zip(files, rows, strict=True):
+            if row is None:
+                continue
+            done += 1
             elapsed = time.monotonic() - started
             event = ImportProgress(
                 done, summary.total, path, ImportOutcome.UNCHANGED, row[3], None, elapsed
             )
             progress(event)
-    summary.finish(started)
-    return UnchangedImport(summary, files, waiting)
+    if not others:
+        summary.finish(started)
+    return UnchangedImport(summary, unchanged, others, waiting)
 
 
 def same_stat(size: int, mtime: float, stat: os.stat_result) -> bool:
@@ -159,22 +167,22 @@ def _read_library(db_file: Path, *, books: bool) -> tuple[dict[str, _Known], boo
         connection.close()
 
 
-def _unchanged_rows(known: dict[str, _Known], files: list[str]) -> list[_Known] | None:
-    """The library's row of each file, or None as soon as one file is not a known, present
-    path with the size and modification time the library holds."""
-    try:
-        rows = list(map(known.__getitem__, files))
-    except KeyError:
-        return None  # a new file, found before any stat() (which costs far more than this)
+def _unchanged_rows(known: dict[str, _Known], files: list[str]) -> list[_Known | None]:
+    """The library's row of each file that is a known, present path with the size and
+    modification time the library holds; None for every other file."""
+    rows = list(map(known.get, files))
     stat = os.stat
-    for path, row in zip(files, rows, strict=True):
+    for index, (path, row) in enumerate(zip(files, rows, strict=True)):
+        if row is None:
+            continue  # a new file: no stat() (which costs far more than this)
         try:
             found = stat(path)
         except OSError:
-            return None
+            rows[index] = None
+            continue
         # `same_stat`, inline: a call per file is a large part of this loop.
         if found.st_size != row[1] or found.st_mtime != row[2]:
-            return None
+            rows[index] = None
     return rows
 
 

@@ -11,7 +11,7 @@ file (known files by path and by digest, authors by name) are cached for the who
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,8 @@ from bookorbit_desktop.library.store.removed_files import forget, removed_stats
 from bookorbit_desktop.library.store.sql import marks
 from bookorbit_desktop.library.store.user_edits import edited_fields
 
+_CHUNK = 500  # paths looked up per query (SQLite allows 32,766 parameters)
+
 # The user-edited field (`store.user_edits`) each book column belongs to, where the names differ.
 _USER_FIELD = {"sort_title": "title", "isbn13": "isbn", "isbn10": "isbn"}
 
@@ -49,43 +51,62 @@ class KnownFile:
 
 
 class LibraryIndex:
-    """The library's files and authors, loaded once per import run and kept up to date."""
+    """The library's files this import deals with, and its authors, looked up once per run and
+    kept up to date.
 
-    def __init__(self) -> None:
+    Only the files of the import are read by path (`files`), and the known files sharing a
+    document id only for the files read (`same_digest`): a few new files among a large
+    library's known ones cost what they cost in a small library."""
+
+    def __init__(self, files: Sequence[str]) -> None:
         self._authors: dict[str, int] = {}
         # Files of books the user removed: path -> (size, mtime) when removed.
         self.removed = removed_stats()
         # A plain cursor: the ORM's row handling took longer than the query with a large
-        # library, and every import, even of one unchanged file, reads all of it.
-        self.by_path: dict[str, KnownFile] = {
-            path: KnownFile(file_id, book_id, path, size, mtime, digest, bool(missing))
-            for file_id, book_id, path, size, mtime, digest, missing in database.execute_sql(
-                "SELECT id, book_id, path, size, mtime, partial_md5, missing FROM book_file"
-            )
-        }
-        self._by_digest: defaultdict[str, list[KnownFile]] | None = None
+        # library.
+        self.by_path: dict[str, KnownFile] = {}
+        for chunk in range(0, len(files), _CHUNK):
+            paths = files[chunk : chunk + _CHUNK]
+            try:
+                self._load(f"path IN ({marks(paths)})", tuple(paths))
+            except UnicodeEncodeError:  # a name in a legacy encoding: never a known path
+                storable = tuple(path for path in paths if _storable(path))
+                self._load(f"path IN ({marks(storable)})", storable)
+        self._by_digest: dict[str, list[KnownFile]] = {}
 
-    @property
-    def by_digest(self) -> dict[str, list[KnownFile]]:
-        """The known files by partial MD5, each list in `by_path`'s order. Made when a file is
-        first read: an import that finds nothing new never needs it, and with a large library
-        it cost as much as deciding which files are unchanged."""
-        if self._by_digest is None:
-            by_digest: defaultdict[str, list[KnownFile]] = defaultdict(list)
-            with paused_collection():  # a list per file: no cycles
-                for known in self.by_path.values():
-                    by_digest[known.digest].append(known)
-            self._by_digest = by_digest
-        return self._by_digest
+    def _load(self, condition: str, params: tuple[Any, ...]) -> list[KnownFile]:
+        """The known files the condition selects, in the library's order; each file one
+        object, whichever lookup found it first."""
+        found = []
+        with paused_collection():  # a row per file: no cycles
+            for file_id, book_id, path, size, mtime, digest, missing in _sql(
+                f"SELECT id, book_id, path, size, mtime, partial_md5, missing FROM book_file"
+                f" WHERE {condition} ORDER BY id",
+                params,
+            ):
+                known = self.by_path.get(path)
+                if known is None:
+                    known = KnownFile(file_id, book_id, path, size, mtime, digest, bool(missing))
+                    self.by_path[path] = known
+                found.append(known)
+        return found
+
+    def same_digest(self, digest: str) -> list[KnownFile]:
+        """The known files with the partial MD5 `digest`, in the library's order."""
+        same = self._by_digest.get(digest)
+        if same is None:
+            same = self._by_digest[digest] = self._load("partial_md5 = ?", (digest,))
+        return same
 
     def _remember(self, known: KnownFile) -> None:
         self.by_path[known.path] = known
-        if self._by_digest is not None:
-            self._by_digest[known.digest].append(known)
+        same = self._by_digest.get(known.digest)
+        if same is not None:
+            same.append(known)
 
     def _forget(self, known: KnownFile) -> None:
         self.by_path.pop(known.path, None)
-        same = self._by_digest.get(known.digest, []) if self._by_digest is not None else []
+        same = self._by_digest.get(known.digest, [])
         if known in same:
             same.remove(known)
 
@@ -222,6 +243,15 @@ class LibraryIndex:
 
     def files_of_book(self, book_id: int) -> int:
         return BookFile.select().where(BookFile.book == book_id).count()
+
+
+def _storable(path: str) -> bool:
+    """The library stores paths as UTF-8 text: a name in a legacy encoding cannot be one."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _sql(query: str, params: tuple[Any, ...]) -> Any:

@@ -1,16 +1,22 @@
-"""An import with nothing changed, answered without the ORM: the same summary and progress as
-the full import, and no answer at all whenever the full import would have something to do."""
+"""The unchanged files of an import, answered without the ORM: with nothing changed, the same
+summary and progress as the full import; with something to do, only the files it concerns go
+on to the full import, and the whole import reports what the full import of every file would;
+no answer at all when the full import must take every file (an older schema, a missing source,
+no library)."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 
 import pytest
 
+from bookorbit_desktop.library.importer.complete import import_sources
 from bookorbit_desktop.library.importer.run import import_paths
 from bookorbit_desktop.library.importer.unchanged import import_unchanged
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import BookFile, ProgressEvent, database
 from tests.factories import make_epub
 
@@ -45,11 +51,13 @@ def test_an_empty_folder_is_unchanged_too(library, tmp_path):
 
 def _touch(path):
     os.utime(path, (1_000_000_000, 1_000_000_000))
+    return path
 
 
 def _grow(path):
     with path.open("ab") as handle:
         handle.write(b"\0")
+    return path
 
 
 @pytest.mark.parametrize(
@@ -58,20 +66,73 @@ def _grow(path):
         pytest.param(lambda shelf: _touch(shelf / "papers" / "systems.pdf"), id="touched"),
         pytest.param(lambda shelf: _grow(shelf / "russian" / "war.fb2"), id="grown"),
         pytest.param(lambda shelf: make_epub(shelf / "new.epub", "New"), id="new-file"),
-        pytest.param(
-            lambda shelf: BookFile.update(missing=True).where(BookFile.id == 1).execute(),
-            id="marked-missing",
-        ),
-        pytest.param(
-            lambda shelf: database.execute_sql("UPDATE schema_version SET version = 2"),
-            id="older-schema",
-        ),
+        pytest.param(lambda shelf: _missing(shelf / "fiction" / "hobbit.epub"), id="missing"),
     ],
 )
-def test_anything_to_do_leaves_it_to_the_full_import(library, shelf, change):
+def test_a_file_to_do_goes_to_the_full_import_and_only_it(library, shelf, change):
     import_paths([shelf], library)
-    assert import_unchanged([shelf], library) is not None
+    quick = import_unchanged([shelf], library)
+    assert quick is not None and quick.others == []
+    changed = change(shelf)
+    quick = import_unchanged([shelf], library)
+    assert quick is not None and quick.others == [str(changed)]
+    assert quick.summary.unchanged == len(quick.files) == quick.summary.total - 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda shelf: _touch(shelf / "papers" / "systems.pdf"), id="touched"),
+        pytest.param(lambda shelf: _grow(shelf / "russian" / "war.fb2"), id="grown"),
+        pytest.param(lambda shelf: make_epub(shelf / "new.epub", "New"), id="new-file"),
+        pytest.param(lambda shelf: _missing(shelf / "fiction" / "hobbit.epub"), id="missing"),
+        pytest.param(lambda shelf: _moved(shelf / "fiction" / "hobbit.epub"), id="moved"),
+        pytest.param(lambda shelf: _copied(shelf / "fiction" / "hobbit.epub"), id="copied"),
+    ],
+)
+def test_the_whole_import_reports_what_a_full_import_would(library, shelf, tmp_path, change):
+    import_paths([shelf], library)
     change(shelf)
+    before = tmp_path / "before.sqlite3"
+    database.execute_sql(f"VACUUM INTO '{before}'")
+    events = []
+    summary = import_sources([shelf], library, progress=events.append)
+    after = _outcomes(events)
+    assert [e.done for e in events] == list(range(1, summary.total + 1))
+    assert {e.total for e in events} == {summary.total}
+    close_database()
+    before.replace(library.db_file)
+    open_database(library.db_file)
+    full_events = []
+    full = import_paths([shelf], library, progress=full_events.append)
+    assert comparable(summary) | {"book_ids": []} == comparable(full) | {"book_ids": []}
+    assert after == _outcomes(full_events)
+
+
+def _outcomes(events) -> dict:
+    return {str(e.path): (e.outcome, e.book_id, e.reason) for e in events}
+
+
+def _missing(path):
+    BookFile.update(missing=True).where(BookFile.path == str(path)).execute()
+    return path
+
+
+def _moved(path):
+    moved = path.with_name("moved.epub")
+    path.rename(moved)
+    return moved
+
+
+def _copied(path):
+    copy = path.with_name("copy.epub")
+    shutil.copy2(path, copy)
+    return copy
+
+
+def test_an_older_schema_leaves_every_file_to_the_full_import(library, shelf):
+    import_paths([shelf], library)
+    database.execute_sql("UPDATE schema_version SET version = 2")
     assert import_unchanged([shelf], library) is None
 
 
