@@ -319,9 +319,10 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
             finished = None if stamped else read.finished
     moved = tracking.moved_share(read.id, remote.edition_id)
     pages, ahead = _pages(want, read, snapshot, kind, against.options, notes)
-    if kind == OPEN_READ and moved is not None and want.pages is not None:
-        # Another edition than the one Hardcover's page was measured in: compare how far in.
-        pages, ahead = _moved_pages(want.pages, moved, local.edition_pages, against, notes)
+    if kind == OPEN_READ and moved is not None:
+        # Another edition than the one Hardcover's page was measured in: compare how far in
+        # (with no page of the library's, Hardcover's own distance in, in this edition).
+        pages, ahead = _moved_pages(want.pages, moved, local.edition_pages, against, pages)
     elif picked_edition:
         # The entry moved to the edition the user picked: Hardcover's page is one of the old
         # edition, no measure here (kept, it could pass the new edition's last page).
@@ -362,12 +363,14 @@ def _pages(
 
 
 def _moved_pages(
-    pages: int, share: float, edition_pages: int | None, against: _Against, notes: list[str]
+    pages: int | None, share: float, edition_pages: int | None, against: _Against, kept: int | None
 ) -> tuple[int | None, tuple[int, int] | None]:
     theirs = progress_pages(share, edition_pages)
+    if pages is None:
+        return (kept if theirs is None else theirs), None
     if theirs is None or pages >= theirs or against.options.allow_rewind:
         return pages, None
-    notes.append(f"Hardcover is ahead (p. {theirs} of this edition); p. {pages} not sent")
+    against.notes.append(f"Hardcover is ahead (p. {theirs} of this edition); p. {pages} not sent")
     return theirs, (pages, theirs)
 
 

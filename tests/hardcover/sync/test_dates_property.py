@@ -303,6 +303,12 @@ _READ_ALL = {"status": "read", "progress": 1.0, "started": None, "finished": Non
     on_hardcover={"status": 1, "edition": 2, "reads": [(None, None, 0.0), (None, None, 0.5)]},
     plan=[("edit", 0, {**_READ_ALL, "status": "want_to_read", "progress": 0.0})],
 )
+@example(  # pulled home as Currently Reading, moved to the copy's shorter edition, then read
+    linked=[{"status": "unread", "progress": 0.0, "started": None, "finished": None}],
+    history=None,
+    on_hardcover={"status": 2, "edition": 1, "reads": [(None, None, 1.0)]},
+    plan=[("edit", 0, _READ_ALL)],
+)
 @given(
     linked=st.lists(reading_states(), min_size=1, max_size=3),
     history=histories,
