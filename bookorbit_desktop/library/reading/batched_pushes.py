@@ -19,9 +19,9 @@ from bookorbit_desktop.library.reading.finish_evidence import settle_sync_finish
 from bookorbit_desktop.library.reading.pushes import (
     Push,
     PushResult,
+    adopts_earlier,
     event_values,
     finish_threshold,
-    may_link,
     record_push,
     resolution_of,
 )
@@ -55,7 +55,7 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
         resolution = resolution_of(known.get(document, []))
         book_id = resolution.book_id
         earlier = (previous[document],) if document in previous else None
-        if document in slow or may_link(push, resolution, book_id, earlier):
+        if document in slow or adopts_earlier(book_id, earlier):
             _insert_events(waiting)
             writes.flush()
             result = record_push(push, timestamp=timestamp)
@@ -74,7 +74,7 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
         if run.row is not None:
             writes.add(book_id, run, exists=stored is not None)
             reading_rows[book_id] = run.row
-        results.append(PushResult(book_id, run.changes, False, run.changed))
+        results.append(PushResult(book_id, run.changes, reading_changed=run.changed))
     _insert_events(waiting)
     writes.flush()
     finished = [

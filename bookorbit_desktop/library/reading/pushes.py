@@ -6,10 +6,14 @@ of `reading.py`. A pull is the newest event of the document, whichever device wr
 
 Which book a document is: the DocumentAlias rows with that document, strongest kind first
 (a manual link, then the file's content hash, then a download's file name, then a metadata
-match). If the strongest kind names several books (two files whose sampled bytes collide,
-or one file imported twice) nothing is picked: guessing could mark the wrong book as read.
-The document stays "unlinked", is listed with its candidates, and the user links it; a manual
-link then outranks the collision.
+match made by earlier versions). If the strongest kind names several books (two files whose
+sampled bytes collide, or one file imported twice) nothing is picked: guessing could mark the
+wrong book as read. The document stays "unlinked", is listed with its candidates, and the user
+links it; a manual link then outranks the collision.
+
+The metadata KOReader may send beside a push (file name, title, authors) never links a
+document by itself: it names no size and no content, so it only proposes a book for the
+user's Link dialog (`link_proposal`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.reading import rows as rows
 from bookorbit_desktop.library.reading import rules as reading
 from bookorbit_desktop.library.reading.device_positions import NOT_RESET_SQL
-from bookorbit_desktop.library.reading.document_match import match_book_by_metadata
 from bookorbit_desktop.library.reading.event_run import run_events
 from bookorbit_desktop.library.reading.finish_evidence import settle_sync_finishes
 from bookorbit_desktop.library.reading.rows import Position
@@ -78,7 +81,6 @@ class Resolution:
 class PushResult:
     book_id: int | None
     changes: tuple[reading.Change, ...] = ()
-    linked_automatically: bool = False
     reading_changed: bool = False  # status, progress or dates of `book_id` moved
 
 
@@ -136,15 +138,10 @@ def resolution_of(aliases: list[tuple[int, str]]) -> Resolution:
     return Resolution(candidates=tuple(sorted(books)))
 
 
-def may_link(
-    push: Push, resolution: Resolution, book_id: int | None, previous: tuple[int | None] | None
-) -> bool:
-    """Whether recording `push` may link its document to a book: no alias names a book and
-    the push's metadata may match one, or `book_id` (its book) has the document's earlier
-    pushes to adopt (`previous`: the book of the newest one, None if never pushed). The
-    batched recording (`batched_pushes`) sends such pushes through `record_push`."""
-    if resolution.book_id is None and not resolution.candidates and push.metadata is not None:
-        return True
+def adopts_earlier(book_id: int | None, previous: tuple[int | None] | None) -> bool:
+    """Whether a push of a document linked to `book_id` brings that book the document's
+    earlier, unlinked pushes (`previous`: the book of the newest one, None if never pushed).
+    The batched recording (`batched_pushes`) sends such pushes through `record_push`."""
     return book_id is not None and previous is not None and previous[0] is None
 
 
@@ -154,18 +151,11 @@ def record_push(push: Push, *, timestamp: int) -> PushResult:
         threshold = finish_threshold()
         resolution = resolve_document(push.document)
         book_id = resolution.book_id
-        automatic = False
         previous = rows.newest_event_book(push.document)
-        if may_link(push, resolution, book_id, previous) and book_id is None:
-            assert push.metadata is not None
-            book_id = match_book_by_metadata(push.metadata.title, push.metadata.authors)
-            if book_id is not None:
-                _add_alias(push.document, book_id, ALIAS_METADATA, float(timestamp))
-                automatic = True
         if book_id is None:
             _insert_event(push, None, timestamp)
             return PushResult(book_id=None)
-        if automatic or may_link(push, resolution, book_id, previous):
+        if adopts_earlier(book_id, previous):
             # Pushed before the book was in the library (or linked): adopt that history.
             _insert_event(push, None, timestamp)
             _, changes, changed = _attach_history(push.document, book_id, threshold)
@@ -174,11 +164,7 @@ def record_push(push: Push, *, timestamp: int) -> PushResult:
             changes, changed = apply_events(
                 book_id, [(push.percentage, push.progress, timestamp)], threshold
             )
-    if automatic:
-        log.info(
-            "Linked KOReader document %s to book %d by its title and author", push.document, book_id
-        )
-    return PushResult(book_id, changes, automatic, changed)
+    return PushResult(book_id, changes, reading_changed=changed)
 
 
 def latest_position(document: str) -> Position | None:

@@ -9,6 +9,7 @@ import pytest
 
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.reading import pushes as progress
+from bookorbit_desktop.library.reading.link_proposal import BY_TITLE, Proposal, propose_book
 from bookorbit_desktop.library.reading.pushes import DocumentMetadata, Push
 from bookorbit_desktop.library.reading.rules import Change
 from bookorbit_desktop.library.store.models import (
@@ -199,16 +200,16 @@ def test_older_history_linked_later_does_not_move_progress_back(library):
     assert (row.progress, row.started) == (0.3, "2026-05-01")
 
 
-def test_metadata_links_the_single_matching_book_and_logs_it(library, caplog):
-    caplog.set_level("INFO")
+def test_metadata_naming_one_book_proposes_it_and_never_links_it(library):
     book = add_book("Leaves of Grass", ["Walt Whitman"])
     add_book("Leaves of Grass", ["Someone Else"])
     meta = DocumentMetadata(title="Leaves of Grass", authors="Walt Whitman", filename="l.epub")
-    result = push("sideloaded", 0.3, at(MAY1), metadata=meta)
-    assert (result.book_id, result.linked_automatically) == (book.id, True)
-    assert DocumentAlias.get(DocumentAlias.document == "sideloaded").kind == ALIAS_METADATA
-    assert "Linked KOReader document sideloaded to book" in caplog.text
-    assert push("sideloaded", 0.4, at(MAY3)).linked_automatically is False
+    assert push("sideloaded", 0.3, at(MAY1), metadata=meta).book_id is None
+    assert not DocumentAlias.select().where(DocumentAlias.document == "sideloaded").exists()
+    assert state_of(book).status == "unread"  # no size or content named it: not read here
+    assert propose_book("sideloaded") == Proposal(book.id, BY_TITLE)
+    progress.link_document("sideloaded", book.id, now=float(at(MAY3)))  # the user's word
+    assert state_of(book).progress == 0.3
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from bookorbit_desktop.guards.throttle import ADDRESS_BURST, BLOCK_SECONDS
+from bookorbit_desktop.library.reading.link_proposal import BY_TITLE, Proposal, propose_book
 from bookorbit_desktop.library.store.models import ReadingState, database
 from bookorbit_desktop.server import READING_LINES_PER_MINUTE
 from bookorbit_desktop.server.accounts import set_account
@@ -229,13 +230,14 @@ async def test_the_hook_runs_after_the_answer_and_its_failure_changes_nothing(ko
     assert (await kosync.request("GET", "/kosync/healthcheck")).status == 200
 
 
-async def test_metadata_naming_exactly_one_book_links_it(kosync):
+async def test_metadata_naming_exactly_one_book_only_proposes_it(kosync):
     book = add_book("Leaves of Grass", ["Walt Whitman"])
     add_book("Leaves of Grass", ["Someone Else"])
     meta = {"title": "Leaves of Grass", "authors": "Whitman, Walt", "filename": "x.epub"}
     assert (await kosync.push("sideloaded", 0.3, metadata=meta)).status == 200
-    assert ReadingState.get_by_id(book.id).status == "reading"
-    assert kosync.hook_calls == [book.id]
+    assert ReadingState.get_by_id(book.id).status == "unread"  # linked only by the user
+    assert kosync.hook_calls == []
+    assert propose_book("sideloaded") == Proposal(book.id, BY_TITLE)
 
 
 async def test_unknown_documents_are_stored_answered_and_listed(kosync):
