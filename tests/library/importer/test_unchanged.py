@@ -60,15 +60,18 @@ def _grow(path):
     return path
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        pytest.param(lambda shelf: _touch(shelf / "papers" / "systems.pdf"), id="touched"),
-        pytest.param(lambda shelf: _grow(shelf / "russian" / "war.fb2"), id="grown"),
-        pytest.param(lambda shelf: make_epub(shelf / "new.epub", "New"), id="new-file"),
-        pytest.param(lambda shelf: _missing(shelf / "fiction" / "hobbit.epub"), id="missing"),
-    ],
-)
+# Each makes one file something for the full import to do, and returns it.
+CHANGES = [
+    pytest.param(lambda shelf: _touch(shelf / "papers" / "systems.pdf"), id="touched"),
+    pytest.param(lambda shelf: _grow(shelf / "russian" / "war.fb2"), id="grown"),
+    pytest.param(lambda shelf: make_epub(shelf / "new.epub", "New"), id="new-file"),
+    pytest.param(lambda shelf: _missing(shelf / "fiction" / "hobbit.epub"), id="missing"),
+    pytest.param(lambda shelf: _moved(shelf / "fiction" / "hobbit.epub"), id="moved"),
+    pytest.param(lambda shelf: _copied(shelf / "fiction" / "hobbit.epub"), id="copied"),
+]
+
+
+@pytest.mark.parametrize("change", CHANGES)
 def test_a_file_to_do_goes_to_the_full_import_and_only_it(library, shelf, change):
     import_paths([shelf], library)
     quick = import_unchanged([shelf], library)
@@ -79,17 +82,7 @@ def test_a_file_to_do_goes_to_the_full_import_and_only_it(library, shelf, change
     assert quick.summary.unchanged == len(quick.files) == quick.summary.total - 1
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        pytest.param(lambda shelf: _touch(shelf / "papers" / "systems.pdf"), id="touched"),
-        pytest.param(lambda shelf: _grow(shelf / "russian" / "war.fb2"), id="grown"),
-        pytest.param(lambda shelf: make_epub(shelf / "new.epub", "New"), id="new-file"),
-        pytest.param(lambda shelf: _missing(shelf / "fiction" / "hobbit.epub"), id="missing"),
-        pytest.param(lambda shelf: _moved(shelf / "fiction" / "hobbit.epub"), id="moved"),
-        pytest.param(lambda shelf: _copied(shelf / "fiction" / "hobbit.epub"), id="copied"),
-    ],
-)
+@pytest.mark.parametrize("change", CHANGES)
 def test_the_whole_import_reports_what_a_full_import_would(library, shelf, tmp_path, change):
     import_paths([shelf], library)
     change(shelf)
