@@ -25,6 +25,10 @@ from bookorbit_desktop.services.metadata_books import save_answers
 
 BOOKS_AT_ONCE = 8  # books in flight per source; each source still paces its own requests
 REPORTS_AT_ONCE = 50  # answers reported in one turn of the loop (a fixed answer for many books)
+# Fixed answers stored in one worker job (a transaction). The worker holds the interpreter lock
+# while it builds the queries (about 0.5 ms an answer), and the window's thread waits for that
+# lock each time it calls into Qt: a job for thousands of books stalled the window throughout.
+SAVED_AT_ONCE = 8
 Plan = Mapping[str, Sequence[Lookup]]  # source name -> the books it is asked about
 
 
@@ -93,7 +97,8 @@ class FetchRun:
         sources for all their books at once."""
         answers = [(b.book_id, fixed[n]) for n in self.order if n in fixed for b in self.plan[n]]
         if answers and not self.cancelled():
-            await self._store(answers)
+            for start in range(0, len(answers), SAVED_AT_ONCE):
+                await self._store(answers[start : start + SAVED_AT_ONCE])
         workers = []
         for source in sources:
             books = self.plan.get(source.name, ())
