@@ -79,7 +79,6 @@ from bookorbit_desktop.services.metadata_books import (
     guarded_search,
     local_values,
     lookups,
-    mark_planned,
     stored_answers,
 )
 
@@ -257,7 +256,7 @@ class MetadataService:
         cancel: asyncio.Event | None,
     ) -> FetchReport:
         queued = {name: [b.book_id for b in books] for name, books in plan.items()}
-        await off_loop(mark_planned, queued, self._clock())
+        await off_loop(fetched_metadata.mark_pending, queued, self._clock())
         run = FetchRun(plan, clock=self._clock, progress=progress, answered=answered, cancel=cancel)
         async with self._open_sources(list(plan)) as (asked, fixed):
             return await run.run(asked, fixed)

@@ -6,7 +6,7 @@ rules allow.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
@@ -16,7 +16,6 @@ from bookorbit_desktop.hardcover.matching.penalties import Evidence
 from bookorbit_desktop.hardcover.matching.scoring import LINKED, decide
 from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.library.store.fetched_metadata import (
-    PENDING,
     MetadataCandidate,
     save_answer,
     states,
@@ -74,32 +73,6 @@ def save_answers(answers: Sequence[tuple[int, SourceResult]], now: float) -> Non
         for book_id, result in answers:
             candidates = [c.to_json() for c in result.candidates]
             save_answer(book_id, result.source, result.status, result.message, candidates, now)
-
-
-# `fetched_metadata.mark_pending`'s upsert, one statement for all the rows: SQLite's own loop
-# (`executemany`) instead of a query built in Python per (book, source), which for a few hundred
-# books held the interpreter lock in the worker thread for tens of milliseconds (the window's
-# thread waits for that lock each time it calls into Qt).
-_PLANNED = (
-    "INSERT INTO metadata_fetch (book_id, source, status, message, fetched_at) "
-    "VALUES (?, ?, ?, '', ?) "
-    "ON CONFLICT (book_id, source) DO UPDATE SET status = excluded.status, message = ''"
-)
-
-
-def mark_planned(plan: Mapping[str, Sequence[int]], now: float) -> None:
-    """Queue each source's books (source name -> book ids) as pending, in one transaction:
-    what `mark_pending` does for each source (existing books only; old candidates stay)."""
-    wanted = list(dict.fromkeys(b for book_ids in plan.values() for b in book_ids))
-    with database.atomic():
-        found = {b.id for b in Book.select(Book.id).where(Book.id.in_(wanted))}
-        rows = [
-            (book_id, source, PENDING, now)
-            for source, book_ids in plan.items()
-            for book_id in dict.fromkeys(book_ids)
-            if book_id in found
-        ]
-        database.cursor().executemany(_PLANNED, rows)
 
 
 def stored_answers(book_ids: Sequence[int]) -> list[tuple[int, SourceResult]]:

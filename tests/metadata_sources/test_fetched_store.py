@@ -17,7 +17,7 @@ def test_the_tables_come_with_the_schema(library):
 
 def test_answers_failures_and_retry_candidates(library):
     book = add_book("Dune").id
-    store.mark_pending([book, 999], ["openlibrary", "google"], 1.0)  # 999: no such book
+    store.mark_pending({"openlibrary": [book, 999], "google": [book, 999]}, 1.0)  # 999: none
     assert store.failed_books() == {book: ["google", "openlibrary"]}  # pending counts
     store.save_answer(book, "openlibrary", "ok", "1 found", [{"title": "Dune"}], 2.0)
     store.save_answer(book, "google", "ok", "1 found", [{"title": "Dune (G)"}], 2.0)

@@ -1,14 +1,14 @@
 """A fetch's library work runs in short worker jobs, so a worker never holds the interpreter
 lock (which the window's thread waits for around its calls into Qt) for long: the lookups go a
 few books a job and the fixed answers a few a transaction, and queueing is one statement. Each
-gives what the one long job gave."""
+gives what one long job would."""
 
 from __future__ import annotations
 
 from bookorbit_desktop.library.store import fetched_metadata as store
 from bookorbit_desktop.metadata_sources.records import REFUSED, Lookup, SourceResult
 from bookorbit_desktop.services import fetch_run, metadata
-from bookorbit_desktop.services.metadata_books import lookups, mark_planned
+from bookorbit_desktop.services.metadata_books import lookups
 from tests.factories import add_book
 
 
@@ -16,27 +16,19 @@ def _states() -> list[tuple[int, str, str, str, float]]:
     return [(s.book_id, s.source, s.status, s.message, s.fetched_at) for s in store.states()]
 
 
-def test_queueing_is_what_mark_pending_gives_each_source(library):
+def test_queueing_marks_each_source_book_pending_and_keeps_earlier_answers(library):
     dune, emma, other = (add_book(t).id for t in ("Dune", "Emma", "Other"))
     store.save_answer(dune, "google", "ok", "1 found", [{"title": "Dune"}], 1.0)
     store.save_answer(emma, "google", "timed out", "no answer", [], 1.0)
     plan = {"google": [dune, emma, 999, dune], "openlibrary": [emma, other]}  # 999: no book
-    mark_planned(plan, 5.0)
-    planned = _states()
-    candidates = store.candidates_of(dune)
-    store.MetadataFetch.delete().execute()
-    store.save_answer(dune, "google", "ok", "1 found", [{"title": "Dune"}], 1.0)
-    store.save_answer(emma, "google", "timed out", "no answer", [], 1.0)
-    for source, book_ids in plan.items():
-        store.mark_pending(book_ids, [source], 5.0)
-    assert planned == _states()
-    assert planned == [
+    store.mark_pending(plan, 5.0)
+    assert _states() == [
         (dune, "google", "pending", "", 1.0),  # queued again: its time is the answer's
         (emma, "google", "pending", "", 1.0),
         (emma, "openlibrary", "pending", "", 5.0),
         (other, "openlibrary", "pending", "", 5.0),
     ]
-    assert candidates == store.candidates_of(dune) == [("google", {"title": "Dune"})]
+    assert store.candidates_of(dune) == [("google", {"title": "Dune"})]
 
 
 async def test_lookups_go_a_few_books_a_job_in_the_order_given(library, monkeypatch):

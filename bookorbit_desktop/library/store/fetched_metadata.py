@@ -7,7 +7,7 @@ migration `metadata_schema`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,19 +53,26 @@ class FetchState:
     fetched_at: float
 
 
-def mark_pending(book_ids: Iterable[int], sources: Sequence[str], now: float) -> None:
-    """Queue a fetch of `sources` for the books (existing books only); their old candidates
-    stay until the new answer replaces them."""
-    ids = [b.id for b in Book.select(Book.id).where(Book.id.in_(list(book_ids)))]
+# Queued again, a (book, source) keeps its time and candidates until its answer replaces them.
+_PENDING_UPSERT = (
+    "INSERT INTO metadata_fetch (book_id, source, status, message, fetched_at)"
+    " SELECT b.id, ?, ?, '', ? FROM book b WHERE b.id = ?"
+    " ON CONFLICT (book_id, source) DO UPDATE SET status = excluded.status, message = ''"
+)
+
+
+def mark_pending(plan: Mapping[str, Iterable[int]], now: float) -> None:
+    """Queue each source's books (source name -> book ids; books no longer in the library
+    left out) in one transaction. One statement run by SQLite's own loop: a query built in
+    Python per (book, source) held the interpreter lock in the worker thread for tens of
+    milliseconds with a few hundred books, and the window's thread waits for that lock."""
+    rows = [
+        (source, PENDING, now, book_id)
+        for source, book_ids in plan.items()
+        for book_id in dict.fromkeys(book_ids)
+    ]
     with database.atomic():
-        for book_id in ids:
-            for source in sources:
-                MetadataFetch.insert(
-                    book=book_id, source=source, status=PENDING, message="", fetched_at=now
-                ).on_conflict(
-                    conflict_target=[MetadataFetch.book, MetadataFetch.source],
-                    update={MetadataFetch.status: PENDING, MetadataFetch.message: ""},
-                ).execute()
+        database.cursor().executemany(_PENDING_UPSERT, rows)
 
 
 def save_answer(
