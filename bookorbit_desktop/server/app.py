@@ -17,7 +17,6 @@ cancelled at once (so nothing an abandoned request holds stays in memory).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 
@@ -344,11 +343,13 @@ class LanServer(Listener):
                 self._on_closed(self.host)
 
     async def stop(self) -> None:
-        for task in (self._watch, self._trimmer):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        tasks = [task for task in (self._watch, self._trimmer) if task is not None]
+        for task in tasks:
+            task.cancel()
+        # Housekeeping loops: one that ended in an error is logged, and the server still stops.
+        for ended in await asyncio.gather(*tasks, return_exceptions=True):
+            if isinstance(ended, Exception):
+                log.warning("A server task had ended with an error: %r", ended)
         self._watch = self._trimmer = None
         runner, self._runner = self._runner, None
         self._site = self._https_site = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import aiohttp
@@ -28,6 +29,26 @@ async def test_start_serves_and_stop_frees_the_port(library):
     assert not server.running
     again = LanServer(ServerContext(library, opds_enabled=False), "127.0.0.1", port)
     await again.start()  # the port really was released
+    await again.stop()
+
+
+async def test_a_housekeeping_task_that_failed_does_not_stop_the_stop(library, caplog):
+    server = LanServer(ServerContext(library, opds_enabled=False), "127.0.0.1", 0)
+    await server.start()
+
+    async def failed() -> None:
+        raise RuntimeError("no running event loop")  # as a task stepped while the loop stops
+
+    if server._trimmer is not None:  # only on an allocator it can trim
+        server._trimmer.cancel()
+    server._trimmer = asyncio.create_task(failed())
+    await asyncio.sleep(0)
+    port = server.port
+    await server.stop()
+    assert not server.running
+    assert "had ended with an error: RuntimeError" in caplog.text
+    again = LanServer(ServerContext(library, opds_enabled=False), "127.0.0.1", port)
+    await again.start()  # the port was released all the same
     await again.stop()
 
 
