@@ -23,6 +23,7 @@ from collections.abc import Callable
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from bookorbit_desktop.background import stop_tasks
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.guards.connections import (
     IDLE_SECONDS,
@@ -343,13 +344,7 @@ class LanServer(Listener):
                 self._on_closed(self.host)
 
     async def stop(self) -> None:
-        tasks = [task for task in (self._watch, self._trimmer) if task is not None]
-        for task in tasks:
-            task.cancel()
-        # Housekeeping loops: one that ended in an error is logged, and the server still stops.
-        for ended in await asyncio.gather(*tasks, return_exceptions=True):
-            if isinstance(ended, Exception):
-                log.warning("A server task had ended with an error: %r", ended)
+        await stop_tasks(self._watch, self._trimmer)
         self._watch = self._trimmer = None
         runner, self._runner = self._runner, None
         self._site = self._https_site = None

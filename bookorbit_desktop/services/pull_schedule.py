@@ -10,11 +10,11 @@ under 200 a day. Runs on the app's event loop; the library work goes to worker t
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from bookorbit_desktop.background import stop_tasks
 from bookorbit_desktop.hardcover.api.errors import HardcoverError
 from bookorbit_desktop.hardcover.pull.run import PullResult, pull
 from bookorbit_desktop.hardcover.sync import lease
@@ -53,10 +53,7 @@ class PullSchedule:
 
     async def stop(self) -> None:
         task, self.task = self.task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_tasks(task)
 
     async def _run(self) -> None:
         await self._sleep(self.first_delay)

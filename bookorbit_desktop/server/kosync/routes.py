@@ -13,12 +13,12 @@ reference server's retryable 502 {"code": 2000}, so KOReader keeps it and tries 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bookorbit_desktop.background import stop_tasks
 from bookorbit_desktop.guards.connections import BODY_SECONDS, MAX_BODY_BYTES
 from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.guards.throttle import Admission, LoginThrottle, registration_throttle
@@ -275,11 +275,7 @@ async def _follow_resets(app: web.Application, seen: int) -> None:
 
 
 async def _stop_following(app: web.Application) -> None:
-    task = app.get(RESETS)
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    await stop_tasks(app.get(RESETS))
 
 
 async def _adopt_on_startup(app: web.Application) -> None:
