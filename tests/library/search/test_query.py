@@ -22,6 +22,7 @@ from bookorbit_desktop.library.search.query import found_query
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Author, Book, BookFile, database
 from tests.factories import add_book
+from tests.library.previous_schema import previous_schema_library
 
 
 def indexed_books(terms) -> set[int]:
@@ -219,28 +220,8 @@ def test_terms_are_literal_text_not_query_syntax(library):
 
 
 def test_a_library_of_the_previous_schema_gets_its_index_once(tmp_path):
-    from peewee import SqliteDatabase
-
-    from bookorbit_desktop.library.store.migrations import MIGRATIONS
-
     path = tmp_path / "library.sqlite3"
-    old = SqliteDatabase(str(path))
-    old.connect()
-    for migration in MIGRATIONS[:-1]:
-        migration(old)
-    old.execute_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    old.execute_sql(f"INSERT INTO schema_version (version) VALUES ({len(MIGRATIONS) - 1})")
-    old.execute_sql("INSERT INTO author (id, name, sort_name) VALUES (1, 'Émile Zola', 'Zola')")
-    for book, title, series in ((1, "Germinal", "Les Rougon-Macquart"), (2, "Nana", None)):
-        old.execute_sql(
-            "INSERT INTO book (id, title, sort_title, series, identifiers, added_at, updated_at)"
-            " VALUES (?, ?, ?, ?, '{}', 0, 0)",
-            (book, title, title.lower(), series),
-        )
-        old.execute_sql(
-            "INSERT INTO book_author (book_id, author_id, position, role) VALUES (?, 1, 0, 'aut')",
-            (book,),
-        )
+    old = previous_schema_library(path)
     old.close()
     open_database(path)
     try:

@@ -16,6 +16,7 @@ from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.library.store.models import Author, Book, BookFile, database
 from tests.factories import add_book
+from tests.library.previous_schema import previous_schema_library
 
 _LETTERS = "aAbéÉoøŒß ,"
 _TEXT = st.text(_LETTERS, min_size=1, max_size=6).filter(str.strip)
@@ -151,29 +152,10 @@ def test_a_rolled_back_edit_leaves_the_keys_as_they_were(library):
 
 
 def test_a_library_of_the_previous_schema_gets_its_keys_once(tmp_path):
-    from peewee import SqliteDatabase
-
     from bookorbit_desktop.library.store.db import close_database, open_database
-    from bookorbit_desktop.library.store.migrations import MIGRATIONS
 
     path = tmp_path / "library.sqlite3"
-    old = SqliteDatabase(str(path))
-    old.connect()
-    for migration in MIGRATIONS[:-1]:
-        migration(old)
-    old.execute_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    old.execute_sql(f"INSERT INTO schema_version (version) VALUES ({len(MIGRATIONS) - 1})")
-    old.execute_sql("INSERT INTO author (id, name, sort_name) VALUES (1, 'Émile Zola', 'Zola')")
-    for book, title, series in ((1, "Germinal", "Les Rougon-Macquart"), (2, "Nana", None)):
-        old.execute_sql(
-            "INSERT INTO book (id, title, sort_title, series, identifiers, added_at, updated_at)"
-            " VALUES (?, ?, ?, ?, '{}', 0, 0)",
-            (book, title, title.lower(), series),
-        )
-        old.execute_sql(
-            "INSERT INTO book_author (book_id, author_id, position, role) VALUES (?, 1, 0, 'aut')",
-            (book,),
-        )
+    old = previous_schema_library(path)
     old.execute_sql(
         "INSERT INTO book_file (book_id, path, format, size, mtime, partial_md5, missing,"
         " added_at) VALUES (1, '/g.epub', 'epub', 1, 0, '0', 0, 0)"
