@@ -135,6 +135,17 @@ def entry_ids(root: etree._Element) -> list[str]:
     return [entry.findtext(f"{A}id") for entry in root.findall(f"{A}entry")]
 
 
+def assert_walked_once(before: list[str], seen: list[str], after: list[str]) -> None:
+    """A walk of pages while entries came and went (`before` and `after` listed whole): each
+    entry shown at most once, every entry there all along shown, in the list's order."""
+    assert len(seen) == len(set(seen)), f"an entry shown twice: {seen}"
+    stayed = set(before) & set(after)
+    assert stayed <= set(seen), f"entries missed: {stayed - set(seen)}"
+    assert [entry for entry in after if entry in seen and entry in stayed] == [
+        entry for entry in seen if entry in stayed
+    ]
+
+
 async def walk_pages(catalog: Catalog, href: str) -> list[etree._Element]:
     """Every page of a feed, following `next` links as KOReader does."""
     pages = []

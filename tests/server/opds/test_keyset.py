@@ -13,6 +13,7 @@ from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book
 from tests.server.opds.support import (
     Catalog,
+    assert_walked_once,
     catalog_fixture,  # noqa: F401  (the `catalog` fixture)
     entry_ids,
     link_href,
@@ -116,13 +117,7 @@ async def test_changes_between_pages_never_repeat_or_skip_an_entry(
         requests += 1
         assert requests < 100, "paging does not end"
     after = await _every_entry(catalog, href)
-    assert len(seen) == len(set(seen)), f"an entry shown twice: {seen}"
-    stayed = set(before) & set(after)
-    assert stayed <= set(seen), f"entries missed: {stayed - set(seen)}"
-    # What was shown came in the list's order.
-    assert [entry for entry in after if entry in seen and entry in stayed] == [
-        entry for entry in seen if entry in stayed
-    ]
+    assert_walked_once(before, seen, after)
 
 
 @pytest.mark.parametrize("href", FEEDS)

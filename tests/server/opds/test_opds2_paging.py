@@ -16,6 +16,7 @@ from tests.server.opds.json_support import (
 )
 from tests.server.opds.support import (
     Catalog,
+    assert_walked_once,
     catalog_fixture,  # noqa: F401  (the `catalog` fixture)
 )
 from tests.server.opds.test_keyset import INTERLEAVINGS, PAGE_SIZE, fill_shelves
@@ -70,12 +71,7 @@ async def test_changes_between_pages_never_repeat_or_skip_an_entry(
         requests += 1
         assert requests < 100, "paging does not end"
     after = await _every_entry(catalog, href)
-    assert len(seen) == len(set(seen)), f"an entry shown twice: {seen}"
-    stayed = set(before) & set(after)
-    assert stayed <= set(seen), f"entries missed: {stayed - set(seen)}"
-    assert [entry for entry in after if entry in seen and entry in stayed] == [
-        entry for entry in seen if entry in stayed
-    ]
+    assert_walked_once(before, seen, after)
 
 
 async def test_an_old_page_number_address_works_and_links_on_by_key(catalog, shelves):

@@ -18,6 +18,7 @@ from tests.server.opds import json_support
 from tests.server.opds.support import (
     A,
     Catalog,
+    assert_walked_once,
     catalog_fixture,  # noqa: F401  (the `catalog` fixture)
     entry_ids,
     jing_validate,
@@ -93,12 +94,7 @@ async def test_changes_between_walked_pages_never_repeat_or_skip_a_book(
         seen += shown
         assert len(seen) < 100, "paging does not end"
     after = [entry for page in await _pages(catalog, href, fetch) for entry in page]
-    assert len(seen) == len(set(seen)), f"a book shown twice: {seen}"
-    stayed = set(before) & set(after)
-    assert stayed <= set(seen), f"books missed: {stayed - set(seen)}"
-    assert [entry for entry in after if entry in seen and entry in stayed] == [
-        entry for entry in seen if entry in stayed
-    ]
+    assert_walked_once(before, seen, after)
 
 
 async def test_previous_last_and_page_number_links_of_a_walked_search(catalog, shelves):
