@@ -323,31 +323,30 @@ class SyncEngine:
                 unfinished.mark_stamping(
                     walk.candidate, walk.tracking.step_json(), now=self._clock()
                 )
+            before = walk.remote
             try:
                 walk.remote = await hardcover.send(
                     self.client, action, user_id=self.user.id, hc_book_id=local.hc_book_id
                 )
             except (NetworkError, UnavailableError) as error:
                 # The write may have happened: look before deciding anything else.
-                log.info(
-                    "No answer to %s for book %s (%s); reading back",
-                    action.kind,
-                    local.book_id,
-                    error.message,
-                )
-                before = walk.remote
+                why = (action.kind, local.book_id, error.message)
+                log.info("No answer to %s for book %s (%s); reading back", *why)
                 walk.remote = await hardcover.fetch_entry(
                     self.client, self.user.id, local.hc_book_id
                 )
                 if walk.remote == before:
                     raise  # it did not happen: try this book again later
-                if walk.inserting and walk.remote is not None:
-                    walk.tracking = replace(walk.tracking, user_book_id=walk.remote.user_book_id)
+                if walk.remote is not None:
+                    walk.tracking = after_action(walk.tracking, action, walk.remote, before)
                 walk.sent.append(action)
                 continue
             if walk.remote is None:
                 raise SyncStuckError("Hardcover answered the change without the entry it changed.")
-            walk.tracking = after_action(walk.tracking, action, walk.remote)
+            walk.tracking = after_action(walk.tracking, action, walk.remote, before)
+            if walk.tracking.stamp is not None and action.changes_reads:  # kept until undone
+                now = self._clock()
+                unfinished.mark_stamping(walk.candidate, walk.tracking.step_json(), now=now)
             walk.sent.append(action)
         raise SyncStuckError(
             "Hardcover did not keep the change BookOrbit sent; it will not be sent again "

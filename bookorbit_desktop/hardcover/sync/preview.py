@@ -135,15 +135,29 @@ def _next_read_id(remote: Remote) -> int:
     return max((r.id for r in remote.reads), default=_NEW_ID) + 1
 
 
-def after_action(tracking: Tracking, action: Action, answer: Remote) -> Tracking:
-    """Tracking once Hardcover answered `action` with `answer`."""
+def after_action(
+    tracking: Tracking, action: Action, answer: Remote, before: Remote | None
+) -> Tracking:
+    """Tracking once Hardcover answered `action` with `answer` (`before`: the entry as it
+    stood when the action went out)."""
     if action.kind == INSERT_ENTRY:
         return replace(tracking, user_book_id=answer.user_book_id)
     if action.kind == INSERT_READ:
         newest = max(answer.reads, key=lambda r: r.id)
         return replace(tracking, read_id=newest.id, read_owned=True)
     if action.kind == UPDATE_READ:
-        return tracking.measured(action.target)
+        done = tracking.measured(action.target)
+        return (
+            done
+            if tracking.stamp is None or tracking.stamp[0] != action.target
+            else replace(done, stamp=None)
+        )
+    if action.fields.get("status_id") == READ and before is not None:
+        # The finish Hardcover stamped on a read that had none when our Read went out.
+        for read in answer.reads:
+            earlier = before.read(read.id)
+            if read.finished and earlier is not None and earlier.finished is None:
+                return replace(tracking, stamp=(read.id, read.finished))
     return tracking
 
 
@@ -169,8 +183,9 @@ def preview(
         if step.action is None:
             break
         actions.append(step.action)
+        before = remote
         remote = expected_answer(
             remote, step.action, today=today, edition_pages=local.edition_pages
         )
-        tracking = after_action(tracking, step.action, remote)
+        tracking = after_action(tracking, step.action, remote, before)
     return Preview(tuple(actions), tuple(notes), ahead, remote, tracking)

@@ -275,7 +275,7 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
         action = Action(INSERT_READ, remote.user_book_id, fields, tuple(changes))
         return Step(action, tracking, tuple(notes))
     if not tracking.read_owned:
-        undone = stamp_undone(want, read, snapshot, tracking)
+        undone = stamp_undone(want, read, tracking)
         if undone is not None:
             return Step(undone, tracking, tuple(notes))
         if (want.started, want.finished) != (read.started, read.finished):
@@ -319,10 +319,13 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
             finished = None if stamped else read.finished
     moved = tracking.moved_share(read.id, remote.edition_id)
     pages, ahead = _pages(want, read, snapshot, kind, against.options, notes)
-    if kind == OPEN_READ and moved is not None:
-        # Another edition than the one Hardcover's page was measured in: compare how far in
-        # (with no page of the library's, Hardcover's own distance in, in this edition).
-        pages, ahead = _moved_pages(want.pages, moved, local.edition_pages, against, pages)
+    if kind == OPEN_READ and moved is not None and want.pages is not None:
+        # Another edition than the one Hardcover's page was measured in: compare how far in.
+        pages, ahead = _moved_pages(want.pages, moved, local.edition_pages, against)
+    elif kind == OPEN_READ and moved is not None and _past_the_end(read, local, remote):
+        # With no page of the library's, a page our edition change left past the edition's
+        # end: Hardcover's own distance in, in this edition (a page within it stays).
+        pages = progress_pages(moved, local.edition_pages) or pages
     elif picked_edition:
         # The entry moved to the edition the user picked: Hardcover's page is one of the old
         # edition, no measure here (kept, it could pass the new edition's last page).
@@ -362,12 +365,15 @@ def _pages(
     return want.pages, None
 
 
+def _past_the_end(read: Read, local: Local, remote: Remote) -> bool:
+    length = local.edition_pages if local.edition_id == remote.edition_id else None
+    return length is not None and read.pages is not None and read.pages > length
+
+
 def _moved_pages(
-    pages: int | None, share: float, edition_pages: int | None, against: _Against, kept: int | None
+    pages: int, share: float, edition_pages: int | None, against: _Against
 ) -> tuple[int | None, tuple[int, int] | None]:
     theirs = progress_pages(share, edition_pages)
-    if pages is None:
-        return (kept if theirs is None else theirs), None
     if theirs is None or pages >= theirs or against.options.allow_rewind:
         return pages, None
     against.notes.append(f"Hardcover is ahead (p. {theirs} of this edition); p. {pages} not sent")

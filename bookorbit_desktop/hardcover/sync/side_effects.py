@@ -2,9 +2,10 @@
 §2.8), put back where the sync does not otherwise write them. Pure.
 
 - A Read status stamps today as the finish of the open read. On a read the sync adopted as the
-  user's own finished read (never rewritten otherwise) that was still undated when the push
-  began, the stamp is nobody's word: the read gets back the library's finish, none unless it
-  has one with its evidence.
+  user's own finished read (never rewritten otherwise) that was undated when our Read went
+  out, the stamp is nobody's word: while the read still holds exactly that date, it gets back
+  the library's finish, none unless it has one with its evidence. A date the user gave it on
+  hardcover.app since is theirs and stays.
 - A new edition takes the open reads along with their page numbers, which then measure another
   edition: each goes back to the same distance into the book.
 """
@@ -16,7 +17,6 @@ from bookorbit_desktop.hardcover.sync.model import (
     Local,
     Read,
     Remote,
-    Snapshot,
     Wanted,
     progress_pages,
     read_kind,
@@ -36,16 +36,11 @@ def read_fields(
     }
 
 
-def stamp_undone(
-    want: Wanted, read: Read, snapshot: Snapshot | None, tracking: Tracking
-) -> Action | None:
-    """The write that takes back today stamped by our own status write on an adopted read."""
-    if not (tracking.stamped_finish and read.finished) or tracking.read_owned:
+def stamp_undone(want: Wanted, read: Read, tracking: Tracking) -> Action | None:
+    """The write that takes back the finish our own Read made Hardcover stamp on an adopted
+    read, while that read still holds exactly the stamped date (`Tracking.stamp`)."""
+    if tracking.read_owned or tracking.stamp != (read.id, read.finished):
         return None
-    if snapshot is None or snapshot.read_id != read.id or "finished" not in snapshot.confirmed:
-        return None  # what the read held before the push is not known
-    if snapshot.confirmed["finished"] is not None or read.finished == want.finished:
-        return None  # it was dated before the push: the date is not ours
     finished = want.finished
     if finished is not None and read.started is not None and read.started > finished:
         finished = None  # never a read that ends before it starts

@@ -26,6 +26,9 @@ class Tracking:
     # answer to our writes, so their dates are Hardcover's guesses, not the user's.
     seen_reads: frozenset[int] | None = None
     stamped_finish: bool = False  # we set Read: Hardcover may have stamped today as the finish
+    # (read id, date): the finish Hardcover stamped, in answer to our Read, on a read that had
+    # none when it went out; put back unless that read holds another date since.
+    stamp: tuple[int, str] | None = None
     # The open reads before this push wrote anything: (read id, its edition, how far in). An
     # edition change moves a read but keeps its page number, which then measures nothing.
     shares: tuple[tuple[int, int | None, float], ...] = ()
@@ -45,6 +48,7 @@ class Tracking:
             read_owned=snapshot.read_owned if snapshot else False,
             seen_reads=frozenset(int(r) for r in seen) if seen is not None else None,
             stamped_finish=bool(step.get("stamped_finish")),
+            stamp=(int(step["stamp"][0]), str(step["stamp"][1])) if step.get("stamp") else None,
             shares=tuple((int(r), e, float(s)) for r, e, s in step.get("shares") or ()),
             base=snapshot,
         )
@@ -65,6 +69,7 @@ class Tracking:
             "user_book_id": self.user_book_id,
             "seen_reads": sorted(self.seen_reads) if self.seen_reads is not None else None,
             "stamped_finish": self.stamped_finish,
+            "stamp": list(self.stamp) if self.stamp is not None else None,
             "shares": [list(share) for share in self.shares],
         }
 

@@ -1,0 +1,85 @@
+"""Today stamped by our own Read on the user's adopted, undated read, through the real engine
+and the fake Hardcover when a push does not finish: a Read that never landed leaves nothing to
+undo (a date the user gives the read later stays); an undo refused mid-push is done by the next
+sync; and a page the user reached on Hardcover after a partial push is never lowered."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookorbit_desktop.hardcover.api.client import RetryPolicy
+from bookorbit_desktop.library.store import outbox
+from bookorbit_desktop.library.store.models import ReadingState
+from tests.fakes.hardcover_catalog import EBOOK
+
+pytestmark = pytest.mark.asyncio
+
+
+def set_state(world, **values) -> None:
+    ReadingState.update(**values).where(ReadingState.book == world.books["a"]).execute()
+    outbox.note_change(world.books["a"], ["status"])
+
+
+def dates(world) -> list[tuple[str | None, str | None]]:
+    return [(r["started_at"], r["finished_at"]) for r in world.reads("a")]
+
+
+async def read_there_then_wanted_here(world) -> int:
+    """Read on Hardcover with an undated read, adopted, then set to Want to Read here."""
+    world.add("a", status="want_to_read")
+    set_state(world, status="read", progress=1.0, finished=None, started=None)
+    entry = world.catalog.add_user_book(
+        world.hardcover.user_id, world.hc_books["a"], status_id=3, edition_id=world.editions["a"]
+    )
+    world.catalog.add_read(entry, edition_id=world.editions["a"], progress_pages=0)
+    await world.sync()
+    set_state(world, status="want_to_read", progress=0.0)
+    world.clock.advance(4000)
+    await world.sync()
+    assert world.entry("a")["status_id"] == 1
+    return entry
+
+
+async def test_a_date_the_user_gives_after_a_read_that_never_landed_stays(world):
+    entry = await read_there_then_wanted_here(world)
+    set_state(world, status="read", progress=1.0, finished=None)
+    world.hardcover.fail_next(503, times=RetryPolicy().attempts + 2, operation="UpdateUserBook")
+    world.clock.advance(4000)
+    (failed,) = (await world.sync()).books
+    assert failed.outcome == "failed" and dates(world) == [(None, None)]
+    (read,) = world.reads("a")
+    read["finished_at"] = "2026-02-14"  # the user, on hardcover.app
+    world.entry("a")["status_id"] = 3
+    world.catalog.touch(entry)
+    world.clock.advance(4000)
+    await world.sync()
+    assert dates(world) == [(None, "2026-02-14")]
+
+
+async def test_an_undo_refused_mid_push_is_done_by_the_next_sync(world):
+    await read_there_then_wanted_here(world)
+    set_state(world, status="read", progress=1.0, finished=None)
+    world.hardcover.fail_next(401, operation="UpdateUserBookRead")  # token revoked mid-push
+    world.clock.advance(4000)
+    (partial,) = (await world.sync()).books
+    assert partial.outcome == "partial" and dates(world) == [(None, world.catalog.today().isoformat())]
+    world.clock.advance(4000)
+    await world.sync()
+    assert dates(world) == [(None, None)]
+
+
+async def test_a_page_reached_on_hardcover_after_a_partial_push_is_not_lowered(world):
+    world.add("a", pages=150, status="reading", started="2026-03-01", progress=0.0)
+    long = world.catalog.add_edition(world.hc_books["a"], pages=300, reading_format_id=EBOOK)
+    entry = world.catalog.add_user_book(
+        world.hardcover.user_id, world.hc_books["a"], status_id=2, edition_id=long
+    )
+    world.catalog.add_read(entry, edition_id=long, started_at="2026-03-01", progress_pages=90)
+    world.hardcover.fail_next(503, times=RetryPolicy().attempts + 2, operation="UpdateUserBookRead")
+    await world.sync()
+    (read,) = world.reads("a")
+    read["progress_pages"] = 140  # the user reads on, on hardcover.app
+    world.catalog.touch(entry)
+    world.clock.advance(4000)
+    await world.sync()
+    assert [r["progress_pages"] for r in world.reads("a")] == [140]
