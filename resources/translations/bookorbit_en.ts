@@ -11,6 +11,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n sync(s) moved to it.</source>
+        <translation>
+            <numerusform>%n sync moved to it.</numerusform>
+            <numerusform>%n syncs moved to it.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n book(s)</source>
         <translation>
             <numerusform>%n book</numerusform>

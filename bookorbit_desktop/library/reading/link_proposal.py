@@ -4,8 +4,8 @@ With "Send document metadata" on, KOReader sends the file's name (no folder), it
 authors beside a push. For a document no alias names, the library proposes a book: the only
 book with a file of exactly that name, else the only book whose title and authors agree
 (`document_match`). This is a proposal for the user's Link dialog, never a link: KOReader sends
-no size and no content hash, and two copies of "book.epub" are common, so a file name alone
-is no proof (a title and author match that leaves one book is linked by `pushes` on its own).
+no size and no content hash, and two copies of "book.epub" are common, so neither a file name
+nor a title and author is proof enough to link without the user.
 """
 
 from __future__ import annotations

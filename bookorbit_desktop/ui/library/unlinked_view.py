@@ -30,6 +30,7 @@ from bookorbit_desktop.services.library import BookRow
 from bookorbit_desktop.services.unlinked import LinkOutcome, UnlinkedRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.book_chooser import BookChooser
+from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import (
     button_row,
     empty_state,
@@ -182,9 +183,8 @@ class UnlinkedView(QWidget):
             except BookOrbitError as error:
                 show_error(self, error)
                 return
-            self.message.emit(
-                f"Linked “{row.label}” to “{title}”; {outcome.pushes_moved} sync(s) moved to it."
-            )
+            moved = counted("%n sync(s) moved to it.", outcome.pushes_moved)
+            self.message.emit(f"Linked “{row.label}” to “{title}”; {moved}")
             self.refresh()
             self.linked.emit(outcome.book_id)
         finally:

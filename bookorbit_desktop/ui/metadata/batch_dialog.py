@@ -175,7 +175,8 @@ class BatchDialog(QDialog):
             for answer in answers[start : start + SHOWN_AT_ONCE]:
                 self._answered(answer)
         failed = len(self.failures)
-        self.progress.setValue(len(self.book_ids) - failed)
+        self.progress.setValue(len(self.book_ids) - failed)  # books with every answer
+        self.progress.setVisible(False)  # nothing is fetched here: Retry Failed shows it
         self.progress_label.setText(
             f"{counted('%n book(s)', failed)} with a failed fetch. Retry Failed asks those "
             "sources again; the other answers can be reviewed below."
@@ -184,6 +185,7 @@ class BatchDialog(QDialog):
         )
         self.setWindowTitle(f"Failed Metadata Fetches: {counted('%n book(s)', failed)}")
         self._update_buttons()
+        self._say_if_nothing_to_review()
         return failed
 
     async def _fetching(self, work: Awaitable[object]) -> None:
@@ -211,7 +213,12 @@ class BatchDialog(QDialog):
                 self.status.refresh_lines()
             self.stop_button.setEnabled(False)
             self._update_buttons()
+            self._say_if_nothing_to_review()
             self.finished_fetch.emit()
+
+    def _say_if_nothing_to_review(self) -> None:
+        if not self.review:  # else the review shows its first book
+            self.position_label.setText("Nothing to review: no source had values for these books.")
 
     def _answered(self, answer: FetchAnswer) -> None:
         """One source's answer for one book, as it came: the book's line, the failed list and
@@ -250,6 +257,7 @@ class BatchDialog(QDialog):
         if not self.failures or self.fetching:
             return None
         plan = self.status.failed_plan()
+        self.progress.setVisible(True)
         self.status.asking = True
         self.status.asking_for(plan)
         work = self.service.retry(

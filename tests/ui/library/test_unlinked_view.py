@@ -91,7 +91,7 @@ def test_linking_moves_the_history_to_the_chosen_book(view, books, qloop, qtbot)
         return message.args[0]
 
     text = qloop.run_until_complete(scenario())
-    assert text == "Linked “Document 0123456789ab…” to “Piranesi”; 2 sync(s) moved to it."
+    assert text == "Linked “Document 0123456789ab…” to “Piranesi”; 2 syncs moved to it."
     assert view.count == 0
     events = ProgressEvent.select().where(ProgressEvent.document == DOCUMENT)
     assert {event.book_id for event in events} == {piranesi.id}

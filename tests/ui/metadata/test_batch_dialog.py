@@ -193,3 +193,12 @@ def test_no_failed_fetch_says_so(service, qtbot, qloop):
     assert wait(qloop, dialog.show_failed()) == 0
     assert dialog.progress_label.text() == "No metadata fetch has failed."
     assert not dialog.retry_button.isEnabled()
+
+
+def test_a_fetch_with_nothing_to_review_says_so(service, qtbot, qloop):
+    unknown = add_book("Nobody Knows This One", ["Ann Author"])
+    dialog = fetched_batch(service, [unknown.id], qtbot, qloop)
+    assert dialog.review == []
+    assert dialog.position_label.text() == (
+        "Nothing to review: no source had values for these books."
+    )
