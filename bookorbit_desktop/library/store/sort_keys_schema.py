@@ -85,19 +85,19 @@ _formats = _key("formats", _FORMATS)
 def _trigger(
     name: str,
     event: str,
-    *books: str,
+    books: str,
     changed: tuple[str, ...] = (),
     write: Callable[[str], str] = _refresh,
 ) -> str:
-    """A trigger writing the keys of `books` afresh (`write`) on `event`; for an update, only
-    when a `changed` column changed (a saved book rewrites every column)."""
+    """A trigger writing the keys of `books` (an IN list: ids, or one query) afresh (`write`)
+    on `event`, once for all of them; for an update, only when a `changed` column changed (a
+    saved book rewrites every column)."""
     when = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in changed)
     condition = f" WHEN {when}" if when else ""
-    body = " ".join(write(book) for book in books)
-    return f"CREATE TRIGGER book_sort_key_{name} {event}{condition} BEGIN {body} END"
+    return f"CREATE TRIGGER book_sort_key_{name} {event}{condition} BEGIN {write(books)} END"
 
 
-_CREDITED = "SELECT book_id FROM book_author WHERE author_id = {}"
+_CREDITED = "SELECT book_id FROM book_author WHERE author_id IN ({})"
 _BOOK_COLUMNS = ("id", "title", "sort_title", "series", "series_index")
 
 
@@ -117,16 +117,14 @@ def sort_keys(db: SqliteDatabase) -> None:
         _trigger(
             "book_update",
             f"AFTER UPDATE OF {', '.join(_BOOK_COLUMNS)} ON book",
-            "OLD.id",
-            "NEW.id",
+            "OLD.id, NEW.id",
             changed=_BOOK_COLUMNS,
         ),
         _trigger("book_delete", "AFTER DELETE ON book", "OLD.id"),
         _trigger(
             "author_update",
             "AFTER UPDATE OF id, name ON author",
-            _CREDITED.format("OLD.id"),
-            _CREDITED.format("NEW.id"),
+            _CREDITED.format("OLD.id, NEW.id"),
             changed=("id", "name"),
             write=_authors,
         ),
@@ -138,8 +136,8 @@ def sort_keys(db: SqliteDatabase) -> None:
         _trigger(
             "credit_update",
             "AFTER UPDATE ON book_author",
-            "OLD.book_id",
-            "NEW.book_id",
+            "OLD.book_id, NEW.book_id",
+            changed=("book_id", "author_id", "position"),
             write=_authors,
         ),
         _trigger("credit_delete", "AFTER DELETE ON book_author", "OLD.book_id", write=_authors),
@@ -147,8 +145,7 @@ def sort_keys(db: SqliteDatabase) -> None:
         _trigger(
             "file_update",
             "AFTER UPDATE OF book_id, format ON book_file",
-            "OLD.book_id",
-            "NEW.book_id",
+            "OLD.book_id, NEW.book_id",
             changed=("book_id", "format"),
             write=_formats,
         ),
