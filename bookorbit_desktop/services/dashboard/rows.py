@@ -85,11 +85,16 @@ def read_rows(book_ids: Sequence[int]) -> dict[int, PageRow]:
     }
 
 
-def read_listing(query: PageQuery, known: Sequence[int] = (), rows: int = 0) -> PageListing:
-    """The rows of `query` (at least `rows` top-level rows), the counts, and the `known`
-    books as they are now."""
+def read_listing(
+    query: PageQuery,
+    known: Sequence[int] = (),
+    rows: int = 0,
+    counts: dict[str, int] | None = None,
+) -> PageListing:
+    """The rows of `query` (at least `rows` top-level rows), the counts (read afresh unless
+    given), and the `known` books as they are now."""
     stream = query.stream(max(rows, FIRST_ROWS))
-    counts = _state_counts()
+    counts = _state_counts() if counts is None else counts
     return PageListing(stream, counts, query.count(counts, stream), read_rows(known))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bookorbit_desktop.services.dashboard.rows import FIRST_ROWS, PageListing, read_rows
+from bookorbit_desktop.services.dashboard.rows import PageListing, read_listing
 from bookorbit_desktop.services.dashboard.unchanged import State, state
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 
@@ -26,11 +26,7 @@ def page_wanted(view: HardcoverView) -> dict[str, Any]:
 
 def rows_now(view: HardcoverView) -> PageListing:
     """The page's rows as stored now, with the counts it shows (read again elsewhere)."""
-    wanted = page_wanted(view)
-    query = wanted["query"]
-    stream = query.stream(max(wanted["rows"], FIRST_ROWS))
-    counts = dict(view.counts)
-    return PageListing(stream, counts, query.count(counts, stream), read_rows(wanted["known"]))
+    return read_listing(**page_wanted(view), counts=dict(view.counts))
 
 
 class Counted:
