@@ -62,7 +62,8 @@ async def test_an_undo_refused_mid_push_is_done_by_the_next_sync(world):
     world.hardcover.fail_next(401, operation="UpdateUserBookRead")  # token revoked mid-push
     world.clock.advance(4000)
     (partial,) = (await world.sync()).books
-    assert partial.outcome == "partial" and dates(world) == [(None, world.catalog.today().isoformat())]
+    today = world.catalog.today().isoformat()
+    assert partial.outcome == "partial" and dates(world) == [(None, today)]
     world.clock.advance(4000)
     await world.sync()
     assert dates(world) == [(None, None)]
