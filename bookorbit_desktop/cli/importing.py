@@ -87,10 +87,11 @@ class ProgressPrinter:
             return
         if not self.interactive:
             self._write_lines()
-            # `_line` for each, its path made printable once for all (a call per file was
-            # most of the time of answering a large library's unchanged import).
-            outcome = ImportOutcome.UNCHANGED
-            lines = [f"[{done}/{total}] {outcome}: {path}\n" for done, path in enumerate(files, 1)]
+            # `_line` for each, its path made printable once for all and the text the lines
+            # share made once (a call per file was most of the time of answering a large
+            # library's unchanged import).
+            middle = f"/{total}] {ImportOutcome.UNCHANGED}: "
+            lines = [f"[{done}{middle}{path}\n" for done, path in enumerate(files, 1)]
             self.stream.write(shown("".join(lines)))
             self.stream.flush()
             return

@@ -27,13 +27,14 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.gc_pause import paused_collection
+from bookorbit_desktop.library.importer.file_stats import StatReader
 from bookorbit_desktop.library.importer.scan import FoundFiles, find_files
 from bookorbit_desktop.library.importer.summary import (
     ImportOutcome,
@@ -75,6 +76,7 @@ def import_unchanged(
     *,
     progress: ProgressCallback | None = None,
     found: FoundFiles | None = None,
+    on_others: Callable[[], object] | None = None,
 ) -> UnchangedImport | None:
     """The import of the unchanged files of `sources`; None when the full import must take
     every file.
@@ -84,19 +86,28 @@ def import_unchanged(
     that prints the files can instead take them from the result as text (one Path per file
     costs more than the rest of the answer). `found`: the files of `sources` if already found
     (`find_files` with `paths.data_dir` skipped), so that the full import can take them on.
+    `on_others` is called as soon as some file is known to need the full import, before the
+    unchanged ones are reported (a caller that will open the library can start on it).
     """
     if found is None:
         found = find_files(sources, skip=[paths.data_dir])
     files, ignored, started = found.files, found.ignored, found.started
     if found.failures:
         return None
-    with paused_collection():  # rows and stats: no cycles to find
+    # The stats are read on two cores where that is safe, the library's rows meanwhile.
+    with StatReader(files) as reader, paused_collection():  # rows: no cycles to find
         library = _read_library(paths.db_file, books=progress is not None)
         if library is None:
             return None
         known, waiting = library
-        rows = _unchanged_rows(known, files)
+        new = len(files) > len(known)  # more files than known paths: some file is new
+        if new and on_others is not None:
+            on_others()  # without waiting for the stats
+        sizes, mtimes = reader.collect(wanted=known)  # a new file: no stat()
+        rows = _unchanged_rows(known, files, sizes, mtimes)
         others = [path for path, row in zip(files, rows, strict=True) if row is None]
+        if others and not new and on_others is not None:
+            on_others()
         unchanged = [f for f, row in zip(files, rows, strict=True) if row] if others else files
     summary = ImportSummary(total=len(files), ignored=ignored, unchanged=len(unchanged))
     if progress is not None:
@@ -167,21 +178,16 @@ def _read_library(db_file: Path, *, books: bool) -> tuple[dict[str, _Known], boo
         connection.close()
 
 
-def _unchanged_rows(known: dict[str, _Known], files: list[str]) -> list[_Known | None]:
+def _unchanged_rows(
+    known: dict[str, _Known], files: list[str], sizes: Sequence[int], mtimes: Sequence[float]
+) -> list[_Known | None]:
     """The library's row of each file that is a known, present path with the size and
-    modification time the library holds; None for every other file."""
+    modification time the library holds (`sizes`, `mtimes`: what stat() read of each file,
+    size -1 when it could not); None for every other file."""
     rows = list(map(known.get, files))
-    stat = os.stat
-    for index, (path, row) in enumerate(zip(files, rows, strict=True)):
-        if row is None:
-            continue  # a new file: no stat() (which costs far more than this)
-        try:
-            found = stat(path)
-        except OSError:
-            rows[index] = None
-            continue
-        # `same_stat`, inline: a call per file is a large part of this loop.
-        if found.st_size != row[1] or found.st_mtime != row[2]:
+    for index, row in enumerate(rows):
+        # `same_stat` on the values read, inline: a call per file is a large part of this.
+        if row is not None and (sizes[index] != row[1] or mtimes[index] != row[2]):
             rows[index] = None
     return rows
 

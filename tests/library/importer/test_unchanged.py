@@ -2,7 +2,8 @@
 summary and progress as the full import; with something to do, only the files it concerns go
 on to the full import, and the whole import reports what the full import of every file would;
 no answer at all when the full import must take every file (an older schema, a missing source,
-no library)."""
+no library). Each test runs with the stats read by this process alone and with a forked child
+reading them from the other end (`file_stats`), with the same outcome."""
 
 from __future__ import annotations
 
@@ -12,13 +13,32 @@ import shutil
 
 import pytest
 
+from bookorbit_desktop.library.importer import unchanged
 from bookorbit_desktop.library.importer.complete import import_sources
+from bookorbit_desktop.library.importer.file_stats import StatReader
 from bookorbit_desktop.library.importer.run import import_paths
 from bookorbit_desktop.library.importer.unchanged import import_unchanged
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+from bookorbit_desktop.library.store import early_check
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import BookFile, ProgressEvent, database
 from tests.factories import make_epub
+
+
+@pytest.fixture(autouse=True, params=["alone", "with-a-child"])
+def stat_reader(request, monkeypatch):
+    """Every quick answer of the test reads the stats in the way of its parameter."""
+    with_child = request.param == "with-a-child"
+    forked = []
+
+    class Reader(StatReader):
+        def __init__(self, files, **_):
+            super().__init__(files, fork_from=0 if with_child else 10**9)
+            forked.append(self.forked)
+
+    monkeypatch.setattr(unchanged, "StatReader", Reader)
+    yield
+    assert forked == [with_child] * len(forked)
 
 
 def comparable(summary):
@@ -157,3 +177,44 @@ def test_pushes_waiting_for_a_known_document_are_reported(library, tmp_path):
 def test_a_file_that_is_no_database_is_the_full_imports_to_refuse(paths, shelf):
     paths.db_file.write_bytes(b"not a database, but long enough to look like one " * 100)
     assert import_unchanged([shelf], paths) is None
+
+
+@pytest.mark.parametrize("change", [CHANGES[1], CHANGES[2]])  # as many files, one more
+@pytest.mark.parametrize("already_open", [False, True], ids=["opened-here", "open-already"])
+def test_the_library_to_open_is_checked_meanwhile_and_no_check_is_left(
+    paths, shelf, monkeypatch, already_open, change
+):
+    open_database(paths.db_file)
+    import_paths([shelf], paths)
+    if not already_open:
+        close_database()
+    change(shelf)
+    begun, told = [], []
+    begin = early_check.begin
+
+    def begin_and_tell(path):
+        begun.append(path)
+        begin(path)
+
+    monkeypatch.setattr(early_check, "begin", begin_and_tell)
+
+    def on_unchanged(files, total, elapsed):
+        told.append(list(begun))  # the check already runs while these are reported
+
+    def open_library():
+        if not already_open:
+            open_database(paths.db_file)
+
+    try:
+        summary = import_sources(
+            [shelf],
+            paths,
+            open_library=open_library,
+            progress=lambda _: None,
+            on_unchanged=on_unchanged,
+        )
+    finally:
+        close_database()
+    assert summary.imported + summary.updated == 1 == summary.total - summary.unchanged
+    assert told == [[paths.db_file]]
+    assert early_check._pending == {}  # its answer taken, or its connection closed
