@@ -2,13 +2,13 @@
 
 An unchanged re-import of a large library is mostly one stat() per file: 250,000 of them take
 about 0.4 s of one core, as long as walking the folders and reading the library together. So
-on Linux, in a process with no other thread (the command line), `StatReader` forks a child
-that reads the stats from the end of the list while this process reads the library, then the
-stats from the front. Both write into one shared memory map, each says how far it got, and
-each stops where the other has been: neither waits on a fixed share, whatever reading the
-library costs. The child only writes to that map and leaves with `os._exit`; when it fails,
-this process reads what the child did not. Anywhere else (other systems, the window's worker
-thread, a few thousand files) the stats are read here, one by one.
+on Linux, in a process with no other Python thread (the command line), `StatReader` forks a
+child that reads the stats from the end of the list while this process reads the library,
+then the stats from the front. Both write into one shared memory map, each says how far it
+got, and each stops where the other has been: neither waits on a fixed share, whatever
+reading the library costs. The child only writes to that map and leaves with `os._exit`;
+when it fails, this process reads what the child did not. Anywhere else (other systems, the
+window's worker thread, a few thousand files) the stats are read here, one by one.
 
     with StatReader(files) as reader:
         ...  # other work, while a child reads stats
@@ -137,6 +137,8 @@ class StatReader:
 
 
 def _may_fork() -> bool:
-    """A child may be forked: Linux, where fork() is plain and cheap, and a process with no
-    other thread (one holding a lock at the fork would leave it held in the child)."""
+    """A child may be forked: on Linux, where fork() is plain and cheap, from a process with
+    no other Python thread (the command line; the window imports on a worker thread). A
+    thread holding a lock at the fork would leave it held in the child; the child takes no
+    lock but the interpreter's own, which fork() hands over sound, and calls only stat()."""
     return sys.platform == "linux" and threading.active_count() == 1

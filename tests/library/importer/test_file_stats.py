@@ -55,12 +55,15 @@ def read(reader: StatReader, wanted=None) -> tuple[list[int], list[float]]:
     return list(sizes), [mtime if ok else 0.0 for mtime, ok in zip(mtimes, known, strict=True)]
 
 
-def children() -> list[psutil.Process]:
-    return psutil.Process().children()
+@pytest.fixture
+def children():
+    """The child processes started since the test began (earlier tests may leave workers)."""
+    before = {process.pid for process in psutil.Process().children()}
+    return lambda: [p for p in psutil.Process().children() if p.pid not in before]
 
 
 @pytest.mark.parametrize("fork_from", [0, 10**9], ids=["with-a-child", "alone"])
-def test_each_files_size_and_time_or_minus_one(files, fork_from, monkeypatch):
+def test_each_files_size_and_time_or_minus_one(files, fork_from, monkeypatch, children):
     monkeypatch.setattr(file_stats, "CHUNK", 7)  # both take turns, and meet mid-way
     with StatReader(files, fork_from=fork_from) as reader:
         assert reader.forked == (fork_from == 0)
@@ -94,7 +97,7 @@ def test_only_the_wanted_files_need_reading(files):
             assert sizes[index] == -1
 
 
-def test_a_child_that_dies_leaves_its_part_to_this_process(files, monkeypatch):
+def test_a_child_that_dies_leaves_its_part_to_this_process(files, monkeypatch, children):
     monkeypatch.setattr(file_stats, "CHUNK", 1)
     with StatReader(files, fork_from=0) as reader:
         (child,) = children()
@@ -104,14 +107,14 @@ def test_a_child_that_dies_leaves_its_part_to_this_process(files, monkeypatch):
     assert children() == []
 
 
-def test_a_child_no_longer_needed_is_stopped(files, monkeypatch):
+def test_a_child_no_longer_needed_is_stopped(files, monkeypatch, children):
     monkeypatch.setattr(file_stats, "CHUNK", 1)
     with StatReader(files * 2000, fork_from=0) as reader:
         assert reader.forked
     assert children() == []  # stopped and reaped, without collect
 
 
-def test_no_child_beside_another_thread(files):
+def test_no_child_beside_another_thread(files, children):
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
