@@ -10,7 +10,7 @@ reading the library costs. The child only writes to that map and leaves with `os
 when it fails, this process reads what the child did not. Anywhere else (other systems, the
 window's worker thread, a few thousand files) the stats are read here, one by one.
 
-    with StatReader(files) as reader:
+    with closing(StatReader(files)) as reader:
         ...  # other work, while a child reads stats
         sizes, mtimes = reader.collect(wanted=known_paths)
 """
@@ -24,7 +24,6 @@ import signal
 import sys
 import threading
 from collections.abc import Container, Sequence
-from types import TracebackType
 
 # Below this many files a child's start costs more than it saves.
 FORK_FROM = 20_000
@@ -54,17 +53,6 @@ class StatReader:
         enough = count >= (FORK_FROM if fork_from is None else fork_from)
         self._child = self._fork() if enough and _may_fork() else None
         self.forked = self._child is not None  # a child reads stats too
-
-    def __enter__(self) -> StatReader:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def collect(
         self, wanted: Container[str] | None = None

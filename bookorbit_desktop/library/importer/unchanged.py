@@ -28,6 +28,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -95,7 +96,7 @@ def import_unchanged(
     if found.failures:
         return None
     # The stats are read on two cores where that is safe, the library's rows meanwhile.
-    with StatReader(files) as reader, paused_collection():  # rows: no cycles to find
+    with closing(StatReader(files)) as reader, paused_collection():  # rows: no cycles to find
         library = _read_library(paths.db_file, books=progress is not None)
         if library is None:
             return None

@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+from contextlib import closing
 
 import psutil
 import pytest
@@ -65,7 +66,7 @@ def children():
 @pytest.mark.parametrize("fork_from", [0, 10**9], ids=["with-a-child", "alone"])
 def test_each_files_size_and_time_or_minus_one(files, fork_from, monkeypatch, children):
     monkeypatch.setattr(file_stats, "CHUNK", 7)  # both take turns, and meet mid-way
-    with StatReader(files, fork_from=fork_from) as reader:
+    with closing(StatReader(files, fork_from=fork_from)) as reader:
         assert reader.forked == (fork_from == 0)
         assert read(reader) == expected(files)
     assert children() == []
@@ -81,13 +82,13 @@ def test_each_files_size_and_time_or_minus_one(files, fork_from, monkeypatch, ch
 def test_any_list_any_chunk_the_same_values_as_one_by_one(files, picks, chunk, monkeypatch):
     monkeypatch.setattr(file_stats, "CHUNK", chunk)
     paths = [files[pick] for pick in picks]  # repeats and any order
-    with StatReader(paths, fork_from=0) as reader:
+    with closing(StatReader(paths, fork_from=0)) as reader:
         assert read(reader) == expected(paths)
 
 
 def test_only_the_wanted_files_need_reading(files):
     wanted = set(files[::2])
-    with StatReader(files, fork_from=10**9) as reader:
+    with closing(StatReader(files, fork_from=10**9)) as reader:
         sizes, mtimes = read(reader, wanted)
     want_sizes, want_mtimes = expected(files)
     for index, path in enumerate(files):
@@ -99,7 +100,7 @@ def test_only_the_wanted_files_need_reading(files):
 
 def test_a_child_that_dies_leaves_its_part_to_this_process(files, monkeypatch, children):
     monkeypatch.setattr(file_stats, "CHUNK", 1)
-    with StatReader(files, fork_from=0) as reader:
+    with closing(StatReader(files, fork_from=0)) as reader:
         (child,) = children()
         child.send_signal(signal.SIGKILL)  # as the OOM killer would, wherever it was
         child.wait(5)
@@ -109,7 +110,7 @@ def test_a_child_that_dies_leaves_its_part_to_this_process(files, monkeypatch, c
 
 def test_a_child_no_longer_needed_is_stopped(files, monkeypatch, children):
     monkeypatch.setattr(file_stats, "CHUNK", 1)
-    with StatReader(files * 2000, fork_from=0) as reader:
+    with closing(StatReader(files * 2000, fork_from=0)) as reader:
         assert reader.forked
     assert children() == []  # stopped and reaped, without collect
 
@@ -119,7 +120,7 @@ def test_no_child_beside_another_thread(files, children):
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        with StatReader(files, fork_from=0) as reader:
+        with closing(StatReader(files, fork_from=0)) as reader:
             assert not reader.forked
             assert children() == []
             assert read(reader) == expected(files)
