@@ -186,7 +186,8 @@ class DeviceServer:
             server.close()
         if self._active is not None:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.eject(), self.timing.goodbye)
+                async with asyncio.timeout(self.timing.goodbye):
+                    await self.eject()
         for task in list(self._connections):
             task.cancel()
         for task in list(self._connections):
@@ -204,6 +205,10 @@ class DeviceServer:
         self._connections.add(task)
         try:
             await self._connection(reader, writer)
+        except asyncio.CancelledError:
+            # `stop` ended it; the task ends normally, the last thing it does (asyncio's
+            # server on Python 3.11 logs a connection task that ends cancelled as an error).
+            pass
         finally:
             self._connections.discard(task)
             self._limits.closed(writer)

@@ -145,7 +145,8 @@ class Session:
         """Wait until the device has taken what was written. One that stops reading for
         `timing.reply` seconds ends the session: it would otherwise hold the port for ever."""
         try:
-            await asyncio.wait_for(self.writer.drain(), self.timing.reply)
+            async with asyncio.timeout(self.timing.reply):
+                await self.writer.drain()
         except TimeoutError:
             raise SessionEnded("the device stopped reading") from None
         except OSError as error:
@@ -153,7 +154,8 @@ class Session:
 
     async def receive(self, timeout: float | None = None) -> Frame:
         try:
-            frame = await asyncio.wait_for(self._next(), timeout or self.timing.reply)
+            async with asyncio.timeout(timeout or self.timing.reply):
+                frame = await self._next()
         except TimeoutError:
             raise SessionEnded("the device did not answer in time") from None
         return self._checked(frame)

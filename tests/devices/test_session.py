@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import sys
+import time
 
 import pytest
 
@@ -411,3 +413,24 @@ async def test_silent_strangers_hold_no_more_than_the_ports_share(device_server,
     await device.disconnect()
     assert held <= DEVICE_CONNECTIONS
     assert CALIBRE_BUSY not in device.ops()
+
+
+@pytest.mark.parametrize("pause", [0.0, 0.05], ids=["just-asked", "asked-a-while-ago"])
+async def test_stopping_while_a_device_is_asked_for_its_password_is_at_once(
+    device_server, pause, caplog
+):
+    # A device that opened the connection and was just sent the challenge: stopping the
+    # server ends its session now, not when the handshake's time runs out (5 s here).
+    reader, writer = await asyncio.open_connection("127.0.0.1", device_server.status.port)
+    try:
+        assert (await reader.read(100)).split(b"[")[0].isdigit()  # the challenge's frame
+        if pause:  # else at once: the server is still taking back the challenge's send
+            await asyncio.sleep(pause)
+        started = time.monotonic()
+        await device_server.stop()
+        assert time.monotonic() - started < 1.0
+        assert device_server.status.device is None
+        await asyncio.sleep(0.05)
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    finally:
+        writer.close()

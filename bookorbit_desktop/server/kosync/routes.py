@@ -115,7 +115,8 @@ async def _body(request: web.Request) -> dict[str, object]:
         if request.content.is_eof():  # all of it arrived with the headers (the usual case)
             raw = await request.read()
         else:  # a body that trickles in is dropped: it would hold the connection for ever
-            raw = await asyncio.wait_for(request.read(), BODY_SECONDS)
+            async with asyncio.timeout(BODY_SECONDS):
+                raw = await request.read()
     except web.HTTPRequestEntityTooLarge as error:
         raise ProtocolError(TOO_LARGE) from error
     except TimeoutError as error:

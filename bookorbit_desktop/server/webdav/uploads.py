@@ -73,4 +73,5 @@ class UploadImports:
         self._cancel.set()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self._task), CLOSE_SECONDS)
+                async with asyncio.timeout(CLOSE_SECONDS):
+                    await asyncio.shield(self._task)

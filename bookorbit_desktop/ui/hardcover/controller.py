@@ -310,7 +310,8 @@ class HardcoverController(QObject):
             if self.manual is not None:
                 self.manual.cancel.set()  # stop between books, then give up waiting
             try:
-                await asyncio.wait_for(asyncio.shield(self.sync_task), STOP_WAIT_SECONDS)
+                async with asyncio.timeout(STOP_WAIT_SECONDS):
+                    await asyncio.shield(self.sync_task)
             except (TimeoutError, BookOrbitError):
                 self.sync_task.cancel()
                 await asyncio.gather(self.sync_task, return_exceptions=True)
