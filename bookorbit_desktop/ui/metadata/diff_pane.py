@@ -4,7 +4,8 @@ edit, marked as the user's own). Used by the one-book dialog and by the batch re
 
 Everything slow runs off the window's thread: the stored answers are read by the service in a
 worker thread, covers come from `services.remote_covers` (cached) and the book's own cover is
-read in a worker thread. A newer `load` makes the covers of an older one land nowhere.
+read in a worker thread. A newer `load` makes the covers of an older one land nowhere, as
+does closing the dialog before they arrive.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
+import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -172,8 +174,8 @@ class DiffPane(QWidget):
             if answer.source in self.table.sources:
                 jobs.append(self._remote_cover(answer.candidates[best_index(answer)]))
         found = await asyncio.gather(*jobs)
-        if generation != self._generation:
-            return
+        if generation != self._generation or not shiboken6.isValid(self):
+            return  # a newer book is shown, or the dialog was closed meanwhile
         if not local:
             self.table.set_cover(LOCAL, None, None)
         for source, image, size in found:

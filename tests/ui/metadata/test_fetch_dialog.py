@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 
+import shiboken6
 from PySide6.QtCore import Qt
 
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
 from bookorbit_desktop.services import metadata as metadata_service
+from bookorbit_desktop.ui.asyncqt import running_tasks
 from bookorbit_desktop.ui.metadata.diff_table import LOCAL, NOT_APPLIABLE
 from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog
 from bookorbit_desktop.ui.metadata.texts import DIFFERS
@@ -146,3 +148,23 @@ def test_stop_says_which_sources_never_answered(service, hardcover_fake, fox, qt
     assert lines[source].endswith(": ok — 1 candidate")  # what came stays shown
     assert dialog.message.text().startswith("Stopped.")
     assert dialog.again_button.isEnabled() and not dialog.stop_button.isEnabled()
+
+
+def test_closing_the_dialog_before_its_covers_arrive_is_quiet(service, fox, qtbot, qloop):
+    """The covers of a dialog closed meanwhile land nowhere (no error about deleted labels)."""
+    dialog = FetchDialog(service, fox.id)
+    dialog.show()
+    covers = dialog.pane._covers
+    real_fetch = covers.fetch
+
+    async def slow_fetch(url):
+        await asyncio.sleep(0.3)  # still on its way when the dialog goes
+        return await real_fetch(url)
+
+    covers.fetch = slow_fetch
+    wait(qloop, dialog.fetch())
+    loading = [t for t in running_tasks() if t.get_coro().__name__ == "_load_covers"]
+    assert loading
+    shiboken6.delete(dialog)
+    for task in loading:
+        wait(qloop, task)  # raises what the task raised
