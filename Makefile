@@ -120,7 +120,7 @@ bench: $(TEST_STAMP) bench-deps
 # The scale benchmarks at one library size in one table (figure | value | goal):
 # `make bench-scale`, or `BOOKS=50000 make bench-scale`.
 BOOKS ?= 250000
-bench-scale: $(TEST_STAMP)
+bench-scale: $(TEST_STAMP) bench-deps
 	$(BIN)/python benchmarks/scale_table.py --books $(BOOKS)
 
 clean:

@@ -7,7 +7,7 @@ others). Each client pushes a position for a random library book, then pulls it 
 script prints requests per second and the p50/p99 latency of PUT and GET separately.
 
     .venv/bin/python benchmarks/kosync_load.py [--books 10000] [--clients 16] [--seconds 10]
-        [--new-connections] [--wrk [--warmup 3]]
+        [--new-connections] [--wrk [--warmup 3] [--json]]
 
 Target: p99 < 25 ms and >= 1,500 requests/s with the server on one core. A Python client
 saturates before the server does, so `--wrk` drives the same load with `wrk` (the Debian
@@ -15,7 +15,8 @@ package; `make bench` installs it when run as root): 16 connections, PUT and GET
 over the library's documents; it prints p50, p99 and p99.9. Target there: >= 4,400
 requests/s and p99 <= 10 ms, with every answered push stored: the server is killed with SIGKILL
 when wrk is done, then the library is counted. It also prints the server's CPU time, a figure
-less shaken by other programs on the same core than requests per second.
+less shaken by other programs on the same core than requests per second. With `--json` the
+last line is the scale table's row (`make bench-scale`): the wrk rate and p99 at --books.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import asyncio
 import contextlib
 import hashlib
 import io
+import json
 import os
 import random
 import re
@@ -35,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -49,6 +52,10 @@ from bookorbit_desktop.server.accounts import key_for_password, set_account  # n
 from tests.server.serve_process import start_serve  # noqa: E402
 
 USER, PASSWORD = "bench", "bench"
+# The scale table's row: the server answers from indexed rows, so its rate and p99 should not
+# move with the library's size.
+FIGURE = "kosync PUT+GET, wrk"
+GOAL = "as with 10,000 books (flat with size)"
 HEADERS = {
     "x-auth-user": USER,
     "x-auth-key": key_for_password(PASSWORD),
@@ -225,8 +232,16 @@ end
 """
 
 
-def run_wrk(port: int, documents: list[str], clients: int, seconds: float) -> tuple[int, int]:
-    """Drive the server with wrk; print its figures; return (pushes answered 200, requests)."""
+@dataclass(frozen=True)
+class WrkRun:
+    answered_puts: int  # pushes answered 200 with a timestamp
+    requests: int
+    rate: float  # requests per second
+    latency_ms: dict[str, float]  # "50", "90", "99", "99.9"
+
+
+def run_wrk(port: int, documents: list[str], clients: int, seconds: float) -> WrkRun:
+    """Drive the server with wrk and print its figures."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (or run `make bench` as root)")
@@ -242,11 +257,11 @@ def run_wrk(port: int, documents: list[str], clients: int, seconds: float) -> tu
         result = subprocess.run(
             [*command, f"http://127.0.0.1:{port}"], capture_output=True, text=True
         )
-        if result.returncode != 0:
-            raise SystemExit(f"wrk failed: {result.stdout}{result.stderr}")
-        output = result.stdout
     finally:
         os.unlink(handle.name)
+    if result.returncode != 0:
+        raise SystemExit(f"wrk failed: {result.stdout}{result.stderr}")
+    output = result.stdout
     print(output.rstrip())
     rate = re.search(r"Requests/sec:\s+([0-9.]+)", output)
     # The script's own percentiles, in microseconds: wrk's table stops at p99.
@@ -256,9 +271,11 @@ def run_wrk(port: int, documents: list[str], clients: int, seconds: float) -> tu
         print(f"wrk: {float(rate.group(1)):.0f} requests/s, {shown}")
     answered = re.search(r"answered_puts (\d+)", output)
     requests = re.search(r"(\d+) requests in", output)
-    return (
-        int(answered.group(1)) if answered else 0,
-        int(requests.group(1)) if requests else 0,
+    return WrkRun(
+        answered_puts=int(answered.group(1)) if answered else 0,
+        requests=int(requests.group(1)) if requests else 0,
+        rate=float(rate.group(1)) if rate else 0.0,
+        latency_ms=latency,
     )
 
 
@@ -281,6 +298,9 @@ def main() -> None:
     )
     parser.add_argument("--wrk", action="store_true", help="drive the load with wrk")
     parser.add_argument(
+        "--json", action="store_true", help="with --wrk: end with the scale table's JSON line"
+    )
+    parser.add_argument(
         "--warmup",
         type=float,
         default=3.0,
@@ -288,6 +308,9 @@ def main() -> None:
         "start are not its steady state); its pushes are counted in the stored check too",
     )
     args = parser.parse_args()
+    if args.json and not args.wrk:
+        parser.error("--json goes with --wrk")
+    measured: WrkRun | None = None
 
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     server_cpu = cores[0] if len(cores) >= 2 else None
@@ -307,14 +330,14 @@ def main() -> None:
             if args.wrk and args.warmup > 0:
                 print(f"warm-up: {args.warmup:.0f} s of the same load, not measured")
                 with contextlib.redirect_stdout(io.StringIO()):
-                    warm, _ = run_wrk(port, documents, args.clients, args.warmup)
+                    warm = run_wrk(port, documents, args.clients, args.warmup).answered_puts
             cpu_before = server_cpu_seconds(process.pid)
             if args.wrk:
-                pushes, requests = run_wrk(port, documents, args.clients, args.seconds)
-                pushes += warm
+                measured = run_wrk(port, documents, args.clients, args.seconds)
+                pushes = measured.answered_puts + warm
                 spent = server_cpu_seconds(process.pid) - cpu_before
                 print(f"server CPU {spent:.2f} s for {args.seconds:.0f} s of load", end="")
-                print(f", {spent / max(requests, 1) * 1e6:.0f} us per request")
+                print(f", {spent / max(measured.requests, 1) * 1e6:.0f} us per request")
             else:
                 pushes = asyncio.run(
                     run_load(port, documents, args.clients, args.seconds, args.new_connections)
@@ -324,6 +347,9 @@ def main() -> None:
             process.send_signal(signal.SIGKILL if args.wrk else signal.SIGTERM)
             process.wait(timeout=30)
         check_stored(data_dir, pushes)
+    if args.json and measured is not None:  # the last line, for benchmarks/scale_table.py
+        figure = f"{measured.rate:,.0f} req/s, p99 {measured.latency_ms.get('99', 0):.1f} ms"
+        print(json.dumps({"figures": {FIGURE: figure}, "goals": {FIGURE: GOAL}}))
 
 
 if __name__ == "__main__":

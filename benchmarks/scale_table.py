@@ -4,7 +4,8 @@
 
 Runs each benchmark below as its own process with `--books N --json` (the import benchmark's
 rate does not depend on the library's size; `--books` sizes its re-imports, unchanged and with
-one new file) and reads the JSON object on the last line of its output:
+one new file; the kosync load runs with `--wrk`, which `make bench-scale` installs as root)
+and reads the JSON object on the last line of its output:
 
     {"figures": {"<figure>": <value in ms, or text>, ...}, "goals": {"<figure>": "<goal>"}}
 
@@ -28,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 class Bench:
     script: str
     sized: bool = True  # takes --books
+    options: tuple[str, ...] = ()  # given before --json
 
 
 BENCHES = (
@@ -36,13 +38,14 @@ BENCHES = (
     Bench("search_bench.py"),
     Bench("hardcover_page_bench.py"),
     Bench("import_bench.py"),
+    Bench("kosync_load.py", options=("--wrk",)),
 )
 Row = tuple[str, str, str]
 
 
 def command(bench: Bench, books: int) -> list[str]:
     sized = ["--books", str(books)] if bench.sized else []
-    return [sys.executable, str(HERE / bench.script), *sized, "--json"]
+    return [sys.executable, str(HERE / bench.script), *sized, *bench.options, "--json"]
 
 
 def has_json_mode(script: Path) -> bool:

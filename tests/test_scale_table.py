@@ -55,6 +55,9 @@ def test_a_benchmark_with_a_json_mode_is_run_with_the_size(tmp_path, monkeypatch
     assert scale_table.run(scale_table.Bench("sized.py"), 50000) == [
         ("args", "--books 50000 --json", "")
     ]
+    assert scale_table.run(scale_table.Bench("sized.py", options=("--wrk",)), 10) == [
+        ("args", "--books 10 --wrk --json", "")
+    ]
 
 
 def test_the_table_lines_up_its_columns():
