@@ -14,6 +14,11 @@ A sort or filter's order is read in a worker thread while the window's loop runs
 without one): the rows stay until it arrives, then it is shown as a reset (views select their
 books again), unless the table changed since (another sort, filter or change).
 
+The status counts beside the table follow each change from every book's status, which
+`find(None)` reads; after a `refresh` (which counts in SQL) the first change the rows read
+cannot count has them read in a worker thread, so no change counts the whole library on the
+window's thread.
+
 The model is empty (not `loaded`) until its first read: a window shows at once and its table
 fills when `find(None)`, run in a worker thread, is shown."""
 
@@ -171,6 +176,7 @@ class LazyLibraryModel(BookColumns):
         self._counts: Counter[str] | None = Counter()  # None: to be counted again
         # Every book's status (`find(None)` reads it); None: counted by SQLite.
         self._statuses: table_window.BookStatuses | None = None
+        self._reading_statuses: asyncio.Task[None] | None = None  # see `_count_again`
         self._stamp = 0  # counts the changes to the rows shown (see `show`)
 
     # -- data in ----------------------------------------------------------------------------
@@ -254,8 +260,7 @@ class LazyLibraryModel(BookColumns):
             self._counts = None  # counted again from the statuses: a millisecond
             self.counts_changed.emit()  # also for books not shown
         elif fresh.keys() - place.keys():  # a book not shown changed: count again
-            self._counts = None
-            self.counts_changed.emit()
+            self._count_again()
         for book_id, row in sorted(place.items(), key=lambda item: item[1]):
             page = self._pages.get(row // PAGE_ROWS)
             book = fresh.get(book_id)
@@ -263,7 +268,7 @@ class LazyLibraryModel(BookColumns):
             if statuses is not None:
                 pass  # counted from `statuses`
             elif before is None or book is None:
-                self._counts = None  # its status before (or now) is not known
+                self._count_again()  # its status before (or now) is not known
             elif self._counts is not None:
                 self._counts[before.status] -= 1
                 self._counts[book.status] += 1
@@ -271,6 +276,27 @@ class LazyLibraryModel(BookColumns):
                 page[book_id] = book
             # Also for a row not read yet: the counts shown beside the table follow it.
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    def _count_again(self) -> None:
+        """The counts can no longer follow from the rows read: every book's status is read in
+        a worker thread (the counts shown until it arrives are the last ones), and from then
+        on each change is counted from them. Without the window's loop: counted at once."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            self._counts = None
+            self.counts_changed.emit()
+            return
+        if self._reading_statuses is None or self._reading_statuses.done():
+            self._reading_statuses = spawn(self._read_statuses())
+
+    async def _read_statuses(self) -> None:
+        while self._loaded and self._statuses is None:  # (`find(None)` may bring them first)
+            stamp = self._stamp
+            statuses = await table_window.read_later(table_window.BookStatuses.read)
+            if stamp == self._stamp:  # no change shown since the read began: it has them all
+                self._statuses, self._counts = statuses, None
+                self.counts_changed.emit()
 
     def _reorder(self, found: Found) -> None:
         """Show the order `find` read, keeping the selection and the current row on their
