@@ -29,8 +29,8 @@ import functools
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, TypeAlias
+from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
@@ -46,113 +46,19 @@ from bookorbit_desktop.ui.library.model import (
     display,
     narrows,
 )
+from bookorbit_desktop.ui.library.table_reads import (
+    Found,
+    Order,
+    Reader,
+    ShownOrder,
+    find_changes,
+    order_of,
+    rows_of,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_ROWS = 200  # books read at once
 KEPT_PAGES = 4  # pages kept around the rows on screen
-
-Reader = Callable[[Sequence[int]], list[TableBook]]
-ShownOrder: TypeAlias = (
-    "tuple[array[int], array[int]]"  # the books shown, and without the filter's terms
-)
-
-
-@dataclass(frozen=True)
-class Order:
-    """What the table shows: the books the filters let through, sorted by `column`."""
-
-    column: str
-    descending: bool
-    terms: tuple[str, ...]
-    status: str | None
-
-    def ids(self, among: Sequence[int] | None = None) -> array[int]:
-        return table_window.ordered_ids(
-            self.column, self.descending, self.terms, self.status, among=among
-        )
-
-    @property
-    def whole(self) -> Order:
-        """The same order without the filter box's terms: the table `filtered` narrows."""
-        return replace(self, terms=())
-
-
-@dataclass(frozen=True)
-class Found:
-    """What changes to some books do to the table (`LazyLibraryModel.find`)."""
-
-    stamp: int  # the state of the table the read began from
-    ids: array[int] | None  # the new order; None: the books keep their rows
-    rows: dict[int, int]  # the changed books shown, by id: their rows
-    fresh: dict[int, TableBook]  # the changed books as they are now, shown or not
-    whole: array[int] | None = None  # with `ids`: the order before the filter box's terms
-    statuses: table_window.BookStatuses | None = None  # with `ids`: every book's status
-
-
-def _rows_of(ids: array[int], wanted: Collection[int]) -> dict[int, int]:
-    """The rows of the `wanted` books in `ids` (those shown)."""
-    if len(wanted) == 1:
-        (book_id,) = wanted
-        try:
-            return {book_id: ids.index(book_id)}
-        except ValueError:
-            return {}
-    return {book_id: row for row, book_id in enumerate(ids) if book_id in wanted}
-
-
-def _kept_places(ids: array[int], changed: set[int], order_by: Order) -> dict[int, int] | None:
-    """The rows in `ids` of the changed books it holds, when every changed book keeps its place
-    in the order as `order_by` reads it now; None when one moved, came or went."""
-    place = _rows_of(ids, changed)
-    rows = dict(place)  # the changed books shown and their neighbours, by id
-    for row in place.values():
-        for near in range(max(0, row - 1), min(len(ids), row + 2)):
-            rows[ids[near]] = near
-    now = order_by.ids(among=sorted(changed | rows.keys()))
-    if changed & set(now) != place.keys() or list(now) != sorted(now, key=rows.__getitem__):
-        return None
-    return place
-
-
-def _order_of(
-    order_by: Order, whole: array[int] | None = None, among: array[int] | None = None
-) -> ShownOrder:
-    """The books `order_by` shows, and its order without the filter box's terms: of `whole`
-    (that order, None: read again), or of `among` (a part of it, when the terms narrow)."""
-    whole = order_by.whole.ids() if whole is None else whole
-    return table_window.filtered(whole if among is None else among, order_by.terms), whole
-
-
-def _read_all(stamp: int, order_by: Order) -> Found:
-    """The whole order again (and the counts), filtered from the unfiltered one."""
-    ids, whole = _order_of(order_by)
-    return Found(stamp, ids, {}, {}, whole, table_window.BookStatuses.read())
-
-
-def _find(
-    read: Reader | None,
-    order_by: Order,
-    ids: array[int],
-    whole: array[int] | None,
-    stamp: int,
-    changed: Collection[int] | None,
-) -> Found:
-    """What `LazyLibraryModel.find` reads, from the model's state when it was asked."""
-    if read is None or (changed is not None and not changed):
-        return Found(stamp, None, {}, {})
-    if changed is None:
-        return _read_all(stamp, order_by)
-    wanted = set(changed)
-    place = _kept_places(ids, wanted, order_by)
-    # The unfiltered order too, which the next keystroke narrows (it is `ids` without terms).
-    if place is None or (
-        whole is not None
-        and whole is not ids
-        and _kept_places(whole, wanted, order_by.whole) is None
-    ):
-        return _read_all(stamp, order_by)  # a book moved, came or went
-    # Every changed book, shown or not: the status counts follow them all.
-    return Found(stamp, None, place, {book.id: book for book in read(sorted(wanted))})
 
 
 class LazyLibraryModel(BookColumns):
@@ -203,7 +109,7 @@ class LazyLibraryModel(BookColumns):
         self.beginResetModel()
         self._loaded = self._read is not None
         self._shown_by = self._order_by
-        self._ids, self._whole = _order_of(self._order_by) if self._loaded else (array("q"), None)
+        self._ids, self._whole = order_of(self._order_by) if self._loaded else (array("q"), None)
         self._pages.clear()
         self._counts = None
         self._statuses = None
@@ -219,7 +125,7 @@ class LazyLibraryModel(BookColumns):
         if not self._loaded or self._shown_by != self._order_by:
             changed = None  # the first read, or a sort's still to come: the whole order
         return functools.partial(
-            _find, self._read, self._order_by, self._ids, self._whole, self._stamp, changed
+            find_changes, self._read, self._order_by, self._ids, self._whole, self._stamp, changed
         )
 
     def show(self, found: Found) -> bool:
@@ -306,7 +212,7 @@ class LazyLibraryModel(BookColumns):
         kept = [self.book_id_at(index.row()) for index in persistent]
         self._take(found)
         ids = self._ids
-        rows = _rows_of(ids, set(kept)) if kept else {}
+        rows = rows_of(ids, set(kept)) if kept else {}
         self.changePersistentIndexList(
             persistent,
             [
@@ -336,7 +242,7 @@ class LazyLibraryModel(BookColumns):
         if not self._loaded:
             return  # the first read is in this order
         stamp = self._stamp
-        read = functools.partial(_order_of, order_by, whole, self._ids if narrower else None)
+        read = functools.partial(order_of, order_by, whole, self._ids if narrower else None)
         try:
             asyncio.get_running_loop()
         except RuntimeError:  # no window's loop to keep free
@@ -407,7 +313,7 @@ class LazyLibraryModel(BookColumns):
         return {book.id: book for book in self._read(list(ids))}
 
     def row_of(self, book_id: int) -> int | None:
-        return _rows_of(self._ids, {book_id}).get(book_id)
+        return rows_of(self._ids, {book_id}).get(book_id)
 
     # -- QAbstractTableModel ---------------------------------------------------------------
 

@@ -1,0 +1,116 @@
+"""What the library table reads, safe to run in a worker thread on a connection of its own
+(`LazyLibraryModel` shows it on the window's thread): the order of a sort or a filter, and
+what changes to some books do to the order and the rows shown."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeAlias
+
+from bookorbit_desktop.services import table_window
+from bookorbit_desktop.services.library_rows import TableBook
+
+Reader = Callable[[Sequence[int]], list[TableBook]]
+ShownOrder: TypeAlias = (
+    "tuple[array[int], array[int]]"  # the books shown, and without the filter's terms
+)
+
+
+@dataclass(frozen=True)
+class Order:
+    """What the table shows: the books the filters let through, sorted by `column`."""
+
+    column: str
+    descending: bool
+    terms: tuple[str, ...]
+    status: str | None
+
+    def ids(self, among: Sequence[int] | None = None) -> array[int]:
+        return table_window.ordered_ids(
+            self.column, self.descending, self.terms, self.status, among=among
+        )
+
+    @property
+    def whole(self) -> Order:
+        """The same order without the filter box's terms: the table `filtered` narrows."""
+        return replace(self, terms=())
+
+
+@dataclass(frozen=True)
+class Found:
+    """What changes to some books do to the table (`LazyLibraryModel.find`)."""
+
+    stamp: int  # the state of the table the read began from
+    ids: array[int] | None  # the new order; None: the books keep their rows
+    rows: dict[int, int]  # the changed books shown, by id: their rows
+    fresh: dict[int, TableBook]  # the changed books as they are now, shown or not
+    whole: array[int] | None = None  # with `ids`: the order before the filter box's terms
+    statuses: table_window.BookStatuses | None = None  # with `ids`: every book's status
+
+
+def rows_of(ids: array[int], wanted: Collection[int]) -> dict[int, int]:
+    """The rows of the `wanted` books in `ids` (those shown)."""
+    if len(wanted) == 1:
+        (book_id,) = wanted
+        try:
+            return {book_id: ids.index(book_id)}
+        except ValueError:
+            return {}
+    return {book_id: row for row, book_id in enumerate(ids) if book_id in wanted}
+
+
+def kept_places(ids: array[int], changed: set[int], order_by: Order) -> dict[int, int] | None:
+    """The rows in `ids` of the changed books it holds, when every changed book keeps its place
+    in the order as `order_by` reads it now; None when one moved, came or went."""
+    place = rows_of(ids, changed)
+    rows = dict(place)  # the changed books shown and their neighbours, by id
+    for row in place.values():
+        for near in range(max(0, row - 1), min(len(ids), row + 2)):
+            rows[ids[near]] = near
+    now = order_by.ids(among=sorted(changed | rows.keys()))
+    if changed & set(now) != place.keys() or list(now) != sorted(now, key=rows.__getitem__):
+        return None
+    return place
+
+
+def order_of(
+    order_by: Order, whole: array[int] | None = None, among: array[int] | None = None
+) -> ShownOrder:
+    """The books `order_by` shows, and its order without the filter box's terms: of `whole`
+    (that order, None: read again), or of `among` (a part of it, when the terms narrow)."""
+    whole = order_by.whole.ids() if whole is None else whole
+    return table_window.filtered(whole if among is None else among, order_by.terms), whole
+
+
+def read_all(stamp: int, order_by: Order) -> Found:
+    """The whole order again (and the counts), filtered from the unfiltered one."""
+    ids, whole = order_of(order_by)
+    return Found(stamp, ids, {}, {}, whole, table_window.BookStatuses.read())
+
+
+def find_changes(
+    read: Reader | None,
+    order_by: Order,
+    ids: array[int],
+    whole: array[int] | None,
+    stamp: int,
+    changed: Collection[int] | None,
+) -> Found:
+    """What `LazyLibraryModel.find` reads, from the model's state when it was asked."""
+    if read is None or (changed is not None and not changed):
+        return Found(stamp, None, {}, {})
+    if changed is None:
+        return read_all(stamp, order_by)
+    wanted = set(changed)
+    place = kept_places(ids, wanted, order_by)
+    # The unfiltered order too, which the next keystroke narrows (it is `ids` without terms).
+    if place is None or (
+        whole is not None
+        and whole is not ids
+        and kept_places(whole, wanted, order_by.whole) is None
+    ):
+        return read_all(stamp, order_by)  # a book moved, came or went
+    # Every changed book, shown or not: the status counts follow them all.
+    return Found(stamp, None, place, {book.id: book for book in read(sorted(wanted))})
