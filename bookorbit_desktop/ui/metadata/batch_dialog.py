@@ -179,7 +179,7 @@ class BatchDialog(QDialog):
         self.progress.setVisible(False)  # nothing is fetched here: Retry Failed shows it
         self.progress_label.setText(
             f"{counted('%n book(s)', failed)} with a failed fetch. Retry Failed asks those "
-            "sources again; the other answers can be reviewed below."
+            f"sources again{'; the other answers can be reviewed below' if self.review else ''}."
             if failed
             else "No metadata fetch has failed."
         )
@@ -217,8 +217,14 @@ class BatchDialog(QDialog):
             self.finished_fetch.emit()
 
     def _say_if_nothing_to_review(self) -> None:
-        if not self.review:  # else the review shows its first book
-            self.position_label.setText("Nothing to review: no source had values for these books.")
+        if self.review:
+            return  # it shows its first book
+        self.position_label.setText(
+            "Nothing to review yet: no source answered with values. Retry Failed asks the "
+            "failed sources again."
+            if self.failures
+            else "Nothing to review: no source had values for these books."
+        )
 
     def _answered(self, answer: FetchAnswer) -> None:
         """One source's answer for one book, as it came: the book's line, the failed list and

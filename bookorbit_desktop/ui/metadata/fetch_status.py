@@ -68,7 +68,7 @@ class FetchStatus(QGroupBox):
         top = QVBoxLayout(self)
         bar = QHBoxLayout()
         bar.addWidget(self.progress, 1)
-        bar.addWidget(self.stop_button)
+        bar.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignRight)  # also without the bar
         top.addLayout(bar)
         top.addWidget(self.label)
         top.addLayout(lists, 1)

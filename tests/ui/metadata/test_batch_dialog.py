@@ -202,3 +202,31 @@ def test_a_fetch_with_nothing_to_review_says_so(service, qtbot, qloop):
     assert dialog.position_label.text() == (
         "Nothing to review: no source had values for these books."
     )
+
+
+def test_with_failed_sources_and_no_values_the_empty_review_points_to_retry(
+    service, sources, qtbot, qloop
+):
+    unknown = add_book("Nobody Knows This One", ["Ann Author"])  # the others have no values
+    for source in ("openlibrary", "google"):
+        sources.fail[source] = 503
+    dialog = fetched_batch(service, [unknown.id], qtbot, qloop)
+    assert dialog.review == []
+    assert dialog.position_label.text() == (
+        "Nothing to review yet: no source answered with values. Retry Failed asks the "
+        "failed sources again."
+    )
+    assert dialog.retry_button.isEnabled()
+
+    failed = BatchDialog(service)  # the stored failures, nothing else to review
+    qtbot.addWidget(failed)
+    failed.resize(900, 600)
+    failed.show()
+    assert wait(qloop, failed.show_failed()) == 1
+    assert failed.progress_label.text() == (
+        "1 book with a failed fetch. Retry Failed asks those sources again."
+    )
+    assert failed.position_label.text().startswith("Nothing to review yet:")
+    assert not failed.progress.isVisible()
+    stop = failed.stop_button  # keeps its own size where the bar was
+    assert stop.width() <= stop.sizeHint().width() + 2
