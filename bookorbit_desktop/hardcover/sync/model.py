@@ -124,6 +124,11 @@ class Remote:
         return min(1.0, read.pages / pages)
 
 
+def entry_length(local: Local, remote: Remote) -> int | None:
+    """The length of the entry's edition on Hardcover, when it is the library's edition."""
+    return local.edition_pages if local.edition_id == remote.edition_id else None
+
+
 @dataclass(frozen=True)
 class Wanted:
     """What the library wants on the profile, in Hardcover's terms (None: not known)."""

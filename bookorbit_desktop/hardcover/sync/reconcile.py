@@ -53,6 +53,7 @@ from bookorbit_desktop.hardcover.sync.model import (
     Snapshot,
     Wanted,
     confirmed_values,
+    entry_length,
     progress_pages,
     read_kind,
     wanted_for,
@@ -317,15 +318,15 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
             started = read.started
         else:  # never today stamped by our own status write
             finished = None if stamped else read.finished
-    moved = tracking.moved_share(read.id, remote.edition_id)
+    moved = tracking.moved_share(read, remote.edition_id)
     pages, ahead = _pages(want, read, snapshot, kind, against.options, notes)
     if kind == OPEN_READ and moved is not None and want.pages is not None:
         # Another edition than the one Hardcover's page was measured in: compare how far in.
         pages, ahead = _moved_pages(want.pages, moved, local.edition_pages, against)
-    elif kind == OPEN_READ and moved is not None and _past_the_end(read, local, remote):
-        # With no page of the library's, a page our edition change left past the edition's
-        # end: Hardcover's own distance in, in this edition (a page within it stays).
-        pages = progress_pages(moved, local.edition_pages) or pages
+    elif kind == OPEN_READ and moved is not None:
+        # With no page of the library's, the page our edition change carried along goes back
+        # to Hardcover's own distance in, in this edition.
+        pages = progress_pages(moved, entry_length(local, remote)) or pages
     elif picked_edition:
         # The entry moved to the edition the user picked: Hardcover's page is one of the old
         # edition, no measure here (kept, it could pass the new edition's last page).
@@ -365,11 +366,6 @@ def _pages(
     return want.pages, None
 
 
-def _past_the_end(read: Read, local: Local, remote: Remote) -> bool:
-    length = local.edition_pages if local.edition_id == remote.edition_id else None
-    return length is not None and read.pages is not None and read.pages > length
-
-
 def _moved_pages(
     pages: int, share: float, edition_pages: int | None, against: _Against
 ) -> tuple[int | None, tuple[int, int] | None]:
@@ -380,15 +376,15 @@ def _moved_pages(
     return theirs, (pages, theirs)
 
 
-def _shares(remote: Remote | None) -> tuple[tuple[int, int | None, float], ...]:
-    """Each open read's edition and how far in it is, before a push writes anything."""
+def _shares(remote: Remote | None) -> tuple[tuple[int, int | None, float, int | None], ...]:
+    """Each open read's edition, how far in it is and its page, before a push writes anything."""
     if remote is None:
         return ()
     found = []
     for read in remote.reads:
         share = None if read.finished else remote.share(read)
         if share is not None:
-            found.append((read.id, read.edition_id or remote.edition_id, share))
+            found.append((read.id, read.edition_id or remote.edition_id, share, read.pages))
     return tuple(found)
 
 

@@ -18,6 +18,7 @@ from bookorbit_desktop.hardcover.sync.model import (
     Read,
     Remote,
     Wanted,
+    entry_length,
     progress_pages,
     read_kind,
 )
@@ -53,11 +54,11 @@ def moved_read(remote: Remote, local: Local, want: Wanted, tracking: Tracking) -
     """Our edition change took an open read along, page number and all (a read this push
     does not sync otherwise): its page goes back to the same distance into the book."""
     synced = tracking.read_id if read_kind(want.status_id) != NO_READ else None
-    length = local.edition_pages if local.edition_id == remote.edition_id else None
+    length = entry_length(local, remote)
     for read in remote.reads:
         if read.finished or read.id == synced or read.edition_id != remote.edition_id:
             continue
-        share = tracking.moved_share(read.id, remote.edition_id)
+        share = tracking.moved_share(read, remote.edition_id)
         pages = progress_pages(share, length) if share is not None else None
         if pages is not None and pages != read.pages:
             fields = read_fields(read.started, read.finished, pages, read.edition_id)

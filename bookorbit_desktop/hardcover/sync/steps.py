@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bookorbit_desktop.hardcover.sync.model import READ, Snapshot
+from bookorbit_desktop.hardcover.sync.model import READ, Read, Snapshot
 
 INSERT_ENTRY, UPDATE_ENTRY = "insert_user_book", "update_user_book"
 INSERT_READ, UPDATE_READ = "insert_user_book_read", "update_user_book_read"
@@ -29,9 +29,10 @@ class Tracking:
     # (read id, date): the finish Hardcover stamped, in answer to our Read, on a read that had
     # none when it went out; put back unless that read holds another date since.
     stamp: tuple[int, str] | None = None
-    # The open reads before this push wrote anything: (read id, its edition, how far in). An
-    # edition change moves a read but keeps its page number, which then measures nothing.
-    shares: tuple[tuple[int, int | None, float], ...] = ()
+    # The open reads before this push wrote anything: (read id, its edition, how far in, its
+    # page). An edition change moves a read but keeps its page number, which then measures
+    # nothing; while the read still shows that page, the page is the one our change moved.
+    shares: tuple[tuple[int, int | None, float, int | None], ...] = ()
     # The snapshot this push started from (None for an entry new to it): the base whose
     # Hardcover-side values stay when the push kept Hardcover's edit (`snapshot_after`).
     base: Snapshot | None = field(default=None, compare=False)
@@ -49,14 +50,21 @@ class Tracking:
             seen_reads=frozenset(int(r) for r in seen) if seen is not None else None,
             stamped_finish=bool(step.get("stamped_finish")),
             stamp=(int(step["stamp"][0]), str(step["stamp"][1])) if step.get("stamp") else None,
-            shares=tuple((int(r), e, float(s)) for r, e, s in step.get("shares") or ()),
+            shares=tuple(_share(*saved) for saved in step.get("shares") or ()),
             base=snapshot,
         )
 
-    def moved_share(self, read_id: int, edition_id: int | None) -> float | None:
-        """How far in the read was when this push began, if that was in another edition."""
+    def moved_share(self, read: Read, edition_id: int | None) -> float | None:
+        """How far in the read was when this push began, if that was in another edition and
+        the read still shows the page it had then: the page our edition change carried along.
+        A page set since (on hardcover.app) is measured in the edition the read is in now."""
         return next(
-            (share for rid, ed, share in self.shares if rid == read_id and ed != edition_id), None
+            (
+                share
+                for rid, ed, share, page in self.shares
+                if rid == read.id and ed != edition_id and page is not None and page == read.pages
+            ),
+            None,
         )
 
     def measured(self, read_id: int | None) -> Tracking:
@@ -72,6 +80,13 @@ class Tracking:
             "stamp": list(self.stamp) if self.stamp is not None else None,
             "shares": [list(share) for share in self.shares],
         }
+
+
+def _share(
+    read_id: int, edition_id: int | None, share: float, page: int | None = None
+) -> tuple[int, int | None, float, int | None]:
+    """A saved share; one saved without its page never counts as moved (`moved_share`)."""
+    return int(read_id), edition_id, float(share), page
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Today stamped by our own Read on a read of the user's the sync never rewrites: the story of a
 book read on Hardcover (an undated read), wanted here, then marked read here again. The push
 sets Read, Hardcover stamps today on that read, and the next write puts back the library's
-finish, none unless it has one; a read dated before the push keeps its date."""
+finish, none unless it has one; a read dated before the push keeps its date. And another open
+read that our edition change moved, page number and all, goes back to its distance in."""
 
 from __future__ import annotations
 
@@ -9,9 +10,18 @@ from dataclasses import replace
 
 import pytest
 
-from bookorbit_desktop.hardcover.sync.model import PUBLIC, Local, Options, Read, Remote
+from bookorbit_desktop.hardcover.sync.model import (
+    PUBLIC,
+    Local,
+    Options,
+    Read,
+    Remote,
+    wanted_for,
+)
 from bookorbit_desktop.hardcover.sync.preview import preview
 from bookorbit_desktop.hardcover.sync.reconcile import UPDATE_ENTRY, UPDATE_READ, snapshot_after
+from bookorbit_desktop.hardcover.sync.side_effects import moved_read
+from bookorbit_desktop.hardcover.sync.steps import Tracking
 
 TODAY = "2026-11-22"
 OPTIONS = Options(privacy_id=PUBLIC)
@@ -65,3 +75,27 @@ def test_a_read_dated_before_the_push_keeps_its_date():
     result = wanted_here_then(remote, None)
     assert UPDATE_READ not in [a.kind for a in result.actions]
     assert [(r.id, r.finished) for r in result.remote.reads if r.id == 9] == [(9, "2025-12-20")]
+
+
+@pytest.mark.parametrize(
+    ("page_now", "expected"),
+    [
+        (100, 150),  # still the page our edition change carried along: half-way in again
+        (120, None),  # a page the user set since, in the new edition: theirs, left alone
+        (150, None),  # already where it belongs
+    ],
+)
+def test_another_open_read_our_edition_change_moved_keeps_its_distance_in(page_now, expected):
+    reading = replace(BOOK, status="reading", progress=0.5, finished=None)
+    remote = replace(
+        read_on_hardcover(Read(9, "2026-01-02", None, 10, 500)),
+        status_id=2,
+        reads=(Read(9, "2026-01-02", None, 10, 500), Read(11, "2025-06-01", None, page_now, 500)),
+    )
+    tracking = Tracking(read_id=9, shares=((11, 400, 0.5, 100),))  # 100 of 200 before
+    action = moved_read(remote, reading, wanted_for(reading, OPTIONS), tracking)
+    if expected is None:
+        assert action is None
+    else:
+        assert action is not None
+        assert (action.target, action.fields["progress_pages"]) == (11, expected)

@@ -1,7 +1,8 @@
 """Today stamped by our own Read on the user's adopted, undated read, through the real engine
 and the fake Hardcover when a push does not finish: a Read that never landed leaves nothing to
 undo (a date the user gives the read later stays); an undo refused mid-push is done by the next
-sync; and a page the user reached on Hardcover after a partial push is never lowered."""
+sync; a page the user reached on Hardcover after a partial push is never lowered; and a page
+our own edition change carried along goes back to the same distance into the book."""
 
 from __future__ import annotations
 
@@ -84,3 +85,42 @@ async def test_a_page_reached_on_hardcover_after_a_partial_push_is_not_lowered(w
     world.clock.advance(4000)
     await world.sync()
     assert [r["progress_pages"] for r in world.reads("a")] == [140]
+
+
+def long_entry_on_hardcover(world, page: int) -> int:
+    """The library's book in a 150-page edition; on Hardcover, reading the 300-page one."""
+    long = world.catalog.add_edition(world.hc_books["a"], pages=300, reading_format_id=EBOOK)
+    entry = world.catalog.add_user_book(
+        world.hardcover.user_id, world.hc_books["a"], status_id=2, edition_id=long
+    )
+    world.catalog.add_read(entry, edition_id=long, started_at="2026-03-01", progress_pages=page)
+    return entry
+
+
+async def test_a_page_reached_on_hardcover_after_a_partial_push_beats_the_librarys(world):
+    world.add("a", pages=150, status="reading", started="2026-03-01", progress=0.4)
+    entry = long_entry_on_hardcover(world, 90)  # 30% in; the library is at 40%: p. 60 of 150
+    world.hardcover.fail_next(503, times=RetryPolicy().attempts + 2, operation="UpdateUserBookRead")
+    await world.sync()  # the edition moves (p. 90 carried along), p. 60 does not land
+    (read,) = world.reads("a")
+    assert (read["edition_id"], read["progress_pages"]) == (world.editions["a"], 90)
+    read["progress_pages"] = 140  # the user reads on, on hardcover.app
+    world.catalog.touch(entry)
+    world.clock.advance(4000)
+    await world.sync()
+    assert [r["progress_pages"] for r in world.reads("a")] == [140]
+
+
+@pytest.mark.parametrize("fails", [0, 1])
+async def test_a_page_our_edition_change_carried_keeps_its_distance_in(world, fails):
+    world.add("a", pages=150, status="reading", started="2026-03-01", progress=0.0)
+    long_entry_on_hardcover(world, 90)  # 30% in: p. 45 of the library's 150-page edition
+    if fails:
+        world.hardcover.fail_next(
+            503, times=RetryPolicy().attempts + 2, operation="UpdateUserBookRead"
+        )
+        await world.sync()
+        world.clock.advance(4000)
+    await world.sync()
+    (read,) = world.reads("a")
+    assert (read["edition_id"], read["progress_pages"]) == (world.editions["a"], 45)
