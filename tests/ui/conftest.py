@@ -7,6 +7,7 @@ the same loop class the app uses, through the `qloop` fixture.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,10 +62,35 @@ def test_keyring(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("BOOKORBIT_TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))
 
 
+class _AppLoop(qasync.QEventLoop):
+    """The app's loop, whose callbacks always run with it as asyncio's running loop.
+
+    Qt runs the loop's callbacks whenever events are processed. In the app that is always
+    inside `run_forever`. A test also processes events between two `run_until_complete` calls
+    (qasync processes them once more after each), where a task stepped would find no running
+    loop (`asyncio.to_thread` raises). Here such a callback runs as it would in the app.
+    """
+
+    def call_later(self, delay, callback, *args, context=None):
+        return super().call_later(
+            delay, functools.partial(_as_running, self, callback), *args, context=context
+        )
+
+
+def _as_running(loop: asyncio.AbstractEventLoop, callback, *args):
+    if asyncio.events._get_running_loop() is not None:
+        return callback(*args)
+    asyncio.events._set_running_loop(loop)
+    try:
+        return callback(*args)
+    finally:
+        asyncio.events._set_running_loop(None)
+
+
 @pytest.fixture
 def qloop(qapp) -> Iterator[qasync.QEventLoop]:
     """A qasync loop on the test's QApplication; drive it with `run_until_complete`."""
-    loop = qasync.QEventLoop(qapp)
+    loop = _AppLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
