@@ -32,7 +32,7 @@ from bookorbit_desktop.hardcover.api.records import HardcoverUser
 from bookorbit_desktop.hardcover.pull.run import pull_before
 from bookorbit_desktop.hardcover.sync import lease, store, unfinished
 from bookorbit_desktop.hardcover.sync import remote as hardcover
-from bookorbit_desktop.hardcover.sync.model import Remote, Snapshot, confirmed_values
+from bookorbit_desktop.hardcover.sync.model import Remote
 from bookorbit_desktop.hardcover.sync.plan import plan_pass
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS, after_action, preview
 from bookorbit_desktop.hardcover.sync.reconcile import (
@@ -61,6 +61,8 @@ from bookorbit_desktop.hardcover.sync.results import (
     time_left,
 )
 from bookorbit_desktop.hardcover.sync.settings import SyncSettings
+from bookorbit_desktop.hardcover.sync.side_effects import going_out
+from bookorbit_desktop.hardcover.sync.steps import Action
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import HardcoverMatch
 from bookorbit_desktop.library.store.off_loop import off_loop
@@ -317,6 +319,7 @@ class SyncEngine:
                 return
             action = step.action
             walk.inserting = action.kind == INSERT_ENTRY
+            walk.tracking = going_out(walk.tracking, action, walk.remote, self._today())
             if walk.inserting:
                 unfinished.mark_creating(walk.candidate, now=self._clock())
             elif action.changes_reads:
@@ -337,39 +340,32 @@ class SyncEngine:
                 )
                 if walk.remote == before:
                     raise  # it did not happen: try this book again later
-                if walk.remote is not None:
-                    walk.tracking = after_action(walk.tracking, action, walk.remote, before)
-                walk.sent.append(action)
-                continue
-            if walk.remote is None:
-                raise SyncStuckError("Hardcover answered the change without the entry it changed.")
-            walk.tracking = after_action(walk.tracking, action, walk.remote, before)
-            if walk.tracking.stamp is not None and action.changes_reads:  # kept until undone
-                now = self._clock()
-                unfinished.mark_stamping(walk.candidate, walk.tracking.step_json(), now=now)
-            walk.sent.append(action)
+            else:
+                if walk.remote is None:
+                    raise SyncStuckError(
+                        "Hardcover answered the change without the entry it changed."
+                    )
+            self._landed(walk, action)
         raise SyncStuckError(
             "Hardcover did not keep the change BookOrbit sent; it will not be sent again "
             "until the book changes."
         )
+
+    def _landed(self, walk: EntryWalk, action: Action) -> None:
+        """`action` is on Hardcover (answered, or seen in the entry read back)."""
+        if walk.remote is not None:
+            walk.tracking = after_action(walk.tracking, action, walk.remote)
+            if walk.tracking.stamp is not None and action.changes_reads:  # kept until undone
+                now = self._clock()
+                unfinished.mark_stamping(walk.candidate, walk.tracking.step_json(), now=now)
+        walk.sent.append(action)
 
     def _unfinished(self, walk: EntryWalk, options: Any) -> bool:
         """Some writes of this entry went out and the rest did not: remember where Hardcover
         stands and keep the copies queued, so the next sync repairs the entry."""
         if not walk.sent or walk.remote is None:
             return False
-        previous = walk.snapshot.wanted if walk.snapshot is not None else {}
-        local = walk.candidate.local
-        snapshot = Snapshot(
-            hc_book_id=local.hc_book_id,
-            user_book_id=walk.remote.user_book_id,
-            created_by_us=walk.tracking.created_by_us,
-            read_id=walk.tracking.read_id,
-            read_owned=walk.tracking.read_owned,
-            wanted=dict(previous),
-            confirmed=confirmed_values(walk.remote, walk.tracking.read_id),
-            step=walk.tracking.step_json(),
-        )
+        snapshot = walk.partial_snapshot(walk.remote)
         unfinished.mark_partial(walk.candidate, snapshot, now=self._clock())
         self._fail(walk.candidate, PARTLY_WRITTEN, permanent=False, attempts=0, state=store.PARTIAL)
         return True

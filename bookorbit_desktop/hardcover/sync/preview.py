@@ -32,6 +32,7 @@ from bookorbit_desktop.hardcover.sync.reconcile import (
     plan,
     usable_snapshot,
 )
+from bookorbit_desktop.hardcover.sync.side_effects import going_out, stamp_found
 
 MAX_STEPS = 6  # insert, status, read: a book never needs more than a few writes
 _NEW_ID = 10**12  # ids for rows the preview imagines Hardcover creating
@@ -135,11 +136,9 @@ def _next_read_id(remote: Remote) -> int:
     return max((r.id for r in remote.reads), default=_NEW_ID) + 1
 
 
-def after_action(
-    tracking: Tracking, action: Action, answer: Remote, before: Remote | None
-) -> Tracking:
-    """Tracking once Hardcover answered `action` with `answer` (`before`: the entry as it
-    stood when the action went out)."""
+def after_action(tracking: Tracking, action: Action, answer: Remote) -> Tracking:
+    """Tracking once Hardcover answered `action` with `answer` (or once the entry read back
+    shows that it landed)."""
     if action.kind == INSERT_ENTRY:
         return replace(tracking, user_book_id=answer.user_book_id)
     if action.kind == INSERT_READ:
@@ -152,13 +151,7 @@ def after_action(
             if tracking.stamp is None or tracking.stamp[0] != action.target
             else replace(done, stamp=None)
         )
-    if action.fields.get("status_id") == READ and before is not None:
-        # The finish Hardcover stamped on a read that had none when our Read went out.
-        for read in answer.reads:
-            earlier = before.read(read.id)
-            if read.finished and earlier is not None and earlier.finished is None:
-                return replace(tracking, stamp=(read.id, read.finished))
-    return tracking
+    return stamp_found(tracking, answer)
 
 
 def preview(
@@ -183,9 +176,9 @@ def preview(
         if step.action is None:
             break
         actions.append(step.action)
-        before = remote
+        tracking = going_out(tracking, step.action, remote, today)
         remote = expected_answer(
             remote, step.action, today=today, edition_pages=local.edition_pages
         )
-        tracking = after_action(tracking, step.action, remote, before)
+        tracking = after_action(tracking, step.action, remote)
     return Preview(tuple(actions), tuple(notes), ahead, remote, tracking)

@@ -58,7 +58,12 @@ from bookorbit_desktop.hardcover.sync.model import (
     read_kind,
     wanted_for,
 )
-from bookorbit_desktop.hardcover.sync.side_effects import moved_read, read_fields, stamp_undone
+from bookorbit_desktop.hardcover.sync.side_effects import (
+    moved_read,
+    read_fields,
+    stamp_found,
+    stamp_undone,
+)
 from bookorbit_desktop.hardcover.sync.steps import (
     INSERT_ENTRY,
     INSERT_READ,
@@ -106,6 +111,8 @@ def plan(
         tracking = replace(tracking, seen_reads=seen, shares=_shares(remote))
     if remote is None:
         return _entry_missing(local, snapshot, want, tracking, options)
+    # A Read of an earlier pass that got no answer: what Hardcover stamped is found now.
+    tracking = stamp_found(tracking, remote)
     if tracking.user_book_id != remote.user_book_id:
         # An entry we had not seen (adopted), or one the user removed and added again.
         tracking = Tracking(

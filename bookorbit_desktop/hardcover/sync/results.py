@@ -7,7 +7,7 @@ from typing import Any
 
 from bookorbit_desktop.hardcover.api.errors import HardcoverError
 from bookorbit_desktop.hardcover.sync.desired import Proposal
-from bookorbit_desktop.hardcover.sync.model import Remote, Snapshot
+from bookorbit_desktop.hardcover.sync.model import Remote, Snapshot, confirmed_values
 from bookorbit_desktop.hardcover.sync.reconcile import Action, Tracking
 from bookorbit_desktop.hardcover.sync.store import Candidate
 
@@ -208,3 +208,17 @@ class EntryWalk:
     sent: list[Action] = field(default_factory=list)
     ahead: tuple[int, int] | None = None
     inserting: bool = False
+
+    def partial_snapshot(self, remote: Remote) -> Snapshot:
+        """Where Hardcover stands (`remote`) after some of the writes: the library's state
+        as last confirmed stays the one to push, and the step says what the push knew."""
+        return Snapshot(
+            hc_book_id=self.candidate.local.hc_book_id,
+            user_book_id=remote.user_book_id,
+            created_by_us=self.tracking.created_by_us,
+            read_id=self.tracking.read_id,
+            read_owned=self.tracking.read_owned,
+            wanted=dict(self.snapshot.wanted) if self.snapshot is not None else {},
+            confirmed=confirmed_values(remote, self.tracking.read_id),
+            step=self.tracking.step_json(),
+        )

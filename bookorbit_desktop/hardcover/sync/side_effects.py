@@ -5,15 +5,21 @@
   user's own finished read (never rewritten otherwise) that was undated when our Read went
   out, the stamp is nobody's word: while the read still holds exactly that date, it gets back
   the library's finish, none unless it has one with its evidence. A date the user gave it on
-  hardcover.app since is theirs and stays.
+  hardcover.app since is theirs and stays. The stamp is a date within a day of the day our
+  Read went out (Hardcover's today, in its own time zone), found in Hardcover's answer or,
+  when none came, in the entry the next pass finds.
 - A new edition takes the open reads along with their page numbers, which then measure another
   edition: each goes back to the same distance into the book.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 from bookorbit_desktop.hardcover.sync.model import (
     NO_READ,
+    READ,
     Local,
     Read,
     Remote,
@@ -37,14 +43,40 @@ def read_fields(
     }
 
 
+def going_out(tracking: Tracking, action: Action, remote: Remote | None, today: str) -> Tracking:
+    """Before `action` leaves: for our Read, the reads Hardcover may stamp and the day."""
+    if action.fields.get("status_id") != READ or remote is None:
+        return tracking
+    undated = tuple(r.id for r in remote.reads if not r.finished)
+    return replace(tracking, undated=undated, read_sent_on=today)
+
+
+def stamp_found(tracking: Tracking, remote: Remote) -> Tracking:
+    """The finish Hardcover stamped in answer to our Read (`going_out`): on a read undated when
+    the Read left, a date within a day of that day. A read the user dated meanwhile on another
+    day is theirs."""
+    if tracking.read_sent_on is None:
+        return tracking
+    sent = dt.date.fromisoformat(tracking.read_sent_on)
+    days = {(sent + dt.timedelta(days=n)).isoformat() for n in (-1, 0, 1)}
+    stamp = tracking.stamp
+    for read in remote.reads:
+        if read.id in tracking.undated and read.finished is not None and read.finished in days:
+            stamp = (read.id, read.finished)
+    return replace(tracking, stamp=stamp, undated=(), read_sent_on=None)
+
+
 def stamp_undone(want: Wanted, read: Read, tracking: Tracking) -> Action | None:
     """The write that takes back the finish our own Read made Hardcover stamp on an adopted
-    read, while that read still holds exactly the stamped date (`Tracking.stamp`)."""
+    read, while that read still holds exactly the stamped date (`Tracking.stamp`); none when
+    the library's own finish is that date."""
     if tracking.read_owned or tracking.stamp != (read.id, read.finished):
         return None
     finished = want.finished
     if finished is not None and read.started is not None and read.started > finished:
         finished = None  # never a read that ends before it starts
+    if finished == read.finished:
+        return None
     fields = read_fields(read.started, finished, read.pages, read.edition_id)
     said = f"finished {finished}" if finished else "finish date Hardcover stamped cleared"
     return Action(UPDATE_READ, read.id, fields, (said,))

@@ -29,6 +29,11 @@ class Tracking:
     # (read id, date): the finish Hardcover stamped, in answer to our Read, on a read that had
     # none when it went out; put back unless that read holds another date since.
     stamp: tuple[int, str] | None = None
+    # While our Read is out and not answered: the reads that had no finish when it left, and
+    # the day it left. The stamp is found from them in the answer, or, when no answer came
+    # (a cancelled or killed pass), in the entry the next pass finds (`stamp_found`).
+    undated: tuple[int, ...] = ()
+    read_sent_on: str | None = None
     # The open reads before this push wrote anything: (read id, its edition, how far in, its
     # page). An edition change moves a read but keeps its page number, which then measures
     # nothing; while the read still shows that page, the page is the one our change moved.
@@ -50,6 +55,8 @@ class Tracking:
             seen_reads=frozenset(int(r) for r in seen) if seen is not None else None,
             stamped_finish=bool(step.get("stamped_finish")),
             stamp=(int(step["stamp"][0]), str(step["stamp"][1])) if step.get("stamp") else None,
+            undated=tuple(int(r) for r in step.get("undated") or ()),
+            read_sent_on=step.get("read_sent_on"),
             shares=tuple(_share(*saved) for saved in step.get("shares") or ()),
             base=snapshot,
         )
@@ -78,6 +85,8 @@ class Tracking:
             "seen_reads": sorted(self.seen_reads) if self.seen_reads is not None else None,
             "stamped_finish": self.stamped_finish,
             "stamp": list(self.stamp) if self.stamp is not None else None,
+            "undated": list(self.undated),
+            "read_sent_on": self.read_sent_on,
             "shares": [list(share) for share in self.shares],
         }
 

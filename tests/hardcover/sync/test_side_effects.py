@@ -20,7 +20,7 @@ from bookorbit_desktop.hardcover.sync.model import (
 )
 from bookorbit_desktop.hardcover.sync.preview import preview
 from bookorbit_desktop.hardcover.sync.reconcile import UPDATE_ENTRY, UPDATE_READ, snapshot_after
-from bookorbit_desktop.hardcover.sync.side_effects import moved_read
+from bookorbit_desktop.hardcover.sync.side_effects import moved_read, stamp_found, stamp_undone
 from bookorbit_desktop.hardcover.sync.steps import Tracking
 
 TODAY = "2026-11-22"
@@ -99,3 +99,39 @@ def test_another_open_read_our_edition_change_moved_keeps_its_distance_in(page_n
     else:
         assert action is not None
         assert (action.target, action.fields["progress_pages"]) == (11, expected)
+
+
+SENT_ON = "2026-11-22"
+
+
+@pytest.mark.parametrize(
+    ("undated", "finished", "stamp"),
+    [
+        ((9,), "2026-11-22", (9, "2026-11-22")),  # Hardcover's today, our day
+        ((9,), "2026-11-23", (9, "2026-11-23")),  # its today in a time zone ahead of ours
+        ((9,), "2026-11-21", (9, "2026-11-21")),  # ...or behind
+        ((9,), "2026-11-19", None),  # a date the user gave the read meanwhile
+        ((), "2026-11-22", None),  # the read had a finish when the Read left
+        ((9,), None, None),  # the Read never landed
+    ],
+)
+def test_the_stamp_is_todays_date_on_a_read_undated_when_our_read_left(undated, finished, stamp):
+    tracking = Tracking(undated=undated, read_sent_on=SENT_ON)
+    found = stamp_found(tracking, read_on_hardcover(Read(9, None, finished, 0, 500)))
+    assert (found.stamp, found.undated, found.read_sent_on) == (stamp, (), None)
+
+
+def test_the_stamp_is_looked_for_only_while_a_read_is_out():
+    tracking = Tracking(stamp=(9, "2026-11-22"))
+    remote = read_on_hardcover(Read(9, None, "2026-11-22", 0, 500))
+    assert stamp_found(tracking, remote) == tracking
+
+
+def test_an_undo_to_the_stamped_date_itself_sends_nothing():
+    read = Read(9, None, "2026-11-22", 300, 500)
+    tracking = Tracking(read_id=9, stamp=(9, "2026-11-22"))
+    reading = replace(BOOK, finished="2026-11-22")
+    assert stamp_undone(wanted_for(reading, OPTIONS), read, tracking) is None
+    other_day = replace(BOOK, finished="2026-11-20")
+    undone = stamp_undone(wanted_for(other_day, OPTIONS), read, tracking)
+    assert undone is not None and undone.fields["finished_at"] == "2026-11-20"

@@ -1,7 +1,7 @@
 """Today stamped by our own Read on the user's adopted, undated read, through the real engine
 and the fake Hardcover when a push does not finish: a Read that never landed leaves nothing to
 undo (a date the user gives the read later stays); an undo refused mid-push is done by the next
-sync; a page the user reached on Hardcover after a partial push is never lowered; and a page
+sync, and so is the undo of a Read whose answer never came; a page the user reached on Hardcover after a partial push is never lowered; and a page
 our own edition change carried along goes back to the same distance into the book."""
 
 from __future__ import annotations
@@ -65,6 +65,21 @@ async def test_an_undo_refused_mid_push_is_done_by_the_next_sync(world):
     (partial,) = (await world.sync()).books
     today = world.catalog.today().isoformat()
     assert partial.outcome == "partial" and dates(world) == [(None, today)]
+    world.clock.advance(4000)
+    await world.sync()
+    assert dates(world) == [(None, None)]
+
+
+async def test_the_stamp_of_a_read_whose_answer_never_came_goes_back_at_the_next_sync(world):
+    await read_there_then_wanted_here(world)
+    set_state(world, status="read", progress=1.0, finished=None)
+    tries = RetryPolicy().attempts + 2
+    world.hardcover.lose_answer_after_write("UpdateUserBook", times=tries, answer="drop")
+    world.hardcover.fail_next(503, times=tries, operation="UserBookByBook")  # no read-back
+    world.clock.advance(4000)
+    (failed,) = (await world.sync()).books
+    today = world.catalog.today().isoformat()
+    assert failed.outcome == "failed" and dates(world) == [(None, today)]
     world.clock.advance(4000)
     await world.sync()
     assert dates(world) == [(None, None)]
