@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRect,
+    Qt,
     QTimer,
     Signal,
 )
@@ -161,6 +162,11 @@ class LibraryView(QWidget):
         self.import_button.clicked.connect(self.import_dialog_requested.emit)
         self.count_label = QLabel()
         self.count_label.setObjectName("bookCount")
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # The filter box keeps its width while the counts beside it change (`_room_for_counts`).
+        self.status_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.grid_button = QPushButton("Co&vers")
         self.grid_button.setCheckable(True)
         self.grid_button.setToolTip("Show the books as a grid of covers (Ctrl+G)")
@@ -349,7 +355,16 @@ class LibraryView(QWidget):
             self.count_label.setText(f"{shown:,} of {books(model.total_count)}")
         else:
             self.count_label.setText(books(model.total_count))
+        self._room_for_counts(model.total_count)
         self._show_status_counts()
+
+    def _room_for_counts(self, total: int) -> None:
+        """The count and the status filter as wide as their widest text for this library, so
+        the filter box beside them keeps its width while they change."""
+        widest = f"{total:,} of {books(total)}"
+        self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance(widest))
+        label = max(("All books", *STATUS_LABELS.values()), key=len)
+        self.status_combo.setMinimumContentsLength(len(f"{label} ({total:,})") + 1)  # wide letters
 
     def _keep_selection(self) -> None:
         rows = self.table.selectionModel().selectedRows()

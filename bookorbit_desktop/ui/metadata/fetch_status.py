@@ -128,6 +128,7 @@ class FetchStatus(QGroupBox):
                 self.failed_list.addItem(listed)
             else:
                 listed.setText(text)
+            listed.setToolTip(text)  # the whole reason, where the list is too narrow for it
         else:
             failed = self.failures.get(book_id)
             if failed is not None:

@@ -174,3 +174,24 @@ def test_ctrl_and_shift_select_several_books_and_the_panel_follows_the_current_o
     # Selecting one book from the code selects that book alone.
     assert view.select_book(2)
     assert selected_ids(view) == {2} and view.selected_book_id == 2
+
+
+def test_the_filter_box_keeps_its_width_while_the_counts_beside_it_change(qtbot, library):
+    view = library_view(qtbot, library, books())
+    view.resize(1000, 500)
+    view.show()
+    qtbot.waitUntil(lambda: view.count_label.text() == "4 books")
+    width = view.filter_edit.width()
+    view.filter_edit.setText("Dune")
+    qtbot.waitUntil(lambda: view.count_label.text() == "1 of 4 books")
+    qtbot.wait(20)  # the layout follows
+    assert view.filter_edit.width() == width
+    view.filter_edit.clear()
+    database.execute_sql("UPDATE reading_state SET status = 'abandoned' WHERE book_id = 4")
+    view.model.follow({4})
+    qtbot.waitUntil(lambda: "Abandoned (1)" in combo_texts(view))
+    qtbot.wait(20)
+    assert view.filter_edit.width() == width
+    metrics = view.status_combo.fontMetrics()  # and no choice is cut
+    widest = max(metrics.horizontalAdvance(text) for text in combo_texts(view))
+    assert view.status_combo.width() > widest

@@ -105,6 +105,7 @@ def test_a_failed_source_is_listed_with_its_reason_and_retried(service, sources,
     assert len(failed) == 2
     assert failed[0].startswith("Mr Fox — Google Books: ")
     assert "503" in failed[0]  # the source's own reason
+    assert dialog.failed_list.item(0).toolTip() == failed[0]  # whole, however narrow the list
     assert dialog.retry_button.isEnabled()
 
     del sources.fail["google"]
