@@ -1,8 +1,9 @@
 """Today stamped by our own Read on the user's adopted, undated read, through the real engine
 and the fake Hardcover when a push does not finish: a Read that never landed leaves nothing to
 undo (a date the user gives the read later stays); an undo refused mid-push is done by the next
-sync, and so is the undo of a Read whose answer never came; a page the user reached on Hardcover after a partial push is never lowered; and a page
-our own edition change carried along goes back to the same distance into the book."""
+sync, and so is the undo of a Read whose answer never came; a page the user reached on Hardcover
+after a partial push is never lowered; and a page our own edition change carried along goes
+back to the same distance into the book."""
 
 from __future__ import annotations
 
