@@ -64,7 +64,6 @@ from bookorbit_desktop.hardcover.sync.settings import SyncSettings
 from bookorbit_desktop.hardcover.sync.side_effects import going_out
 from bookorbit_desktop.hardcover.sync.steps import Action
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.models import HardcoverMatch
 from bookorbit_desktop.library.store.off_loop import off_loop
 
 log = logging.getLogger(__name__)
@@ -281,7 +280,8 @@ class SyncEngine:
         conflict = (candidate.conflict,) if candidate.conflict else ()
         conflict = (*conflict, *candidate.date_notes)
         if dry_run:
-            done = preview(local, snapshot, remote, options, today=self._today())
+            today = self._today()
+            done = preview(local, snapshot, remote, options, today=today, unfinished=candidate.step)
             return previewed(candidate, done.actions, (*conflict, *done.notes), remote)
         tracking = Tracking.of(snapshot, candidate.step)
         if candidate.creating and remote is not None and tracking.user_book_id is None:
@@ -311,6 +311,7 @@ class SyncEngine:
         """Plan and send one write at a time until Hardcover matches the library."""
         local = walk.candidate.local
         for _ in range(MAX_STEPS):
+            stamped = walk.tracking.stamped_finish
             step = plan(local, walk.snapshot, walk.remote, walk.tracking, options)
             walk.tracking = step.tracking
             walk.notes.extend(n for n in step.notes if n not in walk.notes)
@@ -338,8 +339,12 @@ class SyncEngine:
                 walk.remote = await hardcover.fetch_entry(
                     self.client, self.user.id, local.hc_book_id
                 )
-                if walk.remote == before:
-                    raise  # it did not happen: try this book again later
+                if walk.remote == before:  # it did not happen: try this book again later
+                    self._not_landed(walk, stamped)
+                    raise
+            except HardcoverError:  # refused: it did not happen
+                self._not_landed(walk, stamped)
+                raise
             else:
                 if walk.remote is None:
                     raise SyncStuckError(
@@ -359,6 +364,13 @@ class SyncEngine:
                 now = self._clock()
                 unfinished.mark_stamping(walk.candidate, walk.tracking.step_json(), now=now)
         walk.sent.append(action)
+
+    def _not_landed(self, walk: EntryWalk, stamped: bool) -> None:
+        """The write provably did not happen: no stamp of Hardcover's to look for later."""
+        kept = replace(walk.tracking, stamped_finish=stamped, undated=(), read_sent_on=None)
+        if kept != walk.tracking:
+            walk.tracking = kept
+            unfinished.mark_stamping(walk.candidate, kept.step_json(), now=self._clock())
 
     def _unfinished(self, walk: EntryWalk, options: Any) -> bool:
         """Some writes of this entry went out and the rest did not: remember where Hardcover
@@ -405,11 +417,4 @@ class SyncEngine:
     async def _follow_merge(self, candidate: store.Candidate) -> store.Candidate | None:
         """A book Hardcover refused may have been merged: relink it to the book it became."""
         canonical = await hardcover.canonical_book(self.client, candidate.local.hc_book_id)
-        if canonical is None:
-            return None
-        log.info("Hardcover book %s was merged into %s", candidate.local.hc_book_id, canonical)
-        HardcoverMatch.update(
-            hc_book_id=canonical, reason=f"merged on Hardcover into {canonical}"
-        ).where(HardcoverMatch.book.in_(list(candidate.book_ids))).execute()
-        local = replace(candidate.local, hc_book_id=canonical)
-        return replace(candidate, local=local, snapshot=None, creating=False)
+        return store.relink_merged(candidate, canonical) if canonical is not None else None

@@ -10,6 +10,7 @@ book, in order.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -161,10 +162,12 @@ def preview(
     options: Options,
     *,
     today: str,
+    unfinished: Mapping[str, Any] | None = None,
 ) -> Preview:
-    """Every write a push of `local` would make, in order, without sending any."""
+    """Every write a push of `local` would make, in order, without sending any
+    (`unfinished`: what an unfinished first push left, read as the push itself reads it)."""
     snapshot = usable_snapshot(local, snapshot)
-    tracking = Tracking.of(snapshot)
+    tracking = Tracking.of(snapshot, unfinished)
     actions: list[Action] = []
     notes: list[str] = []
     ahead = None

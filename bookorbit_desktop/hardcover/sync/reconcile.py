@@ -114,11 +114,12 @@ def plan(
     # A Read of an earlier pass that got no answer: what Hardcover stamped is found now.
     tracking = stamp_found(tracking, remote)
     if tracking.user_book_id != remote.user_book_id:
-        # An entry we had not seen (adopted), or one the user removed and added again.
+        # An entry we had not seen (adopted), or one the user removed and added again: what
+        # the push knows of its reads is what this entry holds (never another entry's).
         tracking = Tracking(
             user_book_id=remote.user_book_id,
-            seen_reads=tracking.seen_reads,
-            shares=tracking.shares,
+            seen_reads=frozenset(r.id for r in remote.reads),
+            shares=_shares(remote),
         )
         snapshot = None
     tracking = _track_read(tracking, remote, read_kind(want.status_id))

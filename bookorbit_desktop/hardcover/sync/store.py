@@ -8,9 +8,10 @@ books leaves every book either fully recorded or still pending.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from peewee import JOIN, SQL
@@ -45,6 +46,8 @@ SYNCED, AHEAD, KEPT, REMOVED, FAILED, BLOCKED, PARTIAL = (
     "blocked",
     "partial",
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -393,3 +396,13 @@ def forget_unsyncable() -> None:
     """Drop outbox rows of books that can no longer be synced (unlinked, excluded, unread)."""
     keep = syncable_book_ids()
     outbox.discard(q.book_id for q in outbox.queued() if q.book_id not in keep)
+
+
+def relink_merged(candidate: Candidate, canonical: int) -> Candidate:
+    """The candidate's copies linked to the Hardcover book theirs was merged into."""
+    log.info("Hardcover book %s was merged into %s", candidate.local.hc_book_id, canonical)
+    HardcoverMatch.update(
+        hc_book_id=canonical, reason=f"merged on Hardcover into {canonical}"
+    ).where(HardcoverMatch.book.in_(list(candidate.book_ids))).execute()
+    local = replace(candidate.local, hc_book_id=canonical)
+    return replace(candidate, local=local, snapshot=None, creating=False)

@@ -19,7 +19,12 @@ from bookorbit_desktop.hardcover.sync.model import (
     wanted_for,
 )
 from bookorbit_desktop.hardcover.sync.preview import preview
-from bookorbit_desktop.hardcover.sync.reconcile import UPDATE_ENTRY, UPDATE_READ, snapshot_after
+from bookorbit_desktop.hardcover.sync.reconcile import (
+    UPDATE_ENTRY,
+    UPDATE_READ,
+    plan,
+    snapshot_after,
+)
 from bookorbit_desktop.hardcover.sync.side_effects import moved_read, stamp_found, stamp_undone
 from bookorbit_desktop.hardcover.sync.steps import Tracking
 
@@ -135,3 +140,14 @@ def test_an_undo_to_the_stamped_date_itself_sends_nothing():
     other_day = replace(BOOK, finished="2026-11-20")
     undone = stamp_undone(wanted_for(other_day, OPTIONS), read, tracking)
     assert undone is not None and undone.fields["finished_at"] == "2026-11-20"
+
+
+def test_an_entry_removed_and_added_again_is_not_read_with_the_old_entrys_reads():
+    reading = replace(BOOK, status="reading", progress=0.5, finished=None)
+    # What an unfinished push knew of entry 77; on Hardcover the user re-added the book (88).
+    tracking = Tracking(user_book_id=77, seen_reads=frozenset({9}))
+    remote = replace(
+        read_on_hardcover(Read(20, "2026-03-05", None, 150, 500)), user_book_id=88, status_id=2
+    )
+    step = plan(reading, None, remote, tracking, OPTIONS)
+    assert step.action is None  # the user's start date stays; p. 150 is the library's too

@@ -7,6 +7,8 @@ back to the same distance into the book."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bookorbit_desktop.hardcover.api.client import RetryPolicy
@@ -42,20 +44,53 @@ async def read_there_then_wanted_here(world) -> int:
     return entry
 
 
-async def test_a_date_the_user_gives_after_a_read_that_never_landed_stays(world):
+NEVER_LANDED = [
+    (503, RetryPolicy().attempts + 2),  # never answered, and the read-back shows nothing
+    (401, 1),  # refused
+]
+
+
+@pytest.mark.parametrize(("status", "times"), NEVER_LANDED)
+@pytest.mark.parametrize("given", ["2026-02-14", "today", "yesterday"])
+async def test_a_date_the_user_gives_after_a_read_that_never_landed_stays(
+    world, status, times, given
+):
     entry = await read_there_then_wanted_here(world)
     set_state(world, status="read", progress=1.0, finished=None)
-    world.hardcover.fail_next(503, times=RetryPolicy().attempts + 2, operation="UpdateUserBook")
+    world.hardcover.fail_next(status, times=times, operation="UpdateUserBook")
     world.clock.advance(4000)
     (failed,) = (await world.sync()).books
-    assert failed.outcome == "failed" and dates(world) == [(None, None)]
+    assert failed.outcome != "sent" and dates(world) == [(None, None)]
+    today = world.catalog.today()
+    given = {"today": str(today), "yesterday": str(today - dt.timedelta(days=1))}.get(given, given)
     (read,) = world.reads("a")
-    read["finished_at"] = "2026-02-14"  # the user, on hardcover.app
+    read["finished_at"] = given  # the user, on hardcover.app (also on the day of our Read)
     world.entry("a")["status_id"] = 3
     world.catalog.touch(entry)
     world.clock.advance(4000)
     await world.sync()
-    assert dates(world) == [(None, "2026-02-14")]
+    assert dates(world) == [(None, given)]
+
+
+@pytest.mark.parametrize("given", ["2026-08-15", "today"])
+async def test_a_date_the_user_gives_a_read_of_ours_after_a_read_that_never_landed_stays(
+    world, given
+):
+    world.add("a", status="reading", progress=0.5, started="2026-08-01")
+    await world.sync()
+    set_state(world, status="read", progress=1.0, finished=None)
+    world.hardcover.fail_next(503, times=RetryPolicy().attempts + 2, operation="UpdateUserBook")
+    world.clock.advance(4000)
+    (failed,) = (await world.sync()).books
+    assert failed.outcome == "failed"
+    given = str(world.catalog.today()) if given == "today" else given
+    (read,) = world.reads("a")
+    read["finished_at"] = given
+    world.entry("a")["status_id"] = 3
+    world.catalog.touch(world.entry("a")["id"])
+    world.clock.advance(4000)
+    await world.sync()
+    assert dates(world) == [("2026-08-01", given)]
 
 
 async def test_an_undo_refused_mid_push_is_done_by_the_next_sync(world):
@@ -83,6 +118,24 @@ async def test_the_stamp_of_a_read_whose_answer_never_came_goes_back_at_the_next
     assert failed.outcome == "failed" and dates(world) == [(None, today)]
     world.clock.advance(4000)
     await world.sync()
+    assert dates(world) == [(None, None)]
+
+
+async def test_the_dry_run_after_a_first_push_whose_answer_never_came_lists_what_it_sends(world):
+    world.add("a", status="read", progress=1.0, finished=None, started=None)
+    entry = world.catalog.add_user_book(
+        world.hardcover.user_id, world.hc_books["a"], status_id=2, edition_id=world.editions["a"]
+    )
+    world.catalog.add_read(entry, edition_id=world.editions["a"], progress_pages=10)
+    tries = RetryPolicy().attempts + 2
+    world.hardcover.lose_answer_after_write("UpdateUserBook", times=tries, answer="drop")
+    world.hardcover.fail_next(503, times=tries, operation="UserBookByBook")
+    await world.sync()
+    assert dates(world) == [(None, world.catalog.today().isoformat())]
+    world.clock.advance(4000)
+    dry = await world.sync(dry_run=True)
+    real = await world.sync()
+    assert [b.actions for b in dry.books] == [b.actions for b in real.books]
     assert dates(world) == [(None, None)]
 
 
