@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self._action("&Find", self.library_view.focus_filter, "Ctrl+F"))
         self.view_menu.addAction(self._action("&Refresh", self.refresh_requested.emit, "F5"))
+        self.view_menu.addMenu(self.library_view.columns_menu)
         self.view_menu.addSeparator()
         self._page_actions: list[QAction] = []
         self._add_page_action(0, "&Library")

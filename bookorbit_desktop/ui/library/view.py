@@ -11,9 +11,11 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     Qt,
@@ -24,9 +26,7 @@ from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDropEvent,
-    QFontMetrics,
     QPainter,
-    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,13 +43,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.library import HARDCOVER_LABELS, READING_STATUSES, STATUS_LABELS
+from bookorbit_desktop.services.library import READING_STATUSES, STATUS_LABELS
+from bookorbit_desktop.ui.library.columns import ColumnsMenu, column_widths
 from bookorbit_desktop.ui.library.cover_grid import CoverGrid
 from bookorbit_desktop.ui.library.lazy_model import LazyLibraryModel
 from bookorbit_desktop.ui.library.model import (
     BOOK_ID_ROLE,
     COLUMN_KEYS,
-    COLUMNS,
     PROGRESS_ROLE,
     row_runs,
 )
@@ -64,27 +64,7 @@ EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
 MIN_TITLE_WIDTH = 150
 ELASTIC = ("authors", "series")
 MIN_ELASTIC_WIDTH = 60
-CELL_PADDING = 14
-_WIDEST = {
-    "authors": "Frank Herbert, Bri",
-    "series": "Discworld #12",
-    "status": max(STATUS_LABELS.values(), key=len),
-    "progress": "35 % · p. 403 of 1152",  # longer ones are cut with …
-    "rating": "★★★★★",
-    "format": "EPUB, PDF",
-    "hardcover": "",  # every Hardcover label, measured one by one
-}
 PROGRESS_BAR_HEIGHT = 3
-
-
-def column_widths(metrics: QFontMetrics) -> dict[str, int]:
-    """Each column's width (but Title's) for text measured with `metrics`."""
-    widths = {key: metrics.horizontalAdvance(text) for key, text in _WIDEST.items()}
-    widths["hardcover"] = max(metrics.horizontalAdvance(t) for t in HARDCOVER_LABELS.values())
-    for key, _title in COLUMNS[1:]:
-        header = metrics.horizontalAdvance(dict(COLUMNS)[key]) + 12  # the sort arrow
-        widths[key] = max(widths[key], header) + CELL_PADDING
-    return widths
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -191,6 +171,8 @@ class LibraryView(QWidget):
         for key, width in widths.items():
             self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
         header.sectionResized.connect(self._section_resized)
+        self.table.viewport().installEventFilter(self)
+        self.columns_menu = ColumnsMenu(self.table, self.fit_title_column)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelAboutToBeReset.connect(self._keep_selection)
         self.model.modelReset.connect(self._after_reset)
@@ -216,21 +198,21 @@ class LibraryView(QWidget):
         layout.addLayout(self._stack, 1)
         self._after_reset()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.fit_title_column()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self.fit_title_column()  # the room the table really has, once its layout gave it
+        return super().eventFilter(watched, event)
 
     def _section_resized(self, index: int, _old: int, new: int) -> None:
-        if self._fitting or index == 0:
-            return
+        if self._fitting or index == 0 or not new or self.table.isColumnHidden(index):
+            return  # (a column being hidden is first resized to nothing)
         if COLUMN_KEYS[index] in ELASTIC:  # the user dragged it: the width wanted from now on
             self._preferred[COLUMN_KEYS[index]] = new
         self.fit_title_column()
 
     def fit_title_column(self) -> None:
-        """Share the table's width: every column but Title, Authors and Series as measured;
-        Authors and Series as wanted, narrower when the window is (`ELASTIC`); Title the
-        rest."""
+        """Share the table's width: the shown columns but Title, Authors and Series as measured;
+        Authors and Series as wanted, narrower in a narrow window (`ELASTIC`); Title the rest."""
         if self._fitting:
             return
         self._fitting = True
@@ -240,8 +222,9 @@ class LibraryView(QWidget):
             fixed = sum(header.sectionSize(i) for i in range(1, header.count()) if i not in elastic)
             width = self.table.viewport().width()
             room = width - fixed - MIN_TITLE_WIDTH
-            wanted = sum(self._preferred.values())
-            scale = 1.0 if room >= wanted else max(0.0, room) / wanted
+            shown = [k for k in ELASTIC if not header.isSectionHidden(COLUMN_KEYS.index(k))]
+            wanted = sum(self._preferred[key] for key in shown)
+            scale = 1.0 if room >= wanted or not wanted else max(0.0, room) / wanted
             for key, index in zip(ELASTIC, elastic, strict=True):
                 shrunk = max(MIN_ELASTIC_WIDTH, int(self._preferred[key] * scale))
                 self.table.setColumnWidth(index, min(shrunk, self._preferred[key]))
@@ -359,8 +342,7 @@ class LibraryView(QWidget):
         self._show_status_counts()
 
     def _room_for_counts(self, total: int) -> None:
-        """The count and the status filter as wide as their widest text for this library, so
-        the filter box beside them keeps its width while they change."""
+        """Count and status filter as wide as their widest text: the filter box stays put."""
         widest = f"{total:,} of {books(total)}"
         self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance(widest))
         label = max(("All books", *STATUS_LABELS.values()), key=len)

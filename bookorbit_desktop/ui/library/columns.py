@@ -1,0 +1,66 @@
+"""The library table's columns: how wide each is for its longest text, and which are shown
+(View ▸ Columns, and the same menu on the table's header). Title is always shown; the choice is
+kept with the column widths (`LibraryView.save_columns`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QMenu, QTableView
+
+from bookorbit_desktop.services.library import HARDCOVER_LABELS, STATUS_LABELS
+from bookorbit_desktop.ui.library.model import COLUMNS
+
+CELL_PADDING = 14
+_WIDEST = {
+    "authors": "Frank Herbert, Bri",
+    "series": "Discworld #12",
+    "status": max(STATUS_LABELS.values(), key=len),
+    "progress": "35 % · p. 403 of 1152",  # longer ones are cut with …
+    "rating": "★★★★★",
+    "format": "EPUB, PDF",
+    "hardcover": "",  # every Hardcover label, measured one by one
+}
+
+
+def column_widths(metrics: QFontMetrics) -> dict[str, int]:
+    """Each column's width (but Title's) for text measured with `metrics`."""
+    widths = {key: metrics.horizontalAdvance(text) for key, text in _WIDEST.items()}
+    widths["hardcover"] = max(metrics.horizontalAdvance(t) for t in HARDCOVER_LABELS.values())
+    for key, _title in COLUMNS[1:]:
+        header = metrics.horizontalAdvance(dict(COLUMNS)[key]) + 12  # the sort arrow
+        widths[key] = max(widths[key], header) + CELL_PADDING
+    return widths
+
+
+class ColumnsMenu(QMenu):
+    def __init__(self, table: QTableView, changed: Callable[[], None]) -> None:
+        super().__init__("&Columns", table)
+        self._table = table
+        self._changed = changed
+        for index, (_key, title) in enumerate(COLUMNS):
+            if index == 0:
+                continue  # Title: what a row is
+            action = self.addAction(title)
+            action.setCheckable(True)
+            action.setData(index)
+            action.toggled.connect(lambda shown, column=index: self._show(column, shown))
+        self.aboutToShow.connect(self._mark_shown)
+        header = table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._popup)
+
+    def _mark_shown(self) -> None:
+        for action in self.actions():
+            action.setChecked(not self._table.isColumnHidden(action.data()))
+
+    def _show(self, column: int, shown: bool) -> None:
+        if self._table.isColumnHidden(column) != shown:
+            return
+        self._table.setColumnHidden(column, not shown)
+        self._changed()
+
+    def _popup(self, position: QPoint) -> None:
+        self.popup(self._table.horizontalHeader().mapToGlobal(position))
