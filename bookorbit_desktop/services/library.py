@@ -49,7 +49,7 @@ HARDCOVER_LABELS: dict[str, str] = {
     "no_match": "No match",
     "error": "Error",
     "excluded": "Excluded",
-    "removed": "Not on Hardcover (removed)",
+    "removed": "Entry removed",
 }
 
 

@@ -24,7 +24,7 @@ STATES = (
     ("not_matched", "Not matched"),
     ("failed", "Failed"),
     ("excluded", "Excluded"),
-    ("removed", "Not on Hardcover (removed)"),
+    ("removed", "Entry removed"),
 )
 LABELS = {state: label for state, label in STATES if state is not None}
 _REASONS = {

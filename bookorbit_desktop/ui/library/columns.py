@@ -35,16 +35,28 @@ def column_widths(metrics: QFontMetrics) -> dict[str, int]:
     return widths
 
 
+_MENU_TEXTS = {
+    "authors": "&Authors",
+    "series": "S&eries",
+    "status": "&Status",
+    "progress": "&Progress",
+    "rating": "&Rating",
+    "format": "&Format",
+    "hardcover": "&Hardcover",
+}
+
+
 class ColumnsMenu(QMenu):
     def __init__(self, table: QTableView, changed: Callable[[], None]) -> None:
         super().__init__("&Columns", table)
         self._table = table
         self._changed = changed
-        for index, (_key, title) in enumerate(COLUMNS):
+        for index, (key, _title) in enumerate(COLUMNS):
             if index == 0:
                 continue  # Title: what a row is
-            action = self.addAction(title)
+            action = self.addAction(_MENU_TEXTS[key])
             action.setCheckable(True)
+            action.setChecked(True)
             action.setData(index)
             action.toggled.connect(lambda shown, column=index: self._show(column, shown))
         self.aboutToShow.connect(self._mark_shown)

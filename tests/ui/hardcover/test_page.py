@@ -558,7 +558,7 @@ def test_the_page_is_a_sync_dashboard_with_counts_log_and_links(hc, fake, qloop)
         "Not matched (1)",
         "Failed (0)",
         "Excluded (0)",
-        "Not on Hardcover (removed) (0)",
+        "Entry removed (0)",
     ]
     view.filter_combo.setCurrentIndex(1)
     assert view.model.rowCount() == 1

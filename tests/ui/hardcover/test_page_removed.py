@@ -1,6 +1,6 @@
 """Remove Entry from the Hardcover page against the fake Hardcover on 127.0.0.1: the row says
-"Not on Hardcover (removed)", Sync Now leaves it off Hardcover, and only the user's Add to
-Hardcover Again brings it back."""
+"Entry removed", Sync Now leaves it off Hardcover, and only the user's Add to Hardcover Again
+brings it back."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_a_removed_entry_stays_off_hardcover_until_added_again(hc, fake, qloop):
     remove_confirmed(hc, qloop, local.id)
     assert fake.catalog.user_book_for(fake.user_id, dune) is None
     refresh(hc, qloop)
-    assert hc.view.row_texts(0)[3] == "Not on Hardcover (removed)"
+    assert hc.view.row_texts(0)[3] == "Entry removed"
     qloop.run_until_complete(hc.sync_now())  # Sync Now leaves it removed
     assert fake.catalog.user_book_for(fake.user_id, dune) is None
     assert get_match(local.id).state == "removed"
