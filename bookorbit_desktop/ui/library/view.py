@@ -62,6 +62,7 @@ EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
 # window Authors and Series give up width first (down to MIN_ELASTIC_WIDTH, cut with …), then
 # Title (down to MIN_TITLE_WIDTH); only then does the table scroll sideways.
 MIN_TITLE_WIDTH = 150
+MIN_FILTER_WIDTH = 100  # in a narrow window the status filter gives way first
 ELASTIC = ("authors", "series")
 MIN_ELASTIC_WIDTH = 60
 PROGRESS_BAR_HEIGHT = 3
@@ -119,6 +120,7 @@ class LibraryView(QWidget):
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by title, author or series  (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(MIN_FILTER_WIDTH)
         self.filter_edit.setAccessibleName("Filter books")
         self.filter_edit.setAccessibleDescription(
             "Shows the books whose title, author or series match"

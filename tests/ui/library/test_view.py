@@ -11,7 +11,12 @@ from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.services.library import HARDCOVER_LABELS
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS, row_runs
-from bookorbit_desktop.ui.library.view import LibraryView, ProgressDelegate, bar_colour
+from bookorbit_desktop.ui.library.view import (
+    MIN_FILTER_WIDTH,
+    LibraryView,
+    ProgressDelegate,
+    bar_colour,
+)
 from tests.ui.library.shelf import library_view, show_library
 from tests.ui.library.test_model import book
 
@@ -176,12 +181,15 @@ def test_ctrl_and_shift_select_several_books_and_the_panel_follows_the_current_o
     assert selected_ids(view) == {2} and view.selected_book_id == 2
 
 
-def test_the_filter_box_keeps_its_width_while_the_counts_beside_it_change(qtbot, library):
+@pytest.mark.parametrize("window", [1000, 420])  # 420: the toolbar has no room to spare
+def test_the_filter_box_keeps_its_width_while_the_counts_beside_it_change(qtbot, library, window):
     view = library_view(qtbot, library, books())
-    view.resize(1000, 500)
+    view.resize(window, 500)
     view.show()
     qtbot.waitUntil(lambda: view.count_label.text() == "4 books")
+    qtbot.wait(20)
     width = view.filter_edit.width()
+    assert width >= MIN_FILTER_WIDTH  # room to see what is typed
     view.filter_edit.setText("Dune")
     qtbot.waitUntil(lambda: view.count_label.text() == "1 of 4 books")
     qtbot.wait(20)  # the layout follows
