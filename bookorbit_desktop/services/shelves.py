@@ -26,20 +26,15 @@ from bookorbit_desktop.library.store.inbox import is_held as is_in_inbox
 from bookorbit_desktop.library.store.models import Book, ReadingState
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.shelves import Shelf
+from bookorbit_desktop.services.library import STATUS_LABELS
 from bookorbit_desktop.services.shelf_links import Candidates
 
 log = logging.getLogger(__name__)
 
 LINKED, LIKELY, MISSING = "linked", "likely", "missing"
 WANT_TO_READ_STATUS = 1
-_LOCAL_NAMES = {
-    "reading": "Currently Reading",
-    "rereading": "Currently Reading",
-    "read": "Read",
-    "skimmed": "Read",
-    "on_hold": "Paused",
-    "abandoned": "Did Not Finish",
-}
+# The library's statuses that adding the book to Want to Read would change: asked first.
+_ASKED = frozenset({"reading", "rereading", "read", "skimmed", "on_hold", "abandoned"})
 
 __all__ = ["LIKELY", "LINKED", "MISSING", "Shelf", "ShelfRow", "WantQuestion"]
 
@@ -177,11 +172,10 @@ def want_question(book_id: int) -> str | None:
             "on Hardcover at the next sync (its finished reads stay)."
         )
     state = ReadingState.get_or_none(ReadingState.book == book_id)
-    local = _LOCAL_NAMES.get(state.status) if state is not None else None
-    if local is not None:
+    if state is not None and state.status in _ASKED:
         return (
-            f"In your library this book is “{local}”. Adding it to Want to Read changes that "
-            "status here and on Hardcover at the next sync."
+            f"In your library this book is “{STATUS_LABELS[state.status]}”. Adding it to Want "
+            "to Read changes that status here and on Hardcover at the next sync."
         )
     return None
 

@@ -58,7 +58,9 @@ class MetadataTab(QWidget):
             lambda text: self.save_button.setEnabled(bool(text.strip()))
         )
         self.save_button.setEnabled(False)
-        form.addRow("API &key:", wide_row(self.key_edit, self.save_button, self.clear_button))
+        key_label = QLabel("API &key:")
+        key_label.setBuddy(self.key_edit)  # a row of several widgets gets no buddy by itself
+        form.addRow(key_label, wide_row(self.key_edit, self.save_button, self.clear_button))
         self.state_label = QLabel("Looking in the keyring…")
         self.state_label.setObjectName("googleKeyState")
         form.addRow(self.state_label)

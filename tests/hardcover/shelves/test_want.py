@@ -66,6 +66,9 @@ async def test_a_local_status_is_asked_about_too(world):
     with pytest.raises(shelves.WantQuestion, match="In your library this book is"):
         shelves.want(book)
     assert "once the book is linked" in shelves.want(book, confirmed=True)
+    dropped = add_book("Given up", status="abandoned").id
+    with pytest.raises(shelves.WantQuestion, match="this book is “Abandoned”"):  # its own word
+        shelves.want(dropped)
 
 
 async def test_want_refuses_what_it_cannot_do(world):

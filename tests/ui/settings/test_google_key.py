@@ -4,6 +4,10 @@ fetch reads the same entry."""
 
 from __future__ import annotations
 
+import re
+
+from PySide6.QtWidgets import QLabel
+
 from bookorbit_desktop.hardcover.api.credentials import SERVICE
 from bookorbit_desktop.metadata_sources.keys import GOOGLE_BOOKS_ACCOUNT, GoogleBooksKey
 from bookorbit_desktop.services.metadata import MetadataService
@@ -25,6 +29,13 @@ def test_the_key_is_saved_refused_when_malformed_and_cleared(
     qtbot.addWidget(dialog)
     names = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert names.index("Metadata") == names.index("Hardcover") + 1
+    # Every field label with a key (API &key:) names its field; none shows a bare &.
+    unbound = [
+        label.text()
+        for label in dialog.findChildren(QLabel)
+        if re.search(r"&\w", label.text()) and label.text().endswith(":") and label.buddy() is None
+    ]
+    assert unbound == []
     tab = dialog.metadata
     about = " ".join(label.text() for label in tab.findChildren(type(tab.state_label)))
     assert "Optional" in about and "quota" in about and "keyring" in about
