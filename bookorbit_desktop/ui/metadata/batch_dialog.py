@@ -219,12 +219,16 @@ class BatchDialog(QDialog):
     def _say_if_nothing_to_review(self) -> None:
         if self.review:
             return  # it shows its first book
-        self.position_label.setText(
-            "Nothing to review yet: no source answered with values. Retry Failed asks the "
-            "failed sources again."
-            if self.failures
-            else "Nothing to review: no source had values for these books."
-        )
+        if self.failures:
+            said = (
+                "Nothing to review yet: no source answered with values. Retry Failed asks the "
+                "failed sources again."
+            )
+        elif self.book_ids:
+            said = "Nothing to review: no source had values for these books."
+        else:  # no book listed (no failed fetch to show): the line above says it all
+            said = ""
+        self.position_label.setText(said)
 
     def _answered(self, answer: FetchAnswer) -> None:
         """One source's answer for one book, as it came: the book's line, the failed list and

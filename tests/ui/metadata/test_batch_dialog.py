@@ -193,6 +193,7 @@ def test_no_failed_fetch_says_so(service, qtbot, qloop):
     qtbot.addWidget(dialog)
     assert wait(qloop, dialog.show_failed()) == 0
     assert dialog.progress_label.text() == "No metadata fetch has failed."
+    assert dialog.position_label.text() == ""  # no fetch ran here: no "no source had values"
     assert not dialog.retry_button.isEnabled()
 
 
