@@ -12,6 +12,7 @@ from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.editing.file_write import (
     FileWritten,
+    backed_up,
     backups_dir,
     restore_backups,
     write_into_files,
@@ -63,6 +64,11 @@ async def write_metadata_async(paths: Paths, book_ids: Sequence[int]) -> WriteRe
 
 async def restore_files_async(paths: Paths, book_ids: Sequence[int]) -> WriteReport:
     return await off_loop(restore_files, paths, list(book_ids))
+
+
+async def backed_up_async(paths: Paths, book_ids: Sequence[int]) -> set[int]:
+    """Which of the books have a file backup that Restore File from Backup can put back."""
+    return await off_loop(backed_up, paths, list(book_ids))
 
 
 def backup_folder(paths: Paths) -> str:

@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,6 +175,14 @@ def _swap(row: BookFile, new: Path, path: Path, backup: str, now: float) -> File
     return FileWritten(str(path), backup, row.partial_md5, digest)
 
 
+def backed_up(paths: Paths, book_ids: Iterable[int]) -> set[int]:
+    """Which of the books have a backup of a written file to put back."""
+    wanted = set(book_ids)
+    folder = backups_dir(paths)
+    found = (_BACKUP.match(entry.name) for entry in folder.iterdir()) if folder.is_dir() else ()
+    return {int(m.group(1)) for m in found if m is not None and int(m.group(1)) in wanted}
+
+
 def newest_backups(paths: Paths, book_id: int) -> dict[int, Path]:
     """The newest backup of each file of `book_id`, by file id."""
     newest: dict[int, tuple[str, Path]] = {}
@@ -196,7 +204,13 @@ def restore_backups(
     last write) and remove the backup."""
     backups = newest_backups(paths, book_id)
     if not backups:
-        raise FileNotWrittenError(f"Book {book_id} has no backup of a written file to put back.")
+        book = Book.get_or_none(Book.id == book_id)
+        if book is None:
+            raise NotFoundError(f"There is no book with id {book_id}.")
+        raise FileNotWrittenError(
+            f"“{book.title}” has no backup to put back: its files are as BookOrbit found them "
+            "(no metadata was written into them, or the backup was already put back)."
+        )
     now, restored = clock(), []
     for row in BookFile.select().where(BookFile.id.in_(list(backups))):
         backup, path = backups[row.id], Path(row.path)

@@ -84,18 +84,30 @@ class FileWriteActions(QObject):
         return report
 
     async def restore(self, book_ids: Sequence[int]) -> WriteReport | None:
-        """Ask, then put back each book's file from before the last write; None when cancelled."""
-        books = counted("%n book(s)", len(set(book_ids)))
+        """Ask, then put back each book's file from before the last write; None when cancelled
+        or when no selected book has a backup."""
+        chosen = list(dict.fromkeys(book_ids))
+        found = await file_metadata.backed_up_async(self.paths, chosen)
+        backed = [b for b in chosen if b in found]
+        if not backed:
+            said = "No backup to put back: no metadata was written into these books' files."
+            self.window.statusBar().showMessage(said, STATUS_MS)
+            return None
+        others = len(chosen) - len(backed)
+        without = (
+            f" Left as they are (no backup): {counted('%n book(s)', others)}." if others else ""
+        )
         confirmed = await self._ask(
             "Restore File from Backup",
-            f"Put back the files of {books} as they were before metadata was last written?",
+            f"Put back the files of {counted('%n book(s)', len(backed))} as they were before "
+            "metadata was last written?",
             "The backup replaces the file and is then removed. The library's own metadata "
-            "does not change.",
+            f"does not change.{without}",
             "&Restore",
         )
         if not confirmed:
             return None
-        report = await file_metadata.restore_files_async(self.paths, book_ids)
+        report = await file_metadata.restore_files_async(self.paths, backed)
         files = sum(len(written) for written in report.written.values())
         self._done(report, counted("Put back %n file(s) from their backups.", files))
         return report

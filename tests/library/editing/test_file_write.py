@@ -12,6 +12,7 @@ import pytest
 from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.file_write import (
     FileNotWrittenError,
+    backed_up,
     backups_dir,
     restore_backups,
     write_into_files,
@@ -72,12 +73,15 @@ def test_the_old_file_is_put_back(library, imported):
     book_id, path = imported
     before = path.read_bytes()
     (written,) = write_into_files(library, book_id)
+    assert backed_up(library, [book_id, book_id + 1]) == {book_id}
     (restored,) = restore_backups(library, book_id)
+    assert backed_up(library, [book_id]) == set()
     assert path.read_bytes() == before
     assert BookFile.get(BookFile.book == book_id).partial_md5 == written.old_document
     assert resolve_document(written.new_document).book_id == book_id  # both ids still work
     assert not os.path.exists(restored.backup)
-    with pytest.raises(FileNotWrittenError, match="no backup"):
+    title = Book.get_by_id(book_id).title
+    with pytest.raises(FileNotWrittenError, match=f"“{title}” has no backup to put back"):
         restore_backups(library, book_id)
 
 

@@ -56,8 +56,11 @@ def test_write_asks_then_writes_and_restore_puts_the_file_back(
     assert read_metadata(path).title == "Dune"
     assert desktop.window.statusBar().currentMessage() == "Wrote metadata into 1 file."
 
-    task = qloop.create_task(actions.restore([book_id]))
+    unwritten = add_book("Never Written", ["Ann Author"]).id
+    task = qloop.create_task(actions.restore([book_id, unwritten]))
     run_until(qloop, lambda: actions.question is not None)
+    assert "files of 1 book as they were" in actions.question.text()
+    assert "Left as they are (no backup): 1 book." in actions.question.informativeText()
     _answer(desktop, qtbot, "Restore")
     qloop.run_until_complete(task)
     assert path.read_bytes() == original
@@ -80,4 +83,15 @@ def test_a_book_without_an_epub_is_named_with_its_reason(desktop, qtbot, qloop):
     assert boxes and "1 book not changed:" in boxes[-1].text()
     assert "“Paper Only” has no EPUB file to write into (none of its files is here)" in (
         boxes[-1].text()
+    )
+
+
+def test_restore_without_a_backup_asks_nothing_and_says_why(desktop, qtbot, qloop):  # noqa: F811
+    show_all(desktop, start_hidden=False)
+    book = add_book("Never Written", ["Ann Author"])
+    actions = desktop.file_write
+    assert qloop.run_until_complete(actions.restore([book.id])) is None
+    assert actions.question is None  # nothing to confirm
+    assert desktop.window.statusBar().currentMessage() == (
+        "No backup to put back: no metadata was written into these books' files."
     )
