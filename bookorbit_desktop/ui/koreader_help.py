@@ -2,13 +2,16 @@
 
 Settings shows them between the address and the account fields ("the address above", "the
 user name and password below"); Help ▸ KOReader Setup has neither, so it names the addresses
-themselves and where the account is made, and says why there is no address yet while the
-server listens on this computer only.
+themselves and where the account is made, says why there is no address yet while the server
+listens on this computer only for want of an account, and that an e-reader cannot reach it
+while the user chose this computer only.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
+from urllib.parse import urlsplit
 
 from bookorbit_desktop.ui.status import AppStatus, server_summary, where_to_create_account
 
@@ -48,10 +51,25 @@ def help_text(status: AppStatus) -> str:
             "for the addresses to type."
         )
     sync, opds = status.kosync_urls[0], status.opds_urls[0] if status.opds_urls else None
-    lines = f"Sync server address: <b>{html.escape(sync)}</b><br>"
+    lines = ""
+    if all(_on_this_computer(url) for url in status.base_urls):
+        lines = (
+            "<b>An e-reader cannot reach these addresses:</b> the server listens on this "
+            "computer only (Settings ▸ KOReader ▸ <i>Listen on</i>). Choose your network there "
+            "for the address to type on your e-reader.<br><br>"
+        )
+    lines += f"Sync server address: <b>{html.escape(sync)}</b><br>"
     if opds:
         lines += f"OPDS catalog address: <b>{html.escape(opds)}</b><br>"
     else:
         lines += "The OPDS catalog is turned off (Settings ▸ KOReader).<br>"
     catalog = f"<b>{html.escape(opds)}</b>" if opds else None
     return lines + "<br>" + koreader_steps(f"<b>{html.escape(sync)}</b>", account, catalog)
+
+
+def _on_this_computer(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -22,6 +22,15 @@ def test_help_gives_both_addresses_and_points_nowhere():
     assert "Settings ▸ KOReader" in text
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]"])
+def test_help_says_an_e_reader_cannot_reach_this_computer_only(host):
+    text = help_text(AppStatus(**{**RUNNING.__dict__, "base_urls": (f"http://{host}:8765",)}))
+    assert text.startswith("<b>An e-reader cannot reach these addresses:</b>")
+    assert "Listen on" in text
+    assert f"type <b>http://{host}:8765/kosync</b>" in text  # KOReader on this computer can
+    assert "cannot reach" not in help_text(RUNNING)
+
+
 def test_help_without_opds_says_it_is_off():
     text = help_text(AppStatus(**{**RUNNING.__dict__, "opds_enabled": False}))
     assert "The OPDS catalog is turned off" in text
