@@ -31,7 +31,6 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.services import settings as settings_service
-from bookorbit_desktop.services import statistics as statistics_service
 from bookorbit_desktop.services import unlinked as unlinked_service
 from bookorbit_desktop.services import watched_folders as folders_service
 from bookorbit_desktop.services.book_edits import BookEditService
@@ -306,10 +305,9 @@ class Desktop:
         self.change_watch.changed.connect(self.controller.follow_changes)
         self.change_watch.changed.connect(self.highlights.follow_changes)
         self.change_watch.changed.connect(devices_box.follow_changes)
-        self.statistics = StatisticsController(
-            self.window, statistics_service.load_off_loop, statistics_service.book_sessions_off_loop
-        )
-        self.change_watch.changed.connect(self.statistics.follow_changes)
+        self.statistics = StatisticsController(self.window)
+        for changed in (self.change_watch.changed, self.controller.books_changed):  # + edits here
+            changed.connect(self.statistics.follow_changes)
         self.devices = DevicesController.mount(self.paths, self.controller)
         self.book_actions = BookActions(
             BookEditService(self.paths),

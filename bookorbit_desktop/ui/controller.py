@@ -48,6 +48,7 @@ class DesktopController(QObject):
     quit_requested = Signal()
     settings_opened = Signal(object)  # the Settings dialog, once it is on screen
     device_logged_in = Signal(str, str)  # what (KOReader, catalog), the device's address
+    books_changed = Signal()  # the window's own edits and refreshes (other pages follow)
 
     def __init__(
         self,
@@ -215,6 +216,7 @@ class DesktopController(QObject):
         self._refresh_hardcover_page()
         if self.window.book_panel.book_id is not None:
             self.window.book_panel.reload()
+        self.books_changed.emit()
 
     def reading_changed(self, book_id: int) -> None:
         """A device pushed progress: refresh that book once the burst is over."""
@@ -235,6 +237,7 @@ class DesktopController(QObject):
         if self.window.book_panel.book_id in changed:
             self.window.book_panel.reload()
         self._refresh_hardcover_page(later=True)
+        self.books_changed.emit()
 
     def _refresh_hardcover_page(self, *, later: bool = False) -> None:
         """The Hardcover page lists every book: reload it now if it is on screen, else when it

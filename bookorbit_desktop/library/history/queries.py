@@ -101,8 +101,11 @@ def unlinked_history() -> list[UnlinkedHistory]:
 
 def history_books(book_id: int | None = None, since: dt.date | None = None) -> list[BookHistory]:
     """Every history book (or those of library book `book_id`), most recently read first;
-    with `since`, only books read on or after that local date."""
+    with `since`, only books read on or after that local date. A book linked to the library
+    has the library's title (an edit there shows here), an unlinked one the title KOReader
+    recorded."""
     links = linked_books()
+    titles = _library_titles({b for b in links.values() if b is not None})
     now = time.time()
     found = []
     for row in database.execute_sql(
@@ -112,15 +115,27 @@ def history_books(book_id: int | None = None, since: dt.date | None = None) -> l
     ):
         history_id, title, authors, md5, pages, seconds, pages_read, sessions = row[:8]
         first, last = (value if plausible_start(value, now) else None for value in row[8:])
+        linked = links.get(md5)
         book = BookHistory(
-            history_id, links.get(md5), title, authors, md5, pages, seconds, pages_read,
-            sessions, first, last,
+            history_id, linked, titles.get(linked, title), authors, md5, pages, seconds,
+            pages_read, sessions, first, last,
         )  # fmt: skip
         if book_id is not None and book.book_id != book_id:
             continue
         if since is not None and (book.last_read is None or _day(book.last_read) < since):
             continue
         found.append(book)
+    return found
+
+
+def _library_titles(book_ids: set[int]) -> dict[int | None, str]:
+    found: dict[int | None, str] = {}
+    ids = sorted(book_ids)
+    for start in range(0, len(ids), 500):  # well under SQLite's limit of bound values
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = database.execute_sql(f"SELECT id, title FROM book WHERE id IN ({marks})", chunk)
+        found.update((book_id, title) for book_id, title in rows if title)
     return found
 
 

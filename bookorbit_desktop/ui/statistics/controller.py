@@ -1,8 +1,8 @@
 """Puts the Statistics page and the book's sessions in the window and keeps them current.
 
-The page is read when it is opened and, while it is open, whenever another connection wrote
-to the library (an upload merged by the server, `stats import` in another process); a hidden
-page is only marked stale. "Import statistics…" (on the page and in File) runs the command
+The page is read when it is opened and, while it is open, whenever the library changed (an
+edit in the window, an upload merged by the server, `stats import` in another process); a
+hidden page is only marked stale. "Import statistics…" (on the page and in File) runs the command
 line's `stats import` off the loop, then says what it merged and shows the page again.
 """
 
@@ -18,7 +18,9 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.statistics import (
     ImportSummary,
     StatisticsData,
+    book_sessions_off_loop,
     import_file_off_loop,
+    load_off_loop,
 )
 from bookorbit_desktop.ui.asyncqt import open_box, show_error, spawn
 from bookorbit_desktop.ui.main_window import MainWindow
@@ -37,8 +39,8 @@ class StatisticsController(QObject):
     def __init__(
         self,
         window: MainWindow,
-        load: Callable[[], Awaitable[StatisticsData]],
-        load_sessions: LoadSessions,
+        load: Callable[[], Awaitable[StatisticsData]] = load_off_loop,
+        load_sessions: LoadSessions = book_sessions_off_loop,
         import_file: Callable[[Path], Awaitable[ImportSummary]] = import_file_off_loop,
     ) -> None:
         super().__init__(window)
@@ -68,7 +70,7 @@ class StatisticsController(QObject):
         self.page.show_statistics(await self._load())
 
     def follow_changes(self) -> None:
-        """Another connection wrote to the library."""
+        """The library changed (here or through another connection)."""
         if self.window.tabs.currentIndex() == self.index:
             self.refresh()
         else:
