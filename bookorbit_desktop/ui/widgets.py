@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+CELL_PADDING = 14  # a table cell's text margins, both sides together
+
 ERROR_COLOUR = "#b3261e"
 
 

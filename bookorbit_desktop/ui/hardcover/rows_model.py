@@ -279,7 +279,7 @@ class HardcoverRowsModel(QAbstractTableModel):
             return self.icon(book_id) if column == 0 and self.icon is not None else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        if role == Qt.ItemDataRole.ToolTipRole and column != 4:
+        if role == Qt.ItemDataRole.ToolTipRole and column not in (2, 4):  # the long ones
             return None
         found = self._held_or_read(row, book_id)
         if found is None:

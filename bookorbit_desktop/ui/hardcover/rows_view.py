@@ -18,7 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bookorbit_desktop.services.library import STATUS_LABELS
+from bookorbit_desktop.ui.hardcover.dashboard import LABELS
 from bookorbit_desktop.ui.hardcover.rows_model import CHILD_ROLE, HEADERS, HardcoverRowsModel
+from bookorbit_desktop.ui.widgets import CELL_PADDING
 
 INDENT = 20  # a group's books, under its heading
 
@@ -77,7 +80,10 @@ class HardcoverRowsView(QTableView):
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in enumerate((260, 180, 100, 110)):
+        metrics = self.fontMetrics()  # Reading and Sync as wide as their usual texts
+        reading = max(metrics.horizontalAdvance(f"{s} · 100 %") for s in STATUS_LABELS.values())
+        sync = max(metrics.horizontalAdvance(label) for label in LABELS.values())
+        for column, width in enumerate((260, 180, reading + CELL_PADDING, sync + CELL_PADDING)):
             self.setColumnWidth(column, width)
         self.clicked.connect(self._toggle)
 

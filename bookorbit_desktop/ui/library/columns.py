@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMenu, QTableView
 
 from bookorbit_desktop.services.library import HARDCOVER_LABELS, STATUS_LABELS
 from bookorbit_desktop.ui.library.model import COLUMNS
+from bookorbit_desktop.ui.widgets import CELL_PADDING
 
-CELL_PADDING = 14
 _WIDEST = {
     "authors": "Frank Herbert, Bri",
     "series": "Discworld #12",

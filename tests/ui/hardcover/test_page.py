@@ -645,3 +645,15 @@ def test_a_read_made_before_the_users_own_action_is_read_again_not_shown(hc, fak
     assert len(reads) == 2  # the first read was older than the pause: made again
     assert hc.hub.status.sync_paused
     assert top_rows(hc.view) == ["Dune"]  # the page shows the second read
+
+
+def test_the_reading_and_sync_columns_hold_their_texts_and_the_long_one_is_a_tooltip(hc, qloop):
+    book = add_book("Middlemarch", status="abandoned")
+    update_reading_state(book.id, progress=0.45, status="abandoned")
+    refresh(hc, qloop)
+    table = hc.view.tree
+    metrics = table.fontMetrics()
+    assert table.columnWidth(2) > metrics.horizontalAdvance("Abandoned · 100 %")
+    assert table.columnWidth(3) > metrics.horizontalAdvance("Entry removed")
+    cell = table.model().index(0, 2)
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == "Abandoned · 45 %"

@@ -9,8 +9,8 @@ import asyncio
 import pytest
 
 from bookorbit_desktop.services.library import HARDCOVER_LABELS, STATUS_LABELS
-from bookorbit_desktop.ui.library.columns import CELL_PADDING
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
+from bookorbit_desktop.ui.widgets import CELL_PADDING
 from tests.factories import add_book
 from tests.ui.assembled import local_desktop
 
