@@ -263,6 +263,7 @@ class BookPanel(QWidget):
         self.hardcover_box.show_book(book)
         note = source_label(book["reading"].get("finished_source"))
         self.finished_note.setText(f"({note})" if note else "")
+        self.finished_note.setVisible(bool(note))  # none: the field as wide as Started
         self.finished_edit.setToolTip(_SYNC_TIP if note == "date of sync" else "")
 
     def _show_cover(self, cover: str | None) -> None:

@@ -59,6 +59,16 @@ def test_shows_the_book(panel, book):
     assert panel.edited() == {}
 
 
+def test_without_a_note_the_finished_field_is_as_wide_as_started(panel, book, qtbot):
+    panel.resize(360, 900)
+    panel.show()
+    panel.show_book(book.id)
+    qtbot.waitExposed(panel)
+    qtbot.wait(20)  # the layout follows
+    assert not panel.finished_note.isVisible()
+    assert panel.finished_edit.width() == panel.started_edit.width()
+
+
 def test_status_change_saves_with_the_date_the_user_gives(panel, book, qtbot):
     panel.show_book(book.id)
     panel.status_combo.setCurrentIndex(panel.status_combo.findData("read"))

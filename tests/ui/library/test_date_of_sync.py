@@ -29,6 +29,7 @@ def test_a_finish_of_a_push_is_marked_date_of_sync_until_the_statistics_say(
     record_push(push, timestamp=now)
     panel.show_book(book.id)
     assert panel.finished_note.text() == "(date of sync)"
+    assert panel.finished_note.isVisibleTo(panel)
     assert "KOReader's push arrived" in panel.finished_edit.toolTip()
     rows = [(1, now - 6 * DAY, 600, 300), (300, now - 3 * DAY, 600, 300)]
     ko_book = KoBook("Book", "Ann Author", partial_md5(epub), 300, rows)
