@@ -42,6 +42,8 @@ class HardcoverError(BookOrbitError):
         super().__init__(redact(message))
         self.detail = redact(detail) if detail else detail
         self.status = status
+        # A write's request that Hardcover certainly did not carry out (`sync.remote.send`).
+        self.refused = False
 
 
 class NotConnectedError(HardcoverError):

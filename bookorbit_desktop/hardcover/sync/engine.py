@@ -62,7 +62,7 @@ from bookorbit_desktop.hardcover.sync.results import (
 )
 from bookorbit_desktop.hardcover.sync.settings import SyncSettings
 from bookorbit_desktop.hardcover.sync.side_effects import going_out
-from bookorbit_desktop.hardcover.sync.steps import Action
+from bookorbit_desktop.hardcover.sync.steps import Action, tracking_at_start
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.off_loop import off_loop
 
@@ -279,14 +279,10 @@ class SyncEngine:
         snapshot = usable_snapshot(local, candidate.snapshot)
         conflict = (candidate.conflict,) if candidate.conflict else ()
         conflict = (*conflict, *candidate.date_notes)
+        tracking = tracking_at_start(snapshot, candidate.step, remote, creating=candidate.creating)
         if dry_run:
-            today = self._today()
-            done = preview(local, snapshot, remote, options, today=today, unfinished=candidate.step)
+            done = preview(local, snapshot, remote, options, today=self._today(), tracking=tracking)
             return previewed(candidate, done.actions, (*conflict, *done.notes), remote)
-        tracking = Tracking.of(snapshot, candidate.step)
-        if candidate.creating and remote is not None and tracking.user_book_id is None:
-            # Our insert went out last time but its answer was lost: the entry is ours.
-            tracking = Tracking(user_book_id=remote.user_book_id, created_by_us=True)
         walk = EntryWalk(candidate, snapshot, remote, tracking, list(conflict))
         try:
             await self._walk(walk, options)
@@ -311,7 +307,7 @@ class SyncEngine:
         """Plan and send one write at a time until Hardcover matches the library."""
         local = walk.candidate.local
         for _ in range(MAX_STEPS):
-            stamped = walk.tracking.stamped_finish
+            prior = walk.tracking
             step = plan(local, walk.snapshot, walk.remote, walk.tracking, options)
             walk.tracking = step.tracking
             walk.notes.extend(n for n in step.notes if n not in walk.notes)
@@ -339,11 +335,11 @@ class SyncEngine:
                 walk.remote = await hardcover.fetch_entry(
                     self.client, self.user.id, local.hc_book_id
                 )
-                if walk.remote == before:  # it did not happen: try this book again later
-                    self._not_landed(walk, stamped)
+                if walk.remote == before:  # it did not happen (yet): try again later
+                    self._not_landed(walk, prior, error)
                     raise
-            except HardcoverError:  # refused: it did not happen
-                self._not_landed(walk, stamped)
+            except HardcoverError as error:
+                self._not_landed(walk, prior, error)
                 raise
             else:
                 if walk.remote is None:
@@ -365,10 +361,12 @@ class SyncEngine:
                 unfinished.mark_stamping(walk.candidate, walk.tracking.step_json(), now=now)
         walk.sent.append(action)
 
-    def _not_landed(self, walk: EntryWalk, stamped: bool) -> None:
-        """The write provably did not happen: no stamp of Hardcover's to look for later."""
+    def _not_landed(self, walk: EntryWalk, prior: Tracking, error: HardcoverError) -> None:
+        """A write that Hardcover certainly did not carry out leaves no stamp to look for."""
+        same = prior.user_book_id == walk.tracking.user_book_id
+        stamped = prior.stamped_finish and same  # as before this write's plan, of this entry
         kept = replace(walk.tracking, stamped_finish=stamped, undated=(), read_sent_on=None)
-        if kept != walk.tracking:
+        if error.refused and kept != walk.tracking:
             walk.tracking = kept
             unfinished.mark_stamping(walk.candidate, kept.step_json(), now=self._clock())
 

@@ -10,7 +10,6 @@ book, in order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -162,12 +161,12 @@ def preview(
     options: Options,
     *,
     today: str,
-    unfinished: Mapping[str, Any] | None = None,
+    tracking: Tracking | None = None,
 ) -> Preview:
-    """Every write a push of `local` would make, in order, without sending any
-    (`unfinished`: what an unfinished first push left, read as the push itself reads it)."""
+    """Every write a push of `local` would make, in order, without sending any (`tracking`:
+    what the push starts from, `tracking_at_start`; by default the snapshot's)."""
     snapshot = usable_snapshot(local, snapshot)
-    tracking = Tracking.of(snapshot, unfinished)
+    tracking = tracking if tracking is not None else Tracking.of(snapshot)
     actions: list[Action] = []
     notes: list[str] = []
     ahead = None

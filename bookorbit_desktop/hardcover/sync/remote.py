@@ -12,6 +12,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bookorbit_desktop.hardcover.api.client import PAGE_SIZE, HardcoverClient
+from bookorbit_desktop.hardcover.api.errors import (
+    AuthError,
+    HardcoverError,
+    MutationError,
+    RateLimitedError,
+    RequestRejectedError,
+    ScopeError,
+    UnavailableError,
+)
 from bookorbit_desktop.hardcover.api.records import to_float, to_int
 from bookorbit_desktop.hardcover.sync.model import Read, Remote
 from bookorbit_desktop.hardcover.sync.reconcile import (
@@ -111,9 +120,14 @@ async def send(
     client: HardcoverClient, action: Action, *, user_id: int, hc_book_id: int
 ) -> Remote | None:
     """Send one write; the entry as Hardcover has it afterwards (read back when the answer
-    does not carry it)."""
+    does not carry it). An error of the write's own request is `refused` when Hardcover
+    certainly did not carry it out (`carried_out_nothing`)."""
     name, field = _OPERATIONS[action.kind]
-    data = await client.execute(name, variables_for(action))
+    try:
+        data = await client.execute(name, variables_for(action))
+    except HardcoverError as error:
+        error.refused = carried_out_nothing(error)
+        raise
     answer = data.get(field) or {}
     entry = answer.get("user_book")
     if entry is None and isinstance(answer.get("user_book_read"), Mapping):
@@ -121,6 +135,16 @@ async def send(
     if entry:
         return remote_from(entry)
     return await fetch_entry(client, user_id, hc_book_id)
+
+
+def carried_out_nothing(error: HardcoverError) -> bool:
+    """Hardcover refused the request (its own `error`, a 4xx: the token, its scope, the rate
+    limit) or said it could not handle it (500, 503). Not so a timeout, a lost connection or a
+    gateway's 502 or 504: the request may have been carried out, or still be."""
+    refusals = (MutationError, RequestRejectedError, AuthError, ScopeError, RateLimitedError)
+    return isinstance(error, refusals) or (
+        isinstance(error, UnavailableError) and error.status in (500, 503)
+    )
 
 
 async def canonical_book(client: HardcoverClient, hc_book_id: int) -> int | None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bookorbit_desktop.hardcover.sync.model import READ, Read, Snapshot
+from bookorbit_desktop.hardcover.sync.model import READ, Read, Remote, Snapshot
 
 INSERT_ENTRY, UPDATE_ENTRY = "insert_user_book", "update_user_book"
 INSERT_READ, UPDATE_READ = "insert_user_book_read", "update_user_book_read"
@@ -96,6 +96,22 @@ def _share(
 ) -> tuple[int, int | None, float, int | None]:
     """A saved share; one saved without its page never counts as moved (`moved_share`)."""
     return int(read_id), edition_id, float(share), page
+
+
+def tracking_at_start(
+    snapshot: Snapshot | None,
+    step: Mapping[str, Any] | None,
+    remote: Remote | None,
+    *,
+    creating: bool,
+) -> Tracking:
+    """What a push (or its dry run) starts from: the snapshot's, or what an unfinished first
+    push left (`step`). An entry found after our insert went out (its answer lost, the record
+    `creating`) is ours, whatever entry the record knew before."""
+    tracking = Tracking.of(snapshot, step)
+    if creating and remote is not None and tracking.user_book_id != remote.user_book_id:
+        return Tracking(user_book_id=remote.user_book_id, created_by_us=True)
+    return tracking
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,9 @@ form and nothing is written, so the user can correct it. Unsaved edits are never
 silently: a reload (a KOReader push, a Hardcover action) updates only the fields the user has
 not edited and names edited fields whose stored value changed meanwhile (`reading_edits`), and
 leaving the book asks first (`confirm_leave`, where Enter means Cancel). Marking a book read
-takes the finish date from the reading history; without one it asks (`finish_date`). The mouse wheel
-scrolls the panel and edits a field only once the field has the focus. The Hardcover section
-(`hardcover_box`) shows how the book is matched.
-"""
+takes the finish date from the reading history; without one it asks (`finish_date`). The wheel
+scrolls the panel and edits a field only once it has the focus. The Hardcover section
+(`hardcover_box`) shows how the book is matched."""
 
 from __future__ import annotations
 

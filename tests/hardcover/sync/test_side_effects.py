@@ -26,7 +26,7 @@ from bookorbit_desktop.hardcover.sync.reconcile import (
     snapshot_after,
 )
 from bookorbit_desktop.hardcover.sync.side_effects import moved_read, stamp_found, stamp_undone
-from bookorbit_desktop.hardcover.sync.steps import Tracking
+from bookorbit_desktop.hardcover.sync.steps import Tracking, tracking_at_start
 
 TODAY = "2026-11-22"
 OPTIONS = Options(privacy_id=PUBLIC)
@@ -151,3 +151,16 @@ def test_an_entry_removed_and_added_again_is_not_read_with_the_old_entrys_reads(
     )
     step = plan(reading, None, remote, tracking, OPTIONS)
     assert step.action is None  # the user's start date stays; p. 150 is the library's too
+
+
+def test_an_entry_found_after_our_insert_went_out_is_ours_whatever_entry_was_known_before():
+    # An unfinished push knew entry 77; the user removed it, our insert made 88 (its answer
+    # lost) and Hardcover gave it a read finished today: ours, so its invented date goes.
+    step = {"user_book_id": 77, "seen_reads": [9], "stamped_finish": True}
+    ours = replace(read_on_hardcover(Read(20, None, TODAY, 300, 500)), user_book_id=88, status_id=3)
+    tracking = tracking_at_start(None, step, ours, creating=True)
+    assert (tracking.user_book_id, tracking.created_by_us) == (88, True)
+    action = plan(BOOK, None, ours, tracking, OPTIONS).action
+    assert action is not None and action.fields["finished_at"] is None
+    kept = tracking_at_start(None, step, ours, creating=False)  # not after our insert
+    assert (kept.user_book_id, kept.created_by_us) == (77, False)

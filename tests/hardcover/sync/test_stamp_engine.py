@@ -72,6 +72,30 @@ async def test_a_date_the_user_gives_after_a_read_that_never_landed_stays(
     assert dates(world) == [(None, given)]
 
 
+@pytest.mark.parametrize(
+    ("answer", "tries"),
+    [
+        (524, 1),  # not a status the client knows: no retry, no read-back
+        (502, RetryPolicy().attempts),  # retried, then read back (which fails here)
+        (504, RetryPolicy().attempts),
+    ],
+)
+async def test_the_stamp_of_a_read_answered_with_a_gateway_error_goes_back(world, answer, tries):
+    # A gateway's answer after the write: it may have happened, so it is looked for later.
+    await read_there_then_wanted_here(world)
+    set_state(world, status="read", progress=1.0, finished=None)
+    world.hardcover.lose_answer_after_write("UpdateUserBook", times=tries, answer=answer)
+    if tries > 1:
+        world.hardcover.fail_next(503, times=tries, operation="UserBookByBook")
+    world.clock.advance(4000)
+    await world.sync()
+    assert dates(world) == [(None, world.catalog.today().isoformat())]
+    set_state(world, rating=4.0)  # a change here: a book refused so is tried again only then
+    world.clock.advance(4000)
+    await world.sync()
+    assert dates(world) == [(None, None)]
+
+
 @pytest.mark.parametrize("given", ["2026-08-15", "today"])
 async def test_a_date_the_user_gives_a_read_of_ours_after_a_read_that_never_landed_stays(
     world, given
