@@ -289,7 +289,7 @@ def test_remove_entry_stays_removed_through_cli_syncs_until_add_again(world, mon
     assert stored(world, "left_hand").state == "removed"
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert main(["book", book]) == 0
-    assert "Not on Hardcover (removed)" in capsys.readouterr().out
+    assert "Entry removed" in capsys.readouterr().out
 
     code, out, _ = run(monkeypatch, capsys, "add-again", book)
     assert code == 0 and "next sync" in out

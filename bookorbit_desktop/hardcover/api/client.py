@@ -26,6 +26,7 @@ from bookorbit_desktop.hardcover.api import records
 from bookorbit_desktop.hardcover.api.documents import Operation, load_operation
 from bookorbit_desktop.hardcover.api.errors import (
     AuthError,
+    HardcoverError,
     NetworkError,
     RateLimitedError,
     SearchFailedError,
@@ -62,6 +63,20 @@ _NOT_APPLIED_STATUSES = frozenset({503})
 
 def endpoint_from_env() -> str:
     return os.environ.get(ENDPOINT_ENV, "").strip() or DEFAULT_ENDPOINT
+
+
+@dataclass
+class _Attempts:
+    """What the failed attempts of one request may have done on Hardcover."""
+
+    maybe_applied: bool = False
+    open: bool = False  # one may still be carried out after we stopped waiting
+
+    def note(self, status: int | None) -> None:
+        """An attempt failed: never sent (None), no answer (0), or answered `status`."""
+        if status is not None:
+            self.maybe_applied = True
+            self.open = self.open or status in (0, 408, 504)
 
 
 @dataclass(frozen=True)
@@ -146,15 +161,19 @@ class HardcoverClient:
         503 when it only sets values (an insert answered 503 is `UnavailableError`).
         """
         operation = load_operation(operation_name)
-        status, text = await self._send(operation, variables or {})
+        attempts = _Attempts()
         try:
+            status, text = await self._send(operation, variables or {}, attempts)
             return interpret(status, text, operation, check_mutations=raise_mutation_errors)
-        except AuthError as error:
-            if self._on_auth_error is not None:
+        except HardcoverError as error:
+            error.maybe_applied, error.may_still_land = attempts.maybe_applied, attempts.open
+            if isinstance(error, AuthError) and self._on_auth_error is not None:
                 self._on_auth_error(error)
             raise
 
-    async def _send(self, operation: Operation, variables: dict[str, Any]) -> tuple[int, str]:
+    async def _send(
+        self, operation: Operation, variables: dict[str, Any], attempts: _Attempts
+    ) -> tuple[int, str]:
         import aiohttp  # loads with the first request, not with the window
 
         payload = {"query": operation.text, "variables": variables, "operationName": operation.name}
@@ -167,6 +186,7 @@ class HardcoverClient:
             except (aiohttp.ClientError, TimeoutError) as error:
                 # A refused connection never reached Hardcover; anything later might have.
                 not_sent = isinstance(error, aiohttp.ClientConnectorError)
+                attempts.note(None if not_sent else 0)
                 detail = _describe(error)
                 if (repeatable or not_sent) and failures + 1 < self.retry.attempts:
                     log.info("Hardcover %s failed (%s); retrying", operation.name, detail)
@@ -188,6 +208,7 @@ class HardcoverClient:
                 throttles += 1
                 continue  # _acquire sleeps until the limiter's block ends
             if status in _RETRY_STATUSES:
+                attempts.note(status)
                 retry_ok = repeatable or (status in _NOT_APPLIED_STATUSES and not operation.creates)
                 if retry_ok and failures + 1 < self.retry.attempts:
                     log.info("Hardcover %s answered %s; retrying", operation.name, status)

@@ -42,7 +42,12 @@ class HardcoverError(BookOrbitError):
         super().__init__(redact(message))
         self.detail = redact(detail) if detail else detail
         self.status = status
-        # A write's request that Hardcover certainly did not carry out (`sync.remote.send`).
+        # Set by the client for the request that failed: an attempt of it may have been carried
+        # out (an answer after it was sent: 5xx, 408, a timeout, a dropped connection), or may
+        # still be (a timeout, 408, 504, a dropped connection: Hardcover may still be at it).
+        self.maybe_applied = False
+        self.may_still_land = False
+        # Set by `sync.remote.send` for a write's own request: certainly not carried out.
         self.refused = False
 
 

@@ -362,7 +362,9 @@ class SyncEngine:
         walk.sent.append(action)
 
     def _not_landed(self, walk: EntryWalk, prior: Tracking, error: HardcoverError) -> None:
-        """A write that Hardcover certainly did not carry out leaves no stamp to look for."""
+        """A write Hardcover certainly did not carry out: no stamp to look for, no entry ours."""
+        if error.refused and walk.inserting:
+            unfinished.forget_creating(walk.candidate, now=self._clock())
         same = prior.user_book_id == walk.tracking.user_book_id
         stamped = prior.stamped_finish and same  # as before this write's plan, of this entry
         kept = replace(walk.tracking, stamped_finish=stamped, undated=(), read_sent_on=None)

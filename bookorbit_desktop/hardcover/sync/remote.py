@@ -16,6 +16,7 @@ from bookorbit_desktop.hardcover.api.errors import (
     AuthError,
     HardcoverError,
     MutationError,
+    NetworkError,
     RateLimitedError,
     RequestRejectedError,
     ScopeError,
@@ -138,13 +139,14 @@ async def send(
 
 
 def carried_out_nothing(error: HardcoverError) -> bool:
-    """Hardcover refused the request (its own `error`, a 4xx: the token, its scope, the rate
-    limit) or said it could not handle it (500, 503). Not so a timeout, a lost connection or a
-    gateway's 502 or 504: the request may have been carried out, or still be."""
+    """No attempt of the write can have been carried out: Hardcover refused it (its own
+    `error`, a 4xx for the token, its scope or the rate limit) after no attempt that may have
+    been. For a failure with no usable answer (`NetworkError`, `UnavailableError`): no attempt
+    is still open, so an entry read back without the write shows it never will be."""
+    if isinstance(error, (NetworkError, UnavailableError)):
+        return not error.may_still_land
     refusals = (MutationError, RequestRejectedError, AuthError, ScopeError, RateLimitedError)
-    return isinstance(error, refusals) or (
-        isinstance(error, UnavailableError) and error.status in (500, 503)
-    )
+    return isinstance(error, refusals) and not error.maybe_applied
 
 
 async def canonical_book(client: HardcoverClient, hc_book_id: int) -> int | None:

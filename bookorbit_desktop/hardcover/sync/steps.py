@@ -107,9 +107,9 @@ def tracking_at_start(
 ) -> Tracking:
     """What a push (or its dry run) starts from: the snapshot's, or what an unfinished first
     push left (`step`). An entry found after our insert went out (its answer lost, the record
-    `creating`) is ours, whatever entry the record knew before."""
+    `creating`) where the record knows none is ours."""
     tracking = Tracking.of(snapshot, step)
-    if creating and remote is not None and tracking.user_book_id != remote.user_book_id:
+    if creating and remote is not None and tracking.user_book_id is None:
         return Tracking(user_book_id=remote.user_book_id, created_by_us=True)
     return tracking
 

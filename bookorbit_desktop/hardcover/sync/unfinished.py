@@ -18,8 +18,14 @@ from bookorbit_desktop.library.store.models import HardcoverSync, database
 
 def mark_creating(candidate: Candidate, *, now: float | None = None) -> None:
     """Before an insert goes out: should its answer be lost, the next attempt knows the entry
-    it then finds on Hardcover is the one BookOrbit created."""
-    _mark_step(candidate, {"creating": candidate.local.hc_book_id}, now=now)
+    it then finds on Hardcover is the one BookOrbit created. What an unfinished push knew of
+    an earlier entry (gone, or there would be no insert) goes."""
+    _mark_step(candidate, {"creating": candidate.local.hc_book_id, "step": None}, now=now)
+
+
+def forget_creating(candidate: Candidate, *, now: float | None = None) -> None:
+    """Hardcover refused the insert: an entry found later is not one BookOrbit created."""
+    _mark_step(candidate, {"creating": None}, now=now)
 
 
 def mark_stamping(candidate: Candidate, step: dict[str, Any], *, now: float | None = None) -> None:

@@ -153,14 +153,14 @@ def test_an_entry_removed_and_added_again_is_not_read_with_the_old_entrys_reads(
     assert step.action is None  # the user's start date stays; p. 150 is the library's too
 
 
-def test_an_entry_found_after_our_insert_went_out_is_ours_whatever_entry_was_known_before():
-    # An unfinished push knew entry 77; the user removed it, our insert made 88 (its answer
-    # lost) and Hardcover gave it a read finished today: ours, so its invented date goes.
-    step = {"user_book_id": 77, "seen_reads": [9], "stamped_finish": True}
+def test_an_entry_found_after_our_insert_went_out_is_ours_where_the_record_knows_none():
+    # Our insert's answer was lost; Hardcover gave the entry a read finished today.
     ours = replace(read_on_hardcover(Read(20, None, TODAY, 300, 500)), user_book_id=88, status_id=3)
-    tracking = tracking_at_start(None, step, ours, creating=True)
+    tracking = tracking_at_start(None, None, ours, creating=True)
     assert (tracking.user_book_id, tracking.created_by_us) == (88, True)
     action = plan(BOOK, None, ours, tracking, OPTIONS).action
-    assert action is not None and action.fields["finished_at"] is None
-    kept = tracking_at_start(None, step, ours, creating=False)  # not after our insert
+    assert action is not None and action.fields["finished_at"] is None  # its invented date
+    # A record that names another entry: this one may be the user's own, never claimed.
+    step = {"user_book_id": 77, "seen_reads": [9]}
+    kept = tracking_at_start(None, step, ours, creating=True)
     assert (kept.user_book_id, kept.created_by_us) == (77, False)

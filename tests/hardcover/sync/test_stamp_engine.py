@@ -13,7 +13,7 @@ import pytest
 
 from bookorbit_desktop.hardcover.api.client import RetryPolicy
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.models import ReadingState
+from bookorbit_desktop.library.store.models import HardcoverMatch, ReadingState
 from tests.fakes.hardcover_catalog import EBOOK
 
 pytestmark = pytest.mark.asyncio
@@ -94,6 +94,51 @@ async def test_the_stamp_of_a_read_answered_with_a_gateway_error_goes_back(world
     world.clock.advance(4000)
     await world.sync()
     assert dates(world) == [(None, None)]
+
+
+@pytest.mark.parametrize("then", [401, 400, 429])
+async def test_a_refusal_after_an_attempt_that_was_stored_leaves_the_stamp_to_find(world, then):
+    # The Read is stored and answered 503; the client sends it again and that attempt is
+    # refused. The refusal does not say the first attempt was not carried out.
+    await read_there_then_wanted_here(world)
+    set_state(world, status="read", progress=1.0, finished=None)
+    world.hardcover.lose_answer_after_write("UpdateUserBook", answer=503)
+
+    def refuse_the_next_attempt(operation: str | None) -> None:
+        if operation == "UpdateUserBook":
+            world.hardcover.after_operation = None
+            world.hardcover.fail_next(
+                then, operation="UpdateUserBook", retry_after=600 if then == 429 else None
+            )
+
+    world.hardcover.after_operation = refuse_the_next_attempt
+    world.clock.advance(4000)
+    await world.sync()
+    assert dates(world) == [(None, world.catalog.today().isoformat())]
+    set_state(world, rating=4.0)
+    world.clock.advance(4000)
+    await world.sync()
+    assert dates(world) == [(None, None)]
+
+
+async def test_a_refused_insert_never_makes_the_users_own_entry_ours(world):
+    world.add("a", status="reading", progress=0.5, started="2026-08-01")
+    await world.sync()
+    world.catalog.delete_row("user_books", world.entry("a")["id"])  # the user, on hardcover.app
+    set_state(world, status="read", progress=1.0, finished="2026-08-20")  # a change here
+    world.hardcover.fail_next(429, retry_after=600, operation="InsertUserBook")
+    world.clock.advance(4000)
+    await world.sync()
+    assert world.entry("a") is None
+    entry = world.catalog.add_user_book(  # the user adds it again, read, finished today
+        world.hardcover.user_id, world.hc_books["a"], status_id=3, edition_id=world.editions["a"]
+    )
+    world.catalog.add_read(entry, edition_id=world.editions["a"], finished_at="2026-08-31")
+    set_state(world, rating=4.0)
+    world.clock.advance(4000)
+    await world.sync()
+    assert [r["finished_at"] for r in world.reads("a")] == ["2026-08-31"]  # theirs, kept
+    assert not HardcoverMatch.get(HardcoverMatch.book == world.books["a"]).created_by_us
 
 
 @pytest.mark.parametrize("given", ["2026-08-15", "today"])
