@@ -14,6 +14,7 @@ from typing import Any
 from bookorbit_desktop.hardcover.api.client import PAGE_SIZE, HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import (
     AuthError,
+    GraphQLResponseError,
     HardcoverError,
     MutationError,
     NetworkError,
@@ -140,12 +141,20 @@ async def send(
 
 def carried_out_nothing(error: HardcoverError) -> bool:
     """No attempt of the write can have been carried out: Hardcover refused it (its own
-    `error`, a 4xx for the token, its scope or the rate limit) after no attempt that may have
-    been. For a failure with no usable answer (`NetworkError`, `UnavailableError`): no attempt
-    is still open, so an entry read back without the write shows it never will be."""
+    `error`, GraphQL `errors`, a 4xx for the token, its scope or the rate limit) after no
+    attempt that may have been. For a failure with no usable answer (`NetworkError`,
+    `UnavailableError`): no attempt is still open, so an entry read back without the write
+    shows it never will be."""
     if isinstance(error, (NetworkError, UnavailableError)):
         return not error.may_still_land
-    refusals = (MutationError, RequestRejectedError, AuthError, ScopeError, RateLimitedError)
+    refusals = (
+        MutationError,
+        GraphQLResponseError,  # an `errors` answer: the operation ran in none of its parts
+        RequestRejectedError,
+        AuthError,
+        ScopeError,
+        RateLimitedError,
+    )
     return isinstance(error, refusals) and not error.maybe_applied
 
 
