@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -34,9 +35,20 @@ CELL_PADDING = 14  # a table cell's text margins, both sides together
 ERROR_COLOUR = "#b3261e"
 
 
-def book_table(model: QAbstractItemModel) -> QTableView:
+class BookTable(QTableView):
+    """A table that says when the room for its rows changed (its viewport was resized: the
+    window, the splitter, a scroll bar coming or going)."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # the viewport's, in a scroll area
+        super().resizeEvent(event)
+        self.resized.emit()
+
+
+def book_table(model: QAbstractItemModel) -> BookTable:
     """A sortable table of books, one selected row at a time, sorted by title to start."""
-    table = QTableView()
+    table = BookTable()
     table.setModel(model)
     table.setSortingEnabled(True)
     table.sortByColumn(0, Qt.SortOrder.AscendingOrder)

@@ -11,11 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
-    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QRect,
     Qt,
@@ -173,7 +171,7 @@ class LibraryView(QWidget):
         for key, width in widths.items():
             self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
         header.sectionResized.connect(self._section_resized)
-        self.table.viewport().installEventFilter(self)
+        self.table.resized.connect(self.fit_title_column)  # the room it has, once laid out
         self.columns_menu = ColumnsMenu(self.table, self.fit_title_column)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelAboutToBeReset.connect(self._keep_selection)
@@ -199,11 +197,6 @@ class LibraryView(QWidget):
         layout.addLayout(toolbar)
         layout.addLayout(self._stack, 1)
         self._after_reset()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
-            self.fit_title_column()  # the room the table really has, once its layout gave it
-        return super().eventFilter(watched, event)
 
     def _section_resized(self, index: int, _old: int, new: int) -> None:
         if self._fitting or index == 0 or not new or self.table.isColumnHidden(index):
