@@ -13,7 +13,7 @@ import html
 from PySide6.QtWidgets import QLineEdit
 
 from bookorbit_desktop.services.hardcover import GET_TOKEN_URL, HardcoverStatus
-from bookorbit_desktop.ui.widgets import CELL_PADDING, ERROR_COLOUR
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR
 
 EXPIRY_TIP = (
     "The expiry you chose when creating the token on hardcover.app (YYYY-MM-DD). Optional: "
@@ -25,8 +25,8 @@ def expiry_edit() -> QLineEdit:
     """The optional expiry date of a personal token, typed as YYYY-MM-DD."""
     edit = QLineEdit()
     edit.setPlaceholderText("YYYY-MM-DD (optional)")
-    room = edit.fontMetrics().horizontalAdvance(edit.placeholderText()) + 2 * CELL_PADDING
-    edit.setMinimumWidth(room)  # the placeholder whole
+    # Wide enough to show the whole placeholder, with room for the field's own margins.
+    edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(edit.placeholderText()) + 28)
     edit.setAccessibleName("Hardcover token expiry date")
     edit.setToolTip(EXPIRY_TIP)
     return edit
