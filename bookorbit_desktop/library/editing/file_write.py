@@ -1,31 +1,37 @@
 """Writing a book's library metadata into its EPUB file, with a backup, and putting the backup
 back. Only when the user asks: editing and fetching metadata never touch a book's file.
 
-A write (`write_into_files`), for each EPUB file of the book:
-1. writes the new book beside the old one (`.name.bookorbit-write`), reads it back with the
-   importer's reader and checks that it carries the written title;
-2. copies the old file into the data folder's `file-backups/` (`BOOK-FILE-TIME-name`);
-3. replaces the old file with the new one (one rename; the file's permissions are kept);
-4. records the file's new size, time and KOReader document id, keeping the old id as an alias
+A write (`write_into_files`), for each EPUB file of the book, through the safe file layer
+(`library.files.safe`: a temporary name, fsync, a check, one atomic rename):
+1. copies the old file into the data folder's `file-backups/` (`BOOK-FILE-TIME-name`); the
+   backup counts only once it is whole and flushed, with its size and checksum recorded;
+2. writes the new book under a temporary name beside the old one, reads it back with the
+   importer's reader (it must carry the written title), and puts it in place;
+3. records the file's new size, time and KOReader document id, keeping the old id as an alias
    of the book, so a device that holds the old file still syncs its progress and highlights.
-A failure before step 3 leaves the file as it was; a failure after it leaves the backup.
+A failure at any step (a full disk, a folder BookOrbit may not write in, a damaged book) leaves
+the book as it was, no backup of it and nothing else behind, and says why.
 
-`restore_backups` puts the newest backup of each file back the same way and removes it.
+`restore_backups` puts the newest backup of each file back the same way, once the backup is
+found to be what was saved (its recorded size and checksum, and it opens as an EPUB), and then
+removes it. A backup that is not is refused and kept, and the book is left as it is.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import time
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError, NotFoundError
-from bookorbit_desktop.library.durable import sync_path
+from bookorbit_desktop.library.files import safe
+from bookorbit_desktop.library.files.safe import FileOpError
 from bookorbit_desktop.library.metadata.covers import cover_file
 from bookorbit_desktop.library.metadata.epub_write import Author, OpfValues, rewrite_epub
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
@@ -126,24 +132,48 @@ def write_into_files(
     if "cover" in edited and book.cover_path:
         cover = cover_file(paths, book.cover_path).read_bytes()
     written = []
+    safe.recover()
     for row in files:
         path = Path(row.path)
-        new = path.with_name(f".{path.name}.bookorbit-write")
-        try:
-            rewrite_epub(path, new, values, cover)
-            _check(new, values.title)
-        except (BookReadError, OSError) as error:
-            new.unlink(missing_ok=True)
-            reason = getattr(error, "strerror", None) or error
-            raise FileNotWrittenError(f"{path.name} was not changed: {reason}.") from error
         backup = _backup_path(paths, book_id, row.id, path.name, now)
-        backup.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, backup)
-        written.append(_swap(row, new, path, str(backup), now))
+        try:
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            safe.copy_file(path, backup, keep_record=True)
+        except (FileOpError, OSError) as error:
+            raise _not_written(path, error, "its backup could not be made") from error
+        try:
+            safe.write_file(
+                path,
+                partial(rewrite_epub, path, values=values, cover=cover),
+                check=partial(_check, title=values.title),
+                mode_of=path,
+            )
+        except (BookReadError, FileOpError, OSError) as error:
+            _drop_backup(backup)
+            raise _not_written(path, error) from error
+        written.append(_record(row, path, str(backup), now))
     return written
 
 
-def _check(path: Path, title: str) -> None:
+def _not_written(path: Path, error: Exception, what: str = "") -> FileNotWrittenError:
+    """The user's message for a file left as it was."""
+    if isinstance(error, FileOpError):
+        why = error.reason
+    elif isinstance(error, OSError):
+        why = safe.reason(error, path)
+    else:
+        why = str(error)
+    text = f"{what}: {why}" if what else why
+    return FileNotWrittenError(f"{path.name} was not changed: {text}.")
+
+
+def _drop_backup(backup: Path) -> None:
+    record = safe.record_of(backup)
+    backup.unlink(missing_ok=True)
+    safe.forget(record[0] if record else None)
+
+
+def _check(path: Path, *, title: str) -> None:
     """Read the new file as an import would; it must carry the written title."""
     read = read_metadata(path)
     if (read.title or "").strip() != title.strip():
@@ -155,11 +185,8 @@ def _backup_path(paths: Paths, book_id: int, file_id: int, name: str, now: float
     return backups_dir(paths) / f"{book_id}-{file_id}-{stamp}-{name}"
 
 
-def _swap(row: BookFile, new: Path, path: Path, backup: str, now: float) -> FileWritten:
-    """Put `new` in place of `path` and record it; the old document id stays an alias."""
-    shutil.copymode(path, new)
-    os.replace(new, path)
-    sync_path(path.parent)
+def _record(row: BookFile, path: Path, backup: str, now: float) -> FileWritten:
+    """Record the file now at `path`; the old document id stays an alias of the book."""
     stat = path.stat()
     digest = partial_md5(path)
     with database.atomic():
@@ -173,6 +200,28 @@ def _swap(row: BookFile, new: Path, path: Path, backup: str, now: float) -> File
         )
         Book.update(updated_at=now).where(Book.id == row.book_id).execute()
     return FileWritten(str(path), backup, row.partial_md5, digest)
+
+
+def check_backup(backup: Path) -> None:
+    """FileNotWrittenError unless `backup` is what was saved: the size and checksum recorded
+    when it was made (a backup made before they were recorded has none to compare), and it
+    opens as an EPUB whose every part reads back."""
+    record = safe.record_of(backup)
+    if record is not None and not safe.matches(backup, record[1], record[2]):
+        raise FileNotWrittenError(
+            f"The backup {backup} is not the file that was saved (its size or checksum "
+            "differs); it was kept, and the book was left as it is."
+        )
+    try:
+        with zipfile.ZipFile(backup) as archive:
+            damaged = archive.testzip()
+    except (OSError, zipfile.BadZipFile, EOFError) as error:
+        damaged = str(error) or "not a complete EPUB"
+    if damaged is not None:
+        raise FileNotWrittenError(
+            f"The backup {backup} is damaged ({damaged}); it was kept, and the book was left "
+            "as it is."
+        )
 
 
 def backed_up(paths: Paths, book_ids: Iterable[int]) -> set[int]:
@@ -212,10 +261,19 @@ def restore_backups(
             "(no metadata was written into them, or the backup was already put back)."
         )
     now, restored = clock(), []
+    safe.recover()
     for row in BookFile.select().where(BookFile.id.in_(list(backups))):
         backup, path = backups[row.id], Path(row.path)
-        new = path.with_name(f".{path.name}.bookorbit-write")
-        shutil.copy2(backup, new)
-        restored.append(_swap(row, new, path, str(backup), now))
-        backup.unlink()
+        check_backup(backup)
+        try:
+            safe.write_file(
+                path,
+                partial(shutil.copyfile, backup),
+                check=check_backup,
+                mode_of=path if path.exists() else None,
+            )
+        except (FileOpError, OSError) as error:
+            raise _not_written(path, error) from error
+        restored.append(_record(row, path, str(backup), now))
+        _drop_backup(backup)
     return restored

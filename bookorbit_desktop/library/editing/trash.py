@@ -1,11 +1,16 @@
-"""Moving a file to the user's trash, as the freedesktop.org Trash specification says (Linux and
-the BSDs): the file goes to `$XDG_DATA_HOME/Trash/files` (`~/.local/share/Trash/files`) and an
-`info/NAME.trashinfo` beside it records where it was and when, so the desktop's trash can put it
-back. A file on another drive is copied there and then removed (the home trash only, no
-per-drive `.Trash-UID` folders).
+"""Moving a file to the user's trash, so the desktop's trash can put it back.
 
-Elsewhere (Windows, macOS) `TrashUnavailableError` says so before anything is removed; no
-extra package is needed for a feature that ships for Linux.
+On Linux and the BSDs, as the freedesktop.org Trash specification says: the file goes to
+`$XDG_DATA_HOME/Trash/files` (`~/.local/share/Trash/files`) and an `info/NAME.trashinfo` beside
+it records where it was and when. A name is reserved by creating its info file exclusively,
+and only a name free in both `info/` and `files/` is taken (an earlier file trashed without its
+info file is never overwritten). A file on another drive is copied there through the safe file
+layer (written whole and checked) and only then removed. BookOrbit knows where each file went,
+so `restore_from_trash` can put it back.
+
+On Windows and macOS the system's own trash takes the file (Send2Trash, the maintained library
+for the Recycle Bin and the Finder's trash); it does not say under which name, so such a file is
+put back from the system's trash by the user.
 """
 
 from __future__ import annotations
@@ -13,20 +18,28 @@ from __future__ import annotations
 import datetime
 import errno
 import os
-import shutil
 import sys
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.files import safe
+from bookorbit_desktop.library.files.safe import FileOpError
+
+INFO_SUFFIX = ".trashinfo"
 
 
 class TrashUnavailableError(BookOrbitError):
     title = "Trash not available"
 
 
-def trash_supported(platform: str = sys.platform) -> bool:
+def freedesktop(platform: str = sys.platform) -> bool:
+    """True where the freedesktop.org trash is the user's trash."""
     return platform.startswith(("linux", "freebsd", "openbsd", "netbsd"))
+
+
+def trash_supported(platform: str = sys.platform) -> bool:
+    return freedesktop(platform) or platform in ("win32", "darwin")
 
 
 def home_trash(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path:
@@ -39,8 +52,8 @@ def check_trash(platform: str = sys.platform) -> None:
     """TrashUnavailableError when files cannot be moved to the trash here."""
     if not trash_supported(platform):
         raise TrashUnavailableError(
-            "Moving a book's file to the trash works on Linux only. Remove the book without "
-            "moving its file, then delete the file yourself if you want it gone."
+            "This system has no trash BookOrbit can move a book's file to. Remove the book "
+            "without moving its file, then delete the file yourself if you want it gone."
         )
 
 
@@ -53,20 +66,28 @@ def trash_info(original: Path, deleted: datetime.datetime) -> str:
     )
 
 
-def move_to_trash(path: Path, trash: Path | None = None) -> Path:
-    """Move `path` into the trash; return where it went. OSError when it cannot."""
+def move_to_trash(path: Path, trash: Path | None = None) -> Path | None:
+    """Move `path` into the trash; where it went (None where the system's trash does not say).
+    OSError when it cannot; the file then stays where it was."""
     check_trash()
+    if not freedesktop() and trash is None:
+        from send2trash import send2trash  # Windows and macOS only
+
+        send2trash(path)
+        return None
     trash = trash or home_trash()
     original = path.absolute()
     files, info = trash / "files", trash / "info"
     files.mkdir(parents=True, exist_ok=True)
     info.mkdir(parents=True, exist_ok=True)
     text = trash_info(original, datetime.datetime.now())
-    # The info file is created first and exclusively: that reserves the name (the spec's rule).
     for number in range(1, 10_000):
         name = original.name if number == 1 else f"{original.stem}.{number}{original.suffix}"
+        if os.path.lexists(files / name):
+            continue  # trashed by something that wrote no info file: never overwritten
         try:
-            with (info / f"{name}.trashinfo").open("x", encoding="utf-8") as output:
+            # The info file is created first and exclusively: that reserves the name.
+            with (info / f"{name}{INFO_SUFFIX}").open("x", encoding="utf-8") as output:
                 output.write(text)
         except FileExistsError:
             continue
@@ -74,16 +95,43 @@ def move_to_trash(path: Path, trash: Path | None = None) -> Path:
         try:
             _move(original, target)
         except BaseException:
-            (info / f"{name}.trashinfo").unlink(missing_ok=True)
+            (info / f"{name}{INFO_SUFFIX}").unlink(missing_ok=True)
             raise
         return target
     raise OSError(errno.EEXIST, "the trash holds too many files of this name")
 
 
 def _move(source: Path, target: Path) -> None:
+    """Rename `source` to `target`, or on another drive copy it whole and then remove it."""
     try:
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "already there", str(target))
         os.rename(source, target)
+        return
     except OSError as error:
         if error.errno != errno.EXDEV:
             raise
-        shutil.move(str(source), str(target))  # another drive: copy, then remove
+    try:
+        copied = safe.copy_file(source, target)
+    except FileOpError as error:
+        raise OSError(errno.EIO, error.reason, str(source)) from error
+    if not safe.delete_if_copied(source, target, copied.size, copied.sha256):
+        target.unlink(missing_ok=True)
+        raise OSError(errno.EIO, "the copy in the trash was not whole", str(source))
+
+
+def restore_from_trash(trashed: Path) -> Path:
+    """Put a file this module trashed back where it was; its original path. OSError (the file
+    stays in the trash) when it is gone from the trash or something else is at its old path."""
+    info = trashed.parent.parent / "info" / f"{trashed.name}{INFO_SUFFIX}"
+    lines = info.read_text(encoding="utf-8").splitlines()
+    found = [line[5:] for line in lines if line.startswith("Path=")]
+    if not found:
+        raise OSError(errno.EINVAL, "the trash's record of the file names no path", str(info))
+    original = Path(unquote(found[0]))
+    if os.path.lexists(original):
+        raise FileExistsError(errno.EEXIST, "another file is at its old place", str(original))
+    original.parent.mkdir(parents=True, exist_ok=True)
+    _move(trashed, original)
+    info.unlink(missing_ok=True)
+    return original

@@ -189,6 +189,15 @@ def mark_undone(batch_id: int) -> None:
     )
 
 
+def path_taken(path: str, file_id: int) -> bool:
+    """True when another of the library's files is recorded at `path` (a file imported again
+    after a kept copy, say): a move there would give two records one path."""
+    row = database.execute_sql(
+        "SELECT 1 FROM book_file WHERE path = ? AND id != ?", (path, file_id)
+    ).fetchone()
+    return row is not None
+
+
 def current_path(file_id: int) -> str | None:
     row = database.execute_sql("SELECT path FROM book_file WHERE id = ?", (file_id,)).fetchone()
     return None if row is None else str(row[0])

@@ -1,14 +1,15 @@
 """Moving book files to their tidy names, one undo of the last batch, and finishing a batch a
-stopped process left half done. Thin: the names come from `plan`, the records from `journal`.
+stopped process left half done. Thin: the names come from `plan`, the records from `journal`,
+every byte written goes through `safe`, and KOReader's `.sdr` files follow through `sidecars`.
 
-Each file: the move is journalled as planned, the file (and KOReader's `.sdr` folder beside
-it) moves, then one transaction points the library at the new path. On one file system the
-move is a rename. Across file systems it is a copy, synced to disk under a temporary name and
-renamed into place, recorded, and only then is the original deleted; that happens only when
-the caller allows it (`allow_copy`), else `CrossDeviceError` before anything moves. With
-`keep` every file is copied that way and the original stays (undo deletes the copy). A process
-killed at any point loses nothing: `recover` (run before every batch) finishes each move from
-what is on disk.
+Each file: the move is journalled as planned and checked (nothing in the way, no clash of
+KOReader's notes, no other library file at the new path); then on one file system the file is
+renamed, across file systems (only when the caller allows it, `allow_copy`, else
+`CrossDeviceError` before anything moves) or with `keep` it is copied, each file journaled with
+its size and checksum; one transaction points the library at the new path; only then is a source
+deleted, and only once its copy is found whole. A link is made anew at the new path, pointing
+at the same file. `recover` runs first, before anything is planned: it finishes what a killed
+process recorded and rolls back what it did not.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import shutil
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from peewee import IntegrityError
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.durable import sync_path
-from bookorbit_desktop.library.files import journal
+from bookorbit_desktop.library.files import journal, safe, sidecars
 from bookorbit_desktop.library.files.journal import (
     COPIED,
     CROSS,
@@ -37,11 +39,11 @@ from bookorbit_desktop.library.files.journal import (
     SKIPPED,
     Move,
 )
-from bookorbit_desktop.library.files.plan import Rename, Rules, plan, sidecar
+from bookorbit_desktop.library.files.plan import Rename, Rules, plan
+from bookorbit_desktop.library.files.safe import FileOpError
 from bookorbit_desktop.library.store.settings import get_setting
 
 log = logging.getLogger(__name__)
-PART_SUFFIX = ".part"
 
 FileCallback = Callable[[Move, str], object]  # after each file: the move and its new state
 
@@ -85,14 +87,35 @@ def preview(folder: str | None = None, pattern: str | None = None) -> list[Plann
             title="No library folder",
         )
     pattern = pattern or get_setting("library.tidy_pattern")
+    recover()
     books = journal.book_facts()
     root = Path(folder).expanduser().resolve().as_posix()
     taken = _existing_under(root)
+    rules = system_rules()
+    if not rules.case_insensitive and _case_insensitive(root):
+        rules = replace(rules, case_insensitive=True)
     renames = [
         Rename(rename.file_id, rename.old, str(Path(rename.new)))  # the system's separators
-        for rename in plan(books, pattern, root, system_rules(), taken)
+        for rename in plan(books, pattern, root, rules, taken)
     ]
     return [Planned(rename, _cross_device(rename.old, rename.new)) for rename in renames]
+
+
+def _case_insensitive(root: str) -> bool:
+    """True when the file system of `root` (or of its nearest existing parent) takes names
+    that differ only in case for one name (FAT and exFAT drives, macOS and Windows disks)."""
+    current = Path(root)
+    while not current.is_dir() and current != current.parent:
+        current = current.parent
+    try:
+        probe = safe.temp_beside(current / "x")
+        probe.touch()
+    except OSError:
+        return False
+    try:
+        return os.path.lexists(probe.with_name(probe.name.upper()))
+    finally:
+        probe.unlink(missing_ok=True)
 
 
 def _existing_under(root: str) -> list[str]:
@@ -148,7 +171,24 @@ def undo_last(*, allow_copy: bool = False, on_file: FileCallback | None = None) 
     result = _run(back, modes, allow_copy, on_file, undoes=batch_id)
     if not result.failed:
         journal.mark_undone(batch_id)
+    root = get_setting("library.tidy_folder")
+    for move in result.done:
+        if root:
+            _prune_empty(os.path.dirname(move.old), str(root))
     return result
+
+
+def _prune_empty(folder: str, root: str) -> None:
+    """Remove `folder` and its parents up to (not including) `root` while they are empty: the
+    folders a tidy made and its undo emptied."""
+    root = os.path.abspath(root)
+    current = os.path.abspath(folder)
+    while current != root and os.path.commonpath([current, root]) == root:
+        try:
+            os.rmdir(current)
+        except OSError:
+            return  # not empty, or not ours to remove
+        current = os.path.dirname(current)
 
 
 def _run(
@@ -185,35 +225,40 @@ def _run(
 
 def _carry_out(move: Move) -> tuple[str, str]:
     """Move one file; its final state and, for a failure, why (in the user's words)."""
+    copied = False
     try:
         if move.mode == DROP:
             return _drop_copy(move)
-        if os.path.lexists(move.new) and not _same_file(move.old, move.new):
-            raise _Refused(f"a file is already at {move.new}")
-        if not os.path.isfile(move.old):
-            raise _Refused(f"{move.old} is not there any more")
+        _check_move(move)
         Path(move.new).parent.mkdir(parents=True, exist_ok=True)
-        if not move.copy:
-            os.rename(move.old, move.new)
-            _move_sidecar(move)
+        renamed = move.mode == MOVE or _same_file(move.old, move.new)
+        _place_book(move, renamed)
+        if renamed:
+            sidecars.move(move.old, move.new)
             journal.point_records(move, DONE)
             return DONE, ""
-        _copy_synced(move.old, move.new)
-        _move_sidecar(move)
+        sidecars.copy(move.old, move.new, move.id)
         if move.mode == KEEP:
             journal.point_records(move, DONE)
+            sidecars.forget_copies(move.id)
             return DONE, ""
         journal.point_records(move, COPIED)
-        _delete_original(move)
-        return DONE, ""
+        copied = True
+        return _finish_copied(move)
     except _Refused as why:
         reason = str(why)
+    except FileOpError as error:
+        reason = error.message
     except OSError as error:
         reason = (
             "it would cross to another drive"
             if error.errno == errno.EXDEV
-            else f"{error.strerror or error} ({error.filename or move.old})"
+            else safe.reason(error, error.filename or move.old)
         )
+    except IntegrityError:
+        reason = f"{move.new} is already in the library as another file"
+    if not copied:
+        _roll_back(move)
     journal.set_state(move.id, FAILED)
     log.warning("Tidy: %s not moved: %s", move.old, reason)
     return FAILED, reason
@@ -223,79 +268,127 @@ class _Refused(Exception):
     pass
 
 
+def _check_move(move: Move) -> None:
+    """_Refused, before anything is written, when the move cannot be made whole."""
+    if not os.path.isfile(move.old):  # a link counts when what it points to is there
+        raise _Refused(f"{move.old} is not there any more")
+    same = _same_file(move.old, move.new)
+    if os.path.lexists(move.new) and not same:
+        raise _Refused(f"a file is already at {move.new}")
+    if same and move.mode == KEEP:
+        raise _Refused(
+            "only the case of its name would change, and this drive does not tell names apart "
+            "by case: a copy cannot sit beside the original"
+        )
+    if journal.path_taken(move.new, move.file_id):
+        raise _Refused(f"{move.new} is already in the library as another file")
+    why = sidecars.clash(move.old, move.new)
+    if why is not None:
+        raise _Refused(why)
+
+
+def _place_book(move: Move, renamed: bool) -> None:
+    """The book file at its new path: renamed, or copied through the safe layer. A link is
+    made anew there, pointing at the same file (a relative link stays relative)."""
+    if os.path.islink(move.old):
+        text = os.readlink(move.old)
+        real = os.path.normpath(os.path.join(os.path.dirname(move.old), text))
+        os.symlink(
+            text if os.path.isabs(text) else os.path.relpath(real, os.path.dirname(move.new)),
+            move.new,
+        )
+        sync_path(Path(move.new).parent)
+        if renamed:
+            os.remove(move.old)
+        return
+    if renamed:
+        os.rename(move.old, move.new)
+        sync_path(Path(move.new).parent)
+        return
+    safe.copy_file(Path(move.old), Path(move.new), move_id=move.id)
+
+
+def _links_same(first: str, second: str) -> bool:
+    """Both are links to one file."""
+    return (
+        os.path.islink(first)
+        and os.path.islink(second)
+        and os.path.realpath(first) == os.path.realpath(second)
+    )
+
+
+def _roll_back(move: Move) -> None:
+    """A copy that did not finish: what it placed goes (its source is whole), nothing else."""
+    if move.mode in (CROSS, KEEP):
+        if _links_same(move.old, move.new):
+            os.remove(move.new)
+        sidecars.roll_back(move.id)
+
+
+def _finish_copied(move: Move) -> tuple[str, str]:
+    """After a recorded copy: each source (the book, its sidecar files) goes once its copy is
+    found whole; a source whose copy is not is kept and named in the log."""
+    if _links_same(move.old, move.new):
+        os.remove(move.old)
+    kept = sidecars.delete_copied_sources(move.id)
+    if kept:
+        log.warning("Tidy: kept %s: the copy is not whole", ", ".join(kept))
+    journal.set_state(move.id, DONE)
+    return DONE, ""
+
+
 def _drop_copy(move: Move) -> tuple[str, str]:
     """Undo a kept copy: the records go back to the original (`move.new`), then the copy
-    (`move.old`) is deleted."""
+    (`move.old`) is deleted, only while it has the original's bytes."""
     if not os.path.isfile(move.new):
         raise _Refused(f"the original {move.new} is not there any more")
+    if not _links_same(move.old, move.new) and not safe.same_bytes(move.old, move.new):
+        raise _Refused(f"the copy {move.old} changed since it was made; both files are kept")
     journal.point_records(move, COPIED)
-    _delete_original(move)
+    return _finish_drop(move)
+
+
+def _finish_drop(move: Move) -> tuple[str, str]:
+    if _links_same(move.old, move.new) or safe.same_bytes(move.old, move.new):
+        os.remove(move.old)
+    sidecars.drop_copy(move.old, move.new)
+    journal.set_state(move.id, DONE)
     return DONE, ""
 
 
 def _same_file(old: str, new: str) -> bool:
     """True when `new` is `old` under another case (a case-insensitive file system)."""
     try:
-        return os.path.samefile(old, new)
+        return os.path.samefile(old, new) and not _links_same(old, new)
     except OSError:
         return False
 
 
-def _copy_synced(old: str, new: str) -> None:
-    """Copy `old` to `new` so that `new` exists only complete and on disk."""
-    part = new + PART_SUFFIX
-    shutil.copy2(old, part)
-    with open(part, "rb+") as handle:
-        os.fsync(handle.fileno())
-    os.replace(part, new)
-    sync_path(Path(new).parent)
-
-
-def _move_sidecar(move: Move) -> None:
-    """KOReader's `.sdr` folder follows the book, when there is one and nothing is in its way."""
-    old, new = sidecar(move.old), sidecar(move.new)
-    if not os.path.isdir(old) or os.path.lexists(new):
-        return
-    if move.copy:
-        shutil.copytree(old, new)
-    else:
-        os.rename(old, new)
-
-
-def _delete_original(move: Move) -> None:
-    """After a recorded copy: the original (and its sidecar) go; then the move is done."""
-    if os.path.isfile(move.old) and os.path.isfile(move.new):
-        os.remove(move.old)
-    old_sidecar = sidecar(move.old)
-    if os.path.isdir(old_sidecar) and os.path.isdir(sidecar(move.new)):
-        shutil.rmtree(old_sidecar)
-    journal.set_state(move.id, DONE)
+def _renamed(move: Move) -> bool:
+    """The file of a planned rename has its new name (also when only its case changed)."""
+    if _links_same(move.old, move.new):
+        os.remove(move.old)  # stopped between making the new link and removing the old
+    if not os.path.lexists(move.new):
+        return False
+    if not os.path.lexists(move.old):
+        return True
+    folder = os.path.dirname(move.new) or "."
+    return _same_file(move.old, move.new) and os.path.basename(move.new) in os.listdir(folder)
 
 
 def recover() -> int:
-    """Finish the moves a stopped process left: each is completed or found not begun, from what
-    is on disk; then undos that finished are marked. How many moves were looked at."""
+    """Finish or roll back what a stopped process left, from the journals and what is on disk:
+    unfinished copies go, a rename that happened is recorded, a copy that was recorded has its
+    sources deleted once it is found whole, a copy that was not is rolled back. Undos that
+    finished are marked. How many moves were looked at."""
+    safe.recover()
     left = journal.moves(states=(PLANNED, COPIED))
     for move in left:
-        if move.state == COPIED:
-            _delete_original(move)
-            continue
-        part = move.new + PART_SUFFIX
-        if os.path.isfile(part):
-            os.remove(part)  # a copy cut short: the original is untouched
-        moved = os.path.lexists(move.new) and not os.path.lexists(move.old)
-        copied = move.mode != MOVE and os.path.isfile(move.new) and os.path.isfile(move.old)
-        if move.mode == KEEP and copied:
-            _move_sidecar(move)
-            journal.point_records(move, DONE)
-        elif moved or copied:
-            if move.mode != DROP:
-                _move_sidecar(move)
-            journal.point_records(move, COPIED if copied else DONE)
-            if copied:
-                _delete_original(move)
-        else:
-            journal.set_state(move.id, SKIPPED)
+        try:
+            _recover_one(move)
+        except (OSError, FileOpError, IntegrityError) as error:
+            journal.set_state(move.id, FAILED)
+            log.warning("Tidy: %s left as it is: %s", move.old, error)
     for batch_id in journal.open_undos():
         still_moved = [
             move
@@ -307,3 +400,14 @@ def recover() -> int:
     if left:
         log.info("Tidy: finished %d file move(s) an earlier run left", len(left))
     return len(left)
+
+
+def _recover_one(move: Move) -> None:
+    if move.state == COPIED:
+        _finish_drop(move) if move.mode == DROP else _finish_copied(move)
+    elif move.mode == MOVE and _renamed(move):
+        sidecars.move(move.old, move.new)
+        journal.point_records(move, DONE)
+    else:
+        _roll_back(move)
+        journal.set_state(move.id, SKIPPED)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bookorbit_desktop.library.store.book_details_schema import book_details
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
+from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
@@ -29,4 +30,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     metadata_tables,
     book_details,
     sort_keys,  # schema 23
+    file_copy_table,  # schema 24
 )

@@ -52,7 +52,7 @@ class RemoveDialog(QDialog):
         elif not trash_supported():
             self.trash_box.setEnabled(False)
             self.trash_box.setToolTip(
-                "Moving files to the trash works on Linux only; delete the files yourself."
+                "This system has no trash BookOrbit can move files to; delete them yourself."
             )
         layout.addWidget(self.trash_box)
         self.kept_note = QLabel(

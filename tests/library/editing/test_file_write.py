@@ -53,7 +53,7 @@ def test_the_file_carries_the_library_s_metadata_and_the_old_file_is_kept(librar
     backup = backups_dir(library) / os.path.basename(written.backup)
     assert backup.read_bytes() == before
     assert stat.S_IMODE(path.stat().st_mode) == 0o644  # the file keeps its permissions
-    assert not list(path.parent.glob(".*bookorbit-write"))  # no temporary file is left
+    assert not list(path.parent.glob(".bookorbit-*"))  # no temporary file is left
     row = BookFile.get(BookFile.book == book_id)
     assert (row.partial_md5, row.size) == (written.new_document, path.stat().st_size)
     # A device holding the old file and one holding the new file both sync to this book.
@@ -111,4 +111,4 @@ def test_a_damaged_file_is_left_as_it_was(library, imported):
         write_into_files(library, book_id)
     assert path.read_bytes() == damaged
     assert not backups_dir(library).exists() or not list(backups_dir(library).iterdir())
-    assert not list(path.parent.glob(".*bookorbit-write"))
+    assert not list(path.parent.glob(".bookorbit-*"))

@@ -20,15 +20,21 @@ from bookorbit_desktop.library.editing.trash import (
 
 @pytest.mark.parametrize(
     ("platform", "supported"),
-    [("linux", True), ("freebsd14", True), ("win32", False), ("darwin", False)],
+    [
+        ("linux", True),
+        ("freebsd14", True),
+        ("win32", True),
+        ("darwin", True),
+        ("emscripten", False),
+    ],
 )
 def test_where_the_trash_is_supported(platform, supported):
     assert trash_supported(platform) is supported
 
 
 def test_elsewhere_moving_to_the_trash_is_refused_clearly():
-    with pytest.raises(TrashUnavailableError, match="works on Linux only"):
-        check_trash("win32")
+    with pytest.raises(TrashUnavailableError, match="no trash BookOrbit can move"):
+        check_trash("emscripten")
 
 
 @pytest.mark.parametrize(
@@ -70,3 +76,58 @@ def test_a_file_that_cannot_be_moved_leaves_no_info_behind(tmp_path):
     with pytest.raises(OSError):
         move_to_trash(tmp_path / "gone.epub", bin_)
     assert list((bin_ / "info").iterdir()) == []
+
+
+@pytest.mark.skipif(not trash.freedesktop(), reason="the freedesktop trash")
+def test_a_trashed_file_without_info_is_never_overwritten(tmp_path):
+    """A file another program put in the trash without its info file keeps its name."""
+    bin_ = tmp_path / "Trash"
+    (bin_ / "files").mkdir(parents=True)
+    (bin_ / "files" / "d.epub").write_text("trashed earlier")
+    book = tmp_path / "d.epub"
+    book.write_text("removed now")
+    assert move_to_trash(book, bin_) == bin_ / "files" / "d.2.epub"
+    assert (bin_ / "files" / "d.epub").read_text() == "trashed earlier"
+    assert (bin_ / "files" / "d.2.epub").read_text() == "removed now"
+    assert not (bin_ / "info" / "d.epub.trashinfo").exists()
+
+
+@pytest.mark.skipif(not trash.freedesktop(), reason="the freedesktop trash")
+def test_a_trashed_file_is_put_back_where_it_was(tmp_path):
+    bin_ = tmp_path / "Trash"
+    book = tmp_path / "shelf" / "Été 100%.epub"
+    book.parent.mkdir()
+    book.write_text("the book")
+    trashed = move_to_trash(book, bin_)
+    assert trashed is not None
+    assert trash.restore_from_trash(trashed) == book
+    assert book.read_text() == "the book"
+    assert list((bin_ / "info").iterdir()) == [] and list((bin_ / "files").iterdir()) == []
+
+
+@pytest.mark.skipif(not trash.freedesktop(), reason="the freedesktop trash")
+def test_putting_back_never_overwrites_a_file_at_the_old_place(tmp_path):
+    bin_ = tmp_path / "Trash"
+    book = tmp_path / "b.epub"
+    book.write_text("old")
+    trashed = move_to_trash(book, bin_)
+    assert trashed is not None
+    book.write_text("a new file of that name")
+    with pytest.raises(FileExistsError):
+        trash.restore_from_trash(trashed)
+    assert book.read_text() == "a new file of that name" and trashed.read_text() == "old"
+
+
+def test_where_the_system_trash_is_not_freedesktop_send2trash_takes_the_file(
+    tmp_path, monkeypatch
+):
+    """On Windows and macOS the system's trash takes the file through Send2Trash (here it uses
+    its own freedesktop code, under a private XDG_DATA_HOME)."""
+    monkeypatch.setattr(trash, "freedesktop", lambda platform="": False)
+    monkeypatch.setattr(trash, "trash_supported", lambda platform="": True)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    book = tmp_path / "c.epub"
+    book.write_text("c")
+    assert move_to_trash(book) is None
+    assert not book.exists()
+    assert (tmp_path / "data" / "Trash" / "files" / "c.epub").read_text() == "c"

@@ -1,0 +1,264 @@
+"""The one way the library writes the user's files and its own copies of them: tidy's moves
+across drives and kept copies, KOReader's sidecar files, metadata written into a book, the
+backups of written books and their restores.
+
+Every write goes the same way:
+1. the intent is journaled (`file_copy`, see `store.file_copy_schema`) with the short hidden
+   temporary name the bytes go to, `.bookorbit-<random>.part` in the target's folder (short,
+   so no suffix can push a long book name past the 255-byte limit of a name);
+2. the bytes are written and hashed, the file is flushed (fsync);
+3. the temporary file is read back: its size and SHA-256 must be what was written, and a
+   caller's check (a written EPUB must open and carry its title) must pass;
+4. one atomic rename gives it the target's name, and the folder is flushed;
+5. the journal row becomes `placed`, with the size and checksum.
+A failure at any step (a full disk, no permission, a name the file system refuses) removes the
+temporary file and its row and raises `FileOpError` in the user's words; nothing half-written
+ever carries a real name. `recover` (run before any other file work, by the command line and at
+the window's start) removes what a killed process left at step 2 or 3. A source is deleted only
+by `delete_if_copied`, once its copy still has the recorded size and checksum.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.durable import sync_path
+from bookorbit_desktop.library.store.models import database
+
+log = logging.getLogger(__name__)
+WRITING = "writing"
+PLACED = "placed"
+TEMP_PREFIX = ".bookorbit-"
+TEMP_SUFFIX = ".part"
+_CHUNK = 1 << 20
+
+
+class FileOpError(BookOrbitError):
+    """A file was not written; nothing half-written was left. `reason`: why, in a few words."""
+
+    title = "File not written"
+
+    def __init__(self, target: Path, reason: str) -> None:
+        super().__init__(f"{target.name} was not written: {reason}.")
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Copied:
+    """A file in place: where, its size and SHA-256, and its journal row (None once dropped)."""
+
+    target: Path
+    size: int
+    sha256: str
+    record: int | None
+
+
+def temp_beside(target: Path) -> Path:
+    """A fresh temporary name in `target`'s folder, short whatever the target's name."""
+    return target.parent / f"{TEMP_PREFIX}{secrets.token_hex(6)}{TEMP_SUFFIX}"
+
+
+def digest(path: Path) -> tuple[int, str]:
+    """(size, SHA-256 hex) of the file at `path`."""
+    sha, size = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            sha.update(chunk)
+            size += len(chunk)
+    return size, sha.hexdigest()
+
+
+def matches(path: Path | str, size: int, sha256: str) -> bool:
+    """True when a regular file is at `path` with this size and checksum."""
+    try:
+        return (
+            os.path.isfile(path)
+            and os.path.getsize(path) == size
+            and digest(Path(path))
+            == (
+                size,
+                sha256,
+            )
+        )
+    except OSError:
+        return False
+
+
+def same_bytes(first: Path | str, second: Path | str) -> bool:
+    """True when both are regular files with the same bytes."""
+    try:
+        if os.path.getsize(first) != os.path.getsize(second):
+            return False
+        return digest(Path(first)) == digest(Path(second))
+    except OSError:
+        return False
+
+
+def reason(error: OSError, where: Path | str) -> str:
+    """An OS error in the user's words, naming the folder or file it happened in."""
+    folder = os.path.dirname(os.fspath(where)) or os.fspath(where)
+    if error.errno == errno.ENOSPC:
+        return f"the disk holding {folder} is full"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"BookOrbit may not write in {folder}"
+    if error.errno == errno.ENAMETOOLONG:
+        return f"the name is too long for the file system of {folder}"
+    return f"{error.strerror or error} ({error.filename or where})"
+
+
+def copy_file(
+    source: Path,
+    target: Path,
+    *,
+    move_id: int | None = None,
+    keep_record: bool = False,
+    replace: bool = False,
+) -> Copied:
+    """Copy `source` to `target` as the module says. An existing target is replaced (atomically)
+    only with `replace`; else FileOpError. With `keep_record` (or a `move_id`) the journal row
+    stays, so the copy can be checked later; else it is dropped once the copy is in place."""
+
+    def write(temp: Path) -> None:
+        with open(source, "rb") as reader, open(temp, "xb") as writer:
+            while chunk := reader.read(_CHUNK):
+                writer.write(chunk)
+            writer.flush()
+            os.fsync(writer.fileno())
+        shutil.copystat(source, temp)
+
+    return _place(source, target, write, None, move_id, keep_record or move_id is not None, replace)
+
+
+def write_file(
+    target: Path,
+    produce: Callable[[Path], object],
+    *,
+    check: Callable[[Path], object] | None = None,
+    mode_of: Path | None = None,
+) -> Copied:
+    """Put what `produce(temp)` writes in place of `target` (atomically), once `check(temp)`
+    passed; `check` raises to refuse. The file gets `mode_of`'s permissions when given."""
+
+    def write(temp: Path) -> None:
+        produce(temp)
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        if mode_of is not None:
+            shutil.copymode(mode_of, temp)
+
+    return _place(target, target, write, check, None, False, True)
+
+
+def _place(
+    source: Path,
+    target: Path,
+    write: Callable[[Path], None],
+    check: Callable[[Path], object] | None,
+    move_id: int | None,
+    keep_record: bool,
+    replace: bool,
+) -> Copied:
+    temp = temp_beside(target)
+    row = _begin(source, target, temp, move_id)
+    try:
+        write(temp)
+        size, sha = digest(temp)
+        if check is not None:
+            check(temp)
+        if not replace and os.path.lexists(target):
+            raise FileOpError(target, f"a file is already at {target}")
+        os.replace(temp, target)
+        sync_path(target.parent)
+    except BaseException as error:
+        _discard(temp, row)
+        if isinstance(error, OSError):
+            raise FileOpError(target, reason(error, target)) from error
+        raise
+    if keep_record:
+        database.execute_sql(
+            "UPDATE file_copy SET state = ?, size = ?, sha256 = ? WHERE id = ?",
+            (PLACED, size, sha, row),
+        )
+        return Copied(target, size, sha, row)
+    forget(row)
+    return Copied(target, size, sha, None)
+
+
+def _begin(source: Path, target: Path, temp: Path, move_id: int | None) -> int:
+    cursor = database.execute_sql(
+        "INSERT INTO file_copy (move_id, source, target, temp, state, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (move_id, os.fspath(source), os.fspath(target), os.fspath(temp), WRITING, time.time()),
+    )
+    return int(cursor.lastrowid)
+
+
+def _discard(temp: Path, row: int) -> None:
+    try:
+        temp.unlink(missing_ok=True)
+    except OSError as error:  # the row stays, so the next start tries again
+        log.warning("Could not remove the unfinished copy %s: %s", temp, error)
+        return
+    forget(row)
+
+
+def forget(row: int | None) -> None:
+    """Drop a journal row (its copy was deleted, or is no longer checked)."""
+    if row is not None:
+        database.execute_sql("DELETE FROM file_copy WHERE id = ?", (row,))
+
+
+def record_of(target: Path | str) -> tuple[int, int, str] | None:
+    """(row, size, SHA-256) recorded for the placed copy at `target`, the newest; None if none."""
+    found = database.execute_sql(
+        "SELECT id, size, sha256 FROM file_copy WHERE target = ? AND state = ?"
+        " ORDER BY id DESC LIMIT 1",
+        (os.fspath(target), PLACED),
+    ).fetchone()
+    return None if found is None else (int(found[0]), int(found[1]), str(found[2]))
+
+
+def copies_of_move(move_id: int) -> list[tuple[int, str, str, int, str]]:
+    """The placed copies a tidy move made: (row, source, target, size, SHA-256)."""
+    rows = database.execute_sql(
+        "SELECT id, source, target, size, sha256 FROM file_copy WHERE move_id = ? AND state = ?"
+        " ORDER BY id",
+        (move_id, PLACED),
+    ).fetchall()
+    return [(int(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4])) for r in rows]
+
+
+def delete_if_copied(source: Path | str, target: Path | str, size: int, sha256: str) -> bool:
+    """Delete `source` only when it and its copy at `target` both still have the recorded size
+    and checksum (a copy cut short, damaged or changed since keeps its source); True if deleted
+    or already gone while the copy is whole."""
+    if not matches(target, size, sha256):
+        return False
+    if not os.path.lexists(source):
+        return True
+    if not matches(source, size, sha256):
+        return False
+    os.remove(source)
+    return True
+
+
+def recover() -> int:
+    """Remove the temporary file of every copy a stopped process left unfinished; how many."""
+    rows = database.execute_sql(
+        "SELECT id, temp FROM file_copy WHERE state = ?", (WRITING,)
+    ).fetchall()
+    for row, temp in rows:
+        _discard(Path(temp), int(row))
+    if rows:
+        log.info("Removed %d unfinished file copy(ies) an earlier run left", len(rows))
+    return len(rows)

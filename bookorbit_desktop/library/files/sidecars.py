@@ -1,0 +1,154 @@
+"""KOReader's settings folder beside a book (`Emma.sdr` beside `Emma.epub`), moved with the book
+file by file, so no note or reading position is ever lost on the way.
+
+KOReader keeps one folder per name without extension and one settings file per format inside
+it (`metadata.epub.lua`, `metadata.pdf.lua`, each with a `.old` copy), so two books of one name
+share it. The rules:
+- A book takes the files of its own format; it takes the whole folder only when no other book
+  of that name lies beside it (so `Emma.pdf` left behind keeps `metadata.pdf.lua`).
+- A file already at the destination with the same bytes is not copied again; one with other
+  bytes is a clash, and the book's move is refused with the reason before anything moves.
+- A moved file is renamed on one drive; across drives it is copied through `safe.copy_file`
+  (journaled with its size and checksum) and its source is deleted only by
+  `delete_copied_sources`, once the copy is found whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from bookorbit_desktop.library.files import safe
+from bookorbit_desktop.library.files.plan import sidecar
+
+
+def _all_files(folder: str) -> list[str]:
+    """Every file under `folder`, as paths relative to it (sorted)."""
+    found = []
+    for directory, _folders, files in os.walk(folder):
+        found += [os.path.relpath(os.path.join(directory, name), folder) for name in files]
+    return sorted(found)
+
+
+def _shared(book: str) -> bool:
+    """True when another file of the book's name (another format) lies beside it."""
+    folder, name = os.path.split(book)
+    stem = os.path.splitext(name)[0]
+    try:
+        entries = os.listdir(folder or ".")
+    except OSError:
+        return False
+    return any(
+        os.path.splitext(entry)[0] == stem and entry != name and not entry.endswith(".sdr")
+        for entry in entries
+    )
+
+
+def files_of(book: str) -> list[str]:
+    """The files of `book`'s sidecar that go with it (relative to the sidecar folder)."""
+    folder = sidecar(book)
+    if not os.path.isdir(folder):
+        return []
+    files = _all_files(folder)
+    if not _shared(book):
+        return files
+    own = f"metadata.{os.path.splitext(book)[1].lstrip('.').lower()}.lua"
+    return [name for name in files if name.lower().startswith(own)]
+
+
+def clash(old_book: str, new_book: str) -> str | None:
+    """Why the sidecar cannot follow the book to `new_book` (a file there with other bytes),
+    or None."""
+    old, new = sidecar(old_book), sidecar(new_book)
+    if os.path.lexists(new) and not os.path.isdir(new):
+        return f"{new} is in the way of KOReader's notes and is not a folder"
+    for name in files_of(old_book):
+        there = os.path.join(new, name)
+        if os.path.lexists(there) and not safe.same_bytes(os.path.join(old, name), there):
+            return f"KOReader's notes clash: {there} already exists with other contents"
+    return None
+
+
+def move(old_book: str, new_book: str) -> None:
+    """Rename the book's sidecar files to its new sidecar (one drive); an identical file already
+    there stands for its source, which goes."""
+    old, new = sidecar(old_book), sidecar(new_book)
+    for name in files_of(old_book):
+        source, target = os.path.join(old, name), os.path.join(new, name)
+        if os.path.lexists(target):
+            if safe.same_bytes(source, target):
+                os.remove(source)
+            continue  # a clash: refused before the move; a later run finds it again
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.rename(source, target)
+    prune(old)
+
+
+def copy(old_book: str, new_book: str, move_id: int) -> None:
+    """Copy the book's sidecar files to its new sidecar, each journaled under `move_id`."""
+    old, new = sidecar(old_book), sidecar(new_book)
+    for name in files_of(old_book):
+        source, target = Path(old, name), Path(new, name)
+        if os.path.lexists(target):
+            continue  # identical (checked by `clash`): nothing to copy
+        target.parent.mkdir(parents=True, exist_ok=True)
+        safe.copy_file(source, target, move_id=move_id)
+
+
+def delete_copied_sources(move_id: int) -> list[str]:
+    """Delete the sources of the move's journaled copies (the book file and its sidecar files)
+    that are found whole, drop their rows, and remove emptied sidecar folders; the sources
+    kept because their copy is not whole."""
+    kept = []
+    for row, source, target, size, sha in safe.copies_of_move(move_id):
+        if safe.delete_if_copied(source, target, size, sha):
+            safe.forget(row)
+            prune(_sidecar_root(source))
+        else:
+            kept.append(source)
+    return kept
+
+
+def forget_copies(move_id: int) -> None:
+    """The move's copies stay beside their sources (a kept copy): their rows go."""
+    for row, *_rest in safe.copies_of_move(move_id):
+        safe.forget(row)
+
+
+def roll_back(move_id: int) -> None:
+    """Undo the copies of a move that never finished: each copy whose source is still whole
+    goes (nothing is lost: the source has the same bytes), and the rows with them."""
+    for row, source, target, size, sha in safe.copies_of_move(move_id):
+        if safe.matches(target, size, sha) and safe.matches(source, size, sha):
+            os.remove(target)
+            prune(_sidecar_root(target))
+        safe.forget(row)
+
+
+def drop_copy(copy_book: str, original_book: str) -> None:
+    """Undo a kept copy's sidecar: each copied file identical to the original's goes; a file the
+    copy's reader changed since stays."""
+    copied, original = sidecar(copy_book), sidecar(original_book)
+    for name in files_of(copy_book):
+        there = os.path.join(copied, name)
+        if safe.same_bytes(there, os.path.join(original, name)):
+            os.remove(there)
+    prune(copied)
+
+
+def _sidecar_root(path: str) -> str:
+    """The `.sdr` folder a sidecar file lies in (its nearest parent named so)."""
+    current = os.path.dirname(path)
+    while current and not current.endswith(".sdr") and current != os.path.dirname(current):
+        current = os.path.dirname(current)
+    return current
+
+
+def prune(folder: str) -> None:
+    """Remove `folder` and the folders under it when they hold no file."""
+    if not folder.endswith(".sdr") or not os.path.isdir(folder):
+        return
+    for directory, _folders, _files in sorted(os.walk(folder), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: it keeps what is in it
+            os.rmdir(directory)
