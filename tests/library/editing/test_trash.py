@@ -118,9 +118,7 @@ def test_putting_back_never_overwrites_a_file_at_the_old_place(tmp_path):
     assert book.read_text() == "a new file of that name" and trashed.read_text() == "old"
 
 
-def test_where_the_system_trash_is_not_freedesktop_send2trash_takes_the_file(
-    tmp_path, monkeypatch
-):
+def test_where_the_system_trash_is_not_freedesktop_send2trash_takes_the_file(tmp_path, monkeypatch):
     """On Windows and macOS the system's trash takes the file through Send2Trash (here it uses
     its own freedesktop code, under a private XDG_DATA_HOME)."""
     monkeypatch.setattr(trash, "freedesktop", lambda platform="": False)
