@@ -30,6 +30,7 @@ from bookorbit_desktop.config import Paths, resources_dir
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
 from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.services import file_names
 from bookorbit_desktop.services import settings as settings_service
 from bookorbit_desktop.services import unlinked as unlinked_service
 from bookorbit_desktop.services import watched_folders as folders_service
@@ -181,6 +182,7 @@ class Desktop:
         try:
             if not await self._open_library():
                 return 2
+            await file_names.repair()  # what a stopped process left, before any file work
             self.build()
             self.show(start_hidden)
             # The server (and aiohttp with it) loads once the window is drawn and filled: on

@@ -12,8 +12,10 @@ from bookorbit_desktop.library.files.mover import (
     NothingToUndoError,
     Planned,
     preview,
+    recover,
     tidy,
     undo_last,
+    undo_preview,
 )
 from bookorbit_desktop.library.files.plan import DEFAULT_PATTERN, PLACEHOLDERS, PatternError
 from bookorbit_desktop.library.files.plan import check_pattern as _check_pattern
@@ -31,9 +33,11 @@ __all__ = [
     "later",
     "load_choice",
     "preview",
+    "repair",
     "save_choice",
     "tidy",
     "undo_last",
+    "undo_preview",
 ]
 
 later = off_loop  # `await later(fn, ...)`: fn in a worker thread on a connection of its own
@@ -61,3 +65,9 @@ def save_choice(folder: str, pattern: str) -> None:
         )
     set_setting("library.tidy_pattern", check_pattern(pattern))
     set_setting("library.tidy_folder", str(path.resolve()))
+
+
+async def repair() -> int:
+    """Finish or roll back the file work a stopped process left (tidy moves, copies, metadata
+    writes), before anything else touches the files: the window calls it as it starts."""
+    return await later(recover)

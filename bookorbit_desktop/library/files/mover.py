@@ -39,7 +39,7 @@ from bookorbit_desktop.library.files.journal import (
     SKIPPED,
     Move,
 )
-from bookorbit_desktop.library.files.plan import Rename, Rules, plan
+from bookorbit_desktop.library.files.plan import Rename, Rules, plan, sidecar
 from bookorbit_desktop.library.files.safe import FileOpError
 from bookorbit_desktop.library.store.settings import get_setting
 
@@ -151,6 +151,26 @@ def tidy(
     return _run([p.rename for p in planned], modes, allow_copy, on_file)
 
 
+def undo_preview() -> tuple[int, int]:
+    """(files the undo of the last batch would move back, of them across drives); (0, 0) when
+    there is nothing to undo."""
+    recover()
+    last = journal.last_batch()
+    if last is None or last[1]:
+        return 0, 0
+    back = _still_moved(last[0])
+    return len(back), sum(m.mode == CROSS or _cross_device(m.new, m.old) for m in back)
+
+
+def _still_moved(batch_id: int) -> list[Move]:
+    """The batch's done moves whose file is still where the batch put it."""
+    return [
+        move
+        for move in journal.moves(batch_id, (DONE,))
+        if journal.current_path(move.file_id) == move.new and os.path.lexists(move.new)
+    ]
+
+
 def undo_last(*, allow_copy: bool = False, on_file: FileCallback | None = None) -> BatchResult:
     """Move the files of the last batch back where they were (once)."""
     recover()
@@ -158,11 +178,7 @@ def undo_last(*, allow_copy: bool = False, on_file: FileCallback | None = None) 
     if last is None or last[1]:
         raise NothingToUndoError("There is no tidy batch to undo (only the last one can be).")
     batch_id = last[0]
-    done = [
-        move
-        for move in journal.moves(batch_id, (DONE,))
-        if journal.current_path(move.file_id) == move.new and os.path.lexists(move.new)
-    ]
+    done = _still_moved(batch_id)
     back = [Rename(move.file_id, move.new, move.old) for move in done]
     modes = [
         DROP if move.mode == KEEP else CROSS if _cross_device(move.new, move.old) else MOVE
@@ -248,7 +264,7 @@ def _carry_out(move: Move) -> tuple[str, str]:
     except _Refused as why:
         reason = str(why)
     except FileOpError as error:
-        reason = error.message
+        reason = error.reason
     except OSError as error:
         reason = (
             "it would cross to another drive"
@@ -331,6 +347,7 @@ def _finish_copied(move: Move) -> tuple[str, str]:
     if _links_same(move.old, move.new):
         os.remove(move.old)
     kept = sidecars.delete_copied_sources(move.id)
+    sidecars.prune(sidecar(move.old))  # also when a stopped run deleted its last file
     if kept:
         log.warning("Tidy: kept %s: the copy is not whole", ", ".join(kept))
     journal.set_state(move.id, DONE)

@@ -177,6 +177,9 @@ def _place(
             check(temp)
         if not replace and os.path.lexists(target):
             raise FileOpError(target, f"a file is already at {target}")
+        database.execute_sql(  # what the target holds once renamed, for `recover`
+            "UPDATE file_copy SET size = ?, sha256 = ? WHERE id = ?", (size, sha, row)
+        )
         os.replace(temp, target)
         sync_path(target.parent)
     except BaseException as error:
@@ -185,10 +188,7 @@ def _place(
             raise FileOpError(target, reason(error, target)) from error
         raise
     if keep_record:
-        database.execute_sql(
-            "UPDATE file_copy SET state = ?, size = ?, sha256 = ? WHERE id = ?",
-            (PLACED, size, sha, row),
-        )
+        database.execute_sql("UPDATE file_copy SET state = ? WHERE id = ?", (PLACED, row))
         return Copied(target, size, sha, row)
     forget(row)
     return Copied(target, size, sha, None)
@@ -252,13 +252,30 @@ def delete_if_copied(source: Path | str, target: Path | str, size: int, sha256: 
     return True
 
 
+def adopt(source: Path, target: Path, move_id: int) -> None:
+    """Record a file already at `target` with `source`'s bytes as the copy of `source` (a copy
+    an earlier run made, or an identical file found there), so its source goes like any
+    other copied source."""
+    size, sha = digest(target)
+    database.execute_sql(
+        "INSERT INTO file_copy (move_id, source, target, temp, size, sha256, state, created_at)"
+        " VALUES (?, ?, ?, '', ?, ?, ?, ?)",
+        (move_id, os.fspath(source), os.fspath(target), size, sha, PLACED, time.time()),
+    )
+
+
 def recover() -> int:
-    """Remove the temporary file of every copy a stopped process left unfinished; how many."""
+    """Finish the journal of copies a stopped process left: a temporary file still there is
+    removed with its row; a copy whose rename happened (its temporary file gone, the target
+    with the size and checksum recorded just before the rename) is placed. How many."""
     rows = database.execute_sql(
-        "SELECT id, temp FROM file_copy WHERE state = ?", (WRITING,)
+        "SELECT id, temp, target, size, sha256 FROM file_copy WHERE state = ?", (WRITING,)
     ).fetchall()
-    for row, temp in rows:
-        _discard(Path(temp), int(row))
+    for row, temp, target, size, sha in rows:
+        if not os.path.lexists(temp) and sha is not None and matches(target, size, sha):
+            database.execute_sql("UPDATE file_copy SET state = ? WHERE id = ?", (PLACED, row))
+        else:
+            _discard(Path(temp), int(row))
     if rows:
-        log.info("Removed %d unfinished file copy(ies) an earlier run left", len(rows))
+        log.info("Finished %d file copy(ies) an earlier run left", len(rows))
     return len(rows)

@@ -90,8 +90,9 @@ def copy(old_book: str, new_book: str, move_id: int) -> None:
     old, new = sidecar(old_book), sidecar(new_book)
     for name in files_of(old_book):
         source, target = Path(old, name), Path(new, name)
-        if os.path.lexists(target):
-            continue  # identical (checked by `clash`): nothing to copy
+        if os.path.lexists(target):  # identical (checked by `clash`): it stands for the source
+            safe.adopt(source, target, move_id)
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         safe.copy_file(source, target, move_id=move_id)
 

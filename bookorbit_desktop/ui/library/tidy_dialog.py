@@ -186,8 +186,35 @@ class TidyDialog(QDialog):
             return
         await self._read(lambda: file_names.tidy(planned, allow_copy=allow, keep=keep), self._moved)
 
+    def make_undo_question(self, files: int, crossing: int) -> QMessageBox:
+        text = f"{_files(files)} would go back where they were before the last tidy."
+        if crossing:
+            text += (
+                f" {_files(crossing)} would go back to another drive: copied, written to disk, "
+                "and only then deleted here."
+            )
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Undo Last Tidy",
+            text + " Go ahead?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box
+
     async def _undo(self) -> None:
-        await self._read(file_names.undo_last, self._moved)
+        files, crossing = await file_names.later(file_names.undo_preview)
+        if not files:
+            self.summary.setText("There is no tidy to undo (only the last one can be).")
+            return
+        self.question = self.make_undo_question(files, crossing)
+        answer = await run_dialog(self.question)
+        self.question.deleteLater()
+        self.question = None
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        await self._read(lambda: file_names.undo_last(allow_copy=True), self._moved)
 
     def _moved(self, result: file_names.BatchResult) -> None:
         self._planned = []

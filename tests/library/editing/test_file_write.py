@@ -112,3 +112,75 @@ def test_a_damaged_file_is_left_as_it_was(library, imported):
     assert path.read_bytes() == damaged
     assert not backups_dir(library).exists() or not list(backups_dir(library).iterdir())
     assert not list(path.parent.glob(".bookorbit-*"))
+
+
+def test_a_half_written_backup_is_refused_and_the_book_kept(library, imported):
+    """A backup cut short (as a full disk left one before backups were checked) is not put
+    back: the restore names it damaged and the book stays as it is."""
+    book_id, path = imported
+    (written,) = write_into_files(library, book_id)
+    backup = backups_dir(library) / os.path.basename(written.backup)
+    from bookorbit_desktop.library.files import safe
+
+    record = safe.record_of(backup)
+    assert record is not None
+    safe.forget(record[0])  # a backup from before sizes and checksums were recorded
+    backup.write_bytes(backup.read_bytes()[: backup.stat().st_size // 2])
+    current = path.read_bytes()
+    with pytest.raises(FileNotWrittenError, match="is damaged"):
+        restore_backups(library, book_id)
+    assert path.read_bytes() == current and backup.exists()
+
+
+def test_a_backup_that_is_not_what_was_saved_is_refused(library, imported):
+    book_id, path = imported
+    (written,) = write_into_files(library, book_id)
+    backup = backups_dir(library) / os.path.basename(written.backup)
+    data = bytearray(backup.read_bytes())
+    data[-30] ^= 0xFF  # one byte changed since it was saved
+    backup.write_bytes(bytes(data))
+    current = path.read_bytes()
+    with pytest.raises(FileNotWrittenError, match="is not the file that was saved"):
+        restore_backups(library, book_id)
+    assert path.read_bytes() == current
+
+
+def test_a_book_in_a_folder_it_may_not_write_is_refused_clearly(library, imported, tmp_path):
+    """A read-only folder (a read-only bind mount in a private mount namespace, since root
+    ignores permissions): a clear message, the book as it was, nothing left behind."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if (
+        shutil.which("unshare") is None
+        or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode
+    ):
+        pytest.skip("private mount namespaces need root here")
+    book_id, path = imported
+    before = path.read_bytes()
+    from bookorbit_desktop.library.store.db import close_database
+
+    close_database()
+    root = Path(__file__).resolve().parents[3]
+    folder = path.parent
+    command = [sys.executable, "-m", "tests.library.files.file_child"]
+    command += [str(library.db_file), str(library.data_dir), "write", str(book_id)]
+    shell = f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}" && "$@"'
+    run = subprocess.run(
+        ["unshare", "-m", "sh", "-c", shell, "sh", *command],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert json.loads(run.stdout) == {
+        "error": f"dnue.epub was not changed: BookOrbit may not write in {folder}."
+    }
+    assert path.read_bytes() == before
+    assert not list(folder.glob(".bookorbit-*"))
+    assert not list(backups_dir(library).iterdir())

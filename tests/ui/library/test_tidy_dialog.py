@@ -65,9 +65,22 @@ def test_preview_move_and_undo(library, qtbot, qloop, tmp_path):
     assert dialog.moved and dialog.table.rowCount() == 0
     assert "2 files done." in dialog.summary.text()
 
+    for answer in (QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes):
+        qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
+        task = dialog._busy
+        qloop.run_until_complete(_until(lambda: dialog.question is not None))
+        assert dialog.question.text() == (
+            "2 files would go back where they were before the last tidy. Go ahead?"
+        )
+        qtbot.mouseClick(dialog.question.button(answer), Qt.MouseButton.LeftButton)
+        _wait(qloop, task)
+        if answer == QMessageBox.StandardButton.Cancel:
+            assert _paths() == new  # nothing moved back
+    assert _paths() == old and all(Path(path).is_file() for path in old)
+    assert list(target.iterdir()) == []  # the author folders tidy made are gone with it
     qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
     _wait(qloop, dialog._busy)
-    assert _paths() == old and all(Path(path).is_file() for path in old)
+    assert dialog.summary.text() == "There is no tidy to undo (only the last one can be)."
 
 
 def test_a_bad_pattern_is_explained_and_nothing_is_saved(library, qtbot, qloop, tmp_path):

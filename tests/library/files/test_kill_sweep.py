@@ -1,0 +1,259 @@
+"""A process killed with SIGKILL before each file-system step of a cross-drive tidy and of a
+metadata write, then the next run: every book byte and every KOReader note is where the library
+says (or still where it was), nothing half-written carries a real name, no temporary file is
+left. Then full disks and a case-insensitive drive, each in a private mount namespace."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.library.editing.file_write import restore_backups
+from bookorbit_desktop.library.files import mover, safe
+from bookorbit_desktop.library.files.plan import sidecar
+from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.models import BookFile
+from bookorbit_desktop.library.store.settings import set_setting
+from tests.factories import add_book, make_epub
+
+ROOT = Path(__file__).resolve().parents[3]
+NOTES = {"metadata.epub.lua": "return {pos=1}", "metadata.epub.lua.old": "old", "c.txt": "n"}
+
+
+def _child(data: Path, action: str, kill_at: int | None, book_id: int = 0, prefix=()):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("KILL_AT", None)
+    if kill_at is not None:
+        env["KILL_AT"] = str(kill_at)
+    command = [sys.executable, "-m", "tests.library.files.file_child"]
+    command += [str(data / "library.sqlite3"), str(data), action, str(book_id)]
+    return subprocess.run(
+        [*prefix, *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def _leftovers(*roots: Path) -> list[str]:
+    found = []
+    for root in roots:
+        for directory, _folders, files in os.walk(root):
+            found += [os.path.join(directory, n) for n in files if n.startswith(safe.TEMP_PREFIX)]
+    return found
+
+
+def _other_drive(tmp_path: Path) -> Path:
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on a file system of its own")
+    return Path(
+        subprocess.run(
+            ["mktemp", "-d", "-p", str(shm)], capture_output=True, text=True
+        ).stdout.strip()
+    )
+
+
+def _setup_tidy(base: Path, target: Path) -> tuple[Path, dict[str, bytes]]:
+    data = base / "data"
+    data.mkdir(parents=True)
+    paths = resolve_paths(data)
+    open_database(paths.db_file)
+    book = make_epub(base / "in" / "emma.epub", "Emma", ["Jane Austen"])
+    (base / "in" / "emma.sdr").mkdir()
+    for name, text in NOTES.items():
+        (base / "in" / "emma.sdr" / name).write_text(text)
+    add_book("Emma", ["Jane Austen"], file=book)
+    set_setting("library.tidy_folder", str(target))
+    close_database()
+    return data, {name: text.encode() for name, text in NOTES.items()} | {"book": book.read_bytes()}
+
+
+def _whole(before: dict[str, bytes]) -> None:
+    """The book at its recorded path has its bytes; every note is in its sidecar."""
+    (row,) = BookFile.select()
+    assert Path(row.path).read_bytes() == before["book"]
+    for name in NOTES:
+        assert Path(sidecar(row.path), name).read_bytes() == before[name], (row.path, name)
+
+
+def test_a_cross_drive_tidy_killed_at_any_step_loses_nothing(tmp_path):
+    target = _other_drive(tmp_path)
+    try:
+        step, finished = 0, False
+        while not finished:
+            step += 1
+            base = tmp_path / f"run{step}"
+            library_target = target / f"run{step}"
+            data, before = _setup_tidy(base, library_target)
+            run = _child(data, "tidy-copy", step)
+            finished = run.returncode == 0
+            assert finished or run.returncode == -9, run.stderr[-2000:]
+            open_database(data / "library.sqlite3")
+            try:
+                _whole(before)  # as the killed process left it
+                mover.tidy(mover.preview(), allow_copy=True)  # repairs first, then finishes
+                _whole(before)
+                (row,) = BookFile.select()
+                assert row.path.startswith(str(library_target))
+                assert not (base / "in" / "emma.epub").exists()
+                assert not (base / "in" / "emma.sdr").exists()
+                assert _leftovers(base, library_target) == []
+            finally:
+                close_database()
+        assert step > 10  # every step of the copy, the record and the deletes was a kill point
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+
+
+def test_a_metadata_write_killed_at_any_step_leaves_the_book_whole(tmp_path):
+    step, finished = 0, False
+    while not finished:
+        step += 1
+        data = tmp_path / f"run{step}" / "data"
+        data.mkdir(parents=True)
+        paths = resolve_paths(data)
+        open_database(paths.db_file)
+        path = make_epub(tmp_path / f"run{step}" / "dune.epub", "Dune", ["Frank Herbert"])
+        before = path.read_bytes()
+        book = add_book("Dune (edited)", ["Frank Herbert"], file=path)
+        close_database()
+        run = _child(data, "write", step, book.id)
+        finished = run.returncode == 0
+        assert finished or run.returncode == -9, run.stderr[-2000:]
+        open_database(paths.db_file)
+        try:
+            safe.recover()
+            assert _leftovers(path.parent, data) == []
+            backups = list((data / "file-backups").glob("*")) if finished else []
+            if finished:
+                assert [b.read_bytes() for b in backups] == [before]
+                restore_backups(paths, book.id)
+                assert path.read_bytes() == before
+            else:
+                assert path.read_bytes() == before or b"Dune (edited)" in _opf(path)
+        finally:
+            close_database()
+    assert step > 5
+
+
+def _opf(path: Path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".opf"))
+
+
+def _namespace() -> None:
+    if (
+        not sys.platform.startswith("linux")
+        or shutil.which("unshare") is None
+        or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode
+    ):
+        pytest.skip("private mount namespaces need root here")
+
+
+def test_a_backup_on_a_full_disk_leaves_nothing_and_says_so(tmp_path):
+    """The backups' folder fills up: no partial backup, no temporary file, the book as it was."""
+    _namespace()
+    data = tmp_path / "data"
+    data.mkdir()
+    paths = resolve_paths(data)
+    open_database(paths.db_file)
+    path = make_epub(tmp_path / "books" / "big.epub", "Big", ["A"])
+    import zipfile
+
+    with zipfile.ZipFile(path, "a") as archive:  # 3 MB that do not compress
+        archive.writestr("OEBPS/noise.bin", os.urandom(3 << 20), zipfile.ZIP_STORED)
+    before = path.read_bytes()
+    book = add_book("Big (edited)", ["A"], file=path)
+    close_database()
+    backups = data / "file-backups"
+    backups.mkdir()
+    command = [sys.executable, "-m", "tests.library.files.file_child"]
+    command += [str(paths.db_file), str(data), "write", str(book.id)]
+    shell = f'mount -t tmpfs -o size=1m tmpfs "{backups}" && exec "$@"'
+    run = subprocess.run(
+        ["unshare", "-m", "sh", "-c", shell, "sh", *command],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    out = json.loads(run.stdout)
+    assert out["error"] == (
+        f"big.epub was not changed: its backup could not be made: the disk holding {backups} "
+        "is full."
+    )
+    assert path.read_bytes() == before
+    assert list(backups.iterdir()) == [] and _leftovers(path.parent) == []
+
+
+def test_a_tidy_onto_a_full_disk_leaves_no_partial_file(tmp_path):
+    _namespace()
+    target = tmp_path / "small"
+    target.mkdir()
+    data, _before = _setup_tidy(tmp_path / "lib", target)
+    book = tmp_path / "lib" / "in" / "emma.epub"
+    import zipfile
+
+    with zipfile.ZipFile(book, "a") as archive:
+        archive.writestr("OEBPS/noise.bin", os.urandom(2 << 20), zipfile.ZIP_STORED)
+    command = [sys.executable, "-m", "tests.library.files.file_child"]
+    command += [str(data / "library.sqlite3"), str(data), "tidy-copy"]
+    shell = f'mount -t tmpfs -o size=1m tmpfs "{target}" && "$@"; ls -A -R "{target}"'
+    run = subprocess.run(
+        ["unshare", "-m", "sh", "-c", shell, "sh", *command],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result, *listing = run.stdout.splitlines()
+    (why,) = json.loads(result)["failed"]
+    assert why == f"the disk holding {target / 'Jane Austen'} is full", why
+    assert not any(line.startswith(safe.TEMP_PREFIX) for line in listing), listing
+    assert book.is_file() and (tmp_path / "lib" / "in" / "emma.sdr" / "c.txt").is_file()
+
+
+def test_a_case_only_rename_on_a_case_insensitive_drive(tmp_path):
+    """On a FAT image: keeping a copy that differs only in case is refused (it would be the
+    same file), and a plain tidy renames it."""
+    _namespace()
+    if shutil.which("mkfs.vfat") is None:
+        pytest.skip("mkfs.vfat (dosfstools) is not installed")
+    image, drive = tmp_path / "fat.img", tmp_path / "fat"
+    drive.mkdir()
+    subprocess.run(["truncate", "-s", "8M", str(image)], check=True)
+    subprocess.run(["mkfs.vfat", str(image)], check=True, capture_output=True)
+    data = tmp_path / "data"
+    data.mkdir()
+    paths = resolve_paths(data)
+    shell = (
+        f'mount -o loop "{image}" "{drive}" || exit 77; '
+        f'"$1" -m tests.library.files.fat_setup "{paths.db_file}" "{drive}" && '
+        f'"$1" -m tests.library.files.file_child "{paths.db_file}" "{data}" tidy-keep && '
+        f'"$1" -m tests.library.files.file_child "{paths.db_file}" "{data}" tidy && '
+        f'ls -A "{drive}"'
+    )
+    run = subprocess.run(
+        ["unshare", "-m", "sh", "-c", shell, "sh", sys.executable],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if run.returncode == 77:
+        pytest.skip(f"loop devices are not available here: {run.stderr.strip()}")
+    kept, renamed, *listing = run.stdout.splitlines()
+    (why,) = json.loads(kept)["failed"]
+    assert "only the case of its name would change" in why
+    assert json.loads(renamed) == {"done": 1, "failed": []}
+    assert listing == ["Emma.epub"]
