@@ -318,8 +318,7 @@ def _place_book(move: Move, renamed: bool) -> None:
             os.remove(move.old)
         return
     if renamed:
-        os.rename(move.old, move.new)
-        sync_path(Path(move.new).parent)
+        os.rename(move.old, move.new)  # atomic; `recover` finds it from the journal
         return
     safe.copy_file(Path(move.old), Path(move.new), move_id=move.id)
 

@@ -4,8 +4,9 @@ file by file, so no note or reading position is ever lost on the way.
 KOReader keeps one folder per name without extension and one settings file per format inside
 it (`metadata.epub.lua`, `metadata.pdf.lua`, each with a `.old` copy), so two books of one name
 share it. The rules:
-- A book takes the files of its own format; it takes the whole folder only when no other book
-  of that name lies beside it (so `Emma.pdf` left behind keeps `metadata.pdf.lua`).
+- A book takes the whole folder, unless the folder also holds another format's settings (a
+  book of the same name beside it): then it takes its own settings files only, so `Emma.pdf`
+  left behind keeps `metadata.pdf.lua`.
 - A file already at the destination with the same bytes is not copied again; one with other
   bytes is a clash, and the book's move is refused with the reason before anything moves.
 - A moved file is renamed on one drive; across drives it is copied through `safe.copy_file`
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 
 from bookorbit_desktop.library.files import safe
@@ -31,30 +33,38 @@ def _all_files(folder: str) -> list[str]:
     return sorted(found)
 
 
-def _shared(book: str) -> bool:
-    """True when another file of the book's name (another format) lies beside it."""
-    folder, name = os.path.split(book)
-    stem = os.path.splitext(name)[0]
-    try:
-        entries = os.listdir(folder or ".")
-    except OSError:
-        return False
+_SETTINGS = re.compile(r"^metadata\.([^.]+)\.lua(?:\.old)?$", re.IGNORECASE)
+
+
+def _own(book: str) -> str:
+    """The format KOReader names the book's settings file after (`epub` for `metadata.epub.lua`)."""
+    return os.path.splitext(book)[1].lstrip(".").lower()
+
+
+def _others(book: str, files: list[str]) -> bool:
+    """True when the sidecar also holds another format's settings (a book of the same name)."""
+    own = _own(book)
     return any(
-        os.path.splitext(entry)[0] == stem and entry != name and not entry.endswith(".sdr")
-        for entry in entries
+        (found := _SETTINGS.match(name)) is not None and found.group(1).lower() != own
+        for name in files
     )
 
 
 def files_of(book: str) -> list[str]:
-    """The files of `book`'s sidecar that go with it (relative to the sidecar folder)."""
+    """The files of `book`'s sidecar that go with it (relative to the sidecar folder): all of
+    them, unless another format's settings are there too; then its own settings files."""
     folder = sidecar(book)
     if not os.path.isdir(folder):
         return []
     files = _all_files(folder)
-    if not _shared(book):
+    if not _others(book, files):
         return files
-    own = f"metadata.{os.path.splitext(book)[1].lstrip('.').lower()}.lua"
-    return [name for name in files if name.lower().startswith(own)]
+    own = _own(book)
+    return [
+        name
+        for name in files
+        if (found := _SETTINGS.match(name)) is not None and found.group(1).lower() == own
+    ]
 
 
 def clash(old_book: str, new_book: str) -> str | None:
@@ -74,7 +84,11 @@ def move(old_book: str, new_book: str) -> None:
     """Rename the book's sidecar files to its new sidecar (one drive); an identical file already
     there stands for its source, which goes."""
     old, new = sidecar(old_book), sidecar(new_book)
-    for name in files_of(old_book):
+    files = files_of(old_book)
+    if files and not os.path.lexists(new) and files == _all_files(old):
+        os.rename(old, new)  # the whole folder is the book's, and nothing is in its way
+        return
+    for name in files:
         source, target = os.path.join(old, name), os.path.join(new, name)
         if os.path.lexists(target):
             if safe.same_bytes(source, target):
