@@ -1,0 +1,228 @@
+"""One file's move, as `mover` runs it, and the repair of the moves a stopped process left.
+
+`carry_out` checks the move before anything is written (the file is there, nothing is in the
+way, KOReader's notes do not clash, no other library file is recorded at the new path, a
+case-only rename is not asked to be a copy), then renames the file or copies it through
+`safe` (a link is made anew pointing at the same file), moves or copies its sidecar files,
+points the records at the new path in one transaction, and only then deletes each source
+found copied whole. `recover` finishes a move the journal recorded and rolls back one it
+did not.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+from pathlib import Path
+
+from peewee import IntegrityError
+
+from bookorbit_desktop.library.durable import sync_path
+from bookorbit_desktop.library.files import journal, safe, sidecars
+from bookorbit_desktop.library.files.journal import (
+    COPIED,
+    CROSS,
+    DONE,
+    DROP,
+    FAILED,
+    KEEP,
+    MOVE,
+    PLANNED,
+    SKIPPED,
+    Move,
+)
+from bookorbit_desktop.library.files.plan import sidecar
+from bookorbit_desktop.library.files.safe import FileOpError
+
+log = logging.getLogger(__name__)
+
+
+def carry_out(move: Move) -> tuple[str, str]:
+    """Move one file; its final state and, for a failure, why (in the user's words)."""
+    copied = False
+    try:
+        if move.mode == DROP:
+            return _drop_copy(move)
+        _check_move(move)
+        Path(move.new).parent.mkdir(parents=True, exist_ok=True)
+        renamed = move.mode == MOVE or _same_file(move.old, move.new)
+        _place_book(move, renamed)
+        if renamed:
+            sidecars.move(move.old, move.new)
+            journal.point_records(move, DONE)
+            return DONE, ""
+        sidecars.copy(move.old, move.new, move.id)
+        if move.mode == KEEP:
+            journal.point_records(move, DONE)
+            sidecars.forget_copies(move.id)
+            return DONE, ""
+        journal.point_records(move, COPIED)
+        copied = True
+        return _finish_copied(move)
+    except _Refused as why:
+        reason = str(why)
+    except FileOpError as error:
+        reason = error.reason
+    except OSError as error:
+        reason = (
+            "it would cross to another drive"
+            if error.errno == errno.EXDEV
+            else safe.reason(error, error.filename or move.old)
+        )
+    except IntegrityError:
+        reason = f"{move.new} is already in the library as another file"
+    if not copied:
+        _roll_back(move)
+    journal.set_state(move.id, FAILED)
+    log.warning("Tidy: %s not moved: %s", move.old, reason)
+    return FAILED, reason
+
+
+class _Refused(Exception):
+    pass
+
+
+def _check_move(move: Move) -> None:
+    """_Refused, before anything is written, when the move cannot be made whole."""
+    if not os.path.isfile(move.old):  # a link counts when what it points to is there
+        raise _Refused(f"{move.old} is not there any more")
+    same = _same_file(move.old, move.new)
+    if os.path.lexists(move.new) and not same:
+        raise _Refused(f"a file is already at {move.new}")
+    if same and move.mode == KEEP:
+        raise _Refused(
+            "only the case of its name would change, and this drive does not tell names apart "
+            "by case: a copy cannot sit beside the original"
+        )
+    if journal.path_taken(move.new, move.file_id):
+        raise _Refused(f"{move.new} is already in the library as another file")
+    why = sidecars.clash(move.old, move.new)
+    if why is not None:
+        raise _Refused(why)
+
+
+def _place_book(move: Move, renamed: bool) -> None:
+    """The book file at its new path: renamed, or copied through the safe layer. A link is
+    made anew there, pointing at the same file (a relative link stays relative)."""
+    if os.path.islink(move.old):
+        text = os.readlink(move.old)
+        real = os.path.normpath(os.path.join(os.path.dirname(move.old), text))
+        os.symlink(
+            text if os.path.isabs(text) else os.path.relpath(real, os.path.dirname(move.new)),
+            move.new,
+        )
+        sync_path(Path(move.new).parent)
+        if renamed:
+            os.remove(move.old)
+        return
+    if renamed:
+        os.rename(move.old, move.new)  # atomic; `recover` finds it from the journal
+        return
+    safe.copy_file(Path(move.old), Path(move.new), move_id=move.id)
+
+
+def _links_same(first: str, second: str) -> bool:
+    """Both are links to one file."""
+    return (
+        os.path.islink(first)
+        and os.path.islink(second)
+        and os.path.realpath(first) == os.path.realpath(second)
+    )
+
+
+def _roll_back(move: Move) -> None:
+    """A copy that did not finish: what it placed goes (its source is whole), nothing else."""
+    if move.mode in (CROSS, KEEP):
+        if _links_same(move.old, move.new):
+            os.remove(move.new)
+        sidecars.roll_back(move.id)
+
+
+def _finish_copied(move: Move) -> tuple[str, str]:
+    """After a recorded copy: each source (the book, its sidecar files) goes once its copy is
+    found whole; a source whose copy is not is kept and named in the log."""
+    if _links_same(move.old, move.new):
+        os.remove(move.old)
+    kept = sidecars.delete_copied_sources(move.id)
+    sidecars.prune(sidecar(move.old))  # also when a stopped run deleted its last file
+    if kept:
+        log.warning("Tidy: kept %s: the copy is not whole", ", ".join(kept))
+    journal.set_state(move.id, DONE)
+    return DONE, ""
+
+
+def _drop_copy(move: Move) -> tuple[str, str]:
+    """Undo a kept copy: the records go back to the original (`move.new`), then the copy
+    (`move.old`) is deleted, only while it has the original's bytes."""
+    if not os.path.isfile(move.new):
+        raise _Refused(f"the original {move.new} is not there any more")
+    if not _links_same(move.old, move.new) and not safe.same_bytes(move.old, move.new):
+        raise _Refused(f"the copy {move.old} changed since it was made; both files are kept")
+    journal.point_records(move, COPIED)
+    return _finish_drop(move)
+
+
+def _finish_drop(move: Move) -> tuple[str, str]:
+    if _links_same(move.old, move.new) or safe.same_bytes(move.old, move.new):
+        os.remove(move.old)
+    sidecars.drop_copy(move.old, move.new)
+    journal.set_state(move.id, DONE)
+    return DONE, ""
+
+
+def _same_file(old: str, new: str) -> bool:
+    """True when `new` is `old` under another case (a case-insensitive file system)."""
+    try:
+        return os.path.samefile(old, new) and not _links_same(old, new)
+    except OSError:
+        return False
+
+
+def _renamed(move: Move) -> bool:
+    """The file of a planned rename has its new name (also when only its case changed)."""
+    if _links_same(move.old, move.new):
+        os.remove(move.old)  # stopped between making the new link and removing the old
+    if not os.path.lexists(move.new):
+        return False
+    if not os.path.lexists(move.old):
+        return True
+    folder = os.path.dirname(move.new) or "."
+    return _same_file(move.old, move.new) and os.path.basename(move.new) in os.listdir(folder)
+
+
+def recover() -> int:
+    """Finish or roll back what a stopped process left, from the journals and what is on disk:
+    unfinished copies go, a rename that happened is recorded, a copy that was recorded has its
+    sources deleted once it is found whole, a copy that was not is rolled back. Undos that
+    finished are marked. How many moves were looked at."""
+    safe.recover()
+    left = journal.moves(states=(PLANNED, COPIED))
+    for move in left:
+        try:
+            _recover_one(move)
+        except (OSError, FileOpError, IntegrityError) as error:
+            journal.set_state(move.id, FAILED)
+            log.warning("Tidy: %s left as it is: %s", move.old, error)
+    for batch_id in journal.open_undos():
+        still_moved = [
+            move
+            for move in journal.moves(batch_id, (DONE,))
+            if journal.current_path(move.file_id) == move.new
+        ]
+        if not still_moved:
+            journal.mark_undone(batch_id)
+    if left:
+        log.info("Tidy: finished %d file move(s) an earlier run left", len(left))
+    return len(left)
+
+
+def _recover_one(move: Move) -> None:
+    if move.state == COPIED:
+        _finish_drop(move) if move.mode == DROP else _finish_copied(move)
+    elif move.mode == MOVE and _renamed(move):
+        sidecars.move(move.old, move.new)
+        journal.point_records(move, DONE)
+    else:
+        _roll_back(move)
+        journal.set_state(move.id, SKIPPED)
