@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.files import journal, moves, safe
+from bookorbit_desktop.library.files import journal, moves
 from bookorbit_desktop.library.files.journal import (
     CROSS,
     DONE,
@@ -95,20 +95,26 @@ def preview(folder: str | None = None, pattern: str | None = None) -> list[Plann
 
 
 def _case_insensitive(root: str) -> bool:
-    """True when the file system of `root` (or of its nearest existing parent) takes names
-    that differ only in case for one name (FAT and exFAT drives, macOS and Windows disks)."""
+    """True when the file system of `root` takes names that differ only in case for one name
+    (FAT and exFAT drives, macOS and Windows disks): found without writing, from a name in
+    `root` or a parent on the same drive whose other case is found too."""
     current = Path(root)
     while not current.is_dir() and current != current.parent:
         current = current.parent
-    try:
-        probe = safe.temp_beside(current / "x")
-        probe.touch()
-    except OSError:
-        return False
-    try:
-        return os.path.lexists(probe.with_name(probe.name.upper()))
-    finally:
-        probe.unlink(missing_ok=True)
+    drive = current.stat().st_dev
+    while current.stat().st_dev == drive:
+        try:
+            names = set(os.listdir(current))
+        except OSError:
+            names = set()
+        for name in names:
+            other = name.swapcase()
+            if other != name and other not in names:
+                return os.path.lexists(current / other)
+        if current == current.parent:
+            break
+        current = current.parent
+    return False
 
 
 def _existing_under(root: str) -> list[str]:
