@@ -7,14 +7,14 @@ TEST_STAMP := $(VENV)/.installed-test
 # Debian packages the test suite drives for real: a virtual X screen with a system tray
 # (trayer) for the window and tray tests,
 # a D-Bus session with gnome-keyring (the real OS keyring test), jing (OPDS RELAX NG schemas)
-# the freedesktop validators for the packaging files, dosfstools (a case-insensitive FAT
-# image for the tidy tests), binutils (PyInstaller's objdump), and
+# the freedesktop validators for the packaging files, fuse and libfuse2 (a case-insensitive
+# drive for the tidy tests), binutils (PyInstaller's objdump), and
 # LuaJIT with LuaSocket and LuaSec (the HTTP libraries KOReader is built on) for HTTPS.
 DEBIAN_TEST_PACKAGES := xvfb trayer xauth dbus dbus-x11 gnome-keyring jing libegl1 libgl1 \
 	libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
 	libxcb-randr0 libxcb-render-util0 libxcb-image0 x11-utils \
-	desktop-file-utils appstream binutils luajit lua-socket lua-sec dosfstools
+	desktop-file-utils appstream binutils luajit lua-socket lua-sec fuse libfuse2
 
 # What `make bench` drives besides Python: wrk, the HTTP load generator of the kosync benchmark.
 DEBIAN_BENCH_PACKAGES := wrk

@@ -164,7 +164,9 @@ def _drop_copy(move: Move) -> tuple[str, str]:
 
 
 def _finish_drop(move: Move) -> tuple[str, str]:
-    if _links_same(move.old, move.new) or safe.same_bytes(move.old, move.new):
+    if _links_same(move.old, move.new) or (
+        not safe.one_file(move.old, move.new) and safe.same_bytes(move.old, move.new)
+    ):
         os.remove(move.old)
     sidecars.drop_copy(move.old, move.new)
     journal.set_state(move.id, DONE)
@@ -173,10 +175,7 @@ def _finish_drop(move: Move) -> tuple[str, str]:
 
 def _same_file(old: str, new: str) -> bool:
     """True when `new` is `old` under another case (a case-insensitive file system)."""
-    try:
-        return os.path.samefile(old, new) and not _links_same(old, new)
-    except OSError:
-        return False
+    return safe.one_file(old, new) and not _links_same(old, new)
 
 
 def _renamed(move: Move) -> bool:

@@ -94,6 +94,15 @@ def matches(path: Path | str, size: int, sha256: str) -> bool:
         return False
 
 
+def one_file(first: Path | str, second: Path | str) -> bool:
+    """True when both names lead to one file (on a drive that ignores case, `Emma.epub` and
+    `emma.epub`): deleting either would delete both."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
 def same_bytes(first: Path | str, second: Path | str) -> bool:
     """True when both are regular files with the same bytes."""
     try:
@@ -244,8 +253,8 @@ def delete_if_copied(source: Path | str, target: Path | str, size: int, sha256: 
     or already gone while the copy is whole."""
     if not matches(target, size, sha256):
         return False
-    if not os.path.lexists(source):
-        return True
+    if not os.path.lexists(source) or one_file(source, target):
+        return True  # gone already, or it is the copy itself: nothing to delete
     if not matches(source, size, sha256):
         return False
     os.remove(source)

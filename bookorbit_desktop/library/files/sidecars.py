@@ -84,6 +84,9 @@ def move(old_book: str, new_book: str) -> None:
     """Rename the book's sidecar files to its new sidecar (one drive); an identical file already
     there stands for its source, which goes."""
     old, new = sidecar(old_book), sidecar(new_book)
+    if os.path.isdir(old) and safe.one_file(old, new):
+        os.rename(old, new)  # only the case of its name changes (a drive that ignores case)
+        return
     files = files_of(old_book)
     if files and not os.path.lexists(new) and files == _all_files(old):
         os.rename(old, new)  # the whole folder is the book's, and nothing is in its way
@@ -91,7 +94,7 @@ def move(old_book: str, new_book: str) -> None:
     for name in files:
         source, target = os.path.join(old, name), os.path.join(new, name)
         if os.path.lexists(target):
-            if safe.same_bytes(source, target):
+            if not safe.one_file(source, target) and safe.same_bytes(source, target):
                 os.remove(source)
             continue  # a clash: refused before the move; a later run finds it again
         os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -105,7 +108,8 @@ def copy(old_book: str, new_book: str, move_id: int) -> None:
     for name in files_of(old_book):
         source, target = Path(old, name), Path(new, name)
         if os.path.lexists(target):  # identical (checked by `clash`): it stands for the source
-            safe.adopt(source, target, move_id)
+            if not safe.one_file(source, target):
+                safe.adopt(source, target, move_id)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         safe.copy_file(source, target, move_id=move_id)
@@ -146,8 +150,8 @@ def drop_copy(copy_book: str, original_book: str) -> None:
     copy's reader changed since stays."""
     copied, original = sidecar(copy_book), sidecar(original_book)
     for name in files_of(copy_book):
-        there = os.path.join(copied, name)
-        if safe.same_bytes(there, os.path.join(original, name)):
+        there, kept = os.path.join(copied, name), os.path.join(original, name)
+        if not safe.one_file(there, kept) and safe.same_bytes(there, kept):
             os.remove(there)
     prune(copied)
 

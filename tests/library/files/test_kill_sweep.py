@@ -1,7 +1,7 @@
 """A process killed with SIGKILL before each file-system step of a cross-drive tidy and of a
 metadata write, then the next run: every book byte and every KOReader note is where the library
 says (or still where it was), nothing half-written carries a real name, no temporary file is
-left. Then full disks and a case-insensitive drive, each in a private mount namespace."""
+left. Then full disks and a read-only folder, each in a private mount namespace."""
 
 from __future__ import annotations
 
@@ -220,40 +220,3 @@ def test_a_tidy_onto_a_full_disk_leaves_no_partial_file(tmp_path):
     assert why == f"the disk holding {target / 'Jane Austen'} is full", why
     assert not any(line.startswith(safe.TEMP_PREFIX) for line in listing), listing
     assert book.is_file() and (tmp_path / "lib" / "in" / "emma.sdr" / "c.txt").is_file()
-
-
-def test_a_case_only_rename_on_a_case_insensitive_drive(tmp_path):
-    """On a FAT image: keeping a copy that differs only in case is refused (it would be the
-    same file), and a plain tidy renames it."""
-    _namespace()
-    if shutil.which("mkfs.vfat") is None:
-        pytest.skip("mkfs.vfat (dosfstools) is not installed")
-    image, drive = tmp_path / "fat.img", tmp_path / "fat"
-    drive.mkdir()
-    subprocess.run(["truncate", "-s", "8M", str(image)], check=True)
-    subprocess.run(["mkfs.vfat", str(image)], check=True, capture_output=True)
-    data = tmp_path / "data"
-    data.mkdir()
-    paths = resolve_paths(data)
-    shell = (
-        f'mount -o loop "{image}" "{drive}" || exit 77; '
-        f'"$1" -m tests.library.files.fat_setup "{paths.db_file}" "{drive}" && '
-        f'"$1" -m tests.library.files.file_child "{paths.db_file}" "{data}" tidy-keep && '
-        f'"$1" -m tests.library.files.file_child "{paths.db_file}" "{data}" tidy && '
-        f'ls -A "{drive}"'
-    )
-    run = subprocess.run(
-        ["unshare", "-m", "sh", "-c", shell, "sh", sys.executable],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if run.returncode == 77:
-        pytest.skip(f"loop devices are not available here: {run.stderr.strip()}")
-    kept, renamed, *listing = run.stdout.splitlines()
-    (why,) = json.loads(kept)["failed"]
-    assert "only the case of its name would change" in why
-    assert json.loads(renamed) == {"done": 1, "failed": []}
-    assert listing == ["Emma.epub"]
