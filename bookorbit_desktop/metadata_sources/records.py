@@ -1,7 +1,7 @@
 """The plain values every metadata source speaks: what is asked (`Lookup`), what comes back
 (`Candidate`), how a source fared (`SourceResult` with one of `STATUSES`) and the one error a
 source raises (`SourceError`). A candidate's description is cleaned as the candidate is made
-(`library.metadata.descriptions`). Pure: no network, no database.
+(`bookorbit_desktop.descriptions`). Pure: no network, no database.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bookorbit_desktop.library.metadata.descriptions import clean_description
+from bookorbit_desktop.descriptions import clean_description
 
 # How one source fared for one book (the window shows these words).
 OK = "ok"

@@ -1,4 +1,4 @@
-"""Every source's description arrives cleaned (`library.metadata.descriptions`): Open Library
+"""Every source's description arrives cleaned (`descriptions`): Open Library
 and Google Books through their real parsing of a recorded answer, Hardcover from its records,
 and a candidate read back from a fetch stored before the rule existed."""
 

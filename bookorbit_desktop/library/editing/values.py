@@ -16,9 +16,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Final
 
+from bookorbit_desktop.descriptions import clean_description
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.metadata.covers import prepare_cover
-from bookorbit_desktop.library.metadata.descriptions import clean_description
 from bookorbit_desktop.library.metadata.isbn import Isbn, parse_isbn
 from bookorbit_desktop.library.metadata.languages import normalize_language
 
@@ -188,8 +188,9 @@ def parse_isbn_text(text: str) -> Isbn | None:
 
 
 def parse_description(text: str) -> str | None:
-    """The description as typed, cleaned by the one rule for descriptions (`descriptions`):
-    HTML keeps its text markup and web links only; empty clears it."""
+    """The description as typed, cleaned by the one rule for descriptions
+    (`bookorbit_desktop.descriptions`): HTML keeps its text markup and web links only; empty
+    clears it."""
     return clean_description(text)
 
 

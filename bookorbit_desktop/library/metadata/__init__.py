@@ -2,8 +2,6 @@
 
 `reader` recognises a file's format from its bytes and dispatches to `epub`, `mobi` or
 `pdf_cbz_fb2`; `identifiers`, `isbn`, `languages` and `naming` tidy what the files say;
-`descriptions` says what a book description may contain, whichever way it arrived (every
-path that stores or shows one cleans it there); `covers` resizes cover images; `koreader_hash`
-computes KOReader's document digests; `epub_write` writes given metadata into an EPUB's
-package document. No database access here.
+`covers` resizes cover images; `koreader_hash` computes KOReader's document digests;
+`epub_write` writes given metadata into an EPUB's package document. No database access here.
 """

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookorbit_desktop.library.metadata.descriptions import clean_description
+from bookorbit_desktop.descriptions import clean_description
 from bookorbit_desktop.library.metadata.identifiers import IdentifierSet, collect_identifiers
 from bookorbit_desktop.library.metadata.languages import normalize_language
 from bookorbit_desktop.library.metadata.naming import (

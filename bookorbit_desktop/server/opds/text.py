@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bookorbit_desktop.library.metadata.descriptions import plain_text
+from bookorbit_desktop.descriptions import plain_text
 from bookorbit_desktop.library.search.fold import fold
 
 SUMMARY_LIMIT = 4000  # characters; a summary is a preview, not the whole blurb

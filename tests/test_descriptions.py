@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookorbit_desktop.library.metadata.descriptions import (
+from bookorbit_desktop.descriptions import (
     ATTRIBUTES,
     TAGS,
     clean_description,
