@@ -3,7 +3,7 @@ random and hostile HTML.
 
 The property tests run a bounded number of examples (a few seconds). Set
 BOOKORBIT_PROPERTY_EXAMPLES to run more, e.g. `BOOKORBIT_PROPERTY_EXAMPLES=20000 pytest
-tests/library/metadata/test_descriptions.py`.
+tests/test_descriptions.py`.
 """
 
 from __future__ import annotations
