@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 
 import lxml.html
 import nh3
-from lxml import etree
 
 TAGS = frozenset(
     {"p", "br", "b", "strong", "i", "em", "u", "s", "sub", "sup", "small", "cite", "q",
@@ -38,6 +37,7 @@ LINK_REL = "noopener noreferrer nofollow"
 _TAG = re.compile(r"<[A-Za-z/!?]")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAX_PASSES = 4  # more than any nesting the property tests found needs
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
 
@@ -122,13 +122,11 @@ def plain_text(value: str) -> str:
     `<br>` a line break; nothing of a script, a style or a comment comes through."""
     if not is_html(value):
         return _tidy_plain(value)
-    cleaned = _clean_html(value)
+    # Control characters carry nothing in HTML text, and the tree below cannot hold them.
+    cleaned = _CONTROLS.sub("", _clean_html(value))
     if not cleaned:
         return ""
-    try:
-        root = lxml.html.fragment_fromstring(cleaned, create_parent="div")
-    except (etree.ParserError, ValueError):  # what lxml cannot read: the words between tags
-        return _tidy_plain(html.unescape(re.sub(r"<[^>]*>", " ", cleaned)))
+    root = lxml.html.fragment_fromstring(cleaned, create_parent="div")
     for element in root.iter("br"):
         element.tail = "\n" + (element.tail or "")
     for element in root.iter(*_BLOCKS):

@@ -95,6 +95,7 @@ def test_display_cleans_a_stored_description_and_escapes_plain_text():
         ("<script>alert(1)</script><style>p{}</style><p>Hi</p>", "Hi"),
         ("<img src=x>", ""),
         ("Plain &amp; simple", "Plain &amp; simple"),
+        ("<p>Bell\x07 and\x00 null\x1b</p>", "Bell and null"),
     ],
 )
 def test_plain_text(description, words):
@@ -184,6 +185,16 @@ def test_a_cleaned_description_holds_only_allowed_markup_and_web_links(raw):
     _holds_only(clean_description(raw) or "", LINK_ATTRIBUTES | {("a", "rel")})
     # A plain text shown as rich text: one paragraph that keeps its line breaks.
     _holds_only(display_html(raw), LINK_ATTRIBUTES | {("a", "rel"), ("p", "style")})
+
+
+@PROPERTY
+@given(st.lists(ANY_DESCRIPTION, min_size=1, max_size=4).map("".join))
+def test_the_words_of_any_description_are_plain_text(raw):
+    words = plain_text(raw)
+    assert words == words.strip()
+    assert "\n\n\n" not in words
+    if not is_html(raw):
+        assert words == clean_description(raw) or (words == "" and clean_description(raw) is None)
 
 
 @PROPERTY
