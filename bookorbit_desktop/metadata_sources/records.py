@@ -1,12 +1,15 @@
 """The plain values every metadata source speaks: what is asked (`Lookup`), what comes back
 (`Candidate`), how a source fared (`SourceResult` with one of `STATUSES`) and the one error a
-source raises (`SourceError`). Pure: no network, no database.
+source raises (`SourceError`). A candidate's description is cleaned as the candidate is made
+(`bookorbit_desktop.descriptions`). Pure: no network, no database.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from bookorbit_desktop.descriptions import clean_description
 
 # How one source fared for one book (the window shows these words).
 OK = "ok"
@@ -76,6 +79,11 @@ class Candidate:
     cover_width: int | None = None
     cover_height: int | None = None
     matched_by: str = "isbn"  # "edition" (linked), "isbn", "id" or "search"
+
+    def __post_init__(self) -> None:
+        # Every source's description is cleaned here, where each candidate is made, and so is
+        # one read back from a stored fetch: nothing a source sends is shown or applied raw.
+        object.__setattr__(self, "description", clean_description(self.description))
 
     def value(self, name: str) -> Any:
         """The candidate's value of field `name` (`cover` is its URL); None when it has none."""

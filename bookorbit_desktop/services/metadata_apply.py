@@ -17,6 +17,7 @@ from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.values import (
     BookChanges,
+    parse_description,
     parse_isbn_text,
     parse_language,
     parse_pages,
@@ -61,7 +62,7 @@ async def checked(name: str, value: Any) -> dict[str, Any]:
     if name == "series_index":
         return {"series_index": float(value)}
     if name == "description":
-        return {"description": value.strip() or None}
+        return {"description": parse_description(value)}
     if name == "language":
         return {"language": parse_language(value)}
     if name == "isbn13":

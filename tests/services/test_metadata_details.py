@@ -68,3 +68,13 @@ async def test_a_value_the_edit_rules_refuse_is_skipped_with_the_reason(library)
     assert "1 to 100,000" in reasons["pages"]
     stored = Book.get_by_id(book)
     assert (stored.publisher, stored.published, stored.pages) == ("Ace", None, None)
+
+
+async def test_an_applied_description_is_stored_cleaned(library):
+    """Whatever a candidate carries, what is saved is the cleaned description."""
+    book = add_book("Dune").id
+    hostile = Candidate("google", "v1")
+    object.__setattr__(hostile, "description", '<p>Spice<img src="/dev/zero"></p>')
+    result = await apply_picks(library, book, [("description", hostile)], "google")
+    assert result.applied == ("description",)
+    assert Book.get_by_id(book).description == "<p>Spice</p>"

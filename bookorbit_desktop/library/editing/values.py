@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Final
 
+from bookorbit_desktop.descriptions import clean_description
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.metadata.covers import prepare_cover
 from bookorbit_desktop.library.metadata.isbn import Isbn, parse_isbn
@@ -187,7 +188,10 @@ def parse_isbn_text(text: str) -> Isbn | None:
 
 
 def parse_description(text: str) -> str | None:
-    return text.strip() or None
+    """The description as typed, cleaned by the one rule for descriptions
+    (`bookorbit_desktop.descriptions`): HTML keeps its text markup and web links only; empty
+    clears it."""
+    return clean_description(text)
 
 
 def parse_cover(path: Path) -> bytes:

@@ -11,9 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import lxml.html
-from lxml import etree
-
+from bookorbit_desktop.descriptions import clean_description
 from bookorbit_desktop.library.metadata.identifiers import IdentifierSet, collect_identifiers
 from bookorbit_desktop.library.metadata.languages import normalize_language
 from bookorbit_desktop.library.metadata.naming import (
@@ -27,9 +25,6 @@ from bookorbit_desktop.library.metadata.naming import (
 FORMATS = ("epub", "pdf", "cbz", "mobi", "azw", "azw3", "fb2", "fb2.zip")
 
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?$")
-_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
-_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
-_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 class BookReadError(Exception):
@@ -86,7 +81,7 @@ class BookMetadata:
         self.series = clean_text(self.series)
         self.publisher = clean_text(self.publisher)
         self.sort_title = clean_text(self.sort_title)
-        self.description = description_text(self.description)
+        self.description = clean_description(self.description)
         seen: set[str] = set()
         creators: list[Creator] = []
         for creator in self.creators:
@@ -146,24 +141,3 @@ def parse_published(value: str | None) -> str | None:
         return datetime.date(int(year), int(month), int(day)).isoformat()
     except ValueError:
         return f"{year}-{int(month):02d}"
-
-
-def description_text(value: str | None) -> str | None:
-    """Plain text from a description that may be HTML (calibre stores HTML, escaped)."""
-    if value is None:
-        return None
-    text = value
-    if "<" in value and ">" in value:
-        try:
-            root = lxml.html.fragment_fromstring(value, create_parent="div")
-        except (etree.ParserError, ValueError):
-            root = None
-        if root is not None:
-            for element in root.iter("br"):
-                element.tail = "\n" + (element.tail or "")
-            for element in root.iter(*_BLOCKS):
-                element.tail = "\n\n" + (element.tail or "")
-            text = root.text_content()
-    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r", "").split("\n")]
-    joined = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-    return joined or None

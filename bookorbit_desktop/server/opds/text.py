@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
-from lxml import etree
-
+from bookorbit_desktop.descriptions import plain_text
 from bookorbit_desktop.library.search.fold import fold
 
 SUMMARY_LIMIT = 4000  # characters; a summary is a preview, not the whole blurb
@@ -19,9 +17,6 @@ SUMMARY_LIMIT = 4000  # characters; a summary is a preview, not the whole blurb
 # Characters XML 1.0 cannot carry, plus the C1 controls it only tolerates.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\t\v\f\u2028\u2029\x85]")
-_SPACES = re.compile(r"[ \t\u00a0]+")
-_BLANK_LINES = re.compile(r"\n{3,}")
-_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
 
 
 def xml_safe(text: str) -> str:
@@ -37,30 +32,16 @@ def feed_line(text: str | None) -> str:
 
 
 def plain_summary(description: str | None, limit: int = SUMMARY_LIMIT) -> str:
-    """A book description (plain text or HTML) as plain text paragraphs, at most `limit` long."""
+    """A book description (plain text or HTML) as plain text paragraphs, at most `limit` long.
+
+    The words are those the library's description rule keeps (`descriptions.plain_text`):
+    nothing of a script, a style or a comment in a stored description reaches a catalog."""
     if not description or not description.strip():
         return ""
-    text = xml_safe(description)
-    if "<" in text and ">" in text:
-        text = _html_to_text(text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n")]
-    text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    text = plain_text(xml_safe(description))
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
-
-
-def _html_to_text(markup: str) -> str:
-    try:
-        root = lxml.html.fragment_fromstring(markup, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return re.sub(r"<[^>]*>", " ", markup)
-    # Blocks become paragraphs separated by a blank line; <br> is a plain line break.
-    for element in root.iter(*_BLOCK_TAGS):
-        element.tail = "\n" + (element.tail or "")
-        if element.tag != "br":
-            element.text = "\n" + (element.text or "")
-    return root.text_content()
 
 
 def search_terms(query: str) -> list[str]:

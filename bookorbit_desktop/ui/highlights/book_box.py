@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QPushButton,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +33,7 @@ from bookorbit_desktop.ui.highlights.earlier_dialog import EarlierTextsDialog
 from bookorbit_desktop.ui.highlights.keep_place import set_html_keeping_place
 from bookorbit_desktop.ui.highlights.render import highlights_html
 from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.text_browser import OfflineBrowser
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 
@@ -76,7 +76,7 @@ class BookHighlights(QGroupBox):
         self.views: list[HighlightView] = []
         self.empty_label = wrapped_label(EMPTY_TEXT)
         self.empty_label.setStyleSheet("color: palette(placeholder-text);")
-        self.browser = QTextBrowser()
+        self.browser = OfflineBrowser()  # the text is a device's: it loads nothing
         self.browser.setAccessibleName("The book's highlights")
         self.browser.setMinimumHeight(140)
         self.copy_button = QPushButton("Copy as &Markdown")

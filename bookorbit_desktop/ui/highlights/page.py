@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from bookorbit_desktop.ui.highlights.keep_place import set_html_keeping_place
 from bookorbit_desktop.ui.highlights.receiver_box import ReceiverAccess, ReceiverBox
 from bookorbit_desktop.ui.highlights.render import highlights_html
 from bookorbit_desktop.ui.highlights.waiting_box import WaitingActions, WaitingBox
+from bookorbit_desktop.ui.text_browser import OfflineBrowser
 from bookorbit_desktop.ui.widgets import interval_timer
 
 SEARCH_DELAY_MS = 250
@@ -89,7 +89,7 @@ class HighlightsPage(QWidget):
         self.refresh_button.setAccessibleName("Refresh highlights")
         self.refresh_button.clicked.connect(self.refresh)
         self.count_label = QLabel()
-        self.results = QTextBrowser()
+        self.results = OfflineBrowser()  # the text is a device's: it loads nothing
         self.results.setAccessibleName("Highlights found")
         self._timer = interval_timer(self, SEARCH_DELAY_MS, self.refresh, once=True)
         self.query.textChanged.connect(lambda _text: self._timer.start())

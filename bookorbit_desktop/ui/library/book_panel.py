@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QScrollArea,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from bookorbit_desktop.descriptions import display_html, is_html
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.reading.marking import DateNeededError
 from bookorbit_desktop.library.reading.sources import source_label
@@ -49,6 +49,7 @@ from bookorbit_desktop.ui.library import reading_edits
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
 from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
 from bookorbit_desktop.ui.library.model import format_rating, format_series
+from bookorbit_desktop.ui.text_browser import OfflineBrowser
 from bookorbit_desktop.ui.widgets import (
     ERROR_COLOUR,
     button_row,
@@ -124,8 +125,7 @@ class BookPanel(QWidget):
         self.pick_requested = self.hardcover_box.pick_requested
         self.rematch_requested = self.hardcover_box.rematch_requested
         self.exclude_requested = self.hardcover_box.exclude_requested
-        self.description = QTextBrowser()
-        self.description.setOpenExternalLinks(True)
+        self.description = OfflineBrowser()
         self.description.setMinimumHeight(120)
         # Its own labelled section, so it never reads as part of the Hardcover box above.
         self.description_box = QGroupBox("Description")
@@ -247,8 +247,8 @@ class BookPanel(QWidget):
         self._show_cover(book.get("cover_file"))
         self.facts.setText(_facts_html(book))
         description = book.get("description") or ""
-        if "<" in description:
-            self.description.setHtml(description)
+        if is_html(description):  # cleaned again: it may have been stored before cleaning
+            self.description.setHtml(display_html(description))
         else:
             self.description.setPlainText(description)
         self.description_box.setVisible(bool(description))

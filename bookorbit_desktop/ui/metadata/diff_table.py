@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bookorbit_desktop.descriptions import display_html
 from bookorbit_desktop.metadata_sources.records import FIELDS
 from bookorbit_desktop.services.metadata import BookCandidates
 from bookorbit_desktop.ui.metadata.texts import (
@@ -109,7 +110,8 @@ class DiffTable(QTableWidget):
             font.setBold(True)
             button.setFont(font)
         if name == "description" and value:
-            button.setToolTip(str(value))
+            # A tooltip renders what looks like HTML, images included: show it cleaned.
+            button.setToolTip(display_html(str(value)))
         if name not in self.appliable:
             button.setEnabled(False)
             button.setToolTip(NOT_APPLIABLE)

@@ -10,6 +10,7 @@ from bookorbit_desktop.library.editing.values import (
     check_shared,
     parse_authors,
     parse_cover,
+    parse_description,
     parse_isbn_text,
     parse_language,
     parse_series_index,
@@ -99,6 +100,21 @@ def test_an_isbn_with_a_wrong_check_digit_is_refused(typed):
 
 def test_an_empty_isbn_clears_it():
     assert parse_isbn_text(" ") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("  A plain description.  ", "A plain description."),
+        ("1 < 2 & 3", "1 < 2 & 3"),
+        ('<p>Typed <em>markup</em><img src="/dev/zero"></p>', "<p>Typed <em>markup</em></p>"),
+        ('<a href="file:///etc/passwd">x</a>', '<a rel="noopener noreferrer nofollow">x</a>'),
+        ("<img src='file:///etc/passwd'>", None),
+        ("   ", None),
+    ],
+)
+def test_descriptions(typed, stored):
+    assert parse_description(typed) == stored
 
 
 def test_covers(tmp_path):

@@ -77,10 +77,30 @@ def test_epub2_calibre_conventions(tmp_path):
     assert meta.ids.identifiers["calibre"] == "0b5e2f9e-1f6b-4a43-9b0c-7d4c5c7e2a10"
     assert meta.published == "1954-07-29"
     assert meta.publisher == "Allen & Unwin"
-    assert meta.description == "The first part.\n\nOf three."
+    assert meta.description == "<p>The first part.</p>\n          <p>Of three.</p>"
     assert (meta.series, meta.series_index) == ("The Lord of the Rings", 1.0)
     assert meta.sort_title == "Fellowship of the Ring, The"
     assert meta.cover == cover
+
+
+def test_a_description_keeps_its_text_markup_and_loses_what_could_load_or_run(tmp_path):
+    """calibre writes the description as escaped HTML; what it says is cleaned on import, and
+    markup the description shows as text (escaped twice) stays text."""
+    opf = opf2(
+        """<dc:title>Loaded</dc:title>
+        <dc:description>&lt;p&gt;&lt;b&gt;Bold&lt;/b&gt; start.&lt;img src="/dev/zero"&gt;
+          &lt;img src="file:///etc/passwd"&gt;&lt;script&gt;alert(1)&lt;/script&gt;
+          &lt;a href="file:///etc/passwd"&gt;local&lt;/a&gt;
+          &lt;a href="https://example.org/" onclick="x()"&gt;web&lt;/a&gt;
+          &amp;lt;img src="/dev/zero"&amp;gt;&lt;/p&gt;</dc:description>"""
+    )
+    meta = read_metadata(build_epub(tmp_path / "loaded.epub", opf))
+    assert meta.description == (
+        "<p><b>Bold</b> start.\n          \n          "
+        '<a rel="noopener noreferrer nofollow">local</a>\n          '
+        '<a href="https://example.org/" rel="noopener noreferrer nofollow">web</a>\n'
+        '          &lt;img src="/dev/zero"&gt;</p>'
+    )
 
 
 def test_epub3_refinements(tmp_path):

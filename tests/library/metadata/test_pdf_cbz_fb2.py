@@ -180,7 +180,7 @@ def test_mobi_header_and_exth(tmp_path):
     assert meta.title == "Updated Title — ½"
     assert meta.authors == ["Ann Author", "Bob Writer"]
     assert meta.publisher == "Kindle House"
-    assert meta.description == "A description."
+    assert meta.description == "<p>A description.</p>"
     assert meta.ids.isbn == Isbn("9780306406157", "0306406152")
     assert meta.ids.identifiers["asin"] == "B00TESTASIN"
     assert meta.published == "2011-09-01"

@@ -10,7 +10,6 @@ from bookorbit_desktop.library.metadata.languages import base_language, normaliz
 from bookorbit_desktop.library.metadata.model import (
     BookMetadata,
     Creator,
-    description_text,
     parse_published,
     parse_series_index,
 )
@@ -170,14 +169,6 @@ def test_parse_published(value, expected):
 )
 def test_parse_series_index(value, expected):
     assert parse_series_index(value) == expected
-
-
-def test_description_text_turns_html_into_paragraphs():
-    html = "<div><p>Hello <b>world</b></p><p>Second&#160;para<br/>line</p></div>"
-    assert description_text(html) == "Hello world\n\nSecond para\nline"
-    assert description_text("Plain   text\n\n\n\nmore") == "Plain text\n\nmore"
-    assert description_text("a < b > c") == "a < b > c"
-    assert description_text("   ") is None
 
 
 @pytest.mark.parametrize(

@@ -240,6 +240,22 @@ async def test_book_entries_carry_metadata_covers_and_exact_acquisition_links(ca
     assert links(omens, "http://opds-spec.org/image") == []
 
 
+STORED_RAW = (  # a description stored before descriptions were cleaned
+    "<style>p { display: none }</style><p>A desert planet.<img src='/dev/zero'></p>"
+    "<script>alert(1)</script><!-- a comment --><p><a href='file:///etc/passwd'>Spice</a></p>"
+)
+
+
+async def test_a_summary_carries_the_words_of_a_stored_description_only(catalog: Catalog):
+    dune = _library(catalog.ctx.paths)["dune"]
+    Book.update(description=STORED_RAW).where(Book.id == dune.id).execute()
+    root, _raw = await catalog.feed("/opds/books")
+    entries = {entry.findtext(f"{A}title"): entry for entry in root.findall(f"{A}entry")}
+    summary = entries["Dune"].findtext(f"{A}summary")
+    assert summary == "Series: Dune #1\n\nA desert planet.\n\nSpice"
+    assert entries["Dune"].findtext(f"{A}content").endswith("A desert planet.\n\nSpice")
+
+
 async def test_every_book_entry_has_text_content_with_its_facts(catalog: Catalog):
     _library(catalog.ctx.paths)
     folder = catalog.ctx.paths.data_dir / "books"

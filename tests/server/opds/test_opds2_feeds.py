@@ -30,7 +30,7 @@ from tests.server.opds.support import (
     links,
     walk_pages,
 )
-from tests.server.opds.test_feeds import HOSTILE, _library
+from tests.server.opds.test_feeds import HOSTILE, STORED_RAW, _library
 
 ROOT = "/opds/v2"
 LISTS = ["recent", "books", "reading", "want", "read"]
@@ -290,3 +290,13 @@ async def test_a_section_added_to_the_table_is_served_and_listed_in_both_renderi
             assert feed.findtext(f"{{{ATOM}}}title") == "Authors"
     finally:
         await server.stop()
+
+
+async def test_a_publication_describes_itself_with_the_words_of_its_description_only(
+    catalog: Catalog,
+):
+    dune = _library(catalog.ctx.paths)["dune"]
+    Book.update(description=STORED_RAW).where(Book.id == dune.id).execute()
+    document = await json_feed(catalog, f"{ROOT}/books")
+    by_title = {item["metadata"]["title"]: item for item in document["publications"]}
+    assert by_title["Dune"]["metadata"]["description"] == "A desert planet.\n\nSpice"

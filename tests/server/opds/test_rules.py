@@ -230,7 +230,9 @@ def test_cleaned_text_is_always_serialisable_xml(text):
         ("<p>One <b>bold</b></p><p>Two</p>", "One bold\n\nTwo"),
         ("Plain &amp; simple", "Plain &amp; simple"),  # not HTML: kept as written
         ("a <br/>b", "a\nb"),
-        ("<div>broken <p>markup", "broken\nmarkup"),
+        ("<div>broken <p>markup", "broken\n\nmarkup"),
+        ("<style>p {}</style><script>alert(1)</script><p>Words<img src='/dev/zero'></p>", "Words"),
+        ("<p>Shown as text: &lt;img src=x&gt;</p><!-- hidden -->", "Shown as text: <img src=x>"),
         ("   ", ""),
         (None, ""),
     ],

@@ -168,3 +168,12 @@ def test_closing_the_dialog_before_its_covers_arrive_is_quiet(service, fox, qtbo
     shiboken6.delete(dialog)
     for task in loading:
         wait(qloop, task)  # raises what the task raised
+
+
+def test_a_description_tooltip_shows_the_description_cleaned(service, fox, qtbot, qloop):
+    """A tooltip renders rich text, images included: the book's own description, stored raw
+    before descriptions were cleaned, is shown without what it would load."""
+    fox.description = '<p>A fox.<img src="/dev/zero"><img src="file:///etc/passwd"></p>'
+    fox.save()
+    dialog = open_fetched(service, fox.id, qtbot, qloop)
+    assert dialog.pane.table.buttons[("description", LOCAL)].toolTip() == "<p>A fox.</p>"

@@ -1,0 +1,135 @@
+"""What a book description may contain, whichever way it arrived.
+
+A description is stored either as plain text or as HTML (`is_html`: it has something an HTML
+parser takes for a tag). Every description passes `clean_description` before it is stored:
+an ebook file's, one from Open Library, Google Books or Hardcover (pages anyone can edit), and
+the user's own edit. HTML keeps only text markup (paragraphs, line breaks, emphasis, lists,
+headings, block quotes) and links to web pages (http and https, with a host); images,
+scripts, styles, forms, frames, event handlers, `style` attributes and every other kind of
+URL are dropped, the text inside a script or style too. Plain text is tidied (runs of spaces
+become one, at most one blank line between paragraphs). Cleaning is idempotent.
+
+What shows a description cleans it again (`display_html`), so one stored before this rule
+existed, or restored from an old backup, is never rendered as it came; `plain_text` gives a
+catalog the words alone. The cleaning is nh3's (the maintained binding of the ammonia
+sanitiser), with the allow-lists below.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+import lxml.html
+import nh3
+
+TAGS = frozenset(
+    {"p", "br", "b", "strong", "i", "em", "u", "s", "sub", "sup", "small", "cite", "q",
+     "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "a"}
+)  # fmt: skip
+ATTRIBUTES = {"a": frozenset({"href", "title"})}
+LINK_SCHEMES = frozenset({"http", "https"})
+# Added to every link: the page opened learns nothing of where the link was.
+LINK_REL = "noopener noreferrer nofollow"
+
+# Something an HTML parser reads as a tag, a closing tag, a comment or a declaration.
+_TAG = re.compile(r"<[A-Za-z/!?]")
+_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MAX_PASSES = 4  # more than any nesting the property tests found needs
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
+
+
+def is_html(text: str) -> bool:
+    """Whether `text` is HTML rather than plain text ("a < b" is plain text)."""
+    return _TAG.search(text) is not None
+
+
+def is_web_link(url: str) -> bool:
+    """An http or https URL naming a host: the only links a description keeps and opens."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # an unreadable address, such as a broken IPv6 host
+        return False
+    return parts.scheme.lower() in LINK_SCHEMES and bool(host) and url == url.strip()
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href" and not is_web_link(value):
+        return None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=set(TAGS),
+    clean_content_tags={"script", "style", "template", "title", "noscript", "iframe", "object"},
+    # "*": no attribute on every tag (nh3 would keep `lang` and `title` anywhere).
+    attributes={"*": set(), **{tag: set(names) for tag, names in ATTRIBUTES.items()}},
+    attribute_filter=_keep_attribute,
+    strip_comments=True,
+    link_rel=LINK_REL,
+    url_schemes=set(LINK_SCHEMES),
+    url_relative="deny",
+)
+
+
+def _tidy_plain(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _clean_html(markup: str) -> str:
+    cleaned = _CLEANER.clean(markup).strip()
+    # Dropping a tag can leave a nesting that reads differently once parsed again
+    # ("<h1><x><h1>" becomes "<h1><h1></h1></h1>", read as two headings): clean until the
+    # markup stays as it is, so cleaning a stored description changes nothing.
+    for _ in range(_MAX_PASSES):
+        again = _CLEANER.clean(cleaned).strip()
+        if again == cleaned:
+            break
+        cleaned = again
+    if cleaned and not is_html(cleaned):
+        # Text whose every tag was dropped stays HTML ("Tom &amp; Jerry" must not be read
+        # as plain text later), so a paragraph holds it.
+        cleaned = f"<p>{cleaned}</p>"
+    return cleaned
+
+
+def clean_description(value: str | None) -> str | None:
+    """The description as it may be stored; None when nothing is left of it."""
+    if value is None:
+        return None
+    text = value.strip()
+    if is_html(text):
+        return _clean_html(text) or None
+    return _tidy_plain(text) or None
+
+
+def display_html(value: str) -> str:
+    """Rich text that shows a stored description safely: its HTML cleaned again, or its plain
+    text escaped with its line breaks kept."""
+    if is_html(value):
+        return _clean_html(value)
+    return f"<p style='white-space:pre-wrap'>{html.escape(value)}</p>"
+
+
+def plain_text(value: str) -> str:
+    """The words of a description: blocks become paragraphs separated by a blank line and
+    `<br>` a line break; nothing of a script, a style or a comment comes through."""
+    if not is_html(value):
+        return _tidy_plain(value)
+    # Control characters carry nothing in HTML text, and the tree below cannot hold them.
+    cleaned = _CONTROLS.sub("", _clean_html(value))
+    if not cleaned:
+        return ""
+    root = lxml.html.fragment_fromstring(cleaned, create_parent="div")
+    for element in root.iter("br"):
+        element.tail = "\n" + (element.tail or "")
+    for element in root.iter(*_BLOCKS):
+        element.tail = "\n\n" + (element.tail or "")
+        element.text = "\n\n" + (element.text or "")
+    return _tidy_plain(root.text_content())
