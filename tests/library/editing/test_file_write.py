@@ -149,34 +149,17 @@ def test_a_book_in_a_folder_it_may_not_write_is_refused_clearly(library, importe
     """A read-only folder (a read-only bind mount in a private mount namespace, since root
     ignores permissions): a clear message, the book as it was, nothing left behind."""
     import json
-    import shutil
-    import subprocess
-    import sys
-    from pathlib import Path
 
-    if (
-        shutil.which("unshare") is None
-        or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode
-    ):
-        pytest.skip("private mount namespaces need root here")
+    from bookorbit_desktop.library.store.db import close_database
+    from tests.library.files.file_child import namespaces_or_skip, run_child
+
+    namespaces_or_skip()
     book_id, path = imported
     before = path.read_bytes()
-    from bookorbit_desktop.library.store.db import close_database
-
     close_database()
-    root = Path(__file__).resolve().parents[3]
     folder = path.parent
-    command = [sys.executable, "-m", "tests.library.files.file_child"]
-    command += [str(library.db_file), str(library.data_dir), "write", str(book_id)]
-    shell = f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}" && "$@"'
-    run = subprocess.run(
-        ["unshare", "-m", "sh", "-c", shell, "sh", *command],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    read_only = f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}"'
+    run = run_child(library.data_dir, "write", book_id, setup=read_only)
     assert "Traceback" not in run.stderr, run.stderr[-2000:]
     assert json.loads(run.stdout) == {
         "error": f"dnue.epub was not changed: BookOrbit may not write in {folder}."
