@@ -66,6 +66,8 @@ def run(ctx: CliContext, args: argparse.Namespace) -> int:
 
     if args.undo:
         result = mover.undo_last(allow_copy=args.allow_copy, on_file=report)
+        for move, why in result.failed:
+            print(f"Not moved back: {move.old}: {why}")
         print(f"Moved {counted(len(result.done), 'file')} back.")
         return 1 if result.failed else 0
     planned = mover.preview()

@@ -189,6 +189,23 @@ def mark_undone(batch_id: int) -> None:
     )
 
 
+def holder(path: str) -> tuple[int, int] | None:
+    """(file id, book id) of the library file recorded at `path`, or None."""
+    row = database.execute_sql(
+        "SELECT id, book_id FROM book_file WHERE path = ?", (path,)
+    ).fetchone()
+    return None if row is None else (int(row[0]), int(row[1]))
+
+
+def drop_copy_record(move: Move) -> None:
+    """A kept copy whose original is in the library again (imported after the copy) as a file
+    of the same book: the copy's record goes and the move is `copied` (its file is deleted
+    next), in one transaction."""
+    with database.atomic():
+        database.execute_sql("DELETE FROM book_file WHERE id = ?", (move.file_id,))
+        set_state(move.id, COPIED)
+
+
 def path_taken(path: str, file_id: int) -> bool:
     """True when another of the library's files is recorded at `path` (a file imported again
     after a kept copy, say): a move there would give two records one path."""

@@ -159,7 +159,14 @@ def _drop_copy(move: Move) -> tuple[str, str]:
         raise _Refused(f"the original {move.new} is not there any more")
     if not _links_same(move.old, move.new) and not safe.same_bytes(move.old, move.new):
         raise _Refused(f"the copy {move.old} changed since it was made; both files are kept")
-    journal.point_records(move, COPIED)
+    found = journal.holder(move.new)
+    copy = journal.holder(move.old)
+    if found is not None and found[0] != move.file_id:
+        if copy is None or copy[0] != move.file_id or copy[1] != found[1]:
+            raise _Refused(f"{move.new} is already in the library as another book's file")
+        journal.drop_copy_record(move)  # the original came back as a file of this book
+    else:
+        journal.point_records(move, COPIED)
     return _finish_drop(move)
 
 
