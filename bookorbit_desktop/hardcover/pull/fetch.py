@@ -17,46 +17,9 @@ from typing import Any
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.records import to_int
-from bookorbit_desktop.hardcover.pull.store import PulledRow
-from bookorbit_desktop.hardcover.sync.remote import remote_from
 
 PAGE = 100
 EPOCH = "1970-01-01T00:00:00+00:00"
-
-
-def pulled_row(raw: Mapping[str, Any]) -> PulledRow:
-    """One `PullUserBooks` row as the store keeps it."""
-    remote = remote_from(raw)
-    book = raw.get("book") or {}
-    edition = raw.get("edition") or {}
-    contributors = book.get("cached_contributors") or []
-    authors = tuple(
-        str(c.get("author", {}).get("name") or c.get("name"))
-        for c in contributors
-        if isinstance(c, Mapping) and (c.get("author") or c.get("name"))
-    )
-    isbns = tuple(str(edition[k]) for k in ("isbn_13", "isbn_10") if edition.get(k))
-    entry = {
-        "status_id": remote.status_id,
-        "rating": remote.rating,
-        "privacy_id": remote.privacy_id,
-        "edition_id": remote.edition_id,
-        "date_added": remote.date_added,
-        "reads": [
-            {"id": r.id, "started": r.started, "finished": r.finished, "pages": r.pages}
-            for r in remote.reads
-        ],
-    }
-    return PulledRow(
-        user_book_id=remote.user_book_id,
-        hc_book_id=remote.book_id,
-        entry=entry,
-        updated_at=raw.get("updated_at"),
-        title=book.get("title"),
-        authors=authors,
-        isbns=isbns,
-        slug=book.get("slug"),
-    )
 
 
 async def entry_pages(
