@@ -140,7 +140,15 @@ def _pages(value: Any) -> int | None:
 
 
 def _text(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+    """Trimmed text; None for anything else, or text no UTF-8 file can hold (a lone
+    surrogate, which JSON's escapes can carry)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return value.strip() or None
 
 
 class _Checker:
