@@ -12,10 +12,12 @@ limiter.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.errors import BadResponseError
 from bookorbit_desktop.hardcover.api.records import to_int
 
 PAGE = 100
@@ -31,11 +33,33 @@ async def entry_pages(
     while True:
         variables = {"userId": user_id, "since": cursor[0], "afterId": cursor[1]}
         rows = (await client.execute("PullUserBooks", variables)).get("user_books") or []
-        if rows:
-            cursor = (str(rows[-1].get("updated_at") or cursor[0]), int(rows[-1]["id"]))
+        if not isinstance(rows, list):
+            raise BadResponseError(200, "the entries are not a list")
+        cursor = _after(rows, cursor)
         yield rows, cursor
         if len(rows) < PAGE:
             return
+
+
+def _after(rows: list[Any], cursor: tuple[str, int]) -> tuple[str, int]:
+    """The key of the page's last row that has one (a whole-number id, a timestamp or none);
+    the cursor as it was when none has. A full page without one cannot be paged past."""
+    for row in reversed(rows):
+        row_id = row.get("id") if isinstance(row, Mapping) else None
+        stamp = row.get("updated_at") if isinstance(row, Mapping) else None
+        if type(row_id) is int and (stamp is None or _timestamp(stamp)):
+            return (stamp or cursor[0], row_id)
+    if len(rows) >= PAGE:
+        raise BadResponseError(200, "a page of entries without ids")
+    return cursor
+
+
+def _timestamp(value: Any) -> bool:
+    try:
+        dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return isinstance(value, str)
 
 
 async def list_pages(

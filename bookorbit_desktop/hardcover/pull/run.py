@@ -6,10 +6,10 @@ newest list read: a row stamped in the same instant but with a larger id is stil
 read twice, and a pass after which nothing changed costs one request for each (`fetch`).
 Both are paged by that key, not an offset, so a row changed during a pass moves to its end and
 no row is skipped. Each page is checked (a value that fails is left out, with a line in the
-result and the log), applied, then kept with the pull's place in one transaction: a
-process killed mid-pull resumes a full pass at the page it stopped on. A pull that fails (429,
-a lost connection, Hardcover unavailable) says so in `status()` and loses nothing; a refused
-token stops it like any request.
+result and the log), applied, then kept with the pull's place in one transaction: a process
+killed mid-pull resumes a full pass at the page it stopped on. A pull that fails (429, a lost
+connection, Hardcover unavailable, an answer that is not Hardcover's) says so in `status()` and
+loses nothing; a refused token stops it like any request.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import (
     AuthError,
+    BadResponseError,
     NetworkError,
     RateLimitedError,
     ScopeError,
@@ -81,7 +82,13 @@ async def pull(client: HardcoverClient, user_id: int, *, full: bool = False) -> 
             await _since(client, user_id, place, result)
     except AuthError as error:
         result.error, result.refused = error.message, True
-    except (RateLimitedError, NetworkError, UnavailableError, ScopeError) as error:
+    except (
+        RateLimitedError,
+        NetworkError,
+        UnavailableError,
+        ScopeError,
+        BadResponseError,
+    ) as error:
         result.error = f"{error.title}: {error.message}"
     finally:
         result.requests = client.requests_sent - before
