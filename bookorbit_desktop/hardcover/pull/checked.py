@@ -113,10 +113,9 @@ def _date(today: dt.date) -> Callable[[Any], str | None]:
         if value is None:
             return None
         refused = _Refused(f"not a date (YYYY-MM-DD) on or before today, {today.isoformat()}")
-        # A `date` column; a timestamp's time of day says nothing more.
-        if not isinstance(value, str) or (len(value) > 10 and value[10] not in "T "):
+        if not isinstance(value, str) or (len(value) > 10 and not _timestamp(value)):
             raise refused
-        text = value[:10]
+        text = value[:10]  # a `date` column; a whole timestamp's time of day says nothing more
         try:
             if parse_date(text, field="pulled", today=today) == text:
                 return text
@@ -127,16 +126,25 @@ def _date(today: dt.date) -> Callable[[Any], str | None]:
     return check
 
 
+def _timestamp(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
 def _pages(value: Any) -> int | None:
-    if value is None or value == 0:
-        return None if value is None else 0
-    refused = _Refused("not a page count")
+    if value is None:
+        return None
     if type(value) is not int or value < 0:
-        raise refused
+        raise _Refused("not a page count")
+    if value == 0:
+        return 0  # not begun
     try:
         return parse_pages(str(value))
     except InvalidValueError:
-        raise refused from None
+        raise _Refused("not a page count") from None
 
 
 def _text(value: Any) -> str | None:

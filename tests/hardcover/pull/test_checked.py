@@ -66,6 +66,7 @@ REFUSED = [
     ({"edition_id": -1}, "edition_id", None),
     ({"edition_id": 2**40}, "edition_id", None),
     ({"date_added": "yesterday"}, "date_added", None),
+    ({"date_added": "2026-08-20 garbage"}, "date_added", None),
     ({"user_book_reads": [_read(finished_at="garbage!!!")]}, "finished", 9),
     ({"user_book_reads": [_read(finished_at="2026-13-45")]}, "finished", 9),
     ({"user_book_reads": [_read(finished_at="2026-02-30")]}, "finished", 9),
@@ -76,6 +77,7 @@ REFUSED = [
     ({"user_book_reads": [_read(started_at="\u202e2026-08-01")]}, "started", 9),
     ({"user_book_reads": [_read(started_at=20260801)]}, "started", 9),
     ({"user_book_reads": [_read(progress_pages=-5)]}, "pages", 9),
+    ({"user_book_reads": [_read(progress_pages=False)]}, "pages", 9),
     ({"user_book_reads": [_read(progress_pages=10**9)]}, "pages", 9),
 ]
 
