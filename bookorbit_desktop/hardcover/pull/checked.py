@@ -28,7 +28,6 @@ The book's title, slug, authors and ISBNs are kept only as text (anything else: 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -70,10 +69,14 @@ class _Refused(Exception):
         self.reason = reason
 
 
-def _whole(value: Any, low: int = 1, high: int = MAX_ID) -> int:
-    if type(value) is not int or not low <= value <= high:
-        raise _Refused(f"not a whole number from {low} to {high}")
-    return value
+def _is_id(value: Any) -> bool:
+    return type(value) is int and 1 <= value <= MAX_ID
+
+
+def _whole(value: Any) -> int:
+    if not _is_id(value):
+        raise _Refused(f"not a whole number from 1 to {MAX_ID}")
+    return int(value)
 
 
 def _optional_id(value: Any) -> int | None:
@@ -98,9 +101,8 @@ def _rating(value: Any) -> float | None:
     refused = _Refused("not a rating from 0.5 to 5 in half steps")
     if isinstance(value, str) and _DECIMAL.fullmatch(value):
         value = float(value)
-    if type(value) not in (int, float) or (type(value) is float and not math.isfinite(value)):
-        raise refused
-    if abs(value) > 10:  # never a rating; and a float of a huge whole number overflows
+    # Beyond 10 it is never a rating, and a float of a huge whole number would overflow.
+    if type(value) not in (int, float) or abs(value) > 10:
         raise refused
     try:
         return parse_rating(float(value))
@@ -190,11 +192,11 @@ class _Checker:
     def read(self, raw: Any, seen: set[int]) -> dict[str, Any] | None:
         """One read checked; None (noted) for one without an id of its own."""
         read_id = raw.get("id") if isinstance(raw, Mapping) else None
-        if type(read_id) is not int or not 1 <= read_id <= MAX_ID or read_id in seen:
+        if not _is_id(read_id) or read_id in seen:
             self.note("read", raw, "not a read with an id of its own; the read is left out")
             return None
-        seen.add(read_id)
-        read: dict[str, Any] = {"id": read_id}
+        read: dict[str, Any] = {"id": _whole(read_id)}
+        seen.add(read["id"])
         where = f"read {read_id} "
         self.take(raw, "started_at", self.date, read, where)
         self.take(raw, "finished_at", self.date, read, where)
