@@ -54,6 +54,17 @@ class FileOpError(BookOrbitError):
 
 
 @dataclass(frozen=True)
+class Record:
+    """What the journal holds of a placed copy: its row, size and SHA-256, and for a backup the
+    SHA-256 of the file written in place of its source (None when not recorded)."""
+
+    row: int
+    size: int
+    sha256: str
+    written: str | None
+
+
+@dataclass(frozen=True)
 class Copied:
     """A file in place: where, its size and SHA-256, and its journal row (None once dropped)."""
 
@@ -178,7 +189,7 @@ def _place(
     replace: bool,
 ) -> Copied:
     temp = temp_beside(target)
-    row = _begin(source, target, temp, move_id)
+    row = _begin(source, target, temp, move_id, keep_record)
     try:
         write(temp)
         size, sha = digest(temp)
@@ -203,11 +214,19 @@ def _place(
     return Copied(target, size, sha, None)
 
 
-def _begin(source: Path, target: Path, temp: Path, move_id: int | None) -> int:
+def _begin(source: Path, target: Path, temp: Path, move_id: int | None, keep: bool) -> int:
     cursor = database.execute_sql(
-        "INSERT INTO file_copy (move_id, source, target, temp, state, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (move_id, os.fspath(source), os.fspath(target), os.fspath(temp), WRITING, time.time()),
+        "INSERT INTO file_copy (move_id, source, target, temp, state, keep, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            move_id,
+            os.fspath(source),
+            os.fspath(target),
+            os.fspath(temp),
+            WRITING,
+            int(keep),
+            time.time(),
+        ),
     )
     return int(cursor.lastrowid)
 
@@ -227,14 +246,21 @@ def forget(row: int | None) -> None:
         database.execute_sql("DELETE FROM file_copy WHERE id = ?", (row,))
 
 
-def record_of(target: Path | str) -> tuple[int, int, str] | None:
-    """(row, size, SHA-256) recorded for the placed copy at `target`, the newest; None if none."""
+def record_of(target: Path | str) -> Record | None:
+    """What is recorded of the placed copy at `target` (the newest); None if nothing."""
     found = database.execute_sql(
-        "SELECT id, size, sha256 FROM file_copy WHERE target = ? AND state = ?"
+        "SELECT id, size, sha256, written_sha256 FROM file_copy WHERE target = ? AND state = ?"
         " ORDER BY id DESC LIMIT 1",
         (os.fspath(target), PLACED),
     ).fetchone()
-    return None if found is None else (int(found[0]), int(found[1]), str(found[2]))
+    if found is None:
+        return None
+    return Record(int(found[0]), int(found[1]), str(found[2]), found[3])
+
+
+def note_written(row: int, sha256: str) -> None:
+    """Record, with a backup's row, the SHA-256 of the file written in place of its source."""
+    database.execute_sql("UPDATE file_copy SET written_sha256 = ? WHERE id = ?", (sha256, row))
 
 
 def copies_of_move(move_id: int) -> list[tuple[int, str, str, int, str]]:
@@ -267,8 +293,8 @@ def adopt(source: Path, target: Path, move_id: int) -> None:
     other copied source."""
     size, sha = digest(target)
     database.execute_sql(
-        "INSERT INTO file_copy (move_id, source, target, temp, size, sha256, state, created_at)"
-        " VALUES (?, ?, ?, '', ?, ?, ?, ?)",
+        "INSERT INTO file_copy (move_id, source, target, temp, size, sha256, state, keep,"
+        " created_at) VALUES (?, ?, ?, '', ?, ?, ?, 1, ?)",
         (move_id, os.fspath(source), os.fspath(target), size, sha, PLACED, time.time()),
     )
 
@@ -278,11 +304,14 @@ def recover() -> int:
     removed with its row; a copy whose rename happened (its temporary file gone, the target
     with the size and checksum recorded just before the rename) is placed. How many."""
     rows = database.execute_sql(
-        "SELECT id, temp, target, size, sha256 FROM file_copy WHERE state = ?", (WRITING,)
+        "SELECT id, temp, target, size, sha256, keep FROM file_copy WHERE state = ?", (WRITING,)
     ).fetchall()
-    for row, temp, target, size, sha in rows:
+    for row, temp, target, size, sha, keep in rows:
         if not os.path.lexists(temp) and sha is not None and matches(target, size, sha):
-            database.execute_sql("UPDATE file_copy SET state = ? WHERE id = ?", (PLACED, row))
+            if keep:
+                database.execute_sql("UPDATE file_copy SET state = ? WHERE id = ?", (PLACED, row))
+            else:
+                forget(int(row))  # in place, and nothing checks it later
         else:
             _discard(Path(temp), int(row))
     if rows:

@@ -156,8 +156,7 @@ def test_a_backup_on_a_full_disk_leaves_nothing_and_says_so(tmp_path):
     run = run_child(data, "write", book.id, setup=f'mount -t tmpfs -o size=1m tmpfs "{backups}"')
     out = json.loads(run.stdout)
     assert out["error"] == (
-        f"big.epub was not changed: its backup could not be made: the disk holding {backups} "
-        "is full."
+        f"{path} was not changed: its backup could not be made: the disk holding {backups} is full."
     )
     assert path.read_bytes() == before
     assert list(backups.iterdir()) == [] and _leftovers(path.parent) == []
