@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -162,7 +163,7 @@ def _secret_refusal(
     if throttle.repeats.seen(options.secret.encode(), "", given or ""):  # the same, again
         return wrong
     if throttle.admit(source) is not Admission.CHECK:
-        wait = round(throttle.block_seconds)
+        wait = max(1, math.ceil(throttle.wait(source)))
         return 429, f"Too many wrong pairing secrets; wait {wait} seconds, then export again."
     right = secret_matches(options.secret, given)
     throttle.checked(source, right)

@@ -13,7 +13,7 @@ import sys
 import aiohttp
 import pytest
 
-from bookorbit_desktop.guards.throttle import ADDRESS_BURST, BLOCK_SECONDS
+from bookorbit_desktop.guards.throttle import LOGINS
 from bookorbit_desktop.library.highlights import store, versions, waiting_cap
 from bookorbit_desktop.library.store.channel_tables import Highlight
 from bookorbit_desktop.server.highlights.guard import REQUESTS_BURST, request_rate
@@ -223,14 +223,14 @@ async def test_two_strangers_flooding_leave_the_device_served(receiver):
 
 async def test_the_same_wrong_secret_counts_once_and_the_wait_says_its_length(receiver):
     running = await receiver(secret="k" * 24)
-    for _ in range(3 * int(ADDRESS_BURST)):  # KOReader posting book after book, wrong secret
+    for _ in range(3 * LOGINS.failures):  # KOReader posting book after book, wrong secret
         answer = await send(running.port, export(), source=attacker(1), path="/send?k=old")
         assert answer.status == 403
-    for n in range(int(ADDRESS_BURST)):
+    for n in range(LOGINS.failures):
         await send(running.port, export(), source=attacker(1), path=f"/send?k=guess{n}")
     answer = await send(running.port, export(), source=attacker(1), path="/send?k=more")
     assert answer.status == 429
-    assert f"wait {BLOCK_SECONDS:.0f} seconds" in answer.json()["message"]
+    assert f"wait {LOGINS.block:.0f} seconds" in answer.json()["message"]
 
 
 async def test_a_post_waits_a_bounded_time_for_the_merge_before_it(receiver, monkeypatch):
