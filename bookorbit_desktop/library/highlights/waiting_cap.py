@@ -16,10 +16,12 @@ write-ahead log, and the folder grew by more than 100 MB).
 | highlights waiting for a book | 5,000 | 10,000 |
 | their text, notes, chapters, pages, titles and authors | 3 MiB | 6 MiB |
 
-A waiting highlight counts for the address that last wrote it (its `origin`). An export that
-adds nothing (a device sending the same export again) is never refused, and an update counts
-by how much it grows. A library book's highlights are never counted. The Highlights page shows
-the cap and what the waiting exports use of it (`usage`).
+A waiting highlight counts for the address that last wrote it (its `origin`), and the earlier
+texts kept of it (`versions`: an update keeps the text and note it replaces) for the address
+that replaced them, so re-posting edited notes fills the same share. An export that adds
+nothing (a device sending the same export again) is never refused; an update counts by how
+much it grows plus the text it keeps. A library book's highlights are never counted. The
+Highlights page shows the cap and what the waiting exports use of it (`usage`).
 """
 
 from __future__ import annotations
@@ -37,13 +39,14 @@ MAX_BYTES = 6 * 1024 * 1024
 ADDRESS_HIGHLIGHTS = 5_000  # one device's share: a stranger cannot take it all
 ADDRESS_BYTES = 3 * 1024 * 1024
 
-# What one waiting highlight takes: `size` below, the same sum in SQL.
+# What one waiting highlight takes (`size` below, the same sum in SQL), and one earlier text.
 _SIZE = """
     LENGTH(CAST(text AS BLOB)) + LENGTH(CAST(note AS BLOB))
     + IFNULL(LENGTH(CAST(chapter AS BLOB)), 0) + IFNULL(LENGTH(CAST(page AS BLOB)), 0)
     + IFNULL(LENGTH(CAST(pending_title AS BLOB)), 0)
     + IFNULL(LENGTH(CAST(pending_authors AS BLOB)), 0)
 """
+_KEPT_SIZE = "LENGTH(CAST(v.text AS BLOB)) + LENGTH(CAST(v.note AS BLOB))"
 
 
 class WaitingFull(Exception):
@@ -84,22 +87,29 @@ def growth(
     updated: Iterable[tuple[Entry, Entry]],
 ) -> tuple[int, int]:
     """(highlights, bytes) an export adds to what waits: its new entries, and what its
-    (before, after) updates grow by."""
+    (before, after) updates grow by, with the text and note each keeps when it replaces them."""
     grown = sum(size(entry, title, authors) for entry in added)
     for before, after in updated:
         grown += max(0, size(after, title, authors) - size(before, title, authors))
+        if (before.text, before.note) != (after.text, after.note):
+            grown += _utf8(before.text) + _utf8(before.note)
     return len(added), grown
 
 
 def usage(origin: str | None = None) -> Usage:
     """What the waiting exports keep now, against the cap: all of them, or those `origin`
     (an address) wrote last, against its share."""
-    where, params = ("", ()) if origin is None else (" AND origin = ?", (origin,))
+    mine, kept_mine = ("", "") if origin is None else (" AND origin = ?", " AND v.replaced_by = ?")
+    params = () if origin is None else (origin, origin)
     cursor = database.execute_sql(
-        f"SELECT COUNT(*), IFNULL(SUM({_SIZE}), 0) FROM highlight WHERE book_id IS NULL{where}",
+        f"SELECT COUNT(*), IFNULL(SUM({_SIZE}), 0),"
+        f" (SELECT IFNULL(SUM({_KEPT_SIZE}), 0) FROM highlight_version v"
+        f"  JOIN highlight h ON h.id = v.highlight_id WHERE h.book_id IS NULL{kept_mine})"
+        f" FROM highlight WHERE book_id IS NULL{mine}",
         params,
     )
-    count, total = cursor.fetchone()
+    count, waiting, kept = cursor.fetchone()
+    total = int(waiting) + int(kept)
     if origin is None:
         return Usage(int(count), int(total), MAX_HIGHLIGHTS, MAX_BYTES)
     return Usage(int(count), int(total), ADDRESS_HIGHLIGHTS, ADDRESS_BYTES)

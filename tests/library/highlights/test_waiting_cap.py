@@ -43,8 +43,10 @@ def test_what_fits(usage, highlights, size, fits):
         ([Entry(T, "abc", "de")], [], (1, 5 + 3)),  # text, note, title "T" and authors "AB"
         ([Entry(T, "é")], [], (1, 2 + 3)),  # bytes of UTF-8, not characters
         ([Entry(T, "a", chapter="ch", page="12")], [], (1, 5 + 3)),
-        ([], [(Entry(T, "abc"), Entry(T, "abc", "note"))], (0, 4)),  # an update: its growth
-        ([], [(Entry(T, "abc", "note"), Entry(T, "abc"))], (0, 0)),  # a shrinking one: none
+        # an update: its growth, and the text and note it keeps (an earlier text, `versions`)
+        ([], [(Entry(T, "abc"), Entry(T, "abc", "note"))], (0, 4 + 3)),
+        ([], [(Entry(T, "abc", "note"), Entry(T, "abc"))], (0, 0 + 7)),  # shrinking: kept only
+        ([], [(Entry(T, "abc"), Entry(T, "abc", chapter="ch"))], (0, 2)),  # nothing kept
     ],
 )
 def test_growth_of_an_export(added, updated, expected):
@@ -86,3 +88,15 @@ def test_refusal_per_address_and_in_all(
         assert message is None
     else:
         assert message is not None and refused in message and "Link or dismiss" in message
+
+
+def test_earlier_texts_of_waiting_highlights_count_for_who_replaced_them(library):
+    _wait("one", 2, "a", text="before")
+    changed = [Entry(T + n, f"after{n:03d}", "a long new note") for n in range(2)]
+    target = Target(None, "one", "A")
+    store.record(target, changed, source="xmnote", origin="b", now=2.0)
+    kept = 2 * len("before000")  # the texts "b" replaced, kept as earlier texts
+    assert waiting_cap.usage("a").bytes == 0  # "b" wrote the highlights last
+    each = waiting_cap.size(changed[0], "one", "A")
+    assert waiting_cap.usage("b") == Usage(2, 2 * each + kept, 5_000, 3 << 20)
+    assert waiting_cap.usage().bytes == 2 * each + kept

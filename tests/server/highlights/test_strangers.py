@@ -168,6 +168,20 @@ async def test_exports_for_unknown_titles_past_the_cap_are_refused_whole(receive
     assert len(store.for_book(book.id)) == 30  # a library book's highlights never count
 
 
+async def test_re_posting_edited_notes_fills_the_same_share(receiver, monkeypatch):
+    """Each edit keeps the text it replaces (`versions`): those count for the address too, so
+    a stranger re-posting edited notes for one unknown title cannot grow the library either."""
+    monkeypatch.setattr(waiting_cap, "ADDRESS_BYTES", 2_000)
+    running = await receiver()
+    stranger = attacker(1)
+    statuses = []
+    for n in range(10):
+        body = export("Unknown", entries(10, f"note {n:02d} " + "x" * 20))
+        statuses.append((await send(running.port, body, source=stranger)).status)
+    assert statuses[:4] == [200] * 4 and set(statuses[4:]) == {429}
+    assert waiting_cap.usage(stranger).bytes <= 2_000
+
+
 async def test_a_strangers_big_posts_for_unknown_titles_do_not_grow_the_folder(library):
     """Row: 60 posts of about 1 MB for unknown titles, each answered 200, grew the data folder
     by 108 MB. Now what waits is capped before it is written: the folder grows by what the
