@@ -182,9 +182,7 @@ def test_a_file_changed_since_the_write_is_not_replaced_by_its_backup(library, i
     assert (backups_dir(library) / os.path.basename(written.backup)).exists()
 
 
-def test_a_backup_of_a_removed_book_never_lands_on_the_book_that_got_its_number(
-    library, tmp_path
-):
+def test_a_backup_of_a_removed_book_never_lands_on_the_book_that_got_its_number(library, tmp_path):
     """Book 1 written, then removed; another book imported gets number 1 again: restoring
     book 1 must not put the removed book's old bytes over the new book's file."""
     from bookorbit_desktop.library.editing.removal import remove_books
