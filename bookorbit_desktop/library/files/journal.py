@@ -183,6 +183,24 @@ def last_batch() -> tuple[int, bool] | None:
     return None if row is None else (int(row[0]), row[1] is not None)
 
 
+def batches_to_undo() -> list[int]:
+    """The batches the next undo takes back, newest first: the newest batch that is not itself
+    an undo, when it is not undone yet, and before it each batch a stopped process left
+    unfinished (moves found not made, `skipped`), whose rest the next run moved: one tidy
+    for the user."""
+    rows = database.execute_sql(
+        "SELECT b.id, b.undone_at, EXISTS (SELECT 1 FROM tidy_move m WHERE m.batch_id = b.id"
+        " AND m.state = ?) FROM tidy_batch b WHERE b.undoes IS NULL ORDER BY b.id DESC",
+        (SKIPPED,),
+    ).fetchall()
+    chain: list[int] = []
+    for batch_id, undone_at, interrupted in rows:
+        if undone_at is not None or (chain and not interrupted):
+            break
+        chain.append(int(batch_id))
+    return chain
+
+
 def mark_undone(batch_id: int) -> None:
     database.execute_sql(
         "UPDATE tidy_batch SET undone_at = ? WHERE id = ?", (time.time(), batch_id)

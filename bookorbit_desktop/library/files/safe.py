@@ -114,6 +114,24 @@ def one_file(first: Path | str, second: Path | str) -> bool:
         return False
 
 
+def links_same(first: Path | str, second: Path | str) -> bool:
+    """Both are links to one file or folder."""
+    return (
+        os.path.islink(first)
+        and os.path.islink(second)
+        and os.path.realpath(first) == os.path.realpath(second)
+    )
+
+
+def relink(link: Path | str, new: Path | str) -> None:
+    """Make a link at `new` to what `link` points at (a relative link stays relative, written
+    anew from its new folder), and flush its folder."""
+    text = os.readlink(link)
+    real = os.path.normpath(os.path.join(os.path.dirname(link), text))
+    os.symlink(text if os.path.isabs(text) else os.path.relpath(real, os.path.dirname(new)), new)
+    sync_path(Path(new).parent)
+
+
 def same_bytes(first: Path | str, second: Path | str) -> bool:
     """True when both are regular files with the same bytes."""
     try:
@@ -263,14 +281,29 @@ def note_written(row: int, sha256: str) -> None:
     database.execute_sql("UPDATE file_copy SET written_sha256 = ? WHERE id = ?", (sha256, row))
 
 
-def copies_of_move(move_id: int) -> list[tuple[int, str, str, int, str]]:
-    """The placed copies a tidy move made: (row, source, target, size, SHA-256)."""
+@dataclass(frozen=True)
+class MoveCopy:
+    """A placed copy a tidy move made (`adopted`: a file found there with the source's bytes,
+    not written by the move)."""
+
+    row: int
+    source: str
+    target: str
+    size: int
+    sha256: str
+    adopted: bool
+
+
+def copies_of_move(move_id: int) -> list[MoveCopy]:
+    """The placed copies a tidy move made, in order."""
     rows = database.execute_sql(
-        "SELECT id, source, target, size, sha256 FROM file_copy WHERE move_id = ? AND state = ?"
-        " ORDER BY id",
+        "SELECT id, source, target, size, sha256, temp FROM file_copy"
+        " WHERE move_id = ? AND state = ? ORDER BY id",
         (move_id, PLACED),
     ).fetchall()
-    return [(int(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4])) for r in rows]
+    return [
+        MoveCopy(int(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4]), r[5] == "") for r in rows
+    ]
 
 
 def delete_if_copied(source: Path | str, target: Path | str, size: int, sha256: str) -> bool:
