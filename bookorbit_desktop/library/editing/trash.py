@@ -82,7 +82,7 @@ def move_to_trash(path: Path, trash: Path | None = None) -> Path | None:
     info.mkdir(parents=True, exist_ok=True)
     text = trash_info(original, datetime.datetime.now())
     for number in range(1, 10_000):
-        name = original.name if number == 1 else f"{original.stem}.{number}{original.suffix}"
+        name = _trash_name(original, number)
         if os.path.lexists(files / name):
             continue  # trashed by something that wrote no info file: never overwritten
         try:
@@ -99,6 +99,15 @@ def move_to_trash(path: Path, trash: Path | None = None) -> Path | None:
             raise
         return target
     raise OSError(errno.EEXIST, "the trash holds too many files of this name")
+
+
+def _trash_name(original: Path, number: int) -> str:
+    """The name in the trash: the file's own, `stem.N.ext` for the Nth of one name, cut (the
+    extension kept) so that its info file's name still fits in 255 bytes."""
+    counter = "" if number == 1 else f".{number}"
+    room = 255 - len(INFO_SUFFIX) - len(counter) - len(original.suffix.encode())
+    stem = original.stem.encode()[:room].decode("utf-8", "ignore")
+    return f"{stem}{counter}{original.suffix}"
 
 
 def _move(source: Path, target: Path) -> None:
