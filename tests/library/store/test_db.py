@@ -187,6 +187,7 @@ SQL_ONLY = {
     "hardcover_pull_state",
     "hardcover_followed",
     "hardcover_conflict",
+    "file_copy",
 }
 
 
