@@ -55,7 +55,9 @@ def edit_books(
     label = books_label("Edit", [found[book_id].title for book_id in ids])
     with recording(label, ids, paths=paths, step=step, clock=clock), database.atomic():
         # The cover file is written first: a failure to write it leaves the library as it was.
-        cover_path = write_cover(paths, ids[0], changes.cover) if changes.cover is not UNSET else None
+        cover_path = None
+        if changes.cover is not UNSET:
+            cover_path = write_cover(paths, ids[0], changes.cover)
         for book_id in ids:
             columns = _columns(found[book_id], changes)
             if cover_path is not None:
@@ -90,4 +92,3 @@ def _columns(book: Book, changes: BookChanges) -> dict[str, Any]:
         if value is not UNSET:
             columns[name] = value
     return columns
-

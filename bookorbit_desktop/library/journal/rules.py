@@ -79,7 +79,7 @@ def marks_after(current: Iterable[str], target: Iterable[str], written: Iterable
 
 
 def books_label(verb: str, titles: list[str]) -> str:
-    """"Edit “Emma”" for one book, "Edit 3 Books" for more."""
+    """ "Edit “Emma”" for one book, "Edit 3 Books" for more."""
     if len(titles) == 1:
         return f"{verb} “{titles[0]}”"
     return f"{verb} {len(titles)} Books"

@@ -138,10 +138,9 @@ def test_the_journal_keeps_the_latest_steps(library, monkeypatch):
 
 def test_a_failed_edit_records_nothing(library):
     book = add_book("Emma")
-    with pytest.raises(ValueError):
-        with record.recording("Edit", [book.id], paths=library):
-            Book.update(title="Gone").where(Book.id == book.id).execute()
-            raise ValueError("the edit failed")
+    with pytest.raises(ValueError), record.recording("Edit", [book.id], paths=library):
+        Book.update(title="Gone").where(Book.id == book.id).execute()
+        raise ValueError("the edit failed")
     assert Book.get_by_id(book.id).title == "Emma"
     assert steps.history() == []
 
