@@ -40,9 +40,13 @@ def _move(step: steps.Step, paths: Paths, now: float, *, back: bool) -> Outcome:
                 outcome.skipped.append(f"“{title}”: its earlier cover image is no longer kept")
         if plan.conflicts:
             outcome.skipped.append(conflict_text(title, plan.conflicts))
-        if not writes:
+        marks = None
+        if MARKS in target:
+            marks = marks_after(current[MARKS], source[MARKS], target[MARKS], plan.conflicts)
+            if marks == current[MARKS]:
+                marks = None
+        if not writes and marks is None:
             continue
-        marks = marks_after(current[MARKS], target[MARKS], writes) if MARKS in target else None
         write_values(entry.book_id, writes, marks, cover_data=cover_data, paths=paths, now=now)
         outcome.books += 1
     return outcome

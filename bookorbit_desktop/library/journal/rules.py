@@ -71,11 +71,14 @@ def plan_back(source: Values, target: Values, current: Values) -> Plan:
     return Plan(writes, tuple(conflicts))
 
 
-def marks_after(current: Iterable[str], target: Iterable[str], written: Iterable[str]) -> list[str]:
-    """The book's "edited by the user" marks once `written` fields go back to a step's
-    `target`: those fields marked as they were there, every other mark as it is now."""
-    written = set(written)
-    return sorted((set(current) - written) | (set(target) & written))
+def marks_after(
+    current: Iterable[str], source: Iterable[str], target: Iterable[str], left: Iterable[str]
+) -> list[str]:
+    """The book's "edited by the user" marks once a step moves from its `source` marks to its
+    `target` marks: each mark the step changed goes as the target has it, except those of the
+    fields `left` as they are (conflicts); every other mark stays as it is now."""
+    flipped = (set(source) ^ set(target)) - set(left)
+    return sorted((set(current) - flipped) | (set(target) & flipped))
 
 
 def books_label(verb: str, titles: list[str]) -> str:

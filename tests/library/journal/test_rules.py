@@ -54,17 +54,20 @@ def test_plan_back(source, target, current, writes, conflicts):
 
 
 @pytest.mark.parametrize(
-    ("current", "target", "written", "marks"),
+    ("current", "source", "target", "left", "marks"),
     [
-        (["title"], [], ["title"], []),
-        (["title", "series"], ["series"], ["title"], ["series"]),
-        # A field left as it is keeps its mark as it is now.
-        (["title", "series"], [], ["title"], ["series"]),
-        ([], ["title", "isbn"], ["title", "isbn"], ["isbn", "title"]),
+        # Undo of an edit that marked the title.
+        (["title"], ["title"], [], [], []),
+        # Only the marks the step changed move; another stays as it is now.
+        (["title", "series"], ["title"], [], [], ["series"]),
+        # A field left as it is (changed since) keeps its mark.
+        (["title"], ["title"], [], ["title"], ["title"]),
+        # Redo marks them again.
+        ([], [], ["isbn", "title"], [], ["isbn", "title"]),
     ],
 )
-def test_marks_follow_the_fields_written(current, target, written, marks):
-    assert marks_after(current, target, written) == marks
+def test_marks_follow_the_fields_moved(current, source, target, left, marks):
+    assert marks_after(current, source, target, left) == marks
 
 
 @pytest.mark.parametrize(
