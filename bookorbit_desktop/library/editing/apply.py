@@ -33,9 +33,11 @@ def edit_books(
     *,
     clock: Callable[[], float] = time.time,
     step: int | None = None,
+    verb: str = "Edit",
 ) -> list[int]:
     """Apply `changes` to every book of `book_ids`; return the ids saved (in the order given).
-    The edit is a journal step of its own, or part of `step` (a bulk action's) when given.
+    The edit is a journal step of its own named by `verb` ("Edit “Emma”"), or part of `step`
+    (a bulk action's) when given.
 
     NotFoundError when a book does not exist, InvalidValueError when the edit is empty or gives
     several books a field that belongs to one; nothing is written then."""
@@ -52,7 +54,7 @@ def edit_books(
             "`bookorbit-desktop books`."
         )
     now = clock()
-    label = books_label("Edit", [found[book_id].title for book_id in ids])
+    label = books_label(verb, [found[book_id].title for book_id in ids])
     with recording(label, ids, paths=paths, step=step, clock=clock), database.atomic():
         # The cover file is written first: a failure to write it leaves the library as it was.
         cover_path = None
