@@ -81,11 +81,12 @@ def recording(
                     entries.append(steps.Entry(book_id, old, new))
         if not entries:
             return
+        # The step first: opening it drops the images no step names any more.
+        step_id = step if step is not None else start_step(EDIT, label, clock(), paths)
         if paths is not None:
             for entry in entries:
                 for values in (entry.before, entry.after):
                     digest = values.get("cover", [None, None])[1]
                     if digest in images:
                         steps.keep_cover(paths, digest, images[digest])
-        step_id = step if step is not None else start_step(EDIT, label, clock(), paths)
         steps.add_entries(step_id, entries)

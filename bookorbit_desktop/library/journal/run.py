@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.editing import removal as _removal  # noqa: F401  (`remove`)
 from bookorbit_desktop.library.journal import edits as _edits  # noqa: F401  (registers `edit`)
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.kinds import KINDS, StepKind
