@@ -23,11 +23,13 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.book_edits import BookEditService
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata import MetadataService
+from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
 from bookorbit_desktop.ui.library.inbox_view import InboxView
 from bookorbit_desktop.ui.library.remove_dialog import RemoveDialog
+from bookorbit_desktop.ui.library.undo_actions import UndoActions
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.metadata.actions import MetadataActions
 
@@ -68,11 +70,14 @@ class BookActions(QObject):
         self.remove_action.setStatusTip("Remove the selected books from the library")
         self.remove_action.triggered.connect(self.remove_selected)
         view_menu = getattr(window, "view_menu", None)
+        edit_menu = None
         if isinstance(view_menu, QMenu):  # the main window: an Edit menu after File
             edit_menu = QMenu("&Edit", window)
             edit_menu.addAction(self.edit_action)
             edit_menu.addAction(self.remove_action)
             window.menuBar().insertMenu(view_menu.menuAction(), edit_menu)
+        # Edit ▸ Undo and Redo, first in that menu; an undo reloads the library as a removal.
+        self.undo = UndoActions(UndoService(service.paths), window, edit_menu, on_removed)
         panel = getattr(window, "book_panel", None)
         if isinstance(panel, BookPanel):  # its Edit… button edits the book it shows
             panel.edit_requested.connect(lambda book_id: self.edit_books([book_id]))
@@ -116,6 +121,7 @@ class BookActions(QObject):
         )
 
     def _after_edit(self, book_id: int) -> None:
+        self.undo.refresh()
         if self.on_saved is not None:
             self.on_saved(book_id)
         if self.inbox is not None:  # a held book's new title shows there
@@ -144,6 +150,7 @@ class BookActions(QObject):
             show_error(self.window, error)
             return
         self.library.clear_selection()
+        self.undo.refresh()
         if self.on_removed is not None:
             self.on_removed()
         count = len(result.removed)
