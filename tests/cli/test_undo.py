@@ -54,3 +54,20 @@ def test_an_empty_journal(tmp_path, capsys):
     assert run(tmp_path, "redo") == 0
     assert run(tmp_path, "history") == 0
     assert capsys.readouterr().out == "Nothing to redo.\nNo changes kept.\n"
+
+
+def test_a_change_of_several_books_is_one_undo_step(tmp_path, capsys):
+    for name in ("a", "b", "c"):
+        make_epub(tmp_path / "books" / f"{name}.epub", f"Book {name}", ("Ann Author",))
+    assert run(tmp_path, "import", str(tmp_path / "books")) == 0
+    ids = sorted(titles(tmp_path, capsys))
+    capsys.readouterr()
+    assert run(tmp_path, "book", *map(str, ids), "--rating", "4") == 0
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "3 of 3 books saved.\nTake it back with `bookorbit-desktop undo` "
+        "(Change Reading of 3 Books).\n"
+    )
+    assert run(tmp_path, "undo") == 0
+    assert capsys.readouterr().out == "Undid Change Reading of 3 Books.\n"
+    assert {book["reading"]["rating"] for book in titles(tmp_path, capsys).values()} == {None}

@@ -129,15 +129,15 @@ def update_reading_state(
         return reading_dict(ReadingState.get(ReadingState.book == book_id))
 
 
-def save_edit(book_id: int, **edits: Any) -> dict[str, Any]:
+def save_edit(book_id: int, *, step: int | None = None, **edits: Any) -> dict[str, Any]:
     """A user's edit from any front door (the book panel, `book`): marking the book read (or
     skimmed) goes through `mark_read` (its dates from the evidence; `DateNeededError` when the
     user must say when it ended), every other edit through `update_reading_state`. The edit is
-    one step of the change journal (`library.journal`)."""
+    one step of the change journal (`library.journal`), or part of `step` when given."""
     book = Book.get_or_none(Book.id == book_id)
     given = [name for name, value in edits.items() if value is not UNSET]
     label = reading_label(book.title if book is not None else str(book_id), given)
-    with recording(label, [book_id]):
+    with recording(label, [book_id], step=step):
         return _save_edit(book_id, **edits)
 
 
