@@ -1,14 +1,20 @@
 """Undo and Redo for the window and the command line: the change journal's latest step taken
-back or done again (`library.journal.run`), the names the Edit menu shows, and the history."""
+back or done again (`library.journal.run`), the names the Edit menu shows, the history, and a
+removed book brought back when its file is imported again (`library.journal.restore`)."""
 
 from __future__ import annotations
 
 import datetime
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.journal import run, steps
+from bookorbit_desktop.library.journal.restore import RemovedBook, removed_books, restore_removed
 from bookorbit_desktop.library.journal.run import Done
+
+__all__ = ["Done", "RemovedBook", "UndoService"]
 
 
 @dataclass(frozen=True)
@@ -51,3 +57,12 @@ class UndoService:
             undone = step.undone_at is not None
             lines.append(HistoryLine(step.id, when, step.label, undone, changes))
         return lines
+
+    def removed_books(self, sources: Sequence[str]) -> list[RemovedBook]:
+        """The removed books whose files lie at or under `sources` and can be restored."""
+        return removed_books(sources)
+
+    def restore(self, book: RemovedBook) -> Done:
+        """Bring a removed book back (out of turn); NotFoundError when it is no longer kept."""
+        outcome = restore_removed(self.paths, book.step_id, book.book_id, time.time())
+        return Done("Restored", f"“{book.title}”", 1, tuple(outcome.skipped), tuple(outcome.notes))

@@ -6,5 +6,6 @@ leaves because something else changed them since; `book_values` reads and writes
 journaled values; `steps` keeps the steps (the last `steps.KEEP`); `record` wraps an action
 so that it becomes a step; `kinds` maps a step's kind to its undo, redo and description, so
 that other journals (the file tidying) can join; `run` undoes and redoes the latest step;
-`removed` keeps a removed book whole so that undo can bring it back.
+`removed` keeps a removed book whole so that undo can bring it back, and `restore` brings one
+back out of turn when its file is imported again.
 """
