@@ -8,7 +8,9 @@ actions otherwise take their books from) and then read the Inbox again.
 The dialogs act through `services.book_edits` (the library's operations) and
 `services.metadata` (with the window's Hardcover account, `hardcover`); `on_saved` (book id)
 then refreshes that book in the table and the book panel, as after a reading edit, and
-`on_removed` reloads the library, which drops the removed books.
+`on_removed` reloads the library, which drops the removed books. Edit ▸ Undo and Redo
+(`undo_actions`) head the Edit menu, and the book panel gets a History section
+(`change_history`) listing the shown book's changes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bookorbit_desktop.services.metadata import MetadataService
 from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.library.change_history import SHOWN, BookHistory, mount_history
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
 from bookorbit_desktop.ui.library.inbox_view import InboxView
 from bookorbit_desktop.ui.library.remove_dialog import RemoveDialog
@@ -78,10 +81,14 @@ class BookActions(QObject):
             window.menuBar().insertMenu(view_menu.menuAction(), edit_menu)
         # Edit ▸ Undo and Redo, first in that menu; an undo reloads the library as a removal.
         self.undo = UndoActions(UndoService(service.paths), window, edit_menu, on_removed)
+        self.history: BookHistory | None = None  # the panel's History section
         panel = getattr(window, "book_panel", None)
         if isinstance(panel, BookPanel):  # its Edit… button edits the book it shows
             panel.edit_requested.connect(lambda book_id: self.edit_books([book_id]))
             self.metadata.add_to_panel(panel, lambda: panel.book_id)
+            history = self.undo.service.history
+            self.history = mount_history(panel, lambda book_id: history(SHOWN, book_id))
+            self.undo.refreshed.connect(self.history.refresh)
         if self.inbox is not None:  # held books: edited and fetched from the Inbox page
             self.inbox.edit_requested.connect(self.edit_books)
             self.inbox.fetch_requested.connect(self.metadata.fetch_books)

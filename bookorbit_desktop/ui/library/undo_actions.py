@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
@@ -26,6 +26,8 @@ def _named(verb: str, label: str | None) -> str:
 
 
 class UndoActions(QObject):
+    refreshed = Signal()  # the names were read again (the journal may have changed)
+
     def __init__(
         self,
         service: UndoService,
@@ -61,6 +63,7 @@ class UndoActions(QObject):
         self.undo_action.setEnabled(undo is not None)
         self.redo_action.setText(_named("Redo", redo))
         self.redo_action.setEnabled(redo is not None)
+        self.refreshed.emit()
 
     def undo(self) -> Done | None:
         return self._run(self.service.undo)

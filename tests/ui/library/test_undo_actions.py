@@ -83,3 +83,22 @@ def test_a_title_with_an_ampersand_is_shown_as_written(desktop):  # noqa: F811
     desktop.controller.refresh()
     edited(desktop, book, "Pride and Prejudice")
     assert "&Undo Edit “Pride && Prejudice”" in edit_menu(desktop)
+
+
+def test_the_book_panel_lists_the_books_changes(desktop, qtbot):  # noqa: F811
+    show_all(desktop, start_hidden=False)
+    dnue = add_book("Dnue", ["Frank Herbert"])
+    other = add_book("Emma", ["Jane Austen"])
+    desktop.controller.refresh()
+    history = desktop.book_actions.history
+    view = desktop.window.library_view
+    assert view.select_book(other.id)
+    qtbot.waitUntil(lambda: desktop.window.book_panel.book_id == other.id)
+    assert history.isHidden()  # nothing kept for this book
+
+    edited(desktop, dnue, "Dune")
+    qtbot.waitUntil(lambda: desktop.window.book_panel.book_id == dnue.id)
+    qtbot.waitUntil(lambda: not history.isHidden())
+    assert history.text.text().endswith("  Edit “Dnue”: title: Dnue → Dune")
+    desktop.book_actions.undo.undo_action.trigger()
+    assert history.text.text().endswith("  Edit “Dnue” (undone): title: Dnue → Dune")
