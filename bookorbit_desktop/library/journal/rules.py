@@ -14,22 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bookorbit_desktop.library.editing.values import LABELS as EDIT_LABELS
+
 Values = Mapping[str, Any]
 
-# How fields are named to the user; the book's fields as the Edit dialog names them.
+# How fields are named to the user: the book's as the Edit dialog names them, then the reading
+# state's.
 FIELD_LABELS = {
-    "title": "title",
-    "subtitle": "subtitle",
-    "authors": "authors",
-    "series": "series",
-    "series_index": "series number",
-    "language": "language",
-    "isbn": "ISBN",
-    "publisher": "publisher",
-    "published": "release date",
-    "pages": "page count",
-    "description": "description",
-    "cover": "cover",
+    **EDIT_LABELS,
     "status": "reading status",
     "progress": "progress",
     "rating": "rating",
