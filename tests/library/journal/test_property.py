@@ -1,6 +1,6 @@
-"""Random sequences of edits, undo and redo on a real SQLite library: after undoing every step
-the library holds what it held at the start, a redo gives back the state after its step, and
-no book outside a step changes."""
+"""Random sequences of edits, removals, undo and redo on a real SQLite library: after undoing
+every step the library holds what it held at the start, a redo gives back the state after its
+step, and no book outside a step changes."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.editing.apply import edit_books
+from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.journal import run
 from bookorbit_desktop.library.journal.book_values import read_values
@@ -41,6 +42,7 @@ operations = st.lists(
             st.just("edit"), st.sets(st.integers(0, BOOKS - 1), min_size=1, max_size=1), titles
         ),
         st.tuples(st.just("reading"), st.integers(0, BOOKS - 1), reading_changes),
+        st.tuples(st.just("remove"), st.integers(0, BOOKS - 1)),
         st.tuples(st.just("undo")),
         st.tuples(st.just("redo")),
     ),
@@ -66,10 +68,15 @@ def test_undo_and_redo_walk_the_library_back_and_forth(ops):
             waiting: list[dict] = []  # the states the undone steps led to, next redo last
             for op in ops:
                 before = _state(ids, paths)
+                touched = set(op[1]) if op[0] == "edit" else {op[1]} if len(op) > 1 else set()
+                if any(ids[n] not in before for n in touched):
+                    continue  # a removed book takes no edit
                 if op[0] == "edit":
                     edit_books([ids[n] for n in sorted(op[1])], op[2], paths)
                 elif op[0] == "reading":
                     save_edit(ids[op[1]], **op[2])
+                elif op[0] == "remove":
+                    remove_books([ids[op[1]]], paths)
                 elif op[0] == "undo":
                     if run.undo(paths) is not None:
                         waiting.append(states.pop())
@@ -84,8 +91,9 @@ def test_undo_and_redo_walk_the_library_back_and_forth(ops):
                 if after != before:
                     states.append(after)
                     waiting.clear()
-                changed = {n for n, book_id in enumerate(ids) if after[book_id] != before[book_id]}
-                touched = set(op[1]) if op[0] == "edit" else {op[1]}
+                changed = {
+                    n for n, book_id in enumerate(ids) if after.get(book_id) != before.get(book_id)
+                }
                 assert changed <= touched  # no book outside the step changed
             while run.undo(paths) is not None:
                 pass
