@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
+from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.values import BookChanges, parse_cover
 from bookorbit_desktop.library.journal import record, run, steps
@@ -153,3 +154,38 @@ def test_undo_of_a_removed_book_says_so(library):
     done = run.undo(library)
     assert done.skipped == (f"Book {book.id} is no longer in the library",)
     assert Book.get_by_id(keep.id).series is None
+
+
+def test_another_journal_joins_by_registering_its_kind(library, monkeypatch):
+    from bookorbit_desktop.library.journal import kinds
+    from bookorbit_desktop.library.journal.kinds import Outcome, StepKind
+
+    calls = []
+
+    def move(name):
+        return lambda step, paths, now: calls.append((name, step.label)) or Outcome(books=1)
+
+    monkeypatch.setitem(kinds.KINDS, "tidy", StepKind(move("undo"), move("redo"), str))
+    record.start_step("tidy", "Tidy 4 Files", 1.0)
+    assert run.undo(library).text() == "Undid Tidy 4 Files."
+    assert run.redo(library).text() == "Redid Tidy 4 Files."
+    assert calls == [("undo", "Tidy 4 Files"), ("redo", "Tidy 4 Files")]
+
+
+def test_a_step_of_an_unknown_kind_is_refused(library):
+    record.start_step("newer", "Something Newer", 1.0)
+    with pytest.raises(InvalidValueError, match="a kind of step this version cannot undo"):
+        run.undo(library)
+    assert steps.next_undo().label == "Something Newer"  # left as it is
+
+
+def test_a_dropped_step_lets_its_cover_images_go(library, tmp_path, monkeypatch):
+    monkeypatch.setattr(steps, "KEEP", 1)
+    book = add_book("Emma")
+    image = tmp_path / "cover.png"
+    Image.new("RGB", (300, 450), (200, 10, 10)).save(image)
+    edit_books([book.id], BookChanges(cover=parse_cover(image)), library)
+    kept = library.data_dir / "journal" / "covers"
+    assert len(list(kept.glob("*.jpg"))) == 1
+    edit_books([book.id], BookChanges(title="Emma."), library)  # the cover step is dropped
+    assert list(kept.glob("*.jpg")) == []
