@@ -55,7 +55,12 @@ def edit_books(
         )
     now = clock()
     label = books_label(verb, [found[book_id].title for book_id in ids])
-    with recording(label, ids, paths=paths, step=step, clock=clock), database.atomic():
+    # The covers' images are read (to keep the old one) only when the edit gives a cover.
+    covers = changes.cover is not UNSET
+    with (
+        recording(label, ids, paths=paths, covers=covers, step=step, clock=clock),
+        database.atomic(),
+    ):
         # The cover file is written first: a failure to write it leaves the library as it was.
         cover_path = None
         if changes.cover is not UNSET:

@@ -61,18 +61,21 @@ def recording(
     book_ids: Iterable[int],
     *,
     paths: Paths | None = None,
+    covers: bool = True,
     step: int | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Iterator[None]:
     """Run the body as one step named `label` over `book_ids` (added to `step` when given).
-    With `paths` the covers' images are compared and kept; without, only their paths."""
+    With `paths` and `covers` the covers' images are compared and kept; otherwise only their
+    paths (an action that gives no cover need not read every book's image)."""
     ids = list(dict.fromkeys(book_ids))
+    images_of = paths if covers else None
     with database.atomic():
-        before = read_values(ids, paths)
-        images = _images(paths, before)
+        before = read_values(ids, images_of)
+        images = _images(images_of, before)
         yield
-        after = read_values(ids, paths)
-        images.update(_images(paths, after))
+        after = read_values(ids, images_of)
+        images.update(_images(images_of, after))
         entries = []
         for book_id in ids:
             if book_id in before and book_id in after:
