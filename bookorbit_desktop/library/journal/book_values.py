@@ -26,6 +26,7 @@ from bookorbit_desktop.library.store.models import (
     ReadingState,
     database,
 )
+from bookorbit_desktop.library.store.typed import tuples
 from bookorbit_desktop.library.store.user_edits import BookEdit, mark_edited
 
 # Book columns kept as they are, by field name.
@@ -59,6 +60,15 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
     marks: dict[int, list[str]] = {book_id: [] for book_id in ids}
     for mark in BookEdit.select().where(BookEdit.book.in_(ids)).order_by(BookEdit.field):
         marks[mark.book_id].append(mark.field)
+    authors: dict[int, list[str]] = {book_id: [] for book_id in ids}
+    credits = (
+        BookAuthor.select(BookAuthor.book, Author.name)
+        .join(Author)
+        .where(BookAuthor.book.in_(ids))
+        .order_by(BookAuthor.book, BookAuthor.position)
+    )
+    for book_id, name in tuples(credits):
+        authors[book_id].append(name)
     found = {}
     for book_id in ids:
         book = books.get(book_id)
@@ -66,7 +76,7 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
             continue
         values: dict[str, Any] = {name: getattr(book, name) for name in PLAIN}
         values["title"] = [book.title, book.sort_title]
-        values["authors"] = book.author_names()
+        values["authors"] = authors[book_id]
         values["isbn"] = [book.isbn13, book.isbn10]
         values["cover"] = _cover(paths, book.cover_path)
         state = states.get(book_id)

@@ -23,9 +23,12 @@ from bookorbit_desktop.library.journal.rules import (
 
 def _move(step: steps.Step, paths: Paths, now: float, *, back: bool) -> Outcome:
     outcome = Outcome()
+    # Read at once; the images only when the step changed a cover.
+    covers = any("cover" in entry.after for entry in step.entries)
+    now_values = read_values([entry.book_id for entry in step.entries], paths if covers else None)
     for entry in step.entries:
         source, target = (entry.after, entry.before) if back else (entry.before, entry.after)
-        current = read_values([entry.book_id], paths).get(entry.book_id)
+        current = now_values.get(entry.book_id)
         if current is None:
             outcome.skipped.append(f"Book {entry.book_id} is no longer in the library")
             continue

@@ -105,24 +105,29 @@ def open_step(kind: str, label: str, now: float) -> int:
 def add_entries(step_id: int, entries: Iterable[Entry]) -> None:
     """Add the books' changes to the step; a book already in it keeps its first values before
     and takes the new values after (the fields of both kept)."""
+    entries = list(entries)
+    held = {
+        int(book_id): (json.loads(before), json.loads(after))
+        for book_id, before, after in database.execute_sql(
+            "SELECT book_id, before, after FROM change_entry WHERE step_id = ?", (step_id,)
+        ).fetchall()
+    }
+    new, merged = [], []
     for entry in entries:
-        row = database.execute_sql(
-            "SELECT before, after FROM change_entry WHERE step_id = ? AND book_id = ?",
-            (step_id, entry.book_id),
-        ).fetchone()
-        if row is None:
-            database.execute_sql(
-                "INSERT INTO change_entry (step_id, book_id, before, after) VALUES (?, ?, ?, ?)",
-                (step_id, entry.book_id, _json(entry.before), _json(entry.after)),
-            )
+        if entry.book_id not in held:
+            new.append((step_id, entry.book_id, _json(entry.before), _json(entry.after)))
             continue
-        before, after = json.loads(row[0]), json.loads(row[1])
+        before, after = held[entry.book_id]
         before = {**entry.before, **before}
         after.update(entry.after)
-        database.execute_sql(
-            "UPDATE change_entry SET before = ?, after = ? WHERE step_id = ? AND book_id = ?",
-            (_json(before), _json(after), step_id, entry.book_id),
-        )
+        merged.append((_json(before), _json(after), step_id, entry.book_id))
+    cursor = database.cursor()
+    cursor.executemany(
+        "INSERT INTO change_entry (step_id, book_id, before, after) VALUES (?, ?, ?, ?)", new
+    )
+    cursor.executemany(
+        "UPDATE change_entry SET before = ?, after = ? WHERE step_id = ? AND book_id = ?", merged
+    )
 
 
 def rename_step(step_id: int, label: str) -> None:
