@@ -320,8 +320,6 @@ class Desktop:
             hardcover=self.hardcover.account,
         )
         self.file_write = FileWriteActions(self.paths, self.window, self._reading_changed)
-        for changed in (self.change_watch.changed, self.controller.books_changed):  # Edit ▸ Undo
-            changed.connect(self.book_actions.undo.refresh)
         self._built = True
 
     def show(self, start_hidden: bool) -> None:

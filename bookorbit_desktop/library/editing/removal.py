@@ -104,7 +104,7 @@ def remove_books(
             log.warning("Cover %s of a removed book not deleted: %s", cover, error)
     if trash_files:
         for plan in plans:
-            moved = []
+            moved: list[tuple[str, str | None]] = []
             for file in plan.files:
                 try:
                     where = move_to_trash(Path(file), trash)
@@ -112,7 +112,7 @@ def remove_books(
                     result.not_trashed.append((file, error.strerror or str(error)))
                 else:
                     result.trashed.append(file)
-                    moved.append((file, str(where)))
+                    moved.append((file, str(where) if where is not None else None))
             if moved:
                 removed.note_trashed(step, plan.book_id, moved)
     log.info("Removed books %s; %d files moved to the trash", result.removed, len(result.trashed))

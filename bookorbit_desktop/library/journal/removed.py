@@ -10,9 +10,10 @@ is kept by its hash (`steps.keep_cover`) until the step is dropped.
 Undo inserts the rows again, with their old ids where they are free (else new ones, the links
 between them followed), links back what still points nowhere, drops the files from the
 removed-files memory and queues the reading state for Hardcover as an edit would. A file that
-another book holds now stays with that book; a file that was moved to the trash is named with
-where it is. Redo removes the book again (its files stay where they are); the removal itself,
-and this kind's registration, are `editing.removal`'s.
+another book holds now stays with that book; a file that was moved to the trash is put back
+(`editing.trash.restore_from_trash`), or named with where it is when it cannot be. Redo removes
+the book again (its files stay where they are); the removal itself, and this kind's
+registration, are `editing.removal`'s.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.editing.trash import restore_from_trash
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.book_values import cover_hash
 from bookorbit_desktop.library.journal.kinds import Outcome
@@ -100,7 +102,7 @@ def keep_book(book_id: int, paths: Paths) -> dict[str, Any]:
     return kept
 
 
-def note_trashed(step_id: int, book_id: int, moved: list[tuple[str, str]]) -> None:
+def note_trashed(step_id: int, book_id: int, moved: list[tuple[str, str | None]]) -> None:
     """Keep where the book's files went in the trash: (original, in the trash)."""
     row = database.execute_sql(
         "SELECT before FROM change_entry WHERE step_id = ? AND book_id = ?", (step_id, book_id)
@@ -153,6 +155,8 @@ def restore_book(kept: dict[str, Any], paths: Paths, now: float) -> tuple[int, O
             relative = cover_relative_path(book_id)
             write_atomically(cover_file(paths, relative), data)
             database.execute_sql("UPDATE book SET cover_path = ? WHERE id = ?", (relative, book_id))
+    for original, trashed in kept["trashed"]:  # before the files' rows say whether they exist
+        outcome.notes.append(_from_trash(title, original, trashed))
     files: dict[Any, Any] = {}  # old file id -> new one (None: the file stays elsewhere)
     for table, rows in kept["rows"].items():
         for row in rows:
@@ -196,13 +200,23 @@ def restore_book(kept: dict[str, Any], paths: Paths, now: float) -> tuple[int, O
             (book_id, pending_title, pending_authors, highlight_id),
         )
     outbox.note_change(book_id, [outbox.STATUS, outbox.PROGRESS, outbox.RATING], now=now)
-    for original, trashed in kept["trashed"]:
-        if not Path(original).exists():
-            outcome.notes.append(
-                f"“{title}”: its file is in the trash at {trashed}; move it back to {original} "
-                "to read it"
-            )
     return book_id, outcome
+
+
+def _from_trash(title: str, original: str, trashed: str | None) -> str:
+    """Put a trashed file of the book back where it was (`trash.restore_from_trash`); what to
+    tell the user."""
+    if trashed is None:  # the system's trash does not say where it keeps the file
+        return f"“{title}”: its file is in the system's trash; put it back at {original}"
+    try:
+        restore_from_trash(Path(trashed))
+    except OSError as error:
+        why = error.strerror or str(error)
+        return (
+            f"“{title}”: its file could not be taken out of the trash ({why}); it is at "
+            f"{trashed} and belongs at {original}"
+        )
+    return f"“{title}”: its file is back from the trash at {original}"
 
 
 def set_kept(step_id: int, old: int, new: int, before: dict[str, Any]) -> None:

@@ -27,6 +27,7 @@ from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata import MetadataService
 from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
+from bookorbit_desktop.ui.change_watch import ChangeWatch
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.change_history import SHOWN, BookHistory, mount_history
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
@@ -89,6 +90,10 @@ class BookActions(QObject):
             history = self.undo.service.history
             self.history = mount_history(panel, lambda book_id: history(SHOWN, book_id))
             self.undo.refreshed.connect(self.history.refresh)
+            panel.saved.connect(lambda _book_id: self.undo.refresh())  # a reading change
+        watch = window.findChild(ChangeWatch)
+        if watch is not None:  # what another process wrote (`bookorbit-desktop undo`, say)
+            watch.changed.connect(self.undo.refresh)
         if self.inbox is not None:  # held books: edited and fetched from the Inbox page
             self.inbox.edit_requested.connect(self.edit_books)
             self.inbox.fetch_requested.connect(self.metadata.fetch_books)

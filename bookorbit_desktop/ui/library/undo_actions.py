@@ -2,10 +2,11 @@
 latest step taken back and the last undone step done again, through `services.undo`.
 
 Each action is named for its step ("Undo Fill Empty Fields (28 books)") and enabled only when
-there is one. The names are read again when the Edit menu opens, after every Undo and Redo,
-and whenever the library changes (`refresh`, connected to the window's change signals), so
-that the keys work without opening the menu. What an undo left as it is, or where a trashed
-file is, is shown in a message; otherwise the status bar says what was undone.
+there is one. The names are read again when the Edit menu opens, after every Undo and Redo, and
+after the window's edits, removals and reading changes and what other processes write
+(`refresh`, connected by `edit_actions`), so that the keys work without opening the menu. What
+an undo left as it is, or where a trashed file is, is shown in a message; otherwise the status
+bar says what was undone.
 """
 
 from __future__ import annotations

@@ -145,13 +145,26 @@ def test_a_file_in_the_library_again_stays_with_its_new_book(library, dune):
 
 
 @pytest.mark.skipif(not trash_supported(), reason="the freedesktop trash is for Linux")
-def test_undo_names_where_a_trashed_file_is(library, dune, tmp_path):
+def test_undo_takes_a_trashed_file_back_out_of_the_trash(library, dune, tmp_path):
     folder, book = dune
     bin_ = tmp_path / "Trash"
     remove_books([book.id], library, trash_files=True, trash=bin_)
+    assert not (folder / "dune.epub").exists()
+    done = run.undo(library)
+    assert done.notes == (f"“Dune”: its file is back from the trash at {folder / 'dune.epub'}",)
+    assert (folder / "dune.epub").is_file()
+    assert [f.missing for f in BookFile.select().where(BookFile.book == book.id)] == [False]
+
+
+@pytest.mark.skipif(not trash_supported(), reason="the freedesktop trash is for Linux")
+def test_undo_names_where_a_trashed_file_is_when_it_cannot_come_back(library, dune, tmp_path):
+    folder, book = dune
+    bin_ = tmp_path / "Trash"
+    remove_books([book.id], library, trash_files=True, trash=bin_)
+    (folder / "dune.epub").write_bytes(b"another file took its place")
     done = run.undo(library)
     assert done.notes == (
-        f"“Dune”: its file is in the trash at {bin_ / 'files' / 'dune.epub'}; move it back to "
-        f"{folder / 'dune.epub'} to read it",
+        "“Dune”: its file could not be taken out of the trash (another file is at its old "
+        f"place); it is at {bin_ / 'files' / 'dune.epub'} and belongs at {folder / 'dune.epub'}",
     )
-    assert [f.missing for f in BookFile.select().where(BookFile.book == book.id)] == [True]
+    assert (bin_ / "files" / "dune.epub").is_file()
