@@ -13,9 +13,9 @@ from bookorbit_desktop.library.journal.book_values import read_values, write_val
 from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
 from bookorbit_desktop.library.journal.record import EDIT
 from bookorbit_desktop.library.journal.rules import (
-    FIELD_LABELS,
     MARKS,
     conflict_text,
+    field_label,
     marks_after,
     plan_back,
 )
@@ -77,8 +77,7 @@ def shown(name: str, value: Any) -> str:
 
 def describe(entry: steps.Entry) -> str:
     parts = [
-        f"{FIELD_LABELS.get(name, name)}: {shown(name, entry.before.get(name))} → "
-        f"{shown(name, value)}"
+        f"{field_label(name)}: {shown(name, entry.before.get(name))} → {shown(name, value)}"
         for name, value in entry.after.items()
         if name != MARKS
     ]

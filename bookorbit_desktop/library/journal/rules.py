@@ -14,14 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bookorbit_desktop.library.editing.values import LABELS as EDIT_LABELS
-
 Values = Mapping[str, Any]
 
-# How fields are named to the user: the book's as the Edit dialog names them, then the reading
-# state's.
-FIELD_LABELS = {
-    **EDIT_LABELS,
+# How the reading state's fields are named to the user (the book's: `field_label`).
+READING_LABELS = {
     "status": "reading status",
     "progress": "progress",
     "rating": "rating",
@@ -92,7 +88,16 @@ def reading_label(title: str, fields: Iterable[str]) -> str:
     return f"Change Reading of “{title}”"
 
 
+def field_label(name: str) -> str:
+    """A field's name for the user: a book's as the Edit dialog names it (its labels loaded
+    only when a result is worded: a short command never needs them), then the reading
+    state's."""
+    from bookorbit_desktop.library.editing.values import LABELS
+
+    return LABELS.get(name) or READING_LABELS.get(name, name)
+
+
 def conflict_text(title: str, fields: Iterable[str]) -> str:
     """The sentence that says which fields were left because they changed since."""
-    names = ", ".join(FIELD_LABELS.get(name, name) for name in fields)
+    names = ", ".join(field_label(name) for name in fields)
     return f"“{title}”: {names} left as it is (changed since)"
