@@ -9,6 +9,7 @@ from bookorbit_desktop.library.store.book_details_schema import book_details
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
+from bookorbit_desktop.library.store.journal_schema import change_journal
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
 from bookorbit_desktop.library.store.search_index import search_index
@@ -31,4 +32,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     book_details,
     sort_keys,  # schema 23
     file_copy_table,  # schema 24
+    change_journal,  # schema 25
 )
