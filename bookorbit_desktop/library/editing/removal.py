@@ -23,6 +23,7 @@ from pathlib import Path
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.editing.trash import check_trash, move_to_trash
+from bookorbit_desktop.library.files.moves import recover
 from bookorbit_desktop.library.journal import removed, steps
 from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
 from bookorbit_desktop.library.journal.record import start_step
@@ -82,6 +83,8 @@ def remove_books(
     """Remove the books (see the module docstring); with `trash_files`, move their files to the
     trash (`trash`: the trash folder, the user's by default). NotFoundError or
     TrashUnavailableError before anything changes."""
+    if trash_files:
+        recover()  # a file a stopped tidy moved is trashed where it is now
     plans = plan_removal(book_ids)
     if trash_files:
         check_trash()

@@ -153,3 +153,22 @@ def test_a_rolled_back_copy_leaves_a_file_that_was_already_there(library, tmp_pa
     assert (new.parent / "e.sdr" / "metadata.epub.lua").read_text() == "same"
     assert not (new.parent / "e.sdr" / "cover.jpg").exists()
     assert safe.copies_of_move(7) == []
+
+
+def test_removing_a_book_a_stopped_tidy_moved_trashes_it_where_it_is(library_folder, tmp_path):
+    from bookorbit_desktop.library.editing.removal import remove_books
+    from bookorbit_desktop.library.editing.trash import freedesktop
+
+    if not freedesktop():
+        pytest.skip("the freedesktop trash")
+    book = add_book("Emma", ["Jane Austen"], file=make_epub(tmp_path / "in" / "e.epub", "Emma"))
+    (planned,) = mover.preview()
+    journal.start_batch([planned.rename], [journal.MOVE])
+    Path(planned.rename.new).parent.mkdir(parents=True)
+    os.rename(planned.rename.old, planned.rename.new)  # the process stopped here
+    bin_ = tmp_path / "Trash"
+    from bookorbit_desktop.config import resolve_paths
+
+    result = remove_books([book.id], resolve_paths(tmp_path / "data"), trash_files=True, trash=bin_)
+    assert result.trashed == [planned.rename.new]
+    assert (bin_ / "files" / "Emma.epub").is_file() and not Path(planned.rename.new).exists()
