@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import NotFoundError
-from bookorbit_desktop.library.editing.trash import check_trash, move_to_trash
+from bookorbit_desktop.library.editing.trash import carry_out, check_trash, intend
 from bookorbit_desktop.library.files.moves import recover
 from bookorbit_desktop.library.journal import removed, steps
 from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
@@ -85,6 +85,7 @@ def remove_books(
     TrashUnavailableError before anything changes."""
     if trash_files:
         recover()  # a file a stopped tidy moved is trashed where it is now
+        finish_trashing()  # what a stopped removal had yet to move
     plans = plan_removal(book_ids)
     if trash_files:
         check_trash()
@@ -100,26 +101,27 @@ def remove_books(
             steps.add_entries(step, [steps.Entry(plan.book_id, kept, {})])
             covers.append(_take_away(plan.book_id, now))
             result.removed.append(plan.book_id)
+            for file in plan.files if trash_files else ():
+                intend(file, trash, step, plan.book_id)
     for cover in covers:
         try:
             delete_cover(paths, cover)
         except OSError as error:
             log.warning("Cover %s of a removed book not deleted: %s", cover, error)
     if trash_files:
-        for plan in plans:
-            moved: list[tuple[str, str | None]] = []
-            for file in plan.files:
-                try:
-                    where = move_to_trash(Path(file), trash)
-                except OSError as error:
-                    result.not_trashed.append((file, error.strerror or str(error)))
-                else:
-                    result.trashed.append(file)
-                    moved.append((file, str(where) if where is not None else None))
-            if moved:
-                removed.note_trashed(step, plan.book_id, moved)
+        moved, result.not_trashed = carry_out(removed.note_trashed)
+        result.trashed = [path for path, _where in moved]
     log.info("Removed books %s; %d files moved to the trash", result.removed, len(result.trashed))
     return result
+
+
+def finish_trashing() -> int:
+    """Move to the trash what a stopped removal had yet to move (the window calls it as it
+    starts); how many files."""
+    moved, failed = carry_out(removed.note_trashed)
+    for path, why in failed:
+        log.warning("A removed book's file %s was not moved to the trash: %s", path, why)
+    return len(moved)
 
 
 def _take_away(book_id: int, now: float) -> str | None:

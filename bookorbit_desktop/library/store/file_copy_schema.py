@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 
 def file_copy_table(db: SqliteDatabase) -> None:
-    """Schema: the `file_copy` table."""
+    """Schema: the `file_copy` table, and `trash_intent`: each file a removal is to move to the
+    trash, written in the removal's own transaction (with the step and book its undo names),
+    its place in the trash once reserved, kept until the move is done and noted."""
     db.execute_sql(
         """CREATE TABLE file_copy (
             id INTEGER NOT NULL PRIMARY KEY,
@@ -37,3 +39,13 @@ def file_copy_table(db: SqliteDatabase) -> None:
     )
     db.execute_sql("CREATE INDEX file_copy_move_id ON file_copy (move_id)")
     db.execute_sql("CREATE INDEX file_copy_target ON file_copy (target)")
+    db.execute_sql(
+        """CREATE TABLE trash_intent (
+            id INTEGER NOT NULL PRIMARY KEY,
+            path TEXT NOT NULL,
+            trash TEXT,
+            step_id INTEGER NOT NULL,
+            book_id INTEGER NOT NULL,
+            target TEXT,
+            done INTEGER NOT NULL DEFAULT 0)"""
+    )

@@ -4,7 +4,8 @@ symlink, rmdir, in the order the process makes them). Prints one JSON line when 
 
     python -m tests.library.files.file_child DB_FILE DATA_DIR ACTION [BOOK_ID]
 
-ACTION: tidy, tidy-copy (cross-drive moves allowed), tidy-keep, undo, write, restore.
+ACTION: tidy, tidy-copy (cross-drive moves allowed), tidy-keep, undo, write, restore, remove
+(the book, its files to the trash in `$TRASH`).
 """
 
 from __future__ import annotations
@@ -94,6 +95,12 @@ def main(db_file: str, data_dir: str, action: str, book_id: str = "0") -> None:
             out = {"done": len(result.done), "failed": [why for _m, why in result.failed]}
         elif action == "write":
             out = {"done": len(write_into_files(paths, int(book_id)))}
+        elif action == "remove":
+            from bookorbit_desktop.library.editing.removal import remove_books
+
+            trash = Path(os.environ["TRASH"])
+            removed = remove_books([int(book_id)], paths, trash_files=True, trash=trash)
+            out = {"done": len(removed.trashed), "failed": [why for _f, why in removed.not_trashed]}
         else:
             out = {"done": len(restore_backups(paths, int(book_id)))}
     except BookOrbitError as error:

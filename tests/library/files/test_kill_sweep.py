@@ -179,3 +179,55 @@ def test_a_tidy_onto_a_full_disk_leaves_no_partial_file(tmp_path):
     assert why == f"the disk holding {target / 'Jane Austen'} is full", why
     assert not any(line.startswith(safe.TEMP_PREFIX) for line in listing), listing
     assert book.is_file() and (tmp_path / "lib" / "in" / "emma.sdr" / "c.txt").is_file()
+
+
+@pytest.mark.parametrize("other_drive", [False, True], ids=["same drive", "trash on another drive"])
+def test_a_removal_killed_at_any_step_leaves_the_file_in_the_library_or_in_the_trash(
+    tmp_path, other_drive, monkeypatch
+):
+    """`books remove --delete-file`, killed before each step: after the next start's repair,
+    the book is either still in the library with its file, or removed with its file in the
+    trash (with its info file, once); nothing half-moved, no stray info file."""
+    from bookorbit_desktop.library.editing.removal import finish_trashing
+    from bookorbit_desktop.library.editing.trash import freedesktop
+    from bookorbit_desktop.library.store.models import Book
+
+    if not freedesktop():
+        pytest.skip("the freedesktop trash")
+    shm = _other_drive(tmp_path) if other_drive else None
+    try:
+        step, finished = 0, False
+        while not finished:
+            step += 1
+            base = tmp_path / f"run{step}"
+            trash = (shm / f"run{step}" if shm else base) / "Trash"
+            data = base / "data"
+            data.mkdir(parents=True)
+            open_database(resolve_paths(data).db_file)
+            path = make_epub(base / "in" / "emma.epub", "Emma", ["Jane Austen"])
+            before = path.read_bytes()
+            book = add_book("Emma", ["Jane Austen"], file=path)
+            close_database()
+            monkeypatch.setenv("TRASH", str(trash))
+            run = run_child(data, "remove", book.id, kill_at=step)
+            finished = run.returncode == 0
+            assert finished or run.returncode == -9, run.stderr[-2000:]
+            open_database(data / "library.sqlite3")
+            try:
+                mover.recover()
+                finish_trashing()
+                trashed = list((trash / "files").iterdir()) if (trash / "files").is_dir() else []
+                infos = list((trash / "info").iterdir()) if (trash / "info").is_dir() else []
+                if Book.get_or_none(Book.id == book.id) is not None:
+                    assert path.read_bytes() == before and trashed == [] and infos == []
+                else:
+                    assert not path.exists()
+                    assert [t.read_bytes() for t in trashed] == [before]
+                    assert [i.name for i in infos] == [f"{trashed[0].name}.trashinfo"]
+                assert _leftovers(base, trash) == []
+            finally:
+                close_database()
+        assert step > (5 if other_drive else 1)  # the moves and, across drives, the copy's steps
+    finally:
+        if shm:
+            shutil.rmtree(shm, ignore_errors=True)

@@ -191,6 +191,7 @@ SQL_ONLY = {
     "hardcover_followed",
     "hardcover_conflict",
     "file_copy",
+    "trash_intent",
 }
 
 
