@@ -13,6 +13,7 @@ from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.journal.restore import RemovedBook, removed_books, restore_removed
 from bookorbit_desktop.library.journal.run import Done
+from bookorbit_desktop.library.store.off_loop import off_loop
 
 __all__ = ["Done", "RemovedBook", "UndoService"]
 
@@ -37,6 +38,17 @@ class UndoService:
     def redo(self) -> Done | None:
         """Do the last undone step again; None when there is nothing to redo."""
         return run.redo(self.paths)
+
+    def moves_files(self, *, redo: bool = False) -> bool:
+        """Whether the step Undo (or Redo) would take moves files: the window runs it off its
+        thread (`undo_async`, `redo_async`)."""
+        return run.moves_files(redo=redo)
+
+    async def undo_async(self) -> Done | None:
+        return await off_loop(run.undo, self.paths)
+
+    async def redo_async(self) -> Done | None:
+        return await off_loop(run.redo, self.paths)
 
     def next_names(self) -> tuple[str | None, str | None]:
         """The names of the steps Undo and Redo would take (None: nothing to take)."""

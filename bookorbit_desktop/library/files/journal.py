@@ -233,6 +233,11 @@ def path_taken(path: str, file_id: int) -> bool:
     return row is not None
 
 
+def book_of(file_id: int) -> int | None:
+    row = database.execute_sql("SELECT book_id FROM book_file WHERE id = ?", (file_id,)).fetchone()
+    return None if row is None else int(row[0])
+
+
 def current_path(file_id: int) -> str | None:
     row = database.execute_sql("SELECT path FROM book_file WHERE id = ?", (file_id,)).fetchone()
     return None if row is None else str(row[0])

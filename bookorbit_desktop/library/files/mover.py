@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -151,7 +152,16 @@ def tidy(
     CrossDeviceError, moving nothing, when one would leave its file system and `allow_copy`
     is False (a kept copy deletes nothing and needs no consent)."""
     modes = [KEEP if keep else CROSS if p.cross_device else MOVE for p in planned]
-    return _run([p.rename for p in planned], modes, allow_copy, on_file)
+    result = _run([p.rename for p in planned], modes, allow_copy, on_file)
+    from bookorbit_desktop.library.files import tidy_steps  # the change journal's step
+
+    tidy_steps.record(result.done, time.time())
+    return result
+
+
+def run_again(renames: Sequence[Rename], modes: Sequence[int]) -> BatchResult:
+    """Redo a tidy the change journal took back: the same moves, as a new batch."""
+    return _run(renames, modes, True, None)
 
 
 def undo_preview() -> tuple[int, int]:

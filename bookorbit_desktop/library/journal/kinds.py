@@ -32,6 +32,10 @@ class StepKind:
     undo: Move
     redo: Move
     describe: Callable[[Entry], str]  # one book's change in a line, for the history
+    # Moves files, with a journal of its own that commits file by file: its undo and redo run
+    # outside one transaction (a rolled-back transaction would forget files already moved),
+    # and off the window's thread.
+    files: bool = False
 
 
 KINDS: dict[str, StepKind] = {}

@@ -1,16 +1,19 @@
 """Undo and Redo: the latest step taken back, the earliest undone step done again, each in one
-transaction with the step's new state.
+transaction with the step's new state (a step that moves files keeps its own journal, file by
+file, instead).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.editing import removal as _removal  # noqa: F401  (`remove`)
+from bookorbit_desktop.library.files import tidy_steps as _tidy  # noqa: F401  (`tidy`)
 from bookorbit_desktop.library.journal import edits as _edits  # noqa: F401  (registers `edit`)
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.kinds import KINDS, StepKind
@@ -44,11 +47,12 @@ def _kind(step: steps.Step) -> StepKind:
 def undo(paths: Paths, *, clock: Callable[[], float] = time.time) -> Done | None:
     """Take back the latest step; None when there is none."""
     now = clock()
-    with database.atomic():
-        step = steps.next_undo()
-        if step is None:
-            return None
-        outcome = _kind(step).undo(step, paths, now)
+    step = steps.next_undo()
+    if step is None:
+        return None
+    kind = _kind(step)
+    with _together(kind):
+        outcome = kind.undo(step, paths, now)
         steps.set_undone(step.id, now)
     return Done("Undid", step.label, outcome.books, tuple(outcome.skipped), tuple(outcome.notes))
 
@@ -56,13 +60,26 @@ def undo(paths: Paths, *, clock: Callable[[], float] = time.time) -> Done | None
 def redo(paths: Paths, *, clock: Callable[[], float] = time.time) -> Done | None:
     """Do the earliest undone step again; None when there is none."""
     now = clock()
-    with database.atomic():
-        step = steps.next_redo()
-        if step is None:
-            return None
-        outcome = _kind(step).redo(step, paths, now)
+    step = steps.next_redo()
+    if step is None:
+        return None
+    kind = _kind(step)
+    with _together(kind):
+        outcome = kind.redo(step, paths, now)
         steps.set_undone(step.id, None)
     return Done("Redid", step.label, outcome.books, tuple(outcome.skipped), tuple(outcome.notes))
+
+
+def _together(kind: StepKind) -> AbstractContextManager[object]:
+    """One transaction for a step of the library's values; none for one that moves files."""
+    return nullcontext() if kind.files else database.atomic()
+
+
+def moves_files(*, redo: bool = False) -> bool:
+    """Whether the step Undo (or Redo) would take moves files."""
+    step = steps.next_redo() if redo else steps.next_undo()
+    kind = None if step is None else KINDS.get(step.kind)
+    return kind is not None and kind.files
 
 
 def describe(step: steps.Step) -> list[str]:

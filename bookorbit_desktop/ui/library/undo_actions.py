@@ -11,7 +11,8 @@ bar says what was undone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.undo import Done, UndoService
-from bookorbit_desktop.ui.asyncqt import open_box, show_error
+from bookorbit_desktop.ui.asyncqt import open_box, show_error, spawn
 
 
 def _named(verb: str, label: str | None) -> str:
@@ -39,6 +40,7 @@ class UndoActions(QObject):
         super().__init__(window)
         self.service, self.window, self.on_changed = service, window, on_changed
         self.box: QMessageBox | None = None  # the last undo's message, while it is open
+        self.moving: asyncio.Task[Done | None] | None = None  # a step moving files, running
         self.undo_action = QAction("&Undo", window)
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.undo_action.triggered.connect(self.undo)
@@ -60,17 +62,46 @@ class UndoActions(QObject):
     def refresh(self) -> None:
         """Name the actions for the steps they would take, enabled only when there is one."""
         undo, redo = self.service.next_names()
+        idle = self.moving is None  # while files move, neither key starts another step
         self.undo_action.setText(_named("Undo", undo))
-        self.undo_action.setEnabled(undo is not None)
+        self.undo_action.setEnabled(idle and undo is not None)
         self.redo_action.setText(_named("Redo", redo))
-        self.redo_action.setEnabled(redo is not None)
+        self.redo_action.setEnabled(idle and redo is not None)
         self.refreshed.emit()
 
     def undo(self) -> Done | None:
+        if self.moving is not None:
+            return None
+        if self.service.moves_files():
+            self._start(self.service.undo_async)
+            return None
         return self._run(self.service.undo)
 
     def redo(self) -> Done | None:
+        if self.moving is not None:
+            return None
+        if self.service.moves_files(redo=True):
+            self._start(self.service.redo_async)
+            return None
         return self._run(self.service.redo)
+
+    def _start(self, step: Callable[[], Awaitable[Done | None]]) -> None:
+        """A step that moves files runs in a worker thread; the actions wait meanwhile."""
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.window.statusBar().showMessage("Moving files…")
+        self.moving = spawn(self._off_thread(step), self.window)
+
+    async def _off_thread(self, step: Callable[[], Awaitable[Done | None]]) -> Done | None:
+        try:
+            done = await step()
+        except BookOrbitError as error:
+            show_error(self.window, error)
+            return None
+        finally:
+            self.moving = None
+            self.refresh()
+        return self._show(done)
 
     def _run(self, step: Callable[[], Done | None]) -> Done | None:
         try:
@@ -80,6 +111,9 @@ class UndoActions(QObject):
             return None
         finally:
             self.refresh()
+        return self._show(done)
+
+    def _show(self, done: Done | None) -> Done | None:
         if done is None:
             return None
         if self.on_changed is not None:

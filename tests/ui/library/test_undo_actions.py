@@ -102,3 +102,34 @@ def test_the_book_panel_lists_the_books_changes(desktop, qtbot):  # noqa: F811
     assert history.text.text().endswith("  Edit “Dnue”: title: Dnue → Dune")
     desktop.book_actions.undo.undo_action.trigger()
     assert history.text.text().endswith("  Edit “Dnue” (undone): title: Dnue → Dune")
+
+
+def test_undo_of_a_tidy_moves_the_files_back_off_the_window_s_thread(
+    library, qtbot, qloop, tmp_path
+):
+    """A tidy is undone in a worker thread; both keys wait until it is done."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QMainWindow
+
+    from bookorbit_desktop.library.files import mover
+    from bookorbit_desktop.library.store.models import BookFile
+    from bookorbit_desktop.library.store.settings import set_setting
+    from bookorbit_desktop.services.undo import UndoService
+    from bookorbit_desktop.ui.library.undo_actions import UndoActions
+    from tests.factories import make_epub
+
+    set_setting("library.tidy_folder", str(tmp_path / "Library"))
+    old = make_epub(tmp_path / "in" / "e.epub", "Emma")
+    book = add_book("Emma", ["Jane Austen"], file=old)
+    mover.tidy(mover.preview())
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    actions = UndoActions(UndoService(library), window, None)
+    assert actions.undo_action.text() == "&Undo Tidy File Names (1 file)"
+    assert actions.undo() is None  # started, not done on this thread
+    assert actions.moving is not None and not actions.undo_action.isEnabled()
+    qloop.run_until_complete(actions.moving)
+    assert BookFile.get(BookFile.book == book.id).path == str(old) and Path(old).is_file()
+    assert window.statusBar().currentMessage() == "Undid Tidy File Names (1 file)."
+    assert actions.redo_action.isEnabled() and actions.moving is None
