@@ -102,17 +102,11 @@ class PublicResolver(AbstractResolver):
         await self._inner.close()
 
 
-def open_session(
-    *,
-    resolver: AbstractResolver | None = None,
-    timeout: aiohttp.ClientTimeout | None = None,
-) -> aiohttp.ClientSession:
+def open_session(*, resolver: AbstractResolver | None = None) -> aiohttp.ClientSession:
     """A session for outside fetches: its names resolve to public addresses only (`resolver`
     is the one asked first; aiohttp's default when None). Call inside the running loop."""
     connector = aiohttp.TCPConnector(resolver=PublicResolver(configured_origins(), resolver))
-    if timeout is None:
-        return aiohttp.ClientSession(connector=connector)
-    return aiohttp.ClientSession(connector=connector, timeout=timeout)
+    return aiohttp.ClientSession(connector=connector)
 
 
 @dataclass(frozen=True)
