@@ -188,14 +188,12 @@ class MetadataService:
     ) -> AsyncIterator[tuple[list[Source], dict[str, SourceResult]]]:
         """The sources to ask, and a fixed answer for those that cannot be asked at all."""
         await _load_sources()
-        import aiohttp
-
-        from bookorbit_desktop.metadata_sources import googlebooks, hardcover, openlibrary
+        from bookorbit_desktop.metadata_sources import googlebooks, hardcover, openlibrary, outside
 
         fixed: dict[str, SourceResult] = {}
         sources: list[Source] = []
         async with contextlib.AsyncExitStack() as stack:
-            session = await stack.enter_async_context(aiohttp.ClientSession())
+            session = await stack.enter_async_context(outside.open_session())
             for name in wanted:
                 interval = self._intervals.get(name)
                 if name == openlibrary.NAME:

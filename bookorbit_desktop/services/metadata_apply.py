@@ -81,11 +81,11 @@ async def checked(name: str, value: Any) -> dict[str, Any]:
         return {"published": parse_published(str(value))}
     if name == "pages":
         return {"pages": parse_pages(str(value))}
-    import aiohttp  # loaded when a cover is applied, not with the window
-
+    # loaded when a cover is applied, not with the window
+    from bookorbit_desktop.metadata_sources import outside
     from bookorbit_desktop.metadata_sources.covers import download_cover
 
-    async with aiohttp.ClientSession() as session:
+    async with outside.open_session() as session:
         return {"cover": await download_cover(session, value)}
 
 
