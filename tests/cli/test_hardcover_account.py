@@ -88,7 +88,7 @@ def test_connect_status_search_disconnect(world, monkeypatch, capsys):
     assert status["sync"]["pending"] == 0
 
     code, out, _ = run(monkeypatch, capsys, "status")
-    assert "connected as reader" in out and "4,992 of 5,000" in out
+    assert "connected as reader" in out and "4,991 of 5,000" in out
 
     code, out, _ = run(monkeypatch, capsys, "disconnect")
     assert code == 0 and "removed" in out
