@@ -2,17 +2,19 @@
 --
 -- Loads the plugin's `opdsbrowser.lua`, its `opdsparser.lua` and KOReader's `luxl.lua` and
 -- `util.lua` unchanged (tests/data/koreader/), with LuaSocket for HTTP, as on a device; only the
--- screen, the settings and the C libraries around them are stood in for below. The catalog
+-- screen, the settings, the JSON decoder and the C libraries around them are stood in for. The catalog
 -- entry is ticked "Sync catalog" and remembers its `last_download` between syncs, and the
 -- catalog cache (keyed by address and Last-Modified, 20 slots) lives as long as this process,
 -- as on a device that stays on.
 --
 -- usage: luajit koreader_sync.lua <koreader folder> <catalog url> <user> <password>
---        <sync folder> <max files>
+--        <sync folder> <max files> <accept>
+-- <accept>: "opds2" asks as this plugin does (OPDS 2.0 JSON first); "none" sends no Accept
+-- header, as KOReader did before v2026.07 (the catalog then answers Atom).
 -- Each line "sync" on stdin runs "Sync all catalogs" and answers "synced <last_download>";
 -- the messages KOReader would show go to stderr.
 
-local here, catalog_url, user, password, sync_dir, max_dl = unpack(arg)
+local here, catalog_url, user, password, sync_dir, max_dl, accept = unpack(arg)
 package.path = here .. "/?.lua;" .. package.path
 
 local function stub(name, module)
@@ -51,7 +53,8 @@ stub("ui/network/manager", {})
 stub("device", {})
 stub("opdspse", {})
 stub("logger", widget({}))
-stub("json", {})  -- the catalog answers this client in Atom
+-- `json` (the catalog answers KOReader's Accept in OPDS 2.0 JSON) is the pure-Lua json.lua
+-- beside the plugin's files, standing in for the JSON module of KOReader's runtime.
 
 local Cache = {}
 function Cache:new(o)  -- KOReader's in-memory LRU cache, as the catalog cache uses it
@@ -115,6 +118,9 @@ stub("socketutil", {
 })
 
 local OPDSBrowser = require("opdsbrowser")
+if accept == "none" then
+    OPDSBrowser.opds20_feed = nil
+end
 
 -- What the plugin keeps in its settings between two openings of the catalog.
 local server = { title = "BookOrbit", url = catalog_url, username = user, password = password,

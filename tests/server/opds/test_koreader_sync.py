@@ -80,23 +80,27 @@ class Shelf:
         pulled.save_page([row], 1, {})
 
 
-async def _device(catalog: Catalog, folder: Path, limit: int) -> Device:
+async def _device(catalog: Catalog, folder: Path, limit: int, accept: str) -> Device:
     folder.mkdir()
     url = catalog.url("/opds/hardcover/want-to-read")
     process = await asyncio.create_subprocess_exec(
-        "luajit", str(SCRIPT), str(KOREADER), url, USER, PASSWORD, str(folder), str(limit),
+        "luajit", str(SCRIPT), str(KOREADER), url, USER, PASSWORD, str(folder), str(limit), accept,
         stdin=PIPE, stdout=PIPE, stderr=PIPE,
     )  # fmt: skip
     return Device(process, folder)
 
 
-async def test_koreader_syncs_every_book_put_on_want_to_read(catalog: Catalog, tmp_path):
+# KOReader v2026.07 and later ask for OPDS 2.0 JSON first; earlier ones send no Accept (Atom).
+@pytest.mark.parametrize("accept", ["opds2", "none"])
+async def test_koreader_syncs_every_book_put_on_want_to_read(
+    catalog: Catalog, tmp_path, accept: str
+):
     reason = _missing()
     if reason:
         pytest.skip(reason)
     set_setting("opds.page_size", 20)  # the walk follows `next` links across pages
     shelf = Shelf(catalog.ctx.paths.data_dir / "books")
-    device = await _device(catalog, tmp_path / "sync", limit=50)
+    device = await _device(catalog, tmp_path / "sync", limit=50, accept=accept)
     try:
         # 52 at once: KOReader takes its limit, the 50 newest (the same join: newest id first).
         first = shelf.add(52)
