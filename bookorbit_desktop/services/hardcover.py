@@ -35,6 +35,7 @@ from bookorbit_desktop.library.store.models import HardcoverMatch, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.library.store.sql import in_list
+from bookorbit_desktop.services import token_health
 from bookorbit_desktop.services.dashboard.rows import PageListing, PageQuery, read_listing
 from bookorbit_desktop.services.dashboard.unchanged import Unchanged
 from bookorbit_desktop.services.hardcover_account import SYNC_ENABLED_KEY, HardcoverAccount
@@ -80,6 +81,7 @@ class HardcoverStatus:
     held: int = 0  # books the user's Cancel held back until their next sync
     awaiting_review: int = 0  # new books the worker leaves for the user's review
     to_pick: int = 0  # books being read whose Hardcover match waits for the user's choice
+    features_off: tuple[tuple[str, str], ...] = ()  # (scope, feature) the token turns off
 
 
 class EditionRow(TypedDict):
@@ -229,6 +231,7 @@ class HardcoverService:
             held=held,
             awaiting_review=review,
             to_pick=to_pick,
+            features_off=tuple(token_health.features_off()) if status.connected else (),
         )
 
     def _read_work(self) -> tuple[Waiting, int, int, int]:

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.hardcover.api.token_health import PAT, TokenHealth, parse_expiry
+from bookorbit_desktop.hardcover.api.token_health import (
+    FEATURES,
+    PAT,
+    TokenHealth,
+    parse_expiry,
+)
 from bookorbit_desktop.library.store.settings import delete_setting, get_private, set_setting
 
 HEALTH_KEY = "hardcover.token_health"
@@ -38,10 +44,20 @@ def forget() -> None:
     delete_setting(WARNED_KEY)
 
 
-def note_missing(scope: str | None) -> None:
-    """Hardcover refused a scope: remember it, so the window says which feature is off."""
-    if scope:
-        save(load().with_missing([scope]))
+def note_missing(scopes: Iterable[str]) -> None:
+    """Hardcover refused these scopes: remember them, so the window says which feature is
+    off (until a token is connected again)."""
+    refused = set(scopes)
+    if not refused:
+        return
+    health = load()
+    if not refused <= set(health.missing):
+        save(health.with_missing(refused))
+
+
+def features_off() -> list[tuple[str, str]]:
+    """(scope, feature) for each feature off for lack of a scope, for the Hardcover page."""
+    return [(scope, FEATURES.get(scope, scope)) for scope in load().missing]
 
 
 def own_expiry() -> str | None:

@@ -9,7 +9,9 @@ no row is skipped. Each page is checked (a value that fails is left out, with a 
 result and the log), applied, then kept with the pull's place in one transaction: a process
 killed mid-pull resumes a full pass at the page it stopped on. A pull that fails (429, a lost
 connection, Hardcover unavailable, an answer that is not Hardcover's) says so in `status()` and
-loses nothing; a refused token stops it like any request.
+loses nothing; a refused token stops it like any request. A token without `read:lists` leaves
+the lists out (kept as last pulled, listed in `off`) and the rest of the pull runs and keeps its
+place.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from bookorbit_desktop.library.store.off_loop import off_loop
 
 LAST_AT, LAST_ERROR, LAST_FULL_AT = "last_at", "last_error", "last_full_at"
 LAST_REFUSED = "last_refused"  # the last pull's token was refused: no retry before reconnecting
+LISTS_SCOPE = "read:lists"  # what reading the user's lists needs
 _started: set[int] = set()  # users pulled in full since this process started
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,7 @@ class PullResult:
     left_out: list[str] = field(default_factory=list)  # Hardcover's values refused (`checked`)
     error: str | None = None
     refused: bool = False  # the token was refused: nothing more should be sent with it
+    off: list[str] = field(default_factory=list)  # scopes the token lacks: their part left out
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +67,7 @@ class PullResult:
             "conflicts": [list(c) for c in self.conflicts],
             "left_out": list(self.left_out),
             "error": self.error,
+            "off": list(self.off),
         }
 
 
@@ -158,7 +163,8 @@ async def _full(
 
     def done() -> None:
         store.forget_unseen(pass_no)
-        store.forget_unseen_lists(pass_no)
+        if LISTS_SCOPE not in result.off:  # lists not read: kept as last pulled
+            store.forget_unseen_lists(pass_no)
         store.set_state(
             {
                 store.SINCE: cursor[0],
@@ -194,12 +200,17 @@ async def _lists(
     result: PullResult,
 ) -> tuple[str, int]:
     """The lists changed after the cursor (their (updated_at, id) key); each page kept with
-    the cursor after it, which is returned."""
-    async for page, after in list_pages(client, user_id, *cursor):
-        cursor = after
-        mark = {store.LISTS_SINCE: after[0], store.LISTS_SINCE_ID: str(after[1])}
-        await off_loop(store.save_lists, page, pass_no, mark)
-        result.lists += len(page)
+    the cursor after it, which is returned. A token without `read:lists` reads none: the
+    feature is off (`result.off`), the rest of the pull goes on."""
+    try:
+        async for page, after in list_pages(client, user_id, *cursor):
+            cursor = after
+            mark = {store.LISTS_SINCE: after[0], store.LISTS_SINCE_ID: str(after[1])}
+            await off_loop(store.save_lists, page, pass_no, mark)
+            result.lists += len(page)
+    except ScopeError as error:
+        log.warning("Pull: lists left out, the token lacks %s", error.scope or LISTS_SCOPE)
+        result.off.append(LISTS_SCOPE)
     return cursor
 
 

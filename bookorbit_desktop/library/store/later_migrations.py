@@ -13,6 +13,7 @@ from bookorbit_desktop.library.store.journal_schema import change_journal
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
 from bookorbit_desktop.library.store.search_index import search_index
+from bookorbit_desktop.library.store.shelf_joined_schema import shelf_joined_table
 from bookorbit_desktop.library.store.sort_keys_schema import sort_keys
 from bookorbit_desktop.library.store.tidy_schema import tidy_tables
 
@@ -33,4 +34,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     sort_keys,  # schema 23
     file_copy_table,  # schema 24
     change_journal,  # schema 25
+    shelf_joined_table,  # schema 26
 )

@@ -344,7 +344,7 @@ class Catalog:
         name = shelf_lists.shelf_name(key)
         if name is None:
             raise web.HTTPNotFound(text="You have no such shelf on Hardcover.\n")
-        cursor = page_cursor(request, queries.BY_TITLE)
+        cursor = page_cursor(request, shelf_lists.BY_JOINED)
         page = shelf_lists.shelf_books(key, cursor, page_size())
         href = partial(self.urls.feed, f"hardcover/{key}")
         feed_id = f"urn:bookorbit:shelf:{key}"

@@ -33,9 +33,11 @@ from bookorbit_desktop.server.opds.catalog import (
 )
 from bookorbit_desktop.server.opds.downloads import make_cover_handlers, make_download_handler
 from bookorbit_desktop.server.opds.feeds import feed_document, opensearch_description
+from bookorbit_desktop.server.opds.freshness import Validators
 from bookorbit_desktop.server.opds.model import NAVIGATION_TYPE, OPDS2_TYPE, CatalogUrls, Feed
 from bookorbit_desktop.server.opds.negotiation import Rendering, preferred
 from bookorbit_desktop.server.opds.opds2.writer import json_document
+from bookorbit_desktop.server.opds.shelf_route import shelf_feed
 from bookorbit_desktop.server.opds.shelves import SHELF_KEY
 from bookorbit_desktop.server.workers import LibraryBusyError
 
@@ -48,6 +50,8 @@ JSON_FEEDS = "/v2"  # the OPDS 2.0 feeds live at <prefix>/v2, beside the Atom on
 SyncHandler = Callable[[web.Request], web.Response]
 Renderer = Callable[[Feed, CatalogUrls], web.Response]
 
+SHELF_FEED = "/hardcover/{shelf:" + SHELF_KEY + "}"  # `shelf_route`: ordered joins, validators
+
 # The feeds besides the root's sections (`catalog.SECTIONS`, mounted by themselves): address
 # below the feeds' root, `Catalog` method.
 FEEDS: tuple[tuple[str, str], ...] = (
@@ -56,7 +60,7 @@ FEEDS: tuple[tuple[str, str], ...] = (
     ("/authors/{author_id:" + _ID + "}", "author_books"),
     ("/series/books", "series_books"),
     ("/search", "search"),
-    ("/hardcover/{shelf:" + SHELF_KEY + "}", "shelf_books"),
+    (SHELF_FEED, "shelf_books"),
 )
 
 
@@ -193,6 +197,13 @@ def setup_opds(app: web.Application, ctx: ServerContext) -> None:
         (prefix + "/thumbnails/{book_id:" + _ID + "}.jpg", thumbnail),
     ]
     routes = [(path, _threaded(ctx, handler)) for path, handler in feeds]
+    validators = Validators(ctx.clock)
+    routes = [
+        (path, _answering_errors(shelf_feed(ctx, handler, validators)))
+        if path.endswith(SHELF_FEED)
+        else (path, handler)
+        for path, handler in routes
+    ]
     routes += [(path, _answering_errors(handler)) for path, handler in files]
     for path, handler in routes:
         app.router.add_get(path, require_account(ctx, handler))

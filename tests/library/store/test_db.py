@@ -179,8 +179,9 @@ def test_models_agree_with_the_migrated_schema(library, model):
 
 # Tables read and written in SQL only, with no model: the search index, the table's sort keys
 # (`library.store.sort_keys_schema`, read by `services.table_window`), and the pull from
-# Hardcover (`library.store.pull_schema`, read by `hardcover.pull.store`), and the change
-# journal (`library.store.journal_schema`, read by `library.journal.steps`).
+# Hardcover (`library.store.pull_schema`, read by `hardcover.pull.store`), the change
+# journal (`library.store.journal_schema`, read by `library.journal.steps`), and the shelf
+# feeds' join times (`library.store.shelf_joined_schema`, kept by `library.store.shelves`).
 SQL_ONLY = {
     "change_step",
     "change_entry",
@@ -192,6 +193,7 @@ SQL_ONLY = {
     "hardcover_conflict",
     "file_copy",
     "trash_intent",
+    "shelf_joined",
 }
 
 
