@@ -41,7 +41,7 @@ from bookorbit_desktop.hardcover.pull.rule import (
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.model import PRIVACY_IDS, Read, Remote, Snapshot
-from bookorbit_desktop.library.reading.rules import REREADING
+from bookorbit_desktop.library.reading.rules import NOT_STARTED, REREADING
 from bookorbit_desktop.library.reading.sources import HARDCOVER
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
@@ -244,8 +244,11 @@ def write_value(
             continue
         if name == "status_id":
             status = library_status(value, reading.status)
-            if status == REREADING and reading.status != status:  # a new read: none of it yet
+            if status != reading.status and (status == REREADING or status in NOT_STARTED):
+                # A new read, or none: nothing of the read before stays (as `reading.set_status`).
                 reading.progress, reading.finished, reading.finished_source = 0.0, None, None
+                if status in NOT_STARTED:
+                    reading.started, reading.started_source = None, None
             reading.status = status
             if reading.status in ("read", "skimmed"):
                 reading.progress = max(reading.progress or 0.0, 1.0)
