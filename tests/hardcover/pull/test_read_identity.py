@@ -10,6 +10,7 @@ from bookorbit_desktop.hardcover.sync.model import (
     CURRENTLY_READING,
     PUBLIC,
     READ,
+    WANT_TO_READ,
     Local,
     Options,
     Read,
@@ -93,3 +94,19 @@ async def test_a_reread_started_on_hardcover_is_pulled_and_never_given_old_dates
     assert reading.progress == 0.0  # none of the new read yet: no page of it goes out
     await world.sync()
     assert {r["id"]: (r["started_at"], r["finished_at"]) for r in world.reads("a")} == reads
+
+
+async def test_want_to_read_followed_from_hardcover_keeps_no_dates_of_the_read_before(world):
+    book = world.add("a", status="read", started="2024-01-10", finished="2024-01-20")
+    await world.sync()
+    edit_entry(world.catalog, world.entry("a")["id"], status_id=WANT_TO_READ)
+    await world.sync()
+    reading = ReadingState.get_by_id(book)
+    assert (reading.status, reading.started, reading.finished) == ("want_to_read", None, None)
+    assert reading.progress == 0.0
+    # Started again here, the new read does not begin on the old read's date.
+    world.edit("a", status="reading")
+    assert ReadingState.get_by_id(book).started != "2024-01-10"
+    await world.sync()
+    first = world.reads("a")[0]  # the read of 2024, by id
+    assert (first["started_at"], first["finished_at"]) == ("2024-01-10", "2024-01-20")
