@@ -14,9 +14,10 @@ each conflict settled with a random side, and another pass. After every pass:
 - a reread started on hardcover.app, with no edit in the library, is pulled as the library's
   reread: rereading, started on the new read's date, no finish.
 
-Not generated: pausing or giving up a finished book in the library, which keeps the finished
-read's dates for a status whose read is open (a rule of the library's own, not of the sync); the
-push then opens a new read on Hardcover with those dates.
+Not generated: pausing or giving up a finished book, on either side. The library keeps the
+finished read's dates for such a status (its own rule, `reading.set_status`), though the status
+needs an open read, so the push opens a new read on Hardcover with those dates: a rule still to
+settle between the library and the sync, left out here.
 
 The number of examples is small so that the test takes a few seconds; set
 BOOKORBIT_PROPERTY_EXAMPLES (for example 300) for a longer run.
@@ -97,7 +98,9 @@ def _edit_hardcover(catalog: Catalog, entry: dict, change: tuple | None) -> None
         newest = reads[-1]
         finished = change[2] if newest["finished_at"] else None
         edit_read(catalog, newest["id"], started_at=change[1], finished_at=finished)
-    elif change[0] == "status":
+    elif change[0] == "status" and not (
+        entry["status_id"] == READ and change[1] in ("on_hold", "abandoned")
+    ):
         edit_entry(catalog, entry["id"], status_id=STATUS_IDS[change[1]])
 
 
