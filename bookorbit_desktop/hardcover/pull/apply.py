@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from peewee import JOIN, SQL
@@ -188,6 +188,7 @@ def _apply_entry(row: store.PulledRow, target: Target, applied: Applied, now: fl
                     leader, decision.field, decision.local, decision.remote, now=now
                 )
                 applied.conflicts.append((leader, decision.field))
+                open_fields[decision.field] = decision.local
             else:
                 if decision.outcome == FOLLOW:
                     write_value(
@@ -201,7 +202,17 @@ def _apply_entry(row: store.PulledRow, target: Target, applied: Applied, now: fl
                 if snapshot is not None:
                     snapshot = rebased(snapshot, decision.field, decision.remote)
         if snapshot is not None:
-            save_snapshot(target.book_ids, snapshot)
+            save_snapshot(target.book_ids, _reread_taken(snapshot, row, "status_id" in open_fields))
+
+
+def _reread_taken(snapshot: Snapshot, row: store.PulledRow, held: bool) -> Snapshot:
+    """Once a reread started on hardcover.app was weighed (`rule.compared_read`; the status not
+    in conflict), the snapshot tracks that read, so no push writes the library's new dates to
+    the read before it."""
+    read = compared_read(remote_of(row), snapshot.read_id)
+    if held or read is None or read.id == snapshot.read_id:
+        return snapshot
+    return replace(snapshot, read_id=read.id, read_owned=True)
 
 
 def taken_base(book_id: int, row: store.PulledRow) -> Snapshot:
@@ -273,5 +284,6 @@ def save_snapshot(book_ids: Iterable[int], snapshot: Snapshot) -> None:
         if raw.get("hc_book_id") != snapshot.hc_book_id:
             continue
         raw["wanted"], raw["confirmed"] = dict(snapshot.wanted), dict(snapshot.confirmed)
+        raw["read_id"], raw["read_owned"] = snapshot.read_id, snapshot.read_owned
         row.snapshot = raw
         row.save()
