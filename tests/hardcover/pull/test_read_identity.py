@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bookorbit_desktop.hardcover.pull import store
 from bookorbit_desktop.hardcover.pull.rule import compared_read, library_status
 from bookorbit_desktop.hardcover.sync.model import (
     CURRENTLY_READING,
@@ -110,3 +111,24 @@ async def test_want_to_read_followed_from_hardcover_keeps_no_dates_of_the_read_b
     await world.sync()
     first = world.reads("a")[0]  # the read of 2024, by id
     assert (first["started_at"], first["finished_at"]) == ("2024-01-10", "2024-01-20")
+
+
+async def test_once_the_reread_is_taken_a_later_finish_goes_to_it_not_to_the_read_before(world):
+    from bookorbit_desktop.hardcover.pull.conflicts import resolve
+    from bookorbit_desktop.hardcover.pull.run import pull
+
+    book = world.add("a", status="read", started="2024-01-10", finished="2024-01-20")
+    await world.sync()
+    (old,) = world.reads("a")
+    entry = world.entry("a")["id"]
+    edit_entry(world.catalog, entry, status_id=CURRENTLY_READING)
+    new = world.catalog.add_read(entry, started_at="2025-05-02", finished_at=None)
+    await pull(world.client, world.hardcover.user_id)  # the window's pull: nothing pushed
+    world.edit("a", status="read", finished="2025-06-01")
+    await world.sync()
+    for conflict in store.conflicts():
+        resolve(conflict.book_id, conflict.field, "local")
+    await world.sync()
+    reads = {r["id"]: (r["started_at"], r["finished_at"]) for r in world.reads("a")}
+    assert reads == {old["id"]: ("2024-01-10", "2024-01-20"), new: ("2025-05-02", "2025-06-01")}
+    assert ReadingState.get_by_id(book).started == "2025-05-02"
