@@ -1,5 +1,6 @@
-"""The pull from Hardcover between sync passes: at start-up (a full pull) and every quarter
-of an hour after (what changed since), while sync is on and not paused.
+"""The pull from Hardcover between sync passes: shortly after start-up and every quarter of an
+hour after (what changed since the marks the library keeps, `pull.run`), while sync is on and
+not paused.
 
 A sync pass pulls first anyway; this brings hardcover.app's changes in when nothing local is
 waiting to be pushed. It takes the sync lease for the pull (a push under way, here or in

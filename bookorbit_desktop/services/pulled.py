@@ -15,6 +15,7 @@ from bookorbit_desktop.hardcover.pull.apply import linked_books
 from bookorbit_desktop.hardcover.sync.model import PRIVACY_NAMES, STATUS_NAMES
 from bookorbit_desktop.hardcover.sync.words import LABELS, stars
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.library.store.settings import get_private
 from bookorbit_desktop.services.pull_schedule import EVERY
 
 if TYPE_CHECKING:
@@ -184,8 +185,14 @@ async def pull_problem_async() -> PullProblem | None:
     return await off_loop(pull_problem)
 
 
-async def pull_now(account: HardcoverAccount, *, full: bool = True) -> run.PullResult:
-    """A pull outside a sync pass (`hardcover pull`)."""
+async def pull_now(account: HardcoverAccount, *, full: bool = False) -> run.PullResult:
+    """A pull outside a sync pass (`hardcover pull`): what changed since the marks, or
+    everything with `full`. The saved token's account is the one remembered when it was
+    connected (no request to ask); a token given for the run is asked who it is."""
+    from bookorbit_desktop.services.hardcover_account import USER_ID_KEY
+
     async with account.open_client() as client:
-        user = await client.me()
-        return await run.pull(client, user.id, full=full)
+        user_id = None if account.supplied() is not None else get_private(USER_ID_KEY)
+        if not isinstance(user_id, int):
+            user_id = (await client.me()).id
+        return await run.pull(client, user_id, full=full)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from peewee import JOIN, SQL
@@ -41,6 +41,7 @@ from bookorbit_desktop.hardcover.pull.rule import (
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.model import PRIVACY_IDS, Read, Remote, Snapshot
+from bookorbit_desktop.library.reading.rules import NOT_STARTED, REREADING
 from bookorbit_desktop.library.reading.sources import HARDCOVER
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
@@ -187,6 +188,7 @@ def _apply_entry(row: store.PulledRow, target: Target, applied: Applied, now: fl
                     leader, decision.field, decision.local, decision.remote, now=now
                 )
                 applied.conflicts.append((leader, decision.field))
+                open_fields[decision.field] = decision.local
             else:
                 if decision.outcome == FOLLOW:
                     write_value(
@@ -200,7 +202,17 @@ def _apply_entry(row: store.PulledRow, target: Target, applied: Applied, now: fl
                 if snapshot is not None:
                     snapshot = rebased(snapshot, decision.field, decision.remote)
         if snapshot is not None:
-            save_snapshot(target.book_ids, snapshot)
+            save_snapshot(target.book_ids, _reread_taken(snapshot, row, "status_id" in open_fields))
+
+
+def _reread_taken(snapshot: Snapshot, row: store.PulledRow, held: bool) -> Snapshot:
+    """Once a reread started on hardcover.app was weighed (`rule.compared_read`; the status not
+    in conflict), the snapshot tracks that read, so no push writes the library's new dates to
+    the read before it."""
+    read = compared_read(remote_of(row), snapshot.read_id)
+    if held or read is None or read.id == snapshot.read_id:
+        return snapshot
+    return replace(snapshot, read_id=read.id, read_owned=True)
 
 
 def taken_base(book_id: int, row: store.PulledRow) -> Snapshot:
@@ -242,7 +254,13 @@ def write_value(
         if reading is None:
             continue
         if name == "status_id":
-            reading.status = library_status(value, reading.status)
+            status = library_status(value, reading.status)
+            if status != reading.status and (status == REREADING or status in NOT_STARTED):
+                # A new read, or none: nothing of the read before stays (as `reading.set_status`).
+                reading.progress, reading.finished, reading.finished_source = 0.0, None, None
+                if status in NOT_STARTED:
+                    reading.started, reading.started_source = None, None
+            reading.status = status
             if reading.status in ("read", "skimmed"):
                 reading.progress = max(reading.progress or 0.0, 1.0)
         elif name == "rating":
@@ -266,5 +284,6 @@ def save_snapshot(book_ids: Iterable[int], snapshot: Snapshot) -> None:
         if raw.get("hc_book_id") != snapshot.hc_book_id:
             continue
         raw["wanted"], raw["confirmed"] = dict(snapshot.wanted), dict(snapshot.confirmed)
+        raw["read_id"], raw["read_owned"] = snapshot.read_id, snapshot.read_owned
         row.snapshot = raw
         row.save()

@@ -31,8 +31,11 @@ So a book Read on Hardcover and Reading here (KOReader's evidence, not a reread)
 never overwritten either way. While the status is in conflict the dates wait for it: whose read
 they are depends on the side the user picks.
 
-The dates compared are those of the read the snapshot tracks, or, with none tracked yet, of the
-read the push would adopt (the newest open one, on a Read entry the newest), and only those
+Reads are told apart by their id, never by their place. The dates compared are those of the read
+the snapshot tracks; once that read is finished and the user started another on hardcover.app
+(Currently Reading with a later open read, `reread_on_hardcover`), those of the new read, which
+the library then follows as a reread of its own. With none tracked yet, they are the dates of
+the read the push would adopt (the newest open one, on a Read entry the newest), and only those
 Hardcover's status carries.
 
 Privacy has no value of its own in the reading state: the library's side is the sync settings'
@@ -63,7 +66,9 @@ from bookorbit_desktop.hardcover.sync.model import (
     Snapshot,
     confirmed_values,
     read_kind,
+    reread_on_hardcover,
 )
+from bookorbit_desktop.library.reading.rules import FINISHED, REREADING
 
 # The fields compared, in the snapshot's words.
 FIELDS = ("status_id", "rating", "started", "finished", "privacy_id")
@@ -87,10 +92,11 @@ class Decision:
 
 
 def compared_read(remote: Remote, read_id: int | None) -> Read | None:
-    """The read whose dates are Hardcover's side: the tracked one (None once it is gone); with
-    none tracked, the one the push would adopt for Hardcover's status (`reconcile`)."""
+    """The read whose dates are Hardcover's side: the tracked one (None once it is gone), or
+    the reread the user started after it on hardcover.app; with none tracked, the one the push
+    would adopt for Hardcover's status (`reconcile`)."""
     if read_id is not None:
-        return remote.read(read_id)
+        return reread_on_hardcover(remote, read_id) or remote.read(read_id)
     kind = read_kind(remote.status_id)
     if kind == NO_READ or not remote.reads:
         return None
@@ -206,7 +212,10 @@ def rebased(snapshot: Snapshot, field: str, value: Any) -> Snapshot:
 
 
 def library_status(status_id: int | None, current: str) -> str:
-    """The library's word for a Hardcover status; a reread stays a reread, a skim a skim."""
+    """The library's word for a Hardcover status; a reread stays a reread, a skim a skim, and
+    a finished book Currently Reading again is a reread (Hardcover opens a new read for it)."""
     if status_id is None or STATUS_IDS.get(current) == status_id:
         return current
+    if status_id == CURRENTLY_READING and current in FINISHED:
+        return REREADING
     return LIBRARY_STATUS.get(status_id, current)

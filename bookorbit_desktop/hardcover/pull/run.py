@@ -1,9 +1,13 @@
 """One pull pass: read what changed on Hardcover, keep it, and bring it into the library.
 
-A full pass (at start-up and after Sync Now) reads every entry and list, 100 a page; otherwise
-only what changed after the high-water marks, the (updated_at, id) of the newest entry and of the
-newest list read: a row stamped in the same instant but with a larger id is still read, none is
-read twice, and a pass after which nothing changed costs one request for each (`fetch`).
+Every door (the window's worker, Sync Now, the tray, `serve`, the command line) reads only what
+changed after the high-water marks, the (updated_at, id) of the newest entry and of the newest
+list read: a row stamped in the same instant but with a larger id is still read, none is read
+twice, and a pass after which nothing changed costs one request for each (`fetch`). The marks
+live in the library with the account they belong to, so a new process goes on where the last
+one stopped. A full pass reads every entry and list, 100 a page: when asked (`--full`), the
+first time (no mark, or another account's), to finish one cut short, and once a day
+(`FULL_EVERY`), which is how an entry removed on hardcover.app is noticed.
 Both are paged by that key, not an offset, so a row changed during a pass moves to its end and
 no row is skipped. Each page is checked (a value that fails is left out, with a line in the
 result and the log), applied, then kept with the pull's place in one transaction: a process
@@ -19,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +45,7 @@ from bookorbit_desktop.library.store.off_loop import off_loop
 LAST_AT, LAST_ERROR, LAST_FULL_AT = "last_at", "last_error", "last_full_at"
 LAST_REFUSED = "last_refused"  # the last pull's token was refused: no retry before reconnecting
 LISTS_SCOPE = "read:lists"  # what reading the user's lists needs
-_started: set[int] = set()  # users pulled in full since this process started
+FULL_EVERY = 24 * 3600.0  # seconds between full passes: entries removed on hardcover.app go
 log = logging.getLogger(__name__)
 
 
@@ -71,18 +76,24 @@ class PullResult:
         }
 
 
-async def pull(client: HardcoverClient, user_id: int, *, full: bool = False) -> PullResult:
-    """One pass; full when asked, the first time in this process, without a mark, or when a
-    full pass was cut short. Passing trouble ends the pass early with `error` set."""
+async def pull(
+    client: HardcoverClient,
+    user_id: int,
+    *,
+    full: bool = False,
+    now: Callable[[], float] = time.time,
+) -> PullResult:
+    """One pass; full when asked or due (`full_due`), else what changed since the marks.
+    Passing trouble ends the pass early with `error` set."""
     place = await off_loop(_place)
-    full = full or user_id not in _started or place[store.SINCE] is None
-    full = full or place[store.FULL_OFFSET] is not None
+    if place[store.USER] != str(user_id):  # another account's marks say nothing of this one
+        place = {key: value if key == store.FULL_PASS else None for key, value in place.items()}
+    full = full or full_due(place, now())
     result = PullResult(full=full)
     before = client.requests_sent
     try:
         if full:
             await _full(client, user_id, place, result)
-            _started.add(user_id)
         else:
             await _since(client, user_id, place, result)
     except AuthError as error:
@@ -97,18 +108,26 @@ async def pull(client: HardcoverClient, user_id: int, *, full: bool = False) -> 
         result.error = f"{error.title}: {error.message}"
     finally:
         result.requests = client.requests_sent - before
-        await off_loop(_finish, result)
+        await off_loop(_finish, result, now())
     return result
+
+
+def full_due(place: Mapping[str, str | None], now: float) -> bool:
+    """Is a full pass due: no mark yet, one cut short, or none for `FULL_EVERY`?"""
+    if place[store.SINCE] is None or place[store.FULL_OFFSET] is not None:
+        return True
+    last_full = place[LAST_FULL_AT]
+    return last_full is None or now - float(last_full) >= FULL_EVERY
 
 
 def _place() -> dict[str, str | None]:
     keys = [store.SINCE, store.SINCE_ID, store.FULL_OFFSET, store.FULL_PASS, store.FULL_MAX]
-    keys += [store.LISTS_SINCE, store.LISTS_SINCE_ID]
+    keys += [store.LISTS_SINCE, store.LISTS_SINCE_ID, store.USER, LAST_FULL_AT]
     return {key: store.state(key) for key in keys}
 
 
-def _finish(result: PullResult) -> None:
-    now = str(time.time())
+def _finish(result: PullResult, at: float) -> None:
+    now = str(at)
     values = {LAST_AT: now, LAST_ERROR: result.error, LAST_REFUSED: "1" if result.refused else None}
     if result.full and result.error is None:
         values[LAST_FULL_AT] = now
@@ -157,7 +176,8 @@ async def _full(
     async for rows, after in entry_pages(client, user_id, *cursor):
         cursor = after
         mark = {store.FULL_OFFSET: after[0], store.FULL_MAX: str(after[1])}
-        kept = await off_loop(_keep, rows, pass_no, {**mark, store.FULL_PASS: str(pass_no)})
+        mark |= {store.FULL_PASS: str(pass_no), store.USER: str(user_id)}
+        kept = await off_loop(_keep, rows, pass_no, mark)
         _count(result, rows, kept)
     lists_mark = await _lists(client, user_id, (EPOCH, 0), pass_no, result)
 
@@ -173,6 +193,7 @@ async def _full(
                 store.LISTS_SINCE_ID: str(lists_mark[1]),
                 store.FULL_OFFSET: None,
                 store.FULL_MAX: None,
+                store.USER: str(user_id),
             }
         )
 
@@ -222,15 +243,9 @@ def _count(result: PullResult, rows: list[Any], kept: tuple[Applied, list[str]])
     result.left_out += left_out
 
 
-async def pull_before(
-    client: HardcoverClient,
-    user_id: int,
-    book_ids: Any,
-    due_only: bool,
-    dry_run: bool,
-) -> PullResult | None:
-    """The pull a sync pass starts with: none for a dry run (it would change the library);
-    full for Sync Now and `hardcover sync` over every book, else what changed since."""
+async def pull_before(client: HardcoverClient, user_id: int, dry_run: bool) -> PullResult | None:
+    """The pull a sync pass starts with (what changed since the marks, `pull`); none for a
+    dry run (it would change the library)."""
     if dry_run:
         return None
-    return await pull(client, user_id, full=book_ids is None and not due_only)
+    return await pull(client, user_id)

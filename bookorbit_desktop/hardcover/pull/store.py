@@ -19,6 +19,7 @@ FULL_OFFSET, FULL_PASS, SINCE, LISTS_SINCE = "full_cursor", "full_pass", "since"
 SINCE_ID = "since_id"  # with SINCE: the high-water mark (timestamp, id)
 LISTS_SINCE_ID = "lists_since_id"  # with LISTS_SINCE: the lists' high-water mark
 FULL_MAX = "full_id"  # with FULL_OFFSET: a running full pass's cursor (timestamp, id)
+USER = "user_id"  # the Hardcover account the marks and a running full pass belong to
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,7 @@ class SyncEngine:
         self._holder = lease_holder
         self._yield_to = yield_to
         options = self.settings.options(self.user.privacy_setting_id, allow_rewind=allow_rewind)
-        pulled = await pull_before(self.client, self.user.id, book_ids, due_only, dry_run)
+        pulled = await pull_before(self.client, self.user.id, dry_run)
         if pulled is not None and pulled.refused:  # nothing more goes out with that token
             return PassResult(stopped=pulled.error)
         # Thousands of rows for a big library: read in a worker thread, not on the loop.

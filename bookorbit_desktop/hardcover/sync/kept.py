@@ -6,13 +6,17 @@ would take Hardcover's value as the base's "confirmed" side while the library st
 own: on the next push neither side would look changed, and the library's value would go out,
 overwriting the user's edit there. So for such a field the base keeps Hardcover's side as it
 was: Hardcover's edit stays an edit (kept, and taken by the next pull) until the user changes
-the field in the library, which is then a conflict (`pull.rule`).
+the field in the library, which is then a conflict (`pull.rule`). The same holds for the
+dates of a read the user started on hardcover.app after the one synced before: while the
+library holds that earlier read's dates, the new read's stay its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+from bookorbit_desktop.hardcover.sync.model import users_later_read
 
 if TYPE_CHECKING:
     from bookorbit_desktop.hardcover.sync.model import Wanted
@@ -33,7 +37,10 @@ def kept_bases(
     wanted = want.to_json()
     # A date Hardcover stamped in answer to our own status write is not the user's edit.
     same_read = base.read_id == tracking.read_id and not tracking.stamped_finish
-    names = ENTRY_FIELDS + (READ_FIELDS if same_read else ())
+    # A read of the user's synced after another (a reread started on hardcover.app): the
+    # library's dates unchanged since are the other read's, kept off this one the same way.
+    users_read = users_later_read(base.read_id, tracking.read_id, tracking.seen_reads)
+    names = ENTRY_FIELDS + (READ_FIELDS if same_read or users_read else ())
     for name in names:
         if name not in base.confirmed or name not in found:
             continue

@@ -124,6 +124,35 @@ class Remote:
         return min(1.0, read.pages / pages)
 
 
+def reread_on_hardcover(remote: Remote, read_id: int | None) -> Read | None:
+    """The read that took over from the tracked one on Hardcover: the entry's status needs an
+    open read, the tracked read is finished, and a later read (a larger id) is open, a reread
+    started on hardcover.app. Its dates are its own: the tracked read's are never its."""
+    tracked = remote.read(read_id)
+    if tracked is None or not tracked.finished or read_kind(remote.status_id) != OPEN_READ:
+        return None
+    later = [r for r in remote.reads if r.id > tracked.id and not r.finished]
+    return max(later, key=lambda r: r.id, default=None)
+
+
+def users_later_read(synced: int | None, read_id: int | None, seen: frozenset[int] | None) -> bool:
+    """Is `read_id` a read the user already had on Hardcover (`seen` before the push) while the
+    last push synced another one (`synced`): a reread started on hardcover.app?"""
+    return synced not in (None, read_id) and read_id in (seen or frozenset())
+
+
+def another_reads_dates(
+    want: Wanted, read: Read, snapshot: Snapshot | None, seen: frozenset[int] | None
+) -> set[str] | None:
+    """For a push to the user's later read (`users_later_read`): the library's dates still those
+    of the read synced before, which belong to that read and are never written to this one.
+    None for any other read."""
+    if snapshot is None or not users_later_read(snapshot.read_id, read.id, seen):
+        return None
+    wanted = {"started": want.started, "finished": want.finished}
+    return {name for name, value in wanted.items() if value and value == snapshot.wanted.get(name)}
+
+
 def entry_length(local: Local, remote: Remote) -> int | None:
     """The length of the entry's edition on Hardcover, when it is the library's edition."""
     return local.edition_pages if local.edition_id == remote.edition_id else None

@@ -26,9 +26,11 @@ Hardcover; on entries BookOrbit created, or where its own write just made Hardco
 date, an unknown date is sent as null: the sync never invents "today". Started is never
 sent after finished: the new date that would break the order stays Hardcover's.
 
-Reads: the read being synced is remembered by id. An open read on Hardcover is adopted rather
-than a new one inserted; a read is "owned" (its finish may be rewritten) when BookOrbit created
-it, or adopted it while it was open, or Hardcover created it in answer to BookOrbit's own insert.
+Reads: the read being synced is remembered by id, never by its place. An open read on Hardcover
+is adopted rather than a new one inserted, and never given the dates of the read synced before
+it (the library's dates unchanged since then are that read's); a read is "owned" (its finish
+may be rewritten) when BookOrbit created it, or adopted it while it was open, or Hardcover
+created it in answer to BookOrbit's own insert.
 A finished read of an adopted entry is never rewritten. Progress never goes backwards within a
 read unless the user asks (`Options.allow_rewind`); a new read (a reread) starts a new baseline.
 """
@@ -52,6 +54,7 @@ from bookorbit_desktop.hardcover.sync.model import (
     Remote,
     Snapshot,
     Wanted,
+    another_reads_dates,
     confirmed_values,
     entry_length,
     progress_pages,
@@ -292,16 +295,20 @@ def _read_step(against: _Against, snapshot: Snapshot | None, tracking: Tracking)
         return Step(None, tracking, tuple(notes))
     before = snapshot.wanted.get("edition_id") if snapshot is not None else None
     picked_edition = before is not None and want.edition_id not in (None, before)
+    # The user's own read on Hardcover, which no push synced (a reread started on hardcover.app):
+    # its dates are the user's, never the previous read's, and an unknown one is not cleared.
+    others = another_reads_dates(want, read, snapshot, tracking.seen_reads)
     if snapshot is not None and snapshot.read_id != read.id:
         snapshot = None  # a read we had not synced before: a first push for its fields
+    new = read.id not in (tracking.seen_reads or frozenset())
     # Dates Hardcover filled in because of our own writes are not the user's: an unknown
     # local date clears them instead of keeping them.
-    ours = tracking.created_by_us or read.id not in (tracking.seen_reads or frozenset())
+    ours = (tracking.created_by_us and others is None) or new
     started, finished = read.started, read.finished
     # The library's own dates disagree: Hardcover's stay, unless Hardcover made them up in
     # answer to our writes (a new read, today stamped by our status).
-    new = read.id not in (tracking.seen_reads or frozenset())
     kept = set() if new else local.kept_dates - ({"finished"} if tracking.stamped_finish else set())
+    kept |= others or set()
     if "started" not in kept and _differs(
         "started", want.started, read.started, snapshot, unknown_keeps=not ours, notes=notes
     ):

@@ -178,7 +178,9 @@ OPEN = Read(2, started="2026-03-01")
         (READ, (OLD, OPEN), None, OPEN),  # on a Read entry: the newest read
         (READING, (OLD,), None, None),  # finished only: a reread starts a new one
         (WTR, (OPEN,), None, None),  # Want to Read carries no read
-        (READING, (OLD, OPEN), 1, OLD),  # the tracked read
+        (READ, (OLD, OPEN), 1, OLD),  # the tracked read
+        (READING, (OLD, OPEN), 1, OPEN),  # the reread started on hardcover.app after it
+        (READING, (OPEN, Read(3, "2026-04-01")), 2, OPEN),  # the tracked read, still open
         (READING, (OPEN,), 1, None),  # tracked and gone
     ],
 )
