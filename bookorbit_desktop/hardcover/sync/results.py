@@ -160,7 +160,7 @@ class PassResult:
     books: list[BookResult] = field(default_factory=list)
     stopped: str | None = None  # why the pass ended early, in words
     requests: int = 0
-    awaiting_review: int = 0  # new Hardcover books the worker left for the user's review
+    awaiting_review: int = 0  # new Hardcover books beyond what the worker sends by itself
     needs_review: int = 0  # books the worker looked up that wait for the user's choice
     journal_sent: int = 0  # highlights the worker sent to (or updated in) the reading journal
 
