@@ -19,6 +19,7 @@ from typing import Any, TypedDict
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
+from bookorbit_desktop.hardcover.api.token_health import TokenHealth
 from bookorbit_desktop.hardcover.matching import actions as match_actions
 from bookorbit_desktop.hardcover.matching.catalog import edition_from_record
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
@@ -80,6 +81,8 @@ class HardcoverStatus:
     held: int = 0  # books the user's Cancel held back until their next sync
     awaiting_review: int = 0  # new books the worker leaves for the user's review
     to_pick: int = 0  # books being read whose Hardcover match waits for the user's choice
+    token_expiry: str | None = None  # "The Hardcover token expires on … (in 3 days)."
+    token_expiry_soon: bool = False  # within the week before it (or past): a warning
 
 
 class EditionRow(TypedDict):
@@ -198,6 +201,7 @@ class HardcoverService:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.account = account or HardcoverAccount(clock=clock)
+        self._clock = clock
         # Read again only once something was written: opening the page after nothing changed
         # does not count the whole library again.
         self._work = Unchanged(self._read_work)
@@ -214,6 +218,7 @@ class HardcoverService:
         status = self.account.status()
         check = self.account.keyring_check
         work, held, review, to_pick = self._work()
+        health, now = TokenHealth.from_json(status.token), self._clock()
         return HardcoverStatus(
             connected=status.connected,
             username=status.username,
@@ -229,6 +234,8 @@ class HardcoverService:
             held=held,
             awaiting_review=review,
             to_pick=to_pick,
+            token_expiry=health.expiry_line(now) if status.connected else None,
+            token_expiry_soon=status.connected and health.expires_soon(now),
         )
 
     def _read_work(self) -> tuple[Waiting, int, int, int]:

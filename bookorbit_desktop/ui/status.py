@@ -54,6 +54,7 @@ class AppStatus:
     welcome_open: bool = False  # the Welcome page (first run) is in the window
     inbox: int = 0  # imported books waiting in the Inbox for the user's approval
     pull_problem: str | None = None  # the last read of hardcover.app's changes failed (a line)
+    token_expiry: str | None = None  # the token expires within a week (or did): the line
 
     @property
     def kosync_urls(self) -> tuple[str, ...]:
@@ -226,6 +227,8 @@ def tooltip(status: AppStatus, now: float | None = None) -> str:
     details = sync_details(status, time.time() if now is None else now)
     if details:
         lines.append(details)
+    if status.token_expiry and status.sync_available:
+        lines.append(status.token_expiry)
     if status.inbox:
         lines.append(f"{counted('%n book(s)', status.inbox)} in the Inbox")
     return "\n".join(lines)

@@ -159,6 +159,7 @@ class HardcoverController(QObject):
             sync_available=status.connected,
             sync_paused=not status.sync_enabled,
             sync_problem=TOKEN_REFUSED if self.token_refused else None,
+            token_expiry=status.token_expiry if status.token_expiry_soon else None,
             **attributes(
                 status, "last_sync", "pending", "to_match", "held", "awaiting_review", "to_pick"
             ),
