@@ -558,6 +558,7 @@ def test_the_page_is_a_sync_dashboard_with_counts_log_and_links(hc, fake, qloop)
         "Failed (0)",
         "Excluded (0)",
         "Entry removed (0)",
+        "Conflict (0)",
     ]
     view.filter_combo.setCurrentIndex(1)
     assert view.model.rowCount() == 1
