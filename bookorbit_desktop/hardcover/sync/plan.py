@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bookorbit_desktop.hardcover.pull import store as pull_store
 from bookorbit_desktop.hardcover.sync import approvals, store
 from bookorbit_desktop.hardcover.sync.settings import DELAYS, SyncSettings
 from bookorbit_desktop.library.store import outbox
@@ -46,6 +47,7 @@ class PassPlan:
     settled: list[tuple[int, str, str | None]]  # (book id, title, permanent error) left as is
     # New entries beyond what goes by itself: the worker leaves them, a dry run reviews them.
     awaiting_review: int = 0
+    conflicted: frozenset[int] = frozenset()  # books with a field in conflict with hardcover.app
 
 
 def awaiting_review() -> int:
@@ -100,4 +102,5 @@ def plan_pass(
         work = [c for c in work if c.snapshot is not None or c.creating]
     if not dry_run and not due_only:
         store.forget_unsyncable()
-    return PassPlan(work, queued, settled, awaiting)
+    conflicted = frozenset(c.book_id for c in pull_store.conflicts())
+    return PassPlan(work, queued, settled, awaiting, conflicted)

@@ -106,3 +106,16 @@ async def test_a_book_in_conflict_says_so_in_its_row_and_in_the_filters(world, q
     for choice in pulled.all_conflicts():
         pulled.resolve(choice.book_id, choice.field, pulled.KEEP_HARDCOVER)
     assert "conflict" not in read_listing(PageQuery()).counts
+
+
+async def test_a_pass_over_a_book_in_conflict_says_conflict_never_up_to_date(world):
+    from bookorbit_desktop.hardcover.sync.ledger import log_entries
+    from bookorbit_desktop.hardcover.sync.results import outcome_label
+
+    first, second = await _rating_conflicts(world)
+    result = await world.sync()
+    outcomes = {book.book_id: book.outcome for book in result.books}
+    assert outcomes[first] == outcomes[second] == "conflict"
+    assert outcome_label("conflict") == "Conflict"
+    (latest, *_) = log_entries(book_id=first)
+    assert latest["outcome"] == "conflict"
