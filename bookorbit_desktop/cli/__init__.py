@@ -1,5 +1,5 @@
 """The command line: `bookorbit-desktop [gui|import|books|book|serve|kosync|hardcover|backup|
-restore|about|stats] ...`.
+restore|about|stats|undo|redo|history] ...`.
 
 Each feature registers its own sub-commands (`library`, `server`, the `hardcover` package);
 this module only parses the shared options, sets up logging, opens the library and turns
@@ -51,6 +51,9 @@ FEATURE_MODULES = {
     "metadata": "bookorbit_desktop.cli.metadata",
     "inbox": "bookorbit_desktop.cli.inbox",
     "files": "bookorbit_desktop.cli.files",
+    "undo": "bookorbit_desktop.cli.undo",
+    "redo": "bookorbit_desktop.cli.undo",
+    "history": "bookorbit_desktop.cli.undo",
 }
 _OPTIONS_WITH_VALUES = ("--data-dir",)
 

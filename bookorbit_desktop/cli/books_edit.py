@@ -61,7 +61,11 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     names = ", ".join(values.LABELS[field] for field in changes.changed())
     books = "book" if len(saved) == 1 else "books"
     print(f"Saved the {names} of {books} {', '.join(str(book_id) for book_id in saved)}.")
+    print(UNDO_HINT)
     return 0
+
+
+UNDO_HINT = "Take it back with `bookorbit-desktop undo`."
 
 
 def run_remove(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -91,6 +95,7 @@ def run_remove(ctx: CliContext, args: argparse.Namespace) -> int:
     result = remove_books([plan.book_id for plan in plans], ctx.paths, trash_files=args.delete_file)
     count = len(result.removed)
     print(f"Removed {count} {'book' if count == 1 else 'books'} from the library.")
+    print(UNDO_HINT)
     for file in result.trashed:
         print(f"Moved to the trash: {file}")
     for file, why in result.not_trashed:

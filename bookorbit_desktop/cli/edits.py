@@ -3,8 +3,9 @@ books in one run.
 
 Every value is checked once before any book changes; then each book is saved in its own
 transaction, so a book that cannot take the change (it does not exist, or its dates would
-conflict) is reported on its own line and the others are still saved. Exit status: 0 when
-every book was shown or saved, 1 when some could not be, 2 when the command itself was wrong.
+conflict) is reported on its own line and the others are still saved. The books saved are one
+step of the change journal: one `undo` takes the whole run back. Exit status: 0 when every book
+was shown or saved, 1 when some could not be, 2 when the command itself was wrong.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
+import time
 from typing import Any
 
 from peewee import JOIN
 
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
+from bookorbit_desktop.library.journal import steps
+from bookorbit_desktop.library.journal.record import EDIT, finish_step, start_step
 from bookorbit_desktop.library.reading.edits import UNSET, save_edit
 from bookorbit_desktop.library.reading.marking import DateNeededError
 from bookorbit_desktop.library.reading.values import (
@@ -44,11 +48,11 @@ def edits_of(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def save_edits(book_id: int, edits: dict[str, Any]) -> None:
-    """Save one book's edits (`edits.save_edit`); marking it read needs `--finished` when the
-    reading history does not say when it ended."""
+def save_edits(book_id: int, edits: dict[str, Any], step: int | None = None) -> None:
+    """Save one book's edits (`edits.save_edit`, part of `step` when given); marking it read
+    needs `--finished` when the reading history does not say when it ended."""
     try:
-        save_edit(book_id, **edits)
+        save_edit(book_id, step=step, **edits)
     except DateNeededError:
         raise InvalidValueError(
             f"Book {book_id}: the reading history does not say when you finished it. Give the "
@@ -130,12 +134,16 @@ def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
         print("No books are selected; nothing was changed.")
         return 0
     errors: dict[int, str] = {}
-    if edited:
+    undo_step = None
+    if edited:  # one step of the change journal for all of them: one `undo` takes it back
+        step = start_step(EDIT, "Change Reading", time.time())
         for book_id in ids:
             try:
-                save_edits(book_id, edits)
+                save_edits(book_id, edits, step)
             except BookOrbitError as error:
                 errors[book_id] = error.message
+        if finish_step(step, lambda count: f"Change Reading of {counted(count, 'Book')}"):
+            undo_step = steps.get_step(step)
     books = shown_books([book_id for book_id in ids if book_id not in errors])
     results: list[dict[str, Any]] = []
     for book_id in ids:
@@ -168,4 +176,6 @@ def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
             f"{saved} of {counted(len(results), 'book')} saved"
             + (f", {failed} not." if failed else ".")
         )
+        if undo_step is not None:
+            print(f"Take it back with `bookorbit-desktop undo` ({undo_step.label}).")
     return 1 if failed else 0

@@ -16,12 +16,17 @@ to disk and only then deletes the original: it needs --allow-copy.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from bookorbit_desktop.library.files.mover import BatchResult, Move
 
 _ACTIONS = ("tidy", "folder", "pattern")
 
@@ -64,8 +69,22 @@ def run(ctx: CliContext, args: argparse.Namespace) -> int:
     def report(move: mover.Move, state: str) -> None:
         print(f"{state}: {move.old} -> {move.new}", flush=True)
 
+    try:
+        return _tidy(args, report)
+    except mover.CrossDeviceError as error:
+        raise mover.CrossDeviceError(
+            f"{error.message} (On the command line, --allow-copy confirms the copy.)"
+        ) from None
+
+
+def _tidy(args: argparse.Namespace, report: Callable[[Move, str], None]) -> int:
+    from bookorbit_desktop.library.files import mover
+
     if args.undo:
         result = mover.undo_last(allow_copy=args.allow_copy, on_file=report)
+        for move, why in result.failed:
+            print(f"Not moved back: {move.old}: {why}")
+        _kept(result)
         print(f"Moved {counted(len(result.done), 'file')} back.")
         return 1 if result.failed else 0
     planned = mover.preview()
@@ -78,12 +97,18 @@ def run(ctx: CliContext, args: argparse.Namespace) -> int:
     result = mover.tidy(planned, allow_copy=args.allow_copy, keep=args.copy, on_file=report)
     for move, why in result.failed:
         print(f"Not moved: {move.old}: {why}")
+    _kept(result)
     print(
         f"{'Copied' if args.copy else 'Moved'} {counted(len(result.done), 'file')}"
         + (f", {len(result.failed)} not moved" if result.failed else "")
         + ". Undo with `bookorbit-desktop files tidy --undo`."
     )
     return 1 if result.failed else 0
+
+
+def _kept(result: BatchResult) -> None:
+    for move, why in result.kept:
+        print(f"Moved, but {why}: {move.old} -> {move.new}")
 
 
 def _setting(action: str, words: list[str]) -> int:

@@ -78,9 +78,11 @@ def _reset(ctx: CliContext, args: argparse.Namespace) -> int:
 
     Each device is offered the start (0 %) on its next sync: KOReader asks "Sync to latest
     location 0% from device 'BookOrbit Desktop'?" (or jumps without asking, as its "Sync to a
-    newer state" setting says; with Never, not until you pull by hand). The book's status and
-    dates stay, and nothing is sent to Hardcover. Exit status 0 when reset, 1 when not
-    confirmed, 2 for a wrong book or device."""
+    newer state" setting says; with Never, not until you pull by hand). A pull does not say
+    which device asks, so a device reading the same copy of the book as the one named goes
+    back too (the question and the answer name it). The book's status and dates stay, and
+    nothing is sent to Hardcover. Exit status 0 when reset, 1 when nothing was reset (not
+    confirmed, or no device synced the book), 2 for a wrong book or device."""
     title = _title(args.book_id)
     rows = service.device_rows(args.book_id)
     if args.device is not None and args.device not in {row.key for row in rows}:
@@ -88,25 +90,36 @@ def _reset(ctx: CliContext, args: argparse.Namespace) -> int:
             f"No device synced book {args.book_id} as “{args.device}”. List its devices with "
             f"`bookorbit-desktop progress show {args.book_id}`."
         )
+    if not rows:
+        print(f"Nothing was reset: no device has synced “{title}”.")
+        return 1
     who = "every device" if args.device is None else f"device {args.device}"
-    if not args.yes and not _confirmed(f"Send {who} back to the start of “{title}”?"):
+    also = _also(service.reset_reach(args.book_id, args.device), args.device)
+    question = f"Send {who} back to the start of “{title}”?{also}"
+    if not args.yes and not _confirmed(question):
         print("Nothing was reset.")
         return 1
     result = service.reset(args.book_id, args.device)
-    if not result.documents and args.device is not None:
-        print(
-            f"Nothing was reset: another device synced “{title}” after {args.device}, so its "
-            "next sync already follows that position. Reset every device to start over."
-        )
-        return 0
-    if not result.documents:
-        print(f"No device has synced “{title}”: nothing to reset.")
-        return 0
+    done = {row.key: row for row in service.device_rows(args.book_id)}
+    also = _also([done[key] for key in result.devices if key in done], args.device)
     print(
-        f"Reset “{title}” for {who}: the next sync offers the start. "
+        f"Reset “{title}” for {who}: the next sync offers the start.{also} "
         "Its status, dates and Hardcover stay as they are."
     )
     return 0
+
+
+def _also(reached: list[service.DeviceRow], device: str | None) -> str:
+    """The sentence naming the devices a one-device reset sends back besides `device`."""
+    others = [f"{row.device} [{row.key}]" for row in reached if row.key != device]
+    if device is None or not others:
+        return ""
+    names = ", ".join(others)
+    one = len(others) == 1
+    return (
+        f" {names} {'reads' if one else 'read'} the same copy of the book, and a sync does not"
+        f" say which device asks, so {'it is' if one else 'they are'} offered the start too."
+    )
 
 
 def _confirmed(question: str) -> bool:

@@ -8,7 +8,8 @@ throttle that counts failed password checks, and the logins that just failed (`t
 `repeats`); time limits on request bodies (`bodies`); answers per address and in total, for
 replies a forged source could aim at someone else (`rate`); log lines within a budget per
 address a minute (`log_budget`); text from the network made safe for a log line or a label
-(`text`); which sources are on the user's own network (`addresses`). A channel holds only its
-protocol and takes these. This package imports nothing of the app's but `allocator`: neither
-`server`, `devices`, `library` nor `hardcover`.
+(`text`); which sources are on the user's own network, and which addresses are public ones an
+outside fetch may reach (`addresses`). A channel holds only its protocol and takes these. This
+package imports nothing of the app's but `allocator`: neither `server`, `devices`, `library`
+nor `hardcover`.
 """

@@ -1,63 +1,101 @@
 """How many failed password checks the server tolerates, per address and in total.
 
 A password check (scrypt) is the one expensive thing a stranger on the Wi-Fi can make the
-server do, and each failed check is a guess. So the decision comes *before* the check: every
-address has a bucket of failures (a burst of `ADDRESS_BURST`, refilled at `ADDRESS_RATE` a
-second) and all addresses share a global bucket. `admit` reserves a token from both before a
-check runs, so parallel guesses from one address are bounded by the reservations in flight;
-the caller then reports the outcome with `checked`: a success gives the tokens back (a login
-costs nothing), a failure keeps them spent. An address whose failures empty its bucket is
-*blocked* for `BLOCK_SECONDS`: no check runs for it, so even the right key is refused unless
-the server already remembers it as verified (only a check that succeeded can make it so,
-which is why answering a remembered login from a blocked address does not speed guessing).
-The bucket keeps refilling during the block, so when the block ends the address has the
-failures of those seconds back: `ADDRESS_RATE` x `BLOCK_SECONDS`, 6 failures, not a whole
-burst; spending them blocks it again. A person's typos and a conformance verifier's handful
-of wrong keys stay far inside the burst, and a login that just failed, sent again, is not
-checked nor counted again (`repeats`: the caller asks `repeats.seen` first and tells
-`repeats.failed` after a failed check). While an address is over its budget its refusals
-are answered at most `ANSWERS_PER_SECOND` a second (`answer_delay`: the handler holds the
-answer that long; the per-address connection cap bounds how many wait), so a guesser learns
-little per second; within its budget a refusal is answered at once. No other address is
+server do, and each failed check is a guess. So the decision comes *before* the check: `admit`
+reserves a check for an address (and one from a bucket all addresses share); the caller runs
+it and reports the outcome with `checked`. A success gives the shared token back and forgives
+the address's earlier failures (a person's typos, then the right password); a failure is
+remembered for the rule's window. Checks under way count as failures until they are reported,
+so parallel guesses on many connections get no more checks than one connection would.
+
+The rule per address, in a table (`LOGINS`; a block ends before the next one is counted):
+
+| failed checks | within | then the address is refused outright for |
+|---|---|---|
+| 10 | 1 h | 2 min |
+| 10 more, after that block | 1 h | 4 min, then 8, 16, 32 min, then 1 h each time |
+| none for a day after a block | - | the next block is 2 min again |
+
+While an address is blocked *no* login from it is accepted, not even the right key of a login
+the server remembers as verified (`blocked` is asked first): a guesser who found the key while
+blocked would otherwise learn so at once. A real device's few wrong keys (and a conformance
+verifier's handful) stay far inside the 10, and a login that just failed, sent again, is
+neither checked nor counted again (`repeats`: the caller asks `repeats.seen` first and tells
+`repeats.failed` after a failed check), so KOReader retrying a stale key never blocks it.
+
+Every refusal to one address, checked or not, leaves at most `ANSWERS_PER_SECOND` a second,
+however many connections it uses (`answer_delay`: each refusal takes the next free slot,
+1/`ANSWERS_PER_SECOND` after the previous one, and the handler holds its answer until then;
+the per-address connection cap, `connections.PER_ADDRESS`, bounds how many wait, so none waits
+more than about 3 s). A typo at a person's pace is answered at once. No other address is
 affected.
 
-An empty *address* bucket means that address is guessing: it gets the normal "Unauthorized".
-An empty *global* bucket means many addresses are guessing at once: the caller answers with a
-retryable error instead, so a real device queues its push rather than being told its password
-is wrong. Registration from a device runs a hash too; it has a throttle of its own
-(`registration_throttle`), so registrations never use up the login budget, nor logins the
-registration budget. All rules are pure and driven by an injected clock.
+An empty *address* allowance means that address is guessing: it gets "Unauthorized" (and,
+while blocked, how long it must wait). An empty *global* bucket means many addresses are
+guessing at once: the caller answers with a retryable error instead, so a real device queues
+its push rather than being told its password is wrong. Registration from a device runs a hash
+too; it has a throttle of its own (`registration_throttle`, `REGISTRATIONS`), so registrations
+never use up the login budget, nor logins the registration budget. All rules are pure and
+driven by an injected clock.
 
 | what | per address | all addresses |
 |---|---|---|
-| failed login checks | 10, then 1 per 5 s; then blocked 30 s, then 6 | 12, then 8 a second |
-| failed or pending registrations | 3, then 1 a minute | 4, then 1 a second |
-| refusals while over budget | 5 a second, each held at most 4 s | - |
+| failed login checks | the table above | 12, then 8 a second |
+| failed or pending registrations | 3 in 10 min, then 1 min, doubling to 1 h | 4, then 1 a second |
+| refusals | 5 a second, whatever the number of connections | - |
 """
 
 from __future__ import annotations
 
 import enum
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bookorbit_desktop.guards.repeats import RecentFailures
 
-ADDRESS_BURST = 10.0  # failed checks: a person's typos and a verifier's wrong keys fit
-ADDRESS_RATE = 0.2  # failed checks per second per address, sustained (one every 5 s)
-GLOBAL_RATE = 8.0  # failed checks per second for all addresses together (~0.6 of one core)
-GLOBAL_BURST = 12.0  # more than one address's burst: its typos alone never read "busy"
-BLOCK_SECONDS = 30.0  # an address whose failures spent the burst is refused outright this long
-ANSWERS_PER_SECOND = 5.0  # refusals answered to one address over its budget, at most
-MAX_HOLD_SECONDS = 4.0  # the longest a refusal is held (more than the connection cap needs)
+ANSWERS_PER_SECOND = 5.0  # refusals answered to one address, at most
+_MAX_TRACKED = 10_000
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When an address is blocked, and for how long (see the table above)."""
+
+    failures: int  # failed checks within `window` that block the address
+    window: float  # seconds
+    block: float  # seconds of the first block; each further one is twice the one before ...
+    longest_block: float  # ... up to this
+    forgive: float  # seconds after a block ends without another: the next is `block` again
+    global_rate: float  # failed checks per second for all addresses together
+    global_burst: float
+
+    def block_for(self, strike: int) -> float:
+        """How long the `strike`th block in a row lasts (1 for the first)."""
+        return min(self.block * 2.0 ** (strike - 1), self.longest_block)
+
+
+LOGINS = Rule(
+    failures=10,  # a person's typos and a verifier's wrong keys fit (a success forgives them)
+    window=3600.0,  # a slow guesser, one every few minutes, is blocked all the same
+    block=120.0,
+    longest_block=3600.0,
+    forgive=86400.0,
+    global_rate=8.0,  # ~0.6 of one core
+    global_burst=12.0,  # more than one address's failures: its typos alone never read "busy"
+)
 # Registration hashes a new key; only the first one ever succeeds (there is one account), so
 # a few at once is plenty for a device and bounds a flood while no account exists.
-REGISTRATION_BURST = 3.0
-REGISTRATION_RATE = 1.0 / 60.0
-REGISTRATION_GLOBAL_BURST = 4.0
-REGISTRATION_GLOBAL_RATE = 1.0
-_MAX_TRACKED = 10_000
+REGISTRATIONS = Rule(
+    failures=3,
+    window=600.0,
+    block=60.0,
+    longest_block=3600.0,
+    forgive=86400.0,
+    global_rate=1.0,
+    global_burst=4.0,
+)
 
 
 class Admission(enum.Enum):
@@ -105,45 +143,47 @@ class TokenBucket:
 
 
 class _Address:
-    """One address's bucket, its checks under way, the end of its block, and when its next
+    """One address's recent failures, its checks under way, its block, and when its next
     refusal may leave."""
 
-    __slots__ = ("blocked_until", "bucket", "checking", "next_answer")
+    __slots__ = ("blocked_until", "checking", "failures", "next_answer", "strikes")
 
-    def __init__(self, bucket: TokenBucket, now: float) -> None:
-        self.bucket = bucket
-        self.checking = 0  # admitted, not reported yet: each holds one token
+    def __init__(self, now: float) -> None:
+        self.failures: deque[float] = deque()  # when each failed check ended, oldest first
+        self.checking = 0  # admitted, not reported yet: each counts as a failure meanwhile
         self.blocked_until = now
+        self.strikes = 0  # blocks in a row (forgiven after `Rule.forgive`)
         self.next_answer = now
 
-    def quiet(self, now: float) -> bool:
-        return self.checking == 0 and now >= self.blocked_until and self.bucket.full(now)
+    def recent_failures(self, now: float, window: float) -> int:
+        while self.failures and self.failures[0] <= now - window:
+            self.failures.popleft()
+        return len(self.failures)
 
-    def over_budget(self, now: float) -> bool:
-        return now < self.blocked_until or not self.bucket.available(now)
+    def quiet(self, now: float, rule: Rule) -> bool:
+        return (
+            self.checking == 0
+            and self.recent_failures(now, rule.window) == 0
+            and (self.strikes == 0 or now >= self.blocked_until + rule.forgive)
+            and now >= self.next_answer
+        )
 
 
 class LoginThrottle:
     def __init__(
         self,
         clock: Callable[[], float] = time.monotonic,
+        rule: Rule = LOGINS,
         *,
-        address_rate: float = ADDRESS_RATE,
-        address_burst: float = ADDRESS_BURST,
-        global_rate: float = GLOBAL_RATE,
-        global_burst: float = GLOBAL_BURST,
-        block_seconds: float = BLOCK_SECONDS,
         answers_per_second: float = ANSWERS_PER_SECOND,
         max_tracked: int = _MAX_TRACKED,
     ) -> None:
         self._clock = clock
-        self._block_seconds = block_seconds
-        self._answers_per_second = answers_per_second
-        self._address_rate = address_rate
-        self._address_burst = address_burst
+        self.rule = rule
+        self._answer_gap = 1.0 / answers_per_second
         self._max_tracked = max_tracked
         self._addresses: OrderedDict[str, _Address] = OrderedDict()
-        self._global = TokenBucket(global_rate, global_burst, clock())
+        self._global = TokenBucket(rule.global_rate, rule.global_burst, clock())
         self.repeats = RecentFailures(clock)  # logins that just failed: refused unchecked
         self.refused = 0  # requests answered without a check, for logs and benchmarks
 
@@ -152,44 +192,47 @@ class LoginThrottle:
         if state is None:
             if len(self._addresses) >= self._max_tracked:
                 self._forget_quiet(now)
-            bucket = TokenBucket(self._address_rate, self._address_burst, now)
-            state = self._addresses[address] = _Address(bucket, now)
+            state = self._addresses[address] = _Address(now)
         self._addresses.move_to_end(address)
         return state
 
     def _forget_quiet(self, now: float) -> None:
-        """Bound memory under a spray of addresses: drop refilled, unblocked addresses without
-        checks under way, else the oldest."""
-        for key in [key for key, state in self._addresses.items() if state.quiet(now)]:
+        """Bound memory under a spray of addresses: drop quiet addresses, else the oldest."""
+        for key in [key for key, state in self._addresses.items() if state.quiet(now, self.rule)]:
             del self._addresses[key]
         while len(self._addresses) >= self._max_tracked:
             self._addresses.popitem(last=False)
 
     def blocked(self, address: str) -> bool:
-        """True while `address` is refused outright (asked after any remembered login)."""
+        """True while `address` is refused outright, whatever key it sends."""
+        return self.wait(address) > 0.0
+
+    def wait(self, address: str) -> float:
+        """Seconds until a block of `address` ends (0 when it is not blocked)."""
         state = self._addresses.get(address)
-        return state is not None and self._clock() < state.blocked_until
+        return 0.0 if state is None else max(0.0, state.blocked_until - self._clock())
 
     def admit(self, address: str) -> Admission:
-        """Decide before checking a password from `address`; a CHECK reserves a token from the
-        address and the global bucket until `checked` reports how the check ended."""
+        """Decide before checking a password from `address`; a CHECK counts as a failure of
+        the address, and holds a token of the global bucket, until `checked` reports it."""
         now = self._clock()
         state = self._state(address, now)
-        if now < state.blocked_until or not state.bucket.available(now):
-            # No block here: an empty bucket may hold reservations that are about to succeed.
+        if (
+            now < state.blocked_until
+            or state.recent_failures(now, self.rule.window) + state.checking >= self.rule.failures
+        ):
             self.refused += 1
             return Admission.ADDRESS_LIMIT
         if not self._global.take(now):
             self.refused += 1
             return Admission.BUSY
-        state.bucket.take(now)
         state.checking += 1
         return Admission.CHECK
 
     def checked(self, address: str, ok: bool) -> None:
-        """A check `admit`ted for `address` ended. A success gives its tokens back; a failure
-        keeps them spent, and blocks the address once failures alone have emptied its bucket
-        (reservations still under way may yet come back)."""
+        """A check `admit`ted for `address` ended. A success gives the global token back and
+        forgives the address's failures; a failure is counted, and the one that reaches
+        `Rule.failures` within the window blocks the address (longer at each block in a row)."""
         now = self._clock()
         if ok:
             self._global.give_back(now)
@@ -198,37 +241,30 @@ class LoginThrottle:
             return
         state.checking = max(0, state.checking - 1)
         if ok:
-            state.bucket.give_back(now)
-        elif state.bucket.tokens(now) + state.checking < 1.0:
-            state.blocked_until = now + self._block_seconds
+            state.failures.clear()
+            return
+        state.failures.append(now)
+        if state.recent_failures(now, self.rule.window) >= self.rule.failures:
+            if now >= state.blocked_until + self.rule.forgive:
+                state.strikes = 0
+            state.strikes += 1
+            state.blocked_until = now + self.rule.block_for(state.strikes)
+            state.failures.clear()
 
     def answer_delay(self, address: str) -> float:
-        """Seconds to hold a refusal to `address`: none while it is within its budget (a
-        typo is answered at once); once it is over, its refusals leave at most
-        `ANSWERS_PER_SECOND` a second (0 for the first one)."""
+        """Seconds to hold a refusal to `address`: each takes the next free slot, at most
+        `ANSWERS_PER_SECOND` a second, so a refusal at a person's pace leaves at once and
+        parallel guesses queue."""
         now = self._clock()
         state = self._state(address, now)
-        if not state.over_budget(now):
-            return 0.0
-        delay = min(max(0.0, state.next_answer - now), MAX_HOLD_SECONDS)
-        state.next_answer = now + delay + 1.0 / self._answers_per_second
-        return delay
-
-    @property
-    def block_seconds(self) -> float:
-        """How long an address that spent its failures is refused outright."""
-        return self._block_seconds
+        slot = max(now, state.next_answer)
+        state.next_answer = slot + self._answer_gap
+        return slot - now
 
     def tracked(self) -> int:
         return len(self._addresses)
 
 
 def registration_throttle(clock: Callable[[], float] = time.monotonic) -> LoginThrottle:
-    """The throttle for registrations from devices: the same rules, its own buckets."""
-    return LoginThrottle(
-        clock,
-        address_rate=REGISTRATION_RATE,
-        address_burst=REGISTRATION_BURST,
-        global_rate=REGISTRATION_GLOBAL_RATE,
-        global_burst=REGISTRATION_GLOBAL_BURST,
-    )
+    """The throttle for registrations from devices: the same rules, its own numbers."""
+    return LoginThrottle(clock, REGISTRATIONS)

@@ -6,6 +6,8 @@ authors, its Hardcover link) with plain `records.Candidate` values or a `SourceE
 what went wrong. `gather.ask` turns any outcome of one source into a status (the service asks
 each source on its own, so one failing or slow never blocks the others);
 `compare` holds the pure per-field comparison and the "best value" rule; `keys` keeps the
-optional Google Books API key in the OS keyring. May import `library` (values only) and
-`hardcover.api`; never `ui`, `server`, `services` or `cli`. Nothing here writes to a book.
+optional Google Books API key in the OS keyring; `outside` is the one door every GET to the
+sources and to cover addresses goes through (public addresses only, every redirect checked).
+May import `library` (values only) and `hardcover.api`; never `ui`, `server`, `services` or
+`cli`. Nothing here writes to a book.
 """

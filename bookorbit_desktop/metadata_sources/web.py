@@ -2,9 +2,10 @@
 parsed JSON or a `SourceError` with a status and a message, never a traceback.
 
 `Pacer` spaces requests `interval` seconds apart (a lock keeps concurrent books in line), so a
-source never sends faster than its provider asks. `get_json` applies the 10 s timeout to every
-request and maps the HTTP outcomes: 429 -> rate-limited, 401/403 and other refusals -> refused,
-404 -> no result, bad JSON -> malformed, no answer in time -> timed out.
+source never sends faster than its provider asks. `get_json` sends through `outside.get` (public
+addresses only, every redirect checked), applies the 10 s timeout to every request and maps
+the outcomes: 429 -> rate-limited, 401/403 and other refusals -> refused, 404 -> no result,
+bad JSON -> malformed, no answer in time -> timed out, an address not fetched from -> refused.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bookorbit_desktop import __version__
+from bookorbit_desktop.metadata_sources import outside
 from bookorbit_desktop.metadata_sources.records import (
     MALFORMED,
     NO_RESULT,
@@ -105,9 +107,16 @@ async def get_json(
     headers = {"User-Agent": user_agent(), "Accept": "application/json"}
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
     try:
-        async with session.get(url, params=params, headers=headers, timeout=timeout) as response:
-            status = response.status
-            body = await response.content.read(MAX_ANSWER_BYTES + 1)
+        answer = await outside.get(
+            session,
+            url,
+            params=params,
+            headers=headers,
+            timeout=timeout,
+            max_bytes=MAX_ANSWER_BYTES,
+        )
+    except outside.RefusedFetch as error:
+        raise SourceError(REFUSED, f"{label} was not asked: {error}.") from None
     except TimeoutError:
         raise SourceError(
             TIMED_OUT, f"{label} did not answer within {TIMEOUT_SECONDS:.0f} s. Try again later."
@@ -118,6 +127,7 @@ async def get_json(
             f"{label} could not be reached ({type(error).__name__} at {host}). Check the "
             "internet connection, then retry.",
         ) from None
+    status, body = answer.status, answer.body
     if status == 429:
         raise SourceError(
             RATE_LIMITED, f"{label} asked to slow down (HTTP 429). Retry in a few minutes."

@@ -1,19 +1,20 @@
 """Checking the sync account's credentials for kosync and the catalog alike.
 
-The order is what keeps a stranger from stalling the server or guessing fast. A login verified
-within `accounts.VERIFIED_SECONDS` is answered from memory first, even from an address the
-throttle blocks: it needs no check, and only a check that succeeded can make a login
-remembered, so this gives a guesser nothing. Then an address that is guessing
-(`throttle.blocked`) is refused; a request without an account or without credentials is refused
-without hashing anything (and without counting as a guess); otherwise the throttle decides
-*before* the password hash whether a check runs at all, the hash runs on its own thread, and
-its outcome goes back to the throttle (`throttle.checked`), which counts only the failures. A
-login whose check just failed, sent again (KOReader's retries, a verifier's repeated wrong
-key), is refused without a check and without counting (`throttle.repeats`). A refusal from an
-address over its budget is held so that it gets at most a few answers a second, and every
-refusal is logged within a budget of one line per address per minute (`log_budget`). The stored
-account is read off the event loop and reused for `ACCOUNT_SECONDS`, so a burst of requests
-costs one read while an account changed by another process is seen within a second
+The order is what keeps a stranger from stalling the server or guessing fast. An address the
+throttle blocks (`throttle.blocked`: too many failed checks lately) is refused first, whatever
+it sends, even a login the server remembers as verified: a guesser who hit the right key while
+blocked would otherwise learn so at once (`Verdict.BLOCKED`, which says how long to wait).
+Then a login verified within `accounts.VERIFIED_SECONDS` is answered from memory; a request
+without an account or without credentials is refused without hashing anything (and without
+counting as a guess); otherwise the throttle decides *before* the password hash whether a
+check runs at all, the hash runs on its own thread, and its outcome goes back to the throttle
+(`throttle.checked`), which counts the failures. A login whose check just failed, sent again
+(KOReader's retries, a verifier's repeated wrong key), is refused without a check and without
+counting (`throttle.repeats`). Every refusal is held until the address's next answer slot
+(`throttle.answer_delay`: a few a second per address, whatever the number of connections), and
+logged within a budget of one line per address per minute (`log_budget`). The stored account
+is read off the event loop and reused for `ACCOUNT_SECONDS`, so a burst of requests costs one
+read while an account changed by another process is seen within a second
 (`accounts.AccountCache`).
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import math
 from collections.abc import Callable
 
 from bookorbit_desktop.guards.text import for_log
@@ -34,8 +36,16 @@ log = logging.getLogger(__name__)
 
 class Verdict(enum.Enum):
     OK = "ok"
-    REFUSED = "refused"  # wrong, missing or too many guesses: "Unauthorized"
+    REFUSED = "refused"  # wrong or missing: "Unauthorized"
+    BLOCKED = "blocked"  # too many failed guesses from this address lately: wait, then retry
     BUSY = "busy"  # too many guesses from everywhere at once: try again later
+
+
+def blocked_message(ctx: ServerContext, address: str) -> str:
+    """What a blocked address is told: why, and how long until it may try again."""
+    minutes = max(1, math.ceil(ctx.throttle.wait(address) / 60))
+    wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"Too many wrong passwords from this device. Try again in {wait}."
 
 
 async def current_account(ctx: ServerContext) -> Account | None:
@@ -46,8 +56,10 @@ def verified_at_once(
     ctx: ServerContext, address: str, username: str, key: str, *, what: str
 ) -> bool:
     """True when this exact login was verified before against the account as read within the
-    last second: `check_login` would answer OK without waiting for anything, whether or not
-    the address is blocked. False means "ask `check_login`", never "refused"."""
+    last second, from an address the throttle does not block: `check_login` would answer OK
+    without waiting for anything. False means "ask `check_login`", never "refused"."""
+    if ctx.throttle.blocked(address):
+        return False
     if not accounts.already_verified(ctx.account.peek(), username, key):
         return False
     if ctx.on_login is not None:
@@ -62,7 +74,7 @@ async def check_login(
     verdict = await _check(ctx, address, username, key, what=what)
     if verdict is Verdict.OK and ctx.on_login is not None:
         asyncio.get_running_loop().call_soon(_tell, ctx.on_login, what, address)
-    if verdict is Verdict.REFUSED:
+    if verdict in (Verdict.REFUSED, Verdict.BLOCKED):
         delay = ctx.throttle.answer_delay(address)
         if delay > 0:
             await asyncio.sleep(delay)
@@ -79,13 +91,13 @@ def _tell(hook: Callable[[str, str], None], what: str, address: str) -> None:
 async def _check(
     ctx: ServerContext, address: str, username: str, key: str, *, what: str
 ) -> Verdict:
-    account = await current_account(ctx)
-    if accounts.already_verified(account, username, key):
-        return Verdict.OK
     if ctx.throttle.blocked(address):
         ctx.throttle.refused += 1
         ctx.refusals.line(address, f"Refused a {what} login from {address}: too many attempts")
-        return Verdict.REFUSED
+        return Verdict.BLOCKED
+    account = await current_account(ctx)
+    if accounts.already_verified(account, username, key):
+        return Verdict.OK
     pending = ctx.account.checking.get((username, key))
     if pending is not None and account is not None:  # the same login is being checked now
         # Shielded: a waiter whose client went away must not cancel the others' check.
@@ -105,7 +117,7 @@ async def _check(
     admission = ctx.throttle.admit(address)
     if admission is Admission.ADDRESS_LIMIT:
         ctx.refusals.line(address, f"Refused a {what} login from {address}: too many attempts")
-        return Verdict.REFUSED
+        return Verdict.BLOCKED if ctx.throttle.blocked(address) else Verdict.REFUSED
     if admission is Admission.BUSY:
         ctx.refusals.line(
             address, f"Refused a {what} login from {address}: too many attempts overall"
@@ -121,6 +133,9 @@ async def _check(
         ctx.account.checking.pop((username, key), None)
     if ok:
         return Verdict.OK
+    if ctx.throttle.blocked(address):  # this failure was the one too many
+        ctx.refusals.line(address, f"Refused a {what} login from {address}: too many attempts")
+        return Verdict.BLOCKED
     ctx.refusals.line(
         address,
         f"Refused a {what} login as {for_log(username)} from {address}: "

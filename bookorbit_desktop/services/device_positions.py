@@ -55,6 +55,14 @@ def device_rows(book_id: int) -> list[DeviceRow]:
     ]
 
 
+def reset_reach(book_id: int, device: str | None = None) -> list[DeviceRow]:
+    """The devices a reset of `device` (None: every device) sends back to the start, as
+    `device_rows` shows them: with one device, also those reading the same document."""
+    found = positions.device_positions(book_id)
+    _, keys = positions.reset_scope(found, device, [p.document for p in found])
+    return [row for row in device_rows(book_id) if row.key in keys]
+
+
 def reset(
     book_id: int, device: str | None = None, *, clock: Callable[[], float] = time.time
 ) -> positions.ResetResult:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.editing.removal import finish_trashing
 from bookorbit_desktop.library.files.mover import (
     BatchResult,
     CrossDeviceError,
@@ -69,5 +70,10 @@ def save_choice(folder: str, pattern: str) -> None:
 
 async def repair() -> int:
     """Finish or roll back the file work a stopped process left (tidy moves, copies, metadata
-    writes), before anything else touches the files: the window calls it as it starts."""
-    return await later(recover)
+    writes, files a removal had yet to move to the trash), before anything else touches the
+    files: the window calls it as it starts. How many files it finished."""
+    return await later(_repair)
+
+
+def _repair() -> int:
+    return recover() + finish_trashing()

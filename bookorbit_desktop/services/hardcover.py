@@ -19,7 +19,6 @@ from typing import Any, TypedDict
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL
-from bookorbit_desktop.hardcover.api.token_health import TokenHealth
 from bookorbit_desktop.hardcover.matching import actions as match_actions
 from bookorbit_desktop.hardcover.matching.catalog import edition_from_record
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
@@ -36,6 +35,7 @@ from bookorbit_desktop.library.store.models import HardcoverMatch, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.library.store.sql import in_list
+from bookorbit_desktop.services import token_health
 from bookorbit_desktop.services.dashboard.rows import PageListing, PageQuery, read_listing
 from bookorbit_desktop.services.dashboard.unchanged import Unchanged
 from bookorbit_desktop.services.hardcover_account import SYNC_ENABLED_KEY, HardcoverAccount
@@ -81,6 +81,7 @@ class HardcoverStatus:
     held: int = 0  # books the user's Cancel held back until their next sync
     awaiting_review: int = 0  # new books the worker leaves for the user's review
     to_pick: int = 0  # books being read whose Hardcover match waits for the user's choice
+    features_off: tuple[tuple[str, str], ...] = ()  # (scope, feature) the token turns off
     token_expiry: str | None = None  # "The Hardcover token expires on … (in 3 days)."
     token_expiry_soon: bool = False  # within the week before it (or past): a warning
 
@@ -201,7 +202,6 @@ class HardcoverService:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.account = account or HardcoverAccount(clock=clock)
-        self._clock = clock
         # Read again only once something was written: opening the page after nothing changed
         # does not count the whole library again.
         self._work = Unchanged(self._read_work)
@@ -218,7 +218,7 @@ class HardcoverService:
         status = self.account.status()
         check = self.account.keyring_check
         work, held, review, to_pick = self._work()
-        health, now = TokenHealth.from_json(status.token), self._clock()
+        expiry, soon = token_health.expiry_notice() if status.connected else (None, False)
         return HardcoverStatus(
             connected=status.connected,
             username=status.username,
@@ -234,8 +234,9 @@ class HardcoverService:
             held=held,
             awaiting_review=review,
             to_pick=to_pick,
-            token_expiry=health.expiry_line(now) if status.connected else None,
-            token_expiry_soon=status.connected and health.expires_soon(now),
+            features_off=tuple(token_health.features_off()) if status.connected else (),
+            token_expiry=expiry,
+            token_expiry_soon=soon,
         )
 
     def _read_work(self) -> tuple[Waiting, int, int, int]:

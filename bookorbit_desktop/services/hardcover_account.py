@@ -40,7 +40,6 @@ from bookorbit_desktop.hardcover.api.errors import (
     TOKEN_PAGE_URL,
     AuthError,
     NotConnectedError,
-    ScopeError,
     SuppliedTokenRejectedError,
     TokenRejectedError,
 )
@@ -241,10 +240,10 @@ class HardcoverAccount:
         )
         try:
             yield client
-        except ScopeError as error:
-            token_health.note_missing(error.scope)
-            raise
         finally:
+            # Every scope Hardcover refused, also where the caller went on without it (the
+            # pull without `read:lists`): the window says which feature is off.
+            token_health.note_missing(client.refused_scopes)
             self.remember_budget(client.budget())
             await client.close()
 

@@ -188,14 +188,12 @@ class MetadataService:
     ) -> AsyncIterator[tuple[list[Source], dict[str, SourceResult]]]:
         """The sources to ask, and a fixed answer for those that cannot be asked at all."""
         await _load_sources()
-        import aiohttp
-
-        from bookorbit_desktop.metadata_sources import googlebooks, hardcover, openlibrary
+        from bookorbit_desktop.metadata_sources import googlebooks, hardcover, openlibrary, outside
 
         fixed: dict[str, SourceResult] = {}
         sources: list[Source] = []
         async with contextlib.AsyncExitStack() as stack:
-            session = await stack.enter_async_context(aiohttp.ClientSession())
+            session = await stack.enter_async_context(outside.open_session())
             for name in wanted:
                 interval = self._intervals.get(name)
                 if name == openlibrary.NAME:
@@ -371,20 +369,31 @@ class MetadataService:
         return await apply_picks(self.paths, book_id, [(n, candidate) for n in wanted], source)
 
     async def apply_best(
-        self, book_id: int, fields: Sequence[str] | None = None, *, only_empty: bool = False
+        self,
+        book_id: int,
+        fields: Sequence[str] | None = None,
+        *,
+        only_empty: bool = False,
+        step: int | None = None,
     ) -> ApplyResult:
         """Each field (all by default; with `only_empty`, only the book's empty ones) from the
-        source the best-value rule picks (`metadata_sources.compare`)."""
+        source the best-value rule picks (`metadata_sources.compare`); part of `step` when
+        given (Fill Empty Fields over many books)."""
+        picks = await self.best_picks(book_id, fields, only_empty=only_empty)
+        if not picks:
+            return ApplyResult(book_id, "best", (), ())
+        return await apply_picks(self.paths, book_id, picks, "best", step=step)
+
+    async def best_picks(
+        self, book_id: int, fields: Sequence[str] | None = None, *, only_empty: bool = False
+    ) -> list[tuple[str, Candidate]]:
+        """The (field, candidate) pairs `apply_best` would save."""
         shown = await self.candidates(book_id)
-        everything = [c for answer in shown.sources for c in answer.candidates]
-        best = best_values(everything)
+        best = best_values([c for answer in shown.sources for c in answer.candidates])
         names = list(fields) if fields is not None else [n for n in APPLICABLE if n in best]
         if only_empty:
             names = empty_fields(shown.local, names)
-        picks = [(n, best[n]) for n in names if n in best]
-        if not picks:
-            return ApplyResult(book_id, "best", (), ())
-        return await apply_picks(self.paths, book_id, picks, "best")
+        return [(n, best[n]) for n in names if n in best]
 
     def appliable_fields(self) -> tuple[str, ...]:
         """The candidate fields `apply` can save (`metadata_apply.appliable_fields`)."""

@@ -4,17 +4,22 @@ the fields are marked as the user's own (imports keep them; OPDS and matching se
 cover is downloaded, checked to be an image and stored as an edited cover is. Every field a
 candidate carries can be applied (`APPLICABLE`); a value the edit rules refuse (a release
 date that is not ISO, a page count out of range) is skipped with the reason.
+
+An apply is one step of the change journal ("Apply Metadata to “Emma”"); Fill Empty Fields
+over many books is one step for all of them (`start_fill`, `finish_fill`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.editing.apply import edit_books
+from bookorbit_desktop.library.editing.values import LABELS as FIELD_LABELS
 from bookorbit_desktop.library.editing.values import (
     BookChanges,
     parse_description,
@@ -27,6 +32,7 @@ from bookorbit_desktop.library.editing.values import (
     parse_subtitle,
     parse_title,
 )
+from bookorbit_desktop.library.journal.record import EDIT, finish_step, start_step
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.metadata_sources.records import FIELDS, SOURCE_LABELS, Candidate
 
@@ -75,19 +81,24 @@ async def checked(name: str, value: Any) -> dict[str, Any]:
         return {"published": parse_published(str(value))}
     if name == "pages":
         return {"pages": parse_pages(str(value))}
-    import aiohttp  # loaded when a cover is applied, not with the window
-
+    # loaded when a cover is applied, not with the window
+    from bookorbit_desktop.metadata_sources import outside
     from bookorbit_desktop.metadata_sources.covers import download_cover
 
-    async with aiohttp.ClientSession() as session:
+    async with outside.open_session() as session:
         return {"cover": await download_cover(session, value)}
 
 
 async def apply_picks(
-    paths: Paths, book_id: int, picks: Sequence[tuple[str, Candidate]], source: str
+    paths: Paths,
+    book_id: int,
+    picks: Sequence[tuple[str, Candidate]],
+    source: str,
+    *,
+    step: int | None = None,
 ) -> ApplyResult:
-    """Save each (field, candidate) pick in one edit; InvalidValueError (nothing saved) when
-    a field does not exist or none of them can be applied."""
+    """Save each (field, candidate) pick in one edit (a journal step, or part of `step`);
+    InvalidValueError (nothing saved) when a field does not exist or none can be applied."""
     changes: dict[str, Any] = {}
     skipped: list[tuple[str, str]] = []
     taken: list[tuple[str, str]] = []
@@ -111,6 +122,45 @@ async def apply_picks(
     if not changes:
         reasons = "; ".join(f"{n}: {why}" for n, why in skipped) or "no field was named"
         raise InvalidValueError(f"Nothing was applied to book {book_id} ({reasons}).")
-    await off_loop(edit_books, [book_id], BookChanges(**changes), paths)
+    await off_loop(
+        edit_books, [book_id], BookChanges(**changes), paths, step=step, verb="Apply Metadata to"
+    )
     applied = tuple(name for name, _ in taken)
     return ApplyResult(book_id, source, applied, tuple(skipped), tuple(taken))
+
+
+FILL = "Fill Empty Fields"
+# The candidate fields by the edit's names for them, for the confirmation.
+_SHOWN = {"release_date": "published", "isbn13": "isbn"}
+
+
+def start_fill(now: float) -> int:
+    """Open the journal step that a Fill Empty Fields over many books fills."""
+    return start_step(EDIT, FILL, now)
+
+
+def finish_fill(step: int) -> int:
+    """Name the step by the books it changed ("Fill Empty Fields (28 books)"), or drop it when
+    none changed; return how many did."""
+    return finish_step(step, lambda count: f"{FILL} ({count} book{'s' * (count != 1)})")
+
+
+async def fill_plan(
+    best_picks: Callable[..., Awaitable[list[tuple[str, Candidate]]]], book_ids: Sequence[int]
+) -> dict[str, int]:
+    """What Fill Empty Fields would give these books (`best_picks`: the metadata service's):
+    field -> how many books get it."""
+    counts: Counter[str] = Counter()
+    for book_id in book_ids:
+        counts.update(name for name, _ in await best_picks(book_id, only_empty=True))
+    return dict(counts)
+
+
+def fill_summary(counts: dict[str, int]) -> str:
+    """What a fill gives, for its confirmation: "authors to 3 books, description to 20 books"."""
+    parts = []
+    for name in APPLICABLE:
+        if counts.get(name):
+            label = FIELD_LABELS.get(_SHOWN.get(name, name), name.replace("_", " "))
+            parts.append(f"{label} to {counts[name]} book{'s' * (counts[name] != 1)}")
+    return ", ".join(parts) or "nothing"

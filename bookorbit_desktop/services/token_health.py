@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.hardcover.api.token_health import PAT, TokenHealth, parse_expiry
+from bookorbit_desktop.hardcover.api.token_health import (
+    FEATURES,
+    PAT,
+    TokenHealth,
+    parse_expiry,
+)
 from bookorbit_desktop.library.store.settings import delete_setting, get_private, set_setting
 
 HEALTH_KEY = "hardcover.token_health"
@@ -38,10 +44,20 @@ def forget() -> None:
     delete_setting(WARNED_KEY)
 
 
-def note_missing(scope: str | None) -> None:
-    """Hardcover refused a scope: remember it, so the window says which feature is off."""
-    if scope:
-        save(load().with_missing([scope]))
+def note_missing(scopes: Iterable[str]) -> None:
+    """Hardcover refused these scopes: remember them, so the window says which feature is
+    off (until a token is connected again)."""
+    refused = set(scopes)
+    if not refused:
+        return
+    health = load()
+    if not refused <= set(health.missing):
+        save(health.with_missing(refused))
+
+
+def features_off() -> list[tuple[str, str]]:
+    """(scope, feature) for each feature off for lack of a scope, for the Hardcover page."""
+    return [(scope, FEATURES.get(scope, scope)) for scope in load().missing]
 
 
 def own_expiry() -> str | None:
@@ -95,6 +111,14 @@ def warning_due(now: float | None = None) -> str | None:
         return None
     set_setting(WARNED_KEY, today)
     return text
+
+
+def expiry_notice(now: float | None = None) -> tuple[str | None, bool]:
+    """What the Hardcover page and the tray say of the expiry (None: unknown), and whether it
+    is time to warn (a week before it, or past it)."""
+    now = time.time() if now is None else now
+    health = load()
+    return health.expiry_line(now), health.expires_soon(now)
 
 
 def lines(now: float | None = None) -> list[str]:

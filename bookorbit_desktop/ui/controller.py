@@ -21,6 +21,7 @@ from bookorbit_desktop.services import table_window
 from bookorbit_desktop.services.cover_files import cover_files
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.services.server import DesktopServer, ServerInfo
+from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.services.watched_folders import FolderRefresh
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.first_run.flow import FirstRunFlow
@@ -73,7 +74,8 @@ class DesktopController(QObject):
         self.settings = settings
         self.unlinked = unlinked
         self.hardcover = hardcover
-        self.importer = ImportRunner(library.run_import, window)
+        self.importer = ImportRunner(library.run_import, window, UndoService(library.paths))
+        self.importer.restored.connect(self.follow_changes)  # removed books restored on import
         self.settings_dialog: SettingsDialog | None = None
         self.first_run: FirstRunFlow | None = None
         self._refresh_timer = interval_timer(

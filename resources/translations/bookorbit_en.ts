@@ -109,6 +109,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n file(s) left out: their books were removed from the library</source>
+        <translation>
+            <numerusform>%n file left out: its book was removed from the library</numerusform>
+            <numerusform>%n files left out: their books were removed from the library</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n file(s) that are not ebooks were skipped.</source>
         <translation>
             <numerusform>%n file that is not an ebook was skipped.</numerusform>

@@ -44,7 +44,7 @@ def test_books_edit_saves_the_values(tmp_path, imported, capsys):
     out = capsys.readouterr().out
     assert out.strip() == (
         "Saved the title, authors, series, series number, language, ISBN, description, cover "
-        f"of book {book}."
+        f"of book {book}.\nTake it back with `bookorbit-desktop undo`."
     )
     dune = listed(tmp_path, capsys)["Dune"]
     assert dune["authors"] == ["Frank Herbert"]

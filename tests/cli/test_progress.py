@@ -81,13 +81,29 @@ def test_reset_with_yes_sends_every_device_to_the_start(library, book, capsys):
     assert ReadingState.get_by_id(book.id).progress == pytest.approx(0.6)  # status kept
 
 
-def test_reset_of_one_device(library, book, capsys, monkeypatch):
-    monkeypatch.setattr("builtins.input", lambda _question: "yes")
-    assert run(library, "progress", "reset", str(book.id), "--device", "K1") == 0
-    assert "another device synced" in capsys.readouterr().out  # the phone wrote last
-    assert run(library, "progress", "reset", str(book.id), "--device", "P1") == 0
-    assert "Reset “Leaves of Grass” for device P1" in capsys.readouterr().out
+def test_reset_of_a_device_another_synced_after(library, book, capsys, monkeypatch):
+    asked = []
+    monkeypatch.setattr("builtins.input", lambda question: asked.append(question) or "yes")
+    assert run(library, "progress", "reset", str(book.id), "--device", "K1") == 0  # P1 is newer
+    out = capsys.readouterr().out
+    assert "Reset “Leaves of Grass” for device K1: the next sync offers the start." in out
+    assert "Phone [P1] reads the same copy of the book" in out
+    assert "Phone [P1] reads the same copy" in asked[0]  # said before it happens
     assert pulled_device(library) == RESET_DEVICE
+    close_database()
+    assert run(library, "progress", "show", str(book.id), "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {(r["device_id"], r["position"]) for r in rows} == {
+        ("P1", "at the start"),
+        ("K1", "at the start"),
+    }
+
+
+def test_reset_of_a_book_no_device_synced_says_nothing_was_reset(library, capsys):
+    book = add_book("Unread")
+    close_database()
+    assert run(library, "progress", "reset", str(book.id), "--yes") == 1
+    assert "Nothing was reset: no device has synced “Unread”." in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

@@ -11,13 +11,14 @@ import asyncio
 import contextlib
 import json
 import logging
+from dataclasses import replace
 
 import pytest
 
 from bookorbit_desktop.devices.records import DeviceRecords
 from bookorbit_desktop.devices.server import DeviceServer
 from bookorbit_desktop.devices.session import Timing
-from bookorbit_desktop.guards.throttle import Admission, LoginThrottle
+from bookorbit_desktop.guards.throttle import LOGINS, Admission, LoginThrottle
 from bookorbit_desktop.library.store import devices as store
 from tests.devices.conftest import PASSWORD
 from tests.devices.koreader_client import CALIBRE_BUSY, GET_BOOK_COUNT, KoreaderDevice
@@ -291,7 +292,7 @@ async def test_a_global_guessing_flood_tells_a_device_busy_not_wrong_password(
     library, tmp_path, caplog
 ):
     caplog.set_level(logging.INFO)
-    throttle = LoginThrottle(lambda: 0.0, global_rate=0.0, global_burst=1)  # frozen clock
+    throttle = LoginThrottle(lambda: 0.0, replace(LOGINS, global_rate=0.0, global_burst=1))
     assert throttle.admit("10.9.9.9") is Admission.CHECK
     throttle.checked("10.9.9.9", False)  # strangers elsewhere spent every check there was
     server = DeviceServer(

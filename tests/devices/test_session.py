@@ -301,11 +301,13 @@ async def test_books_queued_while_connected_go_when_asked(device_server, tmp_pat
 
 
 async def test_password_guesses_are_limited_per_address(library, tmp_path):
+    from dataclasses import replace
+
     from bookorbit_desktop.devices.records import DeviceRecords
     from bookorbit_desktop.devices.server import DeviceServer
-    from bookorbit_desktop.guards.throttle import LoginThrottle
+    from bookorbit_desktop.guards.throttle import LOGINS, LoginThrottle
 
-    throttle = LoginThrottle(lambda: 0.0, address_burst=2)  # a frozen clock: no refill
+    throttle = LoginThrottle(lambda: 0.0, replace(LOGINS, failures=2))
     timing = Timing(goodbye=0.3)
     server = DeviceServer(
         PASSWORD, DeviceRecords(), "127.0.0.1", 0, discovery=False, timing=timing, throttle=throttle

@@ -15,7 +15,7 @@ Stable API (used by many tests; extend it, do not change it):
     edition = catalog.add_edition(book, isbn_13="9780547773742", pages=183,
                                   reading_format_id=EBOOK, language="en", users_count=120)
     user = catalog.add_user("reader")                            # -> user id
-    token = catalog.add_token(user)                              # -> "hc_pat_..." with SYNC_SCOPES
+    token = catalog.add_token(user)                          # -> "hc_pat_..." with DEFAULT_SCOPES
     catalog.add_user_book(user, book, status_id=2, edition_id=edition)
     catalog.merge_book(old_book, into=book)                      # Hardcover dedupe
 """
@@ -51,6 +51,9 @@ BOOK_OK, BOOK_TO_REVIEW, BOOK_DELETED, BOOK_DEDUPED = 1, 2, 3, 4
 # Hardcover's "E-Reader / Sync Client" scope preset, and the scope a legacy token carries.
 SYNC_SCOPES = frozenset({"read:catalog", "read:library", "write:library", "read:me:content"})
 ALL_SCOPES = frozenset({"all"})
+# A token's scopes unless a test says otherwise: the preset with `read:lists` (the shelves);
+# `read:journal` is ticked by the tests that need it.
+DEFAULT_SCOPES = SYNC_SCOPES | {"read:lists"}
 
 _LANGUAGES = {
     "en": ("eng", "English"),
@@ -417,7 +420,7 @@ class Catalog:
         user_id: int,
         *,
         token: str | None = None,
-        scopes: Iterable[str] = SYNC_SCOPES,
+        scopes: Iterable[str] = DEFAULT_SCOPES,
         expired: bool = False,
         revoked: bool = False,
     ) -> str:

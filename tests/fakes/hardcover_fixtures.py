@@ -3,7 +3,7 @@
     from tests.fakes.hardcover_fixtures import clock, hardcover, hc_client  # noqa: F401
 
 `hardcover` is a started `FakeHardcover` whose catalogue has one user ("reader") and one token
-with the sync scopes (`hardcover.token`, `hardcover.user_id`); `hc_client` is a client for it
+with the default scopes (`hardcover.token`, `hardcover.user_id`); `hc_client` is a client for it
 that shares the fake's virtual clock, so rate-limit waits take no wall time.
 """
 

@@ -133,6 +133,9 @@ def _collect(
 # --------------------------------------------------------------------- scopes
 _LIBRARY_READ = frozenset({"read:library", "read:library:private"})
 _CATALOG_READ = frozenset({"read:catalog", "read:catalog:data", "read:catalog:search"})
+_LISTS_READ = frozenset(
+    {"read:lists", "read:lists:public", "read:lists:following", "read:lists:private"}
+)
 
 
 def required_scopes(operation: str, field_name: str) -> tuple[frozenset[str], str]:
@@ -147,6 +150,8 @@ def required_scopes(operation: str, field_name: str) -> tuple[frozenset[str], st
         return frozenset({"read:journal"}), "read:journal"
     if field_name.startswith(("user_books", "user_book_reads")):
         return _LIBRARY_READ, "read:library"
+    if field_name.startswith(("lists", "list_books", "followed_lists")):
+        return _LISTS_READ, "read:lists"
     return _CATALOG_READ, "read:catalog"
 
 

@@ -78,6 +78,21 @@ def test_the_off_thread_calls_give_the_same_answers(library):
     assert pulled("doc").percentage == 0.0
 
 
+@pytest.mark.parametrize(
+    ("device", "reached"), [(None, ["B1", "P1", "K1"]), ("K1", ["P1", "K1"]), ("B1", ["B1"])]
+)
+def test_the_reach_of_a_reset_is_what_the_reset_then_does(library, device, reached):
+    book = add_book("Leaves")
+    link("epub", book)
+    link("pdf", book)
+    push("epub", 0.3, T0, "Kobo", "K1")
+    push("epub", 0.6, T0 + 10, "Phone", "P1")  # the same copy as the Kobo
+    push("pdf", 0.2, T0 + 20, "Boox", "B1", progress_text="12")  # another copy
+    assert [row.key for row in service.reset_reach(book.id, device)] == reached
+    assert list(service.reset(book.id, device).devices) == reached
+    assert [row.key for row in service.device_rows(book.id) if row.reset_at] == reached
+
+
 @pytest.mark.parametrize("device", [None, "K1"])
 def test_a_reset_never_lowers_hardcover_progress_nor_creates_a_read(library, device):
     """What the Hardcover sync would send for the book (its desired state, from the reading

@@ -106,7 +106,10 @@ async def test_hardcovers_title_search_names_only_a_book_matching_would_link(
 async def test_a_linked_book_is_read_from_its_linked_edition_first(
     library,
     hardcover,  # noqa: F811
+    monkeypatch,
 ):
+    # The fake's covers are on loopback: fetched only from the configured Hardcover address.
+    monkeypatch.setenv("BOOKORBIT_HARDCOVER_URL", hardcover.url)
     fox = hardcover.catalog.add_book("Fantastic Mr Fox", authors=["Roald Dahl"],
                                      description="Three farmers.")  # fmt: skip
     cover = {"url": hardcover.cover_url("fox.png"), "width": 400, "height": 618}

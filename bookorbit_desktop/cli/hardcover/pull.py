@@ -3,7 +3,8 @@
 `pull` reads what changed on Hardcover (everything with `--full`) and brings it into the
 library; every sync pass does the same first. A field changed both here and on Hardcover
 since the last sync is a conflict: nothing is sent for it until `resolve BOOK --field F
---keep local|hardcover` settles it.
+--keep local|hardcover` settles it. A value from Hardcover the library would not accept from
+the user either is left out, one line each.
 """
 
 from __future__ import annotations
@@ -54,6 +55,13 @@ def _pull(ctx: CliContext, args: argparse.Namespace) -> int:
         )
         if result.conflicts:
             print("See them with: bookorbit-desktop hardcover conflicts")
+        if result.left_out:
+            print(
+                f"{len(result.left_out)} values from Hardcover were left out (the library "
+                "keeps its own for them):"
+            )
+            for line in result.left_out:
+                print(f"  {line}")
     if result.error:
         print(f"The pull stopped early: {result.error}. Nothing read so far is lost.")
         return 1

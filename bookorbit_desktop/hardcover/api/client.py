@@ -29,6 +29,7 @@ from bookorbit_desktop.hardcover.api.errors import (
     HardcoverError,
     NetworkError,
     RateLimitedError,
+    ScopeError,
     SearchFailedError,
     UnavailableError,
 )
@@ -127,6 +128,7 @@ class HardcoverClient:
         self._on_auth_error = on_auth_error
         self._budget_lock = asyncio.Lock()
         self.requests_sent = 0
+        self.refused_scopes: set[str] = set()  # every scope Hardcover refused this client
 
     def __repr__(self) -> str:  # never show the token
         return f"HardcoverClient(endpoint={self.endpoint!r})"
@@ -167,6 +169,8 @@ class HardcoverClient:
             return interpret(status, text, operation, check_mutations=raise_mutation_errors)
         except HardcoverError as error:
             error.maybe_applied, error.may_still_land = attempts.maybe_applied, attempts.open
+            if isinstance(error, ScopeError) and error.scope:
+                self.refused_scopes.add(error.scope)
             if isinstance(error, AuthError) and self._on_auth_error is not None:
                 self._on_auth_error(error)
             raise

@@ -11,12 +11,13 @@ from typing import Any
 from bookorbit_desktop.errors import CONNECT, BookOrbitError
 from bookorbit_desktop.logging_setup import redact
 
-# Where a person creates a token with the scopes BookOrbit needs already ticked
-# (Hardcover's "E-Reader / Sync Client" preset; hardcover-api.md §1.2).
+# Where a person creates a token with every scope BookOrbit uses already ticked. Required: the
+# scopes of Hardcover's "E-Reader / Sync Client" preset (hardcover-api.md §1.2a), without which
+# nothing syncs. The link also asks for the scopes of single features, which go off without
+# them (`token_health.FEATURES`) while the rest keeps working: `read:journal` (reading back a
+# journal entry whose answer was lost) and `read:lists` (the user's lists, read by every pull).
 REQUIRED_SCOPES = ("read:catalog", "read:library", "write:library", "read:me:content")
-# The token link also asks for `read:journal`: the reading journal needs it only to read back an
-# entry whose answer was lost, so it is asked for, never required.
-REQUESTED_SCOPES = (*REQUIRED_SCOPES, "read:journal")
+REQUESTED_SCOPES = (*REQUIRED_SCOPES, "read:journal", "read:lists")
 TOKEN_PAGE_URL = "https://hardcover.app/account/api/keys/new?scope=" + "%20".join(REQUESTED_SCOPES)
 _CONNECT_AGAIN = f"Create a new token at {TOKEN_PAGE_URL} and connect with it."
 
@@ -105,7 +106,7 @@ class ScopeError(HardcoverError):
         wanted = f'the "{scope}" scope' if scope else "a scope BookOrbit needs"
         super().__init__(
             f"The Hardcover token lacks {wanted}. Create a token that includes "
-            f"{', '.join(REQUIRED_SCOPES)} at {TOKEN_PAGE_URL} and connect again.",
+            f"{', '.join(REQUESTED_SCOPES)} at {TOKEN_PAGE_URL} and connect again.",
             detail=detail,
         )
         self.scope = scope

@@ -28,6 +28,7 @@ _HIDDEN_ROOT_FIELD = re.compile(
     r"field '(?P<field>\w+)' not found in type: '(query|mutation)_root'"
 )
 _LIBRARY_FIELDS = ("user_books", "user_book_reads")
+_LIST_FIELDS = ("lists", "list_books", "followed_lists")
 
 
 def scope_for_field(field: str, *, mutation: bool) -> str:
@@ -40,6 +41,8 @@ def scope_for_field(field: str, *, mutation: bool) -> str:
         return "read:journal"
     if field.startswith(_LIBRARY_FIELDS):
         return "read:library"
+    if field.startswith(_LIST_FIELDS):
+        return "read:lists"
     return "read:catalog"
 
 

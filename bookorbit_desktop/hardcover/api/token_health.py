@@ -34,6 +34,7 @@ FEATURES: dict[str, str] = {
     "read:catalog": "matching books to Hardcover",
     "read:me:content": "the reading journal (connecting and the journal's account checks)",
     "read:journal": "checking journal entries whose answer was lost",
+    "read:lists": "your Hardcover lists as shelves (in the window and the e-reader's catalog)",
 }
 # How each scope is tried: (operation, needs the user id).
 PROBES: dict[str, tuple[str, bool]] = {
@@ -41,6 +42,7 @@ PROBES: dict[str, tuple[str, bool]] = {
     "read:catalog": ("ProbeCatalog", False),
     "write:library": ("ProbeWrite", False),
     "read:journal": ("ProbeJournal", True),
+    "read:lists": ("ProbeLists", True),
 }
 
 

@@ -25,10 +25,12 @@ from peewee import JOIN, SQL
 
 from bookorbit_desktop.hardcover.matching.store import LINKED
 from bookorbit_desktop.hardcover.pull import store
+from bookorbit_desktop.hardcover.pull.checked import without_left_out
 from bookorbit_desktop.hardcover.pull.rule import (
     CONFLICT,
     FOLLOW,
     LIBRARY_FIELDS,
+    compared_read,
     decide,
     library_status,
     local_values,
@@ -75,13 +77,23 @@ def remote_of(row: store.PulledRow) -> Remote:
     return Remote(
         user_book_id=row.user_book_id,
         book_id=row.hc_book_id,
-        status_id=int(entry.get("status_id") or 1),
+        # 0, None: a value `checked` left out, which `without_left_out` keeps from the rule.
+        status_id=entry.get("status_id") or 0,
         rating=entry.get("rating"),
-        privacy_id=int(entry.get("privacy_id") or 1),
+        privacy_id=entry.get("privacy_id") or 0,
         edition_id=entry.get("edition_id"),
         date_added=entry.get("date_added"),
         reads=reads,
     )
+
+
+def pulled_values(row: store.PulledRow, read_id: int | None) -> dict[str, Any]:
+    """Hardcover's side of the shared fields (`rule.remote_values`), without the values the
+    pull left out (`checked`): for those the library keeps its own."""
+    entry = remote_of(row)
+    read = compared_read(entry, read_id)
+    values = remote_values(entry, read_id)
+    return without_left_out(values, row.entry, read.id if read is not None else None)
 
 
 def linked_books(hc_book_ids: Iterable[int]) -> list[int]:
@@ -155,7 +167,7 @@ def _apply_entry(row: store.PulledRow, target: Target, applied: Applied, now: fl
     ours = local_values(reading.status, reading.rating, reading.started, reading.finished)
     if snapshot is not None:
         ours.update(changed_privacy(snapshot, target.book_ids))
-    remote = remote_values(remote_of(row), snapshot.read_id if snapshot is not None else None)
+    remote = pulled_values(row, snapshot.read_id if snapshot is not None else None)
     open_fields = {}
     for conflict in store.conflicts(target.book_ids):
         mine = ours.get(conflict.field, conflict.local)

@@ -15,13 +15,12 @@ from typing import Any
 
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.pull import store
-from bookorbit_desktop.hardcover.pull.apply import remote_of, save_snapshot, write_value
+from bookorbit_desktop.hardcover.pull.apply import pulled_values, save_snapshot, write_value
 from bookorbit_desktop.hardcover.pull.rule import (
     DATES,
     FIELDS,
     local_values,
     rebased,
-    remote_values,
 )
 from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.model import FINISHED_READ, NO_READ, Snapshot, read_kind
@@ -124,6 +123,6 @@ def status_dates(book_id: int, status_id: Any, snapshot: Snapshot | None) -> dic
     entry = found[0]
     row = store.PulledRow(entry["user_book_id"], entry["hc_book_id"], entry, entry["updated_at"])
     tracked = snapshot is not None and snapshot.user_book_id == row.user_book_id
-    values = remote_values(remote_of(row), snapshot.read_id if tracked and snapshot else None)
+    values = pulled_values(row, snapshot.read_id if tracked and snapshot else None)
     carried = DATES if kind == FINISHED_READ else ("started",)
     return {name: values[name] for name in carried if values.get(name)}

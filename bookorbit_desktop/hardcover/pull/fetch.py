@@ -12,51 +12,16 @@ limiter.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.api.errors import BadResponseError
 from bookorbit_desktop.hardcover.api.records import to_int
-from bookorbit_desktop.hardcover.pull.store import PulledRow
-from bookorbit_desktop.hardcover.sync.remote import remote_from
 
 PAGE = 100
 EPOCH = "1970-01-01T00:00:00+00:00"
-
-
-def pulled_row(raw: Mapping[str, Any]) -> PulledRow:
-    """One `PullUserBooks` row as the store keeps it."""
-    remote = remote_from(raw)
-    book = raw.get("book") or {}
-    edition = raw.get("edition") or {}
-    contributors = book.get("cached_contributors") or []
-    authors = tuple(
-        str(c.get("author", {}).get("name") or c.get("name"))
-        for c in contributors
-        if isinstance(c, Mapping) and (c.get("author") or c.get("name"))
-    )
-    isbns = tuple(str(edition[k]) for k in ("isbn_13", "isbn_10") if edition.get(k))
-    entry = {
-        "status_id": remote.status_id,
-        "rating": remote.rating,
-        "privacy_id": remote.privacy_id,
-        "edition_id": remote.edition_id,
-        "date_added": remote.date_added,
-        "reads": [
-            {"id": r.id, "started": r.started, "finished": r.finished, "pages": r.pages}
-            for r in remote.reads
-        ],
-    }
-    return PulledRow(
-        user_book_id=remote.user_book_id,
-        hc_book_id=remote.book_id,
-        entry=entry,
-        updated_at=raw.get("updated_at"),
-        title=book.get("title"),
-        authors=authors,
-        isbns=isbns,
-        slug=book.get("slug"),
-    )
 
 
 async def entry_pages(
@@ -68,11 +33,33 @@ async def entry_pages(
     while True:
         variables = {"userId": user_id, "since": cursor[0], "afterId": cursor[1]}
         rows = (await client.execute("PullUserBooks", variables)).get("user_books") or []
-        if rows:
-            cursor = (str(rows[-1].get("updated_at") or cursor[0]), int(rows[-1]["id"]))
+        if not isinstance(rows, list):
+            raise BadResponseError(200, "the entries are not a list")
+        cursor = _after(rows, cursor)
         yield rows, cursor
         if len(rows) < PAGE:
             return
+
+
+def _after(rows: list[Any], cursor: tuple[str, int]) -> tuple[str, int]:
+    """The key of the page's last row that has one (a whole-number id, a timestamp or none);
+    the cursor as it was when none has. A full page without one cannot be paged past."""
+    for row in reversed(rows):
+        row_id = row.get("id") if isinstance(row, Mapping) else None
+        stamp = row.get("updated_at") if isinstance(row, Mapping) else None
+        if type(row_id) is int and (stamp is None or _timestamp(stamp)):
+            return (stamp or cursor[0], row_id)
+    if len(rows) >= PAGE:
+        raise BadResponseError(200, "a page of entries without ids")
+    return cursor
+
+
+def _timestamp(value: Any) -> bool:
+    try:
+        dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return isinstance(value, str)
 
 
 async def list_pages(

@@ -5,14 +5,19 @@ only what changed after the high-water marks, the (updated_at, id) of the newest
 newest list read: a row stamped in the same instant but with a larger id is still read, none is
 read twice, and a pass after which nothing changed costs one request for each (`fetch`).
 Both are paged by that key, not an offset, so a row changed during a pass moves to its end and
-no row is skipped. Each page is applied, then kept with the pull's place in one transaction: a
-process killed mid-pull resumes a full pass at the page it stopped on. A pull that fails (429,
-a lost connection, Hardcover unavailable) says so in `status()` and loses nothing; a refused
-token stops it like any request.
+no row is skipped. Each page is checked (a value that fails is left out, with a line in the
+result and the log), applied, then kept with the pull's place in one transaction: a process
+killed mid-pull resumes a full pass at the page it stopped on. A pull that fails (429, a lost
+connection, Hardcover unavailable, an answer that is not Hardcover's) says so in `status()` and
+loses nothing; a refused token stops it like any request. A token without `read:lists` leaves
+the lists out (kept as last pulled, listed in `off`) and the rest of the pull runs and keeps its
+place.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,19 +25,23 @@ from typing import Any
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.errors import (
     AuthError,
+    BadResponseError,
     NetworkError,
     RateLimitedError,
     ScopeError,
     UnavailableError,
 )
 from bookorbit_desktop.hardcover.pull import store
-from bookorbit_desktop.hardcover.pull.apply import apply_rows
-from bookorbit_desktop.hardcover.pull.fetch import EPOCH, entry_pages, list_pages, pulled_row
+from bookorbit_desktop.hardcover.pull.apply import Applied, apply_rows
+from bookorbit_desktop.hardcover.pull.checked import checked_row
+from bookorbit_desktop.hardcover.pull.fetch import EPOCH, entry_pages, list_pages
 from bookorbit_desktop.library.store.off_loop import off_loop
 
 LAST_AT, LAST_ERROR, LAST_FULL_AT = "last_at", "last_error", "last_full_at"
 LAST_REFUSED = "last_refused"  # the last pull's token was refused: no retry before reconnecting
+LISTS_SCOPE = "read:lists"  # what reading the user's lists needs
 _started: set[int] = set()  # users pulled in full since this process started
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -43,8 +52,10 @@ class PullResult:
     requests: int = 0
     followed: list[tuple[int, str]] = field(default_factory=list)
     conflicts: list[tuple[int, str]] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # Hardcover's values refused (`checked`)
     error: str | None = None
     refused: bool = False  # the token was refused: nothing more should be sent with it
+    off: list[str] = field(default_factory=list)  # scopes the token lacks: their part left out
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,7 +65,9 @@ class PullResult:
             "requests": self.requests,
             "followed": [list(f) for f in self.followed],
             "conflicts": [list(c) for c in self.conflicts],
+            "left_out": list(self.left_out),
             "error": self.error,
+            "off": list(self.off),
         }
 
 
@@ -74,7 +87,13 @@ async def pull(client: HardcoverClient, user_id: int, *, full: bool = False) -> 
             await _since(client, user_id, place, result)
     except AuthError as error:
         result.error, result.refused = error.message, True
-    except (RateLimitedError, NetworkError, UnavailableError, ScopeError) as error:
+    except (
+        RateLimitedError,
+        NetworkError,
+        UnavailableError,
+        ScopeError,
+        BadResponseError,
+    ) as error:
         result.error = f"{error.title}: {error.message}"
     finally:
         result.requests = client.requests_sent - before
@@ -109,11 +128,23 @@ def status() -> dict[str, Any]:
     }
 
 
-def _keep(rows: list[Any], pass_no: int, place: dict[str, str | None]) -> Any:
-    pulled = [pulled_row(r) for r in rows]
+def _keep(rows: list[Any], pass_no: int, place: dict[str, str | None]) -> tuple[Applied, list[str]]:
+    """One page checked (`checked`), applied, and kept with the pull's place after it; what
+    was applied, and a line for each value left out (logged, one line each)."""
+    today = dt.date.today()
+    pulled = []
+    left_out: list[str] = []
+    for raw in rows:
+        row, refused = checked_row(raw, today)
+        if row is not None:
+            pulled.append(row)
+        for value in refused:
+            line = value.line()
+            log.warning("Pull: %s", line)
+            left_out.append(line)
     applied = apply_rows(pulled)
     store.save_page(pulled, pass_no, place)
-    return applied
+    return applied, left_out
 
 
 async def _full(
@@ -126,13 +157,14 @@ async def _full(
     async for rows, after in entry_pages(client, user_id, *cursor):
         cursor = after
         mark = {store.FULL_OFFSET: after[0], store.FULL_MAX: str(after[1])}
-        applied = await off_loop(_keep, rows, pass_no, {**mark, store.FULL_PASS: str(pass_no)})
-        _count(result, rows, applied)
+        kept = await off_loop(_keep, rows, pass_no, {**mark, store.FULL_PASS: str(pass_no)})
+        _count(result, rows, kept)
     lists_mark = await _lists(client, user_id, (EPOCH, 0), pass_no, result)
 
     def done() -> None:
         store.forget_unseen(pass_no)
-        store.forget_unseen_lists(pass_no)
+        if LISTS_SCOPE not in result.off:  # lists not read: kept as last pulled
+            store.forget_unseen_lists(pass_no)
         store.set_state(
             {
                 store.SINCE: cursor[0],
@@ -154,8 +186,8 @@ async def _since(
     pass_no = int(place[store.FULL_PASS] or 0)
     async for rows, after in entry_pages(client, user_id, *cursor):
         mark = {store.SINCE: after[0], store.SINCE_ID: str(after[1])}
-        applied = await off_loop(_keep, rows, pass_no, mark)
-        _count(result, rows, applied)
+        kept = await off_loop(_keep, rows, pass_no, mark)
+        _count(result, rows, kept)
     lists_mark = (place[store.LISTS_SINCE] or EPOCH, int(place[store.LISTS_SINCE_ID] or 0))
     await _lists(client, user_id, lists_mark, pass_no, result)
 
@@ -168,19 +200,26 @@ async def _lists(
     result: PullResult,
 ) -> tuple[str, int]:
     """The lists changed after the cursor (their (updated_at, id) key); each page kept with
-    the cursor after it, which is returned."""
-    async for page, after in list_pages(client, user_id, *cursor):
-        cursor = after
-        mark = {store.LISTS_SINCE: after[0], store.LISTS_SINCE_ID: str(after[1])}
-        await off_loop(store.save_lists, page, pass_no, mark)
-        result.lists += len(page)
+    the cursor after it, which is returned. A token without `read:lists` reads none: the
+    feature is off (`result.off`), the rest of the pull goes on."""
+    try:
+        async for page, after in list_pages(client, user_id, *cursor):
+            cursor = after
+            mark = {store.LISTS_SINCE: after[0], store.LISTS_SINCE_ID: str(after[1])}
+            await off_loop(store.save_lists, page, pass_no, mark)
+            result.lists += len(page)
+    except ScopeError as error:
+        log.warning("Pull: lists left out, the token lacks %s", error.scope or LISTS_SCOPE)
+        result.off.append(LISTS_SCOPE)
     return cursor
 
 
-def _count(result: PullResult, rows: list[Any], applied: Any) -> None:
+def _count(result: PullResult, rows: list[Any], kept: tuple[Applied, list[str]]) -> None:
+    applied, left_out = kept
     result.entries += len(rows)
     result.followed += applied.followed
     result.conflicts += applied.conflicts
+    result.left_out += left_out
 
 
 async def pull_before(

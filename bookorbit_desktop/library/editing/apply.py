@@ -4,7 +4,8 @@ Every book is checked to exist before anything is written; then all of them chan
 transaction, with the fields marked "edited by the user" (`store.user_edits`) so that an import
 that re-reads the book's file leaves them as they are. The change-log triggers tell the window,
 the OPDS catalog and Hardcover matching; the book's file is not rewritten (`file_write` does
-that, on the user's request).
+that, on the user's request). Each edit is one step of the change journal (`library.journal`),
+or part of a bulk action's step when one is given.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from typing import Any
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.editing.values import UNSET, BookChanges, check_shared
+from bookorbit_desktop.library.journal.book_values import set_authors
+from bookorbit_desktop.library.journal.record import recording
+from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.metadata.covers import write_cover
-from bookorbit_desktop.library.metadata.naming import author_sort_name, sort_title
-from bookorbit_desktop.library.store.models import Author, Book, BookAuthor, database
+from bookorbit_desktop.library.metadata.naming import sort_title
+from bookorbit_desktop.library.store.models import Book, database
 from bookorbit_desktop.library.store.user_edits import mark_edited
 
 
@@ -28,8 +32,12 @@ def edit_books(
     paths: Paths,
     *,
     clock: Callable[[], float] = time.time,
+    step: int | None = None,
+    verb: str = "Edit",
 ) -> list[int]:
     """Apply `changes` to every book of `book_ids`; return the ids saved (in the order given).
+    The edit is a journal step of its own named by `verb` ("Edit “Emma”"), or part of `step`
+    (a bulk action's) when given.
 
     NotFoundError when a book does not exist, InvalidValueError when the edit is empty or gives
     several books a field that belongs to one; nothing is written then."""
@@ -46,16 +54,24 @@ def edit_books(
             "`bookorbit-desktop books`."
         )
     now = clock()
-    # The cover file is written first: a failure to write it leaves the library as it was.
-    cover_path = write_cover(paths, ids[0], changes.cover) if changes.cover is not UNSET else None
-    with database.atomic():
+    label = books_label(verb, [found[book_id].title for book_id in ids])
+    # The covers' images are read (to keep the old one) only when the edit gives a cover.
+    covers = changes.cover is not UNSET
+    with (
+        recording(label, ids, paths=paths, covers=covers, step=step, clock=clock),
+        database.atomic(),
+    ):
+        # The cover file is written first: a failure to write it leaves the library as it was.
+        cover_path = None
+        if changes.cover is not UNSET:
+            cover_path = write_cover(paths, ids[0], changes.cover)
         for book_id in ids:
             columns = _columns(found[book_id], changes)
             if cover_path is not None:
                 columns["cover_path"] = cover_path
             Book.update(**columns, updated_at=now).where(Book.id == book_id).execute()
             if changes.authors is not UNSET:
-                _set_authors(book_id, changes.authors)
+                set_authors(book_id, changes.authors)
             mark_edited(book_id, set(changed), now)
     return ids
 
@@ -83,12 +99,3 @@ def _columns(book: Book, changes: BookChanges) -> dict[str, Any]:
         if value is not UNSET:
             columns[name] = value
     return columns
-
-
-def _set_authors(book_id: int, names: list[str]) -> None:
-    BookAuthor.delete().where(BookAuthor.book == book_id).execute()
-    for position, name in enumerate(names):
-        author = Author.get_or_none(Author.name == name)
-        if author is None:
-            author = Author.create(name=name, sort_name=author_sort_name(name))
-        BookAuthor.create(book=book_id, author=author.id, position=position, role="aut")

@@ -19,6 +19,7 @@ removes it. A backup that is not is refused and kept, and the book is left as it
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -31,6 +32,7 @@ from pathlib import Path
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError, NotFoundError
 from bookorbit_desktop.library.files import safe
+from bookorbit_desktop.library.files.moves import recover
 from bookorbit_desktop.library.files.safe import FileOpError
 from bookorbit_desktop.library.metadata.covers import cover_file
 from bookorbit_desktop.library.metadata.epub_write import Author, OpfValues, rewrite_epub
@@ -132,17 +134,17 @@ def write_into_files(
     if "cover" in edited and book.cover_path:
         cover = cover_file(paths, book.cover_path).read_bytes()
     written = []
-    safe.recover()
+    recover()
     for row in files:
-        path = Path(row.path)
+        path = _real(row)
         backup = _backup_path(paths, book_id, row.id, path.name, now)
         try:
             backup.parent.mkdir(parents=True, exist_ok=True)
-            safe.copy_file(path, backup, keep_record=True)
+            kept = safe.copy_file(path, backup, keep_record=True)
         except (FileOpError, OSError) as error:
             raise _not_written(path, error, "its backup could not be made") from error
         try:
-            safe.write_file(
+            new = safe.write_file(
                 path,
                 partial(rewrite_epub, path, values=values, cover=cover),
                 check=partial(_check, title=values.title),
@@ -151,8 +153,15 @@ def write_into_files(
         except (BookReadError, FileOpError, OSError) as error:
             _drop_backup(backup)
             raise _not_written(path, error) from error
+        if kept.record is not None:
+            safe.note_written(kept.record, new.sha256)
         written.append(_record(row, path, str(backup), now))
     return written
+
+
+def _real(row: BookFile) -> Path:
+    """The file a book file's path leads to: a link's target is written, the link stays."""
+    return Path(os.path.realpath(row.path))
 
 
 def _not_written(path: Path, error: Exception, what: str = "") -> FileNotWrittenError:
@@ -164,13 +173,13 @@ def _not_written(path: Path, error: Exception, what: str = "") -> FileNotWritten
     else:
         why = str(error)
     text = f"{what}: {why}" if what else why
-    return FileNotWrittenError(f"{path.name} was not changed: {text}.")
+    return FileNotWrittenError(f"{path} was not changed: {text}.")
 
 
 def _drop_backup(backup: Path) -> None:
     record = safe.record_of(backup)
     backup.unlink(missing_ok=True)
-    safe.forget(record[0] if record else None)
+    safe.forget(record.row if record else None)
 
 
 def _check(path: Path, *, title: str) -> None:
@@ -181,8 +190,13 @@ def _check(path: Path, *, title: str) -> None:
 
 
 def _backup_path(paths: Paths, book_id: int, file_id: int, name: str, now: float) -> Path:
+    """`BOOK-FILE-TIME-name`, the name cut (its extension kept) to fit in 255 bytes."""
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}"
-    return backups_dir(paths) / f"{book_id}-{file_id}-{stamp}-{name}"
+    prefix = f"{book_id}-{file_id}-{stamp}-"
+    stem, extension = os.path.splitext(name)
+    room = 255 - len(prefix.encode()) - len(extension.encode())
+    stem = stem.encode()[:room].decode("utf-8", "ignore")
+    return backups_dir(paths) / f"{prefix}{stem}{extension}"
 
 
 def _record(row: BookFile, path: Path, backup: str, now: float) -> FileWritten:
@@ -202,16 +216,28 @@ def _record(row: BookFile, path: Path, backup: str, now: float) -> FileWritten:
     return FileWritten(str(path), backup, row.partial_md5, digest)
 
 
-def check_backup(backup: Path) -> None:
+def check_backup(backup: Path, current: Path | None = None) -> None:
     """FileNotWrittenError unless `backup` is what was saved: the size and checksum recorded
     when it was made (a backup made before they were recorded has none to compare), and it
-    opens as an EPUB whose every part reads back."""
+    opens as an EPUB whose every part reads back. With `current` (the book's file now), also
+    unless that file is still the one written in place of the backup: a file changed since
+    (by another program, or another book's file under a reused number) is never replaced."""
     record = safe.record_of(backup)
-    if record is not None and not safe.matches(backup, record[1], record[2]):
+    if record is not None and not safe.matches(backup, record.size, record.sha256):
         raise FileNotWrittenError(
             f"The backup {backup} is not the file that was saved (its size or checksum "
             "differs); it was kept, and the book was left as it is."
         )
+    if record is not None and record.written is not None and current is not None:
+        try:
+            now = safe.digest(current)[1]
+        except OSError:
+            now = None
+        if now != record.written:
+            raise FileNotWrittenError(
+                f"{current} is not the file metadata was written into (it changed since, or "
+                f"it is not there); it was left as it is, and the backup kept at {backup}."
+            )
     try:
         with zipfile.ZipFile(backup) as archive:
             damaged = archive.testzip()
@@ -251,6 +277,7 @@ def restore_backups(
 ) -> list[FileWritten]:
     """Put the newest backup of each of the book's files back (the file as it was before the
     last write) and remove the backup."""
+    recover()  # also removes what a stopped write left in the backups' folder
     backups = newest_backups(paths, book_id)
     if not backups:
         book = Book.get_or_none(Book.id == book_id)
@@ -261,10 +288,9 @@ def restore_backups(
             "(no metadata was written into them, or the backup was already put back)."
         )
     now, restored = clock(), []
-    safe.recover()
     for row in BookFile.select().where(BookFile.id.in_(list(backups))):
-        backup, path = backups[row.id], Path(row.path)
-        check_backup(backup)
+        backup, path = backups[row.id], _real(row)
+        check_backup(backup, path)
         try:
             safe.write_file(
                 path,

@@ -7,6 +7,9 @@ under the removed book's title and authors as highlights of an unknown book do. 
 are remembered (`store.removed_files`), so importing their folder again leaves them out until a
 file changes. Files are moved to the trash after the library has committed: a file that cannot
 be moved is named in the result and stays where it was.
+
+A removal is one step of the change journal: before its rows go, the book is kept whole
+(`journal.removed`), so that Undo brings it back; Redo removes it again, by the same rule.
 """
 
 from __future__ import annotations
@@ -19,7 +22,12 @@ from pathlib import Path
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import NotFoundError
-from bookorbit_desktop.library.editing.trash import check_trash, move_to_trash
+from bookorbit_desktop.library.editing.trash import carry_out, check_trash, intend
+from bookorbit_desktop.library.files.moves import recover
+from bookorbit_desktop.library.journal import removed, steps
+from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
+from bookorbit_desktop.library.journal.record import start_step
+from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.metadata.covers import delete_cover
 from bookorbit_desktop.library.store.channel_tables import Highlight
 from bookorbit_desktop.library.store.models import Book, BookFile, database
@@ -75,6 +83,9 @@ def remove_books(
     """Remove the books (see the module docstring); with `trash_files`, move their files to the
     trash (`trash`: the trash folder, the user's by default). NotFoundError or
     TrashUnavailableError before anything changes."""
+    if trash_files:
+        recover()  # a file a stopped tidy moved is trashed where it is now
+        finish_trashing()  # what a stopped removal had yet to move
     plans = plan_removal(book_ids)
     if trash_files:
         check_trash()
@@ -82,30 +93,65 @@ def remove_books(
     result = RemovalResult()
     covers = []
     with database.atomic():
+        step = start_step(
+            removed.REMOVE, books_label("Remove", [p.title for p in plans]), now, paths
+        )
         for plan in plans:
-            book = Book.get_by_id(plan.book_id)
-            authors = "\n".join(book.author_names())
-            # Highlights outlive the book: they wait under its title and authors.
-            Highlight.update(book=None, pending_title=book.title, pending_authors=authors).where(
-                Highlight.book == book.id
-            ).execute()
-            remember(list(BookFile.select().where(BookFile.book == book.id)), now)
-            covers.append(book.cover_path)
-            book.delete_instance()  # files, aliases, reading state, Hardcover link go with it
+            kept = removed.keep_book(plan.book_id, paths)
+            steps.add_entries(step, [steps.Entry(plan.book_id, kept, {})])
+            covers.append(_take_away(plan.book_id, now))
             result.removed.append(plan.book_id)
+            for file in plan.files if trash_files else ():
+                intend(file, trash, step, plan.book_id)
     for cover in covers:
         try:
             delete_cover(paths, cover)
         except OSError as error:
             log.warning("Cover %s of a removed book not deleted: %s", cover, error)
     if trash_files:
-        for plan in plans:
-            for file in plan.files:
-                try:
-                    move_to_trash(Path(file), trash)
-                except OSError as error:
-                    result.not_trashed.append((file, error.strerror or str(error)))
-                else:
-                    result.trashed.append(file)
+        moved, result.not_trashed = carry_out(removed.note_trashed)
+        result.trashed = [path for path, _where in moved]
     log.info("Removed books %s; %d files moved to the trash", result.removed, len(result.trashed))
     return result
+
+
+def finish_trashing() -> int:
+    """Move to the trash what a stopped removal had yet to move (the window calls it as it
+    starts); how many files."""
+    moved, failed = carry_out(removed.note_trashed)
+    for path, why in failed:
+        log.warning("A removed book's file %s was not moved to the trash: %s", path, why)
+    return len(moved)
+
+
+def _take_away(book_id: int, now: float) -> str | None:
+    """Delete the book's rows (highlights wait under its title and authors, its files are
+    remembered); return its cover's path, to delete once the removal has committed."""
+    book = Book.get_by_id(book_id)
+    authors = "\n".join(book.author_names())
+    # Highlights outlive the book: they wait under its title and authors.
+    Highlight.update(book=None, pending_title=book.title, pending_authors=authors).where(
+        Highlight.book == book.id
+    ).execute()
+    remember(list(BookFile.select().where(BookFile.book == book.id)), now)
+    cover: str | None = book.cover_path
+    book.delete_instance()  # files, aliases, reading state, Hardcover link go with it
+    return cover
+
+
+def _redo(step: steps.Step, paths: Paths, now: float) -> Outcome:
+    """Remove the step's books again (their files stay where they are)."""
+    outcome = Outcome()
+    for entry in step.entries:
+        if Book.get_or_none(Book.id == entry.book_id) is None:
+            outcome.skipped.append(f"Book {entry.book_id} is no longer in the library")
+            continue
+        kept = removed.keep_book(entry.book_id, paths)
+        kept["trashed"] = entry.before.get("trashed", [])
+        removed.set_kept(step.id, entry.book_id, entry.book_id, kept)
+        delete_cover(paths, _take_away(entry.book_id, now))
+        outcome.books += 1
+    return outcome
+
+
+register(removed.REMOVE, StepKind(removed.undo, _redo, removed.describe))

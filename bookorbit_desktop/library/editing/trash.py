@@ -11,20 +11,32 @@ so `restore_from_trash` can put it back.
 On Windows and macOS the system's own trash takes the file (Send2Trash, the maintained library
 for the Recycle Bin and the Finder's trash); it does not say under which name, so such a file is
 put back from the system's trash by the user.
+
+A removal does not move files itself: in its own transaction it records each file as a trash
+intent (`intend`), and `carry_out` then moves them, recording each file's reserved place in
+the trash before it moves. A process stopped at any moment is finished by the next
+`carry_out` (at the next removal, and as the window starts): a file still where it was is
+trashed, one copied across drives whose original was not yet deleted is finished, a reserved
+name whose move never happened is released.
 """
 
 from __future__ import annotations
 
 import datetime
 import errno
+import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.files import safe
 from bookorbit_desktop.library.files.safe import FileOpError
+from bookorbit_desktop.library.store.models import database
+
+log = logging.getLogger(__name__)
 
 INFO_SUFFIX = ".trashinfo"
 
@@ -66,9 +78,12 @@ def trash_info(original: Path, deleted: datetime.datetime) -> str:
     )
 
 
-def move_to_trash(path: Path, trash: Path | None = None) -> Path | None:
+def move_to_trash(
+    path: Path, trash: Path | None = None, reserved: Callable[[Path], object] | None = None
+) -> Path | None:
     """Move `path` into the trash; where it went (None where the system's trash does not say).
-    OSError when it cannot; the file then stays where it was."""
+    `reserved(place)` hears the place once its name is taken, before the file moves. OSError
+    when it cannot; the file then stays where it was."""
     check_trash()
     if not freedesktop() and trash is None:
         from send2trash import send2trash  # Windows and macOS only
@@ -82,7 +97,7 @@ def move_to_trash(path: Path, trash: Path | None = None) -> Path | None:
     info.mkdir(parents=True, exist_ok=True)
     text = trash_info(original, datetime.datetime.now())
     for number in range(1, 10_000):
-        name = original.name if number == 1 else f"{original.stem}.{number}{original.suffix}"
+        name = _trash_name(original, number)
         if os.path.lexists(files / name):
             continue  # trashed by something that wrote no info file: never overwritten
         try:
@@ -93,12 +108,23 @@ def move_to_trash(path: Path, trash: Path | None = None) -> Path | None:
             continue
         target = files / name
         try:
+            if reserved is not None:
+                reserved(target)
             _move(original, target)
         except BaseException:
             (info / f"{name}{INFO_SUFFIX}").unlink(missing_ok=True)
             raise
         return target
     raise OSError(errno.EEXIST, "the trash holds too many files of this name")
+
+
+def _trash_name(original: Path, number: int) -> str:
+    """The name in the trash: the file's own, `stem.N.ext` for the Nth of one name, cut (the
+    extension kept) so that its info file's name still fits in 255 bytes."""
+    counter = "" if number == 1 else f".{number}"
+    room = 255 - len(INFO_SUFFIX) - len(counter) - len(original.suffix.encode())
+    stem = original.stem.encode()[:room].decode("utf-8", "ignore")
+    return f"{stem}{counter}{original.suffix}"
 
 
 def _move(source: Path, target: Path) -> None:
@@ -135,3 +161,76 @@ def restore_from_trash(trashed: Path) -> Path:
     _move(trashed, original)
     info.unlink(missing_ok=True)
     return original
+
+
+def intend(path: str, trash: Path | None, step_id: int, book_id: int) -> None:
+    """Record that `path` is to go to the trash (call in the transaction that decides it)."""
+    database.execute_sql(
+        "INSERT INTO trash_intent (path, trash, step_id, book_id) VALUES (?, ?, ?, ?)",
+        (path, None if trash is None else str(trash), step_id, book_id),
+    )
+
+
+Moved = tuple[str, str | None]  # (the file's old path, where it is in the trash)
+Noted = Callable[[int, int, list[Moved]], object]
+
+
+def carry_out(noted: Noted) -> tuple[list[Moved], list[tuple[str, str]]]:
+    """Move every file waiting in a trash intent (see the module docstring); `noted(step, book,
+    moved)` hears where each step's book's files went once they all did. (moved, not moved
+    with why.)"""
+    rows = database.execute_sql(
+        "SELECT id, path, trash, step_id, book_id, target, done FROM trash_intent ORDER BY id"
+    ).fetchall()
+    groups: dict[tuple[int, int], list[Moved]] = {}
+    moved: list[Moved] = []
+    failed: list[tuple[str, str]] = []
+    for row, path, trash, step_id, book_id, target, done in rows:
+        group = groups.setdefault((int(step_id), int(book_id)), [])
+        try:
+            went, where = (True, target) if done else _finish(row, Path(path), trash, target)
+        except OSError as error:
+            failed.append((path, error.strerror or str(error)))
+            database.execute_sql("DELETE FROM trash_intent WHERE id = ?", (row,))
+            continue
+        if went:
+            group.append((path, where))
+            moved.append((path, where))
+    for (step_id, book_id), files in groups.items():
+        with database.atomic():
+            if files:
+                noted(step_id, book_id, files)
+            database.execute_sql(
+                "DELETE FROM trash_intent WHERE step_id = ? AND book_id = ?", (step_id, book_id)
+            )
+    return moved, failed
+
+
+def _finish(row: int, path: Path, trash: str | None, target: str | None) -> tuple[bool, str | None]:
+    """One intent carried out: (whether the file went to the trash, where it is there: None
+    for the system's trash)."""
+    if target is not None and os.path.lexists(target):
+        if os.path.lexists(path):  # copied across drives; the original not yet deleted
+            if not safe.same_bytes(path, target):
+                raise OSError(errno.EEXIST, "another file took its place in the trash", target)
+            os.remove(path)
+        _done(row, target)
+        return True, target
+    if target is not None:  # a name reserved, the move never made: release it
+        place = Path(target)
+        (place.parent.parent / "info" / f"{place.name}{INFO_SUFFIX}").unlink(missing_ok=True)
+    if not os.path.lexists(path):
+        return False, None
+    where = move_to_trash(
+        path,
+        None if trash is None else Path(trash),
+        reserved=lambda place: database.execute_sql(
+            "UPDATE trash_intent SET target = ? WHERE id = ?", (str(place), row)
+        ),
+    )
+    _done(row, None if where is None else str(where))
+    return True, None if where is None else str(where)
+
+
+def _done(row: int, target: str | None) -> None:
+    database.execute_sql("UPDATE trash_intent SET done = 1, target = ? WHERE id = ?", (target, row))

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from bookorbit_desktop.descriptions import clean_description
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.library.metadata.covers import prepare_cover
+from bookorbit_desktop.library.metadata.covers import MAX_COVER_BYTES, UnusableCover, make_cover
 from bookorbit_desktop.library.metadata.isbn import Isbn, parse_isbn
 from bookorbit_desktop.library.metadata.languages import normalize_language
 
@@ -197,18 +197,19 @@ def parse_description(text: str) -> str | None:
 def parse_cover(path: Path) -> bytes:
     """The image in `path`, made into the stored cover (a JPEG no larger than the cover size)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:  # a file past the limit is refused without reading it all
+            data = file.read(MAX_COVER_BYTES + 1)
     except OSError as error:
         raise InvalidValueError(
             f"The cover {path} cannot be read ({error.strerror or error}). Choose an image file "
             "you can open."
         ) from error
-    prepared = prepare_cover(data)
-    if prepared is None:
+    try:
+        return make_cover(data)
+    except UnusableCover as error:
         raise InvalidValueError(
-            f"{path} is not an image BookOrbit can read. Choose a JPEG, PNG, GIF or WebP file."
-        )
-    return prepared
+            f"{path} cannot be the cover: {error}. Choose a JPEG, PNG, GIF or WebP file."
+        ) from None
 
 
 def check_shared(changes: BookChanges, book_count: int) -> None:

@@ -183,10 +183,45 @@ def last_batch() -> tuple[int, bool] | None:
     return None if row is None else (int(row[0]), row[1] is not None)
 
 
+def batches_to_undo() -> list[int]:
+    """The batches the next undo takes back, newest first: the newest batch that is not itself
+    an undo, when it is not undone yet, and before it each batch a stopped process left
+    unfinished (moves found not made, `skipped`), whose rest the next run moved: one tidy
+    for the user."""
+    rows = database.execute_sql(
+        "SELECT b.id, b.undone_at, EXISTS (SELECT 1 FROM tidy_move m WHERE m.batch_id = b.id"
+        " AND m.state = ?) FROM tidy_batch b WHERE b.undoes IS NULL ORDER BY b.id DESC",
+        (SKIPPED,),
+    ).fetchall()
+    chain: list[int] = []
+    for batch_id, undone_at, interrupted in rows:
+        if undone_at is not None or (chain and not interrupted):
+            break
+        chain.append(int(batch_id))
+    return chain
+
+
 def mark_undone(batch_id: int) -> None:
     database.execute_sql(
         "UPDATE tidy_batch SET undone_at = ? WHERE id = ?", (time.time(), batch_id)
     )
+
+
+def holder(path: str) -> tuple[int, int] | None:
+    """(file id, book id) of the library file recorded at `path`, or None."""
+    row = database.execute_sql(
+        "SELECT id, book_id FROM book_file WHERE path = ?", (path,)
+    ).fetchone()
+    return None if row is None else (int(row[0]), int(row[1]))
+
+
+def drop_copy_record(move: Move) -> None:
+    """A kept copy whose original is in the library again (imported after the copy) as a file
+    of the same book: the copy's record goes and the move is `copied` (its file is deleted
+    next), in one transaction."""
+    with database.atomic():
+        database.execute_sql("DELETE FROM book_file WHERE id = ?", (move.file_id,))
+        set_state(move.id, COPIED)
 
 
 def path_taken(path: str, file_id: int) -> bool:
@@ -196,6 +231,11 @@ def path_taken(path: str, file_id: int) -> bool:
         "SELECT 1 FROM book_file WHERE path = ? AND id != ?", (path, file_id)
     ).fetchone()
     return row is not None
+
+
+def book_of(file_id: int) -> int | None:
+    row = database.execute_sql("SELECT book_id FROM book_file WHERE id = ?", (file_id,)).fetchone()
+    return None if row is None else int(row[0])
 
 
 def current_path(file_id: int) -> str | None:

@@ -17,12 +17,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.files import journal, moves
+from bookorbit_desktop.library.files import journal, moves, safe
 from bookorbit_desktop.library.files.journal import (
     CROSS,
     DONE,
@@ -62,6 +63,7 @@ class BatchResult:
     batch_id: int | None = None
     done: list[Move] = field(default_factory=list)
     failed: list[tuple[Move, str]] = field(default_factory=list)
+    kept: list[tuple[Move, str]] = field(default_factory=list)  # done; an original stayed
 
 
 def system_rules() -> Rules:
@@ -125,7 +127,10 @@ def _existing_under(root: str) -> list[str]:
 
 
 def _device(path: str) -> int:
-    """The file system of `path`, or of its nearest existing parent."""
+    """The file system of `path` (of a link itself, not of what it points at: a link moves as
+    a link), or of its nearest existing parent."""
+    if os.path.islink(path):
+        return os.lstat(path).st_dev
     current = Path(path)
     while not current.exists() and current != current.parent:
         current = current.parent
@@ -147,18 +152,24 @@ def tidy(
     CrossDeviceError, moving nothing, when one would leave its file system and `allow_copy`
     is False (a kept copy deletes nothing and needs no consent)."""
     modes = [KEEP if keep else CROSS if p.cross_device else MOVE for p in planned]
-    return _run([p.rename for p in planned], modes, allow_copy, on_file)
+    result = _run([p.rename for p in planned], modes, allow_copy, on_file)
+    from bookorbit_desktop.library.files import tidy_steps  # the change journal's step
+
+    tidy_steps.record(result.done, time.time())
+    return result
+
+
+def run_again(renames: Sequence[Rename], modes: Sequence[int]) -> BatchResult:
+    """Redo a tidy the change journal took back: the same moves, as a new batch."""
+    return _run(renames, modes, True, None)
 
 
 def undo_preview() -> tuple[int, int]:
-    """(files the undo of the last batch would move back, of them across drives); (0, 0) when
+    """(files the undo of the last tidy would move back, of them across drives); (0, 0) when
     there is nothing to undo."""
     recover()
-    last = journal.last_batch()
-    if last is None or last[1]:
-        return 0, 0
-    back = _still_moved(last[0])
-    return len(back), sum(m.mode == CROSS or _cross_device(m.new, m.old) for m in back)
+    back = [move for batch_id in journal.batches_to_undo() for move in _still_moved(batch_id)]
+    return len(back), sum(_back_mode(move) == CROSS for move in back)
 
 
 def _still_moved(batch_id: int) -> list[Move]:
@@ -170,40 +181,53 @@ def _still_moved(batch_id: int) -> list[Move]:
     ]
 
 
+def _back_mode(move: Move) -> int:
+    """How a done move goes back: a kept copy (or a copy whose original could not be deleted,
+    still there with the same bytes) is dropped; else renamed, or copied across drives."""
+    original = os.path.isfile(move.old) and not safe.one_file(move.old, move.new)
+    if move.mode == KEEP or (original and safe.same_bytes(move.old, move.new)):
+        return DROP
+    return CROSS if _cross_device(move.new, move.old) else MOVE
+
+
 def undo_last(*, allow_copy: bool = False, on_file: FileCallback | None = None) -> BatchResult:
-    """Move the files of the last batch back where they were (once)."""
+    """Move the files of the last tidy back where they were (once). A tidy a stopped process
+    left unfinished and the run that finished it are undone together."""
     recover()
-    last = journal.last_batch()
-    if last is None or last[1]:
+    chain = journal.batches_to_undo()
+    if not chain:
         raise NothingToUndoError("There is no tidy batch to undo (only the last one can be).")
-    batch_id = last[0]
-    done = _still_moved(batch_id)
-    back = [Rename(move.file_id, move.new, move.old) for move in done]
-    modes = [
-        DROP if move.mode == KEEP else CROSS if _cross_device(move.new, move.old) else MOVE
-        for move in done
-    ]
-    result = _run(back, modes, allow_copy, on_file, undoes=batch_id)
-    if not result.failed:
-        journal.mark_undone(batch_id)
+    plans = []
+    for batch_id in chain:
+        done = _still_moved(batch_id)
+        back = [Rename(move.file_id, move.new, move.old) for move in done]
+        plans.append((batch_id, back, [_back_mode(move) for move in done]))
+    _check_crossing([mode for _batch, _back, modes in plans for mode in modes], allow_copy)
+    result = BatchResult()
+    for batch_id, back, modes in plans:
+        part = _run(back, modes, True, on_file, batch_id)
+        if not part.failed:
+            journal.mark_undone(batch_id)
+        result.batch_id = part.batch_id or result.batch_id
+        result.done += part.done
+        result.failed += part.failed
+        result.kept += part.kept
     root = get_setting("library.tidy_folder")
     for move in result.done:
         if root:
-            _prune_empty(os.path.dirname(move.old), str(root))
+            moves.prune_empty(os.path.dirname(move.old), str(root))
     return result
 
 
-def _prune_empty(folder: str, root: str) -> None:
-    """Remove `folder` and its parents up to (not including) `root` while they are empty: the
-    folders a tidy made and its undo emptied."""
-    root = os.path.abspath(root)
-    current = os.path.abspath(folder)
-    while current != root and os.path.commonpath([current, root]) == root:
-        try:
-            os.rmdir(current)
-        except OSError:
-            return  # not empty, or not ours to remove
-        current = os.path.dirname(current)
+def _check_crossing(modes: Sequence[int], allow_copy: bool) -> None:
+    """CrossDeviceError, before anything moves, when files would cross drives unasked."""
+    crossing = list(modes).count(CROSS)
+    if crossing and not allow_copy:
+        raise CrossDeviceError(
+            f"{crossing} file(s) would move to another drive: they would be copied, written to "
+            "disk, and only then deleted where they are. Confirm the copy to go ahead, or "
+            "choose a library folder on the same drive."
+        )
 
 
 def _run(
@@ -214,13 +238,7 @@ def _run(
     undoes: int | None = None,
 ) -> BatchResult:
     recover()
-    crossing = list(modes).count(CROSS)
-    if crossing and not allow_copy:
-        raise CrossDeviceError(
-            f"{crossing} file(s) would move to another drive: they would be copied, written to "
-            "disk, and only then deleted where they are. Confirm the copy to go ahead, or "
-            "choose a library folder on the same drive."
-        )
+    _check_crossing(modes, allow_copy)
     result = BatchResult()
     if not renames:
         if undoes is not None:
@@ -233,6 +251,8 @@ def _run(
             result.failed.append((move, reason))
         else:
             result.done.append(move)
+            if reason:
+                result.kept.append((move, reason))
         if on_file is not None:
             on_file(move, state)
     return result

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from peewee import IntegrityError
 
-from bookorbit_desktop.library.durable import sync_path
 from bookorbit_desktop.library.files import journal, safe, sidecars
 from bookorbit_desktop.library.files.journal import (
     COPIED,
@@ -49,7 +48,7 @@ def carry_out(move: Move) -> tuple[str, str]:
         renamed = move.mode == MOVE or _same_file(move.old, move.new)
         _place_book(move, renamed)
         if renamed:
-            sidecars.move(move.old, move.new)
+            _move_sidecar_or_put_back(move)
             journal.point_records(move, DONE)
             return DONE, ""
         sidecars.copy(move.old, move.new, move.id)
@@ -106,13 +105,7 @@ def _place_book(move: Move, renamed: bool) -> None:
     """The book file at its new path: renamed, or copied through the safe layer. A link is
     made anew there, pointing at the same file (a relative link stays relative)."""
     if os.path.islink(move.old):
-        text = os.readlink(move.old)
-        real = os.path.normpath(os.path.join(os.path.dirname(move.old), text))
-        os.symlink(
-            text if os.path.isabs(text) else os.path.relpath(real, os.path.dirname(move.new)),
-            move.new,
-        )
-        sync_path(Path(move.new).parent)
+        safe.relink(move.old, move.new)
         if renamed:
             os.remove(move.old)
         return
@@ -122,34 +115,64 @@ def _place_book(move: Move, renamed: bool) -> None:
     safe.copy_file(Path(move.old), Path(move.new), move_id=move.id)
 
 
-def _links_same(first: str, second: str) -> bool:
-    """Both are links to one file."""
-    return (
-        os.path.islink(first)
-        and os.path.islink(second)
-        and os.path.realpath(first) == os.path.realpath(second)
-    )
+def _move_sidecar_or_put_back(move: Move) -> None:
+    """KOReader's notes follow the renamed book; when they cannot (a folder copied read-only
+    from a device), the book goes back to where it was and the move is refused."""
+    try:
+        sidecars.move(move.old, move.new)
+    except OSError as error:
+        if os.path.islink(move.new):
+            safe.relink(move.new, move.old)
+            os.remove(move.new)
+        else:
+            os.rename(move.new, move.old)
+        raise _Refused(
+            f"KOReader's notes in {sidecar(move.old)} could not be moved "
+            f"({error.strerror or error}); the book stays where it was"
+        ) from error
 
 
 def _roll_back(move: Move) -> None:
-    """A copy that did not finish: what it placed goes (its source is whole), nothing else."""
+    """A copy that did not finish: what it placed goes (its source is whole), nothing else;
+    the folders it made are removed when that empties them."""
     if move.mode in (CROSS, KEEP):
-        if _links_same(move.old, move.new):
-            os.remove(move.new)
+        for old, new in ((move.old, move.new), (sidecar(move.old), sidecar(move.new))):
+            if safe.links_same(old, new):
+                os.remove(new)
         sidecars.roll_back(move.id)
+        sidecars.prune(sidecar(move.new))
+        root = journal.library_root(move)
+        if root:
+            prune_empty(os.path.dirname(move.new), root)
+
+
+def prune_empty(folder: str, root: str) -> None:
+    """Remove `folder` and its parents up to (not including) `root` while they are empty: the
+    folders a tidy made and its undo (or a rolled-back copy) emptied."""
+    root = os.path.abspath(root)
+    current = os.path.abspath(folder)
+    while current != root and os.path.commonpath([current, root]) == root:
+        try:
+            os.rmdir(current)
+        except OSError:
+            return  # not empty, or not ours to remove
+        current = os.path.dirname(current)
 
 
 def _finish_copied(move: Move) -> tuple[str, str]:
     """After a recorded copy: each source (the book, its sidecar files) goes once its copy is
     found whole; a source whose copy is not is kept and named in the log."""
-    if _links_same(move.old, move.new):
-        os.remove(move.old)
+    for old, new in ((move.old, move.new), (sidecar(move.old), sidecar(move.new))):
+        if safe.links_same(old, new):
+            os.remove(old)
     kept = sidecars.delete_copied_sources(move.id)
     sidecars.prune(sidecar(move.old))  # also when a stopped run deleted its last file
-    if kept:
-        log.warning("Tidy: kept %s: the copy is not whole", ", ".join(kept))
     journal.set_state(move.id, DONE)
-    return DONE, ""
+    if not kept:
+        return DONE, ""
+    note = f"the original was kept: {', '.join(kept)}"
+    log.warning("Tidy: %s copied to %s; %s", move.old, move.new, note)
+    return DONE, note
 
 
 def _drop_copy(move: Move) -> tuple[str, str]:
@@ -157,14 +180,21 @@ def _drop_copy(move: Move) -> tuple[str, str]:
     (`move.old`) is deleted, only while it has the original's bytes."""
     if not os.path.isfile(move.new):
         raise _Refused(f"the original {move.new} is not there any more")
-    if not _links_same(move.old, move.new) and not safe.same_bytes(move.old, move.new):
+    if not safe.links_same(move.old, move.new) and not safe.same_bytes(move.old, move.new):
         raise _Refused(f"the copy {move.old} changed since it was made; both files are kept")
-    journal.point_records(move, COPIED)
+    found = journal.holder(move.new)
+    copy = journal.holder(move.old)
+    if found is not None and found[0] != move.file_id:
+        if copy is None or copy[0] != move.file_id or copy[1] != found[1]:
+            raise _Refused(f"{move.new} is already in the library as another book's file")
+        journal.drop_copy_record(move)  # the original came back as a file of this book
+    else:
+        journal.point_records(move, COPIED)
     return _finish_drop(move)
 
 
 def _finish_drop(move: Move) -> tuple[str, str]:
-    if _links_same(move.old, move.new) or (
+    if safe.links_same(move.old, move.new) or (
         not safe.one_file(move.old, move.new) and safe.same_bytes(move.old, move.new)
     ):
         os.remove(move.old)
@@ -175,12 +205,12 @@ def _finish_drop(move: Move) -> tuple[str, str]:
 
 def _same_file(old: str, new: str) -> bool:
     """True when `new` is `old` under another case (a case-insensitive file system)."""
-    return safe.one_file(old, new) and not _links_same(old, new)
+    return safe.one_file(old, new) and not safe.links_same(old, new)
 
 
 def _renamed(move: Move) -> bool:
     """The file of a planned rename has its new name (also when only its case changed)."""
-    if _links_same(move.old, move.new):
+    if safe.links_same(move.old, move.new):
         os.remove(move.old)  # stopped between making the new link and removing the old
     if not os.path.lexists(move.new):
         return False

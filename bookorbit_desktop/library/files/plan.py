@@ -15,7 +15,8 @@ Text in square brackets is left out when a placeholder in it is empty:
 `{author}/[{series} {number} - ]{title}` names a book of no series `Author/Title.epub`.
 
 Each part of the path is made legal for the target system (`Rules`): characters it forbids
-become `_`, names Windows reserves (CON, NUL, COM1, ...) get a `_`, trailing dots and spaces
+(and control characters everywhere: an escape sequence in a file name is never wanted) become
+`_`, names Windows reserves (CON, NUL, COM1, ...) get a `_`, trailing dots and spaces
 and leading dots go, and a part too long is cut (on a UTF-8 character boundary) so that the
 name, a collision number and KOReader's `.sdr` folder beside it still fit. Two books that
 would get one name are numbered: `Title (2).epub`. Paths compare case-insensitively where the
@@ -73,8 +74,8 @@ class Rules:
                 case_insensitive=True,
             )
         if system == "darwin":
-            return cls(forbidden="/:\0", case_insensitive=True)
-        return cls(forbidden="/\0")
+            return cls(forbidden="/:" + _CONTROL, case_insensitive=True)
+        return cls(forbidden="/" + _CONTROL)  # control characters: legal, but never wanted
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,8 @@ def fill(pattern: str, fields: Mapping[str, str]) -> str:
 
 def legal_part(text: str, rules: Rules, limit: int | None = None) -> str:
     """One folder or file name (no extension) made legal under `rules`, cut to `limit` bytes."""
+    text = " ".join(text.split())  # tabs, newlines, runs of spaces: one space
     text = "".join("_" if char in rules.forbidden or char == "\x00" else char for char in text)
-    text = " ".join(text.split())  # tabs, newlines, runs of spaces
     text = text.lstrip(". ")
     text = _cut(text, rules.max_part_bytes if limit is None else limit)
     if rules.trim_trailing:

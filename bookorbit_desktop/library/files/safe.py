@@ -54,6 +54,17 @@ class FileOpError(BookOrbitError):
 
 
 @dataclass(frozen=True)
+class Record:
+    """What the journal holds of a placed copy: its row, size and SHA-256, and for a backup the
+    SHA-256 of the file written in place of its source (None when not recorded)."""
+
+    row: int
+    size: int
+    sha256: str
+    written: str | None
+
+
+@dataclass(frozen=True)
 class Copied:
     """A file in place: where, its size and SHA-256, and its journal row (None once dropped)."""
 
@@ -101,6 +112,24 @@ def one_file(first: Path | str, second: Path | str) -> bool:
         return os.path.samefile(first, second)
     except OSError:
         return False
+
+
+def links_same(first: Path | str, second: Path | str) -> bool:
+    """Both are links to one file or folder."""
+    return (
+        os.path.islink(first)
+        and os.path.islink(second)
+        and os.path.realpath(first) == os.path.realpath(second)
+    )
+
+
+def relink(link: Path | str, new: Path | str) -> None:
+    """Make a link at `new` to what `link` points at (a relative link stays relative, written
+    anew from its new folder), and flush its folder."""
+    text = os.readlink(link)
+    real = os.path.normpath(os.path.join(os.path.dirname(link), text))
+    os.symlink(text if os.path.isabs(text) else os.path.relpath(real, os.path.dirname(new)), new)
+    sync_path(Path(new).parent)
 
 
 def same_bytes(first: Path | str, second: Path | str) -> bool:
@@ -178,7 +207,7 @@ def _place(
     replace: bool,
 ) -> Copied:
     temp = temp_beside(target)
-    row = _begin(source, target, temp, move_id)
+    row = _begin(source, target, temp, move_id, keep_record)
     try:
         write(temp)
         size, sha = digest(temp)
@@ -203,11 +232,19 @@ def _place(
     return Copied(target, size, sha, None)
 
 
-def _begin(source: Path, target: Path, temp: Path, move_id: int | None) -> int:
+def _begin(source: Path, target: Path, temp: Path, move_id: int | None, keep: bool) -> int:
     cursor = database.execute_sql(
-        "INSERT INTO file_copy (move_id, source, target, temp, state, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (move_id, os.fspath(source), os.fspath(target), os.fspath(temp), WRITING, time.time()),
+        "INSERT INTO file_copy (move_id, source, target, temp, state, keep, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            move_id,
+            os.fspath(source),
+            os.fspath(target),
+            os.fspath(temp),
+            WRITING,
+            int(keep),
+            time.time(),
+        ),
     )
     return int(cursor.lastrowid)
 
@@ -227,24 +264,46 @@ def forget(row: int | None) -> None:
         database.execute_sql("DELETE FROM file_copy WHERE id = ?", (row,))
 
 
-def record_of(target: Path | str) -> tuple[int, int, str] | None:
-    """(row, size, SHA-256) recorded for the placed copy at `target`, the newest; None if none."""
+def record_of(target: Path | str) -> Record | None:
+    """What is recorded of the placed copy at `target` (the newest); None if nothing."""
     found = database.execute_sql(
-        "SELECT id, size, sha256 FROM file_copy WHERE target = ? AND state = ?"
+        "SELECT id, size, sha256, written_sha256 FROM file_copy WHERE target = ? AND state = ?"
         " ORDER BY id DESC LIMIT 1",
         (os.fspath(target), PLACED),
     ).fetchone()
-    return None if found is None else (int(found[0]), int(found[1]), str(found[2]))
+    if found is None:
+        return None
+    return Record(int(found[0]), int(found[1]), str(found[2]), found[3])
 
 
-def copies_of_move(move_id: int) -> list[tuple[int, str, str, int, str]]:
-    """The placed copies a tidy move made: (row, source, target, size, SHA-256)."""
+def note_written(row: int, sha256: str) -> None:
+    """Record, with a backup's row, the SHA-256 of the file written in place of its source."""
+    database.execute_sql("UPDATE file_copy SET written_sha256 = ? WHERE id = ?", (sha256, row))
+
+
+@dataclass(frozen=True)
+class MoveCopy:
+    """A placed copy a tidy move made (`adopted`: a file found there with the source's bytes,
+    not written by the move)."""
+
+    row: int
+    source: str
+    target: str
+    size: int
+    sha256: str
+    adopted: bool
+
+
+def copies_of_move(move_id: int) -> list[MoveCopy]:
+    """The placed copies a tidy move made, in order."""
     rows = database.execute_sql(
-        "SELECT id, source, target, size, sha256 FROM file_copy WHERE move_id = ? AND state = ?"
-        " ORDER BY id",
+        "SELECT id, source, target, size, sha256, temp FROM file_copy"
+        " WHERE move_id = ? AND state = ? ORDER BY id",
         (move_id, PLACED),
     ).fetchall()
-    return [(int(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4])) for r in rows]
+    return [
+        MoveCopy(int(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4]), r[5] == "") for r in rows
+    ]
 
 
 def delete_if_copied(source: Path | str, target: Path | str, size: int, sha256: str) -> bool:
@@ -267,8 +326,8 @@ def adopt(source: Path, target: Path, move_id: int) -> None:
     other copied source."""
     size, sha = digest(target)
     database.execute_sql(
-        "INSERT INTO file_copy (move_id, source, target, temp, size, sha256, state, created_at)"
-        " VALUES (?, ?, ?, '', ?, ?, ?, ?)",
+        "INSERT INTO file_copy (move_id, source, target, temp, size, sha256, state, keep,"
+        " created_at) VALUES (?, ?, ?, '', ?, ?, ?, 1, ?)",
         (move_id, os.fspath(source), os.fspath(target), size, sha, PLACED, time.time()),
     )
 
@@ -278,11 +337,14 @@ def recover() -> int:
     removed with its row; a copy whose rename happened (its temporary file gone, the target
     with the size and checksum recorded just before the rename) is placed. How many."""
     rows = database.execute_sql(
-        "SELECT id, temp, target, size, sha256 FROM file_copy WHERE state = ?", (WRITING,)
+        "SELECT id, temp, target, size, sha256, keep FROM file_copy WHERE state = ?", (WRITING,)
     ).fetchall()
-    for row, temp, target, size, sha in rows:
+    for row, temp, target, size, sha, keep in rows:
         if not os.path.lexists(temp) and sha is not None and matches(target, size, sha):
-            database.execute_sql("UPDATE file_copy SET state = ? WHERE id = ?", (PLACED, row))
+            if keep:
+                database.execute_sql("UPDATE file_copy SET state = ? WHERE id = ?", (PLACED, row))
+            else:
+                forget(int(row))  # in place, and nothing checks it later
         else:
             _discard(Path(temp), int(row))
     if rows:

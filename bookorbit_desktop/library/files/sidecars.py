@@ -71,9 +71,13 @@ def clash(old_book: str, new_book: str) -> str | None:
     """Why the sidecar cannot follow the book to `new_book` (a file there with other bytes),
     or None."""
     old, new = sidecar(old_book), sidecar(new_book)
-    if os.path.lexists(new) and not os.path.isdir(new):
-        return f"{new} is in the way of KOReader's notes and is not a folder"
-    for name in files_of(old_book):
+    files = [] if os.path.islink(old) else files_of(old_book)
+    if not files and not os.path.islink(old):
+        return None  # no notes to move: nothing can clash
+    in_way = os.path.lexists(new) and (os.path.islink(old) or not os.path.isdir(new))
+    if in_way and not safe.one_file(old, new):
+        return f"{new} is in the way of KOReader's notes"
+    for name in files:
         there = os.path.join(new, name)
         if os.path.lexists(there) and not safe.same_bytes(os.path.join(old, name), there):
             return f"KOReader's notes clash: {there} already exists with other contents"
@@ -82,8 +86,14 @@ def clash(old_book: str, new_book: str) -> str | None:
 
 def move(old_book: str, new_book: str) -> None:
     """Rename the book's sidecar files to its new sidecar (one drive); an identical file already
-    there stands for its source, which goes."""
+    there stands for its source, which goes. A sidecar that is a link is linked anew. On an
+    error, the files already renamed go back and the error is raised."""
     old, new = sidecar(old_book), sidecar(new_book)
+    if os.path.islink(old):
+        if not os.path.lexists(new):
+            safe.relink(old, new)
+        os.remove(old)
+        return
     if os.path.isdir(old) and safe.one_file(old, new):
         os.rename(old, new)  # only the case of its name changes (a drive that ignores case)
         return
@@ -91,20 +101,33 @@ def move(old_book: str, new_book: str) -> None:
     if files and not os.path.lexists(new) and files == _all_files(old):
         os.rename(old, new)  # the whole folder is the book's, and nothing is in its way
         return
-    for name in files:
-        source, target = os.path.join(old, name), os.path.join(new, name)
-        if os.path.lexists(target):
-            if not safe.one_file(source, target) and safe.same_bytes(source, target):
-                os.remove(source)
-            continue  # a clash: refused before the move; a later run finds it again
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        os.rename(source, target)
+    moved: list[tuple[str, str]] = []
+    try:
+        for name in files:
+            source, target = os.path.join(old, name), os.path.join(new, name)
+            if os.path.lexists(target):
+                if not safe.one_file(source, target) and safe.same_bytes(source, target):
+                    os.remove(source)  # the same bytes are already there
+                continue  # a clash: refused before the move; a later run finds it again
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.rename(source, target)
+            moved.append((source, target))
+    except OSError:
+        for source, target in reversed(moved):
+            os.rename(target, source)
+        prune(new)
+        raise
     prune(old)
 
 
 def copy(old_book: str, new_book: str, move_id: int) -> None:
-    """Copy the book's sidecar files to its new sidecar, each journaled under `move_id`."""
+    """Copy the book's sidecar files to its new sidecar, each journaled under `move_id`; a
+    sidecar that is a link is linked anew."""
     old, new = sidecar(old_book), sidecar(new_book)
+    if os.path.islink(old):
+        if not os.path.lexists(new):
+            safe.relink(old, new)
+        return
     for name in files_of(old_book):
         source, target = Path(old, name), Path(new, name)
         if os.path.lexists(target):  # identical (checked by `clash`): it stands for the source
@@ -118,31 +141,45 @@ def copy(old_book: str, new_book: str, move_id: int) -> None:
 def delete_copied_sources(move_id: int) -> list[str]:
     """Delete the sources of the move's journaled copies (the book file and its sidecar files)
     that are found whole, drop their rows, and remove emptied sidecar folders; the sources
-    kept because their copy is not whole."""
+    kept, each with why (its copy is not whole, or it could not be deleted)."""
     kept = []
-    for row, source, target, size, sha in safe.copies_of_move(move_id):
-        if safe.delete_if_copied(source, target, size, sha):
-            safe.forget(row)
-            prune(_sidecar_root(source))
+    for copied in safe.copies_of_move(move_id):
+        try:
+            deleted = safe.delete_if_copied(
+                copied.source, copied.target, copied.size, copied.sha256
+            )
+        except OSError as error:
+            kept.append(f"{copied.source} ({error.strerror or error})")
+            safe.forget(copied.row)
+            continue
+        if deleted:
+            safe.forget(copied.row)
+            prune(_sidecar_root(copied.source))
         else:
-            kept.append(source)
+            kept.append(f"{copied.source} (its copy is not whole)")
     return kept
 
 
 def forget_copies(move_id: int) -> None:
     """The move's copies stay beside their sources (a kept copy): their rows go."""
-    for row, *_rest in safe.copies_of_move(move_id):
-        safe.forget(row)
+    for copied in safe.copies_of_move(move_id):
+        safe.forget(copied.row)
 
 
 def roll_back(move_id: int) -> None:
-    """Undo the copies of a move that never finished: each copy whose source is still whole
-    goes (nothing is lost: the source has the same bytes), and the rows with them."""
-    for row, source, target, size, sha in safe.copies_of_move(move_id):
-        if safe.matches(target, size, sha) and safe.matches(source, size, sha):
-            os.remove(target)
-            prune(_sidecar_root(target))
-        safe.forget(row)
+    """Undo the copies of a move that never finished: each copy it wrote whose source is still
+    whole goes (nothing is lost: the source has the same bytes), and the rows with them; a
+    file that was already there stays."""
+    for copied in safe.copies_of_move(move_id):
+        size, sha = copied.size, copied.sha256
+        if (
+            not copied.adopted
+            and safe.matches(copied.target, size, sha)
+            and safe.matches(copied.source, size, sha)
+        ):
+            os.remove(copied.target)
+            prune(_sidecar_root(copied.target))
+        safe.forget(copied.row)
 
 
 def drop_copy(copy_book: str, original_book: str) -> None:

@@ -3,26 +3,23 @@
 The export names its book by title and authors only; the library's own metadata rule
 (`reading.document_match`) finds the one book they describe. Unknown or ambiguous, the
 highlights wait for the user (`store.waiting`) like an unlinked document, within the cap of
-`waiting_cap`. A reading status of complete or on hold (3, 5) becomes a proposal; 2 (reading,
-also sent for "no status") nothing.
+`waiting_cap` (checked by the receiver before it writes). A reading status of complete or on
+hold (3, 5) becomes a proposal; 2 (reading, also sent for "no status") nothing.
 
 The receiver records an export in steps, so that no step holds the library's writer for long:
 `snapshot` (a reader: the book and its stored highlights), `rules.plan` (off the library's
-threads), `store.write` in parts, then `finish` (the proposal and the cap).
+threads), `store.write` in parts, then `finish` (the proposal).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bookorbit_desktop.library.highlights import proposals, store, waiting_cap
+from bookorbit_desktop.library.highlights import proposals, store
 from bookorbit_desktop.library.highlights.rules import XMNOTE_STATUSES, Entry, Stored
 from bookorbit_desktop.library.highlights.store import Recorded, Target
 from bookorbit_desktop.library.reading.document_match import match_book_by_metadata
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,7 +39,6 @@ class Received:
     highlights: int  # how many the export carried
     recorded: Recorded
     proposed: bool
-    dropped: int = 0  # oldest waiting highlights dropped to stay within the cap
 
 
 def snapshot(export: Export) -> tuple[Target, list[Stored]]:
@@ -53,18 +49,13 @@ def snapshot(export: Export) -> tuple[Target, list[Stored]]:
 
 
 def finish(export: Export, target: Target, recorded: Recorded, now: float) -> Received:
-    """After the highlights are stored: KOReader's status proposal for a library book, or the
-    cap on waiting exports (runs on the writer)."""
+    """After the highlights are stored: KOReader's status proposal for a library book (runs
+    on the writer)."""
     proposed = False
-    dropped = 0
     status = XMNOTE_STATUSES.get(export.reading_status or 0)
     if target.book_id is not None and status is not None:
         made = proposals.propose(
             target.book_id, store.SOURCE_XMNOTE, status=status, rating=None, note=None, now=now
         )
         proposed = made is not None
-    if target.book_id is None:
-        dropped = waiting_cap.trim()
-        if dropped:
-            log.info("Dropped the %d oldest highlights waiting for a book (the cap)", dropped)
-    return Received(export.title, target.book_id, len(export.entries), recorded, proposed, dropped)
+    return Received(export.title, target.book_id, len(export.entries), recorded, proposed)

@@ -6,8 +6,13 @@ moved with `--data-dir` keeps its covers. An import only checks that the book's 
 usable image (`usable_cover`, reading its header) and records the path; the file is made from
 the book's own file the first time the window or the catalog asks for it (`ensure_cover`).
 Decoding and shrinking thousands of covers was most of an import's time, and most covers of a
-large library are never looked at. Cover images already small enough are kept byte for byte;
-larger ones are decoded at reduced scale (JPEG draft mode) and shrunk. The catalog's
+large library are never looked at.
+
+Every stored cover, whether from a book's file, a file the user chose or a download, passes
+`make_cover` first: at most MAX_COVER_BYTES, at most MAX_PIXELS (Pillow's decompression-bomb
+warning is an error), decoded whole (a file cut short is refused, not stored), and written anew
+as a JPEG that fits COVER_MAX (large JPEGs are decoded at reduced scale, JPEG draft mode),
+without the original's metadata. The catalog's
 thumbnails (`server/thumbnails.py`) are made with the same `shrink_to_jpeg` and written with
 the same `write_atomically`.
 """
@@ -33,18 +38,39 @@ log = logging.getLogger(__name__)
 
 COVER_MAX = (600, 900)  # fits a phone screen and an OPDS client; thumbnails are made later
 JPEG_QUALITY = 85
-# Covers beyond this many pixels are decompression bombs or scans nobody needs at full size.
+# Covers beyond this many pixels are decompression bombs or scans nobody needs at full size;
+# Pillow's own bomb limit (a warning, made an error here) stays on above it.
 MAX_PIXELS = 60_000_000
+MAX_COVER_BYTES = 20 * 1024 * 1024  # a cover larger than this is not a cover
 _GREY_OR_RGB = ("RGB", "L")
 
 
+class UnusableCover(ValueError):
+    """Why some bytes cannot be a cover, in plain words (the message)."""
+
+
+def make_cover(data: bytes) -> bytes:
+    """The stored form of the cover in `data`: decoded whole, then written anew as a JPEG no
+    larger than COVER_MAX, without the original's metadata. UnusableCover says why not."""
+    if not data:
+        raise UnusableCover("it is empty")
+    if len(data) > MAX_COVER_BYTES:
+        raise UnusableCover(f"it is larger than {MAX_COVER_BYTES // 2**20} MB")
+    return _to_jpeg(data, COVER_MAX, JPEG_QUALITY)
+
+
 def prepare_cover(data: bytes) -> bytes | None:
-    """JPEG bytes of the cover no larger than COVER_MAX, or None if `data` is not an image."""
-    return shrink_to_jpeg(data, COVER_MAX, JPEG_QUALITY, keep_fitting_jpeg=True)
+    """`make_cover`'s JPEG, or None (the reason logged) when `data` is no usable cover."""
+    try:
+        return make_cover(data)
+    except UnusableCover as error:
+        log.info("Cover image not usable: %s", error)
+        return None
 
 
 def usable_cover(data: bytes) -> bool:
-    """Whether `data` is an image `prepare_cover` would accept, judged from its header alone."""
+    """Whether `data` may be a cover, judged from its header alone (an import's quick check;
+    the cover is stored only once `make_cover` has decoded it whole)."""
     from PIL import Image
 
     try:
@@ -52,48 +78,59 @@ def usable_cover(data: bytes) -> bool:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning) as error:
+    except Exception as error:
         log.info("Cover image in the book not usable: %s", error)
         return False
-    return width > 0 and height > 0 and width * height <= MAX_PIXELS
+    return 0 < len(data) <= MAX_COVER_BYTES and width > 0 and 0 < width * height <= MAX_PIXELS
 
 
 def shrink_to_jpeg(
-    source: bytes | Path,
-    box: tuple[int, int],
-    quality: int,
-    *,
-    optimize: bool = False,
-    keep_fitting_jpeg: bool = False,
+    source: bytes | Path, box: tuple[int, int], quality: int, *, optimize: bool = False
 ) -> bytes | None:
     """The image in `source` (bytes or a file) as JPEG bytes that fit `box`, or None when it is
-    no usable image. With `keep_fitting_jpeg`, an RGB or grey JPEG that already fits is
-    returned byte for byte."""
-    from PIL import Image  # Pillow loads with the first cover, not with the window
-
+    no usable image (the reason logged)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            opened = io.BytesIO(source) if isinstance(source, bytes) else source
-            with Image.open(opened) as image:
-                width, height = image.size
-                if width < 1 or height < 1 or width * height > MAX_PIXELS:
-                    return None
-                fits = width <= box[0] and height <= box[1]
-                plain_jpeg = image.format == "JPEG" and image.mode in _GREY_OR_RGB
-                if keep_fitting_jpeg and fits and plain_jpeg:
-                    return source if isinstance(source, bytes) else source.read_bytes()
-                image.draft("RGB", box)  # JPEG only: decode at 1/2, 1/4 or 1/8 scale
-                image.load()
-                picture = _flatten(image)
-                picture.thumbnail(box, Image.Resampling.BICUBIC, reducing_gap=2.0)
-                output = io.BytesIO()
-                picture.save(output, "JPEG", quality=quality, optimize=optimize)
-                return output.getvalue()
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Warning) as error:
+        return _to_jpeg(source, box, quality, optimize=optimize)
+    except UnusableCover as error:
         where = source if isinstance(source, Path) else "in the book"
         log.info("Cover image %s not usable: %s", where, error)
         return None
+
+
+def _to_jpeg(
+    source: bytes | Path, box: tuple[int, int], quality: int, *, optimize: bool = False
+) -> bytes:
+    """Decode the whole image (a JPEG at a reduced scale when it is larger than `box`), shrink it
+    into `box`, and write it as a new JPEG; UnusableCover when any of that fails."""
+    from PIL import Image  # Pillow loads with the first cover, not with the window
+
+    opened = io.BytesIO(source) if isinstance(source, bytes) else source
+    # Pillow's decoders raise many kinds of error on hostile data (OSError, SyntaxError,
+    # EOFError, struct.error, ...); every one of them means the same: no cover from this.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(opened) as image:
+                width, height = image.size
+                if width < 1 or height < 1 or width * height > MAX_PIXELS:
+                    raise UnusableCover(f"it has too many pixels ({width}×{height})")
+                image.draft("RGB", box)  # JPEG only: decode at 1/2, 1/4 or 1/8 scale
+                try:
+                    image.load()  # every byte decoded: a file cut short fails here
+                except Exception as error:
+                    raise UnusableCover("the image is damaged or cut short") from error
+                picture = _flatten(image)
+                picture.thumbnail(box, Image.Resampling.BICUBIC, reducing_gap=2.0)
+                picture.info = {}  # no comment, EXIF or profile of the original is kept
+                output = io.BytesIO()
+                picture.save(output, "JPEG", quality=quality, optimize=optimize)
+                return output.getvalue()
+    except UnusableCover:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UnusableCover("it has too many pixels") from None
+    except Exception as error:
+        raise UnusableCover("it is not an image BookOrbit can read") from error
 
 
 def _flatten(image: Image.Image) -> Image.Image:

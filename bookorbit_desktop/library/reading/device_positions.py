@@ -4,17 +4,24 @@ Every push is kept as a progress event with the device's name and id, so the las
 each device is the newest event it pushed for any of the book's documents. A device is known by
 its `device_id` (or, when it sends none, by its name).
 
-A reset stores, for each document of the book, a position at the start (0 %) written by the
-library itself (device `RESET_DEVICE`, device id `RESET_ID`, or `RESET_ID:<device>` when only one
-device was reset). It becomes the newest position of the document, so the kosync pull answers it
-and every device is offered the start on its next pull. A reset touches neither the book's
+A reset stores, for each document it resets, a position at the start (0 %) written by the
+library itself (device `RESET_DEVICE`, device id `RESET_ID`, or `RESET_ID:<device>` when one
+device was named). It becomes the newest position of the document, so the kosync pull answers
+it and every device is offered the start on its next pull. A reset touches neither the book's
 reading state nor the Hardcover queue: it is not a read, only a new place to start from. The
 reading rules never see a reset position (`pushes` leaves it out of the history it replays).
+
+What a reset covers (`reset_scope`): every document of the book, or, for one device, the
+document of that device's last position. A pull names no device (KOReader sends only the
+account), so every device whose last position is in a reset document is offered the start
+too; the scope names them, and a device is shown at the start when a reset of its document
+came after its last push.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bookorbit_desktop.errors import NotFoundError
@@ -50,7 +57,22 @@ class DevicePosition:
 class ResetResult:
     book_id: int
     documents: tuple[str, ...]  # the documents whose pull answer is now the start
-    devices: tuple[str, ...]  # the devices (keys) now shown at the start
+    devices: tuple[str, ...]  # the devices (keys) now shown at the start, newest first
+
+
+def reset_scope(
+    positions: Sequence[DevicePosition], device: str | None, documents: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(documents, devices) a reset of `device` (None: every device) sends to the start, from
+    each device's last position (`positions`, newest first) and every document pushed for the
+    book (`documents`): for None, all of them; for one device, the document of its last
+    position, and with it every device whose last position is in that document (a pull
+    cannot tell devices apart)."""
+    if device is not None:
+        documents = [p.document for p in positions if p.device_key == device]
+    reset = set(documents)
+    devices = tuple(p.device_key for p in positions if p.document in reset)
+    return tuple(sorted(reset)), devices
 
 
 def is_reset(device_id: str | None) -> bool:
@@ -87,7 +109,7 @@ def device_positions(book_id: int) -> list[DevicePosition]:
     result = []
     for document, device, device_id, percentage, progress, timestamp, event_id in found:
         key = device_id if device_id is not None else device
-        later = [at for rid, target, at in resets if rid > event_id and target in (None, key)]
+        later = [at for rid, reset, at in resets if rid > event_id and reset == document]
         result.append(
             DevicePosition(
                 device_key=key,
@@ -103,23 +125,20 @@ def device_positions(book_id: int) -> list[DevicePosition]:
     return result
 
 
-def _resets(book_id: int) -> list[tuple[int, str | None, int]]:
-    """(event id, the device reset or None for all, when) of the book's resets."""
+def _resets(book_id: int) -> list[tuple[int, str, int]]:
+    """(event id, the document reset, when) of the book's resets."""
     found = database.execute_sql(
-        "SELECT id, device_id, timestamp FROM progress_event WHERE book_id = ?"
+        "SELECT id, document, timestamp FROM progress_event WHERE book_id = ?"
         f" AND NOT {NOT_RESET_SQL}",
         (book_id,),
     ).fetchall()
-    return [
-        (event_id, None if device_id == RESET_ID else device_id[len(RESET_ID) + 1 :], int(at))
-        for event_id, device_id, at in found
-    ]
+    return [(event_id, document, int(at)) for event_id, document, at in found]
 
 
 def reset_progress(book_id: int, *, device: str | None = None, now: int) -> ResetResult:
-    """Put the book back at its start: for every device, or only for `device` (a device key as
-    `device_positions` lists it). A one-device reset changes the pull answer only for the
-    documents whose newest position that device wrote; it never touches the reading state."""
+    """Put the book back at its start: for every device, or for `device` (a device key as
+    `device_positions` lists it) and the devices reading the same document (`reset_scope`).
+    It never touches the reading state."""
     if Book.get_or_none(Book.id == book_id) is None:
         raise NotFoundError(
             f"There is no book with id {book_id}. List the library's books with "
@@ -127,14 +146,13 @@ def reset_progress(book_id: int, *, device: str | None = None, now: int) -> Rese
         )
     with database.atomic("IMMEDIATE"):
         positions = device_positions(book_id)
-        keys = [p.device_key for p in positions]
-        if device is not None and device not in keys:
+        if device is not None and device not in {p.device_key for p in positions}:
             raise NotFoundError(
                 f"No device synced book {book_id} as “{device}”. List its devices with "
                 f"`bookorbit-desktop progress show {book_id}`."
             )
         newest = database.execute_sql(
-            """SELECT e.document, e.progress, e.device, e.device_id FROM progress_event AS e
+            """SELECT e.document, e.progress, e.device_id FROM progress_event AS e
                JOIN (SELECT document, MAX(id) AS id FROM progress_event
                      WHERE document IN (SELECT DISTINCT document FROM progress_event
                                         WHERE book_id = ?)
@@ -142,27 +160,22 @@ def reset_progress(book_id: int, *, device: str | None = None, now: int) -> Rese
                ORDER BY e.document""",
             (book_id,),
         ).fetchall()
+        documents, devices = reset_scope(positions, device, [row[0] for row in newest])
         device_id = RESET_ID if device is None else f"{RESET_ID}:{device}"
         values: list[rows.EventValues] = []
-        for document, progress, writer, writer_id in newest:
-            writer_key = writer_id if writer_id is not None else writer
-            if device is not None and writer_key != device:
-                continue
-            start = _start_for(document, progress, writer_id)
-            values.append(
-                (document, book_id, RESET_DEVICE, device_id, 0.0, start, now, None, None, None)
-            )
+        for document, progress, writer_id in newest:
+            if document in documents:
+                start = _start_for(progress, writer_id)
+                values.append(
+                    (document, book_id, RESET_DEVICE, device_id, 0.0, start, now, None, None, None)
+                )
         rows.insert_events(values)
-    return ResetResult(
-        book_id,
-        tuple(value[0] for value in values),
-        tuple(keys if device is None else [device]),
-    )
+    return ResetResult(book_id, documents, devices)
 
 
-def _start_for(document: str, progress: str, writer_id: str | None) -> str:
-    """The start position of `document`, from a position a device pushed (a reset's own
-    position is already a start)."""
+def _start_for(progress: str, writer_id: str | None) -> str:
+    """The start of a document, from its newest position (a reset's own position is already
+    a start)."""
     if is_reset(writer_id):
         return progress
     return start_of(progress)

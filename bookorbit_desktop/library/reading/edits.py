@@ -14,6 +14,8 @@ import time
 from typing import Any
 
 from bookorbit_desktop.library.history.reads import latest_read_days
+from bookorbit_desktop.library.journal.record import recording
+from bookorbit_desktop.library.journal.rules import reading_label
 from bookorbit_desktop.library.reading import rules as reading
 from bookorbit_desktop.library.reading.marking import (
     FINISH_NEEDED,
@@ -127,10 +129,19 @@ def update_reading_state(
         return reading_dict(ReadingState.get(ReadingState.book == book_id))
 
 
-def save_edit(book_id: int, **edits: Any) -> dict[str, Any]:
+def save_edit(book_id: int, *, step: int | None = None, **edits: Any) -> dict[str, Any]:
     """A user's edit from any front door (the book panel, `book`): marking the book read (or
     skimmed) goes through `mark_read` (its dates from the evidence; `DateNeededError` when the
-    user must say when it ended), every other edit through `update_reading_state`."""
+    user must say when it ended), every other edit through `update_reading_state`. The edit is
+    one step of the change journal (`library.journal`), or part of `step` when given."""
+    book = Book.get_or_none(Book.id == book_id)
+    given = [name for name, value in edits.items() if value is not UNSET]
+    label = reading_label(book.title if book is not None else str(book_id), given)
+    with recording(label, [book_id], step=step):
+        return _save_edit(book_id, **edits)
+
+
+def _save_edit(book_id: int, **edits: Any) -> dict[str, Any]:
     status = parse_status(edits["status"]) if edits.get("status", UNSET) is not UNSET else None
     current = ReadingState.get_or_none(ReadingState.book == book_id)
     if status not in reading.FINISHED or (current is not None and current.status == status):

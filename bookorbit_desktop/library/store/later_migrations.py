@@ -9,9 +9,11 @@ from bookorbit_desktop.library.store.book_details_schema import book_details
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
+from bookorbit_desktop.library.store.journal_schema import change_journal
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
 from bookorbit_desktop.library.store.search_index import search_index
+from bookorbit_desktop.library.store.shelf_joined_schema import shelf_joined_table
 from bookorbit_desktop.library.store.sort_keys_schema import sort_keys
 from bookorbit_desktop.library.store.tidy_schema import tidy_tables
 
@@ -31,4 +33,6 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     book_details,
     sort_keys,  # schema 23
     file_copy_table,  # schema 24
+    change_journal,  # schema 25
+    shelf_joined_table,  # schema 26
 )

@@ -7,7 +7,10 @@ its stored highlights are read on a reader thread (`received.snapshot`), the mer
 parts of `PART_ROWS` highlights, each a short transaction of its own, so pushes queued
 meanwhile go in between. The receiver merges one export at a time (`MERGES`), so two posts
 for the same book never plan from the same snapshot. Parts already stored stay when a later
-one fails; the device's next export completes them (a merge never duplicates).
+one fails; the device's next export completes them (a merge never duplicates). An export for a
+book the library does not know is held to `waiting_cap` before its first write: past the cap
+it raises `WaitingFull` and nothing of it is stored (one merge at a time, so the check holds
+until the writes).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 
-from bookorbit_desktop.library.highlights import store
+from bookorbit_desktop.library.highlights import store, waiting_cap
 from bookorbit_desktop.library.highlights.received import Export, Received, finish, snapshot
 from bookorbit_desktop.library.highlights.rules import Plan, plan
 from bookorbit_desktop.library.highlights.store import Recorded
@@ -29,6 +32,13 @@ async def store_export(workers: DbWorkers, export: Export, origin: str, now: flo
     """Record `export` in the library (see the module docstring)."""
     target, stored = await workers.read(snapshot, export, wait=STEP_SECONDS)
     result: Plan = await asyncio.to_thread(plan, stored, export.entries)
+    if target.book_id is None:
+        before = {row.id: row.entry for row in stored}
+        updated = [(before[row_id], entry) for row_id, entry in result.updated]
+        grown = waiting_cap.growth(target.title, target.authors, result.added, updated)
+        refused = await workers.read(waiting_cap.refusal, origin, *grown, wait=STEP_SECONDS)
+        if refused is not None:
+            raise waiting_cap.WaitingFull(refused)
     write = functools.partial(store.write, source=store.SOURCE_XMNOTE, origin=origin, now=now)
     for start in range(0, len(result.added), PART_ROWS):
         part = result.added[start : start + PART_ROWS]

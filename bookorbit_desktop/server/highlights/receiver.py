@@ -15,6 +15,7 @@ refusal is a small JSON body too. What one post may carry is documented here:
 | a second post from an address whose first is still under way | 429 |
 | bodies under way from every address together over `IN_FLIGHT_BYTES` (64 MiB) | 503 |
 | still waiting for the exports before it `MERGE_WAIT_SECONDS` (15 s) after its body | 503 |
+| a book not in the library, past what may wait for one (`waiting_cap`) | 429, nothing stored |
 | the library busy, or a fault of ours (then 500, its cause in the log) | 503, 500 |
 
 Every 503 says when to retry (`Retry-After`). Each body is read on its own connection within
@@ -35,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +52,7 @@ from bookorbit_desktop.guards.rate import AddressRate
 from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.guards.throttle import Admission, LoginThrottle
 from bookorbit_desktop.library.highlights.received import Received
+from bookorbit_desktop.library.highlights.waiting_cap import WaitingFull
 from bookorbit_desktop.server.app import LINGER_SECONDS
 from bookorbit_desktop.server.binding import BatchedSite, Listener, bind_problem, listening_ports
 from bookorbit_desktop.server.highlights import lines
@@ -147,8 +150,6 @@ def describe(received: Received, origin: str) -> str:
         line += ": no single library book matches; it waits for you to pick the book"
     if received.proposed:
         line += "; KOReader proposes a reading status for you to confirm"
-    if received.dropped:
-        line += f"; the {received.dropped} oldest waiting highlights were dropped (the cap)"
     return line
 
 
@@ -162,7 +163,7 @@ def _secret_refusal(
     if throttle.repeats.seen(options.secret.encode(), "", given or ""):  # the same, again
         return wrong
     if throttle.admit(source) is not Admission.CHECK:
-        wait = round(throttle.block_seconds)
+        wait = max(1, math.ceil(throttle.wait(source)))
         return 429, f"Too many wrong pairing secrets; wait {wait} seconds, then export again."
     right = secret_matches(options.secret, given)
     throttle.checked(source, right)
@@ -250,6 +251,8 @@ async def _receive(request: web.Request, options: ReceiverOptions) -> web.Respon
         return reply(
             503, "The library is busy; export again in a moment.", retry_after=RETRY_AFTER_SECONDS
         )
+    except WaitingFull as full:
+        return _refused(request, 429, str(full))
     finally:
         merges.release()
     options.received.line(origin, describe(received, origin))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from aiohttp import web
 
@@ -45,7 +46,12 @@ from bookorbit_desktop.server.kosync.protocol import (
     position_body,
     valid_document,
 )
-from bookorbit_desktop.server.login import Verdict, check_login, verified_at_once
+from bookorbit_desktop.server.login import (
+    Verdict,
+    blocked_message,
+    check_login,
+    verified_at_once,
+)
 from bookorbit_desktop.server.routing import LenientResource
 from bookorbit_desktop.server.workers import LibraryBusyError
 
@@ -149,6 +155,8 @@ async def _authenticate(request: web.Request) -> None:
     verdict = await check_login(ctx, address, username, key, what="KOReader")
     if verdict is Verdict.BUSY:
         raise ProtocolError(UNKNOWN_SERVER_ERROR)
+    if verdict is Verdict.BLOCKED:  # 401/2001 as the protocol wants; KOReader shows the words
+        raise ProtocolError(replace(UNAUTHORIZED, message=blocked_message(ctx, address)))
     if verdict is not Verdict.OK:
         raise ProtocolError(UNAUTHORIZED)
 

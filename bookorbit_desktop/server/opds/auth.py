@@ -4,7 +4,8 @@ KOReader's OPDS client speaks Basic only (no Digest) and sends the credentials w
 request, so every catalog address (feeds, covers, thumbnails, downloads) checks them, through
 `login.check_login` like KOReader sync: verified logins are answered from memory, the throttle
 decides before any password hash whether one runs, and the hash never runs on the event loop.
-A request without credentials gets the 401 challenge at once.
+A request without credentials gets the 401 challenge at once; an address blocked for guessing
+gets 429 with how long to wait (`Retry-After` and one sentence).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -19,7 +21,12 @@ from aiohttp import web
 
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.accounts import key_for_password
-from bookorbit_desktop.server.login import Verdict, check_login, current_account
+from bookorbit_desktop.server.login import (
+    Verdict,
+    blocked_message,
+    check_login,
+    current_account,
+)
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +111,13 @@ def require_account(ctx: ServerContext, handler: Handler, refusals: Refusals = C
         verdict = await check_login(ctx, address, user, key, what=refusals.what)
         if verdict is Verdict.OK:
             return await handler(request)
+        if verdict is Verdict.BLOCKED:
+            wait = max(1, math.ceil(ctx.throttle.wait(address)))
+            return web.Response(
+                status=429,
+                text=blocked_message(ctx, address) + "\n",
+                headers={"Retry-After": str(wait), "Cache-Control": "no-store"},
+            )
         if verdict is Verdict.BUSY:
             return web.Response(
                 status=503,

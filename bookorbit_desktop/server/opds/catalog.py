@@ -152,14 +152,23 @@ def page_size() -> int:
 class Catalog:
     """The feed handlers of one rendering; each builds one `Feed` from one library query.
 
-    `alternate` is (address, type) of the other rendering's root, linked from this root."""
+    `alternate` is (address, type) of the other rendering's root, linked from this root.
+    `answers` are the addresses its handlers serve when they are not its own `urls` (the JSON
+    rendering of a feed asked for at its Atom address): a search reads its words from their
+    search parameter."""
 
     def __init__(
-        self, ctx: ServerContext, urls: CatalogUrls, alternate: tuple[str, str] | None = None
+        self,
+        ctx: ServerContext,
+        urls: CatalogUrls,
+        alternate: tuple[str, str] | None = None,
+        *,
+        answers: CatalogUrls | None = None,
     ) -> None:
         self._ctx = ctx
         self.urls = urls
         self._alternate = alternate
+        self._search_param = (answers or urls).search_param
 
     def _meta(
         self,
@@ -335,7 +344,7 @@ class Catalog:
         name = shelf_lists.shelf_name(key)
         if name is None:
             raise web.HTTPNotFound(text="You have no such shelf on Hardcover.\n")
-        cursor = page_cursor(request, queries.BY_TITLE)
+        cursor = page_cursor(request, shelf_lists.BY_JOINED)
         page = shelf_lists.shelf_books(key, cursor, page_size())
         href = partial(self.urls.feed, f"hardcover/{key}")
         feed_id = f"urn:bookorbit:shelf:{key}"
@@ -343,7 +352,7 @@ class Catalog:
         return self.books(feed_id, feed_line(name), page, href, up=up)
 
     def search(self, request: web.Request) -> Feed:
-        query = request.query.get(self.urls.search_param, "")
+        query = request.query.get(self._search_param, "")
         page = search_books(search_terms(query), page_cursor(request, SEARCH_ORDER), page_size())
         title = f"Search: {feed_line(query)}" if feed_line(query) else "Search"
         href = partial(self._search_href, query)

@@ -5,6 +5,13 @@ of its first, as a URL-safe token (base64 of a small JSON array): the database f
 from an index whatever its depth, and books added or removed between two requests never make a
 reader see a book twice or miss one that stays. Old `?page=N` addresses still work (they count
 rows from the start, so a deep one is slower); the links of the page they show carry keys.
+
+A token comes back from outside, so it is read strictly, before anything else sees it: at most
+`MAX_TOKEN` characters; exactly `["a", [part, ...]]` or `["b", [part, ...] | null]`, each part a
+JSON string or number, nothing nested (`_SHAPE`, checked before the JSON is parsed, so no depth
+of nesting costs anything); whole numbers within SQLite's 64 bits, other numbers finite, text
+that is valid Unicode; as many parts as the list's order has columns. Anything else is
+`BadCursor`, which the catalog answers with 400 and one plain sentence.
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,13 +28,18 @@ from typing import Any, Generic, TypeVar
 
 from peewee import SqliteDatabase
 
-from bookorbit_desktop.library.store.keyset import FIRST, LAST, Cursor, Key, Order, key_of
+from bookorbit_desktop.library.store.keyset import FIRST, LAST, Cursor, Key, KeyPart, Order, key_of
 from bookorbit_desktop.library.store.models import database
 
 T = TypeVar("T")
 
 MAX_TOKEN = 4096  # characters: a key holds a title or a name, never more
 _FORWARD, _BACKWARD = "a", "b"  # after the key, before it
+_STRING = r'"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
+_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
+_PART = rf"(?:{_STRING}|{_NUMBER})"
+_SHAPE = re.compile(rf'\["[ab]",(?:null|\[{_PART}(?:,{_PART})*\])\]')  # what `encode` writes
+_SQLITE_INTEGERS = range(-(2**63), 2**63)
 
 
 class BadCursor(ValueError):
@@ -56,25 +70,34 @@ def decode(token: str, order: Order) -> Cursor:
     if len(token) > MAX_TOKEN:
         raise BadCursor("page token too long")
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        direction, key = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as error:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise BadCursor("unreadable page token") from error
-    if direction not in (_FORWARD, _BACKWARD):
-        raise BadCursor("unknown direction")
+    if not _SHAPE.fullmatch(text):
+        raise BadCursor("not a page token of this catalog")
+    direction, key = json.loads(text)  # flat and small: `_SHAPE` allows nothing else
     backward = direction == _BACKWARD
     if key is None:
         if not backward:
             raise BadCursor("a forward token needs a key")
         return LAST
-    parts = (str, int, float)
-    if (
-        not isinstance(key, list)
-        or len(key) != len(order.columns)
-        or not all(isinstance(part, parts) and not isinstance(part, bool) for part in key)
-    ):
+    if len(key) != len(order.columns) or not all(_usable(part) for part in key):
         raise BadCursor("the key does not fit this list")
     return Cursor(tuple(key), backward)
+
+
+def _usable(part: KeyPart) -> bool:
+    """True for a key part SQLite can compare with: a 64-bit whole number, a finite number,
+    text without lone surrogates."""
+    if isinstance(part, int):
+        return part in _SQLITE_INTEGERS
+    if isinstance(part, float):
+        return math.isfinite(part)
+    try:
+        part.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:

@@ -5,8 +5,11 @@ follows), All books, Authors, Series, Currently reading, Want to read, Read and 
 shelves (Want to Read, Currently Reading and the user's lists, from the pull); every feed
 links the OpenSearch description for search. The same feeds are served as OPDS 2.0 JSON under
 /opds/v2 (`catalog` makes each page once, `feeds` or `opds2` writes it); each root links the
-other as `alternate`. Feeds and files all need the sync account's credentials (HTTP Basic)
-and are served at their final address: KOReader drops credentials on redirects.
+other as `alternate`. At the /opds addresses the request's `Accept` header chooses between the
+two (`negotiation`): a client that prefers OPDS 2.0 (KOReader v2026.07 and later) gets the JSON
+feed there, with links into /opds/v2, and every such answer says `Vary: Accept`. Feeds and
+files all need the sync account's credentials (HTTP Basic) and are served at their final
+address: KOReader drops credentials on redirects.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import ipaddress
 import logging
 from collections.abc import Callable
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from peewee import OperationalError
 
 from bookorbit_desktop.guards.text import for_log
@@ -30,8 +33,11 @@ from bookorbit_desktop.server.opds.catalog import (
 )
 from bookorbit_desktop.server.opds.downloads import make_cover_handlers, make_download_handler
 from bookorbit_desktop.server.opds.feeds import feed_document, opensearch_description
+from bookorbit_desktop.server.opds.freshness import Validators
 from bookorbit_desktop.server.opds.model import NAVIGATION_TYPE, OPDS2_TYPE, CatalogUrls, Feed
+from bookorbit_desktop.server.opds.negotiation import Rendering, preferred
 from bookorbit_desktop.server.opds.opds2.writer import json_document
+from bookorbit_desktop.server.opds.shelf_route import shelf_feed
 from bookorbit_desktop.server.opds.shelves import SHELF_KEY
 from bookorbit_desktop.server.workers import LibraryBusyError
 
@@ -44,6 +50,8 @@ JSON_FEEDS = "/v2"  # the OPDS 2.0 feeds live at <prefix>/v2, beside the Atom on
 SyncHandler = Callable[[web.Request], web.Response]
 Renderer = Callable[[Feed, CatalogUrls], web.Response]
 
+SHELF_FEED = "/hardcover/{shelf:" + SHELF_KEY + "}"  # `shelf_route`: ordered joins, validators
+
 # The feeds besides the root's sections (`catalog.SECTIONS`, mounted by themselves): address
 # below the feeds' root, `Catalog` method.
 FEEDS: tuple[tuple[str, str], ...] = (
@@ -52,7 +60,7 @@ FEEDS: tuple[tuple[str, str], ...] = (
     ("/authors/{author_id:" + _ID + "}", "author_books"),
     ("/series/books", "series_books"),
     ("/search", "search"),
-    ("/hardcover/{shelf:" + SHELF_KEY + "}", "shelf_books"),
+    (SHELF_FEED, "shelf_books"),
 )
 
 
@@ -80,13 +88,25 @@ def _rendered(handler: FeedHandler, render: Renderer, urls: CatalogUrls) -> Sync
 
 
 def _feed_routes(catalog: Catalog, render: Renderer) -> list[tuple[str, SyncHandler]]:
-    """Every feed of one rendering: (address, handler run on a database thread)."""
-    urls = catalog.urls
+    """Every feed of one rendering: (address below the feeds' root, handler run on a database
+    thread)."""
     handlers: list[tuple[str, FeedHandler]] = [
-        (urls.root + path, getattr(catalog, method)) for path, method in FEEDS
+        (path, getattr(catalog, method)) for path, method in FEEDS
     ]
-    handlers += [(urls.feed(item.name), catalog.section(item)) for item in SECTIONS]
-    return [(path, _rendered(handler, render, urls)) for path, handler in handlers]
+    handlers += [(f"/{item.name}", catalog.section(item)) for item in SECTIONS]
+    return [(path, _rendered(handler, render, catalog.urls)) for path, handler in handlers]
+
+
+def _negotiated(atom: SyncHandler, opds2: SyncHandler) -> SyncHandler:
+    """One feed at its Atom address, in the rendering the request's `Accept` prefers."""
+
+    def respond(request: web.Request) -> web.Response:
+        chosen = preferred(request.headers.get(hdrs.ACCEPT))
+        response = (opds2 if chosen is Rendering.JSON else atom)(request)
+        response.headers[hdrs.VARY] = hdrs.ACCEPT
+        return response
+
+    return respond
 
 
 def opensearch_handler(urls: CatalogUrls) -> SyncHandler:
@@ -159,9 +179,17 @@ def setup_opds(app: web.Application, ctx: ServerContext) -> None:
     json_urls = CatalogUrls(feeds=JSON_FEEDS, search_param="query")
     atom = Catalog(ctx, urls, alternate=(json_urls.root, OPDS2_TYPE))
     opds2 = Catalog(ctx, json_urls, alternate=(urls.root, NAVIGATION_TYPE))
+    # The JSON feeds as they answer at the Atom addresses (a search's words come as there).
+    opds2_here = Catalog(ctx, json_urls, alternate=(urls.root, NAVIGATION_TYPE), answers=urls)
     cover, thumbnail = make_cover_handlers(ctx)
     prefix = urls.prefix
-    feeds = _feed_routes(atom, _atom) + _feed_routes(opds2, _json)
+    feeds = [
+        (urls.root + path, _negotiated(as_atom, as_json))
+        for (path, as_atom), (_, as_json) in zip(
+            _feed_routes(atom, _atom), _feed_routes(opds2_here, _json), strict=True
+        )
+    ]
+    feeds += [(json_urls.root + path, handler) for path, handler in _feed_routes(opds2, _json)]
     feeds.append((urls.search_description(), opensearch_handler(urls)))
     files: list[tuple[str, Handler]] = [
         (prefix + "/download/{file_id:" + _ID + "}.{ext:[A-Za-z0-9]+}", make_download_handler(ctx)),
@@ -169,6 +197,13 @@ def setup_opds(app: web.Application, ctx: ServerContext) -> None:
         (prefix + "/thumbnails/{book_id:" + _ID + "}.jpg", thumbnail),
     ]
     routes = [(path, _threaded(ctx, handler)) for path, handler in feeds]
+    validators = Validators(ctx.clock)
+    routes = [
+        (path, _answering_errors(shelf_feed(ctx, handler, validators)))
+        if path.endswith(SHELF_FEED)
+        else (path, handler)
+        for path, handler in routes
+    ]
     routes += [(path, _answering_errors(handler)) for path, handler in files]
     for path, handler in routes:
         app.router.add_get(path, require_account(ctx, handler))

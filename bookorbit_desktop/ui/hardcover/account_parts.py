@@ -39,9 +39,25 @@ def _warnings(warnings: tuple[str, ...]) -> str:
     )
 
 
+def _features_off(off: tuple[tuple[str, str], ...]) -> str:
+    """Each feature the token turns off, and how to turn it on."""
+    if not off:
+        return ""
+    lines = "".join(
+        f"<br><span style='color:{ERROR_COLOUR}'>Off: {html.escape(feature)}. The token lacks "
+        f"the \u201c{html.escape(scope)}\u201d permission.</span>"
+        for scope, feature in off
+    )
+    return lines + (
+        f"<br>To turn {'it' if len(off) == 1 else 'them'} on, create a new token on "
+        f"<a href='{html.escape(GET_TOKEN_URL)}'>Hardcover's API page</a> (Get Token… ticks "
+        "every permission BookOrbit uses), paste it below and press Connect."
+    )
+
+
 def account_html(status: HardcoverStatus | None) -> str:
     """The account box's text: looking in the keyring, how to connect, or who is connected
-    (and that the saved token is refused, when it is)."""
+    (and that the saved token is refused, or lacks a permission a feature needs)."""
     if status is not None and status.checking:
         return "Looking for a saved Hardcover token in the keyring…"
     if status is None or not status.connected:
@@ -68,4 +84,4 @@ def account_html(status: HardcoverStatus | None) -> str:
         text += _warnings((status.token_expiry,))
     elif status.token_expiry:
         text += f"<br>{html.escape(status.token_expiry)}"
-    return text + _warnings(status.warnings)
+    return text + _features_off(status.features_off) + _warnings(status.warnings)

@@ -57,7 +57,7 @@ def _mib(size: int) -> str:
 def cap_text(usage: Usage) -> str:
     return (
         f"Exports for books not in the library keep at most {usage.max_highlights:,} "
-        f"highlights and {_mib(usage.max_bytes)} of text; past that the oldest are dropped. "
+        f"highlights and {_mib(usage.max_bytes)} of text; past that, new ones are refused. "
         f"Kept now: {usage.highlights:,} highlight{'s' if usage.highlights != 1 else ''}, "
         f"{_mib(usage.bytes)}."
     )

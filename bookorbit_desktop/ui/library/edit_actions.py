@@ -8,7 +8,9 @@ actions otherwise take their books from) and then read the Inbox again.
 The dialogs act through `services.book_edits` (the library's operations) and
 `services.metadata` (with the window's Hardcover account, `hardcover`); `on_saved` (book id)
 then refreshes that book in the table and the book panel, as after a reading edit, and
-`on_removed` reloads the library, which drops the removed books.
+`on_removed` reloads the library, which drops the removed books. Edit ▸ Undo and Redo
+(`undo_actions`) head the Edit menu, and the book panel gets a History section
+(`change_history`) listing the shown book's changes.
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.book_edits import BookEditService
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata import MetadataService
+from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
+from bookorbit_desktop.ui.change_watch import ChangeWatch
 from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.library.change_history import SHOWN, BookHistory, mount_history
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
 from bookorbit_desktop.ui.library.inbox_view import InboxView
 from bookorbit_desktop.ui.library.remove_dialog import RemoveDialog
+from bookorbit_desktop.ui.library.undo_actions import UndoActions
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.metadata.actions import MetadataActions
 
@@ -68,15 +74,26 @@ class BookActions(QObject):
         self.remove_action.setStatusTip("Remove the selected books from the library")
         self.remove_action.triggered.connect(self.remove_selected)
         view_menu = getattr(window, "view_menu", None)
+        edit_menu = None
         if isinstance(view_menu, QMenu):  # the main window: an Edit menu after File
             edit_menu = QMenu("&Edit", window)
             edit_menu.addAction(self.edit_action)
             edit_menu.addAction(self.remove_action)
             window.menuBar().insertMenu(view_menu.menuAction(), edit_menu)
+        # Edit ▸ Undo and Redo, first in that menu; an undo reloads the library as a removal.
+        self.undo = UndoActions(UndoService(service.paths), window, edit_menu, on_removed)
+        self.history: BookHistory | None = None  # the panel's History section
         panel = getattr(window, "book_panel", None)
         if isinstance(panel, BookPanel):  # its Edit… button edits the book it shows
             panel.edit_requested.connect(lambda book_id: self.edit_books([book_id]))
             self.metadata.add_to_panel(panel, lambda: panel.book_id)
+            history = self.undo.service.history
+            self.history = mount_history(panel, lambda book_id: history(SHOWN, book_id))
+            self.undo.refreshed.connect(self.history.refresh)
+            panel.saved.connect(lambda _book_id: self.undo.refresh())  # a reading change
+        watch = window.findChild(ChangeWatch)
+        if watch is not None:  # what another process wrote (`bookorbit-desktop undo`, say)
+            watch.changed.connect(self.undo.refresh)
         if self.inbox is not None:  # held books: edited and fetched from the Inbox page
             self.inbox.edit_requested.connect(self.edit_books)
             self.inbox.fetch_requested.connect(self.metadata.fetch_books)
@@ -116,6 +133,7 @@ class BookActions(QObject):
         )
 
     def _after_edit(self, book_id: int) -> None:
+        self.undo.refresh()
         if self.on_saved is not None:
             self.on_saved(book_id)
         if self.inbox is not None:  # a held book's new title shows there
@@ -144,6 +162,7 @@ class BookActions(QObject):
             show_error(self.window, error)
             return
         self.library.clear_selection()
+        self.undo.refresh()
         if self.on_removed is not None:
             self.on_removed()
         count = len(result.removed)

@@ -4,6 +4,8 @@ and cover, or several books' authors, series and language at once.
 Only the fields the user changed are saved (a field where several books differ stays empty and
 is left alone unless typed into). The values are checked by the library's edit rules through
 the save callable; a wrong value is shown in the dialog, which stays open with what was typed.
+An edit of more than `CONFIRM_OVER` books asks first: Save says how many books and which
+fields change, and saves when pressed again with the same values.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ _LINES = (
     ("language", "&Language:", "en, fr, pt-BR or a language name"),
     ("isbn", "&ISBN:", "ISBN-10 or ISBN-13"),
 )
+_NAMES = tuple((name, label.replace("&", "").rstrip(":").lower()) for name, label, _ in _LINES)
 IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.gif *.webp)"
+CONFIRM_OVER = 3  # an edit of more books than this asks before it saves
 
 
 class EditDialog(QDialog):
@@ -92,6 +96,11 @@ class EditDialog(QDialog):
         self.error_label.setAccessibleName("Error")
         self.error_label.hide()
         layout.addWidget(self.error_label)
+        self.confirm_label = QLabel()  # what a save of many books changes, before it does
+        self.confirm_label.setWordWrap(True)
+        self.confirm_label.hide()
+        layout.addWidget(self.confirm_label)
+        self._asked: dict[str, str] | None = None
         note = QLabel("Only the library changes; the book's file is not rewritten.")
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -128,6 +137,16 @@ class EditDialog(QDialog):
         typed = self.changed()
         if not typed and self.cover_file is None:
             self.reject()  # nothing changed: nothing to save
+            return
+        count = len(self._form.book_ids)
+        if count > CONFIRM_OVER and typed != self._asked:
+            names = ", ".join(dict(_NAMES)[name] for name in typed)
+            self.confirm_label.setText(
+                f"This changes the {names} of {count} books. Press Save again to save; "
+                "Edit ▸ Undo takes it back."
+            )
+            self.confirm_label.show()
+            self._asked = typed
             return
         try:
             self._save(self._form.book_ids, typed, self.cover_file)

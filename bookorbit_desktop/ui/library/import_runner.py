@@ -2,6 +2,10 @@
 
 The importer commits one transaction per file, so Cancel (or closing the dialog) always
 leaves the library consistent: the files done so far are in, the rest are not touched.
+
+Files of books the user removed are left out and the summary says so; when the change journal
+still keeps those books, the summary names them and offers to restore them as they were
+(`services.undo`), and `restored` tells the window to read the library again.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library import ImportStep, ImportSummary
-from bookorbit_desktop.ui.asyncqt import open_box
+from bookorbit_desktop.services.undo import RemovedBook, UndoService
+from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.text import counted
 
 # (sources, progress callback, cancel flag) -> report; runs on a worker thread.
@@ -40,6 +46,9 @@ def summary_text(report: ImportSummary) -> tuple[str, str, str]:
         parts.append(counted("%n changed file(s) updated", report.updated))
     if report.unchanged:
         parts.append(counted("%n file(s) already in the library", report.unchanged))
+    if report.left_out:
+        left_out = "%n file(s) left out: their books were removed from the library"
+        parts.append(counted(left_out, report.left_out))
     message = "; ".join(parts) + "." if parts else "No ebook files were found there."
     if report.ignored:
         message += " " + counted("%n file(s) that are not ebooks were skipped.", report.ignored)
@@ -72,16 +81,33 @@ def summary_text(report: ImportSummary) -> tuple[str, str, str]:
     return title, message, details
 
 
+def restore_text(books: Sequence[RemovedBook]) -> str:
+    """The summary's offer to restore the removed books whose files were left out."""
+    names = ", ".join(f"“{book.title}”" for book in books[:3])
+    if len(books) > 3:
+        names += f" and {len(books) - 3} more"
+    return (
+        f"You removed {names} from the library. Restore brings "
+        f"{'it' if len(books) == 1 else 'them'} back as before: reading state, rating, dates, "
+        "Hardcover link, files and cover."
+    )
+
+
 class ImportRunner(QObject):
-    """Runs one import at a time; `finished(report)` after each."""
+    """Runs one import at a time; `finished(report)` after each, `restored()` after removed
+    books were restored from the summary."""
 
     finished = Signal(object)
     progressed = Signal(int, int)  # done, total
+    restored = Signal()
 
-    def __init__(self, run: ImportFunction, parent_widget: QWidget) -> None:
+    def __init__(
+        self, run: ImportFunction, parent_widget: QWidget, undo: UndoService | None = None
+    ) -> None:
         super().__init__(parent_widget)
         self._run = run
         self._parent = parent_widget
+        self.undo = undo
         self.busy = False
         self.dialog: QProgressDialog | None = None
         self.summary_box: QMessageBox | None = None
@@ -121,7 +147,7 @@ class ImportRunner(QObject):
             dialog.deleteLater()
             self.dialog = None
         if report is not None:
-            self._show_summary(report)
+            self._show_summary(report, sources)
         return report
 
     async def run_quietly(
@@ -152,13 +178,40 @@ class ImportRunner(QObject):
         self.finished.emit(report)
         return report
 
-    def _show_summary(self, report: ImportSummary) -> None:
+    def _show_summary(self, report: ImportSummary, sources: Sequence[str] = ()) -> None:
         title, message, details = summary_text(report)
+        removed = self.undo.removed_books(sources) if self.undo and report.left_out else []
+        if removed:
+            message += "\n\n" + restore_text(removed)
         icon = QMessageBox.Icon.Warning if report.failures else QMessageBox.Icon.Information
         box = QMessageBox(icon, title, message, QMessageBox.StandardButton.Ok, self._parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         if details:
             box.setDetailedText(details)
+        if removed:
+            restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
+            restore.clicked.connect(lambda: self._restore(removed))
         self.summary_box = box
         box.destroyed.connect(lambda *_: setattr(self, "summary_box", None))
         open_box(box)
+
+    def _restore(self, books: Sequence[RemovedBook]) -> None:
+        assert self.undo is not None  # only offered with it
+        lines = []
+        try:
+            for book in books:
+                lines += self.undo.restore(book).text().splitlines()
+        except BookOrbitError as error:
+            show_error(self._parent, error)
+        finally:
+            self.restored.emit()
+        if lines:
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "Books Restored",
+                "\n".join(lines),
+                QMessageBox.StandardButton.Ok,
+                self._parent,
+            )
+            self.summary_box = box
+            open_box(box)

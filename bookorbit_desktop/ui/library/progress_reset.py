@@ -29,7 +29,9 @@ EXPLANATION = (
     "usual settings it asks “Sync to latest location 0% from device 'BookOrbit Desktop'?”; if "
     "its “Sync to a newer state” is set to Silently it goes there without asking; set to Never, "
     "nothing happens until you choose “Pull progress from other devices now”. A device that "
-    "is open in the book and syncs before it pulls keeps its own place.\n\n"
+    "is open in the book and syncs before it pulls keeps its own place. A sync does not say "
+    "which device asks, so choosing one device also sends back those reading the same copy "
+    "of the book; the Devices list shows them afterwards.\n\n"
     "The book's status and dates stay as they are, and nothing is sent to Hardcover."
 )
 

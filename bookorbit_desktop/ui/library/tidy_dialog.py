@@ -224,6 +224,8 @@ class TidyDialog(QDialog):
         if result.failed:
             reasons = "; ".join(f"{move.old}: {why}" for move, why in result.failed[:3])
             text += f" Not moved: {reasons}"
+        if result.kept:
+            text += " Moved, but " + "; ".join(why for _move, why in result.kept[:3])
         self.summary.setText(text)
 
     def _update_buttons(self) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import time
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -37,13 +39,22 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import book_titles
 from bookorbit_desktop.services.metadata import FetchAnswer, FetchProgress, MetadataService
+from bookorbit_desktop.services.metadata_apply import (
+    FILL,
+    fill_plan,
+    fill_summary,
+    finish_fill,
+    start_fill,
+)
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
+from bookorbit_desktop.ui.hardcover.questions import confirm
 from bookorbit_desktop.ui.metadata.diff_pane import DiffPane
 from bookorbit_desktop.ui.metadata.fetch_status import FetchStatus
 from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 SHOWN_AT_ONCE = 200  # stored answers listed in one turn of the loop
+CONFIRM_OVER = 3  # Fill Empty Fields over more books than this asks first
 
 
 class BatchDialog(QDialog):
@@ -70,6 +81,7 @@ class BatchDialog(QDialog):
         self.position = -1
         self.task: asyncio.Task[Any] | None = None  # the fetch, retry or reading under way
         self.fetching = False
+        self.question: QMessageBox | None = None  # the fill's confirmation while it is open
         self.cancel = asyncio.Event()
         self.setWindowTitle(f"Fetch Metadata for {counted('%n book(s)', len(self.book_ids))}")
 
@@ -329,20 +341,30 @@ class BatchDialog(QDialog):
         return spawn(self._fill_empty(), self)
 
     async def _fill_empty(self) -> int:
-        """Every reviewed book takes the best value of each field it has none of."""
+        """Every reviewed book takes the best value of each field it has none of, as one step
+        of Edit ▸ Undo. Over more than `CONFIRM_OVER` books the user confirms first, told how
+        many books and which fields."""
+        books = list(self.review)
         self.fill_button.setEnabled(False)
         changed = 0
         problems: list[str] = []
         try:
-            for book_id in list(self.review):
-                try:
-                    result = await self.service.apply_best(book_id, only_empty=True)
-                except BookOrbitError as error:
-                    problems.append(f"{self.titles[book_id]}: {error.message}")
-                    continue
-                if result.applied:
-                    changed += 1
-                    self.saved.emit(book_id, "")
+            if len(books) > CONFIRM_OVER and not await self._confirm_fill(books):
+                self.message.setText("Nothing was filled.")
+                return 0
+            step = start_fill(time.time())
+            try:
+                for book_id in books:
+                    try:
+                        result = await self.service.apply_best(book_id, only_empty=True, step=step)
+                    except BookOrbitError as error:
+                        problems.append(f"{self.titles[book_id]}: {error.message}")
+                        continue
+                    if result.applied:
+                        changed += 1
+                        self.saved.emit(book_id, "")
+            finally:
+                finish_fill(step)
         finally:
             self._update_buttons()
         text = f"Filled empty fields in {counted('%n book(s)', changed)}."
@@ -352,6 +374,18 @@ class BatchDialog(QDialog):
         if self.pane.book_id is not None:
             await self.pane.load(self.pane.book_id)
         return changed
+
+    async def _confirm_fill(self, books: list[int]) -> bool:
+        counts = await fill_plan(self.service.best_picks, books)
+        text = (
+            f"Fill the empty fields of {counted('%n book(s)', len(books))}? They get "
+            f"{fill_summary(counts)}. Fields that have a value stay as they are; "
+            "Edit ▸ Undo takes the whole fill back."
+        )
+        return await confirm(self, FILL, text, "Fill", self._asking)
+
+    def _asking(self, box: QMessageBox) -> None:
+        self.question = box
 
     def _update_buttons(self) -> None:
         self.previous_button.setEnabled(self.position > 0)

@@ -124,7 +124,7 @@ def test_a_half_written_backup_is_refused_and_the_book_kept(library, imported):
 
     record = safe.record_of(backup)
     assert record is not None
-    safe.forget(record[0])  # a backup from before sizes and checksums were recorded
+    safe.forget(record.row)  # a backup from before sizes and checksums were recorded
     backup.write_bytes(backup.read_bytes()[: backup.stat().st_size // 2])
     current = path.read_bytes()
     with pytest.raises(FileNotWrittenError, match="is damaged"):
@@ -149,38 +149,67 @@ def test_a_book_in_a_folder_it_may_not_write_is_refused_clearly(library, importe
     """A read-only folder (a read-only bind mount in a private mount namespace, since root
     ignores permissions): a clear message, the book as it was, nothing left behind."""
     import json
-    import shutil
-    import subprocess
-    import sys
-    from pathlib import Path
 
-    if (
-        shutil.which("unshare") is None
-        or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode
-    ):
-        pytest.skip("private mount namespaces need root here")
+    from bookorbit_desktop.library.store.db import close_database
+    from tests.library.files.file_child import namespaces_or_skip, run_child
+
+    namespaces_or_skip()
     book_id, path = imported
     before = path.read_bytes()
-    from bookorbit_desktop.library.store.db import close_database
-
     close_database()
-    root = Path(__file__).resolve().parents[3]
     folder = path.parent
-    command = [sys.executable, "-m", "tests.library.files.file_child"]
-    command += [str(library.db_file), str(library.data_dir), "write", str(book_id)]
-    shell = f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}" && "$@"'
-    run = subprocess.run(
-        ["unshare", "-m", "sh", "-c", shell, "sh", *command],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    read_only = f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}"'
+    run = run_child(library.data_dir, "write", book_id, setup=read_only)
     assert "Traceback" not in run.stderr, run.stderr[-2000:]
     assert json.loads(run.stdout) == {
-        "error": f"dnue.epub was not changed: BookOrbit may not write in {folder}."
+        "error": f"{path} was not changed: BookOrbit may not write in {folder}."
     }
     assert path.read_bytes() == before
     assert not list(folder.glob(".bookorbit-*"))
     assert not list(backups_dir(library).iterdir())
+
+
+def test_a_file_changed_since_the_write_is_not_replaced_by_its_backup(library, imported):
+    """Another program changed the book after metadata was written: the restore refuses and
+    says where the backup is, rather than throwing the change away."""
+    book_id, path = imported
+    (written,) = write_into_files(library, book_id)
+    path.write_bytes(path.read_bytes() + b"changed by another program")
+    changed = path.read_bytes()
+    with pytest.raises(FileNotWrittenError, match="is not the file metadata was written into"):
+        restore_backups(library, book_id)
+    assert path.read_bytes() == changed
+    assert (backups_dir(library) / os.path.basename(written.backup)).exists()
+
+
+def test_a_backup_of_a_removed_book_never_lands_on_the_book_that_got_its_number(library, tmp_path):
+    """Book 1 written, then removed; another book imported gets number 1 again: restoring
+    book 1 must not put the removed book's old bytes over the new book's file."""
+    from bookorbit_desktop.library.editing.removal import remove_books
+
+    first = make_epub(tmp_path / "books" / "emma.epub", "Emma", ("Jane Austen",))
+    (book_id,) = import_paths([first], library, workers=0).book_ids
+    edit_books([book_id], BookChanges(title="Emma (edited)"), library)
+    write_into_files(library, book_id)
+    remove_books([book_id], library)
+    second = make_epub(tmp_path / "books" / "dune.epub", "Dune", ("Frank Herbert",))
+    (again,) = import_paths([second], library, workers=0).book_ids
+    assert again == book_id and BookFile.get(BookFile.book == again).id == 1
+    before = second.read_bytes()
+    with pytest.raises(FileNotWrittenError, match="is not the file metadata was written into"):
+        restore_backups(library, again)
+    assert second.read_bytes() == before
+
+
+def test_a_linked_book_is_written_through_its_link(library, tmp_path):
+    real = make_epub(tmp_path / "store" / "dnue.epub", "Dnue", ("Frank Hebert",))
+    link = tmp_path / "books" / "dune.epub"
+    link.parent.mkdir()
+    link.symlink_to(os.path.relpath(real, link.parent))
+    (book_id,) = import_paths([link], library, workers=0).book_ids
+    edit_books([book_id], BookChanges(title="Dune"), library)
+    before = real.read_bytes()
+    write_into_files(library, book_id)
+    assert link.is_symlink() and read_metadata(link).title == "Dune"
+    restore_backups(library, book_id)
+    assert link.is_symlink() and real.read_bytes() == before

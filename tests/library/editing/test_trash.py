@@ -129,3 +129,21 @@ def test_where_the_system_trash_is_not_freedesktop_send2trash_takes_the_file(tmp
     assert move_to_trash(book) is None
     assert not book.exists()
     assert (tmp_path / "data" / "Trash" / "files" / "c.epub").read_text() == "c"
+
+
+@pytest.mark.skipif(not trash.freedesktop(), reason="the freedesktop trash")
+def test_a_name_near_the_limit_fits_with_its_info_file(tmp_path):
+    bin_ = tmp_path / "Trash"
+    name = "é" * 122 + ".epub"  # 249 bytes: the info file's name would be 259
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / name).write_text(folder)
+    first = move_to_trash(tmp_path / "a" / name, bin_)
+    second = move_to_trash(tmp_path / "b" / name, bin_)
+    assert first is not None and second is not None
+    assert first.read_text() == "a" and second.read_text() == "b"
+    for trashed in (first, second):
+        assert trashed.suffix == ".epub"
+        assert len((trashed.name + ".trashinfo").encode()) <= 255
+        assert trash.restore_from_trash(trashed) in (tmp_path / "a" / name, tmp_path / "b" / name)
+    assert (tmp_path / "a" / name).read_text() == "a" and (tmp_path / "b" / name).read_text() == "b"

@@ -129,6 +129,13 @@ def test_covers(tmp_path):
         parse_cover(tmp_path / "missing.png")
 
 
+def test_a_chosen_cover_cut_short_is_refused_with_the_reason(tmp_path):
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(jpeg(300, 450)[:-2])  # no end marker
+    with pytest.raises(InvalidValueError, match="cannot be the cover: the image is damaged"):
+        parse_cover(cut)
+
+
 @pytest.mark.parametrize(
     ("changes", "allowed"),
     [

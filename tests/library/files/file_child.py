@@ -4,18 +4,54 @@ symlink, rmdir, in the order the process makes them). Prints one JSON line when 
 
     python -m tests.library.files.file_child DB_FILE DATA_DIR ACTION [BOOK_ID]
 
-ACTION: tidy, tidy-copy (cross-drive moves allowed), tidy-keep, undo, write, restore.
+ACTION: tidy, tidy-copy (cross-drive moves allowed), tidy-keep, undo, write, restore, remove
+(the book, its files to the trash in `$TRASH`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[3]
+
 STEPS = ("fsync", "rename", "replace", "remove", "unlink", "symlink", "rmdir")
+
+
+def run_child(
+    data: Path, action: str, book_id: int = 0, *, setup: str = "", after: str = "", kill_at=None
+):
+    """Run ACTION on the library in `data` in a process of its own; with `setup`, a shell
+    command (a mount) first, in a private mount namespace, and `after` (a listing of the
+    mounted disk) in it once the child has run, its output after the child's JSON line. The
+    completed process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("KILL_AT", None)
+    if kill_at is not None:
+        env["KILL_AT"] = str(kill_at)
+    command = [sys.executable, "-m", "tests.library.files.file_child"]
+    command += [str(data / "library.sqlite3"), str(data), action, str(book_id)]
+    if setup:
+        shell = f'{setup} && "$@"' + (f"; {after}" if after else "")
+        command = ["unshare", "-m", "sh", "-c", shell, "sh", *command]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def namespaces_or_skip() -> None:
+    """Skip the test unless private mount namespaces can be made here (root on Linux)."""
+    import pytest
+
+    if (
+        not sys.platform.startswith("linux")
+        or shutil.which("unshare") is None
+        or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode
+    ):
+        pytest.skip("private mount namespaces need root here")
 
 
 def _arm(kill_at: int) -> None:
@@ -59,6 +95,12 @@ def main(db_file: str, data_dir: str, action: str, book_id: str = "0") -> None:
             out = {"done": len(result.done), "failed": [why for _m, why in result.failed]}
         elif action == "write":
             out = {"done": len(write_into_files(paths, int(book_id)))}
+        elif action == "remove":
+            from bookorbit_desktop.library.editing.removal import remove_books
+
+            trash = Path(os.environ["TRASH"])
+            removed = remove_books([int(book_id)], paths, trash_files=True, trash=trash)
+            out = {"done": len(removed.trashed), "failed": [why for _f, why in removed.not_trashed]}
         else:
             out = {"done": len(restore_backups(paths, int(book_id)))}
     except BookOrbitError as error:

@@ -47,6 +47,8 @@ def drive(tmp_path):
             if process.poll() is not None:
                 pytest.skip(f"FUSE could not mount here: {process.stderr.read().strip()}")
             time.sleep(0.05)
+        else:
+            pytest.skip("FUSE did not mount the drive within 10 s here")
         (mount / "probe").write_text("x")
         assert (mount / "PROBE").exists()  # the drive ignores case
         (mount / "probe").unlink()

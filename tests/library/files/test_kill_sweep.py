@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,21 +21,10 @@ from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import BookFile
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book, make_epub
+from tests.library.files.file_child import namespaces_or_skip, run_child
 
 ROOT = Path(__file__).resolve().parents[3]
 NOTES = {"metadata.epub.lua": "return {pos=1}", "metadata.epub.lua.old": "old", "c.txt": "n"}
-
-
-def _child(data: Path, action: str, kill_at: int | None, book_id: int = 0, prefix=()):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("KILL_AT", None)
-    if kill_at is not None:
-        env["KILL_AT"] = str(kill_at)
-    command = [sys.executable, "-m", "tests.library.files.file_child"]
-    command += [str(data / "library.sqlite3"), str(data), action, str(book_id)]
-    return subprocess.run(
-        [*prefix, *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
 
 
 def _leftovers(*roots: Path) -> list[str]:
@@ -90,7 +78,7 @@ def test_a_cross_drive_tidy_killed_at_any_step_loses_nothing(tmp_path):
             base = tmp_path / f"run{step}"
             library_target = target / f"run{step}"
             data, before = _setup_tidy(base, library_target)
-            run = _child(data, "tidy-copy", step)
+            run = run_child(data, "tidy-copy", kill_at=step)
             finished = run.returncode == 0
             assert finished or run.returncode == -9, run.stderr[-2000:]
             open_database(data / "library.sqlite3")
@@ -122,7 +110,7 @@ def test_a_metadata_write_killed_at_any_step_leaves_the_book_whole(tmp_path):
         before = path.read_bytes()
         book = add_book("Dune (edited)", ["Frank Herbert"], file=path)
         close_database()
-        run = _child(data, "write", step, book.id)
+        run = run_child(data, "write", book.id, kill_at=step)
         finished = run.returncode == 0
         assert finished or run.returncode == -9, run.stderr[-2000:]
         open_database(paths.db_file)
@@ -148,18 +136,9 @@ def _opf(path: Path) -> bytes:
         return b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".opf"))
 
 
-def _namespace() -> None:
-    if (
-        not sys.platform.startswith("linux")
-        or shutil.which("unshare") is None
-        or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode
-    ):
-        pytest.skip("private mount namespaces need root here")
-
-
 def test_a_backup_on_a_full_disk_leaves_nothing_and_says_so(tmp_path):
     """The backups' folder fills up: no partial backup, no temporary file, the book as it was."""
-    _namespace()
+    namespaces_or_skip()
     data = tmp_path / "data"
     data.mkdir()
     paths = resolve_paths(data)
@@ -174,28 +153,17 @@ def test_a_backup_on_a_full_disk_leaves_nothing_and_says_so(tmp_path):
     close_database()
     backups = data / "file-backups"
     backups.mkdir()
-    command = [sys.executable, "-m", "tests.library.files.file_child"]
-    command += [str(paths.db_file), str(data), "write", str(book.id)]
-    shell = f'mount -t tmpfs -o size=1m tmpfs "{backups}" && exec "$@"'
-    run = subprocess.run(
-        ["unshare", "-m", "sh", "-c", shell, "sh", *command],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_child(data, "write", book.id, setup=f'mount -t tmpfs -o size=1m tmpfs "{backups}"')
     out = json.loads(run.stdout)
     assert out["error"] == (
-        f"big.epub was not changed: its backup could not be made: the disk holding {backups} "
-        "is full."
+        f"{path} was not changed: its backup could not be made: the disk holding {backups} is full."
     )
     assert path.read_bytes() == before
     assert list(backups.iterdir()) == [] and _leftovers(path.parent) == []
 
 
 def test_a_tidy_onto_a_full_disk_leaves_no_partial_file(tmp_path):
-    _namespace()
+    namespaces_or_skip()
     target = tmp_path / "small"
     target.mkdir()
     data, _before = _setup_tidy(tmp_path / "lib", target)
@@ -204,19 +172,62 @@ def test_a_tidy_onto_a_full_disk_leaves_no_partial_file(tmp_path):
 
     with zipfile.ZipFile(book, "a") as archive:
         archive.writestr("OEBPS/noise.bin", os.urandom(2 << 20), zipfile.ZIP_STORED)
-    command = [sys.executable, "-m", "tests.library.files.file_child"]
-    command += [str(data / "library.sqlite3"), str(data), "tidy-copy"]
-    shell = f'mount -t tmpfs -o size=1m tmpfs "{target}" && "$@"; ls -A -R "{target}"'
-    run = subprocess.run(
-        ["unshare", "-m", "sh", "-c", shell, "sh", *command],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    result, *listing = run.stdout.splitlines()
+    mount = f'mount -t tmpfs -o size=1m tmpfs "{target}"'
+    run = run_child(data, "tidy-copy", setup=mount, after=f'ls -A -R "{target}"')
+    result, *listing = run.stdout.splitlines()  # the full disk, as the run left it
     (why,) = json.loads(result)["failed"]
     assert why == f"the disk holding {target / 'Jane Austen'} is full", why
     assert not any(line.startswith(safe.TEMP_PREFIX) for line in listing), listing
     assert book.is_file() and (tmp_path / "lib" / "in" / "emma.sdr" / "c.txt").is_file()
+
+
+@pytest.mark.parametrize("other_drive", [False, True], ids=["same drive", "trash on another drive"])
+def test_a_removal_killed_at_any_step_leaves_the_file_in_the_library_or_in_the_trash(
+    tmp_path, other_drive, monkeypatch
+):
+    """`books remove --delete-file`, killed before each step: after the next start's repair,
+    the book is either still in the library with its file, or removed with its file in the
+    trash (with its info file, once); nothing half-moved, no stray info file."""
+    from bookorbit_desktop.library.editing.removal import finish_trashing
+    from bookorbit_desktop.library.editing.trash import freedesktop
+    from bookorbit_desktop.library.store.models import Book
+
+    if not freedesktop():
+        pytest.skip("the freedesktop trash")
+    shm = _other_drive(tmp_path) if other_drive else None
+    try:
+        step, finished = 0, False
+        while not finished:
+            step += 1
+            base = tmp_path / f"run{step}"
+            trash = (shm / f"run{step}" if shm else base) / "Trash"
+            data = base / "data"
+            data.mkdir(parents=True)
+            open_database(resolve_paths(data).db_file)
+            path = make_epub(base / "in" / "emma.epub", "Emma", ["Jane Austen"])
+            before = path.read_bytes()
+            book = add_book("Emma", ["Jane Austen"], file=path)
+            close_database()
+            monkeypatch.setenv("TRASH", str(trash))
+            run = run_child(data, "remove", book.id, kill_at=step)
+            finished = run.returncode == 0
+            assert finished or run.returncode == -9, run.stderr[-2000:]
+            open_database(data / "library.sqlite3")
+            try:
+                mover.recover()
+                finish_trashing()
+                trashed = list((trash / "files").iterdir()) if (trash / "files").is_dir() else []
+                infos = list((trash / "info").iterdir()) if (trash / "info").is_dir() else []
+                if Book.get_or_none(Book.id == book.id) is not None:
+                    assert path.read_bytes() == before and trashed == [] and infos == []
+                else:
+                    assert not path.exists()
+                    assert [t.read_bytes() for t in trashed] == [before]
+                    assert [i.name for i in infos] == [f"{trashed[0].name}.trashinfo"]
+                assert _leftovers(base, trash) == []
+            finally:
+                close_database()
+        assert step > (5 if other_drive else 1)  # the moves and, across drives, the copy's steps
+    finally:
+        if shm:
+            shutil.rmtree(shm, ignore_errors=True)

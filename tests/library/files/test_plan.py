@@ -61,6 +61,7 @@ def _book(
         (_book(title="Trailing... "), "{title}", WINDOWS, "/lib/Trailing.epub"),
         (_book(title=".hidden"), "{title}", LINUX, "/lib/hidden.epub"),
         (_book(title="two\nlines\tand  tabs"), "{title}", LINUX, "/lib/two lines and tabs.epub"),
+        (_book(title="red\x1b[31m"), "{title}", LINUX, "/lib/red_[31m.epub"),
         (
             _book(authors=("J. R. R. Tolkien.",)),
             "{author}/{title}",

@@ -106,21 +106,34 @@ def test_an_identical_stale_sidecar_file_is_merged(library_folder, tmp_path):
     assert not (tmp_path / "a" / "Emma.sdr").exists()
 
 
-def test_a_file_imported_again_after_a_kept_copy_leaves_tidy_and_undo_working(
-    library, library_folder, tmp_path
-):
-    """`--copy`, then the originals' folder imported again: undo names the clash, no crash."""
+def test_a_file_imported_again_after_a_kept_copy_is_undone_to_it(library, library_folder, tmp_path):
+    """`--copy`, then the originals' folder imported again (a watched folder does that): the
+    original is a file of the same book again, and undo drops the copy and its record."""
+    original = make_epub(tmp_path / "in" / "e.epub", "Emma", ["Jane Austen"])
+    book = add_book("Emma", ["Jane Austen"], file=original)
+    assert not mover.tidy(mover.preview(), keep=True).failed
+    import_paths([original.parent], library, workers=0)
+    assert sorted(_paths().values()) == sorted(
+        [str(original), str(library_folder / "Jane Austen" / "Emma.epub")]
+    )
+    result = mover.undo_last()
+    assert len(result.done) == 1 and not result.failed
+    assert list(_paths().values()) == [str(original)]
+    assert BookFile.get(BookFile.path == str(original)).book_id == book.id
+    assert list(library_folder.iterdir()) == []
+    assert mover.preview()  # later runs still plan
+    assert [m.state for m in journal.moves(states=(PLANNED,))] == []
+
+
+def test_a_kept_copy_s_original_taken_by_another_book_is_named(library_folder, tmp_path):
     original = make_epub(tmp_path / "in" / "e.epub", "Emma", ["Jane Austen"])
     add_book("Emma", ["Jane Austen"], file=original)
     assert not mover.tidy(mover.preview(), keep=True).failed
-    import_paths([original.parent], library, workers=0)
-    assert str(original) in _paths().values()
+    add_book("Someone else's", ["A"], file=original)  # a different book at the old path
     result = mover.undo_last()
     (_move, why), *_ = result.failed
-    assert why == f"{original} is already in the library as another file"
+    assert why == f"{original} is already in the library as another book's file"
     assert all(os.path.isfile(p) for p in _paths().values())
-    mover.tidy(mover.preview())  # later runs still plan and run
-    assert [m.state for m in journal.moves(states=(PLANNED,))] == []
 
 
 def test_a_relative_link_is_made_anew_pointing_at_the_same_file_and_undo_puts_it_back(

@@ -1,16 +1,22 @@
-"""Cover images: kept when small, shrunk when large, flattened when transparent, refused when
-not images at all; made from the book's file when first asked for."""
+"""Cover images: decoded whole and written anew, shrunk when large, flattened when transparent,
+refused with the reason when cut short, too large or not images at all; made from the book's
+file when first asked for."""
 
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import pytest
 from PIL import Image
 
 from bookorbit_desktop.library.metadata.covers import (
     COVER_MAX,
+    MAX_COVER_BYTES,
+    UnusableCover,
     ensure_cover,
+    make_cover,
     prepare_cover,
     store_cover,
     usable_cover,
@@ -26,9 +32,52 @@ def open_image(data: bytes) -> Image.Image:
     return image
 
 
-def test_small_jpeg_is_kept_byte_for_byte():
-    data = jpeg(300, 450)
-    assert prepare_cover(data) == data
+def test_a_small_jpeg_is_written_anew_without_its_metadata():
+    output = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010E] = "a description from elsewhere"  # ImageDescription
+    Image.new("RGB", (300, 450), (10, 120, 200)).save(
+        output, "JPEG", exif=exif, comment=b"hidden text"
+    )
+    image = open_image(make_cover(output.getvalue()))
+    assert (image.format, image.size) == ("JPEG", (300, 450))
+    assert "exif" not in image.info and "comment" not in image.info
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims `width`×`height` pixels, with hardly any data behind it."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\0" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (jpeg(300, 450)[:-2], "damaged or cut short"),  # no end marker
+        (jpeg(1200, 1800)[:-400], "damaged or cut short"),  # decoded at reduced scale
+        (png(300, 450)[:-30], "damaged or cut short"),
+        (_png_claiming(8_000, 8_000), "too many pixels"),  # past MAX_PIXELS
+        (_png_claiming(10_000, 10_000), "too many pixels"),  # Pillow's bomb warning
+        (_png_claiming(100_000, 100_000), "too many pixels"),  # Pillow's bomb error
+        (b"GIF89a" + b"\0" * 20, "not an image"),
+        (b"<html>Not found</html>", "not an image"),
+        (b"", "empty"),
+        (b"\xff\xd8\xff" + b"\0" * MAX_COVER_BYTES, "larger than 20 MB"),
+    ],
+)
+def test_a_cover_that_cannot_be_used_is_refused_with_the_reason(data, reason):
+    with pytest.raises(UnusableCover, match=reason):
+        make_cover(data)
+    assert prepare_cover(data) is None
 
 
 @pytest.mark.parametrize(
@@ -71,6 +120,8 @@ def test_store_cover_writes_atomically(paths):
     assert (paths.data_dir / relative).is_file()
     assert [p.name for p in paths.covers_dir.iterdir()] == ["7.jpg"]  # no temporary left
     assert store_cover(paths, 8, b"junk") is None
+    assert store_cover(paths, 9, jpeg(300, 450)[:-2]) is None  # cut short: nothing stored
+    assert [p.name for p in paths.covers_dir.iterdir()] == ["7.jpg"]
 
 
 @pytest.mark.parametrize("failure", [KeyboardInterrupt, OSError])
@@ -125,6 +176,12 @@ def test_ensure_cover_makes_the_cover_from_the_first_file_that_has_one(paths, tm
     made.write_bytes(b"already made")
     assert ensure_cover(paths, "covers/3.jpg", []) == made
     assert made.read_bytes() == b"already made"
+
+
+def test_a_cover_cut_short_in_the_book_is_not_stored(paths, tmp_path):
+    cut = epub_with_cover(tmp_path / "cut.epub", "Cut", cover=jpeg(300, 450)[:-2])
+    assert ensure_cover(paths, "covers/5.jpg", [cut]) is None
+    assert not (paths.covers_dir / "5.jpg").exists()
 
 
 def test_ensure_cover_without_a_usable_source_or_inside_the_data_folder(paths, tmp_path):

@@ -92,7 +92,7 @@ def test_a_reset_puts_every_device_at_the_start_and_answers_it_to_pulls(library)
     assert (kobo.device_key, kobo.percentage, kobo.reset_at) == ("K1", 0.02, None)
 
 
-def test_a_one_device_reset_changes_only_the_documents_it_wrote_last(library):
+def test_a_one_device_reset_changes_only_the_document_it_reads(library):
     book = add_book("Leaves")
     link("epub", book)
     link("pdf", book)
@@ -106,6 +106,41 @@ def test_a_one_device_reset_changes_only_the_documents_it_wrote_last(library):
     assert (pdf.percentage, pdf.progress, pdf.device_id) == (0.0, "1", f"{dp.RESET_ID}:K1")
     shown = {p.device_key: (p.percentage, p.reset_at) for p in dp.device_positions(book.id)}
     assert shown == {"K1": (0.0, T0 + 100), "P1": (0.6, None)}
+
+
+def test_a_one_device_reset_happens_when_another_device_synced_later(library):
+    book = add_book("Leaves")
+    link("doc", book)
+    push("doc", 0.3, T0, "Kobo", "K1")
+    push("doc", 0.6, T0 + 10, "Phone", "P1")  # the phone wrote the pull answer last
+    result = dp.reset_progress(book.id, device="K1", now=T0 + 100)
+    assert result.documents == ("doc",) and result.devices == ("P1", "K1")
+    assert (pulled("doc").percentage, pulled("doc").device_id) == (0.0, f"{dp.RESET_ID}:K1")
+    # A pull cannot tell the devices apart: the phone is offered the start as well, and says so.
+    shown = {p.device_key: (p.percentage, p.reset_at) for p in dp.device_positions(book.id)}
+    assert shown == {"K1": (0.0, T0 + 100), "P1": (0.0, T0 + 100)}
+
+
+def at(key: str, document: str) -> dp.DevicePosition:
+    return dp.DevicePosition(key, key, key, document, 0.5, "/p", T0)
+
+
+@pytest.mark.parametrize(
+    ("positions", "device", "documents", "scope"),
+    [
+        # every device: every document pushed for the book, every device
+        ([at("P1", "a"), at("K1", "b")], None, ["a", "b", "c"], (("a", "b", "c"), ("P1", "K1"))),
+        # one device alone in its document
+        ([at("P1", "a"), at("K1", "b")], "K1", ["a", "b"], (("b",), ("K1",))),
+        # one device sharing its document with a device that synced later
+        ([at("P1", "a"), at("K1", "a")], "K1", ["a"], (("a",), ("P1", "K1"))),
+        # only the document of the device's last position, not older ones it pushed
+        ([at("K1", "b"), at("P1", "a")], "K1", ["a", "b"], (("b",), ("K1",))),
+        ([], None, [], ((), ())),
+    ],
+)
+def test_the_reach_of_a_reset(positions, device, documents, scope):
+    assert dp.reset_scope(positions, device, documents) == scope
 
 
 @pytest.mark.parametrize("device", [None, "K1"])

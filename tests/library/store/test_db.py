@@ -179,14 +179,21 @@ def test_models_agree_with_the_migrated_schema(library, model):
 
 # Tables read and written in SQL only, with no model: the search index, the table's sort keys
 # (`library.store.sort_keys_schema`, read by `services.table_window`), and the pull from
-# Hardcover (`library.store.pull_schema`, read by `hardcover.pull.store`).
+# Hardcover (`library.store.pull_schema`, read by `hardcover.pull.store`), the change
+# journal (`library.store.journal_schema`, read by `library.journal.steps`), and the shelf
+# feeds' join times (`library.store.shelf_joined_schema`, kept by `library.store.shelves`).
 SQL_ONLY = {
+    "change_step",
+    "change_entry",
     "book_sort_key",
     "hardcover_pulled",
     "hardcover_pulled_list",
     "hardcover_pull_state",
     "hardcover_followed",
     "hardcover_conflict",
+    "file_copy",
+    "trash_intent",
+    "shelf_joined",
 }
 
 

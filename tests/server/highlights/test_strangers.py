@@ -13,7 +13,7 @@ import sys
 import aiohttp
 import pytest
 
-from bookorbit_desktop.guards.throttle import ADDRESS_BURST, BLOCK_SECONDS
+from bookorbit_desktop.guards.throttle import LOGINS
 from bookorbit_desktop.library.highlights import store, versions, waiting_cap
 from bookorbit_desktop.library.store.channel_tables import Highlight
 from bookorbit_desktop.server.highlights.guard import REQUESTS_BURST, request_rate
@@ -145,24 +145,81 @@ async def test_bodies_held_in_memory_at_once_are_bounded(receiver, monkeypatch):
         writer.close()
 
 
-async def test_exports_for_unknown_titles_keep_within_the_cap(receiver, monkeypatch):
-    monkeypatch.setattr(waiting_cap, "MAX_HIGHLIGHTS", 25)
+async def test_exports_for_unknown_titles_past_the_cap_are_refused_whole(receiver, monkeypatch):
+    monkeypatch.setattr(waiting_cap, "ADDRESS_HIGHLIGHTS", 25)
+    monkeypatch.setattr(waiting_cap, "MAX_HIGHLIGHTS", 35)
     book = add_book("Dune", ["Frank Herbert"])
     running = await receiver()
     assert (await send(running.port, export("Dune", entries(30)))).status == 200
-    for number in range(4):  # oldest first
+    stranger = attacker(1)
+    for number in range(2):
         body = export(f"Unknown {number}", entries(10))
-        assert (await send(running.port, body, source=attacker(number))).status == 200
+        assert (await send(running.port, body, source=stranger)).status == 200
+    over = await send(running.port, export("Unknown 2", entries(10)), source=stranger)
+    assert over.status == 429 and "from this device" in over.json()["message"]
+    again = await send(running.port, export("Unknown 0", entries(10)), source=stranger)
+    assert again.status == 200  # the same export sent again adds nothing: never refused
+    mine = await send(running.port, export("Mine", entries(10)))  # the device's own share
+    assert mine.status == 200
+    other = await send(running.port, export("Unknown 3", entries(10)), source=attacker(2))
+    assert other.status == 429 and "in all" in other.json()["message"]
     waiting = {w.title: w.highlights for w in store.waiting()}
-    assert waiting == {"Unknown 3": 10, "Unknown 2": 10, "Unknown 1": 5}  # oldest dropped
-    assert len(store.for_book(book.id)) == 30  # a library book's highlights are never dropped
-    monkeypatch.setattr(waiting_cap, "MAX_BYTES", 100)
-    assert (await send(running.port, export("Unknown 4", entries(3)))).status == 200
-    assert waiting_cap.usage().bytes <= 100
+    assert waiting == {"Unknown 0": 10, "Unknown 1": 10, "Mine": 10}  # nothing dropped
+    assert len(store.for_book(book.id)) == 30  # a library book's highlights never count
+
+
+async def test_re_posting_edited_notes_fills_the_same_share(receiver, monkeypatch):
+    """Each edit keeps the text it replaces (`versions`): those count for the address too, so
+    a stranger re-posting edited notes for one unknown title cannot grow the library either."""
+    monkeypatch.setattr(waiting_cap, "ADDRESS_BYTES", 2_000)
+    running = await receiver()
+    stranger = attacker(1)
+    statuses = []
+    for n in range(10):
+        body = export("Unknown", entries(10, f"note {n:02d} " + "x" * 20))
+        statuses.append((await send(running.port, body, source=stranger)).status)
+    assert statuses[:4] == [200] * 4 and set(statuses[4:]) == {429}
+    assert waiting_cap.usage(stranger).bytes <= 2_000
+
+
+async def test_a_strangers_big_posts_for_unknown_titles_do_not_grow_the_folder(library):
+    """Row: 60 posts of about 1 MB for unknown titles, each answered 200, grew the data folder
+    by 108 MB. Now what waits is capped before it is written: the folder grows by what the
+    cap holds (plus the library's pages and log for it), and the device's own export within
+    the cap is kept."""
+    workers = DbWorkers()  # with the checkpointer, as the server runs
+    workers.start()
+    running = HighlightsReceiver(ReceiverOptions(workers=workers), "127.0.0.1", 0)
+    await running.start()
+    try:
+        folder = library.data_dir
+
+        def used() -> int:
+            return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+        before = used()
+        mine = await send(running.port, export("My Own Notes", entries(200, "mine")))
+        assert mine.status == 200
+        big = [{"text": "x" * 1000 + str(n), "note": "", "time": T + n} for n in range(1000)]
+        statuses = []
+        for number in range(60):
+            body = export(f"Unknown {number}", big)
+            answer = await send(running.port, body, source=attacker(1 + number % 6))
+            statuses.append(answer.status)
+        grown = used() - before
+    finally:
+        await running.stop()
+        await workers.stop()
+    assert set(statuses) == {200, 429}
+    assert grown < 20 * 1024 * 1024, grown
+    assert waiting_cap.usage().bytes <= waiting_cap.MAX_BYTES
+    waiting = {w.title: w.highlights for w in store.waiting()}
+    assert waiting["My Own Notes"] == 200
 
 
 async def test_more_highlights_than_one_statement_takes_are_stored(receiver, monkeypatch):
-    monkeypatch.setattr(waiting_cap, "MAX_HIGHLIGHTS", MAX_ENTRIES, raising=False)
+    monkeypatch.setattr(waiting_cap, "MAX_HIGHLIGHTS", MAX_ENTRIES)
+    monkeypatch.setattr(waiting_cap, "ADDRESS_HIGHLIGHTS", MAX_ENTRIES)
     running = await receiver()
     # An unknown title: 13 values a highlight, past SQLite's limit on one statement's values.
     answer = await send(running.port, export("Not Here", entries(19_600)))
@@ -223,14 +280,14 @@ async def test_two_strangers_flooding_leave_the_device_served(receiver):
 
 async def test_the_same_wrong_secret_counts_once_and_the_wait_says_its_length(receiver):
     running = await receiver(secret="k" * 24)
-    for _ in range(3 * int(ADDRESS_BURST)):  # KOReader posting book after book, wrong secret
+    for _ in range(3 * LOGINS.failures):  # KOReader posting book after book, wrong secret
         answer = await send(running.port, export(), source=attacker(1), path="/send?k=old")
         assert answer.status == 403
-    for n in range(int(ADDRESS_BURST)):
+    for n in range(LOGINS.failures):
         await send(running.port, export(), source=attacker(1), path=f"/send?k=guess{n}")
     answer = await send(running.port, export(), source=attacker(1), path="/send?k=more")
     assert answer.status == 429
-    assert f"wait {BLOCK_SECONDS:.0f} seconds" in answer.json()["message"]
+    assert f"wait {LOGINS.block:.0f} seconds" in answer.json()["message"]
 
 
 async def test_a_post_waits_a_bounded_time_for_the_merge_before_it(receiver, monkeypatch):

@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-from bookorbit_desktop.guards.throttle import ADDRESS_BURST, GLOBAL_BURST, GLOBAL_RATE
+from bookorbit_desktop.guards.throttle import LOGINS
 from tests.server.hostile.support import (
     KEY,
     LINUX_LOOPBACK,
@@ -69,7 +69,7 @@ async def test_a_password_flood_does_not_hold_up_the_real_user(tmp_path):
     assert max(timings) < 2.0, summary(timings)  # KOReader's budget
     assert percentile(timings, 0.99) < 0.2, summary(timings)
     checks = log.count("wrong user name or password")
-    assert checks <= GLOBAL_BURST + GLOBAL_RATE * 8, checks  # the global cap on checks
+    assert checks <= LOGINS.global_burst + LOGINS.global_rate * 8, checks  # the global cap
 
 
 async def test_one_address_gets_its_burst_of_failed_checks_however_many_connections(tmp_path):
@@ -90,7 +90,7 @@ async def test_one_address_gets_its_burst_of_failed_checks_however_many_connecti
         # The right key, now: refused before it is checked (the budget is spent and nothing
         # remembers the key: no check of it ever succeeded) ...
         right = http_request("GET", "/kosync/users/auth", KOSYNC_AUTH)
-        for _ in range(int(ADDRESS_BURST) + 1):
+        for _ in range(LOGINS.failures + 1):
             await exchange(
                 port,
                 http_request(
@@ -108,10 +108,10 @@ async def test_one_address_gets_its_burst_of_failed_checks_however_many_connecti
 
 
 async def test_a_guessing_address_gets_few_answers_and_the_device_is_unaffected(tmp_path):
-    """The real device logged in once; a guesser on another address then gets at most ~5
-    answers a second and the device is unaffected. The right key from the blocked address is
-    answered only because the device's login is remembered: no check runs for it, and only a
-    check that succeeded makes a key remembered, so guessing gains nothing."""
+    """The real device logged in once; a guesser on another address, on 8 connections, then
+    gets at most 5 answers a second and the device is unaffected. The right key from the
+    guessing address is refused (the address is blocked), though the device's login is
+    remembered: a guesser must not learn that it found the key."""
     with serving(prepare_library(tmp_path / "data")) as served:
         port = served.port
         right = http_request("GET", "/kosync/users/auth", KOSYNC_AUTH)
@@ -139,8 +139,8 @@ async def test_a_guessing_address_gets_few_answers_and_the_device_is_unaffected(
     start = min(answered)
     late = [when for when in answered if when >= start + 1.0]  # after the first failures
     rate = len(late) / (max(late) - start - 1.0 + 0.2)
-    assert rate <= 6.0, (len(answered), rate)
-    assert with_right_key == 200  # remembered since the device's login: answered unchecked
+    assert rate <= 5.0, (len(answered), rate)
+    assert with_right_key == 401
     assert {status for status, _body, _seconds in device} == {200}
     assert max(seconds for _status, _body, seconds in device) < 0.5
     assert log.count(f"from {source}") <= 2, log  # one line a minute, not one per guess

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from bookorbit_desktop.config import resolve_paths
-from bookorbit_desktop.guards.throttle import ADDRESS_BURST
+from bookorbit_desktop.guards.throttle import LOGINS
 from bookorbit_desktop.library.store.db import close_database, open_database
 from tests.factories import add_book
 from tests.server.hostile.support import (
@@ -43,16 +43,19 @@ async def test_guesses_on_any_channel_block_the_json_catalog_for_that_address(tm
         port, source = served.port, attacker(3)
         statuses = [
             (await exchange(port, http_request("GET", path, wrong(n)), source=source))[0]
-            for n in range(int(ADDRESS_BURST) + 2)
+            for n in range(LOGINS.failures + 2)
         ]
         right = http_request("GET", "/opds/v2", CATALOG)
         blocked = await exchange(port, right, source=source)
         atom = await exchange(port, http_request("GET", "/opds", CATALOG), source=source)
         # Another address logs in at once (from then on the login is remembered as verified).
         other = await exchange(port, right, source=attacker(4))
-    assert set(statuses) == {401}
-    assert blocked[0] == 401 and b"BookOrbit library" not in blocked[1]
-    assert atom[0] == 401  # the Atom catalog is blocked for that address too
+    typos = LOGINS.failures - 1  # then the failure that blocks, and two more refused
+    assert statuses[:typos] == [401] * typos
+    assert statuses[typos:] == [401 if guessed_on == "kosync" else 429] * 3
+    assert blocked[0] == 429 and b"BookOrbit library" not in blocked[1]
+    assert b"Too many wrong passwords" in blocked[1]
+    assert atom[0] == 429  # the Atom catalog is blocked for that address too
     assert other[0] == 200 and json.loads(other[1])["metadata"]["title"] == "BookOrbit library"
 
 

@@ -9,7 +9,7 @@ import hashlib
 
 import pytest
 
-from bookorbit_desktop.guards.throttle import ADDRESS_BURST, REGISTRATION_BURST
+from bookorbit_desktop.guards.throttle import LOGINS, REGISTRATIONS
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.server import accounts
 from bookorbit_desktop.server.accounts import remove_account
@@ -47,11 +47,11 @@ async def test_parallel_registrations_run_few_hashes_and_leave_the_login_budget(
     assert len(created) == 1
     others = [(reply.status, reply.json) for reply in replies if reply.status != 201]
     assert set(map(str, others)) <= {str((402, CLOSED)), str((502, TRY_AGAIN))}, others
-    assert 1 <= len(hashes) <= REGISTRATION_BURST, hashes
+    assert 1 <= len(hashes) <= REGISTRATIONS.failures, hashes
     # The registrations spent nothing of the address's login budget: its whole burst of
     # failed checks is still there, and then the account's key logs in.
     (name,) = created
-    for n in range(int(ADDRESS_BURST) - 1):
+    for n in range(LOGINS.failures - 1):
         wrong = await kosync.request("GET", "/users/auth", auth=(name, f"typo{n}"))
         assert wrong.status == 401
     assert kosync.ctx.throttle.refused == 0

@@ -9,14 +9,14 @@ import logging
 import pytest
 
 from bookorbit_desktop.guards.repeats import REPEAT_SECONDS
-from bookorbit_desktop.guards.throttle import ADDRESS_BURST
+from bookorbit_desktop.guards.throttle import LOGINS
 from bookorbit_desktop.server.accounts import set_account
 from tests.server.kosync.support import KEY, USER, kosync_fixture  # noqa: F401
 
 pytestmark = pytest.mark.asyncio
 
 AUTH = "/kosync/users/auth"
-RETRIES = 3 * int(ADDRESS_BURST)
+RETRIES = 3 * LOGINS.failures
 
 
 async def test_the_same_wrong_key_sent_again_costs_no_check_and_no_budget(kosync, caplog):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from bookorbit_desktop.guards.throttle import ADDRESS_BURST
+from bookorbit_desktop.guards.throttle import LOGINS
 from bookorbit_desktop.library.store.models import Author
 from tests.factories import add_book
 from tests.server.opds.support import (
@@ -17,7 +17,7 @@ from tests.server.opds.support import (
     write_book_file,
 )
 
-BURST = int(ADDRESS_BURST)
+BURST = LOGINS.failures
 ADDRESSES = [
     "/opds/v2",
     "/opds/v2/",
@@ -69,11 +69,12 @@ async def test_guesses_on_both_renderings_spend_one_budget(catalog: Catalog):
     for n in range(BURST):
         href = "/opds/v2" if n % 2 else "/opds"
         status, _text, _headers = await _answer(catalog, href, _basic(USER, f"guess{n}"))
-        assert status == 401
+        assert status == (401 if n < BURST - 1 else 429)  # the last failure blocks
     assert catalog.ctx.throttle.refused == 0
-    status, _text, _headers = await _answer(catalog, "/opds/v2/books", _basic(USER, "one more"))
-    assert status == 401 and catalog.ctx.throttle.refused == 1
+    status, text, _headers = await _answer(catalog, "/opds/v2/books", _basic(USER, "one more"))
+    assert status == 429 and catalog.ctx.throttle.refused == 1
+    assert "Try again in 2 minutes" in text
     # Blocked: even the right password is not checked, on either rendering.
     for href in ("/opds/v2", "/opds"):
-        status, _text, _headers = await _answer(catalog, href, _basic(USER, PASSWORD))
-        assert status == 401
+        status, _text, headers = await _answer(catalog, href, _basic(USER, PASSWORD))
+        assert status == 429 and int(headers["Retry-After"]) > 100

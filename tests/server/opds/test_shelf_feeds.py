@@ -1,6 +1,7 @@
 """The Hardcover shelves in the catalog, over loopback: a navigation feed of the shelves and a
 paged acquisition feed of each shelf's books in the library (never a book waiting in the Inbox
-or without a file), valid as OPDS 1.2 (jing) and as OPDS 2.0 (the JSON schemas)."""
+or without a file), newest join first, with caching validators, valid as OPDS 1.2 (jing) and
+as OPDS 2.0 (the JSON schemas)."""
 
 from __future__ import annotations
 
@@ -61,11 +62,12 @@ async def test_the_shelves_and_their_books_in_atom(catalog: Catalog, tmp_path):
     assert counts == ["2 books", "1 book", "2 books"]
     set_setting("opds.page_size", 1)  # keyset paging: one book a page
     pages = await walk_pages(catalog, "/opds/hardcover/want-to-read")
-    assert [t for page in pages for t in entry_titles(page)] == ["Anathem", "Blindsight"]
+    # Joined together (the first request lists them): the newest book first.
+    assert [t for page in pages for t in entry_titles(page)] == ["Blindsight", "Anathem"]
     for page in pages:
         assert_feed_structure(page, acquisition=True)
     listed, listed_raw = await catalog.feed("/opds/hardcover/list-7")
-    assert entry_titles(listed) == ["Anathem"]  # the page size: 1
+    assert entry_titles(listed) == ["Cryptonomicon"]  # the page size: 1
     empty, empty_raw = await catalog.feed("/opds/hardcover/currently-reading")
     assert entry_titles(empty) == ["Cryptonomicon"]
     bodies = [root_raw, nav_raw, listed_raw, empty_raw]
@@ -85,9 +87,9 @@ async def test_the_shelves_in_opds2_json_are_valid(catalog: Catalog):
     set_setting("opds.page_size", 1)
     pages = await walk_json_pages(catalog, "/opds/v2/hardcover/want-to-read")
     titles = [p["metadata"]["title"] for page in pages for p in page.get("publications", [])]
-    assert titles == ["Anathem", "Blindsight"]
+    assert titles == ["Blindsight", "Anathem"]
     listed = await json_feed(catalog, "/opds/v2/hardcover/list-7")
-    assert [p["metadata"]["title"] for p in listed["publications"]] == ["Anathem"]
+    assert [p["metadata"]["title"] for p in listed["publications"]] == ["Cryptonomicon"]
 
 
 async def test_an_unknown_shelf_is_not_found_and_no_shelves_is_an_empty_feed(catalog: Catalog):
@@ -99,3 +101,55 @@ async def test_an_unknown_shelf_is_not_found_and_no_shelves_is_an_empty_feed(cat
     assert entry_titles(nav) == ["Want to Read", "Currently Reading"]
     document = await json_feed(catalog, "/opds/v2/hardcover/want-to-read")
     assert "publications" not in document or document["publications"] == []
+
+
+async def test_a_book_that_joins_comes_first_whatever_its_title_or_id(catalog: Catalog):
+    """Newest join first: a book put on the shelf (or an older library book linked to a book on
+    it) is listed above every book the feed showed before; one that leaves and comes back
+    joins anew."""
+    books = _shelves(catalog.ctx.paths)
+    first, _raw = await catalog.feed("/opds/hardcover/want-to-read")
+    assert entry_titles(first) == ["Blindsight", "Anathem"]
+    # Foundation (an older book, a smaller id than the next one) is linked; Aardvark is added.
+    pin(books["Foundation"], 16, edition_id=None, edition_pages=None, reason="picked")
+    folder = catalog.ctx.paths.data_dir / "books"
+    added = add_book("Aardvark", ["Some Author"], file=write_book_file(folder, "a.epub", b"A"))
+    pulled.save_page(
+        [pulled.PulledRow(200, 20, {"status_id": WANT}, None, title="Aardvark")], 1, {}
+    )
+    pin(added.id, 20, edition_id=None, edition_pages=None, reason="picked")
+    second, _raw = await catalog.feed("/opds/hardcover/want-to-read")
+    assert entry_titles(second) == ["Aardvark", "Foundation", "Blindsight", "Anathem"]
+    # Blindsight becomes Currently Reading, then Want to Read again: it joins anew.
+    pulled.save_page([pulled.PulledRow(112, 12, {"status_id": READING}, None)], 1, {})
+    third, _raw = await catalog.feed("/opds/hardcover/want-to-read")
+    assert entry_titles(third) == ["Aardvark", "Foundation", "Anathem"]
+    pulled.save_page([pulled.PulledRow(112, 12, {"status_id": WANT}, None)], 1, {})
+    fourth, _raw = await catalog.feed("/opds/hardcover/want-to-read")
+    assert entry_titles(fourth) == ["Blindsight", "Aardvark", "Foundation", "Anathem"]
+
+
+async def test_a_shelf_page_has_validators_and_answers_304_until_it_changes(catalog: Catalog):
+    _shelves(catalog.ctx.paths)
+    for href in ("/opds/hardcover/want-to-read", "/opds/v2/hardcover/want-to-read"):
+        response = await catalog.get(href)
+        etag, modified = response.headers["ETag"], response.headers["Last-Modified"]
+        head = await catalog.session.head(catalog.url(href))
+        assert (head.headers["ETag"], head.headers["Last-Modified"]) == (etag, modified)
+        for headers in ({"If-None-Match": etag}, {"If-Modified-Since": modified}):
+            again = await catalog.get(href, headers=headers)
+            assert again.status == 304, headers
+            assert await again.read() == b""
+            assert again.headers["ETag"] == etag
+        stale = await catalog.get(href, headers={"If-None-Match": '"other"'})
+        assert stale.status == 200
+    before = await catalog.get("/opds/hardcover/want-to-read")
+    pulled.save_page([pulled.PulledRow(112, 12, {"status_id": READING}, None)], 1, {})
+    after = await catalog.get(
+        "/opds/hardcover/want-to-read",
+        headers={"If-None-Match": before.headers["ETag"], "If-Modified-Since": "x"},
+    )
+    assert after.status == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    # KOReader keeps a feed under its address and Last-Modified: the date moves with the page.
+    assert after.headers["Last-Modified"] != before.headers["Last-Modified"]

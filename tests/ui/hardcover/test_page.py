@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.hardcover.api.client import ENDPOINT_ENV
 from bookorbit_desktop.hardcover.api.credentials import (
     SERVICE,
     library_account,
@@ -262,8 +263,9 @@ def test_pick_searches_and_pins_book_and_edition(hc, fake, qloop, qtbot, library
 
 
 def test_pick_shows_each_candidates_cover_once_loaded(
-    library, fake, keyring_backend, qtbot, qloop, tmp_path
+    library, fake, keyring_backend, qtbot, qloop, tmp_path, monkeypatch
 ):
+    monkeypatch.setenv(ENDPOINT_ENV, fake.url)  # covers on loopback: the configured address only
     covers = RemoteCovers(tmp_path / "covers")
     hc = make_controller(library, fake, keyring_backend, qtbot, remote_cover=covers.fetch)
     with_cover = fake.catalog.add_book(
@@ -302,7 +304,7 @@ def test_pick_shows_each_candidates_cover_once_loaded(
         await task
 
     qloop.run_until_complete(scenario())
-    assert len(list((tmp_path / "covers").glob("*.img"))) == 1  # kept for next time
+    assert len(list((tmp_path / "covers").glob("*.jpg"))) == 1  # kept for next time
 
 
 def test_search_errors_show_in_the_dialog(hc, fake, qloop):

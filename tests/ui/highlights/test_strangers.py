@@ -114,6 +114,6 @@ def test_the_page_shows_the_cap_on_exports_for_unknown_books(qtbot, qloop, libra
     page.show()
     assert page.waiting.cap_label.isVisible()
     assert page.waiting.cap_label.text() == (
-        "Exports for books not in the library keep at most 10,000 highlights and 8.0 MiB of "
-        "text; past that the oldest are dropped. Kept now: 1 highlight, 0.0 MiB."
+        "Exports for books not in the library keep at most 10,000 highlights and 6.0 MiB of "
+        "text; past that, new ones are refused. Kept now: 1 highlight, 0.0 MiB."
     )

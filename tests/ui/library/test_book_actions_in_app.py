@@ -56,6 +56,9 @@ def test_the_edit_menu_follows_file(desktop):  # noqa: F811
     assert titles[:3] == ["&File", "&Edit", "&View"]
     edit = desktop.window.menuBar().actions()[1].menu()
     assert [action.text() for action in edit.actions()] == [
+        "&Undo",
+        "&Redo",
+        "",
         "&Edit Metadata…",
         "&Remove from Library…",
         "&Write Metadata into File…",

@@ -77,6 +77,31 @@ def test_ctrl_e_edits_the_selected_book_and_a_wrong_value_is_shown(qtbot, librar
     assert window.statusBar().currentMessage() == "Saved the book."
 
 
+def test_an_edit_of_more_than_three_books_asks_before_it_saves(qtbot, library):
+    books = [add_book(f"Book {n}", ("X",)) for n in range(4)]
+    window, view, actions = window_with_books(qtbot, library)
+    view.table.selectAll()
+    actions.edit_action.trigger()
+    dialog = actions.dialog
+    dialog.lines["authors"].setText("Ann Leckie")
+    dialog.lines["language"].setText("fr")
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and not dialog.confirm_label.isHidden()
+    assert dialog.confirm_label.text() == (
+        "This changes the authors, language of 4 books. Press Save again to save; "
+        "Edit ▸ Undo takes it back."
+    )
+    assert {Book.get_by_id(b.id).language for b in books} == {"en"}  # nothing saved yet
+    dialog.lines["language"].setText("de")  # other values: asked again
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert {Book.get_by_id(b.id).language for b in books} == {"en"}
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert {Book.get_by_id(b.id).language for b in books} == {"de"}
+    assert window.statusBar().currentMessage() == "Saved 4 books."
+
+
 def test_the_context_menu_edits_several_books_authors(qtbot, library):
     first = add_book("One", ("X",), series="Old", series_index=1.0)
     second = add_book("Two", ("Y",), series="Old", series_index=2.0)

@@ -144,3 +144,63 @@ def test_summary_text(report, title, phrases):
     for phrase in phrases:
         assert phrase in message
     assert ("/x.epub: not a zip" in details) == bool(report.failures)
+
+
+def test_a_left_out_file_is_not_called_missing(qtbot):  # qtbot: the plural forms
+    # Before: a folder holding only a removed book's file said "No ebook files were found there."
+    _, message, _ = summary_text(ImportSummary(total=1, left_out=1))
+    assert message == "1 file left out: its book was removed from the library."
+
+
+def test_importing_a_removed_books_file_offers_to_restore_it(library, qtbot, tmp_path, qloop):
+    from bookorbit_desktop.library.editing.removal import remove_books
+    from bookorbit_desktop.library.journal import steps
+    from bookorbit_desktop.library.store.models import Book, ReadingState
+    from bookorbit_desktop.services.undo import UndoService
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = ImportRunner(LibraryService(library).run_import, parent, UndoService(library))
+    folder = tmp_path / "books"
+    make_epub(folder / "a.epub", "Alpha", ["Ann"])
+    qloop.run_until_complete(runner.run([str(folder)]))
+    alpha = Book.get()
+    ReadingState.update(status="read", rating=4.0).where(ReadingState.book == alpha.id).execute()
+    remove_books([alpha.id], library)
+
+    report = qloop.run_until_complete(runner.run([str(folder)]))
+    assert (report.imported, report.left_out) == (0, 1)
+    box = runner.summary_box
+    assert box.text() == (
+        "1 file left out: its book was removed from the library.\n\nYou removed “Alpha” "
+        "from the library. Restore brings it back as before: reading state, rating, dates, "
+        "Hardcover link, files and cover."
+    )
+    [restore] = [b for b in box.buttons() if b.text() == "&Restore"]
+    with qtbot.waitSignal(runner.restored):
+        qtbot.mouseClick(restore, Qt.MouseButton.LeftButton)
+    state = ReadingState.get_by_id(alpha.id)
+    assert (Book.get_by_id(alpha.id).title, state.status, state.rating) == ("Alpha", "read", 4.0)
+    assert runner.summary_box.text() == "Restored “Alpha”."
+    assert steps.next_undo() is None  # the removal is no longer in the journal to undo
+    report = qloop.run_until_complete(runner.run([str(folder)]))
+    assert (report.unchanged, report.left_out) == (1, 0)
+
+
+def test_a_removal_no_longer_kept_offers_nothing(library, qtbot, tmp_path, qloop, monkeypatch):
+    from bookorbit_desktop.library.editing.removal import remove_books
+    from bookorbit_desktop.library.journal import steps
+    from bookorbit_desktop.library.store.models import Book
+    from bookorbit_desktop.services.undo import UndoService
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = ImportRunner(LibraryService(library).run_import, parent, UndoService(library))
+    make_epub(tmp_path / "books" / "a.epub", "Alpha", ["Ann"])
+    qloop.run_until_complete(runner.run([str(tmp_path / "books")]))
+    remove_books([Book.get().id], library)
+    steps.delete_steps(steps.history())  # dropped from the journal long ago
+    qloop.run_until_complete(runner.run([str(tmp_path / "books" / "a.epub")]))
+    box = runner.summary_box
+    assert box.text() == "1 file left out: its book was removed from the library."
+    assert [b.text() for b in box.buttons()] == ["OK"]

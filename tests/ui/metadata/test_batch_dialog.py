@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
 from bookorbit_desktop.ui.metadata.batch_dialog import BatchDialog
@@ -75,6 +76,7 @@ def test_fetch_then_review_book_by_book_from_the_keyboard(service, sources, fox,
     assert Book.get_by_id(fox.id).title == "Fantastic Mr. Fox"
     assert "title" in edited_fields(fox.id)
     assert Book.get_by_id(matilda.id).description is None  # not applied: only shown
+    assert steps.next_undo().label == "Apply Metadata to “Mr Fox”"
 
 
 def test_fill_empty_fields_gives_only_what_the_books_lack(service, sources, fox, qtbot, qloop):
@@ -232,3 +234,47 @@ def test_with_failed_sources_and_no_values_the_empty_review_points_to_retry(
     assert not failed.progress.isVisible()
     stop = failed.stop_button  # keeps its own size where the bar was
     assert stop.width() <= stop.sizeHint().width() + 2
+
+
+def _four_books(service, sources, fox, qtbot, qloop):
+    sources.add(FakeBook(**MATILDA.__dict__))
+    copies = [add_book("Matilda", ["Roald Dahl"], isbn13=MATILDA.isbn13) for _ in range(3)]
+    ids = [fox.id, *(book.id for book in copies)]
+    return fetched_batch(service, ids, qtbot, qloop), ids
+
+
+def _asked(qloop, dialog):
+    wait(qloop, until(lambda: dialog.question is not None and dialog.question.isVisible()))
+    return dialog.question
+
+
+def test_fill_empty_fields_over_many_books_asks_first_and_is_one_undo_step(
+    service, sources, fox, qtbot, qloop
+):
+    dialog, ids = _four_books(service, sources, fox, qtbot, qloop)
+    qtbot.mouseClick(dialog.fill_button, Qt.MouseButton.LeftButton)
+    question = _asked(qloop, dialog)
+    assert question.text().startswith("Fill the empty fields of 4 books? They get ")
+    assert "description to 4 books" in question.text()
+    assert "Edit ▸ Undo takes the whole fill back." in question.text()
+    [fill] = [b for b in question.buttons() if b.text() == "Fill"]
+    qtbot.mouseClick(fill, Qt.MouseButton.LeftButton)
+    wait(qloop, until(lambda: dialog.message.text().startswith("Filled")))
+    assert dialog.message.text() == "Filled empty fields in 4 books."
+    assert all(Book.get_by_id(book_id).description for book_id in ids)
+
+    [step] = steps.history()
+    assert step.label == "Fill Empty Fields (4 books)"
+    run.undo(service.paths)
+    assert [Book.get_by_id(book_id).description for book_id in ids] == [None] * 4
+    assert Book.get_by_id(fox.id).author_names() == ["Unknown"]
+
+
+def test_a_cancelled_fill_changes_nothing(service, sources, fox, qtbot, qloop):
+    dialog, ids = _four_books(service, sources, fox, qtbot, qloop)
+    qtbot.mouseClick(dialog.fill_button, Qt.MouseButton.LeftButton)
+    question = _asked(qloop, dialog)
+    qtbot.keyClick(question, Qt.Key.Key_Return)  # Cancel is the default
+    wait(qloop, until(lambda: dialog.message.text() == "Nothing was filled."))
+    assert [Book.get_by_id(book_id).description for book_id in ids] == [None] * 4
+    assert steps.history() == []

@@ -11,6 +11,7 @@ import time
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
+from bookorbit_desktop.hardcover.api.client import ENDPOINT_ENV
 from bookorbit_desktop.library.store.models import HardcoverMatch
 from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.remote_covers import RemoteCovers
@@ -42,7 +43,10 @@ def select(dialog: ReviewDialog, title: str) -> None:
     dialog.tree.setCurrentItem(item)
 
 
-def test_the_details_show_the_selected_books_cover(library, fake, qtbot, qloop, tmp_path):
+def test_the_details_show_the_selected_books_cover(
+    library, fake, qtbot, qloop, tmp_path, monkeypatch
+):
+    monkeypatch.setenv(ENDPOINT_ENV, fake.url)  # covers on loopback: the configured address only
     left_hand, dune = fake.cover_url("left-hand.png"), fake.cover_url("missing-dune.png")
     books = [
         link("Left Hand", 11, left_hand),
@@ -97,8 +101,9 @@ def test_the_details_show_the_selected_books_cover(library, fake, qtbot, qloop, 
 
 
 def test_sync_now_hands_the_pages_cover_loader_to_the_review(
-    library, fake, keyring_backend, qtbot, qloop, tmp_path
+    library, fake, keyring_backend, qtbot, qloop, tmp_path, monkeypatch
 ):
+    monkeypatch.setenv(ENDPOINT_ENV, fake.url)  # covers on loopback: the configured address only
     covers = RemoteCovers(tmp_path / "covers")
     hc = make_controller(library, fake, keyring_backend, qtbot, remote_cover=covers.fetch)
     for n in range(21):  # more than a pass sends unreviewed

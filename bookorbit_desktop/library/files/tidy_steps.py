@@ -1,0 +1,89 @@
+"""A tidy run as a step of the change journal, so Edit ▸ Undo (and `bookorbit-desktop undo`)
+takes it back like any other change, and Redo makes it again.
+
+The step names each book the run moved, with its files' paths before and after and how each
+went (renamed, copied across drives, kept as a copy). Its undo is the tidy's own undo
+(`mover.undo_last`): when the tidy is no longer the last one, or Undo Last Tidy already took
+it back, nothing moves and the undo says so. Its redo moves each file still where the undo put
+it back to the path the run gave it, through the same safe moves. The tidy journal (`journal`)
+stays the record of every file; this step only points at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.files import journal, mover
+from bookorbit_desktop.library.files.journal import KEEP, Move
+from bookorbit_desktop.library.files.plan import Rename
+from bookorbit_desktop.library.journal import steps
+from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
+from bookorbit_desktop.library.journal.record import start_step
+
+TIDY = "tidy"
+
+
+def record(done: Sequence[Move], now: float) -> None:
+    """Make the run's moves one step (none when nothing moved)."""
+    if not done:
+        return
+    books: dict[int, tuple[list[list[object]], list[str]]] = {}
+    for move in done:
+        book_id = journal.book_of(move.file_id)
+        if book_id is None:
+            continue
+        before, after = books.setdefault(book_id, ([], []))
+        before.append([move.file_id, move.old, move.mode])
+        after.append(move.new)
+    copies = all(move.mode == KEEP for move in done)
+    count = len(done)
+    label = f"{'Copy' if copies else 'Tidy'} File Names ({count} file{'s' if count > 1 else ''})"
+    step = start_step(TIDY, label, now)
+    steps.add_entries(
+        step,
+        [
+            steps.Entry(book_id, {"files": before}, {"paths": after})
+            for book_id, (before, after) in books.items()
+        ],
+    )
+
+
+def _undo(step: steps.Step, paths: Paths, now: float) -> Outcome:
+    if not journal.batches_to_undo():
+        return Outcome(skipped=["the files were already moved back (Undo Last Tidy)"])
+    result = mover.undo_last(allow_copy=True)
+    return Outcome(
+        books=len({move.file_id for move in result.done}),
+        skipped=[f"{move.old}: {why}" for move, why in result.failed],
+        notes=[f"{move.new}: {why}" for move, why in result.kept],
+    )
+
+
+def _redo(step: steps.Step, paths: Paths, now: float) -> Outcome:
+    renames, modes = [], []
+    for entry in step.entries:
+        for (file_id, old, mode), new in zip(
+            entry.before["files"], entry.after["paths"], strict=True
+        ):
+            if journal.current_path(int(file_id)) == old:
+                renames.append(Rename(int(file_id), str(old), str(new)))
+                modes.append(int(mode))
+    result = mover.run_again(renames, modes)
+    return Outcome(
+        books=len({move.file_id for move in result.done}),
+        skipped=[f"{move.old}: {why}" for move, why in result.failed],
+        notes=[f"{move.old}: {why}" for move, why in result.kept],
+    )
+
+
+def _describe(entry: steps.Entry) -> str:
+    return "; ".join(
+        f"{old} → {new}"
+        for (_file_id, old, _mode), new in zip(
+            entry.before["files"], entry.after["paths"], strict=True
+        )
+    )
+
+
+register(TIDY, StepKind(_undo, _redo, _describe, files=True))

@@ -1,0 +1,155 @@
+"""A book's journaled values, read as plain JSON values and written back.
+
+The fields are the Edit dialog's (title with its sort key, ISBN 13 with ISBN 10, the cover as
+its path and a hash of its image) and the reading state's (status, progress, rating, and each
+date with where it came from), plus the "edited by the user" marks. Writing goes the way an
+edit goes: the book's `updated_at` moves, the change-log triggers fire, and a reading change
+is queued for Hardcover in the sync outbox (`store.outbox`), so the sync's own rules decide
+what reaches it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.metadata.covers import cover_file, write_atomically
+from bookorbit_desktop.library.metadata.naming import author_sort_name
+from bookorbit_desktop.library.store import outbox
+from bookorbit_desktop.library.store.models import (
+    Author,
+    Book,
+    BookAuthor,
+    ReadingState,
+    database,
+)
+from bookorbit_desktop.library.store.typed import tuples
+from bookorbit_desktop.library.store.user_edits import BookEdit, mark_edited
+
+# Book columns kept as they are, by field name.
+PLAIN = ("subtitle", "series", "series_index", "language", "publisher", "published", "pages",
+         "description")  # fmt: skip
+READING = ("status", "progress", "rating")
+DATES = ("started", "finished")
+_READING_DEFAULTS = {"status": "unread", "progress": 0.0, "rating": None}
+
+
+def cover_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _cover(paths: Paths | None, cover_path: str | None) -> list[Any]:
+    if cover_path is None or paths is None:
+        return [cover_path, None]
+    try:
+        data = cover_file(paths, cover_path).read_bytes()
+    except OSError:
+        return [cover_path, None]
+    return [cover_path, cover_hash(data)]
+
+
+def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int, dict[str, Any]]:
+    """Each existing book's values (a missing book is left out). Without `paths` the cover is
+    its path alone (its image is not read)."""
+    ids = list(dict.fromkeys(book_ids))
+    books = {b.id: b for b in Book.select().where(Book.id.in_(ids))}
+    states = {s.book_id: s for s in ReadingState.select().where(ReadingState.book.in_(ids))}
+    marks: dict[int, list[str]] = {book_id: [] for book_id in ids}
+    for mark in BookEdit.select().where(BookEdit.book.in_(ids)).order_by(BookEdit.field):
+        marks[mark.book_id].append(mark.field)
+    authors: dict[int, list[str]] = {book_id: [] for book_id in ids}
+    credits = (
+        BookAuthor.select(BookAuthor.book, Author.name)
+        .join(Author)
+        .where(BookAuthor.book.in_(ids))
+        .order_by(BookAuthor.book, BookAuthor.position)
+    )
+    for book_id, name in tuples(credits):
+        authors[book_id].append(name)
+    found = {}
+    for book_id in ids:
+        book = books.get(book_id)
+        if book is None:
+            continue
+        values: dict[str, Any] = {name: getattr(book, name) for name in PLAIN}
+        values["title"] = [book.title, book.sort_title]
+        values["authors"] = authors[book_id]
+        values["isbn"] = [book.isbn13, book.isbn10]
+        values["cover"] = _cover(paths, book.cover_path)
+        state = states.get(book_id)
+        for name in READING:
+            values[name] = getattr(state, name) if state else _READING_DEFAULTS[name]
+        for name in DATES:
+            values[name] = (
+                [getattr(state, name), getattr(state, f"{name}_source")] if state else [None, None]
+            )
+        values["marks"] = marks[book_id]
+        found[book_id] = values
+    return found
+
+
+def set_authors(book_id: int, names: list[str]) -> None:
+    """The book's authors become `names`, in that order (authors new to the library added)."""
+    BookAuthor.delete().where(BookAuthor.book == book_id).execute()
+    for position, name in enumerate(names):
+        author = Author.get_or_none(Author.name == name)
+        if author is None:
+            author = Author.create(name=name, sort_name=author_sort_name(name))
+        BookAuthor.create(book=book_id, author=author.id, position=position, role="aut")
+
+
+def write_values(
+    book_id: int,
+    values: Mapping[str, Any],
+    marks: list[str] | None,
+    *,
+    cover_data: bytes | None = None,
+    paths: Paths | None = None,
+    now: float | None = None,
+) -> None:
+    """Write `values` (some fields of `read_values`) to the book, and its marks when given.
+    `cover_data` is the image of a cover value with a hash (written to its path first)."""
+    now = time.time() if now is None else now
+    columns: dict[str, Any] = {n: values[n] for n in PLAIN if n in values}
+    if "title" in values:
+        columns["title"], columns["sort_title"] = values["title"]
+    if "isbn" in values:
+        columns["isbn13"], columns["isbn10"] = values["isbn"]
+    if "cover" in values:
+        path = values["cover"][0]
+        if cover_data is not None and paths is not None and path is not None:
+            write_atomically(cover_file(paths, path), cover_data)
+        columns["cover_path"] = path
+    with database.atomic():
+        if columns:
+            Book.update(**columns, updated_at=now).where(Book.id == book_id).execute()
+        if "authors" in values:
+            set_authors(book_id, list(values["authors"]))
+        _write_reading(book_id, values, now)
+        if marks is not None:
+            BookEdit.delete().where(BookEdit.book == book_id).execute()
+            mark_edited(book_id, set(marks), now)
+
+
+def _write_reading(book_id: int, values: Mapping[str, Any], now: float) -> None:
+    row: dict[str, Any] = {n: values[n] for n in READING if n in values}
+    for name in DATES:
+        if name in values:
+            row[name], row[f"{name}_source"] = values[name]
+    if not row:
+        return
+    if ReadingState.get_or_none(ReadingState.book == book_id) is None:
+        ReadingState.insert(book=book_id, **row, updated_at=now).execute()
+    else:
+        ReadingState.update(**row, updated_at=now).where(ReadingState.book == book_id).execute()
+    kinds = []
+    if {"status", *DATES} & set(values):
+        kinds.append(outbox.STATUS)
+    if "progress" in values:
+        kinds.append(outbox.PROGRESS)
+    if "rating" in values:
+        kinds.append(outbox.RATING)
+    outbox.note_change(book_id, kinds, now=now)

@@ -1,0 +1,45 @@
+"""The kinds of step and what undoes, redoes and describes each.
+
+A kind registers a `StepKind`; `run` looks the latest step's kind up here. The library's own
+kinds are `edit` (any change of a book's values: `edits`) and `remove` (`removed`); another
+journal (the file tidying) joins by registering its own kind, without the journal knowing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.journal.steps import Entry, Step
+
+
+@dataclass
+class Outcome:
+    """What an undo or a redo did: how many books changed, what it left and why, and what the
+    user should know (where a trashed file is)."""
+
+    books: int = 0
+    skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+Move = Callable[[Step, Paths, float], Outcome]
+
+
+@dataclass(frozen=True)
+class StepKind:
+    undo: Move
+    redo: Move
+    describe: Callable[[Entry], str]  # one book's change in a line, for the history
+    # Moves files, with a journal of its own that commits file by file: its undo and redo run
+    # outside one transaction (a rolled-back transaction would forget files already moved),
+    # and off the window's thread.
+    files: bool = False
+
+
+KINDS: dict[str, StepKind] = {}
+
+
+def register(kind: str, step_kind: StepKind) -> None:
+    KINDS[kind] = step_kind

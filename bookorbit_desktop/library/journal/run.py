@@ -1,0 +1,90 @@
+"""Undo and Redo: the latest step taken back, the earliest undone step done again, each in one
+transaction with the step's new state (a step that moves files keeps its own journal, file by
+file, instead).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.editing import removal as _removal  # noqa: F401  (`remove`)
+from bookorbit_desktop.library.files import tidy_steps as _tidy  # noqa: F401  (`tidy`)
+from bookorbit_desktop.library.journal import edits as _edits  # noqa: F401  (registers `edit`)
+from bookorbit_desktop.library.journal import steps
+from bookorbit_desktop.library.journal.kinds import KINDS, StepKind
+from bookorbit_desktop.library.store.models import database
+
+
+@dataclass(frozen=True)
+class Done:
+    """What Undo or Redo did, for the window's status line and the command line."""
+
+    verb: str  # "Undid" or "Redid"
+    label: str
+    books: int
+    skipped: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def text(self) -> str:
+        lines = [f"{self.verb} {self.label}."]
+        lines += [f"Left as it is: {line}." for line in self.skipped]
+        lines += [f"{line}." for line in self.notes]
+        return "\n".join(lines)
+
+
+def _kind(step: steps.Step) -> StepKind:
+    kind = KINDS.get(step.kind)
+    if kind is None:
+        raise InvalidValueError(f"“{step.label}” is a kind of step this version cannot undo.")
+    return kind
+
+
+def undo(paths: Paths, *, clock: Callable[[], float] = time.time) -> Done | None:
+    """Take back the latest step; None when there is none."""
+    now = clock()
+    step = steps.next_undo()
+    if step is None:
+        return None
+    kind = _kind(step)
+    with _together(kind):
+        outcome = kind.undo(step, paths, now)
+        steps.set_undone(step.id, now)
+    return Done("Undid", step.label, outcome.books, tuple(outcome.skipped), tuple(outcome.notes))
+
+
+def redo(paths: Paths, *, clock: Callable[[], float] = time.time) -> Done | None:
+    """Do the earliest undone step again; None when there is none."""
+    now = clock()
+    step = steps.next_redo()
+    if step is None:
+        return None
+    kind = _kind(step)
+    with _together(kind):
+        outcome = kind.redo(step, paths, now)
+        steps.set_undone(step.id, None)
+    return Done("Redid", step.label, outcome.books, tuple(outcome.skipped), tuple(outcome.notes))
+
+
+def _together(kind: StepKind) -> AbstractContextManager[object]:
+    """One transaction for a step of the library's values; none for one that moves files."""
+    return nullcontext() if kind.files else database.atomic()
+
+
+def moves_files(*, redo: bool = False) -> bool:
+    """Whether the step Undo (or Redo) would take moves files."""
+    step = steps.next_redo() if redo else steps.next_undo()
+    kind = None if step is None else KINDS.get(step.kind)
+    return kind is not None and kind.files
+
+
+def describe(step: steps.Step) -> list[str]:
+    """One line per book the step changed."""
+    kind = KINDS.get(step.kind)
+    if kind is None:
+        return []
+    return [kind.describe(entry) for entry in step.entries]

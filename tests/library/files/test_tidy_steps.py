@@ -1,0 +1,60 @@
+"""A tidy run is a step of the change journal: Undo (the Edit menu's, the command line's)
+moves its files back, Redo moves them again, and a tidy already taken back with Undo Last Tidy
+is said to be so, with nothing moved."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bookorbit_desktop.library.files import mover
+from bookorbit_desktop.library.journal import run, steps
+from bookorbit_desktop.library.store.models import BookFile
+from bookorbit_desktop.library.store.settings import set_setting
+from tests.factories import add_book, make_epub
+
+
+def _paths() -> list[str]:
+    return [f.path for f in BookFile.select().order_by(BookFile.id)]
+
+
+@pytest.fixture
+def tidied(library, tmp_path):
+    set_setting("library.tidy_folder", str(tmp_path / "Library"))
+    for title in ("Dune", "Emma"):
+        path = make_epub(tmp_path / "in" / f"{title}.epub", title)
+        add_book(title, ["A"], file=path)
+        path.with_suffix(".sdr").mkdir()
+        (path.with_suffix(".sdr") / "metadata.epub.lua").write_text(title)
+    before = _paths()
+    mover.tidy(mover.preview())
+    return before, _paths()
+
+
+def test_undo_and_redo_take_a_tidy_back_and_make_it_again(library, tidied):
+    before, after = tidied
+    (step,) = steps.history()
+    assert step.label == "Tidy File Names (2 files)" and run.moves_files()
+    assert run.describe(step)[0].endswith(f"→ {after[0]}")
+
+    done = run.undo(library)
+    assert done is not None and done.text() == "Undid Tidy File Names (2 files)."
+    assert _paths() == before and all(os.path.isfile(p) for p in before)
+    assert all(Path(p).with_suffix(".sdr").joinpath("metadata.epub.lua").is_file() for p in before)
+
+    assert run.moves_files(redo=True)
+    run.redo(library)
+    assert _paths() == after and all(os.path.isfile(p) for p in after)
+    run.undo(library)  # the redo's batch is the one taken back now
+    assert _paths() == before
+
+
+def test_a_tidy_already_undone_with_undo_last_tidy_moves_nothing(library, tidied):
+    before, _after = tidied
+    mover.undo_last()
+    done = run.undo(library)
+    assert done is not None
+    assert done.skipped == ("the files were already moved back (Undo Last Tidy)",)
+    assert _paths() == before
