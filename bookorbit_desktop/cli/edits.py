@@ -56,7 +56,8 @@ def save_edits(book_id: int, edits: dict[str, Any], step: int | None = None) -> 
     except DateNeededError:
         raise InvalidValueError(
             f"Book {book_id}: the reading history does not say when you finished it. Give the "
-            "date with --finished YYYY-MM-DD, or --finished today."
+            "date with --finished YYYY-MM-DD or --finished today, or say you do not know it "
+            "with --finished none."
         ) from None
 
 

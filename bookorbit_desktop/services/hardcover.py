@@ -82,6 +82,8 @@ class HardcoverStatus:
     awaiting_review: int = 0  # new books the worker leaves for the user's review
     to_pick: int = 0  # books being read whose Hardcover match waits for the user's choice
     features_off: tuple[tuple[str, str], ...] = ()  # (scope, feature) the token turns off
+    token_expiry: str | None = None  # "The Hardcover token expires on … (in 3 days)."
+    token_expiry_soon: bool = False  # within the week before it (or past): a warning
 
 
 class EditionRow(TypedDict):
@@ -216,6 +218,7 @@ class HardcoverService:
         status = self.account.status()
         check = self.account.keyring_check
         work, held, review, to_pick = self._work()
+        expiry, soon = token_health.expiry_notice() if status.connected else (None, False)
         return HardcoverStatus(
             connected=status.connected,
             username=status.username,
@@ -232,6 +235,8 @@ class HardcoverService:
             awaiting_review=review,
             to_pick=to_pick,
             features_off=tuple(token_health.features_off()) if status.connected else (),
+            token_expiry=expiry,
+            token_expiry_soon=soon,
         )
 
     def _read_work(self) -> tuple[Waiting, int, int, int]:

@@ -113,6 +113,14 @@ def warning_due(now: float | None = None) -> str | None:
     return text
 
 
+def expiry_notice(now: float | None = None) -> tuple[str | None, bool]:
+    """What the Hardcover page and the tray say of the expiry (None: unknown), and whether it
+    is time to warn (a week before it, or past it)."""
+    now = time.time() if now is None else now
+    health = load()
+    return health.expiry_line(now), health.expires_soon(now)
+
+
 def lines(now: float | None = None) -> list[str]:
     """What `hardcover status` and the Settings tab say about the token."""
     now = time.time() if now is None else now

@@ -32,6 +32,7 @@ from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.opening import Opener, desktop_opener, folder_url, open_or_show
 from bookorbit_desktop.ui.status import (
+    SYNC_NOW_TIP,
     AppStatus,
     StatusHub,
     server_summary,
@@ -223,9 +224,7 @@ class MainWindow(QMainWindow):
         self.server_label.setToolTip(status.server_notice or "")
         self.sync_label.setText(sync_summary(status))
         # Always enabled, so Ctrl+R says why nothing happens instead of staying silent.
-        self.sync_action.setToolTip(
-            sync_unavailable_reason(status) or "Send your reading to Hardcover now"
-        )
+        self.sync_action.setToolTip(sync_unavailable_reason(status) or SYNC_NOW_TIP)
         self.pause_action.setEnabled(status.sync_available)
         self.pause_action.setText("Resume &Sync" if status.sync_paused else "&Pause Sync")
 

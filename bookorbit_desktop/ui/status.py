@@ -54,6 +54,7 @@ class AppStatus:
     welcome_open: bool = False  # the Welcome page (first run) is in the window
     inbox: int = 0  # imported books waiting in the Inbox for the user's approval
     pull_problem: str | None = None  # the last read of hardcover.app's changes failed (a line)
+    token_expiry: str | None = None  # the token expires within a week (or did): the line
 
     @property
     def kosync_urls(self) -> tuple[str, ...]:
@@ -97,8 +98,14 @@ def where_to_create_account(status: AppStatus) -> str:
     return "on the Welcome page" if status.welcome_open else "in Settings"
 
 
+# What Sync Now does, said wherever it is offered (button, menu, tray): a pass reads the changes
+# made on hardcover.app first, then sends the library's (`hardcover.sync.engine`).
+SYNC_NOW_TIP = "Get your changes from Hardcover, then send the library's"
+
+
 def sync_unavailable_reason(status: AppStatus) -> str | None:
-    """Why "Sync Now" cannot run right now, in the user's words; None when it can."""
+    """Why "Sync Now" cannot run right now, in the user's words; None when it can. Nothing
+    waiting to be sent is no reason: Sync Now also gets what changed on hardcover.app."""
     if not status.sync_available:
         return "Connect your Hardcover account first (Hardcover page)"
     if status.sync_problem and status.sync_problem.startswith("Hardcover token"):
@@ -107,16 +114,12 @@ def sync_unavailable_reason(status: AppStatus) -> str | None:
         return "Hardcover sync is paused"
     if status.syncing:
         return "A sync is running"
-    if status.pending == 0 and status.to_match == 0:
-        if status.sync_problem:  # the books that failed wait for a change or a decision
-            return "Nothing a sync could send now: the Hardcover page says which books need you"
-        return "Everything is up to date: nothing is waiting to be sent to Hardcover"
     return None
 
 
 def can_sync_now(status: AppStatus) -> bool:
-    """ "Sync Now" is offered with an account, while no run is going, sync is not paused and
-    something is waiting to be matched or sent."""
+    """ "Sync Now" is offered with an account whose token Hardcover accepts, while no run is
+    going and sync is not paused."""
     return sync_unavailable_reason(status) is None
 
 
@@ -224,6 +227,8 @@ def tooltip(status: AppStatus, now: float | None = None) -> str:
     details = sync_details(status, time.time() if now is None else now)
     if details:
         lines.append(details)
+    if status.token_expiry and status.sync_available:
+        lines.append(status.token_expiry)
     if status.inbox:
         lines.append(f"{counted('%n book(s)', status.inbox)} in the Inbox")
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from bookorbit_desktop import APP_DISPLAY_NAME
 from bookorbit_desktop.ui.icons import tray_icon
 from bookorbit_desktop.ui.status import (
+    SYNC_NOW_TIP,
     AppStatus,
     StatusHub,
     new_attention,
@@ -121,8 +122,8 @@ class Tray(QObject):
             sync = self._add("sync", "Sync Now", self.sync_requested.emit)
         why_not = None if status.syncing else sync_unavailable_reason(status)
         sync.setEnabled(why_not is None)
+        sync.setToolTip(why_not or SYNC_NOW_TIP)
         if why_not is not None:
-            sync.setToolTip(why_not)
             # Menus hide tooltips on some desktops: say it in the menu too.
             self._add("sync-state", why_not, None).setEnabled(False)
         if status.sync_paused:

@@ -206,3 +206,12 @@ def test_status_says_when_hardcover_is_unreachable(world, monkeypatch, capsys):
     assert code == 2
     assert "Hardcover is unreachable" in err
     assert "connected as" not in out
+
+
+def test_status_counts_the_days_to_the_expiry_in_whole_days(world, monkeypatch, capsys):
+    ahead = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    stdin = world["token"]
+    run(monkeypatch, capsys, "connect", "--token-stdin", "--expires", ahead, stdin=stdin)
+    code, out, _ = run(monkeypatch, capsys, "status")
+    assert code == 0
+    assert f"The Hardcover token expires on {ahead} (in 3 days)." in out  # never "in 4 days"

@@ -188,3 +188,32 @@ def test_history_dates_go_out_from_the_cli_only_with_the_flag(world, tmp_path, m
     assert code == 0 and hist_dates() == [(None, None)]
     code, out, _ = run(monkeypatch, capsys, "sync", "--accept-history-dates")
     assert code == 0 and hist_dates() == [("2024-10-04", "2024-10-14")]
+
+
+@pytest.mark.parametrize(
+    ("on_hardcover", "expected"),
+    [(None, [(None, None)]), (1, [(None, None)]), (2, [("2025-01-01", None)])],
+    ids=["new entry", "want to read there", "reading there"],
+)
+def test_read_with_no_date_goes_out_as_a_read_without_dates(
+    world, tmp_path, monkeypatch, capsys, on_hardcover, expected
+):
+    catalog, user = world["catalog"], world["user"]
+    hc_book = catalog.add_book("Title long ago", authors=["Ann Author"], users_count=5)
+    edition = catalog.add_edition(hc_book, pages=300, reading_format_id=EBOOK)
+    if on_hardcover is not None:
+        entry_id = catalog.add_user_book(user, hc_book, status_id=on_hardcover)
+        if on_hardcover == 2:  # an open read of the user's, begun on hardcover.app
+            catalog.add_read(entry_id, started_at="2025-01-01", finished_at=None)
+    open_database(resolve_paths(tmp_path / "data").db_file)
+    book = add_book("Title long ago", ["Ann Author"]).id
+    pin(book, hc_book, edition_id=edition, edition_pages=300, reason="pick")
+    close_database()
+    code = main(["book", str(book), "--status", "read", "--finished", "none"])
+    assert code == 0
+    code, out, _ = run(monkeypatch, capsys, "sync", "--book", str(book))
+    assert code == 0
+    entry = catalog.user_book_for(user, hc_book)
+    reads = [(r["started_at"], r["finished_at"]) for r in catalog.reads_of(entry["id"])]
+    assert entry["status_id"] == 3 and reads == expected  # never today
+    assert "Read" in out and "1 sent" in out

@@ -1,6 +1,7 @@
 """`book --status read` on the command line: the finish date comes from the reading history's
 last session, the start from its first; without history the date must be given (`--finished
-DATE` or `--finished today`), else a clear error and exit status 2."""
+DATE` or `--finished today`) or said unknown (`--finished none`), else a clear error and exit
+status 2."""
 
 from __future__ import annotations
 
@@ -65,7 +66,8 @@ def test_mark_read_without_history_needs_a_date(tmp_path, capsys):
     capsys.readouterr()
     assert run(tmp_path, "book", str(plain), "--status", "read") == 2
     err = capsys.readouterr().err
-    assert "--finished YYYY-MM-DD, or --finished today" in err and "Traceback" not in err
+    assert "--finished YYYY-MM-DD or --finished today" in err and "Traceback" not in err
+    assert "--finished none" in err
     assert stored(tmp_path, plain)[0] == "reading"  # nothing changed
     assert run(tmp_path, "book", str(plain), "--status", "read", "--finished", "today") == 0
     today = dt.date.today().isoformat()
@@ -78,3 +80,21 @@ def test_a_given_finish_date_is_the_users(tmp_path, capsys):
     read, _ = library(tmp_path)
     assert run(tmp_path, "book", str(read), "--status", "read", "--finished", "2026-10-20") == 0
     assert stored(tmp_path, read) == ("read", "2026-10-04", "history", "2026-10-20", "user")
+
+
+def test_finished_none_marks_read_with_no_date_as_the_users_word(tmp_path, capsys):
+    _, plain = library(tmp_path)
+    assert run(tmp_path, "book", str(plain), "--status", "read", "--finished", "none") == 0
+    assert stored(tmp_path, plain) == ("read", None, None, None, "user")
+
+
+def test_finished_none_marks_skimmed_too(tmp_path, capsys):
+    _, plain = library(tmp_path)
+    assert run(tmp_path, "book", str(plain), "--status", "skimmed", "--finished", "none") == 0
+    assert stored(tmp_path, plain) == ("skimmed", None, None, None, "user")
+
+
+def test_finished_none_still_takes_the_historys_date(tmp_path, capsys):
+    read, _ = library(tmp_path)
+    assert run(tmp_path, "book", str(read), "--status", "read", "--finished", "none") == 0
+    assert stored(tmp_path, read) == ("read", "2026-10-04", "history", "2026-10-12", "history")

@@ -117,7 +117,7 @@ async def drive(desktop: desktop_app.Desktop, token: str, out: Path) -> None:
             summary["tray_tooltip_after"] = tray.icon.toolTip()
             tray.rebuild_menu()
             summary["tray_sync_enabled"] = tray.action("sync").isEnabled()
-            summary["tray_sync_state"] = tray.action("sync-state").text()
+            summary["tray_sync_tip"] = tray.action("sync").toolTip()
     except Exception as error:  # the test reads the summary and the output, not a traceback
         summary["error"] = f"{type(error).__name__}: {error}"
     finally:

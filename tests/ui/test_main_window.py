@@ -356,7 +356,6 @@ def test_saving_settings_retries_a_server_that_could_not_start(desktop, qloop):
     ("status", "said"),
     [
         ({"sync_paused": True, "pending": 1}, "Hardcover sync is paused"),
-        ({"pending": 0}, "Everything is up to date: nothing is waiting to be sent to Hardcover"),
         ({"sync_available": False}, "Connect your Hardcover account first (Hardcover page)"),
     ],
 )
@@ -373,12 +372,16 @@ def test_ctrl_r_says_why_no_sync_starts(desktop, qtbot, status, said):
     assert window.statusBar().currentMessage() == said
 
 
-def test_ctrl_r_starts_a_sync_when_books_wait(desktop):
-    desktop.hub.update(sync_available=True, sync_paused=False, pending=1)
+@pytest.mark.parametrize("pending", [1, 0])  # with nothing to send, it still gets hardcover.app's
+def test_ctrl_r_starts_a_sync_with_an_account(desktop, pending):
+    desktop.hub.update(sync_available=True, sync_paused=False, pending=pending)
     started = []
     desktop.window.sync_requested.connect(lambda: started.append(True))
     desktop.window.sync_action.trigger()
     assert started == [True]
+    assert desktop.window.sync_action.toolTip() == (
+        "Get your changes from Hardcover, then send the library's"
+    )
 
 
 def test_a_push_or_a_refresh_keeps_what_the_user_is_typing(desktop, qtbot):

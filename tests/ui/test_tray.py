@@ -169,21 +169,15 @@ def test_when_text(ago, text):
         ),
         (AppStatus(sync_available=True, sync_paused=True), "Hardcover sync is paused"),
         (AppStatus(sync_available=True, syncing=True), "A sync is running"),
-        (
-            AppStatus(sync_available=True),
-            "Everything is up to date: nothing is waiting to be sent to Hardcover",
-        ),
+        # Nothing to send is no reason: a pass gets the changes made on hardcover.app first.
+        (AppStatus(sync_available=True), None),
         (AppStatus(sync_available=True, pending=3), None),
         (AppStatus(sync_available=True, to_match=1), None),  # matching comes first
         (
             AppStatus(sync_available=True, pending=2, sync_problem="Some books failed"),
             None,  # a retry is what the user wants
         ),
-        (
-            AppStatus(sync_available=True, sync_problem="Some books did not reach Hardcover"),
-            # They failed for good: another pass would not send them before they change.
-            "Nothing a sync could send now: the Hardcover page says which books need you",
-        ),
+        (AppStatus(sync_available=True, sync_problem="Some books did not reach Hardcover"), None),
         (AppStatus(sync_available=True, pending=5, syncing=True), "A sync is running"),
         (AppStatus(sync_available=True, pending=5, sync_paused=True), "Hardcover sync is paused"),
     ],
@@ -320,7 +314,7 @@ def test_sync_problem_summary_names_hardcover_once(problem, summary):
         (AppStatus(sync_available=True, syncing=True), False),
         # Paused means BookOrbit does not talk to Hardcover; Resume is right beside it.
         (AppStatus(sync_available=True, sync_paused=True), False),
-        (AppStatus(sync_available=True), False),  # nothing to send
+        (AppStatus(sync_available=True), True),  # nothing to send: it still pulls
         (AppStatus(sync_available=True, pending=1), True),
     ],
 )
@@ -334,18 +328,17 @@ def test_sync_now_is_off_while_paused_in_the_tray(hub, tray):
     assert not tray.action("sync").isEnabled()
 
 
-def test_sync_now_is_off_in_the_tray_while_nothing_waits_and_says_why(hub, tray):
+def test_sync_now_is_on_in_the_tray_while_nothing_waits_and_says_what_it_does(hub, tray):
     hub.update(**{**RUNNING.__dict__, "pending": 0, "to_match": 0})
     tray.rebuild_menu()
-    why = "Everything is up to date: nothing is waiting to be sent to Hardcover"
-    assert not tray.action("sync").isEnabled()
-    assert tray.action("sync").toolTip() == why
-    assert tray.action("sync-state").text() == why  # in the menu too
-    assert not tray.action("sync-state").isEnabled()
-    hub.update(to_match=3)  # a book read since: a pass looks it up first
-    tray.rebuild_menu()
-    assert tray.action("sync").isEnabled()
+    assert tray.action("sync").isEnabled()  # changes made on hardcover.app may wait
+    assert (
+        tray.action("sync").toolTip() == "Get your changes from Hardcover, then send the library's"
+    )
     assert "sync-state" not in [a.objectName() for a in tray.menu.actions()]
+    hub.update(syncing=True)
+    tray.rebuild_menu()
+    assert tray.action("sync").text() == "Show Sync Progress…"
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,20 @@ def parse_expiry(text: str) -> float:
     return dt.datetime.combine(day, dt.time(23, 59, 59)).timestamp()
 
 
+def days_until(moment: float, now: float) -> int:
+    """Whole days from today to `moment`'s day, counted in local calendar days: 0 on the day
+    itself, 1 the day before, negative once past. The one count the window, the tray and the
+    command line all say."""
+    return (dt.date.fromtimestamp(moment) - dt.date.fromtimestamp(now)).days
+
+
+def in_days(days: int) -> str:
+    """ "today", "tomorrow", "in 3 days" (`days_until`'s count)."""
+    if days <= 0:
+        return "today"
+    return "tomorrow" if days == 1 else f"in {days} days"
+
+
 @dataclass(frozen=True)
 class TokenHealth:
     kind: str = OTHER
@@ -88,25 +102,36 @@ class TokenHealth:
     missing: tuple[str, ...] = ()  # scopes Hardcover refused
     checked_at: float | None = None  # when the scopes were tried
 
-    def days_left(self, now: float) -> float | None:
-        return None if self.expires_at is None else (self.expires_at - now) / 86400
+    def days_left(self, now: float) -> int | None:
+        """Whole days until the expiry (`days_until`), None when unknown."""
+        return None if self.expires_at is None else days_until(self.expires_at, now)
 
     def expired(self, now: float) -> bool:
         return self.expires_at is not None and self.expires_at <= now
 
-    def expiry_warning(self, now: float) -> str | None:
-        """A warning from a week before the expiry on; None before that or when unknown."""
+    def expires_soon(self, now: float) -> bool:
+        """Within the week before the expiry, or past it: the time to warn."""
         left = self.days_left(now)
-        if left is None or left > WARN_DAYS:
+        return left is not None and left <= WARN_DAYS
+
+    def expiry_line(self, now: float) -> str | None:
+        """ "The Hardcover token expires on 2026-11-29 (in 3 days)." (None when unknown); from
+        a week before on, with what to do."""
+        if self.expires_at is None:
             return None
-        day = dt.datetime.fromtimestamp(self.expires_at or now).date().isoformat()
-        if left <= 0:
+        day = dt.datetime.fromtimestamp(self.expires_at).date().isoformat()
+        if self.expired(now):
             return f"The Hardcover token expired on {day}. Create a new one and connect with it."
-        days = max(1, int(left + 0.5))
-        return (
-            f"The Hardcover token expires on {day} (in {days} day{'s' if days != 1 else ''}). "
-            "Create a new one before then and connect with it, or sync stops."
-        )
+        when = in_days(days_until(self.expires_at, now))
+        line = f"The Hardcover token expires on {day} ({when})."
+        if not self.expires_soon(now):
+            return line
+        return line + " Create a new one before then and connect with it, or sync stops."
+
+    def expiry_warning(self, now: float) -> str | None:
+        """The expiry line from a week before the expiry on; None before that or when
+        unknown."""
+        return self.expiry_line(now) if self.expires_soon(now) else None
 
     def disabled(self) -> list[str]:
         """What does not work for lack of a scope, one sentence each."""

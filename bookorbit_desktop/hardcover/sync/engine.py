@@ -44,11 +44,8 @@ from bookorbit_desktop.hardcover.sync.reconcile import (
 )
 from bookorbit_desktop.hardcover.sync.results import (
     CANCELLED,
-    FAILED,
     HANDED_OVER,
     PARTLY_WRITTEN,
-    SENT,
-    UP_TO_DATE,
     BookResult,
     EntryWalk,
     PassResult,
@@ -57,8 +54,10 @@ from bookorbit_desktop.hardcover.sync.results import (
     is_partial,
     previewed,
     proposed,
+    settled_outcome,
     skipped,
     time_left,
+    walk_outcome,
 )
 from bookorbit_desktop.hardcover.sync.settings import SyncSettings
 from bookorbit_desktop.hardcover.sync.side_effects import going_out
@@ -136,7 +135,7 @@ class SyncEngine:
         work, queued = planned.work, planned.queued
         result = PassResult(awaiting_review=planned.awaiting_review)
         for book_id, title, blocked_by in planned.settled:
-            outcome = FAILED if blocked_by is not None else UP_TO_DATE
+            outcome = settled_outcome(blocked_by, book_id in planned.conflicted)
             result.books.append(BookResult(book_id, title, outcome, error=blocked_by))
         self._started_requests = self.client.requests_sent
         try:
@@ -393,7 +392,7 @@ class SyncEngine:
         elif any("kept" in n for n in notes):
             state = store.KEPT
         actions = [a.to_json() for a in walk.sent]
-        outcome = SENT if walk.sent else UP_TO_DATE
+        outcome = walk_outcome(bool(walk.sent), candidate.book_ids)
         store.commit_book(
             candidate,
             new_snapshot,

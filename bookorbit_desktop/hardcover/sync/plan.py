@@ -6,7 +6,9 @@ thousands of rows, which must not freeze the window's event loop.
 What goes out by itself (the background worker) is narrower than what Sync Now sends: only
 queued changes whose wait is over, of linked books, not held back by a Cancel; and when more
 than `MAX_NEW_BY_ITSELF` Hardcover books have never been sent, none of those new ones: they wait
-for the user's review, so a big first publication is always the user's decision.
+for the user's review, so a big first publication is always the user's decision. The same count
+(`awaiting_review`, one threshold) is what the window says waits for review and what makes Sync
+Now's dry run show the review before anything goes out.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bookorbit_desktop.hardcover.pull import store as pull_store
 from bookorbit_desktop.hardcover.sync import approvals, store
 from bookorbit_desktop.hardcover.sync.settings import DELAYS, SyncSettings
 from bookorbit_desktop.library.store import outbox
@@ -42,7 +45,9 @@ class PassPlan:
     work: list[store.Candidate]  # the Hardcover entries to push
     queued: dict[int, outbox.QueuedBook]  # the copies' outbox rows, by book id
     settled: list[tuple[int, str, str | None]]  # (book id, title, permanent error) left as is
-    awaiting_review: int = 0  # new entries the worker left for the user's review
+    # New entries beyond what goes by itself: the worker leaves them, a dry run reviews them.
+    awaiting_review: int = 0
+    conflicted: frozenset[int] = frozenset()  # books with a field in conflict with hardcover.app
 
 
 def awaiting_review() -> int:
@@ -92,11 +97,10 @@ def plan_pass(
             work.append(candidate)
         elif not due_only:
             settled.append((candidate.local.book_id, candidate.title, blocked))
-    awaiting = 0
-    if due_only:
-        awaiting = awaiting_review()
-        if awaiting:
-            work = [c for c in work if c.snapshot is not None or c.creating]
+    awaiting = awaiting_review() if due_only or dry_run else 0
+    if due_only and awaiting:
+        work = [c for c in work if c.snapshot is not None or c.creating]
     if not dry_run and not due_only:
         store.forget_unsyncable()
-    return PassPlan(work, queued, settled, awaiting)
+    conflicted = frozenset(c.book_id for c in pull_store.conflicts())
+    return PassPlan(work, queued, settled, awaiting, conflicted)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bookorbit_desktop.hardcover.api.errors import HardcoverError
+from bookorbit_desktop.hardcover.pull import store as pull_store
 from bookorbit_desktop.hardcover.sync.desired import Proposal
 from bookorbit_desktop.hardcover.sync.model import Remote, Snapshot, confirmed_values
 from bookorbit_desktop.hardcover.sync.reconcile import Action, Tracking
@@ -20,6 +22,8 @@ SENT, UP_TO_DATE, WOULD_SEND, FAILED, SKIPPED, PARTIAL = (
     "partial",
 )
 NEEDS_REVIEW, NOT_MATCHED = "needs_review", "not_matched"  # books a pass could not send yet
+# Nothing sent because a field waits for the user's pick between the library and hardcover.app.
+CONFLICT = "conflict"
 # The one table of what a pass did to a book, in words: (its row's label, after a count). The
 # window, the tray and the command line all say it this way.
 OUTCOME_WORDS = {
@@ -31,7 +35,24 @@ OUTCOME_WORDS = {
     NOT_MATCHED: ("Not matched", "not matched"),
     FAILED: ("Failed", "failed"),
     SKIPPED: ("Not reached", "not reached"),
+    CONFLICT: ("Conflict", "in conflict"),
 }
+
+
+def quiet_outcome(in_conflict: bool) -> str:
+    """A book the pass sent nothing for: up to date, unless a field of it is in conflict with
+    hardcover.app (held at Hardcover's value until the user picks: not up to date at all)."""
+    return CONFLICT if in_conflict else UP_TO_DATE
+
+
+def settled_outcome(blocked_by: str | None, in_conflict: bool) -> str:
+    """A book the pass left as it is: failed for good (`blocked_by`), else `quiet_outcome`."""
+    return FAILED if blocked_by is not None else quiet_outcome(in_conflict)
+
+
+def walk_outcome(sent: bool, book_ids: Iterable[int]) -> str:
+    """A book the pass worked on: sent, else `quiet_outcome` by its open conflicts."""
+    return SENT if sent else quiet_outcome(bool(pull_store.conflicts(book_ids)))
 
 
 def outcome_label(outcome: str) -> str:
@@ -160,7 +181,7 @@ class PassResult:
     books: list[BookResult] = field(default_factory=list)
     stopped: str | None = None  # why the pass ended early, in words
     requests: int = 0
-    awaiting_review: int = 0  # new Hardcover books the worker left for the user's review
+    awaiting_review: int = 0  # new Hardcover books beyond what the worker sends by itself
     needs_review: int = 0  # books the worker looked up that wait for the user's choice
     journal_sent: int = 0  # highlights the worker sent to (or updated in) the reading journal
 

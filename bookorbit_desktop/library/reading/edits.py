@@ -168,11 +168,13 @@ def mark_read(
 ) -> dict[str, Any]:
     """Mark the book read (or `status`, another finished one) with the dates the evidence
     gives (`marking`); raises `marking.DateNeededError` when neither the user (`finished`,
-    "today" included) nor the history says when it ended. Returns the new `reading` dict."""
+    "today" and "none" included) nor the history says when it ended. Returns the new `reading`
+    dict."""
     today = today or datetime.date.today()
     given_finish = (
         parse_date(finished, field="finish", today=today) if finished is not UNSET else None
     )
+    no_date = finished is not UNSET and given_finish is None  # "none": the user does not know
     given_start = parse_date(started, field="start", today=today) if started is not UNSET else None
     with database.atomic():
         state = ReadingState.get_or_none(ReadingState.book == book_id)
@@ -184,6 +186,7 @@ def mark_read(
             current_started=None if state is None or rereading else state.started,
             current_started_source=None if state is None else state.started_source,
             evidence=evidence,
+            no_date=no_date,
         )
         result = update_reading_state(
             book_id,

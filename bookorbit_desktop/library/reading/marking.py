@@ -3,16 +3,23 @@
 A click is not evidence of when a book was read. The finish is the user's word or the reading
 history's last session; the start is the first session of that read, or the book's first
 push; today is only ever a date the user chooses (the window's dialog prefills it, the
-command line takes `--finished today`):
+command line takes `--finished today`). "No date" is a word of the user's too (`--finished
+none`, the dialog's No date button): they read it but do not know when:
 
 | date     | given by the user | else                                  | else                    |
 |----------|-------------------|---------------------------------------|-------------------------|
-| finished | that date (user)  | the latest read's last session's day  | asked: `DateNeededError`|
-|          |                   | (history)                             |                         |
+| finished | that date (user)  | the latest read's last session's day  | "no date" given: none   |
+|          |                   | (history), even when the user said    | (user); else asked:     |
+|          |                   | "no date": evidence dates the read    | `DateNeededError`       |
 | started  | that date (user)  | the date the book already has (its    | the latest read's first |
 |          |                   | source kept)                          | session (history), else |
 |          |                   |                                       | the first push (sync),  |
 |          |                   |                                       | else unknown            |
+
+"No date" says the user does not know, not that the read has no end: the history's last
+session, when there is one, is what they forgot, so it dates the read. Without evidence the
+book is finished with no date, recorded as the user's (`finished` NULL, source user), and the
+Hardcover sync sends a Read whose read has no finish date.
 
 A start from the evidence that would come after the finish is not evidence of this read: it
 stays unknown. A start of the user's (given now, or kept) after the finish is an error.
@@ -36,6 +43,10 @@ FINISH_NEEDED = (
 )
 
 
+# The word for "finished, but I do not know when": `--finished none`, the dialog's No date.
+NO_DATE = "none"
+
+
 class DateNeededError(InvalidValueError):
     """Nothing says when the book was finished: the user must give the date."""
 
@@ -55,7 +66,7 @@ class Evidence:
 class Marked:
     started: str | None
     started_source: str | None
-    finished: str
+    finished: str | None  # None: the user's "no date"
     finished_source: str
 
 
@@ -66,14 +77,19 @@ def mark_read_dates(
     current_started: str | None,
     current_started_source: str | None,
     evidence: Evidence,
+    no_date: bool = False,
 ) -> Marked:
     """The dates of a book marked read, by the module's table. `finished` / `started`: what
-    the user gave (None: nothing); `current_*`: the start date the book has now."""
+    the user gave (None: nothing); `no_date`: the user said they do not know when it ended;
+    `current_*`: the start date the book has now."""
     last = history_finish(evidence, started or current_started)
+    finish: str | None
     if finished is not None:
         finish, finish_source = finished, USER
     elif last is not None:
         finish, finish_source = last, HISTORY
+    elif no_date:
+        finish, finish_source = None, USER
     else:
         raise DateNeededError(FINISH_NEEDED)
     start: str | None

@@ -36,8 +36,11 @@ def _tables(state: str | None) -> str:
 
 
 SHOWN = "(m.book_id IS NOT NULL OR coalesce(r.status, 'unread') != 'unread')"
+# A book with a field changed both here and on hardcover.app (`hardcover_conflict`).
+_IN_CONFLICT = "EXISTS (SELECT 1 FROM hardcover_conflict c WHERE c.book_id = b.id)"
 STATE = (
     "(CASE WHEN m.state IN ('excluded', 'removed') THEN m.state"
+    f" WHEN {_IN_CONFLICT} THEN 'conflict'"
     " WHEN m.state = 'needs_review' OR s.state = 'ahead' THEN 'needs_review'"
     " WHEN coalesce(m.state, '') IN ('', 'no_match', 'unmatched') THEN 'not_matched'"
     " WHEN m.state = 'error' OR s.state IN ('failed', 'blocked') THEN 'failed'"
@@ -68,10 +71,13 @@ def _where(state: str | None, terms: Sequence[str]) -> tuple[str, list[Any]]:
     return condition, params
 
 
-def state_of(match: str | None, synced: str | None, queued: bool) -> str:
-    """`STATE` for one book: its match state, its sync state, whether a change waits."""
+def state_of(match: str | None, synced: str | None, queued: bool, conflict: bool = False) -> str:
+    """`STATE` for one book: its match state, its sync state, whether a change waits, whether a
+    field is in conflict with hardcover.app."""
     if match in ("excluded", "removed"):
         return match
+    if conflict:
+        return "conflict"
     if match == "needs_review" or synced == "ahead":
         return "needs_review"
     if not match or match in ("no_match", "unmatched"):
@@ -108,6 +114,16 @@ def state_counts() -> dict[str, int]:
     counts: Counter[str] = Counter()
     for key, number in table.items():
         counts[state_of(*key)] += number
+    for match, synced, queued, number in database.execute_sql(  # few: each moves to "conflict"
+        "SELECT m.state, s.state, o.book_id IS NOT NULL, count(*) FROM book b"
+        " LEFT JOIN reading_state r ON r.book_id = b.id"
+        " LEFT JOIN hardcover_match m ON m.book_id = b.id"
+        " LEFT JOIN hardcover_sync s ON s.book_id = b.id"
+        f" LEFT JOIN sync_outbox o ON o.book_id = b.id WHERE {SHOWN} AND {_IN_CONFLICT}"
+        " GROUP BY 1, 2, 3"
+    ):
+        counts[state_of(match, synced, bool(queued))] -= number
+        counts[state_of(match, synced, bool(queued), conflict=True)] += number
     return {state: number for state, number in counts.items() if number}
 
 

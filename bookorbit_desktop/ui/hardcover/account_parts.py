@@ -80,4 +80,8 @@ def account_html(status: HardcoverStatus | None) -> str:
             "token (it expired or was revoked), so syncing is paused. Paste a new token "
             "below and press Connect (Get Token… creates one).</span>"
         )
+    if status.token_expiry and status.token_expiry_soon:
+        text += _warnings((status.token_expiry,))
+    elif status.token_expiry:
+        text += f"<br>{html.escape(status.token_expiry)}"
     return text + _features_off(status.features_off) + _warnings(status.warnings)

@@ -4,10 +4,10 @@ The keyring is never read on this (the UI) thread: `check_account` asks it once,
 thread, at start-up; refreshes show what it said, and connect, disconnect and each action that
 opens a client keep that up to date. Connect checks the pasted token before keeping it (and
 the expiry typed beside it, if any).
-"Sync Now" matches the library and pushes it (`ui.sync.manual`; one run at a time: a second
-request brings the running one's dialog into view). Pick, Re-match and Exclude (also from the
-Pick dialog and the report) are the user's corrections. Every result ends up on screen, and
-the status hub (tray icon, status bar) follows the account's state.
+"Sync Now" gets Hardcover's changes, matches the library and pushes it (`ui.sync.manual`; one
+run at a time: a second request brings the running one's dialog into view). Pick, Re-match and
+Exclude (also from the Pick dialog and the report) are the user's corrections. Every result
+ends up on screen, and the status hub (tray icon, status bar) follows the account's state.
 """
 
 from __future__ import annotations
@@ -159,6 +159,7 @@ class HardcoverController(QObject):
             sync_available=status.connected,
             sync_paused=not status.sync_enabled,
             sync_problem=TOKEN_REFUSED if self.token_refused else None,
+            token_expiry=status.token_expiry if status.token_expiry_soon else None,
             **attributes(
                 status, "last_sync", "pending", "to_match", "held", "awaiting_review", "to_pick"
             ),
@@ -254,8 +255,8 @@ class HardcoverController(QObject):
     # -- Sync Now ---------------------------------------------------------------------------
 
     def sync_now(self, book_ids: list[int] | None = None) -> asyncio.Task[None] | None:
-        """Match the library, then push every changed book (or only `book_ids`); a run
-        already going is brought into view instead."""
+        """Get Hardcover's changes, match the library, then push every changed book (or only
+        `book_ids`); a run already going is brought into view instead."""
         if self.sync_task is not None and not self.sync_task.done():
             self.message.emit("Hardcover sync is already running.")
             if self.manual is not None:

@@ -2,8 +2,10 @@
 Plain functions (SQLite works the states out for the page's order and counts:
 `library.store.dashboard_rows.STATE` says the same as `book_state`).
 
-A book is in exactly one state: excluded by the user; waiting for the user's decision (several
-candidates, or Hardcover shows a later page than the library); not matched (no Hardcover book
+A book is in exactly one state: excluded by the user; in conflict (a field changed both here
+and on hardcover.app since the last sync: nothing of it goes out until the user picks, with
+Review Conflicts…); waiting for the user's decision (several candidates, or Hardcover shows a
+later page than the library); not matched (no Hardcover book
 found, or not looked up yet); failed (the last push failed, or matching raised); pending (linked,
 with a change Hardcover does not have yet, or never sent); synced (linked and confirmed).
 """
@@ -25,21 +27,25 @@ STATES = (
     ("failed", "Failed"),
     ("excluded", "Excluded"),
     ("removed", "Entry removed"),
+    ("conflict", "Conflict"),
 )
 LABELS = {state: label for state, label in STATES if state is not None}
 _REASONS = {
     "pending": "Goes out with the next sync",
     "ahead": "Hardcover shows a later page than this library",
+    "conflict": "Changed here and on hardcover.app: Review Conflicts… to choose which stays",
 }
 
 
-def book_state(match: Mapping[str, object], queued: bool) -> str:
-    """The dashboard state of one book from its match (`MatchInfo`) and whether it has a
-    change waiting in the outbox."""
+def book_state(match: Mapping[str, object], queued: bool, conflict: bool = False) -> str:
+    """The dashboard state of one book from its match (`MatchInfo`), whether it has a change
+    waiting in the outbox and whether a field is in conflict with hardcover.app."""
     state = match.get("state") or "unmatched"
     sync_state = match.get("sync_state")
     if state in ("excluded", "removed"):
         return state
+    if conflict:
+        return "conflict"
     if state == "needs_review" or sync_state == "ahead":
         return "needs_review"
     if state in ("no_match", "unmatched"):
@@ -53,6 +59,8 @@ def book_state(match: Mapping[str, object], queued: bool) -> str:
 
 def reason(match: Mapping[str, object], state: str) -> str:
     """Why the book is in `state`, in a few words."""
+    if state == "conflict":
+        return _REASONS[state]
     if match.get("sync_state") in ("failed", "blocked", "ahead") and match.get("sync_reason"):
         return str(match["sync_reason"])
     if match.get("sync_state") == "ahead":

@@ -44,6 +44,7 @@ from bookorbit_desktop.ui.hardcover.sync_log import SyncLogPanel
 from bookorbit_desktop.ui.opening import Opener, desktop_opener, open_or_show
 from bookorbit_desktop.ui.row_covers import CoverFiles
 from bookorbit_desktop.ui.status import (
+    SYNC_NOW_TIP,
     AppStatus,
     can_sync_now,
     sync_details,
@@ -241,10 +242,7 @@ class HardcoverView(QWidget):
         )
         self.details_label.setText(sync_details(status, time.time()) or "")
         self.sync_button.setEnabled(can_sync_now(status))
-        self.sync_button.setToolTip(
-            sync_unavailable_reason(status)
-            or "Match your books and send your reading to Hardcover now"
-        )
+        self.sync_button.setToolTip(sync_unavailable_reason(status) or SYNC_NOW_TIP)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.account_message.setText(text)

@@ -1,9 +1,12 @@
 """One "Sync Now" from the window or the tray, from the first request to the report.
 
 The pass first matches and works out what it would send (a dry run, which sends nothing).
-When that is more than `REVIEW_THRESHOLD` entries, the review dialog comes first and nothing
-goes out until the user presses Send. The real pass then runs with the progress dialog, which
-appears only after `delay` seconds: a sync that ends sooner says its result in a notification.
+When that is more than `REVIEW_THRESHOLD` entries, or holds dates from the reading history, or
+more new books than the background worker publishes by itself (the "new books wait for your
+review" the page and the tray show: `hardcover.sync.plan.awaiting_review`), the review dialog
+comes first and nothing goes out until the user presses Send. The real pass then runs with the
+progress dialog, which appears only after `delay` seconds: a sync that ends sooner says its
+result in a notification.
 Progress also goes to the status hub (tray tooltip) and the Hardcover page's line.
 """
 
@@ -69,7 +72,9 @@ class ManualSync:
             if book_ids is None:
                 preview = await self.service.preview_all(matched=self._matched)
                 big = preview.stopped is None and (
-                    words.needs_review(preview.counts) or preview.dates_from_history > 0
+                    words.needs_review(preview.counts)
+                    or preview.dates_from_history > 0
+                    or preview.awaiting_review > 0
                 )
                 if big and not await self._review(preview):
                     return None

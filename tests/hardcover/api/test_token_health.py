@@ -16,6 +16,8 @@ from bookorbit_desktop.hardcover.api.token_health import (
     JWT,
     PAT,
     TokenHealth,
+    days_until,
+    in_days,
     jwt_expiry,
     parse_expiry,
     probe_scopes,
@@ -115,3 +117,41 @@ def test_the_tray_warning_comes_at_most_once_a_day(library):
     assert "in 2 days" in (token_health.warning_due(now) or "")
     assert token_health.warning_due(now + 3600) is None  # later the same day
     assert token_health.warning_due(now + DAY) is not None  # the next day
+
+
+# (now, the expiry) -> whole days left: local calendar days, whatever the hour
+WHOLE_DAYS = {
+    "an expiry typed 3 days ahead, in the morning": ((8, 3, 23), 3),
+    "the same, late in the evening": ((23, 3, 23), 3),
+    "the day before, at midnight's end": ((0, 1, 0), 1),
+    "the day itself": ((9, 0, 23), 0),
+    "a day past": ((9, -1, 23), -1),
+}
+
+
+@pytest.mark.parametrize("given, days", WHOLE_DAYS.values(), ids=WHOLE_DAYS)
+def test_days_until_counts_whole_calendar_days(given, days):
+    hour, ahead, expiry_hour = given
+    now = dt.datetime(2026, 11, 20, hour, 30)
+    expiry = dt.datetime.combine(now.date() + dt.timedelta(days=ahead), dt.time(expiry_hour, 59))
+    assert days_until(expiry.timestamp(), now.timestamp()) == days
+
+
+@pytest.mark.parametrize(
+    ("days", "text"), [(0, "today"), (1, "tomorrow"), (3, "in 3 days"), (7, "in 7 days")]
+)
+def test_in_days(days, text):
+    assert in_days(days) == text
+
+
+def test_an_expiry_typed_three_days_ahead_is_in_three_days_and_warned():
+    now = dt.datetime(2026, 11, 20, 8, 0).timestamp()
+    health = TokenHealth(kind=PAT, expires_at=parse_expiry("2026-11-23"))
+    assert health.days_left(now) == 3
+    assert health.expires_soon(now)
+    line = health.expiry_line(now) or ""
+    assert line.startswith("The Hardcover token expires on 2026-11-23 (in 3 days).")
+    assert health.expiry_warning(now) == line
+    later = TokenHealth(kind=PAT, expires_at=parse_expiry("2026-12-20"))
+    assert later.expiry_line(now) == "The Hardcover token expires on 2026-12-20 (in 30 days)."
+    assert not later.expires_soon(now) and later.expiry_warning(now) is None

@@ -49,8 +49,34 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("given, expected", CASES.values(), ids=CASES)
-def test_mark_read_dates(given, expected):
+# The user's "no date" (`--finished none`, the dialog's No date): the given finish is None.
+NO_DATE_CASES = {
+    "no evidence: read with no finish date, the user's word": (
+        (None, None, None, None, Evidence()),
+        (None, None, None, "user"),
+    ),
+    "the history still dates the read": (
+        (None, None, None, None, HISTORY),
+        ("2026-10-04", "history", "2026-10-12", "history"),
+    ),
+    "a first push is no finish: no date, the push starts it": (
+        (None, None, None, None, PUSHES),
+        ("2026-10-15", "sync", None, "user"),
+    ),
+    "a history read that ended before this one began: no date": (
+        (None, "2026-11-01", None, None, HISTORY),
+        ("2026-11-01", "user", None, "user"),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "given, expected, no_date",
+    [(*case, False) for case in CASES.values()]
+    + [(*case, True) for case in NO_DATE_CASES.values()],
+    ids=[*CASES, *NO_DATE_CASES],
+)
+def test_mark_read_dates(given, expected, no_date):
     finished, started, current, source, evidence = given
     marked = mark_read_dates(
         finished=finished,
@@ -58,6 +84,7 @@ def test_mark_read_dates(given, expected):
         current_started=current,
         current_started_source=source,
         evidence=evidence,
+        no_date=no_date,
     )
     assert (marked.started, marked.started_source, marked.finished, marked.finished_source) == (
         expected

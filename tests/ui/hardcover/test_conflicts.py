@@ -81,3 +81,41 @@ async def test_no_line_without_conflicts_or_an_account(world, qtbot):
     view.show_account(CONNECTED)
     await view.conflicts.task
     assert view.conflicts.isHidden()
+
+
+async def test_a_book_in_conflict_says_so_in_its_row_and_in_the_filters(world, qtbot):
+    from bookorbit_desktop.services.dashboard.rows import PageQuery, read_listing
+
+    first, second = await _rating_conflicts(world)
+    third = world.add("c", status="reading", started="2026-08-01")
+    await world.sync()
+    view = HardcoverView()
+    qtbot.addWidget(view)
+    view.show_listing(read_listing(PageQuery()))
+    assert all(view.model.book(b) is not None for b in (first, second, third))
+    texts = [view.row_texts(row) for row in range(view.model.rowCount())]
+    conflicted = [t for t in texts if t[3] == "Conflict"]
+    assert len(conflicted) == 2 and all("Review Conflicts" in t[4] for t in conflicted)
+    assert [t[3] for t in texts].count("Synced") == 1  # the third only
+    assert view.counts["conflict"] == 2 and "synced" in view.counts
+    view.show_listing(read_listing(PageQuery("conflict")))  # the filter
+    assert sorted(view.row_texts(row)[3] for row in range(view.model.rowCount())) == [
+        "Conflict",
+        "Conflict",
+    ]
+    for choice in pulled.all_conflicts():
+        pulled.resolve(choice.book_id, choice.field, pulled.KEEP_HARDCOVER)
+    assert "conflict" not in read_listing(PageQuery()).counts
+
+
+async def test_a_pass_over_a_book_in_conflict_says_conflict_never_up_to_date(world):
+    from bookorbit_desktop.hardcover.sync.ledger import log_entries
+    from bookorbit_desktop.hardcover.sync.results import outcome_label
+
+    first, second = await _rating_conflicts(world)
+    result = await world.sync()
+    outcomes = {book.book_id: book.outcome for book in result.books}
+    assert outcomes[first] == outcomes[second] == "conflict"
+    assert outcome_label("conflict") == "Conflict"
+    (latest, *_) = log_entries(book_id=first)
+    assert latest["outcome"] == "conflict"

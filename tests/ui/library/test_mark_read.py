@@ -1,6 +1,6 @@
 """Mark Read in the book panel, a real widget offscreen: the finish date is the reading
 history's last session; without one a small dialog asks, prefilled with today, and nothing is
-saved until the user chooses."""
+saved until the user chooses a date, or No date."""
 
 from __future__ import annotations
 
@@ -66,12 +66,15 @@ async def ask(panel, answer: str, date: QDate | None = None) -> FinishDateDialog
     if date is not None:
         dialog.date_edit.setDate(date)
     buttons = dialog.findChild(QDialogButtonBox)
-    role = (
-        QDialogButtonBox.StandardButton.Ok
-        if answer == "ok"
-        else QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.button(role).click()
+    if answer == "no date":
+        dialog.no_date_button.click()
+    else:
+        role = (
+            QDialogButtonBox.StandardButton.Ok
+            if answer == "ok"
+            else QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(role).click()
     await task
     return dialog
 
@@ -83,6 +86,15 @@ def test_without_history_mark_read_asks_and_saves_the_chosen_date(panel, qloop, 
         qloop.run_until_complete(ask(panel, "ok", QDate(2026, 11, 1)))
     assert stored(book.id) == ("read", None, None, "2026-11-01", "user")  # no start from a click
     assert panel.finished_edit.text() == "2026-11-01"
+
+
+def test_no_date_marks_it_read_without_a_finish_date(panel, qloop, qtbot):
+    book = add_book("Long Ago", ["Ann Author"], status="reading")
+    choose_read(panel, book.id)
+    with qtbot.waitSignal(panel.saved):
+        qloop.run_until_complete(ask(panel, "no date"))
+    assert stored(book.id) == ("read", None, None, None, "user")  # the user's word, no date
+    assert panel.finished_edit.text() == ""
 
 
 def test_cancelling_the_question_saves_nothing(panel, qloop, qtbot):

@@ -1,16 +1,17 @@
 """A cancelled sync reads as cancelled, not as an error, in the dialog's report, the
-notification and the Hardcover page's line: "Sync cancelled: 2 sent, 4 left for later"
+notification and the Hardcover page's line: "Sync cancelled: 2 sent, 3 left for later"
 (against the fake Hardcover on 127.0.0.1)."""
 
 from __future__ import annotations
 
+from bookorbit_desktop.hardcover.sync.plan import MAX_NEW_BY_ITSELF
 from bookorbit_desktop.ui.sync.progress_dialog import SyncDialog
 from tests.ui.hardcover.conftest import connect
 from tests.ui.sync.test_manual_sync import entries, reading_books, run
 
 
 def test_a_cancelled_sync_says_what_was_sent_and_what_is_left(hc, fake, qloop):
-    ids = reading_books(fake, 6)
+    ids = reading_books(fake, MAX_NEW_BY_ITSELF)  # no review first
     connect(hc, fake, qloop)
     fake.config.response_delay = 0.05
     hc.dialog_delay = 0.0

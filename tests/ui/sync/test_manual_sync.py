@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.hardcover.sync.plan import MAX_NEW_BY_ITSELF
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
 from bookorbit_desktop.library.store.models import SyncOutbox
 from bookorbit_desktop.ui.sync.progress_dialog import SyncDialog
@@ -97,7 +98,7 @@ def test_a_slow_sync_shows_progress_then_the_report(hc, fake, qloop, qtbot):
 
 
 def test_cancel_stops_between_books_and_leaves_the_rest_pending(hc, fake, qloop):
-    ids = reading_books(fake, 6)
+    ids = reading_books(fake, MAX_NEW_BY_ITSELF)  # no review first
     connect(hc, fake, qloop)
     fake.config.response_delay = 0.05
     hc.dialog_delay = 0.0
@@ -233,12 +234,20 @@ def test_cancelling_the_review_sends_nothing(hc, fake, qloop):
     assert hc.view.sync_label.text() == ""  # the account box says "Connected as"
 
 
-def test_twenty_books_go_out_without_a_review(hc, fake, qloop):
-    reading_books(fake, 20)
+def test_as_many_new_books_as_go_by_themselves_go_out_without_a_review(hc, fake, qloop):
+    reading_books(fake, MAX_NEW_BY_ITSELF)
     connect(hc, fake, qloop)
     seen = review_then(qloop, hc, lambda dialog: dialog.accept())
     assert seen == []
-    assert entries(fake) == 20
+    assert entries(fake) == MAX_NEW_BY_ITSELF
+
+
+def test_more_new_books_than_go_by_themselves_are_reviewed_first(hc, fake, qloop):
+    reading_books(fake, MAX_NEW_BY_ITSELF + 1)  # fewer than REVIEW_THRESHOLD entries in all
+    connect(hc, fake, qloop)
+    seen = review_then(qloop, hc, lambda dialog: dialog.accept())
+    assert len(seen) == 1
+    assert entries(fake) == MAX_NEW_BY_ITSELF + 1
 
 
 @pytest.mark.parametrize("approve", [True, False])
