@@ -46,28 +46,23 @@ def _kind(step: steps.Step) -> StepKind:
 
 def undo(paths: Paths, *, clock: Callable[[], float] = time.time) -> Done | None:
     """Take back the latest step; None when there is none."""
-    now = clock()
-    step = steps.next_undo()
-    if step is None:
-        return None
-    kind = _kind(step)
-    with _together(kind):
-        outcome = kind.undo(step, paths, now)
-        steps.set_undone(step.id, now)
-    return Done("Undid", step.label, outcome.books, tuple(outcome.skipped), tuple(outcome.notes))
+    return _take(steps.next_undo(), paths, clock(), again=False)
 
 
 def redo(paths: Paths, *, clock: Callable[[], float] = time.time) -> Done | None:
     """Do the earliest undone step again; None when there is none."""
-    now = clock()
-    step = steps.next_redo()
+    return _take(steps.next_redo(), paths, clock(), again=True)
+
+
+def _take(step: steps.Step | None, paths: Paths, now: float, *, again: bool) -> Done | None:
     if step is None:
         return None
     kind = _kind(step)
     with _together(kind):
-        outcome = kind.redo(step, paths, now)
-        steps.set_undone(step.id, None)
-    return Done("Redid", step.label, outcome.books, tuple(outcome.skipped), tuple(outcome.notes))
+        outcome = (kind.redo if again else kind.undo)(step, paths, now)
+        steps.set_undone(step.id, None if again else now)
+    verb = "Redid" if again else "Undid"
+    return Done(verb, step.label, outcome.books, tuple(outcome.skipped), tuple(outcome.notes))
 
 
 def _together(kind: StepKind) -> AbstractContextManager[object]:

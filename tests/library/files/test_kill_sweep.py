@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -35,17 +33,6 @@ def _leftovers(*roots: Path) -> list[str]:
     return found
 
 
-def _other_drive(tmp_path: Path) -> Path:
-    shm = Path("/dev/shm")
-    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
-        pytest.skip("needs /dev/shm on a file system of its own")
-    return Path(
-        subprocess.run(
-            ["mktemp", "-d", "-p", str(shm)], capture_output=True, text=True
-        ).stdout.strip()
-    )
-
-
 def _setup_tidy(base: Path, target: Path) -> tuple[Path, dict[str, bytes]]:
     data = base / "data"
     data.mkdir(parents=True)
@@ -69,33 +56,29 @@ def _whole(before: dict[str, bytes]) -> None:
         assert Path(sidecar(row.path), name).read_bytes() == before[name], (row.path, name)
 
 
-def test_a_cross_drive_tidy_killed_at_any_step_loses_nothing(tmp_path):
-    target = _other_drive(tmp_path)
-    try:
-        step, finished = 0, False
-        while not finished:
-            step += 1
-            base = tmp_path / f"run{step}"
-            library_target = target / f"run{step}"
-            data, before = _setup_tidy(base, library_target)
-            run = run_child(data, "tidy-copy", kill_at=step)
-            finished = run.returncode == 0
-            assert finished or run.returncode == -9, run.stderr[-2000:]
-            open_database(data / "library.sqlite3")
-            try:
-                _whole(before)  # as the killed process left it
-                mover.tidy(mover.preview(), allow_copy=True)  # repairs first, then finishes
-                _whole(before)
-                (row,) = BookFile.select()
-                assert row.path.startswith(str(library_target))
-                assert not (base / "in" / "emma.epub").exists()
-                assert not (base / "in" / "emma.sdr").exists()
-                assert _leftovers(base, library_target) == []
-            finally:
-                close_database()
-        assert step > 10  # every step of the copy, the record and the deletes was a kill point
-    finally:
-        shutil.rmtree(target, ignore_errors=True)
+def test_a_cross_drive_tidy_killed_at_any_step_loses_nothing(tmp_path, other_drive):
+    step, finished = 0, False
+    while not finished:
+        step += 1
+        base = tmp_path / f"run{step}"
+        library_target = other_drive / f"run{step}"
+        data, before = _setup_tidy(base, library_target)
+        run = run_child(data, "tidy-copy", kill_at=step)
+        finished = run.returncode == 0
+        assert finished or run.returncode == -9, run.stderr[-2000:]
+        open_database(data / "library.sqlite3")
+        try:
+            _whole(before)  # as the killed process left it
+            mover.tidy(mover.preview(), allow_copy=True)  # repairs first, then finishes
+            _whole(before)
+            (row,) = BookFile.select()
+            assert row.path.startswith(str(library_target))
+            assert not (base / "in" / "emma.epub").exists()
+            assert not (base / "in" / "emma.sdr").exists()
+            assert _leftovers(base, library_target) == []
+        finally:
+            close_database()
+    assert step > 10  # every step of the copy, the record and the deletes was a kill point
 
 
 def test_a_metadata_write_killed_at_any_step_leaves_the_book_whole(tmp_path):
@@ -181,9 +164,9 @@ def test_a_tidy_onto_a_full_disk_leaves_no_partial_file(tmp_path):
     assert book.is_file() and (tmp_path / "lib" / "in" / "emma.sdr" / "c.txt").is_file()
 
 
-@pytest.mark.parametrize("other_drive", [False, True], ids=["same drive", "trash on another drive"])
+@pytest.mark.parametrize("across", [False, True], ids=["same drive", "trash on another drive"])
 def test_a_removal_killed_at_any_step_leaves_the_file_in_the_library_or_in_the_trash(
-    tmp_path, other_drive, monkeypatch
+    tmp_path, across, monkeypatch, request
 ):
     """`books remove --delete-file`, killed before each step: after the next start's repair,
     the book is either still in the library with its file, or removed with its file in the
@@ -194,40 +177,36 @@ def test_a_removal_killed_at_any_step_leaves_the_file_in_the_library_or_in_the_t
 
     if not freedesktop():
         pytest.skip("the freedesktop trash")
-    shm = _other_drive(tmp_path) if other_drive else None
-    try:
-        step, finished = 0, False
-        while not finished:
-            step += 1
-            base = tmp_path / f"run{step}"
-            trash = (shm / f"run{step}" if shm else base) / "Trash"
-            data = base / "data"
-            data.mkdir(parents=True)
-            open_database(resolve_paths(data).db_file)
-            path = make_epub(base / "in" / "emma.epub", "Emma", ["Jane Austen"])
-            before = path.read_bytes()
-            book = add_book("Emma", ["Jane Austen"], file=path)
+    shm = request.getfixturevalue("other_drive") if across else None
+    step, finished = 0, False
+    while not finished:
+        step += 1
+        base = tmp_path / f"run{step}"
+        trash = (shm / f"run{step}" if shm else base) / "Trash"
+        data = base / "data"
+        data.mkdir(parents=True)
+        open_database(resolve_paths(data).db_file)
+        path = make_epub(base / "in" / "emma.epub", "Emma", ["Jane Austen"])
+        before = path.read_bytes()
+        book = add_book("Emma", ["Jane Austen"], file=path)
+        close_database()
+        monkeypatch.setenv("TRASH", str(trash))
+        run = run_child(data, "remove", book.id, kill_at=step)
+        finished = run.returncode == 0
+        assert finished or run.returncode == -9, run.stderr[-2000:]
+        open_database(data / "library.sqlite3")
+        try:
+            mover.recover()
+            finish_trashing()
+            trashed = list((trash / "files").iterdir()) if (trash / "files").is_dir() else []
+            infos = list((trash / "info").iterdir()) if (trash / "info").is_dir() else []
+            if Book.get_or_none(Book.id == book.id) is not None:
+                assert path.read_bytes() == before and trashed == [] and infos == []
+            else:
+                assert not path.exists()
+                assert [t.read_bytes() for t in trashed] == [before]
+                assert [i.name for i in infos] == [f"{trashed[0].name}.trashinfo"]
+            assert _leftovers(base, trash) == []
+        finally:
             close_database()
-            monkeypatch.setenv("TRASH", str(trash))
-            run = run_child(data, "remove", book.id, kill_at=step)
-            finished = run.returncode == 0
-            assert finished or run.returncode == -9, run.stderr[-2000:]
-            open_database(data / "library.sqlite3")
-            try:
-                mover.recover()
-                finish_trashing()
-                trashed = list((trash / "files").iterdir()) if (trash / "files").is_dir() else []
-                infos = list((trash / "info").iterdir()) if (trash / "info").is_dir() else []
-                if Book.get_or_none(Book.id == book.id) is not None:
-                    assert path.read_bytes() == before and trashed == [] and infos == []
-                else:
-                    assert not path.exists()
-                    assert [t.read_bytes() for t in trashed] == [before]
-                    assert [i.name for i in infos] == [f"{trashed[0].name}.trashinfo"]
-                assert _leftovers(base, trash) == []
-            finally:
-                close_database()
-        assert step > (5 if other_drive else 1)  # the moves and, across drives, the copy's steps
-    finally:
-        if shm:
-            shutil.rmtree(shm, ignore_errors=True)
+    assert step > (5 if across else 1)  # the moves and, across drives, the copy's steps

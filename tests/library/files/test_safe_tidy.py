@@ -7,13 +7,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from bookorbit_desktop.library.files import journal, mover
 from bookorbit_desktop.library.files.journal import FAILED, PLANNED
 from bookorbit_desktop.library.importer.run import import_paths
 from bookorbit_desktop.library.store.models import BookFile
-from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book, make_epub
 
 
@@ -26,14 +23,6 @@ def _no_temporary_files(*roots: Path) -> None:
         for directory, _folders, files in os.walk(root):
             left = [n for n in files if n.endswith(".part")]
             assert not left, (directory, left)
-
-
-@pytest.fixture
-def library_folder(library, tmp_path):
-    target = tmp_path / "Library"
-    target.mkdir()
-    set_setting("library.tidy_folder", str(target))
-    return target
 
 
 def _book_with_sidecar(folder: Path, name: str, title: str, notes: dict[str, str]):
