@@ -146,7 +146,7 @@ async def get(
                     params = None  # the new address carries its own query
                     continue
                 ok = response.status == 200
-                body = await response.content.read(max_bytes + 1) if ok else b""
+                body = await _read_up_to(response, max_bytes + 1) if ok else b""
                 return Answer(response.status, body)
         raise RefusedFetch(f"{address.host} redirected more than {MAX_REDIRECTS} times")
     except aiohttp.ClientConnectorError as error:
@@ -177,3 +177,15 @@ def _next_address(current: URL, location: str) -> URL:
 
 def _refused(url: str, error: RefusedFetch) -> None:
     log.warning("Not fetched: %s (%s)", for_log(url, 200), for_log(error, 200))
+
+
+async def _read_up_to(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The body's first `limit` bytes, or all of it when shorter (one `read(n)` returns only
+    what has arrived so far)."""
+    parts, size = [], 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        parts.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(parts)[:limit]

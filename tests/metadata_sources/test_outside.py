@@ -317,3 +317,41 @@ async def test_a_redirect_without_an_address_is_an_answer_like_any_other():
             mock.get(COVER, status=302)
             with pytest.raises(CoverError, match="HTTP 302"):
                 await download_cover(session, COVER)
+
+
+async def test_a_body_that_arrives_in_pieces_is_read_whole(monkeypatch):
+    """A cover sent slowly, in pieces, is read to its end (not only what arrived first)."""
+    import asyncio
+
+    from aiohttp import web
+
+    from bookorbit_desktop.metadata_sources import outside
+
+    async def slow(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        await response.prepare(request)
+        for _ in range(4):
+            await response.write(b"x" * 50_000)
+            await asyncio.sleep(0.05)
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_get("/cover.jpg", slow)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    monkeypatch.setenv(openlibrary.BASE_URL_ENV, f"http://127.0.0.1:{port}")
+    try:
+        async with aiohttp.ClientSession() as session:
+            answer = await outside.get(
+                session,
+                f"http://127.0.0.1:{port}/cover.jpg",
+                max_bytes=1_000_000,
+                timeout=aiohttp.ClientTimeout(total=10),
+            )
+        assert answer.status == 200 and len(answer.body) == 200_000
+    finally:
+        await runner.cleanup()

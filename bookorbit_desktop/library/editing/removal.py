@@ -147,7 +147,7 @@ def _redo(step: steps.Step, paths: Paths, now: float) -> Outcome:
             outcome.skipped.append(f"Book {entry.book_id} is no longer in the library")
             continue
         kept = removed.keep_book(entry.book_id, paths)
-        kept["trashed"] = entry.before.get("trashed", [])
+        kept["trashed"] = []  # the undo took its files out of the trash; this removal keeps them
         removed.set_kept(step.id, entry.book_id, entry.book_id, kept)
         delete_cover(paths, _take_away(entry.book_id, now))
         outcome.books += 1

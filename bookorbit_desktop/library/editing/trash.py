@@ -141,20 +141,29 @@ def _move(source: Path, target: Path) -> None:
         copied = safe.copy_file(source, target)
     except FileOpError as error:
         raise OSError(errno.EIO, error.reason, str(source)) from error
-    if not safe.delete_if_copied(source, target, copied.size, copied.sha256):
+    try:
+        deleted = safe.delete_if_copied(source, target, copied.size, copied.sha256)
+    except OSError:
+        target.unlink(missing_ok=True)  # the original stays: no second copy in the trash
+        raise
+    if not deleted:
         target.unlink(missing_ok=True)
         raise OSError(errno.EIO, "the copy in the trash was not whole", str(source))
 
 
-def restore_from_trash(trashed: Path) -> Path:
+def restore_from_trash(trashed: Path, expected: Path | None = None) -> Path:
     """Put a file this module trashed back where it was; its original path. OSError (the file
-    stays in the trash) when it is gone from the trash or something else is at its old path."""
+    stays in the trash) when it is gone from the trash, when the trash's record of it names
+    another place than `expected` (the name was reused by a file trashed since), or when
+    something else is at its old path."""
     info = trashed.parent.parent / "info" / f"{trashed.name}{INFO_SUFFIX}"
     lines = info.read_text(encoding="utf-8").splitlines()
     found = [line[5:] for line in lines if line.startswith("Path=")]
     if not found:
         raise OSError(errno.EINVAL, "the trash's record of the file names no path", str(info))
     original = Path(unquote(found[0]))
+    if expected is not None and original != expected.absolute():
+        raise FileNotFoundError(errno.ENOENT, "another file has that name in the trash now")
     if os.path.lexists(original):
         raise FileExistsError(errno.EEXIST, "another file is at its old place", str(original))
     original.parent.mkdir(parents=True, exist_ok=True)
@@ -234,3 +243,17 @@ def _finish(row: int, path: Path, trash: str | None, target: str | None) -> tupl
 
 def _done(row: int, target: str | None) -> None:
     database.execute_sql("UPDATE trash_intent SET done = 1, target = ? WHERE id = ?", (target, row))
+
+
+def settle(step_id: int, book_id: int) -> list[Moved]:
+    """A removal being undone: its files still waiting for the trash stay where they are (their
+    intents go), and those already moved there are returned (old path, place in the trash), for
+    the undo to bring back."""
+    rows = database.execute_sql(
+        "SELECT path, target, done FROM trash_intent WHERE step_id = ? AND book_id = ?",
+        (step_id, book_id),
+    ).fetchall()
+    database.execute_sql(
+        "DELETE FROM trash_intent WHERE step_id = ? AND book_id = ?", (step_id, book_id)
+    )
+    return [(str(path), target) for path, target, done in rows if done]

@@ -166,13 +166,17 @@ def copy_file(
     only with `replace`; else FileOpError. With `keep_record` (or a `move_id`) the journal row
     stays, so the copy can be checked later; else it is dropped once the copy is in place."""
 
-    def write(temp: Path) -> None:
+    def write(temp: Path) -> tuple[int, str]:
+        sha, size = hashlib.sha256(), 0
         with open(source, "rb") as reader, open(temp, "xb") as writer:
             while chunk := reader.read(_CHUNK):
+                sha.update(chunk)
+                size += len(chunk)
                 writer.write(chunk)
             writer.flush()
             os.fsync(writer.fileno())
         shutil.copystat(source, temp)
+        return size, sha.hexdigest()
 
     return _place(source, target, write, None, move_id, keep_record or move_id is not None, replace)
 
@@ -200,7 +204,7 @@ def write_file(
 def _place(
     source: Path,
     target: Path,
-    write: Callable[[Path], None],
+    write: Callable[[Path], tuple[int, str] | None],
     check: Callable[[Path], object] | None,
     move_id: int | None,
     keep_record: bool,
@@ -209,27 +213,51 @@ def _place(
     temp = temp_beside(target)
     row = _begin(source, target, temp, move_id, keep_record)
     try:
-        write(temp)
+        written = write(temp)  # a copy: the size and checksum of what was read from the source
         size, sha = digest(temp)
+        if written is not None and written != (size, sha):
+            raise FileOpError(target, "the copy read back differs from what was read")
         if check is not None:
             check(temp)
-        if not replace and os.path.lexists(target):
-            raise FileOpError(target, f"a file is already at {target}")
         database.execute_sql(  # what the target holds once renamed, for `recover`
             "UPDATE file_copy SET size = ?, sha256 = ? WHERE id = ?", (size, sha, row)
         )
-        os.replace(temp, target)
-        sync_path(target.parent)
+        _rename(temp, target, replace)
     except BaseException as error:
         _discard(temp, row)
         if isinstance(error, OSError):
             raise FileOpError(target, reason(error, target)) from error
         raise
+    try:
+        sync_path(target.parent)
+    except OSError as error:  # the rename is done: the file is in place whatever this says
+        log.warning("Could not flush the folder of %s: %s", target, error)
     if keep_record:
         database.execute_sql("UPDATE file_copy SET state = ? WHERE id = ?", (PLACED, row))
         return Copied(target, size, sha, row)
     forget(row)
     return Copied(target, size, sha, None)
+
+
+def _rename(temp: Path, target: Path, replace: bool) -> None:
+    """`temp` takes `target`'s name in one step. Without `replace` an existing target is never
+    overwritten, not even one made a moment ago: the name is taken with a hard link, which
+    fails when it exists (a file system without hard links is checked, then renamed)."""
+    if replace:
+        os.replace(temp, target)
+        return
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise FileOpError(target, f"a file is already at {target}") from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        if os.path.lexists(target):
+            raise FileOpError(target, f"a file is already at {target}") from None
+        os.replace(temp, target)
+        return
+    os.unlink(temp)
 
 
 def _begin(source: Path, target: Path, temp: Path, move_id: int | None, keep: bool) -> int:
@@ -340,6 +368,8 @@ def recover() -> int:
         "SELECT id, temp, target, size, sha256, keep FROM file_copy WHERE state = ?", (WRITING,)
     ).fetchall()
     for row, temp, target, size, sha, keep in rows:
+        if one_file(temp, target):  # stopped between taking the name and dropping the temp
+            os.unlink(temp)
         if not os.path.lexists(temp) and sha is not None and matches(target, size, sha):
             if keep:
                 database.execute_sql("UPDATE file_copy SET state = ? WHERE id = ?", (PLACED, row))

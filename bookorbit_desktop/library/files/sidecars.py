@@ -102,12 +102,13 @@ def move(old_book: str, new_book: str) -> None:
         os.rename(old, new)  # the whole folder is the book's, and nothing is in its way
         return
     moved: list[tuple[str, str]] = []
+    there: list[str] = []  # sources whose bytes are already at the target: deleted at the end
     try:
         for name in files:
             source, target = os.path.join(old, name), os.path.join(new, name)
             if os.path.lexists(target):
                 if not safe.one_file(source, target) and safe.same_bytes(source, target):
-                    os.remove(source)  # the same bytes are already there
+                    there.append(source)
                 continue  # a clash: refused before the move; a later run finds it again
             os.makedirs(os.path.dirname(target), exist_ok=True)
             os.rename(source, target)
@@ -117,6 +118,8 @@ def move(old_book: str, new_book: str) -> None:
             os.rename(target, source)
         prune(new)
         raise
+    for source in there:
+        os.remove(source)
     prune(old)
 
 

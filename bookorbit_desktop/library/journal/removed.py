@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.editing.trash import restore_from_trash
+from bookorbit_desktop.library.editing.trash import restore_from_trash, settle
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.book_values import cover_hash
 from bookorbit_desktop.library.journal.kinds import Outcome
@@ -209,7 +209,7 @@ def _from_trash(title: str, original: str, trashed: str | None) -> str:
     if trashed is None:  # the system's trash does not say where it keeps the file
         return f"“{title}”: its file is in the system's trash; put it back at {original}"
     try:
-        restore_from_trash(Path(trashed))
+        restore_from_trash(Path(trashed), Path(original))
     except OSError as error:
         why = error.strerror or str(error)
         return (
@@ -230,7 +230,11 @@ def set_kept(step_id: int, old: int, new: int, before: dict[str, Any]) -> None:
 def undo(step: steps.Step, paths: Paths, now: float) -> Outcome:
     outcome = Outcome()
     for entry in step.entries:
-        book_id, done = restore_book(entry.before, paths, now)
+        before = entry.before
+        waiting = settle(step.id, entry.book_id)  # a removal stopped before its trash moves
+        if waiting:
+            before = {**before, "trashed": [*before.get("trashed", []), *map(list, waiting)]}
+        book_id, done = restore_book(before, paths, now)
         set_kept(step.id, entry.book_id, book_id, entry.before)
         outcome.books += 1
         outcome.skipped += done.skipped

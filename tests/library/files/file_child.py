@@ -1,6 +1,6 @@
 """A library file operation in a process of its own, killed with SIGKILL just before its Nth
-file-system step when `KILL_AT=N` is set (the steps: fsync, rename, replace, remove, unlink,
-symlink, rmdir, in the order the process makes them). Prints one JSON line when it finishes.
+file-system step when `KILL_AT=N` is set (the steps: fsync, rename, replace, link, remove,
+unlink, symlink, rmdir, in the order the process makes them). Prints one JSON line when it finishes.
 
     python -m tests.library.files.file_child DB_FILE DATA_DIR ACTION [BOOK_ID]
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 
-STEPS = ("fsync", "rename", "replace", "remove", "unlink", "symlink", "rmdir")
+STEPS = ("fsync", "rename", "replace", "link", "remove", "unlink", "symlink", "rmdir")
 
 
 def run_child(

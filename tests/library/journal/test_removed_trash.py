@@ -1,0 +1,59 @@
+"""Undo and Redo of a removal that moved files to the trash: a removal stopped before its
+files reached the trash leaves them in place once undone (the next start does not trash the
+restored book's files), and a redo's undo never takes another file out of the trash."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bookorbit_desktop.library.editing.removal import finish_trashing, remove_books
+from bookorbit_desktop.library.editing.trash import freedesktop
+from bookorbit_desktop.library.journal import run
+from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.models import Book
+from tests.factories import add_book, make_epub
+from tests.library.files.file_child import run_child
+
+pytestmark = pytest.mark.skipif(not freedesktop(), reason="the freedesktop trash")
+
+
+def test_an_undone_removal_stopped_before_the_trash_keeps_its_files(library, tmp_path, monkeypatch):
+    path = make_epub(tmp_path / "in" / "emma.epub", "Emma", ["Jane Austen"])
+    book = add_book("Emma", ["Jane Austen"], file=path)
+    close_database()
+    monkeypatch.setenv("TRASH", str(tmp_path / "Trash"))
+    child = run_child(library.data_dir, "remove", book.id, kill_at=1)  # before any file moves
+    assert child.returncode == -9, child.stderr[-2000:]
+    open_database(library.db_file)
+    assert Book.get_or_none(Book.id == book.id) is None and path.is_file()
+    run.undo(library)
+    assert Book.get_or_none(Book.id == book.id) is not None
+    finish_trashing()  # what the next start does
+    assert path.is_file()
+    assert not (tmp_path / "Trash" / "files").exists() or not os.listdir(
+        tmp_path / "Trash" / "files"
+    )
+
+
+def test_undo_after_a_redo_takes_no_other_file_out_of_the_trash(library, tmp_path):
+    """The desktop's trash gets another file of the same name after a redo: the next undo of
+    the removal leaves it in the trash."""
+    from bookorbit_desktop.library.editing.trash import move_to_trash
+
+    trash = tmp_path / "Trash"
+    path = make_epub(tmp_path / "in" / "emma.epub", "Emma", ["Jane Austen"])
+    book = add_book("Emma", ["Jane Austen"], file=path)
+    remove_books([book.id], library, trash_files=True, trash=trash)
+    run.undo(library)
+    assert path.is_file()
+    run.redo(library)  # removed again; its file stays where it is
+    other = tmp_path / "elsewhere" / "emma.epub"
+    other.parent.mkdir()
+    other.write_text("another file of that name")
+    assert move_to_trash(other, trash) == trash / "files" / "emma.epub"  # by the user
+    run.undo(library)
+    assert Book.get_or_none(Book.id == book.id) is not None and path.is_file()
+    assert (trash / "files" / "emma.epub").read_text() == "another file of that name"
+    assert not other.exists()
