@@ -185,16 +185,19 @@ def last_batch() -> tuple[int, bool] | None:
 
 def batches_to_undo() -> list[int]:
     """The batches the next undo takes back, newest first: the newest batch that is not itself
-    an undo, when it is not undone yet, and before it each batch a stopped process left
-    unfinished (moves found not made, `skipped`), whose rest the next run moved: one tidy
-    for the user."""
+    an undo and moved a file, when it is not undone yet, and before it each batch a stopped
+    process left unfinished (moves found not made, `skipped`), whose rest the next run moved:
+    one tidy for the user."""
     rows = database.execute_sql(
         "SELECT b.id, b.undone_at, EXISTS (SELECT 1 FROM tidy_move m WHERE m.batch_id = b.id"
+        " AND m.state = ?), EXISTS (SELECT 1 FROM tidy_move m WHERE m.batch_id = b.id"
         " AND m.state = ?) FROM tidy_batch b WHERE b.undoes IS NULL ORDER BY b.id DESC",
-        (SKIPPED,),
+        (SKIPPED, DONE),
     ).fetchall()
     chain: list[int] = []
-    for batch_id, undone_at, interrupted in rows:
+    for batch_id, undone_at, interrupted, moved in rows:
+        if not chain and not moved and undone_at is None:
+            continue  # a run that moved nothing (every file refused) is no tidy to undo
         if undone_at is not None or (chain and not interrupted):
             break
         chain.append(int(batch_id))

@@ -3,8 +3,9 @@ takes it back like any other change, and Redo makes it again.
 
 The step names each book the run moved, with its files' paths before and after and how each
 went (renamed, copied across drives, kept as a copy). Its undo is the tidy's own undo
-(`mover.undo_last`): when the tidy is no longer the last one, or Undo Last Tidy already took
-it back, nothing moves and the undo says so. Its redo moves each file still where the undo put
+(`mover.undo_last`), once the last tidy's moves are found to be this step's: when the tidy is
+no longer the last one, or Undo Last Tidy already took it back, nothing moves and the undo
+says so. Its redo moves each file still where the undo put
 it back to the path the run gave it, through the same safe moves. The tidy journal (`journal`)
 stays the record of every file; this step only points at it.
 """
@@ -50,8 +51,19 @@ def record(done: Sequence[Move], now: float) -> None:
 
 
 def _undo(step: steps.Step, paths: Paths, now: float) -> Outcome:
-    if not journal.batches_to_undo():
+    chain = journal.batches_to_undo()
+    last = {(m.file_id, m.new) for batch in chain for m in journal.moves(batch, (journal.DONE,))}
+    ours = {
+        (int(file_id), new)
+        for entry in step.entries
+        for (file_id, _old, _mode), new in zip(
+            entry.before["files"], entry.after["paths"], strict=True
+        )
+    }
+    if not chain:
         return Outcome(skipped=["the files were already moved back (Undo Last Tidy)"])
+    if not last or not last <= ours:
+        return Outcome(skipped=["a later tidy moved files since; Undo Last Tidy takes that back"])
     result = mover.undo_last(allow_copy=True)
     return Outcome(
         books=len({move.file_id for move in result.done}),

@@ -58,3 +58,18 @@ def test_a_tidy_already_undone_with_undo_last_tidy_moves_nothing(library, tidied
     assert done is not None
     assert done.skipped == ("the files were already moved back (Undo Last Tidy)",)
     assert _paths() == before
+
+
+def test_a_later_run_that_moved_nothing_does_not_hide_the_tidy_before(library, tidied, tmp_path):
+    """A later run whose only move was refused makes a batch but no step, and is no tidy to
+    undo: the step's undo (and Undo Last Tidy) take back the tidy before it."""
+    before, _after = tidied
+    blocked = add_book("Zed", ["Z"], file=make_epub(tmp_path / "in" / "z.epub", "Zed"))
+    (planned,) = mover.preview()
+    Path(planned.rename.new).parent.mkdir(parents=True, exist_ok=True)
+    Path(planned.rename.new).write_text("in the way")
+    assert mover.tidy([planned]).failed  # a batch, no step
+    assert mover.undo_preview() == (2, 0)
+    done = run.undo(library)
+    assert done is not None and done.text() == "Undid Tidy File Names (2 files)."
+    assert _paths()[:2] == before and blocked.id
