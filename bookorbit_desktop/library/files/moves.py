@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 def carry_out(move: Move) -> tuple[str, str]:
     """Move one file; its final state and, for a failure, why (in the user's words)."""
-    copied = False
+    copied = renamed = False
     try:
         if move.mode == DROP:
             return _drop_copy(move)
@@ -71,11 +71,34 @@ def carry_out(move: Move) -> tuple[str, str]:
         )
     except IntegrityError:
         reason = f"{move.new} is already in the library as another file"
+    if renamed and not _put_back(move):
+        # Renamed but not recorded, and it cannot go back: the move stays planned, so the next
+        # run's repair records the file where it is.
+        log.warning("Tidy: %s moved to %s, not yet recorded: %s", move.old, move.new, reason)
+        return FAILED, reason
     if not copied:
         _roll_back(move)
     journal.set_state(move.id, FAILED)
     log.warning("Tidy: %s not moved: %s", move.old, reason)
     return FAILED, reason
+
+
+def _put_back(move: Move) -> bool:
+    """After a failed renamed move: the file is at its old path again (or never left it)."""
+    if os.path.lexists(move.old) and not _same_file(move.old, move.new):
+        return True
+    if not os.path.lexists(move.new):
+        return os.path.lexists(move.old)
+    try:
+        if os.path.islink(move.new):
+            safe.relink(move.new, move.old)
+            os.remove(move.new)
+        else:
+            os.rename(move.new, move.old)
+    except OSError as error:
+        log.warning("Tidy: %s could not go back to %s: %s", move.new, move.old, error)
+        return False
+    return True
 
 
 class _Refused(Exception):
