@@ -187,21 +187,30 @@ class LoginThrottle:
         self.repeats = RecentFailures(clock)  # logins that just failed: refused unchecked
         self.refused = 0  # requests answered without a check, for logs and benchmarks
 
-    def _state(self, address: str, now: float) -> _Address:
+    def _state(self, address: str, now: float) -> _Address | None:
+        """The address's state; None when every tracked address is blocked or being checked
+        and there is no room for another (a spray of addresses never frees a block)."""
         state = self._addresses.get(address)
         if state is None:
-            if len(self._addresses) >= self._max_tracked:
-                self._forget_quiet(now)
+            if len(self._addresses) >= self._max_tracked and not self._forget_quiet(now):
+                return None
             state = self._addresses[address] = _Address(now)
         self._addresses.move_to_end(address)
         return state
 
-    def _forget_quiet(self, now: float) -> None:
-        """Bound memory under a spray of addresses: drop quiet addresses, else the oldest."""
+    def _forget_quiet(self, now: float) -> bool:
+        """Bound memory under a spray of addresses: drop quiet addresses, else the oldest that
+        is neither blocked nor being checked; False when none may go."""
         for key in [key for key, state in self._addresses.items() if state.quiet(now, self.rule)]:
             del self._addresses[key]
-        while len(self._addresses) >= self._max_tracked:
-            self._addresses.popitem(last=False)
+        if len(self._addresses) < self._max_tracked:
+            return True
+        for key, state in list(self._addresses.items()):
+            if state.checking == 0 and now >= state.blocked_until:
+                del self._addresses[key]
+                if len(self._addresses) < self._max_tracked:
+                    return True
+        return False
 
     def blocked(self, address: str) -> bool:
         """True while `address` is refused outright, whatever key it sends."""
@@ -217,6 +226,9 @@ class LoginThrottle:
         the address, and holds a token of the global bucket, until `checked` reports it."""
         now = self._clock()
         state = self._state(address, now)
+        if state is None:
+            self.refused += 1
+            return Admission.BUSY
         if (
             now < state.blocked_until
             or state.recent_failures(now, self.rule.window) + state.checking >= self.rule.failures
@@ -257,6 +269,8 @@ class LoginThrottle:
         parallel guesses queue."""
         now = self._clock()
         state = self._state(address, now)
+        if state is None:  # no room to track it: held one slot, as a guess would be
+            return self._answer_gap
         slot = max(now, state.next_answer)
         state.next_answer = slot + self._answer_gap
         return slot - now

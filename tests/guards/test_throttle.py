@@ -218,6 +218,23 @@ def test_memory_stays_bounded_under_a_spray_of_addresses():
     throttle.checked("10.9.9.9", False)  # a report for a forgotten address is harmless
 
 
+def test_a_spray_of_new_addresses_does_not_end_a_block():
+    """A guesser blocked on one address cannot free it by making many others known."""
+    clock = Clock()
+    rule = replace(LOGINS, global_rate=1e9, global_burst=1e9)
+    throttle = LoginThrottle(clock, rule, max_tracked=100)
+    for _ in range(rule.failures):
+        assert throttle.admit("10.6.6.6") is CHECK
+        throttle.checked("10.6.6.6", False)
+    assert throttle.blocked("10.6.6.6")
+    for n in range(10_000):
+        address = f"fd00::{n:x}"
+        if throttle.admit(address) is CHECK:
+            throttle.checked(address, False)
+    assert throttle.blocked("10.6.6.6")
+    assert throttle.admit("10.6.6.6") is not CHECK
+
+
 @pytest.mark.parametrize(
     ("rate", "burst", "steps", "expected"),
     [
