@@ -151,8 +151,19 @@ def cover_relative_path(book_id: int) -> str:
     return f"covers/{book_id}.jpg"
 
 
+def _within(cover_path: str) -> bool:
+    """A stored cover path names a file inside the data folder: relative, with no `..` (a
+    damaged or hostile row never reaches a file elsewhere). Plain text checks: an import runs
+    this for every new book."""
+    parts = cover_path.replace("\\", "/").split("/")
+    return bool(cover_path) and not os.path.isabs(cover_path) and ".." not in parts
+
+
 def cover_file(paths: Paths, cover_path: str) -> Path:
-    """The absolute file of a stored `Book.cover_path`."""
+    """The absolute file of a stored `Book.cover_path`; for a path that would lead outside the
+    data folder, a name in it that no file has (read as a missing cover)."""
+    if not _within(cover_path):
+        return paths.data_dir / "covers" / ".outside"
     return paths.data_dir / cover_path
 
 
@@ -218,7 +229,7 @@ def ensure_cover(paths: Paths, cover_path: str, sources: Iterable[Path]) -> Path
 
 
 def delete_cover(paths: Paths, cover_path: str | None) -> None:
-    if cover_path:
+    if cover_path and _within(cover_path):
         # os calls on text: an import removes the (usually absent) file of every new book,
         # and building a Path for it cost more than the unlink.
         with contextlib.suppress(FileNotFoundError):

@@ -191,3 +191,18 @@ def test_ensure_cover_without_a_usable_source_or_inside_the_data_folder(paths, t
     assert ensure_cover(paths, "../outside.jpg", [covered]) is None
     assert not (paths.data_dir.parent / "outside.jpg").exists()
     assert not paths.covers_dir.exists() or list(paths.covers_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("stored", ["ABSOLUTE", "../outside.jpg", "covers/../../outside.jpg"])
+def test_a_cover_path_leading_outside_the_data_folder_is_never_read_or_deleted(tmp_path, stored):
+    from bookorbit_desktop.config import resolve_paths
+    from bookorbit_desktop.library.metadata.covers import cover_file, delete_cover
+
+    paths = resolve_paths(tmp_path / "data")
+    outside = tmp_path / "outside.jpg"
+    outside.write_bytes(b"not the library's")
+    stored = str(outside) if stored == "ABSOLUTE" else stored
+    delete_cover(paths, stored)
+    assert outside.exists()
+    assert not cover_file(paths, stored).exists()
+    assert cover_file(paths, stored).is_relative_to(paths.data_dir)
