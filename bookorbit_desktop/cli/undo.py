@@ -1,7 +1,7 @@
 """`undo`, `redo` and `history`: the library's change journal on the command line.
 
 undo        take back the latest change (an edit, a metadata apply or fill, a reading change,
-            a removal)
+            a removal, a tidy of file names)
 redo        do the last undone change again
 history     list the changes the journal keeps, latest first (--book ID: only that book's)
 """

@@ -10,7 +10,8 @@ A write (`write_into_files`), for each EPUB file of the book, through the safe f
 3. records the file's new size, time and KOReader document id, keeping the old id as an alias
    of the book, so a device that holds the old file still syncs its progress and highlights.
 A failure at any step (a full disk, a folder BookOrbit may not write in, a damaged book) leaves
-the book as it was, no backup of it and nothing else behind, and says why.
+that file as it was, no backup of it and nothing else behind, and says why; a book's files
+written before it stay written, each with its backup.
 
 `restore_backups` puts the newest backup of each file back the same way, once the backup is
 found to be what was saved (its recorded size and checksum, and it opens as an EPUB), and then

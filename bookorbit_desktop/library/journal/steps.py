@@ -2,10 +2,9 @@
 they keep.
 
 The journal holds the last `KEEP` steps; an older one is dropped when a new step is recorded,
-and so is every undone step (a new action ends what could be redone). A dropped step's own
-leftovers (a removed book's cover) go through its kind's `drop`. Images that a step's cover
-values name are kept by their hash in the data folder's `journal/covers` until no step names
-them.
+and so is every undone step (a new action ends what could be redone). Images that a step's
+cover values name (a removed book's cover among them) are kept by their hash in the data
+folder's `journal/covers` until no step names them (`named_covers`, `drop_unused_covers`).
 """
 
 from __future__ import annotations
