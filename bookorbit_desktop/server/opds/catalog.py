@@ -42,7 +42,7 @@ from bookorbit_desktop.server.opds.text import feed_line, search_terms
 
 MAX_PAGE_SIZE = 500
 _PAGE = re.compile(r"[0-9]{1,9}")  # ASCII digits only, and small enough for SQLite's OFFSET
-_BAD_CURSOR = "This page address is out of date or damaged. Start again from the first page."
+BAD_CURSOR = "This page address is out of date or damaged. Start again from the first page."
 
 BookQuery = Callable[[Cursor, int], Page[BookEntry]]  # (where it starts, page size) -> page
 FeedHandler = Callable[[web.Request], Feed]
@@ -134,7 +134,7 @@ def page_cursor(request: web.Request, order: Order) -> Cursor:
         try:
             return decode(token.strip(), order)
         except BadCursor as error:
-            raise BadRequest(_BAD_CURSOR) from error
+            raise BadRequest(BAD_CURSOR) from error
     raw = request.query.get("page", "1").strip()
     if not _PAGE.fullmatch(raw) or int(raw) < 1:
         raise BadRequest("The page number must be a whole number from 1 up.")

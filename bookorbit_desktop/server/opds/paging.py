@@ -166,15 +166,18 @@ def list_page(
     """A page of a list held in memory (ids in order; `key` gives an id's sort key):
     (start, stop) of its slice and the cursors of the pages before and after it."""
     count = len(ids)
-    if cursor.key is None:
-        start = count - min(size, count) if cursor.backward else min(cursor.offset(size), count)
-        stop = count if cursor.backward else min(start + size, count)
-    elif cursor.backward:
-        stop = bisect_left(ids, cursor.key, key=key)
-        start = max(0, stop - size)
-    else:
-        start = bisect_right(ids, cursor.key, key=key)
-        stop = min(start + size, count)
+    try:
+        if cursor.key is None:
+            start = count - min(size, count) if cursor.backward else min(cursor.offset(size), count)
+            stop = count if cursor.backward else min(start + size, count)
+        elif cursor.backward:
+            stop = bisect_left(ids, cursor.key, key=key)
+            start = max(0, stop - size)
+        else:
+            start = bisect_right(ids, cursor.key, key=key)
+            stop = min(start + size, count)
+    except TypeError:  # a key of the right length with parts of the wrong kinds
+        raise BadCursor("the key does not fit this list") from None
     previous = None
     if start > 0:
         previous = Cursor(key(ids[start]), backward=True) if start < count else LAST

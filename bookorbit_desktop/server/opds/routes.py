@@ -26,6 +26,7 @@ from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.lan import server_url
 from bookorbit_desktop.server.opds.auth import Handler, require_account
 from bookorbit_desktop.server.opds.catalog import (
+    BAD_CURSOR,
     SECTIONS,
     BadRequest,
     Catalog,
@@ -37,6 +38,7 @@ from bookorbit_desktop.server.opds.freshness import Validators
 from bookorbit_desktop.server.opds.model import NAVIGATION_TYPE, OPDS2_TYPE, CatalogUrls, Feed
 from bookorbit_desktop.server.opds.negotiation import Rendering, preferred
 from bookorbit_desktop.server.opds.opds2.writer import json_document
+from bookorbit_desktop.server.opds.paging import BadCursor
 from bookorbit_desktop.server.opds.shelf_route import shelf_feed
 from bookorbit_desktop.server.opds.shelves import SHELF_KEY
 from bookorbit_desktop.server.workers import LibraryBusyError
@@ -153,6 +155,8 @@ def _threaded(ctx: ServerContext, handler: SyncHandler) -> Handler:
             return await ctx.workers.read(handler, request)
         except BadRequest as error:
             return web.Response(status=400, text=f"{error}\n")
+        except BadCursor:  # a token of the right shape whose key does not fit the list
+            return web.Response(status=400, text=f"{BAD_CURSOR}\n")
         except (OperationalError, LibraryBusyError) as error:
             return _busy(request, error)
 

@@ -38,6 +38,7 @@ FORGED = {
     "nested part": _token('["a",[["Dune"],1]]'),
     "boolean part": _token('["a",[true,1]]'),
     "object": _token('{"a":1}'),
+    "text for a number": _token('["a",[""]]'),
     "not base64": "%%%",
     "too long": "A" * 5000,
 }
@@ -49,6 +50,7 @@ def _lists(urls: CatalogUrls) -> list[str]:
         urls.feed("series/books", name="Saga"),
         urls.search(FIRST, "dune"),
         urls.feed("hardcover/want-to-read"),
+        urls.feed("hardcover"),  # the shelves, a list held in memory and keyed by a number
     ]
 
 
