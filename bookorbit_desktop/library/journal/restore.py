@@ -21,6 +21,7 @@ from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.kinds import Outcome
 from bookorbit_desktop.library.journal.removed import REMOVE, restore_book
 from bookorbit_desktop.library.journal.rules import books_label
+from bookorbit_desktop.library.store.files import inside
 from bookorbit_desktop.library.store.models import database
 
 
@@ -31,11 +32,6 @@ class RemovedBook:
     title: str
     removed_at: float
     files: tuple[str, ...]
-
-
-def _under(path: str, sources: list[str]) -> bool:
-    """`path` is one of `sources` or lies in one of them (a folder)."""
-    return any(path == s or path.startswith(s.rstrip(os.sep) + os.sep) for s in sources)
 
 
 def removed_books(sources: Iterable[str]) -> list[RemovedBook]:
@@ -51,7 +47,7 @@ def removed_books(sources: Iterable[str]) -> list[RemovedBook]:
     for step_id, book_id, removed_at, before in rows.fetchall():
         kept = json.loads(before)
         files = tuple(row["path"] for row in kept["rows"].get("book_file", []))
-        if any(_under(path, wanted) for path in files):
+        if any(inside(path, wanted) for path in files):
             found.append(RemovedBook(step_id, book_id, kept["title"], removed_at, files))
     return found
 

@@ -13,8 +13,11 @@ from collections.abc import Callable, Iterable
 from bookorbit_desktop.library.store.models import BookFile, database
 
 
-def _inside(path: str, folders: list[str]) -> bool:
-    return any(path == folder or path.startswith(folder + os.sep) for folder in folders)
+def inside(path: str, folders: list[str]) -> bool:
+    """`path` is one of `folders` or lies in one of them."""
+    return any(
+        path == folder or path.startswith(folder.rstrip(os.sep) + os.sep) for folder in folders
+    )
 
 
 def mark_missing_under(
@@ -25,7 +28,7 @@ def mark_missing_under(
     if not roots:
         return 0
     rows = BookFile.select(BookFile.id, BookFile.path).where(BookFile.missing == False)  # noqa: E712
-    gone = [row.id for row in rows if _inside(row.path, roots) and not exists(row.path)]
+    gone = [row.id for row in rows if inside(row.path, roots) and not exists(row.path)]
     with database.atomic():
         for start in range(0, len(gone), 500):
             BookFile.update(missing=True).where(
