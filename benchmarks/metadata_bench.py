@@ -3,6 +3,10 @@ Hardcover, Open Library and Google Books against loopback fakes at their documen
 and the longest stall of the window's event loop meanwhile.
 
     python benchmarks/metadata_bench.py [--books 1000] [--latency 0.15] [--tick-ms 5] [--json]
+    python benchmarks/metadata_bench.py --accuracy
+
+`--accuracy` measures instead how right the values are, per source and field, for a library
+of real titles (see `metadata_accuracy.py`).
 
 Builds a library of BOOKS books (80 % with an ISBN every source knows, 10 % with an ISBN no
 source knows, so every source falls back to its title search, 10 % without an ISBN, found by
@@ -334,9 +338,18 @@ def main() -> int:
     parser.add_argument("--tick-ms", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--accuracy",
+        action="store_true",
+        help="how right the values are for a library of real titles (metadata_accuracy.py)",
+    )
     args = parser.parse_args()
     if args.serve:
         return serve_fakes(args)
+    if args.accuracy:
+        import metadata_accuracy
+
+        return metadata_accuracy.main()
     app = QApplication.instance() or QApplication([])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
