@@ -229,9 +229,10 @@ async def run(folder: Path) -> dict[str, Any]:
     catalog = hardcover_catalog(TITLES)
     token = catalog.add_token(catalog.add_user("reader"))
     try:
-        async with FakeHardcover(catalog, clock=SystemClock()) as hardcover, RecordedSources(
-            TITLES
-        ) as recorded:
+        async with (
+            FakeHardcover(catalog, clock=SystemClock()) as hardcover,
+            RecordedSources(TITLES) as recorded,
+        ):
             os.environ[openlibrary.BASE_URL_ENV] = recorded.openlibrary_url
             os.environ[googlebooks.BASE_URL_ENV] = recorded.google_url
             ids = {
@@ -299,8 +300,9 @@ def score_stored(ids: dict[str, int], tally: Tally) -> list[str]:
 
 def report(figures: dict[str, Any]) -> tuple[list[str], bool]:
     """The printed table and whether every target is met."""
-    lines = [f"{figures['books']} titles; Open Library requests per book: "
-             f"{figures['openlibrary_requests_per_book']:.2f} (target ≤ {TARGET_OL_REQUESTS})"]  # fmt: skip
+    per_book = figures["openlibrary_requests_per_book"]
+    lines = [f"{figures['books']} titles; Open Library requests per book: {per_book:.2f} "
+             f"(target ≤ {TARGET_OL_REQUESTS})"]  # fmt: skip
     met = figures["openlibrary_requests_per_book"] <= TARGET_OL_REQUESTS
     lines.append(f"{'source':<12}{'field':<14}{'given':>6}{'right':>7}{'share':>8}  wrong")
     for tally, sources in ((figures["offered"], SOURCES), (figures["stored"], ("stored",))):

@@ -133,6 +133,7 @@ def _hc(
 HOBBIT_EN = "9780547928227"
 KONBINI_EN = "9780802128256"
 
+# fmt: off
 TITLES: tuple[Title, ...] = (
     Title(
         "hobbit-de",
@@ -156,7 +157,8 @@ TITLES: tuple[Title, ...] = (
     ),
     Title(
         "konbini-ja",
-        {"title": "コンビニ人間", "authors": ["村田沙耶香"], "language": "ja", "isbn13": KONBINI_EN},
+        {"title": "コンビニ人間", "authors": ["村田沙耶香"], "language": "ja",
+         "isbn13": KONBINI_EN},
         {"title": "コンビニ人間", "language": "ja", "publisher": "文藝春秋", "isbn13": None},
         _ol("OL19735584W", "Convenience Store Woman", ["Sayaka Murata"], publisher="Grove Press",
             date="2018", pages=163, cover=8314543),
@@ -406,7 +408,8 @@ TITLES: tuple[Title, ...] = (
         {"title": "The Three-Body Problem", "authors": ["Cixin Liu"], "language": "en",
          "isbn13": "9780765382030"},
         {"title": "The Three-Body Problem", "publisher": "Tor", "year": 2016, "pages": 400,
-         "series": "Remembrance of Earth's Past", "series_index": 1, "description": ("Ye Wenjie", "Cultural Revolution")},
+         "series": "Remembrance of Earth's Past", "series_index": 1,
+         "description": ("Ye Wenjie", "Cultural Revolution")},
         _ol("OL17267881W", "The Three-Body Problem", ["Cixin Liu"], publisher="Tor",
             date="2016", pages=400, series=["Remembrance of Earth's Past ; 1"], cover=8238401),
         _work("OL17267881W", "The Three-Body Problem",
@@ -898,3 +901,4 @@ TITLES: tuple[Title, ...] = (
         ("the English edition itself: the same records are right for it",),
     ),
 )
+# fmt: on
