@@ -19,7 +19,7 @@ DEBIAN_TEST_PACKAGES := xvfb trayer xauth dbus dbus-x11 gnome-keyring jing libeg
 # What `make bench` drives besides Python: wrk, the HTTP load generator of the kosync benchmark.
 DEBIAN_BENCH_PACKAGES := wrk
 
-.PHONY: run test lint format bench bench-scale bench-deps system-deps clean dist check-dist
+.PHONY: run test lint format bench bench-scale bench-ab bench-deps system-deps clean dist check-dist
 
 # The bundle is built from its own virtualenv with a regular (not editable) install, so only
 # the app's own dependencies and PyInstaller are in it.
@@ -123,6 +123,12 @@ bench: $(TEST_STAMP) bench-deps
 BOOKS ?= 250000
 bench-scale: $(TEST_STAMP) bench-deps
 	$(BIN)/python benchmarks/scale_table.py --books $(BOOKS)
+
+# The import, search and kosync benchmarks on this checkout and on BASE (a commit), in
+# interleaved pairs, with each figure's ratio and spread: `make bench-ab BASE=main`.
+bench-ab: $(TEST_STAMP) bench-deps
+	@if [ -z "$(BASE)" ]; then echo "bench-ab: name the base commit, e.g. make bench-ab BASE=main" >&2; exit 2; fi
+	$(BIN)/python benchmarks/ab.py --base $(BASE) $(AB_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DIST_VENV) build dist *.egg-info .pytest_cache .ruff_cache
