@@ -144,25 +144,17 @@ class BulkEditService:
         """Save the edit to every book that takes it, as one journal step."""
         return self._run(book_ids, request_from_text(typed), previewing=False)
 
-    def _run(self, book_ids: Sequence[int], request: BulkRequest, *, previewing: bool) -> BulkOutcome:
+    def _run(
+        self, book_ids: Sequence[int], request: BulkRequest, *, previewing: bool
+    ) -> BulkOutcome:
         with database.atomic():
-            shown, refused = _shown(book_ids)
-            plans, not_planned = plan(shown, request)
-            refused += not_planned
+            shown, gone = _shown(book_ids)
             replaced = []
             if previewing and request.reading.get("status") == WANT:
-                replaced = [b.title for b in plans if shelves.want_question(b.book_id)]
+                replaced = [b.title for b in shown if shelves.want_question(b.book_id)]
             # Opened without the data folder when previewing: no kept image is touched.
             step = start_step(EDIT, "Edit Books", self.clock(), None if previewing else self.paths)
-            for book in plans:
-                if book.empty():
-                    continue
-                try:
-                    with database.atomic():
-                        for write in _WRITERS:
-                            write(book, step, self.paths, self.clock)
-                except BookOrbitError as error:
-                    refused.append(Refusal(book.book_id, book.title, error.message))
+            refused = self._write(shown, request, step)
             held = steps.get_step(step)
             changed_ids = {entry.book_id for entry in held.entries} if held else set()
             changed = [book for book in shown if book.book_id in changed_ids]
@@ -172,10 +164,33 @@ class BulkEditService:
         return BulkOutcome(
             fields=_fields(request),
             changed=tuple(book.book_id for book in changed),
-            unchanged=tuple(
-                b.book_id for b in shown if b.book_id not in changed_ids | refused_ids
-            ),
-            refused=tuple(refused),
-            replaced=tuple(title for title in replaced),
+            unchanged=tuple(b.book_id for b in shown if b.book_id not in changed_ids | refused_ids),
+            refused=tuple(gone + refused),
+            replaced=tuple(replaced),
             label=label,
         )
+
+    def _write(self, shown: list[Shown], request: BulkRequest, step: int) -> list[Refusal]:
+        """Write each book's plan into the step; return the books refused. When the rules
+        refuse a book of a numbered run, the run is written again without it, so that the
+        numbers the others get follow on without a gap."""
+        by_rules: list[Refusal] = []
+        while True:
+            plans, refused = plan(shown, request)
+            found = []
+            with database.atomic() as attempt:
+                for book in plans:
+                    if book.empty():
+                        continue
+                    try:
+                        with database.atomic():
+                            for write in _WRITERS:
+                                write(book, step, self.paths, self.clock)
+                    except BookOrbitError as error:
+                        found.append(Refusal(book.book_id, book.title, error.message))
+                by_rules += found
+                if not found or request.number_from is None:
+                    return refused + by_rules
+                attempt.rollback()
+            left_out = {refusal.book_id for refusal in found}
+            shown = [book for book in shown if book.book_id not in left_out]
