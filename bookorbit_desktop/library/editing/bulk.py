@@ -5,14 +5,14 @@ series, language, publisher), series numbers from N, and the reading fields (sta
 `plan` turns the request into one `BookPlan` per book, in the order the books are given (the
 order the table shows them), and the books it refuses, each with why:
 
-| asked                    | a book                                   | gets                          |
-|--------------------------|------------------------------------------|-------------------------------|
-| series numbers from N    | the k-th numbered one (k = 0, 1, …)      | number N + k                  |
-| series numbers from N    | with no series (none kept, none given)   | refused: nothing to number    |
-| no numbers (keep them)   | any                                      | its number as it is           |
-| a status or a rating     | that has it already                      | that field left out           |
-| a status or a rating     | any other                                | the field, through the        |
-|                          |                                          | reading rules when saved      |
+| asked                 | a book                                 | gets                        |
+|-----------------------|----------------------------------------|-----------------------------|
+| series numbers from N | the k-th numbered one (k = 0, 1, …)    | number N + k                |
+| series numbers from N | with no series (none kept, none given) | refused: nothing to number  |
+| no numbers (keep)     | any                                    | its number as it is         |
+| a status or a rating  | that has it already                    | that field left out         |
+| a status or a rating  | any other                              | the field, through the      |
+|                       |                                        | reading rules when saved    |
 
 The reading rules (`library.reading.edits`) still decide, book by book, when the plan is
 saved: a status they refuse for a book (a read with no date to finish it on) refuses that book
