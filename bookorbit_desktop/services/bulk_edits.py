@@ -40,6 +40,7 @@ from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.reading.edits import save_edit
 from bookorbit_desktop.library.reading.marking import DateNeededError
 from bookorbit_desktop.library.store.models import Book, ReadingState, database
+from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.services import shelves
 
 WANT = "want_to_read"
@@ -143,6 +144,12 @@ class BulkEditService:
     def apply(self, book_ids: Sequence[int], typed: Mapping[str, str]) -> BulkOutcome:
         """Save the edit to every book that takes it, as one journal step."""
         return self._run(book_ids, request_from_text(typed), previewing=False)
+
+    async def preview_async(self, book_ids: Sequence[int], typed: Mapping[str, str]) -> BulkOutcome:
+        return await off_loop(self.preview, book_ids, typed)
+
+    async def apply_async(self, book_ids: Sequence[int], typed: Mapping[str, str]) -> BulkOutcome:
+        return await off_loop(self.apply, book_ids, typed)
 
     def _run(
         self, book_ids: Sequence[int], request: BulkRequest, *, previewing: bool
