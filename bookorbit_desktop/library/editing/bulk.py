@@ -27,6 +27,7 @@ from typing import Any
 
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.editing.values import (
+    LABELS,
     SHARED_FIELDS,
     UNSET,
     BookChanges,
@@ -90,9 +91,9 @@ def request_from_text(typed: Mapping[str, str]) -> BulkRequest:
     unknown = set(typed) - SHARED_FIELDS - {NUMBER_FROM, *READING_FIELDS}
     if unknown:
         raise InvalidValueError(
-            f"The {', '.join(sorted(unknown))} can be changed for one book at a time; for "
-            "several books: authors, series with numbers, language, publisher, status and "
-            "rating."
+            f"The {', '.join(LABELS.get(name, name) for name in sorted(unknown))} can be "
+            "changed for one book at a time; for several books, or with a status, rating or "
+            "series numbers: authors, series, language, publisher, status and rating."
         )
     changes = changes_from_text({k: v for k, v in typed.items() if k in SHARED_FIELDS})
     number_from = None
