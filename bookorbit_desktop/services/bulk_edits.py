@@ -49,6 +49,7 @@ NO_FINISH = (
     "the date"
 )
 _READING_LABELS = {"status": "status", "rating": "rating"}
+_CHUNK = 500  # books recorded at once (their values read before and after together)
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,23 @@ class BulkEditService:
             label=label,
         )
 
+    def _write_chunk(self, plans: list[BookPlan], step: int) -> list[Refusal]:
+        """Write these books' plans, recorded together (each book's own edits add nothing
+        more to read); return the books refused."""
+        refused = []
+        ids = [book.book_id for book in plans if not book.empty()]
+        with recording("Edit Books", ids, step=step, clock=self.clock):
+            for book in plans:
+                if book.empty():
+                    continue
+                try:
+                    with database.atomic():
+                        for write in _WRITERS:
+                            write(book, step, self.paths, self.clock)
+                except BookOrbitError as error:
+                    refused.append(Refusal(book.book_id, book.title, error.message))
+        return refused
+
     def _write(self, shown: list[Shown], request: BulkRequest, step: int) -> list[Refusal]:
         """Write each book's plan into the step; return the books refused. When the rules
         refuse a book of a numbered run, the run is written again without it, so that the
@@ -186,15 +204,8 @@ class BulkEditService:
             plans, refused = plan(shown, request)
             found = []
             with database.atomic() as attempt:
-                for book in plans:
-                    if book.empty():
-                        continue
-                    try:
-                        with database.atomic():
-                            for write in _WRITERS:
-                                write(book, step, self.paths, self.clock)
-                    except BookOrbitError as error:
-                        found.append(Refusal(book.book_id, book.title, error.message))
+                for start in range(0, len(plans), _CHUNK):
+                    found += self._write_chunk(plans[start : start + _CHUNK], step)
                 by_rules += found
                 if not found or request.number_from is None:
                     return refused + by_rules
