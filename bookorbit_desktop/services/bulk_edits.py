@@ -49,6 +49,7 @@ NO_FINISH = (
     "the date"
 )
 _READING_LABELS = {"status": "status", "rating": "rating"}
+LISTED = 10  # refused books named in the summary (the command line names every one)
 _CHUNK = 500  # books recorded at once (their values read before and after together)
 
 
@@ -67,7 +68,10 @@ class BulkOutcome:
         """The lines the user reads before confirming (and after saving)."""
         count = len(self.changed)
         books = "1 book" if count == 1 else f"{count} books"
-        lines = [f"This changes the {', '.join(self.fields)} of {books}."]
+        fields = ", ".join(self.fields)
+        lines = [
+            f"This changes the {fields} of {books}." if count else f"No book takes the {fields}."
+        ]
         if self.unchanged:
             lines.append(f"{len(self.unchanged)} already have these values.")
         if self.replaced:
@@ -78,7 +82,9 @@ class BulkOutcome:
             )
         if self.refused:
             lines.append(f"Left as they are ({len(self.refused)}):")
-            lines += [f"• {refusal.text()}" for refusal in self.refused]
+            lines += [f"• {refusal.text()}" for refusal in self.refused[:LISTED]]
+            if len(self.refused) > LISTED:
+                lines.append(f"• and {len(self.refused) - LISTED} more")
         return "\n".join(lines)
 
 

@@ -108,3 +108,13 @@ def test_want_to_read_for_many_books_names_the_statuses_it_replaces(library):
     undo(library)
     assert ReadingState.get(ReadingState.book == emma.id).status == "reading"
     assert Book.get_by_id(emma.id).publisher is None
+
+
+def test_when_no_book_takes_the_edit_nothing_is_recorded_and_the_list_is_cut_short(library):
+    ids = [add_book(f"Book {n}").id for n in range(12)]
+    done = BulkEditService(library).apply(ids, {"status": "read"})
+    assert (done.changed, done.label, len(done.refused)) == ((), "", 12)
+    lines = done.summary().splitlines()
+    assert lines[:2] == ["No book takes the status.", "Left as they are (12):"]
+    assert len(lines) == 2 + 10 + 1 and lines[-1] == "• and 2 more"
+    assert steps.next_undo() is None  # an empty step is dropped
