@@ -3,7 +3,9 @@ metadata, or remove books from the library, from the command line.
 
 The values are checked by `library.editing.values` and saved by `library.editing.apply`, the
 same operation the window's Edit dialog runs; the book's file is never rewritten. Several ids
-take only --authors, --series and --language. Removal (`library.editing.removal`) asks first
+(or --all, --where status=S), or a --status, --rating or --number-from, are the window's bulk
+edit (`books_bulk`): authors, series with numbers, language, publisher, status and rating.
+Removal (`library.editing.removal`) asks first
 unless `--yes`, and moves files to the trash only with `--delete-file`.
 """
 
@@ -13,11 +15,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from bookorbit_desktop.cli import books_bulk
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import counted
 
 # The text options, named as the fields of `library.editing.values`.
-_TEXT_OPTIONS = ("title", "authors", "series", "series_index", "language", "isbn", "description")
+_TEXT_OPTIONS = ("title", "authors", "series", "series_index", "language", "isbn", "publisher",
+                 "description")  # fmt: skip
 
 
 def register(books: argparse.ArgumentParser) -> None:
@@ -26,7 +30,7 @@ def register(books: argparse.ArgumentParser) -> None:
     summary, _, description = (run_edit.__doc__ or "").partition("\n\n")
     edit = actions.add_parser("edit", help=summary, description=description)
     edit.set_defaults(handler=run_edit)
-    edit.add_argument("book_ids", type=int, nargs="+", metavar="ID", help="the books' ids")
+    edit.add_argument("book_ids", type=int, nargs="*", metavar="ID", help="the books' ids")
     edit.add_argument("--title", help="the title")
     edit.add_argument("--authors", help='the authors, in order, separated by "&"')
     edit.add_argument("--series", help="the series ('' removes it)")
@@ -35,6 +39,7 @@ def register(books: argparse.ArgumentParser) -> None:
     edit.add_argument("--isbn", help="an ISBN-10 or ISBN-13 ('' removes it)")
     edit.add_argument("--description", help="the description ('' removes it)")
     edit.add_argument("--cover", metavar="FILE", help="an image file (JPEG, PNG, GIF or WebP)")
+    books_bulk.add_options(edit)
     summary, _, description = (run_remove.__doc__ or "").partition("\n\n")
     remove = actions.add_parser("remove", help=summary, description=description)
     remove.set_defaults(handler=run_remove)
@@ -46,15 +51,22 @@ def register(books: argparse.ArgumentParser) -> None:
 
 
 def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
-    """correct books' title, authors, series, language, ISBN, description or cover
+    """correct books' metadata; give many books a status, rating, publisher or series numbers
 
     Every value is checked before anything is saved; the book's file is not rewritten. A field
-    set here is the user's: importing the book's file again keeps it. Several ids take only
-    --authors, --series and --language. Exit status 0 when saved, 2 for a wrong value or id."""
+    set here is the user's: importing the book's file again keeps it. Several books (ids, --all,
+    --where status=S) take authors, series, --number-from N (in the order of the books),
+    language, publisher, status and rating; a book a rule refuses (marked read with nothing to
+    date the finish) is named and left as it was. Exit status 0 when saved, 1 when some book
+    was left, 2 for a wrong value or id."""
     from bookorbit_desktop.library.editing import values
     from bookorbit_desktop.library.editing.apply import edit_books
 
     typed = {name: getattr(args, name) for name in _TEXT_OPTIONS if getattr(args, name) is not None}
+    if books_bulk.is_bulk(args):
+        if args.cover is not None:
+            typed["cover"] = args.cover  # refused with the other one-book fields
+        return books_bulk.run_bulk(ctx, args, typed)
     cover = Path(args.cover) if args.cover is not None else None
     changes = values.changes_from_text(typed, cover)
     saved = edit_books(args.book_ids, changes, ctx.paths)

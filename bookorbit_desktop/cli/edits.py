@@ -100,16 +100,20 @@ def selected_ids(args: argparse.Namespace) -> list[int]:
     statuses += parse_where(args.where or []).get("status", [])
     ids = list(args.book_ids)
     if statuses:
-        # A book without a reading state yet counts as unread.
-        query = Book.select(Book.id).join(
-            ReadingState, join_type=JOIN.LEFT_OUTER, on=ReadingState.book == Book.id
-        )
-        chosen = ReadingState.status.in_(statuses)
-        if "unread" in statuses:
-            chosen |= ReadingState.status.is_null()
-        query = query.where(chosen)
-        ids += [row.id for row in query.order_by(Book.id)]
+        ids += ids_with_status(statuses)
     return list(dict.fromkeys(ids))
+
+
+def ids_with_status(statuses: list[str]) -> list[int]:
+    """The books with one of these reading statuses, by id."""
+    # A book without a reading state yet counts as unread.
+    query = Book.select(Book.id).join(
+        ReadingState, join_type=JOIN.LEFT_OUTER, on=ReadingState.book == Book.id
+    )
+    chosen = ReadingState.status.in_(statuses)
+    if "unread" in statuses:
+        chosen |= ReadingState.status.is_null()
+    return [row.id for row in query.where(chosen).order_by(Book.id)]
 
 
 def shown_books(ids: list[int]) -> dict[int, dict[str, Any]]:

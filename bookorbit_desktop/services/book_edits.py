@@ -49,8 +49,10 @@ class BookEditService:
         self.paths = paths
 
     def form(self, book_ids: Sequence[int]) -> EditForm:
-        """The books' fields as the dialog shows them (books that no longer exist are left out)."""
-        books = list(Book.select().where(Book.id.in_(list(book_ids))).order_by(Book.sort_title))
+        """The books' fields as the dialog shows them, in the order given (the table's: series
+        numbers follow it); books that no longer exist are left out."""
+        by_id = {b.id: b for b in Book.select().where(Book.id.in_(list(book_ids)))}
+        books = [by_id[book_id] for book_id in dict.fromkeys(book_ids) if book_id in by_id]
         each = [_texts(book) for book in books]
         texts: dict[str, str] = {}
         mixed: set[str] = set()

@@ -99,3 +99,57 @@ def test_books_without_an_action_still_lists(tmp_path, imported, capsys):
     capsys.readouterr()
     assert run(tmp_path, "books") == 0
     assert "2 books." in capsys.readouterr().out
+
+
+def without_times(books: dict[str, dict]) -> dict[str, dict]:
+    """The books as listed, but when they were last written (an undo writes them too)."""
+    return {
+        title: {
+            **{k: v for k, v in book.items() if k != "updated_at"},
+            "reading": {k: v for k, v in book["reading"].items() if k != "updated_at"},
+        }
+        for title, book in books.items()
+    }
+
+
+def test_several_books_take_status_rating_publisher_and_numbers_in_one_undo(
+    tmp_path, imported, capsys
+):
+    make_epub(tmp_path / "books" / "c.epub", "Kim", ("Rudyard Kipling",))
+    assert run(tmp_path, "import", str(tmp_path / "books")) == 0
+    ids = {title: book["id"] for title, book in listed(tmp_path, capsys).items()}
+    order = [str(ids["Kim"]), str(ids["Emma"]), str(ids["Dnue"])]
+    before = listed(tmp_path, capsys)
+    code = run(
+        tmp_path, "books", "edit", *order, "--status", "reading", "--rating", "4",
+        "--publisher", "Tor", "--series", "Saga", "--number-from", "5",
+    )  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        "Saved the series, publisher, series numbers (from 5), status, rating of 3 books: "
+        f"{', '.join(order)}.",
+        "Take it back with `bookorbit-desktop undo` (Edit 3 Books).",
+    ]
+    books = listed(tmp_path, capsys)
+    for number, title in enumerate(("Kim", "Emma", "Dnue"), start=5):
+        book = books[title]
+        assert (book["series"], book["series_index"], book["publisher"]) == ("Saga", number, "Tor")
+        assert (book["reading"]["status"], book["reading"]["rating"]) == ("reading", 4.0)
+    assert run(tmp_path, "undo") == 0
+    assert without_times(listed(tmp_path, capsys)) == without_times(before)
+
+
+def test_books_edit_where_names_the_books_a_rule_leaves(tmp_path, imported, capsys):
+    assert run(tmp_path, "books", "edit", "--where", "status=unread", "--status", "read") == 1
+    captured = capsys.readouterr()
+    for book_id in imported.values():
+        assert f"book {book_id}: not changed: “" in captured.err
+    assert "the reading history does not say when you finished it" in captured.err
+    assert {b["reading"]["status"] for b in listed(tmp_path, capsys).values()} == {"unread"}
+    assert run(tmp_path, "books", "edit", "--all", "--status", "reading") == 0
+    assert {b["reading"]["status"] for b in listed(tmp_path, capsys).values()} == {"reading"}
+    assert run(tmp_path, "books", "edit", "--rating", "4") == 2
+    assert "Name the books" in capsys.readouterr().err
+    assert run(tmp_path, "books", "edit", "--all", "--series-index", "2") == 2
+    assert "The series number can be changed for one book at a time" in capsys.readouterr().err

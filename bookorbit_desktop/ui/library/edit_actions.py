@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.book_edits import BookEditService
+from bookorbit_desktop.services.bulk_edits import BulkEditService
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata import MetadataService
 from bookorbit_desktop.services.undo import UndoService
@@ -57,6 +58,7 @@ class BookActions(QObject):
         metadata = MetadataService(service.paths, account=hardcover)
         self.metadata = MetadataActions(metadata, window, library, self._after_edit)
         self.service, self.window, self.library = service, window, library
+        self.bulk = BulkEditService(service.paths)  # several books: publisher, status, numbers…
         self.dialog: EditDialog | None = None
         self.remove_dialog: RemoveDialog | None = None
         self.edit_action = QAction("&Edit Metadata…", window)
@@ -119,17 +121,24 @@ class BookActions(QObject):
         form = self.service.form(book_ids)
         if not form.book_ids:
             return None
-        self.dialog = EditDialog(form, self._save, self.window)
+        self.dialog = EditDialog(form, self._save, self.window, self.bulk.preview)
         self.dialog.open()
         return self.dialog
 
     def _save(self, book_ids: tuple[int, ...], typed: Mapping[str, str], cover: str | None) -> None:
-        self.service.save(book_ids, typed, cover)
-        for book_id in book_ids:
+        if len(book_ids) == 1:
+            self.service.save(book_ids, typed, cover)
+            self._after_edit(book_ids[0])
+            self.window.statusBar().showMessage("Saved the book.", 6000)
+            return
+        outcome = self.bulk.apply(book_ids, typed)
+        for book_id in outcome.changed:
             self._after_edit(book_id)
-        count = len(book_ids)
+        saved, left = len(outcome.changed), len(outcome.refused)
         self.window.statusBar().showMessage(
-            "Saved the book." if count == 1 else f"Saved {count} books.", 6000
+            f"Saved {saved} book{'' if saved == 1 else 's'}."
+            + (f" {left} left as they were (the dialog said why)." if left else ""),
+            6000,
         )
 
     def _after_edit(self, book_id: int) -> None:

@@ -1,11 +1,12 @@
 """The Edit dialog: one book's title, authors, series and number, language, ISBN, description
-and cover, or several books' authors, series and language at once.
+and cover, or several books' authors, series and language at once, with the fields of
+`bulk_fields` (publisher, series numbers, status, rating).
 
 Only the fields the user changed are saved (a field where several books differ stays empty and
 is left alone unless typed into). The values are checked by the library's edit rules through
 the save callable; a wrong value is shown in the dialog, which stays open with what was typed.
-An edit of more than `CONFIRM_OVER` books asks first: Save says how many books and which
-fields change, and saves when pressed again with the same values.
+An edit of several books asks first (`bulk_fields.ask`): Save says what changes and for how
+many books, and "Apply to N Books" saves it when pressed with the same values.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.editing.values import SHARED_FIELDS
 from bookorbit_desktop.services.book_edits import EditForm
+from bookorbit_desktop.ui.library import bulk_fields
 
 # Saves (book ids, changed fields as typed, cover file or None); raises BookOrbitError.
 Save = Callable[[tuple[int, ...], Mapping[str, str], str | None], None]
@@ -41,16 +43,21 @@ _LINES = (
     ("language", "&Language:", "en, fr, pt-BR or a language name"),
     ("isbn", "&ISBN:", "ISBN-10 or ISBN-13"),
 )
-_NAMES = tuple((name, label.replace("&", "").rstrip(":").lower()) for name, label, _ in _LINES)
 IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.gif *.webp)"
-CONFIRM_OVER = 3  # an edit of more books than this asks before it saves
 
 
 class EditDialog(QDialog):
-    def __init__(self, form: EditForm, save: Save, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        form: EditForm,
+        save: Save,
+        parent: QWidget | None = None,
+        preview: bulk_fields.Preview | None = None,
+    ) -> None:
         super().__init__(parent)
         self._form = form
         self._save = save
+        self._preview = preview  # what saving several books would do
         self.cover_file: str | None = None
         many = len(form.book_ids) > 1
         self.setWindowTitle(
@@ -59,7 +66,7 @@ class EditDialog(QDialog):
         layout = QVBoxLayout(self)
         if many:
             note = QLabel(
-                "The authors, series and language you change here are given to all "
+                "The fields you change here are given to all "
                 f"{len(form.book_ids)} books. Empty fields where the books differ are left as "
                 "they are unless you type into them."
             )
@@ -76,6 +83,8 @@ class EditDialog(QDialog):
             line.setAccessibleName(label.replace("&", "").rstrip(":"))
             self.lines[name] = line
             fields.addRow(label, line)
+            line.textEdited.connect(self._unask)
+        self.bulk = bulk_fields.BulkFields(fields, self._unask) if many else None
         self.description: QPlainTextEdit | None = None
         self.cover_label: QLabel | None = None
         if not many:
@@ -107,6 +116,7 @@ class EditDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        self._save_text = self._save_button().text()
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -117,9 +127,10 @@ class EditDialog(QDialog):
         typed = {name: line.text() for name, line in self.lines.items()}
         if self.description is not None:
             typed["description"] = self.description.toPlainText()
-        return {
+        changed = {
             name: text for name, text in typed.items() if text != self._form.texts.get(name, "")
         }
+        return changed | (self.bulk.changed() if self.bulk is not None else {})
 
     def choose_cover(self) -> QFileDialog:
         dialog = QFileDialog(self, "Choose a Cover Image", "", IMAGE_FILTER)
@@ -138,20 +149,24 @@ class EditDialog(QDialog):
         if not typed and self.cover_file is None:
             self.reject()  # nothing changed: nothing to save
             return
-        count = len(self._form.book_ids)
-        if count > CONFIRM_OVER and typed != self._asked:
-            names = ", ".join(dict(_NAMES)[name] for name in typed)
-            self.confirm_label.setText(
-                f"This changes the {names} of {count} books. Press Save again to save; "
-                "Edit ▸ Undo takes it back."
-            )
-            self.confirm_label.show()
-            self._asked = typed
-            return
         try:
+            if self._preview is not None and self.bulk is not None and typed != self._asked:
+                outcome = self._preview(self._form.book_ids, typed)
+                bulk_fields.ask(outcome, self.confirm_label, self._save_button())
+                self.error_label.hide()
+                self._asked = typed
+                return
             self._save(self._form.book_ids, typed, self.cover_file)
         except BookOrbitError as error:
             self.error_label.setText(error.message)
             self.error_label.show()
             return
         self.accept()
+
+    def _save_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+    def _unask(self) -> None:
+        if self._asked is not None:
+            self._asked = None
+            bulk_fields.unask(self.confirm_label, self._save_button(), self._save_text)

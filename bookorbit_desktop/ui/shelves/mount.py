@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
+from bookorbit_desktop.services.bulk_edits import BulkEditService
 from bookorbit_desktop.ui.shelves.page import ShelvesPage
 from bookorbit_desktop.ui.shelves.want_action import WantAction
 
@@ -46,6 +47,7 @@ def add_shelves_page(controller: DesktopController) -> Shelves:
         lambda *_: page.refresh() if window.tabs.currentIndex() == index else None
     )
     window.tabs.currentChanged.connect(lambda shown: page.refresh() if shown == index else None)
-    want = WantAction(window, window.library_view, on_done=controller.follow_changes)
+    bulk = BulkEditService(controller.library.paths)
+    want = WantAction(window, window.library_view, on_done=controller.follow_changes, bulk=bulk)
     QTimer.singleShot(0, page.refresh)
     return Shelves(page, want)

@@ -77,7 +77,7 @@ def test_ctrl_e_edits_the_selected_book_and_a_wrong_value_is_shown(qtbot, librar
     assert window.statusBar().currentMessage() == "Saved the book."
 
 
-def test_an_edit_of_more_than_three_books_asks_before_it_saves(qtbot, library):
+def test_an_edit_of_several_books_asks_with_the_count_before_it_saves(qtbot, library):
     books = [add_book(f"Book {n}", ("X",)) for n in range(4)]
     window, view, actions = window_with_books(qtbot, library)
     view.table.selectAll()
@@ -88,11 +88,14 @@ def test_an_edit_of_more_than_three_books_asks_before_it_saves(qtbot, library):
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and not dialog.confirm_label.isHidden()
     assert dialog.confirm_label.text() == (
-        "This changes the authors, language of 4 books. Press Save again to save; "
-        "Edit ▸ Undo takes it back."
+        "This changes the authors, language of 4 books.\nEdit ▸ Undo takes it back."
     )
+    assert save_button(dialog).text() == "Apply to 4 Books"
     assert {Book.get_by_id(b.id).language for b in books} == {"en"}  # nothing saved yet
     dialog.lines["language"].setText("de")  # other values: asked again
+    qtbot.keyClick(dialog.lines["language"], Qt.Key.Key_Backspace)  # typed: "d"
+    assert dialog.confirm_label.isHidden() and save_button(dialog).text() != "Apply to 4 Books"
+    dialog.lines["language"].setText("de")
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
     assert {Book.get_by_id(b.id).language for b in books} == {"en"}
@@ -119,6 +122,8 @@ def test_the_context_menu_edits_several_books_authors(qtbot, library):
     assert dialog.lines["authors"].placeholderText() == "(several values)"
     assert dialog.lines["series"].text() == "Old"
     dialog.lines["authors"].setText("Ann Leckie")
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert save_button(dialog).text() == "Apply to 2 Books"
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
     for book in (first, second):

@@ -191,3 +191,25 @@ def test_add_to_want_to_read_asks_before_changing_a_status(books, desktop, qtbot
     qloop.run_until_complete(want.trigger())  # unread, no entry: nothing to ask
     assert ReadingState.get_by_id(books["hobbit"]).status == "want_to_read"
     assert "is on Want to Read" in desktop.window.statusBar().currentMessage()
+
+
+def test_add_to_want_to_read_takes_several_books_in_one_undoable_step(books, desktop, qloop):
+    want = desktop.controller.shelves.want
+    view = desktop.window.library_view
+    qloop.run_until_complete(desktop.controller.reload())
+    view.table.selectAll()
+    task = want.trigger()
+    assert task is not None  # several books no longer refused
+    qloop.run_until_complete(asyncio.sleep(0.3))
+    assert want.box.windowTitle() == "Add 3 Books to Want to Read?"
+    assert "Want to Read replaces the status (here or on Hardcover) of “Dune”" in want.box.text()
+    want.box.button(QMessageBox.StandardButton.Yes).click()
+    qloop.run_until_complete(task)
+    assert {state.status for state in ReadingState.select()} == {"want_to_read"}
+    assert desktop.window.statusBar().currentMessage().startswith("3 books on Want to Read")
+    undo = desktop.book_actions.undo
+    undo.refresh()
+    assert undo.undo_action.text() == "&Undo Edit 3 Books"
+    undo.undo_action.trigger()
+    assert ReadingState.get_by_id(books["dune"]).status == "reading"
+    assert ReadingState.get_by_id(books["hobbit"]).status == "unread"

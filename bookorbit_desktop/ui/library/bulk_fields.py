@@ -1,0 +1,107 @@
+"""The Edit dialog's fields for several books beyond authors, series and language: publisher,
+series numbers from N (in the order the table shows the books) or kept as they are, reading
+status (Want to read among them) and rating; and the confirmation that names the count.
+
+Each field starts as "unchanged" and is given to the books only when the user sets it. The
+first Save shows what the edit will do, worked out by the same save rolled back
+(`services.bulk_edits`): the fields, how many books change, those that already have the values
+and those a rule leaves as they are, with why; the Save button then reads "Apply to 12 Books".
+Editing any field again asks again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+)
+
+from bookorbit_desktop.services.bulk_edits import BulkOutcome
+from bookorbit_desktop.services.library import STATUS_LABELS
+
+# Works out what saving the fields (as typed) would do to the books; raises BookOrbitError.
+Preview = Callable[[tuple[int, ...], Mapping[str, str]], BulkOutcome]
+
+UNCHANGED = "(unchanged)"
+_RATINGS = [("No rating", "none")] + [
+    (f"{n / 2:g} ★", f"{n / 2:g}") for n in range(10, 0, -1)
+]  # 5 ★ first, in half steps
+
+
+def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    combo.addItem(UNCHANGED, None)
+    for text, value in items:
+        combo.addItem(text, value)
+    return combo
+
+
+class BulkFields:
+    def __init__(self, fields: QFormLayout, on_edited: Callable[[], None]) -> None:
+        self.publisher = QLineEdit()
+        self.publisher.setAccessibleName("Publisher")
+        self.publisher.setPlaceholderText("Leave empty to keep each book's")
+        fields.addRow("&Publisher:", self.publisher)
+        self.number = QCheckBox("&Number them from")
+        self.number.setToolTip("Number the series in the order the table shows the books")
+        self.number_from = QDoubleSpinBox()
+        self.number_from.setAccessibleName("First number")
+        self.number_from.setRange(0, 99_999)
+        self.number_from.setDecimals(1)
+        self.number_from.setValue(1)
+        self.number_from.setEnabled(False)
+        self.number.toggled.connect(self.number_from.setEnabled)
+        numbers = QHBoxLayout()
+        numbers.addWidget(self.number)
+        numbers.addWidget(self.number_from)
+        numbers.addWidget(QLabel("in the order shown (unticked: keep their numbers)"), 1)
+        fields.addRow("Series numbers:", numbers)
+        self.status = _combo("Status", list((label, key) for key, label in STATUS_LABELS.items()))
+        fields.addRow("S&tatus:", self.status)
+        self.rating = _combo("Rating", _RATINGS)
+        fields.addRow("&Rating:", self.rating)
+        self.publisher.textEdited.connect(on_edited)
+        self.number.toggled.connect(on_edited)
+        self.number_from.valueChanged.connect(on_edited)
+        self.status.currentIndexChanged.connect(on_edited)
+        self.rating.currentIndexChanged.connect(on_edited)
+
+    def changed(self) -> dict[str, str]:
+        """The fields the user set, as the bulk edit takes them."""
+        typed: dict[str, str] = {}
+        if self.publisher.text().strip():
+            typed["publisher"] = self.publisher.text()
+        if self.number.isChecked():
+            typed["number_from"] = f"{self.number_from.value():g}"
+        for name, combo in (("status", self.status), ("rating", self.rating)):
+            if combo.currentData() is not None:
+                typed[name] = combo.currentData()
+        return typed
+
+
+def ask(outcome: BulkOutcome, label: QLabel, button: QPushButton) -> None:
+    """Show what the save will do and name the count on the button (none: nothing to apply)."""
+    count = len(outcome.changed)
+    if count:
+        label.setText(f"{outcome.summary()}\nEdit ▸ Undo takes it back.")
+        button.setText("Apply to 1 Book" if count == 1 else f"Apply to {count} Books")
+    else:
+        label.setText(f"{outcome.summary()}\nNothing to apply.")
+    button.setEnabled(count > 0)
+    label.show()
+
+
+def unask(label: QLabel, button: QPushButton, text: str) -> None:
+    """Back to Save after a field changed: the count shown no longer holds."""
+    label.hide()
+    button.setText(text)
+    button.setEnabled(True)

@@ -1,0 +1,126 @@
+"""Editing several books through the real Edit dialog at 1366x768 on a real library: status,
+rating, series numbers from 5 in the table's order, publisher and language, confirmed with the
+count; the books a rule refuses are listed and left whole; Hardcover's outbox has the status
+changes; and one Edit ▸ Undo brings every book back exactly as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from bookorbit_desktop.library.history.importer import import_statistics
+from bookorbit_desktop.library.journal.book_values import read_values
+from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+from bookorbit_desktop.library.store.models import Book, ReadingState, SyncOutbox
+from tests.factories import add_book, make_epub
+from tests.library.history.koreader_file import KoBook, write_statistics
+from tests.ui.library.test_edit_dialog import save_button, window_with_books
+
+OCT_4 = int(dt.datetime(2026, 10, 4, 12, 0).timestamp())  # local noon
+DAY = 86_400
+
+
+def choose(combo, value) -> None:
+    combo.setCurrentIndex(combo.findData(value))
+
+
+def test_several_books_take_status_rating_numbers_publisher_and_language_in_one_step(
+    qtbot, library, tmp_path
+):
+    books, ko_books = [], []
+    for title in ("Zed", "Alpha", "Mid"):  # added in another order than the table shows them
+        epub = make_epub(tmp_path / f"{title}.epub", title, ("Ann Author",))
+        books.append(add_book(title, ["Ann Author"], file=epub, series="Old", series_index=1.0))
+        rows = [(1, OCT_4, 600, 300), (290, OCT_4 + 8 * DAY, 600, 300)]
+        ko_books.append(KoBook(title, "Ann Author", partial_md5(epub), 300, rows))
+    import_statistics(write_statistics(tmp_path / "stats.sqlite3", ko_books))
+    bare = add_book("Bare", series="Old", series_index=1.0)  # no history: no date to finish on
+    window, view, actions = window_with_books(qtbot, library)
+    view.table.selectAll()
+    shown = view.selected_book_ids()
+    ids = [b.id for b in (*books, bare)]
+    assert sorted(shown) == sorted(ids) and shown != ids
+    before = read_values(ids)
+
+    actions.edit_action.trigger()
+    dialog = actions.dialog
+    assert dialog.windowTitle() == "Edit 4 Books"
+    dialog.lines["series"].setText("Saga")
+    dialog.lines["language"].setText("fr")
+    dialog.bulk.publisher.setText("Tor")
+    dialog.bulk.number.setChecked(True)
+    dialog.bulk.number_from.setValue(5)
+    choose(dialog.bulk.status, "read")
+    choose(dialog.bulk.rating, "4.5")
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and save_button(dialog).text() == "Apply to 3 Books"
+    assert dialog.confirm_label.text() == (
+        "This changes the series, language, publisher, series numbers (from 5), status, "
+        "rating of 3 books.\n"
+        "Left as they are (1):\n"
+        "• “Bare”: the reading history does not say when you finished it; mark it read on "
+        "its own to give the date\n"
+        "Edit ▸ Undo takes it back."
+    )
+    assert read_values(ids) == before and SyncOutbox.select().count() == 0  # nothing yet
+
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert window.statusBar().currentMessage() == (
+        "Saved 3 books. 1 left as they were (the dialog said why)."
+    )
+    taken = [book_id for book_id in shown if book_id != bare.id]
+    for number, book_id in enumerate(taken, start=5):  # numbered in the table's order
+        book = Book.get_by_id(book_id)
+        state = ReadingState.get(ReadingState.book == book_id)
+        assert (book.series, book.series_index, book.language, book.publisher) == (
+            "Saga",
+            number,
+            "fr",
+            "Tor",
+        )
+        assert (state.status, state.started, state.finished, state.rating) == (
+            "read",
+            "2026-10-04",
+            "2026-10-12",
+            4.5,
+        )
+    assert read_values([bare.id]) == {bare.id: before[bare.id]}  # left whole
+    # Each status change is queued for Hardcover as a one-book edit is.
+    queued = {row.book_id: set(row.kinds) for row in SyncOutbox.select()}
+    assert queued == {book_id: {"status", "rating"} for book_id in taken}
+
+    undo = actions.undo
+    assert undo.undo_action.text() == "&Undo Edit 3 Books"
+    undo.undo_action.trigger()
+    assert read_values(ids) == before  # every book exactly as it was, in one step
+    assert undo.undo_action.text() == "&Undo"
+
+
+def test_want_to_read_for_several_books_from_the_edit_dialog(qtbot, library):
+    reading = add_book("Reading", status="reading")
+    others = [add_book(title) for title in ("One", "Two")]
+    _window, view, actions = window_with_books(qtbot, library)
+    view.table.selectAll()
+    ids = [reading.id, *(b.id for b in others)]
+    before = read_values(ids)
+    actions.edit_action.trigger()
+    dialog = actions.dialog
+    choose(dialog.bulk.status, "want_to_read")
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert save_button(dialog).text() == "Apply to 3 Books"
+    assert "Want to Read replaces the status (here or on Hardcover) of “Reading”." in (
+        dialog.confirm_label.text()
+    )
+    choose(dialog.bulk.status, None)  # changed: asked again
+    assert save_button(dialog).text() == "Save" and dialog.confirm_label.isHidden()
+    choose(dialog.bulk.status, "want_to_read")
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    statuses = {s.book_id: s.status for s in ReadingState.select()}
+    assert statuses == dict.fromkeys(ids, "want_to_read")
+    assert {row.book_id for row in SyncOutbox.select()} == set(ids)
+    actions.undo.undo_action.trigger()
+    assert read_values(ids) == before
