@@ -35,42 +35,11 @@ from bookorbit_desktop.metadata_sources.records import Candidate
 ANOTHER_EDITION = "another edition"
 # Words a title in another spelling of the same edition may add or drop: articles of the
 # languages books here come in most, and "and".
-_IGNORED = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "and",
-        "der",
-        "die",
-        "das",
-        "den",
-        "dem",
-        "des",
-        "ein",
-        "eine",
-        "einer",
-        "und",
-        "le",
-        "la",
-        "les",
-        "l",
-        "un",
-        "une",
-        "et",
-        "el",
-        "los",
-        "las",
-        "il",
-        "lo",
-        "gli",
-        "i",
-        "y",
-        "de",
-        "het",
-        "een",
-    ]
-)
+_IGNORED = frozenset({
+    "the", "a", "an", "and", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer",
+    "und", "le", "la", "les", "l", "un", "une", "et", "el", "los", "las", "il", "lo", "gli", "i",
+    "y", "de", "het", "een",
+})  # fmt: skip
 _WORD = re.compile(r"[^\W_]+")
 
 
