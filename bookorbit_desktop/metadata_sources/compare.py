@@ -183,6 +183,24 @@ def compare(
     return rows
 
 
+# A picture as `same_picture` compares it: its aspect ratio (width / height) and its grey
+# levels scaled to THUMB × THUMB pixels, row by row.
+Thumbnail = tuple[float, bytes]
+THUMB = 16
+
+
+def same_picture(a: Thumbnail, b: Thumbnail) -> bool:
+    """Whether two pictures show the same cover, whatever their size or encoding (a cover
+    applied from a source is stored re-encoded, often smaller): aspect ratios within 3 % and
+    grey levels within 12 of 255 on average."""
+    (ratio_a, grey_a), (ratio_b, grey_b) = a, b
+    if not grey_a or len(grey_a) != len(grey_b) or min(ratio_a, ratio_b) <= 0:
+        return False
+    if abs(ratio_a - ratio_b) / max(ratio_a, ratio_b) > 0.03:
+        return False
+    return sum(abs(x - y) for x, y in zip(grey_a, grey_b, strict=True)) / len(grey_a) <= 12
+
+
 def take_all(candidate: Candidate, *, only_empty: Mapping[str, Any] | None = None) -> list[str]:
     """The fields `candidate` has a value for ("take all from X"); with `only_empty` (the
     local values), only those the book has no value for yet (`is_empty`)."""
