@@ -106,6 +106,8 @@ class DiffPane(QWidget):
         self._data_dir = paths.data_dir
         self._covers = RemoteCovers(paths.cache_dir / "metadata-covers")
         self._generation = 0
+        # The cover the user had ticked before a reload: ticked again once it has loaded.
+        self._ticked_cover: str | None = None
         self.book_id: int | None = None
         self.shown: BookCandidates | None = None
         self.asking = False  # a fetch is under way: a source not answered yet is "asking…"
@@ -175,6 +177,11 @@ class DiffPane(QWidget):
             (a.source, source_line(shown, a, asking=self.asking)) for a in shown.sources
         )
         self.table.show_book(shown, appliable_fields(self.service))
+        ticked = picks.pop("cover", None)
+        if not (keep_picks and same):
+            self._ticked_cover = None
+        elif ticked is not None:
+            self._ticked_cover = ticked
         for name, source in picks.items():
             self.table.pick(name, source)
         self._take_buttons(shown)
@@ -217,6 +224,9 @@ class DiffPane(QWidget):
         for source, image, size in found:
             self.table.set_cover(source, image, size)
         self._judge_covers(shown, found)
+        if self._ticked_cover is not None:
+            self.table.pick("cover", self._ticked_cover)
+            self._ticked_cover = None
         self.covers_loaded.emit(shown.book_id)
 
     def _judge_covers(

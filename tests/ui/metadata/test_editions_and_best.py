@@ -154,3 +154,13 @@ def test_titles_compare_in_nfc_a_case_difference_is_marked_and_an_applied_cover_
     assert not table.buttons[("cover", "openlibrary")].text().startswith(DIFFERS)
     table.take_best()
     assert "cover" not in table.picks()  # the book has that picture already
+
+
+def test_a_ticked_cover_stays_ticked_when_more_answers_come(service, fox, qtbot, qloop):
+    dialog = fetched(service, fox.id, qtbot, qloop)
+    pane = dialog.pane
+    assert pane.table.pick("cover", "google")
+    covers = emitted(qloop, pane.covers_loaded)
+    wait(qloop, pane.load(fox.id, keep_picks=True))  # as when another source answers
+    wait(qloop, covers)
+    assert pane.table.picks() == {"cover": "google"}
