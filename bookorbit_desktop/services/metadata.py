@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import importlib
 import time
@@ -71,6 +72,7 @@ from bookorbit_desktop.services.metadata_apply import (
     apply_picks,
     book_picks,
     plan_fill,
+    withheld_fields,
 )
 from bookorbit_desktop.services.metadata_books import (
     BookCandidates,
@@ -328,11 +330,15 @@ class MetadataService:
     ) -> ApplyResult:
         """Each field (all by default; with `only_empty`, only the book's empty ones) from the
         source the best-value rule picks (`metadata_sources.compare`); part of `step` when
-        given (Fill Empty Fields over many books)."""
-        picks = await self.best_picks(book_id, fields, only_empty=only_empty)
+        given (Fill Empty Fields over many books). A field left alone because only a record
+        of another edition has it is among the skipped, with the reason."""
+        shown = await self.candidates(book_id)
+        picks = book_picks(shown, fields, only_empty=only_empty)
+        withheld = withheld_fields(shown, [n for n, _ in picks], fields, only_empty=only_empty)
         if not picks:
-            return ApplyResult(book_id, "best", (), ())
-        return await apply_picks(self.paths, book_id, picks, "best", step=step)
+            return ApplyResult(book_id, "best", (), withheld)
+        result = await apply_picks(self.paths, book_id, picks, "best", step=step)
+        return dataclasses.replace(result, skipped=(*result.skipped, *withheld))
 
     async def best_picks(
         self, book_id: int, fields: Sequence[str] | None = None, *, only_empty: bool = False

@@ -36,7 +36,7 @@ from bookorbit_desktop.library.editing.values import (
 )
 from bookorbit_desktop.library.journal.record import EDIT, finish_step, start_step
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.metadata_sources.compare import best_values, empty_fields
+from bookorbit_desktop.metadata_sources.compare import best_values, empty_fields, firsts
 from bookorbit_desktop.metadata_sources.records import FIELDS, SOURCE_LABELS, Candidate
 from bookorbit_desktop.services.metadata_books import BookCandidates
 
@@ -160,6 +160,28 @@ def book_picks(
     if only_empty:
         names = empty_fields(shown.local, names)
     return [(n, best[n]) for n in names if n in best]
+
+
+def withheld_fields(
+    shown: BookCandidates,
+    picked: Sequence[str],
+    fields: Sequence[str] | None = None,
+    *,
+    only_empty: bool = False,
+) -> tuple[tuple[str, str], ...]:
+    """(field, why) for each field `book_picks` left alone although a record of another
+    edition has a value for it: "Open Library: another edition: English, not German"."""
+    names = list(fields) if fields is not None else list(APPLICABLE)
+    if only_empty:
+        names = empty_fields(shown.local, names)
+    first = firsts(c for answer in shown.sources for c in answer.candidates)
+    found = []
+    for name in (n for n in names if n not in picked):
+        for source, reason in shown.other_editions.items():
+            if source in first and first[source].value(name) is not None:
+                found.append((name, f"{SOURCE_LABELS[source]}: {reason}"))
+                break
+    return tuple(found)
 
 
 @dataclass(frozen=True)

@@ -234,7 +234,9 @@ def test_best_takes_nothing_from_another_editions_record(world, monkeypatch, cap
     hobbit = add_book("Der Hobbit", ["J. R. R. Tolkien"], isbn13="9780547928227", language="de")
     close_database()
     run(monkeypatch, capsys, "fetch", str(hobbit.id))
-    code, out, _ = run(monkeypatch, capsys, "apply", str(hobbit.id), "--best", "--only-empty")
+    code, out, err = run(monkeypatch, capsys, "apply", str(hobbit.id), "--best", "--only-empty")
     assert code == 1 and "Nothing to apply" in out
+    why = "Open Library: another edition: English, not German"
+    assert f"Not applied: publisher ({why})" in err.splitlines()
     applied = book(world, hobbit.id)
     assert (applied.publisher, applied.published, applied.pages, applied.cover_path) == (None,) * 4

@@ -54,5 +54,11 @@ async def test_the_plan_is_what_best_fills_and_other_editions_are_left_out(libra
 
     result = await service.apply_best(hobbit.id, only_empty=True)
     assert result.applied == ()
+    why = "Open Library: another edition: English, not German"
+    skipped = dict(result.skipped)  # each field only the other edition has, with why
+    assert {"publisher", "release_date", "pages", "cover", "description"} <= set(skipped)
+    assert set(skipped.values()) == {why}
+    emma_result = await service.apply_best(emma.id, only_empty=True)
+    assert emma_result.skipped == ()  # nothing of another edition there
     book = Book.get_by_id(hobbit.id)
     assert (book.publisher, book.published, book.pages, book.description) == (None,) * 4
