@@ -42,8 +42,8 @@ class FetchDialog(QDialog):
         self.setWindowTitle("Fetch Metadata")
         self.intro = wrapped_label(
             "Tick, in each row, the value the book should take. A “≠” marks a value that "
-            "differs from the book's. Only the library changes; the book's file is not "
-            "rewritten."
+            "differs from the book's, “case” one that differs in capitals only. Only the "
+            "library changes; the book's file is not rewritten."
         )
         self.pane = DiffPane(service, self)
         self.pane.applied.connect(self._applied)
