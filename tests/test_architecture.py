@@ -125,6 +125,8 @@ PURE_RULES = (
     f"{PACKAGE}.library.history.splitting",
     f"{PACKAGE}.metadata_sources.records",
     f"{PACKAGE}.metadata_sources.compare",
+    f"{PACKAGE}.metadata_sources.editions",
+    f"{PACKAGE}.metadata_sources.placeholders",
 )
 MAX_MODULE_LINES = 420
 

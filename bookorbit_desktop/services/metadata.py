@@ -19,8 +19,11 @@ command line call, answered with plain data.
   candidate's values as the user's own edit through `library.editing` (marked, so imports
   keep them; OPDS and matching see the change). A cover is downloaded, checked and stored as
   an edited cover is. `apply_best(book_id, fields=None, only_empty=)` takes each field from
-  the source the rule picks. The book's file is never written. `appliable_fields()` names
-  the candidate fields that can be applied (all of them now; any other would be shown only).
+  the source the rule picks (never from a record of another edition, never a value poorer
+  than the book's); `fill_plan(book_ids)` says what Fill Empty Fields would give those
+  books, for its review, and `fill(plan, book_id, step=)` saves what it gives one book. The
+  book's file is never written. `appliable_fields()` names the candidate fields that can be
+  applied (all of them now; any other would be shown only).
 - `has_google_key()` / `save_google_key(key)` / `remove_google_key()`: the optional Google
   Books API key, kept only in the system keyring (blocking keyring calls: run them off-loop).
 
@@ -32,26 +35,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import importlib
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.api.client import RetryPolicy
 from bookorbit_desktop.library.store import fetched_metadata
-from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.metadata_sources.compare import (
-    FieldRow,
-    best_values,
-    compare,
-    empty_fields,
-    take_all,
-)
+from bookorbit_desktop.metadata_sources.compare import take_all
 from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
 from bookorbit_desktop.metadata_sources.records import (
     REFUSED,
@@ -72,12 +67,17 @@ from bookorbit_desktop.services.metadata_apply import (
     APPLICABLE,
     NOT_KEPT,
     ApplyResult,
+    FillPlan,
     appliable_fields,
     apply_picks,
+    book_picks,
+    plan_fill,
+    withheld_fields,
 )
 from bookorbit_desktop.services.metadata_books import (
+    BookCandidates,
+    book_candidates,
     guarded_search,
-    local_values,
     lookups,
     stored_answers,
 )
@@ -88,25 +88,6 @@ LABELS = SOURCE_LABELS
 # or less (longer: the book is "rate-limited", retry later); every try is bounded by the 10 s
 # metadata timeout (`metadata_sources.hardcover.bounded`).
 METADATA_RETRY = RetryPolicy(attempts=2, throttle_attempts=1, max_wait=30.0)
-
-
-@dataclass(frozen=True)
-class SourceAnswer:
-    source: str
-    label: str
-    status: str
-    message: str
-    fetched_at: float | None
-    candidates: tuple[Candidate, ...]
-
-
-@dataclass(frozen=True)
-class BookCandidates:
-    book_id: int
-    title: str
-    local: dict[str, Any]
-    sources: tuple[SourceAnswer, ...]
-    fields: tuple[FieldRow, ...]
 
 
 # Books looked up in one worker job: about 0.6 ms of Python each. A worker thread running
@@ -300,36 +281,7 @@ class MetadataService:
 
     async def candidates(self, book_id: int) -> BookCandidates:
         """The stored answers for one book and their comparison with its values."""
-        return await off_loop(self._candidates, book_id)
-
-    def _candidates(self, book_id: int) -> BookCandidates:
-        book = Book.get_or_none(Book.id == book_id)
-        if book is None:
-            raise NotFoundError(f"There is no book with id {book_id}.")
-        local = local_values(book)
-        states = {s.source: s for s in fetched_metadata.states([book_id])}
-        found: dict[str, list[Candidate]] = {}
-        for source, data in fetched_metadata.candidates_of(book_id):
-            found.setdefault(source, []).append(Candidate.from_json(data))
-        answers = []
-        for name in SOURCES:
-            state = states.get(name)
-            if state is None and name not in found:
-                continue
-            answers.append(
-                SourceAnswer(
-                    name,
-                    LABELS[name],
-                    state.status if state else "ok",
-                    state.message if state else "",
-                    state.fetched_at if state else None,
-                    tuple(found.get(name, ())),
-                )
-            )
-        everything = [c for cs in found.values() for c in cs]
-        return BookCandidates(
-            book_id, book.title, local, tuple(answers), tuple(compare(local, everything))
-        )
+        return await off_loop(book_candidates, book_id, self.paths.data_dir)
 
     async def apply(
         self, book_id: int, fields: Sequence[str], source: str, *, index: int = 0
@@ -378,22 +330,32 @@ class MetadataService:
     ) -> ApplyResult:
         """Each field (all by default; with `only_empty`, only the book's empty ones) from the
         source the best-value rule picks (`metadata_sources.compare`); part of `step` when
-        given (Fill Empty Fields over many books)."""
-        picks = await self.best_picks(book_id, fields, only_empty=only_empty)
+        given (Fill Empty Fields over many books). A field left alone because only a record
+        of another edition has it is among the skipped, with the reason."""
+        shown = await self.candidates(book_id)
+        picks = book_picks(shown, fields, only_empty=only_empty)
+        withheld = withheld_fields(shown, [n for n, _ in picks], fields, only_empty=only_empty)
         if not picks:
-            return ApplyResult(book_id, "best", (), ())
-        return await apply_picks(self.paths, book_id, picks, "best", step=step)
+            return ApplyResult(book_id, "best", (), withheld)
+        result = await apply_picks(self.paths, book_id, picks, "best", step=step)
+        return dataclasses.replace(result, skipped=(*result.skipped, *withheld))
 
     async def best_picks(
         self, book_id: int, fields: Sequence[str] | None = None, *, only_empty: bool = False
     ) -> list[tuple[str, Candidate]]:
-        """The (field, candidate) pairs `apply_best` would save."""
-        shown = await self.candidates(book_id)
-        best = best_values([c for answer in shown.sources for c in answer.candidates])
-        names = list(fields) if fields is not None else [n for n in APPLICABLE if n in best]
-        if only_empty:
-            names = empty_fields(shown.local, names)
-        return [(n, best[n]) for n in names if n in best]
+        """The (field, candidate) pairs `apply_best` would save (`metadata_apply.book_picks`:
+        never from another edition, never a value poorer than the book's)."""
+        return book_picks(await self.candidates(book_id), fields, only_empty=only_empty)
+
+    async def fill_plan(self, book_ids: Sequence[int]) -> FillPlan:
+        """What Fill Empty Fields would give these books (`metadata_apply.plan_fill`): per
+        field, how many books get a value from which source, and the records left out as
+        another edition."""
+        return plan_fill([await self.candidates(b) for b in dict.fromkeys(book_ids)])
+
+    async def fill(self, plan: FillPlan, book_id: int, *, step: int) -> ApplyResult:
+        """Save what `plan` gives `book_id` (as the review showed it), part of `step`."""
+        return await apply_picks(self.paths, book_id, plan.picks[book_id], "best", step=step)
 
     def appliable_fields(self) -> tuple[str, ...]:
         """The candidate fields `apply` can save (`metadata_apply.appliable_fields`)."""

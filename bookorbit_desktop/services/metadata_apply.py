@@ -6,20 +6,22 @@ candidate carries can be applied (`APPLICABLE`); a value the edit rules refuse (
 date that is not ISO, a page count out of range) is skipped with the reason.
 
 An apply is one step of the change journal ("Apply Metadata to “Emma”"); Fill Empty Fields
-over many books is one step for all of them (`start_fill`, `finish_fill`).
+over many books is one step for all of them (`start_fill`, `finish_fill`). What a fill (or
+the command line's `apply --best --only-empty`) takes for a book is `book_picks`, and
+`plan_fill` sums it over the books for the review the user confirms: the same rule, so the
+review's numbers are what the fill writes.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.editing.apply import edit_books
-from bookorbit_desktop.library.editing.values import LABELS as FIELD_LABELS
 from bookorbit_desktop.library.editing.values import (
     BookChanges,
     parse_description,
@@ -34,7 +36,9 @@ from bookorbit_desktop.library.editing.values import (
 )
 from bookorbit_desktop.library.journal.record import EDIT, finish_step, start_step
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.metadata_sources.compare import best_values, empty_fields, firsts
 from bookorbit_desktop.metadata_sources.records import FIELDS, SOURCE_LABELS, Candidate
+from bookorbit_desktop.services.metadata_books import BookCandidates
 
 NOT_KEPT = "shown only: the library keeps no edit of this field"
 # The candidate fields the library's edit path takes (`appliable_fields()`); any other is
@@ -130,8 +134,6 @@ async def apply_picks(
 
 
 FILL = "Fill Empty Fields"
-# The candidate fields by the edit's names for them, for the confirmation.
-_SHOWN = {"release_date": "published", "isbn13": "isbn"}
 
 
 def start_fill(now: float) -> int:
@@ -145,22 +147,82 @@ def finish_fill(step: int) -> int:
     return finish_step(step, lambda count: f"{FILL} ({count} book{'s' * (count != 1)})")
 
 
-async def fill_plan(
-    best_picks: Callable[..., Awaitable[list[tuple[str, Candidate]]]], book_ids: Sequence[int]
-) -> dict[str, int]:
-    """What Fill Empty Fields would give these books (`best_picks`: the metadata service's):
-    field -> how many books get it."""
-    counts: Counter[str] = Counter()
-    for book_id in book_ids:
-        counts.update(name for name, _ in await best_picks(book_id, only_empty=True))
-    return dict(counts)
+def book_picks(
+    shown: BookCandidates, fields: Sequence[str] | None = None, *, only_empty: bool = False
+) -> list[tuple[str, Candidate]]:
+    """The (field, candidate) pairs "Best" saves for one book: each field (all that can be
+    applied by default; with `only_empty`, only those the book has no value for) from the
+    candidate the best-value rule picks given the book's values, so never from a record of
+    another edition nor a value poorer than the book's (`metadata_sources.compare`)."""
+    everything = [c for answer in shown.sources for c in answer.candidates]
+    best = best_values(everything, shown.local, cover_size=shown.cover_size)
+    names = list(fields) if fields is not None else [n for n in APPLICABLE if n in best]
+    if only_empty:
+        names = empty_fields(shown.local, names)
+    return [(n, best[n]) for n in names if n in best]
 
 
-def fill_summary(counts: dict[str, int]) -> str:
-    """What a fill gives, for its confirmation: "authors to 3 books, description to 20 books"."""
-    parts = []
-    for name in APPLICABLE:
-        if counts.get(name):
-            label = FIELD_LABELS.get(_SHOWN.get(name, name), name.replace("_", " "))
-            parts.append(f"{label} to {counts[name]} book{'s' * (counts[name] != 1)}")
-    return ", ".join(parts) or "nothing"
+def withheld_fields(
+    shown: BookCandidates,
+    picked: Sequence[str],
+    fields: Sequence[str] | None = None,
+    *,
+    only_empty: bool = False,
+) -> tuple[tuple[str, str], ...]:
+    """(field, why) for each field `book_picks` left alone although a record of another
+    edition has a value for it: "Open Library: another edition: English, not German"."""
+    names = list(fields) if fields is not None else list(APPLICABLE)
+    if only_empty:
+        names = empty_fields(shown.local, names)
+    first = firsts(c for answer in shown.sources for c in answer.candidates)
+    found = []
+    for name in (n for n in names if n not in picked):
+        for source, reason in shown.other_editions.items():
+            if source in first and first[source].value(name) is not None:
+                found.append((name, f"{SOURCE_LABELS[source]}: {reason}"))
+                break
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A book's record left out of a fill: it is of another edition."""
+
+    book_id: int
+    title: str
+    source: str
+    reason: str  # "another edition: English, not German"
+
+
+@dataclass(frozen=True)
+class FillPlan:
+    """What Fill Empty Fields gives the books: `picks` per book (books given nothing are
+    left out), `counts[field][source]` how many books get that field from that source, and
+    the records `left_out` as another edition."""
+
+    picks: dict[int, list[tuple[str, Candidate]]] = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    left_out: tuple[LeftOut, ...] = ()
+
+    @property
+    def books(self) -> int:
+        """How many books the fill changes."""
+        return len(self.picks)
+
+
+def plan_fill(books: Iterable[BookCandidates]) -> FillPlan:
+    """Fill Empty Fields over `books` (each one's stored answers): `book_picks` of each with
+    `only_empty`, summed per field and source, and the records of another edition listed."""
+    picks: dict[int, list[tuple[str, Candidate]]] = {}
+    counts: dict[str, Counter[str]] = {}
+    left_out: list[LeftOut] = []
+    for shown in books:
+        for source, reason in shown.other_editions.items():
+            left_out.append(LeftOut(shown.book_id, shown.title, source, reason))
+        chosen = book_picks(shown, only_empty=True)
+        if chosen:
+            picks[shown.book_id] = chosen
+        for name, candidate in chosen:
+            counts.setdefault(name, Counter())[candidate.source] += 1
+    ordered = {n: dict(counts[n]) for n in APPLICABLE if n in counts}
+    return FillPlan(picks, ordered, tuple(left_out))

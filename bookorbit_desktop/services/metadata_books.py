@@ -1,14 +1,17 @@
 """The library's side of metadata fetching, run off the event loop: a book's lookup (its ISBN,
 title, authors and Hardcover link), its local values as the comparison reads them, queueing a
-fetch, saving answers and reading them back, and the guarded Hardcover search the matching
-rules allow.
+fetch, saving answers and reading them back (`book_candidates`: a book's stored answers and
+their comparison with its values), and the guarded Hardcover search the matching rules allow.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.matching.local import hardcover_edition_id, local_book
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, search_query
@@ -17,12 +20,40 @@ from bookorbit_desktop.hardcover.matching.scoring import LINKED, decide
 from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.library.store.fetched_metadata import (
     MetadataCandidate,
+    candidates_of,
     save_answer,
     states,
 )
 from bookorbit_desktop.library.store.models import Book, database
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.metadata_sources.records import Candidate, Lookup, SourceResult
+from bookorbit_desktop.metadata_sources.compare import FieldRow, Size, compare, other_editions
+from bookorbit_desktop.metadata_sources.records import (
+    SOURCE_LABELS,
+    Candidate,
+    Lookup,
+    SourceResult,
+)
+
+
+@dataclass(frozen=True)
+class SourceAnswer:
+    source: str
+    label: str
+    status: str
+    message: str
+    fetched_at: float | None
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class BookCandidates:
+    book_id: int
+    title: str
+    local: dict[str, Any]
+    sources: tuple[SourceAnswer, ...]
+    fields: tuple[FieldRow, ...]
+    other_editions: dict[str, str]  # source -> why its record is another edition
+    cover_size: Size | None = None  # the book's own cover's pixels, when it has one
 
 
 def lookup_of(book: Book) -> Lookup:
@@ -63,6 +94,50 @@ def local_values(book: Book) -> dict[str, Any]:
         "pages": book.pages,
         "cover": book.cover_path,
     }
+
+
+def cover_size(path: Path) -> Size | None:
+    """A stored cover's width and height (read from its header), None when it cannot be read."""
+    from PIL import Image  # loaded when a cover is compared, not with the window
+
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, ValueError):  # UnidentifiedImageError is an OSError
+        return None
+
+
+def book_candidates(book_id: int, data_dir: Path) -> BookCandidates:
+    """The stored answers for one book and their comparison with its values; NotFoundError
+    when there is no such book."""
+    book = Book.get_or_none(Book.id == book_id)
+    if book is None:
+        raise NotFoundError(f"There is no book with id {book_id}.")
+    local = local_values(book)
+    size = cover_size(data_dir / book.cover_path) if book.cover_path else None
+    found_states = {s.source: s for s in states([book_id])}
+    found: dict[str, list[Candidate]] = {}
+    for source, data in candidates_of(book_id):
+        found.setdefault(source, []).append(Candidate.from_json(data))
+    answers = []
+    for name in SOURCE_LABELS:
+        state = found_states.get(name)
+        if state is None and name not in found:
+            continue
+        answers.append(
+            SourceAnswer(
+                name,
+                SOURCE_LABELS[name],
+                state.status if state else "ok",
+                state.message if state else "",
+                state.fetched_at if state else None,
+                tuple(found.get(name, ())),
+            )
+        )
+    everything = [c for cs in found.values() for c in cs]
+    rows = tuple(compare(local, everything, cover_size=size))
+    editions = other_editions(local, everything)
+    return BookCandidates(book_id, book.title, local, tuple(answers), rows, editions, size)
 
 
 def save_answers(answers: Sequence[tuple[int, SourceResult]], now: float) -> None:

@@ -221,3 +221,22 @@ def test_best_takes_each_empty_field_from_the_source_the_rule_picks(world, monke
     assert "description (hardcover)" in out and "cover (openlibrary)" in out
     assert applied.title == "Fantastic Mr Fox"  # not empty
     assert applied.authors == ["Roald Dahl"]  # "Unknown" counts as empty
+
+
+def test_best_takes_nothing_from_another_editions_record(world, monkeypatch, capsys):
+    """A German book whose file carries an English edition's ISBN: Open Library and Google
+    Books answer with that edition, and `--best --only-empty` takes none of its publisher,
+    date, pages, cover (nor anything else): the same rule as the window's Fill Empty Fields."""
+    world["fake"].add(FakeBook("9780547928227", "The Hobbit", ("J. R. R. Tolkien",),
+                               publisher="Houghton Mifflin Harcourt", published="2012",
+                               pages=300, cover_id=6979861))  # fmt: skip
+    open_database(world["paths"].db_file)
+    hobbit = add_book("Der Hobbit", ["J. R. R. Tolkien"], isbn13="9780547928227", language="de")
+    close_database()
+    run(monkeypatch, capsys, "fetch", str(hobbit.id))
+    code, out, err = run(monkeypatch, capsys, "apply", str(hobbit.id), "--best", "--only-empty")
+    assert code == 1 and "Nothing to apply" in out
+    why = "Open Library: another edition: English, not German"
+    assert f"Not applied: publisher ({why})" in err.splitlines()
+    applied = book(world, hobbit.id)
+    assert (applied.publisher, applied.published, applied.pages, applied.cover_path) == (None,) * 4

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from bookorbit_desktop.metadata_sources.compare import (
+    CASE,
+    DIFFERS,
+    SAME,
     best_values,
     compare,
+    difference,
     is_empty,
+    other_editions,
     rank,
+    same_picture,
     take_all,
 )
 from bookorbit_desktop.metadata_sources.records import Candidate
@@ -133,3 +141,105 @@ def test_only_empty_replaces_unknown_authors_and_titles():
     candidate = c("google", "isbn", title="Dune", authors=("Frank Herbert",), publisher="Ace")
     local = {"title": "Unknown", "authors": ("Unknown",), "publisher": "Chilton"}
     assert take_all(candidate, only_empty=local) == ["title", "authors"]
+
+
+MARTIAN = (
+    "Six days ago, astronaut Mark Watney became one of the first people to walk on Mars. Now "
+    "he's sure he'll be the first person to die there."
+)
+STUB = "The Martian by Andy Weir."
+
+
+@pytest.mark.parametrize(
+    ("field", "local", "candidates", "winner"),
+    [
+        # a one-line stub never replaces a full description; a fuller one further down does
+        ("description", MARTIAN, [c("openlibrary", "isbn", description=STUB)], None),
+        ("description", MARTIAN,
+         [c("openlibrary", "isbn", description=STUB),
+          c("google", "search", description=MARTIAN + " More.")], "google"),
+        ("description", None, [c("openlibrary", "isbn", description=STUB)], "openlibrary"),
+        ("description", "<p>" + MARTIAN + "</p>",
+         [c("openlibrary", "isbn", description=MARTIAN[:-1])], None),  # markup is no length
+        # fewer authors than the book names is poorer; "Unknown" is no author at all
+        ("authors", ("Neil Gaiman", "Terry Pratchett"),
+         [c("hardcover", "isbn", authors=("Terry Pratchett",))], None),
+        ("authors", ("Unknown",), [c("hardcover", "isbn", authors=("Frank Herbert",))],
+         "hardcover"),
+        ("authors", ("Unknown", "Neil Gaiman"),
+         [c("hardcover", "isbn", authors=("Neil Gaiman",))], "hardcover"),
+        # a cover only when known to be larger than the book's (400 x 600 here)
+        ("cover", "covers/1.jpg",
+         [c("google", "isbn", cover_url="https://a/s.jpg", cover_width=128, cover_height=192)],
+         None),
+        ("cover", "covers/1.jpg", [c("openlibrary", "isbn", cover_url="https://a/u.jpg")], None),
+        ("cover", "covers/1.jpg",
+         [c("google", "isbn", cover_url="https://a/l.jpg", cover_width=800, cover_height=1200)],
+         "google"),
+        ("cover", None, [c("openlibrary", "isbn", cover_url="https://a/u.jpg")], "openlibrary"),
+    ],
+)  # fmt: skip
+def test_best_never_takes_a_value_poorer_than_the_books(field, local, candidates, winner):
+    best = best_values(candidates, {field: local}, cover_size=(400, 600)).get(field)
+    assert (best.source if best else None) == winner
+
+
+def test_best_takes_nothing_from_another_edition():
+    english = c("openlibrary", "isbn", title="The Hobbit", language="en",
+                publisher="Houghton Mifflin Harcourt", pages=300, description="In a hole.",
+                cover_url="https://a/h.jpg")  # fmt: skip
+    german = c("hardcover", "search", title="Der Hobbit", language="de", pages=380)
+    local = {"title": "Der Hobbit", "language": "de"}
+    assert best_values([english], local) == {}
+    assert {n: x.source for n, x in best_values([english, german], local).items()} == {
+        "title": "hardcover", "language": "hardcover", "pages": "hardcover",
+    }  # fmt: skip
+    assert other_editions(local, [english, german]) == {
+        "openlibrary": "another edition: English, not German"
+    }
+    rows = {r.name: r for r in compare(local, [english, german])}
+    assert rows["publisher"].best is None and rows["pages"].best == "hardcover"
+
+
+@pytest.mark.parametrize(
+    ("field", "local", "found", "mark"),
+    [
+        ("title", unicodedata.normalize("NFD", "Les Misérables"), "Les Misérables", SAME),
+        ("title", "Les Misérables", unicodedata.normalize("NFD", "Les Misérables"), SAME),
+        ("title", "FOUNDATION", "Foundation", CASE),
+        ("title", "Foundation", "Foundation ", SAME),
+        ("title", "Foundation", "Foundation and Empire", DIFFERS),
+        ("authors", ("ISAAC ASIMOV",), ("Isaac Asimov",), CASE),
+        ("authors", ("Isaac Asimov",), ("Isaac  Asimov",), SAME),
+        ("series_index", 2.0, 2, SAME),
+        ("cover", "covers/1.jpg", "https://a/1.jpg", DIFFERS),  # the pictures tell (window)
+        ("description", None, "Sand.", DIFFERS),
+    ],
+)
+def test_values_compare_in_nfc_and_a_case_only_difference_has_its_own_mark(
+    field, local, found, mark
+):
+    assert difference(field, local, found) == mark
+    candidate = c(
+        "openlibrary", "isbn", **({"cover_url": found} if field == "cover" else {field: found})
+    )
+    (row,) = [r for r in compare({field: local}, [candidate]) if r.name == field]
+    assert ("openlibrary" in row.differs) is (mark == DIFFERS)
+    assert ("openlibrary" in row.case_only) is (mark == CASE)
+
+
+GREY = bytes(range(0, 256, 1))  # 16 x 16 grey levels
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ((0.66, GREY), (0.66, GREY), True),
+        ((0.66, GREY), (0.67, bytes(min(255, g + 6) for g in GREY)), True),  # re-encoded, scaled
+        ((0.66, GREY), (0.66, bytes(255 - g for g in GREY)), False),  # another picture
+        ((0.66, GREY), (1.0, GREY), False),  # another shape
+        ((0.66, b""), (0.66, b""), False),  # nothing to compare
+    ],
+)
+def test_a_cover_is_the_same_picture_whatever_its_size_or_encoding(a, b, same):
+    assert same_picture(a, b) is same

@@ -58,3 +58,12 @@ def base_language(tag: str | None) -> str | None:
     if not tag:
         return None
     return tag.split("-", 1)[0]
+
+
+def language_name(tag: str | None) -> str | None:
+    """The English name of a tag's language for the common ones ("de" -> "German"), else the
+    tag itself; None for no language."""
+    base = base_language(normalize_language(tag))
+    if base is None:
+        return None
+    return next((name.title() for name, code in _NAMES.items() if code == base), base)

@@ -2,7 +2,9 @@
 progress bar and one status line per book, each source's status as it answers; Stop keeps
 what was fetched), then the books are reviewed one by one in the same comparison as for one
 book, or all at once with "Fill Empty Fields", which only gives a book values for the fields
-it has none of (or only "Unknown"). Failed answers are listed with their reason, and Retry
+it has none of (or only "Unknown"), never from a record of another edition, after a review
+the user confirms (`fill_review`: per field, how many books get a value from which source,
+and the records left out). Failed answers are listed with their reason, and Retry
 asks again only the sources that failed, for this batch's books. `show_failed()` opens the
 same dialog on the failed fetches stored by earlier runs (the window's or the command
 line's), to review them and retry.
@@ -22,14 +24,13 @@ import time
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -39,22 +40,16 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import book_titles
 from bookorbit_desktop.services.metadata import FetchAnswer, FetchProgress, MetadataService
-from bookorbit_desktop.services.metadata_apply import (
-    FILL,
-    fill_plan,
-    fill_summary,
-    finish_fill,
-    start_fill,
-)
-from bookorbit_desktop.ui.asyncqt import error_text, spawn
-from bookorbit_desktop.ui.hardcover.questions import confirm
+from bookorbit_desktop.services.metadata_apply import finish_fill, start_fill
+from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, spawn
 from bookorbit_desktop.ui.metadata.diff_pane import DiffPane
 from bookorbit_desktop.ui.metadata.fetch_status import FetchStatus
+from bookorbit_desktop.ui.metadata.fill_review import FillReview
+from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen
 from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 SHOWN_AT_ONCE = 200  # stored answers listed in one turn of the loop
-CONFIRM_OVER = 3  # Fill Empty Fields over more books than this asks first
 
 
 class BatchDialog(QDialog):
@@ -81,7 +76,7 @@ class BatchDialog(QDialog):
         self.position = -1
         self.task: asyncio.Task[Any] | None = None  # the fetch, retry or reading under way
         self.fetching = False
-        self.question: QMessageBox | None = None  # the fill's confirmation while it is open
+        self.question: FillReview | None = None  # the fill's review while it is open
         self.cancel = asyncio.Event()
         self.setWindowTitle(f"Fetch Metadata for {counted('%n book(s)', len(self.book_ids))}")
 
@@ -128,6 +123,7 @@ class BatchDialog(QDialog):
         splitter.addWidget(self.status)
         splitter.addWidget(reviewing)
         splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.fill_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -142,7 +138,7 @@ class BatchDialog(QDialog):
         for other in self.findChildren(QPushButton):
             if other is not self.apply_button:
                 other.setAutoDefault(False)  # Enter applies, whichever button had the focus
-        self.resize(1000, 820)
+        fit_on_screen(self, QSize(1000, 820))
         self.stop_button.setEnabled(False)
         self._update_buttons()
 
@@ -342,21 +338,23 @@ class BatchDialog(QDialog):
 
     async def _fill_empty(self) -> int:
         """Every reviewed book takes the best value of each field it has none of, as one step
-        of Edit ▸ Undo. Over more than `CONFIRM_OVER` books the user confirms first, told how
-        many books and which fields."""
-        books = list(self.review)
+        of Edit ▸ Undo, once the user has confirmed the review of what it gives (`FillReview`,
+        from the service's plan: what it shows is what is saved)."""
         self.fill_button.setEnabled(False)
         changed = 0
         problems: list[str] = []
         try:
-            if len(books) > CONFIRM_OVER and not await self._confirm_fill(books):
+            plan = await self.service.fill_plan(self.review)
+            review = FillReview(plan, len(self.review), self)
+            self.question = review
+            if await run_dialog(review) != QDialog.DialogCode.Accepted:
                 self.message.setText("Nothing was filled.")
                 return 0
             step = start_fill(time.time())
             try:
-                for book_id in books:
+                for book_id in plan.picks:
                     try:
-                        result = await self.service.apply_best(book_id, only_empty=True, step=step)
+                        result = await self.service.fill(plan, book_id, step=step)
                     except BookOrbitError as error:
                         problems.append(f"{self.titles[book_id]}: {error.message}")
                         continue
@@ -366,6 +364,7 @@ class BatchDialog(QDialog):
             finally:
                 finish_fill(step)
         finally:
+            self.question = None
             self._update_buttons()
         text = f"Filled empty fields in {counted('%n book(s)', changed)}."
         if problems:
@@ -374,18 +373,6 @@ class BatchDialog(QDialog):
         if self.pane.book_id is not None:
             await self.pane.load(self.pane.book_id)
         return changed
-
-    async def _confirm_fill(self, books: list[int]) -> bool:
-        counts = await fill_plan(self.service.best_picks, books)
-        text = (
-            f"Fill the empty fields of {counted('%n book(s)', len(books))}? They get "
-            f"{fill_summary(counts)}. Fields that have a value stay as they are; "
-            "Edit ▸ Undo takes the whole fill back."
-        )
-        return await confirm(self, FILL, text, "Fill", self._asking)
-
-    def _asking(self, box: QMessageBox) -> None:
-        self.question = box
 
     def _update_buttons(self) -> None:
         self.previous_button.setEnabled(self.position > 0)

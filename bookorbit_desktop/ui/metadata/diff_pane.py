@@ -2,6 +2,10 @@
 …", "Best" and "Keep All", and the apply of what is ticked through `services.metadata` (a user
 edit, marked as the user's own). Used by the one-book dialog and by the batch review.
 
+A source whose record is another edition (`metadata_sources.editions`) says so in its status
+line. Once the covers have loaded, a cover showing the book's own picture loses its "≠" and
+Best ticks the cover the rule picks among those that loaded, by their real sizes.
+
 Everything slow runs off the window's thread: the stored answers are read by the service in a
 worker thread, covers come from `services.remote_covers` (cached) and the book's own cover is
 read in a worker thread. A newer `load` makes the covers of an older one land nowhere, as
@@ -11,25 +15,38 @@ does closing the dialog before they arrive.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
 import shiboken6
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.metadata_sources.compare import rank
+from bookorbit_desktop.metadata_sources.compare import (
+    THUMB,
+    Thumbnail,
+    best_values,
+    rank,
+    same_picture,
+)
 from bookorbit_desktop.metadata_sources.records import Candidate
 from bookorbit_desktop.services import metadata as metadata_service
-from bookorbit_desktop.services.metadata import BookCandidates, MetadataService, SourceAnswer
+from bookorbit_desktop.services.metadata import MetadataService
+from bookorbit_desktop.services.metadata_books import BookCandidates, SourceAnswer
 from bookorbit_desktop.services.remote_covers import RemoteCovers
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.metadata.diff_table import LOCAL, DiffTable
-from bookorbit_desktop.ui.metadata.texts import FIELD_LABELS, source_label, status_line
+from bookorbit_desktop.ui.metadata.texts import (
+    FIELD_LABELS,
+    OTHER_EDITION_NOTE,
+    source_label,
+    status_line,
+)
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR, wrapped_label
 
 
@@ -44,6 +61,29 @@ def appliable_fields(service: MetadataService) -> frozenset[str]:
         asked: _AppliableFields = service
         return frozenset(asked.appliable_fields())
     return frozenset(metadata_service.APPLICABLE)
+
+
+def thumbnail(image: QImage) -> Thumbnail:
+    """The picture as `compare.same_picture` compares it."""
+    grey = image.scaled(
+        THUMB,
+        THUMB,
+        Qt.AspectRatioMode.IgnoreAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    ).convertToFormat(QImage.Format.Format_Grayscale8)
+    bits = bytes(grey.constBits())
+    line = grey.bytesPerLine()
+    pixels = b"".join(bits[row * line : row * line + THUMB] for row in range(THUMB))
+    return image.width() / max(image.height(), 1), pixels
+
+
+def source_line(shown: BookCandidates, answer: SourceAnswer, *, asking: bool) -> str:
+    """A source's status line, saying when its record is another edition and what follows."""
+    line = status_line(
+        answer.source, answer.status, answer.message, len(answer.candidates), asking=asking
+    )
+    other = shown.other_editions.get(answer.source)
+    return f"{line} · {other} ({OTHER_EDITION_NOTE})" if other else line
 
 
 def best_index(answer: SourceAnswer) -> int:
@@ -66,6 +106,8 @@ class DiffPane(QWidget):
         self._data_dir = paths.data_dir
         self._covers = RemoteCovers(paths.cache_dir / "metadata-covers")
         self._generation = 0
+        # The cover the user had ticked before a reload: ticked again once it has loaded.
+        self._ticked_cover: str | None = None
         self.book_id: int | None = None
         self.shown: BookCandidates | None = None
         self.asking = False  # a fetch is under way: a source not answered yet is "asking…"
@@ -132,13 +174,14 @@ class DiffPane(QWidget):
         picks = self.table.picks() if keep_picks and same else {}
         self.shown = shown
         self.show_statuses(
-            (
-                a.source,
-                status_line(a.source, a.status, a.message, len(a.candidates), asking=self.asking),
-            )
-            for a in shown.sources
+            (a.source, source_line(shown, a, asking=self.asking)) for a in shown.sources
         )
         self.table.show_book(shown, appliable_fields(self.service))
+        ticked = picks.pop("cover", None)
+        if not (keep_picks and same):
+            self._ticked_cover = None
+        elif ticked is not None:
+            self._ticked_cover = ticked
         for name, source in picks.items():
             self.table.pick(name, source)
         self._take_buttons(shown)
@@ -180,7 +223,36 @@ class DiffPane(QWidget):
             self.table.set_cover(LOCAL, None, None)
         for source, image, size in found:
             self.table.set_cover(source, image, size)
+        self._judge_covers(shown, found)
+        if self._ticked_cover is not None:
+            self.table.pick("cover", self._ticked_cover)
+            self._ticked_cover = None
         self.covers_loaded.emit(shown.book_id)
+
+    def _judge_covers(
+        self, shown: BookCandidates, found: list[tuple[str, QImage | None, tuple[int, int] | None]]
+    ) -> None:
+        """With the pictures in hand: a source's cover that shows the book's own picture is
+        no difference, and Best picks among the covers that loaded, by their real sizes."""
+        images = {s: i for s, i, _ in found if i is not None and not i.isNull()}
+        own = images.pop(LOCAL, None)
+        mine = thumbnail(own) if own is not None else None
+        for source, image in images.items():
+            if mine is not None and same_picture(mine, thumbnail(image)):
+                self.table.same_cover(source)
+        firsts = [
+            a.candidates[best_index(a)] for a in shown.sources if a.source in self.table.sources
+        ]
+        loaded = [
+            dataclasses.replace(c, cover_width=images[c.source].width(),
+                                cover_height=images[c.source].height())
+            if c.source in images
+            else dataclasses.replace(c, cover_url=None)
+            for c in firsts
+        ]  # fmt: skip
+        size = (own.width(), own.height()) if own is not None else shown.cover_size
+        best = best_values(loaded, shown.local, cover_size=size).get("cover")
+        self.table.set_best("cover", best.source if best is not None else None)
 
     async def _local_cover(self, path: Path) -> tuple[str, QImage | None, tuple[int, int] | None]:
         try:

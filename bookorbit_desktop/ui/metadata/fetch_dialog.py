@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
@@ -20,6 +20,7 @@ from bookorbit_desktop.services import book_titles
 from bookorbit_desktop.services.metadata import FetchAnswer, MetadataService
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
 from bookorbit_desktop.ui.metadata.diff_pane import DiffPane
+from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen
 from bookorbit_desktop.ui.metadata.texts import ASKING, source_label, status_line
 from bookorbit_desktop.ui.widgets import wrapped_label
 
@@ -41,8 +42,8 @@ class FetchDialog(QDialog):
         self.setWindowTitle("Fetch Metadata")
         self.intro = wrapped_label(
             "Tick, in each row, the value the book should take. A “≠” marks a value that "
-            "differs from the book's. Only the library changes; the book's file is not "
-            "rewritten."
+            "differs from the book's, “case” one that differs in capitals only. Only the "
+            "library changes; the book's file is not rewritten."
         )
         self.pane = DiffPane(service, self)
         self.pane.applied.connect(self._applied)
@@ -71,7 +72,7 @@ class FetchDialog(QDialog):
         for other in self.findChildren(QPushButton):
             if other is not self.apply_button:
                 other.setAutoDefault(False)  # Enter applies, whichever button had the focus
-        self.resize(900, 720)
+        fit_on_screen(self, QSize(900, 720))
         self._busy(False)
 
     def _busy(self, fetching: bool) -> None:

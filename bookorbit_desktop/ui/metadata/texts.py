@@ -44,6 +44,8 @@ ASKING = "asking…"  # a source's status while a fetch waits for its answer
 NOT_ANSWERED = "not answered"  # … and once that fetch was stopped before the source answered
 EMPTY = "—"
 DIFFERS = "≠"  # the marker beside a value that differs from the book's (not colour alone)
+CASE = "case"  # … and beside one that differs from it in capitals only
+OTHER_EDITION_NOTE = "not taken by Best or Fill Empty Fields; tick its values by hand if they fit"
 SHORT = 160  # characters of a description shown in the table; the rest in its tooltip
 
 

@@ -11,6 +11,7 @@ from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
 from bookorbit_desktop.ui.metadata.batch_dialog import BatchDialog
+from bookorbit_desktop.ui.metadata.fill_review import rows
 from tests.factories import add_book
 from tests.fakes.metadata_sources import FakeBook
 from tests.ui.metadata.conftest import emitted, until, wait
@@ -85,6 +86,7 @@ def test_fill_empty_fields_gives_only_what_the_books_lack(service, sources, fox,
     Book.update(description="My own words.").where(Book.id == matilda.id).execute()
     dialog = fetched_batch(service, [fox.id, matilda.id], qtbot, qloop)
     qtbot.mouseClick(dialog.fill_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(_asked(qloop, dialog).fill_button, Qt.MouseButton.LeftButton)
     # Not the pane's next load: the first book's own load may still be under way.
     wait(qloop, until(lambda: dialog.message.text().startswith("Filled")))
     assert dialog.message.text() == "Filled empty fields in 2 books."
@@ -248,17 +250,21 @@ def _asked(qloop, dialog):
     return dialog.question
 
 
-def test_fill_empty_fields_over_many_books_asks_first_and_is_one_undo_step(
+def test_fill_empty_fields_over_many_books_shows_a_review_first_and_is_one_undo_step(
     service, sources, fox, qtbot, qloop
 ):
     dialog, ids = _four_books(service, sources, fox, qtbot, qloop)
     qtbot.mouseClick(dialog.fill_button, Qt.MouseButton.LeftButton)
-    question = _asked(qloop, dialog)
-    assert question.text().startswith("Fill the empty fields of 4 books? They get ")
-    assert "description to 4 books" in question.text()
-    assert "Edit ▸ Undo takes the whole fill back." in question.text()
-    [fill] = [b for b in question.buttons() if b.text() == "Fill"]
-    qtbot.mouseClick(fill, Qt.MouseButton.LeftButton)
+    review = _asked(qloop, dialog)
+    assert review.intro.text().startswith("4 books of the 4 reviewed get values ")
+    assert "Edit ▸ Undo takes the whole fill back." in review.intro.text()
+    fields = {row[0]: row[1:] for row in rows(review.fields)}
+    assert fields["Description"][0] == "4"
+    assert fields["Authors"] == ["1", "Hardcover 1"]  # only Mr Fox's "Unknown" is empty
+    assert not review.left_out.isVisible()  # no record of another edition
+    assert review.fill_button.text() == "&Fill 4 Books"
+    assert Book.get_by_id(ids[0]).description is None  # nothing written before the click
+    qtbot.mouseClick(review.fill_button, Qt.MouseButton.LeftButton)
     wait(qloop, until(lambda: dialog.message.text().startswith("Filled")))
     assert dialog.message.text() == "Filled empty fields in 4 books."
     assert all(Book.get_by_id(book_id).description for book_id in ids)

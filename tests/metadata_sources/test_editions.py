@@ -1,0 +1,73 @@
+"""The "another edition" rule, table-driven: a record whose language or title disagrees with
+the book's is another edition (pure function)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from bookorbit_desktop.metadata_sources.editions import other_edition, same_title, title_words
+from bookorbit_desktop.metadata_sources.records import Candidate
+
+MISERABLES = "Les Misérables"
+NFD = unicodedata.normalize("NFD", MISERABLES)
+
+
+def record(title: str | None, language: str | None = None) -> Candidate:
+    return Candidate(source="openlibrary", source_id="x", title=title, language=language)
+
+
+@pytest.mark.parametrize(
+    ("local", "found", "reason"),
+    [
+        # the issue's cases: a translation's ISBN in the book's file
+        (("Der Hobbit", "de"), ("The Hobbit", "en"), "another edition: English, not German"),
+        (("コンビニ人間", "ja"), ("Convenience Store Woman", "en"),
+         "another edition: English, not Japanese"),
+        (("コンビニ人間", None), ("Convenience Store Woman", "en"),
+         "another edition: title differs"),
+        (("Le Petit Prince", None), ("The Little Prince", None), "another edition: title differs"),
+        # one language, however it is written
+        (("Emma", "en"), ("Emma", "eng"), None),
+        (("Emma", "English"), ("Emma", "en-GB"), None),
+        (("Emma", "eng"), ("Emma", "English"), None),
+        (("Emma", "ger"), ("Emma", "de"), None),
+        (("Emma", "fre"), ("Emma", "en"), "another edition: English, not French"),
+        # a region counts only when both name one
+        (("O Alquimista", "pt-BR"), ("O Alquimista", "pt"), None),
+        (("O Alquimista", "pt-BR"), ("O Alquimista", "pt-PT"),
+         "another edition: pt-PT, not pt-BR"),
+        # a side without a language says nothing of it
+        (("Emma", None), ("Emma", "en"), None),
+        (("Emma", "en"), ("Emma", None), None),
+        (("Emma", "und"), ("Emma", "fr"), None),
+        # titles: articles, case, accents, NFC/NFD, punctuation, subtitles and series aside
+        (("Der Hobbit", None), ("The Hobbit", None), None),
+        (("FOUNDATION", "en"), ("Foundation", "en"), None),
+        ((NFD, "fr"), (MISERABLES, "fr"), None),
+        (("Les Miserables", "fr"), (MISERABLES, "fr"), None),
+        (("Mr Fox", None), ("Fantastic Mr. Fox", None), None),
+        (("The Martian", "en"), ("The Martian: A Novel", "en"), None),
+        (("Discworld 01 - The Colour of Magic", "en"), ("The Colour of Magic", "en"), None),
+        (("Foundation", "en"), ("Foundation (Foundation, #1)", "en"), None),
+        (("the_martian", "en"), ("The Martian", "en"), None),
+        (("Harry Potter and the Philosopher's Stone", "en"),
+         ("Harry Potter and the Sorcerer's Stone", "en"), "another edition: title differs"),
+        # a placeholder or missing title says nothing
+        (("Unknown", "en"), ("Dune", "en"), None),
+        (("Dune", "en"), (None, "en"), None),
+        # the language is the first reason given when both disagree
+        (("Der kleine Prinz", "de"), ("The Little Prince", "en"),
+         "another edition: English, not German"),
+    ],
+)  # fmt: skip
+def test_another_edition(local, found, reason):
+    title, language = local
+    assert other_edition({"title": title, "language": language}, record(*found)) == reason
+
+
+def test_title_words_are_compared_composed_accents_and_case_aside():
+    assert title_words(NFD) == title_words(MISERABLES) == {"miserables"}
+    assert same_title("A Tale of Two Cities", "a tale of two cities")
+    assert not same_title("Convenience Store Woman", "Convenience Stories")

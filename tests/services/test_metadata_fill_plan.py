@@ -1,0 +1,64 @@
+"""The plan of Fill Empty Fields (`MetadataService.fill_plan`) against the loopback sources:
+what each book gets, per field and source, is what `apply_best(only_empty=True)` (the command
+line's `apply --best --only-empty`) saves; records of another edition give nothing and are
+listed with their reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
+from bookorbit_desktop.services.metadata import MetadataService
+from tests.factories import add_book
+from tests.fakes.file_keyring import FileKeyring
+from tests.fakes.metadata_sources import FakeBook, FakeBookSources
+
+HOBBIT = FakeBook(
+    "9780547928227", "The Hobbit", ("J. R. R. Tolkien",), publisher="Houghton Mifflin Harcourt",
+    published="2012", pages=300, cover_id=6979861, description="In a hole in the ground.",
+)  # fmt: skip
+
+
+@pytest.fixture
+async def books_online(monkeypatch):
+    async with FakeBookSources() as fake:
+        monkeypatch.setenv("BOOKORBIT_OPENLIBRARY_URL", fake.openlibrary_url)
+        monkeypatch.setenv("BOOKORBIT_GOOGLEBOOKS_URL", fake.google_url)
+        yield fake
+
+
+async def test_the_plan_is_what_best_fills_and_other_editions_are_left_out(library, books_online):
+    books_online.add(FakeBook(**HOBBIT.__dict__))
+    books_online.add(FakeBook("9780141439587", "Emma", ("Jane Austen",), publisher="Penguin",
+                              pages=474, description="Handsome, clever, and rich."))  # fmt: skip
+    hobbit = add_book("Der Hobbit", ["J. R. R. Tolkien"], isbn13=HOBBIT.isbn13, language="de")
+    emma = add_book("Emma", ["Unknown"], isbn13="9780141439587")
+    service = MetadataService(
+        library, sources=["openlibrary", "google"], intervals={"openlibrary": 0, "google": 0},
+        google_key=GoogleBooksKey(FileKeyring(library.data_dir / "keyring.json")),
+    )  # fmt: skip
+    await service.fetch([hobbit.id, emma.id])
+
+    plan = await service.fill_plan([hobbit.id, emma.id])
+    assert list(plan.picks) == [emma.id]  # the Hobbit's records are of another edition
+    assert plan.books == 1
+    assert plan.counts["publisher"] == {"openlibrary": 1}
+    assert plan.counts["authors"] == {"openlibrary": 1}
+    assert [(r.book_id, r.source, r.reason) for r in plan.left_out] == [
+        (hobbit.id, "openlibrary", "another edition: English, not German"),
+        (hobbit.id, "google", "another edition: English, not German"),
+    ]
+    for book_id in (hobbit.id, emma.id):  # the command line's `apply --best --only-empty`
+        assert await service.best_picks(book_id, only_empty=True) == plan.picks.get(book_id, [])
+
+    result = await service.apply_best(hobbit.id, only_empty=True)
+    assert result.applied == ()
+    why = "Open Library: another edition: English, not German"
+    skipped = dict(result.skipped)  # each field only the other edition has, with why
+    assert {"publisher", "release_date", "pages", "cover", "description"} <= set(skipped)
+    assert set(skipped.values()) == {why}
+    emma_result = await service.apply_best(emma.id, only_empty=True)
+    assert emma_result.skipped == ()  # nothing of another edition there
+    book = Book.get_by_id(hobbit.id)
+    assert (book.publisher, book.published, book.pages, book.description) == (None,) * 4
