@@ -9,8 +9,8 @@ own `MetadataService` (the window's and the command line's), so every rule the a
 (which record is another edition, what is a publisher's collection, which value is best) is
 the one measured.
 
-Scored per source (the values the app would take from that source's best candidate, with the
-fields it withholds from another edition left out) and for Fill Empty Fields (what the app
+Scored per source (the values the app would take from that source's best candidate; a record
+the app holds to be another edition's gives nothing unasked) and for Fill Empty Fields (what the app
 actually stores, read back). A value is right when it matches the title's truth after
 folding (NFC, case, accents kept; a series's "The" and "series"/"trilogy" words ignored; a
 date by its year; a description by the words the title's truth names, never a stub that only
@@ -204,13 +204,12 @@ class Tally:
 def score_candidates(title: Title, shown: Any, tally: Tally) -> None:
     """What each source's best candidate offers the book, minus what the app withholds."""
     for answer in shown.sources:
-        if not answer.candidates:
-            continue
+        if not answer.candidates or answer.source in shown.other_editions:
+            continue  # nothing is taken from another edition's record without the user
         candidate = answer.candidates[0]
-        withheld = set(getattr(candidate, "withheld", ()) or ())
         for name in SCORED:
             truth_key = TRUTH_KEY.get(name, name)
-            if truth_key not in title.truth or name in withheld:
+            if truth_key not in title.truth:
                 continue
             value = getattr(candidate, name, None)
             if value in (None, "", (), []):
