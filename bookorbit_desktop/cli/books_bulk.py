@@ -13,10 +13,9 @@ import argparse
 import sys
 
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.cli.edits import ids_with_status, parse_where
+from bookorbit_desktop.cli.selection import add_selection, selected_books, selects_many
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.library.store.models import Book
 
 # Options only the bulk edit takes (with one book too), by the request's names.
 BULK_OPTIONS = ("status", "rating", "number_from")
@@ -35,28 +34,12 @@ def add_options(edit: argparse.ArgumentParser) -> None:
         metavar="N",
         help="number the series from N, step 1, in the order of the books",
     )
-    edit.add_argument("--all", action="store_true", help="every book in the library")
-    edit.add_argument(
-        "--where",
-        action="append",
-        metavar="status=S[,S]",
-        help="every book with one of these reading statuses",
-    )
+    add_selection(edit)
 
 
 def is_bulk(args: argparse.Namespace) -> bool:
     """Whether the edit is the bulk edit: not exactly one id, or a bulk-only option."""
-    several = len(args.book_ids) != 1 or args.all or args.where
-    return bool(several) or any(getattr(args, name) is not None for name in BULK_OPTIONS)
-
-
-def _ids(args: argparse.Namespace) -> list[int]:
-    ids = list(args.book_ids)
-    if args.all:
-        ids += [row.id for row in Book.select(Book.id).order_by(Book.id)]
-    if args.where:
-        ids += ids_with_status(parse_where(args.where).get("status", []))
-    return list(dict.fromkeys(ids))
+    return selects_many(args) or any(getattr(args, name) is not None for name in BULK_OPTIONS)
 
 
 def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -> int:
@@ -69,7 +52,7 @@ def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -
     for name in BULK_OPTIONS:
         if getattr(args, name) is not None:
             typed[NUMBER_FROM if name == "number_from" else name] = getattr(args, name)
-    ids = _ids(args)
+    ids = selected_books(args)
     if not ids:
         if not (args.all or args.where):
             raise InvalidValueError("Name the books: one or more ids, --all or --where status=S.")

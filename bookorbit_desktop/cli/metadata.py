@@ -16,6 +16,9 @@ from typing import Any
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.selection import add_selection, selected_books, selects_many
+from bookorbit_desktop.cli.words import counted
+from bookorbit_desktop.errors import BookOrbitError, InvalidValueError, NotFoundError
 from bookorbit_desktop.metadata_sources.records import SOURCE_LABELS
 
 SOURCE_NAMES = tuple(SOURCE_LABELS)
@@ -31,10 +34,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--source", action="append", choices=SOURCE_NAMES, help="only this source (repeatable)"
     )
     show = add_command(actions, "show", _show)
-    show.add_argument("book_id", type=int, metavar="BOOK")
+    show.add_argument("book_ids", type=int, nargs="*", metavar="BOOK", help="the books' ids")
+    add_selection(show)
     show.add_argument("--json", action="store_true", help="print JSON")
     apply = add_command(actions, "apply", _apply)
-    apply.add_argument("book_id", type=int, metavar="BOOK")
+    apply.add_argument("book_ids", type=int, nargs="*", metavar="BOOK", help="the books' ids")
+    add_selection(apply)
     apply.add_argument(
         "--field",
         action="append",
@@ -66,9 +71,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _missing_action(ctx: CliContext, args: argparse.Namespace) -> int:
     """metadata candidates from Hardcover, Open Library and Google Books
 
-    Actions: fetch BOOK..., show BOOK [--json], apply BOOK --field F --from SOURCE (or
-    --all-from SOURCE [--only-empty]), retry, write BOOK... [--restore], google-key
-    --stdin|--remove."""
+    Actions: fetch BOOK..., show BOOK... [--json], apply BOOK... --field F --from SOURCE (or
+    --all-from SOURCE [--only-empty], or --best [--only-empty]), retry, write BOOK...
+    [--restore], google-key --stdin|--remove. show and apply also take --all or --where
+    status=S instead of (or after) the ids."""
     print(
         "Name an action: fetch, show, apply, retry, write or google-key (see metadata --help).",
         file=sys.stderr,
@@ -138,23 +144,61 @@ def _text(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+def _books(args: argparse.Namespace) -> list[int]:
+    ids = selected_books(args)
+    if not ids and not (args.all or args.where):
+        raise InvalidValueError("Name the books: one or more ids, --all or --where status=S.")
+    return ids
+
+
 def _show(ctx: CliContext, args: argparse.Namespace) -> int:
-    """show a book's metadata candidates beside its own values
+    """show books' metadata candidates beside their own values
 
     Per source: its status and candidates; per field: the book's value, each source's value
-    (* where it differs) and the source the best-value rule picks. --json prints it all."""
-    shown = asyncio.run(_service(ctx).candidates(args.book_id))
-    if args.json:
-        print(json.dumps(asdict(shown), ensure_ascii=False, indent=2, default=_jsonable))
+    (* where it differs, c where only its capitals do) and the source the best-value rule
+    picks. Several books (ids, --all, --where status=S) are shown one after another; --json
+    prints one object for one book, else an array of {"id", "ok", "candidates" or "error"}.
+    Exit status 0 every book shown, 1 some is not in the library, 2 a wrong option."""
+    service = _service(ctx)
+    if not selects_many(args):
+        shown = asyncio.run(service.candidates(args.book_ids[0]))
+        if args.json:
+            print(json.dumps(asdict(shown), ensure_ascii=False, indent=2, default=_jsonable))
+        else:
+            _print_candidates(shown)
         return 0
+    results: list[dict[str, Any]] = []
+    for number, book_id in enumerate(_books(args)):
+        try:
+            shown = asyncio.run(service.candidates(book_id))
+        except NotFoundError as error:
+            results.append({"id": book_id, "ok": False, "error": error.message})
+            if not args.json:
+                print(f"book {book_id}: {error.message}", file=sys.stderr)
+            continue
+        results.append({"id": book_id, "ok": True, "candidates": asdict(shown)})
+        if not args.json:
+            if number:
+                print()
+            _print_candidates(shown)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2, default=_jsonable))
+    elif not results:
+        print("No books are selected.")
+    return 1 if any(not result["ok"] for result in results) else 0
+
+
+def _print_candidates(shown: Any) -> None:
     print(f"Book {shown.book_id}: {shown.title}")
     if not shown.sources:
         print(f"No candidates yet; fetch them: bookorbit-desktop metadata fetch {shown.book_id}")
-        return 0
+        return
     for answer in shown.sources:
+        other = shown.other_editions.get(answer.source)
         print(
             f"  {answer.label}: {answer.status} ({len(answer.candidates)} candidate(s))"
             + (f" {answer.message}" if answer.status not in ("ok",) and answer.message else "")
+            + (f"; {other}: nothing is taken from it unasked" if other else "")
         )
     for row in shown.fields:
         if not row.values:
@@ -162,10 +206,9 @@ def _show(ctx: CliContext, args: argparse.Namespace) -> int:
         print(f"{row.name}:")
         print(f"    this book     {_text(row.local)}")
         for source, value in row.values.items():
-            mark = "*" if source in row.differs else " "
+            mark = "c" if source in row.case_only else "*" if source in row.differs else " "
             best = "  <- best" if source == row.best else ""
             print(f"  {mark} {source:<12}{_text(value)}{best}")
-    return 0
 
 
 def _jsonable(value: Any) -> Any:
@@ -175,39 +218,82 @@ def _jsonable(value: Any) -> Any:
 
 
 def _apply(ctx: CliContext, args: argparse.Namespace) -> int:
-    """take fields from a source's candidate as your own edit of the book
+    """take fields from a source's candidate as your own edit of books
 
     `--field title --from hardcover` (repeat --field), or `--all-from SOURCE` for every field
     it has, or `--best` for each field from the source the best-value rule picks
     (`--only-empty`: only fields the book lacks). Saved like `books edit`: importing
-    the file again keeps them; the book's file is not rewritten. Exit status 0 applied, 1
-    nothing to apply, 2 a wrong book, source or field."""
-    from bookorbit_desktop.errors import InvalidValueError
-
-    service = _service(ctx)
-    if args.all_from:
-        result = asyncio.run(
-            service.apply_all(
-                args.book_id, args.all_from, only_empty=args.only_empty, index=args.index
-            )
-        )
-    elif args.best:
-        fields = args.field or None
-        result = asyncio.run(service.apply_best(args.book_id, fields, only_empty=args.only_empty))
-    elif args.field and args.source:
-        result = asyncio.run(service.apply(args.book_id, args.field, args.source, index=args.index))
-    else:
+    the file again keeps them; the book's file is not rewritten. Several books (ids, --all,
+    --where status=S) are one step of the change journal, so one `undo` takes them all back;
+    a book with nothing to apply or no candidates is named and the others are saved. Exit
+    status 0 applied, 1 nothing (or not everything) applied, 2 a wrong book, source or
+    field."""
+    if not (args.all_from or args.best or (args.field and args.source)):
         raise InvalidValueError(
             "Say what to take: --field NAME --from SOURCE, --all-from SOURCE, or --best."
         )
+    service = _service(ctx)
+    if not selects_many(args):
+        result = asyncio.run(_apply_one(service, args, args.book_ids[0], None))
+        _print_skipped(result)
+        if not result.applied:
+            print(f"Nothing to apply to book {result.book_id} from {result.source}.")
+            return 1
+        print(f"Applied to book {result.book_id}: {_taken(result)}.")
+        return 0
+    return _apply_many(service, args, _books(args))
+
+
+def _apply_many(service: Any, args: argparse.Namespace, ids: list[int]) -> int:
+    import time
+
+    from bookorbit_desktop.services.metadata_apply import APPLY, FILL, finish_fill, start_fill
+
+    label = FILL if args.best and args.only_empty and not args.field else APPLY
+    step = start_fill(time.time(), label)
+    applied = left = 0
+    try:
+        for book_id in ids:
+            try:
+                result = asyncio.run(_apply_one(service, args, book_id, step))
+            except BookOrbitError as error:
+                print(f"book {book_id}: {error.message}", file=sys.stderr)
+                left += 1
+                continue
+            _print_skipped(result, f"book {book_id}: ")
+            if result.applied:
+                applied += 1
+                print(f"book {book_id}: applied {_taken(result)}")
+            else:
+                left += 1
+                print(f"book {book_id}: nothing to apply from {result.source}")
+    finally:
+        finish_fill(step, label)
+    print(f"Applied to {applied} of {counted(len(ids), 'book')}.")
+    if applied:
+        print("Take it back with `bookorbit-desktop undo`.")
+    return 0 if applied and not left else 1
+
+
+async def _apply_one(service: Any, args: argparse.Namespace, book_id: int, step: int | None) -> Any:
+    if args.all_from:
+        return await service.apply_all(
+            book_id, args.all_from, only_empty=args.only_empty, index=args.index, step=step
+        )
+    if args.best:
+        return await service.apply_best(
+            book_id, args.field or None, only_empty=args.only_empty, step=step
+        )
+    return await service.apply(book_id, args.field, args.source, index=args.index, step=step)
+
+
+def _print_skipped(result: Any, prefix: str = "") -> None:
     for name, why in result.skipped:
-        print(f"Not applied: {name} ({why})", file=sys.stderr)
-    if not result.applied:
-        print(f"Nothing to apply to book {args.book_id} from {result.source}.")
-        return 1
-    taken = ", ".join(f"{name} ({source})" for name, source in result.taken_from)
-    print(f"Applied to book {args.book_id}: {taken}.")
-    return 0
+        print(f"{prefix}Not applied: {name} ({why})", file=sys.stderr)
+
+
+def _taken(result: Any) -> str:
+    return ", ".join(f"{name} ({source})" for name, source in result.taken_from)
 
 
 def _write(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -232,7 +318,6 @@ def _google_key(ctx: CliContext, args: argparse.Namespace) -> int:
 
     --stdin reads the key from standard input (never from the command line, where other
     programs could see it); --remove forgets it."""
-    from bookorbit_desktop.errors import InvalidValueError
     from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
 
     keys = GoogleBooksKey()

@@ -284,10 +284,17 @@ class MetadataService:
         return await off_loop(book_candidates, book_id, self.paths.data_dir)
 
     async def apply(
-        self, book_id: int, fields: Sequence[str], source: str, *, index: int = 0
+        self,
+        book_id: int,
+        fields: Sequence[str],
+        source: str,
+        *,
+        index: int = 0,
+        step: int | None = None,
     ) -> ApplyResult:
         """Save `fields` of `source`'s candidate (its `index`-th, the best match by default)
-        as the user's edit; InvalidValueError (nothing saved) when none of them can be."""
+        as the user's edit (part of `step` when given); InvalidValueError (nothing saved) when
+        none of them can be."""
         if source not in SOURCES:
             raise unknown_source(source)
         shown = await self.candidates(book_id)
@@ -303,13 +310,20 @@ class MetadataService:
                 f" choose one from 0 to {len(answer.candidates) - 1}."
             )
         candidate = answer.candidates[index]
-        return await apply_picks(self.paths, book_id, [(f, candidate) for f in fields], source)
+        picks = [(f, candidate) for f in fields]
+        return await apply_picks(self.paths, book_id, picks, source, step=step)
 
     async def apply_all(
-        self, book_id: int, source: str, *, only_empty: bool = False, index: int = 0
+        self,
+        book_id: int,
+        source: str,
+        *,
+        only_empty: bool = False,
+        index: int = 0,
+        step: int | None = None,
     ) -> ApplyResult:
         """ "Take all from `source`": every field its candidate has (with `only_empty`, only
-        those the book has no value for)."""
+        those the book has no value for); part of `step` when given."""
         shown = await self.candidates(book_id)
         answer = next((a for a in shown.sources if a.source == source), None)
         candidate = answer.candidates[index] if answer and len(answer.candidates) > index else None
@@ -318,7 +332,8 @@ class MetadataService:
         wanted = take_all(candidate, only_empty=shown.local if only_empty else None)
         if not any(n in APPLICABLE for n in wanted):  # nothing the library can take
             return ApplyResult(book_id, source, (), tuple((n, NOT_KEPT) for n in wanted))
-        return await apply_picks(self.paths, book_id, [(n, candidate) for n in wanted], source)
+        picks = [(n, candidate) for n in wanted]
+        return await apply_picks(self.paths, book_id, picks, source, step=step)
 
     async def apply_best(
         self,

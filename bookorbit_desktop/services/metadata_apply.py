@@ -134,17 +134,19 @@ async def apply_picks(
 
 
 FILL = "Fill Empty Fields"
+APPLY = "Apply Metadata"  # the command line's `metadata apply` over several books
 
 
-def start_fill(now: float) -> int:
-    """Open the journal step that a Fill Empty Fields over many books fills."""
-    return start_step(EDIT, FILL, now)
+def start_fill(now: float, label: str = FILL) -> int:
+    """Open the journal step that a Fill Empty Fields (or another apply, by `label`) over many
+    books fills."""
+    return start_step(EDIT, label, now)
 
 
-def finish_fill(step: int) -> int:
+def finish_fill(step: int, label: str = FILL) -> int:
     """Name the step by the books it changed ("Fill Empty Fields (28 books)"), or drop it when
     none changed; return how many did."""
-    return finish_step(step, lambda count: f"{FILL} ({count} book{'s' * (count != 1)})")
+    return finish_step(step, lambda count: f"{label} ({count} book{'s' * (count != 1)})")
 
 
 def book_picks(

@@ -240,3 +240,66 @@ def test_best_takes_nothing_from_another_editions_record(world, monkeypatch, cap
     assert f"Not applied: publisher ({why})" in err.splitlines()
     applied = book(world, hobbit.id)
     assert (applied.publisher, applied.published, applied.pages, applied.cover_path) == (None,) * 4
+
+
+def second_fox(world) -> int:
+    """Another copy of the book the sources know (an EPUB and a PDF imported apart)."""
+    open_database(world["paths"].db_file)
+    other = add_book("Fantastic Mr Fox", ["Unknown"], isbn13=FOX_ISBN).id
+    close_database()
+    return other
+
+
+def test_show_takes_several_books_and_all(world, monkeypatch, capsys):
+    run(monkeypatch, capsys, "fetch", str(world["fox"]), str(world["nothing"]))
+    code, out, err = run(monkeypatch, capsys, "show", str(world["fox"]), "999", "--json")
+    assert code == 1  # one of them is not in the library: said, the other still shown
+    shown = json.loads(out)
+    assert [(r["id"], r["ok"]) for r in shown] == [(world["fox"], True), (999, False)]
+    assert shown[0]["candidates"]["title"] == "Fantastic Mr Fox"
+    assert "no book with id 999" in shown[1]["error"]
+    code, out, _ = run(monkeypatch, capsys, "show", "--all")
+    assert code == 0
+    assert f"Book {world['fox']}: Fantastic Mr Fox" in out
+    assert f"Book {world['nothing']}: A Book Nobody Has" in out
+    code, out, _ = run(monkeypatch, capsys, "show", "--where", "status=unread", "--json")
+    assert sorted(r["id"] for r in json.loads(out)) == sorted([world["fox"], world["nothing"]])
+
+
+def test_apply_best_to_all_books_is_one_undoable_step(world, monkeypatch, capsys):
+    other = second_fox(world)
+    run(monkeypatch, capsys, "fetch", str(world["fox"]), str(other), str(world["nothing"]))
+    code, out, err = run(monkeypatch, capsys, "apply", "--all", "--best", "--only-empty")
+    assert code == 1, err  # the book nobody knows has nothing to apply: named, not fatal
+    assert f"book {world['nothing']}: nothing to apply" in out
+    assert "Applied to 2 of 3 books." in out
+    for book_id in (world["fox"], other):
+        assert book(world, book_id).series == "Dahl Classics"
+    assert main(["history"]) == 0
+    history = capsys.readouterr().out
+    assert "Fill Empty Fields (2 books)" in history
+    assert main(["undo"]) == 0
+    capsys.readouterr()
+    for book_id in (world["fox"], other):
+        restored = book(world, book_id)
+        assert (restored.series, restored.authors) == (None, ["Unknown"])
+
+
+def test_apply_a_field_to_several_books_names_the_one_without_candidates(
+    world, monkeypatch, capsys
+):
+    other = second_fox(world)
+    run(monkeypatch, capsys, "fetch", str(world["fox"]), str(other))
+    code, out, err = run(
+        monkeypatch, capsys, "apply", str(world["fox"]), str(other), str(world["nothing"]),
+        "--field", "series", "--from", "hardcover",
+    )  # fmt: skip
+    assert code == 1
+    assert f"book {world['nothing']}: Hardcover has no candidate" in err
+    assert "Applied to 2 of 3 books." in out
+    assert book(world, other).series == "Dahl Classics"
+
+
+def test_apply_without_books_says_how_to_name_them(world, monkeypatch, capsys):
+    code, _, err = run(monkeypatch, capsys, "apply", "--best")
+    assert code == 2 and "Name the books" in err
