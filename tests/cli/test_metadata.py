@@ -252,7 +252,7 @@ def second_fox(world) -> int:
 
 def test_show_takes_several_books_and_all(world, monkeypatch, capsys):
     run(monkeypatch, capsys, "fetch", str(world["fox"]), str(world["nothing"]))
-    code, out, err = run(monkeypatch, capsys, "show", str(world["fox"]), "999", "--json")
+    code, out, _ = run(monkeypatch, capsys, "show", str(world["fox"]), "999", "--json")
     assert code == 1  # one of them is not in the library: said, the other still shown
     shown = json.loads(out)
     assert [(r["id"], r["ok"]) for r in shown] == [(world["fox"], True), (999, False)]
