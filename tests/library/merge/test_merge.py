@@ -1,0 +1,106 @@
+"""Merging two imported copies of one book on a real SQLite library: everything goes to the
+kept book, both KOReader documents still sync, the Hardcover link moves without a new push,
+and undo splits them back exactly; two different Hardcover books are refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.journal import run, steps
+from bookorbit_desktop.library.merge.store import merge_books
+from bookorbit_desktop.library.reading.pushes import Push, record_push, resolve_document
+from bookorbit_desktop.library.store.models import (
+    Book,
+    HardcoverMatch,
+    HardcoverSync,
+    ReadingState,
+)
+from tests.library.merge.copies import NOW, two_copies, whole
+
+
+@pytest.fixture
+def copies(library, tmp_path):
+    return two_copies(library, tmp_path)
+
+
+def test_the_merged_book_has_both_copies_whole(library, copies):
+    epub, pdf = copies
+    mine, theirs = whole(epub, library), whole(pdf, library)
+    assert mine["sessions"] and theirs["sessions"] and mine["highlights"] and theirs["pushes"]
+
+    merge_books(epub, pdf, library, NOW)
+
+    assert Book.get_or_none(Book.id == pdf) is None
+    merged = whole(epub, library)
+    for part in ("files", "aliases", "pushes", "highlights", "shelves"):
+        assert merged[part] == sorted(mine[part] + theirs[part]), part
+    assert merged["sessions"] == sorted(
+        mine["sessions"] + theirs["sessions"], key=lambda s: s.start
+    )
+    assert merged["positions"] == mine["positions"] + theirs["positions"]  # both still sync
+    assert merged["cover"] == theirs["cover"]  # the only cover
+    assert merged["book"][2] == "Dune"  # a series beats none
+    assert merged["book"][1] == "Dune"  # the kept title: neither is empty nor edited
+    state = ReadingState.get_by_id(epub)
+    assert (state.status, state.progress) == ("read", 1.0)  # finished beats reading
+    assert state.started == "2024-03-01"  # the earliest start
+    assert state.koreader_progress == "/body/p[9]"  # the kept file's own position
+    assert merged["hardcover"] == [("linked", 77, 79)]  # the linked copy's link
+    assert merged["sync"] == [(77, "synced")]  # what Hardcover confirmed goes with it
+    assert steps.next_undo().label == "Merge “Dune: Deluxe Edition” into “Dune”"
+
+
+def test_a_device_still_syncs_either_file_after_the_merge(library, copies):
+    epub, pdf = copies
+    documents = [alias[1] for alias in whole(pdf, library)["aliases"]]
+    merge_books(epub, pdf, library, NOW)
+    assert resolve_document(documents[0]).book_id == epub
+    result = record_push(Push(documents[0], "page 120", 0.4, "Boox", "b1"), timestamp=NOW)
+    assert result.book_id == epub
+
+
+def test_undo_splits_them_back_exactly_and_redo_merges_again(library, copies):
+    epub, pdf = copies
+    before = (whole(epub, library), whole(pdf, library))
+    merge_books(epub, pdf, library, NOW)
+
+    done = run.undo(library)
+    assert (done.label, done.skipped) == ("Merge “Dune: Deluxe Edition” into “Dune”", ())
+    assert (whole(epub, library), whole(pdf, library)) == before
+
+    run.redo(library)
+    assert Book.get_or_none(Book.id == pdf) is None
+    assert len(whole(epub, library)["files"]) == 2
+    run.undo(library)
+    assert (whole(epub, library), whole(pdf, library)) == before
+
+
+def test_the_link_moves_with_what_hardcover_confirmed(library, copies):
+    """The kept book takes the linked copy's Hardcover entry and its last confirmed snapshot:
+    the next sync updates that one entry (its user book), and never adds a second."""
+    epub, pdf = copies
+    merge_books(epub, pdf, library, NOW)
+    assert [(m.book_id, m.hc_book_id, m.user_book_id) for m in HardcoverMatch.select()] == [
+        (epub, 77, 79)
+    ]
+    [synced] = HardcoverSync.select()
+    assert (synced.book_id, synced.user_book_id, synced.snapshot) == (epub, 79, {"status": "read"})
+
+
+def test_two_different_hardcover_books_are_refused(library, copies):
+    epub, pdf = copies
+    HardcoverMatch.update(state="linked", hc_book_id=91).where(
+        HardcoverMatch.book == epub
+    ).execute()
+    before = (whole(epub, library), whole(pdf, library))
+    with pytest.raises(InvalidValueError, match="two different Hardcover books"):
+        merge_books(epub, pdf, library, NOW)
+    assert (whole(epub, library), whole(pdf, library)) == before
+    assert steps.next_undo() is None or not steps.next_undo().label.startswith("Merge")
+
+
+def test_a_book_is_not_merged_with_itself(library, copies):
+    epub, _ = copies
+    with pytest.raises(InvalidValueError, match="itself"):
+        merge_books(epub, epub, library, NOW)
