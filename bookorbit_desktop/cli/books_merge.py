@@ -66,15 +66,16 @@ def run_merge(ctx: CliContext, args: argparse.Namespace) -> int:
     seen = service.side_by_side(args.keep, args.other)
     if seen.refusal:
         raise InvalidValueError(seen.refusal, title="Cannot merge")
-    print(f"{'':<14}{'KEEP ' + str(seen.keep):<42}OTHER {seen.other}")
+    print(f"{'':<16}{'KEEP ' + str(seen.keep):<32}OTHER {seen.other}")
     for row in seen.rows:
         mine, theirs = ("*", " ") if row.choice == KEEP else (" ", "*")
-        print(f"{row.label:<14}{mine}{row.keep:<41}{theirs}{row.other}")
+        print(f"{row.label:<15}{mine}{row.keep:<31}{theirs}{row.other}")
     for index, files in enumerate(seen.files):
         for path in files:
-            print(f"{'File:':<14}{'' if index == 0 else ' ' * 42}{path}")
+            print(f"{'file':<16}{'' if index == 0 else ' ' * 32}{path}")
+    print("Reading (the furthest state, the earliest start, the latest finish):")
     for row in seen.reading:
-        print(f"{row.label:<14} {row.keep:<41} {row.other:<20} → {row.choice}")
+        print(f"{row.label:<16}{row.keep:<32}{row.other:<20} → {row.choice}")
     if not args.yes and not _confirmed(seen.titles[1], seen.titles[0]):
         print("Nothing was merged.")
         return 1

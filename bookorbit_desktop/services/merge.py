@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.journal.edits import shown
@@ -51,6 +52,16 @@ class SideBySide:
     refusal: str | None
 
 
+def _text(name: str, value: Any, size: tuple[int, int] | None = None) -> str:
+    """A value as the side-by-side view shows it (as the history does, but a cover by its size
+    and the progress as a percentage)."""
+    if name == "cover":
+        return f"{size[0]} × {size[1]} pixels" if size else "(none)"
+    if name == "progress":
+        return f"{value:.0%}"
+    return shown(name, value)
+
+
 class MergeService:
     def __init__(self, paths: Paths, *, clock: Callable[[], float] = time.time) -> None:
         self.paths = paths
@@ -83,8 +94,8 @@ class MergeService:
             Row(
                 name,
                 field_label(name),
-                shown(name, mine[name]),
-                shown(name, theirs[name]),
+                _text(name, mine[name], seen.covers[0]),
+                _text(name, theirs[name], seen.covers[1]),
                 seen.chosen[name],
                 mine[name] == theirs[name],
             )
@@ -94,9 +105,9 @@ class MergeService:
             Row(
                 name,
                 field_label(name),
-                shown(name, mine[name]),
-                shown(name, theirs[name]),
-                shown(name, seen.reading[name]),
+                _text(name, mine[name]),
+                _text(name, theirs[name]),
+                _text(name, seen.reading[name]),
                 mine[name] == theirs[name],
             )
             for name in READING_FIELDS

@@ -42,24 +42,26 @@ class Preview:
     files: tuple[tuple[str, ...], tuple[str, ...]]
     chosen: dict[str, str]  # field -> fields.KEEP or fields.OTHER
     reading: dict[str, Any]  # the merged reading state
+    covers: tuple[tuple[int, int] | None, tuple[int, int] | None]  # each cover's size in pixels
     refusal: str | None  # why these two cannot be merged
 
 
-def _pixels(paths: Paths, cover_path: str | None) -> int:
+def _size(paths: Paths, cover_path: str | None) -> tuple[int, int] | None:
+    """The cover's width and height; None without one (or when it cannot be read)."""
     if not cover_path:
-        return 0
+        return None
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(cover_file(paths, cover_path)) as image:
             width, height = image.size
     except (OSError, UnidentifiedImageError):
-        return 0
-    return int(width * height)
+        return None
+    return int(width), int(height)
 
 
-def _copy(paths: Paths, book_id: int, values: dict[str, Any]) -> fields.Copy:
-    return fields.Copy(values, edited_fields(book_id), _pixels(paths, values["cover"][0]))
+def _copy(book_id: int, values: dict[str, Any], size: tuple[int, int] | None) -> fields.Copy:
+    return fields.Copy(values, edited_fields(book_id), size[0] * size[1] if size else 0)
 
 
 def refusal(keep: int, other: int) -> str | None:
@@ -91,7 +93,8 @@ def preview(keep: int, other: int, paths: Paths) -> Preview:
                 f"There is no book with id {book_id}. List the library with "
                 "`bookorbit-desktop books`."
             )
-    mine, theirs = _copy(paths, keep, values[keep]), _copy(paths, other, values[other])
+    sizes = (_size(paths, values[keep]["cover"][0]), _size(paths, values[other]["cover"][0]))
+    mine, theirs = _copy(keep, values[keep], sizes[0]), _copy(other, values[other], sizes[1])
     return Preview(
         keep,
         other,
@@ -99,6 +102,7 @@ def preview(keep: int, other: int, paths: Paths) -> Preview:
         (_files(keep), _files(other)),
         fields.choices(mine, theirs),
         reading.merge_reading(values[keep], values[other]),
+        sizes,
         refusal(keep, other),
     )
 
