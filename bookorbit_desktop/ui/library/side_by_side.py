@@ -21,6 +21,11 @@ def _short(text: str) -> str:
     return text if len(text) <= _WIDTH else text[: _WIDTH - 1] + "…"
 
 
+def _name(label: str) -> QLabel:
+    """A field's name as a row's heading: "ISBN:", "Series number:"."""
+    return QLabel(f"{label[:1].upper()}{label[1:]}:")
+
+
 def _bold(text: str) -> QLabel:
     label = QLabel(f"<b>{text}</b>")
     return label
@@ -50,7 +55,7 @@ class SideBySideView(QWidget):
         self.grid.addWidget(_bold(f"Merge in (book {seen.other})"), row, 2)
         for field in seen.rows:
             row += 1
-            self.grid.addWidget(QLabel(field.label.capitalize() + ":"), row, 0)
+            self.grid.addWidget(_name(field.label), row, 0)
             group = QButtonGroup(self)
             pair = []
             for column, (text, choice) in enumerate(((field.keep, KEEP), (field.other, OTHER)), 1):
@@ -73,7 +78,7 @@ class SideBySideView(QWidget):
         self.grid.addWidget(_bold("Reading (the furthest state wins)"), row, 0, 1, 3)
         for field in seen.reading:
             row += 1
-            self.grid.addWidget(QLabel(field.label.capitalize() + ":"), row, 0)
+            self.grid.addWidget(_name(field.label), row, 0)
             self.grid.addWidget(QLabel(field.keep), row, 1)
             self.grid.addWidget(QLabel(f"{field.other}   → merged: {field.choice}"), row, 2)
 
