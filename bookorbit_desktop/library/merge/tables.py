@@ -164,6 +164,10 @@ def put_back(dropped: dict[str, list[Any]]) -> list[str]:
                 f"INSERT OR IGNORE INTO {table} ({', '.join(names)})"
                 f" VALUES ({', '.join('?' for _ in names)})"
             )
-            if database.execute_sql(sql, [row[n] for n in names]).rowcount != 1:
+            try:
+                put = database.execute_sql(sql, [row[n] for n in names]).rowcount == 1
+            except IntegrityError:  # its book is no longer there
+                put = False
+            if not put:
                 failed.append(table)
     return failed

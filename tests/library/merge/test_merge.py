@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.editing.apply import edit_books
+from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.merge.store import merge_books
 from bookorbit_desktop.library.reading.pushes import Push, record_push, resolve_document
@@ -15,6 +17,7 @@ from bookorbit_desktop.library.store.models import (
     HardcoverMatch,
     HardcoverSync,
     ReadingState,
+    database,
 )
 from tests.library.merge.copies import NOW, two_copies, whole
 
@@ -104,3 +107,28 @@ def test_a_book_is_not_merged_with_itself(library, copies):
     epub, _ = copies
     with pytest.raises(InvalidValueError, match="itself"):
         merge_books(epub, epub, library, NOW)
+
+
+def test_a_shared_shelf_and_the_users_own_edit(library, copies):
+    """A row both books have (the same shelf) stays once; the other copy's edited description
+    beats the kept book's imported one, and its "edited by the user" mark comes with it."""
+    epub, pdf = copies
+    for book in (epub, pdf):
+        database.execute_sql(
+            "INSERT INTO shelf_joined (shelf, book_id, joined_at) VALUES ('favourites', ?, 2.0)",
+            (book,),
+        )
+    Book.update(description="An imported blurb that is rather long.").where(
+        Book.id == epub
+    ).execute()
+    edit_books([pdf], BookChanges(description="Mine."), library)
+    before = (whole(epub, library), whole(pdf, library))
+
+    merge_books(epub, pdf, library, NOW)
+    merged = whole(epub, library)
+    assert merged["shelves"] == [("favourites",), (f"shelf-{epub}",), (f"shelf-{pdf}",)]
+    assert Book.get_by_id(epub).description == "Mine."
+    assert "description" in merged["marks"]
+
+    run.undo(library)
+    assert (whole(epub, library), whole(pdf, library)) == before
