@@ -14,6 +14,7 @@ from bookorbit_desktop.library.journal.edits import shown
 from bookorbit_desktop.library.journal.rules import field_label
 from bookorbit_desktop.library.merge import candidates, fields, store
 from bookorbit_desktop.library.merge.reading import FIELDS as READING_FIELDS
+from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.metadata_sources.source import same_title
 
 KEEP, OTHER = fields.KEEP, fields.OTHER
@@ -85,6 +86,10 @@ class MergeService:
             )
             for group in groups
         ]
+
+    async def groups_async(self) -> list[tuple[Copy, ...]]:
+        """`groups`, read off the window's thread (a large library takes a second or two)."""
+        return await off_loop(self.groups)
 
     def side_by_side(self, keep: int, other: int) -> SideBySide:
         """The two books' values and the merge's choices; NotFoundError for a missing book."""

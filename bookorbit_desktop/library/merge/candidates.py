@@ -3,13 +3,15 @@ author once folded (case and accents aside, `search.fold`).
 
 `listed_books` reads what the rule needs in two queries; `group_copies` is the pure rule. Titles
 are compared by the caller's `same_title` (the metadata sources' rule, "Dune" and "Dune: Deluxe
-Edition" alike, "Dune" and "Dune Messiah" not), within the books of one author only, so the
-work stays small however large the library. A book without a known author is matched by its
-ISBN alone.
+Edition" alike, "Dune" and "Dune Messiah" not), within the books of one author only, and only
+where one title's folded letters and digits begin the other's (as a title's do its subtitled
+form's): sorted by those, the titles to compare with one follow it, so the work stays close to
+one pass however large the library. A book without a known author is matched by its ISBN alone.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +20,7 @@ from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import in_list
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # what `str.isalnum` is not
 _NO_AUTHOR = frozenset({"", "unknown", "unknown author"})
 
 
@@ -63,6 +66,11 @@ def _isbn_key(book: Listed) -> str | None:
     return None
 
 
+def _letters(title: str) -> str:
+    """The title's letters and digits, folded ("&" read as "and")."""
+    return _NOT_ALNUM.sub("", fold(title.replace("&", " and ")))
+
+
 class _Groups:
     """Union-find over book ids."""
 
@@ -98,9 +106,16 @@ def group_copies(
                 by_isbn[isbn] = book.id
         for name in {fold(" ".join(author.split())) for author in book.authors} - _NO_AUTHOR:
             by_author.setdefault(name, []).append(book)
+    letters: dict[int, str] = {}
     for shelf in by_author.values():
-        for index, book in enumerate(shelf):
-            for other in shelf[index + 1 :]:
+        keyed = sorted(
+            ((letters.setdefault(b.id, _letters(b.title)), b) for b in shelf),
+            key=lambda pair: (pair[0], pair[1].id),
+        )
+        for index, (key, book) in enumerate(keyed):
+            for other_key, other in keyed[index + 1 :]:
+                if not (key and other_key.startswith(key)):
+                    break
                 if groups.find(book.id) != groups.find(other.id) and same_title(
                     book.title, other.title
                 ):

@@ -3,11 +3,13 @@ by side with a choice per field, and Merge (after a question) as one step Undo t
 
 The dialog lists the groups (`services.merge`); picking a group shows its first two books, the
 kept one on the left (another book of the group is chosen in the boxes above, or the two
-swapped). After a merge the groups are read again and `on_merged` lets the window follow.
+swapped). The groups are read off the window's thread (`load`), again after a merge, and
+`on_merged` lets the window follow.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -30,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.merge import Copy, MergeService
-from bookorbit_desktop.ui.asyncqt import open_box, show_error
+from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.side_by_side import SideBySideView
 from bookorbit_desktop.ui.library.undo_actions import UndoActions
 from bookorbit_desktop.ui.widgets import message_label, push_button, wrapped_label
@@ -108,11 +110,12 @@ class DuplicatesDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.buttons)
         self.resize(1100, 640)  # within a 1366x768 screen, with room for the title bar
-        self.load()
+        self.loading: asyncio.Task[None] | None = None
 
-    def load(self) -> None:
+    async def load(self) -> None:
         """Read the groups again and show the first."""
-        self.groups = self.service.groups()
+        self.merge_button.setEnabled(False)
+        self.groups = await self.service.groups_async()
         self.group_list.clear()
         for group in self.groups:
             item = QListWidgetItem("\n".join(_copy_text(copy) for copy in group))
@@ -191,7 +194,7 @@ class DuplicatesDialog(QDialog):
         if isinstance(parent, QMainWindow):
             parent.statusBar().showMessage(text, 8000)
         self.on_merged()
-        self.load()
+        self.loading = spawn(self.load(), self)
 
 
 def add_duplicates_action(controller: DesktopController) -> QAction:
@@ -209,10 +212,11 @@ def add_duplicates_action(controller: DesktopController) -> QAction:
         if undo is not None:
             undo.refresh()
 
-    def open_dialog() -> None:
+    async def open_dialog() -> None:
         dialog = DuplicatesDialog(MergeService(controller.library.paths), window, merged)
-        dialog.finished.connect(lambda _result: dialog.deleteLater())
-        dialog.open()
+        await dialog.load()
+        await run_dialog(dialog)
+        dialog.deleteLater()
 
-    action.triggered.connect(lambda _checked=False: open_dialog())
+    action.triggered.connect(lambda _checked=False: spawn(open_dialog(), window))
     return action

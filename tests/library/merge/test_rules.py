@@ -105,6 +105,8 @@ def _book(book_id, title, authors=("Frank Herbert",), isbns=()):
         ([_book(1, "A", isbns=("0441013597",)), _book(2, "B", ("X",), ("9780441013593",))],
          [(1, 2)]),
         ([_book(1, "Notes", ("Unknown",)), _book(2, "Notes", ("Unknown",))], []),
+        ([_book(1, "Dombey & Son"), _book(2, "Dombey and Son: A Novel")], [(1, 2)]),
+        ([_book(1, "It"), _book(2, "Ivanhoe"), _book(3, "It (Penguin Classics)")], [(1, 3)]),
         ([_book(3, "Dune"), _book(1, "Emma", ("Jane Austen",)), _book(2, "Dune"),
           _book(4, "Emma", ("Jane Austen",)), _book(5, "Dune")], [(1, 4), (2, 3, 5)]),
     ],

@@ -15,11 +15,12 @@ from tests.ui.library.test_book_actions_in_app import run_until
 from tests.ui.test_main_window import desktop, show_all  # noqa: F401 (the fixture)
 
 
-def _open(desktop) -> DuplicatesDialog:  # noqa: F811
+def _open(desktop, qloop) -> DuplicatesDialog:  # noqa: F811
     [action] = [a for a in desktop.window.file_menu.actions() if a.text() == "Find &Duplicates…"]
     action.trigger()
+    run_until(qloop, lambda: desktop.window.findChild(DuplicatesDialog) is not None)
     dialog = desktop.window.findChild(DuplicatesDialog)
-    assert dialog is not None and dialog.isVisible()
+    run_until(qloop, dialog.isVisible)  # once the groups are read
     return dialog
 
 
@@ -32,7 +33,7 @@ def test_find_and_merge_duplicates_then_undo(desktop, qtbot, qloop, library, tmp
     view = desktop.window.library_view
     assert view.count_label.text() == "2 books"
 
-    dialog = _open(desktop)
+    dialog = _open(desktop, qloop)
     size = dialog.frameGeometry().size()
     assert size.width() <= 1366 and size.height() <= 768 - 40  # room for a title bar
     assert dialog.group_list.count() == 1
@@ -59,8 +60,8 @@ def test_find_and_merge_duplicates_then_undo(desktop, qtbot, qloop, library, tmp
     assert merged["book"][1:3] == ("Dune: Deluxe Edition", "Dune")
     assert len(merged["files"]) == 2 and len(merged["highlights"]) == 2
     assert ReadingState.get_by_id(epub).status == "read"
-    assert dialog.group_list.count() == 0 and dialog.empty.isVisible()
     run_until(qloop, lambda: view.count_label.text() == "1 book")
+    run_until(qloop, lambda: dialog.group_list.count() == 0 and dialog.empty.isVisible())
 
     undo = desktop.window.findChild(UndoActions)
     assert undo.undo_action.text() == "&Undo Merge “Dune: Deluxe Edition” into “Dune”"
@@ -72,7 +73,7 @@ def test_find_and_merge_duplicates_then_undo(desktop, qtbot, qloop, library, tmp
     dialog.reject()
 
 
-def test_two_different_hardcover_books_cannot_be_merged(desktop, qtbot, library, tmp_path):  # noqa: F811
+def test_two_different_hardcover_books_cannot_be_merged(desktop, qtbot, qloop, library, tmp_path):  # noqa: F811
     from bookorbit_desktop.library.store.models import HardcoverMatch
 
     epub, _ = two_copies(library, tmp_path)
@@ -80,7 +81,7 @@ def test_two_different_hardcover_books_cannot_be_merged(desktop, qtbot, library,
         HardcoverMatch.book == epub
     ).execute()
     show_all(desktop, start_hidden=False)
-    dialog = _open(desktop)
+    dialog = _open(desktop, qloop)
     assert dialog.refusal.isVisible()
     assert "two different Hardcover books" in dialog.refusal.text()
     assert not dialog.merge_button.isEnabled()
