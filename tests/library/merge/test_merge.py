@@ -12,6 +12,13 @@ from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.merge.store import merge_books
 from bookorbit_desktop.library.reading.pushes import Push, record_push, resolve_document
+from bookorbit_desktop.library.store.channel_tables import Device, DeviceBook
+from bookorbit_desktop.library.store.devices import (
+    ListedBook,
+    book_uuid,
+    library_uuid,
+    replace_listing,
+)
 from bookorbit_desktop.library.store.models import (
     Book,
     HardcoverMatch,
@@ -132,3 +139,20 @@ def test_a_shared_shelf_and_the_users_own_edit(library, copies):
 
     run.undo(library)
     assert (whole(epub, library), whole(pdf, library)) == before
+
+
+def test_a_device_listing_the_other_file_still_names_the_merged_book(library, copies):
+    """A calibre-connected reader lists its files by the uuid each book had when it was sent;
+    the other copy's file goes on naming the book it was merged into."""
+    epub, pdf = copies
+    device = Device.create(store_uuid="kobo-1", name="Kobo", last_seen=1.0)
+    listed = [ListedBook("Dune.pdf", book_uuid(library_uuid(), pdf), "2024-01-01")]
+    replace_listing(device.id, listed)
+    assert DeviceBook.get(DeviceBook.lpath == "Dune.pdf").book_id == pdf
+    merge_books(epub, pdf, library, NOW)
+    assert DeviceBook.get(DeviceBook.lpath == "Dune.pdf").book_id == epub
+    replace_listing(device.id, listed)  # the device connects again
+    assert DeviceBook.get(DeviceBook.lpath == "Dune.pdf").book_id == epub
+    run.undo(library)
+    replace_listing(device.id, listed)
+    assert DeviceBook.get(DeviceBook.lpath == "Dune.pdf").book_id == pdf
