@@ -12,9 +12,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# The book's own fields (the Edit dialog's, `editing.values.FIELDS`), as `read_values` names them.
-FIELDS = ("title", "subtitle", "authors", "series", "series_index", "language", "isbn",
-          "publisher", "published", "pages", "description", "cover")  # fmt: skip
+from bookorbit_desktop.library.editing.values import FIELDS as FIELDS  # the Edit dialog's
+
 KEEP = "keep"
 OTHER = "other"
 
