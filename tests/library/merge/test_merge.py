@@ -156,3 +156,30 @@ def test_a_device_listing_the_other_file_still_names_the_merged_book(library, co
     run.undo(library)
     replace_listing(device.id, listed)
     assert DeviceBook.get(DeviceBook.lpath == "Dune.pdf").book_id == pdf
+
+
+def test_tags_of_both_books_once_the_library_has_them(library, copies):
+    """The tags' tables as the tags feature defines them: the merged book has the tags of both
+    (a tag both had, once), and undo gives each book its own again."""
+    epub, pdf = copies
+    database.execute_sql(
+        "CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE)"
+    )
+    database.execute_sql(
+        "CREATE TABLE book_tag (book_id INTEGER NOT NULL REFERENCES book (id) ON DELETE CASCADE,"
+        " tag_id INTEGER NOT NULL REFERENCES tag (id) ON DELETE CASCADE,"
+        " PRIMARY KEY (book_id, tag_id))"
+    )
+    for tag_id, name in ((1, "sf"), (2, "classic"), (3, "to lend")):
+        database.execute_sql("INSERT INTO tag (id, name) VALUES (?, ?)", (tag_id, name))
+    for book_id, tag_id in ((epub, 1), (epub, 2), (pdf, 2), (pdf, 3)):
+        database.execute_sql("INSERT INTO book_tag VALUES (?, ?)", (book_id, tag_id))
+
+    def tags(book_id):
+        sql = "SELECT tag_id FROM book_tag WHERE book_id = ? ORDER BY tag_id"
+        return [tag for (tag,) in database.execute_sql(sql, (book_id,))]
+
+    merge_books(epub, pdf, library, NOW)
+    assert tags(epub) == [1, 2, 3]
+    run.undo(library)
+    assert (tags(epub), tags(pdf)) == ([1, 2], [2, 3])
