@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.merge import Copy, MergeService
+from bookorbit_desktop.services.merge import Copy, MergeService, SideBySide
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.side_by_side import SideBySideView
 from bookorbit_desktop.ui.library.undo_actions import UndoActions
@@ -57,6 +57,7 @@ class DuplicatesDialog(QDialog):
         self.service = service
         self.on_merged = on_merged
         self.question: QMessageBox | None = None
+        self.seen: SideBySide | None = None  # the pair shown
         self.groups: list[tuple[Copy, ...]] = []
         self.group_list = QListWidget()
         self.group_list.setAccessibleName("Groups of duplicates")
@@ -159,22 +160,23 @@ class DuplicatesDialog(QDialog):
             self.refusal.show()
             self.merge_button.setEnabled(False)
             return
-        seen = self.service.side_by_side(*pair)
+        seen = self.seen = self.service.side_by_side(*pair)
         self.view.show_pair(seen)
         self.refusal.setText(seen.refusal or "")
         self.refusal.setVisible(bool(seen.refusal))
         self.merge_button.setEnabled(seen.refusal is None)
 
     def _ask(self) -> None:
-        pair = self._pair()
-        if pair is None:
+        seen = self.seen
+        if seen is None:
             return
-        keep, other = (self.keep_box.currentText(), self.other_box.currentText())
+        pair = (seen.keep, seen.other)
+        keep, other = seen.titles
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Merge Books",
-            f"Merge {other} into {keep}?\n\nBoth files stay where they are and belong to the "
-            "kept book. Undo splits them back.",
+            f"Merge “{other}” (book {seen.other}) into “{keep}” (book {seen.keep})?\n\nBoth "
+            "files stay where they are and belong to the kept book. Undo splits them back.",
             QMessageBox.StandardButton.Cancel,
             self,
         )
