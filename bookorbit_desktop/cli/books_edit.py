@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 from bookorbit_desktop.cli import books_bulk
-from bookorbit_desktop.cli.books_merge import register as register_merge
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.duplicates import register as register_merge
 from bookorbit_desktop.cli.words import counted
 
 # The text options, named as the fields of `library.editing.values`.
