@@ -5,8 +5,9 @@
 Run by `screenshots.py` on its Xvfb screen (any Qt platform works, offscreen included) against
 its demo library: builds the window as the app does, at 1366x768, starts the KOReader sync
 server, shows each page in turn, then opens Edit Metadata… for one book, the review a first
-Hardcover sync asks for and Fetch Metadata… for an Inbox book (its stored answers), and saves
-OUT_DIR/page-*.png, edit-dialog.png, sync-review.png and fetch-metadata-dialog.png.
+Hardcover sync asks for, Fetch Metadata… for an Inbox book (its stored answers) and Find
+Duplicates… once a PDF of one book is imported beside its EPUB, and saves OUT_DIR/page-*.png,
+edit-dialog.png, sync-review.png, fetch-metadata-dialog.png and find-duplicates.png.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ from bookorbit_desktop.config import resolve_paths  # noqa: E402
 from bookorbit_desktop.hardcover.sync.desired import Proposal  # noqa: E402
 from bookorbit_desktop.hardcover.sync.results import BookResult, ProposedDate  # noqa: E402
 from bookorbit_desktop.library.history.reads import latest_read_days  # noqa: E402
+from bookorbit_desktop.library.importer.run import import_paths  # noqa: E402
 from bookorbit_desktop.library.store.db import open_database  # noqa: E402
 from bookorbit_desktop.library.store.models import Book  # noqa: E402
 from bookorbit_desktop.library.store.queries import list_books  # noqa: E402
 from bookorbit_desktop.services.hardcover import HardcoverService  # noqa: E402
 from bookorbit_desktop.services.metadata import MetadataService  # noqa: E402
+from bookorbit_desktop.ui.library.duplicates_dialog import DuplicatesDialog  # noqa: E402
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog  # noqa: E402
 from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog  # noqa: E402
 from bookorbit_desktop.ui.single_instance import SingleInstance  # noqa: E402
@@ -99,6 +102,7 @@ async def draw(desktop: Desktop, out: Path) -> None:
     save(review, out / "sync-review.png")
     review.reject()
     await fetched_metadata(desktop, out)
+    await find_duplicates(desktop, out)
 
 
 async def fetched_metadata(desktop: Desktop, out: Path) -> None:
@@ -115,6 +119,29 @@ async def fetched_metadata(desktop: Desktop, out: Path) -> None:
     dialog.apply_button.setEnabled(True)  # as once the sources answered
     await asyncio.sleep(1.0)  # the covers
     save(dialog, out / "fetch-metadata-dialog.png")
+    dialog.reject()
+
+
+async def find_duplicates(desktop: Desktop, out: Path) -> None:
+    """Find Duplicates… with a PDF of the edited book imported beside its EPUB (last: the
+    other images show the library without it)."""
+    from pypdf import PdfWriter
+
+    folder = desktop.paths.data_dir.parent / "second-copies"
+    folder.mkdir(exist_ok=True)
+    writer = PdfWriter()
+    writer.add_blank_page(width=420, height=595)
+    writer.add_metadata({"/Title": f"{EDITED}: A Novel", "/Author": "Susanna Clarke"})
+    with (folder / f"{EDITED}.pdf").open("wb") as handle:
+        writer.write(handle)
+    import_paths([folder], desktop.paths, workers=0)
+    window = desktop.window
+    next(a for a in window.file_menu.actions() if a.text() == "Find &Duplicates…").trigger()
+    await asyncio.sleep(1.0)
+    dialog = window.findChild(DuplicatesDialog)
+    if dialog is None:
+        raise SystemExit("the Find Duplicates dialog did not open")
+    save(dialog, out / "find-duplicates.png")
     dialog.reject()
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bookorbit_desktop.cli import books_bulk
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.duplicates import register as register_merge
 from bookorbit_desktop.cli.words import counted
 
 # The text options, named as the fields of `library.editing.values`.
@@ -48,6 +49,7 @@ def register(books: argparse.ArgumentParser) -> None:
         "--delete-file", action="store_true", help="also move the books' files to the trash"
     )
     remove.add_argument("--yes", action="store_true", help="do not ask before removing")
+    register_merge(actions)
 
 
 def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:

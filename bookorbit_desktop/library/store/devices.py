@@ -205,13 +205,14 @@ def known_listing(device_id: int) -> dict[str, ListedBook]:
 
 
 def replace_listing(device_id: int, listed: Sequence[ListedBook]) -> None:
-    """The device's books are exactly `listed` now; library books are recognised by uuid."""
+    """The device's books are exactly `listed` now; library books are recognised by uuid. A
+    file still listed under the uuid it had keeps the book it was linked to: a book merged
+    into another (`library.merge`) goes on naming the book it became."""
     by_uuid = _book_ids_by_uuid(library_uuid())
     with database.atomic():
-        sent = {
-            row.lpath: row.sent_at
-            for row in DeviceBook.select().where(DeviceBook.device == device_id)
-        }
+        rows = list(DeviceBook.select().where(DeviceBook.device == device_id))
+        sent = {row.lpath: row.sent_at for row in rows}
+        linked = {(row.lpath, row.uuid): row.book_id for row in rows}
         DeviceBook.delete().where(DeviceBook.device == device_id).execute()
         for book in listed:
             DeviceBook.create(
@@ -221,7 +222,7 @@ def replace_listing(device_id: int, listed: Sequence[ListedBook]) -> None:
                 title=book.title,
                 authors=list(book.authors),
                 last_modified=book.last_modified,
-                book=by_uuid.get(book.uuid or ""),
+                book=by_uuid.get(book.uuid or "") or linked.get((book.lpath, book.uuid)),
                 sent_at=sent.get(book.lpath),
             )
 
