@@ -23,6 +23,7 @@ from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import Catalog
 from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
 from tests.fakes.metadata_sources import FakeBook, FakeBookSources, ThreadedFakeBookSources
+from tests.fakes.metadata_sources_fixtures import paced_virtually
 
 FOX_ISBN = "9780140328721"
 
@@ -71,6 +72,7 @@ def world(tmp_path, monkeypatch) -> Iterator[dict]:
         # The sources' polite pacing is real seconds; these tests ask a few times only.
         monkeypatch.setattr(openlibrary, "REQUEST_INTERVAL", 0.0)
         monkeypatch.setattr(googlebooks, "REQUEST_INTERVAL", 0.0)
+        paced_virtually(monkeypatch)  # a refusal's wait takes no wall time
         yield {
             "fox": fox,
             "nothing": nothing,
