@@ -173,6 +173,14 @@ def test_a_failing_source_never_blocks_the_others_and_retry_asks_it_again(
     assert (code, out.strip()) == (0, "No failed metadata fetches to retry.")
 
 
+def test_a_rate_limit_is_waited_out_and_said_on_stderr(world, monkeypatch, capsys):
+    world["fake"].refuse["openlibrary"] = [(429, "40")]
+    code, out, err = run(monkeypatch, capsys, "fetch", str(world["fox"]))
+    assert code == 0, err
+    assert "openlibrary ok (1)" in out
+    assert f"book {world['fox']}: waiting for Open Library (rate limit) — 40 s" in err
+
+
 def test_without_hardcover_the_others_still_answer(world, monkeypatch, capsys):
     world["keyring"].write_text("{}")
     code, out, _err = run(monkeypatch, capsys, "fetch", str(world["fox"]))

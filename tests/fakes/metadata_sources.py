@@ -79,6 +79,7 @@ class FakeBookSources:
     refused: dict[str, int] = field(default_factory=lambda: {"openlibrary": 0, "google": 0})
     refuse: dict[str, list[tuple[int, str | None]]] = field(default_factory=dict)
     asked: list[tuple[str, float, str]] = field(default_factory=list)  # (source, time, path)
+    agents: set[str] = field(default_factory=set)  # the User-Agents the requests carried
     clock: Callable[[], float] = time.monotonic
     base: str = ""
 
@@ -135,6 +136,7 @@ class FakeBookSources:
         """Latency, the forced failure and the rate limit; None to answer normally."""
         self.requests[source] += 1
         self.asked.append((source, self.clock(), request.path))
+        self.agents.add(request.headers.get("User-Agent", ""))
         if self.latency:
             await asyncio.sleep(self.latency)
         queued = self.refuse.get(source)
@@ -159,9 +161,7 @@ class FakeBookSources:
             if bucket.tokens < 1:
                 self.refused[source] += 1
                 wait = {"Retry-After": limit.retry_after} if limit.retry_after else {}
-                return web.json_response(
-                    {"error": "Too Many Requests"}, status=429, headers=wait
-                )
+                return web.json_response({"error": "Too Many Requests"}, status=429, headers=wait)
             bucket.tokens -= 1
         return None
 
