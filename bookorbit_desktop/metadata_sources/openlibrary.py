@@ -83,12 +83,14 @@ _SEARCH_FIELDS = (
 
 
 class _Chunk:
-    """The ISBNs of a few books, asked in one Books API request by the first of them."""
+    """The ISBNs of a few books, asked in one Books API request by the first of them; when
+    that fails, each of them fails the same way without asking again in this fetch."""
 
     def __init__(self, keys: list[str]) -> None:
         self.keys = keys
         self.lock = asyncio.Lock()
         self.answer: dict[str, Any] | None = None
+        self.error: SourceError | None = None  # the request failed: so do its books
 
 
 class OpenLibrary:
@@ -112,7 +114,8 @@ class OpenLibrary:
         self.email = email
         self.pacer = Pacer(self._pace(), label=LABEL)
         self._chunks: dict[str, _Chunk] = {}
-        self._works: dict[str, asyncio.Future[WorkFacts | None]] = {}
+        self._works: dict[str, WorkFacts | None] = {}
+        self._work_locks: dict[str, asyncio.Lock] = {}
 
     def _pace(self) -> float:
         if self._interval is not None:
@@ -163,9 +166,14 @@ class OpenLibrary:
         if chunk is None:
             return (await self._books_api([key])).get(key)
         async with chunk.lock:  # the chunk's first book asks; the others read its answer
-            if chunk.answer is None:
-                chunk.answer = await self._books_api(chunk.keys)
-        return chunk.answer.get(key)
+            if chunk.answer is None and chunk.error is None:
+                try:
+                    chunk.answer = await self._books_api(chunk.keys)
+                except SourceError as error:
+                    chunk.error = error
+        if chunk.error is not None:
+            raise chunk.error
+        return (chunk.answer or {}).get(key)
 
     async def by_identifier(self, kind: str, value: str) -> list[Candidate]:
         key = f"ISBN:{value}" if kind == ISBN else f"OLID:{value}"
@@ -179,18 +187,14 @@ class OpenLibrary:
         return [self._edition(details, work, "isbn" if kind == ISBN else "id")]
 
     async def _work(self, key: str | None) -> WorkFacts | None:
-        """The work's facts, read once per fetch (None: no work, or none readable)."""
+        """The work's facts, read once per fetch (None: no work, or none readable); the
+        editions of one work wait for the first one's read."""
         if key is None:
             return None
-        found = self._works.get(key)
-        if found is None:
-            found = self._works[key] = asyncio.ensure_future(self._read_work(key))
-        try:
-            return await asyncio.shield(found)
-        except SourceError:
-            if self._works.get(key) is found:
-                del self._works[key]  # a rate limit: the next book asks again
-            raise
+        async with self._work_locks.setdefault(key, asyncio.Lock()):
+            if key not in self._works:
+                self._works[key] = await self._read_work(key)  # a rate limit is not kept
+        return self._works[key]
 
     async def _read_work(self, key: str) -> WorkFacts | None:
         try:

@@ -22,6 +22,7 @@ from bookorbit_desktop.metadata_sources.records import (
     NO_RESULT,
     OK,
     RATE_LIMITED,
+    REFUSED,
     TIMED_OUT,
     Lookup,
 )
@@ -154,6 +155,17 @@ async def test_a_fetch_asks_for_many_isbns_at_once_and_reads_each_work_once(sour
     assert then.candidates[0].description == first.candidates[0].description
     assert len(asked) == 2 and all(times == 1 for _, times in asked)
     assert asked[0][0].query["bibkeys"] == "ISBN:9780140328721,ISBN:9780142410349"
+
+
+async def test_a_failed_request_for_many_isbns_fails_its_books_without_asking_again(source):
+    other = Lookup(book_id=2, title="Matilda", isbn13="9780142410370")
+    source.expect([FOX, other])
+    with aioresponses() as mock:
+        mock.get(BOOKS_API, status=500, repeat=True)
+        results = [await ask(source, FOX), await ask(source, other)]
+        sent = sum(len(calls) for calls in mock.requests.values())
+    assert [r.status for r in results] == [REFUSED, REFUSED]
+    assert sent == 1
 
 
 @pytest.fixture

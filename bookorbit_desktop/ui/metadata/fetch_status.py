@@ -109,7 +109,7 @@ class FetchStatus(QGroupBox):
         parts = []
         for source in SOURCE_LABELS:
             result = statuses.get(source)
-            if result is not None and waiting(result):
+            if result is not None and waiting(result) and self.asking:
                 parts.append(f"{source_label(source)}: {result.message}")
             elif result is not None:
                 status = status_word(result.status, asking=self.asking)
