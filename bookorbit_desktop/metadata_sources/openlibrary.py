@@ -12,8 +12,8 @@ Requests per book: for a fetch of many books (`expect`), the ISBNs of up to
 (editions of one work share it), so a book costs one work read and a share of a Books API
 request, about 1.05 requests.
 
-Open Library asks for no key but for politeness. Its API documentation (openlibrary.org/
-developers/api, "API etiquette") allows 1 request a second to anonymous clients and 3 a
+Open Library asks for no key but for politeness. Its API documentation
+(openlibrary.org/developers/api) allows 1 request a second to anonymous clients and 3 a
 second to those whose User-Agent names the app and a contact (`web.user_agent`: the project's
 page, and the user's e-mail when given in Settings ▸ Metadata); the pace follows
 (`REQUEST_INTERVAL`, divided by `IDENTIFIED_SPEEDUP` when identified). Covers come from
@@ -62,8 +62,6 @@ from bookorbit_desktop.metadata_sources.web import (
     number,
     text,
 )
-
-__all__ = ["OpenLibrary", "release_date"]
 
 log = logging.getLogger(__name__)
 

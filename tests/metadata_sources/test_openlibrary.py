@@ -16,7 +16,8 @@ from aioresponses import CallbackResult, aioresponses
 
 from bookorbit_desktop.metadata_sources import web
 from bookorbit_desktop.metadata_sources.gather import ask
-from bookorbit_desktop.metadata_sources.openlibrary import OpenLibrary, release_date
+from bookorbit_desktop.metadata_sources.openlibrary import OpenLibrary
+from bookorbit_desktop.metadata_sources.openlibrary_records import release_date
 from bookorbit_desktop.metadata_sources.records import (
     MALFORMED,
     NO_RESULT,
