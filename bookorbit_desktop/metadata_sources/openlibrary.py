@@ -9,8 +9,11 @@ a malformed answer) leaves the edition's own values; only a rate limit fails the
 
 Requests per book: for a fetch of many books (`expect`), the ISBNs of up to
 `BOOKS_PER_REQUEST` books go in one Books API request, and each work is read once per fetch
-(editions of one work share it), so a book costs one work read and a share of a Books API
-request, about 1.05 requests.
+(editions of one work share it), so a book found by its ISBN costs one work read and a share
+of a Books API request, about 1.05 requests. A title search's hits are works already, with
+their subjects in the answer; their works are not read (one more request a hit would take a
+library past 1.2 requests a book), so a book found only by its title gets no description or
+series from Open Library.
 
 Open Library asks for no key but for politeness. Its API documentation
 (openlibrary.org/developers/api) allows 1 request a second to anonymous clients and 3 a
@@ -40,6 +43,7 @@ from bookorbit_desktop.metadata_sources.openlibrary_records import (
     release_date,
     series_of,
     statements,
+    subjects,
     work_key,
 )
 from bookorbit_desktop.metadata_sources.records import (
@@ -76,7 +80,7 @@ BOOKS_PER_REQUEST = 20  # ISBNs in one Books API request (`expect`)
 SEARCH_LIMIT = 5
 _SEARCH_FIELDS = (
     "key,title,subtitle,author_name,first_publish_year,publisher,isbn,language,cover_i,"
-    "number_of_pages_median"
+    "number_of_pages_median,subject"
 )
 
 
@@ -250,34 +254,26 @@ class OpenLibrary:
         for doc in docs:
             if not isinstance(doc, dict) or not same_title(title, text(doc.get("title"))):
                 continue
-            key = text(doc.get("key")) or ""
-            found.append(self._searched(doc, await self._work(work_key({"works": [key]}))))
+            isbns = [i for i in doc.get("isbn") or () if isinstance(i, str) and len(i) == 13]
+            year = number(doc.get("first_publish_year"))
+            found.append(
+                Candidate(
+                    source=NAME,
+                    source_id=(text(doc.get("key")) or "").rsplit("/", 1)[-1],
+                    title=text(doc.get("title")),
+                    subtitle=text(doc.get("subtitle")),
+                    authors=tuple(a for a in doc.get("author_name") or () if text(a)),
+                    publisher=text(first(doc.get("publisher"))),
+                    release_date=str(year) if year else None,
+                    language=language(doc.get("language")),
+                    isbn13=isbns[0] if isbns else None,
+                    pages=number(doc.get("number_of_pages_median")),
+                    cover_url=self.cover_url(doc.get("cover_i")),
+                    matched_by="search",
+                    subjects=subjects(doc.get("subject")),
+                )
+            )
         return found
-
-    def _searched(self, doc: dict[str, Any], work: WorkFacts | None) -> Candidate:
-        """A search hit (a work, with its first edition's facts) as a candidate."""
-        isbns = [i for i in doc.get("isbn") or () if isinstance(i, str) and len(i) == 13]
-        year = number(doc.get("first_publish_year"))
-        publisher = text(first(doc.get("publisher")))
-        series = series_of(list(work.statements) if work else [], publisher)
-        return Candidate(
-            source=NAME,
-            source_id=(text(doc.get("key")) or "").rsplit("/", 1)[-1],
-            title=text(doc.get("title")),
-            subtitle=text(doc.get("subtitle")),
-            authors=tuple(a for a in doc.get("author_name") or () if text(a)),
-            series=series.name,
-            series_index=series.number if series.name else None,
-            description=work.description if work else None,
-            publisher=publisher,
-            release_date=str(year) if year else None,
-            language=language(doc.get("language")),
-            isbn13=isbns[0] if isbns else None,
-            pages=number(doc.get("number_of_pages_median")),
-            cover_url=self.cover_url(doc.get("cover_i")),
-            matched_by="search",
-            subjects=_suggested(work, series.collections),
-        )
 
     async def lookup(self, book: Lookup) -> list[Candidate]:
         return await isbn_then_search(self, book)

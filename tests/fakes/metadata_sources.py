@@ -234,6 +234,7 @@ class FakeBookSources:
                 "author_name": list(b.authors),
                 "isbn": [b.isbn13],
                 "cover_i": b.cover_id,
+                "subject": list(b.subjects),
             }
             for b in found[: int(request.query.get("limit", "5"))]
         ]

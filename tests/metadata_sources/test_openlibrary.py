@@ -234,7 +234,9 @@ async def test_an_unknown_isbn_falls_back_to_a_search_that_keeps_only_the_same_t
         mock.get(BOOKS_API, payload=recorded("openlibrary_isbn_none.json"))
         mock.get(SEARCH, payload=recorded("openlibrary_search.json"))
         result = await ask(source, FOX)
+        sent = sum(len(calls) for calls in mock.requests.values())
     assert result.status == OK
+    assert sent == 2  # a hit's work is not read: a request a hit
     assert [c.title for c in result.candidates] == ["Fantastic Mr Fox"]  # not the Treasury
     found = result.candidates[0]
     assert (found.matched_by, found.release_date, found.isbn13) == (

@@ -33,9 +33,10 @@ def isbn13(n: int) -> str:
     return f"{body}{check}"
 
 
-def shelf(fake: FakeBookSources, count: int = BOOKS) -> list[int]:
-    """`count` books Open Library knows by ISBN, each of a work of its own, the first a
-    Discworld novel whose edition also names a publisher's collection."""
+def shelf(fake: FakeBookSources, count: int = BOOKS, *, by_title: int = 0) -> list[int]:
+    """`count` books Open Library knows, each of a work of its own, the first a Discworld
+    novel whose edition also names a publisher's collection. The last `by_title` are found
+    by title only: half of them carry an ISBN Open Library does not know, half none."""
     ids = []
     for n in range(count):
         isbn = isbn13(n)
@@ -51,7 +52,9 @@ def shelf(fake: FakeBookSources, count: int = BOOKS) -> list[int]:
                 subjects=("Fantasy fiction", "Wizards"),
             )
         )
-        ids.append(add_book(f"Book {n}", ["Ann Author"], isbn13=isbn).id)
+        searched = n >= count - by_title
+        own = (isbn13(n + 500_000) if n % 2 else None) if searched else isbn
+        ids.append(add_book(f"Book {n}", ["Ann Author"], isbn13=own).id)
     return ids
 
 
@@ -60,12 +63,14 @@ def service(library) -> MetadataService:
 
 
 async def test_a_fetch_reads_each_work_once_at_about_one_request_a_book(library, open_library):
-    ids = shelf(open_library)
+    """A library of 30: 24 found by ISBN, 3 by title after an unknown ISBN, 3 by title."""
+    ids = shelf(open_library, by_title=6)
     report = await service(library).fetch(ids)
     assert (report.books, report.found, report.failures) == (BOOKS, BOOKS, ())
     paths = [path for _, _, path in open_library.asked]
-    assert paths.count("/api/books") == 2  # 20 ISBNs a request
-    assert len([p for p in paths if p.startswith("/works/")]) == BOOKS
+    assert paths.count("/api/books") == 2  # 27 ISBNs, 20 a request
+    assert paths.count("/search.json") == 6
+    assert len([p for p in paths if p.startswith("/works/")]) == BOOKS - 6
     assert open_library.requests["openlibrary"] / BOOKS <= 1.2  # 32 / 30
     found = (await service(library).candidates(ids[0])).sources[0].candidates[0]
     assert (found.description, found.series, found.series_index) == (
@@ -75,6 +80,8 @@ async def test_a_fetch_reads_each_work_once_at_about_one_request_a_book(library,
     )
     assert (found.publisher, found.subjects) == ("Corgi", ("Fantasy fiction", "Wizards",
                                                            "Corgi books"))  # fmt: skip
+    searched = (await service(library).candidates(ids[-1])).sources[0].candidates[0]
+    assert (searched.matched_by, searched.subjects) == ("search", ("Fantasy fiction", "Wizards"))
 
 
 async def test_a_retry_after_is_waited_out_and_each_book_under_way_says_so(library, open_library):
