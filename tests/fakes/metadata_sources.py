@@ -132,11 +132,15 @@ class FakeBookSources:
         await self.close()
 
     # ----------------------------------------------------------------- shared
-    async def _gate(self, source: str, request: web.Request) -> web.Response | None:
-        """Latency, the forced failure and the rate limit; None to answer normally."""
-        self.requests[source] += 1
+    async def _logged(self, source: str, request: web.Request) -> web.Response | None:
+        """Log the request, then `_gate` it."""
         self.asked.append((source, self.clock(), request.path))
         self.agents.add(request.headers.get("User-Agent", ""))
+        return await self._gate(source)
+
+    async def _gate(self, source: str) -> web.Response | None:
+        """Latency, the forced failure and the rate limit; None to answer normally."""
+        self.requests[source] += 1
         if self.latency:
             await asyncio.sleep(self.latency)
         queued = self.refuse.get(source)
@@ -206,7 +210,7 @@ class FakeBookSources:
         return details
 
     async def _ol_books(self, request: web.Request) -> web.Response:
-        refused = await self._gate("openlibrary", request)
+        refused = await self._logged("openlibrary", request)
         if refused is not None:
             return refused
         answer: dict[str, Any] = {}
@@ -223,7 +227,7 @@ class FakeBookSources:
         return web.json_response(answer)
 
     async def _ol_search(self, request: web.Request) -> web.Response:
-        refused = await self._gate("openlibrary", request)
+        refused = await self._logged("openlibrary", request)
         if refused is not None:
             return refused
         found = self._search(request.query.get("title", ""), request.query.get("author", ""))
@@ -243,7 +247,7 @@ class FakeBookSources:
         )
 
     async def _ol_work(self, request: web.Request) -> web.Response:
-        refused = await self._gate("openlibrary", request)
+        refused = await self._logged("openlibrary", request)
         if refused is not None:
             return refused
         key = request.match_info["name"].removesuffix(".json")
@@ -294,7 +298,7 @@ class FakeBookSources:
         return {"kind": "books#volume", "id": book.google_id, "volumeInfo": info}
 
     async def _gb_volumes(self, request: web.Request) -> web.Response:
-        refused = await self._gate("google", request)
+        refused = await self._logged("google", request)
         if refused is not None:
             return refused
         query = request.query.get("q", "")
@@ -311,7 +315,7 @@ class FakeBookSources:
         return web.Response(text=json.dumps(body), content_type="application/json")
 
     async def _gb_volume(self, request: web.Request) -> web.Response:
-        refused = await self._gate("google", request)
+        refused = await self._logged("google", request)
         if refused is not None:
             return refused
         book = next((b for b in self.books if b.google_id == request.match_info["id"]), None)
