@@ -9,10 +9,11 @@ series ("Discworld ; 1", "Foundation series #2"). A series in the library means 
 every name that is, by this rule, a publisher's collection:
 
 - no name at all, only a number ("2", "Nr. 559");
-- the name is the edition's own publisher's ("Gallimard" from Gallimard), or starts with it
-  ("Tor Fantasy" from Tor), the publisher's "Books", "Verlag", "Editions" … aside;
+- the name holds the edition's own publisher's name, as whole words ("Gallimard" from
+  Gallimard, "Tor Fantasy" from Tor Books), the publisher's "Books", "Verlag", "Editions" …
+  aside;
 - the name is an imprint's book line: it ends with "Books" ("Puffin Books") or reads
-  "A … Book" ("A Bantam Book");
+  "A … Book" ("A Bantam Book", "An Ace science fiction book");
 - the name holds a word or phrase that names a collection (`COLLECTION_WORDS`): a classics
   line ("Penguin Classics", "Oxford World's Classics", "Modern Library Classics"), a library or
   "Bibliothek" ("Everyman's Library", "Bibliothek Suhrkamp"), "Collection …", "Folio", "Livre de
@@ -81,9 +82,10 @@ _PUBLISHER_WORDS = frozenset(
     | {"inc", "ltd", "limited", "co", "company", "group", "gmbh", "ag", "sa", "llc", "the"}
 )
 _NUMBER = r"(?P<number>\d+(?:\.\d+)?)"
-_MARK = r"(?:(?:no|nr|n°|num|vol|v|bd|band|book|bk|tome|t|part|pt)\.?\s*)?#?\s*"
+# A word before the number ("no.", "Nr.", "Bd.", "bk.", "pt.", "t.", "day", "book", "tome").
+_MARK = r"(?:[^\W\d_]{1,8}\.?\s*)?#?\s*"
 # Where a series statement puts its number: "Discworld ; 1", "Foundation, 2", "Discworld (1)",
-# "Foundation series #2", "Dune -- 3", "Harry Potter book 4".
+# "Foundation series #2", "Dune -- 3", "Harry Potter book 4", "Kingkiller chronicle ; day 1".
 _WITH_NUMBER = (
     re.compile(rf"^(?P<name>.*?)\s*[;,:]\s*{_MARK}{_NUMBER}\s*\.?$", re.IGNORECASE),
     re.compile(rf"^(?P<name>.*?)\s*\(\s*{_MARK}{_NUMBER}\s*\)\s*\.?$", re.IGNORECASE),
@@ -95,6 +97,8 @@ _WITH_NUMBER = (
     ),
     re.compile(rf"^(?P<name>){_MARK}{_NUMBER}\s*$", re.IGNORECASE),
 )
+# "A Discworld novel", "An Inspector Rebus novel": the series is the words between.
+_A_NOVEL = re.compile(r"^an?\s+(?P<name>.+?)\s+novels?$", re.IGNORECASE)
 _SERIES_WORD = re.compile(r"\s+series$", re.IGNORECASE)
 
 
@@ -108,8 +112,9 @@ def _folded(text: str) -> str:
 
 def series_entry(raw: str) -> tuple[str | None, float | None]:
     """A series statement as (name, number): "Discworld ; 1" -> ("Discworld", 1.0),
-    "Foundation series #2" -> ("Foundation", 2.0), "Penguin Classics" -> ("Penguin Classics",
-    None), "559" -> (None, 559.0). A trailing "series" is not part of the name."""
+    "Foundation series #2" -> ("Foundation", 2.0), "A Discworld novel" -> ("Discworld",
+    None), "Penguin Classics" -> ("Penguin Classics", None), "559" -> (None, 559.0). A
+    trailing "series" is not part of the name."""
     text = " ".join(raw.split()).strip(" .;,")
     name, number = text, None
     for pattern in _WITH_NUMBER:
@@ -118,6 +123,9 @@ def series_entry(raw: str) -> tuple[str | None, float | None]:
             name, number = found.group("name"), float(found.group("number"))
             break
     name = _SERIES_WORD.sub("", name.strip(" .;,:-–—([")).strip()
+    novel = _A_NOVEL.match(name)
+    if novel:
+        name = novel.group("name")
     return (name or None), number
 
 
@@ -136,8 +144,8 @@ def is_collection(name: str | None, publisher: str | None = None) -> bool:
     if not folded or folded.replace(" ", "").isdigit():
         return True
     core = _publisher_core(publisher or "")
-    if core and (folded == core or folded.startswith(core + " ")):
+    if len(core) >= 3 and _contains(folded, core):
         return True
-    if folded.endswith(" books") or (folded.startswith("a ") and folded.endswith(" book")):
+    if folded.endswith(" books") or re.match(r"an? .+ book$", folded):
         return True
     return any(_contains(folded, phrase) for phrase in COLLECTION_WORDS)
