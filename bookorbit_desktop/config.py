@@ -31,6 +31,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "opds.page_size": 50,
     "kosync.allow_registration": False,
     "reading.finish_threshold": 0.995,
+    "metadata.contact_email": "",  # named in Open Library's and Google's User-Agent; "": none
     "hardcover.sync_enabled": True,
     "hardcover.sync_on_status": True,
     "hardcover.sync_on_progress": True,

@@ -19,7 +19,7 @@ from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.selection import add_selection, selected_books, selects_many
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError, NotFoundError
-from bookorbit_desktop.metadata_sources.records import SOURCE_LABELS
+from bookorbit_desktop.metadata_sources.records import PENDING, SOURCE_LABELS
 
 SOURCE_NAMES = tuple(SOURCE_LABELS)
 
@@ -97,6 +97,14 @@ def _print_progress(progress: Any) -> None:
     print(f"[{progress.done}/{progress.total}] book {progress.book_id}: " + "; ".join(parts))
 
 
+def _print_wait(answer: Any) -> None:
+    """A source waiting out a rate limit says so on stderr for each book it has under way
+    (its answer follows as progress)."""
+    result = answer.result
+    if result.status == PENDING and result.message:
+        print(f"book {answer.book_id}: {result.message}", file=sys.stderr)
+
+
 def _summary(reports: list[Any]) -> int:
     failures = [f for report in reports for f in report.failures]
     books = sum(r.books for r in reports)
@@ -119,7 +127,9 @@ def _fetch(ctx: CliContext, args: argparse.Namespace) -> int:
     the others. Exit status 0 when every source answered, 1 when some failed (retry later),
     2 for a wrong book id."""
     service = _service(ctx, args.source)
-    report = asyncio.run(service.fetch(args.book_ids, progress=_print_progress))
+    report = asyncio.run(
+        service.fetch(args.book_ids, progress=_print_progress, answered=_print_wait)
+    )
     return _summary([report])
 
 
@@ -128,7 +138,7 @@ def _retry(ctx: CliContext, args: argparse.Namespace) -> int:
 
     Exit status 0 when nothing failed or everything answered now, 1 when some still fail."""
     service = _service(ctx)
-    reports = asyncio.run(service.retry(progress=_print_progress))
+    reports = asyncio.run(service.retry(progress=_print_progress, answered=_print_wait))
     if not reports:
         print("No failed metadata fetches to retry.")
         return 0

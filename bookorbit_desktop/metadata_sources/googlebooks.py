@@ -6,13 +6,15 @@ parameter. Google's Books API documentation asks every request for public data t
 API key (or an OAuth token) identifying a Cloud project, and counts the quota in queries per
 day per project (its Cloud console shows the figure and takes requests to raise it); it
 publishes no fixed default. Without a key, requests count against a quota shared by every
-key-less caller, which is often used up. Google answers HTTP 429 once a quota is spent, so the
-first 429 of a fetch stops Google Books for the rest of that fetch (every later book is
-"rate-limited" without a request; `metadata retry` asks again later) instead of spending a
-request a book on refusals. Requests are paced at one a second. What is sent: the ISBN, or
-the title and first author, and the key when there is one. Cover URLs are Google's
-thumbnails (`zoom=1`, about 128 px wide; larger sizes only in a volume fetched by id), made
-https.
+key-less caller, which is often used up. Google answers HTTP 429 both to a burst and once a
+quota is spent: a 429 (or 503) is waited out and asked again as for every web source
+(`web.Pacer`: its Retry-After, else a growing back-off), and a request still refused after
+its tries means the day's quota is spent, which stops Google Books for the rest of that fetch
+(every later book is "rate-limited" without a request; `metadata retry` asks again later)
+instead of spending a request a book on refusals. Requests are paced at one a second. What
+is sent: the ISBN, or the title and first author, and the key when there is one. Cover URLs
+are Google's thumbnails (`zoom=1`, about 128 px wide; larger sizes only in a volume fetched
+by id), made https.
 """
 
 from __future__ import annotations
@@ -99,8 +101,12 @@ class GoogleBooks:
         self.session = session
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or BASE_URL).rstrip("/")
         self._key = api_key
-        self.pacer = Pacer(REQUEST_INTERVAL if interval is None else interval)
-        self.spent: SourceError | None = None  # Google's 429, kept for the rest of the fetch
+        self.pacer = Pacer(REQUEST_INTERVAL if interval is None else interval, label=LABEL)
+        self.email: str | None = None  # the user's, for the User-Agent
+
+    def identify(self, email: str | None) -> None:
+        """The user's e-mail for the User-Agent (from the settings, before a fetch)."""
+        self.email = email
 
     def __repr__(self) -> str:  # never show the key
         return f"GoogleBooks(base_url={self.base_url!r})"
@@ -109,20 +115,24 @@ class GoogleBooks:
         return {**params, "key": self._key} if self._key else params
 
     async def _get(self, url: str, params: dict[str, str], *, missing_is_empty: bool) -> Any:
-        """One paced GET; after Google's first 429 no more requests (see the module doc),
-        not even from the books that were waiting for their turn when it came."""
-        if self.spent is None:
-            await self.pacer.wait()
-        if self.spent is not None:
-            raise self.spent
+        """One paced GET; once a request is still refused (429) after its tries, no more
+        requests in this fetch (see the module doc), not even from the books that were
+        waiting for their turn when it came."""
         try:
             return await get_json(
-                self.session, url, label=LABEL, params=params, missing_is_empty=missing_is_empty
+                self.session,
+                url,
+                label=LABEL,
+                params=params,
+                pacer=self.pacer,
+                missing_is_empty=missing_is_empty,
+                email=self.email,
             )
         except SourceError as error:
-            if error.status == RATE_LIMITED:
-                self.spent = SourceError(RATE_LIMITED, QUOTA_SPENT)
-                raise self.spent from None
+            if error.status == RATE_LIMITED and self.pacer.stopped is None:
+                spent = SourceError(RATE_LIMITED, QUOTA_SPENT)
+                self.pacer.stop(spent)
+                raise spent from None
             raise
 
     async def _volumes(self, query: str, matched_by: str) -> list[Candidate]:

@@ -113,6 +113,7 @@ def open_session(*, resolver: AbstractResolver | None = None) -> aiohttp.ClientS
 class Answer:
     status: int
     body: bytes  # a 200 answer's first `max_bytes` + 1 bytes (more means too large); else b""
+    retry_after: str | None = None  # the answer's Retry-After header, as sent
 
 
 async def get(
@@ -147,7 +148,7 @@ async def get(
                     continue
                 ok = response.status == 200
                 body = await _read_up_to(response, max_bytes + 1) if ok else b""
-                return Answer(response.status, body)
+                return Answer(response.status, body, response.headers.get("Retry-After"))
         raise RefusedFetch(f"{address.host} redirected more than {MAX_REDIRECTS} times")
     except aiohttp.ClientConnectorError as error:
         if isinstance(error.os_error, RefusedFetch):

@@ -6,6 +6,7 @@ source raises (`SourceError`). A candidate's description is cleaned as the candi
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -79,6 +80,9 @@ class Candidate:
     cover_width: int | None = None
     cover_height: int | None = None
     matched_by: str = "isbn"  # "edition" (linked), "isbn", "id" or "search"
+    # What the book is about (Open Library's subjects, and a publisher's collection it is in):
+    # kept with the candidate as tag suggestions, never one of the FIELDS applied.
+    subjects: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Every source's description is cleaned here, where each candidate is made, and so is
@@ -93,12 +97,14 @@ class Candidate:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["authors"] = list(self.authors)
+        data["subjects"] = list(self.subjects)
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Candidate:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["authors"] = tuple(known.get("authors") or ())
+        known["subjects"] = tuple(known.get("subjects") or ())
         return cls(**known)
 
 
@@ -115,6 +121,15 @@ class SourceResult:
     def failed(self) -> bool:
         """A failure worth retrying (an empty answer is an answer, not a failure)."""
         return self.status not in (OK, NO_RESULT)
+
+
+def wait_words(seconds: float) -> str:
+    """A wait a source asked for, for people: "40 s", "3 min", "2 h"."""
+    if seconds < 120:
+        return f"{math.ceil(seconds)} s"
+    if seconds < 2 * 3600:
+        return f"{math.ceil(seconds / 60)} min"
+    return f"{math.ceil(seconds / 3600)} h"
 
 
 class SourceError(Exception):

@@ -8,20 +8,33 @@ a `FetchProgress`) when the last of its sources has answered. A cancel stops eve
 from starting another book: what was answered is kept, the rest stays pending for `retry`.
 A source that cannot be asked at all (Hardcover without an account) answers every book at
 once with its fixed reason. Nothing is applied here.
+
+Before asking, each web source learns the user's e-mail address for its User-Agent
+(`identify`, from Settings ▸ Metadata). When a source asks to wait (a 429 or 503, `web.Pacer`),
+each of its books under way is reported at once (`answered`) with a `PENDING` answer that
+says so, "waiting for Open Library (rate limit) — 40 s" (`waiting_message`); it is not stored,
+and the book's real answer follows.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.metadata_sources.gather import ask
-from bookorbit_desktop.metadata_sources.records import Lookup, SourceResult
+from bookorbit_desktop.metadata_sources.records import (
+    PENDING,
+    Lookup,
+    SourceResult,
+    wait_words,
+)
 from bookorbit_desktop.metadata_sources.source import Source
 from bookorbit_desktop.services.metadata_books import save_answers
+from bookorbit_desktop.services.settings import load_contact_email
 
 BOOKS_AT_ONCE = 8  # books in flight per source; each source still paces its own requests
 REPORTS_AT_ONCE = 50  # answers reported in one turn of the loop (a fixed answer for many books)
@@ -30,6 +43,12 @@ REPORTS_AT_ONCE = 50  # answers reported in one turn of the loop (a fixed answer
 # lock each time it calls into Qt: a job for thousands of books stalled the window throughout.
 SAVED_AT_ONCE = 8
 Plan = Mapping[str, Sequence[Lookup]]  # source name -> the books it is asked about
+
+
+def waiting_message(label: str, status: int, seconds: float) -> str:
+    """ "waiting for Open Library (rate limit) — 40 s" ("busy" for a 503)."""
+    why = "rate limit" if status == 429 else "busy"
+    return f"waiting for {label} ({why}) — {wait_words(seconds)}"
 
 
 @dataclass(frozen=True)
@@ -86,6 +105,7 @@ class FetchRun:
         self._answered = answered
         self._cancel = cancel
         self._saving = asyncio.Lock()  # one writer at a time; the sources keep asking
+        self.under_way: dict[str, set[int]] = {name: set() for name in plan}
 
     def cancelled(self) -> bool:
         return self._cancel is not None and self._cancel.is_set()
@@ -100,8 +120,15 @@ class FetchRun:
             for start in range(0, len(answers), SAVED_AT_ONCE):
                 await self._store(answers[start : start + SAVED_AT_ONCE])
         workers = []
+        email = await off_loop(load_contact_email) if sources else None
         for source in sources:
             books = self.plan.get(source.name, ())
+            identify = getattr(source, "identify", None)
+            if identify is not None:  # a web source: the User-Agent names the user's e-mail
+                identify(email)
+            pacer = getattr(source, "pacer", None)
+            if pacer is not None:  # a web source that may be asked to wait
+                pacer.on_wait = functools.partial(self._waiting, source)
             expect = getattr(source, "expect", None)
             if expect is not None:  # a source that asks about many books at once (Hardcover)
                 expect(books)
@@ -120,8 +147,21 @@ class FetchRun:
     async def _work(self, source: Source, queue: deque[Lookup]) -> None:
         while queue and not self.cancelled():
             book = queue.popleft()
-            result = await ask(source, book)
+            under_way = self.under_way.setdefault(source.name, set())
+            under_way.add(book.book_id)
+            try:
+                result = await ask(source, book)
+            finally:
+                under_way.discard(book.book_id)
             await self._store([(book.book_id, result)])
+
+    def _waiting(self, source: Source, status: int, seconds: float) -> None:
+        """`source` asked to wait: each of its books under way says so (not stored)."""
+        if self._answered is None:
+            return
+        note = SourceResult(source.name, PENDING, waiting_message(source.label, status, seconds))
+        for book_id in sorted(self.under_way.get(source.name, ())):
+            self._answered(FetchAnswer(book_id, note))
 
     async def _store(self, answers: list[tuple[int, SourceResult]]) -> None:
         async with self._saving:

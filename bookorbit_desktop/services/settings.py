@@ -1,4 +1,5 @@
-"""The Settings window's data: server, OPDS, the KOReader account, reading, Hardcover sync.
+"""The Settings window's data: server, OPDS, the KOReader account, reading, Hardcover sync,
+the e-mail address the metadata sources may reach the user at.
 
 Values are checked by small pure functions (one per field, each raising `InvalidValueError`
 with a message that says what to type instead) before anything is written, so a bad value in
@@ -8,6 +9,7 @@ one field never leaves the others half-saved.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import asdict, dataclass
 
 from bookorbit_desktop.errors import InvalidValueError
@@ -187,3 +189,40 @@ def load_sync_settings() -> SyncSettings:
 def save_sync_settings(wanted: SyncSettings) -> SyncSettings:
     """Store the Hardcover sync settings; a privacy change queues the entries it concerns."""
     return sync_settings.save(**asdict(wanted))
+
+
+# -- Metadata ---------------------------------------------------------------------------------
+
+CONTACT_EMAIL = "metadata.contact_email"
+# An address as a User-Agent header can carry it: ASCII, no spaces, parentheses or semicolons.
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+MAX_EMAIL = 254
+
+
+def check_email(value: str) -> str | None:
+    """The e-mail address to store (None: the field left empty)."""
+    email = value.strip()
+    if not email:
+        return None
+    if len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email):
+        raise InvalidValueError(
+            f"“{email[:80]}” is not an e-mail address. Type one such as reader@example.org, "
+            "or leave the field empty."
+        )
+    return email
+
+
+def load_contact_email() -> str | None:
+    """The e-mail address Open Library and Google Books see in the User-Agent, or None."""
+    value = get_setting(CONTACT_EMAIL)
+    return value if isinstance(value, str) and value else None
+
+
+def save_contact_email(value: str) -> str | None:
+    """Check and store the address (empty: none); returns what was stored."""
+    email = check_email(value)
+    if email is None:
+        delete_setting(CONTACT_EMAIL)
+    else:
+        set_setting(CONTACT_EMAIL, email)
+    return email

@@ -23,6 +23,7 @@ from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import Catalog
 from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
 from tests.fakes.metadata_sources import FakeBook, FakeBookSources, ThreadedFakeBookSources
+from tests.fakes.metadata_sources_fixtures import paced_virtually
 
 FOX_ISBN = "9780140328721"
 
@@ -71,6 +72,7 @@ def world(tmp_path, monkeypatch) -> Iterator[dict]:
         # The sources' polite pacing is real seconds; these tests ask a few times only.
         monkeypatch.setattr(openlibrary, "REQUEST_INTERVAL", 0.0)
         monkeypatch.setattr(googlebooks, "REQUEST_INTERVAL", 0.0)
+        paced_virtually(monkeypatch)  # a refusal's wait takes no wall time
         yield {
             "fox": fox,
             "nothing": nothing,
@@ -169,6 +171,14 @@ def test_a_failing_source_never_blocks_the_others_and_retry_asks_it_again(
     assert world["fake"].requests["openlibrary"] == asked["openlibrary"]
     code, out, _ = run(monkeypatch, capsys, "retry")
     assert (code, out.strip()) == (0, "No failed metadata fetches to retry.")
+
+
+def test_a_rate_limit_is_waited_out_and_said_on_stderr(world, monkeypatch, capsys):
+    world["fake"].refuse["openlibrary"] = [(429, "40")]
+    code, out, err = run(monkeypatch, capsys, "fetch", str(world["fox"]))
+    assert code == 0, err
+    assert "openlibrary ok (1)" in out
+    assert f"book {world['fox']}: waiting for Open Library (rate limit) — 40 s" in err
 
 
 def test_without_hardcover_the_others_still_answer(world, monkeypatch, capsys):

@@ -2,11 +2,22 @@
 tests and the metadata benchmark (Hardcover has its own fake, `hardcover_server`).
 
 One aiohttp server on 127.0.0.1 answers both, with the fields and shapes of the real APIs:
-Open Library's `/api/books?bibkeys=…&jscmd=details`, `/search.json` and covers under
-`/covers/b/id/{id}-L.jpg`; Google Books under `/books/v1/volumes` and `/books/v1/volumes/{id}`.
-`openlibrary_url` and `google_url` are the base addresses to give the sources. Latency, a rate
-limit per source (requests per second with a burst; over it, 429) and a forced failure per
-source (`fail["google"] = 503`, `"timeout"` or `"malformed"`) are configurable.
+Open Library's `/api/books?bibkeys=…&jscmd=details` (several keys at once), `/search.json`,
+the works `/works/OL…W.json` and covers under `/covers/b/id/{id}-L.jpg`; Google Books under
+`/books/v1/volumes` and `/books/v1/volumes/{id}`. `openlibrary_url` and `google_url` are the
+base addresses to give the sources.
+
+As on Open Library, a book is an edition (publisher, date, pages, ISBN, cover, and its
+`series` statements, which may name a publisher's collection: "Folio ; 2") that names its
+work (`works: [{key}]`); the work holds the description, the subjects and, on some works,
+series statements (`FakeBook.work_description`, `subjects`, `work_series`). Books with the same
+`work_key` share one work.
+
+Latency, a rate limit per source (requests per second with a burst; over it, 429 with
+`SourceLimits.retry_after`), a forced failure per source (`fail["google"] = 503`, `"timeout"`
+or `"malformed"`) and a queue of refusals to send next (`refuse["openlibrary"] = [(429,
+"40")]`: the status and its Retry-After) are configurable. Every request is logged with its
+time on `clock` (`asked`), so a test can see that nothing was asked during a wait.
 """
 
 from __future__ import annotations
@@ -16,6 +27,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,12 +49,18 @@ class FakeBook:
     series: str | None = None
     cover_id: int | None = None
     google_id: str = ""
+    work_key: str = ""  # "OL123W"; made from the ISBN when not given
+    work_description: str | None = None  # Open Library's work's, as a typed text
+    work_series: tuple[str, ...] = ()  # series statements on the work
+    subjects: tuple[str, ...] = ()  # the work's
+    edition_series: tuple[str, ...] = ()  # more statements on the edition, after `series`
 
 
 @dataclass
 class SourceLimits:
     per_second: float | None = None  # None: no limit
     burst: int = 2
+    retry_after: str | None = None  # the 429's Retry-After header
 
 
 @dataclass
@@ -59,6 +77,10 @@ class FakeBookSources:
     fail: dict[str, int | str] = field(default_factory=dict)
     requests: dict[str, int] = field(default_factory=lambda: {"openlibrary": 0, "google": 0})
     refused: dict[str, int] = field(default_factory=lambda: {"openlibrary": 0, "google": 0})
+    refuse: dict[str, list[tuple[int, str | None]]] = field(default_factory=dict)
+    asked: list[tuple[str, float, str]] = field(default_factory=list)  # (source, time, path)
+    agents: set[str] = field(default_factory=set)  # the User-Agents the requests carried
+    clock: Callable[[], float] = time.monotonic
     base: str = ""
 
     def __post_init__(self) -> None:
@@ -76,6 +98,8 @@ class FakeBookSources:
     def add(self, book: FakeBook) -> FakeBook:
         if not book.google_id:
             book.google_id = f"g{book.isbn13[-8:]}"
+        if not book.work_key:
+            book.work_key = f"OL{book.isbn13[-6:]}W"
         self.books.append(book)
         return book
 
@@ -83,6 +107,7 @@ class FakeBookSources:
         app = web.Application()
         app.router.add_get("/api/books", self._ol_books)
         app.router.add_get("/search.json", self._ol_search)
+        app.router.add_get("/works/{name}", self._ol_work)
         app.router.add_get("/covers/b/id/{name}", self._cover)
         app.router.add_get("/books/v1/volumes", self._gb_volumes)
         app.router.add_get("/books/v1/volumes/{id}", self._gb_volume)
@@ -107,11 +132,23 @@ class FakeBookSources:
         await self.close()
 
     # ----------------------------------------------------------------- shared
+    async def _logged(self, source: str, request: web.Request) -> web.Response | None:
+        """Log the request, then `_gate` it."""
+        self.asked.append((source, self.clock(), request.path))
+        self.agents.add(request.headers.get("User-Agent", ""))
+        return await self._gate(source)
+
     async def _gate(self, source: str) -> web.Response | None:
         """Latency, the forced failure and the rate limit; None to answer normally."""
         self.requests[source] += 1
         if self.latency:
             await asyncio.sleep(self.latency)
+        queued = self.refuse.get(source)
+        if queued:
+            status, wait = queued.pop(0)
+            self.refused[source] += 1
+            headers = {"Retry-After": wait} if wait is not None else {}
+            return web.json_response({"error": status}, status=status, headers=headers)
         failure = self.fail.get(source)
         if failure == "timeout":
             await asyncio.sleep(30)
@@ -127,7 +164,8 @@ class FakeBookSources:
             bucket.at = now
             if bucket.tokens < 1:
                 self.refused[source] += 1
-                return web.json_response({"error": "Too Many Requests"}, status=429)
+                wait = {"Retry-After": limit.retry_after} if limit.retry_after else {}
+                return web.json_response({"error": "Too Many Requests"}, status=429, headers=wait)
             bucket.tokens -= 1
         return None
 
@@ -161,8 +199,10 @@ class FakeBookSources:
             details["publish_date"] = book.published
         if book.pages:
             details["number_of_pages"] = book.pages
-        if book.series:
-            details["series"] = [book.series]
+        statements = ([book.series] if book.series else []) + list(book.edition_series)
+        if statements:
+            details["series"] = statements
+        details["works"] = [{"key": f"/works/{book.work_key}"}]
         if book.description:
             details["description"] = {"type": "/type/text", "value": book.description}
         if book.cover_id:
@@ -170,7 +210,7 @@ class FakeBookSources:
         return details
 
     async def _ol_books(self, request: web.Request) -> web.Response:
-        refused = await self._gate("openlibrary")
+        refused = await self._logged("openlibrary", request)
         if refused is not None:
             return refused
         answer: dict[str, Any] = {}
@@ -187,23 +227,49 @@ class FakeBookSources:
         return web.json_response(answer)
 
     async def _ol_search(self, request: web.Request) -> web.Response:
-        refused = await self._gate("openlibrary")
+        refused = await self._logged("openlibrary", request)
         if refused is not None:
             return refused
         found = self._search(request.query.get("title", ""), request.query.get("author", ""))
         docs = [
             {
-                "key": f"/works/OL{b.isbn13[-6:]}W",
+                "key": f"/works/{b.work_key}",
                 "title": b.title,
                 "author_name": list(b.authors),
                 "isbn": [b.isbn13],
                 "cover_i": b.cover_id,
+                "subject": list(b.subjects),
             }
             for b in found[: int(request.query.get("limit", "5"))]
         ]
         return web.json_response(
             {"numFound": len(found), "start": 0, "numFoundExact": True, "docs": docs}
         )
+
+    async def _ol_work(self, request: web.Request) -> web.Response:
+        refused = await self._logged("openlibrary", request)
+        if refused is not None:
+            return refused
+        key = request.match_info["name"].removesuffix(".json")
+        book = next((b for b in self.books if b.work_key == key), None)
+        if book is None:
+            return web.json_response({"error": "notfound", "key": f"/works/{key}"}, status=404)
+        work: dict[str, Any] = {
+            "key": f"/works/{key}",
+            "title": book.title,
+            "authors": [
+                {"author": {"key": f"/authors/OL{i}A"}, "type": {"key": "/type/author_role"}}
+                for i, _ in enumerate(book.authors)
+            ],
+            "type": {"key": "/type/work"},
+        }
+        if book.work_description:
+            work["description"] = {"type": "/type/text", "value": book.work_description}
+        if book.subjects:
+            work["subjects"] = list(book.subjects)
+        if book.work_series:
+            work["series"] = list(book.work_series)
+        return web.json_response(work)
 
     async def _cover(self, request: web.Request) -> web.Response:
         if not re.fullmatch(r"\d+-[SML]\.jpg", request.match_info["name"]):
@@ -232,7 +298,7 @@ class FakeBookSources:
         return {"kind": "books#volume", "id": book.google_id, "volumeInfo": info}
 
     async def _gb_volumes(self, request: web.Request) -> web.Response:
-        refused = await self._gate("google")
+        refused = await self._logged("google", request)
         if refused is not None:
             return refused
         query = request.query.get("q", "")
@@ -249,7 +315,7 @@ class FakeBookSources:
         return web.Response(text=json.dumps(body), content_type="application/json")
 
     async def _gb_volume(self, request: web.Request) -> web.Response:
-        refused = await self._gate("google")
+        refused = await self._logged("google", request)
         if refused is not None:
             return refused
         book = next((b for b in self.books if b.google_id == request.match_info["id"]), None)

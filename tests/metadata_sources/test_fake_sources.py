@@ -1,5 +1,6 @@
 """The loopback fake of Open Library and Google Books answers the real sources as the APIs
-do, and its latency, rate limit and forced failures show up as the sources' statuses."""
+do, and its refusals (with a Retry-After) and forced failures show up as waits and as the
+sources' statuses."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from bookorbit_desktop.metadata_sources.records import (
     REFUSED,
     Lookup,
 )
-from tests.fakes.metadata_sources import SourceLimits
 from tests.fakes.metadata_sources_fixtures import FOX, book_sources  # noqa: F401
 
 ASKED = Lookup(book_id=1, title="Fantastic Mr Fox", authors=("Roald Dahl",), isbn13=FOX.isbn13)
@@ -41,19 +41,27 @@ async def test_both_sources_find_the_book_by_isbn_and_by_search(book_sources):  
     assert by_isbn[0].candidates[0].cover_url.startswith(book_sources.openlibrary_url)
 
 
-async def test_rate_limits_and_failures_become_statuses(book_sources):  # noqa: F811
-    book_sources.limits["openlibrary"] = SourceLimits(per_second=0.001, burst=1)
+async def test_a_retry_after_is_waited_out_with_nothing_asked_meanwhile(book_sources):  # noqa: F811
+    book_sources.refuse["openlibrary"] = [(429, "40")]
+    async with aiohttp.ClientSession() as session:
+        result = await ask(OpenLibrary(session), ASKED)
+    assert result.status == OK
+    times = [t for source, t, _ in book_sources.asked if source == "openlibrary"]
+    assert len(times) == 3  # the refused edition request, again, and the work
+    assert times[1] - times[0] == 40.0
+
+
+async def test_failures_that_persist_become_statuses(book_sources):  # noqa: F811
     book_sources.fail["google"] = "malformed"
     async with aiohttp.ClientSession() as session:
         sources = [OpenLibrary(session), GoogleBooks(session)]
         first = await ask_all(sources, ASKED)
-        second = await ask_all(sources, ASKED)
+        book_sources.fail["openlibrary"] = 429
         book_sources.fail["google"] = 503
-        third = await ask_all(sources, Lookup(book_id=3, title="Nothing Like It"))
+        then = await ask_all(sources, Lookup(book_id=3, title="Nothing Like It"))
     assert [r.status for r in first] == [OK, MALFORMED]
-    assert [r.status for r in second] == [RATE_LIMITED, MALFORMED]
-    assert [r.status for r in third] == [RATE_LIMITED, REFUSED]
-    assert book_sources.refused["openlibrary"] == 2
+    assert [r.status for r in then] == [RATE_LIMITED, REFUSED]
+    assert book_sources.requests == {"openlibrary": 2 + 3, "google": 1 + 3}
 
 
 async def test_an_unknown_book_is_no_result(book_sources):  # noqa: F811

@@ -1,16 +1,17 @@
 """Google Books as a metadata source, answered in-process by aioresponses from recorded
-answers: success by ISBN, by its own id and by search, no result, 429, timeout, malformed;
+answers: success by ISBN, by its own id and by search, no result, 429 waited out or ending
+the fetch, timeout, malformed;
 the optional API key is sent as `key` and never shows in the source's repr."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import aiohttp
 import pytest
-from aioresponses import CallbackResult, aioresponses
+from aioresponses import aioresponses
 
+from bookorbit_desktop.metadata_sources import web
 from bookorbit_desktop.metadata_sources.gather import ask
 from bookorbit_desktop.metadata_sources.googlebooks import GoogleBooks
 from bookorbit_desktop.metadata_sources.records import (
@@ -22,6 +23,7 @@ from bookorbit_desktop.metadata_sources.records import (
     TIMED_OUT,
     Lookup,
 )
+from tests.fakes.metadata_sources_fixtures import paced_virtually
 from tests.metadata_sources.recorded import recorded
 
 VOLUMES = re.compile(r"^https://www\.googleapis\.com/books/v1/volumes\?.*")
@@ -106,17 +108,24 @@ async def test_nothing_found_is_no_result(session):
     assert result.status == NO_RESULT
 
 
-async def test_429_is_rate_limited(session):
+async def test_a_429_is_waited_out_and_asked_again(session, monkeypatch):
+    """Google's 429 may be a burst: its Retry-After (or the back-off) is waited out."""
+    clock = paced_virtually(monkeypatch)
     source = GoogleBooks(session, interval=0.0)
     with aioresponses() as mock:
-        mock.get(VOLUMES, status=429, payload=recorded("google_429.json"))
+        mock.get(VOLUMES, status=429, payload=recorded("google_429.json"),
+                 headers={"Retry-After": "30"})  # fmt: skip
+        mock.get(VOLUMES, payload=recorded("google_isbn.json"))
         result = await ask(source, STORY)
-    assert result.status == RATE_LIMITED
+    assert result.status == OK
+    assert clock.sleeps == [30.0]
 
 
-async def test_after_a_429_the_fetch_asks_google_no_more(session):
-    """Google's quota is counted per day: the books after the first 429 are rate-limited
-    without a request each, and the message says what to do."""
+async def test_a_429_still_there_after_the_tries_stops_google_for_the_fetch(session, monkeypatch):
+    """Google's quota is counted per day: once a request is still refused after its tries,
+    the books after it are rate-limited without a request each, and the message says what to
+    do."""
+    clock = paced_virtually(monkeypatch)
     source = GoogleBooks(session, interval=0.0)
     other = Lookup(book_id=4, title="Another", authors=("Someone",), isbn13="9780140328721")
     with aioresponses() as mock:
@@ -125,24 +134,9 @@ async def test_after_a_429_the_fetch_asks_google_no_more(session):
         second = await ask(source, other)
         sent = sum(len(calls) for calls in mock.requests.values())
     assert (first.status, second.status) == (RATE_LIMITED, RATE_LIMITED)
-    assert sent == 1
+    assert sent == web.TRIES
+    assert clock.sleeps == [2.0, 4.0]  # the back-off between the tries
     assert "per day" in second.message and "metadata retry" in second.message
-
-
-async def test_books_waiting_their_turn_when_the_429_comes_send_nothing(session):
-    source = GoogleBooks(session, interval=0.1)
-    books = [Lookup(book_id=n, title=f"Book {n}", isbn13="9780140328721") for n in range(4)]
-
-    async def slow_refusal(url, **kwargs) -> CallbackResult:
-        await asyncio.sleep(0.02)  # the other books wait for their turn meanwhile
-        return CallbackResult(status=429, payload=recorded("google_429.json"))
-
-    with aioresponses() as mock:
-        mock.get(VOLUMES, callback=slow_refusal, repeat=True)
-        results = await asyncio.gather(*(ask(source, book) for book in books))
-        sent = sum(len(calls) for calls in mock.requests.values())
-    assert {r.status for r in results} == {RATE_LIMITED}
-    assert sent == 1  # the others were waiting for the pacer, not yet sent
 
 
 async def test_a_refused_key_is_refused_with_what_to_check(session):

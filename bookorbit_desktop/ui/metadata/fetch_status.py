@@ -4,7 +4,8 @@ Stop and Retry Failed.
 
 Every answer costs the same whatever the number of books (`note`): the book's line and at most
 one line of the failed list change, found through dictionaries, never by rebuilding or
-searching a list.
+searching a list. A source that asked to wait (a rate limit) says so on the line of each book
+it had under way and above the lists: "waiting for Open Library (rate limit) — 40 s".
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.metadata_sources.records import PENDING, SOURCE_LABELS, SourceResult
-from bookorbit_desktop.ui.metadata.texts import STATUS_MEANING, source_label, status_word
+from bookorbit_desktop.ui.metadata.texts import (
+    STATUS_MEANING,
+    source_label,
+    status_word,
+    waiting,
+)
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 
@@ -103,7 +109,9 @@ class FetchStatus(QGroupBox):
         parts = []
         for source in SOURCE_LABELS:
             result = statuses.get(source)
-            if result is not None:
+            if result is not None and waiting(result) and self.asking:
+                parts.append(f"{source_label(source)}: {result.message}")
+            elif result is not None:
                 status = status_word(result.status, asking=self.asking)
                 parts.append(f"{source_label(source)}: {status}")
         return f"{self.titles[book_id]} — " + (" · ".join(parts) or "waiting")
@@ -115,6 +123,9 @@ class FetchStatus(QGroupBox):
             return False
         self.statuses[book_id][result.source] = result
         item.setText(self.line(book_id))
+        if waiting(result):  # not an answer yet: the source's answer follows
+            self.label.setText(result.message[:1].upper() + result.message[1:] + "…")
+            return True
         key = (book_id, result.source)
         listed = self.failed_items.get(key)
         if result.failed:

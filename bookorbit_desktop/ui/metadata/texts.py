@@ -14,6 +14,7 @@ from bookorbit_desktop.metadata_sources.records import (
     REFUSED,
     SOURCE_LABELS,
     TIMED_OUT,
+    SourceResult,
 )
 
 FIELD_LABELS = {
@@ -67,12 +68,20 @@ def value_text(name: str, value: Any) -> str:
     return text
 
 
+def waiting(result: SourceResult) -> bool:
+    """A source's note, under way, that it waits ("waiting for Open Library (rate limit) —
+    40 s"): not an answer; the source's answer follows."""
+    return result.status == PENDING and bool(result.message)
+
+
 def status_line(
     source: str, status: str, message: str, count: int = 0, *, asking: bool = False
 ) -> str:
     """ "Open Library: ok — 2 candidates" / "Google Books: rate-limited — …"; a source not
     answered yet reads "asking…" while a fetch is under way (`asking`)."""
     label = SOURCE_LABELS.get(source, source)
+    if status == PENDING and message:  # waiting, as the source asked
+        return f"{label}: {message}"
     if status == PENDING and asking:
         return f"{label}: {ASKING}"
     if status == OK:

@@ -16,6 +16,7 @@ from bookorbit_desktop.services.hardcover import HardcoverService
 from bookorbit_desktop.services.reachability import check_reachability
 from bookorbit_desktop.services.server import DesktopServer
 from bookorbit_desktop.services.settings import DesktopSettings
+from bookorbit_desktop.ui.settings.contact_box import ContactAccess
 from bookorbit_desktop.ui.settings.device_password_box import DevicePasswordAccess
 from bookorbit_desktop.ui.settings.dialog import SaveSettings, SettingsSections, StartAtLogin
 from bookorbit_desktop.ui.settings.folders_box import FolderAccess
@@ -67,6 +68,9 @@ def settings_sections(
         ),
         certificate=server.certificate_fingerprint,
         google_key=GoogleKeyAccess(lambda: key.load() is not None, key.save, key.delete),
+        contact_email=ContactAccess(
+            settings_service.load_contact_email, settings_service.save_contact_email
+        ),
     )
 
 

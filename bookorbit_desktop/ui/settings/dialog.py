@@ -41,6 +41,7 @@ from bookorbit_desktop.services.settings import (
     DesktopSettings,
 )
 from bookorbit_desktop.ui.koreader_help import SETTINGS_STEPS
+from bookorbit_desktop.ui.settings.contact_box import ContactAccess
 from bookorbit_desktop.ui.settings.device_password_box import (
     DevicePasswordAccess,
     DevicePasswordBox,
@@ -85,6 +86,7 @@ class SettingsSections:
     inbox: InboxAccess | None = None
     hardcover: HardcoverAccess | None = None
     google_key: GoogleKeyAccess | None = None
+    contact_email: ContactAccess | None = None  # shown with the Google key (Metadata tab)
     # Makes the HTTPS certificate if needed; its SHA-256 fingerprint.
     certificate: Callable[[], str] | None = None
     device_password: DevicePasswordAccess | None = None
@@ -118,7 +120,11 @@ class SettingsDialog(QDialog):
         self.folders = WatchedFoldersBox(sections.folders) if sections.folders else None
         self.inbox = InboxBox(sections.inbox) if sections.inbox else None
         self.hardcover = HardcoverTab(sections.hardcover) if sections.hardcover else None
-        self.metadata = MetadataTab(sections.google_key) if sections.google_key else None
+        self.metadata = (
+            MetadataTab(sections.google_key, sections.contact_email)
+            if sections.google_key
+            else None
+        )
         self._certificate = sections.certificate
         self.device_password = (
             DevicePasswordBox(sections.device_password) if sections.device_password else None

@@ -1,4 +1,5 @@
-"""Settings ▸ Metadata: the optional Google Books API key, kept in the system keyring.
+"""Settings ▸ Metadata: the e-mail address the sources may reach the user at (`contact_box`),
+and the optional Google Books API key, kept in the system keyring.
 
 Like the Hardcover token, the key is write-only: a saved one is never read back into the field.
 Save Key and Clear act at once (the keyring, on a worker thread: an unlock prompt may wait for
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
+from bookorbit_desktop.ui.settings.contact_box import ContactAccess, ContactBox
 from bookorbit_desktop.ui.widgets import push_button, secret_edit, wide_row, wrapped_label
 
 ABOUT_KEY = (
@@ -38,12 +40,20 @@ class GoogleKeyAccess:
 
 
 class MetadataTab(QWidget):
-    def __init__(self, access: GoogleKeyAccess, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        access: GoogleKeyAccess,
+        contact: ContactAccess | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._access = access
         self.task: asyncio.Task[None] | None = None
         self._asked = False
         layout = QVBoxLayout(self)
+        self.contact = ContactBox(contact) if contact is not None else None
+        if self.contact is not None:
+            layout.addWidget(self.contact)
         google = QGroupBox("Google Books")
         form = QFormLayout(google)
         form.addRow(wrapped_label(ABOUT_KEY))

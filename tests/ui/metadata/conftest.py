@@ -20,7 +20,7 @@ from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import Catalog
 from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
 from tests.fakes.metadata_sources import FakeBook, FakeBookSources, ThreadedFakeBookSources
-from tests.fakes.metadata_sources_fixtures import FOX
+from tests.fakes.metadata_sources_fixtures import FOX, paced_virtually
 
 NO_PACING = {"openlibrary": 0.0, "google": 0.0}
 
@@ -33,6 +33,7 @@ def sources(monkeypatch):
         monkeypatch.setenv(googlebooks.BASE_URL_ENV, fake.google_url)
         monkeypatch.setattr(openlibrary, "REQUEST_INTERVAL", 0.0)
         monkeypatch.setattr(googlebooks, "REQUEST_INTERVAL", 0.0)
+        paced_virtually(monkeypatch)  # a refusal's wait takes no wall time
         yield fake
 
 
