@@ -20,8 +20,8 @@ assumes):
   Hardcover     60 requests a minute after a burst of 10, 5,000 a day (Free plan; the fake
                 counts top-level fields, as Hardcover does). The linked editions and ISBNs of
                 50 books go in one request (`MetadataEditionsBatch`).
-  Open Library  one request a second (its polite rate; it publishes no hard figure), which the
-                code paces itself to.
+  Open Library  three requests a second, the rate it allows a client that names itself (the
+                User-Agent carries the project's address), which the code paces itself to.
   Google Books  one request a second as the code paces it, and the default quota of 1,000
                 requests a day per project: the 1,001st request is answered 429 ("Queries per
                 day"), after which the code asks Google nothing more in this fetch and every
@@ -86,7 +86,7 @@ from tests.fakes.hardcover_server import FakeHardcover, ServerConfig  # noqa: E4
 from tests.fakes.metadata_sources import FakeBook, FakeBookSources, SourceLimits  # noqa: E402
 
 TARGET_MS = 50.0
-RATES = {"hardcover": 1.0, "openlibrary": 1.0, "google": 1.0}  # requests per second
+RATES = {"hardcover": 1.0, "openlibrary": 3.0, "google": 1.0}  # requests per second
 # Requests a source may send at once before its rate applies: Hardcover's burst of 10; the
 # paced sources send their first request at once.
 FREE = {"hardcover": 10, "openlibrary": 1, "google": 1}
