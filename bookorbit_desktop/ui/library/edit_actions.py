@@ -26,6 +26,7 @@ from bookorbit_desktop.services.authors import AuthorsService
 from bookorbit_desktop.services.book_edits import BookEditService
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata import MetadataService
+from bookorbit_desktop.services.opening import BookFilesService
 from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.change_watch import ChangeWatch
@@ -34,6 +35,7 @@ from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.change_history import SHOWN, BookHistory, mount_history
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
 from bookorbit_desktop.ui.library.inbox_view import InboxView
+from bookorbit_desktop.ui.library.open_actions import OpenActions
 from bookorbit_desktop.ui.library.remove_dialog import RemoveDialog
 from bookorbit_desktop.ui.library.undo_actions import UndoActions
 from bookorbit_desktop.ui.library.view import LibraryView
@@ -106,6 +108,8 @@ class BookActions(QObject):
                 view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             view.addAction(self.edit_action)
             view.addAction(self.remove_action)
+        # Open, Open With, Show in Folder, Copy Path: first in those menus; double-click, Enter.
+        self.opening = OpenActions(BookFilesService(), window, library)
 
     def _selected(self, what: str) -> list[int]:
         book_ids = self.library.selected_book_ids()
