@@ -31,6 +31,7 @@ from bookorbit_desktop.library.store import changes
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.sql import OUTSIDE_INBOX, outside_inbox
+from bookorbit_desktop.services.library_rows import LAST_READ, SIZE
 
 T = TypeVar("T")
 
@@ -76,6 +77,12 @@ def _fold_column(text: str) -> str:
     )
 
 
+def _text_keys(column: str) -> list[str]:
+    """The sort keys of a text column of `book`: folded, a missing or empty text last."""
+    text = f"coalesce({column}, '')"
+    return [f"({text} = '')", _fold_column(text)]
+
+
 # Each column's sort keys, most significant first. Title, authors, series and format are the
 # keys the library stores (`store.sort_keys_schema`: folded, an empty one after every text),
 # each with an index that gives them, with the library's order between equal keys, unsorted.
@@ -88,6 +95,11 @@ SORT_KEYS: dict[str, list[str]] = {
     "rating": ["coalesce(r.rating, -1.0)"],
     "format": ["k.formats"],
     "hardcover": [_rank(f"({_HARDCOVER})", HARDCOVER_STATES)],
+    "added": ["b.added_at"],
+    "publisher": _text_keys("b.publisher"),
+    "language": _text_keys("b.language"),
+    "size": [SIZE.format(book="b.id")],
+    "last_read": [f"coalesce({LAST_READ.format(book='b.id')}, 0)"],
 }
 # The library's order (sort title, then id) between equal keys (ascending either way): the
 # stored one when the keys are, which their index gives with them.
