@@ -79,7 +79,7 @@ class BookRow(TypedDict, total=False):
     publisher: str | None
     language: str | None
     size: int  # the book's files, in bytes
-    last_read: float | None  # a device's latest progress push (`library_rows.LAST_READ`)
+    last_read: float | None  # when a device last pushed progress for the book
 
 
 class FileInfo(TypedDict):

@@ -38,7 +38,8 @@ class TableBook(NamedTuple):
     pages: int | None  # pages of the linked Hardcover edition, when known
     # The optional columns (View ▸ Columns): when the book was added (Unix seconds), its
     # publisher and language, its files' size in bytes, and when a device last reported
-    # reading it (`LAST_READ`; None: never).
+    # reading it (None: never); the last two as the library stores them to sort by
+    # (`store.column_keys_schema`).
     added_at: float = 0.0
     publisher: str | None = None
     language: str | None = None
@@ -119,8 +120,7 @@ def read_table(
         names = listing.names(wanted)
         kinds = _formats(wanted)
         states = match_states(wanted) if match_states is not None else {}
-        files = _file_facts(wanted)
-        books = _records(_book_columns(wanted), names, kinds, states, files)
+        books = _records(_book_columns(wanted), names, kinds, states)
         # Sorted here, not by SQLite: walking the title index visits the table's pages out of
         # order (three times slower for a large library), and SQLite's sort into a temporary
         # tree left the app 25 MB larger after reading 50,000 books.
@@ -133,7 +133,6 @@ def _records(
     names: Mapping[int, list[str]],
     kinds: Mapping[int, tuple[str, ...]],
     states: Mapping[int, str],
-    files: Mapping[int, tuple[int, float | None]],
 ) -> list[TableBook]:
     # SQLite hands out a new text for every row: the few different series, statuses, author
     # lists and states are kept once each (megabytes with a large library).
@@ -143,7 +142,7 @@ def _records(
     books: list[TableBook] = []
     append = books.append
     for book_id, title, sort_title, series, series_index, *reading in cursor:
-        status, progress, rating, pages, added_at, publisher, language = reading
+        status, progress, rating, pages, added_at, publisher, language, size, read = reading
         status = one(status, status) or "unread"
         authors = tuple(names.get(book_id, no_names))
         state = hardcover_state(states.get(book_id, "unmatched"), status)
@@ -164,7 +163,8 @@ def _records(
                 added_at,
                 one(publisher, publisher),
                 one(language, language),
-                *files.get(book_id, (0, None)),
+                size or 0,
+                read or None,
             )
         )
     return books
@@ -175,33 +175,14 @@ def _book_columns(wanted: Sequence[int] | None) -> Any:
     where, params = _book_filter("b.id", wanted)
     return database.execute_sql(
         "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, "
-        "r.status, r.progress, r.rating, m.edition_pages, b.added_at, b.publisher, b.language "
-        "FROM book b "
+        "r.status, r.progress, r.rating, m.edition_pages, b.added_at, b.publisher, b.language, "
+        "k.size, k.last_read FROM book b "
+        "LEFT OUTER JOIN book_sort_key k ON k.book_id = b.id "
         "LEFT OUTER JOIN reading_state r ON r.book_id = b.id "
         "LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id AND m.state = 'linked' "
         f"{where}",
         params,
     )
-
-
-# When a device last reported reading the book: the server time of its latest progress push
-# (the pushes of a book are numbered in the order they arrived; an index gives the latest).
-LAST_READ = (
-    "(SELECT e.timestamp FROM progress_event e WHERE e.book_id = {book} ORDER BY e.id DESC LIMIT 1)"
-)
-# The size of the book's files, in bytes.
-SIZE = "coalesce((SELECT sum(f.size) FROM book_file f WHERE f.book_id = {book}), 0)"
-
-
-def _file_facts(wanted: Sequence[int] | None) -> dict[int, tuple[int, float | None]]:
-    """book id -> (its files' size, when it was last read), of the books with either."""
-    where, params = _book_filter("b.id", wanted)
-    found = database.execute_sql(
-        f"SELECT b.id, {SIZE.format(book='b.id')}, {LAST_READ.format(book='b.id')} FROM book b"
-        f" {where}",
-        params,
-    )
-    return {book_id: (size, read) for book_id, size, read in found if size or read is not None}
 
 
 def _formats(wanted: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
