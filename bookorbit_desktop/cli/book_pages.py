@@ -2,6 +2,8 @@
 library print at once (`books | head` ends before the rest is read), and memory holds one page.
 
 A page starts right after the last (sort title, id) printed, so each costs what the first does.
+By author, the keys are the library table's (`book_sort_key`: the authors' sort texts, folded,
+then the sort title and id), walked along their index the same way.
 """
 
 from __future__ import annotations
@@ -16,22 +18,29 @@ from bookorbit_desktop.library.store.queries import list_books
 
 PAGE = 1000
 BY_TITLE = Order((("sort_title", False), ("id", False)))  # the order `list_books` gives
+BY_AUTHOR = Order((("authors", False), ("sort_title", False), ("book_id", False)))
+# Each order's table and the column holding the book's id there.
+_SOURCES = {"title": (BY_TITLE, "book", "id"), "author": (BY_AUTHOR, "book_sort_key", "book_id")}
+SORTS = tuple(_SOURCES)
 
 
-def title_pages(size: int = PAGE) -> Iterator[list[dict[str, Any]]]:
-    """Every book's record (as `list_books` gives it), in title order, `size` at a time."""
+def book_pages(size: int = PAGE, sort: str = "title") -> Iterator[list[dict[str, Any]]]:
+    """Every book's record (as `list_books` gives it), in the order `sort` names (one of
+    `SORTS`), `size` at a time."""
+    order, table, book_id = _SOURCES[sort]
     key: Key | None = None
     while True:
-        where, params = BY_TITLE.beyond(key) if key is not None else ("1", [])
+        where, params = order.beyond(key) if key is not None else ("1", [])
         rows = database.execute_sql(
-            f"SELECT id, {BY_TITLE.expressions} FROM book WHERE {where}"
-            f" ORDER BY {BY_TITLE.order_by()} LIMIT ?",
+            f"SELECT {book_id}, {order.expressions} FROM {table} WHERE {where}"
+            f" ORDER BY {order.order_by()} LIMIT ?",
             (*params, size),
         ).fetchall()
         if not rows:
             return
-        yield list_books([row[0] for row in rows])
-        key = key_of(rows[-1], BY_TITLE)
+        books = {book["id"]: book for book in list_books([row[0] for row in rows])}
+        yield [books[row[0]] for row in rows if row[0] in books]
+        key = key_of(rows[-1], order)
 
 
 def write_json_array(items: Iterator[dict[str, Any]], out: TextIO) -> None:

@@ -9,7 +9,7 @@ import json
 import sys
 from typing import Any
 
-from bookorbit_desktop.cli.book_pages import title_pages, write_json_array
+from bookorbit_desktop.cli.book_pages import SORTS, book_pages, write_json_array
 from bookorbit_desktop.cli.books_edit import register as register_book_actions
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
@@ -27,6 +27,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add this feature's sub-commands to the parser."""
     books = add_command(commands, "books", run_books)
     books.add_argument("--json", action="store_true", help="print JSON (one object per book)")
+    books.add_argument(
+        "--sort",
+        choices=SORTS,
+        default="title",
+        help="by title (the default) or by author, surname first as the library files them",
+    )
     register_book_actions(books)
     book = add_command(commands, "book", run_book)
     book.add_argument(
@@ -64,7 +70,7 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
         write_json_array(
             (
                 {**book, "hardcover": links[book["id"]]}
-                for page in title_pages()
+                for page in book_pages(sort=args.sort)
                 for links in [hardcover_links(book["id"] for book in page)]
                 for book in page
             ),
@@ -72,7 +78,7 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
         )
         return 0
     count = 0
-    for page in title_pages():
+    for page in book_pages(sort=args.sort):
         if not count:
             print(f"{'ID':>5}  {'STATUS':<12} {'DONE':>4}  TITLE — AUTHORS [FORMATS]")
         for book in page:

@@ -75,6 +75,11 @@ class BookRow(TypedDict, total=False):
     formats: list[str]
     hardcover: str
     pages: int | None  # pages of the linked Hardcover edition, when known
+    added_at: float  # Unix seconds
+    publisher: str | None
+    language: str | None
+    size: int  # the book's files, in bytes
+    last_read: float | None  # when a device last pushed progress for the book
 
 
 class FileInfo(TypedDict):

@@ -36,6 +36,15 @@ class TableBook(NamedTuple):
     formats: tuple[str, ...]  # sorted
     hardcover: str  # the Hardcover column's state (`hardcover_state`)
     pages: int | None  # pages of the linked Hardcover edition, when known
+    # The optional columns (View ▸ Columns): when the book was added (Unix seconds), its
+    # publisher and language, its files' size in bytes, and when a device last reported
+    # reading it (None: never); the last two as the library stores them to sort by
+    # (`store.column_keys_schema`).
+    added_at: float = 0.0
+    publisher: str | None = None
+    language: str | None = None
+    size: int = 0
+    last_read: float | None = None
 
     def as_book(self) -> BookRow:
         """The same book as a `BookRow` dict."""
@@ -52,6 +61,11 @@ class TableBook(NamedTuple):
             "formats": list(self.formats),
             "hardcover": self.hardcover,
             "pages": self.pages,
+            "added_at": self.added_at,
+            "publisher": self.publisher,
+            "language": self.language,
+            "size": self.size,
+            "last_read": self.last_read,
         }
 
 
@@ -73,6 +87,11 @@ def table_book(book: BookRow | TableBook) -> TableBook:
         formats=tuple(book.get("formats", ())),
         hardcover=str(book.get("hardcover") or "unmatched"),
         pages=book.get("pages"),
+        added_at=float(book.get("added_at") or 0.0),
+        publisher=book.get("publisher"),
+        language=book.get("language"),
+        size=int(book.get("size") or 0),
+        last_read=book.get("last_read"),
     )
 
 
@@ -123,7 +142,7 @@ def _records(
     books: list[TableBook] = []
     append = books.append
     for book_id, title, sort_title, series, series_index, *reading in cursor:
-        status, progress, rating, pages = reading
+        status, progress, rating, pages, added_at, publisher, language, size, read = reading
         status = one(status, status) or "unread"
         authors = tuple(names.get(book_id, no_names))
         state = hardcover_state(states.get(book_id, "unmatched"), status)
@@ -141,6 +160,11 @@ def _records(
                 kinds.get(book_id, ()),
                 one(state, state),
                 pages,
+                added_at,
+                one(publisher, publisher),
+                one(language, language),
+                size or 0,
+                read or None,
             )
         )
     return books
@@ -151,7 +175,9 @@ def _book_columns(wanted: Sequence[int] | None) -> Any:
     where, params = _book_filter("b.id", wanted)
     return database.execute_sql(
         "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, "
-        "r.status, r.progress, r.rating, m.edition_pages FROM book b "
+        "r.status, r.progress, r.rating, m.edition_pages, b.added_at, b.publisher, b.language, "
+        "k.size, k.last_read FROM book b "
+        "LEFT OUTER JOIN book_sort_key k ON k.book_id = b.id "
         "LEFT OUTER JOIN reading_state r ON r.book_id = b.id "
         "LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id AND m.state = 'linked' "
         f"{where}",

@@ -6,11 +6,12 @@ as one compact array (8 bytes a book): its length is the table's row count, and 
 rows 1000-1199 are `read_table(ids[1000:1200])`. The order is the one `ui.library.model`
 sorts by in Python: folded texts with missing ones last, statuses and Hardcover states in
 their listed order, and the library's order (sort title, then id) between equal keys in either
-direction. The sorts by title, authors, series and format read the keys the library stores
-(`store.sort_keys_schema`, kept by triggers), walking each key's index: no sort of the whole
-library (descending, only the books of one key are sorted among themselves). Texts are folded
-by the library search's `bookorbit_fold`, which `db.open_database` registers on every
-connection it opens, so a worker thread's connection orders and filters as the window's does.
+direction. The sorts by title, authors, series, format and the optional columns read the keys
+the library stores (`store.sort_keys_schema`, kept by triggers), walking each key's index: no
+sort of the whole library (descending, only the books of one key are sorted among themselves).
+Texts are folded by the library search's `bookorbit_fold`, which `db.open_database` registers
+on every connection it opens, so a worker thread's connection orders and filters as the
+window's does.
 The filter is `filter_condition`: the one place that says what a term
 matches, by the library's search index. A keystroke in the filter box does not sort again:
 `filtered` keeps, of the whole table's order, the books the search finds.
@@ -76,9 +77,11 @@ def _fold_column(text: str) -> str:
     )
 
 
-# Each column's sort keys, most significant first. Title, authors, series and format are the
-# keys the library stores (`store.sort_keys_schema`: folded, an empty one after every text),
-# each with an index that gives them, with the library's order between equal keys, unsorted.
+# Each column's sort keys, most significant first. Title, authors, series, format and the
+# optional columns (date added to last read) are the keys the library stores
+# (`store.sort_keys_schema`, `store.column_keys_schema`: folded, an empty one after every
+# text), each with an index that gives them, with the library's order between equal keys,
+# unsorted.
 SORT_KEYS: dict[str, list[str]] = {
     "title": ["k.title"],
     "authors": ["k.authors"],
@@ -88,6 +91,11 @@ SORT_KEYS: dict[str, list[str]] = {
     "rating": ["coalesce(r.rating, -1.0)"],
     "format": ["k.formats"],
     "hardcover": [_rank(f"({_HARDCOVER})", HARDCOVER_STATES)],
+    "added": ["k.added"],
+    "publisher": ["k.publisher"],
+    "language": ["k.language"],
+    "size": ["k.size"],
+    "last_read": ["k.last_read"],
 }
 # The library's order (sort title, then id) between equal keys (ascending either way): the
 # stored one when the keys are, which their index gives with them.

@@ -1,5 +1,5 @@
-"""The `books` listing, read by sort key a page at a time: every book once, in title order, and
-the same JSON as one array."""
+"""The `books` listing, read by sort key a page at a time: every book once, in title order or
+by author (surname first), and the same JSON as one array."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import json
 
 import pytest
 
-from bookorbit_desktop.cli.book_pages import title_pages, write_json_array
+from bookorbit_desktop.cli import main
+from bookorbit_desktop.cli.book_pages import book_pages, write_json_array
+from bookorbit_desktop.library.metadata.author_sort import author_sort
+from bookorbit_desktop.library.store.models import Author
 from bookorbit_desktop.library.store.queries import list_books
 from tests.factories import add_book
 
@@ -16,13 +19,51 @@ from tests.factories import add_book
 def test_pages_hold_every_book_once_in_title_order(library):
     for number in range(7):
         add_book(f"Book {number % 3}")  # titles collide: the id breaks the ties
-    pages = list(title_pages(size=3))
+    pages = list(book_pages(size=3))
     assert [len(page) for page in pages] == [3, 3, 1]
     assert [book["id"] for page in pages for book in page] == [b["id"] for b in list_books()]
 
 
+BY_AUTHOR = [  # title, author, in the order of the authors' sort texts
+    ("The Plague", "Albert Camus"),  # one author: by sort title ("plague, the" first)
+    ("The Stranger", "Albert Camus"),
+    ("The Little Prince", "Antoine de Saint-Exupéry"),
+    ("The Three Musketeers", "Alexandre Dumas"),
+    ("The Odyssey", "Homer"),
+    ("A Wizard of Earthsea", "Ursula K. Le Guin"),
+    ("The Martian", "Andy Weir"),
+    ("Anonymous Pamphlet", None),  # no author: last
+]
+
+
+def _shelve_by_author() -> None:
+    for title, name in reversed(BY_AUTHOR):  # added last to first: the ids do not help
+        add_book(title, [name] if name else [])
+    for author in Author.select():
+        Author.update(sort_name=author_sort(author.name)).where(Author.id == author.id).execute()
+
+
+def test_pages_by_author_follow_the_surnames(library):
+    _shelve_by_author()
+    pages = list(book_pages(size=3, sort="author"))
+    assert [len(page) for page in pages] == [3, 3, 2]
+    titles = [book["title"] for page in pages for book in page]
+    assert titles == [title for title, _author in BY_AUTHOR]
+
+
+def test_books_sorted_by_author_on_the_command_line(library, capsys):
+    _shelve_by_author()
+    assert main(["books", "--sort", "author"]) == 0
+    lines = capsys.readouterr().out.splitlines()[1:-1]
+    assert [line.split("  ")[-1].split(" — ")[0] for line in lines][:3] == [
+        "The Plague",
+        "The Stranger",
+        "The Little Prince",
+    ]
+
+
 def test_an_empty_library_has_no_pages(library):
-    assert list(title_pages()) == []
+    assert list(book_pages()) == []
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.metadata.author_sort import author_sort
 from bookorbit_desktop.library.metadata.covers import cover_file, write_atomically
-from bookorbit_desktop.library.metadata.naming import author_sort_name
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
     Author,
@@ -97,7 +97,7 @@ def set_authors(book_id: int, names: list[str]) -> None:
     for position, name in enumerate(names):
         author = Author.get_or_none(Author.name == name)
         if author is None:
-            author = Author.create(name=name, sort_name=author_sort_name(name))
+            author = Author.create(name=name, sort_name=author_sort(name))
         BookAuthor.create(book=book_id, author=author.id, position=position, role="aut")
 
 

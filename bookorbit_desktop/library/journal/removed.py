@@ -134,9 +134,9 @@ def _author(name: str) -> int:
     row = database.execute_sql("SELECT id FROM author WHERE name = ?", (name,)).fetchone()
     if row is not None:
         return int(row[0])
-    from bookorbit_desktop.library.metadata.naming import author_sort_name
+    from bookorbit_desktop.library.metadata.author_sort import author_sort
 
-    return _insert("author", {"name": name, "sort_name": author_sort_name(name)})
+    return _insert("author", {"name": name, "sort_name": author_sort(name)})
 
 
 def restore_book(kept: dict[str, Any], paths: Paths, now: float) -> tuple[int, Outcome]:

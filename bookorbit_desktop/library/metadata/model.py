@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookorbit_desktop.descriptions import clean_description
+from bookorbit_desktop.library.metadata.author_sort import author_sort
 from bookorbit_desktop.library.metadata.identifiers import IdentifierSet, collect_identifiers
 from bookorbit_desktop.library.metadata.languages import normalize_language
 from bookorbit_desktop.library.metadata.naming import (
-    author_sort_name,
     clean_text,
     creator_name,
     title_from_filename,
@@ -53,7 +53,7 @@ class Creator:
 
     @property
     def sort_name(self) -> str:
-        return clean_text(self.file_as) or author_sort_name(self.name)
+        return clean_text(self.file_as) or author_sort(self.name)
 
 
 @dataclass

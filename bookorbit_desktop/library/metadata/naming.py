@@ -1,4 +1,5 @@
-"""Pure text rules for titles and names: sort keys, author sort names, titles from file names.
+"""Pure text rules for titles and names: sort keys, titles from file names (an author's sort
+text is `author_sort`'s).
 
 Every function keeps non-Latin text intact: a Korean or Malayalam title must never come out
 empty because a rule only knew about ASCII.
@@ -22,9 +23,7 @@ _ARTICLES: dict[str, tuple[str, ...]] = {
     "nl": ("de", "het", "een"),
     "pt": ("os", "as", "o", "a", "um", "uma"),
 }
-_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md"})
 _WHITESPACE = re.compile(r"\s+")
-_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SORT_TRIM = "\"'“”‘’«»„¿¡()[] "
 # Compound extensions first: "x.fb2.zip" and "x.kepub.epub" are one extension each.
 _EXTENSION = re.compile(r"(\.kepub\.epub|\.fb2\.zip|\.[A-Za-z0-9]{1,5})$", re.IGNORECASE)
@@ -91,26 +90,6 @@ def sort_title(title: str, language: str | None = None) -> str:
             rest = folded[len(prefix) :].strip()
             return f"{rest}, {article.rstrip(chr(39) + '’')}" if rest else folded
     return folded
-
-
-def author_sort_name(name: str) -> str:
-    """ "J. R. R. Tolkien" -> "Tolkien, J. R. R.": a guess used when the book gives no file-as.
-
-    The last word is taken as the surname unless it is a suffix (Jr., III); particles such as
-    "Le" or "van" are not recognised, which is why a `file-as` value from the book always wins.
-    Names that already hold a comma, single words and names in Chinese, Japanese or Korean
-    script (written family name first) are kept as they are.
-    """
-    text = _WHITESPACE.sub(" ", name).strip()
-    if "," in text or " " not in text or _CJK.search(text):
-        return text
-    words = text.split(" ")
-    suffix: list[str] = []
-    while len(words) > 2 and words[-1].casefold() in _NAME_SUFFIXES:
-        suffix.insert(0, words.pop())
-    surname = words.pop()
-    sort_name = f"{surname}, {' '.join(words)}"
-    return f"{sort_name}, {' '.join(suffix)}" if suffix else sort_name
 
 
 def strip_extension(file_name: str) -> str:

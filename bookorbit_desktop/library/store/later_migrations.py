@@ -5,7 +5,9 @@ never reorder or edit a shipped one. Free of the ORM, like every migration modul
 
 from __future__ import annotations
 
+from bookorbit_desktop.library.store.author_sort_schema import author_sort_keys
 from bookorbit_desktop.library.store.book_details_schema import book_details
+from bookorbit_desktop.library.store.column_keys_schema import column_keys
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
@@ -35,4 +37,6 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     file_copy_table,  # schema 24
     change_journal,  # schema 25
     shelf_joined_table,  # schema 26
+    author_sort_keys,  # authors sorted by their sort text
+    column_keys,  # the optional columns' sort keys
 )

@@ -88,6 +88,7 @@ class Author(BaseModel):
     id = AutoField()
     name = TextField(unique=True)
     sort_name = TextField(index=True)
+    sort_key = TextField(null=True)  # sort_name folded, kept by triggers (author_sort_schema)
 
 
 class BookAuthor(BaseModel):

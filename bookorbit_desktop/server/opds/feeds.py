@@ -33,10 +33,10 @@ from bookorbit_desktop.server.opds.text import (
     entry_authors,
     entry_title,
     feed_line,
-    file_size,
     plain_summary,
     xml_safe,
 )
+from bookorbit_desktop.sizes import file_size
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/terms/"

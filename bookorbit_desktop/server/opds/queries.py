@@ -133,7 +133,8 @@ def load_books(ids: Sequence[int]) -> list[BookEntry]:
     return [books[book_id] for book_id in ids if book_id in books]
 
 
-# The orders of the lists; the indexes of `library.store.catalog_indexes` serve them.
+# The orders of the lists; the indexes of `library.store.catalog_indexes` (the authors':
+# `author_sort_schema`) serve them.
 BY_TITLE = Order((("b.sort_title", False), ("b.id", False)))
 NEWEST = Order((("b.added_at", True), ("b.id", True)))
 IN_SERIES = Order(
@@ -148,7 +149,7 @@ BY_STATE_CHANGE = Order((("r.updated_at", True), ("b.id", True)))
 BY_FINISH = Order(
     (("(r.finished IS NULL)", False), ("coalesce(r.finished, '')", True), *BY_STATE_CHANGE.columns)
 )
-AUTHORS = Order((("a.sort_name", False), ("a.id", False)))
+AUTHORS = Order((("a.sort_key", False), ("a.id", False)))
 SERIES = Order((("lower(b.series)", False), ("b.series", False)))
 
 
@@ -192,7 +193,7 @@ def author_name(author_id: int) -> str | None:
 
 
 def authors(cursor: Cursor, size: int) -> Page[AuthorEntry]:
-    """Authors of at least one listed book, by sort name."""
+    """Authors of at least one listed book, by sort text (folded: `author_sort_schema`)."""
     has_books = (
         "EXISTS (SELECT 1 FROM book_author ba JOIN book b ON b.id = ba.book_id"
         f" WHERE ba.author_id = a.id AND {AVAILABLE})"

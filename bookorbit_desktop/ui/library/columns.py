@@ -1,6 +1,7 @@
 """The library table's columns: how wide each is for its longest text, and which are shown
 (View ▸ Columns, and the same menu on the table's header). Title is always shown; the choice is
-kept with the column widths (`LibraryView.save_columns`)."""
+kept with the column widths (`LibraryView.save_columns`). The optional columns of
+`more_columns` start hidden."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QMenu, QTableView
 
 from bookorbit_desktop.services.library import HARDCOVER_LABELS, STATUS_LABELS
-from bookorbit_desktop.ui.library.model import COLUMNS
+from bookorbit_desktop.ui.library import more_columns
+from bookorbit_desktop.ui.library.model import COLUMN_KEYS, COLUMNS
 from bookorbit_desktop.ui.widgets import CELL_PADDING
 
 _WIDEST = {
@@ -22,6 +24,7 @@ _WIDEST = {
     "rating": "★★★★★",
     "format": "EPUB, PDF",
     "hardcover": "",  # every Hardcover label, measured one by one
+    **more_columns.WIDEST,
 }
 
 
@@ -43,6 +46,7 @@ _MENU_TEXTS = {
     "rating": "&Rating",
     "format": "&Format",
     "hardcover": "&Hardcover",
+    **more_columns.MENU_TEXTS,
 }
 
 
@@ -51,12 +55,14 @@ class ColumnsMenu(QMenu):
         super().__init__("&Columns", table)
         self._table = table
         self._changed = changed
+        for key, _title in more_columns.MORE_COLUMNS:  # shown when the user asks
+            table.setColumnHidden(COLUMN_KEYS.index(key), True)
         for index, (key, _title) in enumerate(COLUMNS):
             if index == 0:
                 continue  # Title: what a row is
             action = self.addAction(_MENU_TEXTS[key])
             action.setCheckable(True)
-            action.setChecked(True)
+            action.setChecked(not table.isColumnHidden(index))
             action.setData(index)
             action.toggled.connect(lambda shown, column=index: self._show(column, shown))
         self.aboutToShow.connect(self._mark_shown)

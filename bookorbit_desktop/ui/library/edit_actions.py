@@ -9,8 +9,8 @@ The dialogs act through `services.book_edits` (the library's operations) and
 `services.metadata` (with the window's Hardcover account, `hardcover`); `on_saved` (book id)
 then refreshes that book in the table and the book panel, as after a reading edit, and
 `on_removed` reloads the library, which drops the removed books. Edit ▸ Undo and Redo
-(`undo_actions`) head the Edit menu, and the book panel gets a History section
-(`change_history`) listing the shown book's changes.
+(`undo_actions`) head the Edit menu, Edit ▸ Authors… (`authors_dialog`) ends it, and the book
+panel gets a History section (`change_history`) listing the shown book's changes.
 """
 
 from __future__ import annotations
@@ -22,17 +22,21 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.authors import AuthorsService
 from bookorbit_desktop.services.book_edits import BookEditService
 from bookorbit_desktop.services.bulk_edits import BulkEditService
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata import MetadataService
+from bookorbit_desktop.services.opening import BookFilesService
 from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.change_watch import ChangeWatch
+from bookorbit_desktop.ui.library.authors_dialog import AuthorsAction
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.change_history import SHOWN, BookHistory, mount_history
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
 from bookorbit_desktop.ui.library.inbox_view import InboxView
+from bookorbit_desktop.ui.library.open_actions import OpenActions
 from bookorbit_desktop.ui.library.remove_dialog import RemoveDialog
 from bookorbit_desktop.ui.library.undo_actions import UndoActions
 from bookorbit_desktop.ui.library.view import LibraryView
@@ -84,6 +88,8 @@ class BookActions(QObject):
             window.menuBar().insertMenu(view_menu.menuAction(), edit_menu)
         # Edit ▸ Undo and Redo, first in that menu; an undo reloads the library as a removal.
         self.undo = UndoActions(UndoService(service.paths), window, edit_menu, on_removed)
+        if edit_menu is not None:  # Edit ▸ Authors…: filing them reorders the library
+            self.authors = AuthorsAction(AuthorsService(), window, edit_menu, self._after_filing)
         self.history: BookHistory | None = None  # the panel's History section
         panel = getattr(window, "book_panel", None)
         if isinstance(panel, BookPanel):  # its Edit… button edits the book it shows
@@ -104,6 +110,8 @@ class BookActions(QObject):
                 view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             view.addAction(self.edit_action)
             view.addAction(self.remove_action)
+        # Open, Open With, Show in Folder, Copy Path: first in those menus; double-click, Enter.
+        self.opening = OpenActions(BookFilesService(), window, library)
 
     def _selected(self, what: str) -> list[int]:
         book_ids = self.library.selected_book_ids()
@@ -147,6 +155,11 @@ class BookActions(QObject):
             self.on_saved(book_id)
         if self.inbox is not None:  # a held book's new title shows there
             self.inbox.refresh()
+
+    def _after_filing(self) -> None:
+        self.undo.refresh()
+        if self.on_removed is not None:  # reloads the library, in the new order
+            self.on_removed()
 
     def remove_selected(self) -> RemoveDialog | None:
         """Ask before removing the selected books (nothing when none is selected)."""

@@ -30,6 +30,7 @@ from bookorbit_desktop.services.library import (
 )
 from bookorbit_desktop.services.library_rows import TableBook, table_book
 from bookorbit_desktop.services.table_window import HARDCOVER_STATES
+from bookorbit_desktop.ui.library import more_columns
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -42,6 +43,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("rating", "Rating"),
     ("format", "Format"),
     ("hardcover", "Hardcover"),
+    *more_columns.MORE_COLUMNS,
 )
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 BOOK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -166,6 +168,8 @@ def display(book: TableBook, column: int) -> str:
         return format_rating(book.rating)
     if key == "format":
         return ", ".join(kind.upper() for kind in book.formats)
+    if key in more_columns.TEXTS:
+        return more_columns.TEXTS[key](book)
     return HARDCOVER_LABELS.get(book.hardcover, book.hardcover)
 
 
@@ -194,7 +198,8 @@ def sort_key(column: int) -> Callable[[Row], Any]:
         "format": lambda row: _missing_last(display(row.book, column)),
         "hardcover": lambda row: _HARDCOVER_ORDER.get(row.book.hardcover, len(_HARDCOVER_ORDER)),
     }
-    return keys[key]
+    more = more_columns.SORT_KEYS.get(key)
+    return (lambda row: more(row.book)) if more is not None else keys[key]
 
 
 class BookColumns(QAbstractTableModel):

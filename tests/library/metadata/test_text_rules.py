@@ -1,4 +1,4 @@
-"""Pure text rules: languages, sort titles, author sort names, titles from file names."""
+"""Pure text rules: languages, sort titles, titles from file names."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from bookorbit_desktop.library.metadata.model import (
     parse_series_index,
 )
 from bookorbit_desktop.library.metadata.naming import (
-    author_sort_name,
     clean_text,
     creator_name,
     sort_title,
@@ -94,22 +93,6 @@ def test_sort_title(title, language, expected):
 @given(st.text(min_size=1, max_size=40).filter(lambda t: t.strip()))
 def test_sort_title_is_never_empty_for_non_blank_titles(title):
     assert sort_title(title)
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("J. R. R. Tolkien", "Tolkien, J. R. R."),
-        ("Martin Luther King Jr.", "King, Martin Luther, Jr."),
-        ("Plato", "Plato"),
-        ("Doe, John", "Doe, John"),
-        ("村上 春樹", "村上 春樹"),  # family name first already
-        ("한 강", "한 강"),
-        ("Лев Толстой", "Толстой, Лев"),
-    ],
-)
-def test_author_sort_name(name, expected):
-    assert author_sort_name(name) == expected
 
 
 @pytest.mark.parametrize(

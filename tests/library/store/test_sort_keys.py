@@ -1,7 +1,8 @@
 """The stored sort keys against keys worked out afresh: after any mix of added books, edited
-titles, sort titles and series, credits changed, authors renamed or removed, files added,
-removed or given another format, and books removed, every book's row holds what a fresh fold of
-its rows gives (an empty key as an empty BLOB), and no row is left for a removed book."""
+titles, sort titles, series, publishers, languages and dates added, credits changed, authors
+renamed, filed anew or removed, files added, removed or given another format or size, progress
+pushed, moved to another book or removed, and books removed, every book's row holds what a fresh
+fold of its rows gives (an empty key as an empty BLOB), and no row is left for a removed book."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.search.fold import fold
-from bookorbit_desktop.library.store.models import Author, Book, BookFile, database
+from bookorbit_desktop.library.store.models import (
+    Author,
+    Book,
+    BookFile,
+    ProgressEvent,
+    database,
+)
 from tests.factories import add_book
 from tests.library.previous_schema import previous_schema_library
 
@@ -35,35 +42,47 @@ def _last_if_empty(key: str) -> str | bytes:
 
 
 def computed_keys() -> dict[int, tuple]:
-    """The oracle: every book's keys from its rows, folded in Python."""
+    """The oracle: every book's keys from its rows, folded in Python (the authors' sort
+    texts in credit order)."""
     db = database.obj
     names: dict[int, list[str]] = {}
     for book_id, name in db.execute_sql(
-        "SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id"
+        "SELECT ba.book_id, a.sort_name FROM book_author ba JOIN author a ON a.id = ba.author_id"
         " ORDER BY ba.book_id, ba.position"
     ):
         names.setdefault(book_id, []).append(name)
     formats: dict[int, set[str]] = {}
     for book_id, file_format in db.execute_sql("SELECT book_id, format FROM book_file"):
         formats.setdefault(book_id, set()).add(file_format)
+    sizes = dict(db.execute_sql("SELECT book_id, sum(size) FROM book_file GROUP BY 1"))
+    pushes = dict(db.execute_sql("SELECT book_id, timestamp FROM progress_event ORDER BY id"))
     keys = {}
-    rows = db.execute_sql("SELECT id, title, sort_title, series, series_index FROM book")
-    for book_id, title, sort_title, series, series_index in rows:
+    rows = db.execute_sql(
+        "SELECT id, title, sort_title, series, series_index, added_at, publisher, language"
+        " FROM book"
+    )
+    for book_id, title, sort_title, series, series_index, *facts in rows:
+        added, publisher, language = facts
         keys[book_id] = (
             sort_title,
             _last_if_empty(fold(sort_title or title)),
-            _last_if_empty(fold(", ".join(names.get(book_id, ())))),
+            _last_if_empty(fold(" & ".join(names.get(book_id, ())))),
             _last_if_empty(fold(series or "")),
             series_index or 0.0,
             _last_if_empty(_upper(", ".join(sorted(formats.get(book_id, ()))))),
+            added,
+            _last_if_empty(fold(publisher or "")),
+            _last_if_empty(fold(language or "")),
+            sizes.get(book_id, 0),
+            pushes.get(book_id, 0),
         )
     return keys
 
 
 def stored_keys() -> dict[int, tuple]:
     rows = database.execute_sql(
-        "SELECT book_id, sort_title, title, authors, series, series_index, formats"
-        " FROM book_sort_key"
+        "SELECT book_id, sort_title, title, authors, series, series_index, formats, added,"
+        " publisher, language, size, last_read FROM book_sort_key"
     )
     return {row[0]: tuple(row[1:]) for row in rows}
 
@@ -88,10 +107,18 @@ _OPERATIONS = st.one_of(
     st.tuples(st.just("series_index"), st.integers(0, 50), st.none() | st.floats(0, 9)),
     st.tuples(st.just("authors"), st.integers(0, 50), _NAMES),
     st.tuples(st.just("rename_author"), st.integers(0, 50), _TEXT),
+    st.tuples(st.just("file_author"), st.integers(0, 50), _TEXT),
     st.tuples(st.just("remove_author"), st.integers(0, 50)),
     st.tuples(st.just("add_file"), st.integers(0, 50), _FORMATS),
     st.tuples(st.just("file_format"), st.integers(0, 50), _FORMATS),
     st.tuples(st.just("remove_file"), st.integers(0, 50)),
+    st.tuples(st.just("file_size"), st.integers(0, 50), st.integers(0, 10**9)),
+    st.tuples(st.just("publisher"), st.integers(0, 50), st.none() | _TEXT),
+    st.tuples(st.just("language"), st.integers(0, 50), st.none() | _TEXT),
+    st.tuples(st.just("added_at"), st.integers(0, 50), st.floats(0, 2e9)),
+    st.tuples(st.just("push"), st.integers(0, 50), st.integers(0, 2 * 10**9)),
+    st.tuples(st.just("push_book"), st.integers(0, 50), st.integers(0, 50)),
+    st.tuples(st.just("remove_push"), st.integers(0, 50)),
     st.tuples(st.just("remove"), st.integers(0, 50)),
 )
 
@@ -101,8 +128,10 @@ def _apply(library, operation: tuple) -> None:
     if kind == "add":
         add_book(args[0], [name.strip() for name in args[1]], series=args[2])
         return
-    tables = {"rename_author": Author, "remove_author": Author}
-    table = tables.get(kind) or (BookFile if kind in ("file_format", "remove_file") else Book)
+    tables = {"rename_author": Author, "file_author": Author, "remove_author": Author}
+    tables |= dict.fromkeys(("push_book", "remove_push"), ProgressEvent)
+    files = ("file_format", "remove_file", "file_size")
+    table = tables.get(kind) or (BookFile if kind in files else Book)
     ids = [row.id for row in table.select().order_by(1)]
     if not ids:
         return
@@ -118,6 +147,8 @@ def _apply(library, operation: tuple) -> None:
     elif kind == "rename_author":
         if not Author.select().where(Author.name == args[1].strip()).exists():
             Author.update(name=args[1].strip()).where(Author.id == target).execute()
+    elif kind == "file_author":
+        Author.update(sort_name=args[1]).where(Author.id == target).execute()
     elif kind == "remove_author":
         Author.delete().where(Author.id == target).execute()
     elif kind == "add_file":
@@ -126,6 +157,26 @@ def _apply(library, operation: tuple) -> None:
         BookFile.update(format=args[1]).where(BookFile.id == target).execute()
     elif kind == "remove_file":
         BookFile.delete().where(BookFile.id == target).execute()
+    elif kind == "file_size":
+        BookFile.update(size=args[1]).where(BookFile.id == target).execute()
+    elif kind in ("publisher", "language", "added_at"):
+        Book.update({kind: args[1]}).where(Book.id == target).execute()
+    elif kind == "push":
+        ProgressEvent.create(
+            document="d",
+            book=target,
+            device="Kobo",
+            percentage=0.5,
+            progress="p",
+            timestamp=args[1],
+        )
+    elif kind == "push_book":
+        books = [row.id for row in Book.select().order_by(1)]
+        ProgressEvent.update(book=books[args[1] % len(books)]).where(
+            ProgressEvent.id == target
+        ).execute()
+    elif kind == "remove_push":
+        ProgressEvent.delete().where(ProgressEvent.id == target).execute()
     else:
         remove_books([target], library)
 
@@ -164,8 +215,20 @@ def test_a_library_of_the_previous_schema_gets_its_keys_once(tmp_path):
     open_database(path)
     try:
         assert stored_keys() == {
-            1: ("germinal", "germinal", "emile zola", "les rougon-macquart", 0.0, "EPUB"),
-            2: ("nana", "nana", "emile zola", b"", 0.0, b""),
+            1: (
+                "germinal",
+                "germinal",
+                "zola",
+                "les rougon-macquart",
+                0.0,
+                "EPUB",
+                0.0,
+                b"",
+                b"",
+                1,
+                0,
+            ),
+            2: ("nana", "nana", "zola", b"", 0.0, b"", 0.0, b"", b"", 0, 0),
         }
         assert stored_keys() == computed_keys()
     finally:

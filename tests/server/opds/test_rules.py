@@ -25,12 +25,12 @@ from bookorbit_desktop.server.opds.koreader_names import (
 from bookorbit_desktop.server.opds.text import (
     entry_title,
     feed_line,
-    file_size,
     fold,
     plain_summary,
     search_terms,
     xml_safe,
 )
+from bookorbit_desktop.sizes import file_size
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,7 @@ def test_the_edit_menu_follows_file(desktop):  # noqa: F811
         "",
         "&Edit Metadata…",
         "&Remove from Library…",
+        "&Authors…",
         "&Write Metadata into File…",
         "Restore File from &Backup…",
     ]

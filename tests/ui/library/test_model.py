@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -137,6 +139,12 @@ def test_sorting_by_each_column(model, column, order, expected):
     assert ids(model) == expected
 
 
+def more(book_id: int) -> list[str]:
+    """The optional columns of a book of `BOOKS`: its date added (its id, in seconds), and no
+    publisher, language, size or last read."""
+    return [datetime.fromtimestamp(book_id).strftime("%Y-%m-%d"), "", "", "", ""]
+
+
 def test_every_text_is_made_when_asked_as_the_book_says(model):
     """The texts are made from the book for the cells on screen, not kept per row."""
     texts = {
@@ -144,7 +152,17 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
         for row, book_id in enumerate(ids(model))
     }
     assert texts == {
-        1: ["Dune", "Frank Herbert", "Dune #1", "Read", "100 %", "★★★★★", "EPUB", "Linked"],
+        1: [
+            "Dune",
+            "Frank Herbert",
+            "Dune #1",
+            "Read",
+            "100 %",
+            "★★★★★",
+            "EPUB",
+            "Linked",
+            *more(1),
+        ],
         2: [
             "Children of Dune",
             "Frank Herbert",
@@ -154,9 +172,30 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "★★★½",
             "EPUB",
             "Not matched yet",
+            *more(2),
         ],
-        3: ["L'Étranger", "Albert Camus", "", "Want to read", "", "", "PDF", "Not matched yet"],
-        4: ["Ōkami no Hanayome", "作者 名", "", "Unread", "", "", "CBZ, EPUB", "Excluded"],
+        3: [
+            "L'Étranger",
+            "Albert Camus",
+            "",
+            "Want to read",
+            "",
+            "",
+            "PDF",
+            "Not matched yet",
+            *more(3),
+        ],
+        4: [
+            "Ōkami no Hanayome",
+            "作者 名",
+            "",
+            "Unread",
+            "",
+            "",
+            "CBZ, EPUB",
+            "Excluded",
+            *more(4),
+        ],
         5: [
             "A Memory Called Empire",
             "Arkady Martine",
@@ -166,6 +205,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "★★★★",
             "EPUB",
             "Needs review",
+            *more(5),
         ],
     }
     assert [model.index(row, 4).data(PROGRESS_ROLE) for row in range(5)] == [
