@@ -25,7 +25,7 @@ from operator import itemgetter
 from typing import Any, TypeVar
 
 from bookorbit_desktop.library.reading.values import READING_STATUSES
-from bookorbit_desktop.library.search.fold import SQL_FOLD, fold
+from bookorbit_desktop.library.search.fold import SQL_FOLD, fold, fold_column
 from bookorbit_desktop.library.search.query import found_query, match_condition
 from bookorbit_desktop.library.store import changes
 from bookorbit_desktop.library.store.models import database
@@ -67,15 +67,6 @@ def _rank(expression: str, values: Sequence[str]) -> str:
     return f"CASE {expression} {cases} ELSE {len(values)} END"
 
 
-def _fold_column(text: str) -> str:
-    """`bookorbit_fold(text)` for a plain column: an ASCII text (as many bytes as characters)
-    is folded by SQLite's own `lower`, the same result without a call into Python."""
-    return (
-        f"(CASE WHEN length(CAST({text} AS BLOB)) = length({text}) THEN lower({text})"
-        f" ELSE {SQL_FOLD}({text}) END)"
-    )
-
-
 # Each column's sort keys, most significant first. Title, authors, series and format are the
 # keys the library stores (`store.sort_keys_schema`: folded, an empty one after every text),
 # each with an index that gives them, with the library's order between equal keys, unsorted.
@@ -114,7 +105,7 @@ def _tables(book_id: str, *clauses: str) -> str:
 
 
 _HAYSTACK = " || ' ' || ".join(
-    (_fold_column("b.title"), f"{SQL_FOLD}({_AUTHORS})", _fold_column("b.series"))
+    (fold_column("b.title"), f"{SQL_FOLD}({_AUTHORS})", fold_column("b.series"))
 )
 
 
