@@ -134,9 +134,9 @@ class _Compiler:
     def both(self, items: Sequence[Node]) -> str:
         # Plain words together: one lookup in the index for all of them.
         words = [item for item in items if isinstance(item, Term) and item.field is None]
-        others = [self.node(item) for item in items if item not in words]
-        parts = [self.words(words)] if words else []
-        return "(" + " AND ".join([*parts, *others]) + ")"
+        parts = [self.words(words)] if words else []  # (the parameters in the text's order)
+        parts += [self.node(item) for item in items if item not in words]
+        return "(" + " AND ".join(parts) + ")"
 
     def words(self, terms: Sequence[Term]) -> str:
         condition, params = match_condition([fold(term.value) for term in terms])
@@ -198,10 +198,9 @@ class _Compiler:
         value = fold(term.value)
         if term.op == "=":
             return place.holds(f"{fold_column(column)} = {self.param(value)}")
-        test = place.holds(f"instr({fold_column(column)}, {self.param(value)}) > 0")
-        if indexed and len(value) >= 3:  # the index finds the few candidates first
-            return f"({self.words([term])} AND {test})"
-        return test
+        # The index finds the few candidates first (its own text holds the field's).
+        found = f"{self.words([term])} AND " if indexed and len(value) >= 3 else ""
+        return f"({found}{place.holds(f'instr({fold_column(column)}, {self.param(value)}) > 0')})"
 
     def number(self, term: Term, place: _Place) -> str:
         if term.op == "~":
