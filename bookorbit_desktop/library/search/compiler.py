@@ -62,7 +62,7 @@ def _of_book(column: str) -> _Place:
 
 
 def _of_reading(column: str) -> _Place:
-    return _Place(f"r.{column}", "b.id IN (SELECT r.book_id FROM reading_state r WHERE {test})")
+    return _Place(f"rs.{column}", "b.id IN (SELECT rs.book_id FROM reading_state rs WHERE {test})")
 
 
 TEXT_PLACES = {

@@ -51,6 +51,7 @@ from bookorbit_desktop.ui.library.model import (
     PROGRESS_ROLE,
     row_runs,
 )
+from bookorbit_desktop.ui.library.search_error import search_error_label
 from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import book_table, empty_state
 
@@ -116,14 +117,17 @@ class LibraryView(QWidget):
         self._kept: list[int] = []  # the books selected in the table before a reset
 
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter by title, author or series  (Ctrl+F)")
+        self.filter_edit.setPlaceholderText("Search: words, author:…, rating:>=4  (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMinimumWidth(MIN_FILTER_WIDTH)
         self.filter_edit.setAccessibleName("Filter books")
         self.filter_edit.setAccessibleDescription(
-            "Shows the books whose title, author or series match"
+            "Shows the books whose title, author or series match, or that the search finds"
         )
         self.filter_edit.textChanged.connect(self.model.set_filter)
+        self.search_error = search_error_label(self.model)  # why a search cannot be read
+        self.save_search_button = QPushButton("Save…")
+        self.save_search_button.setToolTip("Save this search in the sidebar")
         self.status_combo = QComboBox()
         self.status_combo.setAccessibleName("Reading status shown")
         self.status_combo.addItem("All books", None)
@@ -154,6 +158,7 @@ class LibraryView(QWidget):
         self.grid_button.toggled.connect(lambda _on: self._after_reset())
         toolbar = QHBoxLayout()
         toolbar.addWidget(self.filter_edit, 1)
+        toolbar.addWidget(self.save_search_button)
         toolbar.addWidget(self.status_combo)
         toolbar.addWidget(self.count_label)
         toolbar.addWidget(self.grid_button)
@@ -195,6 +200,7 @@ class LibraryView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(toolbar)
+        layout.addWidget(self.search_error)
         layout.addLayout(self._stack, 1)
         self._after_reset()
 
