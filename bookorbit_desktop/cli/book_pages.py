@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from bookorbit_desktop.library.search.compiler import Condition
 from bookorbit_desktop.library.store.keyset import Key, Order, key_of
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.queries import list_books
@@ -18,15 +19,17 @@ PAGE = 1000
 BY_TITLE = Order((("sort_title", False), ("id", False)))  # the order `list_books` gives
 
 
-def title_pages(size: int = PAGE) -> Iterator[list[dict[str, Any]]]:
-    """Every book's record (as `list_books` gives it), in title order, `size` at a time."""
+def title_pages(size: int = PAGE, found: Condition | None = None) -> Iterator[list[dict[str, Any]]]:
+    """Every book's record (as `list_books` gives it), or those of the books a search `found`,
+    in title order, `size` at a time."""
     key: Key | None = None
+    search, search_params = ("1", ()) if found is None else (found.sql, found.params)
     while True:
         where, params = BY_TITLE.beyond(key) if key is not None else ("1", [])
         rows = database.execute_sql(
-            f"SELECT id, {BY_TITLE.expressions} FROM book WHERE {where}"
+            f"SELECT id, {BY_TITLE.expressions} FROM book b WHERE {where} AND {search}"
             f" ORDER BY {BY_TITLE.order_by()} LIMIT ?",
-            (*params, size),
+            (*params, *search_params, size),
         ).fetchall()
         if not rows:
             return

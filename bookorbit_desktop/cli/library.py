@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from typing import Any
 
 from bookorbit_desktop.cli.book_pages import title_pages, write_json_array
@@ -15,9 +16,12 @@ from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.edits import edits_of, run_many, save_edits
 from bookorbit_desktop.cli.words import counted
+from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.matching.revisit import REMOVED
 from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.reading.edits import UNSET
+from bookorbit_desktop.library.search.compiler import Condition, search_condition
+from bookorbit_desktop.library.search.grammar import SearchError
 from bookorbit_desktop.library.store.links import hardcover_links
 from bookorbit_desktop.library.store.queries import get_book
 from bookorbit_desktop.services.library import HARDCOVER_LABELS
@@ -27,6 +31,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add this feature's sub-commands to the parser."""
     books = add_command(commands, "books", run_books)
     books.add_argument("--json", action="store_true", help="print JSON (one object per book)")
+    books.add_argument(
+        "--search",
+        metavar="SEARCH",
+        help="only the books a search finds, as in the window's filter box: words, "
+        "author:NAME, title:=EXACT, series:~PATTERN, rating:>=4, added:<30daysago, "
+        "status:reading, hardcover:unmatched, with and, or, not and parentheses",
+    )
     register_book_actions(books)
     book = add_command(commands, "book", run_book)
     book.add_argument(
@@ -58,13 +69,28 @@ def _dump(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+def _found(search: str | None) -> Condition | None:
+    """The condition of `--search` (None: every book); a search that cannot be read is a
+    wrong value (exit status 2), said with its place."""
+    if search is None:
+        return None
+    try:
+        return search_condition(search, date.today())
+    except SearchError as error:
+        raise InvalidValueError(
+            f"{error.message} (at character {error.start + 1} of the search).",
+            title="Search not understood",
+        ) from None
+
+
 def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
-    """list the library"""
+    """list the library, or the books a search finds"""
+    found = _found(args.search)
     if args.json:
         write_json_array(
             (
                 {**book, "hardcover": links[book["id"]]}
-                for page in title_pages()
+                for page in title_pages(found=found)
                 for links in [hardcover_links(book["id"] for book in page)]
                 for book in page
             ),
@@ -72,7 +98,7 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
         )
         return 0
     count = 0
-    for page in title_pages():
+    for page in title_pages(found=found):
         if not count:
             print(f"{'ID':>5}  {'STATUS':<12} {'DONE':>4}  TITLE — AUTHORS [FORMATS]")
         for book in page:
@@ -84,6 +110,9 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
                 f"{book['title']} — {authors} [{formats}]"
             )
         count += len(page)
+    if not count and found is not None:
+        print("No book matches the search.")
+        return 0
     if not count:
         print("The library is empty. Add books with: bookorbit-desktop import PATH...")
         return 0

@@ -5,7 +5,7 @@ a tree (`parse`), with each part's place in the text so a mistake can be pointed
     "lord of the rings"         quotes keep words (and `and`, `or`, `:`) together
     author:tolkien              a field holds the text (case and accents aside)
     title:="the hobbit"         `=`: the whole field, exactly (case and accents aside)
-    series:~^dune               `~`: a regular expression
+    series:~^(dune|arrakis)     `~`: a regular expression (its parentheses its own)
     rating:>=4  pages:<300      comparisons: > >= < <= (and `=`)
     a and b, a b                both; `or`: either; `not a`: not this; parentheses group
 
@@ -97,6 +97,21 @@ def _word_end(text: str, at: int) -> int:
     return at
 
 
+def _value_end(text: str, at: int) -> int:
+    """The end of a field's unquoted value: its parentheses are its own when they pair up
+    (`title:~^(the|a)`); a `)` it did not open closes a group around the term."""
+    depth = 0
+    while at < len(text) and not text[at].isspace() and text[at] != '"':
+        if text[at] == "(":
+            depth += 1
+        elif text[at] == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        at += 1
+    return at
+
+
 def _term(text: str, start: int) -> tuple[_Token, int]:
     """The word, quoted text or `field:value` starting at `start`."""
     if text[start] == '"':
@@ -111,7 +126,8 @@ def _term(text: str, start: int) -> tuple[_Token, int]:
             return _Token(keyword, start, end), end
         return _Token("term", start, end, Term(None, "", word, False, start, end)), end
     op = next((op for op in OPERATORS if rest.startswith(op)), "")
-    value, quoted = rest[len(op) :], False
+    end = _value_end(text, start + len(field) + 1 + len(op))
+    value, quoted = text[start + len(field) + 1 + len(op) : end], False
     if not value and end < len(text) and text[end] == '"':  # field:"two words"
         value, end = _quoted(text, end)
         quoted = True

@@ -70,6 +70,10 @@ def shape(node: Node | None) -> object:
         ("12:30", "12:30"),  # not a field name: a word
         ("a:b:c", ("a", "", "b:c")),
         ("not(a)", ("not", "a")),
+        # a value's own parentheses, when they pair up
+        ("title:~^(the|a) x", ("and", ("title", "~", "^(the|a)"), "x")),
+        ("(a or title:~(x|y))", ("or", "a", ("title", "~", "(x|y)"))),
+        ("(title:dune)", ("title", "", "dune")),
     ],
 )
 def test_trees(text: str, tree: object) -> None:
