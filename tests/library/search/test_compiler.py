@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bookorbit_desktop.library.search.compiler import search_condition
 from bookorbit_desktop.library.search.dates import period
@@ -298,3 +300,22 @@ def test_patterns_that_are_refused(pattern: str) -> None:
 )
 def test_patterns_that_are_searched_with(pattern: str) -> None:
     assert checked_pattern(pattern).pattern == pattern
+
+
+_WORDS = st.sampled_from(
+    [
+        *("title:", "author:", "rating:", "added:", "status:", "hardcover:", "pages:", "x:"),
+        *(">=", "<", "=", "~", "!=", "(", ")", '"', " ", " and ", " or ", " not ", "\\"),
+        *("4", "2024-05", "30daysago", "true", "read", "dune", "é", "%", "_", "'", "?", "*"),
+    ]
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=300)
+@given(st.lists(_WORDS, max_size=10).map("".join))
+def test_any_search_runs_or_says_why(books, text: str) -> None:
+    """Whatever is typed, the search is a SearchError or a condition SQLite runs."""
+    try:
+        found(text)
+    except SearchError as error:
+        assert 0 <= error.start <= error.end <= len(text)
