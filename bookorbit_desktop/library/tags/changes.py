@@ -32,11 +32,16 @@ def _rewrite(
     change: Callable[[list[str]], list[str]],
     paths: Paths,
     clock: Callable[[], float],
+    step: int | None = None,
 ) -> int:
-    """Give each book the tags `change` makes of its own, as one step; the count changed."""
+    """Give each book the tags `change` makes of its own, as one step (or part of `step`);
+    the number of books changed."""
     changed = 0
     now = clock()
-    with recording(label, book_ids, paths=paths, covers=False, clock=clock), database.atomic():
+    with (
+        recording(label, book_ids, paths=paths, covers=False, step=step, clock=clock),
+        database.atomic(),
+    ):
         for book_id, names in book_tags(book_ids).items():
             wanted = ordered(unique(change(names)))
             if wanted != names:
@@ -52,10 +57,12 @@ def change_tags(
     add: Iterable[str] = (),
     remove: Iterable[str] = (),
     clock: Callable[[], float] = time.time,
+    step: int | None = None,
 ) -> int:
     """Add the tags `add` to every book of `book_ids` and take `remove` away from them (names
-    checked here); the number of books that changed. NotFoundError when a book does not exist,
-    InvalidValueError when a name is wrong or nothing is asked; nothing is written then."""
+    checked here), as one step or part of `step`; the number of books that changed.
+    NotFoundError when a book does not exist, InvalidValueError when a name is wrong or nothing
+    is asked; nothing is written then."""
     ids = list(dict.fromkeys(book_ids))
     added = unique(find_tag(name) or name for name in (check_tag(n) for n in add))
     removed = {key(check_tag(name)) for name in remove}
@@ -76,7 +83,7 @@ def change_tags(
         return [name for name in names if key(name) not in removed] + added
 
     label = books_label("Change Tags of", [titles[book_id] for book_id in ids])
-    return _rewrite(label, ids, change, paths, clock)
+    return _rewrite(label, ids, change, paths, clock, step)
 
 
 def _existing(name: str) -> str:
