@@ -1,20 +1,26 @@
 """`books edit ID [ID ...] --title/--authors/...` and `books remove ID [ID ...]`: correct a book's
-metadata, or remove books from the library, from the command line.
+metadata or tags, or remove books from the library, from the command line.
 
 The values are checked by `library.editing.values` and saved by `library.editing.apply`, the
 same operation the window's Edit dialog runs; the book's file is never rewritten. Several ids
-take only --authors, --series and --language. Removal (`library.editing.removal`) asks first
-unless `--yes`, and moves files to the trash only with `--delete-file`.
+take only --authors, --series, --language and the tags (`library.tags.changes`). Removal
+(`library.editing.removal`) asks first unless `--yes`, and moves files to the trash only with
+`--delete-file`.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import counted
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from bookorbit_desktop.library.editing.values import BookChanges
 
 # The text options, named as the fields of `library.editing.values`.
 _TEXT_OPTIONS = ("title", "authors", "series", "series_index", "language", "isbn", "description")
@@ -35,6 +41,14 @@ def register(books: argparse.ArgumentParser) -> None:
     edit.add_argument("--isbn", help="an ISBN-10 or ISBN-13 ('' removes it)")
     edit.add_argument("--description", help="the description ('' removes it)")
     edit.add_argument("--cover", metavar="FILE", help="an image file (JPEG, PNG, GIF or WebP)")
+    for option, verb in (("--add-tag", "add"), ("--remove-tag", "remove")):
+        edit.add_argument(
+            option,
+            action="append",
+            default=[],
+            metavar="TAG",
+            help=f"{verb} a tag (repeat it, or separate tags with commas)",
+        )
     summary, _, description = (run_remove.__doc__ or "").partition("\n\n")
     remove = actions.add_parser("remove", help=summary, description=description)
     remove.set_defaults(handler=run_remove)
@@ -46,23 +60,51 @@ def register(books: argparse.ArgumentParser) -> None:
 
 
 def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
-    """correct books' title, authors, series, language, ISBN, description or cover
+    """correct books' title, authors, series, language, ISBN, description, cover or tags
 
     Every value is checked before anything is saved; the book's file is not rewritten. A field
     set here is the user's: importing the book's file again keeps it. Several ids take only
-    --authors, --series and --language. Exit status 0 when saved, 2 for a wrong value or id."""
+    --authors, --series, --language and the tags. Exit status 0 when saved, 2 for a wrong value
+    or id."""
     from bookorbit_desktop.library.editing import values
-    from bookorbit_desktop.library.editing.apply import edit_books
+    from bookorbit_desktop.library.tags.names import parse_tags
 
     typed = {name: getattr(args, name) for name in _TEXT_OPTIONS if getattr(args, name) is not None}
     cover = Path(args.cover) if args.cover is not None else None
     changes = values.changes_from_text(typed, cover)
-    saved = edit_books(args.book_ids, changes, ctx.paths)
-    names = ", ".join(values.LABELS[field] for field in changes.changed())
+    add = [tag for text in args.add_tag for tag in parse_tags(text)]
+    remove = [tag for text in args.remove_tag for tag in parse_tags(text)]
+    names = [values.LABELS[field] for field in changes.changed()]
+    if add or remove:
+        names.append("tags")
+    saved = _save(ctx, args.book_ids, changes, add, remove)
     books = "book" if len(saved) == 1 else "books"
-    print(f"Saved the {names} of {books} {', '.join(str(book_id) for book_id in saved)}.")
+    print(f"Saved the {', '.join(names)} of {books} {', '.join(str(b) for b in saved)}.")
     print(UNDO_HINT)
     return 0
+
+
+def _save(
+    ctx: CliContext, book_ids: list[int], changes: BookChanges, add: list[str], remove: list[str]
+) -> list[int]:
+    """Save the fields and the tags as one step of the change journal (nothing when either is
+    refused); the ids saved."""
+    from bookorbit_desktop.library.editing.apply import edit_books
+    from bookorbit_desktop.library.journal.record import EDIT, finish_step, start_step
+    from bookorbit_desktop.library.store.models import database
+    from bookorbit_desktop.library.tags.changes import change_tags
+
+    if not (add or remove):
+        return edit_books(book_ids, changes, ctx.paths)
+    if not changes.changed():
+        change_tags(book_ids, ctx.paths, add=add, remove=remove)
+        return list(dict.fromkeys(book_ids))
+    with database.atomic():
+        step = start_step(EDIT, "Edit", time.time(), ctx.paths)
+        saved = edit_books(book_ids, changes, ctx.paths, step=step)
+        change_tags(book_ids, ctx.paths, add=add, remove=remove, step=step)
+        finish_step(step, lambda count: f"Edit {counted(count, 'Book')}")
+    return saved
 
 
 UNDO_HINT = "Take it back with `bookorbit-desktop undo`."

@@ -163,6 +163,7 @@ def book_lines(book: dict[str, Any]) -> list[str]:
             else book["series"],
         ),
         ("Language", book["language"]),
+        ("Tags", ", ".join(book["tags"])),
         ("Publisher", book["publisher"]),
         ("Published", book["published"]),
         ("ISBN", " / ".join(v for v in (book["isbn13"], book["isbn10"]) if v)),
