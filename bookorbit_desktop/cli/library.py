@@ -35,7 +35,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--search",
         metavar="SEARCH",
         help="only the books a search finds, as in the window's filter box: words, "
-        "author:NAME, title:=EXACT, series:~PATTERN, rating:>=4, added:<30daysago, "
+        "author:NAME, tags:TAG, title:=EXACT, series:~PATTERN, rating:>=4, added:<30daysago, "
         "status:reading, hardcover:unmatched, with and, or, not and parentheses",
     )
     register_book_actions(books)

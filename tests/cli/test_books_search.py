@@ -33,6 +33,8 @@ def data(tmp_path, capsys):
         "Emma": ["--status", "read", "--finished", "none", "--rating", "4"],
     }.items():
         assert main(["--data-dir", str(data), "book", str(ids[title]), *options]) == 0
+    dune, emma = str(ids["Dune"]), str(ids["Emma"])
+    assert main(["--data-dir", str(data), "books", "edit", dune, emma, "--add-tag", "Owned"]) == 0
     capsys.readouterr()
     return data
 
@@ -54,6 +56,8 @@ def titles_found(data, capsys, search: str) -> list[str]:
         ("added:today format:epub", ["Dune", "Dune Messiah", "Emma", "Persuasion"]),
         ("added:<today", []),
         ("hardcover:unmatched rating:false", ["Persuasion"]),
+        ("tags:owned", ["Dune", "Emma"]),
+        ("tags:owned and not author:herbert", ["Emma"]),
     ],
 )
 def test_a_search_lists_the_books_it_finds(data, capsys, search, found):

@@ -78,6 +78,10 @@ TEXT_PLACES = {
     "format": _Place(
         "f.format", "b.id IN (SELECT f.book_id FROM book_file f WHERE f.missing = 0 AND {test})"
     ),
+    "tags": _Place(
+        "t.name",
+        "b.id IN (SELECT bt.book_id FROM tag t JOIN book_tag bt ON bt.tag_id = t.id WHERE {test})",
+    ),
 }
 NUMBER_PLACES = {"rating": _of_reading("rating"), "pages": _of_book("pages")}
 DATE_PLACES = {
@@ -87,7 +91,13 @@ DATE_PLACES = {
     "published": _of_book("published"),
 }
 _INDEXED = frozenset({"title", "series", "author"})  # in the search index's text
-ALIASES = {"authors": "author", "formats": "format", "date": "added", "pubdate": "published"}
+ALIASES = {
+    "authors": "author",
+    "formats": "format",
+    "tag": "tags",
+    "date": "added",
+    "pubdate": "published",
+}
 _PLACES = {**TEXT_PLACES, **NUMBER_PLACES, **DATE_PLACES}
 FIELDS = (*TEXT_PLACES, *NUMBER_PLACES, *DATE_PLACES, "status", "hardcover")
 

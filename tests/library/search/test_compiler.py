@@ -20,6 +20,7 @@ from bookorbit_desktop.library.store.models import (
     ReadingState,
     database,
 )
+from bookorbit_desktop.library.store.tag_tables import BookTag, Tag
 from tests.factories import add_book
 
 TODAY = date(2025, 6, 15)
@@ -123,6 +124,15 @@ def books(library) -> None:
                 partial_md5=str(n),
                 added_at=0,
             )
+    tags = {
+        "The Hobbit": ["Fantasy", "Classics"],
+        "Dune": ["Sci-Fi", "Classics"],
+        "Élan vital": ["Philosophie"],
+    }
+    for title, names in tags.items():
+        for name in names:
+            tag, _ = Tag.get_or_create(name=name)
+            BookTag.create(book=Book.get(Book.title == title), tag=tag)
     states = {"The Hobbit": "linked", "Dune": "needs_review", "Élan vital": "excluded"}
     for title, state in states.items():
         HardcoverMatch.create(book=Book.get(Book.title == title), state=state, updated_at=0)
@@ -183,6 +193,15 @@ ALL = {HOBBIT, RING, DUNE, ELAN, HARBOUR, RIVER}
         ("format:epub", {HOBBIT, DUNE, HARBOUR}),
         ("format:pdf or format:mobi", {RING, ELAN}),
         ("format:false", {RIVER}),
+        # tags
+        ("tags:classics", {HOBBIT, DUNE}),
+        ("tag:sci", {DUNE}),
+        ("tags:=sci-fi", {DUNE}),
+        ("tags:=sci", set()),
+        ("tags:~^(fan|phil)", {HOBBIT, ELAN}),
+        ("tags:philosophie", {ELAN}),
+        ("tags:false", {RING, HARBOUR, RIVER}),
+        ("tags:classics not tags:fantasy", {DUNE}),
         # numbers
         ("rating:>=4", {HOBBIT, RING}),
         ("rating:4", {RING}),

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from bookorbit_desktop.library.store.models import Book, ReadingState
+from bookorbit_desktop.library.store.tag_tables import BookTag, Tag
 from bookorbit_desktop.services import saved_searches
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
@@ -36,6 +37,9 @@ def window(library, qtbot, qloop, tmp_path) -> MainWindow:
         moment = datetime.combine(added, datetime.min.time()).timestamp() + 7200
         book = add_book(title, [author], series=series, status=status, added_at=moment)
         ReadingState.update(rating=rating).where(ReadingState.book == book.id).execute()
+        if series == "Dune":
+            tag, _ = Tag.get_or_create(name="Sci-Fi")
+            BookTag.create(book=book, tag=tag)
     window = bare_window(qtbot, library, tmp_path)
     view = window.library_view
     view.model.today = lambda: TODAY
@@ -69,6 +73,8 @@ def search(qloop, window: MainWindow, text: str) -> list[str]:
         ("added:>30daysago", ["Dune", "Emma"]),
         ("added:2024", ["Dune Messiah"]),
         ("status:want", ["Emma"]),
+        ("tags:sci-fi rating:>=4.5", ["Dune"]),
+        ("not tags:sci-fi", ["Emma", "Persuasion", "The Hobbit"]),
         ('title:="the hobbit"', ["The Hobbit"]),
         ("title:~^d.*h$", ["Dune Messiah"]),
         ("rating:false", ["Emma"]),
