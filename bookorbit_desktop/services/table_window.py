@@ -174,9 +174,8 @@ def filtered(ids: array[int], terms: Sequence[str], where: Condition | None = No
     if not terms and where is None:
         return ids
     found = matching_ids(terms) if terms else None
-    if where is not None:
-        rows = database.execute_sql(f"SELECT b.id FROM book b WHERE {where.sql}", where.params)
-        held = set(map(itemgetter(0), rows))
+    if where is not None:  # its own query of ids: no row of `book` read for each
+        held = set(map(itemgetter(0), database.execute_sql(where.ids, where.ids_params)))
         found = held if found is None else found & held
     assert found is not None
     return array("q", filter(found.__contains__, ids))

@@ -21,6 +21,7 @@ filter box always has. Every value's mistake is a `SearchError` at the value's p
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,39 +31,95 @@ from bookorbit_desktop.library.reading.values import READING_STATUSES
 from bookorbit_desktop.library.search.dates import DATE_WORDS, bounds, period
 from bookorbit_desktop.library.search.fold import fold, fold_column
 from bookorbit_desktop.library.search.grammar import And, Node, Not, Or, SearchError, Term, parse
-from bookorbit_desktop.library.search.query import match_condition
+from bookorbit_desktop.library.search.query import found_query
 from bookorbit_desktop.library.search.regexp import SQL_REGEXP, PatternError, checked_pattern
-
-Params = list[object]
 
 
 @dataclass(frozen=True)
 class Condition:
-    """An SQL condition on the book `b`, and its parameters (hashable: it is part of a table's
-    order, compared to know whether the order changed)."""
+    """A search as SQL, two ways (hashable: it is part of a table's order, compared to know
+    whether the order changed): `sql`, a condition on the book `b` for a query that reads
+    books anyway (a sort, a few books by id); `ids`, a query of the ids of the books it finds
+    (one column, `id`), whose parts look up their own tables and indexes, without reading
+    each book's row: `a and b` reads a's ids and keeps those in b's (so the first part, the
+    plain words when there are some, is read whole), `a or b` is a UNION, `not a` every book
+    not in a's."""
 
     sql: str
     params: tuple[object, ...]
+    ids: str
+    ids_params: tuple[object, ...]
+    # What this is the negation of, if it is one: `not` of it is that again, not a second
+    # EXCEPT from every book (`not status:unread`).
+    negation: Condition | None = dataclasses.field(default=None, compare=False)
+
+    def __and__(self, other: Condition) -> Condition:
+        return _both((self, other))
+
+
+def _both(parts: Sequence[Condition]) -> Condition:
+    first, *others = parts
+    return Condition(
+        "(" + " AND ".join(part.sql for part in parts) + ")",
+        tuple(param for part in parts for param in part.params),
+        f"SELECT id FROM ({first.ids}) WHERE "
+        + " AND ".join(f"id IN ({part.ids})" for part in others),
+        tuple(param for part in parts for param in part.ids_params),
+    )
+
+
+def _either(parts: Sequence[Condition]) -> Condition:
+    return Condition(
+        "(" + " OR ".join(part.sql for part in parts) + ")",
+        tuple(param for part in parts for param in part.params),
+        " UNION ".join(f"SELECT id FROM ({part.ids})" for part in parts),
+        tuple(param for part in parts for param in part.ids_params),
+    )
+
+
+def _negated(part: Condition) -> Condition:
+    if part.negation is not None:
+        return part.negation
+    return Condition(
+        f"NOT ({part.sql})",
+        part.params,
+        f"SELECT id FROM book WHERE id NOT IN ({part.ids})",
+        part.ids_params,
+        part,
+    )
+
+
+def _among(subquery: str, params: Sequence[object]) -> Condition:
+    """The books whose ids `subquery` selects."""
+    return Condition(f"b.id IN ({subquery})", tuple(params), subquery, tuple(params))
 
 
 @dataclass(frozen=True)
 class _Place:
-    """Where a field's values are: `column` in the query `where` makes of a test of it."""
+    """Where a field's values are: `column`, in `b` itself or in the query `among` selecting
+    the ids of the books whose rows there pass a test (`{test}`)."""
 
     column: str
-    where: str  # "{test}" for a column of `b`; else `b.id IN (SELECT ... AND {test})`
+    among: str | None = None
 
-    def holds(self, test: str) -> str:
+    def holds(self, test: str, params: Sequence[object]) -> Condition:
+        if self.among is not None:
+            return _among(self.among.format(test=test), params)
         # A column of `b` may be NULL: its test is then false, also under `not`.
-        return f"coalesce({test}, 0)" if self.where == "{test}" else self.where.format(test=test)
+        return Condition(
+            f"coalesce({test}, 0)",
+            tuple(params),
+            f"SELECT b.id AS id FROM book b WHERE {test}",
+            tuple(params),
+        )
 
 
 def _of_book(column: str) -> _Place:
-    return _Place(f"b.{column}", "{test}")
+    return _Place(f"b.{column}")
 
 
 def _of_reading(column: str) -> _Place:
-    return _Place(f"rs.{column}", "b.id IN (SELECT rs.book_id FROM reading_state rs WHERE {test})")
+    return _Place(f"rs.{column}", "SELECT rs.book_id AS id FROM reading_state rs WHERE {test}")
 
 
 TEXT_PLACES = {
@@ -72,15 +129,15 @@ TEXT_PLACES = {
     "language": _of_book("language"),
     "author": _Place(
         "a.name",
-        "b.id IN (SELECT ba.book_id FROM author a"
-        " JOIN book_author ba ON ba.author_id = a.id WHERE {test})",
+        "SELECT ba.book_id AS id FROM author a"
+        " JOIN book_author ba ON ba.author_id = a.id WHERE {test}",
     ),
     "format": _Place(
-        "f.format", "b.id IN (SELECT f.book_id FROM book_file f WHERE f.missing = 0 AND {test})"
+        "f.format", "SELECT f.book_id AS id FROM book_file f WHERE f.missing = 0 AND {test}"
     ),
     "tags": _Place(
         "t.name",
-        "b.id IN (SELECT bt.book_id FROM tag t JOIN book_tag bt ON bt.tag_id = t.id WHERE {test})",
+        "SELECT bt.book_id AS id FROM tag t JOIN book_tag bt ON bt.tag_id = t.id WHERE {test}",
     ),
 }
 NUMBER_PLACES = {"rating": _of_reading("rating"), "pages": _of_book("pages")}
@@ -130,36 +187,35 @@ def _named(term: Term, names: Sequence[str], what: str) -> tuple[str, ...]:
 class _Compiler:
     def __init__(self, today: date) -> None:
         self.today = today
-        self.params: Params = []
 
-    def node(self, node: Node) -> str:
+    def node(self, node: Node) -> Condition:
         if isinstance(node, Not):
-            return f"NOT ({self.node(node.item)})"
+            return _negated(self.node(node.item))
         if isinstance(node, Or):
-            return "(" + " OR ".join(self.node(item) for item in node.items) + ")"
+            return _either([self.node(item) for item in node.items])
         if isinstance(node, And):
             return self.both(node.items)
         return self.term(node)
 
-    def both(self, items: Sequence[Node]) -> str:
+    def both(self, items: Sequence[Node]) -> Condition:
         # Plain words together: one lookup in the index for all of them.
         words = [item for item in items if isinstance(item, Term) and item.field is None]
-        parts = [self.words(words)] if words else []  # (the parameters in the text's order)
+        parts = [self.words(words)] if words else []
         parts += [self.node(item) for item in items if item not in words]
-        return "(" + " AND ".join(parts) + ")"
+        return parts[0] if len(parts) == 1 else _both(parts)
 
-    def words(self, terms: Sequence[Term]) -> str:
-        condition, params = match_condition([fold(term.value) for term in terms])
-        self.params += params
-        return condition
+    def words(self, terms: Sequence[Term]) -> Condition:
+        found, params = found_query([fold(term.value) for term in terms])
+        return _among(found, params)
 
-    def term(self, term: Term) -> str:
+    def term(self, term: Term) -> Condition:
         if term.field is None:
             return self.words([term])
         field = ALIASES.get(term.field, term.field)
         if term.op == "!=":
-            exactly = Term(field, "=", term.value, term.quoted, term.start, term.end)
-            return f"NOT ({self.term(exactly)})"
+            return _negated(
+                self.term(Term(field, "=", term.value, term.quoted, term.start, term.end))
+            )
         if field not in FIELDS:
             close = difflib.get_close_matches(field, FIELDS, n=1)
             listed = f" — use one of: {', '.join(FIELDS)}"
@@ -179,26 +235,22 @@ class _Compiler:
             return self.date(term, place, unix=field == "added")
         return self.text(term, place, field in _INDEXED)
 
-    def param(self, value: object) -> str:
-        self.params.append(value)
-        return "?"
-
-    def presence(self, term: Term, place: _Place) -> str | None:
+    def presence(self, term: Term, place: _Place) -> Condition | None:
         """`field:true` (the book has a value) and `field:false` (it has none)."""
         word = term.value.lower()
         if term.quoted or term.op or word not in ("true", "false", "yes", "no"):
             return None
-        has = place.holds(f"({place.column} IS NOT NULL AND {place.column} != '')")
-        return has if word in ("true", "yes") else f"NOT {has}"
+        has = place.holds(f"({place.column} IS NOT NULL AND {place.column} != '')", ())
+        return has if word in ("true", "yes") else _negated(has)
 
-    def text(self, term: Term, place: _Place, indexed: bool) -> str:
+    def text(self, term: Term, place: _Place, indexed: bool) -> Condition:
         column = place.column
         if term.op == "~":
             try:
                 checked_pattern(term.value)
             except PatternError as error:
                 raise SearchError(str(error), term.start, term.end) from None
-            return place.holds(f"{SQL_REGEXP}({self.param(term.value)}, {column})")
+            return place.holds(f"{SQL_REGEXP}(?, {column})", [term.value])
         if term.op not in ("", "="):
             raise SearchError(
                 f"'{term.field}' is text: use {term.field}:word, ={term.value} or ~pattern",
@@ -207,12 +259,13 @@ class _Compiler:
             )
         value = fold(term.value)
         if term.op == "=":
-            return place.holds(f"{fold_column(column)} = {self.param(value)}")
-        # The index finds the few candidates first (its own text holds the field's).
-        found = f"{self.words([term])} AND " if indexed and len(value) >= 3 else ""
-        return f"({found}{place.holds(f'instr({fold_column(column)}, {self.param(value)}) > 0')})"
+            return place.holds(f"{fold_column(column)} = ?", [value])
+        holds = place.holds(f"instr({fold_column(column)}, ?) > 0", [value])
+        if indexed and len(value) >= 3:  # the index finds the few candidates first
+            return self.words([term]) & holds
+        return holds
 
-    def number(self, term: Term, place: _Place) -> str:
+    def number(self, term: Term, place: _Place) -> Condition:
         if term.op == "~":
             raise SearchError(f"'{term.field}' is a number: no pattern", term.start, term.end)
         try:
@@ -222,9 +275,9 @@ class _Compiler:
                 f"'{term.field}' takes a number, not '{term.value}'", term.start, term.end
             ) from None
         op = term.op if term.op not in ("", "=") else "="
-        return place.holds(f"{place.column} {op} {self.param(number)}")
+        return place.holds(f"{place.column} {op} ?", [number])
 
-    def date(self, term: Term, place: _Place, *, unix: bool) -> str:
+    def date(self, term: Term, place: _Place, *, unix: bool) -> Condition:
         days = period(term.value, self.today) if term.op != "~" else None
         if days is None:
             raise SearchError(
@@ -236,44 +289,46 @@ class _Compiler:
         # Unix seconds from local midnight; ISO dates compared as texts, a partial one
         # ("2019-05") as its first day.
         column = place.column if unix else f"substr({place.column} || '-01-01', 1, 10)"
-        tests = [f"{place.column} IS NOT NULL"]
+        tests, params = [f"{place.column} IS NOT NULL"], list[object]()
         for day, op in ((first, ">="), (before, "<")):
             if day is not None:
-                value = datetime.combine(day, time()).timestamp() if unix else day.isoformat()
-                tests.append(f"{column} {op} {self.param(value)}")
-        return place.holds(" AND ".join(tests))
+                tests.append(f"{column} {op} ?")
+                params.append(
+                    datetime.combine(day, time()).timestamp() if unix else day.isoformat()
+                )
+        return place.holds(" AND ".join(tests), params)
 
-    def status(self, term: Term) -> str:
+    def status(self, term: Term) -> Condition:
         if term.op not in ("", "="):
             raise SearchError(
                 "'status' takes a status name, such as status:reading", term.start, term.end
             )
         statuses = _named(term, READING_STATUSES, "reading status")
-        return self.one_of("reading_state", "status", statuses, "unread")
+        return _one_of("reading_state", "status", statuses, "unread")
 
-    def hardcover(self, term: Term) -> str:
+    def hardcover(self, term: Term) -> Condition:
         if term.op not in ("", "="):
             raise SearchError(
                 "'hardcover' takes a state, such as hardcover:unmatched", term.start, term.end
             )
         words = _named(term, tuple(_HARDCOVER_WORDS), "Hardcover state")
         states = tuple(sorted({state for word in words for state in _HARDCOVER_WORDS[word]}))
-        return self.one_of("hardcover_match", "state", states, "unmatched")
+        return _one_of("hardcover_match", "state", states, "unmatched")
 
-    def one_of(self, table: str, column: str, values: Sequence[str], missing: str) -> str:
-        """The book's `column` in `table` is one of `values`; a book without a row there has
-        the value `missing`."""
-        marks = ", ".join(self.param(value) for value in values)
-        if missing in values:
-            return f"b.id NOT IN (SELECT book_id FROM {table} WHERE {column} NOT IN ({marks}))"
-        return f"b.id IN (SELECT book_id FROM {table} WHERE {column} IN ({marks}))"
+
+def _one_of(table: str, column: str, values: Sequence[str], missing: str) -> Condition:
+    """The book's `column` in `table` is one of `values`; a book without a row there has the
+    value `missing`."""
+    marks = ", ".join("?" * len(values))
+    if missing in values:
+        others = f"SELECT book_id AS id FROM {table} WHERE {column} NOT IN ({marks})"
+        return _negated(_among(others, values))
+    return _among(f"SELECT book_id AS id FROM {table} WHERE {column} IN ({marks})", values)
 
 
 def compile_search(node: Node, today: date) -> Condition:
     """The condition of a parsed search, dates counted from `today`."""
-    compiler = _Compiler(today)
-    sql = compiler.node(node)
-    return Condition(sql, tuple(compiler.params))
+    return _Compiler(today).node(node)
 
 
 def search_condition(text: str, today: date) -> Condition | None:

@@ -139,10 +139,17 @@ def books(library) -> None:
 
 
 def found(text: str) -> set[str]:
+    """The titles a search finds, read both ways (`Condition.sql` and `.ids`), which agree."""
     condition = search_condition(text, TODAY)
     sql, params = ("1", ()) if condition is None else (condition.sql, condition.params)
     rows = database.execute_sql(f"SELECT b.title FROM book b WHERE {sql}", list(params))
-    return {row[0] for row in rows}
+    titles = {row[0] for row in rows}
+    if condition is not None:
+        ids = database.execute_sql(
+            f"SELECT b.title FROM book b WHERE b.id IN ({condition.ids})", condition.ids_params
+        )
+        assert {row[0] for row in ids} == titles
+    return titles
 
 
 HOBBIT, RING, DUNE, ELAN, HARBOUR, RIVER = (
@@ -238,6 +245,9 @@ ALL = {HOBBIT, RING, DUNE, ELAN, HARBOUR, RIVER}
         ('status:"on hold"', {RIVER}),
         ("status:=read", {HOBBIT}),
         ("not status:unread", ALL - {ELAN}),
+        ("not not status:unread", {ELAN}),
+        ("not (not hobbit)", {HOBBIT}),
+        ("not hardcover:unmatched", {HOBBIT, ELAN}),
         ("status:read or status:reading", {HOBBIT, RING}),
         # Hardcover's states
         ("hardcover:matched", {HOBBIT}),
