@@ -5,6 +5,7 @@ and deleted, and kept in the library."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -219,3 +220,16 @@ def test_stored_saved_searches_that_are_not_pairs_of_texts_are_left_out(library)
     set_setting(saved_searches.KEY, {"not": "a list"})
     assert saved_searches.saved_searches() == []
     assert Book.select().count() == 0
+
+
+def test_a_change_to_a_book_reaches_the_search_shown(window, qloop, library):
+    view = window.library_view
+    assert search(qloop, window, "rating:>=4 not status:read") == ["Dune Messiah", "The Hobbit"]
+    emma = Book.get(Book.title == "Emma").id
+    hobbit = Book.get(Book.title == "The Hobbit").id
+    with sqlite3.connect(library.db_file) as other:  # a device rates Emma, the hobbit is read
+        other.execute("UPDATE reading_state SET rating = 4.5 WHERE book_id = ?", (emma,))
+        other.execute("UPDATE reading_state SET status = 'read' WHERE book_id = ?", (hobbit,))
+    view.model.follow({emma, hobbit})
+    assert titles(window) == ["Dune Messiah", "Emma"]
+    assert search(qloop, window, "rating:>=4 not status:read emma") == ["Emma"]
