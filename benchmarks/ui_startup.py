@@ -14,22 +14,21 @@ series for a third, one EPUB file row and a reading state each), then:
              IDLE_SECONDS after that; then the time a SIGTERM takes to shut it down in
              order. Median of --runs launches. Targets with 50,000 books: window < 1.5 s,
              all books < 1.5 s, idle RSS < 200 MB.
-  in-process the pieces of a refresh and of typing in the filter box: filling the table
-             (SQLite's order and counts, and the rows on screen), following another
-             connection's change to one book (which books changed and what that does to
-             the table, read in worker threads, and what is left on the window's thread),
-             and the whole of it on the window's thread (a saved book), after a refresh;
-             then typing "river saga" into the filter box a key at a time and clearing it,
-             then searches of the search language (`SEARCHES`: a rating comparison, dates,
-             a pattern, with words or alone; half the books are rated), each put into the
-             empty filter box at once, and sorting by a few columns. All of these run on
-             the window's running loop, as in the app: how long the window's thread is
-             blocked (the keystroke or the click, then showing the order read in a worker
-             thread, each with a paint) and how long until the new order is shown ("filter
-             result arrives", "sort order arrives", a search's "arrives"); and reading the stored
-             Hardcover matches (every book not "unread" has one, with five candidates) for
-             the Hardcover page, and the account status with what Sync Now would look up
-             and send (read after every action on that page).
+  in-process the pieces of a refresh and of typing in the filter box: filling the table (SQLite's
+             order and counts, and the rows on screen), following another connection's change to one
+             book (which books changed and what that does to the table, read in worker threads, and
+             what is left on the window's thread), and the whole of it on the window's thread (a
+             saved book), after a refresh; then typing "river saga" into the filter box a key at a
+             time and clearing it, then searches of the search language (`SEARCHES`: a tag, a rating
+             comparison, dates, a pattern, with words or alone; half the books are rated, a third
+             have tags), each put into the empty filter box at once, and sorting by a few columns.
+             All of these run on the window's running loop, as in the app: how long the window's
+             thread is blocked (the keystroke or the click, then showing the order read in a worker
+             thread, each with a paint) and how long until the new order is shown ("filter result
+             arrives", "sort order arrives", a search's "arrives"); and reading the stored Hardcover
+             matches (every book not "unread" has one, with five candidates) for the Hardcover page,
+             and the account status with what Sync Now would look up and send (read after every
+             action on that page).
 
 `--app build/bundle/bookorbit-desktop/bookorbit-desktop` times the PyInstaller bundle instead
 of `python -m bookorbit_desktop` (`make dist` builds it). Prints every figure in milliseconds.
@@ -87,8 +86,11 @@ from tests.server.serve_process import server_answers  # noqa: E402
 SHOWN = re.compile(r"Window shown after (\d+) ms")
 FILLED = re.compile(r"Library table filled with (\d+) books after (\d+) ms")
 CHUNK = 500
+TAGS = ("Classic", "Favourite", "Owned", "Sci-Fi", "To lend", "Signed", "Book club")
 # Searches of the search language, each timed from the empty filter box to its books shown.
 SEARCHES = (
+    "tags:classic",
+    "tags:classic rating:>=4 added:>30daysago",
     "rating:>=4",
     "added:<30daysago",
     "added:>2025-01-01 rating:>=4",
@@ -139,6 +141,15 @@ def build_library(data_dir: Path, count: int) -> int:
     database.execute_sql(  # half the books rated, 0.5 to 5
         "UPDATE reading_state SET rating = ((book_id / 2 * 3) % 10 + 1) / 2.0 WHERE book_id % 2 = 0"
     )
+    # A tag on every fourth book, Classic on every seventh: a third of the books tagged.
+    with database.atomic():
+        connection = database.obj.connection()
+        connection.executemany("INSERT INTO tag (id, name) VALUES (?, ?)", enumerate(TAGS, 1))
+        connection.executemany(
+            "INSERT OR IGNORE INTO book_tag (book_id, tag_id) VALUES (?, ?)",
+            [(i, i % len(TAGS) + 1) for i in range(4, count + 1, 4)]
+            + [(i, i * 3 % len(TAGS) + 1) for i in range(7, count + 1, 7)],
+        )
     # Every started, finished or wanted book has been matched on Hardcover once.
     matches = [hardcover_match(i, rng, now) for i, s in statuses.items() if s != "unread"]
     with database.atomic():
