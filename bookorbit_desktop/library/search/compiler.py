@@ -1,6 +1,6 @@
-"""A search's tree (`grammar.parse`) as one SQL condition on the library's books, `b` naming the
-book in the query: the condition the table's order, the command line's pages and any other list
-of books add to their own.
+"""A search's tree (`grammar.parse`) as SQL (`Condition`): a condition on the book `b`, which the
+table's order, the command line's pages and any other list of books add to their own, and a
+query of the ids of the books it finds, which the table keeps of its whole order.
 
 The fields, and what a value means in each:
 
@@ -50,7 +50,7 @@ class Condition:
     ids: str
     ids_params: tuple[object, ...]
     # What this is the negation of, if it is one: `not` of it is that again, not a second
-    # EXCEPT from every book (`not status:unread`).
+    # pass over every book (`not status:unread`).
     negation: Condition | None = dataclasses.field(default=None, compare=False)
 
     def __and__(self, other: Condition) -> Condition:
@@ -260,10 +260,21 @@ class _Compiler:
         value = fold(term.value)
         if term.op == "=":
             return place.holds(f"{fold_column(column)} = ?", [value])
-        holds = place.holds(f"instr({fold_column(column)}, ?) > 0", [value])
-        if indexed and len(value) >= 3:  # the index finds the few candidates first
-            return self.words([term]) & holds
-        return holds
+        test = f"instr({fold_column(column)}, ?) > 0"
+        holds = place.holds(test, [value])
+        if not indexed or len(value) < 3:
+            return holds
+        # The index finds the few candidates first (its text holds the field's); only their
+        # rows are read.
+        found = self.words([term])
+        if place.among is not None:
+            return found & holds
+        return Condition(
+            f"({found.sql} AND {holds.sql})",
+            found.params + holds.params,
+            f"SELECT b.id AS id FROM ({found.ids}) h CROSS JOIN book b ON b.id = h.id WHERE {test}",
+            (*found.ids_params, value),
+        )
 
     def number(self, term: Term, place: _Place) -> Condition:
         if term.op == "~":
