@@ -127,17 +127,20 @@ TEXT_PLACES = {
     "series": _of_book("series"),
     "publisher": _of_book("publisher"),
     "language": _of_book("language"),
+    # Authors and tags are few: the matching ones are found first, then their books by the
+    # credits' and tags' index (CROSS JOIN keeps that order; SQLite would read every credit).
     "author": _Place(
         "a.name",
         "SELECT ba.book_id AS id FROM author a"
-        " JOIN book_author ba ON ba.author_id = a.id WHERE {test}",
+        " CROSS JOIN book_author ba ON ba.author_id = a.id WHERE {test}",
     ),
     "format": _Place(
         "f.format", "SELECT f.book_id AS id FROM book_file f WHERE f.missing = 0 AND {test}"
     ),
     "tags": _Place(
         "t.name",
-        "SELECT bt.book_id AS id FROM tag t JOIN book_tag bt ON bt.tag_id = t.id WHERE {test}",
+        "SELECT bt.book_id AS id FROM tag t CROSS JOIN book_tag bt ON bt.tag_id = t.id"
+        " WHERE {test}",
     ),
 }
 NUMBER_PLACES = {"rating": _of_reading("rating"), "pages": _of_book("pages")}
