@@ -62,7 +62,9 @@ def _both(parts: Sequence[Condition]) -> Condition:
     return Condition(
         "(" + " AND ".join(part.sql for part in parts) + ")",
         tuple(param for part in parts for param in part.params),
-        f"SELECT id FROM ({first.ids}) WHERE "
+        # LIMIT -1 (none) keeps the first part a query of its own: SQLite would otherwise
+        # push the others' test into it, and look each of their ids up in the search index.
+        f"SELECT id FROM ({first.ids} LIMIT -1) WHERE "
         + " AND ".join(f"id IN ({part.ids})" for part in others),
         tuple(param for part in parts for param in part.ids_params),
     )
