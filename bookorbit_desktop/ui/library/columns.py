@@ -22,6 +22,7 @@ _WIDEST = {
     "rating": "★★★★★",
     "format": "EPUB, PDF",
     "hardcover": "",  # every Hardcover label, measured one by one
+    "tags": "Science Fiction, Cl",  # longer ones are cut with …
 }
 
 
@@ -43,6 +44,7 @@ _MENU_TEXTS = {
     "rating": "&Rating",
     "format": "&Format",
     "hardcover": "&Hardcover",
+    "tags": "&Tags",
 }
 
 

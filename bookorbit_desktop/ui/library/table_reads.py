@@ -26,10 +26,11 @@ class Order:
     descending: bool
     terms: tuple[str, ...]
     status: str | None
+    tag: str | None = None  # the tag browser's choice
 
     def ids(self, among: Sequence[int] | None = None) -> array[int]:
         return table_window.ordered_ids(
-            self.column, self.descending, self.terms, self.status, among=among
+            self.column, self.descending, self.terms, self.status, among=among, tag=self.tag
         )
 
     @property
