@@ -26,7 +26,7 @@ from bookorbit_desktop.services.tags import TagService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 
 ALL_BOOKS = "All Books"
-WIDTH = 180
+WIDTH = 140  # narrow: at 1366x768 the table beside it keeps every column in sight
 UNDO_NOTE = "Edit ▸ Undo takes it back."
 
 

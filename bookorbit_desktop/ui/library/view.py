@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.library import READING_STATUSES, STATUS_LABELS
-from bookorbit_desktop.ui.library.columns import ColumnsMenu, column_widths
+from bookorbit_desktop.ui.library.columns import ColumnsMenu, column_widths, shared_widths
 from bookorbit_desktop.ui.library.cover_grid import CoverGrid
 from bookorbit_desktop.ui.library.lazy_model import LazyLibraryModel
 from bookorbit_desktop.ui.library.model import (
@@ -216,8 +216,9 @@ class LibraryView(QWidget):
         self.fit_title_column()
 
     def fit_title_column(self) -> None:
-        """Share the table's width: the shown columns but Title, Authors and Series as measured;
-        Authors and Series as wanted, narrower in a narrow window (`ELASTIC`); Title the rest."""
+        """Share the table's width: the shown columns but Title and the `ELASTIC` ones as
+        measured; those as wanted, narrower in a narrow window (`shared_widths`); Title the
+        rest."""
         if self._fitting:
             return
         self._fitting = True
@@ -228,11 +229,10 @@ class LibraryView(QWidget):
             width = self.table.viewport().width()
             room = width - fixed - MIN_TITLE_WIDTH
             shown = [k for k in ELASTIC if not header.isSectionHidden(COLUMN_KEYS.index(k))]
-            wanted = sum(self._preferred[key] for key in shown)
-            scale = 1.0 if room >= wanted or not wanted else max(0.0, room) / wanted
+            wanted = {key: self._preferred[key] for key in shown}
+            widths = shared_widths(wanted, room, MIN_ELASTIC_WIDTH)
             for key, index in zip(ELASTIC, elastic, strict=True):
-                shrunk = max(MIN_ELASTIC_WIDTH, int(self._preferred[key] * scale))
-                self.table.setColumnWidth(index, min(shrunk, self._preferred[key]))
+                self.table.setColumnWidth(index, widths.get(key, self._preferred[key]))
             others = sum(header.sectionSize(i) for i in range(1, header.count()))
             self.table.setColumnWidth(0, max(MIN_TITLE_WIDTH, width - others))
         finally:
