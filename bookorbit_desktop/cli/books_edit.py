@@ -12,15 +12,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import counted
-
-TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
-if TYPE_CHECKING:
-    from bookorbit_desktop.library.editing.values import BookChanges
 
 # The text options, named as the fields of `library.editing.values`.
 _TEXT_OPTIONS = ("title", "authors", "series", "series_index", "language", "isbn", "description")
@@ -67,6 +62,7 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     --authors, --series, --language and the tags. Exit status 0 when saved, 2 for a wrong value
     or id."""
     from bookorbit_desktop.library.editing import values
+    from bookorbit_desktop.library.tags.edit import edit_with_tags
     from bookorbit_desktop.library.tags.names import parse_tags
 
     typed = {name: getattr(args, name) for name in _TEXT_OPTIONS if getattr(args, name) is not None}
@@ -77,34 +73,11 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     names = [values.LABELS[field] for field in changes.changed()]
     if add or remove:
         names.append("tags")
-    saved = _save(ctx, args.book_ids, changes, add, remove)
+    saved = edit_with_tags(args.book_ids, changes, ctx.paths, add=add, remove=remove)
     books = "book" if len(saved) == 1 else "books"
     print(f"Saved the {', '.join(names)} of {books} {', '.join(str(b) for b in saved)}.")
     print(UNDO_HINT)
     return 0
-
-
-def _save(
-    ctx: CliContext, book_ids: list[int], changes: BookChanges, add: list[str], remove: list[str]
-) -> list[int]:
-    """Save the fields and the tags as one step of the change journal (nothing when either is
-    refused); the ids saved."""
-    from bookorbit_desktop.library.editing.apply import edit_books
-    from bookorbit_desktop.library.journal.record import EDIT, finish_step, start_step
-    from bookorbit_desktop.library.store.models import database
-    from bookorbit_desktop.library.tags.changes import change_tags
-
-    if not (add or remove):
-        return edit_books(book_ids, changes, ctx.paths)
-    if not changes.changed():
-        change_tags(book_ids, ctx.paths, add=add, remove=remove)
-        return list(dict.fromkeys(book_ids))
-    with database.atomic():
-        step = start_step(EDIT, "Edit", time.time(), ctx.paths)
-        saved = edit_books(book_ids, changes, ctx.paths, step=step)
-        change_tags(book_ids, ctx.paths, add=add, remove=remove, step=step)
-        finish_step(step, lambda count: f"Edit {counted(count, 'Book')}")
-    return saved
 
 
 UNDO_HINT = "Take it back with `bookorbit-desktop undo`."

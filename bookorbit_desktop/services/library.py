@@ -75,6 +75,7 @@ class BookRow(TypedDict, total=False):
     formats: list[str]
     hardcover: str
     pages: int | None  # pages of the linked Hardcover edition, when known
+    tags: list[str]
 
 
 class FileInfo(TypedDict):

@@ -16,6 +16,7 @@ from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.store import listing
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import in_list
+from bookorbit_desktop.library.tags.names import ordered
 
 if TYPE_CHECKING:  # the dict form, as `services.library` declares it
     from bookorbit_desktop.services.library import BookRow
@@ -36,6 +37,7 @@ class TableBook(NamedTuple):
     formats: tuple[str, ...]  # sorted
     hardcover: str  # the Hardcover column's state (`hardcover_state`)
     pages: int | None  # pages of the linked Hardcover edition, when known
+    tags: tuple[str, ...] = ()  # in the order they are shown (`library.tags.names.ordered`)
 
     def as_book(self) -> BookRow:
         """The same book as a `BookRow` dict."""
@@ -52,6 +54,7 @@ class TableBook(NamedTuple):
             "formats": list(self.formats),
             "hardcover": self.hardcover,
             "pages": self.pages,
+            "tags": list(self.tags),
         }
 
 
@@ -73,6 +76,7 @@ def table_book(book: BookRow | TableBook) -> TableBook:
         formats=tuple(book.get("formats", ())),
         hardcover=str(book.get("hardcover") or "unmatched"),
         pages=book.get("pages"),
+        tags=tuple(book.get("tags", ())),
     )
 
 
@@ -101,7 +105,8 @@ def read_table(
         names = listing.names(wanted)
         kinds = _formats(wanted)
         states = match_states(wanted) if match_states is not None else {}
-        books = _records(_book_columns(wanted), names, kinds, states)
+        tags = _tags(wanted)
+        books = _records(_book_columns(wanted), names, kinds, states, tags)
         # Sorted here, not by SQLite: walking the title index visits the table's pages out of
         # order (three times slower for a large library), and SQLite's sort into a temporary
         # tree left the app 25 MB larger after reading 50,000 books.
@@ -114,6 +119,7 @@ def _records(
     names: Mapping[int, list[str]],
     kinds: Mapping[int, tuple[str, ...]],
     states: Mapping[int, str],
+    tags: Mapping[int, tuple[str, ...]],
 ) -> list[TableBook]:
     # SQLite hands out a new text for every row: the few different series, statuses, author
     # lists and states are kept once each (megabytes with a large library).
@@ -141,6 +147,7 @@ def _records(
                 kinds.get(book_id, ()),
                 one(state, state),
                 pages,
+                tags.get(book_id, ()),
             )
         )
     return books
@@ -171,6 +178,22 @@ def _formats(wanted: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
     return {
         book_id: shared.setdefault(found := tuple(sorted(kind)), found)
         for book_id, kind in kinds.items()
+    }
+
+
+def _tags(wanted: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
+    """book id -> its tags in the order they are shown (each different set kept once)."""
+    where, params = _book_filter("bt.book_id", wanted)
+    found: dict[int, list[str]] = defaultdict(list)
+    for book_id, name in database.execute_sql(
+        f"SELECT bt.book_id, t.name FROM book_tag bt JOIN tag t ON t.id = bt.tag_id {where}",
+        params,
+    ):
+        found[book_id].append(name)
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    return {
+        book_id: shared.setdefault(tags := tuple(ordered(names)), tags)
+        for book_id, names in found.items()
     }
 
 

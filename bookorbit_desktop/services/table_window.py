@@ -60,6 +60,12 @@ _AUTHORS = (
     "coalesce((SELECT group_concat(name, ', ') FROM (SELECT a.name FROM book_author ba"
     " JOIN author a ON a.id = ba.author_id WHERE ba.book_id = b.id ORDER BY ba.position)), '')"
 )
+# A book's tags as the Tags column shows them ("Classic, to read"; '' for none).
+_TAGS = (
+    "coalesce((SELECT group_concat(name, ', ') FROM (SELECT t.name FROM book_tag bt"
+    " JOIN tag t ON t.id = bt.tag_id WHERE bt.book_id = b.id ORDER BY lower(t.name), t.name)), '')"
+)
+_TAGGED = "(SELECT bt.book_id FROM book_tag bt JOIN tag t ON t.id = bt.tag_id WHERE t.name = ?)"
 _HARDCOVER = (
     f"CASE WHEN coalesce(m.state, 'unmatched') = 'unmatched' AND {_STATUS} = 'unread'"
     " THEN 'unread' ELSE coalesce(m.state, 'unmatched') END"
@@ -84,6 +90,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "rating": ["coalesce(r.rating, -1.0)"],
     "format": ["k.formats"],
     "hardcover": [_rank(f"({_HARDCOVER})", HARDCOVER_STATES)],
+    "tags": [f"{_TAGS} = ''", f"{SQL_FOLD}({_TAGS})"],  # the books without a tag last
 }
 # The library's order (sort title, then id) between equal keys (ascending either way): the
 # stored one when the keys are, which their index gives with them.
@@ -185,6 +192,7 @@ def _where(
     terms: Sequence[str],
     status: str | None,
     where: Condition | None,
+    tag: str | None,
     *,
     few: bool,
     book_id: str,
@@ -199,6 +207,9 @@ def _where(
     if where is not None:  # a condition on `b`, the book: read from `book`, as `b`
         condition += f" AND {where.sql}"
         params += where.params
+    if tag is not None:  # the tag browser's choice (case does not matter)
+        condition += f" AND {book_id} IN {_TAGGED}"
+        params.append(tag)
     return condition, params
 
 
@@ -210,14 +221,16 @@ def ordered_ids(
     *,
     among: Sequence[int] | None = None,
     where: Condition | None = None,
+    tag: str | None = None,
 ) -> array[int]:
-    """The ids of the books the filters (the words, the status and the search's condition)
-    let through (of those `among`, if given), in the order of sort `column`."""
+    """The ids of the books the filters (the words, the status, the search's condition and
+    the tag browser's tag) let through (of those `among`, if given), in the order of sort
+    `column`."""
     direction = " DESC" if descending else ""
     keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
     stored = SORT_KEYS[column][0].startswith("k.")
     book_id, order = ("k.book_id", _STORED_ORDER) if stored else ("b.id", _LIBRARY_ORDER)
-    condition, params = _where(terms, status, where, few=among is not None, book_id=book_id)
+    condition, params = _where(terms, status, where, tag, few=among is not None, book_id=book_id)
     if among is not None:
         condition = f"{book_id} IN ({', '.join('?' for _id in among)}) AND {condition}"
         params = [*among, *params]

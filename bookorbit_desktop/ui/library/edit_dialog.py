@@ -1,5 +1,5 @@
-"""The Edit dialog: one book's title, authors, series and number, language, ISBN, description
-and cover, or several books' authors, series and language at once.
+"""The Edit dialog: one book's title, authors, series and number, language, ISBN, description,
+cover and tags, or several books' authors, series, language and tags at once (`tag_editor`).
 
 Only the fields the user changed are saved (a field where several books differ stays empty and
 is left alone unless typed into). The values are checked by the library's edit rules through
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.editing.values import SHARED_FIELDS
 from bookorbit_desktop.services.book_edits import EditForm
+from bookorbit_desktop.ui.library.tag_editor import TagEditor
 
 # Saves (book ids, changed fields as typed, cover file or None); raises BookOrbitError.
 Save = Callable[[tuple[int, ...], Mapping[str, str], str | None], None]
@@ -76,6 +77,8 @@ class EditDialog(QDialog):
             line.setAccessibleName(label.replace("&", "").rstrip(":"))
             self.lines[name] = line
             fields.addRow(label, line)
+        self.tags = TagEditor(form, self)
+        self.tags.add_rows(fields)
         self.description: QPlainTextEdit | None = None
         self.cover_label: QLabel | None = None
         if not many:
@@ -118,7 +121,8 @@ class EditDialog(QDialog):
         if self.description is not None:
             typed["description"] = self.description.toPlainText()
         return {
-            name: text for name, text in typed.items() if text != self._form.texts.get(name, "")
+            **{n: text for n, text in typed.items() if text != self._form.texts.get(n, "")},
+            **self.tags.changed(),
         }
 
     def choose_cover(self) -> QFileDialog:
@@ -140,7 +144,7 @@ class EditDialog(QDialog):
             return
         count = len(self._form.book_ids)
         if count > CONFIRM_OVER and typed != self._asked:
-            names = ", ".join(dict(_NAMES)[name] for name in typed)
+            names = ", ".join(dict.fromkeys(dict(_NAMES).get(name, "tags") for name in typed))
             self.confirm_label.setText(
                 f"This changes the {names} of {count} books. Press Save again to save; "
                 "Edit ▸ Undo takes it back."

@@ -63,7 +63,8 @@ KEPT_PAGES = 4  # pages kept around the rows on screen
 
 
 class LazyLibraryModel(BookColumns):
-    """Books as rows, `COLUMNS` as columns; `set_filter`/`set_status_filter`/`sort` reorder.
+    """Books as rows, `COLUMNS` as columns; `set_filter`/`set_status_filter`/`set_tag_filter`/
+    `sort` reorder.
     Empty until `set_reader` says how to read books."""
 
     counts_changed = Signal()  # a change to some books may have changed the status counts
@@ -240,6 +241,10 @@ class LazyLibraryModel(BookColumns):
     def set_status_filter(self, status: str | None) -> None:
         self._refilter(replace(self._order_by, status=status))
 
+    def set_tag_filter(self, tag: str | None) -> None:
+        """Show only the books that carry `tag` (None: every book)."""
+        self._refilter(replace(self._order_by, tag=tag))
+
     def _refilter(self, order_by: Order) -> None:
         """Show the books in `order_by`: read in a worker thread, shown when it arrives."""
         if order_by == self._order_by:
@@ -302,7 +307,12 @@ class LazyLibraryModel(BookColumns):
     @property
     def filter_active(self) -> bool:
         order_by = self._order_by
-        return bool(order_by.terms) or order_by.status is not None or order_by.where is not None
+        return (
+            bool(order_by.terms)
+            or order_by.status is not None
+            or order_by.where is not None
+            or order_by.tag is not None
+        )
 
     @property
     def shown_ids(self) -> Sequence[int]:

@@ -42,6 +42,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("rating", "Rating"),
     ("format", "Format"),
     ("hardcover", "Hardcover"),
+    ("tags", "Tags"),
 )
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 BOOK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -166,6 +167,8 @@ def display(book: TableBook, column: int) -> str:
         return format_rating(book.rating)
     if key == "format":
         return ", ".join(kind.upper() for kind in book.formats)
+    if key == "tags":
+        return ", ".join(book.tags)
     return HARDCOVER_LABELS.get(book.hardcover, book.hardcover)
 
 
@@ -193,6 +196,7 @@ def sort_key(column: int) -> Callable[[Row], Any]:
         "rating": lambda row: row.book.rating if row.book.rating is not None else -1.0,
         "format": lambda row: _missing_last(display(row.book, column)),
         "hardcover": lambda row: _HARDCOVER_ORDER.get(row.book.hardcover, len(_HARDCOVER_ORDER)),
+        "tags": lambda row: _missing_last(fold(display(row.book, column))),
     }
     return keys[key]
 

@@ -29,10 +29,17 @@ class Order:
     terms: tuple[str, ...]
     status: str | None
     where: Condition | None = None
+    tag: str | None = None  # the tag browser's choice
 
     def ids(self, among: Sequence[int] | None = None) -> array[int]:
         return table_window.ordered_ids(
-            self.column, self.descending, self.terms, self.status, among=among, where=self.where
+            self.column,
+            self.descending,
+            self.terms,
+            self.status,
+            among=among,
+            where=self.where,
+            tag=self.tag,
         )
 
     @property

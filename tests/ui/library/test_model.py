@@ -47,6 +47,7 @@ BOOKS = [
         progress=1.0,
         rating=5.0,
         hardcover="linked",
+        tags=["science fiction"],
     ),
     book(
         2,
@@ -65,6 +66,7 @@ BOOKS = [
         formats=["pdf"],
         status="want_to_read",
         sort_title="etranger",
+        tags=["Classic", "Owned"],
     ),
     book(4, "Ōkami no Hanayome", ("作者 名",), formats=["cbz", "epub"], hardcover="excluded"),
     book(
@@ -130,6 +132,8 @@ def test_filter_matches_title_author_and_series_without_accents(model, text, exp
         ("hardcover", Qt.SortOrder.AscendingOrder, [1, 5, 2, 3, 4]),
         ("authors", Qt.SortOrder.AscendingOrder, [3, 5, 1, 2, 4]),  # folded, equal ones stay
         ("format", Qt.SortOrder.AscendingOrder, [4, 1, 2, 5, 3]),
+        ("tags", Qt.SortOrder.AscendingOrder, [3, 1, 2, 4, 5]),  # books without tags last
+        ("tags", Qt.SortOrder.DescendingOrder, [2, 4, 5, 1, 3]),
     ],
 )
 def test_sorting_by_each_column(model, column, order, expected):
@@ -144,7 +148,17 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
         for row, book_id in enumerate(ids(model))
     }
     assert texts == {
-        1: ["Dune", "Frank Herbert", "Dune #1", "Read", "100 %", "★★★★★", "EPUB", "Linked"],
+        1: [
+            "Dune",
+            "Frank Herbert",
+            "Dune #1",
+            "Read",
+            "100 %",
+            "★★★★★",
+            "EPUB",
+            "Linked",
+            "science fiction",
+        ],
         2: [
             "Children of Dune",
             "Frank Herbert",
@@ -154,9 +168,20 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "★★★½",
             "EPUB",
             "Not matched yet",
+            "",
         ],
-        3: ["L'Étranger", "Albert Camus", "", "Want to read", "", "", "PDF", "Not matched yet"],
-        4: ["Ōkami no Hanayome", "作者 名", "", "Unread", "", "", "CBZ, EPUB", "Excluded"],
+        3: [
+            "L'Étranger",
+            "Albert Camus",
+            "",
+            "Want to read",
+            "",
+            "",
+            "PDF",
+            "Not matched yet",
+            "Classic, Owned",
+        ],
+        4: ["Ōkami no Hanayome", "作者 名", "", "Unread", "", "", "CBZ, EPUB", "Excluded", ""],
         5: [
             "A Memory Called Empire",
             "Arkady Martine",
@@ -166,6 +191,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "★★★★",
             "EPUB",
             "Needs review",
+            "",
         ],
     }
     assert [model.index(row, 4).data(PROGRESS_ROLE) for row in range(5)] == [
