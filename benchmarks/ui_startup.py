@@ -14,20 +14,21 @@ series for a third, one EPUB file row and a reading state each), then:
              IDLE_SECONDS after that; then the time a SIGTERM takes to shut it down in
              order. Median of --runs launches. Targets with 50,000 books: window < 1.5 s,
              all books < 1.5 s, idle RSS < 200 MB.
-  in-process the pieces of a refresh and of typing in the filter box: filling the table
-             (SQLite's order and counts, and the rows on screen), following another
-             connection's change to one book (which books changed and what that does to
-             the table, read in worker threads, and what is left on the window's thread),
-             and the whole of it on the window's thread (a saved book), after a refresh;
-             then typing "river saga" into the filter box a key at a time and clearing it,
-             and sorting by a few columns (stored keys, and keys worked out per book). All
-             of these run on the window's running loop, as in the app: how long the
-             window's thread is blocked (the keystroke or the click, then showing the order
-             read in a worker thread, each with a paint) and how long until the new order is
-             shown ("filter result arrives", "sort order arrives"); and reading the stored
-             Hardcover matches (every book not "unread" has one, with five candidates) for
-             the Hardcover page, and the account status with what Sync Now would look up
-             and send (read after every action on that page).
+  in-process the pieces of a refresh and of typing in the filter box: filling the table (SQLite's
+             order and counts, and the rows on screen), following another connection's change to one
+             book (which books changed and what that does to the table, read in worker threads, and
+             what is left on the window's thread), and the whole of it on the window's thread (a
+             saved book), after a refresh; then typing "river saga" into the filter box a key at a
+             time and clearing it, then searches of the search language (`SEARCHES`: a tag, a rating
+             comparison, dates, a pattern, with words or alone; half the books are rated, a third
+             have tags), each put into the empty filter box at once, and sorting by a few columns.
+             All of these run on the window's running loop, as in the app: how long the window's
+             thread is blocked (the keystroke or the click, then showing the order read in a worker
+             thread, each with a paint) and how long until the new order is shown ("filter result
+             arrives", "sort order arrives", a search's "arrives"); and reading the stored Hardcover
+             matches (every book not "unread" has one, with five candidates) for the Hardcover page,
+             and the account status with what Sync Now would look up and send (read after every
+             action on that page).
 
 `--app build/bundle/bookorbit-desktop/bookorbit-desktop` times the PyInstaller bundle instead
 of `python -m bookorbit_desktop` (`make dist` builds it). Prints every figure in milliseconds.
@@ -39,7 +40,8 @@ would otherwise compile the app's two hundred modules again at each launch (abou
 `--json` prints instead one line, {"figures": ..., "goals": ...}, with the figures of the scale
 table (`make bench-scale`): window shown, all books in the table, follow one change (all of it
 on the window's thread), a filter keystroke (the window's thread blocked, median and worst of
-typing "river saga", and the median time until its books are shown), a sort by title and by
+typing "river saga", and the median time until its books are shown), the slowest of the
+`SEARCHES` (blocked, and until its books are shown), a sort by title and by
 authors (the window's thread blocked, median of five, each the other way round), the time
 until a sort's order is shown, and idle RSS.
 """
@@ -84,6 +86,19 @@ from tests.server.serve_process import server_answers  # noqa: E402
 SHOWN = re.compile(r"Window shown after (\d+) ms")
 FILLED = re.compile(r"Library table filled with (\d+) books after (\d+) ms")
 CHUNK = 500
+TAGS = ("Classic", "Favourite", "Owned", "Sci-Fi", "To lend", "Signed", "Book club")
+# Searches of the search language, each timed from the empty filter box to its books shown.
+SEARCHES = (
+    "tags:classic",
+    "tags:classic rating:>=4 added:>30daysago",
+    "rating:>=4",
+    "added:<30daysago",
+    "added:>2025-01-01 rating:>=4",
+    "river rating:>=4",
+    "status:reading or rating:5",
+    "title:~^river",
+    "not series:true rating:<2",
+)
 IDLE_SECONDS = 3.0
 GOALS = {
     "window shown": "< 1 s",
@@ -92,6 +107,8 @@ GOALS = {
     "filter keystroke (median)": "< 50 ms",
     "filter keystroke (worst)": "",
     "filter result arrives": "",
+    "search language, blocked (worst)": "< 50 ms",
+    "search language, arrives (worst)": "",
     "sort by title": "< 50 ms",
     "sort by authors": "< 50 ms",
     "sort order arrives": "",
@@ -121,6 +138,18 @@ def build_library(data_dir: Path, count: int) -> int:
     open_database(paths.db_file)
     statuses = insert_books(count, rng, authors=300, series_kind="Saga", files=True, states=True)
     now = time.time()
+    database.execute_sql(  # half the books rated, 0.5 to 5
+        "UPDATE reading_state SET rating = ((book_id / 2 * 3) % 10 + 1) / 2.0 WHERE book_id % 2 = 0"
+    )
+    # A tag on every fourth book, Classic on every seventh: a third of the books tagged.
+    with database.atomic():
+        connection = database.obj.connection()
+        connection.executemany("INSERT INTO tag (id, name) VALUES (?, ?)", enumerate(TAGS, 1))
+        connection.executemany(
+            "INSERT OR IGNORE INTO book_tag (book_id, tag_id) VALUES (?, ?)",
+            [(i, i % len(TAGS) + 1) for i in range(4, count + 1, 4)]
+            + [(i, i * 3 % len(TAGS) + 1) for i in range(7, count + 1, 7)],
+        )
     # Every started, finished or wanted book has been matched on Hardcover once.
     matches = [hardcover_match(i, rng, now) for i, s in statuses.items() if s != "unread"]
     with database.atomic():
@@ -338,6 +367,16 @@ def in_process(data_dir: Path) -> dict[str, float]:
         figures["filter keystroke (median)"] = statistics.median(k[0] for k in keystrokes)
         figures["filter keystroke (worst)"] = max(k[0] for k in keystrokes)
         figures["filter result arrives"] = statistics.median(k[1] for k in keystrokes)
+        for text in SEARCHES:  # blocked, and until the first page is shown
+            searched, found = [], 0
+            for _ in range(3):
+                searched.append(loop.run_until_complete(keystroke(text)))
+                assert view.search_error.isHidden(), text
+                found = model.rowCount()
+                loop.run_until_complete(keystroke(""))
+            name = f"search {text} ({found:,} books)"
+            figures[f"{name}, blocked"] = statistics.median(k[0] for k in searched)
+            figures[f"{name}, arrives"] = statistics.median(k[1] for k in searched)
         orders = itertools.cycle((Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder))
 
         async def click_sort(index: int) -> tuple[float, float]:
@@ -392,6 +431,12 @@ def scale_figures(runs: list[dict[str, float]], table: dict[str, float]) -> dict
         "filter keystroke (median)": table["filter keystroke (median)"],
         "filter keystroke (worst)": table["filter keystroke (worst)"],
         "filter result arrives": table["filter result arrives"],
+        "search language, blocked (worst)": max(
+            value for key, value in table.items() if key.startswith("search ") and "blocked" in key
+        ),
+        "search language, arrives (worst)": max(
+            value for key, value in table.items() if key.startswith("search ") and "arrives" in key
+        ),
         "sort by title": table["sort by title"],
         "sort by authors": table["sort by authors"],
         "sort order arrives": table["sort order arrives"],

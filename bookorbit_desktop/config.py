@@ -50,6 +50,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "devices.discovery": True,  # answer KOReader's UDP search for calibre
     "library.inbox": False,  # new imports wait in the Inbox until the user approves them
     "library.tidy_folder": None,  # where tidied book files go; None: not chosen yet
+    "library.saved_searches": [],  # [name, search] pairs, in the sidebar's order
     "library.tidy_pattern": "{author}/[{series} {number} - ]{title}",  # library.files.plan
 }
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python packaging/screenshots.py [--out packaging/screenshots]
 
-Builds a small demo library (generated EPUBs with reading states and a year of KOReader
+Builds a small demo library (generated EPUBs with reading states, tags and a year of KOReader
 reading statistics, `demo_statistics.py`; three new books in the Inbox, Hardcover shelves and
 stored metadata answers, `screenshot_demo.py`), starts
 `python -m bookorbit_desktop gui` on Xvfb with the xcb platform as a desktop would, grabs the
@@ -43,6 +43,7 @@ from bookorbit_desktop.library.store.db import close_database, open_database  # 
 from bookorbit_desktop.library.store.models import BookFile  # noqa: E402
 from bookorbit_desktop.library.store.queries import list_books  # noqa: E402
 from bookorbit_desktop.library.store.settings import set_setting  # noqa: E402
+from bookorbit_desktop.library.tags.changes import change_tags  # noqa: E402
 from tests.factories import make_epub  # noqa: E402
 from tests.fakes.clock import SystemClock  # noqa: E402
 from tests.fakes.hardcover_catalog import EBOOK, Catalog  # noqa: E402
@@ -62,6 +63,13 @@ BOOKS = (
     ("Middlemarch", "George Eliot", "abandoned", "0.31", None),
     ("Jonathan Strange & Mr Norrell", "Susanna Clarke", "read", "1", "4.5"),
 )
+# The demo library's own tags, as a user groups books (the Tags column and the tag browser).
+TAGS = {
+    "Fantasy": ("Piranesi", "A Wizard of Earthsea", "Jonathan Strange & Mr Norrell"),
+    "Science Fiction": ("The Left Hand of Darkness", "Dune", "Klara and the Sun"),
+    "Classics": ("Les Misérables", "Middlemarch"),
+    "Book club": ("Piranesi", "Klara and the Sun", "The Remains of the Day"),
+}
 DAY = 1_764_000_000.0  # when the sample highlights arrived
 HIGHLIGHTS = {
     "Piranesi": [
@@ -165,6 +173,8 @@ def demo_library(data_dir: Path, books_dir: Path, port: int) -> None:
             if status == "read":  # a finish date is the reader's to give
                 changes["finished"] = finished[title]
             update_reading_state(by_title[title], **changes)
+        for tag, titles in TAGS.items():
+            change_tags([by_title[title] for title in titles], paths, add=[tag])
         for title, entries in HIGHLIGHTS.items():
             target = store.Target(by_title[title])
             store.record(target, entries, source="xmnote", origin="192.168.1.23", now=DAY)

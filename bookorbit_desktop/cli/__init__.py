@@ -54,6 +54,7 @@ FEATURE_MODULES = {
     "undo": "bookorbit_desktop.cli.undo",
     "redo": "bookorbit_desktop.cli.undo",
     "history": "bookorbit_desktop.cli.undo",
+    "tags": "bookorbit_desktop.cli.tags",
 }
 _OPTIONS_WITH_VALUES = ("--data-dir",)
 

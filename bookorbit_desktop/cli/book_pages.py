@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from bookorbit_desktop.library.search.compiler import Condition
 from bookorbit_desktop.library.store.keyset import Key, Order, key_of
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.queries import list_books
@@ -24,17 +25,22 @@ _SOURCES = {"title": (BY_TITLE, "book", "id"), "author": (BY_AUTHOR, "book_sort_
 SORTS = tuple(_SOURCES)
 
 
-def book_pages(size: int = PAGE, sort: str = "title") -> Iterator[list[dict[str, Any]]]:
-    """Every book's record (as `list_books` gives it), in the order `sort` names (one of
-    `SORTS`), `size` at a time."""
+def book_pages(
+    size: int = PAGE, sort: str = "title", found: Condition | None = None
+) -> Iterator[list[dict[str, Any]]]:
+    """Every book's record (as `list_books` gives it), or those of the books a search `found`,
+    in the order `sort` names (one of `SORTS`), `size` at a time."""
     order, table, book_id = _SOURCES[sort]
     key: Key | None = None
+    search, search_params = ("1", ()) if found is None else (found.sql, found.params)
+    if found is not None:  # the search's condition is on the book table, named b
+        search = f"{book_id} IN (SELECT b.id FROM book b WHERE {search})"
     while True:
         where, params = order.beyond(key) if key is not None else ("1", [])
         rows = database.execute_sql(
-            f"SELECT {book_id}, {order.expressions} FROM {table} WHERE {where}"
+            f"SELECT {book_id}, {order.expressions} FROM {table} WHERE {where} AND {search}"
             f" ORDER BY {order.order_by()} LIMIT ?",
-            (*params, size),
+            (*params, *search_params, size),
         ).fetchall()
         if not rows:
             return

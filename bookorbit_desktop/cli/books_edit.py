@@ -1,12 +1,12 @@
 """`books edit ID [ID ...] --title/--authors/...` and `books remove ID [ID ...]`: correct a book's
-metadata, or remove books from the library, from the command line.
+metadata or tags, or remove books from the library, from the command line.
 
 The values are checked by `library.editing.values` and saved by `library.editing.apply`, the
 same operation the window's Edit dialog runs; the book's file is never rewritten. Several ids
 (or --all, --where status=S), or a --status, --rating or --number-from, are the window's bulk
-edit (`books_bulk`): authors, series with numbers, language, publisher, status and rating.
-Removal (`library.editing.removal`) asks first
-unless `--yes`, and moves files to the trash only with `--delete-file`.
+edit (`books_bulk`): authors, series with numbers, language, publisher, status, rating and
+tags (`library.tags.changes`). Removal (`library.editing.removal`) asks first unless `--yes`,
+and moves files to the trash only with `--delete-file`.
 """
 
 from __future__ import annotations
@@ -41,6 +41,14 @@ def register(books: argparse.ArgumentParser) -> None:
     edit.add_argument("--description", help="the description ('' removes it)")
     edit.add_argument("--cover", metavar="FILE", help="an image file (JPEG, PNG, GIF or WebP)")
     books_bulk.add_options(edit)
+    for option, verb in (("--add-tag", "add"), ("--remove-tag", "remove")):
+        edit.add_argument(
+            option,
+            action="append",
+            default=[],
+            metavar="TAG",
+            help=f"{verb} a tag (repeat it, or separate tags with commas)",
+        )
     summary, _, description = (run_remove.__doc__ or "").partition("\n\n")
     remove = actions.add_parser("remove", help=summary, description=description)
     remove.set_defaults(handler=run_remove)
@@ -53,28 +61,36 @@ def register(books: argparse.ArgumentParser) -> None:
 
 
 def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
-    """correct books' metadata; give many books a status, rating, publisher or series numbers
+    """correct books' metadata or tags; give many books a status, rating, publisher or numbers
 
     Every value is checked before anything is saved; the book's file is not rewritten. A field
     set here is the user's: importing the book's file again keeps it. Several books (ids, --all,
     --where status=S) take authors, series, --number-from N (in the order of the books),
-    language, publisher, status and rating; a book a rule refuses (marked read with nothing to
-    date the finish) is named and left as it was. Exit status 0 when saved, 1 when some book
-    was left, 2 for a wrong value or id."""
+    language, publisher, status, rating and tags; a book a rule refuses (marked read with
+    nothing to date the finish) is named and left as it was. Exit status 0 when saved, 1 when
+    some book was left, 2 for a wrong value or id."""
     from bookorbit_desktop.library.editing import values
-    from bookorbit_desktop.library.editing.apply import edit_books
+    from bookorbit_desktop.library.tags.edit import edit_with_tags
+    from bookorbit_desktop.library.tags.names import parse_tags
 
     typed = {name: getattr(args, name) for name in _TEXT_OPTIONS if getattr(args, name) is not None}
+    add = [tag for text in args.add_tag for tag in parse_tags(text)]
+    remove = [tag for text in args.remove_tag for tag in parse_tags(text)]
     if books_bulk.is_bulk(args):
         if args.cover is not None:
             typed["cover"] = args.cover  # refused with the other one-book fields
+        for name, tags in (("add_tags", add), ("remove_tags", remove)):
+            if tags:
+                typed[name] = ", ".join(tags)
         return books_bulk.run_bulk(ctx, args, typed)
     cover = Path(args.cover) if args.cover is not None else None
     changes = values.changes_from_text(typed, cover)
-    saved = edit_books(args.book_ids, changes, ctx.paths)
-    names = ", ".join(values.LABELS[field] for field in changes.changed())
+    names = [values.LABELS[field] for field in changes.changed()]
+    if add or remove:
+        names.append("tags")
+    saved = edit_with_tags(args.book_ids, changes, ctx.paths, add=add, remove=remove)
     books = "book" if len(saved) == 1 else "books"
-    print(f"Saved the {names} of {books} {', '.join(str(book_id) for book_id in saved)}.")
+    print(f"Saved the {', '.join(names)} of {books} {', '.join(str(b) for b in saved)}.")
     print(UNDO_HINT)
     return 0
 

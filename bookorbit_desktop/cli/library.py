@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from typing import Any
 
 from bookorbit_desktop.cli.book_pages import SORTS, book_pages, write_json_array
@@ -15,9 +16,12 @@ from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.edits import edits_of, run_many, save_edits
 from bookorbit_desktop.cli.words import counted
+from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.matching.revisit import REMOVED
 from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.reading.edits import UNSET
+from bookorbit_desktop.library.search.compiler import Condition, search_condition
+from bookorbit_desktop.library.search.grammar import SearchError
 from bookorbit_desktop.library.store.links import hardcover_links
 from bookorbit_desktop.library.store.queries import get_book
 from bookorbit_desktop.services.library import HARDCOVER_LABELS
@@ -32,6 +36,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         choices=SORTS,
         default="title",
         help="by title (the default) or by author, surname first as the library files them",
+    )
+    books.add_argument(
+        "--search",
+        metavar="SEARCH",
+        help="only the books a search finds, as in the window's filter box: words, "
+        "author:NAME, tags:TAG, title:=EXACT, series:~PATTERN, rating:>=4, added:<30daysago, "
+        "status:reading, hardcover:unmatched, with and, or, not and parentheses",
     )
     register_book_actions(books)
     book = add_command(commands, "book", run_book)
@@ -64,13 +75,28 @@ def _dump(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+def _found(search: str | None) -> Condition | None:
+    """The condition of `--search` (None: every book); a search that cannot be read is a
+    wrong value (exit status 2), said with its place."""
+    if search is None:
+        return None
+    try:
+        return search_condition(search, date.today())
+    except SearchError as error:
+        raise InvalidValueError(
+            f"{error.message} (at character {error.start + 1} of the search).",
+            title="Search not understood",
+        ) from None
+
+
 def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
-    """list the library"""
+    """list the library, or the books a search finds"""
+    found = _found(args.search)
     if args.json:
         write_json_array(
             (
                 {**book, "hardcover": links[book["id"]]}
-                for page in book_pages(sort=args.sort)
+                for page in book_pages(sort=args.sort, found=found)
                 for links in [hardcover_links(book["id"] for book in page)]
                 for book in page
             ),
@@ -78,7 +104,7 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
         )
         return 0
     count = 0
-    for page in book_pages(sort=args.sort):
+    for page in book_pages(sort=args.sort, found=found):
         if not count:
             print(f"{'ID':>5}  {'STATUS':<12} {'DONE':>4}  TITLE — AUTHORS [FORMATS]")
         for book in page:
@@ -90,6 +116,9 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
                 f"{book['title']} — {authors} [{formats}]"
             )
         count += len(page)
+    if not count and found is not None:
+        print("No book matches the search.")
+        return 0
     if not count:
         print("The library is empty. Add books with: bookorbit-desktop import PATH...")
         return 0
@@ -140,6 +169,7 @@ def book_lines(book: dict[str, Any]) -> list[str]:
             else book["series"],
         ),
         ("Language", book["language"]),
+        ("Tags", ", ".join(book["tags"])),
         ("Publisher", book["publisher"]),
         ("Published", book["published"]),
         ("ISBN", " / ".join(v for v in (book["isbn13"], book["isbn10"]) if v)),

@@ -1,15 +1,16 @@
 """The window's side of editing and removing books: the fields as text for the Edit dialog, and
-the save and the removal through the library's operations (`library.editing`), so the window
-and `books edit` / `books remove` check and store the same way."""
+the save and the removal through the library's operations (`library.editing`, with the tags:
+`library.tags.edit`), so the window and `books edit` / `books remove` check and store the same
+way."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.removal import (
     RemovalPlan,
     RemovalResult,
@@ -18,6 +19,11 @@ from bookorbit_desktop.library.editing.removal import (
 )
 from bookorbit_desktop.library.editing.values import changes_from_text
 from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.library.tags.edit import edit_with_tags
+from bookorbit_desktop.library.tags.names import key, ordered, parse_tags
+from bookorbit_desktop.library.tags.store import book_tags, tag_counts
+
+TAG_FIELDS = ("tags", "add_tags", "remove_tags")
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,11 @@ class EditForm:
     texts: dict[str, str]
     mixed: frozenset[str]
     titles: tuple[str, ...]  # the books' titles, for the dialog's heading
+    # Each tag of the books with how many of them carry it; every tag of the library (for
+    # completion). The typed tags are "tags" (one book: all its tags) or "add_tags" and
+    # "remove_tags" (several books), each a line of tags separated by commas.
+    tag_counts: tuple[tuple[str, int], ...] = ()
+    known_tags: tuple[str, ...] = ()
 
 
 def _texts(book: Book) -> dict[str, str]:
@@ -63,15 +74,30 @@ class BookEditService:
             else:
                 texts[name] = ""
                 mixed.add(name)
+        ids = tuple(book.id for book in books)
+        carried = Counter(name for names in book_tags(ids).values() for name in names)
         return EditForm(
-            tuple(book.id for book in books), texts, frozenset(mixed), tuple(b.title for b in books)
+            ids,
+            texts,
+            frozenset(mixed),
+            tuple(b.title for b in books),
+            tuple((name, carried[name]) for name in ordered(carried)),
+            tuple(tag.name for tag in tag_counts()),
         )
 
     def save(self, book_ids: Sequence[int], typed: Mapping[str, str], cover: str | None) -> None:
         """Check and save the changed fields; InvalidValueError (nothing saved) when one is
         wrong, NotFoundError when a book is gone."""
-        changes = changes_from_text(typed, Path(cover) if cover else None)
-        edit_books(book_ids, changes, self.paths)
+        fields = {name: text for name, text in typed.items() if name not in TAG_FIELDS}
+        changes = changes_from_text(fields, Path(cover) if cover else None)
+        add = parse_tags(typed.get("add_tags", ""))
+        remove = parse_tags(typed.get("remove_tags", ""))
+        if "tags" in typed:  # one book's tags as a whole: what to add and remove
+            wanted = parse_tags(typed["tags"])
+            held = [name for names in book_tags(book_ids).values() for name in names]
+            add = [name for name in wanted if key(name) not in {key(n) for n in held}]
+            remove = [name for name in held if key(name) not in {key(n) for n in wanted}]
+        edit_with_tags(book_ids, changes, self.paths, add=add, remove=remove)
 
     def removal_plans(self, book_ids: Sequence[int]) -> list[RemovalPlan]:
         return plan_removal(book_ids)

@@ -41,6 +41,7 @@ from bookorbit_desktop.library.reading.edits import save_edit
 from bookorbit_desktop.library.reading.marking import DateNeededError
 from bookorbit_desktop.library.store.models import Book, ReadingState, database
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.library.tags.changes import change_tags
 from bookorbit_desktop.services import shelves
 
 WANT = "want_to_read"
@@ -93,6 +94,8 @@ def _fields(request: BulkRequest) -> tuple[str, ...]:
     if request.number_from is not None:
         names.append(f"series numbers (from {request.number_from:g})")
     names += [_READING_LABELS[name] for name in request.reading]
+    if request.add_tags or request.remove_tags:
+        names.append("tags")
     return tuple(names)
 
 
@@ -131,8 +134,14 @@ def _reading(book: BookPlan, step: int, paths: Paths, clock: Callable[[], float]
             raise DateNeededError(NO_FINISH) from None
 
 
+def _tags(book: BookPlan, step: int, paths: Paths, clock: Callable[[], float]) -> None:
+    if book.tagged():
+        add, remove = book.add_tags, book.remove_tags
+        change_tags([book.book_id], paths, add=add, remove=remove, clock=clock, step=step)
+
+
 # Each writes its share of one book's plan into the step; a BookOrbitError refuses the book.
-_WRITERS = (_metadata, _reading)
+_WRITERS = (_metadata, _reading, _tags)
 
 
 class BulkEditService:

@@ -80,6 +80,7 @@ class BookRow(TypedDict, total=False):
     language: str | None
     size: int  # the book's files, in bytes
     last_read: float | None  # when a device last pushed progress for the book
+    tags: list[str]
 
 
 class FileInfo(TypedDict):

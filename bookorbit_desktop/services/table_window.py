@@ -22,11 +22,16 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from operator import itemgetter
 from typing import Any, TypeVar
 
 from bookorbit_desktop.library.reading.values import READING_STATUSES
-from bookorbit_desktop.library.search.fold import SQL_FOLD, fold
+from bookorbit_desktop.library.search.compiler import Condition as Condition
+from bookorbit_desktop.library.search.compiler import compile_search
+from bookorbit_desktop.library.search.fold import SQL_FOLD, fold, fold_column
+from bookorbit_desktop.library.search.grammar import And, Term, parse
+from bookorbit_desktop.library.search.grammar import SearchError as SearchError
 from bookorbit_desktop.library.search.query import found_query, match_condition
 from bookorbit_desktop.library.store import changes
 from bookorbit_desktop.library.store.models import database
@@ -56,6 +61,12 @@ _AUTHORS = (
     "coalesce((SELECT group_concat(name, ', ') FROM (SELECT a.name FROM book_author ba"
     " JOIN author a ON a.id = ba.author_id WHERE ba.book_id = b.id ORDER BY ba.position)), '')"
 )
+# A book's tags as the Tags column shows them ("Classic, to read"; '' for none).
+_TAGS = (
+    "coalesce((SELECT group_concat(name, ', ') FROM (SELECT t.name FROM book_tag bt"
+    " JOIN tag t ON t.id = bt.tag_id WHERE bt.book_id = b.id ORDER BY lower(t.name), t.name)), '')"
+)
+_TAGGED = "(SELECT bt.book_id FROM book_tag bt JOIN tag t ON t.id = bt.tag_id WHERE t.name = ?)"
 _HARDCOVER = (
     f"CASE WHEN coalesce(m.state, 'unmatched') = 'unmatched' AND {_STATUS} = 'unread'"
     " THEN 'unread' ELSE coalesce(m.state, 'unmatched') END"
@@ -66,15 +77,6 @@ def _rank(expression: str, values: Sequence[str]) -> str:
     """`expression`'s place in `values` (after them all when it is none of them)."""
     cases = " ".join(f"WHEN '{value}' THEN {n}" for n, value in enumerate(values))
     return f"CASE {expression} {cases} ELSE {len(values)} END"
-
-
-def _fold_column(text: str) -> str:
-    """`bookorbit_fold(text)` for a plain column: an ASCII text (as many bytes as characters)
-    is folded by SQLite's own `lower`, the same result without a call into Python."""
-    return (
-        f"(CASE WHEN length(CAST({text} AS BLOB)) = length({text}) THEN lower({text})"
-        f" ELSE {SQL_FOLD}({text}) END)"
-    )
 
 
 # Each column's sort keys, most significant first. Title, authors, series, format and the
@@ -96,6 +98,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "language": ["k.language"],
     "size": ["k.size"],
     "last_read": ["k.last_read"],
+    "tags": [f"{_TAGS} = ''", f"{SQL_FOLD}({_TAGS})"],  # the books without a tag last
 }
 # The library's order (sort title, then id) between equal keys (ascending either way): the
 # stored one when the keys are, which their index gives with them.
@@ -122,13 +125,28 @@ def _tables(book_id: str, *clauses: str) -> str:
 
 
 _HAYSTACK = " || ' ' || ".join(
-    (_fold_column("b.title"), f"{SQL_FOLD}({_AUTHORS})", _fold_column("b.series"))
+    (fold_column("b.title"), f"{SQL_FOLD}({_AUTHORS})", fold_column("b.series"))
 )
 
 
 def filter_terms(text: str) -> tuple[str, ...]:
     """The words typed in the filter box, folded as the library's search folds texts."""
     return tuple(fold(text).split())
+
+
+def table_filter(text: str, today: date) -> tuple[tuple[str, ...], Condition | None]:
+    """What the filter box's search (`library.search.grammar`) shows: its plain words, which
+    the search index answers as it always has (`filter_condition`: a word typed on narrows the
+    books shown), and the condition of the rest (None: nothing else), dates counted from
+    `today`. `SearchError` says what is wrong and where."""
+    node = parse(text)
+    items = node.items if isinstance(node, And) else () if node is None else (node,)
+    plain = [i for i in items if isinstance(i, Term) and i.field is None and not i.quoted]
+    rest = [item for item in items if item not in plain]
+    condition = None
+    if rest:
+        condition = compile_search(rest[0] if len(rest) == 1 else And(tuple(rest)), today)
+    return filter_terms(" ".join(term.value for term in plain)), condition
 
 
 def filter_condition(
@@ -164,25 +182,42 @@ def matching_ids(terms: Sequence[str]) -> set[int]:
     return set(map(itemgetter(0), database.execute_sql(query, params)))
 
 
-def filtered(ids: array[int], terms: Sequence[str]) -> array[int]:
-    """The books of `ids` (in their order) that every one of `terms` matches: the order of a
-    filtered table, from the order of the whole (`ordered_ids` without terms) and the search,
-    without sorting again."""
-    if not terms:
+def filtered(ids: array[int], terms: Sequence[str], where: Condition | None = None) -> array[int]:
+    """The books of `ids` (in their order) that every one of `terms` matches, and `where`
+    holds for: the order of a filtered table, from the order of the whole (`ordered_ids`
+    without terms or condition) and the search, without sorting again."""
+    if not terms and where is None:
         return ids
-    found = matching_ids(terms)
+    found = matching_ids(terms) if terms else None
+    if where is not None:  # its own query of ids: no row of `book` read for each
+        held = set(map(itemgetter(0), database.execute_sql(where.ids, where.ids_params)))
+        found = held if found is None else found & held
+    assert found is not None
     return array("q", filter(found.__contains__, ids))
 
 
 def _where(
-    terms: Sequence[str], status: str | None, *, few: bool, book_id: str
+    terms: Sequence[str],
+    status: str | None,
+    where: Condition | None,
+    tag: str | None,
+    *,
+    few: bool,
+    book_id: str,
 ) -> tuple[str, list[Any]]:
-    condition, params = filter_condition(terms, few=few, book_id=book_id)
+    condition, words = filter_condition(terms, few=few, book_id=book_id)
+    params: list[Any] = list(words)
     # The Inbox lists those (store.inbox).
     condition = f"{outside_inbox(book_id)} AND {condition}"
     if status is not None:
         condition += f" AND {_STATUS} = ?"
         params.append(status)
+    if where is not None:  # a condition on `b`, the book: read from `book`, as `b`
+        condition += f" AND {where.sql}"
+        params += where.params
+    if tag is not None:  # the tag browser's choice (case does not matter)
+        condition += f" AND {book_id} IN {_TAGGED}"
+        params.append(tag)
     return condition, params
 
 
@@ -193,14 +228,17 @@ def ordered_ids(
     status: str | None = None,
     *,
     among: Sequence[int] | None = None,
+    where: Condition | None = None,
+    tag: str | None = None,
 ) -> array[int]:
-    """The ids of the books the filters let through (of those `among`, if given), in the
-    order of sort `column`."""
+    """The ids of the books the filters (the words, the status, the search's condition and
+    the tag browser's tag) let through (of those `among`, if given), in the order of sort
+    `column`."""
     direction = " DESC" if descending else ""
     keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
     stored = SORT_KEYS[column][0].startswith("k.")
     book_id, order = ("k.book_id", _STORED_ORDER) if stored else ("b.id", _LIBRARY_ORDER)
-    condition, params = _where(terms, status, few=among is not None, book_id=book_id)
+    condition, params = _where(terms, status, where, tag, few=among is not None, book_id=book_id)
     if among is not None:
         condition = f"{book_id} IN ({', '.join('?' for _id in among)}) AND {condition}"
         params = [*among, *params]

@@ -29,6 +29,8 @@ from bookorbit_desktop.ui.asyncqt import open_box, spawn
 from bookorbit_desktop.ui.icons import app_icon
 from bookorbit_desktop.ui.koreader_help import help_text
 from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.library.saved_searches import SavedSearchesSection
+from bookorbit_desktop.ui.library.sidebar import LibrarySidebar
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.opening import Opener, desktop_opener, folder_url, open_or_show
 from bookorbit_desktop.ui.status import (
@@ -46,6 +48,7 @@ EBOOK_FILTER = (
     "Ebooks (*.epub *.pdf *.cbz *.cbr *.mobi *.azw *.azw3 *.fb2 *.fb2.zip *.djvu *.txt);;"
     "All files (*)"
 )
+SIDEBAR_WIDTH = 170  # the library sidebar's first width (saved searches)
 
 
 class ClickableLabel(QLabel):
@@ -85,8 +88,22 @@ class MainWindow(QMainWindow):
         self.library_view = library_view
         self.book_panel = book_panel
 
+        # The sidebar left of the table, in a splitter of its own (the outer one's sizes stay).
+        # Shown from the first saved search on, or with View > Sidebar: at 1366x768 the
+        # table's columns need the width until then.
+        self.sidebar = LibrarySidebar()
+        searches = SavedSearchesSection(library_view)
+        self.sidebar.add_section("Saved searches", searches)
+        self.sidebar_action = QAction("Side&bar", self, checkable=True)
+        self.sidebar_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.sidebar_action.toggled.connect(self.sidebar.setVisible)
+        searches.saved.connect(lambda: self.sidebar_action.setChecked(True))
+        self.library_split = QSplitter(Qt.Orientation.Horizontal)
+        self.library_split.addWidget(self.sidebar)
+        self.library_split.addWidget(library_view)
+        self.library_split.setStretchFactor(1, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(library_view)
+        self.splitter.addWidget(self.library_split)
         self.splitter.addWidget(book_panel)
         # A bigger window widens the table (its columns need it); the panel keeps its width.
         self.splitter.setStretchFactor(0, 1)
@@ -119,12 +136,19 @@ class MainWindow(QMainWindow):
             min(1400, int(available.width() * 0.92)), min(820, int(available.height() * 0.9))
         )
         self.splitter.setSizes([self.width() - 360, 360])
+        self.library_split.setSizes([SIDEBAR_WIDTH, self.width() - 360 - SIDEBAR_WIDTH])
         geometry = self._state.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         splitter = self._state.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+        sidebar = self._state.value("window/sidebar")
+        if isinstance(sidebar, QByteArray):
+            self.library_split.restoreState(sidebar)
+        shown = self._state.value("library/sidebar", searches.list.count() > 0, type=bool)
+        self.sidebar_action.setChecked(bool(shown))
+        self.sidebar.setVisible(bool(shown))
         columns = self._state.value("library/columns")  # widths and the sort order
         if isinstance(columns, QByteArray):
             library_view.restore_columns(columns)
@@ -155,6 +179,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self._action("&Find", self.library_view.focus_filter, "Ctrl+F"))
         self.view_menu.addAction(self._action("&Refresh", self.refresh_requested.emit, "F5"))
         self.view_menu.addMenu(self.library_view.columns_menu)
+        self.view_menu.addAction(self.sidebar_action)
         self.view_menu.addSeparator()
         self._page_actions: list[QAction] = []
         self._add_page_action(0, "&Library")
@@ -307,6 +332,8 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         self._state.setValue("window/geometry", self.saveGeometry())
         self._state.setValue("window/splitter", self.splitter.saveState())
+        self._state.setValue("window/sidebar", self.library_split.saveState())
+        self._state.setValue("library/sidebar", self.sidebar_action.isChecked())
         self._state.setValue("library/columns", self.library_view.save_columns())
         self._state.setValue("library/grid", self.library_view.grid_shown)
         self._state.sync()

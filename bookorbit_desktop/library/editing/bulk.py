@@ -1,7 +1,8 @@
 """A bulk edit planned: what each of several books gets, and which books cannot take it. Pure.
 
 The user asks for some fields at once (`BulkRequest`): the shared metadata fields (authors,
-series, language, publisher), series numbers from N, and the reading fields (status, rating).
+series, language, publisher), series numbers from N, the reading fields (status, rating), and
+tags to add and to remove.
 `plan` turns the request into one `BookPlan` per book, in the order the books are given (the
 order the table shows them), and the books it refuses, each with why:
 
@@ -35,8 +36,10 @@ from bookorbit_desktop.library.editing.values import (
     parse_series_index,
 )
 from bookorbit_desktop.library.reading.values import parse_rating, parse_status
+from bookorbit_desktop.library.tags.names import parse_tags
 
 READING_FIELDS = ("status", "rating")
+TAG_FIELDS = ("add_tags", "remove_tags")  # each a line of tags separated by commas
 NUMBER_FROM = "number_from"  # the typed key of "number the series from N"
 NO_SERIES = "it has no series to number it in"
 
@@ -48,9 +51,16 @@ class BulkRequest:
     changes: BookChanges = field(default_factory=BookChanges)  # shared fields only
     number_from: float | None = None  # None: keep each book's number
     reading: Mapping[str, Any] = field(default_factory=dict)  # "status" / "rating", checked
+    add_tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
 
     def empty(self) -> bool:
-        return not self.changes.changed() and self.number_from is None and not self.reading
+        return (
+            not self.changes.changed()
+            and self.number_from is None
+            and not self.reading
+            and not (self.add_tags or self.remove_tags)
+        )
 
 
 @dataclass(frozen=True)
@@ -70,9 +80,14 @@ class BookPlan:
     title: str
     changes: BookChanges  # its metadata (the shared fields, its series number)
     reading: dict[str, Any]  # its reading fields, for `edits.save_edit`
+    add_tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
 
     def empty(self) -> bool:
-        return not self.changes.changed() and not self.reading
+        return not self.changes.changed() and not self.reading and not self.tagged()
+
+    def tagged(self) -> bool:
+        return bool(self.add_tags or self.remove_tags)
 
 
 @dataclass(frozen=True)
@@ -88,12 +103,12 @@ class Refusal:
 def request_from_text(typed: Mapping[str, str]) -> BulkRequest:
     """The checked request from the fields as typed (the shared fields by their names,
     `number_from`, `status`, `rating`); the first wrong value raises `InvalidValueError`."""
-    unknown = set(typed) - SHARED_FIELDS - {NUMBER_FROM, *READING_FIELDS}
+    unknown = set(typed) - SHARED_FIELDS - {NUMBER_FROM, *READING_FIELDS, *TAG_FIELDS}
     if unknown:
         raise InvalidValueError(
             f"The {', '.join(LABELS.get(name, name) for name in sorted(unknown))} can be "
             "changed for one book at a time; for several books, or with a status, rating or "
-            "series numbers: authors, series, language, publisher, status and rating."
+            "series numbers: authors, series, language, publisher, status, rating and tags."
         )
     changes = changes_from_text({k: v for k, v in typed.items() if k in SHARED_FIELDS})
     number_from = None
@@ -111,7 +126,9 @@ def request_from_text(typed: Mapping[str, str]) -> BulkRequest:
         reading["status"] = parse_status(typed["status"])
     if "rating" in typed:
         reading["rating"] = parse_rating(typed["rating"])
-    request = BulkRequest(changes, number_from, reading)
+    add_tags = tuple(parse_tags(typed.get("add_tags", "")))
+    remove_tags = tuple(parse_tags(typed.get("remove_tags", "")))
+    request = BulkRequest(changes, number_from, reading, add_tags, remove_tags)
     if request.empty():
         raise InvalidValueError("Nothing to change. Give at least one new value.")
     return request
@@ -136,5 +153,9 @@ def plan(books: Sequence[Shown], request: BulkRequest) -> tuple[list[BookPlan], 
             for name, value in request.reading.items()
             if value != getattr(book, name)  # a status or rating it has already: left out
         }
-        plans.append(BookPlan(book.book_id, book.title, changes, reading))
+        plans.append(
+            BookPlan(
+                book.book_id, book.title, changes, reading, request.add_tags, request.remove_tags
+            )
+        )
     return plans, refused

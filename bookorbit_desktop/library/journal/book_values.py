@@ -1,8 +1,8 @@
 """A book's journaled values, read as plain JSON values and written back.
 
 The fields are the Edit dialog's (title with its sort key, ISBN 13 with ISBN 10, the cover as
-its path and a hash of its image) and the reading state's (status, progress, rating, and each
-date with where it came from), plus the "edited by the user" marks. Writing goes the way an
+its path and a hash of its image), the tags, and the reading state's (status, progress, rating,
+and each date with where it came from), plus the "edited by the user" marks. Writing goes the way an
 edit goes: the book's `updated_at` moves, the change-log triggers fire, and a reading change
 is queued for Hardcover in the sync outbox (`store.outbox`), so the sync's own rules decide
 what reaches it.
@@ -28,6 +28,7 @@ from bookorbit_desktop.library.store.models import (
 )
 from bookorbit_desktop.library.store.typed import tuples
 from bookorbit_desktop.library.store.user_edits import BookEdit, mark_edited
+from bookorbit_desktop.library.tags.store import book_tags, set_book_tags
 
 # Book columns kept as they are, by field name.
 PLAIN = ("subtitle", "series", "series_index", "language", "publisher", "published", "pages",
@@ -69,6 +70,7 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
     )
     for book_id, name in tuples(credits):
         authors[book_id].append(name)
+    tags = book_tags(ids)
     found = {}
     for book_id in ids:
         book = books.get(book_id)
@@ -77,6 +79,7 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
         values: dict[str, Any] = {name: getattr(book, name) for name in PLAIN}
         values["title"] = [book.title, book.sort_title]
         values["authors"] = authors[book_id]
+        values["tags"] = tags[book_id]
         values["isbn"] = [book.isbn13, book.isbn10]
         values["cover"] = _cover(paths, book.cover_path)
         state = states.get(book_id)
@@ -128,6 +131,8 @@ def write_values(
             Book.update(**columns, updated_at=now).where(Book.id == book_id).execute()
         if "authors" in values:
             set_authors(book_id, list(values["authors"]))
+        if "tags" in values:
+            set_book_tags(book_id, values["tags"], now)
         _write_reading(book_id, values, now)
         if marks is not None:
             BookEdit.delete().where(BookEdit.book == book_id).execute()

@@ -69,6 +69,8 @@ def shown(name: str, value: Any) -> str:
         value = value[0]
     if name == "authors":
         value = " & ".join(value)
+    if name == "tags":
+        value = ", ".join(value)
     if value is None or value == "":
         return "(none)"
     text = " ".join(str(value).split())

@@ -89,6 +89,11 @@ def keep_book(book_id: int, paths: Paths) -> dict[str, Any]:
         (book_id,),
     )
     kept["authors"] = {str(author_id): name for author_id, name in names}
+    tags = database.execute_sql(
+        "SELECT t.id, t.name FROM tag t JOIN book_tag bt ON bt.tag_id = t.id WHERE bt.book_id = ?",
+        (book_id,),
+    )
+    kept["tags"] = {str(tag_id): name for tag_id, name in tags}
     kept["cover"] = [book["cover_path"], None]
     if book["cover_path"]:
         try:
@@ -139,6 +144,11 @@ def _author(name: str) -> int:
     return _insert("author", {"name": name, "sort_name": author_sort(name)})
 
 
+def _tag(name: str) -> int:
+    row = database.execute_sql("SELECT id FROM tag WHERE name = ?", (name,)).fetchone()
+    return int(row[0]) if row is not None else _insert("tag", {"name": name})
+
+
 def restore_book(kept: dict[str, Any], paths: Paths, now: float) -> tuple[int, Outcome]:
     """Insert the kept book again; its id (the old one when free) and what to tell the user."""
     outcome = Outcome()
@@ -165,6 +175,8 @@ def restore_book(kept: dict[str, Any], paths: Paths, now: float) -> tuple[int, O
                 row["book_id"] = book_id
             if table == "book_author":
                 row["author_id"] = _author(kept["authors"][str(row["author_id"])])
+            if table == "book_tag":  # the tag may have gone, or been renamed, since
+                row["tag_id"] = _tag(kept["tags"][str(row["tag_id"])])
             if table == "book_file":
                 holder = database.execute_sql(
                     "SELECT book_id FROM book_file WHERE path = ?", (row["path"],)

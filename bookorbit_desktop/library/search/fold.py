@@ -61,6 +61,15 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", decomposed.casefold()).translate(_FOLD)
 
 
+def fold_column(text: str) -> str:
+    """`bookorbit_fold(text)` for a plain column: an ASCII text (as many bytes as characters)
+    is folded by SQLite's own `lower`, the same result without a call into Python."""
+    return (
+        f"(CASE WHEN length(CAST({text} AS BLOB)) = length({text}) THEN lower({text})"
+        f" ELSE {SQL_FOLD}({text}) END)"
+    )
+
+
 def fold_value(value: object) -> str:
     """`fold` as SQL calls it: NULL (no series) and other non-texts fold to ""."""
     return fold(value) if isinstance(value, str) else ""

@@ -24,6 +24,7 @@ from bookorbit_desktop.library.store.models import (
     JSONText,
 )
 from bookorbit_desktop.library.store.removed_files import RemovedFile
+from bookorbit_desktop.library.store.tag_tables import BookTag, Tag
 from bookorbit_desktop.library.store.tidy_tables import TidyBatch, TidyMove
 from bookorbit_desktop.library.store.user_edits import BookEdit
 
@@ -229,4 +230,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     TidyMove,
     MetadataFetch,
     MetadataCandidate,
+    Tag,
+    BookTag,
 )

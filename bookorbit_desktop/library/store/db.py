@@ -11,6 +11,7 @@ from peewee import DatabaseError, SqliteDatabase
 
 from bookorbit_desktop.errors import BookOrbitError, DatabaseTooNewError
 from bookorbit_desktop.library.search.fold import register_fold
+from bookorbit_desktop.library.search.regexp import register_regexp
 from bookorbit_desktop.library.store import early_check
 from bookorbit_desktop.library.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from bookorbit_desktop.library.store.models import database
@@ -107,6 +108,7 @@ def open_database(path: Path) -> SqliteDatabase:
         raise _damaged(path, "is empty (0 bytes)")
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
     register_fold(db)  # before any connection: the search index's triggers call it
+    register_regexp(db)  # searches with a pattern (`title:~^the`)
     try:
         db.connect(reuse_if_open=True)
         early = early_check.take(path)  # the check begun while the program loaded, if any

@@ -17,6 +17,7 @@ from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
 from bookorbit_desktop.library.store.search_index import search_index
 from bookorbit_desktop.library.store.shelf_joined_schema import shelf_joined_table
 from bookorbit_desktop.library.store.sort_keys_schema import sort_keys
+from bookorbit_desktop.library.store.tag_schema import tag_tables
 from bookorbit_desktop.library.store.tidy_schema import tidy_tables
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
@@ -37,6 +38,7 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     file_copy_table,  # schema 24
     change_journal,  # schema 25
     shelf_joined_table,  # schema 26
-    author_sort_keys,  # authors sorted by their sort text
-    column_keys,  # the optional columns' sort keys
+    author_sort_keys,  # schema 27: authors sorted by their sort text
+    column_keys,  # schema 28: the optional columns' sort keys
+    tag_tables,  # schema 29
 )

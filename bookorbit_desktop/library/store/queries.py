@@ -33,6 +33,7 @@ from bookorbit_desktop.library.store.models import (
     ReadingState,
 )
 from bookorbit_desktop.library.store.typed import tuples
+from bookorbit_desktop.library.tags.store import book_tags
 
 _BOOK_FIELDS = (
     "id",
@@ -78,7 +79,7 @@ def reading_dict(state: ReadingState | None) -> dict[str, Any]:
 
 
 def list_books(book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
-    """Every book (or those in `book_ids`) ordered by sort title, in five queries in all."""
+    """Every book (or those in `book_ids`) ordered by sort title, in six queries in all."""
     wanted = None if book_ids is None else sorted(set(book_ids))
     books = Book.select().order_by(Book.sort_title, Book.id)
     if wanted is not None:
@@ -120,11 +121,13 @@ def list_books(book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     states = {
         state.book_id: state for state in ReadingState.select().where(ReadingState.book.in_(ids))
     }
+    tags = book_tags(ids)
     result = []
     for row in rows:
         book = {name: getattr(row, name) for name in _BOOK_FIELDS}
         book["creators"] = creators.get(row.id, [])
         book["authors"] = author_names(book["creators"])
+        book["tags"] = tags[row.id]
         book["files"] = files.get(row.id, [])
         book["other_documents"] = loose.get(row.id, [])
         book["reading"] = reading_dict(states.get(row.id))

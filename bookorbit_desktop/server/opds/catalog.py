@@ -26,6 +26,7 @@ from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.opds import queries as queries
 from bookorbit_desktop.server.opds import shelves as shelf_lists
+from bookorbit_desktop.server.opds import tags as tag_lists
 from bookorbit_desktop.server.opds.model import (
     ACQUISITION_TYPE,
     NAVIGATION_TYPE,
@@ -112,6 +113,7 @@ SECTIONS: tuple[BookList | Section, ...] = (
     _ALL,
     Section("authors", "Authors", "Books by author", "authors"),
     Section("series", "Series", "Books by series, in series order", "series"),
+    Section("tags", "By tag", "Books by your tags", "tags"),
     *_SHELVES,
     Section(
         "hardcover",
@@ -322,6 +324,31 @@ class Catalog:
         return self.books(
             _series_id(name), feed_line(name), page, href, up=self.urls.feed("series")
         )
+
+    def tags(self, request: web.Request) -> Feed:
+        page = tag_lists.tags(page_cursor(request, tag_lists.TAGS), page_size())
+        entries = [
+            NavEntry(
+                f"urn:bookorbit:tag:{tag.id}",
+                tag.name,
+                self.urls.feed(f"tags/{tag.id}"),
+                ACQUISITION_TYPE,
+                _count(tag.books),
+                count=tag.books,
+            )
+            for tag in page.items
+        ]
+        return self.navigation("urn:bookorbit:opds:tags", "By tag", page, "tags", entries)
+
+    def tag_books(self, request: web.Request) -> Feed:
+        tag_id = int(request.match_info["tag_id"])
+        name = tag_lists.tag_name(tag_id)
+        if name is None:
+            raise web.HTTPNotFound(text="There is no such tag in the library.\n")
+        page = tag_lists.books_with_tag(tag_id, page_cursor(request, queries.BY_TITLE), page_size())
+        href = partial(self.urls.feed, f"tags/{tag_id}")
+        up = self.urls.feed("tags")
+        return self.books(f"urn:bookorbit:tag:{tag_id}", feed_line(name), page, href, up=up)
 
     def hardcover_shelves(self, request: web.Request) -> Feed:
         page = shelf_lists.shelves(page_cursor(request, shelf_lists.SHELVES), page_size())

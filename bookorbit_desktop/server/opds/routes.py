@@ -1,8 +1,8 @@
 """The OPDS 1.2 catalog KOReader browses and downloads books from, mounted under /opds.
 
 The root navigation feed leads to Recently added (newest first, what KOReader's catalog sync
-follows), All books, Authors, Series, Currently reading, Want to read, Read and the Hardcover
-shelves (Want to Read, Currently Reading and the user's lists, from the pull); every feed
+follows), All books, Authors, Series, By tag, Currently reading, Want to read, Read and the
+Hardcover shelves (Want to Read, Currently Reading and the user's lists, from the pull); every feed
 links the OpenSearch description for search. The same feeds are served as OPDS 2.0 JSON under
 /opds/v2 (`catalog` makes each page once, `feeds` or `opds2` writes it); each root links the
 other as `alternate`. At the /opds addresses the request's `Accept` header chooses between the
@@ -60,6 +60,7 @@ FEEDS: tuple[tuple[str, str], ...] = (
     ("", "root"),
     ("/", "root"),
     ("/authors/{author_id:" + _ID + "}", "author_books"),
+    ("/tags/{tag_id:" + _ID + "}", "tag_books"),
     ("/series/books", "series_books"),
     ("/search", "search"),
     (SHELF_FEED, "shelf_books"),

@@ -25,6 +25,7 @@ _WIDEST = {
     "format": "EPUB, PDF",
     "hardcover": "",  # every Hardcover label, measured one by one
     **more_columns.WIDEST,
+    "tags": "Science Fiction, Cl",  # longer ones are cut with …
 }
 
 
@@ -38,6 +39,25 @@ def column_widths(metrics: QFontMetrics) -> dict[str, int]:
     return widths
 
 
+def shared_widths(preferred: dict[str, int], room: int, floor: int) -> dict[str, int]:
+    """The widths of columns that give up width in a narrow window: as `preferred` when they
+    fit in `room`; otherwise all narrowed by one factor until they fit, none below `floor` (nor
+    above its preferred width), the ones at the floor leaving the rest to the others."""
+    if sum(preferred.values()) <= room:
+        return dict(preferred)
+    free, floored = dict(preferred), dict[str, int]()
+    scale = 0.0
+    while free:
+        scale = max(0, room - sum(floored.values())) / sum(free.values())
+        low = {key: width for key, width in free.items() if width * scale < floor}
+        if not low:
+            break
+        for key, width in low.items():
+            floored[key] = min(floor, width)
+            del free[key]
+    return {**floored, **{key: int(width * scale) for key, width in free.items()}}
+
+
 _MENU_TEXTS = {
     "authors": "&Authors",
     "series": "S&eries",
@@ -47,6 +67,7 @@ _MENU_TEXTS = {
     "format": "&Format",
     "hardcover": "&Hardcover",
     **more_columns.MENU_TEXTS,
+    "tags": "&Tags",
 }
 
 

@@ -10,7 +10,9 @@ The dialogs act through `services.book_edits` (the library's operations) and
 then refreshes that book in the table and the book panel, as after a reading edit, and
 `on_removed` reloads the library, which drops the removed books. Edit ▸ Undo and Redo
 (`undo_actions`) head the Edit menu, Edit ▸ Authors… (`authors_dialog`) ends it, and the book
-panel gets a History section (`change_history`) listing the shown book's changes.
+panel gets a History section (`change_history`) listing the shown book's changes. The tag
+browser's rename and delete (`tag_browser`, through `services.tags`) are undone the same way
+and reload the library too.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bookorbit_desktop.services.bulk_edits import BulkEditService
 from bookorbit_desktop.services.hardcover_account import HardcoverAccount
 from bookorbit_desktop.services.metadata import MetadataService
 from bookorbit_desktop.services.opening import BookFilesService
+from bookorbit_desktop.services.tags import TagService
 from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.change_watch import ChangeWatch
@@ -105,6 +108,11 @@ class BookActions(QObject):
         if self.inbox is not None:  # held books: edited and fetched from the Inbox page
             self.inbox.edit_requested.connect(self.edit_books)
             self.inbox.fetch_requested.connect(self.metadata.fetch_books)
+        # The tag browser's rename and delete: undoable, and the library read again after.
+        library.tag_browser.set_service(TagService(service.paths))
+        library.tag_browser.changed.connect(self.undo.refresh)
+        if on_removed is not None:
+            library.tag_browser.changed.connect(on_removed)
         for view in (library.table, library.grid):  # their context menus
             if view.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
                 view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)

@@ -1,6 +1,6 @@
-"""The Edit dialog: one book's title, authors, series and number, language, ISBN, description
-and cover, or several books' authors, series and language at once, with the fields of
-`bulk_fields` (publisher, series numbers, status, rating).
+"""The Edit dialog: one book's title, authors, series and number, language, ISBN, description,
+cover and tags, or several books' authors, series, language and tags at once (`tag_editor`),
+with the fields of `bulk_fields` (publisher, series numbers, status, rating).
 
 Only the fields the user changed are saved (a field where several books differ stays empty and
 is left alone unless typed into). The values are checked by the library's edit rules through
@@ -31,6 +31,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.editing.values import SHARED_FIELDS
 from bookorbit_desktop.services.book_edits import EditForm
 from bookorbit_desktop.ui.library import bulk_fields
+from bookorbit_desktop.ui.library.tag_editor import TagEditor
 
 # Saves (book ids, changed fields as typed, cover file or None); raises BookOrbitError.
 Save = Callable[[tuple[int, ...], Mapping[str, str], str | None], None]
@@ -84,6 +85,11 @@ class EditDialog(QDialog):
             self.lines[name] = line
             fields.addRow(label, line)
             line.textEdited.connect(self._unask)
+        self.tags = TagEditor(form, self)
+        self.tags.add_rows(fields)
+        for tag_line in (self.tags.tags_line, self.tags.add_line, self.tags.remove_line):
+            if tag_line is not None:
+                tag_line.textEdited.connect(self._unask)
         self.bulk = bulk_fields.BulkFields(fields, self._unask) if many else None
         self.description: QPlainTextEdit | None = None
         self.cover_label: QLabel | None = None
@@ -128,7 +134,8 @@ class EditDialog(QDialog):
         if self.description is not None:
             typed["description"] = self.description.toPlainText()
         changed = {
-            name: text for name, text in typed.items() if text != self._form.texts.get(name, "")
+            **{n: text for n, text in typed.items() if text != self._form.texts.get(n, "")},
+            **self.tags.changed(),
         }
         return changed | (self.bulk.changed() if self.bulk is not None else {})
 

@@ -30,6 +30,7 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -62,10 +63,13 @@ KEPT_PAGES = 4  # pages kept around the rows on screen
 
 
 class LazyLibraryModel(BookColumns):
-    """Books as rows, `COLUMNS` as columns; `set_filter`/`set_status_filter`/`sort` reorder.
+    """Books as rows, `COLUMNS` as columns; `set_filter`/`set_status_filter`/`set_tag_filter`/
+    `sort` reorder.
     Empty until `set_reader` says how to read books."""
 
     counts_changed = Signal()  # a change to some books may have changed the status counts
+    # The filter box's search cannot be read (a `SearchError`; None: it can): the rows stay.
+    search_error = Signal(object)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -84,6 +88,7 @@ class LazyLibraryModel(BookColumns):
         self._statuses: table_window.BookStatuses | None = None
         self._reading_statuses: asyncio.Task[None] | None = None  # see `_count_again`
         self._stamp = 0  # counts the changes to the rows shown (see `show`)
+        self.today: Callable[[], date] = date.today  # what a search's dates count from
 
     # -- data in ----------------------------------------------------------------------------
 
@@ -223,10 +228,22 @@ class LazyLibraryModel(BookColumns):
         self.layoutChanged.emit()
 
     def set_filter(self, text: str) -> None:
-        self._refilter(replace(self._order_by, terms=table_window.filter_terms(text)))
+        """Show the books the search `text` finds; a search that cannot be read leaves the
+        rows as they are and says why (`search_error`)."""
+        try:
+            terms, where = table_window.table_filter(text, self.today())
+        except table_window.SearchError as error:
+            self.search_error.emit(error)
+            return
+        self.search_error.emit(None)
+        self._refilter(replace(self._order_by, terms=terms, where=where))
 
     def set_status_filter(self, status: str | None) -> None:
         self._refilter(replace(self._order_by, status=status))
+
+    def set_tag_filter(self, tag: str | None) -> None:
+        """Show only the books that carry `tag` (None: every book)."""
+        self._refilter(replace(self._order_by, tag=tag))
 
     def _refilter(self, order_by: Order) -> None:
         """Show the books in `order_by`: read in a worker thread, shown when it arrives."""
@@ -236,7 +253,12 @@ class LazyLibraryModel(BookColumns):
         # The order without terms is kept for the same sort and status (read again otherwise);
         # a term typed on: only the books shown can still match.
         whole = self._whole if order_by.whole == shown.whole else None
-        narrower = whole is not None and shown.terms and narrows(shown.terms, order_by.terms)
+        narrower = (
+            whole is not None
+            and shown.terms
+            and shown.where in (None, order_by.where)  # what it adds can only narrow
+            and narrows(shown.terms, order_by.terms)
+        )
         self._order_by = order_by
         self._stamp += 1
         if not self._loaded:
@@ -284,7 +306,13 @@ class LazyLibraryModel(BookColumns):
 
     @property
     def filter_active(self) -> bool:
-        return bool(self._order_by.terms) or self._order_by.status is not None
+        order_by = self._order_by
+        return (
+            bool(order_by.terms)
+            or order_by.status is not None
+            or order_by.where is not None
+            or order_by.tag is not None
+        )
 
     @property
     def shown_ids(self) -> Sequence[int]:

@@ -44,6 +44,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("format", "Format"),
     ("hardcover", "Hardcover"),
     *more_columns.MORE_COLUMNS,
+    ("tags", "Tags"),
 )
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 BOOK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -170,6 +171,8 @@ def display(book: TableBook, column: int) -> str:
         return ", ".join(kind.upper() for kind in book.formats)
     if key in more_columns.TEXTS:
         return more_columns.TEXTS[key](book)
+    if key == "tags":
+        return ", ".join(book.tags)
     return HARDCOVER_LABELS.get(book.hardcover, book.hardcover)
 
 
@@ -197,6 +200,7 @@ def sort_key(column: int) -> Callable[[Row], Any]:
         "rating": lambda row: row.book.rating if row.book.rating is not None else -1.0,
         "format": lambda row: _missing_last(display(row.book, column)),
         "hardcover": lambda row: _HARDCOVER_ORDER.get(row.book.hardcover, len(_HARDCOVER_ORDER)),
+        "tags": lambda row: _missing_last(fold(display(row.book, column))),
     }
     more = more_columns.SORT_KEYS.get(key)
     return (lambda row: more(row.book)) if more is not None else keys[key]

@@ -11,6 +11,7 @@ from typing import TypeAlias
 
 from bookorbit_desktop.services import table_window
 from bookorbit_desktop.services.library_rows import TableBook
+from bookorbit_desktop.services.table_window import Condition
 
 Reader = Callable[[Sequence[int]], list[TableBook]]
 ShownOrder: TypeAlias = (
@@ -20,22 +21,31 @@ ShownOrder: TypeAlias = (
 
 @dataclass(frozen=True)
 class Order:
-    """What the table shows: the books the filters let through, sorted by `column`."""
+    """What the table shows: the books the filters let through, sorted by `column`: the filter
+    box's plain words (`terms`) and the condition of the rest of its search (`where`)."""
 
     column: str
     descending: bool
     terms: tuple[str, ...]
     status: str | None
+    where: Condition | None = None
+    tag: str | None = None  # the tag browser's choice
 
     def ids(self, among: Sequence[int] | None = None) -> array[int]:
         return table_window.ordered_ids(
-            self.column, self.descending, self.terms, self.status, among=among
+            self.column,
+            self.descending,
+            self.terms,
+            self.status,
+            among=among,
+            where=self.where,
+            tag=self.tag,
         )
 
     @property
     def whole(self) -> Order:
-        """The same order without the filter box's terms: the table `filtered` narrows."""
-        return replace(self, terms=())
+        """The same order without the filter box's search: the table `filtered` narrows."""
+        return replace(self, terms=(), where=None)
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,8 @@ def order_of(
     """The books `order_by` shows, and its order without the filter box's terms: of `whole`
     (that order, None: read again), or of `among` (a part of it, when the terms narrow)."""
     whole = order_by.whole.ids() if whole is None else whole
-    return table_window.filtered(whole if among is None else among, order_by.terms), whole
+    shown = table_window.filtered(whole if among is None else among, order_by.terms, order_by.where)
+    return shown, whole
 
 
 def read_all(stamp: int, order_by: Order) -> Found:

@@ -2,8 +2,9 @@
 box, the status filter (with each status's count), the Import button and the drop target. The
 window keeps the column widths, the sort order and the choice of grid across starts.
 
-The table selects several books with Ctrl and Shift (for "Send to device"); the book panel
-shows the current one. Sorting, filtering and refreshing keep the selected books selected."""
+The tag browser (`tag_browser`) beside them shows only the books of a tag. The table selects
+several books with Ctrl and Shift (for "Send to device"); the book panel shows the current one.
+Sorting, filtering and refreshing keep the selected books selected."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.library import READING_STATUSES, STATUS_LABELS
-from bookorbit_desktop.ui.library.columns import ColumnsMenu, column_widths
+from bookorbit_desktop.ui.library.columns import ColumnsMenu, column_widths, shared_widths
 from bookorbit_desktop.ui.library.cover_grid import CoverGrid
 from bookorbit_desktop.ui.library.lazy_model import LazyLibraryModel
 from bookorbit_desktop.ui.library.model import (
@@ -52,17 +53,19 @@ from bookorbit_desktop.ui.library.model import (
     row_runs,
 )
 from bookorbit_desktop.ui.library.more_columns import MORE_COLUMNS, hide_unsaved
+from bookorbit_desktop.ui.library.search_error import search_error_label
+from bookorbit_desktop.ui.library.tag_browser import TagBrowser
 from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import book_table, empty_state
 
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
 # Title takes the width the other columns leave. The others fit the longest text they can hold,
 # measured in the table's font, so no label is ever cut ("Not synced: unread"). In a narrow
-# window Authors and Series give up width first (down to MIN_ELASTIC_WIDTH, cut with …), then
-# Title (down to MIN_TITLE_WIDTH); only then does the table scroll sideways.
+# window Authors, Series and Tags give up width first (down to MIN_ELASTIC_WIDTH, cut with …),
+# then Title (down to MIN_TITLE_WIDTH); only then does the table scroll sideways.
 MIN_TITLE_WIDTH = 150
 MIN_FILTER_WIDTH = 100  # in a narrow window the status filter gives way first
-ELASTIC = ("authors", "series")
+ELASTIC = ("authors", "series", "tags")
 MIN_ELASTIC_WIDTH = 60
 PROGRESS_BAR_HEIGHT = 3
 
@@ -117,14 +120,17 @@ class LibraryView(QWidget):
         self._kept: list[int] = []  # the books selected in the table before a reset
 
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter by title, author or series  (Ctrl+F)")
+        self.filter_edit.setPlaceholderText("Search: words, author:…, rating:>=4  (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMinimumWidth(MIN_FILTER_WIDTH)
         self.filter_edit.setAccessibleName("Filter books")
         self.filter_edit.setAccessibleDescription(
-            "Shows the books whose title, author or series match"
+            "Shows the books whose title, author or series match, or that the search finds"
         )
         self.filter_edit.textChanged.connect(self.model.set_filter)
+        self.search_error = search_error_label(self.model)  # why a search cannot be read
+        self.save_search_button = QPushButton("Save…")
+        self.save_search_button.setToolTip("Save this search in the sidebar")
         self.status_combo = QComboBox()
         self.status_combo.setAccessibleName("Reading status shown")
         self.status_combo.addItem("All books", None)
@@ -155,6 +161,7 @@ class LibraryView(QWidget):
         self.grid_button.toggled.connect(lambda _on: self._after_reset())
         toolbar = QHBoxLayout()
         toolbar.addWidget(self.filter_edit, 1)
+        toolbar.addWidget(self.save_search_button)
         toolbar.addWidget(self.status_combo)
         toolbar.addWidget(self.count_label)
         toolbar.addWidget(self.grid_button)
@@ -193,10 +200,19 @@ class LibraryView(QWidget):
         self._stack.addWidget(self.table)
         self._stack.addWidget(self.empty_label)
         self._stack.addWidget(self.grid)
+        # The tag browser (`tag_browser`) beside the books; it filters the table by tag.
+        self.tag_browser = TagBrowser(self)
+        self.tag_browser.tag_chosen.connect(self.model.set_tag_filter)
+        for follow in (self.model.dataChanged, self.model.modelReset, self.model.layoutChanged):
+            follow.connect(self.tag_browser.follow)
+        body = QHBoxLayout()
+        body.addWidget(self.tag_browser)
+        body.addLayout(self._stack, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(toolbar)
-        layout.addLayout(self._stack, 1)
+        layout.addWidget(self.search_error)
+        layout.addLayout(body, 1)
         self._after_reset()
 
     def _section_resized(self, index: int, _old: int, new: int) -> None:
@@ -207,8 +223,9 @@ class LibraryView(QWidget):
         self.fit_title_column()
 
     def fit_title_column(self) -> None:
-        """Share the table's width: the shown columns but Title, Authors and Series as measured;
-        Authors and Series as wanted, narrower in a narrow window (`ELASTIC`); Title the rest."""
+        """Share the table's width: the shown columns but Title and the `ELASTIC` ones as
+        measured; those as wanted, narrower in a narrow window (`shared_widths`); Title the
+        rest."""
         if self._fitting:
             return
         self._fitting = True
@@ -219,11 +236,10 @@ class LibraryView(QWidget):
             width = self.table.viewport().width()
             room = width - fixed - MIN_TITLE_WIDTH
             shown = [k for k in ELASTIC if not header.isSectionHidden(COLUMN_KEYS.index(k))]
-            wanted = sum(self._preferred[key] for key in shown)
-            scale = 1.0 if room >= wanted or not wanted else max(0.0, room) / wanted
+            wanted = {key: self._preferred[key] for key in shown}
+            widths = shared_widths(wanted, room, MIN_ELASTIC_WIDTH)
             for key, index in zip(ELASTIC, elastic, strict=True):
-                shrunk = max(MIN_ELASTIC_WIDTH, int(self._preferred[key] * scale))
-                self.table.setColumnWidth(index, min(shrunk, self._preferred[key]))
+                self.table.setColumnWidth(index, widths.get(key, self._preferred[key]))
             others = sum(header.sectionSize(i) for i in range(1, header.count()))
             self.table.setColumnWidth(0, max(MIN_TITLE_WIDTH, width - others))
         finally:

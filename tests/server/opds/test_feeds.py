@@ -172,6 +172,7 @@ async def test_root_lists_every_section_with_koreader_readable_links(catalog: Ca
         "All books",
         "Authors",
         "Series",
+        "By tag",
         "Currently reading",
         "Want to read",
         "Read",

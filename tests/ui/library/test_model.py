@@ -49,6 +49,7 @@ BOOKS = [
         progress=1.0,
         rating=5.0,
         hardcover="linked",
+        tags=["science fiction"],
     ),
     book(
         2,
@@ -67,6 +68,7 @@ BOOKS = [
         formats=["pdf"],
         status="want_to_read",
         sort_title="etranger",
+        tags=["Classic", "Owned"],
     ),
     book(4, "Ōkami no Hanayome", ("作者 名",), formats=["cbz", "epub"], hardcover="excluded"),
     book(
@@ -132,6 +134,8 @@ def test_filter_matches_title_author_and_series_without_accents(model, text, exp
         ("hardcover", Qt.SortOrder.AscendingOrder, [1, 5, 2, 3, 4]),
         ("authors", Qt.SortOrder.AscendingOrder, [3, 5, 1, 2, 4]),  # folded, equal ones stay
         ("format", Qt.SortOrder.AscendingOrder, [4, 1, 2, 5, 3]),
+        ("tags", Qt.SortOrder.AscendingOrder, [3, 1, 2, 4, 5]),  # books without tags last
+        ("tags", Qt.SortOrder.DescendingOrder, [2, 4, 5, 1, 3]),
     ],
 )
 def test_sorting_by_each_column(model, column, order, expected):
@@ -162,6 +166,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "EPUB",
             "Linked",
             *more(1),
+            "science fiction",
         ],
         2: [
             "Children of Dune",
@@ -173,6 +178,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "EPUB",
             "Not matched yet",
             *more(2),
+            "",
         ],
         3: [
             "L'Étranger",
@@ -184,6 +190,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "PDF",
             "Not matched yet",
             *more(3),
+            "Classic, Owned",
         ],
         4: [
             "Ōkami no Hanayome",
@@ -195,6 +202,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "CBZ, EPUB",
             "Excluded",
             *more(4),
+            "",
         ],
         5: [
             "A Memory Called Empire",
@@ -206,6 +214,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "EPUB",
             "Needs review",
             *more(5),
+            "",
         ],
     }
     assert [model.index(row, 4).data(PROGRESS_ROLE) for row in range(5)] == [

@@ -1,0 +1,353 @@
+"""A search's tree (`grammar.parse`) as SQL (`Condition`): a condition on the book `b`, which the
+table's order, the command line's pages and any other list of books add to their own, and a
+query of the ids of the books it finds, which the table keeps of its whole order.
+
+The fields, and what a value means in each:
+
+    title, series, publisher, language    the book's text; author: any author's name;
+    format: any file's format (epub); tags: any tag's name
+        `word` the text holds it, `=word` it is the word, `~re` the pattern is found in it,
+        all three case and accents aside; `true`: the book has one, `false`: it has none
+    rating (0.5 to 5), pages                 `4` (or `=4`), `>=4`, `<300`, `!=3`; true/false
+    added, finished, started, published      a date (`search.dates`): `2024`, `>2025-01-01`,
+                                             `<30daysago`; true/false
+    status       a reading status by name or label (`reading`, `want`, "on hold"); `=` exactly
+    hardcover    `matched` (linked), `unmatched` (no Hardcover book yet: not matched, to be
+                 reviewed, no match found, an error), or a state: linked, needs_review,
+                 no_match, error, excluded, removed
+Plain words look in the title, authors and series, through the library's search index, as the
+filter box always has. Every value's mistake is a `SearchError` at the value's place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from bookorbit_desktop.library.reading.values import READING_STATUSES
+from bookorbit_desktop.library.search.dates import DATE_WORDS, bounds, period
+from bookorbit_desktop.library.search.fold import fold, fold_column
+from bookorbit_desktop.library.search.grammar import And, Node, Not, Or, SearchError, Term, parse
+from bookorbit_desktop.library.search.query import found_query
+from bookorbit_desktop.library.search.regexp import SQL_REGEXP, PatternError, checked_pattern
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A search as SQL, two ways (hashable: it is part of a table's order, compared to know
+    whether the order changed): `sql`, a condition on the book `b` for a query that reads
+    books anyway (a sort, a few books by id); `ids`, a query of the ids of the books it finds
+    (one column, `id`), whose parts look up their own tables and indexes, without reading
+    each book's row: `a and b` reads a's ids and keeps those in b's (so the first part, the
+    plain words when there are some, is read whole), `a or b` is a UNION, `not a` every book
+    not in a's."""
+
+    sql: str
+    params: tuple[object, ...]
+    ids: str
+    ids_params: tuple[object, ...]
+    # What this is the negation of, if it is one: `not` of it is that again, not a second
+    # pass over every book (`not status:unread`).
+    negation: Condition | None = dataclasses.field(default=None, compare=False)
+
+    def __and__(self, other: Condition) -> Condition:
+        return _both((self, other))
+
+
+def _both(parts: Sequence[Condition]) -> Condition:
+    first, *others = parts
+    return Condition(
+        "(" + " AND ".join(part.sql for part in parts) + ")",
+        tuple(param for part in parts for param in part.params),
+        # LIMIT -1 (none) keeps the first part a query of its own: SQLite would otherwise
+        # push the others' test into it, and look each of their ids up in the search index.
+        f"SELECT id FROM ({first.ids} LIMIT -1) WHERE "
+        + " AND ".join(f"id IN ({part.ids})" for part in others),
+        tuple(param for part in parts for param in part.ids_params),
+    )
+
+
+def _either(parts: Sequence[Condition]) -> Condition:
+    return Condition(
+        "(" + " OR ".join(part.sql for part in parts) + ")",
+        tuple(param for part in parts for param in part.params),
+        " UNION ".join(f"SELECT id FROM ({part.ids})" for part in parts),
+        tuple(param for part in parts for param in part.ids_params),
+    )
+
+
+def _negated(part: Condition) -> Condition:
+    if part.negation is not None:
+        return part.negation
+    return Condition(
+        f"NOT ({part.sql})",
+        part.params,
+        f"SELECT id FROM book WHERE id NOT IN ({part.ids})",
+        part.ids_params,
+        part,
+    )
+
+
+def _among(subquery: str, params: Sequence[object]) -> Condition:
+    """The books whose ids `subquery` selects."""
+    return Condition(f"b.id IN ({subquery})", tuple(params), subquery, tuple(params))
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a field's values are: `column`, in `b` itself or in the query `among` selecting
+    the ids of the books whose rows there pass a test (`{test}`)."""
+
+    column: str
+    among: str | None = None
+
+    def holds(self, test: str, params: Sequence[object]) -> Condition:
+        if self.among is not None:
+            return _among(self.among.format(test=test), params)
+        # A column of `b` may be NULL: its test is then false, also under `not`.
+        return Condition(
+            f"coalesce({test}, 0)",
+            tuple(params),
+            f"SELECT b.id AS id FROM book b WHERE {test}",
+            tuple(params),
+        )
+
+
+def _of_book(column: str) -> _Place:
+    return _Place(f"b.{column}")
+
+
+def _of_reading(column: str) -> _Place:
+    return _Place(f"rs.{column}", "SELECT rs.book_id AS id FROM reading_state rs WHERE {test}")
+
+
+TEXT_PLACES = {
+    "title": _of_book("title"),
+    "series": _of_book("series"),
+    "publisher": _of_book("publisher"),
+    "language": _of_book("language"),
+    # Authors and tags are few: the matching ones are found first, then their books by the
+    # credits' and tags' index (CROSS JOIN keeps that order; SQLite would read every credit).
+    "author": _Place(
+        "a.name",
+        "SELECT ba.book_id AS id FROM author a"
+        " CROSS JOIN book_author ba ON ba.author_id = a.id WHERE {test}",
+    ),
+    "format": _Place(
+        "f.format", "SELECT f.book_id AS id FROM book_file f WHERE f.missing = 0 AND {test}"
+    ),
+    "tags": _Place(
+        "t.name",
+        "SELECT bt.book_id AS id FROM tag t CROSS JOIN book_tag bt ON bt.tag_id = t.id"
+        " WHERE {test}",
+    ),
+}
+NUMBER_PLACES = {"rating": _of_reading("rating"), "pages": _of_book("pages")}
+DATE_PLACES = {
+    "added": _of_book("added_at"),  # Unix seconds
+    "finished": _of_reading("finished"),  # ISO dates, whole or partial ("2019-05")
+    "started": _of_reading("started"),
+    "published": _of_book("published"),
+}
+_INDEXED = frozenset({"title", "series", "author"})  # in the search index's text
+ALIASES = {
+    "authors": "author",
+    "formats": "format",
+    "tag": "tags",
+    "date": "added",
+    "pubdate": "published",
+}
+_PLACES = {**TEXT_PLACES, **NUMBER_PLACES, **DATE_PLACES}
+FIELDS = (*TEXT_PLACES, *NUMBER_PLACES, *DATE_PLACES, "status", "hardcover")
+
+HARDCOVER_STATES = ("linked", "needs_review", "unmatched", "no_match", "error", "excluded")
+_HARDCOVER_WORDS = {
+    **{state: (state,) for state in (*HARDCOVER_STATES, "removed")},
+    "matched": ("linked",),
+    "unmatched": ("unmatched", "needs_review", "no_match", "error"),
+}
+
+
+def _words(name: str) -> str:
+    return " ".join(fold(name).replace("_", " ").replace("-", " ").split())
+
+
+def _named(term: Term, names: Sequence[str], what: str) -> tuple[str, ...]:
+    """The names `term` picks: its value exactly (`_` or `-` as spaces), else, unless the
+    term says `=`, the names it begins."""
+    wanted = _words(term.value)
+    found = tuple(name for name in names if _words(name) == wanted)
+    if not found and term.op == "":
+        found = tuple(name for name in names if _words(name).startswith(wanted))
+    if not found:
+        raise SearchError(
+            f"No {what} '{term.value}' — use one of: {', '.join(names)}", term.start, term.end
+        )
+    return found
+
+
+class _Compiler:
+    def __init__(self, today: date) -> None:
+        self.today = today
+
+    def node(self, node: Node) -> Condition:
+        if isinstance(node, Not):
+            return _negated(self.node(node.item))
+        if isinstance(node, Or):
+            return _either([self.node(item) for item in node.items])
+        if isinstance(node, And):
+            return self.both(node.items)
+        return self.term(node)
+
+    def both(self, items: Sequence[Node]) -> Condition:
+        # Plain words together: one lookup in the index for all of them.
+        words = [item for item in items if isinstance(item, Term) and item.field is None]
+        parts = [self.words(words)] if words else []
+        parts += [self.node(item) for item in items if item not in words]
+        return parts[0] if len(parts) == 1 else _both(parts)
+
+    def words(self, terms: Sequence[Term]) -> Condition:
+        found, params = found_query([fold(term.value) for term in terms])
+        return _among(found, params)
+
+    def term(self, term: Term) -> Condition:
+        if term.field is None:
+            return self.words([term])
+        field = ALIASES.get(term.field, term.field)
+        if term.op == "!=":
+            return _negated(
+                self.term(Term(field, "=", term.value, term.quoted, term.start, term.end))
+            )
+        if field not in FIELDS:
+            close = difflib.get_close_matches(field, FIELDS, n=1)
+            listed = f" — use one of: {', '.join(FIELDS)}"
+            hint = f" — did you mean {close[0]}?" if close else listed
+            raise SearchError(f"Unknown field '{term.field}'{hint}", term.start, term.end)
+        if field == "status":
+            return self.status(term)
+        if field == "hardcover":
+            return self.hardcover(term)
+        place = _PLACES[field]
+        presence = self.presence(term, place)
+        if presence is not None:
+            return presence
+        if field in NUMBER_PLACES:
+            return self.number(term, place)
+        if field in DATE_PLACES:
+            return self.date(term, place, unix=field == "added")
+        return self.text(term, place, field in _INDEXED)
+
+    def presence(self, term: Term, place: _Place) -> Condition | None:
+        """`field:true` (the book has a value) and `field:false` (it has none)."""
+        word = term.value.lower()
+        if term.quoted or term.op or word not in ("true", "false", "yes", "no"):
+            return None
+        has = place.holds(f"({place.column} IS NOT NULL AND {place.column} != '')", ())
+        return has if word in ("true", "yes") else _negated(has)
+
+    def text(self, term: Term, place: _Place, indexed: bool) -> Condition:
+        column = place.column
+        if term.op == "~":
+            try:
+                checked_pattern(term.value)
+            except PatternError as error:
+                raise SearchError(str(error), term.start, term.end) from None
+            return place.holds(f"{SQL_REGEXP}(?, {column})", [term.value])
+        if term.op not in ("", "="):
+            raise SearchError(
+                f"'{term.field}' is text: use {term.field}:word, ={term.value} or ~pattern",
+                term.start,
+                term.end,
+            )
+        value = fold(term.value)
+        if term.op == "=":
+            return place.holds(f"{fold_column(column)} = ?", [value])
+        test = f"instr({fold_column(column)}, ?) > 0"
+        holds = place.holds(test, [value])
+        if not indexed or len(value) < 3:
+            return holds
+        # The index finds the few candidates first (its text holds the field's); only their
+        # rows are read.
+        found = self.words([term])
+        if place.among is not None:
+            return found & holds
+        return Condition(
+            f"({found.sql} AND {holds.sql})",
+            found.params + holds.params,
+            f"SELECT b.id AS id FROM ({found.ids}) h CROSS JOIN book b ON b.id = h.id WHERE {test}",
+            (*found.ids_params, value),
+        )
+
+    def number(self, term: Term, place: _Place) -> Condition:
+        if term.op == "~":
+            raise SearchError(f"'{term.field}' is a number: no pattern", term.start, term.end)
+        try:
+            number = float(term.value.replace(",", "."))
+        except ValueError:
+            raise SearchError(
+                f"'{term.field}' takes a number, not '{term.value}'", term.start, term.end
+            ) from None
+        op = term.op if term.op not in ("", "=") else "="
+        return place.holds(f"{place.column} {op} ?", [number])
+
+    def date(self, term: Term, place: _Place, *, unix: bool) -> Condition:
+        days = period(term.value, self.today) if term.op != "~" else None
+        if days is None:
+            raise SearchError(
+                f"'{term.field}' takes a date ({DATE_WORDS}), not '{term.value}'",
+                term.start,
+                term.end,
+            )
+        first, before = bounds(term.op, *days)
+        # Unix seconds from local midnight; ISO dates compared as texts, a partial one
+        # ("2019-05") as its first day.
+        column = place.column if unix else f"substr({place.column} || '-01-01', 1, 10)"
+        tests, params = [f"{place.column} IS NOT NULL"], list[object]()
+        for day, op in ((first, ">="), (before, "<")):
+            if day is not None:
+                tests.append(f"{column} {op} ?")
+                params.append(
+                    datetime.combine(day, time()).timestamp() if unix else day.isoformat()
+                )
+        return place.holds(" AND ".join(tests), params)
+
+    def status(self, term: Term) -> Condition:
+        if term.op not in ("", "="):
+            raise SearchError(
+                "'status' takes a status name, such as status:reading", term.start, term.end
+            )
+        statuses = _named(term, READING_STATUSES, "reading status")
+        return _one_of("reading_state", "status", statuses, "unread")
+
+    def hardcover(self, term: Term) -> Condition:
+        if term.op not in ("", "="):
+            raise SearchError(
+                "'hardcover' takes a state, such as hardcover:unmatched", term.start, term.end
+            )
+        words = _named(term, tuple(_HARDCOVER_WORDS), "Hardcover state")
+        states = tuple(sorted({state for word in words for state in _HARDCOVER_WORDS[word]}))
+        return _one_of("hardcover_match", "state", states, "unmatched")
+
+
+def _one_of(table: str, column: str, values: Sequence[str], missing: str) -> Condition:
+    """The book's `column` in `table` is one of `values`; a book without a row there has the
+    value `missing`."""
+    marks = ", ".join("?" * len(values))
+    if missing in values:
+        others = f"SELECT book_id AS id FROM {table} WHERE {column} NOT IN ({marks})"
+        return _negated(_among(others, values))
+    return _among(f"SELECT book_id AS id FROM {table} WHERE {column} IN ({marks})", values)
+
+
+def compile_search(node: Node, today: date) -> Condition:
+    """The condition of a parsed search, dates counted from `today`."""
+    return _Compiler(today).node(node)
+
+
+def search_condition(text: str, today: date) -> Condition | None:
+    """`text` parsed and compiled (None: a blank search, every book); `SearchError` if not."""
+    node = parse(text)
+    return None if node is None else compile_search(node, today)

@@ -1,0 +1,41 @@
+"""An edit of books' fields and tags together (the Edit dialog's Save, `books edit` with tags):
+one step of the change journal, and nothing saved when either part is refused."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.editing.apply import edit_books
+from bookorbit_desktop.library.editing.values import BookChanges
+from bookorbit_desktop.library.journal.record import EDIT, finish_step, start_step
+from bookorbit_desktop.library.journal.rules import books_label
+from bookorbit_desktop.library.store.models import Book, database
+from bookorbit_desktop.library.tags.changes import change_tags
+
+
+def edit_with_tags(
+    book_ids: Sequence[int],
+    changes: BookChanges,
+    paths: Paths,
+    *,
+    add: Sequence[str] = (),
+    remove: Sequence[str] = (),
+    clock: Callable[[], float] = time.time,
+) -> list[int]:
+    """Save `changes` and add and remove the tags on every book of `book_ids`, as one step;
+    the ids saved. The errors are those of `edit_books` and `change_tags`."""
+    ids = list(dict.fromkeys(book_ids))
+    if not (add or remove):
+        return edit_books(ids, changes, paths, clock=clock)
+    if not changes.changed():
+        change_tags(ids, paths, add=add, remove=remove, clock=clock)
+        return ids
+    titles = [book.title for book in Book.select(Book.title).where(Book.id.in_(ids))]
+    with database.atomic():
+        step = start_step(EDIT, "Edit", clock(), paths)
+        saved = edit_books(ids, changes, paths, clock=clock, step=step)
+        change_tags(ids, paths, add=add, remove=remove, clock=clock, step=step)
+        finish_step(step, lambda _count: books_label("Edit", titles))
+    return saved

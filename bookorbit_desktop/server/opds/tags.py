@@ -1,0 +1,56 @@
+"""The user's tags as the catalog lists them ("By tag"): the tags of listed books by name, each
+with how many listed books carry it, and a tag's books by title, both paged by key like the
+authors. A tag's address names it by id; a tag no listed book carries is not found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bookorbit_desktop.library.store.keyset import Cursor, Order
+from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.sql import AVAILABLE
+from bookorbit_desktop.server.opds.paging import Listing, Page
+from bookorbit_desktop.server.opds.queries import BY_TITLE, BookEntry, load_books
+
+# The navigation feed's order: by name regardless of case, then by id.
+TAGS = Order((("lower(t.name)", False), ("t.id", False)))
+_LISTED = (
+    "SELECT count(*) FROM book_tag bt JOIN book b ON b.id = bt.book_id"
+    f" WHERE bt.tag_id = t.id AND {AVAILABLE}"
+)
+
+
+@dataclass(frozen=True)
+class TagEntry:
+    id: int
+    name: str
+    books: int  # the listed books that carry it
+
+
+def tags(cursor: Cursor, size: int) -> Page[TagEntry]:
+    """Tags of at least one listed book, by name."""
+    listing = Listing("tag t", f"({_LISTED}) > 0", (), TAGS)
+    rows, previous, following = listing.page(f"t.id, t.name, ({_LISTED})", cursor, size)
+    items = [TagEntry(tag_id, name, count) for tag_id, name, count, *_ in rows]
+    return Page(items, size, cursor, previous, following)
+
+
+def tag_name(tag_id: int) -> str | None:
+    """The tag's name, or None when no listed book carries it."""
+    row = database.execute_sql(
+        f"SELECT t.name FROM tag t WHERE t.id = ? AND ({_LISTED}) > 0", (tag_id,)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def books_with_tag(tag_id: int, cursor: Cursor, size: int) -> Page[BookEntry]:
+    """The listed books that carry the tag, by title."""
+    books = Listing(
+        "book b",
+        f"{AVAILABLE} AND b.id IN (SELECT bt.book_id FROM book_tag bt WHERE bt.tag_id = ?)",
+        (tag_id,),
+        BY_TITLE,
+    )
+    rows, previous, following = books.page("b.id", cursor, size)
+    return Page(load_books([row[0] for row in rows]), size, cursor, previous, following)

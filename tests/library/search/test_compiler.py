@@ -1,0 +1,350 @@
+"""The search language on a real library: each search finds exactly the books it says, and
+each mistake in a value is a SearchError at the value's place."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bookorbit_desktop.library.search.compiler import search_condition
+from bookorbit_desktop.library.search.dates import period
+from bookorbit_desktop.library.search.grammar import SearchError
+from bookorbit_desktop.library.search.regexp import MAX_PATTERN, PatternError, checked_pattern
+from bookorbit_desktop.library.store.models import (
+    Book,
+    BookFile,
+    HardcoverMatch,
+    ReadingState,
+    database,
+)
+from bookorbit_desktop.library.store.tag_tables import BookTag, Tag
+from tests.factories import add_book
+
+TODAY = date(2025, 6, 15)
+
+
+def _at(day: date) -> float:
+    return datetime.combine(day, datetime.min.time()).timestamp() + 3600
+
+
+@pytest.fixture
+def books(library) -> None:
+    """Six books, each with what the searches below look for."""
+    rows = [
+        # title, authors, series, status, rating, pages, added, finished, publisher, format
+        (
+            "The Hobbit",
+            ["J. R. R. Tolkien"],
+            None,
+            "read",
+            5.0,
+            310,
+            date(2024, 3, 1),
+            "2024-04-02",
+            "Allen & Unwin",
+            "epub",
+        ),
+        (
+            "The Fellowship of the Ring",
+            ["J. R. R. Tolkien"],
+            "The Lord of the Rings",
+            "reading",
+            4.0,
+            423,
+            date(2025, 6, 1),
+            None,
+            "Allen & Unwin",
+            "pdf",
+        ),
+        (
+            "Dune",
+            ["Frank Herbert"],
+            "Dune",
+            "want_to_read",
+            None,
+            412,
+            date(2025, 6, 14),
+            None,
+            None,
+            "epub",
+        ),
+        (
+            "Élan vital",
+            ["Émile Zola", "Anna Adams"],
+            None,
+            "unread",
+            3.5,
+            None,
+            date(2023, 1, 1),
+            None,
+            "Gallimard",
+            "mobi",
+        ),
+        (
+            "Harbour Lights",
+            ["Anna Adams"],
+            "Dune",
+            "abandoned",
+            2.0,
+            120,
+            date(2025, 5, 1),
+            "2025-05-20",
+            None,
+            "epub",
+        ),
+        ("Quiet River", [], None, "on_hold", None, None, date(2025, 6, 15), None, None, None),
+    ]
+    for n, (
+        title,
+        authors,
+        series,
+        status,
+        rating,
+        pages,
+        added,
+        finished,
+        publisher,
+        kind,
+    ) in enumerate(rows):
+        book = add_book(title, authors, series=series, status=status, added_at=_at(added))
+        Book.update(pages=pages, publisher=publisher).where(Book.id == book.id).execute()
+        ReadingState.update(rating=rating, finished=finished).where(
+            ReadingState.book == book.id
+        ).execute()
+        if kind:
+            BookFile.create(
+                book=book,
+                path=f"/b/{n}.{kind}",
+                format=kind,
+                size=1,
+                mtime=0,
+                partial_md5=str(n),
+                added_at=0,
+            )
+    tags = {
+        "The Hobbit": ["Fantasy", "Classics"],
+        "Dune": ["Sci-Fi", "Classics"],
+        "Élan vital": ["Philosophie"],
+    }
+    for title, names in tags.items():
+        for name in names:
+            tag, _ = Tag.get_or_create(name=name)
+            BookTag.create(book=Book.get(Book.title == title), tag=tag)
+    states = {"The Hobbit": "linked", "Dune": "needs_review", "Élan vital": "excluded"}
+    for title, state in states.items():
+        HardcoverMatch.create(book=Book.get(Book.title == title), state=state, updated_at=0)
+
+
+def found(text: str) -> set[str]:
+    """The titles a search finds, read both ways (`Condition.sql` and `.ids`), which agree."""
+    condition = search_condition(text, TODAY)
+    sql, params = ("1", ()) if condition is None else (condition.sql, condition.params)
+    rows = database.execute_sql(f"SELECT b.title FROM book b WHERE {sql}", list(params))
+    titles = {row[0] for row in rows}
+    if condition is not None:
+        ids = database.execute_sql(
+            f"SELECT b.title FROM book b WHERE b.id IN ({condition.ids})", condition.ids_params
+        )
+        assert {row[0] for row in ids} == titles
+    return titles
+
+
+HOBBIT, RING, DUNE, ELAN, HARBOUR, RIVER = (
+    "The Hobbit",
+    "The Fellowship of the Ring",
+    "Dune",
+    "Élan vital",
+    "Harbour Lights",
+    "Quiet River",
+)
+ALL = {HOBBIT, RING, DUNE, ELAN, HARBOUR, RIVER}
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("", ALL),
+        # plain words: title, authors and series, as the filter box always searched
+        ("tolkien", {HOBBIT, RING}),
+        ("dune", {DUNE, HARBOUR}),
+        ("the ring", {RING}),
+        ("elan", {ELAN}),
+        ('"lord of the"', {RING}),
+        ("hobbit or dune", {HOBBIT, DUNE, HARBOUR}),
+        ("not tolkien", {DUNE, ELAN, HARBOUR, RIVER}),
+        ("tolkien not hobbit", {RING}),
+        ("(hobbit or harbour) and not anna", {HOBBIT}),
+        # text fields
+        ("title:dune", {DUNE}),
+        ("title:the", {HOBBIT, RING}),
+        ("title:=dune", {DUNE}),
+        ('title:="the hobbit"', {HOBBIT}),
+        ("title:=hobbit", set()),
+        ("title:~^the", {HOBBIT, RING}),
+        ('title:~"ring$"', {RING}),
+        ("author:adams", {ELAN, HARBOUR}),
+        ("authors:zola", {ELAN}),
+        ("author:emile", {ELAN}),
+        ('author:="anna adams"', {ELAN, HARBOUR}),
+        ("author:false", {RIVER}),
+        ("series:dune", {DUNE, HARBOUR}),
+        ("series:false", {HOBBIT, ELAN, RIVER}),
+        ("series:true", {RING, DUNE, HARBOUR}),
+        ("title:!=dune", ALL - {DUNE}),
+        ("publisher:unwin", {HOBBIT, RING}),
+        ("publisher:false", {DUNE, HARBOUR, RIVER}),
+        ("language:en", ALL),
+        ("format:epub", {HOBBIT, DUNE, HARBOUR}),
+        ("format:pdf or format:mobi", {RING, ELAN}),
+        ("format:false", {RIVER}),
+        # tags
+        ("tags:classics", {HOBBIT, DUNE}),
+        ("tag:sci", {DUNE}),
+        ("tags:=sci-fi", {DUNE}),
+        ("tags:=sci", set()),
+        ("tags:~^(fan|phil)", {HOBBIT, ELAN}),
+        ("tags:philosophie", {ELAN}),
+        ("tags:false", {RING, HARBOUR, RIVER}),
+        ("tags:classics not tags:fantasy", {DUNE}),
+        # numbers
+        ("rating:>=4", {HOBBIT, RING}),
+        ("rating:4", {RING}),
+        ("rating:=3.5", {ELAN}),
+        ("rating:<3", {HARBOUR}),
+        ("rating:!=5", ALL - {HOBBIT}),  # a book without a rating is not rated 5
+        ("rating:false", {DUNE, RIVER}),
+        ("pages:>300", {HOBBIT, RING, DUNE}),
+        ("pages:<=310", {HOBBIT, HARBOUR}),
+        ("pages:false", {ELAN, RIVER}),
+        # dates, from today (15 June 2025)
+        ("added:today", {RIVER}),
+        ("added:yesterday", {DUNE}),
+        ("added:<30daysago", {HOBBIT, ELAN, HARBOUR}),
+        ("added:>30daysago", {RING, DUNE, RIVER}),
+        ("added:>=30daysago", {RING, DUNE, RIVER}),
+        ("added:>2025-01-01", {RING, DUNE, HARBOUR, RIVER}),
+        ("added:2024", {HOBBIT}),
+        ("added:2025-06", {RING, DUNE, RIVER}),
+        ("added:thismonth", {RING, DUNE, RIVER}),
+        ("added:thisyear", {RING, DUNE, HARBOUR, RIVER}),
+        ("added:<=2024", {HOBBIT, ELAN}),
+        ("finished:2024", {HOBBIT}),
+        ("finished:true", {HOBBIT, HARBOUR}),
+        ("finished:>2024", {HARBOUR}),
+        ("finished:2025-05-20", {HARBOUR}),
+        # statuses, by name or label, whole or begun
+        ("status:reading", {RING}),
+        ("status:read", {HOBBIT}),
+        ("status:want", {DUNE}),
+        ('status:"want to read"', {DUNE}),
+        ("status:want-to-read", {DUNE}),
+        ("status:unread", {ELAN}),
+        ('status:"on hold"', {RIVER}),
+        ("status:=read", {HOBBIT}),
+        ("not status:unread", ALL - {ELAN}),
+        ("not not status:unread", {ELAN}),
+        ("not (not hobbit)", {HOBBIT}),
+        ("not hardcover:unmatched", {HOBBIT, ELAN}),
+        ("status:read or status:reading", {HOBBIT, RING}),
+        # Hardcover's states
+        ("hardcover:matched", {HOBBIT}),
+        ("hardcover:linked", {HOBBIT}),
+        ("hardcover:unmatched", {RING, DUNE, HARBOUR, RIVER}),
+        ("hardcover:excluded", {ELAN}),
+        ("hardcover:needs_review", {DUNE}),
+        ('hardcover:"needs review"', {DUNE}),
+        # together
+        ("tolkien rating:>=5", {HOBBIT}),
+        ("author:tolkien or rating:<3", {HOBBIT, RING, HARBOUR}),
+        ("series:dune and not status:abandoned", {DUNE}),
+    ],
+)
+def test_searches_find_their_books(books, text: str, titles: set[str]) -> None:
+    assert found(text) == titles
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "place"),
+    [
+        ("ratng:>4", "Unknown field 'ratng' — did you mean rating?", (0, 8)),
+        ("dune titel:x", "Unknown field 'titel' — did you mean title?", (5, 12)),
+        ("zzz:x", "Unknown field 'zzz' — use one of: title, series", (0, 5)),
+        ("rating:>four", "'rating' takes a number, not 'four'", (0, 12)),
+        ("rating:~4", "'rating' is a number: no pattern", (0, 9)),
+        ("added:<lastweek", "'added' takes a date (2024, 2024-05", (0, 15)),
+        ("added:2024-13", "'added' takes a date", (0, 13)),
+        ("title:>b", "'title' is text: use title:word", (0, 8)),
+        ("status:finished", "No reading status 'finished' — use one of: unread,", (0, 15)),
+        ("status:>read", "'status' takes a status name", (0, 12)),
+        ("hardcover:maybe", "No Hardcover state 'maybe'", (0, 15)),
+        ('title:~"("', "Not a valid pattern", (0, 10)),
+        ('title:~"(a+)+$"', "A repeated group that repeats inside", (0, 15)),
+        ("x title:~" + "a" * (MAX_PATTERN + 1), f"A pattern is at most {MAX_PATTERN}", (2, 210)),
+    ],
+)
+def test_mistakes_in_values(text: str, message: str, place: tuple[int, int]) -> None:
+    with pytest.raises(SearchError) as raised:
+        search_condition(text, TODAY)
+    assert raised.value.message.startswith(message)
+    assert (raised.value.start, raised.value.end) == place
+
+
+@pytest.mark.parametrize(
+    ("value", "days"),
+    [
+        ("2024", (date(2024, 1, 1), date(2025, 1, 1))),
+        ("2024-02", (date(2024, 2, 1), date(2024, 3, 1))),
+        ("2024-12", (date(2024, 12, 1), date(2025, 1, 1))),
+        ("2024-02-29", (date(2024, 2, 29), date(2024, 3, 1))),
+        ("today", (TODAY, TODAY + timedelta(days=1))),
+        ("Yesterday", (TODAY - timedelta(days=1), TODAY)),
+        ("0daysago", (TODAY, TODAY + timedelta(days=1))),
+        ("30daysago", (date(2025, 5, 16), date(2025, 5, 17))),
+        ("thismonth", (date(2025, 6, 1), date(2025, 7, 1))),
+        ("thisyear", (date(2025, 1, 1), date(2026, 1, 1))),
+        ("2023-02-29", None),
+        ("9999", None),
+        ("0000", None),
+        ("99999999daysago", None),
+        ("soon", None),
+    ],
+)
+def test_periods(value: str, days: tuple[date, date] | None) -> None:
+    assert period(value, TODAY) == days
+
+
+@pytest.mark.parametrize(
+    "pattern", ["(a+)+", "(a*)*b", "(\\w+\\s?)*$", "(x|y+){2,}", "a" * (MAX_PATTERN + 1), "["]
+)
+def test_patterns_that_are_refused(pattern: str) -> None:
+    with pytest.raises(PatternError):
+        checked_pattern(pattern)
+
+
+@pytest.mark.parametrize(
+    "pattern", ["^the", "ring$", "(a|b)+", "\\(a+\\)+", "colou?r", "[a-z]{2,4}"]
+)
+def test_patterns_that_are_searched_with(pattern: str) -> None:
+    assert checked_pattern(pattern).pattern == pattern
+
+
+_WORDS = st.sampled_from(
+    [
+        *("title:", "author:", "rating:", "added:", "status:", "hardcover:", "pages:", "x:"),
+        *(">=", "<", "=", "~", "!=", "(", ")", '"', " ", " and ", " or ", " not ", "\\"),
+        *("4", "2024-05", "30daysago", "true", "read", "dune", "é", "%", "_", "'", "?", "*"),
+    ]
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=300)
+@given(st.lists(_WORDS, max_size=10).map("".join))
+def test_any_search_runs_or_says_why(books, text: str) -> None:
+    """Whatever is typed, the search is a SearchError or a condition SQLite runs."""
+    try:
+        found(text)
+    except SearchError as error:
+        assert 0 <= error.start <= error.end <= len(text)

@@ -1,0 +1,33 @@
+"""How the columns that give up width in a narrow window (Authors, Series, Tags) share the room
+left to them, as a table."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookorbit_desktop.ui.library.columns import shared_widths
+
+WANTED = {"authors": 130, "series": 100, "tags": 140}
+
+
+@pytest.mark.parametrize(
+    ("room", "widths"),
+    [
+        (400, WANTED),  # room enough: as wanted
+        (370, WANTED),
+        (185, {"authors": 60, "series": 60, "tags": 64}),  # near the floor: a little above it
+        # Series would go below the floor at the common factor: it stays at 60, the others
+        # share the rest (the old rule overran the room here and the table scrolled).
+        (203, {"authors": 68, "series": 60, "tags": 74}),
+        (100, {"authors": 60, "series": 60, "tags": 60}),  # no room: all at the floor
+        (-20, {"authors": 60, "series": 60, "tags": 60}),
+    ],
+)
+def test_narrow_columns_share_the_room_without_going_below_the_floor(room, widths):
+    assert shared_widths(WANTED, room, 60) == widths
+    if room >= 180:
+        assert sum(shared_widths(WANTED, room, 60).values()) <= room
+
+
+def test_a_column_narrower_than_the_floor_keeps_its_width():
+    assert shared_widths({"authors": 200, "series": 40}, 150, 60) == {"authors": 110, "series": 40}
