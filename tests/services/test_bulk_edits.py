@@ -118,3 +118,29 @@ def test_when_no_book_takes_the_edit_nothing_is_recorded_and_the_list_is_cut_sho
     assert lines[:2] == ["No book takes the status.", "Left as they are (12):"]
     assert len(lines) == 2 + 10 + 1 and lines[-1] == "• and 2 more"
     assert steps.next_undo() is None  # an empty step is dropped
+
+
+def test_tags_for_many_books_go_with_the_other_fields_in_one_step(library):
+    from bookorbit_desktop.library.tags.changes import change_tags
+    from bookorbit_desktop.library.tags.store import book_tags
+
+    dune, emma, kim = (add_book(title) for title in ("Dune", "Emma", "Kim"))
+    change_tags([dune.id], library, add=["to do"])
+    change_tags([emma.id], library, add=["Classic"])
+    before = book_tags([dune.id, emma.id, kim.id])
+    typed = {"add_tags": "classic, Owned", "remove_tags": "to do", "rating": "4"}
+    service = BulkEditService(library)
+
+    preview = service.preview([dune.id, emma.id, kim.id], typed)
+    assert "tags" in preview.fields
+    assert book_tags([dune.id, emma.id, kim.id]) == before  # nothing kept
+    done = service.apply([dune.id, emma.id, kim.id], typed)
+    assert set(done.changed) == {dune.id, emma.id, kim.id}
+    assert book_tags([dune.id, emma.id, kim.id]) == {
+        dune.id: ["Classic", "Owned"],  # "classic" is the tag that exists, as it is written
+        emma.id: ["Classic", "Owned"],
+        kim.id: ["Classic", "Owned"],
+    }
+    undo(library)  # one step: the tags and the ratings go back together
+    assert book_tags([dune.id, emma.id, kim.id]) == before
+    assert {state(b.id)[4] for b in (dune, emma, kim)} == {None}

@@ -124,3 +124,25 @@ def test_want_to_read_for_several_books_from_the_edit_dialog(qtbot, library):
     assert {row.book_id for row in SyncOutbox.select()} == set(ids)
     actions.undo.undo_action.trigger()
     assert read_values(ids) == before
+
+
+def test_tags_typed_for_several_books_are_part_of_the_confirmed_bulk_edit(qtbot, library):
+    from bookorbit_desktop.library.tags.store import book_tags
+
+    ids = [add_book(title).id for title in ("One", "Two", "Three")]
+    _window, view, actions = window_with_books(qtbot, library)
+    view.table.selectAll()
+    actions.edit_action.trigger()
+    dialog = actions.dialog
+    dialog.tags.add_line.setText("Owned, to read")
+    choose(dialog.bulk.rating, "3")
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert save_button(dialog).text() == "Apply to 3 Books"
+    assert "rating, tags of 3 books" in dialog.confirm_label.text()
+    assert book_tags(ids) == {book_id: [] for book_id in ids}  # nothing before the second click
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert book_tags(ids) == {book_id: ["Owned", "to read"] for book_id in ids}
+    actions.undo.undo_action.trigger()  # the tags and the ratings go back in one step
+    assert book_tags(ids) == {book_id: [] for book_id in ids}
+    assert {ReadingState.get(ReadingState.book == b).rating for b in ids} == {None}
