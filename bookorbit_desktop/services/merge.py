@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.journal.edits import shown
+from bookorbit_desktop.library.journal.edits import whole
 from bookorbit_desktop.library.journal.rules import field_label
 from bookorbit_desktop.library.merge import candidates, fields, store
 from bookorbit_desktop.library.merge.reading import FIELDS as READING_FIELDS
@@ -54,13 +54,14 @@ class SideBySide:
 
 
 def _text(name: str, value: Any, size: tuple[int, int] | None = None) -> str:
-    """A value as the side-by-side view shows it (as the history does, but a cover by its size
-    and the progress as a percentage)."""
+    """A value as the side-by-side view shows it: in full (two descriptions or long titles
+    that differ only near their ends must be told apart), a cover by its size and the progress
+    as a percentage. The window and the command line shorten it to fit."""
     if name == "cover":
         return f"{size[0]} × {size[1]} pixels" if size else "(none)"
     if name == "progress":
         return f"{value:.0%}"
-    return shown(name, value)
+    return whole(name, value)
 
 
 class MergeService:
@@ -121,7 +122,8 @@ class MergeService:
         return SideBySide(keep, other, titles, seen.files, rows, reading, seen.refusal)
 
     def merge(self, keep: int, other: int, overrides: Mapping[str, str] | None = None) -> str:
-        """Merge `other` into `keep` (one undoable step); what to tell the user.
+        """Merge `other` into `keep` (one undoable step); what to tell the user (each caller
+        says how to undo it: Edit ▸ Undo, `bookorbit-desktop undo`).
         InvalidValueError when they cannot be merged (two Hardcover books, one book)."""
         store.merge_books(keep, other, self.paths, self.clock(), overrides)
-        return f"Merged book {other} into book {keep}. Undo takes it back."
+        return f"Merged book {other} into book {keep}."

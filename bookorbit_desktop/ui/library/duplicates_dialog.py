@@ -194,7 +194,7 @@ class DuplicatesDialog(QDialog):
             return
         parent = self.parent()
         if isinstance(parent, QMainWindow):
-            parent.statusBar().showMessage(text, 8000)
+            parent.statusBar().showMessage(f"{text} Edit ▸ Undo takes it back.", 8000)
         self.on_merged()
         self.loading = spawn(self.load(), self)
 

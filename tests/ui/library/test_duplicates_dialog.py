@@ -58,6 +58,9 @@ def test_find_and_merge_duplicates_then_undo(desktop, qtbot, qloop, library, tmp
     qtbot.mouseClick(merge, Qt.MouseButton.LeftButton)
 
     assert Book.get_or_none(Book.id == pdf) is None
+    assert desktop.window.statusBar().currentMessage() == (
+        f"Merged book {pdf} into book {epub}. Edit ▸ Undo takes it back."
+    )
     merged = whole(epub, library)
     assert merged["book"][1:3] == ("Dune: Deluxe Edition", "Dune")
     assert len(merged["files"]) == 2 and len(merged["highlights"]) == 2
