@@ -46,7 +46,7 @@ def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -
     """Save `typed` (the text options given) and the bulk options to the books selected."""
     # Loaded here: `books` and the rest of the command line start without the readers' stack.
     from bookorbit_desktop.library.editing.bulk import NUMBER_FROM
-    from bookorbit_desktop.services.bulk_edits import BulkEditService
+    from bookorbit_desktop.services.bulk_edits import NO_FINISH, BulkEditService
 
     typed = dict(typed)
     for name in BULK_OPTIONS:
@@ -61,6 +61,13 @@ def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -
     outcome = BulkEditService(ctx.paths).apply(ids, typed)
     for refusal in outcome.refused:
         print(f"book {refusal.book_id}: not changed: {refusal.text()}", file=sys.stderr)
+    undated = [str(refusal.book_id) for refusal in outcome.refused if refusal.reason == NO_FINISH]
+    if undated:  # `book` takes the date the bulk edit cannot guess, for many books at once
+        print(
+            "Mark them read with the date you finished them (or none if you do not know it): "
+            f"bookorbit-desktop book {' '.join(undated)} --status read --finished YYYY-MM-DD",
+            file=sys.stderr,
+        )
     saved = len(outcome.changed)
     if saved:
         numbers = ", ".join(str(book_id) for book_id in outcome.changed)

@@ -146,7 +146,18 @@ def test_books_edit_where_names_the_books_a_rule_leaves(tmp_path, imported, caps
     for book_id in imported.values():
         assert f"book {book_id}: not changed: “" in captured.err
     assert "the reading history does not say when you finished it" in captured.err
+    hint = captured.err.splitlines()[-1]
+    assert hint == (
+        "Mark them read with the date you finished them (or none if you do not know it): "
+        f"bookorbit-desktop book {' '.join(map(str, sorted(imported.values())))} --status read "
+        "--finished YYYY-MM-DD"
+    )
     assert {b["reading"]["status"] for b in listed(tmp_path, capsys).values()} == {"unread"}
+    undated = hint.split(": ", 1)[1].split()[1:]  # the command the hint gives, as typed
+    assert run(tmp_path, *undated[:-1], "none") == 0
+    assert {b["reading"]["status"] for b in listed(tmp_path, capsys).values()} == {"read"}
+    assert run(tmp_path, "undo") == 0
+    capsys.readouterr()
     assert run(tmp_path, "books", "edit", "--all", "--status", "reading") == 0
     assert {b["reading"]["status"] for b in listed(tmp_path, capsys).values()} == {"reading"}
     assert run(tmp_path, "books", "edit", "--rating", "4") == 2
