@@ -164,3 +164,14 @@ def test_books_edit_where_names_the_books_a_rule_leaves(tmp_path, imported, caps
     assert "Name the books" in capsys.readouterr().err
     assert run(tmp_path, "books", "edit", "--all", "--series-index", "2") == 2
     assert "The series number can be changed for one book at a time" in capsys.readouterr().err
+
+
+def test_a_wrong_id_among_several_is_named_as_one(tmp_path, imported, capsys):
+    known = str(imported["Emma"])
+    assert run(tmp_path, "books", "edit", known, "999", "--rating", "4") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "book 999: not changed: “Book 999”: the library has no book with this id (a wrong id, "
+        "or removed meanwhile)"
+    ]
+    assert f"Saved the rating of 1 book: {known}." in captured.out
