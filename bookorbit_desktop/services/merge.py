@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.hardcover.matching.normalize import parse_person
 from bookorbit_desktop.library.journal.edits import whole
 from bookorbit_desktop.library.journal.rules import field_label
 from bookorbit_desktop.library.merge import candidates, fields, store
@@ -64,6 +65,13 @@ def _text(name: str, value: Any, size: tuple[int, int] | None = None) -> str:
     return whole(name, value)
 
 
+def author_key(name: str) -> str | None:
+    """One key for the forms of one name, as Hardcover matching reads them: "Austen, Jane",
+    "Jane Austen" and "JANE AUSTEN" alike, "Tolkien, J.R.R." and "J. R. R. Tolkien" too."""
+    person = parse_person(name)
+    return person.compact if person is not None else None
+
+
 class MergeService:
     def __init__(self, paths: Paths, *, clock: Callable[[], float] = time.time) -> None:
         self.paths = paths
@@ -72,7 +80,7 @@ class MergeService:
     def groups(self) -> list[tuple[Copy, ...]]:
         """The groups of books that look like copies of one book, in id order."""
         listed = candidates.listed_books()
-        groups = candidates.group_copies(listed, same_title)
+        groups = candidates.group_copies(listed, same_title, author_key)
         by_id = {book.id: book for book in listed}
         formats = candidates.formats_of([book_id for group in groups for book_id in group])
         return [
