@@ -112,7 +112,7 @@ def group_copies(
         for author in named:
             if author not in keys:  # a name keyed once, however many books it has
                 keys[author] = author_key(author)
-        for name in {keys[author] for author in named} - {None}:
+        for name in {key for author in named if (key := keys[author]) is not None}:
             by_author.setdefault(name, []).append(book)
     letters: dict[int, str] = {}
     for shelf in by_author.values():

@@ -91,3 +91,24 @@ def test_two_different_hardcover_books_cannot_be_merged(desktop, qtbot, qloop, l
     assert "two different Hardcover books" in dialog.refusal.text()
     assert not dialog.merge_button.isEnabled()
     dialog.reject()
+
+
+def test_after_a_merge_the_rest_of_its_group_stays_shown(desktop, qtbot, qloop, library):  # noqa: F811
+    from tests.factories import add_book
+
+    add_book("Dune", ["Frank Herbert"])
+    add_book("Dune", ["Frank Herbert"])
+    emmas = [add_book(title, ["Jane Austen"]).id for title in ("Emma", "EMMA", "Emma: A Novel")]
+    show_all(desktop, start_hidden=False)
+    dialog = _open(desktop, qloop)
+    assert dialog.group_list.count() == 2
+    dialog.group_list.setCurrentRow(1)
+    assert (dialog.keep_box.currentData(), dialog.other_box.currentData()) == tuple(emmas[:2])
+    dialog._merge(emmas[0], emmas[1])
+    run_until(qloop, lambda: dialog.loading is not None and dialog.loading.done())
+    assert dialog.group_list.currentRow() == 1  # the Emmas left, not the first group again
+    assert (dialog.keep_box.currentData(), dialog.other_box.currentData()) == (
+        emmas[0],
+        emmas[2],
+    )
+    dialog.reject()
