@@ -126,7 +126,7 @@ class DuplicatesDialog(QDialog):
         self.empty.setVisible(not self.groups)
         self.merge_button.setEnabled(bool(self.groups))
         if self.groups:
-            rows = [i for i, group in enumerate(self.groups) if keep in (c.id for c in group)]
+            rows = [i for i, group in enumerate(self.groups) if keep in {c.id for c in group}]
             self.group_list.setCurrentRow(rows[0] if rows else 0)
 
     def _group_chosen(self, row: int) -> None:
