@@ -17,6 +17,8 @@ from bookorbit_desktop.cli.selection import add_selection, selected_books, selec
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
 
+LISTED = 20  # the ids a save names; `history` has them all
+
 # Options only the bulk edit takes (with one book too), by the request's names.
 BULK_OPTIONS = ("status", "rating", "number_from")
 
@@ -70,7 +72,9 @@ def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -
         )
     saved = len(outcome.changed)
     if saved:
-        numbers = ", ".join(str(book_id) for book_id in outcome.changed)
+        numbers = ", ".join(str(book_id) for book_id in outcome.changed[:LISTED])
+        if saved > LISTED:  # `history` lists every book of the step
+            numbers += f" and {saved - LISTED:,} more"
         print(f"Saved the {', '.join(outcome.fields)} of {counted(saved, 'book')}: {numbers}.")
     if outcome.unchanged:
         print(f"{counted(len(outcome.unchanged), 'book')} had these values already.")

@@ -175,3 +175,15 @@ def test_a_wrong_id_among_several_is_named_as_one(tmp_path, imported, capsys):
         "or removed meanwhile)"
     ]
     assert f"Saved the rating of 1 book: {known}." in captured.out
+
+
+def test_a_large_edit_names_the_first_books_and_counts_the_rest(tmp_path, capsys):
+    for number in range(25):
+        make_epub(tmp_path / "many" / f"{number}.epub", f"Book {number}", ("Ann Author",))
+    assert run(tmp_path, "import", str(tmp_path / "many")) == 0
+    ids = sorted(book["id"] for book in listed(tmp_path, capsys).values())
+    assert run(tmp_path, "books", "edit", "--all", "--publisher", "Tor") == 0
+    first = ", ".join(str(book_id) for book_id in ids[:20])
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"Saved the publisher of 25 books: {first} and 5 more."
+    )
