@@ -17,6 +17,8 @@ from bookorbit_desktop.cli.selection import add_selection, selected_books, selec
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
 
+LISTED = 20  # the ids a save names; `history` has them all
+
 # Options only the bulk edit takes (with one book too), by the request's names.
 BULK_OPTIONS = ("status", "rating", "number_from")
 
@@ -46,7 +48,7 @@ def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -
     """Save `typed` (the text options given) and the bulk options to the books selected."""
     # Loaded here: `books` and the rest of the command line start without the readers' stack.
     from bookorbit_desktop.library.editing.bulk import NUMBER_FROM
-    from bookorbit_desktop.services.bulk_edits import BulkEditService
+    from bookorbit_desktop.services.bulk_edits import NO_FINISH, BulkEditService
 
     typed = dict(typed)
     for name in BULK_OPTIONS:
@@ -61,9 +63,18 @@ def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -
     outcome = BulkEditService(ctx.paths).apply(ids, typed)
     for refusal in outcome.refused:
         print(f"book {refusal.book_id}: not changed: {refusal.text()}", file=sys.stderr)
+    undated = [str(refusal.book_id) for refusal in outcome.refused if refusal.reason == NO_FINISH]
+    if undated:  # `book` takes the date the bulk edit cannot guess, for many books at once
+        print(
+            "Mark them read with the date you finished them (or none if you do not know it): "
+            f"bookorbit-desktop book {' '.join(undated)} --status read --finished YYYY-MM-DD",
+            file=sys.stderr,
+        )
     saved = len(outcome.changed)
     if saved:
-        numbers = ", ".join(str(book_id) for book_id in outcome.changed)
+        numbers = ", ".join(str(book_id) for book_id in outcome.changed[:LISTED])
+        if saved > LISTED:  # `history` lists every book of the step
+            numbers += f" and {saved - LISTED:,} more"
         print(f"Saved the {', '.join(outcome.fields)} of {counted(saved, 'book')}: {numbers}.")
     if outcome.unchanged:
         print(f"{counted(len(outcome.unchanged), 'book')} had these values already.")

@@ -69,7 +69,8 @@ def run_merge(ctx: CliContext, args: argparse.Namespace) -> int:
     print(f"{'':<16}{'KEEP ' + str(seen.keep):<32}OTHER {seen.other}")
     for row in seen.rows:
         mine, theirs = ("*", " ") if row.choice == KEEP else (" ", "*")
-        print(f"{row.label:<15}{mine}{row.keep:<31}{theirs}{row.other}")
+        keep, other = _fit(row.keep, 30), _fit(row.other, 52)
+        print(f"{row.label:<15}{mine}{keep:<31}{theirs}{other}")
     for index, files in enumerate(seen.files):
         for path in files:
             print(f"{'file':<16}{'' if index == 0 else ' ' * 32}{path}")
@@ -82,6 +83,11 @@ def run_merge(ctx: CliContext, args: argparse.Namespace) -> int:
     print(service.merge(args.keep, args.other))
     print(UNDO_HINT)
     return 0
+
+
+def _fit(text: str, width: int) -> str:
+    """A value cut to its column (`book ID` shows it whole)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _confirmed(other: str, keep: str) -> bool:

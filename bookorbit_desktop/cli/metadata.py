@@ -214,11 +214,11 @@ def _print_candidates(shown: Any) -> None:
         if not row.values:
             continue
         print(f"{row.name}:")
-        print(f"    this book     {_text(row.local)}")
+        print(f"    {'this book':<14}{_text(row.local)}")
         for source, value in row.values.items():
             mark = "c" if source in row.case_only else "*" if source in row.differs else " "
             best = "  <- best" if source == row.best else ""
-            print(f"  {mark} {source:<12}{_text(value)}{best}")
+            print(f"  {mark} {source:<14}{_text(value)}{best}")  # under the book's value
 
 
 def _jsonable(value: Any) -> Any:

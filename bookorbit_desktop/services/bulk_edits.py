@@ -49,6 +49,8 @@ NO_FINISH = (
     "the reading history does not say when you finished it; mark it read on its own to give "
     "the date"
 )
+# A typed id the library never had reads as a wrong id, one removed meanwhile as gone.
+NO_BOOK = "the library has no book with this id (a wrong id, or removed meanwhile)"
 _READING_LABELS = {"status": "status", "rating": "rating"}
 LISTED = 10  # refused books named in the summary (the command line names every one)
 _CHUNK = 500  # books recorded at once (their values read before and after together)
@@ -108,7 +110,7 @@ def _shown(book_ids: Sequence[int]) -> tuple[list[Shown], list[Refusal]]:
     for book_id in ids:
         book = books.get(book_id)
         if book is None:
-            gone.append(Refusal(book_id, f"Book {book_id}", "it is no longer in the library"))
+            gone.append(Refusal(book_id, f"Book {book_id}", NO_BOOK))
             continue
         state = states.get(book_id)
         status, rating = (state.status, state.rating) if state else ("unread", None)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.journal.edits import shown
+from bookorbit_desktop.hardcover.matching.normalize import parse_person
+from bookorbit_desktop.library.journal.edits import whole
 from bookorbit_desktop.library.journal.rules import field_label
 from bookorbit_desktop.library.merge import candidates, fields, store
 from bookorbit_desktop.library.merge.reading import FIELDS as READING_FIELDS
@@ -54,13 +55,21 @@ class SideBySide:
 
 
 def _text(name: str, value: Any, size: tuple[int, int] | None = None) -> str:
-    """A value as the side-by-side view shows it (as the history does, but a cover by its size
-    and the progress as a percentage)."""
+    """A value as the side-by-side view shows it: in full (two descriptions or long titles
+    that differ only near their ends must be told apart), a cover by its size and the progress
+    as a percentage. The window and the command line shorten it to fit."""
     if name == "cover":
         return f"{size[0]} × {size[1]} pixels" if size else "(none)"
     if name == "progress":
         return f"{value:.0%}"
-    return shown(name, value)
+    return whole(name, value)
+
+
+def author_key(name: str) -> str | None:
+    """One key for the forms of one name, as Hardcover matching reads them: "Austen, Jane",
+    "Jane Austen" and "JANE AUSTEN" alike, "Tolkien, J.R.R." and "J. R. R. Tolkien" too."""
+    person = parse_person(name)
+    return person.compact if person is not None else None
 
 
 class MergeService:
@@ -71,7 +80,7 @@ class MergeService:
     def groups(self) -> list[tuple[Copy, ...]]:
         """The groups of books that look like copies of one book, in id order."""
         listed = candidates.listed_books()
-        groups = candidates.group_copies(listed, same_title)
+        groups = candidates.group_copies(listed, same_title, author_key)
         by_id = {book.id: book for book in listed}
         formats = candidates.formats_of([book_id for group in groups for book_id in group])
         return [
@@ -121,7 +130,8 @@ class MergeService:
         return SideBySide(keep, other, titles, seen.files, rows, reading, seen.refusal)
 
     def merge(self, keep: int, other: int, overrides: Mapping[str, str] | None = None) -> str:
-        """Merge `other` into `keep` (one undoable step); what to tell the user.
+        """Merge `other` into `keep` (one undoable step); what to tell the user (each caller
+        says how to undo it: Edit ▸ Undo, `bookorbit-desktop undo`).
         InvalidValueError when they cannot be merged (two Hardcover books, one book)."""
         store.merge_books(keep, other, self.paths, self.clock(), overrides)
-        return f"Merged book {other} into book {keep}. Undo takes it back."
+        return f"Merged book {other} into book {keep}."

@@ -146,10 +146,44 @@ def test_books_edit_where_names_the_books_a_rule_leaves(tmp_path, imported, caps
     for book_id in imported.values():
         assert f"book {book_id}: not changed: “" in captured.err
     assert "the reading history does not say when you finished it" in captured.err
+    hint = captured.err.splitlines()[-1]
+    assert hint == (
+        "Mark them read with the date you finished them (or none if you do not know it): "
+        f"bookorbit-desktop book {' '.join(map(str, sorted(imported.values())))} --status read "
+        "--finished YYYY-MM-DD"
+    )
     assert {b["reading"]["status"] for b in listed(tmp_path, capsys).values()} == {"unread"}
+    undated = hint.split(": ", 1)[1].split()[1:]  # the command the hint gives, as typed
+    assert run(tmp_path, *undated[:-1], "none") == 0
+    assert {b["reading"]["status"] for b in listed(tmp_path, capsys).values()} == {"read"}
+    assert run(tmp_path, "undo") == 0
+    capsys.readouterr()
     assert run(tmp_path, "books", "edit", "--all", "--status", "reading") == 0
     assert {b["reading"]["status"] for b in listed(tmp_path, capsys).values()} == {"reading"}
     assert run(tmp_path, "books", "edit", "--rating", "4") == 2
     assert "Name the books" in capsys.readouterr().err
     assert run(tmp_path, "books", "edit", "--all", "--series-index", "2") == 2
     assert "The series number can be changed for one book at a time" in capsys.readouterr().err
+
+
+def test_a_wrong_id_among_several_is_named_as_one(tmp_path, imported, capsys):
+    known = str(imported["Emma"])
+    assert run(tmp_path, "books", "edit", known, "999", "--rating", "4") == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "book 999: not changed: “Book 999”: the library has no book with this id (a wrong id, "
+        "or removed meanwhile)"
+    ]
+    assert f"Saved the rating of 1 book: {known}." in captured.out
+
+
+def test_a_large_edit_names_the_first_books_and_counts_the_rest(tmp_path, capsys):
+    for number in range(25):
+        make_epub(tmp_path / "many" / f"{number}.epub", f"Book {number}", ("Ann Author",))
+    assert run(tmp_path, "import", str(tmp_path / "many")) == 0
+    ids = sorted(book["id"] for book in listed(tmp_path, capsys).values())
+    assert run(tmp_path, "books", "edit", "--all", "--publisher", "Tor") == 0
+    first = ", ".join(str(book_id) for book_id in ids[:20])
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"Saved the publisher of 25 books: {first} and 5 more."
+    )

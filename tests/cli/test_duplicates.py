@@ -84,3 +84,19 @@ def test_two_different_hardcover_books_are_refused(library, copies, capsys):
     _reopened(library)
     assert Book.get_or_none(Book.id == pdf) is not None
     close_database()
+
+
+def test_long_values_fit_their_columns_and_undo_is_named_once(library, tmp_path, capsys):
+    from tests.services.test_merge_side_by_side import MINE, THEIRS, describe_both
+
+    epub, pdf = describe_both(library, tmp_path)
+    close_database()
+    assert run(library, "books", "merge", str(epub), str(pdf), "--yes") == 0
+    lines = capsys.readouterr().out.splitlines()
+    [description] = [line for line in lines if line.startswith("description")]
+    assert description == f"description     {MINE[:29]}… *{THEIRS[:51]}…"
+    assert lines[-2:] == [
+        f"Merged book {pdf} into book {epub}.",
+        "Take it back with `bookorbit-desktop undo`.",
+    ]
+    _reopened(library)

@@ -119,7 +119,15 @@ def test_fetch_then_show_compares_every_source_with_the_book(world, monkeypatch,
     assert fields["description"]["best"] == "hardcover"
     assert fields["release_date"]["values"]["openlibrary"] == "1988-10-01"
     code, out, _ = run(monkeypatch, capsys, "show", str(world["fox"]))
-    assert "* hardcover   Roald Dahl" in out
+    lines = out.splitlines()
+    authors = lines[lines.index("authors:") + 1 : lines.index("authors:") + 5]
+    assert [line[:18] for line in authors] == [
+        "    this book     ",
+        "  * hardcover     ",
+        "  * openlibrary   ",
+        "  * google        ",
+    ]  # every value starts in one column, under the book's
+    assert authors[1][18:] == "Roald Dahl  <- best"
 
 
 def test_apply_a_field_is_the_users_edit(world, monkeypatch, capsys):

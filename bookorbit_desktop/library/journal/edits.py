@@ -63,8 +63,9 @@ def redo(step: steps.Step, paths: Paths, now: float) -> Outcome:
     return _move(step, paths, now, back=False)
 
 
-def shown(name: str, value: Any) -> str:
-    """A field's value in a line of the history."""
+def whole(name: str, value: Any) -> str:
+    """A field's value as text, on one line and in full (a merge's side-by-side view shortens
+    it itself and shows the rest on demand)."""
     if isinstance(value, list) and name in ("title", "started", "finished", "isbn", "cover"):
         value = value[0]
     if name == "authors":
@@ -73,7 +74,12 @@ def shown(name: str, value: Any) -> str:
         value = ", ".join(value)
     if value is None or value == "":
         return "(none)"
-    text = " ".join(str(value).split())
+    return " ".join(str(value).split())
+
+
+def shown(name: str, value: Any) -> str:
+    """A field's value in a line of the history: `whole`, cut at 40 characters."""
+    text = whole(name, value)
     return text if len(text) <= 40 else text[:39] + "…"
 
 

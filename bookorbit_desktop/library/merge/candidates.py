@@ -1,5 +1,5 @@
 """Which books look like copies of one another: the same ISBN, or the same title by the same
-author once folded (case and accents aside, `search.fold`).
+author (the caller's key of a name: case, accents and "Last, First" aside).
 
 `listed_books` reads what the rule needs in two queries; `group_copies` is the pure rule. Titles
 are compared by the caller's `same_title` (the metadata sources' rule, "Dune" and "Dune: Deluxe
@@ -90,13 +90,17 @@ class _Groups:
 
 
 def group_copies(
-    books: Sequence[Listed], same_title: Callable[[str, str], bool]
+    books: Sequence[Listed],
+    same_title: Callable[[str, str], bool],
+    author_key: Callable[[str], str | None],
 ) -> list[tuple[int, ...]]:
     """The groups of two or more books that look like copies of one book, each in id order,
-    the groups in the order of their first id."""
+    the groups in the order of their first id. `author_key` gives one key to the forms of one
+    name ("Austen, Jane" and "Jane Austen"; None for no name)."""
     groups = _Groups()
     by_isbn: dict[str, int] = {}
     by_author: dict[str, list[Listed]] = {}
+    keys: dict[str, str | None] = {}
     for book in books:
         isbn = _isbn_key(book)
         if isbn is not None:
@@ -104,7 +108,11 @@ def group_copies(
                 groups.join(by_isbn[isbn], book.id)
             else:
                 by_isbn[isbn] = book.id
-        for name in {fold(" ".join(author.split())) for author in book.authors} - _NO_AUTHOR:
+        named = [a for a in book.authors if fold(" ".join(a.split())) not in _NO_AUTHOR]
+        for author in named:
+            if author not in keys:  # a name keyed once, however many books it has
+                keys[author] = author_key(author)
+        for name in {key for author in named if (key := keys[author]) is not None}:
             by_author.setdefault(name, []).append(book)
     letters: dict[int, str] = {}
     for shelf in by_author.values():

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.services.bulk_edits import BulkOutcome
 from bookorbit_desktop.services.library import STATUS_LABELS
+from bookorbit_desktop.ui.metadata.screen_fit import available_area
+from bookorbit_desktop.ui.widgets import FRAME_ALLOWANCE
 
 # Works out what saving the fields (as typed) would do to the books; raises BookOrbitError.
 Preview = Callable[[tuple[int, ...], Mapping[str, str]], BulkOutcome]
@@ -98,6 +100,27 @@ def ask(outcome: BulkOutcome, label: QLabel, button: QPushButton) -> None:
         label.setText(f"{outcome.summary()}\nNothing to apply.")
     button.setEnabled(count > 0)
     label.show()
+    _grow_to_show(label)
+
+
+def _grow_to_show(label: QLabel) -> None:
+    """Make the dialog tall enough for the summary to show whole (the books left as they are
+    can fill ten lines or more), within its screen's free area, moved up if its buttons would
+    fall below it."""
+    window = label.window()
+    layout = window.layout()
+    if layout is None:
+        return
+    area = available_area(window)
+    needed = min(
+        layout.totalHeightForWidth(window.width()), area.height() - FRAME_ALLOWANCE.height()
+    )
+    if needed <= window.height():
+        return
+    window.resize(window.width(), needed)
+    overflow = window.frameGeometry().bottom() - area.bottom()
+    if overflow > 0:
+        window.move(window.x(), max(area.top(), window.y() - overflow))
 
 
 def unask(label: QLabel, button: QPushButton, text: str) -> None:

@@ -61,6 +61,7 @@ class DuplicatesDialog(QDialog):
         self.groups: list[tuple[Copy, ...]] = []
         self.group_list = QListWidget()
         self.group_list.setAccessibleName("Groups of duplicates")
+        self.group_list.setAlternatingRowColors(True)  # where one group ends and the next starts
         self.group_list.currentRowChanged.connect(self._group_chosen)
         self.keep_box, self.other_box = QComboBox(), QComboBox()
         self.keep_box.setAccessibleName("Book to keep")
@@ -113,8 +114,9 @@ class DuplicatesDialog(QDialog):
         self.resize(1100, 640)  # within a 1366x768 screen, with room for the title bar
         self.loading: asyncio.Task[None] | None = None
 
-    async def load(self) -> None:
-        """Read the groups again and show the first."""
+    async def load(self, keep: int | None = None) -> None:
+        """Read the groups again and show the one that holds book `keep` (after a merge, the
+        rest of its group: three copies or more take one merge each), else the first."""
         self.merge_button.setEnabled(False)
         self.groups = await self.service.groups_async()
         self.group_list.clear()
@@ -124,7 +126,8 @@ class DuplicatesDialog(QDialog):
         self.empty.setVisible(not self.groups)
         self.merge_button.setEnabled(bool(self.groups))
         if self.groups:
-            self.group_list.setCurrentRow(0)
+            rows = [i for i, group in enumerate(self.groups) if keep in {c.id for c in group}]
+            self.group_list.setCurrentRow(rows[0] if rows else 0)
 
     def _group_chosen(self, row: int) -> None:
         if not 0 <= row < len(self.groups):
@@ -194,9 +197,9 @@ class DuplicatesDialog(QDialog):
             return
         parent = self.parent()
         if isinstance(parent, QMainWindow):
-            parent.statusBar().showMessage(text, 8000)
+            parent.statusBar().showMessage(f"{text} Edit ▸ Undo takes it back.", 8000)
         self.on_merged()
-        self.loading = spawn(self.load(), self)
+        self.loading = spawn(self.load(keep), self)
 
 
 def add_duplicates_action(controller: DesktopController) -> QAction:

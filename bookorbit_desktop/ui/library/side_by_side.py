@@ -4,6 +4,8 @@ merged state the reading rules give, and each copy's files."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -60,7 +62,7 @@ class SideBySideView(QWidget):
             pair = []
             for column, (text, choice) in enumerate(((field.keep, KEEP), (field.other, OTHER)), 1):
                 radio = QRadioButton(_short(text))
-                radio.setToolTip(text)
+                radio.setToolTip(f"<p>{html.escape(text)}</p>")  # rich text wraps
                 radio.setAccessibleName(f"{field.label}: {text}")
                 radio.setChecked(field.choice == choice)
                 radio.setEnabled(not field.same)

@@ -9,6 +9,7 @@ from bookorbit_desktop.library.merge.candidates import Listed, group_copies
 from bookorbit_desktop.library.merge.fields import KEEP, OTHER, Copy, choose, merged_marks
 from bookorbit_desktop.library.merge.reading import merge_reading
 from bookorbit_desktop.metadata_sources.source import same_title
+from bookorbit_desktop.services.merge import author_key
 
 
 @pytest.mark.parametrize(
@@ -109,7 +110,13 @@ def _book(book_id, title, authors=("Frank Herbert",), isbns=()):
         ([_book(1, "It"), _book(2, "Ivanhoe"), _book(3, "It (Penguin Classics)")], [(1, 3)]),
         ([_book(3, "Dune"), _book(1, "Emma", ("Jane Austen",)), _book(2, "Dune"),
           _book(4, "Emma", ("Jane Austen",)), _book(5, "Dune")], [(1, 4), (2, 3, 5)]),
+        # one author however the name is written: "Last, First", initials spaced or not
+        ([_book(1, "Emma", ("Jane Austen",)), _book(2, "EMMA", ("Austen, Jane",))], [(1, 2)]),
+        ([_book(1, "Hobbit", ("J. R. R. Tolkien",)), _book(2, "Hobbit", ("Tolkien, J.R.R.",))],
+         [(1, 2)]),
+        ([_book(1, "Emma", ("Jane Austen",)), _book(2, "Emma", ("Austen, Jane", "Unknown"))],
+         [(1, 2)]),
     ],
 )  # fmt: skip
 def test_copies_group_by_isbn_or_folded_title_and_author(books, groups):
-    assert group_copies(books, same_title) == groups
+    assert group_copies(books, same_title, author_key) == groups

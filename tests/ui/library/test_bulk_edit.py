@@ -126,6 +126,21 @@ def test_want_to_read_for_several_books_from_the_edit_dialog(qtbot, library):
     assert read_values(ids) == before
 
 
+def test_the_books_left_as_they_are_show_whole_in_the_dialog(qtbot, library):
+    for number in range(1, 9):  # no history: no date to finish them on
+        add_book(f"Foundation Part {number}", ("Isaac Asimov",))
+    _window, view, actions = window_with_books(qtbot, library)
+    view.table.selectAll()
+    actions.edit_action.trigger()
+    dialog = actions.dialog
+    choose(dialog.bulk.status, "read")
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    label = dialog.confirm_label
+    assert label.text().count("• ") == 8
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()))
+    assert dialog.frameGeometry().bottom() <= dialog.screen().availableGeometry().bottom()
+
+
 def test_tags_typed_for_several_books_are_part_of_the_confirmed_bulk_edit(qtbot, library):
     from bookorbit_desktop.library.tags.store import book_tags
 

@@ -58,6 +58,9 @@ def test_find_and_merge_duplicates_then_undo(desktop, qtbot, qloop, library, tmp
     qtbot.mouseClick(merge, Qt.MouseButton.LeftButton)
 
     assert Book.get_or_none(Book.id == pdf) is None
+    assert desktop.window.statusBar().currentMessage() == (
+        f"Merged book {pdf} into book {epub}. Edit ▸ Undo takes it back."
+    )
     merged = whole(epub, library)
     assert merged["book"][1:3] == ("Dune: Deluxe Edition", "Dune")
     assert len(merged["files"]) == 2 and len(merged["highlights"]) == 2
@@ -87,4 +90,25 @@ def test_two_different_hardcover_books_cannot_be_merged(desktop, qtbot, qloop, l
     assert dialog.refusal.isVisible()
     assert "two different Hardcover books" in dialog.refusal.text()
     assert not dialog.merge_button.isEnabled()
+    dialog.reject()
+
+
+def test_after_a_merge_the_rest_of_its_group_stays_shown(desktop, qtbot, qloop, library):  # noqa: F811
+    from tests.factories import add_book
+
+    add_book("Dune", ["Frank Herbert"])
+    add_book("Dune", ["Frank Herbert"])
+    emmas = [add_book(title, ["Jane Austen"]).id for title in ("Emma", "EMMA", "Emma: A Novel")]
+    show_all(desktop, start_hidden=False)
+    dialog = _open(desktop, qloop)
+    assert dialog.group_list.count() == 2
+    dialog.group_list.setCurrentRow(1)
+    assert (dialog.keep_box.currentData(), dialog.other_box.currentData()) == tuple(emmas[:2])
+    dialog._merge(emmas[0], emmas[1])
+    run_until(qloop, lambda: dialog.loading is not None and dialog.loading.done())
+    assert dialog.group_list.currentRow() == 1  # the Emmas left, not the first group again
+    assert (dialog.keep_box.currentData(), dialog.other_box.currentData()) == (
+        emmas[0],
+        emmas[2],
+    )
     dialog.reject()
