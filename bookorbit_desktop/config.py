@@ -134,7 +134,14 @@ def resources_dir() -> Path:
 
 
 def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
-    """Paths from an explicit folder, else `BOOKORBIT_DATA_DIR`, else the platform's folders."""
+    """Paths from an explicit folder, else `BOOKORBIT_DATA_DIR`, else the platform's folders.
+    An explicit folder that is empty ("") is a `BookOrbitError`: it is not the default library."""
+    if data_dir is not None and not str(data_dir).strip():
+        raise BookOrbitError(
+            "--data-dir was given no folder (an empty name). Give it a folder, or leave it out "
+            "to use the default library.",
+            title="No data folder",
+        )
     chosen = data_dir or os.environ.get(DATA_DIR_ENV)
     if chosen:
         root = Path(chosen).expanduser().resolve()

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from bookorbit_desktop import APP_NAME, __version__
 from bookorbit_desktop.cli.commands import prepare
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.cli.data_folder import data_folder_from_window, usable_paths
 from bookorbit_desktop.errors import CONNECT, BookOrbitError
 from bookorbit_desktop.logging_setup import setup_logging
 
@@ -204,12 +204,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", _run_gui)
     if not hasattr(args, "hidden"):
         args.hidden = False
-    paths = resolve_paths(args.data_dir)
     try:
-        paths.ensure()
+        paths = usable_paths(args.data_dir)
     except BookOrbitError as error:  # no log yet: the log folder is inside the data folder
         print(f"{APP_NAME}: {error.title}: {error.message}", file=sys.stderr)
-        return 2
+        if handler is not _run_gui:
+            return 2
+        chosen = data_folder_from_window(error, choice=args.data_dir != "")
+        if chosen is None:
+            return 2
+        paths = chosen
     setup_logging(paths.log_dir, verbose=args.verbose)
     ctx = CliContext(paths)
     try:

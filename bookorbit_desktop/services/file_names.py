@@ -28,6 +28,7 @@ __all__ = [
     "PLACEHOLDERS",
     "BatchResult",
     "CrossDeviceError",
+    "MissingFolderError",
     "NothingToUndoError",
     "Planned",
     "check_pattern",
@@ -57,13 +58,35 @@ def load_choice() -> tuple[str, str]:
     return str(get_setting("library.tidy_folder") or ""), str(get_setting("library.tidy_pattern"))
 
 
-def save_choice(folder: str, pattern: str) -> None:
-    """Save the folder (which must exist) and the pattern; InvalidValueError otherwise."""
+class MissingFolderError(InvalidValueError):
+    """The chosen library folder does not exist yet (it can be created: `create=True`)."""
+
+
+def save_choice(folder: str, pattern: str, *, create: bool = False) -> None:
+    """Save the folder and the pattern; InvalidValueError when either cannot be used. A folder
+    that does not exist yet is MissingFolderError, or made (with its parents) with `create`."""
     path = Path(folder).expanduser()
-    if not folder.strip() or not path.is_dir():
-        raise InvalidValueError(
-            "Choose an existing folder for the library's files.", title="Library folder"
-        )
+    if not folder.strip() or (path.exists() and not path.is_dir()):
+        raise InvalidValueError("Choose a folder for the library's files.", title="Library folder")
+    check_pattern(pattern)
+    if not path.exists():
+        if not path.is_absolute():
+            raise InvalidValueError(
+                f"{folder} does not exist. Give the full path of the library's folder.",
+                title="Library folder",
+            )
+        if not create:
+            raise MissingFolderError(
+                f"{path} does not exist yet. Create it?", title="Create Library Folder"
+            )
+        try:
+            path.mkdir(parents=True)
+        except OSError as error:
+            raise InvalidValueError(
+                f"{path} could not be created ({error.strerror or error}). Choose another "
+                "folder for the library's files.",
+                title="Library folder",
+            ) from error
     set_setting("library.tidy_pattern", check_pattern(pattern))
     set_setting("library.tidy_folder", str(path.resolve()))
 

@@ -19,6 +19,7 @@ from bookorbit_desktop.hardcover.sync.model import progress_pages
 from bookorbit_desktop.library.importer.complete import import_sources
 from bookorbit_desktop.library.importer.summary import ImportSummary
 from bookorbit_desktop.library.metadata.covers import ensure_cover
+from bookorbit_desktop.library.metadata.generated_cover import generated_covers
 from bookorbit_desktop.library.reading import edits
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.store import queries
@@ -129,7 +130,8 @@ class BookDetails(TypedDict, total=False):
     description: str | None
     isbn13: str | None
     isbn10: str | None
-    cover_file: str | None  # absolute path of the stored cover image
+    cover_file: str | None  # absolute path of the cover image shown
+    cover_generated: bool  # the cover is generated (the book has none of its own)
     files: list[FileInfo]
     reading: ReadingInfo
     hardcover_match: MatchInfo | None
@@ -234,6 +236,9 @@ class LibraryService:
         # The cover is made from the book's file the first time it is shown.
         sources = [Path(file["path"]) for file in book["files"] if not file["missing"]]
         cover = ensure_cover(self.paths, cover_path, sources) if cover_path else None
+        generated = cover is None  # no cover of its own (or none usable): a generated one
+        if generated:
+            cover = generated_covers(self.paths, [book_id]).get(book_id)
         details = BookDetails(
             id=book["id"],
             title=book["title"],
@@ -247,6 +252,7 @@ class LibraryService:
             isbn13=book["isbn13"],
             isbn10=book["isbn10"],
             cover_file=str(cover) if cover else None,
+            cover_generated=generated,
             files=[
                 FileInfo(
                     path=file["path"],

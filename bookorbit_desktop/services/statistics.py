@@ -31,7 +31,9 @@ __all__ = [
     "load_statistics",
     "period_totals",
 ]
+from bookorbit_desktop.library.reading.rules import usable_threshold
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.library.store.settings import get_setting
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,13 @@ def load_statistics(today: dt.date | None = None) -> StatisticsData:
     today = today or dt.date.today()
     days = queries.history_days()
     per_book_days = queries.reading_days()
+    finished = queries.finished_books(usable_threshold(get_setting("reading.finish_threshold")))
     books = []
     for book in queries.history_books():
         last_day = local_day(book.last_read) if book.last_read is not None else None
-        reading = being_read(book.pages_read, book.pages, last_day, today)
+        reading = book.book_id not in finished and being_read(
+            book.pages_read, book.pages, last_day, today
+        )
         finish = None
         if reading:
             finish = estimated_finish(

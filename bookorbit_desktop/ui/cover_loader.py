@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.widgets import interval_timer
@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 CACHE_SIZE = 600
 SETTLE_MS = 60  # scrolling: wait for the view to come to rest before loading
 NO_COVER = "No cover"
+GENERATED_COVER = "Generated cover"
+GENERATED_TIP = (
+    "Generated cover: made from the title, authors and series, as the book has no cover of its "
+    "own. It is never written into the book's file."
+)
 _WORDS_FROM_HEIGHT = 60  # smaller placeholders (list rows) are the outline alone
 
 CoverFiles = Callable[[Sequence[int]], Awaitable[dict[int, str]]]
@@ -51,6 +56,14 @@ def cover_placeholder(size: QSize) -> QPixmap:
         painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, NO_COVER)
     painter.end()
     return pixmap
+
+
+def describe_cover(label: QLabel, shown: bool, generated: bool = False) -> None:
+    """Say what the cover `label` shows: its accessible name (what screen readers read) and,
+    for a generated cover, a tooltip that says so. `shown`: False for the placeholder."""
+    name = GENERATED_COVER if generated else "Cover"
+    label.setAccessibleName(name if shown else NO_COVER)
+    label.setToolTip(GENERATED_TIP if shown and generated else "")
 
 
 def scaled_covers(

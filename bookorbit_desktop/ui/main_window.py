@@ -43,6 +43,7 @@ from bookorbit_desktop.ui.status import (
     where_to_create_account,
 )
 from bookorbit_desktop.ui.widgets import choose_files, choose_folder
+from bookorbit_desktop.ui.window_size import first_size
 
 EBOOK_FILTER = (
     "Ebooks (*.epub *.pdf *.cbz *.cbr *.mobi *.azw *.azw3 *.fb2 *.fb2.zip *.djvu *.txt);;"
@@ -131,15 +132,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync_label)
         hub.changed.connect(self._show_status)
         self._show_status(hub.status)
-        available = self.screen().availableGeometry()
-        self.resize(
-            min(1400, int(available.width() * 0.92)), min(820, int(available.height() * 0.9))
-        )
+        first = first_size(self.screen().availableGeometry())
+        self.resize(first.size)
         self.splitter.setSizes([self.width() - 360, 360])
         self.library_split.setSizes([SIDEBAR_WIDTH, self.width() - 360 - SIDEBAR_WIDTH])
         geometry = self._state.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        elif first.maximised:
+            self.setWindowState(Qt.WindowState.WindowMaximized)
         splitter = self._state.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)

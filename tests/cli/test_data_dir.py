@@ -1,5 +1,5 @@
 """`--data-dir` that cannot hold a library: one clear line and exit status 2, for a command and
-for the desktop app's start, through the real entry point."""
+for the desktop app's start without a screen, through the real entry point."""
 
 from __future__ import annotations
 
@@ -43,10 +43,13 @@ def test_data_dir_in_an_unwritable_folder(tmp_path, capsys):
     assert str(locked / "data") in err
 
 
-def test_app_start_with_a_file_as_data_dir(tmp_path):
+def test_app_start_without_a_screen_with_a_file_as_data_dir(tmp_path):
+    """With a screen, a window says why and offers another folder (tests/ui)."""
     target = tmp_path / "library.txt"
     target.write_text("not a folder")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    screens = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    env = {key: value for key, value in os.environ.items() if key not in screens}
+    env["PYTHONPATH"] = str(REPO)
     result = subprocess.run(
         [sys.executable, "-m", "bookorbit_desktop", "--data-dir", str(target), "gui"],
         capture_output=True,

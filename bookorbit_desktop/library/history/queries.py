@@ -26,6 +26,7 @@ from bookorbit_desktop.library.history.plausible import (
 )
 from bookorbit_desktop.library.history.rules import LocalDays, Session
 from bookorbit_desktop.library.reading.pushes import Resolution, resolution_of
+from bookorbit_desktop.library.reading.rules import READ
 from bookorbit_desktop.library.store.models import database
 
 
@@ -77,6 +78,15 @@ def _resolutions() -> dict[str, Resolution]:
 def linked_books() -> dict[str, int | None]:
     """The library book of every md5 the history knows (None: no single book)."""
     return {document: found.book_id for document, found in _resolutions().items()}
+
+
+def finished_books(threshold: float) -> set[int]:
+    """The library books the reader has finished: marked read, or read to `threshold` (KOReader
+    counts the pages turned, so a finished book may show pages left in its history)."""
+    rows = database.execute_sql(
+        "SELECT book_id FROM reading_state WHERE status = ? OR progress >= ?", (READ, threshold)
+    )
+    return {book_id for (book_id,) in rows}
 
 
 def unlinked_history() -> list[UnlinkedHistory]:

@@ -28,6 +28,7 @@ from aiohttp import web
 from aiohttp.web_fileresponse import _FileResponseResult
 from aiohttp.web_request import BaseRequest
 
+from bookorbit_desktop.library.metadata.generated_cover import generated_covers
 from bookorbit_desktop.library.metadata.koreader_hash import filename_md5, partial_md5_of
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.opds.auth import Handler
@@ -170,16 +171,20 @@ def make_cover_handlers(ctx: ServerContext) -> tuple[Handler, Handler]:
     thumbnails_dir = ctx.paths.thumbnails_dir
 
     async def find_cover(request: web.Request) -> Path | None:
-        found = await ctx.workers.read(cover_of, int(request.match_info["book_id"]))
-        if found is None:
-            return None
-        cover_path, sources = found
-        return await asyncio.to_thread(made_cover, ctx.paths, cover_path, sources)
+        """The book's own cover, else its generated one; None: no such book."""
+        book_id = int(request.match_info["book_id"])
+        found = await ctx.workers.read(cover_of, book_id)
+        if found is not None:
+            cover = await asyncio.to_thread(made_cover, ctx.paths, *found)
+            if cover is not None:
+                return cover
+        generated = await ctx.workers.read(generated_covers, ctx.paths, [book_id])
+        return generated.get(book_id)
 
     async def cover(request: web.Request) -> web.StreamResponse:
         path = await find_cover(request)
         if path is None:
-            return not_found("This book has no cover.")
+            return not_found("There is no such book.")
         image_type = {".png": "image/png", ".gif": "image/gif", ".webp": "image/webp"}
         headers = {
             "Content-Type": image_type.get(path.suffix.lower(), "image/jpeg"),
@@ -190,7 +195,7 @@ def make_cover_handlers(ctx: ServerContext) -> tuple[Handler, Handler]:
     async def thumbnail(request: web.Request) -> web.StreamResponse:
         path = await find_cover(request)
         if path is None:
-            return not_found("This book has no cover.")
+            return not_found("There is no such book.")
         book_id = int(request.match_info["book_id"])
         thumb = await asyncio.to_thread(thumbnail_for, path, thumbnails_dir, book_id)
         if thumb is None:

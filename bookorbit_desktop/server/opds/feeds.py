@@ -153,9 +153,9 @@ def _book_entry(feed: etree._Element, book: BookEntry, urls: CatalogUrls) -> Non
     if summary:
         _sub(entry, "summary", summary)
     _sub(entry, "content", book_content(book, summary), type="text")
-    if book.cover_path:
-        _link(entry, REL_IMAGE, urls.cover(book), cover_type(book.cover_path))
-        _link(entry, REL_THUMBNAIL, urls.thumbnail(book), "image/jpeg")
+    # Every book has a cover: its own, or one generated from its title (a JPEG).
+    _link(entry, REL_IMAGE, urls.cover(book), cover_type(book.cover_path or ".jpg"))
+    _link(entry, REL_THUMBNAIL, urls.thumbnail(book), "image/jpeg")
     for file in ordered_files(book):
         info = format_info(file.format)
         _link(

@@ -125,6 +125,8 @@ class FirstRunPage(QWidget):
         form.addRow("Pass&word:", self.password_edit)
         self.account_button = push_button("Create &Account", self.create_account)
         form.addRow(self.account_button)
+        for edit in (self.username_edit, self.password_edit):  # Enter submits the step
+            edit.returnPressed.connect(self.account_button.click)
         self.account_message = wrapped_label()
         form.addRow(self.account_message)
         self.sync_url = QLabel()
@@ -147,6 +149,8 @@ class FirstRunPage(QWidget):
         self.token_edit = secret_edit()
         self.token_edit.setAccessibleName("Hardcover API token")
         self.hardcover_button = push_button("C&onnect", self.connect_hardcover)
+        # Enter connects, as the button does (not while a connection is being tried).
+        self.token_edit.returnPressed.connect(self.hardcover_button.click)
         form.addRow("Token:", wide_row(self.token_edit, self.hardcover_button))
         self.hardcover_message = wrapped_label()
         form.addRow(self.hardcover_message)

@@ -44,7 +44,7 @@ from bookorbit_desktop.services.library import (
     ReadingEdit,
 )
 from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
-from bookorbit_desktop.ui.cover_loader import NO_COVER, cover_placeholder
+from bookorbit_desktop.ui.cover_loader import cover_placeholder, describe_cover
 from bookorbit_desktop.ui.library import reading_edits
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
 from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
@@ -244,7 +244,7 @@ class BookPanel(QWidget):
         byline = ", ".join(book["authors"]) or "Unknown author"
         series = format_series(book.get("series"), book.get("series_index"))
         self.byline.setText(f"{byline}\n{series}" if series else byline)
-        self._show_cover(book.get("cover_file"))
+        self._show_cover(book.get("cover_file"), book.get("cover_generated", False))
         self.facts.setText(_facts_html(book))
         description = book.get("description") or ""
         if is_html(description):  # cleaned again: it may have been stored before cleaning
@@ -265,13 +265,13 @@ class BookPanel(QWidget):
         self.finished_note.setVisible(bool(note))  # none: the field as wide as Started
         self.finished_edit.setToolTip(_SYNC_TIP if note == "date of sync" else "")
 
-    def _show_cover(self, cover: str | None) -> None:
+    def _show_cover(self, cover: str | None, generated: bool = False) -> None:
         pixmap = QPixmap(cover) if cover and Path(cover).is_file() else QPixmap()
         if pixmap.isNull():  # no cover, or an unreadable one: the one placeholder either way
             self.cover.setPixmap(cover_placeholder(QSize(*COVER_SIZE)))
-            self.cover.setAccessibleName(NO_COVER)
+            describe_cover(self.cover, False)
             return
-        self.cover.setAccessibleName("Cover")
+        describe_cover(self.cover, True, generated)
         self.cover.setPixmap(
             pixmap.scaled(
                 *COVER_SIZE,

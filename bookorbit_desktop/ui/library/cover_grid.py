@@ -1,9 +1,9 @@
 """The library as a grid of covers, beside the table (same books, filter, sort and selection).
 
-Each cell shows the cover, the title and the reading status with the progress (text and a
-thin bar). Covers are loaded only for the cells on screen, off the window's thread
-(`GridCovers`, the same loader as the Hardcover page's rows); a cell shows the placeholder
-until its cover is in memory.
+Each cell shows the cover (the generated one for a book without its own), the title, the
+authors and the reading status with the progress (text and a thin bar). Covers are loaded
+only for the cells on screen, off the window's thread (`GridCovers`, the same loader as the
+Hardcover page's rows); a cell shows the placeholder until its cover is in memory.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from bookorbit_desktop.ui.cover_loader import CoverFiles, CoverLoader, cover_pla
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMN_KEYS, PROGRESS_ROLE
 
 COVER = QSize(120, 180)
-CELL = QSize(150, 262)  # the cover, two lines of title, the status line and the bar
+CELL = QSize(150, 280)  # the cover, two lines of title, the authors, the status and the bar
 _MARGIN = 6
+_AUTHORS = COLUMN_KEYS.index("authors")
 _STATUS = COLUMN_KEYS.index("status")
 _PROGRESS = COLUMN_KEYS.index("progress")
 Index = QModelIndex | QPersistentModelIndex
@@ -87,6 +88,13 @@ class GridDelegate(QStyledItemDelegate):
             title_box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, elided
         )
         model = index.model()
+        authors = str(model.index(index.row(), _AUTHORS).data() or "")
+        painter.drawText(
+            QRect(rect.left() + _MARGIN, y + 2 * line, inner, line),
+            Qt.AlignmentFlag.AlignHCenter,
+            metrics.elidedText(authors, Qt.TextElideMode.ElideRight, inner),
+        )
+        y += line  # the status line and the bar below the authors
         status = status_line(
             str(model.index(index.row(), _STATUS).data() or ""),
             str(model.index(index.row(), _PROGRESS).data() or ""),

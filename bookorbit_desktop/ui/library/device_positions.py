@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHeaderView, QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from bookorbit_desktop.services import device_positions as service
 from bookorbit_desktop.services.device_positions import DeviceRow
@@ -71,6 +71,9 @@ class DevicePositionsBox(QGroupBox):
         self._loading: asyncio.Task[None] | None = None
         self.tree = flat_list(HEADERS)
         self.tree.setAccessibleName("Device positions")
+        # The panel is narrow: a long XPointer (whole in its tooltip) is cut, not the columns
+        # after it, and a long device name shares the free width with it.
+        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.empty_label = QLabel(NONE_YET)
         self.reset_button = push_button(
             "Reset t&o Start…", self.reset_clicked, tip="Send devices back to the start"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QTableWidget,
@@ -65,13 +66,17 @@ class TidyDialog(QDialog):
         self.pattern_edit.setAccessibleName("File-name pattern")
         browse = push_button("&Browse…", self._browse)
         form = QFormLayout()
-        form.addRow("Library &folder:", button_row(self.folder_edit, browse))
+        # A row holding a layout gets no buddy for its label's key: the label is made here.
+        folder_label = QLabel("Library &folder:")
+        folder_label.setBuddy(self.folder_edit)
+        form.addRow(folder_label, button_row(self.folder_edit, browse))
         form.addRow("&Pattern:", self.pattern_edit)
         self.keep_check = QCheckBox("&Keep the original files (copy them to the library folder)")
         form.addRow("", self.keep_check)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels(list(HEADERS))
         self.table.setAccessibleName("Renames")
+        self.table.setTabKeyNavigation(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
@@ -102,13 +107,42 @@ class TidyDialog(QDialog):
         choose_folder(self, "Library Folder", self.folder_edit.setText)
 
     def preview(self) -> asyncio.Task[Any] | None:
-        folder, pattern = self.folder_edit.text(), self.pattern_edit.text()
+        return self._start(self._preview(self.folder_edit.text(), self.pattern_edit.text()))
 
-        def work() -> list[file_names.Planned]:
-            file_names.save_choice(folder, pattern)
+    async def _preview(self, folder: str, pattern: str) -> None:
+        """Save the choice and show the renames; a folder that does not exist yet is made
+        once the user says so."""
+
+        def work(create: bool) -> list[file_names.Planned]:
+            file_names.save_choice(folder, pattern, create=create)
             return file_names.preview()
 
-        return self._start(self._read(work, self._show))
+        try:
+            planned = await file_names.later(work, False)
+        except file_names.MissingFolderError as missing:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                missing.title,
+                missing.message,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                self,
+            )
+            if await self._ask(box) == QMessageBox.StandardButton.Yes:
+                await self._read(lambda: work(True), self._show)
+            return
+        except BookOrbitError as error:
+            show_error(self, error)
+            return
+        self._show(planned)
+
+    async def _ask(self, box: QMessageBox) -> object:
+        """`box`'s answer; it is `question` while it is open."""
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.question = box
+        answer = await run_dialog(box)
+        box.deleteLater()
+        self.question = None
+        return answer
 
     def move_files(self) -> asyncio.Task[Any] | None:
         if not self._planned:
@@ -172,10 +206,7 @@ class TidyDialog(QDialog):
         """True to copy across drives, False when none cross, None when the user said no."""
         if not crossing:
             return False
-        self.question = self.make_copy_question(crossing)
-        answer = await run_dialog(self.question)
-        self.question.deleteLater()
-        self.question = None
+        answer = await self._ask(self.make_copy_question(crossing))
         return True if answer == QMessageBox.StandardButton.Yes else None
 
     async def _move(self) -> None:
@@ -208,10 +239,7 @@ class TidyDialog(QDialog):
         if not files:
             self.summary.setText("There is no tidy to undo (only the last one can be).")
             return
-        self.question = self.make_undo_question(files, crossing)
-        answer = await run_dialog(self.question)
-        self.question.deleteLater()
-        self.question = None
+        answer = await self._ask(self.make_undo_question(files, crossing))
         if answer != QMessageBox.StandardButton.Yes:
             return
         await self._read(lambda: file_names.undo_last(allow_copy=True), self._moved)

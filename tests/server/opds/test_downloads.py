@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 
+from bookorbit_desktop.library.metadata.generated_cover import generated_covers
 from bookorbit_desktop.library.metadata.koreader_hash import filename_md5, partial_md5
 from bookorbit_desktop.library.store.models import ALIAS_FILENAME, Book, BookFile, DocumentAlias
 from tests.factories import add_book, make_epub
@@ -249,10 +250,22 @@ async def test_a_cover_not_made_yet_is_made_from_the_book_on_first_request(catal
         assert cover.size == (600, 900)
 
 
-async def test_missing_or_broken_covers_are_404(catalog: Catalog, whitman: Book):
-    for href in (f"/opds/covers/{whitman.id}", f"/opds/thumbnails/{whitman.id}.jpg"):
+async def test_a_book_without_a_cover_gets_its_generated_one(catalog: Catalog, whitman: Book):
+    generated = generated_covers(catalog.ctx.paths, [whitman.id])[whitman.id]
+    response = await catalog.get(f"/opds/covers/{whitman.id}")
+    assert response.status == 200 and response.headers["Content-Type"] == "image/jpeg"
+    assert await response.read() == generated.read_bytes()
+    response = await catalog.get(f"/opds/thumbnails/{whitman.id}.jpg")
+    assert response.status == 200
+    with Image.open(BytesIO(await response.read())) as thumb:
+        assert thumb.size == (240, 360)
+    assert Book.get_by_id(whitman.id).cover_path is None  # never stored as the book's cover
+    for href in ("/opds/covers/999999", "/opds/thumbnails/999999.jpg"):
         response = await catalog.get(href)
-        assert response.status == 404 and "no cover" in await response.text()
+        assert response.status == 404 and "no such book" in await response.text()
+
+
+async def test_broken_or_outside_covers_are_never_served(catalog: Catalog, whitman: Book):
     broken = catalog.ctx.paths.covers_dir / "broken.jpg"
     broken.write_bytes(b"not an image at all")
     Book.update(cover_path="covers/broken.jpg").where(Book.id == whitman.id).execute()
@@ -260,7 +273,9 @@ async def test_missing_or_broken_covers_are_404(catalog: Catalog, whitman: Book)
     assert response.status == 404 and "cannot be read" in await response.text()
     Book.update(cover_path="../../etc/passwd").where(Book.id == whitman.id).execute()
     response = await catalog.get(f"/opds/covers/{whitman.id}")
-    assert response.status == 404  # never a file outside the data folder
+    # Never a file outside the data folder: the book's generated cover instead.
+    generated = generated_covers(catalog.ctx.paths, [whitman.id])[whitman.id]
+    assert response.status == 200 and await response.read() == generated.read_bytes()
 
 
 HOSTILE_TITLES = [

@@ -238,7 +238,11 @@ async def test_book_entries_carry_metadata_covers_and_exact_acquisition_links(ca
         "Neil Gaiman",
     ]
     assert "Only metadata" not in entries
-    assert links(omens, "http://opds-spec.org/image") == []
+    # A book without a cover of its own links its generated one (a JPEG made from its title).
+    (generated,) = links(omens, "http://opds-spec.org/image")
+    assert generated.get("type") == "image/jpeg"
+    book_id = omens.findtext(f"{A}id").rsplit(":", 1)[1]
+    assert generated.get("href").startswith(f"/opds/covers/{book_id}?v=")
 
 
 STORED_RAW = (  # a description stored before descriptions were cleaned

@@ -15,7 +15,7 @@ from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.services.library import LibraryService
 from bookorbit_desktop.ui.asyncqt import signal_future
-from bookorbit_desktop.ui.cover_loader import NO_COVER
+from bookorbit_desktop.ui.cover_loader import GENERATED_COVER
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from tests.factories import add_book, make_epub
 from tests.ui.events import wheel
@@ -54,7 +54,7 @@ def test_shows_the_book(panel, book):
     assert panel.byline.text() == "Frank Herbert\nDune #1"
     assert "dune.epub" in panel.facts.text()
     assert panel.status_combo.currentData() == "unread"
-    assert panel.cover.accessibleName() == NO_COVER  # the shared placeholder picture
+    assert panel.cover.accessibleName() == GENERATED_COVER  # the book has none of its own
     assert not panel.cover.pixmap().isNull()
     assert panel.edited() == {}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from bookorbit_desktop.library.metadata.generated_cover import cover_colour
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.services.cover_files import cover_files
 from bookorbit_desktop.ui import cover_loader
@@ -69,13 +70,20 @@ def test_cells_on_screen_get_their_covers_off_the_window_thread(library, qtbot, 
     assert threads and threading.main_thread().name not in threads
     image = view.grid.cover(red.id).toImage()
     assert image.pixelColor(image.width() // 2, image.height() // 2).name() == "#ff0000"
-    assert view.grid.cover(plain.id).size() == COVER  # the shared placeholder
+    generated = view.grid.cover(plain.id).toImage()  # no cover of its own: its generated one
+    background = generated.pixelColor(generated.width() // 2, generated.height() * 9 // 20)
+    assert close(background, cover_colour("Ab No Cover"))
 
     # What a cell shows: the cover, the title, the status with the progress.
     shot = view.grid.viewport().grab().toImage()
     first = view.grid.visualRect(view.model.index(view.model.row_of(red.id), 0))
     centre = first.center().x(), first.top() + 10 + COVER.height() // 2
     assert shot.pixelColor(*centre).name() == "#ff0000"
+
+
+def close(colour, rgb, within: int = 12) -> bool:
+    """`colour` is `rgb` but for the loss of a JPEG and a scaling."""
+    return all(abs(a - b) <= within for a, b in zip(colour.getRgb()[:3], rgb, strict=True))
 
 
 def test_the_status_line_names_status_and_progress():

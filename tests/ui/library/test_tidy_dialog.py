@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from bookorbit_desktop.library.store.models import BookFile
 from bookorbit_desktop.ui.library.tidy_dialog import TidyDialog
 from tests.factories import add_book, make_epub
+from tests.ui.small_screen import small_screen_fixture  # noqa: F401  (the `small_screen` fixture)
 
 
 def _wait(qloop, task) -> None:
@@ -145,3 +146,41 @@ def test_keep_copies_and_leaves_the_originals(library, qtbot, qloop, tmp_path):
     _wait(qloop, dialog._busy)
     new = tmp_path / "in" / "Jane Austen" / "Emma.epub"
     assert _paths() == [str(new)] and new.is_file() and old.is_file()
+
+
+def test_the_folder_label_shows_its_key_not_an_ampersand(library, qtbot, small_screen):
+    dialog = TidyDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    label = next(lab for lab in dialog.findChildren(QLabel) if "older:" in lab.text())
+    # With a buddy, Qt draws "folder" with its key underlined (Alt+F), never the "&".
+    assert label.buddy() is dialog.folder_edit
+
+
+@pytest.mark.parametrize(
+    "answer", [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
+)
+def test_a_folder_that_does_not_exist_yet_is_made_once_the_user_says_so(
+    library, qtbot, qloop, tmp_path, small_screen, answer
+):
+    old = str(make_epub(tmp_path / "in" / "1.epub", "Emma"))
+    add_book("Emma", ["Jane Austen"], file=Path(old))
+    target = tmp_path / "Books" / "Library"
+    dialog = TidyDialog()
+    qtbot.addWidget(dialog)
+    qloop.run_until_complete(dialog.load())
+    dialog.folder_edit.setText(str(target))
+    qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    task = dialog._busy
+    qloop.run_until_complete(_until(lambda: dialog.question is not None))
+    assert dialog.question.text() == f"{target} does not exist yet. Create it?"
+    qtbot.mouseClick(dialog.question.button(answer), Qt.MouseButton.LeftButton)
+    _wait(qloop, task)
+    if answer == QMessageBox.StandardButton.Cancel:
+        assert not target.exists() and dialog.table.rowCount() == 0
+        return
+    assert target.is_dir()
+    assert dialog.table.item(0, 1).text() == f"{target}/Jane Austen/Emma.epub"
+    qtbot.mouseClick(dialog.move_button, Qt.MouseButton.LeftButton)
+    _wait(qloop, dialog._busy)
+    assert _paths() == [f"{target}/Jane Austen/Emma.epub"]

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.history.rules import Session
+from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.reading.pushes import link_document
 from bookorbit_desktop.services import statistics as service
 from bookorbit_desktop.services.library import LibraryService
@@ -117,3 +118,13 @@ def test_the_book_panel_lists_the_book_sessions(qtbot, qloop, history, library):
     assert (newest.text(0), newest.text(2), newest.text(3)) == ("20 Mar 2025", "1 h 00 min", "30")
     sessions.show_book(None)
     assert sessions.isHidden()
+
+
+@pytest.mark.parametrize("edit", [{"progress": 1.0}, {"status": "read"}])
+def test_a_finished_book_has_no_estimated_finish(page, history, edit):
+    # KOReader counted 90 of 300 pages turned; the library knows the book is finished.
+    update_reading_state(history.id, **edit, today=TODAY)
+    page.resize(1366, 740)
+    page.show_statistics(service.load_statistics(TODAY))
+    dune = page.book_rows()[0]
+    assert dune[0] == "Dune" and dune[6] == ""

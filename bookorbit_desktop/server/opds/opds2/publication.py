@@ -30,11 +30,11 @@ _ISBN = re.compile(r"[0-9]{9}[0-9Xx]|[0-9]{13}")
 def publication(book: BookEntry, urls: CatalogUrls) -> dict[str, Any]:
     """The publication object of `book` (it has at least one file, so one acquisition link)."""
     result: dict[str, Any] = {"metadata": _metadata(book), "links": _acquisitions(book, urls)}
-    if book.cover_path:
-        result["images"] = [
-            {"rel": REL_IMAGE, "href": urls.cover(book), "type": cover_type(book.cover_path)},
-            {"rel": REL_THUMBNAIL, "href": urls.thumbnail(book), "type": "image/jpeg"},
-        ]
+    # Every book has a cover: its own, or one generated from its title (a JPEG).
+    result["images"] = [
+        {"rel": REL_IMAGE, "href": urls.cover(book), "type": cover_type(book.cover_path or ".jpg")},
+        {"rel": REL_THUMBNAIL, "href": urls.thumbnail(book), "type": "image/jpeg"},
+    ]
     return result
 
 

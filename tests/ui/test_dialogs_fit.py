@@ -1,0 +1,178 @@
+"""Every dialog of the window fits a 1366x768 laptop screen: the whole dialog, with the room the
+window manager's title bar and frame take, and every one of its buttons within the screen's
+free area. Each dialog is built with a realistic, long content (real SQLite, real widgets)."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, QUrl
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog
+
+import bookorbit_desktop.ui
+from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.hardcover.sync.results import BookResult
+from bookorbit_desktop.library.editing.removal import RemovalPlan
+from bookorbit_desktop.services.book_edits import EditForm
+from bookorbit_desktop.services.device_positions import DeviceRow
+from bookorbit_desktop.services.hardcover import HardcoverService
+from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.settings import load_settings, save_settings
+from bookorbit_desktop.ui.crash_dialog import CrashDialog
+from bookorbit_desktop.ui.data_folder_dialog import DataFolderDialog
+from bookorbit_desktop.ui.hardcover.conflicts import ConflictsDialog
+from bookorbit_desktop.ui.hardcover.pick_dialog import PickDialog
+from bookorbit_desktop.ui.highlights.earlier_dialog import EarlierTextsDialog
+from bookorbit_desktop.ui.library.book_chooser import BookChooser
+from bookorbit_desktop.ui.library.edit_dialog import EditDialog
+from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
+from bookorbit_desktop.ui.library.progress_reset import ResetDialog
+from bookorbit_desktop.ui.library.remove_dialog import RemoveDialog
+from bookorbit_desktop.ui.library.tidy_dialog import TidyDialog
+from bookorbit_desktop.ui.opening import CouldNotOpen
+from bookorbit_desktop.ui.settings.dialog import SettingsDialog
+from bookorbit_desktop.ui.sync.progress_dialog import SyncDialog
+from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog
+from bookorbit_desktop.ui.widgets import FRAME_ALLOWANCE
+from tests.factories import add_book
+from tests.ui.small_screen import small_screen_fixture  # noqa: F401  (the `small_screen` fixture)
+
+LONG_TITLE = (
+    "The Hitchhiker's Guide to the Galaxy: The Complete Trilogy of Five, With an Introduction "
+    "by the Author and Notes on the Radio Series"
+)
+
+# The metadata dialogs are being reworked to fit the screen on their own branch (they open at
+# 1000x820 and 900x720 today); they join this list once that has landed.
+NOT_YET = {"BatchDialog", "FetchDialog"}
+
+
+async def _nothing(*_args: object) -> list[object]:
+    return []
+
+
+async def _no_search(query: str) -> tuple[str, list[dict[str, object]]]:
+    return query, []
+
+
+def _crash(tmp_path) -> QDialog:
+    dialog = CrashDialog(
+        tmp_path / "bookorbit-desktop.log", restart=lambda: None, quit=lambda: None
+    )
+    dialog.add("Traceback (most recent call last):\n" + "  File 'x.py', line 1\n" * 200)
+    return dialog
+
+
+def _remove(tmp_path) -> QDialog:
+    plans = [
+        RemovalPlan(n, f"{LONG_TITLE} {n}", (str(tmp_path / f"book {n}.epub"),), n)
+        for n in range(40)
+    ]
+    return RemoveDialog(plans)
+
+
+def _chooser(tmp_path) -> QDialog:
+    for n in range(60):
+        add_book(f"{LONG_TITLE} {n}", ["Douglas Adams"])
+    books = LibraryService(resolve_paths(tmp_path / "data")).list_books()
+    return BookChooser(books, title="Link to Book", prompt=f"Which book is “{LONG_TITLE}”?")
+
+
+def _reset(_tmp_path) -> QDialog:
+    rows = [
+        DeviceRow(f"D{n}", f"Kobo Libra 2 number {n}", 0.5, "page 56", 1_790_000_000, None)
+        for n in range(12)
+    ]
+    return ResetDialog(LONG_TITLE, rows)
+
+
+def _edit(_tmp_path) -> QDialog:
+    texts = {
+        "title": LONG_TITLE,
+        "authors": "Douglas Adams & Eoin Colfer",
+        "series": "Hitchhiker's Guide",
+        "series_index": "1",
+        "language": "en",
+        "isbn": "9780330258647",
+        "description": "A long description. " * 200,
+    }
+    return EditDialog(EditForm((1,), texts, frozenset(), (LONG_TITLE,)), lambda *_: None)
+
+
+def _pick(_tmp_path) -> QDialog:
+    candidates = [
+        {"book_id": n, "title": f"{LONG_TITLE} {n}", "authors": ["Douglas Adams"], "year": 1979}
+        for n in range(50)
+    ]
+    return PickDialog(LONG_TITLE, candidates, _no_search, _nothing, current=2)
+
+
+def _review(_tmp_path) -> QDialog:
+    books = [
+        BookResult(n, f"{LONG_TITLE} {n}", "would_send", ({"changes": ("add as Read",)},))
+        for n in range(80)
+    ]
+    return ReviewDialog(books, None, HardcoverService().match_details())
+
+
+FACTORIES: dict[str, Callable[..., QDialog]] = {
+    "CrashDialog": _crash,
+    "DataFolderDialog": lambda tmp_path: DataFolderDialog(
+        f"{tmp_path / ('very long folder name ' * 8)} is a file, not a folder.", resolve_paths
+    ),
+    "RemoveDialog": _remove,
+    "BookChooser": _chooser,
+    "TidyDialog": lambda _tmp_path: TidyDialog(),
+    "FinishDateDialog": lambda _tmp_path: FinishDateDialog(LONG_TITLE, datetime.date(2026, 3, 1)),
+    "ResetDialog": _reset,
+    "EditDialog": _edit,
+    "CouldNotOpen": lambda tmp_path: CouldNotOpen(QUrl.fromLocalFile(str(tmp_path / "a.epub"))),
+    "ConflictsDialog": lambda _tmp_path: ConflictsDialog(_nothing, _nothing),
+    "PickDialog": _pick,
+    "EarlierTextsDialog": lambda _tmp_path: EarlierTextsDialog(list, lambda _id: [], print),
+    "SettingsDialog": lambda _tmp_path: SettingsDialog(load_settings(), save_settings),
+    "ReviewDialog": _review,
+    "SyncDialog": lambda _tmp_path: SyncDialog(lambda _book_id: None, None),
+}
+
+
+def dialog_classes() -> set[str]:
+    """Every QDialog subclass the window's package defines."""
+    found = set()
+    for module in pkgutil.walk_packages(bookorbit_desktop.ui.__path__, "bookorbit_desktop.ui."):
+        loaded = importlib.import_module(module.name)
+        for name, value in inspect.getmembers(loaded, inspect.isclass):
+            if issubclass(value, QDialog) and value.__module__ == loaded.__name__:
+                found.add(name)
+    return found
+
+
+def test_every_dialog_is_checked():
+    assert dialog_classes() == set(FACTORIES) | NOT_YET
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_the_dialog_fits_a_laptop_screen(name, library, qtbot, qloop, tmp_path, small_screen):
+    dialog = FACTORIES[name](tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    framed = dialog.size() + FRAME_ALLOWANCE
+    assert framed.width() <= small_screen.width(), (name, dialog.size())
+    assert framed.height() <= small_screen.height(), (name, dialog.size())
+    # Where the window manager would put it: centred in the free area, never above its top.
+    left = small_screen.left() + (small_screen.width() - framed.width()) // 2
+    top = small_screen.top() + max(0, (small_screen.height() - framed.height()) // 2)
+    inner = QPoint(left, top) + QPoint(FRAME_ALLOWANCE.width() // 2, FRAME_ALLOWANCE.height() - 12)
+    buttons = [b for b in dialog.findChildren(QAbstractButton) if b.isVisibleTo(dialog)]
+    assert buttons, name
+    for button in buttons:
+        at = QRect(button.mapTo(dialog, QPoint(0, 0)) + inner, button.size())
+        assert dialog.rect().translated(inner).contains(at), (name, button.text())
+        assert small_screen.contains(at), (name, button.text())
