@@ -37,9 +37,6 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
     previous events for the whole batch and one insert of its events. Run inside the caller's
     transaction (the server's group commit); a failure leaves the batch half stored, so the
     caller wraps it in a savepoint."""
-    if len(batch) == 1:
-        push, timestamp = batch[0]
-        return [record_push(push, timestamp=timestamp)]
     documents = sorted({push.document for push, _ in batch})
     threshold = finish_threshold()
     known = _aliases_of(documents)
@@ -80,7 +77,8 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
     finished = [
         r.book_id for r in results if r.book_id is not None and Change.FINISHED in r.changes
     ]
-    settle_sync_finishes(finished)  # a finish is dated by the statistics when they know
+    if finished:  # a finish is dated by the statistics when they know
+        settle_sync_finishes(finished)
     return results
 
 

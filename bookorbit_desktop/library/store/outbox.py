@@ -55,7 +55,9 @@ _QUEUE_SQL = (
 )
 
 
-_COMPACT = (",", ":")  # as SQLite writes the merged object
+# The kinds as SQLite writes the merged object (compact). One encoder for every change:
+# `json.dumps` with options builds a new one per call, and every KOReader push makes one.
+_encode_kinds = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def note_change(book_id: int, kinds: Iterable[str], *, now: float | None = None) -> None:
@@ -67,15 +69,13 @@ def note_change(book_id: int, kinds: Iterable[str], *, now: float | None = None)
     now = time.time() if now is None else now
     # Plain SQL: every KOReader push runs this, and the ORM's query building cost more than
     # SQLite itself.
-    database.execute_sql(
-        _QUEUE_SQL, (book_id, json.dumps(dict.fromkeys(wanted, now), separators=_COMPACT), now)
-    )
+    database.execute_sql(_QUEUE_SQL, (book_id, _encode_kinds(dict.fromkeys(wanted, now)), now))
 
 
 def note_changes_at(changes: dict[int, dict[str, float]]) -> None:
     """`note_change` for many books at once: book -> {kind: when it changed first}."""
     values = [
-        (book_id, json.dumps(kinds, separators=_COMPACT), min(kinds.values()))
+        (book_id, _encode_kinds(kinds), min(kinds.values()))
         for book_id, kinds in changes.items()
         if kinds
     ]

@@ -117,6 +117,38 @@ def test_a_batch_ends_as_the_same_pushes_one_by_one(library, name):
     assert len(tables_together["progress_event"]) >= len(batch)
 
 
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_batches_of_one_push_end_as_the_same_pushes_one_by_one(library, name):
+    """A lone push (the usual batch when few devices push) takes the batched route too."""
+    batch = _scenario(name)
+    with database.atomic() as transaction:
+        one_by_one = [progress.record_push(push, timestamp=when) for push, when in batch]
+        tables_one_by_one = dump()
+        transaction.rollback()
+    with database.atomic() as transaction:
+        alone = [record_pushes([item])[0] for item in batch]
+        tables_alone = dump()
+        transaction.rollback()
+    assert alone == one_by_one
+    assert tables_alone == tables_one_by_one
+
+
+def test_a_lone_push_opens_no_savepoint_of_its_own(library):
+    """The server's writer already holds one around the batch; another (with a fresh name
+    SQLite compiles each time) would be work for nothing."""
+    book = add_book("Alone")
+    alias("alone", book.id)
+    statements: list[str] = []
+    database.connection().set_trace_callback(statements.append)
+    try:
+        with database.atomic():
+            [result] = record_pushes([p("alone", 0.5, T0)])
+    finally:
+        database.connection().set_trace_callback(None)
+    assert result.book_id == book.id
+    assert not any(s.startswith(("SAVEPOINT", "RELEASE")) for s in statements)
+
+
 def test_a_batch_reads_the_library_once_not_once_per_push(library):
     books = [add_book(f"Book {n}") for n in range(20)]
     for book in books:
