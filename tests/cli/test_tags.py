@@ -41,8 +41,9 @@ def imported(tmp_path, capsys):
 def test_books_edit_adds_and_removes_tags_and_undo_takes_it_back(tmp_path, imported, capsys):
     dune, emma = imported["Dune"], imported["Emma"]
     assert run(tmp_path, "books", "edit", dune, emma, "--add-tag", "to read, Owned") == 0
-    assert capsys.readouterr().out == (
-        f"Saved the tags of books {dune}, {emma}.\nTake it back with `bookorbit-desktop undo`.\n"
+    assert capsys.readouterr().out == (  # several books: the bulk edit, tags among its fields
+        f"Saved the tags of 2 books: {dune}, {emma}.\n"
+        "Take it back with `bookorbit-desktop undo` (Edit 2 Books).\n"
     )
     code = run(
         tmp_path, "books", "edit", dune, "--title", "Dune!", "--add-tag", "SF",
