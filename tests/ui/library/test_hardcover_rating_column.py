@@ -82,7 +82,7 @@ def test_hidden_until_shown_then_shows_and_sorts_by_a_click(view, qtbot, qloop):
     header = view.table.horizontalHeader()
     view.table.scrollTo(view.model.index(0, COLUMN))
     left = header.sectionViewportPosition(COLUMN)
-    assert 0 <= left and left + header.sectionSize(COLUMN) <= view.table.viewport().width()
+    assert left >= 0 and left + header.sectionSize(COLUMN) <= view.table.viewport().width()
     assert view.model.headerData(COLUMN, Qt.Orientation.Horizontal) == "Hardcover Rating"
 
     async def click() -> None:
