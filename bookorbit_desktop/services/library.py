@@ -82,6 +82,7 @@ class BookRow(TypedDict, total=False):
     size: int  # the book's files, in bytes
     last_read: float | None  # when a device last pushed progress for the book
     tags: list[str]
+    hc_rating: float | None  # the linked Hardcover book's readers' average rating
 
 
 class FileInfo(TypedDict):

@@ -47,6 +47,7 @@ class TableBook(NamedTuple):
     size: int = 0
     last_read: float | None = None
     tags: tuple[str, ...] = ()  # in the order they are shown (`library.tags.names.ordered`)
+    hc_rating: float | None = None  # the linked Hardcover book's readers' average rating
 
     def as_book(self) -> BookRow:
         """The same book as a `BookRow` dict."""
@@ -69,6 +70,7 @@ class TableBook(NamedTuple):
             "size": self.size,
             "last_read": self.last_read,
             "tags": list(self.tags),
+            "hc_rating": self.hc_rating,
         }
 
 
@@ -96,6 +98,7 @@ def table_book(book: BookRow | TableBook) -> TableBook:
         size=int(book.get("size") or 0),
         last_read=book.get("last_read"),
         tags=tuple(book.get("tags", ())),
+        hc_rating=book.get("hc_rating"),
     )
 
 
@@ -148,7 +151,7 @@ def _records(
     books: list[TableBook] = []
     append = books.append
     for book_id, title, sort_title, series, series_index, *reading in cursor:
-        status, progress, rating, pages, added_at, publisher, language, size, read = reading
+        status, progress, rating, pages, added_at, publisher, language, size, read, rated = reading
         status = one(status, status) or "unread"
         authors = tuple(names.get(book_id, no_names))
         state = hardcover_state(states.get(book_id, "unmatched"), status)
@@ -172,6 +175,7 @@ def _records(
                 size or 0,
                 read or None,
                 tags.get(book_id, ()),
+                rated,
             )
         )
     return books
@@ -183,7 +187,7 @@ def _book_columns(wanted: Sequence[int] | None) -> Any:
     return database.execute_sql(
         "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, "
         "r.status, r.progress, r.rating, m.edition_pages, b.added_at, b.publisher, b.language, "
-        "k.size, k.last_read FROM book b "
+        "k.size, k.last_read, m.hc_rating FROM book b "
         "LEFT OUTER JOIN book_sort_key k ON k.book_id = b.id "
         "LEFT OUTER JOIN reading_state r ON r.book_id = b.id "
         "LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id AND m.state = 'linked' "

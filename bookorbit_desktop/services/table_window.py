@@ -71,6 +71,8 @@ _HARDCOVER = (
     f"CASE WHEN coalesce(m.state, 'unmatched') = 'unmatched' AND {_STATUS} = 'unread'"
     " THEN 'unread' ELSE coalesce(m.state, 'unmatched') END"
 )
+# The average rating of a linked book's Hardcover book, as the table shows it.
+_HC_RATING = "(CASE WHEN m.state = 'linked' THEN m.hc_rating END)"
 
 
 def _rank(expression: str, values: Sequence[str]) -> str:
@@ -99,6 +101,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "size": ["k.size"],
     "last_read": ["k.last_read"],
     "tags": [f"{_TAGS} = ''", f"{SQL_FOLD}({_TAGS})"],  # the books without a tag last
+    "hc_rating": [f"{_HC_RATING} IS NULL", _HC_RATING],  # the books without one last
 }
 # The library's order (sort title, then id) between equal keys (ascending either way): the
 # stored one when the keys are, which their index gives with them.

@@ -100,7 +100,8 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
               "compilation": False, "created_at": _TIMESTAMP, "curation_status": 0,
               "import_platform_id": 1, "journals_count": 0, "locked": False, "prompts_count": 0,
               "ratings_count": 0, "reviews_count": 0, "users_count": 0, "users_read_count": 0,
-              "alternative_titles": [], "lists_count": 0, "canonical_id": None},
+              "alternative_titles": [], "lists_count": 0, "canonical_id": None,
+              "rating": None},  # nobody rated it: Hardcover sends null
     "editions": {"compilation": False, "created_at": _TIMESTAMP, "curation_status": 0,
                  "lists_count": 0, "locked": False, "object_type": "Edition", "score": 0,
                  "state": "normalized", "updated_at": _TIMESTAMP, "users_count": 0,

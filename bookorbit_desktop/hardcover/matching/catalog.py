@@ -4,11 +4,13 @@ Pure. `records` mirrors what the API returns and parses it; these add what match
 (base language codes, audio/ebook classification, primary authors apart from translators, the
 editions we know of per book) and come from the `MatchCandidates` operation's rows or from
 `records` values. Hardcover's data has holes (editions without pages or language, books
-without authors): they stay holes, nothing is guessed.
+without authors): they stay holes, nothing is guessed. A value that fails its check (a book's
+average `rating` that is not a number from 0 to 5) is a hole too.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -97,6 +99,7 @@ class HardcoverBook:
     status_id: int | None = None
     editions: tuple[EditionInfo, ...] = ()  # the editions fetched (rarely all of them)
     image_url: str | None = None  # the cover on Hardcover's image server
+    rating: float | None = None  # the average of its readers' ratings (`average_rating`)
 
     @property
     def gone(self) -> bool:
@@ -189,6 +192,14 @@ def _image_url(value: Any) -> str | None:
     return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
 
 
+def average_rating(value: Any) -> float | None:
+    """A book's `rating` (its readers' average, `numeric`) when it is a finite number from 0
+    to 5; None for a book nobody rated, and for anything else Hardcover might send."""
+    if type(value) not in (int, float) or not math.isfinite(value) or not 0 <= value <= 5:
+        return None
+    return float(value)
+
+
 def book_from_graphql(data: Mapping[str, Any]) -> HardcoverBook:
     """A `books` row (as `MatchCandidates` selects it) with its nested edition lists."""
     contributors = data.get("cached_contributors") or data.get("contributions") or []
@@ -219,4 +230,5 @@ def book_from_graphql(data: Mapping[str, Any]) -> HardcoverBook:
         status_id=to_int(data.get("book_status_id")),
         editions=tuple(sorted(known.values(), key=lambda e: e.id)),
         image_url=_image_url(data.get("cached_image")),
+        rating=average_rating(data.get("rating")),
     )

@@ -68,6 +68,7 @@ class MatchRecord:
     method: str | None
     fingerprint: str | None
     updated_at: float
+    hc_rating: float | None = None  # the linked book's readers' average rating, when known
 
     @property
     def syncable(self) -> bool:
@@ -158,6 +159,7 @@ def candidate_json(scored: Scored) -> dict[str, Any]:
         "authors": list(book.authors),
         "year": book.release_year,
         "readers": book.users_count,
+        "rating": book.rating,
         "pages": pages,
         "format": "audiobook" if book.audio_only else "text",
         "languages": sorted(book.languages),
@@ -198,9 +200,11 @@ def save_decision(
             row.hc_edition_id = edition_id
             row.edition_pages = edition_pages
             row.method = best.evidence.identifier or METHOD_SEARCH
+            row.hc_rating = best.book.rating
             outbox.note_change(book_id, [outbox.LINK], now=now)
         else:
             row.hc_book_id = row.hc_edition_id = row.edition_pages = row.method = None
+            row.hc_rating = None
         return handle.save()
 
 
@@ -245,11 +249,13 @@ def pin(
     candidate: dict[str, Any] | None = None,
     now: float | None = None,
 ) -> MatchRecord:
-    """The user's Pick: link this Hardcover book (and edition) for good."""
+    """The user's Pick: link this Hardcover book (and edition) for good; the book's average
+    rating is the `candidate`'s (fetched with it), kept only for the same book without one."""
     with _editing(book_id, now) as (handle, now):
         row = handle.row
         if row.hc_book_id != hc_book_id:
             row.user_book_id, row.created_by_us = None, False  # that entry was another book's
+            row.hc_rating = None
             _forget_sync(book_id, unless_about=hc_book_id)
         row.state, row.reason, row.method = LINKED, reason, METHOD_PICK
         row.hc_book_id, row.hc_edition_id, row.edition_pages = hc_book_id, edition_id, edition_pages
@@ -258,6 +264,7 @@ def pin(
         if candidate is not None:
             others = [c for c in row.candidates or [] if c.get("book_id") != hc_book_id]
             row.candidates = [candidate, *others]
+            row.hc_rating = candidate.get("rating")
         row.updated_at = now
         return handle.save()
 
@@ -285,7 +292,7 @@ def clear_link(book_id: int, *, entry_kept: bool, now: float | None = None) -> M
         if not entry_kept:
             _forget_sync(book_id)  # what Hardcover confirmed was about an entry now gone
         row.state, row.reason = UNMATCHED, "re-match requested"
-        row.hc_book_id = row.hc_edition_id = row.edition_pages = row.method = None
+        row.hc_book_id = row.hc_edition_id = row.edition_pages = row.method = row.hc_rating = None
         row.user_book_id, row.created_by_us, row.pinned = None, False, False
         row.candidates, row.fingerprint, row.updated_at = [], None, now
         return handle.save()

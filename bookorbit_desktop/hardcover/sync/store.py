@@ -399,10 +399,11 @@ def forget_unsyncable() -> None:
 
 
 def relink_merged(candidate: Candidate, canonical: int) -> Candidate:
-    """The candidate's copies linked to the Hardcover book theirs was merged into."""
+    """The candidate's copies linked to the Hardcover book theirs was merged into (whose average
+    rating is not known until matching fetches it)."""
     log.info("Hardcover book %s was merged into %s", candidate.local.hc_book_id, canonical)
     HardcoverMatch.update(
-        hc_book_id=canonical, reason=f"merged on Hardcover into {canonical}"
+        hc_book_id=canonical, reason=f"merged on Hardcover into {canonical}", hc_rating=None
     ).where(HardcoverMatch.book.in_(list(candidate.book_ids))).execute()
     local = replace(candidate.local, hc_book_id=canonical)
     return replace(candidate, local=local, snapshot=None, creating=False)

@@ -200,6 +200,7 @@ class HardcoverMatch(BaseModel):
     fingerprint = TextField(null=True)  # the book's metadata when matched; a change re-matches
     updated_at = FloatField()
     lead = BooleanField(default=False)  # the copy that speaks for its Hardcover book
+    hc_rating = FloatField(null=True)  # the linked Hardcover book's readers' average, checked
 
 
 class SyncOutbox(BaseModel):

@@ -76,7 +76,7 @@ class ColumnsMenu(QMenu):
         super().__init__("&Columns", table)
         self._table = table
         self._changed = changed
-        for key, _title in more_columns.MORE_COLUMNS:  # shown when the user asks
+        for key in more_columns.OPTIONAL:  # shown when the user asks
             table.setColumnHidden(COLUMN_KEYS.index(key), True)
         for index, (key, _title) in enumerate(COLUMNS):
             if index == 0:

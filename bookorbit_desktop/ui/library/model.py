@@ -45,6 +45,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("hardcover", "Hardcover"),
     *more_columns.MORE_COLUMNS,
     ("tags", "Tags"),
+    *more_columns.LAST_COLUMNS,
 )
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 BOOK_ID_ROLE = Qt.ItemDataRole.UserRole + 1

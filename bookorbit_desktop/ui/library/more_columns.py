@@ -1,14 +1,15 @@
 """The library table's optional columns beyond the first eight: Date Added, Publisher,
-Language, Size and Last Read (when a device last reported reading the book), each with its
+Language, Size and Last Read (when a device last reported reading the book), and after Tags
+Hardcover Rating (the average rating of the linked Hardcover book), each with its
 text, its sort key for a model sorted in Python (`model.sort_key`; the library table is
 sorted by SQLite, `services.table_window.SORT_KEYS`), its widest text and its entry in View ▸
-Columns. They are hidden until the user shows them, also in a window whose saved column state
-predates them (`hide_unsaved`).
+Columns. They are hidden until the user shows them (`OPTIONAL`), also in a window whose saved
+column state predates them (`hide_unsaved`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -26,12 +27,15 @@ MORE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("size", "Size"),
     ("last_read", "Last Read"),
 )
+LAST_COLUMNS: tuple[tuple[str, str], ...] = (("hc_rating", "Hardcover Rating"),)  # after Tags
+OPTIONAL = tuple(key for key, _title in (*MORE_COLUMNS, *LAST_COLUMNS))
 MENU_TEXTS = {
     "added": "&Date Added",
     "publisher": "P&ublisher",
     "language": "&Language",
     "size": "Si&ze",
     "last_read": "Las&t Read",
+    "hc_rating": "Hard&cover Rating",
 }
 WIDEST = {
     "added": "2026-11-26",
@@ -39,6 +43,7 @@ WIDEST = {
     "language": "Language",
     "size": "999.9 MB",
     "last_read": "2026-11-26",
+    "hc_rating": "4.8",
 }
 
 
@@ -53,6 +58,7 @@ TEXTS: dict[str, Callable[[TableBook], str]] = {
     "language": lambda book: book.language or "",
     "size": lambda book: file_size(book.size) if book.size else "",
     "last_read": lambda book: _day(book.last_read),
+    "hc_rating": lambda book: "" if book.hc_rating is None else f"{book.hc_rating:.1f}",
 }
 
 
@@ -66,6 +72,7 @@ SORT_KEYS: dict[str, Callable[[TableBook], Any]] = {
     "language": lambda book: _text_key(book.language),
     "size": lambda book: book.size,
     "last_read": lambda book: book.last_read or 0.0,
+    "hc_rating": lambda book: (book.hc_rating is None, book.hc_rating or 0.0),
 }
 
 
@@ -91,11 +98,12 @@ def saved_sections(state: QByteArray) -> int | None:
     return count if stream.status() == QDataStream.Status.Ok else None
 
 
-def hide_unsaved(table: QTableView, state: QByteArray, first: int) -> None:
-    """Hide the optional columns from `first` on that `state` did not know of (a restored
-    state shows them)."""
+def hide_unsaved(table: QTableView, state: QByteArray, optional: Iterable[int]) -> None:
+    """Hide the `optional` columns that `state` did not know of (a restored state shows
+    them)."""
     count = saved_sections(state)
     if count is None:
         return
-    for column in range(max(first, count), first + len(MORE_COLUMNS)):
-        table.setColumnHidden(column, True)
+    for column in optional:
+        if column >= count:
+            table.setColumnHidden(column, True)

@@ -52,7 +52,7 @@ from bookorbit_desktop.ui.library.model import (
     PROGRESS_ROLE,
     row_runs,
 )
-from bookorbit_desktop.ui.library.more_columns import MORE_COLUMNS, hide_unsaved
+from bookorbit_desktop.ui.library.more_columns import OPTIONAL, hide_unsaved
 from bookorbit_desktop.ui.library.search_error import search_error_label
 from bookorbit_desktop.ui.library.tag_browser import TagBrowser
 from bookorbit_desktop.ui.sync.progress_text import books
@@ -261,7 +261,7 @@ class LibraryView(QWidget):
     def restore_columns(self, state: QByteArray) -> None:
         header = self.table.horizontalHeader()
         if header.restoreState(state):  # also sorts the table as it was sorted
-            hide_unsaved(self.table, state, COLUMN_KEYS.index(MORE_COLUMNS[0][0]))
+            hide_unsaved(self.table, state, [COLUMN_KEYS.index(key) for key in OPTIONAL])
             for key in ELASTIC:
                 self._preferred[key] = header.sectionSize(COLUMN_KEYS.index(key))
             self.fit_title_column()

@@ -239,11 +239,13 @@ async def test_a_merged_book_is_followed_to_its_canonical_book(world):
     world.add("b", status="want_to_read")
     canonical = world.catalog.add_book("Book b (merged)", authors=["Ann Author"])
     world.catalog.merge_book(world.hc_books["b"], into=canonical)
+    HardcoverMatch.update(hc_rating=4.4).where(HardcoverMatch.book == world.books["b"]).execute()
     result = await world.sync()
     assert result.books[0].outcome == SENT
     entry = world.catalog.user_book_for(world.hardcover.user_id, canonical)
     assert entry is not None
-    assert HardcoverMatch.get(HardcoverMatch.book == world.books["b"]).hc_book_id == canonical
+    match = HardcoverMatch.get(HardcoverMatch.book == world.books["b"])
+    assert (match.hc_book_id, match.hc_rating) == (canonical, None)  # the merged book's rating
 
 
 async def test_the_days_budget_is_spent_only_down_to_a_reserve(world):

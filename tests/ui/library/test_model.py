@@ -50,6 +50,7 @@ BOOKS = [
         rating=5.0,
         hardcover="linked",
         tags=["science fiction"],
+        hc_rating=4.26,
     ),
     book(
         2,
@@ -167,6 +168,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "Linked",
             *more(1),
             "science fiction",
+            "4.3",
         ],
         2: [
             "Children of Dune",
@@ -178,6 +180,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "EPUB",
             "Not matched yet",
             *more(2),
+            "",
             "",
         ],
         3: [
@@ -191,6 +194,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "Not matched yet",
             *more(3),
             "Classic, Owned",
+            "",
         ],
         4: [
             "Ōkami no Hanayome",
@@ -203,6 +207,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "Excluded",
             *more(4),
             "",
+            "",
         ],
         5: [
             "A Memory Called Empire",
@@ -214,6 +219,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "EPUB",
             "Needs review",
             *more(5),
+            "",
             "",
         ],
     }
