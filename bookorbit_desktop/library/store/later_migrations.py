@@ -42,5 +42,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     author_sort_keys,  # schema 27: authors sorted by their sort text
     column_keys,  # schema 28: the optional columns' sort keys
     tag_tables,  # schema 29
-    match_rating,  # schema 31: the linked Hardcover book's average rating
+    match_rating,  # schema 30: the linked Hardcover book's average rating
 )

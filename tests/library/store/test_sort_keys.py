@@ -172,9 +172,10 @@ def _apply(library, operation: tuple) -> None:
         )
     elif kind == "push_book":
         books = [row.id for row in Book.select().order_by(1)]
-        ProgressEvent.update(book=books[args[1] % len(books)]).where(
-            ProgressEvent.id == target
-        ).execute()
+        if books:  # every book may have been removed: a push then keeps its book
+            ProgressEvent.update(book=books[args[1] % len(books)]).where(
+                ProgressEvent.id == target
+            ).execute()
     elif kind == "remove_push":
         ProgressEvent.delete().where(ProgressEvent.id == target).execute()
     else:
