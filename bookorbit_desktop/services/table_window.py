@@ -61,10 +61,12 @@ _AUTHORS = (
     "coalesce((SELECT group_concat(name, ', ') FROM (SELECT a.name FROM book_author ba"
     " JOIN author a ON a.id = ba.author_id WHERE ba.book_id = b.id ORDER BY ba.position)), '')"
 )
-# A book's tags as the Tags column shows them ("Classic, to read"; '' for none).
-_TAGS = (
-    "coalesce((SELECT group_concat(name, ', ') FROM (SELECT t.name FROM book_tag bt"
-    " JOIN tag t ON t.id = bt.tag_id WHERE bt.book_id = b.id ORDER BY lower(t.name), t.name)), '')"
+# The Tags column sorts by a book's first tag as it shows them, folded; a book without a tag
+# after every text (the highest code point). One lookup in the tag links' key per book: a sort
+# reads them all, a changed book's place only its own.
+_FIRST_TAG = (
+    f"coalesce(nullif({SQL_FOLD}((SELECT min(t.name) FROM book_tag bt"
+    " JOIN tag t ON t.id = bt.tag_id WHERE bt.book_id = b.id)), ''), char(1114111))"
 )
 _TAGGED = "(SELECT bt.book_id FROM book_tag bt JOIN tag t ON t.id = bt.tag_id WHERE t.name = ?)"
 _HARDCOVER = (
@@ -100,7 +102,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "language": ["k.language"],
     "size": ["k.size"],
     "last_read": ["k.last_read"],
-    "tags": [f"{_TAGS} = ''", f"{SQL_FOLD}({_TAGS})"],  # the books without a tag last
+    "tags": [_FIRST_TAG],  # by each book's first tag; the books without a tag last
     "hc_rating": [f"{_HC_RATING} IS NULL", _HC_RATING],  # the books without one last
 }
 # The library's order (sort title, then id) between equal keys (ascending either way): the

@@ -20,12 +20,17 @@ def outside_inbox(book_id: str = "b.id") -> str:
 
 OUTSIDE_INBOX = outside_inbox()
 
-# The condition a listed book meets (the catalog's lists and search): it has a file that is not
-# missing, and it is not waiting in the Inbox. `b` names the book in the query.
-AVAILABLE = (
-    "EXISTS (SELECT 1 FROM book_file f WHERE f.book_id = b.id AND f.missing = 0)"
-    f" AND {OUTSIDE_INBOX}"
-)
+
+def available(book_id: str = "b.id") -> str:
+    """The condition a listed book meets (the catalog's lists and search): it has a file that
+    is not missing, and it is not waiting in the Inbox. `book_id` names the book's id."""
+    return (
+        f"EXISTS (SELECT 1 FROM book_file f WHERE f.book_id = {book_id} AND f.missing = 0)"
+        f" AND {outside_inbox(book_id)}"
+    )
+
+
+AVAILABLE = available()  # `b` names the book in the query
 
 
 def marks(values: Collection[object]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.library.store.sql import OUTSIDE_INBOX, in_list
+from bookorbit_desktop.library.store.sql import in_list, outside_inbox
 from bookorbit_desktop.library.tags.names import key, ordered
 
 
@@ -41,11 +41,16 @@ def book_tags(book_ids: Sequence[int]) -> dict[int, list[str]]:
 
 def tag_counts() -> list[TagCount]:
     """Every tag with how many books of the library (outside the Inbox) carry it."""
+    # The links alone (their index by tag), then the few names.
     cursor = database.execute_sql(
-        "SELECT t.name, COUNT(*) FROM tag t JOIN book_tag bt ON bt.tag_id = t.id"
-        f" JOIN book b ON b.id = bt.book_id WHERE {OUTSIDE_INBOX} GROUP BY t.id"
+        f"SELECT bt.tag_id, count(*) FROM book_tag bt WHERE {outside_inbox('bt.book_id')}"
+        " GROUP BY bt.tag_id"
     )
-    counts = {name: books for name, books in cursor.fetchall()}
+    by_id = dict(cursor.fetchall())
+    names = database.execute_sql(
+        f"SELECT id, name FROM tag WHERE {in_list('id', by_id)}", list(by_id)
+    )
+    counts = {name: by_id[tag_id] for tag_id, name in names.fetchall()}
     return [TagCount(name, counts[name]) for name in ordered(counts)]
 
 

@@ -9,16 +9,16 @@ from dataclasses import dataclass
 
 from bookorbit_desktop.library.store.keyset import Cursor, Order
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.library.store.sql import AVAILABLE
+from bookorbit_desktop.library.store.sql import AVAILABLE, available, in_list
 from bookorbit_desktop.server.opds.paging import Listing, Page
 from bookorbit_desktop.server.opds.queries import BY_TITLE, BookEntry, load_books
 
 # The navigation feed's order: by name regardless of case, then by id.
 TAGS = Order((("lower(t.name)", False), ("t.id", False)))
-_LISTED = (
-    "SELECT count(*) FROM book_tag bt JOIN book b ON b.id = bt.book_id"
-    f" WHERE bt.tag_id = t.id AND {AVAILABLE}"
-)
+# The links of listed books, read from the links and the files' index without the books' rows.
+_LINK_LISTED = available("bt.book_id")
+# A tag is listed when a listed book carries it (the first one found answers).
+_LISTED = f"EXISTS (SELECT 1 FROM book_tag bt WHERE bt.tag_id = t.id AND {_LINK_LISTED})"
 
 
 @dataclass(frozen=True)
@@ -29,17 +29,27 @@ class TagEntry:
 
 
 def tags(cursor: Cursor, size: int) -> Page[TagEntry]:
-    """Tags of at least one listed book, by name."""
-    listing = Listing("tag t", f"({_LISTED}) > 0", (), TAGS)
-    rows, previous, following = listing.page(f"t.id, t.name, ({_LISTED})", cursor, size)
-    items = [TagEntry(tag_id, name, count) for tag_id, name, count, *_ in rows]
+    """Tags of at least one listed book, by name; the books of the page's tags counted in one
+    query."""
+    rows, previous, following = Listing("tag t", _LISTED, (), TAGS).page(
+        "t.id, t.name", cursor, size
+    )
+    ids = [row[0] for row in rows]
+    counts = dict(
+        database.execute_sql(
+            "SELECT bt.tag_id, count(*) FROM book_tag bt"
+            f" WHERE {in_list('bt.tag_id', ids)} AND {_LINK_LISTED} GROUP BY bt.tag_id",
+            ids,
+        ).fetchall()
+    )
+    items = [TagEntry(tag_id, name, counts.get(tag_id, 0)) for tag_id, name, *_ in rows]
     return Page(items, size, cursor, previous, following)
 
 
 def tag_name(tag_id: int) -> str | None:
     """The tag's name, or None when no listed book carries it."""
     row = database.execute_sql(
-        f"SELECT t.name FROM tag t WHERE t.id = ? AND ({_LISTED}) > 0", (tag_id,)
+        f"SELECT t.name FROM tag t WHERE t.id = ? AND {_LISTED}", (tag_id,)
     ).fetchone()
     return None if row is None else str(row[0])
 

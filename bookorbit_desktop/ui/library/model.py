@@ -201,7 +201,7 @@ def sort_key(column: int) -> Callable[[Row], Any]:
         "rating": lambda row: row.book.rating if row.book.rating is not None else -1.0,
         "format": lambda row: _missing_last(display(row.book, column)),
         "hardcover": lambda row: _HARDCOVER_ORDER.get(row.book.hardcover, len(_HARDCOVER_ORDER)),
-        "tags": lambda row: _missing_last(fold(display(row.book, column))),
+        "tags": lambda row: _missing_last(fold(row.book.tags[0]) if row.book.tags else ""),
     }
     more = more_columns.SORT_KEYS.get(key)
     return (lambda row: more(row.book)) if more is not None else keys[key]
