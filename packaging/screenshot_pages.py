@@ -5,9 +5,10 @@
 Run by `screenshots.py` on its Xvfb screen (any Qt platform works, offscreen included) against
 its demo library: builds the window as the app does, at 1366x768, starts the KOReader sync
 server, shows each page in turn, then opens Edit Metadata… for one book, the review a first
-Hardcover sync asks for, Fetch Metadata… for an Inbox book (its stored answers) and Find
-Duplicates… once a PDF of one book is imported beside its EPUB, and saves OUT_DIR/page-*.png,
-edit-dialog.png, sync-review.png, fetch-metadata-dialog.png and find-duplicates.png.
+Hardcover sync asks for, the library searched with the search language beside saved searches,
+Fetch Metadata… for an Inbox book (its stored answers) and Find Duplicates… once a PDF of one
+book is imported beside its EPUB, and saves OUT_DIR/page-*.png, edit-dialog.png,
+sync-review.png, library-search.png, fetch-metadata-dialog.png and find-duplicates.png.
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ from bookorbit_desktop.library.store.models import Book  # noqa: E402
 from bookorbit_desktop.library.store.queries import list_books  # noqa: E402
 from bookorbit_desktop.services.hardcover import HardcoverService  # noqa: E402
 from bookorbit_desktop.services.metadata import MetadataService  # noqa: E402
+from bookorbit_desktop.services.saved_searches import save_search  # noqa: E402
 from bookorbit_desktop.ui.library.duplicates_dialog import DuplicatesDialog  # noqa: E402
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog  # noqa: E402
+from bookorbit_desktop.ui.library.saved_searches import SavedSearchesSection  # noqa: E402
 from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog  # noqa: E402
 from bookorbit_desktop.ui.single_instance import SingleInstance  # noqa: E402
 from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog  # noqa: E402
@@ -101,8 +104,38 @@ async def draw(desktop: Desktop, out: Path) -> None:
     await asyncio.sleep(0.5)
     save(review, out / "sync-review.png")
     review.reject()
+    await searched(desktop, out)
     await fetched_metadata(desktop, out)
     await find_duplicates(desktop, out)
+
+
+# The search shown, and the searches kept in the sidebar (name, search).
+SEARCH = "tags:fantasy rating:>=4"
+SAVED = (
+    ("Fantasy I loved", SEARCH),
+    ("Reading now", "status:reading or status:rereading"),
+    ("Not on Hardcover yet", "hardcover:unmatched"),
+)
+
+
+async def searched(desktop: Desktop, out: Path) -> None:
+    """The library page with a search of the search language in the filter box and saved
+    searches in the sidebar."""
+    window = desktop.window
+    window.tabs.setCurrentIndex(0)
+    for name, search in SAVED:
+        save_search(name, search)
+    section = window.findChild(SavedSearchesSection)
+    if section is None:
+        raise SystemExit("the saved searches are not in the sidebar")
+    section.reload()
+    window.sidebar_action.setChecked(True)
+    window.library_view.filter_edit.setText(SEARCH)
+    await asyncio.sleep(1.5)
+    save(window, out / "library-search.png")
+    window.library_view.filter_edit.clear()
+    window.sidebar_action.setChecked(False)
+    await asyncio.sleep(0.5)
 
 
 async def fetched_metadata(desktop: Desktop, out: Path) -> None:
