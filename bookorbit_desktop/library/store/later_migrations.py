@@ -9,6 +9,7 @@ from bookorbit_desktop.library.store.book_details_schema import book_details
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
+from bookorbit_desktop.library.store.index_batch_schema import index_batch
 from bookorbit_desktop.library.store.journal_schema import change_journal
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
@@ -35,4 +36,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     file_copy_table,  # schema 24
     change_journal,  # schema 25
     shelf_joined_table,  # schema 26
+    index_batch,  # schema 27 (29 once tags and author sort keys take 27 and 28)
 )
