@@ -18,6 +18,8 @@ only one more book refreshed).
 
 from __future__ import annotations
 
+import re
+
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
     from peewee import SqliteDatabase
@@ -70,9 +72,9 @@ def _noting(name: str, event: str, books: str, changed: tuple[str, ...]) -> str:
 def outside_batch(sql: str) -> str:
     """A refreshing trigger's `CREATE TRIGGER` statement made to do nothing in an open batch:
     `BATCH_OPEN` negated, joined to its own condition if it has one."""
-    head, body = sql.split(" BEGIN ", 1)
-    event, has_condition, condition = head.partition(" WHEN ")
-    when = f"NOT {BATCH_OPEN}" + (f" AND ({condition})" if has_condition else "")
+    head, body = re.split(r"\s+BEGIN\s+", sql, maxsplit=1, flags=re.IGNORECASE)
+    event, *condition = re.split(r"\s+WHEN\s+", head, maxsplit=1, flags=re.IGNORECASE)
+    when = f"NOT {BATCH_OPEN}" + "".join(f" AND ({own})" for own in condition)
     return f"{event} WHEN {when} BEGIN {body}"
 
 

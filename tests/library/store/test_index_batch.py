@@ -69,6 +69,10 @@ def test_a_trigger_keeps_its_own_condition_and_stands_aside_in_a_batch():
         "CREATE TRIGGER t AFTER INSERT ON book WHEN NOT EXISTS (SELECT 1 FROM index_batch)"
         " BEGIN SELECT 1; END"
     )
+    assert outside_batch(plain.replace(" BEGIN ", "\nbegin\n  ")) == (
+        "CREATE TRIGGER t AFTER INSERT ON book WHEN NOT EXISTS (SELECT 1 FROM index_batch)"
+        " BEGIN SELECT 1; END"
+    )
     assert outside_batch(conditional) == (
         "CREATE TRIGGER t AFTER UPDATE ON book WHEN NOT EXISTS (SELECT 1 FROM index_batch)"
         " AND (OLD.id IS NOT NEW.id) BEGIN X; END"
