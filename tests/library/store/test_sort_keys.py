@@ -171,10 +171,11 @@ def _apply(library, operation: tuple) -> None:
             timestamp=args[1],
         )
     elif kind == "push_book":
-        books = [row.id for row in Book.select().order_by(1)]
-        ProgressEvent.update(book=books[args[1] % len(books)]).where(
-            ProgressEvent.id == target
-        ).execute()
+        books = [row.id for row in Book.select().order_by(1)]  # none once all are removed
+        if books:
+            ProgressEvent.update(book=books[args[1] % len(books)]).where(
+                ProgressEvent.id == target
+            ).execute()
     elif kind == "remove_push":
         ProgressEvent.delete().where(ProgressEvent.id == target).execute()
     else:
