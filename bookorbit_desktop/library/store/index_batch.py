@@ -7,7 +7,8 @@ whole (the one rule of what a book's rows hold: `search_index`, and `column_keys
 every sort key, the authors' sort texts and the optional columns' keys included), a statement
 each for the whole batch, and closes the batch. Call both on the transaction's connection,
 inside it: a batch left open past a commit would leave the next writes unindexed, and one
-rolled back is gone with the rows it noted.
+rolled back is gone with the rows it noted. A later schema that writes a book's rows another
+way (a new key, a new rule) is the one `_REFRESH` takes its statements from.
 """
 
 from __future__ import annotations

@@ -19,7 +19,10 @@ Every trigger that writes a book's rows in either is made to stand aside: those 
 on (a book's columns, a credit, an author's name or sort text, a file's format or size, a
 reading-progress push). `author.sort_key` (`author_sort_schema`) is not one of them: its
 triggers write the author's own row once per author written, not a book's rows for each of its
-credits and files, so there is nothing to gather; they keep it row by row in a batch too.
+credits and files, so there is nothing to gather (and writing it again at the end would log
+every credited book once more in `book_change`, whose trigger follows every write of an author);
+they keep it row by row in a batch too. A later trigger that writes either index is made to
+stand aside by a migration of its own, with its writes added to the noted ones.
 
 A batch is opened by its marker row, id 0, which is never a book's (were it one, its refresh is
 only one more book refreshed).
