@@ -87,9 +87,9 @@ _NOTED: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 
 def _noting(name: str, event: str, books: str, changed: tuple[str, ...]) -> str:
     """The trigger noting `books` in the open batch on `event`. Each book is inserted once and
-    only when not yet noted, not left to `OR IGNORE`: a trigger run by a foreign key's action
-    (a removed book's files, its pushes set to none) takes that action's conflict rule, which
-    would fail on a book noted before."""
+    only when not yet noted, not left to `OR IGNORE`: a trigger run by a foreign key's update
+    (a removed book's pushes set to no book) takes that update's conflict rule, which fails on
+    a book noted before."""
     condition = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in changed)
     when = f"{BATCH_OPEN} AND ({condition})" if condition else BATCH_OPEN
     return (

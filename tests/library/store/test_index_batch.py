@@ -88,8 +88,9 @@ def test_a_trigger_keeps_its_own_condition_and_stands_aside_in_a_batch():
 
 
 def test_a_book_removed_in_a_batch_takes_its_files_and_pushes_with_it(library):
-    """The foreign keys' actions (its files removed, its pushes set to no book) note a book
-    the batch noted already without failing."""
+    """The foreign keys' actions (its files removed, its pushes set to no book: an update that
+    imposes its own conflict rule on the triggers it runs) note a book the batch noted already
+    without failing."""
     book = add_book("Harbour Lights", ["Ann Author"])
     for number in (1, 2):
         BookFile.create(
