@@ -8,6 +8,9 @@ each file still runs in its own savepoint (`file_savepoint`), so a
 file that fails is rolled back alone. When the run stops on an error or Ctrl-C, the files
 finished so far are committed and the interrupted one was already rolled back: nothing is ever
 half-written. If even that commit fails, the importer forgets what it cached of the lost books.
+
+The search index and the sort keys of a batch's books are written once, just before its commit
+(`store.index_batch`), not by the triggers row by row: a statement per table for the batch.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.store.index_batch import close_batch, open_batch
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
@@ -51,8 +55,14 @@ class Batches:
     def begin(self) -> None:
         """Open a batch if none is open (call before each file)."""
         if self._transaction is None:
-            self._transaction = database.atomic()
-            self._transaction.__enter__()
+            transaction = database.atomic()
+            transaction.__enter__()
+            try:
+                open_batch()
+            except BaseException as error:
+                transaction.__exit__(type(error), error, error.__traceback__)  # rolls back
+                raise
+            self._transaction = transaction
             self._files = 0
             self._opened = time.monotonic()
 
@@ -74,6 +84,11 @@ class Batches:
         if transaction is None:
             return
         try:
+            try:
+                close_batch()
+            except BaseException as error:
+                transaction.__exit__(type(error), error, error.__traceback__)  # rolls back
+                raise
             transaction.__exit__(None, None, None)  # commits (rolls back and raises if it fails)
         except BaseException as error:
             log.error("The import's last %d files could not be committed", self._files)

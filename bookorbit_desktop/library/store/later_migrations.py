@@ -11,6 +11,7 @@ from bookorbit_desktop.library.store.column_keys_schema import column_keys
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
+from bookorbit_desktop.library.store.index_batch_schema import index_batch
 from bookorbit_desktop.library.store.journal_schema import change_journal
 from bookorbit_desktop.library.store.match_rating_schema import match_rating
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
@@ -43,4 +44,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     column_keys,  # schema 28: the optional columns' sort keys
     tag_tables,  # schema 29
     match_rating,  # schema 30: the linked Hardcover book's average rating
+    index_batch,  # schema 31: a bulk write indexes its books once, at its commit
 )
