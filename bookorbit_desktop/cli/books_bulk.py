@@ -75,7 +75,7 @@ def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -
         numbers = ", ".join(str(book_id) for book_id in outcome.changed[:LISTED])
         if saved > LISTED:  # `history` lists every book of the step
             numbers += f" and {saved - LISTED:,} more"
-        print(f"Saved the {', '.join(outcome.fields)} of {counted(saved, 'book')}: {numbers}.")
+        print(f"Saved the {outcome.fields_text()} of {counted(saved, 'book')}: {numbers}.")
     if outcome.unchanged:
         print(f"{counted(len(outcome.unchanged), 'book')} had these values already.")
     if outcome.label:

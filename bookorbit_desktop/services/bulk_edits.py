@@ -67,11 +67,16 @@ class BulkOutcome:
     replaced: tuple[str, ...] = ()  # titles whose other status Want to Read replaces
     label: str = ""  # the journal step's name ("Edit 12 Books"), empty when nothing changed
 
+    def fields_text(self) -> str:
+        """The fields in words: "series, status and rating"."""
+        *rest, last = self.fields or ("",)
+        return f"{', '.join(rest)} and {last}" if rest else last
+
     def summary(self) -> str:
         """The lines the user reads before confirming (and after saving)."""
         count = len(self.changed)
         books = "1 book" if count == 1 else f"{count} books"
-        fields = ", ".join(self.fields)
+        fields = self.fields_text()
         lines = [
             f"This changes the {fields} of {books}." if count else f"No book takes the {fields}."
         ]

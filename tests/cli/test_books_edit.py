@@ -127,7 +127,7 @@ def test_several_books_take_status_rating_publisher_and_numbers_in_one_undo(
     assert code == 0
     out = capsys.readouterr().out
     assert out.splitlines() == [
-        "Saved the series, publisher, series numbers (from 5), status, rating of 3 books: "
+        "Saved the series, publisher, series numbers (from 5), status and rating of 3 books: "
         f"{', '.join(order)}.",
         "Take it back with `bookorbit-desktop undo` (Edit 3 Books).",
     ]
@@ -164,6 +164,11 @@ def test_books_edit_where_names_the_books_a_rule_leaves(tmp_path, imported, caps
     assert "Name the books" in capsys.readouterr().err
     assert run(tmp_path, "books", "edit", "--all", "--series-index", "2") == 2
     assert "The series number can be changed for one book at a time" in capsys.readouterr().err
+    # The window's spin box stops at 99,999: the command line takes the same limit.
+    assert run(tmp_path, "books", "edit", "--all", "--series", "S", "--number-from", "1e9") == 2
+    assert "Series numbers can start from 0 up to 99,999; 1e9 is more than that." in (
+        capsys.readouterr().err
+    )
 
 
 def test_a_wrong_id_among_several_is_named_as_one(tmp_path, imported, capsys):

@@ -41,6 +41,7 @@ from bookorbit_desktop.library.tags.names import parse_tags
 READING_FIELDS = ("status", "rating")
 TAG_FIELDS = ("add_tags", "remove_tags")  # each a line of tags separated by commas
 NUMBER_FROM = "number_from"  # the typed key of "number the series from N"
+NUMBER_FROM_MAX = 99_999  # the highest first number, in the window and on the command line
 NO_SERIES = "it has no series to number it in"
 
 
@@ -116,6 +117,11 @@ def request_from_text(typed: Mapping[str, str]) -> BulkRequest:
         number_from = parse_series_index(typed[NUMBER_FROM])
         if number_from is None:
             raise InvalidValueError("Give the number to count the series from, such as 1.")
+        if number_from > NUMBER_FROM_MAX:
+            raise InvalidValueError(
+                f"Series numbers can start from 0 up to {NUMBER_FROM_MAX:,}; "
+                f"{typed[NUMBER_FROM].strip()} is more than that."
+            )
         if changes.series is None:
             raise InvalidValueError(
                 "Books without a series cannot be numbered. Give the series, or leave the "

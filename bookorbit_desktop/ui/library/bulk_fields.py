@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from bookorbit_desktop.library.editing.bulk import NUMBER_FROM_MAX
 from bookorbit_desktop.services.bulk_edits import BulkOutcome
 from bookorbit_desktop.services.library import STATUS_LABELS
 from bookorbit_desktop.ui.metadata.screen_fit import available_area
@@ -57,7 +58,7 @@ class BulkFields:
         self.number.setToolTip("Number the series in the order the table shows the books")
         self.number_from = QDoubleSpinBox()
         self.number_from.setAccessibleName("First number")
-        self.number_from.setRange(0, 99_999)
+        self.number_from.setRange(0, NUMBER_FROM_MAX)
         self.number_from.setDecimals(1)
         self.number_from.setValue(1)
         self.number_from.setEnabled(False)

@@ -50,14 +50,15 @@ def test_several_books_take_status_rating_numbers_publisher_and_language_in_one_
     dialog.lines["language"].setText("fr")
     dialog.bulk.publisher.setText("Tor")
     dialog.bulk.number.setChecked(True)
+    assert dialog.bulk.number_from.maximum() == 99_999  # the limit `books edit` takes
     dialog.bulk.number_from.setValue(5)
     choose(dialog.bulk.status, "read")
     choose(dialog.bulk.rating, "4.5")
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and save_button(dialog).text() == "Apply to 3 Books"
     assert dialog.confirm_label.text() == (
-        "This changes the series, language, publisher, series numbers (from 5), status, "
-        "rating of 3 books.\n"
+        "This changes the series, language, publisher, series numbers (from 5), status "
+        "and rating of 3 books.\n"
         "Left as they are (1):\n"
         "• “Bare”: the reading history does not say when you finished it; mark it read on "
         "its own to give the date\n"
@@ -153,7 +154,7 @@ def test_tags_typed_for_several_books_are_part_of_the_confirmed_bulk_edit(qtbot,
     choose(dialog.bulk.rating, "3")
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
     assert save_button(dialog).text() == "Apply to 3 Books"
-    assert "rating, tags of 3 books" in dialog.confirm_label.text()
+    assert "rating and tags of 3 books" in dialog.confirm_label.text()
     assert book_tags(ids) == {book_id: [] for book_id in ids}  # nothing before the second click
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
