@@ -2,7 +2,8 @@
 series numbers from N (in the order the table shows the books) or kept as they are, reading
 status (Want to read among them) and rating; and the confirmation that names the count.
 
-Each field starts as "unchanged" and is given to the books only when the user sets it. The
+Each field starts as "unchanged" (the publisher as the shared fields do: the books' own when
+they agree, empty when they differ) and is given to the books only when the user sets it. The
 first Save shows what the edit will do, worked out by the same save rolled back
 (`services.bulk_edits`): the fields, how many books change, those that already have the values
 and those a rule leaves as they are, with why; the Save button then reads "Apply to 12 Books".
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.library.editing.bulk import NUMBER_FROM_MAX
+from bookorbit_desktop.services.book_edits import EditForm
 from bookorbit_desktop.services.bulk_edits import BulkOutcome
 from bookorbit_desktop.services.library import STATUS_LABELS
 from bookorbit_desktop.ui.metadata.screen_fit import available_area
@@ -49,10 +51,13 @@ def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:
 
 
 class BulkFields:
-    def __init__(self, fields: QFormLayout, on_edited: Callable[[], None]) -> None:
-        self.publisher = QLineEdit()
+    def __init__(self, fields: QFormLayout, form: EditForm, on_edited: Callable[[], None]) -> None:
+        # As the shared fields: the books' publisher when they agree, else empty and kept.
+        self._publisher = form.texts.get("publisher", "")
+        self.publisher = QLineEdit(self._publisher)
         self.publisher.setAccessibleName("Publisher")
-        self.publisher.setPlaceholderText("Leave empty to keep each book's")
+        if "publisher" in form.mixed:
+            self.publisher.setPlaceholderText("(several values)")
         fields.addRow("&Publisher:", self.publisher)
         self.number = QCheckBox("&Number them from")
         self.number.setToolTip("Number the series in the order the table shows the books")
@@ -81,7 +86,7 @@ class BulkFields:
     def changed(self) -> dict[str, str]:
         """The fields the user set, as the bulk edit takes them."""
         typed: dict[str, str] = {}
-        if self.publisher.text().strip():
+        if self.publisher.text() != self._publisher:  # emptied: the publisher is removed
             typed["publisher"] = self.publisher.text()
         if self.number.isChecked():
             typed["number_from"] = f"{self.number_from.value():g}"

@@ -90,7 +90,7 @@ class EditDialog(QDialog):
         for tag_line in (self.tags.tags_line, self.tags.add_line, self.tags.remove_line):
             if tag_line is not None:
                 tag_line.textEdited.connect(self._unask)
-        self.bulk = bulk_fields.BulkFields(fields, self._unask) if many else None
+        self.bulk = bulk_fields.BulkFields(fields, form, self._unask) if many else None
         self.description: QPlainTextEdit | None = None
         self.cover_label: QLabel | None = None
         if not many:

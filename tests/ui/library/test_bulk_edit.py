@@ -162,3 +162,27 @@ def test_tags_typed_for_several_books_are_part_of_the_confirmed_bulk_edit(qtbot,
     actions.undo.undo_action.trigger()  # the tags and the ratings go back in one step
     assert book_tags(ids) == {book_id: [] for book_id in ids}
     assert {ReadingState.get(ReadingState.book == b).rating for b in ids} == {None}
+
+
+def test_the_publisher_the_books_share_is_shown_and_emptying_it_removes_it(qtbot, library):
+    ids = [add_book(title).id for title in ("One", "Two", "Three")]
+    Book.update(publisher="Tor").execute()
+    _window, view, actions = window_with_books(qtbot, library)
+    view.table.selectAll()
+    actions.edit_action.trigger()
+    dialog = actions.dialog
+    assert dialog.bulk.publisher.text() == "Tor"  # as the shared authors and series show
+    assert dialog.changed() == {}
+    dialog.bulk.publisher.clear()
+    assert dialog.changed() == {"publisher": ""}
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert {Book.get_by_id(book_id).publisher for book_id in ids} == {None}
+
+    Book.update(publisher="Gollancz").where(Book.id == ids[0]).execute()
+    actions.edit_action.trigger()
+    dialog = actions.dialog
+    assert dialog.bulk.publisher.text() == ""
+    assert dialog.bulk.publisher.placeholderText() == "(several values)"
+    assert dialog.changed() == {}  # where they differ, left alone unless typed into
