@@ -1,6 +1,7 @@
 """The Edit dialog's fields for several books beyond authors, series and language: publisher,
 series numbers from N (in the order the table shows the books) or kept as they are, reading
-status (Want to read among them) and rating; and the confirmation that names the count.
+status (Want to read among them) with, for a read, the finish date of the books whose history
+has none, and rating; and the confirmation that names the count.
 
 Each field starts as "unchanged" (the publisher as the shared fields do: the books' own when
 they agree, empty when they differ) and is given to the books only when the user sets it. The
@@ -14,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +28,9 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from bookorbit_desktop.library.editing.bulk import NUMBER_FROM_MAX
+from bookorbit_desktop.library.editing.bulk import FINISHED, NUMBER_FROM_MAX
+from bookorbit_desktop.library.reading.marking import NO_DATE
+from bookorbit_desktop.library.reading.rules import FINISHED as FINISHED_STATUSES
 from bookorbit_desktop.services.book_edits import EditForm
 from bookorbit_desktop.services.bulk_edits import BulkOutcome
 from bookorbit_desktop.services.library import STATUS_LABELS
@@ -75,6 +80,7 @@ class BulkFields:
         fields.addRow("Series numbers:", numbers)
         self.status = _combo("Status", list((label, key) for key, label in STATUS_LABELS.items()))
         fields.addRow("S&tatus:", self.status)
+        self.finish = FinishDateRow(fields, self.status)
         self.rating = _combo("Rating", _RATINGS)
         fields.addRow("&Rating:", self.rating)
         self.publisher.textEdited.connect(on_edited)
@@ -82,6 +88,8 @@ class BulkFields:
         self.number_from.valueChanged.connect(on_edited)
         self.status.currentIndexChanged.connect(on_edited)
         self.rating.currentIndexChanged.connect(on_edited)
+        self.finish.date.dateChanged.connect(on_edited)
+        self.finish.no_date.toggled.connect(on_edited)
 
     def changed(self) -> dict[str, str]:
         """The fields the user set, as the bulk edit takes them."""
@@ -93,7 +101,48 @@ class BulkFields:
         for name, combo in (("status", self.status), ("rating", self.rating)):
             if combo.currentData() is not None:
                 typed[name] = combo.currentData()
-        return typed
+        return typed | self.finish.changed()
+
+
+class FinishDateRow:
+    """With a finished status (read, skimmed): the finish date for the books whose reading
+    history gives none, asked once for all of them as Mark Read asks for one book
+    (`finish_date`): a date prefilled with today, or No date. The books the history dates keep
+    their own; the confirmation says how many take this one."""
+
+    def __init__(self, fields: QFormLayout, status: QComboBox, today: QDate | None = None) -> None:
+        self._status = status
+        today = today or QDate.currentDate()
+        self.date = QDateEdit(today)
+        self.date.setAccessibleName("Finish date for books without one")
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setMaximumDate(today)
+        self.no_date = QCheckBox("No &date")
+        self.no_date.setToolTip("Mark them finished without a finish date")
+        self.no_date.toggled.connect(lambda checked: self.date.setEnabled(not checked))
+        row = QHBoxLayout()
+        row.addWidget(self.date)
+        row.addWidget(self.no_date, 1)
+        self._fields, self._row = fields, row
+        fields.addRow("&Finish date for books without one:", row)
+        status.currentIndexChanged.connect(self._show)
+        self._show()
+
+    def _asked(self) -> bool:
+        return self._status.currentData() in FINISHED_STATUSES
+
+    def _show(self) -> None:
+        self._fields.setRowVisible(self._row, self._asked())
+
+    def changed(self) -> dict[str, str]:
+        if not self._asked():
+            return {}
+        return {
+            FINISHED: NO_DATE
+            if self.no_date.isChecked()
+            else self.date.date().toString("yyyy-MM-dd")
+        }
 
 
 def ask(outcome: BulkOutcome, label: QLabel, button: QPushButton) -> None:

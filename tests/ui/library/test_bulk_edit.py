@@ -1,13 +1,14 @@
 """Editing several books through the real Edit dialog at 1366x768 on a real library: status,
 rating, series numbers from 5 in the table's order, publisher and language, confirmed with the
-count; the books a rule refuses are listed and left whole; Hardcover's outbox has the status
-changes; and one Edit ▸ Undo brings every book back exactly as it was."""
+count; a read the history does not date takes the finish date asked once; the books a rule
+refuses are listed and left whole; Hardcover's outbox has the status changes; and one Edit ▸
+Undo brings every book back exactly as it was."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 
 from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.journal.book_values import read_values
@@ -52,48 +53,52 @@ def test_several_books_take_status_rating_numbers_publisher_and_language_in_one_
     dialog.bulk.number.setChecked(True)
     assert dialog.bulk.number_from.maximum() == 99_999  # the limit `books edit` takes
     dialog.bulk.number_from.setValue(5)
+    assert dialog.bulk.finish.date.isHidden()  # asked with a finished status only
     choose(dialog.bulk.status, "read")
+    assert dialog.bulk.finish.date.isVisible()  # once for the books the history does not date
+    dialog.bulk.finish.date.setDate(QDate(2026, 11, 1))
     choose(dialog.bulk.rating, "4.5")
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
-    assert dialog.isVisible() and save_button(dialog).text() == "Apply to 3 Books"
+    assert dialog.isVisible() and save_button(dialog).text() == "Apply to 4 Books"
     assert dialog.confirm_label.text() == (
         "This changes the series, language, publisher, series numbers (from 5), status "
-        "and rating of 3 books.\n"
-        "Left as they are (1):\n"
-        "• “Bare”: the reading history does not say when you finished it; mark it read on "
-        "its own to give the date\n"
+        "and rating of 4 books.\n"
+        "Books whose reading history has no finish date (1) are finished on: 2026-11-01.\n"
         "Edit ▸ Undo takes it back."
     )
     assert read_values(ids) == before and SyncOutbox.select().count() == 0  # nothing yet
 
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    assert window.statusBar().currentMessage() == (
-        "Saved 3 books. 1 left as they were (the dialog said why)."
-    )
-    taken = [book_id for book_id in shown if book_id != bare.id]
-    for number, book_id in enumerate(taken, start=5):  # numbered in the table's order
+    assert window.statusBar().currentMessage() == "Saved 4 books."
+    for number, book_id in enumerate(shown, start=5):  # numbered in the table's order
         book = Book.get_by_id(book_id)
-        state = ReadingState.get(ReadingState.book == book_id)
         assert (book.series, book.series_index, book.language, book.publisher) == (
             "Saga",
             number,
             "fr",
             "Tor",
         )
+    for book in books:  # the reading history dates these: they keep its dates
+        state = ReadingState.get(ReadingState.book == book.id)
         assert (state.status, state.started, state.finished, state.rating) == (
             "read",
             "2026-10-04",
             "2026-10-12",
             4.5,
         )
-    assert read_values([bare.id]) == {bare.id: before[bare.id]}  # left whole
+    bare_state = ReadingState.get(ReadingState.book == bare.id)
+    assert (bare_state.status, bare_state.finished, bare_state.rating) == (
+        "read",
+        "2026-11-01",
+        4.5,
+    )
     # Each status change is queued for Hardcover as a one-book edit is.
     queued = {row.book_id: set(row.kinds) for row in SyncOutbox.select()}
-    assert queued == {book_id: {"status", "rating"} for book_id in taken}
+    assert queued == {book_id: {"status", "rating"} for book_id in ids}
 
     undo = actions.undo
-    assert undo.undo_action.text() == "&Undo Edit 3 Books"
+    assert undo.undo_action.text() == "&Undo Edit 4 Books"
     undo.undo_action.trigger()
     assert read_values(ids) == before  # every book exactly as it was, in one step
     assert undo.undo_action.text() == "&Undo"
@@ -128,13 +133,13 @@ def test_want_to_read_for_several_books_from_the_edit_dialog(qtbot, library):
 
 
 def test_the_books_left_as_they_are_show_whole_in_the_dialog(qtbot, library):
-    for number in range(1, 9):  # no history: no date to finish them on
+    for number in range(1, 9):  # no series: nothing to number them in
         add_book(f"Foundation Part {number}", ("Isaac Asimov",))
     _window, view, actions = window_with_books(qtbot, library)
     view.table.selectAll()
     actions.edit_action.trigger()
     dialog = actions.dialog
-    choose(dialog.bulk.status, "read")
+    dialog.bulk.number.setChecked(True)
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
     label = dialog.confirm_label
     assert label.text().count("• ") == 8
