@@ -13,7 +13,7 @@ Editing any field again asks again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -36,9 +36,6 @@ from bookorbit_desktop.services.bulk_edits import BulkOutcome
 from bookorbit_desktop.services.library import STATUS_LABELS
 from bookorbit_desktop.ui.metadata.screen_fit import available_area
 from bookorbit_desktop.ui.widgets import FRAME_ALLOWANCE
-
-# Works out what saving the fields (as typed) would do to the books; raises BookOrbitError.
-Preview = Callable[[tuple[int, ...], Mapping[str, str]], BulkOutcome]
 
 UNCHANGED = "(unchanged)"
 _RATINGS = [("No rating", "none")] + [
@@ -176,10 +173,3 @@ def _grow_to_show(label: QLabel) -> None:
     overflow = window.frameGeometry().bottom() - area.bottom()
     if overflow > 0:
         window.move(window.x(), max(area.top(), window.y() - overflow))
-
-
-def unask(label: QLabel, button: QPushButton, text: str) -> None:
-    """Back to Save after a field changed: the count shown no longer holds."""
-    label.hide()
-    button.setText(text)
-    button.setEnabled(True)

@@ -16,7 +16,7 @@ from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.store.models import Book, ReadingState, SyncOutbox
 from tests.factories import add_book, make_epub
 from tests.library.history.koreader_file import KoBook, write_statistics
-from tests.ui.library.test_edit_dialog import save_button, window_with_books
+from tests.ui.library.test_edit_dialog import click_save, save_button, window_with_books
 
 OCT_4 = int(dt.datetime(2026, 10, 4, 12, 0).timestamp())  # local noon
 DAY = 86_400
@@ -27,7 +27,7 @@ def choose(combo, value) -> None:
 
 
 def test_several_books_take_status_rating_numbers_publisher_and_language_in_one_step(
-    qtbot, library, tmp_path
+    qtbot, qloop, library, tmp_path
 ):
     books, ko_books = [], []
     for title in ("Zed", "Alpha", "Mid"):  # added in another order than the table shows them
@@ -58,7 +58,7 @@ def test_several_books_take_status_rating_numbers_publisher_and_language_in_one_
     assert dialog.bulk.finish.date.isVisible()  # once for the books the history does not date
     dialog.bulk.finish.date.setDate(QDate(2026, 11, 1))
     choose(dialog.bulk.rating, "4.5")
-    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    click_save(qtbot, qloop, dialog)
     assert dialog.isVisible() and save_button(dialog).text() == "Apply to 4 Books"
     assert dialog.confirm_label.text() == (
         "This changes the series, language, publisher, series numbers (from 5), status "
@@ -68,7 +68,7 @@ def test_several_books_take_status_rating_numbers_publisher_and_language_in_one_
     )
     assert read_values(ids) == before and SyncOutbox.select().count() == 0  # nothing yet
 
-    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    click_save(qtbot, qloop, dialog)
     assert not dialog.isVisible()
     assert window.statusBar().currentMessage() == "Saved 4 books."
     for number, book_id in enumerate(shown, start=5):  # numbered in the table's order
@@ -104,7 +104,7 @@ def test_several_books_take_status_rating_numbers_publisher_and_language_in_one_
     assert undo.undo_action.text() == "&Undo"
 
 
-def test_want_to_read_for_several_books_from_the_edit_dialog(qtbot, library):
+def test_want_to_read_for_several_books_from_the_edit_dialog(qtbot, qloop, library):
     reading = add_book("Reading", status="reading")
     others = [add_book(title) for title in ("One", "Two")]
     _window, view, actions = window_with_books(qtbot, library)
@@ -114,7 +114,7 @@ def test_want_to_read_for_several_books_from_the_edit_dialog(qtbot, library):
     actions.edit_action.trigger()
     dialog = actions.dialog
     choose(dialog.bulk.status, "want_to_read")
-    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    click_save(qtbot, qloop, dialog)
     assert save_button(dialog).text() == "Apply to 3 Books"
     assert "Want to Read replaces the status (here or on Hardcover) of “Reading”." in (
         dialog.confirm_label.text()
@@ -122,8 +122,8 @@ def test_want_to_read_for_several_books_from_the_edit_dialog(qtbot, library):
     choose(dialog.bulk.status, None)  # changed: asked again
     assert save_button(dialog).text() == "Save" and dialog.confirm_label.isHidden()
     choose(dialog.bulk.status, "want_to_read")
-    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    click_save(qtbot, qloop, dialog)
+    click_save(qtbot, qloop, dialog)
     assert not dialog.isVisible()
     statuses = {s.book_id: s.status for s in ReadingState.select()}
     assert statuses == dict.fromkeys(ids, "want_to_read")
@@ -132,7 +132,7 @@ def test_want_to_read_for_several_books_from_the_edit_dialog(qtbot, library):
     assert read_values(ids) == before
 
 
-def test_the_books_left_as_they_are_show_whole_in_the_dialog(qtbot, library):
+def test_the_books_left_as_they_are_show_whole_in_the_dialog(qtbot, qloop, library):
     for number in range(1, 9):  # no series: nothing to number them in
         add_book(f"Foundation Part {number}", ("Isaac Asimov",))
     _window, view, actions = window_with_books(qtbot, library)
@@ -140,14 +140,14 @@ def test_the_books_left_as_they_are_show_whole_in_the_dialog(qtbot, library):
     actions.edit_action.trigger()
     dialog = actions.dialog
     dialog.bulk.number.setChecked(True)
-    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    click_save(qtbot, qloop, dialog)
     label = dialog.confirm_label
     assert label.text().count("• ") == 8
     qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()))
     assert dialog.frameGeometry().bottom() <= dialog.screen().availableGeometry().bottom()
 
 
-def test_tags_typed_for_several_books_are_part_of_the_confirmed_bulk_edit(qtbot, library):
+def test_tags_typed_for_several_books_are_part_of_the_confirmed_bulk_edit(qtbot, qloop, library):
     from bookorbit_desktop.library.tags.store import book_tags
 
     ids = [add_book(title).id for title in ("One", "Two", "Three")]
@@ -157,11 +157,11 @@ def test_tags_typed_for_several_books_are_part_of_the_confirmed_bulk_edit(qtbot,
     dialog = actions.dialog
     dialog.tags.add_line.setText("Owned, to read")
     choose(dialog.bulk.rating, "3")
-    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    click_save(qtbot, qloop, dialog)
     assert save_button(dialog).text() == "Apply to 3 Books"
     assert "rating and tags of 3 books" in dialog.confirm_label.text()
     assert book_tags(ids) == {book_id: [] for book_id in ids}  # nothing before the second click
-    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    click_save(qtbot, qloop, dialog)
     assert not dialog.isVisible()
     assert book_tags(ids) == {book_id: ["Owned", "to read"] for book_id in ids}
     actions.undo.undo_action.trigger()  # the tags and the ratings go back in one step
@@ -169,7 +169,7 @@ def test_tags_typed_for_several_books_are_part_of_the_confirmed_bulk_edit(qtbot,
     assert {ReadingState.get(ReadingState.book == b).rating for b in ids} == {None}
 
 
-def test_the_publisher_the_books_share_is_shown_and_emptying_it_removes_it(qtbot, library):
+def test_the_publisher_the_books_share_is_shown_and_emptying_it_removes_it(qtbot, qloop, library):
     ids = [add_book(title).id for title in ("One", "Two", "Three")]
     Book.update(publisher="Tor").execute()
     _window, view, actions = window_with_books(qtbot, library)
@@ -180,8 +180,8 @@ def test_the_publisher_the_books_share_is_shown_and_emptying_it_removes_it(qtbot
     assert dialog.changed() == {}
     dialog.bulk.publisher.clear()
     assert dialog.changed() == {"publisher": ""}
-    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    click_save(qtbot, qloop, dialog)
+    click_save(qtbot, qloop, dialog)
     assert not dialog.isVisible()
     assert {Book.get_by_id(book_id).publisher for book_id in ids} == {None}
 
