@@ -54,7 +54,7 @@ class BulkRun:
         self.task: asyncio.Task[Any] | None = None  # the last check or save started
         self.saving = False
         self._turn = 0  # a check whose turn has passed is dropped
-        dialog.finished.connect(lambda _result: self._drop())
+        dialog.finished.connect(lambda _result: self.unask())  # closed: a check is dropped
 
     def save(self, typed: dict[str, str]) -> None:
         """Check the fields (the first Save), or save what the confirmation shown says."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 
 from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.journal.book_values import read_values
