@@ -107,9 +107,9 @@ class FinishDateRow:
     (`finish_date`): a date prefilled with today, or No date. The books the history dates keep
     their own; the confirmation says how many take this one."""
 
-    def __init__(self, fields: QFormLayout, status: QComboBox, today: QDate | None = None) -> None:
+    def __init__(self, fields: QFormLayout, status: QComboBox) -> None:
         self._status = status
-        today = today or QDate.currentDate()
+        today = QDate.currentDate()
         self.date = QDateEdit(today)
         self.date.setAccessibleName("Finish date for books without one")
         self.date.setCalendarPopup(True)

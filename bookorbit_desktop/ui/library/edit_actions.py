@@ -146,14 +146,12 @@ class BookActions(QObject):
     def _save(self, book_ids: tuple[int, ...], typed: Mapping[str, str], cover: str | None) -> None:
         """One book's edit (several books go through `_apply_many`)."""
         self.service.save(book_ids, typed, cover)
-        for book_id in book_ids:
-            self._after_edit(book_id)
+        self._after_edit(*book_ids)
         self.window.statusBar().showMessage("Saved the book.", 6000)
 
     async def _apply_many(self, book_ids: tuple[int, ...], typed: Mapping[str, str]) -> None:
         outcome = await self.bulk.apply_async(book_ids, typed)
-        for book_id in outcome.changed:
-            self._after_edit(book_id)
+        self._after_edit(*outcome.changed)
         saved, left = len(outcome.changed), len(outcome.refused)
         self.window.statusBar().showMessage(
             f"Saved {saved} book{'' if saved == 1 else 's'}."
@@ -161,10 +159,12 @@ class BookActions(QObject):
             6000,
         )
 
-    def _after_edit(self, book_id: int) -> None:
+    def _after_edit(self, *book_ids: int) -> None:
+        """Refresh what shows the edited books (Undo's name, their rows, the Inbox) once."""
         self.undo.refresh()
         if self.on_saved is not None:
-            self.on_saved(book_id)
+            for book_id in book_ids:
+                self.on_saved(book_id)
         if self.inbox is not None:  # a held book's new title shows there
             self.inbox.refresh()
 

@@ -56,6 +56,9 @@ def test_several_books_take_status_rating_numbers_publisher_and_language_in_one_
     assert dialog.bulk.finish.date.isHidden()  # asked with a finished status only
     choose(dialog.bulk.status, "read")
     assert dialog.bulk.finish.date.isVisible()  # once for the books the history does not date
+    dialog.bulk.finish.no_date.setChecked(True)  # "I do not know when"
+    assert dialog.changed()["finished"] == "none" and not dialog.bulk.finish.date.isEnabled()
+    dialog.bulk.finish.no_date.setChecked(False)
     dialog.bulk.finish.date.setDate(QDate(2026, 11, 1))
     choose(dialog.bulk.rating, "4.5")
     click_save(qtbot, qloop, dialog)
