@@ -20,7 +20,7 @@ from bookorbit_desktop.errors import InvalidValueError
 LISTED = 20  # the ids a save names; `history` has them all
 
 # Options only the bulk edit takes (with one book too), by the request's names.
-BULK_OPTIONS = ("status", "rating", "number_from")
+BULK_OPTIONS = ("status", "rating", "finished", "number_from")
 
 
 def add_options(edit: argparse.ArgumentParser) -> None:
@@ -31,6 +31,12 @@ def add_options(edit: argparse.ArgumentParser) -> None:
         help="unread, want_to_read, reading, rereading, on_hold, read, skimmed or abandoned",
     )
     edit.add_argument("--rating", metavar="R", help="0.5 to 5 in half steps ('none' clears)")
+    edit.add_argument(
+        "--finished",
+        metavar="DATE",
+        help="with --status read or skimmed: the finish date (YYYY-MM-DD, 'today', or 'none' "
+        "for no date) of the books whose reading history has none; the others keep theirs",
+    )
     edit.add_argument(
         "--number-from",
         metavar="N",
@@ -64,10 +70,11 @@ def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -
     for refusal in outcome.refused:
         print(f"book {refusal.book_id}: not changed: {refusal.text()}", file=sys.stderr)
     undated = [str(refusal.book_id) for refusal in outcome.refused if refusal.reason == NO_FINISH]
-    if undated:  # `book` takes the date the bulk edit cannot guess, for many books at once
+    if undated:  # the date the bulk edit cannot guess, given once for all of them
         print(
-            "Mark them read with the date you finished them (or none if you do not know it): "
-            f"bookorbit-desktop book {' '.join(undated)} --status read --finished YYYY-MM-DD",
+            "Give the date you finished them (or none if you do not know it): "
+            f"bookorbit-desktop books edit {' '.join(undated)} --status {args.status} "
+            "--finished YYYY-MM-DD",
             file=sys.stderr,
         )
     saved = len(outcome.changed)
@@ -75,7 +82,7 @@ def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -
         numbers = ", ".join(str(book_id) for book_id in outcome.changed[:LISTED])
         if saved > LISTED:  # `history` lists every book of the step
             numbers += f" and {saved - LISTED:,} more"
-        print(f"Saved the {', '.join(outcome.fields)} of {counted(saved, 'book')}: {numbers}.")
+        print(f"Saved the {outcome.fields_text()} of {counted(saved, 'book')}: {numbers}.")
     if outcome.unchanged:
         print(f"{counted(len(outcome.unchanged), 'book')} had these values already.")
     if outcome.label:

@@ -66,8 +66,9 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     Every value is checked before anything is saved; the book's file is not rewritten. A field
     set here is the user's: importing the book's file again keeps it. Several books (ids, --all,
     --where status=S) take authors, series, --number-from N (in the order of the books),
-    language, publisher, status, rating and tags; a book a rule refuses (marked read with
-    nothing to date the finish) is named and left as it was. Exit status 0 when saved, 1 when
+    language, publisher, status, rating and tags; --finished DATE|none dates a read the
+    reading history does not; a book a rule refuses (marked read with nothing to date the
+    finish) is named and left as it was. Exit status 0 when saved, 1 when
     some book was left, 2 for a wrong value or id."""
     from bookorbit_desktop.library.editing import values
     from bookorbit_desktop.library.tags.edit import edit_with_tags

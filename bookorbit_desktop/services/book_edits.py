@@ -50,6 +50,7 @@ def _texts(book: Book) -> dict[str, str]:
         "series": book.series or "",
         "series_index": "" if index is None else f"{index:g}",
         "language": book.language or "",
+        "publisher": book.publisher or "",
         "isbn": book.isbn13 or book.isbn10 or "",
         "description": book.description or "",
     }

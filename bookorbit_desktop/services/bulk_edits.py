@@ -4,7 +4,8 @@ The request is checked whole first (`library.editing.bulk.request_from_text`), t
 book in the order the books are given (series numbers from N follow it). Each book is saved in
 its own savepoint through the operations a one-book edit runs: its metadata through
 `editing.apply.edit_books`, its status and rating through `reading.edits.save_edit` (a new
-status brings its dates from the evidence and is queued for Hardcover in the sync outbox),
+status brings its dates from the evidence, a read the history does not date takes the finish
+date given for such books, and it is queued for Hardcover in the sync outbox),
 Want to Read through `shelves.want` (which also settles a status held in conflict with
 Hardcover). A book that a rule refuses is left whole as it was and listed with the reason; the
 others are saved. All of it is one step of the change journal: one Undo takes it back.
@@ -18,9 +19,10 @@ A new kind of field joins by planning its share in `BookPlan` and adding its wri
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
@@ -38,7 +40,7 @@ from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.record import EDIT, finish_step, recording, start_step
 from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.reading.edits import save_edit
-from bookorbit_desktop.library.reading.marking import DateNeededError
+from bookorbit_desktop.library.reading.marking import NO_DATE, DateNeededError
 from bookorbit_desktop.library.store.models import Book, ReadingState, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.tags.changes import change_tags
@@ -46,8 +48,8 @@ from bookorbit_desktop.services import shelves
 
 WANT = "want_to_read"
 NO_FINISH = (
-    "the reading history does not say when you finished it; mark it read on its own to give "
-    "the date"
+    "the reading history does not say when you finished it, and no finish date was given for "
+    "the books without one"
 )
 # A typed id the library never had reads as a wrong id, one removed meanwhile as gone.
 NO_BOOK = "the library has no book with this id (a wrong id, or removed meanwhile)"
@@ -66,15 +68,28 @@ class BulkOutcome:
     refused: tuple[Refusal, ...]  # those left as they were, with why
     replaced: tuple[str, ...] = ()  # titles whose other status Want to Read replaces
     label: str = ""  # the journal step's name ("Edit 12 Books"), empty when nothing changed
+    dated: tuple[int, ...] = ()  # changed books whose history has no finish date
+    finished: str | None = None  # the date they were given (or `NO_DATE`)
+
+    def fields_text(self) -> str:
+        """The fields in words: "series, status and rating"."""
+        *rest, last = self.fields or ("",)
+        return f"{', '.join(rest)} and {last}" if rest else last
 
     def summary(self) -> str:
         """The lines the user reads before confirming (and after saving)."""
         count = len(self.changed)
         books = "1 book" if count == 1 else f"{count} books"
-        fields = ", ".join(self.fields)
+        fields = self.fields_text()
         lines = [
             f"This changes the {fields} of {books}." if count else f"No book takes the {fields}."
         ]
+        if self.dated:
+            when = "no date" if self.finished == NO_DATE else self.finished
+            lines.append(
+                f"Books whose reading history has no finish date ({len(self.dated)}) are "
+                f"finished on: {when}."
+            )
         if self.unchanged:
             lines.append(f"{len(self.unchanged)} already have these values.")
         if self.replaced:
@@ -118,28 +133,46 @@ def _shown(book_ids: Sequence[int]) -> tuple[list[Shown], list[Refusal]]:
     return shown, gone
 
 
-def _metadata(book: BookPlan, step: int, paths: Paths, clock: Callable[[], float]) -> None:
+@dataclass
+class _Writing:
+    """What each writer writes into, and the books given the request's finish date."""
+
+    step: int
+    paths: Paths
+    clock: Callable[[], float]
+    dated: set[int] = field(default_factory=set)
+
+
+def _metadata(book: BookPlan, run: _Writing) -> None:
     if book.changes.changed():
-        edit_books([book.book_id], book.changes, paths, clock=clock, step=step)
+        edit_books([book.book_id], book.changes, run.paths, clock=run.clock, step=run.step)
 
 
-def _reading(book: BookPlan, step: int, paths: Paths, clock: Callable[[], float]) -> None:
+def _reading(book: BookPlan, run: _Writing) -> None:
     reading = dict(book.reading)
     if reading.get("status") == WANT:  # the one rule for Want to Read, as the book's action
         del reading["status"]
-        with recording(f"Want to Read “{book.title}”", [book.book_id], step=step, clock=clock):
+        with recording(
+            f"Want to Read “{book.title}”", [book.book_id], step=run.step, clock=run.clock
+        ):
             shelves.want(book.book_id, confirmed=True)
-    if reading:
-        try:
-            save_edit(book.book_id, step=step, **reading)
-        except DateNeededError:
+    if not reading:
+        return
+    try:
+        save_edit(book.book_id, step=run.step, **reading)
+    except DateNeededError:  # the history has no date: the one given for such books, if any
+        if book.finished is None:
             raise DateNeededError(NO_FINISH) from None
+        save_edit(book.book_id, step=run.step, **reading, finished=book.finished)
+        run.dated.add(book.book_id)
 
 
-def _tags(book: BookPlan, step: int, paths: Paths, clock: Callable[[], float]) -> None:
+def _tags(book: BookPlan, run: _Writing) -> None:
     if book.tagged():
         add, remove = book.add_tags, book.remove_tags
-        change_tags([book.book_id], paths, add=add, remove=remove, clock=clock, step=step)
+        change_tags(
+            [book.book_id], run.paths, add=add, remove=remove, clock=run.clock, step=run.step
+        )
 
 
 # Each writes its share of one book's plan into the step; a BookOrbitError refuses the book.
@@ -153,7 +186,7 @@ class BulkEditService:
 
     def preview(self, book_ids: Sequence[int], typed: Mapping[str, str]) -> BulkOutcome:
         """What `apply` would do, nothing kept; InvalidValueError for a wrong value."""
-        request = request_from_text(typed)
+        request = request_from_text(typed, self._today())
         with database.atomic() as transaction:
             outcome = self._run(book_ids, request, previewing=True)
             transaction.rollback()
@@ -161,7 +194,10 @@ class BulkEditService:
 
     def apply(self, book_ids: Sequence[int], typed: Mapping[str, str]) -> BulkOutcome:
         """Save the edit to every book that takes it, as one journal step."""
-        return self._run(book_ids, request_from_text(typed), previewing=False)
+        return self._run(book_ids, request_from_text(typed, self._today()), previewing=False)
+
+    def _today(self) -> datetime.date:
+        return datetime.date.fromtimestamp(self.clock())
 
     async def preview_async(self, book_ids: Sequence[int], typed: Mapping[str, str]) -> BulkOutcome:
         return await off_loop(self.preview, book_ids, typed)
@@ -179,7 +215,8 @@ class BulkEditService:
                 replaced = [b.title for b in shown if shelves.want_question(b.book_id)]
             # Opened without the data folder when previewing: no kept image is touched.
             step = start_step(EDIT, "Edit Books", self.clock(), None if previewing else self.paths)
-            refused = self._write(shown, request, step)
+            run = _Writing(step, self.paths, self.clock)
+            refused = self._write(shown, request, run)
             held = steps.get_step(step)
             changed_ids = {entry.book_id for entry in held.entries} if held else set()
             changed = [book for book in shown if book.book_id in changed_ids]
@@ -193,26 +230,28 @@ class BulkEditService:
             refused=tuple(gone + refused),
             replaced=tuple(replaced),
             label=label,
+            dated=tuple(book.book_id for book in changed if book.book_id in run.dated),
+            finished=request.finished,
         )
 
-    def _write_chunk(self, plans: list[BookPlan], step: int) -> list[Refusal]:
+    def _write_chunk(self, plans: list[BookPlan], run: _Writing) -> list[Refusal]:
         """Write these books' plans, recorded together (each book's own edits add nothing
         more to read); return the books refused."""
         refused = []
         ids = [book.book_id for book in plans if not book.empty()]
-        with recording("Edit Books", ids, step=step, clock=self.clock):
+        with recording("Edit Books", ids, step=run.step, clock=self.clock):
             for book in plans:
                 if book.empty():
                     continue
                 try:
                     with database.atomic():
                         for write in _WRITERS:
-                            write(book, step, self.paths, self.clock)
+                            write(book, run)
                 except BookOrbitError as error:
                     refused.append(Refusal(book.book_id, book.title, error.message))
         return refused
 
-    def _write(self, shown: list[Shown], request: BulkRequest, step: int) -> list[Refusal]:
+    def _write(self, shown: list[Shown], request: BulkRequest, run: _Writing) -> list[Refusal]:
         """Write each book's plan into the step; return the books refused. When the rules
         refuse a book of a numbered run, the run is written again without it, so that the
         numbers the others get follow on without a gap."""
@@ -222,7 +261,7 @@ class BulkEditService:
             found = []
             with database.atomic() as attempt:
                 for start in range(0, len(plans), _CHUNK):
-                    found += self._write_chunk(plans[start : start + _CHUNK], step)
+                    found += self._write_chunk(plans[start : start + _CHUNK], run)
                 by_rules += found
                 if not found or request.number_from is None:
                     return refused + by_rules

@@ -127,7 +127,7 @@ def test_several_books_take_status_rating_publisher_and_numbers_in_one_undo(
     assert code == 0
     out = capsys.readouterr().out
     assert out.splitlines() == [
-        "Saved the series, publisher, series numbers (from 5), status, rating of 3 books: "
+        "Saved the series, publisher, series numbers (from 5), status and rating of 3 books: "
         f"{', '.join(order)}.",
         "Take it back with `bookorbit-desktop undo` (Edit 3 Books).",
     ]
@@ -148,15 +148,30 @@ def test_books_edit_where_names_the_books_a_rule_leaves(tmp_path, imported, caps
     assert "the reading history does not say when you finished it" in captured.err
     hint = captured.err.splitlines()[-1]
     assert hint == (
-        "Mark them read with the date you finished them (or none if you do not know it): "
-        f"bookorbit-desktop book {' '.join(map(str, sorted(imported.values())))} --status read "
-        "--finished YYYY-MM-DD"
+        "Give the date you finished them (or none if you do not know it): "
+        f"bookorbit-desktop books edit {' '.join(map(str, sorted(imported.values())))} "
+        "--status read --finished YYYY-MM-DD"
     )
     assert {b["reading"]["status"] for b in listed(tmp_path, capsys).values()} == {"unread"}
     undated = hint.split(": ", 1)[1].split()[1:]  # the command the hint gives, as typed
     assert run(tmp_path, *undated[:-1], "none") == 0
-    assert {b["reading"]["status"] for b in listed(tmp_path, capsys).values()} == {"read"}
+    finished = {
+        (b["reading"]["status"], b["reading"]["finished"])
+        for b in listed(tmp_path, capsys).values()
+    }
+    assert finished == {("read", None)}
     assert run(tmp_path, "undo") == 0
+    capsys.readouterr()
+    code = run(tmp_path, "books", "edit", "--all", "--status", "read", "--finished", "2026-01-02")
+    assert code == 0
+    finished = {
+        (b["reading"]["status"], b["reading"]["finished"])
+        for b in listed(tmp_path, capsys).values()
+    }
+    assert finished == {("read", "2026-01-02")}
+    assert run(tmp_path, "undo") == 0
+    assert run(tmp_path, "books", "edit", "--all", "--status", "reading", "--finished", "none") == 2
+    assert "A finish date goes with the status read or skimmed" in capsys.readouterr().err
     capsys.readouterr()
     assert run(tmp_path, "books", "edit", "--all", "--status", "reading") == 0
     assert {b["reading"]["status"] for b in listed(tmp_path, capsys).values()} == {"reading"}
@@ -164,6 +179,11 @@ def test_books_edit_where_names_the_books_a_rule_leaves(tmp_path, imported, caps
     assert "Name the books" in capsys.readouterr().err
     assert run(tmp_path, "books", "edit", "--all", "--series-index", "2") == 2
     assert "The series number can be changed for one book at a time" in capsys.readouterr().err
+    # The window's spin box stops at 99,999: the command line takes the same limit.
+    assert run(tmp_path, "books", "edit", "--all", "--series", "S", "--number-from", "1e9") == 2
+    assert "Series numbers can start from 0 up to 99,999; 1e9 is more than that." in (
+        capsys.readouterr().err
+    )
 
 
 def test_a_wrong_id_among_several_is_named_as_one(tmp_path, imported, capsys):

@@ -86,6 +86,35 @@ def test_a_status_for_many_books_follows_the_reading_rules_and_undoes_at_once(li
     assert steps.next_undo() is None
 
 
+def test_a_finish_date_given_once_dates_only_the_reads_the_history_does_not(library, tmp_path):
+    (dune,) = with_history(tmp_path, ["Dune"])
+    bare, other = add_book("Bare"), add_book("Other", status="reading")
+    ids = [dune.id, bare.id, other.id]
+    service = BulkEditService(library, clock=lambda: OCT_4 + 60 * DAY)
+    typed = {"status": "read", "finished": "2026-11-01"}
+
+    preview = service.preview(ids, typed)
+    assert (preview.changed, preview.refused, preview.dated) == (
+        tuple(ids),
+        (),
+        (bare.id, other.id),
+    )
+    assert preview.summary() == (
+        "This changes the status of 3 books.\n"
+        "Books whose reading history has no finish date (2) are finished on: 2026-11-01."
+    )
+    done = service.apply(ids, typed)
+    assert done.dated == preview.dated
+    assert state(dune.id) == ("read", "2026-10-04", "2026-10-12", "history", None)  # its own
+    assert state(bare.id)[2:4] == state(other.id)[2:4] == ("2026-11-01", "user")
+    undo(library)
+
+    done = service.apply(ids, {"status": "skimmed", "finished": "none"})  # "I do not know"
+    assert "(2) are finished on: no date." in done.summary()
+    assert state(dune.id)[:4] == ("skimmed", "2026-10-04", "2026-10-12", "history")
+    assert state(bare.id)[2:4] == (None, "user")
+
+
 def test_want_to_read_for_many_books_names_the_statuses_it_replaces(library):
     emma = add_book("Emma", status="reading")
     dune = add_book("Dune")

@@ -14,14 +14,20 @@ order the table shows them), and the books it refuses, each with why:
 | a status or a rating  | that has it already                    | that field left out         |
 | a status or a rating  | any other                              | the field, through the      |
 |                       |                                        | reading rules when saved    |
+| a finished status     | any that takes it                      | the finish date given for   |
+| and a finish date     |                                        | books without one (or "no   |
+|                       |                                        | date"), used only when its  |
+|                       |                                        | history gives none          |
 
 The reading rules (`library.reading.edits`) still decide, book by book, when the plan is
-saved: a status they refuse for a book (a read with no date to finish it on) refuses that book
-there, with their reason. A book whose plan is empty is left as it is (not refused).
+saved: a status they refuse for a book (a read with no date to finish it on, and none given
+for books without one) refuses that book there, with their reason. A book whose history dates
+its read keeps that date. A book whose plan is empty is left as it is (not refused).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -35,12 +41,16 @@ from bookorbit_desktop.library.editing.values import (
     changes_from_text,
     parse_series_index,
 )
-from bookorbit_desktop.library.reading.values import parse_rating, parse_status
+from bookorbit_desktop.library.reading.marking import NO_DATE
+from bookorbit_desktop.library.reading.rules import FINISHED as FINISHED_STATUSES
+from bookorbit_desktop.library.reading.values import parse_date, parse_rating, parse_status
 from bookorbit_desktop.library.tags.names import parse_tags
 
 READING_FIELDS = ("status", "rating")
+FINISHED = "finished"  # the typed key of the finish date for books whose history has none
 TAG_FIELDS = ("add_tags", "remove_tags")  # each a line of tags separated by commas
 NUMBER_FROM = "number_from"  # the typed key of "number the series from N"
+NUMBER_FROM_MAX = 99_999  # the highest first number, in the window and on the command line
 NO_SERIES = "it has no series to number it in"
 
 
@@ -53,6 +63,9 @@ class BulkRequest:
     reading: Mapping[str, Any] = field(default_factory=dict)  # "status" / "rating", checked
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
+    # With a finished status: the finish date (ISO) or `NO_DATE` for the books whose history
+    # gives none; None: such books are refused, as a one-book Mark Read would ask.
+    finished: str | None = None
 
     def empty(self) -> bool:
         return (
@@ -82,6 +95,7 @@ class BookPlan:
     reading: dict[str, Any]  # its reading fields, for `edits.save_edit`
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
+    finished: str | None = None  # the request's finish date, when this book takes the status
 
     def empty(self) -> bool:
         return not self.changes.changed() and not self.reading and not self.tagged()
@@ -100,10 +114,11 @@ class Refusal:
         return f"“{self.title}”: {self.reason}"
 
 
-def request_from_text(typed: Mapping[str, str]) -> BulkRequest:
+def request_from_text(typed: Mapping[str, str], today: datetime.date | None = None) -> BulkRequest:
     """The checked request from the fields as typed (the shared fields by their names,
-    `number_from`, `status`, `rating`); the first wrong value raises `InvalidValueError`."""
-    unknown = set(typed) - SHARED_FIELDS - {NUMBER_FROM, *READING_FIELDS, *TAG_FIELDS}
+    `number_from`, `status`, `rating`, `finished`: YYYY-MM-DD, "today" or "none", not after
+    `today`); the first wrong value raises `InvalidValueError`."""
+    unknown = set(typed) - SHARED_FIELDS - {NUMBER_FROM, FINISHED, *READING_FIELDS, *TAG_FIELDS}
     if unknown:
         raise InvalidValueError(
             f"The {', '.join(LABELS.get(name, name) for name in sorted(unknown))} can be "
@@ -116,6 +131,11 @@ def request_from_text(typed: Mapping[str, str]) -> BulkRequest:
         number_from = parse_series_index(typed[NUMBER_FROM])
         if number_from is None:
             raise InvalidValueError("Give the number to count the series from, such as 1.")
+        if number_from > NUMBER_FROM_MAX:
+            raise InvalidValueError(
+                f"Series numbers can start from 0 up to {NUMBER_FROM_MAX:,}; "
+                f"{typed[NUMBER_FROM].strip()} is more than that."
+            )
         if changes.series is None:
             raise InvalidValueError(
                 "Books without a series cannot be numbered. Give the series, or leave the "
@@ -126,9 +146,17 @@ def request_from_text(typed: Mapping[str, str]) -> BulkRequest:
         reading["status"] = parse_status(typed["status"])
     if "rating" in typed:
         reading["rating"] = parse_rating(typed["rating"])
+    finished = None
+    if FINISHED in typed:
+        if reading.get("status") not in FINISHED_STATUSES:
+            raise InvalidValueError(
+                "A finish date goes with the status read or skimmed: give one of them too."
+            )
+        day = parse_date(typed[FINISHED], field="finish", today=today or datetime.date.today())
+        finished = NO_DATE if day is None else day
     add_tags = tuple(parse_tags(typed.get("add_tags", "")))
     remove_tags = tuple(parse_tags(typed.get("remove_tags", "")))
-    request = BulkRequest(changes, number_from, reading, add_tags, remove_tags)
+    request = BulkRequest(changes, number_from, reading, add_tags, remove_tags, finished)
     if request.empty():
         raise InvalidValueError("Nothing to change. Give at least one new value.")
     return request
@@ -153,9 +181,7 @@ def plan(books: Sequence[Shown], request: BulkRequest) -> tuple[list[BookPlan], 
             for name, value in request.reading.items()
             if value != getattr(book, name)  # a status or rating it has already: left out
         }
-        plans.append(
-            BookPlan(
-                book.book_id, book.title, changes, reading, request.add_tags, request.remove_tags
-            )
-        )
+        finished = request.finished if "status" in reading else None
+        tags = (request.add_tags, request.remove_tags)
+        plans.append(BookPlan(book.book_id, book.title, changes, reading, *tags, finished))
     return plans, refused

@@ -1,8 +1,10 @@
 """The Edit dialog's fields for several books beyond authors, series and language: publisher,
 series numbers from N (in the order the table shows the books) or kept as they are, reading
-status (Want to read among them) and rating; and the confirmation that names the count.
+status (Want to read among them) with, for a read, the finish date of the books whose history
+has none, and rating; and the confirmation that names the count.
 
-Each field starts as "unchanged" and is given to the books only when the user sets it. The
+Each field starts as "unchanged" (the publisher as the shared fields do: the books' own when
+they agree, empty when they differ) and is given to the books only when the user sets it. The
 first Save shows what the edit will do, worked out by the same save rolled back
 (`services.bulk_edits`): the fields, how many books change, those that already have the values
 and those a rule leaves as they are, with why; the Save button then reads "Apply to 12 Books".
@@ -11,11 +13,13 @@ Editing any field again asks again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -24,13 +28,14 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from bookorbit_desktop.library.editing.bulk import FINISHED, NUMBER_FROM_MAX
+from bookorbit_desktop.library.reading.marking import NO_DATE
+from bookorbit_desktop.library.reading.rules import FINISHED as FINISHED_STATUSES
+from bookorbit_desktop.services.book_edits import EditForm
 from bookorbit_desktop.services.bulk_edits import BulkOutcome
 from bookorbit_desktop.services.library import STATUS_LABELS
 from bookorbit_desktop.ui.metadata.screen_fit import available_area
 from bookorbit_desktop.ui.widgets import FRAME_ALLOWANCE
-
-# Works out what saving the fields (as typed) would do to the books; raises BookOrbitError.
-Preview = Callable[[tuple[int, ...], Mapping[str, str]], BulkOutcome]
 
 UNCHANGED = "(unchanged)"
 _RATINGS = [("No rating", "none")] + [
@@ -48,16 +53,19 @@ def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:
 
 
 class BulkFields:
-    def __init__(self, fields: QFormLayout, on_edited: Callable[[], None]) -> None:
-        self.publisher = QLineEdit()
+    def __init__(self, fields: QFormLayout, form: EditForm, on_edited: Callable[[], None]) -> None:
+        # As the shared fields: the books' publisher when they agree, else empty and kept.
+        self._publisher = form.texts.get("publisher", "")
+        self.publisher = QLineEdit(self._publisher)
         self.publisher.setAccessibleName("Publisher")
-        self.publisher.setPlaceholderText("Leave empty to keep each book's")
+        if "publisher" in form.mixed:
+            self.publisher.setPlaceholderText("(several values)")
         fields.addRow("&Publisher:", self.publisher)
         self.number = QCheckBox("&Number them from")
         self.number.setToolTip("Number the series in the order the table shows the books")
         self.number_from = QDoubleSpinBox()
         self.number_from.setAccessibleName("First number")
-        self.number_from.setRange(0, 99_999)
+        self.number_from.setRange(0, NUMBER_FROM_MAX)
         self.number_from.setDecimals(1)
         self.number_from.setValue(1)
         self.number_from.setEnabled(False)
@@ -69,6 +77,7 @@ class BulkFields:
         fields.addRow("Series numbers:", numbers)
         self.status = _combo("Status", list((label, key) for key, label in STATUS_LABELS.items()))
         fields.addRow("S&tatus:", self.status)
+        self.finish = FinishDateRow(fields, self.status)
         self.rating = _combo("Rating", _RATINGS)
         fields.addRow("&Rating:", self.rating)
         self.publisher.textEdited.connect(on_edited)
@@ -76,18 +85,61 @@ class BulkFields:
         self.number_from.valueChanged.connect(on_edited)
         self.status.currentIndexChanged.connect(on_edited)
         self.rating.currentIndexChanged.connect(on_edited)
+        self.finish.date.dateChanged.connect(on_edited)
+        self.finish.no_date.toggled.connect(on_edited)
 
     def changed(self) -> dict[str, str]:
         """The fields the user set, as the bulk edit takes them."""
         typed: dict[str, str] = {}
-        if self.publisher.text().strip():
+        if self.publisher.text() != self._publisher:  # emptied: the publisher is removed
             typed["publisher"] = self.publisher.text()
         if self.number.isChecked():
             typed["number_from"] = f"{self.number_from.value():g}"
         for name, combo in (("status", self.status), ("rating", self.rating)):
             if combo.currentData() is not None:
                 typed[name] = combo.currentData()
-        return typed
+        return typed | self.finish.changed()
+
+
+class FinishDateRow:
+    """With a finished status (read, skimmed): the finish date for the books whose reading
+    history gives none, asked once for all of them as Mark Read asks for one book
+    (`finish_date`): a date prefilled with today, or No date. The books the history dates keep
+    their own; the confirmation says how many take this one."""
+
+    def __init__(self, fields: QFormLayout, status: QComboBox) -> None:
+        self._status = status
+        today = QDate.currentDate()
+        self.date = QDateEdit(today)
+        self.date.setAccessibleName("Finish date for books without one")
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setMaximumDate(today)
+        self.no_date = QCheckBox("No &date")
+        self.no_date.setToolTip("Mark them finished without a finish date")
+        self.no_date.toggled.connect(lambda checked: self.date.setEnabled(not checked))
+        row = QHBoxLayout()
+        row.addWidget(self.date)
+        row.addWidget(self.no_date, 1)
+        self._fields, self._row = fields, row
+        fields.addRow("&Finish date for books without one:", row)
+        status.currentIndexChanged.connect(self._show)
+        self._show()
+
+    def _asked(self) -> bool:
+        return self._status.currentData() in FINISHED_STATUSES
+
+    def _show(self) -> None:
+        self._fields.setRowVisible(self._row, self._asked())
+
+    def changed(self) -> dict[str, str]:
+        if not self._asked():
+            return {}
+        return {
+            FINISHED: NO_DATE
+            if self.no_date.isChecked()
+            else self.date.date().toString("yyyy-MM-dd")
+        }
 
 
 def ask(outcome: BulkOutcome, label: QLabel, button: QPushButton) -> None:
@@ -121,10 +173,3 @@ def _grow_to_show(label: QLabel) -> None:
     overflow = window.frameGeometry().bottom() - area.bottom()
     if overflow > 0:
         window.move(window.x(), max(area.top(), window.y() - overflow))
-
-
-def unask(label: QLabel, button: QPushButton, text: str) -> None:
-    """Back to Save after a field changed: the count shown no longer holds."""
-    label.hide()
-    button.setText(text)
-    button.setEnabled(True)

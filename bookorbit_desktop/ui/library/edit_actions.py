@@ -36,6 +36,7 @@ from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.change_watch import ChangeWatch
 from bookorbit_desktop.ui.library.authors_dialog import AuthorsAction
 from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.library.bulk_run import BulkCalls
 from bookorbit_desktop.ui.library.change_history import SHOWN, BookHistory, mount_history
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
 from bookorbit_desktop.ui.library.inbox_view import InboxView
@@ -137,19 +138,20 @@ class BookActions(QObject):
         form = self.service.form(book_ids)
         if not form.book_ids:
             return None
-        self.dialog = EditDialog(form, self._save, self.window, self.bulk.preview)
+        calls = BulkCalls(self.bulk.preview_async, self._apply_many)
+        self.dialog = EditDialog(form, self._save, self.window, calls)
         self.dialog.open()
         return self.dialog
 
     def _save(self, book_ids: tuple[int, ...], typed: Mapping[str, str], cover: str | None) -> None:
-        if len(book_ids) == 1:
-            self.service.save(book_ids, typed, cover)
-            self._after_edit(book_ids[0])
-            self.window.statusBar().showMessage("Saved the book.", 6000)
-            return
-        outcome = self.bulk.apply(book_ids, typed)
-        for book_id in outcome.changed:
-            self._after_edit(book_id)
+        """One book's edit (several books go through `_apply_many`)."""
+        self.service.save(book_ids, typed, cover)
+        self._after_edit(*book_ids)
+        self.window.statusBar().showMessage("Saved the book.", 6000)
+
+    async def _apply_many(self, book_ids: tuple[int, ...], typed: Mapping[str, str]) -> None:
+        outcome = await self.bulk.apply_async(book_ids, typed)
+        self._after_edit(*outcome.changed)
         saved, left = len(outcome.changed), len(outcome.refused)
         self.window.statusBar().showMessage(
             f"Saved {saved} book{'' if saved == 1 else 's'}."
@@ -157,10 +159,12 @@ class BookActions(QObject):
             6000,
         )
 
-    def _after_edit(self, book_id: int) -> None:
+    def _after_edit(self, *book_ids: int) -> None:
+        """Refresh what shows the edited books (Undo's name, their rows, the Inbox) once."""
         self.undo.refresh()
         if self.on_saved is not None:
-            self.on_saved(book_id)
+            for book_id in book_ids:
+                self.on_saved(book_id)
         if self.inbox is not None:  # a held book's new title shows there
             self.inbox.refresh()
 

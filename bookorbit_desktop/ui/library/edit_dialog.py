@@ -6,7 +6,8 @@ Only the fields the user changed are saved (a field where several books differ s
 is left alone unless typed into). The values are checked by the library's edit rules through
 the save callable; a wrong value is shown in the dialog, which stays open with what was typed.
 An edit of several books asks first (`bulk_fields.ask`): Save says what changes and for how
-many books, and "Apply to N Books" saves it when pressed with the same values.
+many books, and "Apply to N Books" saves it when pressed with the same values; both run without
+holding up the window (`bulk_run`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.editing.values import SHARED_FIELDS
 from bookorbit_desktop.services.book_edits import EditForm
-from bookorbit_desktop.ui.library import bulk_fields
+from bookorbit_desktop.ui.library import bulk_fields, bulk_run
 from bookorbit_desktop.ui.library.tag_editor import TagEditor
 
 # Saves (book ids, changed fields as typed, cover file or None); raises BookOrbitError.
@@ -53,12 +54,11 @@ class EditDialog(QDialog):
         form: EditForm,
         save: Save,
         parent: QWidget | None = None,
-        preview: bulk_fields.Preview | None = None,
+        bulk: bulk_run.BulkCalls | None = None,
     ) -> None:
         super().__init__(parent)
         self._form = form
         self._save = save
-        self._preview = preview  # what saving several books would do
         self.cover_file: str | None = None
         many = len(form.book_ids) > 1
         self.setWindowTitle(
@@ -90,7 +90,7 @@ class EditDialog(QDialog):
         for tag_line in (self.tags.tags_line, self.tags.add_line, self.tags.remove_line):
             if tag_line is not None:
                 tag_line.textEdited.connect(self._unask)
-        self.bulk = bulk_fields.BulkFields(fields, self._unask) if many else None
+        self.bulk = bulk_fields.BulkFields(fields, form, self._unask) if many else None
         self.description: QPlainTextEdit | None = None
         self.cover_label: QLabel | None = None
         if not many:
@@ -115,14 +115,16 @@ class EditDialog(QDialog):
         self.confirm_label.setWordWrap(True)
         self.confirm_label.hide()
         layout.addWidget(self.confirm_label)
-        self._asked: dict[str, str] | None = None
         note = QLabel("Only the library changes; the book's file is not rewritten.")
         note.setWordWrap(True)
         layout.addWidget(note)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        self._save_text = self._save_button().text()
+        labels = (self.confirm_label, self.error_label)
+        self.run = None  # several books: checked, then saved, off the window's thread
+        if bulk is not None and many:
+            self.run = bulk_run.BulkRun(self, form.book_ids, bulk, labels, self._save_button())
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -156,13 +158,10 @@ class EditDialog(QDialog):
         if not typed and self.cover_file is None:
             self.reject()  # nothing changed: nothing to save
             return
+        if self.run is not None:
+            self.run.save(typed)
+            return
         try:
-            if self._preview is not None and self.bulk is not None and typed != self._asked:
-                outcome = self._preview(self._form.book_ids, typed)
-                bulk_fields.ask(outcome, self.confirm_label, self._save_button())
-                self.error_label.hide()
-                self._asked = typed
-                return
             self._save(self._form.book_ids, typed, self.cover_file)
         except BookOrbitError as error:
             self.error_label.setText(error.message)
@@ -174,6 +173,5 @@ class EditDialog(QDialog):
         return self.buttons.button(QDialogButtonBox.StandardButton.Save)
 
     def _unask(self) -> None:
-        if self._asked is not None:
-            self._asked = None
-            bulk_fields.unask(self.confirm_label, self._save_button(), self._save_text)
+        if self.run is not None:
+            self.run.unask()

@@ -64,6 +64,7 @@ def test_a_book_with_nothing_to_change_has_an_empty_plan():
         ({"series": "", "number_from": "1"}, "cannot be numbered"),
         ({"number_from": ""}, "number to count the series from"),
         ({"number_from": "-2"}, "is not a series number"),
+        ({"series": "Saga", "number_from": "1e9"}, "from 0 up to 99,999; 1e9 is more than that"),
         ({"status": "finished-ish"}, "Unknown reading status"),
         ({"rating": "7"}, "out of range"),
         ({"language": "klingonese"}, "is not a language"),
