@@ -19,7 +19,13 @@ import re
 
 from bookorbit_desktop.library.metadata.author_sort import author_sort
 from bookorbit_desktop.library.search.fold import SQL_FOLD, register_fold
-from bookorbit_desktop.library.store.sort_keys_schema import _BOOK_COLUMNS, _key, _refresh, _trigger
+from bookorbit_desktop.library.store.sort_keys_schema import (
+    _BOOK_COLUMNS,
+    _key,
+    _refresh,
+    _trigger,
+    credit_triggers,
+)
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
@@ -103,26 +109,7 @@ def author_sort_keys(db: SqliteDatabase) -> None:
             changed=_BOOK_COLUMNS,
             write=_book_refresh,
         ),
-        _trigger(
-            "author_update",
-            "AFTER UPDATE OF id, sort_name ON author",
-            _CREDITED.format("OLD.id, NEW.id"),
-            changed=("id", "sort_name"),
-            write=_authors,
-        ),
-        # Credits go with their author (a cascade); without foreign keys they stay, unjoined.
-        _trigger(
-            "author_delete", "AFTER DELETE ON author", _CREDITED.format("OLD.id"), write=_authors
-        ),
-        _trigger("credit_insert", "AFTER INSERT ON book_author", "NEW.book_id", write=_authors),
-        _trigger(
-            "credit_update",
-            "AFTER UPDATE ON book_author",
-            "OLD.book_id, NEW.book_id",
-            changed=("book_id", "author_id", "position"),
-            write=_authors,
-        ),
-        _trigger("credit_delete", "AFTER DELETE ON book_author", "OLD.book_id", write=_authors),
+        *credit_triggers(_authors, "sort_name"),
     ]
     for statement in statements:
         db.execute_sql(statement)

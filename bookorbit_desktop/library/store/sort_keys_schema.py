@@ -101,6 +101,34 @@ _CREDITED = "SELECT book_id FROM book_author WHERE author_id IN ({})"
 _BOOK_COLUMNS = ("id", "title", "sort_title", "series", "series_index")
 
 
+def credit_triggers(write: Callable[[str], str], author_column: str) -> list[str]:
+    """The triggers writing the author key (`write`) of the books an author or a credit
+    change: an author's id or `author_column` (the text the key is made of), an author gone,
+    a credit added, moved or removed."""
+    return [
+        _trigger(
+            "author_update",
+            f"AFTER UPDATE OF id, {author_column} ON author",
+            _CREDITED.format("OLD.id, NEW.id"),
+            changed=("id", author_column),
+            write=write,
+        ),
+        # Credits go with their author (a cascade); without foreign keys they stay, unjoined.
+        _trigger(
+            "author_delete", "AFTER DELETE ON author", _CREDITED.format("OLD.id"), write=write
+        ),
+        _trigger("credit_insert", "AFTER INSERT ON book_author", "NEW.book_id", write=write),
+        _trigger(
+            "credit_update",
+            "AFTER UPDATE ON book_author",
+            "OLD.book_id, NEW.book_id",
+            changed=("book_id", "author_id", "position"),
+            write=write,
+        ),
+        _trigger("credit_delete", "AFTER DELETE ON book_author", "OLD.book_id", write=write),
+    ]
+
+
 def sort_keys(db: SqliteDatabase) -> None:
     """Schema: the `book_sort_key` table, its triggers, every book's row and the indexes."""
     register_fold(db)
@@ -121,26 +149,7 @@ def sort_keys(db: SqliteDatabase) -> None:
             changed=_BOOK_COLUMNS,
         ),
         _trigger("book_delete", "AFTER DELETE ON book", "OLD.id"),
-        _trigger(
-            "author_update",
-            "AFTER UPDATE OF id, name ON author",
-            _CREDITED.format("OLD.id, NEW.id"),
-            changed=("id", "name"),
-            write=_authors,
-        ),
-        # Credits go with their author (a cascade); without foreign keys they stay, unjoined.
-        _trigger(
-            "author_delete", "AFTER DELETE ON author", _CREDITED.format("OLD.id"), write=_authors
-        ),
-        _trigger("credit_insert", "AFTER INSERT ON book_author", "NEW.book_id", write=_authors),
-        _trigger(
-            "credit_update",
-            "AFTER UPDATE ON book_author",
-            "OLD.book_id, NEW.book_id",
-            changed=("book_id", "author_id", "position"),
-            write=_authors,
-        ),
-        _trigger("credit_delete", "AFTER DELETE ON book_author", "OLD.book_id", write=_authors),
+        *credit_triggers(_authors, "name"),
         _trigger("file_insert", "AFTER INSERT ON book_file", "NEW.book_id", write=_formats),
         _trigger(
             "file_update",
