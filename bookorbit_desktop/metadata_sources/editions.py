@@ -6,8 +6,10 @@ A record is another edition when its language or its title disagrees with the bo
 | the book and the record                              | another edition?                   |
 |------------------------------------------------------|------------------------------------|
 | both name a language, and not the same one           | yes: "English, not German"         |
-| ("en", "eng" and "English" are one language; a       |                                    |
-| region counts only when both name one: pt-BR, pt-PT) |                                    |
+| ("en", "eng" and "English" are one language, so are  |                                    |
+| "no" and "nb", a macrolanguage and one of its own;   |                                    |
+| "nb" and "nn" are not; a region counts only when     |                                    |
+| both name one: pt-BR, pt-PT)                         |                                    |
 | the titles are not one book's by the rule title      | yes: "title differs"               |
 | searches apply (`source.same_title`): equal with     |                                    |
 | case, accents, NFC/NFD, punctuation and a leading    |                                    |
@@ -30,7 +32,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bookorbit_desktop.library.metadata.languages import language_name, normalize_language
+from bookorbit_desktop.library.metadata.languages import (
+    language_name,
+    normalize_language,
+    same_base_language,
+)
 from bookorbit_desktop.metadata_sources.placeholders import is_empty
 from bookorbit_desktop.metadata_sources.records import Candidate
 from bookorbit_desktop.metadata_sources.source import same_title, title_key
@@ -43,10 +49,15 @@ def _language(value: Any) -> str | None:
 
 
 def same_language(local: str, found: str) -> bool:
-    """Whether two language tags (or names) name one language: "en", "eng", "English" do;
-    a region or script counts only when both give one ("pt-BR" is not "pt-PT", is "pt")."""
-    mine, theirs = local.split("-"), found.split("-")
-    return mine[0] == theirs[0] and all(a == b for a, b in zip(mine[1:], theirs[1:], strict=False))
+    """Whether two language tags (or names) name one language: "en", "eng", "English" do, so
+    do a macrolanguage and one of its languages ("no" and "nb", "zh" and "cmn") and a retired
+    code and its successor ("iw" and "he"); "nb" and "nn" do not. A region or script counts
+    only when both give one ("pt-BR" is not "pt-PT", is "pt")."""
+    mine = (normalize_language(local) or local).split("-")
+    theirs = (normalize_language(found) or found).split("-")
+    return same_base_language(mine[0], theirs[0]) and all(
+        a == b for a, b in zip(mine[1:], theirs[1:], strict=False)
+    )
 
 
 def other_edition(local: Mapping[str, Any], candidate: Candidate) -> str | None:

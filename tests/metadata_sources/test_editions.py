@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from bookorbit_desktop.metadata_sources.editions import other_edition
+from bookorbit_desktop.metadata_sources.editions import other_edition, same_language
 from bookorbit_desktop.metadata_sources.records import Candidate
 from bookorbit_desktop.metadata_sources.source import same_title, title_key
 
@@ -35,6 +35,14 @@ def record(title: str | None, language: str | None = None) -> Candidate:
         (("Emma", "eng"), ("Emma", "English"), None),
         (("Emma", "ger"), ("Emma", "de"), None),
         (("Emma", "fre"), ("Emma", "en"), "another edition: English, not French"),
+        # a macrolanguage and one of its languages are one language; two of its languages not
+        (("Sofies verden", "nb"), ("Sofies verden", "no"), None),
+        (("Sofies verden", "nob"), ("Sofies verden", "nor"), None),
+        (("Sofies verden", "nb"), ("Sofies verden", "nn"),
+         "another edition: Norwegian Nynorsk, not Norwegian Bokmål"),
+        (("Sofies verden", "nb"), ("Sofies verden", "da"),
+         "another edition: Danish, not Norwegian Bokmål"),
+        (("Emma", "he"), ("Emma", "iw"), None),
         # a region counts only when both name one
         (("O Alquimista", "pt-BR"), ("O Alquimista", "pt"), None),
         (("O Alquimista", "pt-BR"), ("O Alquimista", "pt-PT"),
@@ -98,3 +106,33 @@ def test_titles_are_compared_composed_accents_case_and_a_leading_article_aside()
     assert title_key("The") == "the"  # an article alone is the whole title
     assert same_title("A Tale of Two Cities", "a tale of two cities")
     assert not same_title("Convenience Store Woman", "Convenience Stories")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("nb", "no", True),
+        ("no", "nb", True),
+        ("nn", "no", True),
+        ("nb", "nn", False),  # Bokmål and Nynorsk: two written standards
+        ("no", "da", False),
+        ("he", "iw", True),  # a retired code and its successor
+        ("id", "in", True),
+        ("yi", "ji", True),
+        ("zh", "cmn", True),
+        ("zh-Hant", "cmn", True),
+        ("zh-TW", "zh-CN", False),
+        ("cmn", "yue", False),  # Mandarin and Cantonese
+        ("ms", "zsm", True),
+        ("ms", "id", False),  # Indonesian books are other editions than Malaysia's
+        ("ar", "arb", True),
+        ("fa", "prs", True),
+        ("sw", "swh", True),
+        ("en", "eng", True),
+        ("en", "English", True),
+        ("en", "de", False),
+    ],
+)
+def test_one_language_however_it_is_coded(a, b, same):
+    assert same_language(a, b) is same
+    assert same_language(b, a) is same
