@@ -83,7 +83,7 @@ def test_fill_empty_fields_leaves_other_editions_out_and_lists_them(
     qtbot.mouseClick(dialog.fill_button, Qt.MouseButton.LeftButton)
     wait(qloop, until(lambda: dialog.question is not None and dialog.question.isVisible()))
     review = dialog.question
-    assert review.fill_button.text() == "&Fill 1 Book"  # Mr Fox only
+    assert review.fill_button.text() == "&Fill 1 Book"  # fantastic_mr_fox only
     assert sorted(rows(review.left_out)) == [
         ["Der Hobbit", "Google Books", "another edition: English, not German"],
         ["Der Hobbit", "Open Library", "another edition: English, not German"],
