@@ -45,9 +45,9 @@ async def test_the_plan_is_what_best_fills_and_other_editions_are_left_out(libra
     assert plan.books == 1
     assert plan.counts["publisher"] == {"openlibrary": 1}
     assert plan.counts["authors"] == {"openlibrary": 1}
-    assert [(r.book_id, r.source, r.reason) for r in plan.left_out] == [
-        (hobbit.id, "openlibrary", "another edition: English, not German"),
-        (hobbit.id, "google", "another edition: English, not German"),
+    assert [(r.book_id, r.authors, r.source, r.reason) for r in plan.left_out] == [
+        (hobbit.id, ("J. R. R. Tolkien",), "openlibrary", "another edition: English, not German"),
+        (hobbit.id, ("J. R. R. Tolkien",), "google", "another edition: English, not German"),
     ]
     for book_id in (hobbit.id, emma.id):  # the command line's `apply --best --only-empty`
         assert await service.best_picks(book_id, only_empty=True) == plan.picks.get(book_id, [])
