@@ -115,7 +115,8 @@ def _names(text: str) -> set[str]:
 def same_title(asked: str, found: str | None) -> bool:
     """Whether two titles name one book: the one title rule of title searches (a hit is kept
     only when it holds), of "another edition" (`editions.other_edition`) and of Find
-    Duplicates. They do when, compared by `title_key`,
+    Duplicates (among titles that begin alike: `library.merge.candidates`). They do when,
+    compared by `title_key`,
 
     - they are equal ("FOUNDATION" / "Foundation", "Der Hobbit" / "The Hobbit");
     - one is the other's main title followed by a subtitle ("Dune" / "Dune: Deluxe Edition",
