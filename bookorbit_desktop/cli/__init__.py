@@ -150,8 +150,13 @@ _REMEDIES = {
 }
 
 
+def remedy_hint(remedy: str | None) -> str:
+    """How the command line does what `remedy` asks ("" when it has no words for it)."""
+    return _REMEDIES.get(remedy, "") if remedy else ""
+
+
 def _remedy(error: BookOrbitError) -> str:
-    hint = _REMEDIES.get(error.remedy) if error.remedy else None
+    hint = remedy_hint(error.remedy)
     return f" {hint}" if hint else ""
 
 

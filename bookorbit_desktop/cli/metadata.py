@@ -14,11 +14,12 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from bookorbit_desktop.cli import remedy_hint
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.selection import add_selection, selected_books, selects_many
 from bookorbit_desktop.cli.words import counted
-from bookorbit_desktop.errors import BookOrbitError, InvalidValueError, NotFoundError
+from bookorbit_desktop.errors import CONNECT, BookOrbitError, InvalidValueError, NotFoundError
 from bookorbit_desktop.metadata_sources.records import PENDING, SOURCE_LABELS
 
 SOURCE_NAMES = tuple(SOURCE_LABELS)
@@ -110,6 +111,9 @@ def _summary(reports: list[Any]) -> int:
     books = sum(r.books for r in reports)
     found = sum(r.found for r in reports)
     print(f"Asked about {books} book(s); candidates found for {found}.")
+    for name in dict.fromkeys(n for report in reports for n in report.not_connected):
+        label = SOURCE_LABELS.get(name, name)
+        print(f"{label} is not connected (not asked). {remedy_hint(CONNECT)}")
     if failures:
         print(
             f"{len(failures)} source answer(s) failed; run `bookorbit-desktop metadata retry` "

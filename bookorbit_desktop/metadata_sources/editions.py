@@ -6,12 +6,18 @@ A record is another edition when its language or its title disagrees with the bo
 | the book and the record                              | another edition?                   |
 |------------------------------------------------------|------------------------------------|
 | both name a language, and not the same one           | yes: "English, not German"         |
-| ("en", "eng" and "English" are one language; a       |                                    |
-| region counts only when both name one: pt-BR, pt-PT) |                                    |
-| neither title holds every word of the other          | yes: "title differs"               |
-| (case, accents, NFC/NFD, punctuation and articles    |                                    |
-| aside: "Der Hobbit" and "The Hobbit" agree, so do    |                                    |
-| "Foundation" and "Foundation (Foundation #1)")       |                                    |
+| ("en", "eng" and "English" are one language, so are  |                                    |
+| "no" and "nb", a macrolanguage and one of its own;   |                                    |
+| "nb" and "nn" are not; a region counts only when     |                                    |
+| both name one: pt-BR, pt-PT)                         |                                    |
+| the titles are not one book's by the rule title      | yes: "title differs"               |
+| searches apply (`source.same_title`): equal with     |                                    |
+| case, accents, NFC/NFD, punctuation and a leading    |                                    |
+| article aside, or one is the other's main title      |                                    |
+| with a subtitle, or the other after a series         |                                    |
+| prefix. "Der Hobbit" and "The Hobbit" agree, so do   |                                    |
+| "Foundation" and "Foundation (Foundation, #1)";      |                                    |
+| "Dune" and "Dune Messiah" do not                     |                                    |
 | a side has no language, no title or a placeholder    | that side says nothing             |
 | title ("Unknown")                                    |                                    |
 
@@ -23,40 +29,19 @@ user may still tick any of its values by hand. Pure.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from bookorbit_desktop.library.metadata.languages import language_name, normalize_language
+from bookorbit_desktop.library.metadata.languages import (
+    language_name,
+    normalize_language,
+    same_base_language,
+)
 from bookorbit_desktop.metadata_sources.placeholders import is_empty
 from bookorbit_desktop.metadata_sources.records import Candidate
+from bookorbit_desktop.metadata_sources.source import same_title, title_key
 
 ANOTHER_EDITION = "another edition"
-# Words a title in another spelling of the same edition may add or drop: articles of the
-# languages books here come in most, and "and".
-_IGNORED = frozenset({
-    "the", "a", "an", "and", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer",
-    "und", "le", "la", "les", "l", "un", "une", "et", "el", "los", "las", "il", "lo", "gli", "i",
-    "y", "de", "het", "een",
-})  # fmt: skip
-_WORD = re.compile(r"[^\W_]+")
-
-
-def title_words(title: str) -> frozenset[str]:
-    """The words of a title as the rule compares them: decomposed and stripped of accents,
-    case folded, split at anything not a letter or digit, articles left out."""
-    decomposed = unicodedata.normalize("NFKD", title)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return frozenset(w for w in _WORD.findall(bare) if w not in _IGNORED)
-
-
-def same_title(local: str, found: str) -> bool:
-    """Whether two titles name the same book: one holds every word of the other."""
-    mine, theirs = title_words(local), title_words(found)
-    if not mine or not theirs:
-        return True  # nothing to compare (a title of articles or signs only)
-    return mine <= theirs or theirs <= mine
 
 
 def _language(value: Any) -> str | None:
@@ -64,10 +49,15 @@ def _language(value: Any) -> str | None:
 
 
 def same_language(local: str, found: str) -> bool:
-    """Whether two language tags (or names) name one language: "en", "eng", "English" do;
-    a region or script counts only when both give one ("pt-BR" is not "pt-PT", is "pt")."""
-    mine, theirs = local.split("-"), found.split("-")
-    return mine[0] == theirs[0] and all(a == b for a, b in zip(mine[1:], theirs[1:], strict=False))
+    """Whether two language tags (or names) name one language: "en", "eng", "English" do, so
+    do a macrolanguage and one of its languages ("no" and "nb", "zh" and "cmn") and a retired
+    code and its successor ("iw" and "he"); "nb" and "nn" do not. A region or script counts
+    only when both give one ("pt-BR" is not "pt-PT", is "pt")."""
+    mine = (normalize_language(local) or local).split("-")
+    theirs = (normalize_language(found) or found).split("-")
+    return same_base_language(mine[0], theirs[0]) and all(
+        a == b for a, b in zip(mine[1:], theirs[1:], strict=False)
+    )
 
 
 def other_edition(local: Mapping[str, Any], candidate: Candidate) -> str | None:
@@ -85,6 +75,8 @@ def other_edition(local: Mapping[str, Any], candidate: Candidate) -> str | None:
         isinstance(title, str)
         and not is_empty("title", title)
         and candidate.title
+        and title_key(title)
+        and title_key(candidate.title)
         and not same_title(title, candidate.title)
     ):
         return f"{ANOTHER_EDITION}: title differs"

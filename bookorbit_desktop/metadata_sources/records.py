@@ -20,6 +20,9 @@ RATE_LIMITED = "rate-limited"
 TIMED_OUT = "timed out"
 MALFORMED = "malformed"
 STATUSES = (OK, NO_RESULT, REFUSED, RATE_LIMITED, TIMED_OUT, MALFORMED)
+# A source the user has not set up (Hardcover without a token, or without any password storage
+# to keep one in): not asked, and not a failure (nothing to retry until it is connected).
+NOT_CONNECTED = "not connected"
 # What the library stores for a source queued and not answered yet (a fetch under way, or
 # one stopped before it reached the book); retried like a failure.
 PENDING = "pending"
@@ -119,8 +122,9 @@ class SourceResult:
 
     @property
     def failed(self) -> bool:
-        """A failure worth retrying (an empty answer is an answer, not a failure)."""
-        return self.status not in (OK, NO_RESULT)
+        """A failure worth retrying (an empty answer is an answer, not a failure, and a source
+        not connected has nothing to retry)."""
+        return self.status not in (OK, NO_RESULT, NOT_CONNECTED)
 
 
 def wait_words(seconds: float) -> str:

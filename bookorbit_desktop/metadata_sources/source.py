@@ -8,7 +8,8 @@ author)`, which `isbn_then_search` combines. Hardcover searches only through the
 match of its own module. Each returns candidates (possibly none) or raises
 `records.SourceError`; none of them writes anything.
 
-`same_title` is the check every title search applies to its hits (see its docstring).
+`same_title` is the one title rule: every title search applies it to its hits, and it decides
+whether a record's title is the book's (`editions.other_edition`; see its docstring).
 """
 
 from __future__ import annotations
@@ -61,33 +62,80 @@ async def isbn_then_search(source: TitleSearch, book: Lookup) -> list[Candidate]
     return await source.search(book.title, first_author(book))
 
 
-# Where a subtitle (or a series note) starts: a colon or semicolon, a dash with spaces around
-# it ("Dune - Deluxe Edition"), an en or em dash, or an opening parenthesis. A hyphen inside a
-# word ("Half-Blood") is not one.
-_SUBTITLE = re.compile(r"\s*(?:[:;]|\s-\s|[–—]|\()")
+# Where a subtitle (or a series note, or an alternative title) starts: a colon or semicolon, a
+# dash with spaces around it ("Dune - Deluxe Edition"), an en or em dash, an opening
+# parenthesis, ", or" ("The Hobbit, or There and Back Again") or a full stop before a space
+# ("Emma. A Novel"). A hyphen inside a word ("Half-Blood") is not one.
+_SUBTITLE = re.compile(r"\s*(?:[:;]|\s-\s|[–—]|\(|,\s*or\b|\.\s)", re.IGNORECASE)
+# A series name and number before the first separator: "Discworld 1: ", "Harry Potter 01 - ",
+# "Foundation #1: ". A letter first, so "1984: A Novel" keeps its title.
+_SERIES_PREFIX = re.compile(r"[^\W\d_].*\s#?\d+\s*$")
+# Leading articles left out when titles are compared ("Der Hobbit" / "The Hobbit"): English,
+# German, French, Spanish, Italian, Portuguese and Dutch.
+_ARTICLES = frozenset({
+    "the", "a", "an", "der", "die", "das", "ein", "eine", "le", "la", "les", "l", "un", "une",
+    "el", "los", "las", "una", "il", "lo", "gli", "uno", "o", "os", "as", "um", "uma", "de",
+    "het", "een",
+})  # fmt: skip
 
 
-def _folded(text: str) -> str:
-    """Letters and digits only, case, accents and punctuation aside ("&" reads "and")."""
+def _folded_words(text: str) -> list[str]:
+    """The words of `text`: decomposed, accents and case aside, split at anything not a letter
+    or digit ("&" reads "and")."""
     decomposed = unicodedata.normalize("NFKD", text.replace("&", " and "))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return "".join(ch for ch in plain.casefold() if ch.isalnum())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return re.findall(r"[^\W_]+", plain)
 
 
-def _main_title(text: str) -> str | None:
-    """The title before its subtitle, folded; None when it has no subtitle separator."""
-    parts = _SUBTITLE.split(text, maxsplit=1)
-    return _folded(parts[0]) if len(parts) > 1 else None
+def title_key(text: str) -> str:
+    """A title as the rule compares it: letters and digits only, case, accents (NFC or NFD),
+    spacing and punctuation aside, a leading article left out ("The Hobbit" -> "hobbit")."""
+    words = _folded_words(text)
+    if len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    return "".join(words)
+
+
+def _without_series(text: str) -> str | None:
+    """The title after a series prefix ("Discworld 1: The Colour of Magic" -> "The Colour of
+    Magic"); None when it has none."""
+    first = _SUBTITLE.search(text)
+    if first is None or not _SERIES_PREFIX.match(text[: first.start()]):
+        return None
+    rest = text[first.end() :]
+    return rest if title_key(rest) else None
+
+
+def _names(text: str) -> set[str]:
+    """The keys a title goes by: its whole and each main title before a subtitle separator."""
+    heads = (text[: m.start()] for m in _SUBTITLE.finditer(text))
+    return {key for key in (title_key(text), *map(title_key, heads)) if key}
 
 
 def same_title(asked: str, found: str | None) -> bool:
-    """A search hit is kept only when its title is the asked one (case, accents, spacing and
-    punctuation aside), or one of them is the other's whole title followed by a subtitle
-    ("Dune" / "Dune: Deluxe Edition", "Emma" / "Emma (Penguin Classics)"). A bare prefix is
-    another book: "Emma" is not "Emmanuel", "Dune" not "Dune Messiah"."""
+    """Whether two titles name one book: the one title rule of title searches (a hit is kept
+    only when it holds), of "another edition" (`editions.other_edition`) and of Find
+    Duplicates (among titles that begin alike: `library.merge.candidates`). They do when,
+    compared by `title_key`,
+
+    - they are equal ("FOUNDATION" / "Foundation", "Der Hobbit" / "The Hobbit");
+    - one is the other's main title followed by a subtitle ("Dune" / "Dune: Deluxe Edition",
+      "Emma" / "Emma (Penguin Classics)", "The Hobbit" / "The Hobbit, or There and Back
+      Again"), at any of its separators ("Mr. Fox: A Novel" / "Mr Fox");
+    - one is the other after a series prefix, when only one of them has such a prefix
+      ("Discworld 1: The Colour of Magic" / "The Colour of Magic").
+
+    A bare prefix is another book: "Emma" is not "Emmanuel", "Dune" not "Dune Messiah",
+    "Foundation" not "Foundation and Empire", "Harry Potter 1" (a series and a number, no
+    title) not "Harry Potter and the Philosopher's Stone". A title with no letter or digit
+    names nothing and matches nothing."""
     if not found:
         return False
-    a, b = _folded(asked), _folded(found)
-    if not (a and b):
+    if not (title_key(asked) and title_key(found)):
         return False
-    return a == b or _main_title(found) == a or _main_title(asked) == b
+    mine, theirs = _without_series(asked), _without_series(found)
+    if (mine is None) == (theirs is None):  # neither or both with a series prefix: as given
+        mine, theirs = asked, found
+    else:
+        mine, theirs = mine or asked, theirs or found
+    return title_key(mine) in _names(theirs) or title_key(theirs) in _names(mine)

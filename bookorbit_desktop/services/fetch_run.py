@@ -6,8 +6,10 @@ requests themselves). Every answer is stored as it comes, one source's answer fo
 transaction, and reported at once (`answered`, a `FetchAnswer`); a book is done (`progress`,
 a `FetchProgress`) when the last of its sources has answered. A cancel stops every source
 from starting another book: what was answered is kept, the rest stays pending for `retry`.
-A source that cannot be asked at all (Hardcover without an account) answers every book at
-once with its fixed reason. Nothing is applied here.
+A source that cannot be asked at all answers every book at once with its fixed answer: a
+failure with its reason (a token Hardcover refused), or `NOT_CONNECTED` for one the user has
+not set up, which fails no book (`FetchReport.not_connected` names it once). Nothing is
+applied here.
 
 Before asking, each web source learns the user's e-mail address for its User-Agent
 (`identify`, from Settings ▸ Metadata). When a source asks to wait (a 429 or 503, `web.Pacer`),
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.metadata_sources.gather import ask
 from bookorbit_desktop.metadata_sources.records import (
+    NOT_CONNECTED,
     PENDING,
     Lookup,
     SourceResult,
@@ -75,6 +78,7 @@ class FetchReport:
     found: int  # books with at least one candidate
     failures: tuple[tuple[int, SourceResult], ...]  # (book id, the failed source's answer)
     cancelled: bool
+    not_connected: tuple[str, ...] = ()  # the sources the user has not set up (not asked)
 
 
 class FetchRun:
@@ -140,8 +144,9 @@ class FetchRun:
         finally:
             for task in workers:
                 task.cancel()
+        unset = tuple(n for n in self.order if n in fixed and fixed[n].status == NOT_CONNECTED)
         return FetchReport(
-            self.total, len(self.found), tuple(self.failures), self.done < self.total
+            self.total, len(self.found), tuple(self.failures), self.done < self.total, unset
         )
 
     async def _work(self, source: Source, queue: deque[Lookup]) -> None:

@@ -8,6 +8,9 @@ command line call, answered with plain data.
   `progress` a `FetchProgress` when a book's last source has answered. A cancel keeps what
   was fetched. Nothing is applied. With the window's Hardcover account (`account=`), a
   fetch spends the same rate budget as sync.
+- A source the user has not set up (Hardcover without a token, or without any password
+  storage) answers every book `NOT_CONNECTED` ("Settings ▸ Hardcover"): not a failure, so
+  no book fails and nothing is retried for it; a token Hardcover refuses is a failure.
 - `retry(book_ids=None)` fetches again what failed (refused, rate-limited, timed out,
   malformed, or left pending by an interrupted run), of those books or of the whole
   library, only from the sources that failed. `failed_answers()` reads the stored answers of
@@ -44,11 +47,13 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.api.client import RetryPolicy
+from bookorbit_desktop.hardcover.api.errors import NoKeyringError, NotConnectedError
 from bookorbit_desktop.library.store import fetched_metadata
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.metadata_sources.compare import take_all
 from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
 from bookorbit_desktop.metadata_sources.records import (
+    NOT_CONNECTED,
     REFUSED,
     SOURCE_LABELS,
     Candidate,
@@ -88,6 +93,8 @@ LABELS = SOURCE_LABELS
 # or less (longer: the book is "rate-limited", retry later); every try is bounded by the 10 s
 # metadata timeout (`metadata_sources.hardcover.bounded`).
 METADATA_RETRY = RetryPolicy(attempts=2, throttle_attempts=1, max_wait=30.0)
+# Where a Hardcover not set up is connected: its answer's message (`NOT_CONNECTED`).
+CONNECT_HARDCOVER = "Settings ▸ Hardcover"
 
 
 # Books looked up in one worker job: about 0.6 ms of Python each. A worker thread running
@@ -193,7 +200,11 @@ class MetadataService:
                         client = await stack.enter_async_context(
                             self._hardcover_account().open_client()
                         )
-                    except BookOrbitError as error:
+                    except (NotConnectedError, NoKeyringError):
+                        # Not set up: said once, no book fails for it, nothing to retry.
+                        fixed[name] = SourceResult(name, NOT_CONNECTED, CONNECT_HARDCOVER)
+                        continue
+                    except BookOrbitError as error:  # a token Hardcover refused, a locked keyring
                         message = f"{error.title}: {error.message}"
                         fixed[name] = SourceResult(name, REFUSED, message)
                         continue

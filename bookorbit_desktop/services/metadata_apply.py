@@ -194,6 +194,7 @@ class LeftOut:
     title: str
     source: str
     reason: str  # "another edition: English, not German"
+    authors: tuple[str, ...] = ()  # the book's, to tell "emma" from "Emma"
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,8 @@ def plan_fill(books: Iterable[BookCandidates]) -> FillPlan:
     left_out: list[LeftOut] = []
     for shown in books:
         for source, reason in shown.other_editions.items():
-            left_out.append(LeftOut(shown.book_id, shown.title, source, reason))
+            authors = tuple(shown.local.get("authors") or ())
+            left_out.append(LeftOut(shown.book_id, shown.title, source, reason, authors))
         chosen = book_picks(shown, only_empty=True)
         if chosen:
             picks[shown.book_id] = chosen

@@ -31,10 +31,10 @@ def c(source: str, matched_by: str, **values) -> Candidate:
 HC_EDITION = c("hardcover", "edition", title="Dune", pages=412)
 HC_ISBN = c("hardcover", "isbn", title="Dune (ISBN)", description="HC text")
 HC_SEARCH = c("hardcover", "search", title="Dune (search)", description="HC search text")
-OL_ISBN = c("openlibrary", "isbn", title="Dune OL", description="OL text", publisher="Ace")
-OL_SEARCH = c("openlibrary", "search", title="Dune OL search", publisher="Chilton")
-GB_ISBN = c("google", "isbn", title="Dune GB", publisher="Penguin")
-GB_SEARCH = c("google", "search", title="Dune GB search", language="en")
+OL_ISBN = c("openlibrary", "isbn", title="Dune (OL)", description="OL text", publisher="Ace")
+OL_SEARCH = c("openlibrary", "search", title="Dune (OL search)", publisher="Chilton")
+GB_ISBN = c("google", "isbn", title="Dune (GB)", publisher="Penguin")
+GB_SEARCH = c("google", "search", title="Dune (GB search)", language="en")
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def test_a_field_is_flagged_when_the_source_says_otherwise(field, local, found, 
 
 def test_compare_uses_each_sources_best_candidate_and_names_the_best_source():
     rows = {r.name: r for r in compare({"title": "Dune"}, [OL_SEARCH, OL_ISBN, GB_ISBN])}
-    assert rows["title"].values == {"openlibrary": "Dune OL", "google": "Dune GB"}
+    assert rows["title"].values == {"openlibrary": "Dune (OL)", "google": "Dune (GB)"}
     assert rows["title"].best == "openlibrary"
     assert rows["series"].values == {} and rows["series"].best is None
 
@@ -199,6 +199,21 @@ def test_best_takes_nothing_from_another_edition():
     }
     rows = {r.name: r for r in compare(local, [english, german])}
     assert rows["publisher"].best is None and rows["pages"].best == "hardcover"
+
+
+def test_best_takes_nothing_from_another_book_whose_title_begins_with_the_books():
+    # "Dune" whose ISBN's record is "Dune Messiah": not one value of it is the book's
+    messiah = c("openlibrary", "isbn", title="Dune Messiah", language="en", publisher="Putnam",
+                pages=256, release_date="1969", cover_url="https://a/m.jpg")  # fmt: skip
+    own = c("google", "search", title="Dune: Deluxe Edition", language="en", pages=412)
+    local = {"title": "Dune", "language": "en", "publisher": None, "pages": None}
+    assert best_values([messiah], local) == {}
+    assert {n: x.source for n, x in best_values([messiah, own], local).items()} == {
+        "title": "google", "language": "google", "pages": "google",
+    }  # fmt: skip
+    assert other_editions(local, [messiah, own]) == {
+        "openlibrary": "another edition: title differs"
+    }
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,12 @@ from bookorbit_desktop.metadata_sources.source import same_title
         ("Dune", "Dune — The Graphic Novel"),
         ("It", "It: A Novel"),
         ("Nausicaä", "Nausicaa; Volume One"),
+        ("The Hobbit", "Hobbit"),
+        ("The Hobbit", "The Hobbit, or There and Back Again"),
+        ("Emma", "Emma. A Novel"),
+        ("Mr Fox", "Mr. Fox: A Novel"),
+        ("Discworld 1: The Colour of Magic", "The Colour of Magic"),
+        ("The Colour of Magic: A Discworld Novel", "Discworld #1 - The Colour of Magic"),
     ],
 )
 def test_the_same_title_or_it_with_a_subtitle_is_kept(asked, found):
@@ -43,6 +49,11 @@ def test_the_same_title_or_it_with_a_subtitle_is_kept(asked, found):
         ("It", "Italy"),
         ("Star Wars: A New Hope", "Star Wars: The Empire Strikes Back"),  # only the main title
         ("Dune", "Children of Dune"),
+        ("Foundation", "Foundation and Empire"),
+        ("Mr Fox", "Fantastic Mr. Fox"),
+        ("Harry Potter 1", "Harry Potter and the Philosopher's Stone"),
+        ("1984: A Novel", "A Novel"),  # a number alone is no series prefix
+        ("Kings", "Kings, Orcs and Elves"),
         ("Dune", "Dune-Messiah"),  # a hyphen inside a word is no subtitle separator
         ("Dune", None),
         ("Dune", ""),

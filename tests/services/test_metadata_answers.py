@@ -16,7 +16,8 @@ from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.credentials import SuppliedToken, TokenStore
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
 from bookorbit_desktop.library.store import fetched_metadata
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
+from bookorbit_desktop.library.store.settings import set_setting
+from bookorbit_desktop.services.hardcover_account import PAUSED_KEY, HardcoverAccount
 from bookorbit_desktop.services.metadata import FetchAnswer, FetchProgress, MetadataService
 from tests.factories import add_book
 from tests.fakes.file_keyring import FileKeyring
@@ -154,7 +155,36 @@ async def test_a_source_that_cannot_be_asked_answers_every_book_without_holding_
         report = await service.fetch(ids, answered=lambda a: seen.append(turns))
     finally:
         ticking.cancel()
-    assert len(report.failures) == 120
-    assert {r.status for _, r in report.failures} == {"refused"}
-    assert "connect" in report.failures[0][1].message.casefold()
+    # Hardcover not set up is no failure: no book fails for it, nothing waits for a retry
+    assert (report.failures, report.not_connected) == ((), ("hardcover",))
+    states = fetched_metadata.states(ids)
+    assert {(s.status, s.message) for s in states} == {("not connected", "Settings ▸ Hardcover")}
+    assert service.failed() == {}
+    assert await service.retry(ids) == []
     assert len(set(seen)) >= 3  # reported in slices, the loop running between them
+
+
+async def test_without_any_password_storage_hardcover_is_not_connected(
+    library, books_online, monkeypatch
+):
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    book = add_book("Book", ["Ann Author"]).id
+    account = HardcoverAccount(TokenStore(NoKeyring()), supplied=None)
+    service = MetadataService(
+        library, account=account, sources=["hardcover", "openlibrary"], intervals=NO_PACING
+    )
+    report = await service.fetch([book])
+    assert (report.failures, report.not_connected) == ((), ("hardcover",))
+
+
+async def test_a_token_hardcover_refused_stays_a_failure_with_its_reason(library, tmp_path):
+    book = add_book("Book", ["Ann Author"]).id
+    keys = FileKeyring(tmp_path / "keyring.json")
+    account = HardcoverAccount(TokenStore(keys), supplied=None)
+    set_setting(PAUSED_KEY, {"reason": "refused", "detail": "token expired", "since": 0.0})
+    service = MetadataService(library, account=account, sources=["hardcover"])
+    report = await service.fetch([book])
+    ((failed, result),) = report.failures
+    assert (failed, result.status, report.not_connected) == (book, "refused", ())
+    assert result.message and set(service.failed()) == {book}  # Retry asks it again

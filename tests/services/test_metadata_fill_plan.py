@@ -45,9 +45,9 @@ async def test_the_plan_is_what_best_fills_and_other_editions_are_left_out(libra
     assert plan.books == 1
     assert plan.counts["publisher"] == {"openlibrary": 1}
     assert plan.counts["authors"] == {"openlibrary": 1}
-    assert [(r.book_id, r.source, r.reason) for r in plan.left_out] == [
-        (hobbit.id, "openlibrary", "another edition: English, not German"),
-        (hobbit.id, "google", "another edition: English, not German"),
+    assert [(r.book_id, r.authors, r.source, r.reason) for r in plan.left_out] == [
+        (hobbit.id, ("J. R. R. Tolkien",), "openlibrary", "another edition: English, not German"),
+        (hobbit.id, ("J. R. R. Tolkien",), "google", "another edition: English, not German"),
     ]
     for book_id in (hobbit.id, emma.id):  # the command line's `apply --best --only-empty`
         assert await service.best_picks(book_id, only_empty=True) == plan.picks.get(book_id, [])
@@ -62,3 +62,28 @@ async def test_the_plan_is_what_best_fills_and_other_editions_are_left_out(libra
     assert emma_result.skipped == ()  # nothing of another edition there
     book = Book.get_by_id(hobbit.id)
     assert (book.publisher, book.published, book.pages, book.description) == (None,) * 4
+
+
+async def test_a_sequel_carrying_the_books_isbn_gives_it_nothing(library, books_online):
+    # "Dune" whose ISBN's records are titled "Dune Messiah": another book, not a subtitle
+    messiah = FakeBook("9780593098233", "Dune Messiah", ("Frank Herbert",), publisher="Ace",
+                       published="2019", pages=256, cover_id=8231856,
+                       description="The second book.")  # fmt: skip
+    books_online.add(messiah)
+    dune = add_book("Dune", ["Frank Herbert"], isbn13=messiah.isbn13, language="en")
+    service = MetadataService(
+        library, sources=["openlibrary", "google"], intervals={"openlibrary": 0, "google": 0},
+        google_key=GoogleBooksKey(FileKeyring(library.data_dir / "keyring.json")),
+    )  # fmt: skip
+    await service.fetch([dune.id])
+    plan = await service.fill_plan([dune.id])
+    assert plan.picks == {} and plan.books == 0
+    assert {(r.source, r.reason) for r in plan.left_out} == {
+        ("openlibrary", "another edition: title differs"),
+        ("google", "another edition: title differs"),
+    }
+    assert (await service.apply_best(dune.id)).applied == ()  # Best takes not even the title
+    book = Book.get_by_id(dune.id)
+    assert (book.title, book.publisher, book.pages, book.published, book.cover_path) == (
+        "Dune", None, None, None, None,
+    )  # fmt: skip

@@ -28,7 +28,11 @@ from typing import TYPE_CHECKING
 
 from bookorbit_desktop.config import default_paths, resolve_paths
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.hardcover.api.errors import InvalidTokenFormatError, KeyringUnavailableError
+from bookorbit_desktop.hardcover.api.errors import (
+    InvalidTokenFormatError,
+    KeyringUnavailableError,
+    NoKeyringError,
+)
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.system_keyring import is_usable
 
@@ -171,10 +175,11 @@ class TokenStore:
         return self._backend
 
     def check(self) -> KeyringBackend:
-        """The backend, or a KeyringUnavailableError explaining what to install."""
+        """The backend, or a NoKeyringError (a KeyringUnavailableError) explaining what to
+        install."""
         backend = self.backend
         if not is_usable(backend):
-            raise KeyringUnavailableError(HOW_TO_GET_A_KEYRING)
+            raise NoKeyringError(HOW_TO_GET_A_KEYRING)
         return backend
 
     def insecure_warning(self) -> str | None:

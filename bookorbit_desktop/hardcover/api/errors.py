@@ -228,6 +228,11 @@ class KeyringUnavailableError(HardcoverError):
     title = "No secure password storage found"
 
 
+class NoKeyringError(KeyringUnavailableError):
+    """The machine has no password storage at all, so no token can have been saved: Hardcover
+    is not set up (unlike a keyring that is locked or refuses to answer)."""
+
+
 class TokenRejectedError(HardcoverError):
     """A token being connected was refused by Hardcover (nothing was saved)."""
 

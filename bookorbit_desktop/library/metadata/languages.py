@@ -27,6 +27,31 @@ _NAMES = {
     "chinese": "zh",
     "korean": "ko",
 }
+# ISO 639-3 macrolanguages and the individual languages of theirs that books are tagged with:
+# a book in "nb" (Norwegian Bokmål) is a book in "no" (Norwegian), and one in "cmn" (Mandarin)
+# one in "zh". Two individual languages of one macrolanguage stay apart: Bokmål and Nynorsk
+# are two written standards, Mandarin and Cantonese two languages. Indonesian, although ISO
+# counts it under Malay, is kept apart too: its books are other editions than Malaysia's.
+# (Retired codes, "iw" for "he", "in" for "id", "ji" for "yi", are mapped by langcodes.)
+_MACROLANGUAGES = {
+    "no": ("nb", "nn"),
+    "zh": ("cmn", "yue", "wuu", "hak", "nan", "gan", "hsn", "lzh"),
+    "ms": ("zsm",),
+    "ar": ("arb",),
+    "fa": ("pes", "prs"),
+    "sw": ("swh", "swc"),
+    "et": ("ekk",),
+    "lv": ("lvs",),
+    "uz": ("uzn",),
+    "az": ("azj",),
+    "sq": ("als",),
+    "mn": ("khk",),
+    "ne": ("npi",),
+    "yi": ("ydd",),
+}
+_MACROLANGUAGE_OF = {
+    member: macro for macro, members in _MACROLANGUAGES.items() for member in members
+}
 
 
 def normalize_language(value: str | None) -> str | None:
@@ -60,10 +85,18 @@ def base_language(tag: str | None) -> str | None:
     return tag.split("-", 1)[0]
 
 
+def same_base_language(a: str, b: str) -> bool:
+    """Whether two language codes (the language part of normalised tags) name one language:
+    the same code, or one is the other's macrolanguage ("nb" and "no"; not "nb" and "nn")."""
+    return a == b or _MACROLANGUAGE_OF.get(a) == b or _MACROLANGUAGE_OF.get(b) == a
+
+
 def language_name(tag: str | None) -> str | None:
-    """The English name of a tag's language for the common ones ("de" -> "German"), else the
-    tag itself; None for no language."""
+    """The English name of a tag's language ("de" -> "German", "nb" -> "Norwegian Bokmål",
+    "iw" -> "Hebrew"); None for no language."""
     base = base_language(normalize_language(tag))
     if base is None:
         return None
-    return next((name.title() for name, code in _NAMES.items() if code == base), base)
+    import langcodes  # its names (language_data) load on the first call: 0.3 s, 27 MB
+
+    return str(langcodes.Language.get(base).display_name("en"))

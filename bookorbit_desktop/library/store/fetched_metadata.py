@@ -16,8 +16,11 @@ from peewee import CompositeKey, FloatField, ForeignKeyField, IntegerField, Text
 from bookorbit_desktop.library.store.models import BaseModel, Book, JSONText, database
 
 PENDING = "pending"
-# Outcomes that are answers, not failures (the others are retried).
+# Outcomes that are answers, not failures (the others, but for NOT_CONNECTED, are retried).
 ANSWERED = ("ok", "no result")
+# A source the user has not set up (`records.NOT_CONNECTED`): no answer, nothing to retry; the
+# candidates it gave before are kept.
+NOT_CONNECTED = "not connected"
 
 
 class MetadataFetch(BaseModel):
@@ -109,9 +112,10 @@ def states(book_ids: Iterable[int] | None = None) -> list[FetchState]:
 
 
 def failed_books() -> dict[int, list[str]]:
-    """Book id -> the sources whose last fetch failed or never finished."""
+    """Book id -> the sources whose last fetch failed or never finished (a source not
+    connected did neither)."""
     query = MetadataFetch.select(MetadataFetch.book, MetadataFetch.source).where(
-        MetadataFetch.status.not_in(ANSWERED)
+        MetadataFetch.status.not_in((*ANSWERED, NOT_CONNECTED))
     )
     failed: dict[int, list[str]] = {}
     for row in query.order_by(MetadataFetch.book, MetadataFetch.source):

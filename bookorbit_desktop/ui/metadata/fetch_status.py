@@ -1,6 +1,7 @@
 """The batch dialog's "Fetching" box: a progress bar (books every source has answered), one
 line per book with each source's status as it answers, the failed answers with their reasons,
-Stop and Retry Failed.
+Stop and Retry Failed. A source the user has not set up is said once, in one short line
+("Hardcover: not connected (Settings ▸ Hardcover)"), not on each book's line nor as a failure.
 
 Every answer costs the same whatever the number of books (`note`): the book's line and at most
 one line of the failed list change, found through dictionaries, never by rebuilding or
@@ -24,10 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.metadata_sources.records import PENDING, SOURCE_LABELS, SourceResult
+from bookorbit_desktop.metadata_sources.records import (
+    NOT_CONNECTED,
+    PENDING,
+    SOURCE_LABELS,
+    SourceResult,
+)
 from bookorbit_desktop.ui.metadata.texts import (
     STATUS_MEANING,
     source_label,
+    status_line,
     status_word,
     waiting,
 )
@@ -51,6 +58,10 @@ class FetchStatus(QGroupBox):
         self.progress.setAccessibleName("Books fetched")
         self.progress.setRange(0, 0)
         self.label = wrapped_label()
+        self.unconnected: dict[str, str] = {}  # source -> its one line, once it said so
+        self.unconnected_label = wrapped_label()
+        self.unconnected_label.setAccessibleName("Sources not connected")
+        self.unconnected_label.setVisible(False)
         self.book_list = QListWidget()
         self.book_list.setAccessibleName("Each book's answers")
         self.book_list.setUniformItemSizes(True)
@@ -77,6 +88,7 @@ class FetchStatus(QGroupBox):
         bar.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignRight)  # also without the bar
         top.addLayout(bar)
         top.addWidget(self.label)
+        top.addWidget(self.unconnected_label)
         top.addLayout(lists, 1)
 
     def set_books(self, book_ids: Sequence[int], titles: Mapping[int, str]) -> None:
@@ -109,6 +121,8 @@ class FetchStatus(QGroupBox):
         parts = []
         for source in SOURCE_LABELS:
             result = statuses.get(source)
+            if result is not None and result.status == NOT_CONNECTED:
+                continue  # said once, above the lists
             if result is not None and waiting(result) and self.asking:
                 parts.append(f"{source_label(source)}: {result.message}")
             elif result is not None:
@@ -126,6 +140,12 @@ class FetchStatus(QGroupBox):
         if waiting(result):  # not an answer yet: the source's answer follows
             self.label.setText(result.message[:1].upper() + result.message[1:] + "…")
             return True
+        if result.status == NOT_CONNECTED and result.source not in self.unconnected:
+            self.unconnected[result.source] = status_line(
+                result.source, result.status, result.message
+            )
+            self.unconnected_label.setText(" · ".join(self.unconnected.values()))
+            self.unconnected_label.setVisible(True)
         key = (book_id, result.source)
         listed = self.failed_items.get(key)
         if result.failed:

@@ -1,6 +1,7 @@
 """The review of "Fill Empty Fields in All Books" before anything is written: per field, how
 many books get a value and from which source, and the records left out because they are of
-another edition, each with its reason. The numbers are the service's plan
+another edition, each with its reason (and its book's authors and id: two books may share
+a title). The numbers are the service's plan
 (`services.metadata_apply.plan_fill`), the very picks the fill then saves; the dialog only
 shows them. The user confirms with "Fill N Books" (Cancel is the default); the fill is one
 step of Edit ▸ Undo.
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.services.metadata_apply import FillPlan
 from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen
-from bookorbit_desktop.ui.metadata.texts import FIELD_LABELS, source_label
+from bookorbit_desktop.ui.metadata.texts import FIELD_LABELS, source_label, value_text
 from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import flat_list, wrapped_label
 
@@ -63,10 +64,16 @@ class FillReview(QDialog):
             "Left out: these records are of another edition, so nothing is taken from them. "
             "Review the book to tick their values by hand where they fit."
         )
-        self.left_out = flat_list(("Book", "Source", "Why"))
+        self.left_out = flat_list(("Book", "Authors", "Id", "Source", "Why"))
         self.left_out.setAccessibleName("Records left out")
-        for record in plan.left_out:
-            row = [record.title, source_label(record.source), record.reason]
+        for record in plan.left_out:  # authors and id tell books of one title apart
+            row = [
+                record.title,
+                value_text("authors", record.authors),
+                str(record.book_id),
+                source_label(record.source),
+                record.reason,
+            ]
             self.left_out.addTopLevelItem(QTreeWidgetItem(row))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.fill_button = QPushButton(fill_button_text(plan.books))

@@ -8,6 +8,7 @@ from typing import Any
 from bookorbit_desktop.metadata_sources.records import (
     MALFORMED,
     NO_RESULT,
+    NOT_CONNECTED,
     OK,
     PENDING,
     RATE_LIMITED,
@@ -40,6 +41,7 @@ STATUS_MEANING = {
     TIMED_OUT: "did not answer in time; check the connection, then retry",
     MALFORMED: "sent an answer that could not be read; retry later",
     PENDING: "the fetch was stopped before it reached this book, or is still under way",
+    NOT_CONNECTED: "connect it in Settings",
 }
 ASKING = "asking…"  # a source's status while a fetch waits for its answer
 NOT_ANSWERED = "not answered"  # … and once that fetch was stopped before the source answered
@@ -77,8 +79,9 @@ def waiting(result: SourceResult) -> bool:
 def status_line(
     source: str, status: str, message: str, count: int = 0, *, asking: bool = False
 ) -> str:
-    """ "Open Library: ok — 2 candidates" / "Google Books: rate-limited — …"; a source not
-    answered yet reads "asking…" while a fetch is under way (`asking`)."""
+    """ "Open Library: ok — 2 candidates" / "Google Books: rate-limited — …" / "Hardcover: not
+    connected (Settings ▸ Hardcover)"; a source not answered yet reads "asking…" while a fetch
+    is under way (`asking`)."""
     label = SOURCE_LABELS.get(source, source)
     if status == PENDING and message:  # waiting, as the source asked
         return f"{label}: {message}"
@@ -87,6 +90,8 @@ def status_line(
     if status == OK:
         found = "1 candidate" if count == 1 else f"{count} candidates"
         return f"{label}: ok — {found}"
+    if status == NOT_CONNECTED:  # one short line: where to connect it
+        return f"{label}: {status} ({message or STATUS_MEANING[status]})"
     why = message or STATUS_MEANING.get(status, "")
     return f"{label}: {status_word(status, asking=asking)} — {why}".rstrip(" —")
 

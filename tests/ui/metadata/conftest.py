@@ -1,7 +1,7 @@
 """Open Library and Google Books (one loopback fake) and Hardcover (its fake) on threads of
 their own, for the metadata dialogs driven on the window's qasync loop; a `MetadataService`
 talking to all three, the sources' polite pacing off. The library knows "Fantastic Mr. Fox" by
-its ISBN only loosely (another title, an unknown author, no description)."""
+its ISBN only loosely (its title as a file name gives it, an unknown author, no description)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def service(library, sources, hardcover_fake) -> MetadataService:
 
 @pytest.fixture
 def fox(library):
-    return add_book("Mr Fox", ["Unknown"], isbn13=FOX.isbn13, language=None)
+    return add_book("fantastic_mr_fox", ["Unknown"], isbn13=FOX.isbn13, language=None)
 
 
 def until(check, timeout: float = 10.0):

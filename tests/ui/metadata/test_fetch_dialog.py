@@ -30,7 +30,7 @@ def open_fetched(service, book_id, qtbot, qloop) -> FetchDialog:
 def test_fetch_shows_each_source_side_by_side_and_apply_saves_the_ticks(service, fox, qtbot, qloop):
     dialog = open_fetched(service, fox.id, qtbot, qloop)
     pane, table = dialog.pane, dialog.pane.table
-    assert dialog.windowTitle() == "Fetch Metadata for “Mr Fox”"
+    assert dialog.windowTitle() == "Fetch Metadata for “fantastic_mr_fox”"
     lines = {s: label.text() for s, label in pane.status_labels.items()}
     assert lines["hardcover"].startswith("Hardcover: ok")
     assert lines["openlibrary"] == "Open Library: ok — 1 candidate"

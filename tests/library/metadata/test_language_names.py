@@ -1,0 +1,32 @@
+"""Language names shown to people, table-driven: every language by its English name, whatever
+code a book or a source gives it (pure function)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookorbit_desktop.library.metadata.languages import language_name
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [
+        ("de", "German"),
+        ("ger", "German"),
+        ("en-GB", "English"),
+        ("nb", "Norwegian Bokmål"),
+        ("nob", "Norwegian Bokmål"),
+        ("nn", "Norwegian Nynorsk"),
+        ("no", "Norwegian"),
+        ("he", "Hebrew"),
+        ("iw", "Hebrew"),
+        ("in", "Indonesian"),
+        ("cmn", "Mandarin Chinese"),
+        ("zh-Hant", "Chinese"),
+        ("pt-BR", "Portuguese"),
+        ("und", None),
+        (None, None),
+    ],
+)
+def test_a_language_is_named_in_words(tag, name):
+    assert language_name(tag) == name
