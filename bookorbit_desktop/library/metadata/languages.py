@@ -12,21 +12,27 @@ from __future__ import annotations
 REGION_MATTERS = frozenset({"pt", "zh"})
 # Codes that say "no language" rather than naming one.
 _NOT_A_LANGUAGE = frozenset({"und", "mul", "zxx", "mis"})
+# The English names of the languages books come in, by code (shown to people: "another
+# edition: English, not German"); any other code is shown as it is.
+_ENGLISH_NAMES = {
+    "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian",
+    "pt": "Portuguese", "nl": "Dutch", "ru": "Russian", "pl": "Polish", "ja": "Japanese",
+    "zh": "Chinese", "cmn": "Mandarin Chinese", "yue": "Cantonese", "ko": "Korean",
+    "no": "Norwegian", "nb": "Norwegian Bokmål", "nn": "Norwegian Nynorsk", "sv": "Swedish",
+    "da": "Danish", "fi": "Finnish", "is": "Icelandic", "he": "Hebrew", "yi": "Yiddish",
+    "ar": "Arabic", "fa": "Persian", "tr": "Turkish", "el": "Greek", "cs": "Czech",
+    "sk": "Slovak", "hu": "Hungarian", "ro": "Romanian", "bg": "Bulgarian", "uk": "Ukrainian",
+    "be": "Belarusian", "sr": "Serbian", "hr": "Croatian", "bs": "Bosnian", "sl": "Slovenian",
+    "mk": "Macedonian", "sq": "Albanian", "ca": "Catalan", "eu": "Basque", "gl": "Galician",
+    "ga": "Irish", "cy": "Welsh", "gd": "Scottish Gaelic", "la": "Latin", "eo": "Esperanto",
+    "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian", "hi": "Hindi", "bn": "Bengali",
+    "ta": "Tamil", "te": "Telugu", "ur": "Urdu", "th": "Thai", "vi": "Vietnamese",
+    "id": "Indonesian", "ms": "Malay", "tl": "Tagalog", "sw": "Swahili", "af": "Afrikaans",
+    "hy": "Armenian", "ka": "Georgian", "az": "Azerbaijani", "kk": "Kazakh", "uz": "Uzbek",
+    "mn": "Mongolian", "ne": "Nepali",
+}  # fmt: skip
 # Some generators write the language's English name instead of a code.
-_NAMES = {
-    "english": "en",
-    "french": "fr",
-    "german": "de",
-    "spanish": "es",
-    "italian": "it",
-    "portuguese": "pt",
-    "dutch": "nl",
-    "russian": "ru",
-    "polish": "pl",
-    "japanese": "ja",
-    "chinese": "zh",
-    "korean": "ko",
-}
+_NAMES = {name.casefold(): code for code, name in _ENGLISH_NAMES.items()}
 # ISO 639-3 macrolanguages and the individual languages of theirs that books are tagged with:
 # a book in "nb" (Norwegian Bokmål) is a book in "no" (Norwegian), and one in "cmn" (Mandarin)
 # one in "zh". Two individual languages of one macrolanguage stay apart: Bokmål and Nynorsk
@@ -93,10 +99,8 @@ def same_base_language(a: str, b: str) -> bool:
 
 def language_name(tag: str | None) -> str | None:
     """The English name of a tag's language ("de" -> "German", "nb" -> "Norwegian Bokmål",
-    "iw" -> "Hebrew"); None for no language."""
+    "iw" -> "Hebrew"), else the code itself; None for no language."""
     base = base_language(normalize_language(tag))
     if base is None:
         return None
-    import langcodes  # its names (language_data) load on the first call: 0.3 s, 27 MB
-
-    return str(langcodes.Language.get(base).display_name("en"))
+    return _ENGLISH_NAMES.get(base, base)
