@@ -56,9 +56,10 @@ DROPPED_PLUGINS = (
 DROPPED_DATA = ("PySide6/Qt/translations/",)
 
 # Python extension modules the app never imports (a terminal line editor, curses, Tk and
-# Pillow's Tk bridge), and Pillow's AVIF codec (5 MB with its library): covers from ebooks and
-# the metadata sources are JPEG, PNG, GIF or WebP; an AVIF cover is refused as unreadable.
-DROPPED_EXTENSIONS = ("readline.", "_curses", "_tkinter", "_imagingtk", "_avif")
+# Pillow's Tk bridge and its colour management, ImageCms, with lcms2), and Pillow's AVIF codec
+# (5 MB with its library): covers from ebooks and the metadata sources are JPEG, PNG, GIF or
+# WebP; an AVIF cover is refused as unreadable.
+DROPPED_EXTENSIONS = ("readline.", "_curses", "_tkinter", "_imagingtk", "_imagingcms", "_avif")
 
 # Sonames (without the version) taken from the target system. Patterns are whole-name regexes.
 SYSTEM_LIBRARIES = tuple(

@@ -93,6 +93,8 @@ def test_system_libraries(name, system):
         ("python3.11/lib-dynload/_curses.cpython-311-x86_64-linux-gnu.so", False),
         ("PIL/_avif.cpython-311-x86_64-linux-gnu.so", False),
         ("PIL/_imagingtk.cpython-311-x86_64-linux-gnu.so", False),
+        ("PIL/_imagingcms.cpython-311-x86_64-linux-gnu.so", False),
+        ("PIL/_imagingft.cpython-311-x86_64-linux-gnu.so", True),  # generated covers' text
         ("PIL/_webp.cpython-311-x86_64-linux-gnu.so", True),
         ("python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so", True),
         ("libQt6Core.so.6", True),
