@@ -65,7 +65,8 @@ STUB_WORDS = 8
 
 class RecordedSources(FakeBookSources):
     """Open Library and Google Books answering with the titles' records (see the module doc);
-    the request counting and the cover images are the project's fake's."""
+    the server, its routes, the request counting and the cover images are the project's
+    fake's."""
 
     def __init__(self, titles: tuple[Title, ...]) -> None:
         super().__init__()
@@ -75,23 +76,10 @@ class RecordedSources(FakeBookSources):
         }
         self.volumes = {t.file["isbn13"]: t for t in titles if t.google is not None}
 
-    async def start(self) -> str:
-        app = web.Application()
-        app.router.add_get("/api/books", self._books)
-        app.router.add_get("/works/{name}", self._work)
-        app.router.add_get("/search.json", self._search_docs)
-        app.router.add_get("/covers/b/id/{name}", self._cover)
-        app.router.add_get("/books/v1/volumes", self._volumes)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base = f"http://127.0.0.1:{port}"
-        return self.base
-
-    async def _books(self, request: web.Request) -> web.Response:
-        self.requests["openlibrary"] += 1
+    async def _ol_books(self, request: web.Request) -> web.Response:
+        refused = await self._gate("openlibrary")
+        if refused is not None:
+            return refused
         answer: dict[str, Any] = {}
         for key in request.query.get("bibkeys", "").split(","):
             scheme, _, value = key.partition(":")
@@ -102,19 +90,25 @@ class RecordedSources(FakeBookSources):
                 answer[key] = {"bib_key": key, "preview": "noview", "details": details}
         return web.json_response(answer)
 
-    async def _work(self, request: web.Request) -> web.Response:
-        self.requests["openlibrary"] += 1
+    async def _ol_work(self, request: web.Request) -> web.Response:
+        refused = await self._gate("openlibrary")
+        if refused is not None:
+            return refused
         work = self.works.get(request.match_info["name"].removesuffix(".json"))
         if work is None:
             return web.json_response({"error": "notfound", "key": request.path}, status=404)
         return web.json_response(work)
 
-    async def _search_docs(self, request: web.Request) -> web.Response:
-        self.requests["openlibrary"] += 1
+    async def _ol_search(self, request: web.Request) -> web.Response:
+        refused = await self._gate("openlibrary")
+        if refused is not None:
+            return refused
         return web.json_response({"numFound": 0, "start": 0, "numFoundExact": True, "docs": []})
 
-    async def _volumes(self, request: web.Request) -> web.Response:
-        self.requests["google"] += 1
+    async def _gb_volumes(self, request: web.Request) -> web.Response:
+        refused = await self._gate("google")
+        if refused is not None:
+            return refused
         query = request.query.get("q", "")
         title = self.volumes.get(query.removeprefix("isbn:")) if query.startswith("isbn:") else None
         if title is None or title.google is None:
