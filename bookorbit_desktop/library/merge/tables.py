@@ -53,8 +53,11 @@ TABLES = {
     "book_inbox": OWN,
 }
 # Tables with a `book_id` but no foreign key: the change log and the sort keys (kept by
-# triggers), the journal's entries and a removal's pending trash moves (the journal's own).
-NOT_FOLLOWED = frozenset({"book_change", "book_sort_key", "change_entry", "trash_intent"})
+# triggers), the journal's entries and a removal's pending trash moves (the journal's own),
+# and an import batch's books to index (empty in every committed state).
+NOT_FOLLOWED = frozenset(
+    {"book_change", "book_sort_key", "change_entry", "trash_intent", "index_batch"}
+)
 
 
 def book_keys() -> dict[str, list[str]]:
