@@ -23,6 +23,7 @@ from tests.factories import add_book
 from tests.fakes.file_keyring import FileKeyring
 from tests.fakes.hardcover_fixtures import clock, hardcover  # noqa: F401
 from tests.fakes.metadata_sources import FakeBook, FakeBookSources
+from tests.fakes.metadata_sources_fixtures import paced_virtually
 
 NO_PACING = {"openlibrary": 0.0, "google": 0.0}
 
@@ -30,6 +31,7 @@ NO_PACING = {"openlibrary": 0.0, "google": 0.0}
 @pytest.fixture
 async def books_online(monkeypatch):
     async with FakeBookSources() as fake:
+        fake.clock = paced_virtually(monkeypatch)  # a refusal's back-off takes no wall time
         monkeypatch.setenv("BOOKORBIT_OPENLIBRARY_URL", fake.openlibrary_url)
         monkeypatch.setenv("BOOKORBIT_GOOGLEBOOKS_URL", fake.google_url)
         yield fake
