@@ -54,7 +54,7 @@ def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -
     """Save `typed` (the text options given) and the bulk options to the books selected."""
     # Loaded here: `books` and the rest of the command line start without the readers' stack.
     from bookorbit_desktop.library.editing.bulk import NUMBER_FROM
-    from bookorbit_desktop.services.bulk_edits import NO_FINISH, BulkEditService
+    from bookorbit_desktop.services.library.bulk_edits import NO_FINISH, BulkEditService
 
     typed = dict(typed)
     for name in BULK_OPTIONS:

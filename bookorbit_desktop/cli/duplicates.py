@@ -11,7 +11,7 @@ from bookorbit_desktop.cli.context import CliContext
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
-    from bookorbit_desktop.services.merge import MergeService
+    from bookorbit_desktop.services.library.merge import MergeService
 
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,7 +28,7 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def _service(ctx: CliContext) -> MergeService:
-    from bookorbit_desktop.services.merge import MergeService
+    from bookorbit_desktop.services.library.merge import MergeService
 
     return MergeService(ctx.paths)
 
@@ -60,7 +60,7 @@ def run_merge(ctx: CliContext, args: argparse.Namespace) -> int:
     Exit status 0 when merged, 1 when not confirmed, 2 for a wrong id or a refused merge."""
     from bookorbit_desktop.cli.books_edit import UNDO_HINT
     from bookorbit_desktop.errors import InvalidValueError
-    from bookorbit_desktop.services.merge import KEEP
+    from bookorbit_desktop.services.library.merge import KEEP
 
     service = _service(ctx)
     seen = service.side_by_side(args.keep, args.other)

@@ -21,7 +21,7 @@ from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.server import accounts
 from bookorbit_desktop.server.exposure import is_loopback
 from bookorbit_desktop.server.lan import addresses_for_host, server_url
-from bookorbit_desktop.services.device_positions import proposal, shown
+from bookorbit_desktop.services.library.device_positions import proposal, shown
 
 REASONS = {"file name": "same file name", "title and author": "same title and author"}
 

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-from bookorbit_desktop.services import token_health
+from bookorbit_desktop.services.hardcover import token_health
 from bookorbit_desktop.ui.asyncqt import spawn
 
 FIRST_CHECK_MS = 60_000

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bookorbit_desktop.hardcover.sync.results import BookResult
-from bookorbit_desktop.services.hardcover import _summary, keyring_label
-from bookorbit_desktop.services.sync import SyncReport
+from bookorbit_desktop.services.hardcover.service import _summary, keyring_label
+from bookorbit_desktop.services.hardcover.sync import SyncReport
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,13 @@ from PySide6.QtWidgets import QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.fields import attributes
-from bookorbit_desktop.services.dashboard.rows import PageListing, other_copies, states_of
-from bookorbit_desktop.services.hardcover import HardcoverPage, HardcoverService, HardcoverStatus
-from bookorbit_desktop.services.library import BookRow
+from bookorbit_desktop.services.hardcover.dashboard.rows import PageListing, other_copies, states_of
+from bookorbit_desktop.services.hardcover.service import (
+    HardcoverPage,
+    HardcoverService,
+    HardcoverStatus,
+)
+from bookorbit_desktop.services.library.service import BookRow
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.hardcover.notices import FailedBooksNotice
 from bookorbit_desktop.ui.hardcover.page import HardcoverView

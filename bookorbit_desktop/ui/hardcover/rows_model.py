@@ -21,9 +21,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon
 
-from bookorbit_desktop.services.dashboard.order import Layout, PageStream
-from bookorbit_desktop.services.dashboard.rows import PageRow
-from bookorbit_desktop.services.hardcover import copies_conflict
+from bookorbit_desktop.services.hardcover.dashboard.order import Layout, PageStream
+from bookorbit_desktop.services.hardcover.dashboard.rows import PageRow
+from bookorbit_desktop.services.hardcover.service import copies_conflict
 from bookorbit_desktop.ui.hardcover import dashboard
 
 Index = QModelIndex | QPersistentModelIndex

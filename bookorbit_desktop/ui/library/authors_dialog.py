@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.authors import AuthorsService, FiledAuthor
+from bookorbit_desktop.services.library.authors import AuthorsService, FiledAuthor
 
 NAME, FILED_AS, BOOKS = range(3)
 

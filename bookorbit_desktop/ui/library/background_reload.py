@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from bookorbit_desktop.services.table_window import TableChanges, read_later
+from bookorbit_desktop.services.library.table_window import TableChanges, read_later
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.view import LibraryView
 

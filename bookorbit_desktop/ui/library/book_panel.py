@@ -37,7 +37,7 @@ from bookorbit_desktop.descriptions import display_html, is_html
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.reading.marking import DateNeededError
 from bookorbit_desktop.library.reading.sources import source_label
-from bookorbit_desktop.services.library import (
+from bookorbit_desktop.services.library.service import (
     READING_STATUSES,
     STATUS_LABELS,
     BookDetails,

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.library.editing.bulk import FINISHED, NUMBER_FROM_MAX
 from bookorbit_desktop.library.reading.marking import NO_DATE
 from bookorbit_desktop.library.reading.rules import FINISHED as FINISHED_STATUSES
-from bookorbit_desktop.services.book_edits import EditForm
-from bookorbit_desktop.services.bulk_edits import BulkOutcome
-from bookorbit_desktop.services.library import STATUS_LABELS
+from bookorbit_desktop.services.library.bulk_edits import BulkOutcome
+from bookorbit_desktop.services.library.edits import EditForm
+from bookorbit_desktop.services.library.service import STATUS_LABELS
 from bookorbit_desktop.ui.metadata.screen_fit import available_area
 from bookorbit_desktop.ui.widgets import FRAME_ALLOWANCE
 

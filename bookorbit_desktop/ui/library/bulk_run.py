@@ -22,7 +22,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.bulk_edits import BulkOutcome
+from bookorbit_desktop.services.library.bulk_edits import BulkOutcome
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library import bulk_fields
 

@@ -16,8 +16,8 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHeaderView, QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from bookorbit_desktop.services import device_positions as service
-from bookorbit_desktop.services.device_positions import DeviceRow
+from bookorbit_desktop.services.library import device_positions as service
+from bookorbit_desktop.services.library.device_positions import DeviceRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.progress_reset import ResetDialog

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.merge import Copy, MergeService, SideBySide
+from bookorbit_desktop.services.library.merge import Copy, MergeService, SideBySide
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.side_by_side import SideBySideView
 from bookorbit_desktop.ui.library.undo_actions import UndoActions

@@ -24,13 +24,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.authors import AuthorsService
-from bookorbit_desktop.services.book_edits import BookEditService
-from bookorbit_desktop.services.bulk_edits import BulkEditService
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.metadata import MetadataService
-from bookorbit_desktop.services.opening import BookFilesService
-from bookorbit_desktop.services.tags import TagService
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.library.authors import AuthorsService
+from bookorbit_desktop.services.library.bulk_edits import BulkEditService
+from bookorbit_desktop.services.library.edits import BookEditService
+from bookorbit_desktop.services.library.opening import BookFilesService
+from bookorbit_desktop.services.library.tags import TagService
+from bookorbit_desktop.services.metadata.service import MetadataService
 from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.change_watch import ChangeWatch

@@ -15,8 +15,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.services import file_metadata
-from bookorbit_desktop.services.file_metadata import WriteReport
+from bookorbit_desktop.services.library import file_metadata
+from bookorbit_desktop.services.library.file_metadata import WriteReport
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, spawn
 from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.text import counted

@@ -8,7 +8,7 @@ import html
 from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from bookorbit_desktop.services.library import (
+from bookorbit_desktop.services.library.service import (
     HARDCOVER_LABELS,
     BookDetails,
     hardcover_state,

@@ -16,8 +16,8 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from bookorbit_desktop.services import pulled
-from bookorbit_desktop.services.pulled import BookChanges, Choice
+from bookorbit_desktop.services.hardcover import pulled
+from bookorbit_desktop.services.hardcover.pulled import BookChanges, Choice
 from bookorbit_desktop.ui.asyncqt import spawn
 
 Loader = Callable[[int], Awaitable[BookChanges]]

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services import inbox as inbox_service
-from bookorbit_desktop.services.inbox import InboxBook
+from bookorbit_desktop.services.library import inbox as inbox_service
+from bookorbit_desktop.services.library.inbox import InboxBook
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import (

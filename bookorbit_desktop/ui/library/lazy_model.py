@@ -35,8 +35,8 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from bookorbit_desktop.services import table_window
-from bookorbit_desktop.services.library_rows import TableBook
+from bookorbit_desktop.services.library import table_window
+from bookorbit_desktop.services.library.rows import TableBook
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.model import (
     BOOK_ID_ROLE,

@@ -26,7 +26,7 @@ from PySide6.QtCore import QModelIndex, QObject, QProcess, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QMainWindow, QMenu, QMessageBox
 
-from bookorbit_desktop.services.opening import (
+from bookorbit_desktop.services.library.opening import (
     BookFileChoice,
     BookFiles,
     BookFilesService,

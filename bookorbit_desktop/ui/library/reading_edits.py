@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bookorbit_desktop.services.library import STATUS_LABELS, ReadingEdit, ReadingInfo
+from bookorbit_desktop.services.library.service import STATUS_LABELS, ReadingEdit, ReadingInfo
 
 FIELDS = ("status", "progress", "started", "finished", "rating")
 LABELS = {

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.services import saved_searches
+from bookorbit_desktop.services.library import saved_searches
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR, button_row, message_label, push_button
 

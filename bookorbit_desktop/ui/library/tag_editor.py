@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCompleter, QFormLayout, QLabel, QLineEdit, QWidge
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.tags.names import SEPARATOR, joined, key, parse_tags
-from bookorbit_desktop.services.book_edits import EditForm
+from bookorbit_desktop.services.library.edits import EditForm
 
 HINT = "Separate tags with commas"
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services import file_names
+from bookorbit_desktop.services.library import file_names
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.widgets import button_row, choose_folder, push_button, wrapped_label
 

@@ -35,10 +35,10 @@ from bookorbit_desktop.metadata_sources.compare import (
     same_picture,
 )
 from bookorbit_desktop.metadata_sources.records import Candidate
-from bookorbit_desktop.services import metadata as metadata_service
-from bookorbit_desktop.services.metadata import MetadataService
-from bookorbit_desktop.services.metadata_books import BookCandidates, SourceAnswer
-from bookorbit_desktop.services.remote_covers import RemoteCovers
+from bookorbit_desktop.services.metadata import service as metadata_service
+from bookorbit_desktop.services.metadata.books import BookCandidates, SourceAnswer
+from bookorbit_desktop.services.metadata.remote_covers import RemoteCovers
+from bookorbit_desktop.services.metadata.service import MetadataService
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.metadata.diff_table import LOCAL, DiffTable
 from bookorbit_desktop.ui.metadata.texts import (

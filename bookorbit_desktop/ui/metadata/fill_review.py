@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.metadata_apply import FillPlan
+from bookorbit_desktop.services.metadata.apply import FillPlan
 from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen
 from bookorbit_desktop.ui.metadata.texts import FIELD_LABELS, source_label, value_text
 from bookorbit_desktop.ui.text import counted

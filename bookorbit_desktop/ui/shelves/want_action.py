@@ -18,8 +18,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services import shelves as service
-from bookorbit_desktop.services.bulk_edits import WANT, BulkEditService
+from bookorbit_desktop.services.library.bulk_edits import WANT, BulkEditService
+from bookorbit_desktop.services.shelves import service
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.view import LibraryView
 

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-from bookorbit_desktop.services.pulled import PullProblem, pull_problem_async
+from bookorbit_desktop.services.hardcover.pulled import PullProblem, pull_problem_async
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.status import StatusHub, pull_problem_line
 

@@ -61,14 +61,8 @@ from bookorbit_desktop.metadata_sources.records import (
     SourceResult,
 )
 from bookorbit_desktop.metadata_sources.source import Source
-from bookorbit_desktop.services.fetch_run import (
-    FetchAnswer,
-    FetchProgress,
-    FetchReport,
-    FetchRun,
-)
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.metadata_apply import (
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.metadata.apply import (
     APPLICABLE,
     NOT_KEPT,
     ApplyResult,
@@ -79,12 +73,18 @@ from bookorbit_desktop.services.metadata_apply import (
     plan_fill,
     withheld_fields,
 )
-from bookorbit_desktop.services.metadata_books import (
+from bookorbit_desktop.services.metadata.books import (
     BookCandidates,
     book_candidates,
     guarded_search,
     lookups,
     stored_answers,
+)
+from bookorbit_desktop.services.metadata.fetch_run import (
+    FetchAnswer,
+    FetchProgress,
+    FetchReport,
+    FetchRun,
 )
 
 SOURCES = tuple(SOURCE_LABELS)

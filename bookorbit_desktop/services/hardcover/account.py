@@ -59,7 +59,7 @@ from bookorbit_desktop.library.store.settings import (
     get_setting,
     set_setting,
 )
-from bookorbit_desktop.services import token_health
+from bookorbit_desktop.services.hardcover import token_health
 
 # Private (not user-editable) values in the settings table.
 USERNAME_KEY = "hardcover.username"

@@ -49,8 +49,8 @@ from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book, HardcoverMatch, ReadingState
 from bookorbit_desktop.library.store.settings import get_private, set_setting
 from bookorbit_desktop.library.store.typed import tuples
-from bookorbit_desktop.services.hardcover_account import LAST_SYNC_KEY, PAUSED_KEY, HardcoverAccount
-from bookorbit_desktop.services.sync_gate import GATE, HOLDER, PassGate
+from bookorbit_desktop.services.hardcover.account import LAST_SYNC_KEY, PAUSED_KEY, HardcoverAccount
+from bookorbit_desktop.services.hardcover.sync_gate import GATE, HOLDER, PassGate
 
 _PASS_STOPPERS = (AuthError, RateLimitedError, NetworkError, UnavailableError)
 # What the window takes from the sync's core through this module (it imports no `hardcover`).

@@ -26,8 +26,8 @@ from bookorbit_desktop.library.store.inbox import is_held as is_in_inbox
 from bookorbit_desktop.library.store.models import Book, ReadingState
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.shelves import Shelf
-from bookorbit_desktop.services.library import STATUS_LABELS
-from bookorbit_desktop.services.shelf_links import Candidates
+from bookorbit_desktop.services.library.service import STATUS_LABELS
+from bookorbit_desktop.services.shelves.links import Candidates
 
 log = logging.getLogger(__name__)
 

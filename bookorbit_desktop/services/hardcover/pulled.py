@@ -16,10 +16,10 @@ from bookorbit_desktop.hardcover.sync.model import PRIVACY_NAMES, STATUS_NAMES
 from bookorbit_desktop.hardcover.sync.words import LABELS, stars
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import get_private
-from bookorbit_desktop.services.pull_schedule import EVERY
+from bookorbit_desktop.services.hardcover.pull_schedule import EVERY
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.services.hardcover_account import HardcoverAccount
+    from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 
 KEEP_LOCAL, KEEP_HARDCOVER = picks.LOCAL, picks.HARDCOVER
 
@@ -189,7 +189,7 @@ async def pull_now(account: HardcoverAccount, *, full: bool = False) -> run.Pull
     """A pull outside a sync pass (`hardcover pull`): what changed since the marks, or
     everything with `full`. The saved token's account is the one remembered when it was
     connected (no request to ask); a token given for the run is asked who it is."""
-    from bookorbit_desktop.services.hardcover_account import USER_ID_KEY
+    from bookorbit_desktop.services.hardcover.account import USER_ID_KEY
 
     async with account.open_client() as client:
         user_id = None if account.supplied() is not None else get_private(USER_ID_KEY)

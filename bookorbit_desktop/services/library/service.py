@@ -25,9 +25,9 @@ from bookorbit_desktop.library.reading.values import READING_STATUSES as READING
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState, database
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.services.library_rows import TableBook, read_table
-from bookorbit_desktop.services.library_rows import hardcover_state as hardcover_state
-from bookorbit_desktop.services.table_window import TableChanges, changes_since
+from bookorbit_desktop.services.library.rows import TableBook, read_table
+from bookorbit_desktop.services.library.rows import hardcover_state as hardcover_state
+from bookorbit_desktop.services.library.table_window import TableChanges, changes_since
 
 if TYPE_CHECKING:
     from bookorbit_desktop.library.importer.summary import ImportProgress

@@ -35,12 +35,12 @@ from bookorbit_desktop.library.store.models import HardcoverMatch, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.library.store.sql import in_list
-from bookorbit_desktop.services import token_health
-from bookorbit_desktop.services.dashboard.rows import PageListing, PageQuery, read_listing
-from bookorbit_desktop.services.dashboard.unchanged import Unchanged
-from bookorbit_desktop.services.hardcover_account import SYNC_ENABLED_KEY, HardcoverAccount
-from bookorbit_desktop.services.library import MatchInfo
-from bookorbit_desktop.services.sync import SyncReport, SyncService
+from bookorbit_desktop.services.hardcover import token_health
+from bookorbit_desktop.services.hardcover.account import SYNC_ENABLED_KEY, HardcoverAccount
+from bookorbit_desktop.services.hardcover.dashboard.rows import PageListing, PageQuery, read_listing
+from bookorbit_desktop.services.hardcover.dashboard.unchanged import Unchanged
+from bookorbit_desktop.services.hardcover.sync import SyncReport, SyncService
+from bookorbit_desktop.services.library.service import MatchInfo
 
 GET_TOKEN_URL = TOKEN_PAGE_URL
 # What the keyring backends are called where people meet them (a part of the backend's module

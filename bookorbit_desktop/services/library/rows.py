@@ -19,7 +19,7 @@ from bookorbit_desktop.library.store.sql import in_list
 from bookorbit_desktop.library.tags.names import ordered
 
 if TYPE_CHECKING:  # the dict form, as `services.library` declares it
-    from bookorbit_desktop.services.library import BookRow
+    from bookorbit_desktop.services.library.service import BookRow
 
 
 class TableBook(NamedTuple):

@@ -19,7 +19,7 @@ from bookorbit_desktop.hardcover.sync import lease
 from bookorbit_desktop.library.store.channel_tables import Highlight
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.settings import get_private
-from bookorbit_desktop.services.hardcover_account import USER_ID_KEY, HardcoverAccount
+from bookorbit_desktop.services.hardcover.account import USER_ID_KEY, HardcoverAccount
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.library.store.off_loop import off_loop
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.services.hardcover_account import HardcoverAccount
+    from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from bookorbit_desktop.hardcover.api.errors import AuthError, HardcoverError, NotConnectedError
 from bookorbit_desktop.hardcover.sync.results import PassResult
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.services.sync import SyncService
+from bookorbit_desktop.services.hardcover.sync import SyncService
 
 log = logging.getLogger(__name__)
 

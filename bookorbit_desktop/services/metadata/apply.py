@@ -38,7 +38,7 @@ from bookorbit_desktop.library.journal.record import EDIT, finish_step, start_st
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.metadata_sources.compare import best_values, empty_fields, firsts
 from bookorbit_desktop.metadata_sources.records import FIELDS, SOURCE_LABELS, Candidate
-from bookorbit_desktop.services.metadata_books import BookCandidates
+from bookorbit_desktop.services.metadata.books import BookCandidates
 
 NOT_KEPT = "shown only: the library keeps no edit of this field"
 # The candidate fields the library's edit path takes (`appliable_fields()`); any other is

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.services import pulled
-from bookorbit_desktop.services.book_titles import read_titles
+from bookorbit_desktop.services.hardcover import pulled
+from bookorbit_desktop.services.library.titles import read_titles
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from bookorbit_desktop.library.reading.marking import NO_DATE, DateNeededError
 from bookorbit_desktop.library.store.models import Book, ReadingState, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.tags.changes import change_tags
-from bookorbit_desktop.services import shelves
+from bookorbit_desktop.services.shelves import service as shelves
 
 WANT = "want_to_read"
 NO_FINISH = (

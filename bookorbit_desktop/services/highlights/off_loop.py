@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.services import highlights
-from bookorbit_desktop.services.highlights import HighlightView
+from bookorbit_desktop.services.highlights import service as highlights
+from bookorbit_desktop.services.highlights.service import HighlightView
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,9 @@ async def search(words: str, limit: int) -> list[HighlightView]:
 
 
 def _book_read(book_id: int) -> BookRead:
-    from bookorbit_desktop.services.journal import refusals_by_highlight  # not at start-up
+    from bookorbit_desktop.services.hardcover.journal import (
+        refusals_by_highlight,  # not at start-up
+    )
 
     return BookRead(highlights.book_highlights(book_id), refusals_by_highlight())
 

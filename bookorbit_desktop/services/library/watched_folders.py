@@ -20,7 +20,7 @@ from bookorbit_desktop.library.importer.summary import ImportSummary
 from bookorbit_desktop.library.store.files import mark_missing_under
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
-from bookorbit_desktop.services.library import IMPORT_LOCK, ImportStep, run_import
+from bookorbit_desktop.services.library.service import IMPORT_LOCK, ImportStep, run_import
 
 _KEY = "library.watched_folders"
 

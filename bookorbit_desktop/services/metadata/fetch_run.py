@@ -36,7 +36,7 @@ from bookorbit_desktop.metadata_sources.records import (
     wait_words,
 )
 from bookorbit_desktop.metadata_sources.source import Source
-from bookorbit_desktop.services.metadata_books import save_answers
+from bookorbit_desktop.services.metadata.books import save_answers
 from bookorbit_desktop.services.settings import load_contact_email
 
 BOOKS_AT_ONCE = 8  # books in flight per source; each source still paces its own requests
