@@ -9,8 +9,6 @@ and a message (token refused, scope missing, rate limited, network down), shown 
 from __future__ import annotations
 
 import asyncio
-import json
-import re
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -30,7 +28,6 @@ from bookorbit_desktop.hardcover.sync.plan import awaiting_review
 from bookorbit_desktop.hardcover.sync.results import SyncProgress
 from bookorbit_desktop.hardcover.sync.waiting import Waiting
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.links import book_url
 from bookorbit_desktop.library.store.models import HardcoverMatch, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
@@ -39,8 +36,9 @@ from bookorbit_desktop.services.hardcover import token_health
 from bookorbit_desktop.services.hardcover.account import SYNC_ENABLED_KEY, HardcoverAccount
 from bookorbit_desktop.services.hardcover.dashboard.rows import PageListing, PageQuery, read_listing
 from bookorbit_desktop.services.hardcover.dashboard.unchanged import Unchanged
+from bookorbit_desktop.services.hardcover.matches import linked_summary, match_details
 from bookorbit_desktop.services.hardcover.sync import SyncReport, SyncService
-from bookorbit_desktop.services.library.service import MatchInfo
+from bookorbit_desktop.services.library.records import MatchInfo
 
 GET_TOKEN_URL = TOKEN_PAGE_URL
 # What the keyring backends are called where people meet them (a part of the backend's module
@@ -98,100 +96,10 @@ def copies_conflict(statuses: Sequence[str]) -> str | None:
     return copies.conflict(statuses)
 
 
-UNKNOWN_LINKED_BOOK = "A Hardcover book whose title is not stored yet"
-UNTITLED_BOOK = "Untitled book"
-
-
-# The words for an edition's format, by what its stored description starts with
-# ("Kindle Edition · en · 412 pages"): Hardcover's edition_format or its reading format.
-_FORMAT_WORDS = (
-    (re.compile(r"audio|audible", re.IGNORECASE), "audiobook"),
-    (re.compile(r"e-?book|kindle|epub|kobo|nook|digital", re.IGNORECASE), "ebook"),
-    (re.compile(r"paperback|mass market|softcover", re.IGNORECASE), "paperback"),
-    (re.compile(r"hardcover|hardback|hard cover", re.IGNORECASE), "hardcover"),
-    (re.compile(r"^physical$", re.IGNORECASE), "print"),
-)
-_PAGES = re.compile(r"([\d,]+) pages")
-NO_FORMAT = "format not stored"
-
-
-def edition_words(description: str | None, pages: int | None) -> str | None:
-    """ "ebook, 412 pages" for the linked edition, from its stored description and the pages
-    stored with the link (which win); None when nothing is known of it."""
-    first = (description or "").split(" · ")[0].strip()
-    if pages is None and (found := _PAGES.search(description or "")):
-        pages = int(found.group(1).replace(",", ""))
-    words = next((word for pattern, word in _FORMAT_WORDS if pattern.search(first)), None)
-    if words is None and first and first.casefold() not in {"unknown", "no page count"}:
-        words = first.casefold()
-    if pages is None:
-        return words
-    return f"{words or NO_FORMAT}, {pages:,} pages"
-
-
-def _summary(
-    record_candidates: list[dict[str, Any]], hc_book_id: int | None, pages: int | None = None
-) -> str | None:
-    """ "Dune — Frank Herbert (1965), ebook, 412 pages" for the linked candidate and edition
-    (`pages`: the linked edition's, when stored)."""
-    if hc_book_id is None:
-        return None
-    chosen = next((c for c in record_candidates if c.get("book_id") == hc_book_id), None)
-    if chosen is None:  # its id stays in MatchInfo.hc_book_id, for links and tooltips
-        return UNKNOWN_LINKED_BOOK
-    authors = ", ".join(chosen.get("authors") or [])
-    year = f" ({chosen['year']})" if chosen.get("year") else ""
-    text = f"{chosen.get('title') or UNTITLED_BOOK}{' — ' + authors if authors else ''}{year}"
-    edition = edition_words(chosen.get("edition"), pages)
-    return f"{text}, {edition}" if edition else text
-
-
-# Every stored match with its sync state, for the page: the stored candidate that is the
-# linked Hardcover book comes as JSON text (NULL when none is).
-_MATCH_DETAILS = (
-    "SELECT m.book_id, m.state, m.reason, m.hc_book_id, m.hc_edition_id, m.edition_pages, "
-    "m.pinned, m.user_book_id IS NOT NULL AND m.created_by_us, s.state, s.reason, "
-    "(SELECT value FROM json_each("
-    "CASE WHEN json_valid(m.candidates) THEN m.candidates ELSE '[]' END) "
-    "WHERE json_extract(value, '$.book_id') = m.hc_book_id LIMIT 1) "
-    "FROM hardcover_match AS m LEFT JOIN hardcover_sync AS s ON s.book_id = m.book_id"
-)
-
-
 @dataclass(frozen=True)
 class HardcoverPage:
     status: HardcoverStatus
     listing: PageListing | None  # the page's rows, if read
-
-
-def match_details(book_ids: Sequence[int] | None = None) -> dict[int, MatchInfo]:
-    """Every stored match (or these books'), for the Hardcover page and the sync review.
-
-    SQLite picks the linked candidate out of each row's stored list instead of Python decoding
-    every list (ten times faster for a large library; see benchmarks/ui_startup.py), and joins
-    the sync state in the same plain query (the ORM's row objects took longer than the query).
-    """
-    where = "" if book_ids is None else f" WHERE {in_list('m.book_id', book_ids)}"
-    result: dict[int, MatchInfo] = {}
-    for row in database.execute_sql(_MATCH_DETAILS + where, tuple(book_ids or ())):
-        book_id, state, reason, hc_book_id, hc_edition_id, pages, pinned, own, *synced = row
-        sync_state, sync_reason, linked = synced
-        candidate = json.loads(linked) if linked else None
-        result[book_id] = MatchInfo(
-            state=state,
-            reason=reason,
-            summary=_summary([candidate] if candidate else [], hc_book_id, pages),
-            hc_book_id=hc_book_id,
-            hc_edition_id=hc_edition_id,
-            edition_pages=pages,
-            pinned=bool(pinned),
-            sync_state=sync_state,
-            sync_reason=sync_reason,
-            url=book_url(candidate.get("slug")) if candidate else None,
-            cover_url=candidate.get("image_url") if candidate else None,
-            own_entry=bool(own),
-        )
-    return result
 
 
 class HardcoverService:
@@ -314,7 +222,7 @@ class HardcoverService:
         return MatchInfo(
             state=record.state,
             reason=record.reason,
-            summary=_summary(record.candidates, record.hc_book_id, record.edition_pages),
+            summary=linked_summary(record.candidates, record.hc_book_id, record.edition_pages),
             hc_book_id=record.hc_book_id,
             hc_edition_id=record.hc_edition_id,
             pinned=record.pinned,

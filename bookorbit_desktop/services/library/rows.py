@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.store import listing
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import in_list
 from bookorbit_desktop.library.tags.names import ordered
-
-if TYPE_CHECKING:  # the dict form, as `services.library` declares it
-    from bookorbit_desktop.services.library.service import BookRow
+from bookorbit_desktop.services.library.records import BookRow
 
 
 class TableBook(NamedTuple):

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.hardcover.sync.model import progress_pages
@@ -25,6 +25,13 @@ from bookorbit_desktop.library.reading.values import READING_STATUSES as READING
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState, database
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.services.library.records import (
+    BookDetails,
+    BookRow,
+    FileInfo,
+    MatchInfo,
+    ReadingInfo,
+)
 from bookorbit_desktop.services.library.rows import TableBook, read_table
 from bookorbit_desktop.services.library.rows import hardcover_state as hardcover_state
 from bookorbit_desktop.services.library.table_window import TableChanges, changes_since
@@ -61,81 +68,6 @@ def progress_text(progress: float, pages: int | None) -> str:
     text = f"{progress * 100:.0f} %"
     page = progress_pages(progress, pages)
     return f"{text} · p. {page} of {pages}" if page is not None else text
-
-
-class BookRow(TypedDict, total=False):
-    id: int
-    title: str
-    sort_title: str | None
-    authors: list[str]
-    series: str | None
-    series_index: float | None
-    status: str
-    progress: float
-    rating: float | None
-    formats: list[str]
-    hardcover: str
-    pages: int | None  # pages of the linked Hardcover edition, when known
-    added_at: float  # Unix seconds
-    publisher: str | None
-    language: str | None
-    size: int  # the book's files, in bytes
-    last_read: float | None  # when a device last pushed progress for the book
-    tags: list[str]
-    hc_rating: float | None  # the linked Hardcover book's readers' average rating
-
-
-class FileInfo(TypedDict):
-    path: str
-    format: str
-    size: int
-    missing: bool
-    partial_md5: str
-
-
-class ReadingInfo(TypedDict):
-    status: str
-    progress: float
-    started: str | None
-    finished: str | None
-    rating: float | None
-    # Where each date came from (`library.reading.sources`); absent: not known.
-    started_source: NotRequired[str | None]
-    finished_source: NotRequired[str | None]
-
-
-class MatchInfo(TypedDict, total=False):
-    state: str
-    reason: str | None
-    summary: str | None  # "Dune (ebook, 2019, 412 pages)" when linked
-    hc_book_id: int | None
-    hc_edition_id: int | None
-    pinned: bool
-    edition_pages: int | None  # pages of the linked edition, when known
-    url: str | None  # the linked book's page on hardcover.app
-    cover_url: str | None  # the linked book's cover on Hardcover's image server, if stored
-    sync_state: str | None  # synced | ahead | kept | removed | failed | blocked, once pushed
-    sync_reason: str | None
-    own_entry: bool  # BookOrbit created the book's Hardcover entry (the user may remove it)
-
-
-class BookDetails(TypedDict, total=False):
-    id: int
-    title: str
-    authors: list[str]
-    series: str | None
-    series_index: float | None
-    language: str | None
-    publisher: str | None
-    published: str | None
-    description: str | None
-    isbn13: str | None
-    isbn10: str | None
-    cover_file: str | None  # absolute path of the cover image shown
-    cover_generated: bool  # the cover is generated (the book has none of its own)
-    files: list[FileInfo]
-    reading: ReadingInfo
-    hardcover_match: MatchInfo | None
 
 
 # The reading-state fields the user changed, as typed: "status", "progress" (fraction),

@@ -27,7 +27,7 @@ from bookorbit_desktop.services.hardcover.service import (
     HardcoverService,
     HardcoverStatus,
 )
-from bookorbit_desktop.services.library.service import BookRow
+from bookorbit_desktop.services.library.records import BookRow
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.hardcover.notices import FailedBooksNotice
 from bookorbit_desktop.ui.hardcover.page import HardcoverView

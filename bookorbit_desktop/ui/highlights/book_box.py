@@ -27,7 +27,8 @@ from bookorbit_desktop.services.highlights import off_loop as highlights_off_loo
 from bookorbit_desktop.services.highlights import service
 from bookorbit_desktop.services.highlights.off_loop import BookRead
 from bookorbit_desktop.services.highlights.service import EarlierText, HighlightView
-from bookorbit_desktop.services.library.service import BookDetails, ReadingEdit
+from bookorbit_desktop.services.library.records import BookDetails
+from bookorbit_desktop.services.library.service import ReadingEdit
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.highlights.earlier_dialog import EarlierTextsDialog
 from bookorbit_desktop.ui.highlights.keep_place import set_html_keeping_place

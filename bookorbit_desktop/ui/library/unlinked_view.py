@@ -26,7 +26,7 @@ from bookorbit_desktop.services.library.device_positions import (
     proposal_later,
     shown,
 )
-from bookorbit_desktop.services.library.service import BookRow
+from bookorbit_desktop.services.library.records import BookRow
 from bookorbit_desktop.services.library.unlinked import LinkOutcome, UnlinkedRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.book_chooser import BookChooser

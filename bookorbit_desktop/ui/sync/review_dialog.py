@@ -46,7 +46,7 @@ from bookorbit_desktop.ui.widgets import wrapped_label
 
 if TYPE_CHECKING:
     from bookorbit_desktop.services.hardcover.sync import BookResult, ProposedDate
-    from bookorbit_desktop.services.library.service import MatchInfo
+    from bookorbit_desktop.services.library.records import MatchInfo
 
 BOOK, TARGET, CHANGE = range(3)  # the tree's columns
 COVER_URL = Qt.ItemDataRole.UserRole + 1  # a book row's Hardcover cover address

@@ -18,8 +18,9 @@ from bookorbit_desktop.library.store import dashboard_rows
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.services.hardcover.dashboard.order import PageStream
 from bookorbit_desktop.services.hardcover.dashboard.unchanged import Unchanged
+from bookorbit_desktop.services.hardcover.matches import match_details
+from bookorbit_desktop.services.library.records import BookRow, MatchInfo
 from bookorbit_desktop.services.library.rows import read_table
-from bookorbit_desktop.services.library.service import BookRow, MatchInfo
 
 UNMATCHED = MatchInfo(state="unmatched", reason=None, summary=None)
 FIRST_ROWS = 100  # top-level rows read before the page is shown: more than a screen
@@ -72,8 +73,6 @@ _state_counts = Unchanged(dashboard_rows.state_counts)  # read again once someth
 
 def read_rows(book_ids: Sequence[int]) -> dict[int, PageRow]:
     """These books with their match and state (books the page does not show are left out)."""
-    from bookorbit_desktop.services.hardcover.service import match_details  # its match text
-
     if not book_ids:
         return {}
     states = dashboard_rows.states_of(book_ids)
