@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.library.history.plausible import MAX_DURATION, start_range
+from bookorbit_desktop.log_text import for_log
 
 _TABLES = {"book": {"id", "title", "authors", "md5", "pages"}}
 _TABLES["page_stat_data"] = {"id_book", "page", "start_time", "duration", "total_pages"}

@@ -49,10 +49,10 @@ from bookorbit_desktop.guards.addresses import local_network
 from bookorbit_desktop.guards.connections import IDLE_SECONDS, ConnectionLimits
 from bookorbit_desktop.guards.log_budget import BudgetedLog
 from bookorbit_desktop.guards.rate import AddressRate
-from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.guards.throttle import Admission, LoginThrottle
 from bookorbit_desktop.library.highlights.received import Received
 from bookorbit_desktop.library.highlights.waiting_cap import WaitingFull
+from bookorbit_desktop.log_text import for_log
 from bookorbit_desktop.server.app import LINGER_SECONDS
 from bookorbit_desktop.server.binding import BatchedSite, Listener, bind_problem, listening_ports
 from bookorbit_desktop.server.highlights import lines

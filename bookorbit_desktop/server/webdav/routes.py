@@ -23,7 +23,7 @@ from aiohttp import web
 
 from bookorbit_desktop.guards.bodies import read_body, stream_body
 from bookorbit_desktop.guards.log_budget import BudgetedLog
-from bookorbit_desktop.guards.text import for_log
+from bookorbit_desktop.log_text import for_log
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.opds.auth import Refusals, require_account
 from bookorbit_desktop.server.webdav.folder import (

@@ -11,10 +11,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.library.reading import device_positions as positions
 from bookorbit_desktop.library.reading.link_proposal import BY_FILENAME, Proposal, propose_book
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.log_text import for_log
 
 __all__ = ["BY_FILENAME", "DeviceRow", "Proposal"]  # what the window uses of the library
 

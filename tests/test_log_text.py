@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from bookorbit_desktop.guards.text import SHOWN_CHARACTERS, for_log
+from bookorbit_desktop.log_text import SHOWN_CHARACTERS, for_log
 
 
 class Named:
