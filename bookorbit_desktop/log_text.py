@@ -4,7 +4,8 @@ Any field a device sends (a user name, a title, a device name, a path) may hold 
 carriage returns or terminal escape codes. Written raw, one request could forge whole log
 lines or recolour the terminal of whoever reads the log. `for_log` quotes the text and escapes
 every control and format character (Unicode categories Cc, Cf, Zl, Zp), and cuts long text
-short saying how long it was.
+short saying how long it was. A base module: every layer takes it (the channels, the statistics
+import, the window's services), and it imports nothing but the standard library.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """`books edit` for several books, or with a status, rating or series numbers: the window's bulk
-edit (`services.bulk_edits`) from the command line.
+edit (`services.library.bulk_edits`) from the command line.
 
 The books are the ids given, in that order, then those `--where status=S` or `--all` selects
 (by id); `--number-from N` numbers the series in that order. Each book goes through the rules

@@ -1,5 +1,5 @@
 """`books duplicates` and `books merge KEEP OTHER`: find the books that look like copies of one
-book, and merge two of them into one (`services.merge`, the operation the window's Find
+book, and merge two of them into one (`services.library.merge`, the operation the window's Find
 Duplicates runs). A merge asks first unless `--yes`, and is one step `undo` takes back.
 """
 

@@ -1,6 +1,6 @@
 """`kosync ...`: the single sync account, device registration and the documents KOReader
 pushed that are not linked to a library book yet, each with the book its metadata proposes
-(as the window's Link dialog does: `services.device_positions.proposal`)."""
+(as the window's Link dialog does: `services.library.device_positions.proposal`)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ class BookRead:
 
 
 async def search(words: str, limit: int) -> list[HighlightView]:
-    """`services.highlights.search` off the loop."""
+    """`services.highlights.service.search` off the loop."""
     return await off_loop(highlights.search, words, limit)
 
 

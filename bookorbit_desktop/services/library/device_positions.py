@@ -1,7 +1,7 @@
 """Each device's position in a book, resetting a book to its start, and the book an unlinked
 document's metadata proposes: for the window (off its thread: `*_later`) and the command line.
 
-What a device sent (its name, a file name, a title) is shown through `guards.text`: control
+What a device sent (its name, a file name, a title) is shown through `log_text`: control
 and format characters escaped, so a device cannot forge lines or reorder text on screen.
 """
 

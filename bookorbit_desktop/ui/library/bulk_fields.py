@@ -6,9 +6,9 @@ has none, and rating; and the confirmation that names the count.
 Each field starts as "unchanged" (the publisher as the shared fields do: the books' own when
 they agree, empty when they differ) and is given to the books only when the user sets it. The
 first Save shows what the edit will do, worked out by the same save rolled back
-(`services.bulk_edits`): the fields, how many books change, those that already have the values
-and those a rule leaves as they are, with why; the Save button then reads "Apply to 12 Books".
-Editing any field again asks again.
+(`services.library.bulk_edits`): the fields, how many books change, those that already have the
+values and those a rule leaves as they are, with why; the Save button then reads "Apply to 12
+Books". Editing any field again asks again.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The Edit dialog's first Save for several books works out what the edit would do, the second
 saves it (`bulk_fields.ask`); for hundreds of books either takes a while. Both run through the
-service's async calls (`services.bulk_edits`: a worker thread on a connection of its own), so
-the window keeps drawing and answering. Meanwhile Save is disabled and the dialog says what
+service's async calls (`services.library.bulk_edits`: a worker thread on a connection of its own),
+so the window keeps drawing and answering. Meanwhile Save is disabled and the dialog says what
 runs ("Checking 500 books…", "Saving…").
 
 Cancel works throughout. A check still running is dropped (it keeps nothing anyway), as it is

@@ -1,8 +1,8 @@
 """The book panel's "Devices" section: where each KOReader device is in the book, when it last
 synced ("2 hours ago", the exact time in the tooltip), and "Reset to Start…".
 
-The rows are read off the window's thread (`services.device_positions`); a book shown while an
-older read is under way wins. `attach_device_positions` mounts the section under the panel's
+The rows are read off the window's thread (`services.library.device_positions`); a book shown while
+an older read is under way wins. `attach_device_positions` mounts the section under the panel's
 reading box and follows the book the panel shows.
 """
 

@@ -3,7 +3,7 @@
 Each value the library took from hardcover.app (the user changed it there) shows as "From
 Hardcover: rating 4.5★ (2026-09-01)". A field changed on both sides since the last sync shows
 both values with Keep mine / Keep Hardcover's; nothing is sent for it until one is chosen.
-The book's changes are read off the event loop (`services.pulled`).
+The book's changes are read off the event loop (`services.hardcover.pulled`).
 """
 
 from __future__ import annotations

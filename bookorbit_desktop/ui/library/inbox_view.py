@@ -4,7 +4,7 @@ the window's book actions through `edit_requested` / `fetch_requested`: a held b
 the library table, where those actions otherwise take their books from). Shown as a tab
 beside the library while the Inbox is on or holds books.
 
-The books are read and changed off the window's thread (`services.inbox.later`); after a
+The books are read and changed off the window's thread (`services.library.inbox.later`); after a
 change the page reports the new count (`counted`), which the tab title and the tray tooltip
 show, and the ids that joined the library (`approved`).
 """

@@ -2,8 +2,8 @@
 Language, Size and Last Read (when a device last reported reading the book), and after Tags
 Hardcover Rating (the average rating of the linked Hardcover book), each with its
 text, its sort key for a model sorted in Python (`model.sort_key`; the library table is
-sorted by SQLite, `services.table_window.SORT_KEYS`), its widest text and its entry in View ▸
-Columns. They are hidden until the user shows them (`OPTIONAL`), also in a window whose saved
+sorted by SQLite, `services.library.table_window.SORT_KEYS`), its widest text and its entry in View
+▸ Columns. They are hidden until the user shows them (`OPTIONAL`), also in a window whose saved
 column state predates them (`hide_unsaved`).
 """
 

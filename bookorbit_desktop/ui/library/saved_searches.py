@@ -1,4 +1,4 @@
-"""The sidebar's saved searches (`services.saved_searches`): a click on one runs it in the
+"""The sidebar's saved searches (`services.library.saved_searches`): a click on one runs it in the
 library's filter box; the Save button beside the box saves the search typed there under a
 name; Rename and Delete act on the one selected. A name or a search refused says why under
 the list, and nothing is saved."""

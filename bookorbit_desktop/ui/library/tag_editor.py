@@ -1,7 +1,7 @@
 """The tags in the Edit dialog. For one book, a line of its tags to change as a whole; for
 several books, a line of tags to add to all of them and one of tags to remove from all, with
 which tags all of them and some of them carry. Each line completes the tag being typed from the
-library's tags. What is typed is checked when the dialog saves (`services.book_edits`)."""
+library's tags. What is typed is checked when the dialog saves (`services.library.edits`)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 
 Files that would go to another drive are marked in the preview; moving them (a copy, written
 to disk, then the original deleted) needs the user's yes in a second question. The reading
-and writing run off the window's thread (`services.file_names.later`).
+and writing run off the window's thread (`services.library.file_names.later`).
 """
 
 from __future__ import annotations

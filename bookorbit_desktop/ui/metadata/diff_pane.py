@@ -7,8 +7,8 @@ line. Once the covers have loaded, a cover showing the book's own picture loses 
 Best ticks the cover the rule picks among those that loaded, by their real sizes.
 
 Everything slow runs off the window's thread: the stored answers are read by the service in a
-worker thread, covers come from `services.remote_covers` (cached) and the book's own cover is
-read in a worker thread. A newer `load` makes the covers of an older one land nowhere, as
+worker thread, covers come from `services.metadata.remote_covers` (cached) and the book's own cover
+is read in a worker thread. A newer `load` makes the covers of an older one land nowhere, as
 does closing the dialog before they arrive.
 """
 

@@ -2,7 +2,7 @@
 many books get a value and from which source, and the records left out because they are of
 another edition, each with its reason (and its book's authors and id: two books may share
 a title). The numbers are the service's plan
-(`services.metadata_apply.plan_fill`), the very picks the fill then saves; the dialog only
+(`services.metadata.apply.plan_fill`), the very picks the fill then saves; the dialog only
 shows them. The user confirms with "Fill N Books" (Cancel is the default); the fill is one
 step of Edit ▸ Undo.
 """
