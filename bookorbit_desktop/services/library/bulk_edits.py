@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.editing.apply import edit_books
+from bookorbit_desktop.library.editing.bulk import FINISHED as FINISHED
+from bookorbit_desktop.library.editing.bulk import NUMBER_FROM_MAX as NUMBER_FROM_MAX
 from bookorbit_desktop.library.editing.bulk import (
     BookPlan,
     BulkRequest,

@@ -17,6 +17,8 @@ from bookorbit_desktop.library.editing.removal import (
     plan_removal,
     remove_books,
 )
+from bookorbit_desktop.library.editing.trash import trash_supported as trash_supported
+from bookorbit_desktop.library.editing.values import SHARED_FIELDS as SHARED_FIELDS
 from bookorbit_desktop.library.editing.values import changes_from_text
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.tags.edit import edit_with_tags

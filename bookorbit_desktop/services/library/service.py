@@ -21,6 +21,10 @@ from bookorbit_desktop.library.importer.summary import ImportSummary
 from bookorbit_desktop.library.metadata.covers import ensure_cover
 from bookorbit_desktop.library.metadata.generated_cover import generated_covers
 from bookorbit_desktop.library.reading import edits
+from bookorbit_desktop.library.reading.marking import NO_DATE as NO_DATE
+from bookorbit_desktop.library.reading.marking import DateNeededError as DateNeededError
+from bookorbit_desktop.library.reading.rules import FINISHED as FINISHED
+from bookorbit_desktop.library.reading.sources import source_label as source_label
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState, database

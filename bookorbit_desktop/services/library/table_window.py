@@ -29,7 +29,8 @@ from typing import Any, TypeVar
 from bookorbit_desktop.library.reading.values import READING_STATUSES
 from bookorbit_desktop.library.search.compiler import Condition as Condition
 from bookorbit_desktop.library.search.compiler import compile_search
-from bookorbit_desktop.library.search.fold import SQL_FOLD, fold, fold_column
+from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_column
+from bookorbit_desktop.library.search.fold import fold as fold
 from bookorbit_desktop.library.search.grammar import And, Term, parse
 from bookorbit_desktop.library.search.grammar import SearchError as SearchError
 from bookorbit_desktop.library.search.query import found_query, match_condition

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.tags.changes import delete_tag, rename_tag
+from bookorbit_desktop.library.tags.names import SEPARATOR as SEPARATOR
 from bookorbit_desktop.library.tags.names import check_tag, key
+from bookorbit_desktop.library.tags.names import joined as joined
+from bookorbit_desktop.library.tags.names import parse_tags as parse_tags
 from bookorbit_desktop.library.tags.store import TagCount, books_with, find_tag, tag_counts
 
 __all__ = ["TagCount", "TagService"]

@@ -16,8 +16,8 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QDataStream
 from PySide6.QtWidgets import QTableView
 
-from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.services.library.rows import TableBook
+from bookorbit_desktop.services.library.table_window import fold
 from bookorbit_desktop.sizes import file_size
 
 MORE_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.tags.names import check_tag
-from bookorbit_desktop.services.library.tags import TagService
+from bookorbit_desktop.services.library.tags import TagService, check_tag
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 
 ALL_BOOKS = "All Books"

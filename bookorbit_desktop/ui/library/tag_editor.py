@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QFormLayout, QLabel, QLineEdit, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.tags.names import SEPARATOR, joined, key, parse_tags
 from bookorbit_desktop.services.library.edits import EditForm
+from bookorbit_desktop.services.library.tags import SEPARATOR, joined, key, parse_tags
 
 HINT = "Separate tags with commas"
 

@@ -27,18 +27,18 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.metadata_sources.compare import (
+from bookorbit_desktop.services.metadata import service as metadata_service
+from bookorbit_desktop.services.metadata.books import BookCandidates, SourceAnswer
+from bookorbit_desktop.services.metadata.remote_covers import RemoteCovers
+from bookorbit_desktop.services.metadata.service import MetadataService
+from bookorbit_desktop.services.metadata.values import (
     THUMB,
+    Candidate,
     Thumbnail,
     best_values,
     rank,
     same_picture,
 )
-from bookorbit_desktop.metadata_sources.records import Candidate
-from bookorbit_desktop.services.metadata import service as metadata_service
-from bookorbit_desktop.services.metadata.books import BookCandidates, SourceAnswer
-from bookorbit_desktop.services.metadata.remote_covers import RemoteCovers
-from bookorbit_desktop.services.metadata.service import MetadataService
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.metadata.diff_table import LOCAL, DiffTable
 from bookorbit_desktop.ui.metadata.texts import (
