@@ -6,6 +6,6 @@ covers for lists, the Inbox, saved searches, watched folders, devices' positions
 documents linked to no book.
 
 Modules here may import the base, `library`, `metadata_sources` (the title rule a merge uses),
-`guards` (text from a device shown safely), `hardcover` (link values only, never the client)
-and `services.shelves` (Want to Read); never Qt, `ui` or `cli`.
+`hardcover` (the pages rule and a name's parsing, never the client) and
+`services.shelves` (Want to Read); never Qt, `ui` or `cli`.
 """
