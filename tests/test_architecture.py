@@ -293,8 +293,8 @@ def test_no_import_circle_between_files():
 
 
 def test_the_checker_catches_circles(tmp_path):
-    """A circle is found whether it closes at the top, in a function or in a type hint; a module
-    that only imports into it is not part of it."""
+    """A circle is found though one side imports inside a function and the other only for a
+    type hint; a module that only imports into it is not part of it."""
     package = tmp_path / PACKAGE
     package.mkdir()
     (package / "__init__.py").write_text("from . import top\n")
