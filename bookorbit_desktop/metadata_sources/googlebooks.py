@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bookorbit_desktop.library.metadata.languages import normalize_language
+from bookorbit_desktop.metadata_sources.outside import GOOGLEBOOKS_URL_ENV
 from bookorbit_desktop.metadata_sources.records import RATE_LIMITED, Candidate, Lookup, SourceError
 from bookorbit_desktop.metadata_sources.source import ISBN, isbn_then_search, same_title
 from bookorbit_desktop.metadata_sources.web import Pacer, get_json, malformed, number, text
@@ -33,7 +34,7 @@ from bookorbit_desktop.metadata_sources.web import Pacer, get_json, malformed, n
 NAME = "google"
 LABEL = "Google Books"
 BASE_URL = "https://www.googleapis.com/books/v1"
-BASE_URL_ENV = "BOOKORBIT_GOOGLEBOOKS_URL"  # another address (a test double on loopback)
+BASE_URL_ENV = GOOGLEBOOKS_URL_ENV  # another address (a test double on loopback)
 REQUEST_INTERVAL = 1.0  # seconds
 SEARCH_LIMIT = 5
 QUOTA_SPENT = (

@@ -46,6 +46,7 @@ from bookorbit_desktop.metadata_sources.openlibrary_records import (
     subjects,
     work_key,
 )
+from bookorbit_desktop.metadata_sources.outside import OPENLIBRARY_URL_ENV
 from bookorbit_desktop.metadata_sources.records import (
     RATE_LIMITED,
     Candidate,
@@ -73,7 +74,7 @@ NAME = "openlibrary"
 LABEL = "Open Library"
 BASE_URL = "https://openlibrary.org"
 COVERS_URL = "https://covers.openlibrary.org"
-BASE_URL_ENV = "BOOKORBIT_OPENLIBRARY_URL"  # another address (a test double on loopback)
+BASE_URL_ENV = OPENLIBRARY_URL_ENV  # another address (a test double on loopback)
 REQUEST_INTERVAL = 1.0  # seconds: Open Library's rate for anonymous clients (1 a second)
 IDENTIFIED_SPEEDUP = 3  # a User-Agent with a contact may send 3 a second
 BOOKS_PER_REQUEST = 20  # ISBNs in one Books API request (`expect`)
