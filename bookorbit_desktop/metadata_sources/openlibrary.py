@@ -36,6 +36,7 @@ from typing import Any
 import aiohttp
 
 from bookorbit_desktop.hardcover.api.records import to_int, to_text
+from bookorbit_desktop.metadata_sources.chunk import Chunk
 from bookorbit_desktop.metadata_sources.openlibrary_records import (
     WorkFacts,
     description,
@@ -83,17 +84,6 @@ _SEARCH_FIELDS = (
 )
 
 
-class _Chunk:
-    """The ISBNs of a few books, asked in one Books API request by the first of them; when
-    that fails, each of them fails the same way without asking again in this fetch."""
-
-    def __init__(self, keys: list[str]) -> None:
-        self.keys = keys
-        self.lock = asyncio.Lock()
-        self.answer: dict[str, Any] | None = None
-        self.error: SourceError | None = None  # the request failed: so do its books
-
-
 class OpenLibrary:
     name = NAME
     label = LABEL
@@ -114,7 +104,7 @@ class OpenLibrary:
         self._interval = interval
         self.email = email
         self.pacer = Pacer(self._pace(), label=LABEL)
-        self._chunks: dict[str, _Chunk] = {}
+        self._chunks: dict[str, Chunk[str, dict[str, Any]]] = {}
         self._works: dict[str, WorkFacts | None] = {}
         self._work_locks: dict[str, asyncio.Lock] = {}
 
@@ -135,7 +125,7 @@ class OpenLibrary:
         """The books a fetch will ask about: their ISBNs go to the Books API in chunks."""
         keys = list(dict.fromkeys(f"ISBN:{i}" for b in books if (i := isbn13_of(b))))
         for start in range(0, len(keys), BOOKS_PER_REQUEST):
-            chunk = _Chunk(keys[start : start + BOOKS_PER_REQUEST])
+            chunk: Chunk[str, dict[str, Any]] = Chunk(keys[start : start + BOOKS_PER_REQUEST])
             for key in chunk.keys:
                 self._chunks.setdefault(key, chunk)
 
@@ -166,15 +156,7 @@ class OpenLibrary:
         chunk = self._chunks.get(key)
         if chunk is None:
             return (await self._books_api([key])).get(key)
-        async with chunk.lock:  # the chunk's first book asks; the others read its answer
-            if chunk.answer is None and chunk.error is None:
-                try:
-                    chunk.answer = await self._books_api(chunk.keys)
-                except SourceError as error:
-                    chunk.error = error
-        if chunk.error is not None:
-            raise chunk.error
-        return (chunk.answer or {}).get(key)
+        return (await chunk.answer(self._books_api)).get(key)
 
     async def by_identifier(self, kind: str, value: str) -> list[Candidate]:
         key = f"ISBN:{value}" if kind == ISBN else f"OLID:{value}"
