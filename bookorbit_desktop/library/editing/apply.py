@@ -22,8 +22,8 @@ from bookorbit_desktop.library.journal.record import recording
 from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.metadata.covers import write_cover
 from bookorbit_desktop.library.metadata.naming import sort_title
+from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book, database
-from bookorbit_desktop.library.store.queries import check_found
 from bookorbit_desktop.library.store.user_edits import mark_edited
 
 

@@ -29,8 +29,8 @@ from bookorbit_desktop.library.journal.record import start_step
 from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.metadata.covers import delete_cover
 from bookorbit_desktop.library.store.channel_tables import Highlight
+from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book, BookFile, database
-from bookorbit_desktop.library.store.queries import check_found
 from bookorbit_desktop.library.store.removed_files import remember
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ for Qt models; callers never touch peewee rows. A book looks like:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from bookorbit_desktop.errors import NotFoundError
@@ -151,13 +151,3 @@ def get_book(book_id: int) -> dict[str, Any]:
             "`bookorbit-desktop books` to see the ids."
         )
     return found[0]
-
-
-def check_found(book_ids: Iterable[int], found: Container[int]) -> None:
-    """NotFoundError naming each of `book_ids` that is not among `found` (the books there are)."""
-    missing = [str(book_id) for book_id in book_ids if book_id not in found]
-    if missing:
-        raise NotFoundError(
-            f"There is no book with id {', '.join(missing)}. List the library with "
-            "`bookorbit-desktop books`."
-        )

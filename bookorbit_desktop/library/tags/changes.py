@@ -16,8 +16,8 @@ from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.journal.record import recording
 from bookorbit_desktop.library.journal.rules import books_label
+from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book, database
-from bookorbit_desktop.library.store.queries import check_found
 from bookorbit_desktop.library.tags.names import check_tag, key, ordered, unique
 from bookorbit_desktop.library.tags.store import book_tags, books_with, find_tag, set_book_tags
 
