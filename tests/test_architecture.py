@@ -73,11 +73,11 @@ def imports_of(path: Path, module: str, *, type_checking: bool = False) -> set[s
     return found
 
 
-def build_graph(root: Path) -> dict[str, set[str]]:
+def build_graph(root: Path, *, type_checking: bool = False) -> dict[str, set[str]]:
     graph = {}
     for path in sorted(root.rglob("*.py")):
         name = module_name(root, path)
-        graph[name] = imports_of(path, name)
+        graph[name] = imports_of(path, name, type_checking=type_checking)
     return graph
 
 
@@ -104,6 +104,29 @@ def closure(graph: dict[str, set[str]], start: str) -> tuple[set[str], set[str]]
 
 def forbidden(modules: set[str], banned: tuple[str, ...]) -> set[str]:
     return {m for m in modules if m.split(".")[0] in banned}
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import one another round a circle (the strongly connected
+    components of more than one module), each sorted. A package's `__init__` that imports its
+    own modules (`from . import x`) names itself: that is no circle."""
+    edges = {m: {i for i in imported if i in graph and i != m} for m, imported in graph.items()}
+    reached: dict[str, set[str]] = {}
+    for start, first in edges.items():
+        seen: set[str] = set()
+        todo = list(first)
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(edges[current])
+        reached[start] = seen
+    circles = {
+        frozenset({m, *(n for n in reached[m] if m in reached[n])})
+        for m in edges
+        if m in reached[m]
+    }
+    return sorted(sorted(circle) for circle in circles)
 
 
 GRAPH = build_graph(ROOT)
@@ -258,6 +281,32 @@ def test_only_entry_points_import_ui_and_cli(module):
         return
     bad = {m for m in GRAPH[module] if m.startswith((f"{PACKAGE}.ui", f"{PACKAGE}.cli"))}
     assert not bad, f"{module} imports {sorted(bad)}"
+
+
+def test_no_import_circle_between_files():
+    """No module imports one that imports it back, directly or round a circle: the lower one
+    holds what both need. Imports inside functions count, and so do `if TYPE_CHECKING:` ones (a
+    type ties the two files as much as a call does)."""
+    circles = import_circles(build_graph(ROOT, type_checking=True))
+    assert not circles, "import circles between files:\n" + "\n".join(
+        " ↔ ".join(circle) for circle in circles
+    )
+
+
+def test_the_checker_catches_circles(tmp_path):
+    """A circle is found though one side imports inside a function and the other only for a
+    type hint; a module that only imports into it is not part of it."""
+    package = tmp_path / PACKAGE
+    package.mkdir()
+    (package / "__init__.py").write_text("from . import top\n")
+    (package / "top.py").write_text("from .low import f\n")
+    (package / "low.py").write_text("def f():\n    from .high import g\n")
+    (package / "high.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .low import f\n"
+    )
+    found = import_circles(build_graph(package, type_checking=True))
+    assert found == [[f"{PACKAGE}.high", f"{PACKAGE}.low"]]
+    assert import_circles(build_graph(package)) == []  # the type hint closed it
 
 
 PACKAGES = sorted(p.parent for p in ROOT.rglob("__init__.py"))

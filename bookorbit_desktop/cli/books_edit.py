@@ -18,7 +18,7 @@ from pathlib import Path
 from bookorbit_desktop.cli import books_bulk
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.duplicates import register as register_merge
-from bookorbit_desktop.cli.words import counted
+from bookorbit_desktop.cli.words import UNDO_HINT, counted
 
 # The text options, named as the fields of `library.editing.values`.
 _TEXT_OPTIONS = ("title", "authors", "series", "series_index", "language", "isbn", "publisher",
@@ -94,9 +94,6 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     print(f"Saved the {', '.join(names)} of {books} {', '.join(str(b) for b in saved)}.")
     print(UNDO_HINT)
     return 0
-
-
-UNDO_HINT = "Take it back with `bookorbit-desktop undo`."
 
 
 def run_remove(ctx: CliContext, args: argparse.Namespace) -> int:

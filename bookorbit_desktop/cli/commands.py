@@ -23,10 +23,21 @@ if TYPE_CHECKING:
 
 
 def add_command(
-    commands: Commands, name: str, handler: Handler, *, library: bool = True, **options: Any
+    commands: Commands,
+    name: str,
+    handler: Handler,
+    *,
+    library: bool = True,
+    page: str | None = None,
+    **options: Any,
 ) -> argparse.ArgumentParser:
     """Sub-command `name`, run by `handler`; with `library`, the library is open before it.
-    `options` go to the parser (a `description` other than the handler's docstring)."""
+    `options` go to the parser (a `description` other than the handler's docstring). `page`, a
+    feature module's docstring, is the description of a command with many actions: its text
+    after the first paragraph, laid out as written (its lists of actions keep their lines)."""
+    if page:
+        options.setdefault("description", page.partition("\n\n")[2])
+        options.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
     summary, _, description = (handler.__doc__ or "").partition("\n\n")
     options.setdefault("description", description or summary)
     parser = commands.add_parser(name, help=summary, **options)

@@ -13,7 +13,7 @@ import time
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.cli.kosync import read_password
+from bookorbit_desktop.cli.password import read_password
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import SET_DEVICE_PASSWORD
 from bookorbit_desktop.services.devices import service as devices

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.words import UNDO_HINT
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
@@ -58,7 +59,6 @@ def run_merge(ctx: CliContext, args: argparse.Namespace) -> int:
     history, highlights, KOReader positions, shelves and the Hardcover link all go to KEEP.
     Two books linked to different Hardcover books are not merged. `undo` splits them back.
     Exit status 0 when merged, 1 when not confirmed, 2 for a wrong id or a refused merge."""
-    from bookorbit_desktop.cli.books_edit import UNDO_HINT
     from bookorbit_desktop.errors import InvalidValueError
     from bookorbit_desktop.services.library.merge import KEEP
 

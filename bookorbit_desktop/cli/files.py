@@ -33,13 +33,7 @@ _ACTIONS = ("tidy", "folder", "pattern")
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-command to the parser."""
-    parser = add_command(
-        commands,
-        "files",
-        run,
-        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = add_command(commands, "files", run, page=__doc__)
     parser.add_argument("words", nargs="+", metavar="ACTION [VALUE]")
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--dry-run", action="store_true", help="with tidy: show, move nothing")

@@ -41,13 +41,7 @@ _ACTIONS = (
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-command to the parser."""
-    parser = add_command(
-        commands,
-        "highlights",
-        run,
-        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = add_command(commands, "highlights", run, page=__doc__)
     parser.add_argument("words", nargs="*", metavar="BOOK_ID | ACTION ...")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON")

@@ -22,13 +22,7 @@ _ACTIONS = ("list", "on", "off", "approve", "remove")
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-command to the parser."""
-    parser = add_command(
-        commands,
-        "inbox",
-        run,
-        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = add_command(commands, "inbox", run, page=__doc__)
     parser.add_argument("words", nargs="*", metavar="ACTION [BOOK_ID...]")
     parser.add_argument("--all", action="store_true", help="with approve: every waiting book")
     parser.add_argument("--json", action="store_true", help="with list: print JSON")

@@ -5,16 +5,14 @@ pushed that are not linked to a library book yet, each with the book its metadat
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import sys
 import time
 from typing import Any
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.cli.server import NO_ACCOUNT_HINT
-from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.cli.password import read_password
+from bookorbit_desktop.cli.words import NO_ACCOUNT_HINT
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
@@ -49,26 +47,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     link = add_command(sub, "link", _link)
     link.add_argument("document", help="the document id shown by `kosync unlinked`")
     link.add_argument("book_id", type=int, help="the book's id (see `bookorbit-desktop books`)")
-
-
-def read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        stream = getattr(sys.stdin, "buffer", None)
-        raw = stream.readline() if stream is not None else sys.stdin.readline().encode()
-        try:
-            password = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise InvalidValueError("The password on standard input is not UTF-8 text.") from error
-        password = password.removesuffix("\n").removesuffix("\r")
-    elif sys.stdin.isatty():
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Password again: ") != password:
-            raise InvalidValueError("The two passwords differ. Run the command again.")
-    else:
-        raise InvalidValueError("Pipe the password in and add --password-stdin.")
-    if not password:
-        raise InvalidValueError("The password is empty. Give the password KOReader will use.")
-    return password
 
 
 def _set_user(ctx: CliContext, args: argparse.Namespace) -> int:

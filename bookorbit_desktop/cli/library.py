@@ -15,6 +15,7 @@ from bookorbit_desktop.cli.books_edit import register as register_book_actions
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.edits import edits_of, run_many, save_edits
+from bookorbit_desktop.cli.selection import add_where
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.matching.revisit import REMOVED
@@ -50,12 +51,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "book_ids", type=int, nargs="*", metavar="ID", help="the books' ids (see `books`)"
     )
     book.add_argument("--all-unread", action="store_true", help="every book marked unread")
-    book.add_argument(
-        "--where",
-        action="append",
-        metavar="status=S[,S]",
-        help="every book with one of these reading statuses",
-    )
+    add_where(book)
     book.add_argument(
         "--status",
         metavar="S",

@@ -13,6 +13,11 @@ from bookorbit_desktop.library.store.models import Book
 def add_selection(parser: argparse.ArgumentParser) -> None:
     """Add `--all` and `--where` to a command that takes book ids."""
     parser.add_argument("--all", action="store_true", help="every book in the library")
+    add_where(parser)
+
+
+def add_where(parser: argparse.ArgumentParser) -> None:
+    """Add `--where status=S[,S]` (read by `cli.edits.parse_where`)."""
     parser.add_argument(
         "--where",
         action="append",

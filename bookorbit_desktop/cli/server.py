@@ -20,6 +20,7 @@ from typing import Any
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.words import NO_ACCOUNT_HINT
 from bookorbit_desktop.config import DEFAULT_SETTINGS
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.gc_pause import freeze_long_lived
@@ -29,12 +30,6 @@ from bookorbit_desktop.server import ServerContext, accounts
 from bookorbit_desktop.server.lan import addresses_for_host, server_url
 
 STOP_SECONDS = 4.0
-
-NO_ACCOUNT_HINT = (
-    "No sync account yet. Create one with `bookorbit-desktop kosync set-user NAME "
-    '--password-stdin`, or let KOReader\'s "Register" create it after '
-    "`bookorbit-desktop kosync allow-registration on`."
-)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -14,10 +14,9 @@ import argparse
 import json
 import sys
 
-from bookorbit_desktop.cli.books_edit import UNDO_HINT
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.cli.words import counted
+from bookorbit_desktop.cli.words import UNDO_HINT, counted
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,7 +9,8 @@ each source on its own, so one failing or slow never blocks the others);
 that tells a record of another edition (`placeholders`: which values count as none); `keys`
 keeps the optional Google Books API key in the OS keyring; `outside` is the one door every
 GET to the sources and to cover addresses goes through (public addresses only, every
-redirect checked).
+redirect checked); `chunk` is how a few books share one request (Open Library's Books API,
+Hardcover's editions batch).
 May import `library` (values only) and `hardcover.api`; never `ui`, `server`, `services` or
 `cli`. Nothing here writes to a book.
 """

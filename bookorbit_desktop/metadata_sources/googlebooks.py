@@ -25,15 +25,17 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from bookorbit_desktop.hardcover.api.records import to_int, to_text
 from bookorbit_desktop.library.metadata.languages import normalize_language
+from bookorbit_desktop.metadata_sources.outside import GOOGLEBOOKS_URL_ENV
 from bookorbit_desktop.metadata_sources.records import RATE_LIMITED, Candidate, Lookup, SourceError
 from bookorbit_desktop.metadata_sources.source import ISBN, isbn_then_search, same_title
-from bookorbit_desktop.metadata_sources.web import Pacer, get_json, malformed, number, text
+from bookorbit_desktop.metadata_sources.web import Pacer, get_json, malformed
 
 NAME = "google"
 LABEL = "Google Books"
 BASE_URL = "https://www.googleapis.com/books/v1"
-BASE_URL_ENV = "BOOKORBIT_GOOGLEBOOKS_URL"  # another address (a test double on loopback)
+BASE_URL_ENV = GOOGLEBOOKS_URL_ENV  # another address (a test double on loopback)
 REQUEST_INTERVAL = 1.0  # seconds
 SEARCH_LIMIT = 5
 QUOTA_SPENT = (
@@ -46,7 +48,7 @@ _IMAGE_SIZES = ("extraLarge", "large", "medium", "small", "thumbnail", "smallThu
 def _isbn13(identifiers: Any) -> str | None:
     for entry in identifiers or ():
         if isinstance(entry, dict) and entry.get("type") == "ISBN_13":
-            return text(entry.get("identifier"))
+            return to_text(entry.get("identifier"))
     return None
 
 
@@ -54,7 +56,7 @@ def _cover(links: Any) -> str | None:
     if not isinstance(links, dict):
         return None
     for size in _IMAGE_SIZES:
-        url = text(links.get(size))
+        url = to_text(links.get(size))
         if url:
             # Google lists its own covers as http; they are served over https too.
             google = (urlsplit(url).hostname or "").endswith((".google.com", ".googleapis.com"))
@@ -67,20 +69,20 @@ def _cover(links: Any) -> str | None:
 def volume_candidate(volume: Any, matched_by: str) -> Candidate:
     """One `books#volume` as a candidate."""
     info = volume.get("volumeInfo") if isinstance(volume, dict) else None
-    if not isinstance(info, dict) or not text(volume.get("id")):
+    if not isinstance(info, dict) or not to_text(volume.get("id")):
         raise malformed(LABEL, "a volume's id and volumeInfo")
     return Candidate(
         source=NAME,
         source_id=str(volume["id"]),
-        title=text(info.get("title")),
-        subtitle=text(info.get("subtitle")),
-        authors=tuple(a.strip() for a in info.get("authors") or () if text(a)),
-        description=text(info.get("description")),
-        publisher=text(info.get("publisher")),
-        release_date=text(info.get("publishedDate")),
-        language=normalize_language(text(info.get("language"))),
+        title=to_text(info.get("title")),
+        subtitle=to_text(info.get("subtitle")),
+        authors=tuple(a.strip() for a in info.get("authors") or () if to_text(a)),
+        description=to_text(info.get("description")),
+        publisher=to_text(info.get("publisher")),
+        release_date=to_text(info.get("publishedDate")),
+        language=normalize_language(to_text(info.get("language"))),
         isbn13=_isbn13(info.get("industryIdentifiers")),
-        pages=number(info.get("pageCount")),
+        pages=to_int(info.get("pageCount")),
         cover_url=_cover(info.get("imageLinks")),
         matched_by=matched_by,
     )

@@ -30,7 +30,7 @@ from bookorbit_desktop.hardcover.api.errors import (
     NotConnectedError,
     RateLimitedError,
 )
-from bookorbit_desktop.hardcover.api.records import contributors_from, series_from
+from bookorbit_desktop.hardcover.api.records import contributors_from, series_from, to_int, to_text
 from bookorbit_desktop.library.metadata.isbn import parse_isbn
 from bookorbit_desktop.metadata_sources.hardcover_batch import EditionBatches
 from bookorbit_desktop.metadata_sources.records import (
@@ -43,7 +43,7 @@ from bookorbit_desktop.metadata_sources.records import (
     SourceError,
 )
 from bookorbit_desktop.metadata_sources.source import ISBN, first_author, isbn13_of
-from bookorbit_desktop.metadata_sources.web import TIMEOUT_SECONDS, number, text
+from bookorbit_desktop.metadata_sources.web import TIMEOUT_SECONDS
 
 NAME = "hardcover"
 LABEL = "Hardcover"
@@ -80,18 +80,18 @@ def failure(error: BaseException) -> SourceError:
 def _image(raw: Any) -> tuple[str | None, int | None, int | None]:
     if not isinstance(raw, Mapping):
         return None, None, None
-    url = text(raw.get("url"))
+    url = to_text(raw.get("url"))
     if url and not url.startswith(("https://", "http://")):
         url = None
-    return url, number(raw.get("width")), number(raw.get("height"))
+    return url, to_int(raw.get("width")), to_int(raw.get("height"))
 
 
 def _name(raw: Any) -> str | None:
-    return text(raw.get("name")) if isinstance(raw, Mapping) else None
+    return to_text(raw.get("name")) if isinstance(raw, Mapping) else None
 
 
 def _language(raw: Any) -> str | None:
-    return text(raw.get("code2")) if isinstance(raw, Mapping) else None
+    return to_text(raw.get("code2")) if isinstance(raw, Mapping) else None
 
 
 def candidate_from(
@@ -105,21 +105,21 @@ def candidate_from(
     cover = _image(edition.get("image"))
     if cover[0] is None:
         cover = _image(book.get("image"))
-    isbn = parse_isbn(text(edition.get("isbn_13")) or "")
+    isbn = parse_isbn(to_text(edition.get("isbn_13")) or "")
     return Candidate(
         source=NAME,
         source_id=str(edition.get("id") or f"book:{book.get('id')}"),
-        title=text(edition.get("title")) or text(book.get("title")),
-        subtitle=text(edition.get("subtitle")) or text(book.get("subtitle")),
+        title=to_text(edition.get("title")) or to_text(book.get("title")),
+        subtitle=to_text(edition.get("subtitle")) or to_text(book.get("subtitle")),
         authors=tuple(c.name for c in contributors if c.role is None),
         series=series[0].name if series else None,
         series_index=series[0].position if series else None,
-        description=text(book.get("description")),
+        description=to_text(book.get("description")),
         publisher=_name(edition.get("publisher")),
-        release_date=text(edition.get("release_date")) or text(book.get("release_date")),
+        release_date=to_text(edition.get("release_date")) or to_text(book.get("release_date")),
         language=_language(edition.get("language")),
         isbn13=isbn.isbn13 if isbn else None,
-        pages=number(edition.get("pages")) or number(book.get("pages")),
+        pages=to_int(edition.get("pages")) or to_int(book.get("pages")),
         cover_url=cover[0],
         cover_width=cover[1],
         cover_height=cover[2],
@@ -171,7 +171,7 @@ class HardcoverSource:
                 return []
             tens = [isbn.isbn10] if isbn.isbn10 else []
             return await self._editions([], [isbn.isbn13], tens, "isbn")
-        edition_id = number(value)
+        edition_id = to_int(value)
         return [] if edition_id is None else await self._editions([edition_id], [], [], "edition")
 
     async def by_book(self, book_id: int, matched_by: str = "search") -> list[Candidate]:

@@ -14,13 +14,13 @@ whose id or ISBN is the book's own are the book's: the batch never matches by an
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bookorbit_desktop.library.metadata.isbn import parse_isbn
-from bookorbit_desktop.metadata_sources.records import Lookup, SourceError
+from bookorbit_desktop.metadata_sources.chunk import Chunk
+from bookorbit_desktop.metadata_sources.records import Lookup
 from bookorbit_desktop.metadata_sources.source import isbn13_of
 from bookorbit_desktop.metadata_sources.web import malformed
 
@@ -62,21 +62,13 @@ class BookRows:
     by_isbn: tuple[Row, ...]
 
 
-class _Chunk:
-    def __init__(self, keys: list[Keys]) -> None:
-        self.keys = keys
-        self.lock = asyncio.Lock()
-        self.rows: list[Row] | None = None
-        self.error: SourceError | None = None
-
-
 class EditionBatches:
     def __init__(
         self, books: Sequence[Lookup], send: Send, *, size: int = BOOKS_PER_REQUEST
     ) -> None:
         self._send = send
         self._keys: dict[int, Keys] = {}
-        self._chunk_of: dict[int, _Chunk] = {}
+        self._chunk_of: dict[int, Chunk[Keys, list[Row]]] = {}
         pending: list[tuple[int, Keys]] = []
         for book in books:
             keys = Keys.of(book)
@@ -85,7 +77,7 @@ class EditionBatches:
                 pending.append((book.book_id, keys))
         for start in range(0, len(pending), size):
             part = pending[start : start + size]
-            chunk = _Chunk([keys for _, keys in part])
+            chunk: Chunk[Keys, list[Row]] = Chunk([keys for _, keys in part])
             for book_id, _ in part:
                 self._chunk_of[book_id] = chunk
 
@@ -100,17 +92,8 @@ class EditionBatches:
     async def rows_of(self, book: Lookup) -> BookRows:
         """The rows of `book` (its chunk asked first when no book of it was); SourceError when
         the chunk's request failed."""
-        chunk = self._chunk_of[book.book_id]
-        async with chunk.lock:
-            if chunk.rows is None and chunk.error is None:
-                try:
-                    chunk.rows = await self._ask(chunk.keys)
-                except SourceError as error:
-                    chunk.error = error
-        if chunk.error is not None:
-            raise chunk.error
+        rows = await self._chunk_of[book.book_id].answer(self._ask)
         keys = self._keys[book.book_id]
-        rows = chunk.rows or []
         linked = tuple(r for r in rows if keys.edition_id and r.get("id") == keys.edition_id)
         by_isbn = tuple(
             r

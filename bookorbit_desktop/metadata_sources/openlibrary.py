@@ -35,6 +35,8 @@ from typing import Any
 
 import aiohttp
 
+from bookorbit_desktop.hardcover.api.records import to_int, to_text
+from bookorbit_desktop.metadata_sources.chunk import Chunk
 from bookorbit_desktop.metadata_sources.openlibrary_records import (
     WorkFacts,
     description,
@@ -46,6 +48,7 @@ from bookorbit_desktop.metadata_sources.openlibrary_records import (
     subjects,
     work_key,
 )
+from bookorbit_desktop.metadata_sources.outside import OPENLIBRARY_URL_ENV
 from bookorbit_desktop.metadata_sources.records import (
     RATE_LIMITED,
     Candidate,
@@ -63,8 +66,6 @@ from bookorbit_desktop.metadata_sources.web import (
     get_json,
     identified,
     malformed,
-    number,
-    text,
 )
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ NAME = "openlibrary"
 LABEL = "Open Library"
 BASE_URL = "https://openlibrary.org"
 COVERS_URL = "https://covers.openlibrary.org"
-BASE_URL_ENV = "BOOKORBIT_OPENLIBRARY_URL"  # another address (a test double on loopback)
+BASE_URL_ENV = OPENLIBRARY_URL_ENV  # another address (a test double on loopback)
 REQUEST_INTERVAL = 1.0  # seconds: Open Library's rate for anonymous clients (1 a second)
 IDENTIFIED_SPEEDUP = 3  # a User-Agent with a contact may send 3 a second
 BOOKS_PER_REQUEST = 20  # ISBNs in one Books API request (`expect`)
@@ -82,17 +83,6 @@ _SEARCH_FIELDS = (
     "key,title,subtitle,author_name,first_publish_year,publisher,isbn,language,cover_i,"
     "number_of_pages_median,subject"
 )
-
-
-class _Chunk:
-    """The ISBNs of a few books, asked in one Books API request by the first of them; when
-    that fails, each of them fails the same way without asking again in this fetch."""
-
-    def __init__(self, keys: list[str]) -> None:
-        self.keys = keys
-        self.lock = asyncio.Lock()
-        self.answer: dict[str, Any] | None = None
-        self.error: SourceError | None = None  # the request failed: so do its books
 
 
 class OpenLibrary:
@@ -115,7 +105,7 @@ class OpenLibrary:
         self._interval = interval
         self.email = email
         self.pacer = Pacer(self._pace(), label=LABEL)
-        self._chunks: dict[str, _Chunk] = {}
+        self._chunks: dict[str, Chunk[str, dict[str, Any]]] = {}
         self._works: dict[str, WorkFacts | None] = {}
         self._work_locks: dict[str, asyncio.Lock] = {}
 
@@ -136,12 +126,12 @@ class OpenLibrary:
         """The books a fetch will ask about: their ISBNs go to the Books API in chunks."""
         keys = list(dict.fromkeys(f"ISBN:{i}" for b in books if (i := isbn13_of(b))))
         for start in range(0, len(keys), BOOKS_PER_REQUEST):
-            chunk = _Chunk(keys[start : start + BOOKS_PER_REQUEST])
+            chunk: Chunk[str, dict[str, Any]] = Chunk(keys[start : start + BOOKS_PER_REQUEST])
             for key in chunk.keys:
                 self._chunks.setdefault(key, chunk)
 
     def cover_url(self, cover_id: Any) -> str | None:
-        found = number(cover_id)
+        found = to_int(cover_id)
         # default=false: a missing cover is a 404, not a blank placeholder image.
         url = f"{self.covers_url}/b/id/{found}-L.jpg?default=false"
         return url if found and found > 0 else None
@@ -167,15 +157,7 @@ class OpenLibrary:
         chunk = self._chunks.get(key)
         if chunk is None:
             return (await self._books_api([key])).get(key)
-        async with chunk.lock:  # the chunk's first book asks; the others read its answer
-            if chunk.answer is None and chunk.error is None:
-                try:
-                    chunk.answer = await self._books_api(chunk.keys)
-                except SourceError as error:
-                    chunk.error = error
-        if chunk.error is not None:
-            raise chunk.error
-        return (chunk.answer or {}).get(key)
+        return (await chunk.answer(self._books_api)).get(key)
 
     async def by_identifier(self, kind: str, value: str) -> list[Candidate]:
         key = f"ISBN:{value}" if kind == ISBN else f"OLID:{value}"
@@ -216,17 +198,17 @@ class OpenLibrary:
         authors = tuple(
             name
             for entry in details.get("authors") or ()
-            if isinstance(entry, dict) and (name := text(entry.get("name")))
+            if isinstance(entry, dict) and (name := to_text(entry.get("name")))
         )
-        publisher = text(first(details.get("publishers")))
+        publisher = to_text(first(details.get("publishers")))
         said = [*(work.statements if work else ()), *statements(details)]
         series = series_of(said, publisher)
-        key = text(details.get("key")) or ""
+        key = to_text(details.get("key")) or ""
         return Candidate(
             source=NAME,
             source_id=key.rsplit("/", 1)[-1],
-            title=text(details.get("title")),
-            subtitle=text(details.get("subtitle")),
+            title=to_text(details.get("title")),
+            subtitle=to_text(details.get("subtitle")),
             authors=authors,
             series=series.name,
             series_index=series.number if series.name else None,
@@ -235,8 +217,8 @@ class OpenLibrary:
             publisher=publisher,
             release_date=release_date(details.get("publish_date")),
             language=language(details.get("languages")),
-            isbn13=text(first(details.get("isbn_13"))),
-            pages=number(details.get("number_of_pages")),
+            isbn13=to_text(first(details.get("isbn_13"))),
+            pages=to_int(details.get("number_of_pages")),
             cover_url=self.cover_url(first(details.get("covers"))),
             matched_by=matched_by,
             subjects=_suggested(work, series.collections),
@@ -252,22 +234,22 @@ class OpenLibrary:
             raise malformed(LABEL, "a list of results")
         found = []
         for doc in docs:
-            if not isinstance(doc, dict) or not same_title(title, text(doc.get("title"))):
+            if not isinstance(doc, dict) or not same_title(title, to_text(doc.get("title"))):
                 continue
             isbns = [i for i in doc.get("isbn") or () if isinstance(i, str) and len(i) == 13]
-            year = number(doc.get("first_publish_year"))
+            year = to_int(doc.get("first_publish_year"))
             found.append(
                 Candidate(
                     source=NAME,
-                    source_id=(text(doc.get("key")) or "").rsplit("/", 1)[-1],
-                    title=text(doc.get("title")),
-                    subtitle=text(doc.get("subtitle")),
-                    authors=tuple(a for a in doc.get("author_name") or () if text(a)),
-                    publisher=text(first(doc.get("publisher"))),
+                    source_id=(to_text(doc.get("key")) or "").rsplit("/", 1)[-1],
+                    title=to_text(doc.get("title")),
+                    subtitle=to_text(doc.get("subtitle")),
+                    authors=tuple(a for a in doc.get("author_name") or () if to_text(a)),
+                    publisher=to_text(first(doc.get("publisher"))),
                     release_date=str(year) if year else None,
                     language=language(doc.get("language")),
                     isbn13=isbns[0] if isbns else None,
-                    pages=number(doc.get("number_of_pages_median")),
+                    pages=to_int(doc.get("number_of_pages_median")),
                     cover_url=self.cover_url(doc.get("cover_i")),
                     matched_by="search",
                     subjects=subjects(doc.get("subject")),

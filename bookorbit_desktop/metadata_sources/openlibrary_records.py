@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bookorbit_desktop.hardcover.api.records import to_text
 from bookorbit_desktop.library.metadata.languages import normalize_language
 from bookorbit_desktop.metadata_sources.publisher_collections import is_collection, series_entry
-from bookorbit_desktop.metadata_sources.web import text
 
 MAX_SUBJECTS = 12
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
@@ -45,7 +45,7 @@ _NOT_SUBJECTS = frozenset(
 
 def release_date(value: Any) -> str | None:
     """Open Library's free-text date ("October 1, 1988", "1988") as ISO, or its year."""
-    raw = text(value)
+    raw = to_text(value)
     if raw is None:
         return None
     for form in _DATE_FORMATS:
@@ -62,7 +62,7 @@ def description(value: Any) -> str | None:
     """A description is a string or `{"type": "/type/text", "value": "…"}`."""
     if isinstance(value, dict):
         value = value.get("value")
-    return text(value)
+    return to_text(value)
 
 
 def language(values: Any) -> str | None:
@@ -82,7 +82,7 @@ def first(values: Any) -> Any:
 def work_key(details: dict[str, Any]) -> str | None:
     """The key ("/works/OL45804W") of the work an edition belongs to, if it names one."""
     entry = first(details.get("works"))
-    key = text(entry.get("key")) if isinstance(entry, dict) else text(entry)
+    key = to_text(entry.get("key")) if isinstance(entry, dict) else to_text(entry)
     return key if key and re.fullmatch(r"/works/OL\d+W", key) else None
 
 
@@ -94,11 +94,11 @@ def _statement(entry: Any) -> tuple[str | None, float | None]:
         return None, None
     inner = entry.get("series")
     named = inner if isinstance(inner, dict) else entry
-    name = text(named.get("name")) or text(named.get("title")) or text(inner)
+    name = to_text(named.get("name")) or to_text(named.get("title")) or to_text(inner)
     if name is None:
         return None, None
     found, number = series_entry(name)
-    position = text(str(entry.get("position") or "")) or None
+    position = to_text(str(entry.get("position") or "")) or None
     if position is not None:
         _, number = series_entry(position)
     return found, number
@@ -140,7 +140,7 @@ def subjects(values: Any) -> tuple[str, ...]:
     found: list[str] = []
     seen: set[str] = set()
     for value in values if isinstance(values, list) else ():
-        name = text(value)
+        name = to_text(value)
         if not name or ":" in name or name.casefold() in _NOT_SUBJECTS:
             continue
         if name.casefold() not in seen:

@@ -37,6 +37,10 @@ MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PRIVATE = "is on a private or local network, where an outside source may not lead"
 Origin = tuple[str, int]
+# The sources' addresses the environment may set (the one exception above), named here, below
+# the sources that read them, so that the door never imports a source.
+OPENLIBRARY_URL_ENV = "BOOKORBIT_OPENLIBRARY_URL"
+GOOGLEBOOKS_URL_ENV = "BOOKORBIT_GOOGLEBOOKS_URL"
 
 
 class RefusedFetch(OSError):
@@ -47,9 +51,8 @@ class RefusedFetch(OSError):
 def configured_origins(environ: Mapping[str, str] = os.environ) -> frozenset[Origin]:
     """The (host, port) of each source address set in the environment."""
     from bookorbit_desktop.hardcover.api.client import ENDPOINT_ENV
-    from bookorbit_desktop.metadata_sources import googlebooks, openlibrary
 
-    names = (openlibrary.BASE_URL_ENV, googlebooks.BASE_URL_ENV, ENDPOINT_ENV)
+    names = (OPENLIBRARY_URL_ENV, GOOGLEBOOKS_URL_ENV, ENDPOINT_ENV)
     found = set()
     for name in names:
         try:

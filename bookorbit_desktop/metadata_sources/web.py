@@ -273,15 +273,3 @@ def _parsed(answer: outside.Answer, label: str, missing_is_empty: bool) -> Any:
 
 def malformed(label: str, what: str) -> SourceError:
     return SourceError(MALFORMED, f"{label} sent an answer without {what}. Try again later.")
-
-
-def text(value: Any) -> str | None:
-    """A trimmed string, or None."""
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def number(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None

@@ -311,15 +311,11 @@ def lead(book_id: int, *, now: float | None = None) -> list[int]:
     (`hardcover.sync.copies`); returns every copy's book id. Each is queued to be sent."""
     now = time.time() if now is None else now
     with database.atomic():
-        row = HardcoverMatch.get_or_none(HardcoverMatch.book == book_id)
-        if row is None or row.state != LINKED or row.hc_book_id is None:
-            raise InvalidValueError(
-                f"Book {book_id} is not linked to a Hardcover book.", title="Not linked"
-            )
+        hc_book_id = _hc_book(book_id, LINKED, "is not linked to a Hardcover book.", "Not linked")
         copies = [
             r.book_id
             for r in HardcoverMatch.select(HardcoverMatch.book).where(
-                HardcoverMatch.hc_book_id == row.hc_book_id
+                HardcoverMatch.hc_book_id == hc_book_id
             )
         ]
         HardcoverMatch.update(lead=HardcoverMatch.book == book_id).where(
@@ -371,17 +367,24 @@ def add_again(book_id: int, *, now: float | None = None) -> list[int]:
     again and goes to Hardcover with the next sync. Returns the copies' book ids."""
     now = time.time() if now is None else now
     with database.atomic():
-        row = HardcoverMatch.get_or_none(HardcoverMatch.book == book_id)
-        if row is None or row.state != REMOVED or row.hc_book_id is None:
-            raise InvalidValueError(
-                f"Book {book_id} was not removed from Hardcover.", title="Nothing to add again"
-            )
-        copies = _copies(row.hc_book_id, (REMOVED,))
+        hc_book_id = _hc_book(
+            book_id, REMOVED, "was not removed from Hardcover.", "Nothing to add again"
+        )
+        copies = _copies(hc_book_id, (REMOVED,))
         HardcoverMatch.update(
             state=LINKED, reason="added to Hardcover again by you", updated_at=now
         ).where(HardcoverMatch.book.in_(copies)).execute()
         outbox.note_changes(copies, [outbox.LINK], now=now)
     return copies
+
+
+def _hc_book(book_id: int, state: str, otherwise: str, title: str) -> int:
+    """The Hardcover book of the book's match in `state`; when the match is in another state
+    or has none, InvalidValueError saying "Book <id> <otherwise>" under `title`."""
+    row = HardcoverMatch.get_or_none(HardcoverMatch.book == book_id)
+    if row is None or row.state != state or row.hc_book_id is None:
+        raise InvalidValueError(f"Book {book_id} {otherwise}", title=title)
+    return int(row.hc_book_id)
 
 
 def _copies(hc_book_id: int, states: tuple[str, ...]) -> list[int]:

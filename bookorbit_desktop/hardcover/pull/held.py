@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bookorbit_desktop.hardcover.pull import store
 from bookorbit_desktop.hardcover.pull.rule import library_status
+from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.hardcover.sync.model import Local
 
 PRIVACY = "privacy_id"
-
-if TYPE_CHECKING:
-    from bookorbit_desktop.hardcover.sync.store import Candidate
 
 
 def held_all(candidates: list[Candidate]) -> list[Candidate]:

@@ -32,6 +32,7 @@ from bookorbit_desktop.hardcover.api.records import HardcoverUser
 from bookorbit_desktop.hardcover.pull.run import pull_before
 from bookorbit_desktop.hardcover.sync import lease, store, unfinished
 from bookorbit_desktop.hardcover.sync import remote as hardcover
+from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.hardcover.sync.model import Remote
 from bookorbit_desktop.hardcover.sync.plan import plan_pass
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS, after_action, preview
@@ -146,7 +147,7 @@ class SyncEngine:
 
     async def _push_all(
         self,
-        work: list[store.Candidate],
+        work: list[Candidate],
         options: Any,
         queued: dict[int, outbox.QueuedBook],
         result: PassResult,
@@ -244,7 +245,7 @@ class SyncEngine:
 
     def _fail(
         self,
-        candidate: store.Candidate,
+        candidate: Candidate,
         error: str,
         *,
         permanent: bool,
@@ -266,7 +267,7 @@ class SyncEngine:
 
     async def _push(
         self,
-        candidate: store.Candidate,
+        candidate: Candidate,
         remote: Remote | None,
         options: Any,
         versions: dict[int, int | None],
@@ -413,7 +414,7 @@ class SyncEngine:
             proposals=proposed(candidate, walk.remote),
         )
 
-    async def _follow_merge(self, candidate: store.Candidate) -> store.Candidate | None:
+    async def _follow_merge(self, candidate: Candidate) -> Candidate | None:
         """A book Hardcover refused may have been merged: relink it to the book it became."""
         canonical = await hardcover.canonical_book(self.client, candidate.local.hc_book_id)
         return store.relink_merged(candidate, canonical) if canonical is not None else None

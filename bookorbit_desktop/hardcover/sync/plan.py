@@ -18,6 +18,7 @@ from typing import Any
 
 from bookorbit_desktop.hardcover.pull import store as pull_store
 from bookorbit_desktop.hardcover.sync import approvals, store
+from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.hardcover.sync.settings import DELAYS, SyncSettings
 from bookorbit_desktop.library.store import outbox
 
@@ -42,7 +43,7 @@ def due_books(settings: SyncSettings, now: float) -> list[int]:
 
 @dataclass(frozen=True)
 class PassPlan:
-    work: list[store.Candidate]  # the Hardcover entries to push
+    work: list[Candidate]  # the Hardcover entries to push
     queued: dict[int, outbox.QueuedBook]  # the copies' outbox rows, by book id
     settled: list[tuple[int, str, str | None]]  # (book id, title, permanent error) left as is
     # New entries beyond what goes by itself: the worker leaves them, a dry run reviews them.
@@ -84,7 +85,7 @@ def plan_pass(
     candidates = store.candidates(wanted_ids, proposals=not due_only)
     ids = [b for c in candidates for b in c.book_ids]
     queued = {q.book_id: q for q in outbox.queued(ids)}
-    work: list[store.Candidate] = []
+    work: list[Candidate] = []
     settled: list[tuple[int, str, str | None]] = []
     for candidate in candidates:
         entries = [queued[b] for b in candidate.book_ids if b in queued]

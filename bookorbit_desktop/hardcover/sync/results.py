@@ -8,10 +8,10 @@ from typing import Any
 
 from bookorbit_desktop.hardcover.api.errors import HardcoverError
 from bookorbit_desktop.hardcover.pull import store as pull_store
+from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.hardcover.sync.desired import Proposal
 from bookorbit_desktop.hardcover.sync.model import Remote, Snapshot, confirmed_values
 from bookorbit_desktop.hardcover.sync.reconcile import Action, Tracking
-from bookorbit_desktop.hardcover.sync.store import Candidate
 
 SENT, UP_TO_DATE, WOULD_SEND, FAILED, SKIPPED, PARTIAL = (
     "sent",

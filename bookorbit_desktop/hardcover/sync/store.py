@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from peewee import JOIN, SQL
 
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW
 from bookorbit_desktop.hardcover.pull.held import held_all
+from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.hardcover.sync.copies import Copy, combine, copy_left
-from bookorbit_desktop.hardcover.sync.desired import Proposal, desired_entry, needs_history
+from bookorbit_desktop.hardcover.sync.desired import desired_entry, needs_history
 from bookorbit_desktop.hardcover.sync.ledger import add_log
 from bookorbit_desktop.hardcover.sync.model import Local, Options, Snapshot, wanted_for
 from bookorbit_desktop.hardcover.sync.waiting import BookFacts, Waiting, waiting
@@ -48,34 +49,6 @@ SYNCED, AHEAD, KEPT, REMOVED, FAILED, BLOCKED, PARTIAL = (
 )
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A Hardcover book with syncable copies linked to it, and what the engine needs to push it.
-
-    `local` is the entry's desired state made from every copy (`copies.combine`); its `book_id`
-    is the copy that gives the status, and `copies` lists them all, that one first.
-    """
-
-    local: Local
-    title: str
-    snapshot: Snapshot | None
-    creating: bool  # an insert was sent and its answer may have been lost
-    copies: tuple[int, ...] = ()
-    conflict: str | None = None  # the copies disagree on the status, in words
-    # Why the entry is left as it is: a copy that gave it a further status is no longer
-    # linked, and the copies left would lower it; the user decides (Use This Copy).
-    held_back: str | None = None
-    # Dates from the reading history that wait for the user's yes (`desired`), and why
-    # a date of the library's is not sent.
-    proposals: tuple[Proposal, ...] = ()
-    date_notes: tuple[str, ...] = ()
-    step: Mapping[str, Any] | None = None  # an unfinished first push (`Tracking.step_json`)
-
-    @property
-    def book_ids(self) -> tuple[int, ...]:
-        return self.copies or (self.local.book_id,)
 
 
 def _local_date(seconds: float) -> str:

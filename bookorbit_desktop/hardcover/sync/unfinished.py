@@ -11,8 +11,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.hardcover.sync.model import Snapshot
-from bookorbit_desktop.hardcover.sync.store import FAILED, Candidate
+from bookorbit_desktop.hardcover.sync.store import FAILED
 from bookorbit_desktop.library.store.models import HardcoverSync, database
 
 

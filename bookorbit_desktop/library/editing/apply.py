@@ -15,13 +15,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.errors import InvalidValueError, NotFoundError
+from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.editing.values import UNSET, BookChanges, check_shared
 from bookorbit_desktop.library.journal.book_values import set_authors
 from bookorbit_desktop.library.journal.record import recording
 from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.metadata.covers import write_cover
 from bookorbit_desktop.library.metadata.naming import sort_title
+from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book, database
 from bookorbit_desktop.library.store.user_edits import mark_edited
 
@@ -47,12 +48,7 @@ def edit_books(
         raise InvalidValueError("Nothing to change. Give at least one book and one new value.")
     check_shared(changes, len(ids))
     found = {book.id: book for book in Book.select().where(Book.id.in_(ids))}
-    missing = [str(book_id) for book_id in ids if book_id not in found]
-    if missing:
-        raise NotFoundError(
-            f"There is no book with id {', '.join(missing)}. List the library with "
-            "`bookorbit-desktop books`."
-        )
+    check_found(ids, found)
     now = clock()
     label = books_label(verb, [found[book_id].title for book_id in ids])
     # The covers' images are read (to keep the old one) only when the edit gives a cover.

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.editing.trash import carry_out, check_trash, intend
 from bookorbit_desktop.library.files.moves import recover
 from bookorbit_desktop.library.journal import removed, steps
@@ -30,6 +29,7 @@ from bookorbit_desktop.library.journal.record import start_step
 from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.metadata.covers import delete_cover
 from bookorbit_desktop.library.store.channel_tables import Highlight
+from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book, BookFile, database
 from bookorbit_desktop.library.store.removed_files import remember
 
@@ -57,12 +57,7 @@ def plan_removal(book_ids: Sequence[int]) -> list[RemovalPlan]:
     """What removing these books means; NotFoundError naming any that does not exist."""
     ids = list(dict.fromkeys(book_ids))
     books = {book.id: book for book in Book.select().where(Book.id.in_(ids))}
-    missing = [str(book_id) for book_id in ids if book_id not in books]
-    if missing:
-        raise NotFoundError(
-            f"There is no book with id {', '.join(missing)}. List the library with "
-            "`bookorbit-desktop books`."
-        )
+    check_found(ids, books)
     plans = []
     for book_id in ids:
         files = BookFile.select().where(BookFile.book == book_id).order_by(BookFile.id)

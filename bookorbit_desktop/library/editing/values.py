@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from bookorbit_desktop.descriptions import clean_description
 from bookorbit_desktop.errors import InvalidValueError
@@ -57,6 +57,7 @@ _PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 # "A & B" (as calibre writes them) or "A; B"; a comma stays inside a name ("Tolkien, J. R. R.").
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:&|;)\s*")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -98,35 +99,45 @@ def parse_authors(text: str) -> list[str]:
     return names
 
 
-def parse_series(text: str) -> str | None:
+def _one_line(text: str) -> str | None:
+    """The text on one line, each run of white space one space; empty text: none."""
     return " ".join(text.split()) or None
 
 
-def parse_subtitle(text: str) -> str | None:
-    return " ".join(text.split()) or None
+parse_series = parse_subtitle = parse_publisher = _one_line
 
 
-def parse_publisher(text: str) -> str | None:
-    return " ".join(text.split()) or None
+def _optional(text: str, read: Callable[[str], T | None], wanted: str) -> T | None:
+    """None for empty text; else the value `read` finds in it, or InvalidValueError saying the
+    text "is not <wanted>" (what the field takes, and what to type)."""
+    if not text.strip():
+        return None
+    value = read(text)
+    if value is None:
+        raise InvalidValueError(f"{text.strip()!r} is not {wanted}")
+    return value
+
+
+def _partial_date(text: str) -> str | None:
+    cleaned = text.strip()
+    found = _PARTIAL_DATE.fullmatch(cleaned)
+    if found is None:
+        return None
+    year, month, day = (int(part) if part else None for part in found.groups())
+    try:
+        datetime.date(year or 0, month or 1, day or 1)
+    except ValueError:
+        return None
+    return cleaned
 
 
 def parse_published(text: str) -> str | None:
     """An ISO date, whole or partial: "2019", "2019-05" or "2019-05-02"; empty text: none."""
-    cleaned = text.strip()
-    if not cleaned:
-        return None
-    found = _PARTIAL_DATE.fullmatch(cleaned)
-    if found is not None:
-        year, month, day = (int(part) if part else None for part in found.groups())
-        try:
-            datetime.date(year or 0, month or 1, day or 1)
-        except ValueError:
-            pass
-        else:
-            return cleaned
-    raise InvalidValueError(
-        f"{cleaned!r} is not a release date. Type the year, the year and month, or the whole "
-        "date, as 2019, 2019-05 or 2019-05-02."
+    return _optional(
+        text,
+        _partial_date,
+        "a release date. Type the year, the year and month, or the whole date, as 2019, "
+        "2019-05 or 2019-05-02.",
     )
 
 
@@ -144,47 +155,38 @@ def parse_pages(text: str) -> int | None:
     return value
 
 
+def _series_number(text: str) -> float | None:
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value >= 0 else None
+
+
 def parse_series_index(text: str) -> float | None:
     """A number of 0 or more ("3", "2.5"); empty text: no number."""
-    cleaned = text.strip().replace(",", ".")
-    if not cleaned:
-        return None
-    try:
-        value = float(cleaned)
-    except ValueError:
-        value = -1.0
-    if not math.isfinite(value) or value < 0:
-        raise InvalidValueError(
-            f"{text.strip()!r} is not a series number. Type a number of 0 or more, such as 3 "
-            "or 2.5."
-        )
-    return value
+    return _optional(
+        text, _series_number, "a series number. Type a number of 0 or more, such as 3 or 2.5."
+    )
 
 
 def parse_language(text: str) -> str | None:
     """A language code or English name ("en", "pt-BR", "French"); empty text: none."""
-    if not text.strip():
-        return None
-    tag = normalize_language(text)
-    if tag is None:
-        raise InvalidValueError(
-            f"{text.strip()!r} is not a language. Type a language code such as en, fr or "
-            "pt-BR, or its English name."
-        )
-    return tag
+    return _optional(
+        text,
+        normalize_language,
+        "a language. Type a language code such as en, fr or pt-BR, or its English name.",
+    )
 
 
 def parse_isbn_text(text: str) -> Isbn | None:
     """An ISBN-10 or ISBN-13 with a correct check digit (hyphens and spaces allowed)."""
-    if not text.strip():
-        return None
-    found = parse_isbn(text)
-    if found is None:
-        raise InvalidValueError(
-            f"{text.strip()!r} is not a valid ISBN (10 or 13 digits with a matching check "
-            "digit). Copy it again from the book's copyright page."
-        )
-    return found
+    return _optional(
+        text,
+        parse_isbn,
+        "a valid ISBN (10 or 13 digits with a matching check digit). Copy it again from the "
+        "book's copyright page.",
+    )
 
 
 def parse_description(text: str) -> str | None:

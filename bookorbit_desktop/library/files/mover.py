@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.files import journal, moves, safe
+from bookorbit_desktop.library.files import journal, moves, safe, tidy_record
 from bookorbit_desktop.library.files.journal import (
     CROSS,
     DONE,
@@ -153,9 +153,7 @@ def tidy(
     is False (a kept copy deletes nothing and needs no consent)."""
     modes = [KEEP if keep else CROSS if p.cross_device else MOVE for p in planned]
     result = _run([p.rename for p in planned], modes, allow_copy, on_file)
-    from bookorbit_desktop.library.files import tidy_steps  # the change journal's step
-
-    tidy_steps.record(result.done, time.time())
+    tidy_record.record(result.done, time.time())  # the change journal's step
     return result
 
 

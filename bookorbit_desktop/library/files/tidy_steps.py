@@ -8,46 +8,19 @@ no longer the last one, or Undo Last Tidy already took it back, nothing moves an
 says so. Its redo moves each file still where the undo put
 it back to the path the run gave it, through the same safe moves. The tidy journal (`journal`)
 stays the record of every file; this step only points at it.
+
+`mover.tidy` writes the step (`tidy_record`, below `mover`); this module, which takes it back
+and makes it again through `mover`, stands above it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.files import journal, mover
-from bookorbit_desktop.library.files.journal import KEEP, Move
 from bookorbit_desktop.library.files.plan import Rename
+from bookorbit_desktop.library.files.tidy_record import TIDY
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
-from bookorbit_desktop.library.journal.record import start_step
-
-TIDY = "tidy"
-
-
-def record(done: Sequence[Move], now: float) -> None:
-    """Make the run's moves one step (none when nothing moved)."""
-    if not done:
-        return
-    books: dict[int, tuple[list[list[object]], list[str]]] = {}
-    for move in done:
-        book_id = journal.book_of(move.file_id)
-        if book_id is None:
-            continue
-        before, after = books.setdefault(book_id, ([], []))
-        before.append([move.file_id, move.old, move.mode])
-        after.append(move.new)
-    copies = all(move.mode == KEEP for move in done)
-    count = len(done)
-    label = f"{'Copy' if copies else 'Tidy'} File Names ({count} file{'s' if count > 1 else ''})"
-    step = start_step(TIDY, label, now)
-    steps.add_entries(
-        step,
-        [
-            steps.Entry(book_id, {"files": before}, {"paths": after})
-            for book_id, (before, after) in books.items()
-        ],
-    )
 
 
 def _undo(step: steps.Step, paths: Paths, now: float) -> Outcome:

@@ -8,4 +8,9 @@ twice keeps its largest duration, nothing is ever removed) and stores each book'
 days; `queries` answers the CLI and the window with plain values, joining history to library
 books through the KOReader document ids the library already knows. Imports no Qt, aiohttp or
 hardcover.
+
+It stands above the pure reading rules (`reading.rules`: what "read" is and the finish
+threshold; `reading.resolution`: which book a document is) and below the recording of reading
+state, which dates a finish by the history's reads (`reading.finish_evidence`, `reading.edits`).
+Only `importer` calls that recording, to settle those dates once new statistics arrive.
 """

@@ -1,7 +1,7 @@
 """The reading history as plain values for the CLI and the window.
 
 A history book belongs to the library book its md5 resolves to, by the same rule kosync
-pushes use (`reading.pushes.resolution_of` over the document aliases: content digests, and
+pushes use (`reading.resolution.resolution_of` over the document aliases: content digests, and
 documents the user linked by hand), so linking an unknown document attaches its history too.
 A history book whose md5 resolves to no single book is "unlinked" (book_id None); the Unlinked
 Documents list offers its md5 for linking like a document only kosync pushed.
@@ -25,7 +25,7 @@ from bookorbit_desktop.library.history.plausible import (
     start_range,
 )
 from bookorbit_desktop.library.history.rules import LocalDays, Session
-from bookorbit_desktop.library.reading.pushes import Resolution, resolution_of
+from bookorbit_desktop.library.reading.resolution import Resolution, resolution_of
 from bookorbit_desktop.library.reading.rules import READ
 from bookorbit_desktop.library.store.models import database
 

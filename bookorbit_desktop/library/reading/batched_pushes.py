@@ -23,8 +23,8 @@ from bookorbit_desktop.library.reading.pushes import (
     event_values,
     finish_threshold,
     record_push,
-    resolution_of,
 )
+from bookorbit_desktop.library.reading.resolution import resolution_of
 from bookorbit_desktop.library.reading.rules import Change
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import database

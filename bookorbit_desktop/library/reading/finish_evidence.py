@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bookorbit_desktop.library.history.reads import latest_read_days
 from bookorbit_desktop.library.reading.sources import HISTORY, SYNC
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import ReadingState, database
@@ -25,9 +26,6 @@ from bookorbit_desktop.library.store.models import ReadingState, database
 def settle_sync_finishes(book_ids: Iterable[int] | None = None) -> list[int]:
     """Give the books (default: every one) whose finish date is a push's arrival day the
     statistics' date, by the module's rule; returns the books whose date moved."""
-    # Imported here: the history resolves its books through `pushes`, which calls this.
-    from bookorbit_desktop.library.history.reads import latest_read_days
-
     query = ReadingState.select().where(
         (ReadingState.finished_source == SYNC) & ReadingState.finished.is_null(False)
     )

@@ -4,12 +4,8 @@ A push is one short transaction: append a ProgressEvent (every push is kept, lin
 and, when the document belongs to a book, update that book's ReadingState with the pure rules
 of `reading.py`. A pull is the newest event of the document, whichever device wrote it.
 
-Which book a document is: the DocumentAlias rows with that document, strongest kind first
-(a manual link, then the file's content hash, then a download's file name, then a metadata
-match made by earlier versions). If the strongest kind names several books (two files whose
-sampled bytes collide, or one file imported twice) nothing is picked: guessing could mark the
-wrong book as read. The document stays "unlinked", is listed with its candidates, and the user
-links it; a manual link then outranks the collision.
+Which book a document is, is `resolution`'s rule; `resolve_document` asks it with the document's
+stored aliases.
 
 The metadata KOReader may send beside a push (file name, title, authors) never links a
 document by itself: it names no size and no content, so it only proposes a book for the
@@ -29,14 +25,12 @@ from bookorbit_desktop.library.reading import rules as reading
 from bookorbit_desktop.library.reading.device_positions import NOT_RESET_SQL
 from bookorbit_desktop.library.reading.event_run import run_events
 from bookorbit_desktop.library.reading.finish_evidence import settle_sync_finishes
+from bookorbit_desktop.library.reading.resolution import Resolution, resolution_of
 from bookorbit_desktop.library.reading.rows import Position
 from bookorbit_desktop.library.reading.waiting import WAITING_DOCUMENTS_SQL
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
-    ALIAS_CONTENT,
-    ALIAS_FILENAME,
     ALIAS_MANUAL,
-    ALIAS_METADATA,
     Book,
     DocumentAlias,
     ProgressEvent,
@@ -45,11 +39,6 @@ from bookorbit_desktop.library.store.models import (
 from bookorbit_desktop.library.store.typed import tuples
 
 log = logging.getLogger(__name__)
-
-# Strongest first: a user's decision beats a content hash, which beats a file name digest,
-# which beats a title/author guess.
-ALIAS_PRIORITY = (ALIAS_MANUAL, ALIAS_CONTENT, ALIAS_FILENAME, ALIAS_METADATA)
-_RANK = {kind: rank for rank, kind in enumerate(ALIAS_PRIORITY)}
 
 
 @dataclass(frozen=True)
@@ -69,12 +58,6 @@ class Push:
     device: str
     device_id: str | None = None
     metadata: DocumentMetadata | None = None
-
-
-@dataclass(frozen=True)
-class Resolution:
-    book_id: int | None = None
-    candidates: tuple[int, ...] = ()  # several books and no way to choose
 
 
 @dataclass(frozen=True)
@@ -122,20 +105,6 @@ def finish_threshold() -> float:
 
 def resolve_document(document: str) -> Resolution:
     return resolution_of(rows.aliases(document))
-
-
-def resolution_of(aliases: list[tuple[int, str]]) -> Resolution:
-    best: int | None = None
-    books: set[int] = set()
-    for book_id, kind in aliases:
-        rank = _RANK.get(kind, len(_RANK))
-        if best is None or rank < best:
-            best, books = rank, {book_id}
-        elif rank == best:
-            books.add(book_id)
-    if len(books) == 1:
-        return Resolution(book_id=next(iter(books)))
-    return Resolution(candidates=tuple(sorted(books)))
 
 
 def adopts_earlier(book_id: int | None, previous: tuple[int | None] | None) -> bool:

@@ -167,16 +167,17 @@ class _Parser:
         self.at += 1
         return token
 
-    def missing(self, after: _Token) -> SearchError:
-        return SearchError(f"Nothing after '{after.kind}'", after.start, after.end)
+    def operand_after(self, operator: _Token) -> None:
+        """`and`, `or` and `not` need a term or a group after them: SearchError otherwise."""
+        following = self.peek()
+        if following is None or following.kind in (")", "or", "and"):
+            raise SearchError(f"Nothing after '{operator.kind}'", operator.start, operator.end)
 
     def either(self) -> Node:
         items = [self.both()]
         while (token := self.peek()) is not None and token.kind == "or":
             self.take()
-            following = self.peek()
-            if following is None or following.kind in (")", "or", "and"):
-                raise self.missing(token)
+            self.operand_after(token)
             items.append(self.both())
         return items[0] if len(items) == 1 else Or(tuple(items))
 
@@ -185,18 +186,14 @@ class _Parser:
         while (token := self.peek()) is not None and token.kind not in (")", "or"):
             if token.kind == "and":
                 self.take()
-                following = self.peek()
-                if following is None or following.kind in (")", "or", "and"):
-                    raise self.missing(token)
+                self.operand_after(token)
             items.append(self.negated())
         return items[0] if len(items) == 1 else And(tuple(items))
 
     def negated(self) -> Node:
         token = self.take()
         if token.kind == "not":
-            following = self.peek()
-            if following is None or following.kind in (")", "or", "and"):
-                raise self.missing(token)
+            self.operand_after(token)
             return Not(self.negated())
         if token.kind == "(":
             if (following := self.peek()) is not None and following.kind == ")":

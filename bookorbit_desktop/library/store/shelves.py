@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from bookorbit_desktop.errors import NotFoundError
@@ -45,14 +45,7 @@ class Shelf:
     slug: str | None = None  # a list's slug on Hardcover
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "name": self.name,
-            "kind": self.kind,
-            "entries": self.entries,
-            "in_library": self.in_library,
-            "slug": self.slug,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)

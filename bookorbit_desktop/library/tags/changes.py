@@ -16,6 +16,7 @@ from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.journal.record import recording
 from bookorbit_desktop.library.journal.rules import books_label
+from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book, database
 from bookorbit_desktop.library.tags.names import check_tag, key, ordered, unique
 from bookorbit_desktop.library.tags.store import book_tags, books_with, find_tag, set_book_tags
@@ -69,12 +70,7 @@ def change_tags(
     if not ids or not (added or removed):
         raise InvalidValueError("Nothing to change. Give at least one book and one tag.")
     titles = _titles(ids)
-    missing = [str(book_id) for book_id in ids if book_id not in titles]
-    if missing:
-        raise NotFoundError(
-            f"There is no book with id {', '.join(missing)}. List the library with "
-            "`bookorbit-desktop books`."
-        )
+    check_found(ids, titles)
     both = [name for name in added if key(name) in removed]
     if both:
         raise InvalidValueError(f"“{both[0]}” is both added and removed. Choose one.")

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Protocol, TypeVar
 from urllib.parse import quote
 
 from aiohttp import web
@@ -40,6 +41,20 @@ from bookorbit_desktop.server.opds.paging import BadCursor, Page, decode
 from bookorbit_desktop.server.opds.queries import BookEntry
 from bookorbit_desktop.server.opds.search import SEARCH_ORDER, search_books
 from bookorbit_desktop.server.opds.text import feed_line, search_terms
+
+
+class Group(Protocol):
+    """What the catalog lists books by: an author, a tag, a Hardcover shelf."""
+
+    @property
+    def id(self) -> int | str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def books(self) -> int: ...
+
+
+G = TypeVar("G", bound=Group)
 
 MAX_PAGE_SIZE = 500
 _PAGE = re.compile(r"[0-9]{1,9}")  # ASCII digits only, and small enough for SQLite's OFFSET
@@ -267,48 +282,20 @@ class Catalog:
 
     def authors(self, request: web.Request) -> Feed:
         page = queries.authors(page_cursor(request, queries.AUTHORS), page_size())
-        entries = [
-            NavEntry(
-                f"urn:bookorbit:author:{author.id}",
-                author.name,
-                self.urls.feed(f"authors/{author.id}"),
-                ACQUISITION_TYPE,
-                _count(author.books),
-                count=author.books,
-            )
-            for author in page.items
-        ]
-        return self.navigation("urn:bookorbit:opds:authors", "Authors", page, "authors", entries)
+        return self.groups("author", "Authors", "authors", page)
 
     def author_books(self, request: web.Request) -> Feed:
         author_id = int(request.match_info["author_id"])
-        name = queries.author_name(author_id)
-        if name is None:
-            raise web.HTTPNotFound(text="There is no such author in the library.\n")
-        page = queries.books_by_author(
-            author_id, page_cursor(request, queries.BY_TITLE), page_size()
-        )
-        href = partial(self.urls.feed, f"authors/{author_id}")
-        return self.books(
-            f"urn:bookorbit:author:{author_id}",
-            feed_line(name),
-            page,
-            href,
-            up=self.urls.feed("authors"),
-        )
+        name = _found(queries.author_name(author_id), "There is no such author in the library.")
+        cursor = page_cursor(request, queries.BY_TITLE)
+        page = queries.books_by_author(author_id, cursor, page_size())
+        return self.group_books("author", "authors", author_id, name, page)
 
     def series(self, request: web.Request) -> Feed:
         page = queries.series(page_cursor(request, queries.SERIES), page_size())
         entries = [
-            NavEntry(
-                _series_id(item.name),
-                item.name,
-                self.urls.feed("series/books", name=item.name),
-                ACQUISITION_TYPE,
-                _count(item.books),
-                count=item.books,
-            )
-            for item in page.items
+            _group(_series_id(s.name), s.name, self.urls.feed("series/books", name=s.name), s.books)
+            for s in page.items
         ]
         return self.navigation("urn:bookorbit:opds:series", "Series", page, "series", entries)
 
@@ -327,56 +314,43 @@ class Catalog:
 
     def tags(self, request: web.Request) -> Feed:
         page = tag_lists.tags(page_cursor(request, tag_lists.TAGS), page_size())
-        entries = [
-            NavEntry(
-                f"urn:bookorbit:tag:{tag.id}",
-                tag.name,
-                self.urls.feed(f"tags/{tag.id}"),
-                ACQUISITION_TYPE,
-                _count(tag.books),
-                count=tag.books,
-            )
-            for tag in page.items
-        ]
-        return self.navigation("urn:bookorbit:opds:tags", "By tag", page, "tags", entries)
+        return self.groups("tag", "By tag", "tags", page)
 
     def tag_books(self, request: web.Request) -> Feed:
         tag_id = int(request.match_info["tag_id"])
-        name = tag_lists.tag_name(tag_id)
-        if name is None:
-            raise web.HTTPNotFound(text="There is no such tag in the library.\n")
+        name = _found(tag_lists.tag_name(tag_id), "There is no such tag in the library.")
         page = tag_lists.books_with_tag(tag_id, page_cursor(request, queries.BY_TITLE), page_size())
-        href = partial(self.urls.feed, f"tags/{tag_id}")
-        up = self.urls.feed("tags")
-        return self.books(f"urn:bookorbit:tag:{tag_id}", feed_line(name), page, href, up=up)
+        return self.group_books("tag", "tags", tag_id, name, page)
 
     def hardcover_shelves(self, request: web.Request) -> Feed:
         page = shelf_lists.shelves(page_cursor(request, shelf_lists.SHELVES), page_size())
-        entries = [
-            NavEntry(
-                f"urn:bookorbit:shelf:{shelf.key}",
-                shelf.name,
-                self.urls.feed(f"hardcover/{shelf.key}"),
-                ACQUISITION_TYPE,
-                _count(shelf.books),
-                count=shelf.books,
-            )
-            for shelf in page.items
-        ]
-        feed_id = "urn:bookorbit:opds:hardcover"
-        return self.navigation(feed_id, "Hardcover shelves", page, "hardcover", entries)
+        return self.groups("shelf", "Hardcover shelves", "hardcover", page)
 
     def shelf_books(self, request: web.Request) -> Feed:
         key = request.match_info["shelf"]
-        name = shelf_lists.shelf_name(key)
-        if name is None:
-            raise web.HTTPNotFound(text="You have no such shelf on Hardcover.\n")
+        name = _found(shelf_lists.shelf_name(key), "You have no such shelf on Hardcover.")
         cursor = page_cursor(request, shelf_lists.BY_JOINED)
         page = shelf_lists.shelf_books(key, cursor, page_size())
-        href = partial(self.urls.feed, f"hardcover/{key}")
-        feed_id = f"urn:bookorbit:shelf:{key}"
-        up = self.urls.feed("hardcover")
-        return self.books(feed_id, feed_line(name), page, href, up=up)
+        return self.group_books("shelf", "hardcover", key, name, page)
+
+    def groups(self, kind: str, title: str, path: str, page: Page[G]) -> Feed:
+        """The feed of one page of groups (authors, tags, shelves) at <feeds>/<path>: each links
+        to its books at <feeds>/<path>/<its id>."""
+        entries = [
+            _group(
+                f"urn:bookorbit:{kind}:{g.id}", g.name, self.urls.feed(f"{path}/{g.id}"), g.books
+            )
+            for g in page.items
+        ]
+        return self.navigation(f"urn:bookorbit:opds:{path}", title, page, path, entries)
+
+    def group_books(
+        self, kind: str, path: str, group_id: int | str, name: str, page: Page[BookEntry]
+    ) -> Feed:
+        """One group's books at <feeds>/<path>/<group_id>, a level below the list of groups."""
+        href = partial(self.urls.feed, f"{path}/{group_id}")
+        up = self.urls.feed(path)
+        return self.books(f"urn:bookorbit:{kind}:{group_id}", feed_line(name), page, href, up=up)
 
     def search(self, request: web.Request) -> Feed:
         query = request.query.get(self._search_param, "")
@@ -393,5 +367,14 @@ def _series_id(name: str) -> str:
     return "urn:bookorbit:series:" + quote(name, safe="")
 
 
-def _count(books: int) -> str:
-    return "1 book" if books == 1 else f"{books} books"
+def _found(name: str | None, missing: str) -> str:
+    """A group's name, or Not Found (with `missing` as its text) when there is no such group."""
+    if name is None:
+        raise web.HTTPNotFound(text=missing + "\n")
+    return name
+
+
+def _group(entry_id: str, name: str, href: str, books: int) -> NavEntry:
+    """The link to one group's books (an author, a series, a tag, a shelf), with their count."""
+    words = "1 book" if books == 1 else f"{books} books"
+    return NavEntry(entry_id, name, href, ACQUISITION_TYPE, words, count=books)

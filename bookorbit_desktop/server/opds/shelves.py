@@ -34,7 +34,7 @@ SHELF_KEY = r"(?:want-to-read|currently-reading|list-[0-9]{1,18})"
 
 @dataclass(frozen=True)
 class ShelfEntry:
-    key: str
+    id: str  # the shelf's key (want-to-read, list-7), its address
     name: str
     books: int  # the shelf's books the catalog lists
 

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from bookorbit_desktop.background import stop_tasks
+from bookorbit_desktop.background import repeat, stop_tasks
 from bookorbit_desktop.hardcover.api.errors import HardcoverError
 from bookorbit_desktop.hardcover.pull.run import PullResult, pull
 from bookorbit_desktop.hardcover.sync import lease
@@ -58,14 +58,7 @@ class PullSchedule:
 
     async def _run(self) -> None:
         await self._sleep(self.first_delay)
-        while True:
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # a bug must not end the pull for the session
-                log.exception("Hardcover pull error")
-            await self._sleep(self.every)
+        await repeat(self.run_once, self.every, self._sleep, "Hardcover pull error", log)
 
     async def run_once(self) -> PullResult | None:
         """One round; None when it was not the time (sync off or paused, not connected, no

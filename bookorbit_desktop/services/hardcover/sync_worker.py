@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable
 
+from bookorbit_desktop.background import repeat
 from bookorbit_desktop.hardcover.api.errors import AuthError, HardcoverError, NotConnectedError
 from bookorbit_desktop.hardcover.sync.results import PassResult
 from bookorbit_desktop.library.store.models import database
@@ -114,11 +115,4 @@ class SyncWorker:
         return result
 
     async def run(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # a bug must not end background sync for the session
-                log.exception("Hardcover sync worker error")
-            await self._sleep(self.poll)
+        await repeat(self.run_once, self.poll, self._sleep, "Hardcover sync worker error", log)

@@ -15,7 +15,7 @@ review's numbers are what the fill writes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,30 +61,27 @@ class ApplyResult:
     taken_from: tuple[tuple[str, str], ...] = ()  # (field, source) of each applied field
 
 
+# Each candidate field but the cover: its edit-path name and the check a typed value gets.
+_CHECKS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "title": ("title", parse_title),
+    "authors": ("authors", lambda value: [" ".join(a.split()) for a in value if a.strip()]),
+    "series": ("series", parse_series),
+    "series_index": ("series_index", float),
+    "description": ("description", parse_description),
+    "language": ("language", parse_language),
+    "isbn13": ("isbn", parse_isbn_text),
+    "subtitle": ("subtitle", parse_subtitle),
+    "publisher": ("publisher", parse_publisher),
+    "release_date": ("published", lambda value: parse_published(str(value))),
+    "pages": ("pages", lambda value: parse_pages(str(value))),
+}
+
+
 async def checked(name: str, value: Any) -> dict[str, Any]:
     """The edit-path value of one candidate field; InvalidValueError when it is not usable."""
-    if name == "title":
-        return {"title": parse_title(value)}
-    if name == "authors":
-        return {"authors": [" ".join(a.split()) for a in value if a.strip()]}
-    if name == "series":
-        return {"series": parse_series(value)}
-    if name == "series_index":
-        return {"series_index": float(value)}
-    if name == "description":
-        return {"description": parse_description(value)}
-    if name == "language":
-        return {"language": parse_language(value)}
-    if name == "isbn13":
-        return {"isbn": parse_isbn_text(value)}
-    if name == "subtitle":
-        return {"subtitle": parse_subtitle(value)}
-    if name == "publisher":
-        return {"publisher": parse_publisher(value)}
-    if name == "release_date":
-        return {"published": parse_published(str(value))}
-    if name == "pages":
-        return {"pages": parse_pages(str(value))}
+    if name in _CHECKS:
+        key, check = _CHECKS[name]
+        return {key: check(value)}
     # loaded when a cover is applied, not with the window
     from bookorbit_desktop.metadata_sources import outside
     from bookorbit_desktop.metadata_sources.covers import download_cover

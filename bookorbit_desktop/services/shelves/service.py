@@ -132,13 +132,7 @@ def shelf_rows(key: str, candidates: Candidates | None = None) -> list[ShelfRow]
 def link(book_id: int, hc_book_id: int, reason: str = "") -> str:
     """Link a library book to a shelf's Hardcover book on the user's word (a Pick, pinned);
     the entry's own edition is kept. Returns what was done, in the user's words."""
-    book = Book.get_or_none(Book.id == book_id)
-    if book is None:
-        raise NotFoundError(f"There is no book {book_id} in the library.")
-    if is_in_inbox(book_id):
-        raise InvalidValueError(
-            "This book waits in the Inbox; approve it first, then link it.", title="In the Inbox"
-        )
+    book = _out_of_inbox(book_id, "approve it first, then link it.")
     current = get_match(book_id)
     linked_elsewhere = current is not None and current.hc_book_id not in (None, hc_book_id)
     if linked_elsewhere and current is not None and current.state in store.LINKED_STATES:
@@ -159,6 +153,17 @@ def link(book_id: int, hc_book_id: int, reason: str = "") -> str:
     )
     log.info("Book %s linked to Hardcover book %s from a shelf", book_id, hc_book_id)
     return f"Linked “{book.title}” to its Hardcover book; the next sync keeps them in step."
+
+
+def _out_of_inbox(book_id: int, then: str) -> Book:
+    """The library book a shelf action is for; NotFoundError when there is none, and
+    InvalidValueError while it waits in the Inbox ("This book waits in the Inbox; <then>")."""
+    book = Book.get_or_none(Book.id == book_id)
+    if book is None:
+        raise NotFoundError(f"There is no book {book_id} in the library. List books with: books")
+    if is_in_inbox(book_id):
+        raise InvalidValueError(f"This book waits in the Inbox; {then}", title="In the Inbox")
+    return book
 
 
 def want_question(book_id: int) -> str | None:
@@ -184,13 +189,7 @@ def want(book_id: int, *, confirmed: bool = False) -> str:
     """Put a library book on Want to Read (here, and on Hardcover with the next sync).
     WantQuestion when it would change a status it has, unless `confirmed`; the confirmed
     status also settles a status conflict with hardcover.app as the library's."""
-    book = Book.get_or_none(Book.id == book_id)
-    if book is None:
-        raise NotFoundError(f"There is no book {book_id} in the library. List books with: books")
-    if is_in_inbox(book_id):
-        raise InvalidValueError(
-            "This book waits in the Inbox; approve it first.", title="In the Inbox"
-        )
+    book = _out_of_inbox(book_id, "approve it first.")
     state = ReadingState.get_or_none(ReadingState.book == book_id)
     hardcover = store.hardcover_status(book_id)
     if (state is not None and state.status == "want_to_read") and hardcover in (

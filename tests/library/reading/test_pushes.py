@@ -11,6 +11,7 @@ from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.reading.link_proposal import BY_TITLE, Proposal, propose_book
 from bookorbit_desktop.library.reading.pushes import DocumentMetadata, Push
+from bookorbit_desktop.library.reading.resolution import Resolution
 from bookorbit_desktop.library.reading.rules import Change
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
@@ -107,16 +108,16 @@ def test_a_read_book_pushed_low_is_not_reopened(library):
 @pytest.mark.parametrize(
     ("aliases", "expected"),
     [
-        ([(1, ALIAS_CONTENT)], progress.Resolution(book_id=1)),
-        ([(1, ALIAS_CONTENT), (2, ALIAS_CONTENT)], progress.Resolution(candidates=(1, 2))),
+        ([(1, ALIAS_CONTENT)], Resolution(book_id=1)),
+        ([(1, ALIAS_CONTENT), (2, ALIAS_CONTENT)], Resolution(candidates=(1, 2))),
         (
             [(1, ALIAS_CONTENT), (2, ALIAS_CONTENT), (2, ALIAS_MANUAL)],
-            progress.Resolution(book_id=2),
+            Resolution(book_id=2),
         ),
-        ([(1, ALIAS_FILENAME), (2, ALIAS_CONTENT)], progress.Resolution(book_id=2)),
-        ([(1, ALIAS_METADATA), (2, ALIAS_FILENAME)], progress.Resolution(book_id=2)),
-        ([(1, ALIAS_METADATA)], progress.Resolution(book_id=1)),
-        ([], progress.Resolution()),
+        ([(1, ALIAS_FILENAME), (2, ALIAS_CONTENT)], Resolution(book_id=2)),
+        ([(1, ALIAS_METADATA), (2, ALIAS_FILENAME)], Resolution(book_id=2)),
+        ([(1, ALIAS_METADATA)], Resolution(book_id=1)),
+        ([], Resolution()),
     ],
 )
 def test_resolution_prefers_the_strongest_kind_and_never_guesses(library, aliases, expected):

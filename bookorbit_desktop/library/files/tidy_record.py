@@ -1,0 +1,42 @@
+"""The change-journal step a tidy run leaves, written by `mover.tidy` once its files moved.
+
+One entry per book the run moved: before `{"files": [[file id, old path, mode], ...]}`, after
+`{"paths": [new path, ...]}` in the same order. `tidy_steps` reads the same entries to take the
+run back and make it again; it calls `mover`, so the writing lives here, below both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bookorbit_desktop.library.files import journal
+from bookorbit_desktop.library.files.journal import KEEP, Move
+from bookorbit_desktop.library.journal import steps
+from bookorbit_desktop.library.journal.record import start_step
+
+TIDY = "tidy"
+
+
+def record(done: Sequence[Move], now: float) -> None:
+    """Make the run's moves one step (none when nothing moved)."""
+    if not done:
+        return
+    books: dict[int, tuple[list[list[object]], list[str]]] = {}
+    for move in done:
+        book_id = journal.book_of(move.file_id)
+        if book_id is None:
+            continue
+        before, after = books.setdefault(book_id, ([], []))
+        before.append([move.file_id, move.old, move.mode])
+        after.append(move.new)
+    copies = all(move.mode == KEEP for move in done)
+    count = len(done)
+    label = f"{'Copy' if copies else 'Tidy'} File Names ({count} file{'s' if count > 1 else ''})"
+    step = start_step(TIDY, label, now)
+    steps.add_entries(
+        step,
+        [
+            steps.Entry(book_id, {"files": before}, {"paths": after})
+            for book_id, (before, after) in books.items()
+        ],
+    )
