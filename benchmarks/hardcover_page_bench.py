@@ -142,9 +142,9 @@ def measure(data_dir: Path, runs: int, every_row: bool = False) -> dict[str, flo
     from PySide6.QtWidgets import QApplication, QWidget
 
     from bookorbit_desktop.library.store.dashboard_rows import state_counts
-    from bookorbit_desktop.services.dashboard.rows import PageQuery
-    from bookorbit_desktop.services.hardcover import HardcoverService
-    from bookorbit_desktop.services.library import LibraryService
+    from bookorbit_desktop.services.hardcover.dashboard.rows import PageQuery
+    from bookorbit_desktop.services.hardcover.service import HardcoverService
+    from bookorbit_desktop.services.library.service import LibraryService
     from bookorbit_desktop.ui.hardcover.controller import HardcoverController
     from bookorbit_desktop.ui.hardcover.page import HardcoverView
     from bookorbit_desktop.ui.hardcover.page_reads import Counted

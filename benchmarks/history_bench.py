@@ -100,7 +100,7 @@ def first_import(source: Path) -> str:
 def draw_page() -> None:
     from PySide6.QtWidgets import QApplication
 
-    from bookorbit_desktop.services.statistics import load_statistics
+    from bookorbit_desktop.services.statistics.service import load_statistics
     from bookorbit_desktop.ui.statistics.page import StatisticsPage
 
     app = QApplication.instance() or QApplication([])

@@ -35,9 +35,9 @@ from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.sync import FIRST_SYNC_KEY, SyncService
-from bookorbit_desktop.services.sync_gate import PassGate
-from bookorbit_desktop.services.sync_worker import POLL_SECONDS, SyncWorker
+from bookorbit_desktop.services.hardcover.sync import FIRST_SYNC_KEY, SyncService
+from bookorbit_desktop.services.hardcover.sync_gate import PassGate
+from bookorbit_desktop.services.hardcover.sync_worker import POLL_SECONDS, SyncWorker
 from tests.factories import add_book
 from tests.fakes.clock import VirtualClock
 from tests.fakes.hardcover_catalog import EBOOK, Catalog

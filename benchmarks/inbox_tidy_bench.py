@@ -38,7 +38,7 @@ from bookorbit_desktop.library.store.keyset import FIRST, Cursor
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.server.opds import queries
 from bookorbit_desktop.server.opds.search import search_books
-from bookorbit_desktop.services.table_window import ordered_ids
+from bookorbit_desktop.services.library.table_window import ordered_ids
 
 
 def _time(work: Callable[[], object], iterations: int) -> dict[str, float]:

@@ -41,9 +41,9 @@ from bookorbit_desktop.hardcover.api.credentials import SuppliedToken
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.metadata_sources import googlebooks, openlibrary
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.metadata import MetadataService
-from bookorbit_desktop.services.metadata_books import local_values
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.metadata.books import local_values
+from bookorbit_desktop.services.metadata.service import MetadataService
 from tests.factories import add_book
 from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import Catalog

@@ -75,8 +75,8 @@ from bookorbit_desktop.library.store.checkpoint import (  # noqa: E402
     no_inline_checkpoints,
 )
 from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount  # noqa: E402
-from bookorbit_desktop.services.metadata import FetchAnswer, MetadataService  # noqa: E402
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount  # noqa: E402
+from bookorbit_desktop.services.metadata.service import FetchAnswer, MetadataService  # noqa: E402
 from bookorbit_desktop.ui.gc_guard import GarbageCollector  # noqa: E402
 from bookorbit_desktop.ui.metadata.batch_dialog import BatchDialog  # noqa: E402
 from tests.factories import add_book  # noqa: E402

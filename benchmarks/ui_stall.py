@@ -51,9 +51,9 @@ from bookorbit_desktop.library.store.checkpoint import (  # noqa: E402
 )
 from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
 from bookorbit_desktop.library.store.models import Book  # noqa: E402
-from bookorbit_desktop.services.hardcover import HardcoverService  # noqa: E402
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount  # noqa: E402
-from bookorbit_desktop.services.library import LibraryService  # noqa: E402
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount  # noqa: E402
+from bookorbit_desktop.services.hardcover.service import HardcoverService  # noqa: E402
+from bookorbit_desktop.services.library.service import LibraryService  # noqa: E402
 from bookorbit_desktop.ui.gc_guard import GarbageCollector  # noqa: E402
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController  # noqa: E402
 from bookorbit_desktop.ui.hardcover.page import HardcoverView  # noqa: E402

@@ -255,10 +255,10 @@ def in_process(data_dir: Path) -> dict[str, float]:
     from PySide6.QtCore import QEvent, Qt, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from bookorbit_desktop.services.dashboard.rows import PageQuery, read_listing
-    from bookorbit_desktop.services.hardcover import HardcoverService
-    from bookorbit_desktop.services.library import LibraryService
-    from bookorbit_desktop.services.table_window import changes_since
+    from bookorbit_desktop.services.hardcover.dashboard.rows import PageQuery, read_listing
+    from bookorbit_desktop.services.hardcover.service import HardcoverService
+    from bookorbit_desktop.services.library.service import LibraryService
+    from bookorbit_desktop.services.library.table_window import changes_since
     from bookorbit_desktop.ui.hardcover.page import HardcoverView
     from bookorbit_desktop.ui.library.model import COLUMN_KEYS
     from bookorbit_desktop.ui.library.view import LibraryView

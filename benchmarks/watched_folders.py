@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.store.db import close_database, open_database
-from bookorbit_desktop.services.watched_folders import (
+from bookorbit_desktop.services.library.watched_folders import (
     FolderRefresh,
     add_watched_folder,
     refresh_folders,

@@ -30,19 +30,19 @@ from bookorbit_desktop.config import Paths, resources_dir
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
 from bookorbit_desktop.library.store.db import close_database, open_database
-from bookorbit_desktop.services import file_names
 from bookorbit_desktop.services import settings as settings_service
-from bookorbit_desktop.services import unlinked as unlinked_service
-from bookorbit_desktop.services import watched_folders as folders_service
-from bookorbit_desktop.services.book_edits import BookEditService
-from bookorbit_desktop.services.cover_files import cover_files
-from bookorbit_desktop.services.hardcover import HardcoverService
-from bookorbit_desktop.services.library import LibraryService
-from bookorbit_desktop.services.pull_schedule import PullSchedule
-from bookorbit_desktop.services.remote_covers import RemoteCovers
+from bookorbit_desktop.services.hardcover.pull_schedule import PullSchedule
+from bookorbit_desktop.services.hardcover.service import HardcoverService
+from bookorbit_desktop.services.hardcover.sync import SyncService
+from bookorbit_desktop.services.hardcover.sync_worker import SyncWorker
+from bookorbit_desktop.services.library import file_names
+from bookorbit_desktop.services.library import unlinked as unlinked_service
+from bookorbit_desktop.services.library import watched_folders as folders_service
+from bookorbit_desktop.services.library.cover_files import cover_files
+from bookorbit_desktop.services.library.edits import BookEditService
+from bookorbit_desktop.services.library.service import LibraryService
+from bookorbit_desktop.services.metadata.remote_covers import RemoteCovers
 from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
-from bookorbit_desktop.services.sync import SyncService
-from bookorbit_desktop.services.sync_worker import SyncWorker
 from bookorbit_desktop.system_libraries import check_display
 from bookorbit_desktop.ui.asyncqt import cancel_running_tasks, show_error, spawn, wait_signal
 from bookorbit_desktop.ui.change_watch import ChangeWatch

@@ -37,9 +37,9 @@ from bookorbit_desktop.library.importer.run import import_paths  # noqa: E402
 from bookorbit_desktop.library.store.db import open_database  # noqa: E402
 from bookorbit_desktop.library.store.models import Book  # noqa: E402
 from bookorbit_desktop.library.store.queries import list_books  # noqa: E402
-from bookorbit_desktop.services.hardcover import HardcoverService  # noqa: E402
-from bookorbit_desktop.services.metadata import MetadataService  # noqa: E402
-from bookorbit_desktop.services.saved_searches import save_search  # noqa: E402
+from bookorbit_desktop.services.hardcover.service import HardcoverService  # noqa: E402
+from bookorbit_desktop.services.library.saved_searches import save_search  # noqa: E402
+from bookorbit_desktop.services.metadata.service import MetadataService  # noqa: E402
 from bookorbit_desktop.ui.library.duplicates_dialog import DuplicatesDialog  # noqa: E402
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog  # noqa: E402
 from bookorbit_desktop.ui.library.saved_searches import SavedSearchesSection  # noqa: E402

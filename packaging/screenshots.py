@@ -125,7 +125,7 @@ HARDCOVER = textwrap.dedent(
     from PySide6.QtWidgets import QApplication
     from bookorbit_desktop.config import resolve_paths
     from bookorbit_desktop.library.store.db import open_database
-    from bookorbit_desktop.services.hardcover import HardcoverService, HardcoverStatus
+    from bookorbit_desktop.services.hardcover.service import HardcoverService, HardcoverStatus
     from bookorbit_desktop.ui.hardcover.page import HardcoverView
     app = QApplication(sys.argv[:1])
     paths = resolve_paths(Path(sys.argv[2]))

@@ -19,6 +19,7 @@ lines; a file-name prefix repeated three times in one folder is a package waitin
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -354,3 +355,77 @@ def test_the_checker_catches_violations(tmp_path):
     view = graph[f"{PACKAGE}.ui.view"]
     assert f"{PACKAGE}.library.clean" in view
     assert forbidden({m for m in view if m not in graph}, ("peewee",)) == {"peewee", "peewee.fn"}
+
+
+def base_modules(root: Path) -> set[str]:
+    """The base every layer may take: the modules at the package's top (`config`, `errors`,
+    `fields`, `log_text`, ...), the entry points aside."""
+    top = {module_name(root, path) for path in root.glob("*.py")}
+    return top - {root.name, *ENTRY_POINTS}
+
+
+@functools.cache
+def _modules_of(root: Path) -> frozenset[str]:
+    return frozenset(module_name(root, path) for path in root.rglob("*.py"))
+
+
+def ui_leaks(root: Path, path: Path, module: str) -> set[str]:
+    """What `module` of `ui` imports (`if TYPE_CHECKING:` blocks too) beyond `services`, the
+    base and `ui` itself. A name of the package's own `__init__` (the app's name) is base too."""
+    graph_modules = _modules_of(root)
+    allowed = (f"{root.name}.services", f"{root.name}.ui", *base_modules(root))
+    leaks = set()
+    for imported in imports_of(path, module, type_checking=True):
+        parts = imported.split(".")
+        if parts[0] != root.name or len(parts) == 1:
+            continue
+        if not any(imported == a or imported.startswith(f"{a}.") for a in allowed) and (
+            ".".join(parts[:2]) in graph_modules
+        ):
+            leaks.add(imported)
+    return leaks
+
+
+@pytest.mark.parametrize("module", _under(f"{PACKAGE}.ui"))
+def test_ui_asks_services_only(module):
+    """The window takes what it needs of the lower layers (their errors, constants and value
+    rules) through `services`, so a change below meets one facade, not every screen."""
+    path = ROOT.parent / (module.replace(".", "/") + ".py")
+    if not path.exists():
+        path = path.with_suffix("") / "__init__.py"
+    leaks = ui_leaks(ROOT, path, module)
+    assert not leaks, f"{module} imports {sorted(leaks)}; ask services for it"
+
+
+def test_the_ui_rule_catches_a_leak(tmp_path):
+    package = tmp_path / PACKAGE
+    for folder in ("ui", "services", "library", "metadata_sources"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("APP_DISPLAY_NAME = 'BookOrbit'\n")
+    (package / "errors.py").write_text("")
+    (package / "app.py").write_text("")
+    (package / "library" / "rules.py").write_text("")
+    (package / "metadata_sources" / "records.py").write_text("")
+    (package / "services" / "facade.py").write_text("")
+    view = package / "ui" / "view.py"
+    view.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "from bookorbit_desktop import APP_DISPLAY_NAME\n"
+        "from bookorbit_desktop.errors import BookOrbitError\n"
+        "from bookorbit_desktop.services.facade import answer\n"
+        "from . import other\n"
+        "from bookorbit_desktop.app import main\n"
+        "if TYPE_CHECKING:\n"
+        "    from bookorbit_desktop.metadata_sources.records import Candidate\n"
+        "def f():\n"
+        "    from ..library import rules\n"
+    )
+    assert ui_leaks(package, view, f"{PACKAGE}.ui.view") == {
+        f"{PACKAGE}.app",
+        f"{PACKAGE}.app.main",
+        f"{PACKAGE}.metadata_sources.records",
+        f"{PACKAGE}.metadata_sources.records.Candidate",
+        f"{PACKAGE}.library",
+        f"{PACKAGE}.library.rules",
+    }

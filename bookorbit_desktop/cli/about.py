@@ -15,7 +15,7 @@ from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.config import resources_dir
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.hardcover.api.credentials import TokenStore, backend_name
-from bookorbit_desktop.services.hardcover import keyring_label
+from bookorbit_desktop.services.hardcover.service import keyring_label
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

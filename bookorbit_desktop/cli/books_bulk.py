@@ -1,5 +1,5 @@
 """`books edit` for several books, or with a status, rating or series numbers: the window's bulk
-edit (`services.bulk_edits`) from the command line.
+edit (`services.library.bulk_edits`) from the command line.
 
 The books are the ids given, in that order, then those `--where status=S` or `--all` selects
 (by id); `--number-from N` numbers the series in that order. Each book goes through the rules
@@ -54,7 +54,7 @@ def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -
     """Save `typed` (the text options given) and the bulk options to the books selected."""
     # Loaded here: `books` and the rest of the command line start without the readers' stack.
     from bookorbit_desktop.library.editing.bulk import NUMBER_FROM
-    from bookorbit_desktop.services.bulk_edits import NO_FINISH, BulkEditService
+    from bookorbit_desktop.services.library.bulk_edits import NO_FINISH, BulkEditService
 
     typed = dict(typed)
     for name in BULK_OPTIONS:

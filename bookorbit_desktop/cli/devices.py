@@ -16,7 +16,7 @@ from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.password import read_password
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import SET_DEVICE_PASSWORD
-from bookorbit_desktop.services import devices
+from bookorbit_desktop.services.devices import service as devices
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

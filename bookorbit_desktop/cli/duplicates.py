@@ -1,5 +1,5 @@
 """`books duplicates` and `books merge KEEP OTHER`: find the books that look like copies of one
-book, and merge two of them into one (`services.merge`, the operation the window's Find
+book, and merge two of them into one (`services.library.merge`, the operation the window's Find
 Duplicates runs). A merge asks first unless `--yes`, and is one step `undo` takes back.
 """
 
@@ -12,7 +12,7 @@ from bookorbit_desktop.cli.words import UNDO_HINT
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
-    from bookorbit_desktop.services.merge import MergeService
+    from bookorbit_desktop.services.library.merge import MergeService
 
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,7 +29,7 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def _service(ctx: CliContext) -> MergeService:
-    from bookorbit_desktop.services.merge import MergeService
+    from bookorbit_desktop.services.library.merge import MergeService
 
     return MergeService(ctx.paths)
 
@@ -60,7 +60,7 @@ def run_merge(ctx: CliContext, args: argparse.Namespace) -> int:
     Two books linked to different Hardcover books are not merged. `undo` splits them back.
     Exit status 0 when merged, 1 when not confirmed, 2 for a wrong id or a refused merge."""
     from bookorbit_desktop.errors import InvalidValueError
-    from bookorbit_desktop.services.merge import KEEP
+    from bookorbit_desktop.services.library.merge import KEEP
 
     service = _service(ctx)
     seen = service.side_by_side(args.keep, args.other)

@@ -24,7 +24,7 @@ from bookorbit_desktop.errors import InvalidValueError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from bookorbit_desktop.services.highlights import HighlightView
+    from bookorbit_desktop.services.highlights.service import HighlightView
 
 _ACTIONS = (
     "search",
@@ -91,7 +91,7 @@ def run(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _list(words: list[str], args: argparse.Namespace) -> int:
-    from bookorbit_desktop.services import highlights
+    from bookorbit_desktop.services.highlights import service as highlights
 
     if len(words) > 1:
         raise InvalidValueError(f"Unknown action {words[0]!r}: use one of {', '.join(_ACTIONS)}.")
@@ -127,7 +127,7 @@ def _print_views(views: list[HighlightView]) -> int:
 
 
 def _search(words: str, as_json: bool) -> int:
-    from bookorbit_desktop.services import highlights
+    from bookorbit_desktop.services.highlights import service as highlights
 
     if not words.strip():
         raise InvalidValueError("Give the words to search for.")
@@ -139,7 +139,7 @@ def _search(words: str, as_json: bool) -> int:
 
 
 def _import(directory: Path) -> int:
-    from bookorbit_desktop.services import highlights
+    from bookorbit_desktop.services.highlights import service as highlights
 
     def show(outcome: object) -> None:
         from bookorbit_desktop.library.highlights.folder import FileOutcome
@@ -172,7 +172,7 @@ def _import(directory: Path) -> int:
 
 
 def _waiting() -> int:
-    from bookorbit_desktop.services import highlights
+    from bookorbit_desktop.services.highlights import service as highlights
 
     rows = highlights.waiting_exports()
     if not rows:
@@ -186,7 +186,7 @@ def _waiting() -> int:
 
 
 def _link(number: int, book_id: int) -> int:
-    from bookorbit_desktop.services import highlights
+    from bookorbit_desktop.services.highlights import service as highlights
 
     rows = highlights.waiting_exports()
     if not 1 <= number <= len(rows):
@@ -201,7 +201,7 @@ def _link(number: int, book_id: int) -> int:
 
 
 def _proposals() -> int:
-    from bookorbit_desktop.services import highlights
+    from bookorbit_desktop.services.highlights import service as highlights
 
     rows = highlights.waiting_proposals()
     if not rows:
@@ -227,19 +227,19 @@ def _receiver(words: list[str]) -> int:
     if words in (["on"], ["off"]):
         set_setting("highlights.receiver", words[0] == "on")
     elif len(words) == 2 and words[0] == "port":
-        from bookorbit_desktop.services.highlights import receiver_settings, save_receiver
+        from bookorbit_desktop.services.highlights.service import receiver_settings, save_receiver
 
         save_receiver(receiver_settings().on, _number(words[1], "The port"))
     elif words == ["secret", "new"]:
-        from bookorbit_desktop.services.highlights import require_secret
+        from bookorbit_desktop.services.highlights.service import require_secret
 
         print(f"Pairing secret: {require_secret()}")
     elif words == ["secret", "none"]:
-        from bookorbit_desktop.services.highlights import stop_requiring_secret
+        from bookorbit_desktop.services.highlights.service import stop_requiring_secret
 
         stop_requiring_secret()
     elif len(words) == 2 and words[0] == "secret":
-        from bookorbit_desktop.services.highlights import check_secret
+        from bookorbit_desktop.services.highlights.service import check_secret
 
         set_setting("highlights.secret", check_secret(words[1]))
     else:
@@ -255,7 +255,7 @@ def _receiver(words: list[str]) -> int:
 def _decide(action: str, target: int, finished: str | None) -> int:
     from bookorbit_desktop.library.reading.edits import UNSET
     from bookorbit_desktop.library.reading.marking import DateNeededError
-    from bookorbit_desktop.services import highlights
+    from bookorbit_desktop.services.highlights import service as highlights
 
     if action == "apply":
         try:

@@ -40,7 +40,7 @@ def _ids(words: list[str]) -> list[int]:
 
 def run(ctx: CliContext, args: argparse.Namespace) -> int:
     """Books waiting in the Inbox: list, approve, remove; turn the Inbox on or off"""
-    from bookorbit_desktop.services import inbox
+    from bookorbit_desktop.services.library import inbox
 
     words: list[str] = list(args.words)
     action = words.pop(0) if words else "list"
@@ -69,7 +69,7 @@ def run(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _list(as_json: bool) -> int:
-    from bookorbit_desktop.services import inbox
+    from bookorbit_desktop.services.library import inbox
 
     books = inbox.waiting()
     if as_json:

@@ -1,6 +1,6 @@
 """`kosync ...`: the single sync account, device registration and the documents KOReader
 pushed that are not linked to a library book yet, each with the book its metadata proposes
-(as the window's Link dialog does: `services.device_positions.proposal`)."""
+(as the window's Link dialog does: `services.library.device_positions.proposal`)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.server import accounts
 from bookorbit_desktop.server.exposure import is_loopback
 from bookorbit_desktop.server.lan import addresses_for_host, server_url
-from bookorbit_desktop.services.device_positions import proposal, shown
+from bookorbit_desktop.services.library.device_positions import proposal, shown
 
 REASONS = {"file name": "same file name", "title and author": "same title and author"}
 

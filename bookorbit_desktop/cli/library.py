@@ -25,7 +25,7 @@ from bookorbit_desktop.library.search.compiler import Condition, search_conditio
 from bookorbit_desktop.library.search.grammar import SearchError
 from bookorbit_desktop.library.store.links import hardcover_links
 from bookorbit_desktop.library.store.queries import get_book
-from bookorbit_desktop.services.library import HARDCOVER_LABELS
+from bookorbit_desktop.services.library.service import HARDCOVER_LABELS
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

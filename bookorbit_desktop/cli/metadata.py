@@ -84,7 +84,7 @@ def _missing_action(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _service(ctx: CliContext, sources: list[str] | None = None) -> Any:
-    from bookorbit_desktop.services.metadata import SOURCES, MetadataService
+    from bookorbit_desktop.services.metadata.service import SOURCES, MetadataService
 
     return MetadataService(ctx.paths, sources=sources or SOURCES)
 
@@ -261,7 +261,7 @@ def _apply(ctx: CliContext, args: argparse.Namespace) -> int:
 def _apply_many(service: Any, args: argparse.Namespace, ids: list[int]) -> int:
     import time
 
-    from bookorbit_desktop.services.metadata_apply import APPLY, FILL, finish_fill, start_fill
+    from bookorbit_desktop.services.metadata.apply import APPLY, FILL, finish_fill, start_fill
 
     label = FILL if args.best and args.only_empty and not args.field else APPLY
     step = start_fill(time.time(), label)
@@ -318,7 +318,7 @@ def _write(ctx: CliContext, args: argparse.Namespace) -> int:
     in the data folder's file-backups/. KOReader's progress and highlights stay linked (the
     old file's document id stays the book's). --restore puts back the newest backup. Exit
     status 0 every book written, 1 some could not be (not EPUB, damaged, no backup)."""
-    from bookorbit_desktop.services import file_metadata
+    from bookorbit_desktop.services.library import file_metadata
 
     act = file_metadata.restore_files if args.restore else file_metadata.write_metadata
     report = act(ctx.paths, args.book_ids)

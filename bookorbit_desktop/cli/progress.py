@@ -11,7 +11,7 @@ from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.store.models import Book
-from bookorbit_desktop.services import device_positions as service
+from bookorbit_desktop.services.library import device_positions as service
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -143,7 +143,7 @@ async def _serve_until_stopped(server: Any, args: argparse.Namespace, host: str)
     if highlights_port is not None:
         receiver = await _start_receiver(server, highlights_port)
     from bookorbit_desktop.cli.devices import print_device_state
-    from bookorbit_desktop.services.devices import DeviceService
+    from bookorbit_desktop.services.devices.service import DeviceService
 
     devices = DeviceService(server.ctx.paths, content_port=lambda: server.port)
     state = await devices.start(
@@ -152,8 +152,8 @@ async def _serve_until_stopped(server: Any, args: argparse.Namespace, host: str)
         discovery=False if args.no_calibre_discovery else None,
         force=args.calibre_port is not None,
     )
-    from bookorbit_desktop.services.sync import SyncService
-    from bookorbit_desktop.services.sync_worker import SyncWorker
+    from bookorbit_desktop.services.hardcover.sync import SyncService
+    from bookorbit_desktop.services.hardcover.sync_worker import SyncWorker
 
     worker = SyncWorker(SyncService())  # pushes queued changes to Hardcover while serving
     worker.start()
@@ -222,7 +222,7 @@ async def _start_receiver(server: Any, port: int) -> Any:
 
 
 def _print_receiver(host: str, port: int) -> None:
-    from bookorbit_desktop.services.highlights import exporter_addresses
+    from bookorbit_desktop.services.highlights.service import exporter_addresses
 
     secret = get_setting("highlights.secret")
     lines = [

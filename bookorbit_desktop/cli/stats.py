@@ -39,7 +39,7 @@ def _import(ctx: CliContext, args: argparse.Namespace) -> int:
     Merge KOReader's statistics.sqlite3 (koreader/settings/ on the reader) into the library.
     Importing the same file again, or files from several readers, never counts a page twice;
     nothing already imported is removed."""
-    from bookorbit_desktop.services.statistics import import_file
+    from bookorbit_desktop.services.statistics.service import import_file
 
     if not args.file.is_file():
         raise InvalidValueError(

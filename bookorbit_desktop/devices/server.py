@@ -39,8 +39,8 @@ from bookorbit_desktop.guards.connections import (
     queue_deeper,
 )
 from bookorbit_desktop.guards.log_budget import BudgetedLog, LineBudget
-from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.guards.throttle import LoginThrottle
+from bookorbit_desktop.log_text import for_log
 
 log = logging.getLogger(__name__)
 

@@ -53,9 +53,9 @@ from bookorbit_desktop.devices.protocol import (
 )
 from bookorbit_desktop.devices.records import DeviceRecords
 from bookorbit_desktop.guards.connections import peer_address
-from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.guards.throttle import Admission
 from bookorbit_desktop.library.store.devices import ListedBook
+from bookorbit_desktop.log_text import for_log
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from bookorbit_desktop.devices.lpath import make_lpath
 from bookorbit_desktop.devices.metadata import slim_metadata, timestamp
 from bookorbit_desktop.devices.protocol import Op
 from bookorbit_desktop.devices.session import Session, SessionEnded
-from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.library.store.devices import ListedBook, SendItem
+from bookorbit_desktop.log_text import for_log
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ address and in total, accepting a few connections a loop turn (`connections`); t
 throttle that counts failed password checks, and the logins that just failed (`throttle`,
 `repeats`); time limits on request bodies (`bodies`); answers per address and in total, for
 replies a forged source could aim at someone else (`rate`); log lines within a budget per
-address a minute (`log_budget`); text from the network made safe for a log line or a label
-(`text`); which sources are on the user's own network, and which addresses are public ones an
-outside fetch may reach (`addresses`). A channel holds only its protocol and takes these. This
-package imports nothing of the app's but `allocator`: neither `server`, `devices`, `library`
-nor `hardcover`.
+address a minute (`log_budget`); which sources are on the user's own network, and which
+addresses are public ones an outside fetch may reach (`addresses`). A channel holds only its
+protocol and takes these; network text made safe for a log line is the base's `log_text`,
+which every layer may use. This package imports nothing of the app's but the base modules
+(`allocator`): neither `server`, `devices`, `library` nor `hardcover`.
 """

@@ -1,6 +1,6 @@
 """Ask one source about one book: every outcome is a `SourceResult` (never an exception,
 never a traceback), so a source failing, slow or refusing is a status beside the others'
-answers (`services.fetch_run` asks each source on its own); nothing is applied here.
+answers (`services.metadata.fetch_run` asks each source on its own); nothing is applied here.
 """
 
 from __future__ import annotations

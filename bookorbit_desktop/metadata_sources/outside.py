@@ -29,7 +29,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
 from bookorbit_desktop.guards.addresses import public_address
-from bookorbit_desktop.guards.text import for_log
+from bookorbit_desktop.log_text import for_log
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from bookorbit_desktop.guards.connections import (
     tame_allocator,
     total_cap,
 )
-from bookorbit_desktop.guards.text import for_log
+from bookorbit_desktop.log_text import for_log
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.binding import (
     BatchedSite,

@@ -26,8 +26,8 @@ import logging
 import math
 from collections.abc import Callable
 
-from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.guards.throttle import Admission
+from bookorbit_desktop.log_text import for_log
 from bookorbit_desktop.server import ServerContext, accounts
 from bookorbit_desktop.server.accounts import Account
 

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop import APP_DISPLAY_NAME
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services import table_window
-from bookorbit_desktop.services.cover_files import cover_files
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library import table_window
+from bookorbit_desktop.services.library.cover_files import cover_files
+from bookorbit_desktop.services.library.service import LibraryService
+from bookorbit_desktop.services.library.watched_folders import FolderRefresh
 from bookorbit_desktop.services.server import DesktopServer, ServerInfo
 from bookorbit_desktop.services.undo import UndoService
-from bookorbit_desktop.services.watched_folders import FolderRefresh
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.first_run.flow import FirstRunFlow
 from bookorbit_desktop.ui.first_run.page import FirstRunPage

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from bookorbit_desktop.services.watched_folders import FolderRefresh
+from bookorbit_desktop.services.library.watched_folders import FolderRefresh
 
 log = logging.getLogger(__name__)
 

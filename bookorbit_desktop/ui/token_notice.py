@@ -1,6 +1,6 @@
 """The tray's warning that the Hardcover token expires soon: from a week before the expiry,
-at most once a day (`services.token_health.warning_due` remembers the day). Checked a minute
-after start-up and then every hour, off the event loop."""
+at most once a day (`services.hardcover.token_health.warning_due` remembers the day). Checked a
+minute after start-up and then every hour, off the event loop."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-from bookorbit_desktop.services import token_health
+from bookorbit_desktop.services.hardcover import token_health
 from bookorbit_desktop.ui.asyncqt import spawn
 
 FIRST_CHECK_MS = 60_000

@@ -147,6 +147,6 @@ def test_the_receiver_is_switched_on_and_off_with_its_port_and_secret(data_dir, 
     ],
 )
 def test_what_to_type_into_koreader(port, secret, expected):
-    from bookorbit_desktop.services.highlights import exporter_addresses
+    from bookorbit_desktop.services.highlights.service import exporter_addresses
 
     assert exporter_addresses(["192.168.1.20"], port, secret) == expected

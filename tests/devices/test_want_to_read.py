@@ -9,7 +9,7 @@ from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.hardcover.pull import store as pulled
 from bookorbit_desktop.library.store import devices as store
 from bookorbit_desktop.library.store import inbox
-from bookorbit_desktop.services import devices
+from bookorbit_desktop.services.devices import service as devices
 from tests.devices.test_session import connect, until
 from tests.factories import add_book, make_epub
 

@@ -15,7 +15,7 @@ from bookorbit_desktop.library.store.keyset import FIRST
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState
 from bookorbit_desktop.server.opds import queries
 from bookorbit_desktop.server.opds.search import search_books
-from bookorbit_desktop.services.table_window import ordered_ids, status_counts
+from bookorbit_desktop.services.library.table_window import ordered_ids, status_counts
 from tests.factories import add_book, make_epub
 
 

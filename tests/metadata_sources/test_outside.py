@@ -26,7 +26,7 @@ from bookorbit_desktop.metadata_sources import openlibrary, outside
 from bookorbit_desktop.metadata_sources.covers import CoverError, download_cover
 from bookorbit_desktop.metadata_sources.records import REFUSED, SourceError
 from bookorbit_desktop.metadata_sources.web import get_json
-from bookorbit_desktop.services.remote_covers import RemoteCovers
+from bookorbit_desktop.services.metadata.remote_covers import RemoteCovers
 from tests.fakes.hardcover_server import COVER_PNG
 
 TIMEOUT = aiohttp.ClientTimeout(total=5)

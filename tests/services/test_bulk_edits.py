@@ -12,7 +12,7 @@ from bookorbit_desktop.library.journal.run import undo
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.store.inbox import hold
 from bookorbit_desktop.library.store.models import Book, ReadingState, SyncOutbox
-from bookorbit_desktop.services.bulk_edits import NO_FINISH, BulkEditService
+from bookorbit_desktop.services.library.bulk_edits import NO_FINISH, BulkEditService
 from tests.factories import add_book, make_epub
 from tests.library.history.koreader_file import KoBook, write_statistics
 

@@ -15,7 +15,7 @@ from bookorbit_desktop.library.store.models import (
     HardcoverSync,
     SyncOutbox,
 )
-from bookorbit_desktop.services.dashboard.unchanged import Unchanged
+from bookorbit_desktop.services.hardcover.dashboard.unchanged import Unchanged
 from bookorbit_desktop.ui.hardcover import dashboard
 from tests.factories import add_book
 

@@ -20,7 +20,7 @@ from bookorbit_desktop.library.store.models import (
     HardcoverMatch,
     ReadingState,
 )
-from bookorbit_desktop.services import device_positions as service
+from bookorbit_desktop.services.library import device_positions as service
 from tests.factories import add_book
 
 T0 = 1_790_000_000

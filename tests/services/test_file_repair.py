@@ -9,7 +9,7 @@ from pathlib import Path
 from bookorbit_desktop.library.files import journal, mover
 from bookorbit_desktop.library.store.models import BookFile
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services import file_names
+from bookorbit_desktop.services.library import file_names
 from tests.factories import add_book, make_epub
 
 

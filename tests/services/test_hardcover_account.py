@@ -24,7 +24,7 @@ from bookorbit_desktop.hardcover.api.errors import (
 )
 from bookorbit_desktop.library.store.models import Book, HardcoverMatch
 from bookorbit_desktop.library.store.settings import get_private, set_setting
-from bookorbit_desktop.services.hardcover_account import (
+from bookorbit_desktop.services.hardcover.account import (
     LAST_SYNC_KEY,
     NOT_CHECKED,
     PAUSED_KEY,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bookorbit_desktop.hardcover.sync.results import BookResult
-from bookorbit_desktop.services.hardcover import _summary, keyring_label
-from bookorbit_desktop.services.sync import SyncReport
+from bookorbit_desktop.services.hardcover.matches import linked_summary
+from bookorbit_desktop.services.hardcover.service import keyring_label
+from bookorbit_desktop.services.hardcover.sync import SyncReport
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,7 @@ def test_linked_summary_names_the_linked_candidate():
         },
         {"book_id": 8, "title": "Dune Messiah", "authors": ["Frank Herbert"]},
     ]
-    assert _summary(candidates, 7) == ("Dune — Frank Herbert (1965), ebook, 604 pages")
-    assert _summary(candidates, None) is None
-    assert _summary(candidates, 99) == "A Hardcover book whose title is not stored yet"
-    assert _summary([{"book_id": 5, "authors": ["Anon"]}], 5) == "Untitled book — Anon"
+    assert linked_summary(candidates, 7) == ("Dune — Frank Herbert (1965), ebook, 604 pages")
+    assert linked_summary(candidates, None) is None
+    assert linked_summary(candidates, 99) == "A Hardcover book whose title is not stored yet"
+    assert linked_summary([{"book_id": 5, "authors": ["Anon"]}], 5) == "Untitled book — Anon"

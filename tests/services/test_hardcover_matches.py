@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from bookorbit_desktop.library.store.models import HardcoverMatch
-from bookorbit_desktop.services.hardcover import HardcoverService
+from bookorbit_desktop.services.hardcover.service import HardcoverService
 from tests.factories import add_book
 
 CANDIDATES = [

@@ -12,8 +12,8 @@ from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.reading.pushes import Push, record_push
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import ReadingState
-from bookorbit_desktop.services.library import run_import
-from bookorbit_desktop.services.watched_folders import refresh_folders
+from bookorbit_desktop.services.library.service import run_import
+from bookorbit_desktop.services.library.watched_folders import refresh_folders
 from tests.factories import make_epub
 from tests.logging_support import restore_root_logger  # noqa: F401
 

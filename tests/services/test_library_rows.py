@@ -7,12 +7,12 @@ import pytest
 from bookorbit_desktop.library.reading import edits
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.services.library import (
+from bookorbit_desktop.services.library.rows import read_table, table_book
+from bookorbit_desktop.services.library.service import (
     LibraryService,
     hardcover_state,
     progress_text,
 )
-from bookorbit_desktop.services.library_rows import read_table, table_book
 from tests.factories import add_book, make_epub
 
 
@@ -130,7 +130,7 @@ def test_records_keep_repeated_texts_once_and_give_the_same_dicts(library, tmp_p
 
 def test_the_match_states_read_are_those_of_the_books_read(library):
     from bookorbit_desktop.library.store.models import HardcoverMatch
-    from bookorbit_desktop.services.hardcover import HardcoverService
+    from bookorbit_desktop.services.hardcover.service import HardcoverService
 
     books = [add_book(title, ["A"], status="reading") for title in ("Alpha", "Bravo", "Delta")]
     for book in books:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.values import BookChanges
-from bookorbit_desktop.services.merge import MergeService
+from bookorbit_desktop.services.library.merge import MergeService
 from tests.library.merge.copies import two_copies
 
 OPENING = "A stunning blend of adventure and mysticism, environmentalism and politics. "

@@ -18,8 +18,8 @@ from bookorbit_desktop.library.store import fetched_metadata
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
 from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.metadata import FetchProgress, MetadataService
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.metadata.service import FetchProgress, MetadataService
 from tests.factories import add_book
 from tests.fakes.file_keyring import FileKeyring
 from tests.fakes.hardcover_fixtures import clock, hardcover  # noqa: F401
@@ -144,7 +144,9 @@ async def test_a_linked_book_is_read_from_its_linked_edition_first(
 
 def test_the_service_loads_no_network_library_until_it_fetches():
     """The window imports the service at start-up; aiohttp loads with the first fetch."""
-    code = "import sys, bookorbit_desktop.services.metadata; print('aiohttp' in sys.modules)"
+    code = (
+        "import sys, bookorbit_desktop.services.metadata.service; print('aiohttp' in sys.modules)"
+    )
     answer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert answer.stdout.strip() == "False", answer.stderr
 

@@ -17,8 +17,8 @@ from bookorbit_desktop.hardcover.api.credentials import SuppliedToken, TokenStor
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
 from bookorbit_desktop.library.store import fetched_metadata
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.hardcover_account import PAUSED_KEY, HardcoverAccount
-from bookorbit_desktop.services.metadata import FetchAnswer, FetchProgress, MetadataService
+from bookorbit_desktop.services.hardcover.account import PAUSED_KEY, HardcoverAccount
+from bookorbit_desktop.services.metadata.service import FetchAnswer, FetchProgress, MetadataService
 from tests.factories import add_book
 from tests.fakes.file_keyring import FileKeyring
 from tests.fakes.hardcover_fixtures import clock, hardcover  # noqa: F401

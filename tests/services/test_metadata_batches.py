@@ -12,8 +12,8 @@ from bookorbit_desktop.hardcover.api.credentials import SuppliedToken
 from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit, parse_isbn
 from bookorbit_desktop.library.store.models import Book
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.metadata import MetadataService
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.metadata.service import MetadataService
 from tests.factories import add_book
 from tests.fakes.hardcover_fixtures import clock, hardcover  # noqa: F401
 

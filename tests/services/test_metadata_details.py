@@ -12,9 +12,9 @@ from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
 from bookorbit_desktop.metadata_sources.records import FIELDS, Candidate
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.metadata import MetadataService
-from bookorbit_desktop.services.metadata_apply import apply_picks
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.metadata.apply import apply_picks
+from bookorbit_desktop.services.metadata.service import MetadataService
 from tests.factories import add_book
 from tests.fakes.hardcover_fixtures import clock, hardcover  # noqa: F401
 

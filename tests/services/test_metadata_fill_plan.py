@@ -9,7 +9,7 @@ import pytest
 
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
-from bookorbit_desktop.services.metadata import MetadataService
+from bookorbit_desktop.services.metadata.service import MetadataService
 from tests.factories import add_book
 from tests.fakes.file_keyring import FileKeyring
 from tests.fakes.metadata_sources import FakeBook, FakeBookSources

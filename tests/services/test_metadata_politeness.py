@@ -9,7 +9,7 @@ import pytest
 
 from bookorbit_desktop.metadata_sources import googlebooks, openlibrary
 from bookorbit_desktop.metadata_sources.records import PENDING
-from bookorbit_desktop.services.metadata import FetchAnswer, MetadataService
+from bookorbit_desktop.services.metadata.service import FetchAnswer, MetadataService
 from bookorbit_desktop.services.settings import save_contact_email
 from tests.factories import add_book
 from tests.fakes.metadata_sources import FakeBook, FakeBookSources

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from bookorbit_desktop.library.store import fetched_metadata as store
 from bookorbit_desktop.metadata_sources.records import REFUSED, Lookup, SourceResult
-from bookorbit_desktop.services import fetch_run, metadata
-from bookorbit_desktop.services.metadata_books import lookups
+from bookorbit_desktop.services.metadata import fetch_run
+from bookorbit_desktop.services.metadata import service as metadata
+from bookorbit_desktop.services.metadata.books import lookups
 from tests.factories import add_book
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bookorbit_desktop.library.store.models import BookFile
-from bookorbit_desktop.services.opening import (
+from bookorbit_desktop.services.library.opening import (
     BookFileChoice,
     BookFilesService,
     chooser_command,

@@ -11,7 +11,7 @@ from aioresponses import aioresponses
 from PIL import Image
 
 from bookorbit_desktop.hardcover.api.client import ENDPOINT_ENV
-from bookorbit_desktop.services.remote_covers import RemoteCovers
+from bookorbit_desktop.services.metadata.remote_covers import RemoteCovers
 from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import Catalog
 from tests.fakes.hardcover_server import COVER_PNG, FakeHardcover

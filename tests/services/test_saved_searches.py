@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.services.saved_searches import (
+from bookorbit_desktop.services.library.saved_searches import (
     MAX_NAME,
     SavedSearch,
     delete_search,

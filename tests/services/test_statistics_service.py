@@ -7,7 +7,8 @@ import datetime as dt
 from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.history.queries import history_books
 from bookorbit_desktop.library.reading.pushes import Push, record_push
-from bookorbit_desktop.services import statistics, unlinked
+from bookorbit_desktop.services.library import unlinked
+from bookorbit_desktop.services.statistics import service as statistics
 from tests.factories import add_book
 from tests.library.history.koreader_file import KoBook, write_statistics
 

@@ -7,8 +7,8 @@ import sqlite3
 
 from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.services import table_window
-from bookorbit_desktop.services.table_window import changes_since
+from bookorbit_desktop.services.library import table_window
+from bookorbit_desktop.services.library.table_window import changes_since
 from tests.factories import add_book
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from bookorbit_desktop.app import Desktop
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.main_window import MainWindow

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.change_watch import ChangeWatch
 from tests.factories import add_book
 from tests.ui.hardcover.conftest import settle

@@ -13,7 +13,7 @@ from bookorbit_desktop.library.store.devices import (
     queued_book_ids,
 )
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.devices import DeviceList, DeviceState
+from bookorbit_desktop.services.devices.service import DeviceList, DeviceState
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.devices.on_device import OnDeviceLabel, on_devices_text
 from bookorbit_desktop.ui.devices.page import DevicesPage

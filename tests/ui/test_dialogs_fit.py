@@ -18,14 +18,14 @@ import bookorbit_desktop.ui
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.hardcover.sync.results import BookResult
 from bookorbit_desktop.library.editing.removal import RemovalPlan
-from bookorbit_desktop.services.authors import AuthorsService
-from bookorbit_desktop.services.book_edits import EditForm
-from bookorbit_desktop.services.device_positions import DeviceRow
-from bookorbit_desktop.services.hardcover import HardcoverService
-from bookorbit_desktop.services.library import LibraryService
-from bookorbit_desktop.services.merge import MergeService
-from bookorbit_desktop.services.metadata import MetadataService
-from bookorbit_desktop.services.metadata_apply import FillPlan, LeftOut
+from bookorbit_desktop.services.hardcover.service import HardcoverService
+from bookorbit_desktop.services.library.authors import AuthorsService
+from bookorbit_desktop.services.library.device_positions import DeviceRow
+from bookorbit_desktop.services.library.edits import EditForm
+from bookorbit_desktop.services.library.merge import MergeService
+from bookorbit_desktop.services.library.service import LibraryService
+from bookorbit_desktop.services.metadata.apply import FillPlan, LeftOut
+from bookorbit_desktop.services.metadata.service import MetadataService
 from bookorbit_desktop.services.settings import load_settings, save_settings
 from bookorbit_desktop.ui.crash_dialog import CrashDialog
 from bookorbit_desktop.ui.data_folder_dialog import DataFolderDialog

@@ -10,8 +10,8 @@ import pytest
 
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.store.models import BookFile
-from bookorbit_desktop.services.library import run_import
-from bookorbit_desktop.services.watched_folders import (
+from bookorbit_desktop.services.library.service import run_import
+from bookorbit_desktop.services.library.watched_folders import (
     add_watched_folder,
     refresh_folders,
     remove_watched_folder,

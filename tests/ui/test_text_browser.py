@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QImage, QTextDocument
 
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.highlights.book_box import BookHighlights, panel_with_highlights
 from bookorbit_desktop.ui.highlights.page import HighlightsPage
 from bookorbit_desktop.ui.text_browser import OfflineBrowser

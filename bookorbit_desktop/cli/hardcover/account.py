@@ -40,9 +40,9 @@ from bookorbit_desktop.hardcover.api.errors import (
 )
 from bookorbit_desktop.hardcover.api.records import SearchResult
 from bookorbit_desktop.library.metadata.bylines import author_line
-from bookorbit_desktop.services import pulled, token_health
-from bookorbit_desktop.services.hardcover_account import AccountStatus, HardcoverAccount
-from bookorbit_desktop.services.sync import SyncService, SyncStatus
+from bookorbit_desktop.services.hardcover import pulled, token_health
+from bookorbit_desktop.services.hardcover.account import AccountStatus, HardcoverAccount
+from bookorbit_desktop.services.hardcover.sync import SyncService, SyncStatus
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -24,7 +24,7 @@ from bookorbit_desktop.hardcover.journal.backlog import REFUSED_BY_HARDCOVER
 
 if TYPE_CHECKING:
     from bookorbit_desktop.hardcover.journal.send import Failure, JournalReport
-    from bookorbit_desktop.services.journal import EntryState, PreviewRow
+    from bookorbit_desktop.services.hardcover.journal import EntryState, PreviewRow
 
 SHORT = 60  # characters of a highlight shown on one line
 
@@ -50,7 +50,7 @@ def register_journal_commands(
 
 def run_journal(ctx: CliContext, args: argparse.Namespace) -> int:
     """send highlights to Hardcover's reading journal as quotes (opt-in)"""
-    from bookorbit_desktop.services import journal
+    from bookorbit_desktop.services.hardcover import journal
 
     if args.action in ("on", "off"):
         ids = [_book_id(value) for value in args.values]
@@ -116,7 +116,7 @@ def _report(report: JournalReport) -> int:
 
 
 def _failure(failure: Failure) -> str:
-    from bookorbit_desktop.services.journal import book_title
+    from bookorbit_desktop.services.hardcover.journal import book_title
 
     entry = failure.entry
     done = "added" if failure.action == "add" else "updated"
@@ -127,7 +127,7 @@ def _failure(failure: Failure) -> str:
 
 
 def _status() -> int:
-    from bookorbit_desktop.services import journal
+    from bookorbit_desktop.services.hardcover import journal
 
     every, ids = journal.chosen_books()
     privacy = {1: "public", 2: "followers", 3: "private"}[journal.privacy()]

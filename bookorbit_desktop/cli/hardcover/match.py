@@ -27,7 +27,7 @@ from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.store.links import candidates_of, hardcover_links
 from bookorbit_desktop.library.store.models import Book
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 
 T = TypeVar("T")
 

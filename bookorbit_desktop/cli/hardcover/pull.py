@@ -16,7 +16,7 @@ import json
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.hardcover.token import account_for
-from bookorbit_desktop.services import pulled
+from bookorbit_desktop.services.hardcover import pulled
 
 
 def register_pull_commands(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -16,7 +16,7 @@ import json
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import counted
-from bookorbit_desktop.services import shelves
+from bookorbit_desktop.services.shelves import service as shelves
 
 _MARKS = {shelves.LINKED: "in library", shelves.LIKELY: "likely", shelves.MISSING: "missing"}
 EMPTY = (

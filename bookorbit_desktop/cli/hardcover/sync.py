@@ -22,7 +22,7 @@ from bookorbit_desktop.hardcover.sync.results import (
     outcome_label,
 )
 from bookorbit_desktop.hardcover.sync.settings import PRIVACY_CHOICES, SyncSettings
-from bookorbit_desktop.services.sync import SyncReport, SyncService
+from bookorbit_desktop.services.hardcover.sync import SyncReport, SyncService
 
 
 def _on_off(value: str) -> bool:

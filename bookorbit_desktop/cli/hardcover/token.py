@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 
 from bookorbit_desktop.hardcover.api.credentials import TOKEN_ENV, supplied_token
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 
 # Actions that never use a token for a run: connect saves the one it reads, disconnect
 # forgets the saved one, expires notes the saved one's expiry.

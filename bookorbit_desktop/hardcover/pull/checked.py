@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.hardcover.pull.store import PulledRow
 from bookorbit_desktop.hardcover.sync.model import PRIVACY_NAMES, STATUS_NAMES
 from bookorbit_desktop.library.editing.values import parse_pages
 from bookorbit_desktop.library.reading.values import parse_date, parse_rating
+from bookorbit_desktop.log_text import for_log
 
 MAX_ID = 2**31 - 1  # Hardcover's ids are GraphQL Ints: signed 32-bit
 LEFT_OUT = "left_out"  # the entry's (or a read's) fields whose value Hardcover sent was refused

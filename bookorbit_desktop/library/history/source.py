@@ -13,7 +13,7 @@ a recursive query for ever), with plain SELECTs of named columns. A value longer
 books, and so does spending more than `Limits.seconds` inside SQLite in total (a progress
 handler counts it). A file refused for any of these raises `StatisticsFileError` with one line
 saying why; nothing is imported from it (what the line quotes of the file is escaped,
-`guards.text.for_log`). The rows to import are copied, checked and in order, into a staging
+`log_text.for_log`). The rows to import are copied, checked and in order, into a staging
 file of this module's own (on disk, never all in memory), which the library then reads: so
 the library's transactions never wait on the uploaded file. `cancel` (a threading.Event)
 stops a read within milliseconds: the server sets it when it stops.
@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.library.history.plausible import MAX_DURATION, start_range
+from bookorbit_desktop.log_text import for_log
 
 _TABLES = {"book": {"id", "title", "authors", "md5", "pages"}}
 _TABLES["page_stat_data"] = {"id_book", "page", "start_time", "duration", "total_pages"}

@@ -7,7 +7,7 @@ dashboard's (`STATE` and `state_of`, the SQL and plain forms of
 id, either way) from where the last window stopped; `members` reads the candidates for the
 groups a window starts (by series, and by Hardcover book through
 `hardcover_match_hc_book_id_state`); `found_books` the few books a search finds. Grouping is
-`services.dashboard.order`'s. Plain SQL on the connection `open_database` opened; no Qt.
+`services.hardcover.dashboard.order`'s. Plain SQL on the connection `open_database` opened; no Qt.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The query every listing of books shares: who wrote them, in the order the files say.
 
-The full records (`queries.list_books`), the window's table (`services.library_rows`)
+The full records (`queries.list_books`), the window's table (`services.library.rows`)
 and the catalog's pages (`server.opds.queries`) each read the columns they show, but the
 credits of their books come from here: one query, one order, one way to narrow it to some
 books.

@@ -1,7 +1,7 @@
 """Schema: `book_sort_key`, every book's keys for the library table's sorts by title, authors,
 series and format, stored so that a sort of any size of library is a walk of an index (kept in
 a module of its own so `migrations` stays within the module size; frozen like every shipped
-migration). `services.table_window` reads it.
+migration). `services.library.table_window` reads it.
 
 One row per book, `book_id` its id, holding the texts the table sorts by, folded as the table
 folds them (`bookorbit_fold`; SQLite's `lower` for an ASCII text, the same result): the sort

@@ -25,7 +25,7 @@ off the writer, written in short parts, so kosync pushes keep being answered). A
 secret, when set, is checked under the shared login throttle (`guards.throttle`, per address,
 the same wrong secret sent again counted once), so guessing it is bounded. Every line a post
 causes, stored, refused or failed, is logged within a budget per address a minute (`lines`),
-network text through `guards.text.for_log`. `on_received` then hears what arrived, from
+network text through `log_text.for_log`. `on_received` then hears what arrived, from
 where, for the window or the console. Its connections count in the sync server's caps
 (`connections.ConnectionLimits`) and close after `connections.IDLE_SECONDS` without a request,
 so idle sockets on this port cannot take the descriptors the sync server needs.
@@ -49,10 +49,10 @@ from bookorbit_desktop.guards.addresses import local_network
 from bookorbit_desktop.guards.connections import IDLE_SECONDS, ConnectionLimits
 from bookorbit_desktop.guards.log_budget import BudgetedLog
 from bookorbit_desktop.guards.rate import AddressRate
-from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.guards.throttle import Admission, LoginThrottle
 from bookorbit_desktop.library.highlights.received import Received
 from bookorbit_desktop.library.highlights.waiting_cap import WaitingFull
+from bookorbit_desktop.log_text import for_log
 from bookorbit_desktop.server.app import LINGER_SECONDS
 from bookorbit_desktop.server.binding import BatchedSite, Listener, bind_problem, listening_ports
 from bookorbit_desktop.server.highlights import lines

@@ -21,7 +21,6 @@ from aiohttp import web
 
 from bookorbit_desktop.background import stop_tasks
 from bookorbit_desktop.guards.connections import BODY_SECONDS, MAX_BODY_BYTES
-from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.guards.throttle import Admission, LoginThrottle, registration_throttle
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.reading.batched_pushes import record_pushes
@@ -29,6 +28,7 @@ from bookorbit_desktop.library.reading.device_positions import resets_since
 from bookorbit_desktop.library.reading.rows import Position
 from bookorbit_desktop.library.reading.rules import FLAGS, Change
 from bookorbit_desktop.library.store.settings import get_setting
+from bookorbit_desktop.log_text import for_log
 from bookorbit_desktop.server import ServerContext, accounts
 from bookorbit_desktop.server.kosync.positions import PositionCache
 from bookorbit_desktop.server.kosync.protocol import (

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from aiohttp import hdrs, web
 from peewee import OperationalError
 
-from bookorbit_desktop.guards.text import for_log
+from bookorbit_desktop.log_text import for_log
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.lan import server_url
 from bookorbit_desktop.server.opds.auth import Handler, require_account

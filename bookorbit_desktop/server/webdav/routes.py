@@ -5,7 +5,7 @@ catalog). Errors are short plain-text answers with WebDAV's status codes, never 
 what a client can cause is a 4xx: a bad name, a symbolic link, a body too slow
 (`guards.bodies`), too large or malformed. The one 5xx left is 507 for a disk that is really
 full. Refusals are logged within the server's shared budget of refusal lines per address a
-minute, with every field from the request escaped (`guards.text.for_log`).
+minute, with every field from the request escaped (`log_text.for_log`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from aiohttp import web
 
 from bookorbit_desktop.guards.bodies import read_body, stream_body
 from bookorbit_desktop.guards.log_budget import BudgetedLog
-from bookorbit_desktop.guards.text import for_log
+from bookorbit_desktop.log_text import for_log
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.opds.auth import Refusals, require_account
 from bookorbit_desktop.server.webdav.folder import (

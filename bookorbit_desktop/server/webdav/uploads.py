@@ -18,11 +18,11 @@ import logging
 import threading
 from pathlib import Path
 
-from bookorbit_desktop.guards.text import for_log
 from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.history.source import ImportCancelled, StatisticsFileError
 from bookorbit_desktop.library.store.checkpoint import no_inline_checkpoints
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.log_text import for_log
 
 log = logging.getLogger(__name__)
 

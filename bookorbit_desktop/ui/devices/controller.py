@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services import devices as service
-from bookorbit_desktop.services.devices import DeviceService, DeviceState
+from bookorbit_desktop.services.devices import service
+from bookorbit_desktop.services.devices.service import DeviceService, DeviceState
 from bookorbit_desktop.services.settings import load_settings
 from bookorbit_desktop.ui.asyncqt import show_error, spawn
 from bookorbit_desktop.ui.controller import DesktopController

@@ -1,7 +1,7 @@
 """ "On Kobo Libra 2" in the book panel: the e-readers that hold the book the panel shows.
 
 `mount` puts the line below the panel's facts and follows the panel's book; the names come from
-an injected function (`services.devices.devices_holding` in the window), so the panel itself
+an injected function (`services.devices.service.devices_holding` in the window), so the panel itself
 knows nothing of devices. The Devices controller shows the line again when a device's books
 change (a book sent or deleted, a device's list read at its connection).
 """

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import SET_DEVICE_PASSWORD
-from bookorbit_desktop.services.devices import DeviceList, DeviceState
+from bookorbit_desktop.services.devices.service import DeviceList, DeviceState
 from bookorbit_desktop.ui.widgets import (
     button_row,
     flat_list,

@@ -14,8 +14,8 @@ import threading
 
 from PySide6.QtCore import QObject
 
-from bookorbit_desktop.services.library import ImportStep
-from bookorbit_desktop.services.watched_folders import FolderRefresh
+from bookorbit_desktop.services.library.service import ImportStep
+from bookorbit_desktop.services.library.watched_folders import FolderRefresh
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.first_run.page import FirstRunPage
 from bookorbit_desktop.ui.folder_watcher import FolderWatcher

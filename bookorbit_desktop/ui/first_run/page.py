@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.services.library.watched_folders import remove_watched_folder
 from bookorbit_desktop.services.settings import DesktopSettings
-from bookorbit_desktop.services.watched_folders import remove_watched_folder
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, spawn
 from bookorbit_desktop.ui.settings.reachability_box import OK_COLOUR
 from bookorbit_desktop.ui.status import AppStatus

@@ -12,7 +12,7 @@ import html
 
 from PySide6.QtWidgets import QLineEdit
 
-from bookorbit_desktop.services.hardcover import GET_TOKEN_URL, HardcoverStatus
+from bookorbit_desktop.services.hardcover.service import GET_TOKEN_URL, HardcoverStatus
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR
 
 EXPIRY_TIP = (

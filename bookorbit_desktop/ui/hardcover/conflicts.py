@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services import pulled
-from bookorbit_desktop.services.conflict_review import OpenConflict, open_conflicts_later
+from bookorbit_desktop.services.hardcover import pulled
+from bookorbit_desktop.services.hardcover.conflicts import OpenConflict, open_conflicts_later
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.widgets import push_button, wrapped_label
 

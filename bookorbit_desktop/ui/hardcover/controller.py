@@ -21,9 +21,9 @@ from PySide6.QtWidgets import QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.fields import attributes
-from bookorbit_desktop.services.dashboard.rows import PageListing, other_copies, states_of
-from bookorbit_desktop.services.hardcover import HardcoverPage, HardcoverService, HardcoverStatus
-from bookorbit_desktop.services.library import BookRow
+from bookorbit_desktop.services.hardcover import service as hardcover
+from bookorbit_desktop.services.hardcover.dashboard.rows import PageListing, other_copies, states_of
+from bookorbit_desktop.services.library.records import BookRow
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.hardcover.notices import FailedBooksNotice
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
@@ -50,7 +50,7 @@ class HardcoverController(QObject):
 
     def __init__(
         self,
-        service: HardcoverService,
+        service: hardcover.HardcoverService,
         hub: StatusHub,
         view: HardcoverView,
         books: Callable[[], Sequence[BookRow]],
@@ -73,7 +73,7 @@ class HardcoverController(QObject):
         self.manual: ManualSync | None = None  # the last Sync Now, its dialog and report
         self.dialog_delay = DIALOG_DELAY_SECONDS
         self.check_task: asyncio.Task[None] | None = None
-        self.status: HardcoverStatus | None = None  # as last shown
+        self.status: hardcover.HardcoverStatus | None = None  # as last shown
         self.token_refused = False  # Hardcover refused the saved token: sync is paused
         self.busy_books: set[int] = set()
         self._reload_task: asyncio.Task[None] | None = None
@@ -151,7 +151,7 @@ class HardcoverController(QObject):
             if matches:
                 self.counted.shown(began)
 
-    def _show_page(self, page: HardcoverPage) -> None:
+    def _show_page(self, page: hardcover.HardcoverPage) -> None:
         status = self.status = page.status
         self.view.show_account(status)
         self.token_refused = bool(status.connected and status.paused_reason)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bookorbit_desktop.services.library import STATUS_LABELS, progress_text
+from bookorbit_desktop.services.library.service import STATUS_LABELS, progress_text
 
 # (state, label) in the order of the filter list; None is "every book".
 STATES = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from bookorbit_desktop.services.sync import SyncReport
+from bookorbit_desktop.services.hardcover.sync import SyncReport
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.status import StatusHub
 

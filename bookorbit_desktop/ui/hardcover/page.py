@@ -31,9 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.dashboard.rows import PageListing, PageQuery, PageRow, read_rows
-from bookorbit_desktop.services.hardcover import GET_TOKEN_URL, HardcoverStatus
-from bookorbit_desktop.services.library import MatchInfo
+from bookorbit_desktop.services.hardcover.dashboard.rows import (
+    PageListing,
+    PageQuery,
+    PageRow,
+    read_rows,
+)
+from bookorbit_desktop.services.hardcover.service import GET_TOKEN_URL, HardcoverStatus
+from bookorbit_desktop.services.library.records import MatchInfo
 from bookorbit_desktop.ui.hardcover import dashboard
 from bookorbit_desktop.ui.hardcover.account_parts import account_html, expiry_edit
 from bookorbit_desktop.ui.hardcover.conflicts import ConflictsLine

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bookorbit_desktop.services.dashboard.rows import PageListing, read_listing
-from bookorbit_desktop.services.dashboard.unchanged import State, state
+from bookorbit_desktop.services.hardcover.dashboard.rows import PageListing, read_listing
+from bookorbit_desktop.services.hardcover.dashboard.unchanged import State, state
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 
 

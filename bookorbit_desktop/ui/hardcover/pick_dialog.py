@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.hardcover import EditionRow
+from bookorbit_desktop.services.hardcover.service import EditionRow
 from bookorbit_desktop.ui.asyncqt import error_text
 from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import flat_list, wrapped_label

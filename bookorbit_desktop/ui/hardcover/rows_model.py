@@ -1,8 +1,8 @@
 """The Hardcover page's list as a Qt model for any size of library: it shows every row but holds
 only the books on screen.
 
-SQLite orders, filters and groups (`services.dashboard.order.PageStream`): the model keeps the
-top-level rows read so far (8 bytes a book) and reads more as the view scrolls to the end
+SQLite orders, filters and groups (`services.hardcover.dashboard.order.PageStream`): the model keeps
+the top-level rows read so far (8 bytes a book) and reads more as the view scrolls to the end
 (`canFetchMore`/`fetchMore`); each group (a series, the copies of one Hardcover book) is a
 heading row followed by its books unless the user closed it. The books themselves are read a
 window at a time as the view paints them (`PAGE_ROWS`), the last few windows kept. A refresh
@@ -21,9 +21,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon
 
-from bookorbit_desktop.services.dashboard.order import Layout, PageStream
-from bookorbit_desktop.services.dashboard.rows import PageRow
-from bookorbit_desktop.services.hardcover import copies_conflict
+from bookorbit_desktop.services.hardcover.dashboard.order import Layout, PageStream
+from bookorbit_desktop.services.hardcover.dashboard.rows import PageRow
+from bookorbit_desktop.services.hardcover.service import copies_conflict
 from bookorbit_desktop.ui.hardcover import dashboard
 
 Index = QModelIndex | QPersistentModelIndex

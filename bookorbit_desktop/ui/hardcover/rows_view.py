@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.library import STATUS_LABELS
+from bookorbit_desktop.services.library.service import STATUS_LABELS
 from bookorbit_desktop.ui.hardcover.dashboard import LABELS
 from bookorbit_desktop.ui.hardcover.rows_model import CHILD_ROLE, HEADERS, HardcoverRowsModel
 from bookorbit_desktop.ui.widgets import CELL_PADDING

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QGroupBox, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from bookorbit_desktop.services.sync import outcome_label
+from bookorbit_desktop.services.hardcover.sync import outcome_label
 from bookorbit_desktop.ui.widgets import flat_list
 
 HEADERS = ("When", "Book", "Result", "Details")

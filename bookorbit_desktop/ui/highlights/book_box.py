@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services import highlights as service
-from bookorbit_desktop.services import highlights_off_loop
-from bookorbit_desktop.services.highlights import EarlierText, HighlightView
-from bookorbit_desktop.services.highlights_off_loop import BookRead
-from bookorbit_desktop.services.library import BookDetails, ReadingEdit
+from bookorbit_desktop.services.highlights import off_loop as highlights_off_loop
+from bookorbit_desktop.services.highlights import service
+from bookorbit_desktop.services.highlights.off_loop import BookRead
+from bookorbit_desktop.services.highlights.service import EarlierText, HighlightView
+from bookorbit_desktop.services.library.records import BookDetails
+from bookorbit_desktop.services.library.service import ReadingEdit
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.highlights.earlier_dialog import EarlierTextsDialog
 from bookorbit_desktop.ui.highlights.keep_place import set_html_keeping_place
@@ -38,7 +39,9 @@ from bookorbit_desktop.ui.widgets import wrapped_label
 
 
 def _journal_refusals() -> Mapping[int, str]:
-    from bookorbit_desktop.services.journal import refusals_by_highlight  # not at start-up
+    from bookorbit_desktop.services.hardcover.journal import (
+        refusals_by_highlight,  # not at start-up
+    )
 
     return refusals_by_highlight()
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.highlights import EarlierText, HighlightView
+from bookorbit_desktop.services.highlights.service import EarlierText, HighlightView
 from bookorbit_desktop.ui.asyncqt import show_error
 from bookorbit_desktop.ui.widgets import wrapped_label
 

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services import highlights_off_loop
-from bookorbit_desktop.services.highlights import HighlightView
-from bookorbit_desktop.services.library import BookRow
+from bookorbit_desktop.services.highlights import off_loop as highlights_off_loop
+from bookorbit_desktop.services.highlights.service import HighlightView
+from bookorbit_desktop.services.library.records import BookRow
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.highlights.keep_place import set_html_keeping_place
 from bookorbit_desktop.ui.highlights.receiver_box import ReceiverAccess, ReceiverBox

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services import highlights as service
+from bookorbit_desktop.services.highlights import service
 from bookorbit_desktop.services.server import ServerInfo
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.widgets import wrapped_label

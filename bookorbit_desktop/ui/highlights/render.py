@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-from bookorbit_desktop.services.highlights import HighlightView
+from bookorbit_desktop.services.highlights.service import HighlightView
 
 
 def where(view: HighlightView) -> str:

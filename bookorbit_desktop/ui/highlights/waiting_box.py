@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.reading.marking import DateNeededError
-from bookorbit_desktop.services import highlights as service
-from bookorbit_desktop.services.highlights import ProposalRow, Recorded, Usage, Waiting
-from bookorbit_desktop.services.library import STATUS_LABELS, BookRow
+from bookorbit_desktop.services.highlights import service
+from bookorbit_desktop.services.highlights.service import ProposalRow, Recorded, Usage, Waiting
+from bookorbit_desktop.services.library.records import BookRow
+from bookorbit_desktop.services.library.service import STATUS_LABELS, DateNeededError
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.book_chooser import BookChooser
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog

@@ -2,7 +2,7 @@
 Albert"), which sorts the table's Authors column, the catalog's Authors list and `books --sort
 author`. The user types a sort text in the "Filed as" column (an empty one means the rule's,
 shown as the cell's hint), or sets the selected authors to the rule's suggestion; Save files
-them all as one step that Edit ▸ Undo takes back (`services.authors`)."""
+them all as one step that Edit ▸ Undo takes back (`services.library.authors`)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.authors import AuthorsService, FiledAuthor
+from bookorbit_desktop.services.library.authors import AuthorsService, FiledAuthor
 
 NAME, FILED_AS, BOOKS = range(3)
 

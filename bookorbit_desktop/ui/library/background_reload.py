@@ -2,7 +2,7 @@
 
 A KOReader push, a background sync or the command line in another process changes rows the
 window shows; the window learns of it from `ChangeWatch`, and which books changed from the
-library's change log (`services.table_window.changes_since`, read in a worker thread). The
+library's change log (`services.library.table_window.changes_since`, read in a worker thread). The
 table then repaints those books' rows, or reads its order again when one moved, came or went
 (`LazyLibraryModel.follow`). Requests during a reload are folded into one more.
 """
@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from bookorbit_desktop.services.table_window import TableChanges, read_later
+from bookorbit_desktop.services.library.table_window import TableChanges, read_later
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.view import LibraryView
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.library import BookRow
+from bookorbit_desktop.services.library.records import BookRow
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMN_KEYS, LibraryModel
 from bookorbit_desktop.ui.widgets import book_table, wrapped_label
 

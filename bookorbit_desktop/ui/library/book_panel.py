@@ -35,13 +35,13 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.descriptions import display_html, is_html
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.reading.marking import DateNeededError
-from bookorbit_desktop.library.reading.sources import source_label
-from bookorbit_desktop.services.library import (
+from bookorbit_desktop.services.library.records import BookDetails
+from bookorbit_desktop.services.library.service import (
     READING_STATUSES,
     STATUS_LABELS,
-    BookDetails,
+    DateNeededError,
     ReadingEdit,
+    source_label,
 )
 from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
 from bookorbit_desktop.ui.cover_loader import cover_placeholder, describe_cover

@@ -6,9 +6,9 @@ has none, and rating; and the confirmation that names the count.
 Each field starts as "unchanged" (the publisher as the shared fields do: the books' own when
 they agree, empty when they differ) and is given to the books only when the user sets it. The
 first Save shows what the edit will do, worked out by the same save rolled back
-(`services.bulk_edits`): the fields, how many books change, those that already have the values
-and those a rule leaves as they are, with why; the Save button then reads "Apply to 12 Books".
-Editing any field again asks again.
+(`services.library.bulk_edits`): the fields, how many books change, those that already have the
+values and those a rule leaves as they are, with why; the Save button then reads "Apply to 12
+Books". Editing any field again asks again.
 """
 
 from __future__ import annotations
@@ -28,12 +28,10 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from bookorbit_desktop.library.editing.bulk import FINISHED, NUMBER_FROM_MAX
-from bookorbit_desktop.library.reading.marking import NO_DATE
-from bookorbit_desktop.library.reading.rules import FINISHED as FINISHED_STATUSES
-from bookorbit_desktop.services.book_edits import EditForm
-from bookorbit_desktop.services.bulk_edits import BulkOutcome
-from bookorbit_desktop.services.library import STATUS_LABELS
+from bookorbit_desktop.services.library.bulk_edits import FINISHED, NUMBER_FROM_MAX, BulkOutcome
+from bookorbit_desktop.services.library.edits import EditForm
+from bookorbit_desktop.services.library.service import FINISHED as FINISHED_STATUSES
+from bookorbit_desktop.services.library.service import NO_DATE, STATUS_LABELS
 from bookorbit_desktop.ui.metadata.screen_fit import available_area
 from bookorbit_desktop.ui.widgets import FRAME_ALLOWANCE
 

@@ -2,8 +2,8 @@
 
 The Edit dialog's first Save for several books works out what the edit would do, the second
 saves it (`bulk_fields.ask`); for hundreds of books either takes a while. Both run through the
-service's async calls (`services.bulk_edits`: a worker thread on a connection of its own), so
-the window keeps drawing and answering. Meanwhile Save is disabled and the dialog says what
+service's async calls (`services.library.bulk_edits`: a worker thread on a connection of its own),
+so the window keeps drawing and answering. Meanwhile Save is disabled and the dialog says what
 runs ("Checking 500 books…", "Saving…").
 
 Cancel works throughout. A check still running is dropped (it keeps nothing anyway), as it is
@@ -22,7 +22,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.bulk_edits import BulkOutcome
+from bookorbit_desktop.services.library.bulk_edits import BulkOutcome
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library import bulk_fields
 

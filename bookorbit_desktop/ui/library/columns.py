@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QMenu, QTableView
 
-from bookorbit_desktop.services.library import HARDCOVER_LABELS, STATUS_LABELS
+from bookorbit_desktop.services.library.service import HARDCOVER_LABELS, STATUS_LABELS
 from bookorbit_desktop.ui.library import more_columns
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS, COLUMNS
 from bookorbit_desktop.ui.widgets import CELL_PADDING

@@ -1,8 +1,8 @@
 """The book panel's "Devices" section: where each KOReader device is in the book, when it last
 synced ("2 hours ago", the exact time in the tooltip), and "Reset to Start…".
 
-The rows are read off the window's thread (`services.device_positions`); a book shown while an
-older read is under way wins. `attach_device_positions` mounts the section under the panel's
+The rows are read off the window's thread (`services.library.device_positions`); a book shown while
+an older read is under way wins. `attach_device_positions` mounts the section under the panel's
 reading box and follows the book the panel shows.
 """
 
@@ -16,8 +16,8 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHeaderView, QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from bookorbit_desktop.services import device_positions as service
-from bookorbit_desktop.services.device_positions import DeviceRow
+from bookorbit_desktop.services.library import device_positions as service
+from bookorbit_desktop.services.library.device_positions import DeviceRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.progress_reset import ResetDialog

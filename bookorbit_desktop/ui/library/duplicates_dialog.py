@@ -1,8 +1,8 @@
 """Find Duplicates: the groups of books that look like copies of one book, two of a group side
 by side with a choice per field, and Merge (after a question) as one step Undo takes back.
 
-The dialog lists the groups (`services.merge`); picking a group shows its first two books, the
-kept one on the left (another book of the group is chosen in the boxes above, or the two
+The dialog lists the groups (`services.library.merge`); picking a group shows its first two books,
+the kept one on the left (another book of the group is chosen in the boxes above, or the two
 swapped). The groups are read off the window's thread (`load`), again after a merge, and
 `on_merged` lets the window follow.
 """
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.merge import Copy, MergeService, SideBySide
+from bookorbit_desktop.services.library.merge import Copy, MergeService, SideBySide
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.side_by_side import SideBySideView
 from bookorbit_desktop.ui.library.undo_actions import UndoActions

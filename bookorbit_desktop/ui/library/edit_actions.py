@@ -5,13 +5,13 @@ joins them in the context menus (also the book panel's) and on Ctrl+Shift+M. The
 Edit… and Fetch Metadata… act on the books it holds (they are not in the table, where these
 actions otherwise take their books from) and then read the Inbox again.
 
-The dialogs act through `services.book_edits` (the library's operations) and
+The dialogs act through `services.library.edits` (the library's operations) and
 `services.metadata` (with the window's Hardcover account, `hardcover`); `on_saved` (book id)
 then refreshes that book in the table and the book panel, as after a reading edit, and
 `on_removed` reloads the library, which drops the removed books. Edit ▸ Undo and Redo
 (`undo_actions`) head the Edit menu, Edit ▸ Authors… (`authors_dialog`) ends it, and the book
 panel gets a History section (`change_history`) listing the shown book's changes. The tag
-browser's rename and delete (`tag_browser`, through `services.tags`) are undone the same way
+browser's rename and delete (`tag_browser`, through `services.library.tags`) are undone the same way
 and reload the library too.
 """
 
@@ -24,13 +24,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.authors import AuthorsService
-from bookorbit_desktop.services.book_edits import BookEditService
-from bookorbit_desktop.services.bulk_edits import BulkEditService
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.metadata import MetadataService
-from bookorbit_desktop.services.opening import BookFilesService
-from bookorbit_desktop.services.tags import TagService
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.library.authors import AuthorsService
+from bookorbit_desktop.services.library.bulk_edits import BulkEditService
+from bookorbit_desktop.services.library.edits import BookEditService
+from bookorbit_desktop.services.library.opening import BookFilesService
+from bookorbit_desktop.services.library.tags import TagService
+from bookorbit_desktop.services.metadata.service import MetadataService
 from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.change_watch import ChangeWatch

@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.editing.values import SHARED_FIELDS
-from bookorbit_desktop.services.book_edits import EditForm
+from bookorbit_desktop.services.library.edits import SHARED_FIELDS, EditForm
 from bookorbit_desktop.ui.library import bulk_fields, bulk_run
 from bookorbit_desktop.ui.library.tag_editor import TagEditor
 

@@ -1,7 +1,7 @@
 """ "Write Metadata into File…" and "Restore File from Backup…" for the selected books, in the
 Edit menu and the context menus of the table and the cover grid. Each asks first (what is
 written, where the old file is kept, that KOReader keeps syncing), then works off the window's
-thread through `services.file_metadata` and says what it did in the status bar; books that
+thread through `services.library.file_metadata` and says what it did in the status bar; books that
 could not be written (not EPUB, damaged, no backup) are listed in one message box.
 `on_written(book_id)` refreshes a book in the table and the book panel.
 """
@@ -15,8 +15,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.services import file_metadata
-from bookorbit_desktop.services.file_metadata import WriteReport
+from bookorbit_desktop.services.library import file_metadata
+from bookorbit_desktop.services.library.file_metadata import WriteReport
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, spawn
 from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.text import counted

@@ -10,7 +10,7 @@ import datetime
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
-from bookorbit_desktop.library.reading.marking import NO_DATE
+from bookorbit_desktop.services.library.service import NO_DATE
 
 
 class FinishDateDialog(QDialog):

@@ -8,9 +8,9 @@ import html
 from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from bookorbit_desktop.services.library import (
+from bookorbit_desktop.services.library.records import BookDetails
+from bookorbit_desktop.services.library.service import (
     HARDCOVER_LABELS,
-    BookDetails,
     hardcover_state,
     progress_text,
 )

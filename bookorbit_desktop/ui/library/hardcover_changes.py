@@ -3,7 +3,7 @@
 Each value the library took from hardcover.app (the user changed it there) shows as "From
 Hardcover: rating 4.5★ (2026-09-01)". A field changed on both sides since the last sync shows
 both values with Keep mine / Keep Hardcover's; nothing is sent for it until one is chosen.
-The book's changes are read off the event loop (`services.pulled`).
+The book's changes are read off the event loop (`services.hardcover.pulled`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from bookorbit_desktop.services import pulled
-from bookorbit_desktop.services.pulled import BookChanges, Choice
+from bookorbit_desktop.services.hardcover import pulled
+from bookorbit_desktop.services.hardcover.pulled import BookChanges, Choice
 from bookorbit_desktop.ui.asyncqt import spawn
 
 Loader = Callable[[int], Awaitable[BookChanges]]

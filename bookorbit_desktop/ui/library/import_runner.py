@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.library import ImportStep, ImportSummary
+from bookorbit_desktop.services.library.service import ImportStep, ImportSummary
 from bookorbit_desktop.services.undo import RemovedBook, UndoService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.text import counted

@@ -4,7 +4,7 @@ the window's book actions through `edit_requested` / `fetch_requested`: a held b
 the library table, where those actions otherwise take their books from). Shown as a tab
 beside the library while the Inbox is on or holds books.
 
-The books are read and changed off the window's thread (`services.inbox.later`); after a
+The books are read and changed off the window's thread (`services.library.inbox.later`); after a
 change the page reports the new count (`counted`), which the tab title and the tray tooltip
 show, and the ids that joined the library (`approved`).
 """
@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services import inbox as inbox_service
-from bookorbit_desktop.services.inbox import InboxBook
+from bookorbit_desktop.services.library import inbox as inbox_service
+from bookorbit_desktop.services.library.inbox import InboxBook
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import (

@@ -1,10 +1,10 @@
 """The library table's Qt model for any size of library: it shows every book but holds only the
 few hundred on screen.
 
-SQLite sorts and filters (`services.table_window.ordered_ids`): the model keeps the resulting
-ids (8 bytes a book), so its row count, the book of any row and the row of any book are known
-at once, and reads the books themselves a page at a time as the view asks for rows, keeping the
-last few pages. It also keeps the order without the filter box's terms: a keystroke keeps the
+SQLite sorts and filters (`services.library.table_window.ordered_ids`): the model keeps the
+resulting ids (8 bytes a book), so its row count, the book of any row and the row of any book are
+known at once, and reads the books themselves a page at a time as the view asks for rows, keeping
+the last few pages. It also keeps the order without the filter box's terms: a keystroke keeps the
 books of that order the library's search finds (`table_window.filtered`), with no sort. A
 change to some books (`follow`, or `find` in a worker thread then `show`) repaints their rows
 when they keep their place in the order and the filters; otherwise the order is read again as
@@ -35,8 +35,8 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from bookorbit_desktop.services import table_window
-from bookorbit_desktop.services.library_rows import TableBook
+from bookorbit_desktop.services.library import table_window
+from bookorbit_desktop.services.library.rows import TableBook
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.model import (
     BOOK_ID_ROLE,

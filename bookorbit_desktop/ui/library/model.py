@@ -21,15 +21,15 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from bookorbit_desktop.gc_pause import paused_collection
-from bookorbit_desktop.services.library import (
+from bookorbit_desktop.services.library.records import BookRow
+from bookorbit_desktop.services.library.rows import TableBook, table_book
+from bookorbit_desktop.services.library.service import (
     HARDCOVER_LABELS,
     READING_STATUSES,
     STATUS_LABELS,
-    BookRow,
     progress_text,
 )
-from bookorbit_desktop.services.library_rows import TableBook, table_book
-from bookorbit_desktop.services.table_window import HARDCOVER_STATES
+from bookorbit_desktop.services.library.table_window import HARDCOVER_STATES
 from bookorbit_desktop.ui.library import more_columns
 
 Index = QModelIndex | QPersistentModelIndex

@@ -2,8 +2,8 @@
 Language, Size and Last Read (when a device last reported reading the book), and after Tags
 Hardcover Rating (the average rating of the linked Hardcover book), each with its
 text, its sort key for a model sorted in Python (`model.sort_key`; the library table is
-sorted by SQLite, `services.table_window.SORT_KEYS`), its widest text and its entry in View ▸
-Columns. They are hidden until the user shows them (`OPTIONAL`), also in a window whose saved
+sorted by SQLite, `services.library.table_window.SORT_KEYS`), its widest text and its entry in View
+▸ Columns. They are hidden until the user shows them (`OPTIONAL`), also in a window whose saved
 column state predates them (`hide_unsaved`).
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QDataStream
 from PySide6.QtWidgets import QTableView
 
-from bookorbit_desktop.library.search.fold import fold
-from bookorbit_desktop.services.library_rows import TableBook
+from bookorbit_desktop.services.library.rows import TableBook
+from bookorbit_desktop.services.library.table_window import fold
 from bookorbit_desktop.sizes import file_size
 
 MORE_COLUMNS: tuple[tuple[str, str], ...] = (

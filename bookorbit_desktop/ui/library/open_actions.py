@@ -2,7 +2,7 @@
 grid (the views' `activated`), and Open, Open With, Show in Folder and Copy Path in their
 context menus, for the current book.
 
-Open reads the book's first file in `services.opening.preferred_order` (EPUB first) in the
+Open reads the book's first file in `services.library.opening.preferred_order` (EPUB first) in the
 application the system opens that kind of file with. Open With lists the book's files, each
 opened in its system application, and, on Windows, "Choose Application…", the system's own
 chooser (no other system has one a program can call reliably). Show in Folder selects the file
@@ -26,7 +26,7 @@ from PySide6.QtCore import QModelIndex, QObject, QProcess, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QMainWindow, QMenu, QMessageBox
 
-from bookorbit_desktop.services.opening import (
+from bookorbit_desktop.services.library.opening import (
     BookFileChoice,
     BookFiles,
     BookFilesService,

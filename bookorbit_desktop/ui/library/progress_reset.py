@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.device_positions import DeviceRow
+from bookorbit_desktop.services.library.device_positions import DeviceRow
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 EXPLANATION = (

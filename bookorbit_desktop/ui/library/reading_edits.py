@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bookorbit_desktop.services.library import STATUS_LABELS, ReadingEdit, ReadingInfo
+from bookorbit_desktop.services.library.records import ReadingInfo
+from bookorbit_desktop.services.library.service import STATUS_LABELS, ReadingEdit
 
 FIELDS = ("status", "progress", "started", "finished", "rating")
 LABELS = {

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.library.editing.removal import RemovalPlan
-from bookorbit_desktop.library.editing.trash import trash_supported
+from bookorbit_desktop.services.library.edits import RemovalPlan, trash_supported
 
 
 def plan_text(plans: list[RemovalPlan]) -> str:

@@ -1,4 +1,4 @@
-"""The sidebar's saved searches (`services.saved_searches`): a click on one runs it in the
+"""The sidebar's saved searches (`services.library.saved_searches`): a click on one runs it in the
 library's filter box; the Save button beside the box saves the search typed there under a
 name; Rename and Delete act on the one selected. A name or a search refused says why under
 the list, and nothing is saved."""
@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.services import saved_searches
+from bookorbit_desktop.services.library import saved_searches
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR, button_row, message_label, push_button
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from bookorbit_desktop.services.table_window import SearchError
+from bookorbit_desktop.services.library.table_window import SearchError
 from bookorbit_desktop.ui.library.lazy_model import LazyLibraryModel
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR, message_label
 

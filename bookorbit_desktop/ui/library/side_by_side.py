@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.merge import KEEP, OTHER, SideBySide
+from bookorbit_desktop.services.library.merge import KEEP, OTHER, SideBySide
 
 _WIDTH = 52  # characters of a value shown; the whole value is in its tooltip
 

@@ -9,9 +9,9 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeAlias
 
-from bookorbit_desktop.services import table_window
-from bookorbit_desktop.services.library_rows import TableBook
-from bookorbit_desktop.services.table_window import Condition
+from bookorbit_desktop.services.library import table_window
+from bookorbit_desktop.services.library.rows import TableBook
+from bookorbit_desktop.services.library.table_window import Condition
 
 Reader = Callable[[Sequence[int]], list[TableBook]]
 ShownOrder: TypeAlias = (

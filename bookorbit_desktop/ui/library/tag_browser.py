@@ -1,7 +1,7 @@
 """The tag browser beside the library table: every tag with how many books carry it. A click
 shows only that tag's books ("All Books" shows every book again); the context menu renames a
 tag (to the name of another tag: the two merge, after asking) or deletes it (after asking).
-Each change is one undoable step (`services.tags`); `changed` tells the window that books
+Each change is one undoable step (`services.library.tags`); `changed` tells the window that books
 changed. The browser shows once the library has a tag, and follows the table's changes."""
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.tags.names import check_tag
-from bookorbit_desktop.services.tags import TagService
+from bookorbit_desktop.services.library.tags import TagService, check_tag
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 
 ALL_BOOKS = "All Books"

@@ -1,7 +1,7 @@
 """The tags in the Edit dialog. For one book, a line of its tags to change as a whole; for
 several books, a line of tags to add to all of them and one of tags to remove from all, with
 which tags all of them and some of them carry. Each line completes the tag being typed from the
-library's tags. What is typed is checked when the dialog saves (`services.book_edits`)."""
+library's tags. What is typed is checked when the dialog saves (`services.library.edits`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QFormLayout, QLabel, QLineEdit, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.tags.names import SEPARATOR, joined, key, parse_tags
-from bookorbit_desktop.services.book_edits import EditForm
+from bookorbit_desktop.services.library.edits import EditForm
+from bookorbit_desktop.services.library.tags import SEPARATOR, joined, key, parse_tags
 
 HINT = "Separate tags with commas"
 

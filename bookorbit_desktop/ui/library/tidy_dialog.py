@@ -3,7 +3,7 @@
 
 Files that would go to another drive are marked in the preview; moving them (a copy, written
 to disk, then the original deleted) needs the user's yes in a second question. The reading
-and writing run off the window's thread (`services.file_names.later`).
+and writing run off the window's thread (`services.library.file_names.later`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services import file_names
+from bookorbit_desktop.services.library import file_names
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.widgets import button_row, choose_folder, push_button, wrapped_label
 

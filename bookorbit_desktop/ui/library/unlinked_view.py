@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.device_positions import (
+from bookorbit_desktop.services.library.device_positions import (
     BY_FILENAME,
     Proposal,
     proposal_later,
     shown,
 )
-from bookorbit_desktop.services.library import BookRow
-from bookorbit_desktop.services.unlinked import LinkOutcome, UnlinkedRow
+from bookorbit_desktop.services.library.records import BookRow
+from bookorbit_desktop.services.library.unlinked import LinkOutcome, UnlinkedRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.book_chooser import BookChooser
 from bookorbit_desktop.ui.text import counted

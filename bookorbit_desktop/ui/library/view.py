@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.library import READING_STATUSES, STATUS_LABELS
+from bookorbit_desktop.services.library.service import READING_STATUSES, STATUS_LABELS
 from bookorbit_desktop.ui.library.columns import ColumnsMenu, column_widths, shared_widths
 from bookorbit_desktop.ui.library.cover_grid import CoverGrid
 from bookorbit_desktop.ui.library.lazy_model import LazyLibraryModel

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from bookorbit_desktop.services.metadata import MetadataService
+from bookorbit_desktop.services.metadata.service import MetadataService
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.metadata.batch_dialog import BatchDialog
 from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog

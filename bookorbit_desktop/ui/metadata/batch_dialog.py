@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services import book_titles
-from bookorbit_desktop.services.metadata import FetchAnswer, FetchProgress, MetadataService
-from bookorbit_desktop.services.metadata_apply import finish_fill, start_fill
+from bookorbit_desktop.services.library import titles as book_titles
+from bookorbit_desktop.services.metadata.apply import finish_fill, start_fill
+from bookorbit_desktop.services.metadata.service import FetchAnswer, FetchProgress, MetadataService
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, spawn
 from bookorbit_desktop.ui.metadata.diff_pane import DiffPane
 from bookorbit_desktop.ui.metadata.fetch_status import FetchStatus

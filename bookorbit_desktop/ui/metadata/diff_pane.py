@@ -7,8 +7,8 @@ line. Once the covers have loaded, a cover showing the book's own picture loses 
 Best ticks the cover the rule picks among those that loaded, by their real sizes.
 
 Everything slow runs off the window's thread: the stored answers are read by the service in a
-worker thread, covers come from `services.remote_covers` (cached) and the book's own cover is
-read in a worker thread. A newer `load` makes the covers of an older one land nowhere, as
+worker thread, covers come from `services.metadata.remote_covers` (cached) and the book's own cover
+is read in a worker thread. A newer `load` makes the covers of an older one land nowhere, as
 does closing the dialog before they arrive.
 """
 
@@ -27,18 +27,18 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.metadata_sources.compare import (
+from bookorbit_desktop.services.metadata import service as metadata_service
+from bookorbit_desktop.services.metadata.books import BookCandidates, SourceAnswer
+from bookorbit_desktop.services.metadata.remote_covers import RemoteCovers
+from bookorbit_desktop.services.metadata.service import MetadataService
+from bookorbit_desktop.services.metadata.values import (
     THUMB,
+    Candidate,
     Thumbnail,
     best_values,
     rank,
     same_picture,
 )
-from bookorbit_desktop.metadata_sources.records import Candidate
-from bookorbit_desktop.services import metadata as metadata_service
-from bookorbit_desktop.services.metadata import MetadataService
-from bookorbit_desktop.services.metadata_books import BookCandidates, SourceAnswer
-from bookorbit_desktop.services.remote_covers import RemoteCovers
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.metadata.diff_table import LOCAL, DiffTable
 from bookorbit_desktop.ui.metadata.texts import (

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.descriptions import display_html
-from bookorbit_desktop.metadata_sources.records import FIELDS
-from bookorbit_desktop.services.metadata_books import BookCandidates
+from bookorbit_desktop.services.metadata.books import BookCandidates
+from bookorbit_desktop.services.metadata.values import FIELDS
 from bookorbit_desktop.ui.metadata.texts import (
     CASE,
     DIFFERS,

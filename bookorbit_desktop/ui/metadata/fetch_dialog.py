@@ -15,9 +15,9 @@ from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.metadata_sources.records import PENDING
-from bookorbit_desktop.services import book_titles
-from bookorbit_desktop.services.metadata import FetchAnswer, MetadataService
+from bookorbit_desktop.services.library import titles as book_titles
+from bookorbit_desktop.services.metadata.service import FetchAnswer, MetadataService
+from bookorbit_desktop.services.metadata.values import PENDING
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
 from bookorbit_desktop.ui.metadata.diff_pane import DiffPane
 from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen

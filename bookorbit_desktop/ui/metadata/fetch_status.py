@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.metadata_sources.records import (
+from bookorbit_desktop.services.metadata.values import (
     NOT_CONNECTED,
     PENDING,
     SOURCE_LABELS,

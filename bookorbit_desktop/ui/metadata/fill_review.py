@@ -2,7 +2,7 @@
 many books get a value and from which source, and the records left out because they are of
 another edition, each with its reason (and its book's authors and id: two books may share
 a title). The numbers are the service's plan
-(`services.metadata_apply.plan_fill`), the very picks the fill then saves; the dialog only
+(`services.metadata.apply.plan_fill`), the very picks the fill then saves; the dialog only
 shows them. The user confirms with "Fill N Books" (Cancel is the default); the fill is one
 step of Edit ▸ Undo.
 """
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.metadata_apply import FillPlan
+from bookorbit_desktop.services.metadata.apply import FillPlan
 from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen
 from bookorbit_desktop.ui.metadata.texts import FIELD_LABELS, source_label, value_text
 from bookorbit_desktop.ui.text import counted

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bookorbit_desktop.metadata_sources.records import (
+from bookorbit_desktop.services.metadata.values import (
     MALFORMED,
     NO_RESULT,
     NOT_CONNECTED,

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
-from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
 from bookorbit_desktop.services import autostart
-from bookorbit_desktop.services import inbox as inbox_service
 from bookorbit_desktop.services import settings as settings_service
-from bookorbit_desktop.services import watched_folders as folders_service
-from bookorbit_desktop.services.hardcover import HardcoverService
+from bookorbit_desktop.services.hardcover.service import HardcoverService
+from bookorbit_desktop.services.library import inbox as inbox_service
+from bookorbit_desktop.services.library import watched_folders as folders_service
+from bookorbit_desktop.services.metadata.service import GoogleBooksKey
 from bookorbit_desktop.services.reachability import check_reachability
 from bookorbit_desktop.services.server import DesktopServer
 from bookorbit_desktop.services.settings import DesktopSettings

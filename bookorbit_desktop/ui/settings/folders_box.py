@@ -27,7 +27,7 @@ from bookorbit_desktop.ui.widgets import (
 
 @dataclass
 class FolderAccess:
-    """The watched-folder functions (services.watched_folders in the app and the tests)."""
+    """The watched-folder functions (services.library.watched_folders in the app and the tests)."""
 
     list: Callable[[], Sequence[str]]
     add: Callable[[str], Sequence[str]]

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services import token_health
+from bookorbit_desktop.services.hardcover import token_health
 from bookorbit_desktop.services.settings import PRIVACY_LABELS, SyncSettings
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
 from bookorbit_desktop.ui.hardcover.account_parts import EXPIRY_TIP, expiry_edit

@@ -14,7 +14,7 @@ from bookorbit_desktop.ui.widgets import wrapped_label
 
 @dataclass
 class InboxAccess:
-    """Whether the Inbox is on, and turning it on or off (services.inbox in the app)."""
+    """Whether the Inbox is on, and turning it on or off (services.library.inbox in the app)."""
 
     enabled: Callable[[], bool]
     set_enabled: Callable[[bool], None]

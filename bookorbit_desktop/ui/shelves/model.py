@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from bookorbit_desktop.services.shelves import LIKELY, LINKED, MISSING, ShelfRow
+from bookorbit_desktop.services.shelves.service import LIKELY, LINKED, MISSING, ShelfRow
 
 HEADERS = ("Title", "Authors", "In the library", "Why", "On Hardcover")
 STATE_WORDS = {LINKED: "In the library", LIKELY: "Likely — Link?", MISSING: "Missing"}

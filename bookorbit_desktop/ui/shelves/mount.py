@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
-from bookorbit_desktop.services.bulk_edits import BulkEditService
+from bookorbit_desktop.services.library.bulk_edits import BulkEditService
 from bookorbit_desktop.ui.shelves.page import ShelvesPage
 from bookorbit_desktop.ui.shelves.want_action import WantAction
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services import shelves as service
-from bookorbit_desktop.services.shelves import LIKELY, LINKED, Shelf, ShelfRow
+from bookorbit_desktop.services.shelves import service
+from bookorbit_desktop.services.shelves.service import LIKELY, LINKED, Shelf, ShelfRow
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.shelves.model import ShelfModel
 from bookorbit_desktop.ui.widgets import button_row, empty_state, push_button, wrapped_label

@@ -4,8 +4,8 @@ Hardcover.
 The action sits in the context menu of the library's table and cover grid (Ctrl+Shift+W). When
 the book already has another status (on Hardcover or in the library), the window says which and
 changes it only when the user answers Yes; nothing is written before that. Several books are
-one bulk edit (`services.bulk_edits`): one question names the count, the statuses it replaces
-and the books left as they are, and one Undo takes it back.
+one bulk edit (`services.library.bulk_edits`): one question names the count, the statuses it
+replaces and the books left as they are, and one Undo takes it back.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services import shelves as service
-from bookorbit_desktop.services.bulk_edits import WANT, BulkEditService
+from bookorbit_desktop.services.library.bulk_edits import WANT, BulkEditService
+from bookorbit_desktop.services.shelves import service
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.view import LibraryView
 

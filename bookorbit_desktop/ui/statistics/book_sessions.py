@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtWidgets import QGroupBox, QLabel, QTreeWidgetItem, QVBoxLayout
 
-from bookorbit_desktop.services.statistics import Session
+from bookorbit_desktop.services.statistics.service import Session
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.statistics.text import day_text, duration_text

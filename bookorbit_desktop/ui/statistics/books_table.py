@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView
 
-from bookorbit_desktop.services.statistics import BookLine
+from bookorbit_desktop.services.statistics.service import BookLine
 from bookorbit_desktop.ui.statistics.text import day_text, duration_text
 
 HEADERS = ("Book", "Time", "Pages", "Sessions", "Pace", "Last read", "Finish (estimate)")

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.statistics import (
+from bookorbit_desktop.services.statistics.service import (
     ImportSummary,
     StatisticsData,
     book_sessions_off_loop,

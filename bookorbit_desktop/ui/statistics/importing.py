@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.statistics import ImportSummary
+from bookorbit_desktop.services.statistics.service import ImportSummary
 from bookorbit_desktop.ui.asyncqt import run_dialog
 from bookorbit_desktop.ui.text import counted
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.statistics import StatisticsData, period_totals
+from bookorbit_desktop.services.statistics.service import StatisticsData, period_totals
 from bookorbit_desktop.ui.statistics.books_table import BookTableModel, books_view
 from bookorbit_desktop.ui.statistics.charts import BarChart
 from bookorbit_desktop.ui.statistics.heatmap import CalendarHeatMap

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from bookorbit_desktop.services.sync import approve_dates
+from bookorbit_desktop.services.hardcover.sync import approve_dates
 from bookorbit_desktop.ui.asyncqt import run_dialog
 from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.sync import progress_text as words
@@ -26,8 +26,8 @@ from bookorbit_desktop.ui.sync.progress_dialog import SyncDialog
 from bookorbit_desktop.ui.sync.review_dialog import Cover, ReviewDialog
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.services.hardcover import HardcoverService
-    from bookorbit_desktop.services.sync import MatchProgress, SyncProgress, SyncReport
+    from bookorbit_desktop.services.hardcover.service import HardcoverService
+    from bookorbit_desktop.services.hardcover.sync import MatchProgress, SyncProgress, SyncReport
 
 DIALOG_DELAY_SECONDS = 0.8
 

@@ -32,12 +32,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.sync import CANCELLED, cancelled_line, outcome_counts, outcome_label
+from bookorbit_desktop.services.hardcover.sync import (
+    CANCELLED,
+    cancelled_line,
+    outcome_counts,
+    outcome_label,
+)
 from bookorbit_desktop.ui.sync import progress_text as words
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.services.sync import BookResult
+    from bookorbit_desktop.services.hardcover.sync import BookResult
 
 COVER_SIZE = (60, 90)
 PROGRESS_WIDTH = 520  # the progress: a few lines and a cover, as tall as they need

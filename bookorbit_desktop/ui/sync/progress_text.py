@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bookorbit_desktop.services.sync import counted_outcomes
+from bookorbit_desktop.services.hardcover.sync import counted_outcomes
 from bookorbit_desktop.ui.text import counted
 
 # A pass that would create or change more entries than this on the profile is shown for

@@ -2,8 +2,8 @@
 token, no network) shows as the Hardcover status line with its reason and the next try, and
 clears once a pull works again.
 
-`PullWatch` reads `services.pulled.pull_problem` off the event loop on a timer and whenever a
-pull ends (`refresh`), and puts the line into the `StatusHub` (`pull_problem`), which the
+`PullWatch` reads `services.hardcover.pulled.pull_problem` off the event loop on a timer and
+whenever a pull ends (`refresh`), and puts the line into the `StatusHub` (`pull_problem`), which the
 window's status bar, the tray tooltip and the Hardcover page show.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-from bookorbit_desktop.services.pulled import PullProblem, pull_problem_async
+from bookorbit_desktop.services.hardcover.pulled import PullProblem, pull_problem_async
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.status import StatusHub, pull_problem_line
 

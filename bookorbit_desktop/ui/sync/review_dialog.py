@@ -45,8 +45,8 @@ from bookorbit_desktop.ui.sync.progress_dialog import book_details
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.services.library import MatchInfo
-    from bookorbit_desktop.services.sync import BookResult, ProposedDate
+    from bookorbit_desktop.services.hardcover.sync import BookResult, ProposedDate
+    from bookorbit_desktop.services.library.records import MatchInfo
 
 BOOK, TARGET, CHANGE = range(3)  # the tree's columns
 COVER_URL = Qt.ItemDataRole.UserRole + 1  # a book row's Hardcover cover address

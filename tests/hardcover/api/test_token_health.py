@@ -22,8 +22,8 @@ from bookorbit_desktop.hardcover.api.token_health import (
     parse_expiry,
     probe_scopes,
 )
-from bookorbit_desktop.services import token_health
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
+from bookorbit_desktop.services.hardcover import token_health
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 from tests.fakes.file_keyring import FileKeyring
 from tests.fakes.hardcover_fixtures import make_client
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from bookorbit_desktop.hardcover.api.token_health import PAT, TokenHealth
-from bookorbit_desktop.services import token_health
+from bookorbit_desktop.services.hardcover import token_health
 from bookorbit_desktop.services.settings import SyncSettings
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess, HardcoverTab
 from bookorbit_desktop.ui.token_notice import TITLE, TokenExpiryNotice

@@ -24,7 +24,7 @@ from bookorbit_desktop.library.highlights.rules import Entry
 from bookorbit_desktop.library.store.channel_tables import Highlight, JournalEntry
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.sync import FIRST_SYNC_KEY
+from bookorbit_desktop.services.hardcover.sync import FIRST_SYNC_KEY
 from tests.factories import add_book
 from tests.fakes.hardcover_catalog import EBOOK, SYNC_SCOPES, Catalog
 from tests.fakes.hardcover_server import FakeHardcover

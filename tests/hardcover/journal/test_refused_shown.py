@@ -10,7 +10,7 @@ from bookorbit_desktop.hardcover.journal.send import send_highlights
 from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.library.highlights import store
 from bookorbit_desktop.library.highlights.rules import Entry
-from bookorbit_desktop.services import highlights as service
+from bookorbit_desktop.services.highlights import service
 from bookorbit_desktop.ui.highlights.book_box import BookHighlights
 from tests.factories import add_book
 from tests.fakes.hardcover_catalog import EBOOK

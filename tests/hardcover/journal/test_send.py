@@ -151,8 +151,8 @@ async def test_the_background_worker_sends_new_highlights_after_the_first_review
     from contextlib import asynccontextmanager
 
     from bookorbit_desktop.library.store.settings import set_setting
-    from bookorbit_desktop.services.sync import FIRST_SYNC_KEY, SyncService
-    from bookorbit_desktop.services.sync_gate import PassGate
+    from bookorbit_desktop.services.hardcover.sync import FIRST_SYNC_KEY, SyncService
+    from bookorbit_desktop.services.hardcover.sync_gate import PassGate
 
     class Account:
         def has_supplied_token(self) -> bool:

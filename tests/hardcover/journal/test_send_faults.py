@@ -12,7 +12,7 @@ from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.hardcover.sync import lease
 from bookorbit_desktop.library.highlights import store
 from bookorbit_desktop.library.highlights.rules import Entry
-from bookorbit_desktop.services import journal as journal_service
+from bookorbit_desktop.services.hardcover import journal as journal_service
 from tests.factories import add_book
 from tests.fakes.hardcover_catalog import EBOOK, SYNC_SCOPES
 from tests.fakes.hardcover_fixtures import make_client

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bookorbit_desktop.hardcover.matching.matcher import Matcher
 from bookorbit_desktop.hardcover.matching.store import get_match
-from bookorbit_desktop.services.hardcover import HardcoverService
+from bookorbit_desktop.services.hardcover.service import HardcoverService
 from tests.factories import add_book
 from tests.fakes.hardcover_catalog import EBOOK
 

@@ -10,8 +10,8 @@ from bookorbit_desktop.hardcover.matching.actions import add_again, rematch, rem
 from bookorbit_desktop.hardcover.matching.store import REMOVED, get_match, pin
 from bookorbit_desktop.library.store.models import SyncOutbox
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.sync import FIRST_SYNC_KEY, SyncService
-from bookorbit_desktop.services.sync_gate import PassGate
+from bookorbit_desktop.services.hardcover.sync import FIRST_SYNC_KEY, SyncService
+from bookorbit_desktop.services.hardcover.sync_gate import PassGate
 from tests.factories import add_book
 from tests.hardcover.sync.conftest import ADDED
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bookorbit_desktop.hardcover.api.credentials import TOKEN_ENV, library_account
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.hardcover_account import USER_ID_KEY, USERNAME_KEY
+from bookorbit_desktop.services.hardcover.account import USER_ID_KEY, USERNAME_KEY
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -9,8 +9,8 @@ from bookorbit_desktop.hardcover.api.credentials import TokenStore
 from bookorbit_desktop.hardcover.sync import lease
 from bookorbit_desktop.hardcover.sync.settings import ENABLED
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.pull_schedule import PullSchedule
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.hardcover.pull_schedule import PullSchedule
 from tests.fakes.file_keyring import FileKeyring
 from tests.fakes.hardcover_fixtures import make_client
 from tests.fakes.hardcover_shelves import edit_entry

@@ -11,7 +11,7 @@ from bookorbit_desktop.cli import main
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.matching.store import get_match
 from bookorbit_desktop.library.store import shelves as store
-from bookorbit_desktop.services import shelves
+from bookorbit_desktop.services.shelves import service as shelves
 from tests.factories import add_book
 from tests.hardcover.shelves.shelf_world import HOBBIT_ISBN, shelve
 

@@ -10,7 +10,7 @@ from bookorbit_desktop.cli import main
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.store import inbox
 from bookorbit_desktop.library.store.models import ReadingState
-from bookorbit_desktop.services import shelves
+from bookorbit_desktop.services.shelves import service as shelves
 from tests.factories import add_book
 from tests.fakes.hardcover_catalog import READ, WANT_TO_READ
 

@@ -17,9 +17,9 @@ from bookorbit_desktop.library.reading.pushes import Push, record_push
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import DocumentAlias, ReadingState
 from bookorbit_desktop.library.store.settings import delete_setting, set_setting
-from bookorbit_desktop.services.hardcover_account import PAUSED_KEY, HardcoverAccount
-from bookorbit_desktop.services.sync import FIRST_SYNC_KEY, SyncService
-from bookorbit_desktop.services.sync_worker import SyncWorker
+from bookorbit_desktop.services.hardcover.account import PAUSED_KEY, HardcoverAccount
+from bookorbit_desktop.services.hardcover.sync import FIRST_SYNC_KEY, SyncService
+from bookorbit_desktop.services.hardcover.sync_worker import SyncWorker
 from tests.fakes.hardcover_fixtures import make_client
 
 pytestmark = pytest.mark.asyncio

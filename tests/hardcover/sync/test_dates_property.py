@@ -34,7 +34,7 @@ from bookorbit_desktop.library.reading.sources import HISTORY, SYNC, USER
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import ReadingState
-from bookorbit_desktop.services.sync import approve_dates
+from bookorbit_desktop.services.hardcover.sync import approve_dates
 from tests.factories import add_book, make_epub
 from tests.fakes.clock import VirtualClock
 from tests.fakes.hardcover_catalog import EBOOK, Catalog

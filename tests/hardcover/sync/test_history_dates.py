@@ -106,7 +106,7 @@ async def test_a_book_read_twice_proposes_the_latest_read_not_one_spanning_both(
 
 
 async def test_approved_dates_stay_when_the_background_worker_pushes_later(world, tmp_path):
-    from bookorbit_desktop.services.sync import approve_dates
+    from bookorbit_desktop.services.hardcover.sync import approve_dates
 
     read_without_dates(world, tmp_path, "d")
     dry = await world.sync(dry_run=True)
@@ -211,7 +211,7 @@ async def test_a_kill_after_setting_read_never_leaves_today_as_the_finish(world)
 async def test_a_date_of_sync_goes_out_and_historys_own_date_is_proposed_in_its_place(
     world, tmp_path
 ):
-    from bookorbit_desktop.services.sync import approve_dates
+    from bookorbit_desktop.services.hardcover.sync import approve_dates
 
     # A push dated the day it arrived, before the history's last session: the statistics do
     # not date that finish (a last session before the arrival would replace the library's date,

@@ -23,7 +23,7 @@ from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import HardcoverMatch, SyncOutbox
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.sync import FIRST_SYNC_KEY
+from bookorbit_desktop.services.hardcover.sync import FIRST_SYNC_KEY
 from tests.factories import add_book
 from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import EBOOK, Catalog

@@ -15,7 +15,7 @@ from bookorbit_desktop.library.importer.run import ImportOutcome, import_paths
 from bookorbit_desktop.library.reading.pushes import unlinked_documents
 from bookorbit_desktop.library.store.channel_tables import Highlight
 from bookorbit_desktop.library.store.models import Book, BookFile, DocumentAlias, ProgressEvent
-from bookorbit_desktop.services.watched_folders import refresh_folders
+from bookorbit_desktop.services.library.watched_folders import refresh_folders
 from tests.factories import make_epub
 
 

@@ -18,7 +18,7 @@ from bookorbit_desktop.library.history.queries import (
 from bookorbit_desktop.library.history.rules import LocalDays
 from bookorbit_desktop.library.reading.pushes import link_document
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.services.statistics import load_statistics
+from bookorbit_desktop.services.statistics.service import load_statistics
 from tests.factories import add_book
 from tests.library.history.koreader_file import KoBook, write_statistics
 

@@ -9,7 +9,7 @@ from bookorbit_desktop.library.merge.candidates import Listed, group_copies
 from bookorbit_desktop.library.merge.fields import KEEP, OTHER, Copy, choose, merged_marks
 from bookorbit_desktop.library.merge.reading import merge_reading
 from bookorbit_desktop.metadata_sources.source import same_title
-from bookorbit_desktop.services.merge import author_key
+from bookorbit_desktop.services.library.merge import author_key
 
 
 @pytest.mark.parametrize(

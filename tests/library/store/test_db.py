@@ -178,7 +178,7 @@ def test_models_agree_with_the_migrated_schema(library, model):
 
 
 # Tables read and written in SQL only, with no model: the search index, the table's sort keys
-# (`library.store.sort_keys_schema`, read by `services.table_window`), and the pull from
+# (`library.store.sort_keys_schema`, read by `services.library.table_window`), and the pull from
 # Hardcover (`library.store.pull_schema`, read by `hardcover.pull.store`), the change
 # journal (`library.store.journal_schema`, read by `library.journal.steps`), and the shelf
 # feeds' join times (`library.store.shelf_joined_schema`, kept by `library.store.shelves`), and

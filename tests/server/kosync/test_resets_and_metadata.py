@@ -14,7 +14,7 @@ from bookorbit_desktop.library.reading import device_positions as dp
 from bookorbit_desktop.library.reading.link_proposal import BY_FILENAME, Proposal
 from bookorbit_desktop.library.store.models import ALIAS_CONTENT, BookFile, DocumentAlias
 from bookorbit_desktop.server.kosync import routes
-from bookorbit_desktop.services import device_positions as service
+from bookorbit_desktop.services.library import device_positions as service
 from tests.factories import add_book
 from tests.server.kosync.support import START, kosync_fixture  # noqa: F401
 

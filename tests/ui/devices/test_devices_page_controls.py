@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 
 from bookorbit_desktop.library.store.devices import DeviceBookRow, DeviceSummary
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.devices import DeviceList, DeviceState
+from bookorbit_desktop.services.devices.service import DeviceList, DeviceState
 from bookorbit_desktop.ui.devices.page import NEEDS_PASSWORD, DevicesPage
 from tests.ui.assembled import local_desktop
 from tests.ui.test_main_window import show_all

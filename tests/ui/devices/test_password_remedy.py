@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bookorbit_desktop.errors import SET_DEVICE_PASSWORD
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.devices import DeviceService
+from bookorbit_desktop.services.devices.service import DeviceService
 from bookorbit_desktop.ui.devices.page import NEEDS_PASSWORD, DevicesPage
 from tests.fakes.file_keyring import FileKeyring
 

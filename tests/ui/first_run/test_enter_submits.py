@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.credentials import TokenStore
 from bookorbit_desktop.services import settings as settings_service
-from bookorbit_desktop.services.hardcover import HardcoverService
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.watched_folders import add_watched_folder
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.hardcover.service import HardcoverService
+from bookorbit_desktop.services.library.watched_folders import add_watched_folder
 from bookorbit_desktop.ui.first_run.page import FirstRunAccess, FirstRunPage
 from tests.fakes.clock import SystemClock
 from tests.fakes.file_keyring import FileKeyring

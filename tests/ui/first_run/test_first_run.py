@@ -20,9 +20,9 @@ from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.credentials import TokenStore
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services import settings as settings_service
-from bookorbit_desktop.services.hardcover import HardcoverService
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.watched_folders import add_watched_folder, watched_folders
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.hardcover.service import HardcoverService
+from bookorbit_desktop.services.library.watched_folders import add_watched_folder, watched_folders
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.first_run.page import WAITING, FirstRunAccess, FirstRunPage
 from bookorbit_desktop.ui.settings.reachability_box import OK_COLOUR

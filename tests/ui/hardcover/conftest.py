@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QWidget
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.credentials import TokenStore
-from bookorbit_desktop.services.hardcover import HardcoverService
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.hardcover.service import HardcoverService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.hardcover.page import HardcoverView

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from bookorbit_desktop.library.store.models import ReadingState
-from bookorbit_desktop.services import pulled
-from bookorbit_desktop.services.hardcover import HardcoverStatus
+from bookorbit_desktop.services.hardcover import pulled
+from bookorbit_desktop.services.hardcover.service import HardcoverStatus
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from tests.fakes.hardcover_shelves import edit_entry
@@ -84,7 +84,7 @@ async def test_no_line_without_conflicts_or_an_account(world, qtbot):
 
 
 async def test_a_book_in_conflict_says_so_in_its_row_and_in_the_filters(world, qtbot):
-    from bookorbit_desktop.services.dashboard.rows import PageQuery, read_listing
+    from bookorbit_desktop.services.hardcover.dashboard.rows import PageQuery, read_listing
 
     first, second = await _rating_conflicts(world)
     third = world.add("c", status="reading", started="2026-08-01")

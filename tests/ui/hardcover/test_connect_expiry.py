@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bookorbit_desktop.services import token_health
+from bookorbit_desktop.services.hardcover import token_health
 from bookorbit_desktop.ui.status import tooltip
 from bookorbit_desktop.ui.token_notice import TITLE, TokenExpiryNotice
 from tests.ui.hardcover.conftest import connect

@@ -14,8 +14,8 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.library.store.models import HardcoverMatch, HardcoverSync, SyncOutbox
-from bookorbit_desktop.services.hardcover import HardcoverService, copies_conflict
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.hardcover.service import HardcoverService, copies_conflict
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.hardcover import dashboard
 from tests.factories import add_book
 from tests.ui.hardcover.conftest import group_rows, heading_row, refresh, row_texts, top_rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QUrl
 
-from bookorbit_desktop.services.hardcover import GET_TOKEN_URL
+from bookorbit_desktop.services.hardcover.service import GET_TOKEN_URL
 from bookorbit_desktop.ui.opening import CouldNotOpen
 from tests.factories import add_book
 from tests.ui.hardcover.conftest import connect

@@ -23,8 +23,8 @@ from bookorbit_desktop.hardcover.api.credentials import (
 )
 from bookorbit_desktop.hardcover.matching.store import get_match, pin
 from bookorbit_desktop.library.reading.edits import update_reading_state
-from bookorbit_desktop.services.hardcover import HardcoverStatus
-from bookorbit_desktop.services.remote_covers import RemoteCovers
+from bookorbit_desktop.services.hardcover.service import HardcoverStatus
+from bookorbit_desktop.services.metadata.remote_covers import RemoteCovers
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.hardcover.pick_dialog import candidate_cells
 from bookorbit_desktop.ui.icons import TrayState

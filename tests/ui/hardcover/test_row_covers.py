@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QImage
 
 from bookorbit_desktop.library.metadata.generated_cover import cover_colour
 from bookorbit_desktop.library.store.models import Book
-from bookorbit_desktop.services.cover_files import cover_files
+from bookorbit_desktop.services.library.cover_files import cover_files
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.row_covers import ICON_SIZE
 from tests.factories import add_book

@@ -3,7 +3,7 @@ it on: learned when connecting, and from a pull that Hardcover refused the lists
 
 from __future__ import annotations
 
-from bookorbit_desktop.services.pulled import pull_now
+from bookorbit_desktop.services.hardcover.pulled import pull_now
 from tests.fakes.hardcover_catalog import SYNC_SCOPES
 from tests.ui.hardcover.conftest import connect, refresh
 

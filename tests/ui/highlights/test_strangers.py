@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from bookorbit_desktop.library.highlights import store
 from bookorbit_desktop.library.highlights.rules import Entry
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.services.server import DesktopServer
 from bookorbit_desktop.ui.highlights.book_box import BookHighlights, panel_with_highlights
 from bookorbit_desktop.ui.highlights.page import HighlightsPage

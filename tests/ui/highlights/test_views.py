@@ -12,8 +12,8 @@ from bookorbit_desktop.library.highlights import proposals, store
 from bookorbit_desktop.library.highlights.rules import Entry
 from bookorbit_desktop.library.store.models import ReadingState
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services import highlights as service
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.highlights import service
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.services.server import DesktopServer
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.highlights.book_box import BookHighlights, panel_with_highlights

@@ -37,7 +37,7 @@ def main(data_dir: str, limit: int, secret_png: str) -> None:
     from bookorbit_desktop.config import resolve_paths
     from bookorbit_desktop.library.store.db import open_database
     from bookorbit_desktop.library.store.models import Book
-    from bookorbit_desktop.services.library import LibraryService
+    from bookorbit_desktop.services.library.service import LibraryService
     from bookorbit_desktop.ui.library.book_panel import BookPanel
     from tests.factories import add_book
 

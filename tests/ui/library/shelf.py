@@ -8,8 +8,8 @@ from typing import Any
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.store.models import BookFile, HardcoverMatch, database
-from bookorbit_desktop.services.hardcover import HardcoverService
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.hardcover.service import HardcoverService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.library.view import LibraryView
 from tests.factories import add_book
 

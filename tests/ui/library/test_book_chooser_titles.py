@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.library.book_chooser import UNTITLED, BookChooser
 from tests.factories import add_book
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from bookorbit_desktop.library.reading import edits
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.store import queries
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.cover_loader import GENERATED_COVER
 from bookorbit_desktop.ui.library.book_panel import BookPanel

@@ -8,7 +8,7 @@ import threading
 
 from bookorbit_desktop.library.metadata.generated_cover import cover_colour
 from bookorbit_desktop.library.store.models import Book
-from bookorbit_desktop.services.cover_files import cover_files
+from bookorbit_desktop.services.library.cover_files import cover_files
 from bookorbit_desktop.ui import cover_loader
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.library.cover_grid import COVER, status_line

@@ -8,7 +8,7 @@ import time
 from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.reading.pushes import Push, record_push
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from tests.factories import add_book, make_epub
 from tests.library.history.koreader_file import KoBook, write_statistics

@@ -12,7 +12,7 @@ from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.reading.device_positions import RESET_DEVICE
 from bookorbit_desktop.library.reading.pushes import Push
 from bookorbit_desktop.library.store.models import ALIAS_CONTENT, DocumentAlias, ReadingState
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.device_positions import ago, attach_device_positions

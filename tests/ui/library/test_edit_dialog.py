@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMainWindow
 
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
-from bookorbit_desktop.services.book_edits import BookEditService
+from bookorbit_desktop.services.library.edits import BookEditService
 from bookorbit_desktop.ui.library.edit_actions import BookActions
 from bookorbit_desktop.ui.library.view import LibraryView
 from tests.factories import add_book

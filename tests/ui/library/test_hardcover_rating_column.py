@@ -11,7 +11,7 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QTableView
 
 from bookorbit_desktop.library.store.models import HardcoverMatch
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS, LibraryModel
 from bookorbit_desktop.ui.library.view import LibraryView
 from tests.factories import add_book

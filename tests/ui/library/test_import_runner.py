@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from bookorbit_desktop.library.importer.summary import DigestCollision, ImportFailure
 from bookorbit_desktop.library.store import queries
-from bookorbit_desktop.services.library import ImportSummary, LibraryService
+from bookorbit_desktop.services.library.service import ImportSummary, LibraryService
 from bookorbit_desktop.ui.library.import_runner import ImportRunner, summary_text
 from tests.factories import make_epub
 

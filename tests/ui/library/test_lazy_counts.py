@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.services import table_window
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library import table_window
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.library.lazy_model import LazyLibraryModel
 from tests.factories import add_book

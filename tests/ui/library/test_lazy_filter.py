@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from bookorbit_desktop.library.search.fold import SQL_FOLD, fold, fold_value
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMN_KEYS
 from bookorbit_desktop.ui.library.view import LibraryView
 from tests.factories import add_book

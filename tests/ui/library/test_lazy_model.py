@@ -11,8 +11,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.services.hardcover import HardcoverService
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.hardcover.service import HardcoverService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.library import lazy_model
 from bookorbit_desktop.ui.library.lazy_model import LazyLibraryModel
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS, LibraryModel

@@ -10,8 +10,8 @@ import threading
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from bookorbit_desktop.services import table_window
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library import table_window
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
 from bookorbit_desktop.ui.library.view import LibraryView
 from tests.factories import add_book

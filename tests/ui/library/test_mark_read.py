@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.store.models import ReadingState
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog

@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 
 from bookorbit_desktop.library.store.models import Book, ReadingState
 from bookorbit_desktop.library.store.tag_tables import BookTag, Tag
-from bookorbit_desktop.services import saved_searches
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library import saved_searches
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
 from bookorbit_desktop.ui.library.saved_searches import SavedSearchesSection
 from bookorbit_desktop.ui.main_window import MainWindow

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import Qt
 
-from bookorbit_desktop.services.merge import MergeService
+from bookorbit_desktop.services.library.merge import MergeService
 from bookorbit_desktop.ui.library.side_by_side import SideBySideView
 from tests.services.test_merge_side_by_side import THEIRS, describe_both
 

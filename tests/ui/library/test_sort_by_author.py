@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from bookorbit_desktop.library.metadata.author_sort import author_sort
 from bookorbit_desktop.library.store.models import Author
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
 from bookorbit_desktop.ui.library.view import LibraryView
 from tests.factories import add_book

@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from bookorbit_desktop.services.library import HARDCOVER_LABELS, STATUS_LABELS
+from bookorbit_desktop.services.library.service import HARDCOVER_LABELS, STATUS_LABELS
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
 from bookorbit_desktop.ui.widgets import CELL_PADDING
 from tests.factories import add_book

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QMessageBox
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import ProgressEvent
-from bookorbit_desktop.services import unlinked
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library import unlinked
+from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from tests.factories import add_book

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.services.library import HARDCOVER_LABELS
+from bookorbit_desktop.services.library.service import HARDCOVER_LABELS
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS, row_runs
 from bookorbit_desktop.ui.library.view import (
     MIN_FILTER_WIDTH,

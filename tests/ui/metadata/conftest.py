@@ -13,8 +13,8 @@ import pytest
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.credentials import SuppliedToken
 from bookorbit_desktop.metadata_sources import googlebooks, openlibrary
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.metadata import MetadataService
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.metadata.service import MetadataService
 from tests.factories import add_book
 from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import Catalog

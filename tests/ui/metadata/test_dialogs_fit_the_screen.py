@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QDialog, QPushButton
 
-from bookorbit_desktop.services.metadata_apply import FillPlan, LeftOut
+from bookorbit_desktop.services.metadata.apply import FillPlan, LeftOut
 from bookorbit_desktop.ui.metadata import screen_fit
 from bookorbit_desktop.ui.metadata.batch_dialog import BatchDialog
 from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog

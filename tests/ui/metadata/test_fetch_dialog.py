@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
-from bookorbit_desktop.services import metadata as metadata_service
+from bookorbit_desktop.services.metadata import service as metadata_service
 from bookorbit_desktop.ui.asyncqt import running_tasks
 from bookorbit_desktop.ui.metadata.diff_table import LOCAL, NOT_APPLIABLE
 from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog

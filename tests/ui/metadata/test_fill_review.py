@@ -3,7 +3,7 @@ of one title ("emma" and "Emma") are told apart."""
 
 from __future__ import annotations
 
-from bookorbit_desktop.services.metadata_apply import FillPlan, LeftOut
+from bookorbit_desktop.services.metadata.apply import FillPlan, LeftOut
 from bookorbit_desktop.ui.metadata.fill_review import FillReview, rows
 
 FRENCH = "another edition: French, not English"

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QRect
 
 from bookorbit_desktop.hardcover.api.credentials import TokenStore
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
-from bookorbit_desktop.services.metadata import MetadataService
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.metadata.service import MetadataService
 from bookorbit_desktop.ui.metadata import screen_fit
 from bookorbit_desktop.ui.metadata.batch_dialog import BatchDialog
 from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog

@@ -8,8 +8,8 @@ import pytest
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.api.credentials import TokenStore
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.hardcover import HardcoverService
-from bookorbit_desktop.services.hardcover_account import HardcoverAccount
+from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+from bookorbit_desktop.services.hardcover.service import HardcoverService
 from bookorbit_desktop.services.server import DesktopServer
 from tests.fakes.clock import SystemClock
 from tests.fakes.file_keyring import FileKeyring

@@ -3,7 +3,7 @@ password the keyring refuses stays typed so the user can try again."""
 
 from __future__ import annotations
 
-from bookorbit_desktop.services.devices import DeviceService
+from bookorbit_desktop.services.devices.service import DeviceService
 from bookorbit_desktop.services.settings import load_settings, save_settings
 from bookorbit_desktop.ui.settings.device_password_box import DevicePasswordAccess
 from bookorbit_desktop.ui.settings.dialog import SettingsDialog, SettingsSections

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel
 
 from bookorbit_desktop.hardcover.api.credentials import SERVICE
 from bookorbit_desktop.metadata_sources.keys import GOOGLE_BOOKS_ACCOUNT, GoogleBooksKey
-from bookorbit_desktop.services.metadata import MetadataService
+from bookorbit_desktop.services.metadata.service import MetadataService
 from bookorbit_desktop.services.settings import load_settings, save_settings
 from bookorbit_desktop.ui.settings.access import settings_sections
 from bookorbit_desktop.ui.settings.dialog import SettingsDialog

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bookorbit_desktop.library.store.settings import get_setting
-from bookorbit_desktop.services import inbox
+from bookorbit_desktop.services.library import inbox
 from bookorbit_desktop.services.settings import load_settings, save_settings
 from bookorbit_desktop.ui.settings.dialog import SettingsDialog, SettingsSections
 from bookorbit_desktop.ui.settings.inbox_box import InboxAccess

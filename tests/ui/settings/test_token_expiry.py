@@ -11,7 +11,7 @@ import json
 import pytest
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.services import token_health
+from bookorbit_desktop.services.hardcover import token_health
 from bookorbit_desktop.services.settings import load_settings, load_sync_settings, save_settings
 from bookorbit_desktop.ui.settings.access import settings_sections
 from bookorbit_desktop.ui.settings.dialog import SettingsDialog

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from bookorbit_desktop.app import Desktop
 from bookorbit_desktop.library.history import queries
 from bookorbit_desktop.library.store.settings import set_setting
-from bookorbit_desktop.services.statistics import ImportSummary
+from bookorbit_desktop.services.statistics.service import ImportSummary
 from bookorbit_desktop.ui.single_instance import SingleInstance
 from bookorbit_desktop.ui.statistics.importing import (
     StatisticsNotFoundError,

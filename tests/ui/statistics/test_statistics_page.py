@@ -12,8 +12,8 @@ from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.history.rules import Session
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.reading.pushes import link_document
-from bookorbit_desktop.services import statistics as service
-from bookorbit_desktop.services.library import LibraryService
+from bookorbit_desktop.services.library.service import LibraryService
+from bookorbit_desktop.services.statistics import service
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.statistics import book_sessions
 from bookorbit_desktop.ui.statistics.page import StatisticsPage

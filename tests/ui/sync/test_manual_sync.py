@@ -303,7 +303,7 @@ def test_read_dates_from_the_reading_history_are_shown_for_review_first(
 
 
 def test_the_progress_is_compact_and_the_report_gets_room(qtbot):
-    from bookorbit_desktop.services.sync import BookResult
+    from bookorbit_desktop.services.hardcover.sync import BookResult
 
     dialog = SyncDialog(lambda book_id: None, None)
     qtbot.addWidget(dialog)

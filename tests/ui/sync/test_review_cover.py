@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QDialog
 
 from bookorbit_desktop.hardcover.api.client import ENDPOINT_ENV
 from bookorbit_desktop.library.store.models import HardcoverMatch
-from bookorbit_desktop.services.hardcover import HardcoverService
-from bookorbit_desktop.services.remote_covers import RemoteCovers
-from bookorbit_desktop.services.sync import BookResult
+from bookorbit_desktop.services.hardcover.service import HardcoverService
+from bookorbit_desktop.services.hardcover.sync import BookResult
+from bookorbit_desktop.services.metadata.remote_covers import RemoteCovers
 from bookorbit_desktop.ui.sync.review_dialog import BOOK, COVER_HEIGHT, ReviewDialog
 from tests.factories import add_book
 from tests.ui.hardcover.conftest import connect, make_controller

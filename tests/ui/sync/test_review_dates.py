@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from bookorbit_desktop.hardcover.sync.desired import Proposal
-from bookorbit_desktop.services.sync import BookResult, ProposedDate
+from bookorbit_desktop.services.hardcover.sync import BookResult, ProposedDate
 from bookorbit_desktop.ui.sync.review_dialog import (
     BOOK,
     CHANGE,

@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from bookorbit_desktop.library.store.models import HardcoverMatch
-from bookorbit_desktop.services.hardcover import HardcoverService, edition_words
-from bookorbit_desktop.services.sync import BookResult
+from bookorbit_desktop.services.hardcover.matches import edition_words
+from bookorbit_desktop.services.hardcover.service import HardcoverService
+from bookorbit_desktop.services.hardcover.sync import BookResult
 from bookorbit_desktop.ui.sync.review_dialog import BOOK, NO_TARGET, TARGET, ReviewDialog
 from tests.factories import add_book
 

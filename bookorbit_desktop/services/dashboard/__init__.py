@@ -1,6 +1,0 @@
-"""The Hardcover page's rows, read a window at a time: `order` walks the shown books in the
-page's order and groups them (series, copies of one Hardcover book), `rows` reads the books on
-screen with their match and state and the counts per state, and `unchanged` keeps counts over
-the whole library until something is written. Modules here may import
-`library` (its store and search) and `services.library_rows`, never Qt, `hardcover` or `ui`.
-"""
