@@ -38,7 +38,7 @@ from bookorbit_desktop.ui.library.undo_actions import UndoActions
 from bookorbit_desktop.ui.widgets import message_label, push_button, wrapped_label
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.ui.controller import DesktopController
+    from bookorbit_desktop.ui.page_host import PageHost
 
 
 def _copy_text(copy: Copy) -> str:
@@ -202,23 +202,23 @@ class DuplicatesDialog(QDialog):
         self.loading = spawn(self.load(keep), self)
 
 
-def add_duplicates_action(controller: DesktopController) -> QAction:
+def add_duplicates_action(host: PageHost) -> QAction:
     """File ▸ Find Duplicates…, before Settings; after a merge the table follows and Undo is
     named for it."""
-    window = controller.window
+    window = host.window
     action = QAction("Find &Duplicates…", window)
     action.setStatusTip("Find books that look like copies of one book, and merge them")
     settings = next(a for a in window.file_menu.actions() if a.text() == "&Settings…")
     window.file_menu.insertAction(settings, action)
 
     def merged() -> None:
-        controller.follow_changes()
+        host.follow_changes()
         undo = window.findChild(UndoActions)
         if undo is not None:
             undo.refresh()
 
     async def open_dialog() -> None:
-        dialog = DuplicatesDialog(MergeService(controller.library.paths), window, merged)
+        dialog = DuplicatesDialog(MergeService(host.library.paths), window, merged)
         await dialog.load()
         await run_dialog(dialog)
         dialog.deleteLater()

@@ -41,7 +41,7 @@ from bookorbit_desktop.ui.widgets import (
 )
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.ui.controller import DesktopController
+    from bookorbit_desktop.ui.page_host import PageHost
 
 TITLE = "In&box"
 HEADERS = ("Title", "Authors", "Series", "File")
@@ -246,24 +246,24 @@ class InboxView(QWidget):
         self.approve_all_button.setEnabled(idle and bool(self._books))
 
 
-def add_inbox_page(controller: DesktopController) -> InboxView:
+def add_inbox_page(host: PageHost) -> InboxView:
     """The Inbox tab in the window, its count in the tab title and the tray tooltip, and the
     library table told of the books approved."""
-    window = controller.window
-    view = InboxView(controller.library.paths, window)
+    window = host.window
+    view = InboxView(host.library.paths, window)
     index = window.add_page(view, TITLE)
 
     def show_count(count: int) -> None:
         window.tabs.setTabText(index, tab_title(count))
-        controller.hub.update(inbox=count)
+        host.hub.update(inbox=count)
 
     view.counted.connect(show_count)
-    view.approved.connect(lambda _ids: controller.follow_changes())
+    view.approved.connect(lambda _ids: host.follow_changes())
     view.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
-    controller.background.reloaded.connect(view.refresh)
-    controller.importer.finished.connect(lambda _report: view.refresh())  # new books may wait
-    if controller.watcher is not None:
-        controller.watcher.refreshed.connect(lambda _result: view.refresh())
+    host.background.reloaded.connect(view.refresh)
+    host.importer.finished.connect(lambda _report: view.refresh())  # new books may wait
+    if host.watcher is not None:
+        host.watcher.refreshed.connect(lambda _result: view.refresh())
     window.tabs.currentChanged.connect(lambda shown: view.refresh() if shown == index else None)
     QTimer.singleShot(0, view.refresh)  # the first read, once the event loop runs
     return view

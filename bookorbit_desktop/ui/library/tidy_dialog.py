@@ -35,7 +35,7 @@ from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.widgets import button_row, choose_folder, push_button, wrapped_label
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.ui.controller import DesktopController
+    from bookorbit_desktop.ui.page_host import PageHost
 
 HEADERS = ("Current file", "New name", "")
 PLACEHOLDER_HELP = (
@@ -263,9 +263,9 @@ class TidyDialog(QDialog):
         self.move_button.setEnabled(idle and bool(self._planned))
 
 
-def add_tidy_action(controller: DesktopController) -> QAction:
+def add_tidy_action(host: PageHost) -> QAction:
     """File ▸ Tidy File Names…, before Settings; the table follows the moved files."""
-    window = controller.window
+    window = host.window
     action = QAction("Tidy File &Names…", window)
     settings = next(a for a in window.file_menu.actions() if a.text() == "&Settings…")
     window.file_menu.insertAction(settings, action)
@@ -275,7 +275,7 @@ def add_tidy_action(controller: DesktopController) -> QAction:
         await dialog.load()
         await run_dialog(dialog)
         if dialog.moved:
-            controller.follow_changes()
+            host.follow_changes()
         dialog.deleteLater()
 
     action.triggered.connect(lambda _checked=False: spawn(open_dialog(), window))
