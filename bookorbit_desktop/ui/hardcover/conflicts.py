@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.services import pulled
 from bookorbit_desktop.services.conflict_review import OpenConflict, open_conflicts_later
 from bookorbit_desktop.ui.asyncqt import spawn
-from bookorbit_desktop.ui.widgets import push_button, wrapped_label
+from bookorbit_desktop.ui.widgets import clear_layout, push_button, wrapped_label
 
 Loader = Callable[[], Awaitable[list[OpenConflict]]]
 Resolver = Callable[[int, str, str], Awaitable[Any]]
@@ -72,11 +72,7 @@ class ConflictsDialog(QDialog):
         self.show_conflicts(await self._load())
 
     def show_conflicts(self, conflicts: list[OpenConflict]) -> None:
-        while self._rows.count():
-            item = self._rows.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self._rows)
         self.buttons = {}
         for conflict in conflicts:
             self._rows.addWidget(self._row(conflict))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from bookorbit_desktop.services import pulled
 from bookorbit_desktop.services.pulled import BookChanges, Choice
 from bookorbit_desktop.ui.asyncqt import spawn
+from bookorbit_desktop.ui.widgets import clear_layout
 
 Loader = Callable[[int], Awaitable[BookChanges]]
 Resolver = Callable[[int, str, str], Awaitable[Any]]
@@ -77,11 +78,7 @@ class HardcoverChanges(QWidget):
             )
         )
         self.marker.setVisible(bool(changes.followed))
-        while self._choices.count():
-            item = self._choices.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self._choices)
         self.buttons = {}
         for choice in changes.conflicts:
             self._choices.addWidget(self._choice_row(choice))
