@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -35,6 +34,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import highlights as service
 from bookorbit_desktop.services.server import ServerInfo
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
+from bookorbit_desktop.ui.questions import action_or_cancel
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 STEPS = (
@@ -177,15 +177,7 @@ class ReceiverBox(QGroupBox):
         self.task = spawn(self._stop_requiring(), self)
 
     async def _stop_requiring(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Stop Requiring the Secret",
-            STOP_QUESTION,
-            QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        chosen = box.addButton(STOP_TEXT, QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box, chosen = action_or_cancel(self, "Stop Requiring the Secret", STOP_QUESTION, STOP_TEXT)
         await run_dialog(box, lambda: self.question_opened.emit(box))
         if box.clickedButton() is not chosen:
             return

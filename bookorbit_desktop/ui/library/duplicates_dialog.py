@@ -35,6 +35,7 @@ from bookorbit_desktop.services.merge import Copy, MergeService, SideBySide
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.side_by_side import SideBySideView
 from bookorbit_desktop.ui.library.undo_actions import UndoActions
+from bookorbit_desktop.ui.questions import action_or_cancel
 from bookorbit_desktop.ui.widgets import message_label, push_button, wrapped_label
 
 if TYPE_CHECKING:
@@ -175,16 +176,13 @@ class DuplicatesDialog(QDialog):
             return
         pair = (seen.keep, seen.other)
         keep, other = seen.titles
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        box, merge = action_or_cancel(
+            self,
             "Merge Books",
             f"Merge “{other}” (book {seen.other}) into “{keep}” (book {seen.keep})?\n\nBoth "
             "files stay where they are and belong to the kept book. Undo splits them back.",
-            QMessageBox.StandardButton.Cancel,
-            self,
+            "&Merge",
         )
-        merge = box.addButton("&Merge", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.buttonClicked.connect(lambda button: self._merge(*pair) if button is merge else None)
         self.question = open_box(box)
 

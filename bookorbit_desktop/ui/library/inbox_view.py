@@ -31,6 +31,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import inbox as inbox_service
 from bookorbit_desktop.services.inbox import InboxBook
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
+from bookorbit_desktop.ui.questions import yes_or_cancel
 from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import (
     button_row,
@@ -165,16 +166,12 @@ class InboxView(QWidget):
 
     def make_remove_box(self, ids: Sequence[int]) -> QMessageBox:
         books = counted("%n book(s)", len(ids))
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return yes_or_cancel(
+            self,
             "Remove from the Inbox",
             f"Remove {books} from the library? The files stay on disk; importing their "
             "folder again leaves them out.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
         )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box
 
     async def _confirm_and_remove(self, ids: list[int]) -> None:
         try:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import file_names
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
+from bookorbit_desktop.ui.questions import yes_or_cancel
 from bookorbit_desktop.ui.widgets import button_row, choose_folder, push_button, wrapped_label
 
 if TYPE_CHECKING:
@@ -120,13 +121,7 @@ class TidyDialog(QDialog):
         try:
             planned = await file_names.later(work, False)
         except file_names.MissingFolderError as missing:
-            box = QMessageBox(
-                QMessageBox.Icon.Question,
-                missing.title,
-                missing.message,
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                self,
-            )
+            box = yes_or_cancel(self, missing.title, missing.message)
             if await self._ask(box) == QMessageBox.StandardButton.Yes:
                 await self._read(lambda: work(True), self._show)
             return
@@ -137,7 +132,6 @@ class TidyDialog(QDialog):
 
     async def _ask(self, box: QMessageBox) -> object:
         """`box`'s answer; it is `question` while it is open."""
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         self.question = box
         answer = await run_dialog(box)
         box.deleteLater()
@@ -191,16 +185,12 @@ class TidyDialog(QDialog):
             self.summary.setText("Every file already has its tidy name.")
 
     def make_copy_question(self, crossing: int) -> QMessageBox:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return yes_or_cancel(
+            self,
             "Copy to Another Drive",
             f"{_files(crossing)} would go to another drive. Each is copied, "
             "written to disk, and only then deleted where it is now. Go ahead?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
         )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box
 
     async def _allow_copy(self, crossing: int) -> bool | None:
         """True to copy across drives, False when none cross, None when the user said no."""
@@ -224,15 +214,7 @@ class TidyDialog(QDialog):
                 f" {_files(crossing)} would go back to another drive: copied, written to disk, "
                 "and only then deleted here."
             )
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Undo Last Tidy",
-            text + " Go ahead?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box
+        return yes_or_cancel(self, "Undo Last Tidy", text + " Go ahead?")
 
     async def _undo(self) -> None:
         files, crossing = await file_names.later(file_names.undo_preview)
