@@ -8,7 +8,7 @@ could not be written (not EPUB, damaged, no backup) are listed in one message bo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -66,7 +66,7 @@ class FileWriteActions(QObject):
     async def write(self, book_ids: Sequence[int]) -> WriteReport | None:
         """Ask, then write the books' metadata into their EPUB files; None when cancelled."""
         books = counted("%n book(s)", len(set(book_ids)))
-        confirmed = await self._ask(
+        return await self._confirm_then(
             "Write Metadata into File",
             f"Write the library's metadata into the EPUB files of {books}?",
             "The title, subtitle, authors, series, description, publisher, publication date, "
@@ -75,13 +75,9 @@ class FileWriteActions(QObject):
             "Backup puts it back.\n\nKOReader keeps syncing progress and highlights of the "
             "copies already on your devices. Only EPUB files are written.",
             "&Write",
+            lambda: file_metadata.write_metadata_async(self.paths, book_ids),
+            "Wrote metadata into %n file(s).",
         )
-        if not confirmed:
-            return None
-        report = await file_metadata.write_metadata_async(self.paths, book_ids)
-        files = sum(len(written) for written in report.written.values())
-        self._done(report, counted("Wrote metadata into %n file(s).", files))
-        return report
 
     async def restore(self, book_ids: Sequence[int]) -> WriteReport | None:
         """Ask, then put back each book's file from before the last write; None when cancelled
@@ -97,22 +93,28 @@ class FileWriteActions(QObject):
         without = (
             f" Left as they are (no backup): {counted('%n book(s)', others)}." if others else ""
         )
-        confirmed = await self._ask(
+        return await self._confirm_then(
             "Restore File from Backup",
             f"Put back the files of {counted('%n book(s)', len(backed))} as they were before "
             "metadata was last written?",
             "The backup replaces the file and is then removed. The library's own metadata "
             f"does not change.{without}",
             "&Restore",
+            lambda: file_metadata.restore_files_async(self.paths, backed),
+            "Put back %n file(s) from their backups.",
         )
-        if not confirmed:
-            return None
-        report = await file_metadata.restore_files_async(self.paths, backed)
-        files = sum(len(written) for written in report.written.values())
-        self._done(report, counted("Put back %n file(s) from their backups.", files))
-        return report
 
-    async def _ask(self, title: str, text: str, detail: str, verb: str) -> bool:
+    async def _confirm_then(
+        self,
+        title: str,
+        text: str,
+        detail: str,
+        verb: str,
+        work: Callable[[], Awaitable[WriteReport]],
+        done: str,
+    ) -> WriteReport | None:
+        """Ask (the action's button named `verb`); once confirmed, run `work` and say what it
+        did (`done`, with %n for the files changed). None when cancelled."""
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.window)
         box.setInformativeText(detail)
         accept = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
@@ -121,11 +123,18 @@ class FileWriteActions(QObject):
         self.question = box
         await run_dialog(box)
         self.question = None
-        return box.clickedButton() is accept
+        if box.clickedButton() is not accept:
+            return None
+        report = await work()
+        self._done(report, done)
+        return report
 
     def _done(self, report: WriteReport, done: str) -> None:
+        """Say what `report` did: `done` with the files changed for %n in the status bar, the
+        window told of each book written, the books not changed in a message box."""
         if report.written:
-            self.window.statusBar().showMessage(done, STATUS_MS)
+            files = sum(len(written) for written in report.written.values())
+            self.window.statusBar().showMessage(counted(done, files), STATUS_MS)
         for book_id in report.written:
             if self.on_written is not None:
                 self.on_written(book_id)
