@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStackedLayout,
     QTableView,
     QTreeWidget,
     QWidget,
@@ -168,6 +169,21 @@ def empty_state(text: str) -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setStyleSheet("color: palette(placeholder-text); padding: 40px;")
     return label
+
+
+class OrEmpty(QStackedLayout):
+    """`shown` (a list, a table), or in its place the hint `text` (`empty_state`, as
+    `empty_label`) while it has nothing to show."""
+
+    def __init__(self, shown: QWidget, text: str) -> None:
+        super().__init__()
+        self.shown = shown
+        self.empty_label = empty_state(text)
+        self.addWidget(shown)
+        self.addWidget(self.empty_label)
+
+    def show_empty(self, empty: bool) -> None:
+        self.setCurrentWidget(self.empty_label if empty else self.shown)
 
 
 def one_line(label: QLabel) -> QLabel:

@@ -20,7 +20,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QMessageBox,
-    QStackedLayout,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -34,8 +33,8 @@ from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.questions import yes_or_cancel
 from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import (
+    OrEmpty,
     button_row,
-    empty_state,
     flat_list,
     push_button,
     wrapped_label,
@@ -81,10 +80,8 @@ class InboxView(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemActivated.connect(lambda *_: self.approve_selected())  # Enter
-        self.empty_label = empty_state(EMPTY_TEXT)
-        self._stack = QStackedLayout()
-        self._stack.addWidget(self.tree)
-        self._stack.addWidget(self.empty_label)
+        self._stack = OrEmpty(self.tree, EMPTY_TEXT)
+        self.empty_label = self._stack.empty_label
         self.approve_button = push_button("&Approve", self.approve_selected)
         self.approve_all_button = push_button("Approve A&ll", self.approve_all)
         self.remove_button = push_button(
@@ -229,7 +226,7 @@ class InboxView(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, book.id)
             item.setToolTip(3, "\n".join(book.files))
             self.tree.addTopLevelItem(item)
-        self._stack.setCurrentIndex(0 if books else 1)
+        self._stack.show_empty(not books)
         self._update_buttons()
         self.counted.emit(len(books))
 
