@@ -21,23 +21,12 @@ if TYPE_CHECKING:
 class PageHost(Protocol):
     """The window and the parts of the app a mounted page follows or tells."""
 
-    @property
-    def window(self) -> MainWindow: ...
-
-    @property
-    def hub(self) -> StatusHub: ...
-
-    @property
-    def library(self) -> LibraryService: ...
-
-    @property
-    def background(self) -> BackgroundReload: ...
-
-    @property
-    def importer(self) -> ImportRunner: ...
-
-    @property
-    def watcher(self) -> FolderWatcher | None: ...
+    window: MainWindow
+    hub: StatusHub
+    library: LibraryService
+    background: BackgroundReload
+    importer: ImportRunner
+    watcher: FolderWatcher | None
 
     def follow_changes(self) -> None:
         """Another connection wrote to the library: reload it without freezing the window."""

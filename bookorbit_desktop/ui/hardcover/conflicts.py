@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.services import pulled
 from bookorbit_desktop.services.conflict_review import OpenConflict, open_conflicts_later
 from bookorbit_desktop.ui.asyncqt import spawn
+from bookorbit_desktop.ui.keep_choice import both_values, keep_buttons
 from bookorbit_desktop.ui.widgets import clear_layout, push_button, wrapped_label
 
 Loader = Callable[[], Awaitable[list[OpenConflict]]]
 Resolver = Callable[[int, str, str], Awaitable[Any]]
-KEEPS = ((pulled.KEEP_LOCAL, "Keep mine"), (pulled.KEEP_HARDCOVER, "Keep Hardcover's"))
 
 
 def count_text(count: int) -> str:
@@ -83,16 +83,13 @@ class ConflictsDialog(QDialog):
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        text = QLabel(
+        text = wrapped_label(
             f"<b>{html.escape(conflict.title)}</b>: {html.escape(choice.label)}<br>"
-            f"Here: {html.escape(choice.local)} · On Hardcover: {html.escape(choice.hardcover)}"
+            + both_values(choice)
         )
-        text.setWordWrap(True)
         layout.addWidget(text, 1)
-        for keep, words in KEEPS:
-            button = QPushButton(words)
-            button.setAccessibleName(f"{words} ({conflict.title}, {choice.label})")
-            button.clicked.connect(lambda _=False, c=choice, k=keep: self.choose(c, k))
+        about = f"{conflict.title}, {choice.label}"
+        for keep, button in keep_buttons(choice, about, self.choose).items():
             layout.addWidget(button)
             self.buttons[(choice.book_id, choice.field, keep)] = button
         return row

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from bookorbit_desktop.services import pulled
 from bookorbit_desktop.services.pulled import BookChanges, Choice
 from bookorbit_desktop.ui.asyncqt import spawn
-from bookorbit_desktop.ui.widgets import clear_layout
+from bookorbit_desktop.ui.keep_choice import both_values, keep_buttons
+from bookorbit_desktop.ui.widgets import clear_layout, wrapped_label
 
 Loader = Callable[[int], Awaitable[BookChanges]]
 Resolver = Callable[[int, str, str], Awaitable[Any]]
@@ -89,21 +90,14 @@ class HardcoverChanges(QWidget):
         row = QWidget()
         layout = QVBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        text = QLabel(
+        text = wrapped_label(
             f"<b>Changed on both sides: {html.escape(choice.label)}</b><br>"
-            f"Here: {html.escape(choice.local)} · On Hardcover: {html.escape(choice.hardcover)}"
-            "<br><i>Not sent until you choose.</i>"
+            + both_values(choice)
+            + "<br><i>Not sent until you choose.</i>"
         )
-        text.setWordWrap(True)
         layout.addWidget(text)
         buttons = QHBoxLayout()
-        for keep, words in (
-            (pulled.KEEP_LOCAL, "Keep mine"),
-            (pulled.KEEP_HARDCOVER, "Keep Hardcover's"),
-        ):
-            button = QPushButton(words)
-            button.setAccessibleName(f"{words} ({choice.label})")
-            button.clicked.connect(lambda _=False, c=choice, k=keep: self.choose(c, k))
+        for keep, button in keep_buttons(choice, choice.label, self.choose).items():
             buttons.addWidget(button)
             self.buttons[(choice.field, keep)] = button
         buttons.addStretch(1)
