@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QStackedLayout,
     QTableView,
     QTreeWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -115,6 +117,18 @@ def push_button(text: str, clicked: Callable[[], object], *, tip: str | None = N
         button.setToolTip(tip)
     button.clicked.connect(lambda: clicked())
     return button
+
+
+BoxLayout = TypeVar("BoxLayout", QHBoxLayout, QVBoxLayout)
+
+
+def bare(kind: type[BoxLayout]) -> tuple[QWidget, BoxLayout]:
+    """A plain widget and its `kind` layout, without margins: a part placed in another
+    layout (a row of a list, a column beside another)."""
+    holder = QWidget()
+    layout = kind(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return holder, layout
 
 
 def wide_row(wide: QWidget, *widgets: QWidget) -> QHBoxLayout:

@@ -26,7 +26,7 @@ from bookorbit_desktop.services import pulled
 from bookorbit_desktop.services.conflict_review import OpenConflict, open_conflicts_later
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.keep_choice import both_values, keep_buttons
-from bookorbit_desktop.ui.widgets import clear_layout, push_button, wrapped_label
+from bookorbit_desktop.ui.widgets import bare, clear_layout, push_button, wrapped_label
 
 Loader = Callable[[], Awaitable[list[OpenConflict]]]
 Resolver = Callable[[int, str, str], Awaitable[Any]]
@@ -56,9 +56,7 @@ class ConflictsDialog(QDialog):
                 "sync. Nothing is sent for them until you choose whose value stays."
             )
         )
-        self.rows = QWidget()
-        self._rows = QVBoxLayout(self.rows)
-        self._rows.setContentsMargins(0, 0, 0, 0)
+        self.rows, self._rows = bare(QVBoxLayout)
         layout.addWidget(self.rows)
         self.empty_label = wrapped_label("No conflicts left: every change is settled.")
         self.empty_label.hide()
@@ -80,9 +78,7 @@ class ConflictsDialog(QDialog):
 
     def _row(self, conflict: OpenConflict) -> QWidget:
         choice = conflict.choice
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
+        row, layout = bare(QHBoxLayout)
         text = wrapped_label(
             f"<b>{html.escape(conflict.title)}</b>: {html.escape(choice.label)}<br>"
             + both_values(choice)

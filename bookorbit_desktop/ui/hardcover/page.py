@@ -54,6 +54,7 @@ from bookorbit_desktop.ui.status import (
 from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import (
     ERROR_COLOUR,
+    bare,
     button_row,
     message_label,
     one_line,
@@ -92,9 +93,7 @@ class HardcoverView(QWidget):
         self.account_label.setWordWrap(True)
         self.account_label.setOpenExternalLinks(True)
         account_layout.addWidget(self.account_label)
-        self.token_row = QWidget()
-        token_layout = QHBoxLayout(self.token_row)
-        token_layout.setContentsMargins(0, 0, 0, 0)
+        self.token_row, token_layout = bare(QHBoxLayout)
         self.token_edit = secret_edit()
         self.token_edit.setPlaceholderText("Paste your Hardcover API token here")
         self.token_edit.setAccessibleName("Hardcover API token")

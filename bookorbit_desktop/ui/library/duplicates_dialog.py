@@ -36,7 +36,7 @@ from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.side_by_side import SideBySideView
 from bookorbit_desktop.ui.library.undo_actions import UndoActions
 from bookorbit_desktop.ui.questions import action_or_cancel
-from bookorbit_desktop.ui.widgets import message_label, push_button, wrapped_label
+from bookorbit_desktop.ui.widgets import bare, message_label, push_button, wrapped_label
 
 if TYPE_CHECKING:
     from bookorbit_desktop.ui.page_host import PageHost
@@ -82,9 +82,7 @@ class DuplicatesDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.view)
         self.refusal = message_label("refusal")
-        right = QWidget()
-        column = QVBoxLayout(right)
-        column.setContentsMargins(0, 0, 0, 0)
+        right, column = bare(QVBoxLayout)
         column.addLayout(picks)
         column.addWidget(scroll, 1)
         column.addWidget(self.refusal)

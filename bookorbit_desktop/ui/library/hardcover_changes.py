@@ -20,7 +20,7 @@ from bookorbit_desktop.services import pulled
 from bookorbit_desktop.services.pulled import BookChanges, Choice
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.keep_choice import both_values, keep_buttons
-from bookorbit_desktop.ui.widgets import clear_layout, wrapped_label
+from bookorbit_desktop.ui.widgets import bare, clear_layout, wrapped_label
 
 Loader = Callable[[int], Awaitable[BookChanges]]
 Resolver = Callable[[int, str, str], Awaitable[Any]]
@@ -48,9 +48,7 @@ class HardcoverChanges(QWidget):
         self.marker.setObjectName("fromHardcover")
         self.marker.setWordWrap(True)
         layout.addWidget(self.marker)
-        self.choices = QWidget()
-        self._choices = QVBoxLayout(self.choices)
-        self._choices.setContentsMargins(0, 0, 0, 0)
+        self.choices, self._choices = bare(QVBoxLayout)
         layout.addWidget(self.choices)
         self.buttons: dict[tuple[str, str], QPushButton] = {}
         self.hide()
@@ -87,9 +85,7 @@ class HardcoverChanges(QWidget):
         self.setVisible(not changes.empty)
 
     def _choice_row(self, choice: Choice) -> QWidget:
-        row = QWidget()
-        layout = QVBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
+        row, layout = bare(QVBoxLayout)
         text = wrapped_label(
             f"<b>Changed on both sides: {html.escape(choice.label)}</b><br>"
             + both_values(choice)

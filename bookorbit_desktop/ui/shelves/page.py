@@ -33,7 +33,7 @@ from bookorbit_desktop.services import shelves as service
 from bookorbit_desktop.services.shelves import LIKELY, LINKED, Shelf, ShelfRow
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.shelves.model import ShelfModel
-from bookorbit_desktop.ui.widgets import OrEmpty, button_row, push_button, wrapped_label
+from bookorbit_desktop.ui.widgets import OrEmpty, bare, button_row, push_button, wrapped_label
 
 NO_SHELVES = (
     "No shelves yet.\n\nYour Want to Read, Currently Reading and lists come from Hardcover with "
@@ -108,9 +108,7 @@ class ShelvesPage(QWidget):
         self.open_button = push_button("Open on &Hardcover", self.open_selected)
         self._books_stack = OrEmpty(self.table, EMPTY_SHELF)
         self.empty_shelf = self._books_stack.empty_label
-        books = QWidget()
-        right = QVBoxLayout(books)
-        right.setContentsMargins(0, 0, 0, 0)
+        books, right = bare(QVBoxLayout)
         right.addWidget(self.counts)
         right.addLayout(self._books_stack, 1)
         right.addLayout(button_row(self.go_button, self.link_button, self.open_button))
@@ -119,9 +117,7 @@ class ShelvesPage(QWidget):
         splitter.addWidget(books)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([320, 960])  # wide enough for "Currently Reading (N books, …)"
-        shown = QWidget()
-        inner = QVBoxLayout(shown)
-        inner.setContentsMargins(0, 0, 0, 0)
+        shown, inner = bare(QVBoxLayout)
         inner.addWidget(
             wrapped_label(
                 "Your shelves on Hardcover. A book in the library opens with Go to Book; a "
