@@ -13,7 +13,6 @@ import time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
     QPushButton,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from bookorbit_desktop.services.devices import DeviceList, DeviceState
 from bookorbit_desktop.ui.widgets import (
     button_row,
     flat_list,
+    wide_row,
     wrapped_label,
 )
 
@@ -81,14 +81,10 @@ class DevicesPage(QWidget):
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self._connected: str | None = None
 
-        top = QHBoxLayout()
-        top.addWidget(self.wireless, 1)
-        top.addWidget(self.password_button)
-        queue_row = QHBoxLayout()
-        queue_row.addWidget(self.queue_label, 1)
-        queue_row.addWidget(self.send_button)
-        queue_row.addWidget(self.want_button)
-        queue_row.addWidget(self.unqueue_button)
+        top = wide_row(self.wireless, self.password_button)
+        queue_row = wide_row(
+            self.queue_label, self.send_button, self.want_button, self.unqueue_button
+        )
         actions = button_row(self.delete_button, self.eject_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)

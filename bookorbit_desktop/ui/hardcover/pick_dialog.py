@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -33,7 +32,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.hardcover import EditionRow
 from bookorbit_desktop.ui.asyncqt import error_text
 from bookorbit_desktop.ui.text import counted
-from bookorbit_desktop.ui.widgets import flat_list, wrapped_label
+from bookorbit_desktop.ui.widgets import flat_list, wide_row, wrapped_label
 
 Search = Callable[[str], Awaitable[tuple[str, list[dict[str, Any]]]]]
 Editions = Callable[[int], Awaitable[list[EditionRow]]]
@@ -126,9 +125,7 @@ class PickDialog(QDialog):
         self.query_edit.returnPressed.connect(self.start_search)
         self.search_button = QPushButton("&Search")
         self.search_button.clicked.connect(self.start_search)
-        search_row = QHBoxLayout()
-        search_row.addWidget(self.query_edit, 1)
-        search_row.addWidget(self.search_button)
+        search_row = wide_row(self.query_edit, self.search_button)
         self.status_label = QLabel()
         self.status_label.setObjectName("pickStatus")
         self.status_label.setWordWrap(True)

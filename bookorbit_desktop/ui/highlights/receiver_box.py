@@ -22,7 +22,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
-    QHBoxLayout,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -35,7 +34,7 @@ from bookorbit_desktop.services import highlights as service
 from bookorbit_desktop.services.server import ServerInfo
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.questions import action_or_cancel
-from bookorbit_desktop.ui.widgets import wrapped_label
+from bookorbit_desktop.ui.widgets import wide_row, wrapped_label
 
 STEPS = (
     "In KOReader: open a book, Tools ▸ Export highlights ▸ Choose formats and services ▸ "
@@ -121,15 +120,10 @@ class ReceiverBox(QGroupBox):
         self.stop_button = QPushButton(STOP_TEXT)
         self.stop_button.setAccessibleName("Stop requiring a pairing secret")
         self.stop_button.clicked.connect(self.stop_requiring)
-        row = QHBoxLayout()
-        row.addWidget(self.on_check, 1)
-        row.addWidget(self.port_spin)
-        row.addWidget(self.apply_button)
-        secret_row = QHBoxLayout()
-        secret_row.addWidget(self.secret_field, 1)
-        secret_row.addWidget(self.copy_secret_button)
-        secret_row.addWidget(self.require_button)
-        secret_row.addWidget(self.stop_button)
+        row = wide_row(self.on_check, self.port_spin, self.apply_button)
+        secret_row = wide_row(
+            self.secret_field, self.copy_secret_button, self.require_button, self.stop_button
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.status)

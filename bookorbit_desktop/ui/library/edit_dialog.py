@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -33,6 +32,7 @@ from bookorbit_desktop.library.editing.values import SHARED_FIELDS
 from bookorbit_desktop.services.book_edits import EditForm
 from bookorbit_desktop.ui.library import bulk_fields, bulk_run
 from bookorbit_desktop.ui.library.tag_editor import TagEditor
+from bookorbit_desktop.ui.widgets import wide_row
 
 # Saves (book ids, changed fields as typed, cover file or None); raises BookOrbitError.
 Save = Callable[[tuple[int, ...], Mapping[str, str], str | None], None]
@@ -101,9 +101,7 @@ class EditDialog(QDialog):
             self.cover_label = QLabel("Unchanged")
             choose = QPushButton("&Choose Cover…")
             choose.clicked.connect(self.choose_cover)
-            cover_row = QHBoxLayout()
-            cover_row.addWidget(self.cover_label, 1)
-            cover_row.addWidget(choose)
+            cover_row = wide_row(self.cover_label, choose)
             fields.addRow("Cover:", cover_row)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)

@@ -56,7 +56,7 @@ from bookorbit_desktop.ui.library.more_columns import OPTIONAL, hide_unsaved
 from bookorbit_desktop.ui.library.search_error import search_error_label
 from bookorbit_desktop.ui.library.tag_browser import TagBrowser
 from bookorbit_desktop.ui.sync.progress_text import books
-from bookorbit_desktop.ui.widgets import book_table, empty_state
+from bookorbit_desktop.ui.widgets import book_table, empty_state, wide_row
 
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
 # Title takes the width the other columns leave. The others fit the longest text they can hold,
@@ -159,13 +159,14 @@ class LibraryView(QWidget):
         self.grid_button.setToolTip("Show the books as a grid of covers (Ctrl+G)")
         self.grid_button.setShortcut("Ctrl+G")
         self.grid_button.toggled.connect(lambda _on: self._after_reset())
-        toolbar = QHBoxLayout()
-        toolbar.addWidget(self.filter_edit, 1)
-        toolbar.addWidget(self.save_search_button)
-        toolbar.addWidget(self.status_combo)
-        toolbar.addWidget(self.count_label)
-        toolbar.addWidget(self.grid_button)
-        toolbar.addWidget(self.import_button)
+        toolbar = wide_row(
+            self.filter_edit,
+            self.save_search_button,
+            self.status_combo,
+            self.count_label,
+            self.grid_button,
+            self.import_button,
+        )
 
         self.table = book_table(self.model)
         self.table.setAccessibleName("Books")

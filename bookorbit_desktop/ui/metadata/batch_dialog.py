@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGroupBox,
-    QHBoxLayout,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -47,7 +46,7 @@ from bookorbit_desktop.ui.metadata.fetch_status import FetchStatus
 from bookorbit_desktop.ui.metadata.fill_review import FillReview
 from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen
 from bookorbit_desktop.ui.text import counted
-from bookorbit_desktop.ui.widgets import wrapped_label
+from bookorbit_desktop.ui.widgets import wide_row, wrapped_label
 
 SHOWN_AT_ONCE = 200  # stored answers listed in one turn of the loop
 
@@ -112,10 +111,7 @@ class BatchDialog(QDialog):
         self.message = wrapped_label()
         self.message.setAccessibleName("Result")
         reviewing = QGroupBox("Review")
-        nav = QHBoxLayout()
-        nav.addWidget(self.position_label, 1)
-        nav.addWidget(self.previous_button)
-        nav.addWidget(self.next_button)
+        nav = wide_row(self.position_label, self.previous_button, self.next_button)
         below = QVBoxLayout(reviewing)
         below.addLayout(nav)
         below.addWidget(self.pane, 1)
