@@ -110,11 +110,16 @@ def selectable_label(name: str) -> QLabel:
     return label
 
 
-def push_button(text: str, clicked: Callable[[], object], *, tip: str | None = None) -> QPushButton:
-    """A button that calls `clicked()` when pressed (the click's checked flag is not passed)."""
+def push_button(
+    text: str, clicked: Callable[[], object], *, tip: str | None = None, name: str | None = None
+) -> QPushButton:
+    """A button that calls `clicked()` when pressed (the click's checked flag is not passed);
+    `tip` is its tooltip, `name` what a screen reader calls it where its text is too short."""
     button = QPushButton(text)
     if tip:
         button.setToolTip(tip)
+    if name:
+        button.setAccessibleName(name)
     button.clicked.connect(lambda: clicked())
     return button
 

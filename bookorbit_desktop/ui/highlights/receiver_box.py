@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -34,7 +33,7 @@ from bookorbit_desktop.services import highlights as service
 from bookorbit_desktop.services.server import ServerInfo
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.questions import action_or_cancel
-from bookorbit_desktop.ui.widgets import wide_row, wrapped_label
+from bookorbit_desktop.ui.widgets import push_button, wide_row, wrapped_label
 
 STEPS = (
     "In KOReader: open a book, Tools ▸ Export highlights ▸ Choose formats and services ▸ "
@@ -103,23 +102,20 @@ class ReceiverBox(QGroupBox):
         self.port_spin.setRange(1024, 65535)
         self.port_spin.setValue(settings.port)
         self.port_spin.setPrefix("port ")
-        self.apply_button = QPushButton("S&ave")
-        self.apply_button.setAccessibleName("Save the receiver's settings")
-        self.apply_button.clicked.connect(self.apply)
+        self.apply_button = push_button("S&ave", self.apply, name="Save the receiver's settings")
         self.status = wrapped_label()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.secret_hint = wrapped_label()
         self.secret_field = QLineEdit()
         self.secret_field.setAccessibleName("Pairing secret")
         self.secret_field.setReadOnly(True)
-        self.copy_secret_button = QPushButton("&Copy Secret")
-        self.copy_secret_button.setAccessibleName("Copy the pairing secret")
-        self.copy_secret_button.clicked.connect(self.copy_secret)
-        self.require_button = QPushButton(REQUIRE_TEXT)
-        self.require_button.clicked.connect(self.require_secret)
-        self.stop_button = QPushButton(STOP_TEXT)
-        self.stop_button.setAccessibleName("Stop requiring a pairing secret")
-        self.stop_button.clicked.connect(self.stop_requiring)
+        self.copy_secret_button = push_button(
+            "&Copy Secret", self.copy_secret, name="Copy the pairing secret"
+        )
+        self.require_button = push_button(REQUIRE_TEXT, self.require_secret)
+        self.stop_button = push_button(
+            STOP_TEXT, self.stop_requiring, name="Stop requiring a pairing secret"
+        )
         row = wide_row(self.on_check, self.port_spin, self.apply_button)
         secret_row = wide_row(
             self.secret_field, self.copy_secret_button, self.require_button, self.stop_button

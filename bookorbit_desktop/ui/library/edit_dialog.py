@@ -32,7 +32,7 @@ from bookorbit_desktop.library.editing.values import SHARED_FIELDS
 from bookorbit_desktop.services.book_edits import EditForm
 from bookorbit_desktop.ui.library import bulk_fields, bulk_run
 from bookorbit_desktop.ui.library.tag_editor import TagEditor
-from bookorbit_desktop.ui.widgets import wide_row
+from bookorbit_desktop.ui.widgets import push_button, wide_row
 
 # Saves (book ids, changed fields as typed, cover file or None); raises BookOrbitError.
 Save = Callable[[tuple[int, ...], Mapping[str, str], str | None], None]
@@ -99,8 +99,7 @@ class EditDialog(QDialog):
             self.description.setTabChangesFocus(True)
             fields.addRow("&Description:", self.description)
             self.cover_label = QLabel("Unchanged")
-            choose = QPushButton("&Choose Cover…")
-            choose.clicked.connect(self.choose_cover)
+            choose = push_button("&Choose Cover…", self.choose_cover)
             cover_row = wide_row(self.cover_label, choose)
             fields.addRow("Cover:", cover_row)
         self.error_label = QLabel()

@@ -56,7 +56,7 @@ from bookorbit_desktop.ui.library.more_columns import OPTIONAL, hide_unsaved
 from bookorbit_desktop.ui.library.search_error import search_error_label
 from bookorbit_desktop.ui.library.tag_browser import TagBrowser
 from bookorbit_desktop.ui.sync.progress_text import books
-from bookorbit_desktop.ui.widgets import book_table, empty_state, wide_row
+from bookorbit_desktop.ui.widgets import book_table, empty_state, push_button, wide_row
 
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
 # Title takes the width the other columns leave. The others fit the longest text they can hold,
@@ -144,9 +144,11 @@ class LibraryView(QWidget):
         self._count_timer.timeout.connect(self._show_status_counts)
         self.model.dataChanged.connect(self._count_timer.start)
         self.model.counts_changed.connect(self._count_timer.start)
-        self.import_button = QPushButton("&Import…")
-        self.import_button.setToolTip("Add ebook files or folders to the library (Ctrl+I)")
-        self.import_button.clicked.connect(self.import_dialog_requested.emit)
+        self.import_button = push_button(
+            "&Import…",
+            self.import_dialog_requested.emit,
+            tip="Add ebook files or folders to the library (Ctrl+I)",
+        )
         self.count_label = QLabel()
         self.count_label.setObjectName("bookCount")
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

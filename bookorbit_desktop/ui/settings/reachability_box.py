@@ -11,10 +11,10 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from bookorbit_desktop.services.reachability import Verdict
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR, push_button
 
 OK_COLOUR = "#2e7d32"
 
@@ -27,8 +27,7 @@ class ReachabilityBox(QGroupBox):
         self._test = test
         self._thread: threading.Thread | None = None
         layout = QVBoxLayout(self)
-        self.test_button = QPushButton("&Test the connection")
-        self.test_button.clicked.connect(self.start)
+        self.test_button = push_button("&Test the connection", self.start)
         self.result_label = QLabel()
         self.result_label.setObjectName("reachabilityResult")
         self.result_label.setWordWrap(True)
