@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.services import file_metadata
 from bookorbit_desktop.services.file_metadata import WriteReport
+from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, spawn
 from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.text import counted
@@ -35,17 +35,21 @@ class FileWriteActions(QObject):
         library = window.library_view
         self.paths, self.window, self.library, self.on_written = paths, window, library, on_written
         self.question: QMessageBox | None = None
-        self.write_action = QAction("&Write Metadata into File…", window)
-        self.write_action.setStatusTip(
-            "Write the library's metadata into the selected books' EPUB files, keeping a copy "
-            "of each old file"
+        self.write_action = menu_action(
+            window,
+            "&Write Metadata into File…",
+            lambda: self._start(write=True),
+            tip=(
+                "Write the library's metadata into the selected books' EPUB files, keeping a copy "
+                "of each old file"
+            ),
         )
-        self.write_action.triggered.connect(lambda: self._start(write=True))
-        self.restore_action = QAction("Restore File from &Backup…", window)
-        self.restore_action.setStatusTip(
-            "Put back the selected books' files as they were before metadata was last written"
+        self.restore_action = menu_action(
+            window,
+            "Restore File from &Backup…",
+            lambda: self._start(write=False),
+            tip="Put back the selected books' files as they were before metadata was last written",
         )
-        self.restore_action.triggered.connect(lambda: self._start(write=False))
         targets: list[QWidget] = [library.table, library.grid]  # their context menus
         for action in window.menuBar().actions():
             menu = action.menu()
