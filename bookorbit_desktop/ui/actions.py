@@ -3,7 +3,7 @@ menu."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -29,10 +29,11 @@ def menu_action(
     return action
 
 
-def in_context_menu(widget: QWidget, *actions: QAction) -> None:
-    """Put `actions` in `widget`'s right-click menu: a widget with a menu of its own keeps it;
-    otherwise the menu lists the widget's actions."""
-    if widget.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
-        widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-    for action in actions:
-        widget.addAction(action)
+def in_context_menus(widgets: Iterable[QWidget], *actions: QAction) -> None:
+    """Put `actions` in each widget's right-click menu: a widget with a menu of its own keeps
+    it; otherwise the menu lists the widget's actions."""
+    for widget in widgets:
+        if widget.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
+            widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for action in actions:
+            widget.addAction(action)

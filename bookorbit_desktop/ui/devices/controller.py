@@ -22,7 +22,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import devices as service
 from bookorbit_desktop.services.devices import DeviceService, DeviceState
 from bookorbit_desktop.services.settings import load_settings
-from bookorbit_desktop.ui.actions import in_context_menu, menu_action
+from bookorbit_desktop.ui.actions import in_context_menus, menu_action
 from bookorbit_desktop.ui.asyncqt import show_error, spawn
 from bookorbit_desktop.ui.controller import DesktopController
 from bookorbit_desktop.ui.devices import on_device
@@ -58,8 +58,7 @@ class DevicesController(QObject):
         )
         menu = window.add_menu("&Devices")
         menu.addAction(self.send_action)
-        for view in (library.table, library.grid):  # their context menus
-            in_context_menu(view, self.send_action)
+        in_context_menus((library.table, library.grid), self.send_action)
         page.wireless_toggled.connect(self._toggle_wireless)
         page.password_requested.connect(self.ask_password)
         page.send_now_requested.connect(self.devices.send_now)

@@ -32,7 +32,7 @@ from bookorbit_desktop.services.metadata import MetadataService
 from bookorbit_desktop.services.opening import BookFilesService
 from bookorbit_desktop.services.tags import TagService
 from bookorbit_desktop.services.undo import UndoService
-from bookorbit_desktop.ui.actions import in_context_menu, menu_action
+from bookorbit_desktop.ui.actions import in_context_menus, menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.change_watch import ChangeWatch
 from bookorbit_desktop.ui.library.authors_dialog import AuthorsAction
@@ -118,8 +118,7 @@ class BookActions(QObject):
         library.tag_browser.changed.connect(self.undo.refresh)
         if on_removed is not None:
             library.tag_browser.changed.connect(on_removed)
-        for view in (library.table, library.grid):  # their context menus
-            in_context_menu(view, self.edit_action, self.remove_action)
+        in_context_menus((library.table, library.grid), self.edit_action, self.remove_action)
         # Open, Open With, Show in Folder, Copy Path: first in those menus; double-click, Enter.
         self.opening = OpenActions(BookFilesService(), window, library)
 

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from bookorbit_desktop.services.metadata import MetadataService
-from bookorbit_desktop.ui.actions import in_context_menu, menu_action
+from bookorbit_desktop.ui.actions import in_context_menus, menu_action
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.metadata.batch_dialog import BatchDialog
 from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog
@@ -70,7 +70,7 @@ class MetadataActions(QObject):
     def add_to_panel(self, panel: QWidget, book_id: Callable[[], int | None]) -> QAction:
         """A "Fetch Metadata…" entry in `panel`'s context menu for the book it shows."""
         action = menu_action(panel, ONE, lambda: self.fetch_books([b] if (b := book_id()) else []))
-        in_context_menu(panel, action)
+        in_context_menus((panel,), action)
         return action
 
     def _show_count(self) -> None:

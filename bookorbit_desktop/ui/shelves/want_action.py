@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import shelves as service
 from bookorbit_desktop.services.bulk_edits import WANT, BulkEditService
-from bookorbit_desktop.ui.actions import in_context_menu, menu_action
+from bookorbit_desktop.ui.actions import in_context_menus, menu_action
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.view import LibraryView
 
@@ -49,8 +49,7 @@ class WantAction(QObject):
             shortcut=QKeySequence("Ctrl+Shift+W"),
             tip="Put the selected book on Want to Read, here and on Hardcover",
         )
-        for view in (library.table, library.grid):
-            in_context_menu(view, self.action)
+        in_context_menus((library.table, library.grid), self.action)
         self.box: QMessageBox | None = None  # the open question, if any
 
     def trigger(self) -> asyncio.Task[None] | None:
