@@ -15,14 +15,14 @@ def menu_action(
     text: str,
     triggered: Callable[[], object],
     *,
-    shortcut: QKeySequence | None = None,
+    shortcut: QKeySequence | str | None = None,
     tip: str | None = None,
 ) -> QAction:
     """An action that calls `triggered()` (the checked flag is not passed); `shortcut` its
     keys, `tip` what the status bar says while the pointer is on it."""
     action = QAction(text, parent)
     if shortcut is not None:
-        action.setShortcut(shortcut)
+        action.setShortcut(QKeySequence(shortcut))
     if tip:
         action.setStatusTip(tip)
     action.triggered.connect(lambda: triggered())

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.merge import Copy, MergeService, SideBySide
+from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.side_by_side import SideBySideView
 from bookorbit_desktop.ui.library.undo_actions import UndoActions
@@ -202,10 +203,6 @@ def add_duplicates_action(host: PageHost) -> QAction:
     """File ▸ Find Duplicates…, before Settings; after a merge the table follows and Undo is
     named for it."""
     window = host.window
-    action = QAction("Find &Duplicates…", window)
-    action.setStatusTip("Find books that look like copies of one book, and merge them")
-    settings = next(a for a in window.file_menu.actions() if a.text() == "&Settings…")
-    window.file_menu.insertAction(settings, action)
 
     def merged() -> None:
         host.follow_changes()
@@ -219,5 +216,11 @@ def add_duplicates_action(host: PageHost) -> QAction:
         await run_dialog(dialog)
         dialog.deleteLater()
 
-    action.triggered.connect(lambda _checked=False: spawn(open_dialog(), window))
+    action = menu_action(
+        window,
+        "Find &Duplicates…",
+        lambda: spawn(open_dialog(), window),
+        tip="Find books that look like copies of one book, and merge them",
+    )
+    window.add_file_action(action)
     return action

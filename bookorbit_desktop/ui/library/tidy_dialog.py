@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services import file_names
+from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.questions import yes_or_cancel
 from bookorbit_desktop.ui.widgets import button_row, choose_folder, push_button, wrapped_label
@@ -248,9 +249,6 @@ class TidyDialog(QDialog):
 def add_tidy_action(host: PageHost) -> QAction:
     """File ▸ Tidy File Names…, before Settings; the table follows the moved files."""
     window = host.window
-    action = QAction("Tidy File &Names…", window)
-    settings = next(a for a in window.file_menu.actions() if a.text() == "&Settings…")
-    window.file_menu.insertAction(settings, action)
 
     async def open_dialog() -> None:
         dialog = TidyDialog(window)
@@ -260,5 +258,6 @@ def add_tidy_action(host: PageHost) -> QAction:
             host.follow_changes()
         dialog.deleteLater()
 
-    action.triggered.connect(lambda _checked=False: spawn(open_dialog(), window))
+    action = menu_action(window, "Tidy File &Names…", lambda: spawn(open_dialog(), window))
+    window.add_file_action(action)
     return action
