@@ -18,16 +18,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon
 
 from bookorbit_desktop.services.dashboard.order import Layout, PageStream
 from bookorbit_desktop.services.dashboard.rows import PageRow
 from bookorbit_desktop.services.hardcover import copies_conflict
 from bookorbit_desktop.ui.hardcover import dashboard
-from bookorbit_desktop.ui.table_model import HeadedTable
+from bookorbit_desktop.ui.table_model import HeadedTable, Index
 
-Index = QModelIndex | QPersistentModelIndex
 ROLE = Qt.ItemDataRole.UserRole  # a book row's book id (None on a heading)
 HEADING_ROLE = Qt.ItemDataRole.UserRole + 1  # True on a group's heading row
 CHILD_ROLE = Qt.ItemDataRole.UserRole + 2  # True on a book row inside a group

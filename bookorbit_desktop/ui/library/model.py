@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.services.library import (
@@ -31,9 +31,7 @@ from bookorbit_desktop.services.library import (
 from bookorbit_desktop.services.library_rows import TableBook, table_book
 from bookorbit_desktop.services.table_window import HARDCOVER_STATES
 from bookorbit_desktop.ui.library import more_columns
-from bookorbit_desktop.ui.table_model import HeadedTable
-
-Index = QModelIndex | QPersistentModelIndex
+from bookorbit_desktop.ui.table_model import HeadedTable, Index
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("title", "Title"),

@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    QPersistentModelIndex,
     QRect,
     Qt,
     QTimer,
@@ -56,6 +55,7 @@ from bookorbit_desktop.ui.library.more_columns import OPTIONAL, hide_unsaved
 from bookorbit_desktop.ui.library.search_error import search_error_label
 from bookorbit_desktop.ui.library.tag_browser import TagBrowser
 from bookorbit_desktop.ui.sync.progress_text import books
+from bookorbit_desktop.ui.table_model import Index
 from bookorbit_desktop.ui.widgets import book_table, empty_state, push_button, wide_row
 
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
@@ -75,12 +75,7 @@ class ProgressDelegate(QStyledItemDelegate):
     is too narrow) over a thin bar along the cell's bottom. Both use the row's own text
     colour, so a selected row reads as well as the others."""
 
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         super().paint(painter, option, index)  # background, selection, elided text
         progress = float(index.data(PROGRESS_ROLE) or 0.0)
         if progress <= 0:

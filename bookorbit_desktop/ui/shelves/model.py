@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from bookorbit_desktop.services.shelves import LIKELY, LINKED, MISSING, ShelfRow
-from bookorbit_desktop.ui.table_model import HeadedTable
+from bookorbit_desktop.ui.table_model import HeadedTable, Index
 
 HEADERS = ("Title", "Authors", "In the library", "Why", "On Hardcover")
 STATE_WORDS = {LINKED: "In the library", LIKELY: "Likely — Link?", MISSING: "Missing"}
 STEP = 200
-Index = QModelIndex | QPersistentModelIndex
 
 
 class ShelfModel(HeadedTable):

@@ -14,14 +14,13 @@ from typing import Any
 from PySide6.QtCore import (
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView
 
 from bookorbit_desktop.services.statistics import BookLine
 from bookorbit_desktop.ui.statistics.text import day_text, duration_text
-from bookorbit_desktop.ui.table_model import HeadedTable
+from bookorbit_desktop.ui.table_model import HeadedTable, Index
 
 HEADERS = ("Book", "Time", "Pages", "Sessions", "Pace", "Last read", "Finish (estimate)")
 # The widest text each figure column shows, for its width.
@@ -34,7 +33,6 @@ SAMPLES = (
     "28 Sep 2026",
     "28 Sep 2026",
 )
-Index = QModelIndex | QPersistentModelIndex
 
 
 def row_of(line: BookLine) -> tuple[tuple[str, ...], tuple[Any, ...]]:
