@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop import APP_DISPLAY_NAME, __version__
+from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, spawn
 from bookorbit_desktop.ui.icons import app_icon
 from bookorbit_desktop.ui.koreader_help import help_text
@@ -157,44 +158,46 @@ class MainWindow(QMainWindow):
 
     # -- construction -----------------------------------------------------------------------
 
-    def _action(
-        self, text: str, slot: object, shortcut: QKeySequence | str | None = None
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
-        return action
-
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = self.file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("&Import Files…", self.choose_files, "Ctrl+I"))
-        file_menu.addAction(self._action("Import &Folder…", self.choose_folder, "Ctrl+Shift+I"))
+        file_menu.addAction(
+            menu_action(self, "&Import Files…", self.choose_files, shortcut="Ctrl+I")
+        )
+        file_menu.addAction(
+            menu_action(self, "Import &Folder…", self.choose_folder, shortcut="Ctrl+Shift+I")
+        )
         self._imports_end = file_menu.addSeparator()
-        file_menu.addAction(self._action("&Settings…", self.settings_requested.emit, "Ctrl+,"))
+        self._settings_action = menu_action(
+            self, "&Settings…", self.settings_requested.emit, shortcut="Ctrl+,"
+        )
+        file_menu.addAction(self._settings_action)
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Close Window", self.close, "Ctrl+W"))
-        file_menu.addAction(self._action("&Quit", self.quit_requested.emit, "Ctrl+Q"))
+        file_menu.addAction(menu_action(self, "&Close Window", self.close, shortcut="Ctrl+W"))
+        file_menu.addAction(menu_action(self, "&Quit", self.quit_requested.emit, shortcut="Ctrl+Q"))
         self.view_menu = bar.addMenu("&View")
-        self.view_menu.addAction(self._action("&Find", self.library_view.focus_filter, "Ctrl+F"))
-        self.view_menu.addAction(self._action("&Refresh", self.refresh_requested.emit, "F5"))
+        self.view_menu.addAction(
+            menu_action(self, "&Find", self.library_view.focus_filter, shortcut="Ctrl+F")
+        )
+        self.view_menu.addAction(
+            menu_action(self, "&Refresh", self.refresh_requested.emit, shortcut="F5")
+        )
         self.view_menu.addMenu(self.library_view.columns_menu)
         self.view_menu.addAction(self.sidebar_action)
         self.view_menu.addSeparator()
         self._page_actions: list[QAction] = []
         self._add_page_action(0, "&Library")
         sync_menu = bar.addMenu("&Sync")
-        self.sync_action = self._action("&Sync Now", self.sync_now, "Ctrl+R")
-        self.pause_action = self._action("&Pause Sync", self._toggle_pause)
+        self.sync_action = menu_action(self, "&Sync Now", self.sync_now, shortcut="Ctrl+R")
+        self.pause_action = menu_action(self, "&Pause Sync", self._toggle_pause)
         sync_menu.addAction(self.sync_action)
         sync_menu.addAction(self.pause_action)
         help_menu = self.help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("&KOReader Setup…", self.show_koreader_help))
-        help_menu.addAction(self._action("Open &Log Folder", self.open_log_folder))
-        help_menu.addAction(self._action("Open &Data Folder", self.open_data_folder))
+        help_menu.addAction(menu_action(self, "&KOReader Setup…", self.show_koreader_help))
+        help_menu.addAction(menu_action(self, "Open &Log Folder", self.open_log_folder))
+        help_menu.addAction(menu_action(self, "Open &Data Folder", self.open_data_folder))
         help_menu.addSeparator()
-        help_menu.addAction(self._action(f"&About {APP_DISPLAY_NAME}", self.show_about))
+        help_menu.addAction(menu_action(self, f"&About {APP_DISPLAY_NAME}", self.show_about))
 
     def add_menu(self, title: str) -> QMenu:
         """A page's own menu (Devices), placed before Help: Help stays the last menu."""
@@ -202,13 +205,20 @@ class MainWindow(QMainWindow):
         self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
         return menu
 
+    def add_file_action(self, action: QAction) -> None:
+        """Add a library-wide action (Tidy File Names, Find Duplicates) to File, before
+        Settings."""
+        self.file_menu.insertAction(self._settings_action, action)
+
     def add_import_menu(self, menu: QMenu) -> None:
         """Add a page's import choices (Reading Statistics) to File, after Import Folder."""
         self.file_menu.insertMenu(self._imports_end, menu)
 
     def _add_page_action(self, index: int, title: str) -> None:
         number = len(self._page_actions) + 1
-        action = self._action(title, lambda: self.tabs.setCurrentIndex(index), f"Ctrl+{number}")
+        action = menu_action(
+            self, title, lambda: self.tabs.setCurrentIndex(index), shortcut=f"Ctrl+{number}"
+        )
         self._page_actions.append(action)
         self.view_menu.addAction(action)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
@@ -21,12 +22,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStackedLayout,
     QTableView,
     QTreeWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -106,13 +110,30 @@ def selectable_label(name: str) -> QLabel:
     return label
 
 
-def push_button(text: str, clicked: Callable[[], object], *, tip: str | None = None) -> QPushButton:
-    """A button that calls `clicked()` when pressed (the click's checked flag is not passed)."""
+def push_button(
+    text: str, clicked: Callable[[], object], *, tip: str | None = None, name: str | None = None
+) -> QPushButton:
+    """A button that calls `clicked()` when pressed (the click's checked flag is not passed);
+    `tip` is its tooltip, `name` what a screen reader calls it where its text is too short."""
     button = QPushButton(text)
     if tip:
         button.setToolTip(tip)
+    if name:
+        button.setAccessibleName(name)
     button.clicked.connect(lambda: clicked())
     return button
+
+
+BoxLayout = TypeVar("BoxLayout", QHBoxLayout, QVBoxLayout)
+
+
+def bare(kind: type[BoxLayout]) -> tuple[QWidget, BoxLayout]:
+    """A plain widget and its `kind` layout, without margins: a part placed in another
+    layout (a row of a list, a column beside another)."""
+    holder = QWidget()
+    layout = kind(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return holder, layout
 
 
 def wide_row(wide: QWidget, *widgets: QWidget) -> QHBoxLayout:
@@ -122,6 +143,16 @@ def wide_row(wide: QWidget, *widgets: QWidget) -> QHBoxLayout:
     for widget in widgets:
         row.addWidget(widget)
     return row
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Take every item out of `layout`, its widgets deleted once control returns to Qt (a list
+    of rows shown again from new data)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()
 
 
 def interval_timer(
@@ -157,6 +188,21 @@ def empty_state(text: str) -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setStyleSheet("color: palette(placeholder-text); padding: 40px;")
     return label
+
+
+class OrEmpty(QStackedLayout):
+    """`shown` (a list, a table), or in its place the hint `text` (`empty_state`, as
+    `empty_label`) while it has nothing to show."""
+
+    def __init__(self, shown: QWidget, text: str) -> None:
+        super().__init__()
+        self.shown = shown
+        self.empty_label = empty_state(text)
+        self.addWidget(shown)
+        self.addWidget(self.empty_label)
+
+    def show_empty(self, empty: bool) -> None:
+        self.setCurrentWidget(self.empty_label if empty else self.shown)
 
 
 def one_line(label: QLabel) -> QLabel:

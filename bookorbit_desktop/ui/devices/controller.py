@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
 from bookorbit_desktop.config import Paths
@@ -22,6 +22,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.devices import service
 from bookorbit_desktop.services.devices.service import DeviceService, DeviceState
 from bookorbit_desktop.services.settings import load_settings
+from bookorbit_desktop.ui.actions import in_context_menus, menu_action
 from bookorbit_desktop.ui.asyncqt import show_error, spawn
 from bookorbit_desktop.ui.controller import DesktopController
 from bookorbit_desktop.ui.devices import on_device
@@ -48,16 +49,16 @@ class DevicesController(QObject):
         self.on_device = on_device_label
         page.tree.setAccessibleName("Devices and the books on them")
         self._host = host
-        self.send_action = QAction("Send to &device", window)
-        self.send_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
-        self.send_action.setStatusTip("Send the selected books to KOReader over Wi-Fi")
-        self.send_action.triggered.connect(self.send_selected)
+        self.send_action = menu_action(
+            window,
+            "Send to &device",
+            self.send_selected,
+            shortcut=QKeySequence("Ctrl+Shift+D"),
+            tip="Send the selected books to KOReader over Wi-Fi",
+        )
         menu = window.add_menu("&Devices")
         menu.addAction(self.send_action)
-        for view in (library.table, library.grid):  # their context menus
-            if view.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
-                view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-            view.addAction(self.send_action)
+        in_context_menus((library.table, library.grid), self.send_action)
         page.wireless_toggled.connect(self._toggle_wireless)
         page.password_requested.connect(self.ask_password)
         page.send_now_requested.connect(self.devices.send_now)

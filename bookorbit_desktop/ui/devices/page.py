@@ -13,7 +13,6 @@ import time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
     QPushButton,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -25,6 +24,8 @@ from bookorbit_desktop.services.devices.service import DeviceList, DeviceState
 from bookorbit_desktop.ui.widgets import (
     button_row,
     flat_list,
+    push_button,
+    wide_row,
     wrapped_label,
 )
 
@@ -53,8 +54,7 @@ class DevicesPage(QWidget):
         super().__init__(parent)
         self.wireless = QCheckBox("Answer KOReader's Calibre > Connect over Wi-Fi")
         self.wireless.toggled.connect(self.wireless_toggled.emit)
-        self.password_button = QPushButton("Set &password…")
-        self.password_button.clicked.connect(self.password_requested.emit)
+        self.password_button = push_button("Set &password…", self.password_requested.emit)
         self.status_label = wrapped_label()
         self.address_label = wrapped_label()
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -63,32 +63,24 @@ class DevicesPage(QWidget):
         # format would draw a name like `<img src=…>` as HTML.
         for label in (self.status_label, self.address_label, self.queue_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
-        self.send_button = QPushButton("&Send queued books now")
-        self.send_button.clicked.connect(self.send_now_requested.emit)
+        self.send_button = push_button("&Send queued books now", self.send_now_requested.emit)
         self.want_button = QPushButton("Send my &Want to Read books")
         self.want_button.setToolTip(
             "Queue the library books on your Hardcover Want to Read shelf that the device does "
             "not have yet"
         )
         self.want_button.clicked.connect(self.want_to_read_requested.emit)
-        self.unqueue_button = QPushButton("&Clear the queue")
-        self.unqueue_button.clicked.connect(self.unqueue_requested.emit)
-        self.delete_button = QPushButton("&Delete from device")
-        self.delete_button.clicked.connect(self._delete_selected)
-        self.eject_button = QPushButton("D&isconnect device")
-        self.eject_button.clicked.connect(self.eject_requested.emit)
+        self.unqueue_button = push_button("&Clear the queue", self.unqueue_requested.emit)
+        self.delete_button = push_button("&Delete from device", self._delete_selected)
+        self.eject_button = push_button("D&isconnect device", self.eject_requested.emit)
         self.tree = flat_list(HEADERS)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self._connected: str | None = None
 
-        top = QHBoxLayout()
-        top.addWidget(self.wireless, 1)
-        top.addWidget(self.password_button)
-        queue_row = QHBoxLayout()
-        queue_row.addWidget(self.queue_label, 1)
-        queue_row.addWidget(self.send_button)
-        queue_row.addWidget(self.want_button)
-        queue_row.addWidget(self.unqueue_button)
+        top = wide_row(self.wireless, self.password_button)
+        queue_row = wide_row(
+            self.queue_label, self.send_button, self.want_button, self.unqueue_button
+        )
         actions = button_row(self.delete_button, self.eject_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.watched_folders import remove_watched_folder
 from bookorbit_desktop.services.settings import DesktopSettings
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, spawn
+from bookorbit_desktop.ui.questions import action_or_cancel
 from bookorbit_desktop.ui.settings.reachability_box import OK_COLOUR
 from bookorbit_desktop.ui.status import AppStatus
 from bookorbit_desktop.ui.sync.progress_text import books
@@ -216,16 +216,13 @@ class FirstRunPage(QWidget):
 
     async def _replace_account(self, current: DesktopSettings) -> None:
         used = f"; your e-reader ({self._device}) logged in with it" if self._device else ""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        box, replace_button = action_or_cancel(
+            self.window(),
             "Replace the KOReader account?",
             f"KOReader logs in as “{current.username}”{used}. Replacing the account signs "
             "every device out: each must log in again with the new user name and password.",
-            QMessageBox.StandardButton.Cancel,
-            self.window(),
+            "&Replace",
         )
-        replace_button = box.addButton("&Replace", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         try:
             await run_dialog(box, lambda: self.question_opened.emit(box))
             agreed = box.clickedButton() is replace_button

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.services.hardcover import pulled
 from bookorbit_desktop.services.hardcover.conflicts import OpenConflict, open_conflicts_later
 from bookorbit_desktop.ui.asyncqt import spawn
-from bookorbit_desktop.ui.widgets import push_button, wrapped_label
+from bookorbit_desktop.ui.keep_choice import both_values, keep_buttons
+from bookorbit_desktop.ui.widgets import bare, clear_layout, push_button, wrapped_label
 
 Loader = Callable[[], Awaitable[list[OpenConflict]]]
 Resolver = Callable[[int, str, str], Awaitable[Any]]
-KEEPS = ((pulled.KEEP_LOCAL, "Keep mine"), (pulled.KEEP_HARDCOVER, "Keep Hardcover's"))
 
 
 def count_text(count: int) -> str:
@@ -56,9 +56,7 @@ class ConflictsDialog(QDialog):
                 "sync. Nothing is sent for them until you choose whose value stays."
             )
         )
-        self.rows = QWidget()
-        self._rows = QVBoxLayout(self.rows)
-        self._rows.setContentsMargins(0, 0, 0, 0)
+        self.rows, self._rows = bare(QVBoxLayout)
         layout.addWidget(self.rows)
         self.empty_label = wrapped_label("No conflicts left: every change is settled.")
         self.empty_label.hide()
@@ -72,11 +70,7 @@ class ConflictsDialog(QDialog):
         self.show_conflicts(await self._load())
 
     def show_conflicts(self, conflicts: list[OpenConflict]) -> None:
-        while self._rows.count():
-            item = self._rows.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self._rows)
         self.buttons = {}
         for conflict in conflicts:
             self._rows.addWidget(self._row(conflict))
@@ -84,19 +78,14 @@ class ConflictsDialog(QDialog):
 
     def _row(self, conflict: OpenConflict) -> QWidget:
         choice = conflict.choice
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        text = QLabel(
+        row, layout = bare(QHBoxLayout)
+        text = wrapped_label(
             f"<b>{html.escape(conflict.title)}</b>: {html.escape(choice.label)}<br>"
-            f"Here: {html.escape(choice.local)} · On Hardcover: {html.escape(choice.hardcover)}"
+            + both_values(choice)
         )
-        text.setWordWrap(True)
         layout.addWidget(text, 1)
-        for keep, words in KEEPS:
-            button = QPushButton(words)
-            button.setAccessibleName(f"{words} ({conflict.title}, {choice.label})")
-            button.clicked.connect(lambda _=False, c=choice, k=keep: self.choose(c, k))
+        about = f"{conflict.title}, {choice.label}"
+        for keep, button in keep_buttons(choice, about, self.choose).items():
             layout.addWidget(button)
             self.buttons[(choice.book_id, choice.field, keep)] = button
         return row

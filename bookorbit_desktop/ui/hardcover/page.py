@@ -59,6 +59,7 @@ from bookorbit_desktop.ui.status import (
 from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.widgets import (
     ERROR_COLOUR,
+    bare,
     button_row,
     message_label,
     one_line,
@@ -97,18 +98,15 @@ class HardcoverView(QWidget):
         self.account_label.setWordWrap(True)
         self.account_label.setOpenExternalLinks(True)
         account_layout.addWidget(self.account_label)
-        self.token_row = QWidget()
-        token_layout = QHBoxLayout(self.token_row)
-        token_layout.setContentsMargins(0, 0, 0, 0)
+        self.token_row, token_layout = bare(QHBoxLayout)
         self.token_edit = secret_edit()
         self.token_edit.setPlaceholderText("Paste your Hardcover API token here")
         self.token_edit.setAccessibleName("Hardcover API token")
         self.token_edit.returnPressed.connect(self._connect_clicked)
-        self.get_token_button = QPushButton("&Get Token…")
-        self.get_token_button.setToolTip("Open Hardcover's token page in your browser")
-        self.get_token_button.clicked.connect(self.open_token_page)
-        self.connect_button = QPushButton("C&onnect")
-        self.connect_button.clicked.connect(self._connect_clicked)
+        self.get_token_button = push_button(
+            "&Get Token…", self.open_token_page, tip="Open Hardcover's token page in your browser"
+        )
+        self.connect_button = push_button("C&onnect", self._connect_clicked)
         self.expiry_edit = expiry_edit()
         self.expiry_edit.returnPressed.connect(self._connect_clicked)
         token_layout.addWidget(self.token_edit, 1)
@@ -123,11 +121,10 @@ class HardcoverView(QWidget):
         account_layout.addWidget(self.conflicts)
         actions = QHBoxLayout()
         self.sync_label = one_line(QLabel())  # shows book titles while matching
-        self.sync_button = QPushButton("&Sync Now")
-        self.sync_button.setToolTip("Match your books on Hardcover now")
-        self.sync_button.clicked.connect(self.sync_requested.emit)
-        self.disconnect_button = QPushButton("&Disconnect")
-        self.disconnect_button.clicked.connect(self.disconnect_requested.emit)
+        self.sync_button = push_button(
+            "&Sync Now", self.sync_requested.emit, tip="Match your books on Hardcover now"
+        )
+        self.disconnect_button = push_button("&Disconnect", self.disconnect_requested.emit)
         self.details_label = QLabel()  # last sync and what waits
         self.details_label.setObjectName("syncDetails")
         actions.addWidget(self.sync_label, 1)

@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,7 +31,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.hardcover.service import EditionRow
 from bookorbit_desktop.ui.asyncqt import error_text
 from bookorbit_desktop.ui.text import counted
-from bookorbit_desktop.ui.widgets import flat_list, wrapped_label
+from bookorbit_desktop.ui.widgets import flat_list, push_button, wide_row, wrapped_label
 
 Search = Callable[[str], Awaitable[tuple[str, list[dict[str, Any]]]]]
 Editions = Callable[[int], Awaitable[list[EditionRow]]]
@@ -124,11 +122,8 @@ class PickDialog(QDialog):
         self.query_edit = QLineEdit()
         self.query_edit.setPlaceholderText("Title, author or ISBN")
         self.query_edit.returnPressed.connect(self.start_search)
-        self.search_button = QPushButton("&Search")
-        self.search_button.clicked.connect(self.start_search)
-        search_row = QHBoxLayout()
-        search_row.addWidget(self.query_edit, 1)
-        search_row.addWidget(self.search_button)
+        self.search_button = push_button("&Search", self.start_search)
+        search_row = wide_row(self.query_edit, self.search_button)
         self.status_label = QLabel()
         self.status_label.setObjectName("pickStatus")
         self.status_label.setWordWrap(True)

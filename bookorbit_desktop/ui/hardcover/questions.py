@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from bookorbit_desktop.ui.asyncqt import run_dialog
+from bookorbit_desktop.ui.questions import action_or_cancel
 
 
 async def confirm(
@@ -20,12 +21,6 @@ async def confirm(
     destructive: bool = False,
 ) -> bool:
     """Ask; True only when the user pressed the `action` button."""
-    icon = QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question
-    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Cancel, window)
-    role = (
-        QMessageBox.ButtonRole.DestructiveRole if destructive else QMessageBox.ButtonRole.AcceptRole
-    )
-    chosen = box.addButton(action, role)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box, chosen = action_or_cancel(window, title, text, action, destructive=destructive)
     await run_dialog(box, lambda: opened(box))
     return box.clickedButton() is chosen

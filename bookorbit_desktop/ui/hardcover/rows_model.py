@@ -18,15 +18,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon
 
 from bookorbit_desktop.services.hardcover.dashboard.order import Layout, PageStream
 from bookorbit_desktop.services.hardcover.dashboard.rows import PageRow
 from bookorbit_desktop.services.hardcover.service import copies_conflict
 from bookorbit_desktop.ui.hardcover import dashboard
+from bookorbit_desktop.ui.table_model import HeadedTable, Index
 
-Index = QModelIndex | QPersistentModelIndex
 ROLE = Qt.ItemDataRole.UserRole  # a book row's book id (None on a heading)
 HEADING_ROLE = Qt.ItemDataRole.UserRole + 1  # True on a group's heading row
 CHILD_ROLE = Qt.ItemDataRole.UserRole + 2  # True on a book row inside a group
@@ -38,7 +38,9 @@ FETCH_ROWS = 400  # top-level rows read at once as the view reaches the end
 Reader = Callable[[Sequence[int]], dict[int, PageRow]]
 
 
-class HardcoverRowsModel(QAbstractTableModel):
+class HardcoverRowsModel(HeadedTable):
+    headers = HEADERS
+
     def __init__(self, read: Reader, parent: Any = None) -> None:
         super().__init__(parent)
         self._read = read
@@ -245,14 +247,6 @@ class HardcoverRowsModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's default)
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if self.heading_at(index.row()) is not None:

@@ -6,7 +6,7 @@ row has the height of a cover, so rows line up whatever is in them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.services.library.service import STATUS_LABELS
 from bookorbit_desktop.ui.hardcover.dashboard import LABELS
 from bookorbit_desktop.ui.hardcover.rows_model import CHILD_ROLE, HEADERS, HardcoverRowsModel
+from bookorbit_desktop.ui.table_model import Index
 from bookorbit_desktop.ui.widgets import CELL_PADDING
 
 INDENT = 20  # a group's books, under its heading
@@ -29,12 +30,7 @@ INDENT = 20  # a group's books, under its heading
 class _Indent(QStyledItemDelegate):
     """The first column of a group's books moved right; a heading gets its open/closed arrow."""
 
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         if index.column() != 0:
             super().paint(painter, option, index)
             return

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QGroupBox,
     QHBoxLayout,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +34,7 @@ from bookorbit_desktop.ui.highlights.keep_place import set_html_keeping_place
 from bookorbit_desktop.ui.highlights.render import highlights_html
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.text_browser import OfflineBrowser
-from bookorbit_desktop.ui.widgets import wrapped_label
+from bookorbit_desktop.ui.widgets import push_button, wrapped_label
 
 
 def _journal_refusals() -> Mapping[int, str]:
@@ -82,12 +81,12 @@ class BookHighlights(QGroupBox):
         self.browser = OfflineBrowser()  # the text is a device's: it loads nothing
         self.browser.setAccessibleName("The book's highlights")
         self.browser.setMinimumHeight(140)
-        self.copy_button = QPushButton("Copy as &Markdown")
-        self.copy_button.setAccessibleName("Copy the highlights as Markdown")
-        self.copy_button.clicked.connect(self.copy_markdown)
-        self.earlier_button = QPushButton("E&arlier Texts…")  # Alt+E opens the Edit menu
-        self.earlier_button.setAccessibleName("Earlier texts of the highlights")
-        self.earlier_button.clicked.connect(self.show_earlier)
+        self.copy_button = push_button(
+            "Copy as &Markdown", self.copy_markdown, name="Copy the highlights as Markdown"
+        )
+        self.earlier_button = push_button(
+            "E&arlier Texts…", self.show_earlier, name="Earlier texts of the highlights"
+        )  # Alt+E opens the Edit menu
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.earlier_button)

@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.highlights.service import EarlierText, HighlightView
 from bookorbit_desktop.ui.asyncqt import show_error
-from bookorbit_desktop.ui.widgets import wrapped_label
+from bookorbit_desktop.ui.widgets import push_button, wrapped_label
 
 SHOWN_CHARACTERS = 200  # of a highlight's text in the list; the rest is in the tooltip
 
@@ -74,8 +73,7 @@ class EarlierTextsDialog(QDialog):
         self.tree.setHeaderLabels(["Text and note", "Written", "Replaced"])
         self.tree.setColumnWidth(0, 380)
         self.tree.itemSelectionChanged.connect(self._update_button)
-        self.restore_button = QPushButton("&Restore")
-        self.restore_button.clicked.connect(self.restore_selected)
+        self.restore_button = push_button("&Restore", self.restore_selected)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +32,7 @@ from bookorbit_desktop.ui.highlights.receiver_box import ReceiverAccess, Receive
 from bookorbit_desktop.ui.highlights.render import highlights_html
 from bookorbit_desktop.ui.highlights.waiting_box import WaitingActions, WaitingBox
 from bookorbit_desktop.ui.text_browser import OfflineBrowser
-from bookorbit_desktop.ui.widgets import interval_timer
+from bookorbit_desktop.ui.widgets import interval_timer, push_button
 
 SEARCH_DELAY_MS = 250
 RESULT_LIMIT = 200
@@ -85,9 +84,7 @@ class HighlightsPage(QWidget):
         self.query.setClearButtonEnabled(True)
         search_label = QLabel("Search &in highlights:")
         search_label.setBuddy(self.query)
-        self.refresh_button = QPushButton("&Refresh")
-        self.refresh_button.setAccessibleName("Refresh highlights")
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button = push_button("&Refresh", self.refresh, name="Refresh highlights")
         self.count_label = QLabel()
         self.results = OfflineBrowser()  # the text is a device's: it loads nothing
         self.results.setAccessibleName("Highlights found")

@@ -22,10 +22,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
-    QHBoxLayout,
     QLineEdit,
-    QMessageBox,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -35,7 +32,8 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.highlights import service
 from bookorbit_desktop.services.server import ServerInfo
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
-from bookorbit_desktop.ui.widgets import wrapped_label
+from bookorbit_desktop.ui.questions import action_or_cancel
+from bookorbit_desktop.ui.widgets import push_button, wide_row, wrapped_label
 
 STEPS = (
     "In KOReader: open a book, Tools ▸ Export highlights ▸ Choose formats and services ▸ "
@@ -104,32 +102,24 @@ class ReceiverBox(QGroupBox):
         self.port_spin.setRange(1024, 65535)
         self.port_spin.setValue(settings.port)
         self.port_spin.setPrefix("port ")
-        self.apply_button = QPushButton("S&ave")
-        self.apply_button.setAccessibleName("Save the receiver's settings")
-        self.apply_button.clicked.connect(self.apply)
+        self.apply_button = push_button("S&ave", self.apply, name="Save the receiver's settings")
         self.status = wrapped_label()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.secret_hint = wrapped_label()
         self.secret_field = QLineEdit()
         self.secret_field.setAccessibleName("Pairing secret")
         self.secret_field.setReadOnly(True)
-        self.copy_secret_button = QPushButton("&Copy Secret")
-        self.copy_secret_button.setAccessibleName("Copy the pairing secret")
-        self.copy_secret_button.clicked.connect(self.copy_secret)
-        self.require_button = QPushButton(REQUIRE_TEXT)
-        self.require_button.clicked.connect(self.require_secret)
-        self.stop_button = QPushButton(STOP_TEXT)
-        self.stop_button.setAccessibleName("Stop requiring a pairing secret")
-        self.stop_button.clicked.connect(self.stop_requiring)
-        row = QHBoxLayout()
-        row.addWidget(self.on_check, 1)
-        row.addWidget(self.port_spin)
-        row.addWidget(self.apply_button)
-        secret_row = QHBoxLayout()
-        secret_row.addWidget(self.secret_field, 1)
-        secret_row.addWidget(self.copy_secret_button)
-        secret_row.addWidget(self.require_button)
-        secret_row.addWidget(self.stop_button)
+        self.copy_secret_button = push_button(
+            "&Copy Secret", self.copy_secret, name="Copy the pairing secret"
+        )
+        self.require_button = push_button(REQUIRE_TEXT, self.require_secret)
+        self.stop_button = push_button(
+            STOP_TEXT, self.stop_requiring, name="Stop requiring a pairing secret"
+        )
+        row = wide_row(self.on_check, self.port_spin, self.apply_button)
+        secret_row = wide_row(
+            self.secret_field, self.copy_secret_button, self.require_button, self.stop_button
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.status)
@@ -177,15 +167,7 @@ class ReceiverBox(QGroupBox):
         self.task = spawn(self._stop_requiring(), self)
 
     async def _stop_requiring(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Stop Requiring the Secret",
-            STOP_QUESTION,
-            QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        chosen = box.addButton(STOP_TEXT, QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box, chosen = action_or_cancel(self, "Stop Requiring the Secret", STOP_QUESTION, STOP_TEXT)
         await run_dialog(box, lambda: self.question_opened.emit(box))
         if box.clickedButton() is not chosen:
             return

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
-    QPushButton,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,7 +31,7 @@ from bookorbit_desktop.services.library.service import STATUS_LABELS, DateNeeded
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.book_chooser import BookChooser
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
-from bookorbit_desktop.ui.widgets import flat_list, wrapped_label
+from bookorbit_desktop.ui.widgets import button_row, flat_list, push_button, wrapped_label
 
 EXPORT, PROPOSAL = "export", "proposal"
 
@@ -90,21 +88,19 @@ class WaitingBox(QGroupBox):
         self.tree = flat_list(("From KOReader", "What to decide"))
         self.tree.setAccessibleName("Waiting for you")
         self.tree.itemSelectionChanged.connect(self._update_buttons)
-        self.link_button = QPushButton("Lin&k to Book…")  # Alt+L opens the Library
-        self.link_button.setAccessibleName("Link the export to a book")
-        self.link_button.clicked.connect(self.link_selected)
-        self.apply_button = QPushButton("A&pply")
-        self.apply_button.setAccessibleName("Apply the proposed change")
-        self.apply_button.clicked.connect(self.apply_selected)
-        self.dismiss_button = QPushButton("Dis&miss")
-        self.dismiss_button.setAccessibleName("Dismiss the proposed change")
-        self.dismiss_button.clicked.connect(
-            lambda: self._decide(self._actions.dismiss, "Dismissed")
+        # Alt+L opens the Library.
+        self.link_button = push_button(
+            "Lin&k to Book…", self.link_selected, name="Link the export to a book"
         )
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.link_button, self.apply_button, self.dismiss_button):
-            buttons.addWidget(button)
+        self.apply_button = push_button(
+            "A&pply", self.apply_selected, name="Apply the proposed change"
+        )
+        self.dismiss_button = push_button(
+            "Dis&miss",
+            lambda: self._decide(self._actions.dismiss, "Dismissed"),
+            name="Dismiss the proposed change",
+        )
+        buttons = button_row(self.link_button, self.apply_button, self.dismiss_button)
         self.cap_label = wrapped_label()
         self.cap_label.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)

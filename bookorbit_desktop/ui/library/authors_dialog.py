@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.library.authors import AuthorsService, FiledAuthor
+from bookorbit_desktop.ui.actions import menu_action
 
 NAME, FILED_AS, BOOKS = range(3)
 
@@ -101,9 +101,9 @@ class AuthorsAction:
     ) -> None:
         self.service, self.window, self.on_saved = service, window, on_saved
         self.dialog: AuthorsDialog | None = None
-        self.action = QAction("&Authors…", window)
-        self.action.setStatusTip("See and change how each author is filed and sorted")
-        self.action.triggered.connect(self.open)
+        self.action = menu_action(
+            window, "&Authors…", self.open, tip="See and change how each author is filed and sorted"
+        )
         menu.addAction(self.action)
 
     def open(self) -> AuthorsDialog:

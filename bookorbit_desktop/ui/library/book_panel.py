@@ -56,6 +56,7 @@ from bookorbit_desktop.ui.widgets import (
     message_label,
     push_button,
     wheel_needs_focus,
+    wide_row,
     wrapped_label,
 )
 
@@ -175,9 +176,7 @@ class BookPanel(QWidget):
         self.finished_edit.setAccessibleName("Finished")
         self.finished_note = QLabel()  # where the date came from, e.g. "date of sync"
         self.finished_note.setStyleSheet("color: palette(placeholder-text);")
-        finished_row = QHBoxLayout()
-        finished_row.addWidget(self.finished_edit, 1)
-        finished_row.addWidget(self.finished_note)
+        finished_row = wide_row(self.finished_edit, self.finished_note)
         form.addRow(finished_label := QLabel("Fi&nished:"), finished_row)
         finished_label.setBuddy(self.finished_edit)  # a row of two: the form sets no buddy
         self.rating_combo = QComboBox()

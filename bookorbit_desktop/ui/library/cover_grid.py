@@ -8,7 +8,7 @@ Hardcover page's rows); a cell shows the placeholder until its cover is in memor
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.ui.cover_loader import CoverFiles, CoverLoader, cover_placeholder
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMN_KEYS, PROGRESS_ROLE
+from bookorbit_desktop.ui.table_model import Index
 
 COVER = QSize(120, 180)
 CELL = QSize(150, 280)  # the cover, two lines of title, the authors, the status and the bar
@@ -28,7 +29,6 @@ _MARGIN = 6
 _AUTHORS = COLUMN_KEYS.index("authors")
 _STATUS = COLUMN_KEYS.index("status")
 _PROGRESS = COLUMN_KEYS.index("progress")
-Index = QModelIndex | QPersistentModelIndex
 
 
 def status_line(status: str, progress: str) -> str:

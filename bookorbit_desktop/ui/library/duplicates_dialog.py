@@ -32,13 +32,15 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.merge import Copy, MergeService, SideBySide
+from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.side_by_side import SideBySideView
 from bookorbit_desktop.ui.library.undo_actions import UndoActions
-from bookorbit_desktop.ui.widgets import message_label, push_button, wrapped_label
+from bookorbit_desktop.ui.questions import action_or_cancel
+from bookorbit_desktop.ui.widgets import bare, message_label, push_button, wrapped_label
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.ui.controller import DesktopController
+    from bookorbit_desktop.ui.page_host import PageHost
 
 
 def _copy_text(copy: Copy) -> str:
@@ -81,9 +83,7 @@ class DuplicatesDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.view)
         self.refusal = message_label("refusal")
-        right = QWidget()
-        column = QVBoxLayout(right)
-        column.setContentsMargins(0, 0, 0, 0)
+        right, column = bare(QVBoxLayout)
         column.addLayout(picks)
         column.addWidget(scroll, 1)
         column.addWidget(self.refusal)
@@ -175,16 +175,13 @@ class DuplicatesDialog(QDialog):
             return
         pair = (seen.keep, seen.other)
         keep, other = seen.titles
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        box, merge = action_or_cancel(
+            self,
             "Merge Books",
             f"Merge “{other}” (book {seen.other}) into “{keep}” (book {seen.keep})?\n\nBoth "
             "files stay where they are and belong to the kept book. Undo splits them back.",
-            QMessageBox.StandardButton.Cancel,
-            self,
+            "&Merge",
         )
-        merge = box.addButton("&Merge", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.buttonClicked.connect(lambda button: self._merge(*pair) if button is merge else None)
         self.question = open_box(box)
 
@@ -202,26 +199,28 @@ class DuplicatesDialog(QDialog):
         self.loading = spawn(self.load(keep), self)
 
 
-def add_duplicates_action(controller: DesktopController) -> QAction:
+def add_duplicates_action(host: PageHost) -> QAction:
     """File ▸ Find Duplicates…, before Settings; after a merge the table follows and Undo is
     named for it."""
-    window = controller.window
-    action = QAction("Find &Duplicates…", window)
-    action.setStatusTip("Find books that look like copies of one book, and merge them")
-    settings = next(a for a in window.file_menu.actions() if a.text() == "&Settings…")
-    window.file_menu.insertAction(settings, action)
+    window = host.window
 
     def merged() -> None:
-        controller.follow_changes()
+        host.follow_changes()
         undo = window.findChild(UndoActions)
         if undo is not None:
             undo.refresh()
 
     async def open_dialog() -> None:
-        dialog = DuplicatesDialog(MergeService(controller.library.paths), window, merged)
+        dialog = DuplicatesDialog(MergeService(host.library.paths), window, merged)
         await dialog.load()
         await run_dialog(dialog)
         dialog.deleteLater()
 
-    action.triggered.connect(lambda _checked=False: spawn(open_dialog(), window))
+    action = menu_action(
+        window,
+        "Find &Duplicates…",
+        lambda: spawn(open_dialog(), window),
+        tip="Find books that look like copies of one book, and merge them",
+    )
+    window.add_file_action(action)
     return action

@@ -32,6 +32,7 @@ from bookorbit_desktop.services.library.opening import BookFilesService
 from bookorbit_desktop.services.library.tags import TagService
 from bookorbit_desktop.services.metadata.service import MetadataService
 from bookorbit_desktop.services.undo import UndoService
+from bookorbit_desktop.ui.actions import in_context_menus, menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.change_watch import ChangeWatch
 from bookorbit_desktop.ui.library.authors_dialog import AuthorsAction
@@ -69,13 +70,16 @@ class BookActions(QObject):
         self.bulk = BulkEditService(service.paths)  # several books: publisher, status, numbers…
         self.dialog: EditDialog | None = None
         self.remove_dialog: RemoveDialog | None = None
-        self.edit_action = QAction("&Edit Metadata…", window)
-        self.edit_action.setShortcut(QKeySequence(EDIT_SHORTCUT))
-        self.edit_action.setStatusTip(
-            "Correct the selected books' title, authors, series, language, ISBN, description "
-            "or cover"
+        self.edit_action = menu_action(
+            window,
+            "&Edit Metadata…",
+            self.edit_selected,
+            shortcut=QKeySequence(EDIT_SHORTCUT),
+            tip=(
+                "Correct the selected books' title, authors, series, language, ISBN, description "
+                "or cover"
+            ),
         )
-        self.edit_action.triggered.connect(self.edit_selected)
         window.addAction(self.edit_action)  # the shortcut works wherever the focus is
         self.remove_action = QAction("&Remove from Library…", window)
         self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -114,11 +118,7 @@ class BookActions(QObject):
         library.tag_browser.changed.connect(self.undo.refresh)
         if on_removed is not None:
             library.tag_browser.changed.connect(on_removed)
-        for view in (library.table, library.grid):  # their context menus
-            if view.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
-                view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-            view.addAction(self.edit_action)
-            view.addAction(self.remove_action)
+        in_context_menus((library.table, library.grid), self.edit_action, self.remove_action)
         # Open, Open With, Show in Folder, Copy Path: first in those menus; double-click, Enter.
         self.opening = OpenActions(BookFilesService(), window, library)
 

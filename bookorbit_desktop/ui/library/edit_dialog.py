@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -32,6 +31,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.edits import SHARED_FIELDS, EditForm
 from bookorbit_desktop.ui.library import bulk_fields, bulk_run
 from bookorbit_desktop.ui.library.tag_editor import TagEditor
+from bookorbit_desktop.ui.widgets import push_button, wide_row
 
 # Saves (book ids, changed fields as typed, cover file or None); raises BookOrbitError.
 Save = Callable[[tuple[int, ...], Mapping[str, str], str | None], None]
@@ -98,11 +98,8 @@ class EditDialog(QDialog):
             self.description.setTabChangesFocus(True)
             fields.addRow("&Description:", self.description)
             self.cover_label = QLabel("Unchanged")
-            choose = QPushButton("&Choose Cover…")
-            choose.clicked.connect(self.choose_cover)
-            cover_row = QHBoxLayout()
-            cover_row.addWidget(self.cover_label, 1)
-            cover_row.addWidget(choose)
+            choose = push_button("&Choose Cover…", self.choose_cover)
+            cover_row = wide_row(self.cover_label, choose)
             fields.addRow("Cover:", cover_row)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)

@@ -8,15 +8,15 @@ could not be written (not EPUB, damaged, no backup) are listed in one message bo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.services.library import file_metadata
 from bookorbit_desktop.services.library.file_metadata import WriteReport
+from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, spawn
 from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.text import counted
@@ -35,17 +35,21 @@ class FileWriteActions(QObject):
         library = window.library_view
         self.paths, self.window, self.library, self.on_written = paths, window, library, on_written
         self.question: QMessageBox | None = None
-        self.write_action = QAction("&Write Metadata into File…", window)
-        self.write_action.setStatusTip(
-            "Write the library's metadata into the selected books' EPUB files, keeping a copy "
-            "of each old file"
+        self.write_action = menu_action(
+            window,
+            "&Write Metadata into File…",
+            lambda: self._start(write=True),
+            tip=(
+                "Write the library's metadata into the selected books' EPUB files, keeping a copy "
+                "of each old file"
+            ),
         )
-        self.write_action.triggered.connect(lambda: self._start(write=True))
-        self.restore_action = QAction("Restore File from &Backup…", window)
-        self.restore_action.setStatusTip(
-            "Put back the selected books' files as they were before metadata was last written"
+        self.restore_action = menu_action(
+            window,
+            "Restore File from &Backup…",
+            lambda: self._start(write=False),
+            tip="Put back the selected books' files as they were before metadata was last written",
         )
-        self.restore_action.triggered.connect(lambda: self._start(write=False))
         targets: list[QWidget] = [library.table, library.grid]  # their context menus
         for action in window.menuBar().actions():
             menu = action.menu()
@@ -66,7 +70,7 @@ class FileWriteActions(QObject):
     async def write(self, book_ids: Sequence[int]) -> WriteReport | None:
         """Ask, then write the books' metadata into their EPUB files; None when cancelled."""
         books = counted("%n book(s)", len(set(book_ids)))
-        confirmed = await self._ask(
+        return await self._confirm_then(
             "Write Metadata into File",
             f"Write the library's metadata into the EPUB files of {books}?",
             "The title, subtitle, authors, series, description, publisher, publication date, "
@@ -75,13 +79,9 @@ class FileWriteActions(QObject):
             "Backup puts it back.\n\nKOReader keeps syncing progress and highlights of the "
             "copies already on your devices. Only EPUB files are written.",
             "&Write",
+            lambda: file_metadata.write_metadata_async(self.paths, book_ids),
+            "Wrote metadata into %n file(s).",
         )
-        if not confirmed:
-            return None
-        report = await file_metadata.write_metadata_async(self.paths, book_ids)
-        files = sum(len(written) for written in report.written.values())
-        self._done(report, counted("Wrote metadata into %n file(s).", files))
-        return report
 
     async def restore(self, book_ids: Sequence[int]) -> WriteReport | None:
         """Ask, then put back each book's file from before the last write; None when cancelled
@@ -97,22 +97,28 @@ class FileWriteActions(QObject):
         without = (
             f" Left as they are (no backup): {counted('%n book(s)', others)}." if others else ""
         )
-        confirmed = await self._ask(
+        return await self._confirm_then(
             "Restore File from Backup",
             f"Put back the files of {counted('%n book(s)', len(backed))} as they were before "
             "metadata was last written?",
             "The backup replaces the file and is then removed. The library's own metadata "
             f"does not change.{without}",
             "&Restore",
+            lambda: file_metadata.restore_files_async(self.paths, backed),
+            "Put back %n file(s) from their backups.",
         )
-        if not confirmed:
-            return None
-        report = await file_metadata.restore_files_async(self.paths, backed)
-        files = sum(len(written) for written in report.written.values())
-        self._done(report, counted("Put back %n file(s) from their backups.", files))
-        return report
 
-    async def _ask(self, title: str, text: str, detail: str, verb: str) -> bool:
+    async def _confirm_then(
+        self,
+        title: str,
+        text: str,
+        detail: str,
+        verb: str,
+        work: Callable[[], Awaitable[WriteReport]],
+        done: str,
+    ) -> WriteReport | None:
+        """Ask (the action's button named `verb`); once confirmed, run `work` and say what it
+        did (`done`, with %n for the files changed). None when cancelled."""
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.window)
         box.setInformativeText(detail)
         accept = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
@@ -121,11 +127,18 @@ class FileWriteActions(QObject):
         self.question = box
         await run_dialog(box)
         self.question = None
-        return box.clickedButton() is accept
+        if box.clickedButton() is not accept:
+            return None
+        report = await work()
+        self._done(report, done)
+        return report
 
     def _done(self, report: WriteReport, done: str) -> None:
+        """Say what `report` did: `done` with the files changed for %n in the status bar, the
+        window told of each book written, the books not changed in a message box."""
         if report.written:
-            self.window.statusBar().showMessage(done, STATUS_MS)
+            files = sum(len(written) for written in report.written.values())
+            self.window.statusBar().showMessage(counted(done, files), STATUS_MS)
         for book_id in report.written:
             if self.on_written is not None:
                 self.on_written(book_id)

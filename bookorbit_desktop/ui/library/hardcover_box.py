@@ -15,6 +15,7 @@ from bookorbit_desktop.services.library.service import (
     progress_text,
 )
 from bookorbit_desktop.ui.library.hardcover_changes import HardcoverChanges
+from bookorbit_desktop.ui.widgets import bare
 
 
 class HardcoverBox(QGroupBox):
@@ -41,9 +42,7 @@ class HardcoverBox(QGroupBox):
         self.pick_button.clicked.connect(lambda: self._emit(self.pick_requested))
         self.rematch_button.clicked.connect(lambda: self._emit(self.rematch_requested))
         self.exclude_button.clicked.connect(self._toggle_exclude)
-        self.buttons = QWidget()
-        buttons = QHBoxLayout(self.buttons)
-        buttons.setContentsMargins(0, 0, 0, 0)
+        self.buttons, buttons = bare(QHBoxLayout)
         for button in (self.pick_button, self.rematch_button, self.exclude_button):
             buttons.addWidget(button)
         buttons.addStretch(1)

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from bookorbit_desktop.services.hardcover import pulled
 from bookorbit_desktop.services.hardcover.pulled import BookChanges, Choice
 from bookorbit_desktop.ui.asyncqt import spawn
+from bookorbit_desktop.ui.keep_choice import both_values, keep_buttons
+from bookorbit_desktop.ui.widgets import bare, clear_layout, wrapped_label
 
 Loader = Callable[[int], Awaitable[BookChanges]]
 Resolver = Callable[[int, str, str], Awaitable[Any]]
@@ -46,9 +48,7 @@ class HardcoverChanges(QWidget):
         self.marker.setObjectName("fromHardcover")
         self.marker.setWordWrap(True)
         layout.addWidget(self.marker)
-        self.choices = QWidget()
-        self._choices = QVBoxLayout(self.choices)
-        self._choices.setContentsMargins(0, 0, 0, 0)
+        self.choices, self._choices = bare(QVBoxLayout)
         layout.addWidget(self.choices)
         self.buttons: dict[tuple[str, str], QPushButton] = {}
         self.hide()
@@ -77,11 +77,7 @@ class HardcoverChanges(QWidget):
             )
         )
         self.marker.setVisible(bool(changes.followed))
-        while self._choices.count():
-            item = self._choices.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self._choices)
         self.buttons = {}
         for choice in changes.conflicts:
             self._choices.addWidget(self._choice_row(choice))
@@ -89,24 +85,15 @@ class HardcoverChanges(QWidget):
         self.setVisible(not changes.empty)
 
     def _choice_row(self, choice: Choice) -> QWidget:
-        row = QWidget()
-        layout = QVBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        text = QLabel(
+        row, layout = bare(QVBoxLayout)
+        text = wrapped_label(
             f"<b>Changed on both sides: {html.escape(choice.label)}</b><br>"
-            f"Here: {html.escape(choice.local)} · On Hardcover: {html.escape(choice.hardcover)}"
-            "<br><i>Not sent until you choose.</i>"
+            + both_values(choice)
+            + "<br><i>Not sent until you choose.</i>"
         )
-        text.setWordWrap(True)
         layout.addWidget(text)
         buttons = QHBoxLayout()
-        for keep, words in (
-            (pulled.KEEP_LOCAL, "Keep mine"),
-            (pulled.KEEP_HARDCOVER, "Keep Hardcover's"),
-        ):
-            button = QPushButton(words)
-            button.setAccessibleName(f"{words} ({choice.label})")
-            button.clicked.connect(lambda _=False, c=choice, k=keep: self.choose(c, k))
+        for keep, button in keep_buttons(choice, choice.label, self.choose).items():
             buttons.addWidget(button)
             self.buttons[(choice.field, keep)] = button
         buttons.addStretch(1)

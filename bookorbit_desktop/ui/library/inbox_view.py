@@ -20,7 +20,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QMessageBox,
-    QStackedLayout,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -31,17 +30,18 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library import inbox as inbox_service
 from bookorbit_desktop.services.library.inbox import InboxBook
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
+from bookorbit_desktop.ui.questions import yes_or_cancel
 from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import (
+    OrEmpty,
     button_row,
-    empty_state,
     flat_list,
     push_button,
     wrapped_label,
 )
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.ui.controller import DesktopController
+    from bookorbit_desktop.ui.page_host import PageHost
 
 TITLE = "In&box"
 HEADERS = ("Title", "Authors", "Series", "File")
@@ -80,10 +80,8 @@ class InboxView(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemActivated.connect(lambda *_: self.approve_selected())  # Enter
-        self.empty_label = empty_state(EMPTY_TEXT)
-        self._stack = QStackedLayout()
-        self._stack.addWidget(self.tree)
-        self._stack.addWidget(self.empty_label)
+        self._stack = OrEmpty(self.tree, EMPTY_TEXT)
+        self.empty_label = self._stack.empty_label
         self.approve_button = push_button("&Approve", self.approve_selected)
         self.approve_all_button = push_button("Approve A&ll", self.approve_all)
         self.remove_button = push_button(
@@ -165,16 +163,12 @@ class InboxView(QWidget):
 
     def make_remove_box(self, ids: Sequence[int]) -> QMessageBox:
         books = counted("%n book(s)", len(ids))
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return yes_or_cancel(
+            self,
             "Remove from the Inbox",
             f"Remove {books} from the library? The files stay on disk; importing their "
             "folder again leaves them out.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
         )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box
 
     async def _confirm_and_remove(self, ids: list[int]) -> None:
         try:
@@ -232,7 +226,7 @@ class InboxView(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, book.id)
             item.setToolTip(3, "\n".join(book.files))
             self.tree.addTopLevelItem(item)
-        self._stack.setCurrentIndex(0 if books else 1)
+        self._stack.show_empty(not books)
         self._update_buttons()
         self.counted.emit(len(books))
 
@@ -246,24 +240,24 @@ class InboxView(QWidget):
         self.approve_all_button.setEnabled(idle and bool(self._books))
 
 
-def add_inbox_page(controller: DesktopController) -> InboxView:
+def add_inbox_page(host: PageHost) -> InboxView:
     """The Inbox tab in the window, its count in the tab title and the tray tooltip, and the
     library table told of the books approved."""
-    window = controller.window
-    view = InboxView(controller.library.paths, window)
+    window = host.window
+    view = InboxView(host.library.paths, window)
     index = window.add_page(view, TITLE)
 
     def show_count(count: int) -> None:
         window.tabs.setTabText(index, tab_title(count))
-        controller.hub.update(inbox=count)
+        host.hub.update(inbox=count)
 
     view.counted.connect(show_count)
-    view.approved.connect(lambda _ids: controller.follow_changes())
+    view.approved.connect(lambda _ids: host.follow_changes())
     view.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
-    controller.background.reloaded.connect(view.refresh)
-    controller.importer.finished.connect(lambda _report: view.refresh())  # new books may wait
-    if controller.watcher is not None:
-        controller.watcher.refreshed.connect(lambda _result: view.refresh())
+    host.background.reloaded.connect(view.refresh)
+    host.importer.finished.connect(lambda _report: view.refresh())  # new books may wait
+    if host.watcher is not None:
+        host.watcher.refreshed.connect(lambda _result: view.refresh())
     window.tabs.currentChanged.connect(lambda shown: view.refresh() if shown == index else None)
     QTimer.singleShot(0, view.refresh)  # the first read, once the event loop runs
     return view

@@ -33,7 +33,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from bookorbit_desktop.services.library import table_window
 from bookorbit_desktop.services.library.rows import TableBook
@@ -56,8 +56,8 @@ from bookorbit_desktop.ui.library.table_reads import (
     order_of,
     rows_of,
 )
+from bookorbit_desktop.ui.table_model import Index
 
-Index = QModelIndex | QPersistentModelIndex
 PAGE_ROWS = 200  # books read at once
 KEPT_PAGES = 4  # pages kept around the rows on screen
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.services.library.records import BookRow
@@ -31,8 +31,7 @@ from bookorbit_desktop.services.library.service import (
 )
 from bookorbit_desktop.services.library.table_window import HARDCOVER_STATES
 from bookorbit_desktop.ui.library import more_columns
-
-Index = QModelIndex | QPersistentModelIndex
+from bookorbit_desktop.ui.table_model import HeadedTable, Index
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("title", "Title"),
@@ -207,18 +206,10 @@ def sort_key(column: int) -> Callable[[Row], Any]:
     return (lambda row: more(row.book)) if more is not None else keys[key]
 
 
-class BookColumns(QAbstractTableModel):
+class BookColumns(HeadedTable):
     """The library table's columns and their headers, for every model that shows them."""
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][1]
-        return None
+    headers = tuple(title for _key, title in COLUMNS)
 
 
 class LibraryModel(BookColumns):

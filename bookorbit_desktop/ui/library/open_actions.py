@@ -33,6 +33,7 @@ from bookorbit_desktop.services.library.opening import (
     chooser_command,
     show_command,
 )
+from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE
 from bookorbit_desktop.ui.library.view import LibraryView
@@ -84,17 +85,26 @@ class OpenActions(QObject):
         self.service, self.window, self.library = service, window, library
         self.launcher = launcher or Launcher()
         self.box: QMessageBox | None = None  # the last message, while it is open
-        self.open_action = QAction("&Open", window)
-        self.open_action.setStatusTip("Open the book in the system's reader")
-        self.open_action.triggered.connect(lambda: self.open_book(library.selected_book_id))
+        self.open_action = menu_action(
+            window,
+            "&Open",
+            lambda: self.open_book(library.selected_book_id),
+            tip="Open the book in the system's reader",
+        )
         self.open_with_menu = QMenu("Open &With", window)
         self.open_with_menu.aboutToShow.connect(self._fill_open_with)
-        self.show_action = QAction("Show in &Folder", window)
-        self.show_action.setStatusTip("Show the book's file in the file manager")
-        self.show_action.triggered.connect(lambda: self.show_in_folder(library.selected_book_id))
-        self.copy_action = QAction("Copy &Path", window)
-        self.copy_action.setStatusTip("Copy the path of the book's file")
-        self.copy_action.triggered.connect(lambda: self.copy_path(library.selected_book_id))
+        self.show_action = menu_action(
+            window,
+            "Show in &Folder",
+            lambda: self.show_in_folder(library.selected_book_id),
+            tip="Show the book's file in the file manager",
+        )
+        self.copy_action = menu_action(
+            window,
+            "Copy &Path",
+            lambda: self.copy_path(library.selected_book_id),
+            tip="Copy the path of the book's file",
+        )
         separator = QAction(window)
         separator.setSeparator(True)
         ours = [

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.library.merge import KEEP, OTHER, SideBySide
+from bookorbit_desktop.ui.widgets import clear_layout
 
 _WIDTH = 52  # characters of a value shown; the whole value is in its tooltip
 
@@ -45,11 +46,7 @@ class SideBySideView(QWidget):
         self.radios: dict[str, tuple[QRadioButton, QRadioButton]] = {}
 
     def show_pair(self, seen: SideBySide) -> None:
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.grid)
         self.groups.clear()
         self.radios.clear()
         row = 0

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.tags import TagService, check_tag
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
+from bookorbit_desktop.ui.questions import action_or_cancel
 
 ALL_BOOKS = "All Books"
 WIDTH = 140  # narrow: at 1366x768 the table beside it keeps every column in sight
@@ -170,11 +171,8 @@ class TagBrowser(QWidget):
         )
 
     def _ask(self, question: str, text: str, verb: str, then: Callable[[], None]) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Question, "Tags", question, parent=self)
+        box, button = action_or_cancel(self, "Tags", question, verb)
         box.setInformativeText(text)
-        button = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.buttonClicked.connect(lambda clicked: then() if clicked is button else None)
         self.dialog = box
         return open_box(box)

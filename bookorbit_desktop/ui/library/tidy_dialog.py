@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library import file_names
+from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
+from bookorbit_desktop.ui.questions import yes_or_cancel
 from bookorbit_desktop.ui.widgets import button_row, choose_folder, push_button, wrapped_label
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.ui.controller import DesktopController
+    from bookorbit_desktop.ui.page_host import PageHost
 
 HEADERS = ("Current file", "New name", "")
 PLACEHOLDER_HELP = (
@@ -120,13 +122,7 @@ class TidyDialog(QDialog):
         try:
             planned = await file_names.later(work, False)
         except file_names.MissingFolderError as missing:
-            box = QMessageBox(
-                QMessageBox.Icon.Question,
-                missing.title,
-                missing.message,
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                self,
-            )
+            box = yes_or_cancel(self, missing.title, missing.message)
             if await self._ask(box) == QMessageBox.StandardButton.Yes:
                 await self._read(lambda: work(True), self._show)
             return
@@ -137,7 +133,6 @@ class TidyDialog(QDialog):
 
     async def _ask(self, box: QMessageBox) -> object:
         """`box`'s answer; it is `question` while it is open."""
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         self.question = box
         answer = await run_dialog(box)
         box.deleteLater()
@@ -191,16 +186,12 @@ class TidyDialog(QDialog):
             self.summary.setText("Every file already has its tidy name.")
 
     def make_copy_question(self, crossing: int) -> QMessageBox:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return yes_or_cancel(
+            self,
             "Copy to Another Drive",
             f"{_files(crossing)} would go to another drive. Each is copied, "
             "written to disk, and only then deleted where it is now. Go ahead?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
         )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box
 
     async def _allow_copy(self, crossing: int) -> bool | None:
         """True to copy across drives, False when none cross, None when the user said no."""
@@ -224,15 +215,7 @@ class TidyDialog(QDialog):
                 f" {_files(crossing)} would go back to another drive: copied, written to disk, "
                 "and only then deleted here."
             )
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Undo Last Tidy",
-            text + " Go ahead?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box
+        return yes_or_cancel(self, "Undo Last Tidy", text + " Go ahead?")
 
     async def _undo(self) -> None:
         files, crossing = await file_names.later(file_names.undo_preview)
@@ -263,20 +246,18 @@ class TidyDialog(QDialog):
         self.move_button.setEnabled(idle and bool(self._planned))
 
 
-def add_tidy_action(controller: DesktopController) -> QAction:
+def add_tidy_action(host: PageHost) -> QAction:
     """File ▸ Tidy File Names…, before Settings; the table follows the moved files."""
-    window = controller.window
-    action = QAction("Tidy File &Names…", window)
-    settings = next(a for a in window.file_menu.actions() if a.text() == "&Settings…")
-    window.file_menu.insertAction(settings, action)
+    window = host.window
 
     async def open_dialog() -> None:
         dialog = TidyDialog(window)
         await dialog.load()
         await run_dialog(dialog)
         if dialog.moved:
-            controller.follow_changes()
+            host.follow_changes()
         dialog.deleteLater()
 
-    action.triggered.connect(lambda _checked=False: spawn(open_dialog(), window))
+    action = menu_action(window, "Tidy File &Names…", lambda: spawn(open_dialog(), window))
+    window.add_file_action(action)
     return action

@@ -15,11 +15,12 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.undo import Done, UndoService
+from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, show_error, spawn
 
 
@@ -41,12 +42,12 @@ class UndoActions(QObject):
         self.service, self.window, self.on_changed = service, window, on_changed
         self.box: QMessageBox | None = None  # the last undo's message, while it is open
         self.moving: asyncio.Task[Done | None] | None = None  # a step moving files, running
-        self.undo_action = QAction("&Undo", window)
-        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-        self.undo_action.triggered.connect(self.undo)
-        self.redo_action = QAction("&Redo", window)
-        self.redo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
-        self.redo_action.triggered.connect(self.redo)
+        self.undo_action = menu_action(
+            window, "&Undo", self.undo, shortcut=QKeySequence(QKeySequence.StandardKey.Undo)
+        )
+        self.redo_action = menu_action(
+            window, "&Redo", self.redo, shortcut=QKeySequence(QKeySequence.StandardKey.Redo)
+        )
         for action in (self.undo_action, self.redo_action):
             window.addAction(action)  # the keys work wherever the focus is
         if menu is not None:

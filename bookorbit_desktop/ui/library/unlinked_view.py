@@ -13,7 +13,6 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QStackedLayout,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,8 +31,8 @@ from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.book_chooser import BookChooser
 from bookorbit_desktop.ui.text import counted
 from bookorbit_desktop.ui.widgets import (
+    OrEmpty,
     button_row,
-    empty_state,
     flat_list,
     push_button,
     wrapped_label,
@@ -81,10 +80,8 @@ class UnlinkedView(QWidget):
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         # Double-click or Enter.
         self.tree.itemActivated.connect(lambda *_: self.link_selected())
-        self.empty_label = empty_state(EMPTY_TEXT)
-        self._stack = QStackedLayout()
-        self._stack.addWidget(self.tree)
-        self._stack.addWidget(self.empty_label)
+        self._stack = OrEmpty(self.tree, EMPTY_TEXT)
+        self.empty_label = self._stack.empty_label
 
         self.link_button = push_button("&Link to Book…", self.link_selected)
         self.refresh_button = push_button("&Refresh", self.refresh)
@@ -121,7 +118,7 @@ class UnlinkedView(QWidget):
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setTextAlignment(4, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.tree.addTopLevelItem(item)
-        self._stack.setCurrentIndex(0 if self._rows else 1)
+        self._stack.show_empty(not self._rows)
         self._update_buttons()
 
     def selected_row(self) -> UnlinkedRow | None:

@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    QPersistentModelIndex,
     QRect,
     Qt,
     QTimer,
@@ -56,7 +55,8 @@ from bookorbit_desktop.ui.library.more_columns import OPTIONAL, hide_unsaved
 from bookorbit_desktop.ui.library.search_error import search_error_label
 from bookorbit_desktop.ui.library.tag_browser import TagBrowser
 from bookorbit_desktop.ui.sync.progress_text import books
-from bookorbit_desktop.ui.widgets import book_table, empty_state
+from bookorbit_desktop.ui.table_model import Index
+from bookorbit_desktop.ui.widgets import book_table, empty_state, push_button, wide_row
 
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
 # Title takes the width the other columns leave. The others fit the longest text they can hold,
@@ -75,12 +75,7 @@ class ProgressDelegate(QStyledItemDelegate):
     is too narrow) over a thin bar along the cell's bottom. Both use the row's own text
     colour, so a selected row reads as well as the others."""
 
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         super().paint(painter, option, index)  # background, selection, elided text
         progress = float(index.data(PROGRESS_ROLE) or 0.0)
         if progress <= 0:
@@ -144,9 +139,11 @@ class LibraryView(QWidget):
         self._count_timer.timeout.connect(self._show_status_counts)
         self.model.dataChanged.connect(self._count_timer.start)
         self.model.counts_changed.connect(self._count_timer.start)
-        self.import_button = QPushButton("&Import…")
-        self.import_button.setToolTip("Add ebook files or folders to the library (Ctrl+I)")
-        self.import_button.clicked.connect(self.import_dialog_requested.emit)
+        self.import_button = push_button(
+            "&Import…",
+            self.import_dialog_requested.emit,
+            tip="Add ebook files or folders to the library (Ctrl+I)",
+        )
         self.count_label = QLabel()
         self.count_label.setObjectName("bookCount")
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -159,13 +156,14 @@ class LibraryView(QWidget):
         self.grid_button.setToolTip("Show the books as a grid of covers (Ctrl+G)")
         self.grid_button.setShortcut("Ctrl+G")
         self.grid_button.toggled.connect(lambda _on: self._after_reset())
-        toolbar = QHBoxLayout()
-        toolbar.addWidget(self.filter_edit, 1)
-        toolbar.addWidget(self.save_search_button)
-        toolbar.addWidget(self.status_combo)
-        toolbar.addWidget(self.count_label)
-        toolbar.addWidget(self.grid_button)
-        toolbar.addWidget(self.import_button)
+        toolbar = wide_row(
+            self.filter_edit,
+            self.save_search_button,
+            self.status_combo,
+            self.count_label,
+            self.grid_button,
+            self.import_button,
+        )
 
         self.table = book_table(self.model)
         self.table.setAccessibleName("Books")

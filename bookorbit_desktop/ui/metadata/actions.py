@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from bookorbit_desktop.services.metadata.service import MetadataService
+from bookorbit_desktop.ui.actions import in_context_menus, menu_action
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.metadata.batch_dialog import BatchDialog
 from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog
@@ -41,34 +42,35 @@ class MetadataActions(QObject):
         self.service, self.window, self.library, self.on_saved = service, window, library, on_saved
         self.dialog: FetchDialog | None = None
         self.batch: BatchDialog | None = None
-        self.fetch_action = QAction(ONE, window)
-        self.fetch_action.setShortcut(QKeySequence(FETCH_SHORTCUT))
-        self.fetch_action.setStatusTip(
-            "Compare the selected books' metadata with Hardcover, Open Library and Google Books "
-            "and take the values you choose"
+        self.fetch_action = menu_action(
+            window,
+            ONE,
+            self.fetch_selected,
+            shortcut=QKeySequence(FETCH_SHORTCUT),
+            tip=(
+                "Compare the selected books' metadata with Hardcover, Open Library and Google "
+                "Books and take the values you choose"
+            ),
         )
-        self.fetch_action.triggered.connect(self.fetch_selected)
         window.addAction(self.fetch_action)  # the shortcut works wherever the focus is
         # The count in the action's text follows the selection, once per burst of changes.
         self._count_timer = QTimer(self, singleShot=True, interval=0)
         self._count_timer.timeout.connect(self._show_count)
         library.table.selectionModel().selectionChanged.connect(self._count_timer.start)
-        self.failed_action = QAction(FAILED, window)
-        self.failed_action.setStatusTip(
-            "List the metadata fetches that failed, with their reasons, and retry them"
+        self.failed_action = menu_action(
+            window,
+            FAILED,
+            self.show_failed,
+            tip="List the metadata fetches that failed, with their reasons, and retry them",
         )
-        self.failed_action.triggered.connect(self.show_failed)
         for view in (library.table, library.grid):
             view.addAction(self.fetch_action)
             view.addAction(self.failed_action)
 
     def add_to_panel(self, panel: QWidget, book_id: Callable[[], int | None]) -> QAction:
         """A "Fetch Metadata…" entry in `panel`'s context menu for the book it shows."""
-        action = QAction(ONE, panel)
-        action.triggered.connect(lambda: self.fetch_books([b] if (b := book_id()) else []))
-        if panel.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
-            panel.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        panel.addAction(action)
+        action = menu_action(panel, ONE, lambda: self.fetch_books([b] if (b := book_id()) else []))
+        in_context_menus((panel,), action)
         return action
 
     def _show_count(self) -> None:

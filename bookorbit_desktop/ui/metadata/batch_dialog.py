@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGroupBox,
-    QHBoxLayout,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -47,7 +46,7 @@ from bookorbit_desktop.ui.metadata.fetch_status import FetchStatus
 from bookorbit_desktop.ui.metadata.fill_review import FillReview
 from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen
 from bookorbit_desktop.ui.text import counted
-from bookorbit_desktop.ui.widgets import wrapped_label
+from bookorbit_desktop.ui.widgets import push_button, wide_row, wrapped_label
 
 SHOWN_AT_ONCE = 200  # stored answers listed in one turn of the loop
 
@@ -94,10 +93,8 @@ class BatchDialog(QDialog):
         self.pane.applied.connect(self.saved.emit)
         self.position_label = wrapped_label("Waiting for the first answers…")
         self.position_label.setAccessibleName("Book under review")
-        self.previous_button = QPushButton("&Previous")
-        self.previous_button.clicked.connect(self.previous_book)
-        self.next_button = QPushButton("&Next")
-        self.next_button.clicked.connect(self.next_book)
+        self.previous_button = push_button("&Previous", self.previous_book)
+        self.next_button = push_button("&Next", self.next_book)
         self.apply_button = QPushButton("&Apply and Next")
         self.apply_button.setDefault(True)
         self.apply_button.setAutoDefault(True)
@@ -112,10 +109,7 @@ class BatchDialog(QDialog):
         self.message = wrapped_label()
         self.message.setAccessibleName("Result")
         reviewing = QGroupBox("Review")
-        nav = QHBoxLayout()
-        nav.addWidget(self.position_label, 1)
-        nav.addWidget(self.previous_button)
-        nav.addWidget(self.next_button)
+        nav = wide_row(self.position_label, self.previous_button, self.next_button)
         below = QVBoxLayout(reviewing)
         below.addLayout(nav)
         below.addWidget(self.pane, 1)

@@ -47,7 +47,7 @@ from bookorbit_desktop.ui.metadata.texts import (
     source_label,
     status_line,
 )
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR, wrapped_label
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR, push_button, wrapped_label
 
 
 class _AppliableFields(Protocol):
@@ -123,9 +123,9 @@ class DiffPane(QWidget):
             "title search"
         )
         self.best_button.clicked.connect(self.table.take_best)
-        self.keep_button = QPushButton("&Keep All")
-        self.keep_button.setToolTip("Tick the book's own value in every row")
-        self.keep_button.clicked.connect(self.table.keep_all)
+        self.keep_button = push_button(
+            "&Keep All", self.table.keep_all, tip="Tick the book's own value in every row"
+        )
         for button in (self.best_button, self.keep_button):
             button.setAutoDefault(False)  # Enter stays the dialog's Apply
         self.error_label = wrapped_label()

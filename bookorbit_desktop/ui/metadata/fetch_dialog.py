@@ -22,7 +22,7 @@ from bookorbit_desktop.ui.asyncqt import error_text, spawn
 from bookorbit_desktop.ui.metadata.diff_pane import DiffPane
 from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen
 from bookorbit_desktop.ui.metadata.texts import ASKING, source_label, status_line
-from bookorbit_desktop.ui.widgets import wrapped_label
+from bookorbit_desktop.ui.widgets import push_button, wrapped_label
 
 
 class FetchDialog(QDialog):
@@ -54,11 +54,10 @@ class FetchDialog(QDialog):
         self.apply_button.setDefault(True)
         self.apply_button.setToolTip("Save the ticked values as your own edit")
         self.apply_button.clicked.connect(self.apply)
-        self.again_button = QPushButton("Fetch A&gain")
-        self.again_button.clicked.connect(self.fetch)
-        self.stop_button = QPushButton("&Stop")
-        self.stop_button.setToolTip("Stop asking the sources (what they already sent is kept)")
-        self.stop_button.clicked.connect(self.stop)
+        self.again_button = push_button("Fetch A&gain", self.fetch)
+        self.stop_button = push_button(
+            "&Stop", self.stop, tip="Stop asking the sources (what they already sent is kept)"
+        )
         self.buttons.addButton(self.again_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.stop_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -35,6 +34,7 @@ from bookorbit_desktop.ui.hardcover.account_parts import EXPIRY_TIP, expiry_edit
 from bookorbit_desktop.ui.widgets import (
     push_button,
     secret_edit,
+    wide_row,
     wrapped_label,
 )
 
@@ -80,9 +80,7 @@ class HardcoverTab(QWidget):
         self.token_edit.textChanged.connect(
             lambda text: self.connect_button.setEnabled(bool(text.strip()))
         )
-        row = QHBoxLayout()
-        row.addWidget(self.token_edit, 1)
-        row.addWidget(self.connect_button)
+        row = wide_row(self.token_edit, self.connect_button)
         form.addRow("Token:", row)
         self.expiry_edit = expiry_edit()
         self._expiry = ""  # as stored, for the connected account

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QVBoxLayout, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.ui.widgets import wrapped_label
+from bookorbit_desktop.ui.widgets import bare, wrapped_label
 
 
 @dataclass
@@ -50,9 +50,7 @@ class InboxBox(QGroupBox):
 
 def library_page(*boxes: QWidget | None) -> QWidget:
     """The Library tab: its boxes one above the other."""
-    page = QWidget()
-    layout = QVBoxLayout(page)
-    layout.setContentsMargins(0, 0, 0, 0)
+    page, layout = bare(QVBoxLayout)
     for box in boxes:
         if box is not None:
             layout.addWidget(box)

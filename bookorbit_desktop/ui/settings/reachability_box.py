@@ -11,10 +11,10 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from bookorbit_desktop.services.reachability import Verdict
-from bookorbit_desktop.ui.widgets import ERROR_COLOUR
+from bookorbit_desktop.ui.widgets import ERROR_COLOUR, message_label, push_button, wrapped_label
 
 OK_COLOUR = "#2e7d32"
 
@@ -27,16 +27,11 @@ class ReachabilityBox(QGroupBox):
         self._test = test
         self._thread: threading.Thread | None = None
         layout = QVBoxLayout(self)
-        self.test_button = QPushButton("&Test the connection")
-        self.test_button.clicked.connect(self.start)
-        self.result_label = QLabel()
+        self.test_button = push_button("&Test the connection", self.start)
+        self.result_label = wrapped_label()
         self.result_label.setObjectName("reachabilityResult")
-        self.result_label.setWordWrap(True)
-        self.allow_label = QLabel()
-        self.allow_label.setObjectName("reachabilityAllow")
-        self.allow_label.setWordWrap(True)
+        self.allow_label = message_label("reachabilityAllow")
         self.allow_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.allow_label.hide()
         layout.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.result_label)
         layout.addWidget(self.allow_label)

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from bookorbit_desktop.services.shelves.service import LIKELY, LINKED, MISSING, ShelfRow
+from bookorbit_desktop.ui.table_model import HeadedTable, Index
 
 HEADERS = ("Title", "Authors", "In the library", "Why", "On Hardcover")
 STATE_WORDS = {LINKED: "In the library", LIKELY: "Likely — Link?", MISSING: "Missing"}
 STEP = 200
-Index = QModelIndex | QPersistentModelIndex
 
 
-class ShelfModel(QAbstractTableModel):
+class ShelfModel(HeadedTable):
+    headers = HEADERS
+
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[ShelfRow] = []
@@ -40,9 +42,6 @@ class ShelfModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._shown
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
     def canFetchMore(self, parent: Index) -> bool:
         return not parent.isValid() and self._shown < len(self._rows)
 
@@ -55,13 +54,6 @@ class ShelfModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
         self._shown += more
         self.endInsertRows()
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         row = self.row_at(index.row()) if index.isValid() else None

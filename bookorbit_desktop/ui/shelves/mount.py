@@ -17,7 +17,7 @@ from bookorbit_desktop.ui.shelves.page import ShelvesPage
 from bookorbit_desktop.ui.shelves.want_action import WantAction
 
 if TYPE_CHECKING:
-    from bookorbit_desktop.ui.controller import DesktopController
+    from bookorbit_desktop.ui.page_host import PageHost
 
 TITLE = "Sh&elves"
 
@@ -28,8 +28,8 @@ class Shelves:
     want: WantAction
 
 
-def add_shelves_page(controller: DesktopController) -> Shelves:
-    window = controller.window
+def add_shelves_page(host: PageHost) -> Shelves:
+    window = host.window
     page = ShelvesPage(parent=window)
     index = window.add_page(page, TITLE)
 
@@ -42,12 +42,12 @@ def add_shelves_page(controller: DesktopController) -> Shelves:
 
     page.go_to_book.connect(go_to)
     page.message.connect(lambda text: window.statusBar().showMessage(text, 8000))
-    page.changed.connect(controller.follow_changes)
-    controller.background.reloaded.connect(
+    page.changed.connect(host.follow_changes)
+    host.background.reloaded.connect(
         lambda *_: page.refresh() if window.tabs.currentIndex() == index else None
     )
     window.tabs.currentChanged.connect(lambda shown: page.refresh() if shown == index else None)
-    bulk = BulkEditService(controller.library.paths)
-    want = WantAction(window, window.library_view, on_done=controller.follow_changes, bulk=bulk)
+    bulk = BulkEditService(host.library.paths)
+    want = WantAction(window, window.library_view, on_done=host.follow_changes, bulk=bulk)
     QTimer.singleShot(0, page.refresh)
     return Shelves(page, want)

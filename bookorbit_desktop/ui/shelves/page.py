@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QSplitter,
-    QStackedLayout,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,7 +33,7 @@ from bookorbit_desktop.services.shelves import service
 from bookorbit_desktop.services.shelves.service import LIKELY, LINKED, Shelf, ShelfRow
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.shelves.model import ShelfModel
-from bookorbit_desktop.ui.widgets import button_row, empty_state, push_button, wrapped_label
+from bookorbit_desktop.ui.widgets import OrEmpty, bare, button_row, push_button, wrapped_label
 
 NO_SHELVES = (
     "No shelves yet.\n\nYour Want to Read, Currently Reading and lists come from Hardcover with "
@@ -107,14 +106,9 @@ class ShelvesPage(QWidget):
             "&Link", self.link_selected, tip="Link this library book to the Hardcover book"
         )
         self.open_button = push_button("Open on &Hardcover", self.open_selected)
-        self.empty_shelf = empty_state(EMPTY_SHELF)
-        self.no_shelves = empty_state(NO_SHELVES)
-        self._books_stack = QStackedLayout()
-        self._books_stack.addWidget(self.table)
-        self._books_stack.addWidget(self.empty_shelf)
-        books = QWidget()
-        right = QVBoxLayout(books)
-        right.setContentsMargins(0, 0, 0, 0)
+        self._books_stack = OrEmpty(self.table, EMPTY_SHELF)
+        self.empty_shelf = self._books_stack.empty_label
+        books, right = bare(QVBoxLayout)
         right.addWidget(self.counts)
         right.addLayout(self._books_stack, 1)
         right.addLayout(button_row(self.go_button, self.link_button, self.open_button))
@@ -123,9 +117,7 @@ class ShelvesPage(QWidget):
         splitter.addWidget(books)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([320, 960])  # wide enough for "Currently Reading (N books, …)"
-        shown = QWidget()
-        inner = QVBoxLayout(shown)
-        inner.setContentsMargins(0, 0, 0, 0)
+        shown, inner = bare(QVBoxLayout)
         inner.addWidget(
             wrapped_label(
                 "Your shelves on Hardcover. A book in the library opens with Go to Book; a "
@@ -133,12 +125,11 @@ class ShelvesPage(QWidget):
             )
         )
         inner.addWidget(splitter, 1)
-        self._stack = QStackedLayout()
-        self._stack.addWidget(shown)
-        self._stack.addWidget(self.no_shelves)
+        self._stack = OrEmpty(shown, NO_SHELVES)
+        self.no_shelves = self._stack.empty_label
         layout = QHBoxLayout(self)
         layout.addLayout(self._stack)
-        self._stack.setCurrentWidget(self.no_shelves)
+        self._stack.show_empty(True)
         self._update_buttons()
 
     # -- reading ------------------------------------------------------------------------------
@@ -167,7 +158,7 @@ class ShelvesPage(QWidget):
             self.shelf_list.setCurrentRow([s.key for s in found].index(chosen))
         self.shelf_list.blockSignals(False)
         anything = any(s.entries for s in found) or any(s.kind == "list" for s in found)
-        self._stack.setCurrentIndex(0 if anything else 1)
+        self._stack.show_empty(not anything)
         self._show_rows(rows)
 
     def current_key(self) -> str | None:
@@ -192,7 +183,7 @@ class ShelvesPage(QWidget):
         selected = self.selected_row()
         self.model.set_rows(rows)
         self.counts.setText(counts_text(rows))
-        self._books_stack.setCurrentIndex(0 if rows else 1)
+        self._books_stack.show_empty(not rows)
         if rows:
             again = next(
                 (

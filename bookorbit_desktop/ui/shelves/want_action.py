@@ -13,13 +13,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.bulk_edits import WANT, BulkEditService
 from bookorbit_desktop.services.shelves import service
+from bookorbit_desktop.ui.actions import in_context_menus, menu_action
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.view import LibraryView
 
@@ -41,14 +42,14 @@ class WantAction(QObject):
         self.window, self.library = window, library
         self._bulk = bulk  # several books at once
         self._on_done, self._question, self._want = on_done, question, want
-        self.action = QAction("Add to &Want to Read", window)
-        self.action.setShortcut(QKeySequence("Ctrl+Shift+W"))
-        self.action.setStatusTip("Put the selected book on Want to Read, here and on Hardcover")
-        self.action.triggered.connect(lambda: self.trigger())
-        for view in (library.table, library.grid):
-            if view.contextMenuPolicy() == Qt.ContextMenuPolicy.DefaultContextMenu:
-                view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-            view.addAction(self.action)
+        self.action = menu_action(
+            window,
+            "Add to &Want to Read",
+            self.trigger,
+            shortcut=QKeySequence("Ctrl+Shift+W"),
+            tip="Put the selected book on Want to Read, here and on Hardcover",
+        )
+        in_context_menus((library.table, library.grid), self.action)
         self.box: QMessageBox | None = None  # the open question, if any
 
     def trigger(self) -> asyncio.Task[None] | None:

@@ -12,16 +12,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView
 
 from bookorbit_desktop.services.statistics.service import BookLine
 from bookorbit_desktop.ui.statistics.text import day_text, duration_text
+from bookorbit_desktop.ui.table_model import HeadedTable, Index
 
 HEADERS = ("Book", "Time", "Pages", "Sessions", "Pace", "Last read", "Finish (estimate)")
 # The widest text each figure column shows, for its width.
@@ -34,7 +33,6 @@ SAMPLES = (
     "28 Sep 2026",
     "28 Sep 2026",
 )
-Index = QModelIndex | QPersistentModelIndex
 
 
 def row_of(line: BookLine) -> tuple[tuple[str, ...], tuple[Any, ...]]:
@@ -63,7 +61,9 @@ def row_of(line: BookLine) -> tuple[tuple[str, ...], tuple[Any, ...]]:
     return shown, keys
 
 
-class BookTableModel(QAbstractTableModel):
+class BookTableModel(HeadedTable):
+    headers = HEADERS
+
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         # (texts shown, sort keys, authors) per book, in the order shown
@@ -91,9 +91,6 @@ class BookTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt)
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt)
-        return len(HEADERS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
@@ -102,13 +99,6 @@ class BookTableModel(QAbstractTableModel):
             return shown[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return authors
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
         return None
 
 

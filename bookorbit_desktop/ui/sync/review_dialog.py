@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.ui.sync import progress_text as words
 from bookorbit_desktop.ui.sync.progress_dialog import book_details
+from bookorbit_desktop.ui.table_model import Index
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 if TYPE_CHECKING:
@@ -124,9 +125,7 @@ class _Wrapped(QStyledItemDelegate):
         super().__init__(tree)
         self._tree = tree
 
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         tree, parent = self._tree, index.parent()
         width = tree.columnWidth(index.column())
         if index.column() == BOOK and tree.isFirstColumnSpanned(index.row(), parent):
