@@ -4,6 +4,11 @@ library print at once (`books | head` ends before the rest is read), and memory 
 A page starts right after the last (sort title, id) printed, so each costs what the first does.
 By author, the keys are the library table's (`book_sort_key`: the authors' sort texts, folded,
 then the sort title and id), walked along their index the same way.
+
+A search's books are found one of two ways, chosen once from how many it finds (both give
+exactly its books, in the same order): up to `FEW`, each page looks its books up by id and sorts
+them; more, each page walks the order's index and keeps the books the search found, stopping at
+a full page, rather than sorting tens of thousands of matches for every page.
 """
 
 from __future__ import annotations
@@ -23,18 +28,22 @@ BY_AUTHOR = Order((("authors", False), ("sort_title", False), ("book_id", False)
 # Each order's table and the column holding the book's id there.
 _SOURCES = {"title": (BY_TITLE, "book", "id"), "author": (BY_AUTHOR, "book_sort_key", "book_id")}
 SORTS = tuple(_SOURCES)
+FEW = 5000  # a search finding more books than this walks the order's index
 
 
 def book_pages(
-    size: int = PAGE, sort: str = "title", found: Condition | None = None
+    size: int = PAGE, sort: str = "title", found: Condition | None = None, *, few: int = FEW
 ) -> Iterator[list[dict[str, Any]]]:
     """Every book's record (as `list_books` gives it), or those of the books a search `found`,
-    in the order `sort` names (one of `SORTS`), `size` at a time."""
+    in the order `sort` names (one of `SORTS`), `size` at a time (a search finding more than
+    `few` books walks the order's index)."""
     order, table, book_id = _SOURCES[sort]
     key: Key | None = None
-    search, search_params = ("1", ()) if found is None else (found.sql, found.params)
-    if found is not None:  # the search's condition is on the book table, named b
-        search = f"{book_id} IN (SELECT b.id FROM book b WHERE {search})"
+    search, search_params = "1", tuple[object, ...]()
+    if found is not None:
+        # `+` keeps SQLite from looking each found id up: it walks the order's index instead.
+        walked = "+" if _finds_more(found, few) else ""
+        search, search_params = f"{walked}{book_id} IN ({found.ids})", found.ids_params
     while True:
         where, params = order.beyond(key) if key is not None else ("1", [])
         rows = database.execute_sql(
@@ -47,6 +56,14 @@ def book_pages(
         books = {book["id"]: book for book in list_books([row[0] for row in rows])}
         yield [books[row[0]] for row in rows if row[0] in books]
         key = key_of(rows[-1], order)
+
+
+def _finds_more(found: Condition, few: int) -> bool:
+    """Whether the search `found` finds more than `few` books (reading `few + 1` at most)."""
+    counted = database.execute_sql(
+        f"SELECT count(*) FROM (SELECT 1 FROM ({found.ids}) LIMIT ?)", (*found.ids_params, few + 1)
+    ).fetchone()[0]
+    return int(counted) > few
 
 
 def write_json_array(items: Iterator[dict[str, Any]], out: TextIO) -> None:
