@@ -5,22 +5,24 @@ A page starts right after the last (sort title, id) printed, so each costs what 
 By author, the keys are the library table's (`book_sort_key`: the authors' sort texts, folded,
 then the sort title and id), walked along their index the same way.
 
-A search's books are found one of two ways, chosen once from how many it finds (both give
-exactly its books, in the same order): up to `FEW`, each page looks its books up by id and sorts
-them; more, each page walks the order's index and keeps the books the search found, stopping at
-a full page, rather than sorting tens of thousands of matches for every page.
+A search is run once, reading `FEW + 1` of its books at most: when it finds no more than `FEW`,
+the pages are cut from those books (each page looks them up by id and sorts them); when it
+finds more, each page walks the order's index and keeps the books the search finds, stopping at
+a full page, rather than sorting tens of thousands of matches for every page. Either way every
+book found is listed once, in the order.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from bookorbit_desktop.library.search.compiler import Condition
 from bookorbit_desktop.library.store.keyset import Key, Order, key_of
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.queries import list_books
+from bookorbit_desktop.library.store.sql import in_list
 
 PAGE = 1000
 BY_TITLE = Order((("sort_title", False), ("id", False)))  # the order `list_books` gives
@@ -39,11 +41,7 @@ def book_pages(
     `few` books walks the order's index)."""
     order, table, book_id = _SOURCES[sort]
     key: Key | None = None
-    search, search_params = "1", tuple[object, ...]()
-    if found is not None:
-        # `+` keeps SQLite from looking each found id up: it walks the order's index instead.
-        walked = "+" if _finds_more(found, few) else ""
-        search, search_params = f"{walked}{book_id} IN ({found.ids})", found.ids_params
+    search, search_params = ("1", ()) if found is None else _among(found, book_id, few)
     while True:
         where, params = order.beyond(key) if key is not None else ("1", [])
         rows = database.execute_sql(
@@ -58,12 +56,19 @@ def book_pages(
         key = key_of(rows[-1], order)
 
 
-def _finds_more(found: Condition, few: int) -> bool:
-    """Whether the search `found` finds more than `few` books (reading `few + 1` at most)."""
-    counted = database.execute_sql(
-        f"SELECT count(*) FROM (SELECT 1 FROM ({found.ids}) LIMIT ?)", (*found.ids_params, few + 1)
-    ).fetchone()[0]
-    return int(counted) > few
+def _among(found: Condition, book_id: str, few: int) -> tuple[str, Sequence[object]]:
+    """The pages' test (and its parameters) keeping the books the search `found` finds, the
+    column `book_id` naming their id: the found ids themselves when there are at most `few`."""
+    ids = {
+        row[0]
+        for row in database.execute_sql(
+            f"SELECT id FROM ({found.ids}) LIMIT ?", (*found.ids_params, few + 1)
+        )
+    }
+    if len(ids) <= few:
+        return in_list(book_id, ids), sorted(ids)
+    # `+` keeps SQLite from looking each found id up: it walks the order's index instead.
+    return f"+{book_id} IN ({found.ids})", found.ids_params
 
 
 def write_json_array(items: Iterator[dict[str, Any]], out: TextIO) -> None:
