@@ -1,5 +1,5 @@
-"""The Hardcover page's states and counts worked out by SQLite say what the dashboard's rule
-(`ui.hardcover.dashboard.book_state`) says of each book, for every mix of match state, sync
+"""The Hardcover page's states and counts worked out by SQLite say what the rule for one book
+(`state_of`) says of each book, for every mix of match state, sync
 state and waiting change."""
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from bookorbit_desktop.library.store.models import (
     SyncOutbox,
 )
 from bookorbit_desktop.services.hardcover.dashboard.unchanged import Unchanged
-from bookorbit_desktop.ui.hardcover import dashboard
 from tests.factories import add_book
 
 MATCHES = (None, "linked", "needs_review", "no_match", "unmatched", "error", "excluded", "removed")
@@ -36,8 +35,7 @@ def make_books():
         if queued:
             SyncOutbox.create(book=book.id, kinds={"status": 1.0}, queued_at=1.0)
         if match is not None or status != "unread":  # the page shows it
-            info = {"state": match, "sync_state": synced}
-            expected[book.id] = dashboard.book_state(info, queued)
+            expected[book.id] = dashboard_rows.state_of(match, synced, queued)
     return expected
 
 

@@ -2,8 +2,8 @@
 state, the counts per state, and its books a window at a time in the page's order.
 
 A book is shown when it was looked up on Hardcover or is not unread. Its state is the
-dashboard's (`STATE` and `state_of`, the SQL and plain forms of
-`ui.hardcover.dashboard.book_state`). `books_after` walks the title index (sort title, then
+dashboard's: `STATE` in SQL and `state_of` for one book, the one rule of both.
+`books_after` walks the title index (sort title, then
 id, either way) from where the last window stopped; `members` reads the candidates for the
 groups a window starts (by series, and by Hardcover book through
 `hardcover_match_hc_book_id_state`); `found_books` the few books a search finds. Grouping is

@@ -1,6 +1,7 @@
 """Where each book stands with Hardcover, for the page's filters, and what its row says.
-Plain functions (SQLite works the states out for the page's order and counts:
-`library.store.dashboard_rows.STATE` says the same as `book_state`).
+Plain functions. The state itself is one rule below the window:
+`library.store.dashboard_rows.STATE` in SQL for the page's order and counts, and `state_of`, the
+same rule for one book.
 
 A book is in exactly one state: excluded by the user; in conflict (a field changed both here
 and on hardcover.app since the last sync: nothing of it goes out until the user picks, with
@@ -35,26 +36,6 @@ _REASONS = {
     "ahead": "Hardcover shows a later page than this library",
     "conflict": "Changed here and on hardcover.app: Review Conflicts… to choose which stays",
 }
-
-
-def book_state(match: Mapping[str, object], queued: bool, conflict: bool = False) -> str:
-    """The dashboard state of one book from its match (`MatchInfo`), whether it has a change
-    waiting in the outbox and whether a field is in conflict with hardcover.app."""
-    state = match.get("state") or "unmatched"
-    sync_state = match.get("sync_state")
-    if state in ("excluded", "removed"):
-        return state
-    if conflict:
-        return "conflict"
-    if state == "needs_review" or sync_state == "ahead":
-        return "needs_review"
-    if state in ("no_match", "unmatched"):
-        return "not_matched"
-    if state == "error" or sync_state in ("failed", "blocked"):
-        return "failed"
-    if queued or sync_state is None:
-        return "pending"
-    return "synced"
 
 
 def reason(match: Mapping[str, object], state: str) -> str:

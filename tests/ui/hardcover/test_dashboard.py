@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bookorbit_desktop.library.store.dashboard_rows import state_of
 from bookorbit_desktop.ui.hardcover import dashboard
 
 
@@ -27,7 +28,7 @@ from bookorbit_desktop.ui.hardcover import dashboard
     ],
 )
 def test_book_state(match, queued, state):
-    assert dashboard.book_state(match, queued) == state
+    assert state_of(match.get("state"), match.get("sync_state"), queued) == state
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from bookorbit_desktop.library.search.fold import fold
+from bookorbit_desktop.library.store.dashboard_rows import state_of
 from bookorbit_desktop.library.store.models import HardcoverMatch, HardcoverSync, SyncOutbox
 from bookorbit_desktop.services.hardcover.service import HardcoverService, copies_conflict
 from bookorbit_desktop.services.library.service import LibraryService
@@ -75,7 +76,10 @@ def reference(library, state=None, search="", descending=False):
         for book in books
         if book["id"] in details or book["status"] != "unread"
     ]
-    states = {book["id"]: dashboard.book_state(match, book["id"] in queued) for book, match in rows}
+    states = {
+        book["id"]: state_of(match.get("state"), match.get("sync_state"), book["id"] in queued)
+        for book, match in rows
+    }
     terms = fold(search).split()
 
     def found(book):
