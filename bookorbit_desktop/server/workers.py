@@ -25,6 +25,7 @@ at the same time), with a short busy timeout so a locked library is an error wit
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import contextlib
 import logging
@@ -57,6 +58,7 @@ READ_DEADLINE_SECONDS = 5.0
 MAX_BATCH = 256  # jobs per group commit
 READER_THREADS = 2
 SWITCH_INTERVAL_SECONDS = 0.0005
+WRITE_TOO_LATE = "the library did not accept the change in time"
 
 
 class LibraryBusyError(Exception):
@@ -167,6 +169,9 @@ class DbWorkers:
         # handed over together (one wake-up of the writer, not one per request).
         self._write_queue: queue.SimpleQueue[list[_Job] | None] = queue.SimpleQueue()
         self._outgoing: list[_Job] = []
+        # Writes with the usual deadline, oldest first, until answered (`_watch`).
+        self._due: collections.deque[_Job] = collections.deque()
+        self._sweep: asyncio.TimerHandle | None = None
         self._threads: list[threading.Thread] = []
         # One thread for password hashing: a flood of guesses never takes more than one core.
         self._hasher: concurrent.futures.ThreadPoolExecutor | None = None
@@ -230,6 +235,7 @@ class DbWorkers:
         seconds: float,
         then: Callable[[T], None] | None = None,
         batched: bool = False,
+        watched: bool = False,
     ) -> asyncio.Future[T]:
         if not self._threads or self._loop is None:
             raise RuntimeError("the database threads are not running")
@@ -242,7 +248,34 @@ class DbWorkers:
         if not self._outgoing:
             self._loop.call_soon(self._hand_over)
         self._outgoing.append(job)
+        if watched:
+            self._watch(job)
         return future
+
+    def _watch(self, job: _Job) -> None:
+        """Answer "busy" to a write with the usual deadline if it is still waiting then. Such
+        writes share one timer, set for the oldest one's deadline (they all wait as long, so
+        the oldest is due first): a timer for each (made, then cancelled by nearly every one)
+        cost the event loop more than the rest of a write's hand-over."""
+        self._due.append(job)
+        if self._sweep is None and self._loop is not None:
+            self._sweep = self._loop.call_later(WRITE_DEADLINE_SECONDS, self._expire_due)
+
+    def _expire_due(self) -> None:
+        self._sweep = None
+        now = time.monotonic()
+        due = self._due
+        while due and (due[0].future.done() or due[0].deadline <= now):
+            _expire(due.popleft().future, WRITE_TOO_LATE)  # nothing for an answered one
+        if due and self._loop is not None:
+            self._sweep = self._loop.call_later(due[0].deadline - now, self._expire_due)
+
+    def _delivered(self, jobs: list[_Job]) -> None:
+        """Runs on the loop: `_deliver`, then forget the answered writes `_watch` kept."""
+        _deliver(jobs)
+        due = self._due
+        while due and due[0].future.done():
+            due.popleft()
 
     def _hand_over(self) -> None:
         jobs, self._outgoing = self._outgoing, []
@@ -272,9 +305,10 @@ class DbWorkers:
         """Run `fn(*args)` in the writer's next transaction; return once it is committed.
         `then(result)` runs in the writer thread right after that commit, in commit order.
         """
-        seconds = wait if wait is not None else WRITE_DEADLINE_SECONDS
-        future = self._submit(None, fn, args, seconds, then)
-        return await self._wait(future, seconds, "the library did not accept the change in time")
+        if wait is None:
+            return await self._submit(None, fn, args, WRITE_DEADLINE_SECONDS, then, watched=True)
+        future = self._submit(None, fn, args, wait, then)
+        return await self._wait(future, wait, WRITE_TOO_LATE)
 
     async def write_batched(
         self,
@@ -285,18 +319,18 @@ class DbWorkers:
     ) -> T:
         """Like `write`, for a `fn` that stores a list of items and returns one result per
         item: the items queued together are stored by one call."""
-        seconds = WRITE_DEADLINE_SECONDS
         # `fn` returns one result per item; the writer hands each item's future its own.
         per_item = cast("Callable[..., T]", fn)
-        future = self._submit(None, per_item, (item,), seconds, then, batched=True)
-        return await self._wait(future, seconds, "the library did not accept the change in time")
+        return await self._submit(
+            None, per_item, (item,), WRITE_DEADLINE_SECONDS, then, batched=True, watched=True
+        )
 
-    def _finish(self, jobs: list[_Job]) -> None:
+    def _finish(self, jobs: list[_Job], deliver: Callable[[list[_Job]], None] = _deliver) -> None:
         loop = self._loop
         if loop is None or loop.is_closed():
             return
         try:
-            loop.call_soon_threadsafe(_deliver, jobs)  # one wake-up of the loop per batch
+            loop.call_soon_threadsafe(deliver, jobs)  # one wake-up of the loop per batch
         except RuntimeError:  # the loop closed meanwhile: nobody waits any more
             return
 
@@ -366,4 +400,4 @@ class DbWorkers:
                             job.then(job.result)
                         except Exception:
                             log.exception("A step after storing a change failed")
-        self._finish(batch)
+        self._finish(batch, self._delivered)

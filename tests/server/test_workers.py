@@ -13,6 +13,7 @@ from bookorbit_desktop.guards.log_budget import LineBudget
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
+from bookorbit_desktop.server import workers as server_workers
 from bookorbit_desktop.server.workers import DbWorkers, LibraryBusyError
 
 
@@ -66,6 +67,36 @@ async def test_a_locked_library_answers_busy_within_the_deadline(workers, librar
         blocker.close()
     await workers.write(set_setting, "opds.page_size", 30)
     assert database.execute_sql("SELECT value FROM setting WHERE key = 'opds.page_size'").fetchone()
+
+
+async def test_each_waiting_write_is_answered_busy_at_its_own_deadline(
+    workers, library, monkeypatch
+):
+    # The writes waiting with the usual deadline share one timer: the first one's deadline
+    # must not answer a later one early, nor the later one's hold the first one back.
+    monkeypatch.setattr(server_workers, "WRITE_DEADLINE_SECONDS", 0.5)
+    blocker = sqlite3.connect(library.db_file, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    loop = asyncio.get_running_loop()
+    answered: dict[str, float] = {}
+
+    async def write(name: str, value: int) -> None:
+        with pytest.raises(LibraryBusyError):
+            await workers.write(set_setting, "opds.page_size", value)
+        answered[name] = loop.time()
+
+    try:
+        started = loop.time()
+        first = asyncio.create_task(write("first", 30))
+        await asyncio.sleep(0.3)
+        second_started = loop.time()
+        await write("second", 31)
+        await first
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert started + 0.5 <= answered["first"] < second_started + 0.5
+    assert answered["second"] >= second_started + 0.5
 
 
 async def test_stopped_workers_refuse_new_work(library):
