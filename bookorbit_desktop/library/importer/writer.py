@@ -57,7 +57,9 @@ class LibraryIndex:
 
     Only the files of the import are read by path (`files`), and the known files sharing a
     document id only for the files read (`same_digest`): a few new files among a large
-    library's known ones cost what they cost in a small library."""
+    library's known ones cost what they cost in a small library. A library without a file
+    when the run began (a first import) is asked nothing by document id: every file sharing
+    one is a file this run wrote, which the index keeps."""
 
     def __init__(self, files: Sequence[str]) -> None:
         self._authors: dict[str, int] = {}
@@ -74,6 +76,7 @@ class LibraryIndex:
                 storable = tuple(path for path in paths if _storable(path))
                 self._load(f"path IN ({marks(storable)})", storable)
         self._by_digest: dict[str, list[KnownFile]] = {}
+        self._all_here = _sql("SELECT 1 FROM book_file LIMIT 1").fetchone() is None
 
     def _load(self, condition: str, params: tuple[Any, ...]) -> list[KnownFile]:
         """The known files the condition selects, in the library's order; each file one
@@ -96,7 +99,8 @@ class LibraryIndex:
         """The known files with the partial MD5 `digest`, in the library's order."""
         same = self._by_digest.get(digest)
         if same is None:
-            same = self._by_digest[digest] = self._load("partial_md5 = ?", (digest,))
+            found = [] if self._all_here else self._load("partial_md5 = ?", (digest,))
+            same = self._by_digest[digest] = found
         return same
 
     def _remember(self, known: KnownFile) -> None:
@@ -104,6 +108,8 @@ class LibraryIndex:
         same = self._by_digest.get(known.digest)
         if same is not None:
             same.append(known)
+        elif self._all_here:
+            self._by_digest[known.digest] = [known]
 
     def _forget(self, known: KnownFile) -> None:
         self.by_path.pop(known.path, None)
