@@ -200,9 +200,9 @@ def import_process(books: Path, data_dir: Path) -> tuple[float, float, float, st
     return seconds, usage.ru_maxrss * scale / 2**20, together / 2**20, line, cpu
 
 
-def measure(name: str, books: Path, work: Path, runs: int) -> tuple[float, float]:
-    """Import `books` `runs` times into fresh data folders; return the best files/s and the
-    seconds of the unchanged import."""
+def measure(name: str, books: Path, work: Path, runs: int) -> tuple[float, float, float]:
+    """Import `books` `runs` times into fresh data folders; return the best files/s, the
+    seconds of the unchanged import and the least CPU milliseconds a file."""
     count = sum(1 for p in books.rglob("*") if p.is_file())
     data_dir = work / f"data-{name}"
     rates, cpus = [], []
@@ -231,7 +231,7 @@ def measure(name: str, books: Path, work: Path, runs: int) -> tuple[float, float
     )
     print(f"  unchanged import: {second:.3f} s = {first / second:.0f}x faster")
     print(f"  log: {line.split('Import:', 1)[-1].strip()}")
-    return max(rates), second
+    return max(rates), second, cpu * 1000 / count
 
 
 def serial_in_process(books: Path, work: Path, count: int) -> float:
@@ -388,7 +388,7 @@ def main() -> int:
         os.sync()
         size = sum(p.stat().st_size for p in books.rglob("*.epub")) / 2**20
         print(f"load average before: {os.getloadavg()[0]:.2f} (2-core figures are noisy above 0.5)")
-        parallel, unchanged = measure(f"generated ({size:.0f} MiB)", books, work, args.runs)
+        parallel, unchanged, cpu = measure(f"generated ({size:.0f} MiB)", books, work, args.runs)
         if args.folder:
             measure(str(args.folder), Path(args.folder).resolve(), work, args.runs)
         unchanged_goal = "< 1 s"
@@ -406,10 +406,13 @@ def main() -> int:
         if args.json:  # the last line, for benchmarks/scale_table.py
             figures = {
                 "import files/s": f"{parallel:,.0f} files/s",
+                # What a busy machine bends least: the import process's and its workers' CPU.
+                "import CPU a file": f"{cpu:.3f} ms",
                 "unchanged re-import": unchanged * 1000,
             }
             goals = {
                 "import files/s": ">= 1,000 files/s on 2 cores",
+                "import CPU a file": "<= 2 ms (1,000 files/s on 2 idle cores)",
                 "unchanged re-import": unchanged_goal,
             }
             if one_new is not None:

@@ -112,19 +112,21 @@ class Batches:
 def file_savepoint() -> Iterator[None]:
     """One file's writes, all or nothing: a savepoint inside the open batch (a transaction of
     its own when none is open), as `database.atomic()` nested makes one, without the ORM's
-    bookkeeping and random savepoint name, which cost the importer more than the statements."""
-    database.execute_sql("SAVEPOINT import_file")
+    bookkeeping and random savepoint name, which cost the importer more than the statements
+    (run straight on the SQLite connection, like the importer's writes)."""
+    connection = database.connection()
+    connection.execute("SAVEPOINT import_file")
     try:
         yield
     except BaseException:
-        database.execute_sql("ROLLBACK TO SAVEPOINT import_file")
-        database.execute_sql("RELEASE SAVEPOINT import_file")
+        connection.execute("ROLLBACK TO SAVEPOINT import_file")
+        connection.execute("RELEASE SAVEPOINT import_file")
         raise
     try:
-        database.execute_sql("RELEASE SAVEPOINT import_file")
+        connection.execute("RELEASE SAVEPOINT import_file")
     except BaseException:
-        database.execute_sql("ROLLBACK TO SAVEPOINT import_file")
-        database.execute_sql("RELEASE SAVEPOINT import_file")
+        connection.execute("ROLLBACK TO SAVEPOINT import_file")
+        connection.execute("RELEASE SAVEPOINT import_file")
         raise
 
 

@@ -19,6 +19,11 @@ from bookorbit_desktop.library.metadata.covers import usable_cover
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5_of
 from bookorbit_desktop.library.metadata.reader import BookMetadata, BookReadError, read_metadata
 
+# An import judges a book's cover by its header (`usable_cover`): an EPUB's cover is read only
+# this far (an image's header is in its first few kilobytes; a large one read whole took a tenth
+# of reading the book), and whole only when that head cannot tell.
+COVER_HEAD_BYTES = 256 * 1024
+
 
 class UnexpectedReadError(Exception):
     """A reader raised something nobody foresaw; carries the original's type name and
@@ -75,7 +80,13 @@ def _prepare_open(path: Path, handle: BinaryIO) -> Prepared:
         # The importer stops at the digest; reading the rest would be wasted.
         return Prepared(path, None, _portable_os_error(error), None, None)
     try:
-        metadata = read_metadata(path, handle)
+        metadata = read_metadata(path, handle, cover_head=COVER_HEAD_BYTES)
+        head = metadata.cover
+        has_cover = head is not None and usable_cover(head)
+        if head is not None and not has_cover and len(head) == COVER_HEAD_BYTES:
+            # The head may end before the header does: the cover judged whole, as it is shown.
+            metadata = read_metadata(path, handle)
+            has_cover = metadata.cover is not None and usable_cover(metadata.cover)
     except BookReadError as error:
         return Prepared(path, digest, None, None, BookReadError(str(error)))
     except OSError as error:
@@ -85,7 +96,6 @@ def _prepare_open(path: Path, handle: BinaryIO) -> Prepared:
         return Prepared(
             path, digest, None, None, UnexpectedReadError(type(error).__name__, details)
         )
-    has_cover = metadata.cover is not None and usable_cover(metadata.cover)
     metadata = dataclasses.replace(metadata, cover=None)
     return Prepared(path, digest, None, metadata, None, has_cover)
 

@@ -1,7 +1,8 @@
 """The importer's writes: books, authors, files and document aliases, one file at a time.
 
-The inserts an import repeats for every file are plain SQL (building them with the ORM cost
-more than running them); the rows are the ones the models describe.
+The inserts an import repeats for every file are plain SQL on the library's own connection
+(building them with the ORM, or running them through it, cost more than running them); the rows
+are the ones the models describe.
 
 Callers wrap each call in one transaction, so a file is either fully in the library (book,
 authors, file, aliases, reading state) or not at all. Lookups the importer repeats for every
@@ -18,7 +19,7 @@ from typing import Any
 
 from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.metadata.koreader_hash import filename_md5
-from bookorbit_desktop.library.metadata.model import BookMetadata
+from bookorbit_desktop.library.metadata.model import BookMetadata, Creator
 from bookorbit_desktop.library.metadata.naming import sort_title
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
@@ -56,7 +57,9 @@ class LibraryIndex:
 
     Only the files of the import are read by path (`files`), and the known files sharing a
     document id only for the files read (`same_digest`): a few new files among a large
-    library's known ones cost what they cost in a small library."""
+    library's known ones cost what they cost in a small library. A library without a file
+    when the run began (a first import) is asked nothing by document id: every file sharing
+    one is a file this run wrote, which the index keeps."""
 
     def __init__(self, files: Sequence[str]) -> None:
         self._authors: dict[str, int] = {}
@@ -73,6 +76,7 @@ class LibraryIndex:
                 storable = tuple(path for path in paths if _storable(path))
                 self._load(f"path IN ({marks(storable)})", storable)
         self._by_digest: dict[str, list[KnownFile]] = {}
+        self._all_here = _sql("SELECT 1 FROM book_file LIMIT 1").fetchone() is None
 
     def _load(self, condition: str, params: tuple[Any, ...]) -> list[KnownFile]:
         """The known files the condition selects, in the library's order; each file one
@@ -95,7 +99,8 @@ class LibraryIndex:
         """The known files with the partial MD5 `digest`, in the library's order."""
         same = self._by_digest.get(digest)
         if same is None:
-            same = self._by_digest[digest] = self._load("partial_md5 = ?", (digest,))
+            found = [] if self._all_here else self._load("partial_md5 = ?", (digest,))
+            same = self._by_digest[digest] = found
         return same
 
     def _remember(self, known: KnownFile) -> None:
@@ -103,6 +108,8 @@ class LibraryIndex:
         same = self._by_digest.get(known.digest)
         if same is not None:
             same.append(known)
+        elif self._all_here:
+            self._by_digest[known.digest] = [known]
 
     def _forget(self, known: KnownFile) -> None:
         self.by_path.pop(known.path, None)
@@ -121,7 +128,10 @@ class LibraryIndex:
         if self.removed.pop(str(path), None) is not None:
             forget(str(path))
 
-    def author_id(self, name: str, sort_name: str) -> int:
+    def author_id(self, creator: Creator) -> int:
+        """The id of the author named as `creator` is, added (with its sort text, worked out
+        only then) if the library has none."""
+        name = creator.name
         cached = self._authors.get(name)
         if cached is not None:
             return cached
@@ -129,7 +139,9 @@ class LibraryIndex:
         if row is not None:
             author_id = int(row[0])
         else:
-            cursor = _sql("INSERT INTO author (name, sort_name) VALUES (?, ?)", (name, sort_name))
+            cursor = _sql(
+                "INSERT INTO author (name, sort_name) VALUES (?, ?)", (name, creator.sort_name)
+            )
             author_id = int(cursor.lastrowid)
         self._authors[name] = author_id
         return author_id
@@ -156,11 +168,11 @@ class LibraryIndex:
 
     def _insert_creators(self, book_id: int, metadata: BookMetadata) -> None:
         rows = [
-            (book_id, self.author_id(creator.name, creator.sort_name), position, creator.role)
+            (book_id, self.author_id(creator), position, creator.role)
             for position, creator in enumerate(metadata.creators)
         ]
         if rows:
-            database.cursor().executemany(
+            _sql_many(
                 "INSERT INTO book_author (book_id, author_id, position, role) VALUES (?, ?, ?, ?)",
                 rows,
             )
@@ -216,7 +228,7 @@ class LibraryIndex:
                 (filename_md5(file_name), ALIAS_FILENAME),
             )
         ]
-        database.cursor().executemany(
+        _sql_many(
             "INSERT OR IGNORE INTO document_alias (document, kind, book_id, book_file_id, "
             "created_at) VALUES (?, ?, ?, ?, ?)",
             rows,
@@ -254,9 +266,16 @@ def _storable(path: str) -> bool:
     return True
 
 
-def _sql(query: str, params: tuple[Any, ...]) -> Any:
-    """Run one statement on the library's connection (the caller holds the transaction)."""
-    return database.execute_sql(query, params)
+def _sql(query: str, params: tuple[Any, ...] | list[Any] = ()) -> Any:
+    """Run one statement on the library's connection (the caller holds the transaction),
+    straight on the SQLite connection: the ORM's bookkeeping for a statement cost the importer
+    more than many of its statements."""
+    return database.connection().execute(query, params)
+
+
+def _sql_many(query: str, rows: list[tuple[Any, ...]]) -> None:
+    """Run one statement for each of `rows`, as `_sql` runs one."""
+    database.connection().executemany(query, rows)
 
 
 def _json(value: dict[str, str]) -> str:

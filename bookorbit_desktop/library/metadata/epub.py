@@ -20,6 +20,7 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
+from bookorbit_desktop.library.metadata.covers import MAX_COVER_BYTES as USABLE_COVER_BYTES
 from bookorbit_desktop.library.metadata.model import (
     BookMetadata,
     BookReadError,
@@ -97,11 +98,16 @@ class Entries:
                 return folded
         return None
 
-    def read(self, name: str, limit: int) -> bytes:
+    def read(self, name: str, limit: int, head: int | None = None) -> bytes:
+        """The member `name` (at most `limit` bytes), or only its first `head` bytes (its
+        checksum then unchecked)."""
         info = self.names[name]
         if info.file_size > limit:
             raise DamagedFileError(f"{name} inside the book is implausibly large")
         try:
+            if head is not None and info.file_size > head:
+                with self.archive.open(info) as member:
+                    return member.read(head)
             return self.archive.read(info)
         except RuntimeError as error:  # zip-level password
             raise DrmError("its contents are password-protected") from error
@@ -341,8 +347,12 @@ def _image_in_page(entries: Entries, page: str) -> str | None:
     return None
 
 
-def read_epub(path: Path, archive: zipfile.ZipFile) -> BookMetadata:
-    """Metadata and cover bytes of the EPUB open in `archive`."""
+def read_epub(
+    path: Path, archive: zipfile.ZipFile, *, cover_head: int | None = None
+) -> BookMetadata:
+    """Metadata and cover bytes of the EPUB open in `archive`; with `cover_head`, only the
+    cover's first `cover_head` bytes, and none of a cover larger than a usable one can be
+    (`covers.MAX_COVER_BYTES`; see `reader.read_metadata`)."""
     entries = Entries(archive)
     check_drm(entries)
     opf_name = find_opf(entries)
@@ -356,7 +366,8 @@ def read_epub(path: Path, archive: zipfile.ZipFile) -> BookMetadata:
     member = cover_member(package, posixpath.dirname(opf_name), entries)
     if member is not None:
         try:
-            metadata.cover = entries.read(member, MAX_COVER_BYTES)
+            limit = MAX_COVER_BYTES if cover_head is None else USABLE_COVER_BYTES
+            metadata.cover = entries.read(member, limit, cover_head)
         except BookReadError as error:
             log.warning("Cover of %s not read: %s", path, error)
     return metadata

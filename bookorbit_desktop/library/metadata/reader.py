@@ -75,11 +75,16 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def read_metadata(path: Path, opened: BinaryIO | None = None) -> BookMetadata:
+def read_metadata(
+    path: Path, opened: BinaryIO | None = None, *, cover_head: int | None = None
+) -> BookMetadata:
     """The metadata of the ebook at `path`, or a BookReadError saying why it cannot be read.
 
     `opened`, the file already open for binary reading (an import has just computed its
-    digest), saves opening it again; its position moves and it is left open."""
+    digest), saves opening it again; its position moves and it is left open. With
+    `cover_head`, an EPUB's cover is read only as far as its first `cover_head` bytes (an
+    import only looks at its header, and reading the rest of it was a tenth of reading the
+    book); other formats' covers are read whole."""
     try:
         if opened is None:
             with path.open("rb") as handle:
@@ -99,7 +104,7 @@ def read_metadata(path: Path, opened: BinaryIO | None = None) -> BookMetadata:
         raise DamagedFileError("empty file (0 bytes)")
     kind = sniff(head)
     if kind == "zip":
-        metadata = _read_zip(path, opened)
+        metadata = _read_zip(path, opened, cover_head)
     elif kind == "pdf":
         metadata = read_pdf(path)
     elif kind == "mobi":
@@ -126,7 +131,7 @@ def _unrecognised(path: Path) -> BookReadError:
     return NotAnEbookError("not an ebook (EPUB, PDF, CBZ, MOBI, AZW3 or FB2)")
 
 
-def _read_zip(path: Path, opened: BinaryIO | None) -> BookMetadata:
+def _read_zip(path: Path, opened: BinaryIO | None, cover_head: int | None) -> BookMetadata:
     try:
         archive = zipfile.ZipFile(path if opened is None else opened)
     except zipfile.BadZipFile as error:
@@ -144,7 +149,7 @@ def _read_zip(path: Path, opened: BinaryIO | None) -> BookMetadata:
             or "mimetype" in folded
             or any(name.endswith(".opf") for name in folded)
         ):
-            return read_epub(path, archive)
+            return read_epub(path, archive, cover_head=cover_head)
         if not is_cbz and any(name.endswith(".fb2") for name in folded):
             return read_fb2_zip(path, archive)
         if is_cbz:

@@ -2,10 +2,13 @@
 after the transaction begins, `close_batch` just before it commits (see `index_batch_schema`).
 
 Inside an open batch the triggers only note which books the writes touched; `close_batch`
-refreshes those books' rows with the statements the triggers run to write one book's rows
-whole (the one rule of what a book's rows hold: `search_index`, and `column_keys_schema` for
-every sort key, the authors' sort texts and the optional columns' keys included), a statement
-each for the whole batch, and closes the batch. Call both on the transaction's connection,
+refreshes those books' rows, a statement each for the whole batch, and closes the batch. The
+search rows are written by the statements the triggers run to write one book's row whole
+(`search_index`). The sort keys are written whole in one insert (`_SORT_KEY_ROWS`) made of the
+values the triggers write one after the other (the one rule of what a key holds:
+`sort_keys_schema`, the authors' sort texts of `author_sort_schema`, the optional columns of
+`column_keys_schema`): the triggers' way wrote each row three times, and each time every one of
+the table's indexes. Call both on the transaction's connection,
 inside it: a batch left open past a commit would leave the next writes unindexed, and one
 rolled back is gone with the rows it noted. A later schema that writes a book's rows another
 way (a new key, a new rule) is the one `_REFRESH` takes its statements from.
@@ -16,8 +19,14 @@ from __future__ import annotations
 import sqlite3
 
 from bookorbit_desktop.library.search.fold import interrupts_put_off
-from bookorbit_desktop.library.store import column_keys_schema, search_index
+from bookorbit_desktop.library.store import author_sort_schema, column_keys_schema, search_index
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.sort_keys_schema import (
+    _FORMATS,
+    _TITLE,
+    _folded,
+    _last_if_empty,
+)
 
 
 def statements(script: str) -> tuple[str, ...]:
@@ -32,10 +41,26 @@ def statements(script: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _value(assignment: str) -> str:
+    """The value a trigger's `column = value` writes into a book's key row, as a value of the
+    book `b` (the same subquery, on the book's id)."""
+    return assignment.partition(" = ")[2].replace("book_sort_key.book_id", "b.id")
+
+
 _NOTED = "SELECT book_id FROM index_batch"
+_SORT_KEY_ROWS = (
+    "INSERT INTO book_sort_key (book_id, sort_title, title, authors, series, series_index,"
+    " formats, added, publisher, language, size, last_read) SELECT b.id, b.sort_title,"
+    f" {_last_if_empty(_TITLE)}, {_last_if_empty(author_sort_schema._AUTHORS)},"
+    f" {_last_if_empty(_folded('b.series'))}, coalesce(b.series_index, 0.0),"
+    f" {_last_if_empty(_FORMATS)}, b.added_at, {column_keys_schema._PUBLISHER},"
+    f" {column_keys_schema._LANGUAGE}, {_value(column_keys_schema._SIZE)},"
+    f" {_value(column_keys_schema._LAST_READ)} FROM book b WHERE b.id IN ({_NOTED})"
+)
 _REFRESH = (
     *statements(search_index._refresh(_NOTED)),
-    *statements(column_keys_schema._book_row(_NOTED)),
+    f"DELETE FROM book_sort_key WHERE book_id IN ({_NOTED})",
+    _SORT_KEY_ROWS,
     "DELETE FROM index_batch",
 )
 

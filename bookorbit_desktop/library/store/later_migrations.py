@@ -13,6 +13,7 @@ from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
 from bookorbit_desktop.library.store.index_batch_schema import index_batch
 from bookorbit_desktop.library.store.journal_schema import change_journal
+from bookorbit_desktop.library.store.lean_indexes_schema import lean_indexes
 from bookorbit_desktop.library.store.match_rating_schema import match_rating
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
@@ -45,4 +46,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     tag_tables,  # schema 29
     match_rating,  # schema 30: the linked Hardcover book's average rating
     index_batch,  # schema 31: a bulk write indexes its books once, at its commit
+    lean_indexes,  # schema 32: no index that only repeats another's first columns
 )
