@@ -55,12 +55,15 @@ system-deps:
 	fi
 
 # The suite runs on every core (pytest-xdist; `make test TEST_WORKERS=1` for one). ALONE_TESTS
-# cannot share the machine: each floods a real server from another process (password guesses,
-# a thousand idle or silent connections) and asserts how fast the real user is still answered,
-# so a test on the other core would decide the outcome. They run after the rest, by themselves.
+# cannot share the machine, so they run after the rest, by themselves: the hostile-network
+# modules flood a real server from another process (password guesses, a thousand idle or
+# silent connections) and assert how fast the real user is still answered; the highlight
+# rules and the history import hold a plan or a refusal to a wall-clock bound (a quadratic
+# plan took a minute), which a test on the other core would decide.
 TEST_WORKERS ?= auto
 ALONE_TESTS := tests/server/hostile/test_logins.py tests/server/hostile/test_https_flood.py \
-	tests/server/hostile/test_connections.py
+	tests/server/hostile/test_connections.py tests/library/highlights/test_rules.py \
+	tests/library/history/test_hostile_import.py
 test: $(TEST_STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
