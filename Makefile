@@ -54,11 +54,23 @@ system-deps:
 		fi; \
 	fi
 
+# The suite runs on every core (pytest-xdist; `make test TEST_WORKERS=1` for one). ALONE_TESTS
+# cannot share the machine, so they run after the rest, by themselves: the hostile-network
+# modules flood a real server from another process (password guesses, a thousand idle or
+# silent connections) and assert how fast the real user is still answered; the highlight
+# rules and the history import hold a plan or a refusal to a wall-clock bound (a quadratic
+# plan took a minute), which a test on the other core would decide.
+TEST_WORKERS ?= auto
+ALONE_TESTS := tests/server/hostile/test_logins.py tests/server/hostile/test_https_flood.py \
+	tests/server/hostile/test_connections.py tests/library/highlights/test_rules.py \
+	tests/library/history/test_hostile_import.py
 test: $(TEST_STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(TEST_WORKERS) \
+		$(addprefix --ignore=,$(ALONE_TESTS))
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(ALONE_TESTS)
 
 $(DIST_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(DIST_VENV)

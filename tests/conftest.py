@@ -23,6 +23,24 @@ settings.register_profile("bookorbit", deadline=None, print_blob=True)
 settings.load_profile("bookorbit")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_report_to_serializable(report: pytest.TestReport) -> object:
+    """A report as pytest-xdist sends it from a worker, its text sendable: a test of a file
+    name that is not valid UTF-8 logs it with surrogate escapes ("caf\\udce9.epub"), which
+    the workers' channel cannot encode (it stops the whole run)."""
+    return _sendable((yield))
+
+
+def _sendable(value: object) -> object:
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {key: _sendable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_sendable(item) for item in value)
+    return value
+
+
 @pytest.fixture
 def paths(tmp_path, monkeypatch) -> Paths:
     monkeypatch.setenv("BOOKORBIT_DATA_DIR", str(tmp_path / "data"))

@@ -63,3 +63,15 @@ class SystemClock:
 
     def today(self) -> dt.date:
         return dt.datetime.fromtimestamp(self(), dt.UTC).date()
+
+
+class SteppedClock(SystemClock):
+    """The real clock, moved forward by a sleep instead of waiting: a client on the test's
+    loop and a fake Hardcover on its own thread share it, so rate-limit waits take no wall
+    time while both sides still agree on what time it is. Sleepers that started together
+    wake at the same instant (the clock moves to the latest deadline)."""
+
+    async def sleep(self, seconds: float) -> None:
+        deadline = self() + max(float(seconds), 0.0)
+        await asyncio.sleep(0)
+        self.offset = max(self.offset, deadline - time.time())

@@ -57,9 +57,15 @@ def collect_on_the_gui_thread() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def test_keyring(tmp_path, monkeypatch) -> None:
-    """The Hardcover token goes to a file in the test's folder, never the real keyring."""
+    """The Hardcover token goes to a file in the test's folder, never the real keyring.
+    keyring picks its process-wide backend once, at its first use: it is picked again here
+    from these variables, so it does not depend on which test came first in this process
+    (with tests spread over processes, another order picked the tests' locked keyring)."""
+    import keyring.core
+
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.fakes.file_keyring.FileKeyring")
     monkeypatch.setenv("BOOKORBIT_TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
 
 
 class _AppLoop(qasync.QEventLoop):

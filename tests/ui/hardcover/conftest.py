@@ -14,7 +14,7 @@ from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.status import StatusHub
-from tests.fakes.clock import SystemClock
+from tests.fakes.clock import SteppedClock
 from tests.fakes.file_keyring import CountingKeyring
 from tests.fakes.hardcover_catalog import Catalog
 from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
@@ -23,7 +23,7 @@ from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
 @pytest.fixture
 def fake():
     catalog = Catalog()
-    server = FakeHardcover(catalog, clock=SystemClock())
+    server = FakeHardcover(catalog, clock=SteppedClock())
     with ThreadedFakeHardcover(server) as running:
         running.user_id = catalog.add_user("reader")
         running.token = catalog.add_token(running.user_id)
@@ -41,9 +41,13 @@ def keyring_backend(keyring_file):
 
 
 def make_controller(library, fake, backend, qtbot, **options):
+    clock = fake.clock  # the fake's: rate-limit waits move it instead of taking time
     account = HardcoverAccount(
         TokenStore(backend),
-        client_factory=lambda token, **kw: HardcoverClient(token, endpoint=fake.url, **kw),
+        client_factory=lambda token, **kw: HardcoverClient(
+            token, endpoint=fake.url, clock=clock, sleep=clock.sleep, **kw
+        ),
+        clock=clock,
     )
     service = HardcoverService(account)
     window = QWidget()

@@ -11,7 +11,7 @@ from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 from bookorbit_desktop.services.hardcover.service import HardcoverService
 from bookorbit_desktop.services.server import DesktopServer
-from tests.fakes.clock import SystemClock
+from tests.fakes.clock import SteppedClock
 from tests.fakes.file_keyring import FileKeyring
 from tests.fakes.hardcover_catalog import Catalog
 from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
@@ -20,7 +20,7 @@ from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
 @pytest.fixture
 def fake():
     catalog = Catalog()
-    with ThreadedFakeHardcover(FakeHardcover(catalog, clock=SystemClock())) as running:
+    with ThreadedFakeHardcover(FakeHardcover(catalog, clock=SteppedClock())) as running:
         running.user_id = catalog.add_user("reader")
         running.token = catalog.add_token(running.user_id)
         yield running
@@ -28,9 +28,13 @@ def fake():
 
 @pytest.fixture
 def hardcover(fake, tmp_path):
+    clock = fake.clock  # the fake's: rate-limit waits move it instead of taking time
     account = HardcoverAccount(
         TokenStore(FileKeyring(tmp_path / "keyring.json")),
-        client_factory=lambda token, **kw: HardcoverClient(token, endpoint=fake.url, **kw),
+        client_factory=lambda token, **kw: HardcoverClient(
+            token, endpoint=fake.url, clock=clock, sleep=clock.sleep, **kw
+        ),
+        clock=clock,
     )
     return HardcoverService(account)
 
