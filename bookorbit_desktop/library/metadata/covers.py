@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.metadata.model import MAX_COVER_BYTES
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -41,7 +42,6 @@ JPEG_QUALITY = 85
 # Covers beyond this many pixels are decompression bombs or scans nobody needs at full size;
 # Pillow's own bomb limit (a warning, made an error here) stays on above it.
 MAX_PIXELS = 60_000_000
-MAX_COVER_BYTES = 20 * 1024 * 1024  # a cover larger than this is not a cover
 _GREY_OR_RGB = ("RGB", "L")
 
 
