@@ -42,7 +42,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 class ProgressPrinter:
-    """A one-line progress bar with count and ETA on a terminal; plain lines otherwise."""
+    """A one-line progress bar with count and ETA on a terminal; plain lines otherwise.
+
+    The plain lines leave out the unchanged files unless `list_unchanged`: the summary counts
+    them, and a line for each of a large library's known files buried the few that changed
+    (and cost more than deciding that they had not)."""
 
     def __init__(
         self,
@@ -50,10 +54,12 @@ class ProgressPrinter:
         *,
         interactive: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
+        list_unchanged: bool = True,
     ) -> None:
         self.stream = stream
         self.interactive = stream.isatty() if interactive is None else interactive
         self.clock = clock
+        self.list_unchanged = list_unchanged
         self._last_draw = float("-inf")
         self._drawn = False
         self._lines: list[str] = []  # plain lines not written yet (no terminal)
@@ -62,9 +68,10 @@ class ProgressPrinter:
         if not self.interactive:
             # Written in blocks, at most every REDRAW_SECONDS: a write and a flush for each of
             # a large library's files cost more than importing the one new book among them.
-            self._lines.append(
-                _line(event.done, event.total, event.outcome, event.file, event.reason) + "\n"
-            )
+            if self.list_unchanged or event.outcome != ImportOutcome.UNCHANGED:
+                self._lines.append(
+                    _line(event.done, event.total, event.outcome, event.file, event.reason) + "\n"
+                )
             now = self.clock()
             if event.done >= event.total or now - self._last_draw >= REDRAW_SECONDS:
                 self._last_draw = now
@@ -86,6 +93,8 @@ class ProgressPrinter:
         if not files:
             return
         if not self.interactive:
+            if not self.list_unchanged:
+                return
             self._write_lines()
             # `_line` for each, its path made printable once for all and the text the lines
             # share made once (a call per file was most of the time of answering a large
@@ -197,10 +206,11 @@ def run_import(ctx: CliContext, args: argparse.Namespace) -> int:
     """import ebook files and folders (folders are searched recursively)
 
     Import EPUB, PDF, CBZ, MOBI, AZW3 and FB2 files. Importing the same files again is quick
-    and changes nothing. Exit status 0 when every file was imported, 1 when some could not be."""
+    and changes nothing. Exit status 0 when every file was imported, 1 when some could not be.
+    Without a terminal each file gets a line on stderr; unchanged files only with --verbose."""
     from bookorbit_desktop.library.importer.complete import import_sources
 
-    printer = ProgressPrinter(sys.stderr)
+    printer = ProgressPrinter(sys.stderr, list_unchanged=args.verbose)
     try:
         summary = import_sources(
             args.paths,

@@ -306,3 +306,63 @@ def test_unchanged_files_then_a_new_one_print_as_their_events_would(interactive,
     if not interactive:
         assert at_once.getvalue() == one_by_one.getvalue()
         assert at_once.getvalue().splitlines()[-1] == "[3/3] imported: /books/new.epub"
+
+
+@pytest.mark.parametrize(
+    ("list_unchanged", "batch", "expected"),
+    [
+        (False, False, ["[3/3] imported: /books/new.epub"]),
+        (False, True, ["[3/3] imported: /books/new.epub"]),
+        (
+            True,
+            False,
+            [
+                "[1/3] unchanged: /books/a.epub",
+                "[2/3] unchanged: /books/b.epub",
+                "[3/3] imported: /books/new.epub",
+            ],
+        ),
+        (
+            True,
+            True,
+            [
+                "[1/3] unchanged: /books/a.epub",
+                "[2/3] unchanged: /books/b.epub",
+                "[3/3] imported: /books/new.epub",
+            ],
+        ),
+    ],
+)
+def test_plain_lines_list_unchanged_files_only_when_asked(list_unchanged, batch, expected):
+    stream = io.StringIO()
+    printer = ProgressPrinter(
+        stream, interactive=False, clock=lambda: 5.0, list_unchanged=list_unchanged
+    )
+    if batch:
+        printer.unchanged(["/books/a.epub", "/books/b.epub"], 3, 0.5)
+    else:
+        for done, name in enumerate(["/books/a.epub", "/books/b.epub"], start=1):
+            printer(ImportProgress(done, 3, Path(name), ImportOutcome.UNCHANGED, done, None, 0.5))
+    printer(ImportProgress(3, 3, Path("/books/new.epub"), ImportOutcome.IMPORTED, 3, None, 0.5))
+    printer.finish()
+    assert stream.getvalue().splitlines() == expected
+
+
+def test_a_re_import_lists_its_unchanged_files_only_with_verbose(tmp_path, books_dir, capsys):
+    assert run(tmp_path, "import", str(books_dir)) == 0
+    capsys.readouterr()
+    dune, emma = books_dir / "dune.epub", books_dir / "nested" / "emma.epub"
+    # Touched: the full import reads it and finds it unchanged (its event), Dune is known
+    # unchanged at once (the quick answer's batch).
+    os.utime(emma, (1_000_000_000, 1_000_000_000))
+
+    assert run(tmp_path, "import", str(books_dir)) == 0
+    out, err = capsys.readouterr()
+    assert "0 new books imported, 2 unchanged" in out
+    assert "unchanged" not in err
+
+    assert main(["--data-dir", str(tmp_path / "data"), "-v", "import", str(books_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert "2 unchanged" in out
+    assert f"[1/2] unchanged: {dune}" in err.splitlines()
+    assert f"[2/2] unchanged: {emma}" in err.splitlines()

@@ -54,11 +54,12 @@ def collect_file_names(
     in `skip` (the data folder, when it lies inside an imported folder) are not walked.
     """
     skipped = {str(folder.resolve()) for folder in skip}
+    sources = list(sources)
     files: list[str] = []
     failures: list[ImportFailure] = []
     ignored = 0
     seen: set[str] = set()
-    for source in sources:
+    for number, source in enumerate(sources, start=1):
         path = Path(source).expanduser()
         try:
             path = path.resolve()
@@ -75,10 +76,12 @@ def collect_file_names(
         else:
             failures.append(ImportFailure(path, "no such file or folder"))
             continue
-        # A walk finds each file once: only a later source can name one again.
+        # A walk finds each file once: only a later source can name one again (so the files
+        # of the last source, most often the only one, are not remembered).
         if seen:
             found = [file for file in found if file not in seen]
-        seen.update(found)
+        if number < len(sources):
+            seen.update(found)
         files.extend(found)
     return files, failures, ignored
 

@@ -51,3 +51,26 @@ def test_walk_order_and_what_is_left_out(tmp_path):
         "z/deep/1.pdf",
     ]
     assert failures == [] and ignored == 2  # notes.txt, a/cover.jpg
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    [
+        (["books"], ["books/a.epub", "books/sub/b.epub"]),
+        (["books", "books"], ["books/a.epub", "books/sub/b.epub"]),
+        (["books/sub/b.epub", "books"], ["books/sub/b.epub", "books/a.epub"]),
+        (["books", "books/sub/b.epub"], ["books/a.epub", "books/sub/b.epub"]),
+        (["books/sub", "books/a.epub", "books"], ["books/sub/b.epub", "books/a.epub"]),
+        (["books/a.epub", "books/a.epub"], ["books/a.epub"]),
+        (
+            ["books/a.epub", "other.epub", "books"],
+            ["books/a.epub", "other.epub", "books/sub/b.epub"],
+        ),
+    ],
+)
+def test_each_file_is_taken_once_in_the_order_first_named(tmp_path, sources, expected):
+    for name in ("books/a.epub", "books/sub/b.epub", "other.epub"):
+        _touch(tmp_path / name)
+    files, failures, _ = collect_file_names([tmp_path / source for source in sources])
+    assert [os.path.relpath(name, tmp_path) for name in files] == expected
+    assert failures == []
