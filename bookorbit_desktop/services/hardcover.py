@@ -151,9 +151,9 @@ def _summary(
 _MATCH_DETAILS = (
     "SELECT m.book_id, m.state, m.reason, m.hc_book_id, m.hc_edition_id, m.edition_pages, "
     "m.pinned, m.user_book_id IS NOT NULL AND m.created_by_us, s.state, s.reason, "
-    "(SELECT value FROM json_each("
+    "CASE WHEN m.hc_book_id IS NOT NULL THEN (SELECT value FROM json_each("
     "CASE WHEN json_valid(m.candidates) THEN m.candidates ELSE '[]' END) "
-    "WHERE json_extract(value, '$.book_id') = m.hc_book_id LIMIT 1) "
+    "WHERE json_extract(value, '$.book_id') = m.hc_book_id LIMIT 1) END "
     "FROM hardcover_match AS m LEFT JOIN hardcover_sync AS s ON s.book_id = m.book_id"
 )
 
@@ -168,12 +168,15 @@ def match_details(book_ids: Sequence[int] | None = None) -> dict[int, MatchInfo]
     """Every stored match (or these books'), for the Hardcover page and the sync review.
 
     SQLite picks the linked candidate out of each row's stored list instead of Python decoding
-    every list (ten times faster for a large library; see benchmarks/ui_startup.py), and joins
-    the sync state in the same plain query (the ORM's row objects took longer than the query).
+    every list (ten times faster for a large library; see benchmarks/ui_startup.py), only in the
+    rows linked to a Hardcover book, and joins the sync state in the same plain query (the ORM's
+    row objects took longer than the query). The books asked for are one JSON array parameter,
+    each looked up by its key: any number of them is one query.
     """
-    where = "" if book_ids is None else f" WHERE {in_list('m.book_id', book_ids)}"
+    ids = None if book_ids is None else json.dumps(list(book_ids))
+    where = "" if ids is None else " WHERE m.book_id IN (SELECT value FROM json_each(?))"
     result: dict[int, MatchInfo] = {}
-    for row in database.execute_sql(_MATCH_DETAILS + where, tuple(book_ids or ())):
+    for row in database.execute_sql(_MATCH_DETAILS + where, () if ids is None else (ids,)):
         book_id, state, reason, hc_book_id, hc_edition_id, pages, pinned, own, *synced = row
         sync_state, sync_reason, linked = synced
         candidate = json.loads(linked) if linked else None
