@@ -167,16 +167,13 @@ class HardcoverPage:
 def match_details(book_ids: Sequence[int] | None = None) -> dict[int, MatchInfo]:
     """Every stored match (or these books'), for the Hardcover page and the sync review.
 
-    SQLite picks the linked candidate out of each row's stored list instead of Python decoding
-    every list (ten times faster for a large library; see benchmarks/ui_startup.py), only in the
-    rows linked to a Hardcover book, and joins the sync state in the same plain query (the ORM's
-    row objects took longer than the query). The books asked for are one JSON array parameter,
-    each looked up by its key: any number of them is one query.
+    SQLite picks the linked candidate out of a linked row's stored list and joins the sync state,
+    in one plain query; the books asked for (one JSON array) are looked up by key, however many.
     """
-    ids = None if book_ids is None else json.dumps(list(book_ids))
-    where = "" if ids is None else " WHERE m.book_id IN (SELECT value FROM json_each(?))"
+    ids = () if book_ids is None else (json.dumps(list(book_ids)),)
+    where = " WHERE m.book_id IN (SELECT value FROM json_each(?))" if ids else ""
     result: dict[int, MatchInfo] = {}
-    for row in database.execute_sql(_MATCH_DETAILS + where, () if ids is None else (ids,)):
+    for row in database.execute_sql(_MATCH_DETAILS + where, ids):
         book_id, state, reason, hc_book_id, hc_edition_id, pages, pinned, own, *synced = row
         sync_state, sync_reason, linked = synced
         candidate = json.loads(linked) if linked else None
