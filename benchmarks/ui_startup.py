@@ -1,6 +1,7 @@
 """Desktop start-up and library-table speed with a large library.
 
     python benchmarks/ui_startup.py [--books 10000] [--runs 3] [--app EXECUTABLE] [--json]
+                                    [--library DIR]
 
 Builds a library of N books in a temporary folder (rows inserted in bulk: 1-2 authors, a
 series for a third, one EPUB file row and a reading state each), then:
@@ -26,9 +27,10 @@ series for a third, one EPUB file row and a reading state each), then:
              thread is blocked (the keystroke or the click, then showing the order read in a worker
              thread, each with a paint) and how long until the new order is shown ("filter result
              arrives", "sort order arrives", a search's "arrives"); and reading the stored Hardcover
-             matches (every book not "unread" has one, with five candidates) for the Hardcover page,
-             and the account status with what Sync Now would look up and send (read after every
-             action on that page).
+             matches (every book not "unread" has one, with five candidates): all of them (no path
+             of the window reads them all any more), and those of 1,000 books as a review before
+             Sync Now lists them (read in a worker thread); and the account status with what Sync
+             Now would look up and send (read after every action on that page).
 
 `--app build/bundle/bookorbit-desktop/bookorbit-desktop` times the PyInstaller bundle instead
 of `python -m bookorbit_desktop` (`make dist` builds it). Prints every figure in milliseconds.
@@ -36,6 +38,10 @@ of `python -m bookorbit_desktop` (`make dist` builds it). Prints every figure in
 Without `--app` the app's bytecode cache is written first (`compileall`), as every start but
 the very first of an installed copy finds it: an environment with PYTHONDONTWRITEBYTECODE set
 would otherwise compile the app's two hundred modules again at each launch (about 0.3 s).
+
+`--library DIR` builds the library in DIR and keeps it; a later run with the same --books finds
+it there and measures it again instead of building it anew (an A/B pair of two checkouts measures
+the same library; the few reading states the in-process figures change stay changed).
 
 `--json` prints instead one line, {"figures": ..., "goals": ...}, with the figures of the scale
 table (`make bench-scale`): window shown, all books in the table, follow one change (all of it
@@ -51,6 +57,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import compileall
+import contextlib
 import itertools
 import json
 import os
@@ -100,6 +107,8 @@ SEARCHES = (
     "not series:true rating:<2",
 )
 IDLE_SECONDS = 3.0
+# The books a review before Sync Now lists: some of the matched books, all over the library.
+REVIEWED = "SELECT book_id FROM hardcover_match WHERE book_id % 97 = 0 LIMIT 1000"
 GOALS = {
     "window shown": "< 1 s",
     "all books in the table": "< 1.5 s",
@@ -160,6 +169,22 @@ def build_library(data_dir: Path, count: int) -> int:
     set_setting("server.port", port)
     close_database()
     return port
+
+
+def kept_library(folder: Path, count: int) -> tuple[Path, int]:
+    """The library of `count` books kept in `folder` (built there the first time), and the
+    server port it is set to use (a free one, set again at each run)."""
+    data_dir, built = folder / "data", folder / "built.json"
+    if not built.exists() or json.loads(built.read_text())["books"] != count:
+        if data_dir.exists():
+            raise SystemExit(f"{data_dir} holds another library: give an empty folder")
+        build_library(data_dir, count)
+        built.write_text(json.dumps({"books": count}))
+    port = free_port()
+    open_database(resolve_paths(data_dir).db_file)
+    set_setting("server.port", port)
+    close_database()
+    return data_dir, port
 
 
 def hardcover_match(book_id: int, rng: random.Random, now: float) -> dict[str, object]:
@@ -405,6 +430,10 @@ def in_process(data_dir: Path) -> dict[str, float]:
         loop.close()
         hardcover = HardcoverService()
         figures["hardcover matches (services)"] = timed(hardcover.match_details, 3)
+        reviewed = [row[0] for row in database.execute_sql(REVIEWED)]
+        figures[f"hardcover matches of {len(reviewed):,} books (services)"] = timed(
+            lambda: hardcover.match_details(reviewed), 3
+        )
         figures["hardcover status (services)"] = timed(hardcover.status, 3)
         listing = read_listing(PageQuery())
 
@@ -450,20 +479,25 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--app", help="an app executable (the bundle) instead of python -m")
     parser.add_argument("--json", action="store_true", help="print the scale figures as JSON")
+    parser.add_argument("--library", type=Path, help="keep the built library here, reuse it")
     args = parser.parse_args()
     command = [args.app] if args.app else [sys.executable, "-m", "bookorbit_desktop"]
     if not args.app:
         compileall.compile_dir(ROOT / "bookorbit_desktop", quiet=1)
-    with tempfile.TemporaryDirectory(prefix="bookorbit-ui-bench-") as folder:
-        data_dir = Path(folder) / "data"
+    with contextlib.ExitStack() as stack:
         start = time.perf_counter()
-        port = build_library(data_dir, args.books)
+        if args.library:
+            data_dir, port = kept_library(args.library, args.books)
+        else:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="bookorbit-ui-bench-"))
+            data_dir = Path(folder) / "data"
+            port = build_library(data_dir, args.books)
         if args.json:
             runs = [launch(data_dir, port, args.books, command) for _ in range(args.runs)]
             figures = scale_figures(runs, in_process(data_dir))
             print(json.dumps({"books": args.books, "figures": figures, "goals": GOALS}))
             return 0
-        print(f"library of {args.books:,} books built in {time.perf_counter() - start:.1f} s")
+        print(f"library of {args.books:,} books ready in {time.perf_counter() - start:.1f} s")
         runs = [launch(data_dir, port, args.books, command) for _ in range(args.runs)]
         print(f"\nstart-up of {' '.join(command)}, median of {args.runs} launches (ms):")
         print(f"  (load average {os.getloadavg()[0]:.2f}; figures on a busy machine are noisy)")

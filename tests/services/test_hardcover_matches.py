@@ -39,3 +39,19 @@ def test_match_details_summarise_the_linked_candidate_only(library):
     assert details[fourth.id]["summary"] is None
     assert {details[b.id]["state"] for b in (first, second)} == {"linked", "needs_review"}
     assert details[first.id]["reason"] == "why"
+
+
+def test_match_details_of_some_books_read_those_only_however_many_are_asked(library):
+    first, second, third = (add_book(f"Book {n}") for n in range(3))
+    store(first.id, "linked", 12)
+    store(second.id, "needs_review", None)
+    store(third.id, "linked", 11)
+    service = HardcoverService()
+    # More ids than one statement takes parameters (250,000 in this SQLite, 32,766 in others):
+    # the review of a first sync of a large library asks for every book it sends.
+    asked = [first.id, *range(100_000, 360_000), third.id]
+    details = service.match_details(asked)
+    assert sorted(details) == [first.id, third.id]
+    assert details[third.id]["summary"] == "Dune — Frank Herbert (1965)"
+    assert service.match_details([]) == {}
+    assert service.match_details([second.id])[second.id]["state"] == "needs_review"

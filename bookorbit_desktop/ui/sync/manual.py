@@ -13,12 +13,14 @@ Progress also goes to the status hub (tray tooltip) and the Hardcover page's lin
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QWidget
 
 from bookorbit_desktop.services.hardcover.sync import approve_dates
+from bookorbit_desktop.services.library.table_window import read_later
 from bookorbit_desktop.ui.asyncqt import run_dialog
 from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.sync import progress_text as words
@@ -131,7 +133,10 @@ class ManualSync:
         self.dialog.hide()
         self.hub.update(sync_done=0, sync_total=0)
         self._show_line("Waiting for you to review what will be sent…")
-        targets = self.service.match_details()
+        # The matches of the books reviewed only, read off the window's thread: a library of
+        # any size keeps turning while they are read.
+        reviewed = [book.book_id for book in preview.books]
+        targets = await read_later(functools.partial(self.service.match_details, reviewed))
         review = ReviewDialog(preview.books, self._window, targets, self._remote_cover)
         self.reviewed = review
         try:
