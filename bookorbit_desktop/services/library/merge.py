@@ -16,6 +16,7 @@ from bookorbit_desktop.library.journal.rules import field_label
 from bookorbit_desktop.library.merge import candidates, fields, store
 from bookorbit_desktop.library.merge.reading import FIELDS as READING_FIELDS
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.library.tags.store import book_tags
 from bookorbit_desktop.metadata_sources.source import same_title
 
 KEEP, OTHER = fields.KEEP, fields.OTHER
@@ -49,6 +50,7 @@ class SideBySide:
     other: int
     titles: tuple[str, str]
     files: tuple[tuple[str, ...], tuple[str, ...]]
+    tags: tuple[tuple[str, ...], tuple[str, ...]]  # each copy's; the merged book has both's
     rows: tuple[Row, ...]  # the book's fields, each with a choice
     reading: tuple[Row, ...]  # the reading state: each copy's, and the merged one as `choice`
     refusal: str | None
@@ -127,7 +129,9 @@ class MergeService:
             for name in READING_FIELDS
         )
         titles = (mine["title"][0], theirs["title"][0])
-        return SideBySide(keep, other, titles, seen.files, rows, reading, seen.refusal)
+        tags = book_tags([keep, other])
+        both = (tuple(tags[keep]), tuple(tags[other]))
+        return SideBySide(keep, other, titles, seen.files, both, rows, reading, seen.refusal)
 
     def merge(self, keep: int, other: int, overrides: Mapping[str, str] | None = None) -> str:
         """Merge `other` into `keep` (one undoable step); what to tell the user (each caller

@@ -13,6 +13,7 @@ import html
 from PySide6.QtWidgets import QLineEdit
 
 from bookorbit_desktop.services.hardcover.service import GET_TOKEN_URL, HardcoverStatus
+from bookorbit_desktop.ui.asyncqt import error_text
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR
 
 EXPIRY_TIP = (
@@ -53,6 +54,16 @@ def _features_off(off: tuple[tuple[str, str], ...]) -> str:
         f"<a href='{html.escape(GET_TOKEN_URL)}'>Hardcover's API page</a> (Get Token… ticks "
         "every permission BookOrbit uses), paste it below and press Connect."
     )
+
+
+def connect_failure(error: BaseException, status: HardcoverStatus | None) -> str:
+    """What the page says below the token when Connect fails. A reason the account box
+    already shows in red (no password storage, say) is not said twice: the title points
+    there."""
+    title, message = error_text(error)
+    if status is not None and message in status.warnings:
+        return f"{title}: see above."
+    return f"{title}: {message}"
 
 
 def account_html(status: HardcoverStatus | None) -> str:

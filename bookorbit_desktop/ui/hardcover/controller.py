@@ -25,6 +25,7 @@ from bookorbit_desktop.services.hardcover import service as hardcover
 from bookorbit_desktop.services.hardcover.dashboard.rows import PageListing, other_copies, states_of
 from bookorbit_desktop.services.library.records import BookRow
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
+from bookorbit_desktop.ui.hardcover.account_parts import connect_failure
 from bookorbit_desktop.ui.hardcover.notices import FailedBooksNotice
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.hardcover.page_reads import Counted, page_wanted, rows_now
@@ -219,8 +220,7 @@ class HardcoverController(QObject):
         try:
             user = await self.service.account.connect(token, expires=expires or None)
         except BookOrbitError as error:
-            title, message = error_text(error)
-            self.view.show_message(f"{title}: {message}", error=True)
+            self.view.show_message(connect_failure(error, self.status), error=True)
             return
         finally:
             self.view.set_busy(False)

@@ -44,6 +44,11 @@ SECRET_HINT = (
     "KOReader must send this secret: in Set XMNote IP type the address above, ending in "
     "/send?k= and the secret (KOReader adds the rest). Other devices' posts are refused."
 )
+SECRET_HINT_NO_ADDRESS = (
+    "KOReader must send this secret: the address to type in Set XMNote IP appears above once "
+    "the receiver runs, ending in /send?k= and the secret (KOReader adds the rest). Other "
+    "devices' posts are refused."
+)
 NO_SECRET_HINT = (
     "No pairing secret: any device on this Wi-Fi may send highlights. Texts they replace are "
     "kept (Earlier Texts… in a book's Highlights)."
@@ -74,6 +79,12 @@ def hosts_of(info: ServerInfo) -> list[str]:
     return [urlsplit(url).hostname or "" for url in info.base_urls if urlsplit(url).hostname]
 
 
+def shows_address(info: ServerInfo, settings: service.ReceiverSettings) -> bool:
+    """Whether the status shows the address to type into KOReader: only while the receiver is
+    switched on and running."""
+    return settings.on and not info.highlights_problem and info.highlights_port is not None
+
+
 def status_text(info: ServerInfo, settings: service.ReceiverSettings) -> str:
     if not settings.on:
         return "Off: KOReader's highlight exports are not received."
@@ -84,6 +95,13 @@ def status_text(info: ServerInfo, settings: service.ReceiverSettings) -> str:
     addresses = service.exporter_addresses(hosts_of(info), info.highlights_port, settings.secret)
     where = " or ".join(addresses) or "this computer's address"
     return f"Receiving on port {info.highlights_port}. " + STEPS.format(where=where)
+
+
+def secret_hint(info: ServerInfo, settings: service.ReceiverSettings) -> str:
+    """What the secret asks of KOReader, pointing at the address only while it is shown."""
+    if not settings.secret:
+        return NO_SECRET_HINT
+    return SECRET_HINT if shows_address(info, settings) else SECRET_HINT_NO_ADDRESS
 
 
 class ReceiverBox(QGroupBox):
@@ -142,7 +160,7 @@ class ReceiverBox(QGroupBox):
         settings = service.receiver_settings()
         self.receiving = settings.on
         self.status.setText(status_text(info, settings))
-        self.secret_hint.setText(SECRET_HINT if settings.secret else NO_SECRET_HINT)
+        self.secret_hint.setText(secret_hint(info, settings))
         self.secret_field.setText(settings.secret or "")
         self.secret_field.setVisible(bool(settings.secret))
         self.copy_secret_button.setVisible(bool(settings.secret))

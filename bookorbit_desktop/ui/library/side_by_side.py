@@ -1,6 +1,7 @@
 """Two copies of one book side by side: one row per field with a choice of the kept book's
 value or the other copy's (the merge's own choice ticked), the reading state each has with the
-merged state the reading rules give, and each copy's files."""
+merged state the reading rules give, and each copy's files and tags (the merged book keeps all
+of both: nothing to choose)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.library.merge import KEEP, OTHER, SideBySide
+from bookorbit_desktop.services.library.tags import joined
 from bookorbit_desktop.ui.widgets import clear_layout
 
 _WIDTH = 52  # characters of a value shown; the whole value is in its tooltip
@@ -73,7 +75,12 @@ class SideBySideView(QWidget):
             label.setWordWrap(True)
             self.grid.addWidget(label, row + 1, column)
         self.grid.addWidget(QLabel("Files (all kept):"), row + 1, 0)
-        row += 2
+        self.grid.addWidget(QLabel("Tags (all kept):"), row + 2, 0)
+        for column, tags in enumerate(seen.tags, 1):
+            label = QLabel(joined(tags) or "(no tags)")
+            label.setWordWrap(True)
+            self.grid.addWidget(label, row + 2, column)
+        row += 3
         self.grid.addWidget(_bold("Reading (the furthest state wins)"), row, 0, 1, 3)
         for field in seen.reading:
             row += 1

@@ -107,6 +107,31 @@ def test_require_a_secret_in_one_click(qtbot, qloop, library):
         qloop.run_until_complete(server.stop())
 
 
+def test_the_secret_hint_points_at_an_address_only_while_one_is_shown(qtbot, qloop, library):
+    set_setting("server.host", "127.0.0.1")
+    set_setting("server.port", 0)
+    set_setting("highlights.port", _free_port())
+    server = DesktopServer(library, addresses=lambda host: ["192.168.1.20"])
+    qloop.run_until_complete(server.start())
+    try:
+        box = ReceiverBox(ReceiverAccess(server.restart, lambda: server.info))
+        qtbot.addWidget(box)
+        box.require_button.click()
+        qloop.run_until_complete(box.task)
+        secret = get_setting("highlights.secret")
+        assert box.status.text().startswith("Off:") and "/send?k=" not in box.status.text()
+        assert "address above" not in box.secret_hint.text()
+        assert "appears above once the receiver runs" in box.secret_hint.text()
+
+        box.on_check.setChecked(True)
+        box.apply_button.click()
+        qloop.run_until_complete(box.task)
+        assert f"/send?k={secret}" in box.status.text()
+        assert "type the address above" in box.secret_hint.text()
+    finally:
+        qloop.run_until_complete(server.stop())
+
+
 def test_the_page_shows_the_cap_on_exports_for_unknown_books(qtbot, qloop, library):
     _record(store.Target(None, "Not In The Library", "Someone"), "", "192.168.1.99", 1.0)
     page = HighlightsPage(LibraryService(library).list_books)
