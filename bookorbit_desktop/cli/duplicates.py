@@ -52,7 +52,7 @@ def run_duplicates(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def run_merge(ctx: CliContext, args: argparse.Namespace) -> int:
-    """merge book OTHER into book KEEP: one book with the files, reading and links of both
+    """merge book OTHER into book KEEP: one book with the files, tags, reading and links of both
 
     Shows the two side by side with the value the merged book takes for each field (marked
     with *) and asks first (unless --yes). Both files stay where they are; reading state,
@@ -74,6 +74,8 @@ def run_merge(ctx: CliContext, args: argparse.Namespace) -> int:
     for index, files in enumerate(seen.files):
         for path in files:
             print(f"{'file':<16}{'' if index == 0 else ' ' * 32}{path}")
+    for index, names in enumerate(seen.tags):  # every tag of both is kept
+        print(f"{'tags':<16}{'' if index == 0 else ' ' * 32}{', '.join(names) or '(none)'}")
     print("Reading (the furthest state, the earliest start, the latest finish):")
     for row in seen.reading:
         print(f"{row.label:<16}{row.keep:<32}{row.other:<20} → {row.choice}")

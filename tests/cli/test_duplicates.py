@@ -11,6 +11,7 @@ import pytest
 from bookorbit_desktop.cli import main
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Book, HardcoverMatch
+from bookorbit_desktop.library.tags.store import book_tags, set_book_tags
 from tests.library.merge.copies import two_copies, whole
 from tests.logging_support import restore_root_logger  # noqa: F401
 
@@ -55,6 +56,19 @@ def test_merge_asks_and_a_no_changes_nothing(library, copies, capsys, monkeypatc
     _reopened(library)
     assert (whole(epub, library), whole(pdf, library)) == before
     close_database()
+
+
+def test_merge_shows_each_copys_tags_and_keeps_them_all(library, tmp_path, capsys):
+    epub, pdf = two_copies(library, tmp_path)
+    set_book_tags(epub, ["classic", "sf"], now=1.0)
+    set_book_tags(pdf, ["sf", "deluxe"], now=1.0)
+    close_database()
+    assert run(library, "books", "merge", str(epub), str(pdf), "--yes") == 0
+    out = capsys.readouterr().out.splitlines()
+    tags = [line.split(None, 1)[1] for line in out if line.startswith("tags ")]
+    assert tags == ["classic, sf", "deluxe, sf"]  # each copy's, in name order
+    _reopened(library)
+    assert sorted(book_tags([epub])[epub]) == ["classic", "deluxe", "sf"]
 
 
 def test_merge_with_yes_then_undo_splits_them_back(library, copies, capsys):
