@@ -35,6 +35,7 @@ from bookorbit_desktop.library.files.journal import (
 )
 from bookorbit_desktop.library.files.moves import recover
 from bookorbit_desktop.library.files.plan import Rename, Rules, plan
+from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.settings import get_setting
 
 log = logging.getLogger(__name__)
@@ -190,11 +191,14 @@ def _back_mode(move: Move) -> int:
 
 def undo_last(*, allow_copy: bool = False, on_file: FileCallback | None = None) -> BatchResult:
     """Move the files of the last tidy back where they were (once). A tidy a stopped process
-    left unfinished and the run that finished it are undone together."""
+    left unfinished and the run that finished it are undone together. Once every file is back,
+    the tidy's change-journal step is undone in the same transaction as its last batch
+    (`tidy_record.taken_back`): Edit ▸ Undo and this undo never disagree, whichever ran."""
     recover()
     chain = journal.batches_to_undo()
     if not chain:
         raise NothingToUndoError("There is no tidy batch to undo (only the last one can be).")
+    moved = tidy_record.last_moved(chain)
     plans = []
     for batch_id in chain:
         done = _still_moved(batch_id)
@@ -204,12 +208,15 @@ def undo_last(*, allow_copy: bool = False, on_file: FileCallback | None = None) 
     result = BatchResult()
     for batch_id, back, modes in plans:
         part = _run(back, modes, True, on_file, batch_id)
-        if not part.failed:
-            journal.mark_undone(batch_id)
         result.batch_id = part.batch_id or result.batch_id
         result.done += part.done
         result.failed += part.failed
         result.kept += part.kept
+        if not part.failed:
+            with database.atomic():
+                journal.mark_undone(batch_id)
+                if batch_id == chain[-1] and not result.failed:  # the whole tidy is back
+                    tidy_record.taken_back(moved, time.time())
     root = get_setting("library.tidy_folder")
     for move in result.done:
         if root:

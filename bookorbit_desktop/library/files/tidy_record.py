@@ -1,4 +1,6 @@
-"""The change-journal step a tidy run leaves, written by `mover.tidy` once its files moved.
+"""The change-journal step a tidy run leaves, written by `mover.tidy` once its files moved,
+and marked undone by `mover.undo_last` once they are back (`taken_back`), so Edit ▸ Undo and
+the tidy's own undo agree whichever took the run back.
 
 One entry per book the run moved: before `{"files": [[file id, old path, mode], ...]}`, after
 `{"paths": [new path, ...]}` in the same order. `tidy_steps` reads the same entries to take the
@@ -40,3 +42,27 @@ def record(done: Sequence[Move], now: float) -> None:
             for book_id, (before, after) in books.items()
         ],
     )
+
+
+def moved_by(step: steps.Step) -> set[tuple[int, str]]:
+    """The files the step's run moved: (file id, the path it gave the file)."""
+    return {
+        (int(file_id), new)
+        for entry in step.entries
+        for (file_id, _old, _mode), new in zip(
+            entry.before["files"], entry.after["paths"], strict=True
+        )
+    }
+
+
+def last_moved(chain: Sequence[int]) -> set[tuple[int, str]]:
+    """The files the tidy batches `chain` (`journal.batches_to_undo`) moved, as `moved_by`."""
+    return {(m.file_id, m.new) for batch in chain for m in journal.moves(batch, (journal.DONE,))}
+
+
+def taken_back(moved: set[tuple[int, str]], now: float) -> None:
+    """The tidy that moved these files (`last_moved`) is back: its step, when it is the latest
+    tidy step not undone, is undone too (Edit ▸ Undo offers the step before it, Redo this)."""
+    step = steps.last_done(TIDY)
+    if step is not None and moved and moved <= moved_by(step):
+        steps.set_undone(step.id, now)

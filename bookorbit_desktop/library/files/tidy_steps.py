@@ -3,9 +3,9 @@ takes it back like any other change, and Redo makes it again.
 
 The step names each book the run moved, with its files' paths before and after and how each
 went (renamed, copied across drives, kept as a copy). Its undo is the tidy's own undo
-(`mover.undo_last`), once the last tidy's moves are found to be this step's: when the tidy is
-no longer the last one, or Undo Last Tidy already took it back, nothing moves and the undo
-says so. Its redo moves each file still where the undo put
+(`mover.undo_last`, which marks the step undone when it is called on its own, as Undo Last
+Tidy), once the last tidy's moves are found to be this step's: when the tidy is no longer the
+last one, nothing moves and the undo says so. Its redo moves each file still where the undo put
 it back to the path the run gave it, through the same safe moves. The tidy journal (`journal`)
 stays the record of every file; this step only points at it.
 
@@ -16,7 +16,7 @@ and makes it again through `mover`, stands above it.
 from __future__ import annotations
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.files import journal, mover
+from bookorbit_desktop.library.files import journal, mover, tidy_record
 from bookorbit_desktop.library.files.plan import Rename
 from bookorbit_desktop.library.files.tidy_record import TIDY
 from bookorbit_desktop.library.journal import steps
@@ -25,16 +25,9 @@ from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
 
 def _undo(step: steps.Step, paths: Paths, now: float) -> Outcome:
     chain = journal.batches_to_undo()
-    last = {(m.file_id, m.new) for batch in chain for m in journal.moves(batch, (journal.DONE,))}
-    ours = {
-        (int(file_id), new)
-        for entry in step.entries
-        for (file_id, _old, _mode), new in zip(
-            entry.before["files"], entry.after["paths"], strict=True
-        )
-    }
+    last, ours = tidy_record.last_moved(chain), tidy_record.moved_by(step)
     if not chain:
-        return Outcome(skipped=["the files were already moved back (Undo Last Tidy)"])
+        return Outcome(skipped=["only the last tidy can be moved back, and it already was"])
     if not last or not last <= ours:
         return Outcome(skipped=["a later tidy moved files since; Undo Last Tidy takes that back"])
     result = mover.undo_last(allow_copy=True)

@@ -69,6 +69,12 @@ def next_undo() -> Step | None:
     return _step(database.execute_sql(sql).fetchone())
 
 
+def last_done(kind: str) -> Step | None:
+    """The latest step of `kind` not undone."""
+    sql = f"{_COLUMNS} WHERE kind = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1"
+    return _step(database.execute_sql(sql, (kind,)).fetchone())
+
+
 def next_redo() -> Step | None:
     """The earliest undone step (the one Redo does again)."""
     sql = f"{_COLUMNS} WHERE undone_at IS NOT NULL ORDER BY id LIMIT 1"

@@ -37,7 +37,7 @@ from bookorbit_desktop.library.search.query import found_query, match_condition
 from bookorbit_desktop.library.store import changes
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.library.store.sql import OUTSIDE_INBOX, outside_inbox
+from bookorbit_desktop.library.store.sql import OUTSIDE_INBOX, in_list, outside_inbox
 
 T = TypeVar("T")
 
@@ -227,6 +227,17 @@ def _where(
     return condition, params
 
 
+def listed(among: Sequence[int]) -> set[int]:
+    """The books of `among` the table lists whatever its filters: those that exist and are not
+    waiting in the Inbox, by `ordered_ids`'s own rule (`_where` with no filter)."""
+    condition, params = _where((), None, None, None, few=True, book_id="b.id")
+    cursor = database.execute_sql(
+        f"SELECT b.id FROM book b WHERE {in_list('b.id', among)} AND {condition}",
+        [*among, *params],
+    )
+    return set(map(itemgetter(0), cursor))
+
+
 def ordered_ids(
     column: str,
     descending: bool,
@@ -305,6 +316,11 @@ class BookStatuses:
         if book_id >= len(codes):
             codes.extend(bytes([_NO_BOOK]) * (book_id + 1 - len(codes)))
         codes[book_id] = code
+
+    def drop(self, book_id: int) -> None:
+        """Book `book_id` is no longer one of the table's books (removed, or in the Inbox)."""
+        if book_id < len(self._codes):
+            self._codes[book_id] = _NO_BOOK
 
     def counts(self) -> dict[str, int]:
         """How many books have each status (those no book has left out)."""

@@ -147,7 +147,7 @@ class LazyLibraryModel(BookColumns):
         elif found.ids is not None:
             self._reorder(found)
         else:
-            self._repaint(found.rows, found.fresh)
+            self._repaint(found.rows, found.fresh, found.gone)
         return True
 
     def _take(self, found: Found) -> None:
@@ -161,16 +161,23 @@ class LazyLibraryModel(BookColumns):
         self._counts = None
         self._statuses = found.statuses
 
-    def _repaint(self, place: Mapping[int, int], fresh: Mapping[int, TableBook]) -> None:
+    def _repaint(
+        self,
+        place: Mapping[int, int],
+        fresh: Mapping[int, TableBook],
+        gone: Collection[int],
+    ) -> None:
         self._stamp += 1
         last = len(COLUMNS) - 1
         statuses = self._statuses
         if statuses is not None:
             for changed in fresh.values():
                 statuses.set(changed.id, changed.status)
+            for book_id in gone:
+                statuses.drop(book_id)
             self._counts = None  # counted again from the statuses: a millisecond
             self.counts_changed.emit()  # also for books not shown
-        elif fresh.keys() - place.keys():  # a book not shown changed: count again
+        elif gone or fresh.keys() - place.keys():  # a book not shown changed: count again
             self._count_again()
         for book_id, row in sorted(place.items(), key=lambda item: item[1]):
             page = self._pages.get(row // PAGE_ROWS)

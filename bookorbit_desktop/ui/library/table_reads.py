@@ -55,9 +55,10 @@ class Found:
     stamp: int  # the state of the table the read began from
     ids: array[int] | None  # the new order; None: the books keep their rows
     rows: dict[int, int]  # the changed books shown, by id: their rows
-    fresh: dict[int, TableBook]  # the changed books as they are now, shown or not
+    fresh: dict[int, TableBook]  # the changed books the table lists, shown or not
     whole: array[int] | None = None  # with `ids`: the order before the filter box's terms
     statuses: table_window.BookStatuses | None = None  # with `ids`: every book's status
+    gone: frozenset[int] = frozenset()  # the changed books the table no longer lists
 
 
 def rows_of(ids: array[int], wanted: Collection[int]) -> dict[int, int]:
@@ -123,5 +124,8 @@ def find_changes(
         and kept_places(whole, wanted, order_by.whole) is None
     ):
         return read_all(stamp, order_by)  # a book moved, came or went
-    # Every changed book, shown or not: the status counts follow them all.
-    return Found(stamp, None, place, {book.id: book for book in read(sorted(wanted))})
+    # Every changed book, shown or not: the status counts follow them all, of the books the
+    # table lists (an import held in the Inbox, a book removed, are not counted).
+    listed = table_window.listed(sorted(wanted))
+    fresh = {book.id: book for book in read(sorted(listed))} if listed else {}
+    return Found(stamp, None, place, fresh, gone=frozenset(wanted - listed))

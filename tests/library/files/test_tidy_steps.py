@@ -1,6 +1,5 @@
 """A tidy run is a step of the change journal: Undo (the Edit menu's, the command line's)
-moves its files back, Redo moves them again, and a tidy already taken back with Undo Last Tidy
-is said to be so, with nothing moved."""
+moves its files back, Redo moves them again, and Undo Last Tidy undoes the step too."""
 
 from __future__ import annotations
 
@@ -51,13 +50,35 @@ def test_undo_and_redo_take_a_tidy_back_and_make_it_again(library, tidied):
     assert _paths() == before
 
 
-def test_a_tidy_already_undone_with_undo_last_tidy_moves_nothing(library, tidied):
-    before, _after = tidied
+def test_undo_last_tidy_takes_the_step_back_too(library, tidied):
+    """The tidy's own undo marks its step undone: Edit ▸ Undo offers the step before it (none
+    here), and Redo makes the tidy again."""
+    before, after = tidied
     mover.undo_last()
-    done = run.undo(library)
-    assert done is not None
-    assert done.skipped == ("the files were already moved back (Undo Last Tidy)",)
     assert _paths() == before
+    assert steps.next_undo() is None
+    (step,) = steps.history()
+    assert step.undone_at is not None and steps.next_redo() == step
+    assert run.undo(library) is None
+    run.redo(library)
+    assert _paths() == after
+    mover.undo_last()  # the redo's batch, taken back by the tidy's own undo again
+    assert _paths() == before and steps.next_undo() is None
+
+
+def test_undo_last_tidy_leaves_the_steps_before_it_to_edit_undo(library, tidied, tmp_path):
+    before, _after = tidied
+    set_setting("library.tidy_folder", str(tmp_path / "Other"))
+    mover.tidy(mover.preview())  # a second tidy, its own step
+    first, second = sorted(steps.history(), key=lambda step: step.id)
+    mover.undo_last()  # the second tidy
+    assert steps.next_undo() == steps.get_step(first.id)
+    assert steps.next_redo() == steps.get_step(second.id)
+    back = _paths()
+    done = run.undo(library)  # Edit ▸ Undo: the first tidy, but only the last can be
+    assert done is not None and done.label == first.label
+    assert done.skipped == ("only the last tidy can be moved back, and it already was",)
+    assert _paths() == back != before
 
 
 def test_a_later_run_that_moved_nothing_does_not_hide_the_tidy_before(library, tidied, tmp_path):

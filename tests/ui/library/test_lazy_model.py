@@ -203,6 +203,33 @@ def test_books_waiting_in_the_inbox_are_not_counted(qtbot, library):
     assert model.rowCount() == 1
 
 
+def test_a_book_imported_into_the_inbox_while_shown_is_not_counted(qtbot, library):
+    from bookorbit_desktop.library.store import inbox
+
+    add_book("A", status="reading")
+    model = lazy(LibraryService(library))
+    model.follow(None)  # every status read: each change is counted from them
+    held = add_book("Held")  # an import by another process, held for approval
+    inbox.hold([held.id])
+    model.follow({held.id})
+    assert dict(model.status_counts) == {"reading": 1}
+    assert model.rowCount() == 1
+
+
+def test_a_book_not_shown_that_leaves_the_table_is_no_longer_counted(qtbot, library):
+    from bookorbit_desktop.library.store import inbox
+
+    add_book("A", status="reading")
+    other = add_book("B")
+    model = lazy(LibraryService(library))
+    model.set_status_filter("reading")
+    model.follow(None)
+    assert dict(model.status_counts) == {"reading": 1, "unread": 1}
+    inbox.hold([other.id])  # B, not shown, goes back to the Inbox
+    model.follow({other.id})
+    assert dict(model.status_counts) == {"reading": 1}
+
+
 def test_a_read_the_table_changed_under_is_not_shown(qtbot, books):
     model = lazy(books)
     book_id = model.book_id_at(0)

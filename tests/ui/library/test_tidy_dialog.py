@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from bookorbit_desktop.library.store.models import BookFile
+from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.ui.library.tidy_dialog import TidyDialog
 from tests.factories import add_book, make_epub
 from tests.ui.small_screen import small_screen_fixture  # noqa: F401  (the `small_screen` fixture)
@@ -65,6 +66,8 @@ def test_preview_move_and_undo(library, qtbot, qloop, tmp_path):
     assert _paths() == new and all(Path(path).is_file() for path in new)
     assert dialog.moved and dialog.table.rowCount() == 0
     assert "2 files done." in dialog.summary.text()
+    edit = UndoService(library)  # the names Edit ▸ Undo and Redo show
+    assert edit.next_names() == ("Tidy File Names (2 files)", None)
 
     for answer in (QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes):
         qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
@@ -79,6 +82,7 @@ def test_preview_move_and_undo(library, qtbot, qloop, tmp_path):
             assert _paths() == new  # nothing moved back
     assert _paths() == old and all(Path(path).is_file() for path in old)
     assert list(target.iterdir()) == []  # the author folders tidy made are gone with it
+    assert edit.next_names() == (None, "Tidy File Names (2 files)")  # the two undos agree
     qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
     _wait(qloop, dialog._busy)
     assert dialog.summary.text() == "There is no tidy to undo (only the last one can be)."
