@@ -134,8 +134,9 @@ class DevicesController(QObject):
         self.refresh()
 
     def _ask_restart(self) -> None:
-        """Start the connection again with the saved settings and password, once for every
-        request that comes before the restart under way (if any) has begun."""
+        """Start the connection again with the saved settings and password. Requests made
+        before the restart has begun are that one restart; one made while it runs is followed
+        by another."""
         self._restart_wanted = True
         if self._restarting is None or self._restarting.done():
             self._restarting = spawn(self._restart(), self.window)
