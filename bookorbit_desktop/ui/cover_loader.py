@@ -7,6 +7,10 @@ the cover already in memory or the placeholder at once, and the missing ones are
 replace the placeholders. A cover that changed on disk (another file, other bytes) is scaled
 again; covers of books scrolled away stay cached up to `CACHE_SIZE` books. Each view says
 which books are in view and how to show what was loaded (`RowCovers`, `GridCovers`).
+
+A hidden view has no books in view: hiding it (its page or window closed, the app quitting)
+stops the waiting load and cancels the one under way, so neither runs once the loop is gone;
+showing it again loads what is then in view.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -109,6 +113,22 @@ class CoverLoader(QObject, Generic[Shown]):
         self._task: asyncio.Task[None] | None = None
         self._again = False
         self._timer = interval_timer(self, SETTLE_MS, self._load_in_view, once=True)
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Hidden: no load waits or runs; shown again: load what is in view then."""
+        if event.type() == QEvent.Type.Hide:
+            self._stop()
+        elif event.type() == QEvent.Type.Show:
+            self.schedule()
+        return False
+
+    def _stop(self) -> None:
+        self._timer.stop()
+        self._again = False
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
 
     # -- what a view says ------------------------------------------------------------------
 

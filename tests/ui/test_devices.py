@@ -14,7 +14,7 @@ from bookorbit_desktop.library.store.devices import (
 )
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.devices.service import DeviceList, DeviceState
-from bookorbit_desktop.ui.asyncqt import signal_future
+from bookorbit_desktop.ui.asyncqt import running_tasks, signal_future
 from bookorbit_desktop.ui.devices.on_device import OnDeviceLabel, on_devices_text
 from bookorbit_desktop.ui.devices.page import DevicesPage
 from tests.devices.koreader_client import KoreaderDevice
@@ -153,6 +153,20 @@ def test_send_to_device_queues_when_off_and_sends_when_connected(desktop, qloop,
     assert not (device.inbox / device.received_books[0]).exists()
     assert not label.isVisibleTo(window.book_panel)  # on no device any more
     run(qloop, device.disconnect())
+
+
+def test_the_password_set_and_the_switch_turned_on_at_once_start_one_server(desktop, qloop):
+    """Both ask for a restart before either has begun: one server starts, with both, and the
+    page never shows one that is about to be replaced."""
+    show_all(desktop, start_hidden=False)
+    controller = desktop.devices
+    controller._password_chosen(PASSWORD)
+    controller.page.wireless.setChecked(True)
+    run(qloop, until(lambda: controller.devices.state().running))
+    first, shown = controller.devices.server, controller.page.address_label.text()
+    run(qloop, until(lambda: not running_tasks()))  # every restart asked for has run
+    assert controller.devices.server is first and controller.devices.state().running
+    assert controller.page.address_label.text() == shown
 
 
 def test_send_to_device_queues_every_selected_book(desktop, qtbot):

@@ -6,11 +6,14 @@ wait for the next connection and the status bar says so. The book panel says whi
 hold its book (`on_device`). The wireless server starts with the window when it is switched
 on, and again when the user switches it on or sets the password (on the Devices page or in
 Settings). Switched on without a password, it cannot start: the page says so and the password
-is asked for at once.
+is asked for at once. Requests to start again that come before the last one has begun (the
+password set and the switch turned on in one go) are one restart: it reads the settings and
+the password when it begins, so the page never shows a server about to be replaced.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
@@ -49,6 +52,8 @@ class DevicesController(QObject):
         self.on_device = on_device_label
         page.tree.setAccessibleName("Devices and the books on them")
         self._host = host
+        self._restarting: asyncio.Task[None] | None = None
+        self._restart_wanted = False  # asked for since the running restart read the settings
         self.send_action = menu_action(
             window,
             "Send to &device",
@@ -128,9 +133,19 @@ class DevicesController(QObject):
         await self.devices.start(self._host())
         self.refresh()
 
+    def _ask_restart(self) -> None:
+        """Start the connection again with the saved settings and password. Requests made
+        before the restart has begun are that one restart; one made while it runs is followed
+        by another."""
+        self._restart_wanted = True
+        if self._restarting is None or self._restarting.done():
+            self._restarting = spawn(self._restart(), self.window)
+
     async def _restart(self) -> None:
-        await self.devices.stop()
-        await self.start()
+        while self._restart_wanted:  # a request that came meanwhile may have changed them
+            self._restart_wanted = False
+            await self.devices.stop()
+            await self.start()
 
     def _needs_password(self, state: DeviceState) -> bool:
         """Switched on but stopped, and no password saved (a keyring that cannot be read is
@@ -144,7 +159,7 @@ class DevicesController(QObject):
 
     def _toggle_wireless(self, on: bool) -> None:
         service.set_wireless(on)
-        spawn(self._restart(), self.window)
+        self._ask_restart()
         if on and self._needs_password(self.devices.state()):
             self.ask_password()
 
@@ -180,4 +195,4 @@ class DevicesController(QObject):
         """Store the password (raises when it is empty or the keyring refuses) and start the
         connection again with it."""
         self.devices.set_password(password)
-        spawn(self._restart(), self.window)
+        self._ask_restart()

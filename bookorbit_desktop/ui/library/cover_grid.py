@@ -9,7 +9,7 @@ Hardcover page's rows); a cell shows the placeholder until its cover is in memor
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPixmap, QResizeEvent, QShowEvent
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -172,10 +172,5 @@ class CoverGrid(QListView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.covers is not None:
-            self.covers.schedule()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
         if self.covers is not None:
             self.covers.schedule()

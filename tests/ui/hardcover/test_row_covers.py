@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 
 from PySide6.QtCore import Qt
@@ -11,6 +12,7 @@ from bookorbit_desktop.library.metadata.generated_cover import cover_colour
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.services.library.cover_files import cover_files
 from bookorbit_desktop.ui.asyncqt import signal_future
+from bookorbit_desktop.ui.cover_loader import SETTLE_MS
 from bookorbit_desktop.ui.row_covers import ICON_SIZE
 from tests.factories import add_book
 from tests.ui.hardcover.conftest import make_controller
@@ -43,10 +45,14 @@ def row_rect(view, book_id):
 
 
 def show_page(hc, qtbot):
+    """The page on screen in its window (closing the window hides it)."""
     view = hc.view
     view.resize(900, 500)
-    view.show()
-    qtbot.waitExposed(view)
+    window = view.window()
+    window.resize(900, 500)
+    window.show()
+    qtbot.waitExposed(window)
+    assert view.tree.isVisible()
     return view
 
 
@@ -148,3 +154,41 @@ def test_every_row_has_the_same_height_whatever_its_cover(
     assert heights["Aa Tall Cover"] >= ICON_SIZE.height()
     for book in rows:
         assert icon_of(view, book.id).actualSize(ICON_SIZE) == ICON_SIZE
+
+
+async def until(condition) -> None:
+    while not condition():
+        await asyncio.sleep(0.01)
+
+
+def test_closing_the_page_cancels_its_cover_loading_and_starts_none(
+    library, fake, keyring_backend, qtbot, qloop
+):
+    """Once the page is closed (as when the app quits) no cover load runs or starts, so none
+    is left to run after the event loop is gone."""
+    asked: list[list[int]] = []
+    cancelled: list[list[int]] = []
+
+    async def files(book_ids):
+        asked.append(list(book_ids))
+        try:
+            await asyncio.Event().wait()  # a disk that never answers
+        except asyncio.CancelledError:
+            cancelled.append(list(book_ids))
+            raise
+        return {}
+
+    hc = make_controller(library, fake, keyring_backend, qtbot, cover_files=files)
+    add_book("Slow Cover", status="reading")
+    view = show_page(hc, qtbot)
+    hc.refresh()
+    qloop.run_until_complete(asyncio.wait_for(until(lambda: asked), 10))
+    view.window().close()
+    qloop.run_until_complete(asyncio.wait_for(until(lambda: cancelled), 10))
+    assert cancelled == asked  # the load under way was cancelled
+    # Shown again and closed before the view settles: the waiting load never starts.
+    view.window().show()
+    view.covers.schedule()
+    view.window().close()
+    qloop.run_until_complete(asyncio.sleep(4 * SETTLE_MS / 1000))
+    assert len(asked) == 1
