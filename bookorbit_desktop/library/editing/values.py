@@ -21,7 +21,7 @@ from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.metadata.covers import UnusableCover, make_cover
 from bookorbit_desktop.library.metadata.isbn import Isbn, parse_isbn
 from bookorbit_desktop.library.metadata.languages import normalize_language
-from bookorbit_desktop.library.metadata.model import MAX_COVER_BYTES
+from bookorbit_desktop.library.metadata.limits import MAX_COVER_BYTES
 
 # The fields an edit can change, each marked once the user edits it (`store.user_edits`).
 # Each is also the name of its `book` column where it has one (the importer keeps a marked

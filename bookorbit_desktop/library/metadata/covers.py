@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.metadata.model import MAX_COVER_BYTES
+from bookorbit_desktop.library.metadata.limits import MAX_COVER_BYTES
 
 if TYPE_CHECKING:
     from PIL import Image

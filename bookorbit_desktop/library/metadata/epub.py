@@ -20,7 +20,7 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
-from bookorbit_desktop.library.metadata.model import MAX_COVER_BYTES as USABLE_COVER_BYTES
+from bookorbit_desktop.library.metadata.limits import MAX_COVER_BYTES as USABLE_COVER_BYTES
 from bookorbit_desktop.library.metadata.model import (
     BookMetadata,
     BookReadError,
@@ -352,7 +352,7 @@ def read_epub(
 ) -> BookMetadata:
     """Metadata and cover bytes of the EPUB open in `archive`; with `cover_head`, only the
     cover's first `cover_head` bytes, and none of a cover larger than a usable one can be
-    (`model.MAX_COVER_BYTES`; see `reader.read_metadata`)."""
+    (`limits.MAX_COVER_BYTES`; see `reader.read_metadata`)."""
     entries = Entries(archive)
     check_drm(entries)
     opf_name = find_opf(entries)

@@ -21,9 +21,6 @@ from bookorbit_desktop.library.metadata.naming import (
     title_from_filename,
 )
 
-# A cover larger than this is not a cover: `covers` refuses it, and a reader asked for only a
-# cover's head reads no further.
-MAX_COVER_BYTES = 20 * 1024 * 1024
 # The formats we import, as stored in BookFile.format.
 FORMATS = ("epub", "pdf", "cbz", "mobi", "azw", "azw3", "fb2", "fb2.zip")
 
