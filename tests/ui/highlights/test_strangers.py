@@ -5,6 +5,7 @@ real server on 127.0.0.1, real widgets offscreen)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import json
 import socket
@@ -77,16 +78,25 @@ def _post(port: int, path: str) -> int:
         connection.close()
 
 
-def test_require_a_secret_in_one_click(qtbot, qloop, library):
+@contextlib.contextmanager
+def _receiver_box(qtbot, qloop, library, *, receiving: bool):
+    """A real server on 127.0.0.1 (the receiver on or off) and the Highlights page's box."""
     set_setting("server.host", "127.0.0.1")
     set_setting("server.port", 0)
-    set_setting("highlights.receiver", True)
+    set_setting("highlights.receiver", receiving)
     set_setting("highlights.port", _free_port())
     server = DesktopServer(library, addresses=lambda host: ["192.168.1.20"])
     qloop.run_until_complete(server.start())
     try:
         box = ReceiverBox(ReceiverAccess(server.restart, lambda: server.info))
         qtbot.addWidget(box)
+        yield server, box
+    finally:
+        qloop.run_until_complete(server.stop())
+
+
+def test_require_a_secret_in_one_click(qtbot, qloop, library):
+    with _receiver_box(qtbot, qloop, library, receiving=True) as (server, box):
         assert box.secret_hint.text().startswith("No pairing secret: any device")
         assert not box.secret_field.isVisibleTo(box)
         box.require_button.click()
@@ -103,19 +113,10 @@ def test_require_a_secret_in_one_click(qtbot, qloop, library):
         assert refused == 403  # the server requires it now
         path = f"/send?k={secret}:8080/send"  # as KOReader sends what the user typed
         assert qloop.run_until_complete(asyncio.to_thread(_post, port, path)) == 200
-    finally:
-        qloop.run_until_complete(server.stop())
 
 
 def test_the_secret_hint_points_at_an_address_only_while_one_is_shown(qtbot, qloop, library):
-    set_setting("server.host", "127.0.0.1")
-    set_setting("server.port", 0)
-    set_setting("highlights.port", _free_port())
-    server = DesktopServer(library, addresses=lambda host: ["192.168.1.20"])
-    qloop.run_until_complete(server.start())
-    try:
-        box = ReceiverBox(ReceiverAccess(server.restart, lambda: server.info))
-        qtbot.addWidget(box)
+    with _receiver_box(qtbot, qloop, library, receiving=False) as (_server, box):
         box.require_button.click()
         qloop.run_until_complete(box.task)
         secret = get_setting("highlights.secret")
@@ -128,8 +129,6 @@ def test_the_secret_hint_points_at_an_address_only_while_one_is_shown(qtbot, qlo
         qloop.run_until_complete(box.task)
         assert f"/send?k={secret}" in box.status.text()
         assert "type the address above" in box.secret_hint.text()
-    finally:
-        qloop.run_until_complete(server.stop())
 
 
 def test_the_page_shows_the_cap_on_exports_for_unknown_books(qtbot, qloop, library):
