@@ -23,13 +23,14 @@ def _paths() -> list[str]:
     return [f.path for f in BookFile.select().order_by(BookFile.id)]
 
 
-def _tidied(base: Path, stopped: bool) -> tuple[Path, list[str], list[str]]:
-    """A library of two books with notes, tidied (`stopped`: by a run killed after the first
-    book and the run that finished it): its data folder, the paths before, after."""
+def _tidied(base: Path, stopped: bool, target: Path) -> tuple[Path, list[str], list[str]]:
+    """A library of two books with notes, tidied into `target` (`stopped`: by a run killed
+    after the first book and the run that finished it): its data folder, the paths before,
+    after."""
     data = base / "data"
     data.mkdir(parents=True)
     open_database(resolve_paths(data).db_file)
-    set_setting("library.tidy_folder", str(base / "Library"))
+    set_setting("library.tidy_folder", str(target))
     for title in ("Dune", "Emma"):
         path = make_epub(base / "in" / f"{title}.epub", title)
         add_book(title, ["A"], file=path)
@@ -40,9 +41,9 @@ def _tidied(base: Path, stopped: bool) -> tuple[Path, list[str], list[str]]:
     kill_at = 0
     while stopped and _paths_after(data) == before:  # the first kill after a file moved
         kill_at += 1
-        assert run_child(data, "tidy", kill_at=kill_at).returncode == -9
+        assert run_child(data, "tidy-copy", kill_at=kill_at).returncode == -9
     open_database(resolve_paths(data).db_file)
-    mover.tidy(mover.preview())
+    mover.tidy(mover.preview(), allow_copy=True)
     after = _paths()
     close_database()
     return data, before, after
@@ -71,14 +72,18 @@ def _consistent(before: list[str], after: list[str]) -> None:
     assert (step.undone_at is not None) == (now == before), (now, step)
 
 
+@pytest.mark.parametrize("across", [False, True], ids=["same drive", "across drives"])
 @pytest.mark.parametrize("stopped", [False, True], ids=["one run", "a stopped run and its end"])
 @pytest.mark.parametrize("then", ["undo last tidy", "edit undo"])
-def test_an_undo_last_tidy_killed_at_any_step_is_finished_by_the_next_undo(tmp_path, then, stopped):
+def test_an_undo_last_tidy_killed_at_any_step_is_finished_by_the_next_undo(
+    tmp_path, then, stopped, across, request
+):
+    drive = request.getfixturevalue("other_drive") if across else tmp_path
     step, finished = 0, False
     while not finished:
         step += 1
         base = tmp_path / f"run{step}"
-        data, before, after = _tidied(base, stopped)
+        data, before, after = _tidied(base, stopped, drive / f"run{step}" / "Library")
         child = run_child(data, "undo", kill_at=step)
         finished = child.returncode == 0
         assert finished or child.returncode == -9, child.stderr[-2000:]
@@ -87,13 +92,37 @@ def test_an_undo_last_tidy_killed_at_any_step_is_finished_by_the_next_undo(tmp_p
             mover.recover()  # any later file operation repairs first
             _consistent(before, after)
             if then == "undo last tidy" and _paths() != before:
-                mover.undo_last()
+                mover.undo_last(allow_copy=True)
             elif then == "edit undo":
                 run.undo(resolve_paths(data))
             assert _paths() == before
             _consistent(before, after)
             assert steps.next_undo() is None and steps.next_redo() is not None
-            assert [p for p in base.rglob("*") if p.name.startswith(safe.TEMP_PREFIX)] == []
+            leftovers = [*base.rglob(f"{safe.TEMP_PREFIX}*"), *drive.rglob(f"{safe.TEMP_PREFIX}*")]
+            assert leftovers == []
         finally:
             close_database()
     assert step > 4  # each file's rename, its notes, the folders
+
+
+def test_a_file_put_at_an_original_path_keeps_the_step_until_every_file_is_back(tmp_path):
+    """Undo Last Tidy moves back every file but one whose old path was taken meanwhile: the
+    taken file is left alone, the step stays for Edit ▸ Undo, which takes the rest back once
+    the path is free."""
+    data, before, after = _tidied(tmp_path, False, tmp_path / "Library")
+    open_database(data / "library.sqlite3")
+    try:
+        Path(before[1]).write_bytes(b"put here since")
+        result = mover.undo_last()
+        assert len(result.done) == 1 and len(result.failed) == 1
+        assert _paths() == [before[0], after[1]]
+        assert Path(before[1]).read_bytes() == b"put here since" and os.path.isfile(after[1])
+        (step,) = steps.history()
+        assert step.undone_at is None and steps.next_undo() == step
+        Path(before[1]).unlink()
+        done = run.undo(resolve_paths(data))
+        assert done is not None and done.skipped == ()
+        assert _paths() == before
+        _consistent(before, after)
+    finally:
+        close_database()
