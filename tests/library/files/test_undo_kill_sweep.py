@@ -23,10 +23,12 @@ def _paths() -> list[str]:
     return [f.path for f in BookFile.select().order_by(BookFile.id)]
 
 
-def _tidied(base: Path, stopped: bool, target: Path) -> tuple[Path, list[str], list[str]]:
-    """A library of two books with notes, tidied into `target` (`stopped`: by a run killed
-    after the first book and the run that finished it): its data folder, the paths before,
-    after."""
+def _tidied(
+    base: Path, target: Path, stop_at: int | None = None
+) -> tuple[Path, list[str], list[str], int]:
+    """A library of two books with notes, tidied into `target`; with `stop_at`, by a run killed
+    at that step (0: the first step after a file moved) and the run that finished it. Its data
+    folder, the paths before, after, and the step the stopped run was killed at."""
     data = base / "data"
     data.mkdir(parents=True)
     open_database(resolve_paths(data).db_file)
@@ -38,15 +40,18 @@ def _tidied(base: Path, stopped: bool, target: Path) -> tuple[Path, list[str], l
         (path.with_suffix(".sdr") / "metadata.epub.lua").write_text(title)
     before = _paths()
     close_database()
-    kill_at = 0
-    while stopped and _paths_after(data) == before:  # the first kill after a file moved
+    kill_at = stop_at or 0
+    if kill_at:
+        assert run_child(data, "tidy-copy", kill_at=kill_at).returncode == -9
+        assert _paths_after(data) != before
+    while stop_at == 0 and _paths_after(data) == before:
         kill_at += 1
         assert run_child(data, "tidy-copy", kill_at=kill_at).returncode == -9
     open_database(resolve_paths(data).db_file)
     mover.tidy(mover.preview(), allow_copy=True)
     after = _paths()
     close_database()
-    return data, before, after
+    return data, before, after, kill_at
 
 
 def _paths_after(data: Path) -> list[str]:
@@ -79,11 +84,13 @@ def test_an_undo_last_tidy_killed_at_any_step_is_finished_by_the_next_undo(
     tmp_path, then, stopped, across, request
 ):
     drive = request.getfixturevalue("other_drive") if across else tmp_path
-    step, finished = 0, False
+    step, finished, stop_at = 0, False, 0 if stopped else None
     while not finished:
         step += 1
         base = tmp_path / f"run{step}"
-        data, before, after = _tidied(base, stopped, drive / f"run{step}" / "Library")
+        target = drive / f"run{step}" / "Library"
+        data, before, after, kill_at = _tidied(base, target, stop_at)
+        stop_at = kill_at if stopped else None
         child = run_child(data, "undo", kill_at=step)
         finished = child.returncode == 0
         assert finished or child.returncode == -9, child.stderr[-2000:]
@@ -109,7 +116,7 @@ def test_a_file_put_at_an_original_path_keeps_the_step_until_every_file_is_back(
     """Undo Last Tidy moves back every file but one whose old path was taken meanwhile: the
     taken file is left alone, the step stays for Edit ▸ Undo, which takes the rest back once
     the path is free."""
-    data, before, after = _tidied(tmp_path, False, tmp_path / "Library")
+    data, before, after, _stop = _tidied(tmp_path, tmp_path / "Library")
     open_database(data / "library.sqlite3")
     try:
         Path(before[1]).write_bytes(b"put here since")
