@@ -1,10 +1,13 @@
 """Undo Last Tidy in a process killed with SIGKILL before each of its file-system steps, then
 the next Undo Last Tidy or Edit ▸ Undo: every file is back once, where the library says, and the
-tidy's change-journal step is undone exactly when every file is back."""
+tidy's change-journal step is undone exactly when every file is back. Then a file in the way of
+one going back, and a full disk where they go back to."""
 
 from __future__ import annotations
 
+import json
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import BookFile
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book, make_epub
-from tests.library.files.file_child import run_child
+from tests.library.files.file_child import namespaces_or_skip, run_child
 
 
 def _paths() -> list[str]:
@@ -131,5 +134,47 @@ def test_a_file_put_at_an_original_path_keeps_the_step_until_every_file_is_back(
         assert done is not None and done.skipped == ()
         assert _paths() == before
         _consistent(before, after)
+    finally:
+        close_database()
+
+
+def test_an_undo_onto_a_full_disk_moves_nothing_back_and_keeps_the_step(tmp_path, other_drive):
+    """The books' old folder is full when Undo Last Tidy copies them back across drives: no
+    partial file there, every book still whole where the library says, the step still done;
+    once there is room the next undo takes the tidy and its step back."""
+    namespaces_or_skip()
+    data = tmp_path / "data"
+    data.mkdir()
+    open_database(resolve_paths(data).db_file)
+    set_setting("library.tidy_folder", str(other_drive / "Library"))
+    for title in ("Dune", "Emma"):
+        path = make_epub(tmp_path / "in" / f"{title}.epub", title)
+        with zipfile.ZipFile(path, "a") as archive:  # 2 MB that do not compress
+            archive.writestr("OEBPS/noise.bin", os.urandom(2 << 20), zipfile.ZIP_STORED)
+        add_book(title, ["A"], file=path)
+    before = _paths()
+    mover.tidy(mover.preview(), allow_copy=True)
+    after = _paths()
+    books = [Path(path).read_bytes() for path in after]
+    close_database()
+    folder = tmp_path / "in"
+    mount = f'mount -t tmpfs -o size=1m tmpfs "{folder}"'
+    child = run_child(data, "undo", setup=mount, after=f'ls -A -R "{folder}"')
+    result, *listing = child.stdout.splitlines()
+    assert json.loads(result) == {
+        "done": 0,
+        "failed": [f"the disk holding {folder} is full"] * 2,
+    }, child.stderr[-2000:]
+    assert not any(line.startswith(safe.TEMP_PREFIX) for line in listing), listing
+    open_database(data / "library.sqlite3")
+    try:
+        mover.recover()
+        assert _paths() == after
+        assert [Path(path).read_bytes() for path in after] == books
+        (step,) = steps.history()
+        assert step.undone_at is None
+        mover.undo_last(allow_copy=True)  # the old folder has room again
+        assert _paths() == before and steps.next_undo() is None
+        assert [Path(path).read_bytes() for path in before] == books
     finally:
         close_database()
