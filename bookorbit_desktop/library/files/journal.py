@@ -183,24 +183,38 @@ def last_batch() -> tuple[int, bool] | None:
     return None if row is None else (int(row[0]), row[1] is not None)
 
 
+def last_tidy() -> list[int]:
+    """The batches of the last tidy, newest first, whether undone or not (`_last_tidy`)."""
+    return [batch_id for batch_id, _undone in _last_tidy()]
+
+
 def batches_to_undo() -> list[int]:
-    """The batches the next undo takes back, newest first: the newest batch that is not itself
-    an undo and moved a file, when it is not undone yet, and before it each batch a stopped
-    process left unfinished (moves found not made, `skipped`), whose rest the next run moved:
-    one tidy for the user."""
+    """The batches of the last tidy not undone yet, newest first: the next undo takes them back
+    (none once the whole tidy was undone)."""
+    return [batch_id for batch_id, undone in _last_tidy() if not undone]
+
+
+def _last_tidy() -> list[tuple[int, bool]]:
+    """(batch, whether undone) for each batch of the last tidy, newest first: the newest batch
+    that is not itself an undo and moved a file (or was undone), and before it each batch a
+    stopped process left unfinished (moves found not made, `skipped`), whose rest the next run
+    moved: one tidy for the user. An unfinished batch undone on its own before a newer run is
+    not part of it; one left not undone when the undo of the newer run stopped is, so the next
+    undo takes it back too."""
     rows = database.execute_sql(
         "SELECT b.id, b.undone_at, EXISTS (SELECT 1 FROM tidy_move m WHERE m.batch_id = b.id"
         " AND m.state = ?), EXISTS (SELECT 1 FROM tidy_move m WHERE m.batch_id = b.id"
         " AND m.state = ?) FROM tidy_batch b WHERE b.undoes IS NULL ORDER BY b.id DESC",
         (SKIPPED, DONE),
     ).fetchall()
-    chain: list[int] = []
+    chain: list[tuple[int, bool]] = []  # (batch, undone)
     for batch_id, undone_at, interrupted, moved in rows:
-        if not chain and not moved and undone_at is None:
+        undone = undone_at is not None
+        if not chain and not moved and not undone:
             continue  # a run that moved nothing (every file refused) is no tidy to undo
-        if undone_at is not None or (chain and not interrupted):
+        if chain and (not interrupted or (undone and not chain[0][1])):
             break
-        chain.append(int(batch_id))
+        chain.append((int(batch_id), undone))
     return chain
 
 

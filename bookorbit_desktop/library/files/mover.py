@@ -198,7 +198,7 @@ def undo_last(*, allow_copy: bool = False, on_file: FileCallback | None = None) 
     chain = journal.batches_to_undo()
     if not chain:
         raise NothingToUndoError("There is no tidy batch to undo (only the last one can be).")
-    moved = tidy_record.last_moved(chain)
+    moved = tidy_record.last_moved()
     plans = []
     for batch_id in chain:
         done = _still_moved(batch_id)

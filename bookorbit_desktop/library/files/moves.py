@@ -14,11 +14,12 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import time
 from pathlib import Path
 
 from peewee import IntegrityError
 
-from bookorbit_desktop.library.files import journal, safe, sidecars
+from bookorbit_desktop.library.files import journal, safe, sidecars, tidy_record
 from bookorbit_desktop.library.files.journal import (
     COPIED,
     CROSS,
@@ -33,6 +34,7 @@ from bookorbit_desktop.library.files.journal import (
 )
 from bookorbit_desktop.library.files.plan import sidecar
 from bookorbit_desktop.library.files.safe import FileOpError
+from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +249,8 @@ def recover() -> int:
     """Finish or roll back what a stopped process left, from the journals and what is on disk:
     unfinished copies go, a rename that happened is recorded, a copy that was recorded has its
     sources deleted once it is found whole, a copy that was not is rolled back. Undos that
-    finished are marked. How many moves were looked at."""
+    finished are marked, and once the whole last tidy is back its change-journal step too, in
+    the same transaction (as `mover.undo_last` does). How many moves were looked at."""
     safe.recover()
     left = journal.moves(states=(PLANNED, COPIED))
     for move in left:
@@ -257,16 +260,33 @@ def recover() -> int:
             journal.set_state(move.id, FAILED)
             log.warning("Tidy: %s left as it is: %s", move.old, error)
     for batch_id in journal.open_undos():
-        still_moved = [
-            move
-            for move in journal.moves(batch_id, (DONE,))
-            if journal.current_path(move.file_id) == move.new
-        ]
-        if not still_moved:
-            journal.mark_undone(batch_id)
+        if not _still_moved(batch_id):
+            _undo_finished(batch_id)
     if left:
         log.info("Tidy: finished %d file move(s) an earlier run left", len(left))
     return len(left)
+
+
+def _still_moved(batch_id: int) -> list[Move]:
+    """The batch's done moves whose file the library still has where the batch put it."""
+    return [
+        move
+        for move in journal.moves(batch_id, (DONE,))
+        if journal.current_path(move.file_id) == move.new
+    ]
+
+
+def _undo_finished(batch_id: int) -> None:
+    """A batch whose undo moved every file back is marked undone. When nothing of the last tidy
+    is still moved (its other batches were undone, or moved nothing), its other batches are too
+    and its change-journal step is undone, in the same transaction (as `mover.undo_last`)."""
+    with database.atomic():
+        journal.mark_undone(batch_id)
+        rest = journal.batches_to_undo()
+        if batch_id in journal.last_tidy() and not any(_still_moved(b) for b in rest):
+            for other in rest:
+                journal.mark_undone(other)
+            tidy_record.taken_back(tidy_record.last_moved(), time.time())
 
 
 def _recover_one(move: Move) -> None:

@@ -55,14 +55,26 @@ def moved_by(step: steps.Step) -> set[tuple[int, str]]:
     }
 
 
-def last_moved(chain: Sequence[int]) -> set[tuple[int, str]]:
-    """The files the tidy batches `chain` (`journal.batches_to_undo`) moved, as `moved_by`."""
-    return {(m.file_id, m.new) for batch in chain for m in journal.moves(batch, (journal.DONE,))}
+def last_moved() -> set[tuple[int, str]]:
+    """The files the last tidy (`journal.last_tidy`, every batch of it) moved, as `moved_by`."""
+    return {
+        (m.file_id, m.new)
+        for batch in journal.last_tidy()
+        for m in journal.moves(batch, (journal.DONE,))
+    }
+
+
+def is_last_tidy(step: steps.Step, moved: set[tuple[int, str]]) -> bool:
+    """Whether the step is the run that moved these files (`last_moved`): one set holds the
+    other (a stopped run and the one that finished it are one tidy but the step names only the
+    second; a redo moves only the files still where the undo put them)."""
+    ours = moved_by(step)
+    return bool(moved and ours) and (moved <= ours or ours <= moved)
 
 
 def taken_back(moved: set[tuple[int, str]], now: float) -> None:
     """The tidy that moved these files (`last_moved`) is back: its step, when it is the latest
     tidy step not undone, is undone too (Edit ▸ Undo offers the step before it, Redo this)."""
     step = steps.last_done(TIDY)
-    if step is not None and moved and moved <= moved_by(step):
+    if step is not None and is_last_tidy(step, moved):
         steps.set_undone(step.id, now)

@@ -24,11 +24,9 @@ from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
 
 
 def _undo(step: steps.Step, paths: Paths, now: float) -> Outcome:
-    chain = journal.batches_to_undo()
-    last, ours = tidy_record.last_moved(chain), tidy_record.moved_by(step)
-    if not chain:
+    if not journal.batches_to_undo():
         return Outcome(skipped=["only the last tidy can be moved back, and it already was"])
-    if not last or not last <= ours:
+    if not tidy_record.is_last_tidy(step, tidy_record.last_moved()):
         return Outcome(skipped=["a later tidy moved files since; Undo Last Tidy takes that back"])
     result = mover.undo_last(allow_copy=True)
     return Outcome(

@@ -24,10 +24,11 @@ from hypothesis import strategies as st
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.editing.removal import remove_books
-from bookorbit_desktop.library.files import journal, mover, safe
+from bookorbit_desktop.library.files import journal, mover, safe, tidy_record
 from bookorbit_desktop.library.files.journal import COPIED, PLANNED
 from bookorbit_desktop.library.files.plan import sidecar
 from bookorbit_desktop.library.importer.run import import_paths
+from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Book, BookFile
 from bookorbit_desktop.library.store.settings import set_setting
@@ -77,6 +78,9 @@ def _check(books: dict[bytes, bytes], roots: tuple[Path, ...]) -> None:
         data = Path(row.path).read_bytes()
         assert data in books, row.path
         assert Path(sidecar(row.path), "metadata.epub.lua").read_bytes() == books[data]
+    if journal.last_tidy() and not journal.batches_to_undo():  # the last tidy is undone
+        step = steps.last_done(tidy_record.TIDY)  # and Edit ▸ Undo does not offer it
+        assert step is None or not tidy_record.is_last_tidy(step, tidy_record.last_moved())
 
 
 def _run(ops: list[tuple], other_drive: bool) -> None:
