@@ -13,6 +13,7 @@ from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.store.models import BookFile
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book, make_epub
+from tests.library.files.books import add_with_notes
 
 
 def _paths() -> list[str]:
@@ -22,11 +23,7 @@ def _paths() -> list[str]:
 @pytest.fixture
 def tidied(library, tmp_path):
     set_setting("library.tidy_folder", str(tmp_path / "Library"))
-    for title in ("Dune", "Emma"):
-        path = make_epub(tmp_path / "in" / f"{title}.epub", title)
-        add_book(title, ["A"], file=path)
-        path.with_suffix(".sdr").mkdir()
-        (path.with_suffix(".sdr") / "metadata.epub.lua").write_text(title)
+    add_with_notes(tmp_path / "in")
     before = _paths()
     mover.tidy(mover.preview())
     return before, _paths()

@@ -19,6 +19,7 @@ from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import BookFile
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book, make_epub
+from tests.library.files.books import add_with_notes
 from tests.library.files.file_child import namespaces_or_skip, run_child
 
 
@@ -36,11 +37,7 @@ def _tidied(
     data.mkdir(parents=True)
     open_database(resolve_paths(data).db_file)
     set_setting("library.tidy_folder", str(target))
-    for title in ("Dune", "Emma"):
-        path = make_epub(base / "in" / f"{title}.epub", title)
-        add_book(title, ["A"], file=path)
-        path.with_suffix(".sdr").mkdir()
-        (path.with_suffix(".sdr") / "metadata.epub.lua").write_text(title)
+    add_with_notes(base / "in")
     before = _paths()
     close_database()
     kill_at = stop_at or 0
