@@ -6,17 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from bookorbit_desktop.hardcover.api.client import HardcoverClient
-from bookorbit_desktop.hardcover.api.credentials import TokenStore
 from bookorbit_desktop.services import settings as settings_service
-from bookorbit_desktop.services.hardcover.account import HardcoverAccount
-from bookorbit_desktop.services.hardcover.service import HardcoverService
 from bookorbit_desktop.services.library.watched_folders import add_watched_folder
 from bookorbit_desktop.ui.first_run.page import FirstRunAccess, FirstRunPage
-from tests.fakes.clock import SystemClock
-from tests.fakes.file_keyring import FileKeyring
-from tests.fakes.hardcover_catalog import Catalog
-from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
 from tests.ui.small_screen import small_screen_fixture  # noqa: F401  (the `small_screen` fixture)
 
 
@@ -50,19 +42,14 @@ def test_enter_in_the_account_fields_creates_the_account(library, qtbot, small_s
     assert "reader" in page.account_message.text()
 
 
-def test_enter_in_the_token_field_connects_hardcover(library, qtbot, qloop, tmp_path, small_screen):
-    catalog = Catalog()
-    with ThreadedFakeHardcover(FakeHardcover(catalog, clock=SystemClock())) as fake:
-        token = catalog.add_token(catalog.add_user("reader"))
-        account = HardcoverAccount(
-            TokenStore(FileKeyring(tmp_path / "keyring.json")),
-            client_factory=lambda t, **kw: HardcoverClient(t, endpoint=fake.url, **kw),
-        )
-        service = HardcoverService(account)
-        page = welcome_page(qtbot, service.connect)
-        page.token_edit.setText(token)
-        with qtbot.waitSignal(page.hardcover_connected):
-            qtbot.keyClick(page.token_edit, Qt.Key.Key_Return)
-            assert page.task is not None
-            qloop.run_until_complete(page.task)
+def test_enter_in_the_token_field_connects_hardcover(
+    library, qtbot, qloop, hardcover_reader, small_screen
+):
+    service, token = hardcover_reader
+    page = welcome_page(qtbot, service.connect)
+    page.token_edit.setText(token)
+    with qtbot.waitSignal(page.hardcover_connected):
+        qtbot.keyClick(page.token_edit, Qt.Key.Key_Return)
+        assert page.task is not None
+        qloop.run_until_complete(page.task)
     assert page.hardcover_message.text() == "Connected as reader."

@@ -16,22 +16,14 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bookorbit_desktop.app import Desktop
-from bookorbit_desktop.hardcover.api.client import HardcoverClient
-from bookorbit_desktop.hardcover.api.credentials import TokenStore
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services import settings as settings_service
-from bookorbit_desktop.services.hardcover.account import HardcoverAccount
-from bookorbit_desktop.services.hardcover.service import HardcoverService
 from bookorbit_desktop.services.library.watched_folders import add_watched_folder, watched_folders
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.first_run.page import WAITING, FirstRunAccess, FirstRunPage
 from bookorbit_desktop.ui.settings.reachability_box import OK_COLOUR
 from bookorbit_desktop.ui.single_instance import SingleInstance
 from tests.factories import add_book, make_epub
-from tests.fakes.clock import SystemClock
-from tests.fakes.file_keyring import FileKeyring
-from tests.fakes.hardcover_catalog import Catalog
-from tests.fakes.hardcover_server import FakeHardcover, ThreadedFakeHardcover
 
 
 @pytest.fixture
@@ -169,33 +161,26 @@ def test_no_first_run_with_books_or_an_account(desktop, qloop, setup):
     assert welcome(desktop) is None
 
 
-def test_the_hardcover_step_connects_or_explains(library, qtbot, qloop, tmp_path):
-    catalog = Catalog()
-    with ThreadedFakeHardcover(FakeHardcover(catalog, clock=SystemClock())) as fake:
-        token = catalog.add_token(catalog.add_user("reader"))
-        account = HardcoverAccount(
-            TokenStore(FileKeyring(tmp_path / "keyring.json")),
-            client_factory=lambda t, **kw: HardcoverClient(t, endpoint=fake.url, **kw),
+def test_the_hardcover_step_connects_or_explains(library, qtbot, qloop, hardcover_reader):
+    service, token = hardcover_reader
+    page = FirstRunPage(
+        FirstRunAccess(
+            add_watched_folder,
+            settings_service.load_settings,
+            settings_service.save_settings,
+            service.connect,
         )
-        service = HardcoverService(account)
-        page = FirstRunPage(
-            FirstRunAccess(
-                add_watched_folder,
-                settings_service.load_settings,
-                settings_service.save_settings,
-                service.connect,
-            )
-        )
-        qtbot.addWidget(page)
-        page.token_edit.setText("wrong token")
+    )
+    qtbot.addWidget(page)
+    page.token_edit.setText("wrong token")
+    page.connect_hardcover()
+    qloop.run_until_complete(page.task)
+    assert page.hardcover_button.isEnabled() and page.token_edit.text() == ""
+    assert page.hardcover_message.text() and "Connected" not in page.hardcover_message.text()
+    page.token_edit.setText(f"Bearer {token}")
+    with qtbot.waitSignal(page.hardcover_connected):
         page.connect_hardcover()
         qloop.run_until_complete(page.task)
-        assert page.hardcover_button.isEnabled() and page.token_edit.text() == ""
-        assert page.hardcover_message.text() and "Connected" not in page.hardcover_message.text()
-        page.token_edit.setText(f"Bearer {token}")
-        with qtbot.waitSignal(page.hardcover_connected):
-            page.connect_hardcover()
-            qloop.run_until_complete(page.task)
     assert page.hardcover_message.text() == "Connected as reader."
     assert service.status().username == "reader"
 
