@@ -4,6 +4,7 @@ information, refusing dangling links, and packing the same bytes from the same f
 from __future__ import annotations
 
 import hashlib
+import lzma
 import os
 import shutil
 import subprocess
@@ -114,6 +115,31 @@ def test_two_packs_of_the_same_files_give_the_same_bytes(tmp_path):
     (second / "README.txt").write_text("read me too\n")
     make_dist.pack(second, tmp_path / "b.tar.xz", 1_763_000_000)
     assert (tmp_path / "a.tar.xz").read_bytes() != (tmp_path / "b.tar.xz").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("machine", "first"),
+    [("x86_64", lzma.FILTER_X86), ("AMD64", lzma.FILTER_X86), ("aarch64", lzma.FILTER_LZMA2)],
+)
+def test_an_x86_bundle_packs_its_machine_code_with_the_x86_filter(machine, first):
+    filters = make_dist.xz_filters(machine)
+    assert filters[0]["id"] == first
+    assert filters[-1] == {"id": lzma.FILTER_LZMA2, "preset": 9}
+
+
+@pytest.mark.skipif(not shutil.which("tar") or not shutil.which("xz"), reason="needs tar and xz")
+def test_the_system_s_tar_unpacks_the_archive(tmp_path):
+    """The x86 filter is xz's own: the archive unpacks with `tar xJf`, byte for byte."""
+    stage = _stage(tmp_path / "in", 1_700_000_000, 0o755)
+    small_elf(stage / "bookorbit-desktop" / "_internal" / "libreal.so.1", debug=False)
+    make_dist.pack(stage, tmp_path / "a.tar.xz", 1_763_000_000, machine="x86_64")
+    out = tmp_path / "out"
+    out.mkdir()
+    subprocess.run(["tar", "-xJf", str(tmp_path / "a.tar.xz"), "-C", str(out)], check=True)
+    for path in stage.rglob("*"):
+        unpacked = out / stage.name / path.relative_to(stage)
+        if path.is_file() and not path.is_symlink():
+            assert unpacked.read_bytes() == path.read_bytes()
 
 
 def test_the_archive_time_is_source_date_epoch_or_the_commit_time(monkeypatch):

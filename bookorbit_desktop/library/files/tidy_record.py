@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bookorbit_desktop.library.files import journal
-from bookorbit_desktop.library.files.journal import KEEP, Move
+from bookorbit_desktop.library.files.journal import DONE, KEEP, Move
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.record import start_step
 
@@ -20,9 +20,12 @@ TIDY = "tidy"
 
 
 def record(done: Sequence[Move], now: float) -> None:
-    """Make the run's moves one step (none when nothing moved)."""
+    """Make the run's moves one step (none when nothing moved). A run that finished what a
+    stopped process left (`journal.last_tidy`) is one tidy with it for the user: the step names
+    both runs' moves, so Redo makes all of them again, as Undo takes all of them back."""
     if not done:
         return
+    done = [m for batch in reversed(journal.last_tidy()) for m in journal.moves(batch, (DONE,))]
     books: dict[int, tuple[list[list[object]], list[str]]] = {}
     for move in done:
         book_id = journal.book_of(move.file_id)
@@ -66,8 +69,8 @@ def last_moved() -> set[tuple[int, str]]:
 
 def is_last_tidy(step: steps.Step, moved: set[tuple[int, str]]) -> bool:
     """Whether the step is the run that moved these files (`last_moved`): one set holds the
-    other (a stopped run and the one that finished it are one tidy but the step names only the
-    second; a redo moves only the files still where the undo put them)."""
+    other (a redo moves only the files still where the undo put them; a step written before
+    steps named a stopped run's moves too names only the run that finished it)."""
     ours = moved_by(step)
     return bool(moved and ours) and (moved <= ours or ours <= moved)
 

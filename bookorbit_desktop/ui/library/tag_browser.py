@@ -1,5 +1,7 @@
-"""The tag browser beside the library table: every tag with how many books carry it. A click
-shows only that tag's books ("All Books" shows every book again); the context menu renames a
+"""The tag browser beside the library table: every tag with how many books carry it. The tag
+marked in the list is always the one whose books the table shows: choosing one with a click, the
+arrow keys or a right-click shows only its books ("All Books" shows every book again). The
+context menu renames a
 tag (to the name of another tag: the two merge, after asking) or deletes it (after asking).
 Each change is one undoable step (`services.library.tags`); `changed` tells the window that books
 changed. The browser shows once the library has a tag, and follows the table's changes."""
@@ -48,8 +50,7 @@ class TagBrowser(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName("Tags")
         self.list.setAccessibleDescription("Choose a tag to show only its books")
-        self.list.itemClicked.connect(self._clicked)
-        self.list.itemActivated.connect(self._clicked)
+        self.list.currentItemChanged.connect(self._marked)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._popup)
         self.heading.setBuddy(self.list)
@@ -84,6 +85,7 @@ class TagBrowser(QWidget):
         counts = self._service.counts()
         names = {tag.name.casefold(): tag.name for tag in counts}
         chosen = self._chosen and names.get(self._chosen.casefold())
+        self.list.blockSignals(True)  # rebuilding the rows chooses nothing on its own
         self.list.clear()
         every = QListWidgetItem(ALL_BOOKS)
         every.setData(Qt.ItemDataRole.UserRole, None)
@@ -97,6 +99,7 @@ class TagBrowser(QWidget):
                 self.list.setCurrentItem(item)
         if not chosen:
             self.list.setCurrentItem(every)
+        self.list.blockSignals(False)
         self.setVisible(bool(counts) or self._chosen is not None)
         self._choose(chosen or None)
 
@@ -113,8 +116,9 @@ class TagBrowser(QWidget):
             self._chosen = name
             self.tag_chosen.emit(name)
 
-    def _clicked(self, item: QListWidgetItem) -> None:
-        self._choose(item.data(Qt.ItemDataRole.UserRole))
+    def _marked(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if item is not None:
+            self._choose(item.data(Qt.ItemDataRole.UserRole))
 
     def menu_for(self, name: str) -> QMenu:
         menu = QMenu(self)

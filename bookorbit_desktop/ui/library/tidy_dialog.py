@@ -34,7 +34,13 @@ from bookorbit_desktop.services.library import file_names
 from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.questions import yes_or_cancel
-from bookorbit_desktop.ui.widgets import button_row, choose_folder, push_button, wrapped_label
+from bookorbit_desktop.ui.widgets import (
+    button_row,
+    choose_folder,
+    push_button,
+    wide_row,
+    wrapped_label,
+)
 
 if TYPE_CHECKING:
     from bookorbit_desktop.ui.page_host import PageHost
@@ -71,7 +77,7 @@ class TidyDialog(QDialog):
         # A row holding a layout gets no buddy for its label's key: the label is made here.
         folder_label = QLabel("Library &folder:")
         folder_label.setBuddy(self.folder_edit)
-        form.addRow(folder_label, button_row(self.folder_edit, browse))
+        form.addRow(folder_label, wide_row(self.folder_edit, browse))
         form.addRow("&Pattern:", self.pattern_edit)
         self.keep_check = QCheckBox("&Keep the original files (copy them to the library folder)")
         form.addRow("", self.keep_check)

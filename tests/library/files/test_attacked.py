@@ -16,6 +16,7 @@ import pytest
 
 from bookorbit_desktop.library.files import journal, mover, safe, sidecars
 from bookorbit_desktop.library.files.journal import SKIPPED
+from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.store.models import BookFile
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book, make_epub
@@ -92,6 +93,30 @@ def test_a_stopped_tidy_and_the_run_that_finished_it_are_undone_together(library
     assert _paths() == before
     with pytest.raises(mover.NothingToUndoError):
         mover.undo_last()
+
+
+def test_redo_makes_a_stopped_tidy_and_the_run_that_finished_it_again(library, tmp_path):
+    """Their one step names both runs' moves: Edit ▸ Undo takes back both, Redo makes both."""
+    set_setting("library.tidy_folder", str(tmp_path / "Library"))
+    for title in ("Dune", "Emma"):
+        add_book(title, ["A"], file=make_epub(tmp_path / "in" / f"{title}.epub", title))
+    before = _paths()
+    planned = mover.preview()
+    journal.start_batch([p.rename for p in planned], [journal.MOVE, journal.MOVE])
+    first = planned[0].rename
+    Path(first.new).parent.mkdir(parents=True, exist_ok=True)
+    os.rename(first.old, first.new)  # the process stopped after its first file
+    mover.tidy(mover.preview())
+    after = _paths()
+    (step,) = steps.history()
+    assert step.label == "Tidy File Names (2 files)"
+    run.undo(library)
+    assert _paths() == before
+    done = run.redo(library)
+    assert done is not None and not done.skipped
+    assert _paths() == after and all(os.path.isfile(path) for path in after.values())
+    run.undo(library)
+    assert _paths() == before and all(os.path.isfile(path) for path in before.values())
 
 
 def test_a_sidecar_that_is_a_link_is_linked_anew(library_folder, tmp_path):

@@ -42,7 +42,7 @@ def browser_rows(view) -> list[str]:
     return [browser.list.item(row).text() for row in range(browser.list.count())]
 
 
-def click_tag(qtbot, view, text: str) -> None:
+def click_tag(qtbot, view, text: str, button=Qt.MouseButton.LeftButton) -> None:
     browser = view.tag_browser
     [item] = [
         browser.list.item(r)
@@ -50,7 +50,7 @@ def click_tag(qtbot, view, text: str) -> None:
         if browser.list.item(r).text() == text
     ]
     rect = browser.list.visualItemRect(item)
-    qtbot.mouseClick(browser.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseClick(browser.list.viewport(), button, pos=rect.center())
 
 
 def tags_column(view) -> list[str]:
@@ -82,6 +82,23 @@ def test_the_browser_counts_the_tags_and_filters_the_table(desktop, tagged, qtbo
     assert view.count_label.text().startswith("2")
     click_tag(qtbot, view, ALL_BOOKS)
     qtbot.waitUntil(lambda: len(shown_titles(view)) == 4)
+
+
+def test_the_marked_tag_is_always_the_one_shown(desktop, tagged, qtbot):  # noqa: F811
+    """A right-click (for the tag's menu) and the arrow keys show the marked tag's books too,
+    so the list never marks one tag while the table shows another's."""
+    view = desktop.window.library_view
+    browser = view.tag_browser
+    click_tag(qtbot, view, "scifi (2)", Qt.MouseButton.RightButton)
+    qtbot.waitUntil(lambda: shown_titles(view) == ["Dune", "Solaris"])
+    assert browser.chosen == "scifi" and browser.list.currentItem().text() == "scifi (2)"
+    browser.list.setFocus()
+    qtbot.keyClick(browser.list, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: shown_titles(view) == ["Emma", "Solaris"])
+    assert browser.chosen == "Owned"
+    qtbot.keyClick(browser.list, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: len(shown_titles(view)) == 4)
+    assert browser.chosen is None
 
 
 def test_a_library_without_tags_shows_no_browser(desktop):  # noqa: F811

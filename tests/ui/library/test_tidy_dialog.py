@@ -161,6 +161,18 @@ def test_the_folder_label_shows_its_key_not_an_ampersand(library, qtbot, small_s
     assert label.buddy() is dialog.folder_edit
 
 
+def test_the_folder_box_takes_the_row_s_free_width(library, qtbot, small_screen):
+    """A library folder's path is long: its box fills the row up to Browse…, as wide as the
+    pattern box below it, not half of it."""
+    dialog = TidyDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    folder, pattern = dialog.folder_edit.geometry(), dialog.pattern_edit.geometry()
+    assert folder.left() == pattern.left()
+    assert folder.width() >= pattern.width() * 0.8
+
+
 @pytest.mark.parametrize(
     "answer", [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
 )
