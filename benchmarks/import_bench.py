@@ -1,7 +1,8 @@
 """Import speed: a generated library and, optionally, a folder of your own, whole process.
 
     python benchmarks/import_bench.py [--count 2000] [--folder DIR] [--keep DIR] [--runs 3]
-                                      [--books 250000] [--profile]
+                                      [--books 250000] [--into-books 250000] [--app DIR]
+                                      [--profile]
 
 For each library it runs `bookorbit-desktop import` as a separate process (start-up included,
 as a user sees it) into a fresh data folder and prints files/s, the worker processes the import
@@ -19,9 +20,15 @@ files on disk, their rows written straight into a fresh library): that figure is
 JSON's "unchanged re-import". So is the import of the same folder with one new EPUB half-way
 through it ("re-import with one new file", into a copy of that library each run): the unchanged
 files of a run that has something to write should cost what they cost when nothing is new.
+With `--into-books N`, the generated EPUBs are also imported into a library already holding N
+books (generated rows with authors, series, files, reading states and details, written once and
+kept in `work`; each run imports into a fresh copy of it): files/s and CPU a file there, which is
+where a cost that grows with the library shows. `--app DIR` runs the import processes from the
+source tree DIR (another commit's checkout, for side-by-side figures on the same libraries).
 With `--profile`, the generated library is imported in this
-process under cProfile (CPU time): the importing process's functions, then the readers'
-(`prepare_file` run here on the same files), by own time.
+process under cProfile (CPU time), into the library of `--into-books` books if given: the
+importing process's functions and the SQL statements it ran (the triggers' among them), then the
+readers' (`prepare_file` run here on the same files), by own time.
 
 Targets on a two-core machine: >= 360 files/s for the generated library and >= 53 files/s for
 a folder of real EPUB/FB2/MOBI files (ten times calibre 6.13's `calibredb add -r` there), peak
@@ -35,6 +42,7 @@ store-sized (1200x1800, resized on import), half already small (600x900, kept as
 from __future__ import annotations
 
 import argparse
+import collections
 import compileall
 import contextlib
 import cProfile
@@ -43,6 +51,7 @@ import json
 import os
 import pstats
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -50,6 +59,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -57,10 +67,13 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.generated_library import insert_books
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.importer.run import import_paths
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
 from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.index_batch import close_batch, open_batch
+from bookorbit_desktop.library.store.models import database
 
 WORDS = [
     "orbit",
@@ -165,14 +178,21 @@ def generate(folder: Path, count: int) -> None:
         make_book(shelf / f"book-{number:05d}.epub", number, covers[number % 2], rng)
 
 
-def import_process(books: Path, data_dir: Path) -> tuple[float, float, float, str, float]:
+def import_process(
+    books: Path, data_dir: Path, app: Path | None = None
+) -> tuple[float, float, float, str, float]:
     """(seconds, peak RSS MiB of the largest process, peak RSS MiB of the process and its
     workers together, sampled every 20 ms, log line, CPU seconds of the process and the
-    workers it waited for) of one `import` process."""
+    workers it waited for) of one `import` process, run from the source tree `app` if given."""
     command = [sys.executable, "-m", "bookorbit_desktop", "--data-dir", str(data_dir)]
+    env = None if app is None else {**os.environ, "PYTHONPATH": str(app)}
     started = time.perf_counter()
     child = subprocess.Popen(
-        [*command, "import", str(books)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*command, "import", str(books)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=app,
+        env=env,
     )
     watched = psutil.Process(child.pid)
     together = 0
@@ -200,7 +220,9 @@ def import_process(books: Path, data_dir: Path) -> tuple[float, float, float, st
     return seconds, usage.ru_maxrss * scale / 2**20, together / 2**20, line, cpu
 
 
-def measure(name: str, books: Path, work: Path, runs: int) -> tuple[float, float, float]:
+def measure(
+    name: str, books: Path, work: Path, runs: int, app: Path | None = None
+) -> tuple[float, float, float]:
     """Import `books` `runs` times into fresh data folders; return the best files/s, the
     seconds of the unchanged import and the least CPU milliseconds a file."""
     count = sum(1 for p in books.rglob("*") if p.is_file())
@@ -208,10 +230,10 @@ def measure(name: str, books: Path, work: Path, runs: int) -> tuple[float, float
     rates, cpus = [], []
     for _ in range(runs):
         shutil.rmtree(data_dir, ignore_errors=True)
-        first, first_rss, first_all, line, cpu = import_process(books, data_dir)
+        first, first_rss, first_all, line, cpu = import_process(books, data_dir, app)
         rates.append(count / first)
         cpus.append(cpu)
-    second, second_rss, _, _, _ = import_process(books, data_dir)
+    second, second_rss, _, _, _ = import_process(books, data_dir, app)
     workers = line.rsplit("(", 1)[-1].split()[0] if "worker" in line else "?"
     print(f"{name}: {count} files")
     print(f"  first import:     {first:.2f} s = {count / first:.0f} files/s ({workers} workers)")
@@ -333,23 +355,100 @@ def one_new_at_size(work: Path, books: int, runs: int = 3) -> float:
     return min(times)
 
 
-def profile(books: Path, work: Path, count: int) -> None:
-    """Where an import's CPU time goes: the importing process, then the readers."""
+def library_of(work: Path, books: int) -> Path:
+    """The database file of a library of `books` generated books, made once and kept in
+    `work`."""
+    library = resolve_paths(work / f"into-{books}")
+    done = work / f"into-{books}.done"
+    if done.exists():
+        return library.db_file
+    shutil.rmtree(library.data_dir, ignore_errors=True)
+    library.ensure()
+    started = time.perf_counter()
+    open_database(library.db_file)
+    try:
+        with database.atomic():
+            open_batch()  # the rows' search index and sort keys written once, at the end
+            insert_books(books, random.Random(7), files=True, states=True, details=True)
+            close_batch()
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        close_database()
+    done.touch()
+    print(f"made a library of {books:,} books in {time.perf_counter() - started:.0f} s")
+    return library.db_file
+
+
+def into_library(
+    books: Path, work: Path, library: int, runs: int, app: Path | None = None
+) -> tuple[float, float]:
+    """(best files/s, least CPU ms a file) of importing `books` into a fresh copy of a
+    library of `library` books, `runs` times."""
+    source = library_of(work, library)
+    count = sum(1 for p in books.rglob("*") if p.is_file())
+    scratch = resolve_paths(work / f"data-into-{library}")
+    rates, cpus = [], []
+    try:
+        for _ in range(runs):
+            shutil.rmtree(scratch.data_dir, ignore_errors=True)
+            scratch.ensure()
+            shutil.copyfile(source, scratch.db_file)
+            seconds, _, _, line, cpu = import_process(books, scratch.data_dir, app)
+            assert f"{count} new" in line, line
+            rates.append(count / seconds)
+            cpus.append(cpu * 1000 / count)
+    finally:
+        shutil.rmtree(scratch.data_dir, ignore_errors=True)
+    print(
+        f"import of {count} files into {library:,} books: best {max(rates):.0f} files/s, "
+        f"median {statistics.median(rates):.0f} files/s; CPU {min(cpus):.2f} ms a file "
+        f"(median {statistics.median(cpus):.2f})"
+    )
+    return max(rates), min(cpus)
+
+
+_LITERAL = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+
+
+def _statements(counts: dict[str, int]) -> Callable[[str], None]:
+    """A trace callback counting the statements SQLite runs, by their text with the values
+    taken out (SQLite reports each trigger a statement runs as the statement once more, and
+    the search index's own statements on its tables as comments)."""
+
+    def traced(sql: str) -> None:
+        counts[_LITERAL.sub("?", " ".join(sql.split()))[:110]] += 1
+
+    return traced
+
+
+def profile(books: Path, work: Path, count: int, library: int | None = None) -> None:
+    """Where an import's CPU time goes: the importing process and its SQL (into a copy of a
+    library of `library` books if given), then the readers."""
     from bookorbit_desktop.library.importer.prepare import prepare_file
 
     paths = resolve_paths(work / "data-profile")
     shutil.rmtree(paths.data_dir, ignore_errors=True)
     paths.ensure()
+    if library:
+        shutil.copyfile(library_of(work, library), paths.db_file)
     open_database(paths.db_file)
+    counts: collections.Counter[str] = collections.Counter()
+    database.connection().set_trace_callback(_statements(counts))
     profiler = cProfile.Profile(time.process_time)
     try:
         profiler.enable()
         summary = import_paths([books], paths)
         profiler.disable()
     finally:
+        database.connection().set_trace_callback(None)
         close_database()
-    print(f"\nimporting process ({summary.workers} workers), by own CPU time:")
+        shutil.rmtree(paths.data_dir, ignore_errors=True)
+    into = f" into {library:,} books" if library else ""
+    print(f"\nimporting process{into} ({summary.workers} workers), by own CPU time:")
     pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+    print(f"SQL statements run: {sum(counts.values()):,}, the most run:")
+    for sql, times in counts.most_common(25):
+        print(f"  {times:7,}  {sql}")
     readers = cProfile.Profile(time.process_time)
     files = sorted(books.rglob("*.epub"))[:count]
     readers.enable()
@@ -370,6 +469,10 @@ def main() -> int:
     parser.add_argument(
         "--books", type=int, help="also time the unchanged re-import of a library this big"
     )
+    parser.add_argument(
+        "--into-books", type=int, help="also import into a library already holding this many"
+    )
+    parser.add_argument("--app", metavar="DIR", help="run the imports from this source tree")
     parser.add_argument("--profile", action="store_true", help="print where the CPU time goes")
     parser.add_argument("--json", action="store_true", help="end with the figures as JSON")
     args = parser.parse_args()
@@ -388,7 +491,10 @@ def main() -> int:
         os.sync()
         size = sum(p.stat().st_size for p in books.rglob("*.epub")) / 2**20
         print(f"load average before: {os.getloadavg()[0]:.2f} (2-core figures are noisy above 0.5)")
-        parallel, unchanged, cpu = measure(f"generated ({size:.0f} MiB)", books, work, args.runs)
+        app = Path(args.app).resolve() if args.app else None
+        parallel, unchanged, cpu = measure(
+            f"generated ({size:.0f} MiB)", books, work, args.runs, app
+        )
         if args.folder:
             measure(str(args.folder), Path(args.folder).resolve(), work, args.runs)
         unchanged_goal = "< 1 s"
@@ -397,8 +503,11 @@ def main() -> int:
             unchanged = unchanged_at_size(work, args.books)
             unchanged_goal = f"< 1 s at {args.books:,} books"
             one_new = one_new_at_size(work, args.books)
+        into = None
+        if args.into_books:
+            into = into_library(books, work, args.into_books, args.runs, app)
         if args.profile:
-            profile(books, work, args.count)
+            profile(books, work, args.count, args.into_books)
         if not args.no_serial:
             serial = serial_in_process(books, work, args.count)
             print(f"best whole-process import / one at a time in process: {parallel / serial:.2f}")
@@ -418,6 +527,12 @@ def main() -> int:
             if one_new is not None:
                 figures["re-import with one new file"] = one_new * 1000
                 goals["re-import with one new file"] = f"{unchanged_goal}, as with none"
+            if into is not None:
+                at = f"at {args.into_books:,} books"
+                figures[f"import files/s {at}"] = f"{into[0]:,.0f} files/s"
+                figures[f"import CPU a file {at}"] = f"{into[1]:.3f} ms"
+                goals[f"import files/s {at}"] = ">= 1,000 files/s on 2 cores"
+                goals[f"import CPU a file {at}"] = "<= 2 ms"
             print(json.dumps({"figures": figures, "goals": goals}))
     finally:
         if not args.keep:

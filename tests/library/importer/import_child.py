@@ -1,7 +1,8 @@
 """An import in a process of its own, in batches of three files, killed with SIGKILL inside
 one of its batches when `KILL_AT` is set: `file:N` just after the Nth file written (its batch
-still open), `refresh:N` just before the Nth statement of a batch's index refresh. Prints one
-JSON line when it finishes.
+still open), `refresh:N` just before the Nth statement of a batch's index refresh, `commit:N`
+just after the Nth batch committed (in the write-ahead log, not yet copied into the library
+file). Prints one JSON line when it finishes.
 
     python -m tests.library.importer.import_child DATA_DIR FOLDER
 """
@@ -52,6 +53,19 @@ def _arm(kill_at: str) -> None:
             file_done(self)
 
         Batches.file_done = counted  # type: ignore[method-assign]
+        return
+    if where == "commit":
+        commit = Batches.commit
+
+        def committed(self: Batches) -> None:
+            nonlocal left
+            was_open = self.open
+            commit(self)
+            left -= was_open
+            if left == 0:
+                _kill()
+
+        Batches.commit = committed  # type: ignore[method-assign]
         return
     statements = index_batch._REFRESH
 

@@ -56,6 +56,7 @@ def assert_index_exact() -> set[int]:
         ("refresh:2", 0),  # the lost books' old rows deleted, the new ones not yet written
         ("refresh:4", 0),  # the search rows written, the sort keys not
         ("refresh:5", 0),  # the sort keys written, the batch not yet emptied
+        ("commit:1", 1),  # the first batch committed, still only in the write-ahead log
     ],
 )
 def test_an_import_killed_inside_a_batch_leaves_the_index_exact(paths, kill_at, committed):

@@ -11,6 +11,7 @@ import time
 
 from bookorbit_desktop.library.store import checkpoint
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE, Checkpointer
+from bookorbit_desktop.library.store.models import database
 
 COMMITS = 8000  # of 5 rows each: about 250 MiB of log if it never started over
 
@@ -136,3 +137,37 @@ def test_a_reader_that_keeps_the_log_from_emptying_is_not_raced_every_second(lib
     assert size_held > 1 << 20  # the reader kept it
     assert 1 <= held <= 6  # about one try every 0.5 s, not one every 0.05 s
     assert wal.stat().st_size == 0  # emptied once the reader was gone
+
+
+def _commit_pages(transactions: int, pages: int = 100) -> None:
+    """Commit `transactions` transactions of about `pages` new pages each on this thread's
+    connection."""
+    database.execute_sql("CREATE TABLE IF NOT EXISTS bulk_test (data)")
+    for _ in range(transactions):
+        with database.atomic():
+            database.execute_sql(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+                " INSERT INTO bulk_test SELECT randomblob(3500) FROM n",
+                (pages,),
+            )
+
+
+def _log_pages(db_file) -> int:
+    return db_file.with_name(db_file.name + "-wal").stat().st_size // 4096
+
+
+def test_a_bulk_write_copies_the_log_back_only_once_it_is_large(library):
+    _commit_pages(30)  # 3,000 pages: copied back at each commit past 1,000, the log starts over
+    assert _log_pages(library.db_file) < 2000
+    with checkpoint.bulk_checkpoints():
+        assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 16_000
+        _commit_pages(30)
+        assert _log_pages(library.db_file) >= 3000  # every page of them, none copied back yet
+    assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+
+
+def test_a_connection_leaving_the_log_to_the_checkpointer_is_left_so(library):
+    checkpoint.no_inline_checkpoints()
+    with checkpoint.bulk_checkpoints():
+        assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
