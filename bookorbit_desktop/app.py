@@ -190,7 +190,10 @@ class Desktop:
             await after_queued_events()
             if self._filling is not None:
                 await asyncio.wait({self._filling})
-            self.checkpointer = await library_sound(self.paths.db_file, self._hide)
+            checked = asyncio.ensure_future(library_sound(self.paths.db_file, self._hide))
+            await asyncio.sleep(0)  # the check's thread is under way: the server loads meanwhile
+            self.server.load()
+            self.checkpointer = await checked
             if self.checkpointer is None:  # the library is damaged: explained, nothing written
                 return 2
             info = await self.server.start()
