@@ -104,7 +104,8 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
     The quick check reads the whole file (most of a second for a large library). With
     `check_later`, a library already at SCHEMA_VERSION opens without it once SQLite has read
     its header and schema: the window shows the library first, then calls `check_library`
-    before anything writes to it. A library to migrate is always checked first.
+    before its server, sync or checkpointer write to it. A library to migrate is always
+    checked first.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
