@@ -26,10 +26,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bookorbit_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
 from bookorbit_desktop.allocator import trim_function
+from bookorbit_desktop.app_library import library_sound, open_library
 from bookorbit_desktop.config import Paths, resources_dir
-from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
-from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.checkpoint import Checkpointer
+from bookorbit_desktop.library.store.db import close_database
 from bookorbit_desktop.services import settings as settings_service
 from bookorbit_desktop.services.hardcover.pull_schedule import PullSchedule
 from bookorbit_desktop.services.hardcover.service import HardcoverService
@@ -44,7 +44,7 @@ from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.services.metadata.remote_covers import RemoteCovers
 from bookorbit_desktop.services.server import DesktopServer, choosable_addresses
 from bookorbit_desktop.system_libraries import check_display
-from bookorbit_desktop.ui.asyncqt import cancel_running_tasks, show_error, spawn, wait_signal
+from bookorbit_desktop.ui.asyncqt import after_queued_events, cancel_running_tasks, spawn
 from bookorbit_desktop.ui.change_watch import ChangeWatch
 from bookorbit_desktop.ui.controller import DesktopController, SettingsAccess
 from bookorbit_desktop.ui.crash_dialog import CrashHandler, Reexec, reexec_process
@@ -180,16 +180,22 @@ class Desktop:
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self.request_quit)
         try:
-            if not await self._open_library():
+            if not await open_library(self.paths.db_file):
                 return 2
             await file_names.repair()  # what a stopped process left, before any file work
             self.build()
             self.show(start_hidden)
             # The server (and aiohttp with it) loads once the window is drawn and filled: on
             # the window's thread, its start would hold up the library's read for as long.
-            await _after_queued_events()
+            await after_queued_events()
             if self._filling is not None:
                 await asyncio.wait({self._filling})
+            checked = asyncio.ensure_future(library_sound(self.paths.db_file, self._hide))
+            await asyncio.sleep(0)  # the check's thread is under way: the server loads meanwhile
+            self.server.load()
+            self.checkpointer = await checked
+            if self.checkpointer is None:  # the library is damaged: explained, nothing written
+                return 2
             info = await self.server.start()
             self.sync_worker.start()
             self.pull_schedule.start()  # hardcover.app's changes, between sync passes
@@ -204,21 +210,6 @@ class Desktop:
             return 0
         finally:
             await self.shutdown()
-
-    async def _open_library(self) -> bool:
-        try:
-            open_database(self.paths.db_file)
-        except BookOrbitError as error:
-            log.error("%s: %s", error.title, error.message)
-            box = show_error(None, error)
-            await wait_signal(box.finished)
-            return False
-        # A commit on the window's thread never copies the journal back itself (a pause of up
-        # to a tenth of a second); the checkpointer thread does, for every connection.
-        no_inline_checkpoints()
-        self.checkpointer = Checkpointer(self.paths.db_file)
-        self.checkpointer.start()
-        return True
 
     def build(self) -> None:
         self.hub = StatusHub()
@@ -336,6 +327,11 @@ class Desktop:
         QTimer.singleShot(0, self.fill)
         self.change_watch.start()
 
+    def _hide(self) -> None:
+        self.window.hide()
+        if self.tray is not None:
+            self.tray.hide()
+
     def _report_shown(self) -> None:
         log.info(
             "Window %s after %.0f ms (the library table fills next)",
@@ -402,13 +398,6 @@ class Desktop:
             await asyncio.to_thread(self.checkpointer.stop)
         close_database()
         log.info("%s stopped", APP_DISPLAY_NAME)
-
-
-async def _after_queued_events() -> None:
-    """Return once Qt has run the zero-delay timers queued before this call."""
-    turn = asyncio.get_running_loop().create_future()
-    QTimer.singleShot(0, lambda: None if turn.done() else turn.set_result(None))
-    await turn
 
 
 def first_run_access(hardcover: HardcoverService) -> FirstRunAccess:

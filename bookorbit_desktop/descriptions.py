@@ -12,17 +12,20 @@ become one, at most one blank line between paragraphs). Cleaning is idempotent.
 What shows a description cleans it again (`display_html`), so one stored before this rule
 existed, or restored from an old backup, is never rendered as it came; `plain_text` gives a
 catalog the words alone. The cleaning is nh3's (the maintained binding of the ammonia
-sanitiser), with the allow-lists below.
+sanitiser), with the allow-lists below. nh3 and lxml load with the first description cleaned,
+not with the window.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import lxml.html
-import nh3
+if TYPE_CHECKING:
+    import nh3
 
 TAGS = frozenset(
     {"p", "br", "b", "strong", "i", "em", "u", "s", "sub", "sup", "small", "cite", "q",
@@ -63,17 +66,21 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-_CLEANER = nh3.Cleaner(
-    tags=set(TAGS),
-    clean_content_tags={"script", "style", "template", "title", "noscript", "iframe", "object"},
-    # "*": no attribute on every tag (nh3 would keep `lang` and `title` anywhere).
-    attributes={"*": set(), **{tag: set(names) for tag, names in ATTRIBUTES.items()}},
-    attribute_filter=_keep_attribute,
-    strip_comments=True,
-    link_rel=LINK_REL,
-    url_schemes=set(LINK_SCHEMES),
-    url_relative="deny",
-)
+@functools.cache
+def _cleaner() -> nh3.Cleaner:
+    import nh3
+
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        clean_content_tags={"script", "style", "template", "title", "noscript", "iframe", "object"},
+        # "*": no attribute on every tag (nh3 would keep `lang` and `title` anywhere).
+        attributes={"*": set(), **{tag: set(names) for tag, names in ATTRIBUTES.items()}},
+        attribute_filter=_keep_attribute,
+        strip_comments=True,
+        link_rel=LINK_REL,
+        url_schemes=set(LINK_SCHEMES),
+        url_relative="deny",
+    )
 
 
 def _tidy_plain(text: str) -> str:
@@ -83,12 +90,13 @@ def _tidy_plain(text: str) -> str:
 
 
 def _clean_html(markup: str) -> str:
-    cleaned = _CLEANER.clean(markup).strip()
+    cleaner = _cleaner()
+    cleaned = cleaner.clean(markup).strip()
     # Dropping a tag can leave a nesting that reads differently once parsed again
     # ("<h1><x><h1>" becomes "<h1><h1></h1></h1>", read as two headings): clean until the
     # markup stays as it is, so cleaning a stored description changes nothing.
     for _ in range(_MAX_PASSES):
-        again = _CLEANER.clean(cleaned).strip()
+        again = cleaner.clean(cleaned).strip()
         if again == cleaned:
             break
         cleaned = again
@@ -126,6 +134,8 @@ def plain_text(value: str) -> str:
     cleaned = _CONTROLS.sub("", _clean_html(value))
     if not cleaned:
         return ""
+    import lxml.html
+
     root = lxml.html.fragment_fromstring(cleaned, create_parent="div")
     for element in root.iter("br"):
         element.tail = "\n" + (element.tail or "")

@@ -108,15 +108,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
     """The desktop app; a failure to start is shown in a window (who starts it from a menu
     sees no terminal) and printed, never left as a bare traceback."""
-    from bookorbit_desktop.library.store import early_check
     from bookorbit_desktop.system_libraries import (
         MissingLibrariesError,
         NoDisplayError,
         check_libraries,
     )
     from bookorbit_desktop.ui.startup_error import notify_desktop, show_startup_error
-
-    early_check.begin(ctx.paths.db_file)  # runs while Qt and the window's modules load
 
     try:
         check_libraries()  # before Qt loads: a missing one would abort it without a word

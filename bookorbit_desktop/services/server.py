@@ -75,6 +75,15 @@ class DesktopServer:
         self._server: LanServer | None = None
         self.info = ServerInfo(running=False, host="", port=0, opds_enabled=False)
 
+    @staticmethod
+    def load() -> None:
+        """Load the server's modules (aiohttp with them) ahead of `start`, which then finds
+        them loaded: the app does while its library file is checked in another thread."""
+        from bookorbit_desktop.server.app import LanServer
+        from bookorbit_desktop.server.workers import DbWorkers
+
+        del LanServer, DbWorkers
+
     async def start(self) -> ServerInfo:
         """Start with the saved settings (a no-op when already running)."""
         # aiohttp loads here, after the window is up, not when the app starts.

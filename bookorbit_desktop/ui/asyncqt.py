@@ -16,7 +16,7 @@ from collections.abc import Callable, Coroutine
 from contextlib import suppress
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
@@ -127,6 +127,13 @@ def signal_future(signal: SignalInstance) -> asyncio.Future[tuple[Any, ...]]:
 def _disconnect_quietly(signal: SignalInstance, slot: Any) -> None:
     with suppress(RuntimeError, TypeError):  # already disconnected, or the sender is gone
         signal.disconnect(slot)
+
+
+async def after_queued_events() -> None:
+    """Return once Qt has run the zero-delay timers queued before this call."""
+    turn = asyncio.get_running_loop().create_future()
+    QTimer.singleShot(0, lambda: None if turn.done() else turn.set_result(None))
+    await turn
 
 
 async def wait_signal(signal: SignalInstance) -> tuple[Any, ...]:

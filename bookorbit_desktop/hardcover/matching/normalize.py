@@ -14,8 +14,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from bookorbit_desktop.hardcover.matching.volumes import (
     FORMAT_COMIC,
     FORMAT_PROSE,
@@ -108,6 +106,8 @@ def text_similarity(a: str, b: str) -> float:
     """Similarity of two folded strings, 0..1 (Indel ratio)."""
     if not a or not b:
         return 0.0
+    from rapidfuzz import fuzz  # loaded with the first match, not with the window
+
     return fuzz.ratio(_compact(a), _compact(b)) / 100.0
 
 
@@ -361,6 +361,8 @@ def person_similarity(a: Person, b: Person) -> float:
         if given is None:
             return 0.3  # same family name, different person ("Frank" vs "Brian Herbert")
         return round(given * (1.0 if family == 1.0 else 0.97), 4)
+    from rapidfuzz import fuzz
+
     return 0.9 * fuzz.token_sort_ratio(" ".join(a.tokens), " ".join(b.tokens)) / 100.0
 
 

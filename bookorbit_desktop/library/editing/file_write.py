@@ -16,6 +16,8 @@ written before it stay written, each with its backup.
 `restore_backups` puts the newest backup of each file back the same way, once the backup is
 found to be what was saved (its recorded size and checksum, and it opens as an EPUB), and then
 removes it. A backup that is not is refused and kept, and the book is left as it is.
+
+The EPUB writer and the ebook readers load with the first write, not with the window.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError, NotFoundError
@@ -36,10 +39,8 @@ from bookorbit_desktop.library.files import safe
 from bookorbit_desktop.library.files.moves import recover
 from bookorbit_desktop.library.files.safe import FileOpError
 from bookorbit_desktop.library.metadata.covers import cover_file
-from bookorbit_desktop.library.metadata.epub_write import Author, OpfValues, rewrite_epub
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.metadata.model import BookReadError
-from bookorbit_desktop.library.metadata.reader import read_metadata
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
     Book,
@@ -51,6 +52,9 @@ from bookorbit_desktop.library.store.models import (
     Author as AuthorRow,
 )
 from bookorbit_desktop.library.store.user_edits import edited_fields
+
+if TYPE_CHECKING:
+    from bookorbit_desktop.library.metadata.epub_write import OpfValues
 
 BACKUPS = "file-backups"
 _BACKUP = re.compile(r"^(\d+)-(\d+)-(\d{8}T\d{6}(?:\.\d+)?)-(.+)$")
@@ -74,6 +78,8 @@ def backups_dir(paths: Paths) -> Path:
 
 def opf_values(book: Book, edited: frozenset[str], now: float) -> OpfValues:
     """What the library holds for `book`, as the EPUB writer takes it."""
+    from bookorbit_desktop.library.metadata.epub_write import Author, OpfValues
+
     authors = tuple(
         Author(row.name, row.sort_name)
         for row in AuthorRow.select(AuthorRow.name, AuthorRow.sort_name)
@@ -144,6 +150,8 @@ def write_into_files(
             kept = safe.copy_file(path, backup, keep_record=True)
         except (FileOpError, OSError) as error:
             raise _not_written(path, error, "its backup could not be made") from error
+        from bookorbit_desktop.library.metadata.epub_write import rewrite_epub
+
         try:
             new = safe.write_file(
                 path,
@@ -185,6 +193,8 @@ def _drop_backup(backup: Path) -> None:
 
 def _check(path: Path, *, title: str) -> None:
     """Read the new file as an import would; it must carry the written title."""
+    from bookorbit_desktop.library.metadata.reader import read_metadata
+
     read = read_metadata(path)
     if (read.title or "").strip() != title.strip():
         raise BookReadError(f"the written file reads back as “{read.title}”")

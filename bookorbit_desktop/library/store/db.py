@@ -95,11 +95,17 @@ def _first_problem(check: tuple[str, ...] | None) -> str:
     return f"{lines[0]}, and {more} more problem{'s' if more > 1 else ''}"
 
 
-def open_database(path: Path) -> SqliteDatabase:
+def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
     """Open (creating or migrating) the library at `path` and bind the models to it.
 
     A library file that exists but is empty or fails SQLite's quick check is refused with
     the backup to restore: it is never silently replaced by a new, empty library.
+
+    The quick check reads the whole file (most of a second for a large library). With
+    `check_later`, a library already at SCHEMA_VERSION opens without it once SQLite has read
+    its header and schema: the window shows the library first, then calls `check_library`
+    before its server, sync or checkpointer write to it. A library to migrate is always
+    checked first.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
@@ -112,7 +118,10 @@ def open_database(path: Path) -> SqliteDatabase:
     try:
         db.connect(reuse_if_open=True)
         early = early_check.take(path)  # the check begun while the program loaded, if any
-        check = early.row if early else db.execute_sql("PRAGMA quick_check").fetchone()
+        if early is None and check_later and schema_version(db) == SCHEMA_VERSION:
+            check: tuple[str, ...] | None = ("ok",)  # `check_library` answers, soon after
+        else:
+            check = early.row if early else db.execute_sql("PRAGMA quick_check").fetchone()
         if check is None or check[0] != "ok":
             db.close()
             raise _damaged(path, f"is damaged ({_first_problem(check)})")
@@ -131,6 +140,23 @@ def open_database(path: Path) -> SqliteDatabase:
         raise _damaged(path, f"cannot be read ({error})") from error
     database.initialize(db)
     return db
+
+
+def check_library(path: Path) -> None:
+    """SQLite's quick check of the library at `path` that `open_database(check_later=True)`
+    left for later, on a connection of its own (it may run in a worker thread): raises the
+    error `open_database` would have raised when the file is damaged. The library's own
+    connection stays open meanwhile: closing this one copies nothing back into the file."""
+    try:
+        connection = sqlite3.connect(str(path))
+        try:
+            check = connection.execute("PRAGMA quick_check").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise _damaged(path, f"cannot be read ({error})") from error
+    if check is None or check[0] != "ok":
+        raise _damaged(path, f"is damaged ({_first_problem(check)})")
 
 
 def close_database() -> None:

@@ -1,10 +1,11 @@
 """SQLite's quick check of the library, begun while the program is still loading.
 
 `db.open_database` refuses a damaged library file, which takes a quick check that reads the
-whole file: a tenth of a second or more for a large library. Starting the desktop app also
-spends about half a second loading its modules on the main thread. `begin` runs the check in a
-thread of its own right away (SQLite works without holding Python's lock), so the two overlap;
-`open_database` then takes the answer (`take`) instead of checking again.
+whole file: a tenth of a second or more for a large library. An import that finds new files
+also spends time loading the ebook readers before it opens the library. `begin` runs the check
+in a thread of its own right away (SQLite works without holding Python's lock), so the two
+overlap; `open_database` then takes the answer (`take`) instead of checking again. (The
+desktop app checks after its window shows the library instead: `app_library`.)
 
 The check's connection stays open until its answer is taken, after the library's own
 connection opened: closing the only connection to a library would copy its journal back into

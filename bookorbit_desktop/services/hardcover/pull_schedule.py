@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 
 from bookorbit_desktop.background import repeat, stop_tasks
 from bookorbit_desktop.hardcover.api.errors import HardcoverError
-from bookorbit_desktop.hardcover.pull.run import PullResult, pull
 from bookorbit_desktop.hardcover.sync import lease
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.library.store.off_loop import off_loop
 
 if TYPE_CHECKING:
+    from bookorbit_desktop.hardcover.pull.run import PullResult
     from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,9 @@ class PullSchedule:
             return None
         if not await off_loop(lease.acquire, self.holder):
             return None
+        # The pull's modules load with its first round, not with the window.
+        from bookorbit_desktop.hardcover.pull.run import pull
+
         try:
             async with self.account.open_client() as client:
                 result = await pull(client, int(status.user_id))
