@@ -218,6 +218,17 @@ def _last_tidy() -> list[tuple[int, bool]]:
     return chain
 
 
+def created_at(batch_id: int) -> float:
+    sql = "SELECT created_at FROM tidy_batch WHERE id = ?"
+    return float(database.execute_sql(sql, (batch_id,)).fetchone()[0])
+
+
+def undone_since(batch_id: int) -> bool:
+    """Whether an undo (of any batch) was started after this batch."""
+    sql = "SELECT 1 FROM tidy_batch WHERE undoes IS NOT NULL AND id > ? LIMIT 1"
+    return database.execute_sql(sql, (batch_id,)).fetchone() is not None
+
+
 def mark_undone(batch_id: int) -> None:
     database.execute_sql(
         "UPDATE tidy_batch SET undone_at = ? WHERE id = ?", (time.time(), batch_id)

@@ -5,6 +5,10 @@ the tidy's own undo agree whichever took the run back.
 One entry per book the run moved: before `{"files": [[file id, old path, mode], ...]}`, after
 `{"paths": [new path, ...]}` in the same order. `tidy_steps` reads the same entries to take the
 run back and make it again; it calls `mover`, so the writing lives here, below both.
+
+A process stopped after a run's last file and before its step was written, or after a Redo's
+last file and before the step was marked done again, leaves the files moved and the journal
+behind them: `repair` (part of the start's repair, `moves.recover`) writes or marks the step.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bookorbit_desktop.library.files import journal
-from bookorbit_desktop.library.files.journal import DONE, KEEP, Move
+from bookorbit_desktop.library.files.journal import DONE, KEEP, SKIPPED, Move
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.record import start_step
+from bookorbit_desktop.library.store.models import database
 
 TIDY = "tidy"
 
@@ -37,14 +42,35 @@ def record(done: Sequence[Move], now: float) -> None:
     copies = all(move.mode == KEEP for move in done)
     count = len(done)
     label = f"{'Copy' if copies else 'Tidy'} File Names ({count} file{'s' if count > 1 else ''})"
-    step = start_step(TIDY, label, now)
-    steps.add_entries(
-        step,
-        [
-            steps.Entry(book_id, {"files": before}, {"paths": after})
-            for book_id, (before, after) in books.items()
-        ],
-    )
+    with database.atomic():  # a step with all its entries, or none
+        step = start_step(TIDY, label, now)
+        steps.add_entries(
+            step,
+            [
+                steps.Entry(book_id, {"files": before}, {"paths": after})
+                for book_id, (before, after) in books.items()
+            ],
+        )
+
+
+def repair(now: float) -> None:
+    """The last tidy, when its newest run moved every file it did not refuse (none was left
+    undone by a stop), is a step as the finished run would have left it: the step that names
+    its moves is done (a Redo stopped before marking it: the run came after every undo), or,
+    when no step names them and the run is newer than every step (stopped before `record`),
+    its step is written now. A run stopped part way is left to the run that finishes it."""
+    chain = journal.batches_to_undo()
+    if not chain or journal.moves(chain[0], (SKIPPED,)):
+        return
+    moved = last_moved()
+    for step in (steps.next_redo(), steps.last_done(TIDY)):
+        if step is not None and step.kind == TIDY and is_last_tidy(step, moved):
+            if step.undone_at is not None and not journal.undone_since(chain[0]):
+                steps.set_undone(step.id, None)
+            return
+    newest = steps.history(1)
+    if not newest or newest[0].created_at < journal.created_at(chain[0]):
+        record(journal.moves(chain[0], (DONE,)), now)
 
 
 def moved_by(step: steps.Step) -> set[tuple[int, str]]:
