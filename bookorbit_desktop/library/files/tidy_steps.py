@@ -6,8 +6,10 @@ went (renamed, copied across drives, kept as a copy). Its undo is the tidy's own
 (`mover.undo_last`, which marks the step undone when it is called on its own, as Undo Last
 Tidy), once the last tidy's moves are found to be this step's: when the tidy is no longer the
 last one, nothing moves and the undo says so. Its redo moves each file still where the undo put
-it back to the path the run gave it, through the same safe moves. The tidy journal (`journal`)
-stays the record of every file; this step only points at it.
+it back to the path the run gave it, through the same safe moves. An undo or redo that moved
+no file and was refused some (a full disk, a file in the way) leaves the step as it was, so
+Edit ▸ Undo or Redo offers it again. The tidy journal (`journal`) stays the record of every
+file; this step only points at it.
 
 `mover.tidy` writes the step (`tidy_record`, below `mover`); this module, which takes it back
 and makes it again through `mover`, stands above it.
@@ -33,6 +35,7 @@ def _undo(step: steps.Step, paths: Paths, now: float) -> Outcome:
         books=len({move.file_id for move in result.done}),
         skipped=[f"{move.old}: {why}" for move, why in result.failed],
         notes=[f"{move.new}: {why}" for move, why in result.kept],
+        unchanged=bool(result.failed) and not result.done,
     )
 
 
@@ -50,6 +53,7 @@ def _redo(step: steps.Step, paths: Paths, now: float) -> Outcome:
         books=len({move.file_id for move in result.done}),
         skipped=[f"{move.old}: {why}" for move, why in result.failed],
         notes=[f"{move.old}: {why}" for move, why in result.kept],
+        unchanged=bool(result.failed) and not result.done,
     )
 
 
