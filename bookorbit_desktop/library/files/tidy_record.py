@@ -40,7 +40,7 @@ def record(done: Sequence[Move], now: float) -> None:
         before.append([move.file_id, move.old, move.mode])
         after.append(move.new)
     copies = all(move.mode == KEEP for move in done)
-    count = len(done)
+    count = len({move.file_id for move in done})  # a file moved on by the second run once
     label = f"{'Copy' if copies else 'Tidy'} File Names ({count} file{'s' if count > 1 else ''})"
     with database.atomic():  # a step with all its entries, or none
         step = start_step(TIDY, label, now)

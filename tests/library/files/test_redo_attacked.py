@@ -147,3 +147,34 @@ def test_a_book_removed_between_undo_and_redo_ends_the_redo(library, tmp_path):
     assert steps.next_redo() is None and steps.next_undo().kind == "remove"
     assert mover.undo_preview() == (0, 0)
     assert paths() == [before[0]] and os.path.isfile(before[1])
+
+
+def test_redo_makes_a_file_the_stopped_run_and_its_end_both_moved_go_to_its_last_path(
+    library, tmp_path
+):
+    """The library folder changed between a stopped run and the run that finished it, which
+    moved the stopped run's file on: Redo puts that file where the second run put it, in one
+    move, and Undo takes it from there back to where it was."""
+    set_setting("library.tidy_folder", str(tmp_path / "First"))
+    add_with_notes(tmp_path / "in")
+    before = paths()
+    planned = mover.preview()
+    journal.start_batch([p.rename for p in planned], [journal.MOVE, journal.MOVE])
+    first = planned[0].rename
+    Path(first.new).parent.mkdir(parents=True)
+    os.rename(first.old, first.new)  # the process stopped after its first file's book
+    os.rename(Path(first.old).with_suffix(".sdr"), Path(first.new).with_suffix(".sdr"))
+    set_setting("library.tidy_folder", str(tmp_path / "Second"))
+    mover.tidy(mover.preview())  # repairs the stopped run, then moves both into Second
+    after = paths()
+    assert all(path.startswith(str(tmp_path / "Second")) for path in after)
+    assert steps.history()[0].label == "Tidy File Names (2 files)"
+    assert run.undo(library) is not None and paths() == before
+    consistent(before, after)
+    done = run.redo(library)
+    assert done is not None and done.skipped == ()
+    assert paths() == after
+    consistent(before, after, redoing=True)
+    assert not (tmp_path / "First").exists() or not any((tmp_path / "First").rglob("*.epub"))
+    assert run.undo(library) is not None and paths() == before
+    consistent(before, after)
