@@ -58,26 +58,38 @@ def repair(now: float) -> None:
     undone by a stop), is a step as the finished run would have left it: the step that names
     its moves is done (a Redo stopped before marking it: the run came after every undo), or,
     when no step names them and the run is newer than every step (stopped before `record`),
-    its step is written now. A run stopped part way is left to the run that finishes it."""
+    its step is written now. A run stopped part way is left to the run that finishes it. Runs
+    at every start: it reads one move and one book's entry, however large the tidy."""
     chain = journal.batches_to_undo()
-    if not chain or journal.moves(chain[0], (SKIPPED,)):
+    if not chain or journal.first_move(chain[0], SKIPPED) is not None:
         return
-    moved = last_moved()
-    for step in (steps.next_redo(), steps.last_done(TIDY)):
-        if step is not None and step.kind == TIDY and is_last_tidy(step, moved):
+    first = journal.first_move(chain[0], DONE)
+    for step in (steps.next_redo(entries=False), steps.last_done(TIDY, entries=False)):
+        if step is not None and step.kind == TIDY and first is not None and _names(step, first):
             if step.undone_at is not None and not journal.undone_since(chain[0]):
                 steps.set_undone(step.id, None)
             return
-    newest = steps.history(1)
-    if not newest or newest[0].created_at < journal.created_at(chain[0]):
+    newest = steps.latest(entries=False)
+    if newest is None or newest.created_at < journal.created_at(chain[0]):
         record(journal.moves(chain[0], (DONE,)), now)
+
+
+def _names(step: steps.Step, move: Move) -> bool:
+    """Whether the step names this move (the run that made it, or its Redo)."""
+    book_id = journal.book_of(move.file_id)
+    entry = None if book_id is None else steps.entry(step.id, book_id)
+    return entry is not None and (move.file_id, move.new) in _moved([entry])
 
 
 def moved_by(step: steps.Step) -> set[tuple[int, str]]:
     """The files the step's run moved: (file id, the path it gave the file)."""
+    return _moved(step.entries)
+
+
+def _moved(entries: Sequence[steps.Entry]) -> set[tuple[int, str]]:
     return {
         (int(file_id), new)
-        for entry in step.entries
+        for entry in entries
         for (file_id, _old, _mode), new in zip(
             entry.before["files"], entry.after["paths"], strict=True
         )
