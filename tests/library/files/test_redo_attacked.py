@@ -40,6 +40,22 @@ def test_a_tidy_stopped_before_its_step_was_written_gets_it_at_the_next_start(li
     consistent(before, after, redoing=True)
 
 
+def test_the_command_lines_undo_repairs_first(library, tmp_path):
+    """`bookorbit-desktop undo` after a tidy stopped before its step: the tidy, not the step
+    before it, is taken back."""
+    from bookorbit_desktop.services.undo import UndoService
+
+    set_setting("library.tidy_folder", str(tmp_path / "Library"))
+    add_with_notes(tmp_path / "in")
+    before = paths()
+    steps.open_step("edit", "Edit Title", time.time())  # a change before the tidy
+    planned = mover.preview()
+    mover.run_again([p.rename for p in planned], [journal.MOVE] * len(planned))  # no step
+    done = UndoService(library).undo()
+    assert done is not None and done.label == "Tidy File Names (2 files)"
+    assert paths() == before
+
+
 def test_a_tidy_older_than_the_latest_step_gets_no_step_again(library, tmp_path):
     """A tidy whose step is gone (dropped with the oldest steps, ended by a later action) is
     not written again as the latest step: Edit ▸ Undo keeps to the steps the user sees."""
