@@ -94,6 +94,9 @@ def start_batch(renames: Sequence[Rename], modes: Sequence[int], undoes: int | N
     return batch_id
 
 
+_MOVE_COLUMNS = "SELECT id, batch_id, book_file_id, old_path, new_path, copy, state FROM tidy_move"
+
+
 def moves(batch_id: int | None = None, states: Sequence[str] = ()) -> list[Move]:
     """The moves of a batch (of every batch when None) in these states, in order."""
     where: list[str] = []
@@ -106,11 +109,25 @@ def moves(batch_id: int | None = None, states: Sequence[str] = ()) -> list[Move]
         params += list(states)
     condition = f" WHERE {' AND '.join(where)}" if where else ""
     rows = database.execute_sql(
-        "SELECT id, batch_id, book_file_id, old_path, new_path, copy, state FROM tidy_move"
-        f"{condition} ORDER BY id",
+        f"{_MOVE_COLUMNS}{condition} ORDER BY id",
         params,
     ).fetchall()
-    return [Move(r[0], r[1], r[2], r[3], r[4], int(r[5]), r[6]) for r in rows]
+    return [_move(row) for row in rows]
+
+
+def _move(row: tuple) -> Move:
+    return Move(row[0], row[1], row[2], row[3], row[4], int(row[5]), row[6])
+
+
+def first_move(batch_id: int, state: str) -> Move | None:
+    """The batch's first move in `state`, or None (without reading the others)."""
+    row = database.execute_sql(
+        f"{_MOVE_COLUMNS} WHERE batch_id = ? AND state = ? ORDER BY id LIMIT 1",
+        (batch_id, state),
+    ).fetchone()
+    return (
+        None if row is None else Move(row[0], row[1], row[2], row[3], row[4], int(row[5]), row[6])
+    )
 
 
 def set_state(move_id: int, state: str) -> None:
@@ -216,6 +233,17 @@ def _last_tidy() -> list[tuple[int, bool]]:
             break
         chain.append((int(batch_id), undone))
     return chain
+
+
+def created_at(batch_id: int) -> float:
+    sql = "SELECT created_at FROM tidy_batch WHERE id = ?"
+    return float(database.execute_sql(sql, (batch_id,)).fetchone()[0])
+
+
+def undone_since(batch_id: int) -> bool:
+    """Whether an undo (of any batch) was started after this batch."""
+    sql = "SELECT 1 FROM tidy_batch WHERE undoes IS NOT NULL AND id > ? LIMIT 1"
+    return database.execute_sql(sql, (batch_id,)).fetchone() is not None
 
 
 def mark_undone(batch_id: int) -> None:

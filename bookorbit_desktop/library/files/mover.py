@@ -167,17 +167,27 @@ def undo_preview() -> tuple[int, int]:
     """(files the undo of the last tidy would move back, of them across drives); (0, 0) when
     there is nothing to undo."""
     recover()
-    back = [move for batch_id in journal.batches_to_undo() for move in _still_moved(batch_id)]
+    back = [move for _batch, done in _still_moved(journal.batches_to_undo()) for move in done]
     return len(back), sum(_back_mode(move) == CROSS for move in back)
 
 
-def _still_moved(batch_id: int) -> list[Move]:
-    """The batch's done moves whose file is still where the batch put it."""
-    return [
-        move
-        for move in journal.moves(batch_id, (DONE,))
-        if journal.current_path(move.file_id) == move.new and os.path.lexists(move.new)
-    ]
+def _still_moved(chain: Sequence[int]) -> list[tuple[int, list[Move]]]:
+    """Each batch of the chain (newest first) with its done moves whose file is where the
+    batch put it once the newer batches are undone: still there, or put back there by the
+    newer batch's undo (a file the run that finished a stopped one moved on)."""
+    where: dict[int, str | None] = {}
+    plans = []
+    for batch_id in chain:
+        done = []
+        for move in journal.moves(batch_id, (DONE,)):
+            if move.file_id not in where:
+                path = journal.current_path(move.file_id)
+                where[move.file_id] = path if path and os.path.lexists(path) else None
+            if where[move.file_id] == move.new:
+                done.append(move)
+                where[move.file_id] = move.old
+        plans.append((batch_id, done))
+    return plans
 
 
 def _back_mode(move: Move) -> int:
@@ -200,8 +210,7 @@ def undo_last(*, allow_copy: bool = False, on_file: FileCallback | None = None) 
         raise NothingToUndoError("There is no tidy batch to undo (only the last one can be).")
     moved = tidy_record.last_moved()
     plans = []
-    for batch_id in chain:
-        done = _still_moved(batch_id)
+    for batch_id, done in _still_moved(chain):
         back = [Rename(move.file_id, move.new, move.old) for move in done]
         plans.append((batch_id, back, [_back_mode(move) for move in done]))
     _check_crossing([mode for _batch, _back, modes in plans for mode in modes], allow_copy)

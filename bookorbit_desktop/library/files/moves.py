@@ -262,6 +262,7 @@ def recover() -> int:
     for batch_id in journal.open_undos():
         if not _still_moved(batch_id):
             _undo_finished(batch_id)
+    tidy_record.repair(time.time())
     if left:
         log.info("Tidy: finished %d file move(s) an earlier run left", len(left))
     return len(left)

@@ -22,6 +22,9 @@ class Outcome:
     books: int = 0
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Nothing was taken back or made again, for want of room or a path (a step that moves
+    # files): the step keeps its state, so Undo or Redo offers it again.
+    unchanged: bool = False
 
 
 Move = Callable[[Step, Paths, float], Outcome]

@@ -62,7 +62,8 @@ def _take(step: steps.Step | None, paths: Paths, now: float, *, again: bool) -> 
     kind = _kind(step)
     with _together(kind):
         outcome = (kind.redo if again else kind.undo)(step, paths, now)
-        steps.set_undone(step.id, None if again else now)
+        if not outcome.unchanged:
+            steps.set_undone(step.id, None if again else now)
     verb = "Redid" if again else "Undid"
     return Done(verb, step.label, outcome.books, tuple(outcome.skipped), tuple(outcome.notes))
 

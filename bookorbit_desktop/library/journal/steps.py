@@ -49,11 +49,23 @@ def _entries(step_id: int) -> tuple[Entry, ...]:
     return tuple(Entry(int(b), json.loads(old), json.loads(new)) for b, old, new in rows)
 
 
-def _step(row: tuple[Any, ...] | None) -> Step | None:
+def _step(row: tuple[Any, ...] | None, entries: bool = True) -> Step | None:
+    """The step of a row; with `entries` False, without its entries (quick to read however
+    many books the step names)."""
     if row is None:
         return None
     step_id, kind, label, created_at, undone_at = row
-    return Step(int(step_id), kind, label, float(created_at), undone_at, _entries(int(step_id)))
+    held = _entries(int(step_id)) if entries else ()
+    return Step(int(step_id), kind, label, float(created_at), undone_at, held)
+
+
+def entry(step_id: int, book_id: int) -> Entry | None:
+    """The step's entry for one book, or None."""
+    row = database.execute_sql(
+        "SELECT before, after FROM change_entry WHERE step_id = ? AND book_id = ?",
+        (step_id, book_id),
+    ).fetchone()
+    return None if row is None else Entry(book_id, json.loads(row[0]), json.loads(row[1]))
 
 
 _COLUMNS = "SELECT id, kind, label, created_at, undone_at FROM change_step"
@@ -69,16 +81,21 @@ def next_undo() -> Step | None:
     return _step(database.execute_sql(sql).fetchone())
 
 
-def last_done(kind: str) -> Step | None:
+def last_done(kind: str, *, entries: bool = True) -> Step | None:
     """The latest step of `kind` not undone."""
     sql = f"{_COLUMNS} WHERE kind = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1"
-    return _step(database.execute_sql(sql, (kind,)).fetchone())
+    return _step(database.execute_sql(sql, (kind,)).fetchone(), entries)
 
 
-def next_redo() -> Step | None:
+def next_redo(*, entries: bool = True) -> Step | None:
     """The earliest undone step (the one Redo does again)."""
     sql = f"{_COLUMNS} WHERE undone_at IS NOT NULL ORDER BY id LIMIT 1"
-    return _step(database.execute_sql(sql).fetchone())
+    return _step(database.execute_sql(sql).fetchone(), entries)
+
+
+def latest(*, entries: bool = True) -> Step | None:
+    """The latest step, done or undone."""
+    return _step(database.execute_sql(f"{_COLUMNS} ORDER BY id DESC LIMIT 1").fetchone(), entries)
 
 
 def set_undone(step_id: int, when: float | None) -> None:

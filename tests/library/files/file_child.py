@@ -1,11 +1,13 @@
 """A library file operation in a process of its own, killed with SIGKILL just before its Nth
 file-system step when `KILL_AT=N` is set (the steps: fsync, rename, replace, link, remove,
-unlink, symlink, rmdir, in the order the process makes them). Prints one JSON line when it finishes.
+unlink, symlink, rmdir, in the order the process makes them; with `KILL_WRITES=1` each write to
+the library database that reaches the disk on its own, a transaction or a statement outside
+one, is a step too). Prints one JSON line when it finishes.
 
     python -m tests.library.files.file_child DB_FILE DATA_DIR ACTION [BOOK_ID]
 
-ACTION: tidy, tidy-copy (cross-drive moves allowed), tidy-keep, undo, write, restore, remove
-(the book, its files to the trash in `$TRASH`).
+ACTION: tidy, tidy-copy (cross-drive moves allowed), tidy-keep, undo, redo (Edit ▸ Redo), write,
+restore, remove (the book, its files to the trash in `$TRASH`).
 """
 
 from __future__ import annotations
@@ -24,16 +26,26 @@ STEPS = ("fsync", "rename", "replace", "link", "remove", "unlink", "symlink", "r
 
 
 def run_child(
-    data: Path, action: str, book_id: int = 0, *, setup: str = "", after: str = "", kill_at=None
+    data: Path,
+    action: str,
+    book_id: int = 0,
+    *,
+    setup: str = "",
+    after: str = "",
+    kill_at=None,
+    writes: bool = False,
 ):
     """Run ACTION on the library in `data` in a process of its own; with `setup`, a shell
     command (a mount) first, in a private mount namespace, and `after` (a listing of the
-    mounted disk) in it once the child has run, its output after the child's JSON line. The
-    completed process."""
+    mounted disk) in it once the child has run, its output after the child's JSON line; with
+    `writes`, the database's writes are steps `kill_at` counts too. The completed process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("KILL_AT", None)
+    env.pop("KILL_WRITES", None)
     if kill_at is not None:
         env["KILL_AT"] = str(kill_at)
+    if writes:
+        env["KILL_WRITES"] = "1"
     command = [sys.executable, "-m", "tests.library.files.file_child"]
     command += [str(data / "library.sqlite3"), str(data), action, str(book_id)]
     if setup:
@@ -54,23 +66,33 @@ def namespaces_or_skip() -> None:
         pytest.skip("private mount namespaces need root here")
 
 
-def _arm(kill_at: int) -> None:
+def _arm(kill_at: int, writes: bool) -> None:
     count = 0
 
-    def wrap(name: str):
-        real = getattr(os, name)
-
+    def wrap(real, counts=lambda *args: True):
         def step(*args, **kwargs):
             nonlocal count
-            count += 1
-            if count == kill_at:
-                os.kill(os.getpid(), signal.SIGKILL)
+            if counts(*args):
+                count += 1
+                if count == kill_at:
+                    os.kill(os.getpid(), signal.SIGKILL)
             return real(*args, **kwargs)
 
         return step
 
     for name in STEPS:
-        setattr(os, name, wrap(name))
+        setattr(os, name, wrap(getattr(os, name)))
+    if writes:
+        from bookorbit_desktop.library.store.models import database
+
+        db = database.obj
+
+        def on_its_own(sql, *args) -> bool:
+            verb = sql.lstrip().split(None, 1)[0].upper()
+            return verb in ("INSERT", "UPDATE", "DELETE", "REPLACE") and not db.in_transaction()
+
+        db.execute_sql = wrap(db.execute_sql, on_its_own)
+        db.begin = wrap(db.begin)
 
 
 def main(db_file: str, data_dir: str, action: str, book_id: str = "0") -> None:
@@ -83,7 +105,7 @@ def main(db_file: str, data_dir: str, action: str, book_id: str = "0") -> None:
     open_database(Path(db_file))
     paths = Paths(data_dir=Path(data_dir), log_dir=Path(data_dir), cache_dir=Path(data_dir))
     if os.environ.get("KILL_AT"):
-        _arm(int(os.environ["KILL_AT"]))
+        _arm(int(os.environ["KILL_AT"]), bool(os.environ.get("KILL_WRITES")))
     try:
         if action.startswith("tidy"):
             result = mover.tidy(
@@ -93,6 +115,12 @@ def main(db_file: str, data_dir: str, action: str, book_id: str = "0") -> None:
         elif action == "undo":
             result = mover.undo_last(allow_copy=True)
             out = {"done": len(result.done), "failed": [why for _m, why in result.failed]}
+        elif action == "redo":
+            from bookorbit_desktop.library.journal import run
+
+            done = run.redo(paths)
+            out = {"done": 0 if done is None else done.books}
+            out["failed"] = [] if done is None else list(done.skipped)
         elif action == "write":
             out = {"done": len(write_into_files(paths, int(book_id)))}
         elif action == "remove":

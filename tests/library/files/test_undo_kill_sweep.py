@@ -16,65 +16,10 @@ from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.files import mover, safe
 from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.store.db import close_database, open_database
-from bookorbit_desktop.library.store.models import BookFile
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book, make_epub
-from tests.library.files.books import add_with_notes
 from tests.library.files.file_child import namespaces_or_skip, run_child
-
-
-def _paths() -> list[str]:
-    return [f.path for f in BookFile.select().order_by(BookFile.id)]
-
-
-def _tidied(
-    base: Path, target: Path, stop_at: int | None = None
-) -> tuple[Path, list[str], list[str], int]:
-    """A library of two books with notes, tidied into `target`; with `stop_at`, by a run killed
-    at that step (0: the first step after a file moved) and the run that finished it. Its data
-    folder, the paths before, after, and the step the stopped run was killed at."""
-    data = base / "data"
-    data.mkdir(parents=True)
-    open_database(resolve_paths(data).db_file)
-    set_setting("library.tidy_folder", str(target))
-    add_with_notes(base / "in")
-    before = _paths()
-    close_database()
-    kill_at = stop_at or 0
-    if kill_at:
-        assert run_child(data, "tidy-copy", kill_at=kill_at).returncode == -9
-        assert _paths_after(data) != before
-    while stop_at == 0 and _paths_after(data) == before:
-        kill_at += 1
-        assert run_child(data, "tidy-copy", kill_at=kill_at).returncode == -9
-    open_database(resolve_paths(data).db_file)
-    mover.tidy(mover.preview(), allow_copy=True)
-    after = _paths()
-    close_database()
-    return data, before, after, kill_at
-
-
-def _paths_after(data: Path) -> list[str]:
-    """The library's paths once a repair ran."""
-    open_database(resolve_paths(data).db_file)
-    try:
-        mover.recover()
-        return _paths()
-    finally:
-        close_database()
-
-
-def _consistent(before: list[str], after: list[str]) -> None:
-    """Each file is at its recorded path and nowhere else, its notes beside it; the tidy's step
-    is undone exactly when every file is back."""
-    now = _paths()
-    for path, old, new in zip(now, before, after, strict=True):
-        assert path in (old, new)
-        other = new if path == old else old
-        assert os.path.isfile(path) and not os.path.lexists(other), (path, other)
-        assert Path(path).with_suffix(".sdr").joinpath("metadata.epub.lua").is_file()
-    (step,) = steps.history()
-    assert (step.undone_at is not None) == (now == before), (now, step)
+from tests.library.files.tidied import consistent, leftovers, paths, tidied
 
 
 @pytest.mark.parametrize("across", [False, True], ids=["same drive", "across drives"])
@@ -89,7 +34,7 @@ def test_an_undo_last_tidy_killed_at_any_step_is_finished_by_the_next_undo(
         step += 1
         base = tmp_path / f"run{step}"
         target = drive / f"run{step}" / "Library"
-        data, before, after, kill_at = _tidied(base, target, stop_at)
+        data, before, after, kill_at = tidied(base, target, stop_at)
         stop_at = kill_at if stopped else None
         child = run_child(data, "undo", kill_at=step)
         finished = child.returncode == 0
@@ -97,16 +42,15 @@ def test_an_undo_last_tidy_killed_at_any_step_is_finished_by_the_next_undo(
         open_database(data / "library.sqlite3")
         try:
             mover.recover()  # any later file operation repairs first
-            _consistent(before, after)
-            if then == "undo last tidy" and _paths() != before:
+            consistent(before, after)
+            if then == "undo last tidy" and paths() != before:
                 mover.undo_last(allow_copy=True)
             elif then == "edit undo":
                 run.undo(resolve_paths(data))
-            assert _paths() == before
-            _consistent(before, after)
+            assert paths() == before
+            consistent(before, after)
             assert steps.next_undo() is None and steps.next_redo() is not None
-            leftovers = [*base.rglob(f"{safe.TEMP_PREFIX}*"), *drive.rglob(f"{safe.TEMP_PREFIX}*")]
-            assert leftovers == []
+            assert leftovers(base, drive) == []
         finally:
             close_database()
     assert step > 4  # each file's rename, its notes, the folders
@@ -116,21 +60,21 @@ def test_a_file_put_at_an_original_path_keeps_the_step_until_every_file_is_back(
     """Undo Last Tidy moves back every file but one whose old path was taken meanwhile: the
     taken file is left alone, the step stays for Edit ▸ Undo, which takes the rest back once
     the path is free."""
-    data, before, after, _stop = _tidied(tmp_path, tmp_path / "Library")
+    data, before, after, _stop = tidied(tmp_path, tmp_path / "Library")
     open_database(data / "library.sqlite3")
     try:
         Path(before[1]).write_bytes(b"put here since")
         result = mover.undo_last()
         assert len(result.done) == 1 and len(result.failed) == 1
-        assert _paths() == [before[0], after[1]]
+        assert paths() == [before[0], after[1]]
         assert Path(before[1]).read_bytes() == b"put here since" and os.path.isfile(after[1])
         (step,) = steps.history()
         assert step.undone_at is None and steps.next_undo() == step
         Path(before[1]).unlink()
         done = run.undo(resolve_paths(data))
         assert done is not None and done.skipped == ()
-        assert _paths() == before
-        _consistent(before, after)
+        assert paths() == before
+        consistent(before, after)
     finally:
         close_database()
 
@@ -149,9 +93,9 @@ def test_an_undo_onto_a_full_disk_moves_nothing_back_and_keeps_the_step(tmp_path
         with zipfile.ZipFile(path, "a") as archive:  # 2 MB that do not compress
             archive.writestr("OEBPS/noise.bin", os.urandom(2 << 20), zipfile.ZIP_STORED)
         add_book(title, ["A"], file=path)
-    before = _paths()
+    before = paths()
     mover.tidy(mover.preview(), allow_copy=True)
-    after = _paths()
+    after = paths()
     books = [Path(path).read_bytes() for path in after]
     close_database()
     folder = tmp_path / "in"
@@ -166,12 +110,12 @@ def test_an_undo_onto_a_full_disk_moves_nothing_back_and_keeps_the_step(tmp_path
     open_database(data / "library.sqlite3")
     try:
         mover.recover()
-        assert _paths() == after
+        assert paths() == after
         assert [Path(path).read_bytes() for path in after] == books
         (step,) = steps.history()
         assert step.undone_at is None
         mover.undo_last(allow_copy=True)  # the old folder has room again
-        assert _paths() == before and steps.next_undo() is None
+        assert paths() == before and steps.next_undo() is None
         assert [Path(path).read_bytes() for path in before] == books
     finally:
         close_database()

@@ -1,0 +1,80 @@
+"""A library of two books with KOReader notes, tidied by a process of its own (and, when asked,
+first by one killed part way and the run that finished it), and the checks the kill sweeps of
+Undo Last Tidy and of Redo (test_undo_kill_sweep, test_redo_kill_sweep) make after each kill."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.library.files import mover, safe
+from bookorbit_desktop.library.journal import steps
+from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.models import BookFile
+from bookorbit_desktop.library.store.settings import set_setting
+from tests.library.files.books import add_with_notes
+from tests.library.files.file_child import run_child
+
+
+def paths() -> list[str]:
+    return [f.path for f in BookFile.select().order_by(BookFile.id)]
+
+
+def tidied(
+    base: Path, target: Path, stop_at: int | None = None
+) -> tuple[Path, list[str], list[str], int]:
+    """A library of two books with notes, tidied into `target`; with `stop_at`, by a run killed
+    at that step (0: the first step after a file moved) and the run that finished it. Its data
+    folder, the paths before, after, and the step the stopped run was killed at."""
+    data = base / "data"
+    data.mkdir(parents=True)
+    open_database(resolve_paths(data).db_file)
+    set_setting("library.tidy_folder", str(target))
+    add_with_notes(base / "in")
+    before = paths()
+    close_database()
+    kill_at = stop_at or 0
+    if kill_at:
+        assert run_child(data, "tidy-copy", kill_at=kill_at).returncode == -9
+        assert paths_after(data) != before
+    while stop_at == 0 and paths_after(data) == before:
+        kill_at += 1
+        assert run_child(data, "tidy-copy", kill_at=kill_at).returncode == -9
+    open_database(resolve_paths(data).db_file)
+    mover.tidy(mover.preview(), allow_copy=True)
+    after = paths()
+    close_database()
+    return data, before, after, kill_at
+
+
+def paths_after(data: Path) -> list[str]:
+    """The library's paths once a repair ran."""
+    open_database(resolve_paths(data).db_file)
+    try:
+        mover.recover()
+        return paths()
+    finally:
+        close_database()
+
+
+def consistent(before: list[str], after: list[str], *, redoing: bool = False) -> None:
+    """Each file is at its recorded path and nowhere else, its notes beside it. The tidy's step
+    is undone exactly when every file is back (after an undo), done exactly when every file is
+    where the tidy put it (after a redo): Edit ▸ Undo or Redo offers what finishes the work."""
+    now = paths()
+    for path, old, new in zip(now, before, after, strict=True):
+        assert path in (old, new)
+        other = new if path == old else old
+        assert os.path.isfile(path) and not os.path.lexists(other), (path, other)
+        assert Path(path).with_suffix(".sdr").joinpath("metadata.epub.lua").is_file()
+    (step,) = steps.history()
+    if redoing:
+        assert (step.undone_at is None) == (now == after), (now, step)
+    else:
+        assert (step.undone_at is not None) == (now == before), (now, step)
+
+
+def leftovers(*roots: Path) -> list[Path]:
+    """Temporary files a copy left (none once a repair ran)."""
+    return [found for root in roots for found in root.rglob(f"{safe.TEMP_PREFIX}*")]
