@@ -233,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bookorbit_desktop.library.store.db import read_damage
 
         damage = read_damage(paths.db_file, error)
-        if damage is not None:  # a page a command that only reads met (it was not checked)
+        if damage is not None:  # met by a read (a command that only reads was not checked)
             print(f"{APP_NAME}: {damage.title}: {damage.message}", file=sys.stderr)
             log.error("%s", damage.message)
             return 2
