@@ -230,6 +230,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("%s: %s", error.title, error.message)
         return 2
     except _library_errors() as error:
+        from bookorbit_desktop.library.store.db import read_damage
+
+        damage = read_damage(paths.db_file, error)
+        if damage is not None:  # met by a read (a command that only reads was not checked)
+            print(f"{APP_NAME}: {damage.title}: {damage.message}", file=sys.stderr)
+            log.error("%s", damage.message)
+            return 2
         # Locked by another program, a full disk, a refused write: one line, not a traceback.
         print(
             f"{APP_NAME}: Library error: the library database could not be used ({error}). "

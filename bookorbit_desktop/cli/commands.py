@@ -4,7 +4,12 @@ The handler's docstring speaks for the command: its first line is the command's 
 list of commands, the rest its description in `--help`.
 
 `main` opens the library before a handler that needs it, inside the same error handling as
-the handler, so no handler repeats that step.
+the handler, so no handler repeats that step. A command registered as one that only `reads`
+opens it without SQLite's quick check, which reads the whole file (most of a second for a large
+library, more than `books SEARCH` itself): a damaged page it does read is reported as the check
+would (`main`). Every other command, and a sub-action registered under a reading command with a
+handler of its own (`books edit`), is checked first, so a new command is checked unless its
+registration says otherwise.
 """
 
 from __future__ import annotations
@@ -28,10 +33,13 @@ def add_command(
     handler: Handler,
     *,
     library: bool = True,
+    reads: bool | Callable[[argparse.Namespace], bool] = False,
     page: str | None = None,
     **options: Any,
 ) -> argparse.ArgumentParser:
     """Sub-command `name`, run by `handler`; with `library`, the library is open before it.
+    `reads` says the command never writes to the library (True, or a test of its arguments:
+    `book ID` without options only shows the book), so it opens without the quick check.
     `options` go to the parser (a `description` other than the handler's docstring). `page`, a
     feature module's docstring, is the description of a command with many actions: its text
     after the first paragraph, laid out as written (its lists of actions keep their lines)."""
@@ -41,11 +49,21 @@ def add_command(
     summary, _, description = (handler.__doc__ or "").partition("\n\n")
     options.setdefault("description", description or summary)
     parser = commands.add_parser(name, help=summary, **options)
-    parser.set_defaults(handler=handler, open_library=library)
+    parser.set_defaults(handler=handler, open_library=library, reads=(handler, reads))
     return parser
+
+
+def only_reads(args: argparse.Namespace) -> bool:
+    """Whether the command in `args` was registered as one that only reads the library. A
+    sub-action's parser keeps the defaults of the command above it: the declaration counts
+    only for the handler it was made for."""
+    handler, reads = getattr(args, "reads", (None, False))
+    if handler is not getattr(args, "handler", None):
+        return False
+    return bool(reads(args)) if callable(reads) else reads
 
 
 def prepare(ctx: CliContext, args: argparse.Namespace) -> None:
     """What every command needs before its handler runs."""
     if getattr(args, "open_library", False):
-        ctx.open_library()
+        ctx.open_library(check=not only_reads(args))

@@ -15,12 +15,14 @@ class CliContext:
         self.paths = paths
         self._db: SqliteDatabase | None = None
 
-    def open_library(self) -> SqliteDatabase:
-        """Open the library (migrating it if needed); only commands that need it call this."""
+    def open_library(self, *, check: bool = True) -> SqliteDatabase:
+        """Open the library (migrating it if needed); only commands that need it call this.
+        Without `check`, for a command that only reads, a library at the current schema opens
+        without SQLite's whole-file quick check (`open_database(check_later=True)`)."""
         if self._db is None:
             from bookorbit_desktop.library.store.db import open_database
 
-            self._db = open_database(self.paths.db_file)
+            self._db = open_database(self.paths.db_file, check_later=not check)
         return self._db
 
     def close(self) -> None:

@@ -41,7 +41,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         required=True,
         help="queue your Hardcover Want to Read books the device does not have yet",
     )
-    add_command(sub, "list", _list).add_argument("--json", action="store_true", help="print JSON")
+    listing = add_command(sub, "list", _list, reads=True)
+    listing.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _set_password(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -48,6 +48,11 @@ def edits_of(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def edits_asked(args: argparse.Namespace) -> bool:
+    """Whether the options ask to change the reading state (without them, `book` only shows)."""
+    return any(value is not UNSET for value in edits_of(args).values())
+
+
 def save_edits(book_id: int, edits: dict[str, Any], step: int | None = None) -> None:
     """Save one book's edits (`edits.save_edit`, part of `step` when given); marking it read
     needs `--finished` when the reading history does not say when it ended."""
@@ -127,7 +132,7 @@ def shown_books(ids: list[int]) -> dict[int, dict[str, Any]]:
 def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
     """Show or edit every selected book; per-book problems do not stop the others."""
     edits = edits_of(args)
-    edited = any(value is not UNSET for value in edits.values())
+    edited = edits_asked(args)
     check_edits(edits, datetime.date.today())
     ids = selected_ids(args)
     if not ids:

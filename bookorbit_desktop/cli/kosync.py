@@ -33,7 +33,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     set_user.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
-    add_command(sub, "status", _status).add_argument(
+    add_command(sub, "status", _status, reads=True).add_argument(
         "--json", action="store_true", help="print JSON"
     )
     add_command(
@@ -41,7 +41,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "allow-registration",
         _allow_registration,
     ).add_argument("state", choices=("on", "off"))
-    add_command(sub, "unlinked", _unlinked).add_argument(
+    add_command(sub, "unlinked", _unlinked, reads=True).add_argument(
         "--json", action="store_true", help="print JSON"
     )
     link = add_command(sub, "link", _link)

@@ -14,13 +14,12 @@ from bookorbit_desktop.cli.book_pages import SORTS, book_pages, write_json_array
 from bookorbit_desktop.cli.books_edit import register as register_book_actions
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.cli.edits import edits_of, run_many, save_edits
+from bookorbit_desktop.cli.edits import edits_asked, edits_of, run_many, save_edits
 from bookorbit_desktop.cli.selection import add_where
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.matching.revisit import REMOVED
 from bookorbit_desktop.library.metadata.bylines import author_line
-from bookorbit_desktop.library.reading.edits import UNSET
 from bookorbit_desktop.library.search.compiler import Condition, search_condition
 from bookorbit_desktop.library.search.grammar import SearchError
 from bookorbit_desktop.library.store.links import hardcover_links
@@ -30,7 +29,7 @@ from bookorbit_desktop.services.library.service import HARDCOVER_LABELS
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
-    books = add_command(commands, "books", run_books)
+    books = add_command(commands, "books", run_books, reads=True)
     books.add_argument("--json", action="store_true", help="print JSON (one object per book)")
     books.add_argument(
         "--sort",
@@ -46,7 +45,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "status:reading, hardcover:unmatched, with and, or, not and parentheses",
     )
     register_book_actions(books)
-    book = add_command(commands, "book", run_book)
+    book = add_command(commands, "book", run_book, reads=lambda args: not edits_asked(args))
     book.add_argument(
         "book_ids", type=int, nargs="*", metavar="ID", help="the books' ids (see `books`)"
     )
@@ -133,7 +132,7 @@ def run_book(ctx: CliContext, args: argparse.Namespace) -> int:
         return run_many(args, book_lines, _dump)
     book_id = args.book_ids[0]
     edits = edits_of(args)
-    edited = any(value is not UNSET for value in edits.values())
+    edited = edits_asked(args)
     if edited:
         save_edits(book_id, edits)
     book = get_book(book_id)

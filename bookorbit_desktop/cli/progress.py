@@ -18,7 +18,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the `progress` sub-commands to the parser."""
     progress = commands.add_parser("progress", help="each device's position in a book; reset it")
     sub = progress.add_subparsers(dest="progress_command", metavar="COMMAND", required=True)
-    show = add_command(sub, "show", _show)
+    show = add_command(sub, "show", _show, reads=True)
     show.add_argument("book_id", type=int, help="the book's id (see `bookorbit-desktop books`)")
     show.add_argument("--json", action="store_true", help="print JSON")
     reset = add_command(sub, "reset", _reset)

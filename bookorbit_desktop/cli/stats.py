@@ -16,7 +16,7 @@ from bookorbit_desktop.errors import InvalidValueError
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
-    stats = add_command(commands, "stats", _stats)
+    stats = add_command(commands, "stats", _stats, reads=True)
     stats.add_argument("--json", action="store_true", help="print JSON")
     stats.add_argument("--book", type=int, metavar="ID", help="only this library book")
     stats.add_argument("--since", type=_date, metavar="DATE", help="from this date (YYYY-MM-DD)")

@@ -21,7 +21,7 @@ from bookorbit_desktop.cli.words import UNDO_HINT, counted
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this feature's sub-commands to the parser."""
-    tags = add_command(commands, "tags", run_list)
+    tags = add_command(commands, "tags", run_list, reads=True)
     tags.add_argument("--json", action="store_true", help="print JSON (one object per tag)")
     actions = tags.add_subparsers(dest="tags_action", metavar="ACTION")
     summary, _, description = (run_rename.__doc__ or "").partition("\n\n")

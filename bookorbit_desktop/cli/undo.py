@@ -22,7 +22,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add this feature's sub-commands to the parser."""
     add_command(commands, "undo", undo)
     add_command(commands, "redo", redo)
-    history_parser = add_command(commands, "history", history)
+    history_parser = add_command(commands, "history", history, reads=True)
     history_parser.add_argument("--book", type=int, metavar="ID", help="only this book's changes")
     history_parser.add_argument(
         "--limit", type=int, default=20, metavar="N", help="show the latest N changes (20)"

@@ -104,8 +104,9 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
     The quick check reads the whole file (most of a second for a large library). With
     `check_later`, a library already at SCHEMA_VERSION opens without it once SQLite has read
     its header and schema: the window shows the library first, then calls `check_library`
-    before its server, sync or checkpointer write to it. A library to migrate is always
-    checked first.
+    before its server, sync or checkpointer write to it. A command that only reads opens the
+    library so too and never checks it: a damaged page it reads is reported by `read_damage`.
+    A library to migrate is always checked first.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
@@ -157,6 +158,22 @@ def check_library(path: Path) -> None:
         raise _damaged(path, f"cannot be read ({error})") from error
     if check is None or check[0] != "ok":
         raise _damaged(path, f"is damaged ({_first_problem(check)})")
+
+
+# SQLite's primary result codes for a file whose pages make no sense (a read of a page the
+# quick check was not run on meets them).
+_DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def read_damage(path: Path, error: Exception) -> LibraryOpenError | None:
+    """The error `open_database` gives for a damaged file, when `error` (SQLite's or the ORM's,
+    raised by a read of the library at `path`) says a page of it is damaged; None when it says
+    something else (a lock, a full disk)."""
+    found = getattr(error, "orig", error)  # the ORM's error wraps SQLite's
+    code = getattr(found, "sqlite_errorcode", None)
+    if code is None or code & 0xFF not in _DAMAGE_CODES:
+        return None
+    return _damaged(path, f"is damaged ({found})")
 
 
 def close_database() -> None:
