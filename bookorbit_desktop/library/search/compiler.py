@@ -58,16 +58,27 @@ class Condition:
 
 
 def _both(parts: Sequence[Condition]) -> Condition:
-    first, *others = parts
+    # The first part is read whole: one that is not a negation, when there is one (`not a`
+    # reads every book). The others' ids only test the first's: `not a` as not among a's.
+    at = next((at for at, part in enumerate(parts) if part.negation is None), 0)
+    first = parts[at]
+    tests = [_kept_by(part) for number, part in enumerate(parts) if number != at]
     return Condition(
         "(" + " AND ".join(part.sql for part in parts) + ")",
         tuple(param for part in parts for param in part.params),
         # LIMIT -1 (none) keeps the first part a query of its own: SQLite would otherwise
         # push the others' test into it, and look each of their ids up in the search index.
-        f"SELECT id FROM ({first.ids} LIMIT -1) WHERE "
-        + " AND ".join(f"id IN ({part.ids})" for part in others),
-        tuple(param for part in parts for param in part.ids_params),
+        f"SELECT id FROM ({first.ids} LIMIT -1) WHERE " + " AND ".join(t for t, _ in tests),
+        first.ids_params + tuple(param for _, params in tests for param in params),
     )
+
+
+def _kept_by(part: Condition) -> tuple[str, tuple[object, ...]]:
+    """A test of a book's `id` (and its parameters) true when `part` finds the book: a
+    negation's, that its opposite does not."""
+    if part.negation is not None:
+        return f"id NOT IN ({part.negation.ids})", part.negation.ids_params
+    return f"id IN ({part.ids})", part.ids_params
 
 
 def _either(parts: Sequence[Condition]) -> Condition:
