@@ -274,14 +274,13 @@ class _Compiler:
                 term.end,
             )
         value = fold(term.value)
-        if term.op == "=":
-            return place.holds(f"{fold_column(column)} = ?", [value])
-        test = f"instr({fold_column(column)}, ?) > 0"
+        folded = fold_column(column)
+        test = f"{folded} = ?" if term.op == "=" else f"instr({folded}, ?) > 0"
         holds = place.holds(test, [value])
         if not indexed or len(value) < 3:
             return holds
-        # The index finds the few candidates first (its text holds the field's); only their
-        # rows are read.
+        # The index finds the few candidates first (its text holds the field's, which holds the
+        # value or is it); only their rows are read.
         found = self.words([term])
         if place.among is not None:
             return found & holds
