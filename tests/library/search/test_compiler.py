@@ -367,13 +367,24 @@ def test_any_search_runs_or_says_why(books, text: str) -> None:
         ("title:=vital", set()),
         ('author:="anna adams" not title:=dune', {ELAN, HARBOUR}),
         ("author:=tolkien", set()),
+        # the series: each distinct value tested once, its books looked up by the index
+        ("series:=dune", {DUNE, HARBOUR}),
+        ("series:du", {DUNE, HARBOUR}),
+        ("series:LORD", {RING}),
+        ("series:~rings$", {RING}),
+        ("not series:dune", {HOBBIT, RING, ELAN, RIVER}),
+        # a title's value shorter than a trigram: the index's texts first, then the title
+        ("title:ar", {HARBOUR}),
+        ("title:él", {ELAN, RING}),
+        ("title:ob", {HOBBIT}),
     ],
 )
-def test_negations_and_whole_fields_find_what_each_book_checked_finds(
+def test_negations_fields_and_short_values_find_what_each_book_checked_finds(
     books, text: str, titles: set[str]
 ) -> None:
     """`found` reads each search both ways: its ids (the index's candidates, `a and not b` as
-    a's books not among b's) and each book checked by the condition on its row."""
+    a's books not among b's, a series by its distinct values) and each book checked by the
+    condition on its row."""
     assert found(text) == titles
 
 
@@ -381,7 +392,15 @@ _PARTS = st.sampled_from(
     [
         *("tolkien", "dune", "elan", "the", "ri", "adams"),
         *("title:=dune", 'title:="the hobbit"', 'title:="élan vital"', 'author:="anna adams"'),
-        *("series:=dune", "title:the", "status:unread", "hardcover:unmatched", "rating:>=4"),
+        *(
+            "series:=dune",
+            "series:du",
+            "title:ar",
+            "title:the",
+            "status:unread",
+            "hardcover:unmatched",
+            "rating:>=4",
+        ),
         *("tags:classics", "format:epub", "author:false"),
     ]
 )
