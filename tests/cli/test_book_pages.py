@@ -95,3 +95,32 @@ def test_a_search_pages_its_books_the_same_by_either_way(library, sort):
         pages = list(book_pages(size=3, sort=sort, found=found, few=few))
         assert [book["id"] for page in pages for book in page] == expected
         assert [len(page) for page in pages[:-1]] == [3] * (len(pages) - 1)
+
+
+@pytest.mark.parametrize("search", ["the", "not the", "the not homer", "not homer not camus"])
+@pytest.mark.parametrize("sort", ["title", "author"])
+def test_a_search_kept_once_pages_what_its_condition_keeps(library, sort, search):
+    """The found books kept in a temporary table (a negation: the books it leaves out) page
+    as each book checked by the search's condition does, walked or sorted, and the table is
+    gone once the pages are read or left."""
+    _shelve_by_author()
+    for number in range(7):
+        add_book(f"Other {number % 3}", ["Homer"])
+    found = search_condition(search, date.today())
+    assert found is not None
+    keeps = {
+        row[0]
+        for row in database.execute_sql(f"SELECT b.id FROM book b WHERE {found.sql}", found.params)
+    }
+    in_order = [book["id"] for page in book_pages(sort=sort) for book in page]
+    expected = [book_id for book_id in in_order if book_id in keeps]
+    assert 0 < len(expected) < len(in_order)
+    temporary = "SELECT count(*) FROM sqlite_temp_master"
+    for few in (0, 10**6):  # walked, sorted
+        pages = list(book_pages(size=3, sort=sort, found=found, few=few))
+        assert [book["id"] for page in pages for book in page] == expected
+        assert database.execute_sql(temporary).fetchone()[0] == 0
+        left = book_pages(size=3, sort=sort, found=found, few=few)
+        assert next(left)
+        left.close()
+        assert database.execute_sql(temporary).fetchone()[0] == 0

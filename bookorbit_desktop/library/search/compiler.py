@@ -58,16 +58,27 @@ class Condition:
 
 
 def _both(parts: Sequence[Condition]) -> Condition:
-    first, *others = parts
+    # The first part is read whole: one that is not a negation, when there is one (`not a`
+    # reads every book). The others' ids only test the first's: `not a` as not among a's.
+    at = next((at for at, part in enumerate(parts) if part.negation is None), 0)
+    first = parts[at]
+    tests = [_kept_by(part) for number, part in enumerate(parts) if number != at]
     return Condition(
         "(" + " AND ".join(part.sql for part in parts) + ")",
         tuple(param for part in parts for param in part.params),
         # LIMIT -1 (none) keeps the first part a query of its own: SQLite would otherwise
         # push the others' test into it, and look each of their ids up in the search index.
-        f"SELECT id FROM ({first.ids} LIMIT -1) WHERE "
-        + " AND ".join(f"id IN ({part.ids})" for part in others),
-        tuple(param for part in parts for param in part.ids_params),
+        f"SELECT id FROM ({first.ids} LIMIT -1) WHERE " + " AND ".join(t for t, _ in tests),
+        first.ids_params + tuple(param for _, params in tests for param in params),
     )
+
+
+def _kept_by(part: Condition) -> tuple[str, tuple[object, ...]]:
+    """A test of a book's `id` (and its parameters) true when `part` finds the book: a
+    negation's, that its opposite does not."""
+    if part.negation is not None:
+        return f"id NOT IN ({part.negation.ids})", part.negation.ids_params
+    return f"id IN ({part.ids})", part.ids_params
 
 
 def _either(parts: Sequence[Condition]) -> Condition:
@@ -99,21 +110,30 @@ def _among(subquery: str, params: Sequence[object]) -> Condition:
 @dataclass(frozen=True)
 class _Place:
     """Where a field's values are: `column`, in `b` itself or in the query `among` selecting
-    the ids of the books whose rows there pass a test (`{test}`)."""
+    the ids of the books whose rows there pass a test (`{test}`). `by_value`: a column of `b`
+    that an index begins with, whose values repeat (series): its ids are found by testing each
+    distinct value once, read from the index, then looking their books up by it."""
 
     column: str
     among: str | None = None
+    by_value: bool = False
 
     def holds(self, test: str, params: Sequence[object]) -> Condition:
         if self.among is not None:
             return _among(self.among.format(test=test), params)
         # A column of `b` may be NULL: its test is then false, also under `not`.
-        return Condition(
-            f"coalesce({test}, 0)",
-            tuple(params),
-            f"SELECT b.id AS id FROM book b WHERE {test}",
-            tuple(params),
+        sql = f"coalesce({test}, 0)"
+        if not self.by_value:
+            ids = f"SELECT b.id AS id FROM book b WHERE {test}"
+            return Condition(sql, tuple(params), ids, tuple(params))
+        # The test is a function of the value alone: `b` is here a table of the values (no
+        # NULL: `IN` never matches one). LIMIT -1 keeps SQLite from testing every book's.
+        name = self.column.removeprefix("b.")
+        values = f"SELECT DISTINCT {name} FROM book WHERE {name} IS NOT NULL LIMIT -1"
+        ids = (
+            f"SELECT id FROM book WHERE {name} IN (SELECT b.{name} FROM ({values}) b WHERE {test})"
         )
+        return Condition(sql, tuple(params), ids, tuple(params))
 
 
 def _of_book(column: str) -> _Place:
@@ -126,7 +146,7 @@ def _of_reading(column: str) -> _Place:
 
 TEXT_PLACES = {
     "title": _of_book("title"),
-    "series": _of_book("series"),
+    "series": _Place("b.series", by_value=True),  # indexed (`book_series_order`)
     "publisher": _of_book("publisher"),
     "language": _of_book("language"),
     # Authors and tags are few: the matching ones are found first, then their books by the
@@ -263,14 +283,17 @@ class _Compiler:
                 term.end,
             )
         value = fold(term.value)
-        if term.op == "=":
-            return place.holds(f"{fold_column(column)} = ?", [value])
-        test = f"instr({fold_column(column)}, ?) > 0"
+        folded = fold_column(column)
+        test = f"{folded} = ?" if term.op == "=" else f"instr({folded}, ?) > 0"
         holds = place.holds(test, [value])
-        if not indexed or len(value) < 3:
+        # The search index's candidates help a column of `b` tested book by book (a value
+        # shorter than a trigram: a scan of the index's narrow texts, cheaper than folding
+        # every book's field), and the authors when their index looks the value up.
+        short = len(value) < 3
+        if not indexed or place.by_value or (short and place.among is not None):
             return holds
-        # The index finds the few candidates first (its text holds the field's); only their
-        # rows are read.
+        # The index finds the few candidates first (its text holds the field's, which holds the
+        # value or is it); only their rows are read.
         found = self.words([term])
         if place.among is not None:
             return found & holds

@@ -348,3 +348,80 @@ def test_any_search_runs_or_says_why(books, text: str) -> None:
         found(text)
     except SearchError as error:
         assert 0 <= error.start <= error.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        # a negated part anywhere in an `and`: the others' books not among its opposite's
+        ("not tolkien dune", {DUNE, HARBOUR}),
+        ("not status:unread tolkien", {HOBBIT, RING}),
+        ("rating:>=4 not hobbit", {RING}),
+        ("not tolkien not dune", {ELAN, RIVER}),
+        ("not tolkien not dune not river", {ELAN}),
+        ("not (tolkien or dune) author:adams", {ELAN}),
+        ("not not status:unread author:adams", {ELAN}),
+        # `=` on an indexed field: the index's candidates, then the whole field compared
+        ('title:="élan vital"', {ELAN}),
+        ('title:="ELAN VITAL"', {ELAN}),
+        ("title:=vital", set()),
+        ('author:="anna adams" not title:=dune', {ELAN, HARBOUR}),
+        ("author:=tolkien", set()),
+        # the series: each distinct value tested once, its books looked up by the index
+        ("series:=dune", {DUNE, HARBOUR}),
+        ("series:du", {DUNE, HARBOUR}),
+        ("series:LORD", {RING}),
+        ("series:~rings$", {RING}),
+        ("not series:dune", {HOBBIT, RING, ELAN, RIVER}),
+        # a title's value shorter than a trigram: the index's texts first, then the title
+        ("title:ar", {HARBOUR}),
+        ("title:él", {ELAN, RING}),
+        ("title:ob", {HOBBIT}),
+    ],
+)
+def test_negations_fields_and_short_values_find_what_each_book_checked_finds(
+    books, text: str, titles: set[str]
+) -> None:
+    """`found` reads each search both ways: its ids (the index's candidates, `a and not b` as
+    a's books not among b's, a series by its distinct values) and each book checked by the
+    condition on its row."""
+    assert found(text) == titles
+
+
+_PARTS = st.sampled_from(
+    [
+        *("tolkien", "dune", "elan", "the", "ri", "adams"),
+        *("title:=dune", 'title:="the hobbit"', 'title:="élan vital"', 'author:="anna adams"'),
+        *(
+            "series:=dune",
+            "series:du",
+            "title:ar",
+            "title:the",
+            "status:unread",
+            "hardcover:unmatched",
+            "rating:>=4",
+        ),
+        *("tags:classics", "format:epub", "author:false"),
+    ]
+)
+_SEARCHES = st.recursive(
+    _PARTS,
+    lambda inner: st.one_of(
+        inner.map(lambda text: f"not ({text})"),
+        st.lists(inner, min_size=2, max_size=3).map(
+            lambda parts: " ".join(f"({p})" for p in parts)
+        ),
+        st.lists(inner, min_size=2, max_size=3).map(
+            lambda parts: " or ".join(f"({p})" for p in parts)
+        ),
+    ),
+    max_leaves=6,
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=200)
+@given(_SEARCHES)
+def test_the_ids_of_any_search_are_the_books_its_condition_keeps(books, text: str) -> None:
+    """However `and`, `or` and `not` nest, the ids the search reads (`Condition.ids`) are the
+    books its condition on each row (`Condition.sql`) keeps."""
+    found(text)
