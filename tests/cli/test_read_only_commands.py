@@ -15,7 +15,7 @@ from bookorbit_desktop.cli.commands import only_reads
 from bookorbit_desktop.library.store.db import LibraryOpenError, close_database, open_database
 from bookorbit_desktop.library.store.models import database
 from tests.factories import add_book
-from tests.library.store.test_check_later import scribbled
+from tests.library.store.damaged import scribbled
 from tests.logging_support import restore_root_logger  # noqa: F401
 
 # Each command that only reads, and a run of it against the library `held` builds.

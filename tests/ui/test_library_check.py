@@ -11,31 +11,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from bookorbit_desktop.app import run_gui
-from bookorbit_desktop.library.store.db import LibraryOpenError, close_database, open_database
-from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.library.store.settings import set_setting
-from tests.factories import add_book
+from bookorbit_desktop.library.store.db import LibraryOpenError, open_database
+from tests.library.store.damaged import scribbled
 from tests.logging_support import restore_root_logger  # noqa: F401
 
 
 def damaged_library(path) -> bytes:
-    """A library of one book whose last pages (an index of a table the window never reads)
-    are scribbled over: its header and schema read fine. The file's bytes."""
-    open_database(path)
-    add_book("Alpha")
-    set_setting("server.host", "127.0.0.1")
-    set_setting("server.port", 0)
-    database.execute_sql("CREATE TABLE filler (x TEXT)")
-    database.connection().executemany(
-        "INSERT INTO filler VALUES (?)", [(f"{n:05d}" + "x" * 500,) for n in range(2000)]
-    )
-    database.execute_sql("CREATE INDEX filler_x ON filler (x)")
-    close_database()
-    damaged = bytearray(path.read_bytes())
-    for offset in range(len(damaged) - 20 * 4096, len(damaged) - 2 * 4096, 7):
-        damaged[offset] = 0xA5
-    path.write_bytes(bytes(damaged))
-    return bytes(damaged)
+    """`scribbled`, its server on a free loopback port: the damage is in an index of a table
+    the window never reads, so its header and schema read fine."""
+    return scribbled(path, settings=[("server.host", "127.0.0.1"), ("server.port", 0)])
 
 
 def close_each_message(seen: list[tuple[str, str, bool]]) -> QTimer:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import time
-import zipfile
 from pathlib import Path
 
 from bookorbit_desktop.config import resolve_paths
@@ -15,10 +14,9 @@ from bookorbit_desktop.library.files import journal, mover, safe
 from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.settings import set_setting
-from tests.factories import add_book, make_epub
 from tests.library.files.books import add_with_notes
 from tests.library.files.file_child import namespaces_or_skip, run_child
-from tests.library.files.tidied import consistent, paths
+from tests.library.files.tidied import consistent, paths, too_big_for_a_small_drive
 
 
 def test_a_tidy_stopped_before_its_step_was_written_gets_it_at_the_next_start(library, tmp_path):
@@ -80,11 +78,7 @@ def test_a_redo_onto_a_full_disk_moves_nothing_and_keeps_the_step_for_redo(tmp_p
     open_database(resolve_paths(data).db_file)
     folder = other_drive / "Library"
     set_setting("library.tidy_folder", str(folder))
-    for title in ("Dune", "Emma"):
-        path = make_epub(tmp_path / "in" / f"{title}.epub", title)
-        with zipfile.ZipFile(path, "a") as archive:  # 2 MB that do not compress
-            archive.writestr("OEBPS/noise.bin", os.urandom(2 << 20), zipfile.ZIP_STORED)
-        add_book(title, ["A"], file=path)
+    too_big_for_a_small_drive(tmp_path / "in")
     before = paths()
     books = [Path(path).read_bytes() for path in before]
     mover.tidy(mover.preview(), allow_copy=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,14 @@ from bookorbit_desktop.library.files import mover, safe
 from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.settings import set_setting
-from tests.factories import add_book, make_epub
 from tests.library.files.file_child import namespaces_or_skip, run_child
-from tests.library.files.tidied import consistent, leftovers, paths, tidied
+from tests.library.files.tidied import (
+    consistent,
+    leftovers,
+    paths,
+    tidied,
+    too_big_for_a_small_drive,
+)
 
 
 @pytest.mark.parametrize("across", [False, True], ids=["same drive", "across drives"])
@@ -88,11 +92,7 @@ def test_an_undo_onto_a_full_disk_moves_nothing_back_and_keeps_the_step(tmp_path
     data.mkdir()
     open_database(resolve_paths(data).db_file)
     set_setting("library.tidy_folder", str(other_drive / "Library"))
-    for title in ("Dune", "Emma"):
-        path = make_epub(tmp_path / "in" / f"{title}.epub", title)
-        with zipfile.ZipFile(path, "a") as archive:  # 2 MB that do not compress
-            archive.writestr("OEBPS/noise.bin", os.urandom(2 << 20), zipfile.ZIP_STORED)
-        add_book(title, ["A"], file=path)
+    too_big_for_a_small_drive(tmp_path / "in")
     before = paths()
     mover.tidy(mover.preview(), allow_copy=True)
     after = paths()

@@ -5,6 +5,7 @@ Undo Last Tidy and of Redo (test_undo_kill_sweep, test_redo_kill_sweep) make aft
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 from bookorbit_desktop.config import resolve_paths
@@ -13,6 +14,7 @@ from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import BookFile
 from bookorbit_desktop.library.store.settings import set_setting
+from tests.factories import add_book, make_epub
 from tests.library.files.books import add_with_notes
 from tests.library.files.file_child import run_child
 
@@ -78,3 +80,13 @@ def consistent(before: list[str], after: list[str], *, redoing: bool = False) ->
 def leftovers(*roots: Path) -> list[Path]:
     """Temporary files a copy left (none once a repair ran)."""
     return [found for root in roots for found in root.rglob(f"{safe.TEMP_PREFIX}*")]
+
+
+def too_big_for_a_small_drive(folder: Path, titles: tuple[str, ...] = ("Dune", "Emma")) -> None:
+    """A book of author "A" for each title, its EPUB in `folder` with 2 MB that do not compress
+    (more than a 1 MB drive holds)."""
+    for title in titles:
+        path = make_epub(folder / f"{title}.epub", title)
+        with zipfile.ZipFile(path, "a") as archive:
+            archive.writestr("OEBPS/noise.bin", os.urandom(2 << 20), zipfile.ZIP_STORED)
+        add_book(title, ["A"], file=path)

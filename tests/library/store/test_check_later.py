@@ -14,25 +14,7 @@ from bookorbit_desktop.library.store.db import (
 )
 from bookorbit_desktop.library.store.models import database
 from tests.factories import add_book
-
-
-def scribbled(path, *, older_schema: bool = False) -> bytes:
-    """A library whose last pages (an index) are scribbled over; its bytes."""
-    open_database(path)
-    add_book("Alpha")
-    database.execute_sql("CREATE TABLE filler (x TEXT)")
-    database.connection().executemany(
-        "INSERT INTO filler VALUES (?)", [(f"{n:05d}" + "x" * 500,) for n in range(2000)]
-    )
-    database.execute_sql("CREATE INDEX filler_x ON filler (x)")
-    if older_schema:
-        database.execute_sql("UPDATE schema_version SET version = version - 1")
-    close_database()
-    damaged = bytearray(path.read_bytes())
-    for offset in range(len(damaged) - 20 * 4096, len(damaged) - 2 * 4096, 7):
-        damaged[offset] = 0xA5
-    path.write_bytes(bytes(damaged))
-    return bytes(damaged)
+from tests.library.store.damaged import scribbled
 
 
 def test_a_damaged_library_opens_for_later_and_the_later_check_refuses_it_as_the_open_does(
