@@ -54,10 +54,14 @@ def calibre_import(books: Path, work: Path) -> tuple[float, float]:
 
 
 def ours(books: Path, work: Path) -> tuple[float, float]:
-    """(seconds, CPU seconds) of one `bookorbit-desktop import` of `books` into a fresh one."""
+    """(seconds, CPU seconds) of one `bookorbit-desktop import` of `books` into a fresh one;
+    SystemExit unless it imported every file."""
     data_dir = work / "data"
     shutil.rmtree(data_dir, ignore_errors=True)
-    seconds, _largest, _together, _line, cpu = import_process(books, data_dir)
+    seconds, _largest, _together, line, cpu = import_process(books, data_dir)
+    count = sum(1 for _ in books.rglob("*.epub"))
+    if f"Import: {count} new," not in line:
+        raise SystemExit(f"the import did not add all {count} books: {line or 'no log line'}")
     return seconds, cpu
 
 
