@@ -14,7 +14,7 @@ import pytest
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import database
-from tests.factories import make_epub
+from tests.factories import add_book, make_epub
 from tests.server.hostile.support import exchange, http_request, prepare_library, serving
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
@@ -66,6 +66,8 @@ def test_an_emptied_library_is_refused_with_the_backup_to_restore(tmp_path):
 
 
 def test_a_damaged_library_is_refused_after_a_quick_check(tmp_path):
+    """A command that changes the library checks the whole file first and refuses it; one that
+    only reads answers from the pages it reads (here an empty listing) and writes nothing."""
     data_dir = prepare_library(tmp_path / "data")
     db_file = resolve_paths(data_dir).db_file
     open_database(db_file)
@@ -81,7 +83,8 @@ def test_a_damaged_library_is_refused_after_a_quick_check(tmp_path):
     for offset in range(len(damaged) - 20 * page, len(damaged) - 2 * page, 7):
         damaged[offset] = 0xA5  # scribble over index pages near the end
     db_file.write_bytes(bytes(damaged))
-    result = cli(data_dir, "books")
+    assert cli(data_dir, "books").returncode == 0
+    result = cli(data_dir, "serve", "--host", "127.0.0.1", "--port", "0")
     assert result.returncode == 2, result.stdout
     assert "Cannot open the library" in result.stderr
     assert "There is no backup beside it" in result.stderr or "damaged" in result.stderr
@@ -92,6 +95,9 @@ def test_a_damaged_book_table_is_one_line_naming_the_file_and_the_last_copy(tmp_
     data_dir = prepare_library(tmp_path / "data")
     db_file = resolve_paths(data_dir).db_file
     backup = db_file.with_name(f"{db_file.name}.v1-20260101-000000.bak")
+    open_database(db_file)
+    add_book("Dune")  # so that listing the books reads the book table
+    close_database()
     shutil.copy(db_file, backup)
     probe = sqlite3.connect(db_file)
     page_size = probe.execute("PRAGMA page_size").fetchone()[0]
