@@ -163,6 +163,12 @@ def run_again(renames: Sequence[Rename], modes: Sequence[int]) -> BatchResult:
     return _run(renames, modes, True, None)
 
 
+def has_tidy_to_undo() -> bool:
+    """Whether the last tidy has a batch not taken back yet (reads only; `undo_preview` says
+    how many of its files the undo would move)."""
+    return bool(journal.batches_to_undo())
+
+
 def undo_preview() -> tuple[int, int]:
     """(files the undo of the last tidy would move back, of them across drives); (0, 0) when
     there is nothing to undo."""

@@ -67,6 +67,7 @@ class TidyDialog(QDialog):
         self._planned: list[file_names.Planned] = []
         self._busy: asyncio.Task[Any] | None = None
         self.moved = False
+        self._undoable = False  # the last tidy has something to take back (`load` reads it)
         self.question: QMessageBox | None = None  # the open cross-drive question, if any
         self.folder_edit = QLineEdit()
         self.folder_edit.setAccessibleName("Library folder")
@@ -110,6 +111,8 @@ class TidyDialog(QDialog):
         folder, pattern = await file_names.later(file_names.load_choice)
         self.folder_edit.setText(folder)
         self.pattern_edit.setText(pattern)
+        self._undoable = await file_names.later(file_names.has_tidy_to_undo)
+        self._update_buttons()
 
     def _browse(self) -> None:
         choose_folder(self, "Library Folder", self.folder_edit.setText)
@@ -164,6 +167,7 @@ class TidyDialog(QDialog):
     async def _finish(self, work: Any) -> None:
         try:
             await work
+            self._undoable = await file_names.later(file_names.has_tidy_to_undo)
         finally:
             self._busy = None
             self._update_buttons()
@@ -248,7 +252,7 @@ class TidyDialog(QDialog):
     def _update_buttons(self) -> None:
         idle = self._busy is None
         self.preview_button.setEnabled(idle)
-        self.undo_button.setEnabled(idle)
+        self.undo_button.setEnabled(idle and self._undoable)
         self.move_button.setEnabled(idle and bool(self._planned))
 
 

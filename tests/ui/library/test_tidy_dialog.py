@@ -83,9 +83,26 @@ def test_preview_move_and_undo(library, qtbot, qloop, tmp_path):
     assert _paths() == old and all(Path(path).is_file() for path in old)
     assert list(target.iterdir()) == []  # the author folders tidy made are gone with it
     assert edit.next_names() == (None, "Tidy File Names (2 files)")  # the two undos agree
-    qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
-    _wait(qloop, dialog._busy)
+    assert not dialog.undo_button.isEnabled()  # nothing left to take back
+    # Taken back behind the dialog's back (Edit ▸ Undo while it is open): the undo says so.
+    _wait(qloop, dialog.undo())
     assert dialog.summary.text() == "There is no tidy to undo (only the last one can be)."
+
+
+def test_undo_last_tidy_is_offered_only_once_there_is_a_tidy_to_undo(
+    library, qtbot, qloop, tmp_path
+):
+    add_book("Dune", ["Frank Herbert"], file=make_epub(tmp_path / "in" / "1.epub", "Dune"))
+    dialog = TidyDialog()
+    qtbot.addWidget(dialog)
+    qloop.run_until_complete(dialog.load())
+    assert not dialog.undo_button.isEnabled()  # a library never tidied
+    dialog.folder_edit.setText(str(tmp_path / "Library"))
+    (tmp_path / "Library").mkdir()
+    _wait(qloop, dialog.preview())
+    assert not dialog.undo_button.isEnabled()  # a preview moves nothing
+    _wait(qloop, dialog.move_files())
+    assert dialog.undo_button.isEnabled()
 
 
 def test_a_bad_pattern_is_explained_and_nothing_is_saved(library, qtbot, qloop, tmp_path):
