@@ -194,6 +194,7 @@ class Catalog:
         kind: str,
         page: Page | None = None,
         page_href: Callable[[Cursor], str] | None = None,
+        updated: float | None = None,
         **extra: object,
     ) -> FeedMeta:
         # The self link is rebuilt from our own address scheme, never echoed from the request.
@@ -206,7 +207,7 @@ class Catalog:
             title=title,
             self_href=self_href,
             kind=kind,
-            updated=self._ctx.clock(),
+            updated=self._ctx.clock() if updated is None else updated,
             page=page,
             page_href=page_href,
             **extra,  # type: ignore[arg-type]
@@ -221,8 +222,9 @@ class Catalog:
         *,
         up: str | None = None,
         search_results: bool = False,
+        updated: float | None = None,
     ) -> Feed:
-        """An acquisition feed: one page of books."""
+        """An acquisition feed: one page of books, `updated` at that time (None: now)."""
         meta = self._meta(
             feed_id,
             title,
@@ -230,6 +232,7 @@ class Catalog:
             up_href=up or self.urls.root,
             page=page,
             page_href=page_href,
+            updated=updated,
             search_results=search_results,
         )
         return Feed(meta, books=page.items)
@@ -331,7 +334,10 @@ class Catalog:
         name = _found(shelf_lists.shelf_name(key), "You have no such shelf on Hardcover.")
         cursor = page_cursor(request, shelf_lists.BY_JOINED)
         page = shelf_lists.shelf_books(key, cursor, page_size())
-        return self.group_books("shelf", "hardcover", key, name, page)
+        # Dated by its books, not by the clock: an unchanged page is the same bytes, so its
+        # caching validators (`freshness`) hold from one request to the next.
+        updated = max((book.updated_at for book in page.items), default=0.0)
+        return self.group_books("shelf", "hardcover", key, name, page, updated=updated)
 
     def groups(self, kind: str, title: str, path: str, page: Page[G]) -> Feed:
         """The feed of one page of groups (authors, tags, shelves) at <feeds>/<path>: each links
@@ -345,12 +351,19 @@ class Catalog:
         return self.navigation(f"urn:bookorbit:opds:{path}", title, page, path, entries)
 
     def group_books(
-        self, kind: str, path: str, group_id: int | str, name: str, page: Page[BookEntry]
+        self,
+        kind: str,
+        path: str,
+        group_id: int | str,
+        name: str,
+        page: Page[BookEntry],
+        updated: float | None = None,
     ) -> Feed:
         """One group's books at <feeds>/<path>/<group_id>, a level below the list of groups."""
         href = partial(self.urls.feed, f"{path}/{group_id}")
         up = self.urls.feed(path)
-        return self.books(f"urn:bookorbit:{kind}:{group_id}", feed_line(name), page, href, up=up)
+        feed_id = f"urn:bookorbit:{kind}:{group_id}"
+        return self.books(feed_id, feed_line(name), page, href, up=up, updated=updated)
 
     def search(self, request: web.Request) -> Feed:
         query = request.query.get(self._search_param, "")

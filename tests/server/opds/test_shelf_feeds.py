@@ -5,6 +5,8 @@ as OPDS 2.0 (the JSON schemas)."""
 
 from __future__ import annotations
 
+import time
+
 from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.hardcover.pull import store as pulled
 from bookorbit_desktop.library.store import inbox
@@ -127,6 +129,24 @@ async def test_a_book_that_joins_comes_first_whatever_its_title_or_id(catalog: C
     pulled.save_page([pulled.PulledRow(112, 12, {"status_id": WANT}, None)], 1, {})
     fourth, _raw = await catalog.feed("/opds/hardcover/want-to-read")
     assert entry_titles(fourth) == ["Blindsight", "Aardvark", "Foundation", "Anathem"]
+
+
+async def test_an_unchanged_shelf_page_keeps_its_validators_as_time_passes(catalog: Catalog):
+    """A page is dated by its books, not by the clock: asked again minutes later, unchanged,
+    it is the same bytes, so a client holding it gets 304."""
+    _shelves(catalog.ctx.paths)
+    for href in ("/opds/hardcover/want-to-read", "/opds/v2/hardcover/want-to-read"):
+        first = await catalog.get(href)
+        body = await first.read()
+        now = catalog.ctx.clock()
+        catalog.ctx.clock = lambda now=now: now + 300
+        try:
+            later = await catalog.get(href)
+            assert await later.read() == body
+            again = await catalog.get(href, headers={"If-None-Match": first.headers["ETag"]})
+            assert again.status == 304
+        finally:
+            catalog.ctx.clock = time.time
 
 
 async def test_a_shelf_page_has_validators_and_answers_304_until_it_changes(catalog: Catalog):
