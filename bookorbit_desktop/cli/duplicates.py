@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 
+from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import UNDO_HINT
 
@@ -17,9 +18,7 @@ if TYPE_CHECKING:
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `duplicates` and `merge` to the `books` actions."""
-    summary, _, description = (run_duplicates.__doc__ or "").partition("\n\n")
-    duplicates = actions.add_parser("duplicates", help=summary, description=description)
-    duplicates.set_defaults(handler=run_duplicates)
+    add_command(actions, "duplicates", run_duplicates, reads=True)
     summary, _, description = (run_merge.__doc__ or "").partition("\n\n")
     merge = actions.add_parser("merge", help=summary, description=description)
     merge.set_defaults(handler=run_merge)

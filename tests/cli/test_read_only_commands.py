@@ -21,6 +21,7 @@ from tests.logging_support import restore_root_logger  # noqa: F401
 # Each command that only reads, and a run of it against the library `held` builds.
 READERS = {
     ("books",): ["books", "--search", "alpha"],
+    ("books", "duplicates"): ["books", "duplicates"],
     ("book",): ["book", "1"],
     ("tags",): ["tags"],
     ("history",): ["history"],
@@ -30,6 +31,8 @@ READERS = {
     ("progress", "show"): ["progress", "show", "1"],
     ("kosync", "status"): ["kosync", "status"],
     ("kosync", "unlinked"): ["kosync", "unlinked"],
+    ("hardcover", "log"): ["hardcover", "log"],
+    ("hardcover", "conflicts"): ["hardcover", "conflicts"],
 }
 
 
@@ -91,10 +94,12 @@ def test_a_command_that_only_reads_leaves_the_library_and_its_log_unchanged(held
 
 
 def damage_of(path) -> str:
-    """What the check at open says of the library at `path`, past the problem it names."""
+    """What the check at open says of the library at `path`, before SQLite's own words."""
     with pytest.raises(LibraryOpenError) as refused:
         open_database(path)
-    return refused.value.message.partition("), ")[2]
+    advice, said, _ = refused.value.message.partition(" SQLite reported: ")
+    assert said
+    return advice
 
 
 def test_a_damaged_page_a_reading_command_meets_is_reported_as_the_check_reports_it(
@@ -118,10 +123,9 @@ def test_a_damaged_page_a_reading_command_meets_is_reported_as_the_check_reports
 
     assert main(["--data-dir", str(data), "books"]) == 2
     error = capsys.readouterr().err
-    assert error.startswith(
-        f"bookorbit-desktop: Cannot open the library: The library file {path} is damaged ("
-    )
-    assert error.endswith(f"), {advice}\n") and "Traceback" not in error
+    assert error.startswith(f"bookorbit-desktop: Cannot open the library: {advice} SQLite ")
+    assert f"The library file {path} is damaged, so BookOrbit will not use it" in advice
+    assert error.endswith(".\n") and "Traceback" not in error
     assert path.read_bytes() == bytes(damaged)
 
 
@@ -137,5 +141,5 @@ def test_damage_a_reading_command_does_not_read_leaves_it_answering_and_a_writer
     assert main(["--data-dir", str(data), "books"]) == 0
     assert "Alpha" in capsys.readouterr().out
     assert main(["--data-dir", str(data), "book", "1", "--status", "reading"]) == 2
-    assert f"The library file {path} is damaged (" in capsys.readouterr().err
+    assert f"The library file {path} is damaged, so" in capsys.readouterr().err
     assert path.read_bytes() == damaged

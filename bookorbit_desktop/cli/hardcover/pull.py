@@ -23,7 +23,7 @@ def register_pull_commands(actions: argparse._SubParsersAction[argparse.Argument
     pull = add_command(actions, "pull", _pull)
     pull.add_argument("--full", action="store_true", help="read every entry, not only changes")
     pull.add_argument("--json", action="store_true", help="machine-readable output")
-    conflicts = add_command(actions, "conflicts", _conflicts)
+    conflicts = add_command(actions, "conflicts", _conflicts, reads=True)
     conflicts.add_argument("--json", action="store_true", help="machine-readable output")
     resolve = add_command(actions, "resolve", _resolve)
     resolve.add_argument("book", type=int, metavar="BOOK", help="the library book's id")

@@ -75,7 +75,7 @@ def register_sync_commands(commands: argparse._SubParsersAction[argparse.Argumen
         )
     settings.add_argument("--json", action="store_true", help="machine-readable output")
 
-    log = add_command(commands, "log", _log)
+    log = add_command(commands, "log", _log, reads=True)
     log.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
     log.add_argument("--book", type=int, metavar="ID", help="only this book")
     log.add_argument("--json", action="store_true", help="machine-readable output")

@@ -64,7 +64,10 @@ def _refuse_missing(path: Path) -> None:
         )
 
 
-def _damaged(path: Path, what: str) -> LibraryOpenError:
+def _damaged(path: Path, what: str, detail: str | None = None) -> LibraryOpenError:
+    """The refusal of a library file that cannot be used: what is wrong in plain words, what
+    the user can do (the newest copy beside it, or a backup made with `backup`), and last,
+    SQLite's own words (`detail`) for whoever looks further."""
     backup = latest_backup(path)
     if backup is not None:
         restore = (
@@ -74,12 +77,14 @@ def _damaged(path: Path, what: str) -> LibraryOpenError:
         )
     else:
         restore = (
-            "There is no copy beside it: restore a backup .zip with `bookorbit-desktop restore`."
+            "If you made a backup .zip (`bookorbit-desktop backup`), put it back with "
+            "`bookorbit-desktop restore BACKUP.zip`."
         )
+    said = f" SQLite reported: {detail}." if detail else ""
     return LibraryOpenError(
         f"The library file {path} {what}, so BookOrbit will not use it (nothing was changed). "
         f"{restore} To start a new, empty library instead, move that file away, or use "
-        "another folder with --data-dir."
+        f"another folder with --data-dir.{said}"
     )
 
 
@@ -125,7 +130,7 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
             check = early.row if early else db.execute_sql("PRAGMA quick_check").fetchone()
         if check is None or check[0] != "ok":
             db.close()
-            raise _damaged(path, f"is damaged ({_first_problem(check)})")
+            raise _damaged(path, "is damaged", _first_problem(check))
         migrate(db, path)
     except (DatabaseError, sqlite3.DatabaseError) as error:
         # A damaged or foreign file, or one another program holds locked: say so instead of
@@ -138,7 +143,7 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
                 f"The library file {path} is locked by another program ({error}). Close that "
                 "program and try again."
             ) from error
-        raise _damaged(path, f"cannot be read ({error})") from error
+        raise _unreadable(path, error) from error
     database.initialize(db)
     return db
 
@@ -155,9 +160,9 @@ def check_library(path: Path) -> None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        raise _damaged(path, f"cannot be read ({error})") from error
+        raise _unreadable(path, error) from error
     if check is None or check[0] != "ok":
-        raise _damaged(path, f"is damaged ({_first_problem(check)})")
+        raise _damaged(path, "is damaged", _first_problem(check))
 
 
 # SQLite's primary result codes for a file whose pages make no sense (a read of a page the
@@ -165,15 +170,24 @@ def check_library(path: Path) -> None:
 _DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
+def _code(error: Exception) -> int | None:
+    """SQLite's primary result code of `error` (SQLite's or the ORM's wrapping it), if any."""
+    code = getattr(getattr(error, "orig", error), "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _unreadable(path: Path, error: Exception) -> LibraryOpenError:
+    """The refusal of the library at `path` when reading it raised `error`: damaged pages are
+    said to be damaged, anything else (a file of another kind) unreadable."""
+    what = "is damaged" if _code(error) == sqlite3.SQLITE_CORRUPT else "cannot be read"
+    return _damaged(path, what, str(getattr(error, "orig", error)))
+
+
 def read_damage(path: Path, error: Exception) -> LibraryOpenError | None:
     """The error `open_database` gives for a damaged file, when `error` (SQLite's or the ORM's,
     raised by a read of the library at `path`) says a page of it is damaged; None when it says
     something else (a lock, a full disk)."""
-    found = getattr(error, "orig", error)  # the ORM's error wraps SQLite's
-    code = getattr(found, "sqlite_errorcode", None)
-    if code is None or code & 0xFF not in _DAMAGE_CODES:
-        return None
-    return _damaged(path, f"is damaged ({found})")
+    return _unreadable(path, error) if _code(error) in _DAMAGE_CODES else None
 
 
 def close_database() -> None:

@@ -65,5 +65,5 @@ def test_a_library_whose_schema_cannot_be_read_is_refused_at_open(tmp_path):
     data = bytearray(path.read_bytes())
     data[108:4096] = b"\xa5" * (4096 - 108)  # the schema's page, past the file's header
     path.write_bytes(bytes(data))
-    with pytest.raises(LibraryOpenError, match="cannot be read"):
+    with pytest.raises(LibraryOpenError, match="is damaged, so BookOrbit will not use it"):
         open_database(path, check_later=True)

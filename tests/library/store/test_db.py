@@ -119,6 +119,11 @@ def test_a_damaged_library_file_is_refused_with_a_clear_error_and_left_alone(tmp
     assert str(path) in error.message and "--data-dir" in error.message
     assert path.read_bytes() == garbage
     assert list(tmp_path.glob("*.bak")) == []
+    # What to do comes in plain words first; SQLite's own words only at the end.
+    advice, said, detail = error.message.partition(" SQLite reported: ")
+    assert advice.startswith(f"The library file {path} cannot be read, so BookOrbit will not")
+    assert "`bookorbit-desktop restore BACKUP.zip`" in advice
+    assert said and detail == "file is not a database."
 
 
 def test_wal_and_foreign_keys_are_on(library):
