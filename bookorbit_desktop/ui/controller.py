@@ -29,6 +29,7 @@ from bookorbit_desktop.ui.first_run.page import FirstRunPage
 from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.library.background_reload import BackgroundReload
+from bookorbit_desktop.ui.library.backup_action import add_backup_action
 from bookorbit_desktop.ui.library.duplicates_dialog import add_duplicates_action
 from bookorbit_desktop.ui.library.import_runner import ImportRunner
 from bookorbit_desktop.ui.library.inbox_view import add_inbox_page
@@ -112,6 +113,7 @@ class DesktopController(QObject):
         self.inbox = add_inbox_page(self)  # after Hardcover's tab, whose Ctrl+<n> stays
         self.tidy_action = add_tidy_action(self)
         self.duplicates_action = add_duplicates_action(self)
+        self.backup = add_backup_action(library.paths, window)
         self.shelves = add_shelves_page(self)
 
     def _say_copied(self, url: str) -> None:

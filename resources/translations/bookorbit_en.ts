@@ -171,5 +171,19 @@
             <numerusform>%n books not changed:</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n cover(s)</source>
+        <translation>
+            <numerusform>%n cover</numerusform>
+            <numerusform>%n covers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cover(s) named by the library were not in its covers folder; each is made again from its book when it is shown.</source>
+        <translation>
+            <numerusform>%n cover named by the library was not in its covers folder; it is made again from its book when it is shown.</numerusform>
+            <numerusform>%n covers named by the library were not in its covers folder; each is made again from its book when it is shown.</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -81,11 +81,25 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def backup_name() -> str:
+    """The dated name a backup takes in a folder (`bookorbit-backup-20261126-153000.zip`)."""
+    return f"bookorbit-backup-{_stamp()}.zip"
+
+
 def archive_path(target: Path) -> Path:
     """A folder gets a dated file name inside it; a file name is used as given."""
     if target.is_dir():
-        return target / f"bookorbit-backup-{_stamp()}.zip"
+        return target / backup_name()
     return target
+
+
+def is_backup(path: Path) -> bool:
+    """Whether `path` is a zip file with a backup's manifest (of any version)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return MANIFEST in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def snapshot_database(db_file: Path, destination: Path) -> None:
@@ -125,12 +139,19 @@ def _cover_member(relative: str) -> str | None:
     return "/".join(parts)
 
 
-def backup_library(paths: Paths, target: Path) -> BackupSummary:
-    """Write a backup of the library in `paths` to `target` (a new file, or a folder)."""
+def backup_library(paths: Paths, target: Path, *, replace: bool = False) -> BackupSummary:
+    """Write a backup of the library in `paths` to `target` (a new file, or a folder). With
+    `replace`, a file already at `target` (the user agreed to replace it) stays whole until
+    the new backup is complete and on disk, then is swapped for it in one rename."""
     if not paths.db_file.is_file():
         raise BackupError(f"There is no library at {paths.db_file} to back up.")
     archive = archive_path(target.expanduser())
-    if archive.exists():
+    if archive.exists() and replace and not archive.is_dir() and not is_backup(archive):
+        raise BackupError(
+            f"{archive} is not a BookOrbit backup, so it was not replaced; choose a new file "
+            "name or a folder."
+        )
+    if archive.is_dir() or (archive.exists() and not replace):
         raise BackupError(f"{archive} already exists; choose a new file name or a folder.")
     if not archive.parent.is_dir():
         raise BackupError(f"The folder {archive.parent} does not exist.")
@@ -162,7 +183,9 @@ def backup_library(paths: Paths, target: Path) -> BackupSummary:
                     "database_sha256": _sha256(snapshot),
                 }
                 out.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
+        sync_path(partial)  # on disk before its name says it is finished
         os.replace(partial, archive)
+        sync_path(archive.parent)
     except (OSError, sqlite3.Error) as error:
         partial.unlink(missing_ok=True)
         raise BackupError(f"Could not write {archive}: {error}. Nothing was changed.") from None

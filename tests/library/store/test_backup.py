@@ -133,6 +133,40 @@ def test_a_backup_never_overwrites_or_guesses(filled, tmp_path, target, message)
     assert not list(tmp_path.glob(".*.partial"))
 
 
+def test_a_backup_replaces_an_earlier_backup_only_when_asked_and_only_once_complete(
+    filled, tmp_path, monkeypatch
+):
+    target = tmp_path / "weekly.zip"
+    backup_library(filled, target)
+    add_book("Emma", ["Jane Austen"])
+    earlier = target.read_bytes()
+
+    def broken(*_args):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as full:
+        full.setattr(backups.zipfile.ZipFile, "writestr", broken)
+        with pytest.raises(BackupError, match="No space left on device"):
+            backup_library(filled, target, replace=True)
+    assert target.read_bytes() == earlier  # the earlier backup stays whole
+    summary = backup_library(filled, target, replace=True)
+    assert summary.books == 3 and target.read_bytes() != earlier
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "weekly.zip"]
+
+
+@pytest.mark.parametrize("other", ["notes.zip", "data/library.sqlite3"])
+def test_a_file_that_is_not_a_backup_is_never_replaced(filled, tmp_path, other):
+    target = tmp_path / other
+    if not target.exists():
+        with zipfile.ZipFile(target, "w") as archive:
+            archive.writestr("notes.txt", "a zip of the user's own")
+    before = target.read_bytes()
+    with pytest.raises(BackupError, match="is not a BookOrbit backup, so it was not replaced"):
+        backup_library(filled, target, replace=True)
+    assert target.read_bytes() == before
+    assert not list(tmp_path.rglob(".*.partial"))
+
+
 def test_a_failed_backup_leaves_no_half_written_file(filled, tmp_path, monkeypatch):
     def broken(*_args):
         raise OSError(28, "No space left on device")
