@@ -77,8 +77,8 @@ def _damaged(path: Path, what: str, detail: str | None = None) -> LibraryOpenErr
         )
     else:
         restore = (
-            "If you made a backup .zip (`bookorbit-desktop backup`), put it back with "
-            "`bookorbit-desktop restore BACKUP.zip`."
+            "If you made a backup .zip (File ▸ Back Up Library… or `bookorbit-desktop "
+            "backup`), put it back with `bookorbit-desktop restore BACKUP.zip`."
         )
     said = f" SQLite reported: {detail}." if detail else ""
     return LibraryOpenError(
