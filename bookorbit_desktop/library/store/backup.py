@@ -3,8 +3,9 @@ manifest.
 
 A backup is consistent while the app runs: the database is copied with SQLite's online backup
 API (one snapshot, WAL included, writers never blocked), and the covers it names are copied
-after it. The archive is written under a temporary name and renamed when complete, so a
-failed backup never leaves a file that looks finished.
+after it. The archive is written under a hidden name and named when complete and on disk
+(`backup_file`), so a failed or killed backup never leaves a file that looks finished, never
+overwrites a file it was not asked to replace, and leaves no partial behind for long.
 
 A restore checks everything before it changes anything (the manifest, the database's checksum,
 SQLite's integrity check, the schema version, every member name); then it keeps a copy of the
@@ -33,6 +34,12 @@ from bookorbit_desktop import __version__
 from bookorbit_desktop.config import DB_FILENAME, Paths
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.durable import sync_path
+from bookorbit_desktop.library.store.backup_file import (
+    NameTakenError,
+    open_partial,
+    put_in_place,
+    remove_stale_partials,
+)
 from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
 
 MANIFEST = "bookorbit-backup.json"
@@ -139,56 +146,82 @@ def _cover_member(relative: str) -> str | None:
     return "/".join(parts)
 
 
-def backup_library(paths: Paths, target: Path, *, replace: bool = False) -> BackupSummary:
-    """Write a backup of the library in `paths` to `target` (a new file, or a folder). With
-    `replace`, a file already at `target` (the user agreed to replace it) stays whole until
-    the new backup is complete and on disk, then is swapped for it in one rename."""
-    if not paths.db_file.is_file():
-        raise BackupError(f"There is no library at {paths.db_file} to back up.")
+def _check_target(target: Path, replace: bool) -> tuple[Path, bool]:
+    """The archive's path, and whether an earlier backup there is to be replaced."""
     archive = archive_path(target.expanduser())
-    if archive.exists() and replace and not archive.is_dir() and not is_backup(archive):
+    exists = os.path.lexists(archive)
+    if exists and replace and not archive.is_dir() and not is_backup(archive):
         raise BackupError(
             f"{archive} is not a BookOrbit backup, so it was not replaced; choose a new file "
             "name or a folder."
         )
-    if archive.is_dir() or (archive.exists() and not replace):
+    if archive.is_dir() or (exists and not replace):
         raise BackupError(f"{archive} already exists; choose a new file name or a folder.")
     if not archive.parent.is_dir():
         raise BackupError(f"The folder {archive.parent} does not exist.")
-    partial = archive.with_name(f".{archive.name}.partial")
+    return archive, exists
+
+
+def _write_archive(paths: Paths, out: zipfile.ZipFile) -> tuple[int, int, int, int]:
+    """Write the library to `out`; (schema, books, covers, missing covers)."""
+    with tempfile.TemporaryDirectory(prefix="bookorbit-backup-") as scratch:
+        snapshot = Path(scratch) / DB_FILENAME
+        snapshot_database(paths.db_file, snapshot)
+        schema, books, cover_paths = _database_facts(snapshot)
+        covers, missing = 0, 0
+        out.write(snapshot, DB_FILENAME)  # first: it is how a killed backup's partial is known
+        for relative in sorted(set(cover_paths)):
+            member = _cover_member(relative)
+            source = paths.data_dir / relative
+            if member is None or not source.is_file():
+                missing += 1
+                continue
+            # Covers are JPEG or PNG already: compressing them again gains nothing.
+            out.write(source, member, compress_type=zipfile.ZIP_STORED)
+            covers += 1
+        manifest = {
+            "format": FORMAT,
+            "app_version": __version__,
+            "schema": schema,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "books": books,
+            "covers": covers,
+            "database_sha256": _sha256(snapshot),
+        }
+        out.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    return schema, books, covers, missing
+
+
+def backup_library(paths: Paths, target: Path, *, replace: bool = False) -> BackupSummary:
+    """Write a backup of the library in `paths` to `target` (a new file, or a folder). With
+    `replace`, an earlier backup at `target` (the user agreed to replace it) stays whole until
+    the new backup is complete and on disk, then is swapped for it in one rename; anything
+    else there is never overwritten (`backup_file`)."""
+    if not paths.db_file.is_file():
+        raise BackupError(f"There is no library at {paths.db_file} to back up.")
+    archive = target.expanduser()
+    partial: Path | None = None
     try:
-        with tempfile.TemporaryDirectory(prefix="bookorbit-backup-") as scratch:
-            snapshot = Path(scratch) / DB_FILENAME
-            snapshot_database(paths.db_file, snapshot)
-            schema, books, cover_paths = _database_facts(snapshot)
-            covers, missing = 0, 0
-            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as out:
-                out.write(snapshot, DB_FILENAME)
-                for relative in sorted(set(cover_paths)):
-                    member = _cover_member(relative)
-                    source = paths.data_dir / relative
-                    if member is None or not source.is_file():
-                        missing += 1
-                        continue
-                    # Covers are JPEG or PNG already: compressing them again gains nothing.
-                    out.write(source, member, compress_type=zipfile.ZIP_STORED)
-                    covers += 1
-                manifest = {
-                    "format": FORMAT,
-                    "app_version": __version__,
-                    "schema": schema,
-                    "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                    "books": books,
-                    "covers": covers,
-                    "database_sha256": _sha256(snapshot),
-                }
-                out.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
-        sync_path(partial)  # on disk before its name says it is finished
-        os.replace(partial, archive)
-        sync_path(archive.parent)
+        archive, earlier = _check_target(archive, replace)
+        remove_stale_partials(archive.parent)
+        partial, handle = open_partial(archive)
+        with handle:
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as out:
+                schema, books, covers, missing = _write_archive(paths, out)
+            handle.flush()
+            os.fsync(handle.fileno())  # on disk before its name says it is finished
+        put_in_place(partial, archive, replace=earlier)
+    except NameTakenError:
+        raise BackupError(
+            f"{archive} appeared while the backup was written, so it was left as it is; "
+            "choose a new file name or a folder."
+        ) from None
     except (OSError, sqlite3.Error) as error:
-        partial.unlink(missing_ok=True)
-        raise BackupError(f"Could not write {archive}: {error}. Nothing was changed.") from None
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise BackupError(f"Could not write {archive}: {reason}. Nothing was changed.") from None
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
     return BackupSummary(archive, books, covers, missing, schema, archive.stat().st_size)
 
 

@@ -53,7 +53,8 @@ def parse_owner(text: str) -> Owner:
     return Owner(int(first) if first.isdigit() else None, command)
 
 
-def _try_lock(handle: IO[bytes]) -> bool:
+def try_lock(handle: IO[bytes]) -> bool:
+    """Lock `handle`'s file for this process without waiting; False if another holds it."""
     if sys.platform == "win32":
         import msvcrt
 
@@ -90,7 +91,7 @@ class LibraryLock:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
-        if not _try_lock(handle):
+        if not try_lock(handle):
             handle.seek(0)
             owner = parse_owner(handle.read(_MAX_RECORD).decode("utf-8", "replace"))
             handle.close()
