@@ -162,33 +162,31 @@ def _check_target(target: Path, replace: bool) -> tuple[Path, bool]:
     return archive, exists
 
 
-def _write_archive(paths: Paths, out: zipfile.ZipFile) -> tuple[int, int, int, int]:
-    """Write the library to `out`; (schema, books, covers, missing covers)."""
-    with tempfile.TemporaryDirectory(prefix="bookorbit-backup-") as scratch:
-        snapshot = Path(scratch) / DB_FILENAME
-        snapshot_database(paths.db_file, snapshot)
-        schema, books, cover_paths = _database_facts(snapshot)
-        covers, missing = 0, 0
-        out.write(snapshot, DB_FILENAME)  # first: it is how a killed backup's partial is known
-        for relative in sorted(set(cover_paths)):
-            member = _cover_member(relative)
-            source = paths.data_dir / relative
-            if member is None or not source.is_file():
-                missing += 1
-                continue
-            # Covers are JPEG or PNG already: compressing them again gains nothing.
-            out.write(source, member, compress_type=zipfile.ZIP_STORED)
-            covers += 1
-        manifest = {
-            "format": FORMAT,
-            "app_version": __version__,
-            "schema": schema,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "books": books,
-            "covers": covers,
-            "database_sha256": _sha256(snapshot),
-        }
-        out.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
+def _write_archive(paths: Paths, snapshot: Path, out: zipfile.ZipFile) -> tuple[int, int, int, int]:
+    """Write the database `snapshot` and the covers it names to `out`; (schema, books, covers,
+    missing covers)."""
+    schema, books, cover_paths = _database_facts(snapshot)
+    covers, missing = 0, 0
+    out.write(snapshot, DB_FILENAME)  # first: it is how a killed backup's partial is known
+    for relative in sorted(set(cover_paths)):
+        member = _cover_member(relative)
+        source = paths.data_dir / relative
+        if member is None or not source.is_file():
+            missing += 1
+            continue
+        # Covers are JPEG or PNG already: compressing them again gains nothing.
+        out.write(source, member, compress_type=zipfile.ZIP_STORED)
+        covers += 1
+    manifest = {
+        "format": FORMAT,
+        "app_version": __version__,
+        "schema": schema,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "books": books,
+        "covers": covers,
+        "database_sha256": _sha256(snapshot),
+    }
+    out.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
     return schema, books, covers, missing
 
 
@@ -204,13 +202,16 @@ def backup_library(paths: Paths, target: Path, *, replace: bool = False) -> Back
     try:
         archive, earlier = _check_target(archive, replace)
         remove_stale_partials(archive.parent)
-        partial, handle = open_partial(archive)
-        with handle:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as out:
-                schema, books, covers, missing = _write_archive(paths, out)
-            handle.flush()
-            os.fsync(handle.fileno())  # on disk before its name says it is finished
-        put_in_place(partial, archive, replace=earlier)
+        with tempfile.TemporaryDirectory(prefix="bookorbit-backup-") as scratch:
+            snapshot = Path(scratch) / DB_FILENAME
+            snapshot_database(paths.db_file, snapshot)
+            partial, handle = open_partial(archive)
+            with handle:
+                with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as out:
+                    schema, books, covers, missing = _write_archive(paths, snapshot, out)
+                handle.flush()
+                os.fsync(handle.fileno())  # on disk before its name says it is finished
+            put_in_place(partial, archive, replace=earlier)
     except NameTakenError:
         raise BackupError(
             f"{archive} appeared while the backup was written, so it was left as it is; "
