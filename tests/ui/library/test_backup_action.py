@@ -3,12 +3,15 @@ a refusal that writes nothing."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from bookorbit_desktop.config import resolve_paths
-from bookorbit_desktop.library.store.backup import restore_library
+from bookorbit_desktop.library.store.backup import backup_library, restore_library
+from bookorbit_desktop.services.library import backups
+from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.backup_action import start_folder
 from tests.factories import add_book
 from tests.library.store.test_backup import titles
@@ -70,3 +73,25 @@ def test_a_refused_backup_says_why_and_writes_nothing(desktop, qloop, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == ["own.zip"]
     assert backup.action.isEnabled()
     assert desktop.window.statusBar().currentMessage() == "The library was not backed up."
+
+
+def test_the_action_is_off_while_a_backup_runs(desktop, qloop, tmp_path, monkeypatch):  # noqa: F811
+    show_all(desktop, start_hidden=False)
+    add_book("Dune", ["Frank Herbert"])
+    release = threading.Event()
+
+    def held(*args, **kwargs):  # the snapshot and the zip of a large library take a while
+        assert release.wait(10)
+        return backup_library(*args, **kwargs)
+
+    monkeypatch.setattr(backups, "backup_library", held)
+    backup = desktop.controller.backup
+    spawn(backup.back_up(tmp_path / "first.zip"), desktop.window)
+    run_until(qloop, lambda: not backup.action.isEnabled())
+    backup.action.trigger()  # the menu entry while the backup runs
+    assert desktop.window.findChild(QFileDialog) is None
+    assert desktop.window.statusBar().currentMessage() == "Backing up the library…"
+    release.set()
+    assert message_of(desktop, qloop).windowTitle() == "Library backed up"
+    assert backup.action.isEnabled()
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".zip"] == ["first.zip"]
