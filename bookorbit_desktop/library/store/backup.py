@@ -146,9 +146,16 @@ def _cover_member(relative: str) -> str | None:
     return "/".join(parts)
 
 
-def _check_target(target: Path, replace: bool) -> tuple[Path, bool]:
-    """The archive's path, and whether an earlier backup there is to be replaced."""
+def _check_target(target: Path, replace: bool, data_dir: Path) -> tuple[Path, bool]:
+    """The archive's path, and whether an earlier backup there is to be replaced. Nothing in
+    the data folder is a target: a backup there goes with the folder it is to stand in for,
+    and a restore moves the covers folder aside, with anything in it."""
     archive = archive_path(target.expanduser())
+    if archive.resolve().is_relative_to(data_dir.resolve()):
+        raise BackupError(
+            f"{archive} is in the library's data folder ({data_dir}); choose a folder "
+            "outside it, so the backup outlives the library."
+        )
     exists = os.path.lexists(archive)
     if exists and replace and not archive.is_dir() and not is_backup(archive):
         raise BackupError(
@@ -200,7 +207,7 @@ def backup_library(paths: Paths, target: Path, *, replace: bool = False) -> Back
     archive = target.expanduser()
     partial: Path | None = None
     try:
-        archive, earlier = _check_target(archive, replace)
+        archive, earlier = _check_target(archive, replace, paths.data_dir)
         remove_stale_partials(archive.parent)
         with tempfile.TemporaryDirectory(prefix="bookorbit-backup-") as scratch:
             snapshot = Path(scratch) / DB_FILENAME

@@ -154,12 +154,14 @@ def test_a_backup_replaces_an_earlier_backup_only_when_asked_and_only_once_compl
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "weekly.zip"]
 
 
-@pytest.mark.parametrize("other", ["notes.zip", "data/library.sqlite3"])
+@pytest.mark.parametrize("other", ["notes.zip", "notes.txt"])
 def test_a_file_that_is_not_a_backup_is_never_replaced(filled, tmp_path, other):
     target = tmp_path / other
-    if not target.exists():
+    if other.endswith(".zip"):
         with zipfile.ZipFile(target, "w") as archive:
             archive.writestr("notes.txt", "a zip of the user's own")
+    else:
+        target.write_text("the user's own notes")
     before = target.read_bytes()
     with pytest.raises(BackupError, match="is not a BookOrbit backup, so it was not replaced"):
         backup_library(filled, target, replace=True)

@@ -21,7 +21,8 @@ from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.library.store.backup import BackupError, backup_library, restore_library
 from bookorbit_desktop.library.store.models import Book
-from tests.library.store.test_backup import filled, titles  # noqa: F401 (the fixture)
+from bookorbit_desktop.library.store.owner import try_lock
+from tests.library.store.test_backup import filled, fingerprint, titles  # noqa: F401
 
 # Runs one backup in its own process and kills it (SIGKILL, as `kill -9`) at one step.
 KILLED_BACKUP = """
@@ -210,7 +211,7 @@ def test_a_drive_without_hard_links_still_gets_its_backup(filled, tmp_path, monk
 @pytest.mark.parametrize(
     ("points_to", "replace", "outcome"),
     [
-        ("the library", True, "is not a BookOrbit backup, so it was not replaced"),
+        ("the library", True, "is in the library's data folder"),
         ("nothing", False, "already exists"),
         ("an earlier backup", True, None),
         ("a folder", False, None),
@@ -241,6 +242,32 @@ def test_a_link_at_the_target(filled, tmp_path, points_to, replace, outcome):  #
         assert archive.parent == (link if points_to == "a folder" else tmp_path)
     assert {p: p.read_bytes() for p in before} == before
     assert partials(tmp_path) == [] and partials(folder) == []
+
+
+@pytest.mark.parametrize("replace", [False, True])
+@pytest.mark.parametrize(
+    "inside", ["library.sqlite3", "library.sqlite3-wal", "covers", "covers/b.zip", "b.zip"]
+)
+def test_nothing_in_the_data_folder_is_a_target(filled, inside, replace):  # noqa: F811
+    before = fingerprint(filled.data_dir)
+    with pytest.raises(BackupError, match="is in the library's data folder"):
+        backup_library(filled, filled.data_dir / inside, replace=replace)
+    assert fingerprint(filled.data_dir) == before
+
+
+def test_only_partials_of_killed_backups_are_removed(filled, tmp_path):  # noqa: F811
+    """A partial a running backup holds, and a file of the user's that only looks like one by
+    its name, stay."""
+    held = tmp_path / ".running.zip.abc123.partial"
+    own = tmp_path / ".notes.partial"
+    own.write_bytes(b"PK\x03\x04 the user's own zip")
+    with held.open("w+b") as handle:
+        assert try_lock(handle)
+        handle.write(b"PK\x03\x04" + bytes(26) + b"library.sqlite3")  # as a backup's start
+        handle.flush()
+        backup_library(filled, tmp_path / "b.zip")
+        assert partials(tmp_path) == [".notes.partial", ".running.zip.abc123.partial"]
+    assert own.read_bytes() == b"PK\x03\x04 the user's own zip"
 
 
 @pytest.mark.parametrize("length", [250, 300])
