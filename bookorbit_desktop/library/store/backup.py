@@ -39,6 +39,7 @@ from bookorbit_desktop.library.store.backup_file import (
     open_partial,
     put_in_place,
     remove_stale_partials,
+    scratch_folder,
 )
 from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
 
@@ -209,8 +210,8 @@ def backup_library(paths: Paths, target: Path, *, replace: bool = False) -> Back
     try:
         archive, earlier = _check_target(archive, replace, paths.data_dir)
         remove_stale_partials(archive.parent)
-        with tempfile.TemporaryDirectory(prefix="bookorbit-backup-") as scratch:
-            snapshot = Path(scratch) / DB_FILENAME
+        with scratch_folder() as scratch:
+            snapshot = scratch / DB_FILENAME
             snapshot_database(paths.db_file, snapshot)
             partial, handle = open_partial(archive)
             with handle:

@@ -6,7 +6,9 @@ stays on one drive, and two backups to the same name never write into one file. 
 written its backup holds a lock on it (`library.store.owner.try_lock`); the operating system
 drops the lock however the process ends. So a partial nobody holds, whose first bytes are a
 backup's, was left by a backup that was killed, and the next backup to that
-folder removes it: a user never collects hidden partial files.
+folder removes it: a user never collects hidden partial files. The database's snapshot is
+taken in a scratch folder in the system's temporary folder, held the same way, and one a killed
+backup left goes with the next backup.
 
 A new name is taken with a hard link, which fails if anything appeared there meanwhile, so a
 file is never overwritten unless the user agreed to replace that very earlier backup. A drive
@@ -18,7 +20,10 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -26,6 +31,8 @@ from bookorbit_desktop.library.durable import sync_path
 from bookorbit_desktop.library.store.owner import try_lock
 
 SUFFIX = ".partial"
+SCRATCH_PREFIX = "bookorbit-backup-scratch-"
+_HELD = "held"  # the file in a scratch folder its backup holds locked
 _NAME_BYTES = 100  # of the final name kept in the partial's: it stays under any drive's limit
 # A backup's zip starts with the local header of its first member, the database.
 _FIRST_MEMBER = b"library.sqlite3"
@@ -58,6 +65,29 @@ def remove_stale_partials(folder: Path) -> None:
     for path in folder.glob(f".*{SUFFIX}"):
         if path.is_file() and not path.is_symlink() and _left_by_a_killed_backup(path):
             path.unlink(missing_ok=True)
+
+
+def _unheld(folder: Path) -> bool:
+    try:
+        with (folder / _HELD).open("rb") as handle:
+            return try_lock(handle)
+    except OSError:
+        return False
+
+
+@contextmanager
+def scratch_folder() -> Iterator[Path]:
+    """A scratch folder for the snapshot, held while the backup runs; the ones killed backups
+    left go first."""
+    for left in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        if left.is_dir() and not left.is_symlink() and _unheld(left):
+            shutil.rmtree(left, ignore_errors=True)
+    with (
+        tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, ignore_cleanup_errors=True) as name,
+        (Path(name) / _HELD).open("wb") as handle,
+    ):
+        try_lock(handle)  # a new file: nobody else holds it
+        yield Path(name)
 
 
 def open_partial(archive: Path) -> tuple[Path, IO[bytes]]:

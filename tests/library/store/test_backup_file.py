@@ -82,9 +82,13 @@ def test_a_backup_killed_at_any_step_leaves_no_half_file_and_its_partial_goes_ne
     tmp_path,
     step,
     replace,
+    monkeypatch,
 ):
-    folder = tmp_path / "backups"
+    folder, temporary = tmp_path / "backups", tmp_path / "temporary"
     folder.mkdir()
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     target = folder / "weekly.zip"
     earlier = backup_library(filled, target).archive.read_bytes() if replace else None
     Book.update(title="Dune Messiah").where(Book.title == "Dune").execute()
@@ -99,6 +103,7 @@ def test_a_backup_killed_at_any_step_leaves_no_half_file_and_its_partial_goes_ne
     following = backup_library(filled, folder)  # the chooser's dated name, in the same folder
     assert restores(following.archive, tmp_path) == ["Dune Messiah", "Piranesi"]
     assert partials(folder) == []
+    assert list(temporary.iterdir()) == []  # nor the snapshot's scratch folder
 
 
 @pytest.fixture
