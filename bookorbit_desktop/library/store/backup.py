@@ -27,6 +27,7 @@ import sqlite3
 import tempfile
 import time
 import zipfile
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -230,7 +231,8 @@ def backup_library(paths: Paths, target: Path, *, replace: bool = False) -> Back
         raise BackupError(f"Could not write {archive}: {reason}. Nothing was changed.") from None
     finally:
         if partial is not None:
-            partial.unlink(missing_ok=True)
+            with suppress(OSError):  # else the next backup to this folder removes it
+                partial.unlink(missing_ok=True)
     return BackupSummary(archive, books, covers, missing, schema, archive.stat().st_size)
 
 

@@ -5,15 +5,15 @@ The partial is `.<name>.<random>.partial` in the target's folder, so the rename 
 stays on one drive, and two backups to the same name never write into one file. While it is
 written its backup holds a lock on it (`library.store.owner.try_lock`); the operating system
 drops the lock however the process ends. So a partial nobody holds, whose first bytes are a
-backup's, was left by a backup that was killed, and the next backup to that
-folder removes it: a user never collects hidden partial files. The database's snapshot is
-taken in a scratch folder in the system's temporary folder, held the same way, and one a killed
-backup left goes with the next backup.
+backup's, was left by a backup that was killed, and the next backup to that folder removes
+it: a user never collects hidden partial files. The database's snapshot is taken in a scratch
+folder in the system's temporary folder, held the same way, and one a killed backup left goes
+with the next backup.
 
 A new name is taken with a hard link, which fails if anything appeared there meanwhile, so a
 file is never overwritten unless the user agreed to replace that very earlier backup. A drive
 without hard links (FAT and exFAT memory sticks, some network shares) gets a rename right after
-a last look: there the window for a clash is the few microseconds between the two calls.
+a last look: there the window for a clash is the tens of microseconds between the two calls.
 """
 
 from __future__ import annotations
