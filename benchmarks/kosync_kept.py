@@ -11,6 +11,7 @@ programs on the core than the latency) and the library's size; at the end every 
 must be stored (the server is killed with SIGKILL first).
 
     .venv/bin/python benchmarks/kosync_kept.py [--books 10000] [--windows 12] [--seconds 10]
+        [--warmup 3]
 
 Goal: p99 and CPU per request as flat over the windows as the machine's noise allows.
 """
@@ -39,6 +40,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--windows", type=int, default=12)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--warmup", type=float, default=3.0, help="seconds of the same load before window 1"
+    )
     args = parser.parse_args()
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     server_cpu = cores[0] if len(cores) >= 2 else None
@@ -52,6 +56,9 @@ def main() -> None:
         pushes = 0
         p99s: list[float] = []
         try:
+            if args.warmup > 0:  # the server's first seconds after start are not a window
+                with contextlib.redirect_stdout(io.StringIO()):
+                    pushes += load.run_wrk(port, documents, args.clients, args.warmup).answered_puts
             for window in range(args.windows):
                 before = load.server_cpu_seconds(process.pid)
                 with contextlib.redirect_stdout(io.StringIO()):
