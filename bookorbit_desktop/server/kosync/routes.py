@@ -30,7 +30,7 @@ from bookorbit_desktop.library.reading.rules import FLAGS, Change
 from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.log_text import for_log
 from bookorbit_desktop.server import ServerContext, accounts
-from bookorbit_desktop.server.kosync.positions import PositionCache
+from bookorbit_desktop.server.kosync.positions import PositionCache, answer_of
 from bookorbit_desktop.server.kosync.protocol import (
     REGISTRATION_DISABLED,
     TOO_LARGE,
@@ -43,7 +43,6 @@ from bookorbit_desktop.server.kosync.protocol import (
     parse_body,
     parse_push,
     parse_registration,
-    position_body,
     valid_document,
 )
 from bookorbit_desktop.server.login import (
@@ -247,10 +246,11 @@ async def get_progress(request: web.Request) -> web.StreamResponse:
     if not _verified(request):
         await _authenticate(request)
     document = valid_document(request.match_info["document"])
-    known, position = request.app[POSITIONS].lookup(document)
-    if not known:
+    answer = request.app[POSITIONS].lookup(document)
+    if answer is None:
         position = await request.app[CONTEXT].workers.read(progress.latest_position, document)
-    return json_response(position_body(position))
+        answer = answer_of(position)
+    return web.Response(body=answer, content_type="application/json")
 
 
 def _notify(ctx: ServerContext, book_id: int) -> None:

@@ -8,8 +8,9 @@ from datetime import datetime
 import pytest
 
 from bookorbit_desktop.library.reading import pushes as progress
+from bookorbit_desktop.library.reading import rows
 from bookorbit_desktop.library.reading.batched_pushes import record_pushes
-from bookorbit_desktop.library.reading.pushes import DocumentMetadata, Push
+from bookorbit_desktop.library.reading.pushes import DocumentMetadata, Push, event_values
 from bookorbit_desktop.library.store.models import ALIAS_CONTENT, DocumentAlias, database
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book
@@ -174,3 +175,36 @@ def test_a_batch_reads_the_library_once_not_once_per_push(library):
     assert sum(s.startswith("INSERT INTO progress_event") for s in statements) == len(batch)
     assert not any(s.startswith("SAVEPOINT") for s in statements)
     assert len(statements) == 3 * len(batch) + 6  # and BEGIN, COMMIT and the four reads
+
+
+def _steps_of_a_push(document: str, when: int) -> int:
+    """SQLite's steps (virtual machine instructions) for storing one push of `document`."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    connection = database.connection()
+    with database.atomic() as transaction:
+        connection.set_progress_handler(count, 1)
+        try:
+            record_pushes([p(document, 0.5, when)])
+        finally:
+            connection.set_progress_handler(None, 1)
+        transaction.rollback()
+    return steps
+
+
+def test_a_push_costs_no_more_the_longer_its_book_was_read(library):
+    """A push reads its document's newest event, not every event before it: a book read for
+    months (thousands of pushes) and a server kept running under pushes stay as quick."""
+    fresh, long_read = add_book("Fresh"), add_book("Long read")
+    alias("fresh", fresh.id)
+    alias("long", long_read.id)
+    progress.record_push(p("fresh", 0.1, T0)[0], timestamp=T0)
+    history = [(p("long", n / 1000, T0 + n)[0], long_read.id, T0 + n) for n in range(500)]
+    rows.insert_events([event_values(*entry) for entry in history])
+    short, long = _steps_of_a_push("fresh", T0 + DAY), _steps_of_a_push("long", T0 + DAY)
+    assert long < short * 1.2, (short, long)
