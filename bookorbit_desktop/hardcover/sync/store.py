@@ -254,39 +254,55 @@ def pending(options: Options) -> list[Candidate]:
 # The facts `waiting.work` reads, counted per distinct combination: one statement, a few dozen
 # rows whatever the size of the library (the window asks after every action). A match stored
 # or checked before the book's last metadata edit stands for "edited": the matcher dates a
-# match it finds still good to that edit.
+# match it finds still good to that edit. An unread book has nothing to do whatever its other
+# facts, so only the others are read. The reading states are read in the order of their ids
+# (`NOT INDEXED`: not by the status index, which gives them in no order of id), so the books,
+# matches, sync states and outbox rows of consecutive books are on the same pages. The yes/no
+# facts are the bits of one number (`_FLAGS`, in `BookFacts`' order): a group is keyed by the
+# match state and that number, not by nine columns.
+_FLAGS = (
+    "r.status = 'unread'",
+    "m.pinned",
+    "m.updated_at < b.updated_at",
+    "m.user_book_id IS NOT NULL",
+    "m.hc_book_id IS NOT NULL",
+    "s.updated_at IS NOT NULL AND json_valid(s.snapshot)"
+    " AND json_extract(s.snapshot, '$.hc_book_id') = m.hc_book_id",
+    "o.book_id IS NOT NULL",
+    "COALESCE(o.blocked, '') != ''",
+)
 _FACTS = (
-    "SELECT r.status = 'unread', m.state, COALESCE(m.pinned, 0),"
-    " COALESCE(m.updated_at < b.updated_at, 0), m.user_book_id IS NOT NULL,"
-    " m.hc_book_id IS NOT NULL, COALESCE(s.updated_at IS NOT NULL AND json_valid(s.snapshot)"
-    " AND json_extract(s.snapshot, '$.hc_book_id') = m.hc_book_id, 0),"
-    " o.book_id IS NOT NULL, COALESCE(o.blocked, '') != '', COUNT(*)"
-    " FROM book AS b JOIN reading_state AS r ON r.book_id = b.id"
+    "SELECT m.state, "
+    + " + ".join(f"(COALESCE(({flag}) != 0, 0) << {bit})" for bit, flag in enumerate(_FLAGS))
+    + ", COUNT(*) FROM book AS b JOIN reading_state AS r NOT INDEXED ON r.book_id = b.id"
     " LEFT JOIN hardcover_match AS m ON m.book_id = b.id"
     " LEFT JOIN hardcover_sync AS s ON s.book_id = b.id"
     " LEFT JOIN sync_outbox AS o ON o.book_id = b.id"
-    " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+    " WHERE r.status IS NOT 'unread'"
+    " GROUP BY 1, 2"
 )
 
 
 def waiting_work() -> Waiting:
     """How many books the next Sync Now would look up on Hardcover and send."""
     rows = database.execute_sql(_FACTS).fetchall()
-    return waiting((_facts(row[:-1]), row[-1]) for row in rows)
+    return waiting((_facts(state, flags), books) for state, flags, books in rows)
 
 
-def _facts(row: tuple[Any, ...]) -> BookFacts:
-    unread, state, pinned, edited, on_profile, linked, confirmed, queued, blocked = row
+def _facts(state: str | None, flags: int) -> BookFacts:
+    unread, pinned, edited, on_profile, linked, confirmed, queued, blocked = (
+        bool(flags >> bit & 1) for bit in range(len(_FLAGS))
+    )
     return BookFacts(
-        unread=bool(unread),
+        unread=unread,
         match_state=state,
-        pinned=bool(pinned),
-        edited=bool(edited),
-        on_profile=bool(on_profile),
-        linked=bool(linked),
-        confirmed=bool(confirmed),
-        queued=bool(queued),
-        blocked=bool(blocked),
+        pinned=pinned,
+        edited=edited,
+        on_profile=on_profile,
+        linked=linked,
+        confirmed=confirmed,
+        queued=queued,
+        blocked=blocked,
     )
 
 

@@ -87,6 +87,12 @@ def state_of(match: str | None, synced: str | None, queued: bool, conflict: bool
     return "pending" if synced is None or queued else "synced"
 
 
+# A count over every reading state reads them in the order of their ids, not by the status
+# index (which gives them in no order of id): the sync states and outbox rows of consecutive
+# books are then on the same pages.
+_BY_ID = "NOT INDEXED"
+
+
 def state_counts() -> dict[str, int]:
     """How many shown books are in each state: the matches counted by state from their index,
     those with a sync state by it and whether a change waits (the sync table is the smaller),
@@ -103,8 +109,8 @@ def state_counts() -> dict[str, int]:
     ):
         table[(match, None, False)] -= number
         table[(match, synced, bool(queued))] += number
-    for synced, queued, number in database.execute_sql(
-        "SELECT s.state, o.book_id IS NOT NULL, count(*) FROM reading_state r"
+    for synced, queued, number in database.execute_sql(  # in the order of id: see `_BY_ID`
+        f"SELECT s.state, o.book_id IS NOT NULL, count(*) FROM reading_state r {_BY_ID}"
         " LEFT JOIN hardcover_sync s ON s.book_id = r.book_id"
         " LEFT JOIN sync_outbox o ON o.book_id = r.book_id WHERE r.status != 'unread'"
         " AND NOT EXISTS (SELECT 1 FROM hardcover_match m WHERE m.book_id = r.book_id)"

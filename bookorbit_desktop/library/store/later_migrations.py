@@ -16,6 +16,7 @@ from bookorbit_desktop.library.store.journal_schema import change_journal
 from bookorbit_desktop.library.store.lean_indexes_schema import lean_indexes
 from bookorbit_desktop.library.store.match_rating_schema import match_rating
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
+from bookorbit_desktop.library.store.progress_index_schema import progress_index
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
 from bookorbit_desktop.library.store.search_index import search_index
 from bookorbit_desktop.library.store.shelf_joined_schema import shelf_joined_table
@@ -47,4 +48,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     match_rating,  # schema 30: the linked Hardcover book's average rating
     index_batch,  # schema 31: a bulk write indexes its books once, at its commit
     lean_indexes,  # schema 32: no index that only repeats another's first columns
+    progress_index,  # schema 33: the reading states by progress (the table's sort by it)
 )

@@ -38,6 +38,7 @@ from bookorbit_desktop.library.store import changes
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.sql import OUTSIDE_INBOX, in_list, outside_inbox
+from bookorbit_desktop.services.library.progress_order import LIBRARY_ORDER, progress_ids
 
 T = TypeVar("T")
 
@@ -108,7 +109,7 @@ SORT_KEYS: dict[str, list[str]] = {
 }
 # The library's order (sort title, then id) between equal keys (ascending either way): the
 # stored one when the keys are, which their index gives with them.
-_LIBRARY_ORDER = "b.sort_title IS NOT NULL, b.sort_title, b.id"
+_LIBRARY_ORDER = LIBRARY_ORDER
 _STORED_ORDER = "k.sort_title, k.book_id"
 _JOINS = {
     "b.": " CROSS JOIN book b ON b.id = k.book_id",
@@ -250,7 +251,12 @@ def ordered_ids(
 ) -> array[int]:
     """The ids of the books the filters (the words, the status, the search's condition and
     the tag browser's tag) let through (of those `among`, if given), in the order of sort
-    `column`."""
+    `column`. The whole order by progress walks the progress index (`progress_order`)."""
+    if column == "progress" and among is None:
+        return progress_ids(
+            descending,
+            lambda book_id: _where(terms, status, where, tag, few=False, book_id=book_id),
+        )
     direction = " DESC" if descending else ""
     keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
     stored = SORT_KEYS[column][0].startswith("k.")

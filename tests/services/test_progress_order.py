@@ -1,0 +1,85 @@
+"""The library table's order by progress, read from the progress index: the same order as the
+rule says (progress, a book without a reading state at 0 %, the library's order between equal
+progress either way), the Inbox's books left out and the filters applied."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bookorbit_desktop.library.store import inbox
+from bookorbit_desktop.library.store.models import ReadingState, database
+from bookorbit_desktop.services.library.table_window import ordered_ids
+from tests.factories import add_book
+
+STATUSES = ("unread", "reading", "read")
+
+
+def rule(descending: bool, status: str | None = None) -> list[int]:
+    """The order as the table's rule gives it, worked out in Python: the library's order
+    (sort title, then id), then a stable sort by progress (0 % without a reading state)."""
+    rows = database.execute_sql(
+        "SELECT b.id, b.sort_title, coalesce(r.progress, 0.0), coalesce(r.status, 'unread')"
+        " FROM book b LEFT JOIN reading_state r ON r.book_id = b.id"
+        " WHERE b.id NOT IN (SELECT book_id FROM book_inbox)"
+    ).fetchall()
+    rows = [row for row in rows if status is None or row[3] == status]
+    library = sorted(rows, key=lambda row: (row[1], row[0]))
+    return [row[0] for row in sorted(library, key=lambda row: row[2], reverse=descending)]
+
+
+@pytest.fixture
+def books(library) -> list[int]:
+    """Forty books, titles given out of order: most at one of a few progress values (ties at
+    0 %, 50 % and 100 %), some with a progress of their own, one below 0 %, two without a
+    reading state, two waiting in the Inbox."""
+    rng = random.Random(3)
+    titles = [f"Title {rng.randrange(1000):03}" for _ in range(40)]
+    titles[7] = titles[8]  # two equal sort titles: the id decides
+    ids = []
+    for n, title in enumerate(titles):
+        book = add_book(title, status=STATUSES[n % 3])
+        progress = rng.choice((0.0, 0.0, 0.5, 1.0, 1.0, rng.random()))
+        ReadingState.update(progress=-0.25 if n == 5 else progress).where(
+            ReadingState.book == book.id
+        ).execute()
+        ids.append(book.id)
+    ReadingState.delete().where(ReadingState.book.in_(ids[10:12])).execute()
+    inbox.hold(ids[20:22])
+    return ids
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_order_by_progress_is_the_rules_with_ties_in_the_librarys_order(books, descending):
+    assert list(ordered_ids("progress", descending)) == rule(descending)
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_status_filter_applies_to_every_part_of_the_order(books, descending):
+    for status in STATUSES:
+        shown = list(ordered_ids("progress", descending, status=status))
+        assert shown == rule(descending, status) and shown
+
+
+def test_a_library_where_every_book_has_progress_needs_no_books_at_zero(library):
+    ids = [add_book(f"Book {n}").id for n in range(5)]
+    for n, book_id in enumerate(ids):
+        ReadingState.update(progress=(5 - n) / 10).where(ReadingState.book == book_id).execute()
+    assert list(ordered_ids("progress", False)) == ids[::-1]
+    assert list(ordered_ids("progress", True)) == ids
+
+
+def test_the_order_of_a_few_books_is_the_same_rule(books):
+    among = books[::3]
+    expected = [book_id for book_id in rule(True) if book_id in among]
+    assert list(ordered_ids("progress", True, among=among)) == expected
+
+
+def test_the_sort_walks_the_progress_index(books):
+    plan = database.execute_sql(
+        "EXPLAIN QUERY PLAN SELECT book_id FROM reading_state r WHERE r.progress > 0"
+        " ORDER BY r.progress"
+    ).fetchall()
+    assert any("reading_state_progress" in str(row) for row in plan)
+    assert not any("TEMP B-TREE" in str(row) for row in plan)
