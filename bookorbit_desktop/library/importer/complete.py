@@ -28,6 +28,7 @@ from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.importer.scan import find_files
 from bookorbit_desktop.library.importer.summary import ImportSummary, ProgressCallback
 from bookorbit_desktop.library.importer.unchanged import import_unchanged
+from bookorbit_desktop.library.reading.waiting import WAITING_DOCUMENTS_SQL
 from bookorbit_desktop.library.store import early_check
 
 # A caller that prints the files of a quick answer takes them as text: (the unchanged files,
@@ -101,7 +102,12 @@ def _hold_for_inbox(summary: ImportSummary) -> None:
 
 def adopt_waiting_progress() -> int:
     """Give newly imported books the KOReader progress their documents were pushed with;
-    how many books received some."""
+    how many books received some. Mostly none waits: that is asked first, so the adoption's
+    modules (a tenth of a second to load) load only when some progress waits."""
+    from bookorbit_desktop.library.store.models import database
+
+    if database.execute_sql(f"{WAITING_DOCUMENTS_SQL} LIMIT 1").fetchone() is None:
+        return 0
     from bookorbit_desktop.library.reading.pushes import adopt_documents
 
     return sum(1 for result in adopt_documents() if result.events_moved)
