@@ -3,6 +3,7 @@ front end starts it: the command line, the window's Import and a watched-folder 
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import pytest
@@ -81,3 +82,14 @@ def _push_unlinked(book) -> None:
         progress="/body/p[3]",
         timestamp=1_700_000_000,
     )
+
+
+def test_an_import_with_no_progress_waiting_leaves_the_adoption_unloaded(
+    library, tmp_path, monkeypatch
+):
+    """Most imports find no progress waiting: asking that costs one query, loading the
+    adoption's modules a tenth of a second."""
+    book = make_epub(tmp_path / "shelf" / "dune.epub", "Dune")
+    monkeypatch.setitem(sys.modules, "bookorbit_desktop.library.reading.pushes", None)
+    report = run_import(library, [str(book)], lambda step: None, threading.Event())
+    assert report.imported == 1 and report.adopted == 0

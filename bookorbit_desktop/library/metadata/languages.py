@@ -33,6 +33,9 @@ _ENGLISH_NAMES = {
 }  # fmt: skip
 # Some generators write the language's English name instead of a code.
 _NAMES = {name.casefold(): code for code, name in _ENGLISH_NAMES.items()}
+# The two-letter codes above that are their own tidy tag (langcodes writes Tagalog "fil"): most
+# books carry one of them, alone or with a region, and are tagged without loading langcodes.
+_PLAIN_CODES = frozenset(code for code in _ENGLISH_NAMES if len(code) == 2) - {"tl"}
 # ISO 639-3 macrolanguages and the individual languages of theirs that books are tagged with:
 # a book in "nb" (Norwegian Bokmål) is a book in "no" (Norwegian), and one in "cmn" (Mandarin)
 # one in "zh". Two individual languages of one macrolanguage stay apart: Bokmål and Nynorsk
@@ -64,12 +67,17 @@ def normalize_language(value: str | None) -> str | None:
     """A tidy BCP 47 tag for `value`, or None when it names no language."""
     if not value:
         return None
-    import langcodes  # loaded on first use: its tables take about 40 ms to load
-
     text = value.strip().replace("_", "-")
     text = _NAMES.get(text.casefold(), text)
+    plain = _plain_tag(text)
+    if plain is not None:
+        return plain
     if not text or len(text) > 64:
         return None
+    # Loaded on first use: its tables and patterns take a fifth of a second or more to load,
+    # more than importing a book.
+    import langcodes
+
     try:
         tag = langcodes.Language.get(text, normalize=True)
     except (langcodes.LanguageTagError, ValueError):
@@ -82,6 +90,21 @@ def normalize_language(value: str | None) -> str | None:
         territory=tag.territory if tag.language in REGION_MATTERS else None,
     )
     return kept.simplify_script().to_tag()
+
+
+def _plain_tag(text: str) -> str | None:
+    """The tag of `text` when it is one of `_PLAIN_CODES`, alone or with a two-letter region
+    that does not matter for its language ("en", "DE", "fr-CA"): what langcodes would give.
+    None for anything else, which langcodes reads."""
+    language, dash, region = text.partition("-")
+    language = language.lower()
+    if language not in _PLAIN_CODES:
+        return None
+    if not dash:
+        return language
+    if language in REGION_MATTERS or len(region) != 2 or not region.isascii():
+        return None
+    return language if region.isalpha() else None
 
 
 def base_language(tag: str | None) -> str | None:
