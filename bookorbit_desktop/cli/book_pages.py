@@ -5,6 +5,12 @@ A page starts right after the last (sort title, id) printed, so each costs what 
 By author, the keys are the library table's (`book_sort_key`: the authors' sort texts, folded,
 then the sort title and id), walked along their index the same way.
 
+A search first walks the order's index, checking each book by its own rows (`Condition.each`:
+its indexed text, not the index's whole list of matches) until a page is full: a search most
+books match (`e`, `not garden`) prints its pages after reading about as many books. When a walk
+of `window` books leaves a page short, the search finds fewer books than that suggests, and from
+there on it is run whole instead:
+
 A search is run once, its books' ids kept in a temporary table: when it finds no more than
 `FEW`, the pages are cut from those books (each page looks them up by id and sorts them); when
 it finds more, each page walks the order's index and keeps the books in the table, stopping at a
@@ -18,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
 
@@ -36,18 +42,29 @@ BY_AUTHOR = Order((("authors", False), ("sort_title", False), ("book_id", False)
 _SOURCES = {"title": (BY_TITLE, "book", "id"), "author": (BY_AUTHOR, "book_sort_key", "book_id")}
 SORTS = tuple(_SOURCES)
 FEW = 5000  # a search finding more books than this walks the order's index
+WINDOW = 4 * PAGE  # the books a walk reads for a page, at most, before the search is run whole
 _TABLES = itertools.count()  # the temporary tables' numbers: each search has its own
 
 
 def book_pages(
-    size: int = PAGE, sort: str = "title", found: Condition | None = None, *, few: int = FEW
+    size: int = PAGE,
+    sort: str = "title",
+    found: Condition | None = None,
+    *,
+    few: int = FEW,
+    window: int = WINDOW,
 ) -> Iterator[list[dict[str, Any]]]:
     """Every book's record (as `list_books` gives it), or those of the books a search `found`,
-    in the order `sort` names (one of `SORTS`), `size` at a time (a search finding more than
-    `few` books walks the order's index)."""
+    in the order `sort` names (one of `SORTS`), `size` at a time (a search's pages are walked
+    while a walk of `window` books fills them; then, a search finding more than `few` books
+    walks the order's index keeping the books found)."""
     order, table, book_id = _SOURCES[sort]
+    key: Key | None = None
+    if found is not None and window > 0:
+        more, key = yield from _walked(order, table, book_id, found, size, window)
+        if not more:
+            return
     with _found_test(found, book_id, few) as (search, search_params):
-        key: Key | None = None
         while True:
             where, params = order.beyond(key) if key is not None else ("1", [])
             rows = database.execute_sql(
@@ -57,9 +74,45 @@ def book_pages(
             ).fetchall()
             if not rows:
                 return
-            books = {book["id"]: book for book in list_books([row[0] for row in rows])}
-            yield [books[row[0]] for row in rows if row[0] in books]
+            yield _records(rows)
             key = key_of(rows[-1], order)
+
+
+def _records(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """The records of the books whose ids begin `rows`, in their order."""
+    books = {book["id"]: book for book in list_books([row[0] for row in rows])}
+    return [books[row[0]] for row in rows if row[0] in books]
+
+
+def _walked(
+    order: Order, table: str, book_id: str, found: Condition, size: int, window: int
+) -> Generator[list[dict[str, Any]], None, tuple[bool, Key | None]]:
+    """The pages of the books `found` finds, each book of the order checked by `found.each`,
+    while each walk of at most `window` books fills a page; then whether the list goes on (a
+    walk left a page short before the last book) and the key it goes on from."""
+    test = f"EXISTS (SELECT 1 FROM book b WHERE b.id = o.{book_id} AND {found.each})"
+    key: Key | None = None
+    while True:
+        start, start_params = order.beyond(key) if key is not None else ("1", [])
+        # The first book past the window (none: the window reaches the last book).
+        past = database.execute_sql(
+            f"SELECT {order.expressions} FROM {table} WHERE {start}"
+            f" ORDER BY {order.order_by()} LIMIT 1 OFFSET ?",
+            (*start_params, window),
+        ).fetchone()
+        within, within_params = order.beyond(tuple(past), backward=True) if past else ("1", [])
+        rows = database.execute_sql(
+            f"SELECT o.{book_id}, {order.expressions} FROM {table} o"
+            f" WHERE {start} AND {within} AND {test} ORDER BY {order.order_by()} LIMIT ?",
+            (*start_params, *within_params, *found.each_params, size),
+        ).fetchall()
+        if len(rows) < size and past is not None:
+            return True, key
+        if rows:
+            yield _records(rows)
+        if len(rows) < size:
+            return False, None
+        key = key_of(rows[-1], order)
 
 
 @contextmanager

@@ -8,6 +8,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bookorbit_desktop.cli import main
 from bookorbit_desktop.cli.book_pages import book_pages, write_json_array
@@ -78,6 +80,12 @@ def test_the_json_array_is_written_as_json_dump_writes_it(items):
     assert out.getvalue() == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
+# (few, window): the found books kept and the order walked, or sorted for each page; each
+# book checked on the walk, until a page is short (and then kept: walked or sorted), or to
+# the end.
+WAYS = [(0, 0), (10**6, 0), (0, 3), (10**6, 4), (0, 6), (0, 10**6)]
+
+
 @pytest.mark.parametrize("sort", ["title", "author"])
 def test_a_search_pages_its_books_the_same_by_either_way(library, sort):
     """Sorting the found books for each page, or walking the order's index and keeping the
@@ -91,8 +99,8 @@ def test_a_search_pages_its_books_the_same_by_either_way(library, sort):
     in_order = [book["id"] for page in book_pages(sort=sort) for book in page]
     expected = [book_id for book_id in in_order if book_id in finds]
     assert 3 < len(expected) < len(in_order)
-    for few in (0, 10**6):  # walked, sorted
-        pages = list(book_pages(size=3, sort=sort, found=found, few=few))
+    for few, window in WAYS:
+        pages = list(book_pages(size=3, sort=sort, found=found, few=few, window=window))
         assert [book["id"] for page in pages for book in page] == expected
         assert [len(page) for page in pages[:-1]] == [3] * (len(pages) - 1)
 
@@ -116,11 +124,64 @@ def test_a_search_kept_once_pages_what_its_condition_keeps(library, sort, search
     expected = [book_id for book_id in in_order if book_id in keeps]
     assert 0 < len(expected) < len(in_order)
     temporary = "SELECT count(*) FROM sqlite_temp_master"
-    for few in (0, 10**6):  # walked, sorted
-        pages = list(book_pages(size=3, sort=sort, found=found, few=few))
+    for few, window in WAYS:
+        pages = list(book_pages(size=3, sort=sort, found=found, few=few, window=window))
         assert [book["id"] for page in pages for book in page] == expected
         assert database.execute_sql(temporary).fetchone()[0] == 0
-        left = book_pages(size=3, sort=sort, found=found, few=few)
+        left = book_pages(size=3, sort=sort, found=found, few=few, window=window)
         assert next(left)
         left.close()
         assert database.execute_sql(temporary).fetchone()[0] == 0
+
+
+_TERMS = st.sampled_from(
+    [
+        *("ri", "é", "ka", "zq", "river", "élan", "müller", "garden", '"lord ring"'),
+        *("author:kai", "title:ri", "series:harbour", "status:reading", "author:=kai müller"),
+    ]
+)
+_PAGED = st.recursive(
+    _TERMS,
+    lambda inner: st.one_of(
+        inner.map(lambda text: f"not ({text})"),
+        st.lists(inner, min_size=2, max_size=3).map(lambda p: " ".join(f"({t})" for t in p)),
+        st.lists(inner, min_size=2, max_size=3).map(lambda p: " or ".join(f"({t})" for t in p)),
+    ),
+    max_leaves=4,
+)
+
+
+@pytest.fixture
+def shelved(library) -> None:
+    """Books whose titles, authors and series the searches above find some of."""
+    words = ("river", "élan", "garden", "lord", "ring", "harbour", "quiet")
+    names = ("Kai Müller", "Rita Chen", "Ana Brontë")
+    for number in range(24):
+        title = f"{words[number % 7].title()} {words[number * 3 % 7]}"
+        series = f"The {words[number % 5]} Cycle" if number % 3 == 0 else None
+        add_book(title, [names[number % 3]] if number % 4 else [], series=series)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=150)
+@given(
+    search=_PAGED,
+    size=st.integers(1, 5),
+    window=st.integers(0, 30),
+    few=st.sampled_from([0, 8, 10**6]),
+)
+def test_every_way_of_paging_a_search_lists_what_its_condition_keeps(
+    shelved, search: str, size: int, window: int, few: int
+):
+    """However the pages are found (each book of the order checked on a walk, a walk left
+    short and the search then kept whole, walked or sorted), they list the books the search's
+    condition keeps, in title order, `size` at a time."""
+    found = search_condition(search, date.today())
+    assert found is not None
+    keeps = {
+        row[0]
+        for row in database.execute_sql(f"SELECT b.id FROM book b WHERE {found.sql}", found.params)
+    }
+    in_order = [book["id"] for book in list_books()]
+    pages = list(book_pages(size=size, found=found, few=few, window=window))
+    assert [book["id"] for page in pages for book in page] == [i for i in in_order if i in keeps]
+    assert all(len(page) == size for page in pages[:-1])

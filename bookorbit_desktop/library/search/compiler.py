@@ -31,7 +31,7 @@ from bookorbit_desktop.library.reading.values import READING_STATUSES
 from bookorbit_desktop.library.search.dates import DATE_WORDS, bounds, period
 from bookorbit_desktop.library.search.fold import fold, fold_column
 from bookorbit_desktop.library.search.grammar import And, Node, Not, Or, SearchError, Term, parse
-from bookorbit_desktop.library.search.query import found_query
+from bookorbit_desktop.library.search.query import found_query, match_condition
 from bookorbit_desktop.library.search.regexp import SQL_REGEXP, PatternError, checked_pattern
 
 
@@ -43,12 +43,16 @@ class Condition:
     (one column, `id`), whose parts look up their own tables and indexes, without reading
     each book's row: `a and b` reads a's ids and keeps those in b's (so the first part, the
     plain words when there are some, is read whole), `a or b` is a UNION, `not a` every book
-    not in a's."""
+    not in a's. And `each`, the condition again on the book `b`, reading only that book's own
+    rows (its indexed text by its id, where `sql` reads the index's whole list of matches
+    first): for a walk along an order that checks books one by one and stops at a full page."""
 
     sql: str
     params: tuple[object, ...]
     ids: str
     ids_params: tuple[object, ...]
+    each: str
+    each_params: tuple[object, ...]
     # What this is the negation of, if it is one: `not` of it is that again, not a second
     # pass over every book (`not status:unread`).
     negation: Condition | None = dataclasses.field(default=None, compare=False)
@@ -70,6 +74,8 @@ def _both(parts: Sequence[Condition]) -> Condition:
         # push the others' test into it, and look each of their ids up in the search index.
         f"SELECT id FROM ({first.ids} LIMIT -1) WHERE " + " AND ".join(t for t, _ in tests),
         first.ids_params + tuple(param for _, params in tests for param in params),
+        "(" + " AND ".join(part.each for part in parts) + ")",
+        tuple(param for part in parts for param in part.each_params),
     )
 
 
@@ -87,6 +93,8 @@ def _either(parts: Sequence[Condition]) -> Condition:
         tuple(param for part in parts for param in part.params),
         " UNION ".join(f"SELECT id FROM ({part.ids})" for part in parts),
         tuple(param for part in parts for param in part.ids_params),
+        "(" + " OR ".join(part.each for part in parts) + ")",
+        tuple(param for part in parts for param in part.each_params),
     )
 
 
@@ -98,13 +106,16 @@ def _negated(part: Condition) -> Condition:
         part.params,
         f"SELECT id FROM book WHERE id NOT IN ({part.ids})",
         part.ids_params,
+        f"NOT ({part.each})",
+        part.each_params,
         part,
     )
 
 
 def _among(subquery: str, params: Sequence[object]) -> Condition:
     """The books whose ids `subquery` selects."""
-    return Condition(f"b.id IN ({subquery})", tuple(params), subquery, tuple(params))
+    sql = f"b.id IN ({subquery})"
+    return Condition(sql, tuple(params), subquery, tuple(params), sql, tuple(params))
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,7 @@ class _Place:
         sql = f"coalesce({test}, 0)"
         if not self.by_value:
             ids = f"SELECT b.id AS id FROM book b WHERE {test}"
-            return Condition(sql, tuple(params), ids, tuple(params))
+            return Condition(sql, tuple(params), ids, tuple(params), sql, tuple(params))
         # The test is a function of the value alone: `b` is here a table of the values (no
         # NULL: `IN` never matches one). LIMIT -1 keeps SQLite from testing every book's.
         name = self.column.removeprefix("b.")
@@ -133,7 +144,7 @@ class _Place:
         ids = (
             f"SELECT id FROM book WHERE {name} IN (SELECT b.{name} FROM ({values}) b WHERE {test})"
         )
-        return Condition(sql, tuple(params), ids, tuple(params))
+        return Condition(sql, tuple(params), ids, tuple(params), sql, tuple(params))
 
 
 def _of_book(column: str) -> _Place:
@@ -230,8 +241,10 @@ class _Compiler:
         return parts[0] if len(parts) == 1 else _both(parts)
 
     def words(self, terms: Sequence[Term]) -> Condition:
-        found, params = found_query([fold(term.value) for term in terms])
-        return _among(found, params)
+        folded = [fold(term.value) for term in terms]
+        found, params = found_query(folded)
+        each, each_params = match_condition(folded, few=True)
+        return dataclasses.replace(_among(found, params), each=each, each_params=tuple(each_params))
 
     def term(self, term: Term) -> Condition:
         if term.field is None:
@@ -302,6 +315,8 @@ class _Compiler:
             found.params + holds.params,
             f"SELECT b.id AS id FROM ({found.ids}) h CROSS JOIN book b ON b.id = h.id WHERE {test}",
             (*found.ids_params, value),
+            f"({found.each} AND {holds.sql})",
+            found.each_params + holds.params,
         )
 
     def number(self, term: Term, place: _Place) -> Condition:
