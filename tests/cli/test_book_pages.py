@@ -80,10 +80,10 @@ def test_the_json_array_is_written_as_json_dump_writes_it(items):
     assert out.getvalue() == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-# (few, window): the found books kept and the order walked, or sorted for each page; each
-# book checked on the walk, until a page is short (and then kept: walked or sorted), or to
-# the end.
-WAYS = [(0, 0), (10**6, 0), (0, 3), (10**6, 4), (0, 6), (0, 10**6)]
+# (few, window, most): the found books kept and the order walked, or sorted for each page;
+# each book checked on a walk, until a page would need more than `most` books read (and then
+# kept: walked or sorted), or to the end.
+WAYS = [(0, 0, 0), (10**6, 0, 0), (0, 1, 2), (10**6, 1, 5), (0, 2, 8), (0, 1, 10**6)]
 
 
 @pytest.mark.parametrize("sort", ["title", "author"])
@@ -99,8 +99,8 @@ def test_a_search_pages_its_books_the_same_by_either_way(library, sort):
     in_order = [book["id"] for page in book_pages(sort=sort) for book in page]
     expected = [book_id for book_id in in_order if book_id in finds]
     assert 3 < len(expected) < len(in_order)
-    for few, window in WAYS:
-        pages = list(book_pages(size=3, sort=sort, found=found, few=few, window=window))
+    for few, window, most in WAYS:
+        pages = list(book_pages(size=3, sort=sort, found=found, few=few, window=window, most=most))
         assert [book["id"] for page in pages for book in page] == expected
         assert [len(page) for page in pages[:-1]] == [3] * (len(pages) - 1)
 
@@ -124,11 +124,11 @@ def test_a_search_kept_once_pages_what_its_condition_keeps(library, sort, search
     expected = [book_id for book_id in in_order if book_id in keeps]
     assert 0 < len(expected) < len(in_order)
     temporary = "SELECT count(*) FROM sqlite_temp_master"
-    for few, window in WAYS:
-        pages = list(book_pages(size=3, sort=sort, found=found, few=few, window=window))
+    for few, window, most in WAYS:
+        pages = list(book_pages(size=3, sort=sort, found=found, few=few, window=window, most=most))
         assert [book["id"] for page in pages for book in page] == expected
         assert database.execute_sql(temporary).fetchone()[0] == 0
-        left = book_pages(size=3, sort=sort, found=found, few=few, window=window)
+        left = book_pages(size=3, sort=sort, found=found, few=few, window=window, most=most)
         assert next(left)
         left.close()
         assert database.execute_sql(temporary).fetchone()[0] == 0
@@ -166,22 +166,24 @@ def shelved(library) -> None:
 @given(
     search=_PAGED,
     size=st.integers(1, 5),
-    window=st.integers(0, 30),
+    window=st.integers(0, 6),
+    most=st.integers(0, 40),
     few=st.sampled_from([0, 8, 10**6]),
+    sort=st.sampled_from(["title", "author"]),
 )
 def test_every_way_of_paging_a_search_lists_what_its_condition_keeps(
-    shelved, search: str, size: int, window: int, few: int
+    shelved, search: str, size: int, window: int, most: int, few: int, sort: str
 ):
     """However the pages are found (each book of the order checked on a walk, a walk left
     short and the search then kept whole, walked or sorted), they list the books the search's
-    condition keeps, in title order, `size` at a time."""
+    condition keeps, in the order, `size` at a time."""
     found = search_condition(search, date.today())
     assert found is not None
     keeps = {
         row[0]
         for row in database.execute_sql(f"SELECT b.id FROM book b WHERE {found.sql}", found.params)
     }
-    in_order = [book["id"] for book in list_books()]
-    pages = list(book_pages(size=size, found=found, few=few, window=window))
+    in_order = [book["id"] for page in book_pages(sort=sort) for book in page]
+    pages = list(book_pages(size, sort, found, few=few, window=window, most=most))
     assert [book["id"] for page in pages for book in page] == [i for i in in_order if i in keeps]
     assert all(len(page) == size for page in pages[:-1])

@@ -120,18 +120,22 @@ def _among(subquery: str, params: Sequence[object]) -> Condition:
 
 @dataclass(frozen=True)
 class _Place:
-    """Where a field's values are: `column`, in `b` itself or in the query `among` selecting
-    the ids of the books whose rows there pass a test (`{test}`). `by_value`: a column of `b`
-    that an index begins with, whose values repeat (series): its ids are found by testing each
-    distinct value once, read from the index, then looking their books up by it."""
+    """Where a field's values are: `column`, in `b` itself or in rows of other tables, found
+    two ways: the query `among` selecting the ids of the books whose rows there pass a test
+    (`{test}`), and the query `of_book` selecting those rows of the book `b` alone (see
+    `_elsewhere`). `by_value`: a column of `b` that an index begins with, whose values repeat
+    (series): its ids are found by testing each distinct value once, read from the index, then
+    looking their books up by it."""
 
     column: str
     among: str | None = None
+    of_book: str | None = None
     by_value: bool = False
 
     def holds(self, test: str, params: Sequence[object]) -> Condition:
-        if self.among is not None:
-            return _among(self.among.format(test=test), params)
+        if self.among is not None and self.of_book is not None:
+            each = f"EXISTS ({self.of_book.format(test=test)})"
+            return dataclasses.replace(_among(self.among.format(test=test), params), each=each)
         # A column of `b` may be NULL: its test is then false, also under `not`.
         sql = f"coalesce({test}, 0)"
         if not self.by_value:
@@ -151,8 +155,25 @@ def _of_book(column: str) -> _Place:
     return _Place(f"b.{column}")
 
 
+def _elsewhere(
+    column: str, rows: str, book: str, link: str = "", on: str = "", kept: str = "1"
+) -> _Place:
+    """A field whose values are `column` of the table `rows`, whose rows passing `kept` are
+    the book's whose id is `book`, or are linked to it by the table `link` (joined `on`). Its
+    books' ids are found from the rows first (CROSS JOIN keeps that order: the values are
+    few, and SQLite would otherwise read every link); one book's rows from its id."""
+    tables, of_book = rows, rows
+    if link:
+        tables, of_book = f"{rows} CROSS JOIN {link} ON {on}", f"{link} CROSS JOIN {rows} ON {on}"
+    return _Place(
+        column,
+        f"SELECT {book} AS id FROM {tables} WHERE {kept} AND {{test}}",
+        f"SELECT 1 FROM {of_book} WHERE {book} = b.id AND {kept} AND {{test}}",
+    )
+
+
 def _of_reading(column: str) -> _Place:
-    return _Place(f"rs.{column}", "SELECT rs.book_id AS id FROM reading_state rs WHERE {test}")
+    return _elsewhere(f"rs.{column}", "reading_state rs", "rs.book_id")
 
 
 TEXT_PLACES = {
@@ -160,21 +181,11 @@ TEXT_PLACES = {
     "series": _Place("b.series", by_value=True),  # indexed (`book_series_order`)
     "publisher": _of_book("publisher"),
     "language": _of_book("language"),
-    # Authors and tags are few: the matching ones are found first, then their books by the
-    # credits' and tags' index (CROSS JOIN keeps that order; SQLite would read every credit).
-    "author": _Place(
-        "a.name",
-        "SELECT ba.book_id AS id FROM author a"
-        " CROSS JOIN book_author ba ON ba.author_id = a.id WHERE {test}",
+    "author": _elsewhere(
+        "a.name", "author a", "ba.book_id", "book_author ba", "ba.author_id = a.id"
     ),
-    "format": _Place(
-        "f.format", "SELECT f.book_id AS id FROM book_file f WHERE f.missing = 0 AND {test}"
-    ),
-    "tags": _Place(
-        "t.name",
-        "SELECT bt.book_id AS id FROM tag t CROSS JOIN book_tag bt ON bt.tag_id = t.id"
-        " WHERE {test}",
-    ),
+    "format": _elsewhere("f.format", "book_file f", "f.book_id", kept="f.missing = 0"),
+    "tags": _elsewhere("t.name", "tag t", "bt.book_id", "book_tag bt", "bt.tag_id = t.id"),
 }
 NUMBER_PLACES = {"rating": _of_reading("rating"), "pages": _of_book("pages")}
 DATE_PLACES = {
