@@ -118,8 +118,8 @@ def _walked(
                     yield _records(page)
                 return False, None, []
             if len(page) < size:
-                # Walk on over twice the books the matches so far predict.
-                books = 2 * (size - len(page)) * read // len(page) + 1 if page else 4 * books
+                # Walk on over twice the books the matches so far predict (none: as if one).
+                books = 2 * (size - len(page)) * read // max(len(page), 1) + 1
                 if read + books > most:
                     return True, key, page
         yield _records(page)
