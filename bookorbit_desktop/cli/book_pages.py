@@ -8,9 +8,9 @@ then the sort title and id), walked along their index the same way.
 A search first walks the order's index, checking each book by its own rows (`Condition.each`:
 its indexed text, not the index's whole list of matches) until a page is full: a search most
 books match (`e`, `not garden`) prints a page after reading about as many books. Each page's
-walk starts with `window` books and walks on over twice the books the matches so far predict;
-when that would read more than `most` books for the page, the search finds too few books for a
-walk, and from there on it is run whole instead:
+walk starts with `window` books and walks on over twice the books the matches so far predict it
+needs; when it would need more than `most` books read for the page, the search finds too few
+books for a walk, and from there on it is run whole instead:
 
 A search is run once, its books' ids kept in a temporary table: when it finds no more than
 `FEW`, the pages are cut from those books (each page looks them up by id and sorts them); when
@@ -118,10 +118,12 @@ def _walked(
                     yield _records(page)
                 return False, None, []
             if len(page) < size:
-                # Walk on over twice the books the matches so far predict (none: as if one).
-                books = 2 * (size - len(page)) * read // max(len(page), 1) + 1
-                if read + books > most:
+                # The books the page still needs, as the matches so far predict (none: as if
+                # one); the walk goes on over twice as many, and stops at the page's end.
+                needed = (size - len(page)) * read // max(len(page), 1) + 1
+                if read + needed > most:
                     return True, key, page
+                books = 2 * needed
         yield _records(page)
 
 
