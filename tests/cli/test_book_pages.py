@@ -187,3 +187,25 @@ def test_every_way_of_paging_a_search_lists_what_its_condition_keeps(
     pages = list(book_pages(size, sort, found, few=few, window=window, most=most))
     assert [book["id"] for page in pages for book in page] == [i for i in in_order if i in keeps]
     assert all(len(page) == size for page in pages[:-1])
+
+
+@pytest.mark.parametrize(
+    ("search", "kept"),
+    [
+        ("r", False),  # in every title: walked
+        ("not zola", False),  # every book: walked
+        ("garden", False),  # in the first four titles of the order: walked
+        ("kai", True),  # one book in four: a page would need more books read, run whole
+        ("lord", True),  # none among the first books: run whole after the first window
+    ],
+)
+def test_a_search_most_books_match_is_walked_and_a_rare_one_run_whole(shelved, search, kept):
+    """The first page of a search is found by walking the title order while the matches seen
+    say a page needs at most `most` books read; a rarer search is run once and kept (its
+    temporary table is there while its pages are read)."""
+    found = search_condition(search, date.today())
+    assert found is not None
+    pages = book_pages(size=3, found=found, window=3, most=8)
+    assert len(next(pages)) == 3
+    assert database.execute_sql("SELECT count(*) FROM sqlite_temp_master").fetchone()[0] == kept
+    pages.close()
