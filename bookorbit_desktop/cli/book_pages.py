@@ -9,8 +9,9 @@ A search first walks the order's index, checking each book by its own rows (`Con
 its indexed text, not the index's whole list of matches) until a page is full: a search most
 books match (`e`, `not garden`) prints a page after reading about as many books. Each page's
 walk starts with `window` books and walks on over twice the books the matches so far predict it
-needs; when it would need more than `most` books read for the page, the search finds too few
-books for a walk, and from there on it is run whole instead:
+needs. When the rest of the page would need more than `most` books read (or the page more than
+twice that), the search finds too few books for a walk, and from there on it is run whole
+instead (the books a walk has read are not counted: they are spent whichever way goes on):
 
 A search is run once, its books' ids kept in a temporary table: when it finds no more than
 `FEW`, the pages are cut from those books (each page looks them up by id and sorts them); when
@@ -51,7 +52,7 @@ _SOURCES = {
 }
 SORTS = tuple(_SOURCES)
 FEW = 5000  # a search finding more books than this walks the order's index
-WALKED = 20 * PAGE  # the most books a page's walk reads before the search is run whole
+WALKED = 12 * PAGE  # the most books the rest of a page's walk may need, as predicted
 _TABLES = itertools.count()  # the temporary tables' numbers: each search has its own
 Rows = list[tuple[Any, ...]]  # a book's id, then its key in the order
 
@@ -121,7 +122,7 @@ def _walked(
                 # The books the page still needs, as the matches so far predict (none: as if
                 # one); the walk goes on over twice as many, and stops at the page's end.
                 needed = (size - len(page)) * read // max(len(page), 1) + 1
-                if read + needed > most:
+                if needed > most or read + needed > 2 * most:
                     return True, key, page
                 books = 2 * needed
         yield _records(page)
