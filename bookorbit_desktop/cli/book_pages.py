@@ -52,7 +52,10 @@ _SOURCES = {
 }
 SORTS = tuple(_SOURCES)
 FEW = 5000  # a search finding more books than this walks the order's index
-WALKED = 12 * PAGE  # the most books the rest of a page's walk may need, as predicted
+# The rest of a page's walk may need, as predicted, at most one book in this many of the
+# library's: reading a book's indexed text by its id costs about what reading every book's
+# text in turn does for this many books (a search run whole costs more with the library).
+WALKED_SHARE = 20
 _TABLES = itertools.count()  # the temporary tables' numbers: each search has its own
 Rows = list[tuple[Any, ...]]  # a book's id, then its key in the order
 
@@ -64,19 +67,23 @@ def book_pages(
     *,
     few: int = FEW,
     window: int = PAGE,
-    most: int = WALKED,
+    most: int | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
     """Every book's record (as `list_books` gives it), or those of the books a search `found`,
     in the order `sort` names (one of `SORTS`), `size` at a time (a search's pages are walked,
-    from `window` books on, while a page needs at most `most` books read; then a search
-    finding more than `few` books walks the order's index keeping the books found)."""
+    from `window` books on, while a page needs at most `most` books read, by default one in
+    `WALKED_SHARE` of the library's; then a search finding more than `few` books walks the
+    order's index keeping the books found)."""
     order, table, book_id, joined = _SOURCES[sort]
     key: Key | None = None
     begun: Rows = []  # the next page's books the walk found
-    if found is not None and 0 < window <= most:
-        more, key, begun = yield from _walked(order, joined, book_id, found, size, window, most)
-        if not more:
-            return
+    if found is not None:
+        most = library_size() // WALKED_SHARE if most is None else most
+        if 0 < window <= most:
+            walked = _walked(order, joined, book_id, found, size, window, most)
+            more, key, begun = yield from walked
+            if not more:
+                return
     with _found_test(found, book_id, few) as (search, search_params):
         while True:
             where, params = order.beyond(key) if key is not None else ("1", [])
