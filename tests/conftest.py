@@ -11,6 +11,7 @@ from hypothesis import settings
 from bookorbit_desktop.config import Paths, resolve_paths
 from bookorbit_desktop.library.store.db import close_database, open_database
 from tests.fakes.hardcover_fixtures import clock, hardcover, hc_client
+from tests.new_library import make_first, new_library
 
 __all__ = ["clock", "hardcover", "hc_client"]
 
@@ -41,6 +42,12 @@ def _sendable(value: object) -> object:
     return value
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _made_library(tmp_path_factory) -> None:
+    """The library each test's new library is a copy of (tests/new_library.py)."""
+    make_first(tmp_path_factory.mktemp("made-library"))
+
+
 @pytest.fixture
 def paths(tmp_path, monkeypatch) -> Paths:
     monkeypatch.setenv("BOOKORBIT_DATA_DIR", str(tmp_path / "data"))
@@ -52,6 +59,7 @@ def paths(tmp_path, monkeypatch) -> Paths:
 @pytest.fixture
 def library(paths) -> Iterator[Paths]:
     """An opened, migrated library database in a fresh data folder."""
+    new_library(paths.db_file)
     open_database(paths.db_file)
     yield paths
     close_database()

@@ -35,7 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from graphql import GraphQLError, GraphQLSchema, build_schema, execute, parse, validate
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    build_schema,
+    execute,
+    parse,
+    validate,
+)
 
 from tests.fakes.clock import SystemClock, VirtualClock
 from tests.fakes.hardcover_catalog import Catalog
@@ -81,6 +89,16 @@ _PATTERN = re.compile(r"\b(" + "|".join(sorted(PATTERN_OPERATORS)) + r")\b")
 def hardcover_schema() -> GraphQLSchema:
     """Hardcover's official schema (built once per process; it takes about a second)."""
     return build_schema(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=512)
+def checked(query: str) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
+    """The parsed query and what validating it against the schema found, once per query text
+    and process (a client sends the same few texts with new variables; parsing and validating
+    one took most of the fake's time per request). Raises GraphQLError for a text that does
+    not parse (an error is not kept: that text is parsed again next time)."""
+    document = parse(query)
+    return document, tuple(validate(hardcover_schema(), document))
 
 
 @dataclass
@@ -402,12 +420,11 @@ class FakeHardcover:
     ) -> dict[str, Any]:
         schema = hardcover_schema()
         try:
-            document = parse(payload["query"])
+            document, problems = checked(payload["query"])
         except GraphQLError as error:
             raise _Reply(
                 400, {"error": "invalid_query", "error_description": error.message}
             ) from None
-        problems = validate(schema, document)
         if problems:
             raise _Reply(200, {"errors": [_hasura_error(p) for p in problems]})
         chosen = top_level_fields(document, record.operation_name)

@@ -20,6 +20,7 @@ from bookorbit_desktop.library.store.models import BookFile
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book, make_epub
 from tests.library.files.file_child import namespaces_or_skip, run_child
+from tests.new_library import new_library
 
 ROOT = Path(__file__).resolve().parents[3]
 NOTES = {"metadata.epub.lua": "return {pos=1}", "metadata.epub.lua.old": "old", "c.txt": "n"}
@@ -37,6 +38,7 @@ def _setup_tidy(base: Path, target: Path) -> tuple[Path, dict[str, bytes]]:
     data = base / "data"
     data.mkdir(parents=True)
     paths = resolve_paths(data)
+    new_library(paths.db_file)
     open_database(paths.db_file)
     book = make_epub(base / "in" / "emma.epub", "Emma", ["Jane Austen"])
     (base / "in" / "emma.sdr").mkdir()
@@ -88,6 +90,7 @@ def test_a_metadata_write_killed_at_any_step_leaves_the_book_whole(tmp_path):
         data = tmp_path / f"run{step}" / "data"
         data.mkdir(parents=True)
         paths = resolve_paths(data)
+        new_library(paths.db_file)
         open_database(paths.db_file)
         path = make_epub(tmp_path / f"run{step}" / "dune.epub", "Dune", ["Frank Herbert"])
         before = path.read_bytes()
@@ -185,6 +188,7 @@ def test_a_removal_killed_at_any_step_leaves_the_file_in_the_library_or_in_the_t
         trash = (shm / f"run{step}" if shm else base) / "Trash"
         data = base / "data"
         data.mkdir(parents=True)
+        new_library(resolve_paths(data).db_file)
         open_database(resolve_paths(data).db_file)
         path = make_epub(base / "in" / "emma.epub", "Emma", ["Jane Austen"])
         before = path.read_bytes()

@@ -13,7 +13,7 @@ from bookorbit_desktop.library.files import mover
 from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.store.db import close_database, open_database
 from tests.library.files.file_child import run_child
-from tests.library.files.tidied import consistent, leftovers, paths, tidied
+from tests.library.files.tidied import consistent, kept, leftovers, paths, tidied
 
 
 def _undone(data) -> None:
@@ -29,16 +29,17 @@ def _undone(data) -> None:
 @pytest.mark.parametrize("stopped", [False, True], ids=["one run", "a stopped run and its end"])
 def test_a_redo_killed_at_any_step_is_finished_by_the_next_redo(tmp_path, stopped, across, request):
     """After a kill at an odd step the user chooses Redo, at an even one Undo Last Tidy (each
-    kill needs a library of its own, so each is followed by one of the two)."""
+    kill starts from the same undone tidy, laid out again, and is followed by one of the two)."""
     drive = request.getfixturevalue("other_drive") if across else tmp_path
-    step, finished, stop_at = 0, False, 0 if stopped else None
+    base = tmp_path / "run"
+    data, before, after, _killed = tidied(base, drive / "run" / "Library", 0 if stopped else None)
+    _undone(data)
+    lay_out = kept([base] if drive == tmp_path else [base, drive / "run"], tmp_path / "kept")
+    step, finished = 0, False
     while not finished:
         step += 1
         then = "undo last tidy" if step % 2 == 0 else "edit redo"
-        base = tmp_path / f"run{step}"
-        data, before, after, kill_at = tidied(base, drive / f"run{step}" / "Library", stop_at)
-        stop_at = kill_at if stopped else None
-        _undone(data)
+        lay_out()
         child = run_child(data, "redo", kill_at=step, writes=True)
         finished = child.returncode == 0
         assert finished or child.returncode == -9, child.stderr[-2000:]

@@ -19,6 +19,7 @@ from bookorbit_desktop.library.store.settings import set_setting
 from tests.library.files.file_child import namespaces_or_skip, run_child
 from tests.library.files.tidied import (
     consistent,
+    kept,
     leftovers,
     paths,
     tidied,
@@ -33,13 +34,13 @@ def test_an_undo_last_tidy_killed_at_any_step_is_finished_by_the_next_undo(
     tmp_path, then, stopped, across, request
 ):
     drive = request.getfixturevalue("other_drive") if across else tmp_path
-    step, finished, stop_at = 0, False, 0 if stopped else None
+    base = tmp_path / "run"
+    data, before, after, _killed = tidied(base, drive / "run" / "Library", 0 if stopped else None)
+    lay_out = kept([base] if drive == tmp_path else [base, drive / "run"], tmp_path / "kept")
+    step, finished = 0, False
     while not finished:
         step += 1
-        base = tmp_path / f"run{step}"
-        target = drive / f"run{step}" / "Library"
-        data, before, after, kill_at = tidied(base, target, stop_at)
-        stop_at = kill_at if stopped else None
+        lay_out()  # each kill starts from the same tidy
         child = run_child(data, "undo", kill_at=step)
         finished = child.returncode == 0
         assert finished or child.returncode == -9, child.stderr[-2000:]

@@ -1,11 +1,14 @@
 """A library of two books with KOReader notes, tidied by a process of its own (and, when asked,
-first by one killed part way and the run that finished it), and the checks the kill sweeps of
-Undo Last Tidy and of Redo (test_undo_kill_sweep, test_redo_kill_sweep) make after each kill."""
+first by one killed part way and the run that finished it), kept to be laid out again before
+each kill, and the checks the kill sweeps of Undo Last Tidy and of Redo (test_undo_kill_sweep,
+test_redo_kill_sweep) make after each kill."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from bookorbit_desktop.config import resolve_paths
@@ -17,6 +20,7 @@ from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book, make_epub
 from tests.library.files.books import add_with_notes
 from tests.library.files.file_child import run_child
+from tests.new_library import new_library
 
 
 def paths() -> list[str]:
@@ -31,6 +35,7 @@ def tidied(
     folder, the paths before, after, and the step the stopped run was killed at."""
     data = base / "data"
     data.mkdir(parents=True)
+    new_library(resolve_paths(data).db_file)
     open_database(resolve_paths(data).db_file)
     set_setting("library.tidy_folder", str(target))
     add_with_notes(base / "in")
@@ -48,6 +53,23 @@ def tidied(
     after = paths()
     close_database()
     return data, before, after, kill_at
+
+
+def kept(folders: list[Path], store: Path) -> Callable[[], None]:
+    """Copies of `folders` as they are now (the library closed) in `store`; the function returned
+    lays each folder out again as it was, at the same paths (the library records them), so each
+    kill of a sweep starts from the same tidy without making it again."""
+    for number, folder in enumerate(folders):
+        for found in folder.rglob("*"):  # a copy would split a file's hard links
+            assert found.is_dir() or found.is_symlink() or found.stat().st_nlink == 1, found
+        shutil.copytree(folder, store / str(number), symlinks=True)
+
+    def again() -> None:
+        for number, folder in enumerate(folders):
+            shutil.rmtree(folder)
+            shutil.copytree(store / str(number), folder, symlinks=True)
+
+    return again
 
 
 def paths_after(data: Path) -> list[str]:
