@@ -68,6 +68,7 @@ from PIL import Image, ImageDraw
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.generated_library import insert_books
+from benchmarks.import_timeline import Timeline
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.importer.run import import_paths
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
@@ -123,7 +124,9 @@ def cover_image(width: int, height: int, seed: int) -> bytes:
     return output.getvalue()
 
 
-def make_book(path: Path, number: int, cover: bytes, rng: random.Random) -> None:
+def make_book(
+    path: Path, number: int, cover: bytes, rng: random.Random, chapter_words: int = 3000
+) -> None:
     title = " ".join(rng.choice(WORDS).title() for _ in range(rng.randrange(2, 6)))
     author = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}son"
     core = f"978{number:09d}"
@@ -165,25 +168,34 @@ def make_book(path: Path, number: int, cover: bytes, rng: random.Random) -> None
         archive.writestr("OEBPS/nav.xhtml", "<html><body><nav epub:type='toc'/></body></html>")
         archive.writestr("OEBPS/images/cover.jpg", cover, zipfile.ZIP_STORED)
         for i in range(chapters):
-            text = " ".join(rng.choice(WORDS) for _ in range(3000))
+            text = " ".join(rng.choice(WORDS) for _ in range(chapter_words))
             archive.writestr(f"OEBPS/text/c{i}.xhtml", f"<html><body><p>{text}</p></body></html>")
 
 
-def generate(folder: Path, count: int) -> None:
+# `--small`: a thumbnail cover and short chapters, so 250,000 books take about 5 GB, not 120.
+SMALL_COVERS = ((180, 270), (120, 180))
+SMALL_CHAPTER_WORDS = 100
+
+
+def generate(folder: Path, count: int, *, small: bool = False) -> None:
     rng = random.Random(1)
-    covers = [cover_image(1200, 1800, 1), cover_image(600, 900, 2)]
+    sizes = SMALL_COVERS if small else ((1200, 1800), (600, 900))
+    covers = [cover_image(*size, seed) for seed, size in enumerate(sizes, 1)]
+    words = SMALL_CHAPTER_WORDS if small else 3000
     for number in range(count):
         shelf = folder / f"shelf-{number // 250:02d}"
-        shelf.mkdir(parents=True, exist_ok=True)
-        make_book(shelf / f"book-{number:05d}.epub", number, covers[number % 2], rng)
+        if number % 250 == 0:
+            shelf.mkdir(parents=True, exist_ok=True)
+        make_book(shelf / f"book-{number:05d}.epub", number, covers[number % 2], rng, words)
 
 
 def import_process(
-    books: Path, data_dir: Path, app: Path | None = None
+    books: Path, data_dir: Path, app: Path | None = None, timeline: Timeline | None = None
 ) -> tuple[float, float, float, str, float]:
     """(seconds, peak RSS MiB of the largest process, peak RSS MiB of the process and its
     workers together, sampled every 20 ms, log line, CPU seconds of the process and the
-    workers it waited for) of one `import` process, run from the source tree `app` if given."""
+    workers it waited for) of one `import` process, run from the source tree `app` if given,
+    sampled into `timeline` as it runs if given."""
     command = [sys.executable, "-m", "bookorbit_desktop", "--data-dir", str(data_dir)]
     env = None if app is None else {**os.environ, "PYTHONPATH": str(app)}
     started = time.perf_counter()
@@ -207,6 +219,8 @@ def import_process(
                 with contextlib.suppress(psutil.Error):
                     total += process.memory_info().rss
             together = max(together, total)
+            if timeline is not None:
+                timeline.sample(watched, time.perf_counter() - started)
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -221,16 +235,26 @@ def import_process(
 
 
 def measure(
-    name: str, books: Path, work: Path, runs: int, app: Path | None = None
+    name: str,
+    books: Path,
+    work: Path,
+    runs: int,
+    app: Path | None = None,
+    slices: int | None = None,
 ) -> tuple[float, float, float]:
     """Import `books` `runs` times into fresh data folders; return the best files/s, the
-    seconds of the unchanged import and the least CPU milliseconds a file."""
+    seconds of the unchanged import and the least CPU milliseconds a file. With `slices`,
+    each run's rate and CPU a file are also printed for each `slices` books."""
     count = sum(1 for p in books.rglob("*") if p.is_file())
     data_dir = work / f"data-{name}"
-    rates, cpus = [], []
+    rates, cpus, timelines = [], [], []
     for _ in range(runs):
         shutil.rmtree(data_dir, ignore_errors=True)
-        first, first_rss, first_all, line, cpu = import_process(books, data_dir, app)
+        timeline = None if slices is None else Timeline(resolve_paths(data_dir).db_file, slices)
+        first, first_rss, first_all, line, cpu = import_process(books, data_dir, app, timeline)
+        if timeline is not None:
+            timeline.finish(first, count, cpu)
+            timelines.append(timeline)
         rates.append(count / first)
         cpus.append(cpu)
     second, second_rss, _, _, _ = import_process(books, data_dir, app)
@@ -253,6 +277,8 @@ def measure(
     )
     print(f"  unchanged import: {second:.3f} s = {first / second:.0f}x faster")
     print(f"  log: {line.split('Import:', 1)[-1].strip()}")
+    for timeline in timelines:
+        timeline.report()
     return max(rates), second, cpu * 1000 / count
 
 
@@ -473,6 +499,12 @@ def main() -> int:
         "--into-books", type=int, help="also import into a library already holding this many"
     )
     parser.add_argument("--app", metavar="DIR", help="run the imports from this source tree")
+    parser.add_argument(
+        "--small", action="store_true", help="generate small EPUBs (thumbnail cover, short text)"
+    )
+    parser.add_argument(
+        "--slices", type=int, metavar="N", help="print files/s and CPU a file for each N books"
+    )
     parser.add_argument("--profile", action="store_true", help="print where the CPU time goes")
     parser.add_argument("--json", action="store_true", help="end with the figures as JSON")
     args = parser.parse_args()
@@ -485,7 +517,7 @@ def main() -> int:
         if not books.is_dir() or sum(1 for _ in books.rglob("*.epub")) != args.count:
             shutil.rmtree(books, ignore_errors=True)
             started = time.perf_counter()
-            generate(books, args.count)
+            generate(books, args.count, small=args.small)
             print(f"generated {args.count} EPUBs in {time.perf_counter() - started:.1f} s")
         # The corpus written to disk first: its write-back (about 1 GB) is not the import's.
         os.sync()
@@ -493,7 +525,7 @@ def main() -> int:
         print(f"load average before: {os.getloadavg()[0]:.2f} (2-core figures are noisy above 0.5)")
         app = Path(args.app).resolve() if args.app else None
         parallel, unchanged, cpu = measure(
-            f"generated ({size:.0f} MiB)", books, work, args.runs, app
+            f"generated ({size:.0f} MiB)", books, work, args.runs, app, args.slices
         )
         if args.folder:
             measure(str(args.folder), Path(args.folder).resolve(), work, args.runs)
