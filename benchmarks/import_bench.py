@@ -46,8 +46,10 @@ import collections
 import compileall
 import contextlib
 import cProfile
+import functools
 import io
 import json
+import multiprocessing
 import os
 import pstats
 import random
@@ -59,7 +61,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import psutil
@@ -125,8 +127,13 @@ def cover_image(width: int, height: int, seed: int) -> bytes:
 
 
 def make_book(
-    path: Path, number: int, cover: bytes, rng: random.Random, chapter_words: int = 3000
+    path: Path,
+    number: int,
+    cover: bytes,
+    rng: random.Random,
+    texts: Sequence[str] | None = None,
 ) -> None:
+    """One book; its chapters' text drawn from `texts` if given, else made word by word."""
     title = " ".join(rng.choice(WORDS).title() for _ in range(rng.randrange(2, 6)))
     author = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}son"
     core = f"978{number:09d}"
@@ -161,32 +168,66 @@ def make_book(
  </manifest>
  <spine>{spine}</spine>
 </package>"""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    buffer = io.BytesIO()  # written whole: the zip module's seeks and writes, once each
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", "application/epub+zip", zipfile.ZIP_STORED)
         archive.writestr("META-INF/container.xml", CONTAINER)
         archive.writestr("OEBPS/content.opf", opf)
         archive.writestr("OEBPS/nav.xhtml", "<html><body><nav epub:type='toc'/></body></html>")
         archive.writestr("OEBPS/images/cover.jpg", cover, zipfile.ZIP_STORED)
         for i in range(chapters):
-            text = " ".join(rng.choice(WORDS) for _ in range(chapter_words))
+            if texts is None:
+                text = " ".join(rng.choice(WORDS) for _ in range(3000))
+            else:
+                text = rng.choice(texts)
             archive.writestr(f"OEBPS/text/c{i}.xhtml", f"<html><body><p>{text}</p></body></html>")
+    path.write_bytes(buffer.getvalue())
 
 
-# `--small`: a thumbnail cover and short chapters, so 250,000 books take about 5 GB, not 120.
+# `--small`: thumbnail covers and short chapters (100 words, from a few dozen), about 20 KB a
+# book, so 250,000 books take about 5 GB, not 120; made on two processes, a shelf each.
 SMALL_COVERS = ((180, 270), (120, 180))
+SMALL_CHAPTERS = 64
 SMALL_CHAPTER_WORDS = 100
+SHELF = 250
 
 
 def generate(folder: Path, count: int, *, small: bool = False) -> None:
+    if small:
+        shelves = [(folder, first, min(first + SHELF, count)) for first in range(0, count, SHELF)]
+        with multiprocessing.Pool(2) as pool:
+            for _ in pool.imap_unordered(_small_shelf, shelves):
+                pass
+        return
     rng = random.Random(1)
-    sizes = SMALL_COVERS if small else ((1200, 1800), (600, 900))
-    covers = [cover_image(*size, seed) for seed, size in enumerate(sizes, 1)]
-    words = SMALL_CHAPTER_WORDS if small else 3000
+    covers = [cover_image(1200, 1800, 1), cover_image(600, 900, 2)]
     for number in range(count):
-        shelf = folder / f"shelf-{number // 250:02d}"
-        if number % 250 == 0:
-            shelf.mkdir(parents=True, exist_ok=True)
-        make_book(shelf / f"book-{number:05d}.epub", number, covers[number % 2], rng, words)
+        shelf = folder / f"shelf-{number // SHELF:02d}"
+        shelf.mkdir(parents=True, exist_ok=True)
+        make_book(shelf / f"book-{number:05d}.epub", number, covers[number % 2], rng)
+
+
+@functools.cache
+def _small_parts() -> tuple[list[bytes], list[str]]:
+    """The covers and chapter texts the small books share."""
+    covers = [cover_image(*size, seed) for seed, size in enumerate(SMALL_COVERS, 1)]
+    rng = random.Random(2)
+    texts = [
+        " ".join(rng.choice(WORDS) for _ in range(SMALL_CHAPTER_WORDS))
+        for _ in range(SMALL_CHAPTERS)
+    ]
+    return covers, texts
+
+
+def _small_shelf(shelf: tuple[Path, int, int]) -> None:
+    """The small books numbered `first` up to `end`, in a shelf folder of their own."""
+    folder, first, end = shelf
+    covers, texts = _small_parts()
+    rng = random.Random(first)
+    place = folder / f"shelf-{first // SHELF:02d}"
+    place.mkdir(parents=True, exist_ok=True)
+    for number in range(first, end):
+        make_book(place / f"book-{number:05d}.epub", number, covers[number % 2], rng, texts)
 
 
 def import_process(
