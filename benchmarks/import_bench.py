@@ -2,7 +2,7 @@
 
     python benchmarks/import_bench.py [--count 2000] [--folder DIR] [--keep DIR] [--runs 3]
                                       [--books 250000] [--into-books 250000] [--app DIR]
-                                      [--profile]
+                                      [--profile] [--small] [--slices N]
 
 For each library it runs `bookorbit-desktop import` as a separate process (start-up included,
 as a user sees it) into a fresh data folder and prints files/s, the worker processes the import
@@ -37,6 +37,13 @@ memory under 150 MB.
 The books look like real ones: EPUB 3 with an OPF listing title, authors, language, ISBN,
 series and a cover, a navigation document and a dozen chapters of text. Half the covers are
 store-sized (1200x1800, resized on import), half already small (600x900, kept as they are).
+With `--small` they are thumbnails (180x270 and 120x180) and the chapters 100 words each, about
+20 KB a book (a full one is about 480 KB): 250,000 of them fit in 5 GB. The import reads the
+same parts of them (the KOReader digest's samples, the OPF, the cover's header), so what grows
+with the library shows as it would with full books; the readers' share is a little smaller.
+With `--slices N`, the import is watched as it runs and its files/s and CPU a file are printed
+for each N books (`import_timeline.py`): the figures of a 250,000-book first import
+(`--count 250000 --small --slices 25000 --no-serial`) as the library fills.
 """
 
 from __future__ import annotations
@@ -46,8 +53,10 @@ import collections
 import compileall
 import contextlib
 import cProfile
+import functools
 import io
 import json
+import multiprocessing
 import os
 import pstats
 import random
@@ -59,7 +68,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import psutil
@@ -68,6 +77,7 @@ from PIL import Image, ImageDraw
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.generated_library import insert_books
+from benchmarks.import_timeline import Timeline
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.importer.run import import_paths
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
@@ -123,7 +133,14 @@ def cover_image(width: int, height: int, seed: int) -> bytes:
     return output.getvalue()
 
 
-def make_book(path: Path, number: int, cover: bytes, rng: random.Random) -> None:
+def make_book(
+    path: Path,
+    number: int,
+    cover: bytes,
+    rng: random.Random,
+    texts: Sequence[str] | None = None,
+) -> None:
+    """One book; its chapters' text drawn from `texts` if given, else made word by word."""
     title = " ".join(rng.choice(WORDS).title() for _ in range(rng.randrange(2, 6)))
     author = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}son"
     core = f"978{number:09d}"
@@ -158,32 +175,75 @@ def make_book(path: Path, number: int, cover: bytes, rng: random.Random) -> None
  </manifest>
  <spine>{spine}</spine>
 </package>"""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    buffer = io.BytesIO()  # written whole: the zip module's seeks and writes, once each
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", "application/epub+zip", zipfile.ZIP_STORED)
         archive.writestr("META-INF/container.xml", CONTAINER)
         archive.writestr("OEBPS/content.opf", opf)
         archive.writestr("OEBPS/nav.xhtml", "<html><body><nav epub:type='toc'/></body></html>")
         archive.writestr("OEBPS/images/cover.jpg", cover, zipfile.ZIP_STORED)
         for i in range(chapters):
-            text = " ".join(rng.choice(WORDS) for _ in range(3000))
+            if texts is None:
+                text = " ".join(rng.choice(WORDS) for _ in range(3000))
+            else:
+                text = rng.choice(texts)
             archive.writestr(f"OEBPS/text/c{i}.xhtml", f"<html><body><p>{text}</p></body></html>")
+    path.write_bytes(buffer.getvalue())
 
 
-def generate(folder: Path, count: int) -> None:
+# `--small`: thumbnail covers and short chapters (100 words, from a few dozen), about 20 KB a
+# book, so 250,000 books take about 5 GB, not 120; made on two processes, a shelf each.
+SMALL_COVERS = ((180, 270), (120, 180))
+SMALL_CHAPTERS = 64
+SMALL_CHAPTER_WORDS = 100
+SHELF = 250
+
+
+def generate(folder: Path, count: int, *, small: bool = False) -> None:
+    if small:
+        shelves = [(folder, first, min(first + SHELF, count)) for first in range(0, count, SHELF)]
+        with multiprocessing.Pool(2) as pool:
+            for _ in pool.imap_unordered(_small_shelf, shelves):
+                pass
+        return
     rng = random.Random(1)
     covers = [cover_image(1200, 1800, 1), cover_image(600, 900, 2)]
     for number in range(count):
-        shelf = folder / f"shelf-{number // 250:02d}"
+        shelf = folder / f"shelf-{number // SHELF:02d}"
         shelf.mkdir(parents=True, exist_ok=True)
         make_book(shelf / f"book-{number:05d}.epub", number, covers[number % 2], rng)
 
 
+@functools.cache
+def _small_parts() -> tuple[list[bytes], list[str]]:
+    """The covers and chapter texts the small books share."""
+    covers = [cover_image(*size, seed) for seed, size in enumerate(SMALL_COVERS, 1)]
+    rng = random.Random(2)
+    texts = [
+        " ".join(rng.choice(WORDS) for _ in range(SMALL_CHAPTER_WORDS))
+        for _ in range(SMALL_CHAPTERS)
+    ]
+    return covers, texts
+
+
+def _small_shelf(shelf: tuple[Path, int, int]) -> None:
+    """The small books numbered `first` up to `end`, in a shelf folder of their own."""
+    folder, first, end = shelf
+    covers, texts = _small_parts()
+    rng = random.Random(first)
+    place = folder / f"shelf-{first // SHELF:02d}"
+    place.mkdir(parents=True, exist_ok=True)
+    for number in range(first, end):
+        make_book(place / f"book-{number:05d}.epub", number, covers[number % 2], rng, texts)
+
+
 def import_process(
-    books: Path, data_dir: Path, app: Path | None = None
+    books: Path, data_dir: Path, app: Path | None = None, timeline: Timeline | None = None
 ) -> tuple[float, float, float, str, float]:
     """(seconds, peak RSS MiB of the largest process, peak RSS MiB of the process and its
     workers together, sampled every 20 ms, log line, CPU seconds of the process and the
-    workers it waited for) of one `import` process, run from the source tree `app` if given."""
+    workers it waited for) of one `import` process, run from the source tree `app` if given,
+    sampled into `timeline` as it runs if given."""
     command = [sys.executable, "-m", "bookorbit_desktop", "--data-dir", str(data_dir)]
     env = None if app is None else {**os.environ, "PYTHONPATH": str(app)}
     started = time.perf_counter()
@@ -207,6 +267,8 @@ def import_process(
                 with contextlib.suppress(psutil.Error):
                     total += process.memory_info().rss
             together = max(together, total)
+            if timeline is not None:
+                timeline.sample(watched, time.perf_counter() - started)
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -221,16 +283,26 @@ def import_process(
 
 
 def measure(
-    name: str, books: Path, work: Path, runs: int, app: Path | None = None
+    name: str,
+    books: Path,
+    work: Path,
+    runs: int,
+    app: Path | None = None,
+    slices: int | None = None,
 ) -> tuple[float, float, float]:
     """Import `books` `runs` times into fresh data folders; return the best files/s, the
-    seconds of the unchanged import and the least CPU milliseconds a file."""
+    seconds of the unchanged import and the least CPU milliseconds a file. With `slices`,
+    each run's rate and CPU a file are also printed for each `slices` books."""
     count = sum(1 for p in books.rglob("*") if p.is_file())
     data_dir = work / f"data-{name}"
-    rates, cpus = [], []
+    rates, cpus, timelines = [], [], []
     for _ in range(runs):
         shutil.rmtree(data_dir, ignore_errors=True)
-        first, first_rss, first_all, line, cpu = import_process(books, data_dir, app)
+        timeline = None if slices is None else Timeline(resolve_paths(data_dir).db_file, slices)
+        first, first_rss, first_all, line, cpu = import_process(books, data_dir, app, timeline)
+        if timeline is not None:
+            timeline.finish(first, count, cpu)
+            timelines.append(timeline)
         rates.append(count / first)
         cpus.append(cpu)
     second, second_rss, _, _, _ = import_process(books, data_dir, app)
@@ -253,6 +325,8 @@ def measure(
     )
     print(f"  unchanged import: {second:.3f} s = {first / second:.0f}x faster")
     print(f"  log: {line.split('Import:', 1)[-1].strip()}")
+    for timeline in timelines:
+        timeline.report()
     return max(rates), second, cpu * 1000 / count
 
 
@@ -473,6 +547,12 @@ def main() -> int:
         "--into-books", type=int, help="also import into a library already holding this many"
     )
     parser.add_argument("--app", metavar="DIR", help="run the imports from this source tree")
+    parser.add_argument(
+        "--small", action="store_true", help="generate small EPUBs (thumbnail cover, short text)"
+    )
+    parser.add_argument(
+        "--slices", type=int, metavar="N", help="print files/s and CPU a file for each N books"
+    )
     parser.add_argument("--profile", action="store_true", help="print where the CPU time goes")
     parser.add_argument("--json", action="store_true", help="end with the figures as JSON")
     args = parser.parse_args()
@@ -485,7 +565,7 @@ def main() -> int:
         if not books.is_dir() or sum(1 for _ in books.rglob("*.epub")) != args.count:
             shutil.rmtree(books, ignore_errors=True)
             started = time.perf_counter()
-            generate(books, args.count)
+            generate(books, args.count, small=args.small)
             print(f"generated {args.count} EPUBs in {time.perf_counter() - started:.1f} s")
         # The corpus written to disk first: its write-back (about 1 GB) is not the import's.
         os.sync()
@@ -493,7 +573,7 @@ def main() -> int:
         print(f"load average before: {os.getloadavg()[0]:.2f} (2-core figures are noisy above 0.5)")
         app = Path(args.app).resolve() if args.app else None
         parallel, unchanged, cpu = measure(
-            f"generated ({size:.0f} MiB)", books, work, args.runs, app
+            f"generated ({size:.0f} MiB)", books, work, args.runs, app, args.slices
         )
         if args.folder:
             measure(str(args.folder), Path(args.folder).resolve(), work, args.runs)

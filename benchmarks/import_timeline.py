@@ -1,0 +1,85 @@
+"""An import process watched while it runs: files/s and CPU a file for each slice of books.
+
+`import_bench.py --slices N` hands a `Timeline` to the import it times. Twice a second it reads
+how many books the library holds (the largest book id: the library starts empty, and a read of
+the write-ahead log's committed state holds nothing up) and the CPU time of the import process
+and its workers so far; at the end it prints, for each N books, the rate and the CPU a file of
+that slice, which shows where a cost that grows with the library sets in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+import psutil
+
+SAMPLE_SECONDS = 0.5
+
+
+def family_cpu(process: psutil.Process) -> float:
+    """CPU seconds of `process`, the children it waited for and the children still running."""
+    times = process.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for child in process.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            child_times = child.cpu_times()
+            total += child_times.user + child_times.system
+    return total
+
+
+class Timeline:
+    """(seconds, books, CPU seconds) of an import process, sampled while it runs."""
+
+    def __init__(self, db_file: Path, slice_books: int) -> None:
+        self._db_file = db_file
+        self._slice = slice_books
+        self._connection: sqlite3.Connection | None = None
+        self._next = 0.0
+        self.points: list[tuple[float, int, float]] = [(0.0, 0, 0.0)]
+
+    def _books(self) -> int | None:
+        if self._connection is None:
+            if not self._db_file.exists():
+                return None
+            self._connection = sqlite3.connect(f"file:{self._db_file}?mode=ro", uri=True)
+        try:
+            row = self._connection.execute("SELECT max(id) FROM book").fetchone()
+        except sqlite3.Error:  # the schema is not made yet
+            return None
+        return int(row[0] or 0)
+
+    def sample(self, process: psutil.Process, seconds: float) -> None:
+        """Called by the watcher's loop; samples once per `SAMPLE_SECONDS`."""
+        if seconds < self._next:
+            return
+        self._next = seconds + SAMPLE_SECONDS
+        with contextlib.suppress(psutil.Error):
+            books = self._books()
+            if books is not None:
+                self.points.append((seconds, books, family_cpu(process)))
+
+    def finish(self, seconds: float, books: int, cpu: float) -> None:
+        """The process ended after `seconds`, having written `books` and used `cpu` seconds."""
+        if self._connection is not None:
+            self._connection.close()
+        self.points.append((seconds, books, cpu))
+
+    def slices(self) -> list[tuple[int, int, float, float]]:
+        """(first book, last book, files/s, CPU ms a file) of each slice of the run."""
+        rows = []
+        start = self.points[0]
+        for point in self.points[1:]:
+            if point[1] - start[1] >= self._slice or point is self.points[-1]:
+                books = point[1] - start[1]
+                if books > 0:
+                    seconds, cpu = point[0] - start[0], point[2] - start[2]
+                    rows.append((start[1], point[1], books / seconds, cpu * 1000 / books))
+                start = point
+        return rows
+
+    def report(self) -> None:
+        print(f"  by slices of about {self._slice:,} books (books in the library, then):")
+        for first, last, rate, cpu in self.slices():
+            print(f"    {first:>8,} - {last:>8,}: {rate:6.0f} files/s, CPU {cpu:.2f} ms a file")
