@@ -17,8 +17,8 @@ indexes (titles, authors, the sort keys, document ids); in a large library two b
 of 200 hardly ever share an index page, so its commit writes a dozen pages a book (an import's
 CPU a file went from 1.3 ms in an empty library to 2.2 ms at 250,000 books, its commits from a
 twentieth of that to a tenth). The books of a larger batch share more pages, so its commit
-writes fewer a book. It holds the write lock longer, up to `BATCH_SECONDS` times `MAX_SCALE` (a
-sync server waits that long for it at most, once per batch); an import killed mid-batch still
+writes fewer a book. It holds the write lock longer, but never past `MAX_BATCH_SECONDS`: a
+kosync push or an edit in the window waits that long for it at most, once per batch; an import killed mid-batch still
 loses only that batch's files, which the next import writes again, and the pages a batch
 dirties beyond the page cache go to the write-ahead log before its commit, so its memory stays
 that of the cache.
@@ -44,12 +44,13 @@ BATCH_FILES = 200
 BATCH_SECONDS = 0.25
 SCALE_BOOKS = 50_000  # a library larger than this takes larger batches, in proportion,
 MAX_SCALE = 4.0  # up to this many times the usual
+MAX_BATCH_SECONDS = 0.5  # the longest a push or an edit waits for the write lock
 
 
 def batch_limits(books: int) -> tuple[int, float]:
     """(files, seconds) a batch of an import into a library of `books` books may hold."""
     scale = min(max(books / SCALE_BOOKS, 1.0), MAX_SCALE)
-    return round(BATCH_FILES * scale), BATCH_SECONDS * scale
+    return round(BATCH_FILES * scale), min(BATCH_SECONDS * scale, MAX_BATCH_SECONDS)
 
 
 def library_size() -> int:

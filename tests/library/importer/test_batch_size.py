@@ -15,9 +15,9 @@ from bookorbit_desktop.library.store.models import database
         (0, (200, 0.25)),
         (50_000, (200, 0.25)),
         (100_000, (400, 0.5)),
-        (150_000, (600, 0.75)),
-        (200_000, (800, 1.0)),
-        (1_000_000, (800, 1.0)),
+        (150_000, (600, 0.5)),  # never longer than a push or an edit should wait
+        (200_000, (800, 0.5)),
+        (1_000_000, (800, 0.5)),
     ],
 )
 def test_a_batch_holds_more_files_in_a_larger_library(books, limits):
