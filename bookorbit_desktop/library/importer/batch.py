@@ -18,10 +18,10 @@ of 200 hardly ever share an index page, so its commit writes a dozen pages a boo
 CPU a file went from 1.3 ms in an empty library to 2.2 ms at 250,000 books, its commits from a
 twentieth of that to a tenth). The books of a larger batch share more pages, so its commit
 writes fewer a book. It holds the write lock longer, but never past `MAX_BATCH_SECONDS`: a
-kosync push or an edit in the window waits that long for it at most, once per batch; an import killed mid-batch still
-loses only that batch's files, which the next import writes again, and the pages a batch
-dirties beyond the page cache go to the write-ahead log before its commit, so its memory stays
-that of the cache.
+kosync push or an edit in the window waits that long for it at most, once per batch. An import
+killed mid-batch still loses only that batch's files, which the next import writes again, and
+the pages a batch dirties beyond the page cache go to the write-ahead log before its commit,
+so its memory stays that of the cache.
 """
 
 from __future__ import annotations
