@@ -5,12 +5,10 @@
 1. `unchanged.import_unchanged` finds the known, unchanged paths and reports them without
    opening the library for writing or loading the ebook readers. When that is every file,
    it is the whole import.
-2. Otherwise the library is opened (`open_library`, for a caller that has not yet) and
-   `run.import_paths` imports the other files (found once, by `scan.find_files`, for both
-   steps), so a new book among many known ones costs what it costs in a small library. The
-   library's quick check, which opening it for writing takes, begins before the folders are
-   walked (`store.early_check`) and runs on the other core meanwhile: by the time step 1
-   knows, it is done, and it is dropped when nothing is to be written.
+2. Otherwise the library is opened (`open_library`, for a caller that has not yet: its
+   quick check, `store.early_check`, begins as soon as step 1 knows) and `run.import_paths`
+   imports the other files (found once, by `scan.find_files`, for both steps), so a new
+   book among many known ones costs what it costs in a small library.
 3. Then KOReader progress pushed before its book was in the library is given to that book
    (`reading.pushes.adopt_documents`), whatever front end started the import; the summary
    says for how many books (`adopted`). After a quick answer this runs only when such
@@ -23,6 +21,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import partial
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.importer.scan import find_files
@@ -53,43 +52,46 @@ def import_sources(
     written; without it the database must already be open (`db.open_database`).
     """
     sources = list(sources)
-    if open_library is not None:
-        # The library may be opened for writing: SQLite's quick check of it begins now, on
-        # the other core while one walks the folders (module docstring).
-        early_check.begin(paths.db_file)
-    try:
-        found = find_files(sources, skip=[paths.data_dir])  # once, for both answers
-        quick = import_unchanged(
-            sources, paths, progress=progress if on_unchanged is None else None, found=found
-        )
-        if quick is not None:
-            if on_unchanged is not None and quick.files:
-                elapsed = quick.summary.elapsed or time.monotonic() - found.started
-                on_unchanged(quick.files, quick.summary.total, elapsed)
-            if not quick.others:
-                if quick.documents_to_adopt:
-                    _open(open_library, paths)
-                    quick.summary.adopted = adopt_waiting_progress()
-                return quick.summary
-            # Only the other files go on: the unchanged ones are reported and counted.
-            found = replace(found, files=quick.others)
-        from bookorbit_desktop.library.importer.run import import_paths  # the readers
+    found = find_files(sources, skip=[paths.data_dir])  # once, for both answers
+    # When the library is to be opened, SQLite's quick check of it begins as soon as that is
+    # known, and runs on the other core while the unchanged files are reported and the
+    # readers load.
+    check = None if open_library is None else partial(early_check.begin, paths.db_file)
+    quick = import_unchanged(
+        sources,
+        paths,
+        progress=progress if on_unchanged is None else None,
+        found=found,
+        on_others=check,
+    )
+    if check is not None and (quick is None or quick.documents_to_adopt):
+        check()  # (begun already when some files are not unchanged)
+    if quick is not None:
+        if on_unchanged is not None and quick.files:
+            elapsed = quick.summary.elapsed or time.monotonic() - found.started
+            on_unchanged(quick.files, quick.summary.total, elapsed)
+        if not quick.others:
+            if quick.documents_to_adopt:
+                _open(open_library, paths)
+                quick.summary.adopted = adopt_waiting_progress()
+            return quick.summary
+        # Only the other files go on: the unchanged ones are reported and counted.
+        found = replace(found, files=quick.others)
+    from bookorbit_desktop.library.importer.run import import_paths  # the readers
 
-        _open(open_library, paths)
-        summary = import_paths(
-            sources,
-            paths,
-            progress=progress,
-            should_cancel=should_cancel,
-            workers=workers,
-            found=found,
-            before=quick.summary if quick is not None else None,
-        )
-        summary.adopted = adopt_waiting_progress()
-        _hold_for_inbox(summary)
-        return summary
-    finally:
-        early_check.drop(paths.db_file)  # a check not taken: nothing was to be written
+    _open(open_library, paths)
+    summary = import_paths(
+        sources,
+        paths,
+        progress=progress,
+        should_cancel=should_cancel,
+        workers=workers,
+        found=found,
+        before=quick.summary if quick is not None else None,
+    )
+    summary.adopted = adopt_waiting_progress()
+    _hold_for_inbox(summary)
+    return summary
 
 
 def _hold_for_inbox(summary: ImportSummary) -> None:

@@ -21,9 +21,9 @@ import contextlib
 import mmap
 import os
 import signal
+import sys
+import threading
 from collections.abc import Container, Sequence
-
-from bookorbit_desktop.forking import may_fork
 
 # Below this many files a child's start costs more than it saves.
 FORK_FROM = 20_000
@@ -51,7 +51,7 @@ class StatReader:
         self._header[1] = count
         self._sizes[:] = memoryview(b"\xff" * (count * _ITEM)).cast("q")  # all -1
         enough = count >= (FORK_FROM if fork_from is None else fork_from)
-        self._child = self._fork() if enough and may_fork() else None
+        self._child = self._fork() if enough and _may_fork() else None
         self.forked = self._child is not None  # a child reads stats too
 
     def collect(
@@ -122,3 +122,11 @@ class StatReader:
         except ChildProcessError:
             return False
         return os.waitstatus_to_exitcode(status) == 0
+
+
+def _may_fork() -> bool:
+    """A child may be forked: on Linux, where fork() is plain and cheap, from a process with
+    no other Python thread (the command line; the window imports on a worker thread). A
+    thread holding a lock at the fork would leave it held in the child; the child takes no
+    lock but the interpreter's own, which fork() hands over sound, and calls only stat()."""
+    return sys.platform == "linux" and threading.active_count() == 1

@@ -28,7 +28,7 @@ import os
 import sqlite3
 import time
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -85,6 +85,7 @@ def import_unchanged(
     *,
     progress: ProgressCallback | None = None,
     found: FoundFiles | None = None,
+    on_others: Callable[[], object] | None = None,
 ) -> UnchangedImport | None:
     """The import of the unchanged files of `sources`; None when the full import must take
     every file.
@@ -94,6 +95,8 @@ def import_unchanged(
     that prints the files can instead take them from the result as text (one Path per file
     costs more than the rest of the answer). `found`: the files of `sources` if already found
     (`find_files` with `paths.data_dir` skipped), so that the full import can take them on.
+    `on_others` is called as soon as some file is known to need the full import, before the
+    unchanged ones are reported (a caller that will open the library can start on it).
     """
     if found is None:
         found = find_files(sources, skip=[paths.data_dir])
@@ -106,10 +109,15 @@ def import_unchanged(
         if library is None:
             return None
         known, waiting = library
+        new = len(files) > len(known)  # more files than known paths: some file is new
+        if new and on_others is not None:
+            on_others()  # without waiting for the stats
         sizes, mtimes = reader.collect(wanted=known)  # a new file: no stat()
         rows = list(map(known.get, files, repeat(_UNKNOWN)))
         kept = _unchanged_mask(rows, sizes, mtimes)
         others = list(compress(files, kept.translate(_FLIP))) if 0 in kept else []
+        if others and not new and on_others is not None:
+            on_others()
         unchanged = list(compress(files, kept)) if others else files
         book_ids = list(map(itemgetter(3), rows)) if progress is not None else []
         # The rows are freed while the collector is paused: the first collection after it

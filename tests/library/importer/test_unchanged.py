@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from bookorbit_desktop.library.importer import complete, unchanged
+from bookorbit_desktop.library.importer import unchanged
 from bookorbit_desktop.library.importer.complete import import_sources
 from bookorbit_desktop.library.importer.file_stats import StatReader
 from bookorbit_desktop.library.importer.run import import_paths
@@ -218,28 +218,3 @@ def test_the_library_to_open_is_checked_meanwhile_and_no_check_is_left(
     assert summary.imported + summary.updated == 1 == summary.total - summary.unchanged
     assert told == [[paths.db_file]]
     assert early_check._pending == {}  # its answer taken, or its connection closed
-
-
-def test_the_check_begins_before_the_walk_and_is_dropped_when_nothing_is_written(
-    paths, shelf, monkeypatch
-):
-    open_database(paths.db_file)
-    import_paths([shelf], paths)
-    close_database()
-    steps, opened = [], []
-    begin, walk = early_check.begin, complete.find_files
-
-    def begin_and_tell(path):
-        steps.append("check")
-        begin(path)
-
-    def walk_and_tell(*args, **kwargs):
-        steps.append("walk")
-        return walk(*args, **kwargs)
-
-    monkeypatch.setattr(early_check, "begin", begin_and_tell)
-    monkeypatch.setattr(complete, "find_files", walk_and_tell)
-    summary = import_sources([shelf], paths, open_library=lambda: opened.append(True))
-    assert summary.unchanged == summary.total == 6 and not opened
-    assert steps == ["check", "walk"]  # the check runs on the other core during the walk
-    assert early_check._pending == {}  # dropped: nothing was to be written

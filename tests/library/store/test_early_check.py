@@ -1,9 +1,8 @@
 """The quick check begun while the program loads: the same verdict as the check at open, and
-no write to the file before that verdict, whether it runs in a child process or a thread."""
+no write to the file before that verdict."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -14,22 +13,6 @@ from bookorbit_desktop.library.store import early_check
 from bookorbit_desktop.library.store.db import LibraryOpenError, close_database, open_database
 from bookorbit_desktop.library.store.models import database
 from tests.factories import add_book
-
-
-@pytest.fixture(autouse=True, params=["in-a-child", "in-a-thread"])
-def checked(request, monkeypatch):
-    """Every early check of the test runs in the way of its parameter."""
-    monkeypatch.setattr(early_check, "may_fork", lambda: request.param == "in-a-child")
-    return request.param
-
-
-def _wait_until_done(path) -> None:
-    """The check begun for `path` has finished, its answer not taken yet."""
-    pending = early_check._pending[path.resolve()]
-    if isinstance(pending, early_check._Child):
-        os.waitid(os.P_PID, pending.pid, os.WEXITED | os.WNOWAIT)
-    else:
-        pending.result(timeout=10)
 
 
 def _library_with_an_index(path) -> None:
@@ -82,7 +65,7 @@ def test_a_sound_library_opens_on_the_early_answer_without_copying_its_journal_f
     assert journal.stat().st_size > 0
 
     early_check.begin(path)
-    _wait_until_done(path)  # done before the app opens it
+    early_check._pending[path.resolve()].result(timeout=10)  # done before the app opens it
     open_database(path)
     try:
         # Had the check's connection closed first, as the only one, SQLite would have copied
@@ -112,25 +95,13 @@ def test_an_early_check_that_could_not_run_leaves_the_check_to_the_open(tmp_path
     add_book("Alpha")
     close_database()
 
-    def refused(_path):  # as SQLite answers a network share's URI on Windows
-        raise sqlite3.OperationalError("invalid uri authority: server")
+    def refused(_path, future):  # as SQLite answers a network share's URI on Windows
+        future.set_exception(sqlite3.OperationalError("invalid uri authority: server"))
 
-    monkeypatch.setattr(early_check, "_connect", refused)
+    monkeypatch.setattr(early_check, "_check", refused)
     early_check.begin(path)
     open_database(path)
     try:
         assert database.execute_sql("SELECT title FROM book").fetchone()[0] == "Alpha"
     finally:
         close_database()
-
-
-def test_a_check_dropped_leaves_nothing_running_and_the_file_as_it_was(tmp_path):
-    path = tmp_path / "library.sqlite3"
-    _library_with_an_index(path)
-    before = path.read_bytes()
-    early_check.begin(path)
-    early_check.drop(path)
-    assert early_check._pending == {}
-    assert early_check.take(path) is None  # nothing left to take: `open_database` checks
-    assert path.read_bytes() == before
-    early_check.drop(path)  # none begun: nothing to do
