@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bookorbit_desktop.cli import main
 from bookorbit_desktop.cli.book_pages import book_pages, write_json_array
 from bookorbit_desktop.library.metadata.author_sort import author_sort
-from bookorbit_desktop.library.search.compiler import Condition, search_condition
+from bookorbit_desktop.library.search.compiler import search_condition
 from bookorbit_desktop.library.store.models import Author, database
 from bookorbit_desktop.library.store.queries import list_books
 from tests.factories import add_book
@@ -105,19 +105,6 @@ def test_a_search_pages_its_books_the_same_by_either_way(library, sort):
         assert [len(page) for page in pages[:-1]] == [3] * (len(pages) - 1)
 
 
-def kept_in_order(search: str, sort: str) -> tuple[Condition, list[int], list[int]]:
-    """`search` compiled, the ids of the books its row-by-row condition keeps in the order of
-    `sort` (the rule every fast form of paging must give), and every book's in that order."""
-    found = search_condition(search, date.today())
-    assert found is not None
-    keeps = {
-        row[0]
-        for row in database.execute_sql(f"SELECT b.id FROM book b WHERE {found.sql}", found.params)
-    }
-    in_order = [book["id"] for page in book_pages(sort=sort) for book in page]
-    return found, [book_id for book_id in in_order if book_id in keeps], in_order
-
-
 @pytest.mark.parametrize("search", ["the", "not the", "the not homer", "not homer not camus"])
 @pytest.mark.parametrize("sort", ["title", "author"])
 def test_a_search_kept_once_pages_what_its_condition_keeps(library, sort, search):
@@ -127,7 +114,14 @@ def test_a_search_kept_once_pages_what_its_condition_keeps(library, sort, search
     _shelve_by_author()
     for number in range(7):
         add_book(f"Other {number % 3}", ["Homer"])
-    found, expected, in_order = kept_in_order(search, sort)
+    found = search_condition(search, date.today())
+    assert found is not None
+    keeps = {
+        row[0]
+        for row in database.execute_sql(f"SELECT b.id FROM book b WHERE {found.sql}", found.params)
+    }
+    in_order = [book["id"] for page in book_pages(sort=sort) for book in page]
+    expected = [book_id for book_id in in_order if book_id in keeps]
     assert 0 < len(expected) < len(in_order)
     temporary = "SELECT count(*) FROM sqlite_temp_master"
     for few, window, most in WAYS:
@@ -183,9 +177,15 @@ def test_every_way_of_paging_a_search_lists_what_its_condition_keeps(
     """However the pages are found (each book of the order checked on a walk, a walk left
     short and the search then kept whole, walked or sorted), they list the books the search's
     condition keeps, in the order, `size` at a time."""
-    found, expected, _ = kept_in_order(search, sort)
+    found = search_condition(search, date.today())
+    assert found is not None
+    keeps = {
+        row[0]
+        for row in database.execute_sql(f"SELECT b.id FROM book b WHERE {found.sql}", found.params)
+    }
+    in_order = [book["id"] for page in book_pages(sort=sort) for book in page]
     pages = list(book_pages(size, sort, found, few=few, window=window, most=most))
-    assert [book["id"] for page in pages for book in page] == expected
+    assert [book["id"] for page in pages for book in page] == [i for i in in_order if i in keeps]
     assert all(len(page) == size for page in pages[:-1])
 
 
