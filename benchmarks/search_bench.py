@@ -4,10 +4,6 @@
                                       [--family-rounds 3]
     python benchmarks/search_bench.py --books 250000
     python benchmarks/search_bench.py --books 250000 --json
-    python benchmarks/search_bench.py --books 250000 --library /tmp/bench-250k
-
-`--library FOLDER` keeps the library in FOLDER (built there the first time, reused after: a
-250,000-book library takes minutes to build) rather than in a temporary folder.
 
 Builds a library of N books in a temporary folder (rows inserted in bulk: two-to-four-word
 titles, one or two authors from a pool, a series for a third of them, one file each), starts the
@@ -39,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import random
 import statistics
@@ -176,32 +171,17 @@ def p99_figure(timings: list[float], failed: int) -> float | str:
     return p99 if not failed else f"{p99:,.0f} ms, {failed} of {len(timings)} answers not 200"
 
 
-def open_library(folder: str, books: int) -> ServerContext:
-    """The library in `folder`, its `books` books inserted unless it holds them already."""
-    paths = resolve_paths(folder)
-    paths.ensure()
-    open_database(paths.db_file)
-    held = database.obj.execute_sql("SELECT count(*) FROM book").fetchone()[0]
-    if held == books:
-        print(f"library: {books} books, kept in {folder}")
-    else:
-        if held:
-            raise SystemExit(f"{folder} holds a library of {held} books, not {books}")
-        started = time.perf_counter()
-        insert_books(books, random.Random(42), longest_title=4, files=True)
-        database.obj.execute_sql("ANALYZE")
-        print(f"library: {books} books inserted in {time.perf_counter() - started:.1f} s")
-    return ServerContext(paths=paths)
-
-
 async def run(args: argparse.Namespace) -> None:
-    with contextlib.ExitStack() as stack:
-        folder = args.library or stack.enter_context(
-            tempfile.TemporaryDirectory(prefix="search-bench-")
-        )
-        context = open_library(folder, args.books)
+    with tempfile.TemporaryDirectory(prefix="search-bench-") as folder:
+        paths = resolve_paths(folder)
+        paths.ensure()
+        open_database(paths.db_file)
+        started = time.perf_counter()
+        insert_books(args.books, random.Random(42), longest_title=4, files=True)
+        database.obj.execute_sql("ANALYZE")
+        print(f"library: {args.books} books inserted in {time.perf_counter() - started:.1f} s")
         set_account("bench", key_for_password(PASSWORD))
-        server = LanServer(context, host="127.0.0.1", port=0)
+        server = LanServer(ServerContext(paths=paths), host="127.0.0.1", port=0)
         await server.start()
         base = f"http://127.0.0.1:{server.port}"
         deep = deep_searches(args.books)
@@ -253,7 +233,6 @@ def main() -> None:
     parser.add_argument("--edit-iterations", type=int, default=30)
     parser.add_argument("--family-rounds", type=int, default=3, help="of each family's searches")
     parser.add_argument("--json", action="store_true", help="print the scale figures as JSON")
-    parser.add_argument("--library", help="a folder to keep the library in (and reuse)")
     asyncio.run(run(parser.parse_args()))
 
 

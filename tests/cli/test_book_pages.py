@@ -8,8 +8,6 @@ import json
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from bookorbit_desktop.cli import main
 from bookorbit_desktop.cli.book_pages import book_pages, write_json_array
@@ -80,12 +78,6 @@ def test_the_json_array_is_written_as_json_dump_writes_it(items):
     assert out.getvalue() == json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-# (few, window, most): the found books kept and the order walked, or sorted for each page;
-# each book checked on a walk, until a page would need more than `most` books read (and then
-# kept: walked or sorted), or to the end.
-WAYS = [(0, 0, 0), (10**6, 0, 0), (0, 1, 2), (10**6, 1, 5), (0, 2, 8), (0, 1, 10**6)]
-
-
 @pytest.mark.parametrize("sort", ["title", "author"])
 def test_a_search_pages_its_books_the_same_by_either_way(library, sort):
     """Sorting the found books for each page, or walking the order's index and keeping the
@@ -99,8 +91,8 @@ def test_a_search_pages_its_books_the_same_by_either_way(library, sort):
     in_order = [book["id"] for page in book_pages(sort=sort) for book in page]
     expected = [book_id for book_id in in_order if book_id in finds]
     assert 3 < len(expected) < len(in_order)
-    for few, window, most in WAYS:
-        pages = list(book_pages(size=3, sort=sort, found=found, few=few, window=window, most=most))
+    for few in (0, 10**6):  # walked, sorted
+        pages = list(book_pages(size=3, sort=sort, found=found, few=few))
         assert [book["id"] for page in pages for book in page] == expected
         assert [len(page) for page in pages[:-1]] == [3] * (len(pages) - 1)
 
@@ -124,88 +116,11 @@ def test_a_search_kept_once_pages_what_its_condition_keeps(library, sort, search
     expected = [book_id for book_id in in_order if book_id in keeps]
     assert 0 < len(expected) < len(in_order)
     temporary = "SELECT count(*) FROM sqlite_temp_master"
-    for few, window, most in WAYS:
-        pages = list(book_pages(size=3, sort=sort, found=found, few=few, window=window, most=most))
+    for few in (0, 10**6):  # walked, sorted
+        pages = list(book_pages(size=3, sort=sort, found=found, few=few))
         assert [book["id"] for page in pages for book in page] == expected
         assert database.execute_sql(temporary).fetchone()[0] == 0
-        left = book_pages(size=3, sort=sort, found=found, few=few, window=window, most=most)
+        left = book_pages(size=3, sort=sort, found=found, few=few)
         assert next(left)
         left.close()
         assert database.execute_sql(temporary).fetchone()[0] == 0
-
-
-_TERMS = st.sampled_from(
-    [
-        *("ri", "é", "ka", "zq", "river", "élan", "müller", "garden", '"lord ring"'),
-        *("author:kai", "title:ri", "series:harbour", "status:reading", "author:=kai müller"),
-    ]
-)
-_PAGED = st.recursive(
-    _TERMS,
-    lambda inner: st.one_of(
-        inner.map(lambda text: f"not ({text})"),
-        st.lists(inner, min_size=2, max_size=3).map(lambda p: " ".join(f"({t})" for t in p)),
-        st.lists(inner, min_size=2, max_size=3).map(lambda p: " or ".join(f"({t})" for t in p)),
-    ),
-    max_leaves=4,
-)
-
-
-@pytest.fixture
-def shelved(library) -> None:
-    """Books whose titles, authors and series the searches above find some of."""
-    words = ("river", "élan", "garden", "lord", "ring", "harbour", "quiet")
-    names = ("Kai Müller", "Rita Chen", "Ana Brontë")
-    for number in range(24):
-        title = f"{words[number % 7].title()} {words[number * 3 % 7]}"
-        series = f"The {words[number % 5]} Cycle" if number % 3 == 0 else None
-        add_book(title, [names[number % 3]] if number % 4 else [], series=series)
-
-
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=150)
-@given(
-    search=_PAGED,
-    size=st.integers(1, 5),
-    window=st.integers(0, 6),
-    most=st.integers(0, 40),
-    few=st.sampled_from([0, 8, 10**6]),
-    sort=st.sampled_from(["title", "author"]),
-)
-def test_every_way_of_paging_a_search_lists_what_its_condition_keeps(
-    shelved, search: str, size: int, window: int, most: int, few: int, sort: str
-):
-    """However the pages are found (each book of the order checked on a walk, a walk left
-    short and the search then kept whole, walked or sorted), they list the books the search's
-    condition keeps, in the order, `size` at a time."""
-    found = search_condition(search, date.today())
-    assert found is not None
-    keeps = {
-        row[0]
-        for row in database.execute_sql(f"SELECT b.id FROM book b WHERE {found.sql}", found.params)
-    }
-    in_order = [book["id"] for page in book_pages(sort=sort) for book in page]
-    pages = list(book_pages(size, sort, found, few=few, window=window, most=most))
-    assert [book["id"] for page in pages for book in page] == [i for i in in_order if i in keeps]
-    assert all(len(page) == size for page in pages[:-1])
-
-
-@pytest.mark.parametrize(
-    ("search", "kept"),
-    [
-        ("r", False),  # in every title: walked
-        ("not zola", False),  # every book: walked
-        ("garden", False),  # in the first four titles of the order: walked
-        ("kai", True),  # one book in four: a page would need more books read, run whole
-        ("lord", True),  # none among the first books: run whole after the first window
-    ],
-)
-def test_a_search_most_books_match_is_walked_and_a_rare_one_run_whole(shelved, search, kept):
-    """The first page of a search is found by walking the title order while the matches seen
-    say the rest of the page needs at most `most` books read; a rarer search is run once and
-    kept (its temporary table is there while its pages are read)."""
-    found = search_condition(search, date.today())
-    assert found is not None
-    pages = book_pages(size=3, found=found, window=3, most=5)
-    assert len(next(pages)) == 3
-    assert database.execute_sql("SELECT count(*) FROM sqlite_temp_master").fetchone()[0] == kept
-    pages.close()

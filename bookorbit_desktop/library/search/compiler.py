@@ -31,7 +31,7 @@ from bookorbit_desktop.library.reading.values import READING_STATUSES
 from bookorbit_desktop.library.search.dates import DATE_WORDS, bounds, period
 from bookorbit_desktop.library.search.fold import fold, fold_column
 from bookorbit_desktop.library.search.grammar import And, Node, Not, Or, SearchError, Term, parse
-from bookorbit_desktop.library.search.query import found_query, match_condition
+from bookorbit_desktop.library.search.query import found_query
 from bookorbit_desktop.library.search.regexp import SQL_REGEXP, PatternError, checked_pattern
 
 
@@ -43,16 +43,12 @@ class Condition:
     (one column, `id`), whose parts look up their own tables and indexes, without reading
     each book's row: `a and b` reads a's ids and keeps those in b's (so the first part, the
     plain words when there are some, is read whole), `a or b` is a UNION, `not a` every book
-    not in a's. And `each`, the condition again on the book `b`, reading only that book's own
-    rows (its indexed text by its id, where `sql` reads the index's whole list of matches
-    first): for a walk along an order that checks books one by one and stops at a full page."""
+    not in a's."""
 
     sql: str
     params: tuple[object, ...]
     ids: str
     ids_params: tuple[object, ...]
-    each: str
-    each_params: tuple[object, ...]
     # What this is the negation of, if it is one: `not` of it is that again, not a second
     # pass over every book (`not status:unread`).
     negation: Condition | None = dataclasses.field(default=None, compare=False)
@@ -74,8 +70,6 @@ def _both(parts: Sequence[Condition]) -> Condition:
         # push the others' test into it, and look each of their ids up in the search index.
         f"SELECT id FROM ({first.ids} LIMIT -1) WHERE " + " AND ".join(t for t, _ in tests),
         first.ids_params + tuple(param for _, params in tests for param in params),
-        "(" + " AND ".join(part.each for part in parts) + ")",
-        tuple(param for part in parts for param in part.each_params),
     )
 
 
@@ -93,8 +87,6 @@ def _either(parts: Sequence[Condition]) -> Condition:
         tuple(param for part in parts for param in part.params),
         " UNION ".join(f"SELECT id FROM ({part.ids})" for part in parts),
         tuple(param for part in parts for param in part.ids_params),
-        "(" + " OR ".join(part.each for part in parts) + ")",
-        tuple(param for part in parts for param in part.each_params),
     )
 
 
@@ -106,41 +98,34 @@ def _negated(part: Condition) -> Condition:
         part.params,
         f"SELECT id FROM book WHERE id NOT IN ({part.ids})",
         part.ids_params,
-        f"NOT ({part.each})",
-        part.each_params,
         part,
     )
 
 
 def _among(subquery: str, params: Sequence[object]) -> Condition:
     """The books whose ids `subquery` selects."""
-    sql = f"b.id IN ({subquery})"
-    return Condition(sql, tuple(params), subquery, tuple(params), sql, tuple(params))
+    return Condition(f"b.id IN ({subquery})", tuple(params), subquery, tuple(params))
 
 
 @dataclass(frozen=True)
 class _Place:
-    """Where a field's values are: `column`, in `b` itself or in rows of other tables, found
-    two ways: the query `among` selecting the ids of the books whose rows there pass a test
-    (`{test}`), and the query `of_book` selecting those rows of the book `b` alone (see
-    `_elsewhere`). `by_value`: a column of `b` that an index begins with, whose values repeat
-    (series): its ids are found by testing each distinct value once, read from the index, then
-    looking their books up by it."""
+    """Where a field's values are: `column`, in `b` itself or in the query `among` selecting
+    the ids of the books whose rows there pass a test (`{test}`). `by_value`: a column of `b`
+    that an index begins with, whose values repeat (series): its ids are found by testing each
+    distinct value once, read from the index, then looking their books up by it."""
 
     column: str
     among: str | None = None
-    of_book: str | None = None
     by_value: bool = False
 
     def holds(self, test: str, params: Sequence[object]) -> Condition:
-        if self.among is not None and self.of_book is not None:
-            each = f"EXISTS ({self.of_book.format(test=test)})"
-            return dataclasses.replace(_among(self.among.format(test=test), params), each=each)
+        if self.among is not None:
+            return _among(self.among.format(test=test), params)
         # A column of `b` may be NULL: its test is then false, also under `not`.
         sql = f"coalesce({test}, 0)"
         if not self.by_value:
             ids = f"SELECT b.id AS id FROM book b WHERE {test}"
-            return Condition(sql, tuple(params), ids, tuple(params), sql, tuple(params))
+            return Condition(sql, tuple(params), ids, tuple(params))
         # The test is a function of the value alone: `b` is here a table of the values (no
         # NULL: `IN` never matches one). LIMIT -1 keeps SQLite from testing every book's.
         name = self.column.removeprefix("b.")
@@ -148,32 +133,15 @@ class _Place:
         ids = (
             f"SELECT id FROM book WHERE {name} IN (SELECT b.{name} FROM ({values}) b WHERE {test})"
         )
-        return Condition(sql, tuple(params), ids, tuple(params), sql, tuple(params))
+        return Condition(sql, tuple(params), ids, tuple(params))
 
 
 def _of_book(column: str) -> _Place:
     return _Place(f"b.{column}")
 
 
-def _elsewhere(
-    column: str, rows: str, book: str, link: str = "", on: str = "", kept: str = "1"
-) -> _Place:
-    """A field whose values are `column` of the table `rows`, whose rows passing `kept` are
-    the book's whose id is `book`, or are linked to it by the table `link` (joined `on`). Its
-    books' ids are found from the rows first (CROSS JOIN keeps that order: the values are
-    few, and SQLite would otherwise read every link); one book's rows from its id."""
-    tables, of_book = rows, rows
-    if link:
-        tables, of_book = f"{rows} CROSS JOIN {link} ON {on}", f"{link} CROSS JOIN {rows} ON {on}"
-    return _Place(
-        column,
-        f"SELECT {book} AS id FROM {tables} WHERE {kept} AND {{test}}",
-        f"SELECT 1 FROM {of_book} WHERE {book} = b.id AND {kept} AND {{test}}",
-    )
-
-
 def _of_reading(column: str) -> _Place:
-    return _elsewhere(f"rs.{column}", "reading_state rs", "rs.book_id")
+    return _Place(f"rs.{column}", "SELECT rs.book_id AS id FROM reading_state rs WHERE {test}")
 
 
 TEXT_PLACES = {
@@ -181,11 +149,21 @@ TEXT_PLACES = {
     "series": _Place("b.series", by_value=True),  # indexed (`book_series_order`)
     "publisher": _of_book("publisher"),
     "language": _of_book("language"),
-    "author": _elsewhere(
-        "a.name", "author a", "ba.book_id", "book_author ba", "ba.author_id = a.id"
+    # Authors and tags are few: the matching ones are found first, then their books by the
+    # credits' and tags' index (CROSS JOIN keeps that order; SQLite would read every credit).
+    "author": _Place(
+        "a.name",
+        "SELECT ba.book_id AS id FROM author a"
+        " CROSS JOIN book_author ba ON ba.author_id = a.id WHERE {test}",
     ),
-    "format": _elsewhere("f.format", "book_file f", "f.book_id", kept="f.missing = 0"),
-    "tags": _elsewhere("t.name", "tag t", "bt.book_id", "book_tag bt", "bt.tag_id = t.id"),
+    "format": _Place(
+        "f.format", "SELECT f.book_id AS id FROM book_file f WHERE f.missing = 0 AND {test}"
+    ),
+    "tags": _Place(
+        "t.name",
+        "SELECT bt.book_id AS id FROM tag t CROSS JOIN book_tag bt ON bt.tag_id = t.id"
+        " WHERE {test}",
+    ),
 }
 NUMBER_PLACES = {"rating": _of_reading("rating"), "pages": _of_book("pages")}
 DATE_PLACES = {
@@ -252,10 +230,8 @@ class _Compiler:
         return parts[0] if len(parts) == 1 else _both(parts)
 
     def words(self, terms: Sequence[Term]) -> Condition:
-        folded = [fold(term.value) for term in terms]
-        found, params = found_query(folded)
-        each, each_params = match_condition(folded, few=True)
-        return dataclasses.replace(_among(found, params), each=each, each_params=tuple(each_params))
+        found, params = found_query([fold(term.value) for term in terms])
+        return _among(found, params)
 
     def term(self, term: Term) -> Condition:
         if term.field is None:
@@ -326,8 +302,6 @@ class _Compiler:
             found.params + holds.params,
             f"SELECT b.id AS id FROM ({found.ids}) h CROSS JOIN book b ON b.id = h.id WHERE {test}",
             (*found.ids_params, value),
-            f"({found.each} AND {holds.sql})",
-            found.each_params + holds.params,
         )
 
     def number(self, term: Term, place: _Place) -> Condition:
