@@ -70,8 +70,12 @@ QUIET_CHANGES = FLAGS | {Change.PROGRESS}
 
 
 def json_response(payload: dict[str, object], status: int = 200) -> web.Response:
+    return encoded_response(encode(payload), status)
+
+
+def encoded_response(body: bytes, status: int = 200) -> web.Response:
     # Built by hand: web.json_response would add "; charset=utf-8".
-    return web.Response(status=status, body=encode(payload), content_type="application/json")
+    return web.Response(status=status, body=body, content_type="application/json")
 
 
 def error_response(kind: ErrorKind) -> web.Response:
@@ -250,7 +254,7 @@ async def get_progress(request: web.Request) -> web.StreamResponse:
     if answer is None:
         position = await request.app[CONTEXT].workers.read(progress.latest_position, document)
         answer = answer_of(position)
-    return web.Response(body=answer, content_type="application/json")
+    return encoded_response(answer)
 
 
 def _notify(ctx: ServerContext, book_id: int) -> None:
