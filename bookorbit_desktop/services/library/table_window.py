@@ -107,9 +107,8 @@ SORT_KEYS: dict[str, list[str]] = {
     "tags": [_FIRST_TAG],  # by each book's first tag; the books without a tag last
     "hc_rating": [f"{_HC_RATING} IS NULL", _HC_RATING],  # the books without one last
 }
-# The library's order (sort title, then id) between equal keys (ascending either way): the
+# Between equal keys (ascending either way), the library's order (`LIBRARY_ORDER`), or the
 # stored one when the keys are, which their index gives with them.
-_LIBRARY_ORDER = LIBRARY_ORDER
 _STORED_ORDER = "k.sort_title, k.book_id"
 _JOINS = {
     "b.": " CROSS JOIN book b ON b.id = k.book_id",
@@ -260,7 +259,7 @@ def ordered_ids(
     direction = " DESC" if descending else ""
     keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
     stored = SORT_KEYS[column][0].startswith("k.")
-    book_id, order = ("k.book_id", _STORED_ORDER) if stored else ("b.id", _LIBRARY_ORDER)
+    book_id, order = ("k.book_id", _STORED_ORDER) if stored else ("b.id", LIBRARY_ORDER)
     condition, params = _where(terms, status, where, tag, few=among is not None, book_id=book_id)
     if among is not None:
         condition = f"{book_id} IN ({', '.join('?' for _id in among)}) AND {condition}"
