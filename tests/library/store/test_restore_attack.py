@@ -4,18 +4,22 @@ refuses and names the file to put back; nothing of the user's is lost or mixed."
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bookorbit_desktop.config import resolve_paths
-from bookorbit_desktop.library.store.backup import backup_library
+from bookorbit_desktop.cli import main
+from bookorbit_desktop.config import Paths, resolve_paths
+from bookorbit_desktop.library.store import backup as backups
+from bookorbit_desktop.library.store.backup import RestoreError, backup_library, restore_library
 from bookorbit_desktop.library.store.db import LibraryOpenError, close_database, open_database
 from bookorbit_desktop.library.store.models import Book
 from tests.library.files.file_child import ROOT
-from tests.library.store.test_backup import filled, titles  # noqa: F401
+from tests.library.store.test_backup import filled, fingerprint, titles  # noqa: F401
+from tests.library.store.test_backup_file import small_drive  # noqa: F401
 
 # Runs `restore` as the command line does, in its own process, killed (SIGKILL, as `kill -9`)
 # before its Nth file-system step: the steps of `file_child`, and each folder made (one for
@@ -138,3 +142,157 @@ def test_a_first_restore_killed_never_points_at_a_half_library(filled, tmp_path)
         else:
             assert found in (([], None), *WHOLE[2:]), f"step {step}"
     assert next_start(data) == (RESTORED, RESTORED_COVER)
+
+
+def left_behind(data_dir: Path) -> list[str]:
+    """Scratch folders and kept copies in `data_dir`."""
+    return sorted(p.name for p in data_dir.iterdir() if "restore" in p.name)
+
+
+def library_files(data_dir: Path) -> dict[str, str]:
+    """The library's own files in `data_dir` (not the lock nor the command line's log)."""
+    return {k: v for k, v in fingerprint(data_dir).items() if k.startswith(("library", "cov"))}
+
+
+def test_two_restores_in_one_second_keep_both_libraries(filled, tmp_path, monkeypatch):  # noqa: F811
+    first = backup_library(filled, tmp_path / "first.zip").archive
+    Book.update(title="Emma").where(Book.title == "Piranesi").execute()
+    second = backup_library(filled, tmp_path / "second.zip").archive
+    Book.update(title="Persuasion").where(Book.title == "Emma").execute()
+    close_database()
+    monkeypatch.setattr(backups, "_stamp", lambda: "20261126-180000")  # the same second
+    kept = restore_library(filled, first)
+    again = restore_library(filled, second)
+    assert kept.kept_database is not None and again.kept_database is not None
+    assert titles(kept.kept_database) == ["Dune", "Persuasion"]  # the library in use at first
+    assert titles(again.kept_database) == ["Dune", "Piranesi"]
+    assert again.kept_database.name.endswith("-20261126-180000-2.bak")
+    assert kept.kept_covers is not None and again.kept_covers is not None
+    assert len(list(kept.kept_covers.iterdir())) == len(list(again.kept_covers.iterdir())) == 1
+    assert titles(filled.db_file) == ["Dune", "Emma"]
+
+
+LOCK_HOLDER = """
+import sys
+from pathlib import Path
+from bookorbit_desktop.library.store.owner import LibraryLock
+lock = LibraryLock(Path(sys.argv[1]), sys.argv[2])
+lock.acquire()
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.parametrize("holder", ["serve", "restore"])
+def test_a_restore_while_another_process_owns_the_library_is_refused(
+    filled,  # noqa: F811
+    tmp_path,
+    capsys,
+    holder,
+):
+    """`serve` or the window, or a second restore: refused, and nothing changes."""
+    backup = backup_library(filled, tmp_path / "backup.zip").archive
+    close_database()
+    before = library_files(filled.data_dir)
+    owner = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(filled.data_dir), holder],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert owner.stdout is not None and owner.stdout.readline() == "held\n"
+        assert main(["--data-dir", str(filled.data_dir), "restore", str(backup)]) == 2
+    finally:
+        owner.communicate("", timeout=10)
+    assert f"is in use by `{holder}` (pid {owner.pid})" in capsys.readouterr().err
+    assert library_files(filled.data_dir) == before
+    assert left_behind(filled.data_dir) == []
+
+
+@pytest.mark.parametrize("where", ["data folder", "covers folder"])
+def test_a_backup_inside_the_data_folder_is_restored_and_kept(filled, tmp_path, where):  # noqa: F811
+    made = backup_library(filled, tmp_path / "backup.zip").archive
+    close_database()
+    folder = filled.data_dir if where == "data folder" else filled.covers_dir
+    backup = made.rename(folder / "backup.zip")
+    content = backup.read_bytes()
+    summary = restore_library(filled, backup)
+    assert titles(filled.db_file) == RESTORED
+    assert sorted(p.name for p in filled.covers_dir.iterdir()) == [f"{summary.books - 1}.jpg"]
+    still = backup if where == "data folder" else summary.kept_covers / "backup.zip"
+    assert still.read_bytes() == content
+
+
+def test_a_backup_on_a_read_only_drive_restores(filled, tmp_path, small_drive):  # noqa: F811
+    made = backup_library(filled, tmp_path / "backup.zip").archive
+    close_database()
+    backup = small_drive / "backup.zip"
+    backup.write_bytes(made.read_bytes())
+    subprocess.run(["mount", "-o", "remount,ro", str(small_drive)], check=True)
+    assert restore_library(filled, backup).books == 2
+    assert titles(filled.db_file) == RESTORED
+
+
+def test_a_read_only_data_folder_is_refused_in_plain_words(filled, tmp_path, small_drive):  # noqa: F811
+    backup = backup_library(filled, tmp_path / "backup.zip").archive
+    close_database()
+    data = small_drive / "data"
+    data.mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_drive)], check=True)
+    with pytest.raises(RestoreError) as refused:
+        restore_library(resolve_paths(data), backup)
+    assert str(refused.value) == (
+        f"Could not write in {data} (Read-only file system). Nothing was changed."
+    )
+
+
+def on_the_drive(filled, drive: Path) -> Paths:  # noqa: F811
+    """The `filled` library moved onto `drive`."""
+    close_database()
+    data = drive / "data"
+    subprocess.run(["cp", "-a", str(filled.data_dir), str(data)], check=True)
+    return resolve_paths(data)
+
+
+def test_a_backup_larger_than_the_free_space_is_refused_first(filled, tmp_path, small_drive):  # noqa: F811
+    backup = backup_library(filled, tmp_path / "backup.zip").archive
+    paths = on_the_drive(filled, small_drive)
+    before = fingerprint(paths.data_dir)
+    with pytest.raises(RestoreError) as refused:
+        restore_library(paths, backup)
+    message = str(refused.value)
+    assert message.startswith(f"{backup} unpacks to more than the free space on the drive of")
+    assert message.endswith("Nothing was changed; free some space and restore again.")
+    assert fingerprint(paths.data_dir) == before
+    assert left_behind(paths.data_dir) == []
+
+
+def test_a_drive_filling_up_while_the_library_is_kept_changes_nothing(
+    filled,  # noqa: F811
+    tmp_path,
+    small_drive,  # noqa: F811
+    monkeypatch,
+):
+    """Another program fills the drive after the backup is unpacked: the copy of the library
+    in use cannot be written, so nothing is replaced, and no half copy is left to put back."""
+    backup = backup_library(filled, tmp_path / "backup.zip").archive
+    subprocess.run(["mount", "-o", "remount,size=4m", str(small_drive)], check=True)
+    paths = on_the_drive(filled, small_drive)
+    before = fingerprint(paths.data_dir)
+    unpacked = backups.unpack
+
+    def and_the_drive_fills(*args):
+        done = unpacked(*args)
+        free = shutil.disk_usage(small_drive).free
+        (small_drive / "another-program").write_bytes(bytes(free - 100_000))
+        return done
+
+    monkeypatch.setattr(backups, "unpack", and_the_drive_fills)
+    with pytest.raises(RestoreError) as refused:
+        restore_library(paths, backup)
+    assert str(refused.value).startswith("Could not keep a copy of the library in use in")
+    assert str(refused.value).endswith("so it was not replaced. Nothing was changed.")
+    assert fingerprint(paths.data_dir) == before
+    assert left_behind(paths.data_dir) == []
