@@ -245,11 +245,18 @@ def _check_database(database: Path, manifest: dict[str, object], name: Path) -> 
             result = db.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             db.close()
-        schema, books, _ = _database_facts(database)
     except sqlite3.Error as error:
         raise RestoreError(f"The library in {name} cannot be read ({error}).") from None
     if result != "ok":
         raise RestoreError(f"The library in {name} failed SQLite's integrity check ({result}).")
+    try:
+        schema, books, _ = _database_facts(database)
+    except sqlite3.Error as error:
+        schema, books, reason = 0, 0, f" ({error})"
+    else:
+        reason = ""
+    if schema < 1:  # a library has a schema version from its first start on
+        raise RestoreError(f"The database in {name} is not a BookOrbit library{reason}.")
     if schema > SCHEMA_VERSION:
         raise RestoreError(
             f"{name} was made by a newer BookOrbit Desktop (schema {schema}; this version "

@@ -4,9 +4,17 @@ refuses and names the file to put back; nothing of the user's is lost or mixed."
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import shutil
+import sqlite3
+import stat
+import struct
 import subprocess
 import sys
+import warnings
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -296,3 +304,125 @@ def test_a_drive_filling_up_while_the_library_is_kept_changes_nothing(
     assert str(refused.value).endswith("so it was not replaced. Nothing was changed.")
     assert fingerprint(paths.data_dir) == before
     assert left_behind(paths.data_dir) == []
+
+
+def foreign_database(path: Path) -> bytes:
+    """A valid SQLite file that is no BookOrbit library."""
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE recipes (name TEXT)")
+    db.commit()
+    db.close()
+    return path.read_bytes()
+
+
+def link(name: str, target: str) -> tuple[zipfile.ZipInfo, bytes]:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    return info, target.encode()
+
+
+def remade(good: Path, target: Path, database: bytes | None = None, extra=(), **manifest) -> Path:
+    """`good` with another database (its checksum in the manifest), `extra` members after the
+    others, and `manifest` entries changed."""
+    with zipfile.ZipFile(good) as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    if database is not None:
+        members["library.sqlite3"] = database
+        manifest["database_sha256"] = hashlib.sha256(database).hexdigest()
+    said = json.loads(members.pop(backups.MANIFEST)) | manifest
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile's own, of a name written twice
+        for name, data in [*members.items(), *extra]:
+            out.writestr(name, data)
+        out.writestr(backups.MANIFEST, json.dumps(said))
+    return target
+
+
+HOSTILE = {
+    "a name going up": ([("../evil.sh", b"rm -rf ~")], "unexpected file, '../evil.sh'"),
+    "an absolute name": ([("/tmp/evil.sh", b"rm -rf ~")], "unexpected file, '/tmp/evil.sh'"),
+    "backslashes": ([("covers\\..\\..\\evil.sh", b"x")], "unexpected file"),
+    "up from covers": ([("covers/../../evil.sh", b"x")], "unexpected file"),
+    "a link": ([link("covers/9.jpg", "/etc/passwd")], "unexpected file, 'covers/9.jpg'"),
+    "the journal beside it": ([("library.sqlite3-wal", b"WAL")], "unexpected file"),
+    "a name twice": ([("covers/1.jpg", b"another")], "holds two files named 'covers/1.jpg'"),
+    "the database twice": ([("library.sqlite3", b"SQLite format 3")], "two files named"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_hostile_backup_is_refused_before_anything_is_written(filled, tmp_path, case):  # noqa: F811
+    extra, message = HOSTILE[case]
+    good = backup_library(filled, tmp_path / "good.zip").archive
+    bad = remade(good, tmp_path / "bad.zip", extra=extra)
+    close_database()
+    before = fingerprint(filled.data_dir)
+    with pytest.raises(RestoreError, match=re.escape(message)):
+        restore_library(filled, bad)
+    assert fingerprint(filled.data_dir) == before
+    assert left_behind(filled.data_dir) == []
+    assert not (tmp_path / "evil.sh").exists() and not Path("/tmp/evil.sh").exists()
+
+
+@pytest.mark.parametrize(
+    ("database", "message"),
+    [
+        (foreign_database, "is not a BookOrbit library"),
+        (lambda path: b"", "is not a BookOrbit library"),
+    ],
+    ids=["another program's", "0 bytes"],
+)
+def test_a_database_of_another_kind_is_refused(filled, tmp_path, database, message):  # noqa: F811
+    good = backup_library(filled, tmp_path / "good.zip").archive
+    bad = remade(good, tmp_path / "bad.zip", database(tmp_path / "other.sqlite3"))
+    close_database()
+    before = fingerprint(filled.data_dir)
+    with pytest.raises(RestoreError, match=message):
+        restore_library(filled, bad)
+    assert fingerprint(filled.data_dir) == before
+
+
+def test_a_manifest_that_lies_about_the_count_is_not_believed(filled, tmp_path):  # noqa: F811
+    good = backup_library(filled, tmp_path / "good.zip").archive
+    lying = remade(good, tmp_path / "lying.zip", books=5000, covers=5000)
+    close_database()
+    summary = restore_library(filled, lying)
+    assert (summary.books, summary.covers) == (2, 1)
+
+
+def test_a_zip_bomb_is_refused_before_it_fills_the_drive(filled, tmp_path, small_drive):  # noqa: F811
+    """A few kilobytes that unpack to 50 MB, into a library on a 1 MB drive."""
+    good = backup_library(filled, tmp_path / "good.zip").archive
+    bomb = remade(good, tmp_path / "bomb.zip", extra=[("covers/9.png", bytes(50_000_000))])
+    assert bomb.stat().st_size < 200_000
+    paths = on_the_drive(filled, small_drive)
+    before = fingerprint(paths.data_dir)
+    with pytest.raises(RestoreError, match="unpacks to more than the free space"):
+        restore_library(paths, bomb)
+    assert fingerprint(paths.data_dir) == before
+    assert left_behind(paths.data_dir) == []
+
+
+def test_a_member_larger_than_it_says_is_cut_and_refused(filled, tmp_path):  # noqa: F811
+    """A cover whose declared size is small and its content large: no more than the declared
+    size is written, and the checksum refuses it."""
+    good = backup_library(filled, tmp_path / "good.zip").archive
+    bad = remade(good, tmp_path / "bad.zip", extra=[("covers/9.png", b"x" * 100_000)])
+    with zipfile.ZipFile(bad) as archive:
+        info = archive.getinfo("covers/9.png")
+    data = bytearray(bad.read_bytes())
+    size = struct.pack("<I", info.file_size)
+    small = struct.pack("<I", 10)
+    local = info.header_offset + 22  # the uncompressed size in its local header
+    assert data[local : local + 4] == size
+    data[local : local + 4] = small
+    central = data.rfind(b"PK\x01\x02", 0, data.rfind(b"covers/9.png")) + 24
+    assert data[central : central + 4] == size
+    data[central : central + 4] = small
+    bad.write_bytes(bytes(data))
+    close_database()
+    before = fingerprint(filled.data_dir)
+    with pytest.raises(RestoreError, match="cannot be read completely"):
+        restore_library(filled, bad)
+    assert fingerprint(filled.data_dir) == before
+    assert left_behind(filled.data_dir) == []
