@@ -153,15 +153,23 @@ def _copy_in_use(db_file: Path, copy: Path) -> list[str]:
     """Copy the library in use to `copy`; the suffixes of the files written.
 
     Its journal is first folded into the file (a checkpoint), so the file alone holds every
-    commit: the journal can then go before the restored file is renamed over it. A damaged
+    commit: the journal can then go before the restored file is renamed over it. A reader in
+    another process that still reads an older moment keeps later commits out of the file;
+    the restore is refused until it is done. A damaged
     library (often the reason to restore) cannot be read by SQLite: its files are copied
     exactly as they are instead."""
     try:
         live = sqlite3.connect(str(db_file), timeout=10)
         try:
-            live.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            _busy, journal, folded = live.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         finally:
             live.close()
+        if folded != journal:  # a reader holds an older moment: its later commits stay out
+            raise RestoreError(
+                "Another program is still reading the library (a `backup` or another "
+                "command), so its latest changes are not all in its file yet. Wait for it to "
+                "finish, then restore again. Nothing was changed."
+            )
         snapshot_database(db_file, copy)
         return [""]
     except sqlite3.DatabaseError as error:

@@ -21,6 +21,7 @@ import pytest
 
 from bookorbit_desktop.cli import main
 from bookorbit_desktop.config import Paths, resolve_paths
+from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.library.store import backup as backups
 from bookorbit_desktop.library.store.backup import RestoreError, backup_library, restore_library
 from bookorbit_desktop.library.store.db import LibraryOpenError, close_database, open_database
@@ -426,3 +427,42 @@ def test_a_member_larger_than_it_says_is_cut_and_refused(filled, tmp_path):  # n
         restore_library(filled, bad)
     assert fingerprint(filled.data_dir) == before
     assert left_behind(filled.data_dir) == []
+
+
+STALE_READER = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN")
+db.execute("SELECT count(*) FROM book").fetchone()  # reads this moment until it ends
+print("reading", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_reader_holding_an_older_moment_makes_the_restore_wait_its_turn(filled, tmp_path):  # noqa: F811
+    """A command reading the library since before its last commit keeps that commit in the
+    journal: the journal must not be removed (a stop before the rename would lose the commit
+    from the library in use), so the restore is refused and nothing changes."""
+    backup = backup_library(filled, tmp_path / "backup.zip").archive
+    close_database()
+    reader = subprocess.Popen(
+        [sys.executable, "-c", STALE_READER, str(filled.db_file)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline() == "reading\n"
+        writer = sqlite3.connect(filled.db_file)
+        writer.create_function(SQL_FOLD, 1, fold_value, deterministic=True)
+        with writer:
+            writer.execute("UPDATE book SET title = 'Emma' WHERE title = 'Piranesi'")
+        writer.close()
+        before = library_files(filled.data_dir)
+        with pytest.raises(RestoreError, match="Another program is still reading the library"):
+            restore_library(filled, backup)
+        assert library_files(filled.data_dir) == before
+        assert left_behind(filled.data_dir) == []
+    finally:
+        reader.communicate("", timeout=10)
+    assert titles(filled.db_file) == ["Dune", "Emma"]
