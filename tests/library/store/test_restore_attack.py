@@ -278,31 +278,41 @@ def test_a_backup_larger_than_the_free_space_is_refused_first(filled, tmp_path, 
     assert left_behind(paths.data_dir) == []
 
 
-def test_a_drive_filling_up_while_the_library_is_kept_changes_nothing(
+FILLED_AFTER = {
+    "check_members": "Could not unpack {backup} into {data} (No space left on device). ",
+    "unpack": "Could not keep a copy of the library in use in {data} (database or disk is full), "
+    "so it was not replaced. ",
+}
+
+
+@pytest.mark.parametrize("step", sorted(FILLED_AFTER))
+def test_a_drive_filling_up_during_the_restore_changes_nothing(
     filled,  # noqa: F811
     tmp_path,
     small_drive,  # noqa: F811
     monkeypatch,
+    step,
 ):
-    """Another program fills the drive after the backup is unpacked: the copy of the library
-    in use cannot be written, so nothing is replaced, and no half copy is left to put back."""
+    """Another program fills the drive once the backup was measured (the unpacking fails) or
+    once it is unpacked (the copy of the library in use cannot be written): nothing is
+    replaced, and no half copy is left to put back."""
     backup = backup_library(filled, tmp_path / "backup.zip").archive
     subprocess.run(["mount", "-o", "remount,size=4m", str(small_drive)], check=True)
     paths = on_the_drive(filled, small_drive)
     before = fingerprint(paths.data_dir)
-    unpacked = backups.unpack
+    done = getattr(backups, step)
 
     def and_the_drive_fills(*args):
-        done = unpacked(*args)
+        result = done(*args)
         free = shutil.disk_usage(small_drive).free
         (small_drive / "another-program").write_bytes(bytes(free - 100_000))
-        return done
+        return result
 
-    monkeypatch.setattr(backups, "unpack", and_the_drive_fills)
+    monkeypatch.setattr(backups, step, and_the_drive_fills)
     with pytest.raises(RestoreError) as refused:
         restore_library(paths, backup)
-    assert str(refused.value).startswith("Could not keep a copy of the library in use in")
-    assert str(refused.value).endswith("so it was not replaced. Nothing was changed.")
+    said = FILLED_AFTER[step].format(backup=backup, data=paths.data_dir)
+    assert str(refused.value) == f"{said}Nothing was changed."
     assert fingerprint(paths.data_dir) == before
     assert left_behind(paths.data_dir) == []
 
