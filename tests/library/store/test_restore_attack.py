@@ -27,6 +27,7 @@ from bookorbit_desktop.library.store.backup import RestoreError, backup_library,
 from bookorbit_desktop.library.store.db import LibraryOpenError, close_database, open_database
 from bookorbit_desktop.library.store.models import Book
 from tests.library.files.file_child import ROOT
+from tests.library.store.damaged import scribbled
 from tests.library.store.test_backup import filled, fingerprint, titles  # noqa: F401
 from tests.library.store.test_backup_file import small_drive  # noqa: F401
 
@@ -92,13 +93,13 @@ os._exit(0)  # killed: the journal stays beside the file
 
 def next_start(data_dir: Path) -> tuple[list[str], bytes | None] | Path:
     """What the next start finds: the titles and Dune's cover of the library it opens, or the
-    file its refusal names (which must exist)."""
+    file its refusal names (which must exist; the library's own when it names no other)."""
     paths = resolve_paths(data_dir)
     try:
         open_database(paths.db_file)
     except LibraryOpenError as refused:
         said = [Path(w.rstrip(".,")) for w in refused.message.split() if w.startswith("/")]
-        named = [path for path in said if path != paths.db_file]
+        named = [path for path in said if path != paths.db_file] or said
         assert named and named[0].is_file(), refused.message
         return named[0]
     try:
@@ -129,6 +130,33 @@ def test_a_restore_killed_at_any_step_leaves_one_whole_library(filled, tmp_path)
         outcomes.append(found)
         assert found in WHOLE, f"step {step}"
     assert outcomes[0] == (OLD, OLD_COVER) and outcomes[-1] == (RESTORED, RESTORED_COVER)
+    assert step > 10
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_restore_over_a_damaged_library_killed_at_any_step_keeps_it(filled, tmp_path):  # noqa: F811
+    """Until the restored library is in place, the start refuses the damaged one and names it
+    or its whole copy, never a half copy; once it is, the restored library opens."""
+    backup = backup_library(filled, tmp_path / "backup.zip").archive
+    close_database()
+    origin = tmp_path / "origin"
+    damaged = scribbled(tmp_path / "damaged" / "library.sqlite3")
+    subprocess.run(["cp", "-a", str(filled.data_dir), str(origin)], check=True)
+    (origin / "library.sqlite3").write_bytes(damaged)
+    step, finished = 0, False
+    while not finished:
+        step += 1
+        data = tmp_path / f"run{step}"
+        subprocess.run(["cp", "-a", str(origin), str(data)], check=True)
+        run = killed_restore(data, backup, step)
+        finished = run.returncode == 0
+        assert finished or run.returncode == -9, run.stderr[-2000:]
+        found = next_start(data)
+        if isinstance(found, Path):
+            # it, or its copy: every page as it was (the 100-byte header holds SQLite's counters)
+            assert found.read_bytes()[100:] == damaged[100:], f"step {step}"
+        else:
+            assert found in WHOLE[2:], f"step {step}"
     assert step > 10
 
 
