@@ -13,7 +13,8 @@ version); then it keeps a copy of the current library beside the new one
 (`library.sqlite3.before-restore-<time>.bak` and `covers.before-restore-<time>`) and renames the
 restored file over the live one, so at every moment one whole library is in place and nothing
 is lost (`restore_files` says how, step by step). The scratch folder (`.restore-*`) goes when
-the restore ends; one left by a crash goes with the next restore. The Hardcover
+the restore ends; one left by a crash goes with the next restore whose backup passes its checks
+(a refused backup changes nothing). The Hardcover
 token is not in a backup: it lives in the system keyring, and the new computer connects with a
 new token.
 """
@@ -48,7 +49,8 @@ from bookorbit_desktop.library.store.restore_files import (
     COVERS,
     MANIFEST,
     RestoreError,
-    check_members,
+    check_names,
+    check_space,
     cover_member,
     keep_library,
     name_checked,
@@ -265,25 +267,28 @@ def _check_database(database: Path, manifest: dict[str, object], name: Path) -> 
     return schema, books
 
 
-def clean_restore_leftovers(data_dir: Path) -> None:
-    """Remove `.restore-*` folders an interrupted restore left (the caller owns the library)."""
+def clean_restore_leftovers(data_dir: Path, but: Path | None = None) -> None:
+    """Remove `.restore-*` folders interrupted restores left, `but` this restore's own (the
+    caller owns the library)."""
     for leftover in data_dir.glob(".restore-*"):
-        if leftover.is_dir():
+        if leftover.is_dir() and leftover != but:
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _unwritable(paths: Paths, error: OSError) -> RestoreError:
+    return RestoreError(
+        f"Could not write in {paths.data_dir} ({error.strerror or error}). Nothing was changed."
+    )
 
 
 @contextmanager
 def _scratch(paths: Paths) -> Iterator[Path]:
     """The restore's scratch folder in the data folder (on the library's drive, so its files
-    are renamed into place); the ones interrupted restores left go first."""
+    are renamed into place)."""
     try:
-        paths.data_dir.mkdir(parents=True, exist_ok=True)
-        clean_restore_leftovers(paths.data_dir)
         scratch = tempfile.TemporaryDirectory(prefix=".restore-", dir=paths.data_dir)
     except OSError as error:
-        raise RestoreError(
-            f"Could not write in {paths.data_dir} ({error.strerror or error}). Nothing was changed."
-        ) from None
+        raise _unwritable(paths, error) from None
     with scratch as name:
         yield Path(name)
 
@@ -303,8 +308,13 @@ def restore_library(paths: Paths, source: Path) -> RestoreSummary:
         manifest = _read_manifest(archive, source)
         if DB_FILENAME not in archive.namelist():
             raise RestoreError(f"{source} has no library database in it.")
+        check_names(archive, source)
+        try:
+            paths.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise _unwritable(paths, error) from None
+        check_space(archive, source, paths)
         with _scratch(paths) as scratch:
-            check_members(archive, source, paths)
             try:
                 unpacked, covers = unpack(archive, scratch)
             except (zipfile.BadZipFile, EOFError) as error:
@@ -315,13 +325,13 @@ def restore_library(paths: Paths, source: Path) -> RestoreSummary:
                     f"({error.strerror or error}). Nothing was changed."
                 ) from None
             schema, books = _check_database(unpacked, manifest, source)
-            # Everything is checked; from here on the current library is kept, then replaced.
+            # Everything is checked; from here on the current library is kept, then replaced,
+            # and what interrupted restores left (which a start names) is not needed any more.
+            clean_restore_leftovers(paths.data_dir, but=scratch)
             try:
                 restored = name_checked(unpacked)
             except OSError as error:
-                raise RestoreError(
-                    f"Could not write in {paths.data_dir} ({error.strerror}). Nothing was changed."
-                ) from None
+                raise _unwritable(paths, error) from None
             kept = keep_library(paths, scratch, _stamp())
             put_restored_in_place(paths, restored, scratch / COVERS, kept)
     return RestoreSummary(

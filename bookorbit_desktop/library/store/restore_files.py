@@ -82,8 +82,8 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:,.1f} MB"
 
 
-def check_members(archive: zipfile.ZipFile, name: Path, paths: Paths) -> None:
-    """Refuse a backup with a member that is no part of one, or too large for the drive."""
+def check_names(archive: zipfile.ZipFile, name: Path) -> None:
+    """Refuse a backup with a member that is no part of one."""
     seen: set[str] = set()
     for info in archive.infolist():
         if info.filename in seen:
@@ -94,6 +94,11 @@ def check_members(archive: zipfile.ZipFile, name: Path, paths: Paths) -> None:
         link = stat.S_ISLNK(info.external_attr >> 16)
         if link or cover_member(info.filename) != info.filename:
             raise RestoreError(f"{name} holds an unexpected file, {info.filename!r}; refused.")
+
+
+def check_space(archive: zipfile.ZipFile, name: Path, paths: Paths) -> None:
+    """Refuse a backup that does not fit on the data folder's drive beside the library in use
+    and the copy kept of it."""
     in_use = sum(
         Path(f"{paths.db_file}{suffix}").stat().st_size
         for suffix in ("", "-wal")
@@ -111,7 +116,7 @@ def check_members(archive: zipfile.ZipFile, name: Path, paths: Paths) -> None:
 
 def unpack(archive: zipfile.ZipFile, scratch: Path) -> tuple[Path, int]:
     """Unpack the database (as UNCHECKED) and the covers into `scratch`; (the database, the
-    number of covers). Members were checked by `check_members`."""
+    number of covers). Members were checked by `check_names` and `check_space`."""
     database = scratch / UNCHECKED
     with archive.open(DB_FILENAME) as member, database.open("wb") as out:
         shutil.copyfileobj(member, out)

@@ -307,7 +307,7 @@ def test_a_backup_larger_than_the_free_space_is_refused_first(filled, tmp_path, 
 
 
 FILLED_AFTER = {
-    "check_members": "Could not unpack {backup} into {data} (No space left on device). ",
+    "check_space": "Could not unpack {backup} into {data} (No space left on device). ",
     "unpack": "Could not keep a copy of the library in use in {data} (database or disk is full), "
     "so it was not replaced. ",
 }
@@ -504,3 +504,28 @@ def test_a_reader_holding_an_older_moment_makes_the_restore_wait_its_turn(filled
     finally:
         reader.communicate("", timeout=10)
     assert titles(filled.db_file) == ["Dune", "Emma"]
+
+
+def test_a_refused_backup_leaves_what_an_interrupted_restore_left(filled, tmp_path):  # noqa: F811
+    """A first restore stopped with its checked library in the scratch folder: the start names
+    that file. A second try with a damaged backup changes nothing, so the start still names it;
+    a good one finishes and takes the leftover away."""
+    good = backup_library(filled, tmp_path / "good.zip").archive
+    with zipfile.ZipFile(good) as archive:
+        scribbled_over = bytearray(archive.read("library.sqlite3"))
+    scribbled_over[4096:8192] = b"\xa5" * 4096  # its second page
+    damaged = remade(good, tmp_path / "damaged.zip", database=bytes(scribbled_over))
+    close_database()
+    data = tmp_path / "new-computer"
+    step = 0
+    while not list(data.glob(".restore-*/library.sqlite3")):  # killed once it was named
+        step += 1
+        assert killed_restore(data, good, step).returncode == -9
+    (left,) = data.glob(".restore-*/library.sqlite3")
+    assert next_start(data) == left
+    with pytest.raises(RestoreError, match=re.escape("cannot be read (database disk image is")):
+        restore_library(resolve_paths(data), damaged)
+    assert next_start(data) == left and titles(left) == RESTORED
+    restore_library(resolve_paths(data), good)
+    assert next_start(data) == (RESTORED, RESTORED_COVER)
+    assert left_behind(data) == []
