@@ -212,24 +212,20 @@ def keep_library(paths: Paths, scratch: Path, stamp: str) -> Kept:
     return Kept(names.database, covers)
 
 
-def _replace_database(restored: Path, db_file: Path) -> None:
-    """Put `restored` in place of `db_file` with one rename. The old journal goes first: it
-    belongs to the old file and, replayed onto the restored one, would damage it."""
-    for suffix in SIDE_FILES:
-        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-    os.replace(restored, db_file)
-    sync_path(db_file.parent)
-
-
 def put_restored_in_place(paths: Paths, restored: Path, covers: Path, kept: Kept) -> None:
-    """Move the old covers aside, rename `restored` over the live database, move `covers` in."""
+    """Move the old covers aside, rename `restored` over the live database, move `covers` in.
+
+    The old journal goes just before the rename: it belongs to the old file and, replayed onto
+    the restored one, would damage it; the old file holds all of it (`_copy_in_use`)."""
     try:
         if kept.covers is not None:
             paths.covers_dir.rename(kept.covers)
         elif paths.covers_dir.is_dir():
             paths.covers_dir.rmdir()  # an empty folder (a new library) needs no keeping
         try:
-            _replace_database(restored, paths.db_file)
+            for suffix in SIDE_FILES:
+                Path(f"{paths.db_file}{suffix}").unlink(missing_ok=True)
+            os.replace(restored, paths.db_file)
         except OSError:
             if kept.covers is not None:
                 kept.covers.rename(paths.covers_dir)

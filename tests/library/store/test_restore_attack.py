@@ -4,8 +4,10 @@ refuses and names the file to put back; nothing of the user's is lost or mixed."
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -529,3 +531,25 @@ def test_a_refused_backup_leaves_what_an_interrupted_restore_left(filled, tmp_pa
     restore_library(resolve_paths(data), good)
     assert next_start(data) == (RESTORED, RESTORED_COVER)
     assert left_behind(data) == []
+
+
+def test_a_rename_refused_puts_the_old_covers_back(filled, tmp_path, monkeypatch):  # noqa: F811
+    """The drive refuses the rename that puts the restored library in place: the covers moved
+    aside come back, and the library in use is as it was."""
+    backup = in_use_with_its_journal(filled, tmp_path)
+    replace = os.replace
+
+    def refused_for_the_library(source, target):
+        if Path(target) == filled.db_file:
+            raise OSError(errno.EIO, "Input/output error")
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", refused_for_the_library)
+    with pytest.raises(RestoreError) as refused:
+        restore_library(filled, backup)
+    assert str(refused.value) == (
+        "Could not put the restored library in place (Input/output error). The library in use "
+        "was not replaced."
+    )
+    monkeypatch.undo()
+    assert next_start(filled.data_dir) == (OLD, OLD_COVER)
