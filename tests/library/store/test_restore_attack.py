@@ -553,3 +553,14 @@ def test_a_rename_refused_puts_the_old_covers_back(filled, tmp_path, monkeypatch
     )
     monkeypatch.undo()
     assert next_start(filled.data_dir) == (OLD, OLD_COVER)
+
+
+def test_an_empty_file_is_refused_and_changes_nothing(filled, tmp_path):  # noqa: F811
+    empty = tmp_path / "empty.zip"
+    empty.touch()
+    close_database()
+    before = fingerprint(filled.data_dir)
+    with pytest.raises(RestoreError, match="is not a BookOrbit backup"):
+        restore_library(filled, empty)
+    assert fingerprint(filled.data_dir) == before
+    assert left_behind(filled.data_dir) == []
