@@ -7,12 +7,14 @@ after it. The archive is written under a hidden name and named when complete and
 (`backup_file`), so a failed or killed backup never leaves a file that looks finished, never
 overwrites a file it was not asked to replace, and leaves no partial behind for long.
 
-A restore checks everything before it changes anything (the manifest, the database's checksum,
-SQLite's integrity check, the schema version, every member name); then it keeps a copy of the
-current library beside the new one (`library.sqlite3.before-restore-<time>.bak` and
-`covers.before-restore-<time>`) and renames the restored file over the live one, so at every
-moment one whole library is in place and nothing is lost. The scratch folder (`.restore-*`)
-goes when the restore ends; one left by a crash goes with the next restore. The Hardcover
+A restore checks everything before it changes anything (the manifest, every member's name and
+size against the free space, the database's checksum, SQLite's integrity check, the schema
+version); then it keeps a copy of the current library beside the new one
+(`library.sqlite3.before-restore-<time>.bak` and `covers.before-restore-<time>`) and renames the
+restored file over the live one, so at every moment one whole library is in place and nothing
+is lost (`restore_files` says how, step by step). The scratch folder (`.restore-*`) goes when
+the restore ends; one left by a crash goes with the next restore whose backup passes its checks
+(a refused backup changes nothing). The Hardcover
 token is not in a backup: it lives in the system keyring, and the new computer connects with a
 new token.
 """
@@ -27,14 +29,14 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from bookorbit_desktop import __version__
 from bookorbit_desktop.config import DB_FILENAME, Paths
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.durable import sync_path
 from bookorbit_desktop.library.store.backup_file import (
     NameTakenError,
     open_partial,
@@ -43,19 +45,25 @@ from bookorbit_desktop.library.store.backup_file import (
     scratch_folder,
 )
 from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
+from bookorbit_desktop.library.store.restore_files import (
+    COVERS,
+    MANIFEST,
+    RestoreError,
+    check_names,
+    check_space,
+    cover_member,
+    keep_library,
+    name_checked,
+    put_restored_in_place,
+    snapshot_database,
+    unpack,
+)
 
-MANIFEST = "bookorbit-backup.json"
 FORMAT = 1
-COVERS = "covers"
-_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 class BackupError(BookOrbitError):
     title = "Backup failed"
-
-
-class RestoreError(BookOrbitError):
-    title = "Restore refused"
 
 
 @dataclass(frozen=True)
@@ -111,19 +119,6 @@ def is_backup(path: Path) -> bool:
         return False
 
 
-def snapshot_database(db_file: Path, destination: Path) -> None:
-    """Copy the live database at `db_file` to `destination` as one consistent snapshot."""
-    source = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=10)
-    try:
-        target = sqlite3.connect(str(destination))
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-    finally:
-        source.close()
-
-
 def _database_facts(db_file: Path) -> tuple[int, int, list[str]]:
     """(schema version, book count, cover paths) of a database file, read-only."""
     db = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
@@ -138,14 +133,6 @@ def _database_facts(db_file: Path) -> tuple[int, int, list[str]]:
     finally:
         db.close()
     return schema, books, covers
-
-
-def _cover_member(relative: str) -> str | None:
-    """The archive name of a cover path stored relative to the data folder, if it is safe."""
-    parts = PurePosixPath(relative.replace("\\", "/")).parts
-    if len(parts) < 2 or parts[0] != COVERS or any(p in ("", ".", "..") for p in parts):
-        return None
-    return "/".join(parts)
 
 
 def _check_target(target: Path, replace: bool, data_dir: Path) -> tuple[Path, bool]:
@@ -178,7 +165,7 @@ def _write_archive(paths: Paths, snapshot: Path, out: zipfile.ZipFile) -> tuple[
     covers, missing = 0, 0
     out.write(snapshot, DB_FILENAME)  # first: it is how a killed backup's partial is known
     for relative in sorted(set(cover_paths)):
-        member = _cover_member(relative)
+        member = cover_member(relative)
         source = paths.data_dir / relative
         if member is None or not source.is_file():
             missing += 1
@@ -260,11 +247,18 @@ def _check_database(database: Path, manifest: dict[str, object], name: Path) -> 
             result = db.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             db.close()
-        schema, books, _ = _database_facts(database)
     except sqlite3.Error as error:
         raise RestoreError(f"The library in {name} cannot be read ({error}).") from None
     if result != "ok":
         raise RestoreError(f"The library in {name} failed SQLite's integrity check ({result}).")
+    try:
+        schema, books, _ = _database_facts(database)
+    except sqlite3.Error as error:
+        schema, books, reason = 0, 0, f" ({error})"
+    else:
+        reason = ""
+    if schema < 1:  # a library has a schema version from its first start on
+        raise RestoreError(f"The database in {name} is not a BookOrbit library{reason}.")
     if schema > SCHEMA_VERSION:
         raise RestoreError(
             f"{name} was made by a newer BookOrbit Desktop (schema {schema}; this version "
@@ -273,66 +267,30 @@ def _check_database(database: Path, manifest: dict[str, object], name: Path) -> 
     return schema, books
 
 
-def _extract_covers(archive: zipfile.ZipFile, destination: Path, name: Path) -> int:
-    count = 0
-    for info in archive.infolist():
-        if info.filename in (MANIFEST, DB_FILENAME) or info.is_dir():
-            continue
-        member = _cover_member(info.filename)
-        if member is None or member != info.filename:
-            raise RestoreError(f"{name} holds an unexpected file, {info.filename!r}; refused.")
-        target = destination.joinpath(*PurePosixPath(member).parts[1:])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with archive.open(info) as source, target.open("wb") as out:
-            shutil.copyfileobj(source, out)
-        count += 1
-    return count
-
-
-def _keep_database(db_file: Path, stamp: str) -> Path | None:
-    """Copy the current library to a dated .bak beside it, leaving it in place and complete.
-
-    Its journal is first folded into the file (a checkpoint), so the file alone holds every
-    commit: the journal can then go before the restored file is renamed over it, and a crash
-    at any moment leaves one whole library at `db_file`, the old one or the restored one."""
-    if not db_file.exists():
-        return None
-    kept = db_file.with_name(f"{db_file.name}.before-restore-{stamp}.bak")
-    try:
-        live = sqlite3.connect(str(db_file), timeout=10)
-        try:
-            live.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        finally:
-            live.close()
-        snapshot_database(db_file, kept)
-        sync_path(kept)
-    except sqlite3.Error:
-        # A damaged library (often the reason to restore) cannot be read by SQLite: keep
-        # its files exactly as they are instead.
-        kept.unlink(missing_ok=True)
-        for suffix in ("", *_SIDE_FILES):
-            side = Path(f"{db_file}{suffix}")
-            if side.exists():
-                shutil.copyfile(side, Path(f"{kept}{suffix}"))
-                sync_path(Path(f"{kept}{suffix}"))
-    return kept
-
-
-def _replace_database(restored: Path, db_file: Path) -> None:
-    """Put `restored` in place of `db_file` with one rename. The old journal goes first: it
-    belongs to the old file and, replayed onto the restored one, would damage it."""
-    sync_path(restored)
-    for suffix in _SIDE_FILES:
-        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-    os.replace(restored, db_file)
-    sync_path(db_file.parent)
-
-
-def clean_restore_leftovers(data_dir: Path) -> None:
-    """Remove `.restore-*` folders an interrupted restore left (the caller owns the library)."""
+def clean_restore_leftovers(data_dir: Path, but: Path | None = None) -> None:
+    """Remove `.restore-*` folders interrupted restores left, `but` this restore's own (the
+    caller owns the library)."""
     for leftover in data_dir.glob(".restore-*"):
-        if leftover.is_dir():
+        if leftover.is_dir() and leftover != but:
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _unwritable(paths: Paths, error: OSError) -> RestoreError:
+    return RestoreError(
+        f"Could not write in {paths.data_dir} ({error.strerror or error}). Nothing was changed."
+    )
+
+
+@contextmanager
+def _scratch(paths: Paths) -> Iterator[Path]:
+    """The restore's scratch folder in the data folder (on the library's drive, so its files
+    are renamed into place)."""
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix=".restore-", dir=paths.data_dir)
+    except OSError as error:
+        raise _unwritable(paths, error) from None
+    with scratch as name:
+        yield Path(name)
 
 
 def restore_library(paths: Paths, source: Path) -> RestoreSummary:
@@ -346,46 +304,41 @@ def restore_library(paths: Paths, source: Path) -> RestoreSummary:
         archive = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as error:
         raise RestoreError(f"{source} is not a BookOrbit backup ({error}).") from None
-    paths.data_dir.mkdir(parents=True, exist_ok=True)
-    clean_restore_leftovers(paths.data_dir)
-    stamp = _stamp()
-    with (
-        archive,
-        tempfile.TemporaryDirectory(prefix=".restore-", dir=paths.data_dir) as scratch_name,
-    ):
-        scratch = Path(scratch_name)
+    with archive:
         manifest = _read_manifest(archive, source)
+        if DB_FILENAME not in archive.namelist():
+            raise RestoreError(f"{source} has no library database in it.")
+        check_names(archive, source)
         try:
-            with archive.open(DB_FILENAME) as member, (scratch / DB_FILENAME).open("wb") as out:
-                shutil.copyfileobj(member, out)
-            covers = _extract_covers(archive, scratch / COVERS, source)
-        except KeyError:
-            raise RestoreError(f"{source} has no library database in it.") from None
-        except (OSError, zipfile.BadZipFile, EOFError) as error:
-            raise RestoreError(f"{source} cannot be read completely ({error}).") from None
-        schema, books = _check_database(scratch / DB_FILENAME, manifest, source)
-        # Everything is checked; from here on the current library is kept, then replaced.
-        try:
-            kept_db = _keep_database(paths.db_file, stamp)
-            _replace_database(scratch / DB_FILENAME, paths.db_file)
-            kept_covers: Path | None = None
-            if paths.covers_dir.is_dir() and not any(paths.covers_dir.iterdir()):
-                paths.covers_dir.rmdir()  # an empty folder (a new library) needs no keeping
-            elif paths.covers_dir.exists():
-                kept_covers = paths.covers_dir.with_name(f"{COVERS}.before-restore-{stamp}")
-                paths.covers_dir.rename(kept_covers)
-            (scratch / COVERS).mkdir(exist_ok=True)
-            (scratch / COVERS).rename(paths.covers_dir)
-        except (OSError, sqlite3.Error) as error:
-            raise RestoreError(
-                f"Could not put the restored library in place ({error}). The library that was "
-                f"there is kept in {paths.data_dir} (files named *before-restore-{stamp}*)."
-            ) from None
+            paths.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise _unwritable(paths, error) from None
+        check_space(archive, source, paths)
+        with _scratch(paths) as scratch:
+            try:
+                unpacked, covers = unpack(archive, scratch)
+            except (zipfile.BadZipFile, EOFError) as error:
+                raise RestoreError(f"{source} cannot be read completely ({error}).") from None
+            except OSError as error:
+                raise RestoreError(
+                    f"Could not unpack {source} into {paths.data_dir} "
+                    f"({error.strerror or error}). Nothing was changed."
+                ) from None
+            schema, books = _check_database(unpacked, manifest, source)
+            # Everything is checked; from here on the current library is kept, then replaced,
+            # and what interrupted restores left (which a start names) is not needed any more.
+            clean_restore_leftovers(paths.data_dir, but=scratch)
+            try:
+                restored = name_checked(unpacked)
+            except OSError as error:
+                raise _unwritable(paths, error) from None
+            kept = keep_library(paths, scratch, _stamp())
+            put_restored_in_place(paths, restored, scratch / COVERS, kept)
     return RestoreSummary(
         books=books,
         covers=covers,
         schema=schema,
         created=str(manifest.get("created", "")),
-        kept_database=kept_db,
-        kept_covers=kept_covers,
+        kept_database=kept.database,
+        kept_covers=kept.covers,
     )
