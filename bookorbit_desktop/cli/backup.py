@@ -65,6 +65,8 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
     for kept in (summary.kept_database, summary.kept_covers):
         if kept is not None:
             print(f"The library that was here is kept as {kept}.")
+    if summary.covers_problem:
+        print(summary.covers_problem)
     print(
         "Connect Hardcover again if this is a new computer (the token is not in backups), and "
         "import your book folders here so each book finds its file."

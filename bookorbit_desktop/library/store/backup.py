@@ -84,6 +84,7 @@ class RestoreSummary:
     created: str
     kept_database: Path | None  # where the library that was replaced now is
     kept_covers: Path | None
+    covers_problem: str = ""  # the library is in place, but its covers could not follow (why)
 
 
 def _stamp() -> str:
@@ -333,7 +334,7 @@ def restore_library(paths: Paths, source: Path) -> RestoreSummary:
             except OSError as error:
                 raise _unwritable(paths, error) from None
             kept = keep_library(paths, scratch, _stamp())
-            put_restored_in_place(paths, restored, scratch / COVERS, kept)
+            covers_problem = put_restored_in_place(paths, restored, scratch / COVERS, kept)
     return RestoreSummary(
         books=books,
         covers=covers,
@@ -341,4 +342,5 @@ def restore_library(paths: Paths, source: Path) -> RestoreSummary:
         created=str(manifest.get("created", "")),
         kept_database=kept.database,
         kept_covers=kept.covers,
+        covers_problem=covers_problem,
     )

@@ -212,8 +212,10 @@ def keep_library(paths: Paths, scratch: Path, stamp: str) -> Kept:
     return Kept(names.database, covers)
 
 
-def put_restored_in_place(paths: Paths, restored: Path, covers: Path, kept: Kept) -> None:
+def put_restored_in_place(paths: Paths, restored: Path, covers: Path, kept: Kept) -> str:
     """Move the old covers aside, rename `restored` over the live database, move `covers` in.
+    Returns "" or, when the library is in place but its covers could not follow, why (the
+    restore happened: that is a note for the user, not a refusal).
 
     The old journal goes just before the rename: it belongs to the old file and, replayed onto
     the restored one, would damage it; the old file holds all of it (`_copy_in_use`)."""
@@ -240,7 +242,8 @@ def put_restored_in_place(paths: Paths, restored: Path, covers: Path, kept: Kept
         covers.rename(paths.covers_dir)
         sync_path(paths.data_dir)
     except OSError as error:
-        raise RestoreError(
-            f"The restored library is in place, but its covers could not be moved in "
-            f"({error.strerror or error}): each is made again from its book when shown."
-        ) from None
+        return (
+            f"The backup's covers could not be moved in ({error.strerror or error}): each "
+            "cover is made again from its book when it is shown."
+        )
+    return ""

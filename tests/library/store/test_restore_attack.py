@@ -555,6 +555,31 @@ def test_a_rename_refused_puts_the_old_covers_back(filled, tmp_path, monkeypatch
     assert next_start(filled.data_dir) == (OLD, OLD_COVER)
 
 
+def test_covers_that_cannot_follow_are_a_note_not_a_refusal(
+    filled,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+    capsys,
+):
+    """The restored library is in place when its covers' move is refused: the restore says so
+    and succeeds (the old covers are kept aside), rather than calling itself refused."""
+    backup = in_use_with_its_journal(filled, tmp_path)
+    rename = Path.rename
+
+    def refused_into_the_library(self, target):
+        if Path(target) == filled.covers_dir:
+            raise OSError(errno.EIO, "Input/output error")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", refused_into_the_library)
+    assert main(["--data-dir", str(filled.data_dir), "restore", str(backup)]) == 0
+    monkeypatch.undo()
+    said = capsys.readouterr().out
+    assert "The backup's covers could not be moved in (Input/output error)" in said
+    assert "is kept as" in said
+    assert next_start(filled.data_dir) == (RESTORED, None)
+
+
 def test_an_empty_file_is_refused_and_changes_nothing(filled, tmp_path):  # noqa: F811
     empty = tmp_path / "empty.zip"
     empty.touch()
