@@ -1,20 +1,13 @@
-"""Backing up and restoring the library: one zip file with the database, the covers and a
-manifest.
+"""Backing up the library: one zip file with the database, the covers and a manifest
+(`library.store.restore` puts one back).
 
 A backup is consistent while the app runs: the database is copied with SQLite's online backup
 API (one snapshot, WAL included, writers never blocked), and the covers it names are copied
 after it. The archive is written under a hidden name and named when complete and on disk
 (`backup_file`), so a failed or killed backup never leaves a file that looks finished, never
-overwrites a file it was not asked to replace, and leaves no partial behind for long.
-
-A restore checks everything before it changes anything (the manifest, the database's checksum,
-SQLite's integrity check, the schema version, every member name); then it keeps a copy of the
-current library beside the new one (`library.sqlite3.before-restore-<time>.bak` and
-`covers.before-restore-<time>`) and renames the restored file over the live one, so at every
-moment one whole library is in place and nothing is lost. The scratch folder (`.restore-*`)
-goes when the restore ends; one left by a crash goes with the next restore. The Hardcover
-token is not in a backup: it lives in the system keyring, and the new computer connects with a
-new token.
+overwrites a file it was not asked to replace, and leaves no partial behind for long. The
+Hardcover token is not in a backup: it lives in the system keyring, and the new computer
+connects with a new token.
 """
 
 from __future__ import annotations
@@ -22,9 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
-import tempfile
 import time
 import zipfile
 from contextlib import suppress
@@ -34,7 +25,6 @@ from pathlib import Path, PurePosixPath
 from bookorbit_desktop import __version__
 from bookorbit_desktop.config import DB_FILENAME, Paths
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.durable import sync_path
 from bookorbit_desktop.library.store.backup_file import (
     NameTakenError,
     open_partial,
@@ -42,20 +32,14 @@ from bookorbit_desktop.library.store.backup_file import (
     remove_stale_partials,
     scratch_folder,
 )
-from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
 
 MANIFEST = "bookorbit-backup.json"
 FORMAT = 1
 COVERS = "covers"
-_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 class BackupError(BookOrbitError):
     title = "Backup failed"
-
-
-class RestoreError(BookOrbitError):
-    title = "Restore refused"
 
 
 @dataclass(frozen=True)
@@ -68,21 +52,11 @@ class BackupSummary:
     size: int
 
 
-@dataclass(frozen=True)
-class RestoreSummary:
-    books: int
-    covers: int
-    schema: int
-    created: str
-    kept_database: Path | None  # where the library that was replaced now is
-    kept_covers: Path | None
-
-
-def _stamp() -> str:
+def time_stamp() -> str:
     return time.strftime("%Y%m%d-%H%M%S")
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -92,7 +66,7 @@ def _sha256(path: Path) -> str:
 
 def backup_name() -> str:
     """The dated name a backup takes in a folder (`bookorbit-backup-20261126-153000.zip`)."""
-    return f"bookorbit-backup-{_stamp()}.zip"
+    return f"bookorbit-backup-{time_stamp()}.zip"
 
 
 def archive_path(target: Path) -> Path:
@@ -124,7 +98,7 @@ def snapshot_database(db_file: Path, destination: Path) -> None:
         source.close()
 
 
-def _database_facts(db_file: Path) -> tuple[int, int, list[str]]:
+def database_facts(db_file: Path) -> tuple[int, int, list[str]]:
     """(schema version, book count, cover paths) of a database file, read-only."""
     db = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
     try:
@@ -140,7 +114,7 @@ def _database_facts(db_file: Path) -> tuple[int, int, list[str]]:
     return schema, books, covers
 
 
-def _cover_member(relative: str) -> str | None:
+def cover_member(relative: str) -> str | None:
     """The archive name of a cover path stored relative to the data folder, if it is safe."""
     parts = PurePosixPath(relative.replace("\\", "/")).parts
     if len(parts) < 2 or parts[0] != COVERS or any(p in ("", ".", "..") for p in parts):
@@ -174,11 +148,11 @@ def _check_target(target: Path, replace: bool, data_dir: Path) -> tuple[Path, bo
 def _write_archive(paths: Paths, snapshot: Path, out: zipfile.ZipFile) -> tuple[int, int, int, int]:
     """Write the database `snapshot` and the covers it names to `out`; (schema, books, covers,
     missing covers)."""
-    schema, books, cover_paths = _database_facts(snapshot)
+    schema, books, cover_paths = database_facts(snapshot)
     covers, missing = 0, 0
     out.write(snapshot, DB_FILENAME)  # first: it is how a killed backup's partial is known
     for relative in sorted(set(cover_paths)):
-        member = _cover_member(relative)
+        member = cover_member(relative)
         source = paths.data_dir / relative
         if member is None or not source.is_file():
             missing += 1
@@ -193,7 +167,7 @@ def _write_archive(paths: Paths, snapshot: Path, out: zipfile.ZipFile) -> tuple[
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "books": books,
         "covers": covers,
-        "database_sha256": _sha256(snapshot),
+        "database_sha256": sha256_file(snapshot),
     }
     out.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
     return schema, books, covers, missing
@@ -234,158 +208,3 @@ def backup_library(paths: Paths, target: Path, *, replace: bool = False) -> Back
             with suppress(OSError):  # else the next backup to this folder removes it
                 partial.unlink(missing_ok=True)
     return BackupSummary(archive, books, covers, missing, schema, archive.stat().st_size)
-
-
-def _read_manifest(archive: zipfile.ZipFile, name: Path) -> dict[str, object]:
-    try:
-        manifest = json.loads(archive.read(MANIFEST))
-    except KeyError:
-        raise RestoreError(f"{name} is not a BookOrbit backup (it has no {MANIFEST}).") from None
-    except ValueError:
-        raise RestoreError(f"The manifest in {name} is damaged.") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise RestoreError(
-            f"{name} was made by a BookOrbit Desktop this version does not understand; "
-            "restore it with the version that made it (or a newer one)."
-        )
-    return manifest
-
-
-def _check_database(database: Path, manifest: dict[str, object], name: Path) -> tuple[int, int]:
-    if _sha256(database) != manifest.get("database_sha256"):
-        raise RestoreError(f"The library in {name} is damaged (its checksum does not match).")
-    try:
-        db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-        try:
-            result = db.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            db.close()
-        schema, books, _ = _database_facts(database)
-    except sqlite3.Error as error:
-        raise RestoreError(f"The library in {name} cannot be read ({error}).") from None
-    if result != "ok":
-        raise RestoreError(f"The library in {name} failed SQLite's integrity check ({result}).")
-    if schema > SCHEMA_VERSION:
-        raise RestoreError(
-            f"{name} was made by a newer BookOrbit Desktop (schema {schema}; this version "
-            f"understands up to {SCHEMA_VERSION}). Install the newer version, then restore."
-        )
-    return schema, books
-
-
-def _extract_covers(archive: zipfile.ZipFile, destination: Path, name: Path) -> int:
-    count = 0
-    for info in archive.infolist():
-        if info.filename in (MANIFEST, DB_FILENAME) or info.is_dir():
-            continue
-        member = _cover_member(info.filename)
-        if member is None or member != info.filename:
-            raise RestoreError(f"{name} holds an unexpected file, {info.filename!r}; refused.")
-        target = destination.joinpath(*PurePosixPath(member).parts[1:])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with archive.open(info) as source, target.open("wb") as out:
-            shutil.copyfileobj(source, out)
-        count += 1
-    return count
-
-
-def _keep_database(db_file: Path, stamp: str) -> Path | None:
-    """Copy the current library to a dated .bak beside it, leaving it in place and complete.
-
-    Its journal is first folded into the file (a checkpoint), so the file alone holds every
-    commit: the journal can then go before the restored file is renamed over it, and a crash
-    at any moment leaves one whole library at `db_file`, the old one or the restored one."""
-    if not db_file.exists():
-        return None
-    kept = db_file.with_name(f"{db_file.name}.before-restore-{stamp}.bak")
-    try:
-        live = sqlite3.connect(str(db_file), timeout=10)
-        try:
-            live.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        finally:
-            live.close()
-        snapshot_database(db_file, kept)
-        sync_path(kept)
-    except sqlite3.Error:
-        # A damaged library (often the reason to restore) cannot be read by SQLite: keep
-        # its files exactly as they are instead.
-        kept.unlink(missing_ok=True)
-        for suffix in ("", *_SIDE_FILES):
-            side = Path(f"{db_file}{suffix}")
-            if side.exists():
-                shutil.copyfile(side, Path(f"{kept}{suffix}"))
-                sync_path(Path(f"{kept}{suffix}"))
-    return kept
-
-
-def _replace_database(restored: Path, db_file: Path) -> None:
-    """Put `restored` in place of `db_file` with one rename. The old journal goes first: it
-    belongs to the old file and, replayed onto the restored one, would damage it."""
-    sync_path(restored)
-    for suffix in _SIDE_FILES:
-        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-    os.replace(restored, db_file)
-    sync_path(db_file.parent)
-
-
-def clean_restore_leftovers(data_dir: Path) -> None:
-    """Remove `.restore-*` folders an interrupted restore left (the caller owns the library)."""
-    for leftover in data_dir.glob(".restore-*"):
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def restore_library(paths: Paths, source: Path) -> RestoreSummary:
-    """Replace the library in `paths` with the backup at `source`, keeping the current one.
-
-    The caller makes sure no app or server has the library open (see `cli.backup`)."""
-    source = source.expanduser()
-    if not source.is_file():
-        raise RestoreError(f"{source} does not exist or is not a file.")
-    try:
-        archive = zipfile.ZipFile(source)
-    except (OSError, zipfile.BadZipFile) as error:
-        raise RestoreError(f"{source} is not a BookOrbit backup ({error}).") from None
-    paths.data_dir.mkdir(parents=True, exist_ok=True)
-    clean_restore_leftovers(paths.data_dir)
-    stamp = _stamp()
-    with (
-        archive,
-        tempfile.TemporaryDirectory(prefix=".restore-", dir=paths.data_dir) as scratch_name,
-    ):
-        scratch = Path(scratch_name)
-        manifest = _read_manifest(archive, source)
-        try:
-            with archive.open(DB_FILENAME) as member, (scratch / DB_FILENAME).open("wb") as out:
-                shutil.copyfileobj(member, out)
-            covers = _extract_covers(archive, scratch / COVERS, source)
-        except KeyError:
-            raise RestoreError(f"{source} has no library database in it.") from None
-        except (OSError, zipfile.BadZipFile, EOFError) as error:
-            raise RestoreError(f"{source} cannot be read completely ({error}).") from None
-        schema, books = _check_database(scratch / DB_FILENAME, manifest, source)
-        # Everything is checked; from here on the current library is kept, then replaced.
-        try:
-            kept_db = _keep_database(paths.db_file, stamp)
-            _replace_database(scratch / DB_FILENAME, paths.db_file)
-            kept_covers: Path | None = None
-            if paths.covers_dir.is_dir() and not any(paths.covers_dir.iterdir()):
-                paths.covers_dir.rmdir()  # an empty folder (a new library) needs no keeping
-            elif paths.covers_dir.exists():
-                kept_covers = paths.covers_dir.with_name(f"{COVERS}.before-restore-{stamp}")
-                paths.covers_dir.rename(kept_covers)
-            (scratch / COVERS).mkdir(exist_ok=True)
-            (scratch / COVERS).rename(paths.covers_dir)
-        except (OSError, sqlite3.Error) as error:
-            raise RestoreError(
-                f"Could not put the restored library in place ({error}). The library that was "
-                f"there is kept in {paths.data_dir} (files named *before-restore-{stamp}*)."
-            ) from None
-    return RestoreSummary(
-        books=books,
-        covers=covers,
-        schema=schema,
-        created=str(manifest.get("created", "")),
-        kept_database=kept_db,
-        kept_covers=kept_covers,
-    )

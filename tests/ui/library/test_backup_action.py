@@ -9,7 +9,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from bookorbit_desktop.config import resolve_paths
-from bookorbit_desktop.library.store.backup import backup_library, restore_library
+from bookorbit_desktop.library.store.backup import backup_library
+from bookorbit_desktop.library.store.restore import restore_library
 from bookorbit_desktop.services.library import backups
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.backup_action import start_folder
