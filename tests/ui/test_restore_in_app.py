@@ -45,6 +45,7 @@ class User:
     archive: Path
     log: pytest.LogCaptureFixture
     from_menu: bool
+    vanish: bool = False  # the backup is deleted once the question is answered
     said: list[tuple[str, str]] = field(default_factory=list)
     asked_from: list[str] = field(default_factory=list)  # the chooser's folder, each time
 
@@ -66,6 +67,8 @@ class User:
                     or (wanted is None and b is widget.button(QMessageBox.StandardButton.Ok))
                 ]
                 button.click()
+                if self.vanish and wanted == "&Restore and Restart":
+                    self.archive.unlink()
                 return
         if self.from_menu and "Sync server listening" in self.log.text:
             self.from_menu = False
@@ -176,3 +179,26 @@ def test_the_message_of_a_damaged_library_offers_a_restore(
     else:
         assert titles(kept) == ["Alpha"]  # SQLite's copy of it, its damage and all
     assert "Sync server listening" not in caplog.text  # the damaged library was never served
+
+
+def test_a_restore_that_fails_leaves_the_library_in_place_says_why_and_starts_again(
+    paths, tmp_path, caplog, monkeypatch
+):
+    open_database(paths.db_file)
+    for title in ("Dune", "Emma"):
+        add_book(title)
+    for key, value in LOOPBACK:
+        set_setting(key, value)
+    archive = backup_library(paths, tmp_path / "saved.zip").archive
+    close_database()
+    caplog.set_level(logging.INFO)
+    user = User(archive, caplog, from_menu=True, vanish=True)
+
+    restarts = run_answered(paths, user, monkeypatch)
+
+    [_, (title, text)] = user.said
+    assert title == "Library not restored"
+    assert text.startswith(f"{archive} does not exist or is not a file.")
+    assert text.endswith("BookOrbit starts again with the library that was here.")
+    assert restarts == [([sys.executable, *sys.orig_argv[1:]], True, ["Dune", "Emma"])]
+    assert list(paths.data_dir.glob("*before-restore*")) == []
