@@ -58,7 +58,8 @@ class User:
                 type_and_open(widget, self.archive)
                 return
             if isinstance(widget, QMessageBox):
-                self.said.append((widget.windowTitle(), widget.text()))
+                text = "\n\n".join(filter(None, (widget.text(), widget.informativeText())))
+                self.said.append((widget.windowTitle(), text))
                 wanted = ANSWERS.get(widget.windowTitle())
                 [button] = [
                     b
@@ -140,7 +141,7 @@ def test_a_backup_restored_from_the_menu_replaces_the_library_and_the_app_restar
     assert title == "Restore Library from Backup"
     assert "The backup saved.zip holds 2 books; the library here holds 3 books." in question
     [kept] = paths.data_dir.glob("library.sqlite3.before-restore-*.bak")
-    assert f"kept in its folder as {kept.name}" in question
+    assert f"kept, not deleted: as {kept.name}" in question
     assert done == "Library restored"
     assert restored.startswith("2 books and 0 covers were restored from the backup made on ")
     assert f"The library that was here is kept as {kept}." in restored

@@ -51,8 +51,8 @@ def when_made(created: str) -> str:
 
 def question(
     paths: Paths, source: Path, facts: backups.BackupFacts, current: int | None, stamp: str
-) -> str:
-    """What a restore of `source` will do, in plain words."""
+) -> tuple[str, str]:
+    """What a restore of `source` will do, in plain words: the question, and its details."""
     now = (
         f"the library here holds {counted('%n book(s)', current)}"
         if current is not None
@@ -61,12 +61,12 @@ def question(
     kept_db, kept_covers = backups.kept_names(paths, stamp)
     covers = f" (its covers as {kept_covers.name})" if paths.covers_dir.is_dir() else ""
     return (
-        f"Replace the library with the backup made {when_made(facts.created)}?\n\n"
+        f"Replace the library with the backup made {when_made(facts.created)}?",
         f"The backup {source.name} holds {counted('%n book(s)', facts.books)}; {now}.\n\n"
-        f"The library here is not deleted: it is kept in its folder as {kept_db.name}"
-        f"{covers}, in {paths.data_dir}.\n\n"
+        f"The library here is kept, not deleted: as {kept_db.name}{covers}, in the data "
+        f"folder {paths.data_dir}.\n\n"
         "The KOReader sync server stops for a moment, and BookOrbit restarts with the "
-        "restored library."
+        "restored library.",
     )
 
 
@@ -99,8 +99,9 @@ class RestoreAsk:
             return None
         self.say("")
         stamp = backups.restore_stamp()
-        text = question(self.paths, source, facts, current, stamp)
+        text, details = question(self.paths, source, facts, current, stamp)
         box, chosen = action_or_cancel(self.parent, TITLE, text, RESTORE_BUTTON)
+        box.setInformativeText(details)
         self.shown = box
         await run_dialog(box)
         return (source, stamp) if box.clickedButton() is chosen else None

@@ -70,11 +70,11 @@ def test_the_question_says_what_will_happen_and_cancel_changes_nothing(desktop, 
     choose(desktop, qloop, archive)
     box = shown(desktop, qloop, QMessageBox)
     assert box.windowTitle() == TITLE
-    text = box.text()
-    assert text.startswith("Replace the library with the backup made on ")
-    assert "The backup saved.zip holds 2 books; the library here holds 3 books." in text
-    assert "kept in its folder as library.sqlite3.before-restore-" in text
-    assert str(desktop.paths.data_dir) in text
+    assert box.text().startswith("Replace the library with the backup made on ")
+    text = box.informativeText()
+    assert text.startswith("The backup saved.zip holds 2 books; the library here holds 3 books.")
+    assert "kept, not deleted: as library.sqlite3.before-restore-" in text
+    assert f"in the data folder {desktop.paths.data_dir}." in text
     assert "server stops for a moment, and BookOrbit restarts" in text
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
     assert not entry_of(desktop).isEnabled()
