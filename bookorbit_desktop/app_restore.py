@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.services.library import backups
-from bookorbit_desktop.services.ownership import LibraryInUseError, LibraryLock
-from bookorbit_desktop.ui.asyncqt import open_box, show_error, wait_signal
+from bookorbit_desktop.services.ownership import LibraryLock
+from bookorbit_desktop.ui.asyncqt import open_box, wait_signal
 from bookorbit_desktop.ui.library.restore_action import RestoreAsk, when_made
 from bookorbit_desktop.ui.text import counted
 
@@ -49,7 +49,6 @@ class Restorer:
         self.paths, self.lock, self._quit = paths, lock, quit
         self.chosen: tuple[Path, str] | None = None
         self.restart_wanted = False
-        self.message: QMessageBox | None = None
 
     def at_quit(self, source: Path, stamp: str) -> None:
         """Restore `source` (its kept files named by `stamp`) once the app has quit.
@@ -61,12 +60,8 @@ class Restorer:
     async def ask_without_window(self) -> None:
         """Restore from Backup… of the start-up message of a damaged library."""
         chosen = await RestoreAsk(self.paths, None).ask()
-        if chosen is None:
-            return
-        try:
-            self.at_quit(*chosen)
-        except LibraryInUseError as error:
-            await wait_signal(show_error(None, error).finished)
+        if chosen is not None:
+            self.at_quit(*chosen)  # the app took the library's lock before it opened it
 
     async def finish(self) -> None:
         """Once the app has shut down: the restore agreed to, if any, what it did said, and
@@ -89,6 +84,5 @@ class Restorer:
                 QMessageBox.Icon.Information,
             )
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok)
-        self.message = open_box(box)
-        await wait_signal(box.finished)
+        await wait_signal(open_box(box).finished)
         self.restart_wanted = True
