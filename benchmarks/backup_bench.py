@@ -23,9 +23,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from ui_startup import build_library  # noqa: E402
 
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
-from bookorbit_desktop.library.store.backup import backup_library, restore_library  # noqa: E402
+from bookorbit_desktop.library.store.backup import backup_library  # noqa: E402
 from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
 from bookorbit_desktop.library.store.models import Book, database  # noqa: E402
+from bookorbit_desktop.library.store.restore import restore_library  # noqa: E402
 
 
 def add_covers(data_dir: Path, size: int) -> int:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from bookorbit_desktop import APP_DISPLAY_NAME, APP_NAME, __version__
 from bookorbit_desktop.allocator import trim_function
 from bookorbit_desktop.app_library import library_sound, open_library
+from bookorbit_desktop.app_restore import Restorer
 from bookorbit_desktop.config import Paths, resources_dir
 from bookorbit_desktop.library.store.checkpoint import Checkpointer
 from bookorbit_desktop.library.store.db import close_database
@@ -61,6 +62,7 @@ from bookorbit_desktop.ui.icons import APP_ID, app_icon
 from bookorbit_desktop.ui.library.device_positions import attach_device_positions
 from bookorbit_desktop.ui.library.edit_actions import BookActions
 from bookorbit_desktop.ui.library.file_write_action import FileWriteActions
+from bookorbit_desktop.ui.library.restore_action import add_restore_action
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.main_window import MainWindow
@@ -117,7 +119,7 @@ def run_gui(paths: Paths, start_hidden: bool = False, *, reexec: Reexec = reexec
         instance.release()
         collector.stop()
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    crash.restart_if_wanted(reexec)
+    crash.restart_if_wanted(reexec, also=desktop.restorer.restart_wanted)
     return code
 
 
@@ -170,6 +172,7 @@ class Desktop:
         self._fill_pending = False
         self._filling: asyncio.Task[None] | None = None  # the library's first full read
         self.checkpointer: Checkpointer | None = None
+        self.restorer = Restorer(paths, instance.lock, self.request_quit)
 
     def request_quit(self) -> None:
         self._quit.set()
@@ -180,7 +183,7 @@ class Desktop:
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self.request_quit)
         try:
-            if not await open_library(self.paths.db_file):
+            if not await open_library(self.paths.db_file, self.restorer.ask_without_window):
                 return 2
             await file_names.repair()  # what a stopped process left, before any file work
             self.build()
@@ -190,7 +193,9 @@ class Desktop:
             await after_queued_events()
             if self._filling is not None:
                 await asyncio.wait({self._filling})
-            checked = asyncio.ensure_future(library_sound(self.paths.db_file, self._hide))
+            checked = asyncio.ensure_future(
+                library_sound(self.paths.db_file, self._hide, self.restorer.ask_without_window)
+            )
             await asyncio.sleep(0)  # the check's thread is under way: the server loads meanwhile
             self.server.load()
             self.checkpointer = await checked
@@ -210,6 +215,7 @@ class Desktop:
             return 0
         finally:
             await self.shutdown()
+            await self.restorer.finish()  # a restore the user agreed to, once all is stopped
 
     def build(self) -> None:
         self.hub = StatusHub()
@@ -311,6 +317,9 @@ class Desktop:
             hardcover=self.hardcover.account,
         )
         self.file_write = FileWriteActions(self.paths, self.window, self._reading_changed)
+        self.restore = add_restore_action(
+            self.paths, self.window, self.controller.backup, self.restorer.at_quit
+        )
         self._built = True
 
     def show(self, start_hidden: bool) -> None:

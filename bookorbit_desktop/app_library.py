@@ -14,24 +14,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
-from bookorbit_desktop.library.store.db import check_library, open_database
-from bookorbit_desktop.ui.asyncqt import show_error, wait_signal
+from bookorbit_desktop.library.store.db import LibraryDamagedError, check_library, open_database
+from bookorbit_desktop.ui.asyncqt import open_box, wait_signal
 
 log = logging.getLogger(__name__)
 
+# What Restore from Backup… of a damaged library's message does (the app's `Restorer`).
+Restore = Callable[[], Awaitable[object]]
+RESTORE_HINT = (
+    "Restore from Backup… puts a backup .zip you made back in place of this library (which is "
+    "kept beside it), then starts BookOrbit again."
+)
 
-async def open_library(path: Path) -> bool:
+
+async def open_library(path: Path, restore: Restore) -> bool:
     """Open the library at `path` (its quick check left to `library_sound` when it needs no
-    migration); False once a library that cannot be opened has been explained."""
+    migration); False once a library that cannot be opened has been explained (`refuse`)."""
     try:
         open_database(path, check_later=True)
     except BookOrbitError as error:
-        await refuse(error)
+        await refuse(error, restore)
         return False
     # A commit on the window's thread never copies the journal back itself (a pause of up to
     # a tenth of a second); the checkpointer thread does, once the file is found sound.
@@ -39,7 +48,9 @@ async def open_library(path: Path) -> bool:
     return True
 
 
-async def library_sound(path: Path, hide: Callable[[], object]) -> Checkpointer | None:
+async def library_sound(
+    path: Path, hide: Callable[[], object], restore: Restore
+) -> Checkpointer | None:
     """The quick check `open_library` left for later, in a worker thread; once the file is
     found sound, the checkpointer started. None once a damaged library has been explained,
     the app's windows put away (`hide`) first, as when it is refused at open."""
@@ -47,14 +58,25 @@ async def library_sound(path: Path, hide: Callable[[], object]) -> Checkpointer 
         await asyncio.to_thread(check_library, path)
     except BookOrbitError as error:
         hide()
-        await refuse(error)
+        await refuse(error, restore)
         return None
     checkpointer = Checkpointer(path)
     checkpointer.start()
     return checkpointer
 
 
-async def refuse(error: BookOrbitError) -> None:
-    """Log `error` and show it until the user closes the message."""
+async def refuse(error: BookOrbitError, restore: Restore) -> None:
+    """Log `error` and show it until the user closes the message. A damaged library's message
+    offers Restore from Backup…, which runs `restore` once it is closed."""
     log.error("%s: %s", error.title, error.message)
-    await wait_signal(show_error(None, error).finished)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, error.title, error.message, QMessageBox.StandardButton.Ok
+    )
+    chosen: list[bool] = []
+    if isinstance(error, LibraryDamagedError):
+        box.setInformativeText(RESTORE_HINT)
+        button = box.addButton("&Restore from Backup…", QMessageBox.ButtonRole.ActionRole)
+        button.clicked.connect(lambda: chosen.append(True))
+    await wait_signal(open_box(box).finished)
+    if chosen:
+        await restore()

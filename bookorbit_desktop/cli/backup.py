@@ -13,8 +13,9 @@ from pathlib import Path
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import counted
-from bookorbit_desktop.library.store.backup import backup_library, restore_library
+from bookorbit_desktop.library.store.backup import backup_library
 from bookorbit_desktop.library.store.owner import LibraryLock
+from bookorbit_desktop.library.store.restore import restore_library
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

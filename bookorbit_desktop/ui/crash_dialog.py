@@ -217,9 +217,9 @@ class CrashHandler(QObject):
         self.restart_wanted = True
         self._quit()
 
-    def restart_if_wanted(self, reexec: Reexec = reexec_process) -> None:
+    def restart_if_wanted(self, reexec: Reexec = reexec_process, *, also: bool = False) -> None:
         """After the orderly shutdown (the library released): start the same command line
-        again if the user chose Restart."""
-        if self.restart_wanted:
+        again if the user chose Restart, or `also` (another part of the app wants it)."""
+        if self.restart_wanted or also:
             frozen = getattr(sys, "frozen", False)
             reexec(restart_command(sys.executable, sys.orig_argv, sys.argv, frozen=frozen))

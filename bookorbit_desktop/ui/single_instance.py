@@ -43,6 +43,11 @@ class SingleInstance(QObject):
         # Why `acquire` said no: the process that owns the library (a window, `serve`, ...).
         self.refused: LibraryInUseError | None = None
 
+    @property
+    def lock(self) -> LibraryLock:
+        """The library's lock this instance takes (a restore runs under it)."""
+        return self._lock
+
     def acquire(self) -> bool:
         """True if this process is the one that runs; False if another process owns the
         library (`refused` says which)."""

@@ -1,22 +1,13 @@
-"""Backing up and restoring the library: one zip file with the database, the covers and a
-manifest.
+"""Backing up the library: one zip file with the database, the covers and a manifest
+(`library.store.restore` checks one and puts it back).
 
 A backup is consistent while the app runs: the database is copied with SQLite's online backup
 API (one snapshot, WAL included, writers never blocked), and the covers it names are copied
 after it. The archive is written under a hidden name and named when complete and on disk
 (`backup_file`), so a failed or killed backup never leaves a file that looks finished, never
-overwrites a file it was not asked to replace, and leaves no partial behind for long.
-
-A restore checks everything before it changes anything (the manifest, every member's name and
-size against the free space, the database's checksum, SQLite's integrity check, the schema
-version); then it keeps a copy of the current library beside the new one
-(`library.sqlite3.before-restore-<time>.bak` and `covers.before-restore-<time>`) and renames the
-restored file over the live one, so at every moment one whole library is in place and nothing
-is lost (`restore_files` says how, step by step). The scratch folder (`.restore-*`) goes when
-the restore ends; one left by a crash goes with the next restore whose backup passes its checks
-(a refused backup changes nothing). The Hardcover
-token is not in a backup: it lives in the system keyring, and the new computer connects with a
-new token.
+overwrites a file it was not asked to replace, and leaves no partial behind for long. The
+Hardcover token is not in a backup: it lives in the system keyring, and the new computer
+connects with a new token.
 """
 
 from __future__ import annotations
@@ -24,13 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
-import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,19 +32,10 @@ from bookorbit_desktop.library.store.backup_file import (
     remove_stale_partials,
     scratch_folder,
 )
-from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
 from bookorbit_desktop.library.store.restore_files import (
-    COVERS,
     MANIFEST,
-    RestoreError,
-    check_names,
-    check_space,
     cover_member,
-    keep_library,
-    name_checked,
-    put_restored_in_place,
     snapshot_database,
-    unpack,
 )
 
 FORMAT = 1
@@ -76,22 +55,11 @@ class BackupSummary:
     size: int
 
 
-@dataclass(frozen=True)
-class RestoreSummary:
-    books: int
-    covers: int
-    schema: int
-    created: str
-    kept_database: Path | None  # where the library that was replaced now is
-    kept_covers: Path | None
-    covers_problem: str = ""  # the library is in place, but its covers could not follow (why)
-
-
-def _stamp() -> str:
+def time_stamp() -> str:
     return time.strftime("%Y%m%d-%H%M%S")
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -101,7 +69,7 @@ def _sha256(path: Path) -> str:
 
 def backup_name() -> str:
     """The dated name a backup takes in a folder (`bookorbit-backup-20261126-153000.zip`)."""
-    return f"bookorbit-backup-{_stamp()}.zip"
+    return f"bookorbit-backup-{time_stamp()}.zip"
 
 
 def archive_path(target: Path) -> Path:
@@ -120,7 +88,7 @@ def is_backup(path: Path) -> bool:
         return False
 
 
-def _database_facts(db_file: Path) -> tuple[int, int, list[str]]:
+def database_facts(db_file: Path) -> tuple[int, int, list[str]]:
     """(schema version, book count, cover paths) of a database file, read-only."""
     db = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
     try:
@@ -162,7 +130,7 @@ def _check_target(target: Path, replace: bool, data_dir: Path) -> tuple[Path, bo
 def _write_archive(paths: Paths, snapshot: Path, out: zipfile.ZipFile) -> tuple[int, int, int, int]:
     """Write the database `snapshot` and the covers it names to `out`; (schema, books, covers,
     missing covers)."""
-    schema, books, cover_paths = _database_facts(snapshot)
+    schema, books, cover_paths = database_facts(snapshot)
     covers, missing = 0, 0
     out.write(snapshot, DB_FILENAME)  # first: it is how a killed backup's partial is known
     for relative in sorted(set(cover_paths)):
@@ -181,7 +149,7 @@ def _write_archive(paths: Paths, snapshot: Path, out: zipfile.ZipFile) -> tuple[
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "books": books,
         "covers": covers,
-        "database_sha256": _sha256(snapshot),
+        "database_sha256": sha256_file(snapshot),
     }
     out.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
     return schema, books, covers, missing
@@ -222,125 +190,3 @@ def backup_library(paths: Paths, target: Path, *, replace: bool = False) -> Back
             with suppress(OSError):  # else the next backup to this folder removes it
                 partial.unlink(missing_ok=True)
     return BackupSummary(archive, books, covers, missing, schema, archive.stat().st_size)
-
-
-def _read_manifest(archive: zipfile.ZipFile, name: Path) -> dict[str, object]:
-    try:
-        manifest = json.loads(archive.read(MANIFEST))
-    except KeyError:
-        raise RestoreError(f"{name} is not a BookOrbit backup (it has no {MANIFEST}).") from None
-    except ValueError:
-        raise RestoreError(f"The manifest in {name} is damaged.") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise RestoreError(
-            f"{name} was made by a BookOrbit Desktop this version does not understand; "
-            "restore it with the version that made it (or a newer one)."
-        )
-    return manifest
-
-
-def _check_database(database: Path, manifest: dict[str, object], name: Path) -> tuple[int, int]:
-    if _sha256(database) != manifest.get("database_sha256"):
-        raise RestoreError(f"The library in {name} is damaged (its checksum does not match).")
-    try:
-        db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-        try:
-            result = db.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            db.close()
-    except sqlite3.Error as error:
-        raise RestoreError(f"The library in {name} cannot be read ({error}).") from None
-    if result != "ok":
-        raise RestoreError(f"The library in {name} failed SQLite's integrity check ({result}).")
-    try:
-        schema, books, _ = _database_facts(database)
-    except sqlite3.Error as error:
-        schema, books, reason = 0, 0, f" ({error})"
-    else:
-        reason = ""
-    if schema < 1:  # a library has a schema version from its first start on
-        raise RestoreError(f"The database in {name} is not a BookOrbit library{reason}.")
-    if schema > SCHEMA_VERSION:
-        raise RestoreError(
-            f"{name} was made by a newer BookOrbit Desktop (schema {schema}; this version "
-            f"understands up to {SCHEMA_VERSION}). Install the newer version, then restore."
-        )
-    return schema, books
-
-
-def clean_restore_leftovers(data_dir: Path, but: Path | None = None) -> None:
-    """Remove `.restore-*` folders interrupted restores left, `but` this restore's own (the
-    caller owns the library)."""
-    for leftover in data_dir.glob(".restore-*"):
-        if leftover.is_dir() and leftover != but:
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _unwritable(paths: Paths, error: OSError) -> RestoreError:
-    return RestoreError(
-        f"Could not write in {paths.data_dir} ({error.strerror or error}). Nothing was changed."
-    )
-
-
-@contextmanager
-def _scratch(paths: Paths) -> Iterator[Path]:
-    """The restore's scratch folder in the data folder (on the library's drive, so its files
-    are renamed into place)."""
-    try:
-        scratch = tempfile.TemporaryDirectory(prefix=".restore-", dir=paths.data_dir)
-    except OSError as error:
-        raise _unwritable(paths, error) from None
-    with scratch as name:
-        yield Path(name)
-
-
-def restore_library(paths: Paths, source: Path) -> RestoreSummary:
-    """Replace the library in `paths` with the backup at `source`, keeping the current one.
-
-    The caller makes sure no app or server has the library open (see `cli.backup`)."""
-    source = source.expanduser()
-    if not source.is_file():
-        raise RestoreError(f"{source} does not exist or is not a file.")
-    try:
-        archive = zipfile.ZipFile(source)
-    except (OSError, zipfile.BadZipFile) as error:
-        raise RestoreError(f"{source} is not a BookOrbit backup ({error}).") from None
-    with archive:
-        manifest = _read_manifest(archive, source)
-        if DB_FILENAME not in archive.namelist():
-            raise RestoreError(f"{source} has no library database in it.")
-        check_names(archive, source)
-        try:
-            paths.data_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise _unwritable(paths, error) from None
-        check_space(archive, source, paths)
-        with _scratch(paths) as scratch:
-            try:
-                unpacked, covers = unpack(archive, scratch)
-            except (zipfile.BadZipFile, EOFError) as error:
-                raise RestoreError(f"{source} cannot be read completely ({error}).") from None
-            except OSError as error:
-                raise RestoreError(
-                    f"Could not unpack {source} into {paths.data_dir} "
-                    f"({error.strerror or error}). Nothing was changed."
-                ) from None
-            schema, books = _check_database(unpacked, manifest, source)
-            # Everything is checked; from here on the current library is kept, then replaced,
-            # and what interrupted restores left (which a start names) is not needed any more.
-            clean_restore_leftovers(paths.data_dir, but=scratch)
-            try:
-                restored = name_checked(unpacked)
-            except OSError as error:
-                raise _unwritable(paths, error) from None
-            kept = keep_library(paths, scratch, _stamp())
-            covers_problem = put_restored_in_place(paths, restored, scratch / COVERS, kept)
-    return RestoreSummary(
-        books=books,
-        covers=covers,
-        schema=schema,
-        created=str(manifest.get("created", "")),
-        kept_database=kept.database,
-        kept_covers=kept.covers,
-        covers_problem=covers_problem,
-    )

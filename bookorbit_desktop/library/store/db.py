@@ -32,6 +32,11 @@ class LibraryOpenError(BookOrbitError):
     title = "Cannot open the library"
 
 
+class LibraryDamagedError(LibraryOpenError):
+    """A library file that is there but cannot be used (empty, damaged, of another kind): what
+    a restore from a backup mends."""
+
+
 def latest_backup(path: Path) -> Path | None:
     """The newest `library.sqlite3.*.bak` beside `path` (made before an upgrade or a restore)."""
     backups = sorted(path.parent.glob(f"{path.name}.*.bak"), key=lambda p: p.stat().st_mtime)
@@ -64,7 +69,7 @@ def _refuse_missing(path: Path) -> None:
         )
 
 
-def _damaged(path: Path, what: str, detail: str | None = None) -> LibraryOpenError:
+def _damaged(path: Path, what: str, detail: str | None = None) -> LibraryDamagedError:
     """The refusal of a library file that cannot be used: what is wrong in plain words, what
     the user can do (the newest copy beside it, or a backup made with `backup`), and last,
     SQLite's own words (`detail`) for whoever looks further."""
@@ -81,7 +86,7 @@ def _damaged(path: Path, what: str, detail: str | None = None) -> LibraryOpenErr
             "backup`), put it back with `bookorbit-desktop restore BACKUP.zip`."
         )
     said = f" SQLite reported: {detail}." if detail else ""
-    return LibraryOpenError(
+    return LibraryDamagedError(
         f"The library file {path} {what}, so BookOrbit will not use it (nothing was changed). "
         f"{restore} To start a new, empty library instead, move that file away, or use "
         f"another folder with --data-dir.{said}"
@@ -176,7 +181,7 @@ def _code(error: Exception) -> int | None:
     return None if code is None else code & 0xFF
 
 
-def _unreadable(path: Path, error: Exception) -> LibraryOpenError:
+def _unreadable(path: Path, error: Exception) -> LibraryDamagedError:
     """The refusal of the library at `path` when reading it raised `error`: damaged pages are
     said to be damaged, anything else (a file of another kind) unreadable."""
     what = "is damaged" if _code(error) == sqlite3.SQLITE_CORRUPT else "cannot be read"

@@ -114,9 +114,11 @@ def check_space(archive: zipfile.ZipFile, name: Path, paths: Paths) -> None:
         )
 
 
-def unpack(archive: zipfile.ZipFile, scratch: Path) -> tuple[Path, int]:
+def unpack(archive: zipfile.ZipFile, scratch: Path, *, covers: bool = True) -> tuple[Path, int]:
     """Unpack the database (as UNCHECKED) and the covers into `scratch`; (the database, the
-    number of covers). Members were checked by `check_names` and `check_space`."""
+    number of covers). Members were checked by `check_names` (and `check_space`). Without
+    `covers`, each cover is read to its end (its checksum is checked as it is read) and
+    nothing of it written."""
     database = scratch / UNCHECKED
     with archive.open(DB_FILENAME) as member, database.open("wb") as out:
         shutil.copyfileobj(member, out)
@@ -124,10 +126,15 @@ def unpack(archive: zipfile.ZipFile, scratch: Path) -> tuple[Path, int]:
     for info in archive.infolist():
         if info.filename in (MANIFEST, DB_FILENAME) or info.is_dir():
             continue
-        target = scratch.joinpath(*PurePosixPath(info.filename).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with archive.open(info) as source, target.open("wb") as out:
-            shutil.copyfileobj(source, out)
+        with archive.open(info) as source:
+            if covers:
+                target = scratch.joinpath(*PurePosixPath(info.filename).parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with target.open("wb") as out:
+                    shutil.copyfileobj(source, out)
+            else:
+                while source.read(1 << 20):
+                    pass
         count += 1
     return database, count
 
@@ -142,14 +149,17 @@ def name_checked(database: Path) -> Path:
     return checked
 
 
-def _kept_names(paths: Paths, stamp: str) -> Kept:
+def kept_names(paths: Paths, stamp: str) -> tuple[Path, Path]:
+    """Where a restore named by `stamp` keeps the library it replaces: its database file and
+    its covers folder beside them in the data folder, under names no file has yet (a second
+    restore in the same second takes `…-<time>-2`)."""
     tag, number = stamp, 1
     while True:
         database = paths.db_file.with_name(f"{paths.db_file.name}.before-restore-{tag}.bak")
         covers = paths.covers_dir.with_name(f"{COVERS}.before-restore-{tag}")
         taken = [Path(f"{database}{suffix}") for suffix in ("", *SIDE_FILES)] + [covers]
         if not any(os.path.lexists(path) for path in taken):
-            return Kept(database, covers)
+            return database, covers
         number += 1
         tag = f"{stamp}-{number}"
 
@@ -192,8 +202,8 @@ def _copy_in_use(db_file: Path, copy: Path) -> list[str]:
 def keep_library(paths: Paths, scratch: Path, stamp: str) -> Kept:
     """Copy the library in use beside it under a name not taken; the names its database copy
     and its covers folder (moved later, by `put_restored_in_place`) are kept under."""
-    names = _kept_names(paths, stamp)
-    covers = names.covers if paths.covers_dir.is_dir() and any(paths.covers_dir.iterdir()) else None
+    database, covers_name = kept_names(paths, stamp)
+    covers = covers_name if paths.covers_dir.is_dir() and any(paths.covers_dir.iterdir()) else None
     if not paths.db_file.exists():
         return Kept(None, covers)
     try:
@@ -201,7 +211,7 @@ def keep_library(paths: Paths, scratch: Path, stamp: str) -> Kept:
         written = _copy_in_use(paths.db_file, copy)
         for suffix in sorted(written, reverse=True):  # the database's own file last
             sync_path(Path(f"{copy}{suffix}"))
-            os.replace(Path(f"{copy}{suffix}"), Path(f"{names.database}{suffix}"))
+            os.replace(Path(f"{copy}{suffix}"), Path(f"{database}{suffix}"))
         sync_path(paths.data_dir)
     except (OSError, sqlite3.Error) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
@@ -209,7 +219,7 @@ def keep_library(paths: Paths, scratch: Path, stamp: str) -> Kept:
             f"Could not keep a copy of the library in use in {paths.data_dir} ({reason}), so it "
             "was not replaced. Nothing was changed."
         ) from None
-    return Kept(names.database, covers)
+    return Kept(database, covers)
 
 
 def put_restored_in_place(paths: Paths, restored: Path, covers: Path, kept: Kept) -> str:

@@ -2,8 +2,9 @@
 and covers) in one .zip the user names, as `bookorbit-desktop backup` writes it. The chooser
 starts in the Documents folder with a dated name; the backup is written off the window's
 thread (`services.library.backups`), and a message says what it holds and how to put it
-back, or why nothing was written. Replacing a file is offered by the chooser and done only
-over an earlier backup, once the new one is complete.
+back (File ▸ Restore Library from Backup…, `restore_action`), or why nothing was written.
+Replacing a file is offered by the chooser and done only over an earlier backup, once the new
+one is complete.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def said(summary: backups.BackupSummary) -> str:
             summary.missing_covers,
         )
     return (
-        f"{text}\n\nTo put this library back, quit BookOrbit and run:\n"
-        f"bookorbit-desktop restore {summary.archive}"
+        f"{text}\n\nTo put this library back, choose File ▸ Restore Library from Backup… and "
+        "this file."
     )
 
 
@@ -63,6 +64,12 @@ class BackupAction:
             tip="Save the whole library (books, reading, settings, covers) to one .zip file",
         )
         self.message: QMessageBox | None = None
+        # The entries that are off while a backup or a restore runs: this one, and Restore.
+        self.busy_with: list[QAction] = [self.action]
+
+    def set_busy(self, busy: bool) -> None:
+        for action in self.busy_with:
+            action.setEnabled(not busy)
 
     def choose(self) -> QFileDialog:
         """The save chooser; a choice starts the backup."""
@@ -83,7 +90,7 @@ class BackupAction:
         """Write the backup to `target`; the chooser asked before naming an existing file, so
         an earlier backup there is replaced (anything else is refused)."""
         status = self.window.statusBar()
-        self.action.setEnabled(False)
+        self.set_busy(True)
         status.showMessage("Backing up the library…")
         try:
             summary = await backups.back_up(self.paths, target, replace=True)
@@ -92,7 +99,7 @@ class BackupAction:
             self.message = show_error(self.window, error)
             return
         finally:
-            self.action.setEnabled(True)
+            self.set_busy(False)
         status.showMessage(f"Library backed up to {summary.archive}.", STATUS_MS)
         box = QMessageBox(
             QMessageBox.Icon.Information,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 import zipfile
 from pathlib import Path
 
@@ -16,16 +17,18 @@ from bookorbit_desktop.library.importer.run import import_paths
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.library.store import backup as backups
-from bookorbit_desktop.library.store.backup import (
-    BackupError,
-    RestoreError,
-    backup_library,
-    restore_library,
-)
+from bookorbit_desktop.library.store.backup import BackupError, backup_library
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.queries import list_books
+from bookorbit_desktop.library.store.restore import (
+    RestoreError,
+    check_backup,
+    kept_names,
+    library_books,
+    restore_library,
+)
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from tests.factories import add_book, make_epub
 
@@ -246,8 +249,9 @@ def test_a_bad_backup_is_refused_and_the_library_is_untouched(filled, tmp_path, 
     before = fingerprint(filled.data_dir)
     scratch = tmp_path / "scratch.sqlite3"
     bad = _rewrite(good, tmp_path / "bad.zip", lambda n, d: change(n, d, scratch))
-    with pytest.raises(RestoreError, match=f"(?i){message}"):
-        restore_library(filled, bad)
+    for refuse in (check_backup, lambda source: restore_library(filled, source)):
+        with pytest.raises(RestoreError, match=f"(?i){message}"):
+            refuse(bad)
     assert fingerprint(filled.data_dir) == before
     assert not (tmp_path / "evil.sh").exists()
 
@@ -262,8 +266,9 @@ def test_a_missing_or_foreign_file_is_refused(filled, tmp_path, content, message
         source.write_bytes(content)
     close_database()
     before = fingerprint(filled.data_dir)
-    with pytest.raises(RestoreError, match=message):
-        restore_library(filled, source)
+    for refuse in (check_backup, lambda source: restore_library(filled, source)):
+        with pytest.raises(RestoreError, match=message):
+            refuse(source)
     assert fingerprint(filled.data_dir) == before
 
 
@@ -273,9 +278,52 @@ def test_a_truncated_backup_is_refused(filled, tmp_path):
     before = fingerprint(filled.data_dir)
     cut = tmp_path / "cut.zip"
     cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
-    with pytest.raises(RestoreError):
-        restore_library(filled, cut)
+    for refuse in (check_backup, lambda source: restore_library(filled, source)):
+        with pytest.raises(RestoreError):
+            refuse(cut)
     assert fingerprint(filled.data_dir) == before
+
+
+def test_a_damaged_cover_is_found_by_the_check_before_anything_changes(filled, tmp_path):
+    """The check reads every member to its end: a cover whose bytes changed on the disk (its
+    zip checksum no longer matches) refuses the backup, though the check writes no cover."""
+    good = backup_library(filled, tmp_path / "good.zip").archive
+    close_database()
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as archive:
+        cover = next(i for i in archive.infolist() if i.filename.startswith("covers/"))
+    start = cover.header_offset + 30 + len(cover.filename.encode()) + len(cover.extra)
+    data[start + cover.compress_size // 2] ^= 0xFF  # stored uncompressed: one byte flipped
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(data))
+    before = fingerprint(filled.data_dir)
+    for refuse in (check_backup, lambda source: restore_library(filled, source)):
+        with pytest.raises(RestoreError, match="cannot be read completely"):
+            refuse(damaged)
+    assert fingerprint(filled.data_dir) == before
+
+
+def test_the_check_says_what_a_backup_holds_and_the_restore_keeps_the_named_files(filled, tmp_path):
+    archive = backup_library(filled, tmp_path / "good.zip").archive
+    add_book("Added after the backup", ["Someone"])
+    facts = check_backup(archive)
+    assert (facts.books, facts.covers, facts.schema) == (2, 1, SCHEMA_VERSION)
+    assert facts.created.startswith(time.strftime("%Y-%m-%dT"))
+    assert library_books(filled.db_file) == 3
+    close_database()
+    kept = kept_names(filled, "20261126-180000")  # as the question names them, before
+    summary = restore_library(filled, archive, stamp="20261126-180000")
+    assert (summary.kept_database, summary.kept_covers) == kept
+    assert summary.kept_database.name == "library.sqlite3.before-restore-20261126-180000.bak"
+    assert library_books(filled.db_file) == 2
+
+
+def test_a_library_that_cannot_be_read_has_no_book_count(tmp_path):
+    paths = resolve_paths(tmp_path / "data")
+    assert library_books(paths.db_file) is None  # no library yet
+    paths.data_dir.mkdir(parents=True)
+    paths.db_file.write_bytes(b"SQLite format 3\x00" + b"\x17" * 5000)
+    assert library_books(paths.db_file) is None
 
 
 def test_restoring_over_a_library_keeps_the_old_one_beside_it(filled, tmp_path):

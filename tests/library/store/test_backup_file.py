@@ -19,9 +19,10 @@ import pytest
 
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
-from bookorbit_desktop.library.store.backup import BackupError, backup_library, restore_library
+from bookorbit_desktop.library.store.backup import BackupError, backup_library
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.owner import try_lock
+from bookorbit_desktop.library.store.restore import restore_library
 from tests.library.store.test_backup import filled, fingerprint, titles  # noqa: F401
 
 # Runs one backup in its own process and kills it (SIGKILL, as `kill -9`) at one step.

@@ -24,10 +24,11 @@ import pytest
 from bookorbit_desktop.cli import main
 from bookorbit_desktop.config import Paths, resolve_paths
 from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
-from bookorbit_desktop.library.store import backup as backups
-from bookorbit_desktop.library.store.backup import RestoreError, backup_library, restore_library
+from bookorbit_desktop.library.store import restore as restores
+from bookorbit_desktop.library.store.backup import backup_library
 from bookorbit_desktop.library.store.db import LibraryOpenError, close_database, open_database
 from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.library.store.restore import RestoreError, restore_library
 from tests.library.files.file_child import ROOT
 from tests.library.store.damaged import scribbled
 from tests.library.store.test_backup import filled, fingerprint, titles  # noqa: F401
@@ -199,7 +200,7 @@ def test_two_restores_in_one_second_keep_both_libraries(filled, tmp_path, monkey
     second = backup_library(filled, tmp_path / "second.zip").archive
     Book.update(title="Persuasion").where(Book.title == "Emma").execute()
     close_database()
-    monkeypatch.setattr(backups, "_stamp", lambda: "20261126-180000")  # the same second
+    monkeypatch.setattr(restores, "time_stamp", lambda: "20261126-180000")  # the same second
     kept = restore_library(filled, first)
     again = restore_library(filled, second)
     assert kept.kept_database is not None and again.kept_database is not None
@@ -330,7 +331,7 @@ def test_a_drive_filling_up_during_the_restore_changes_nothing(
     subprocess.run(["mount", "-o", "remount,size=4m", str(small_drive)], check=True)
     paths = on_the_drive(filled, small_drive)
     before = fingerprint(paths.data_dir)
-    done = getattr(backups, step)
+    done = getattr(restores, step)
 
     def and_the_drive_fills(*args):
         result = done(*args)
@@ -338,7 +339,7 @@ def test_a_drive_filling_up_during_the_restore_changes_nothing(
         (small_drive / "another-program").write_bytes(bytes(free - 100_000))
         return result
 
-    monkeypatch.setattr(backups, step, and_the_drive_fills)
+    monkeypatch.setattr(restores, step, and_the_drive_fills)
     with pytest.raises(RestoreError) as refused:
         restore_library(paths, backup)
     said = FILLED_AFTER[step].format(backup=backup, data=paths.data_dir)
@@ -370,12 +371,12 @@ def remade(good: Path, target: Path, database: bytes | None = None, extra=(), **
     if database is not None:
         members["library.sqlite3"] = database
         manifest["database_sha256"] = hashlib.sha256(database).hexdigest()
-    said = json.loads(members.pop(backups.MANIFEST)) | manifest
+    said = json.loads(members.pop(restores.MANIFEST)) | manifest
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile's own, of a name written twice
         for name, data in [*members.items(), *extra]:
             out.writestr(name, data)
-        out.writestr(backups.MANIFEST, json.dumps(said))
+        out.writestr(restores.MANIFEST, json.dumps(said))
     return target
 
 

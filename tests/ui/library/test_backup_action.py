@@ -9,7 +9,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from bookorbit_desktop.config import resolve_paths
-from bookorbit_desktop.library.store.backup import backup_library, restore_library
+from bookorbit_desktop.library.store.backup import backup_library
+from bookorbit_desktop.library.store.restore import restore_library
 from bookorbit_desktop.services.library import backups
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.backup_action import start_folder
@@ -52,7 +53,7 @@ def test_a_backup_chosen_in_the_window_is_one_a_restore_takes_back(desktop, qloo
     archive = target.with_suffix(".zip")  # the chooser adds the suffix
     assert box.windowTitle() == "Library backed up"
     assert box.text().startswith(f"2 books and 0 covers were backed up to {archive} (")
-    assert f"bookorbit-desktop restore {archive}" in box.text()
+    assert box.text().endswith("choose File ▸ Restore Library from Backup… and this file.")
     assert desktop.window.statusBar().currentMessage() == f"Library backed up to {archive}."
 
     elsewhere = resolve_paths(tmp_path / "elsewhere")

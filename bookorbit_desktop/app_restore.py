@@ -1,0 +1,90 @@
+"""A backup restored from the window (File ▸ Restore Library from Backup…, or the start-up
+message of a damaged library), in the app's order.
+
+`bookorbit-desktop restore` needs the library to itself, and so does this: once the user has
+agreed, the app quits as the tray's Quit does (the LAN server, the Hardcover sync and the
+database stopped), the one restore (`library.store.restore`) runs, a message says what it did
+or why the library that was there is still in place, and the app starts again with the same
+command line (`run_gui`). The library's lock stays this process's from the question to the
+restart (taken then if the window does not hold it yet): no `serve` can take the library in
+between, and one that holds it already refuses the restore before anything stops.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.services.library import backups
+from bookorbit_desktop.services.ownership import LibraryLock
+from bookorbit_desktop.ui.asyncqt import open_box, wait_signal
+from bookorbit_desktop.ui.library.restore_action import RestoreAsk, when_made
+from bookorbit_desktop.ui.text import counted
+
+log = logging.getLogger(__name__)
+
+
+def restored_text(summary: backups.RestoreSummary) -> str:
+    """What a finished restore put in place and where the library that was there is kept."""
+    covers = counted("%n cover(s)", summary.covers)
+    text = (
+        f"{counted('%n book(s)', summary.books)} and {covers} were restored from the backup "
+        f"made {when_made(summary.created)}."
+    )
+    for kept in (summary.kept_database, summary.kept_covers):
+        if kept is not None:
+            text += f"\n\nThe library that was here is kept as {kept}."
+    if summary.covers_problem:
+        text += f"\n\n{summary.covers_problem}"
+    return text + "\n\nBookOrbit starts again with the restored library."
+
+
+class Restorer:
+    """The restore the user agreed to, run once the app has shut down; `quit` is the app's
+    orderly Quit, `lock` the library's lock (the window's)."""
+
+    def __init__(self, paths: Paths, lock: LibraryLock, quit: Callable[[], object]) -> None:
+        self.paths, self.lock, self._quit = paths, lock, quit
+        self.chosen: tuple[Path, str] | None = None
+        self.restart_wanted = False
+
+    def at_quit(self, source: Path, stamp: str) -> None:
+        """Restore `source` (its kept files named by `stamp`) once the app has quit.
+        LibraryInUseError when another process owns the library: nothing stops then."""
+        self.lock.acquire()  # held already by the window: nothing to do
+        self.chosen = (source, stamp)
+        self._quit()
+
+    async def ask_without_window(self) -> None:
+        """Restore from Backup… of the start-up message of a damaged library."""
+        chosen = await RestoreAsk(self.paths, None).ask()
+        if chosen is not None:
+            self.at_quit(*chosen)  # the app took the library's lock before it opened it
+
+    async def finish(self) -> None:
+        """Once the app has shut down: the restore agreed to, if any, what it did said, and
+        the restart asked for (the library that was there opens again if it failed)."""
+        if self.chosen is None:
+            return
+        source, stamp = self.chosen
+        try:
+            summary = await backups.restore(self.paths, source, stamp)
+        except backups.RestoreError as error:
+            log.error("%s: %s", error.title, error.message)
+            title = "Library not restored"
+            text = f"{error.message}\n\nBookOrbit starts again with the library that was here."
+            icon = QMessageBox.Icon.Warning
+        else:
+            log.info("Restored the library from %s", source)
+            title, text, icon = (
+                "Library restored",
+                restored_text(summary),
+                QMessageBox.Icon.Information,
+            )
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok)
+        await wait_signal(open_box(box).finished)
+        self.restart_wanted = True

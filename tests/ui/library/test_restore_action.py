@@ -1,0 +1,166 @@
+"""File ▸ Restore Library from Backup… in the real window, up to where the app quits to
+restore: the chooser, the check that refuses a bad file, the question, a library another
+process owns, and the entries that are off while a backup or a restore runs. The restore and
+the restart themselves: tests/ui/test_restore_in_app.py."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
+
+from bookorbit_desktop.library.store.backup import backup_library
+from bookorbit_desktop.services.library import backups
+from bookorbit_desktop.ui.asyncqt import spawn
+from bookorbit_desktop.ui.library.backup_action import start_folder
+from bookorbit_desktop.ui.library.restore_action import RESTORE_BUTTON, TITLE
+from tests.factories import add_book
+from tests.library.store.test_backup import fingerprint, titles
+from tests.ui.library.test_book_actions_in_app import run_until
+from tests.ui.test_main_window import desktop, show_all  # noqa: F401 (the fixture)
+
+ENTRY = "&Restore Library from Backup…"
+
+
+def entry_of(desktop):  # noqa: F811
+    [action] = [a for a in desktop.window.file_menu.actions() if a.text() == ENTRY]
+    return action
+
+
+def shown(desktop, qloop, kind):  # noqa: F811
+    """What the restore shows next (the chooser or a message), once it is showing."""
+    restore = desktop.restore
+    run_until(qloop, lambda: restore.asking is not None and isinstance(restore.asking.shown, kind))
+    dialog = restore.asking.shown
+    run_until(qloop, dialog.isVisible)
+    return dialog
+
+
+def type_and_open(chooser: QFileDialog, path: Path) -> None:
+    """Type `path` in the chooser's file name field and press Open, as a user does (a file
+    selected by `selectFile` in another folder is chosen only once that folder has loaded)."""
+    [name] = [e for e in chooser.findChildren(QLineEdit) if e.objectName() == "fileNameEdit"]
+    name.setText(str(path))
+    chooser.accept()
+
+
+def choose(desktop, qloop, archive: Path) -> None:  # noqa: F811
+    entry_of(desktop).trigger()
+    chooser = shown(desktop, qloop, QFileDialog)
+    assert chooser.acceptMode() == QFileDialog.AcceptMode.AcceptOpen
+    assert chooser.fileMode() == QFileDialog.FileMode.ExistingFile
+    assert chooser.directory().absolutePath() == str(start_folder())
+    type_and_open(chooser, archive)
+
+
+def a_backup_then_one_book_more(desktop, tmp_path) -> Path:  # noqa: F811
+    show_all(desktop, start_hidden=False)
+    add_book("Dune", ["Frank Herbert"])
+    add_book("Emma", ["Jane Austen"])
+    archive = backup_library(desktop.paths, tmp_path / "saved.zip").archive
+    add_book("Added after the backup", ["Someone"])
+    return archive
+
+
+def test_the_question_says_what_will_happen_and_cancel_changes_nothing(desktop, qloop, tmp_path):  # noqa: F811
+    archive = a_backup_then_one_book_more(desktop, tmp_path)
+    choose(desktop, qloop, archive)
+    box = shown(desktop, qloop, QMessageBox)
+    assert box.windowTitle() == TITLE
+    assert box.text().startswith("Replace the library with the backup made on ")
+    text = box.informativeText()
+    assert text.startswith("The backup saved.zip holds 2 books; the library here holds 3 books.")
+    assert "kept, not deleted: as library.sqlite3.before-restore-" in text
+    assert f"in the data folder {desktop.paths.data_dir}." in text
+    assert "server stops for a moment, and BookOrbit restarts" in text
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    assert not entry_of(desktop).isEnabled()
+    assert not desktop.controller.backup.action.isEnabled()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    run_until(qloop, entry_of(desktop).isEnabled)
+    assert desktop.controller.backup.action.isEnabled()
+    assert desktop.restorer.chosen is None and not desktop._quit.is_set()
+    assert titles(desktop.paths.db_file) == ["Added after the backup", "Dune", "Emma"]
+
+
+def test_a_refused_file_says_why_and_changes_nothing(desktop, qloop, tmp_path):  # noqa: F811
+    archive = a_backup_then_one_book_more(desktop, tmp_path)
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    before = fingerprint(desktop.paths.data_dir)
+    choose(desktop, qloop, cut)
+    box = shown(desktop, qloop, QMessageBox)
+    assert box.windowTitle() == "Restore refused"
+    assert box.text().startswith(f"{cut} is not a BookOrbit backup")
+    status = desktop.window.statusBar().currentMessage()
+    assert status == "The backup was not restored; nothing was changed."
+    box.button(QMessageBox.StandardButton.Ok).click()
+    run_until(qloop, entry_of(desktop).isEnabled)
+    assert fingerprint(desktop.paths.data_dir) == before
+    assert desktop.restorer.chosen is None and not desktop._quit.is_set()
+
+
+HOLD = """
+import sys
+from pathlib import Path
+from bookorbit_desktop.library.store.owner import LibraryLock
+lock = LibraryLock(Path(sys.argv[1]), "serve")
+lock.acquire()
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_library_another_process_owns_is_not_restored_and_the_window_goes_on(
+    desktop,  # noqa: F811
+    qloop,
+    tmp_path,
+):
+    archive = a_backup_then_one_book_more(desktop, tmp_path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(desktop.paths.data_dir)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        choose(desktop, qloop, archive)
+        box = shown(desktop, qloop, QMessageBox)
+        [restore] = [b for b in box.buttons() if b.text() == RESTORE_BUTTON]
+        restore.click()
+        run_until(qloop, lambda: desktop.restore.message is not None)
+        refusal = desktop.restore.message
+        assert refusal.windowTitle() == "Library in use"
+        assert f"in use by `serve` (pid {holder.pid})" in refusal.text()
+    finally:
+        holder.communicate("")
+    assert desktop.restorer.chosen is None and not desktop._quit.is_set()
+    assert desktop.window.statusBar().currentMessage() == "The library was not restored."
+    assert entry_of(desktop).isEnabled() and desktop.controller.backup.action.isEnabled()
+    assert titles(desktop.paths.db_file) == ["Added after the backup", "Dune", "Emma"]
+    desktop.controller.refresh()  # the window still reads its library
+    assert desktop.window.library_view.count_label.text() == "3 books"
+
+
+def test_the_entries_are_off_while_a_backup_runs(desktop, qloop, tmp_path, monkeypatch):  # noqa: F811
+    show_all(desktop, start_hidden=False)
+    add_book("Dune", ["Frank Herbert"])
+    release = threading.Event()
+
+    def held(*args, **kwargs):
+        assert release.wait(10)
+        return backup_library(*args, **kwargs)
+
+    monkeypatch.setattr(backups, "backup_library", held)
+    backup = desktop.controller.backup
+    spawn(backup.back_up(tmp_path / "first.zip"), desktop.window)
+    run_until(qloop, lambda: not backup.action.isEnabled())
+    assert not entry_of(desktop).isEnabled()
+    entry_of(desktop).trigger()  # the menu entry while the backup runs
+    assert desktop.restore.asking is None
+    release.set()
+    run_until(qloop, entry_of(desktop).isEnabled)
