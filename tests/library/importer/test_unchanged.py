@@ -218,3 +218,24 @@ def test_the_library_to_open_is_checked_meanwhile_and_no_check_is_left(
     assert summary.imported + summary.updated == 1 == summary.total - summary.unchanged
     assert told == [[paths.db_file]]
     assert early_check._pending == {}  # its answer taken, or its connection closed
+
+
+def test_files_walked_out_of_text_order_are_matched_to_their_own_rows(library, shelf):
+    # The walk takes a folder's files before its folders, and "fiction, more" after
+    # "fiction" although "," sorts before "/": both out of the order the rows are read in.
+    make_epub(shelf / "zz.epub", "Last in Text Order")
+    make_epub(shelf / "fiction, more" / "aside.epub", "Aside")
+    import_paths([shelf], library)
+    quick_events, full_events = [], []
+    quick = import_unchanged([shelf], library, progress=quick_events.append)
+    full = import_paths([shelf], library, progress=full_events.append)
+    assert quick is not None and quick.others == []
+    assert comparable(quick.summary) == comparable(full)
+    assert [e.path.name for e in full_events][:2] == ["zz.epub", "saga.cbz"]
+    assert steps(quick_events) == steps(full_events)
+    for change, name in ((_touch, "zz.epub"), (_grow, "fiction/hobbit.epub")):
+        changed = change(shelf / name)
+        quick = import_unchanged([shelf], library)
+        assert quick is not None and quick.others == [str(changed)]
+        assert quick.files == [str(e.path) for e in full_events if e.path != changed]
+        import_paths([shelf], library)
