@@ -123,7 +123,7 @@ def import_unchanged(
         book_ids = _book_ids(rows, order) if progress is not None else []
         # The rows are freed while the collector is paused: the first collection after it
         # would otherwise go over every one of them (a few hundredths of a second at 250,000).
-        del known, rows, wanted
+        del library, known, rows, wanted
     summary = ImportSummary(total=len(files), ignored=ignored, unchanged=len(unchanged))
     if progress is not None:
         done = 0
