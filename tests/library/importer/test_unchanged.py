@@ -239,3 +239,28 @@ def test_files_walked_out_of_text_order_are_matched_to_their_own_rows(library, s
         assert quick is not None and quick.others == [str(changed)]
         assert quick.files == [str(e.path) for e in full_events if e.path != changed]
         import_paths([shelf], library)
+
+
+@pytest.mark.parametrize(
+    ("change", "before_the_rows"),
+    [(CHANGES[2].values[0], True), (CHANGES[0].values[0], False), (CHANGES[3].values[0], False)],
+    ids=["more-files-than-paths", "touched", "missing"],
+)
+def test_others_are_told_once_and_more_files_than_paths_before_the_rows_are_read(
+    library, shelf, monkeypatch, change, before_the_rows
+):
+    import_paths([shelf], library)
+    changed = change(shelf)
+    statements, told = [], []
+    connect = unchanged._connect
+
+    def traced(db_file):
+        connection = connect(db_file)
+        connection.set_trace_callback(statements.append)
+        return connection
+
+    monkeypatch.setattr(unchanged, "_connect", traced)
+    quick = import_unchanged([shelf], library, on_others=lambda: told.append(list(statements)))
+    assert quick is not None and quick.others == [str(changed)]
+    assert len(told) == 1
+    assert any("ORDER BY path" in statement for statement in told[0]) != before_the_rows
