@@ -9,12 +9,18 @@ every file is unchanged that is the whole import, with the same summary and log 
 otherwise the caller hands the other files (new, changed, missing, unreadable) to the full
 import, which decides and reports them as always, after these.
 
+The files and the library's rows are paired in the text order of their paths (the rows read
+in the order of the paths' unique index, the files sorted, which a walk finds them nearly in
+already) and merged, so no dictionary of every known path is made: see `_matched`.
+
 None means the full import must take every file: a source that does not exist, a library
 that does not exist yet or needs migrating, or any SQLite error (a damaged page read here).
 
 SQLite's quick check, which opening the library runs, is left out: it reads the whole file
 (the largest part of this answer, and growing with the reading history), while this answer
 writes nothing that damage could spread to; the next command that opens the library runs it.
+When some file is new, the caller is told before the rows are read (`on_others`), so the
+check that must pass before it is written begins while they are.
 
     quick = import_unchanged(["~/Books"], paths, progress=on_progress)
     if quick is None:
