@@ -203,10 +203,12 @@ def _read_library(
         # A file marked missing is left out: the full import records that it is back. The
         # book ids are read only when asked for (a column costs about a tenth of the answer).
         # The order is that of the paths' unique index, in which SQLite compares their UTF-8
-        # bytes: the order of code points, in which Python sorts text.
+        # bytes: the order of code points, in which Python sorts text. A path that is no
+        # text (no file's, and not comparable with one) is left to the full import too.
         columns = "path, size, mtime, book_id" if books else "path, size, mtime"
         rows = connection.execute(
-            f"SELECT {columns} FROM book_file WHERE NOT missing ORDER BY path"
+            f"SELECT {columns} FROM book_file WHERE NOT missing AND typeof(path) = 'text'"
+            " ORDER BY path"
         ).fetchall()
         return rows, _documents_waiting(connection)
     except sqlite3.Error:

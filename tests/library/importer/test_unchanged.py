@@ -264,3 +264,18 @@ def test_others_are_told_once_and_more_files_than_paths_before_the_rows_are_read
     assert quick is not None and quick.others == [str(changed)]
     assert len(told) == 1
     assert any("ORDER BY path" in statement for statement in told[0]) != before_the_rows
+
+
+def test_a_path_the_library_holds_as_bytes_matches_no_file(library, shelf):
+    # Written by no version of this app, but a file is outside input: such a row sorts after
+    # every text path, and a new file last in text order meets it.
+    import_paths([shelf], library)
+    hobbit = BookFile.get(BookFile.path == str(shelf / "fiction" / "hobbit.epub"))
+    database.execute_sql(
+        "INSERT INTO book_file (book_id, path, format, size, mtime, partial_md5, missing,"
+        " added_at) VALUES (?, ?, 'epub', 1, 1, 'x', 0, 0)",
+        (hobbit.book_id, str(shelf / "zz.epub").encode()),
+    )
+    new = make_epub(shelf / "zz.epub", "Last")
+    quick = import_unchanged([shelf], library)
+    assert quick is not None and quick.others == [str(new)]
