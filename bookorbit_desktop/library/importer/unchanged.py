@@ -34,6 +34,7 @@ import os
 import sqlite3
 import time
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -233,34 +234,33 @@ def _matched(known: list[_Known], ordered: list[str]) -> tuple[list[_Known], set
     hold), and the paths it does not hold (None when it holds them all).
 
     Both lists are in text order, so they are merged: the runs of paths both hold are found
-    by comparing them in C and taken over whole, and only where they part (a new file, or a
-    known path not among the files) is a step made here. A file is only ever given the row
-    of its very path: were the orders to differ, files would go to the full import, which
-    decides them alone. A dictionary of a large library's paths, and a lookup for each file,
-    were a sixth of a re-import's time."""
+    by comparing them in C and taken over whole, and where they part, the new files (or the
+    known paths not among the files) up to where they meet again are found by bisection. A
+    file is only ever given the row of its very path: were the orders to differ, files would
+    go to the full import, which decides them alone. A dictionary of a large library's paths,
+    and a lookup for each file, were a sixth of a re-import's time."""
     paths = list(map(itemgetter(0), known))
     rows: list[_Known] = []
     unknown: set[str] = set()
     file = row = 0  # the next of `ordered`, of `known`
     while file < len(ordered):
-        if row == len(paths):  # the rest of the files: none known
-            rows += repeat(_UNKNOWN, len(ordered) - file)
-            unknown.update(ordered[file:])
-            break
-        alike = map(eq, _from(paths, row), _from(ordered, file))
-        run = next(compress(count(), map(not_, alike)), None)
-        if run is None:  # alike to the end of either
-            run = min(len(paths) - row, len(ordered) - file)
-        rows += known[row : row + run]
-        file, row = file + run, row + run
-        if file == len(ordered):
-            break  # the rest of `known`: not among the files
+        if row < len(paths):
+            alike = map(eq, _from(paths, row), _from(ordered, file))
+            run = next(compress(count(), map(not_, alike)), None)
+            if run is None:  # alike to the end of either
+                run = min(len(paths) - row, len(ordered) - file)
+            rows += known[row : row + run]
+            file, row = file + run, row + run
+            if file == len(ordered):
+                break  # the rest of `known`: not among the files
         if row == len(paths) or ordered[file] < paths[row]:
-            rows.append(_UNKNOWN)  # a file the library does not hold
-            unknown.add(ordered[file])
-            file += 1
-        else:
-            row += 1  # a known path that is not among the files
+            # Files the library does not hold, up to the next path it holds.
+            end = len(ordered) if row == len(paths) else bisect_left(ordered, paths[row], file)
+            rows += repeat(_UNKNOWN, end - file)
+            unknown.update(ordered[file:end])
+            file = end
+        else:  # known paths that are not among the files, up to the next file
+            row = bisect_left(paths, ordered[file], row)
     return rows, unknown or None
 
 

@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from bookorbit_desktop.library.importer import unchanged
 from bookorbit_desktop.library.importer.unchanged import (
     _UNKNOWN,
     _in_import_order,
@@ -42,6 +43,10 @@ CASES = [
     pytest.param(BOOKS, sorted([*BOOKS[:20], "/b/020.epub.moved", *BOOKS[21:]]), id="moved"),
     pytest.param(BOOKS[::2], BOOKS[1::2], id="none known, interleaved"),
     pytest.param(BOOKS[::3], BOOKS[::2], id="some known, interleaved"),
+    pytest.param(BOOKS, [f"/c/{n:03}.epub" for n in range(40)], id="another folder after"),
+    pytest.param([f"/c/{n:03}.epub" for n in range(40)], BOOKS, id="another folder before"),
+    pytest.param(BOOKS[:10] + BOOKS[30:], BOOKS, id="a block of new files between"),
+    pytest.param(BOOKS, BOOKS[:10] + BOOKS[30:], id="a block of known files gone between"),
 ]
 
 
@@ -86,3 +91,20 @@ def test_the_files_order_is_given_back(files):
         expected = bytearray(b"\x01") * len(files)
         expected[left_out] = 0
         assert _in_import_order(kept, order) == expected
+
+
+def test_a_folder_apart_from_a_large_library_is_matched_in_few_steps():
+    known_paths = [f"/a/{n:06}.epub" for n in range(100_000)]
+    files = [f"/b/{n:06}.epub" for n in range(100_000)]
+    compared = []
+    real = unchanged._from
+
+    def counted(items, start):
+        compared.append(start)
+        return real(items, start)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(unchanged, "_from", counted)
+        rows, unknown = _matched([_row(path) for path in known_paths], files)
+    assert rows == [_UNKNOWN] * len(files) and unknown == set(files)
+    assert len(compared) <= 4  # not a step for each known path
