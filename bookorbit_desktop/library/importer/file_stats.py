@@ -12,7 +12,7 @@ window's worker thread, a few thousand files) the stats are read here, one by on
 
     with closing(StatReader(files)) as reader:
         ...  # other work, while a child reads stats
-        sizes, mtimes = reader.collect(wanted=known_paths)
+        sizes, mtimes = reader.collect(unwanted=new_paths)
 """
 
 from __future__ import annotations
@@ -55,19 +55,19 @@ class StatReader:
         self.forked = self._child is not None  # a child reads stats too
 
     def collect(
-        self, wanted: Container[str] | None = None
+        self, unwanted: Container[str] | None = None
     ) -> tuple[Sequence[int], Sequence[float]]:
-        """(sizes, modification times) of all files, valid until the reader closes. Files not
-        in `wanted` (when given) may be left unread here, at size -1; the child cannot know
+        """(sizes, modification times) of all files, valid until the reader closes. Files in
+        `unwanted` (when given) may be left unread here, at size -1; the child cannot know
         them and reads them all."""
         header, files = self._header, self.files
         front, count = 0, len(files)
         while front < (end := header[1]):
             end = min(front + CHUNK, end)
-            self._read(front, end, wanted)
+            self._read(front, end, unwanted)
             front = header[0] = end
         if self._child is not None and not self._joined():
-            self._read(front, count, wanted)  # the child failed: what it left, here
+            self._read(front, count, unwanted)  # the child failed: what it left, here
         return self._sizes, self._mtimes
 
     def close(self) -> None:
@@ -80,11 +80,11 @@ class StatReader:
             view.release()
         self._map.close()
 
-    def _read(self, start: int, end: int, wanted: Container[str] | None) -> None:
+    def _read(self, start: int, end: int, unwanted: Container[str] | None) -> None:
         files, sizes, mtimes, stat = self.files, self._sizes, self._mtimes, os.stat
         for index in range(start, end):
             path = files[index]
-            if wanted is not None and path not in wanted:
+            if unwanted is not None and path in unwanted:
                 continue
             try:
                 found = stat(path)
