@@ -27,8 +27,10 @@ from finishing (a backup, another program holding a snapshot) is not tried again
 `EXCLUSIVE_RETRY_SECONDS`, so a long read never holds the writer back once a second.
 
 The same thread keeps the change log short: every `COMPACT_SECONDS` (and soon after it starts)
-it runs `changes.compact`, which does nothing until the log has grown well past one entry per
-book.
+it runs `changes.compact_steps`, which does nothing until the log has grown well past one entry
+per book. Each of its steps is a short transaction inside `WRITER_GATE` (the server's writer
+waits there, not in SQLite's busy handler), with `COMPACT_PAUSE_SECONDS` between steps so the
+writer's group commits go first.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ log = logging.getLogger(__name__)
 CHECKPOINT_SECONDS = 1.0
 COMPACT_SECONDS = 600.0
 FIRST_COMPACT_SECONDS = 30.0
+COMPACT_PAUSE_SECONDS = 0.01
 RESTART_LOG_BYTES = 1 << 30
 SHRINK_LOG_BYTES = 64 << 20
 RESTART_WAIT_MS = 100
@@ -164,10 +167,13 @@ class Checkpointer:
             log.info("Could not start the journal over yet: %s", reason)
 
     def _compact(self) -> None:
+        removed = 0
         try:
-            removed = changes.compact(database)
+            for step in changes.compact_steps(database, gate=WRITER_GATE):
+                removed += step
+                if self._stopping.wait(COMPACT_PAUSE_SECONDS):
+                    break
         except Exception as error:
             log.info("Could not compact the change log yet: %s", error)
-        else:
-            if removed:
-                log.debug("Compacted the change log: %d superseded entries removed", removed)
+        if removed:
+            log.debug("Compacted the change log: %d superseded entries removed", removed)
