@@ -88,6 +88,41 @@ def test_the_log_gives_its_disk_back_once_the_pushes_stop(library, monkeypatch):
     connection.close()
 
 
+def test_a_large_log_is_emptied_only_once_quiet_for_the_quiet_time(library, monkeypatch):
+    """The log is copied at every tick; emptying it holds the writer back, so a pause between
+    pushes longer than a tick but shorter than `QUIET_SECONDS` does not empty it."""
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.05)
+    monkeypatch.setattr(checkpoint, "QUIET_SECONDS", 0.8)
+    monkeypatch.setattr(checkpoint, "SHRINK_LOG_BYTES", 1 << 20)
+    wal = library.db_file.with_name(library.db_file.name + "-wal")
+    tries: list[float] = []
+    execute_sql = checkpoint.database.obj.execute_sql
+
+    def counted(sql, *args, **kwargs):
+        if "wal_checkpoint(TRUNCATE)" in sql:
+            tries.append(time.monotonic())
+        return execute_sql(sql, *args, **kwargs)
+
+    monkeypatch.setattr(checkpoint.database.obj, "execute_sql", counted)
+    _stream(library.db_file, [], commits=300)
+    checkpointer = Checkpointer(library.db_file)
+    checkpointer.start()
+    try:
+        for _ in range(5):  # pauses of four ticks, a quarter of the quiet time
+            _stream(library.db_file, [], commits=10)
+            time.sleep(0.2)
+        assert tries == []
+        assert wal.stat().st_size > 1 << 20
+        last_push = time.monotonic()
+        deadline = last_push + 10.0
+        while wal.stat().st_size and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        checkpointer.stop()
+    assert wal.stat().st_size == 0
+    assert tries and tries[0] - last_push >= 0.5
+
+
 def test_a_small_quiet_log_is_left_alone(library, monkeypatch):
     monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.05)
     wal = library.db_file.with_name(library.db_file.name + "-wal")
