@@ -13,6 +13,7 @@ number and `changed_since` answers the same before and after, for any number a r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -69,8 +70,9 @@ def compact_steps(
     ]
     for start in range(0, len(superseded), step):
         chunk = superseded[start : start + step]
+        numbers = json.dumps(chunk)  # one statement inside the gate, not one per entry
         with gate or nullcontext(), db.atomic():
-            db.cursor().executemany(
-                "DELETE FROM book_change WHERE seq = ?", [(seq,) for seq in chunk]
+            db.execute_sql(
+                "DELETE FROM book_change WHERE seq IN (SELECT value FROM json_each(?))", (numbers,)
             )
         yield len(chunk)
