@@ -125,6 +125,8 @@ class Checkpointer:
 
     def _loop(self) -> None:
         database.execute_sql(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+        # The compaction's commits (inside `WRITER_GATE`) must not copy the log themselves.
+        no_inline_checkpoints()
         frame_bytes = database.execute_sql("PRAGMA page_size").fetchone()[0] + _FRAME_HEADER_BYTES
         seen = self._log_state()
         changed_at = time.monotonic()

@@ -9,9 +9,11 @@ import struct
 import threading
 import time
 
-from bookorbit_desktop.library.store import checkpoint
+from bookorbit_desktop.library.reading.edits import update_reading_state
+from bookorbit_desktop.library.store import changes, checkpoint
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE, Checkpointer
 from bookorbit_desktop.library.store.models import database
+from tests.factories import add_book
 
 COMMITS = 8000  # of 5 rows each: about 250 MiB of log if it never started over
 
@@ -206,3 +208,35 @@ def test_a_connection_leaving_the_log_to_the_checkpointer_is_left_so(library):
     with checkpoint.bulk_checkpoints():
         assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
     assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+
+
+def test_a_compaction_step_does_not_copy_the_log_while_the_writer_waits(library, monkeypatch):
+    """Each step commits inside the writer gate: a commit that copied the log back (SQLite's
+    own checkpoint past 1,000 pages) would hold the writer for the whole copy, at every step."""
+    checkpoint.no_inline_checkpoints()  # this thread's commits leave the log as it is, too
+    book = add_book("Alpha").id
+    for step in range(5):
+        update_reading_state(book, progress=step / 10)
+    _commit_pages(15)  # 1,500 pages in the log, none in the library file yet
+    before = library.db_file.stat().st_size
+    sizes: list[int] = []
+    compact_steps = changes.compact_steps
+
+    def watched(*args, **kwargs):
+        for removed in compact_steps(*args, **kwargs):
+            sizes.append(library.db_file.stat().st_size)
+            yield removed
+
+    monkeypatch.setattr(changes, "compact_steps", watched)
+    monkeypatch.setattr(changes, "SLACK_ENTRIES", 0)
+    monkeypatch.setattr(checkpoint, "FIRST_COMPACT_SECONDS", 0.0)
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.01)
+    checkpointer = Checkpointer(library.db_file)
+    checkpointer.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not sizes and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        checkpointer.stop()
+    assert sizes and set(sizes) == {before}
