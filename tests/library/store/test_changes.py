@@ -11,7 +11,7 @@ from peewee import SqliteDatabase
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.library.store import changes, checkpoint
-from bookorbit_desktop.library.store.changes import changed_since, compact, last_change
+from bookorbit_desktop.library.store.changes import changed_since, compact_steps, last_change
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.migrations import MIGRATIONS
 from bookorbit_desktop.library.store.models import database
@@ -95,16 +95,58 @@ def test_compacting_keeps_every_answer_and_only_the_latest_entry_per_book(librar
     before = _every_answer()
     entries = database.execute_sql("SELECT COUNT(*) FROM book_change").fetchone()[0]
 
-    assert compact(slack=entries) == 0  # short enough: left alone
-    removed = compact(slack=0)
+    assert sum(compact_steps(slack=entries)) == 0  # short enough: left alone
+    removed = sum(compact_steps(slack=0))
 
     assert removed > 0
     assert _every_answer() == before
-    assert compact(slack=0) == 0  # a removed book's last entry is no reason to run again
+    assert sum(compact_steps(slack=0)) == 0  # a removed book's last entry is no reason to run
     kept = database.execute_sql("SELECT book_id, COUNT(*) FROM book_change GROUP BY book_id")
     assert dict(kept.fetchall()) == dict.fromkeys(books, 1)
     update_reading_state(books[1], progress=0.9)  # numbering goes on after the last one
     assert changed_since(max(before)) == {books[1]}
+
+
+class _CountingGate:
+    def __init__(self) -> None:
+        self.entered = 0
+
+    def __enter__(self) -> None:
+        self.entered += 1
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+
+def test_compacting_goes_in_short_steps_another_writer_commits_between(library):
+    """Each step is a transaction of its own inside the gate: between two steps another
+    connection gets the write lock at once (no busy wait), and what it writes meanwhile is
+    kept."""
+    books = [add_book(f"Book {n}").id for n in range(3)]
+    for round_ in range(3):
+        for book in books:
+            update_reading_state(book, progress=(round_ + 1) / 10)
+    before = _every_answer()
+    gate = _CountingGate()
+    steps = compact_steps(slack=0, step=2, gate=gate)
+
+    removed = [next(steps)]
+    with sqlite3.connect(library.db_file, isolation_level=None) as other:
+        other.execute("PRAGMA busy_timeout = 0")  # the lock is free, or this fails at once
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE reading_state SET progress = 0.9 WHERE book_id = ?", (books[0],))
+        other.execute("COMMIT")
+    removed += list(steps)
+
+    assert removed[:-1] == [2] * (len(removed) - 1) and 1 <= removed[-1] <= 2
+    assert gate.entered == len(removed) > 2
+    top = max(before)
+    assert {seq: changed_since(seq) for seq in before} == {
+        seq: books_ | {books[0]} for seq, books_ in before.items()
+    }
+    assert changed_since(top) == {books[0]}
+    kept = database.execute_sql("SELECT book_id, COUNT(*) FROM book_change GROUP BY book_id")
+    assert dict(kept.fetchall()) == {books[0]: 2, books[1]: 1, books[2]: 1}
 
 
 def test_a_library_logged_by_version_8_keeps_its_entries_in_order(paths):

@@ -9,9 +9,11 @@ import struct
 import threading
 import time
 
-from bookorbit_desktop.library.store import checkpoint
+from bookorbit_desktop.library.reading.edits import update_reading_state
+from bookorbit_desktop.library.store import changes, checkpoint
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE, Checkpointer
 from bookorbit_desktop.library.store.models import database
+from tests.factories import add_book
 
 COMMITS = 8000  # of 5 rows each: about 250 MiB of log if it never started over
 
@@ -86,6 +88,41 @@ def test_the_log_gives_its_disk_back_once_the_pushes_stop(library, monkeypatch):
     assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert connection.execute("SELECT count(*) FROM stream_test").fetchone()[0] > 500
     connection.close()
+
+
+def test_a_large_log_is_emptied_only_once_quiet_for_the_quiet_time(library, monkeypatch):
+    """The log is copied at every tick; emptying it holds the writer back, so a pause between
+    pushes longer than a tick but shorter than `QUIET_SECONDS` does not empty it."""
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.05)
+    monkeypatch.setattr(checkpoint, "QUIET_SECONDS", 0.8)
+    monkeypatch.setattr(checkpoint, "SHRINK_LOG_BYTES", 1 << 20)
+    wal = library.db_file.with_name(library.db_file.name + "-wal")
+    tries: list[float] = []
+    execute_sql = checkpoint.database.obj.execute_sql
+
+    def counted(sql, *args, **kwargs):
+        if "wal_checkpoint(TRUNCATE)" in sql:
+            tries.append(time.monotonic())
+        return execute_sql(sql, *args, **kwargs)
+
+    monkeypatch.setattr(checkpoint.database.obj, "execute_sql", counted)
+    _stream(library.db_file, [], commits=300)
+    checkpointer = Checkpointer(library.db_file)
+    checkpointer.start()
+    try:
+        for _ in range(5):  # pauses of four ticks, a quarter of the quiet time
+            _stream(library.db_file, [], commits=10)
+            time.sleep(0.2)
+        assert tries == []
+        assert wal.stat().st_size > 1 << 20
+        last_push = time.monotonic()
+        deadline = last_push + 10.0
+        while wal.stat().st_size and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        checkpointer.stop()
+    assert wal.stat().st_size == 0
+    assert tries and tries[0] - last_push >= 0.5
 
 
 def test_a_small_quiet_log_is_left_alone(library, monkeypatch):
@@ -171,3 +208,35 @@ def test_a_connection_leaving_the_log_to_the_checkpointer_is_left_so(library):
     with checkpoint.bulk_checkpoints():
         assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
     assert database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+
+
+def test_a_compaction_step_does_not_copy_the_log_while_the_writer_waits(library, monkeypatch):
+    """Each step commits inside the writer gate: a commit that copied the log back (SQLite's
+    own checkpoint past 1,000 pages) would hold the writer for the whole copy, at every step."""
+    checkpoint.no_inline_checkpoints()  # this thread's commits leave the log as it is, too
+    book = add_book("Alpha").id
+    for step in range(5):
+        update_reading_state(book, progress=step / 10)
+    _commit_pages(15)  # 1,500 pages in the log, none in the library file yet
+    before = library.db_file.stat().st_size
+    sizes: list[int] = []
+    compact_steps = changes.compact_steps
+
+    def watched(*args, **kwargs):
+        for removed in compact_steps(*args, **kwargs):
+            sizes.append(library.db_file.stat().st_size)
+            yield removed
+
+    monkeypatch.setattr(changes, "compact_steps", watched)
+    monkeypatch.setattr(changes, "SLACK_ENTRIES", 0)
+    monkeypatch.setattr(checkpoint, "FIRST_COMPACT_SECONDS", 0.0)
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.01)
+    checkpointer = Checkpointer(library.db_file)
+    checkpointer.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not sizes and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        checkpointer.stop()
+    assert sizes and set(sizes) == {before}
