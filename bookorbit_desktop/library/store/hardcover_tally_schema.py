@@ -1,0 +1,203 @@
+"""Schema: the Hardcover counts kept by triggers, `hardcover_facts` and `hardcover_tally` (kept
+in a module of its own so `migrations` stays within the module size; frozen like every shipped
+migration). `library.store.hardcover_tally` reads them.
+
+The Hardcover page's counts per state, the sync's waiting work and the books whose match waits
+for the user's pick are all sums over the books of a few facts each: its match state, its sync
+state and yes/no facts (`FLAGS`, the bits of one number). `hardcover_facts_now` works them out
+for any book from the tables they come from; `hardcover_facts` keeps each book's, and
+`hardcover_tally` how many books have each combination, a few dozen rows whatever the size of
+the library, so a count reads no book at all.
+
+Triggers keep both in the same transaction as every write that changes a book's facts (whoever
+makes it: this app, its server, the command line, another BookOrbit process): the book's facts
+are worked out again and, when they differ from those kept, moved from one combination to the
+other. A book that is unread with nothing else (no match, no sync state, nothing queued, no
+conflict) is in no count and has no row; a new book is such a book until rows of it are added
+to the other tables (their foreign keys come after it), so adding a book runs no trigger. A
+KOReader push rewrites the reading state's status with its progress: its trigger runs only
+when the book moves between unread and the other statuses, and the outbox's only when a book
+is queued afresh or its block or hold changes.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from peewee import SqliteDatabase
+
+# The yes/no facts of a book, bit 0 first: those `hardcover.sync.waiting.BookFacts` reads (in
+# its order), then whether a Cancel holds it, whether a field is in conflict with hardcover.app,
+# and whether it has a match row and a sync row at all.
+FLAGS = (
+    ("unread", "coalesce(r.status, 'unread') = 'unread'"),
+    ("pinned", "m.pinned"),
+    ("edited", "m.updated_at < b.updated_at"),  # the metadata changed after the match
+    ("on_profile", "m.user_book_id IS NOT NULL"),
+    ("linked", "m.hc_book_id IS NOT NULL"),
+    (
+        "confirmed",
+        "s.updated_at IS NOT NULL AND json_valid(s.snapshot)"
+        " AND json_extract(s.snapshot, '$.hc_book_id') = m.hc_book_id",
+    ),
+    ("queued", "o.book_id IS NOT NULL"),
+    ("blocked", "coalesce(o.blocked, '') != ''"),
+    ("held", "o.held IS NOT NULL"),
+    ("conflict", "EXISTS (SELECT 1 FROM hardcover_conflict c WHERE c.book_id = b.id)"),
+    ("matched", "m.book_id IS NOT NULL"),
+    ("synced", "s.book_id IS NOT NULL"),
+)
+# The facts of a book in no count: unread, and no other bit.
+NOTHING = 1 << 0
+
+_FACTS_NOW = (
+    "CREATE VIEW hardcover_facts_now AS SELECT b.id AS book_id,"
+    " coalesce(m.state, '') AS match_state, coalesce(s.state, '') AS sync_state, "
+    + " + ".join(f"(coalesce(({sql}) != 0, 0) << {bit})" for bit, (_, sql) in enumerate(FLAGS))
+    + " AS flags FROM book b LEFT JOIN reading_state r ON r.book_id = b.id"
+    " LEFT JOIN hardcover_match m ON m.book_id = b.id"
+    " LEFT JOIN hardcover_sync s ON s.book_id = b.id"
+    " LEFT JOIN sync_outbox o ON o.book_id = b.id"
+)
+_KEY = ("match_state", "sync_state", "flags")
+
+
+def _refresh(book: str, only: str = "") -> str:
+    """The statements that keep the facts of the book `book` (an expression) as they are now
+    (when `only` holds): its row goes when it is in no count (or gone), else is written when it
+    differs."""
+    where = f"book_id = {book}" + (f" AND {only}" if only else "")
+    return (
+        f"DELETE FROM hardcover_facts WHERE {where} AND NOT EXISTS (SELECT 1"
+        f" FROM hardcover_facts_now n WHERE n.book_id = {book} AND n.flags != {NOTHING});"
+        " INSERT INTO hardcover_facts (book_id, match_state, sync_state, flags)"
+        " SELECT book_id, match_state, sync_state, flags FROM hardcover_facts_now"
+        f" WHERE {where} AND flags != {NOTHING} ON CONFLICT (book_id) DO UPDATE SET "
+        + ", ".join(f"{column} = excluded.{column}" for column in _KEY)
+        + " WHERE "
+        + " OR ".join(f"hardcover_facts.{column} IS NOT excluded.{column}" for column in _KEY)
+        + ";"
+    )
+
+
+def _trigger(name: str, event: str, table: str, when: str = "", key: str = "book_id") -> str:
+    """A trigger keeping the facts of the book a row of `table` names (its `key`) on `event`
+    (INSERT, DELETE, UPDATE OF ...), when `when` holds: after an update, of both books when the
+    row moved to another."""
+    new, old = f"NEW.{key}", f"OLD.{key}"
+    if event == "INSERT":
+        body = _refresh(new)
+    elif event == "DELETE":
+        body = _refresh(old)
+    else:
+        body = f"{_refresh(new)} {_refresh(old, only=f'{old} IS NOT {new}')}"
+    condition = f" WHEN {when}" if when else ""
+    trigger = f"CREATE TRIGGER hardcover_facts_{name} AFTER {event} ON {table}"
+    return f"{trigger}{condition} BEGIN {body} END"
+
+
+def _changed(*columns: str) -> str:
+    return " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
+
+
+def _row_triggers(table: str, columns: tuple[str, ...], changed: str = "") -> list[str]:
+    """A row of `table` added, removed, or moved to another book or changed in `columns` (or,
+    with `changed`, when that holds)."""
+    return [
+        _trigger(f"{table}_insert", "INSERT", table),
+        _trigger(
+            f"{table}_update",
+            f"UPDATE OF {', '.join(('book_id', *columns))}",
+            table,
+            changed or _changed("book_id", *columns),
+        ),
+        _trigger(f"{table}_delete", "DELETE", table),
+    ]
+
+
+def _read(row: str) -> str:
+    """The reading state `row` (OLD or NEW) is not unread."""
+    return f"(coalesce({row}.status, 'unread') != 'unread')"
+
+
+def _source_triggers() -> list[str]:
+    """The triggers on the tables the facts come from."""
+    return [
+        _trigger(
+            "book_update", "UPDATE OF id, updated_at", "book", _changed("id", "updated_at"), "id"
+        ),
+        _trigger("book_delete", "DELETE", "book", key="id"),
+        # A reading state counts by being unread or not (an unread book's row is as no row).
+        _trigger("reading_state_insert", "INSERT", "reading_state", _read("NEW")),
+        _trigger(
+            "reading_state_update",
+            "UPDATE OF book_id, status",
+            "reading_state",
+            f"{_changed('book_id')} OR {_read('OLD')} IS NOT {_read('NEW')}",
+        ),
+        _trigger("reading_state_delete", "DELETE", "reading_state", _read("OLD")),
+        *_row_triggers(
+            "hardcover_match", ("state", "pinned", "updated_at", "user_book_id", "hc_book_id")
+        ),
+        *_row_triggers("hardcover_sync", ("state", "updated_at", "snapshot")),
+        *_row_triggers("hardcover_conflict", ()),
+        # A queued book queued again (every change of it) counts only when a block or a hold
+        # is lifted.
+        *_row_triggers(
+            "sync_outbox",
+            ("blocked", "held"),
+            f"{_changed('book_id')} OR (coalesce(OLD.blocked, '') != '')"
+            " IS NOT (coalesce(NEW.blocked, '') != '') OR (OLD.held IS NULL)"
+            " IS NOT (NEW.held IS NULL)",
+        ),
+    ]
+
+
+def _tally_triggers() -> list[str]:
+    """A book's kept facts moved: the combination it left has one book less, the new one more."""
+    key = ", ".join(_KEY)
+    add = (
+        f"INSERT INTO hardcover_tally ({key}, books) VALUES"
+        " (NEW.match_state, NEW.sync_state, NEW.flags, 1)"
+        f" ON CONFLICT ({key}) DO UPDATE SET books = books + 1;"
+    )
+    remove = (
+        "UPDATE hardcover_tally SET books = books - 1 WHERE "
+        + " AND ".join(f"{column} = OLD.{column}" for column in _KEY)
+        + ";"
+    )
+    return [
+        f"CREATE TRIGGER hardcover_tally_insert AFTER INSERT ON hardcover_facts BEGIN {add} END",
+        f"CREATE TRIGGER hardcover_tally_update AFTER UPDATE ON hardcover_facts BEGIN {remove}"
+        f" {add} END",
+        f"CREATE TRIGGER hardcover_tally_delete AFTER DELETE ON hardcover_facts BEGIN {remove} END",
+    ]
+
+
+def hardcover_tally(db: SqliteDatabase) -> None:
+    """Schema: the kept facts and their tally, filled from the library as it is, and their
+    triggers."""
+    statements = [
+        _FACTS_NOW,
+        # No foreign key: the row goes with the book by the book's own trigger.
+        """CREATE TABLE hardcover_facts (
+            book_id INTEGER NOT NULL PRIMARY KEY,
+            match_state TEXT NOT NULL,
+            sync_state TEXT NOT NULL,
+            flags INTEGER NOT NULL)""",
+        """CREATE TABLE hardcover_tally (
+            match_state TEXT NOT NULL,
+            sync_state TEXT NOT NULL,
+            flags INTEGER NOT NULL,
+            books INTEGER NOT NULL,
+            PRIMARY KEY (match_state, sync_state, flags)) WITHOUT ROWID""",
+        "INSERT INTO hardcover_facts (book_id, match_state, sync_state, flags)"
+        f" SELECT book_id, match_state, sync_state, flags FROM hardcover_facts_now"
+        f" WHERE flags != {NOTHING}",
+        "INSERT INTO hardcover_tally (match_state, sync_state, flags, books)"
+        " SELECT match_state, sync_state, flags, count(*) FROM hardcover_facts GROUP BY 1, 2, 3",
+        *_tally_triggers(),
+        *_source_triggers(),
+    ]
+    for statement in statements:
+        db.execute_sql(statement)
