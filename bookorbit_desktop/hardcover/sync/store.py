@@ -194,13 +194,13 @@ def syncable_book_ids() -> set[int]:
 
 # Hardcover books linked to a syncable copy of which none has a confirmed push yet.
 # Books on the user's profile already (the pull read their entries) are not new there.
+# The linked books not unread are read from the Hardcover counts' kept facts (their index).
 _NEVER_SENT = (
-    "SELECT COUNT(DISTINCT m.hc_book_id) FROM hardcover_match AS m"
-    " JOIN reading_state AS r ON r.book_id = m.book_id"
-    " WHERE m.state = 'linked' AND m.hc_book_id IS NOT NULL AND r.status != 'unread'"
-    " AND m.hc_book_id NOT IN (SELECT s.hc_book_id FROM hardcover_sync AS s"
+    "SELECT COUNT(DISTINCT hc_book_id) FROM hardcover_facts"
+    f" WHERE {hardcover_tally.SENDABLE} AND hc_book_id IS NOT NULL"
+    " AND hc_book_id NOT IN (SELECT s.hc_book_id FROM hardcover_sync AS s"
     " WHERE s.confirmed_at IS NOT NULL AND s.hc_book_id IS NOT NULL)"
-    " AND m.hc_book_id NOT IN (SELECT p.hc_book_id FROM hardcover_pulled AS p)"
+    " AND hc_book_id NOT IN (SELECT p.hc_book_id FROM hardcover_pulled AS p)"
 )
 
 

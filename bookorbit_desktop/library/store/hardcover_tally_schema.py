@@ -5,16 +5,20 @@ migration). `library.store.hardcover_tally` reads them.
 The Hardcover page's counts per state, the sync's waiting work and the books whose match waits
 for the user's pick are all sums over the books of a few facts each: its match state, its sync
 state and yes/no facts (`FLAGS`, the bits of one number). `hardcover_facts_now` works them out
-for any book from the tables they come from; `hardcover_facts` keeps each book's, and
-`hardcover_tally` how many books have each combination, a few dozen rows whatever the size of
-the library, so a count reads no book at all.
+for any book from the tables they come from; `hardcover_facts` keeps each book's (with the
+Hardcover book it is linked to, so the Hardcover books a sync would publish for the first time
+are counted from an index of the linked books not unread), and `hardcover_tally` how many books
+have each combination, a few dozen rows whatever the size of the library, so a count reads no
+book at all.
 
 Triggers keep both in the same transaction as every write that changes a book's facts (whoever
 makes it: this app, its server, the command line, another BookOrbit process): the book's facts
 are worked out again and, when they differ from those kept, moved from one combination to the
 other. A book that is unread with nothing else (no match, no sync state, nothing queued, no
 conflict) is in no count and has no row; a new book is such a book until rows of it are added
-to the other tables (their foreign keys come after it), so adding a book runs no trigger. A
+to the other tables (their foreign keys come after it), so adding a book runs no trigger, and a
+book in a count has rows there that go with it when it is removed (the foreign keys' cascade),
+whose own triggers take its row away. A
 KOReader push rewrites the reading state's status with its progress: its trigger runs only
 when the book moves between unread and the other statuses, and the outbox's only when a book
 is queued afresh or its block or hold changes.
@@ -47,19 +51,24 @@ FLAGS = (
     ("matched", "m.book_id IS NOT NULL"),
     ("synced", "s.book_id IS NOT NULL"),
 )
+UNREAD = 1 << 0
 # The facts of a book in no count: unread, and no other bit.
-NOTHING = 1 << 0
+NOTHING = UNREAD
+# A kept book linked and not unread (its `hc_book_id` is the linked Hardcover book's).
+SENDABLE = f"match_state = 'linked' AND flags & {UNREAD} = 0"
 
 _FACTS_NOW = (
     "CREATE VIEW hardcover_facts_now AS SELECT b.id AS book_id,"
     " coalesce(m.state, '') AS match_state, coalesce(s.state, '') AS sync_state, "
     + " + ".join(f"(coalesce(({sql}) != 0, 0) << {bit})" for bit, (_, sql) in enumerate(FLAGS))
-    + " AS flags FROM book b LEFT JOIN reading_state r ON r.book_id = b.id"
+    + " AS flags, m.hc_book_id AS hc_book_id"
+    " FROM book b LEFT JOIN reading_state r ON r.book_id = b.id"
     " LEFT JOIN hardcover_match m ON m.book_id = b.id"
     " LEFT JOIN hardcover_sync s ON s.book_id = b.id"
     " LEFT JOIN sync_outbox o ON o.book_id = b.id"
 )
 _KEY = ("match_state", "sync_state", "flags")
+_COLUMNS = ("book_id", *_KEY, "hc_book_id")
 
 
 def _refresh(book: str, only: str = "") -> str:
@@ -70,12 +79,14 @@ def _refresh(book: str, only: str = "") -> str:
     return (
         f"DELETE FROM hardcover_facts WHERE {where} AND NOT EXISTS (SELECT 1"
         f" FROM hardcover_facts_now n WHERE n.book_id = {book} AND n.flags != {NOTHING});"
-        " INSERT INTO hardcover_facts (book_id, match_state, sync_state, flags)"
-        " SELECT book_id, match_state, sync_state, flags FROM hardcover_facts_now"
+        f" INSERT INTO hardcover_facts ({', '.join(_COLUMNS)})"
+        f" SELECT {', '.join(_COLUMNS)} FROM hardcover_facts_now"
         f" WHERE {where} AND flags != {NOTHING} ON CONFLICT (book_id) DO UPDATE SET "
-        + ", ".join(f"{column} = excluded.{column}" for column in _KEY)
+        + ", ".join(f"{column} = excluded.{column}" for column in _COLUMNS[1:])
         + " WHERE "
-        + " OR ".join(f"hardcover_facts.{column} IS NOT excluded.{column}" for column in _KEY)
+        + " OR ".join(
+            f"hardcover_facts.{column} IS NOT excluded.{column}" for column in _COLUMNS[1:]
+        )
         + ";"
     )
 
@@ -126,7 +137,6 @@ def _source_triggers() -> list[str]:
         _trigger(
             "book_update", "UPDATE OF id, updated_at", "book", _changed("id", "updated_at"), "id"
         ),
-        _trigger("book_delete", "DELETE", "book", key="id"),
         # A reading state counts by being unread or not (an unread book's row is as no row).
         _trigger("reading_state_insert", "INSERT", "reading_state", _read("NEW")),
         _trigger(
@@ -166,10 +176,11 @@ def _tally_triggers() -> list[str]:
         + " AND ".join(f"{column} = OLD.{column}" for column in _KEY)
         + ";"
     )
+    moved = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in _KEY)
     return [
         f"CREATE TRIGGER hardcover_tally_insert AFTER INSERT ON hardcover_facts BEGIN {add} END",
-        f"CREATE TRIGGER hardcover_tally_update AFTER UPDATE ON hardcover_facts BEGIN {remove}"
-        f" {add} END",
+        f"CREATE TRIGGER hardcover_tally_update AFTER UPDATE OF {key} ON hardcover_facts"
+        f" WHEN {moved} BEGIN {remove} {add} END",
         f"CREATE TRIGGER hardcover_tally_delete AFTER DELETE ON hardcover_facts BEGIN {remove} END",
     ]
 
@@ -184,16 +195,18 @@ def hardcover_tally(db: SqliteDatabase) -> None:
             book_id INTEGER NOT NULL PRIMARY KEY,
             match_state TEXT NOT NULL,
             sync_state TEXT NOT NULL,
-            flags INTEGER NOT NULL)""",
+            flags INTEGER NOT NULL,
+            hc_book_id INTEGER)""",
+        # The Hardcover books of the linked books not unread: those never sent are counted.
+        f"CREATE INDEX hardcover_facts_sendable ON hardcover_facts (hc_book_id) WHERE {SENDABLE}",
         """CREATE TABLE hardcover_tally (
             match_state TEXT NOT NULL,
             sync_state TEXT NOT NULL,
             flags INTEGER NOT NULL,
             books INTEGER NOT NULL,
             PRIMARY KEY (match_state, sync_state, flags)) WITHOUT ROWID""",
-        "INSERT INTO hardcover_facts (book_id, match_state, sync_state, flags)"
-        f" SELECT book_id, match_state, sync_state, flags FROM hardcover_facts_now"
-        f" WHERE flags != {NOTHING}",
+        f"INSERT INTO hardcover_facts ({', '.join(_COLUMNS)})"
+        f" SELECT {', '.join(_COLUMNS)} FROM hardcover_facts_now WHERE flags != {NOTHING}",
         "INSERT INTO hardcover_tally (match_state, sync_state, flags, books)"
         " SELECT match_state, sync_state, flags, count(*) FROM hardcover_facts GROUP BY 1, 2, 3",
         *_tally_triggers(),
