@@ -71,15 +71,18 @@ _KEY = ("match_state", "sync_state", "flags")
 _COLUMNS = ("book_id", *_KEY, "hc_book_id")
 
 
-def _refresh(book: str, only: str = "") -> str:
+def _refresh(book: str, only: str = "", counted: bool = False) -> str:
     """The statements that keep the facts of the book `book` (an expression) as they are now
     (when `only` holds): its row goes when it is in no count (or gone), else is written when it
-    differs."""
+    differs. A book `counted` has a row in a table that puts it in a count (a match, a sync
+    state, an outbox entry, a conflict, a reading state not unread): its row stays."""
     where = f"book_id = {book}" + (f" AND {only}" if only else "")
-    return (
+    gone = (
         f"DELETE FROM hardcover_facts WHERE {where} AND NOT EXISTS (SELECT 1"
-        f" FROM hardcover_facts_now n WHERE n.book_id = {book} AND n.flags != {NOTHING});"
-        f" INSERT INTO hardcover_facts ({', '.join(_COLUMNS)})"
+        f" FROM hardcover_facts_now n WHERE n.book_id = {book} AND n.flags != {NOTHING}); "
+    )
+    return (
+        ("" if counted else gone) + f"INSERT INTO hardcover_facts ({', '.join(_COLUMNS)})"
         f" SELECT {', '.join(_COLUMNS)} FROM hardcover_facts_now"
         f" WHERE {where} AND flags != {NOTHING} ON CONFLICT (book_id) DO UPDATE SET "
         + ", ".join(f"{column} = excluded.{column}" for column in _COLUMNS[1:])
@@ -91,17 +94,19 @@ def _refresh(book: str, only: str = "") -> str:
     )
 
 
-def _trigger(name: str, event: str, table: str, when: str = "", key: str = "book_id") -> str:
+def _trigger(
+    name: str, event: str, table: str, when: str = "", key: str = "book_id", counted: bool = False
+) -> str:
     """A trigger keeping the facts of the book a row of `table` names (its `key`) on `event`
     (INSERT, DELETE, UPDATE OF ...), when `when` holds: after an update, of both books when the
-    row moved to another."""
+    row moved to another. `counted`: the row (NEW) puts its book in a count."""
     new, old = f"NEW.{key}", f"OLD.{key}"
     if event == "INSERT":
-        body = _refresh(new)
+        body = _refresh(new, counted=counted)
     elif event == "DELETE":
         body = _refresh(old)
     else:
-        body = f"{_refresh(new)} {_refresh(old, only=f'{old} IS NOT {new}')}"
+        body = f"{_refresh(new, counted=counted)} {_refresh(old, only=f'{old} IS NOT {new}')}"
     condition = f" WHEN {when}" if when else ""
     trigger = f"CREATE TRIGGER hardcover_facts_{name} AFTER {event} ON {table}"
     return f"{trigger}{condition} BEGIN {body} END"
@@ -112,15 +117,16 @@ def _changed(*columns: str) -> str:
 
 
 def _row_triggers(table: str, columns: tuple[str, ...], changed: str = "") -> list[str]:
-    """A row of `table` added, removed, or moved to another book or changed in `columns` (or,
-    with `changed`, when that holds)."""
+    """A row of `table` (which puts its book in a count) added, removed, or moved to another
+    book or changed in `columns` (or, with `changed`, when that holds)."""
     return [
-        _trigger(f"{table}_insert", "INSERT", table),
+        _trigger(f"{table}_insert", "INSERT", table, counted=True),
         _trigger(
             f"{table}_update",
             f"UPDATE OF {', '.join(('book_id', *columns))}",
             table,
             changed or _changed("book_id", *columns),
+            counted=True,
         ),
         _trigger(f"{table}_delete", "DELETE", table),
     ]
@@ -138,7 +144,7 @@ def _source_triggers() -> list[str]:
             "book_update", "UPDATE OF id, updated_at", "book", _changed("id", "updated_at"), "id"
         ),
         # A reading state counts by being unread or not (an unread book's row is as no row).
-        _trigger("reading_state_insert", "INSERT", "reading_state", _read("NEW")),
+        _trigger("reading_state_insert", "INSERT", "reading_state", _read("NEW"), counted=True),
         _trigger(
             "reading_state_update",
             "UPDATE OF book_id, status",
