@@ -18,10 +18,10 @@ other. A book that is unread with nothing else (no match, no sync state, nothing
 conflict) is in no count and has no row; a new book is such a book until rows of it are added
 to the other tables (their foreign keys come after it), so adding a book runs no trigger, and a
 book in a count has rows there that go with it when it is removed (the foreign keys' cascade),
-whose own triggers take its row away. A
-KOReader push rewrites the reading state's status with its progress: its trigger runs only
-when the book moves between unread and the other statuses, and the outbox's only when a book
-is queued afresh or its block or hold changes.
+whose own triggers take its row away. An edit of a book runs its trigger only when the book has
+a match (its date is weighed against the match's). A KOReader push rewrites the reading state's
+status with its progress: its trigger runs only when the book moves between unread and the
+other statuses, and the outbox's only when a book is queued afresh or its block or hold changes.
 """
 
 from __future__ import annotations
@@ -140,8 +140,16 @@ def _read(row: str) -> str:
 def _source_triggers() -> list[str]:
     """The triggers on the tables the facts come from."""
     return [
+        # Of a book's own row only its last edit counts, against its match's date. (Its id
+        # changes only while no other row names it, the foreign keys', so while in no count.)
         _trigger(
-            "book_update", "UPDATE OF id, updated_at", "book", _changed("id", "updated_at"), "id"
+            "book_update",
+            "UPDATE OF updated_at",
+            "book",
+            f"{_changed('updated_at')} AND EXISTS (SELECT 1 FROM hardcover_match m"
+            " WHERE m.book_id = NEW.id)",
+            key="id",
+            counted=True,
         ),
         # A reading state counts by being unread or not (an unread book's row is as no row).
         _trigger("reading_state_insert", "INSERT", "reading_state", _read("NEW"), counted=True),

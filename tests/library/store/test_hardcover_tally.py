@@ -47,7 +47,11 @@ operations = st.lists(
     st.one_of(
         st.tuples(st.just("push"), book, st.sampled_from([0.1, 0.5, 0.99])),
         st.tuples(st.just("status"), book, statuses),
-        st.tuples(st.just("edit"), book, st.sampled_from(["Emma", "Dune"])),
+        st.tuples(
+            st.just("edit"),
+            book,
+            st.sampled_from([BookChanges(title="Emma"), BookChanges(publisher="Ace")]),
+        ),
         st.tuples(st.just("pick"), book, st.sampled_from(HC_BOOKS)),
         st.tuples(st.just("rematch"), book, st.booleans()),
         st.tuples(st.sampled_from(["error", "checked", "exclude", "include"]), book),
@@ -165,7 +169,7 @@ def apply(op: tuple, ids: list[int], paths, clock: list[float]) -> None:
     elif kind == "status":
         save_edit(book_id, status=args[1])
     elif kind == "edit":
-        edit_books([book_id], BookChanges(title=args[1]), paths)
+        edit_books([book_id], args[1], paths)
     elif kind == "pick":
         matches.pin(book_id, args[1], edition_id=None, edition_pages=None, reason="picked", now=now)
     elif kind == "rematch":
