@@ -26,6 +26,8 @@ other statuses, and the outbox's only when a book is queued afresh or its block 
 
 from __future__ import annotations
 
+import re
+
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
     from peewee import SqliteDatabase
@@ -132,6 +134,31 @@ def _row_triggers(table: str, columns: tuple[str, ...], changed: str = "") -> li
     ]
 
 
+_ALIAS = re.compile(r"\b([a-z])\.")  # the tables a fact's SQL reads, by their aliases
+_OUTBOX = re.compile(r"\bo\.")
+
+
+def _queued() -> str:
+    """The trigger of a book queued afresh (an outbox row added: the first change of a book
+    after its sync, a KOReader push's): the bits only the outbox row decides (the `FLAGS` that
+    read nothing but it) are set from the row itself on a kept book, one lookup instead of
+    reading every table of the book; a book not kept yet is written whole."""
+    own = [
+        (bit, _OUTBOX.sub("NEW.", sql))
+        for bit, (_name, sql) in enumerate(FLAGS)
+        if set(_ALIAS.findall(sql)) == {"o"}
+    ]
+    mask = sum(1 << bit for bit, _sql in own)
+    bits = " + ".join(f"(coalesce(({sql}) != 0, 0) << {bit})" for bit, sql in own)
+    kept = "EXISTS (SELECT 1 FROM hardcover_facts f WHERE f.book_id = NEW.book_id)"
+    return (
+        "CREATE TRIGGER hardcover_facts_sync_outbox_insert AFTER INSERT ON sync_outbox BEGIN"
+        f" UPDATE hardcover_facts SET flags = (flags & ~{mask}) | ({bits})"
+        f" WHERE book_id = NEW.book_id; {_refresh('NEW.book_id', f'NOT {kept}', counted=True)}"
+        " END"
+    )
+
+
 def _read(row: str) -> str:
     """The reading state `row` (OLD or NEW) is not unread."""
     return f"(coalesce({row}.status, 'unread') != 'unread')"
@@ -167,13 +194,14 @@ def _source_triggers() -> list[str]:
         *_row_triggers("hardcover_conflict", ()),
         # A queued book queued again (every change of it) counts only when a block or a hold
         # is lifted.
+        _queued(),
         *_row_triggers(
             "sync_outbox",
             ("blocked", "held"),
             f"{_changed('book_id')} OR (coalesce(OLD.blocked, '') != '')"
             " IS NOT (coalesce(NEW.blocked, '') != '') OR (OLD.held IS NULL)"
             " IS NOT (NEW.held IS NULL)",
-        ),
+        )[1:],
     ]
 
 
