@@ -26,7 +26,7 @@ from bookorbit_desktop.hardcover.sync.model import Local, Options, Snapshot, wan
 from bookorbit_desktop.hardcover.sync.waiting import BookFacts, Waiting, waiting
 from bookorbit_desktop.library.history.reads import book_reads
 from bookorbit_desktop.library.history.splitting import DatedRead
-from bookorbit_desktop.library.store import outbox
+from bookorbit_desktop.library.store import hardcover_tally, outbox
 from bookorbit_desktop.library.store.models import (
     Book,
     HardcoverMatch,
@@ -194,13 +194,13 @@ def syncable_book_ids() -> set[int]:
 
 # Hardcover books linked to a syncable copy of which none has a confirmed push yet.
 # Books on the user's profile already (the pull read their entries) are not new there.
+# The linked books not unread are read from the Hardcover counts' kept facts (their index).
 _NEVER_SENT = (
-    "SELECT COUNT(DISTINCT m.hc_book_id) FROM hardcover_match AS m"
-    " JOIN reading_state AS r ON r.book_id = m.book_id"
-    " WHERE m.state = 'linked' AND m.hc_book_id IS NOT NULL AND r.status != 'unread'"
-    " AND m.hc_book_id NOT IN (SELECT s.hc_book_id FROM hardcover_sync AS s"
+    "SELECT COUNT(DISTINCT hc_book_id) FROM hardcover_facts"
+    f" WHERE {hardcover_tally.SENDABLE} AND hc_book_id IS NOT NULL"
+    " AND hc_book_id NOT IN (SELECT s.hc_book_id FROM hardcover_sync AS s"
     " WHERE s.confirmed_at IS NOT NULL AND s.hc_book_id IS NOT NULL)"
-    " AND m.hc_book_id NOT IN (SELECT p.hc_book_id FROM hardcover_pulled AS p)"
+    " AND hc_book_id NOT IN (SELECT p.hc_book_id FROM hardcover_pulled AS p)"
 )
 
 
@@ -222,12 +222,11 @@ def awaiting_match() -> list[int]:
 
 def to_pick_count() -> int:
     """Books not unread whose match waits for the user's choice (several candidates)."""
-    query = (
-        HardcoverMatch.select()
-        .join(ReadingState, on=(ReadingState.book == HardcoverMatch.book))
-        .where((HardcoverMatch.state == NEEDS_REVIEW) & (ReadingState.status != "unread"))
+    return sum(
+        books
+        for facts, books in hardcover_tally.tally()
+        if facts.match_state == NEEDS_REVIEW and not facts.has("unread")
     )
-    return int(query.count())
 
 
 def never_sent_count() -> int:
@@ -251,58 +250,24 @@ def pending(options: Options) -> list[Candidate]:
     return [c for c in candidates() if is_pending(c, options)]
 
 
-# The facts `waiting.work` reads, counted per distinct combination: one statement, a few dozen
-# rows whatever the size of the library (the window asks after every action). A match stored
-# or checked before the book's last metadata edit stands for "edited": the matcher dates a
-# match it finds still good to that edit. An unread book has nothing to do whatever its other
-# facts, so only the others are read. The reading states are read in the order of their ids
-# (`NOT INDEXED`: not by the status index, which gives them in no order of id), so the books,
-# matches, sync states and outbox rows of consecutive books are on the same pages. The yes/no
-# facts are the bits of one number (`_FLAGS`, in `BookFacts`' order): a group is keyed by the
-# match state and that number, not by nine columns.
-_FLAGS = (
-    "r.status = 'unread'",
-    "m.pinned",
-    "m.updated_at < b.updated_at",
-    "m.user_book_id IS NOT NULL",
-    "m.hc_book_id IS NOT NULL",
-    "s.updated_at IS NOT NULL AND json_valid(s.snapshot)"
-    " AND json_extract(s.snapshot, '$.hc_book_id') = m.hc_book_id",
-    "o.book_id IS NOT NULL",
-    "COALESCE(o.blocked, '') != ''",
-)
-_FACTS = (
-    "SELECT m.state, "
-    + " + ".join(f"(COALESCE(({flag}) != 0, 0) << {bit})" for bit, flag in enumerate(_FLAGS))
-    + ", COUNT(*) FROM book AS b JOIN reading_state AS r NOT INDEXED ON r.book_id = b.id"
-    " LEFT JOIN hardcover_match AS m ON m.book_id = b.id"
-    " LEFT JOIN hardcover_sync AS s ON s.book_id = b.id"
-    " LEFT JOIN sync_outbox AS o ON o.book_id = b.id"
-    " WHERE r.status IS NOT 'unread'"
-    " GROUP BY 1, 2"
-)
-
-
 def waiting_work() -> Waiting:
-    """How many books the next Sync Now would look up on Hardcover and send."""
-    rows = database.execute_sql(_FACTS).fetchall()
-    return waiting((_facts(state, flags), books) for state, flags, books in rows)
+    """How many books the next Sync Now would look up on Hardcover and send: the rule for one
+    book (`waiting.work`) applied to each combination of facts the library's books have, as
+    kept by triggers (`hardcover_tally`), times the books that have it."""
+    return waiting((_facts(facts), books) for facts, books in hardcover_tally.tally())
 
 
-def _facts(state: str | None, flags: int) -> BookFacts:
-    unread, pinned, edited, on_profile, linked, confirmed, queued, blocked = (
-        bool(flags >> bit & 1) for bit in range(len(_FLAGS))
-    )
+def _facts(facts: hardcover_tally.Facts) -> BookFacts:
     return BookFacts(
-        unread=unread,
-        match_state=state,
-        pinned=pinned,
-        edited=edited,
-        on_profile=on_profile,
-        linked=linked,
-        confirmed=confirmed,
-        queued=queued,
-        blocked=blocked,
+        unread=facts.has("unread"),
+        match_state=facts.match_state,
+        pinned=facts.has("pinned"),
+        edited=facts.has("edited"),
+        on_profile=facts.has("on_profile"),
+        linked=facts.has("linked"),
+        confirmed=facts.has("confirmed"),
+        queued=facts.has("queued"),
+        blocked=facts.has("blocked"),
     )
 
 

@@ -52,11 +52,18 @@ TABLES = {
     "metadata_candidate": OWN,
     "book_inbox": OWN,
 }
-# Tables with a `book_id` but no foreign key: the change log and the sort keys (kept by
-# triggers), the journal's entries and a removal's pending trash moves (the journal's own),
-# and an import batch's books to index (empty in every committed state).
+# Tables with a `book_id` but no foreign key: the change log, the sort keys and the Hardcover
+# counts' facts (kept by triggers), the journal's entries and a removal's pending trash moves
+# (the journal's own), and an import batch's books to index (empty in every committed state).
 NOT_FOLLOWED = frozenset(
-    {"book_change", "book_sort_key", "change_entry", "trash_intent", "index_batch"}
+    {
+        "book_change",
+        "book_sort_key",
+        "hardcover_facts",
+        "change_entry",
+        "trash_intent",
+        "index_batch",
+    }
 )
 
 

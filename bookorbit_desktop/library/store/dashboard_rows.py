@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from bookorbit_desktop.library.search.query import found_query
+from bookorbit_desktop.library.store import hardcover_tally
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import in_list
 
@@ -87,49 +88,17 @@ def state_of(match: str | None, synced: str | None, queued: bool, conflict: bool
     return "pending" if synced is None or queued else "synced"
 
 
-# A count over every reading state reads them in the order of their ids, not by the status
-# index (which gives them in no order of id): the sync states and outbox rows of consecutive
-# books are then on the same pages.
-_BY_ID = "NOT INDEXED"
-
-
 def state_counts() -> dict[str, int]:
-    """How many shown books are in each state: the matches counted by state from their index,
-    those with a sync state by it and whether a change waits (the sync table is the smaller),
-    and the books being read that were never looked up."""
-    table: Counter[tuple[str | None, str | None, bool]] = Counter()
-    for match, number in database.execute_sql(
-        "SELECT state, count(*) FROM hardcover_match GROUP BY state"
-    ):
-        table[(match, None, False)] += number
-    for match, synced, queued, number in database.execute_sql(
-        "SELECT m.state, s.state, o.book_id IS NOT NULL, count(*) FROM hardcover_sync s"
-        " JOIN hardcover_match m ON m.book_id = s.book_id"
-        " LEFT JOIN sync_outbox o ON o.book_id = s.book_id GROUP BY 1, 2, 3"
-    ):
-        table[(match, None, False)] -= number
-        table[(match, synced, bool(queued))] += number
-    for synced, queued, number in database.execute_sql(  # in the order of id: see `_BY_ID`
-        f"SELECT s.state, o.book_id IS NOT NULL, count(*) FROM reading_state r {_BY_ID}"
-        " LEFT JOIN hardcover_sync s ON s.book_id = r.book_id"
-        " LEFT JOIN sync_outbox o ON o.book_id = r.book_id WHERE r.status != 'unread'"
-        " AND NOT EXISTS (SELECT 1 FROM hardcover_match m WHERE m.book_id = r.book_id)"
-        " GROUP BY 1, 2"
-    ):
-        table[(None, synced, bool(queued))] += number
+    """How many shown books are in each state: `state_of` each combination of facts the
+    library's books have, as kept by triggers (`hardcover_tally`), times the books that have
+    it."""
     counts: Counter[str] = Counter()
-    for key, number in table.items():
-        counts[state_of(*key)] += number
-    for match, synced, queued, number in database.execute_sql(  # few: each moves to "conflict"
-        "SELECT m.state, s.state, o.book_id IS NOT NULL, count(*) FROM book b"
-        " LEFT JOIN reading_state r ON r.book_id = b.id"
-        " LEFT JOIN hardcover_match m ON m.book_id = b.id"
-        " LEFT JOIN hardcover_sync s ON s.book_id = b.id"
-        f" LEFT JOIN sync_outbox o ON o.book_id = b.id WHERE {SHOWN} AND {_IN_CONFLICT}"
-        " GROUP BY 1, 2, 3"
-    ):
-        counts[state_of(match, synced, bool(queued))] -= number
-        counts[state_of(match, synced, bool(queued), conflict=True)] += number
+    for facts, books in hardcover_tally.tally():
+        if facts.has("matched") or not facts.has("unread"):  # `SHOWN`
+            state = state_of(
+                facts.match_state, facts.sync_state, facts.has("queued"), facts.has("conflict")
+            )
+            counts[state] += books
     return {state: number for state, number in counts.items() if number}
 
 

@@ -10,6 +10,7 @@ from bookorbit_desktop.library.store.book_details_schema import book_details
 from bookorbit_desktop.library.store.column_keys_schema import column_keys
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
+from bookorbit_desktop.library.store.hardcover_tally_schema import hardcover_tally
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
 from bookorbit_desktop.library.store.index_batch_schema import index_batch
 from bookorbit_desktop.library.store.journal_schema import change_journal
@@ -49,4 +50,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     index_batch,  # schema 31: a bulk write indexes its books once, at its commit
     lean_indexes,  # schema 32: no index that only repeats another's first columns
     progress_index,  # schema 33: the reading states by progress (the table's sort by it)
+    hardcover_tally,  # schema 34: the Hardcover counts kept by triggers
 )

@@ -1,23 +1,18 @@
 """The count of what the next Sync Now would do, read from SQLite, says what the rule for one
 book (`waiting.work`) says of each book, for every mix of facts: unread books, whatever else
-they hold, add nothing. The counts over every reading state read them in the order of their
-ids (the other tables' rows of consecutive books on the same pages), not by the status index."""
+they hold, add nothing."""
 
 from __future__ import annotations
 
 import itertools
 import time
 
-import pytest
-
 from bookorbit_desktop.hardcover.sync import store
 from bookorbit_desktop.hardcover.sync.waiting import MATCH, PUSH, BookFacts, Waiting, work
-from bookorbit_desktop.library.store import dashboard_rows
 from bookorbit_desktop.library.store.models import (
     HardcoverMatch,
     HardcoverSync,
     SyncOutbox,
-    database,
 )
 from tests.factories import add_book
 
@@ -67,21 +62,3 @@ def test_the_count_is_the_rule_for_each_book_added_up(library):
             expected[done] += 1
     assert expected[MATCH] and expected[PUSH]
     assert store.waiting_work() == Waiting(to_match=expected[MATCH], to_push=expected[PUSH])
-
-
-def _plan(sql: str) -> str:
-    return " | ".join(str(row) for row in database.execute_sql(f"EXPLAIN QUERY PLAN {sql}"))
-
-
-@pytest.mark.parametrize(
-    "sql",
-    [
-        store._FACTS,
-        "SELECT s.state, count(*) FROM reading_state r"
-        f" {dashboard_rows._BY_ID} LEFT JOIN hardcover_sync s ON s.book_id = r.book_id"
-        " WHERE r.status != 'unread' GROUP BY 1",
-    ],
-)
-def test_counts_over_every_reading_state_read_them_in_the_order_of_ids(library, sql):
-    plan = _plan(sql)
-    assert "SCAN r" in plan and "reading_state_status_updated_at" not in plan

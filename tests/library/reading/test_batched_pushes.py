@@ -204,7 +204,8 @@ def test_a_push_costs_no_more_the_longer_its_book_was_read(library):
     alias("fresh", fresh.id)
     alias("long", long_read.id)
     progress.record_push(p("fresh", 0.1, T0)[0], timestamp=T0)
-    history = [(p("long", n / 1000, T0 + n)[0], long_read.id, T0 + n) for n in range(500)]
+    progress.record_push(p("long", 0.1, T0)[0], timestamp=T0)  # both queued for Hardcover
+    history = [(p("long", n / 1000, T0 + n)[0], long_read.id, T0 + n) for n in range(1, 500)]
     rows.insert_events([event_values(*entry) for entry in history])
     short, long = _steps_of_a_push("fresh", T0 + DAY), _steps_of_a_push("long", T0 + DAY)
     assert long < short * 1.2, (short, long)
