@@ -35,9 +35,8 @@ def restored_text(summary: backups.RestoreSummary) -> str:
         f"{counted('%n book(s)', summary.books)} and {covers} were restored from the backup "
         f"made {when_made(summary.created)}."
     )
-    for kept in (summary.kept_database, summary.kept_covers):
-        if kept is not None:
-            text += f"\n\nThe library that was here is kept as {kept}."
+    if kept := summary.kept():
+        text += f"\n\n{kept}"
     if summary.covers_problem:
         text += f"\n\n{summary.covers_problem}"
     return text + "\n\nBookOrbit starts again with the restored library."

@@ -63,9 +63,8 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
         f"from the backup made "
         f"{summary.created}."
     )
-    for kept in (summary.kept_database, summary.kept_covers):
-        if kept is not None:
-            print(f"The library that was here is kept as {kept}.")
+    if kept := summary.kept():
+        print(kept)
     if summary.covers_problem:
         print(summary.covers_problem)
     print(

@@ -223,3 +223,12 @@ def test_the_message_after_a_restore_says_when_its_covers_could_not_follow(tmp_p
     assert f"kept as {summary.kept_database}." in text
     assert f"\n\n{summary.covers_problem}\n\n" in text
     assert restored_text(replace(summary, covers_problem="")).count("\n\n") == 2
+
+
+def test_the_message_after_a_restore_names_the_kept_library_once(tmp_path):
+    kept_database = tmp_path / "library.sqlite3.before-restore-20261126-180000.bak"
+    kept_covers = tmp_path / "covers.before-restore-20261126-180000"
+    summary = RestoreSummary(2, 1, 1, "2026-11-26T15:30:00+0100", kept_database, kept_covers)
+    text = restored_text(summary)
+    assert text.count("The library that was here is kept as") == 1
+    assert f"kept as {kept_database} (its covers as {kept_covers}).\n\n" in text

@@ -38,6 +38,7 @@ from bookorbit_desktop.library.store.restore_files import (
     RestoreError,
     check_names,
     check_space,
+    covers_kept,
     keep_library,
     kept_names,
     name_checked,
@@ -51,6 +52,7 @@ __all__ = [
     "RestoreSummary",
     "check_backup",
     "clean_restore_leftovers",
+    "covers_kept",
     "kept_names",
     "library_books",
     "restore_library",
@@ -77,6 +79,18 @@ class RestoreSummary:
     kept_database: Path | None  # where the library that was replaced now is
     kept_covers: Path | None
     covers_problem: str = ""  # the library is in place, but its covers could not follow (why)
+
+    def kept(self) -> str:
+        """Where the library that was replaced is kept, in one sentence ("" when there was
+        none): its database file, and its covers folder with it."""
+        database, covers = self.kept_database, self.kept_covers
+        if database is not None and covers is not None:
+            return f"The library that was here is kept as {database} (its covers as {covers})."
+        if database is not None:
+            return f"The library that was here is kept as {database}."
+        if covers is not None:
+            return f"The covers that were here are kept as {covers}."
+        return ""
 
 
 def _read_manifest(archive: zipfile.ZipFile, name: Path) -> dict[str, object]:

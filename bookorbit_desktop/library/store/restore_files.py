@@ -199,11 +199,17 @@ def _copy_in_use(db_file: Path, copy: Path) -> list[str]:
     return written
 
 
+def covers_kept(paths: Paths) -> bool:
+    """Whether a restore keeps the covers folder it replaces: only one with covers in it (an
+    empty folder, a new library's, is removed instead)."""
+    return paths.covers_dir.is_dir() and any(paths.covers_dir.iterdir())
+
+
 def keep_library(paths: Paths, scratch: Path, stamp: str) -> Kept:
     """Copy the library in use beside it under a name not taken; the names its database copy
     and its covers folder (moved later, by `put_restored_in_place`) are kept under."""
     database, covers_name = kept_names(paths, stamp)
-    covers = covers_name if paths.covers_dir.is_dir() and any(paths.covers_dir.iterdir()) else None
+    covers = covers_name if covers_kept(paths) else None
     if not paths.db_file.exists():
         return Kept(None, covers)
     try:

@@ -59,7 +59,7 @@ def question(
         else "the library here cannot be read"
     )
     kept_db, kept_covers = backups.kept_names(paths, stamp)
-    covers = f" (its covers as {kept_covers.name})" if paths.covers_dir.is_dir() else ""
+    covers = f" (its covers as {kept_covers.name})" if backups.covers_kept(paths) else ""
     return (
         f"Replace the library with the backup made {when_made(facts.created)}?",
         f"The backup {source.name} holds {counted('%n book(s)', facts.books)}; {now}.\n\n"

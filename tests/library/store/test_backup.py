@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 import time
 import zipfile
@@ -24,7 +25,9 @@ from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.queries import list_books
 from bookorbit_desktop.library.store.restore import (
     RestoreError,
+    RestoreSummary,
     check_backup,
+    covers_kept,
     kept_names,
     library_books,
     restore_library,
@@ -316,6 +319,42 @@ def test_the_check_says_what_a_backup_holds_and_the_restore_keeps_the_named_file
     assert (summary.kept_database, summary.kept_covers) == kept
     assert summary.kept_database.name == "library.sqlite3.before-restore-20261126-180000.bak"
     assert library_books(filled.db_file) == 2
+
+
+KEPT_DB = Path("/data/library.sqlite3.before-restore-20261126-180000.bak")
+KEPT_COVERS = Path("/data/covers.before-restore-20261126-180000")
+
+
+@pytest.mark.parametrize(
+    ("database", "covers", "said"),
+    [
+        (
+            KEPT_DB,
+            KEPT_COVERS,
+            f"The library that was here is kept as {KEPT_DB} (its covers as {KEPT_COVERS}).",
+        ),
+        (KEPT_DB, None, f"The library that was here is kept as {KEPT_DB}."),
+        (None, KEPT_COVERS, f"The covers that were here are kept as {KEPT_COVERS}."),
+        (None, None, ""),
+    ],
+)
+def test_where_the_replaced_library_is_kept_is_one_sentence(database, covers, said):
+    summary = RestoreSummary(2, 1, SCHEMA_VERSION, "", database, covers)
+    assert summary.kept() == said
+
+
+@pytest.mark.parametrize("cover", [None, b"\xff\xd8\xff\xe0 a cover"])
+def test_covers_kept_says_whether_the_restore_keeps_the_covers_folder(filled, tmp_path, cover):
+    archive = backup_library(filled, tmp_path / "good.zip").archive
+    close_database()
+    shutil.rmtree(filled.covers_dir)
+    filled.covers_dir.mkdir()  # a folder there, empty or with one cover
+    if cover is not None:
+        (filled.covers_dir / "7.jpg").write_bytes(cover)
+    promised = covers_kept(filled)
+    summary = restore_library(filled, archive)
+    assert promised is (cover is not None)
+    assert (summary.kept_covers is not None) is promised
 
 
 def test_a_library_that_cannot_be_read_has_no_book_count(tmp_path):

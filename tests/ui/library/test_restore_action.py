@@ -12,11 +12,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
 
+from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.store.backup import backup_library
 from bookorbit_desktop.services.library import backups
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.backup_action import start_folder
-from bookorbit_desktop.ui.library.restore_action import RESTORE_BUTTON, TITLE
+from bookorbit_desktop.ui.library.restore_action import RESTORE_BUTTON, TITLE, question
 from tests.factories import add_book
 from tests.library.store.test_backup import fingerprint, titles
 from tests.ui.library.test_book_actions_in_app import run_until
@@ -84,6 +85,19 @@ def test_the_question_says_what_will_happen_and_cancel_changes_nothing(desktop, 
     assert desktop.controller.backup.action.isEnabled()
     assert desktop.restorer.chosen is None and not desktop._quit.is_set()
     assert titles(desktop.paths.db_file) == ["Added after the backup", "Dune", "Emma"]
+
+
+def test_the_question_promises_to_keep_covers_only_when_the_restore_keeps_them(qapp, tmp_path):
+    paths = resolve_paths(tmp_path / "data")
+    paths.covers_dir.mkdir(parents=True)  # a new library's covers folder: empty
+    facts = backups.BackupFacts(books=2, covers=1, schema=1, created="2026-11-26T15:30:00+0100")
+    stamp = "20261126-180000"
+    _text, details = question(paths, tmp_path / "saved.zip", facts, 0, stamp)
+    assert "as library.sqlite3.before-restore-20261126-180000.bak, in the data folder" in details
+    assert "its covers" not in details
+    (paths.covers_dir / "1.jpg").write_bytes(b"\xff\xd8\xff\xe0 a cover")
+    _text, details = question(paths, tmp_path / "saved.zip", facts, 0, stamp)
+    assert "(its covers as covers.before-restore-20261126-180000)" in details
 
 
 def test_a_refused_file_says_why_and_changes_nothing(desktop, qloop, tmp_path):  # noqa: F811
