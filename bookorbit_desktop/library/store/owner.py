@@ -119,14 +119,16 @@ class LibraryLock:
 
 
 def refusal(owner: Owner, command: str, data_dir: Path) -> str:
-    """Why `command` may not run: which process owns the library in `data_dir`, and what to do."""
+    """Why `command` may not run: which process owns the library in `data_dir`, and what to do.
+    The window is no command one types: it is started again as BookOrbit."""
     if owner.command == "window":
         stop = "Quit it (tray menu > Quit)"
     elif owner.command == "serve":
         stop = "Stop it (Ctrl-C in its terminal, or `kill` its pid)"
     else:
         stop = "Let it finish"
+    again = "start BookOrbit" if command == "window" else f"run `{command}`"
     return (
         f"The library in {data_dir} is in use by {owner.describe()}: one process at a time may "
-        f"serve it or replace it. {stop}, then run `{command}` again."
+        f"serve it or replace it. {stop}, then {again} again."
     )
