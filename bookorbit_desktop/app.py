@@ -119,7 +119,8 @@ def run_gui(paths: Paths, start_hidden: bool = False, *, reexec: Reexec = reexec
         instance.release()
         collector.stop()
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    crash.restart_if_wanted(reexec, also=desktop.restorer.restart_wanted)
+    restored = desktop.restorer.restart_wanted  # the restored library opens in the window
+    crash.restart_if_wanted(reexec, also=restored, shown=restored)
     return code
 
 

@@ -217,9 +217,15 @@ class CrashHandler(QObject):
         self.restart_wanted = True
         self._quit()
 
-    def restart_if_wanted(self, reexec: Reexec = reexec_process, *, also: bool = False) -> None:
+    def restart_if_wanted(
+        self, reexec: Reexec = reexec_process, *, also: bool = False, shown: bool = False
+    ) -> None:
         """After the orderly shutdown (the library released): start the same command line
-        again if the user chose Restart, or `also` (another part of the app wants it)."""
+        again if the user chose Restart, or `also` (another part of the app wants it); with
+        `shown`, with the window even if the app was started in the tray only."""
         if self.restart_wanted or also:
             frozen = getattr(sys, "frozen", False)
-            reexec(restart_command(sys.executable, sys.orig_argv, sys.argv, frozen=frozen))
+            command = restart_command(
+                sys.executable, sys.orig_argv, sys.argv, frozen=frozen, shown=shown
+            )
+            reexec(command)

@@ -44,11 +44,18 @@ def crash_report(tracebacks: Sequence[str], versions: Versions) -> str:
 
 
 def restart_command(
-    executable: str, orig_argv: Sequence[str], argv: Sequence[str], *, frozen: bool
+    executable: str,
+    orig_argv: Sequence[str],
+    argv: Sequence[str],
+    *,
+    frozen: bool,
+    shown: bool = False,
 ) -> list[str]:
     """The command line that started this process, to start it again: the interpreter with
     its own options (`-m bookorbit_desktop`, a script path); a frozen build's binary with its
-    arguments."""
-    if frozen:
-        return [executable, *argv[1:]]
-    return [executable, *orig_argv[1:]]
+    arguments. With `shown`, without `--hidden`: an app started in the tray only (at login)
+    comes back with its window, where the user asked for the restart."""
+    arguments = argv[1:] if frozen else orig_argv[1:]
+    if shown:
+        arguments = [argument for argument in arguments if argument != "--hidden"]
+    return [executable, *arguments]

@@ -80,3 +80,30 @@ def test_a_traceback_names_the_error_and_masks_tokens():
 )
 def test_restart_command(executable, orig_argv, argv, frozen, expected):
     assert restart_command(executable, orig_argv, argv, frozen=frozen) == expected
+
+
+@pytest.mark.parametrize(
+    ("orig_argv", "argv", "frozen", "expected"),
+    [
+        (
+            ["python", "-m", "bookorbit_desktop", "--data-dir", "/d", "gui", "--hidden"],
+            ["/src/bookorbit_desktop/__main__.py", "--data-dir", "/d", "gui", "--hidden"],
+            False,
+            ["/bin/app", "-m", "bookorbit_desktop", "--data-dir", "/d", "gui"],
+        ),
+        (
+            ["bookorbit-desktop", "gui", "--hidden"],
+            ["bookorbit-desktop", "gui", "--hidden"],
+            True,
+            ["/bin/app", "gui"],
+        ),
+        (
+            ["python", "-m", "bookorbit_desktop"],
+            ["/src/bookorbit_desktop/__main__.py"],
+            False,
+            ["/bin/app", "-m", "bookorbit_desktop"],
+        ),
+    ],
+)
+def test_a_restart_with_the_window_leaves_out_hidden(orig_argv, argv, frozen, expected):
+    assert restart_command("/bin/app", orig_argv, argv, frozen=frozen, shown=True) == expected

@@ -154,6 +154,25 @@ def test_a_backup_restored_from_the_menu_replaces_the_library_and_the_app_restar
     assert titles(kept) == ["Added after the backup", "Dune", "Emma"]
 
 
+def test_an_app_started_in_the_tray_comes_back_with_its_window_after_a_restore(
+    paths, tmp_path, caplog, monkeypatch
+):
+    archive = backed_up(tmp_path / "other", tmp_path / "saved.zip", "Dune", "Emma")
+    open_database(paths.db_file)
+    add_book("Piranesi")
+    for key, value in LOOPBACK:
+        set_setting(key, value)
+    close_database()
+    started = [sys.orig_argv[0], "-m", "bookorbit_desktop", "gui", "--hidden"]  # at login
+    monkeypatch.setattr(sys, "orig_argv", started)
+    caplog.set_level(logging.INFO)
+
+    restarts = run_answered(paths, User(archive, caplog, from_menu=True), monkeypatch)
+
+    shown = [sys.executable, "-m", "bookorbit_desktop", "gui"]
+    assert restarts == [(shown, True, ["Dune", "Emma"])]
+
+
 @pytest.mark.parametrize("found", ["at open", "once shown"])
 def test_the_message_of_a_damaged_library_offers_a_restore(
     paths, tmp_path, caplog, monkeypatch, found
