@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 import os
 import re
+import sys
 from pathlib import Path
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
@@ -88,10 +89,23 @@ class SizeRotatingFileHandler(logging.handlers.RotatingFileHandler):
                 self.doRollover()
             self.stream.write(line)
             self.flush()
+            self._unwritable = False
         except RecursionError:
             raise
         except Exception:
             self.handleError(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A log file the drive refuses (full, read-only, gone) is said once, in one line, and
+        the line is lost: never a traceback on the terminal (for a full drive, the command's
+        own message says what matters), nor one for each line after it."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, OSError):
+            super().handleError(record)
+        elif not getattr(self, "_unwritable", False):
+            self._unwritable = True
+            reason = error.strerror or error
+            sys.stderr.write(f"The log file {self.baseFilename} cannot be written ({reason}).\n")
 
 
 def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:

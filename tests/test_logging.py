@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import logging.handlers
 
@@ -123,3 +124,29 @@ async def test_a_malformed_request_never_puts_the_key_in_the_log_file(library, t
     assert "0123456789abcdef0123456789abcdef" not in text
     assert "fedcba9876543210fedcba9876543210" not in text
     assert "Traceback" not in text
+
+
+def test_a_log_file_the_drive_refuses_is_said_once_without_a_traceback(tmp_path, capsys):
+    log_file = setup_logging(tmp_path)
+    (handler,) = [h for h in logging.getLogger().handlers if getattr(h, "_bookorbit", False)]
+    full = OSError(errno.ENOSPC, "No space left on device")
+
+    def write(_line):
+        raise full
+
+    handler.stream.write = write
+    log = logging.getLogger("bookorbit_desktop.test")
+    try:
+        raise RuntimeError("the commit failed")
+    except RuntimeError:
+        log.exception("An import batch failed")
+    log.info("another line")
+    said = capsys.readouterr().err
+    assert said == f"The log file {log_file} cannot be written (No space left on device).\n"
+    del handler.stream.write  # the drive has room again: lines are written, and a new
+    log.info("written again")  # refusal would be said again
+    handler.stream.write = write
+    log.info("lost")
+    assert capsys.readouterr().err.count("cannot be written") == 1
+    handler.flush()
+    assert "written again" in log_file.read_text()
