@@ -101,7 +101,7 @@ def queue_books(book_ids: Sequence[int], now: float) -> list[int]:
             f"There is no book with id {', '.join(map(str, missing))}; nothing was queued. "
             "List the library's books to see the ids."
         )
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         queued = {row.book_id for row in DeviceQueue.select().where(DeviceQueue.book.in_(wanted))}
         added = [book_id for book_id in wanted if book_id not in queued]
         for offset, book_id in enumerate(added):
@@ -176,7 +176,7 @@ def record_connection(
     store_uuid: str, name: str, address: str | None, free_space: int | None, now: float
 ) -> int:
     """Create or update the device named by its uuid; its id."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         device = Device.get_or_none(Device.store_uuid == store_uuid)
         if device is None:
             device = Device.create(
@@ -209,7 +209,7 @@ def replace_listing(device_id: int, listed: Sequence[ListedBook]) -> None:
     file still listed under the uuid it had keeps the book it was linked to: a book merged
     into another (`library.merge`) goes on naming the book it became."""
     by_uuid = _book_ids_by_uuid(library_uuid())
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         rows = list(DeviceBook.select().where(DeviceBook.device == device_id))
         sent = {row.lpath: row.sent_at for row in rows}
         linked = {(row.lpath, row.uuid): row.book_id for row in rows}
