@@ -17,6 +17,7 @@ import subprocess
 import sys
 import warnings
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -114,12 +115,12 @@ def next_start(data_dir: Path) -> tuple[list[str], bytes | None] | Path:
         close_database()
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_a_restore_killed_at_any_step_leaves_one_whole_library(filled, tmp_path):  # noqa: F811
-    backup = in_use_with_its_journal(filled, tmp_path)
-    origin = tmp_path / "origin"
-    subprocess.run(["cp", "-a", str(filled.data_dir), str(origin)], check=True)
-    outcomes: list[object] = []
+def killed_at_each_step(
+    origin: Path, backup: Path, tmp_path: Path
+) -> Iterator[tuple[int, tuple[list[str], bytes | None] | Path]]:
+    """For step 1, 2, ... until the restore ends: a copy of the data folder `origin` restored
+    from `backup` by a `restore` killed before that step; (the step, what the next start
+    finds)."""
     step, finished = 0, False
     while not finished:
         step += 1
@@ -128,7 +129,16 @@ def test_a_restore_killed_at_any_step_leaves_one_whole_library(filled, tmp_path)
         run = killed_restore(data, backup, step)
         finished = run.returncode == 0
         assert finished or run.returncode == -9, run.stderr[-2000:]
-        found = next_start(data)
+        yield step, next_start(data)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_restore_killed_at_any_step_leaves_one_whole_library(filled, tmp_path):  # noqa: F811
+    backup = in_use_with_its_journal(filled, tmp_path)
+    origin = tmp_path / "origin"
+    subprocess.run(["cp", "-a", str(filled.data_dir), str(origin)], check=True)
+    outcomes: list[object] = []
+    for step, found in killed_at_each_step(origin, backup, tmp_path):
         assert not isinstance(found, Path), f"step {step}: a library is in place"
         outcomes.append(found)
         assert found in WHOLE, f"step {step}"
@@ -146,15 +156,7 @@ def test_a_restore_over_a_damaged_library_killed_at_any_step_keeps_it(filled, tm
     damaged = scribbled(tmp_path / "damaged" / "library.sqlite3")
     subprocess.run(["cp", "-a", str(filled.data_dir), str(origin)], check=True)
     (origin / "library.sqlite3").write_bytes(damaged)
-    step, finished = 0, False
-    while not finished:
-        step += 1
-        data = tmp_path / f"run{step}"
-        subprocess.run(["cp", "-a", str(origin), str(data)], check=True)
-        run = killed_restore(data, backup, step)
-        finished = run.returncode == 0
-        assert finished or run.returncode == -9, run.stderr[-2000:]
-        found = next_start(data)
+    for step, found in killed_at_each_step(origin, backup, tmp_path):
         if isinstance(found, Path):
             # it, or its copy: every page as it was (the 100-byte header holds SQLite's counters)
             assert found.read_bytes()[100:] == damaged[100:], f"step {step}"

@@ -76,19 +76,27 @@ def test_a_refused_backup_says_why_and_writes_nothing(desktop, qloop, tmp_path):
     assert desktop.window.statusBar().currentMessage() == "The library was not backed up."
 
 
-def test_the_action_is_off_while_a_backup_runs(desktop, qloop, tmp_path, monkeypatch):  # noqa: F811
-    show_all(desktop, start_hidden=False)
-    add_book("Dune", ["Frank Herbert"])
+def a_backup_running(desktop, qloop, target, monkeypatch) -> threading.Event:  # noqa: F811
+    """The window's backup to `target` started and held running (the snapshot and the zip of
+    a large library take a while) until the event returned is set."""
     release = threading.Event()
 
-    def held(*args, **kwargs):  # the snapshot and the zip of a large library take a while
+    def held(*args, **kwargs):
         assert release.wait(10)
         return backup_library(*args, **kwargs)
 
     monkeypatch.setattr(backups, "backup_library", held)
     backup = desktop.controller.backup
-    spawn(backup.back_up(tmp_path / "first.zip"), desktop.window)
+    spawn(backup.back_up(target), desktop.window)
     run_until(qloop, lambda: not backup.action.isEnabled())
+    return release
+
+
+def test_the_action_is_off_while_a_backup_runs(desktop, qloop, tmp_path, monkeypatch):  # noqa: F811
+    show_all(desktop, start_hidden=False)
+    add_book("Dune", ["Frank Herbert"])
+    release = a_backup_running(desktop, qloop, tmp_path / "first.zip", monkeypatch)
+    backup = desktop.controller.backup
     backup.action.trigger()  # the menu entry while the backup runs
     assert desktop.window.findChild(QFileDialog) is None
     assert desktop.window.statusBar().currentMessage() == "Backing up the library…"

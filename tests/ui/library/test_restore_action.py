@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
@@ -15,11 +14,11 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.store.backup import backup_library
 from bookorbit_desktop.services.library import backups
-from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.backup_action import start_folder
 from bookorbit_desktop.ui.library.restore_action import RESTORE_BUTTON, TITLE, question
 from tests.factories import add_book
 from tests.library.store.test_backup import fingerprint, titles
+from tests.ui.library.test_backup_action import a_backup_running
 from tests.ui.library.test_book_actions_in_app import run_until
 from tests.ui.test_main_window import desktop, show_all  # noqa: F401 (the fixture)
 
@@ -163,16 +162,7 @@ def test_a_library_another_process_owns_is_not_restored_and_the_window_goes_on(
 def test_the_entries_are_off_while_a_backup_runs(desktop, qloop, tmp_path, monkeypatch):  # noqa: F811
     show_all(desktop, start_hidden=False)
     add_book("Dune", ["Frank Herbert"])
-    release = threading.Event()
-
-    def held(*args, **kwargs):
-        assert release.wait(10)
-        return backup_library(*args, **kwargs)
-
-    monkeypatch.setattr(backups, "backup_library", held)
-    backup = desktop.controller.backup
-    spawn(backup.back_up(tmp_path / "first.zip"), desktop.window)
-    run_until(qloop, lambda: not backup.action.isEnabled())
+    release = a_backup_running(desktop, qloop, tmp_path / "first.zip", monkeypatch)
     assert not entry_of(desktop).isEnabled()
     entry_of(desktop).trigger()  # the menu entry while the backup runs
     assert desktop.restore.asking is None
