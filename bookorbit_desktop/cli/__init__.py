@@ -72,6 +72,16 @@ def command_word(argv: Sequence[str]) -> str | None:
     return None
 
 
+def command_name(args: argparse.Namespace) -> str:
+    """The command in parsed `args` with its action, as typed ("import", "books edit"): the
+    words that name this process to a restore it refuses."""
+    words = [args.command or "gui"]
+    for key, value in vars(args).items():
+        if key.endswith(("_command", "_action")) and isinstance(value, str):
+            words.append(value)
+    return " ".join(words)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; with a known `command`, only that command's feature is registered."""
     parser = argparse.ArgumentParser(
@@ -217,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         paths = chosen
     setup_logging(paths.log_dir, verbose=args.verbose)
-    ctx = CliContext(paths)
+    ctx = CliContext(paths, command_name(args))
     try:
         prepare(ctx, args)
         status = int(handler(ctx, args) or 0)

@@ -2,7 +2,10 @@
 
 `backup` may run while the app or `serve` is running. `restore` replaces the database, so it
 takes the library's lock (`library.store.owner`): it is refused while the window or `serve`
-owns the library, and neither can start halfway through a restore.
+owns the library, and neither can start halfway through a restore. Nor does it run beside
+another command that uses the library (an `import`, `books edit`): the restore has the library
+to itself (`library.store.sharing`), and a command started meanwhile waits for it or is
+refused.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
     Replace the library with the one in a backup made by `backup`. The backup is checked
     first; the current library is kept in the data folder as
     library.sqlite3.before-restore-<time>.bak and covers.before-restore-<time>. Quit the app and
-    stop `serve` first."""
+    stop `serve` first, and let a running `import` (or other command) finish."""
     ctx.close()
     with LibraryLock(ctx.paths.data_dir, "restore"):  # no window or server may hold it
         summary = restore_library(ctx.paths, args.path)

@@ -210,6 +210,7 @@ def run_import(ctx: CliContext, args: argparse.Namespace) -> int:
     Without a terminal each file gets a line on stderr; unchanged files only with --verbose."""
     from bookorbit_desktop.library.importer.complete import import_sources
 
+    ctx.use_library()  # from its first read of the library on: no restore under it
     printer = ProgressPrinter(sys.stderr, list_unchanged=args.verbose)
     try:
         summary = import_sources(

@@ -6,8 +6,9 @@ still writing to. So the process that serves or replaces a library holds an excl
 `bookorbit-desktop.lock` in its data folder, with its pid and command written inside; a second
 owner is refused with a message naming the first. The operating system drops the lock when
 its process ends, however it ends, so a crash never leaves a library locked. Short commands
-(`books`, `import`, `kosync set-user`, `backup`) take no lock: SQLite keeps their writes safe
-next to an owner, and the owner sees them within a second.
+(`books`, `import`, `kosync set-user`, `backup`) own nothing: SQLite keeps their writes safe
+next to an owner, and the owner sees them within a second. They share the library instead
+(`sharing`), which keeps a restore from replacing it under them.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from bookorbit_desktop.errors import BookOrbitError
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from typing import IO
 
 LOCK_FILENAME = "bookorbit-desktop.lock"
 _WINDOWS_LOCK_OFFSET = 1 << 20  # Windows locks a byte range: one past what is written

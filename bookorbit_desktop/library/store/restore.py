@@ -45,6 +45,7 @@ from bookorbit_desktop.library.store.restore_files import (
     put_restored_in_place,
     unpack,
 )
+from bookorbit_desktop.library.store.sharing import LibraryBusyError, check_alone, take_alone
 
 __all__ = [
     "BackupFacts",
@@ -163,6 +164,28 @@ def _scratch(paths: Paths) -> Iterator[Path]:
         yield Path(name)
 
 
+def _refused_while_shared(paths: Paths) -> None:
+    """RestoreError at once while a command uses the library (`store.sharing`)."""
+    try:
+        check_alone(paths.data_dir)
+    except LibraryBusyError as error:
+        raise RestoreError(error.message) from None
+
+
+@contextmanager
+def _alone(paths: Paths) -> Iterator[None]:
+    """The library to this restore alone (`store.sharing`) while it keeps and replaces it: a
+    command that uses it refuses the restore, one started meanwhile waits or is refused."""
+    try:
+        hold = take_alone(paths.data_dir)
+    except LibraryBusyError as error:
+        raise RestoreError(error.message) from None
+    except OSError as error:
+        raise _unwritable(paths, error) from None
+    with hold:
+        yield
+
+
 def _open_backup(source: Path) -> zipfile.ZipFile:
     if not source.is_file():
         raise RestoreError(f"{source} does not exist or is not a file.")
@@ -219,7 +242,8 @@ def restore_library(paths: Paths, source: Path, *, stamp: str | None = None) -> 
     """Replace the library in `paths` with the backup at `source`, keeping the current one
     under the names `kept_names` gives for `stamp` (by default, now).
 
-    The caller makes sure no app or server has the library open (see `cli.backup`)."""
+    The caller makes sure no app or server owns the library (see `cli.backup`); a command
+    that uses it refuses the restore (`_alone`)."""
     source = source.expanduser()
     with _open_backup(source) as archive:
         manifest = _checked_members(archive, source)
@@ -228,6 +252,7 @@ def restore_library(paths: Paths, source: Path, *, stamp: str | None = None) -> 
         except OSError as error:
             raise _unwritable(paths, error) from None
         check_space(archive, source, paths)
+        _refused_while_shared(paths)  # before the unpacking, which takes long for a large one
         with _scratch(paths) as scratch:
             try:
                 unpacked, covers = unpack(archive, scratch)
@@ -241,13 +266,14 @@ def restore_library(paths: Paths, source: Path, *, stamp: str | None = None) -> 
             schema, books = _check_database(unpacked, manifest, source)
             # Everything is checked; from here on the current library is kept, then replaced,
             # and what interrupted restores left (which a start names) is not needed any more.
-            clean_restore_leftovers(paths.data_dir, but=scratch)
-            try:
-                restored = name_checked(unpacked)
-            except OSError as error:
-                raise _unwritable(paths, error) from None
-            kept = keep_library(paths, scratch, stamp or time_stamp())
-            covers_problem = put_restored_in_place(paths, restored, scratch / COVERS, kept)
+            with _alone(paths):
+                clean_restore_leftovers(paths.data_dir, but=scratch)
+                try:
+                    restored = name_checked(unpacked)
+                except OSError as error:
+                    raise _unwritable(paths, error) from None
+                kept = keep_library(paths, scratch, stamp or time_stamp())
+                covers_problem = put_restored_in_place(paths, restored, scratch / COVERS, kept)
     return RestoreSummary(
         books=books,
         covers=covers,
