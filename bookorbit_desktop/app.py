@@ -210,6 +210,7 @@ class Desktop:
             self.folder_watcher.start()
             self.controller.apply_server_info(info)
             self.controller.report_server_problem(info)
+            self.restorer.tell(self.window)  # what a restore before this start did
             if self._settle is not None:
                 self._settle()
             await self._quit.wait()

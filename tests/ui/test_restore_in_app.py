@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from bookorbit_desktop.app import run_gui
-from bookorbit_desktop.app_restore import restored_text
+from bookorbit_desktop.app_restore import NOTE, RESTORED, note_left, restored_text
 from bookorbit_desktop.config import Paths, resolve_paths
 from bookorbit_desktop.library.store.backup import backup_library
 from bookorbit_desktop.library.store.db import close_database, open_database
@@ -42,13 +43,16 @@ ANSWERS = {  # the button the user presses in each message; OK in any other
 @dataclass
 class User:
     """Answers what the app asks: the menu entry once the server runs (`from_menu`), the
-    backup `archive` in the chooser, the buttons of ANSWERS."""
+    backup `archive` in the chooser, the buttons of ANSWERS; with `quit_after`, quits once it
+    has read the message of that title."""
 
     archive: Path
     log: pytest.LogCaptureFixture
     from_menu: bool
     vanish: bool = False  # the backup is deleted once the question is answered
+    quit_after: str = ""
     said: list[tuple[str, str]] = field(default_factory=list)
+    serving: list[bool] = field(default_factory=list)  # was the server up, at each message
     asked_from: list[str] = field(default_factory=list)  # the chooser's folder, each time
 
     def step(self) -> None:
@@ -62,6 +66,7 @@ class User:
             if isinstance(widget, QMessageBox):
                 text = "\n\n".join(filter(None, (widget.text(), widget.informativeText())))
                 self.said.append((widget.windowTitle(), text))
+                self.serving.append("Sync server listening" in self.log.text)
                 wanted = ANSWERS.get(widget.windowTitle())
                 [button] = [
                     b
@@ -72,6 +77,8 @@ class User:
                 button.click()
                 if self.vanish and wanted == "&Restore and Restart":
                     self.archive.unlink()
+                if widget.windowTitle() == self.quit_after:
+                    os.kill(os.getpid(), signal.SIGTERM)  # as the tray's Quit
                 return
         if self.from_menu and "Sync server listening" in self.log.text:
             self.from_menu = False
@@ -80,6 +87,14 @@ class User:
                 a for a in window.file_menu.actions() if a.text() == "&Restore Library from Backup…"
             ]
             entry.trigger()
+
+
+@pytest.fixture(autouse=True)
+def no_note_left() -> Iterator[None]:
+    """The note a restore leaves for the app it restarts stays in this process (the restart
+    is the test's): it goes with the test."""
+    yield
+    os.environ.pop(NOTE, None)
 
 
 def run_answered(paths: Paths, user: User, monkeypatch) -> list[tuple[list[str], bool, list]]:
@@ -139,19 +154,45 @@ def test_a_backup_restored_from_the_menu_replaces_the_library_and_the_app_restar
 
     restarts = run_answered(paths, user, monkeypatch)
 
-    [(title, question), (done, restored)] = user.said
+    [(title, question)] = user.said  # nothing more: the restart is not held up
     assert title == "Restore Library from Backup"
     assert "The backup saved.zip holds 2 books; the library here holds 3 books." in question
     [kept] = paths.data_dir.glob("library.sqlite3.before-restore-*.bak")
     assert f"kept, not deleted: as {kept.name}" in question
-    assert done == "Library restored"
-    assert restored.startswith("2 books and 0 covers were restored from the backup made on ")
-    assert f"The library that was here is kept as {kept}." in restored
     # The server had stopped and the library was closed and free before the restore ran.
     log = caplog.text
     assert log.index("BookOrbit Desktop stopped") < log.index("Restored the library from")
     assert restarts == [([sys.executable, *sys.orig_argv[1:]], True, ["Dune", "Emma"])]
     assert titles(kept) == ["Added after the backup", "Dune", "Emma"]
+
+    # The restarted app (the same process here, with the environment the restart hands on)
+    # serves again, then says what was restored.
+    caplog.clear()
+    again = User(archive, caplog, from_menu=False, quit_after=RESTORED)
+    assert run_answered(paths, again, monkeypatch) == []
+    [(done, restored)] = again.said
+    assert done == RESTORED
+    assert again.serving == [True]
+    assert restored.startswith("2 books and 0 covers were restored from the backup made on ")
+    assert f"The library that was here is kept as {kept}." in restored
+    assert restored.endswith("BookOrbit has started again with the restored library.")
+    assert NOTE not in os.environ  # said once: a later restart says nothing
+
+
+@pytest.mark.parametrize(
+    ("left", "said"),
+    [
+        ('"2 books and 0 covers were restored."', "2 books and 0 covers were restored."),
+        ("not json", None),
+        ('["a list"]', None),
+        ('""', None),
+        (f'"{"x" * 4001}"', None),
+    ],
+)
+def test_only_a_note_a_restore_leaves_is_said(left, said):
+    environ = {NOTE: left, "HOME": "/home/ann"}
+    assert note_left(environ) == said
+    assert environ == {"HOME": "/home/ann"}
 
 
 def test_an_app_started_in_the_tray_comes_back_with_its_window_after_a_restore(
@@ -188,12 +229,12 @@ def test_the_message_of_a_damaged_library_offers_a_restore(
 
     restarts = run_answered(paths, user, monkeypatch)
 
-    [(refused, _), (question_title, question), (done, _)] = user.said
+    [(refused, _), (question_title, question)] = user.said
     assert refused == "Cannot open the library"
     assert question_title == "Restore Library from Backup"
     here = "cannot be read" if found == "at open" else "holds 1 book"  # its index is damaged
     assert f"The backup good.zip holds 2 books; the library here {here}." in question
-    assert done == "Library restored"
+    assert os.environ[NOTE]  # what was restored, for the restarted app to say
     assert restarts == [([sys.executable, *sys.orig_argv[1:]], True, ["Dune", "Emma"])]
     [kept] = paths.data_dir.glob("library.sqlite3.before-restore-*.bak")
     if found == "at open":
