@@ -35,6 +35,7 @@ def _backup(ctx: CliContext, args: argparse.Namespace) -> int:
     sync account and Hardcover links) and the covers to one .zip file. It is safe while the app
     is running. PATH is a new file, or a folder to put a dated file in. The Hardcover token
     stays in the system keyring and is not copied."""
+    ctx.use_library()  # no restore replaces the library while it is copied
     summary = backup_library(ctx.paths, args.path)
     print(
         f"Backed up {counted(summary.books, 'book')} and {counted(summary.covers, 'cover')} "

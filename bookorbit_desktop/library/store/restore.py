@@ -56,6 +56,7 @@ __all__ = [
     "covers_kept",
     "kept_names",
     "library_books",
+    "refused_while_shared",
     "restore_library",
     "restore_stamp",
 ]
@@ -164,8 +165,9 @@ def _scratch(paths: Paths) -> Iterator[Path]:
         yield Path(name)
 
 
-def _refused_while_shared(paths: Paths) -> None:
-    """RestoreError at once while a command uses the library (`store.sharing`)."""
+def refused_while_shared(paths: Paths) -> None:
+    """RestoreError at once while a command uses the library (`store.sharing`): a restore
+    asks before its long checks, the window before it stops anything."""
     try:
         check_alone(paths.data_dir)
     except LibraryBusyError as error:
@@ -252,7 +254,7 @@ def restore_library(paths: Paths, source: Path, *, stamp: str | None = None) -> 
         except OSError as error:
             raise _unwritable(paths, error) from None
         check_space(archive, source, paths)
-        _refused_while_shared(paths)  # before the unpacking, which takes long for a large one
+        refused_while_shared(paths)  # before the unpacking, which takes long for a large one
         with _scratch(paths) as scratch:
             try:
                 unpacked, covers = unpack(archive, scratch)

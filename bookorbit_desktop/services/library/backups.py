@@ -24,6 +24,7 @@ from bookorbit_desktop.library.store.restore import (
     covers_kept,
     kept_names,
     library_books,
+    refused_while_shared,
     restore_library,
     restore_stamp,
 )
@@ -56,9 +57,11 @@ async def check(paths: Paths, source: Path) -> tuple[BackupFacts, int | None]:
     """The backup at `source` checked completely, as a restore checks it (every member is
     read: seconds for a large one, so in a worker thread), and the book count of the library
     in `paths` it would replace (None when that one cannot be read). RestoreError says why the
-    backup would be refused; nothing is changed either way."""
+    backup would be refused, or that a command uses the library now (before the app stops
+    anything for a restore that would be refused); nothing is changed either way."""
 
     def both() -> tuple[BackupFacts, int | None]:
+        refused_while_shared(paths)
         return check_backup(source), library_books(paths.db_file)
 
     return await asyncio.to_thread(both)

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 # The command line in a process of its own, held where the test says until a line arrives on
 # its stdin (it prints "held" there): an import after writing its first book, inside the
 # transaction; a restore once the library in use is kept, before the restored one is put in
-# place. WAIT, when given, is how long a command waits for a restore.
+# place; a backup once written. WAIT, when given, is how long a command waits for a restore.
 HELD = """
 import sys
 from bookorbit_desktop.cli import main
@@ -49,6 +49,9 @@ if hold == "import":
     LibraryIndex.create_book = held(LibraryIndex.create_book)
 elif hold == "restore":
     restore.keep_library = held(restore.keep_library)
+elif hold == "backup":
+    from bookorbit_desktop.cli import backup
+    backup.backup_library = held(backup.backup_library)
 sys.exit(main(argv))
 """
 
@@ -120,6 +123,20 @@ def test_a_restore_asked_during_an_import_is_refused_and_the_import_completes(ba
     assert "1 new book imported" in out
     assert titles(paths.db_file) == ["Dune", "Emma", NEW_BOOK]
     assert left_behind(paths.data_dir) == []
+
+
+def test_a_restore_asked_during_a_backup_is_refused(backed_up, tmp_path):
+    paths, backup, _book = backed_up
+    backing_up = command(paths.data_dir, "backup", str(tmp_path / "another.zip"), hold="backup")
+    try:
+        held(backing_up)
+        code, _, err = finished(command(paths.data_dir, "restore", str(backup)))
+        assert code == 2
+        assert f"is in use by `backup` (pid {backing_up.pid})" in err
+    finally:
+        code, _, err = finished(backing_up)
+    assert code == 0, err
+    assert titles(paths.db_file) == ["Dune", "Emma"]
 
 
 def test_a_killed_command_leaves_no_lock_behind(backed_up):

@@ -159,6 +159,46 @@ def test_a_library_another_process_owns_is_not_restored_and_the_window_goes_on(
     assert desktop.window.library_view.count_label.text() == "3 books"
 
 
+USING = """
+import sys
+from pathlib import Path
+from bookorbit_desktop.library.store.sharing import LibraryUse
+use = LibraryUse(Path(sys.argv[1]), "import")
+use.acquire()
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_library_a_command_uses_is_not_restored_and_nothing_stops(desktop, qloop, tmp_path):  # noqa: F811
+    """An import running beside the window: the restore is refused before the question, so
+    the server and the window go on."""
+    archive = a_backup_then_one_book_more(desktop, tmp_path)
+    command = subprocess.Popen(
+        [sys.executable, "-c", USING, str(desktop.paths.data_dir)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert command.stdout is not None and command.stdout.readline() == "held\n"
+        before = fingerprint(desktop.paths.data_dir)
+        choose(desktop, qloop, archive)
+        box = shown(desktop, qloop, QMessageBox)
+        assert box.windowTitle() == "Restore refused"
+        assert box.text() == (
+            f"The library in {desktop.paths.data_dir} is in use by `import` (pid "
+            f"{command.pid}): a restore needs it to itself. Let it finish (or stop it), then "
+            "restore again. Nothing was changed."
+        )
+        box.button(QMessageBox.StandardButton.Ok).click()
+        run_until(qloop, entry_of(desktop).isEnabled)
+        assert fingerprint(desktop.paths.data_dir) == before
+    finally:
+        command.communicate("")
+    assert desktop.restorer.chosen is None and not desktop._quit.is_set()
+
+
 def test_the_entries_are_off_while_a_backup_runs(desktop, qloop, tmp_path, monkeypatch):  # noqa: F811
     show_all(desktop, start_hidden=False)
     add_book("Dune", ["Frank Herbert"])
