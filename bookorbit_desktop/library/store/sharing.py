@@ -21,6 +21,7 @@ in its C library, so there `LockFileEx` takes them (through `portalocker`, on Wi
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -34,6 +35,8 @@ from bookorbit_desktop.library.store.owner import LOCK_FILENAME, Owner, parse_ow
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
     from typing import IO
+
+log = logging.getLogger(__name__)
 
 USE_FILENAME = "bookorbit-desktop.use"
 USERS_FOLDER = "bookorbit-desktop.users"
@@ -56,25 +59,40 @@ class LibraryRestoringError(BookOrbitError):
 
 def lock_file(handle: IO[bytes], *, shared: bool) -> bool:
     """Lock `handle`'s file, shared with other sharers or alone, without waiting; False if
-    a holder of the other kind (or another sole holder) has it."""
+    a holder of the other kind (or another sole holder) has it. A drive that takes no locks
+    (a network share without its lock service) counts as locked: it is used as it was before
+    there were these locks, rather than refusing every command."""
     if sys.platform == "win32":
         from portalocker import LockFlags
-        from portalocker.exceptions import LockException
+        from portalocker.exceptions import AlreadyLocked, LockException
         from portalocker.portalocker import Win32Locker
 
         mode = LockFlags.SHARED if shared else LockFlags.EXCLUSIVE
         try:
             Win32Locker().lock(handle, mode | LockFlags.NON_BLOCKING)
-        except LockException:
+        except AlreadyLocked:
             return False
+        except LockException as error:
+            _no_locks(handle, error)
         return True
     import fcntl
 
     try:
         fcntl.flock(handle.fileno(), (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-    except OSError:
+    except BlockingIOError:
         return False
+    except OSError as error:
+        _no_locks(handle, error)
     return True
+
+
+def _no_locks(handle: IO[bytes], error: Exception) -> None:
+    log.warning(
+        "The drive of %s takes no file locks (%s): a restore cannot tell whether a command "
+        "uses the library",
+        handle.name,
+        error,
+    )
 
 
 def users(data_dir: Path) -> list[Owner]:

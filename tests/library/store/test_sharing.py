@@ -110,3 +110,22 @@ def test_asking_before_the_checks_makes_no_file(tmp_path):
     check_alone(tmp_path)
     assert list(tmp_path.iterdir()) == []
     assert not (tmp_path / USE_FILENAME).exists()
+
+
+def test_a_drive_that_takes_no_locks_is_used_as_before(tmp_path, monkeypatch, caplog):
+    """A network share without its lock service: commands and restores go on unlocked (as
+    before there were these locks) rather than each command being refused as if a restore
+    ran; the log says why."""
+    import errno
+    import fcntl
+
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    use = LibraryUse(tmp_path, "import", wait=0)
+    use.acquire()
+    assert use.held
+    take_alone(tmp_path).close()
+    use.release()
+    assert "takes no file locks (" in caplog.text
