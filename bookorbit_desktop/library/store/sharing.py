@@ -4,7 +4,8 @@ A restore moves the library file aside and puts another in its place: a command 
 meanwhile (an `import`, `books edit`, `kosync`, `hardcover sync`) would write into the file
 kept aside, or into one already deleted, and its work would be lost without a word. So every
 command holds a shared lock on `bookorbit-desktop.use` in the data folder from before it first
-reads the library until it ends (`LibraryUse`), and a restore takes that lock alone
+reads the library until it ends (`LibraryUse`). A restore asks first whether any command
+shares it (`check_alone`, before its long checks of the backup), then takes that lock alone
 (`take_alone`) before it changes anything and keeps it to its end. Many commands, the window
 and `serve` share the library as before (the window and `serve` also own it: `owner`).
 
