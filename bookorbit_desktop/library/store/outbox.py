@@ -131,7 +131,7 @@ def hold(book_ids: Iterable[int], reason: str, *, now: float | None = None) -> N
     if not ids:
         return
     now = time.time() if now is None else now
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         present = {
             row.book_id
             for row in SyncOutbox.select(SyncOutbox.book).where(SyncOutbox.book.in_(ids))
