@@ -10,7 +10,8 @@ transaction that reads, then writes, begins IMMEDIATE and waits its turn instead
   connection's first write of the transaction begins; a transaction that holds the write lock
   makes it wait ("waited"), one that does not lets it through ("committed") and then fails.
 - `ReadThenWrite`: watches a connection and notes every deferred transaction whose first
-  statement that writes comes after one that reads (the tests' guard, `tests/conftest.py`).
+  statement that writes comes after one that reads; `watching_reads_then_writes` puts one on
+  every connection to the library while a test runs (the guard of `tests/conftest.py`).
 """
 
 from __future__ import annotations
@@ -21,14 +22,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from bookorbit_desktop.library.store.models import database
+
+OUTSIDE = "(outside the project)"  # where a transaction a test began itself was begun
 
 # Statements that write (a WITH may lead to any; a trigger's statements are reported as
 # comments and belong to the statement that fired them).
 _WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
 _WITH_WRITES = re.compile(
-    r"\b(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b", re.I
+    r"\b(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM)\b", re.IGNORECASE
 )
 _READS = re.compile(r"\s*(SELECT|WITH|VALUES)\b", re.IGNORECASE)
 
@@ -73,7 +77,8 @@ def another_commit_before_the_first_write(db_file: Path) -> Iterator[list[str]]:
 
 class ReadThenWrite:
     """Notes, on one connection, each deferred transaction (BEGIN, or a SAVEPOINT outside any
-    transaction) whose first write follows a read: where that write was made, and the read."""
+    transaction) the project began whose first write follows a read: where it began, the read
+    and the write. A transaction a test begins itself is its own affair."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
@@ -94,6 +99,7 @@ class ReadThenWrite:
             )
             self._read, self._wrote = None, False
             self._begun = _caller() if self._deferred else ""
+            self._deferred = self._deferred and self._begun != OUTSIDE
             return
         if not self._deferred or self._wrote:
             return
@@ -117,4 +123,34 @@ def _caller() -> str:
             where = name.rsplit("/bookorbit_desktop/", 1)[-1]
             return f"{where}:{frame.f_lineno} {frame.f_code.co_name}"
         frame = frame.f_back
-    return "(outside the project)"
+    return OUTSIDE
+
+
+@contextmanager
+def watching_reads_then_writes() -> Iterator[list[str]]:
+    """While the block runs, every connection to the open library (this thread's, and those
+    that threads open meanwhile) is watched by a `ReadThenWrite`; what they found is in the
+    list yielded."""
+    db: Any = database.obj
+    watchers: list[ReadThenWrite] = []
+    found: list[str] = []
+
+    def watch(connection: sqlite3.Connection) -> None:
+        watcher = ReadThenWrite(connection)
+        watchers.append(watcher)
+        connection.set_trace_callback(watcher)
+
+    initialize = db._initialize_connection
+    watch(db.connection())
+
+    def initialize_watched(connection: sqlite3.Connection) -> None:
+        initialize(connection)
+        watch(connection)
+
+    db._initialize_connection = initialize_watched
+    try:
+        yield found
+    finally:
+        del db._initialize_connection  # the class's own again
+        for watcher in watchers:
+            found.extend(watcher.found)
