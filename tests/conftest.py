@@ -12,6 +12,7 @@ from bookorbit_desktop.config import Paths, resolve_paths
 from bookorbit_desktop.library.store.db import close_database, open_database
 from tests.fakes.hardcover_fixtures import clock, hardcover, hc_client
 from tests.new_library import make_first, new_library
+from tests.write_lock import watching_reads_then_writes
 
 __all__ = ["clock", "hardcover", "hc_client"]
 
@@ -58,8 +59,15 @@ def paths(tmp_path, monkeypatch) -> Paths:
 
 @pytest.fixture
 def library(paths) -> Iterator[Paths]:
-    """An opened, migrated library database in a fresh data folder."""
+    """An opened, migrated library database in a fresh data folder. A transaction of the test
+    that reads, then writes, without taking the write lock first fails it
+    (`tests/write_lock.py`): another writer between the two would make it fail for a user."""
     new_library(paths.db_file)
     open_database(paths.db_file)
-    yield paths
+    with watching_reads_then_writes() as found:
+        yield paths
     close_database()
+    assert not found, (
+        "A transaction read, then wrote, without the write lock: begin it IMMEDIATE.\n"
+        + "\n".join(dict.fromkeys(found))
+    )

@@ -151,7 +151,7 @@ def _attempts(entry: Wanted) -> int:
 
 def mark_sending(entry: Wanted, now: float) -> None:
     """Recorded before the insert leaves; the failures in a row so far are kept."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         attempts = _attempts(entry)
         JournalEntry.insert(
             **_row(entry, None, SENDING, now), attempts=attempts
@@ -160,7 +160,7 @@ def mark_sending(entry: Wanted, now: float) -> None:
 
 def mark_refused(entry: Wanted, reason: str, now: float) -> None:
     """Hardcover refused the insert: nothing is in the journal; try again after a wait."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         attempts = _attempts(entry) + 1
         JournalEntry.insert(
             **_row(entry, None, REFUSED, now),
@@ -174,7 +174,7 @@ def mark_waiting(entry: Wanted, now: float, reason: str, *, until: float | None 
     """Hardcover certainly stored nothing (a 429 or a 401 on the insert): the entry waits to
     be inserted again, `until` Hardcover's own wait (not a failure of the entry), else after
     one more failure in a row."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         attempts = _attempts(entry)
         if until is None:
             attempts += 1

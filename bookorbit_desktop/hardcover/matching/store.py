@@ -113,7 +113,7 @@ class _Row:
 def _editing(book_id: int, now: float | None) -> Iterator[tuple[_Row, float]]:
     """The book's row inside one transaction, and the time of the edit (now, unless given)."""
     when = time.time() if now is None else now
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         yield _Row(book_id, when), when
 
 
@@ -310,7 +310,7 @@ def lead(book_id: int, *, now: float | None = None) -> list[int]:
     """The user chose this copy to speak for the Hardcover book its other copies link to too
     (`hardcover.sync.copies`); returns every copy's book id. Each is queued to be sent."""
     now = time.time() if now is None else now
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         hc_book_id = _hc_book(book_id, LINKED, "is not linked to a Hardcover book.", "Not linked")
         copies = [
             r.book_id
@@ -346,7 +346,7 @@ def mark_removed(book_id: int, *, now: float | None = None) -> list[int]:
     Hardcover book stay off Hardcover (links kept) until `add_again`, Pick or Re-match.
     Returns the copies' book ids."""
     now = time.time() if now is None else now
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         row = HardcoverMatch.get_or_none(HardcoverMatch.book == book_id)
         if row is None or row.hc_book_id is None:
             raise InvalidValueError(f"Book {book_id} is not linked to a Hardcover book.")
@@ -366,7 +366,7 @@ def add_again(book_id: int, *, now: float | None = None) -> list[int]:
     """Undo Remove Entry on purpose: the book (and its copies removed with it) is linked
     again and goes to Hardcover with the next sync. Returns the copies' book ids."""
     now = time.time() if now is None else now
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         hc_book_id = _hc_book(
             book_id, REMOVED, "was not removed from Hardcover.", "Nothing to add again"
         )

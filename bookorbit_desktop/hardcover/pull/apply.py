@@ -178,7 +178,7 @@ def _apply_entry(row: store.PulledRow, target: Target, applied: Applied, now: fl
             open_fields[conflict.field] = mine
     base = snapshot if snapshot is not None else taken_base(leader, row)
     rereading = reading.status == "rereading"
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         for decision in decide(ours, remote, base, rereading=rereading, disputed=open_fields):
             if decision.field in open_fields:  # still undecided: keep its newest value
                 mine = open_fields[decision.field]

@@ -90,7 +90,7 @@ def resolve(book_id: int, name: str, keep: str, *, now: float | None = None) -> 
     candidates = sync_store.candidates([book_id])
     copies = list(candidates[0].book_ids) if candidates else [book_id]
     snapshot = candidates[0].snapshot if candidates else None
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         if keep == HARDCOVER:
             taken = {field: conflict.remote}
             if field == "status_id":

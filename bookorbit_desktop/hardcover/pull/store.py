@@ -72,7 +72,7 @@ def save_page(rows: Iterable[PulledRow], pass_no: int, place: Mapping[str, str |
     """Keep one page of entries and the pull's place after it, in one transaction. An entry
     whose values differ from the stored ones gets `changed_at` now and the changed fields."""
     now = time.time()
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         for row in rows:
             old = _rows(
                 "SELECT entry, changed_at, changed_fields FROM hardcover_pulled "

@@ -34,7 +34,7 @@ def accept(
     for proposal in taken:
         by_book.setdefault(proposal.book_id, {})[proposal.name] = proposal.value
     for book_id, dates in by_book.items():
-        with database.atomic():
+        with database.atomic("IMMEDIATE"):  # it reads, then writes
             update_reading_state(
                 book_id,
                 started=dates.get("started", UNSET),

@@ -49,7 +49,7 @@ def _mark_step(
 ) -> None:
     now = time.time() if now is None else now
     hc_book_id = candidate.local.hc_book_id
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         for book_id in candidate.book_ids:
             row = HardcoverSync.get_or_none(HardcoverSync.book == book_id)
             raw: dict[str, Any] = {} if row is None or replace_all else dict(row.snapshot or {})

@@ -64,7 +64,7 @@ def file_authors(typed: Mapping[int, str], now: float) -> int:
     """File the authors (id -> the sort text typed, `sort_text`) as one step; authors whose
     text does not change are left out, and so is the step when none changes. Returns how
     many authors were filed anew."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         current = _authors(list(typed))
         changed = {
             author_id: (sort_name, sort_text(typed[author_id], name))

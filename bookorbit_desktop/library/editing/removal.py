@@ -87,7 +87,7 @@ def remove_books(
     now = clock()
     result = RemovalResult()
     covers = []
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         step = start_step(
             removed.REMOVE, books_label("Remove", [p.title for p in plans]), now, paths
         )

@@ -206,7 +206,7 @@ def carry_out(noted: Noted) -> tuple[list[Moved], list[tuple[str, str]]]:
             group.append((path, where))
             moved.append((path, where))
     for (step_id, book_id), files in groups.items():
-        with database.atomic():
+        with database.atomic("IMMEDIATE"):  # it reads, then writes
             if files:
                 noted(step_id, book_id, files)
             database.execute_sql(

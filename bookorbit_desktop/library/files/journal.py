@@ -137,7 +137,7 @@ def set_state(move_id: int, state: str) -> None:
 def point_records(move: Move, state: str) -> None:
     """Every record that names the file now names `move.new`, and the move is `state`: one
     transaction, so a process killed at any moment leaves both or neither."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         row = database.execute_sql(
             "SELECT book_id FROM book_file WHERE id = ?", (move.file_id,)
         ).fetchone()

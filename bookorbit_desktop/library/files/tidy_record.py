@@ -42,7 +42,7 @@ def record(done: Sequence[Move], now: float) -> None:
     copies = all(move.mode == KEEP for move in done)
     count = len({move.file_id for move in done})  # a file moved on by the second run once
     label = f"{'Copy' if copies else 'Tidy'} File Names ({count} file{'s' if count > 1 else ''})"
-    with database.atomic():  # a step with all its entries, or none
+    with database.atomic("IMMEDIATE"):  # one step, all or nothing; it reads, then writes
         step = start_step(TIDY, label, now)
         steps.add_entries(
             step,

@@ -71,7 +71,7 @@ def import_file(path: Path, *, now: float, tz: dt.tzinfo | None = None) -> FileO
         sidecar = _read(path, tz)
     except (OSError, LuaSyntaxError, SidecarError) as error:
         return FileOutcome(path, "", None, None, error=f"{path}: {error}")
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         return _store(path, sidecar, now)
 
 

@@ -42,7 +42,7 @@ def propose(
     now: float,
 ) -> Proposal | None:
     """Store what a device's summary proposes for the book, if it changes anything."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         state = ReadingState.get_or_none(ReadingState.book == book_id)
         wanted = proposal(
             status,
@@ -114,7 +114,7 @@ def apply(proposal_id: int, *, finished: object = UNSET) -> dict[str, object]:
     """Apply a waiting proposal to its book as the user's edit (`save_edit`: a finished status
     takes its date from the history, or `finished`, else `DateNeededError` and nothing
     changes); returns the book's new reading state."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         row = _open(proposal_id)
         reading = save_edit(
             row.book_id,
@@ -128,7 +128,7 @@ def apply(proposal_id: int, *, finished: object = UNSET) -> dict[str, object]:
 
 
 def dismiss(proposal_id: int) -> None:
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         row = _open(proposal_id)
         row.decision = DISMISSED
         row.save()

@@ -163,7 +163,7 @@ def record(
     target: Target, entries: Sequence[Entry], *, source: str, origin: str | None, now: float
 ) -> Recorded:
     """Merge one export's entries for one book into the library (see `rules`)."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         result: Plan = plan(stored(target), entries)
         write(target, result.added, result.updated, source=source, origin=origin, now=now)
     return counts(result)
@@ -257,7 +257,7 @@ def link_waiting(title: str, authors: str, book_id: int, *, now: float) -> Recor
     """The user says a waiting export is `book_id`: its highlights merge into the book's."""
     if not Book.select().where(Book.id == book_id).exists():
         raise NotFoundError(f"There is no book with id {book_id}.")
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         rows = list(Highlight.select().where(_where(Target(None, title, authors))))
         if not rows:
             raise NotFoundError(f"No highlights wait for “{title}”.")

@@ -114,7 +114,7 @@ def counts(highlight_ids: Sequence[int]) -> dict[int, int]:
 def restore(version_id: int, *, now: float) -> Version:
     """Make an earlier text and note the highlight's own again; the ones it replaces are
     kept as a version in turn. Returns the version restored."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         row = HighlightVersion.get_or_none(HighlightVersion.id == version_id)
         if row is None:
             raise NotFoundError(f"There is no earlier text {version_id}.")

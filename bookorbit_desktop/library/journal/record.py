@@ -81,7 +81,7 @@ def recording(
     if outer is not None and step == outer[0] and images_of is None and outer[1].issuperset(ids):
         yield  # within a recording of this step that keeps these books' changes
         return
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         before = read_values(ids, images_of)
         images = _images(images_of, before)
         token = _RECORDING.set((step, frozenset(ids)) if step is not None else None)

@@ -55,7 +55,7 @@ def removed_books(sources: Iterable[str]) -> list[RemovedBook]:
 def restore_removed(paths: Paths, step_id: int, book_id: int, now: float) -> Outcome:
     """Bring back the book `book_id` that step `step_id` removed; NotFoundError when the
     journal no longer holds it."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         row = database.execute_sql(
             "SELECT e.before FROM change_entry e JOIN change_step s ON s.id = e.step_id"
             " WHERE e.step_id = ? AND e.book_id = ? AND s.kind = ? AND s.undone_at IS NULL",

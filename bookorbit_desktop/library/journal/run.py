@@ -69,8 +69,9 @@ def _take(step: steps.Step | None, paths: Paths, now: float, *, again: bool) -> 
 
 
 def _together(kind: StepKind) -> AbstractContextManager[object]:
-    """One transaction for a step of the library's values; none for one that moves files."""
-    return nullcontext() if kind.files else database.atomic()
+    """One transaction for a step of the library's values (it reads the values now, then
+    writes: IMMEDIATE); none for one that moves files."""
+    return nullcontext() if kind.files else database.atomic("IMMEDIATE")
 
 
 def moves_files(*, redo: bool = False) -> bool:

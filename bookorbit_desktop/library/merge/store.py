@@ -117,7 +117,7 @@ def merge_books(
     """Merge `other` into `keep` as one step of the journal (`overrides`: the user's choice
     of copy for some fields); return the step's id. InvalidValueError when they cannot be
     merged, NotFoundError when one is missing; nothing changes then."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         seen = preview(keep, other, paths)
         if seen.refusal:
             raise InvalidValueError(seen.refusal, title="Cannot merge")

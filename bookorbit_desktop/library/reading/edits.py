@@ -96,7 +96,7 @@ def update_reading_state(
         parse_date(finished, field="finish", today=today) if finished is not UNSET else UNSET
     )
     new_rating = parse_rating(rating) if rating is not UNSET else UNSET
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         if not Book.select().where(Book.id == book_id).exists():
             get_book(book_id)  # raises NotFoundError with the usual message
         state = ReadingState.get_or_none(ReadingState.book == book_id)

@@ -35,7 +35,7 @@ def settle_sync_finishes(book_ids: Iterable[int] | None = None) -> list[int]:
             return []
         query = query.where(ReadingState.book.in_(wanted))
     moved: list[int] = []
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         for row in query:
             days = latest_read_days(row.book_id)
             if days is None or row.finished is None or days[1] > row.finished:

@@ -224,7 +224,9 @@ def migrate(db: SqliteDatabase, path: Path) -> None:
         backup = backup_database(db, path, current)
         log.info("Backed up the library to %s before migrating", backup)
     for version in range(current + 1, SCHEMA_VERSION + 1):
-        with db.atomic():
+        with db.atomic("IMMEDIATE"):  # it reads, then writes
+            if schema_version(db) >= version:
+                continue  # another program opening the library at once made it meanwhile
             MIGRATIONS[version - 1](db)
             db.execute_sql("DELETE FROM schema_version")
             db.execute_sql("INSERT INTO schema_version (version) VALUES (?)", (version,))

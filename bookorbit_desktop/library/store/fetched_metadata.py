@@ -89,7 +89,7 @@ def save_answer(
     """Store one source's answer for a book in one transaction: its state and, when it
     answered, its candidates (a failure keeps the candidates found before). False when the
     book is gone meanwhile."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         if Book.get_or_none(Book.id == book_id) is None:
             return False
         MetadataFetch.replace(

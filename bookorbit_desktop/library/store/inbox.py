@@ -132,7 +132,7 @@ def approve(book_ids: Sequence[int]) -> list[int]:
     ids = list(dict.fromkeys(book_ids))
     if not ids:
         return []
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         held = [
             book_id
             for (book_id,) in database.execute_sql(
@@ -146,7 +146,7 @@ def approve(book_ids: Sequence[int]) -> list[int]:
 
 def approve_all() -> list[int]:
     """Let every book in the Inbox into the library; their ids."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         held = held_ids()
         database.execute_sql("DELETE FROM book_inbox")
         _touch(held)

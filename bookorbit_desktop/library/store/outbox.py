@@ -112,7 +112,7 @@ def take(book_id: int, version: int | None) -> None:
     """The push that read the book at outbox `version` is confirmed: the row goes if nothing
     changed since; a change that arrived meanwhile (a newer version, or a row that appeared
     while a book not queued was pushed: `version` None) keeps the book queued, due at once."""
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         row = SyncOutbox.get_or_none(SyncOutbox.book == book_id)
         if row is None:
             return
@@ -131,7 +131,7 @@ def hold(book_ids: Iterable[int], reason: str, *, now: float | None = None) -> N
     if not ids:
         return
     now = time.time() if now is None else now
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         present = {
             row.book_id
             for row in SyncOutbox.select(SyncOutbox.book).where(SyncOutbox.book.in_(ids))

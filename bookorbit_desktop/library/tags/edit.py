@@ -33,7 +33,7 @@ def edit_with_tags(
         change_tags(ids, paths, add=add, remove=remove, clock=clock)
         return ids
     titles = [book.title for book in Book.select(Book.title).where(Book.id.in_(ids))]
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         step = start_step(EDIT, "Edit", clock(), paths)
         saved = edit_books(ids, changes, paths, clock=clock, step=step)
         change_tags(ids, paths, add=add, remove=remove, clock=clock, step=step)

@@ -189,7 +189,7 @@ class BulkEditService:
     def preview(self, book_ids: Sequence[int], typed: Mapping[str, str]) -> BulkOutcome:
         """What `apply` would do, nothing kept; InvalidValueError for a wrong value."""
         request = request_from_text(typed, self._today())
-        with database.atomic() as transaction:
+        with database.atomic("IMMEDIATE") as transaction:  # it reads, then writes
             outcome = self._run(book_ids, request, previewing=True)
             transaction.rollback()
         return outcome
@@ -210,7 +210,7 @@ class BulkEditService:
     def _run(
         self, book_ids: Sequence[int], request: BulkRequest, *, previewing: bool
     ) -> BulkOutcome:
-        with database.atomic():
+        with database.atomic("IMMEDIATE"):  # it reads, then writes
             shown, gone = _shown(book_ids)
             replaced = []
             if previewing and request.reading.get("status") == WANT:

@@ -9,16 +9,20 @@ import pytest
 from peewee import ForeignKeyField, IntegrityError, SqliteDatabase
 
 from bookorbit_desktop.errors import DatabaseTooNewError
+from bookorbit_desktop.library.search.fold import register_fold
 from bookorbit_desktop.library.store.channel_tables import ALL_MODELS
 from bookorbit_desktop.library.store.db import (
+    PRAGMAS,
     LibraryOpenError,
     close_database,
+    migrate,
     open_database,
     schema_version,
 )
 from bookorbit_desktop.library.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState
 from tests.factories import add_book
+from tests.library.previous_schema import previous_schema_library
 
 
 def build_v1_library(path):
@@ -80,6 +84,33 @@ def test_migrating_a_v1_library_keeps_the_data_and_backs_it_up(tmp_path):
         assert copy.execute("SELECT title FROM book").fetchall() == [("Dune",)]
         names = {row[0] for row in copy.execute("SELECT name FROM sqlite_master")}
         assert "hardcover_match" not in names
+
+
+def test_a_migration_another_program_made_meanwhile_is_not_made_again(tmp_path):
+    """Two programs open an older library at once (the window and a command): the one whose
+    migration waited for the other's finds it made and goes on, instead of failing to make it
+    a second time."""
+    path = tmp_path / "library.sqlite3"
+    previous_schema_library(path).close()
+    mine, other = (SqliteDatabase(str(path), pragmas=PRAGMAS) for _ in range(2))
+    for db in (mine, other):
+        register_fold(db)
+        db.connect()
+    made_first: list[str] = []
+
+    def on_statement(sql: str) -> None:
+        if sql.startswith("BEGIN") and not made_first:
+            made_first.append(sql)
+            migrate(other, path)  # the other program takes the write lock first
+
+    mine.connection().set_trace_callback(on_statement)
+    try:
+        migrate(mine, path)
+        assert made_first == ["BEGIN IMMEDIATE"]
+        assert schema_version(mine) == SCHEMA_VERSION
+    finally:
+        mine.close()
+        other.close()
 
 
 def test_opening_a_current_library_neither_migrates_nor_backs_up(tmp_path):
