@@ -160,6 +160,15 @@ def apply_rows(rows: Iterable[store.PulledRow], *, now: float | None = None) -> 
 
 
 def _apply_entry(row: store.PulledRow, target: Target, applied: Applied, now: float) -> None:
+    """Weigh one pulled entry against the library's values and write what it decides, in one
+    transaction that holds the write lock from its first read: an edit the user commits
+    meanwhile (the window, the command line, a KOReader push) waits for it, and is never
+    overwritten by a decision made on the values before it."""
+    with database.atomic("IMMEDIATE"):
+        _weigh_entry(row, target, applied, now)
+
+
+def _weigh_entry(row: store.PulledRow, target: Target, applied: Applied, now: float) -> None:
     snapshot = target.snapshot
     if snapshot is not None and snapshot.user_book_id != row.user_book_id:
         snapshot = None  # not the entry that was pushed (removed and added again): no base
@@ -178,31 +187,28 @@ def _apply_entry(row: store.PulledRow, target: Target, applied: Applied, now: fl
             open_fields[conflict.field] = mine
     base = snapshot if snapshot is not None else taken_base(leader, row)
     rereading = reading.status == "rereading"
-    with database.atomic("IMMEDIATE"):  # it reads, then writes
-        for decision in decide(ours, remote, base, rereading=rereading, disputed=open_fields):
-            if decision.field in open_fields:  # still undecided: keep its newest value
-                mine = open_fields[decision.field]
-                store.note_conflict(leader, decision.field, mine, decision.remote, now=now)
-            elif decision.outcome == CONFLICT:
-                store.note_conflict(
-                    leader, decision.field, decision.local, decision.remote, now=now
+    for decision in decide(ours, remote, base, rereading=rereading, disputed=open_fields):
+        if decision.field in open_fields:  # still undecided: keep its newest value
+            mine = open_fields[decision.field]
+            store.note_conflict(leader, decision.field, mine, decision.remote, now=now)
+        elif decision.outcome == CONFLICT:
+            store.note_conflict(leader, decision.field, decision.local, decision.remote, now=now)
+            applied.conflicts.append((leader, decision.field))
+            open_fields[decision.field] = decision.local
+        else:
+            if decision.outcome == FOLLOW:
+                write_value(
+                    target.book_ids,
+                    decision.field,
+                    decision.remote,
+                    now=now,
+                    changed_at=_moment(row.updated_at, now),
                 )
-                applied.conflicts.append((leader, decision.field))
-                open_fields[decision.field] = decision.local
-            else:
-                if decision.outcome == FOLLOW:
-                    write_value(
-                        target.book_ids,
-                        decision.field,
-                        decision.remote,
-                        now=now,
-                        changed_at=_moment(row.updated_at, now),
-                    )
-                    applied.followed.append((leader, decision.field))
-                if snapshot is not None:
-                    snapshot = rebased(snapshot, decision.field, decision.remote)
-        if snapshot is not None:
-            save_snapshot(target.book_ids, _reread_taken(snapshot, row, "status_id" in open_fields))
+                applied.followed.append((leader, decision.field))
+            if snapshot is not None:
+                snapshot = rebased(snapshot, decision.field, decision.remote)
+    if snapshot is not None:
+        save_snapshot(target.book_ids, _reread_taken(snapshot, row, "status_id" in open_fields))
 
 
 def _reread_taken(snapshot: Snapshot, row: store.PulledRow, held: bool) -> Snapshot:
