@@ -48,24 +48,32 @@ def _kind(step: steps.Step) -> StepKind:
 
 def undo(paths: Paths, *, clock: Callable[[], float] = time.time) -> Done | None:
     """Take back the latest step; None when there is none."""
-    return _take(steps.next_undo(), paths, clock(), again=False)
+    return _take(steps.next_undo, paths, clock(), again=False)
 
 
 def redo(paths: Paths, *, clock: Callable[[], float] = time.time) -> Done | None:
     """Do the earliest undone step again; None when there is none."""
-    return _take(steps.next_redo(), paths, clock(), again=True)
+    return _take(steps.next_redo, paths, clock(), again=True)
 
 
-def _take(step: steps.Step | None, paths: Paths, now: float, *, again: bool) -> Done | None:
-    if step is None:
-        return None
-    kind = _kind(step)
-    with _together(kind):
-        outcome = (kind.redo if again else kind.undo)(step, paths, now)
-        if not outcome.unchanged:
-            steps.set_undone(step.id, None if again else now)
-    verb = "Redid" if again else "Undid"
-    return Done(verb, step.label, outcome.books, tuple(outcome.skipped), tuple(outcome.notes))
+def _take(
+    find: Callable[..., steps.Step | None], paths: Paths, now: float, *, again: bool
+) -> Done | None:
+    """Undo (or redo) the step `find` gives. A step of the library's values is read inside
+    its transaction, which holds the write lock: one that an Undo in another process (the
+    window and a command at once) took meanwhile is not taken twice; the step next now is."""
+    while (found := find(entries=False)) is not None:
+        kind = _kind(found)
+        with _together(kind):
+            step = find()
+            if step is None or step.id != found.id:
+                continue  # taken meanwhile: weigh the step that is next now
+            outcome = (kind.redo if again else kind.undo)(step, paths, now)
+            if not outcome.unchanged:
+                steps.set_undone(step.id, None if again else now)
+        verb = "Redid" if again else "Undid"
+        return Done(verb, step.label, outcome.books, tuple(outcome.skipped), tuple(outcome.notes))
+    return None
 
 
 def _together(kind: StepKind) -> AbstractContextManager[object]:

@@ -75,10 +75,10 @@ def get_step(step_id: int) -> Step | None:
     return _step(database.execute_sql(f"{_COLUMNS} WHERE id = ?", (step_id,)).fetchone())
 
 
-def next_undo() -> Step | None:
+def next_undo(*, entries: bool = True) -> Step | None:
     """The latest step not undone (the one Undo takes back)."""
     sql = f"{_COLUMNS} WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1"
-    return _step(database.execute_sql(sql).fetchone())
+    return _step(database.execute_sql(sql).fetchone(), entries)
 
 
 def last_done(kind: str, *, entries: bool = True) -> Step | None:

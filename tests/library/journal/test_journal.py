@@ -3,6 +3,8 @@ and redo move them, a field changed since is left and named, and the journal sta
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PIL import Image
 
@@ -13,7 +15,7 @@ from bookorbit_desktop.library.journal import record, run, steps
 from bookorbit_desktop.library.metadata.covers import cover_file
 from bookorbit_desktop.library.reading.edits import save_edit
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.models import Book, ReadingState
+from bookorbit_desktop.library.store.models import Book, ReadingState, database
 from bookorbit_desktop.library.store.user_edits import edited_fields
 from tests.factories import add_book
 
@@ -189,3 +191,26 @@ def test_a_dropped_step_lets_its_cover_images_go(library, tmp_path, monkeypatch)
     assert len(list(kept.glob("*.jpg"))) == 1
     edit_books([book.id], BookChanges(title="Emma."), library)  # the cover step is dropped
     assert list(kept.glob("*.jpg")) == []
+
+
+def test_an_undo_that_another_process_took_meanwhile_is_not_taken_twice(library, monkeypatch):
+    """The window and a command both asked for Undo: the one that finds its step taken by the
+    other while it waited for the write lock takes the step before it, not the same one again."""
+    book = add_book("Emma", series=None)
+    edit_books([book.id], BookChanges(title="Emma 2"), library)
+    edit_books([book.id], BookChanges(title="Emma 3"), library)
+    latest, found = steps.next_undo, []
+
+    def other_undo_meanwhile(**kwargs):
+        step = latest(**kwargs)
+        if not found:  # the other process's Undo, on its own connection, just after this read
+            found.append(step)
+            other = threading.Thread(target=lambda: (run.undo(library), database.close()))
+            other.start()
+            other.join()
+        return step
+
+    monkeypatch.setattr(steps, "next_undo", other_undo_meanwhile)
+    assert run.undo(library).text() == "Undid Edit “Emma”."  # the step before
+    assert Book.get_by_id(book.id).title == "Emma"
+    assert steps.next_undo() is None
