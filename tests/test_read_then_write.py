@@ -209,6 +209,11 @@ ACTIONS: list[tuple[str, Callable[[World], Any], Callable[[World, Any], object]]
         lambda w, _: journal_store.mark_waiting(_wanted(w), 2.0, "429"),
     ),
     (
+        "journal: failed",  # its count of attempts, read then written, is not lost
+        lambda w: journal_store.mark_sending(_wanted(w), 1.0),
+        lambda w, _: journal_store.mark_failed(_wanted(w), 2.0),
+    ),
+    (
         "pulled page",
         lambda w: pulled.save_page([pulled.PulledRow(11, 7, {"status_id": 2}, None)], 1, {}),
         lambda w, _: pulled.save_page([pulled.PulledRow(11, 7, {"status_id": 3}, None)], 2, {}),

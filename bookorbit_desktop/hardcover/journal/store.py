@@ -193,15 +193,16 @@ def mark_failed(
     """An update that failed (its entry keeps the text it had), an insert without an answer,
     or a lost answer that could not be checked: the row keeps its state and waits longer
     before the next attempt; `until`: Hardcover's own wait (a 429), not counted as a failure."""
-    row = JournalEntry.get_or_none(_this(entry))
-    if row is None:
-        return
-    attempts = row.attempts if until is not None else row.attempts + 1
-    JournalEntry.update(
-        attempts=attempts,
-        next_attempt_at=until if until is not None else now + retry_delay(attempts),
-        refused=refused,
-    ).where(_this(entry)).execute()
+    with database.atomic("IMMEDIATE"):  # it reads the attempts, then writes them
+        row = JournalEntry.get_or_none(_this(entry))
+        if row is None:
+            return
+        attempts = row.attempts if until is not None else row.attempts + 1
+        JournalEntry.update(
+            attempts=attempts,
+            next_attempt_at=until if until is not None else now + retry_delay(attempts),
+            refused=refused,
+        ).where(_this(entry)).execute()
 
 
 def mark_sent(entry: Wanted, journal_id: int, now: float) -> None:
