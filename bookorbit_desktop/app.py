@@ -66,6 +66,7 @@ from bookorbit_desktop.ui.library.restore_action import add_restore_action
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.main_window import MainWindow
+from bookorbit_desktop.ui.run_loop import run_to_the_end
 from bookorbit_desktop.ui.settings.access import settings_sections, start_at_login
 from bookorbit_desktop.ui.single_instance import SingleInstance
 from bookorbit_desktop.ui.statistics.controller import StatisticsController
@@ -113,7 +114,12 @@ def run_gui(paths: Paths, start_hidden: bool = False, *, reexec: Reexec = reexec
     try:
         with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
             crash.install(runner.get_loop())
-            code = _run_to_the_end(runner.get_loop(), desktop, start_hidden)
+            code = run_to_the_end(
+                runner.get_loop(),
+                desktop.run(start_hidden),
+                desktop.request_quit,
+                stop_seconds=STOP_SECONDS,
+            )
     finally:
         crash.uninstall()
         instance.release()
@@ -124,28 +130,7 @@ def run_gui(paths: Paths, start_hidden: bool = False, *, reexec: Reexec = reexec
     return code
 
 
-def _run_to_the_end(loop: asyncio.AbstractEventLoop, desktop: Desktop, hidden: bool) -> int:
-    """Run the app; when Qt ends its event loop on its own (the X server died, the session is
-    ending), shut down in order all the same: Qt may stop each new turn of the loop early, so
-    the shutdown is driven turn after turn until it is done."""
-    task = loop.create_task(desktop.run(hidden))
-    try:
-        return loop.run_until_complete(task)
-    except RuntimeError:
-        if task.done():
-            raise
-    log.warning("The display went away (or the session is ending): shutting down")
-    desktop.request_quit()
-    deadline = time.monotonic() + STOP_SECONDS
-    while not task.done() and time.monotonic() < deadline:
-        with suppress(RuntimeError):
-            loop.run_until_complete(task)
-    if not task.done():
-        log.warning("Could not shut down in order within %.0f s", STOP_SECONDS)
-        return 1
-    return 0
-
-
+# How long the app may take to shut down in order once Qt has ended its loop on its own.
 STOP_SECONDS = 30.0
 
 
