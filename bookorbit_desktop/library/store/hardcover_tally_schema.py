@@ -59,16 +59,23 @@ NOTHING = UNREAD
 # A kept book linked and not unread (its `hc_book_id` is the linked Hardcover book's).
 SENDABLE = f"match_state = 'linked' AND flags & {UNREAD} = 0"
 
-_FACTS_NOW = (
-    "CREATE VIEW hardcover_facts_now AS SELECT b.id AS book_id,"
-    " coalesce(m.state, '') AS match_state, coalesce(s.state, '') AS sync_state, "
-    + " + ".join(f"(coalesce(({sql}) != 0, 0) << {bit})" for bit, (_, sql) in enumerate(FLAGS))
-    + " AS flags, m.hc_book_id AS hc_book_id"
-    " FROM book b LEFT JOIN reading_state r ON r.book_id = b.id"
-    " LEFT JOIN hardcover_match m ON m.book_id = b.id"
-    " LEFT JOIN hardcover_sync s ON s.book_id = b.id"
-    " LEFT JOIN sync_outbox o ON o.book_id = b.id"
-)
+
+def facts_view(flags: tuple[tuple[str, str], ...]) -> str:
+    """The view `hardcover_facts_now` with the yes/no facts `flags` (`FLAGS` or a later
+    schema's)."""
+    return (
+        "CREATE VIEW hardcover_facts_now AS SELECT b.id AS book_id,"
+        " coalesce(m.state, '') AS match_state, coalesce(s.state, '') AS sync_state, "
+        + " + ".join(f"(coalesce(({sql}) != 0, 0) << {bit})" for bit, (_, sql) in enumerate(flags))
+        + " AS flags, m.hc_book_id AS hc_book_id"
+        " FROM book b LEFT JOIN reading_state r ON r.book_id = b.id"
+        " LEFT JOIN hardcover_match m ON m.book_id = b.id"
+        " LEFT JOIN hardcover_sync s ON s.book_id = b.id"
+        " LEFT JOIN sync_outbox o ON o.book_id = b.id"
+    )
+
+
+_FACTS_NOW = facts_view(FLAGS)
 _KEY = ("match_state", "sync_state", "flags")
 _COLUMNS = ("book_id", *_KEY, "hc_book_id")
 
@@ -138,11 +145,12 @@ _ALIAS = re.compile(r"\b([a-z])\.")  # the tables a fact's SQL reads, by their a
 _OUTBOX = re.compile(r"\bo\.")
 
 
-def _queued() -> str:
+def queued_trigger(when: str = "") -> str:
     """The trigger of a book queued afresh (an outbox row added: the first change of a book
     after its sync, a KOReader push's): the bits only the outbox row decides (the `FLAGS` that
     read nothing but it) are set from the row itself on a kept book, one lookup instead of
-    reading every table of the book; a book not kept yet is written whole."""
+    reading every table of the book; a book not kept yet is written whole. Run only when
+    `when` holds, if given."""
     own = [
         (bit, _OUTBOX.sub("NEW.", sql))
         for bit, (_name, sql) in enumerate(FLAGS)
@@ -151,9 +159,10 @@ def _queued() -> str:
     mask = sum(1 << bit for bit, _sql in own)
     bits = " + ".join(f"(coalesce(({sql}) != 0, 0) << {bit})" for bit, sql in own)
     kept = "EXISTS (SELECT 1 FROM hardcover_facts f WHERE f.book_id = NEW.book_id)"
+    condition = f" WHEN {when}" if when else ""
     return (
-        "CREATE TRIGGER hardcover_facts_sync_outbox_insert AFTER INSERT ON sync_outbox BEGIN"
-        f" UPDATE hardcover_facts SET flags = (flags & ~{mask}) | ({bits})"
+        f"CREATE TRIGGER hardcover_facts_sync_outbox_insert AFTER INSERT ON sync_outbox{condition}"
+        f" BEGIN UPDATE hardcover_facts SET flags = (flags & ~{mask}) | ({bits})"
         f" WHERE book_id = NEW.book_id; {_refresh('NEW.book_id', f'NOT {kept}', counted=True)}"
         " END"
     )
@@ -194,7 +203,7 @@ def _source_triggers() -> list[str]:
         *_row_triggers("hardcover_conflict", ()),
         # A queued book queued again (every change of it) counts only when a block or a hold
         # is lifted.
-        _queued(),
+        queued_trigger(),
         *_row_triggers(
             "sync_outbox",
             ("blocked", "held"),
