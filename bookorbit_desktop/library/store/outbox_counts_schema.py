@@ -11,8 +11,11 @@ Most books of a library are never matched (all of them for someone who never lin
 their KOReader pushes, and every book queued by any writer, then move no count at all, and the
 first push of such a book moves it once (its reading state) instead of twice.
 
-A reading state that stops being unread puts its book in a count: its trigger only writes the
-book's facts (none can be left to remove, and the row did not move to another book).
+A reading state that stops being unread puts its book in a count, and so does an outbox entry
+of a book with a match: their triggers write the book's facts as they are, without weighing
+them against those of a book in no count first (working the flags out once instead of twice),
+and the reading state's removes nothing (nothing can be left to remove, and the row did not
+move to another book).
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ def _outbox_triggers() -> list[str]:
         " OR (OLD.held IS NULL) IS NOT (NEW.held IS NULL)"
     )
     return [
-        counted.queued_trigger(_has_match("NEW.book_id")),
+        counted.queued_trigger(_has_match("NEW.book_id"), sure=True),
         write(
             "sync_outbox_update",
             "UPDATE OF book_id, blocked, held",
@@ -69,6 +72,7 @@ def _reading_triggers() -> list[str]:
             "reading_state",
             f"NOT ({moved}) AND NOT {read('OLD')} AND {read('NEW')}",
             counted=True,
+            sure=True,
         ),
         write(
             "reading_state_update",
