@@ -1,17 +1,18 @@
-"""The Hardcover counts as triggers keep them (`hardcover_tally_schema`): how many books have each
-combination of facts (match state, sync state, yes/no facts), one statement of a few dozen rows
-whatever the size of the library. What each combination means is the callers' rule: the sync's
-waiting work (`hardcover.sync.store`), the page's states (`dashboard_rows`). `SENDABLE` picks the
-kept books that are linked and not unread (`hardcover_facts.hc_book_id` their Hardcover book),
-the ones the new books to publish are counted from, out of an index of their own.
+"""The Hardcover counts as triggers keep them (`hardcover_tally_schema`, with the rule of
+`outbox_counts_schema`): how many books have each combination of facts (match state,
+sync state, yes/no facts), one statement of a few dozen rows whatever the size of the library.
+What each combination means is the callers' rule: the sync's waiting work
+(`hardcover.sync.store`), the page's states (`dashboard_rows`). `SENDABLE` picks the kept books
+that are linked and not unread (`hardcover_facts.hc_book_id` their Hardcover book), the ones the
+new books to publish are counted from, out of an index of their own.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from bookorbit_desktop.library.store.hardcover_tally_schema import FLAGS, SENDABLE
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.outbox_counts_schema import FLAGS, SENDABLE
 
 __all__ = ["SENDABLE", "Facts", "tally"]
 

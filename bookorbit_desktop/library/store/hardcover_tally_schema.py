@@ -59,26 +59,35 @@ NOTHING = UNREAD
 # A kept book linked and not unread (its `hc_book_id` is the linked Hardcover book's).
 SENDABLE = f"match_state = 'linked' AND flags & {UNREAD} = 0"
 
-_FACTS_NOW = (
-    "CREATE VIEW hardcover_facts_now AS SELECT b.id AS book_id,"
-    " coalesce(m.state, '') AS match_state, coalesce(s.state, '') AS sync_state, "
-    + " + ".join(f"(coalesce(({sql}) != 0, 0) << {bit})" for bit, (_, sql) in enumerate(FLAGS))
-    + " AS flags, m.hc_book_id AS hc_book_id"
-    " FROM book b LEFT JOIN reading_state r ON r.book_id = b.id"
-    " LEFT JOIN hardcover_match m ON m.book_id = b.id"
-    " LEFT JOIN hardcover_sync s ON s.book_id = b.id"
-    " LEFT JOIN sync_outbox o ON o.book_id = b.id"
-)
+
+def facts_view(flags: tuple[tuple[str, str], ...]) -> str:
+    """The view `hardcover_facts_now` with the yes/no facts `flags` (`FLAGS` or a later
+    schema's)."""
+    return (
+        "CREATE VIEW hardcover_facts_now AS SELECT b.id AS book_id,"
+        " coalesce(m.state, '') AS match_state, coalesce(s.state, '') AS sync_state, "
+        + " + ".join(f"(coalesce(({sql}) != 0, 0) << {bit})" for bit, (_, sql) in enumerate(flags))
+        + " AS flags, m.hc_book_id AS hc_book_id"
+        " FROM book b LEFT JOIN reading_state r ON r.book_id = b.id"
+        " LEFT JOIN hardcover_match m ON m.book_id = b.id"
+        " LEFT JOIN hardcover_sync s ON s.book_id = b.id"
+        " LEFT JOIN sync_outbox o ON o.book_id = b.id"
+    )
+
+
+_FACTS_NOW = facts_view(FLAGS)
 _KEY = ("match_state", "sync_state", "flags")
 _COLUMNS = ("book_id", *_KEY, "hc_book_id")
 
 
-def _refresh(book: str, only: str = "", counted: bool = False) -> str:
+def _refresh(book: str, only: str = "", counted: bool = False, sure: bool = False) -> str:
     """The statements that keep the facts of the book `book` (an expression) as they are now
     (when `only` holds): its row goes when it is in no count (or gone), else is written when it
     differs. A book `counted` has a row in a table that puts it in a count (a match, a sync
-    state, an outbox entry, a conflict, a reading state not unread): its row stays."""
+    state, an outbox entry, a conflict, a reading state not unread): its row stays. A book the
+    caller is `sure` of is in a count: its facts are written without weighing them first."""
     where = f"book_id = {book}" + (f" AND {only}" if only else "")
+    counts = "" if sure else f" AND flags != {NOTHING}"
     gone = (
         f"DELETE FROM hardcover_facts WHERE {where} AND NOT EXISTS (SELECT 1"
         f" FROM hardcover_facts_now n WHERE n.book_id = {book} AND n.flags != {NOTHING}); "
@@ -86,7 +95,7 @@ def _refresh(book: str, only: str = "", counted: bool = False) -> str:
     return (
         ("" if counted else gone) + f"INSERT INTO hardcover_facts ({', '.join(_COLUMNS)})"
         f" SELECT {', '.join(_COLUMNS)} FROM hardcover_facts_now"
-        f" WHERE {where} AND flags != {NOTHING} ON CONFLICT (book_id) DO UPDATE SET "
+        f" WHERE {where}{counts} ON CONFLICT (book_id) DO UPDATE SET "
         + ", ".join(f"{column} = excluded.{column}" for column in _COLUMNS[1:])
         + " WHERE "
         + " OR ".join(
@@ -97,18 +106,26 @@ def _refresh(book: str, only: str = "", counted: bool = False) -> str:
 
 
 def _trigger(
-    name: str, event: str, table: str, when: str = "", key: str = "book_id", counted: bool = False
+    name: str,
+    event: str,
+    table: str,
+    when: str = "",
+    key: str = "book_id",
+    counted: bool = False,
+    sure: bool = False,
 ) -> str:
     """A trigger keeping the facts of the book a row of `table` names (its `key`) on `event`
     (INSERT, DELETE, UPDATE OF ...), when `when` holds: after an update, of both books when the
-    row moved to another. `counted`: the row (NEW) puts its book in a count."""
+    row moved to another. `counted`: the row (NEW) puts its book in a count; `sure`: its facts
+    then are never those of a book in no count (`_refresh`)."""
     new, old = f"NEW.{key}", f"OLD.{key}"
+    mine = _refresh(new, counted=counted, sure=sure)
     if event == "INSERT":
-        body = _refresh(new, counted=counted)
+        body = mine
     elif event == "DELETE":
         body = _refresh(old)
     else:
-        body = f"{_refresh(new, counted=counted)} {_refresh(old, only=f'{old} IS NOT {new}')}"
+        body = f"{mine} {_refresh(old, only=f'{old} IS NOT {new}')}"
     condition = f" WHEN {when}" if when else ""
     trigger = f"CREATE TRIGGER hardcover_facts_{name} AFTER {event} ON {table}"
     return f"{trigger}{condition} BEGIN {body} END"
@@ -138,11 +155,12 @@ _ALIAS = re.compile(r"\b([a-z])\.")  # the tables a fact's SQL reads, by their a
 _OUTBOX = re.compile(r"\bo\.")
 
 
-def _queued() -> str:
+def queued_trigger(when: str = "", sure: bool = False) -> str:
     """The trigger of a book queued afresh (an outbox row added: the first change of a book
     after its sync, a KOReader push's): the bits only the outbox row decides (the `FLAGS` that
     read nothing but it) are set from the row itself on a kept book, one lookup instead of
-    reading every table of the book; a book not kept yet is written whole."""
+    reading every table of the book; a book not kept yet is written whole. Run only when
+    `when` holds, if given; `sure`: the book is then in a count (`_refresh`)."""
     own = [
         (bit, _OUTBOX.sub("NEW.", sql))
         for bit, (_name, sql) in enumerate(FLAGS)
@@ -151,11 +169,12 @@ def _queued() -> str:
     mask = sum(1 << bit for bit, _sql in own)
     bits = " + ".join(f"(coalesce(({sql}) != 0, 0) << {bit})" for bit, sql in own)
     kept = "EXISTS (SELECT 1 FROM hardcover_facts f WHERE f.book_id = NEW.book_id)"
+    condition = f" WHEN {when}" if when else ""
+    whole = _refresh("NEW.book_id", f"NOT {kept}", counted=True, sure=sure)
     return (
-        "CREATE TRIGGER hardcover_facts_sync_outbox_insert AFTER INSERT ON sync_outbox BEGIN"
-        f" UPDATE hardcover_facts SET flags = (flags & ~{mask}) | ({bits})"
-        f" WHERE book_id = NEW.book_id; {_refresh('NEW.book_id', f'NOT {kept}', counted=True)}"
-        " END"
+        f"CREATE TRIGGER hardcover_facts_sync_outbox_insert AFTER INSERT ON sync_outbox{condition}"
+        f" BEGIN UPDATE hardcover_facts SET flags = (flags & ~{mask}) | ({bits})"
+        f" WHERE book_id = NEW.book_id; {whole} END"
     )
 
 
@@ -194,7 +213,7 @@ def _source_triggers() -> list[str]:
         *_row_triggers("hardcover_conflict", ()),
         # A queued book queued again (every change of it) counts only when a block or a hold
         # is lifted.
-        _queued(),
+        queued_trigger(),
         *_row_triggers(
             "sync_outbox",
             ("blocked", "held"),

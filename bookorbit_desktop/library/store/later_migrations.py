@@ -17,6 +17,7 @@ from bookorbit_desktop.library.store.journal_schema import change_journal
 from bookorbit_desktop.library.store.lean_indexes_schema import lean_indexes
 from bookorbit_desktop.library.store.match_rating_schema import match_rating
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
+from bookorbit_desktop.library.store.outbox_counts_schema import outbox_counts
 from bookorbit_desktop.library.store.progress_index_schema import progress_index
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
 from bookorbit_desktop.library.store.search_index import search_index
@@ -51,4 +52,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     lean_indexes,  # schema 32: no index that only repeats another's first columns
     progress_index,  # schema 33: the reading states by progress (the table's sort by it)
     hardcover_tally,  # schema 34: the Hardcover counts kept by triggers
+    outbox_counts,  # schema 35: a book's outbox facts counted only with a match
 )

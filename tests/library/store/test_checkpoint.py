@@ -240,3 +240,67 @@ def test_a_compaction_step_does_not_copy_the_log_while_the_writer_waits(library,
     finally:
         checkpointer.stop()
     assert sizes and set(sizes) == {before}
+
+
+def _superseded_entries() -> None:
+    """Change-log entries a compaction removes (a book's older ones)."""
+    book = add_book("Alpha").id
+    for step in range(5):
+        update_reading_state(book, progress=step / 10)
+
+
+def _compaction_steps(monkeypatch) -> list[float]:
+    """When each step of the compactions the `Checkpointer` runs from now on ends; the first
+    is due at once."""
+    times: list[float] = []
+    compact_steps = changes.compact_steps
+
+    def watched(*args, **kwargs):
+        for removed in compact_steps(*args, **kwargs):
+            times.append(time.monotonic())
+            yield removed
+
+    monkeypatch.setattr(changes, "compact_steps", watched)
+    monkeypatch.setattr(changes, "SLACK_ENTRIES", 0)
+    monkeypatch.setattr(checkpoint, "FIRST_COMPACT_SECONDS", 0.0)
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.01)
+    return times
+
+
+def test_a_compaction_due_while_commits_stream_in_waits_for_them_to_pause(library, monkeypatch):
+    """Its read of the change log and its steps inside the writer gate would each hold a push
+    up: it runs once the log has been quiet for `QUIET_SECONDS`."""
+    _superseded_entries()
+    steps = _compaction_steps(monkeypatch)
+    monkeypatch.setattr(checkpoint, "QUIET_SECONDS", 0.5)
+    checkpointer = Checkpointer(library.db_file)
+    checkpointer.start()
+    try:
+        ends = time.monotonic() + 1.5
+        while time.monotonic() < ends:
+            _stream(library.db_file, [], commits=50)
+        paused = time.monotonic()
+        assert steps == []
+        while not steps and time.monotonic() < paused + 10:
+            time.sleep(0.01)
+    finally:
+        checkpointer.stop()
+    assert steps and steps[0] >= paused
+
+
+def test_a_compaction_waits_for_a_pause_no_longer_than_its_interval(library, monkeypatch):
+    """Commits that never pause do not put it off for ever: `COMPACT_SECONDS` after it fell
+    due it runs among them."""
+    _superseded_entries()
+    steps = _compaction_steps(monkeypatch)
+    monkeypatch.setattr(checkpoint, "COMPACT_SECONDS", 0.3)
+    monkeypatch.setattr(checkpoint, "QUIET_SECONDS", 60.0)
+    checkpointer = Checkpointer(library.db_file)
+    checkpointer.start()
+    try:
+        ends = time.monotonic() + 10
+        while not steps and time.monotonic() < ends:
+            _stream(library.db_file, [], commits=50)
+    finally:
+        checkpointer.stop()
+    assert steps
