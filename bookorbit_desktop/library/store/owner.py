@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 LOCK_FILENAME = "bookorbit-desktop.lock"
 _WINDOWS_LOCK_OFFSET = 1 << 20  # Windows locks a byte range: one past what is written
 _MAX_RECORD = 4096
+_MAX_COMMAND = 200  # characters of a command a refusal shows
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,20 @@ class LibraryInUseError(BookOrbitError):
 
 
 def parse_owner(text: str) -> Owner:
-    """The owner recorded in a lock file: `pid` on the first line, the command on the second."""
+    """The owner recorded in a lock file: `pid` on the first line, the command on the second.
+    A command that is no plain line of text (control characters, bytes that are no UTF-8, a
+    damaged file) is not shown: the owner's command is then unknown."""
     lines = text.splitlines()
     first = lines[0].strip() if lines else ""
-    command = lines[1].strip() if len(lines) > 1 and lines[1].strip() else "unknown command"
-    return Owner(int(first) if first.isdigit() else None, command)
+    command = lines[1].strip() if len(lines) > 1 else ""
+    if (
+        not command
+        or len(command) > _MAX_COMMAND
+        or not command.isprintable()
+        or "\ufffd" in command
+    ):
+        command = "unknown command"
+    return Owner(int(first) if first.isascii() and first.isdigit() else None, command)
 
 
 def try_lock(handle: IO[bytes]) -> bool:
