@@ -13,6 +13,7 @@ next to an owner, and the owner sees them within a second. They share the librar
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass
@@ -104,7 +105,8 @@ class LibraryLock:
         if self._handle is not None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
+        # Unbuffered: a write the drive refuses fails here, never again when the lock ends.
+        handle = open(self.path, "a+b", buffering=0)  # noqa: SIM115 - kept open while held
         if not try_lock(handle):
             handle.seek(0)
             owner = parse_owner(handle.read(_MAX_RECORD).decode("utf-8", "replace"))
@@ -112,8 +114,8 @@ class LibraryLock:
             raise LibraryInUseError(refusal(owner, self.command, self.path.parent), owner)
         handle.seek(0)
         handle.truncate()
-        handle.write(f"{os.getpid()}\n{self.command}\n".encode())
-        handle.flush()
+        with contextlib.suppress(OSError):  # a full drive: held all the same, only unnamed
+            handle.write(f"{os.getpid()}\n{self.command}\n".encode())
         self._handle = handle
 
     def release(self) -> None:
