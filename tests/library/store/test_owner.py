@@ -8,6 +8,7 @@ import pytest
 
 from bookorbit_desktop.library.store.owner import LibraryInUseError, LibraryLock, Owner, refusal
 from tests.library.store.test_backup_file import small_drive  # noqa: F401
+from tests.library.store.test_sharing import fill
 
 DATA = Path("/home/ann/.local/share/bookorbit-desktop")
 
@@ -33,11 +34,7 @@ def test_the_refusal_names_the_owner_and_how_to_go_on(owner, command, stop, agai
 def test_a_full_drive_takes_the_lock_without_naming_its_owner(small_drive):  # noqa: F811
     """`serve`, the window or a restore on a full drive: the lock is taken (a restore then says
     the drive is full; the server runs), and a second owner is refused without a name."""
-    filler = small_drive / "filler"
-    with open(filler, "wb") as out, pytest.raises(OSError):
-        while True:
-            out.write(b"\0" * 65536)
-            out.flush()
+    filler = fill(small_drive)
     first = LibraryLock(small_drive, "serve")
     first.acquire()
     try:

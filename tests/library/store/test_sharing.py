@@ -50,6 +50,15 @@ def test_a_refused_restore_names_what_uses_the_library(found, who, stop):
     )
 
 
+def fill(drive: Path) -> Path:
+    """Fill `drive` (a `small_drive`) to its last byte with one file, returned."""
+    filler = drive / "filler"
+    with open(filler, "wb", buffering=0) as out, pytest.raises(OSError):
+        while True:
+            out.write(b"\0" * 4096)
+    return filler
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = 0.0
@@ -231,11 +240,7 @@ def test_a_full_drive_shares_the_library_without_a_record(small_drive):  # noqa:
     """The record cannot be written on a full drive: the command runs, shared all the same
     (a restore is refused, naming no one), and leaves no empty record behind."""
     (small_drive / USERS_FOLDER).mkdir()
-    filler = small_drive / "filler"
-    with open(filler, "wb") as out, pytest.raises(OSError):
-        while True:
-            out.write(b"\0" * 65536)
-            out.flush()
+    filler = fill(small_drive)
     use = LibraryUse(small_drive, "books")
     use.acquire()
     try:
