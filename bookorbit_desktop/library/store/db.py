@@ -163,10 +163,10 @@ _FULL_BELOW = 1 << 20  # bytes: SQLite's shared-memory and journal files need a 
 
 
 def _drive_full(path: Path, error: Exception) -> bool:
-    """Whether opening the library at `path` failed for want of space (SQLite says a full disk,
-    or an I/O error where the drive has next to no room left): no damage to restore from a
-    copy, a drive to clear."""
-    if _code(error) not in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+    """Whether opening the library at `path` failed for want of space: any error but damaged
+    pages (a full disk, an I/O error, a migration that could not be rolled back) where the
+    drive has next to no room left. No damage to restore from a copy; a drive to clear."""
+    if _code(error) in _DAMAGE_CODES:
         return False
     try:
         return shutil.disk_usage(path.parent).free < _FULL_BELOW

@@ -300,3 +300,12 @@ def test_a_library_on_a_full_drive_is_not_called_damaged(small_drive, tmp_path):
     )
     assert path.read_bytes() == before
     filler.unlink()
+
+
+def test_a_new_library_on_a_drive_that_fills_up_is_not_called_damaged(small_drive):  # noqa: F811
+    """The drive fills while the new library's tables are made (the migration is rolled back):
+    the drive is said to be full, not the library unreadable."""
+    with pytest.raises(LibraryOpenError) as refused:
+        open_database(small_drive / "library.sqlite3")
+    assert not isinstance(refused.value, LibraryDamagedError)
+    assert refused.value.message.startswith(f"The drive of {small_drive / 'library.sqlite3'} is")
