@@ -137,7 +137,8 @@ def users(data_dir: Path) -> list[Owner]:
 def busy_refusal(found: list[Owner], data_dir: Path) -> str:
     """Why a restore may not run while `found` (maybe none known) use the library."""
     if found:
-        who = " and ".join(owner.describe() for owner in found)
+        named = [owner.describe() for owner in found]
+        who = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
         stop = "Let it finish (or stop it)" if len(found) == 1 else "Let them finish (or stop them)"
     else:
         who, stop = "another BookOrbit command", "Let it finish"

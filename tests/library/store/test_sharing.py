@@ -40,6 +40,11 @@ DATA = Path("/home/ann/.local/share/bookorbit-desktop")
             "`import` (pid 7) and `books edit` (pid 9)",
             "Let them finish (or stop them)",
         ),
+        (
+            [Owner(7, "import"), Owner(8, "books"), Owner(9, "books")],
+            "`import` (pid 7), `books` (pid 8) and `books` (pid 9)",
+            "Let them finish (or stop them)",
+        ),
         ([], "another BookOrbit command", "Let it finish"),
     ],
 )
