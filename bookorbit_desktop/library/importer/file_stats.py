@@ -94,6 +94,7 @@ class StatReader:
             mtimes[index] = found.st_mtime
 
     def _fork(self) -> int | None:
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:
@@ -104,7 +105,9 @@ class StatReader:
         try:  # the child: from the back until it meets this process, then away
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it with the process
             header = self._header
-            while header[0] < (start := header[1]):
+            # Killed, this process leaves the child nothing to meet, and the child holds what
+            # it holds open (the library's share, `store.sharing`): it leaves with it.
+            while header[0] < (start := header[1]) and os.getppid() == parent:
                 start = max(start - CHUNK, header[0])
                 self._read(start, header[1], None)
                 header[1] = start

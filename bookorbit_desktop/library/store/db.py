@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -148,9 +149,29 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
                 f"The library file {path} is locked by another program ({error}). Close that "
                 "program and try again."
             ) from error
+        if _drive_full(path, error):
+            raise LibraryOpenError(
+                f"The drive of {path} is full: SQLite could not open the library ({error}). "
+                "Nothing was changed. Free some space on it, then start again."
+            ) from error
         raise _unreadable(path, error) from error
     database.initialize(db)
     return db
+
+
+_FULL_BELOW = 1 << 20  # bytes: SQLite's shared-memory and journal files need a little room
+
+
+def _drive_full(path: Path, error: Exception) -> bool:
+    """Whether opening the library at `path` failed for want of space: any error but damaged
+    pages (a full disk, an I/O error, a migration that could not be rolled back) where the
+    drive has next to no room left. No damage to restore from a copy; a drive to clear."""
+    if _code(error) in _DAMAGE_CODES:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < _FULL_BELOW
+    except OSError:
+        return False
 
 
 def check_library(path: Path) -> None:

@@ -13,6 +13,7 @@ next to an owner, and the owner sees them within a second. They share the librar
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 LOCK_FILENAME = "bookorbit-desktop.lock"
 _WINDOWS_LOCK_OFFSET = 1 << 20  # Windows locks a byte range: one past what is written
 _MAX_RECORD = 4096
+_MAX_COMMAND = 200  # characters of a command a refusal shows
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,20 @@ class LibraryInUseError(BookOrbitError):
 
 
 def parse_owner(text: str) -> Owner:
-    """The owner recorded in a lock file: `pid` on the first line, the command on the second."""
+    """The owner recorded in a lock file: `pid` on the first line, the command on the second.
+    A command that is no plain line of text (control characters, bytes that are no UTF-8, a
+    damaged file) is not shown: the owner's command is then unknown."""
     lines = text.splitlines()
     first = lines[0].strip() if lines else ""
-    command = lines[1].strip() if len(lines) > 1 and lines[1].strip() else "unknown command"
-    return Owner(int(first) if first.isdigit() else None, command)
+    command = lines[1].strip() if len(lines) > 1 else ""
+    if (
+        not command
+        or len(command) > _MAX_COMMAND
+        or not command.isprintable()
+        or "\ufffd" in command
+    ):
+        command = "unknown command"
+    return Owner(int(first) if first.isascii() and first.isdigit() else None, command)
 
 
 def try_lock(handle: IO[bytes]) -> bool:
@@ -94,7 +105,8 @@ class LibraryLock:
         if self._handle is not None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
+        # Unbuffered: a write the drive refuses fails here, never again when the lock ends.
+        handle = open(self.path, "a+b", buffering=0)  # noqa: SIM115 - kept open while held
         if not try_lock(handle):
             handle.seek(0)
             owner = parse_owner(handle.read(_MAX_RECORD).decode("utf-8", "replace"))
@@ -102,8 +114,8 @@ class LibraryLock:
             raise LibraryInUseError(refusal(owner, self.command, self.path.parent), owner)
         handle.seek(0)
         handle.truncate()
-        handle.write(f"{os.getpid()}\n{self.command}\n".encode())
-        handle.flush()
+        with contextlib.suppress(OSError):  # a full drive: held all the same, only unnamed
+            handle.write(f"{os.getpid()}\n{self.command}\n".encode())
         self._handle = handle
 
     def release(self) -> None:

@@ -45,7 +45,12 @@ from bookorbit_desktop.library.store.restore_files import (
     put_restored_in_place,
     unpack,
 )
-from bookorbit_desktop.library.store.sharing import LibraryBusyError, check_alone, take_alone
+from bookorbit_desktop.library.store.sharing import (
+    USE_FILENAME,
+    LibraryBusyError,
+    check_alone,
+    take_alone,
+)
 
 __all__ = [
     "BackupFacts",
@@ -182,8 +187,12 @@ def _alone(paths: Paths) -> Iterator[None]:
         hold = take_alone(paths.data_dir)
     except LibraryBusyError as error:
         raise RestoreError(error.message) from None
-    except OSError as error:
-        raise _unwritable(paths, error) from None
+    except OSError as error:  # a folder, a link or an unreadable file in the lock's place
+        raise RestoreError(
+            f"Could not use {paths.data_dir / USE_FILENAME} ({error.strerror or error}), the "
+            "file by which BookOrbit's commands share the library. Remove it while no "
+            "BookOrbit command runs, then restore again. Nothing was changed."
+        ) from None
     with hold:
         yield
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -44,6 +46,9 @@ USERS_FOLDER = "bookorbit-desktop.users"
 WAIT_SECONDS = 5.0  # how long a command waits for a restore before it is refused
 _POLL_SECONDS = 0.1
 _MAX_RECORD = 4096
+_RECORD_NAME = re.compile(r"[0-9]+\.[0-9a-f]{8}")  # `LibraryUse._write_record`'s names
+# A record is opened as it is, never through a link, without waiting on a pipe in its place.
+_RECORD_FLAGS = os.O_RDWR | sum(getattr(os, f, 0) for f in ("O_NOFOLLOW", "O_NONBLOCK", "O_BINARY"))
 
 
 class LibraryBusyError(BookOrbitError):
@@ -98,18 +103,30 @@ def _no_locks(handle: IO[bytes], error: Exception) -> None:
 
 def users(data_dir: Path) -> list[Owner]:
     """The processes that hold a record in `data_dir`, by pid; the records of processes that
-    ended without removing theirs (killed) are removed."""
+    ended without removing theirs (killed) are removed. Only files named as `LibraryUse` names
+    its records count: anything else in the folder (a link, a folder, a stray file) is left
+    alone and never named. A folder that cannot be listed names no one."""
     found = []
     folder = data_dir / USERS_FOLDER
-    for record in sorted(folder.iterdir()) if folder.is_dir() else []:
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:  # none yet, or unreadable: the refusal says "another command"
+        names = []
+    for name in names:
+        if _RECORD_NAME.fullmatch(name) is None:
+            continue
+        record = folder / name
         try:
-            handle = open(record, "r+b")  # noqa: SIM115 - closed below, before any removal
+            fd = os.open(record, _RECORD_FLAGS)
         except OSError:
             continue  # removed meanwhile, by a process that just ended
-        with handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a pipe, a device
+            os.close(fd)
+            continue
+        with open(fd, "r+b") as handle:
             held = not try_lock(handle)
             if held:
-                handle.seek(0)
+                handle.seek(0)  # Windows locks at an offset
                 found.append(parse_owner(handle.read(_MAX_RECORD).decode("utf-8", "replace")))
         if not held:
             with suppress(OSError):
@@ -120,7 +137,8 @@ def users(data_dir: Path) -> list[Owner]:
 def busy_refusal(found: list[Owner], data_dir: Path) -> str:
     """Why a restore may not run while `found` (maybe none known) use the library."""
     if found:
-        who = " and ".join(owner.describe() for owner in found)
+        named = [owner.describe() for owner in found]
+        who = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
         stop = "Let it finish (or stop it)" if len(found) == 1 else "Let them finish (or stop them)"
     else:
         who, stop = "another BookOrbit command", "Let it finish"
@@ -201,15 +219,19 @@ class LibraryUse:
         record = folder / f"{os.getpid()}.{os.urandom(4).hex()}"
         try:
             folder.mkdir(exist_ok=True)
-            handle = open(record, "w+b")  # noqa: SIM115 - held until release
+            handle = open(record, "w+b", buffering=0)  # noqa: SIM115 - held until release
         except OSError:
             return None
-        if not try_lock(handle):  # a name no other process has: cannot happen
+        try:
+            if not try_lock(handle):  # a name no other process has: cannot happen
+                raise OSError(f"{record} is locked by another process")
+            handle.seek(0)  # Windows locks at an offset
+            handle.write(f"{os.getpid()}\n{self.command}\n".encode())  # a full drive says so
+        except OSError:
             handle.close()
+            with suppress(OSError):
+                record.unlink()
             return None
-        handle.seek(0)
-        handle.write(f"{os.getpid()}\n{self.command}\n".encode())
-        handle.flush()
         return record, handle
 
     def release(self) -> None:

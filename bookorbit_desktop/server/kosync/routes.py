@@ -298,7 +298,15 @@ async def _adopt_on_startup(app: web.Application) -> None:
     app[RESETS] = asyncio.get_running_loop().create_task(_follow_resets(app, seen))
     newest = await workers.read(progress.newest_positions, positions.capacity + 1, wait=60.0)
     positions.load(newest, complete=len(newest) <= positions.capacity)
-    for linked in await workers.write(progress.adopt_documents, wait=60.0):
+    try:
+        adopted = await workers.write(progress.adopt_documents, wait=60.0)
+    except LibraryBusyError as error:
+        # Another program holds the library's write lock (an import, a restore's refusal
+        # followed by this restart): the server starts all the same. A push links its own
+        # document, and an import adopts the waiting ones once it has written its books.
+        log.warning("Documents pushed before their book was added are linked later: %s", error)
+        return
+    for linked in adopted:
         if linked.reading_changed:
             _notify(app[CONTEXT], linked.book_id)
 

@@ -41,6 +41,7 @@ __all__ = [
     "covers_kept",
     "kept_names",
     "made_at",
+    "refused_while_shared",
     "restore",
     "restore_stamp",
 ]

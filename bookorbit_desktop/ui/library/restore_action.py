@@ -145,8 +145,9 @@ class RestoreAction:
             if chosen is None:
                 return
             try:
+                backups.refused_while_shared(self.paths)  # a command begun during the question
                 self.restore(*chosen)
-            except LibraryInUseError as error:
+            except (LibraryInUseError, backups.RestoreError) as error:
                 status.showMessage("The library was not restored.", STATUS_MS)
                 self.message = show_error(self.window, error)
                 return

@@ -4,10 +4,13 @@ needed leaves no wrong value and no process behind; no child beside another thre
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import subprocess
 import sys
 import threading
+import time
 from contextlib import closing
 
 import psutil
@@ -17,6 +20,8 @@ from hypothesis import strategies as st
 
 from bookorbit_desktop.library.importer import file_stats
 from bookorbit_desktop.library.importer.file_stats import StatReader
+from bookorbit_desktop.library.store.sharing import check_alone
+from tests.library.files.file_child import ROOT
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the child is forked on Linux")
 
@@ -127,3 +132,50 @@ def test_no_child_beside_another_thread(files, children):
     finally:
         stop.set()
         other.join()
+
+
+# An `import` sharing the library in DATA_DIR, its child reading stats slowly (a network
+# drive), killed (`kill -9`) once the child runs: it prints the child's pid first.
+KILLED_IMPORT = """
+import os, signal, sys, time
+from pathlib import Path
+from bookorbit_desktop.library.importer import file_stats
+from bookorbit_desktop.library.store.sharing import LibraryUse
+
+use = LibraryUse(Path(sys.argv[1]), "import")
+use.acquire()
+real = os.stat
+def slow(path, *args, **kwargs):
+    time.sleep(0.001)
+    return real(path, *args, **kwargs)
+os.stat = slow
+reader = file_stats.StatReader([sys.executable] * 50_000, fork_from=0)
+print(reader._child, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_child_leaves_soon_after_its_process_is_killed(tmp_path):
+    """The child holds what its process held open, the library's share among them: killed,
+    the import would otherwise keep a restore out (naming a pid that is gone) until the child
+    had read every stat alone, minutes on a slow drive."""
+    killed = subprocess.Popen(
+        [sys.executable, "-c", KILLED_IMPORT, str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,  # the child keeps it open: its line is read, not its end
+        text=True,
+    )
+    assert killed.stdout is not None
+    with killed.stdout:
+        child = int(killed.stdout.readline())
+    assert killed.wait(60) == -signal.SIGKILL
+    deadline = time.monotonic() + 10  # a chunk of slow stats, on a busy machine
+    try:
+        while psutil.pid_exists(child) and psutil.Process(child).status() != psutil.STATUS_ZOMBIE:
+            assert time.monotonic() < deadline, "the child still runs"
+            time.sleep(0.05)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
+    check_alone(tmp_path)  # no one shares the library any more

@@ -3,6 +3,7 @@ newer one, WAL and foreign keys, and models that agree with the migrated schema.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 
 import pytest
@@ -13,6 +14,7 @@ from bookorbit_desktop.library.search.fold import register_fold
 from bookorbit_desktop.library.store.channel_tables import ALL_MODELS
 from bookorbit_desktop.library.store.db import (
     PRAGMAS,
+    LibraryDamagedError,
     LibraryOpenError,
     close_database,
     migrate,
@@ -23,6 +25,8 @@ from bookorbit_desktop.library.store.migrations import MIGRATIONS, SCHEMA_VERSIO
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState
 from tests.factories import add_book
 from tests.library.previous_schema import previous_schema_library
+from tests.library.store.test_backup_file import small_drive  # noqa: F401
+from tests.library.store.test_sharing import fill
 
 
 def build_v1_library(path):
@@ -273,3 +277,35 @@ def test_a_damaged_library_is_named_by_its_first_problem(answer, shown):
     from bookorbit_desktop.library.store.db import _first_problem
 
     assert _first_problem(answer) == shown
+
+
+def test_a_library_on_a_full_drive_is_not_called_damaged(small_drive, tmp_path):  # noqa: F811
+    """SQLite cannot make its shared-memory file on a full drive and says "disk I/O error":
+    the refusal says the drive is full, never that the library cannot be read (nor to copy an
+    older copy over it), and the file is left as it was."""
+    made = tmp_path / "library.sqlite3"
+    open_database(made)
+    add_book("Dune")
+    close_database()
+    path = small_drive / made.name
+    shutil.copy(made, path)
+    before = path.read_bytes()
+    filler = fill(small_drive)
+    with pytest.raises(LibraryOpenError) as refused:
+        open_database(path)
+    assert not isinstance(refused.value, LibraryDamagedError)
+    assert refused.value.message.startswith(f"The drive of {path} is full: SQLite could not")
+    assert refused.value.message.endswith(
+        "Nothing was changed. Free some space on it, then start again."
+    )
+    assert path.read_bytes() == before
+    filler.unlink()
+
+
+def test_a_new_library_on_a_drive_that_fills_up_is_not_called_damaged(small_drive):  # noqa: F811
+    """The drive fills while the new library's tables are made (the migration is rolled back):
+    the drive is said to be full, not the library unreadable."""
+    with pytest.raises(LibraryOpenError) as refused:
+        open_database(small_drive / "library.sqlite3")
+    assert not isinstance(refused.value, LibraryDamagedError)
+    assert refused.value.message.startswith(f"The drive of {small_drive / 'library.sqlite3'} is")

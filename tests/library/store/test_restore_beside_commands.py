@@ -15,7 +15,8 @@ import pytest
 
 from bookorbit_desktop.library.store.backup import backup_library
 from bookorbit_desktop.library.store.db import close_database
-from bookorbit_desktop.library.store.sharing import USERS_FOLDER
+from bookorbit_desktop.library.store.restore import RestoreError, restore_library
+from bookorbit_desktop.library.store.sharing import USE_FILENAME, USERS_FOLDER
 from tests.factories import make_epub
 from tests.library.files.file_child import ROOT
 from tests.library.store.test_backup import filled, titles  # noqa: F401
@@ -194,3 +195,25 @@ def test_an_import_refused_during_a_long_restore_imports_nothing(backed_up):
     assert titles(paths.db_file) == ["Dune", "Piranesi"]
     (kept,) = paths.data_dir.glob("library.sqlite3.before-restore-*.bak")
     assert titles(kept) == ["Dune", "Emma"]
+
+
+@pytest.mark.parametrize("kind", ["folder", "link loop"])
+def test_a_lock_file_in_the_way_is_named_and_nothing_is_changed(backed_up, kind):
+    """Something else where the sharing lock belongs: the restore names that file (not the
+    data folder, which can be written) and leaves the library as it was."""
+    paths, backup, _book = backed_up
+    lock = paths.data_dir / USE_FILENAME
+    lock.unlink(missing_ok=True)
+    if kind == "folder":
+        lock.mkdir()
+    else:
+        lock.symlink_to(lock.name)
+    before = library_files(paths.data_dir)
+    with pytest.raises(RestoreError) as refused:
+        restore_library(paths, backup)
+    assert refused.value.message.startswith(f"Could not use {lock} (")
+    assert refused.value.message.endswith(
+        "the file by which BookOrbit's commands share the library. Remove it while no "
+        "BookOrbit command runs, then restore again. Nothing was changed."
+    )
+    assert library_files(paths.data_dir) == before

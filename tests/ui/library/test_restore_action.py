@@ -199,6 +199,38 @@ def test_a_library_a_command_uses_is_not_restored_and_nothing_stops(desktop, qlo
     assert desktop.restorer.chosen is None and not desktop._quit.is_set()
 
 
+def test_a_command_begun_during_the_question_refuses_before_anything_stops(
+    desktop,  # noqa: F811
+    qloop,
+    tmp_path,
+):
+    """An import started while the question is open: Restore and Restart is refused there,
+    the window and the server go on (the app does not quit to find it out)."""
+    archive = a_backup_then_one_book_more(desktop, tmp_path)
+    choose(desktop, qloop, archive)
+    box = shown(desktop, qloop, QMessageBox)
+    command = subprocess.Popen(
+        [sys.executable, "-c", USING, str(desktop.paths.data_dir)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert command.stdout is not None and command.stdout.readline() == "held\n"
+        [restore] = [b for b in box.buttons() if b.text() == RESTORE_BUTTON]
+        restore.click()
+        run_until(qloop, lambda: desktop.restore.message is not None)
+        refusal = desktop.restore.message
+        assert refusal.windowTitle() == "Restore refused"
+        assert f"in use by `import` (pid {command.pid}): a restore needs it" in refusal.text()
+    finally:
+        command.communicate("")
+    assert desktop.restorer.chosen is None and not desktop._quit.is_set()
+    assert desktop.window.statusBar().currentMessage() == "The library was not restored."
+    assert entry_of(desktop).isEnabled() and desktop.controller.backup.action.isEnabled()
+    assert titles(desktop.paths.db_file) == ["Added after the backup", "Dune", "Emma"]
+
+
 def test_the_entries_are_off_while_a_backup_runs(desktop, qloop, tmp_path, monkeypatch):  # noqa: F811
     show_all(desktop, start_hidden=False)
     add_book("Dune", ["Frank Herbert"])
