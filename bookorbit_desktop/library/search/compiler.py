@@ -47,8 +47,8 @@ class Condition:
     not in a's. And `each`, when every part has one: the condition again on the book `b`,
     reading only that book's own rows (its indexed text by its id, where `sql` reads the
     index's whole list of matches first), for a walk along an order that checks books one by
-    one and stops at a full page. `scans`: `ids` reads every book (its row or indexed text),
-    not only the matches an index looks up."""
+    one and stops at a full page. `scans`: `ids` reads books one by one (every book's row or
+    indexed text, or the row of each book an index gives), not only what an index keeps."""
 
     sql: str
     params: tuple[object, ...]
@@ -331,7 +331,7 @@ class _Compiler:
             found.params + holds.params,
             f"SELECT b.id AS id FROM ({found.ids}) h CROSS JOIN book b ON b.id = h.id WHERE {test}",
             (*found.ids_params, value),
-            scans=found.scans,
+            scans=True,  # each candidate's row
             **_each_of((found, holds), " AND "),
         )
 
