@@ -52,6 +52,7 @@ SAMPLE = 300  # the books checked to predict how far the first page's walk would
 # The walk reads at most one book in this many of the library's: checking a book by its own rows
 # costs about ten times what reading its text in a scan of every book's does.
 WALK_SHARE = 10
+LOOKED_UP_SHARE = 5  # a fifth of that when an index finds the books: keeping them is quick
 _TABLES = itertools.count()  # the temporary tables' numbers: each search has its own
 
 
@@ -71,7 +72,10 @@ def book_pages(
     key: Key | None = None
     if found is not None and found.each is not None and sort == "title" and size > 0:
         books = library_size()
-        walked = _walked(found, size, books, books // WALK_SHARE if walk is None else walk)
+        most = books // WALK_SHARE if walk is None else walk
+        if not (found.negation or found).scans:  # an index finds the books to keep
+            most //= LOOKED_UP_SHARE
+        walked = _walked(found.each, found.each_params, size, books, most)
         if walked is not None:
             if walked:
                 yield _records(walked)
@@ -98,16 +102,16 @@ def _records(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
     return [books[row[0]] for row in rows if row[0] in books]
 
 
-def _walked(found: Condition, size: int, books: int, most: int) -> list[Sequence[Any]] | None:
-    """(id, sort title, id) of the first `size` books in title order that `found.each` keeps,
-    read by checking the books in turn from the first, when `SAMPLE` books spread over the
-    library (`books`: its highest id) predict the page full within `most` books read (a fifth
-    of that when an index finds the books to keep: collecting them is then quick). The walk
-    reads up to twice as many books as predicted. Fewer rows: no other book is kept. None: the
-    walk was not worth it, or stopped short of a page; the books are to be found another way."""
-    each, params = str(found.each), found.each_params
+def _walked(
+    each: str, params: Sequence[object], size: int, books: int, most: int
+) -> list[Sequence[Any]] | None:
+    """(id, sort title, id) of the first `size` books in title order that `each` keeps (the
+    book `b`), read by checking the books in turn from the first, when `SAMPLE` books spread
+    over the library (`books`: its highest id) predict the page full within `most` books
+    read. The walk reads up to twice as many books as predicted. Fewer rows: no other book is
+    kept. None: the walk was not worth it, or stopped short of a page; the books are to be
+    found another way."""
     if books > most:
-        scans = (found if found.negation is None else found.negation).scans
         step = max(1, books // SAMPLE)
         sample = range(step, books + 1, step)
         read, kept = database.execute_sql(
@@ -115,7 +119,6 @@ def _walked(found: Condition, size: int, books: int, most: int) -> list[Sequence
             f" WHERE {in_list('b.id', sample)}",
             (*params, *sample),
         ).fetchone()
-        most = most if scans else most // 5
         if not kept or size * read // kept > most:
             return None
         books = min(most, 2 * size * read // kept)
