@@ -15,15 +15,17 @@ listed once, in the order.
 
 Before that, the first page in title order of a search whose parts can each be checked on one
 book by its own rows (`Condition.each`: plain words, the book's own fields, `not`, `and`, `or`
-of those) walks the title order checking books one by one: a search most books match (`e`, `not
-garden`) fills it after reading about a page of books, one found in ten after ten pages' worth,
-without reading the rest of its matches (or every book's text, for a word too short for the
-search index). Whether to walk is told by `SAMPLE` books spread over the library, checked the
-same way: the walk is taken when they predict the page full within one book in `WALK_SHARE` of
-the library's (a fifth of that for a search an index looks up, quick to keep whole), and reads up
-to twice as far as they predict, not past that share; when the page is still short there, or the
-prediction is farther, the search is kept whole as above, from the first book. The pages after
-the walked one are cut from the kept books, from the walked page's last book on.
+of those), and which is slow to keep whole (`Condition.scans`: a word too short for the search
+index, a field of the book, a negation), may walk the title order checking books one by one: a
+search most books match (`e`, `not garden`) fills it after reading about a page of books, one
+found in ten after ten pages' worth, without reading every book's text or row first. A search
+the index looks up (`garden`, `"lord ring"`) is kept whole at once: that is quick. Whether to
+walk is told by `SAMPLE` books spread over the library, checked the same way: the walk is taken
+when they predict the page full within one book in `WALK_SHARE` of the library's (a fifth of
+that for a negation of a search the index looks up), and reads up to twice as far as they
+predict, not past that share; when the page is still short there, or the prediction is
+farther, the search is kept whole as above, from the first book. The pages after the walked
+one are cut from the kept books, from the walked page's last book on.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ SAMPLE = 300  # the books checked to predict how far the first page's walk would
 # The walk reads at most one book in this many of the library's: checking a book by its own rows
 # costs about ten times what reading its text in a scan of every book's does.
 WALK_SHARE = 10
-LOOKED_UP_SHARE = 5  # a fifth of that when an index finds the books: keeping them is quick
+LOOKED_UP_SHARE = 5  # a fifth of that when an index finds the books left out: keeping is quick
 _TABLES = itertools.count()  # the temporary tables' numbers: each search has its own
 
 
@@ -70,7 +72,7 @@ def book_pages(
     books, one in `WALK_SHARE` of the library's when None)."""
     order, table, book_id = _SOURCES[sort]
     key: Key | None = None
-    if found is not None and found.each is not None and sort == "title" and size > 0:
+    if found is not None and found.each is not None and found.scans and sort == "title" and size:
         books = library_size()
         most = books // WALK_SHARE if walk is None else walk
         if not (found.negation or found).scans:  # an index finds the books to keep
