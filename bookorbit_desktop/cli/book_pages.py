@@ -12,6 +12,20 @@ full page, rather than sorting tens of thousands of matches for every page (or r
 search again for each). A search that is a negation (`not garden`) keeps the books it leaves
 out, usually the fewer, and the walk keeps those not among them. Either way every book found is
 listed once, in the order.
+
+Before that, the first page in title order of a search whose parts can each be checked on one
+book by its own rows (`Condition.each`: plain words, the book's own fields, `not`, `and`, `or`
+of those), and which is slow to keep whole (`Condition.scans`: a word too short for the search
+index, a field of the book, a negation), may walk the title order checking books one by one: a
+search most books match (`e`, `not garden`) fills it after reading about a page of books, one
+found in ten after ten pages' worth, without reading every book's text or row first. A search
+the index looks up (`garden`, `"lord ring"`) is kept whole at once: that is quick. Whether to
+walk is told by `SAMPLE` books spread over the library, checked the same way: the walk is taken
+when they predict the page full within one book in `WALK_SHARE` of the library's (a fifth of
+that for a negation of a search the index looks up), and reads up to twice as far as they
+predict, not past that share; when the page is still short there, or the prediction is
+farther, the search is kept whole as above, from the first book. The pages after the walked
+one are cut from the kept books, from the walked page's last book on.
 """
 
 from __future__ import annotations
@@ -36,18 +50,41 @@ BY_AUTHOR = Order((("authors", False), ("sort_title", False), ("book_id", False)
 _SOURCES = {"title": (BY_TITLE, "book", "id"), "author": (BY_AUTHOR, "book_sort_key", "book_id")}
 SORTS = tuple(_SOURCES)
 FEW = 5000  # a search finding more books than this walks the order's index
+SAMPLE = 300  # the books checked to predict how far the first page's walk would go
+# The walk reads at most one book in this many of the library's: checking a book by its own rows
+# costs about ten times what reading its text in a scan of every book's does.
+WALK_SHARE = 10
+LOOKED_UP_SHARE = 5  # a fifth of that when an index finds the books left out: keeping is quick
 _TABLES = itertools.count()  # the temporary tables' numbers: each search has its own
 
 
 def book_pages(
-    size: int = PAGE, sort: str = "title", found: Condition | None = None, *, few: int = FEW
+    size: int = PAGE,
+    sort: str = "title",
+    found: Condition | None = None,
+    *,
+    few: int = FEW,
+    walk: int | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
     """Every book's record (as `list_books` gives it), or those of the books a search `found`,
     in the order `sort` names (one of `SORTS`), `size` at a time (a search finding more than
-    `few` books walks the order's index)."""
+    `few` books walks the order's index; its first page may be walked reading up to `walk`
+    books, one in `WALK_SHARE` of the library's when None)."""
     order, table, book_id = _SOURCES[sort]
+    key: Key | None = None
+    if found is not None and found.each is not None and found.scans and sort == "title" and size:
+        books = library_size()
+        most = books // WALK_SHARE if walk is None else walk
+        if not (found.negation or found).scans:  # an index finds the books to keep
+            most //= LOOKED_UP_SHARE
+        walked = _walked(found.each, found.each_params, size, books, most)
+        if walked is not None:
+            if walked:
+                yield _records(walked)
+            if len(walked) < size:  # the walk read the last book
+                return
+            key = key_of(walked[-1], order)
     with _found_test(found, book_id, few) as (search, search_params):
-        key: Key | None = None
         while True:
             where, params = order.beyond(key) if key is not None else ("1", [])
             rows = database.execute_sql(
@@ -57,9 +94,57 @@ def book_pages(
             ).fetchall()
             if not rows:
                 return
-            books = {book["id"]: book for book in list_books([row[0] for row in rows])}
-            yield [books[row[0]] for row in rows if row[0] in books]
+            yield _records(rows)
             key = key_of(rows[-1], order)
+
+
+def _records(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """The records of the books whose ids begin `rows`, in their order."""
+    books = {book["id"]: book for book in list_books([row[0] for row in rows])}
+    return [books[row[0]] for row in rows if row[0] in books]
+
+
+def _walked(
+    each: str, params: Sequence[object], size: int, books: int, most: int
+) -> list[Sequence[Any]] | None:
+    """(id, sort title, id) of the first `size` books in title order that `each` keeps (the
+    book `b`), read by checking the books in turn from the first, when `SAMPLE` books spread
+    over the library (`books`: its highest id) predict the page full within `most` books
+    read. The walk reads up to twice as many books as predicted. Fewer rows: no other book is
+    kept. None: the walk was not worth it, or stopped short of a page; the books are to be
+    found another way."""
+    if books > most:
+        step = max(1, books // SAMPLE)
+        sample = range(step, books + 1, step)
+        read, kept = database.execute_sql(
+            f"SELECT count(*), coalesce(sum({each}), 0) FROM book b"
+            f" WHERE {in_list('b.id', sample)}",
+            (*params, *sample),
+        ).fetchone()
+        if not kept or size * read // kept > most:
+            return None
+        books = min(most, 2 * size * read // kept)
+    rows, last = _walk(each, params, size, books)
+    return rows if len(rows) == size or last else None
+
+
+def _walk(
+    each: str, params: Sequence[object], size: int, books: int
+) -> tuple[list[Sequence[Any]], bool]:
+    """Up to `size` rows (id, sort title, id) of the books `each` keeps among the first
+    `books` books in title order, and whether those reach the last book."""
+    # The first book past the walk (none: it reaches the last book).
+    past = database.execute_sql(
+        f"SELECT {BY_TITLE.expressions} FROM book ORDER BY {BY_TITLE.order_by()} LIMIT 1 OFFSET ?",
+        (books,),
+    ).fetchone()
+    within, within_params = BY_TITLE.beyond(tuple(past), backward=True) if past else ("1", [])
+    rows = database.execute_sql(
+        f"SELECT b.id, {BY_TITLE.expressions} FROM book b WHERE {within} AND {each}"
+        f" ORDER BY {BY_TITLE.order_by()} LIMIT ?",
+        (*within_params, *params, size),
+    ).fetchall()
+    return rows, past is None
 
 
 @contextmanager

@@ -26,12 +26,13 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from bookorbit_desktop.library.reading.values import READING_STATUSES
 from bookorbit_desktop.library.search.dates import DATE_WORDS, bounds, period
 from bookorbit_desktop.library.search.fold import fold, fold_column
 from bookorbit_desktop.library.search.grammar import And, Node, Not, Or, SearchError, Term, parse
-from bookorbit_desktop.library.search.query import found_query
+from bookorbit_desktop.library.search.query import found_query, looked_up, match_condition
 from bookorbit_desktop.library.search.regexp import SQL_REGEXP, PatternError, checked_pattern
 
 
@@ -43,7 +44,11 @@ class Condition:
     (one column, `id`), whose parts look up their own tables and indexes, without reading
     each book's row: `a and b` reads a's ids and keeps those in b's (so the first part, the
     plain words when there are some, is read whole), `a or b` is a UNION, `not a` every book
-    not in a's."""
+    not in a's. And `each`, when every part has one: the condition again on the book `b`,
+    reading only that book's own rows (its indexed text by its id, where `sql` reads the
+    index's whole list of matches first), for a walk along an order that checks books one by
+    one and stops at a full page. `scans`: `ids` reads books one by one (every book's row or
+    indexed text, or the row of each book an index gives), not only what an index keeps."""
 
     sql: str
     params: tuple[object, ...]
@@ -52,6 +57,10 @@ class Condition:
     # What this is the negation of, if it is one: `not` of it is that again, not a second
     # pass over every book (`not status:unread`).
     negation: Condition | None = dataclasses.field(default=None, compare=False)
+    # Made from `sql` and the same rules: what `sql` says, so not compared.
+    each: str | None = dataclasses.field(default=None, compare=False)
+    each_params: tuple[object, ...] = dataclasses.field(default=(), compare=False)
+    scans: bool = dataclasses.field(default=False, compare=False)
 
     def __and__(self, other: Condition) -> Condition:
         return _both((self, other))
@@ -70,6 +79,8 @@ def _both(parts: Sequence[Condition]) -> Condition:
         # push the others' test into it, and look each of their ids up in the search index.
         f"SELECT id FROM ({first.ids} LIMIT -1) WHERE " + " AND ".join(t for t, _ in tests),
         first.ids_params + tuple(param for _, params in tests for param in params),
+        scans=first.scans,
+        **_each_of(parts, " AND "),
     )
 
 
@@ -87,7 +98,20 @@ def _either(parts: Sequence[Condition]) -> Condition:
         tuple(param for part in parts for param in part.params),
         " UNION ".join(f"SELECT id FROM ({part.ids})" for part in parts),
         tuple(param for part in parts for param in part.ids_params),
+        scans=any(part.scans for part in parts),
+        **_each_of(parts, " OR "),
     )
+
+
+def _each_of(parts: Sequence[Condition], joint: str) -> dict[str, Any]:
+    """`each` of the parts joined by `joint` (none when a part has none)."""
+    eaches = [part.each for part in parts if part.each is not None]
+    if len(eaches) < len(parts):
+        return {}
+    return {
+        "each": "(" + joint.join(eaches) + ")",
+        "each_params": tuple(param for part in parts for param in part.each_params),
+    }
 
 
 def _negated(part: Condition) -> Condition:
@@ -99,6 +123,9 @@ def _negated(part: Condition) -> Condition:
         f"SELECT id FROM book WHERE id NOT IN ({part.ids})",
         part.ids_params,
         part,
+        None if part.each is None else f"NOT ({part.each})",
+        part.each_params,
+        scans=True,
     )
 
 
@@ -125,7 +152,7 @@ class _Place:
         sql = f"coalesce({test}, 0)"
         if not self.by_value:
             ids = f"SELECT b.id AS id FROM book b WHERE {test}"
-            return Condition(sql, tuple(params), ids, tuple(params))
+            return Condition(sql, tuple(params), ids, tuple(params), None, sql, tuple(params), True)
         # The test is a function of the value alone: `b` is here a table of the values (no
         # NULL: `IN` never matches one). LIMIT -1 keeps SQLite from testing every book's.
         name = self.column.removeprefix("b.")
@@ -133,7 +160,7 @@ class _Place:
         ids = (
             f"SELECT id FROM book WHERE {name} IN (SELECT b.{name} FROM ({values}) b WHERE {test})"
         )
-        return Condition(sql, tuple(params), ids, tuple(params))
+        return Condition(sql, tuple(params), ids, tuple(params), None, sql, tuple(params))
 
 
 def _of_book(column: str) -> _Place:
@@ -230,8 +257,12 @@ class _Compiler:
         return parts[0] if len(parts) == 1 else _both(parts)
 
     def words(self, terms: Sequence[Term]) -> Condition:
-        found, params = found_query([fold(term.value) for term in terms])
-        return _among(found, params)
+        folded = [fold(term.value) for term in terms]
+        found, params = found_query(folded)
+        each, each_params = match_condition(folded, few=True)
+        scans = not any(looked_up(term) for term in folded)
+        among = _among(found, params)
+        return dataclasses.replace(among, each=each, each_params=(*each_params,), scans=scans)
 
     def term(self, term: Term) -> Condition:
         if term.field is None:
@@ -288,20 +319,20 @@ class _Compiler:
         holds = place.holds(test, [value])
         # The search index's candidates help a column of `b` tested book by book (a value
         # shorter than a trigram: a scan of the index's narrow texts, cheaper than folding
-        # every book's field), and the authors when their index looks the value up.
-        short = len(value) < 3
-        if not indexed or place.by_value or (short and place.among is not None):
+        # every book's field). Not the authors': their matching names are found first anyway,
+        # and their books' list is read whole whatever the index's would keep of it.
+        if not indexed or place.by_value or place.among is not None:
             return holds
         # The index finds the few candidates first (its text holds the field's, which holds the
         # value or is it); only their rows are read.
         found = self.words([term])
-        if place.among is not None:
-            return found & holds
         return Condition(
             f"({found.sql} AND {holds.sql})",
             found.params + holds.params,
             f"SELECT b.id AS id FROM ({found.ids}) h CROSS JOIN book b ON b.id = h.id WHERE {test}",
             (*found.ids_params, value),
+            scans=True,  # each candidate's row
+            **_each_of((found, holds), " AND "),
         )
 
     def number(self, term: Term, place: _Place) -> Condition:

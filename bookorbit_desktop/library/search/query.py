@@ -24,6 +24,11 @@ def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def looked_up(term: str) -> bool:
+    """Whether the index looks `term` (folded) up, rather than each text being checked for it."""
+    return len(term) >= _TRIGRAM
+
+
 def found_query(terms: Sequence[str]) -> tuple[str, list[str]]:
     """`SELECT id` of the books (the index's rows) whose folded title, series or authors
     contain every one of `terms` (none: every book), and its parameters.
@@ -32,12 +37,12 @@ def found_query(terms: Sequence[str]) -> tuple[str, list[str]]:
     hit CROSS JOIN book b ON b.id = hit.id`), a LIMIT stops the reading early."""
     # A phrase of trigrams matches exactly the texts that hold it: only shorter terms are
     # checked in the text itself.
-    looked_up = [term for term in terms if len(term) >= _TRIGRAM]
-    checked = [term for term in terms if len(term) < _TRIGRAM]
+    found = [term for term in terms if looked_up(term)]
+    checked = [term for term in terms if not looked_up(term)]
     checks = "".join(" AND instr(t.c0, ?) > 0" for _term in checked)
-    if not looked_up:  # a scan: of the index's own table of texts, a plain table
+    if not found:  # a scan: of the index's own table of texts, a plain table
         return f"SELECT t.id AS id FROM {_TEXTS} t WHERE 1{checks}", list(checked)
-    phrases = " AND ".join(_phrase(term) for term in looked_up)
+    phrases = " AND ".join(_phrase(term) for term in found)
     if not checked:
         return "SELECT s.rowid AS id FROM book_search s WHERE s.book_search MATCH ?", [phrases]
     # The candidates' texts read from that table too: quicker than through the index.
