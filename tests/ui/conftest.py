@@ -99,10 +99,15 @@ def qloop(qapp) -> Iterator[qasync.QEventLoop]:
     loop = _AppLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
+    close_loop(loop)
+    asyncio.set_event_loop(None)
+
+
+def close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """A test's loop closed after its tasks still pending are cancelled and have ended."""
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
     for task in pending:
         task.cancel()
     if pending:
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
     loop.close()
-    asyncio.set_event_loop(None)

@@ -13,6 +13,7 @@ import qasync
 from PySide6.QtCore import QCoreApplication, QTimer
 
 from bookorbit_desktop.ui.run_loop import run_to_the_end
+from tests.ui.conftest import close_loop
 
 SHUTDOWN_STEPS = 20
 
@@ -21,12 +22,7 @@ SHUTDOWN_STEPS = 20
 def app_loop(qapp) -> Iterator[qasync.QEventLoop]:
     loop = qasync.QEventLoop(qapp)
     yield loop
-    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
-    for task in pending:
-        task.cancel()
-    if pending:
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    loop.close()
+    close_loop(loop)
 
 
 @pytest.fixture

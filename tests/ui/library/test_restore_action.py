@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
@@ -126,39 +128,6 @@ print("held", flush=True)
 sys.stdin.read()
 """
 
-
-def test_a_library_another_process_owns_is_not_restored_and_the_window_goes_on(
-    desktop,  # noqa: F811
-    qloop,
-    tmp_path,
-):
-    archive = a_backup_then_one_book_more(desktop, tmp_path)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(desktop.paths.data_dir)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        choose(desktop, qloop, archive)
-        box = shown(desktop, qloop, QMessageBox)
-        [restore] = [b for b in box.buttons() if b.text() == RESTORE_BUTTON]
-        restore.click()
-        run_until(qloop, lambda: desktop.restore.message is not None)
-        refusal = desktop.restore.message
-        assert refusal.windowTitle() == "Library in use"
-        assert f"in use by `serve` (pid {holder.pid})" in refusal.text()
-    finally:
-        holder.communicate("")
-    assert desktop.restorer.chosen is None and not desktop._quit.is_set()
-    assert desktop.window.statusBar().currentMessage() == "The library was not restored."
-    assert entry_of(desktop).isEnabled() and desktop.controller.backup.action.isEnabled()
-    assert titles(desktop.paths.db_file) == ["Added after the backup", "Dune", "Emma"]
-    desktop.controller.refresh()  # the window still reads its library
-    assert desktop.window.library_view.count_label.text() == "3 books"
-
-
 USING = """
 import sys
 from pathlib import Path
@@ -170,32 +139,72 @@ sys.stdin.read()
 """
 
 
-def test_a_library_a_command_uses_is_not_restored_and_nothing_stops(desktop, qloop, tmp_path):  # noqa: F811
-    """An import running beside the window: the restore is refused before the question, so
-    the server and the window go on."""
-    archive = a_backup_then_one_book_more(desktop, tmp_path)
-    command = subprocess.Popen(
-        [sys.executable, "-c", USING, str(desktop.paths.data_dir)],
+@contextmanager
+def held(script: str, data_dir: Path) -> Iterator[int]:
+    """Another process holding the library by `script` (HOLD: owning it as `serve` does;
+    USING: sharing it as a command does) while the block runs; its pid."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(data_dir)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        assert command.stdout is not None and command.stdout.readline() == "held\n"
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        yield holder.pid
+    finally:
+        holder.communicate("")
+
+
+def refused_after_agreeing(desktop, qloop, box: QMessageBox) -> QMessageBox:  # noqa: F811
+    """Restore and Restart clicked on the question `box`: the refusal shown over the window."""
+    [restore] = [b for b in box.buttons() if b.text() == RESTORE_BUTTON]
+    restore.click()
+    run_until(qloop, lambda: desktop.restore.message is not None)
+    return desktop.restore.message
+
+
+def assert_not_restored(desktop) -> None:  # noqa: F811
+    """The app goes on with its library as it was: no restart, its entries on."""
+    assert desktop.restorer.chosen is None and not desktop._quit.is_set()
+    assert desktop.window.statusBar().currentMessage() == "The library was not restored."
+    assert entry_of(desktop).isEnabled() and desktop.controller.backup.action.isEnabled()
+    assert titles(desktop.paths.db_file) == ["Added after the backup", "Dune", "Emma"]
+
+
+def test_a_library_another_process_owns_is_not_restored_and_the_window_goes_on(
+    desktop,  # noqa: F811
+    qloop,
+    tmp_path,
+):
+    archive = a_backup_then_one_book_more(desktop, tmp_path)
+    with held(HOLD, desktop.paths.data_dir) as pid:
+        choose(desktop, qloop, archive)
+        refusal = refused_after_agreeing(desktop, qloop, shown(desktop, qloop, QMessageBox))
+        assert refusal.windowTitle() == "Library in use"
+        assert f"in use by `serve` (pid {pid})" in refusal.text()
+    assert_not_restored(desktop)
+    desktop.controller.refresh()  # the window still reads its library
+    assert desktop.window.library_view.count_label.text() == "3 books"
+
+
+def test_a_library_a_command_uses_is_not_restored_and_nothing_stops(desktop, qloop, tmp_path):  # noqa: F811
+    """An import running beside the window: the restore is refused before the question, so
+    the server and the window go on."""
+    archive = a_backup_then_one_book_more(desktop, tmp_path)
+    with held(USING, desktop.paths.data_dir) as pid:
         before = fingerprint(desktop.paths.data_dir)
         choose(desktop, qloop, archive)
         box = shown(desktop, qloop, QMessageBox)
         assert box.windowTitle() == "Restore refused"
         assert box.text() == (
             f"The library in {desktop.paths.data_dir} is in use by `import` (pid "
-            f"{command.pid}): a restore needs it to itself. Let it finish (or stop it), then "
+            f"{pid}): a restore needs it to itself. Let it finish (or stop it), then "
             "restore again. Nothing was changed."
         )
         box.button(QMessageBox.StandardButton.Ok).click()
         run_until(qloop, entry_of(desktop).isEnabled)
         assert fingerprint(desktop.paths.data_dir) == before
-    finally:
-        command.communicate("")
     assert desktop.restorer.chosen is None and not desktop._quit.is_set()
 
 
@@ -209,26 +218,11 @@ def test_a_command_begun_during_the_question_refuses_before_anything_stops(
     archive = a_backup_then_one_book_more(desktop, tmp_path)
     choose(desktop, qloop, archive)
     box = shown(desktop, qloop, QMessageBox)
-    command = subprocess.Popen(
-        [sys.executable, "-c", USING, str(desktop.paths.data_dir)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert command.stdout is not None and command.stdout.readline() == "held\n"
-        [restore] = [b for b in box.buttons() if b.text() == RESTORE_BUTTON]
-        restore.click()
-        run_until(qloop, lambda: desktop.restore.message is not None)
-        refusal = desktop.restore.message
+    with held(USING, desktop.paths.data_dir) as pid:
+        refusal = refused_after_agreeing(desktop, qloop, box)
         assert refusal.windowTitle() == "Restore refused"
-        assert f"in use by `import` (pid {command.pid}): a restore needs it" in refusal.text()
-    finally:
-        command.communicate("")
-    assert desktop.restorer.chosen is None and not desktop._quit.is_set()
-    assert desktop.window.statusBar().currentMessage() == "The library was not restored."
-    assert entry_of(desktop).isEnabled() and desktop.controller.backup.action.isEnabled()
-    assert titles(desktop.paths.db_file) == ["Added after the backup", "Dune", "Emma"]
+        assert f"in use by `import` (pid {pid}): a restore needs it" in refusal.text()
+    assert_not_restored(desktop)
 
 
 def test_the_entries_are_off_while_a_backup_runs(desktop, qloop, tmp_path, monkeypatch):  # noqa: F811
