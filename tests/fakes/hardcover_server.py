@@ -171,6 +171,9 @@ class FakeHardcover:
         # Called with each operation's name once it was carried out, before the answer goes
         # back: a test changes the library there to land a change in the middle of a push.
         self.after_operation: Callable[[str | None], None] | None = None
+        # Called with each injected fault's kind as it is served, before it takes effect: a
+        # test stops a push at the very request that hangs, instead of waiting for it.
+        self.on_fault: Callable[[int | str], None] | None = None
         self._rng = random.Random(seed)
         self._runner: web.AppRunner | None = None
         self._closing: asyncio.Event | None = None
@@ -274,6 +277,8 @@ class FakeHardcover:
         if self.config.response_delay:
             await asyncio.sleep(self.config.response_delay)
         fault = await self._next_fault(request)
+        if fault is not None and self.on_fault is not None:
+            self.on_fault(fault["kind"])
         drop_after = fault is not None and fault["kind"] == "drop_after"
         try:
             if fault is not None and not drop_after:

@@ -187,25 +187,61 @@ async def test_a_finish_is_one_write_carrying_its_real_date(world):
     assert dates(world, "o") == [("2024-10-01", "2024-10-12")]
 
 
-async def test_a_kill_after_setting_read_never_leaves_today_as_the_finish(world):
-    import asyncio
-
-    world.add("z", status="reading", started="2024-10-01", progress=0.5)
+async def finished_without_a_date(world, key: str) -> None:
+    """A book synced while reading, then finished here with no date known."""
+    world.add(key, status="reading", started="2024-10-01", progress=0.5)
     await world.sync()
     ReadingState.update(status="read", progress=1.0, finished=None).where(
-        ReadingState.book == world.books["z"]
-    ).execute()  # finished, no date known
-    outbox.note_change(world.books["z"], ["status"])
-    world.hardcover.config.hang_seconds = 5
-    world.hardcover.fail_next("hang", operation="UpdateUserBookRead")
+        ReadingState.book == world.books[key]
+    ).execute()
+    outbox.note_change(world.books[key], ["status"])
+
+
+# Where the process dies once Hardcover took our Read and stamped today on the read: before the
+# status write's answer arrives (the correction never left), while the correction hangs, and
+# while the entry is read back after the correction went unanswered (a gateway's 504).
+KILLS = ["status_answer", "correction_hanging", "read_back"]
+
+
+@pytest.mark.parametrize("kill", KILLS)
+async def test_a_kill_after_setting_read_never_leaves_today_as_the_finish(world, kill):
+    import asyncio
+
+    await finished_without_a_date(world, "z")
+    fake = world.hardcover
     push = asyncio.create_task(world.sync())
-    while world.entry("z")["status_id"] != 3:  # Hardcover took Read and stamped today
-        await asyncio.sleep(0.01)
-    push.cancel()  # the process dies before the correction
+
+    def die_at(operation: str | None) -> None:
+        if operation == {"status_answer": "UpdateUserBook", "read_back": "UserBookByBook"}[kill]:
+            push.cancel()
+
+    if kill == "correction_hanging":
+        fake.on_fault = lambda fault: push.cancel()
+    else:
+        fake.after_operation = die_at
+    if kill != "status_answer":
+        fake.config.hang_seconds = 30 if kill == "correction_hanging" else 0.05
+        fake.fail_next("hang", operation="UpdateUserBookRead")
     with pytest.raises(asyncio.CancelledError):
-        await push
+        await push  # the process dies there
+    fake.on_fault = fake.after_operation = None
+    assert fake.status_count(504) == (kill == "read_back")
+    today = world.clock.today().isoformat()
+    assert world.entry("z")["status_id"] == 3 and dates(world, "z") == [("2024-10-01", today)]
     await world.sync()
     assert dates(world, "z") == [("2024-10-01", None)]
+
+
+@pytest.mark.parametrize("answer", [504, "hang"])
+async def test_a_correction_left_unanswered_is_sent_again_by_the_next_sync(world, answer):
+    await finished_without_a_date(world, "u")
+    world.hardcover.config.hang_seconds = 0.05  # then a gateway's 504
+    world.hardcover.fail_next(answer, operation="UpdateUserBookRead")
+    (partial,) = (await world.sync()).books  # read back: today stamped, the correction not
+    today = world.clock.today().isoformat()
+    assert partial.outcome == "partial" and dates(world, "u") == [("2024-10-01", today)]
+    await world.sync()
+    assert dates(world, "u") == [("2024-10-01", None)]
 
 
 async def test_a_date_of_sync_goes_out_and_historys_own_date_is_proposed_in_its_place(
