@@ -36,6 +36,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.search.compiler import Condition
 from bookorbit_desktop.library.search.pages import library_size
 from bookorbit_desktop.library.store.keyset import Key, Order, key_of
@@ -99,9 +100,11 @@ def book_pages(
 
 
 def _records(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
-    """The records of the books whose ids begin `rows`, in their order."""
-    books = {book["id"]: book for book in list_books([row[0] for row in rows])}
-    return [books[row[0]] for row in rows if row[0] in books]
+    """The records of the books whose ids begin `rows`, in their order: tens of thousands of
+    objects built at once for a full page, without the cycle collector's scans (`gc_pause`)."""
+    with paused_collection():
+        books = {book["id"]: book for book in list_books([row[0] for row in rows])}
+        return [books[row[0]] for row in rows if row[0] in books]
 
 
 def _walked(

@@ -124,3 +124,23 @@ def test_a_search_kept_once_pages_what_its_condition_keeps(library, sort, search
         assert next(left)
         left.close()
         assert database.execute_sql(temporary).fetchone()[0] == 0
+
+
+def test_a_page_of_records_is_built_without_the_cycle_collector_and_it_resumes(
+    library, monkeypatch
+):
+    """A page's records are tens of thousands of objects made at once: the collector's scans
+    over them, again and again, would cost more than their reading (`gc_pause`)."""
+    import gc
+
+    from bookorbit_desktop.cli import book_pages as pages
+
+    for number in range(3):
+        add_book(f"Book {number}")
+    seen, plain = [], pages.list_books
+    monkeypatch.setattr(
+        pages, "list_books", lambda ids: (seen.append(gc.isenabled()), plain(ids))[1]
+    )
+    assert gc.isenabled()
+    assert [len(page) for page in book_pages(size=2)] == [2, 1]
+    assert seen == [False, False] and gc.isenabled()
