@@ -15,6 +15,7 @@ from bookorbit_desktop.hardcover.api.credentials import SuppliedToken
 from bookorbit_desktop.metadata_sources import googlebooks, openlibrary
 from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 from bookorbit_desktop.services.metadata.service import MetadataService
+from bookorbit_desktop.ui.asyncqt import running_tasks
 from tests.factories import add_book
 from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import Catalog
@@ -91,3 +92,16 @@ def emitted(loop: asyncio.AbstractEventLoop, signal) -> asyncio.Future:
 
     signal.connect(fire)
     return future
+
+
+def settle(loop: asyncio.AbstractEventLoop) -> None:
+    """Run the window's loop until every task started with `spawn` has ended, those they start
+    included. A fetch shows the book again as each source answers, and each showing loads its
+    covers: a `covers_loaded` awaited from the start may be an earlier showing's (the others'
+    covers came before a slow source answered), not the one the table shows at the end."""
+
+    async def idle() -> None:
+        while tasks := running_tasks():
+            await asyncio.wait(tasks)
+
+    wait(loop, idle())

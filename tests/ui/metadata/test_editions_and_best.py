@@ -18,7 +18,7 @@ from bookorbit_desktop.ui.metadata.fill_review import rows
 from bookorbit_desktop.ui.metadata.texts import CASE, DIFFERS
 from tests.factories import add_book
 from tests.fakes.metadata_sources import FakeBook
-from tests.ui.metadata.conftest import emitted, until, wait
+from tests.ui.metadata.conftest import emitted, settle, until, wait
 
 HOBBIT = FakeBook(
     "9780547928227", "The Hobbit", ("J. R. R. Tolkien",), publisher="Houghton Mifflin Harcourt",
@@ -45,7 +45,8 @@ def fetched(service, book_id, qtbot, qloop) -> FetchDialog:
     dialog.show()
     covers = emitted(qloop, dialog.pane.covers_loaded)
     wait(qloop, dialog.fetch())
-    wait(qloop, covers)
+    settle(qloop)  # the covers of the last showing, not only the first covers to land
+    assert covers.done()
     return dialog
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 
@@ -16,7 +17,7 @@ from bookorbit_desktop.ui.asyncqt import running_tasks
 from bookorbit_desktop.ui.metadata.diff_table import LOCAL, NOT_APPLIABLE
 from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog
 from bookorbit_desktop.ui.metadata.texts import DIFFERS
-from tests.ui.metadata.conftest import emitted, until, wait
+from tests.ui.metadata.conftest import emitted, settle, until, wait
 
 
 def open_fetched(service, book_id, qtbot, qloop) -> FetchDialog:
@@ -72,13 +73,28 @@ def test_fetch_shows_each_source_side_by_side_and_apply_saves_the_ticks(service,
     assert not table.buttons[("title", "openlibrary")].text().startswith(DIFFERS)
 
 
-def test_best_ticks_the_rule_and_covers_show_their_size(service, fox, qtbot, qloop):
+@pytest.mark.parametrize("slow", [False, True], ids=["prompt", "hardcover_after_the_covers"])
+def test_best_ticks_the_rule_and_covers_show_their_size(
+    slow, service, hardcover_fake, fox, qtbot, qloop
+):
+    """Also when Hardcover answers after the others' covers have shown, and each cover takes a
+    while (a busy machine): the table shown at the end gets its covers again."""
     dialog = FetchDialog(service, fox.id)
     qtbot.addWidget(dialog)
     dialog.show()
+    if slow:
+        hardcover_fake.config.response_delay = 1.0
+        real_fetch = dialog.pane._covers.fetch
+
+        async def slow_fetch(url):
+            await asyncio.sleep(0.2)
+            return await real_fetch(url)
+
+        dialog.pane._covers.fetch = slow_fetch
     covers = emitted(qloop, dialog.pane.covers_loaded)
     wait(qloop, dialog.fetch())
-    wait(qloop, covers)
+    settle(qloop)  # the covers of the last showing, not only the first covers to land
+    assert covers.done()
     table = dialog.pane.table
     rows = {row.name: row for row in dialog.pane.shown.fields}
     assert table.take_best() > 0
