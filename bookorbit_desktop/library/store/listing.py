@@ -10,24 +10,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from typing import Any, NamedTuple
+from typing import Any
 
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import in_list
 
-
-class Credit(NamedTuple):
-    name: str
-    sort_name: str | None
-    role: str  # MARC relator: "aut", "edt", "trl", ...
+_CREDIT_KEYS = ("name", "sort_name", "role")  # role: MARC relator, "aut", "edt", "trl", ...
 
 
-def credits(book_ids: Collection[int] | None, db: Any = database) -> dict[int, list[Credit]]:
-    """book id -> its creators, in the order the book lists them (every book's when
-    `book_ids` is None). `db` is the connection to use (the server's threads pass theirs)."""
-    found: dict[int, list[Credit]] = defaultdict(list)
+def credits(
+    book_ids: Collection[int] | None, db: Any = database
+) -> dict[int, list[dict[str, Any]]]:
+    """book id -> its creators ({"name", "sort_name", "role"}), in the order the book lists
+    them (every book's when `book_ids` is None). `db` is the connection to use (the server's
+    threads pass theirs)."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for book_id, *credit in _credit_rows("a.name, a.sort_name, ba.role", book_ids, db):
-        found[book_id].append(Credit(*credit))
+        found[book_id].append(dict(zip(_CREDIT_KEYS, credit, strict=True)))
     return found
 
 

@@ -97,9 +97,7 @@ def list_books(book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     if not rows:
         return []
     ids = [row[0] for row in rows]
-    creators = {
-        book_id: [credit._asdict() for credit in found] for book_id, found in credits(ids).items()
-    }
+    creators = credits(ids)
     documents: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     loose: dict[int, list[dict[str, Any]]] = defaultdict(list)
     aliases = _rows(
