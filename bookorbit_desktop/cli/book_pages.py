@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
 
@@ -56,6 +56,8 @@ SAMPLE = 300  # the books checked to predict how far the first page's walk would
 # costs about ten times what reading its text in a scan of every book's does.
 WALK_SHARE = 10
 LOOKED_UP_SHARE = 5  # a fifth of that when an index finds the books left out: keeping is quick
+# What a page's records are built by, from the books' ids (in any order).
+Records = Callable[[Iterable[int]], list[dict[str, Any]]]
 _TABLES = itertools.count()  # the temporary tables' numbers: each search has its own
 
 
@@ -66,11 +68,14 @@ def book_pages(
     *,
     few: int = FEW,
     walk: int | None = None,
+    records: Records | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
-    """Every book's record (as `list_books` gives it), or those of the books a search `found`,
-    in the order `sort` names (one of `SORTS`), `size` at a time (a search finding more than
-    `few` books walks the order's index; its first page may be walked reading up to `walk`
-    books, one in `WALK_SHARE` of the library's when None)."""
+    """Every book's record, or those of the books a search `found`, in the order `sort` names
+    (one of `SORTS`), `size` at a time (a search finding more than `few` books walks the
+    order's index; its first page may be walked reading up to `walk` books, one in
+    `WALK_SHARE` of the library's when None). `records` builds a page's records from the
+    books' ids: `list_books` (None) or `listing_lines` for the listing's lines."""
+    records = records or list_books
     order, table, book_id = _SOURCES[sort]
     key: Key | None = None
     if found is not None and found.each is not None and found.scans and sort == "title" and size:
@@ -81,7 +86,7 @@ def book_pages(
         walked = _walked(found.each, found.each_params, size, books, most)
         if walked is not None:
             if walked:
-                yield _records(walked)
+                yield _records(walked, records)
             if len(walked) < size:  # the walk read the last book
                 return
             key = key_of(walked[-1], order)
@@ -95,15 +100,15 @@ def book_pages(
             ).fetchall()
             if not rows:
                 return
-            yield _records(rows)
+            yield _records(rows, records)
             key = key_of(rows[-1], order)
 
 
-def _records(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+def _records(rows: Sequence[Sequence[Any]], records: Records) -> list[dict[str, Any]]:
     """The records of the books whose ids begin `rows`, in their order: tens of thousands of
     objects built at once for a full page, without the cycle collector's scans (`gc_pause`)."""
     with paused_collection():
-        books = {book["id"]: book for book in list_books([row[0] for row in rows])}
+        books = {book["id"]: book for book in records([row[0] for row in rows])}
         return [books[row[0]] for row in rows if row[0] in books]
 
 

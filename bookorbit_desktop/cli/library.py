@@ -23,7 +23,7 @@ from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.search.compiler import Condition, search_condition
 from bookorbit_desktop.library.search.grammar import SearchError
 from bookorbit_desktop.library.store.links import hardcover_links
-from bookorbit_desktop.library.store.queries import get_book
+from bookorbit_desktop.library.store.queries import get_book, listing_lines
 from bookorbit_desktop.services.library.service import HARDCOVER_LABELS
 
 
@@ -99,16 +99,14 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
         )
         return 0
     count = 0
-    for page in book_pages(sort=args.sort, found=found):
+    for page in book_pages(sort=args.sort, found=found, records=listing_lines):
         if not count:
             print(f"{'ID':>5}  {'STATUS':<12} {'DONE':>4}  TITLE — AUTHORS [FORMATS]")
         for book in page:
-            reading = book["reading"]
             authors = author_line(book["authors"])
-            formats = ",".join(sorted({file["format"] for file in book["files"]}))
             print(
-                f"{book['id']:>5}  {reading['status']:<12} {reading['progress']:>4.0%}  "
-                f"{book['title']} — {authors} [{formats}]"
+                f"{book['id']:>5}  {book['status']:<12} {book['progress']:>4.0%}  "
+                f"{book['title']} — {authors} [{','.join(book['formats'])}]"
             )
         count += len(page)
     if not count and found is not None:

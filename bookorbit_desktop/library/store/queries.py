@@ -145,6 +145,41 @@ def list_books(book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     return result
 
 
+def listing_lines(book_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """What a line of the `books` listing shows of each book in `book_ids` (in no particular
+    order): {"id", "title", "authors", "status", "progress", "formats"}, the values
+    `list_books` gives (`authors`, the reading state's `status` and `progress`) and the
+    distinct formats of the book's files, sorted. Three queries, and none of the rest of a
+    record read or built: a page of lines costs about half a page of records."""
+    ids = sorted(set(book_ids))
+    if not ids:
+        return []
+    rows = _rows(
+        "SELECT b.id, b.title, rs.status, rs.progress FROM book b"
+        f" LEFT JOIN reading_state rs ON rs.book_id = b.id WHERE {in_list('b.id', ids)}",
+        ids,
+    )
+    creators = credits(ids)
+    formats: dict[int, set[str]] = defaultdict(set)
+    for book_id, file_format in _rows(
+        f"SELECT book_id, format FROM book_file WHERE {in_list('book_id', ids)}", ids
+    ):
+        formats[book_id].add(file_format)
+    unread = reading_dict(None)
+    return [
+        {
+            "id": book_id,
+            "title": title,
+            "authors": author_names(creators.get(book_id, [])),
+            # A state's status is never NULL: NULL there is a book without one.
+            "status": unread["status"] if status is None else status,
+            "progress": unread["progress"] if status is None else progress,
+            "formats": sorted(formats.get(book_id, ())),
+        }
+        for book_id, title, status, progress in rows
+    ]
+
+
 def author_names(creators: list[dict[str, Any]]) -> list[str]:
     """The authors among a book's creators; editors and the like only when there is no author
     (an anthology credited to its editor still shows a name)."""

@@ -13,11 +13,12 @@ from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.reading.marking import DateNeededError
 from bookorbit_desktop.library.store.models import (
     ALIAS_MANUAL,
+    BookFile,
     DocumentAlias,
     ProgressEvent,
     ReadingState,
 )
-from bookorbit_desktop.library.store.queries import get_book, list_books
+from bookorbit_desktop.library.store.queries import get_book, list_books, listing_lines
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import add_book, make_epub
 
@@ -234,3 +235,54 @@ def test_authors_are_the_aut_creators_else_everyone(library, tmp_path):
     assert books["Annotated"]["authors"] == ["Au Thor"]
     assert [c["role"] for c in books["Annotated"]["creators"]] == ["aut", "edt"]
     assert books["Anthology"]["authors"] == ["Ed Itor"]
+
+
+def test_the_listing_lines_show_what_the_records_say(library, tmp_path):
+    """`listing_lines` reads only what a line of `books` shows: each value is the one the
+    book's full record gives (a book without a reading state is unread, formats once each)."""
+    from tests.library.books import build_epub, opf2
+
+    build_epub(
+        tmp_path / "a.epub",
+        opf2('<dc:title>Anthology</dc:title><dc:creator opf:role="edt">Ed Itor</dc:creator>'),
+    )
+    import_paths([tmp_path], library)
+    anthology = list_books()[0]["id"]
+    reading = add_book("Reading", ("Ann Author", "Bo Author"), status="reading").id
+    update_reading_state(reading, progress="0.25", today=TODAY)
+    stateless = add_book("Stateless", ()).id
+    ReadingState.delete().where(ReadingState.book == stateless).execute()
+    for number, suffix in enumerate(("pdf", "epub", "epub")):  # two of one format
+        (tmp_path / f"{number}.{suffix}").write_bytes(b"x" * (number + 1))
+        BookFile.create(
+            book=reading,
+            path=str(tmp_path / f"{number}.{suffix}"),
+            format=suffix,
+            size=number + 1,
+            mtime=1.0,
+            partial_md5=f"{number:032d}",
+            added_at=1.0,
+        )
+    ids = [anthology, reading, stateless]
+    lines = {line["id"]: line for line in listing_lines(reversed(ids))}
+    assert lines[reading] == {
+        "id": reading,
+        "title": "Reading",
+        "authors": ["Ann Author", "Bo Author"],
+        "status": "reading",
+        "progress": 0.25,
+        "formats": ["epub", "pdf"],
+    }
+    assert (lines[stateless]["status"], lines[stateless]["progress"]) == ("unread", 0.0)
+    assert lines[stateless]["authors"] == [] and lines[stateless]["formats"] == []
+    assert lines[anthology]["authors"] == ["Ed Itor"]
+    for book in list_books(ids):
+        assert lines[book["id"]] == {
+            "id": book["id"],
+            "title": book["title"],
+            "authors": book["authors"],
+            "status": book["reading"]["status"],
+            "progress": book["reading"]["progress"],
+            "formats": sorted({file["format"] for file in book["files"]}),
+        }
+    assert listing_lines([]) == []
