@@ -32,7 +32,12 @@ from bookorbit_desktop.library.reading.values import READING_STATUSES
 from bookorbit_desktop.library.search.dates import DATE_WORDS, bounds, period
 from bookorbit_desktop.library.search.fold import fold, fold_column
 from bookorbit_desktop.library.search.grammar import And, Node, Not, Or, SearchError, Term, parse
-from bookorbit_desktop.library.search.query import found_query, looked_up, match_condition
+from bookorbit_desktop.library.search.query import (
+    begun_by,
+    found_query,
+    looked_up,
+    match_condition,
+)
 from bookorbit_desktop.library.search.regexp import SQL_REGEXP, PatternError, checked_pattern
 
 
@@ -324,13 +329,17 @@ class _Compiler:
         if not indexed or place.by_value or place.among is not None:
             return holds
         # The index finds the few candidates first (its text holds the field's, which holds the
-        # value or is it); only their rows are read.
+        # value or is it); only their rows are read. Only the title comes here (the series and
+        # authors are found above): it begins the index's text, so a title that is the value
+        # is among the candidates whose text begins with it and a space.
         found = self.words([term])
+        exact = term.op == "="
+        among, params = begun_by(value + " ") if exact else (found.ids, found.ids_params)
         return Condition(
             f"({found.sql} AND {holds.sql})",
             found.params + holds.params,
-            f"SELECT b.id AS id FROM ({found.ids}) h CROSS JOIN book b ON b.id = h.id WHERE {test}",
-            (*found.ids_params, value),
+            f"SELECT b.id AS id FROM ({among}) h CROSS JOIN book b ON b.id = h.id WHERE {test}",
+            (*params, value),
             scans=True,  # each candidate's row
             **_each_of((found, holds), " AND "),
         )

@@ -53,6 +53,21 @@ def found_query(terms: Sequence[str]) -> tuple[str, list[str]]:
     )
 
 
+def begun_by(text: str) -> tuple[str, list[object]]:
+    """`SELECT id` of the books whose indexed text begins with `text` (folded), and its
+    parameters: looked up in the index (`^`, the phrase at the text's first trigram) when it
+    is long enough, else each text's beginning compared. The index's text is the folded
+    title, a space, the folded series, a space and the folded authors' names
+    (`store.search_index`): every book whose folded title is `title` is among those that
+    `title + " "` begins, and only their rows need reading to compare the title itself."""
+    if looked_up(text):
+        return (
+            "SELECT s.rowid AS id FROM book_search s WHERE s.book_search MATCH ?",
+            ["^" + _phrase(text)],
+        )
+    return f"SELECT t.id AS id FROM {_TEXTS} t WHERE substr(t.c0, 1, ?) = ?", [len(text), text]
+
+
 def match_condition(
     terms: Sequence[str], book_id: str = "b.id", *, few: bool = False
 ) -> tuple[str, list[str]]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,9 +18,10 @@ from bookorbit_desktop.config import Paths, resolve_paths
 from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.editing.values import BookChanges
+from bookorbit_desktop.library.search.compiler import search_condition
 from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.library.search.pages import few_found, found_beyond, walk
-from bookorbit_desktop.library.search.query import found_query
+from bookorbit_desktop.library.search.query import begun_by, found_query
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Author, Book, BookFile, database
 from tests.factories import add_book
@@ -231,3 +234,62 @@ def test_a_library_of_the_previous_schema_gets_its_index_once(tmp_path):
         assert indexed_books(["1880"]) == {2}
     finally:
         close_database()
+
+
+_BEGUN = [  # title, authors, series
+    ("Garden", ["Ann Writer"], None),
+    ("GARDEN", [], None),
+    ("Garden Party", ["Bo Writer"], None),
+    ("The Garden", ["Garden Smith"], "Garden"),
+    ("Gärden", ["Ann Writer"], "Quiet"),
+    ('Say "so"', [], None),
+    ("Ga", [], None),
+]
+
+
+def test_the_books_a_text_begins_are_those_whose_indexed_text_begins_with_it(library):
+    """`begun_by`: looked up in the index (three characters or more) or each text compared,
+    exactly the books whose title, series and authors, folded afresh, begin with the text."""
+    for title, authors, series in _BEGUN:
+        _import(library, title, authors, series)
+    names: dict[int, list[str]] = {}
+    for book_id, name in database.execute_sql(
+        "SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id"
+        " ORDER BY ba.book_id, ba.position"
+    ):
+        names.setdefault(book_id, []).append(fold(name))
+    texts = {
+        book.id: " ".join((fold(book.title), fold(book.series or ""), *names.get(book.id, [])))
+        for book in Book.select()
+    }
+    for text in ("garden ", "garden", "the garden g", 'say "so" ', "ga ", "ga", "g", " ", "zz"):
+        query, params = begun_by(text)
+        found = {row[0] for row in database.execute_sql(query, params)}
+        assert found == {book_id for book_id, full in texts.items() if full.startswith(text)}, text
+
+
+@pytest.mark.parametrize(
+    ("search", "titles"),
+    [
+        ("title:=garden", {"Garden", "GARDEN", "Gärden"}),
+        ('title:="garden party"', {"Garden Party"}),
+        ('title:="the garden"', {"The Garden"}),
+        ('title:="say "', set()),
+        ("title:=ga", {"Ga"}),
+        ("title:=g", set()),
+        ("title:=party", set()),
+        ("not title:=garden", {"Garden Party", "The Garden", 'Say "so"', "Ga"}),
+    ],
+)
+def test_a_title_that_is_the_value_is_found_among_the_texts_it_begins(library, search, titles):
+    """`title:=` reads only the rows of the books whose indexed text the value begins: the
+    same books as its condition on every book's row."""
+    for title, authors, series in _BEGUN:
+        _import(library, title, authors, series)
+    found = search_condition(search, date.today())
+    assert found is not None
+    by_ids = {row[0] for row in database.execute_sql(found.ids, found.ids_params)}
+    every = database.execute_sql(f"SELECT b.id FROM book b WHERE {found.sql}", found.params)
+    by_rows = {row[0] for row in every}
+    assert by_ids == by_rows
+    assert {Book.get_by_id(book_id).title for book_id in by_ids} == titles
