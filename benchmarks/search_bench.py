@@ -18,8 +18,9 @@ them:
                         connection (as the window or the command line does)
 
 and, in this process, the command line's search (`books --search WORD`): the CPU time of the
-first page it prints (its books' records read) for each of 30 one-word searches in turn, the
-generator's title words and a surname (`command line search`), and the same for each family
+first page it prints, its books' full records read (as `--json` prints them; the plain lines
+read less), for each of 30 one-word searches in turn, the generator's title words and a
+surname (`command line search`), and the same for each family
 of searches in `FAMILIES` (two-letter words, too short for the trigram index; fields; several
 words; quoted words; `not`), and for the 50th page of searches finding most books (`page 50`,
 that page alone): `command line search, <family>`.
