@@ -18,12 +18,13 @@ them:
                         connection (as the window or the command line does)
 
 and, in this process, the command line's search (`books --search WORD`): the CPU time of the
-first page it prints, its books' full records read (as `--json` prints them; the plain lines
-read less), for each of 30 one-word searches in turn, the generator's title words and a
-surname (`command line search`), and the same for each family
-of searches in `FAMILIES` (two-letter words, too short for the trigram index; fields; several
-words; quoted words; `not`), and for the 50th page of searches finding most books (`page 50`,
-that page alone): `command line search, <family>`.
+first page it prints (the lines of its books, as the command prints them) for each of 30
+one-word searches in turn, the generator's title words and a surname (`command line search`),
+the same with the books' full records read, as `books --search WORD --json` prints them
+(`command line search --json`), and the lines' for each family of searches in `FAMILIES`
+(two-letter words, too short for the trigram index; fields; several words; quoted words;
+`not`), and for the 50th page of searches finding most books (`page 50`, that page alone):
+`command line search, <family>`.
 
 Prints p50 / p99 / max latency (client included) and how many answers were not 200 (the server
 answers 503 when reading the library takes longer than its deadline).
@@ -51,12 +52,13 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.generated_library import WORDS, insert_books
-from bookorbit_desktop.cli.book_pages import book_pages
+from bookorbit_desktop.cli.book_pages import Records, book_pages
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.search.compiler import search_condition
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.keyset import Cursor
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.queries import list_books, listing_lines
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.accounts import key_for_password, set_account
 from bookorbit_desktop.server.app import LanServer
@@ -122,14 +124,15 @@ async def time_searches(
     return timings, failed
 
 
-def time_cli_searches(iterations: int) -> list[float]:
+def time_cli_searches(iterations: int, records: Records = listing_lines) -> list[float]:
     """CPU times of the command line's first page for `iterations` one-word searches, after
-    one untimed round (CPU time: waiting for a core on a busy machine is not the search's)."""
+    one untimed round (CPU time: waiting for a core on a busy machine is not the search's);
+    its books' lines, or with `records=list_books` their full records (`--json`)."""
     timings = []
     for number in range(iterations + len(ONE_WORD)):
         started = time.process_time()
         found = search_condition(ONE_WORD[number % len(ONE_WORD)], date.today())
-        next(book_pages(found=found), [])
+        next(book_pages(found=found, records=records), [])
         if number >= len(ONE_WORD):
             timings.append(time.process_time() - started)
     return timings
@@ -138,7 +141,7 @@ def time_cli_searches(iterations: int) -> list[float]:
 def cli_page_time(search: str, page: int) -> float:
     """CPU time of the command line's `page`th page of `search` (the first: the search run)."""
     started = time.process_time()
-    pages = book_pages(found=search_condition(search, date.today()))
+    pages = book_pages(found=search_condition(search, date.today()), records=listing_lines)
     for _ in range(page - 1):
         next(pages, [])
         started = time.process_time()
@@ -194,6 +197,7 @@ async def run(args: argparse.Namespace) -> None:
                     base, (EDITED_SEARCH,), args.edit_iterations, rename_a_book
                 )
                 cli = time_cli_searches(args.iterations)
+                cli_json = time_cli_searches(args.iterations, list_books)
                 families = time_cli_families(args.family_rounds)
                 figures = {
                     "search p99": p99_figure(*searched),
@@ -203,6 +207,7 @@ async def run(args: argparse.Namespace) -> None:
                 goals = dict.fromkeys(figures, GOAL)
                 cli_figures = {
                     "command line search p99": percentile(cli, 0.99) * 1000,
+                    "command line search --json p99": percentile(cli_json, 0.99) * 1000,
                     **{
                         f"command line search, {family} p99": percentile(timings, 0.99) * 1000
                         for family, timings in families.items()
@@ -220,6 +225,7 @@ async def run(args: argparse.Namespace) -> None:
             )
             report("search after edit", *edited)
             report("command line search", time_cli_searches(args.iterations), 0)
+            report("  --json", time_cli_searches(args.iterations, list_books), 0)
             for family, timings in time_cli_families(args.family_rounds).items():
                 report(f"  {family}", timings, 0)
         finally:

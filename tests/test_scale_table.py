@@ -100,6 +100,7 @@ def test_every_scale_benchmark_has_a_json_mode():
                 "search deep page p99": "< 50 ms",
                 "search right after an edit p99": "< 50 ms",
                 "command line search p99": "< 100 ms",
+                "command line search --json p99": "< 100 ms",
                 **{
                     f"command line search, {family} p99": "< 100 ms"
                     for family in (
