@@ -18,6 +18,10 @@ from tests.library.history.koreader_file import KoBook, write_statistics
 DAY = 86_400
 NOW = int(time.time())
 LAST_SESSION = NOW - 3 * DAY  # the statistics' last session: three days before the push
+SESSION = 600
+# The read ended with the last session: the day it ended is the finish (a session begun
+# before midnight and ended after it ended on the later day).
+LAST_DAY_READ = LAST_SESSION + SESSION
 
 
 def book_with_file(tmp_path, title: str = "Book"):
@@ -27,7 +31,7 @@ def book_with_file(tmp_path, title: str = "Book"):
 
 
 def statistics(tmp_path, title: str, md5: str) -> None:
-    rows = [(1, LAST_SESSION - 5 * DAY, 600, 300), (300, LAST_SESSION, 600, 300)]
+    rows = [(1, LAST_SESSION - 5 * DAY, SESSION, 300), (300, LAST_SESSION, SESSION, 300)]
     path = write_statistics(
         tmp_path / f"{title}.sqlite3", [KoBook(title, "Ann Author", md5, 300, rows)]
     )
@@ -51,7 +55,7 @@ def test_a_replayed_finish_is_dated_by_the_statistics(library, tmp_path):
     book_id, md5 = book_with_file(tmp_path)
     statistics(tmp_path, "Book", md5)
     record_push(finish_push(md5), timestamp=NOW)  # sent days after the reading
-    assert stored(book_id) == ("read", day(LAST_SESSION), "history")
+    assert stored(book_id) == ("read", day(LAST_DAY_READ), "history")
 
 
 def test_statistics_that_arrive_later_correct_the_date(library, tmp_path):
@@ -60,7 +64,7 @@ def test_statistics_that_arrive_later_correct_the_date(library, tmp_path):
     assert stored(book_id) == ("read", day(NOW), "sync")
     assert source_label("sync") == "date of sync"  # as the window names it
     statistics(tmp_path, "Book", md5)
-    assert stored(book_id) == ("read", day(LAST_SESSION), "history")
+    assert stored(book_id) == ("read", day(LAST_DAY_READ), "history")
 
 
 def test_a_batch_of_pushes_is_dated_the_same_way(library, tmp_path):
@@ -68,5 +72,5 @@ def test_a_batch_of_pushes_is_dated_the_same_way(library, tmp_path):
     other_id, other_md5 = book_with_file(tmp_path, "Other")
     statistics(tmp_path, "Batched", md5)
     record_pushes([(finish_push(md5), NOW), (finish_push(other_md5), NOW)])
-    assert stored(book_id) == ("read", day(LAST_SESSION), "history")
+    assert stored(book_id) == ("read", day(LAST_DAY_READ), "history")
     assert stored(other_id) == ("read", day(NOW), "sync")  # no statistics: the arrival day
