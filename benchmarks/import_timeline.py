@@ -23,9 +23,11 @@ SAMPLE_SECONDS = 0.5
 
 
 def machine_cpu() -> float:
-    """CPU seconds the whole machine has spent busy (every process, every core) so far."""
+    """CPU seconds the whole machine has spent busy (every process, every core) so far. Linux
+    counts a guest's time in `user` and `nice` already, so it is taken out of the sum once."""
     times = psutil.cpu_times()
-    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+    left_out = ("idle", "iowait", "guest", "guest_nice")
+    return sum(times) - sum(getattr(times, name, 0.0) for name in left_out)
 
 
 def family_cpu(process: psutil.Process) -> float:
