@@ -4,7 +4,11 @@
 how many books the library holds (the largest book id: the library starts empty, and a read of
 the write-ahead log's committed state holds nothing up) and the CPU time of the import process
 and its workers so far; at the end it prints, for each N books, the rate and the CPU a file of
-that slice, which shows where a cost that grows with the library sets in.
+that slice, which shows where a cost that grows with the library sets in, and the share of the
+machine's cores that other processes used meanwhile: the CPU a file of a slice grows with that
+share too (a busy machine slows the import's caches, and its batches, whose length is bounded
+in seconds, hold fewer files), so a slice that costs more while others were busy says more
+about them than about the library.
 """
 
 from __future__ import annotations
@@ -16,6 +20,14 @@ from pathlib import Path
 import psutil
 
 SAMPLE_SECONDS = 0.5
+
+
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has spent busy (every process, every core) so far. Linux
+    counts a guest's time in `user` and `nice` already, so it is taken out of the sum once."""
+    times = psutil.cpu_times()
+    left_out = ("idle", "iowait", "guest", "guest_nice")
+    return sum(times) - sum(getattr(times, name, 0.0) for name in left_out)
 
 
 def family_cpu(process: psutil.Process) -> float:
@@ -30,14 +42,16 @@ def family_cpu(process: psutil.Process) -> float:
 
 
 class Timeline:
-    """(seconds, books, CPU seconds) of an import process, sampled while it runs."""
+    """(seconds, books, CPU seconds, the machine's busy CPU seconds) of an import process,
+    sampled while it runs."""
 
     def __init__(self, db_file: Path, slice_books: int) -> None:
         self._db_file = db_file
         self._slice = slice_books
         self._connection: sqlite3.Connection | None = None
         self._next = 0.0
-        self.points: list[tuple[float, int, float]] = [(0.0, 0, 0.0)]
+        self._machine_start = machine_cpu()
+        self.points: list[tuple[float, int, float, float]] = [(0.0, 0, 0.0, 0.0)]
 
     def _books(self) -> int | None:
         if self._connection is None:
@@ -58,16 +72,22 @@ class Timeline:
         with contextlib.suppress(psutil.Error):
             books = self._books()
             if books is not None:
-                self.points.append((seconds, books, family_cpu(process)))
+                cpu = family_cpu(process)
+                self.points.append((seconds, books, cpu, self._machine() - cpu))
 
     def finish(self, seconds: float, books: int, cpu: float) -> None:
         """The process ended after `seconds`, having written `books` and used `cpu` seconds."""
         if self._connection is not None:
             self._connection.close()
-        self.points.append((seconds, books, cpu))
+        self.points.append((seconds, books, cpu, self._machine() - cpu))
 
-    def slices(self) -> list[tuple[int, int, float, float]]:
-        """(first book, last book, files/s, CPU ms a file) of each slice of the run."""
+    def _machine(self) -> float:
+        return machine_cpu() - self._machine_start
+
+    def slices(self) -> list[tuple[int, int, float, float, float]]:
+        """(first book, last book, files/s, CPU ms a file, the share of the cores other
+        processes used) of each slice of the run."""
+        cores = psutil.cpu_count() or 1
         rows = []
         start = self.points[0]
         for point in self.points[1:]:
@@ -75,11 +95,16 @@ class Timeline:
                 books = point[1] - start[1]
                 if books > 0:
                     seconds, cpu = point[0] - start[0], point[2] - start[2]
-                    rows.append((start[1], point[1], books / seconds, cpu * 1000 / books))
+                    others = max(point[3] - start[3], 0.0) / (seconds * cores)
+                    rate, per_file = books / seconds, cpu * 1000 / books
+                    rows.append((start[1], point[1], rate, per_file, others))
                 start = point
         return rows
 
     def report(self) -> None:
         print(f"  by slices of about {self._slice:,} books (books in the library, then):")
-        for first, last, rate, cpu in self.slices():
-            print(f"    {first:>8,} - {last:>8,}: {rate:6.0f} files/s, CPU {cpu:.2f} ms a file")
+        for first, last, rate, cpu, others in self.slices():
+            print(
+                f"    {first:>8,} - {last:>8,}: {rate:6.0f} files/s, CPU {cpu:.2f} ms a file"
+                f" (other processes: {others:4.0%} of the cores)"
+            )
