@@ -40,6 +40,11 @@ for the first moment the log has been quiet for `QUIET_SECONDS` (for `COMPACT_SE
 most): a server's first one, 30 s after its start, came in the middle of a storm of pushes
 into 10,000 books (half a second of reading the whole change log and 35 steps inside the gate,
 the pushes waiting behind each), where a pause between pushes finds the gate free.
+
+It also brings the table's sort keys by progress and last read up to date with the pushes
+stored since (`sort_fold`, which a push leaves them to), in steps inside `WRITER_GATE`: once
+the log has been quiet for `QUIET_SECONDS` after a change, and every `FOLD_SECONDS` while
+commits keep coming.
 """
 
 from __future__ import annotations
@@ -51,7 +56,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bookorbit_desktop.library.store import changes
+from bookorbit_desktop.library.store import changes, sort_fold
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
@@ -61,6 +66,7 @@ QUIET_SECONDS = 1.0  # a log unchanged this long may be emptied
 COMPACT_SECONDS = 600.0
 FIRST_COMPACT_SECONDS = 30.0
 COMPACT_PAUSE_SECONDS = 0.01
+FOLD_SECONDS = 30.0  # the sort keys a push leaves are brought up to date at least this often
 RESTART_LOG_BYTES = 1 << 30
 SHRINK_LOG_BYTES = 64 << 20
 RESTART_WAIT_MS = 100
@@ -135,6 +141,7 @@ class Checkpointer:
         seen = self._log_state()
         changed_at = time.monotonic()
         compact_at = changed_at + FIRST_COMPACT_SECONDS
+        fold_at, unfolded = changed_at + FOLD_SECONDS, True
         try:
             while not self._stopping.wait(CHECKPOINT_SECONDS):
                 now = time.monotonic()
@@ -142,6 +149,9 @@ class Checkpointer:
                 if now >= compact_at and (quiet or now >= compact_at + COMPACT_SECONDS):
                     compact_at = now + COMPACT_SECONDS
                     self._compact()
+                if unfolded and (quiet or now >= fold_at):
+                    fold_at, unfolded = now + FOLD_SECONDS, False
+                    self._fold()
                 state = self._log_state()
                 if state is None:
                     continue
@@ -150,7 +160,7 @@ class Checkpointer:
                     if quiet and state[0] > SHRINK_LOG_BYTES:
                         self._exclusive("TRUNCATE", wait_ms=0)
                     continue
-                seen, changed_at = state, time.monotonic()
+                seen, changed_at, unfolded = state, time.monotonic(), True
                 try:
                     self._checkpoint(frame_bytes)
                 except Exception as error:
@@ -181,6 +191,14 @@ class Checkpointer:
         if busy:
             self._exclusive_after = time.monotonic() + EXCLUSIVE_RETRY_SECONDS
             log.info("Could not start the journal over yet: %s", reason)
+
+    def _fold(self) -> None:
+        try:
+            for _written in sort_fold.fold_steps(database, gate=WRITER_GATE):
+                if self._stopping.wait(COMPACT_PAUSE_SECONDS):
+                    break
+        except Exception as error:
+            log.info("Could not bring the sort keys up to date yet: %s", error)
 
     def _compact(self) -> None:
         removed = 0

@@ -34,11 +34,11 @@ from bookorbit_desktop.library.search.fold import fold as fold
 from bookorbit_desktop.library.search.grammar import And, Term, parse
 from bookorbit_desktop.library.search.grammar import SearchError as SearchError
 from bookorbit_desktop.library.search.query import found_query, match_condition
-from bookorbit_desktop.library.store import changes
+from bookorbit_desktop.library.store import changes, sort_fold
+from bookorbit_desktop.library.store.checkpoint import WRITER_GATE
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.sql import OUTSIDE_INBOX, in_list, outside_inbox
-from bookorbit_desktop.services.library.progress_order import LIBRARY_ORDER, progress_ids
 
 T = TypeVar("T")
 
@@ -85,8 +85,8 @@ def _rank(expression: str, values: Sequence[str]) -> str:
     return f"CASE {expression} {cases} ELSE {len(values)} END"
 
 
-# Each column's sort keys, most significant first. Title, authors, series, format and the
-# optional columns (date added to last read) are the keys the library stores
+# Each column's sort keys, most significant first. Title, authors, series, progress, format and
+# the optional columns (date added to last read) are the keys the library stores
 # (`store.sort_keys_schema`, `store.column_keys_schema`: folded, an empty one after every
 # text), each with an index that gives them, with the library's order between equal keys,
 # unsorted.
@@ -95,7 +95,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "authors": ["k.authors"],
     "series": ["k.series", "k.series_index"],
     "status": [_rank(_STATUS, READING_STATUSES)],
-    "progress": ["coalesce(r.progress, 0.0)"],
+    "progress": ["k.progress"],
     "rating": ["coalesce(r.rating, -1.0)"],
     "format": ["k.formats"],
     "hardcover": [_rank(f"({_HARDCOVER})", HARDCOVER_STATES)],
@@ -107,9 +107,13 @@ SORT_KEYS: dict[str, list[str]] = {
     "tags": [_FIRST_TAG],  # by each book's first tag; the books without a tag last
     "hc_rating": [f"{_HC_RATING} IS NULL", _HC_RATING],  # the books without one last
 }
-# Between equal keys (ascending either way), the library's order (`LIBRARY_ORDER`), or the
-# stored one when the keys are, which their index gives with them.
+# Between equal keys (ascending either way), the library's order (sort title, then id, a book
+# without a sort title first, as SQLite puts NULL first), or the stored one when the keys are,
+# which their index gives with them.
+LIBRARY_ORDER = "b.sort_title, b.id"
 _STORED_ORDER = "k.sort_title, k.book_id"
+# The stored keys a push leaves to be brought up to date (`store.sort_fold`).
+_FOLDED = ("progress", "last_read")
 _JOINS = {
     "b.": " CROSS JOIN book b ON b.id = k.book_id",
     "r.": " LEFT OUTER JOIN reading_state r ON r.book_id = {id}",
@@ -250,12 +254,10 @@ def ordered_ids(
 ) -> array[int]:
     """The ids of the books the filters (the words, the status, the search's condition and
     the tag browser's tag) let through (of those `among`, if given), in the order of sort
-    `column`. The whole order by progress walks the progress index (`progress_order`)."""
-    if column == "progress" and among is None:
-        return progress_ids(
-            descending,
-            lambda book_id: _where(terms, status, where, tag, few=False, book_id=book_id),
-        )
+    `column`. The keys by progress and by last read are brought up to date first: a
+    KOReader push leaves them to be (`store.sort_fold`)."""
+    if column in _FOLDED:
+        sort_fold.bring_up_to_date(WRITER_GATE)
     direction = " DESC" if descending else ""
     keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
     stored = SORT_KEYS[column][0].startswith("k.")

@@ -237,6 +237,7 @@ SQL_ONLY = {
     "trash_intent",
     "shelf_joined",
     "index_batch",
+    "sort_key_fold",
     "hardcover_facts",
     "hardcover_tally",
 }

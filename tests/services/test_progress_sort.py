@@ -1,6 +1,7 @@
-"""The library table's order by progress, read from the progress index: the same order as the
-rule says (progress, a book without a reading state at 0 %, the library's order between equal
-progress either way), the Inbox's books left out and the filters applied."""
+"""The library table's order by progress, read from its stored key (`book_sort_key.progress`):
+the same order as the rule says (progress, a book without a reading state at 0 %, the library's
+order between equal progress either way), the Inbox's books left out and the filters applied,
+and a KOReader push stored since the key was last brought up to date already in its place."""
 
 from __future__ import annotations
 
@@ -8,8 +9,15 @@ import random
 
 import pytest
 
+from bookorbit_desktop.library.reading.batched_pushes import record_pushes
+from bookorbit_desktop.library.reading.pushes import Push
 from bookorbit_desktop.library.store import inbox
-from bookorbit_desktop.library.store.models import ReadingState, database
+from bookorbit_desktop.library.store.models import (
+    ALIAS_CONTENT,
+    DocumentAlias,
+    ReadingState,
+    database,
+)
 from bookorbit_desktop.services.library.table_window import ordered_ids
 from tests.factories import add_book
 
@@ -76,10 +84,34 @@ def test_the_order_of_a_few_books_is_the_same_rule(books):
     assert list(ordered_ids("progress", True, among=among)) == expected
 
 
-def test_the_sort_walks_the_progress_index(books):
+def test_the_sort_walks_the_progress_key_index(books):
     plan = database.execute_sql(
-        "EXPLAIN QUERY PLAN SELECT book_id FROM reading_state r WHERE r.progress > 0"
-        " ORDER BY r.progress"
+        "EXPLAIN QUERY PLAN SELECT k.book_id FROM book_sort_key k"
+        " ORDER BY k.progress, k.sort_title, k.book_id"
     ).fetchall()
-    assert any("reading_state_progress" in str(row) for row in plan)
+    assert any("book_sort_key_progress" in str(row) for row in plan)
     assert not any("TEMP B-TREE" in str(row) for row in plan)
+
+
+def _push(document: str, percentage: float, when: int) -> None:
+    with database.atomic():
+        record_pushes([(Push(document, "/body/p[1]", percentage, "Kobo"), when)])
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_books_pushed_since_the_keys_were_brought_up_to_date_are_in_their_place(
+    books, descending
+):
+    ordered_ids("progress", descending)  # the keys up to date
+    for n, book_id in enumerate(books[30:36]):
+        DocumentAlias.create(document=f"doc{n}", kind=ALIAS_CONTENT, book=book_id, created_at=1.0)
+        _push(f"doc{n}", (n * 37 % 100) / 100, 1_800_000_000 + n)
+    stored = database.execute_sql(
+        "SELECT count(*) FROM book_sort_key k JOIN reading_state r ON r.book_id = k.book_id"
+        " WHERE k.progress IS NOT r.progress"
+    ).fetchone()[0]
+    assert stored > 0, "a push leaves the key to be brought up to date"
+    assert list(ordered_ids("progress", descending)) == rule(descending)
+    among = books[28:38]
+    expected = [book_id for book_id in rule(descending) if book_id in among]
+    assert list(ordered_ids("progress", descending, among=among)) == expected

@@ -1,0 +1,187 @@
+"""The sort keys by progress and last read, which a KOReader push leaves to be brought up to
+date: a push writes neither, the steps bring every book pushed or changed since up to date and
+move the mark, a library already up to date is only read, one that cannot be written now is
+ordered as it is, and the checkpointer brings them up to date once the pushes pause."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+
+import pytest
+
+from bookorbit_desktop.library.reading.batched_pushes import record_pushes
+from bookorbit_desktop.library.reading.pushes import Push
+from bookorbit_desktop.library.store import checkpoint, sort_fold
+from bookorbit_desktop.library.store.checkpoint import WRITER_GATE, Checkpointer
+from bookorbit_desktop.library.store.models import (
+    ALIAS_CONTENT,
+    DocumentAlias,
+    ProgressEvent,
+    database,
+)
+from bookorbit_desktop.services.library.rows import read_table
+from tests.factories import add_book
+
+T0 = 1_800_000_000
+
+
+def _keys() -> dict[int, tuple[float, int]]:
+    return {
+        book_id: (progress, last_read)
+        for book_id, progress, last_read in database.execute_sql(
+            "SELECT book_id, progress, last_read FROM book_sort_key"
+        )
+    }
+
+
+def _fresh_keys() -> dict[int, tuple[float, int]]:
+    """Every book's keys worked out from its reading state and its newest push."""
+    return {
+        book_id: (progress, last_read)
+        for book_id, progress, last_read in database.execute_sql(
+            "SELECT b.id, coalesce(r.progress, 0.0), coalesce((SELECT e.timestamp FROM"
+            " progress_event e WHERE e.book_id = b.id ORDER BY e.id DESC LIMIT 1), 0)"
+            " FROM book b LEFT JOIN reading_state r ON r.book_id = b.id"
+        )
+    }
+
+
+def _mark() -> tuple[int, int]:
+    return database.execute_sql("SELECT change_seq, event_id FROM sort_key_fold").fetchone()
+
+
+@pytest.fixture
+def pushed(library) -> list[int]:
+    """Seven books, each with a document of its own, the keys up to date."""
+    ids = []
+    for n in range(7):
+        book_id = add_book(f"Book {n}").id
+        DocumentAlias.create(document=f"doc{n}", kind=ALIAS_CONTENT, book=book_id, created_at=1.0)
+        ids.append(book_id)
+    sort_fold.bring_up_to_date()
+    return ids
+
+
+def _push(n: int, percentage: float, when: int) -> None:
+    """A push stored as the server's writer stores it (inside the gate, the lock taken first)."""
+    with WRITER_GATE, database.atomic("IMMEDIATE"):
+        record_pushes([(Push(f"doc{n}", f"/body/p[{n}]", percentage, "Kobo"), when)])
+
+
+def test_a_push_writes_neither_key(pushed):
+    before = _keys()
+    for n in range(7):
+        _push(n, 0.1 * (n + 1), T0 + n)
+    assert _keys() == before
+    assert _keys() != _fresh_keys()
+    sort_fold.bring_up_to_date()
+    assert _keys() == _fresh_keys()
+    assert _keys()[pushed[6]] == (pytest.approx(0.7), T0 + 6)
+
+
+def test_the_steps_bring_every_book_up_to_date_and_move_the_mark(pushed):
+    for n in range(7):
+        _push(n, 0.5, T0 + n)
+    written = list(sort_fold.fold_steps(step=3))
+    assert written == [3, 3, 1]  # 7 pushes and 7 changes, three of each a step
+    assert _keys() == _fresh_keys()
+    newest = database.execute_sql(
+        "SELECT (SELECT max(seq) FROM book_change), (SELECT max(id) FROM progress_event)"
+    ).fetchone()
+    assert _mark() == tuple(newest)
+    assert list(sort_fold.fold_steps()) == []
+
+
+def test_a_key_that_holds_its_value_is_not_written_again(pushed):
+    _push(0, 0.5, T0)
+    sort_fold.bring_up_to_date()
+    database.execute_sql("UPDATE book SET publisher = 'Other' WHERE id = ?", (pushed[1],))
+    assert list(sort_fold.fold_steps()) == [0]
+
+
+def test_a_push_numbered_as_a_removed_one_is_still_brought_up_to_date(pushed):
+    _push(0, 0.2, T0)
+    sort_fold.bring_up_to_date()
+    newest = ProgressEvent.select().order_by(ProgressEvent.id.desc()).get()
+    ProgressEvent.delete().where(ProgressEvent.id == newest.id).execute()
+    _push(1, 0.3, T0 + 5)
+    again = ProgressEvent.select().order_by(ProgressEvent.id.desc()).get()
+    assert again.id == newest.id, "SQLite gave the removed push's number again"
+    sort_fold.bring_up_to_date()
+    assert _keys() == _fresh_keys()
+
+
+def test_a_library_up_to_date_is_only_read(pushed, library):
+    other = sqlite3.connect(library.db_file, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another program writing: no write lock to be had
+        start = time.monotonic()
+        sort_fold.bring_up_to_date()
+        assert time.monotonic() - start < 0.5
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_library_that_cannot_be_written_now_is_ordered_as_it_is(pushed, library, caplog):
+    caplog.set_level(logging.INFO, logger=sort_fold.__name__)
+    _push(0, 0.5, T0)
+    other = sqlite3.connect(library.db_file, isolation_level=None)
+    database.execute_sql("PRAGMA busy_timeout = 100")
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        sort_fold.bring_up_to_date()  # no error: the keys as they are
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        database.execute_sql("PRAGMA busy_timeout = 10000")
+    assert "Could not bring the sort by progress and last read up to date" in caplog.text
+    sort_fold.bring_up_to_date()
+    assert _keys() == _fresh_keys()
+
+
+def test_the_table_shows_the_last_read_of_a_push_not_yet_brought_up_to_date(pushed):
+    _push(2, 0.5, T0 + 2)
+    (book,) = read_table([pushed[2]])
+    assert book.last_read == T0 + 2
+    assert {row.id: row.last_read for row in read_table()}[pushed[2]] == T0 + 2
+    assert [row.last_read for row in read_table([pushed[3]])] == [None]
+
+
+def test_the_checkpointer_brings_the_keys_up_to_date_once_the_pushes_pause(
+    pushed, library, monkeypatch
+):
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.02)
+    monkeypatch.setattr(checkpoint, "QUIET_SECONDS", 0.2)
+    checkpointer = Checkpointer(library.db_file)
+    checkpointer.start()
+    try:
+        for n in range(7):
+            _push(n, 0.25, T0 + n)
+        ends = time.monotonic() + 10
+        while _keys() != _fresh_keys() and time.monotonic() < ends:
+            time.sleep(0.02)
+    finally:
+        checkpointer.stop()
+    assert _keys() == _fresh_keys()
+
+
+def test_pushes_that_never_pause_are_brought_up_to_date_every_interval(
+    pushed, library, monkeypatch
+):
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.02)
+    monkeypatch.setattr(checkpoint, "QUIET_SECONDS", 60.0)
+    monkeypatch.setattr(checkpoint, "FOLD_SECONDS", 0.3)
+    checkpointer = Checkpointer(library.db_file)
+    checkpointer.start()
+    try:
+        ends = time.monotonic() + 10
+        n = 0
+        while _keys()[pushed[0]][1] == 0 and time.monotonic() < ends:
+            _push(n % 7, (n % 90) / 100, T0 + n)
+            n += 1
+    finally:
+        checkpointer.stop()
+    assert _keys()[pushed[0]][1] > 0
