@@ -99,9 +99,7 @@ def _push(document: str, percentage: float, when: int) -> None:
 
 
 @pytest.mark.parametrize("descending", [False, True])
-def test_books_pushed_since_the_keys_were_brought_up_to_date_are_in_their_place(
-    books, descending
-):
+def test_books_pushed_since_the_keys_were_brought_up_to_date_sort_in_place(books, descending):
     ordered_ids("progress", descending)  # the keys up to date
     for n, book_id in enumerate(books[30:36]):
         DocumentAlias.create(document=f"doc{n}", kind=ALIAS_CONTENT, book=book_id, created_at=1.0)
