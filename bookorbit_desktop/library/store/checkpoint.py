@@ -42,7 +42,7 @@ into 10,000 books (half a second of reading the whole change log and 35 steps in
 the pushes waiting behind each), where a pause between pushes finds the gate free.
 
 It also brings the table's sort keys by progress and last read up to date with the pushes
-stored since (`sort_fold`, which a push leaves them to), in steps inside `WRITER_GATE`: once
+stored since (`pushed_keys`, which a push leaves them to), in steps inside `WRITER_GATE`: once
 the log has been quiet for `QUIET_SECONDS` after a change, and every `FOLD_SECONDS` while
 commits keep coming.
 """
@@ -56,7 +56,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bookorbit_desktop.library.store import changes, sort_fold
+from bookorbit_desktop.library.store import changes, pushed_keys
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
@@ -194,7 +194,7 @@ class Checkpointer:
 
     def _fold(self) -> None:
         try:
-            for _written in sort_fold.fold_steps(database, gate=WRITER_GATE):
+            for _written in pushed_keys.fold_steps(database, gate=WRITER_GATE):
                 if self._stopping.wait(COMPACT_PAUSE_SECONDS):
                     break
         except Exception as error:

@@ -7,11 +7,12 @@ search rows are written by the statements the triggers run to write one book's r
 (`search_index`). The sort keys are written whole in one insert (`_SORT_KEY_ROWS`) made of the
 values the triggers write one after the other (the one rule of what a key holds:
 `sort_keys_schema`, the authors' sort texts of `author_sort_schema`, the optional columns of
-`column_keys_schema`): the triggers' way wrote each row three times, and each time every one of
-the table's indexes. Call both on the transaction's connection,
-inside it: a batch left open past a commit would leave the next writes unindexed, and one
-rolled back is gone with the rows it noted. A later schema that writes a book's rows another
-way (a new key, a new rule) is the one `_REFRESH` takes its statements from.
+`column_keys_schema`, the progress of `pushed_keys`): the triggers' way wrote each row three
+times, and each time every one of the table's indexes. Call both on the transaction's
+connection, inside it: a batch left open past a commit would leave the next writes
+unindexed, and one rolled back is gone with the rows it noted. A later schema that writes a
+book's rows another way (a new key, a new rule) is the one `_REFRESH` takes its statements
+from.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from __future__ import annotations
 import sqlite3
 
 from bookorbit_desktop.library.search.fold import interrupts_put_off
-from bookorbit_desktop.library.store import author_sort_schema, column_keys_schema, search_index
+from bookorbit_desktop.library.store import (
+    author_sort_schema,
+    column_keys_schema,
+    pushed_keys,
+    search_index,
+)
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sort_keys_schema import (
     _FORMATS,
@@ -50,12 +56,13 @@ def _value(assignment: str) -> str:
 _NOTED = "SELECT book_id FROM index_batch"
 _SORT_KEY_ROWS = (
     "INSERT INTO book_sort_key (book_id, sort_title, title, authors, series, series_index,"
-    " formats, added, publisher, language, size, last_read) SELECT b.id, b.sort_title,"
+    " formats, added, publisher, language, size, last_read, progress) SELECT b.id, b.sort_title,"
     f" {_last_if_empty(_TITLE)}, {_last_if_empty(author_sort_schema._AUTHORS)},"
     f" {_last_if_empty(_folded('b.series'))}, coalesce(b.series_index, 0.0),"
     f" {_last_if_empty(_FORMATS)}, b.added_at, {column_keys_schema._PUBLISHER},"
     f" {column_keys_schema._LANGUAGE}, {_value(column_keys_schema._SIZE)},"
-    f" {_value(column_keys_schema._LAST_READ)} FROM book b WHERE b.id IN ({_NOTED})"
+    f" {_value(column_keys_schema._LAST_READ)}, {_value(f'progress = {pushed_keys.PROGRESS}')}"
+    f" FROM book b WHERE b.id IN ({_NOTED})"
 )
 _REFRESH = (
     *statements(search_index._refresh(_NOTED)),

@@ -20,9 +20,9 @@ from bookorbit_desktop.library.store.metadata_schema import metadata_tables
 from bookorbit_desktop.library.store.outbox_counts_schema import outbox_counts
 from bookorbit_desktop.library.store.progress_index_schema import progress_index
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
+from bookorbit_desktop.library.store.pushed_keys_schema import pushed_keys
 from bookorbit_desktop.library.store.search_index import search_index
 from bookorbit_desktop.library.store.shelf_joined_schema import shelf_joined_table
-from bookorbit_desktop.library.store.sort_fold_schema import sort_fold
 from bookorbit_desktop.library.store.sort_keys_schema import sort_keys
 from bookorbit_desktop.library.store.tag_schema import tag_tables
 from bookorbit_desktop.library.store.tidy_schema import tidy_tables
@@ -54,5 +54,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     progress_index,  # schema 33: the reading states by progress (the table's sort by it)
     hardcover_tally,  # schema 34: the Hardcover counts kept by triggers
     outbox_counts,  # schema 35: a book's outbox facts counted only with a match
-    sort_fold,  # schema 36: the sorts by progress and last read kept after a push, not in it
+    pushed_keys,  # schema 36: the sorts by progress and last read kept after a push, not in it
 )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from bookorbit_desktop.gc_pause import paused_collection
-from bookorbit_desktop.library.store import listing, sort_fold
+from bookorbit_desktop.library.store import listing, pushed_keys
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import in_list
 from bookorbit_desktop.library.tags.names import ordered
@@ -126,7 +126,7 @@ def read_table(
         kinds = _formats(wanted)
         states = match_states(wanted) if match_states is not None else {}
         tags = _tags(wanted)
-        pushed = sort_fold.last_read_pending(wanted)
+        pushed = pushed_keys.last_read_pending(wanted)
         books = _records(_book_columns(wanted), names, kinds, states, tags, pushed)
         # Sorted here, not by SQLite: walking the title index visits the table's pages out of
         # order (three times slower for a large library), and SQLite's sort into a temporary
@@ -144,7 +144,7 @@ def _records(
     pushed: Mapping[int, int],
 ) -> list[TableBook]:
     # `pushed`: the last read of the books pushed since their stored one was brought up to
-    # date (`store.sort_fold`).
+    # date (`store.pushed_keys`).
     # SQLite hands out a new text for every row: the few different series, statuses, author
     # lists and states are kept once each (megabytes with a large library).
     shared: dict[Any, Any] = {}

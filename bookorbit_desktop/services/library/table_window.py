@@ -34,7 +34,7 @@ from bookorbit_desktop.library.search.fold import fold as fold
 from bookorbit_desktop.library.search.grammar import And, Term, parse
 from bookorbit_desktop.library.search.grammar import SearchError as SearchError
 from bookorbit_desktop.library.search.query import found_query, match_condition
-from bookorbit_desktop.library.store import changes, sort_fold
+from bookorbit_desktop.library.store import changes, pushed_keys
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
@@ -112,7 +112,7 @@ SORT_KEYS: dict[str, list[str]] = {
 # which their index gives with them.
 LIBRARY_ORDER = "b.sort_title, b.id"
 _STORED_ORDER = "k.sort_title, k.book_id"
-# The stored keys a push leaves to be brought up to date (`store.sort_fold`).
+# The stored keys a push leaves to be brought up to date (`store.pushed_keys`).
 _FOLDED = ("progress", "last_read")
 _JOINS = {
     "b.": " CROSS JOIN book b ON b.id = k.book_id",
@@ -255,9 +255,9 @@ def ordered_ids(
     """The ids of the books the filters (the words, the status, the search's condition and
     the tag browser's tag) let through (of those `among`, if given), in the order of sort
     `column`. The keys by progress and by last read are brought up to date first: a
-    KOReader push leaves them to be (`store.sort_fold`)."""
+    KOReader push leaves them to be (`store.pushed_keys`)."""
     if column in _FOLDED:
-        sort_fold.bring_up_to_date(WRITER_GATE)
+        pushed_keys.bring_up_to_date(WRITER_GATE)
     direction = " DESC" if descending else ""
     keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
     stored = SORT_KEYS[column][0].startswith("k.")

@@ -4,7 +4,7 @@ renamed, filed anew or removed, files added, removed or given another format or 
 pushed, moved to another book or removed, reading progress set or removed, and books removed,
 every book's row holds what a fresh fold of its rows gives (an empty key as an empty BLOB), and
 no row is left for a removed book. The keys by progress and last read, which a push leaves to
-be brought up to date (`store.sort_fold`), hold it once they are, whenever that is."""
+be brought up to date (`store.pushed_keys`), hold it once they are, whenever that is."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.search.fold import fold
-from bookorbit_desktop.library.store import sort_fold
+from bookorbit_desktop.library.store import pushed_keys
 from bookorbit_desktop.library.store.models import (
     Author,
     Book,
@@ -146,7 +146,7 @@ def _apply(library, operation: tuple) -> None:
         add_book(args[0], [name.strip() for name in args[1]], series=args[2])
         return
     if kind == "up_to_date":  # in steps of one to three entries of each log
-        for _written in sort_fold.fold_steps(step=args[0]):
+        for _written in pushed_keys.fold_steps(step=args[0]):
             pass
         return
     tables = {"rename_author": Author, "file_author": Author, "remove_author": Author}
@@ -221,7 +221,7 @@ def test_the_stored_keys_are_the_keys_worked_out_afresh(library, operations):
         assert kept_at_once(stored_keys()) == kept_at_once(computed_keys()), operation
         if operation[0] == "up_to_date":
             assert stored_keys() == computed_keys(), operation
-    sort_fold.bring_up_to_date()
+    pushed_keys.bring_up_to_date()
     assert stored_keys() == computed_keys()
 
 

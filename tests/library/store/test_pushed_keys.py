@@ -13,7 +13,7 @@ import pytest
 
 from bookorbit_desktop.library.reading.batched_pushes import record_pushes
 from bookorbit_desktop.library.reading.pushes import Push
-from bookorbit_desktop.library.store import checkpoint, sort_fold
+from bookorbit_desktop.library.store import checkpoint, pushed_keys
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE, Checkpointer
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
@@ -60,7 +60,7 @@ def pushed(library) -> list[int]:
         book_id = add_book(f"Book {n}").id
         DocumentAlias.create(document=f"doc{n}", kind=ALIAS_CONTENT, book=book_id, created_at=1.0)
         ids.append(book_id)
-    sort_fold.bring_up_to_date()
+    pushed_keys.bring_up_to_date()
     return ids
 
 
@@ -76,7 +76,7 @@ def test_a_push_writes_neither_key(pushed):
         _push(n, 0.1 * (n + 1), T0 + n)
     assert _keys() == before
     assert _keys() != _fresh_keys()
-    sort_fold.bring_up_to_date()
+    pushed_keys.bring_up_to_date()
     assert _keys() == _fresh_keys()
     assert _keys()[pushed[6]] == (pytest.approx(0.7), T0 + 6)
 
@@ -84,32 +84,32 @@ def test_a_push_writes_neither_key(pushed):
 def test_the_steps_bring_every_book_up_to_date_and_move_the_mark(pushed):
     for n in range(7):
         _push(n, 0.5, T0 + n)
-    written = list(sort_fold.fold_steps(step=3))
+    written = list(pushed_keys.fold_steps(step=3))
     assert written == [3, 3, 1]  # 7 pushes and 7 changes, three of each a step
     assert _keys() == _fresh_keys()
     newest = database.execute_sql(
         "SELECT (SELECT max(seq) FROM book_change), (SELECT max(id) FROM progress_event)"
     ).fetchone()
     assert _mark() == tuple(newest)
-    assert list(sort_fold.fold_steps()) == []
+    assert list(pushed_keys.fold_steps()) == []
 
 
 def test_a_key_that_holds_its_value_is_not_written_again(pushed):
     _push(0, 0.5, T0)
-    sort_fold.bring_up_to_date()
+    pushed_keys.bring_up_to_date()
     database.execute_sql("UPDATE book SET publisher = 'Other' WHERE id = ?", (pushed[1],))
-    assert list(sort_fold.fold_steps()) == [0]
+    assert list(pushed_keys.fold_steps()) == [0]
 
 
 def test_a_push_numbered_as_a_removed_one_is_still_brought_up_to_date(pushed):
     _push(0, 0.2, T0)
-    sort_fold.bring_up_to_date()
+    pushed_keys.bring_up_to_date()
     newest = ProgressEvent.select().order_by(ProgressEvent.id.desc()).get()
     ProgressEvent.delete().where(ProgressEvent.id == newest.id).execute()
     _push(1, 0.3, T0 + 5)
     again = ProgressEvent.select().order_by(ProgressEvent.id.desc()).get()
     assert again.id == newest.id, "SQLite gave the removed push's number again"
-    sort_fold.bring_up_to_date()
+    pushed_keys.bring_up_to_date()
     assert _keys() == _fresh_keys()
 
 
@@ -118,7 +118,7 @@ def test_a_library_up_to_date_is_only_read(pushed, library):
     try:
         other.execute("BEGIN IMMEDIATE")  # another program writing: no write lock to be had
         start = time.monotonic()
-        sort_fold.bring_up_to_date()
+        pushed_keys.bring_up_to_date()
         assert time.monotonic() - start < 0.5
     finally:
         other.execute("ROLLBACK")
@@ -126,19 +126,19 @@ def test_a_library_up_to_date_is_only_read(pushed, library):
 
 
 def test_a_library_that_cannot_be_written_now_is_ordered_as_it_is(pushed, library, caplog):
-    caplog.set_level(logging.INFO, logger=sort_fold.__name__)
+    caplog.set_level(logging.INFO, logger=pushed_keys.__name__)
     _push(0, 0.5, T0)
     other = sqlite3.connect(library.db_file, isolation_level=None)
     database.execute_sql("PRAGMA busy_timeout = 100")
     try:
         other.execute("BEGIN IMMEDIATE")
-        sort_fold.bring_up_to_date()  # no error: the keys as they are
+        pushed_keys.bring_up_to_date()  # no error: the keys as they are
     finally:
         other.execute("ROLLBACK")
         other.close()
         database.execute_sql("PRAGMA busy_timeout = 10000")
     assert "Could not bring the sort by progress and last read up to date" in caplog.text
-    sort_fold.bring_up_to_date()
+    pushed_keys.bring_up_to_date()
     assert _keys() == _fresh_keys()
 
 

@@ -1,5 +1,5 @@
 """The library table's sort keys by progress and by last read, brought up to date with the
-KOReader pushes stored since they last were (`sort_fold_schema` says why a push does not write
+KOReader pushes stored since they last were (`pushed_keys_schema` says why a push does not write
 them itself).
 
 `fold_steps` brings the keys of the books changed or pushed after the mark `sort_key_fold`
@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 # Log entries (of each log) brought up to date by one step (one transaction).
 FOLD_STEP = 5_000
 
-_PROGRESS = (
+# A book's progress key: its reading progress, 0 without a reading state.
+PROGRESS = (
     "coalesce((SELECT r.progress FROM reading_state r WHERE r.book_id = book_sort_key.book_id),"
     " 0.0)"
 )
@@ -39,8 +40,8 @@ _CHANGED = (
     " SELECT book_id FROM progress_event WHERE id > ?3 AND id <= ?4 AND book_id IS NOT NULL"
 )
 _FOLD = (
-    f"UPDATE book_sort_key SET progress = {_PROGRESS}, last_read = {_READ}"
-    f" WHERE book_id IN ({_CHANGED}) AND (progress IS NOT {_PROGRESS} OR last_read IS NOT {_READ})"
+    f"UPDATE book_sort_key SET progress = {PROGRESS}, last_read = {_READ}"
+    f" WHERE book_id IN ({_CHANGED}) AND (progress IS NOT {PROGRESS} OR last_read IS NOT {_READ})"
 )
 _MARK = "SELECT change_seq, event_id FROM sort_key_fold"
 _BEHIND = (

@@ -1,6 +1,6 @@
 """Schema: the library table's sort keys by progress and by last read, brought up to date after
 a KOReader push instead of inside it (kept in a module of its own so `migrations` stays within
-the module size; frozen like every shipped migration). `store.sort_fold` brings them up to
+the module size; frozen like every shipped migration). `store.pushed_keys` brings them up to
 date.
 
 Every page turned on a device is a push, and every push moves its book in both orders. Kept by
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from peewee import SqliteDatabase
 
 
-def sort_fold(db: SqliteDatabase) -> None:
+def pushed_keys(db: SqliteDatabase) -> None:
     """Schema: the progress key, the mark the two keys are up to date with, no key written by
     a push."""
     statements = (
