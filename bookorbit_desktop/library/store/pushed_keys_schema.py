@@ -8,13 +8,17 @@ the push's own transaction, the two orders cost it four more pages of the write-
 entry moved in the reading states' progress index, the book's key row and its entry in the
 last-read index): two thirds more than the rest of a push, on the path whose answer a reader
 waits for. So from this schema on a push writes neither, and both are brought up to date
-later, for all the books pushed meanwhile at once:
+later, for all the books pushed meanwhile at once; and a push writes one index entry less:
 
 - `book_sort_key.progress`: the book's reading progress (0 without a reading state), with its
   index of (progress, sort_title) like every other key, in place of the reading states' index
   by progress (`progress_index_schema`), which a push moved on every page turn;
 - `book_sort_key.last_read` (`column_keys_schema`) is no longer written by a push
   (`book_sort_key_push_insert` goes; a push moved to another book or removed still writes it);
+- the reading shelves' index (`reading_state_status_updated_at`, the catalog's lists of the
+  books being read, wanted and read, most recently changed first: `catalog_indexes`) leaves
+  out the unread books: a first push of a book moved its entry out of the unread ones, a page
+  of the index far from the others a push writes, and no list is of unread books;
 - `sort_key_fold`, one row: the last change (`book_change.seq`) and the last push
   (`progress_event.id`) the two keys are up to date with. The books changed or pushed after
   them are the ones to bring up to date: both logs are appended to by every write that moves a
@@ -22,9 +26,10 @@ later, for all the books pushed meanwhile at once:
   let SQLite give its number again, so removing one at or below the mark lowers the mark
   below it.
 
-A key row written afresh (a book's title edited, a file added) gets the progress 0 until the
+A key row written afresh by a trigger (a book's title edited) gets the progress 0 until the
 next time the keys are brought up to date: its book is in the change log, so it is among those
-brought up to date. Whoever reads either order brings the keys up to date first.
+brought up to date (a bulk write's rows are written whole, the progress with them). Whoever
+reads either order brings the keys up to date first.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ if TYPE_CHECKING:
 
 def pushed_keys(db: SqliteDatabase) -> None:
     """Schema: the progress key, the mark the two keys are up to date with, no key written by
-    a push."""
+    a push, the shelves' index without the unread books."""
     statements = (
         "ALTER TABLE book_sort_key ADD COLUMN progress REAL NOT NULL DEFAULT 0.0",
         "UPDATE book_sort_key SET progress = (SELECT r.progress FROM reading_state r"
@@ -45,6 +50,9 @@ def pushed_keys(db: SqliteDatabase) -> None:
         "CREATE INDEX book_sort_key_progress ON book_sort_key (progress, sort_title)",
         "DROP INDEX reading_state_progress",
         "DROP TRIGGER book_sort_key_push_insert",
+        "DROP INDEX reading_state_status_updated_at",
+        "CREATE INDEX reading_state_status_updated_at ON reading_state (status, updated_at)"
+        " WHERE status != 'unread'",
         "CREATE TABLE sort_key_fold (id INTEGER PRIMARY KEY CHECK (id = 1),"
         " change_seq INTEGER NOT NULL, event_id INTEGER NOT NULL)",
         "INSERT INTO sort_key_fold (id, change_seq, event_id) VALUES (1,"

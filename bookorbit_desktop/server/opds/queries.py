@@ -145,6 +145,9 @@ IN_SERIES = Order(
         ("b.id", False),
     )
 )
+# The condition of the reading shelves' index (`store.pushed_keys_schema`: it leaves the
+# unread books out), said in a shelf's query so SQLite reads the shelf from it.
+SHELVED = "r.status != 'unread'"
 BY_STATE_CHANGE = Order((("r.updated_at", True), ("b.id", True)))
 BY_FINISH = Order(
     (("(r.finished IS NULL)", False), ("coalesce(r.finished, '')", True), *BY_STATE_CHANGE.columns)
@@ -184,7 +187,8 @@ def books_with_status(statuses: Sequence[str], cursor: Cursor, size: int) -> Pag
     books: latest finish first)."""
     order = BY_FINISH if tuple(statuses) == READ else BY_STATE_CHANGE
     join = "JOIN reading_state r ON r.book_id = b.id"
-    return _book_page(f"r.status IN ({in_marks(statuses)})", statuses, order, cursor, size, join)
+    where = f"r.status IN ({in_marks(statuses)}) AND {SHELVED}"
+    return _book_page(where, statuses, order, cursor, size, join)
 
 
 def author_name(author_id: int) -> str | None:

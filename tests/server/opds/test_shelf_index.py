@@ -1,0 +1,39 @@
+"""The catalog's reading shelves are read from the shelves' index, which leaves the unread books
+out (`store.pushed_keys_schema`): each shelf's query says the index's condition, or SQLite
+would read every book's reading state for every page."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookorbit_desktop.library.store.keyset import FIRST
+from bookorbit_desktop.library.store.models import ReadingState, database
+from bookorbit_desktop.server.opds import queries
+from tests.factories import add_book
+from tests.server.opds.support import write_book_file
+
+
+@pytest.mark.parametrize("shelf", [queries.CURRENTLY_READING, queries.WANT_TO_READ, queries.READ])
+def test_a_shelf_walks_the_shelves_index(library, tmp_path, shelf):
+    for n, status in enumerate(("unread", "reading", "want_to_read", "read", "rereading") * 3):
+        file = write_book_file(tmp_path, f"{n}.epub", f"book {n}".encode())
+        book = add_book(f"Book {n}", file=file, status=status)
+        ReadingState.update(updated_at=1000.0 + n).where(ReadingState.book == book.id).execute()
+    connection = database.connection()
+    seen: list[str] = []
+    connection.set_trace_callback(seen.append)
+    try:
+        page = queries.books_with_status(shelf, FIRST, 2)
+    finally:
+        connection.set_trace_callback(None)
+    assert len(page.items) == 2
+    queries_made = [sql for sql in seen if "r.status IN" in sql]  # the page, the one before
+    assert queries_made
+    for query in queries_made:
+        plan = database.execute_sql(f"EXPLAIN QUERY PLAN {query}").fetchall()
+        assert any("reading_state_status_updated_at" in str(row) for row in plan), plan
+    indexed = database.execute_sql(
+        "SELECT count(*) FROM reading_state INDEXED BY reading_state_status_updated_at"
+        " WHERE status != 'unread'"
+    ).fetchone()[0]
+    assert indexed == 12  # the unread books' states are not in it
