@@ -6,6 +6,8 @@ and a KOReader push stored since the key was last brought up to date already in 
 from __future__ import annotations
 
 import random
+import sqlite3
+import time
 
 import pytest
 
@@ -20,6 +22,7 @@ from bookorbit_desktop.library.store.models import (
 )
 from bookorbit_desktop.services.library.table_window import ordered_ids
 from tests.factories import add_book
+from tests.library.store.test_sort_keys import up_to_date
 
 STATUSES = ("unread", "reading", "read")
 
@@ -100,7 +103,7 @@ def _push(document: str, percentage: float, when: int) -> None:
 
 @pytest.mark.parametrize("descending", [False, True])
 def test_books_pushed_since_the_keys_were_brought_up_to_date_sort_in_place(books, descending):
-    ordered_ids("progress", descending)  # the keys up to date
+    up_to_date()
     for n, book_id in enumerate(books[30:36]):
         DocumentAlias.create(document=f"doc{n}", kind=ALIAS_CONTENT, book=book_id, created_at=1.0)
         _push(f"doc{n}", (n * 37 % 100) / 100, 1_800_000_000 + n)
@@ -113,3 +116,46 @@ def test_books_pushed_since_the_keys_were_brought_up_to_date_sort_in_place(books
     among = books[28:38]
     expected = [book_id for book_id in rule(descending) if book_id in among]
     assert list(ordered_ids("progress", descending, among=among)) == expected
+
+
+def test_the_order_is_read_without_waiting_for_another_programs_write(books, library):
+    """Reading the order never writes: a program holding the library's write lock does not
+    hold the table up, and the books pushed meanwhile are in their places."""
+    up_to_date()
+    DocumentAlias.create(document="late", kind=ALIAS_CONTENT, book=books[3], created_at=1.0)
+    _push("late", 0.999, 1_900_000_000)
+    other = sqlite3.connect(library.db_file, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        start = time.monotonic()
+        assert list(ordered_ids("progress", True)) == rule(True)
+        assert ordered_ids("last_read", True)[0] == books[3]
+        assert time.monotonic() - start < 1.0
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def last_read_rule(descending: bool) -> list[int]:
+    """The order by last read as the rule gives it: the time of the book's newest push (0
+    without one), the library's order between equal times."""
+    rows = database.execute_sql(
+        "SELECT b.id, b.sort_title, coalesce((SELECT e.timestamp FROM progress_event e"
+        " WHERE e.book_id = b.id ORDER BY e.id DESC LIMIT 1), 0) FROM book b"
+        " WHERE b.id NOT IN (SELECT book_id FROM book_inbox)"
+    ).fetchall()
+    library = sorted(rows, key=lambda row: (row[1], row[0]))
+    return [row[0] for row in sorted(library, key=lambda row: row[2], reverse=descending)]
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_order_by_last_read_has_the_books_pushed_since_in_their_place(books, descending):
+    for n, book_id in enumerate(books[25:33]):
+        DocumentAlias.create(document=f"doc{n}", kind=ALIAS_CONTENT, book=book_id, created_at=1.0)
+        _push(f"doc{n}", 0.5, 1_800_000_000 + n % 3)  # equal times: the library's order
+        if n == 4:
+            up_to_date()  # some up to date, the others behind
+    assert list(ordered_ids("last_read", descending)) == last_read_rule(descending)
+    among = books[20:30]
+    expected = [book_id for book_id in last_read_rule(descending) if book_id in among]
+    assert list(ordered_ids("last_read", descending, among=among)) == expected

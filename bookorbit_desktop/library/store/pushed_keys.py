@@ -1,30 +1,29 @@
-"""The library table's sort keys by progress and by last read, brought up to date with the
-KOReader pushes stored since they last were (`pushed_keys_schema` says why a push does not write
-them itself).
+"""The library table's sort keys by progress and by last read, which a KOReader push leaves
+behind (`pushed_keys_schema` says why it does not write them), and how they are read exactly
+all the same.
 
-`fold_steps` brings the keys of the books changed or pushed after the mark `sort_key_fold`
-holds up to date and moves the mark, a transaction a step: the app's checkpointer runs it once
-the library has been quiet for a moment (`store.checkpoint`), and `bring_up_to_date` runs it
-before the table is ordered by either key, so an order is read from keys that are current. A
-key that already holds its value is not written again (a library's import changes every book,
-and no book's progress). Until then, the last-read dates the table shows of the books pushed
-meanwhile are read from their pushes (`last_read_pending`).
+The books whose keys may be behind are those changed or pushed after the mark `sort_key_fold`
+holds (`BEHIND_BOOKS`). A reader of an order by either key reads those books' keys afresh
+(`FRESH`) and the others' from their index, in one statement (`table_window`), so the order is
+exact whenever it is read, and reading never writes: a window ordering its table never waits
+for another program that holds the library's write lock. The last-read dates the table shows
+of the books pushed since are read from their pushes (`last_read_pending`).
+
+`fold_steps` brings the keys behind up to date and moves the mark, a transaction a step, so
+the books read afresh stay few: the app's checkpointer runs it once the library has been quiet
+for a moment, and at least once a minute while pushes never pause (`store.checkpoint`). A key
+that already holds its value is not written again (a library's import changes every book, and
+no book's progress).
 """
 
 from __future__ import annotations
 
-import logging
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from peewee import DatabaseError
-
 from bookorbit_desktop.library.store.column_keys_schema import _LAST_READ
 from bookorbit_desktop.library.store.models import database
-
-log = logging.getLogger(__name__)
 
 # Log entries (of each log) brought up to date by one step (one transaction): about 7 ms of
 # holding the write lock in a library of 250,000 books, 15 at most.
@@ -36,6 +35,14 @@ PROGRESS = (
     " 0.0)"
 )
 _READ = _LAST_READ.partition(" = ")[2]  # the rule of `column_keys_schema`, the one place
+# Each key's value worked out afresh, on the book `book_sort_key.book_id`.
+FRESH = {"progress": PROGRESS, "last_read": _READ}
+# The books whose keys may be behind: those changed or pushed after the mark.
+BEHIND_BOOKS = (
+    "SELECT book_id FROM book_change WHERE seq > (SELECT change_seq FROM sort_key_fold) UNION"
+    " SELECT book_id FROM progress_event WHERE id > (SELECT event_id FROM sort_key_fold)"
+    " AND book_id IS NOT NULL"
+)
 _CHANGED = (
     "SELECT book_id FROM book_change WHERE seq > ?1 AND seq <= ?2 UNION"
     " SELECT book_id FROM progress_event WHERE id > ?3 AND id <= ?4 AND book_id IS NOT NULL"
@@ -51,11 +58,10 @@ _BEHIND = (
 )
 # The number `step` entries after `after` in a log (the log's last, when it has fewer).
 _BOUND = "SELECT max(n) FROM (SELECT {n} AS n FROM {log} WHERE {n} > ? ORDER BY {n} LIMIT ?)"
-# The books pushed after the mark, with the time of each one's newest push.
+# The books pushed after the mark, with the time of each one's newest push (`FRESH`'s rule).
 _PENDING_READ = (
-    "SELECT p.book_id, (SELECT e.timestamp FROM progress_event e WHERE e.book_id = p.book_id"
-    " ORDER BY e.id DESC LIMIT 1) FROM (SELECT DISTINCT book_id FROM progress_event"
-    " WHERE id > (SELECT event_id FROM sort_key_fold) AND book_id IS NOT NULL) AS p"
+    f"SELECT book_sort_key.book_id, {_READ} FROM book_sort_key WHERE book_id IN"
+    " (SELECT book_id FROM progress_event WHERE id > (SELECT event_id FROM sort_key_fold))"
 )
 
 
@@ -85,17 +91,6 @@ def fold_steps(
                 "UPDATE sort_key_fold SET change_seq = ?, event_id = ?", (change_to, event_to)
             )
         yield written
-
-
-def bring_up_to_date(gate: AbstractContextManager[Any] | None = None) -> None:
-    """Bring the keys up to date before an order by either is read. A library that cannot be
-    written now (another program holds it, the disk is full) is ordered by the keys as they
-    are: the order of the books pushed since is behind until the next time."""
-    try:
-        for _written in fold_steps(gate=gate):
-            pass
-    except (sqlite3.Error, DatabaseError) as error:
-        log.info("Could not bring the sort by progress and last read up to date: %s", error)
 
 
 def last_read_pending(wanted: Sequence[int] | None = None) -> dict[int, int]:

@@ -1,7 +1,7 @@
 """Schema: the library table's sort keys by progress and by last read, brought up to date after
 a KOReader push instead of inside it (kept in a module of its own so `migrations` stays within
 the module size; frozen like every shipped migration). `store.pushed_keys` brings them up to
-date.
+date and says how they are read exactly meanwhile.
 
 Every page turned on a device is a push, and every push moves its book in both orders. Kept by
 the push's own transaction, the two orders cost it four more pages of the write-ahead log (an
@@ -28,8 +28,8 @@ later, for all the books pushed meanwhile at once; and a push writes one index e
 
 A key row written afresh by a trigger (a book's title edited) gets the progress 0 until the
 next time the keys are brought up to date: its book is in the change log, so it is among those
-brought up to date (a bulk write's rows are written whole, the progress with them). Whoever
-reads either order brings the keys up to date first.
+brought up to date (a bulk write's rows are written whole, the progress with them). A reader
+of either order reads the keys of the books behind afresh (`store.pushed_keys`).
 """
 
 from __future__ import annotations

@@ -35,7 +35,6 @@ from bookorbit_desktop.library.search.grammar import And, Term, parse
 from bookorbit_desktop.library.search.grammar import SearchError as SearchError
 from bookorbit_desktop.library.search.query import found_query, match_condition
 from bookorbit_desktop.library.store import changes, pushed_keys
-from bookorbit_desktop.library.store.checkpoint import WRITER_GATE
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.sql import OUTSIDE_INBOX, in_list, outside_inbox
@@ -112,8 +111,6 @@ SORT_KEYS: dict[str, list[str]] = {
 # which their index gives with them.
 LIBRARY_ORDER = "b.sort_title, b.id"
 _STORED_ORDER = "k.sort_title, k.book_id"
-# The stored keys a push leaves to be brought up to date (`store.pushed_keys`).
-_FOLDED = ("progress", "last_read")
 _JOINS = {
     "b.": " CROSS JOIN book b ON b.id = k.book_id",
     "r.": " LEFT OUTER JOIN reading_state r ON r.book_id = {id}",
@@ -254,10 +251,7 @@ def ordered_ids(
 ) -> array[int]:
     """The ids of the books the filters (the words, the status, the search's condition and
     the tag browser's tag) let through (of those `among`, if given), in the order of sort
-    `column`. The keys by progress and by last read are brought up to date first: a
-    KOReader push leaves them to be (`store.pushed_keys`)."""
-    if column in _FOLDED:
-        pushed_keys.bring_up_to_date(WRITER_GATE)
+    `column`."""
     direction = " DESC" if descending else ""
     keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
     stored = SORT_KEYS[column][0].startswith("k.")
@@ -267,8 +261,32 @@ def ordered_ids(
         condition = f"{book_id} IN ({', '.join('?' for _id in among)}) AND {condition}"
         params = [*among, *params]
     tables = _tables(book_id, keys, condition)
+    plain = f"SELECT {book_id} {tables} WHERE {condition} ORDER BY {keys}, {order}"
+    if column not in pushed_keys.FRESH:
+        return array("q", (row[0] for row in database.execute_sql(plain, params)))
+    with database.atomic():  # which books are behind, and the order, in one snapshot
+        if not database.execute_sql(f"SELECT EXISTS ({pushed_keys.BEHIND_BOOKS})").fetchone()[0]:
+            return array("q", (row[0] for row in database.execute_sql(plain, params)))
+        return _pushed_order(column, direction, tables, condition, params)
+
+
+def _pushed_order(
+    column: str, direction: str, tables: str, condition: str, params: list[Any]
+) -> array[int]:
+    """The order by a key a KOReader push leaves behind (progress, last read:
+    `store.pushed_keys`) while some books' keys are behind, without writing: the books whose
+    key is up to date walked from its index, merged with those behind, whose key is worked out
+    afresh (a few, sorted among themselves)."""
+    fresh = pushed_keys.FRESH[column].replace("book_sort_key.", "k.")
+    arms = (
+        f"SELECT k.book_id, {key} AS key, k.sort_title {tables} WHERE {condition}"
+        f" AND k.book_id {among} behind"
+        for key, among in ((f"k.{column}", "NOT IN"), (fresh, "IN"))
+    )
     cursor = database.execute_sql(
-        f"SELECT {book_id} {tables} WHERE {condition} ORDER BY {keys}, {order}", params
+        f"WITH behind(book_id) AS ({pushed_keys.BEHIND_BOOKS}) SELECT book_id FROM"
+        f" ({' UNION ALL '.join(arms)} ORDER BY 2{direction}, 3, 1)",
+        [*params, *params],
     )
     return array("q", (row[0] for row in cursor))
 

@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bookorbit_desktop.library.search.fold import fold
-from bookorbit_desktop.library.store import pushed_keys
 from bookorbit_desktop.library.store.index_batch import close_batch, open_batch, statements
 from bookorbit_desktop.library.store.index_batch_schema import BATCH_OPEN, outside_batch
 from bookorbit_desktop.library.store.models import Book, BookFile, ProgressEvent, database
@@ -28,6 +27,7 @@ from tests.library.store.test_sort_keys import (
     computed_keys,
     kept_at_once,
     stored_keys,
+    up_to_date,
 )
 
 
@@ -35,7 +35,7 @@ def assert_rows_exact() -> None:
     books = {row[0] for row in database.execute_sql("SELECT id FROM book")}
     assert {row[0] for row in database.execute_sql("SELECT rowid FROM book_search")} == books
     assert kept_at_once(stored_keys()) == kept_at_once(computed_keys())
-    pushed_keys.bring_up_to_date()  # and the keys a push leaves, once brought up to date
+    up_to_date()  # and the keys a push leaves, once brought up to date
     assert stored_keys() == computed_keys()
     authors = database.execute_sql("SELECT sort_name, sort_key FROM author").fetchall()
     assert [key for _, key in authors] == [fold(sort_name) for sort_name, _ in authors]

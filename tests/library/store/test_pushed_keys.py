@@ -1,11 +1,10 @@
 """The sort keys by progress and last read, which a KOReader push leaves to be brought up to
 date: a push writes neither, the steps bring every book pushed or changed since up to date and
-move the mark, a library already up to date is only read, one that cannot be written now is
-ordered as it is, and the checkpointer brings them up to date once the pushes pause."""
+move the mark, a library already up to date is only read, and the checkpointer brings them up
+to date once the pushes pause (and every interval while they never do)."""
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import time
 
@@ -23,6 +22,7 @@ from bookorbit_desktop.library.store.models import (
 )
 from bookorbit_desktop.services.library.rows import read_table
 from tests.factories import add_book
+from tests.library.store.test_sort_keys import up_to_date
 
 T0 = 1_800_000_000
 
@@ -60,7 +60,7 @@ def pushed(library) -> list[int]:
         book_id = add_book(f"Book {n}").id
         DocumentAlias.create(document=f"doc{n}", kind=ALIAS_CONTENT, book=book_id, created_at=1.0)
         ids.append(book_id)
-    pushed_keys.bring_up_to_date()
+    up_to_date()
     return ids
 
 
@@ -76,7 +76,7 @@ def test_a_push_writes_neither_key(pushed):
         _push(n, 0.1 * (n + 1), T0 + n)
     assert _keys() == before
     assert _keys() != _fresh_keys()
-    pushed_keys.bring_up_to_date()
+    up_to_date()
     assert _keys() == _fresh_keys()
     assert _keys()[pushed[6]] == (pytest.approx(0.7), T0 + 6)
 
@@ -96,20 +96,20 @@ def test_the_steps_bring_every_book_up_to_date_and_move_the_mark(pushed):
 
 def test_a_key_that_holds_its_value_is_not_written_again(pushed):
     _push(0, 0.5, T0)
-    pushed_keys.bring_up_to_date()
+    up_to_date()
     database.execute_sql("UPDATE book SET publisher = 'Other' WHERE id = ?", (pushed[1],))
     assert list(pushed_keys.fold_steps()) == [0]
 
 
 def test_a_push_numbered_as_a_removed_one_is_still_brought_up_to_date(pushed):
     _push(0, 0.2, T0)
-    pushed_keys.bring_up_to_date()
+    up_to_date()
     newest = ProgressEvent.select().order_by(ProgressEvent.id.desc()).get()
     ProgressEvent.delete().where(ProgressEvent.id == newest.id).execute()
     _push(1, 0.3, T0 + 5)
     again = ProgressEvent.select().order_by(ProgressEvent.id.desc()).get()
     assert again.id == newest.id, "SQLite gave the removed push's number again"
-    pushed_keys.bring_up_to_date()
+    up_to_date()
     assert _keys() == _fresh_keys()
 
 
@@ -118,28 +118,11 @@ def test_a_library_up_to_date_is_only_read(pushed, library):
     try:
         other.execute("BEGIN IMMEDIATE")  # another program writing: no write lock to be had
         start = time.monotonic()
-        pushed_keys.bring_up_to_date()
+        assert list(pushed_keys.fold_steps()) == []
         assert time.monotonic() - start < 0.5
     finally:
         other.execute("ROLLBACK")
         other.close()
-
-
-def test_a_library_that_cannot_be_written_now_is_ordered_as_it_is(pushed, library, caplog):
-    caplog.set_level(logging.INFO, logger=pushed_keys.__name__)
-    _push(0, 0.5, T0)
-    other = sqlite3.connect(library.db_file, isolation_level=None)
-    database.execute_sql("PRAGMA busy_timeout = 100")
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        pushed_keys.bring_up_to_date()  # no error: the keys as they are
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
-        database.execute_sql("PRAGMA busy_timeout = 10000")
-    assert "Could not bring the sort by progress and last read up to date" in caplog.text
-    pushed_keys.bring_up_to_date()
-    assert _keys() == _fresh_keys()
 
 
 def test_the_table_shows_the_last_read_of_a_push_not_yet_brought_up_to_date(pushed):

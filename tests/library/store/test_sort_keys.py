@@ -101,6 +101,12 @@ def kept_at_once(keys: dict[int, tuple]) -> dict[int, tuple]:
     return {book_id: row[:-_KEPT_LATER] for book_id, row in keys.items()}
 
 
+def up_to_date(step: int = pushed_keys.FOLD_STEP) -> None:
+    """The keys a push leaves brought up to date, as the checkpointer does."""
+    for _written in pushed_keys.fold_steps(step=step):
+        pass
+
+
 def _add(file_format: str, book_id: int) -> None:
     BookFile.create(
         book=book_id,
@@ -146,8 +152,7 @@ def _apply(library, operation: tuple) -> None:
         add_book(args[0], [name.strip() for name in args[1]], series=args[2])
         return
     if kind == "up_to_date":  # in steps of one to three entries of each log
-        for _written in pushed_keys.fold_steps(step=args[0]):
-            pass
+        up_to_date(args[0])
         return
     tables = {"rename_author": Author, "file_author": Author, "remove_author": Author}
     tables |= dict.fromkeys(("push_book", "remove_push"), ProgressEvent)
@@ -221,7 +226,7 @@ def test_the_stored_keys_are_the_keys_worked_out_afresh(library, operations):
         assert kept_at_once(stored_keys()) == kept_at_once(computed_keys()), operation
         if operation[0] == "up_to_date":
             assert stored_keys() == computed_keys(), operation
-    pushed_keys.bring_up_to_date()
+    up_to_date()
     assert stored_keys() == computed_keys()
 
 
