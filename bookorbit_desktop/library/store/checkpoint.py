@@ -67,6 +67,7 @@ COMPACT_SECONDS = 600.0
 FIRST_COMPACT_SECONDS = 30.0
 COMPACT_PAUSE_SECONDS = 0.01
 FOLD_SECONDS = 60.0  # the sort keys a push leaves are brought up to date at least this often
+FOLD_RETRY_SECONDS = 5.0
 RESTART_LOG_BYTES = 1 << 30
 SHRINK_LOG_BYTES = 64 << 20
 RESTART_WAIT_MS = 100
@@ -141,7 +142,7 @@ class Checkpointer:
         seen = self._log_state()
         changed_at = time.monotonic()
         compact_at = changed_at + FIRST_COMPACT_SECONDS
-        fold_at, unfolded = changed_at + FOLD_SECONDS, True
+        fold_at, fold_retry_at, unfolded = changed_at + FOLD_SECONDS, 0.0, True
         try:
             while not self._stopping.wait(CHECKPOINT_SECONDS):
                 now = time.monotonic()
@@ -149,9 +150,9 @@ class Checkpointer:
                 if now >= compact_at and (quiet or now >= compact_at + COMPACT_SECONDS):
                     compact_at = now + COMPACT_SECONDS
                     self._compact()
-                if unfolded and (quiet or now >= fold_at):
-                    fold_at, unfolded = now + FOLD_SECONDS, False
-                    self._fold()
+                if unfolded and now >= fold_retry_at and (quiet or now >= fold_at):
+                    fold_at, unfolded = now + FOLD_SECONDS, not self._fold()
+                    fold_retry_at = now + FOLD_RETRY_SECONDS if unfolded else 0.0
                 state = self._log_state()
                 if state is None:
                     continue
@@ -192,13 +193,18 @@ class Checkpointer:
             self._exclusive_after = time.monotonic() + EXCLUSIVE_RETRY_SECONDS
             log.info("Could not start the journal over yet: %s", reason)
 
-    def _fold(self) -> None:
+    def _fold(self) -> bool:
+        """Bring the sort keys a push leaves up to date; False when a step failed (another
+        program holds the write lock, the disk is full): tried again `FOLD_RETRY_SECONDS`
+        later, whether or not anything is written meanwhile."""
         try:
             for _written in pushed_keys.fold_steps(database, gate=WRITER_GATE):
                 if self._stopping.wait(COMPACT_PAUSE_SECONDS):
                     break
         except Exception as error:
             log.info("Could not bring the sort keys up to date yet: %s", error)
+            return False
+        return True
 
     def _compact(self) -> None:
         removed = 0

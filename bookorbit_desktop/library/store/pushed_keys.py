@@ -7,7 +7,7 @@ holds (`BEHIND_BOOKS`). A reader of an order by either key reads those books' ke
 (`FRESH`) and the others' from their index, in one statement (`table_window`), so the order is
 exact whenever it is read, and reading never writes: a window ordering its table never waits
 for another program that holds the library's write lock. The last-read dates the table shows
-of the books pushed since are read from their pushes (`last_read_pending`).
+of the books pushed since are read from their pushes (`last_read_now`).
 
 `fold_steps` brings the keys behind up to date and moves the mark, a transaction a step, so
 the books read afresh stay few: the app's checkpointer runs it once the library has been quiet
@@ -24,10 +24,11 @@ from typing import Any
 
 from bookorbit_desktop.library.store.column_keys_schema import _LAST_READ
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.sql import in_list
 
-# Log entries (of each log) brought up to date by one step (one transaction): about 7 ms of
-# holding the write lock in a library of 250,000 books, 15 at most.
-FOLD_STEP = 1_000
+# Log entries (of each log) brought up to date by one step (one transaction), so a push
+# waiting for the write lock waits a few milliseconds at most.
+FOLD_STEP = 250
 
 # A book's progress key: its reading progress, 0 without a reading state.
 PROGRESS = (
@@ -52,7 +53,8 @@ _FOLD = (
     f" WHERE book_id IN ({_CHANGED}) AND (progress IS NOT {PROGRESS} OR last_read IS NOT {_READ})"
 )
 _MARK = "SELECT change_seq, event_id FROM sort_key_fold"
-_BEHIND = (
+# Whether any book's keys may be behind (two lookups, whatever the number of books behind).
+IS_BEHIND = (
     "SELECT (SELECT IFNULL(MAX(seq), 0) FROM book_change) > change_seq"
     " OR (SELECT IFNULL(MAX(id), 0) FROM progress_event) > event_id FROM sort_key_fold"
 )
@@ -79,7 +81,7 @@ def fold_steps(
     """Bring the keys up to date, `step` entries of each log per transaction (each inside
     `gate`, when given), oldest first; yield how many books' keys each step wrote. A caller
     that stops between steps leaves the rest for the next time."""
-    while db.execute_sql(_BEHIND).fetchone()[0]:  # a read: no write lock when up to date
+    while db.execute_sql(IS_BEHIND).fetchone()[0]:  # a read: no write lock when up to date
         with gate or nullcontext(), db.atomic("IMMEDIATE"):
             change_seq, event_id = db.execute_sql(_MARK).fetchone()
             change_to = _bound(db, "book_change", "seq", change_seq, step)
@@ -93,11 +95,16 @@ def fold_steps(
         yield written
 
 
-def last_read_pending(wanted: Sequence[int] | None = None) -> dict[int, int]:
-    """book id -> the time of its newest push, for the books pushed since the keys were last
-    brought up to date (of the `wanted` ones; None: of every book)."""
-    rows = database.execute_sql(_PENDING_READ).fetchall()
+def last_read_now(wanted: Sequence[int] | None = None) -> dict[int, int]:
+    """book id -> the time of its newest push, as the pushes give it now: of the `wanted`
+    books (each looked up: a page of the table), or, with None, of the books pushed since the
+    keys were last brought up to date (every other book's stored key is current)."""
     if wanted is None:
-        return dict(rows)
-    among = set(wanted)
-    return {book_id: read for book_id, read in rows if book_id in among}
+        return dict(database.execute_sql(_PENDING_READ).fetchall())
+    return dict(
+        database.execute_sql(
+            f"SELECT book_sort_key.book_id, {_READ} FROM book_sort_key"
+            f" WHERE {in_list('book_id', wanted)}",
+            tuple(wanted),
+        ).fetchall()
+    )

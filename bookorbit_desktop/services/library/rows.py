@@ -126,7 +126,7 @@ def read_table(
         kinds = _formats(wanted)
         states = match_states(wanted) if match_states is not None else {}
         tags = _tags(wanted)
-        pushed = pushed_keys.last_read_pending(wanted)
+        pushed = pushed_keys.last_read_now(wanted)
         books = _records(_book_columns(wanted), names, kinds, states, tags, pushed)
         # Sorted here, not by SQLite: walking the title index visits the table's pages out of
         # order (three times slower for a large library), and SQLite's sort into a temporary
@@ -143,8 +143,8 @@ def _records(
     tags: Mapping[int, tuple[str, ...]],
     pushed: Mapping[int, int],
 ) -> list[TableBook]:
-    # `pushed`: the last read of the books pushed since their stored one was brought up to
-    # date (`store.pushed_keys`).
+    # `pushed`: the last read as the pushes give it now, of the books whose stored one may be
+    # behind (`store.pushed_keys`).
     # SQLite hands out a new text for every row: the few different series, statuses, author
     # lists and states are kept once each (megabytes with a large library).
     shared: dict[Any, Any] = {}

@@ -261,13 +261,20 @@ def ordered_ids(
         condition = f"{book_id} IN ({', '.join('?' for _id in among)}) AND {condition}"
         params = [*among, *params]
     tables = _tables(book_id, keys, condition)
+    if column in pushed_keys.FRESH and among is not None:
+        keys = f"{_fresh(column)}{direction}"  # a few books: each one's key worked out afresh
     plain = f"SELECT {book_id} {tables} WHERE {condition} ORDER BY {keys}, {order}"
-    if column not in pushed_keys.FRESH:
+    if column not in pushed_keys.FRESH or among is not None:
         return array("q", (row[0] for row in database.execute_sql(plain, params)))
-    with database.atomic():  # which books are behind, and the order, in one snapshot
-        if not database.execute_sql(f"SELECT EXISTS ({pushed_keys.BEHIND_BOOKS})").fetchone()[0]:
+    with database.atomic():  # whether books are behind, and the order, in one snapshot
+        if not database.execute_sql(pushed_keys.IS_BEHIND).fetchone()[0]:
             return array("q", (row[0] for row in database.execute_sql(plain, params)))
         return _pushed_order(column, direction, tables, condition, params)
+
+
+def _fresh(column: str) -> str:
+    """The key of a push-moved column worked out afresh for the book `k` (`store.pushed_keys`)."""
+    return pushed_keys.FRESH[column].replace("book_sort_key.", "k.")
 
 
 def _pushed_order(
@@ -277,11 +284,10 @@ def _pushed_order(
     `store.pushed_keys`) while some books' keys are behind, without writing: the books whose
     key is up to date walked from its index, merged with those behind, whose key is worked out
     afresh (a few, sorted among themselves)."""
-    fresh = pushed_keys.FRESH[column].replace("book_sort_key.", "k.")
     arms = (
         f"SELECT k.book_id, {key} AS key, k.sort_title {tables} WHERE {condition}"
         f" AND k.book_id {among} behind"
-        for key, among in ((f"k.{column}", "NOT IN"), (fresh, "IN"))
+        for key, among in ((f"k.{column}", "NOT IN"), (_fresh(column), "IN"))
     )
     cursor = database.execute_sql(
         f"WITH behind(book_id) AS ({pushed_keys.BEHIND_BOOKS}) SELECT book_id FROM"

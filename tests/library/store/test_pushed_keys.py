@@ -168,3 +168,28 @@ def test_pushes_that_never_pause_are_brought_up_to_date_every_interval(
     finally:
         checkpointer.stop()
     assert _keys()[pushed[0]][1] > 0
+
+
+def test_a_catch_up_kept_out_by_another_program_is_tried_again(pushed, library, monkeypatch):
+    """Nothing is written after the failed try (the other program only held the lock): the
+    checkpointer tries again all the same, and the keys end up to date."""
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.02)
+    monkeypatch.setattr(checkpoint, "QUIET_SECONDS", 0.1)
+    monkeypatch.setattr(checkpoint, "FOLD_RETRY_SECONDS", 0.3)
+    for n in range(7):
+        _push(n, 0.75, T0 + n)
+    other = sqlite3.connect(library.db_file, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    checkpointer = Checkpointer(library.db_file, busy_timeout_ms=20)
+    checkpointer.start()
+    try:
+        time.sleep(0.6)  # quiet: the catch-up is tried, and kept out
+        assert _keys() != _fresh_keys()
+        other.execute("ROLLBACK")
+        ends = time.monotonic() + 10
+        while _keys() != _fresh_keys() and time.monotonic() < ends:
+            time.sleep(0.02)
+    finally:
+        checkpointer.stop()
+        other.close()
+    assert _keys() == _fresh_keys()
