@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -133,63 +134,62 @@ def test_the_table_shows_the_last_read_of_a_push_not_yet_brought_up_to_date(push
     assert [row.last_read for row in read_table([pushed[3]])] == [None]
 
 
+@contextmanager
+def _checkpointer(library, monkeypatch, busy_timeout_ms: int = 1_000, **settings: float):
+    """A checkpointer running on the library, its timings (`checkpoint`'s names) as given."""
+    for name, value in settings.items():
+        monkeypatch.setattr(checkpoint, name, value)
+    running = Checkpointer(library.db_file, busy_timeout_ms=busy_timeout_ms)
+    running.start()
+    try:
+        yield
+    finally:
+        running.stop()
+
+
+def _until(done, seconds: float = 10) -> None:
+    ends = time.monotonic() + seconds
+    while not done() and time.monotonic() < ends:
+        time.sleep(0.02)
+
+
 def test_the_checkpointer_brings_the_keys_up_to_date_once_the_pushes_pause(
     pushed, library, monkeypatch
 ):
-    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.02)
-    monkeypatch.setattr(checkpoint, "QUIET_SECONDS", 0.2)
-    checkpointer = Checkpointer(library.db_file)
-    checkpointer.start()
-    try:
+    with _checkpointer(library, monkeypatch, CHECKPOINT_SECONDS=0.02, QUIET_SECONDS=0.2):
         for n in range(7):
             _push(n, 0.25, T0 + n)
-        ends = time.monotonic() + 10
-        while _keys() != _fresh_keys() and time.monotonic() < ends:
-            time.sleep(0.02)
-    finally:
-        checkpointer.stop()
+        _until(lambda: _keys() == _fresh_keys())
     assert _keys() == _fresh_keys()
 
 
 def test_pushes_that_never_pause_are_brought_up_to_date_every_interval(
     pushed, library, monkeypatch
 ):
-    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.02)
-    monkeypatch.setattr(checkpoint, "QUIET_SECONDS", 60.0)
-    monkeypatch.setattr(checkpoint, "FOLD_SECONDS", 0.3)
-    checkpointer = Checkpointer(library.db_file)
-    checkpointer.start()
-    try:
+    settings = {"CHECKPOINT_SECONDS": 0.02, "QUIET_SECONDS": 60.0, "FOLD_SECONDS": 0.3}
+    with _checkpointer(library, monkeypatch, **settings):
         ends = time.monotonic() + 10
         n = 0
         while _keys()[pushed[0]][1] == 0 and time.monotonic() < ends:
             _push(n % 7, (n % 90) / 100, T0 + n)
             n += 1
-    finally:
-        checkpointer.stop()
     assert _keys()[pushed[0]][1] > 0
 
 
 def test_a_catch_up_kept_out_by_another_program_is_tried_again(pushed, library, monkeypatch):
     """Nothing is written after the failed try (the other program only held the lock): the
     checkpointer tries again all the same, and the keys end up to date."""
-    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.02)
-    monkeypatch.setattr(checkpoint, "QUIET_SECONDS", 0.1)
-    monkeypatch.setattr(checkpoint, "FOLD_RETRY_SECONDS", 0.3)
     for n in range(7):
         _push(n, 0.75, T0 + n)
     other = sqlite3.connect(library.db_file, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
-    checkpointer = Checkpointer(library.db_file, busy_timeout_ms=20)
-    checkpointer.start()
+    settings = {"CHECKPOINT_SECONDS": 0.02, "QUIET_SECONDS": 0.1, "FOLD_RETRY_SECONDS": 0.3}
     try:
-        time.sleep(0.6)  # quiet: the catch-up is tried, and kept out
-        assert _keys() != _fresh_keys()
-        other.execute("ROLLBACK")
-        ends = time.monotonic() + 10
-        while _keys() != _fresh_keys() and time.monotonic() < ends:
-            time.sleep(0.02)
+        with _checkpointer(library, monkeypatch, busy_timeout_ms=20, **settings):
+            time.sleep(0.6)  # quiet: the catch-up is tried, and kept out
+            assert _keys() != _fresh_keys()
+            other.execute("ROLLBACK")
+            _until(lambda: _keys() == _fresh_keys())
     finally:
-        checkpointer.stop()
         other.close()
     assert _keys() == _fresh_keys()
