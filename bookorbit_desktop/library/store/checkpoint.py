@@ -151,7 +151,8 @@ class Checkpointer:
                     compact_at = now + COMPACT_SECONDS
                     self._compact()
                 if unfolded and now >= fold_retry_at and (quiet or now >= fold_at):
-                    fold_at, unfolded = now + FOLD_SECONDS, not self._fold()
+                    due = now >= fold_at  # not only quiet: carried on whatever comes in
+                    fold_at, unfolded = now + FOLD_SECONDS, not self._fold(yielding=not due)
                     fold_retry_at = now + FOLD_RETRY_SECONDS if unfolded else 0.0
                 state = self._log_state()
                 if state is None:
@@ -193,14 +194,22 @@ class Checkpointer:
             self._exclusive_after = time.monotonic() + EXCLUSIVE_RETRY_SECONDS
             log.info("Could not start the journal over yet: %s", reason)
 
-    def _fold(self) -> bool:
+    def _fold(self, *, yielding: bool) -> bool:
         """Bring the sort keys a push leaves up to date; False when a step failed (another
-        program holds the write lock, the disk is full): tried again `FOLD_RETRY_SECONDS`
-        later, whether or not anything is written meanwhile."""
+        program holds the write lock, the disk is full) or, `yielding`, when another write
+        came in between two steps (a push waits for no step of a catch-up begun because the
+        library was quiet: after an import, one can be thousands of steps long): tried
+        again `FOLD_RETRY_SECONDS` later, whether or not anything is written meanwhile."""
+        newest = database.execute_sql(pushed_keys.NEWEST).fetchone() if yielding else None
         try:
             for _written in pushed_keys.fold_steps(database, gate=WRITER_GATE):
                 if self._stopping.wait(COMPACT_PAUSE_SECONDS):
                     break
+                if (
+                    newest is not None
+                    and database.execute_sql(pushed_keys.NEWEST).fetchone() != newest
+                ):
+                    return False
         except Exception as error:
             log.info("Could not bring the sort keys up to date yet: %s", error)
             return False

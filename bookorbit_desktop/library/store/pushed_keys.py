@@ -58,6 +58,11 @@ IS_BEHIND = (
     "SELECT (SELECT IFNULL(MAX(seq), 0) FROM book_change) > change_seq"
     " OR (SELECT IFNULL(MAX(id), 0) FROM progress_event) > event_id FROM sort_key_fold"
 )
+# The newest entry of each log: another writer's change or push moves it, a catch-up does not.
+NEWEST = (
+    "SELECT (SELECT IFNULL(MAX(seq), 0) FROM book_change),"
+    " (SELECT IFNULL(MAX(id), 0) FROM progress_event)"
+)
 # The number `step` entries after `after` in a log (the log's last, when it has fewer).
 _BOUND = "SELECT max(n) FROM (SELECT {n} AS n FROM {log} WHERE {n} > ? ORDER BY {n} LIMIT ?)"
 # The books pushed after the mark, with the time of each one's newest push (`FRESH`'s rule).

@@ -5,6 +5,7 @@ to date once the pushes pause (and every interval while they never do)."""
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -192,4 +193,27 @@ def test_a_catch_up_kept_out_by_another_program_is_tried_again(pushed, library, 
             _until(lambda: _keys() == _fresh_keys())
     finally:
         other.close()
+    assert _keys() == _fresh_keys()
+
+
+def test_a_catch_up_begun_in_a_quiet_moment_stops_at_the_next_push(pushed, library, monkeypatch):
+    """It leaves the rest for the next quiet moment: a push does not wait behind its steps."""
+    for n in range(40):
+        _push(n % 7, n / 100, T0 + n)
+    one_at_a_time = functools.partial(pushed_keys.fold_steps, step=1)
+    monkeypatch.setattr(pushed_keys, "fold_steps", one_at_a_time)
+    settings = {
+        "CHECKPOINT_SECONDS": 0.02,
+        "QUIET_SECONDS": 0.1,
+        "COMPACT_PAUSE_SECONDS": 0.05,
+        "FOLD_RETRY_SECONDS": 1.0,
+    }
+    with _checkpointer(library, monkeypatch, **settings):
+        _until(lambda: _mark()[1] > 0)  # begun
+        _push(0, 0.99, T0 + 99)
+        time.sleep(0.15)  # the step under way ends
+        stopped = _mark()
+        time.sleep(0.5)
+        assert _mark() == stopped, "no step while another write came in"
+        _until(lambda: _keys() == _fresh_keys())
     assert _keys() == _fresh_keys()
