@@ -4,7 +4,8 @@ Books 1..N get two-to-`longest_title`-word titles (accented words among them), o
 authors drawn from a pool, a series for every third book, and on request one EPUB file row, a
 reading state, and the details an OPDS entry shows (language, publisher, a description of about
 600 characters, a cover for every other book). Rows go in with `executemany` in one transaction,
-on the database `open_database` opened.
+on the database `open_database` opened, as one bulk write (`store.index_batch`): the library is
+left as an import leaves it, its search index and sort keys whole and no book behind.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import random
 import time
 
+from bookorbit_desktop.library.store.index_batch import close_batch, open_batch
 from bookorbit_desktop.library.store.models import database
 
 WORDS = tuple(
@@ -67,6 +69,7 @@ def insert_books(
         if states:
             statuses[book_id] = rng.choice(STATUSES)
     with database.atomic():
+        open_batch()  # indexed and keyed once, at the end, as an import's batch is
         connection = database.obj.connection()
         connection.executemany(
             "INSERT INTO author (id, name, sort_name) VALUES (?, ?, ?)",
@@ -92,4 +95,5 @@ def insert_books(
             "INSERT INTO reading_state (book_id, status, progress, updated_at) VALUES (?, ?, ?, ?)",
             [(i, status, rng.random(), now) for i, status in statuses.items()],
         )
+        close_batch()
     return statuses

@@ -84,7 +84,6 @@ from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.importer.run import import_paths
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
 from bookorbit_desktop.library.store.db import close_database, open_database
-from bookorbit_desktop.library.store.index_batch import close_batch, open_batch
 from bookorbit_desktop.library.store.models import database
 
 WORDS = [
@@ -447,10 +446,7 @@ def library_of(work: Path, books: int) -> Path:
     started = time.perf_counter()
     open_database(library.db_file)
     try:
-        with database.atomic():
-            open_batch()  # the rows' search index and sort keys written once, at the end
-            insert_books(books, random.Random(7), files=True, states=True, details=True)
-            close_batch()
+        insert_books(books, random.Random(7), files=True, states=True, details=True)
         database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         close_database()

@@ -8,11 +8,12 @@ search rows are written by the statements the triggers run to write one book's r
 values the triggers write one after the other (the one rule of what a key holds:
 `sort_keys_schema`, the authors' sort texts of `author_sort_schema`, the optional columns of
 `column_keys_schema`, the progress of `pushed_keys`): the triggers' way wrote each row three
-times, and each time every one of the table's indexes. Call both on the transaction's
-connection, inside it: a batch left open past a commit would leave the next writes
-unindexed, and one rolled back is gone with the rows it noted. A later schema that writes a
-book's rows another way (a new key, a new rule) is the one `_REFRESH` takes its statements
-from.
+times, and each time every one of the table's indexes. With its books' keys whole, a batch
+moves the mark of the keys a push leaves when no other book is behind it (`pushed_keys`).
+Call both on the transaction's connection, inside it: a batch left open past a commit would
+leave the next writes unindexed, and one rolled back is gone with the rows it noted. A later
+schema that writes a book's rows another way (a new key, a new rule) is the one `_REFRESH`
+takes its statements from.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ _REFRESH = (
     *statements(search_index._refresh(_NOTED)),
     f"DELETE FROM book_sort_key WHERE book_id IN ({_NOTED})",
     _SORT_KEY_ROWS,
+    pushed_keys.CAUGHT_UP_WITH.format(books=_NOTED),
     "DELETE FROM index_batch",
 )
 

@@ -12,8 +12,9 @@ of the books pushed since are read from their pushes (`last_read_now`).
 `fold_steps` brings the keys behind up to date and moves the mark, a transaction a step, so
 the books read afresh stay few: the app's checkpointer runs it once the library has been quiet
 for a moment, and at least once a minute while pushes never pause (`store.checkpoint`). A key
-that already holds its value is not written again (a library's import changes every book, and
-no book's progress).
+that already holds its value is not written again. A bulk write that writes its books' keys
+whole moves the mark itself when no other book is behind (`CAUGHT_UP_WITH`), so an import
+leaves nothing to catch up.
 """
 
 from __future__ import annotations
@@ -65,6 +66,18 @@ NEWEST = (
 )
 # The number `step` entries after `after` in a log (the log's last, when it has fewer).
 _BOUND = "SELECT max(n) FROM (SELECT {n} AS n FROM {log} WHERE {n} > ? ORDER BY {n} LIMIT ?)"
+# Moves the mark to the newest entries when every book changed or pushed after it is one of
+# `{books}` (a SELECT of book ids) whose keys the same transaction has just written whole: a
+# bulk write (`index_batch`) leaves no book behind, and the books it wrote are not read afresh
+# nor gone through again by the next catch-up. It looks at the entries after the mark only,
+# and stops at the first of another book.
+CAUGHT_UP_WITH = (
+    "UPDATE sort_key_fold SET change_seq = (SELECT IFNULL(MAX(seq), 0) FROM book_change),"
+    " event_id = (SELECT IFNULL(MAX(id), 0) FROM progress_event) WHERE NOT EXISTS"
+    " (SELECT 1 FROM book_change WHERE seq > sort_key_fold.change_seq"
+    " AND book_id NOT IN ({books})) AND NOT EXISTS (SELECT 1 FROM progress_event"
+    " WHERE id > sort_key_fold.event_id AND book_id NOT IN ({books}))"
+)
 # The books pushed after the mark, with the time of each one's newest push (`FRESH`'s rule).
 _PENDING_READ = (
     f"SELECT book_sort_key.book_id, {_READ} FROM book_sort_key WHERE book_id IN"

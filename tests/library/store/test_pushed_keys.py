@@ -1,7 +1,8 @@
 """The sort keys by progress and last read, which a KOReader push leaves to be brought up to
 date: a push writes neither, the steps bring every book pushed or changed since up to date and
-move the mark, a library already up to date is only read, and the checkpointer brings them up
-to date once the pushes pause (and every interval while they never do)."""
+move the mark, a bulk write that writes every book behind whole moves it itself (an import
+leaves nothing to catch up), a library already up to date is only read, and the checkpointer
+brings them up to date once the pushes pause (and every interval while they never do)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from contextlib import contextmanager
 
 import pytest
 
+from bookorbit_desktop.library.importer.run import import_paths
 from bookorbit_desktop.library.reading.batched_pushes import record_pushes
 from bookorbit_desktop.library.reading.pushes import Push
 from bookorbit_desktop.library.store import checkpoint, pushed_keys
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE, Checkpointer
+from bookorbit_desktop.library.store.index_batch import close_batch, open_batch
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
     DocumentAlias,
@@ -23,7 +26,7 @@ from bookorbit_desktop.library.store.models import (
     database,
 )
 from bookorbit_desktop.services.library.rows import read_table
-from tests.factories import add_book
+from tests.factories import add_book, make_epub
 from tests.library.store.test_sort_keys import up_to_date
 
 T0 = 1_800_000_000
@@ -112,6 +115,50 @@ def test_a_push_numbered_as_a_removed_one_is_still_brought_up_to_date(pushed):
     again = ProgressEvent.select().order_by(ProgressEvent.id.desc()).get()
     assert again.id == newest.id, "SQLite gave the removed push's number again"
     up_to_date()
+    assert _keys() == _fresh_keys()
+
+
+def _behind() -> bool:
+    return bool(database.execute_sql(pushed_keys.IS_BEHIND).fetchone()[0])
+
+
+def test_an_import_leaves_no_book_behind(pushed, library, tmp_path):
+    for n in range(3):
+        make_epub(tmp_path / f"new{n}.epub", f"New Book {n}")
+    assert import_paths([tmp_path], library).imported == 3
+    assert not _behind()
+    assert _keys() == _fresh_keys()
+    assert list(pushed_keys.fold_steps()) == []
+
+
+def _batch_of_one_new_book() -> int:
+    with database.atomic():
+        open_batch()
+        book_id = add_book("Batch Book").id
+        close_batch()
+    return book_id
+
+
+def test_a_bulk_write_moves_the_mark_over_the_books_it_wrote_only(pushed):
+    _push(0, 0.4, T0)  # another book behind: the bulk write leaves the mark where it is
+    mark = _mark()
+    _batch_of_one_new_book()
+    assert _mark() == mark
+    assert _behind()
+    up_to_date()
+    database.execute_sql("UPDATE reading_state SET progress = 0.9")  # behind, outside a batch
+    with database.atomic():
+        open_batch()
+        database.execute_sql("UPDATE book SET title = 'Written whole' WHERE id = ?", (pushed[0],))
+        close_batch()
+    assert _behind(), "the edited book's key was written whole, not the others behind"
+    up_to_date()
+    with database.atomic():  # a push and an edit of the book the same batch writes whole
+        open_batch()
+        record_pushes([(Push("doc3", "/body/p[3]", 0.7, "Kobo"), T0 + 9)])
+        database.execute_sql("UPDATE book SET title = 'Pushed' WHERE id = ?", (pushed[3],))
+        close_batch()
+    assert not _behind()
     assert _keys() == _fresh_keys()
 
 
