@@ -7,7 +7,7 @@ search rows are written by the statements the triggers run to write one book's r
 (`search_index`). The sort keys are written whole in one insert (`_SORT_KEY_ROWS`) made of the
 values the triggers write one after the other (the one rule of what a key holds:
 `sort_keys_schema`, the authors' sort texts of `author_sort_schema`, the optional columns of
-`column_keys_schema`, the progress of `pushed_keys`): the triggers' way wrote each row three
+`column_keys_schema`, the progress of `pushed_keys_schema`): the triggers' way wrote each row three
 times, and each time every one of the table's indexes. With its books' keys whole, a batch
 moves the mark of the keys a push leaves when no other book is behind it (`pushed_keys`).
 Call both on the transaction's connection, inside it: a batch left open past a commit would
@@ -28,6 +28,7 @@ from bookorbit_desktop.library.store import (
     search_index,
 )
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.pushed_keys_schema import PROGRESS
 from bookorbit_desktop.library.store.sort_keys_schema import (
     _FORMATS,
     _TITLE,
@@ -62,7 +63,7 @@ _SORT_KEY_ROWS = (
     f" {_last_if_empty(_folded('b.series'))}, coalesce(b.series_index, 0.0),"
     f" {_last_if_empty(_FORMATS)}, b.added_at, {column_keys_schema._PUBLISHER},"
     f" {column_keys_schema._LANGUAGE}, {_value(column_keys_schema._SIZE)},"
-    f" {_value(column_keys_schema._LAST_READ)}, {_value(f'progress = {pushed_keys.PROGRESS}')}"
+    f" {_value(column_keys_schema._LAST_READ)}, {_value(f'progress = {PROGRESS}')}"
     f" FROM book b WHERE b.id IN ({_NOTED})"
 )
 _REFRESH = (

@@ -20,7 +20,10 @@ from bookorbit_desktop.library.store.metadata_schema import metadata_tables
 from bookorbit_desktop.library.store.outbox_counts_schema import outbox_counts
 from bookorbit_desktop.library.store.progress_index_schema import progress_index
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
-from bookorbit_desktop.library.store.pushed_keys_schema import pushed_keys
+from bookorbit_desktop.library.store.pushed_keys_schema import (
+    pushed_keys,
+    pushed_keys_mark_kept_below_reuse,
+)
 from bookorbit_desktop.library.store.search_index import search_index
 from bookorbit_desktop.library.store.shelf_joined_schema import shelf_joined_table
 from bookorbit_desktop.library.store.sort_keys_schema import sort_keys
@@ -55,4 +58,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     hardcover_tally,  # schema 34: the Hardcover counts kept by triggers
     outbox_counts,  # schema 35: a book's outbox facts counted only with a match
     pushed_keys,  # schema 36: the sorts by progress and last read kept after a push, not in it
+    pushed_keys_mark_kept_below_reuse,  # schema 37: a new push never numbered at the mark
 )

@@ -25,17 +25,13 @@ from typing import Any
 
 from bookorbit_desktop.library.store.column_keys_schema import _LAST_READ
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.pushed_keys_schema import PROGRESS
 from bookorbit_desktop.library.store.sql import in_list
 
 # Log entries (of each log) brought up to date by one step (one transaction), so a push
 # waiting for the write lock waits a few milliseconds at most.
 FOLD_STEP = 250
 
-# A book's progress key: its reading progress, 0 without a reading state.
-PROGRESS = (
-    "coalesce((SELECT r.progress FROM reading_state r WHERE r.book_id = book_sort_key.book_id),"
-    " 0.0)"
-)
 _READ = _LAST_READ.partition(" = ")[2]  # the rule of `column_keys_schema`, the one place
 # Each key's value worked out afresh, on the book `book_sort_key.book_id`.
 FRESH = {"progress": PROGRESS, "last_read": _READ}

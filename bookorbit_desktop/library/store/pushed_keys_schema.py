@@ -34,6 +34,8 @@ of either order reads the keys of the books behind afresh (`store.pushed_keys`).
 
 from __future__ import annotations
 
+from bookorbit_desktop.library.store.column_keys_schema import _LAST_READ
+
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
     from peewee import SqliteDatabase
@@ -60,6 +62,37 @@ def pushed_keys(db: SqliteDatabase) -> None:
         " (SELECT IFNULL(MAX(id), 0) FROM progress_event))",
         "CREATE TRIGGER sort_key_fold_push_delete AFTER DELETE ON progress_event"
         " BEGIN UPDATE sort_key_fold SET event_id = OLD.id - 1 WHERE event_id >= OLD.id; END",
+    )
+    for statement in statements:
+        db.execute_sql(statement)
+
+
+# A book's progress key: its reading progress, 0 without a reading state (the one rule, which
+# `pushed_keys` and a bulk write's key rows use); the last read's is `column_keys_schema`'s.
+PROGRESS = (
+    "coalesce((SELECT r.progress FROM reading_state r WHERE r.book_id = book_sort_key.book_id),"
+    " 0.0)"
+)
+_READ = _LAST_READ.partition(" = ")[2]
+_NEWEST_PUSH = "(SELECT IFNULL(MAX(id), 0) FROM progress_event)"
+
+
+def pushed_keys_mark_kept_below_reuse(db: SqliteDatabase) -> None:
+    """Schema 37: the mark never stays above the newest push. SQLite numbers a new push one
+    after the newest there is, so once the newest pushes were removed, a new one could take a
+    number at or below the mark: counted as brought up to date, its book's last read was
+    never caught up (schema 36 lowered the mark only below the one push removed). Removing a
+    push now lowers the mark to the newest push left when it was above it; a push removed
+    below it needs nothing, its book's last read being written by its own trigger. A library
+    this already happened to gets the keys that differ from their values written once."""
+    statements = (
+        "DROP TRIGGER sort_key_fold_push_delete",
+        "CREATE TRIGGER sort_key_fold_push_delete AFTER DELETE ON progress_event BEGIN"
+        f" UPDATE sort_key_fold SET event_id = {_NEWEST_PUSH} WHERE event_id > {_NEWEST_PUSH};"
+        " END",
+        f"UPDATE sort_key_fold SET event_id = {_NEWEST_PUSH} WHERE event_id > {_NEWEST_PUSH}",
+        f"UPDATE book_sort_key SET progress = {PROGRESS}, last_read = {_READ}"
+        f" WHERE progress IS NOT {PROGRESS} OR last_read IS NOT {_READ}",
     )
     for statement in statements:
         db.execute_sql(statement)

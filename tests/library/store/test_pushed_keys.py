@@ -1,8 +1,9 @@
 """The sort keys by progress and last read, which a KOReader push leaves to be brought up to
 date: a push writes neither, the steps bring every book pushed or changed since up to date and
-move the mark, a bulk write that writes every book behind whole moves it itself (an import
-leaves nothing to catch up), a library already up to date is only read, and the checkpointer
-brings them up to date once the pushes pause (and every interval while they never do)."""
+move the mark, which never stays above the newest push (SQLite numbers a new push after it), a
+bulk write that writes every book behind whole moves it itself (an import leaves nothing to
+catch up), a library already up to date is only read, and the checkpointer brings them up to
+date once the pushes pause (and every interval while they never do)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bookorbit_desktop.library.reading.batched_pushes import record_pushes
 from bookorbit_desktop.library.reading.pushes import Push
 from bookorbit_desktop.library.store import checkpoint, pushed_keys
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE, Checkpointer
+from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.index_batch import close_batch, open_batch
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
@@ -25,8 +27,10 @@ from bookorbit_desktop.library.store.models import (
     ProgressEvent,
     database,
 )
+from bookorbit_desktop.library.store.pushed_keys_schema import pushed_keys_mark_kept_below_reuse
 from bookorbit_desktop.services.library.rows import read_table
 from tests.factories import add_book, make_epub
+from tests.library.previous_schema import previous_schema_library
 from tests.library.store.test_sort_keys import up_to_date
 
 T0 = 1_800_000_000
@@ -116,6 +120,45 @@ def test_a_push_numbered_as_a_removed_one_is_still_brought_up_to_date(pushed):
     assert again.id == newest.id, "SQLite gave the removed push's number again"
     up_to_date()
     assert _keys() == _fresh_keys()
+
+
+def _remove_push(push_id: int) -> None:
+    ProgressEvent.delete().where(ProgressEvent.id == push_id).execute()
+
+
+def test_a_push_numbered_below_the_mark_after_the_newest_were_removed_is_caught_up(pushed):
+    for n in range(4):
+        _push(n, 0.1, T0 + n)  # pushes 1 to 4
+    up_to_date()
+    _remove_push(2)
+    up_to_date()
+    _remove_push(4)
+    _remove_push(3)  # push 1 is the newest left: SQLite numbers the next one 2
+    _push(5, 0.6, T0 + 50)
+    assert ProgressEvent.get(ProgressEvent.book == pushed[5]).id == 2
+    assert _mark()[1] < 2
+    assert pushed[5] in {row[0] for row in database.execute_sql(pushed_keys.BEHIND_BOOKS)}
+    up_to_date()
+    assert _keys() == _fresh_keys()
+
+
+def test_a_library_whose_mark_stood_above_its_newest_push_is_repaired_once(tmp_path):
+    path = tmp_path / "library.sqlite3"
+    old = previous_schema_library(path, before=pushed_keys_mark_kept_below_reuse)
+    old.execute_sql(
+        "INSERT INTO progress_event (document, book_id, device, percentage, progress, timestamp)"
+        " VALUES ('d', 2, 'Kobo', 0.4, 'p', ?)",
+        (T0,),
+    )
+    old.execute_sql("UPDATE sort_key_fold SET change_seq = 99, event_id = 5")  # above push 1
+    old.close()
+    open_database(path)
+    try:
+        assert _mark()[1] == 1
+        assert _keys() == _fresh_keys()
+        assert _keys()[2] == (0.0, T0)
+    finally:
+        close_database()
 
 
 def _behind() -> bool:
