@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sqlite3
 import time
@@ -16,6 +17,7 @@ from bookorbit_desktop.library.search.regexp import register_regexp
 from bookorbit_desktop.library.store import early_check
 from bookorbit_desktop.library.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.sizes import file_size
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +244,16 @@ def migrate(db: SqliteDatabase, path: Path) -> None:
     if current == SCHEMA_VERSION:
         return
     if current > 0:
-        backup = backup_database(db, path, current)
+        try:
+            backup = backup_database(db, path, current)
+        except (sqlite3.Error, OSError) as error:  # the library itself is untouched
+            db.close()
+            raise LibraryOpenError(
+                f"Before upgrading the library {path}, BookOrbit copies it beside it, and the "
+                f"copy could not be written ({error}). Nothing was changed. The copy needs "
+                f"about {file_size(path.stat().st_size)} free on that drive: free some "
+                "space on it, then start again."
+            ) from error
         log.info("Backed up the library to %s before migrating", backup)
     for version in range(current + 1, SCHEMA_VERSION + 1):
         with db.atomic("IMMEDIATE"):  # it reads, then writes
@@ -255,12 +266,22 @@ def migrate(db: SqliteDatabase, path: Path) -> None:
 
 
 def backup_database(db: SqliteDatabase, path: Path, version: int) -> Path:
-    """Copy the live database (WAL included) to a dated file beside it."""
+    """Copy the live database (WAL included) to a dated file beside it. The copy is written
+    under another name and renamed once whole, so one cut short (a full drive, a killed
+    process) is never offered as the copy to restore (`latest_backup`); one that fails is
+    removed, and the drive keeps the room it had."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
-    destination = sqlite3.connect(str(target))
+    partial = target.with_name(f"{target.name}.partial")
     try:
-        db.connection().backup(destination)
-    finally:
-        destination.close()
+        destination = sqlite3.connect(str(partial))
+        try:
+            db.connection().backup(destination)
+        finally:
+            destination.close()
+        os.replace(partial, target)
+    except BaseException:
+        for leftover in (partial, partial.with_name(f"{partial.name}-journal")):
+            leftover.unlink(missing_ok=True)
+        raise
     return target

@@ -310,3 +310,28 @@ def test_a_new_library_on_a_drive_that_fills_up_is_not_called_damaged(small_driv
         open_database(small_drive / "library.sqlite3")
     assert not isinstance(refused.value, LibraryDamagedError)
     assert refused.value.message.startswith(f"The drive of {small_drive / 'library.sqlite3'} is")
+
+
+def test_an_upgrade_with_no_room_for_its_copy_leaves_no_copy_and_says_why(small_drive, tmp_path):  # noqa: F811
+    """The copy made before an upgrade does not fit on the drive: no cut-short copy is left
+    beside the library (nor offered as the one to restore), the drive gets its room back, the
+    refusal says what happened and what the copy needs, and the library is left at its schema."""
+    path = small_drive / "library.sqlite3"
+    old = previous_schema_library(path)
+    old.execute_sql("CREATE TABLE ballast (x BLOB)")  # the library: more than half the drive
+    old.execute_sql("INSERT INTO ballast VALUES (zeroblob(?))", (600_000 - path.stat().st_size,))
+    old.close()
+    free = shutil.disk_usage(small_drive).free
+    with pytest.raises(LibraryOpenError) as refused:
+        open_database(path)
+    assert not isinstance(refused.value, LibraryDamagedError)
+    assert refused.value.message.startswith(
+        f"Before upgrading the library {path}, BookOrbit copies it beside it, and the copy could"
+    )
+    assert "Nothing was changed. The copy needs about " in refused.value.message
+    assert sorted(p.name for p in small_drive.iterdir()) == ["library.sqlite3"]
+    assert shutil.disk_usage(small_drive).free >= free
+    left = sqlite3.connect(path)  # still at its schema, whole (only its journal mode is WAL)
+    assert left.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION - 1,)
+    assert left.execute("PRAGMA quick_check").fetchone() == ("ok",)
+    left.close()
