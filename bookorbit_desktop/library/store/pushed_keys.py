@@ -23,16 +23,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from bookorbit_desktop.library.store.column_keys_schema import _LAST_READ
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.pushed_keys_schema import PROGRESS
+from bookorbit_desktop.library.store.pushed_keys_schema import READ as _READ
 from bookorbit_desktop.library.store.sql import in_list
 
 # Log entries (of each log) brought up to date by one step (one transaction), so a push
 # waiting for the write lock waits a few milliseconds at most.
 FOLD_STEP = 250
 
-_READ = _LAST_READ.partition(" = ")[2]  # the rule of `column_keys_schema`, the one place
 # Each key's value worked out afresh, on the book `book_sort_key.book_id`.
 FRESH = {"progress": PROGRESS, "last_read": _READ}
 # The books whose keys may be behind: those changed or pushed after the mark.

@@ -68,12 +68,13 @@ def pushed_keys(db: SqliteDatabase) -> None:
 
 
 # A book's progress key: its reading progress, 0 without a reading state (the one rule, which
-# `pushed_keys` and a bulk write's key rows use); the last read's is `column_keys_schema`'s.
+# `pushed_keys` and a bulk write's key rows use); the last read's is `column_keys_schema`'s,
+# as a value (`READ`).
 PROGRESS = (
     "coalesce((SELECT r.progress FROM reading_state r WHERE r.book_id = book_sort_key.book_id),"
     " 0.0)"
 )
-_READ = _LAST_READ.partition(" = ")[2]
+READ = _LAST_READ.partition(" = ")[2]
 _NEWEST_PUSH = "(SELECT IFNULL(MAX(id), 0) FROM progress_event)"
 
 
@@ -91,8 +92,8 @@ def pushed_keys_mark_kept_below_reuse(db: SqliteDatabase) -> None:
         f" UPDATE sort_key_fold SET event_id = {_NEWEST_PUSH} WHERE event_id > {_NEWEST_PUSH};"
         " END",
         f"UPDATE sort_key_fold SET event_id = {_NEWEST_PUSH} WHERE event_id > {_NEWEST_PUSH}",
-        f"UPDATE book_sort_key SET progress = {PROGRESS}, last_read = {_READ}"
-        f" WHERE progress IS NOT {PROGRESS} OR last_read IS NOT {_READ}",
+        f"UPDATE book_sort_key SET progress = {PROGRESS}, last_read = {READ}"
+        f" WHERE progress IS NOT {PROGRESS} OR last_read IS NOT {READ}",
     )
     for statement in statements:
         db.execute_sql(statement)
