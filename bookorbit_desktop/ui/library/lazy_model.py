@@ -39,10 +39,15 @@ from bookorbit_desktop.services.library import table_window
 from bookorbit_desktop.services.library.rows import TableBook
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.model import (
+    ALIGNMENT_ROLE,
+    ANSWERED_ROLES,
     BOOK_ID_ROLE,
     COLUMN_KEYS,
     COLUMNS,
+    DISPLAY_ROLE,
+    PROGRESS_COLUMN,
     PROGRESS_ROLE,
+    RIGHT_ALIGNED,
     BookColumns,
     display,
     narrows,
@@ -355,22 +360,20 @@ class LazyLibraryModel(BookColumns):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._ids)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
+        if role not in ANSWERED_ROLES or not index.isValid():
             return None
-        column = index.column()
+        if role == ALIGNMENT_ROLE:
+            return RIGHT_ALIGNED if index.column() == PROGRESS_COLUMN else None
+        row = index.row()
         if role == BOOK_ID_ROLE:
-            return self._ids[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMN_KEYS[column] == "progress":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, PROGRESS_ROLE):
-            return None
-        book = self.book_at(index.row())
+            return self._ids[row]
+        book = self.book_at(row)
         if book is None:
             return None
         if role == PROGRESS_ROLE:
             return book.progress
-        return display(book, column)
+        return display(book, index.column())
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # Shown as a reset, not layoutChanged: views re-select the current book by id then.

@@ -49,6 +49,15 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 COLUMN_KEYS = tuple(key for key, _ in COLUMNS)
 BOOK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2
+DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
+ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
+# The roles the library's models answer. A view asks for about eight roles a cell at every
+# paint (font, colours, check state, decoration...): the others are answered None at once.
+ANSWERED_ROLES = frozenset(
+    {DISPLAY_ROLE, int(Qt.ItemDataRole.ToolTipRole), ALIGNMENT_ROLE, BOOK_ID_ROLE, PROGRESS_ROLE}
+)
+PROGRESS_COLUMN = COLUMN_KEYS.index("progress")
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _STATUS_ORDER = {status: n for n, status in enumerate(READING_STATUSES)}
 _HARDCOVER_ORDER = {state: n for n, state in enumerate(HARDCOVER_STATES)}
 
@@ -277,20 +286,17 @@ class LibraryModel(BookColumns):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
+        if role not in ANSWERED_ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return display(row.book, column)
+        if role == ALIGNMENT_ROLE:
+            return RIGHT_ALIGNED if index.column() == PROGRESS_COLUMN else None
+        book = self._rows[index.row()].book
         if role == BOOK_ID_ROLE:
-            return row.book.id
+            return book.id
         if role == PROGRESS_ROLE:
-            return row.book.progress
-        if role == Qt.ItemDataRole.TextAlignmentRole and COLUMN_KEYS[column] == "progress":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+            return book.progress
+        return display(book, index.column())
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # A reset, not layoutChanged: views re-select the current book by id afterwards.
