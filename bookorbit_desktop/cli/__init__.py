@@ -118,6 +118,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
     """The desktop app; a failure to start is shown in a window (who starts it from a menu
     sees no terminal) and printed, never left as a bare traceback."""
+    from bookorbit_desktop.gc_pause import paused_collection
     from bookorbit_desktop.system_libraries import (
         MissingLibrariesError,
         NoDisplayError,
@@ -131,7 +132,11 @@ def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
         notify_desktop(error.title, error.message)  # Qt cannot show a window now
         raise  # main() prints it and exits with 2
     try:
-        from bookorbit_desktop.app import run_gui  # Qt only when wanted
+        # The window's modules make tens of thousands of objects that live as long as the app:
+        # the cycle collector's scans while they load (about a tenth of the time) would find
+        # nothing. The window's own collector freezes them once it starts (`ui.gc_guard`).
+        with paused_collection():
+            from bookorbit_desktop.app import run_gui  # Qt only when wanted
 
         return run_gui(ctx.paths, start_hidden=args.hidden)
     except BookOrbitError as error:

@@ -78,6 +78,23 @@ def test_survivors_of_a_full_collection_are_left_out_of_the_next(qapp):
         assert collector.check() > 0 and alive() is None  # new garbage is still collected
 
 
+def test_what_the_app_holds_at_start_is_out_of_sight_at_once(qapp):
+    clock = Clock()
+    shown = [True]
+    collector = GarbageCollector(shown=lambda: shown[0], clock=clock)
+    loaded = Node()  # made while the app loaded: garbage only the thorough pass frees
+    alive = weakref.ref(loaded)
+    del loaded
+    with running(collector):
+        assert alive() is not None  # starting made no pause to collect it
+        _full_collection_due()
+        collector.check()
+        assert alive() is not None  # nor does a full collection look at it
+        clock.now += THOROUGH_EVERY_SECONDS
+        shown[0] = False
+        assert collector.check() > 0 and alive() is None
+
+
 def test_cycles_among_long_lived_objects_go_in_the_thorough_pass(qapp):
     clock = Clock()
     shown = [True]
@@ -112,16 +129,16 @@ def test_it_looks_often_while_the_app_allocates_and_rarely_when_idle(qapp):
 def test_freed_memory_goes_back_once_quiet_after_a_full_collection(qapp):
     trims = []
     collector = GarbageCollector(shown=lambda: True, clock=Clock(), trim=lambda: trims.append(1))
-    with running(collector):  # its thorough pass is a full collection too
+    with running(collector):
         gc.collect()  # counts below every threshold: the app is quiet
-        assert collector.check() == 0 and trims == [1]
-        assert collector.check() == 0 and trims == [1]  # once, not at every quiet check
+        assert collector.check() == 0 and trims == []  # it collected nothing yet
         _full_collection_due()
         collector.check()
-        assert trims == [1]  # busy: not yet
+        assert trims == []  # busy: not yet
         gc.collect()
         collector.check()
-        assert trims == [1, 1] and collector.interval_ms == IDLE_INTERVAL_MS
+        assert trims == [1] and collector.interval_ms == IDLE_INTERVAL_MS
+        assert collector.check() == 0 and trims == [1]  # once, not at every quiet check
 
 
 def test_no_collection_while_a_worker_makes_many_objects(qapp):
