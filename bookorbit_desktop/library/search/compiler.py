@@ -149,6 +149,7 @@ class _Place:
     column: str
     among: str | None = None
     by_value: bool = False
+    folded: str | None = None  # a column the library keeps `column` folded in
 
     def holds(self, test: str, params: Sequence[object]) -> Condition:
         if self.among is not None:
@@ -187,6 +188,7 @@ TEXT_PLACES = {
         "a.name",
         "SELECT ba.book_id AS id FROM author a"
         " CROSS JOIN book_author ba ON ba.author_id = a.id WHERE {test}",
+        folded="a.fold",
     ),
     "format": _Place(
         "f.format", "SELECT f.book_id AS id FROM book_file f WHERE f.missing = 0 AND {test}"
@@ -319,7 +321,7 @@ class _Compiler:
                 term.end,
             )
         value = fold(term.value)
-        folded = fold_column(column)
+        folded = place.folded or fold_column(column)
         test = f"{folded} = ?" if term.op == "=" else f"instr({folded}, ?) > 0"
         holds = place.holds(test, [value])
         # The search index's candidates help a column of `b` tested book by book (a value

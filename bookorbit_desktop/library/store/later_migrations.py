@@ -5,6 +5,7 @@ never reorder or edit a shipped one. Free of the ORM, like every migration modul
 
 from __future__ import annotations
 
+from bookorbit_desktop.library.store.author_fold_schema import author_folds
 from bookorbit_desktop.library.store.author_sort_schema import author_sort_keys
 from bookorbit_desktop.library.store.book_details_schema import book_details
 from bookorbit_desktop.library.store.column_keys_schema import column_keys
@@ -59,4 +60,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     outbox_counts,  # schema 35: a book's outbox facts counted only with a match
     pushed_keys,  # schema 36: the sorts by progress and last read kept after a push, not in it
     pushed_keys_mark_kept_below_reuse,  # schema 37: a new push never numbered at the mark
+    author_folds,  # schema 38: every author's name kept folded, as searches compare it
 )

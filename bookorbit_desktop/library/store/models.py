@@ -89,6 +89,7 @@ class Author(BaseModel):
     name = TextField(unique=True)
     sort_name = TextField(index=True)
     sort_key = TextField(null=True)  # sort_name folded, kept by triggers (author_sort_schema)
+    fold = TextField(default="")  # name folded, kept by triggers (author_fold_schema)
 
 
 class BookAuthor(BaseModel):

@@ -18,7 +18,7 @@ from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.search.fold import fold
-from bookorbit_desktop.library.store import pushed_keys
+from bookorbit_desktop.library.store import pushed_keys, pushed_keys_schema
 from bookorbit_desktop.library.store.models import (
     Author,
     Book,
@@ -257,7 +257,7 @@ def test_a_library_of_the_previous_schema_gets_its_keys_once(tmp_path):
     from bookorbit_desktop.library.store.db import close_database, open_database
 
     path = tmp_path / "library.sqlite3"
-    old = previous_schema_library(path)
+    old = previous_schema_library(path, before=pushed_keys_schema.pushed_keys)
     old.execute_sql(
         "INSERT INTO book_file (book_id, path, format, size, mtime, partial_md5, missing,"
         " added_at) VALUES (1, '/g.epub', 'epub', 1, 0, '0', 0, 0)"
