@@ -7,6 +7,9 @@ import os
 import shutil
 import sqlite3
 import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from peewee import DatabaseError, SqliteDatabase
@@ -146,6 +149,7 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
         # own errors arrive too). A migration that failed was rolled back.
         early_check.take(path)  # a check not taken yet: its connection closes too
         db.close()
+        _release_statements(error)
         if "locked" in str(error) or "busy" in str(error):
             raise LibraryOpenError(
                 f"The library file {path} is locked by another program ({error}). Close that "
@@ -161,14 +165,26 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
     return db
 
 
+def _release_statements(error: BaseException | None) -> None:
+    """Let go of the statements the frames of a failure hold (the cursors of the calls it
+    passed through): until they are freed, the closed connection keeps the library's files
+    open, and a drive holding it cannot be unmounted nor the file replaced."""
+    while error is not None:
+        traceback.clear_frames(error.__traceback__)
+        error = error.__cause__ or error.__context__
+
+
 _FULL_BELOW = 1 << 20  # bytes: SQLite's shared-memory and journal files need a little room
 
 
 def _drive_full(path: Path, error: Exception) -> bool:
-    """Whether opening the library at `path` failed for want of space: any error but damaged
-    pages (a full disk, an I/O error, a migration that could not be rolled back) where the
-    drive has next to no room left. No damage to restore from a copy; a drive to clear."""
-    if _code(error) in _DAMAGE_CODES:
+    """Whether opening the library at `path` failed for want of space: SQLite saying the
+    drive is full, or any error but damaged pages (an I/O error, say) where the drive has next
+    to no room left. No damage to restore from a copy; a drive to clear."""
+    code = _code(error)
+    if code == sqlite3.SQLITE_FULL:  # the room it lacked may be free again once it gave up
+        return True
+    if code in _DAMAGE_CODES:
         return False
     try:
         return shutil.disk_usage(path.parent).free < _FULL_BELOW
@@ -256,13 +272,29 @@ def migrate(db: SqliteDatabase, path: Path) -> None:
             ) from error
         log.info("Backed up the library to %s before migrating", backup)
     for version in range(current + 1, SCHEMA_VERSION + 1):
-        with db.atomic("IMMEDIATE"):  # it reads, then writes
+        with _upgrade_step(db):  # it reads, then writes
             if schema_version(db) >= version:
                 continue  # another program opening the library at once made it meanwhile
             MIGRATIONS[version - 1](db)
             db.execute_sql("DELETE FROM schema_version")
             db.execute_sql("INSERT INTO schema_version (version) VALUES (?)", (version,))
         log.info("Migrated the library to schema version %d", version)
+
+
+@contextmanager
+def _upgrade_step(db: SqliteDatabase) -> Iterator[None]:
+    """One migration's transaction, its failure reported as itself. On some errors (a full
+    drive) SQLite has already rolled the transaction back: rolling it back again fails ("no
+    transaction is active"), and that error hid the reason (the ORM's `atomic` does so)."""
+    connection = db.connection()
+    db.execute_sql("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.execute_sql("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.rollback()
+        raise
 
 
 def backup_database(db: SqliteDatabase, path: Path, version: int) -> Path:

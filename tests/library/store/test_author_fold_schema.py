@@ -78,3 +78,33 @@ def test_every_write_of_an_author_keeps_its_folded_name(library, names):
         for author_id, name in zip(ids, names, strict=True):  # renamed (no name has a "-")
             Author.update(name=f"{name}-").where(Author.id == author_id).execute()
     assert _folded() == {f"{n}-": (fold(f"{n}-"), fold(n)) for n in names}
+
+
+def _logged_since(seq: int) -> list[int]:
+    rows = database.execute_sql(
+        "SELECT book_id FROM book_change WHERE seq > ? ORDER BY seq", (seq,)
+    )
+    return [book_id for (book_id,) in rows]
+
+
+def test_a_renamed_author_logs_each_of_its_books_once(library):
+    from tests.factories import add_book
+
+    books = sorted(add_book(title, authors=["Zoë Ærø"]).id for title in ("One", "Two", "Three"))
+    add_book("Other", authors=["Someone Else"])
+    (seq,) = database.execute_sql("SELECT IFNULL(MAX(seq), 0) FROM book_change").fetchone()
+    with database.atomic("IMMEDIATE"):
+        Author.update(name="Zoë Ærøskøbing").where(Author.name == "Zoë Ærø").execute()
+    assert sorted(_logged_since(seq)) == books  # not twice: its folded name is no change
+    (seq,) = database.execute_sql("SELECT MAX(seq) FROM book_change").fetchone()
+    with database.atomic("IMMEDIATE"):
+        Author.update(sort_name="Ærøskøbing, Zoë").where(Author.name == "Zoë Ærøskøbing").execute()
+    assert sorted(_logged_since(seq)) == books
+    assert _folded()["Zoë Ærøskøbing"] == ("zoe aeroskobing", "aeroskobing, zoe")
+
+
+def test_a_row_saved_whole_with_stale_keys_gets_them_again(library):
+    with database.atomic("IMMEDIATE"):
+        author = Author.create(name="Øre Ångström", sort_name="Ångström, Øre")
+        author.save()  # the row as created here, its keys as the model had them (none)
+    assert _folded() == {"Øre Ångström": ("ore angstrom", "angstrom, ore")}

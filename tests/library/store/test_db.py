@@ -3,8 +3,11 @@ newer one, WAL and foreign keys, and models that agree with the migrated schema.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 from peewee import ForeignKeyField, IntegrityError, SqliteDatabase
@@ -335,3 +338,57 @@ def test_an_upgrade_with_no_room_for_its_copy_leaves_no_copy_and_says_why(small_
     assert left.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION - 1,)
     assert left.execute("PRAGMA quick_check").fetchone() == ("ok",)
     left.close()
+
+
+def test_an_upgrade_that_fills_the_drive_says_so_and_changes_nothing(
+    small_drive,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """The drive fills during a migration, after the copy made before it: SQLite rolls the
+    migration back itself. The refusal says the drive is full (SQLite's "cannot rollback" once
+    hid that, and the library was then said to be unreadable, with advice to copy an older copy
+    over it), and the library is at its schema, whole."""
+    import subprocess
+
+    from bookorbit_desktop.library.store import db as store_db
+
+    made = tmp_path / "library.sqlite3"
+    open_database(made)
+    add_book("Dune")
+    close_database()
+    room = 2 * made.stat().st_size + (256 << 10)  # the library and its copy, and a little
+    subprocess.run(["mount", "-o", f"remount,size={room}", str(small_drive)], check=True)
+    path = small_drive / made.name
+    shutil.copy(made, path)
+
+    def fill_the_drive(db: SqliteDatabase) -> None:
+        db.execute_sql("CREATE TABLE filler (data BLOB)")
+        db.execute_sql("INSERT INTO filler (data) VALUES (zeroblob(?))", (2 * room,))
+
+    monkeypatch.setattr(store_db, "MIGRATIONS", (*MIGRATIONS, fill_the_drive))
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(LibraryOpenError) as refused:
+        open_database(path)
+    assert not isinstance(refused.value, LibraryDamagedError)
+    assert refused.value.message.startswith(f"The drive of {path} is full: SQLite could not")
+    assert "full" in str(refused.value.__cause__)
+    assert _files_open_in(small_drive) == []  # the refused library is closed for real
+    check = sqlite3.connect(path)
+    try:
+        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert check.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,)
+        assert check.execute("SELECT title FROM book").fetchall() == [("Dune",)]
+        tables = check.execute("SELECT count(*) FROM sqlite_master WHERE name = 'filler'")
+        assert tables.fetchone() == (0,)
+    finally:
+        check.close()
+
+
+def _files_open_in(folder: Path) -> list[str]:
+    """The files in `folder` this process holds open (Linux)."""
+    held = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # the listing's own descriptor is gone already
+            held.append(os.readlink(f"/proc/self/fd/{fd}"))
+    return [name for name in held if name.startswith(str(folder))]
