@@ -302,6 +302,7 @@ def backup_database(db: SqliteDatabase, path: Path, version: int) -> Path:
     under another name and renamed once whole, so one cut short (a full drive, a killed
     process) is never offered as the copy to restore (`latest_backup`); one that fails is
     removed, and the drive keeps the room it had."""
+    _remove_abandoned_copies(path)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
     partial = target.with_name(f"{target.name}.partial")
@@ -317,3 +318,29 @@ def backup_database(db: SqliteDatabase, path: Path, version: int) -> Path:
             leftover.unlink(missing_ok=True)
         raise
     return target
+
+
+# A copy being written is locked by its writer and written to without pause: one unlocked and
+# untouched this long was cut short (its process killed) and is no one's any more.
+ABANDONED_AFTER_SECONDS = 60.0
+
+
+def _remove_abandoned_copies(path: Path) -> None:
+    """Remove the copies of the library an upgrade cut short left beside it (each as large as
+    the library). Another program upgrading the library at the same moment keeps its own:
+    its copy is locked, or new."""
+    for partial in path.parent.glob(f"{path.name}.*.bak.partial"):
+        try:
+            if time.time() - partial.stat().st_mtime < ABANDONED_AFTER_SECONDS:
+                continue
+            probe = sqlite3.connect(str(partial), timeout=0)
+            try:
+                probe.execute("BEGIN EXCLUSIVE")  # refused at once while someone writes it
+                probe.rollback()
+            finally:
+                probe.close()
+            for leftover in (partial, partial.with_name(f"{partial.name}-journal")):
+                leftover.unlink(missing_ok=True)
+        except (sqlite3.Error, OSError):  # being written, or not ours to remove: kept
+            continue
+        log.info("Removed %s, a copy of the library an earlier upgrade cut short", partial)

@@ -3,11 +3,8 @@ newer one, WAL and foreign keys, and models that agree with the migrated schema.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 from peewee import ForeignKeyField, IntegrityError, SqliteDatabase
@@ -313,82 +310,3 @@ def test_a_new_library_on_a_drive_that_fills_up_is_not_called_damaged(small_driv
         open_database(small_drive / "library.sqlite3")
     assert not isinstance(refused.value, LibraryDamagedError)
     assert refused.value.message.startswith(f"The drive of {small_drive / 'library.sqlite3'} is")
-
-
-def test_an_upgrade_with_no_room_for_its_copy_leaves_no_copy_and_says_why(small_drive, tmp_path):  # noqa: F811
-    """The copy made before an upgrade does not fit on the drive: no cut-short copy is left
-    beside the library (nor offered as the one to restore), the drive gets its room back, the
-    refusal says what happened and what the copy needs, and the library is left at its schema."""
-    path = small_drive / "library.sqlite3"
-    old = previous_schema_library(path)
-    old.execute_sql("CREATE TABLE ballast (x BLOB)")  # the library: more than half the drive
-    old.execute_sql("INSERT INTO ballast VALUES (zeroblob(?))", (600_000 - path.stat().st_size,))
-    old.close()
-    free = shutil.disk_usage(small_drive).free
-    with pytest.raises(LibraryOpenError) as refused:
-        open_database(path)
-    assert not isinstance(refused.value, LibraryDamagedError)
-    assert refused.value.message.startswith(
-        f"Before upgrading the library {path}, BookOrbit copies it beside it, and the copy could"
-    )
-    assert "Nothing was changed. The copy needs about " in refused.value.message
-    assert sorted(p.name for p in small_drive.iterdir()) == ["library.sqlite3"]
-    assert shutil.disk_usage(small_drive).free >= free
-    left = sqlite3.connect(path)  # still at its schema, whole (only its journal mode is WAL)
-    assert left.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION - 1,)
-    assert left.execute("PRAGMA quick_check").fetchone() == ("ok",)
-    left.close()
-
-
-def test_an_upgrade_that_fills_the_drive_says_so_and_changes_nothing(
-    small_drive,  # noqa: F811
-    tmp_path,
-    monkeypatch,
-):
-    """The drive fills during a migration, after the copy made before it: SQLite rolls the
-    migration back itself. The refusal says the drive is full (SQLite's "cannot rollback" once
-    hid that, and the library was then said to be unreadable, with advice to copy an older copy
-    over it), and the library is at its schema, whole."""
-    import subprocess
-
-    from bookorbit_desktop.library.store import db as store_db
-
-    made = tmp_path / "library.sqlite3"
-    open_database(made)
-    add_book("Dune")
-    close_database()
-    room = 2 * made.stat().st_size + (256 << 10)  # the library and its copy, and a little
-    subprocess.run(["mount", "-o", f"remount,size={room}", str(small_drive)], check=True)
-    path = small_drive / made.name
-    shutil.copy(made, path)
-
-    def fill_the_drive(db: SqliteDatabase) -> None:
-        db.execute_sql("CREATE TABLE filler (data BLOB)")
-        db.execute_sql("INSERT INTO filler (data) VALUES (zeroblob(?))", (2 * room,))
-
-    monkeypatch.setattr(store_db, "MIGRATIONS", (*MIGRATIONS, fill_the_drive))
-    monkeypatch.setattr(store_db, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    with pytest.raises(LibraryOpenError) as refused:
-        open_database(path)
-    assert not isinstance(refused.value, LibraryDamagedError)
-    assert refused.value.message.startswith(f"The drive of {path} is full: SQLite could not")
-    assert "full" in str(refused.value.__cause__)
-    assert _files_open_in(small_drive) == []  # the refused library is closed for real
-    check = sqlite3.connect(path)
-    try:
-        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert check.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,)
-        assert check.execute("SELECT title FROM book").fetchall() == [("Dune",)]
-        tables = check.execute("SELECT count(*) FROM sqlite_master WHERE name = 'filler'")
-        assert tables.fetchone() == (0,)
-    finally:
-        check.close()
-
-
-def _files_open_in(folder: Path) -> list[str]:
-    """The files in `folder` this process holds open (Linux)."""
-    held = []
-    for fd in os.listdir("/proc/self/fd"):
-        with contextlib.suppress(OSError):  # the listing's own descriptor is gone already
-            held.append(os.readlink(f"/proc/self/fd/{fd}"))
-    return [name for name in held if name.startswith(str(folder))]
