@@ -53,7 +53,11 @@ _FOLD = _FoldTable(
 # Cached: authors and series repeat, and an import folds them book after book.
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """`text` for matching: case folded, accents removed ("Élan" and "elan" compare equal)."""
+    """`text` for matching: case folded, accents removed ("Élan" and "elan" compare equal).
+    A NUL character is dropped: invisible, it is nothing to match, and SQLite's GLOB, which
+    checks the folded texts for short terms (`query`), would read no further."""
+    if "\0" in text:
+        text = text.replace("\0", "")
     if text.isascii():
         return text.lower()
     # Unicode's compatibility caseless match: NFKD(casefold(NFKD(text))), then marks dropped.

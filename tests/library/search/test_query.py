@@ -68,12 +68,13 @@ def walks_in_windows(terms, *, window: int, backward: bool) -> tuple[list[int], 
         key = step.edge
 
 
-# Few letters, so words share pieces; accents, case and letters that fold to two.
-_LETTERS = "aAbéÉoøŒß "
+# Few letters, so words share pieces; accents, case and letters that fold to two; GLOB's
+# wildcards, which short terms are checked with, and a NUL, where it would stop reading.
+_LETTERS = "aAbéÉoøŒß *?[]\0"
 _TEXT = st.text(_LETTERS, min_size=1, max_size=8).filter(str.strip)
 _NAMES = st.lists(_TEXT, max_size=3, unique_by=lambda name: name.strip())
 _TERMS = st.lists(
-    st.text("abeos ", min_size=1, max_size=4).filter(str.strip).map(str.strip),
+    st.text("abeos*?[] ", min_size=1, max_size=4).filter(str.strip).map(str.strip),
     min_size=1,
     max_size=3,
 )
@@ -215,11 +216,20 @@ def test_a_rolled_back_edit_leaves_the_index_as_it_was(library):
 
 
 def test_terms_are_literal_text_not_query_syntax(library):
-    _import(library, 'Say "NEAR" (or* not)', ["Ann"], None)
-    for terms in (['"near"'], ["(or*"], ["not)"], ["near", "or*"], ["-"]):
+    _import(library, 'Say "NEAR" (or* not) [a]?', ["Ann"], None)
+    _import(library, "Other", ["A\0b?"], None)
+    _import(library, "ab", ["Bo"], None)
+    for terms in (['"near"'], ["(or*"], ["not)"], ["near", "or*"], ["-"], ["*"], ["r*"]):
+        expected = scratch_search(terms, available_only=True)
+        assert listed_books(terms) == expected, terms
+    # GLOB's wildcards and sets in terms too short for the index, and a NUL in a name.
+    for terms in (["?"], ["]?"], ["[a"], ["[ab]"], ["a?"], ["b?"], ["*a"], ["ab"], ["o"]):
         expected = scratch_search(terms, available_only=True)
         assert listed_books(terms) == expected, terms
     assert listed_books(['"near"']) != []
+    assert len(listed_books(["?"])) == 2  # the literal "?" of a title and of a name
+    assert len(listed_books(["b?"])) == 1  # "a\0b?" folds to "ab?"
+    assert listed_books(["[ab]"]) == []  # the set is literal text, which no text holds
 
 
 def test_a_library_of_the_previous_schema_gets_its_index_once(tmp_path):
