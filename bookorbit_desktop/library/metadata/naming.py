@@ -8,7 +8,6 @@ empty because a rule only knew about ASCII.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bookorbit_desktop.library.metadata.languages import base_language
 
@@ -35,13 +34,16 @@ _NOISE_PARENS = re.compile(
 )
 
 
+# Every character of Unicode's categories Cc (controls), Zl and Zp (line and paragraph
+# separators), which a one-line value never holds.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def clean_text(value: str | None) -> str | None:
     """`value` with whitespace collapsed and control characters removed; None when empty."""
     if value is None:
         return None
-    text = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in value
-    ).replace("\u00ad", "")
+    text = _CONTROLS.sub(" ", value).replace("\u00ad", "")
     text = _WHITESPACE.sub(" ", text).strip()
     return text or None
 

@@ -89,7 +89,7 @@ class LazyLibraryModel(BookColumns):
         self._shown_by = self._order_by  # the order of `_ids` (another while one is read)
         self._ordering: asyncio.Task[None] | None = None  # the last sort or filter's read
         self._counts: Counter[str] | None = Counter()  # None: to be counted again
-        # Every book's status (`find(None)` reads it); None: counted by SQLite.
+        # Every book's status, read once a change needs it (`_count_again`); None: not read.
         self._statuses: table_window.BookStatuses | None = None
         self._reading_statuses: asyncio.Task[None] | None = None  # see `_count_again`
         self._stamp = 0  # counts the changes to the rows shown (see `show`)
@@ -163,8 +163,10 @@ class LazyLibraryModel(BookColumns):
         self._whole = found.whole
         self._shown_by = self._order_by  # what `find` read it by, unchanged since (the stamp)
         self._pages.clear()
-        self._counts = None
-        self._statuses = found.statuses
+        self._counts = None if found.counts is None else Counter(found.counts)
+        # Every book's status is read (in a worker thread) only when a change needs it: the
+        # counts of the new order are already here.
+        self._statuses = None
 
     def _repaint(
         self,
@@ -214,7 +216,7 @@ class LazyLibraryModel(BookColumns):
             self._reading_statuses = spawn(self._read_statuses())
 
     async def _read_statuses(self) -> None:
-        while self._loaded and self._statuses is None:  # (`find(None)` may bring them first)
+        while self._loaded and self._statuses is None:
             stamp = self._stamp
             statuses = await table_window.read_later(table_window.BookStatuses.read)
             if stamp == self._stamp:  # no change shown since the read began: it has them all

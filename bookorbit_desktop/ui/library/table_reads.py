@@ -5,7 +5,7 @@ what changes to some books do to the order and the rows shown."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeAlias
 
@@ -57,7 +57,7 @@ class Found:
     rows: dict[int, int]  # the changed books shown, by id: their rows
     fresh: dict[int, TableBook]  # the changed books the table lists, shown or not
     whole: array[int] | None = None  # with `ids`: the order before the filter box's terms
-    statuses: table_window.BookStatuses | None = None  # with `ids`: every book's status
+    counts: Mapping[str, int] | None = None  # with `ids`: how many books have each status
     gone: frozenset[int] = frozenset()  # the changed books the table no longer lists
 
 
@@ -99,7 +99,7 @@ def order_of(
 def read_all(stamp: int, order_by: Order) -> Found:
     """The whole order again (and the counts), filtered from the unfiltered one."""
     ids, whole = order_of(order_by)
-    return Found(stamp, ids, {}, {}, whole, table_window.BookStatuses.read())
+    return Found(stamp, ids, {}, {}, whole, table_window.status_counts())
 
 
 def find_changes(

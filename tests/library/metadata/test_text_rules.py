@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -117,6 +120,15 @@ def test_clean_text():
     assert clean_text("  a\n\t b\x00c\u00ad ") == "a b c"
     assert clean_text("   ") is None
     assert clean_text(None) is None
+
+
+def test_clean_text_blanks_exactly_the_control_and_separator_characters():
+    every = [chr(code) for code in range(sys.maxunicode + 1)]
+    blanked = [char for char in every if unicodedata.category(char) in ("Cc", "Zl", "Zp")]
+    assert clean_text("a" + "".join(blanked) + "b") == "a b"
+    # Every other character stays (but white space, collapsed, and the soft hyphen, dropped).
+    kept = [c for c in every if c not in blanked and not c.isspace() and c != "\u00ad"]
+    assert clean_text("a" + "".join(kept) + "b") == "a" + "".join(kept) + "b"
 
 
 @pytest.mark.parametrize(
