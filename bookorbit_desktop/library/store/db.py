@@ -169,7 +169,9 @@ def _release_statements(error: BaseException | None) -> None:
     """Let go of the statements the frames of a failure hold (the cursors of the calls it
     passed through): until they are freed, the closed connection keeps the library's files
     open, and a drive holding it cannot be unmounted nor the file replaced."""
-    while error is not None:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:  # a chain may loop back on itself
+        seen.add(id(error))
         traceback.clear_frames(error.__traceback__)
         error = error.__cause__ or error.__context__
 
@@ -339,8 +341,21 @@ def _remove_abandoned_copies(path: Path) -> None:
                 probe.rollback()
             finally:
                 probe.close()
-            for leftover in (partial, partial.with_name(f"{partial.name}-journal")):
+            # The journal first: a process killed between the two leaves the copy, which the
+            # next upgrade finds again, never a journal alone.
+            for leftover in (partial.with_name(f"{partial.name}-journal"), partial):
                 leftover.unlink(missing_ok=True)
         except (sqlite3.Error, OSError):  # being written, or not ours to remove: kept
             continue
         log.info("Removed %s, a copy of the library an earlier upgrade cut short", partial)
+    # A journal whose copy is gone (removed the other way round by an earlier version).
+    for journal in path.parent.glob(f"{path.name}.*.bak.partial-journal"):
+        copy = journal.with_name(journal.name.removesuffix("-journal"))
+        try:
+            if (
+                not copy.exists()
+                and time.time() - journal.stat().st_mtime >= ABANDONED_AFTER_SECONDS
+            ):
+                journal.unlink()
+        except OSError:
+            continue

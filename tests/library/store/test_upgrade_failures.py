@@ -124,9 +124,14 @@ def test_an_upgrade_removes_the_copies_a_killed_upgrade_left_but_not_one_being_w
         made[name] = partial
     journal = made["killed"].with_name(made["killed"].name + "-journal")
     journal.write_bytes(b"")
+    # Journals left alone by a process killed after it removed their copies: one old, one new.
+    alone = tmp_path / "library.sqlite3.v1-2026alone.bak.partial-journal"
+    alone_recent = tmp_path / "library.sqlite3.v1-2026alonerecent.bak.partial-journal"
+    alone.write_bytes(b"")
+    alone_recent.write_bytes(b"")
     long_ago = time.time() - ABANDONED_AFTER_SECONDS - 5
-    for name in ("killed", "locked"):
-        os.utime(made[name], (long_ago, long_ago))
+    for stale in (made["killed"], made["locked"], alone):
+        os.utime(stale, (long_ago, long_ago))
     writer = sqlite3.connect(made["locked"], isolation_level=None)
     writer.execute("BEGIN EXCLUSIVE")  # as the copy's writer holds it
     try:
@@ -134,5 +139,13 @@ def test_an_upgrade_removes_the_copies_a_killed_upgrade_left_but_not_one_being_w
         close_database()
     finally:
         writer.close()
-    assert not made["killed"].exists() and not journal.exists()
-    assert made["locked"].exists() and made["recent"].exists()
+    assert not made["killed"].exists() and not journal.exists() and not alone.exists()
+    assert made["locked"].exists() and made["recent"].exists() and alone_recent.exists()
+
+
+def test_a_failure_whose_causes_loop_is_let_go_of(tmp_path):
+    from bookorbit_desktop.library.store.db import _release_statements
+
+    first, second = ValueError("first"), ValueError("second")
+    first.__context__, second.__context__ = second, first  # each the other's context
+    _release_statements(first)  # returns, having cleared both
