@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import sqlite3
-import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +18,10 @@ from bookorbit_desktop.library.search.regexp import register_regexp
 from bookorbit_desktop.library.store import early_check
 from bookorbit_desktop.library.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.upgrade_copy import (
+    copy_before_upgrade,
+    remove_abandoned_copies,
+)
 from bookorbit_desktop.sizes import file_size
 
 log = logging.getLogger(__name__)
@@ -259,11 +261,12 @@ def migrate(db: SqliteDatabase, path: Path) -> None:
             f"(schema {current}; this version understands up to {SCHEMA_VERSION}). "
             "Install the newer version again, or choose another data folder with --data-dir."
         )
+    remove_abandoned_copies(path)
     if current == SCHEMA_VERSION:
         return
     if current > 0:
         try:
-            backup = backup_database(db, path, current)
+            backup = copy_before_upgrade(db, path, current)
         except (sqlite3.Error, OSError) as error:  # the library itself is untouched
             db.close()
             raise LibraryOpenError(
@@ -272,7 +275,8 @@ def migrate(db: SqliteDatabase, path: Path) -> None:
                 f"about {file_size(path.stat().st_size)} free on that drive: free some "
                 "space on it, then start again."
             ) from error
-        log.info("Backed up the library to %s before migrating", backup)
+        if backup is not None:
+            log.info("Backed up the library to %s before migrating", backup)
     for version in range(current + 1, SCHEMA_VERSION + 1):
         with _upgrade_step(db):  # it reads, then writes
             if schema_version(db) >= version:
@@ -297,65 +301,3 @@ def _upgrade_step(db: SqliteDatabase) -> Iterator[None]:
         if connection.in_transaction:
             connection.rollback()
         raise
-
-
-def backup_database(db: SqliteDatabase, path: Path, version: int) -> Path:
-    """Copy the live database (WAL included) to a dated file beside it. The copy is written
-    under another name and renamed once whole, so one cut short (a full drive, a killed
-    process) is never offered as the copy to restore (`latest_backup`); one that fails is
-    removed, and the drive keeps the room it had."""
-    _remove_abandoned_copies(path)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
-    partial = target.with_name(f"{target.name}.partial")
-    try:
-        destination = sqlite3.connect(str(partial))
-        try:
-            db.connection().backup(destination)
-        finally:
-            destination.close()
-        os.replace(partial, target)
-    except BaseException:
-        for leftover in (partial, partial.with_name(f"{partial.name}-journal")):
-            leftover.unlink(missing_ok=True)
-        raise
-    return target
-
-
-# A copy being written is locked by its writer and written to without pause: one unlocked and
-# untouched this long was cut short (its process killed) and is no one's any more.
-ABANDONED_AFTER_SECONDS = 60.0
-
-
-def _remove_abandoned_copies(path: Path) -> None:
-    """Remove the copies of the library an upgrade cut short left beside it (each as large as
-    the library). Another program upgrading the library at the same moment keeps its own:
-    its copy is locked, or new."""
-    for partial in path.parent.glob(f"{path.name}.*.bak.partial"):
-        try:
-            if time.time() - partial.stat().st_mtime < ABANDONED_AFTER_SECONDS:
-                continue
-            probe = sqlite3.connect(str(partial), timeout=0)
-            try:
-                probe.execute("BEGIN EXCLUSIVE")  # refused at once while someone writes it
-                probe.rollback()
-            finally:
-                probe.close()
-            # The journal first: a process killed between the two leaves the copy, which the
-            # next upgrade finds again, never a journal alone.
-            for leftover in (partial.with_name(f"{partial.name}-journal"), partial):
-                leftover.unlink(missing_ok=True)
-        except (sqlite3.Error, OSError):  # being written, or not ours to remove: kept
-            continue
-        log.info("Removed %s, a copy of the library an earlier upgrade cut short", partial)
-    # A journal whose copy is gone (removed the other way round by an earlier version).
-    for journal in path.parent.glob(f"{path.name}.*.bak.partial-journal"):
-        copy = journal.with_name(journal.name.removesuffix("-journal"))
-        try:
-            if (
-                not copy.exists()
-                and time.time() - journal.stat().st_mtime >= ABANDONED_AFTER_SECONDS
-            ):
-                journal.unlink()
-        except OSError:
-            continue

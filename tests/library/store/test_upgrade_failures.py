@@ -113,7 +113,7 @@ def test_an_upgrade_removes_the_copies_a_killed_upgrade_left_but_not_one_being_w
     moment ago) is left alone."""
     import time
 
-    from bookorbit_desktop.library.store.db import ABANDONED_AFTER_SECONDS
+    from bookorbit_desktop.library.store.upgrade_copy import ABANDONED_AFTER_SECONDS
 
     path = tmp_path / "library.sqlite3"
     previous_schema_library(path).close()
