@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from ebooklib import epub
 
+from bookorbit_desktop.config import Paths, resolve_paths
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
+from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
     Author,
@@ -98,3 +101,16 @@ def add_book(
             document=digest, kind=ALIAS_CONTENT, book=book, book_file=book_file, created_at=now
         )
     return book
+
+
+@contextmanager
+def fresh_library(tmp_path_factory) -> Iterator[Paths]:
+    """A new library, open, for one example of a property test: no example sees what an
+    earlier one left."""
+    paths = resolve_paths(tmp_path_factory.mktemp("library") / "data")
+    paths.ensure()
+    open_database(paths.db_file)
+    try:
+        yield paths
+    finally:
+        close_database()

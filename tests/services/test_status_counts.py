@@ -4,18 +4,13 @@ reading state, books held in the Inbox and removed books."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.reading.values import READING_STATUSES
-from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Book, ReadingState, database
 from bookorbit_desktop.services.library.table_window import BookStatuses, status_counts
-from tests.factories import add_book
+from tests.factories import add_book, fresh_library
 
 # Each book: its status (None: no reading state at all), whether the Inbox holds it, whether
 # it is removed again.
@@ -25,23 +20,12 @@ _BOOKS = st.lists(
 )
 
 
-@contextmanager
-def _fresh_library(tmp_path_factory) -> Iterator[None]:
-    paths = resolve_paths(tmp_path_factory.mktemp("counts") / "data")
-    paths.ensure()
-    open_database(paths.db_file)
-    try:
-        yield
-    finally:
-        close_database()
-
-
 @settings(
     max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
 )
 @given(books=_BOOKS)
 def test_the_counts_are_those_of_every_books_status(tmp_path_factory, books):
-    with _fresh_library(tmp_path_factory):
+    with fresh_library(tmp_path_factory):
         for number, (status, held, removed) in enumerate(books):
             book = add_book(f"Book {number}", status=status or "unread")
             if status is None:

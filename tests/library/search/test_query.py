@@ -6,15 +6,12 @@ or a page at a time either way, by a walk in title order or from the index."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookorbit_desktop.config import Paths, resolve_paths
 from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.editing.values import BookChanges
@@ -24,7 +21,7 @@ from bookorbit_desktop.library.search.pages import few_found, found_beyond, walk
 from bookorbit_desktop.library.search.query import begun_by, found_query
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Author, Book, BookFile, database
-from tests.factories import add_book
+from tests.factories import add_book, fresh_library
 from tests.library.previous_schema import previous_schema_library
 
 
@@ -151,18 +148,6 @@ def _apply(library, operation: tuple) -> None:
         remove_books([target], library)
 
 
-@contextmanager
-def _fresh_library(tmp_path_factory) -> Iterator[Paths]:
-    """A new library for one example, so no example sees what an earlier one left."""
-    paths = resolve_paths(tmp_path_factory.mktemp("search") / "data")
-    paths.ensure()
-    open_database(paths.db_file)
-    try:
-        yield paths
-    finally:
-        close_database()
-
-
 @settings(
     max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
 )
@@ -175,7 +160,7 @@ def _fresh_library(tmp_path_factory) -> Iterator[Paths]:
 def test_the_index_finds_what_a_search_from_scratch_finds(
     tmp_path_factory, operations, queries, size, window
 ):
-    with _fresh_library(tmp_path_factory) as library:
+    with fresh_library(tmp_path_factory) as library:
         _check_every_search(library, operations, queries, size, window)
 
 
