@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sqlite3
 import traceback
@@ -157,6 +158,13 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
                 f"The library file {path} is locked by another program ({error}). Close that "
                 "program and try again."
             ) from error
+        if _read_only(path, error):
+            raise LibraryOpenError(
+                f"The library file {path} cannot be written: it or its folder is read-only (a "
+                f"drive mounted read-only, or no permission to write there; {error}). Nothing "
+                "was changed. Make them writable for your user, or choose another data folder "
+                "(--data-dir, or Settings)."
+            ) from error
         if _drive_full(path, error):
             raise LibraryOpenError(
                 f"The drive of {path} is full: SQLite could not open the library ({error}). "
@@ -216,6 +224,18 @@ def check_library(path: Path) -> None:
 # SQLite's primary result codes for a file whose pages make no sense (a read of a page the
 # quick check was not run on meets them).
 _DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def _read_only(path: Path, error: Exception) -> bool:
+    """Whether opening the library at `path` failed because it cannot be written: SQLite
+    refusing to write, or unable to open it where the file or its folder (for the journal
+    files beside it) is not writable. Nothing damaged: no copy to restore."""
+    code = _code(error)
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
+        return True
+    return code == sqlite3.SQLITE_CANTOPEN and not (
+        os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    )
 
 
 def _code(error: Exception) -> int | None:

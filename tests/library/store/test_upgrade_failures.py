@@ -8,6 +8,8 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,39 @@ def test_a_failure_whose_causes_loop_is_let_go_of(tmp_path):
     first, second = ValueError("first"), ValueError("second")
     first.__context__, second.__context__ = second, first  # each the other's context
     _release_statements(first)  # returns, having cleared both
+
+
+@pytest.fixture
+def drive(tmp_path):
+    """A 16 MB drive (tmpfs) mounted on a folder, that the test may mount again read-only."""
+    folder = tmp_path / "drive"
+    folder.mkdir()
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        pytest.skip("mounting a drive needs root on Linux")
+    mount = ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)]
+    if subprocess.run(mount, capture_output=True).returncode != 0:
+        pytest.skip("tmpfs cannot be mounted here")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.mark.parametrize("schema", ["previous", "current"])
+def test_a_library_on_a_read_only_drive_is_said_to_be_read_only_not_damaged(drive, schema):
+    """A drive mounted read-only (or a folder without write permission): SQLite cannot write
+    the library (an upgrade) or even open it (its journal files cannot be made beside it). The
+    refusal says so; it is no damaged library, and no copy is offered to put back."""
+    path = drive / "library.sqlite3"
+    if schema == "previous":
+        previous_schema_library(path).close()
+    else:
+        open_database(path)
+        close_database()
+    before = path.read_bytes()
+    subprocess.run(["mount", "-o", "remount,ro", str(drive)], check=True)
+    with pytest.raises(LibraryOpenError) as refused:
+        open_database(path)
+    assert not isinstance(refused.value, LibraryDamagedError)
+    message = refused.value.message
+    assert f"The library file {path} cannot be written" in message and "read-only" in message
+    assert "Nothing was changed" in message and "backup" not in message
+    assert path.read_bytes() == before
