@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from tests.library.store.test_backup import filled, fingerprint, titles  # noqa:
 # Runs one backup in its own process and kills it (SIGKILL, as `kill -9`) at one step.
 KILLED_BACKUP = """
 import os, signal, sys, tempfile, zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library import durable
@@ -107,18 +109,23 @@ def test_a_backup_killed_at_any_step_leaves_no_half_file_and_its_partial_goes_ne
     assert list(temporary.iterdir()) == []  # nor the snapshot's scratch folder
 
 
-@pytest.fixture
-def small_drive(tmp_path):
-    """A 1 MB drive (tmpfs) mounted on a folder, as a nearly full memory stick."""
-    folder = tmp_path / "stick"
+def mounted_drive(folder: Path, size: str) -> Iterator[Path]:
+    """A drive (tmpfs) of `size` mounted on `folder` for a test, unmounted after it; skipped
+    where it cannot be mounted."""
     folder.mkdir()
     if not sys.platform.startswith("linux") or os.geteuid() != 0:
-        pytest.skip("mounting a small drive needs root on Linux")
-    mount = ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)]
+        pytest.skip("mounting a drive needs root on Linux")
+    mount = ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)]
     if subprocess.run(mount, capture_output=True).returncode != 0:
         pytest.skip("tmpfs cannot be mounted here")
     yield folder
     subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.fixture
+def small_drive(tmp_path):
+    """A 1 MB drive (tmpfs) mounted on a folder, as a nearly full memory stick."""
+    yield from mounted_drive(tmp_path / "stick", "1m")
 
 
 @pytest.mark.parametrize("drive", ["full", "read-only"])

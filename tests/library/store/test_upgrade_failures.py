@@ -9,7 +9,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from bookorbit_desktop.library.store.db import (
 from bookorbit_desktop.library.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from tests.factories import add_book
 from tests.library.previous_schema import previous_schema_library
-from tests.library.store.test_backup_file import small_drive  # noqa: F401
+from tests.library.store.test_backup_file import mounted_drive, small_drive  # noqa: F401
 
 
 def test_an_upgrade_with_no_room_for_its_copy_leaves_no_copy_and_says_why(small_drive, tmp_path):  # noqa: F811
@@ -156,15 +155,7 @@ def test_a_failure_whose_causes_loop_is_let_go_of(tmp_path):
 @pytest.fixture
 def drive(tmp_path):
     """A 16 MB drive (tmpfs) mounted on a folder, that the test may mount again read-only."""
-    folder = tmp_path / "drive"
-    folder.mkdir()
-    if not sys.platform.startswith("linux") or os.geteuid() != 0:
-        pytest.skip("mounting a drive needs root on Linux")
-    mount = ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)]
-    if subprocess.run(mount, capture_output=True).returncode != 0:
-        pytest.skip("tmpfs cannot be mounted here")
-    yield folder
-    subprocess.run(["umount", str(folder)], check=True)
+    yield from mounted_drive(tmp_path / "drive", "16m")
 
 
 @pytest.mark.parametrize("schema", ["previous", "current"])
