@@ -14,6 +14,7 @@ does, with HTTP Basic auth:
     all books       first page of All books, and "deep": the page 3/4 of the way through
     authors         first page of Authors, and the page 3/4 of the way through
     series          first page of Series, and the page 3/4 of the way through
+    currently reading, want to read, read   the reading shelves, first and deep pages
     search          a two-word search over titles, authors and series
     search after edit   the same right after a book was renamed (search index rebuilt)
     search after sync   the same right after reading progress was recorded (index kept)
@@ -189,6 +190,17 @@ async def run(args: argparse.Namespace) -> None:
         ):
             feeds[name] = path
             feeds[f"{name} deep"] = await deep_page(base, path, max(1, -(-count // 50) * 3 // 4))
+        # The reading shelves: each holds about a fifth of the generated books.
+        for name, path, status in (
+            ("currently reading", "/opds/reading", "'reading', 'rereading'"),
+            ("want to read", "/opds/want", "'want_to_read'"),
+            ("read", "/opds/read", "'read'"),
+        ):
+            shelved = db.execute_sql(
+                f"SELECT count(*) FROM reading_state WHERE status IN ({status})"
+            ).fetchone()[0]
+            feeds[name] = path
+            feeds[f"{name} deep"] = await deep_page(base, path, max(1, -(-shelved // 50) * 3 // 4))
         feeds["search"] = "/opds/search?q=lord%20ring"
         feeds["root (json)"] = "/opds/v2"
         feeds["all books (json)"] = "/opds/v2/books"

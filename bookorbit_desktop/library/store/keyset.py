@@ -60,22 +60,29 @@ class Order:
 
     def beyond(self, key: Key, backward: bool = False) -> tuple[str, list[KeyPart]]:
         """A condition true of the rows after `key` in this order (before it when `backward`),
-        and its parameters."""
+        and its parameters.
+
+        The condition starts with the bound it implies on the first expression alone (a row
+        after the key is at or past its first part): SQLite takes an index range from a row
+        value over plain columns, but over an expression (`lower(b.series)`) only from such a
+        bound, and without it the check for a page before the first one read the whole index."""
         if len(key) != len(self.columns):
             raise ValueError(f"a key of {len(self.columns)} values was expected")
+        first, first_descending = self.columns[0]
+        bound = f"{first} {'<' if first_descending != backward else '>'}= ?"
         directions = {descending != backward for _expression, descending in self.columns}
         if len(directions) == 1:
             # One direction: a row-value comparison, which SQLite answers from an index.
             operator = "<" if directions.pop() else ">"
             marks = ", ".join("?" * len(key))
-            return f"({self.expressions}) {operator} ({marks})", list(key)
-        terms, params = [], []
+            return f"{bound} AND ({self.expressions}) {operator} ({marks})", [key[0], *key]
+        terms, params = [], [key[0]]
         for number, (expression, descending) in enumerate(self.columns):
             equal = [f"{column} = ?" for column, _ in self.columns[:number]]
             operator = "<" if descending != backward else ">"
             terms.append("(" + " AND ".join([*equal, f"{expression} {operator} ?"]) + ")")
             params += [*key[:number], key[number]]
-        return "(" + " OR ".join(terms) + ")", params
+        return f"{bound} AND (" + " OR ".join(terms) + ")", params
 
 
 def key_of(row: Sequence[KeyPart], order: Order) -> Key:

@@ -107,30 +107,45 @@ def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 
 @dataclass(frozen=True)
 class Listing:
-    """One list in SQL: `SELECT <columns> FROM <source> WHERE <where> [GROUP BY] ORDER BY`."""
+    """One list in SQL: `SELECT <columns> FROM <source> WHERE <where> [GROUP BY] ORDER BY`.
+
+    `arms`: conditions (with their parameters) of which each listed row meets one, each read
+    in order from an index of its own, such as one per reading status. The list is then the
+    rows of each arm merged (`UNION ALL`, which SQLite merges in order, stopping at the page's
+    end); one condition over them all (`status IN (...)`) had SQLite sort the whole list for
+    every page."""
 
     source: str
     where: str
     params: Sequence[Any]
     order: Order
     group_by: str = ""
+    arms: Sequence[tuple[str, Sequence[Any]]] = (("1", ()),)
 
     def _query(
         self, columns: str, cursor: Cursor, limit: int, offset: int = 0
     ) -> list[tuple[Any, ...]]:
         where, params = self.where, list(self.params)
         if cursor.key is not None:
+            # The key's condition first: of two bounds on the same index column (the key's
+            # and a list's own, such as `lower(b.series) > ''`), SQLite seeks by the first.
             condition, extra = self.order.beyond(cursor.key, cursor.backward)
-            where, params = f"({where}) AND {condition}", [*params, *extra]
+            where, params = f"{condition} AND ({where})", [*extra, *params]
         group = f" GROUP BY {self.group_by}" if self.group_by else ""
+        selects, arm_params = [], []
+        for arm, values in self.arms:
+            selects.append(f"SELECT {columns} FROM {self.source} WHERE ({arm}) AND {where}{group}")
+            arm_params += [*values, *params]
+        # A compound's ORDER BY names its output columns: the order's expressions, selected
+        # last by every query of a list (`page`, `_any`).
         return _rows(
-            f"SELECT {columns} FROM {self.source} WHERE {where}{group}"
-            f" ORDER BY {self.order.order_by(cursor.backward)} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            f"{' UNION ALL '.join(selects)} ORDER BY {self.order.order_by(cursor.backward)}"
+            " LIMIT ? OFFSET ?",
+            [*arm_params, limit, offset],
         )
 
     def _any(self, cursor: Cursor) -> bool:
-        return bool(self._query("1", cursor, 1))
+        return bool(self._query(self.order.expressions, cursor, 1))
 
     def page(
         self, columns: str, cursor: Cursor, size: int

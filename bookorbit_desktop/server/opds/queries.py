@@ -148,7 +148,10 @@ IN_SERIES = Order(
 # The condition of the reading shelves' index (`store.pushed_keys_schema`: it leaves the
 # unread books out), said in a shelf's query so SQLite reads the shelf from it.
 SHELVED = "r.status != 'unread'"
-BY_STATE_CHANGE = Order((("r.updated_at", True), ("b.id", True)))
+# The book's id as the reading row holds it (`r.book_id`, equal to `b.id`): the index ends in
+# it, so books whose states changed at the same moment (a bulk edit, a pull from Hardcover)
+# come from the index in order; by `b.id`, SQLite sorted every one of them for each page.
+BY_STATE_CHANGE = Order((("r.updated_at", True), ("r.book_id", True)))
 BY_FINISH = Order(
     (("(r.finished IS NULL)", False), ("coalesce(r.finished, '')", True), *BY_STATE_CHANGE.columns)
 )
@@ -157,9 +160,15 @@ SERIES = Order((("lower(b.series)", False), ("b.series", False)))
 
 
 def _book_page(
-    where: str, params: Sequence[Any], order: Order, cursor: Cursor, size: int, join: str = ""
+    where: str,
+    params: Sequence[Any],
+    order: Order,
+    cursor: Cursor,
+    size: int,
+    join: str = "",
+    arms: Sequence[tuple[str, Sequence[Any]]] = (("1", ()),),
 ) -> Page[BookEntry]:
-    books = Listing(f"book b {join}", f"{AVAILABLE} AND ({where})", params, order)
+    books = Listing(f"book b {join}", f"{AVAILABLE} AND ({where})", params, order, arms=arms)
     rows, previous, following = books.page("b.id", cursor, size)
     return Page(load_books([row[0] for row in rows]), size, cursor, previous, following)
 
@@ -184,11 +193,11 @@ def books_in_series(series: str, cursor: Cursor, size: int) -> Page[BookEntry]:
 
 def books_with_status(statuses: Sequence[str], cursor: Cursor, size: int) -> Page[BookEntry]:
     """Books whose reading status is one of `statuses`, most recently changed first (finished
-    books: latest finish first)."""
+    books: latest finish first). Each status is read from the shelves' index on its own."""
     order = BY_FINISH if tuple(statuses) == READ else BY_STATE_CHANGE
     join = "JOIN reading_state r ON r.book_id = b.id"
-    where = f"r.status IN ({in_marks(statuses)}) AND {SHELVED}"
-    return _book_page(where, statuses, order, cursor, size, join)
+    arms = [("r.status = ?", (status,)) for status in dict.fromkeys(statuses)]
+    return _book_page(SHELVED, (), order, cursor, size, join, arms)
 
 
 def author_name(author_id: int) -> str | None:
