@@ -11,6 +11,7 @@ from bookorbit_desktop.library.store.book_details_schema import book_details
 from bookorbit_desktop.library.store.column_keys_schema import column_keys
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
+from bookorbit_desktop.library.store.finished_index_schema import finished_index
 from bookorbit_desktop.library.store.hardcover_tally_schema import hardcover_tally
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
 from bookorbit_desktop.library.store.index_batch_schema import index_batch
@@ -61,4 +62,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     pushed_keys,  # schema 36: the sorts by progress and last read kept after a push, not in it
     pushed_keys_mark_kept_below_reuse,  # schema 37: a new push never numbered at the mark
     author_folds,  # schema 38: every author's name kept folded, as searches compare it
+    finished_index,  # schema 39: the read books by finish date (the catalog's Read shelf)
 )

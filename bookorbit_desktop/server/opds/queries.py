@@ -152,9 +152,9 @@ SHELVED = "r.status != 'unread'"
 # it, so books whose states changed at the same moment (a bulk edit, a pull from Hardcover)
 # come from the index in order; by `b.id`, SQLite sorted every one of them for each page.
 BY_STATE_CHANGE = Order((("r.updated_at", True), ("r.book_id", True)))
-BY_FINISH = Order(
-    (("(r.finished IS NULL)", False), ("coalesce(r.finished, '')", True), *BY_STATE_CHANGE.columns)
-)
+# Latest finish first; books without a finish date last (the empty text sorts before every
+# date), by their latest change. One direction, as `store.finished_index_schema` holds it.
+BY_FINISH = Order((("coalesce(r.finished, '')", True), *BY_STATE_CHANGE.columns))
 AUTHORS = Order((("a.sort_key", False), ("a.id", False)))
 SERIES = Order((("lower(b.series)", False), ("b.series", False)))
 
@@ -194,10 +194,22 @@ def books_in_series(series: str, cursor: Cursor, size: int) -> Page[BookEntry]:
 def books_with_status(statuses: Sequence[str], cursor: Cursor, size: int) -> Page[BookEntry]:
     """Books whose reading status is one of `statuses`, most recently changed first (finished
     books: latest finish first). Each status is read from the shelves' index on its own."""
-    order = BY_FINISH if tuple(statuses) == READ else BY_STATE_CHANGE
-    join = "JOIN reading_state r ON r.book_id = b.id"
-    arms = [("r.status = ?", (status,)) for status in dict.fromkeys(statuses)]
+    read = tuple(statuses) == READ
+    order = BY_FINISH if read else BY_STATE_CHANGE
+    # Named for the Read shelf: without the library's statistics (it has none) SQLite guesses
+    # a status holds a handful of books, and would rather sort them than walk this index.
+    index = "INDEXED BY reading_state_finished " if read else ""
+    join = f"JOIN reading_state r {index}ON r.book_id = b.id"
+    # Each status written out, not bound: SQLite uses a partial index (the Read shelf's) only
+    # for a query whose own text says its condition.
+    arms = [(f"r.status = '{_shelf_status(status)}'", ()) for status in dict.fromkeys(statuses)]
     return _book_page(SHELVED, (), order, cursor, size, join, arms)
+
+
+def _shelf_status(status: str) -> str:
+    if status not in {*CURRENTLY_READING, *WANT_TO_READ, *READ}:
+        raise ValueError(f"not a shelf's status: {status!r}")
+    return status
 
 
 def author_name(author_id: int) -> str | None:
