@@ -26,8 +26,10 @@ from bookorbit_desktop.server.opds.queries import BookEntry, load_books
 # The navigation feed's order: the shelves' places (Want to Read, Currently Reading, the
 # lists by name), for the tokens of its page links.
 SHELVES = Order((("place", False),))
-# A shelf feed's order: newest join first, then the newest book.
-BY_JOINED = Order((("j.joined_at", True), ("b.id", True)))
+# A shelf feed's order: newest join first, then the newest book (by the join's own book id,
+# `j.book_id`, which its index ends in: by `b.id`, SQLite sorted the books joined at the same
+# moment for every page).
+BY_JOINED = Order((("j.joined_at", True), ("j.book_id", True)))
 # What a shelf's address may name (anything else is not found).
 SHELF_KEY = r"(?:want-to-read|currently-reading|list-[0-9]{1,18})"
 

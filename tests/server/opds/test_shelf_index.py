@@ -10,9 +10,11 @@ import pytest
 
 from bookorbit_desktop.library.store.keyset import FIRST
 from bookorbit_desktop.library.store.models import ReadingState, database
-from bookorbit_desktop.server.opds import queries
+from bookorbit_desktop.library.store.shelves import record_catalog_listing
+from bookorbit_desktop.server.opds import queries, shelves
 from tests.factories import add_book
 from tests.server.opds.support import write_book_file
+from tests.server.opds.test_shelf_feeds import _shelves
 
 
 @pytest.mark.parametrize("shelf", [queries.CURRENTLY_READING, queries.WANT_TO_READ, queries.READ])
@@ -41,3 +43,27 @@ def test_a_shelf_walks_the_shelves_index(library, tmp_path, shelf):
         " WHERE status != 'unread'"
     ).fetchone()[0]
     assert indexed == 12  # the unread books' states are not in it
+
+
+def test_a_hardcover_shelf_walks_its_index_in_order(library):
+    """A Hardcover shelf's books come from its index in order (the newest join first, then the
+    newest book), the books joined at the same moment included: no page sorts them."""
+    _shelves(library)
+    with database.atomic("IMMEDIATE"):
+        record_catalog_listing("want-to-read", 1000.0)  # as the shelf's first request does
+    connection = database.connection()
+    seen: list[str] = []
+    connection.set_trace_callback(seen.append)
+    try:
+        first = shelves.shelf_books("want-to-read", FIRST, 1)
+        assert first.next is not None
+        second = shelves.shelf_books("want-to-read", first.next, 1)
+    finally:
+        connection.set_trace_callback(None)
+    assert [book.title for book in (*first.items, *second.items)] == ["Blindsight", "Anathem"]
+    queries_made = [sql for sql in seen if "shelf_joined j" in sql]
+    assert len(queries_made) == 4  # each page, and whether a page comes before it
+    for query in queries_made:
+        plan = database.execute_sql(f"EXPLAIN QUERY PLAN {query}").fetchall()
+        assert any("shelf_joined_order" in str(row) for row in plan), plan
+        assert not any("TEMP B-TREE" in str(row) for row in plan), plan
