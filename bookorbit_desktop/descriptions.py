@@ -40,6 +40,7 @@ LINK_REL = "noopener noreferrer nofollow"
 _TAG = re.compile(r"<[A-Za-z/!?]")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+_OTHER_BLANKS = ("\t", "\f", "\v", "\u00a0")  # what `_SPACES` changes, with two spaces
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAX_PASSES = 4  # more than any nesting the property tests found needs
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
@@ -85,8 +86,15 @@ def _cleaner() -> nh3.Cleaner:
 
 def _tidy_plain(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    # Each run of blanks one space, each line stripped, at most one blank line in a row: each
+    # rule over the whole text at once, and only when the text holds what it changes (a pass
+    # of every rule over each line was most of the cost of a catalog entry's summary).
+    if "  " in text or any(blank in text for blank in _OTHER_BLANKS):
+        text = _SPACES.sub(" ", text)
+    text = "\n".join([line.strip() for line in text.split("\n")])
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
 
 
 def _clean_html(markup: str) -> str:
@@ -94,8 +102,9 @@ def _clean_html(markup: str) -> str:
     cleaned = cleaner.clean(markup).strip()
     # Dropping a tag can leave a nesting that reads differently once parsed again
     # ("<h1><x><h1>" becomes "<h1><h1></h1></h1>", read as two headings): clean until the
-    # markup stays as it is, so cleaning a stored description changes nothing.
-    for _ in range(_MAX_PASSES):
+    # markup stays as it is, so cleaning a stored description changes nothing. Markup the
+    # first pass left as it was (every stored description) is stable already.
+    for _ in range(_MAX_PASSES if cleaned != markup.strip() else 0):
         again = cleaner.clean(cleaned).strip()
         if again == cleaned:
             break

@@ -206,3 +206,38 @@ def test_cleaning_is_idempotent_and_keeps_the_kind_of_text(raw):
         assert is_html(stored) == is_html(raw)
         if is_html(stored):  # showing a cleaned description changes nothing in it
             assert display_html(stored) == stored
+
+
+_BLANKS = "\t\f\v\u00a0 "
+# Plain texts made of what the rule treats apart: blanks, line ends, other Unicode spaces
+# (which only the ends of a line lose), control characters and words.
+PLAIN = (
+    st.lists(st.sampled_from([*_BLANKS, "\n", "\r", "\r\n", "\u2003", "\x1c", "\x85", "a", "é"]))
+    .map("".join)
+    .filter(lambda text: not is_html(text))
+)
+
+
+def _tidy_line_by_line(text: str) -> str:
+    """The rule for plain text as first written: each line on its own."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    tidy = ["".join(" " if c in _BLANKS else c for c in line) for line in lines]
+    tidy = [" ".join(part for part in line.split(" ") if part != "").strip() for line in tidy]
+    text = "\n".join(tidy)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip()
+
+
+@PROPERTY
+@given(PLAIN)
+def test_plain_text_is_tidied_as_each_line_on_its_own_would_be(raw):
+    assert plain_text(raw) == _tidy_line_by_line(raw)
+
+
+@PROPERTY
+@given(st.lists(ANY_DESCRIPTION, min_size=1, max_size=4).map("".join))
+def test_markup_one_cleaning_leaves_as_it_was_is_stable(raw):
+    stored = clean_description(raw)
+    if stored is not None and is_html(stored):
+        assert clean_description(f"  {stored}\n") == stored
