@@ -36,6 +36,7 @@ from bookorbit_desktop.library.store.models import (
     ProgressEvent,
     database,
 )
+from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.library.store.typed import tuples
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ class LinkResult:
 
 def finish_threshold() -> float:
     """The configured finish threshold, falling back to the default when it is unusable."""
-    return reading.usable_threshold(rows.setting("reading.finish_threshold"))
+    return reading.usable_threshold(get_setting("reading.finish_threshold"))
 
 
 def resolve_document(document: str) -> Resolution:

@@ -8,12 +8,10 @@ several times more than SQLite itself. The tables are the models' (`store/models
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bookorbit_desktop.config import DEFAULT_SETTINGS
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import in_list
 
@@ -44,12 +42,6 @@ class ReadingRow:
 def _one(sql: str, params: tuple[Any, ...]) -> Any:
     """The first row of a statement's result, or None."""
     return database.execute_sql(sql, params).fetchone()
-
-
-def setting(key: str) -> Any:
-    """A user setting (JSON text in the setting table) or its default."""
-    row = _one("SELECT value FROM setting WHERE key = ?", (key,))
-    return json.loads(row[0]) if row is not None else DEFAULT_SETTINGS[key]
 
 
 def aliases(document: str) -> list[tuple[int, str]]:

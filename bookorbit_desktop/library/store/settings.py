@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bookorbit_desktop.config import DEFAULT_SETTINGS
-from bookorbit_desktop.library.store.models import Setting
+from bookorbit_desktop.library.store.models import Setting, database
+
+_MISSING = object()
+
+
+def _stored(key: str) -> Any:
+    """The stored value of `key` (JSON text, as `models.JSONText` writes it), or `_MISSING`.
+    Plain SQL: the ORM's query took 260 us, SQLite 7 (a catalog page and every group commit
+    of KOReader pushes read a setting)."""
+    row = database.execute_sql("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    return _MISSING if row is None else json.loads(row[0])
 
 
 def get_setting(key: str) -> Any:
     """The stored value of `key`, else its default. Unknown keys are a programming error."""
-    row = Setting.get_or_none(Setting.key == key)
-    if row is not None:
-        return row.value
+    value = _stored(key)
+    if value is not _MISSING:
+        return value
     if key not in DEFAULT_SETTINGS:
         raise KeyError(key)
     return DEFAULT_SETTINGS[key]
@@ -24,8 +35,8 @@ def set_setting(key: str, value: Any) -> None:
 
 def get_private(key: str) -> Any | None:
     """A stored internal value (not a user setting, no default), or None."""
-    row = Setting.get_or_none(Setting.key == key)
-    return None if row is None else row.value
+    value = _stored(key)
+    return None if value is _MISSING else value
 
 
 def delete_setting(key: str) -> None:
