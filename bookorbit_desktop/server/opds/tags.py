@@ -13,8 +13,10 @@ from bookorbit_desktop.library.store.sql import AVAILABLE, available, in_list
 from bookorbit_desktop.server.opds.paging import Listing, Page
 from bookorbit_desktop.server.opds.queries import BY_TITLE, BookEntry, load_books
 
-# The navigation feed's order: by name regardless of case, then by id.
-TAGS = Order((("lower(t.name)", False), ("t.id", False)))
+# The navigation feed's order: by name regardless of case, then by id. The name as the tag
+# table's unique index holds it (`COLLATE NOCASE`, which folds the letters A-Z as `lower()`
+# does), so a page is read from the index instead of every tag being checked and sorted.
+TAGS = Order((("t.name COLLATE NOCASE", False), ("t.id", False)))
 # The links of listed books, read from the links and the files' index without the books' rows.
 _LINK_LISTED = available("bt.book_id")
 # A tag is listed when a listed book carries it (the first one found answers).
