@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.library.store.settings import delete_setting, set_setting
+from bookorbit_desktop.library.store.settings import delete_setting, set_setting, stored_text
 
 _ACCOUNT_KEY = "kosync.account"
 # scrypt cost: ~15 ms per check on a laptop core; enough to make an offline guess costly while
@@ -117,17 +117,15 @@ _parsed: tuple[str, Account] | None = None
 def load_account() -> Account | None:
     """The account as stored now (another process may have replaced it a moment ago)."""
     global _parsed
-    row = database.execute_sql(
-        "SELECT value FROM setting WHERE key = ?", (_ACCOUNT_KEY,)
-    ).fetchone()
-    if row is None:
+    text = stored_text(_ACCOUNT_KEY)
+    if text is None:
         return None
-    if _parsed is None or _parsed[0] != row[0]:
-        stored = json.loads(row[0])
+    if _parsed is None or _parsed[0] != text:
+        stored = json.loads(text)
         account = Account(
             stored["username"], bytes.fromhex(stored["salt"]), bytes.fromhex(stored["digest"])
         )
-        _parsed = (row[0], account)
+        _parsed = (text, account)
     return _parsed[1]
 
 

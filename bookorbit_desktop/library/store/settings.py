@@ -11,12 +11,18 @@ from bookorbit_desktop.library.store.models import Setting, database
 _MISSING = object()
 
 
-def _stored(key: str) -> Any:
-    """The stored value of `key` (JSON text, as `models.JSONText` writes it), or `_MISSING`.
-    Plain SQL: the ORM's query took 260 us, SQLite 7 (a catalog page and every group commit
-    of KOReader pushes read a setting)."""
+def stored_text(key: str) -> str | None:
+    """The JSON text stored for `key` (as `models.JSONText` writes it), or None. Plain SQL:
+    the ORM's query took 260 us, SQLite 7 (a catalog page, every group commit of KOReader
+    pushes and every sync request's account read a setting)."""
     row = database.execute_sql("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
-    return _MISSING if row is None else json.loads(row[0])
+    return None if row is None else str(row[0])
+
+
+def _stored(key: str) -> Any:
+    """The stored value of `key`, or `_MISSING`."""
+    text = stored_text(key)
+    return _MISSING if text is None else json.loads(text)
 
 
 def get_setting(key: str) -> Any:
