@@ -40,7 +40,11 @@ log = logging.getLogger(__name__)
 
 # Below this many files to read, starting worker processes costs more than it saves.
 MIN_FILES_FOR_WORKERS = 16
-READ_AHEAD_PER_WORKER = 16
+# Files queued to each worker ahead of the importer: enough for the workers to read on through
+# a batch's commit, which takes tens of milliseconds in a large library (16 left them waiting
+# then). Their results wait in the pipe, and a worker whose pipe is full waits to send: what a
+# worker holds stays one result whatever this is.
+READ_AHEAD_PER_WORKER = 64
 CHUNK_FILES = 4
 
 
