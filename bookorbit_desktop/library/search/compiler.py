@@ -33,10 +33,11 @@ from bookorbit_desktop.library.search.dates import DATE_WORDS, bounds, period
 from bookorbit_desktop.library.search.fold import fold, fold_column
 from bookorbit_desktop.library.search.grammar import And, Node, Not, Or, SearchError, Term, parse
 from bookorbit_desktop.library.search.query import (
-    begun_by,
     found_query,
     looked_up,
     match_condition,
+    title_condition,
+    title_query,
 )
 from bookorbit_desktop.library.search.regexp import SQL_REGEXP, PatternError, checked_pattern
 
@@ -206,7 +207,6 @@ DATE_PLACES = {
     "started": _of_reading("started"),
     "published": _of_book("published"),
 }
-_INDEXED = frozenset({"title", "series", "author"})  # in the search index's text
 ALIASES = {
     "authors": "author",
     "formats": "format",
@@ -296,7 +296,7 @@ class _Compiler:
             return self.number(term, place)
         if field in DATE_PLACES:
             return self.date(term, place, unix=field == "added")
-        return self.text(term, place, field in _INDEXED)
+        return self.text(term, place, title=field == "title")
 
     def presence(self, term: Term, place: _Place) -> Condition | None:
         """`field:true` (the book has a value) and `field:false` (it has none)."""
@@ -306,7 +306,7 @@ class _Compiler:
         has = place.holds(f"({place.column} IS NOT NULL AND {place.column} != '')", ())
         return has if word in ("true", "yes") else _negated(has)
 
-    def text(self, term: Term, place: _Place, indexed: bool) -> Condition:
+    def text(self, term: Term, place: _Place, *, title: bool) -> Condition:
         column = place.column
         if term.op == "~":
             try:
@@ -321,30 +321,23 @@ class _Compiler:
                 term.end,
             )
         value = fold(term.value)
-        folded = place.folded or fold_column(column)
-        test = f"{folded} = ?" if term.op == "=" else f"instr({folded}, ?) > 0"
-        holds = place.holds(test, [value])
-        # The search index's candidates help a column of `b` tested book by book (a value
-        # shorter than a trigram: a scan of the index's narrow texts, cheaper than folding
-        # every book's field). Not the authors': their matching names are found first anyway,
-        # and their books' list is read whole whatever the index's would keep of it.
-        if not indexed or place.by_value or place.among is not None:
-            return holds
-        # The index finds the few candidates first (its text holds the field's, which holds the
-        # value or is it); only their rows are read. Only the title comes here (the series and
-        # authors are found above): it begins the index's text, so a title that is the value
-        # is among the candidates whose text begins with it and a space.
-        found = self.words([term])
         exact = term.op == "="
-        among, params = begun_by(value + " ") if exact else (found.ids, found.ids_params)
-        return Condition(
-            f"({found.sql} AND {holds.sql})",
-            found.params + holds.params,
-            f"SELECT b.id AS id FROM ({among}) h CROSS JOIN book b ON b.id = h.id WHERE {test}",
-            (*params, value),
-            scans=True,  # each candidate's row
-            **_each_of((found, holds), " AND "),
-        )
+        if title:
+            # The index's text begins with the folded title (`query.title_query`): the title is
+            # checked there, in the index's own rows, not folded again from each book's.
+            ids, ids_params = title_query(value, exact=exact)
+            each, each_params = title_condition(value, exact=exact)
+            return Condition(
+                f"b.id IN ({ids})",
+                tuple(ids_params),
+                ids,
+                tuple(ids_params),
+                each=each,
+                each_params=tuple(each_params),
+                scans=True,  # each candidate's text, or every book's
+            )
+        folded = place.folded or fold_column(column)
+        return place.holds(f"{folded} = ?" if exact else f"instr({folded}, ?) > 0", [value])
 
     def number(self, term: Term, place: _Place) -> Condition:
         if term.op == "~":

@@ -11,6 +11,9 @@ A text is checked with GLOB and a pattern holding the term with every wildcard c
 enclosed in brackets (`contained`): a plain, case-sensitive substring test, a quarter quicker
 than `instr` (which counts the characters before the match). GLOB reads a text only up to a NUL
 character, so the folded texts hold none (`fold` drops it).
+
+`title:` is answered from the same rows (`title_query`): the index keeps the length of the
+folded title its text begins with.
 """
 
 from __future__ import annotations
@@ -68,19 +71,41 @@ def found_query(terms: Sequence[str]) -> tuple[str, list[str]]:
     )
 
 
-def begun_by(text: str) -> tuple[str, list[object]]:
-    """`SELECT id` of the books whose indexed text begins with `text` (folded), and its
-    parameters: looked up in the index (`^`, the phrase at the text's first trigram) when it
-    is long enough, else each text's beginning compared. The index's text is the folded
-    title, a space, the folded series, a space and the folded authors' names
-    (`store.search_index`): every book whose folded title is `title` is among those that
-    `title + " "` begins, and only their rows need reading to compare the title itself."""
-    if looked_up(text):
-        return (
-            "SELECT s.rowid AS id FROM book_search s WHERE s.book_search MATCH ?",
-            ["^" + _phrase(text)],
-        )
-    return f"SELECT t.id AS id FROM {_TEXTS} t WHERE substr(t.c0, 1, ?) = ?", [len(text), text]
+def _title_test(value: str, exact: bool) -> tuple[str, list[object]]:
+    """A test of the indexed text `t` true when its folded title, the text's first
+    `title_length` (`c1`) characters (schema 40), holds `value` (folded), or is it (`exact`),
+    and its parameters. The title holds the value when the value's first place in the text
+    ends within the title: a later place would end later still. Neither test copies the title
+    out of the text (`substr` on every text costs twice the scan), but to compare it whole."""
+    if exact:
+        return "t.c1 = ? AND substr(t.c0, 1, t.c1) = ?", [len(value), value]
+    return "instr(t.c0, ?) BETWEEN 1 AND t.c1 - ? + 1", [value, len(value)]
+
+
+def title_query(value: str, *, exact: bool = False) -> tuple[str, list[object]]:
+    """`SELECT id` of the books whose folded title holds `value` (folded) anywhere, or is it
+    (`exact`), and its parameters: read from the index's rows alone, neither the books' rows
+    nor their titles folded again. The index's text begins with the folded title and a space:
+    when that is long enough, the index finds the texts holding the value (`exact`: beginning
+    with it and a space), and only theirs are checked; else every book's title is."""
+    test, params = _title_test(value, exact)
+    phrase = "^" + _phrase(value + " ") if exact else _phrase(value)
+    if not looked_up(value + " " if exact else value):
+        return f"SELECT t.id AS id FROM {_TEXTS} t WHERE {test}", params
+    return (
+        f"SELECT t.id AS id FROM book_search s CROSS JOIN {_TEXTS} t ON t.id = s.rowid"
+        f" WHERE s.book_search MATCH ? AND {test}",
+        [phrase, *params],
+    )
+
+
+def title_condition(
+    value: str, book_id: str = "b.id", *, exact: bool = False
+) -> tuple[str, list[object]]:
+    """An SQL condition (and its parameters) true for the book whose id `book_id` names when its
+    folded title holds `value` (folded), or is it (`exact`): its indexed text read by its id."""
+    test, params = _title_test(value, exact)
+    return f"EXISTS (SELECT 1 FROM {_TEXTS} t WHERE t.id = {book_id} AND {test})", params
 
 
 def match_condition(

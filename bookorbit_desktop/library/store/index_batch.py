@@ -4,8 +4,8 @@ after the transaction begins, `close_batch` just before it commits (see `index_b
 Inside an open batch the triggers only note which books the writes touched; `close_batch`
 refreshes those books' rows, a statement each for the whole batch, and closes the batch. The
 search rows are written by the statements the triggers run to write one book's row whole
-(`search_index`). The sort keys are written whole in one insert (`_SORT_KEY_ROWS`) made of the
-values the triggers write one after the other (the one rule of what a key holds:
+(`title_length_schema`). The sort keys are written whole in one insert (`_SORT_KEY_ROWS`) made
+of the values the triggers write one after the other (the one rule of what a key holds:
 `sort_keys_schema`, the authors' sort texts of `author_sort_schema`, the optional columns of
 `column_keys_schema`, the progress of `pushed_keys_schema`): the triggers' way wrote each row three
 times, and each time every one of the table's indexes. With its books' keys whole, a batch
@@ -25,7 +25,7 @@ from bookorbit_desktop.library.store import (
     author_sort_schema,
     column_keys_schema,
     pushed_keys,
-    search_index,
+    title_length_schema,
 )
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.pushed_keys_schema import PROGRESS
@@ -67,7 +67,7 @@ _SORT_KEY_ROWS = (
     f" FROM book b WHERE b.id IN ({_NOTED})"
 )
 _REFRESH = (
-    *statements(search_index._refresh(_NOTED)),
+    *statements(title_length_schema.refresh(_NOTED)),
     f"DELETE FROM book_sort_key WHERE book_id IN ({_NOTED})",
     _SORT_KEY_ROWS,
     pushed_keys.CAUGHT_UP_WITH.format(books=_NOTED),

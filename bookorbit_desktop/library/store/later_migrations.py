@@ -31,6 +31,7 @@ from bookorbit_desktop.library.store.shelf_joined_schema import shelf_joined_tab
 from bookorbit_desktop.library.store.sort_keys_schema import sort_keys
 from bookorbit_desktop.library.store.tag_schema import tag_tables
 from bookorbit_desktop.library.store.tidy_schema import tidy_tables
+from bookorbit_desktop.library.store.title_length_schema import title_lengths
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
@@ -63,4 +64,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     pushed_keys_mark_kept_below_reuse,  # schema 37: a new push never numbered at the mark
     author_folds,  # schema 38: every author's name kept folded, as searches compare it
     finished_index,  # schema 39: the read books by finish date (the catalog's Read shelf)
+    title_lengths,  # schema 40: the search index keeps each folded title's length
 )

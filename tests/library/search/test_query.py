@@ -18,9 +18,11 @@ from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.search.compiler import search_condition
 from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.library.search.pages import few_found, found_beyond, walk
-from bookorbit_desktop.library.search.query import begun_by, found_query
+from bookorbit_desktop.library.search.query import found_query, title_condition, title_query
 from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.index_batch import close_batch, open_batch
 from bookorbit_desktop.library.store.models import Author, Book, BookFile, database
+from bookorbit_desktop.library.store.title_length_schema import title_lengths
 from tests.factories import add_book, fresh_library
 from tests.library.previous_schema import previous_schema_library
 
@@ -169,6 +171,8 @@ def _check_every_search(library, operations, queries, size, window) -> None:
         _apply(library, operation)
     for terms in [*queries, *_ALWAYS]:
         assert indexed_books(terms) == set(scratch_search(terms, available_only=False)), terms
+        for term in terms:
+            _check_titles(term)
         expected = scratch_search(terms, available_only=True)
         assert listed_books(terms) == expected, terms
         # All at once only up to a count: one more book found, and none is given.
@@ -217,6 +221,35 @@ def test_terms_are_literal_text_not_query_syntax(library):
     assert listed_books(["[ab]"]) == []  # the set is literal text, which no text holds
 
 
+def test_a_library_of_the_previous_schema_gets_its_titles_lengths(tmp_path):
+    path = tmp_path / "library.sqlite3"
+    old = previous_schema_library(path, before=title_lengths)
+    old.execute_sql("UPDATE book SET title = 'Nanä' WHERE id = 2")  # by the old triggers
+    old.close()
+    open_database(path)
+    try:
+        lengths = database.execute_sql("SELECT id, c1 FROM book_search_content ORDER BY id")
+        assert list(lengths) == [(1, len("germinal")), (2, len("nana"))]
+        assert indexed_books(["rougon"]) == {1}
+        assert _titled("rougon") == set()  # the series'
+        assert _titled("nana") == {2}
+        # The triggers and a batch's refresh write the length with the text.
+        Book.update(title="Nana (1880)").where(Book.id == 2).execute()
+        assert (_titled("1880"), _titled("nana (1880)", exact=True)) == ({2}, {2})
+        with database.atomic("IMMEDIATE"):
+            open_batch()
+            Book.update(title="Œuvres").where(Book.id == 1).execute()
+            close_batch()
+        assert _titled("oeuvres", exact=True) == {1}
+    finally:
+        close_database()
+
+
+def _titled(value: str, *, exact: bool = False) -> set[int]:
+    query, params = title_query(value, exact=exact)
+    return {row[0] for row in database.execute_sql(query, params)}
+
+
 def test_a_library_of_the_previous_schema_gets_its_index_once(tmp_path):
     path = tmp_path / "library.sqlite3"
     old = previous_schema_library(path)
@@ -242,25 +275,37 @@ _BEGUN = [  # title, authors, series
 ]
 
 
-def test_the_books_a_text_begins_are_those_whose_indexed_text_begins_with_it(library):
-    """`begun_by`: looked up in the index (three characters or more) or each text compared,
-    exactly the books whose title, series and authors, folded afresh, begin with the text."""
+def _check_titles(value: str) -> None:
+    """`title_query` and `title_condition` find exactly the books whose title, folded afresh,
+    holds `value` (or is it), and nothing of their series or authors."""
+    titles = {book.id: fold(book.title or "") for book in Book.select()}
+    for exact in (False, True):
+        expected = {
+            book_id
+            for book_id, title in titles.items()
+            if (title == value if exact else value in title)
+        }
+        query, params = title_query(value, exact=exact)
+        assert {row[0] for row in database.execute_sql(query, params)} == expected, (value, exact)
+        test, params = title_condition(value, exact=exact)
+        rows = database.execute_sql(f"SELECT b.id FROM book b WHERE {test}", params)
+        assert {row[0] for row in rows} == expected, (value, exact)
+
+
+def test_a_title_is_found_in_the_index_by_its_folded_length(library):
+    """The index keeps each folded title's length: a title whose folded text is longer or
+    shorter than itself (letters spelled out, marks dropped) is found by what it folds to,
+    and a series or an author holding the value is not a title holding it."""
     for title, authors, series in _BEGUN:
         _import(library, title, authors, series)
-    names: dict[int, list[str]] = {}
-    for book_id, name in database.execute_sql(
-        "SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id"
-        " ORDER BY ba.book_id, ba.position"
-    ):
-        names.setdefault(book_id, []).append(fold(name))
-    texts = {
-        book.id: " ".join((fold(book.title), fold(book.series or ""), *names.get(book.id, [])))
-        for book in Book.select()
-    }
-    for text in ("garden ", "garden", "the garden g", 'say "so" ', "ga ", "ga", "g", " ", "zz"):
-        query, params = begun_by(text)
-        found = {row[0] for row in database.execute_sql(query, params)}
-        assert found == {book_id for book_id, full in texts.items() if full.startswith(text)}, text
+    for title in ("Æsop Straße", "Ga\u0308rden", "\ufb01sh ga", "G"):
+        _import(library, title, ["Garden Writer"], "Ga Series")
+    for value in ("garden", "aesop strasse", "sop", "fish", "fish ga", "ga", "g", "garden ", " "):
+        _check_titles(value)
+    query, params = title_query("garden")
+    # Three more texts hold it, in their authors' names only.
+    assert len(list(database.execute_sql(query, params))) == 6
+    assert len(indexed_books(["garden"])) == 9
 
 
 @pytest.mark.parametrize(
