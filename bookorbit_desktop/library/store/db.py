@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from peewee import DatabaseError, SqliteDatabase
@@ -284,6 +284,7 @@ def migrate(db: SqliteDatabase, path: Path) -> None:
     remove_abandoned_copies(path)
     if current == SCHEMA_VERSION:
         return
+    backup = None
     if current > 0:
         try:
             backup = copy_before_upgrade(db, path, current)
@@ -297,14 +298,25 @@ def migrate(db: SqliteDatabase, path: Path) -> None:
             ) from error
         if backup is not None:
             log.info("Backed up the library to %s before migrating", backup)
-    for version in range(current + 1, SCHEMA_VERSION + 1):
-        with _upgrade_step(db):  # it reads, then writes
-            if schema_version(db) >= version:
-                continue  # another program opening the library at once made it meanwhile
-            MIGRATIONS[version - 1](db)
-            db.execute_sql("DELETE FROM schema_version")
-            db.execute_sql("INSERT INTO schema_version (version) VALUES (?)", (version,))
-        log.info("Migrated the library to schema version %d", version)
+    kept = False  # a migration of this upgrade was committed
+    try:
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with _upgrade_step(db):  # it reads, then writes
+                if schema_version(db) >= version:
+                    continue  # another program opening the library at once made it meanwhile
+                MIGRATIONS[version - 1](db)
+                db.execute_sql("DELETE FROM schema_version")
+                db.execute_sql("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            kept = True
+            log.info("Migrated the library to schema version %d", version)
+    except BaseException:
+        if backup is not None and not kept:
+            # The library is still the copy: kept, it would only take the room a new attempt
+            # needs for its own (a full drive filled further at each attempt).
+            with suppress(OSError):
+                backup.unlink()
+                log.info("Removed %s: the upgrade it was made for changed nothing", backup)
+        raise
 
 
 @contextmanager

@@ -59,10 +59,11 @@ def test_an_upgrade_that_fills_the_drive_says_so_and_changes_nothing(
     """The drive fills during a migration, after the copy made before it: SQLite rolls the
     migration back itself. The refusal says the drive is full (SQLite's "cannot rollback" once
     hid that, and the library was then said to be unreadable, with advice to copy an older copy
-    over it), and the library is at its schema, whole."""
+    over it), the library is at its schema, whole, and the copy, the same library, is removed."""
     import subprocess
 
     from bookorbit_desktop.library.store import db as store_db
+    from bookorbit_desktop.library.store import upgrade_copy
 
     made = tmp_path / "library.sqlite3"
     open_database(made)
@@ -81,12 +82,23 @@ def test_an_upgrade_that_fills_the_drive_says_so_and_changes_nothing(
 
     monkeypatch.setattr(store_db, "MIGRATIONS", (*MIGRATIONS, fill_the_drive))
     monkeypatch.setattr(store_db, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(upgrade_copy, "SCHEMA_VERSION", SCHEMA_VERSION + 1)  # a copy is made
+    copies = []
+    monkeypatch.setattr(
+        store_db,
+        "copy_before_upgrade",
+        lambda *args: copies.append(upgrade_copy.copy_before_upgrade(*args)) or copies[-1],
+    )
     with pytest.raises(LibraryOpenError) as refused:
         open_database(path)
     assert not isinstance(refused.value, LibraryDamagedError)
     assert refused.value.message.startswith(f"The drive of {path} is full: SQLite could not")
+    assert len(copies) == 1 and copies[0] is not None and copies[0].parent == small_drive
     assert "full" in str(refused.value.__cause__)
     assert _files_open_in(small_drive) == []  # the refused library is closed for real
+    # The copy made before it is gone: the library is that copy still, and the next attempt
+    # needs the room for its own.
+    assert not list(small_drive.glob("*.bak*"))
     check = sqlite3.connect(path)
     try:
         assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -94,6 +106,38 @@ def test_an_upgrade_that_fills_the_drive_says_so_and_changes_nothing(
         assert check.execute("SELECT title FROM book").fetchall() == [("Dune",)]
         tables = check.execute("SELECT count(*) FROM sqlite_master WHERE name = 'filler'")
         assert tables.fetchone() == (0,)
+    finally:
+        check.close()
+
+
+def test_an_upgrade_that_fails_after_a_kept_migration_keeps_its_copy(tmp_path, monkeypatch):
+    """A migration fails after an earlier one of the same upgrade was committed: the library
+    has changed, so the copy made before the upgrade stays, the one way back to it."""
+    from bookorbit_desktop.library.store import db as store_db
+    from bookorbit_desktop.library.store import upgrade_copy
+
+    path = tmp_path / "library.sqlite3"
+    open_database(path)
+    add_book("Dune")
+    close_database()
+
+    def kept(db: SqliteDatabase) -> None:
+        db.execute_sql("CREATE TABLE kept_step (x)")
+
+    def failing(db: SqliteDatabase) -> None:
+        raise sqlite3.OperationalError("a migration that fails")
+
+    monkeypatch.setattr(store_db, "MIGRATIONS", (*MIGRATIONS, kept, failing))
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
+    monkeypatch.setattr(upgrade_copy, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
+    with pytest.raises(LibraryOpenError):
+        open_database(path)
+    (copy,) = tmp_path.glob("*.bak")
+    assert copy.name.startswith(f"library.sqlite3.v{SCHEMA_VERSION}-")
+    check = sqlite3.connect(path)
+    try:
+        version = check.execute("SELECT version FROM schema_version").fetchone()
+        assert version == (SCHEMA_VERSION + 1,)
     finally:
         check.close()
 
