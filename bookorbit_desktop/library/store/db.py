@@ -135,6 +135,7 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
     register_fold(db)  # before any connection: the search index's triggers call it
     register_regexp(db)  # searches with a pattern (`title:~^the`)
+    doing = "open the library"  # what the refusal of a full drive says could not be done
     try:
         db.connect(reuse_if_open=True)
         early = early_check.take(path)  # the check begun while the program loaded, if any
@@ -145,6 +146,7 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
         if check is None or check[0] != "ok":
             db.close()
             raise _damaged(path, "is damaged", _first_problem(check))
+        doing = "upgrade the library for this version"
         migrate(db, path)
     except (DatabaseError, sqlite3.DatabaseError) as error:
         # A damaged or foreign file, or one another program holds locked: say so instead of
@@ -167,8 +169,8 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
             ) from error
         if _drive_full(path, error):
             raise LibraryOpenError(
-                f"The drive of {path} is full: SQLite could not open the library ({error}). "
-                "Nothing was changed. Free some space on it, then start again."
+                f"The drive of {path} is full: SQLite could not {doing} ({error}). Nothing "
+                "was changed. Free some space on it, then start again."
             ) from error
         raise _unreadable(path, error) from error
     database.initialize(db)

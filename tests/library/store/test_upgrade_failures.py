@@ -92,7 +92,9 @@ def test_an_upgrade_that_fills_the_drive_says_so_and_changes_nothing(
     with pytest.raises(LibraryOpenError) as refused:
         open_database(path)
     assert not isinstance(refused.value, LibraryDamagedError)
-    assert refused.value.message.startswith(f"The drive of {path} is full: SQLite could not")
+    assert refused.value.message.startswith(
+        f"The drive of {path} is full: SQLite could not upgrade the library for this version"
+    )
     assert len(copies) == 1 and copies[0] is not None and copies[0].parent == small_drive
     assert "full" in str(refused.value.__cause__)
     assert _files_open_in(small_drive) == []  # the refused library is closed for real
