@@ -75,8 +75,9 @@ def _title_test(value: str, exact: bool) -> tuple[str, list[object]]:
     """A test of the indexed text `t` true when its folded title, the text's first
     `title_length` (`c1`) characters (schema 40), holds `value` (folded), or is it (`exact`),
     and its parameters. The title holds the value when the value's first place in the text
-    ends within the title: a later place would end later still. Neither test copies the title
-    out of the text (`substr` on every text costs twice the scan), but to compare it whole."""
+    ends within the title: a later place would end later still. That test copies nothing
+    (`substr` on every text cost twice the scan); the exact one copies only the titles of the
+    value's length, to compare them."""
     if exact:
         return "t.c1 = ? AND substr(t.c0, 1, t.c1) = ?", [len(value), value]
     return "instr(t.c0, ?) BETWEEN 1 AND t.c1 - ? + 1", [value, len(value)]
