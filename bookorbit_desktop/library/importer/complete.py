@@ -7,7 +7,7 @@
    it is the whole import.
 2. Otherwise the library is opened (`open_library`, for a caller that has not yet: its
    quick check, `store.early_check`, begins as soon as step 1 knows) and `run.import_paths`
-   imports the other files (found once, by `scan.find_files`, for both steps), so a new
+   imports the other files (found once, by `finding.Finding`, for both steps), so a new
    book among many known ones costs what it costs in a small library.
 3. Then KOReader progress pushed before its book was in the library is given to that book
    (`reading.pushes.adopt_documents`), whatever front end started the import; the summary
@@ -20,11 +20,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
 from dataclasses import replace
 from functools import partial
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.importer.scan import find_files
+from bookorbit_desktop.library.importer.finding import Finding
 from bookorbit_desktop.library.importer.summary import ImportSummary, ProgressCallback
 from bookorbit_desktop.library.importer.unchanged import import_unchanged
 from bookorbit_desktop.library.reading.waiting import WAITING_DOCUMENTS_SQL
@@ -52,18 +53,20 @@ def import_sources(
     written; without it the database must already be open (`db.open_database`).
     """
     sources = list(sources)
-    found = find_files(sources, skip=[paths.data_dir])  # once, for both answers
-    # When the library is to be opened, SQLite's quick check of it begins as soon as that is
-    # known, and runs on the other core while the unchanged files are reported and the
-    # readers load.
-    check = None if open_library is None else partial(early_check.begin, paths.db_file)
-    quick = import_unchanged(
-        sources,
-        paths,
-        progress=progress if on_unchanged is None else None,
-        found=found,
-        on_others=check,
-    )
+    # Once, for both answers: by a child while the quick answer reads the library, if it can.
+    with closing(Finding(sources, skip=[paths.data_dir], library=paths.db_file)) as finding:
+        # When the library is to be opened, SQLite's quick check of it begins as soon as that
+        # is known, and runs on the other core while the unchanged files are reported and the
+        # readers load.
+        check = None if open_library is None else partial(early_check.begin, paths.db_file)
+        quick = import_unchanged(
+            sources,
+            paths,
+            progress=progress if on_unchanged is None else None,
+            found=finding,
+            on_others=check,
+        )
+        found = finding.result()
     if check is not None and (quick is None or quick.documents_to_adopt):
         check()  # (begun already when some files are not unchanged)
     if quick is not None:

@@ -16,10 +16,14 @@ already) and merged, so no dictionary of every known path is made: see `_matched
 None means the full import must take every file: a source that does not exist, a library
 that does not exist yet or needs migrating, or any SQLite error (a damaged page read here).
 
+The library's rows are read first: where a child finds the files meanwhile (`finding`), the
+folder walk costs the answer nothing. Then a child reads the files' stats while this process
+pairs the files with the rows (`file_stats`).
+
 SQLite's quick check, which opening the library runs, is left out: it reads the whole file
 (the largest part of this answer, and growing with the reading history), while this answer
 writes nothing that damage could spread to; the next command that opens the library runs it.
-When some file is new, the caller is told before the rows are read (`on_others`), so the
+When some file is new, the caller is told before the stats are read (`on_others`), so the
 check that must pass before it is written begins while they are.
 
     quick = import_unchanged(["~/Books"], paths, progress=on_progress)
@@ -45,7 +49,8 @@ from pathlib import Path
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.importer.file_stats import StatReader
-from bookorbit_desktop.library.importer.scan import FoundFiles, find_files
+from bookorbit_desktop.library.importer.finding import Finding
+from bookorbit_desktop.library.importer.scan import FoundFiles
 from bookorbit_desktop.library.importer.summary import (
     ImportOutcome,
     ImportProgress,
@@ -91,7 +96,7 @@ def import_unchanged(
     paths: Paths,
     *,
     progress: ProgressCallback | None = None,
-    found: FoundFiles | None = None,
+    found: FoundFiles | Finding | None = None,
     on_others: Callable[[], object] | None = None,
 ) -> UnchangedImport | None:
     """The import of the unchanged files of `sources`; None when the full import must take
@@ -101,37 +106,41 @@ def import_unchanged(
     With `progress`, reports every unchanged file as the full import would, first; a caller
     that prints the files can instead take them from the result as text (one Path per file
     costs more than the rest of the answer). `found`: the files of `sources` if already found
-    (`find_files` with `paths.data_dir` skipped), so that the full import can take them on.
-    `on_others` is called as soon as some file is known to need the full import, before the
-    unchanged ones are reported (a caller that will open the library can start on it).
+    or being found (`find_files` or `Finding` with `paths.data_dir` skipped), so that the full
+    import can take them on. `on_others` is called as soon as some file is known to need the
+    full import, before the unchanged ones are reported (a caller that will open the library
+    can start on it).
     """
     if found is None:
-        found = find_files(sources, skip=[paths.data_dir])
-    files, ignored, started = found.files, found.ignored, found.started
-    if found.failures:
-        return None
-    ordered, order = _in_text_order(files)
+        with closing(Finding(sources, skip=[paths.data_dir], library=paths.db_file)) as finding:
+            return import_unchanged(
+                sources, paths, progress=progress, found=finding, on_others=on_others
+            )
     waiting_call = [on_others] if on_others is not None else []
 
     def tell_others() -> None:  # once, as soon as some file is known to need the full import
         if waiting_call:
             waiting_call.pop()()
 
-    def counted(held: int) -> None:
-        if len(files) > held:  # more files than the library has paths: some file is new
-            tell_others()  # before the rows are read
-
-    # The stats are read on two cores where that is safe, the library's rows meanwhile.
-    with closing(StatReader(ordered)) as reader, paused_collection():  # rows: no cycles to find
-        library = _read_library(paths.db_file, books=progress is not None, on_count=counted)
+    with paused_collection():  # rows and files: no cycles to find
+        library = _read_library(paths.db_file, books=progress is not None)
         if library is None:
             return None
         known, waiting = library
-        rows, unknown = _matched(known, ordered)
-        if unknown:
-            tell_others()  # without waiting for the stats
-        sizes, mtimes = reader.collect(unwanted=unknown)  # a new file: no stat()
-        kept = _in_import_order(_unchanged_mask(rows, sizes, mtimes), order)
+        walked = found.result() if isinstance(found, Finding) else found  # meanwhile, maybe
+        files, ignored, started = walked.files, walked.ignored, walked.started
+        if walked.failures:
+            return None
+        ordered, order = _in_text_order(files)
+        # A child reads the stats while the files are paired with the rows: the one that
+        # found them, or one of the reader's own.
+        child = found.stats_child() if isinstance(found, Finding) else None
+        with closing(StatReader(ordered, child=child)) as reader:
+            rows, unknown = _matched(known, ordered)
+            if unknown:
+                tell_others()  # without waiting for the stats
+            sizes, mtimes = reader.collect(unwanted=unknown)  # a new file: no stat()
+            kept = _in_import_order(_unchanged_mask(rows, sizes, mtimes), order)
         others = list(compress(files, kept.translate(_FLIP))) if 0 in kept else []
         if others:
             tell_others()
@@ -184,14 +193,10 @@ def _connect(db_file: Path) -> sqlite3.Connection | None:
     return connection
 
 
-def _read_library(
-    db_file: Path, *, books: bool, on_count: Callable[[int], object]
-) -> tuple[list[_Known], bool] | None:
+def _read_library(db_file: Path, *, books: bool) -> tuple[list[_Known], bool] | None:
     """In one snapshot, the library's present files in the text order of their paths (with
     their book ids if `books`) and whether pushed progress waits for a document; None when
-    the full import must answer (no library, a schema to migrate, an error). `on_count` is
-    told first how many paths the library holds, missing or not (a count of a millisecond,
-    where reading the rows takes a tenth of a second at 250,000)."""
+    the full import must answer (no library, a schema to migrate, an error)."""
     try:
         connection = _connect(db_file)
     except sqlite3.Error:
@@ -200,7 +205,6 @@ def _read_library(
         return None
     try:
         connection.execute("BEGIN")  # one snapshot for all questions
-        on_count(connection.execute("SELECT count(*) FROM book_file").fetchone()[0])
         # A file marked missing is left out: the full import records that it is back. The
         # book ids are read only when asked for (a column costs about a tenth of the answer).
         # The order is that of the paths' unique index, in which SQLite compares their UTF-8

@@ -4,13 +4,16 @@ files before it are committed; the folders are walked once for the quick answer 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bookorbit_desktop.library.importer import run, scan
+import pytest
+
+from bookorbit_desktop.library.importer import finding, run, scan
 from bookorbit_desktop.library.importer.complete import import_sources
 from bookorbit_desktop.library.importer.run import ImportOutcome, ImportProgress, import_paths
 from bookorbit_desktop.library.store.models import BookFile, database
@@ -99,20 +102,24 @@ def test_a_file_marked_missing_and_found_again_is_recorded_back(library, tmp_pat
     assert not BookFile.select().where(BookFile.missing).exists()
 
 
-def test_the_folders_are_walked_once(library, tmp_path, monkeypatch):
+@pytest.mark.parametrize("may_fork", [False, True], ids=["here", "by-a-child"])
+def test_the_folders_are_walked_once(library, tmp_path, monkeypatch, may_fork):
     root = tmp_path / "books"
     shelf_with_new_books(root, library)
-    walks: list[str] = []
+    walks = tmp_path / "walks"  # a line per walk, by whichever process walked
     real_walk = scan._walk
 
     def walk(folder: str, skipped: set[str]) -> tuple[list[str], int]:
-        walks.append(folder)
+        with walks.open("a") as record:
+            record.write(f"{os.getpid() != here} {folder}\n")
         return real_walk(folder, skipped)
 
+    here = os.getpid()
     monkeypatch.setattr(scan, "_walk", walk)
+    monkeypatch.setattr(finding, "may_fork", lambda: may_fork)
     summary = import_sources([root], library)
     assert (summary.imported, summary.unchanged) == (3, 12)
-    assert walks == [str(root)]
+    assert walks.read_text() == f"{may_fork} {root}\n"
     again = import_sources([root], library)  # all unchanged now: the quick answer
     assert (again.imported, again.unchanged) == (0, 15)
-    assert walks == [str(root)] * 2
+    assert walks.read_text() == f"{may_fork} {root}\n" * 2

@@ -2,8 +2,10 @@
 summary and progress as the full import; with something to do, only the files it concerns go
 on to the full import, and the whole import reports what the full import of every file would;
 no answer at all when the full import must take every file (an older schema, a missing source,
-no library). Each test runs with the stats read by this process alone and with a forked child
-reading them from the other end (`file_stats`), with the same outcome."""
+no library). Each test runs with the files found and their stats read by this process alone,
+with a forked child reading the stats from the other end (`file_stats`), and with a forked
+child finding the files while the library is read, then reading their stats (`finding`),
+with the same outcome."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import shutil
 
 import pytest
 
-from bookorbit_desktop.library.importer import unchanged
+from bookorbit_desktop.library.importer import finding, unchanged
 from bookorbit_desktop.library.importer.complete import import_sources
 from bookorbit_desktop.library.importer.file_stats import StatReader
 from bookorbit_desktop.library.importer.run import import_paths
@@ -25,20 +27,25 @@ from bookorbit_desktop.library.store.models import BookFile, ProgressEvent, data
 from tests.factories import make_epub
 
 
-@pytest.fixture(autouse=True, params=["alone", "with-a-child"])
+@pytest.fixture(autouse=True, params=["alone", "with-a-child", "found-by-a-child"])
 def stat_reader(request, monkeypatch):
-    """Every quick answer of the test reads the stats in the way of its parameter."""
-    with_child = request.param == "with-a-child"
+    """Every quick answer of the test finds the files and reads their stats in the way of its
+    parameter: all here, the stats with a child of the reader's own, or the files and the
+    stats with the child that found them (`finding`)."""
+    mode = request.param
+    monkeypatch.setattr(finding, "may_fork", lambda: mode == "found-by-a-child")
     forked = []
 
     class Reader(StatReader):
-        def __init__(self, files, **_):
-            super().__init__(files, fork_from=0 if with_child else 10**9)
-            forked.append(self.forked)
+        def __init__(self, files, *, child=None, **_):
+            # The child that found the files reads their stats (a folder was walked).
+            assert child is None or mode == "found-by-a-child"
+            super().__init__(files, fork_from=0 if mode == "with-a-child" else 10**9, child=child)
+            forked.append(self.forked == (mode == "with-a-child" or child is not None))
 
     monkeypatch.setattr(unchanged, "StatReader", Reader)
     yield
-    assert forked == [with_child] * len(forked)
+    assert all(forked)
 
 
 def comparable(summary):
@@ -242,28 +249,26 @@ def test_files_walked_out_of_text_order_are_matched_to_their_own_rows(library, s
 
 
 @pytest.mark.parametrize(
-    ("change", "before_the_rows"),
-    [(CHANGES[2].values[0], True), (CHANGES[0].values[0], False), (CHANGES[3].values[0], False)],
-    ids=["more-files-than-paths", "touched", "missing"],
+    ("change", "before_the_stats"),
+    [(CHANGES[2].values[0], True), (CHANGES[3].values[0], True), (CHANGES[0].values[0], False)],
+    ids=["new", "marked-missing", "touched"],
 )
-def test_others_are_told_once_and_more_files_than_paths_before_the_rows_are_read(
-    library, shelf, monkeypatch, change, before_the_rows
+def test_others_are_told_once_and_a_new_file_before_the_stats_are_read(
+    library, shelf, monkeypatch, change, before_the_stats
 ):
     import_paths([shelf], library)
     changed = change(shelf)
-    statements, told = [], []
-    connect = unchanged._connect
+    collected, told = [], []
+    collect = StatReader.collect
 
-    def traced(db_file):
-        connection = connect(db_file)
-        connection.set_trace_callback(statements.append)
-        return connection
+    def recorded(self, *args, **kwargs):
+        collected.append(True)
+        return collect(self, *args, **kwargs)
 
-    monkeypatch.setattr(unchanged, "_connect", traced)
-    quick = import_unchanged([shelf], library, on_others=lambda: told.append(list(statements)))
+    monkeypatch.setattr(StatReader, "collect", recorded)
+    quick = import_unchanged([shelf], library, on_others=lambda: told.append(len(collected)))
     assert quick is not None and quick.others == [str(changed)]
-    assert len(told) == 1
-    assert any("ORDER BY path" in statement for statement in told[0]) != before_the_rows
+    assert told == [0 if before_the_stats else 1]
 
 
 def test_a_path_the_library_holds_as_bytes_matches_no_file(library, shelf):
