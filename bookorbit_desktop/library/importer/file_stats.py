@@ -21,6 +21,7 @@ import contextlib
 import mmap
 import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Container, Sequence
@@ -60,13 +61,13 @@ class Stats:
     def read(
         self, files: Sequence[str], start: int, end: int, unwanted: Container[str] | None
     ) -> None:
-        sizes, mtimes, stat = self.sizes, self.mtimes, os.stat
+        sizes, mtimes, stat_of = self.sizes, self.mtimes, os.stat
         for index in range(start, end):
             path = files[index]
             if unwanted is not None and path in unwanted:
                 continue
             try:
-                found = stat(path)
+                found = stat_of(path)
             except OSError:
                 continue
             sizes[index] = found.st_size
@@ -165,6 +166,19 @@ class StatReader:
         except ChildProcessError:
             return False
         return os.waitstatus_to_exitcode(status) == 0
+
+
+def close_inherited(*keep: int) -> None:
+    """In a forked child, close every file it inherited but the standard streams, pipes and
+    `keep`: it then holds nothing of its process open (the library's files and share, another
+    child's end of a pipe, which would keep that child from seeing its process gone)."""
+    for name in os.listdir("/proc/self/fd"):
+        number = int(name)
+        if number <= 2 or number in keep:
+            continue
+        with contextlib.suppress(OSError):  # the listing's own, closed already
+            if not stat.S_ISFIFO(os.fstat(number).st_mode):
+                os.close(number)
 
 
 def may_fork() -> bool:

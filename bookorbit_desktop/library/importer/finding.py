@@ -37,7 +37,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from bookorbit_desktop.library.importer.file_stats import Stats, may_fork
+from bookorbit_desktop.library.importer.file_stats import Stats, close_inherited, may_fork
 from bookorbit_desktop.library.importer.scan import FoundFiles, collect_file_names
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ def _child(
     parent = os.getppid()
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it with the process
-        _close_all_but(pipe, stats_file)
+        close_inherited(pipe, stats_file)
         files, failures, ignored = collect_file_names(sources, skip=skip)
         size = Stats.size_for(len(files))
         text = "\0".join(files).encode(*_ENCODING)
@@ -195,15 +195,6 @@ def _child(
         code = 0
     finally:
         os._exit(code)
-
-
-def _close_all_but(*keep: int) -> None:
-    """Close every file the child inherited but `keep` and the standard streams."""
-    for name in os.listdir("/proc/self/fd"):
-        number = int(name)
-        if number > 2 and number not in keep:
-            with contextlib.suppress(OSError):  # the listing's own, closed already
-                os.close(number)
 
 
 def _has_folder(sources: list[str | os.PathLike[str]]) -> bool:

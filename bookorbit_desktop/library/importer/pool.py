@@ -17,8 +17,16 @@ however large the folder. Workers ignore Ctrl-C (the terminal sends it to the wh
 group): the importing process decides what to keep, then `close()` drops the queued files and
 stops the workers (they only read, so a worker stopped mid-file loses nothing) and waits for
 them to exit. With `workers=0` files are read in this process, on demand, and if a worker dies
-the remaining files are read here too. Workers are started with "spawn", so a script that
-imports from its top level must guard it with `if __name__ == "__main__":`.
+the remaining files are read here too.
+
+Workers are forked where that is safe (the command line on Linux, `file_stats.may_fork`): they
+start with the ebook readers this process has loaded, where a spawned worker took about a
+fifth of a second of a core to load them, and multiprocessing's resource tracker (a process
+of its own) is not started. A forked worker closes what it inherited but its pipe
+(`file_stats.close_inherited`): the library's files and share, and the other workers' pipes,
+whose ends it held would keep them from seeing this process gone. Elsewhere workers are
+spawned, so a script that imports from its top level must guard it with
+`if __name__ == "__main__":`.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import TracebackType
 
+from bookorbit_desktop.library.importer.file_stats import close_inherited, may_fork
 from bookorbit_desktop.library.importer.prepare import Prepared, prepare_file
 
 log = logging.getLogger(__name__)
@@ -64,9 +73,11 @@ def workers_for(files_to_read: int, workers: int | None) -> int:
     return min(wanted, files_to_read)
 
 
-def _read_files(connection: Connection) -> None:
+def _read_files(connection: Connection, forked: bool) -> None:
     """A worker's life: read the paths it is sent, send back each file's result."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if forked:
+        close_inherited(connection.fileno())
     while True:
         try:
             paths = connection.recv()
@@ -94,10 +105,16 @@ def _read_files(connection: Connection) -> None:
 class _Worker:
     """One reading process, its end of the pipe, and how many files it still owes."""
 
-    def __init__(self, context: multiprocessing.context.SpawnContext) -> None:
+    def __init__(
+        self, context: multiprocessing.context.ForkContext | multiprocessing.context.SpawnContext
+    ) -> None:
         self.connection, theirs = context.Pipe()
+        forked = context.get_start_method() == "fork"
         self.process: BaseProcess = context.Process(
-            target=_read_files, args=(theirs,), daemon=True, name="bookorbit-import-reader"
+            target=_read_files,
+            args=(theirs, forked),
+            daemon=True,
+            name="bookorbit-import-reader",
         )
         self.process.start()
         theirs.close()  # only the worker holds it now: its exit ends our reads with EOFError
@@ -129,8 +146,14 @@ class Readers:
         self._unsent: list[Path] = []  # submitted, not yet sent to a worker
         self._workers: list[_Worker] = []
         if workers > 0:
-            # "spawn" everywhere: forking a process that runs Qt or other threads is unsafe.
-            context = multiprocessing.get_context("spawn")
+            # Forked where that is safe (no other thread, Linux: `file_stats.may_fork`), a
+            # worker starts with the readers loaded; elsewhere (the window, other systems) it
+            # is spawned, and loads them itself.
+            context = (
+                multiprocessing.get_context("fork")
+                if may_fork()
+                else multiprocessing.get_context("spawn")
+            )
             try:
                 for _ in range(workers):
                     self._workers.append(_Worker(context))

@@ -1,6 +1,8 @@
 """Reading files in worker processes changes nothing but the speed: the same folder imported
 one file at a time and on several workers gives identical library rows, covers, outcomes and
-reasons; cancelling or interrupting a parallel import leaves only whole books and no workers."""
+reasons; cancelling or interrupting a parallel import leaves only whole books and no workers.
+Each test runs with the workers forked (the command line on Linux) and spawned (elsewhere);
+a killed import's forked workers leave at once, holding nothing."""
 
 from __future__ import annotations
 
@@ -9,23 +11,38 @@ import multiprocessing
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from bookorbit_desktop.config import Paths, resolve_paths
+from bookorbit_desktop.library.importer import pool
 from bookorbit_desktop.library.importer.pool import MIN_FILES_FOR_WORKERS, workers_for
 from bookorbit_desktop.library.importer.run import ImportProgress, ImportSummary, import_paths
 from bookorbit_desktop.library.metadata.covers import ensure_cover
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Book, database
+from bookorbit_desktop.library.store.sharing import check_alone
 from tests.factories import make_epub
 from tests.library.books import build_epub, build_mobi, fb2_text, jpeg, png, simple_opf2
 from tests.library.conftest import epub_with_cover, write_pdf
+
+
+@pytest.fixture(autouse=True, params=["forked", "spawned"])
+def start_method(request, monkeypatch) -> str:
+    forked = request.param == "forked"
+    if forked and sys.platform != "linux":
+        pytest.skip("workers are forked on Linux only")
+    monkeypatch.setattr(pool, "may_fork", lambda: forked)
+    return request.param
+
 
 TABLES = ("book", "author", "book_author", "book_file", "document_alias", "reading_state")
 NOW = 1_700_000_000.0
@@ -317,3 +334,56 @@ def test_a_slow_file_does_not_keep_finished_books_uncommitted(library, tmp_path)
     assert seen == [MIN_FILES_FOR_WORKERS + 4, -1]
     assert summary.imported == MIN_FILES_FOR_WORKERS + 4
     assert [f.path.name for f in summary.failures] == ["zz-slow.epub"]
+
+
+# An import's workers, sharing the library in DATA_DIR, the import killed (`kill -9`) while
+# they wait for files: it prints their pids first.
+KILLED_IMPORT = """
+import os, signal, sys
+from pathlib import Path
+from bookorbit_desktop.library.importer import pool
+from bookorbit_desktop.library.store.sharing import LibraryUse
+
+LibraryUse(Path(sys.argv[1]), "import").acquire()
+pool.may_fork = lambda: sys.argv[2] == "forked"
+readers = pool.Readers(2)
+print(" ".join(str(worker.process.pid) for worker in readers._workers), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _running(process: psutil.Process) -> bool:
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE  # (its parent gone, none may reap it)
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_a_killed_imports_workers_leave_at_once_holding_nothing(tmp_path, start_method):
+    """A forked worker inherits everything its process holds open: it closes it all but its
+    pipe, or it would wait forever on a pipe whose other end it holds itself (another worker
+    on the first's), holding the library's share, so that no restore could run."""
+    from tests.library.files.file_child import ROOT
+
+    killed = subprocess.Popen(
+        [sys.executable, "-c", KILLED_IMPORT, str(tmp_path), start_method],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert killed.stdout is not None
+    with killed.stdout:
+        workers = [psutil.Process(int(pid)) for pid in killed.stdout.readline().split()]
+    assert len(workers) == 2
+    try:
+        assert killed.wait(60) == -signal.SIGKILL
+        deadline = time.monotonic() + 10  # a busy machine
+        while any(_running(worker) for worker in workers):
+            assert time.monotonic() < deadline, "a worker still runs"
+            time.sleep(0.05)
+        check_alone(tmp_path)  # no one shares the library any more
+    finally:
+        for worker in workers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                worker.kill()
