@@ -78,6 +78,8 @@ def _read_files(connection: Connection, forked: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if forked:
         close_inherited(connection.fileno())
+        # The log's file is closed: its warnings go to stderr, as a spawned worker's do.
+        logging.getLogger().handlers.clear()
     while True:
         try:
             paths = connection.recv()

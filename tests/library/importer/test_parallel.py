@@ -336,6 +336,31 @@ def test_a_slow_file_does_not_keep_finished_books_uncommitted(library, tmp_path)
     assert [f.path.name for f in summary.failures] == ["zz-slow.epub"]
 
 
+def test_a_workers_warnings_reach_stderr_whole(tmp_path, start_method):
+    """A forked worker's copy of the log's handler writes to a file it closed: its warnings go
+    to stderr as a spawned worker's do, never as a logging error (the command line's import,
+    which forks its workers)."""
+    from tests.library.files.file_child import ROOT
+
+    if start_method == "spawned":
+        pytest.skip("the command line forks its workers")
+    books = many_books(tmp_path / "books", MIN_FILES_FOR_WORKERS)
+    build_epub(books / "zz-broken.epub", "not xml at all")  # an OPF nothing can parse
+    command = ["-m", "bookorbit_desktop", "--data-dir", str(tmp_path / "data"), "import"]
+    done = subprocess.run(
+        [sys.executable, *command, str(books)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"{MIN_FILES_FOR_WORKERS + 1} new books imported" in done.stdout
+    assert "Unreadable package document" in done.stderr and "zz-broken.epub" in done.stderr
+    assert "Logging error" not in done.stderr
+
+
 # An import's workers, sharing the library in DATA_DIR, the import killed (`kill -9`) while
 # they wait for files: it prints their pids first.
 KILLED_IMPORT = """
