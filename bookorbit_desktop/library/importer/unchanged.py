@@ -58,7 +58,7 @@ from bookorbit_desktop.library.importer.summary import (
     ProgressCallback,
 )
 from bookorbit_desktop.library.reading.waiting import WAITING_DOCUMENTS_SQL
-from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
+from bookorbit_desktop.library.store.schema_version import SCHEMA_VERSION
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:

@@ -17,8 +17,8 @@ from bookorbit_desktop.errors import BookOrbitError, DatabaseTooNewError
 from bookorbit_desktop.library.search.fold import register_fold
 from bookorbit_desktop.library.search.regexp import register_regexp
 from bookorbit_desktop.library.store import early_check
-from bookorbit_desktop.library.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.schema_version import SCHEMA_VERSION
 from bookorbit_desktop.library.store.upgrade_copy import (
     copy_before_upgrade,
     remove_abandoned_copies,
@@ -286,6 +286,8 @@ def migrate(db: SqliteDatabase, path: Path) -> None:
     remove_abandoned_copies(path)
     if current == SCHEMA_VERSION:
         return
+    from bookorbit_desktop.library.store.migrations import MIGRATIONS  # only to upgrade
+
     backup = None
     if current > 0:
         try:

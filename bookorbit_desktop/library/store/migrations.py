@@ -11,6 +11,7 @@ from bookorbit_desktop.library.store.migrate_date_sources import date_sources
 from bookorbit_desktop.library.store.migrate_journal_backoff import journal_backoff
 from bookorbit_desktop.library.store.migration_v10 import v10_highlight_versions
 from bookorbit_desktop.library.store.removal_schema import removed_files_table
+from bookorbit_desktop.library.store.schema_version import SCHEMA_VERSION
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:  # the schema version is read without loading the ORM
@@ -415,4 +416,5 @@ MIGRATIONS: tuple[Callable[[SqliteDatabase], None], ...] = (
     catalog_indexes,
     *LATER,
 )
-SCHEMA_VERSION = len(MIGRATIONS)
+if len(MIGRATIONS) != SCHEMA_VERSION:  # a migration added without its version, or the reverse
+    raise RuntimeError(f"{len(MIGRATIONS)} migrations for schema version {SCHEMA_VERSION}")

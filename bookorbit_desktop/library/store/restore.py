@@ -31,7 +31,6 @@ from bookorbit_desktop.library.store.backup import (
     time_stamp,
 )
 from bookorbit_desktop.library.store.backup_file import scratch_folder
-from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
 from bookorbit_desktop.library.store.restore_files import (
     COVERS,
     MANIFEST,
@@ -45,6 +44,7 @@ from bookorbit_desktop.library.store.restore_files import (
     put_restored_in_place,
     unpack,
 )
+from bookorbit_desktop.library.store.schema_version import SCHEMA_VERSION
 from bookorbit_desktop.library.store.sharing import (
     USE_FILENAME,
     LibraryBusyError,

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from bookorbit_desktop.library.store.migrations import SCHEMA_VERSION
+from bookorbit_desktop.library.store.schema_version import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 

@@ -63,7 +63,7 @@ def test_an_upgrade_that_fills_the_drive_says_so_and_changes_nothing(
     import subprocess
 
     from bookorbit_desktop.library.store import db as store_db
-    from bookorbit_desktop.library.store import upgrade_copy
+    from bookorbit_desktop.library.store import migrations, upgrade_copy
 
     made = tmp_path / "library.sqlite3"
     open_database(made)
@@ -80,7 +80,7 @@ def test_an_upgrade_that_fills_the_drive_says_so_and_changes_nothing(
         db.execute_sql("CREATE TABLE filler (data BLOB)")
         db.execute_sql("INSERT INTO filler (data) VALUES (zeroblob(?))", (2 * room,))
 
-    monkeypatch.setattr(store_db, "MIGRATIONS", (*MIGRATIONS, fill_the_drive))
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, fill_the_drive))
     monkeypatch.setattr(store_db, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     monkeypatch.setattr(upgrade_copy, "SCHEMA_VERSION", SCHEMA_VERSION + 1)  # a copy is made
     copies = []
@@ -116,7 +116,7 @@ def test_an_upgrade_that_fails_after_a_kept_migration_keeps_its_copy(tmp_path, m
     """A migration fails after an earlier one of the same upgrade was committed: the library
     has changed, so the copy made before the upgrade stays, the one way back to it."""
     from bookorbit_desktop.library.store import db as store_db
-    from bookorbit_desktop.library.store import upgrade_copy
+    from bookorbit_desktop.library.store import migrations, upgrade_copy
 
     path = tmp_path / "library.sqlite3"
     open_database(path)
@@ -129,7 +129,7 @@ def test_an_upgrade_that_fails_after_a_kept_migration_keeps_its_copy(tmp_path, m
     def failing(db: SqliteDatabase) -> None:
         raise sqlite3.OperationalError("a migration that fails")
 
-    monkeypatch.setattr(store_db, "MIGRATIONS", (*MIGRATIONS, kept, failing))
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, kept, failing))
     monkeypatch.setattr(store_db, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
     monkeypatch.setattr(upgrade_copy, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
     with pytest.raises(LibraryOpenError):
