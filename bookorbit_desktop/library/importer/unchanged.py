@@ -133,9 +133,11 @@ def import_unchanged(
             return None
         ordered, order = _in_text_order(files)
         # A child reads the stats while the files are paired with the rows: the one that
-        # found them, or one of the reader's own.
+        # found them, or one of the reader's own (forked before the caller is told).
         child = found.stats_child() if isinstance(found, Finding) else None
         with closing(StatReader(ordered, child=child)) as reader:
+            if len(files) > len(known):  # more files than present paths: some file is new
+                tell_others()  # before they are paired with the rows
             rows, unknown = _matched(known, ordered)
             if unknown:
                 tell_others()  # without waiting for the stats

@@ -249,26 +249,38 @@ def test_files_walked_out_of_text_order_are_matched_to_their_own_rows(library, s
 
 
 @pytest.mark.parametrize(
-    ("change", "before_the_stats"),
-    [(CHANGES[2].values[0], True), (CHANGES[3].values[0], True), (CHANGES[0].values[0], False)],
+    ("change", "told_after"),
+    [
+        (CHANGES[2].values[0], []),
+        (CHANGES[3].values[0], []),
+        (CHANGES[0].values[0], ["paired", "stats"]),
+    ],
     ids=["new", "marked-missing", "touched"],
 )
-def test_others_are_told_once_and_a_new_file_before_the_stats_are_read(
-    library, shelf, monkeypatch, change, before_the_stats
+def test_others_are_told_once_and_more_files_than_paths_before_they_are_paired(
+    library, shelf, monkeypatch, change, told_after
 ):
+    """More files than the library holds present paths: the caller is told before the files
+    are paired with the rows (it starts the library's quick check meanwhile); otherwise once
+    a file is known to differ."""
     import_paths([shelf], library)
     changed = change(shelf)
-    collected, told = [], []
-    collect = StatReader.collect
+    steps, told = [], []
+    matched, collect = unchanged._matched, StatReader.collect
 
-    def recorded(self, *args, **kwargs):
-        collected.append(True)
+    def paired(*args):
+        steps.append("paired")
+        return matched(*args)
+
+    def collected(self, *args, **kwargs):
+        steps.append("stats")
         return collect(self, *args, **kwargs)
 
-    monkeypatch.setattr(StatReader, "collect", recorded)
-    quick = import_unchanged([shelf], library, on_others=lambda: told.append(len(collected)))
+    monkeypatch.setattr(unchanged, "_matched", paired)
+    monkeypatch.setattr(StatReader, "collect", collected)
+    quick = import_unchanged([shelf], library, on_others=lambda: told.append(list(steps)))
     assert quick is not None and quick.others == [str(changed)]
-    assert told == [0 if before_the_stats else 1]
+    assert told == [told_after]
 
 
 def test_a_path_the_library_holds_as_bytes_matches_no_file(library, shelf):
