@@ -169,12 +169,17 @@ class StatReader:
 
 
 def close_inherited(*keep: int) -> None:
-    """In a forked child, close every file it inherited but the standard streams, pipes and
-    `keep`: it then holds nothing of its process open (the library's files and share, another
-    child's end of a pipe, which would keep that child from seeing its process gone)."""
+    """In a forked child, close every file it inherited but the standard streams (and the
+    files `sys.stdout` and `sys.stderr` write to, when redirected), pipes and `keep`: it then
+    holds nothing of its process open (the library's files and share, another child's end of
+    a pipe, which would keep that child from seeing its process gone)."""
+    kept = {0, 1, 2, *keep}
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # none, or no file
+            kept.add(stream.fileno())
     for name in os.listdir("/proc/self/fd"):
         number = int(name)
-        if number <= 2 or number in keep:
+        if number in kept:
             continue
         with contextlib.suppress(OSError):  # the listing's own, closed already
             if not stat.S_ISFIFO(os.fstat(number).st_mode):
