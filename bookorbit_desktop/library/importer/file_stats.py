@@ -21,7 +21,6 @@ import contextlib
 import mmap
 import os
 import signal
-import stat
 import sys
 import threading
 from collections.abc import Container, Sequence
@@ -170,19 +169,17 @@ class StatReader:
 
 def close_inherited(*keep: int) -> None:
     """In a forked child, close every file it inherited but the standard streams (and the
-    files `sys.stdout` and `sys.stderr` write to, when redirected), pipes and `keep`: it then
-    holds nothing of its process open (the library's files and share, another child's end of
-    a pipe, which would keep that child from seeing its process gone)."""
+    files `sys.stdout` and `sys.stderr` write to, when redirected) and `keep`: it then holds
+    nothing of its process open (the library's files and share, the other end of its own pipe
+    or another child's, which would keep them from seeing their process gone)."""
     kept = {0, 1, 2, *keep}
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, OSError, ValueError):  # none, or no file
             kept.add(stream.fileno())
     for name in os.listdir("/proc/self/fd"):
         number = int(name)
-        if number in kept:
-            continue
-        with contextlib.suppress(OSError):  # the listing's own, closed already
-            if not stat.S_ISFIFO(os.fstat(number).st_mode):
+        if number not in kept:
+            with contextlib.suppress(OSError):  # the listing's own, closed already
                 os.close(number)
 
 

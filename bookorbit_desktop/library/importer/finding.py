@@ -42,10 +42,10 @@ from bookorbit_desktop.library.importer.scan import FoundFiles, collect_file_nam
 
 log = logging.getLogger(__name__)
 
-# What the child sends through the pipe: the byte length of the rest (a pickle of the failures
-# and the number of files ignored, which follows), the number of files and the byte length of
-# their text (their paths joined by NUL, which no path holds), put in the memory file after the
-# stats so that the child never waits on the pipe for this process to read it.
+# What the child sends through the pipe, once it has put it all in the memory file after the
+# stats (so that it never waits on the pipe for this process to read it): the number of files,
+# the byte length of their text (their paths joined by NUL, which no path holds) and that of
+# the rest (a pickle of the failures and of the number of files ignored), which follows it.
 _HEADER = struct.Struct("<QQQ")
 _ENCODING = ("utf-8", "surrogateescape")  # a path's text and bytes, both ways, on Linux
 
@@ -136,23 +136,22 @@ class Finding:
             return None
         with open(pipe, "rb") as answer, open(stats_file, "rb") as memory:  # closes both
             try:
-                data = answer.read()  # to its end: the child closes it once it has sent
-                if len(data) < _HEADER.size:
-                    return None  # the child died before it sent the files
-                rest_size, count, text_size = _HEADER.unpack_from(data)
-                if len(data) != _HEADER.size + rest_size:
-                    return None
+                header = answer.read()  # to its end: the child closes it once it has written
+                if len(header) != _HEADER.size:
+                    return None  # the child died before it had found the files
+                count, text_size, rest_size = _HEADER.unpack(header)
                 size = Stats.size_for(count)
                 memory.seek(size)
                 text = memory.read(text_size)
-                if len(text) != text_size:
+                rest = memory.read(rest_size)
+                if len(text) != text_size or len(rest) != rest_size:
                     return None
                 stats = Stats(mmap.mmap(stats_file, size), count)  # the map keeps the file
             except (OSError, ValueError) as error:
                 log.warning("Finding the files in a child failed (%s); walking here", error)
                 return None
         self._stats = stats
-        failures, ignored = pickle.loads(data[_HEADER.size :])
+        failures, ignored = pickle.loads(rest)
         files = text.decode(*_ENCODING).split("\0") if text else []
         return FoundFiles(files, failures, ignored, self._started)
 
@@ -184,13 +183,13 @@ def _child(
         files, failures, ignored = collect_file_names(sources, skip=skip)
         size = Stats.size_for(len(files))
         text = "\0".join(files).encode(*_ENCODING)
-        os.ftruncate(stats_file, size + len(text))
-        os.pwrite(stats_file, text, size)
+        rest = pickle.dumps((failures, ignored))
+        os.ftruncate(stats_file, size + len(text) + len(rest))
+        os.pwritev(stats_file, [text, rest], size)
         stats = Stats(mmap.mmap(stats_file, size), len(files))
         stats.start()  # before the files go: this process may read the map at once
-        rest = pickle.dumps((failures, ignored))
         with open(pipe, "wb") as answer:
-            answer.write(_HEADER.pack(len(rest), len(files), len(text)) + rest)
+            answer.write(_HEADER.pack(len(files), len(text), len(rest)))
         stats.read_from_back(sorted(files), parent)  # the order the quick answer compares in
         code = 0
     finally:

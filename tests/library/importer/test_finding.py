@@ -159,12 +159,20 @@ def test_a_child_not_handed_over_is_stopped(sources, library, monkeypatch, taken
 
 
 def test_the_child_holds_none_of_its_processes_files(sources, library, tmp_path, monkeypatch):
+    """Nor the reading end of its own pipe: holding it, a child whose process was killed
+    would wait forever to write an answer larger than the pipe holds."""
     held = tmp_path / "held"
     _slow(monkeypatch, scan, "_walk")
-    with held.open("w"), closing(Finding(sources, library=library)):
+    with held.open("w"), closing(Finding(sources, library=library)) as found:
         (child,) = _children()
         assert str(held) not in {file.path for file in child.open_files()}
         assert len(child.open_files()) <= 1  # its memory file, at most
+        assert found._pipe is not None
+        pipe = f"pipe:[{os.fstat(found._pipe).st_ino}]"
+        ends = [
+            os.readlink(f"/proc/{child.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{child.pid}/fd")
+        ]
+        assert ends.count(pipe) == 1  # the end it writes to
 
 
 # An `import`'s finding, sharing the library in DATA_DIR, its child walking slowly (a network
