@@ -4,13 +4,10 @@ needed leaves no wrong value and no process behind; no child beside another thre
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import subprocess
 import sys
 import threading
-import time
 from contextlib import closing
 
 import psutil
@@ -21,7 +18,7 @@ from hypothesis import strategies as st
 from bookorbit_desktop.library.importer import file_stats
 from bookorbit_desktop.library.importer.file_stats import StatReader
 from bookorbit_desktop.library.store.sharing import check_alone
-from tests.library.files.file_child import ROOT
+from tests.library.importer.killed import children_of_a_killed_process, running, wait_until
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the child is forked on Linux")
 
@@ -159,23 +156,6 @@ def test_a_child_leaves_soon_after_its_process_is_killed(tmp_path):
     """The child holds what its process held open, the library's share among them: killed,
     the import would otherwise keep a restore out (naming a pid that is gone) until the child
     had read every stat alone, minutes on a slow drive."""
-    killed = subprocess.Popen(
-        [sys.executable, "-c", KILLED_IMPORT, str(tmp_path)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,  # the child keeps it open: its line is read, not its end
-        text=True,
-    )
-    assert killed.stdout is not None
-    with killed.stdout:
-        child = int(killed.stdout.readline())
-    assert killed.wait(60) == -signal.SIGKILL
-    deadline = time.monotonic() + 10  # a chunk of slow stats, on a busy machine
-    try:
-        while psutil.pid_exists(child) and psutil.Process(child).status() != psutil.STATUS_ZOMBIE:
-            assert time.monotonic() < deadline, "the child still runs"
-            time.sleep(0.05)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(child, signal.SIGKILL)
+    with children_of_a_killed_process(KILLED_IMPORT, str(tmp_path)) as (child,):
+        wait_until(lambda: not running(child), "the child still runs")  # a chunk of slow stats
     check_alone(tmp_path)  # no one shares the library any more

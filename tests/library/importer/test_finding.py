@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -23,7 +22,7 @@ from bookorbit_desktop.library.importer.file_stats import StatReader
 from bookorbit_desktop.library.importer.finding import Finding
 from bookorbit_desktop.library.importer.scan import collect_file_names
 from bookorbit_desktop.library.store.sharing import LibraryBusyError, check_alone
-from tests.library.files.file_child import ROOT
+from tests.library.importer.killed import children_of_a_killed_process, wait_until
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the child is forked on Linux")
 
@@ -198,26 +197,15 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 
 def test_a_killed_import_leaves_no_child_holding_the_library(sources, library):
-    killed = subprocess.Popen(
-        [sys.executable, "-c", KILLED_IMPORT, str(library.parent), str(sources[0])],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert killed.stdout is not None
-    with killed.stdout:
-        child = psutil.Process(int(killed.stdout.readline()))
-    try:
-        assert killed.wait(60) == -signal.SIGKILL
-        deadline = time.monotonic() + 10  # the child's first steps, on a busy machine
-        while True:
-            try:
-                check_alone(library.parent)  # no one shares the library any more
-                break
-            except LibraryBusyError:
-                assert time.monotonic() < deadline, "the child holds the library"
-                time.sleep(0.05)
+    script_args = (str(library.parent), str(sources[0]))
+    with children_of_a_killed_process(KILLED_IMPORT, *script_args) as (child,):
+        wait_until(lambda: _alone(library.parent), "the child holds the library")
         assert child.is_running()  # still walking, holding nothing
-    finally:
-        child.kill()
+
+
+def _alone(data_dir: Path) -> bool:
+    try:
+        check_alone(data_dir)  # no one shares the library any more
+    except LibraryBusyError:
+        return False
+    return True

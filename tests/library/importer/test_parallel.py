@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import psutil
 import pytest
 
 from bookorbit_desktop.config import Paths, resolve_paths
@@ -33,6 +32,7 @@ from bookorbit_desktop.library.store.sharing import check_alone
 from tests.factories import make_epub
 from tests.library.books import build_epub, build_mobi, fb2_text, jpeg, png, simple_opf2
 from tests.library.conftest import epub_with_cover, write_pdf
+from tests.library.importer.killed import children_of_a_killed_process, running, wait_until
 
 
 @pytest.fixture(autouse=True, params=["forked", "spawned"])
@@ -377,38 +377,11 @@ os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
-def _running(process: psutil.Process) -> bool:
-    try:
-        return process.status() != psutil.STATUS_ZOMBIE  # (its parent gone, none may reap it)
-    except psutil.NoSuchProcess:
-        return False
-
-
 def test_a_killed_imports_workers_leave_at_once_holding_nothing(tmp_path, start_method):
     """A forked worker inherits everything its process holds open: it closes it all but its
     pipe, or it would wait forever on a pipe whose other end it holds itself (another worker
     on the first's), holding the library's share, so that no restore could run."""
-    from tests.library.files.file_child import ROOT
-
-    killed = subprocess.Popen(
-        [sys.executable, "-c", KILLED_IMPORT, str(tmp_path), start_method],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert killed.stdout is not None
-    with killed.stdout:
-        workers = [psutil.Process(int(pid)) for pid in killed.stdout.readline().split()]
-    assert len(workers) == 2
-    try:
-        assert killed.wait(60) == -signal.SIGKILL
-        deadline = time.monotonic() + 10  # a busy machine
-        while any(_running(worker) for worker in workers):
-            assert time.monotonic() < deadline, "a worker still runs"
-            time.sleep(0.05)
+    with children_of_a_killed_process(KILLED_IMPORT, str(tmp_path), start_method) as workers:
+        assert len(workers) == 2
+        wait_until(lambda: not any(map(running, workers)), "a worker still runs")
         check_alone(tmp_path)  # no one shares the library any more
-    finally:
-        for worker in workers:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                worker.kill()
