@@ -50,6 +50,7 @@ commits keep coming.
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -88,7 +89,7 @@ def no_inline_checkpoints() -> None:
 @contextmanager
 def bulk_checkpoints() -> Iterator[None]:
     """Commits on this thread's connection copy the log into the library file only once it
-    holds `BULK_CHECKPOINT_PAGES`, until the block ends (then as before).
+    holds `bulk_pages` pages, until the block ends (then as before).
 
     A bulk write (an import) in a large library dirties index leaves all over the file in
     every transaction, many of them again in the next: copied back at each commit past the
@@ -98,12 +99,29 @@ def bulk_checkpoints() -> Iterator[None]:
     import: 120 to 220 MB, and a tenth less CPU in its writer). A connection that leaves the
     log to a `Checkpointer` (`no_inline_checkpoints`) is left as it is."""
     before = database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0]
-    if 0 < before < BULK_CHECKPOINT_PAGES:
-        database.execute_sql(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+    page_size = database.execute_sql("PRAGMA page_size").fetchone()[0]
+    pages = bulk_pages(_free_bytes(Path(database.database).parent), page_size)
+    if 0 < before < pages:
+        database.execute_sql(f"PRAGMA wal_autocheckpoint = {pages}")
     try:
         yield
     finally:
         database.execute_sql(f"PRAGMA wal_autocheckpoint = {before}")
+
+
+def bulk_pages(free_bytes: int, page_size: int) -> int:
+    """Pages the log may grow to in a bulk write: `BULK_CHECKPOINT_PAGES`, or fewer on a drive
+    short of room, a quarter of its free space at most: the log grows before the library file
+    takes its pages, and other programs need room too. An import on a drive with 30 MB free
+    failed for want of room where its library needed 5 MB."""
+    return min(BULK_CHECKPOINT_PAGES, free_bytes // (4 * page_size))
+
+
+def _free_bytes(folder: Path) -> int:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:  # unknown: no more than the usual log
+        return 0
 
 
 class Checkpointer:

@@ -8,12 +8,19 @@ import sqlite3
 import struct
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store import changes, checkpoint
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE, Checkpointer
+from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import database
 from tests.factories import add_book
+from tests.library.store.test_backup_file import mounted_drive
+from tests.new_library import new_library
 
 COMMITS = 8000  # of 5 rows each: about 250 MiB of log if it never started over
 
@@ -304,3 +311,41 @@ def test_a_compaction_waits_for_a_pause_no_longer_than_its_interval(library, mon
     finally:
         checkpointer.stop()
     assert steps
+
+
+@pytest.mark.parametrize(
+    ("free_bytes", "pages"),
+    [
+        (10 << 30, 16_000),  # room to spare: the usual bulk log
+        (256 << 20, 16_000),  # exactly four such logs
+        (30 << 20, 1_920),  # a quarter of 30 MB
+        (1 << 20, 64),
+        (0, 0),  # none, or unknown: no more than the usual log
+    ],
+)
+def test_the_bulk_log_takes_a_quarter_of_the_free_room_at_most(free_bytes, pages):
+    assert checkpoint.bulk_pages(free_bytes, 4096) == pages
+
+
+@pytest.fixture
+def stick(tmp_path) -> Iterator[Path]:
+    """A 24 MB drive (tmpfs) holding a library, open."""
+    yield from mounted_drive(tmp_path / "stick", "24m")
+
+
+def test_a_bulk_write_on_a_drive_short_of_room_copies_the_log_back_in_time(stick):
+    """The same 500 pages rewritten by 20 transactions: a log of them all (40 MB) would not
+    fit on the drive, the library file (2 MB) does."""
+    db_file = stick / "library.sqlite3"
+    new_library(db_file)
+    open_database(db_file)
+    try:
+        _commit_pages(5)
+        with checkpoint.bulk_checkpoints():
+            assert 1000 < database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] < 1500
+            for _ in range(20):
+                with database.atomic():
+                    database.execute_sql("UPDATE bulk_test SET data = randomblob(3500)")
+        assert database.execute_sql("SELECT count(*) FROM bulk_test").fetchone()[0] == 500
+    finally:
+        close_database()
