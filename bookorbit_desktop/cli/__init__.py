@@ -263,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("Library database error: %s", error)
         return 2
     except KeyboardInterrupt:
-        print(file=sys.stderr)
+        print("\nInterrupted.", file=sys.stderr)  # off the line the terminal showed ^C on
         return 130
     finally:
         ctx.close()

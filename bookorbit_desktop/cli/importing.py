@@ -63,8 +63,11 @@ class ProgressPrinter:
         self._last_draw = float("-inf")
         self._drawn = False
         self._lines: list[str] = []  # plain lines not written yet (no terminal)
+        self.imported = 0  # new books reported: each is in the library, whole
 
     def __call__(self, event: ImportProgress) -> None:
+        if event.outcome == ImportOutcome.IMPORTED:
+            self.imported += 1
         if not self.interactive:
             # Written in blocks, at most every REDRAW_SECONDS: a write and a flush for each of
             # a large library's files cost more than importing the one new book among them.
@@ -220,6 +223,15 @@ def run_import(ctx: CliContext, args: argparse.Namespace) -> int:
             progress=printer,
             on_unchanged=printer.unchanged,
         )
+    except KeyboardInterrupt:
+        printer.finish()
+        # A file is reported once its batch is committed: these books are kept, each whole.
+        kept = counted(printer.imported, "new book")
+        print(
+            f"Import interrupted: {kept} imported before it. Import again to finish.",
+            file=sys.stderr,
+        )
+        return 130
     finally:
         printer.finish()
     for line in summary_lines(summary):

@@ -1,9 +1,10 @@
 """Ctrl-C during `bookorbit-desktop import`: the real process, the real signal. The import
-stops with status 130, its worker processes are gone, and the library holds whole books only;
-importing again finishes the job."""
+stops with status 130, saying how many books it imported, its worker processes are gone, and
+the library holds whole books only; importing again finishes the job."""
 
 from __future__ import annotations
 
+import re
 import signal
 import sqlite3
 import subprocess
@@ -62,6 +63,10 @@ def test_ctrl_c_stops_the_workers_and_keeps_only_whole_books(tmp_path):
     assert alive == []
     kept = count_books(db_file)
     assert 0 < kept < BOOKS
+    # The books reported imported, kept (one interrupted while it reported them may be missed).
+    said = re.search(rb"Import interrupted: (\d+) new books? imported before it\.", errors)
+    assert said is not None, errors
+    assert 0 < int(said[1]) <= kept
     with sqlite3.connect(db_file) as connection:
         incomplete = connection.execute(
             """SELECT COUNT(*) FROM book WHERE
