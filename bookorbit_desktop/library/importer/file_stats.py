@@ -186,6 +186,7 @@ def close_inherited(*keep: int) -> None:
 def may_fork() -> bool:
     """A child may be forked: on Linux, where fork() is plain and cheap, from a process with
     no other Python thread (the command line; the window imports on a worker thread). A
-    thread holding a lock at the fork would leave it held in the child; the child takes no
-    lock but the interpreter's own, which fork() hands over sound, and calls only stat()."""
+    thread holding a lock at the fork would leave it held in the child; with none, the child
+    gets everything whole (the interpreter's own lock fork() hands over sound), and what it
+    runs (a walk, stat(), the ebook readers) starts no thread of its own."""
     return sys.platform == "linux" and threading.active_count() == 1
