@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -54,12 +55,16 @@ def sources(tmp_path) -> list[Path]:
     return [shelf, other, shelf / "b.epub", tmp_path / "gone"]
 
 
-def _children():
-    return psutil.Process().children()
+@pytest.fixture
+def children() -> Callable[[], list[psutil.Process]]:
+    """The children this process started since the test began (an earlier test's
+    multiprocessing resource tracker lives as long as the process)."""
+    before = {process.pid for process in psutil.Process().children()}
+    return lambda: [p for p in psutil.Process().children() if p.pid not in before]
 
 
 @pytest.mark.parametrize("may_fork", [True, False], ids=["by-a-child", "here"])
-def test_the_same_files_as_a_walk_here(sources, library, monkeypatch, may_fork):
+def test_the_same_files_as_a_walk_here(sources, library, monkeypatch, may_fork, children):
     monkeypatch.setattr(finding, "may_fork", lambda: may_fork)
     skip = [sources[0] / "data"]
     with closing(Finding(sources, skip=skip, library=library)) as found:
@@ -72,7 +77,7 @@ def test_the_same_files_as_a_walk_here(sources, library, monkeypatch, may_fork):
         and ignored == 2
         and [f.reason for f in failures] == ["no such file or folder"]
     )
-    assert _children() == []
+    assert children() == []
 
 
 def _forks(sources, library) -> bool:
@@ -80,7 +85,7 @@ def _forks(sources, library) -> bool:
         return found.forked
 
 
-def test_no_child_without_a_folder_a_library_or_alone(sources, library, tmp_path):
+def test_no_child_without_a_folder_a_library_or_alone(sources, library, tmp_path, children):
     assert _forks(sources, library)
     assert not _forks([sources[2]], library)  # a file: nothing to walk
     assert not _forks(sources, tmp_path / "none.sqlite3")  # no library to read meanwhile
@@ -92,10 +97,10 @@ def test_no_child_without_a_folder_a_library_or_alone(sources, library, tmp_path
     finally:
         stop.set()
         other.join()
-    assert _children() == []
+    assert children() == []
 
 
-def test_the_childs_stats_are_those_of_stat(sources, library):
+def test_the_childs_stats_are_those_of_stat(sources, library, children):
     with closing(Finding(sources, library=library)) as found:
         files = sorted(found.result().files)
         child = found.stats_child()
@@ -105,7 +110,7 @@ def test_the_childs_stats_are_those_of_stat(sources, library):
         sizes, mtimes = reader.collect()
         assert list(sizes) == [os.stat(file).st_size for file in files]
         assert list(mtimes) == [os.stat(file).st_mtime for file in files]
-    assert _children() == []
+    assert children() == []
 
 
 def _slow(monkeypatch, module, name):
@@ -119,51 +124,55 @@ def _slow(monkeypatch, module, name):
 
 
 def test_a_child_killed_before_it_sent_the_files_leaves_the_walk_here(
-    sources, library, monkeypatch
+    sources, library, monkeypatch, children
 ):
     _slow(monkeypatch, scan, "_walk")
     with closing(Finding(sources, library=library)) as found:
-        (child,) = _children()
+        (child,) = children()
         child.send_signal(signal.SIGKILL)
         result = found.result()
         assert found.stats_child() is None
     assert result.files == collect_file_names(sources)[0]
-    assert _children() == []
+    assert children() == []
 
 
-def test_a_child_killed_while_it_reads_the_stats_leaves_them_here(sources, library, monkeypatch):
+def test_a_child_killed_while_it_reads_the_stats_leaves_them_here(
+    sources, library, monkeypatch, children
+):
     monkeypatch.setattr(file_stats, "CHUNK", 1)
     _slow(monkeypatch, os, "stat")
     with closing(Finding(sources, library=library)) as found:
         files = sorted(found.result().files)
         child = found.stats_child()
-    (process,) = _children()
+    (process,) = children()
     process.send_signal(signal.SIGKILL)
     process.wait(5)
     monkeypatch.undo()
     with closing(StatReader(files, child=child)) as reader:
         sizes, _ = reader.collect()
         assert list(sizes) == [os.stat(file).st_size for file in files]
-    assert _children() == []
+    assert children() == []
 
 
 @pytest.mark.parametrize("taken", [False, True], ids=["still-walking", "reading-stats"])
-def test_a_child_not_handed_over_is_stopped(sources, library, monkeypatch, taken):
+def test_a_child_not_handed_over_is_stopped(sources, library, monkeypatch, taken, children):
     _slow(monkeypatch, os, "stat")
     _slow(monkeypatch, scan, "_walk")
     with closing(Finding(sources, library=library)) as found:
         if taken:
             found.result()
-    assert _children() == []
+    assert children() == []
 
 
-def test_the_child_holds_none_of_its_processes_files(sources, library, tmp_path, monkeypatch):
+def test_the_child_holds_none_of_its_processes_files(
+    sources, library, tmp_path, monkeypatch, children
+):
     """Nor the reading end of its own pipe: holding it, a child whose process was killed
     would wait forever to write an answer larger than the pipe holds."""
     held = tmp_path / "held"
     _slow(monkeypatch, scan, "_walk")
     with held.open("w"), closing(Finding(sources, library=library)) as found:
-        (child,) = _children()
+        (child,) = children()
         assert str(held) not in {file.path for file in child.open_files()}
         assert len(child.open_files()) <= 1  # its memory file, at most
         assert found._pipe is not None
