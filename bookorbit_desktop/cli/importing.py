@@ -224,7 +224,10 @@ def run_import(ctx: CliContext, args: argparse.Namespace) -> int:
             on_unchanged=printer.unchanged,
         )
     except KeyboardInterrupt:
+        summary = None
+    finally:
         printer.finish()
+    if summary is None:
         # A file is reported once its batch is committed: these books are kept, each whole.
         kept = counted(printer.imported, "new book")
         print(
@@ -232,8 +235,6 @@ def run_import(ctx: CliContext, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    finally:
-        printer.finish()
     for line in summary_lines(summary):
         print(line)
     return 0 if summary.ok else 1
