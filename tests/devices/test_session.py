@@ -406,7 +406,14 @@ async def test_silent_strangers_hold_no_more_than_the_ports_share(device_server,
             "127.0.0.1", device_server.status.port, local_addr=(f"127.0.1.{1 + n // 5}", 0)
         )
         silent.append(writer)
+    # The oldest are closed to make room; each one's task leaves the count a few turns of the
+    # loop later (on a busy machine, more than 0.2 s later): wait for them, up to 5 s.
+    deadline = asyncio.get_running_loop().time() + 5
     await asyncio.sleep(0.2)
+    while len(device_server._connections) > DEVICE_CONNECTIONS:
+        if asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.05)
     held = len(device_server._connections)
     device = await connect(device_server, tmp_path)
     await device.wait_for(GET_BOOK_COUNT)
