@@ -55,6 +55,7 @@ from tests.fakes.hardcover_catalog import EBOOK, Catalog
 from tests.fakes.hardcover_fixtures import make_client
 from tests.fakes.hardcover_server import FakeHardcover
 from tests.fakes.hardcover_shelves import edit_entry, edit_read
+from tests.new_library import new_library
 
 STATUSES = {"want_to_read": 1, "reading": 2, "read": 3, "on_hold": 4, "abandoned": 5}
 RATINGS = (1.0, 2.5, 3.0, 4.5, 5.0)
@@ -157,6 +158,7 @@ async def story(folder: Path, start: tuple, plan: list) -> None:
     user = catalog.add_user("reader")
     token = catalog.add_token(user)
     await fake.start()
+    new_library(folder / "library.sqlite3")
     open_database(folder / "library.sqlite3")
     client = make_client(fake, clock, token)
 
@@ -276,6 +278,7 @@ async def dated_story(folder: Path, plan: list) -> None:
     user = catalog.add_user("reader")
     token = catalog.add_token(user)
     await fake.start()
+    new_library(folder / "library.sqlite3")
     open_database(folder / "library.sqlite3")
     client = make_client(fake, clock, token)
     try:

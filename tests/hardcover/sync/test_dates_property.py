@@ -41,6 +41,7 @@ from tests.fakes.hardcover_catalog import EBOOK, Catalog
 from tests.fakes.hardcover_fixtures import make_client
 from tests.fakes.hardcover_server import FakeHardcover
 from tests.library.history.koreader_file import KoBook, write_statistics
+from tests.new_library import new_library
 
 PAGES = (150, 300, 480)  # one edition per copy, each of its own size
 FILE_PAGES = 300  # the pages KOReader counts in the first copy's file
@@ -143,6 +144,7 @@ async def start(folder: Path, linked: list[dict], history, on_hardcover) -> Stor
     user = catalog.add_user("reader")
     token = catalog.add_token(user)
     await fake.start()
+    new_library(folder / "library.sqlite3")
     open_database(folder / "library.sqlite3")
     client = make_client(fake, clock, token)
     hc_book = catalog.add_book("The Book", authors=["Ann Author"], users_count=3)

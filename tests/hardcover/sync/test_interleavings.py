@@ -28,6 +28,7 @@ from tests.fakes.clock import VirtualClock
 from tests.fakes.hardcover_catalog import EBOOK, Catalog
 from tests.fakes.hardcover_fixtures import make_client
 from tests.fakes.hardcover_server import FakeHardcover
+from tests.new_library import new_library
 
 PAGES = 400
 BOOKS = 2
@@ -60,6 +61,7 @@ async def story(folder: Path, plan: list[tuple]) -> None:
     user = catalog.add_user("reader")
     token = catalog.add_token(user)
     await fake.start()
+    new_library(folder / "library.sqlite3")
     open_database(folder / "library.sqlite3")
     client = make_client(fake, clock, token)
     try:

@@ -8,6 +8,9 @@ one, is a step too). Prints one JSON line when it finishes.
 
 ACTION: tidy, tidy-copy (cross-drive moves allowed), tidy-keep, undo, redo (Edit ▸ Redo), write,
 restore, remove (the book, its files to the trash in `$TRASH`).
+
+`run_child` forks it from `tests.forked`'s server, with the app already imported, unless it
+runs in a mount namespace of its own.
 """
 
 from __future__ import annotations
@@ -20,8 +23,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests import forked
+
 ROOT = Path(__file__).resolve().parents[3]
 
+# What `main` imports: the fork server (`tests.forked`) has them loaded before each child.
+PRELOAD = (
+    "bookorbit_desktop.config",
+    "bookorbit_desktop.errors",
+    "bookorbit_desktop.library.editing.file_write",
+    "bookorbit_desktop.library.editing.removal",
+    "bookorbit_desktop.library.files.mover",
+    "bookorbit_desktop.library.journal.run",
+    "bookorbit_desktop.library.store.db",
+)
 STEPS = ("fsync", "rename", "replace", "link", "remove", "unlink", "symlink", "rmdir")
 
 
@@ -48,9 +63,10 @@ def run_child(
         env["KILL_WRITES"] = "1"
     command = [sys.executable, "-m", "tests.library.files.file_child"]
     command += [str(data / "library.sqlite3"), str(data), action, str(book_id)]
-    if setup:
-        shell = f'{setup} && "$@"' + (f"; {after}" if after else "")
-        command = ["unshare", "-m", "sh", "-c", shell, "sh", *command]
+    if not setup:
+        return forked.run(command, cwd=ROOT, env=env, timeout=120, preload=PRELOAD)
+    shell = f'{setup} && "$@"' + (f"; {after}" if after else "")
+    command = ["unshare", "-m", "sh", "-c", shell, "sh", *command]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 

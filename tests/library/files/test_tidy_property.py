@@ -33,6 +33,7 @@ from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Book, BookFile
 from bookorbit_desktop.library.store.settings import set_setting
 from tests.factories import make_epub
+from tests.new_library import new_library
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = int(os.environ.get("BOOKORBIT_PROPERTY_EXAMPLES", "12"))
@@ -91,6 +92,7 @@ def _run(ops: list[tuple], other_drive: bool) -> None:
         data = base / "data"
         data.mkdir()
         paths = resolve_paths(data)
+        new_library(paths.db_file)
         open_database(paths.db_file)
         try:
             folder = base / "in"

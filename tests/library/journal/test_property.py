@@ -20,6 +20,7 @@ from bookorbit_desktop.library.reading.edits import save_edit
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import Book
 from tests.factories import add_book
+from tests.new_library import new_library
 
 BOOKS = 3
 words = st.sampled_from(["Emma", "Dune", "Kim", "Ulysses"])
@@ -60,6 +61,7 @@ def test_undo_and_redo_walk_the_library_back_and_forth(ops):
     with tempfile.TemporaryDirectory() as folder:
         paths = resolve_paths(Path(folder))
         paths.ensure()
+        new_library(paths.db_file)
         open_database(paths.db_file)
         try:
             ids = [add_book(f"Book {n}", (f"Author {n}",)).id for n in range(BOOKS)]

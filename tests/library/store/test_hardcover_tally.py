@@ -38,6 +38,7 @@ from bookorbit_desktop.library.store.hardcover_tally_schema import hardcover_tal
 from bookorbit_desktop.library.store.models import Book, database
 from tests.factories import add_book
 from tests.library.previous_schema import previous_schema_library
+from tests.new_library import new_library
 
 BOOKS = 4
 HC_BOOKS = (7, 8)  # few Hardcover books: copies of one share it
@@ -230,6 +231,7 @@ def test_the_kept_counts_are_a_count_from_scratch_after_any_writes(ops):
     with tempfile.TemporaryDirectory() as folder:
         paths = resolve_paths(Path(folder))
         paths.ensure()
+        new_library(paths.db_file)
         open_database(paths.db_file)
         try:
             clock = [1_000_000.0]

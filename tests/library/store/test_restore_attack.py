@@ -30,6 +30,7 @@ from bookorbit_desktop.library.store.backup import backup_library
 from bookorbit_desktop.library.store.db import LibraryOpenError, close_database, open_database
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.restore import RestoreError, restore_library
+from tests import forked
 from tests.library.files.file_child import ROOT
 from tests.library.store.damaged import scribbled
 from tests.library.store.test_backup import filled, fingerprint, titles  # noqa: F401
@@ -59,6 +60,13 @@ else:
 sys.exit(main(["--data-dir", data_dir, "restore", backup]))
 """
 
+# What KILLED_RESTORE imports, loaded once by the fork server that starts it (`tests.forked`).
+RESTORE_PRELOAD = (
+    "bookorbit_desktop.cli",
+    "bookorbit_desktop.cli.backup",
+    "tests.library.files.file_child",
+)
+
 OLD_COVER = b"\xff\xd8\xff\xe0 the cover of the library in use"
 RESTORED_COVER = b"\xff\xd8\xff\xe0 a jpeg cover"  # the `filled` library's, in the backup
 OLD = ["Dune", "Emma", "Piranesi"]
@@ -70,7 +78,7 @@ WHOLE = ((OLD, OLD_COVER), (OLD, None), (RESTORED, RESTORED_COVER), (RESTORED, N
 def killed_restore(data_dir: Path, backup: Path, kill_at: object) -> subprocess.CompletedProcess:
     command = [sys.executable, "-c", KILLED_RESTORE, str(data_dir), str(backup), str(kill_at)]
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(data_dir.parent)}
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    return forked.run(command, cwd=ROOT, env=env, timeout=60, preload=RESTORE_PRELOAD)
 
 
 def in_use_with_its_journal(filled, tmp_path):  # noqa: F811

@@ -158,10 +158,13 @@ async def test_search_sees_every_change_to_the_library(shelf: Catalog):
 
 
 def _bulk_books(count: int) -> None:
-    """`count` books with an author and a file each, inserted in one transaction."""
+    """`count` books with an author and a file each, inserted in one transaction and indexed
+    at its end, as an import's batch is."""
+    from bookorbit_desktop.library.store.index_batch import close_batch, open_batch
     from bookorbit_desktop.library.store.models import database
 
     with database.atomic():
+        open_batch()
         database.execute_sql("INSERT INTO author (id, name, sort_name) VALUES (1, 'Ann', 'Ann')")
         rows = [(i, i, i) for i in range(1, count + 1)]
         for sql, width in (
@@ -182,6 +185,7 @@ def _bulk_books(count: int) -> None:
             ),
         ):
             database.connection().executemany(sql, [row[:width] for row in rows])
+        close_batch()
 
 
 async def test_search_right_after_an_edit_answers_at_once(catalog: Catalog, monkeypatch):
