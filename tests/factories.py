@@ -21,6 +21,7 @@ from bookorbit_desktop.library.store.models import (
     DocumentAlias,
     ReadingState,
 )
+from tests.new_library import new_library
 
 
 def make_epub(
@@ -109,6 +110,7 @@ def fresh_library(tmp_path_factory) -> Iterator[Paths]:
     earlier one left."""
     paths = resolve_paths(tmp_path_factory.mktemp("library") / "data")
     paths.ensure()
+    new_library(paths.db_file)
     open_database(paths.db_file)
     try:
         yield paths

@@ -26,6 +26,7 @@ from tests.fakes.clock import VirtualClock
 from tests.fakes.hardcover_catalog import EBOOK, SYNC_SCOPES, Catalog
 from tests.fakes.hardcover_fixtures import make_client
 from tests.fakes.hardcover_server import FakeHardcover
+from tests.new_library import new_library
 
 INSERT, READ_BACK = "InsertReadingJournal", "ReadingJournalsByBook"
 REFUSAL = {"data": {"insert_reading_journal": {"id": None, "errors": ["Try another day"]}}}
@@ -125,6 +126,7 @@ async def _scenario(quotes: int, rounds: list[tuple[list[str], int, int]]) -> No
 )
 def test_faults_and_overlapping_senders_never_duplicate_a_quote(quotes, rounds):
     with tempfile.TemporaryDirectory() as folder:
+        new_library(Path(folder) / "library.sqlite3")
         open_database(Path(folder) / "library.sqlite3")
         try:
             asyncio.run(_scenario(quotes, rounds))

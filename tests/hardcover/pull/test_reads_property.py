@@ -51,6 +51,7 @@ from tests.fakes.hardcover_catalog import CURRENTLY_READING, EBOOK, READ, Catalo
 from tests.fakes.hardcover_fixtures import make_client
 from tests.fakes.hardcover_server import FakeHardcover
 from tests.fakes.hardcover_shelves import edit_entry, edit_read
+from tests.new_library import new_library
 
 EXAMPLES = int(os.environ.get("BOOKORBIT_PROPERTY_EXAMPLES", "8"))
 # Each start before each finish, so every pair is a possible read.
@@ -152,6 +153,7 @@ async def story(folder: Path, plan: list) -> None:
     user = catalog.add_user("reader")
     token = catalog.add_token(user)
     await fake.start()
+    new_library(folder / "library.sqlite3")
     open_database(folder / "library.sqlite3")
     client = make_client(fake, clock, token)
     today = dt.date.today().isoformat()
