@@ -12,7 +12,8 @@ killed). The server runs no thread, opens no library and holds nothing but its o
 child inherits nothing a fresh interpreter would not have.
 
 Unlike `subprocess.run`, the answer does not wait for processes the child started and left
-running: use it for programs that start none.
+running: use it for programs that start none. What an interpreter settles once as it starts
+(its locale, its hash seed, its flags) is the server's.
 """
 
 from __future__ import annotations
@@ -183,6 +184,7 @@ def _become(request: dict[str, Any]) -> None:
     os.chdir(str(request["cwd"]))
     os.environ.clear()
     os.environ.update(request["env"])
+    tempfile.tempdir = None  # found again from this environment (TMPDIR), as at a start
     argv = list(request["argv"])
     sys.path[0] = str(request["cwd"])  # what -m and -c put first: the working folder
     if request["how"] == "-m":
