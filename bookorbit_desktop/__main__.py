@@ -2,7 +2,7 @@
 
 import sys
 
-from bookorbit_desktop.cli import main
+from bookorbit_desktop.entry import main
 
 if getattr(sys, "frozen", False):
     # In a frozen build, the importer's worker processes start this executable again: let

@@ -130,7 +130,7 @@ def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 GRAPH = build_graph(ROOT)
-ENTRY_POINTS = (f"{PACKAGE}.app", f"{PACKAGE}.__main__", f"{PACKAGE}.cli")
+ENTRY_POINTS = (f"{PACKAGE}.app", f"{PACKAGE}.__main__", f"{PACKAGE}.entry", f"{PACKAGE}.cli")
 ABOVE = (f"{PACKAGE}.ui", f"{PACKAGE}.cli", f"{PACKAGE}.app", f"{PACKAGE}.services")
 PURE_RULES = (
     f"{PACKAGE}.library.reading.rules",

@@ -26,6 +26,7 @@ from bookorbit_desktop.cli.commands import prepare
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.data_folder import data_folder_from_window, usable_paths
 from bookorbit_desktop.errors import CONNECT, BookOrbitError
+from bookorbit_desktop.interruption import interrupted
 from bookorbit_desktop.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
@@ -263,7 +264,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("Library database error: %s", error)
         return 2
     except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)  # off the line the terminal showed ^C on
-        return 130
+        return interrupted()
     finally:
         ctx.close()

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import counted
+from bookorbit_desktop.interruption import INTERRUPTED
 from bookorbit_desktop.library.importer.summary import ImportOutcome
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
@@ -234,7 +235,7 @@ def run_import(ctx: CliContext, args: argparse.Namespace) -> int:
             f"Import interrupted: {kept} imported before it. Import again to finish.",
             file=sys.stderr,
         )
-        return 130
+        return INTERRUPTED
     for line in summary_lines(summary):
         print(line)
     return 0 if summary.ok else 1
