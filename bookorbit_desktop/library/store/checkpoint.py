@@ -157,7 +157,9 @@ class Checkpointer:
         # The compaction's commits (inside `WRITER_GATE`) must not copy the log themselves.
         no_inline_checkpoints()
         frame_bytes = database.execute_sql("PRAGMA page_size").fetchone()[0] + _FRAME_HEADER_BYTES
-        seen = self._log_state()
+        # Nothing seen yet: a log found at the first look is copied, though it was written before
+        # this thread started (a commit right after the server started, while it was starting).
+        seen: tuple[int, int] | None = None
         changed_at = time.monotonic()
         compact_at = changed_at + FIRST_COMPACT_SECONDS
         fold_at, fold_retry_at, unfolded = changed_at + FOLD_SECONDS, 0.0, True

@@ -238,6 +238,8 @@ def test_a_compaction_step_does_not_copy_the_log_while_the_writer_waits(library,
     monkeypatch.setattr(changes, "SLACK_ENTRIES", 0)
     monkeypatch.setattr(checkpoint, "FIRST_COMPACT_SECONDS", 0.0)
     monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.01)
+    # Only the compaction's own commits are watched: the thread's copies of the log wait.
+    monkeypatch.setattr(Checkpointer, "_checkpoint", lambda self, frame_bytes: None)
     checkpointer = Checkpointer(library.db_file)
     checkpointer.start()
     try:
@@ -349,3 +351,21 @@ def test_a_bulk_write_on_a_drive_short_of_room_copies_the_log_back_in_time(stick
         assert database.execute_sql("SELECT count(*) FROM bulk_test").fetchone()[0] == 500
     finally:
         close_database()
+
+
+def test_a_log_written_before_the_thread_started_is_copied_at_its_first_look(library, monkeypatch):
+    """A commit made while the server was starting, before this thread first looked at the log,
+    is copied like any other (it was taken for a log already seen, and left until the next)."""
+    checkpoint.no_inline_checkpoints()
+    _commit_pages(3)  # 300 pages in the log, none in the library file yet
+    before = library.db_file.stat().st_size
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_SECONDS", 0.05)
+    checkpointer = Checkpointer(library.db_file)
+    checkpointer.start()
+    try:
+        deadline = time.monotonic() + 10
+        while library.db_file.stat().st_size == before and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        checkpointer.stop()
+    assert library.db_file.stat().st_size > before + (250 << 12)
