@@ -156,6 +156,8 @@ class CoverLoader(QObject, Generic[Shown]):
         self._timer.start()
 
     def _load_in_view(self) -> None:
+        if not self._view.isVisible():
+            return  # asked while hidden (a page refilled after it closed): shown, it asks again
         if self._task is not None and not self._task.done():
             self._again = True  # after the batch under way
             return
