@@ -110,14 +110,18 @@ def cover_size(path: Path) -> Size | None:
 def book_candidates(book_id: int, data_dir: Path) -> BookCandidates:
     """The stored answers for one book and their comparison with its values; NotFoundError
     when there is no such book."""
-    book = Book.get_or_none(Book.id == book_id)
-    if book is None:
-        raise NotFoundError(f"There is no book with id {book_id}.")
-    local = local_values(book)
+    # One read transaction: a source's answer saved between reading the states and reading the
+    # candidates would show its values under an "asking…" line (or a count with no values).
+    with database.atomic():
+        book = Book.get_or_none(Book.id == book_id)
+        if book is None:
+            raise NotFoundError(f"There is no book with id {book_id}.")
+        local = local_values(book)
+        found_states = {s.source: s for s in states([book_id])}
+        stored = candidates_of(book_id)
     size = cover_size(data_dir / book.cover_path) if book.cover_path else None
-    found_states = {s.source: s for s in states([book_id])}
     found: dict[str, list[Candidate]] = {}
-    for source, data in candidates_of(book_id):
+    for source, data in stored:
         found.setdefault(source, []).append(Candidate.from_json(data))
     answers = []
     for name in SOURCE_LABELS:
@@ -159,10 +163,12 @@ def stored_answers(book_ids: Sequence[int]) -> list[tuple[int, SourceResult]]:
         .where(MetadataCandidate.book.in_(list(book_ids)))
         .order_by(MetadataCandidate.position)
     )
-    for row in rows:
-        found.setdefault((row.book_id, row.source), []).append(Candidate.from_json(row.data))
+    with database.atomic():  # the candidates and the states of one moment
+        for row in rows:
+            found.setdefault((row.book_id, row.source), []).append(Candidate.from_json(row.data))
+        found_states = states(book_ids)
     answers = []
-    for state in states(book_ids):
+    for state in found_states:
         candidates = tuple(found.get((state.book_id, state.source), ()))
         result = SourceResult(state.source, state.status, state.message, candidates)
         answers.append((state.book_id, result))
