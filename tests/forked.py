@@ -21,6 +21,7 @@ running: use it for programs that start none. What an interpreter settles once a
 from __future__ import annotations
 
 import atexit
+import contextlib
 import io
 import json
 import os
@@ -75,7 +76,7 @@ def run(
         except BaseException:
             # Interrupted half way (a test's timeout, Ctrl-C): the server's next answer would
             # be this request's. It goes, with its child; the next call starts another.
-            _stop(server, at_once=True)
+            _stop(server)
             raise
     if "error" in answer:
         raise RuntimeError(f"the fork server could not run {args!r}: {answer['error']}")
@@ -100,11 +101,12 @@ def _started() -> subprocess.Popen[bytes]:
     return _server
 
 
-def _stop(server: subprocess.Popen[bytes], *, at_once: bool = False) -> None:
-    if at_once:
-        server.kill()  # its child sees the server's end of the requests close, and is killed
-    elif server.stdin is not None:
-        server.stdin.close()  # the server leaves at the end of its requests
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """The server sees its requests end: it kills the child it is waiting for, if any, and
+    leaves (killed itself, it could not kill its child)."""
+    if server.stdin is not None:
+        with contextlib.suppress(OSError):  # the rest of a request cut short cannot go
+            server.stdin.close()
     try:
         server.wait(10)
     except subprocess.TimeoutExpired:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import _thread
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -147,9 +147,21 @@ def test_a_child_past_its_time_is_killed(tmp_path):
 
 def test_a_call_interrupted_half_way_leaves_the_next_one_its_own_answer(tmp_path):
     code, marker = _sleeper(tmp_path)
-    threading.Timer(1.0, _thread.interrupt_main).start()  # Ctrl-C, or a test's timeout
-    with pytest.raises(KeyboardInterrupt):
-        _python(tmp_path, code)
+    # A real SIGINT (Ctrl-C, or a test's timeout) cuts the wait for the answer short; a pytest
+    # worker ignores SIGINT, so Python's own handler is put in for the test.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    main = threading.main_thread().ident
+    assert main is not None
+    timer = threading.Timer(1.0, signal.pthread_kill, (main, signal.SIGINT))
+    started = time.monotonic()
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            _python(tmp_path, code)
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, before)
+    assert time.monotonic() - started < 20  # cut short, not ended by the call's 30 s timeout
     deadline = time.monotonic() + 10
     while not _gone(int(marker.read_text())) and time.monotonic() < deadline:
         time.sleep(0.05)
