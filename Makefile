@@ -54,16 +54,16 @@ system-deps:
 		fi; \
 	fi
 
-# The suite runs on every core (pytest-xdist; `make test TEST_WORKERS=1` for one). Many tests
-# wait part of their time (a program they started, a loopback server, the disk, Qt's timers),
-# so `TEST_WORKERS=4` on two cores takes about two thirds of the time; each run of it so far
-# found a test that depends on timing, so one worker a core stays the default. ALONE_TESTS
-# cannot share the machine, so they run after the rest, by themselves: the hostile-network
-# modules flood a real server from another process (password guesses, a thousand idle or
-# silent connections) and assert how fast the real user is still answered; the highlight
-# rules and the history import hold a plan or a refusal to a wall-clock bound (a quadratic
-# plan took a minute), which a test on the other core would decide.
-TEST_WORKERS ?= auto
+# The suite runs two workers a core (pytest-xdist; `make test TEST_WORKERS=1` for one): many
+# tests wait part of their time (a program they started, a loopback server, the disk, Qt's
+# timers), and a second worker a core fills that time (on two cores, the parallel part takes
+# about 460 s instead of 650 s). ALONE_TESTS cannot share the machine, so they run after the
+# rest, by themselves: the hostile-network modules flood a real server from another process
+# (password guesses, a thousand idle or silent connections) and assert how fast the real user
+# is still answered; the highlight rules and the history import hold a plan or a refusal to a
+# wall-clock bound (a quadratic plan took a minute), which a test on the other core would decide.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * len(os.sched_getaffinity(0)))' \
+	2>/dev/null || echo auto)
 ALONE_TESTS := tests/server/hostile/test_logins.py tests/server/hostile/test_https_flood.py \
 	tests/server/hostile/test_connections.py tests/library/highlights/test_rules.py \
 	tests/library/history/test_hostile_import.py
