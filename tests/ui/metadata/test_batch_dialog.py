@@ -129,7 +129,7 @@ def test_each_books_answers_show_as_they_come_while_a_slow_source_asks(
 ):
     sources.add(FakeBook(**MATILDA.__dict__))
     matilda = add_book("Matilda", ["Roald Dahl"], isbn13=MATILDA.isbn13)
-    hardcover_fake.config.response_delay = 1.5  # every Hardcover answer takes 1.5 s
+    hardcover_fake.config.response_delay = 3.0  # each Hardcover answer: 3 s (a busy machine)
     dialog = BatchDialog(service, [fox.id, matilda.id])
     qtbot.addWidget(dialog)
     dialog.show()

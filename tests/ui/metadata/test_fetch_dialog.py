@@ -122,7 +122,7 @@ def test_a_failing_source_says_why_and_the_others_still_show(service, sources, f
 def test_each_source_shows_as_it_answers_while_a_slow_one_is_still_asking(
     service, hardcover_fake, fox, qtbot, qloop
 ):
-    hardcover_fake.config.response_delay = 1.5  # every Hardcover answer takes 1.5 s
+    hardcover_fake.config.response_delay = 3.0  # each Hardcover answer: 3 s (a busy machine)
     dialog = FetchDialog(service, fox.id)
     qtbot.addWidget(dialog)
     dialog.show()
