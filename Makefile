@@ -67,7 +67,7 @@ TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * len(os.sched_getaffin
 ALONE_TESTS := tests/server/hostile/test_logins.py tests/server/hostile/test_https_flood.py \
 	tests/server/hostile/test_connections.py tests/library/highlights/test_rules.py \
 	tests/library/history/test_hostile_import.py
-#
+
 # Bytecode is compiled once, before the tests: the hundreds of processes they start (the
 # command line, `serve`, the window) then load it instead of each compiling what it imports,
 # and pytest keeps the test modules it rewrote for its assertion messages. A machine that sets
