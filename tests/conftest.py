@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -47,6 +48,17 @@ def _sendable(value: object) -> object:
 def _made_library(tmp_path_factory) -> None:
     """The library each test's new library is a copy of (tests/new_library.py)."""
     make_first(tmp_path_factory.mktemp("made-library"))
+
+
+@pytest.fixture
+def ctrl_c_interrupts() -> Iterator[None]:
+    """Ctrl-C raising KeyboardInterrupt, as in a program run from a terminal (a test may run
+    in a process that ignores SIGINT: pytest-xdist's workers leave it to their controller)."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 @pytest.fixture

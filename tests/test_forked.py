@@ -145,13 +145,13 @@ def test_a_child_past_its_time_is_killed(tmp_path):
     assert _python(tmp_path, "print(1)").stdout == "1\n"  # and the server answers the next
 
 
-def test_a_call_interrupted_half_way_leaves_the_next_one_its_own_answer(tmp_path):
+def test_a_call_interrupted_half_way_leaves_the_next_one_its_own_answer(
+    tmp_path, ctrl_c_interrupts
+):
     code, marker = _sleeper(tmp_path)
-    # A real SIGINT (Ctrl-C, or a test's timeout) cuts the wait for the answer short; a pytest
-    # worker ignores SIGINT, so Python's own handler is put in for the test.
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)
     main = threading.main_thread().ident
     assert main is not None
+    # A real SIGINT (Ctrl-C, or a test's timeout) cuts the wait for the answer short.
     timer = threading.Timer(1.0, signal.pthread_kill, (main, signal.SIGINT))
     started = time.monotonic()
     try:
@@ -160,7 +160,6 @@ def test_a_call_interrupted_half_way_leaves_the_next_one_its_own_answer(tmp_path
             _python(tmp_path, code)
     finally:
         timer.cancel()
-        signal.signal(signal.SIGINT, before)
     assert time.monotonic() - started < 20  # cut short, not ended by the call's 30 s timeout
     deadline = time.monotonic() + 10
     while not _gone(int(marker.read_text())) and time.monotonic() < deadline:

@@ -5,22 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-from collections.abc import Iterator
 
 import pytest
 
 from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value, interrupts_put_off
-
-
-@pytest.fixture
-def ctrl_c_interrupts() -> Iterator[None]:
-    """Ctrl-C raising KeyboardInterrupt, as in a program run from a terminal (a test may run
-    in a process that ignores SIGINT: pytest-xdist's workers leave it to their controller)."""
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, before)
 
 
 def test_a_ctrl_c_inside_the_fold_fails_a_write_unless_put_off(ctrl_c_interrupts):
