@@ -139,6 +139,7 @@ bench: $(TEST_STAMP) bench-deps
 	$(BIN)/python benchmarks/stats_upload.py
 	$(BIN)/python benchmarks/highlights_load.py
 	$(BIN)/python benchmarks/device_flood.py
+	$(BIN)/python benchmarks/write_pages.py
 
 # The scale benchmarks at one library size in one table (figure | value | goal):
 # `make bench-scale`, or `BOOKS=50000 make bench-scale`.

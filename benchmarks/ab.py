@@ -1,7 +1,7 @@
 """A/B: the hot paths' benchmarks on this checkout and on a base commit, in interleaved pairs.
 
     python benchmarks/ab.py --base REV [--pairs 3] [--count 2000] [--books 50000]
-                            [--only import,search,kosync]
+                            [--only import,search,kosync,pages]
     make bench-ab BASE=REV [AB_ARGS="--pairs 5"]
 
 The base commit is checked out in a git worktree under `.bench-ab/` with a virtual
@@ -16,6 +16,10 @@ or speeds up during the run weighs on both sides alike. The benchmarks, each wit
                                                         an edit (a library of B books)
     kosync   kosync_load.py --wrk                      requests/s and p99 under wrk (needs wrk:
                                                         `make bench-deps` as root installs it)
+    pages    write_pages.py                            pages a push and an imported file write:
+                                                        the same on every run, so run once, in
+                                                        the first pair (a commit without the
+                                                        script has no such figures)
 
 For each figure both sides report, it prints the median of each side, the ratio (this checkout
 over the base: above 1 is faster for a rate, below 1 is faster for a time) and the spread of the
@@ -39,7 +43,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".bench-ab"
 # A number with its unit in a benchmark's text figure ("6,556 req/s, p99 4.1 ms").
-MEASURE = re.compile(r"(?:(p\d+(?:\.\d+)?)\s+)?(\d[\d,]*(?:\.\d+)?)\s*(files/s|req/s|ms|us|µs)\b")
+MEASURE = re.compile(
+    r"(?:(p\d+(?:\.\d+)?)\s+)?(\d[\d,]*(?:\.\d+)?)\s*(files/s|req/s|ms|us|µs|pages)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Bench:
     name: str
     script: str
     args: tuple[str, ...]
+    once: bool = False  # its figures do not vary from run to run: the first pair only
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,7 @@ def benches(args: argparse.Namespace) -> list[Bench]:
         "import": Bench("import", "import_bench.py", ("--count", str(args.count), "--no-serial")),
         "search": Bench("search", "search_bench.py", ("--books", str(args.books))),
         "kosync": Bench("kosync", "kosync_load.py", ("--wrk",)),
+        "pages": Bench("pages", "write_pages.py", (), once=True),
     }
     wanted = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = [name for name in wanted if name not in everything]
@@ -158,7 +166,7 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=3, help="interleaved pairs (3)")
     parser.add_argument("--count", type=int, default=2000, help="EPUBs the import reads (2000)")
     parser.add_argument("--books", type=int, default=50_000, help="library size for search")
-    parser.add_argument("--only", default="import,search,kosync", help="benchmarks to run")
+    parser.add_argument("--only", default="import,search,kosync,pages", help="benchmarks to run")
     args = parser.parse_args()
     chosen = benches(args)
     sides = [base_side(args.base), Side("this checkout", ROOT, Path(sys.executable))]
@@ -170,9 +178,15 @@ def main() -> int:
     failed = False
     for pair in range(args.pairs):
         for bench in chosen:
+            if bench.once and pair > 0:
+                continue
             order = sides if pair % 2 == 0 else sides[::-1]
             got: dict[str, dict[str, float] | None] = {}
             for side in order:
+                if not (side.root / "benchmarks" / bench.script).exists():
+                    print(f"{bench.name}: {side.label} has no {bench.script}", flush=True)
+                    got[side.label] = {}
+                    continue
                 print(f"pair {pair + 1}/{args.pairs}: {bench.name} on {side.label}", flush=True)
                 got[side.label] = run_one(side, bench)
             base, this = got[sides[0].label], got[sides[1].label]
