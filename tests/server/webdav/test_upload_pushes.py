@@ -57,8 +57,8 @@ async def test_no_push_fails_while_a_large_upload_is_imported(tmp_path):
         statuses: list[int] = []
         pushers = [asyncio.ensure_future(_pushes(port, done, statuses, n)) for n in range(4)]
         await asyncio.sleep(0.3)
-        auth = aiohttp.BasicAuth(USER, PASSWORD)
-        async with aiohttp.ClientSession(auth=auth) as session:
+        auth = {"Authorization": aiohttp.encode_basic_auth(USER, PASSWORD)}
+        async with aiohttp.ClientSession(headers=auth) as session:
             url = f"http://127.0.0.1:{port}/dav/statistics.sqlite3"
             async with session.put(url, data=upload) as answer:
                 assert answer.status == 201
