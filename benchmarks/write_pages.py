@@ -117,8 +117,9 @@ def pages_since(db_file: Path, mark: LogMark) -> collections.Counter[str]:
     return collections.Counter(names.get(page, "free") for page in pages[mark.frames :])
 
 
-def push_pages(work: Path, books: int, batches: int, batch: int) -> collections.Counter[str]:
-    """Pages of `batches` group commits of `batch` pushes each, as the server stores them."""
+def push_pages(work: Path, books: int, batches: int, per_commit: int) -> collections.Counter[str]:
+    """Pages of `batches` group commits of `per_commit` pushes each, as the server stores
+    them."""
     data_dir = work / "pushes"
     documents = build_library(data_dir, books)
     db_file = resolve_paths(data_dir).db_file
@@ -147,7 +148,7 @@ def push_pages(work: Path, books: int, batches: int, batch: int) -> collections.
             commit(documents[start : start + 64])
         mark = mark_log(db_file)
         for _ in range(batches):
-            commit(rng.sample(documents, batch))
+            commit(rng.sample(documents, per_commit))
         return pages_since(db_file, mark)
     finally:
         close_database()

@@ -102,9 +102,10 @@ def test_bench_ab_reads_pages_as_a_figure_where_fewer_is_better(figures, read):
     assert not any(ab.higher_is_better(figure) for figure in read if figure.endswith("pages"))
 
 
-def test_the_benchmark_counts_the_same_pages_on_every_run(tmp_path, paths):
-    first = write_pages.push_pages(tmp_path / "first", books=300, batches=6, batch=4)
-    second = write_pages.push_pages(tmp_path / "second", books=300, batches=6, batch=4)
+@pytest.mark.usefixtures("paths")  # a data folder of the test's own, whatever writes to one
+def test_the_benchmark_counts_the_same_pages_on_every_run(tmp_path):
+    first = write_pages.push_pages(tmp_path / "first", books=300, batches=6, per_commit=4)
+    second = write_pages.push_pages(tmp_path / "second", books=300, batches=6, per_commit=4)
     assert first == second
     assert {"reading_state", "progress_event_document_id", "sync_outbox"} <= set(first)
 
