@@ -3,19 +3,13 @@ processes used meanwhile, from the samples taken while the import ran."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-_SPEC = importlib.util.spec_from_file_location(
-    "import_timeline", Path(__file__).resolve().parents[1] / "benchmarks" / "import_timeline.py"
-)
-assert _SPEC is not None and _SPEC.loader is not None
-import_timeline = importlib.util.module_from_spec(_SPEC)
-sys.modules["import_timeline"] = import_timeline
-_SPEC.loader.exec_module(import_timeline)
+from tests.benchmark_scripts import load
+
+import_timeline = load("import_timeline")
 
 
 @pytest.mark.parametrize(

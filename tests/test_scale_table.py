@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-_SPEC = importlib.util.spec_from_file_location(
-    "scale_table", Path(__file__).resolve().parents[1] / "benchmarks" / "scale_table.py"
-)
-assert _SPEC is not None and _SPEC.loader is not None
-scale_table = importlib.util.module_from_spec(_SPEC)
-sys.modules["scale_table"] = scale_table  # its dataclasses look their module up
-_SPEC.loader.exec_module(scale_table)
+from tests.benchmark_scripts import load
+
+scale_table = load("scale_table")
 
 
 @pytest.mark.parametrize(

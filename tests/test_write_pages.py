@@ -3,8 +3,6 @@ index, and `make bench-ab` reading them as a figure."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,21 +11,10 @@ from bookorbit_desktop.library.reading.batched_pushes import record_pushes
 from bookorbit_desktop.library.reading.pushes import Push
 from bookorbit_desktop.library.store.checkpoint import no_inline_checkpoints
 from bookorbit_desktop.library.store.models import database
+from tests.benchmark_scripts import load
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # their dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-write_pages = _load("write_pages")
-ab = _load("ab")
+write_pages = load("write_pages")
+ab = load("ab")
 
 
 def _push(document: str, percentage: float) -> None:
