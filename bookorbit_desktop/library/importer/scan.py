@@ -17,7 +17,7 @@ from pathlib import Path
 from bookorbit_desktop.library.importer.summary import ImportFailure
 from bookorbit_desktop.library.metadata.extensions import SUPPORTED_EXTENSIONS
 
-__all__ = ["FoundFiles", "ImportFailure", "collect_file_names", "find_files"]
+__all__ = ["FoundFiles", "ImportFailure", "collect_file_names", "find_files", "source_ranges"]
 
 # Folders never walked into besides hidden ones: macOS archive metadata.
 _SKIPPED_FOLDERS = frozenset({"__MACOSX"})
@@ -60,11 +60,7 @@ def collect_file_names(
     ignored = 0
     seen: set[str] = set()
     for number, source in enumerate(sources, start=1):
-        path = Path(source).expanduser()
-        try:
-            path = path.resolve()
-        except (OSError, RuntimeError):
-            path = Path(os.path.abspath(path))
+        path = _resolved(source)
         if path.is_dir():
             found, not_books = _walk(str(path), skipped)
             ignored += not_books
@@ -84,6 +80,37 @@ def collect_file_names(
             seen.update(found)
         files.extend(found)
     return files, failures, ignored
+
+
+def source_ranges(sources: Iterable[str | os.PathLike[str]]) -> list[tuple[str, str]]:
+    """Ranges of text, [low, high) in the order of code points, that hold every path
+    `collect_file_names` can find for `sources`: each source's own path, and every path under
+    it (which begins with the source's path and a separator). Sorted and apart, so that the
+    library's files these sources can meet are read range by range in the order of their
+    paths, and none of the others."""
+    ranges = []
+    for source in sources:
+        path = str(_resolved(source))
+        ranges.append((path, path + "\0"))  # the source itself: no path lies between
+        under = os.path.join(path, "")  # "/" stays "/"
+        ranges.append((under, under[:-1] + chr(ord(under[-1]) + 1)))
+    ranges.sort()
+    merged: list[tuple[str, str]] = []
+    for low, high in ranges:
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def _resolved(source: str | os.PathLike[str]) -> Path:
+    """The absolute path a source names, links resolved where they can be."""
+    path = Path(source).expanduser()
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
 
 
 def _walk(root: str, skipped: set[str]) -> tuple[list[str], int]:

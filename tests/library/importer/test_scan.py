@@ -5,11 +5,14 @@
 from __future__ import annotations
 
 import os
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from bookorbit_desktop.library.importer.scan import collect_file_names
+from bookorbit_desktop.library.importer.scan import collect_file_names, source_ranges
 
 
 def _touch(path: Path) -> None:
@@ -74,3 +77,51 @@ def test_each_file_is_taken_once_in_the_order_first_named(tmp_path, sources, exp
     files, failures, _ = collect_file_names([tmp_path / source for source in sources])
     assert [os.path.relpath(name, tmp_path) for name in files] == expected
     assert failures == []
+
+
+@given(
+    st.lists(
+        st.sampled_from(["books", "books/sub", "books/sub/b.epub", "books/a.epub", "book"]),
+        min_size=1,
+        max_size=4,
+    )
+)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_every_file_found_lies_in_the_sources_ranges(tmp_path, sources):
+    # The quick answer reads the library's rows of these ranges only: a file found outside
+    # them would be taken for a new one.
+    for name in ("books/a.epub", "books/sub/b.epub", "books-2/c.epub", "book/d.epub", "e.epub"):
+        _touch(tmp_path / name)
+    named = [tmp_path / source for source in sources]
+    ranges = source_ranges(named)
+    assert ranges == sorted(ranges)
+    assert all(low < high < after for (low, high), (after, _) in pairwise(ranges))
+    files, _, _ = collect_file_names(named)
+    assert files
+    for file in files:
+        assert any(low <= file < high for low, high in ranges), file
+
+
+def test_the_root_folder_ranges_every_path():
+    ranges = source_ranges([os.sep])
+    for path in (os.sep, os.path.join(os.sep, "a.epub"), os.path.join(os.sep, "x", "y.epub")):
+        assert any(low <= path < high for low, high in ranges)
+
+
+def test_the_ranges_leave_out_neighbouring_folders_and_files(tmp_path):
+    books = tmp_path / "books"
+    ranges = source_ranges([books, tmp_path / "books" / "sub"])  # the second lies in the first
+    inside = [books, books / "a.epub", books / "sub" / "deep" / "b.epub"]
+    outside = [tmp_path / "books-2" / "a.epub", tmp_path / "books.epub", tmp_path / "book"]
+    assert all(any(low <= str(path) < high for low, high in ranges) for path in inside)
+    assert not any(any(low <= str(path) < high for low, high in ranges) for path in outside)
+    assert len(ranges) == 2  # the folder's own path, then all below it
+
+
+def test_a_linked_source_is_ranged_where_its_files_are_found(tmp_path):
+    _touch(tmp_path / "real" / "a.epub")
+    os.symlink(tmp_path / "real", tmp_path / "link")
+    files, _, _ = collect_file_names([tmp_path / "link"])
+    ranges = source_ranges([tmp_path / "link"])
+    assert files == [str(tmp_path / "real" / "a.epub")]
+    assert any(low <= files[0] < high for low, high in ranges)

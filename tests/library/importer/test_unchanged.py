@@ -19,6 +19,7 @@ from bookorbit_desktop.library.importer import finding, unchanged
 from bookorbit_desktop.library.importer.complete import import_sources
 from bookorbit_desktop.library.importer.file_stats import StatReader
 from bookorbit_desktop.library.importer.run import import_paths
+from bookorbit_desktop.library.importer.scan import source_ranges
 from bookorbit_desktop.library.importer.unchanged import import_unchanged
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.store import early_check
@@ -296,3 +297,19 @@ def test_a_path_the_library_holds_as_bytes_matches_no_file(library, shelf):
     new = make_epub(shelf / "zz.epub", "Last")
     quick = import_unchanged([shelf], library)
     assert quick is not None and quick.others == [str(new)]
+
+
+def test_only_the_library_rows_under_the_sources_are_read(library, shelf, tmp_path):
+    import_paths([shelf], library)
+    more = tmp_path / "more"
+    kept = make_epub(more / "kept.epub", "Kept")
+    import_paths([more], library)
+    new = make_epub(more / "new.epub", "New")
+    rows, _ = unchanged._read_library(library.db_file, source_ranges([more]), books=False)
+    assert [row[0] for row in rows] == [str(kept)]  # none of the shelf's
+    quick = import_unchanged([more], library)
+    assert quick is not None
+    assert (quick.files, quick.others) == ([str(kept)], [str(new)])
+    everything = import_unchanged([shelf, more], library)
+    assert everything is not None and everything.others == [str(new)]
+    assert len(everything.files) == BookFile.select().count()
