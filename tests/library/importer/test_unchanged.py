@@ -313,3 +313,12 @@ def test_only_the_library_rows_under_the_sources_are_read(library, shelf, tmp_pa
     everything = import_unchanged([shelf, more], library)
     assert everything is not None and everything.others == [str(new)]
     assert len(everything.files) == BookFile.select().count()
+
+
+def test_a_file_named_alone_is_read_by_its_own_path(library, shelf):
+    import_paths([shelf], library)
+    hobbit = shelf / "fiction" / "hobbit.epub"
+    rows, _ = unchanged._read_library(library.db_file, source_ranges([hobbit]), books=False)
+    assert [row[0] for row in rows] == [str(hobbit)]
+    quick = import_unchanged([hobbit], library)
+    assert quick is not None and (quick.files, quick.others) == ([str(hobbit)], [])
