@@ -114,6 +114,7 @@ def import_unchanged(
     full import, before the unchanged ones are reported (a caller that will open the library
     can start on it).
     """
+    sources = list(sources)  # walked, and their ranges read (`source_ranges`)
     if found is None:
         with closing(Finding(sources, skip=[paths.data_dir], library=paths.db_file)) as finding:
             return import_unchanged(

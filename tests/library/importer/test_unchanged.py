@@ -322,3 +322,10 @@ def test_a_file_named_alone_is_read_by_its_own_path(library, shelf):
     assert [row[0] for row in rows] == [str(hobbit)]
     quick = import_unchanged([hobbit], library)
     assert quick is not None and (quick.files, quick.others) == ([str(hobbit)], [])
+
+
+def test_sources_given_once_only_are_both_walked_and_ranged(library, shelf):
+    import_paths([shelf], library)
+    quick = import_unchanged(iter([shelf]), library)  # an iterator can be gone through once
+    assert quick is not None and quick.others == []
+    assert len(quick.files) == BookFile.select().count()
