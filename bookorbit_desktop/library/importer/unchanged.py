@@ -231,9 +231,14 @@ def _read_library(
         else:
             rows = []
             for bounds in ranges:
-                rows += connection.execute(
-                    f"{select} AND ? <= path AND path < ? ORDER BY path", bounds
-                )
+                try:
+                    rows += connection.execute(
+                        f"{select} AND ? <= path AND path < ? ORDER BY path", bounds
+                    )
+                except UnicodeEncodeError:
+                    # A source named in a legacy encoding: every path in its range holds its
+                    # name, which no path the library stores can (it keeps text only).
+                    continue
         return rows, _documents_waiting(connection)
     except sqlite3.Error:
         return None

@@ -329,3 +329,16 @@ def test_sources_given_once_only_are_both_walked_and_ranged(library, shelf):
     quick = import_unchanged(iter([shelf]), library)  # an iterator can be gone through once
     assert quick is not None and quick.others == []
     assert len(quick.files) == BookFile.select().count()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="names of undecodable bytes are POSIX file names")
+def test_a_source_named_in_a_legacy_encoding_goes_to_the_full_import(library, shelf, tmp_path):
+    import_paths([shelf], library)
+    legacy = tmp_path / os.fsdecode(b"B\xfccher")  # latin-1 "Bücher": not UTF-8
+    try:
+        book = make_epub(legacy / "dune.epub", "Dune")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    quick = import_unchanged([legacy, shelf], library)
+    assert quick is not None and quick.others == [str(book)]
+    assert len(quick.files) == BookFile.select().count()
