@@ -91,7 +91,8 @@ def source_ranges(sources: Iterable[str | os.PathLike[str]]) -> list[tuple[str, 
     ranges = []
     for source in sources:
         path = str(_resolved(source))
-        ranges.append((path, path + "\0"))  # the source itself: no path lies between
+        # The source itself: only a text holding NUL, which no path does, lies between.
+        ranges.append((path, path + "\x01"))
         under = os.path.join(path, "")  # "/" stays "/"
         ranges.append((under, under[:-1] + chr(ord(under[-1]) + 1)))
     ranges.sort()

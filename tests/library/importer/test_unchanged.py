@@ -342,3 +342,5 @@ def test_a_source_named_in_a_legacy_encoding_goes_to_the_full_import(library, sh
     quick = import_unchanged([legacy, shelf], library)
     assert quick is not None and quick.others == [str(book)]
     assert len(quick.files) == BookFile.select().count()
+    [failure] = import_sources([legacy], library).failures  # reported, as ever
+    assert "not valid UTF-8" in failure.reason
