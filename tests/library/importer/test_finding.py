@@ -169,10 +169,20 @@ def test_the_child_holds_none_of_its_processes_files(
 ):
     """Nor the reading end of its own pipe: holding it, a child whose process was killed
     would wait forever to write an answer larger than the pipe holds."""
-    held = tmp_path / "held"
-    _slow(monkeypatch, scan, "_walk")
+    held, walking, go = tmp_path / "held", tmp_path / "walking", tmp_path / "go"
+    real = scan._walk
+
+    def walk_once_looked_at(*args, **kwargs):
+        walking.touch()  # past its start: what it holds now, it holds while it walks
+        deadline = time.monotonic() + 30
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scan, "_walk", walk_once_looked_at)  # the child is forked with it
     with held.open("w"), closing(Finding(sources, library=library)) as found:
         (child,) = children()
+        wait_until(walking.exists, "the child walks")
         assert str(held) not in {file.path for file in child.open_files()}
         assert len(child.open_files()) <= 1  # its memory file, at most
         assert found._pipe is not None
@@ -181,6 +191,7 @@ def test_the_child_holds_none_of_its_processes_files(
             os.readlink(f"/proc/{child.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{child.pid}/fd")
         ]
         assert ends.count(pipe) == 1  # the end it writes to
+        go.touch()
 
 
 # An `import`'s finding, sharing the library in DATA_DIR, its child walking slowly (a network
