@@ -353,6 +353,9 @@ def known_library(work: Path, books: int) -> tuple[Path, Path]:
     folder, data_dir = work / f"known-{books}", work / f"data-known-{books}"
     done = work / f"known-{books}.done"
     if done.exists():
+        # A run of `one_new_at_size` killed before it removed its file would have the next
+        # unchanged re-import add it to this kept library for good.
+        _new_file(folder, books).unlink(missing_ok=True)
         return folder, data_dir
     shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -411,7 +414,7 @@ def one_new_at_size(work: Path, books: int, runs: int = 3, app: Path | None = No
     books with one new EPUB added half-way through them (each run into a fresh copy of the
     library, so the file is new every time), run from the source tree `app` if given."""
     folder, data_dir = known_library(work, books)
-    new = folder / f"shelf-{books // 1000:04d}" / "book-new.epub"
+    new = _new_file(folder, books)
     make_book(new, books, cover_image(600, 900, 2), random.Random(books))
     scratch = resolve_paths(work / f"data-known-{books}-plus-one")
     times, cpus = [], []
@@ -432,6 +435,11 @@ def one_new_at_size(work: Path, books: int, runs: int = 3, app: Path | None = No
         f"median {statistics.median(times):.3f} s (CPU {min(cpus):.2f} s)"
     )
     return min(times)
+
+
+def _new_file(folder: Path, books: int) -> Path:
+    """Where `one_new_at_size` puts its new EPUB: half-way through the known books."""
+    return folder / f"shelf-{books // 1000:04d}" / "book-new.epub"
 
 
 def library_of(work: Path, books: int) -> Path:
