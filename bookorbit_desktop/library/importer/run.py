@@ -60,7 +60,7 @@ from bookorbit_desktop.library.importer.writer import KnownFile, LibraryIndex
 from bookorbit_desktop.library.metadata.covers import cover_relative_path, delete_cover
 from bookorbit_desktop.library.metadata.reader import BookMetadata, BookReadError
 from bookorbit_desktop.library.search.fold import interrupts_put_off
-from bookorbit_desktop.library.store.checkpoint import bulk_checkpoints
+from bookorbit_desktop.library.store.bulk_writes import bulk_writes
 
 __all__ = ["import_paths"]
 
@@ -106,7 +106,7 @@ def import_paths(
     collect = reports.append if progress is not None else None
     batches = Batches(importer.forget_uncommitted, on_commit=lambda: _flush(progress, reports))
     to_read = deque(plan.file for plan in plans if plan.read)  # read ahead, in order
-    with Readers(summary.workers) as readers, bulk_checkpoints():
+    with Readers(summary.workers) as readers, bulk_writes():
         try:
             for plan in plans:
                 if should_cancel is not None and should_cancel():
