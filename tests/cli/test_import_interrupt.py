@@ -85,3 +85,46 @@ def test_ctrl_c_stops_the_workers_and_keeps_only_whole_books(tmp_path):
     )
     assert again.returncode == 0, again.stderr
     assert count_books(db_file) == BOOKS
+
+
+# `import` with Ctrl-C arriving while its first batch (20 files) commits: SQLite's COMMIT is
+# where a batch spends most of its commit, and the signal lands during it.
+COMMIT_INTERRUPTED = """
+import os, runpy, signal, sys
+import peewee
+from bookorbit_desktop.library.importer import batch
+
+batch.BATCH_FILES = 20
+real_close, real_commit = batch.close_batch, peewee.Database.commit
+closing = []
+
+def close_batch():
+    closing.append(True)
+    return real_close()
+
+def commit(self, *args, **kwargs):
+    if closing and len(closing) == 1:
+        closing.append(True)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, handled at the next step of Python
+    return real_commit(self, *args, **kwargs)
+
+batch.close_batch, peewee.Database.commit = close_batch, commit
+sys.argv = ["bookorbit-desktop", *sys.argv[1:]]
+runpy.run_module("bookorbit_desktop", run_name="__main__")
+"""
+
+
+def test_ctrl_c_while_a_batch_commits_lets_it_commit_then_stops(tmp_path):
+    """The batch is committed whole and reported, then the import stops as after any Ctrl-C:
+    landing inside the commit's bookkeeping, it left the transaction open for the closing of
+    the database, which failed with a traceback."""
+    for number in range(50):
+        epub_with_cover(tmp_path / "books" / f"book-{number:02d}.epub", f"Book {number}")
+    data_dir = tmp_path / "data"
+    command = [sys.executable, "-c", COMMIT_INTERRUPTED, "--data-dir", str(data_dir), "import"]
+    process = subprocess.run([*command, str(tmp_path / "books")], capture_output=True, timeout=120)
+    assert process.returncode == 130, process.stderr
+    assert b"Traceback" not in process.stderr
+    said = re.search(rb"Import interrupted: (\d+) new books? imported before it\.", process.stderr)
+    assert said is not None, process.stderr
+    assert int(said[1]) == count_books(data_dir / "library.sqlite3") == 20

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.search.fold import interrupts_put_off
 from bookorbit_desktop.library.store.index_batch import close_batch, open_batch
 from bookorbit_desktop.library.store.models import database
 
@@ -85,19 +86,23 @@ class Batches:
     def begin(self) -> None:
         """Open a batch if none is open (call before each file)."""
         if self._transaction is None:
-            transaction = database.atomic()
-            transaction.__enter__()
-            try:
-                open_batch()
-            except BaseException as error:
-                transaction.__exit__(type(error), error, error.__traceback__)  # rolls back
-                raise
-            self._transaction = transaction
-            self._files = 0
-            self._opened = time.monotonic()
-            files, seconds = batch_limits(library_size())
-            self._limit_files = files if self._files_given is None else self._files_given
-            self._limit_seconds = seconds if self._seconds_given is None else self._seconds_given
+            with interrupts_put_off():  # never a transaction begun and not yet kept here
+                self._open()
+
+    def _open(self) -> None:
+        transaction = database.atomic()
+        transaction.__enter__()
+        try:
+            open_batch()
+        except BaseException as error:
+            transaction.__exit__(type(error), error, error.__traceback__)  # rolls back
+            raise
+        self._transaction = transaction
+        self._files = 0
+        self._opened = time.monotonic()
+        files, seconds = batch_limits(library_size())
+        self._limit_files = files if self._files_given is None else self._files_given
+        self._limit_seconds = seconds if self._seconds_given is None else self._seconds_given
 
     def file_done(self) -> None:
         """Count a finished file; commit when the batch is full or old enough."""
@@ -113,9 +118,18 @@ class Batches:
         return self._transaction is not None
 
     def commit(self) -> None:
-        transaction, self._transaction = self._transaction, None
-        if transaction is None:
-            return
+        # Ctrl-C waits until the batch is whole, committed and reported (or rolled back): one
+        # landing inside the commit's bookkeeping left the transaction open for the database's
+        # close, which then failed with a traceback instead of saying what was imported.
+        with interrupts_put_off():
+            transaction, self._transaction = self._transaction, None
+            if transaction is None:
+                return
+            self._end(transaction)
+            if self._on_commit is not None:
+                self._on_commit()
+
+    def _end(self, transaction: Any) -> None:
         try:
             try:
                 close_batch()
@@ -130,8 +144,6 @@ class Batches:
             if full is not None:
                 raise full from error
             raise
-        if self._on_commit is not None:
-            self._on_commit()
 
     def close_after_error(self) -> None:
         """Keep the files finished before an error or interrupt (the run re-raises it)."""

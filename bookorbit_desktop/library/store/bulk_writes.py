@@ -27,11 +27,16 @@ that holds none (the import's keeps its batch's notes in a table of the library)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from peewee import DatabaseError
+
 from bookorbit_desktop.library.store.checkpoint import bulk_checkpoints
 from bookorbit_desktop.library.store.models import database
+
+log = logging.getLogger(__name__)
 
 BULK_CACHE_KIB = 65_536  # the page cache of a bulk write, in KiB (SQLite's negative form)
 MEMORY = 2  # `PRAGMA temp_store`: temporary data and journals in memory
@@ -54,4 +59,7 @@ def bulk_writes() -> Iterator[None]:
     finally:
         database.execute_sql(f"PRAGMA cache_size = {cache}")
         if temp_store != MEMORY:
-            database.execute_sql(f"PRAGMA temp_store = {temp_store}")
+            try:
+                database.execute_sql(f"PRAGMA temp_store = {temp_store}")
+            except DatabaseError as error:  # a transaction left open by the error that ends
+                log.debug("The connection keeps its journals in memory: %s", error)
