@@ -12,10 +12,10 @@ connection decide how many times each of those pages is written and read again:
   It keeps that copy in memory up to 64 KiB, then in a temporary file on the disk. In a large
   library a file's savepoint changes more than that, so every page was written once more, to
   that file, and the system then wrote it out to the disk. An import of 25,000 files into
-  225,000 books wrote 7.7 GB in all; with the journals in memory, 3.2 GB. What they hold is
+  225,000 books wrote 7.6 GiB in all; with the journals in memory, 3.1 GiB. What they hold is
   one file's pages (or one statement's, at a batch's end), let go at the savepoint's end;
 - a page cache of `BULK_CACHE_KIB` instead of the usual 16 MiB: a batch's pages are read
-  back from the log and the file fewer times (the same import read 4.2 GB instead of 6.6).
+  back from the log and the file fewer times (the same import read 4.1 GiB instead of 6.4).
 
 With both, the importing process spent 19.7–21.4 s of CPU on those 25,000 files instead of
 24.7–25.3 s, and the import took 26–29 s instead of 31 (three pairs on two cores), for 70 MiB
