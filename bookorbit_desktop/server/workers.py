@@ -10,7 +10,11 @@ at the same time), with a short busy timeout so a locked library is an error wit
 - `write(fn, ...)`: one writer thread with group commit. The jobs that arrive while a
   transaction commits go into the next one, each in its own savepoint (a failing job rolls
   back only itself); every job is answered only after the commit that made it durable. A job
-  that waited longer than its deadline is not started and answers `LibraryBusyError`.
+  that waited longer than its deadline is not started and answers `LibraryBusyError`. A job
+  answered so is never stored afterwards (its sender sends it again: a KOReader push would be
+  stored twice), nor one whose waiter is gone: the writer takes a transaction's jobs once it
+  holds the library's lock, and a job taken is answered by its commit (a few milliseconds
+  after its deadline at most), never by the deadline.
 - `write_batched(fn, item)`: the same, but the items that share a group commit reach
   `fn(items)` in one call (one savepoint; when it fails, each item is retried alone so only
   the bad one fails).
@@ -78,6 +82,12 @@ class _Job:
     # Set: `fn(items)` stores a list of items; the jobs next to each other in a group commit
     # with the same `fn` go to it together, one item each (`args` is `(item,)`).
     batched: bool = False
+    # WAITING until the writer takes it into a transaction (TAKEN) or the loop answers it
+    # "busy" first (GIVEN_UP); changed only under `DbWorkers._claims`.
+    state: int = 0
+
+
+WAITING, TAKEN, GIVEN_UP = 0, 1, 2
 
 
 def _deliver(jobs: list[_Job]) -> None:
@@ -94,6 +104,10 @@ def _deliver(jobs: list[_Job]) -> None:
 def _expire(future: asyncio.Future[Any], message: str) -> None:
     if not future.done():
         future.set_exception(LibraryBusyError(message))
+
+
+def _expire_job(job: _Job) -> None:
+    _expire(job.future, "reading the library took too long")
 
 
 def _prepare_connection() -> None:
@@ -171,6 +185,7 @@ class DbWorkers:
         self._outgoing: list[_Job] = []
         # Writes with the usual deadline, oldest first, until answered (`_watch`).
         self._due: collections.deque[_Job] = collections.deque()
+        self._claims = threading.Lock()  # guards `_Job.state` between the loop and the writer
         self._sweep: asyncio.TimerHandle | None = None
         self._threads: list[threading.Thread] = []
         # One thread for password hashing: a flood of guesses never takes more than one core.
@@ -236,7 +251,7 @@ class DbWorkers:
         then: Callable[[T], None] | None = None,
         batched: bool = False,
         watched: bool = False,
-    ) -> asyncio.Future[T]:
+    ) -> _Job:
         if not self._threads or self._loop is None:
             raise RuntimeError("the database threads are not running")
         deadline = time.monotonic() + seconds
@@ -244,13 +259,22 @@ class DbWorkers:
         job = _Job(fn, args, future, deadline, then=then, batched=batched)
         if target is not None:
             target.put(job)
-            return future
+            return job
         if not self._outgoing:
             self._loop.call_soon(self._hand_over)
         self._outgoing.append(job)
         if watched:
             self._watch(job)
-        return future
+        return job
+
+    def _give_up(self, job: _Job, message: str = WRITE_TOO_LATE) -> None:
+        """Runs on the loop: answer a write "busy" unless the writer took it already (its
+        commit answers it then)."""
+        with self._claims:
+            if job.state == TAKEN:
+                return
+            job.state = GIVEN_UP
+        _expire(job.future, message)
 
     def _watch(self, job: _Job) -> None:
         """Answer "busy" to a write with the usual deadline if it is still waiting then. Such
@@ -266,7 +290,7 @@ class DbWorkers:
         now = time.monotonic()
         due = self._due
         while due and (due[0].future.done() or due[0].deadline <= now):
-            _expire(due.popleft().future, WRITE_TOO_LATE)  # nothing for an answered one
+            self._give_up(due.popleft())  # nothing for an answered one
         if due and self._loop is not None:
             self._sweep = self._loop.call_later(due[0].deadline - now, self._expire_due)
 
@@ -282,18 +306,18 @@ class DbWorkers:
         if jobs:
             self._write_queue.put(jobs)
 
-    async def _wait(self, future: asyncio.Future[T], seconds: float, message: str) -> T:
+    async def _wait(self, job: _Job, seconds: float, expire: Callable[[_Job], None]) -> Any:
         assert self._loop is not None
-        timer = self._loop.call_later(seconds, _expire, future, message)
+        timer = self._loop.call_later(seconds, expire, job)
         try:
-            return await future
+            return await job.future
         finally:
             timer.cancel()
 
     async def read(self, fn: Callable[..., T], *args: Any, wait: float | None = None) -> T:
         seconds = wait if wait is not None else READ_DEADLINE_SECONDS
-        future = self._submit(self._read_queue, fn, args, seconds)
-        return await self._wait(future, seconds, "reading the library took too long")
+        job = self._submit(self._read_queue, fn, args, seconds)
+        return cast("T", await self._wait(job, seconds, _expire_job))
 
     async def write(
         self,
@@ -306,9 +330,10 @@ class DbWorkers:
         `then(result)` runs in the writer thread right after that commit, in commit order.
         """
         if wait is None:
-            return await self._submit(None, fn, args, WRITE_DEADLINE_SECONDS, then, watched=True)
-        future = self._submit(None, fn, args, wait, then)
-        return await self._wait(future, wait, WRITE_TOO_LATE)
+            job = self._submit(None, fn, args, WRITE_DEADLINE_SECONDS, then, watched=True)
+            return cast("T", await job.future)
+        job = self._submit(None, fn, args, wait, then)
+        return cast("T", await self._wait(job, wait, self._give_up))
 
     async def write_batched(
         self,
@@ -321,9 +346,10 @@ class DbWorkers:
         item: the items queued together are stored by one call."""
         # `fn` returns one result per item; the writer hands each item's future its own.
         per_item = cast("Callable[..., T]", fn)
-        return await self._submit(
+        job = self._submit(
             None, per_item, (item,), WRITE_DEADLINE_SECONDS, then, batched=True, watched=True
         )
+        return cast("T", await job.future)
 
     def _finish(self, jobs: list[_Job], deliver: Callable[[list[_Job]], None] = _deliver) -> None:
         loop = self._loop
@@ -373,6 +399,16 @@ class DbWorkers:
         finally:
             database.close()
 
+    def _take(self, jobs: list[_Job]) -> list[_Job]:
+        """The jobs still waiting for their answer, marked taken: answered by their commit
+        from now on. One answered "busy" meanwhile, or whose waiter is gone (a device that
+        disconnected), is left out: its sender may send it again."""
+        with self._claims:
+            taken = [job for job in jobs if job.state == WAITING and not job.future.done()]
+            for job in taken:
+                job.state = TAKEN
+        return taken
+
     def _commit(self, batch: list[_Job]) -> None:
         now = time.monotonic()
         late = [job for job in batch if now > job.deadline]
@@ -381,6 +417,7 @@ class DbWorkers:
         live = [job for job in batch if now <= job.deadline]
         try:
             with WRITER_GATE, database.atomic("IMMEDIATE"):
+                live = self._take(live)  # the library's lock is held from here on
                 for group in _groups(live):
                     if len(group) > 1 and _run_together(group):
                         continue

@@ -194,3 +194,84 @@ async def test_a_group_commit_waits_while_the_log_restarts(workers):
         assert not pending.done()
     await asyncio.wait_for(pending, 5.0)
     assert get_setting("opds.page_size") == 30
+
+
+def _store_key(key: str) -> None:
+    database.execute_sql("INSERT INTO setting (key, value) VALUES (?, '1')", (key,))
+
+
+async def test_a_write_answered_busy_is_never_stored(library, monkeypatch):
+    # A write whose deadline passed while its group commit waited for the library's lock
+    # is answered "busy", so its sender sends it again: it must not be stored as well (a
+    # KOReader push would be stored twice). Writes go on every 10 ms while another program
+    # takes the lock three times, for longer than a write waits; whatever each write was
+    # answered, the library must agree.
+    monkeypatch.setattr(server_workers, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(server_workers, "WRITE_DEADLINE_SECONDS", 0.35)
+    workers = DbWorkers()
+    workers.start()
+    answers: dict[str, bool] = {}
+
+    async def write(key: str) -> None:
+        try:
+            await workers.write(_store_key, key)
+        except LibraryBusyError:
+            answers[key] = False
+        else:
+            answers[key] = True
+
+    def hold(locked: threading.Event, release: threading.Event) -> None:
+        blocker = sqlite3.connect(library.db_file, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        locked.set()
+        release.wait(10)
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+    tasks: list[asyncio.Task[None]] = []
+    count = 0
+
+    async def writes_for(seconds: float) -> None:
+        nonlocal count
+        end = asyncio.get_running_loop().time() + seconds
+        while asyncio.get_running_loop().time() < end:
+            tasks.append(asyncio.create_task(write(f"x.{count}")))
+            count += 1
+            await asyncio.sleep(0.01)
+
+    try:
+        for held in (0.52, 0.61, 0.77):
+            locked, release = threading.Event(), threading.Event()
+            holder = threading.Thread(target=hold, args=(locked, release))
+            holder.start()
+            locked.wait(5)
+            await writes_for(held)
+            release.set()
+            holder.join(10)
+            await writes_for(0.1)
+        await asyncio.gather(*tasks)
+    finally:
+        await workers.stop()
+    stored = {
+        key for (key,) in database.execute_sql("SELECT key FROM setting WHERE key LIKE 'x.%'")
+    }
+    assert not [key for key, ok in answers.items() if not ok and key in stored]
+    assert not [key for key, ok in answers.items() if ok and key not in stored]
+    assert sum(not ok for ok in answers.values()) > 10  # the locks did refuse some
+
+
+async def test_a_write_whose_waiter_is_gone_before_its_turn_is_not_stored(workers, library):
+    # A device that disconnected got no answer and sends its push again.
+    blocker = sqlite3.connect(library.db_file, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        gone = asyncio.create_task(workers.write(_store_key, "x.gone"))
+        await asyncio.sleep(0.2)  # handed over: the writer waits for the lock
+        gone.cancel()
+        await asyncio.sleep(0.05)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    await workers.write(_store_key, "x.after")
+    stored = database.execute_sql("SELECT key FROM setting WHERE key LIKE 'x.%'").fetchall()
+    assert stored == [("x.after",)]
