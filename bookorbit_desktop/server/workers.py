@@ -10,11 +10,13 @@ at the same time), with a short busy timeout so a locked library is an error wit
 - `write(fn, ...)`: one writer thread with group commit. The jobs that arrive while a
   transaction commits go into the next one, each in its own savepoint (a failing job rolls
   back only itself); every job is answered only after the commit that made it durable. A job
-  that waited longer than its deadline is not started and answers `LibraryBusyError`. A job
+  not begun by its deadline is not begun at all and answers `LibraryBusyError`. A job
   answered so is never stored afterwards (its sender sends it again: a KOReader push would be
   stored twice), nor one whose waiter is gone: the writer takes a transaction's jobs once it
-  holds the library's lock, and a job taken is answered by its commit (a few milliseconds
-  after its deadline at most), never by the deadline.
+  holds the library's lock, and a job taken is answered by its commit, never by the deadline
+  (so at most as long after it as the job running then takes). An error after which SQLite
+  rolled the whole transaction back (a full drive, an I/O error) fails every job of it: none
+  is answered as stored when it is not. (How a group commit runs its jobs: `group_commit`.)
 - `write_batched(fn, item)`: the same, but the items that share a group commit reach
   `fn(items)` in one call (one savepoint; when it fails, each item is retried alone so only
   the bad one fails).
@@ -31,19 +33,14 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
-import contextlib
 import logging
 import queue
-import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
-
-from peewee import OperationalError
 
 from bookorbit_desktop.library.store.checkpoint import (
     WRITER_GATE,
@@ -51,6 +48,17 @@ from bookorbit_desktop.library.store.checkpoint import (
     no_inline_checkpoints,
 )
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.server.group_commit import (
+    GIVEN_UP,
+    TAKEN,
+    WAITING,
+    Job,
+    LibraryBusyError,
+    begun_in_time,
+    busy,
+    lost_in,
+    run_jobs,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,32 +73,7 @@ SWITCH_INTERVAL_SECONDS = 0.0005
 WRITE_TOO_LATE = "the library did not accept the change in time"
 
 
-class LibraryBusyError(Exception):
-    """The library could not be read or written in time (locked by another program?)."""
-
-
-@dataclass
-class _Job:
-    fn: Callable[..., Any]
-    args: tuple[Any, ...]
-    future: asyncio.Future[Any]
-    deadline: float
-    result: Any = None
-    error: BaseException | None = field(default=None)
-    # Runs in the writer thread right after the commit that stored this job's change.
-    then: Callable[[Any], None] | None = None
-    # Set: `fn(items)` stores a list of items; the jobs next to each other in a group commit
-    # with the same `fn` go to it together, one item each (`args` is `(item,)`).
-    batched: bool = False
-    # WAITING until the writer takes it into a transaction (TAKEN) or the loop answers it
-    # "busy" first (GIVEN_UP); changed only under `DbWorkers._claims`.
-    state: int = 0
-
-
-WAITING, TAKEN, GIVEN_UP = 0, 1, 2
-
-
-def _deliver(jobs: list[_Job]) -> None:
+def _deliver(jobs: list[Job]) -> None:
     """Runs on the loop: hand each job's outcome to its waiter (unless it stopped waiting)."""
     for job in jobs:
         if job.future.done():
@@ -106,70 +89,12 @@ def _expire(future: asyncio.Future[Any], message: str) -> None:
         future.set_exception(LibraryBusyError(message))
 
 
-def _expire_job(job: _Job) -> None:
+def _expire_job(job: Job) -> None:
     _expire(job.future, "reading the library took too long")
 
 
 def _prepare_connection() -> None:
     database.execute_sql(f"PRAGMA busy_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
-
-
-def _busy(error: BaseException) -> BaseException:
-    if isinstance(error, OperationalError | sqlite3.OperationalError) and "locked" in str(error):
-        return LibraryBusyError(str(error))
-    return error
-
-
-def _groups(jobs: list[_Job]) -> list[list[_Job]]:
-    """Runs of batched jobs with the same function, every other job alone, in order."""
-    groups: list[list[_Job]] = []
-    for job in jobs:
-        last = groups[-1][-1] if groups else None
-        if job.batched and last is not None and last.batched and last.fn == job.fn:
-            groups[-1].append(job)
-        else:
-            groups.append([job])
-    return groups
-
-
-@contextlib.contextmanager
-def _savepoint() -> Iterator[None]:
-    """A savepoint around one job (or one batch) inside the group commit: a failure undoes
-    only what ran inside it. Its name is fixed: peewee's `atomic()` names each savepoint with
-    a fresh uuid (random bytes from the system), a new statement SQLite compiles every time."""
-    connection = database.connection()
-    connection.execute("SAVEPOINT job")
-    try:
-        yield
-    except BaseException:
-        try:
-            connection.execute("ROLLBACK TO job")
-            connection.execute("RELEASE job")
-        except sqlite3.Error:  # SQLite already rolled the whole transaction back
-            pass
-        raise
-    connection.execute("RELEASE job")
-
-
-def _run_together(group: list[_Job]) -> bool:
-    """Store a group of batched jobs in one call; False (nothing stored) when it failed."""
-    try:
-        with _savepoint():
-            results = group[0].fn([job.args[0] for job in group])
-    except Exception:
-        log.debug("A batch of %d changes failed; storing them one by one", len(group))
-        return False
-    for job, result in zip(group, results, strict=True):
-        job.result = result
-    return True
-
-
-def _run(job: _Job) -> None:
-    try:
-        with _savepoint():  # a failing job undoes only itself
-            job.result = job.fn([*job.args])[0] if job.batched else job.fn(*job.args)
-    except Exception as error:
-        job.error = _busy(error)
 
 
 class DbWorkers:
@@ -178,14 +103,14 @@ class DbWorkers:
         self._readers = readers
         self._checkpoints = checkpoints
         self._checkpointer: Checkpointer | None = None
-        self._read_queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._read_queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         # Writes go to the writer as lists: those queued in one turn of the event loop are
         # handed over together (one wake-up of the writer, not one per request).
-        self._write_queue: queue.SimpleQueue[list[_Job] | None] = queue.SimpleQueue()
-        self._outgoing: list[_Job] = []
+        self._write_queue: queue.SimpleQueue[list[Job] | None] = queue.SimpleQueue()
+        self._outgoing: list[Job] = []
         # Writes with the usual deadline, oldest first, until answered (`_watch`).
-        self._due: collections.deque[_Job] = collections.deque()
-        self._claims = threading.Lock()  # guards `_Job.state` between the loop and the writer
+        self._due: collections.deque[Job] = collections.deque()
+        self._claims = threading.Lock()  # guards `Job.state` between the loop and the writer
         self._sweep: asyncio.TimerHandle | None = None
         self._threads: list[threading.Thread] = []
         # One thread for password hashing: a flood of guesses never takes more than one core.
@@ -244,19 +169,19 @@ class DbWorkers:
 
     def _submit(
         self,
-        target: queue.SimpleQueue[_Job | None] | None,
+        target: queue.SimpleQueue[Job | None] | None,
         fn: Callable[..., T],
         args: tuple[Any, ...],
         seconds: float,
         then: Callable[[T], None] | None = None,
         batched: bool = False,
         watched: bool = False,
-    ) -> _Job:
+    ) -> Job:
         if not self._threads or self._loop is None:
             raise RuntimeError("the database threads are not running")
         deadline = time.monotonic() + seconds
         future: asyncio.Future[T] = self._loop.create_future()
-        job = _Job(fn, args, future, deadline, then=then, batched=batched)
+        job = Job(fn, args, future, deadline, then=then, batched=batched)
         if target is not None:
             target.put(job)
             return job
@@ -267,7 +192,7 @@ class DbWorkers:
             self._watch(job)
         return job
 
-    def _give_up(self, job: _Job, message: str = WRITE_TOO_LATE) -> None:
+    def _give_up(self, job: Job, message: str = WRITE_TOO_LATE) -> None:
         """Runs on the loop: answer a write "busy" unless the writer took it already (its
         commit answers it then)."""
         with self._claims:
@@ -276,7 +201,7 @@ class DbWorkers:
             job.state = GIVEN_UP
         _expire(job.future, message)
 
-    def _watch(self, job: _Job) -> None:
+    def _watch(self, job: Job) -> None:
         """Answer "busy" to a write with the usual deadline if it is still waiting then. Such
         writes share one timer, set for the oldest one's deadline (they all wait as long, so
         the oldest is due first): a timer for each (made, then cancelled by nearly every one)
@@ -294,7 +219,7 @@ class DbWorkers:
         if due and self._loop is not None:
             self._sweep = self._loop.call_later(due[0].deadline - now, self._expire_due)
 
-    def _delivered(self, jobs: list[_Job]) -> None:
+    def _delivered(self, jobs: list[Job]) -> None:
         """Runs on the loop: `_deliver`, then forget the answered writes `_watch` kept."""
         _deliver(jobs)
         due = self._due
@@ -306,7 +231,7 @@ class DbWorkers:
         if jobs:
             self._write_queue.put(jobs)
 
-    async def _wait(self, job: _Job, seconds: float, expire: Callable[[_Job], None]) -> Any:
+    async def _wait(self, job: Job, seconds: float, expire: Callable[[Job], None]) -> Any:
         assert self._loop is not None
         timer = self._loop.call_later(seconds, expire, job)
         try:
@@ -351,7 +276,7 @@ class DbWorkers:
         )
         return cast("T", await job.future)
 
-    def _finish(self, jobs: list[_Job], deliver: Callable[[list[_Job]], None] = _deliver) -> None:
+    def _finish(self, jobs: list[Job], deliver: Callable[[list[Job]], None] = _deliver) -> None:
         loop = self._loop
         if loop is None or loop.is_closed():
             return
@@ -370,7 +295,7 @@ class DbWorkers:
                     try:
                         job.result = job.fn(*job.args)
                     except Exception as error:
-                        job.error = _busy(error)
+                        job.error = busy(error)
                 self._finish([job])
         finally:
             database.close()
@@ -399,7 +324,7 @@ class DbWorkers:
         finally:
             database.close()
 
-    def _take(self, jobs: list[_Job]) -> list[_Job]:
+    def _take(self, jobs: list[Job]) -> list[Job]:
         """The jobs still waiting for their answer, marked taken: answered by their commit
         from now on. One answered "busy" meanwhile, or whose waiter is gone (a device that
         disconnected), is left out: its sender may send it again."""
@@ -409,24 +334,22 @@ class DbWorkers:
                 job.state = TAKEN
         return taken
 
-    def _commit(self, batch: list[_Job]) -> None:
-        now = time.monotonic()
-        late = [job for job in batch if now > job.deadline]
-        for job in late:
-            job.error = LibraryBusyError("the library was too busy to store this in time")
-        live = [job for job in batch if now <= job.deadline]
+    def _commit(self, batch: list[Job]) -> None:
+        live = begun_in_time(batch)
         try:
             with WRITER_GATE, database.atomic("IMMEDIATE"):
                 live = self._take(live)  # the library's lock is held from here on
-                for group in _groups(live):
-                    if len(group) > 1 and _run_together(group):
-                        continue
-                    for job in group:
-                        _run(job)
-        except Exception as error:  # BEGIN or COMMIT failed: nothing of the batch is stored
+                run_jobs(live)
+        except BaseException as error:  # nothing of the batch is stored
+            if not isinstance(error, Exception):  # the writer ends: answer its jobs first
+                for job in live:
+                    job.result, job.error = None, LibraryBusyError("the writer stopped")
+                self._finish(batch, self._delivered)
+                raise
+            error = lost_in(error) or error  # not the failed ROLLBACK that followed it
             log.warning("The library refused %d change(s): %s", len(live), error)
             for job in live:
-                job.result, job.error = None, _busy(error)
+                job.result, job.error = None, busy(error)
         else:
             self.commits += 1
             for job in live:

@@ -275,3 +275,82 @@ async def test_a_write_whose_waiter_is_gone_before_its_turn_is_not_stored(worker
     await workers.write(_store_key, "x.after")
     stored = database.execute_sql("SELECT key FROM setting WHERE key LIKE 'x.%'").fetchall()
     assert stored == [("x.after",)]
+
+
+def _store_large(key: str) -> None:
+    database.execute_sql("INSERT INTO setting (key, value) VALUES (?, ?)", (key, "x" * 400_000))
+
+
+def _limit_pages(extra: int | None) -> None:
+    """Let the writer's connection grow the library file by `extra` pages only (None: lift
+    the limit): a write beyond fails as on a full drive."""
+    if extra is None:
+        database.execute_sql("PRAGMA max_page_count = 1073741823")
+        return
+    pages = database.execute_sql("PRAGMA page_count").fetchone()[0]
+    database.execute_sql(f"PRAGMA max_page_count = {pages + extra}")
+
+
+async def test_an_error_that_ends_the_whole_transaction_fails_every_job_of_it(workers):
+    # SQLite may answer a full drive by rolling the whole transaction back: the jobs run
+    # before the failing one are undone, so none may be answered as stored, and the ones
+    # after it must not be stored outside the group commit either.
+    await workers.write(_limit_pages, 8)
+    try:
+        keys = ["x.before", "x.large", "x.after"]
+        answers = await asyncio.gather(
+            workers.write(_store_key, keys[0]),
+            workers.write(_store_large, keys[1]),
+            workers.write(_store_key, keys[2]),
+            return_exceptions=True,
+        )
+    finally:
+        await workers.write(_limit_pages, None)
+    stored = {
+        key for (key,) in database.execute_sql("SELECT key FROM setting WHERE key LIKE 'x.%'")
+    }
+    answered_ok = {key for key, answer in zip(keys, answers, strict=True) if answer is None}
+    assert answered_ok == stored
+    assert "x.large" not in stored
+    assert all(answer is None or isinstance(answer, LibraryBusyError) for answer in answers)
+    assert await workers.write(_store_key, "x.later") is None  # the writer goes on
+
+
+async def test_a_job_not_begun_by_its_deadline_is_not_begun(workers, monkeypatch):
+    # A slow job ahead of it in the same group commit: it is answered "busy" once that job
+    # ends, not run, so it is answered at most as long after its deadline as that job took.
+    monkeypatch.setattr(server_workers, "WRITE_DEADLINE_SECONDS", 0.3)
+
+    def slow() -> None:
+        _store_key("x.slow")
+        threading.Event().wait(0.6)
+
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    first, second = await asyncio.gather(
+        workers.write(slow, wait=5.0), workers.write(_store_key, "x.late"), return_exceptions=True
+    )
+    assert first is None and isinstance(second, LibraryBusyError)
+    assert loop.time() - started < 1.5
+    stored = database.execute_sql("SELECT key FROM setting WHERE key LIKE 'x.%'").fetchall()
+    assert stored == [("x.slow",)]
+
+
+def _end_the_thread() -> None:
+    raise SystemExit("a bug ends the writer")
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+async def test_a_writer_that_ends_answers_the_jobs_it_held(workers):
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    answers = await asyncio.wait_for(
+        asyncio.gather(
+            workers.write(_end_the_thread, wait=30.0),
+            workers.write(_store_key, "x.held", wait=30.0),
+            return_exceptions=True,
+        ),
+        10.0,  # taken jobs wait for no deadline: without an answer they would wait for ever
+    )
+    assert all(isinstance(answer, LibraryBusyError) for answer in answers)
+    assert loop.time() - started < 5.0
