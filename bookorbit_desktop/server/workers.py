@@ -192,14 +192,14 @@ class DbWorkers:
             self._watch(job)
         return job
 
-    def _give_up(self, job: Job, message: str = WRITE_TOO_LATE) -> None:
+    def _give_up(self, job: Job) -> None:
         """Runs on the loop: answer a write "busy" unless the writer took it already (its
         commit answers it then)."""
         with self._claims:
             if job.state == TAKEN:
                 return
             job.state = GIVEN_UP
-        _expire(job.future, message)
+        _expire(job.future, WRITE_TOO_LATE)
 
     def _watch(self, job: Job) -> None:
         """Answer "busy" to a write with the usual deadline if it is still waiting then. Such
