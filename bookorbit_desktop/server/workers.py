@@ -24,6 +24,10 @@ at the same time), with a short busy timeout so a locked library is an error wit
   (that held up the pushes of a group commit by several milliseconds); a
   `library.store.checkpoint.Checkpointer` does, started here unless the caller runs one; a
   group commit holds its `WRITER_GATE`, so it waits there while the checkpointer restarts the log.
+- the writer keeps the journals of its savepoints in memory (`bulk_writes.journals_in_memory`).
+  SQLite keeps a copy of each page a savepoint changes, as it was, and past 64 KiB it kept
+  that copy in a temporary file it made and removed in every group commit: under a stream of
+  pushes the writer spent 114 µs of CPU a push instead of 101, and their p99 was 10% longer.
 
 `start()` and `stop()` belong to the server's lifetime; `stop()` lets queued jobs finish.
 """
@@ -42,6 +46,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from bookorbit_desktop.library.store.bulk_writes import journals_in_memory
 from bookorbit_desktop.library.store.checkpoint import (
     WRITER_GATE,
     Checkpointer,
@@ -303,6 +308,7 @@ class DbWorkers:
     def _write_loop(self) -> None:
         _prepare_connection()
         no_inline_checkpoints()
+        journals_in_memory()  # each job runs in a savepoint
         stopping = False
         try:
             while not stopping:

@@ -4,7 +4,10 @@ hook after commit, and the log budget of the server's log lines."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sqlite3
+import sys
 import threading
 
 import pytest
@@ -194,6 +197,39 @@ async def test_a_group_commit_waits_while_the_log_restarts(workers):
         assert not pending.done()
     await asyncio.wait_for(pending, 5.0)
     assert get_setting("opds.page_size") == 30
+
+
+def _store_rows(count: int) -> None:
+    database.execute_sql("CREATE TABLE IF NOT EXISTS rows_test (data BLOB)")
+    database.connection().executemany(
+        "INSERT INTO rows_test VALUES (?)", [(b"x" * 500,) for _ in range(count)]
+    )
+
+
+def _rewrite_rows() -> list[str]:
+    """Change every row (about 250 pages, inside the job's savepoint); return the temporary
+    files SQLite has open meanwhile."""
+    database.execute_sql("UPDATE rows_test SET data = zeroblob(500)")
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # a descriptor closed while listed
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            if "etilqs_" in target:  # the name SQLite gives its temporary files
+                found.append(target)
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="lists /proc/self/fd")
+async def test_a_group_commit_keeps_its_savepoint_journal_in_memory(workers):
+    await workers.write(_store_rows, 2_000)
+    assert await workers.write(_rewrite_rows) == []
+    assert await workers.read(_count_rows) == 2_000  # the change is kept
+
+
+def _count_rows() -> int:
+    return database.execute_sql(
+        "SELECT count(*) FROM rows_test WHERE data = zeroblob(500)"
+    ).fetchone()[0]
 
 
 def _store_key(key: str) -> None:
