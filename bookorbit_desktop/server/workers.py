@@ -24,6 +24,9 @@ at the same time), with a short busy timeout so a locked library is an error wit
   (that held up the pushes of a group commit by several milliseconds); a
   `library.store.checkpoint.Checkpointer` does, started here unless the caller runs one; a
   group commit holds its `WRITER_GATE`, so it waits there while the checkpointer restarts the log.
+- woken by a hand-over, the writer first lets the event loop run on (`os.sched_yield`): where
+  the two share a core, the loop then reads the requests that arrived meanwhile and hands over
+  their writes, which join this group commit instead of waiting for the next.
 - the writer keeps the journals of its savepoints in memory (`bulk_writes.journals_in_memory`).
   SQLite keeps a copy of each page a savepoint changes, as it was, and past 64 KiB it kept
   that copy in a temporary file it made and removed in every group commit: under a stream of
@@ -38,6 +41,7 @@ import asyncio
 import collections
 import concurrent.futures
 import logging
+import os
 import queue
 import sys
 import threading
@@ -76,6 +80,11 @@ MAX_BATCH = 256  # jobs per group commit
 READER_THREADS = 2
 SWITCH_INTERVAL_SECONDS = 0.0005
 WRITE_TOO_LATE = "the library did not accept the change in time"
+
+
+# Lets another thread ready to run have the processor, releasing the GIL meanwhile (Windows has
+# no `sched_yield`; a sleep of 0 does that there).
+_yield_cpu: Callable[[], None] = getattr(os, "sched_yield", lambda: time.sleep(0))
 
 
 def _deliver(jobs: list[Job]) -> None:
@@ -316,6 +325,7 @@ class DbWorkers:
                 if jobs is None:
                     break
                 batch = list(jobs)
+                _yield_cpu()  # the loop may be handing over more: they join this commit
                 while len(batch) < MAX_BATCH:
                     try:
                         extra = self._write_queue.get_nowait()

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 
 import pytest
 
@@ -230,6 +231,39 @@ def _count_rows() -> int:
     return database.execute_sql(
         "SELECT count(*) FROM rows_test WHERE data = zeroblob(500)"
     ).fetchone()[0]
+
+
+async def test_writes_handed_over_while_the_writer_wakes_join_its_group_commit(
+    workers, monkeypatch
+):
+    loop = asyncio.get_running_loop()
+    later: list[asyncio.Future[None]] = []
+
+    def loop_runs_on() -> None:
+        """What the loop does while the woken writer lets it run: hand over two more writes."""
+        if later:
+            return
+        submitted = threading.Event()
+
+        def submit() -> None:
+            later.extend(
+                asyncio.ensure_future(workers.write(set_setting, "opds.page_size", size))
+                for size in (21, 22)
+            )
+            submitted.set()
+
+        loop.call_soon_threadsafe(submit)
+        assert submitted.wait(5.0)
+        deadline = time.monotonic() + 5.0
+        while workers._write_queue.empty() and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+    monkeypatch.setattr(server_workers, "_yield_cpu", loop_runs_on)
+    before = workers.commits
+    await workers.write(set_setting, "opds.page_size", 20)
+    await asyncio.gather(*later)
+    assert workers.commits - before == 1
+    assert get_setting("opds.page_size") == 22
 
 
 def _store_key(key: str) -> None:
