@@ -27,10 +27,15 @@ at the same time), with a short busy timeout so a locked library is an error wit
 - woken by a hand-over, the writer first lets the event loop run on (`os.sched_yield`): where
   the two share a core, the loop then reads the requests that arrived meanwhile and hands over
   their writes, which join this group commit instead of waiting for the next.
-- the writer keeps the journals of its savepoints in memory (`bulk_writes.journals_in_memory`).
-  SQLite keeps a copy of each page a savepoint changes, as it was, and past 64 KiB it kept
-  that copy in a temporary file it made and removed in every group commit: under a stream of
-  pushes the writer spent 114 µs of CPU a push instead of 101, and their p99 was 10% longer.
+- a group commit of batched jobs only (KOReader's pushes) keeps the journals of its savepoints
+  in memory (`bulk_writes.journals_in_memory`). SQLite keeps a copy of each page a savepoint
+  changes, as it was, and past 64 KiB it kept that copy in a temporary file it made and
+  removed in every group commit: under a stream of pushes the writer spent 114 µs of CPU a
+  push instead of 101, and their p99 was 10% longer. Such a commit has one savepoint per call
+  of a batched function (or per item, when a call fails), so its copies are at most a few
+  pages per item. Any other job may open a savepoint in a savepoint thousands of times, each
+  copying the same pages again: adopting the pushes of 20,000 documents at a server's start
+  held 1 GB of copies in memory and took 306 s instead of 18. Its journals go to a file.
 
 `start()` and `stop()` belong to the server's lifetime; `stop()` lets queued jobs finish.
 """
@@ -130,6 +135,7 @@ class DbWorkers:
         # One thread for password hashing: a flood of guesses never takes more than one core.
         self._hasher: concurrent.futures.ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._journals_in_memory = False  # the writer connection's setting (SQLite's default)
         self.commits = 0  # group commits made, for benchmarks
         self.written = 0  # jobs committed
 
@@ -317,7 +323,6 @@ class DbWorkers:
     def _write_loop(self) -> None:
         _prepare_connection()
         no_inline_checkpoints()
-        journals_in_memory()  # each job runs in a savepoint
         stopping = False
         try:
             while not stopping:
@@ -352,6 +357,10 @@ class DbWorkers:
 
     def _commit(self, batch: list[Job]) -> None:
         live = begun_in_time(batch)
+        in_memory = all(job.batched for job in live)  # the module docstring says why
+        if in_memory != self._journals_in_memory:
+            journals_in_memory(in_memory)
+            self._journals_in_memory = in_memory
         try:
             with WRITER_GATE, database.atomic("IMMEDIATE"):
                 live = self._take(live)  # the library's lock is held from here on

@@ -41,15 +41,20 @@ log = logging.getLogger(__name__)
 
 BULK_CACHE_KIB = 65_536  # the page cache of a bulk write, in KiB (SQLite's negative form)
 MEMORY = 2  # `PRAGMA temp_store`: temporary data and journals in memory
+DEFAULT = 0  # `PRAGMA temp_store`: SQLite's own choice (a file past 64 KiB)
 
 
-def journals_in_memory() -> int:
-    """Keep this thread's connection's savepoint and statement journals in memory (and its
-    temporary tables, which the change drops); return the setting it had. For a connection
-    that writes many pages inside savepoints: an import, the server's group commits."""
+def journals_in_memory(wanted: bool = True) -> int:
+    """Keep this thread's connection's savepoint and statement journals in memory, or (False)
+    let them go to a temporary file past 64 KiB, SQLite's default; return the setting it had.
+    A change drops the connection's temporary tables and cannot happen inside a transaction.
+    For a connection that writes many pages inside savepoints: an import, the server's group
+    commits of pushes. Not for a transaction of many nested savepoints, each of which copies
+    the same pages again (`server.workers`)."""
     temp_store: int = database.execute_sql("PRAGMA temp_store").fetchone()[0]
-    if temp_store != MEMORY:
-        database.execute_sql(f"PRAGMA temp_store = {MEMORY}")
+    target = MEMORY if wanted else DEFAULT
+    if temp_store != target:
+        database.execute_sql(f"PRAGMA temp_store = {target}")
     return temp_store
 
 
