@@ -5,7 +5,8 @@ held it runs them here, each in its own savepoint (a failing job undoes only its
 jobs of one batched function in one call (`run_together`; one by one when that fails). A job
 not begun by its deadline is not begun (`begun_in_time`). An error after which SQLite rolled
 the whole transaction back (a full drive, an I/O error) raises `TransactionLost`: the jobs run
-before it are gone with it, and none after it may be stored outside the group commit.
+before it are gone with it, and none after it may be stored outside the group commit. Every job
+of a group commit that failed as a whole is answered "busy" with its cause (`failure_of`).
 """
 
 from __future__ import annotations
@@ -123,15 +124,23 @@ def run(job: Job) -> None:
         job.error = busy(error)
 
 
-def lost_in(error: BaseException) -> TransactionLost | None:
-    """The `TransactionLost` behind `error` (peewee's ROLLBACK of a transaction SQLite had
-    already ended fails, and that failure is what arrives)."""
-    seen: BaseException | None = error
+def failure_of(error: BaseException) -> LibraryBusyError:
+    """What each job of a group commit that failed as a whole is answered: none of it is
+    stored, so "busy" (its sender tries again), with the error that ended the transaction. When
+    SQLite rolled it back itself (a full drive or an I/O error, inside a job or at COMMIT),
+    peewee's ROLLBACK after it fails too, and that failure is what arrives: the error behind
+    it is the one that counts."""
+    seen = error
     for _ in range(8):
-        if seen is None or isinstance(seen, TransactionLost):
+        if isinstance(seen, LibraryBusyError):
             return seen
+        if _NO_TRANSACTION not in str(seen) or seen.__context__ is None:
+            break
         seen = seen.__context__
-    return None
+    return LibraryBusyError(str(seen))
+
+
+_NO_TRANSACTION = "no transaction is active"  # SQLite's words for a ROLLBACK with nothing to undo
 
 
 def begun_in_time(jobs: list[Job]) -> list[Job]:

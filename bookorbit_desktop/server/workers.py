@@ -70,7 +70,7 @@ from bookorbit_desktop.server.group_commit import (
     LibraryBusyError,
     begun_in_time,
     busy,
-    lost_in,
+    failure_of,
     run_jobs,
 )
 
@@ -371,10 +371,10 @@ class DbWorkers:
                     job.result, job.error = None, LibraryBusyError("the writer stopped")
                 self._finish(batch, self._delivered)
                 raise
-            error = lost_in(error) or error  # not the failed ROLLBACK that followed it
-            log.warning("The library refused %d change(s): %s", len(live), error)
+            failure = failure_of(error)
+            log.warning("The library refused %d change(s): %s", len(live), failure)
             for job in live:
-                job.result, job.error = None, busy(error)
+                job.result, job.error = None, failure
         else:
             self.commits += 1
             for job in live:

@@ -10,8 +10,10 @@ import sqlite3
 import sys
 import threading
 import time
+from typing import Any
 
 import pytest
+from peewee import OperationalError
 
 from bookorbit_desktop.guards.log_budget import LineBudget
 from bookorbit_desktop.library.store.checkpoint import WRITER_GATE
@@ -290,6 +292,31 @@ async def test_writes_handed_over_while_the_writer_wakes_join_its_group_commit(
     await asyncio.gather(*later)
     assert workers.commits - before == 1
     assert get_setting("opds.page_size") == 22
+
+
+async def test_a_commit_that_fails_answers_busy_with_its_cause_and_the_writer_goes_on(
+    workers, monkeypatch
+):
+    """A full drive or an I/O error at COMMIT: SQLite rolls the transaction back itself, so
+    the ROLLBACK peewee sends after it fails as well ("no transaction is active"). The write is
+    answered "try again" with the error that ended it, not that one, and nothing is stored."""
+    database_class = type(database.obj)
+    real_commit = database_class.commit
+    failed: list[bool] = []
+
+    def commit_on_a_full_drive(self: Any) -> None:
+        if failed:
+            return real_commit(self)
+        failed.append(True)
+        self.cursor().execute("ROLLBACK")  # what SQLite does when its COMMIT fails so
+        raise OperationalError("database or disk is full")
+
+    monkeypatch.setattr(database_class, "commit", commit_on_a_full_drive)
+    with pytest.raises(LibraryBusyError, match="database or disk is full"):
+        await workers.write(set_setting, "opds.page_size", 40)
+    assert await workers.read(get_setting, "opds.page_size") != 40
+    await workers.write(set_setting, "opds.page_size", 41)
+    assert await workers.read(get_setting, "opds.page_size") == 41
 
 
 def _store_key(key: str) -> None:
