@@ -357,11 +357,11 @@ class DbWorkers:
 
     def _commit(self, batch: list[Job]) -> None:
         live = begun_in_time(batch)
-        in_memory = all(job.batched for job in live)  # the module docstring says why
-        if in_memory != self._journals_in_memory:
-            journals_in_memory(in_memory)
-            self._journals_in_memory = in_memory
         try:
+            in_memory = all(job.batched for job in live)  # the module docstring says why
+            if in_memory != self._journals_in_memory:
+                journals_in_memory(in_memory)
+                self._journals_in_memory = in_memory
             with WRITER_GATE, database.atomic("IMMEDIATE"):
                 live = self._take(live)  # the library's lock is held from here on
                 run_jobs(live)

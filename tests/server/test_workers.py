@@ -319,6 +319,20 @@ async def test_a_commit_that_fails_answers_busy_with_its_cause_and_the_writer_go
     assert await workers.read(get_setting, "opds.page_size") == 41
 
 
+async def test_a_failure_to_set_the_journals_answers_the_writes_and_the_writer_goes_on(
+    workers, monkeypatch
+):
+    def refused(wanted: bool = True) -> int:
+        raise OperationalError("disk I/O error")
+
+    monkeypatch.setattr(server_workers, "journals_in_memory", refused)
+    with pytest.raises(LibraryBusyError, match="disk I/O error"):
+        await workers.write_batched(_rewrite_rows, 1)
+    monkeypatch.undo()
+    await workers.write(set_setting, "opds.page_size", 42)
+    assert await workers.read(get_setting, "opds.page_size") == 42
+
+
 def _store_key(key: str) -> None:
     database.execute_sql("INSERT INTO setting (key, value) VALUES (?, '1')", (key,))
 

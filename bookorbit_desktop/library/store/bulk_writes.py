@@ -14,7 +14,7 @@ connection decide how many times each of those pages is written and read again:
   that file, and the system then wrote it out to the disk. An import of 25,000 files into
   225,000 books wrote 7.6 GiB in all; with the journals in memory, 3.1 GiB. What they hold is
   one file's pages (or one statement's, at a batch's end), let go at the savepoint's end. (The
-  server's writer keeps them so too: its group commit runs each job in a savepoint);
+  server's writer keeps them so for its group commits of pushes: `server.workers`);
 - a page cache of `BULK_CACHE_KIB` instead of the usual 16 MiB: a batch's pages are read
   back from the log and the file fewer times (the same import read 4.1 GiB instead of 6.4).
 
