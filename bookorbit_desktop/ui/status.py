@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from bookorbit_desktop import APP_DISPLAY_NAME
+from bookorbit_desktop.services.hardcover.sync import Waits, waits_parts
 from bookorbit_desktop.ui.icons import TrayState
 from bookorbit_desktop.ui.text import counted
 
@@ -46,11 +47,27 @@ class AppStatus:
     sync_done: int = 0  # books done in the running pass
     sync_total: int = 0
     last_sync: float | None = None  # when a pass last finished (Unix seconds)
-    pending: int = 0  # books a sync would send (`hardcover.sync.waiting`)
+    # What waits for the sync, each book in one state (`hardcover.sync.waiting`, `Waits`):
+    pending: int = 0  # books a pass sends (the background worker too)
     to_match: int = 0  # books a sync would look up on Hardcover first
-    held: int = 0  # books the user's Cancel held back until they sync again
+    held: int = 0  # books the user's Cancel held back until they send or discard them
     awaiting_review: int = 0  # new books that wait for the user's review before going out
     to_pick: int = 0  # books being read whose Hardcover match waits for the user's choice
+    in_conflict: int = 0  # books with a field changed both here and on hardcover.app
+    failed: int = 0  # books whose change Hardcover refused for good
+
+    @property
+    def waits(self) -> Waits:
+        return Waits(
+            to_send=self.pending,
+            to_review=self.awaiting_review,
+            held=self.held,
+            to_look_up=self.to_match,
+            to_pick=self.to_pick,
+            in_conflict=self.in_conflict,
+            failed=self.failed,
+        )
+
     welcome_open: bool = False  # the Welcome page (first run) is in the window
     inbox: int = 0  # imported books waiting in the Inbox for the user's approval
     pull_problem: str | None = None  # the last read of hardcover.app's changes failed (a line)
@@ -211,14 +228,7 @@ def sync_details(status: AppStatus, now: float) -> str | None:
     parts = [
         "Last sync " + when_text(status.last_sync, now) if status.last_sync else "Never synced"
     ]
-    if status.pending:
-        parts.append(counted("%n book(s) waiting", status.pending))
-    if status.to_match:
-        parts.append(counted("%n book(s) to look up", status.to_match))
-    if status.awaiting_review:
-        parts.append(f"{status.awaiting_review:,} new books wait for your review")
-    if status.held:
-        parts.append(counted("%n book(s) waiting", status.held) + " after Cancel, until you sync")
+    parts.extend(waits_parts(status.waits))
     return " · ".join(parts)
 
 

@@ -22,6 +22,7 @@ from bookorbit_desktop.library.store.models import (
 )
 from bookorbit_desktop.services.library import device_positions as service
 from tests.factories import add_book
+from tests.hardcover.sync.work_counts import waiting_work
 
 T0 = 1_790_000_000
 
@@ -106,10 +107,10 @@ def test_a_reset_never_lowers_hardcover_progress_nor_creates_a_read(library, dev
     push("doc", 0.4, T0)
     push("doc", 1.0, T0 + 100)  # finished
     before = hc_store.candidates([book.id], proposals=True)
-    waiting = hc_store.waiting_work()
+    waiting = waiting_work()
     service.reset(book.id, device, clock=lambda: T0 + 500)
     assert before and hc_store.candidates([book.id], proposals=True) == before
-    assert hc_store.waiting_work() == waiting
+    assert waiting_work() == waiting
     state = ReadingState.get_by_id(book.id)
     assert (state.status, state.progress) == ("read", 1.0)
 

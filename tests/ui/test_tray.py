@@ -94,7 +94,7 @@ NOW = 1_800_000_000.0
             [
                 "KOReader sync server: http://192.168.1.20:8765/kosync",
                 "Hardcover: connected",
-                "Last sync 5 minutes ago · 3 books waiting",
+                "Last sync 5 minutes ago · 3 books to send",
             ],
         ),
         (
@@ -110,7 +110,7 @@ NOW = 1_800_000_000.0
             [
                 "KOReader sync server: http://192.168.1.20:8765/kosync",
                 "Hardcover: connected",
-                "Last sync just now · 1 book waiting",
+                "Last sync just now · 1 book to send",
             ],
         ),
         (
@@ -126,16 +126,16 @@ NOW = 1_800_000_000.0
             [
                 "KOReader sync server: http://192.168.1.20:8765/kosync",
                 "Hardcover: connected",
-                "Last sync 2 hours ago · 2 books waiting · 1,204 books to look up",
+                "Last sync 2 hours ago · 2 books to send · 1,204 books to look up",
             ],
         ),
         (
-            replace(RUNNING, last_sync=NOW - 10, pending=26, awaiting_review=23, held=3),
+            replace(RUNNING, last_sync=NOW - 10, pending=3, awaiting_review=23, held=3),
             [
                 "KOReader sync server: http://192.168.1.20:8765/kosync",
                 "Hardcover: connected",
-                "Last sync just now · 26 books waiting · 23 new books wait for your review"
-                " · 3 books waiting after Cancel, until you sync",
+                "Last sync just now · 3 books to send · 23 new books wait for your review"
+                " · 3 books held after Cancel",
             ],
         ),
     ],

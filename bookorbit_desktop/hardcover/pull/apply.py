@@ -154,9 +154,17 @@ def apply_rows(rows: Iterable[store.PulledRow], *, now: float | None = None) -> 
     by_book = {row.hc_book_id: row for row in rows}
     applied = Applied()
     for hc_book_id, target in targets(by_book).items():
+        _note_on_profile(target.book_ids, by_book[hc_book_id].user_book_id)
         if not target.busy:
             _apply_entry(by_book[hc_book_id], target, applied, now)
     return applied
+
+
+def _note_on_profile(book_ids: Iterable[int], user_book_id: int) -> None:
+    """The linked copies' entry is on the user's profile: no push publishes them anew."""
+    HardcoverMatch.update(user_book_id=user_book_id).where(
+        HardcoverMatch.book.in_(list(book_ids)) & HardcoverMatch.user_book_id.is_null()
+    ).execute()
 
 
 def _apply_entry(row: store.PulledRow, target: Target, applied: Applied, now: float) -> None:

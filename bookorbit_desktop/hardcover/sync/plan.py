@@ -4,11 +4,11 @@
 thousands of rows, which must not freeze the window's event loop.
 
 What goes out by itself (the background worker) is narrower than what Sync Now sends: only
-queued changes whose wait is over, of linked books, not held back by a Cancel; and when more
-than `MAX_NEW_BY_ITSELF` Hardcover books have never been sent, none of those new ones: they wait
-for the user's review, so a big first publication is always the user's decision. The same count
-(`awaiting_review`, one threshold) is what the window says waits for review and what makes Sync
-Now's dry run show the review before anything goes out.
+queued changes whose wait is over, of books the one table of sync states (`waiting`) lets go by
+themselves: never a book the user held back (a Cancel), and none of the new ones while more than
+`waiting.MAX_NEW_BY_ITSELF` wait: they wait for the user's review, so a big first publication is
+always the user's decision. The same count (`awaiting_review`) is what the window says waits for
+review and what makes Sync Now's dry run show the review before anything goes out.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bookorbit_desktop.hardcover.pull import store as pull_store
-from bookorbit_desktop.hardcover.sync import approvals, store
+from bookorbit_desktop.hardcover.sync import approvals, counts, store
 from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.hardcover.sync.settings import DELAYS, SyncSettings
 from bookorbit_desktop.library.store import outbox
-
-MAX_NEW_BY_ITSELF = 5
 
 
 def due_books(settings: SyncSettings, now: float) -> list[int]:
@@ -52,9 +50,8 @@ class PassPlan:
 
 
 def awaiting_review() -> int:
-    """New Hardcover books the worker leaves for the user's review (0 when it may send them)."""
-    count = store.never_sent_count()
-    return count if count > MAX_NEW_BY_ITSELF else 0
+    """New books the worker leaves for the user's review (0 when it may send them)."""
+    return counts.current().to_review
 
 
 def plan_pass(
@@ -71,12 +68,12 @@ def plan_pass(
     Asked-for books (`wanted_ids`) are all worked on, even a blocked one; otherwise an entry is
     worked on when a copy is queued or its state differs from what Hardcover last confirmed.
     With `accept_history_dates`, the history's proposed dates are approved first
-    (`approvals.accept`). With `due_only` (the worker), only entries with a copy that is due,
-    never more than `MAX_NEW_BY_ITSELF` new ones, and nothing is reported for the others.
+    (`approvals.accept`). With `due_only` (the worker), only entries with a copy that is due
+    and may go out by itself (`counts.by_itself`), and nothing is reported for the others.
     """
     explicit = wanted_ids is not None
     if due_only:
-        wanted_ids = due_books(settings, now)
+        wanted_ids = counts.by_itself(due_books(settings, now))
         if not wanted_ids:
             return PassPlan([], {}, [])
     if accept_history_dates and not dry_run and not due_only:
@@ -99,8 +96,6 @@ def plan_pass(
         elif not due_only:
             settled.append((candidate.local.book_id, candidate.title, blocked))
     awaiting = awaiting_review() if due_only or dry_run else 0
-    if due_only and awaiting:
-        work = [c for c in work if c.snapshot is not None or c.creating]
     if not dry_run and not due_only:
         store.forget_unsyncable()
     conflicted = frozenset(c.book_id for c in pull_store.conflicts())

@@ -84,7 +84,7 @@ def cancelled_line(counts: dict[str, int]) -> str:
     return f"Sync cancelled: {done or 'nothing sent'}{left}"
 
 
-CANCELLED = "cancelled; nothing more goes out until you sync again or change one of those books"
+CANCELLED = "cancelled; the books it did not reach are held until you send or discard them"
 HANDED_OVER = "handed over to the sync you started"
 PARTLY_WRITTEN = "partly written; the rest is repaired at the next sync"
 

@@ -16,17 +16,16 @@ from typing import Any
 
 from peewee import JOIN, SQL
 
-from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW
+from bookorbit_desktop.hardcover.matching.store import LINKED
 from bookorbit_desktop.hardcover.pull.held import held_all
 from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.hardcover.sync.copies import Copy, combine, copy_left
 from bookorbit_desktop.hardcover.sync.desired import desired_entry, needs_history
 from bookorbit_desktop.hardcover.sync.ledger import add_log
 from bookorbit_desktop.hardcover.sync.model import Local, Options, Snapshot, wanted_for
-from bookorbit_desktop.hardcover.sync.waiting import BookFacts, Waiting, waiting
 from bookorbit_desktop.library.history.reads import book_reads
 from bookorbit_desktop.library.history.splitting import DatedRead
-from bookorbit_desktop.library.store import hardcover_tally, outbox
+from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
     Book,
     HardcoverMatch,
@@ -192,18 +191,6 @@ def syncable_book_ids() -> set[int]:
     return {book_id for (book_id,) in tuples(query)}
 
 
-# Hardcover books linked to a syncable copy of which none has a confirmed push yet.
-# Books on the user's profile already (the pull read their entries) are not new there.
-# The linked books not unread are read from the Hardcover counts' kept facts (their index).
-_NEVER_SENT = (
-    "SELECT COUNT(DISTINCT hc_book_id) FROM hardcover_facts"
-    f" WHERE {hardcover_tally.SENDABLE} AND hc_book_id IS NOT NULL"
-    " AND hc_book_id NOT IN (SELECT s.hc_book_id FROM hardcover_sync AS s"
-    " WHERE s.confirmed_at IS NOT NULL AND s.hc_book_id IS NOT NULL)"
-    " AND hc_book_id NOT IN (SELECT p.hc_book_id FROM hardcover_pulled AS p)"
-)
-
-
 # Active books never looked up on Hardcover (no match yet, or one reset to be matched again).
 _AWAITING_MATCH = (
     "SELECT r.book_id FROM reading_state AS r"
@@ -220,21 +207,6 @@ def awaiting_match() -> list[int]:
     return [book_id for (book_id,) in database.execute_sql(_AWAITING_MATCH).fetchall()]
 
 
-def to_pick_count() -> int:
-    """Books not unread whose match waits for the user's choice (several candidates)."""
-    return sum(
-        books
-        for facts, books in hardcover_tally.tally()
-        if facts.match_state == NEEDS_REVIEW and not facts.has("unread")
-    )
-
-
-def never_sent_count() -> int:
-    """How many Hardcover books the library would publish for the first time (books the pull
-    found on the user's profile are there already)."""
-    return int(database.execute_sql(_NEVER_SENT).fetchone()[0])
-
-
 def is_pending(candidate: Candidate, options: Options) -> bool:
     """Does the library differ from what Hardcover last confirmed for this book?"""
     want = wanted_for(candidate.local, options)
@@ -248,27 +220,6 @@ def is_pending(candidate: Candidate, options: Options) -> bool:
 
 def pending(options: Options) -> list[Candidate]:
     return [c for c in candidates() if is_pending(c, options)]
-
-
-def waiting_work() -> Waiting:
-    """How many books the next Sync Now would look up on Hardcover and send: the rule for one
-    book (`waiting.work`) applied to each combination of facts the library's books have, as
-    kept by triggers (`hardcover_tally`), times the books that have it."""
-    return waiting((_facts(facts), books) for facts, books in hardcover_tally.tally())
-
-
-def _facts(facts: hardcover_tally.Facts) -> BookFacts:
-    return BookFacts(
-        unread=facts.has("unread"),
-        match_state=facts.match_state,
-        pinned=facts.has("pinned"),
-        edited=facts.has("edited"),
-        on_profile=facts.has("on_profile"),
-        linked=facts.has("linked"),
-        confirmed=facts.has("confirmed"),
-        queued=facts.has("queued"),
-        blocked=facts.has("blocked"),
-    )
 
 
 def commit_book(

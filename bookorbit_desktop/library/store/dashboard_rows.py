@@ -45,6 +45,7 @@ STATE = (
     " WHEN m.state = 'needs_review' OR s.state = 'ahead' THEN 'needs_review'"
     " WHEN coalesce(m.state, '') IN ('', 'no_match', 'unmatched') THEN 'not_matched'"
     " WHEN m.state = 'error' OR s.state IN ('failed', 'blocked') THEN 'failed'"
+    " WHEN o.held IS NOT NULL THEN 'held'"
     " WHEN s.state IS NULL OR o.book_id IS NOT NULL THEN 'pending'"
     " ELSE 'synced' END)"
 )
@@ -72,9 +73,11 @@ def _where(state: str | None, terms: Sequence[str]) -> tuple[str, list[Any]]:
     return condition, params
 
 
-def state_of(match: str | None, synced: str | None, queued: bool, conflict: bool = False) -> str:
+def state_of(
+    match: str | None, synced: str | None, queued: bool, conflict: bool = False, held: bool = False
+) -> str:
     """`STATE` for one book: its match state, its sync state, whether a change waits, whether a
-    field is in conflict with hardcover.app."""
+    field is in conflict with hardcover.app, whether the user's Cancel holds it."""
     if match in ("excluded", "removed"):
         return match
     if conflict:
@@ -85,6 +88,8 @@ def state_of(match: str | None, synced: str | None, queued: bool, conflict: bool
         return "not_matched"
     if match == "error" or synced in ("failed", "blocked"):
         return "failed"
+    if held:
+        return "held"
     return "pending" if synced is None or queued else "synced"
 
 
@@ -96,7 +101,11 @@ def state_counts() -> dict[str, int]:
     for facts, books in hardcover_tally.tally():
         if facts.has("matched") or not facts.has("unread"):  # `SHOWN`
             state = state_of(
-                facts.match_state, facts.sync_state, facts.has("queued"), facts.has("conflict")
+                facts.match_state,
+                facts.sync_state,
+                facts.has("queued"),
+                facts.has("conflict"),
+                facts.has("held"),
             )
             counts[state] += books
     return {state: number for state, number in counts.items() if number}

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.outbox_counts_schema import FLAGS, SENDABLE
 
-__all__ = ["SENDABLE", "Facts", "tally"]
+__all__ = ["SENDABLE", "Facts", "kept_facts", "tally"]
 
 _BITS = {name: bit for bit, (name, _sql) in enumerate(FLAGS)}
 
@@ -31,18 +31,19 @@ class Facts(NamedTuple):
         return bool(self.flags >> _BITS[flag] & 1)
 
 
+def kept_facts(match: str, synced: str, flags: int) -> Facts:
+    """A book's facts from a kept row (`hardcover_facts`, `hardcover_tally`)."""
+    return Facts(
+        match if flags >> _BITS["matched"] & 1 else None,
+        synced if flags >> _BITS["synced"] & 1 else None,
+        int(flags),
+    )
+
+
 def tally() -> list[tuple[Facts, int]]:
     """Each combination of facts some books have, with how many books have it (the books that
     are unread with nothing else are in none)."""
     rows = database.execute_sql(
         "SELECT match_state, sync_state, flags, books FROM hardcover_tally WHERE books > 0"
     )
-    groups = []
-    for match, synced, flags, books in rows:
-        facts = Facts(
-            match if flags >> _BITS["matched"] & 1 else None,
-            synced if flags >> _BITS["synced"] & 1 else None,
-            int(flags),
-        )
-        groups.append((facts, int(books)))
-    return groups
+    return [(kept_facts(match, synced, flags), int(books)) for match, synced, flags, books in rows]

@@ -6,8 +6,8 @@ a change and its place in the outbox are committed together or not at all. One r
 a second change before the push only adds its kind, which is how bursts coalesce. Every change
 bumps the row's version and a confirmed push takes only the version it started from, so a change
 that lands while its book is being pushed is never lost. A new change also lifts a permanent
-error ("blocked") and a user's Cancel ("held"), since the book is worth another try once it
-changed.
+error ("blocked"), since the book is worth another try once it changed; a user's Cancel
+("held") stays until the user sends or discards what it held, whatever changes the book.
 
 The library knows nothing of Hardcover: this table only says "this book changed"; the sync
 engine decides what, if anything, that means for the profile.
@@ -42,7 +42,7 @@ class QueuedBook:
 
 # One statement: a book not queued yet is added; a queued one keeps the time of each kind it
 # already had (its stored object is patched onto the new one), gains the new kinds, moves to a
-# new version, and its retry state, any block and any hold are lifted.
+# new version, and its retry state and any block are lifted (a hold is the user's to lift).
 _QUEUE_SQL = (
     "INSERT INTO sync_outbox (book_id, kinds, queued_at, attempts, version)"
     " VALUES (?, ?, ?, 0, 1)"
@@ -50,7 +50,7 @@ _QUEUE_SQL = (
     " THEN CASE WHEN json_type(sync_outbox.kinds) = 'object'"
     " THEN json_patch(excluded.kinds, sync_outbox.kinds) ELSE excluded.kinds END"
     " ELSE excluded.kinds END,"
-    " attempts = 0, retry_at = NULL, blocked = NULL, last_error = NULL, held = NULL,"
+    " attempts = 0, retry_at = NULL, blocked = NULL, last_error = NULL,"
     " version = sync_outbox.version + 1"
 )
 
@@ -125,8 +125,9 @@ def take(book_id: int, version: int | None) -> None:
 
 
 def hold(book_ids: Iterable[int], reason: str, *, now: float | None = None) -> None:
-    """The user cancelled a pass: these books wait for their next sync or a change of the book
-    (a book not queued yet is queued, held, so that the wait is remembered)."""
+    """The user cancelled a review or a pass that showed these books: they wait until the user
+    sends them or discards their changes (a book not queued yet is queued, held, so that the
+    wait is remembered)."""
     ids = list(book_ids)
     if not ids:
         return
@@ -142,13 +143,14 @@ def hold(book_ids: Iterable[int], reason: str, *, now: float | None = None) -> N
         SyncOutbox.update(held=reason).where(SyncOutbox.book.in_(ids)).execute()
 
 
-def held_count() -> int:
-    """Books a Cancel holds back."""
-    return int(SyncOutbox.select().where(SyncOutbox.held.is_null(False)).count())
+def held_books() -> list[int]:
+    """The books a Cancel holds back."""
+    query = SyncOutbox.select(SyncOutbox.book).where(SyncOutbox.held.is_null(False))
+    return sorted(row.book_id for row in query)
 
 
 def release_held(book_ids: Iterable[int] | None = None) -> int:
-    """The user syncs again (all books, or `book_ids`): what a Cancel held back may go."""
+    """The user sends them (all books, or `book_ids`): what a Cancel held back may go."""
     query = SyncOutbox.update(held=None).where(SyncOutbox.held.is_null(False))
     if book_ids is not None:
         query = query.where(SyncOutbox.book.in_(list(book_ids)))

@@ -12,7 +12,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
@@ -22,12 +22,9 @@ from bookorbit_desktop.hardcover.matching.catalog import edition_from_record
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
 from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
 from bookorbit_desktop.hardcover.matching.store import EXCLUDED, get_match
-from bookorbit_desktop.hardcover.sync import copies, ledger
-from bookorbit_desktop.hardcover.sync import store as sync_store
-from bookorbit_desktop.hardcover.sync.plan import awaiting_review
+from bookorbit_desktop.hardcover.sync import copies, counts, ledger
 from bookorbit_desktop.hardcover.sync.results import SyncProgress
-from bookorbit_desktop.hardcover.sync.waiting import Waiting
-from bookorbit_desktop.library.store import outbox
+from bookorbit_desktop.hardcover.sync.waiting import Waits
 from bookorbit_desktop.library.store.models import HardcoverMatch, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import set_setting
@@ -74,11 +71,8 @@ class HardcoverStatus:
     checking: bool = False  # the keyring has not answered yet (start-up)
     keyring_unreadable: bool = False  # the last check could not read the keyring
     last_sync: float | None = None  # when a pass last finished
-    pending: int = 0  # books Sync Now would send: a queued change, or never confirmed
-    to_match: int = 0  # books Sync Now would look up first (`hardcover.sync.waiting`)
-    held: int = 0  # books the user's Cancel held back until their next sync
-    awaiting_review: int = 0  # new books the worker leaves for the user's review
-    to_pick: int = 0  # books being read whose Hardcover match waits for the user's choice
+    # What waits, and why (`hardcover.sync.waiting`, the one count of every door).
+    waits: Waits = field(default_factory=Waits)
     features_off: tuple[tuple[str, str], ...] = ()  # (scope, feature) the token turns off
     token_expiry: str | None = None  # "The Hardcover token expires on … (in 3 days)."
     token_expiry_soon: bool = False  # within the week before it (or past): a warning
@@ -125,7 +119,7 @@ class HardcoverService:
         """The account as remembered: reads the database, never the keyring."""
         status = self.account.status()
         check = self.account.keyring_check
-        work, held, review, to_pick = self._work()
+        waits = self._work()
         expiry, soon = token_health.expiry_notice() if status.connected else (None, False)
         return HardcoverStatus(
             connected=status.connected,
@@ -137,20 +131,15 @@ class HardcoverService:
             checking=check is None,
             keyring_unreadable=check is not None and not check.readable,
             last_sync=status.last_sync,
-            pending=work.to_push,
-            to_match=work.to_match,
-            held=held,
-            awaiting_review=review,
-            to_pick=to_pick,
+            waits=waits,
             features_off=tuple(token_health.features_off()) if status.connected else (),
             token_expiry=expiry,
             token_expiry_soon=soon,
         )
 
-    def _read_work(self) -> tuple[Waiting, int, int, int]:
-        """What the next sync would do, counted over the whole library."""
-        held = outbox.held_count()
-        return sync_store.waiting_work(), held, awaiting_review(), sync_store.to_pick_count()
+    def _read_work(self) -> Waits:
+        """What waits for the sync, counted over the whole library."""
+        return counts.current()
 
     async def check_keyring(self) -> None:
         """Ask the keyring (on a worker thread) whether a token is saved."""
@@ -252,6 +241,19 @@ class HardcoverService:
         return await SyncService(self.account).sync(
             book_ids, progress=pushed, match_progress=matched, cancel=cancel, waiting=waiting
         )
+
+    def decline(self, book_ids: Sequence[int]) -> int:
+        """The user cancelled the review that showed these books: they are held until the user
+        sends or discards them (`hardcover.sync.declined`); how many books are held."""
+        return SyncService(self.account).decline(book_ids)
+
+    def held_books(self) -> list[int]:
+        """The books a Cancel holds."""
+        return SyncService(self.account).held()
+
+    def discard_held(self, book_ids: Sequence[int] | None = None) -> str:
+        """Discard what a Cancel held (None: every held book); the result in words."""
+        return SyncService(self.account).discard_held(book_ids).text
 
     async def preview_all(
         self, *, matched: Callable[[MatchProgress], None] | None = None

@@ -29,7 +29,15 @@ from bookorbit_desktop.hardcover.journal import send as journal_send
 from bookorbit_desktop.hardcover.journal import store as journal_store
 from bookorbit_desktop.hardcover.matching.matcher import Matcher, MatchProgress
 from bookorbit_desktop.hardcover.matching.store import LINKED, NEEDS_REVIEW, NO_MATCH
-from bookorbit_desktop.hardcover.sync import approvals, lease, ledger, results, store
+from bookorbit_desktop.hardcover.sync import (
+    approvals,
+    counts,
+    declined,
+    lease,
+    ledger,
+    results,
+    store,
+)
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync.engine import DAILY_RESERVE, SyncEngine
 from bookorbit_desktop.hardcover.sync.plan import due_books
@@ -45,6 +53,7 @@ from bookorbit_desktop.hardcover.sync.results import (
     outcome_counts,
     outcome_label,
 )
+from bookorbit_desktop.hardcover.sync.waiting import Waits, waits_parts
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book, HardcoverMatch, ReadingState
 from bookorbit_desktop.library.store.settings import get_private, set_setting
@@ -60,10 +69,12 @@ __all__ = [
     "MatchProgress",
     "ProposedDate",
     "SyncProgress",
+    "Waits",
     "cancelled_line",
     "counted_outcomes",
     "outcome_counts",
     "outcome_label",
+    "waits_parts",
 ]
 FIRST_SYNC_KEY = "hardcover.first_sync"  # when the user first synced by hand
 LEASE_WAIT_SECONDS = 600.0  # a user's pass waits this long for another process's pass
@@ -75,6 +86,12 @@ class SyncReport(PassResult):
     """A pass as the window and the command line show it (unmatched books included)."""
 
     dry_run: bool = False
+
+    @property
+    def shown(self) -> list[int]:
+        """The books a review of this pass shows as going out (a change, or dates that wait
+        for the user's yes): what a Cancel of it holds."""
+        return [b.book_id for b in self.books if b.outcome == results.WOULD_SEND or b.proposals]
 
     @property
     def dates_from_history(self) -> int:
@@ -112,7 +129,8 @@ class SyncReport(PassResult):
 class SyncStatus:
     enabled: bool
     paused_reason: str | None
-    pending: int
+    pending: int  # books Sync Now would send once the user said yes (`Waits.to_push`)
+    waiting: dict[str, int]  # the books in each state that waits (`waiting.Waits`)
     queued: int
     blocked: int
     last_sync: float | None
@@ -323,10 +341,26 @@ class SyncService:
         return status.enabled and not paused and get_private(FIRST_SYNC_KEY) is not None
 
     def due(self) -> list[int]:
-        """Queued changes of linked books whose wait is over, when sync may push by itself."""
+        """Queued changes whose wait is over of the books that may go out by themselves
+        (`counts.by_itself`: never a held book or one waiting for review), when sync may push
+        by itself."""
         if not self._may_push_by_itself():
             return []
-        return due_books(sync_settings.load(), self._clock())
+        return counts.by_itself(due_books(sync_settings.load(), self._clock()))
+
+    # -- the user's word ------------------------------------------------------------------
+
+    def decline(self, book_ids: Iterable[int]) -> int:
+        """The user cancelled a review that showed these books: hold them (`declined`)."""
+        return declined.hold_shown(book_ids, now=self._clock())
+
+    def discard_held(self, book_ids: Iterable[int] | None = None) -> declined.Discarded:
+        """Discard what a Cancel held (None: every held book): see `declined.discard`."""
+        return declined.discard(book_ids, now=self._clock())
+
+    def held(self) -> list[int]:
+        """The books a Cancel holds."""
+        return outbox.held_books()
 
     async def push_due(self) -> PassResult | None:
         """The background worker's pass: match books that became active, then push the queued
@@ -379,7 +413,7 @@ class SyncService:
 
     # -- state --------------------------------------------------------------------------
 
-    def status(self, account_privacy: int | None = None) -> SyncStatus:
+    def status(self) -> SyncStatus:
         current = sync_settings.load()
         paused = get_private(PAUSED_KEY)
         queued = outbox.queued()
@@ -388,10 +422,12 @@ class SyncService:
             states[state] = states.get(state, 0) + 1
         linked = HardcoverMatch.select().where(HardcoverMatch.state == LINKED).count()
         states["linked"] = linked
+        waits = counts.current()
         return SyncStatus(
             enabled=current.enabled,
             paused_reason=paused.get("reason") if isinstance(paused, dict) else None,
-            pending=len(store.pending(current.options(account_privacy))),
+            pending=waits.to_push,
+            waiting=waits.to_json(),
             queued=len(queued),
             blocked=sum(1 for q in queued if q.blocked),
             last_sync=get_private(LAST_SYNC_KEY),

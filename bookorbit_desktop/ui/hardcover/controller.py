@@ -20,7 +20,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.fields import attributes
 from bookorbit_desktop.services.hardcover import service as hardcover
 from bookorbit_desktop.services.hardcover.dashboard.rows import PageListing, other_copies, states_of
 from bookorbit_desktop.services.library.records import BookRow
@@ -161,9 +160,14 @@ class HardcoverController(QObject):
             sync_paused=not status.sync_enabled,
             sync_problem=TOKEN_REFUSED if self.token_refused else None,
             token_expiry=status.token_expiry if status.token_expiry_soon else None,
-            **attributes(
-                status, "last_sync", "pending", "to_match", "held", "awaiting_review", "to_pick"
-            ),
+            last_sync=status.last_sync,
+            pending=status.waits.to_send,
+            to_match=status.waits.to_look_up,
+            held=status.waits.held,
+            awaiting_review=status.waits.to_review,
+            to_pick=status.waits.to_pick,
+            in_conflict=status.waits.in_conflict,
+            failed=status.waits.failed,
         )
         self.view.show_sync_status(self.hub.status)
         if page.listing is not None:  # not the account only

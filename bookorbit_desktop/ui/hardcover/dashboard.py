@@ -7,7 +7,8 @@ A book is in exactly one state: excluded by the user; in conflict (a field chang
 and on hardcover.app since the last sync: nothing of it goes out until the user picks, with
 Review Conflicts…); waiting for the user's decision (several candidates, or Hardcover shows a
 later page than the library); not matched (no Hardcover book
-found, or not looked up yet); failed (the last push failed, or matching raised); pending (linked,
+found, or not looked up yet); failed (the last push failed, or matching raised); held (the user
+cancelled the sync that showed its change: it waits for Send or Discard); pending (linked,
 with a change Hardcover does not have yet, or never sent); synced (linked and confirmed).
 """
 
@@ -23,6 +24,7 @@ STATES = (
     (None, "All books"),
     ("synced", "Synced"),
     ("pending", "Pending"),
+    ("held", "Held"),
     ("needs_review", "Needs review"),
     ("not_matched", "Not matched"),
     ("failed", "Failed"),
@@ -33,6 +35,7 @@ STATES = (
 LABELS = {state: label for state, label in STATES if state is not None}
 _REASONS = {
     "pending": "Goes out with the next sync",
+    "held": "You cancelled the sync that showed this change: Send Held or Discard Held…",
     "ahead": "Hardcover shows a later page than this library",
     "conflict": "Changed here and on hardcover.app: Review Conflicts… to choose which stays",
 }

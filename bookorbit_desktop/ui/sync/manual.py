@@ -4,7 +4,9 @@ The pass first matches and works out what it would send (a dry run, which sends 
 When that is more than `REVIEW_THRESHOLD` entries, or holds dates from the reading history, or
 more new books than the background worker publishes by itself (the "new books wait for your
 review" the page and the tray show: `hardcover.sync.plan.awaiting_review`), the review dialog
-comes first and nothing goes out until the user presses Send. The real pass then runs with the
+comes first and nothing goes out until the user presses Send; so does a pass that would send books
+a Cancel held. Cancel holds every book the review showed: nothing sends them by itself until the
+user sends or discards them (`services.hardcover`). The real pass then runs with the
 progress dialog, which appears only after `delay` seconds: a sync that ends sooner says its
 result in a notification.
 Progress also goes to the status hub (tray tooltip) and the Hardcover page's line.
@@ -77,6 +79,7 @@ class ManualSync:
                     words.needs_review(preview.counts)
                     or preview.dates_from_history > 0
                     or preview.awaiting_review > 0
+                    or bool(set(self.service.held_books()) & set(preview.shown))
                 )
                 if big and not await self._review(preview):
                     return None
@@ -146,7 +149,9 @@ class ManualSync:
         finally:
             review.deleteLater()
         if not accepted:
-            self._show_line("Sync cancelled: nothing was sent to Hardcover.")
+            # The user's No: what the review showed is held until they send or discard it.
+            held = self.service.decline(preview.shown)
+            self._show_line(words.declined_line(held))
             return False
         approve_dates(approved)  # the user's yes: the dates become the books' own
         for book_id in unticked:

@@ -46,6 +46,16 @@ def counts_line(counts: Mapping[str, int]) -> str:
     return counted_outcomes(dict(counts))
 
 
+def declined_line(held: int) -> str:
+    """The line after the user cancelled the review: what was sent (nothing) and what waits."""
+    if not held:
+        return "Sync cancelled: nothing was sent to Hardcover."
+    return (
+        f"Sync cancelled: nothing was sent to Hardcover. {books(held)} held: they wait until you "
+        "send them (Sync Now, or Send Held on the Hardcover page) or discard their changes."
+    )
+
+
 def step_line(phase: str, done: int, total: int) -> str:
     """ "Matching 3 of 40" / "Sending 12 of 40" / "Sending…" while the total is unknown."""
     verb = "Matching" if phase == "match" else "Sending"

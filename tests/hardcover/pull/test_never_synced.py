@@ -147,7 +147,8 @@ async def test_books_already_on_hardcover_are_not_new_books_waiting_for_review(w
     """Six unread books the user puts on Want to Read on hardcover.app come home; they are
     on the profile already, so the worker's limit of new books it publishes by itself (five)
     does not hold them, or any other book, for review."""
-    from bookorbit_desktop.hardcover.sync.plan import MAX_NEW_BY_ITSELF, awaiting_review
+    from bookorbit_desktop.hardcover.sync.plan import awaiting_review
+    from bookorbit_desktop.hardcover.sync.waiting import MAX_NEW_BY_ITSELF
 
     names = [f"w{n}" for n in range(MAX_NEW_BY_ITSELF + 1)]
     books = [world.add(name) for name in names]

@@ -20,6 +20,7 @@ from bookorbit_desktop.library.store.models import HardcoverSync, ReadingState, 
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.hardcover.sync import FIRST_SYNC_KEY, SyncService
 from bookorbit_desktop.services.hardcover.sync_gate import PassGate
+from bookorbit_desktop.library.store.models import Book
 from tests.factories import add_book
 from tests.fakes.hardcover_catalog import EBOOK
 from tests.hardcover.sync.conftest import ADDED
@@ -111,7 +112,7 @@ async def test_a_push_that_lands_while_its_book_is_being_pushed_is_not_lost(worl
     assert outbox.queued() == []
 
 
-async def test_cancel_holds_the_books_not_reached_until_the_user_syncs_again(world):
+async def test_cancel_holds_the_books_not_reached_until_the_user_sends_them(world):
     for key in ("a", "b", "c"):
         world.add(key, status="want_to_read")
     cancel = asyncio.Event()
@@ -128,12 +129,12 @@ async def test_cancel_holds_the_books_not_reached_until_the_user_syncs_again(wor
     for _ in range(3):
         await mine.push_due()  # the worker does not send what the user cancelled
     assert world.entry("b") is None and world.entry("c") is None
-    world.edit("b", rating=4.0)  # a change of one of those books: that one may go again
+    world.edit("b", rating=4.0)  # a change of one of those books does not lift the hold
     due_now(world)
     await mine.push_due()
-    assert world.entry("b") is not None and world.entry("c") is None
-    await mine.sync()  # the user syncs again
-    assert world.entry("c") is not None
+    assert world.entry("b") is None and world.entry("c") is None
+    await mine.sync()  # the user syncs again: their Send
+    assert world.entry("b")["rating"] == 4 and world.entry("c") is not None
 
 
 async def test_sync_now_takes_over_from_the_workers_pass_in_the_same_process(world):
@@ -201,6 +202,7 @@ async def test_the_worker_matches_a_book_started_after_the_first_sync_and_pushes
     world.catalog.add_edition(hc_book, isbn_13="9780060850524", pages=288)
     book = add_book("Brave New World", ["Aldous Huxley"], isbn13="9780060850524")
     update_reading_state(book.id, status="reading", started="2026-03-02", progress=0.25)
+    Book.update(updated_at=world.clock()).where(Book.id == book.id).execute()  # the clock's
     mine = service(world)
     world.clock.advance(60)
     await mine.push_due()  # looks it up
@@ -272,7 +274,7 @@ async def test_a_dry_run_on_a_fresh_library_lists_what_the_real_sync_sends(world
 
 async def test_the_worker_leaves_an_uncertain_match_for_the_user_and_says_so(world):
     from bookorbit_desktop.hardcover.matching.store import get_match
-    from bookorbit_desktop.hardcover.sync.store import to_pick_count
+    from bookorbit_desktop.hardcover.sync import counts
 
     await service(world).sync()  # the first sync by hand
     for year in (1932, 1958):  # two books of that name: matching cannot tell which
@@ -281,10 +283,11 @@ async def test_the_worker_leaves_an_uncertain_match_for_the_user_and_says_so(wor
         world.catalog.add_edition(hc_book, pages=288)
     book = add_book("Brave New World", ["Aldous Huxley"])
     update_reading_state(book.id, status="reading", started="2026-03-02", progress=0.25)
+    Book.update(updated_at=world.clock()).where(Book.id == book.id).execute()  # the clock's
     world.clock.advance(60)
     result = await service(world).push_due()
     assert get_match(book.id).state == "needs_review"
-    assert result.needs_review == 1 and to_pick_count() == 1
+    assert result.needs_review == 1 and counts.current().to_pick == 1
     world.hardcover.reset_counters()
     world.clock.advance(60)
     assert await service(world).push_due() is None  # looked up once: not again every pass

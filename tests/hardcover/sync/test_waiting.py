@@ -20,12 +20,13 @@ from bookorbit_desktop.hardcover.matching.store import (
     local_book,
     save_decision,
 )
-from bookorbit_desktop.hardcover.sync.store import waiting_work
-from bookorbit_desktop.hardcover.sync.waiting import MATCH, PUSH, BookFacts, Waiting, work
+from bookorbit_desktop.hardcover.sync.waiting import BookFacts
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book
 from tests.factories import add_book
+from tests.hardcover.sync.work_counts import MATCH, PUSH, waiting_work, work
+from tests.hardcover.sync.work_counts import Work as Waiting
 
 SENT = BookFacts(unread=False, match_state=LINKED, linked=True, confirmed=True, on_profile=True)
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 import itertools
 import time
 
-from bookorbit_desktop.hardcover.sync import store
-from bookorbit_desktop.hardcover.sync.waiting import MATCH, PUSH, BookFacts, Waiting, work
+from bookorbit_desktop.hardcover.sync.waiting import BookFacts
 from bookorbit_desktop.library.store.models import (
     HardcoverMatch,
     HardcoverSync,
     SyncOutbox,
 )
 from tests.factories import add_book
+from tests.hardcover.sync.work_counts import MATCH, PUSH, waiting_work, work
+from tests.hardcover.sync.work_counts import Work as Waiting
 
 MATCHES = (None, "linked", "needs_review", "no_match", "unmatched", "error", "excluded", "removed")
 SYNCED = (None, "same book", "another book")  # what Hardcover last confirmed, if anything
@@ -61,4 +62,4 @@ def test_the_count_is_the_rule_for_each_book_added_up(library):
         if done is not None:
             expected[done] += 1
     assert expected[MATCH] and expected[PUSH]
-    assert store.waiting_work() == Waiting(to_match=expected[MATCH], to_push=expected[PUSH])
+    assert waiting_work() == Waiting(to_match=expected[MATCH], to_push=expected[PUSH])

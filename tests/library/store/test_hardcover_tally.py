@@ -23,9 +23,10 @@ from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.hardcover.matching import store as matches
 from bookorbit_desktop.hardcover.pull.store import drop_conflict, note_conflict
+from bookorbit_desktop.hardcover.sync import counts
 from bookorbit_desktop.hardcover.sync import store as sync_store
 from bookorbit_desktop.hardcover.sync.model import Snapshot
-from bookorbit_desktop.hardcover.sync.waiting import MATCH, PUSH, BookFacts, Waiting, work
+from bookorbit_desktop.hardcover.sync.waiting import BookFacts, Waits, waits
 from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.editing.values import BookChanges
@@ -37,6 +38,8 @@ from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.hardcover_tally_schema import hardcover_tally
 from bookorbit_desktop.library.store.models import Book, database
 from tests.factories import add_book
+from tests.hardcover.sync.work_counts import Work as Waiting
+from tests.hardcover.sync.work_counts import waiting_work
 from tests.library.previous_schema import previous_schema_library
 from tests.new_library import new_library
 
@@ -83,9 +86,8 @@ def _confirmed(sync: tuple | None, hc_book_id: int | None) -> bool:
     return isinstance(snapshot, dict) and snapshot.get("hc_book_id") == hc_book_id
 
 
-def from_scratch() -> tuple[Waiting, dict[str, int], int, int]:
-    """The waiting work, the page's counts, the books to pick and the new Hardcover books to
-    publish, from every row of every table they come from."""
+def from_scratch() -> tuple[Waits, dict[str, int]]:
+    """What waits, and the page's counts, from every row of every table they come from."""
     books = _rows("SELECT id, updated_at FROM book")
     reading = _rows("SELECT book_id, status FROM reading_state")
     linked = _rows(
@@ -96,16 +98,8 @@ def from_scratch() -> tuple[Waiting, dict[str, int], int, int]:
     conflicts = {
         book_id for (book_id,) in database.execute_sql("SELECT book_id FROM hardcover_conflict")
     }
-    sent = {
-        hc
-        for (hc,) in database.execute_sql(
-            "SELECT hc_book_id FROM hardcover_sync WHERE confirmed_at IS NOT NULL"
-            " UNION SELECT hc_book_id FROM hardcover_pulled"
-        )
-    }
-    waiting: Counter[str] = Counter()
+    groups: list[tuple[BookFacts, int]] = []
     states: Counter[str] = Counter()
-    to_pick, new = 0, set()
     for book_id, (edited_at,) in books.items():
         status = reading.get(book_id, (None,))[0] or "unread"
         match, sync, queue = linked.get(book_id), synced.get(book_id), queued.get(book_id)
@@ -118,31 +112,26 @@ def from_scratch() -> tuple[Waiting, dict[str, int], int, int]:
             on_profile=bool(match and match[3] is not None),
             linked=bool(match and match[4] is not None),
             confirmed=_confirmed(sync, match[4] if match else None),
-            queued=queue is not None,
-            blocked=bool(queue and queue[0]),
+            queued=bool(match) and queue is not None,
+            blocked=bool(match and queue and queue[0]),
+            held=bool(match and queue and queue[1] is not None),
+            conflict=book_id in conflicts,
         )
-        done = work(facts)
-        if done is not None:
-            waiting[done] += 1
+        groups.append((facts, 1))
         if match or not unread:
             state = dashboard_rows.state_of(
-                facts.match_state, sync[0] if sync else None, facts.queued, book_id in conflicts
+                facts.match_state,
+                sync[0] if sync else None,
+                facts.queued,
+                book_id in conflicts,
+                facts.held,
             )
             states[state] += 1
-        if not unread and facts.match_state == "needs_review":
-            to_pick += 1
-        if not unread and facts.match_state == "linked" and match[4] not in (None, *sent):
-            new.add(match[4])
-    return Waiting(waiting[MATCH], waiting[PUSH]), dict(states), to_pick, len(new)
+    return waits(groups), dict(states)
 
 
-def kept() -> tuple[Waiting, dict[str, int], int, int]:
-    return (
-        sync_store.waiting_work(),
-        dashboard_rows.state_counts(),
-        sync_store.to_pick_count(),
-        sync_store.never_sent_count(),
-    )
+def kept() -> tuple[Waits, dict[str, int]]:
+    return counts.current(), dashboard_rows.state_counts()
 
 
 def facts_as_kept_and_as_now() -> tuple[set[tuple], set[tuple]]:
@@ -283,9 +272,9 @@ def test_the_counts_of_a_library_from_before_are_filled_as_it_opens(tmp_path):
     open_database(path)
     try:
         assert kept() == from_scratch()
-        assert sync_store.waiting_work() == Waiting(to_match=0, to_push=1)
+        assert waiting_work() == Waiting(to_match=0, to_push=1)
         assert dashboard_rows.state_counts() == {"pending": 1, "needs_review": 1}
-        assert sync_store.never_sent_count() == 1
+        assert counts.current().to_send == 1
     finally:
         close_database()
     other = sqlite3.connect(path)  # the counts are the file's: any connection reads them
@@ -300,6 +289,6 @@ def test_a_confirmation_that_rewrites_only_the_sync_row_moves_the_counts(library
     book_id = add_book("Dune", status="reading").id
     apply(("pick", 0, HC_BOOKS[0]), [book_id], paths, [0.0])
     apply(("synced", 0, None, False), [book_id], paths, [10.0])  # the merged book's
-    assert sync_store.waiting_work() == Waiting(to_push=1)
+    assert waiting_work() == Waiting(to_push=1)
     apply(("synced", 0, None, True), [book_id], paths, [20.0])
-    assert sync_store.waiting_work() == Waiting() and kept() == from_scratch()
+    assert waiting_work() == Waiting() and kept() == from_scratch()

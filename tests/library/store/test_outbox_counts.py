@@ -5,8 +5,6 @@ starts being read, and no more; the counts stay a count from scratch (the proper
 
 from __future__ import annotations
 
-from bookorbit_desktop.hardcover.sync import store as sync_store
-from bookorbit_desktop.hardcover.sync.waiting import Waiting
 from bookorbit_desktop.library.reading.batched_pushes import record_pushes
 from bookorbit_desktop.library.reading.pushes import Push
 from bookorbit_desktop.library.store import outbox
@@ -14,6 +12,8 @@ from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.outbox_counts_schema import outbox_counts
 from tests.factories import add_book
+from tests.hardcover.sync.work_counts import Work as Waiting
+from tests.hardcover.sync.work_counts import waiting_work
 from tests.library.previous_schema import previous_schema_library
 from tests.library.store.test_hardcover_tally import (
     HC_BOOKS,
@@ -68,9 +68,9 @@ def test_a_matched_book_queued_again_still_waits_to_be_sent(library, tmp_path):
     book_id = add_book("Dune", status="reading").id
     apply(("pick", 0, HC_BOOKS[0]), [book_id], library, [0.0])
     apply(("synced", 0, None, True), [book_id], library, [10.0])
-    assert sync_store.waiting_work() == Waiting()
+    assert waiting_work() == Waiting()
     outbox.note_change(book_id, [outbox.PROGRESS])
-    assert sync_store.waiting_work() == Waiting(to_push=1) and kept() == from_scratch()
+    assert waiting_work() == Waiting(to_push=1) and kept() == from_scratch()
 
 
 def test_a_library_from_before_drops_the_outbox_facts_of_its_books_never_matched(tmp_path):

@@ -213,7 +213,7 @@ def test_a_change_made_elsewhere_redraws_only_its_row(hc, library, qloop):
     last = view.model.rowCount() - 1
     assert row_texts(view, 0)[:4] == ["Aaa Alone", "Ann Author", "Reading", "Pending"]
     assert row_texts(view, last)  # every row painted once: the page holds them all
-    excluded_before = view.filter_combo.itemText(6)
+    excluded_before = view.filter_combo.itemText(7)
     redrawn, moved = [], []
     view.model.dataChanged.connect(lambda top, end, *_: redrawn.append((top.row(), end.row())))
     view.model.layoutChanged.connect(lambda *_: moved.append(True))
@@ -227,8 +227,8 @@ def test_a_change_made_elsewhere_redraws_only_its_row(hc, library, qloop):
     qloop.run_until_complete(hc.reload_soon(tuple, matches=True))
     assert redrawn == [(0, 0)] and not moved
     assert row_texts(view, 0)[3] == "Excluded"
-    assert view.filter_combo.itemText(6) != excluded_before
-    assert view.filter_combo.itemText(6) == dashboard.filter_label(
+    assert view.filter_combo.itemText(7) != excluded_before
+    assert view.filter_combo.itemText(7) == dashboard.filter_label(
         "Excluded", Counter(reference(library)[2].values())["excluded"]
     )
 

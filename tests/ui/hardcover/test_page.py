@@ -555,6 +555,7 @@ def test_the_page_is_a_sync_dashboard_with_counts_log_and_links(hc, fake, qloop)
         "All books (2)",
         "Synced (1)",
         "Pending (0)",
+        "Held (0)",
         "Needs review (0)",
         "Not matched (1)",
         "Failed (0)",

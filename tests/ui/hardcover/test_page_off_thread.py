@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from bookorbit_desktop.hardcover.sync import store as sync_store
+from bookorbit_desktop.hardcover.sync import counts
 from tests.factories import add_book
 from tests.ui.hardcover.conftest import refresh, settle, top_rows
 
@@ -15,13 +15,13 @@ from tests.ui.hardcover.conftest import refresh, settle, top_rows
 def count_threads(monkeypatch) -> list[threading.Thread]:
     """The threads that count the sync's waiting work (the slow read of a large library)."""
     threads: list[threading.Thread] = []
-    waiting_work = sync_store.waiting_work
+    current = counts.current
 
     def counted():
         threads.append(threading.current_thread())
-        return waiting_work()
+        return current()
 
-    monkeypatch.setattr(sync_store, "waiting_work", counted)
+    monkeypatch.setattr(counts, "current", counted)
     return threads
 
 

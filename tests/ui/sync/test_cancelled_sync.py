@@ -4,7 +4,7 @@ notification and the Hardcover page's line: "Sync cancelled: 2 sent, 3 left for 
 
 from __future__ import annotations
 
-from bookorbit_desktop.hardcover.sync.plan import MAX_NEW_BY_ITSELF
+from bookorbit_desktop.hardcover.sync.waiting import MAX_NEW_BY_ITSELF
 from bookorbit_desktop.ui.sync.progress_dialog import SyncDialog
 from tests.ui.hardcover.conftest import connect
 from tests.ui.sync.test_manual_sync import entries, reading_books, run

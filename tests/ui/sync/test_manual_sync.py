@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from bookorbit_desktop.hardcover.matching.store import get_match
-from bookorbit_desktop.hardcover.sync.plan import MAX_NEW_BY_ITSELF
+from bookorbit_desktop.hardcover.sync.waiting import MAX_NEW_BY_ITSELF
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
 from bookorbit_desktop.library.store.models import SyncOutbox
 from bookorbit_desktop.ui.sync.progress_dialog import SyncDialog

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from bookorbit_desktop.hardcover.matching.store import pin
-from bookorbit_desktop.hardcover.sync.plan import MAX_NEW_BY_ITSELF
+from bookorbit_desktop.hardcover.sync.waiting import MAX_NEW_BY_ITSELF
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.ui.sync.progress_text import REVIEW_THRESHOLD
 from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog
