@@ -56,6 +56,19 @@ class AppStatus:
     in_conflict: int = 0  # books with a field changed both here and on hardcover.app
     failed: int = 0  # books whose change Hardcover refused for good
 
+    @staticmethod
+    def waits_fields(waits: Waits) -> dict[str, int]:
+        """The fields of `waits`, for `StatusHub.update`."""
+        return {
+            "pending": waits.to_send,
+            "to_match": waits.to_look_up,
+            "held": waits.held,
+            "awaiting_review": waits.to_review,
+            "to_pick": waits.to_pick,
+            "in_conflict": waits.in_conflict,
+            "failed": waits.failed,
+        }
+
     @property
     def waits(self) -> Waits:
         return Waits(
@@ -167,9 +180,9 @@ def new_pick_notice(previous: int, status: AppStatus) -> str | None:
     Hardcover book (found by the background worker, say); once, not on every pass."""
     if status.to_pick <= previous or not status.sync_available:
         return None
-    books = counted("%n book(s)", status.to_pick)
+    books = f"{status.to_pick:,} of your {'book' if status.to_pick == 1 else 'books'}"
     return (
-        f"Hardcover has several possible books for {books} you are reading: choose on the "
+        f"Hardcover has several possible books for {books}: choose on the "
         "Hardcover page (Needs review, Pick…). Nothing is sent for them until you do."
     )
 

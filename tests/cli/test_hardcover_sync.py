@@ -110,7 +110,7 @@ def test_sync_json_then_an_unchanged_resync(world, monkeypatch, capsys):
     assert {e["title"] for e in log} == {"Title dune", "Title emma"}
     assert "token" not in out.lower()
     code, out, _ = run(monkeypatch, capsys, "status")
-    assert "Pending changes: 0" in out and "Last sync: never" not in out
+    assert "Waiting: nothing" in out and "Last sync: never" not in out
 
 
 def test_one_book_and_allow_rewind(world, monkeypatch, capsys):
@@ -121,7 +121,7 @@ def test_one_book_and_allow_rewind(world, monkeypatch, capsys):
     finally:
         close_database()
     code, out, _ = run(monkeypatch, capsys, "status")
-    assert "Pending changes: 1" in out
+    assert "Waiting: 1 book to send" in out
     book = str(world["books"]["dune"])
     code, out, _ = run(monkeypatch, capsys, "sync", "--book", book)
     assert code == 0 and "Hardcover is ahead (p. 100); p. 40 not sent" in out

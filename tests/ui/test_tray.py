@@ -396,7 +396,7 @@ def test_books_waiting_for_a_pick_are_announced_once(previous, waiting, said):
     notice = new_pick_notice(previous, AppStatus(sync_available=True, to_pick=waiting))
     assert (notice is not None) == said
     if said:
-        assert notice.startswith("Hardcover has several possible books for 2 books you are")
+        assert notice.startswith("Hardcover has several possible books for 2 of your books:")
 
 
 LOOPBACK = AppStatus(

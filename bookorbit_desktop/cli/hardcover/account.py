@@ -42,7 +42,7 @@ from bookorbit_desktop.hardcover.api.records import SearchResult
 from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.services.hardcover import pulled, token_health
 from bookorbit_desktop.services.hardcover.account import AccountStatus, HardcoverAccount
-from bookorbit_desktop.services.hardcover.sync import SyncService, SyncStatus
+from bookorbit_desktop.services.hardcover.sync import SyncService, SyncStatus, Waits, waits_parts
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -209,10 +209,8 @@ def _format_status(status: AccountStatus, sync: SyncStatus, problem: str | None 
     if status.paused_reason:
         state = f"paused: {status.paused_reason}"
     lines.append(f"Sync: {state}")
-    pending = f"Pending changes: {sync.pending}"
-    if sync.queued or sync.blocked:
-        pending += f" ({sync.queued} queued, {sync.blocked} waiting for a change after an error)"
-    lines.append(pending)
+    waiting = waits_parts(Waits(**sync.waiting))
+    lines.append(f"Waiting: {' · '.join(waiting) if waiting else 'nothing'}")
     if sync.busy:
         lines.append("Another BookOrbit process is syncing this library right now.")
     if status.match_states:

@@ -87,7 +87,7 @@ def discard(book_ids: Iterable[int] | None = None, *, now: float | None = None) 
                 if name in values:
                     write_value(copies, name, values[name], now=now)
             done.taken_back.extend(copies)
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads, then writes
         for book_id in ids:
             if book_id not in done.taken_back:
                 exclude(book_id, now=now)

@@ -31,7 +31,7 @@ from bookorbit_desktop.ui.hardcover.page_reads import Counted, page_wanted, rows
 from bookorbit_desktop.ui.hardcover.pick_dialog import Cover, PickDialog
 from bookorbit_desktop.ui.hardcover.questions import confirm
 from bookorbit_desktop.ui.row_covers import CoverFiles
-from bookorbit_desktop.ui.status import StatusHub
+from bookorbit_desktop.ui.status import AppStatus, StatusHub
 from bookorbit_desktop.ui.sync.manual import DIALOG_DELAY_SECONDS, ManualSync
 
 # What the status bar and the tray say while Hardcover refuses the saved token; the Hardcover
@@ -161,13 +161,7 @@ class HardcoverController(QObject):
             sync_problem=TOKEN_REFUSED if self.token_refused else None,
             token_expiry=status.token_expiry if status.token_expiry_soon else None,
             last_sync=status.last_sync,
-            pending=status.waits.to_send,
-            to_match=status.waits.to_look_up,
-            held=status.waits.held,
-            awaiting_review=status.waits.to_review,
-            to_pick=status.waits.to_pick,
-            in_conflict=status.waits.in_conflict,
-            failed=status.waits.failed,
+            **AppStatus.waits_fields(status.waits),
         )
         self.view.show_sync_status(self.hub.status)
         if page.listing is not None:  # not the account only
@@ -301,8 +295,8 @@ class HardcoverController(QObject):
         finally:
             self.hub.update(syncing=False, sync_done=0, sync_total=0)
         await self.refresh_status()
-        if report is None:  # cancelled at the review: nothing was sent
-            self._changed("Sync cancelled: nothing was sent to Hardcover.")
+        if report is None:  # cancelled at the review: nothing was sent, what it showed held
+            self._changed(manual.declined)
             return
         if self.token_refused:
             self.view.show_message("")

@@ -64,6 +64,7 @@ class ManualSync:
         self._remote_cover = remote_cover
         self._timer: asyncio.TimerHandle | None = None
         self.reviewed: ReviewDialog | None = None
+        self.declined = words.declined_line(0)  # what a Cancel at the review did, in words
 
     def bring_to_front(self) -> None:
         """Sync Now pressed again while this one runs: show its dialog."""
@@ -151,7 +152,8 @@ class ManualSync:
         if not accepted:
             # The user's No: what the review showed is held until they send or discard it.
             held = self.service.decline(preview.shown)
-            self._show_line(words.declined_line(held))
+            self.declined = words.declined_line(held)
+            self._show_line(self.declined)
             return False
         approve_dates(approved)  # the user's yes: the dates become the books' own
         for book_id in unticked:

@@ -16,11 +16,10 @@ from bookorbit_desktop.hardcover.sync import store
 from bookorbit_desktop.hardcover.sync.results import CANCELLED, HANDED_OVER, PARTIAL
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.models import HardcoverSync, ReadingState, SyncOutbox
+from bookorbit_desktop.library.store.models import Book, HardcoverSync, ReadingState, SyncOutbox
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.services.hardcover.sync import FIRST_SYNC_KEY, SyncService
 from bookorbit_desktop.services.hardcover.sync_gate import PassGate
-from bookorbit_desktop.library.store.models import Book
 from tests.factories import add_book
 from tests.fakes.hardcover_catalog import EBOOK
 from tests.hardcover.sync.conftest import ADDED
