@@ -42,6 +42,7 @@ from bookorbit_desktop.services.library.records import MatchInfo
 from bookorbit_desktop.ui.hardcover import dashboard
 from bookorbit_desktop.ui.hardcover.account_parts import account_html, expiry_edit
 from bookorbit_desktop.ui.hardcover.conflicts import ConflictsLine
+from bookorbit_desktop.ui.hardcover.held import HeldLine
 from bookorbit_desktop.ui.hardcover.row_icons import ViewCovers
 from bookorbit_desktop.ui.hardcover.rows_model import HEADERS, HardcoverRowsModel
 from bookorbit_desktop.ui.hardcover.rows_view import HardcoverRowsView
@@ -119,6 +120,8 @@ class HardcoverView(QWidget):
         account_layout.addWidget(self.account_message)
         self.conflicts = ConflictsLine()
         account_layout.addWidget(self.conflicts)
+        self.held = HeldLine()
+        account_layout.addWidget(self.held)
         actions = QHBoxLayout()
         self.sync_label = one_line(QLabel())  # shows book titles while matching
         self.sync_button = push_button(
@@ -243,6 +246,7 @@ class HardcoverView(QWidget):
             "" if line == sync_summary(AppStatus(sync_available=True)) else line
         )
         self.details_label.setText(sync_details(status, time.time()) or "")
+        self.held.show_count(status.held if status.sync_available else 0)
         self.sync_button.setEnabled(can_sync_now(status))
         self.sync_button.setToolTip(sync_unavailable_reason(status) or SYNC_NOW_TIP)
 

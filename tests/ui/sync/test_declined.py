@@ -8,6 +8,9 @@ from __future__ import annotations
 import asyncio
 import json
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
 from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.hardcover.sync import counts
 from bookorbit_desktop.library.journal import steps
@@ -17,6 +20,7 @@ from bookorbit_desktop.services.hardcover.sync import SyncService
 from bookorbit_desktop.services.hardcover.sync_worker import POLL_SECONDS, SyncWorker
 from bookorbit_desktop.services.library.bulk_edits import BulkEditService
 from bookorbit_desktop.services.undo import UndoService
+from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.status import sync_details
 from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog
 from tests.factories import add_book
@@ -118,9 +122,17 @@ def test_a_cancelled_review_holds_what_it_showed_and_the_wait_costs_nothing(
     qloop.run_until_complete(idle(worker, fake.clock, 1))
     assert fake.requests == [] and counts.current().held == held
 
+    # The page says it, with Send Held and Discard Held…; Esc at the question discards nothing.
+    assert hc.view.held.isVisibleTo(hc.view)
+    assert hc.view.held.label.text().startswith(f"{held} books held after you cancelled a sync")
+    qloop.run_until_complete(answer_discard(hc, press_escape=True))
+    assert counts.current().held == held and fake.requests == []
+
     # Discard: the four take Hardcover's Read back, as one undo step; the new ones are
     # excluded (nothing on Hardcover to take back); nothing waits.
-    text = hc.service.discard_held()
+    said.clear()
+    qloop.run_until_complete(answer_discard(hc, press_escape=False))
+    (text,) = said
     assert "4 books take Hardcover's values back" in text and "23 books not on Hardcover" in text
     assert {ReadingState.get_by_id(b).status for b in before} == {"read"}
     assert counts.current().held == 0 and counts.current().to_send == 0
@@ -129,9 +141,40 @@ def test_a_cancelled_review_holds_what_it_showed_and_the_wait_costs_nothing(
     assert fake.requests == [] and statuses(fake) == [READ] * READ_BEFORE
     UndoService(library).undo()
     assert {ReadingState.get_by_id(b).status for b in before} == {"want_to_read"}
+    refresh(hc, qloop)
+    assert not hc.view.held.isVisibleTo(hc.view)
 
 
-def test_send_after_a_cancel_sends_what_was_held(hc, fake, qloop, library):
+async def answer_discard(hc, *, press_escape: bool) -> None:
+    opened = signal_future(hc.question_opened)
+    hc.view.held.discard_button.click()
+    (box,) = await asyncio.wait_for(opened, 5)
+    if press_escape:
+        QTest.keyClick(box, Qt.Key.Key_Escape)
+    else:
+        next(b for b in box.buttons() if b.text() == "&Discard").click()
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+
+
+def test_send_held_sends_what_was_held(hc, fake, qloop, library):
+    connect(hc, fake, qloop)
+    before = read_on_hardcover(hc, fake, qloop)
+    new = [linked(fake, f"New {n}") for n in range(NEW)]
+    BulkEditService(library).apply([*before, *new], {"status": "want_to_read"})
+    shown = cancel_the_review(hc)
+    qloop.run_until_complete(hc.sync_now())
+    assert shown == [READ_BEFORE + NEW] and statuses(fake) == [READ] * READ_BEFORE
+    # Send Held on the page sends them (the user's own pass).
+    refresh(hc, qloop)
+    hc.dialog_delay = 30.0
+    hc.view.held.send_button.click()
+    qloop.run_until_complete(hc.sync_task)
+    assert statuses(fake) == [WANT_TO_READ] * (READ_BEFORE + NEW)
+    assert counts.current().held == 0
+
+
+def test_sync_now_reviews_the_held_books_before_it_sends_them(hc, fake, qloop, library):
     connect(hc, fake, qloop)
     before = read_on_hardcover(hc, fake, qloop)
     new = [linked(fake, f"New {n}") for n in range(NEW)]
