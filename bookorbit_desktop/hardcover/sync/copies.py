@@ -19,7 +19,10 @@ that a copy the user has not read yet never lowers what another copy reached:
 | start date     | the earliest start among the copies of the current read (those with the   |
 |                | winning status); unknown stays unknown                                    |
 | finish date    | the latest finish among them (a finished read only)                       |
-| rating         | the most recently changed rating of any copy; the lead's, if it has one   |
+| rating         | the lead's, if it has one; else the one rating the rated copies share;    |
+|                | copies rated differently are a conflict for the user (Use This Copy):     |
+|                | the entry keeps the rating last sent (none, if none was), never a write   |
+|                | per copy                                                                  |
 | date added     | the earliest                                                              |
 
 Progress is never lowered by a copy: the edition does not change under the read, so
@@ -29,6 +32,8 @@ Hardcover's when it is ahead for the same read ("Hardcover is ahead").
 Copies whose statuses differ are a conflict the user should see ("2 copies linked: Read and Want
 to Read"): the entry still gets the furthest status (nothing is lowered), and choosing a lead
 copy settles it the other way when that is what the user meant (a reread in another copy).
+So are copies rated differently ("2 copies linked: rated 5★ and 4★"): one entry has one
+rating, and which copy's it is is the user's word, not the order their reading changed in.
 """
 
 from __future__ import annotations
@@ -76,9 +81,12 @@ def _rank(copy: Copy) -> int:
     return RANK.get(copy.local.status_id or 0, 0)
 
 
-def combine(copies: Sequence[Copy], entry_edition: int | None = None) -> Combined:
+def combine(
+    copies: Sequence[Copy], entry_edition: int | None = None, entry_rating: float | None = None
+) -> Combined:
     """The one desired state of a Hardcover entry from every copy linked to it;
-    `entry_edition` is the edition the entry was last pushed with (None: never pushed)."""
+    `entry_edition` and `entry_rating` are the edition and rating the entry was last pushed
+    with (None: never pushed, or no rating)."""
     if not copies:
         raise ValueError("a Hardcover entry needs at least one linked copy")
     leads = [c for c in copies if c.lead]
@@ -100,12 +108,15 @@ def combine(copies: Sequence[Copy], entry_edition: int | None = None) -> Combine
         local = replace(local, finished=max(finishes) if finishes else None)
     starts = [c.started for c in current if c.started]
     local = replace(local, started=min(starts) if starts else None)
-    rated = [c for c in copies if c.local.rating is not None]
-    if rated and not (leader.lead and leader.local.rating is not None):
-        local = replace(local, rating=max(rated, key=lambda c: c.updated_at).local.rating)
+    ratings = sorted({c.local.rating for c in copies if c.local.rating is not None}, reverse=True)
+    disagree = len(ratings) > 1 and not (leader.lead and leader.local.rating is not None)
+    if not (leader.lead and leader.local.rating is not None):
+        local = replace(local, rating=entry_rating if disagree else next(iter(ratings), None))
     local = replace(local, date_added=min(c.local.date_added for c in copies))
     order = (leader.local.book_id, *sorted(c.local.book_id for c in copies if c is not leader))
-    return Combined(local, order, conflict([c.local.status for c in copies]))
+    settled = () if leader.lead and leader.local.rating is not None else ratings
+    said = conflict([c.local.status for c in copies], settled)
+    return Combined(local, order, said)
 
 
 def pinned_edition(copies: Sequence[Copy], leader: Copy, entry_edition: int | None) -> Copy:
@@ -125,17 +136,21 @@ def _fraction(copy: Copy) -> float:
     return 0.0 if math.isnan(progress) else min(1.0, max(0.0, progress))
 
 
-def conflict(statuses: Sequence[str]) -> str | None:
+def conflict(statuses: Sequence[str], ratings: Sequence[float | None] = ()) -> str | None:
     """ "2 copies linked: Read and Want to Read" when the copies' statuses (the library's
-    words) differ in Hardcover's terms, furthest first; None when they agree."""
+    words) differ in Hardcover's terms, furthest first, and "rated 5★ and 4★" when their
+    ratings differ; None when they agree."""
     ids = sorted(
         {STATUS_IDS[s] for s in statuses if s in STATUS_IDS}, key=lambda s: -RANK.get(s, 0)
     )
-    if len(ids) < 2:
-        return None
-    names = [STATUS_NAMES[s] for s in ids]
-    listed = ", ".join(names[:-1]) + f" and {names[-1]}"
-    return f"{len(statuses)} copies linked: {listed}"
+    rated = sorted({r for r in ratings if r is not None}, reverse=True)
+    parts = []
+    if len(ids) > 1:
+        names = [STATUS_NAMES[s] for s in ids]
+        parts.append(", ".join(names[:-1]) + f" and {names[-1]}")
+    if len(rated) > 1:
+        parts.append("rated " + ", ".join(f"{r:g}★" for r in rated[:-1]) + f" and {rated[-1]:g}★")
+    return f"{len(statuses)} copies linked: {'; '.join(parts)}" if parts else None
 
 
 def copy_left(

@@ -145,9 +145,12 @@ def _candidate(books: list[Any], history: dict[int, tuple[DatedRead, ...]]) -> C
         (s for _, raw in raws if (s := Snapshot.from_json(raw)) and s.hc_book_id == hc_book_id),
         None,
     )
-    # The entry keeps the edition it was pushed with (`copies`: edition pinning).
-    pushed_edition = snapshot.wanted.get("edition_id") if snapshot is not None else None
-    combined = combine([_copy(book) for book in books], pushed_edition)
+    # The entry keeps the edition it was pushed with (`copies`: edition pinning), and the
+    # rating while its copies disagree on it.
+    pushed = snapshot.wanted if snapshot is not None else {}
+    combined = combine(
+        [_copy(book) for book in books], pushed.get("edition_id"), pushed.get("rating")
+    )
     leader = next(book for book in books if book.id == combined.copies[0])
     # Each date's source is that of the copy the date came from.
     owners = {

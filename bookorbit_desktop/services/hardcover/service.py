@@ -84,10 +84,10 @@ class EditionRow(TypedDict):
     year: int | None
 
 
-def copies_conflict(statuses: Sequence[str]) -> str | None:
-    """ "2 copies linked: Read and Want to Read": copies of one Hardcover book that disagree.
-    The entry gets the furthest status (`hardcover.sync.copies`); the user can settle it."""
-    return copies.conflict(statuses)
+def copies_conflict(statuses: Sequence[str], ratings: Sequence[float | None] = ()) -> str | None:
+    """ "2 copies linked: Read and Want to Read; rated 5★ and 4★": copies of one Hardcover
+    book that disagree (`hardcover.sync.copies`); the user settles it with Use This Copy."""
+    return copies.conflict(statuses, ratings)
 
 
 @dataclass(frozen=True)

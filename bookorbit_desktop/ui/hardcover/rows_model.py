@@ -310,7 +310,8 @@ class HardcoverRowsModel(HeadedTable):
         first = shown[0]
         name = str(first.match.get("summary") or first.book["title"]).split(" — ")[0]
         statuses = [str(member.book.get("status")) for member in shown]
-        why = copies_conflict(statuses) or f"{end - start} copies linked, one entry"
+        ratings = [member.book.get("rating") for member in shown]
+        why = copies_conflict(statuses, ratings) or f"{end - start} copies linked, one entry"
         return f"{name} ({end - start} copies)", why
 
 

@@ -131,14 +131,35 @@ def test_dates(copies, expected):
     assert (local.started, local.finished) == expected
 
 
-def test_rating_and_date_added():
-    combined = combine(
-        [
-            copy(1, rating=3.0, at=1, added="2026-01-02"),
-            copy(2, rating=4.5, at=5, added="2026-02-02"),
-        ]
-    )
-    assert (combined.local.rating, combined.local.date_added) == (4.5, "2026-01-02")
+def test_date_added_is_the_earliest():
+    combined = combine([copy(1, added="2026-01-02"), copy(2, added="2026-02-02")])
+    assert combined.local.date_added == "2026-01-02"
+
+
+# (the copies' ratings, which copy leads (None: none), the entry's last sent rating) ->
+# (the rating sent, whether the copies are said to disagree)
+RATING_CASES = {
+    "one copy rated": ((4.5,), None, None, (4.5, False)),
+    "one rated, one not": ((5.0, None), None, None, (5.0, False)),
+    "rated alike": ((4.0, 4.0), None, 3.0, (4.0, False)),
+    "rated differently: the last sent stays": ((5.0, 4.0), None, 5.0, (5.0, True)),
+    "rated differently, never sent: none": ((5.0, 4.0), None, None, (None, True)),
+    "the lead's rating settles it": ((5.0, 4.0), 2, 5.0, (4.0, False)),
+    "a lead without one: copies decide": ((5.0, None), 2, None, (5.0, False)),
+    "nobody rated": ((None, None), None, 4.0, (None, False)),
+}
+
+
+@pytest.mark.parametrize(("ratings", "lead", "sent", "expected"), RATING_CASES.values(),
+                         ids=RATING_CASES)  # fmt: skip
+def test_one_entry_has_one_rating(ratings, lead, sent, expected):
+    copies = [
+        copy(n, rating=rating, at=10 - n, lead=n == lead)
+        for n, rating in enumerate(ratings, start=1)
+    ]
+    combined = combine(copies, entry_rating=sent)
+    said = "rated" in (combined.conflict or "")
+    assert (combined.local.rating, said) == expected
 
 
 def test_statuses_that_agree_are_no_conflict():
