@@ -33,6 +33,7 @@ from bookorbit_desktop.hardcover.pull.run import pull_before
 from bookorbit_desktop.hardcover.sync import lease, store, unfinished
 from bookorbit_desktop.hardcover.sync import remote as hardcover
 from bookorbit_desktop.hardcover.sync.candidate import Candidate
+from bookorbit_desktop.hardcover.sync.kept import snapshot_after
 from bookorbit_desktop.hardcover.sync.model import Remote
 from bookorbit_desktop.hardcover.sync.plan import plan_pass
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS, after_action, preview
@@ -40,7 +41,6 @@ from bookorbit_desktop.hardcover.sync.reconcile import (
     INSERT_ENTRY,
     Tracking,
     plan,
-    snapshot_after,
     usable_snapshot,
 )
 from bookorbit_desktop.hardcover.sync.results import (

@@ -1,4 +1,5 @@
-"""What a snapshot remembers of a field the push left as Hardcover has it. Pure.
+"""What a snapshot remembers once a push is confirmed (`snapshot_after`), and of a field the
+push left as Hardcover has it. Pure.
 
 The three-way rule (`reconcile._differs`) keeps a value the user changed on hardcover.app when
 the library did not change it since the base. Once the push is confirmed, the new snapshot
@@ -16,7 +17,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from bookorbit_desktop.hardcover.sync.model import users_later_read
+from bookorbit_desktop.hardcover.sync.model import (
+    Local,
+    Options,
+    Remote,
+    Snapshot,
+    confirmed_values,
+    users_later_read,
+    wanted_for,
+)
 
 if TYPE_CHECKING:
     from bookorbit_desktop.hardcover.sync.model import Wanted
@@ -50,3 +59,19 @@ def kept_bases(
         if theirs != ours and library_unchanged and hardcover_changed:
             found[name] = base.confirmed[name]
     return found
+
+
+def snapshot_after(
+    local: Local, options: Options, remote: Remote | None, tracking: Tracking
+) -> Snapshot:
+    """What to remember once Hardcover confirmed the push that ended with `remote`."""
+    want = wanted_for(local, options)
+    return Snapshot(
+        hc_book_id=local.hc_book_id,
+        user_book_id=remote.user_book_id if remote is not None else tracking.user_book_id,
+        created_by_us=tracking.created_by_us,
+        read_id=tracking.read_id,
+        read_owned=tracking.read_owned,
+        wanted=want.to_json() if want is not None else {},
+        confirmed=kept_bases(want, confirmed_values(remote, tracking.read_id), tracking),
+    )

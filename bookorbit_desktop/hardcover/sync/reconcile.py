@@ -12,6 +12,7 @@ duplicated. The rules, in order:
 |                                                | the date the book was added)                  |
 | removed on hardcover.app, no local change since | nothing: the user's removal stands           |
 | finished with a known date, the read is open   | the read's finish date: Hardcover sets Read   |
+| finished with a known date, no read open       | open one with its start first, then the above |
 | status / rating / privacy / edition differ     | one update of the entry with those fields     |
 | status kept on Hardcover (edited there)        | reads are left alone too                      |
 | a read is needed and none can be adopted       | insert one with its full set of fields        |
@@ -40,7 +41,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bookorbit_desktop.hardcover.sync.kept import kept_bases
 from bookorbit_desktop.hardcover.sync.model import (
     FINISHED_READ,
     NO_READ,
@@ -55,7 +55,6 @@ from bookorbit_desktop.hardcover.sync.model import (
     Snapshot,
     Wanted,
     another_reads_dates,
-    confirmed_values,
     entry_length,
     progress_pages,
     read_kind,
@@ -150,20 +149,29 @@ def _finish_with_date(
     """A finish goes out with its real date in one write: the open read gets its finish date
     (Hardcover then sets Read by itself), instead of the status first, which would stamp
     today on the read until a second write corrected it (a token revoked in between would
-    leave a false "finished today" on the profile)."""
+    leave a false "finished today" on the profile). With no read open, one is opened first
+    with its real start: a stop between the two leaves only dates the library has."""
     remote, want = against.remote, against.want
     read = remote.read(tracking.read_id)
     if (
         want.status_id != READ
         or not want.finished
         or remote.status_id == READ
-        or read is None
-        or read.finished
-        or not tracking.read_owned
         or not _differs(
             "status_id", READ, remote.status_id, snapshot, unknown_keeps=False, notes=[]
         )
     ):
+        return None
+    if read is None or read.finished:
+        if any((r.started, r.finished) == (want.started, want.finished) for r in remote.reads):
+            return None  # that read is on Hardcover already
+        fields = read_fields(want.started, None, want.pages, want.edition_id)
+        changes = (
+            "new read, finished in the next write",
+            *describe_read(None, fields, against.local),
+        )
+        return Step(Action(INSERT_READ, remote.user_book_id, fields, changes), tracking)
+    if not tracking.read_owned:
         return None
     step = _read_step(against, snapshot, tracking)
     return step if step.action is not None else None
@@ -178,14 +186,19 @@ def _entry_missing(
     removed = snapshot is not None and snapshot.user_book_id is not None
     if removed and snapshot is not None and dict(snapshot.wanted) == want.to_json():
         return Step(None, tracking, ("removed on Hardcover; not added back",))
+    # A new entry is inserted with its status, Read too: added as Want to Read and then
+    # dated, every finished book of a first sync would post a "want to read" on the user's
+    # feed. Hardcover's stamp on the read it creates is dated by the next write, and an
+    # unfinished push is repaired at the next pass (`unfinished`).
+    status = want.status_id
     fields: dict[str, Any] = {
         "book_id": local.hc_book_id,
-        "status_id": want.status_id,
+        "status_id": status,
         "privacy_setting_id": options.privacy_id,
         "date_added": local.date_added,
     }
     changes = [
-        f"add to Hardcover as {STATUS_NAMES[want.status_id]}",
+        f"add to Hardcover as {STATUS_NAMES[status]}",
         f"privacy {PRIVACY_NAMES.get(options.privacy_id, options.privacy_id)}",
         f"added {local.date_added}",
     ]
@@ -401,19 +414,3 @@ def _shares(remote: Remote | None) -> tuple[tuple[int, int | None, float, int | 
         if share is not None:
             found.append((read.id, read.edition_id or remote.edition_id, share, read.pages))
     return tuple(found)
-
-
-def snapshot_after(
-    local: Local, options: Options, remote: Remote | None, tracking: Tracking
-) -> Snapshot:
-    """What to remember once Hardcover confirmed the push that ended with `remote`."""
-    want = wanted_for(local, options)
-    return Snapshot(
-        hc_book_id=local.hc_book_id,
-        user_book_id=remote.user_book_id if remote is not None else tracking.user_book_id,
-        created_by_us=tracking.created_by_us,
-        read_id=tracking.read_id,
-        read_owned=tracking.read_owned,
-        wanted=want.to_json() if want is not None else {},
-        confirmed=kept_bases(want, confirmed_values(remote, tracking.read_id), tracking),
-    )

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bookorbit_desktop.hardcover.sync.copies import Copy, combine
+from bookorbit_desktop.hardcover.sync.kept import snapshot_after
 from bookorbit_desktop.hardcover.sync.model import CURRENTLY_READING, Local, Options, Snapshot
 from bookorbit_desktop.hardcover.sync.preview import preview
-from bookorbit_desktop.hardcover.sync.reconcile import snapshot_after
 
 TODAY = "2026-11-22"
 OPTIONS = Options()

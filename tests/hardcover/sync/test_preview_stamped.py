@@ -20,6 +20,7 @@ from bookorbit_desktop.hardcover.sync.model import (
 from bookorbit_desktop.hardcover.sync.preview import expected_answer, preview
 from bookorbit_desktop.hardcover.sync.reconcile import (
     INSERT_ENTRY,
+    INSERT_READ,
     UPDATE_ENTRY,
     UPDATE_READ,
     Action,
@@ -107,12 +108,13 @@ def test_an_entry_inserted_as_read_gets_the_stamped_read_with_the_editions_pages
         (local(), None, [INSERT_ENTRY, UPDATE_READ], [("2024-10-01", "2024-10-12")]),
         # Finished without dates: today's stamp is cleared, never left as the finish.
         (local(started=None, finished=None), None, [INSERT_ENTRY, UPDATE_READ], [(None, None)]),
-        # The user's Want to Read entry: Read creates the stamped read, the plan corrects it
-        # (one read, no second one inserted beside it).
+        # The user's Want to Read entry, finished on a known date: a read is opened with its
+        # start, then finished (Hardcover sets Read by itself): no stamp to correct, and
+        # no stop in between leaves a date the library never had.
         (
             local(),
             entry(WANT_TO_READ),
-            [UPDATE_ENTRY, UPDATE_READ],
+            [INSERT_READ, UPDATE_READ],
             [("2024-10-01", "2024-10-12")],
         ),
         (
@@ -124,7 +126,7 @@ def test_an_entry_inserted_as_read_gets_the_stamped_read_with_the_editions_pages
         (
             local(started=None),
             entry(WANT_TO_READ),
-            [UPDATE_ENTRY, UPDATE_READ],
+            [INSERT_READ, UPDATE_READ],
             [(None, "2024-10-12")],
         ),
         # An open read gets its finish date in one write; Hardcover sets Read by itself.

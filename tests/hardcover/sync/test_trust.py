@@ -347,15 +347,16 @@ async def test_a_read_stored_without_its_answer_is_not_added_twice(world, answer
     assert reads == [("2026-03-01", 120)]
 
 
-async def test_a_kill_between_setting_read_and_dating_it_leaves_no_finish_of_today(world):
+async def test_a_kill_between_opening_the_read_and_finishing_it_leaves_no_finish_of_today(world):
     """The first push to an entry the user made on hardcover.app (Want to Read): the process
-    dies right after the status write that makes Hardcover stamp today as the finish."""
+    dies right after the first write. The read is opened with its start first and finished
+    by the next write, so nothing of today is ever on the profile."""
     world.add("a", status="read", started="2026-01-05", finished="2026-02-20")
     entry = world.catalog.add_user_book(world.hardcover.user_id, world.hc_books["a"])
     pass_task = None
 
     def die(operation):
-        if operation == "UpdateUserBook":
+        if operation == "InsertUserBookRead":
             pass_task.cancel()  # the process ends here: nothing after this write is recorded
 
     world.hardcover.after_operation = die
@@ -363,11 +364,12 @@ async def test_a_kill_between_setting_read_and_dating_it_leaves_no_finish_of_tod
     with pytest.raises(asyncio.CancelledError):
         await pass_task
     world.hardcover.after_operation = None
-    (stamped,) = world.catalog.reads_of(entry)
-    assert stamped["finished_at"] == world.catalog.today().isoformat()  # Hardcover's guess
+    (opened,) = world.catalog.reads_of(entry)
+    assert (opened["started_at"], opened["finished_at"]) == ("2026-01-05", None)
     await world.sync()
     (read,) = world.catalog.reads_of(entry)
     assert (read["started_at"], read["finished_at"]) == ("2026-01-05", "2026-02-20")
+    assert world.entry("a")["status_id"] == 3
 
 
 async def test_a_push_cut_off_after_the_edition_change_still_keeps_hardcovers_progress(world):
