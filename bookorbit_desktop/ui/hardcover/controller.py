@@ -25,7 +25,7 @@ from bookorbit_desktop.services.hardcover.dashboard.rows import PageListing, oth
 from bookorbit_desktop.services.library.records import BookRow
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, show_error, spawn
 from bookorbit_desktop.ui.hardcover.account_parts import connect_failure
-from bookorbit_desktop.ui.hardcover.held import discard_held
+from bookorbit_desktop.ui.hardcover.held import wire_held
 from bookorbit_desktop.ui.hardcover.notices import FailedBooksNotice
 from bookorbit_desktop.ui.hardcover.page import HardcoverView
 from bookorbit_desktop.ui.hardcover.page_reads import Counted, page_wanted, rows_now
@@ -94,8 +94,7 @@ class HardcoverController(QObject):
         view.exclude_requested.connect(self.exclude)
         view.send_position_requested.connect(self.send_position)
         view.sync_book_requested.connect(lambda book_id: self.sync_now([book_id]))
-        view.held.send_requested.connect(lambda: self.sync_now(self.service.held_books()))
-        view.held.discard_requested.connect(lambda: spawn(self._discard_held(), self._window))
+        wire_held(view.held, service, window, self.sync_now, self._changed, self.question_opened)
         view.selection_changed.connect(self.show_log)
         view.copies_of = other_copies
         hub.changed.connect(view.show_sync_status)
@@ -246,14 +245,6 @@ class HardcoverController(QObject):
         await self.service.disconnect()
         self.view.show_message("Disconnected.")
         self._changed("Hardcover disconnected.")
-
-    async def _discard_held(self) -> None:
-        held = self.service.held_books()
-        done = await discard_held(
-            self._window, held, self.service.discard_held, self.question_opened.emit
-        )
-        if done is not None:
-            self._changed(done)
 
     def set_paused(self, paused: bool) -> None:
         self.service.set_sync_enabled(not paused)

@@ -8,11 +8,16 @@ back into the library as one undo step (books Hardcover holds nothing of are exc
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QWidget
 
+from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.hardcover.questions import confirm
+
+if TYPE_CHECKING:
+    from bookorbit_desktop.services.hardcover.service import HardcoverService
 from bookorbit_desktop.ui.widgets import push_button
 
 DISCARD_TEXT = (
@@ -77,3 +82,24 @@ async def discard_held(
     ):
         return None
     return discard()
+
+
+def wire_held(
+    line: HeldLine,
+    service: HardcoverService,
+    window: QWidget,
+    sync_now: Callable[[list[int]], Any],
+    changed: Callable[[str], None],
+    question_opened: SignalInstance,
+) -> None:
+    """Send Held runs the user's own pass over the held books; Discard Held… asks, then
+    discards and says what it did (`changed`)."""
+
+    async def discard() -> None:
+        held = service.held_books()
+        done = await discard_held(window, held, service.discard_held, question_opened.emit)
+        if done is not None:
+            changed(done)
+
+    line.send_requested.connect(lambda: sync_now(service.held_books()))
+    line.discard_requested.connect(lambda: spawn(discard(), window))

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from bookorbit_desktop.hardcover.sync.kept import snapshot_after
 from bookorbit_desktop.hardcover.sync.model import (
     PRIVATE,
     PUBLIC,
@@ -24,7 +25,6 @@ from bookorbit_desktop.hardcover.sync.reconcile import (
     INSERT_READ,
     UPDATE_ENTRY,
     UPDATE_READ,
-    snapshot_after,
 )
 
 TODAY = "2026-11-22"

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from bookorbit_desktop.hardcover.sync.kept import snapshot_after
 from bookorbit_desktop.hardcover.sync.model import (
     PUBLIC,
     Local,
@@ -23,7 +24,6 @@ from bookorbit_desktop.hardcover.sync.reconcile import (
     UPDATE_ENTRY,
     UPDATE_READ,
     plan,
-    snapshot_after,
 )
 from bookorbit_desktop.hardcover.sync.side_effects import moved_read, stamp_found, stamp_undone
 from bookorbit_desktop.hardcover.sync.steps import Tracking, tracking_at_start
