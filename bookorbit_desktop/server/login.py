@@ -5,12 +5,9 @@ throttle blocks (`throttle.blocked`: too many failed checks lately from it, or, 
 that never logged in, from its network or from everywhere) is refused first, whatever it
 sends, even a login the server remembers as verified: a guesser who hit the right key while
 blocked would otherwise learn so at once (`Verdict.BLOCKED`, which says why and how long to
-wait). Every login that succeeds makes its address one that logged in before
-(`throttle.logged_in`), and every refusal makes the throttle's count of guessing addresses
-reach the window (`ctx.guessing`, `guessing.py`).
-Then a login verified within `accounts.VERIFIED_SECONDS` is answered from memory; a request
-without an account or without credentials is refused without hashing anything (and without
-counting as a guess); otherwise the throttle decides *before* the password hash whether a
+wait). Then a login verified within `accounts.VERIFIED_SECONDS` is answered from memory; a
+request without an account or without credentials is refused without hashing anything (and
+without counting as a guess); otherwise the throttle decides *before* the password hash whether a
 check runs at all, the hash runs on its own thread, and its outcome goes back to the throttle
 (`throttle.checked`), which counts the failures. A login whose check just failed, sent again
 (KOReader's retries, a verifier's repeated wrong key), is refused without a check and without
@@ -19,7 +16,9 @@ counting (`throttle.repeats`). Every refusal is held until the address's next an
 logged within a budget of one line per address per minute (`log_budget`). The stored account
 is read off the event loop and reused for `ACCOUNT_SECONDS`, so a burst of requests costs one
 read while an account changed by another process is seen within a second
-(`accounts.AccountCache`).
+(`accounts.AccountCache`). Every login that succeeds makes its address one that logged in
+before (`throttle.logged_in`), and after every refusal the throttle's count of guessing
+addresses is read for the window (`ctx.guessing`, `guessing.py`).
 """
 
 from __future__ import annotations
