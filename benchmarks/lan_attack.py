@@ -15,8 +15,15 @@ while four devices push their position over kosync as fast as they are answered.
 attack: the pushes' p50/p99/max (target p99 < 1 s) and failed pushes (target 0), the server's
 peak memory, and what the attacker sent and got back.
 
+Then a guesser that moves to a new address every 9 guesses (127.1.x.y; IPv6 privacy
+addresses or free IPv4 addresses on a real network) guesses KOReader keys one after another
+for `--rotating` seconds, after the real device logged in. Printed: its guesses and addresses,
+how many were checked (answered a plain "Unauthorized") and how many refused without a check,
+whether the device still logged in, and the guesses the throttle's rule checks in a day at the
+guesser's pace (the rule played on an injected clock).
+
     .venv/bin/python benchmarks/lan_attack.py [--seconds 8] [--levels 0,10,50,200]
-        [--channels none,highlights,webdav,device,discovery]
+        [--channels none,highlights,webdav,device,discovery] [--rotating 40]
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import channel_attacks  # noqa: E402
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
+from bookorbit_desktop.guards.throttle import Admission, LoginThrottle  # noqa: E402
 from bookorbit_desktop.library.store.db import close_database, open_database  # noqa: E402
 from tests.factories import add_book  # noqa: E402
 from tests.fakes.file_keyring import FILE_ENV  # noqa: E402
@@ -273,16 +281,68 @@ async def run(levels: list[int], seconds: float) -> None:
                 await asyncio.sleep(9.0)  # idle and slow connections of this round time out
 
 
+CHECKED = b'{"code":2001,"message":"Unauthorized"}'  # a key that was checked and wrong
+PER_ADDRESS = 9
+
+
+def rotating_address(guess: int) -> str:
+    address = guess // PER_ADDRESS
+    return f"127.1.{address // 250}.{1 + address % 250}"
+
+
+def checks_a_day(per_second: float) -> int:
+    """How many of a day's guesses at `per_second`, a new address every 9, the rule checks."""
+    now = 0.0
+    throttle = LoginThrottle(lambda: now)
+    checks = 0
+    for guess in range(int(86400 * per_second)):
+        now = guess / per_second
+        if throttle.admit(rotating_address(guess)) is Admission.CHECK:
+            throttle.checked(rotating_address(guess), False)
+            checks += 1
+    return checks
+
+
+async def run_rotating(seconds: float) -> None:
+    device = http_request("GET", "/kosync/users/auth", {"x-auth-user": USER, "x-auth-key": KEY})
+    with (
+        tempfile.TemporaryDirectory(prefix="lan-attack-") as folder,
+        serving(prepare_library(Path(folder) / "data")) as served,
+    ):
+        port = served.port
+        await exchange(port, device)  # the real device logged in before
+        guesses = checked = 0
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            guess = {"x-auth-user": USER, "x-auth-key": f"{guesses:032x}"}
+            raw = http_request("GET", "/kosync/users/auth", guess)
+            _status, body, _elapsed = await exchange(port, raw, source=rotating_address(guesses))
+            checked += body == CHECKED
+            guesses += 1
+        still = (await exchange(port, device))[0]
+    addresses = (guesses + PER_ADDRESS - 1) // PER_ADDRESS
+    pace = guesses / seconds
+    print(
+        f"rotating guesser, {seconds:.0f} s: {guesses} guesses from {addresses} addresses, "
+        f"{checked} checked, {guesses - checked} refused unchecked; the device after it: {still}"
+        f"  |  checked in a day at {pace:.1f} guesses/s: {checks_a_day(pace):,}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--levels", default="0,10,50,200", help="'' for none")
     parser.add_argument("--channels", default="none," + ",".join(channel_attacks.KINDS))
+    parser.add_argument("--rotating", type=float, default=40.0, help="seconds; 0 for none")
     args = parser.parse_args()
     if args.levels:
         asyncio.run(run([int(n) for n in args.levels.split(",")], args.seconds))
     if args.channels:
         asyncio.run(run_channels(args.channels.split(","), args.seconds))
+    if args.rotating:
+        asyncio.run(run_rotating(args.rotating))
 
 
 if __name__ == "__main__":

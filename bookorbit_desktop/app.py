@@ -229,6 +229,7 @@ class Desktop:
             on_info_changed=lambda info: self.controller.apply_server_info(info),
             on_login=lambda what, address: self.controller.device_logged_in.emit(what, address),
             on_highlights=lambda line: self.window.statusBar().showMessage(line, 20000),
+            on_guessing=lambda addresses: self.controller.show_guessing(addresses),
         )
         book_panel = panel_with_highlights(self.library.book_details, self.library.save_reading)
         devices_box = attach_device_positions(book_panel)  # each device's position; reset

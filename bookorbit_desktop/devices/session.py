@@ -193,7 +193,7 @@ class Session:
             )
             await self.refuse()
             return False
-        if admission is Admission.BUSY:  # not this device's fault: "busy", not "wrong password"
+        if admission in (Admission.BUSY, Admission.GUESSING):  # "busy", not "wrong password"
             self._note(
                 self.info.address or "",
                 f"Device at {self.info.address} told to come back later: too many wrong "

@@ -11,6 +11,9 @@ a web page or a redirect must not turn the app into a way into the user's own ne
 is Python's `is_global`, less multicast, the reserved ranges, IPv6 site-local (fec0::/10) and
 carrier-grade NAT (which some Python versions count as global); an IPv6 address that carries
 an IPv4 one (IPv4-mapped, NAT64's 64:ff9b::/96, 6to4's 2002::/16) is judged by that IPv4.
+
+The login throttle also counts failures per network (`network_of`): the /24 of an IPv4
+address, the /64 of an IPv6 one (a device picks any address in its /64: privacy addresses).
 """
 
 from __future__ import annotations
@@ -33,6 +36,16 @@ def _parse(address: str) -> IPAddress | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         return ip.ipv4_mapped
     return ip
+
+
+def network_of(address: str) -> str:
+    """The /24 (IPv4, IPv4-mapped unwrapped) or /64 (IPv6) `address` is in, as text; an
+    unreadable address is its own network."""
+    ip = _parse(address)
+    if ip is None:
+        return address
+    prefix = 24 if isinstance(ip, ipaddress.IPv4Address) else 64
+    return str(ipaddress.ip_network((ip, prefix), strict=False))
 
 
 def local_network(address: str) -> bool:

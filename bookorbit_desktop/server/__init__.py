@@ -16,6 +16,7 @@ from bookorbit_desktop.config import Paths
 from bookorbit_desktop.guards.log_budget import BudgetedLog, LineBudget
 from bookorbit_desktop.guards.throttle import LoginThrottle
 from bookorbit_desktop.server.accounts import AccountCache
+from bookorbit_desktop.server.guessing import GuessingReport
 from bookorbit_desktop.server.workers import DbWorkers
 
 # A person starts or finishes a few books a day; a script replaying pushes can do it hundreds of
@@ -54,8 +55,12 @@ class ServerContext:
     # Called (what, address) after a device logged in ("KOReader" or "catalog"); like the
     # hook above it runs on the event loop after the check and must return at once.
     on_login: Callable[[str, str], None] | None = None
+    # Called (addresses) when someone guesses the password from that many addresses, and with
+    # 0 when it stopped (`guessing`); on the event loop, and it must return at once.
+    on_guessing: Callable[[int], None] | None = None
     clock: Callable[[], float] = field(default=time.time)
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    guessing: GuessingReport = field(default_factory=GuessingReport)
     workers: DbWorkers = field(default_factory=DbWorkers)
     account: AccountCache = field(default_factory=AccountCache)
     # Lines a client can cause by the thousand, logged within a budget per address a minute:

@@ -344,6 +344,7 @@ class LanServer(Listener):
                 self._on_closed(self.host)
 
     async def stop(self) -> None:
+        self.ctx.guessing.close()
         await stop_tasks(self._watch, self._trimmer)
         self._watch = self._trimmer = None
         runner, self._runner = self._runner, None

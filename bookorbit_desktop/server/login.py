@@ -1,12 +1,13 @@
 """Checking the sync account's credentials for kosync and the catalog alike.
 
 The order is what keeps a stranger from stalling the server or guessing fast. An address the
-throttle blocks (`throttle.blocked`: too many failed checks lately) is refused first, whatever
-it sends, even a login the server remembers as verified: a guesser who hit the right key while
-blocked would otherwise learn so at once (`Verdict.BLOCKED`, which says how long to wait).
-Then a login verified within `accounts.VERIFIED_SECONDS` is answered from memory; a request
-without an account or without credentials is refused without hashing anything (and without
-counting as a guess); otherwise the throttle decides *before* the password hash whether a
+throttle blocks (`throttle.blocked`: too many failed checks lately from it, or, for an address
+that never logged in, from its network or from everywhere) is refused first, whatever it
+sends, even a login the server remembers as verified: a guesser who hit the right key while
+blocked would otherwise learn so at once (`Verdict.BLOCKED`, which says why and how long to
+wait). Then a login verified within `accounts.VERIFIED_SECONDS` is answered from memory; a
+request without an account or without credentials is refused without hashing anything (and
+without counting as a guess); otherwise the throttle decides *before* the password hash whether a
 check runs at all, the hash runs on its own thread, and its outcome goes back to the throttle
 (`throttle.checked`), which counts the failures. A login whose check just failed, sent again
 (KOReader's retries, a verifier's repeated wrong key), is refused without a check and without
@@ -15,7 +16,9 @@ counting (`throttle.repeats`). Every refusal is held until the address's next an
 logged within a budget of one line per address per minute (`log_budget`). The stored account
 is read off the event loop and reused for `ACCOUNT_SECONDS`, so a burst of requests costs one
 read while an account changed by another process is seen within a second
-(`accounts.AccountCache`).
+(`accounts.AccountCache`). Every login that succeeds makes its address one that logged in
+before (`throttle.logged_in`), and after every refusal the throttle's count of guessing
+addresses is read for the window (`ctx.guessing`, `guessing.py`).
 """
 
 from __future__ import annotations
@@ -45,6 +48,11 @@ def blocked_message(ctx: ServerContext, address: str) -> str:
     """What a blocked address is told: why, and how long until it may try again."""
     minutes = max(1, math.ceil(ctx.throttle.wait(address) / 60))
     wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if ctx.throttle.refusal(address) is Admission.GUESSING:
+        return (
+            "Someone is guessing the password from many addresses, so only devices that "
+            f"logged in before are let in. Try again in {wait}."
+        )
     return f"Too many wrong passwords from this device. Try again in {wait}."
 
 
@@ -62,6 +70,7 @@ def verified_at_once(
         return False
     if not accounts.already_verified(ctx.account.peek(), username, key):
         return False
+    ctx.throttle.logged_in(address)
     if ctx.on_login is not None:
         asyncio.get_running_loop().call_soon(_tell, ctx.on_login, what, address)
     return True
@@ -72,8 +81,12 @@ async def check_login(
 ) -> Verdict:
     """Whether `username`/`key` (what KOReader sends: md5 of the password) may log in."""
     verdict = await _check(ctx, address, username, key, what=what)
-    if verdict is Verdict.OK and ctx.on_login is not None:
-        asyncio.get_running_loop().call_soon(_tell, ctx.on_login, what, address)
+    if verdict is Verdict.OK:
+        ctx.throttle.logged_in(address)
+        if ctx.on_login is not None:
+            asyncio.get_running_loop().call_soon(_tell, ctx.on_login, what, address)
+    else:
+        ctx.guessing.note(ctx.throttle, ctx.on_guessing)
     if verdict in (Verdict.REFUSED, Verdict.BLOCKED):
         delay = ctx.throttle.answer_delay(address)
         if delay > 0:
@@ -92,8 +105,8 @@ async def _check(
     ctx: ServerContext, address: str, username: str, key: str, *, what: str
 ) -> Verdict:
     if ctx.throttle.blocked(address):
-        ctx.throttle.refused += 1
-        ctx.refusals.line(address, f"Refused a {what} login from {address}: too many attempts")
+        ctx.throttle.turned_away(address)
+        ctx.refusals.line(address, f"Refused a {what} login from {address}: {_why(ctx, address)}")
         return Verdict.BLOCKED
     account = await current_account(ctx)
     if accounts.already_verified(account, username, key):
@@ -107,7 +120,7 @@ async def _check(
         ctx.refusals.line(address, f"Refused a {what} login from {address}: {reason}")
         return Verdict.REFUSED
     if ctx.throttle.repeats.seen(account.digest, username, key):  # a retry: no new guess
-        ctx.throttle.refused += 1
+        ctx.throttle.turned_away(address)
         ctx.refusals.line(
             address,
             f"Refused a {what} login as {for_log(username)} from {address}: "
@@ -115,9 +128,13 @@ async def _check(
         )
         return Verdict.REFUSED
     admission = ctx.throttle.admit(address)
-    if admission is Admission.ADDRESS_LIMIT:
-        ctx.refusals.line(address, f"Refused a {what} login from {address}: too many attempts")
-        return Verdict.BLOCKED if ctx.throttle.blocked(address) else Verdict.REFUSED
+    if admission in (Admission.ADDRESS_LIMIT, Admission.GUESSING):
+        why = _why(ctx, address, admission)
+        ctx.refusals.line(address, f"Refused a {what} login from {address}: {why}")
+        if ctx.throttle.blocked(address):
+            return Verdict.BLOCKED
+        # Over a budget only by the checks under way: refused, or asked to retry.
+        return Verdict.REFUSED if admission is Admission.ADDRESS_LIMIT else Verdict.BUSY
     if admission is Admission.BUSY:
         ctx.refusals.line(
             address, f"Refused a {what} login from {address}: too many attempts overall"
@@ -134,7 +151,7 @@ async def _check(
     if ok:
         return Verdict.OK
     if ctx.throttle.blocked(address):  # this failure was the one too many
-        ctx.refusals.line(address, f"Refused a {what} login from {address}: too many attempts")
+        ctx.refusals.line(address, f"Refused a {what} login from {address}: {_why(ctx, address)}")
         return Verdict.BLOCKED
     ctx.refusals.line(
         address,
@@ -142,6 +159,13 @@ async def _check(
         "wrong user name or password",
     )
     return Verdict.REFUSED
+
+
+def _why(ctx: ServerContext, address: str, admission: Admission | None = None) -> str:
+    """The reason a log line gives for refusing `address` before a check."""
+    if Admission.GUESSING in (admission, ctx.throttle.refusal(address)):
+        return "too many attempts from many addresses, and it never logged in"
+    return "too many attempts"
 
 
 def _settle(

@@ -64,11 +64,13 @@ class DesktopServer:
         on_info_changed: Callable[[ServerInfo], None] | None = None,
         on_login: Callable[[str, str], None] | None = None,
         on_highlights: Callable[[str], None] | None = None,
+        on_guessing: Callable[[int], None] | None = None,
     ) -> None:
         self._paths = paths
         self._on_highlights = on_highlights  # "12 highlights for Dune from 192.168.1.23"
         self._receiver: HighlightsReceiver | None = None
         self._on_login = on_login
+        self._on_guessing = on_guessing  # someone guesses the password from N addresses; 0: over
         self._on_reading_changed = on_reading_changed
         self._on_info_changed = on_info_changed
         self._addresses = addresses
@@ -98,6 +100,7 @@ class DesktopServer:
             opds_enabled=settings.opds_enabled,
             on_reading_changed=self._on_reading_changed,
             on_login=self._on_login,
+            on_guessing=self._on_guessing,
             workers=DbWorkers(checkpoints=False),  # the app runs the Checkpointer
         )
         server = LanServer(

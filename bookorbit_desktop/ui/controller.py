@@ -316,6 +316,10 @@ class DesktopController(QObject):
             server_problem=(info.problem_title or info.problem) if not info.running else None,
         )
 
+    def show_guessing(self, addresses: int) -> None:
+        """Someone guesses the KOReader password from `addresses` addresses (0: it stopped)."""
+        self.hub.update(password_guessers=addresses)
+
     def report_server_problem(self, info: ServerInfo) -> QMessageBox | None:
         """Tell the user why the server is not running and how to fix it (non-blocking)."""
         if info.running or not info.problem:

@@ -35,9 +35,11 @@ from bookorbit_desktop.ui.library.sidebar import LibrarySidebar
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.opening import Opener, desktop_opener, folder_url, open_or_show
 from bookorbit_desktop.ui.status import (
+    GUESSING_TIP,
     SYNC_NOW_TIP,
     AppStatus,
     StatusHub,
+    guessing_line,
     server_summary,
     sync_summary,
     sync_unavailable_reason,
@@ -257,7 +259,9 @@ class MainWindow(QMainWindow):
 
     def _show_status(self, status: AppStatus) -> None:
         self.server_label.setText(server_summary(status))
-        self.server_label.setToolTip(status.server_notice or "")
+        self.server_label.setToolTip(
+            GUESSING_TIP if guessing_line(status) else (status.server_notice or "")
+        )
         self.sync_label.setText(sync_summary(status))
         # Always enabled, so Ctrl+R says why nothing happens instead of staying silent.
         self.sync_action.setToolTip(sync_unavailable_reason(status) or SYNC_NOW_TIP)

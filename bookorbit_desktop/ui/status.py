@@ -40,6 +40,8 @@ class AppStatus:
     opds_enabled: bool = True
     server_problem: str | None = None  # why the server is not running, in the user's words
     server_notice: str | None = None  # running on loopback only: why, and how to open it
+    # Someone guesses the KOReader password from this many addresses (`server/guessing.py`).
+    password_guessers: int = 0
     sync_available: bool = False  # a Hardcover account is connected
     sync_paused: bool = False
     syncing: bool = False
@@ -110,6 +112,9 @@ def tray_state(status: AppStatus) -> TrayState:
 
 def server_summary(status: AppStatus) -> str:
     """One line for the status bar and the tray tooltip."""
+    guessing = guessing_line(status)
+    if guessing:
+        return guessing
     if status.server_running:
         if status.server_notice:
             return LOOPBACK_WELCOME_SUMMARY if status.welcome_open else LOOPBACK_SUMMARY
@@ -121,6 +126,21 @@ def server_summary(status: AppStatus) -> str:
     if status.server_starting:
         return "Starting the KOReader sync server…"
     return "KOReader sync server stopped"
+
+
+def guessing_line(status: AppStatus) -> str | None:
+    """What the server says while someone guesses the password from many addresses."""
+    if not status.server_running or not status.password_guessers:
+        return None
+    addresses = counted("%n address(es)", status.password_guessers)
+    return f"KOReader sync server: someone is guessing the password from {addresses}"
+
+
+# Why only some devices get in meanwhile, for the status bar's tooltip.
+GUESSING_TIP = (
+    "Devices that logged in before still sync. Logins from other addresses are refused without "
+    "a check until the guessing stops; the log lists the addresses."
+)
 
 
 def where_to_create_account(status: AppStatus) -> str:

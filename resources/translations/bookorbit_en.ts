@@ -60,6 +60,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n address(es)</source>
+        <translation>
+            <numerusform>%n address</numerusform>
+            <numerusform>%n addresses</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n book(s) waiting</source>
         <translation>
             <numerusform>%n book waiting</numerusform>

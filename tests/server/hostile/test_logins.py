@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 
+from bookorbit_desktop.guards.login_rules import EVERYONE
 from bookorbit_desktop.guards.throttle import LOGINS
 from tests.server.hostile.support import (
     KEY,
@@ -30,6 +31,7 @@ from tests.server.hostile.support import (
 pytestmark = LINUX_LOOPBACK
 
 KOSYNC_AUTH = {"x-auth-user": USER, "x-auth-key": KEY}
+UNAUTHORIZED = b'{"code":2001,"message":"Unauthorized"}'  # a key that was checked and wrong
 
 
 def start_flood(port: int, kind: str, clients: int, seconds: float) -> subprocess.Popen[str]:
@@ -190,3 +192,50 @@ async def test_a_thousand_refused_logins_log_one_line_per_address(tmp_path):
     assert {status for statuses in results for status in statuses} <= {401, 502}
     assert sum(len(statuses) for statuses in results) == 1000
     assert added <= 100 + 5, added
+
+
+async def test_a_guesser_moving_through_many_addresses_is_shut_out_and_the_device_is_not(
+    tmp_path,
+):
+    """A guesser that takes a new address every 9 guesses, across many /24s, never fills one
+    address's budget; the budget of all addresses together stops it after about 30 checks.
+    The device that logged in before still gets in, typos and all; an address that never
+    logged in is refused without a check, even with the right key, and told why."""
+    with serving(prepare_library(tmp_path / "data")) as served:
+        port = served.port
+        right = http_request("GET", "/kosync/users/auth", KOSYNC_AUTH)
+        assert (await exchange(port, right))[0] == 200  # the device, before the attack
+        answers: list[tuple[int, bytes]] = []
+        until = asyncio.get_running_loop().time() + 10.0
+
+        async def guesser(lane: int) -> None:
+            guess = 0
+            while asyncio.get_running_loop().time() < until:
+                source = (
+                    f"127.{10 + lane}.{guess // 9 % 250}.{1 + guess // 2250}"  # a new /24 every 9
+                )
+                raw = http_request(
+                    "GET",
+                    "/kosync/users/auth",
+                    {"x-auth-user": USER, "x-auth-key": f"{lane:04x}{guess:028x}"},
+                )
+                status, body, _seconds = await exchange(port, raw, source=source)
+                answers.append((status, body))
+                guess += 1
+
+        await asyncio.gather(*(guesser(lane) for lane in range(5)))  # 10 s on 5 connections
+        typo = http_request(
+            "GET", "/kosync/users/auth", {"x-auth-user": USER, "x-auth-key": "f" * 32}
+        )
+        device = [(await exchange(port, raw))[0] for raw in (typo, typo, right)]
+        stranger = await exchange(port, right, source="127.99.0.1")
+        log = served.log()
+    checked = [body for _status, body in answers if body == UNAUTHORIZED]
+    shut_out = [body for _status, body in answers if b"only devices that logged in" in body]
+    busy = [body for status, body in answers if status == 502]  # "try again", unchecked
+    assert len(answers) >= 200 and len(checked) + len(shut_out) + len(busy) == len(answers)
+    assert len(checked) <= EVERYONE.failures + 5, len(checked)  # a few under way at the block
+    assert len(shut_out) >= 100, (len(checked), len(shut_out), len(busy))
+    assert device == [401, 401, 200]  # a typo (its repeat not counted), then the right key
+    assert stranger[0] == 401 and b"only devices that logged in before" in stranger[1]
+    assert "Someone is guessing the sync password from" in log
