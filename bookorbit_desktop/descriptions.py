@@ -7,7 +7,13 @@ the user's own edit. HTML keeps only text markup (paragraphs, line breaks, empha
 headings, block quotes) and links to web pages (http and https, with a host); images,
 scripts, styles, forms, frames, event handlers, `style` attributes and every other kind of
 URL are dropped, the text inside a script or style too. Plain text is tidied (runs of spaces
-become one, at most one blank line between paragraphs). Cleaning is idempotent.
+become one, at most one blank line between paragraphs). Cleaning is idempotent (of one that
+cleaning lengthens past `MAX_CHARACTERS`, a second cleaning cuts it again).
+
+Before it is cleaned, a description longer than `MAX_CHARACTERS` is cut to that length, and
+HTML nested deeper than `MAX_DEPTH` elements is cut where it goes deeper (the cleaner's time
+grows with the square of the nesting: 40,000 nested elements took it six seconds). A cut
+description ends in "…", and the log says what was cut.
 
 What shows a description cleans it again (`display_html`), so one stored before this rule
 existed, or restored from an old backup, is never rendered as it came; `plain_text` gives a
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import html
+import logging
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -43,6 +50,18 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _OTHER_BLANKS = ("\t", "\f", "\v", "\u00a0")  # what `_SPACES` changes, with two spaces
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAX_PASSES = 4  # more than any nesting the property tests found needs
+MAX_CHARACTERS = 100_000  # ten times a long blurb; what is past it is cut
+MAX_DEPTH = 64  # elements inside one another; what is past it is cut
+CUT_MARK = "…"
+# An opening or closing tag's start (a comment's `<div>` counts too: a cut may come early).
+_TAG_START = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+# Elements that never hold others: they open no level of nesting.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+     "track", "wbr"}
+)  # fmt: skip
+
+log = logging.getLogger(__name__)
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
 
 
@@ -97,7 +116,35 @@ def _tidy_plain(text: str) -> str:
     return text.strip()
 
 
+def _too_deep(markup: str) -> int | None:
+    """Where `markup` opens its element `MAX_DEPTH` + 1 deep, or None if it never does."""
+    depth = 0
+    for tag in _TAG_START.finditer(markup):
+        if tag[1]:
+            depth = max(depth - 1, 0)
+        elif tag[2].lower() not in _VOID:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return tag.start()
+    return None
+
+
+def _cut_long(text: str) -> str:
+    """`text` cut to `MAX_CHARACTERS` (not inside a tag), marked, if it is longer."""
+    if len(text) <= MAX_CHARACTERS:
+        return text
+    cut = text[:MAX_CHARACTERS]
+    if cut.rfind("<") > cut.rfind(">"):
+        cut = cut[: cut.rfind("<")]
+    log.warning("A description of %d characters was cut to %d", len(text), len(cut))
+    return cut + CUT_MARK
+
+
 def _clean_html(markup: str) -> str:
+    deep = _too_deep(markup)
+    if deep is not None:
+        log.warning("A description nested more than %d elements deep was cut there", MAX_DEPTH)
+        markup = markup[:deep] + CUT_MARK
     cleaner = _cleaner()
     cleaned = cleaner.clean(markup).strip()
     # Dropping a tag can leave a nesting that reads differently once parsed again
@@ -120,7 +167,7 @@ def clean_description(value: str | None) -> str | None:
     """The description as it may be stored; None when nothing is left of it."""
     if value is None:
         return None
-    text = value.strip()
+    text = _cut_long(value.strip())
     if is_html(text):
         return _clean_html(text) or None
     return _tidy_plain(text) or None

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from bookorbit_desktop.descriptions import (
     ATTRIBUTES,
+    MAX_CHARACTERS,
     TAGS,
     clean_description,
     display_html,
@@ -241,3 +242,29 @@ def test_markup_one_cleaning_leaves_as_it_was_is_stable(raw):
     stored = clean_description(raw)
     if stored is not None and is_html(stored):
         assert clean_description(f"  {stored}\n") == stored
+
+
+_PAST = "a" * (MAX_CHARACTERS + 5)
+_LONG_P = "<p>" + "b" * (MAX_CHARACTERS - 5)
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored", "said"),
+    [
+        # nested deeper than MAX_DEPTH: cut where the 65th level opens, the rest never cleaned
+        ("<p>Intro</p>" + "<div>" * 100_000 + "x", "<p>Intro</p>…", "was cut"),
+        ("<blockquote>" * 70 + "z", "<blockquote>" * 64 + "…" + "</blockquote>" * 64, "deep"),
+        ("<div>" * 64 + "kept", "<p>kept</p>", None),
+        # void elements and closed ones open no level
+        ("<br>" * 200 + "<b>x</b>" * 200, "<br>" * 200 + "<b>x</b>" * 200, None),
+        # longer than MAX_CHARACTERS: cut to it, never inside a tag
+        (_PAST, _PAST[:MAX_CHARACTERS] + "…", f"{MAX_CHARACTERS + 5} characters was cut"),
+        (_LONG_P + "<b>bold</b>", _LONG_P + "…</p>", f"was cut to {MAX_CHARACTERS - 2}"),
+    ],
+)
+def test_a_description_past_the_limits_is_cut_before_cleaning(raw, stored, said, caplog):
+    assert clean_description(raw) == stored
+    if said:
+        assert said in caplog.text
+    else:
+        assert not caplog.text

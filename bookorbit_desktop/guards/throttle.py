@@ -52,6 +52,7 @@ driven by an injected clock.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -77,8 +78,8 @@ MAX_KNOWN = 1_000  # addresses that logged in: a household's devices, many times
 
 
 class TokenBucket:
-    """`burst` tokens, refilled at `rate` per second; `take()` spends one when there is one,
-    `give_back()` returns one."""
+    """`burst` tokens, refilled at `rate` per second; `take()` spends one (or `amount`) when
+    there are that many, `give_back()` returns one."""
 
     __slots__ = ("_burst", "_rate", "_stamp", "_tokens")
 
@@ -100,11 +101,18 @@ class TokenBucket:
     def available(self, now: float) -> bool:
         return self.tokens(now) >= 1.0
 
-    def take(self, now: float) -> bool:
-        if not self.available(now):
+    def take(self, now: float, amount: float = 1.0) -> bool:
+        """Spend `amount` tokens when there are that many."""
+        if self.tokens(now) < amount:
             return False
-        self._tokens -= 1.0
+        self._tokens -= amount
         return True
+
+    def wait(self, now: float, amount: float) -> float:
+        """Seconds until `amount` tokens are there (infinite past the burst)."""
+        if amount > self._burst:
+            return math.inf
+        return max(0.0, amount - self.tokens(now)) / self._rate
 
     def give_back(self, now: float) -> None:
         self._refill(now)

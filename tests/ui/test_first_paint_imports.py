@@ -14,6 +14,7 @@ LATER = (
     "aiohttp",
     "lxml",
     "nh3",
+    "re2",
     "rapidfuzz",
     "PIL",
     "pypdf",

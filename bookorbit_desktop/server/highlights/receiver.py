@@ -16,6 +16,7 @@ refusal is a small JSON body too. What one post may carry is documented here:
 | bodies under way from every address together over `IN_FLIGHT_BYTES` (64 MiB) | 503 |
 | still waiting for the exports before it `MERGE_WAIT_SECONDS` (15 s) after its body | 503 |
 | a book not in the library, past what may wait for one (`waiting_cap`) | 429, nothing stored |
+| any book, adding more than its address, or all, may add a day (`growth`) | 429, nothing stored |
 | the library busy, or a fault of ours (then 500, its cause in the log) | 503, 500 |
 
 Every 503 says when to retry (`Retry-After`). Each body is read on its own connection within
@@ -56,6 +57,7 @@ from bookorbit_desktop.log_text import for_log
 from bookorbit_desktop.server.app import LINGER_SECONDS
 from bookorbit_desktop.server.binding import BatchedSite, Listener, bind_problem, listening_ports
 from bookorbit_desktop.server.highlights import lines
+from bookorbit_desktop.server.highlights.growth import GrowthRefused, growth_budget
 from bookorbit_desktop.server.highlights.guard import (
     ip_literal_host,
     json_content,
@@ -95,6 +97,8 @@ class ReceiverOptions:
     allow_source: Callable[[str], bool] = local_network
     clock: Callable[[], float] = time.time
     rate: AddressRate = field(default_factory=request_rate)
+    # What exports may add to the library, per address and in all (`growth`).
+    growth: AddressRate = field(default_factory=growth_budget)
     # The sync server's caps: one budget of connections (and descriptors) for the process, so
     # idle sockets on this port cannot leave the sync server none.
     limits: ConnectionLimits | None = None
@@ -246,13 +250,20 @@ async def _receive(request: web.Request, options: ReceiverOptions) -> web.Respon
         options.refusals.line(origin, f"Highlights from {origin} refused: {busy}")
         return reply(503, busy, retry_after=RETRY_AFTER_SECONDS)
     try:
-        received = await store_export(options.workers, export, origin, options.clock())
+        received = await store_export(
+            options.workers, export, origin, options.clock(), options.growth
+        )
     except LibraryBusyError:
         return reply(
             503, "The library is busy; export again in a moment.", retry_after=RETRY_AFTER_SECONDS
         )
     except WaitingFull as full:
         return _refused(request, 429, str(full))
+    except GrowthRefused as spent:
+        response = _refused(request, 429, str(spent))
+        if spent.retry_after is not None:
+            response.headers["Retry-After"] = str(spent.retry_after)
+        return response
     finally:
         merges.release()
     options.received.line(origin, describe(received, origin))
