@@ -16,6 +16,8 @@ from bookorbit_desktop.hardcover.api.credentials import library_account
 from bookorbit_desktop.hardcover.matching.store import pin
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.models import ReadingState
+from bookorbit_desktop.services.hardcover.sync import SyncService
 from tests.factories import add_book
 from tests.fakes.clock import SystemClock
 from tests.fakes.hardcover_catalog import EBOOK, Catalog
@@ -217,3 +219,33 @@ def test_read_with_no_date_goes_out_as_a_read_without_dates(
     reads = [(r["started_at"], r["finished_at"]) for r in catalog.reads_of(entry["id"])]
     assert entry["status_id"] == 3 and reads == expected  # never today
     assert "Read" in out and "1 sent" in out
+
+
+def test_held_books_are_listed_sent_only_by_sync_and_discarded_on_demand(
+    world, monkeypatch, capsys
+):
+    run(monkeypatch, capsys, "sync")
+    open_database(resolve_paths().db_file)
+    try:
+        update_reading_state(world["books"]["emma"], status="want_to_read")
+        SyncService().decline([world["books"]["emma"]])  # the window's Cancel at the review
+    finally:
+        close_database()
+    code, out, _ = run(monkeypatch, capsys, "status")
+    assert "Waiting: 1 book held after Cancel" in out
+    code, out, _ = run(monkeypatch, capsys, "held", "--json")
+    assert json.loads(out) == [{"book_id": world["books"]["emma"], "title": "Title emma"}]
+    sent = mutations(world)
+    code, out, _ = run(monkeypatch, capsys, "held", "--discard")
+    assert code == 0 and out.startswith("Discarded held changes: 1 book takes Hardcover's")
+    assert mutations(world) == sent  # nothing sent
+    code, out, _ = run(monkeypatch, capsys, "held")
+    assert out == "Nothing is held.\n"
+    code, out, _ = run(monkeypatch, capsys, "status")
+    assert "Waiting: nothing" in out
+    open_database(resolve_paths().db_file)
+    try:
+        state = ReadingState.get_by_id(world["books"]["emma"])
+        assert (state.status, state.rating) == ("read", 4.5)  # Hardcover's values back
+    finally:
+        close_database()

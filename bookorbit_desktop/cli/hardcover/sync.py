@@ -23,6 +23,7 @@ from bookorbit_desktop.hardcover.sync.results import (
 )
 from bookorbit_desktop.hardcover.sync.settings import PRIVACY_CHOICES, SyncSettings
 from bookorbit_desktop.services.hardcover.sync import SyncReport, SyncService
+from bookorbit_desktop.services.library.titles import read_titles
 
 
 def _on_off(value: str) -> bool:
@@ -74,6 +75,15 @@ def register_sync_commands(commands: argparse._SubParsersAction[argparse.Argumen
             f"--on-{name}", type=_on_off, metavar="on|off", help=f"push {what} by themselves"
         )
     settings.add_argument("--json", action="store_true", help="machine-readable output")
+
+    held = add_command(commands, "held", _held, reads=lambda a: not a.discard)
+    held.add_argument(
+        "--discard",
+        action="store_true",
+        help="take Hardcover's values back for them (one undo step; books not on Hardcover "
+        "are excluded from the sync); `hardcover sync` sends them instead",
+    )
+    held.add_argument("--json", action="store_true", help="machine-readable output")
 
     log = add_command(commands, "log", _log, reads=True)
     log.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
@@ -221,6 +231,28 @@ def format_settings(current: SyncSettings) -> str:
             f"Apply privacy to entries already on Hardcover: {word(current.privacy_for_all)}",
         ]
     )
+
+
+def _held(ctx: CliContext, args: argparse.Namespace) -> int:
+    """the books a cancelled sync holds back, and Discard
+
+    A review or a sync you cancelled holds the books it showed: nothing sends them by itself
+    until you send them (`hardcover sync`) or discard their changes (`--discard`)."""
+    service = SyncService(account_for(args))
+    held = service.held()
+    titles = read_titles(held)
+    if args.discard:
+        text = service.discard_held().text
+        print(json.dumps({"discarded": held, "text": text}) if args.json else text)
+        return 0
+    if args.json:
+        print(json.dumps([{"book_id": b, "title": titles.get(b, "")} for b in held]))
+        return 0
+    if not held:
+        print("Nothing is held.")
+    for book_id in held:
+        print(f"{book_id:>6}  {titles.get(book_id, '')}")
+    return 0
 
 
 def _log(ctx: CliContext, args: argparse.Namespace) -> int:
