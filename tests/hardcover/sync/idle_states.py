@@ -36,6 +36,7 @@ class Idle:
     fake: FakeHardcover
     service: SyncService
     synced: list[int]  # books read and synced by hand
+    user_id: int = 0  # the reader's Hardcover id
 
     def linked(self, name: str, **reading: object) -> int:
         catalog = self.fake.catalog
@@ -142,7 +143,7 @@ async def library_in(fake: FakeHardcover, keyring_file: Path, clock: object) -> 
     user = fake.catalog.add_user("idle reader")
     await account.connect(fake.catalog.add_token(user))
     service = SyncService(account, clock=clock, gate=PassGate())  # type: ignore[arg-type]
-    idle = Idle(fake, service, [])
+    idle = Idle(fake, service, [], user)
     idle.synced = [
         idle.linked(f"Read {n}", status="read", started="2024-01-10", finished="2024-02-03")
         for n in range(4)
