@@ -16,14 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bookorbit_desktop.hardcover.matching.store import exclude
+from bookorbit_desktop.hardcover.matching.store import LINKED, exclude
 from bookorbit_desktop.hardcover.pull import store as pull_store
 from bookorbit_desktop.hardcover.pull.apply import pulled_values, write_value
 from bookorbit_desktop.hardcover.sync import store
 from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.library.journal.record import recording
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.models import HardcoverMatch, database
 
 # Why a book is held, as the book's row and the log say it.
 DECLINED = "you cancelled the review that showed this change; send it or discard it"
@@ -35,13 +35,17 @@ DISCARD_LABEL = "Discard Held Changes"
 
 
 def hold_shown(book_ids: Iterable[int], reason: str = DECLINED, *, now: float | None = None) -> int:
-    """Hold the books a review or a pass showed (with every copy linked to the same Hardcover
-    book: one entry, one word); how many books are held now."""
+    """Hold the books a review or a pass showed, with every copy linked to the same Hardcover
+    book, unread ones too (one entry, one word; a copy linked later joins the hold, schema
+    41); how many books are held now."""
     ids = list(dict.fromkeys(book_ids))
     if not ids:
         return 0
-    copies = [b for c in store.candidates(ids) for b in c.book_ids]
-    held = list(dict.fromkeys([*ids, *copies]))
+    hc_books = [c.local.hc_book_id for c in store.candidates(ids)]
+    linked = HardcoverMatch.select(HardcoverMatch.book).where(
+        (HardcoverMatch.state == LINKED) & HardcoverMatch.hc_book_id.in_(hc_books)
+    )
+    held = list(dict.fromkeys([*ids, *(row.book_id for row in linked)]))
     outbox.hold(held, reason, now=now)
     return len(held)
 

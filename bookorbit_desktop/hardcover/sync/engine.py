@@ -30,7 +30,7 @@ from bookorbit_desktop.hardcover.api.errors import (
 )
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
 from bookorbit_desktop.hardcover.pull.run import pull_before
-from bookorbit_desktop.hardcover.sync import lease, store, unfinished
+from bookorbit_desktop.hardcover.sync import declined, lease, store, unfinished
 from bookorbit_desktop.hardcover.sync import remote as hardcover
 from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.hardcover.sync.kept import snapshot_after
@@ -178,7 +178,7 @@ class SyncEngine:
                 result.books.extend(skipped(work[index:]))
                 if cancel is not None and cancel.is_set() and not dry_run:
                     held = [b for c in work[index:] for b in c.book_ids]
-                    outbox.hold(held, CANCELLED, now=self._clock())
+                    declined.hold_shown(held, CANCELLED, now=self._clock())
                 return
             versions = {b: queued[b].version if b in queued else None for b in candidate.book_ids}
             remote = remotes.get(candidate.local.hc_book_id)

@@ -13,6 +13,7 @@ from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
 from bookorbit_desktop.library.store.finished_index_schema import finished_index
 from bookorbit_desktop.library.store.hardcover_tally_schema import hardcover_tally
+from bookorbit_desktop.library.store.held_entry_schema import held_entry
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
 from bookorbit_desktop.library.store.index_batch_schema import index_batch
 from bookorbit_desktop.library.store.journal_schema import change_journal
@@ -65,4 +66,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     author_folds,  # schema 38: every author's name kept folded, as searches compare it
     finished_index,  # schema 39: the read books by finish date (the catalog's Read shelf)
     title_lengths,  # schema 40: the search index keeps each folded title's length
+    held_entry,  # schema 41: a copy that joins a Hardcover entry the user held is held too
 )
