@@ -43,6 +43,7 @@ from bookorbit_desktop.ui.status import (
     sync_unavailable_reason,
     where_to_create_account,
 )
+from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import choose_files, choose_folder
 from bookorbit_desktop.ui.window_size import first_size
 
@@ -257,7 +258,7 @@ class MainWindow(QMainWindow):
 
     def _show_status(self, status: AppStatus) -> None:
         self.server_label.setText(server_summary(status))
-        self.server_label.setToolTip(status.server_notice or "")
+        self.server_label.setToolTip(plain_tooltip(status.server_notice or ""))
         self.sync_label.setText(sync_summary(status))
         # Always enabled, so Ctrl+R says why nothing happens instead of staying silent.
         self.sync_action.setToolTip(sync_unavailable_reason(status) or SYNC_NOW_TIP)

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QGroupBox, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from bookorbit_desktop.services.hardcover.sync import outcome_label
+from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import flat_list
 
 HEADERS = ("When", "Book", "Result", "Details")
@@ -55,5 +56,5 @@ class SyncLogPanel(QGroupBox):
                     log_details(entry),
                 ]
             )
-            item.setToolTip(3, log_details(entry))
+            item.setToolTip(3, plain_tooltip(log_details(entry)))
             self.tree.addTopLevelItem(item)

@@ -5,8 +5,6 @@ of both: nothing to choose)."""
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.services.library.merge import KEEP, OTHER, SideBySide
 from bookorbit_desktop.services.library.tags import joined
+from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import clear_layout
 
 _WIDTH = 52  # characters of a value shown; the whole value is in its tooltip
@@ -61,7 +60,7 @@ class SideBySideView(QWidget):
             pair = []
             for column, (text, choice) in enumerate(((field.keep, KEEP), (field.other, OTHER)), 1):
                 radio = QRadioButton(_short(text))
-                radio.setToolTip(f"<p>{html.escape(text)}</p>")  # rich text wraps
+                radio.setToolTip(plain_tooltip(text))
                 radio.setAccessibleName(f"{field.label}: {text}")
                 radio.setChecked(field.choice == choice)
                 radio.setEnabled(not field.same)

@@ -38,6 +38,7 @@ from bookorbit_desktop.ui.metadata.texts import (
     status_word,
     waiting,
 )
+from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 
@@ -159,7 +160,9 @@ class FetchStatus(QGroupBox):
                 self.failed_list.addItem(listed)
             else:
                 listed.setText(text)
-            listed.setToolTip(text)  # the whole reason, where the list is too narrow for it
+            listed.setToolTip(
+                plain_tooltip(text)
+            )  # the whole reason, where the list is too narrow for it
         else:
             failed = self.failures.get(book_id)
             if failed is not None:

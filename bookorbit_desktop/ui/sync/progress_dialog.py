@@ -39,6 +39,7 @@ from bookorbit_desktop.services.hardcover.sync import (
     outcome_label,
 )
 from bookorbit_desktop.ui.sync import progress_text as words
+from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 if TYPE_CHECKING:
@@ -258,7 +259,7 @@ class SyncDialog(QDialog):
             item = QTreeWidgetItem([book.title, outcome_label(book.outcome)])
             details = book_details(book, (candidates or {}).get(book.book_id, ()))
             item.setText(2, details)
-            item.setToolTip(2, details)
+            item.setToolTip(2, plain_tooltip(details))
             item.setData(0, Qt.ItemDataRole.UserRole, (book.book_id, book.outcome))
             self.report.addTopLevelItem(item)
         first = self.report.topLevelItem(0)
@@ -282,7 +283,7 @@ class SyncDialog(QDialog):
             if item is not None and item.data(0, Qt.ItemDataRole.UserRole)[0] == book_id:
                 item.setText(1, result)
                 item.setText(2, details)
-                item.setToolTip(2, details)
+                item.setToolTip(2, plain_tooltip(details))
                 item.setData(0, Qt.ItemDataRole.UserRole, (book_id, SETTLED))
         self._update_actions()
 
