@@ -66,7 +66,7 @@ def plain_tooltip(text: str) -> str:
     return f"<p style='white-space:pre-wrap'>{html.escape(shown)}</p>"
 
 
-Shown = TypeVar("Shown", QLabel, QMessageBox)
+Shown = TypeVar("Shown", bound=QLabel | QMessageBox)
 
 
 def show_plain(shown: Shown) -> Shown:

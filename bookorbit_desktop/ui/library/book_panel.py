@@ -339,11 +339,10 @@ class BookPanel(QWidget):
             self.window(),
         )
         box.setInformativeText("Save keeps your changes, Discard drops them, Cancel stays here.")
-        show_plain(box)
         # Enter must not write what the user may not have meant to change: Cancel stays here.
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         try:
-            await run_dialog(box, lambda: self.question_opened.emit(box))
+            await run_dialog(show_plain(box), lambda: self.question_opened.emit(box))
             answer = box.standardButton(box.clickedButton())
         finally:
             box.deleteLater()

@@ -37,7 +37,7 @@ from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE
 from bookorbit_desktop.ui.library.view import LibraryView
-from bookorbit_desktop.ui.text import show_plain
+from bookorbit_desktop.ui.text import show_plain, without_shortcuts
 
 _FILE_MANAGER = "org.freedesktop.FileManager1"
 _SHOW_TIMEOUT_MS = 2000
@@ -176,8 +176,9 @@ class OpenActions(QObject):
             menu.addAction("No file").setEnabled(False)
             return
         for choice in book.files:
-            name = Path(choice.path).name.replace("&", "&&")
-            action = menu.addAction(f"{choice.format} — {name}")
+            action = menu.addAction(
+                without_shortcuts(f"{choice.format} — {Path(choice.path).name}")
+            )
             action.setEnabled(choice.present)
             action.triggered.connect(lambda _checked=False, c=choice: self._open(c))
         first = book.files[0]

@@ -39,7 +39,7 @@ from bookorbit_desktop.services.hardcover.sync import (
     outcome_label,
 )
 from bookorbit_desktop.ui.sync import progress_text as words
-from bookorbit_desktop.ui.text import plain_tooltip
+from bookorbit_desktop.ui.text import plain_tooltip, show_plain
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ class SyncDialog(QDialog):
         self.cover.setFixedSize(*COVER_SIZE)
         self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cover.setFrameShape(QFrame.Shape.StyledPanel)
-        self.book_label = wrapped_label()
+        self.book_label = show_plain(wrapped_label())
         row.addWidget(self.cover)
         row.addWidget(self.book_label, 1)
         self.counts_label = QLabel()
@@ -195,7 +195,7 @@ class SyncDialog(QDialog):
         font = self.report_title.font()
         font.setBold(True)
         self.report_title.setFont(font)
-        self.report_summary = wrapped_label()
+        self.report_summary = show_plain(wrapped_label())
         self.report = QTreeWidget()
         self.report.setObjectName("syncReport")
         self.report.setHeaderLabels(["Book", "Result", "Details"])
