@@ -5,6 +5,7 @@ back. Nothing here is shown, so no image in a string is ever loaded."""
 
 from __future__ import annotations
 
+import datetime
 import html
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.editing.apply import edit_books
+from bookorbit_desktop.library.editing.removal import RemovalPlan
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.files.mover import Planned
 from bookorbit_desktop.library.files.plan import Rename
@@ -38,8 +40,10 @@ from bookorbit_desktop.ui.hardcover.sync_log import SyncLogPanel
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.columns import COLUMN_KEYS
 from bookorbit_desktop.ui.library.device_positions import attach_device_positions
+from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
 from bookorbit_desktop.ui.library.model import LibraryModel
 from bookorbit_desktop.ui.library.progress_reset import ResetDialog
+from bookorbit_desktop.ui.library.remove_dialog import RemoveDialog
 from bookorbit_desktop.ui.library.side_by_side import SideBySideView
 from bookorbit_desktop.ui.library.tidy_dialog import TidyDialog
 from bookorbit_desktop.ui.sync.review_dialog import TARGET, ReviewDialog
@@ -179,7 +183,7 @@ def test_no_outside_text_is_drawn_as_html(qtbot, qloop, library, tmp_path):
     assert markup_shown(widgets, [table]) == []
 
 
-def test_merge_values_a_sync_log_and_an_error_message_show_outside_text(qtbot, library, tmp_path):
+def test_merge_values_a_sync_log_and_questions_show_outside_text(qtbot, library, tmp_path):
     epub, pdf = two_copies(library, tmp_path)
     edit_books([epub], BookChanges(publisher=one(0), description=one(1)), library)
     edit_books([pdf], BookChanges(publisher="Allen & Unwin", description=one(2)), library)
@@ -198,6 +202,11 @@ def test_merge_values_a_sync_log_and_an_error_message_show_outside_text(qtbot, l
     error = show_error(log, BookOrbitError("Could not read " + one(6), title=one(0)))
     qtbot.addWidget(error)
 
-    windows = (merge, log, error)
+    remove = RemoveDialog([RemovalPlan(epub, one(1), (str(tmp_path / one(2)),), 0)])
+    qtbot.addWidget(remove)
+    finish = FinishDateDialog(one(3), datetime.date(2026, 1, 2))
+    qtbot.addWidget(finish)
+
+    windows = (merge, log, error, remove, finish)
     widgets = [w for w in QApplication.allWidgets() if w.window() in windows]
     assert markup_shown(widgets, []) == []
