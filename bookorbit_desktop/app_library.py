@@ -23,6 +23,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store.checkpoint import Checkpointer, no_inline_checkpoints
 from bookorbit_desktop.library.store.db import LibraryDamagedError, check_library, open_database
 from bookorbit_desktop.ui.asyncqt import open_box, wait_signal
+from bookorbit_desktop.ui.text import show_plain
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,6 @@ async def refuse(error: BookOrbitError, restore: Restore) -> None:
         box.setInformativeText(RESTORE_HINT)
         button = box.addButton("&Restore from Backup…", QMessageBox.ButtonRole.ActionRole)
         button.clicked.connect(lambda: chosen.append(True))
-    await wait_signal(open_box(box).finished)
+    await wait_signal(open_box(show_plain(box)).finished)
     if chosen:
         await restore()

@@ -23,7 +23,6 @@ import os
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from bookorbit_desktop.config import Paths
@@ -31,7 +30,7 @@ from bookorbit_desktop.services.library import backups
 from bookorbit_desktop.services.ownership import LibraryLock
 from bookorbit_desktop.ui.asyncqt import open_box, wait_signal
 from bookorbit_desktop.ui.library.restore_action import RestoreAsk, when_made
-from bookorbit_desktop.ui.text import counted
+from bookorbit_desktop.ui.text import counted, show_plain
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +108,7 @@ class Restorer:
                 text,
                 QMessageBox.StandardButton.Ok,
             )
-            await wait_signal(open_box(box).finished)
+            await wait_signal(open_box(show_plain(box)).finished)
         else:
             log.info("Restored the library from %s", source)
             os.environ[NOTE] = json.dumps(restored_text(summary))
@@ -124,5 +123,4 @@ class Restorer:
         box = QMessageBox(
             QMessageBox.Icon.Information, RESTORED, text, QMessageBox.StandardButton.Ok, parent
         )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        open_box(box)
+        open_box(show_plain(box))

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.ui.text import show_plain
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def show_error(parent: QWidget | None, error: BaseException) -> QMessageBox:
     box = QMessageBox(
         QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
     )
-    return open_box(box)
+    return open_box(show_plain(box))
 
 
 def open_box(box: QMessageBox) -> QMessageBox:

@@ -40,6 +40,7 @@ from bookorbit_desktop.ui.settings.access import SettingsAccess
 from bookorbit_desktop.ui.settings.dialog import SettingsDialog
 from bookorbit_desktop.ui.shelves.mount import add_shelves_page
 from bookorbit_desktop.ui.status import AppStatus, StatusHub
+from bookorbit_desktop.ui.text import show_plain
 from bookorbit_desktop.ui.tray import Tray
 from bookorbit_desktop.ui.widgets import interval_timer
 
@@ -332,6 +333,7 @@ class DesktopController(QObject):
             QMessageBox.StandardButton.Ok,
             self.window if self.window.isVisible() else None,
         )
+        show_plain(box)  # the problem may name an address or a system's message
         open_settings = box.addButton("Open Settings…", QMessageBox.ButtonRole.ActionRole)
         open_settings.clicked.connect(self.open_settings)
         open_box(box)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidge
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.ui.text import show_plain
 from bookorbit_desktop.ui.widgets import button_row, choose_folder, push_button, wrapped_label
 
 FOR_THIS_RUN = (
@@ -34,7 +35,7 @@ class DataFolderDialog(QDialog):
         self.setObjectName("data-folder-unusable")
         self._use = use
         self.paths: Paths | None = None  # the folder chosen, once it could be used
-        self.reason_label = wrapped_label(reason)
+        self.reason_label = show_plain(wrapped_label(reason))
         self.reason_label.setObjectName("reason")
         self.choose_button = push_button("&Choose Another Folder…", self.choose)
         self.quit_button = push_button("&Quit", self.reject)

@@ -45,6 +45,7 @@ from bookorbit_desktop.ui.status import (
     sync_unavailable_reason,
     where_to_create_account,
 )
+from bookorbit_desktop.ui.text import plain_label, plain_tooltip, show_plain
 from bookorbit_desktop.ui.widgets import choose_files, choose_folder
 from bookorbit_desktop.ui.window_size import first_size
 
@@ -123,11 +124,11 @@ class MainWindow(QMainWindow):
         library_view.import_dialog_requested.connect(self.choose_files)
 
         self._build_menus()
-        self.server_label = ClickableLabel()
+        self.server_label = show_plain(ClickableLabel())
         self.server_label.setObjectName("serverStatus")
         self.server_label.setToolTip("Click to copy the address to type into KOReader")
         self.server_label.clicked.connect(self.copy_server_address)
-        self.sync_label = QLabel()
+        self.sync_label = plain_label()  # book titles while matching
         self.sync_label.setObjectName("syncStatus")
         # A normal (not permanent) widget: a status message replaces it for a few seconds;
         # a stretched permanent widget would leave the message no room at all.
@@ -260,7 +261,7 @@ class MainWindow(QMainWindow):
     def _show_status(self, status: AppStatus) -> None:
         self.server_label.setText(server_summary(status))
         self.server_label.setToolTip(
-            GUESSING_TIP if guessing_line(status) else (status.server_notice or "")
+            GUESSING_TIP if guessing_line(status) else plain_tooltip(status.server_notice or "")
         )
         self.sync_label.setText(sync_summary(status))
         # Always enabled, so Ctrl+R says why nothing happens instead of staying silent.

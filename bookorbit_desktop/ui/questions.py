@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
+from bookorbit_desktop.ui.text import show_plain
+
 
 def yes_or_cancel(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     """A question answered Yes or Cancel."""
@@ -16,7 +18,7 @@ def yes_or_cancel(parent: QWidget | None, title: str, text: str) -> QMessageBox:
         parent,
     )
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    return box
+    return show_plain(box)
 
 
 def action_or_cancel(
@@ -32,4 +34,4 @@ def action_or_cancel(
     )
     button = box.addButton(action, role)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    return box, button
+    return show_plain(box), button

@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bookorbit_desktop.ui.text import show_plain
+
 CELL_PADDING = 14  # a table cell's text margins, both sides together
 
 ERROR_COLOUR = "#b3261e"
@@ -95,8 +97,8 @@ def wrapped_label(text: str = "") -> QLabel:
 
 def message_label(name: str) -> QLabel:
     """A wrapping label for messages, named `name` (style sheets and tests find it by that),
-    hidden until there is something to say."""
-    label = wrapped_label()
+    hidden until there is something to say; plain text, as a message may name a book or a path."""
+    label = show_plain(wrapped_label())
     label.setObjectName(name)
     label.hide()
     return label

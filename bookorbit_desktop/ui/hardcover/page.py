@@ -58,6 +58,7 @@ from bookorbit_desktop.ui.status import (
     sync_unavailable_reason,
 )
 from bookorbit_desktop.ui.sync.progress_text import books
+from bookorbit_desktop.ui.text import plain_label
 from bookorbit_desktop.ui.widgets import (
     ERROR_COLOUR,
     bare,
@@ -123,12 +124,12 @@ class HardcoverView(QWidget):
         self.held = HeldLine()
         account_layout.addWidget(self.held)
         actions = QHBoxLayout()
-        self.sync_label = one_line(QLabel())  # shows book titles while matching
+        self.sync_label = one_line(plain_label())  # shows book titles while matching
         self.sync_button = push_button(
             "&Sync Now", self.sync_requested.emit, tip="Match your books on Hardcover now"
         )
         self.disconnect_button = push_button("&Disconnect", self.disconnect_requested.emit)
-        self.details_label = QLabel()  # last sync and what waits
+        self.details_label = plain_label()  # last sync and what waits
         self.details_label.setObjectName("syncDetails")
         actions.addWidget(self.sync_label, 1)
         actions.addWidget(self.details_label)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.hardcover.service import EditionRow
 from bookorbit_desktop.ui.asyncqt import error_text
-from bookorbit_desktop.ui.text import counted
+from bookorbit_desktop.ui.text import counted, plain_label, plain_tooltip
 from bookorbit_desktop.ui.widgets import flat_list, push_button, wide_row, wrapped_label
 
 Search = Callable[[str], Awaitable[tuple[str, list[dict[str, Any]]]]]
@@ -124,7 +123,7 @@ class PickDialog(QDialog):
         self.query_edit.returnPressed.connect(self.start_search)
         self.search_button = push_button("&Search", self.start_search)
         search_row = wide_row(self.query_edit, self.search_button)
-        self.status_label = QLabel()
+        self.status_label = plain_label()
         self.status_label.setObjectName("pickStatus")
         self.status_label.setWordWrap(True)
 
@@ -184,7 +183,7 @@ class PickDialog(QDialog):
                 font.setBold(True)
                 item.setFont(0, font)
             if candidate.get("edition"):
-                item.setToolTip(0, f"Best edition: {candidate['edition']}")
+                item.setToolTip(0, plain_tooltip(f"Best edition: {candidate['edition']}"))
             item.setIcon(0, placeholder_icon())
             self.tree.addTopLevelItem(item)
             url = candidate.get("image_url")

@@ -26,6 +26,7 @@ from bookorbit_desktop.services.hardcover.dashboard.rows import PageRow
 from bookorbit_desktop.services.hardcover.service import copies_conflict
 from bookorbit_desktop.ui.hardcover import dashboard
 from bookorbit_desktop.ui.table_model import HeadedTable, Index
+from bookorbit_desktop.ui.text import plain_tooltip
 
 ROLE = Qt.ItemDataRole.UserRole  # a book row's book id (None on a heading)
 HEADING_ROLE = Qt.ItemDataRole.UserRole + 1  # True on a group's heading row
@@ -280,7 +281,9 @@ class HardcoverRowsModel(HeadedTable):
             return None
         in_series = in_group and self.layout.groups[top].startswith("s")
         cells = dashboard.row_cells(found.book, found.match, found.state, in_series=in_series)
-        return cells[column]
+        return (
+            cells[column] if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(cells[column])
+        )
 
     def _heading_data(self, row: int, top: int, column: int, role: int) -> Any:
         if role == HEADING_ROLE:
@@ -294,7 +297,9 @@ class HardcoverRowsModel(HeadedTable):
         label, why = self.heading_text(row, top)
         if column == 0 and role == Qt.ItemDataRole.DisplayRole:
             return label
-        return why if column == 4 else None
+        if column != 4:
+            return None
+        return why if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(why)
 
     def heading_text(self, row: int, top: int) -> tuple[str, str]:
         """A series (its name and how many books) or the copies of one Hardcover book (its

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QGroupBox, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from bookorbit_desktop.services.hardcover.sync import outcome_label
+from bookorbit_desktop.ui.text import plain_tooltip, without_shortcuts
 from bookorbit_desktop.ui.widgets import flat_list
 
 HEADERS = ("When", "Book", "Result", "Details")
@@ -43,7 +44,7 @@ class SyncLogPanel(QGroupBox):
 
     def show_entries(self, entries: Sequence[dict[str, Any]], title: str | None = None) -> None:
         """The log lines (newest first); `title`: the book they belong to, if only one."""
-        self.setTitle(f"Sync log — {title}" if title else "Sync log")
+        self.setTitle(without_shortcuts(f"Sync log — {title}") if title else "Sync log")
         self.tree.clear()
         for entry in entries:
             outcome = str(entry.get("outcome") or "")
@@ -55,5 +56,5 @@ class SyncLogPanel(QGroupBox):
                     log_details(entry),
                 ]
             )
-            item.setToolTip(3, log_details(entry))
+            item.setToolTip(3, plain_tooltip(log_details(entry)))
             self.tree.addTopLevelItem(item)

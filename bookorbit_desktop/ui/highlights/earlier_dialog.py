@@ -9,7 +9,6 @@ again; the text it replaces becomes an earlier text in turn. All text is shown a
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.highlights.service import EarlierText, HighlightView
 from bookorbit_desktop.ui.asyncqt import show_error
+from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import push_button, wrapped_label
 
 SHOWN_CHARACTERS = 200  # of a highlight's text in the list; the rest is in the tooltip
@@ -37,16 +37,6 @@ def _short(text: str) -> str:
 
 def text_and_note(text: str, note: str) -> str:
     return f"{_short(text)}\nNote: {_short(note)}" if note else _short(text)
-
-
-TOOLTIP_CHARACTERS = 2000
-
-
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows `text` (which came from a device) as text: Qt draws a tooltip that
-    looks like HTML as HTML, so it is escaped and given as rich text of its own."""
-    shown = text if len(text) <= TOOLTIP_CHARACTERS else text[:TOOLTIP_CHARACTERS] + "…"
-    return f"<p style='white-space:pre-wrap'>{html.escape(shown)}</p>"
 
 
 class EarlierTextsDialog(QDialog):

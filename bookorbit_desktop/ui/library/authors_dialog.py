@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.services.library.authors import AuthorsService, FiledAuthor
 from bookorbit_desktop.ui.actions import menu_action
+from bookorbit_desktop.ui.text import plain_tooltip
 
 NAME, FILED_AS, BOOKS = range(3)
 
@@ -50,7 +51,7 @@ class AuthorsDialog(QDialog):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, column, item)
             filed = QTableWidgetItem(author.sort_name)
-            filed.setToolTip(f"Suggested: {author.suggested}")
+            filed.setToolTip(plain_tooltip(f"Suggested: {author.suggested}"))
             self.table.setItem(row, FILED_AS, filed)
             self.filed.append(filed)
         header = self.table.horizontalHeader()

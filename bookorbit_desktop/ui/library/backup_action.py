@@ -20,7 +20,7 @@ from bookorbit_desktop.services.library import backups
 from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, show_error, spawn
 from bookorbit_desktop.ui.main_window import MainWindow
-from bookorbit_desktop.ui.text import counted
+from bookorbit_desktop.ui.text import counted, show_plain
 
 STATUS_MS = 8000
 SI = QLocale.DataSizeFormat.DataSizeSIFormat  # "45.3 MB", as file managers show it
@@ -108,7 +108,7 @@ class BackupAction:
             QMessageBox.StandardButton.Ok,
             self.window,
         )
-        self.message = open_box(box)
+        self.message = open_box(show_plain(box))
 
 
 def add_backup_action(paths: Paths, window: MainWindow) -> BackupAction:

@@ -49,6 +49,7 @@ from bookorbit_desktop.ui.library import reading_edits
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
 from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
 from bookorbit_desktop.ui.library.model import format_rating, format_series
+from bookorbit_desktop.ui.text import plain_label, show_plain
 from bookorbit_desktop.ui.text_browser import OfflineBrowser
 from bookorbit_desktop.ui.widgets import (
     ERROR_COLOUR,
@@ -98,14 +99,14 @@ class BookPanel(QWidget):
         self.cover.setFixedSize(*COVER_SIZE)
         self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cover.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title_label = QLabel()
+        self.title_label = plain_label()
         self.title_label.setObjectName("bookTitle")
         self.title_label.setWordWrap(True)
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title_label.setFont(font)
-        self.byline = wrapped_label()
+        self.byline = show_plain(wrapped_label())
         heading = QVBoxLayout()
         heading.addWidget(self.title_label)
         heading.addWidget(self.byline)
@@ -341,7 +342,7 @@ class BookPanel(QWidget):
         # Enter must not write what the user may not have meant to change: Cancel stays here.
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         try:
-            await run_dialog(box, lambda: self.question_opened.emit(box))
+            await run_dialog(show_plain(box), lambda: self.question_opened.emit(box))
             answer = box.standardButton(box.clickedButton())
         finally:
             box.deleteLater()

@@ -21,6 +21,7 @@ from bookorbit_desktop.services.library.device_positions import DeviceRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.progress_reset import ResetDialog
+from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import button_row, flat_list, push_button
 
 HEADERS = ("Device", "Progress", "Position", "Last sync")
@@ -115,12 +116,12 @@ class DevicePositionsBox(QGroupBox):
             when = row.reset_at if row.reset_at is not None else row.timestamp
             last = ago(when, now) if row.reset_at is None else f"reset {ago(when, now)}"
             item = QTreeWidgetItem([row.device, f"{row.percentage * 100:.0f} %", row.where, last])
-            item.setToolTip(0, f"Device id: {row.key}")
-            item.setToolTip(2, row.where)
+            item.setToolTip(0, plain_tooltip(f"Device id: {row.key}"))
+            item.setToolTip(2, plain_tooltip(row.where))
             tip = exact(row.timestamp)
             if row.reset_at is not None:
                 tip = f"Reset to the start {exact(row.reset_at)} (last sync {tip})"
-            item.setToolTip(3, tip)
+            item.setToolTip(3, plain_tooltip(tip))
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.tree.addTopLevelItem(item)
         self.tree.setVisible(bool(rows))

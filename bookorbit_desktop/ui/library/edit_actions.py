@@ -46,6 +46,7 @@ from bookorbit_desktop.ui.library.remove_dialog import RemoveDialog
 from bookorbit_desktop.ui.library.undo_actions import UndoActions
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.metadata.actions import MetadataActions
+from bookorbit_desktop.ui.text import show_plain
 
 EDIT_SHORTCUT = "Ctrl+E"
 
@@ -213,4 +214,4 @@ class BookActions(QObject):
                 QMessageBox.StandardButton.Ok,
                 self.window,
             )
-            open_box(box)
+            open_box(show_plain(box))

@@ -31,6 +31,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.edits import SHARED_FIELDS, EditForm
 from bookorbit_desktop.ui.library import bulk_fields, bulk_run
 from bookorbit_desktop.ui.library.tag_editor import TagEditor
+from bookorbit_desktop.ui.text import plain_label
 from bookorbit_desktop.ui.widgets import push_button, wide_row
 
 # Saves (book ids, changed fields as typed, cover file or None); raises BookOrbitError.
@@ -101,7 +102,7 @@ class EditDialog(QDialog):
             choose = push_button("&Choose Cover…", self.choose_cover)
             cover_row = wide_row(self.cover_label, choose)
             fields.addRow("Cover:", cover_row)
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b3261e;")
         self.error_label.setAccessibleName("Error")

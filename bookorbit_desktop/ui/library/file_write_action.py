@@ -19,7 +19,7 @@ from bookorbit_desktop.services.library.file_metadata import WriteReport
 from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, spawn
 from bookorbit_desktop.ui.main_window import MainWindow
-from bookorbit_desktop.ui.text import counted
+from bookorbit_desktop.ui.text import counted, show_plain
 
 STATUS_MS = 8000
 
@@ -121,6 +121,7 @@ class FileWriteActions(QObject):
         did (`done`, with %n for the files changed). None when cancelled."""
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.window)
         box.setInformativeText(detail)
+        show_plain(box)
         accept = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(accept)
@@ -151,4 +152,4 @@ class FileWriteActions(QObject):
                 QMessageBox.StandardButton.Ok,
                 self.window,
             )
-            open_box(box)
+            open_box(show_plain(box))

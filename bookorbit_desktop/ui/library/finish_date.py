@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QWidget
 
 from bookorbit_desktop.services.library.service import NO_DATE
+from bookorbit_desktop.ui.text import plain_label
 
 
 class FinishDateDialog(QDialog):
@@ -18,7 +19,7 @@ class FinishDateDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("When did you finish it?")
         layout = QFormLayout(self)
-        note = QLabel(
+        note = plain_label(
             f"The reading history does not say when you finished “{title}”. Choose the date "
             "to record (and send to Hardcover), or No date if you do not know it:"
         )

@@ -22,7 +22,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.service import ImportStep, ImportSummary
 from bookorbit_desktop.services.undo import RemovedBook, UndoService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
-from bookorbit_desktop.ui.text import counted
+from bookorbit_desktop.ui.text import counted, show_plain
 
 # (sources, progress callback, cancel flag) -> report; runs on a worker thread.
 ImportFunction = Callable[
@@ -184,8 +184,9 @@ class ImportRunner(QObject):
         if removed:
             message += "\n\n" + restore_text(removed)
         icon = QMessageBox.Icon.Warning if report.failures else QMessageBox.Icon.Information
-        box = QMessageBox(icon, title, message, QMessageBox.StandardButton.Ok, self._parent)
-        box.setTextFormat(Qt.TextFormat.PlainText)
+        box = show_plain(
+            QMessageBox(icon, title, message, QMessageBox.StandardButton.Ok, self._parent)
+        )
         if details:
             box.setDetailedText(details)
         if removed:
@@ -213,5 +214,5 @@ class ImportRunner(QObject):
                 QMessageBox.StandardButton.Ok,
                 self._parent,
             )
-            self.summary_box = box
+            self.summary_box = show_plain(box)
             open_box(box)

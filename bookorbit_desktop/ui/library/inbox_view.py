@@ -31,7 +31,7 @@ from bookorbit_desktop.services.library import inbox as inbox_service
 from bookorbit_desktop.services.library.inbox import InboxBook
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.questions import yes_or_cancel
-from bookorbit_desktop.ui.text import counted
+from bookorbit_desktop.ui.text import counted, plain_tooltip
 from bookorbit_desktop.ui.widgets import (
     OrEmpty,
     button_row,
@@ -224,7 +224,7 @@ class InboxView(QWidget):
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, book.id)
-            item.setToolTip(3, "\n".join(book.files))
+            item.setToolTip(3, plain_tooltip("\n".join(book.files)))
             self.tree.addTopLevelItem(item)
         self._stack.show_empty(not books)
         self._update_buttons()

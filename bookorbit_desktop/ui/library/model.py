@@ -32,6 +32,7 @@ from bookorbit_desktop.services.library.service import (
 from bookorbit_desktop.services.library.table_window import HARDCOVER_STATES
 from bookorbit_desktop.ui.library import more_columns
 from bookorbit_desktop.ui.table_model import HeadedTable, Index
+from bookorbit_desktop.ui.text import plain_tooltip
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("title", "Title"),
@@ -296,7 +297,8 @@ class LibraryModel(BookColumns):
             return book.id
         if role == PROGRESS_ROLE:
             return book.progress
-        return display(book, index.column())
+        shown = display(book, index.column())
+        return shown if role == DISPLAY_ROLE else plain_tooltip(shown)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # A reset, not layoutChanged: views re-select the current book by id afterwards.

@@ -37,6 +37,7 @@ from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE
 from bookorbit_desktop.ui.library.view import LibraryView
+from bookorbit_desktop.ui.text import show_plain, without_shortcuts
 
 _FILE_MANAGER = "org.freedesktop.FileManager1"
 _SHOW_TIMEOUT_MS = 2000
@@ -150,7 +151,7 @@ class OpenActions(QObject):
         self.box = QMessageBox(
             QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window
         )
-        open_box(self.box)
+        open_box(show_plain(self.box))
 
     def open_book(self, book_id: int | None) -> None:
         """Open the book's preferred file in the system's reader."""
@@ -175,8 +176,9 @@ class OpenActions(QObject):
             menu.addAction("No file").setEnabled(False)
             return
         for choice in book.files:
-            name = Path(choice.path).name.replace("&", "&&")
-            action = menu.addAction(f"{choice.format} — {name}")
+            action = menu.addAction(
+                without_shortcuts(f"{choice.format} — {Path(choice.path).name}")
+            )
             action.setEnabled(choice.present)
             action.triggered.connect(lambda _checked=False, c=choice: self._open(c))
         first = book.files[0]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.library.device_positions import DeviceRow
+from bookorbit_desktop.ui.text import plain_tooltip, show_plain, without_shortcuts
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 EXPLANATION = (
@@ -42,8 +42,7 @@ class ResetDialog(QDialog):
     def __init__(self, title: str, devices: Sequence[DeviceRow], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Reset Reading Progress")
-        question = wrapped_label(f"Send which devices back to the start of “{title}”?")
-        question.setTextFormat(Qt.TextFormat.PlainText)
+        question = show_plain(wrapped_label(f"Send which devices back to the start of “{title}”?"))
         self.every_device = QRadioButton("&Every device")
         self.every_device.setChecked(True)
         self.group = QButtonGroup(self)
@@ -53,16 +52,14 @@ class ResetDialog(QDialog):
         layout.addWidget(question)
         layout.addWidget(self.every_device)
         for row in devices:
-            # The name as a device sent it, escaped; "&" would be a mnemonic in a button text.
             button = QRadioButton(
-                f"Only {row.device} ({row.percentage * 100:.0f} %)".replace("&", "&&")
+                without_shortcuts(f"Only {row.device} ({row.percentage * 100:.0f} %)")
             )
-            button.setToolTip(f"Device id: {row.key}")
+            button.setToolTip(plain_tooltip(f"Device id: {row.key}"))
             self.group.addButton(button)
             self.device_buttons[row.key] = button
             layout.addWidget(button)
-        explanation = wrapped_label(EXPLANATION)
-        explanation.setTextFormat(Qt.TextFormat.PlainText)
+        explanation = show_plain(wrapped_label(EXPLANATION))
         layout.addWidget(explanation)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

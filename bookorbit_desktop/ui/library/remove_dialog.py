@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.library.edits import RemovalPlan, trash_supported
+from bookorbit_desktop.ui.text import plain_label
 
 
 def plan_text(plans: list[RemovalPlan]) -> str:
@@ -33,7 +34,7 @@ class RemoveDialog(QDialog):
         self.setWindowTitle("Remove Book" if count == 1 else f"Remove {count} Books")
         layout = QVBoxLayout(self)
         books = f"“{plans[0].title}”" if count == 1 else f"these {count} books"
-        heading = QLabel(f"Remove {books} from the library?")
+        heading = plain_label(f"Remove {books} from the library?")
         heading.setWordWrap(True)
         layout.addWidget(heading)
         self.listing = QPlainTextEdit(plan_text(plans))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QInputDialog, QListWidget, QListWidgetItem, QVBoxL
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.services.library import saved_searches
 from bookorbit_desktop.ui.library.view import LibraryView
+from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR, button_row, message_label, push_button
 
 # (title, label, text shown first) -> the name typed, None when cancelled.
@@ -55,7 +56,7 @@ class SavedSearchesSection(QWidget):
         self.list.clear()
         for saved in saved_searches.saved_searches():
             item = QListWidgetItem(saved.name)
-            item.setToolTip(saved.search)
+            item.setToolTip(plain_tooltip(saved.search))
             item.setData(SEARCH_ROLE, saved.search)
             self.list.addItem(item)
             if saved.name == current:

@@ -5,8 +5,6 @@ of both: nothing to choose)."""
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.services.library.merge import KEEP, OTHER, SideBySide
 from bookorbit_desktop.services.library.tags import joined
+from bookorbit_desktop.ui.text import plain_label, plain_tooltip, without_shortcuts
 from bookorbit_desktop.ui.widgets import clear_layout
 
 _WIDTH = 52  # characters of a value shown; the whole value is in its tooltip
@@ -60,8 +59,8 @@ class SideBySideView(QWidget):
             group = QButtonGroup(self)
             pair = []
             for column, (text, choice) in enumerate(((field.keep, KEEP), (field.other, OTHER)), 1):
-                radio = QRadioButton(_short(text))
-                radio.setToolTip(f"<p>{html.escape(text)}</p>")  # rich text wraps
+                radio = QRadioButton(without_shortcuts(_short(text)))
+                radio.setToolTip(plain_tooltip(text))
                 radio.setAccessibleName(f"{field.label}: {text}")
                 radio.setChecked(field.choice == choice)
                 radio.setEnabled(not field.same)
@@ -71,13 +70,13 @@ class SideBySideView(QWidget):
             self.groups[field.name] = group
             self.radios[field.name] = (pair[0], pair[1])
         for column, files in enumerate(seen.files, 1):
-            label = QLabel("\n".join(files) or "(no file)")
+            label = plain_label("\n".join(files) or "(no file)")
             label.setWordWrap(True)
             self.grid.addWidget(label, row + 1, column)
         self.grid.addWidget(QLabel("Files (all kept):"), row + 1, 0)
         self.grid.addWidget(QLabel("Tags (all kept):"), row + 2, 0)
         for column, tags in enumerate(seen.tags, 1):
-            label = QLabel(joined(tags) or "(no tags)")
+            label = plain_label(joined(tags) or "(no tags)")
             label.setWordWrap(True)
             self.grid.addWidget(label, row + 2, column)
         row += 3
@@ -85,8 +84,8 @@ class SideBySideView(QWidget):
         for field in seen.reading:
             row += 1
             self.grid.addWidget(_name(field.label), row, 0)
-            self.grid.addWidget(QLabel(field.keep), row, 1)
-            self.grid.addWidget(QLabel(f"{field.other}   → merged: {field.choice}"), row, 2)
+            self.grid.addWidget(plain_label(field.keep), row, 1)
+            self.grid.addWidget(plain_label(f"{field.other}   → merged: {field.choice}"), row, 2)
 
     def choices(self) -> dict[str, str]:
         """The user's choice per field: KEEP or OTHER."""

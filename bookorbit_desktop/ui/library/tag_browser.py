@@ -26,6 +26,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.tags import TagService, check_tag
 from bookorbit_desktop.ui.asyncqt import open_box, show_error
 from bookorbit_desktop.ui.questions import action_or_cancel
+from bookorbit_desktop.ui.text import plain_tooltip
 
 ALL_BOOKS = "All Books"
 WIDTH = 140  # narrow: at 1366x768 the table beside it keeps every column in sight
@@ -93,7 +94,7 @@ class TagBrowser(QWidget):
         for tag in counts:
             item = QListWidgetItem(f"{tag.name} ({tag.books:,})")
             item.setData(Qt.ItemDataRole.UserRole, tag.name)
-            item.setToolTip(f"{tag.name}: {_books(tag.books)}")
+            item.setToolTip(plain_tooltip(f"{tag.name}: {_books(tag.books)}"))
             self.list.addItem(item)
             if tag.name == chosen:
                 self.list.setCurrentItem(item)

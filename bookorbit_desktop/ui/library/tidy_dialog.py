@@ -34,6 +34,7 @@ from bookorbit_desktop.services.library import file_names
 from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.questions import yes_or_cancel
+from bookorbit_desktop.ui.text import plain_tooltip, show_plain
 from bookorbit_desktop.ui.widgets import (
     button_row,
     choose_folder,
@@ -92,7 +93,9 @@ class TidyDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.summary = wrapped_label("Preview shows every rename before anything moves.")
+        self.summary = show_plain(
+            wrapped_label("Preview shows every rename before anything moves.")
+        )
         self.preview_button = push_button("Pre&view", self.preview)
         self.move_button = push_button("&Move Files", self.move_files)
         self.undo_button = push_button("&Undo Last Tidy", self.undo)
@@ -188,7 +191,7 @@ class TidyDialog(QDialog):
             note = "another drive: copied, then deleted" if item.cross_device else ""
             for column, text in enumerate((item.rename.old, item.rename.new, note)):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
+                cell.setToolTip(plain_tooltip(text))
                 self.table.setItem(row, column, cell)
         if planned:
             self.summary.setText(f"{_files(len(planned))} would move. Nothing has moved yet.")

@@ -22,6 +22,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.undo import Done, UndoService
 from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, show_error, spawn
+from bookorbit_desktop.ui.text import show_plain
 
 
 def _named(verb: str, label: str | None) -> str:
@@ -129,5 +130,5 @@ class UndoActions(QObject):
                 QMessageBox.StandardButton.Ok,
                 self.window,
             )
-            open_box(self.box)
+            open_box(show_plain(self.box))
         return done

@@ -29,7 +29,7 @@ from bookorbit_desktop.services.library.records import BookRow
 from bookorbit_desktop.services.library.unlinked import LinkOutcome, UnlinkedRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.book_chooser import BookChooser
-from bookorbit_desktop.ui.text import counted
+from bookorbit_desktop.ui.text import counted, plain_tooltip
 from bookorbit_desktop.ui.widgets import (
     OrEmpty,
     button_row,
@@ -113,7 +113,7 @@ class UnlinkedView(QWidget):
                     str(row.pushes),
                 ]
             )
-            item.setToolTip(0, f"KOReader document id: {row.document}")
+            item.setToolTip(0, plain_tooltip(f"KOReader document id: {row.document}"))
             item.setData(0, Qt.ItemDataRole.UserRole, row.document)
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setTextAlignment(4, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

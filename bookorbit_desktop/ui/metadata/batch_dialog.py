@@ -45,7 +45,7 @@ from bookorbit_desktop.ui.metadata.diff_pane import DiffPane
 from bookorbit_desktop.ui.metadata.fetch_status import FetchStatus
 from bookorbit_desktop.ui.metadata.fill_review import FillReview
 from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen
-from bookorbit_desktop.ui.text import counted
+from bookorbit_desktop.ui.text import counted, show_plain
 from bookorbit_desktop.ui.widgets import push_button, wide_row, wrapped_label
 
 SHOWN_AT_ONCE = 200  # stored answers listed in one turn of the loop
@@ -106,7 +106,7 @@ class BatchDialog(QDialog):
             "value for (or only “Unknown”); nothing else the book has is changed"
         )
         self.fill_button.clicked.connect(self.fill_empty)
-        self.message = wrapped_label()
+        self.message = show_plain(wrapped_label())
         self.message.setAccessibleName("Result")
         reviewing = QGroupBox("Review")
         nav = wide_row(self.position_label, self.previous_button, self.next_button)

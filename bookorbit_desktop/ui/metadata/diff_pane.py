@@ -47,6 +47,7 @@ from bookorbit_desktop.ui.metadata.texts import (
     source_label,
     status_line,
 )
+from bookorbit_desktop.ui.text import show_plain
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR, push_button, wrapped_label
 
 
@@ -128,7 +129,7 @@ class DiffPane(QWidget):
         )
         for button in (self.best_button, self.keep_button):
             button.setAutoDefault(False)  # Enter stays the dialog's Apply
-        self.error_label = wrapped_label()
+        self.error_label = show_plain(wrapped_label())
         self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.error_label.setAccessibleName("Error")
         self.error_label.hide()

@@ -22,6 +22,7 @@ from bookorbit_desktop.ui.asyncqt import error_text, spawn
 from bookorbit_desktop.ui.metadata.diff_pane import DiffPane
 from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen
 from bookorbit_desktop.ui.metadata.texts import ASKING, source_label, status_line
+from bookorbit_desktop.ui.text import show_plain
 from bookorbit_desktop.ui.widgets import push_button, wrapped_label
 
 
@@ -47,7 +48,7 @@ class FetchDialog(QDialog):
         )
         self.pane = DiffPane(service, self)
         self.pane.applied.connect(self._applied)
-        self.message = wrapped_label()
+        self.message = show_plain(wrapped_label())
         self.message.setAccessibleName("Result")
         self.buttons = QDialogButtonBox()
         self.apply_button = QPushButton("&Apply")

@@ -38,6 +38,7 @@ from bookorbit_desktop.ui.metadata.texts import (
     status_word,
     waiting,
 )
+from bookorbit_desktop.ui.text import plain_tooltip, show_plain
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 
@@ -57,7 +58,7 @@ class FetchStatus(QGroupBox):
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Books fetched")
         self.progress.setRange(0, 0)
-        self.label = wrapped_label()
+        self.label = show_plain(wrapped_label())
         self.unconnected: dict[str, str] = {}  # source -> its one line, once it said so
         self.unconnected_label = wrapped_label()
         self.unconnected_label.setAccessibleName("Sources not connected")
@@ -159,7 +160,9 @@ class FetchStatus(QGroupBox):
                 self.failed_list.addItem(listed)
             else:
                 listed.setText(text)
-            listed.setToolTip(text)  # the whole reason, where the list is too narrow for it
+            listed.setToolTip(
+                plain_tooltip(text)
+            )  # the whole reason, where the list is too narrow for it
         else:
             failed = self.failures.get(book_id)
             if failed is not None:

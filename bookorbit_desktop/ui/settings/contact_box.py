@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.ui.text import show_plain
 from bookorbit_desktop.ui.widgets import push_button, wide_row, wrapped_label
 
 ABOUT_EMAIL = (
@@ -44,7 +45,7 @@ class ContactBox(QGroupBox):
         label = QLabel("&E-mail:")
         label.setBuddy(self.email_edit)
         form.addRow(label, wide_row(self.email_edit, self.save_button))
-        self.message_label = wrapped_label()
+        self.message_label = show_plain(wrapped_label())
         self.message_label.setObjectName("contactMessage")
         form.addRow(self.message_label)
 

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.ui.text import plain_label
 
 
 @dataclass
@@ -39,7 +40,7 @@ class DevicePasswordBox(QGroupBox):
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow("De&vice password:", self.password_edit)
-        self.state_label = QLabel()
+        self.state_label = plain_label()
         self.state_label.setObjectName("devicePasswordState")
         self.state_label.setWordWrap(True)
         form.addRow(self.state_label)

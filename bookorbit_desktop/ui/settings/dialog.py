@@ -53,6 +53,7 @@ from bookorbit_desktop.ui.settings.inbox_box import InboxAccess, InboxBox, libra
 from bookorbit_desktop.ui.settings.metadata_tab import GoogleKeyAccess, MetadataTab
 from bookorbit_desktop.ui.settings.reachability_box import ReachabilityBox
 from bookorbit_desktop.ui.status import KOSYNC_PATH, OPDS_PATH
+from bookorbit_desktop.ui.text import plain_label
 from bookorbit_desktop.ui.widgets import (
     ERROR_COLOUR,
     fit_to_screen,
@@ -142,7 +143,7 @@ class SettingsDialog(QDialog):
         if self.metadata is not None:
             tabs.addTab(scrolling(self.metadata), "Metadata")
         tabs.addTab(scrolling(self._general_tab()), "General")
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setObjectName("settingsError")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(

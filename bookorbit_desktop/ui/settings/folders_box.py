@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.ui.text import show_plain
 from bookorbit_desktop.ui.widgets import (
     choose_folder,
     push_button,
@@ -60,7 +61,7 @@ class WatchedFoldersBox(QGroupBox):
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.error_label = wrapped_label()
+        self.error_label = show_plain(wrapped_label())
         layout.addWidget(self.error_label)
         self.folder_list.itemSelectionChanged.connect(self._selection_changed)
         self._show(access.list())

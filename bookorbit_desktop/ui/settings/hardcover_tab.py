@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from bookorbit_desktop.services.hardcover import token_health
 from bookorbit_desktop.services.settings import PRIVACY_LABELS, SyncSettings
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
 from bookorbit_desktop.ui.hardcover.account_parts import EXPIRY_TIP, expiry_edit
+from bookorbit_desktop.ui.text import plain_label, show_plain
 from bookorbit_desktop.ui.widgets import (
     push_button,
     secret_edit,
@@ -71,7 +71,7 @@ class HardcoverTab(QWidget):
 
         account = QGroupBox("Account")
         form = QFormLayout(account)
-        self.user_label = QLabel()
+        self.user_label = plain_label()
         self.user_label.setObjectName("hardcoverUser")
         form.addRow("Connected as:", self.user_label)
         self.token_edit = secret_edit()
@@ -96,7 +96,7 @@ class HardcoverTab(QWidget):
         self.token_health = wrapped_label()
         self.token_health.setObjectName("hardcoverTokenHealth")
         form.addRow(self.token_health)
-        self.account_message = wrapped_label()
+        self.account_message = show_plain(wrapped_label())
         form.addRow(self.account_message)
         layout.addWidget(account)
 

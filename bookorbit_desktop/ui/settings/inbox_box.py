@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QVBoxLayout, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.ui.text import show_plain
 from bookorbit_desktop.ui.widgets import bare, wrapped_label
 
 
@@ -36,7 +37,7 @@ class InboxBox(QGroupBox):
                 "meanwhile. Turning this off leaves the books already waiting there."
             )
         )
-        self.error_label = wrapped_label()
+        self.error_label = show_plain(wrapped_label())
         layout.addWidget(self.error_label)
 
     def _toggled(self, on: bool) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.ui.asyncqt import error_text, spawn
 from bookorbit_desktop.ui.settings.contact_box import ContactAccess, ContactBox
+from bookorbit_desktop.ui.text import show_plain
 from bookorbit_desktop.ui.widgets import push_button, secret_edit, wide_row, wrapped_label
 
 ABOUT_KEY = (
@@ -74,7 +75,7 @@ class MetadataTab(QWidget):
         self.state_label = QLabel("Looking in the keyring…")
         self.state_label.setObjectName("googleKeyState")
         form.addRow(self.state_label)
-        self.message_label = wrapped_label()
+        self.message_label = show_plain(wrapped_label())
         self.message_label.setObjectName("googleKeyMessage")
         form.addRow(self.message_label)
         layout.addWidget(google)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from bookorbit_desktop.services.reachability import Verdict
+from bookorbit_desktop.ui.text import show_plain
 from bookorbit_desktop.ui.widgets import ERROR_COLOUR, message_label, push_button, wrapped_label
 
 OK_COLOUR = "#2e7d32"
@@ -28,7 +29,7 @@ class ReachabilityBox(QGroupBox):
         self._thread: threading.Thread | None = None
         layout = QVBoxLayout(self)
         self.test_button = push_button("&Test the connection", self.start)
-        self.result_label = wrapped_label()
+        self.result_label = show_plain(wrapped_label())
         self.result_label.setObjectName("reachabilityResult")
         self.allow_label = message_label("reachabilityAllow")
         self.allow_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

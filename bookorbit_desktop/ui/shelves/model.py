@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from bookorbit_desktop.services.shelves.service import LIKELY, LINKED, MISSING, ShelfRow
 from bookorbit_desktop.ui.table_model import HeadedTable, Index
+from bookorbit_desktop.ui.text import plain_tooltip
 
 HEADERS = ("Title", "Authors", "In the library", "Why", "On Hardcover")
 STATE_WORDS = {LINKED: "In the library", LIKELY: "Likely — Link?", MISSING: "Missing"}
@@ -68,5 +69,5 @@ class ShelfModel(HeadedTable):
                 row.status or "not on your profile (on a list)",
             )[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.reason
+            return plain_tooltip(row.reason)
         return None

@@ -33,6 +33,7 @@ from bookorbit_desktop.services.shelves import service
 from bookorbit_desktop.services.shelves.service import LIKELY, LINKED, Shelf, ShelfRow
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.shelves.model import ShelfModel
+from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import OrEmpty, bare, button_row, push_button, wrapped_label
 
 NO_SHELVES = (
@@ -151,7 +152,7 @@ class ShelvesPage(QWidget):
         self.shelf_list.clear()
         for shelf in found:
             item = QListWidgetItem(shelf_label(shelf))
-            item.setToolTip(shelf_label(shelf))  # in full, however narrow the list
+            item.setToolTip(plain_tooltip(shelf_label(shelf)))  # in full, however narrow the list
             item.setData(KEY_ROLE, shelf.key)
             self.shelf_list.addItem(item)
         if chosen is not None:

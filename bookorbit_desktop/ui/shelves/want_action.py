@@ -23,6 +23,7 @@ from bookorbit_desktop.services.shelves import service
 from bookorbit_desktop.ui.actions import in_context_menus, menu_action
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.view import LibraryView
+from bookorbit_desktop.ui.text import show_plain
 
 STATUS_MS = 8000
 
@@ -72,7 +73,7 @@ class WantAction(QObject):
             parent,
         )
         box.setDefaultButton(QMessageBox.StandardButton.No)
-        return box
+        return show_plain(box)
 
     async def _asked(self, question: str, title: str = service.WantQuestion.title) -> bool:
         """Whether the user answers Yes (saying "nothing changed" when not)."""

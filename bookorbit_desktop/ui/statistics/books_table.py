@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView
 from bookorbit_desktop.services.statistics.service import BookLine
 from bookorbit_desktop.ui.statistics.text import day_text, duration_text
 from bookorbit_desktop.ui.table_model import HeadedTable, Index
+from bookorbit_desktop.ui.text import plain_tooltip
 
 HEADERS = ("Book", "Time", "Pages", "Sessions", "Pace", "Last read", "Finish (estimate)")
 # The widest text each figure column shows, for its width.
@@ -98,7 +99,7 @@ class BookTableModel(HeadedTable):
         if role == Qt.ItemDataRole.DisplayRole:
             return shown[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return authors
+            return plain_tooltip(authors)
         return None
 
 

@@ -33,6 +33,7 @@ from bookorbit_desktop.ui.statistics.importing import (
     statistics_file_in,
 )
 from bookorbit_desktop.ui.statistics.page import StatisticsPage
+from bookorbit_desktop.ui.text import show_plain
 
 
 class StatisticsController(QObject):
@@ -103,4 +104,4 @@ class StatisticsController(QObject):
             QMessageBox.StandardButton.Ok,
             self.page,
         )
-        open_box(box)
+        open_box(show_plain(box))

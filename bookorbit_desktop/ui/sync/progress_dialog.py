@@ -39,6 +39,7 @@ from bookorbit_desktop.services.hardcover.sync import (
     outcome_label,
 )
 from bookorbit_desktop.ui.sync import progress_text as words
+from bookorbit_desktop.ui.text import plain_tooltip, show_plain
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ class SyncDialog(QDialog):
         self.cover.setFixedSize(*COVER_SIZE)
         self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cover.setFrameShape(QFrame.Shape.StyledPanel)
-        self.book_label = wrapped_label()
+        self.book_label = show_plain(wrapped_label())
         row.addWidget(self.cover)
         row.addWidget(self.book_label, 1)
         self.counts_label = QLabel()
@@ -194,7 +195,7 @@ class SyncDialog(QDialog):
         font = self.report_title.font()
         font.setBold(True)
         self.report_title.setFont(font)
-        self.report_summary = wrapped_label()
+        self.report_summary = show_plain(wrapped_label())
         self.report = QTreeWidget()
         self.report.setObjectName("syncReport")
         self.report.setHeaderLabels(["Book", "Result", "Details"])
@@ -258,7 +259,7 @@ class SyncDialog(QDialog):
             item = QTreeWidgetItem([book.title, outcome_label(book.outcome)])
             details = book_details(book, (candidates or {}).get(book.book_id, ()))
             item.setText(2, details)
-            item.setToolTip(2, details)
+            item.setToolTip(2, plain_tooltip(details))
             item.setData(0, Qt.ItemDataRole.UserRole, (book.book_id, book.outcome))
             self.report.addTopLevelItem(item)
         first = self.report.topLevelItem(0)
@@ -282,7 +283,7 @@ class SyncDialog(QDialog):
             if item is not None and item.data(0, Qt.ItemDataRole.UserRole)[0] == book_id:
                 item.setText(1, result)
                 item.setText(2, details)
-                item.setToolTip(2, details)
+                item.setToolTip(2, plain_tooltip(details))
                 item.setData(0, Qt.ItemDataRole.UserRole, (book_id, SETTLED))
         self._update_actions()
 

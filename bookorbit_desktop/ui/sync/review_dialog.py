@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.ui.sync import progress_text as words
 from bookorbit_desktop.ui.sync.progress_dialog import book_details
 from bookorbit_desktop.ui.table_model import Index
+from bookorbit_desktop.ui.text import plain_tooltip, show_plain
 from bookorbit_desktop.ui.widgets import wrapped_label
 
 if TYPE_CHECKING:
@@ -99,7 +100,8 @@ def send_text(books: int, approved: int) -> str:
 
 
 def target_tooltip(info: MatchInfo | None) -> str:
-    """The target column's tooltip: its words, then the Hardcover ids (only ever here)."""
+    """The target column's tooltip: its words, then the Hardcover ids (only ever here), shown
+    as text whatever Hardcover's title and authors look like."""
     text = (info or {}).get("summary") or NO_TARGET
     ids = [
         f"{name} {value}"
@@ -109,7 +111,7 @@ def target_tooltip(info: MatchInfo | None) -> str:
         )
         if value is not None
     ]
-    return f"{text}\n{', '.join(ids)}" if ids else text
+    return plain_tooltip(f"{text}\n{', '.join(ids)}" if ids else text)
 
 
 def _ticks(item: QTreeWidgetItem) -> bool:
@@ -187,7 +189,7 @@ class ReviewDialog(QDialog):
         self.cover.setAccessibleName("Cover of the Hardcover book")
         self.cover.setFixedHeight(COVER_HEIGHT)
         self.cover.hide()
-        self.details = QLabel()
+        self.details = show_plain(QLabel())
         self.details.setObjectName("syncReviewDetails")
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -244,7 +246,7 @@ class ReviewDialog(QDialog):
             change = book_details(replace(book, proposals=())) or DATES_ONLY
             item = QTreeWidgetItem([book.title, target, change])
             item.setToolTip(TARGET, target_tooltip(info))
-            item.setToolTip(CHANGE, change)
+            item.setToolTip(CHANGE, plain_tooltip(change))
             if book.outcome == "would_send":  # only then is there something to exclude
                 item.setCheckState(BOOK, TICKED)
             else:

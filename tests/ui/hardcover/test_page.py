@@ -44,6 +44,7 @@ from tests.ui.hardcover.conftest import (
     settle,
     top_rows,
 )
+from tests.ui.shown import tooltip_text
 
 
 def library_entry() -> str:
@@ -659,4 +660,4 @@ def test_the_reading_and_sync_columns_hold_their_texts_and_the_long_one_is_a_too
     assert table.columnWidth(2) > metrics.horizontalAdvance("Abandoned · 100 %")
     assert table.columnWidth(3) > metrics.horizontalAdvance("Entry removed")
     cell = table.model().index(0, 2)
-    assert cell.data(Qt.ItemDataRole.ToolTipRole) == "Abandoned · 45 %"
+    assert tooltip_text(cell.data(Qt.ItemDataRole.ToolTipRole)) == "Abandoned · 45 %"

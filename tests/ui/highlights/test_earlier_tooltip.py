@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QTextDocument
 
-from bookorbit_desktop.ui.highlights.earlier_dialog import TOOLTIP_CHARACTERS, plain_tooltip
+from bookorbit_desktop.ui.text import TOOLTIP_CHARACTERS, plain_tooltip
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.device_positions import ago, attach_device_positions
 from tests.factories import add_book
+from tests.ui.shown import tooltip_text
 
 NOW = 1_790_000_000
 
@@ -85,7 +86,7 @@ def test_the_panel_shows_each_device_newest_first(qloop, panel, book):
         ["Phone <b>x</b>", "60 %", "page 56", "2 minutes ago"],
         ["Kobo", "30 %", "/body/DocFragment[9]/body/p", "2 hours ago"],
     ]
-    tip = box.tree.topLevelItem(1).toolTip(3)
+    tip = tooltip_text(box.tree.topLevelItem(1).toolTip(3))
     assert tip.startswith(time.strftime("%Y-%m-%d", time.localtime(NOW - 7_200)))
     assert box.reset_button.isEnabled()
     panel.show_book(None)

@@ -15,6 +15,7 @@ from bookorbit_desktop.ui.metadata.fill_review import rows
 from tests.factories import add_book
 from tests.fakes.metadata_sources import FakeBook
 from tests.ui.metadata.conftest import emitted, until, wait
+from tests.ui.shown import tooltip_text
 
 MATILDA = FakeBook(
     "9780142410370", "Matilda", ("Roald Dahl",), publisher="Puffin", pages=240,
@@ -112,7 +113,9 @@ def test_a_failed_source_is_listed_with_its_reason_and_retried(service, sources,
     (row,) = [n for n, text in enumerate(failed) if text.startswith("fantastic_mr_fox — Google")]
     assert failed[row].startswith("fantastic_mr_fox — Google Books: ")
     assert "503" in failed[row]  # the source's own reason
-    assert dialog.failed_list.item(row).toolTip() == failed[row]  # whole, however narrow
+    assert (
+        tooltip_text(dialog.failed_list.item(row).toolTip()) == failed[row]
+    )  # whole, however narrow
     assert dialog.retry_button.isEnabled()
 
     del sources.fail["google"]

@@ -14,6 +14,7 @@ from bookorbit_desktop.services.hardcover.service import HardcoverService
 from bookorbit_desktop.services.hardcover.sync import BookResult
 from bookorbit_desktop.ui.sync.review_dialog import BOOK, NO_TARGET, TARGET, ReviewDialog
 from tests.factories import add_book
+from tests.ui.shown import tooltip_text
 
 ADD = ({"changes": ("add to Hardcover as Read",)},)
 HC_BOOK, HC_EDITION = 48213, 77519  # ids that must never show outside the tooltip
@@ -82,12 +83,12 @@ def test_the_review_names_the_linked_edition_in_words(library, qtbot):
     for text in (left.text(TARGET), shown):
         assert str(HC_BOOK) not in text and str(HC_EDITION) not in text
         assert "readers" not in text and " · " not in text
-    tooltip = left.toolTip(TARGET)
+    tooltip = tooltip_text(left.toolTip(TARGET))
     assert expected in tooltip and str(HC_BOOK) in tooltip and str(HC_EDITION) in tooltip
 
     emma = row(dialog, "Emma")
     assert emma.text(TARGET) == NO_TARGET == "No Hardcover book linked yet"
-    assert emma.toolTip(TARGET) == NO_TARGET
+    assert tooltip_text(emma.toolTip(TARGET)) == NO_TARGET
     dialog.tree.setCurrentItem(emma)
     assert NO_TARGET in dialog.details.text()
 
