@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.services.library.merge import KEEP, OTHER, SideBySide
 from bookorbit_desktop.services.library.tags import joined
+from bookorbit_desktop.ui.mnemonic import no_mnemonic
 from bookorbit_desktop.ui.widgets import clear_layout
 
 _WIDTH = 52  # characters of a value shown; the whole value is in its tooltip
@@ -60,7 +61,7 @@ class SideBySideView(QWidget):
             group = QButtonGroup(self)
             pair = []
             for column, (text, choice) in enumerate(((field.keep, KEEP), (field.other, OTHER)), 1):
-                radio = QRadioButton(_short(text))
+                radio = QRadioButton(no_mnemonic(_short(text)))
                 radio.setToolTip(f"<p>{html.escape(text)}</p>")  # rich text wraps
                 radio.setAccessibleName(f"{field.label}: {text}")
                 radio.setChecked(field.choice == choice)

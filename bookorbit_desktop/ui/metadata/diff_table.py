@@ -38,6 +38,7 @@ from bookorbit_desktop.ui.metadata.texts import (
     source_label,
     value_text,
 )
+from bookorbit_desktop.ui.mnemonic import no_mnemonic
 
 LOCAL = "local"
 COVER_BOX = QSize(100, 150)  # every cover is scaled into a box of this size
@@ -120,7 +121,8 @@ class DiffTable(QTableWidget):
         text = "" if name == "cover" else value_text(name, value)
         if name == "cover" and value in (None, ""):
             text = EMPTY
-        button = QRadioButton(f"{mark} {text}" if mark else text)
+        shown = no_mnemonic(text)
+        button = QRadioButton(f"{mark} {shown}" if mark else shown)
         said = "the book's own" if source == LOCAL else source_label(source)
         spoken = "empty" if text == EMPTY else (text or "a cover")
         note = {DIFFERS: DIFFERS_NOTE, CASE: CASE_NOTE}.get(mark, "")
