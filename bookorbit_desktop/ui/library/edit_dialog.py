@@ -101,6 +101,8 @@ class EditDialog(QDialog):
             self.description = QPlainTextEdit(form.texts.get("description", ""))
             self.description.setAccessibleName("Description")
             self.description.setTabChangesFocus(True)
+            # as the box shows it: line breaks of another system are not a change
+            self._description_opened = self.description.toPlainText()
             fields.addRow("&Description:", self.description)
             self.cover_label = QLabel("Unchanged")
             choose = push_button("&Choose Cover…", self.choose_cover)
@@ -134,10 +136,12 @@ class EditDialog(QDialog):
     def changed(self) -> dict[str, str]:
         """The fields whose text differs from what the dialog opened with, as typed."""
         typed = {name: line.text() for name, line in self.lines.items()}
+        opened = dict(self._form.texts)
         if self.description is not None:
             typed["description"] = self.description.toPlainText()
+            opened["description"] = self._description_opened
         changed = {
-            **{n: text for n, text in typed.items() if text != self._form.texts.get(n, "")},
+            **{n: text for n, text in typed.items() if text != opened.get(n, "")},
             **self.tags.changed(),
         }
         return changed | (self.bulk.changed() if self.bulk is not None else {})
