@@ -24,7 +24,9 @@ A record is another edition when its language or its title disagrees with the bo
 So a German "Der Hobbit" carrying the ISBN of an English edition gets "English, not German",
 and コンビニ人間 with the ISBN of "Convenience Store Woman" gets "title differs" (or its
 language, when both name one). Nothing from such a record is filled in automatically; the
-user may still tick any of its values by hand. Pure.
+user may still tick any of its values by hand. Find Duplicates asks the same of two books
+(`edition_difference`): a German and an English "Hobbit" sharing an ISBN are two editions, never
+offered as one book. Pure.
 """
 
 from __future__ import annotations
@@ -64,20 +66,27 @@ def other_edition(local: Mapping[str, Any], candidate: Candidate) -> str | None:
     """Why `candidate` is another edition than the book with the `local` values ("another
     edition: English, not German", "another edition: title differs"); None when it may be the
     book's own (see the table above)."""
-    mine, theirs = _language(local.get("language")), _language(candidate.language)
+    return edition_difference(local, {"title": candidate.title, "language": candidate.language})
+
+
+def edition_difference(local: Mapping[str, Any], found: Mapping[str, Any]) -> str | None:
+    """Why the values `found` (a record's, another book's: "title", "language") are of another
+    edition than the book's `local` ones; None when they may be one edition's."""
+    mine, theirs = _language(local.get("language")), _language(found.get("language"))
     if mine and theirs and not same_language(mine, theirs):
         said, book = language_name(theirs), language_name(mine)
         if said == book:  # one language, two regions or scripts: name the tags
             said, book = theirs, mine
         return f"{ANOTHER_EDITION}: {said}, not {book}"
-    title = local.get("title")
+    title, other = local.get("title"), found.get("title")
     if (
         isinstance(title, str)
+        and isinstance(other, str)
         and not is_empty("title", title)
-        and candidate.title
+        and other
         and title_key(title)
-        and title_key(candidate.title)
-        and not same_title(title, candidate.title)
+        and title_key(other)
+        and not same_title(title, other)
     ):
         return f"{ANOTHER_EDITION}: title differs"
     return None

@@ -7,6 +7,11 @@ Edition" alike, "Dune" and "Dune Messiah" not), within the books of one author o
 where one title's folded letters and digits begin the other's (as a title's do its subtitled
 form's): sorted by those, the titles to compare with one follow it, so the work stays close to
 one pass however large the library. A book without a known author is matched by its ISBN alone.
+
+Two books the caller's `editions_differ` tells apart (the metadata sources' edition rule: two
+languages, or titles that are not one book's) never share a group, however they match: a
+German "Der Hobbit" carrying the ISBN of the English "The Hobbit" is another edition, not a
+copy, and a third book that matches both joins the first it matches only.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ class Listed:
     title: str
     authors: tuple[str, ...]
     isbns: tuple[str, ...]  # as stored (ISBN-13, ISBN-10)
+    language: str | None = None
 
 
 def listed_books() -> list[Listed]:
@@ -40,10 +46,16 @@ def listed_books() -> list[Listed]:
         " ORDER BY c.book_id, c.position"
     ):
         authors.setdefault(book_id, []).append(name)
-    rows = database.execute_sql("SELECT id, title, isbn13, isbn10 FROM book ORDER BY id")
+    rows = database.execute_sql("SELECT id, title, isbn13, isbn10, language FROM book ORDER BY id")
     return [
-        Listed(book_id, title, tuple(authors.get(book_id, ())), tuple(i for i in (i13, i10) if i))
-        for book_id, title, i13, i10 in rows.fetchall()
+        Listed(
+            book_id,
+            title,
+            tuple(authors.get(book_id, ())),
+            tuple(i for i in (i13, i10) if i),
+            language,
+        )
+        for book_id, title, i13, i10, language in rows.fetchall()
     ]
 
 
@@ -72,10 +84,16 @@ def _letters(title: str) -> str:
 
 
 class _Groups:
-    """Union-find over book ids."""
+    """Union-find over books, refusing to join two groups that hold two editions."""
 
-    def __init__(self) -> None:
+    def __init__(self, differ: Callable[[Listed, Listed], bool]) -> None:
         self.parent: dict[int, int] = {}
+        self.members: dict[int, list[Listed]] = {}
+        self._differ = differ
+
+    def add(self, book: Listed) -> None:
+        self.parent.setdefault(book.id, book.id)
+        self.members.setdefault(book.id, [book])
 
     def find(self, item: int) -> int:
         self.parent.setdefault(item, item)
@@ -86,28 +104,36 @@ class _Groups:
 
     def join(self, a: int, b: int) -> None:
         first, second = sorted((self.find(a), self.find(b)))
+        if first == second:
+            return
+        ours, theirs = self.members[first], self.members[second]
+        if any(self._differ(x, y) for x in ours for y in theirs):
+            return
         self.parent[second] = first
+        ours.extend(self.members.pop(second))
 
 
 def group_copies(
     books: Sequence[Listed],
     same_title: Callable[[str, str], bool],
     author_key: Callable[[str], str | None],
+    editions_differ: Callable[[Listed, Listed], bool],
 ) -> list[tuple[int, ...]]:
     """The groups of two or more books that look like copies of one book, each in id order,
     the groups in the order of their first id. `author_key` gives one key to the forms of one
-    name ("Austen, Jane" and "Jane Austen"; None for no name)."""
-    groups = _Groups()
-    by_isbn: dict[str, int] = {}
+    name ("Austen, Jane" and "Jane Austen"; None for no name); `editions_differ` keeps two
+    editions apart."""
+    groups = _Groups(editions_differ)
+    by_isbn: dict[str, list[int]] = {}
     by_author: dict[str, list[Listed]] = {}
     keys: dict[str, str | None] = {}
     for book in books:
+        groups.add(book)
         isbn = _isbn_key(book)
         if isbn is not None:
-            if isbn in by_isbn:
-                groups.join(by_isbn[isbn], book.id)
-            else:
-                by_isbn[isbn] = book.id
+            for same_isbn in by_isbn.setdefault(isbn, []):
+                groups.join(same_isbn, book.id)
+            by_isbn[isbn].append(book.id)
         named = [a for a in book.authors if fold(" ".join(a.split())) not in _NO_AUTHOR]
         for author in named:
             if author not in keys:  # a name keyed once, however many books it has
@@ -128,8 +154,5 @@ def group_copies(
                     book.title, other.title
                 ):
                     groups.join(book.id, other.id)
-    members: dict[int, list[int]] = {}
-    for book_id in list(groups.parent):
-        members.setdefault(groups.find(book_id), []).append(book_id)
-    found = [tuple(sorted(ids)) for ids in members.values() if len(ids) > 1]
-    return sorted(found)
+    found = [tuple(sorted(b.id for b in group)) for group in groups.members.values()]
+    return sorted(ids for ids in found if len(ids) > 1)

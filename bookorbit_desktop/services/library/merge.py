@@ -17,6 +17,7 @@ from bookorbit_desktop.library.merge import candidates, fields, store
 from bookorbit_desktop.library.merge.reading import FIELDS as READING_FIELDS
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.tags.store import book_tags
+from bookorbit_desktop.metadata_sources.editions import edition_difference
 from bookorbit_desktop.metadata_sources.source import same_title
 
 KEEP, OTHER = fields.KEEP, fields.OTHER
@@ -74,6 +75,13 @@ def author_key(name: str) -> str | None:
     return person.compact if person is not None else None
 
 
+def editions_differ(a: candidates.Listed, b: candidates.Listed) -> bool:
+    """Whether two books are two editions by the rule the metadata dialog flags a record of
+    another edition with (`editions.edition_difference`): never offered as one book."""
+    values = [{"title": book.title, "language": book.language} for book in (a, b)]
+    return edition_difference(*values) is not None
+
+
 class MergeService:
     def __init__(self, paths: Paths, *, clock: Callable[[], float] = time.time) -> None:
         self.paths = paths
@@ -82,7 +90,7 @@ class MergeService:
     def groups(self) -> list[tuple[Copy, ...]]:
         """The groups of books that look like copies of one book, in id order."""
         listed = candidates.listed_books()
-        groups = candidates.group_copies(listed, same_title, author_key)
+        groups = candidates.group_copies(listed, same_title, author_key, editions_differ)
         by_id = {book.id: book for book in listed}
         formats = candidates.formats_of([book_id for group in groups for book_id in group])
         return [

@@ -156,6 +156,14 @@ def table_filter(text: str, today: date) -> tuple[tuple[str, ...], Condition | N
     return filter_terms(" ".join(term.value for term in plain)), condition
 
 
+def before_the_mistake(text: str, error: SearchError, last_read: str) -> str | None:
+    """While `text` cannot be read: the search whose books the table shows when the last one
+    it could read (`last_read`) was only a stage of typing the broken term ("ratng" on the way
+    to "ratng:>3"), the text before that term; None (the table keeps its books) otherwise."""
+    before = text[: error.start]
+    return before if text.startswith(last_read) and last_read.startswith(before) else None
+
+
 def filter_condition(
     terms: Sequence[str], *, few: bool = False, book_id: str = "b.id"
 ) -> tuple[str, list[str]]:

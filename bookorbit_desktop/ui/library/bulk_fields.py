@@ -120,7 +120,9 @@ class FinishDateRow:
         row.addWidget(self.date)
         row.addWidget(self.no_date, 1)
         self._fields, self._row = fields, row
-        fields.addRow("&Finish date for books without one:", row)
+        label = QLabel("&Finish date for books without one:")
+        label.setBuddy(self.date)  # a row of two widgets has no buddy of its own
+        fields.addRow(label, row)
         status.currentIndexChanged.connect(self._show)
         self._show()
 

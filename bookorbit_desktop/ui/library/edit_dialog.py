@@ -7,7 +7,8 @@ is left alone unless typed into). The values are checked by the library's edit r
 the save callable; a wrong value is shown in the dialog, which stays open with what was typed.
 An edit of several books asks first (`bulk_fields.ask`): Save says what changes and for how
 many books, and "Apply to N Books" saves it when pressed with the same values; both run without
-holding up the window (`bulk_run`).
+holding up the window (`bulk_run`). Cancel, Esc or closing the dialog with fields changed asks
+"Discard your changes?" first; with nothing changed (or a save already running) it just closes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -29,8 +31,10 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.edits import SHARED_FIELDS, EditForm
+from bookorbit_desktop.ui.asyncqt import open_box
 from bookorbit_desktop.ui.library import bulk_fields, bulk_run
 from bookorbit_desktop.ui.library.tag_editor import TagEditor
+from bookorbit_desktop.ui.questions import action_or_cancel
 from bookorbit_desktop.ui.text import plain_label
 from bookorbit_desktop.ui.widgets import push_button, wide_row
 
@@ -60,6 +64,7 @@ class EditDialog(QDialog):
         self._form = form
         self._save = save
         self.cover_file: str | None = None
+        self.question: QMessageBox | None = None  # "Discard your changes?" while it is open
         many = len(form.book_ids) > 1
         self.setWindowTitle(
             f"Edit {len(form.book_ids)} Books" if many else f"Edit “{form.titles[0]}”"
@@ -97,6 +102,8 @@ class EditDialog(QDialog):
             self.description = QPlainTextEdit(form.texts.get("description", ""))
             self.description.setAccessibleName("Description")
             self.description.setTabChangesFocus(True)
+            # as the box shows it: line breaks of another system are not a change
+            self._description_opened = self.description.toPlainText()
             fields.addRow("&Description:", self.description)
             self.cover_label = QLabel("Unchanged")
             choose = push_button("&Choose Cover…", self.choose_cover)
@@ -130,10 +137,12 @@ class EditDialog(QDialog):
     def changed(self) -> dict[str, str]:
         """The fields whose text differs from what the dialog opened with, as typed."""
         typed = {name: line.text() for name, line in self.lines.items()}
+        opened = dict(self._form.texts)
         if self.description is not None:
             typed["description"] = self.description.toPlainText()
+            opened["description"] = self._description_opened
         changed = {
-            **{n: text for n, text in typed.items() if text != self._form.texts.get(n, "")},
+            **{n: text for n, text in typed.items() if text != opened.get(n, "")},
             **self.tags.changed(),
         }
         return changed | (self.bulk.changed() if self.bulk is not None else {})
@@ -165,6 +174,25 @@ class EditDialog(QDialog):
             self.error_label.show()
             return
         self.accept()
+
+    def reject(self) -> None:
+        """Close without saving; changed fields are thrown away only once the user says so."""
+        saving = self.run is not None and self.run.saving  # it completes anyway
+        if saving or (not self.changed() and self.cover_file is None):
+            super().reject()
+            return
+        if self.question is not None:
+            return
+        box, discard = action_or_cancel(
+            self, "Discard Changes", "Discard your changes?", "&Discard", destructive=True
+        )
+        box.finished.connect(lambda _result: self._answered(box.clickedButton() is discard))
+        self.question = open_box(box)
+
+    def _answered(self, discard: bool) -> None:
+        self.question = None
+        if discard:
+            super().reject()
 
     def _save_button(self) -> QPushButton:
         return self.buttons.button(QDialogButtonBox.StandardButton.Save)

@@ -87,6 +87,7 @@ class LazyLibraryModel(BookColumns):
         self._pages: OrderedDict[int, dict[int, TableBook]] = OrderedDict()  # by page number
         self._order_by = Order(COLUMN_KEYS[0], False, (), None)
         self._shown_by = self._order_by  # the order of `_ids` (another while one is read)
+        self._last_read = ""  # the filter box's last search that could be read
         self._ordering: asyncio.Task[None] | None = None  # the last sort or filter's read
         self._counts: Counter[str] | None = Counter()  # None: to be counted again
         # Every book's status, read once a change needs it (`_count_again`); None: not read.
@@ -243,13 +244,25 @@ class LazyLibraryModel(BookColumns):
 
     def set_filter(self, text: str) -> None:
         """Show the books the search `text` finds; a search that cannot be read leaves the
-        rows as they are and says why (`search_error`)."""
+        rows as they are and says why (`search_error`), or, while a term is typed, goes back to
+        the books from before it (`table_window.before_the_mistake`)."""
         try:
             terms, where = table_window.table_filter(text, self.today())
         except table_window.SearchError as error:
             self.search_error.emit(error)
+            before = table_window.before_the_mistake(text, error, self._last_read)
+            if before is not None:
+                self._read_filter(before)
             return
         self.search_error.emit(None)
+        self._last_read = text
+        self._refilter(replace(self._order_by, terms=terms, where=where))
+
+    def _read_filter(self, text: str) -> None:
+        try:
+            terms, where = table_window.table_filter(text, self.today())
+        except table_window.SearchError:
+            return  # the part before the mistake cannot be read either: the rows stay
         self._refilter(replace(self._order_by, terms=terms, where=where))
 
     def set_status_filter(self, status: str | None) -> None:

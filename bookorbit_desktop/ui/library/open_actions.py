@@ -7,7 +7,8 @@ application the system opens that kind of file with. Open With lists the book's 
 opened in its system application, and, on Windows, "Choose Application…", the system's own
 chooser (no other system has one a program can call reliably). Show in Folder selects the file
 in the system's file manager (Explorer, Finder, or a file manager that answers the freedesktop
-`ShowItems` call; else the folder is opened). Copy Path puts the file's path on the clipboard.
+`ShowItems` call; else the folder is opened, and when nothing opens it either the folder's path
+is shown to copy, `opening.open_or_show`). Copy Path puts the file's path on the clipboard.
 A file that is not on disk (a drive not connected, a file moved away) is named in a message;
 nothing is opened.
 
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QObject, QProcess, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QMainWindow, QMenu, QMessageBox
 
 from bookorbit_desktop.services.library.opening import (
     BookFileChoice,
@@ -37,6 +38,7 @@ from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE
 from bookorbit_desktop.ui.library.view import LibraryView
+from bookorbit_desktop.ui.opening import folder_url, open_or_show
 from bookorbit_desktop.ui.text import show_plain, without_shortcuts
 
 _FILE_MANAGER = "org.freedesktop.FileManager1"
@@ -86,6 +88,7 @@ class OpenActions(QObject):
         self.service, self.window, self.library = service, window, library
         self.launcher = launcher or Launcher()
         self.box: QMessageBox | None = None  # the last message, while it is open
+        self.could_not_open: QDialog | None = None  # the folder nothing opened, to copy
         self.open_action = menu_action(
             window,
             "&Open",
@@ -201,7 +204,8 @@ class OpenActions(QObject):
             return
         if command is None and self.launcher.show_items(path):
             return
-        self.launcher.open_url(QUrl.fromLocalFile(str(Path(path).parent)))
+        folder = folder_url(Path(path).parent)
+        self.could_not_open = open_or_show(self.window, folder, self.launcher.open_url)
 
     def copy_path(self, book_id: int | None) -> None:
         """Put the path of the book's preferred file on the clipboard."""

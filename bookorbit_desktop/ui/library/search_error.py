@@ -1,6 +1,7 @@
 """Under the library's filter box: why its search cannot be read ("Unknown field 'ratng' — did
 you mean rating?", "Unclosed quote"), while the table keeps the books of the last search that
-could. Hidden while the search reads."""
+could (or, while the broken term is typed, those from before it). Hidden while the search
+reads."""
 
 from __future__ import annotations
 

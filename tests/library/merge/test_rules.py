@@ -9,7 +9,7 @@ from bookorbit_desktop.library.merge.candidates import Listed, group_copies
 from bookorbit_desktop.library.merge.fields import KEEP, OTHER, Copy, choose, merged_marks
 from bookorbit_desktop.library.merge.reading import merge_reading
 from bookorbit_desktop.metadata_sources.source import same_title
-from bookorbit_desktop.services.library.merge import author_key
+from bookorbit_desktop.services.library.merge import author_key, editions_differ
 
 
 @pytest.mark.parametrize(
@@ -90,8 +90,15 @@ def test_earliest_start_latest_finish_and_a_rating_kept():
     ]
 
 
-def _book(book_id, title, authors=("Frank Herbert",), isbns=()):
-    return Listed(book_id, title, tuple(authors), tuple(isbns))
+def _book(book_id, title, authors=("Frank Herbert",), isbns=(), language=None):
+    return Listed(book_id, title, tuple(authors), tuple(isbns), language)
+
+
+HOBBIT_ISBN = ("9780261103344",)
+
+
+def _hobbit(book_id, title, language, isbns=HOBBIT_ISBN):
+    return _book(book_id, title, ("J. R. R. Tolkien",), isbns, language)
 
 
 @pytest.mark.parametrize(
@@ -103,7 +110,7 @@ def _book(book_id, title, authors=("Frank Herbert",), isbns=()):
         ([_book(1, "Dune"), _book(2, "Dune", ("Brian Herbert",))], []),
         ([_book(1, "Dune"), _book(2, "DUNE", ("frank  herbert",))], [(1, 2)]),
         ([_book(1, "Élan", ("Zoë",)), _book(2, "Elan", ("ZOE",))], [(1, 2)]),
-        ([_book(1, "A", isbns=("0441013597",)), _book(2, "B", ("X",), ("9780441013593",))],
+        ([_book(1, "Dune", isbns=("0441013597",)), _book(2, "Dune", ("X",), ("9780441013593",))],
          [(1, 2)]),
         ([_book(1, "Notes", ("Unknown",)), _book(2, "Notes", ("Unknown",))], []),
         ([_book(1, "Dombey & Son"), _book(2, "Dombey and Son: A Novel")], [(1, 2)]),
@@ -116,7 +123,18 @@ def _book(book_id, title, authors=("Frank Herbert",), isbns=()):
          [(1, 2)]),
         ([_book(1, "Emma", ("Jane Austen",)), _book(2, "Emma", ("Austen, Jane", "Unknown"))],
          [(1, 2)]),
+        # the edition rule of the metadata dialog: two languages or two titles are two books
+        ([_hobbit(1, "The Hobbit", "en"), _hobbit(2, "Der Hobbit", "de")], []),
+        ([_hobbit(1, "The Hobbit", "en"), _hobbit(2, "Der Hobbit", "de", ())], []),
+        ([_hobbit(1, "The Hobbit", "en"), _hobbit(2, "The Hobbit", "eng")], [(1, 2)]),
+        ([_hobbit(1, "The Hobbit", "en"), _hobbit(2, "Hobbit", None)], [(1, 2)]),
+        ([_book(1, "Dune", isbns=("0441013597",)), _book(2, "Emma", isbns=("0441013597",))], []),
+        # a book that matches both editions joins the first only: never two languages in one
+        ([_hobbit(1, "The Hobbit", "en"), _hobbit(2, "Der Hobbit", "de"),
+          _hobbit(3, "Hobbit", None)], [(1, 3)]),
+        ([_hobbit(1, "Der Hobbit", "de"), _hobbit(2, "The Hobbit", "en"),
+          _hobbit(3, "Hobbit", None), _hobbit(4, "The Hobbit", "en", ())], [(1, 3), (2, 4)]),
     ],
 )  # fmt: skip
 def test_copies_group_by_isbn_or_folded_title_and_author(books, groups):
-    assert group_copies(books, same_title, author_key) == groups
+    assert group_copies(books, same_title, author_key, editions_differ) == groups

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox
 
 from bookorbit_desktop.library.history.importer import import_statistics
 from bookorbit_desktop.library.journal.book_values import read_values
@@ -194,3 +196,55 @@ def test_the_publisher_the_books_share_is_shown_and_emptying_it_removes_it(qtbot
     assert dialog.bulk.publisher.text() == ""
     assert dialog.bulk.publisher.placeholderText() == "(several values)"
     assert dialog.changed() == {}  # where they differ, left alone unless typed into
+
+
+def test_the_finish_date_label_is_a_shortcut_to_its_date_not_a_literal_ampersand(qtbot, library):
+    for title in ("One", "Two"):
+        add_book(title)
+    _window, view, actions = window_with_books(qtbot, library)
+    view.table.selectAll()
+    actions.edit_action.trigger()
+    finish = actions.dialog.bulk.finish
+    choose(actions.dialog.bulk.status, "read")
+    label = finish._fields.labelForField(finish._row)
+    assert isinstance(label, QLabel) and label.isVisible()
+    assert label.buddy() is finish.date  # "&F" is Alt+F to the date, shown underlined
+    assert QKeySequence.mnemonic(label.text()) == QKeySequence("Alt+F")
+
+
+def _discard_question(dialog) -> QMessageBox:
+    assert dialog.isVisible() and dialog.question is not None
+    assert dialog.question.isVisible()
+    assert dialog.question.text() == "Discard your changes?"
+    return dialog.question
+
+
+def _answer(qtbot, box: QMessageBox, text: str) -> None:
+    [button] = [b for b in box.buttons() if b.text().replace("&", "") == text]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_esc_or_cancel_asks_before_a_filled_bulk_edit_is_thrown_away(qtbot, qloop, library):
+    ids = [add_book(title).id for title in ("One", "Two", "Three")]
+    before = read_values(ids)
+    _window, view, actions = window_with_books(qtbot, library)
+    view.table.selectAll()
+    actions.edit_action.trigger()
+    dialog = actions.dialog
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # nothing changed: closed at once
+    assert not dialog.isVisible() and dialog.question is None
+
+    actions.edit_action.trigger()
+    dialog = actions.dialog
+    dialog.bulk.publisher.setText("Tor")
+    choose(dialog.bulk.rating, "4")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    _answer(qtbot, _discard_question(dialog), "Cancel")  # back to the edit, as it was
+    assert dialog.isVisible() and dialog.question is None
+    assert dialog.bulk.publisher.text() == "Tor"
+
+    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    _answer(qtbot, _discard_question(dialog), "Discard")
+    assert not dialog.isVisible()
+    assert read_values(ids) == before and SyncOutbox.select().count() == 0

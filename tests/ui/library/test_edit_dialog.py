@@ -151,3 +151,24 @@ def test_without_a_selection_the_status_bar_says_what_to_do(qtbot, library):
     view.table.setCurrentIndex(view.model.index(-1, -1))
     assert actions.edit_selected() is None
     assert window.statusBar().currentMessage() == "Select the books to edit first."
+
+
+def test_esc_closes_an_untouched_edit_at_once_and_asks_once_a_field_changed(qtbot, library):
+    dune = add_book("Dune", ("Frank Herbert",))
+    Book.update(description="Arrakis.\r\nA desert planet.").where(Book.id == dune.id).execute()
+    _window, view, actions = window_with_books(qtbot, library)
+    view.select_book(dune.id)
+    actions.edit_action.trigger()
+    dialog = actions.dialog
+    assert dialog.changed() == {}  # its line breaks as the box shows them are no change
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.question is None
+
+    actions.edit_action.trigger()
+    dialog = actions.dialog
+    dialog.lines["title"].setText("Dune (1965)")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.question.text() == "Discard your changes?"
+    [discard] = [b for b in dialog.question.buttons() if b.text() == "&Discard"]
+    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and Book.get_by_id(dune.id).title == "Dune"

@@ -1,7 +1,8 @@
 """Opening a book in the whole desktop app at 1366x768 (its real window, table, grid and context
 menus, a real library and real files): double-click and Enter open the preferred file, Open
-With lists the book's files, Show in Folder and Copy Path, and a missing file is named in a
-message. The launcher is a recorder: nothing is started."""
+With lists the book's files, Show in Folder (the folder's path to copy when nothing opens it)
+and Copy Path, and a missing file is named in a message. The launcher is a recorder: nothing
+is started."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop.library.store.models import BookFile
 from bookorbit_desktop.ui.library.open_actions import Launcher
+from bookorbit_desktop.ui.opening import CouldNotOpen
 from tests.factories import add_book
 from tests.ui.test_main_window import desktop, show_all  # noqa: F401 (the fixture)
 
@@ -171,3 +173,20 @@ def test_a_book_without_an_application_says_so(desktop, shelf):  # noqa: F811
     box = desktop.book_actions.opening.box
     assert isinstance(box, QMessageBox) and box.windowTitle() == "Could Not Open"
     assert "no application that opens EPUB files" in box.text()
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin", "linux"])
+def test_show_in_folder_shows_the_path_when_nothing_opens(desktop, shelf, platform):  # noqa: F811
+    dune, _pdf, epub = shelf
+    recorder = _recording(desktop, platform)
+    recorder.answers = recorder.file_manager = False  # no program starts, no desktop opener
+    assert desktop.window.library_view.select_book(dune.id)
+    opening = desktop.book_actions.opening
+    opening.show_action.trigger()
+    assert recorder.opened == [str(epub.parent)]  # the last try, which failed too
+    dialog = opening.could_not_open
+    assert isinstance(dialog, CouldNotOpen) and dialog.isVisible()
+    assert dialog.windowTitle() == "Could Not Open Folder"
+    assert dialog.address.text() == str(epub.parent)  # to copy and open by hand
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == str(epub.parent)

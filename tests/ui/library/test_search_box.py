@@ -130,6 +130,39 @@ def test_a_search_that_cannot_be_read_says_why_and_the_table_keeps_its_books(
     assert view.search_error.isHidden()
 
 
+def typed(qtbot, qloop, window: MainWindow, text: str) -> list[str]:
+    """`text` typed into the filter box one key at a time, each search read before the next."""
+    view = window.library_view
+    for key in text:
+        arrived(qloop, view.model, lambda key=key: qtbot.keyClicks(view.filter_edit, key))
+    assert view.filter_edit.text().endswith(text)
+    return titles(window)
+
+
+@pytest.mark.parametrize(
+    ("start", "found", "rated"),
+    [
+        ("", ["Dune", "Dune Messiah", "Emma", "Persuasion", "The Hobbit"], ["Dune", "The Hobbit"]),
+        ("author:austen ", ["Emma", "Persuasion"], []),
+    ],
+)
+def test_an_unknown_field_typed_key_by_key_keeps_the_books_from_before_it(
+    window, qloop, qtbot, start, found, rated
+):
+    view = window.library_view
+    assert search(qloop, window, start) == found
+    assert typed(qtbot, qloop, window, "ratng:>3") == found  # not "ratng" as a word: no book
+    assert view.search_error.isVisible()
+    assert view.search_error.text() == (
+        f"Unknown field 'ratng' — did you mean rating? (at character {len(start) + 1})"
+    )
+    assert view.empty_label.isHidden()
+    for _ in range(len("ng:>3")):  # back to "rat", a word again
+        arrived(qloop, view.model, lambda: qtbot.keyClick(view.filter_edit, Qt.Key.Key_Backspace))
+    assert view.search_error.isHidden() and view.model.rowCount() == 0
+    assert typed(qtbot, qloop, window, "ing:>=4.5") == rated  # the field fixed: it is searched
+
+
 def section_of(window: MainWindow) -> SavedSearchesSection:
     section = window.sidebar.sections["Saved searches"]
     assert isinstance(section, SavedSearchesSection)

@@ -4,10 +4,10 @@ copy's tags are shown, all kept by the merge."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import Qt
+from PySide6.QtGui import QKeySequence, Qt
 from PySide6.QtWidgets import QLabel
 
-from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.models import Book, database
 from bookorbit_desktop.library.tags.changes import change_tags
 from bookorbit_desktop.services.library.merge import MergeService
 from bookorbit_desktop.ui.library.side_by_side import SideBySideView
@@ -66,3 +66,14 @@ def test_a_copy_without_tags_says_so(qtbot, library, tmp_path):
     qtbot.addWidget(view)
     view.show_pair(MergeService(library).side_by_side(epub, pdf))
     assert _row(view, "Tags (all kept):") == ["Tags (all kept):", "(no tags)", "sf"]
+
+
+def test_an_ampersand_in_a_value_is_shown_not_taken_for_a_shortcut(qtbot, library, tmp_path):
+    epub, pdf = two_copies(library, tmp_path)
+    Book.update(publisher="Allen & Unwin").where(Book.id == pdf).execute()
+    view = SideBySideView()
+    qtbot.addWidget(view)
+    view.show_pair(MergeService(library).side_by_side(epub, pdf))
+    _, theirs = view.radios["publisher"]
+    assert QKeySequence.mnemonic(theirs.text()).isEmpty()  # no Alt+letter, no underline
+    assert theirs.text().replace("&&", "&") == "Allen & Unwin"

@@ -9,6 +9,7 @@ import asyncio
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
@@ -193,3 +194,11 @@ def test_a_description_tooltip_shows_the_description_cleaned(service, fox, qtbot
     fox.save()
     dialog = open_fetched(service, fox.id, qtbot, qloop)
     assert dialog.pane.table.buttons[("description", LOCAL)].toolTip() == "<p>A fox.</p>"
+
+
+def test_an_ampersand_in_a_value_is_shown_not_taken_for_a_shortcut(service, fox, qtbot, qloop):
+    Book.update(publisher="Allen & Unwin").where(Book.id == fox.id).execute()
+    dialog = open_fetched(service, fox.id, qtbot, qloop)
+    own = dialog.pane.table.buttons[("publisher", LOCAL)]
+    assert QKeySequence.mnemonic(own.text()).isEmpty()  # no Alt+letter, no underline
+    assert own.text().replace("&&", "&") == "Allen & Unwin"
