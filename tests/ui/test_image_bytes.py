@@ -10,8 +10,14 @@ from PIL import Image
 from PySide6.QtGui import QImage
 
 from bookorbit_desktop.library.metadata.images import COVER_FORMATS
-from bookorbit_desktop.ui.image_bytes import image_from, pixmap_from
+from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.services.library.service import LibraryService
+from bookorbit_desktop.ui.cover_loader import NO_COVER
+from bookorbit_desktop.ui.image_bytes import image_file, image_from, pixmap_from
+from bookorbit_desktop.ui.library.book_panel import BookPanel
+from tests.factories import add_book
 from tests.hostile_images import HOSTILE_COVERS
+from tests.library.books import jpeg
 
 
 @pytest.mark.parametrize("fmt", COVER_FORMATS)
@@ -32,3 +38,22 @@ def test_qt_alone_would_have_read_some_of_them(qapp):
     """Why the check comes first: Qt guesses ICO and SVG from the bytes by itself."""
     assert not QImage.fromData(HOSTILE_COVERS["ico"]).isNull()
     assert not QImage.fromData(HOSTILE_COVERS["svg"]).isNull()
+
+
+@pytest.mark.parametrize("kind", ["ico", "svg"])
+def test_a_stored_cover_file_of_another_format_shows_the_placeholder(qtbot, library, kind):
+    """A file put in a stored cover's place (covers are JPEGs BookOrbit wrote) is not read."""
+    book = add_book("Dune", ["Frank Herbert"])
+    Book.update(cover_path=f"covers/{book.id}.jpg").where(Book.id == book.id).execute()
+    stored = library.covers_dir / f"{book.id}.jpg"
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(HOSTILE_COVERS[kind])
+    assert image_file(stored).isNull()
+    service = LibraryService(library)
+    panel = BookPanel(service.book_details, service.save_reading)
+    qtbot.addWidget(panel)
+    panel.show_book(book.id)
+    assert panel.cover.accessibleName() == NO_COVER
+    stored.write_bytes(jpeg(60, 90))  # the same place with a JPEG: shown
+    panel.show_book(book.id)
+    assert panel.cover.accessibleName() == "Cover"
