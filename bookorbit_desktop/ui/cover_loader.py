@@ -27,6 +27,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
 from bookorbit_desktop.ui.asyncqt import spawn
+from bookorbit_desktop.ui.image_bytes import image_file
 from bookorbit_desktop.ui.widgets import interval_timer
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def scaled_covers(
         key = (path, stat.st_mtime_ns, stat.st_size)
         if known.get(book_id) == key:
             continue
-        image = QImage(path)
+        image = image_file(path)
         if image.isNull():
             out[book_id] = (key, None)
             continue

@@ -82,6 +82,7 @@ class FakeBookSources:
     agents: set[str] = field(default_factory=set)  # the User-Agents the requests carried
     clock: Callable[[], float] = time.monotonic
     base: str = ""
+    cover: bytes = COVER_PNG  # what every cover address answers
 
     def __post_init__(self) -> None:
         self._runner: web.AppRunner | None = None
@@ -274,7 +275,7 @@ class FakeBookSources:
     async def _cover(self, request: web.Request) -> web.Response:
         if not re.fullmatch(r"\d+-[SML]\.jpg", request.match_info["name"]):
             raise web.HTTPNotFound()
-        return web.Response(body=COVER_PNG, content_type="image/png")
+        return web.Response(body=self.cover, content_type="image/png")
 
     # ----------------------------------------------------------------- Google Books
     def _gb_volume_of(self, book: FakeBook) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from bookorbit_desktop.library.metadata.covers import (
     cover_relative_path,
     delete_cover,
 )
+from bookorbit_desktop.library.metadata.images import open_image
 from bookorbit_desktop.library.store.models import Book, database
 from bookorbit_desktop.library.store.user_edits import edited_fields
 
@@ -50,12 +51,10 @@ def _size(paths: Paths, cover_path: str | None) -> tuple[int, int] | None:
     """The cover's width and height; None without one (or when it cannot be read)."""
     if not cover_path:
         return None
-    from PIL import Image, UnidentifiedImageError
-
     try:
-        with Image.open(cover_file(paths, cover_path)) as image:
+        with open_image(cover_file(paths, cover_path)) as image:
             width, height = image.size
-    except (OSError, UnidentifiedImageError):
+    except Exception:  # another format, too many pixels or a damaged header: no size
         return None
     return int(width), int(height)
 

@@ -9,12 +9,12 @@ Decoding and shrinking thousands of covers was most of an import's time, and mos
 large library are never looked at.
 
 Every stored cover, whether from a book's file, a file the user chose or a download, passes
-`make_cover` first: at most MAX_COVER_BYTES, at most MAX_PIXELS (Pillow's decompression-bomb
-warning is an error), decoded whole (a file cut short is refused, not stored), and written anew
-as a JPEG that fits COVER_MAX (large JPEGs are decoded at reduced scale, JPEG draft mode),
-without the original's metadata. The catalog's
-thumbnails (`server/thumbnails.py`) are made with the same `shrink_to_jpeg` and written with
-the same `write_atomically`.
+`make_cover` first: a JPEG, PNG, GIF or WebP (`images.open_image`, the only decoder door), at
+most MAX_COVER_BYTES, at most MAX_PIXELS (Pillow's decompression-bomb warning is an error),
+decoded whole (a file cut short is refused, not stored), and written anew as a JPEG that fits
+COVER_MAX (large JPEGs are decoded at reduced scale, JPEG draft mode), without the original's
+metadata. The catalog's thumbnails (`server/opds/thumbnails.py`) are made with the same
+`shrink_to_jpeg` and written with the same `write_atomically`.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ import io
 import logging
 import os
 import secrets
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.metadata.images import open_image
 from bookorbit_desktop.library.metadata.limits import MAX_COVER_BYTES
 
 if TYPE_CHECKING:
@@ -71,13 +71,9 @@ def prepare_cover(data: bytes) -> bytes | None:
 def usable_cover(data: bytes) -> bool:
     """Whether `data` may be a cover, judged from its header alone (an import's quick check;
     the cover is stored only once `make_cover` has decoded it whole)."""
-    from PIL import Image
-
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                width, height = image.size
+        with open_image(data) as image:
+            width, height = image.size
     except Exception as error:
         log.info("Cover image in the book not usable: %s", error)
         return False
@@ -102,33 +98,34 @@ def _to_jpeg(
 ) -> bytes:
     """Decode the whole image (a JPEG at a reduced scale when it is larger than `box`), shrink it
     into `box`, and write it as a new JPEG; UnusableCover when any of that fails."""
-    from PIL import Image  # Pillow loads with the first cover, not with the window
+    from PIL import Image, UnidentifiedImageError  # loaded with the first cover, not the window
 
-    opened = io.BytesIO(source) if isinstance(source, bytes) else source
     # Pillow's decoders raise many kinds of error on hostile data (OSError, SyntaxError,
     # EOFError, struct.error, ...); every one of them means the same: no cover from this.
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(opened) as image:
-                width, height = image.size
-                if width < 1 or height < 1 or width * height > MAX_PIXELS:
-                    raise UnusableCover(f"it has too many pixels ({width}×{height})")
-                image.draft("RGB", box)  # JPEG only: decode at 1/2, 1/4 or 1/8 scale
-                try:
-                    image.load()  # every byte decoded: a file cut short fails here
-                except Exception as error:
-                    raise UnusableCover("the image is damaged or cut short") from error
-                picture = _flatten(image)
-                picture.thumbnail(box, Image.Resampling.BICUBIC, reducing_gap=2.0)
-                picture.info = {}  # no comment, EXIF or profile of the original is kept
-                output = io.BytesIO()
-                picture.save(output, "JPEG", quality=quality, optimize=optimize)
-                return output.getvalue()
+        with open_image(source) as image:
+            width, height = image.size
+            if width < 1 or height < 1 or width * height > MAX_PIXELS:
+                raise UnusableCover(f"it has too many pixels ({width}×{height})")
+            image.draft("RGB", box)  # JPEG only: decode at 1/2, 1/4 or 1/8 scale
+            try:
+                image.load()  # every byte decoded: a file cut short fails here
+            except Exception as error:
+                raise UnusableCover("the image is damaged or cut short") from error
+            picture = _flatten(image)
+            picture.thumbnail(box, Image.Resampling.BICUBIC, reducing_gap=2.0)
+            picture.info = {}  # no comment, EXIF or profile of the original is kept
+            output = io.BytesIO()
+            picture.save(output, "JPEG", quality=quality, optimize=optimize)
+            return output.getvalue()
     except UnusableCover:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise UnusableCover("it has too many pixels") from None
+    except UnidentifiedImageError:
+        raise UnusableCover(
+            "it is not an image BookOrbit can read (a JPEG, PNG, GIF or WebP file)"
+        ) from None
     except Exception as error:
         raise UnusableCover("it is not an image BookOrbit can read") from error
 

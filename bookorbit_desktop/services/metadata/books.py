@@ -18,6 +18,7 @@ from bookorbit_desktop.hardcover.matching.matcher import Matcher, search_query
 from bookorbit_desktop.hardcover.matching.penalties import Evidence
 from bookorbit_desktop.hardcover.matching.scoring import LINKED, decide
 from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.library.metadata.images import open_image
 from bookorbit_desktop.library.store.fetched_metadata import (
     MetadataCandidate,
     candidates_of,
@@ -98,12 +99,10 @@ def local_values(book: Book) -> dict[str, Any]:
 
 def cover_size(path: Path) -> Size | None:
     """A stored cover's width and height (read from its header), None when it cannot be read."""
-    from PIL import Image  # loaded when a cover is compared, not with the window
-
     try:
-        with Image.open(path) as image:
+        with open_image(path) as image:
             return image.size
-    except (OSError, ValueError):  # UnidentifiedImageError is an OSError
+    except Exception:  # another format, too many pixels or a damaged header: no size
         return None
 
 

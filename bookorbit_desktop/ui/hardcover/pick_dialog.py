@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.hardcover.service import EditionRow
 from bookorbit_desktop.ui.asyncqt import error_text
+from bookorbit_desktop.ui.image_bytes import pixmap_from
 from bookorbit_desktop.ui.text import counted, plain_label, plain_tooltip
 from bookorbit_desktop.ui.widgets import flat_list, push_button, wide_row, wrapped_label
 
@@ -196,8 +197,8 @@ class PickDialog(QDialog):
         data = await self._cover(url)
         if data is None or self.tree.indexOfTopLevelItem(item) < 0:
             return  # no cover, or the list was replaced meanwhile
-        image = QPixmap()
-        if not image.loadFromData(data):
+        image = pixmap_from(data)
+        if image.isNull():
             return
         item.setIcon(0, QIcon(image.scaled(COVER_SIZE, Qt.AspectRatioMode.KeepAspectRatio)))
         self.cover_shown.emit(int(book_id))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import html
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
@@ -45,6 +44,7 @@ from bookorbit_desktop.services.library.service import (
 )
 from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
 from bookorbit_desktop.ui.cover_loader import cover_placeholder, describe_cover
+from bookorbit_desktop.ui.image_bytes import pixmap_file
 from bookorbit_desktop.ui.library import reading_edits
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
 from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
@@ -266,7 +266,7 @@ class BookPanel(QWidget):
         self.finished_edit.setToolTip(_SYNC_TIP if note == "date of sync" else "")
 
     def _show_cover(self, cover: str | None, generated: bool = False) -> None:
-        pixmap = QPixmap(cover) if cover and Path(cover).is_file() else QPixmap()
+        pixmap = pixmap_file(cover) if cover else QPixmap()
         if pixmap.isNull():  # no cover, or an unreadable one: the one placeholder either way
             self.cover.setPixmap(cover_placeholder(QSize(*COVER_SIZE)))
             describe_cover(self.cover, False)

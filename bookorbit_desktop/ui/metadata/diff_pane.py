@@ -40,6 +40,7 @@ from bookorbit_desktop.services.metadata.values import (
     same_picture,
 )
 from bookorbit_desktop.ui.asyncqt import spawn
+from bookorbit_desktop.ui.image_bytes import image_from
 from bookorbit_desktop.ui.metadata.diff_table import LOCAL, DiffTable
 from bookorbit_desktop.ui.metadata.texts import (
     FIELD_LABELS,
@@ -260,7 +261,7 @@ class DiffPane(QWidget):
             data = await asyncio.to_thread(path.read_bytes)
         except OSError:
             return LOCAL, None, None
-        image = QImage.fromData(data)
+        image = image_from(data)
         return LOCAL, image, (image.width(), image.height()) if not image.isNull() else None
 
     async def _remote_cover(
@@ -272,7 +273,7 @@ class DiffPane(QWidget):
         if not candidate.cover_url:
             return candidate.source, None, None
         data = await self._covers.fetch(candidate.cover_url)
-        image = QImage.fromData(data) if data else None
+        image = image_from(data) if data else None
         if image is not None and not image.isNull():
             return candidate.source, image, (image.width(), image.height())
         return candidate.source, None, known

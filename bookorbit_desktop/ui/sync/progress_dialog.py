@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -38,6 +37,7 @@ from bookorbit_desktop.services.hardcover.sync import (
     outcome_counts,
     outcome_label,
 )
+from bookorbit_desktop.ui.image_bytes import pixmap_file
 from bookorbit_desktop.ui.sync import progress_text as words
 from bookorbit_desktop.ui.text import plain_tooltip, show_plain
 from bookorbit_desktop.ui.widgets import wrapped_label
@@ -167,7 +167,7 @@ class SyncDialog(QDialog):
             return
         self._cover_book, self._cover_due = book_id, now + COVER_EVERY
         path = self._cover_for(book_id) if book_id is not None else None
-        pixmap = QPixmap(path) if path and Path(path).is_file() else QPixmap()
+        pixmap = pixmap_file(path) if path else QPixmap()
         if pixmap.isNull():
             self.cover.setPixmap(QPixmap())
             self.cover.setText("No cover" if book_id is not None else "")

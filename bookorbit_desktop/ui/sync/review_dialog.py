@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bookorbit_desktop.ui.image_bytes import pixmap_from
 from bookorbit_desktop.ui.sync import progress_text as words
 from bookorbit_desktop.ui.sync.progress_dialog import book_details
 from bookorbit_desktop.ui.table_model import Index
@@ -323,8 +324,8 @@ class ReviewDialog(QDialog):
     async def _load_cover(self, item: QTreeWidgetItem | None, url: str) -> None:
         assert self._cover is not None
         data = await self._cover(url)
-        image = QPixmap()
-        if data is None or not image.loadFromData(data) or self.tree.currentItem() is not item:
+        image = pixmap_from(data) if data is not None else QPixmap()
+        if image.isNull() or self.tree.currentItem() is not item:
             return  # no cover, or the user moved on to another row meanwhile
         scaled = image.scaledToHeight(COVER_HEIGHT, Qt.TransformationMode.SmoothTransformation)
         self.cover.setPixmap(scaled)
