@@ -1,8 +1,9 @@
-"""`metadata fetch|show|apply|retry|write|google-key`: metadata candidates from Hardcover, Open
-Library and Google Books, from the command line (the same `services.metadata` the window
-uses). Fetching stores candidates and applies nothing; `apply` saves chosen fields as the
-user's own edit; only `write` changes a book's file. Exit status: 0 done, 1 some source
-failed (run `metadata retry`) or nothing was applied, 2 a wrong book, source, field or value.
+"""`metadata fetch|show|apply|retry|write|google-key|contact`: metadata candidates from
+Hardcover, Open Library and Google Books, from the command line (the same `services.metadata`
+the window uses). Fetching stores candidates and applies nothing; `apply` saves chosen fields
+as the user's own edit; only `write` changes a book's file; `contact` sets the e-mail address
+the web sources see. Exit status: 0 done, 1 some source failed (run `metadata retry`) or
+nothing was applied, 2 a wrong book, source, field or value.
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     key = add_command(actions, "google-key", _google_key, library=False)
     key.add_argument("--stdin", action="store_true", help="read the key from standard input")
     key.add_argument("--remove", action="store_true", help="forget the saved key")
+    contact = add_command(
+        actions, "contact", _contact, reads=lambda a: a.email is None and not a.clear
+    )
+    contact.add_argument("email", nargs="?", metavar="EMAIL", help="the address to name")
+    contact.add_argument("--clear", action="store_true", help="name no address")
 
 
 def _missing_action(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -74,10 +80,11 @@ def _missing_action(ctx: CliContext, args: argparse.Namespace) -> int:
 
     Actions: fetch BOOK..., show BOOK... [--json], apply BOOK... --field F --from SOURCE (or
     --all-from SOURCE [--only-empty], or --best [--only-empty]), retry, write BOOK...
-    [--restore], google-key --stdin|--remove. show and apply also take --all or --where
-    status=S instead of (or after) the ids."""
+    [--restore], google-key --stdin|--remove, contact [EMAIL|--clear]. show and apply also
+    take --all or --where status=S instead of (or after) the ids."""
     print(
-        "Name an action: fetch, show, apply, retry, write or google-key (see metadata --help).",
+        "Name an action: fetch, show, apply, retry, write, google-key or contact (see "
+        "metadata --help).",
         file=sys.stderr,
     )
     return 2
@@ -342,4 +349,26 @@ def _google_key(ctx: CliContext, args: argparse.Namespace) -> int:
         raise InvalidValueError("Give the key on standard input with --stdin, or --remove.")
     keys.save(sys.stdin.readline())
     print("Saved the Google Books API key in the system keyring.")
+    return 0
+
+
+def _contact(ctx: CliContext, args: argparse.Namespace) -> int:
+    """show, set or clear the e-mail address Open Library and Google Books see
+
+    The address is named in the User-Agent of every request to them, as Open Library asks of
+    its API users (the same setting as Settings ▸ Metadata, checked the same way). Without
+    EMAIL, shows the address set; --clear names none."""
+    from bookorbit_desktop.services.settings import load_contact_email, save_contact_email
+
+    if args.clear and args.email is not None:
+        raise InvalidValueError("Give an e-mail address or --clear, not both.")
+    if args.email is None and not args.clear:
+        email = load_contact_email()
+        print(email or "No contact e-mail address is set (set one with `metadata contact EMAIL`).")
+        return 0
+    email = save_contact_email("" if args.clear else args.email)
+    if email is None:
+        print("Open Library and Google Books are no longer given an e-mail address.")
+    else:
+        print(f"Open Library and Google Books will see {email} in each request's User-Agent.")
     return 0

@@ -8,9 +8,9 @@ day per project (its Cloud console shows the figure and takes requests to raise 
 publishes no fixed default. Without a key, requests count against a quota shared by every
 key-less caller, which is often used up. Google answers HTTP 429 both to a burst and once a
 quota is spent: a 429 (or 503) is waited out and asked again as for every web source
-(`web.Pacer`: its Retry-After, else a growing back-off), and a request still refused after
-its tries means the day's quota is spent, which stops Google Books for the rest of that fetch
-(every later book is "rate-limited" without a request; `metadata retry` asks again later)
+(`web.Pacer`: its Retry-After, else a growing back-off), and three refusals in a row stop
+Google Books for the rest of that fetch (every later book is "rate-limited" without a
+request, with what to do when the day's quota is spent; `metadata retry` asks again later)
 instead of spending a request a book on refusals. Requests are paced at one a second. What
 is sent: the ISBN, or the title and first author, and the key when there is one. Cover URLs
 are Google's thumbnails (`zoom=1`, about 128 px wide; larger sizes only in a volume fetched
@@ -28,7 +28,7 @@ import aiohttp
 from bookorbit_desktop.hardcover.api.records import to_int, to_text
 from bookorbit_desktop.library.metadata.languages import normalize_language
 from bookorbit_desktop.metadata_sources.outside import GOOGLEBOOKS_URL_ENV
-from bookorbit_desktop.metadata_sources.records import RATE_LIMITED, Candidate, Lookup, SourceError
+from bookorbit_desktop.metadata_sources.records import Candidate, Lookup
 from bookorbit_desktop.metadata_sources.source import ISBN, isbn_then_search, same_title
 from bookorbit_desktop.metadata_sources.web import Pacer, get_json, malformed
 
@@ -38,9 +38,9 @@ BASE_URL = "https://www.googleapis.com/books/v1"
 BASE_URL_ENV = GOOGLEBOOKS_URL_ENV  # another address (a test double on loopback)
 REQUEST_INTERVAL = 1.0  # seconds
 SEARCH_LIMIT = 5
-QUOTA_SPENT = (
-    "Google Books refused more requests (HTTP 429: its quota, counted per day, is used up). "
-    "Retry later with `metadata retry`, or save your own API key with `metadata google-key`."
+QUOTA_ADVICE = (
+    "Its quota is counted per day and may be used up: retry later with `metadata retry`, or "
+    "save your own API key with `metadata google-key`."
 )
 _IMAGE_SIZES = ("extraLarge", "large", "medium", "small", "thumbnail", "smallThumbnail")
 
@@ -103,7 +103,9 @@ class GoogleBooks:
         self.session = session
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or BASE_URL).rstrip("/")
         self._key = api_key
-        self.pacer = Pacer(REQUEST_INTERVAL if interval is None else interval, label=LABEL)
+        self.pacer = Pacer(
+            REQUEST_INTERVAL if interval is None else interval, label=LABEL, advice=QUOTA_ADVICE
+        )
         self.email: str | None = None  # the user's, for the User-Agent
 
     def identify(self, email: str | None) -> None:
@@ -117,25 +119,16 @@ class GoogleBooks:
         return {**params, "key": self._key} if self._key else params
 
     async def _get(self, url: str, params: dict[str, str], *, missing_is_empty: bool) -> Any:
-        """One paced GET; once a request is still refused (429) after its tries, no more
-        requests in this fetch (see the module doc), not even from the books that were
-        waiting for their turn when it came."""
-        try:
-            return await get_json(
-                self.session,
-                url,
-                label=LABEL,
-                params=params,
-                pacer=self.pacer,
-                missing_is_empty=missing_is_empty,
-                email=self.email,
-            )
-        except SourceError as error:
-            if error.status == RATE_LIMITED and self.pacer.stopped is None:
-                spent = SourceError(RATE_LIMITED, QUOTA_SPENT)
-                self.pacer.stop(spent)
-                raise spent from None
-            raise
+        """One paced GET (see the module doc)."""
+        return await get_json(
+            self.session,
+            url,
+            label=LABEL,
+            params=params,
+            pacer=self.pacer,
+            missing_is_empty=missing_is_empty,
+            email=self.email,
+        )
 
     async def _volumes(self, query: str, matched_by: str) -> list[Candidate]:
         params = self._params(q=query, maxResults=str(SEARCH_LIMIT), printType="books")

@@ -8,10 +8,13 @@ many" (HTTP 429) or "busy" (503), used by every web source in the window and on 
 line alike: nothing more is sent to that source until the wait is over; the wait is the
 answer's Retry-After (seconds or an HTTP date) or the growing back-off (`backoff`: 2 s, 4 s,
 8 s … at most `BACKOFF_CAP`), whichever is longer; the back-off starts again from 2 s after an
-answer that is not a refusal. A request is sent at most `TRIES` times; then the book fails
-"rate-limited" (429) or "refused" (503) and `metadata retry` asks again later. A Retry-After
-beyond `MAX_WAIT` (10 minutes) stops the source for the rest of the fetch: every later book
-says so without a request. Whoever watches the fetch learns of each wait (`Pacer.on_wait`).
+answer that is not a refusal. `REFUSALS_IN_A_ROW` (3) refusals in a row, whichever books they
+were for, or one Retry-After beyond `MAX_WAIT` (10 minutes), stop the source for the rest of
+the fetch: the book asked about and every later one fails "rate-limited" (429) or "refused"
+(503) with a message that says so, without a request, and `metadata retry` asks again later.
+So a source that refuses everything ends its part of a fetch after two waits (2 s and 4 s),
+never after a back-off growing to minutes. Whoever watches the fetch learns of each wait
+(`Pacer.on_wait`).
 
 `get_json` sends through `outside.get` (public addresses only, every redirect checked),
 applies the 10 s timeout to every request and maps the outcomes: 429 -> rate-limited,
@@ -48,7 +51,8 @@ from bookorbit_desktop.metadata_sources.records import (
 TIMEOUT_SECONDS = 10.0
 MAX_ANSWER_BYTES = 4 * 1024 * 1024  # a metadata answer is a few kilobytes
 THROTTLED = frozenset({429, 503})  # "too many requests" and "busy, come back later"
-TRIES = 3  # times one request is sent while the provider keeps refusing it
+REFUSALS_IN_A_ROW = 3  # "slow down" answers in a row that stop the source for the fetch
+RETRY_ADVICE = "Try again later with `metadata retry` (or Retry Failed)."
 BACKOFF_FIRST = 2.0  # seconds: the first wait after a refusal without a Retry-After
 BACKOFF_CAP = 120.0  # seconds: the back-off grows no further
 MAX_WAIT = 600.0  # seconds: a longer Retry-After stops the source for the rest of the fetch
@@ -123,12 +127,14 @@ class Pacer:
         interval: float,
         *,
         label: str = "The source",
+        advice: str = RETRY_ADVICE,  # what to do once the source is stopped
         clock: Callable[[], float] | None = None,  # CLOCK when None
         sleep: Callable[[float], Awaitable[None]] | None = None,  # SLEEP when None
         wall: Callable[[], float] | None = None,  # WALL when None
     ) -> None:
         self.interval = interval
         self.label = label
+        self.advice = advice
         self._clock = clock or CLOCK
         self._sleep = sleep or SLEEP
         self.wall = wall or WALL
@@ -153,22 +159,28 @@ class Pacer:
 
     def refused(self, status: int, asked_wait: float | None) -> None:
         """A 429 or 503: wait the longer of `asked_wait` (its Retry-After) and the back-off;
-        a wait beyond `MAX_WAIT` stops the source for this fetch."""
+        the `REFUSALS_IN_A_ROW`-th refusal in a row, or a wait beyond `MAX_WAIT`, stops the
+        source for this fetch."""
         self._refusals += 1
         if asked_wait is not None and asked_wait > MAX_WAIT:
-            self.stop(
-                SourceError(
-                    RATE_LIMITED if status == 429 else REFUSED,
-                    f"{self.label} asked us to wait {wait_words(asked_wait)} (HTTP {status}), "
-                    "so it is not asked again in this fetch. Retry later with "
-                    "`metadata retry` (or Retry Failed).",
-                )
-            )
+            self._stop_refused(status, f"asked us to wait {wait_words(asked_wait)}")
+            return
+        if self._refusals >= REFUSALS_IN_A_ROW:
+            self._stop_refused(status, f"asked us to slow down {self._refusals} times in a row")
             return
         wait = max(asked_wait or 0.0, backoff(self._refusals))
         self._resume = max(self._resume, self._clock() + wait)
         if self.on_wait is not None:
             self.on_wait(status, wait)
+
+    def _stop_refused(self, status: int, what: str) -> None:
+        self.stop(
+            SourceError(
+                RATE_LIMITED if status == 429 else REFUSED,
+                f"{self.label} {what} (HTTP {status}), so it is not asked again in this "
+                f"fetch. {self.advice}",
+            )
+        )
 
     def answered(self) -> None:
         """An answer that is not a refusal: the back-off starts again from its first step."""
@@ -194,7 +206,7 @@ async def get_json(
     `missing_is_empty`, a 404 returns None (the provider's way to say "no such book"). With a
     `pacer`, a 429 or 503 is waited out and asked again (see the module doc); `email` is the
     user's, for the User-Agent."""
-    for attempt in range(1, TRIES + 1):
+    while True:  # a pacer stops the source after a few refusals in a row
         if pacer is not None:
             await pacer.wait()
         answer = await _get(session, url, label=label, params=params, email=email)
@@ -206,8 +218,6 @@ async def get_json(
         pacer.refused(answer.status, retry_after(answer.retry_after, pacer.wall()))
         if pacer.stopped is not None:
             raise pacer.stopped
-        if attempt == TRIES:
-            break
     return _parsed(answer, label, missing_is_empty)
 
 

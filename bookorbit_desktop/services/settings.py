@@ -200,14 +200,14 @@ MAX_EMAIL = 254
 
 
 def check_email(value: str) -> str | None:
-    """The e-mail address to store (None: the field left empty)."""
+    """The e-mail address to store (None: none given); the one check of Settings ▸ Metadata
+    and of `metadata contact`."""
     email = value.strip()
     if not email:
         return None
     if len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email):
         raise InvalidValueError(
-            f"“{email[:80]}” is not an e-mail address. Type one such as reader@example.org, "
-            "or leave the field empty."
+            f"“{email[:80]}” is not an e-mail address (one such as reader@example.org)."
         )
     return email
 

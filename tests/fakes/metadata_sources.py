@@ -16,7 +16,8 @@ series statements (`FakeBook.work_description`, `subjects`, `work_series`). Book
 Latency, a rate limit per source (requests per second with a burst; over it, 429 with
 `SourceLimits.retry_after`), a forced failure per source (`fail["google"] = 503`, `"timeout"`
 or `"malformed"`) and a queue of refusals to send next (`refuse["openlibrary"] = [(429,
-"40")]`: the status and its Retry-After) are configurable. Every request is logged with its
+"40")]`: the status and its Retry-After) and covers that fail (`failing_covers`, by id:
+503) are configurable. Every request is logged with its
 time on `clock` (`asked`), so a test can see that nothing was asked during a wait.
 """
 
@@ -80,6 +81,7 @@ class FakeBookSources:
     refuse: dict[str, list[tuple[int, str | None]]] = field(default_factory=dict)
     asked: list[tuple[str, float, str]] = field(default_factory=list)  # (source, time, path)
     agents: set[str] = field(default_factory=set)  # the User-Agents the requests carried
+    failing_covers: set[int] = field(default_factory=set)  # cover ids answered 503
     clock: Callable[[], float] = time.monotonic
     base: str = ""
     cover: bytes = COVER_PNG  # what every cover address answers
@@ -273,8 +275,11 @@ class FakeBookSources:
         return web.json_response(work)
 
     async def _cover(self, request: web.Request) -> web.Response:
-        if not re.fullmatch(r"\d+-[SML]\.jpg", request.match_info["name"]):
+        found = re.fullmatch(r"(\d+)-[SML]\.jpg", request.match_info["name"])
+        if not found:
             raise web.HTTPNotFound()
+        if int(found.group(1)) in self.failing_covers:
+            return web.Response(status=503, text="busy")
         return web.Response(body=self.cover, content_type="image/png")
 
     # ----------------------------------------------------------------- Google Books

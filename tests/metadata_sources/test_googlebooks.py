@@ -134,7 +134,7 @@ async def test_a_429_still_there_after_the_tries_stops_google_for_the_fetch(sess
         second = await ask(source, other)
         sent = sum(len(calls) for calls in mock.requests.values())
     assert (first.status, second.status) == (RATE_LIMITED, RATE_LIMITED)
-    assert sent == web.TRIES
+    assert sent == web.REFUSALS_IN_A_ROW
     assert clock.sleeps == [2.0, 4.0]  # the back-off between the tries
     assert "per day" in second.message and "metadata retry" in second.message
 

@@ -287,7 +287,7 @@ async def test_a_429_that_persists_is_rate_limited_with_what_to_do(monkeypatch):
             sent = sum(len(calls) for calls in mock.requests.values())
     assert result.status == RATE_LIMITED
     assert "Retry" in result.message and "Traceback" not in result.message
-    assert sent == web.TRIES
+    assert sent == web.REFUSALS_IN_A_ROW
     assert clock.sleeps == [2.0, 4.0]  # the back-off between the tries
 
 
@@ -303,6 +303,46 @@ async def test_a_retry_after_beyond_ten_minutes_stops_asking_for_this_fetch(monk
     assert (first.status, second.status) == (RATE_LIMITED, RATE_LIMITED)
     assert sent == 1
     assert "not asked again in this fetch" in second.message
+
+
+async def test_three_slow_downs_in_a_row_stop_the_source_for_every_book(monkeypatch):
+    """429 or 503, with a Retry-After or without, for one book or several: the third "slow
+    down" in a row stops Open Library for the fetch; no book after it is asked or waits."""
+    clock = paced_virtually(monkeypatch)
+    async with aiohttp.ClientSession() as session:
+        source = OpenLibrary(session, interval=0.0)
+        with aioresponses() as mock:
+            mock.get(BOOKS_API, status=429, headers={"Retry-After": "5"})
+            mock.get(BOOKS_API, status=503)
+            mock.get(BOOKS_API, status=429)
+            mock.get(BOOKS_API, payload=recorded("openlibrary_isbn.json"), repeat=True)
+            results = [
+                await ask(source, Lookup(book_id=n, title="Matilda", isbn13=FOX.isbn13))
+                for n in range(1, 5)
+            ]
+            sent = sum(len(calls) for calls in mock.requests.values())
+    assert [r.status for r in results] == [RATE_LIMITED] * 4
+    assert sent == 3
+    assert clock.sleeps == [5.0, 4.0]  # the Retry-After, then the back-off; no third wait
+    for result in results:
+        assert result.message.startswith("Open Library asked us to slow down 3 times in a row")
+        assert "not asked again in this fetch" in result.message
+
+
+async def test_an_answer_between_slow_downs_starts_the_count_again(monkeypatch):
+    paced_virtually(monkeypatch)
+    async with aiohttp.ClientSession() as session:
+        source = OpenLibrary(session, interval=0.0)
+        with aioresponses() as mock:
+            for _ in range(2):
+                mock.get(BOOKS_API, status=429)
+                mock.get(BOOKS_API, status=503)
+                mock.get(BOOKS_API, payload=recorded("openlibrary_isbn_none.json"))
+                mock.get(SEARCH, payload=recorded("openlibrary_search_none.json"))
+            first = await ask(source, FOX)
+            second = await ask(source, FOX)
+    assert (first.status, second.status) == (NO_RESULT, NO_RESULT)
+    assert source.pacer.stopped is None
 
 
 async def test_no_answer_in_time_is_timed_out(source):

@@ -1,6 +1,7 @@
 """The one rule every web source follows when asked to wait (`web.Pacer`): a Retry-After in
 seconds or as a date, else a back-off that grows and is capped; nothing sent meanwhile; a
-wait beyond ten minutes stops the source for the fetch. On a virtual clock: no wall time."""
+wait beyond ten minutes, or three refusals in a row, stop the source for the fetch. On a
+virtual clock: no wall time."""
 
 from __future__ import annotations
 
@@ -57,15 +58,39 @@ async def test_nothing_is_sent_until_the_asked_wait_is_over_and_the_back_off_gro
     pacer.refused(429, 40.0)  # Retry-After: 40
     await pacer.wait()
     assert clock() - start == 40.0
-    pacer.refused(503, None)  # the second refusal in a row, no Retry-After: 4 s
-    pacer.refused(429, 1.0)  # the third: the back-off's 8 s outweigh the 1 s asked
+    pacer.refused(503, 1.0)  # the second refusal in a row: the back-off's 4 s outweigh 1 s
     before = clock()
     await pacer.wait()
-    assert clock() - before == 8.0
-    assert waits == [(429, 40.0), (503, 4.0), (429, 8.0)]
+    assert clock() - before == 4.0
+    assert waits == [(429, 40.0), (503, 4.0)]
     pacer.answered()
     pacer.refused(429, None)
     assert waits[-1] == (429, 2.0)  # an answer in between: the back-off starts again
+
+
+@pytest.mark.parametrize(
+    ("refusals", "stops"),
+    [
+        ([(429, None), (429, None), (429, None)], True),
+        ([(503, None), (429, "30"), (503, None)], True),  # mixed, with or without Retry-After
+        ([(429, None), (429, None), "answer", (429, None), (429, None)], False),
+        ([(429, "601")], True),  # one Retry-After past ten minutes
+        ([(429, "600")], False),
+    ],
+)
+async def test_the_rule_that_stops_a_source(refusals, stops):
+    clock = VirtualClock()
+    pacer = web.Pacer(1.0, label="Open Library", clock=clock, sleep=clock.sleep)
+    for refusal in refusals:
+        if refusal == "answer":
+            pacer.answered()
+        else:
+            status, header = refusal
+            pacer.refused(status, web.retry_after(header, NOW))
+    assert (pacer.stopped is not None) == stops
+    if pacer.stopped is not None:
+        assert "not asked again in this fetch" in pacer.stopped.message
+        assert pacer.stopped.message.startswith("Open Library asked us to")
 
 
 async def test_a_wait_beyond_ten_minutes_stops_the_source_for_the_fetch():

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
+from bookorbit_desktop.services.metadata.apply import FillOutcome, finish_fill, start_fill
 from bookorbit_desktop.services.metadata.service import MetadataService
 from tests.factories import add_book
 from tests.fakes.file_keyring import FileKeyring
@@ -87,3 +89,33 @@ async def test_a_sequel_carrying_the_books_isbn_gives_it_nothing(library, books_
     assert (book.title, book.publisher, book.pages, book.published, book.cover_path) == (
         "Dune", None, None, None, None,
     )  # fmt: skip
+
+
+async def test_a_fill_counts_what_it_wrote_and_why_the_rest_was_not(library, books_online):
+    """A cover that cannot be downloaded is not written, and a book it was all the fill gave
+    is left as it is, outside the undo step; the outcome counts both against the plan."""
+    books_online.add(FakeBook("9780141439587", "Emma", ("Jane Austen",), language="en",
+                              cover_id=5555))  # fmt: skip
+    books_online.add(FakeBook(**{**HOBBIT.__dict__, "cover_id": 7777}))
+    books_online.failing_covers.add(5555)
+    emma = add_book("Emma", ["Jane Austen"], isbn13="9780141439587", language="en")
+    hobbit = add_book("The Hobbit", ["J. R. R. Tolkien"], isbn13=HOBBIT.isbn13, language="en")
+    service = MetadataService(
+        library, sources=["openlibrary"], intervals={"openlibrary": 0},
+        google_key=GoogleBooksKey(FileKeyring(library.data_dir / "keyring.json")),
+    )  # fmt: skip
+    await service.fetch([emma.id, hobbit.id])
+    plan = await service.fill_plan([emma.id, hobbit.id])
+    assert [name for name, _ in plan.picks[emma.id]] == ["cover"]  # all Emma gets
+    outcome = FillOutcome(plan.counts)
+    step = start_fill(0.0)
+    for book_id, picks in plan.picks.items():
+        outcome.add(await service.fill(plan, book_id, step=step), picks)
+    assert finish_fill(step) == 1 == outcome.books
+    assert Book.get_by_id(emma.id).cover_path is None
+    assert Book.get_by_id(hobbit.id).cover_path
+    [(field, written, planned, missing)] = outcome.short()
+    assert (field, written, planned) == ("cover", 1, 2)
+    assert [(s, n) for s, _, n in missing] == [("openlibrary", 1)]
+    assert "HTTP 503" in missing[0][1]
+    assert steps.history()[0].label == "Fill Empty Fields (1 book)"

@@ -100,6 +100,35 @@ async def apply_picks(
 ) -> ApplyResult:
     """Save each (field, candidate) pick in one edit (a journal step, or part of `step`);
     InvalidValueError (nothing saved) when a field does not exist or none can be applied."""
+    result, changes = await _checked_picks(book_id, picks, source)
+    if not changes:
+        reasons = "; ".join(f"{n}: {why}" for n, why in result.skipped) or "no field was named"
+        raise InvalidValueError(f"Nothing was applied to book {book_id} ({reasons}).")
+    await _save(paths, book_id, changes, step)
+    return result
+
+
+async def fill_picks(
+    paths: Paths, book_id: int, picks: Sequence[tuple[str, Candidate]], *, step: int
+) -> ApplyResult:
+    """`apply_picks` for a fill over many books: a book none of whose picks can be applied
+    (its cover could not be downloaded) is left as it is, and the result says why."""
+    result, changes = await _checked_picks(book_id, picks, "best")
+    if changes:
+        await _save(paths, book_id, changes, step)
+    return result
+
+
+async def _save(paths: Paths, book_id: int, changes: dict[str, Any], step: int | None) -> None:
+    await off_loop(
+        edit_books, [book_id], BookChanges(**changes), paths, step=step, verb="Apply Metadata to"
+    )
+
+
+async def _checked_picks(
+    book_id: int, picks: Sequence[tuple[str, Candidate]], source: str
+) -> tuple[ApplyResult, dict[str, Any]]:
+    """What the picks would save (the edit path's values), and the result that says so."""
     changes: dict[str, Any] = {}
     skipped: list[tuple[str, str]] = []
     taken: list[tuple[str, str]] = []
@@ -120,14 +149,8 @@ async def apply_picks(
                 skipped.append((name, error.message))
             else:
                 taken.append((name, candidate.source))
-    if not changes:
-        reasons = "; ".join(f"{n}: {why}" for n, why in skipped) or "no field was named"
-        raise InvalidValueError(f"Nothing was applied to book {book_id} ({reasons}).")
-    await off_loop(
-        edit_books, [book_id], BookChanges(**changes), paths, step=step, verb="Apply Metadata to"
-    )
     applied = tuple(name for name, _ in taken)
-    return ApplyResult(book_id, source, applied, tuple(skipped), tuple(taken))
+    return ApplyResult(book_id, source, applied, tuple(skipped), tuple(taken)), changes
 
 
 FILL = "Fill Empty Fields"
@@ -227,3 +250,41 @@ def plan_fill(books: Iterable[BookCandidates]) -> FillPlan:
             counts.setdefault(name, Counter())[candidate.source] += 1
     ordered = {n: dict(counts[n]) for n in APPLICABLE if n in counts}
     return FillPlan(picks, ordered, tuple(left_out))
+
+
+@dataclass
+class FillOutcome:
+    """What a fill wrote, against what its plan promised: per field and source, the values
+    `written`, and the ones `not_written` counted by (field, source, why)."""
+
+    planned: dict[str, dict[str, int]]  # the plan's counts
+    books: int = 0  # books changed
+    written: dict[str, Counter[str]] = field(default_factory=dict)
+    not_written: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+
+    def add(self, result: ApplyResult, picks: Sequence[tuple[str, Candidate]]) -> None:
+        """One book's result (`fill_picks`) for the picks the plan gave it."""
+        sources = {name: candidate.source for name, candidate in picks}
+        if result.applied:
+            self.books += 1
+        for name, source in result.taken_from:
+            self.written.setdefault(name, Counter())[source] += 1
+        for name, why in result.skipped:
+            if name in sources:
+                self.not_written[(name, sources[name], why)] += 1
+
+    def failed(self, picks: Sequence[tuple[str, Candidate]], why: str) -> None:
+        """A book nothing was saved to, for `why` (it was removed meanwhile)."""
+        for name, candidate in picks:
+            self.not_written[(name, candidate.source, why)] += 1
+
+    def short(self) -> list[tuple[str, int, int, list[tuple[str, str, int]]]]:
+        """(field, written, planned, [(source, why, count)]) for each field written less
+        often than planned, in the plan's order."""
+        found = []
+        for name, by_source in self.planned.items():
+            missing = [(s, why, n) for (f, s, why), n in self.not_written.items() if f == name]
+            if missing:
+                written = sum(self.written.get(name, Counter()).values())
+                found.append((name, written, sum(by_source.values()), missing))
+        return found

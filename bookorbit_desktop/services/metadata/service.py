@@ -70,6 +70,7 @@ from bookorbit_desktop.services.metadata.apply import (
     appliable_fields,
     apply_picks,
     book_picks,
+    fill_picks,
     plan_fill,
     withheld_fields,
 )
@@ -380,8 +381,9 @@ class MetadataService:
         return plan_fill([await self.candidates(b) for b in dict.fromkeys(book_ids)])
 
     async def fill(self, plan: FillPlan, book_id: int, *, step: int) -> ApplyResult:
-        """Save what `plan` gives `book_id` (as the review showed it), part of `step`."""
-        return await apply_picks(self.paths, book_id, plan.picks[book_id], "best", step=step)
+        """Save what `plan` gives `book_id` (as the review showed it), part of `step`; what
+        could not be saved (a cover not downloaded) is among the skipped, with why."""
+        return await fill_picks(self.paths, book_id, plan.picks[book_id], step=step)
 
     def appliable_fields(self) -> tuple[str, ...]:
         """The candidate fields `apply` can save (`metadata_apply.appliable_fields`)."""

@@ -38,12 +38,12 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library import titles as book_titles
-from bookorbit_desktop.services.metadata.apply import finish_fill, start_fill
+from bookorbit_desktop.services.metadata.apply import FillOutcome, finish_fill, start_fill
 from bookorbit_desktop.services.metadata.service import FetchAnswer, FetchProgress, MetadataService
 from bookorbit_desktop.ui.asyncqt import error_text, run_dialog, spawn
 from bookorbit_desktop.ui.metadata.diff_pane import DiffPane
 from bookorbit_desktop.ui.metadata.fetch_status import FetchStatus
-from bookorbit_desktop.ui.metadata.fill_review import FillReview
+from bookorbit_desktop.ui.metadata.fill_review import FillReview, fill_message
 from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen
 from bookorbit_desktop.ui.text import counted, show_plain
 from bookorbit_desktop.ui.widgets import push_button, wide_row, wrapped_label
@@ -335,8 +335,6 @@ class BatchDialog(QDialog):
         of Edit ▸ Undo, once the user has confirmed the review of what it gives (`FillReview`,
         from the service's plan: what it shows is what is saved)."""
         self.fill_button.setEnabled(False)
-        changed = 0
-        problems: list[str] = []
         try:
             plan = await self.service.fill_plan(self.review)
             review = FillReview(plan, len(self.review), self)
@@ -344,29 +342,27 @@ class BatchDialog(QDialog):
             if await run_dialog(review) != QDialog.DialogCode.Accepted:
                 self.message.setText("Nothing was filled.")
                 return 0
+            outcome = FillOutcome(plan.counts)
             step = start_fill(time.time())
             try:
-                for book_id in plan.picks:
+                for book_id, picks in plan.picks.items():
                     try:
                         result = await self.service.fill(plan, book_id, step=step)
-                    except BookOrbitError as error:
-                        problems.append(f"{self.titles[book_id]}: {error.message}")
+                    except BookOrbitError as error:  # the book removed meanwhile
+                        outcome.failed(picks, f"{self.titles[book_id]}: {error.message}")
                         continue
+                    outcome.add(result, picks)
                     if result.applied:
-                        changed += 1
                         self.saved.emit(book_id, "")
             finally:
                 finish_fill(step)
         finally:
             self.question = None
             self._update_buttons()
-        text = f"Filled empty fields in {counted('%n book(s)', changed)}."
-        if problems:
-            text += " Not filled: " + "; ".join(problems)
-        self.message.setText(text)
+        self.message.setText(fill_message(outcome))
         if self.pane.book_id is not None:
             await self.pane.load(self.pane.book_id)
-        return changed
+        return outcome.books
 
     def _update_buttons(self) -> None:
         self.previous_button.setEnabled(self.position > 0)

@@ -1,4 +1,5 @@
-"""The review of "Fill Empty Fields in All Books" before anything is written: per field, how
+"""The review of "Fill Empty Fields in All Books" before anything is written (and, after it,
+`fill_message`: what was written against what the review promised): per field, how
 many books get a value and from which source, and the records left out because they are of
 another edition, each with its reason (and its book's authors and id: two books may share
 a title). The numbers are the service's plan
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.metadata.apply import FillPlan
+from bookorbit_desktop.services.metadata.apply import FillOutcome, FillPlan
 from bookorbit_desktop.ui.metadata.screen_fit import fit_on_screen
 from bookorbit_desktop.ui.metadata.texts import FIELD_LABELS, source_label, value_text
 from bookorbit_desktop.ui.text import counted
@@ -98,3 +99,17 @@ def rows(tree: QTreeWidget) -> list[list[str]]:
     """A list's text, row by row (what the user reads)."""
     items = (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
     return [[item.text(c) for c in range(tree.columnCount())] for item in items if item]
+
+
+def fill_message(outcome: FillOutcome) -> str:
+    """What a fill wrote, and what it could not with why, per field and source: "Filled empty
+    fields in 42 books: Cover 18 of 41 (23 from Hardcover not written: … HTTP 503 …)."."""
+    text = f"Filled empty fields in {counted('%n book(s)', outcome.books)}"
+    parts = []
+    for name, written, planned, missing in outcome.short():
+        why = "; ".join(
+            f"{count:,} from {source_label(source)} not written: {reason.rstrip('.')}"
+            for source, reason, count in missing
+        )
+        parts.append(f"{FIELD_LABELS[name]} {written:,} of {planned:,} ({why})")
+    return text + (": " + "; ".join(parts) if parts else "") + "."

@@ -290,3 +290,36 @@ def test_a_cancelled_fill_changes_nothing(service, sources, fox, qtbot, qloop):
     wait(qloop, until(lambda: dialog.message.text() == "Nothing was filled."))
     assert [Book.get_by_id(book_id).description for book_id in ids] == [None] * 4
     assert steps.history() == []
+
+
+def test_fill_says_which_covers_it_could_not_download_and_undoes_what_it_wrote(
+    service, sources, fox, qtbot, qloop
+):
+    """Open Library's cover server fails two of three downloads (503): the fill writes the
+    rest, its message counts the covers written against those the review promised and names
+    the failed ones with why, and its undo step holds only what was written."""
+    emma = sources.add(FakeBook("9780141439587", "Emma", ("Jane Austen",), pages=474,
+                                cover_id=5555, description="Handsome, clever."))  # fmt: skip
+    sources.add(FakeBook(**{**MATILDA.__dict__, "cover_id": 7777}))
+    sources.failing_covers |= {8739161, emma.cover_id}  # Mr Fox's and Emma's
+    matilda = add_book("Matilda", ["Roald Dahl"], isbn13=MATILDA.isbn13)
+    own_emma = add_book("Emma", ["Jane Austen"], isbn13=emma.isbn13)
+    ids = [fox.id, matilda.id, own_emma.id]
+    dialog = fetched_batch(service, ids, qtbot, qloop)
+    qtbot.mouseClick(dialog.fill_button, Qt.MouseButton.LeftButton)
+    review = _asked(qloop, dialog)
+    assert {row[0]: row[1:] for row in rows(review.fields)}["Cover"] == ["3", "Open Library 3"]
+    qtbot.mouseClick(review.fill_button, Qt.MouseButton.LeftButton)
+    wait(qloop, until(lambda: dialog.message.text().startswith("Filled")))
+    assert dialog.message.text() == (
+        "Filled empty fields in 3 books: Cover 1 of 3 (2 from Open Library not written: "
+        "127.0.0.1 answered HTTP 503 for the cover. Try again later)."
+    )
+    assert [bool(Book.get_by_id(b).cover_path) for b in ids] == [False, True, False]
+    assert [("cover" in edited_fields(b)) for b in ids] == [False, True, False]
+
+    [step] = steps.history()
+    assert step.label == "Fill Empty Fields (3 books)"
+    run.undo(service.paths)
+    assert [Book.get_by_id(b).cover_path for b in ids] == [None] * 3
+    assert [Book.get_by_id(b).description for b in ids] == [None] * 3
