@@ -64,6 +64,14 @@ def only_reads(args: argparse.Namespace) -> bool:
 
 
 def prepare(ctx: CliContext, args: argparse.Namespace) -> None:
-    """What every command needs before its handler runs."""
+    """What every command needs before its handler runs. A command that writes the library
+    first finishes or rolls back the file work a stopped process left, as the window does as
+    it starts (`removal.repair_files`): an undo then finds a stopped removal's files in the
+    trash where its step says they are."""
     if getattr(args, "open_library", False):
-        ctx.open_library(check=not only_reads(args))
+        writes = not only_reads(args)
+        ctx.open_library(check=writes)
+        if writes:
+            from bookorbit_desktop.library.editing.removal import repair_files
+
+            repair_files()

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.files.moves import recover
 from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.journal.restore import RemovedBook, removed_books, restore_removed
 from bookorbit_desktop.library.journal.run import Done
@@ -34,14 +33,12 @@ class UndoService:
 
     def undo(self) -> Done | None:
         """Take back the latest step; None when there is nothing to undo. The command line's:
-        the file work a stopped process left is repaired first, as the window does as it starts
-        (a tidy stopped before its step was written gets it, `moves.recover`)."""
-        recover()
+        it has repaired the file work a stopped process left as it opened the library
+        (`cli.commands.prepare`), as the window does as it starts."""
         return run.undo(self.paths)
 
     def redo(self) -> Done | None:
-        """Do the last undone step again (after the same repair); None when there is none."""
-        recover()
+        """Do the last undone step again; None when there is none."""
         return run.redo(self.paths)
 
     def moves_files(self, *, redo: bool = False) -> bool:

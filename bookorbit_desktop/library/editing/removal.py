@@ -119,6 +119,14 @@ def finish_trashing() -> int:
     return len(moved)
 
 
+def repair_files() -> int:
+    """Finish or roll back the file work a stopped process left (tidy moves, copies, metadata
+    writes, files a removal had yet to move to the trash), before anything else touches the
+    files: the window calls it as it starts, the command line before a command that writes.
+    How many files it finished."""
+    return recover() + finish_trashing()
+
+
 def _take_away(book_id: int, now: float) -> str | None:
     """Delete the book's rows (highlights wait under its title and authors, its files are
     remembered); return its cover's path, to delete once the removal has committed."""

@@ -45,6 +45,10 @@ class TrashUnavailableError(BookOrbitError):
     title = "Trash not available"
 
 
+class NotTheFileError(FileNotFoundError):
+    """The file of a trashed file's name in the trash is not the one that went in."""
+
+
 def freedesktop(platform: str = sys.platform) -> bool:
     """True where the freedesktop.org trash is the user's trash."""
     return platform.startswith(("linux", "freebsd", "openbsd", "netbsd"))
@@ -151,11 +155,16 @@ def _move(source: Path, target: Path) -> None:
         raise OSError(errno.EIO, "the copy in the trash was not whole", str(source))
 
 
-def restore_from_trash(trashed: Path, expected: Path | None = None) -> Path:
+def restore_from_trash(
+    trashed: Path, expected: Path | None = None, recorded: tuple[int, str] | None = None
+) -> Path:
     """Put a file this module trashed back where it was; its original path. OSError (the file
     stays in the trash) when it is gone from the trash, when the trash's record of it names
-    another place than `expected` (the name was reused by a file trashed since), or when
-    something else is at its old path."""
+    another place than `expected` (the name was reused by a file trashed since), when it no
+    longer has the size and SHA-256 `recorded` as it went in, or when something else is at
+    its old path."""
+    if recorded is not None and not safe.matches(trashed, *recorded):
+        raise NotTheFileError(errno.ENOENT, "another file has that name in the trash now")
     info = trashed.parent.parent / "info" / f"{trashed.name}{INFO_SUFFIX}"
     lines = info.read_text(encoding="utf-8").splitlines()
     found = [line[5:] for line in lines if line.startswith("Path=")]
@@ -181,7 +190,9 @@ def intend(path: str, trash: Path | None, step_id: int, book_id: int) -> None:
 
 
 Moved = tuple[str, str | None]  # (the file's old path, where it is in the trash)
-Noted = Callable[[int, int, list[Moved]], object]
+# (old path, where in the trash, and there its size and SHA-256 when it went in, if known)
+Trashed = tuple[str, str | None, int | None, str | None]
+Noted = Callable[[int, int, list[Trashed]], object]
 
 
 def carry_out(noted: Noted) -> tuple[list[Moved], list[tuple[str, str]]]:
@@ -206,13 +217,22 @@ def carry_out(noted: Noted) -> tuple[list[Moved], list[tuple[str, str]]]:
             group.append((path, where))
             moved.append((path, where))
     for (step_id, book_id), files in groups.items():
+        trashed = [(path, where, *_digest(where)) for path, where in files]
         with database.atomic("IMMEDIATE"):  # it reads, then writes
             if files:
-                noted(step_id, book_id, files)
+                noted(step_id, book_id, trashed)
             database.execute_sql(
                 "DELETE FROM trash_intent WHERE step_id = ? AND book_id = ?", (step_id, book_id)
             )
     return moved, failed
+
+
+def _digest(where: str | None) -> tuple[int, str] | tuple[None, None]:
+    """The size and SHA-256 of a file just moved into the trash, for the undo's check."""
+    try:
+        return (None, None) if where is None else safe.digest(Path(where))
+    except OSError:
+        return None, None
 
 
 def _finish(row: int, path: Path, trash: str | None, target: str | None) -> tuple[bool, str | None]:

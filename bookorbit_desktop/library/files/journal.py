@@ -130,6 +130,15 @@ def first_move(batch_id: int, state: str) -> Move | None:
     )
 
 
+def moved_to(batch_id: int, old: str) -> str | None:
+    """Where the batch moved the file at `old`, once it did (None: it did not)."""
+    row = database.execute_sql(
+        "SELECT new_path FROM tidy_move WHERE batch_id = ? AND old_path = ? AND state IN (?, ?)",
+        (batch_id, old, DONE, COPIED),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def set_state(move_id: int, state: str) -> None:
     database.execute_sql("UPDATE tidy_move SET state = ? WHERE id = ?", (state, move_id))
 

@@ -265,7 +265,8 @@ def _run(
             journal.mark_undone(undoes)
         return result
     result.batch_id = journal.start_batch(renames, modes, undoes)
-    for move in journal.moves(result.batch_id):
+    # Links last: one to another file of the batch is made anew once that file has moved.
+    for move in sorted(journal.moves(result.batch_id), key=lambda m: os.path.islink(m.old)):
         state, reason = moves.carry_out(move)
         if state == FAILED:
             result.failed.append((move, reason))

@@ -109,7 +109,8 @@ class _Refused(Exception):
 
 def _check_move(move: Move) -> None:
     """_Refused, before anything is written, when the move cannot be made whole."""
-    if not os.path.isfile(move.old):  # a link counts when what it points to is there
+    there = os.path.isfile(_link_to(move) if os.path.islink(move.old) else move.old)
+    if not there:  # a link counts when what it points to is there, or this batch moved it
         raise _Refused(f"{move.old} is not there any more")
     same = _same_file(move.old, move.new)
     if os.path.lexists(move.new) and not same:
@@ -126,11 +127,18 @@ def _check_move(move: Move) -> None:
         raise _Refused(why)
 
 
+def _link_to(move: Move) -> str:
+    """The file the link at `move.old` points at: where this batch moved it, if it did."""
+    target = safe.link_target(move.old)
+    return journal.moved_to(move.batch_id, target) or target
+
+
 def _place_book(move: Move, renamed: bool) -> None:
     """The book file at its new path: renamed, or copied through the safe layer. A link is
-    made anew there, pointing at the same file (a relative link stays relative)."""
+    made anew there, pointing at the same file (a relative link stays relative), where this
+    batch moved it when it did (another file of the book: `mover` moves links last)."""
     if os.path.islink(move.old):
-        safe.relink(move.old, move.new)
+        safe.relink(move.old, move.new, _link_to(move))
         if renamed:
             os.remove(move.old)
         return

@@ -123,12 +123,17 @@ def links_same(first: Path | str, second: Path | str) -> bool:
     )
 
 
-def relink(link: Path | str, new: Path | str) -> None:
-    """Make a link at `new` to what `link` points at (a relative link stays relative, written
-    anew from its new folder), and flush its folder."""
+def link_target(link: Path | str) -> str:
+    """The path `link` names (its own text, taken from its folder when relative)."""
+    return os.path.normpath(os.path.join(os.path.dirname(link), os.readlink(link)))
+
+
+def relink(link: Path | str, new: Path | str, to: str | None = None) -> None:
+    """Make a link at `new` to what `link` points at, or to `to` (the same file, moved): a
+    relative link stays relative, written anew from its new folder. Flush its folder."""
     text = os.readlink(link)
-    real = os.path.normpath(os.path.join(os.path.dirname(link), text))
-    os.symlink(text if os.path.isabs(text) else os.path.relpath(real, os.path.dirname(new)), new)
+    real = to or link_target(link)
+    os.symlink(real if os.path.isabs(text) else os.path.relpath(real, os.path.dirname(new)), new)
     sync_path(Path(new).parent)
 
 

@@ -23,7 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.library.editing.trash import restore_from_trash, settle
+from bookorbit_desktop.library.editing.trash import (
+    NotTheFileError,
+    Trashed,
+    restore_from_trash,
+    settle,
+)
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.book_values import cover_hash
 from bookorbit_desktop.library.journal.kinds import Outcome
@@ -107,15 +112,15 @@ def keep_book(book_id: int, paths: Paths) -> dict[str, Any]:
     return kept
 
 
-def note_trashed(step_id: int, book_id: int, moved: list[tuple[str, str | None]]) -> None:
-    """Keep where the book's files went in the trash: (original, in the trash)."""
+def note_trashed(step_id: int, book_id: int, moved: list[Trashed]) -> None:
+    """Keep where the book's files went in the trash: (original, in the trash, size, SHA-256)."""
     row = database.execute_sql(
         "SELECT before FROM change_entry WHERE step_id = ? AND book_id = ?", (step_id, book_id)
     ).fetchone()
     if row is None:
         return
     before = json.loads(row[0])
-    before["trashed"] = [list(pair) for pair in moved]
+    before["trashed"] = [list(file) for file in moved]
     database.execute_sql(
         "UPDATE change_entry SET before = ? WHERE step_id = ? AND book_id = ?",
         (json.dumps(before, ensure_ascii=False, sort_keys=True), step_id, book_id),
@@ -165,8 +170,8 @@ def restore_book(kept: dict[str, Any], paths: Paths, now: float) -> tuple[int, O
             relative = cover_relative_path(book_id)
             write_atomically(cover_file(paths, relative), data)
             database.execute_sql("UPDATE book SET cover_path = ? WHERE id = ?", (relative, book_id))
-    for original, trashed in kept["trashed"]:  # before the files' rows say whether they exist
-        outcome.notes.append(_from_trash(title, original, trashed))
+    for original, trashed, *recorded in kept["trashed"]:  # before the rows say what exists
+        outcome.notes.append(_from_trash(title, original, trashed, recorded))
     files: dict[Any, Any] = {}  # old file id -> new one (None: the file stays elsewhere)
     for table, rows in kept["rows"].items():
         for row in rows:
@@ -215,13 +220,21 @@ def restore_book(kept: dict[str, Any], paths: Paths, now: float) -> tuple[int, O
     return book_id, outcome
 
 
-def _from_trash(title: str, original: str, trashed: str | None) -> str:
-    """Put a trashed file of the book back where it was (`trash.restore_from_trash`); what to
-    tell the user."""
+def _from_trash(title: str, original: str, trashed: str | None, recorded: list[Any]) -> str:
+    """Put a trashed file of the book back where it was (`trash.restore_from_trash`), checked
+    against the size and SHA-256 `recorded` as it went in (none for a removal of an older
+    version); what to tell the user."""
     if trashed is None:  # the system's trash does not say where it keeps the file
         return f"“{title}”: its file is in the system's trash; put it back at {original}"
+    size, sha256 = [*recorded, None, None][:2]
+    check = None if size is None or sha256 is None else (int(size), str(sha256))
     try:
-        restore_from_trash(Path(trashed), Path(original))
+        restore_from_trash(Path(trashed), Path(original), check)
+    except NotTheFileError:
+        return (
+            f"“{title}”: the file at {trashed} in the trash is not the one removed with it "
+            f"(its size or checksum differs), so it stays there; its file belonged at {original}"
+        )
     except OSError as error:
         why = error.strerror or str(error)
         return (

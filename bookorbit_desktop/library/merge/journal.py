@@ -18,6 +18,7 @@ from bookorbit_desktop.library.journal.removed import restore_book, set_kept
 from bookorbit_desktop.library.merge import store, tables
 from bookorbit_desktop.library.metadata.covers import delete_cover
 from bookorbit_desktop.library.store.models import Book, database
+from bookorbit_desktop.library.store.user_edits import put_back_rows
 
 
 def _parts(step: steps.Step) -> tuple[steps.Entry, steps.Step]:
@@ -40,6 +41,7 @@ def undo(step: steps.Step, paths: Paths, now: float) -> Outcome:
         outcome.skipped.append(f"book {keep}: a {table} record changed since and stays as it is")
     done = edits.undo(values, paths, now)
     outcome.skipped += done.skipped
+    put_back_rows(keep, kept.get("kept_marks", []))  # the marks' own ids and times
     set_kept(step.id, other.book_id, book_id, kept)
     outcome.books = 2
     return outcome

@@ -28,7 +28,7 @@ from bookorbit_desktop.library.metadata.covers import (
 )
 from bookorbit_desktop.library.metadata.images import open_image
 from bookorbit_desktop.library.store.models import Book, database
-from bookorbit_desktop.library.store.user_edits import edited_fields
+from bookorbit_desktop.library.store.user_edits import edit_rows, edited_fields
 
 MERGE = "merge"
 
@@ -150,6 +150,7 @@ def merge_into_step(
     marks = fields.merged_marks(
         fields.Copy(mine, mine["marks"]), fields.Copy(theirs, theirs["marks"]), chosen
     )
+    own_marks = edit_rows(keep)  # whole, for the undo to give back as they were
     with recording(MERGE, [keep], paths=paths, step=step):
         moved, dropped = tables.move_rows(keep, other)
         kept = keep_book(other, paths)  # what stays with the other copy, the cover's image
@@ -157,7 +158,7 @@ def merge_into_step(
             keep, {**writes, **merged_reading}, marks, cover_data=cover_data, paths=paths, now=now
         )
         Book.delete().where(Book.id == other).execute()
-    kept.update(moved=moved, dropped=dropped)
+    kept.update(moved=moved, dropped=dropped, kept_marks=own_marks)
     steps.add_entries(step, [steps.Entry(other, kept, {"into": keep, "chosen": dict(chosen)})])
     cover: str | None = theirs["cover"][0]
     return cover

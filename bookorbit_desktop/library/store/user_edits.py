@@ -39,3 +39,26 @@ def mark_edited(book_id: int, fields: set[str] | frozenset[str], now: float) -> 
         "ON CONFLICT (book_id, field) DO UPDATE SET edited_at = excluded.edited_at",
         [(book_id, field, float(now)) for field in sorted(fields)],
     )
+
+
+def edit_rows(book_id: int) -> list[list[object]]:
+    """The marks of `book_id` whole, as [id, field, edited_at], for a step to keep."""
+    rows = database.execute_sql(
+        "SELECT id, field, edited_at FROM book_edit WHERE book_id = ? ORDER BY id", (book_id,)
+    )
+    return [list(row) for row in rows]
+
+
+def put_back_rows(book_id: int, rows: list[list[object]]) -> bool:
+    """Give `book_id` its kept marks (`edit_rows`) again with their ids (where free) and times,
+    when it has marks on the same fields now (an undo's values put back); whether it did."""
+    if edited_fields(book_id) != {str(field) for _id, field, _at in rows}:
+        return False
+    database.execute_sql("DELETE FROM book_edit WHERE book_id = ?", (book_id,))
+    for mark_id, field, edited_at in rows:
+        taken = database.execute_sql("SELECT 1 FROM book_edit WHERE id = ?", (mark_id,)).fetchone()
+        database.execute_sql(
+            "INSERT INTO book_edit (id, book_id, field, edited_at) VALUES (?, ?, ?, ?)",
+            (None if taken else mark_id, book_id, field, edited_at),
+        )
+    return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.library.editing.removal import finish_trashing
+from bookorbit_desktop.library.editing.removal import repair_files
 from bookorbit_desktop.library.files.mover import (
     BatchResult,
     CrossDeviceError,
@@ -14,7 +14,6 @@ from bookorbit_desktop.library.files.mover import (
     Planned,
     has_tidy_to_undo,
     preview,
-    recover,
     tidy,
     undo_last,
     undo_preview,
@@ -94,11 +93,5 @@ def save_choice(folder: str, pattern: str, *, create: bool = False) -> None:
 
 
 async def repair() -> int:
-    """Finish or roll back the file work a stopped process left (tidy moves, copies, metadata
-    writes, files a removal had yet to move to the trash), before anything else touches the
-    files: the window calls it as it starts. How many files it finished."""
-    return await later(_repair)
-
-
-def _repair() -> int:
-    return recover() + finish_trashing()
+    """The window's start: `removal.repair_files` off its thread; how many files it finished."""
+    return await later(repair_files)

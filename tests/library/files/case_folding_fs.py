@@ -35,9 +35,9 @@ class CaseFolding(Operations):
             current = os.path.join(current, found)
         return current
 
-    def _call(self, function, *args):
+    def _call(self, function, *args, **keywords):
         try:
-            return function(*args)
+            return function(*args, **keywords)
         except OSError as error:
             raise FuseOSError(error.errno or errno.EIO) from None
 

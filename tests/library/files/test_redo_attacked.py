@@ -38,10 +38,10 @@ def test_a_tidy_stopped_before_its_step_was_written_gets_it_at_the_next_start(li
     consistent(before, after, redoing=True)
 
 
-def test_the_command_lines_undo_repairs_first(library, tmp_path):
+def test_the_command_lines_undo_repairs_first(library, tmp_path, capsys):
     """`bookorbit-desktop undo` after a tidy stopped before its step: the tidy, not the step
     before it, is taken back."""
-    from bookorbit_desktop.services.undo import UndoService
+    from bookorbit_desktop.cli import main
 
     set_setting("library.tidy_folder", str(tmp_path / "Library"))
     add_with_notes(tmp_path / "in")
@@ -49,8 +49,12 @@ def test_the_command_lines_undo_repairs_first(library, tmp_path):
     steps.open_step("edit", "Edit Title", time.time())  # a change before the tidy
     planned = mover.preview()
     mover.run_again([p.rename for p in planned], [journal.MOVE] * len(planned))  # no step
-    done = UndoService(library).undo()
-    assert done is not None and done.label == "Tidy File Names (2 files)"
+    close_database()
+    try:
+        assert main(["--data-dir", str(library.data_dir), "undo"]) == 0
+    finally:
+        open_database(library.db_file)
+    assert capsys.readouterr().out.startswith("Undid Tidy File Names (2 files)")
     assert paths() == before
 
 

@@ -188,3 +188,36 @@ def test_a_kept_copy_changed_since_is_not_dropped_by_undo(library_folder, tmp_pa
     assert "changed since it was made" in why
     assert copy.is_file() and original.is_file()
     assert [m.state for m in journal.moves() if m.state == FAILED]
+
+
+def test_a_link_to_another_file_of_the_same_book_still_points_at_it_and_undo_too(
+    library_folder, tmp_path
+):
+    """A book's `.kepub.epub` is a relative link to its `.epub` beside it, both moved by one
+    tidy (the link's id first): the link points at the moved file, and so after the undo."""
+    folder = tmp_path / "in"
+    real = make_epub(folder / "emma.epub", "Emma", ["Jane Austen"])
+    link = folder / "emma.kepub"
+    link.symlink_to("emma.epub")
+    book = add_book("Emma", ["Jane Austen"], file=link)
+    BookFile.create(
+        book=book,
+        path=str(real),
+        format="epub",
+        size=real.stat().st_size,
+        mtime=0.0,
+        partial_md5="x",
+        added_at=0.0,
+    )
+    before = real.read_bytes()
+    result = mover.tidy(mover.preview())
+    assert len(result.done) == 2 and not result.failed, result.failed
+    paths = _paths()
+    moved_link, moved_real = Path(paths[book.files[0].id]), Path(paths[book.files[1].id])
+    assert moved_link.is_symlink() and not os.path.isabs(os.readlink(moved_link))
+    assert moved_link.resolve() == moved_real.resolve() and moved_link.read_bytes() == before
+
+    result = mover.undo_last()
+    assert len(result.done) == 2 and not result.failed, result.failed
+    assert link.is_symlink() and os.readlink(link) == "emma.epub"
+    assert real.read_bytes() == before and link.read_bytes() == before

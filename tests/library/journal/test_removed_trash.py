@@ -57,3 +57,28 @@ def test_undo_after_a_redo_takes_no_other_file_out_of_the_trash(library, tmp_pat
     assert Book.get_or_none(Book.id == book.id) is not None and path.is_file()
     assert (trash / "files" / "emma.epub").read_text() == "another file of that name"
     assert not other.exists()
+
+
+def test_undo_takes_out_of_the_trash_only_the_file_that_went_in(library, tmp_path):
+    """The trash emptied since the removal, and another file from the same place trashed under
+    the same name: the undo leaves it in the trash and says so; the book comes back without it."""
+    from bookorbit_desktop.library.editing.trash import move_to_trash
+
+    trash = tmp_path / "Trash"
+    path = make_epub(tmp_path / "in" / "emma.epub", "Emma", ["Jane Austen"])
+    book = add_book("Emma", ["Jane Austen"], file=path)
+    assert remove_books([book.id], library, trash_files=True, trash=trash).trashed == [str(path)]
+    for folder in ("files", "info"):  # the user empties the trash
+        for name in os.listdir(trash / folder):
+            os.remove(trash / folder / name)
+    other = make_epub(path, "Not Emma", ["Someone Else"])
+    other_bytes = other.read_bytes()
+    assert move_to_trash(other, trash) == trash / "files" / "emma.epub"
+
+    done = run.undo(library)
+    assert done is not None and Book.get_or_none(Book.id == book.id) is not None
+    (note,) = done.notes
+    assert "is not the one removed with it" in note and str(path) in note
+    assert not path.exists()
+    assert (trash / "files" / "emma.epub").read_bytes() == other_bytes
+    assert os.listdir(trash / "info") == ["emma.epub.trashinfo"]

@@ -175,3 +175,20 @@ def test_tags_of_both_books(library, copies):
     assert tags(epub) == [1, 2, 3]
     run.undo(library)
     assert (tags(epub), tags(pdf)) == ([1, 2], [2, 3])
+
+
+def test_undo_gives_the_kept_book_its_edit_marks_as_they_were(library, copies):
+    """The kept book's "edited by the user" marks come back from an undone merge with their
+    ids and times, not as new marks of the undo's time."""
+    epub, pdf = copies
+    edit_books([epub], BookChanges(description="Kept blurb.", series="Dune Saga"), library)
+    edit_books([pdf], BookChanges(description="Theirs."), library)
+    rows = "SELECT id, field, edited_at FROM book_edit WHERE book_id = ? ORDER BY id"
+    database.execute_sql("UPDATE book_edit SET edited_at = edited_at - 1000")  # older marks
+    before = database.execute_sql(rows, (epub,)).fetchall()
+    assert {field for _id, field, _at in before} >= {"description", "series"}
+
+    merge_books(epub, pdf, library, NOW, {"description": "other"})
+    assert database.execute_sql(rows, (epub,)).fetchall() != before
+    run.undo(library)
+    assert database.execute_sql(rows, (epub,)).fetchall() == before
