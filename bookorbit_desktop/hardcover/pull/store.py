@@ -113,6 +113,26 @@ def forget_unseen(pass_no: int) -> int:
     return int(cursor.rowcount or 0)
 
 
+def stored_rows() -> list[PulledRow]:
+    """Every stored entry as the pull read it last (its reads in `entry`)."""
+    return [
+        PulledRow(
+            r[0],
+            r[1],
+            json.loads(r[2]),
+            r[3],
+            r[4],
+            tuple(json.loads(r[5] or "[]")),
+            tuple(json.loads(r[6] or "[]")),
+            r[7],
+        )
+        for r in _rows(
+            "SELECT user_book_id, hc_book_id, entry, remote_updated_at, title, authors, isbns, "
+            "slug FROM hardcover_pulled ORDER BY user_book_id"
+        )
+    ]
+
+
 def pulled(hc_book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """The stored entries (all, or those of these Hardcover books), oldest entry first."""
     sql = (
