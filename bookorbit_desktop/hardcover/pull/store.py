@@ -113,8 +113,17 @@ def forget_unseen(pass_no: int) -> int:
     return int(cursor.rowcount or 0)
 
 
-def stored_rows() -> list[PulledRow]:
-    """Every stored entry as the pull read it last (its reads in `entry`)."""
+def stored_rows(hc_book_ids: Iterable[int] | None = None) -> list[PulledRow]:
+    """The stored entries (all, or those of these Hardcover books) as the pull read them last
+    (their reads in `entry`)."""
+    sql = (
+        "SELECT user_book_id, hc_book_id, entry, remote_updated_at, title, authors, isbns, "
+        "slug FROM hardcover_pulled"
+    )
+    params: list[int] = []
+    if hc_book_ids is not None:
+        params = sorted(set(hc_book_ids))
+        sql += f" WHERE hc_book_id IN ({','.join('?' * len(params))})" if params else " WHERE 0"
     return [
         PulledRow(
             r[0],
@@ -126,10 +135,7 @@ def stored_rows() -> list[PulledRow]:
             tuple(json.loads(r[6] or "[]")),
             r[7],
         )
-        for r in _rows(
-            "SELECT user_book_id, hc_book_id, entry, remote_updated_at, title, authors, isbns, "
-            "slug FROM hardcover_pulled ORDER BY user_book_id"
-        )
+        for r in _rows(sql + " ORDER BY user_book_id", params)
     ]
 
 
