@@ -28,15 +28,36 @@ def edit_entry(catalog: Catalog, user_book_id: int, **columns: Any) -> dict[str,
     return row
 
 
-def edit_read(catalog: Catalog, read_id: int, **columns: Any) -> dict[str, Any]:
-    """Change one of an entry's reads ("Dates Read") as the website does."""
+def edit_read(
+    catalog: Catalog, read_id: int, *, touch: bool = True, **columns: Any
+) -> dict[str, Any]:
+    """Change one of an entry's reads ("Dates Read") as the website does. `touch=False`: the
+    entry's `updated_at` stays (nothing in the schema says it moves)."""
     unknown = set(columns) - _READ_COLUMNS
     if unknown:
         raise KeyError(f"not a read column: {sorted(unknown)}")
     read = catalog.tables["user_book_reads"][read_id]
     read.update(columns)
-    catalog.touch(read["user_book_id"])
+    if touch:
+        catalog.touch(read["user_book_id"])
     return read
+
+
+def add_read(catalog: Catalog, user_book_id: int, *, touch: bool = True, **columns: Any) -> int:
+    """Add a read to an entry's "Dates Read" as the website does (`touch` as in `edit_read`)."""
+    unknown = set(columns) - _READ_COLUMNS
+    if unknown:
+        raise KeyError(f"not a read column: {sorted(unknown)}")
+    if touch:
+        catalog.touch(user_book_id)
+    return catalog._insert("user_book_reads", {"user_book_id": user_book_id, **columns})
+
+
+def delete_read(catalog: Catalog, read_id: int, *, touch: bool = True) -> None:
+    """Delete one of an entry's reads as the website does (`touch` as in `edit_read`)."""
+    read = catalog.delete_row("user_book_reads", read_id)
+    if read is not None and touch:
+        catalog.touch(read["user_book_id"])
 
 
 def add_list(catalog: Catalog, user_id: int, name: str, book_ids: tuple[int, ...] = ()) -> int:

@@ -49,8 +49,9 @@ def _pull(ctx: CliContext, args: argparse.Namespace) -> int:
     else:
         kind = "Full pull" if result.full else "Pull"
         print(
-            f"{kind}: {result.entries} entries and {result.lists} lists read in "
-            f"{result.requests} requests; {len(result.followed)} values taken from Hardcover, "
+            f"{kind}: {result.entries} entries and {result.lists} lists read, "
+            f"{result.reads} reads added, changed or deleted there, in {result.requests} "
+            f"requests; {len(result.followed)} values taken from Hardcover, "
             f"{len(result.conflicts)} new conflicts."
         )
         if result.conflicts:

@@ -261,6 +261,16 @@ def checked_row(raw: Any, today: dt.date) -> tuple[PulledRow | None, list[LeftOu
     return pulled, checker.left
 
 
+def checked_reads(
+    user_book_id: int, title: str | None, raws: list[Any], today: dt.date
+) -> tuple[list[dict[str, Any]], list[LeftOut]]:
+    """Reads of one entry read on their own (`PullReads`), checked as an entry's reads are."""
+    checker = _Checker(user_book_id, title, today)
+    seen: set[int] = set()
+    reads = [r for raw in raws if (r := checker.read(raw, seen)) is not None]
+    return sorted(reads, key=lambda r: r["id"]), checker.left
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 

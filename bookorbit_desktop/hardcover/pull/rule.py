@@ -34,7 +34,9 @@ they are depends on the side the user picks.
 Reads are told apart by their id, never by their place. The dates compared are those of the read
 the snapshot tracks; once that read is finished and the user started another on hardcover.app
 (Currently Reading with a later open read, `reread_on_hardcover`), those of the new read, which
-the library then follows as a reread of its own. With none tracked yet, they are the dates of
+the library then follows as a reread of its own; on a finished entry, those of a later finished
+read entered there (`later_finished`); once the tracked read is deleted there, those of the read
+the push would adopt among the rest. With none tracked yet, they are the dates of
 the read the push would adopt (the newest open one, on a Read entry the newest), and only those
 Hardcover's status carries.
 
@@ -92,11 +94,16 @@ class Decision:
 
 
 def compared_read(remote: Remote, read_id: int | None) -> Read | None:
-    """The read whose dates are Hardcover's side: the tracked one (None once it is gone), or
-    the reread the user started after it on hardcover.app; with none tracked, the one the push
-    would adopt for Hardcover's status (`reconcile`)."""
+    """The read whose dates are Hardcover's side: the tracked one, or the reread the user
+    started (or, on a finished entry, entered finished) after it on hardcover.app; with none
+    tracked, or the tracked one deleted there, the one the push would adopt for Hardcover's
+    status (`reconcile`); None when the entry has no read left."""
     if read_id is not None:
-        return reread_on_hardcover(remote, read_id) or remote.read(read_id)
+        tracked = reread_on_hardcover(remote, read_id) or later_finished(remote, read_id)
+        if tracked := tracked or remote.read(read_id):
+            return tracked
+        if not remote.reads:
+            return None  # gone with no other: the push adds the read again
     kind = read_kind(remote.status_id)
     if kind == NO_READ or not remote.reads:
         return None
@@ -105,6 +112,15 @@ def compared_read(remote: Remote, read_id: int | None) -> Read | None:
     if open_reads:
         return max(open_reads, key=lambda r: r.id)
     return max(remote.reads, key=lambda r: r.id) if kind == FINISHED_READ else None
+
+
+def later_finished(remote: Remote, read_id: int) -> Read | None:
+    """On a finished entry, the newest finished read added after the tracked one (a reread
+    the user entered on hardcover.app, finished there too)."""
+    if read_kind(remote.status_id) != FINISHED_READ:
+        return None
+    later = [r for r in remote.reads if r.id > read_id and r.finished]
+    return max(later, key=lambda r: r.id, default=None)
 
 
 def remote_values(remote: Remote, read_id: int | None) -> dict[str, Any]:

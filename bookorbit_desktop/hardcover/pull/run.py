@@ -40,6 +40,7 @@ from bookorbit_desktop.hardcover.pull import store
 from bookorbit_desktop.hardcover.pull.apply import Applied, apply_rows
 from bookorbit_desktop.hardcover.pull.checked import checked_row
 from bookorbit_desktop.hardcover.pull.fetch import EPOCH, entry_pages, list_pages
+from bookorbit_desktop.hardcover.pull.reads import SWEEP_BELOW, read_changes
 from bookorbit_desktop.library.store.off_loop import off_loop
 
 LAST_AT, LAST_ERROR, LAST_FULL_AT = "last_at", "last_error", "last_full_at"
@@ -54,6 +55,7 @@ class PullResult:
     full: bool = False
     entries: int = 0
     lists: int = 0
+    reads: int = 0  # reads added, changed or deleted on Hardcover (`reads`)
     requests: int = 0
     followed: list[tuple[int, str]] = field(default_factory=list)
     conflicts: list[tuple[int, str]] = field(default_factory=list)
@@ -67,6 +69,7 @@ class PullResult:
             "full": self.full,
             "entries": self.entries,
             "lists": self.lists,
+            "reads": self.reads,
             "requests": self.requests,
             "followed": [list(f) for f in self.followed],
             "conflicts": [list(c) for c in self.conflicts],
@@ -122,7 +125,7 @@ def full_due(place: Mapping[str, str | None], now: float) -> bool:
 
 def _place() -> dict[str, str | None]:
     keys = [store.SINCE, store.SINCE_ID, store.FULL_OFFSET, store.FULL_PASS, store.FULL_MAX]
-    keys += [store.LISTS_SINCE, store.LISTS_SINCE_ID, store.USER, LAST_FULL_AT]
+    keys += [store.LISTS_SINCE, store.LISTS_SINCE_ID, store.USER, LAST_FULL_AT, SWEEP_BELOW]
     return {key: store.state(key) for key in keys}
 
 
@@ -161,9 +164,15 @@ def _keep(rows: list[Any], pass_no: int, place: dict[str, str | None]) -> tuple[
             line = value.line()
             log.warning("Pull: %s", line)
             left_out.append(line)
-    applied = apply_rows(pulled)
-    store.save_page(pulled, pass_no, place)
-    return applied, left_out
+    return _apply_and_save(pulled, pass_no, place), left_out
+
+
+def _apply_and_save(
+    rows: list[store.PulledRow], pass_no: int, place: Mapping[str, str | None]
+) -> Applied:
+    applied = apply_rows(rows)
+    store.save_page(rows, pass_no, place)
+    return applied
 
 
 async def _full(
@@ -211,6 +220,14 @@ async def _since(
         _count(result, rows, kept)
     lists_mark = (place[store.LISTS_SINCE] or EPOCH, int(place[store.LISTS_SINCE_ID] or 0))
     await _lists(client, user_id, lists_mark, pass_no, result)
+    found = await read_changes(client, user_id, place[SWEEP_BELOW])
+    applied = await off_loop(_apply_and_save, found.rows, pass_no, found.place)
+    result.reads += found.reads
+    result.followed += applied.followed
+    result.conflicts += applied.conflicts
+    for value in found.left_out:
+        log.warning("Pull: %s", value.line())
+        result.left_out.append(value.line())
 
 
 async def _lists(

@@ -113,6 +113,32 @@ def forget_unseen(pass_no: int) -> int:
     return int(cursor.rowcount or 0)
 
 
+def stored_rows(hc_book_ids: Iterable[int] | None = None) -> list[PulledRow]:
+    """The stored entries (all, or those of these Hardcover books) as the pull read them last
+    (their reads in `entry`)."""
+    sql = (
+        "SELECT user_book_id, hc_book_id, entry, remote_updated_at, title, authors, isbns, "
+        "slug FROM hardcover_pulled"
+    )
+    params: list[int] = []
+    if hc_book_ids is not None:
+        params = sorted(set(hc_book_ids))
+        sql += f" WHERE hc_book_id IN ({','.join('?' * len(params))})" if params else " WHERE 0"
+    return [
+        PulledRow(
+            r[0],
+            r[1],
+            json.loads(r[2]),
+            r[3],
+            r[4],
+            tuple(json.loads(r[5] or "[]")),
+            tuple(json.loads(r[6] or "[]")),
+            r[7],
+        )
+        for r in _rows(sql + " ORDER BY user_book_id", params)
+    ]
+
+
 def pulled(hc_book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """The stored entries (all, or those of these Hardcover books), oldest entry first."""
     sql = (

@@ -18,6 +18,7 @@ from typing import Any
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.matching.store import get_match, pin
 from bookorbit_desktop.hardcover.pull import store as pulled_store
+from bookorbit_desktop.hardcover.pull.apply import apply_rows
 from bookorbit_desktop.hardcover.pull.conflicts import LOCAL, resolve
 from bookorbit_desktop.hardcover.sync.model import STATUS_NAMES
 from bookorbit_desktop.library.reading.edits import update_reading_state
@@ -151,6 +152,8 @@ def link(book_id: int, hc_book_id: int, reason: str = "") -> str:
         edition_pages=None,
         reason=f"linked by you from your Hardcover shelf{evidence}",
     )
+    # The entry's status, dates and rating reach the book now, by the pull's own rule.
+    apply_rows(pulled_store.stored_rows([hc_book_id]))
     log.info("Book %s linked to Hardcover book %s from a shelf", book_id, hc_book_id)
     return f"Linked “{book.title}” to its Hardcover book; the next sync keeps them in step."
 

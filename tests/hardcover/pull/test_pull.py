@@ -45,7 +45,7 @@ async def test_after_the_full_pass_only_what_changed_is_read(world):
     edit_entry(world.catalog, ids[7], status_id=READ, rating=4.5)
     result = await pull(world.client, uid)
     assert not result.full and result.error is None
-    assert sum(r.charged for r in world.hardcover.requests) <= 2
+    assert sum(r.charged for r in world.hardcover.requests) <= 3  # entries, lists, reads
     changed = next(k for k in store.pulled() if k["user_book_id"] == ids[7])
     assert changed["status_id"] == READ and changed["rating"] == 4.5
     assert changed["changed_fields"] == ["rating", "status_id"]
@@ -53,7 +53,7 @@ async def test_after_the_full_pass_only_what_changed_is_read(world):
     world.hardcover.requests.clear()
     again = await pull(world.client, uid)
     assert again.entries == 0 and again.followed == []
-    assert sum(r.charged for r in world.hardcover.requests) <= 2
+    assert sum(r.charged for r in world.hardcover.requests) <= 3
 
 
 async def test_a_change_on_hardcover_only_is_followed_and_not_pushed_back(world):
@@ -155,7 +155,7 @@ async def test_lists_are_read_again_only_once_they_change(world):
     await pull(world.client, uid, full=True)
     world.hardcover.requests.clear()
     unchanged = await pull(world.client, uid)
-    assert unchanged.lists == 0 and len(world.hardcover.requests) == 2  # entries, lists
+    assert unchanged.lists == 0 and len(world.hardcover.requests) == 3  # entries, lists, reads
     add_to_list(world.catalog, summer, books[125])
     world.hardcover.requests.clear()
     changed = await pull(world.client, uid)
@@ -164,6 +164,7 @@ async def test_lists_are_read_again_only_once_they_change(world):
         "PullUserBooks",
         "PullLists",
         "PullListBooks",
+        "PullReads",
     ]
     lists = {item["name"]: item for item in store.pulled_lists()}
     assert lists["Summer"]["book_ids"] == [*books[:120], books[125]]

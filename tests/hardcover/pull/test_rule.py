@@ -181,7 +181,9 @@ OPEN = Read(2, started="2026-03-01")
         (READ, (OLD, OPEN), 1, OLD),  # the tracked read
         (READING, (OLD, OPEN), 1, OPEN),  # the reread started on hardcover.app after it
         (READING, (OPEN, Read(3, "2026-04-01")), 2, OPEN),  # the tracked read, still open
-        (READING, (OPEN,), 1, None),  # tracked and gone
+        (READING, (), 1, None),  # tracked and gone, no read left
+        (READING, (OPEN,), 1, OPEN),  # tracked and deleted: the one the push would adopt
+        (READ, (OLD, Read(3, "2026-10-01", "2026-11-20")), 1, Read(3, "2026-10-01", "2026-11-20")),
     ],
 )
 def test_the_read_compared(status_id, reads, read_id, expected):
@@ -198,7 +200,7 @@ def test_hardcovers_side_has_the_dates_its_status_carries():
     }
     done = remote_values(_remote(READ, OLD), None)
     assert (done["started"], done["finished"]) == ("2025-01-02", "2025-01-20")
-    assert "started" not in remote_values(_remote(READING, OPEN), 1)  # tracked, gone
+    assert "started" not in remote_values(_remote(READING), 1)  # tracked, gone
 
 
 def test_the_librarys_side_has_only_the_dates_its_status_carries():

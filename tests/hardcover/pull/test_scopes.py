@@ -43,4 +43,5 @@ async def test_without_read_lists_the_pull_runs_and_keeps_its_place(world, answe
     world.hardcover.requests.clear()
     since = await pull(world.client, uid)
     assert not since.full and since.error is None and since.off == ["read:lists"]
-    assert [r.operation_name for r in world.hardcover.requests] == ["PullUserBooks", "PullLists"]
+    names = [r.operation_name for r in world.hardcover.requests]
+    assert names == ["PullUserBooks", "PullLists", "PullReads"]

@@ -10,9 +10,13 @@ import pytest
 from bookorbit_desktop.cli import main
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.hardcover.matching.store import get_match
+from bookorbit_desktop.hardcover.pull.run import pull
 from bookorbit_desktop.library.store import shelves as store
+from bookorbit_desktop.library.store.models import ReadingState
 from bookorbit_desktop.services.shelves import service as shelves
 from tests.factories import add_book
+from tests.fakes.hardcover_catalog import READ
+from tests.fakes.hardcover_shelves import add_read, edit_entry
 from tests.hardcover.shelves.shelf_world import HOBBIT_ISBN, shelve
 
 
@@ -117,3 +121,23 @@ async def test_the_command_line_lists_shelves_and_a_shelf(world, library, capsys
 async def test_no_shelves_before_the_first_pull(library, capsys):
     assert main(["hardcover", "shelves"]) == 0
     assert "No shelves yet" in capsys.readouterr().out
+
+
+async def test_linking_a_pulled_book_gives_it_the_entrys_status_dates_and_rating_at_once(world):
+    made = await shelve(world)
+    uid = world.hardcover.user_id
+    edit_entry(world.catalog, made.entries["neuromancer"], status_id=READ, rating=4.5)
+    add_read(
+        world.catalog,
+        made.entries["neuromancer"],
+        started_at="2025-03-01",
+        finished_at="2025-03-20",
+    )
+    assert (await pull(world.client, uid)).error is None
+    await shelves.link_async(made.books["hobbit"], made.hc["hobbit"], "same ISBN")
+    assert ReadingState.get_by_id(made.books["hobbit"]).status == "want_to_read"
+    await shelves.link_async(made.books["neuromancer"], made.hc["neuromancer"])
+    reading = ReadingState.get_by_id(made.books["neuromancer"])
+    assert (reading.status, reading.rating) == ("read", 4.5)
+    assert (reading.started, reading.finished) == ("2025-03-01", "2025-03-20")
+    assert reading.finished_source == "hardcover"

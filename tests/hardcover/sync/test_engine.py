@@ -64,7 +64,7 @@ async def test_an_unchanged_library_sends_nothing_and_looks_nothing_up(world, ac
     assert set(sent_outcomes(result).values()) == {UP_TO_DATE}
     # Not even a lookup: only the pull that starts every pass (what changed on Hardcover).
     asked = {r.operation_name for r in world.hardcover.requests[before:]}
-    assert asked <= {"PullUserBooks", "PullLists"}
+    assert asked <= {"PullUserBooks", "PullLists", "PullReads"}
     assert len(world.catalog.activities) == feed
 
 
