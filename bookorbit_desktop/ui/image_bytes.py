@@ -10,8 +10,7 @@ import os
 
 from PySide6.QtGui import QImage, QPixmap
 
-from bookorbit_desktop.library.metadata.images import image_format
-from bookorbit_desktop.library.metadata.limits import MAX_COVER_BYTES
+from bookorbit_desktop.services.library.images import MAX_COVER_BYTES, image_format
 
 
 def image_from(data: bytes) -> QImage:

@@ -80,8 +80,9 @@ def register_sync_commands(commands: argparse._SubParsersAction[argparse.Argumen
     held.add_argument(
         "--discard",
         action="store_true",
-        help="take Hardcover's values back for them (one undo step; books not on Hardcover "
-        "are excluded from the sync); `hardcover sync` sends them instead",
+        help="take Hardcover's status, rating and dates back for them (one step `undo` takes "
+        "back; books not on Hardcover are excluded from the sync instead, and `hardcover "
+        "include` syncs them again); `hardcover sync` sends them",
     )
     held.add_argument("--json", action="store_true", help="machine-readable output")
 

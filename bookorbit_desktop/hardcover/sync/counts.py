@@ -8,11 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bookorbit_desktop.hardcover.sync.waiting import (
-    BY_ITSELF,
     BookFacts,
     Waits,
+    goes_by_itself,
     review_needed,
-    state_of,
     waits,
 )
 from bookorbit_desktop.library.store import hardcover_tally
@@ -45,30 +44,25 @@ def current() -> Waits:
     return waits(_groups())
 
 
-def states_of(book_ids: Iterable[int]) -> dict[int, str]:
-    """The state of each of these books (books in no count are left out)."""
-    ids = list(book_ids)
-    if not ids:
-        return {}
-    review_new = review_needed(_groups())
+def _kept(book_ids: list[int]) -> dict[int, BookFacts]:
     rows = database.execute_sql(
         "SELECT book_id, match_state, sync_state, flags FROM hardcover_facts"
-        f" WHERE {in_list('book_id', ids)}",
-        tuple(ids),
+        f" WHERE {in_list('book_id', book_ids)}",
+        tuple(book_ids),
     )
-    found = {}
-    for book_id, match, synced, flags in rows:
-        kept = hardcover_tally.kept_facts(match, synced, flags)
-        state = state_of(_facts(kept), review_new)
-        if state is not None:
-            found[int(book_id)] = state
-    return found
+    return {
+        int(book_id): _facts(hardcover_tally.kept_facts(match, synced, flags))
+        for book_id, match, synced, flags in rows
+    }
 
 
 def by_itself(book_ids: Iterable[int]) -> list[int]:
-    """Those of `book_ids` (in their order) a pass may send without the user: the worker's
-    books (`waiting.BY_ITSELF`); a book held, waiting for review, excluded or in no count is
+    """Those of `book_ids` (in their order) a pass may send without the user
+    (`waiting.goes_by_itself`); a book held, waiting for review, excluded or in no count is
     left for the user."""
     ids = list(book_ids)
-    states = states_of(ids)
-    return [book_id for book_id in ids if states.get(book_id) in BY_ITSELF]
+    if not ids:
+        return []
+    review_new = review_needed(_groups())
+    kept = _kept(ids)
+    return [b for b in ids if b in kept and goes_by_itself(kept[b], review_new)]

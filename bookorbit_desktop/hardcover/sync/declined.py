@@ -23,7 +23,8 @@ from bookorbit_desktop.hardcover.sync import store
 from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.library.journal.record import recording
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.models import HardcoverMatch, database
+from bookorbit_desktop.library.store.models import HardcoverMatch, ReadingState, database
+from bookorbit_desktop.library.store.typed import tuples
 
 # Why a book is held, as the book's row and the log say it.
 DECLINED = "you cancelled the review that showed this change; send it or discard it"
@@ -53,6 +54,7 @@ def hold_shown(book_ids: Iterable[int], reason: str = DECLINED, *, now: float | 
 @dataclass
 class Discarded:
     taken_back: list[int] = field(default_factory=list)  # books given Hardcover's values
+    unchanged: list[int] = field(default_factory=list)  # books as Hardcover has them already
     excluded: list[int] = field(default_factory=list)  # books Hardcover holds nothing of
 
     @property
@@ -60,7 +62,13 @@ class Discarded:
         parts = []
         if self.taken_back:
             n = len(self.taken_back)
-            parts.append(f"{n} {'book takes' if n == 1 else 'books take'} Hardcover's values back")
+            parts.append(
+                f"{n} {'book takes' if n == 1 else 'books take'} Hardcover's values back"
+                " (Undo brings yours back)"
+            )
+        if self.unchanged:
+            n = len(self.unchanged)
+            parts.append(f"{n} {'book was' if n == 1 else 'books were'} as Hardcover has it")
         if self.excluded:
             n = len(self.excluded)
             parts.append(
@@ -70,46 +78,94 @@ class Discarded:
         return "Discarded held changes: " + "; ".join(parts) + "." if parts else "Nothing held."
 
 
+@dataclass(frozen=True)
+class DiscardPlan:
+    values: dict[int, dict[str, Any]]  # book -> Hardcover's values to take back
+    released: list[int]  # held books with nothing to take (unread copies of an entry)
+    excluded: list[int]  # books Hardcover holds nothing of
+
+
+def plan_discard(book_ids: Iterable[int] | None = None) -> DiscardPlan:
+    """What `discard` would do to the held books (of `book_ids`; None: every one)."""
+    held = set(outbox.held_books())
+    ids = [b for b in (held if book_ids is None else book_ids) if b in held]
+    links: dict[int, int] = dict(
+        tuples(
+            HardcoverMatch.select(HardcoverMatch.book, HardcoverMatch.hc_book_id).where(
+                HardcoverMatch.book.in_(ids)
+            )
+        )
+    )
+    candidates = {c.local.hc_book_id: c for c in store.candidates(ids)}
+    rows = {r["hc_book_id"]: r for r in pull_store.pulled(candidates)}
+    known = _entries_known(candidates)
+    values: dict[int, dict[str, Any]] = {}
+    released, excluded = [], []
+    for book_id in ids:
+        candidate = candidates.get(links.get(book_id, 0))
+        theirs = None
+        if candidate is not None and candidate.local.hc_book_id in known:
+            entry = known[candidate.local.hc_book_id]
+            theirs = _hardcover_values(candidate, rows.get(candidate.local.hc_book_id), entry)
+        if theirs is None:
+            excluded.append(book_id)
+        elif book_id in candidate.book_ids:  # type: ignore[union-attr]
+            values[book_id] = theirs
+        else:
+            released.append(book_id)
+    return DiscardPlan(values, released, excluded)
+
+
 def discard(book_ids: Iterable[int] | None = None, *, now: float | None = None) -> Discarded:
     """Discard what a Cancel held (of `book_ids`; None: every held book): see the module."""
     now = time.time() if now is None else now
-    held = set(outbox.held_books())
-    ids = [b for b in (held if book_ids is None else book_ids) if b in held]
-    done = Discarded()
-    if not ids:
-        return done
-    candidates = store.candidates(ids)
-    in_candidates = {b for c in candidates for b in c.book_ids}
-    rows = {r["hc_book_id"]: r for r in pull_store.pulled({c.local.hc_book_id for c in candidates})}
-    with recording(DISCARD_LABEL, sorted(in_candidates), clock=lambda: now):
-        for candidate in candidates:
-            copies = [b for b in candidate.book_ids if b in held]
-            values = _hardcover_values(candidate, rows.get(candidate.local.hc_book_id))
-            if values is None:
-                continue
+    plan = plan_discard(book_ids)
+    done = Discarded(excluded=list(plan.excluded))
+    before = _reading(plan.values)
+    with recording(DISCARD_LABEL, sorted(plan.values), clock=lambda: now):
+        for book_id, values in plan.values.items():
             for name in TAKEN_BACK:
                 if name in values:
-                    write_value(copies, name, values[name], now=now)
-            done.taken_back.extend(copies)
+                    write_value([book_id], name, values[name], now=now)
+    after = _reading(plan.values)
+    for book_id in plan.values:
+        (done.taken_back if before[book_id] != after[book_id] else done.unchanged).append(book_id)
     with database.atomic("IMMEDIATE"):  # it reads, then writes
-        for book_id in ids:
-            if book_id not in done.taken_back:
-                exclude(book_id, now=now)
-                done.excluded.append(book_id)
-        outbox.discard(ids)
+        for book_id in plan.excluded:
+            exclude(book_id, now=now)
+        outbox.discard([*plan.values, *plan.released, *plan.excluded])
     return done
 
 
-def _hardcover_values(candidate: Candidate, row: dict[str, Any] | None) -> dict[str, Any] | None:
-    """What Hardcover holds of the entry: as the pull last read it, else as our last confirmed
-    push left it; None when it holds nothing."""
+def _reading(book_ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+    query = ReadingState.select(
+        ReadingState.book, ReadingState.status, ReadingState.rating,
+        ReadingState.started, ReadingState.finished,
+    ).where(ReadingState.book.in_(list(book_ids)))  # fmt: skip
+    return {row[0]: row[1:] for row in tuples(query)}
+
+
+def _entries_known(candidates: dict[int, Candidate]) -> dict[int, int]:
+    """Hardcover book -> the user's entry for it, as the links know it (None: removed, or never
+    on the profile)."""
+    query = HardcoverMatch.select(HardcoverMatch.hc_book_id, HardcoverMatch.user_book_id).where(
+        HardcoverMatch.hc_book_id.in_(list(candidates)) & HardcoverMatch.user_book_id.is_null(False)
+    )
+    return dict(tuples(query))
+
+
+def _hardcover_values(
+    candidate: Candidate, row: dict[str, Any] | None, entry: int
+) -> dict[str, Any] | None:
+    """What Hardcover holds of the entry `entry`: as the pull last read it, else as our last
+    confirmed push left it; None when neither is of that entry."""
     snapshot = candidate.snapshot
     read_id = snapshot.read_id if snapshot is not None else None
-    if row is not None:
+    if row is not None and row["user_book_id"] == entry:
         pulled = pull_store.PulledRow(
             row["user_book_id"], row["hc_book_id"], row, row.get("updated_at")
         )
         return pulled_values(pulled, read_id)
-    if snapshot is not None and snapshot.hc_book_id == candidate.local.hc_book_id:
+    if snapshot is not None and snapshot.user_book_id == entry:
         return dict(snapshot.confirmed) or None
     return None

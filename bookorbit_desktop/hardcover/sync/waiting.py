@@ -9,16 +9,17 @@ pass is worth a request, read a book's state from `state_of` and the counts from
 | excluded     | excluded or its entry removed by the user            | Include, Add Again        |
 | to_look_up   | never looked up, or worth matching again (an edit)   | a pass that matches       |
 | to_pick      | several candidates: the user picks                   | Pick, Re-match, Exclude   |
-| held         | the user cancelled a review or a pass that showed it | Send, Discard             |
 | in_conflict  | a field changed here and on hardcover.app            | the user's pick           |
 | failed       | Hardcover refused its change for good                | a change of the book      |
+| held         | the user cancelled a review or a pass that showed it | Send, Discard             |
 | to_review    | new to Hardcover while more than `MAX_NEW_BY_ITSELF` | the user's Send in review |
 |              | new books wait (a big first publication)             |                           |
 | to_send      | a change Hardcover has not confirmed                 | a pass (the worker's too) |
 | up_to_date   | none of the above (unread books with nothing: none)  | a change of the book      |
 
-The rows are in order: a book is in the first state whose condition holds. Only `to_send` (and
-`to_look_up`, for the worker's matching) goes out by itself; `held` never does: a Cancel is a
+The rows are in order (the Hardcover page's, `dashboard_rows.STATE`): a book is in the first
+state whose condition holds. Only `to_send` and `in_conflict` (its other fields) go out by
+themselves, and never a held book, whichever state it is counted in: a Cancel is a
 state, and only the user's Send or Discard ends it, whatever changes the book meanwhile.
 """
 
@@ -43,7 +44,7 @@ IN_CONFLICT, FAILED, TO_REVIEW, TO_SEND, UP_TO_DATE = (
     "to_send",
     "up_to_date",
 )
-STATES = (EXCLUDED_STATE, TO_LOOK_UP, TO_PICK, HELD, IN_CONFLICT, FAILED, TO_REVIEW, TO_SEND)
+STATES = (EXCLUDED_STATE, TO_LOOK_UP, TO_PICK, IN_CONFLICT, FAILED, HELD, TO_REVIEW, TO_SEND)
 # A pass by itself (the background worker) publishes at most this many new Hardcover books;
 # beyond it every new one waits for the user's review.
 MAX_NEW_BY_ITSELF = 5
@@ -87,15 +88,21 @@ def state_of(book: BookFacts, review_new: bool) -> str | None:
         return TO_PICK
     if book.match_state != LINKED or not book.linked:
         return UP_TO_DATE  # no Hardcover book: nothing to send, nothing to look up
-    if book.held:
-        return HELD
     if book.conflict:
         return IN_CONFLICT
     if book.blocked:
         return FAILED
+    if book.held:
+        return HELD
     if book.queued or not book.confirmed:
         return TO_REVIEW if review_new and book.new else TO_SEND
     return UP_TO_DATE
+
+
+def goes_by_itself(book: BookFacts, review_new: bool) -> bool:
+    """Whether a pass may send the book without the user (`BY_ITSELF`): never a held one, in
+    whichever state it is counted."""
+    return not book.held and state_of(book, review_new) in BY_ITSELF
 
 
 def review_needed(groups: Iterable[tuple[BookFacts, int]]) -> bool:

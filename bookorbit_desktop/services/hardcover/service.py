@@ -22,7 +22,7 @@ from bookorbit_desktop.hardcover.matching.catalog import edition_from_record
 from bookorbit_desktop.hardcover.matching.editions import describe_edition
 from bookorbit_desktop.hardcover.matching.matcher import MatchProgress
 from bookorbit_desktop.hardcover.matching.store import EXCLUDED, get_match
-from bookorbit_desktop.hardcover.sync import copies, counts, ledger
+from bookorbit_desktop.hardcover.sync import copies, counts, declined, ledger
 from bookorbit_desktop.hardcover.sync.results import SyncProgress
 from bookorbit_desktop.hardcover.sync.waiting import Waits
 from bookorbit_desktop.library.store.models import HardcoverMatch, database
@@ -250,6 +250,12 @@ class HardcoverService:
     def held_books(self) -> list[int]:
         """The books a Cancel holds."""
         return SyncService(self.account).held()
+
+    def discard_preview(self, book_ids: Sequence[int] | None = None) -> tuple[int, int]:
+        """What Discard would do: (books that take Hardcover's values back, books not on
+        Hardcover it would exclude)."""
+        plan = declined.plan_discard(book_ids)
+        return len(plan.values), len(plan.excluded)
 
     def discard_held(self, book_ids: Sequence[int] | None = None) -> str:
         """Discard what a Cancel held (None: every held book); the result in words."""

@@ -20,11 +20,22 @@ if TYPE_CHECKING:
     from bookorbit_desktop.services.hardcover.service import HardcoverService
 from bookorbit_desktop.ui.widgets import push_button
 
-DISCARD_TEXT = (
-    "Discard what you held back from Hardcover for {books}? Their status, rating and dates "
-    "take Hardcover's values back (Undo brings yours back); books not on Hardcover are "
-    "excluded from the sync. Nothing is sent."
-)
+
+def discard_text(taking_back: int, excluding: int) -> str:
+    """The Discard question: what it does to which books, and what takes it back."""
+    parts = []
+    if taking_back:
+        parts.append(
+            f"{books(taking_back)} {'takes' if taking_back == 1 else 'take'} Hardcover's "
+            "status, rating and dates back (Undo brings yours back)"
+        )
+    if excluding:
+        parts.append(
+            f"{books(excluding)} not on Hardcover {'is' if excluding == 1 else 'are'} "
+            "excluded from the sync (Include on this page syncs them again)"
+        )
+    held = books(taking_back + excluding)
+    return f"Discard what you held back for {held}? " + "; ".join(parts) + ". Nothing is sent."
 
 
 def books(count: int) -> str:
@@ -65,17 +76,17 @@ class HeldLine(QWidget):
 
 async def discard_held(
     window: QWidget,
-    held: list[int],
+    preview: tuple[int, int],
     discard: Callable[[], str],
     opened: Callable[[QMessageBox], object],
 ) -> str | None:
     """Ask, then discard; the result in words (None: the user said no, or nothing is held)."""
-    if not held:
+    if not any(preview):
         return None
     if not await confirm(
         window,
         "Discard held changes?",
-        DISCARD_TEXT.format(books=books(len(held))),
+        discard_text(*preview),
         "&Discard",
         opened,
         destructive=True,
@@ -96,8 +107,8 @@ def wire_held(
     discards and says what it did (`changed`)."""
 
     async def discard() -> None:
-        held = service.held_books()
-        done = await discard_held(window, held, service.discard_held, question_opened.emit)
+        preview = service.discard_preview()
+        done = await discard_held(window, preview, service.discard_held, question_opened.emit)
         if done is not None:
             changed(done)
 

@@ -136,7 +136,8 @@ class Run:
         assert HardcoverService(self.idle.service.account).status().waits == waits
         assert self.idle.service.status().waiting == waits.to_json()
         page = dashboard_rows.state_counts()
-        assert page.get("held", 0) == waits.held == len(outbox.held_books())
+        # A held book in conflict or failed is counted there (the page's order), still held.
+        assert page.get("held", 0) == waits.held <= len(outbox.held_books())
         assert page.get("conflict", 0) == waits.in_conflict
 
 
