@@ -162,7 +162,7 @@ def test_every_text_is_made_when_asked_as_the_book_says(model):
             "Frank Herbert",
             "Dune #1",
             "Read",
-            "100 %",
+            "Finished",
             "★★★★★",
             "EPUB",
             "Linked",
