@@ -20,6 +20,7 @@ from bookorbit_desktop.library.store.lean_indexes_schema import lean_indexes
 from bookorbit_desktop.library.store.match_rating_schema import match_rating
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
 from bookorbit_desktop.library.store.outbox_counts_schema import outbox_counts
+from bookorbit_desktop.library.store.pages_index_schema import pages_index
 from bookorbit_desktop.library.store.progress_index_schema import progress_index
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
 from bookorbit_desktop.library.store.pushed_keys_schema import (
@@ -65,4 +66,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     author_folds,  # schema 38: every author's name kept folded, as searches compare it
     finished_index,  # schema 39: the read books by finish date (the catalog's Read shelf)
     title_lengths,  # schema 40: the search index keeps each folded title's length
+    pages_index,  # schema 41: the books by printed pages (the table's sort by Pages)
 )
