@@ -54,6 +54,7 @@ EBOOK_FILTER = (
     "All files (*)"
 )
 SIDEBAR_WIDTH = 170  # the library sidebar's first width (saved searches)
+PANEL_WIDTH = 360  # the book panel's first width
 
 
 class ClickableLabel(QLabel):
@@ -114,6 +115,12 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
+        # The panel folds away while no book is selected: the table has its width. Shown again,
+        # it has the width it had, the one the user gave it, kept with the window's size.
+        self._panel_width = PANEL_WIDTH
+        self.splitter.splitterMoved.connect(self._panel_moved)
+        book_panel.book_shown.connect(self._fold_panel)
+        book_panel.hide()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.splitter, "&Library")
@@ -138,16 +145,15 @@ class MainWindow(QMainWindow):
         self._show_status(hub.status)
         first = first_size(self.screen().availableGeometry())
         self.resize(first.size)
-        self.splitter.setSizes([self.width() - 360, 360])
-        self.library_split.setSizes([SIDEBAR_WIDTH, self.width() - 360 - SIDEBAR_WIDTH])
+        self.library_split.setSizes([SIDEBAR_WIDTH, self.width() - SIDEBAR_WIDTH])
         geometry = self._state.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         elif first.maximised:
             self.setWindowState(Qt.WindowState.WindowMaximized)
-        splitter = self._state.value("window/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
+        panel = str(self._state.value("window/panel", PANEL_WIDTH))  # the text of an ini file
+        if panel.isdigit():
+            self._panel_width = int(panel)
         sidebar = self._state.value("window/sidebar")
         if isinstance(sidebar, QByteArray):
             self.library_split.restoreState(sidebar)
@@ -242,6 +248,19 @@ class MainWindow(QMainWindow):
         elif book_id is not None:
             self._switching = spawn(self._switch_when_answered(panel.book_id, book_id), self)
         # else: the edited book was filtered out of the table; it stays open with its edits.
+
+    def _fold_panel(self, book_id: int | None) -> None:
+        panel = self.book_panel
+        if book_id is None:
+            panel.hide()
+        elif panel.isHidden():
+            panel.show()
+            width = self._panel_width
+            self.splitter.setSizes([max(1, self.splitter.width() - width), width])
+
+    def _panel_moved(self, _position: int, _index: int) -> None:
+        if not self.book_panel.isHidden():  # the user dragged the handle: the width from now on
+            self._panel_width = self.splitter.sizes()[1]
 
     async def _switch_when_answered(self, current: int | None, wanted: int) -> None:
         """Ask about the unsaved edits of `current`, then show `wanted` (or stay)."""
@@ -347,7 +366,7 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         self._state.setValue("window/geometry", self.saveGeometry())
-        self._state.setValue("window/splitter", self.splitter.saveState())
+        self._state.setValue("window/panel", self._panel_width)
         self._state.setValue("window/sidebar", self.library_split.saveState())
         self._state.setValue("library/sidebar", self.sidebar_action.isChecked())
         self._state.setValue("library/columns", self.library_view.save_columns())

@@ -2,9 +2,11 @@
 
 The colour comes from the title (a hash of its folded text, never Python's per-run `hash`), so
 a book keeps its colour from run to run and on every device. The text is wrapped to the
-cover's width and set as large as fits (a word longer than a line breaks between letters,
-which is how CJK titles wrap); it is drawn in a font that has its letters (`cover_fonts`), and
-right-to-left scripts are shaped and ordered by Pillow's text layout where it has one.
+cover's width between words and set as large as fits with every word whole; only at the
+smallest size is a word longer than a line broken between letters, hyphenated (CJK titles,
+written without spaces, break between any letters at any size). It is drawn in a font that
+has its letters (`cover_fonts`), and right-to-left scripts are shaped and ordered by Pillow's
+text layout where it has one.
 
 A generated cover is never the book's own: `Book.cover_path` stays empty, so nothing writes it
 into the book's file. The image is made once per title, authors and series and kept in the
@@ -19,6 +21,7 @@ import functools
 import hashlib
 import io
 import json
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
     Fitted = tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, list[str], int]
 
 FOLDER = "generated-covers"
-VERSION = 1  # part of each cover's name: a change of the drawing makes every cover anew
+VERSION = 2  # part of each cover's name: a change of the drawing makes every cover anew
 WIDTH, HEIGHT = COVER_MAX
 MARGIN = 48
 TEXT = (255, 255, 255)
@@ -68,9 +71,16 @@ def series_text(series: str | None, index: float | None) -> str:
     return f"{series} {index:g}" if index is not None else series
 
 
+def breaks_freely(word: str) -> bool:
+    """A word of a script written without spaces (Chinese, Japanese): a line may end after
+    any of its letters, no hyphen marking the break."""
+    return all(unicodedata.east_asian_width(letter) in "WF" for letter in word)
+
+
 def wrap(text: str, fits: Callable[[str], bool]) -> list[str]:
-    """`text` in lines that each pass `fits(line)`; a word too long for a line is broken
-    between letters."""
+    """`text` in lines that each pass `fits(line)`, broken between words; a word too long for
+    a line is broken between letters, with a hyphen at the end of each part but the last
+    (none in a script written without spaces)."""
     lines: list[str] = []
     line = ""
     for word in text.split():
@@ -80,15 +90,23 @@ def wrap(text: str, fits: Callable[[str], bool]) -> list[str]:
             continue
         if line:
             lines.append(line)
-        line = ""
-        for letter in word:
-            if line and not fits(line + letter):
-                lines.append(line)
-                line = ""
-            line += letter
+        mark = "" if breaks_freely(word) else "-"
+        while not fits(word) and len(word) > 1:
+            cut = 1
+            while cut < len(word) - 1 and fits(word[: cut + 1] + mark):
+                cut += 1
+            lines.append(word[:cut] + mark)
+            word = word[cut:]
+        line = word
     if line:
         lines.append(line)
     return lines
+
+
+def words_whole(text: str, fits: Callable[[str], bool]) -> bool:
+    """Every word of `text` fits a line of its own (none has to be broken), but for the words
+    that may break anywhere (`breaks_freely`)."""
+    return all(fits(word) or breaks_freely(word) for word in text.split())
 
 
 def _fits(face: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int, line: str) -> bool:
@@ -97,14 +115,16 @@ def _fits(face: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int, line: 
 
 def fitted(text: str, path: Path | None, box: Box, sizes: tuple[int, int]) -> Fitted:
     """(font, lines, line height): the largest size in `sizes` (largest, smallest) at which
-    `text` fits `box`; at the smallest, the lines that fit, the last one cut with …"""
+    `text` fits `box` with no word broken (`words_whole`); at the smallest, the lines that
+    fit, the last one cut with …"""
     width, height = box[2] - box[0], box[3] - box[1]
     largest, smallest = sizes
     for size in range(largest, smallest - 1, -2):
         face = font(path, size)
-        lines = wrap(text, functools.partial(_fits, face, width))
+        fits = functools.partial(_fits, face, width)
+        lines = wrap(text, fits)
         step = round(size * LINE_SPACING)
-        if len(lines) * step <= height or size <= smallest:
+        if (len(lines) * step <= height and words_whole(text, fits)) or size <= smallest:
             break
     room = max(1, height // step)
     if len(lines) > room:

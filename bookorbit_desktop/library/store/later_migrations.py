@@ -21,6 +21,7 @@ from bookorbit_desktop.library.store.lean_indexes_schema import lean_indexes
 from bookorbit_desktop.library.store.match_rating_schema import match_rating
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
 from bookorbit_desktop.library.store.outbox_counts_schema import outbox_counts
+from bookorbit_desktop.library.store.pages_index_schema import pages_index
 from bookorbit_desktop.library.store.progress_index_schema import progress_index
 from bookorbit_desktop.library.store.pull_schema import hardcover_pull_tables
 from bookorbit_desktop.library.store.pushed_keys_schema import (
@@ -67,4 +68,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     finished_index,  # schema 39: the read books by finish date (the catalog's Read shelf)
     title_lengths,  # schema 40: the search index keeps each folded title's length
     held_entry,  # schema 41: a copy that joins a Hardcover entry the user held is held too
+    pages_index,  # schema 42: the books by printed pages (the table's sort by Pages)
 )

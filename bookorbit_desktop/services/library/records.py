@@ -28,6 +28,7 @@ class BookRow(TypedDict, total=False):
     last_read: float | None  # when a device last pushed progress for the book
     tags: list[str]
     hc_rating: float | None  # the linked Hardcover book's readers' average rating
+    book_pages: int | None  # the book's own printed pages (`book.pages`, the search's `pages:`)
 
 
 class FileInfo(TypedDict):

@@ -46,6 +46,7 @@ class TableBook(NamedTuple):
     last_read: float | None = None
     tags: tuple[str, ...] = ()  # in the order they are shown (`library.tags.names.ordered`)
     hc_rating: float | None = None  # the linked Hardcover book's readers' average rating
+    book_pages: int | None = None  # its own printed pages, as edited or imported
 
     def as_book(self) -> BookRow:
         """The same book as a `BookRow` dict."""
@@ -69,6 +70,7 @@ class TableBook(NamedTuple):
             "last_read": self.last_read,
             "tags": list(self.tags),
             "hc_rating": self.hc_rating,
+            "book_pages": self.book_pages,
         }
 
 
@@ -97,6 +99,7 @@ def table_book(book: BookRow | TableBook) -> TableBook:
         last_read=book.get("last_read"),
         tags=tuple(book.get("tags", ())),
         hc_rating=book.get("hc_rating"),
+        book_pages=book.get("book_pages"),
     )
 
 
@@ -153,7 +156,8 @@ def _records(
     books: list[TableBook] = []
     append = books.append
     for book_id, title, sort_title, series, series_index, *reading in cursor:
-        status, progress, rating, pages, added_at, publisher, language, size, read, rated = reading
+        status, progress, rating, pages, added_at, publisher, language, *facts = reading
+        size, read, rated, printed = facts
         status = one(status, status) or "unread"
         authors = tuple(names.get(book_id, no_names))
         state = hardcover_state(states.get(book_id, "unmatched"), status)
@@ -178,6 +182,7 @@ def _records(
                 pushed.get(book_id, read) or None,
                 tags.get(book_id, ()),
                 rated,
+                printed,
             )
         )
     return books
@@ -189,7 +194,7 @@ def _book_columns(wanted: Sequence[int] | None) -> Any:
     return database.execute_sql(
         "SELECT b.id, b.title, b.sort_title, b.series, b.series_index, "
         "r.status, r.progress, r.rating, m.edition_pages, b.added_at, b.publisher, b.language, "
-        "k.size, k.last_read, m.hc_rating FROM book b "
+        "k.size, k.last_read, m.hc_rating, b.pages FROM book b "
         "LEFT OUTER JOIN book_sort_key k ON k.book_id = b.id "
         "LEFT OUTER JOIN reading_state r ON r.book_id = b.id "
         "LEFT OUTER JOIN hardcover_match m ON m.book_id = b.id AND m.state = 'linked' "

@@ -65,8 +65,11 @@ HARDCOVER_LABELS: dict[str, str] = {
 }
 
 
-def progress_text(progress: float, pages: int | None) -> str:
-    """ "42 %", or "42 % · p. 140 of 332" once a linked edition's length is known."""
+def progress_text(progress: float, pages: int | None, status: str | None = None) -> str:
+    """ "42 %", or "42 % · p. 140 of 332" once a linked edition's length is known; "Finished"
+    for a book read or skimmed (whatever position was last reported)."""
+    if status in FINISHED:
+        return "Finished"
     if progress <= 0:
         return ""
     text = f"{progress * 100:.0f} %"

@@ -105,6 +105,8 @@ SORT_KEYS: dict[str, list[str]] = {
     "last_read": ["k.last_read"],
     "tags": [_FIRST_TAG],  # by each book's first tag; the books without a tag last
     "hc_rating": [f"{_HC_RATING} IS NULL", _HC_RATING],  # the books without one last
+    # The books without a count last, walked from their index (`store.pages_index_schema`).
+    "pages": ["b.pages IS NULL", "coalesce(b.pages, 0)"],
 }
 # Between equal keys (ascending either way), the library's order (sort title, then id, a book
 # without a sort title first, as SQLite puts NULL first), or the stored one when the keys are,

@@ -68,7 +68,7 @@ def row_cells(
         why = f"{match['summary']} — {why}" if why else str(match["summary"])
     status = str(book.get("status"))
     reading = STATUS_LABELS.get(status, status)
-    progress = progress_text(float(book.get("progress") or 0.0), book.get("pages"))
+    progress = progress_text(float(book.get("progress") or 0.0), book.get("pages"), status)
     title = str(book["title"])
     number = book.get("series_index")
     if in_series and number is not None:

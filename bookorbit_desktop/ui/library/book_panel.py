@@ -40,6 +40,7 @@ from bookorbit_desktop.services.library.service import (
     STATUS_LABELS,
     DateNeededError,
     ReadingEdit,
+    progress_text,
     source_label,
 )
 from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
@@ -169,6 +170,12 @@ class BookPanel(QWidget):
         self.progress_spin.setDecimals(1)
         self.progress_spin.setSuffix(" %")
         form.addRow("&Progress:", self.progress_spin)
+        # A book read says so, not "0.0 %", where no position was reported.
+        self.status_combo.currentIndexChanged.connect(
+            lambda _i: self.progress_spin.setSpecialValueText(
+                progress_text(0.0, None, self.status_combo.currentData())
+            )
+        )
         self.started_edit = QLineEdit()
         self.started_edit.setPlaceholderText("YYYY-MM-DD")
         form.addRow("S&tarted:", self.started_edit)

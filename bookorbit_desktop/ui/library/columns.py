@@ -5,7 +5,7 @@ kept with the column widths (`LibraryView.save_columns`). The optional columns o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetrics
@@ -17,7 +17,7 @@ from bookorbit_desktop.ui.library.model import COLUMN_KEYS, COLUMNS
 from bookorbit_desktop.ui.widgets import CELL_PADDING
 
 _WIDEST = {
-    "authors": "Frank Herbert, Bri",
+    "authors": "Frank Herbert, Brian Herb",  # as LEGIBLE: longer ones are cut with …
     "series": "Discworld #12",
     "status": max(STATUS_LABELS.values(), key=len),
     "progress": "35 % · p. 403 of 1152",  # longer ones are cut with …
@@ -27,6 +27,20 @@ _WIDEST = {
     **more_columns.WIDEST,
     "tags": "Science Fiction, Cl",  # longer ones are cut with …
 }
+
+
+# Title and Authors show at least this many characters of a typical text, whatever else the
+# table shows: Title takes the rest but never less, Authors gives up width only down to it.
+LEGIBLE_CHARACTERS = 25
+LEGIBLE = {"title": "Jonathan Strange & Mr Norrell", "authors": _WIDEST["authors"]}
+
+
+def legible_widths(metrics: QFontMetrics) -> dict[str, int]:
+    """The least widths of Title and Authors (`LEGIBLE`) in the font of `metrics`."""
+    return {
+        key: metrics.horizontalAdvance(text[:LEGIBLE_CHARACTERS]) + CELL_PADDING
+        for key, text in LEGIBLE.items()
+    }
 
 
 def column_widths(metrics: QFontMetrics) -> dict[str, int]:
@@ -39,21 +53,24 @@ def column_widths(metrics: QFontMetrics) -> dict[str, int]:
     return widths
 
 
-def shared_widths(preferred: dict[str, int], room: int, floor: int) -> dict[str, int]:
+def shared_widths(
+    preferred: dict[str, int], room: int, floors: Mapping[str, int]
+) -> dict[str, int]:
     """The widths of columns that give up width in a narrow window: as `preferred` when they
-    fit in `room`; otherwise all narrowed by one factor until they fit, none below `floor` (nor
-    above its preferred width), the ones at the floor leaving the rest to the others."""
+    fit in `room`; otherwise all narrowed by one factor until they fit, none below its floor
+    in `floors` (nor above its preferred width), the ones at the floor leaving the rest to the
+    others."""
     if sum(preferred.values()) <= room:
         return dict(preferred)
     free, floored = dict(preferred), dict[str, int]()
     scale = 0.0
     while free:
         scale = max(0, room - sum(floored.values())) / sum(free.values())
-        low = {key: width for key, width in free.items() if width * scale < floor}
+        low = {key: width for key, width in free.items() if width * scale < floors[key]}
         if not low:
             break
         for key, width in low.items():
-            floored[key] = min(floor, width)
+            floored[key] = min(floors[key], width)
             del free[key]
     return {**floored, **{key: int(width * scale) for key, width in free.items()}}
 

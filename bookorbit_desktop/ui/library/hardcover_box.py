@@ -70,7 +70,7 @@ class HardcoverBox(QGroupBox):
         if match.get("summary"):
             parts.append(html.escape(str(match["summary"])))
         if state == "linked" and match.get("edition_pages"):
-            pages = progress_text(progress, match["edition_pages"])
+            pages = progress_text(progress, match["edition_pages"], status)
             parts.append(f"Progress: {pages}")
         if match.get("reason"):
             parts.append(f"<i>{html.escape(str(match['reason']))}</i>")

@@ -174,7 +174,7 @@ def display(book: TableBook, column: int) -> str:
     if key == "status":
         return STATUS_LABELS.get(book.status, book.status)
     if key == "progress":
-        return progress_text(book.progress, book.pages)
+        return progress_text(book.progress, book.pages, book.status)
     if key == "rating":
         return format_rating(book.rating)
     if key == "format":

@@ -1,6 +1,7 @@
 """The library table's optional columns beyond the first eight: Date Added, Publisher,
 Language, Size and Last Read (when a device last reported reading the book), and after Tags
-Hardcover Rating (the average rating of the linked Hardcover book), each with its
+Hardcover Rating (the average rating of the linked Hardcover book) and Pages (the book's own
+printed pages, which `pages:` searches), each with its
 text, its sort key for a model sorted in Python (`model.sort_key`; the library table is
 sorted by SQLite, `services.library.table_window.SORT_KEYS`), its widest text and its entry in View
 ▸ Columns. They are hidden until the user shows them (`OPTIONAL`), also in a window whose saved
@@ -27,7 +28,10 @@ MORE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("size", "Size"),
     ("last_read", "Last Read"),
 )
-LAST_COLUMNS: tuple[tuple[str, str], ...] = (("hc_rating", "Hardcover Rating"),)  # after Tags
+LAST_COLUMNS: tuple[tuple[str, str], ...] = (  # after Tags
+    ("hc_rating", "Hardcover Rating"),
+    ("pages", "Pages"),
+)
 OPTIONAL = tuple(key for key, _title in (*MORE_COLUMNS, *LAST_COLUMNS))
 MENU_TEXTS = {
     "added": "&Date Added",
@@ -36,6 +40,7 @@ MENU_TEXTS = {
     "size": "Si&ze",
     "last_read": "Las&t Read",
     "hc_rating": "Hard&cover Rating",
+    "pages": "Pa&ges",
 }
 WIDEST = {
     "added": "2026-11-26",
@@ -44,6 +49,7 @@ WIDEST = {
     "size": "999.9 MB",
     "last_read": "2026-11-26",
     "hc_rating": "4.8",
+    "pages": "9,999",
 }
 
 
@@ -59,6 +65,7 @@ TEXTS: dict[str, Callable[[TableBook], str]] = {
     "size": lambda book: file_size(book.size) if book.size else "",
     "last_read": lambda book: _day(book.last_read),
     "hc_rating": lambda book: "" if book.hc_rating is None else f"{book.hc_rating:.1f}",
+    "pages": lambda book: "" if book.book_pages is None else f"{book.book_pages:,}",
 }
 
 
@@ -73,6 +80,7 @@ SORT_KEYS: dict[str, Callable[[TableBook], Any]] = {
     "size": lambda book: book.size,
     "last_read": lambda book: book.last_read or 0.0,
     "hc_rating": lambda book: (book.hc_rating is None, book.hc_rating or 0.0),
+    "pages": lambda book: (book.book_pages is None, book.book_pages or 0),
 }
 
 

@@ -42,7 +42,12 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.library.service import READING_STATUSES, STATUS_LABELS
-from bookorbit_desktop.ui.library.columns import ColumnsMenu, column_widths, shared_widths
+from bookorbit_desktop.ui.library.columns import (
+    ColumnsMenu,
+    column_widths,
+    legible_widths,
+    shared_widths,
+)
 from bookorbit_desktop.ui.library.cover_grid import CoverGrid
 from bookorbit_desktop.ui.library.lazy_model import LazyLibraryModel
 from bookorbit_desktop.ui.library.model import (
@@ -61,11 +66,11 @@ from bookorbit_desktop.ui.widgets import book_table, empty_state, push_button, w
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
 # Title takes the width the other columns leave. The others fit the longest text they can hold,
 # measured in the table's font, so no label is ever cut ("Not synced: unread"). In a narrow
-# window Authors, Series and Tags give up width first (down to MIN_ELASTIC_WIDTH, cut with …),
-# then Title (down to MIN_TITLE_WIDTH); only then does the table scroll sideways.
-MIN_TITLE_WIDTH = 150
+# window Series, Tags and Publisher give up width first (down to MIN_ELASTIC_WIDTH, cut with …),
+# Authors down to 25 characters, then Title (down to 25 characters, `columns.legible_widths`); only
+# then does the table scroll sideways.
 MIN_FILTER_WIDTH = 100  # in a narrow window the status filter gives way first
-ELASTIC = ("authors", "series", "tags")
+ELASTIC = ("authors", "series", "tags", "publisher")
 MIN_ELASTIC_WIDTH = 60
 PROGRESS_BAR_HEIGHT = 3
 
@@ -172,6 +177,9 @@ class LibraryView(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         widths = column_widths(self.table.fontMetrics())
+        legible = legible_widths(self.table.fontMetrics())
+        self.min_title_width = legible["title"]
+        self._floors = {key: legible.get(key, MIN_ELASTIC_WIDTH) for key in ELASTIC}
         self._preferred = {key: widths[key] for key in ELASTIC}  # as wide as the user wants
         self._fitting = False
         for key, width in widths.items():
@@ -232,14 +240,14 @@ class LibraryView(QWidget):
             elastic = [COLUMN_KEYS.index(key) for key in ELASTIC]
             fixed = sum(header.sectionSize(i) for i in range(1, header.count()) if i not in elastic)
             width = self.table.viewport().width()
-            room = width - fixed - MIN_TITLE_WIDTH
+            room = width - fixed - self.min_title_width
             shown = [k for k in ELASTIC if not header.isSectionHidden(COLUMN_KEYS.index(k))]
             wanted = {key: self._preferred[key] for key in shown}
-            widths = shared_widths(wanted, room, MIN_ELASTIC_WIDTH)
+            widths = shared_widths(wanted, room, self._floors)
             for key, index in zip(ELASTIC, elastic, strict=True):
                 self.table.setColumnWidth(index, widths.get(key, self._preferred[key]))
             others = sum(header.sectionSize(i) for i in range(1, header.count()))
-            self.table.setColumnWidth(0, max(MIN_TITLE_WIDTH, width - others))
+            self.table.setColumnWidth(0, max(self.min_title_width, width - others))
         finally:
             self._fitting = False
 

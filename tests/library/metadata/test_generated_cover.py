@@ -11,7 +11,10 @@ import pytest
 from PIL import Image
 
 from bookorbit_desktop.library.metadata import cover_fonts
+from bookorbit_desktop.library.metadata.cover_fonts import font_for
 from bookorbit_desktop.library.metadata.generated_cover import (
+    TITLE_BOX,
+    TITLE_SIZES,
     cover_colour,
     cover_name,
     fitted,
@@ -51,14 +54,46 @@ def test_the_cover_is_named_by_its_texts(changed, same):
     [
         ("The Left Hand of Darkness", 12, ["The Left", "Hand of", "Darkness"]),
         ("Dune", 12, ["Dune"]),
-        ("Supercalifragilistic", 8, ["Supercal", "ifragili", "stic"]),  # a long word breaks
-        ("三体问题三部曲", 3, ["三体问", "题三部", "曲"]),  # CJK: between letters
+        # A word longer than a line breaks between letters, hyphenated; the words around it
+        # stay whole and share its lines.
+        ("Supercalifragilistic", 8, ["Superca-", "lifragi-", "listic"]),
+        ("The Supercalifragilistic One", 8, ["The", "Superca-", "lifragi-", "listic", "One"]),
+        ("FOUNDATION", 9, ["FOUNDATI-", "ON"]),
+        ("A FOUNDATION", 10, ["A", "FOUNDATION"]),
+        ("Hi Extraordinary", 6, ["Hi", "Extra-", "ordin-", "ary"]),
+        ("Ab", 1, ["A-", "b"]),  # a line narrower than a letter and its hyphen still ends
+        ("三体问题三部曲", 3, ["三体问", "题三部", "曲"]),  # CJK: between letters, no hyphen
+        ("Foundation 三体问题", 4, ["Fou-", "nda-", "tion", "三体问题"]),
         ("  spaced   out  ", 20, ["spaced out"]),
         ("", 10, []),
     ],
 )
 def test_wrap(text, width, lines):
     assert wrap(text, lambda line: len(line) <= width) == lines
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "FOUNDATION",  # set smaller rather than broken ("FOUNDATIO/N")
+        "FOUNDATION AND EMPIRE",
+        "The Left Hand of Darkness",
+        "INCOMPREHENSIBILITIES",
+        "Jonathan Strange & Mr Norrell",
+    ],
+)
+def test_a_title_wraps_between_words_at_the_largest_size_that_keeps_them_whole(title):
+    face, lines, _step = fitted(title, font_for(title), TITLE_BOX, TITLE_SIZES)
+    assert " ".join(lines) == title  # every word whole, on one line
+    width = TITLE_BOX[2] - TITLE_BOX[0]
+    assert all(face.getlength(line) <= width for line in lines)
+
+
+def test_only_a_word_too_long_at_the_smallest_size_is_hyphenated():
+    face, lines, _step = fitted("Honorificabilitudinitatibus", None, (0, 0, 200, 400), (40, 20))
+    assert face.size == 20
+    assert len(lines) > 1 and all(line.endswith("-") for line in lines[:-1])
+    assert "".join(line.removesuffix("-") for line in lines) == "Honorificabilitudinitatibus"
 
 
 def test_text_too_long_for_its_box_is_cut_with_an_ellipsis():

@@ -6,7 +6,7 @@ next start."""
 from __future__ import annotations
 
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS, COLUMNS
-from bookorbit_desktop.ui.library.view import MIN_TITLE_WIDTH, LibraryView
+from bookorbit_desktop.ui.library.view import LibraryView
 from tests.ui.library.shelf import library_view, show_library
 from tests.ui.library.test_view import books
 
@@ -16,7 +16,7 @@ def shown_view(qtbot, library) -> LibraryView:
     view.resize(1600, 400)  # wide enough for every column as wanted
     view.show()
     qtbot.waitExposed(view)
-    qtbot.waitUntil(lambda: view.table.columnWidth(0) > MIN_TITLE_WIDTH)  # Title has the rest
+    qtbot.waitUntil(lambda: view.table.columnWidth(0) > view.min_title_width)  # Title has the rest
     return view
 
 

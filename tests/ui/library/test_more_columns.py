@@ -138,7 +138,7 @@ def test_a_column_state_saved_before_the_new_columns_keeps_them_hidden(qtbot, vi
     assert saved_sections(state) == 8
     view.restore_columns(state)
     hidden = [key for key in COLUMN_KEYS if view.table.isColumnHidden(COLUMN_KEYS.index(key))]
-    assert hidden == ["series", *NEW, "hc_rating"]
+    assert hidden == ["series", *NEW, "hc_rating", "pages"]
 
 
 def test_a_new_column_shown_stays_shown_after_a_restart(qtbot, view):
@@ -149,7 +149,7 @@ def test_a_new_column_shown_stays_shown_after_a_restart(qtbot, view):
     qtbot.addWidget(again)
     again.restore_columns(state)
     hidden = [key for key in COLUMN_KEYS if again.table.isColumnHidden(COLUMN_KEYS.index(key))]
-    assert hidden == [key for key in (*NEW, "hc_rating") if key != "size"]
+    assert hidden == [key for key in (*NEW, "hc_rating", "pages") if key != "size"]
 
 
 @pytest.mark.parametrize("state", [b"", b"\x00\x00\x00\xff", b"not a header state"])

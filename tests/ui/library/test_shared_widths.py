@@ -24,10 +24,20 @@ WANTED = {"authors": 130, "series": 100, "tags": 140}
     ],
 )
 def test_narrow_columns_share_the_room_without_going_below_the_floor(room, widths):
-    assert shared_widths(WANTED, room, 60) == widths
+    assert shared_widths(WANTED, room, dict.fromkeys(WANTED, 60)) == widths
     if room >= 180:
-        assert sum(shared_widths(WANTED, room, 60).values()) <= room
+        assert sum(shared_widths(WANTED, room, dict.fromkeys(WANTED, 60)).values()) <= room
 
 
 def test_a_column_narrower_than_the_floor_keeps_its_width():
-    assert shared_widths({"authors": 200, "series": 40}, 150, 60) == {"authors": 110, "series": 40}
+    wanted = {"authors": 200, "series": 40}
+    assert shared_widths(wanted, 150, dict.fromkeys(wanted, 60)) == {"authors": 110, "series": 40}
+
+
+def test_each_column_keeps_its_own_floor():
+    floors = {"authors": 175, "series": 60, "tags": 60}
+    assert shared_widths(WANTED | {"authors": 180}, 300, floors) == {
+        "authors": 175,
+        "series": 60,
+        "tags": 65,
+    }

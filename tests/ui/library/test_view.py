@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.services.library.service import HARDCOVER_LABELS
+from bookorbit_desktop.ui.library.columns import legible_widths
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS, row_runs
 from bookorbit_desktop.ui.library.view import (
     MIN_FILTER_WIDTH,
@@ -116,9 +117,11 @@ def test_sort_order_and_column_widths_are_restored(qtbot, library):
     assert second.table.columnWidth(COLUMN_KEYS.index("authors")) == 222
 
 
-def test_a_narrow_window_shrinks_authors_and_series_before_cutting_hardcover(qtbot, library):
+def test_a_narrow_window_shrinks_series_and_tags_before_cutting_hardcover(qtbot, library):
     view = library_view(qtbot, library, books())
-    view.resize(880, 400)  # the table of a 1366x768 window that is not maximised
+    # About the table of a 1366x768 window with the sidebar open and the book panel folded
+    # away: Series and Tags narrower than they want, Title and Authors at 25 characters.
+    view.resize(1000, 400)
     view.show()
     qtbot.waitExposed(view)
     header = view.table.horizontalHeader()
@@ -129,10 +132,18 @@ def test_a_narrow_window_shrinks_authors_and_series_before_cutting_hardcover(qtb
     metrics = view.table.fontMetrics()
     for label in HARDCOVER_LABELS.values():
         assert metrics.horizontalAdvance(label) + 8 < header.sectionSize(last), label
-    # Wide again: Authors and Series get back the width they had.
-    wide = view.table.columnWidth(COLUMN_KEYS.index("authors"))
+    legible = legible_widths(metrics)
+    for key in ("title", "authors"):
+        assert header.sectionSize(COLUMN_KEYS.index(key)) >= legible[key], key
+    # Wide again: Series and Tags get back the width they had.
+    narrow = [view.table.columnWidth(COLUMN_KEYS.index(key)) for key in ("series", "tags")]
     view.resize(1600, 400)
-    qtbot.waitUntil(lambda: view.table.columnWidth(COLUMN_KEYS.index("authors")) > wide)
+    qtbot.waitUntil(
+        lambda: all(
+            view.table.columnWidth(COLUMN_KEYS.index(key)) > width
+            for key, width in zip(("series", "tags"), narrow, strict=True)
+        )
+    )
 
 
 @pytest.mark.parametrize(
