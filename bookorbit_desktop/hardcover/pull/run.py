@@ -84,10 +84,12 @@ async def pull(
     user_id: int,
     *,
     full: bool = False,
+    reads: bool = True,
     now: Callable[[], float] = time.time,
 ) -> PullResult:
-    """One pass; full when asked or due (`full_due`), else what changed since the marks.
-    Passing trouble ends the pass early with `error` set."""
+    """One pass; full when asked or due (`full_due`), else what changed since the marks, and
+    with `reads` the reads changed on their own (`pull.reads`). Passing trouble ends the pass
+    early with `error` set."""
     place = await off_loop(_place)
     if place[store.USER] != str(user_id):  # another account's marks say nothing of this one
         place = {key: value if key == store.FULL_PASS else None for key, value in place.items()}
@@ -98,7 +100,7 @@ async def pull(
         if full:
             await _full(client, user_id, place, result)
         else:
-            await _since(client, user_id, place, result)
+            await _since(client, user_id, place, result, reads=reads)
     except AuthError as error:
         result.error, result.refused = error.message, True
     except (
@@ -210,7 +212,12 @@ async def _full(
 
 
 async def _since(
-    client: HardcoverClient, user_id: int, place: dict[str, str | None], result: PullResult
+    client: HardcoverClient,
+    user_id: int,
+    place: dict[str, str | None],
+    result: PullResult,
+    *,
+    reads: bool,
 ) -> None:
     cursor = (place[store.SINCE] or EPOCH, int(place[store.SINCE_ID] or 0))
     pass_no = int(place[store.FULL_PASS] or 0)
@@ -220,6 +227,8 @@ async def _since(
         _count(result, rows, kept)
     lists_mark = (place[store.LISTS_SINCE] or EPOCH, int(place[store.LISTS_SINCE_ID] or 0))
     await _lists(client, user_id, lists_mark, pass_no, result)
+    if not reads:
+        return
     found = await read_changes(client, user_id, place[SWEEP_BELOW])
     applied = await off_loop(_apply_and_save, found.rows, pass_no, found.place)
     result.reads += found.reads
@@ -262,7 +271,8 @@ def _count(result: PullResult, rows: list[Any], kept: tuple[Applied, list[str]])
 
 async def pull_before(client: HardcoverClient, user_id: int, dry_run: bool) -> PullResult | None:
     """The pull a sync pass starts with (what changed since the marks, `pull`); none for a
-    dry run (it would change the library)."""
+    dry run (it would change the library). Reads changed on their own are left to the pulls
+    on their schedule: the push reads the reads of every entry it sends anyway."""
     if dry_run:
         return None
-    return await pull(client, user_id)
+    return await pull(client, user_id, reads=False)
