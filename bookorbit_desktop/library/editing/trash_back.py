@@ -104,7 +104,7 @@ def _back(trashed: Path, original: Path, temp: Path, recorded: tuple[int, str]) 
         return
     if os.path.lexists(trashed):
         raise FileExistsError(f"another file is at {trashed} in the trash")
-    trash.move_file(original, trashed)
     info = trashed.parent.parent / "info" / f"{trashed.name}{trash.INFO_SUFFIX}"
-    if not info.exists():
+    if not info.exists():  # first: once the file is back, this row is not looked at again
         info.write_text(trash.trash_info(original, datetime.datetime.now()), encoding="utf-8")
+    trash.move_file(original, trashed)

@@ -8,7 +8,7 @@ one, is a step too). Prints one JSON line when it finishes.
 
 ACTION: tidy, tidy-copy (cross-drive moves allowed), tidy-keep, undo (Undo Last Tidy), edit-undo
 (Edit ▸ Undo), redo (Edit ▸ Redo), write, restore, remove (the book, its files to the trash in
-`$TRASH`).
+`$TRASH`), repair (what the window does as it starts).
 
 `run_child` forks it from `tests.forked`'s server, with the app already imported, unless it
 runs in a mount namespace of its own.
@@ -139,6 +139,10 @@ def main(db_file: str, data_dir: str, action: str, book_id: str = "0") -> None:
             out = {"done": 0 if done is None else done.books}
             out["failed"] = [] if done is None else list(done.skipped)
             out["notes"] = [] if done is None else list(done.notes)
+        elif action == "repair":
+            from bookorbit_desktop.library.editing.removal import repair_files
+
+            out = {"done": repair_files()}
         elif action == "write":
             out = {"done": len(write_into_files(paths, int(book_id)))}
         elif action == "remove":

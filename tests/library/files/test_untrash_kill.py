@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bookorbit_desktop.config import resolve_paths
-from bookorbit_desktop.library.editing.removal import remove_books
+from bookorbit_desktop.library.editing.removal import remove_books, repair_files
 from bookorbit_desktop.library.editing.trash import freedesktop
 from bookorbit_desktop.library.files import safe
 from bookorbit_desktop.library.store.db import close_database, open_database
@@ -110,3 +110,38 @@ def test_an_undo_of_a_removal_killed_at_any_step_is_undone_by_the_next(tmp_path,
             wrong.append(f"kill {step}: {'; '.join(problems)}")
     assert wrong == [], f"{len(wrong)} of {step} kill points:\n" + "\n".join(wrong)
     assert step > (8 if across else 5)  # the copies' steps, the trash's, the transactions
+
+
+def test_the_repair_of_a_killed_undo_killed_at_any_step_is_finished_by_the_next(
+    tmp_path, other_drive
+):
+    """Each undo killed after it journaled its files, then the repair that puts them back
+    killed at each of its steps, then the next repair: the library is as the removal left it,
+    each file whole in the trash, no half copy and nothing at the files' old places."""
+    repaired = 0
+    for undo_at in range(2, 17):  # after the journal's own transaction
+        at, finished = 0, False
+        while not finished:
+            at += 1
+            base, drive = tmp_path / f"u{undo_at}r{at}", other_drive / f"u{undo_at}r{at}"
+            data, files, trash = _removed(base, drive)
+            whole = {name: (trash / "files" / name).read_bytes() for name in BOOKS.values()}
+            child = run_child(data, "edit-undo", kill_at=undo_at, writes=True)
+            if child.returncode == 0:
+                return  # past the undo's last step
+            assert child.returncode == -9, child.stderr[-2000:]
+            child = run_child(data, "repair", kill_at=at, writes=True)
+            finished = child.returncode == 0
+            assert finished or child.returncode == -9, child.stderr[-2000:]
+            open_database(data / "library.sqlite3")
+            try:
+                repair_files()
+                assert BookFile.select().count() == 0, (undo_at, at)
+            finally:
+                close_database()
+            assert _parts(base, drive) == [], (undo_at, at)
+            assert not any(path.exists() for path in files.values()), (undo_at, at)
+            assert {n: (trash / "files" / n).read_bytes() for n in BOOKS.values()} == whole
+            assert sorted(os.listdir(trash / "info")) == sorted(f"{n}.trashinfo" for n in whole)
+            repaired += 1
+    assert repaired > 30
