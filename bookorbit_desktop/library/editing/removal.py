@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.editing.trash import carry_out, check_trash, intend
+from bookorbit_desktop.library.editing.trash_back import roll_back
 from bookorbit_desktop.library.files.moves import recover
 from bookorbit_desktop.library.journal import removed, steps
 from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
@@ -121,10 +122,11 @@ def finish_trashing() -> int:
 
 def repair_files() -> int:
     """Finish or roll back the file work a stopped process left (tidy moves, copies, metadata
-    writes, files a removal had yet to move to the trash), before anything else touches the
+    writes, files an undo took out of the trash without committing, files a removal had yet
+    to move to the trash), before anything else touches the
     files: the window calls it as it starts, the command line before a command that writes.
     How many files it finished."""
-    return recover() + finish_trashing()
+    return recover() + roll_back() + finish_trashing()
 
 
 def _take_away(book_id: int, now: float) -> str | None:
@@ -157,4 +159,7 @@ def _redo(step: steps.Step, paths: Paths, now: float) -> Outcome:
     return outcome
 
 
-register(removed.REMOVE, StepKind(removed.undo, _redo, removed.describe))
+register(
+    removed.REMOVE,
+    StepKind(removed.undo, _redo, removed.describe, prepare_undo=removed.prepare_undo),
+)

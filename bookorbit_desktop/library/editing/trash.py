@@ -114,7 +114,7 @@ def move_to_trash(
         try:
             if reserved is not None:
                 reserved(target)
-            _move(original, target)
+            move_file(original, target)
         except BaseException:
             (info / f"{name}{INFO_SUFFIX}").unlink(missing_ok=True)
             raise
@@ -131,8 +131,9 @@ def _trash_name(original: Path, number: int) -> str:
     return f"{stem}{counter}{original.suffix}"
 
 
-def _move(source: Path, target: Path) -> None:
-    """Rename `source` to `target`, or on another drive copy it whole and then remove it."""
+def move_file(source: Path, target: Path, temp: Path | None = None) -> None:
+    """Rename `source` to `target`, or on another drive copy it whole (under `temp` when given)
+    and then remove it."""
     try:
         if os.path.lexists(target):
             raise FileExistsError(errno.EEXIST, "already there", str(target))
@@ -142,7 +143,7 @@ def _move(source: Path, target: Path) -> None:
         if error.errno != errno.EXDEV:
             raise
     try:
-        copied = safe.copy_file(source, target)
+        copied = safe.copy_file(source, target, temp=temp)
     except FileOpError as error:
         raise OSError(errno.EIO, error.reason, str(source)) from error
     try:
@@ -156,13 +157,17 @@ def _move(source: Path, target: Path) -> None:
 
 
 def restore_from_trash(
-    trashed: Path, expected: Path | None = None, recorded: tuple[int, str] | None = None
+    trashed: Path,
+    expected: Path | None = None,
+    recorded: tuple[int, str] | None = None,
+    temp: Path | None = None,
 ) -> Path:
     """Put a file this module trashed back where it was; its original path. OSError (the file
     stays in the trash) when it is gone from the trash, when the trash's record of it names
     another place than `expected` (the name was reused by a file trashed since), when it no
     longer has the size and SHA-256 `recorded` as it went in, or when something else is at
-    its old path."""
+    its old path. A copy across drives is written under `temp` when given (journaled by the
+    caller: `trash_back`)."""
     if recorded is not None and not safe.matches(trashed, *recorded):
         raise NotTheFileError(errno.ENOENT, "another file has that name in the trash now")
     info = trashed.parent.parent / "info" / f"{trashed.name}{INFO_SUFFIX}"
@@ -176,7 +181,7 @@ def restore_from_trash(
     if os.path.lexists(original):
         raise FileExistsError(errno.EEXIST, "another file is at its old place", str(original))
     original.parent.mkdir(parents=True, exist_ok=True)
-    _move(trashed, original)
+    move_file(trashed, original, temp)
     info.unlink(missing_ok=True)
     return original
 
@@ -265,15 +270,22 @@ def _done(row: int, target: str | None) -> None:
     database.execute_sql("UPDATE trash_intent SET done = 1, target = ? WHERE id = ?", (target, row))
 
 
-def settle(step_id: int, book_id: int) -> list[Moved]:
-    """A removal being undone: its files still waiting for the trash stay where they are (their
-    intents go), and those already moved there are returned (old path, place in the trash), for
-    the undo to bring back."""
+def waiting(step_id: int, book_id: int) -> list[Moved]:
+    """A removal's files that a stopped process moved to the trash without noting it yet: (old
+    path, place in the trash)."""
     rows = database.execute_sql(
-        "SELECT path, target, done FROM trash_intent WHERE step_id = ? AND book_id = ?",
+        "SELECT path, target FROM trash_intent WHERE step_id = ? AND book_id = ? AND done = 1",
         (step_id, book_id),
     ).fetchall()
+    return [(str(path), target) for path, target in rows]
+
+
+def settle(step_id: int, book_id: int) -> list[Moved]:
+    """A removal being undone: its files still waiting for the trash stay where they are (their
+    intents go), and those already moved there are returned (`waiting`), for the undo to bring
+    back."""
+    moved = waiting(step_id, book_id)
     database.execute_sql(
         "DELETE FROM trash_intent WHERE step_id = ? AND book_id = ?", (step_id, book_id)
     )
-    return [(str(path), target) for path, target, done in rows if done]
+    return moved

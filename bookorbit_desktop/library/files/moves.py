@@ -173,6 +173,7 @@ def _roll_back(move: Move) -> None:
             if safe.links_same(old, new):
                 os.remove(new)
         sidecars.roll_back(move.id)
+        sidecars.unlink_copies(move.old, move.new)
         sidecars.prune(sidecar(move.new))
         root = journal.library_root(move)
         if root:
@@ -198,6 +199,7 @@ def _finish_copied(move: Move) -> tuple[str, str]:
     for old, new in ((move.old, move.new), (sidecar(move.old), sidecar(move.new))):
         if safe.links_same(old, new):
             os.remove(old)
+    sidecars.delete_copied_links(move.old, move.new)  # while the files they name are there
     kept = sidecars.delete_copied_sources(move.id)
     sidecars.prune(sidecar(move.old))  # also when a stopped run deleted its last file
     journal.set_state(move.id, DONE)

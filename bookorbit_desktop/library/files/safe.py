@@ -166,10 +166,12 @@ def copy_file(
     move_id: int | None = None,
     keep_record: bool = False,
     replace: bool = False,
+    temp: Path | None = None,
 ) -> Copied:
     """Copy `source` to `target` as the module says. An existing target is replaced (atomically)
     only with `replace`; else FileOpError. With `keep_record` (or a `move_id`) the journal row
-    stays, so the copy can be checked later; else it is dropped once the copy is in place."""
+    stays, so the copy can be checked later; else it is dropped once the copy is in place.
+    `temp`: the temporary name to write under, journaled by the caller (`temp_beside`)."""
 
     def write(temp: Path) -> tuple[int, str]:
         sha, size = hashlib.sha256(), 0
@@ -183,7 +185,8 @@ def copy_file(
         shutil.copystat(source, temp)
         return size, sha.hexdigest()
 
-    return _place(source, target, write, None, move_id, keep_record or move_id is not None, replace)
+    keep = keep_record or move_id is not None
+    return _place(source, target, write, None, move_id, keep, replace, temp)
 
 
 def write_file(
@@ -214,8 +217,9 @@ def _place(
     move_id: int | None,
     keep_record: bool,
     replace: bool,
+    temp: Path | None = None,
 ) -> Copied:
-    temp = temp_beside(target)
+    temp = temp or temp_beside(target)
     row = _begin(source, target, temp, move_id, keep_record)
     try:
         written = write(temp)  # a copy: the size and checksum of what was read from the source

@@ -12,6 +12,12 @@ share it. The rules:
 - A moved file is renamed on one drive; across drives it is copied through `safe.copy_file`
   (journaled with its size and checksum) and its source is deleted only by
   `delete_copied_sources`, once the copy is found whole.
+- A link in the folder stays a link across drives (`links`): it is made anew at the new place,
+  pointing at the moved file when it pointed at the book or at a file of the folder that moves
+  with it, else at what it pointed at (a relative link stays relative). The move's own journal
+  row stands for it: a copy rolled back removes the new link (`unlink_copies`), a copy
+  finished removes the old one (`delete_copied_links`), each only while it names what the
+  other does.
 """
 
 from __future__ import annotations
@@ -123,16 +129,47 @@ def move(old_book: str, new_book: str) -> None:
     prune(old)
 
 
+def links(old_book: str, new_book: str) -> list[tuple[str, str, str]]:
+    """The links among the book's sidecar files: (the link, its new place, the path the new
+    link is to name)."""
+    old, new = sidecar(old_book), sidecar(new_book)
+    if os.path.islink(old):
+        return []
+    files = files_of(old_book)
+    found = []
+    for name in files:
+        link = os.path.join(old, name)
+        if not os.path.islink(link):
+            continue
+        named = safe.link_target(link)
+        if named == os.path.normpath(old_book):
+            named = new_book
+        elif os.path.dirname(named) and os.path.relpath(named, old) in files:
+            named = os.path.join(new, os.path.relpath(named, old))
+        found.append((link, os.path.join(new, name), named))
+    return found
+
+
+def _names(link: str, path: str) -> bool:
+    return os.path.islink(link) and safe.link_target(link) == os.path.normpath(path)
+
+
 def copy(old_book: str, new_book: str, move_id: int) -> None:
     """Copy the book's sidecar files to its new sidecar, each journaled under `move_id`; a
-    sidecar that is a link is linked anew."""
+    sidecar that is a link, or a link in it, is linked anew (`links`)."""
     old, new = sidecar(old_book), sidecar(new_book)
     if os.path.islink(old):
         if not os.path.lexists(new):
             safe.relink(old, new)
         return
+    made = {link: (there, named) for link, there, named in links(old_book, new_book)}
     for name in files_of(old_book):
         source, target = Path(old, name), Path(new, name)
+        if os.fspath(source) in made:
+            if not os.path.lexists(target):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                safe.relink(source, target, made[os.fspath(source)][1])
+            continue
         if os.path.lexists(target):  # identical (checked by `clash`): it stands for the source
             if not safe.one_file(source, target):
                 safe.adopt(source, target, move_id)
@@ -161,6 +198,20 @@ def delete_copied_sources(move_id: int) -> list[str]:
         else:
             kept.append(f"{copied.source} (its copy is not whole)")
     return kept
+
+
+def delete_copied_links(old_book: str, new_book: str) -> None:
+    """A finished copy: each old link of the sidecar goes once its new one names its path."""
+    for link, there, named in links(old_book, new_book):
+        if _names(there, named):
+            os.remove(link)
+
+
+def unlink_copies(old_book: str, new_book: str) -> None:
+    """A copy rolled back: each new link made for one of the sidecar's links goes."""
+    for _link, there, named in links(old_book, new_book):
+        if _names(there, named):
+            os.remove(there)
 
 
 def forget_copies(move_id: int) -> None:

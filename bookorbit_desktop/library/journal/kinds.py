@@ -39,6 +39,10 @@ class StepKind:
     # outside one transaction (a rolled-back transaction would forget files already moved),
     # and off the window's thread.
     files: bool = False
+    # Called with the step, in a transaction of its own that commits before the undo's: journals
+    # the file work the undo does inside its transaction (`removed.prepare_undo`), so that a
+    # process stopped in it has that work rolled back at the next start.
+    prepare_undo: Callable[[Step], object] | None = None
 
 
 KINDS: dict[str, StepKind] = {}

@@ -23,11 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.editing import trash_back
 from bookorbit_desktop.library.editing.trash import (
     NotTheFileError,
     Trashed,
     restore_from_trash,
     settle,
+    waiting,
 )
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.book_values import cover_hash
@@ -228,8 +230,10 @@ def _from_trash(title: str, original: str, trashed: str | None, recorded: list[A
         return f"“{title}”: its file is in the system's trash; put it back at {original}"
     size, sha256 = [*recorded, None, None][:2]
     check = None if size is None or sha256 is None else (int(size), str(sha256))
+    temp = trash_back.temp_of(trashed, original)
+    trash_back.taken(trashed, original)  # in this transaction: gone once it commits
     try:
-        restore_from_trash(Path(trashed), Path(original), check)
+        restore_from_trash(Path(trashed), Path(original), check, temp)
     except NotTheFileError:
         return (
             f"“{title}”: the file at {trashed} in the trash is not the one removed with it "
@@ -250,6 +254,19 @@ def set_kept(step_id: int, old: int, new: int, before: dict[str, Any]) -> None:
         "UPDATE change_entry SET book_id = ?, before = ? WHERE step_id = ? AND book_id = ?",
         (new, json.dumps(before, ensure_ascii=False, sort_keys=True), step_id, old),
     )
+
+
+def expect_files(step_id: int, book_id: int, before: dict[str, Any]) -> None:
+    """Journal, before the transaction that brings the book back, the files it will take out
+    of the trash (`trash_back`): those its step noted and those a stopped removal moved."""
+    files = [(file[0], file[1]) for file in before.get("trashed", [])]
+    trash_back.expect(files + waiting(step_id, book_id))
+
+
+def prepare_undo(step: steps.Step) -> None:
+    """What `run` does before the transaction of this step's undo (`expect_files`)."""
+    for entry in step.entries:
+        expect_files(step.id, entry.book_id, entry.before)
 
 
 def undo(step: steps.Step, paths: Paths, now: float) -> Outcome:

@@ -19,7 +19,7 @@ from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.kinds import Outcome
-from bookorbit_desktop.library.journal.removed import REMOVE, restore_book
+from bookorbit_desktop.library.journal.removed import REMOVE, expect_files, restore_book
 from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.store.files import inside
 from bookorbit_desktop.library.store.models import database
@@ -52,15 +52,25 @@ def removed_books(sources: Iterable[str]) -> list[RemovedBook]:
     return found
 
 
+def _kept(step_id: int, book_id: int) -> tuple[str] | None:
+    """What the removal step not undone keeps of the book (its entry's `before`), or None."""
+    return database.execute_sql(
+        "SELECT e.before FROM change_entry e JOIN change_step s ON s.id = e.step_id"
+        " WHERE e.step_id = ? AND e.book_id = ? AND s.kind = ? AND s.undone_at IS NULL",
+        (step_id, book_id, REMOVE),
+    ).fetchone()
+
+
 def restore_removed(paths: Paths, step_id: int, book_id: int, now: float) -> Outcome:
     """Bring back the book `book_id` that step `step_id` removed; NotFoundError when the
-    journal no longer holds it."""
+    journal no longer holds it. The files it takes out of the trash are journaled first, in
+    a transaction of their own (`removed.expect_files`)."""
+    with database.atomic("IMMEDIATE"):
+        row = _kept(step_id, book_id)
+        if row is not None:
+            expect_files(step_id, book_id, json.loads(row[0]))
     with database.atomic("IMMEDIATE"):  # it reads, then writes
-        row = database.execute_sql(
-            "SELECT e.before FROM change_entry e JOIN change_step s ON s.id = e.step_id"
-            " WHERE e.step_id = ? AND e.book_id = ? AND s.kind = ? AND s.undone_at IS NULL",
-            (step_id, book_id, REMOVE),
-        ).fetchone()
+        row = _kept(step_id, book_id)
         if row is None:
             raise NotFoundError("That removed book is no longer kept, so it cannot be restored.")
         _, outcome = restore_book(json.loads(row[0]), paths, now)

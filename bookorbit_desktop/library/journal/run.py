@@ -64,6 +64,8 @@ def _take(
     window and a command at once) took meanwhile is not taken twice; the step next now is."""
     while (found := find(entries=False)) is not None:
         kind = _kind(found)
+        if not again and kind.prepare_undo is not None:
+            _prepare(find, found.id, kind.prepare_undo)
         with _together(kind):
             step = find()
             if step is None or step.id != found.id:
@@ -74,6 +76,17 @@ def _take(
         verb = "Redid" if again else "Undid"
         return Done(verb, step.label, outcome.books, tuple(outcome.skipped), tuple(outcome.notes))
     return None
+
+
+def _prepare(
+    find: Callable[..., steps.Step | None], step_id: int, prepare: Callable[[steps.Step], object]
+) -> None:
+    """The step's file work journaled in a transaction that commits before the undo's, while
+    the step is still the one to undo."""
+    with database.atomic("IMMEDIATE"):
+        step = find()
+        if step is not None and step.id == step_id:
+            prepare(step)
 
 
 def _together(kind: StepKind) -> AbstractContextManager[object]:

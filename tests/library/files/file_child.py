@@ -6,8 +6,9 @@ one, is a step too). Prints one JSON line when it finishes.
 
     python -m tests.library.files.file_child DB_FILE DATA_DIR ACTION [BOOK_ID]
 
-ACTION: tidy, tidy-copy (cross-drive moves allowed), tidy-keep, undo, redo (Edit ▸ Redo), write,
-restore, remove (the book, its files to the trash in `$TRASH`).
+ACTION: tidy, tidy-copy (cross-drive moves allowed), tidy-keep, undo (Undo Last Tidy), edit-undo
+(Edit ▸ Undo), redo (Edit ▸ Redo), write, restore, remove (the book, its files to the trash in
+`$TRASH`), repair (what the window does as it starts).
 
 `run_child` forks it from `tests.forked`'s server, with the app already imported, unless it
 runs in a mount namespace of its own.
@@ -131,12 +132,17 @@ def main(db_file: str, data_dir: str, action: str, book_id: str = "0") -> None:
         elif action == "undo":
             result = mover.undo_last(allow_copy=True)
             out = {"done": len(result.done), "failed": [why for _m, why in result.failed]}
-        elif action == "redo":
+        elif action in ("redo", "edit-undo"):
             from bookorbit_desktop.library.journal import run
 
-            done = run.redo(paths)
+            done = run.redo(paths) if action == "redo" else run.undo(paths)
             out = {"done": 0 if done is None else done.books}
             out["failed"] = [] if done is None else list(done.skipped)
+            out["notes"] = [] if done is None else list(done.notes)
+        elif action == "repair":
+            from bookorbit_desktop.library.editing.removal import repair_files
+
+            out = {"done": repair_files()}
         elif action == "write":
             out = {"done": len(write_into_files(paths, int(book_id)))}
         elif action == "remove":
