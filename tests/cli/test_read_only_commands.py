@@ -32,6 +32,8 @@ READERS = {
     ("kosync", "status"): ["kosync", "status"],
     ("kosync", "unlinked"): ["kosync", "unlinked"],
     ("hardcover", "log"): ["hardcover", "log"],
+    ("hardcover", "held"): ["hardcover", "held"],
+    ("metadata", "contact"): ["metadata", "contact"],
     ("hardcover", "conflicts"): ["hardcover", "conflicts"],
 }
 
@@ -64,6 +66,7 @@ def test_the_commands_that_skip_the_check_are_exactly_the_ones_shown_not_to_writ
     assert not only_reads(parser.parse_args(["books", "edit", "1", "--title", "T"]))
     assert not only_reads(parser.parse_args(["tags", "delete", "x"]))
     assert not only_reads(parser.parse_args(["stats", "import", "f"]))
+    assert not only_reads(parser.parse_args(["hardcover", "held", "--discard"]))
 
 
 @pytest.fixture

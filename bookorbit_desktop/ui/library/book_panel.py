@@ -12,7 +12,6 @@ scrolls the panel and edits a field only once it has the focus. The Hardcover se
 from __future__ import annotations
 
 import datetime
-import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -47,6 +46,7 @@ from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
 from bookorbit_desktop.ui.cover_loader import cover_placeholder, describe_cover
 from bookorbit_desktop.ui.image_bytes import pixmap_file
 from bookorbit_desktop.ui.library import reading_edits
+from bookorbit_desktop.ui.library.book_facts import facts_html
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
 from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
 from bookorbit_desktop.ui.library.model import format_rating, format_series
@@ -252,7 +252,7 @@ class BookPanel(QWidget):
         series = format_series(book.get("series"), book.get("series_index"))
         self.byline.setText(f"{byline}\n{series}" if series else byline)
         self._show_cover(book.get("cover_file"), book.get("cover_generated", False))
-        self.facts.setText(_facts_html(book))
+        self.facts.setText(facts_html(book))
         description = book.get("description") or ""
         if is_html(description):  # cleaned again: it may have been stored before cleaning
             self.description.setHtml(display_html(description))
@@ -399,29 +399,3 @@ class BookPanel(QWidget):
         self._fill(self._book)
         self.saved.emit(book_id)
         return True
-
-
-def _facts_html(book: BookDetails) -> str:
-    rows: list[tuple[str, str]] = []
-    for label, key in (
-        ("Language", "language"),
-        ("Publisher", "publisher"),
-        ("Published", "published"),
-        ("ISBN", "isbn13"),
-        ("ISBN-10", "isbn10"),
-    ):
-        value = book.get(key)
-        if value:
-            rows.append((label, str(value)))
-    for file in book.get("files", []):
-        note = "  (missing from disk)" if file.get("missing") else ""
-        rows.append((str(file["format"]).upper(), f"{file['path']}{note}"))
-    return (
-        "<table>"
-        + "".join(
-            f"<tr><td style='padding-right:10px;color:gray'>{html.escape(label)}</td>"
-            f"<td>{html.escape(value)}</td></tr>"
-            for label, value in rows
-        )
-        + "</table>"
-    )

@@ -1,0 +1,36 @@
+"""The book panel's facts: language, publisher, identifiers and the book's files, as an escaped
+HTML table (every value from outside goes through `html.escape`)."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bookorbit_desktop.services.library.records import BookDetails
+
+
+def facts_html(book: BookDetails) -> str:
+    rows: list[tuple[str, str]] = []
+    for label, key in (
+        ("Language", "language"),
+        ("Publisher", "publisher"),
+        ("Published", "published"),
+        ("ISBN", "isbn13"),
+        ("ISBN-10", "isbn10"),
+    ):
+        value = book.get(key)
+        if value:
+            rows.append((label, str(value)))
+    for file in book.get("files", []):
+        note = "  (missing from disk)" if file.get("missing") else ""
+        rows.append((str(file["format"]).upper(), f"{file['path']}{note}"))
+    return (
+        "<table>"
+        + "".join(
+            f"<tr><td style='padding-right:10px;color:gray'>{html.escape(label)}</td>"
+            f"<td>{html.escape(value)}</td></tr>"
+            for label, value in rows
+        )
+        + "</table>"
+    )
