@@ -113,6 +113,14 @@ def forget_unseen(pass_no: int) -> int:
     return int(cursor.rowcount or 0)
 
 
+def _of_books(sql: str, hc_book_ids: Iterable[int] | None) -> tuple[str, list[int]]:
+    """`sql` (a read of the stored entries) for these Hardcover books only (None: all)."""
+    if hc_book_ids is None:
+        return sql, []
+    ids = sorted(set(hc_book_ids))
+    return sql + (f" WHERE hc_book_id IN ({','.join('?' * len(ids))})" if ids else " WHERE 0"), ids
+
+
 def stored_rows(hc_book_ids: Iterable[int] | None = None) -> list[PulledRow]:
     """The stored entries (all, or those of these Hardcover books) as the pull read them last
     (their reads in `entry`)."""
@@ -120,10 +128,7 @@ def stored_rows(hc_book_ids: Iterable[int] | None = None) -> list[PulledRow]:
         "SELECT user_book_id, hc_book_id, entry, remote_updated_at, title, authors, isbns, "
         "slug FROM hardcover_pulled"
     )
-    params: list[int] = []
-    if hc_book_ids is not None:
-        params = sorted(set(hc_book_ids))
-        sql += f" WHERE hc_book_id IN ({','.join('?' * len(params))})" if params else " WHERE 0"
+    sql, params = _of_books(sql, hc_book_ids)
     return [
         PulledRow(
             r[0],
@@ -145,11 +150,7 @@ def pulled(hc_book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         "SELECT user_book_id, hc_book_id, entry, remote_updated_at, changed_at, changed_fields, "
         "title, authors, isbns, slug FROM hardcover_pulled"
     )
-    params: list[Any] = []
-    if hc_book_ids is not None:
-        ids = sorted(set(hc_book_ids))
-        sql += f" WHERE hc_book_id IN ({','.join('?' * len(ids))})" if ids else " WHERE 0"
-        params = ids
+    sql, params = _of_books(sql, hc_book_ids)
     return [
         {
             "user_book_id": r[0],

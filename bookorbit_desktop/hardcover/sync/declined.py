@@ -97,7 +97,7 @@ def plan_discard(book_ids: Iterable[int] | None = None) -> DiscardPlan:
         )
     )
     candidates = {c.local.hc_book_id: c for c in store.candidates(ids)}
-    rows = {r["hc_book_id"]: r for r in pull_store.pulled(candidates)}
+    rows = {r.hc_book_id: r for r in pull_store.stored_rows(candidates)}
     known = _entries_known(candidates)
     values: dict[int, dict[str, Any]] = {}
     released, excluded = [], []
@@ -155,17 +155,14 @@ def _entries_known(candidates: dict[int, Candidate]) -> dict[int, int]:
 
 
 def _hardcover_values(
-    candidate: Candidate, row: dict[str, Any] | None, entry: int
+    candidate: Candidate, row: pull_store.PulledRow | None, entry: int
 ) -> dict[str, Any] | None:
     """What Hardcover holds of the entry `entry`: as the pull last read it, else as our last
     confirmed push left it; None when neither is of that entry."""
     snapshot = candidate.snapshot
     read_id = snapshot.read_id if snapshot is not None else None
-    if row is not None and row["user_book_id"] == entry:
-        pulled = pull_store.PulledRow(
-            row["user_book_id"], row["hc_book_id"], row, row.get("updated_at")
-        )
-        return pulled_values(pulled, read_id)
+    if row is not None and row.user_book_id == entry:
+        return pulled_values(row, read_id)
     if snapshot is not None and snapshot.user_book_id == entry:
         return dict(snapshot.confirmed) or None
     return None

@@ -76,6 +76,18 @@ async def idle(worker: SyncWorker, clock, minutes: float) -> None:
         await clock.sleep(POLL_SECONDS)
 
 
+def cancelled_after_a_bulk_edit(hc, fake, qloop, library) -> None:
+    """Four books Read on Hardcover and 23 new ones set to Want to Read in one bulk edit, and
+    Sync Now's review of them cancelled."""
+    connect(hc, fake, qloop)
+    before = read_on_hardcover(hc, fake, qloop)
+    new = [linked(fake, f"New {n}") for n in range(NEW)]
+    BulkEditService(library).apply([*before, *new], {"status": "want_to_read"})
+    shown = cancel_the_review(hc)
+    qloop.run_until_complete(hc.sync_now())
+    assert shown == [READ_BEFORE + NEW] and statuses(fake) == [READ] * READ_BEFORE
+
+
 def test_a_cancelled_review_holds_what_it_showed_and_the_wait_costs_nothing(
     hc, fake, qloop, library
 ):
@@ -158,13 +170,7 @@ async def answer_discard(hc, *, press_escape: bool) -> None:
 
 
 def test_send_held_sends_what_was_held(hc, fake, qloop, library):
-    connect(hc, fake, qloop)
-    before = read_on_hardcover(hc, fake, qloop)
-    new = [linked(fake, f"New {n}") for n in range(NEW)]
-    BulkEditService(library).apply([*before, *new], {"status": "want_to_read"})
-    shown = cancel_the_review(hc)
-    qloop.run_until_complete(hc.sync_now())
-    assert shown == [READ_BEFORE + NEW] and statuses(fake) == [READ] * READ_BEFORE
+    cancelled_after_a_bulk_edit(hc, fake, qloop, library)
     # Send Held on the page sends them (the user's own pass).
     refresh(hc, qloop)
     hc.dialog_delay = 30.0
@@ -175,13 +181,7 @@ def test_send_held_sends_what_was_held(hc, fake, qloop, library):
 
 
 def test_sync_now_reviews_the_held_books_before_it_sends_them(hc, fake, qloop, library):
-    connect(hc, fake, qloop)
-    before = read_on_hardcover(hc, fake, qloop)
-    new = [linked(fake, f"New {n}") for n in range(NEW)]
-    BulkEditService(library).apply([*before, *new], {"status": "want_to_read"})
-    shown = cancel_the_review(hc)
-    qloop.run_until_complete(hc.sync_now())
-    assert shown == [READ_BEFORE + NEW] and statuses(fake) == [READ] * READ_BEFORE
+    cancelled_after_a_bulk_edit(hc, fake, qloop, library)
     # Sync Now again shows the held books for review, and Send sends them.
     hc.dialog_opened.disconnect()
     accepted: list[int] = []
