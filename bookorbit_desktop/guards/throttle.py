@@ -210,7 +210,10 @@ class LoginThrottle:
         self._tried.pop(address, None)
 
     def _network(self, address: str) -> Failures | None:
-        return self._networks.entries.get(network_of(address)) if self.rule.network else None
+        # No network has failed yet (nearly always): no address to read (each request asks).
+        if not self.rule.network or not self._networks.entries:
+            return None
+        return self._networks.entries.get(network_of(address))
 
     def refusal(self, address: str) -> Admission | None:
         """Why every login from `address` is refused now, whatever key it sends: its own block
