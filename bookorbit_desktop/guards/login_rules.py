@@ -35,6 +35,7 @@ from __future__ import annotations
 import enum
 from collections import deque
 from dataclasses import dataclass
+from functools import cache
 
 
 class Admission(enum.Enum):
@@ -107,6 +108,7 @@ ADMISSIONS = (
 )
 
 
+@cache  # 16 answers, asked on every request: worked out once each
 def decide(address_over: bool, known: bool, network_over: bool, everyone_over: bool) -> Admission:
     """The first row of `ADMISSIONS` that matches."""
     facts = (address_over, known, network_over, everyone_over)
