@@ -101,18 +101,20 @@ def plan_discard(book_ids: Iterable[int] | None = None) -> DiscardPlan:
     known = _entries_known(candidates)
     values: dict[int, dict[str, Any]] = {}
     released, excluded = [], []
+    theirs = {
+        hc_book: _hardcover_values(candidate, rows.get(hc_book), known[hc_book])
+        for hc_book, candidate in candidates.items()
+        if hc_book in known
+    }
     for book_id in ids:
-        candidate = candidates.get(links.get(book_id, 0))
-        theirs = None
-        if candidate is not None and candidate.local.hc_book_id in known:
-            entry = known[candidate.local.hc_book_id]
-            theirs = _hardcover_values(candidate, rows.get(candidate.local.hc_book_id), entry)
-        if theirs is None:
+        hc_book = links.get(book_id, 0)
+        found = theirs.get(hc_book)
+        if found is None:
             excluded.append(book_id)
-        elif book_id in candidate.book_ids:  # type: ignore[union-attr]
-            values[book_id] = theirs
+        elif book_id in candidates[hc_book].book_ids:
+            values[book_id] = found
         else:
-            released.append(book_id)
+            released.append(book_id)  # an unread copy: nothing of it to take back
     return DiscardPlan(values, released, excluded)
 
 
