@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from bookorbit_desktop.library.reading import rows
 from bookorbit_desktop.library.reading.event_run import EventRun, run_events
 from bookorbit_desktop.library.reading.finish_evidence import settle_sync_finishes
+from bookorbit_desktop.library.reading.jump_back import may_jump
+from bookorbit_desktop.library.reading.jump_marks import insert_jumped, jump_of
 from bookorbit_desktop.library.reading.pushes import (
     Push,
     PushResult,
@@ -62,12 +64,20 @@ def record_pushes(batch: Sequence[tuple[Push, int]]) -> list[PushResult]:
             results.append(result)
             slow.add(document)
             continue
-        waiting.append((push, book_id, timestamp))
         previous[document] = book_id
         if book_id is None:
+            waiting.append((push, book_id, timestamp))
             results.append(PushResult(book_id=None))
             continue
         stored = reading_rows[book_id] if book_id in reading_rows else rows.reading_row(book_id)
+        if stored is not None and may_jump(push.percentage, stored.status, stored.progress):
+            _insert_events(waiting)  # the guard reads the events pushed before it
+            jump = jump_of(document, push.percentage, stored, timestamp)
+            if jump is not None:
+                insert_jumped(event_values(push, book_id, timestamp), jump)
+                results.append(PushResult(book_id, (Change.JUMPED_BACK,)))
+                continue
+        waiting.append((push, book_id, timestamp))
         run = run_events(stored, [(push.percentage, push.progress, timestamp)], threshold)
         if run.row is not None:
             writes.add(book_id, run, exists=stored is not None)

@@ -30,9 +30,13 @@ from bookorbit_desktop.library.store.models import Book, database
 
 RESET_DEVICE = "BookOrbit Desktop"
 RESET_ID = "bookorbit-reset"
+# A position the library wrote to make an earlier one current again (`position_restore`).
+RESTORE_ID = "bookorbit-restore"
 # The SQL test for "this event is a reset": a device id that is RESET_ID or starts with it.
-NOT_RESET_SQL = "(device_id IS NULL OR (device_id <> 'bookorbit-reset'"
-NOT_RESET_SQL += " AND device_id NOT LIKE 'bookorbit-reset:%'))"
+RESET_SQL = "(device_id = 'bookorbit-reset' OR device_id LIKE 'bookorbit-reset:%')"
+# The SQL test for "a device pushed this event": neither a reset nor a restore, which are the
+# library's own positions (never a read, never a device's place).
+NOT_RESET_SQL = f"(device_id IS NULL OR (NOT {RESET_SQL} AND device_id <> '{RESTORE_ID}'))"
 
 _PAGE = re.compile(r"\s*\d+\s*")
 _STEP = re.compile(r"([^/\[]+)(?:\[\d+\])?")
@@ -128,8 +132,7 @@ def device_positions(book_id: int) -> list[DevicePosition]:
 def _resets(book_id: int) -> list[tuple[int, str, int]]:
     """(event id, the document reset, when) of the book's resets."""
     found = database.execute_sql(
-        "SELECT id, document, timestamp FROM progress_event WHERE book_id = ?"
-        f" AND NOT {NOT_RESET_SQL}",
+        f"SELECT id, document, timestamp FROM progress_event WHERE book_id = ? AND {RESET_SQL}",
         (book_id,),
     ).fetchall()
     return [(event_id, document, int(at)) for event_id, document, at in found]
@@ -182,8 +185,8 @@ def _start_for(progress: str, writer_id: str | None) -> str:
 
 
 def resets_since(event_id: int) -> tuple[int, list[str]]:
-    """(the newest event id, the documents reset by events after `event_id`): what the server
-    checks to forget the pull answers it remembers for them."""
+    """(the newest event id, the documents reset or restored by events after `event_id`): what
+    the server checks to forget the pull answers it remembers for them."""
     newest = database.execute_sql("SELECT COALESCE(MAX(id), 0) FROM progress_event").fetchone()[0]
     # A range of the table's own keys: only the pushes since the last check are read.
     found = database.execute_sql(

@@ -2,7 +2,8 @@
 
 A push is one short transaction: append a ProgressEvent (every push is kept, linked or not)
 and, when the document belongs to a book, update that book's ReadingState with the pure rules
-of `reading.py`. A pull is the newest event of the document, whichever device wrote it.
+of `reading.py`, unless the jump-back guard (`jump_back`) keeps it out of the state. A pull is
+the newest event of the document, whichever device wrote it.
 
 Which book a document is, is `resolution`'s rule; `resolve_document` asks it with the document's
 stored aliases.
@@ -25,6 +26,7 @@ from bookorbit_desktop.library.reading import rules as reading
 from bookorbit_desktop.library.reading.device_positions import NOT_RESET_SQL
 from bookorbit_desktop.library.reading.event_run import run_events
 from bookorbit_desktop.library.reading.finish_evidence import settle_sync_finishes
+from bookorbit_desktop.library.reading.jump_marks import insert_jumped, jump_of
 from bookorbit_desktop.library.reading.resolution import Resolution, resolution_of
 from bookorbit_desktop.library.reading.rows import Position
 from bookorbit_desktop.library.reading.waiting import WAITING_DOCUMENTS_SQL
@@ -130,6 +132,10 @@ def record_push(push: Push, *, timestamp: int) -> PushResult:
             _insert_event(push, None, timestamp)
             _, changes, changed = _attach_history(push.document, book_id, threshold)
         else:
+            jump = jump_of(push.document, push.percentage, rows.reading_row(book_id), timestamp)
+            if jump is not None:
+                insert_jumped(event_values(push, book_id, timestamp), jump)
+                return PushResult(book_id, (reading.Change.JUMPED_BACK,))
             _insert_event(push, book_id, timestamp)
             changes, changed = apply_events(
                 book_id, [(push.percentage, push.progress, timestamp)], threshold

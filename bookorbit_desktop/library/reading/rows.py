@@ -78,14 +78,15 @@ EventValues = tuple[
 ]
 
 
+INSERT_EVENT = (
+    "INSERT INTO progress_event (document, book_id, device, device_id, percentage, progress,"
+    " timestamp, meta_title, meta_authors, meta_filename) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def insert_events(values: Sequence[EventValues]) -> None:
     """Append pushed events, in order, in one statement."""
-    database.connection().executemany(
-        "INSERT INTO progress_event (document, book_id, device, device_id, percentage, progress,"
-        " timestamp, meta_title, meta_authors, meta_filename)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        values,
-    )
+    database.connection().executemany(INSERT_EVENT, values)
 
 
 def latest_metadata(document: str) -> tuple[str | None, str | None, str | None]:

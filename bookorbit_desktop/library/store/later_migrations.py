@@ -17,6 +17,7 @@ from bookorbit_desktop.library.store.held_entry_schema import held_entry
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
 from bookorbit_desktop.library.store.index_batch_schema import index_batch
 from bookorbit_desktop.library.store.journal_schema import change_journal
+from bookorbit_desktop.library.store.jumped_back_schema import jumped_back
 from bookorbit_desktop.library.store.lean_indexes_schema import lean_indexes
 from bookorbit_desktop.library.store.match_rating_schema import match_rating
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables
@@ -69,4 +70,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     title_lengths,  # schema 40: the search index keeps each folded title's length
     held_entry,  # schema 41: a copy that joins a Hardcover entry the user held is held too
     pages_index,  # schema 42: the books by printed pages (the table's sort by Pages)
+    jumped_back,  # schema 43: the pushes the jump-back guard kept out of the reading state
 )

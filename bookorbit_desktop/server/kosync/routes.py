@@ -240,7 +240,9 @@ async def put_progress(request: web.Request) -> web.StreamResponse:
         ctx.reading_lines.line(
             request.remote or "unknown", f"Book {result.book_id}: {', '.join(result.changes)}"
         )
-    if result.reading_changed and result.book_id is not None:
+    if result.book_id is not None and (
+        result.reading_changed or Change.JUMPED_BACK in result.changes  # the window tells it
+    ):
         _notify(ctx, result.book_id)
     return json_response({"document": push.document, "timestamp": timestamp})
 
