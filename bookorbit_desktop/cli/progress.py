@@ -7,6 +7,7 @@ import argparse
 import json
 import time
 
+from bookorbit_desktop.cli import progress_history
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.errors import NotFoundError
@@ -16,7 +17,9 @@ from bookorbit_desktop.services.library import device_positions as service
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `progress` sub-commands to the parser."""
-    progress = commands.add_parser("progress", help="each device's position in a book; reset it")
+    progress = commands.add_parser(
+        "progress", help="each device's position in a book: reset it, its history, restore"
+    )
     sub = progress.add_subparsers(dest="progress_command", metavar="COMMAND", required=True)
     show = add_command(sub, "show", _show, reads=True)
     show.add_argument("book_id", type=int, help="the book's id (see `bookorbit-desktop books`)")
@@ -25,6 +28,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     reset.add_argument("book_id", type=int, help="the book's id (see `bookorbit-desktop books`)")
     reset.add_argument("--device", metavar="ID", help="only this device (as `progress show` lists)")
     reset.add_argument("--yes", action="store_true", help="do not ask first")
+    progress_history.register(sub)
 
 
 def _title(book_id: int) -> str:

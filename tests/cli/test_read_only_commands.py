@@ -29,6 +29,7 @@ READERS = {
     ("device", "list"): ["device", "list"],
     ("devices", "list"): ["devices", "list"],
     ("progress", "show"): ["progress", "show", "1"],
+    ("progress", "history"): ["progress", "history", "1"],
     ("kosync", "status"): ["kosync", "status"],
     ("kosync", "unlinked"): ["kosync", "unlinked"],
     ("hardcover", "log"): ["hardcover", "log"],
