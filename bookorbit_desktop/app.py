@@ -36,7 +36,7 @@ from bookorbit_desktop.services.hardcover.pull_schedule import PullSchedule
 from bookorbit_desktop.services.hardcover.service import HardcoverService
 from bookorbit_desktop.services.hardcover.sync import SyncService
 from bookorbit_desktop.services.hardcover.sync_worker import SyncWorker
-from bookorbit_desktop.services.library import file_names
+from bookorbit_desktop.services.library import file_names, position_history
 from bookorbit_desktop.services.library import unlinked as unlinked_service
 from bookorbit_desktop.services.library import watched_folders as folders_service
 from bookorbit_desktop.services.library.cover_files import cover_files
@@ -62,6 +62,7 @@ from bookorbit_desktop.ui.icons import APP_ID, app_icon
 from bookorbit_desktop.ui.library.device_positions import attach_device_positions
 from bookorbit_desktop.ui.library.edit_actions import BookActions
 from bookorbit_desktop.ui.library.file_write_action import FileWriteActions
+from bookorbit_desktop.ui.library.position_timeline import attach_position_timeline
 from bookorbit_desktop.ui.library.restore_action import add_restore_action
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.library.view import LibraryView
@@ -233,6 +234,10 @@ class Desktop:
         )
         book_panel = panel_with_highlights(self.library.book_details, self.library.save_reading)
         devices_box = attach_device_positions(book_panel)  # each device's position; reset
+        positions_box = attach_position_timeline(  # every position synced; restore one
+            book_panel, devices_box, functools.partial(position_history.restore_later, self.paths)
+        )
+        positions_box.restored.connect(self._reading_changed)
         self.window = MainWindow(
             self.hub,
             LibraryView(),
@@ -292,6 +297,7 @@ class Desktop:
         self.change_watch.changed.connect(self.controller.follow_changes)
         self.change_watch.changed.connect(self.highlights.follow_changes)
         self.change_watch.changed.connect(devices_box.follow_changes)
+        self.change_watch.changed.connect(positions_box.follow_changes)
         self.statistics = StatisticsController(self.window)
         for changed in (self.change_watch.changed, self.controller.books_changed):  # + edits here
             changed.connect(self.statistics.follow_changes)

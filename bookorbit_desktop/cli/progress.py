@@ -1,5 +1,6 @@
 """`progress show BOOK` and `progress reset BOOK [--device ID] [--yes]`: where each KOReader
-device is in a book, and sending every device (or one) back to its start for a re-read."""
+device is in a book, and sending every device (or one) back to its start for a re-read; its
+`history` and `restore` are `progress_history`'s."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import time
 from bookorbit_desktop.cli import progress_history
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.progress_history import book_title as _title
 from bookorbit_desktop.errors import NotFoundError
-from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.services.library import device_positions as service
 
 
@@ -29,16 +30,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     reset.add_argument("--device", metavar="ID", help="only this device (as `progress show` lists)")
     reset.add_argument("--yes", action="store_true", help="do not ask first")
     progress_history.register(sub)
-
-
-def _title(book_id: int) -> str:
-    book = Book.get_or_none(Book.id == book_id)
-    if book is None:
-        raise NotFoundError(
-            f"There is no book with id {book_id}. List the library's books with "
-            "`bookorbit-desktop books` and use the id shown there."
-        )
-    return str(book.title or "untitled book")
 
 
 def _show(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -9,6 +9,8 @@ import time
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.errors import NotFoundError
+from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.services.library import position_history as service
 
 _BOOK = "the book's id (see `bookorbit-desktop books`)"
@@ -24,6 +26,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     restore.add_argument("event_id", type=int, help="the position's id (as `history` lists it)")
 
 
+def book_title(book_id: int) -> str:
+    """The book's title; NotFoundError when there is no such book."""
+    book = Book.get_or_none(Book.id == book_id)
+    if book is None:
+        raise NotFoundError(
+            f"There is no book with id {book_id}. List the library's books with "
+            "`bookorbit-desktop books` and use the id shown there."
+        )
+    return str(book.title or "untitled book")
+
+
 def _history(ctx: CliContext, args: argparse.Namespace) -> int:
     """every position KOReader devices synced for a book, newest first
 
@@ -31,9 +44,7 @@ def _history(ctx: CliContext, args: argparse.Namespace) -> int:
     position names a page or a part of the book, the device and when. A push the jump-back
     guard kept out of the book's progress says so, and a copy whose served position jumped
     back is named at the end with the command that restores the furthest position."""
-    from bookorbit_desktop.cli.progress import _title
-
-    title = _title(args.book_id)
+    title = book_title(args.book_id)
     rows = service.history_rows(args.book_id)
     notices = service.notices(args.book_id)
     if args.json:
@@ -84,9 +95,7 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
     "Sync to latest location …% from device 'BookOrbit Desktop'?" (or jumps without asking,
     as its "Sync to a newer state" setting says). The book's progress becomes that position,
     and Hardcover follows. `bookorbit-desktop undo` takes it back."""
-    from bookorbit_desktop.cli.progress import _title
-
-    title = _title(args.book_id)
+    title = book_title(args.book_id)
     restored = service.restore(ctx.paths, args.book_id, args.event_id)
     print(
         f"Restored {service.percent(restored.percentage)} of “{title}”: the next sync of a device"
