@@ -127,11 +127,13 @@ def test_restore_is_served_undone_and_redone(book, library):
     assert run.undo(library).label == "Restore 63 % of “Leaves of Grass”"
     back = progress.latest_position("doc")
     assert (back.percentage, back.progress, back.timestamp) == (0.0, kobo.progress, kobo.timestamp)
-    assert len(jump_notices(book.id)) == 0  # the library's own position, not the Kobo's push
+    (again_offered,) = jump_notices(book.id)  # the jump back is offered for restore again
+    assert (again_offered.from_event_id, again_offered.to_percentage) == (notice.from_event_id, 0)
 
     run.redo(library)
     again = progress.latest_position("doc")
     assert (again.percentage, again.timestamp) == (0.63, int(now))
+    assert jump_notices(book.id) == []
 
 
 def test_restore_moves_the_progress_back_up_and_undo_takes_it_back(book, library):

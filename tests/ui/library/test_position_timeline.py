@@ -76,6 +76,15 @@ def show(qloop, panel, box, book_id):
     qloop.run_until_complete(scenario())
 
 
+def reload(qloop, box):
+    async def scenario():
+        loaded = signal_future(box.loaded)
+        box.follow_changes()
+        await loaded
+
+    qloop.run_until_complete(scenario())
+
+
 def restore_with(qloop, box, click):
     async def scenario():
         done = signal_future(box.restored)
@@ -123,6 +132,8 @@ def test_restore_from_the_window_is_undone_and_redone(qloop, qtbot, panel, book,
     actions.undo()
     back = progress.latest_position("doc")
     assert (back.percentage, back.timestamp) == (0.02, kobo.timestamp)
+    reload(qloop, box)
+    assert box.notice_label.text() == "Kobo Clara jumped back from 63 % to 2 % — Restore 63 %?"
     actions.redo()
     again = progress.latest_position("doc")
     assert (again.percentage, again.timestamp) == (0.63, served.timestamp)
