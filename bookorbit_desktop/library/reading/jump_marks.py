@@ -27,8 +27,11 @@ _FURTHEST = (
 )
 
 
+_MARK = "INSERT INTO jumped_back (event_id, from_event_id, from_percentage) VALUES (?, ?, ?)"
+
+
 def furthest(document: str, since: int) -> Furthest | None:
-    row = database.execute_sql(_FURTHEST, (document, since)).fetchone()
+    row = database.connection().execute(_FURTHEST, (document, since)).fetchone()
     return None if row is None else Furthest(int(row[0]), float(row[1]), int(row[2]))
 
 
@@ -46,8 +49,6 @@ def jump_of(
 
 def insert_jumped(values: rows.EventValues, jump: JumpBack) -> None:
     """Append a pushed event the guard judged a jump back, with its mark."""
-    cursor = database.execute_sql(rows.INSERT_EVENT, values)
-    database.execute_sql(
-        "INSERT INTO jumped_back (event_id, from_event_id, from_percentage) VALUES (?, ?, ?)",
-        (cursor.lastrowid, jump.from_event_id, jump.from_percentage),
-    )
+    connection = database.connection()
+    event_id = connection.execute(rows.INSERT_EVENT, values).lastrowid
+    connection.execute(_MARK, (event_id, jump.from_event_id, jump.from_percentage))

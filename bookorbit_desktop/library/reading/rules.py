@@ -67,11 +67,10 @@ class Change(StrEnum):
     # Flags: recorded, state untouched.
     PUSH_AFTER_FINISH = "push_after_finish"  # finished book pushed below the threshold
     PUSH_WHILE_ABANDONED = "push_while_abandoned"  # abandoned book pushed below the threshold
-    # Kept out of the state by the jump-back guard (`jump_back`); worth a line in the log.
-    JUMPED_BACK = "jumped_back"
+    JUMPED_BACK = "jumped_back"  # kept out of the state by the jump-back guard (`jump_back`)
 
 
-FLAGS = frozenset({Change.PUSH_AFTER_FINISH, Change.PUSH_WHILE_ABANDONED})
+FLAGS = frozenset({Change.PUSH_AFTER_FINISH, Change.PUSH_WHILE_ABANDONED, Change.JUMPED_BACK})
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import ALIAS_CONTENT, DocumentAlias, ReadingState
 from bookorbit_desktop.server.accounts import set_account
 from bookorbit_desktop.server.kosync.routes import RESET_POLL_SECONDS
-from tests.factories import add_book
-from tests.server.kosync.support import KEY, KOREADER_HEADERS, USER
+from tests.factories import add_book, make_epub
+from tests.server.kosync.support import KEY, KOREADER_HEADERS, USER, kosync_fixture  # noqa: F401
 from tests.server.kosync.test_reset_from_the_command_line import cli
 from tests.server.serve_process import start_serve
 
@@ -136,3 +136,19 @@ def progress_of(paths, book_id: int) -> float:
         return ReadingState.get_by_id(book_id).progress
     finally:
         close_database()
+
+
+async def test_a_jump_back_tells_the_window_and_is_quiet_in_the_log(kosync, tmp_path, caplog):
+    """The window is told (it shows the jump back), the log gets no line per such push."""
+    book = add_book("Leaves of Grass", file=make_epub(tmp_path / "leaves.epub"))
+    document = book.aliases[0].document
+    caplog.set_level("INFO", logger="bookorbit_desktop.server.kosync.routes")
+    assert (await kosync.push(document, 0.63, device="Phone", device_id="P1")).status == 200
+    kosync.hook_calls.clear()
+    caplog.clear()
+    assert (await kosync.push(document, 0.02)).status == 200
+    await asyncio.sleep(0)  # the hook runs after the answer
+    assert kosync.hook_calls == [book.id]
+    assert [r for r in caplog.records if r.name.endswith("kosync.routes")] == []
+    assert (await kosync.pull(document)).json["percentage"] == 0.02
+    assert ReadingState.get_by_id(book.id).progress == 0.63
