@@ -44,10 +44,24 @@ class EditForm:
     known_tags: tuple[str, ...] = ()
 
 
+def identifiers_text(book: Book) -> str:
+    """The book's identifiers as `books edit --identifiers` and the Edit dialog take them, one a
+    line, its ISBN first (the one the book's ISBN fields hold)."""
+    isbn = book.isbn13 or book.isbn10
+    ids = {**({"isbn": isbn} if isbn else {}), **(book.identifiers or {})}
+    if isbn:
+        ids["isbn"] = isbn
+    return "\n".join(f"{scheme}:{value}" for scheme, value in ids.items())
+
+
 def _texts(book: Book) -> dict[str, str]:
     index = book.series_index
     return {
         "title": book.title,
+        "subtitle": book.subtitle or "",
+        "published": book.published or "",
+        "pages": "" if book.pages is None else str(book.pages),
+        "identifiers": identifiers_text(book),
         "authors": " & ".join(book.author_names()),
         "series": book.series or "",
         "series_index": "" if index is None else f"{index:g}",
