@@ -35,6 +35,7 @@ from bookorbit_desktop.ui.asyncqt import show_error
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMN_KEYS, COLUMNS
 from bookorbit_desktop.ui.table_model import Index
 
+_BOOK, _FIELD, _FILLED = "book_id", "field", "filled"  # an editor's properties
 # The rating's choices, as the bulk edit's: none, then 5 ★ down in half steps.
 RATINGS = [("No rating", "")] + [(f"{n / 2:g} ★", f"{n / 2:g}") for n in range(10, 0, -1)]
 
@@ -48,41 +49,46 @@ class CellDelegate(QStyledItemDelegate):
     ) -> None:
         super().__init__(table)
         self.service, self.on_saved, self.table = service, on_saved, table
-        self.error: BookOrbitError | None = None  # the last save's, while its message shows
 
     def createEditor(self, parent: QWidget, _option: QStyleOptionViewItem, index: Index) -> QWidget:
+        editor: QWidget
         if COLUMN_KEYS[index.column()] == "rating":
-            combo = QComboBox(parent)
-            combo.setAccessibleName("Rating")
+            editor = QComboBox(parent)
+            editor.setAccessibleName("Rating")
             for text, value in RATINGS:
-                combo.addItem(text, value)
-            return combo
-        line = QLineEdit(parent)
-        line.setAccessibleName(dict(COLUMNS)[COLUMN_KEYS[index.column()]])
-        return line
+                editor.addItem(text, value)
+        else:
+            editor = QLineEdit(parent)
+            editor.setAccessibleName(dict(COLUMNS)[COLUMN_KEYS[index.column()]])
+        # The book and field it edits are kept with it: a reload under it may move the row.
+        editor.setProperty(_BOOK, int(index.data(BOOK_ID_ROLE)))
+        editor.setProperty(_FIELD, COLUMN_KEYS[index.column()])
+        return editor
 
-    def setEditorData(self, editor: QWidget, index: Index) -> None:
-        text = self.service.text(int(index.data(BOOK_ID_ROLE)), COLUMN_KEYS[index.column()])
+    def setEditorData(self, editor: QWidget, _index: Index) -> None:
+        """The value as stored, once: a repaint of the row leaves what is being typed."""
+        if editor.property(_FILLED):
+            return
+        editor.setProperty(_FILLED, True)
+        text = self.service.text(int(editor.property(_BOOK)), str(editor.property(_FIELD)))
         if isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(0, editor.findData(text)))
         elif isinstance(editor, QLineEdit):
             editor.setText(text)
 
-    def setModelData(self, editor: QWidget, _model: QAbstractItemModel, index: Index) -> None:
+    def setModelData(self, editor: QWidget, _model: QAbstractItemModel, _index: Index) -> None:
         if isinstance(editor, QComboBox):
             text = editor.currentData()
         elif isinstance(editor, QLineEdit):
             text = editor.text()
         else:
             return
-        book_id = int(index.data(BOOK_ID_ROLE))
+        book_id = int(editor.property(_BOOK))
         try:
-            saved = self.service.save(book_id, COLUMN_KEYS[index.column()], str(text))
+            saved = self.service.save(book_id, str(editor.property(_FIELD)), str(text))
         except BookOrbitError as error:
-            self.error = error
             show_error(self.table.window(), error)
             return
-        self.error = None
         if saved:
             self.on_saved(book_id)
 

@@ -134,6 +134,18 @@ def test_esc_or_the_same_text_saves_nothing(qtbot, table):
     assert not actions.undo.undo_action.isEnabled()
 
 
+def test_a_repaint_of_the_row_keeps_what_is_typed(qtbot, table):
+    book, _window, view, _actions = table
+    editor = press_f2(qtbot, view, "title")
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Dune")
+    index = view.model.index(0, COLUMN_KEYS.index("title"))
+    view.model.dataChanged.emit(index, index)  # what a reload of the row sends
+    assert editor.text() == "Dune"
+    commit(qtbot, view, editor)
+    assert stored(book.id)["title"] == "Dune"
+
+
 def test_a_double_click_edits_only_when_settings_say_so(qtbot, table):
     _book, _window, view, _actions = table
     title = view.model.index(0, COLUMN_KEYS.index("title"))
