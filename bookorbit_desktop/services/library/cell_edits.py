@@ -17,8 +17,9 @@ from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.store.models import ReadingState
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
+from bookorbit_desktop.library.tags.store import book_tags
 from bookorbit_desktop.services.library.bulk_edits import BulkEditService
-from bookorbit_desktop.services.library.edits import BookEditService
+from bookorbit_desktop.services.library.edits import BookEditService, book_texts
 from bookorbit_desktop.services.library.tags import joined
 
 EDITABLE = frozenset({"title", "authors", "series", "tags", "rating", "publisher", "pages"})
@@ -52,12 +53,12 @@ class CellEditService:
         if key == "rating":
             state = ReadingState.get_or_none(ReadingState.book == book_id)
             return "" if state is None or state.rating is None else f"{state.rating:g}"
-        form = self.edits.form([book_id])
         if key == "tags":
-            return joined(name for name, _count in form.tag_counts)
-        if key == "series" and form.texts.get("series") and form.texts.get("series_index"):
-            return f"{form.texts['series']} #{form.texts['series_index']}"
-        return form.texts.get(key, "")
+            return joined(book_tags([book_id])[book_id])
+        texts = book_texts(book_id)
+        if key == "series" and texts["series"] and texts["series_index"]:
+            return f"{texts['series']} #{texts['series_index']}"
+        return texts.get(key, "")
 
     def save(self, book_id: int, key: str, text: str) -> bool:
         """Save the cell's new text; False when it is what the cell opened with (nothing is

@@ -20,6 +20,7 @@ from bookorbit_desktop.library.editing.removal import (
 from bookorbit_desktop.library.editing.trash import trash_supported as trash_supported
 from bookorbit_desktop.library.editing.values import SHARED_FIELDS as SHARED_FIELDS
 from bookorbit_desktop.library.editing.values import changes_from_text
+from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.tags.edit import edit_with_tags
 from bookorbit_desktop.library.tags.names import key, ordered, parse_tags
@@ -70,6 +71,13 @@ def _texts(book: Book) -> dict[str, str]:
         "isbn": book.isbn13 or book.isbn10 or "",
         "description": book.description or "",
     }
+
+
+def book_texts(book_id: int) -> dict[str, str]:
+    """One book's fields as the Edit dialog shows them (NotFoundError when it is gone)."""
+    found = {book.id: book for book in Book.select().where(Book.id == book_id)}
+    check_found([book_id], found)
+    return _texts(found[book_id])
 
 
 class BookEditService:

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QMessageBox, QWidget
 
+from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.store.models import Book, ReadingState
 from bookorbit_desktop.library.tags.store import book_tags, set_book_tags
 from bookorbit_desktop.services.library.cell_edits import (
@@ -120,6 +121,16 @@ def test_a_wrong_value_is_shown_and_nothing_saved(qtbot, table):
     assert len(boxes) == 1 and "'many' is not a page count" in boxes[0].text()
     assert stored(book.id) == before
     assert not actions.undo.undo_action.isEnabled()
+
+
+def test_a_book_removed_while_its_cell_is_edited_is_named(qtbot, table, library):
+    book, window, view, _actions = table
+    editor = press_f2(qtbot, view, "title")
+    qtbot.keyClicks(editor, "Dune")
+    remove_books([book.id], library, trash_files=False)
+    commit(qtbot, view, editor)
+    boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+    assert len(boxes) == 1 and f"There is no book with id {book.id}" in boxes[0].text()
 
 
 def test_esc_or_the_same_text_saves_nothing(qtbot, table):
