@@ -1,8 +1,8 @@
 """The library table's cells edited in place: the text a cell's editor opens with, and its
 save through the very edit the Edit dialog runs (`edits.BookEditService`; the rating through
 the dialog's bulk edit, `bulk_edits.BulkEditService`), so a cell takes what the dialog takes,
-checked by the same rules, each save one step of the change journal. A cell saved with the
-text it opened with changes nothing.
+checked by the same rules, each save one step of the change journal, run off the window's
+thread (`save_async`). A cell saved with the text it opened with changes nothing.
 
 The series cell reads "Discworld #12" as the table shows it: the name, and the number after
 " #" (left as it is when none is typed). A double-click edits a cell only when the user says so
@@ -16,6 +16,7 @@ import re
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.store.models import ReadingState
+from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from bookorbit_desktop.library.tags.store import book_tags
 from bookorbit_desktop.services.library.bulk_edits import BulkEditService
@@ -74,3 +75,7 @@ class CellEditService:
             return bool(outcome.changed)
         self.edits.save([book_id], series_fields(text) if key == "series" else {key: text}, None)
         return True
+
+    async def save_async(self, book_id: int, key: str, text: str) -> bool:
+        """`save` off the window's thread (a save that waits on the disk never holds it up)."""
+        return await off_loop(self.save, book_id, key, text)

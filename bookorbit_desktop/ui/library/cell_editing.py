@@ -4,13 +4,14 @@ says so (otherwise a double-click opens the book, as on any other column).
 
 The editor opens with the value as the Edit dialog shows it ("Discworld #12" for a series,
 authors separated by "&", tags by commas; the rating from a list) and saves through the
-dialog's own edit (`services.library.cell_edits`): the same checks, one step of Edit ▸ Undo.
-Enter or leaving the cell saves, Esc leaves it as it was; a wrong value is shown in a message
-and nothing is saved.
+dialog's own edit (`services.library.cell_edits`), off the window's thread: the same checks, one
+step of Edit ▸ Undo. Enter or leaving the cell saves, Esc leaves it as it was; a wrong value is
+shown in a message and nothing is saved.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject
@@ -25,13 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.cell_edits import (
     EDITABLE,
     CellEditService,
     double_click_edits,
 )
-from bookorbit_desktop.ui.asyncqt import show_error
+from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMN_KEYS, COLUMNS
 from bookorbit_desktop.ui.table_model import Index
 
@@ -49,6 +49,7 @@ class CellDelegate(QStyledItemDelegate):
     ) -> None:
         super().__init__(table)
         self.service, self.on_saved, self.table = service, on_saved, table
+        self.saving: asyncio.Task[None] | None = None  # the last save, while it runs and after
 
     def createEditor(self, parent: QWidget, _option: QStyleOptionViewItem, index: Index) -> QWidget:
         editor: QWidget
@@ -83,13 +84,12 @@ class CellDelegate(QStyledItemDelegate):
             text = editor.text()
         else:
             return
-        book_id = int(editor.property(_BOOK))
-        try:
-            saved = self.service.save(book_id, str(editor.property(_FIELD)), str(text))
-        except BookOrbitError as error:
-            show_error(self.table.window(), error)
-            return
-        if saved:
+        book_id, key = int(editor.property(_BOOK)), str(editor.property(_FIELD))
+        self.saving = spawn(self._save(book_id, key, str(text)), self.table.window())
+
+    async def _save(self, book_id: int, key: str, text: str) -> None:
+        """Save off the window's thread; a wrong value is shown in a message (by `spawn`)."""
+        if await self.service.save_async(book_id, key, text):
             self.on_saved(book_id)
 
 

@@ -5,6 +5,7 @@ a double-click edits only when Settings says so (off, it opens the book)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -52,10 +53,15 @@ def cell_editor(view):
     return editors[0] if editors else None
 
 
-def commit(qtbot, view, editor) -> None:
-    """Enter in the editor: the table saves the cell once its loop turns."""
+def commit(qtbot, qloop, view, editor) -> None:
+    """Enter in the editor: the table closes it once its loop turns, and the save it started
+    off the window's thread is awaited."""
+    delegate = view.table.itemDelegateForColumn(0)
+    started = delegate.saving
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.table.state() != QAbstractItemView.State.EditingState)
+    if delegate.saving is not started:
+        qloop.run_until_complete(asyncio.wait([delegate.saving]))
 
 
 def press_f2(qtbot, view, key: str):
@@ -79,14 +85,14 @@ def press_f2(qtbot, view, key: str):
         ("pages", "", "412", 412),
     ],
 )  # fmt: skip
-def test_f2_edits_the_cell_as_one_step_of_undo(qtbot, table, key, shown, typed, saved):
+def test_f2_edits_the_cell_as_one_step_of_undo(qtbot, qloop, table, key, shown, typed, saved):
     book, _window, view, actions = table
     before = stored(book.id)
     editor = press_f2(qtbot, view, key)
     assert isinstance(editor, QLineEdit) and editor.text() == shown
     editor.selectAll()
     qtbot.keyClicks(editor, typed)
-    commit(qtbot, view, editor)
+    commit(qtbot, qloop, view, editor)
     after = stored(book.id)
     assert after[key] == saved
     assert {name for name in after if after[name] != before[name]} == {key}
@@ -98,12 +104,12 @@ def test_f2_edits_the_cell_as_one_step_of_undo(qtbot, table, key, shown, typed, 
     assert stored(book.id) == after
 
 
-def test_the_rating_is_chosen_from_a_list(qtbot, table):
+def test_the_rating_is_chosen_from_a_list(qtbot, qloop, table):
     book, _window, view, actions = table
     editor = press_f2(qtbot, view, "rating")
     assert isinstance(editor, QComboBox) and editor.currentText() == "No rating"
     editor.setCurrentIndex(editor.findData("4.5"))
-    commit(qtbot, view, editor)
+    commit(qtbot, qloop, view, editor)
     assert stored(book.id)["rating"] == 4.5
     actions.undo.undo_action.trigger()
     assert stored(book.id)["rating"] is None
@@ -111,41 +117,41 @@ def test_the_rating_is_chosen_from_a_list(qtbot, table):
     assert stored(book.id)["rating"] == 4.5
 
 
-def test_a_wrong_value_is_shown_and_nothing_saved(qtbot, table):
+def test_a_wrong_value_is_shown_and_nothing_saved(qtbot, qloop, table):
     book, window, view, actions = table
     before = stored(book.id)
     editor = press_f2(qtbot, view, "pages")
     qtbot.keyClicks(editor, "many")
-    commit(qtbot, view, editor)
+    commit(qtbot, qloop, view, editor)
     boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
     assert len(boxes) == 1 and "'many' is not a page count" in boxes[0].text()
     assert stored(book.id) == before
     assert not actions.undo.undo_action.isEnabled()
 
 
-def test_a_book_removed_while_its_cell_is_edited_is_named(qtbot, table, library):
+def test_a_book_removed_while_its_cell_is_edited_is_named(qtbot, qloop, table, library):
     book, window, view, _actions = table
     editor = press_f2(qtbot, view, "title")
     qtbot.keyClicks(editor, "Dune")
     remove_books([book.id], library, trash_files=False)
-    commit(qtbot, view, editor)
+    commit(qtbot, qloop, view, editor)
     boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
     assert len(boxes) == 1 and f"There is no book with id {book.id}" in boxes[0].text()
 
 
-def test_esc_or_the_same_text_saves_nothing(qtbot, table):
+def test_esc_or_the_same_text_saves_nothing(qtbot, qloop, table):
     book, _window, view, actions = table
     editor = press_f2(qtbot, view, "title")
     qtbot.keyClicks(editor, "Other")
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: cell_editor(view) is None)
     press_f2(qtbot, view, "series")
-    commit(qtbot, view, cell_editor(view))  # "Dune #1" as it was
+    commit(qtbot, qloop, view, cell_editor(view))  # "Dune #1" as it was
     assert stored(book.id)["title"] == "Dnue" and stored(book.id)["series"] == ("Dune", 1.0)
     assert not actions.undo.undo_action.isEnabled()
 
 
-def test_a_repaint_of_the_row_keeps_what_is_typed(qtbot, table):
+def test_a_repaint_of_the_row_keeps_what_is_typed(qtbot, qloop, table):
     book, _window, view, _actions = table
     editor = press_f2(qtbot, view, "title")
     editor.selectAll()
@@ -153,7 +159,7 @@ def test_a_repaint_of_the_row_keeps_what_is_typed(qtbot, table):
     index = view.model.index(0, COLUMN_KEYS.index("title"))
     view.model.dataChanged.emit(index, index)  # what a reload of the row sends
     assert editor.text() == "Dune"
-    commit(qtbot, view, editor)
+    commit(qtbot, qloop, view, editor)
     assert stored(book.id)["title"] == "Dune"
 
 
