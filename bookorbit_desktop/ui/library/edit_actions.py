@@ -79,8 +79,8 @@ class BookActions(QObject):
             self.edit_selected,
             shortcut=QKeySequence(EDIT_SHORTCUT),
             tip=(
-                "Correct the selected books' title, authors, series, language, ISBN, description "
-                "or cover"
+                "Correct the selected books' title, authors, series, publisher, release date, "
+                "pages, identifiers, description or cover"
             ),
         )
         window.addAction(self.edit_action)  # the shortcut works wherever the focus is

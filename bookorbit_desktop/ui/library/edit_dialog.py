@@ -53,8 +53,8 @@ _LINES = (
     ("series_index", "&Number in series:", "1, 2, 2.5…"),
     ("language", "&Language:", "en, fr, pt-BR or a language name"),
     ("publisher", "&Publisher:", ""),
-    ("published", "Release &date:", "2019, 2019-05 or 2019-05-02"),
-    ("pages", "Pa&ges:", "Printed pages, such as 320"),
+    ("published", "&Release date:", "2019, 2019-05 or 2019-05-02"),
+    ("pages", "Pag&es:", "Printed pages, such as 320"),
 )
 _BULK_LINES = SHARED_FIELDS - {"publisher"}  # several books: the publisher is `bulk_fields`'s
 IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.gif *.webp)"
@@ -121,7 +121,7 @@ class EditDialog(QDialog):
             self.identifiers.edited.connect(self._unask)
             side.addRow("&Identifiers:", self.identifiers)
             self.description = DescriptionEditor(form.texts.get("description", ""))
-            side.addRow("D&escription:", self.description)
+            side.addRow("Descripti&on:", self.description)
         self.error_label = plain_label()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b3261e;")

@@ -6,8 +6,8 @@ the tags, and saves what the one description rule keeps. Each save is one step o
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QFont, QTextCursor
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtGui import QFont, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
@@ -56,6 +56,15 @@ def test_the_description_shows_its_formatting_never_its_tags(qtbot, library):
     assert cursor.charFormat().fontWeight() == QFont.Weight.Bold.value
     assert editor.document().find("spice").block().textList() is not None
     assert dialog.changed() == {}  # opened and shown: nothing changed
+
+
+def test_each_field_has_a_key_of_its_own(qtbot, library):
+    _book, _actions, dialog = opened(qtbot, library)
+    marked = [w.text() for w in dialog.findChildren(QLabel) if "&" in w.text() and w.buddy()]
+    boxed = dialog.buttons.buttons()  # Save and Cancel: the platform's own keys
+    marked += [b.text() for b in dialog.findChildren(QPushButton) if b not in boxed]
+    keys = [QKeySequence.mnemonic(text).toString() for text in marked if "&" in text]
+    assert len(keys) == 15 and len(set(keys)) == len(keys), sorted(keys)
 
 
 def test_identifiers_show_a_link_to_their_source(qtbot, library):
