@@ -9,8 +9,10 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QFont, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 
+from bookorbit_desktop.descriptions import clean_description
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
+from bookorbit_desktop.ui.library.description_editor import DescriptionEditor
 from tests.factories import add_book
 from tests.ui.library.test_edit_dialog import save_button, window_with_books
 
@@ -56,6 +58,18 @@ def test_the_description_shows_its_formatting_never_its_tags(qtbot, library):
     assert cursor.charFormat().fontWeight() == QFont.Weight.Bold.value
     assert editor.document().find("spice").block().textList() is not None
     assert dialog.changed() == {}  # opened and shown: nothing changed
+
+
+def test_every_mark_the_rule_keeps_comes_back_as_it_was_stored(qtbot):
+    stored = (
+        "<p>A &amp; B, <b>bold</b>, <i>italic</i>, <u>under</u>, <s>gone</s>, H<sub>2</sub>O, "
+        'x<sup>2</sup>, <a href="https://example.org/" rel="noopener noreferrer nofollow">a '
+        "link</a><br>and a new line</p><h3>Head</h3><blockquote><p>quoted</p></blockquote>"
+        "<ol><li>first</li></ol><ul><li>one</li><li>two</li></ul>"
+    )
+    editor = DescriptionEditor(stored)
+    qtbot.addWidget(editor)
+    assert clean_description(editor.markup()) == stored  # what the save stores
 
 
 def test_each_field_has_a_key_of_its_own(qtbot, library):
