@@ -49,9 +49,8 @@ def identifiers_text(book: Book) -> str:
     """The book's identifiers as `books edit --identifiers` and the Edit dialog take them, one a
     line, its ISBN first (the one the book's ISBN fields hold)."""
     isbn = book.isbn13 or book.isbn10
-    ids = {**({"isbn": isbn} if isbn else {}), **(book.identifiers or {})}
-    if isbn:
-        ids["isbn"] = isbn
+    others = {k: v for k, v in (book.identifiers or {}).items() if not (isbn and k == "isbn")}
+    ids = {"isbn": isbn, **others} if isbn else others
     return "\n".join(f"{scheme}:{value}" for scheme, value in ids.items())
 
 
@@ -68,7 +67,6 @@ def _texts(book: Book) -> dict[str, str]:
         "series_index": "" if index is None else f"{index:g}",
         "language": book.language or "",
         "publisher": book.publisher or "",
-        "isbn": book.isbn13 or book.isbn10 or "",
         "description": book.description or "",
     }
 
