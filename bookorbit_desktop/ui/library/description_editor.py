@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtGui import QFont, QKeySequence, QTextBlock, QTextCharFormat, QTextFormat
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QFont,
+    QKeySequence,
+    QShortcut,
+    QTextBlock,
+    QTextCharFormat,
+    QTextFormat,
+)
 from PySide6.QtGui import QTextListFormat as ListFormat
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
@@ -129,8 +137,9 @@ class DescriptionEditor(QWidget):
             button.setText(text)
             button.setAccessibleName(name)
             button.setToolTip(f"{name} ({QKeySequence(key).toString()})")
-            button.setShortcut(QKeySequence(key))
             button.clicked.connect(apply)
+            # The keys act where the text is typed (Ctrl+B in the title line is not its bold).
+            QShortcut(QKeySequence(key), self.editor, apply, Qt.ShortcutContext.WidgetShortcut)
             self.buttons[name] = button
             buttons.addWidget(button)
         buttons.addStretch(1)

@@ -121,6 +121,12 @@ def test_every_field_is_saved_as_one_step_of_undo(qtbot, library):
     qtbot.mouseClick(bold, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(editor, "burns")
     qtbot.mouseClick(bold, Qt.MouseButton.LeftButton)
+    dialog.windowHandle().requestActivate()  # offscreen, keys reach a shortcut once active
+    qtbot.waitUntil(dialog.isActiveWindow)
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, " now")
+    qtbot.keyClick(editor, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(editor, " <b>hot</b>")  # typed, so text: shown and kept as typed
     qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
@@ -132,7 +138,7 @@ def test_every_field_is_saved_as_one_step_of_undo(qtbot, library):
         "pages": 412,
         "identifiers": {"goodreads": "44767458", "openlibrary": "OL26332W"},
         "isbn13": None,
-        "description": "<p>Arrakis <b>burns</b> &lt;b&gt;hot&lt;/b&gt;</p>",
+        "description": "<p>Arrakis <b>burns</b><i> now</i> &lt;b&gt;hot&lt;/b&gt;</p>",
     }
     assert {"subtitle", "publisher", "published", "pages", "identifiers", "isbn"} <= (
         edited_fields(book.id)
