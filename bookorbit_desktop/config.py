@@ -51,6 +51,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "library.inbox": False,  # new imports wait in the Inbox until the user approves them
     "library.tidy_folder": None,  # where tidied book files go; None: not chosen yet
     "library.saved_searches": [],  # [name, search] pairs, in the sidebar's order
+    "library.double_click_edits": False,  # a double-click in the table edits the cell
     "library.tidy_pattern": "{author}/[{series} {number} - ]{title}",  # library.files.plan
 }
 

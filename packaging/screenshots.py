@@ -34,6 +34,8 @@ from demo_statistics import write_history  # noqa: E402  (beside this script)
 from screenshot_demo import hold_new_books, pull_shelves, store_answers  # noqa: E402
 
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
+from bookorbit_desktop.library.editing.apply import edit_books  # noqa: E402
+from bookorbit_desktop.library.editing.values import changes_from_text  # noqa: E402
 from bookorbit_desktop.library.highlights import store  # noqa: E402
 from bookorbit_desktop.library.highlights.rules import Entry  # noqa: E402
 from bookorbit_desktop.library.history.importer import import_statistics  # noqa: E402
@@ -82,6 +84,18 @@ HIGHLIGHTS = {
         ),
     ],
     "Dune": [Entry(1_762_000_000, "I must not fear. Fear is the mind-killer.", "The litany")],
+}
+# The Edit dialog's book as a reader has filled it in (the dialog's own save, as typed there).
+EDITED_FIELDS = {
+    "publisher": "Bloomsbury",
+    "published": "2020-09",
+    "pages": "272",
+    "identifiers": "isbn:9781635575637\ngoodreads:50202953\nopenlibrary:OL20893680W",
+    "description": (
+        "<p>A man keeps a <b>journal</b> of the endless House he lives in: its halls of "
+        "statues, its tides, and <i>the Other</i>, who visits twice a week.</p>"
+        "<ul><li>Book club pick for March</li><li>Borrowed from Ana</li></ul>"
+    ),
 }
 GRAB = textwrap.dedent(
     """
@@ -175,6 +189,7 @@ def demo_library(data_dir: Path, books_dir: Path, port: int) -> None:
             update_reading_state(by_title[title], **changes)
         for tag, titles in TAGS.items():
             change_tags([by_title[title] for title in titles], paths, add=[tag])
+        edit_books([by_title["Piranesi"]], changes_from_text(EDITED_FIELDS), paths)
         for title, entries in HIGHLIGHTS.items():
             target = store.Target(by_title[title])
             store.record(target, entries, source="xmnote", origin="192.168.1.23", now=DAY)

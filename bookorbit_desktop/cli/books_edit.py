@@ -21,8 +21,8 @@ from bookorbit_desktop.cli.duplicates import register as register_merge
 from bookorbit_desktop.cli.words import UNDO_HINT, counted
 
 # The text options, named as the fields of `library.editing.values`.
-_TEXT_OPTIONS = ("title", "authors", "series", "series_index", "language", "isbn", "publisher",
-                 "description")  # fmt: skip
+_TEXT_OPTIONS = ("title", "subtitle", "authors", "series", "series_index", "language", "isbn",
+                 "publisher", "published", "pages", "identifiers", "description")  # fmt: skip
 
 
 def register(books: argparse.ArgumentParser) -> None:
@@ -33,11 +33,22 @@ def register(books: argparse.ArgumentParser) -> None:
     edit.set_defaults(handler=run_edit)
     edit.add_argument("book_ids", type=int, nargs="*", metavar="ID", help="the books' ids")
     edit.add_argument("--title", help="the title")
+    edit.add_argument("--subtitle", help="the subtitle ('' removes it)")
     edit.add_argument("--authors", help='the authors, in order, separated by "&"')
     edit.add_argument("--series", help="the series ('' removes it)")
     edit.add_argument("--series-index", metavar="N", help="the number in the series, 0 or more")
     edit.add_argument("--language", help="a language code (en, fr, pt-BR) or English name")
     edit.add_argument("--isbn", help="an ISBN-10 or ISBN-13 ('' removes it)")
+    edit.add_argument(
+        "--published", metavar="DATE", help="the release date: 2019, 2019-05 or 2019-05-02"
+    )
+    edit.add_argument("--pages", metavar="N", help="the printed page count ('' removes it)")
+    edit.add_argument(
+        "--identifiers",
+        metavar="LIST",
+        help="every identifier, as scheme:value separated by commas or lines "
+        "(isbn:…, goodreads:…, amazon:…); '' removes them all",
+    )
     edit.add_argument("--description", help="the description ('' removes it)")
     edit.add_argument("--cover", metavar="FILE", help="an image file (JPEG, PNG, GIF or WebP)")
     books_bulk.add_options(edit)

@@ -63,6 +63,7 @@ def book_table(model: QAbstractItemModel) -> BookTable:
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.setTabKeyNavigation(False)  # Tab leaves the table; the arrow keys move inside it
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # edits: `cell_editing`
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(26)
     table.horizontalHeader().setStretchLastSection(False)

@@ -87,9 +87,17 @@ def _columns(book: Book, changes: BookChanges) -> dict[str, Any]:
             columns["series_index"] = None
     if changes.series_index is not UNSET:
         columns["series_index"] = changes.series_index
+    if changes.identifiers is not UNSET:
+        columns["identifiers"] = changes.identifiers
     if changes.isbn is not UNSET:
         columns["isbn13"] = changes.isbn.isbn13 if changes.isbn else None
         columns["isbn10"] = changes.isbn.isbn10 if changes.isbn else None
+        # The identifiers hold the ISBN too: the one the edit gives, or none.
+        given = columns.get("identifiers", book.identifiers) or {}
+        identifiers = {k: v for k, v in given.items() if k != "isbn"}
+        columns["identifiers"] = (
+            {"isbn": changes.isbn.isbn13, **identifiers} if changes.isbn else identifiers
+        )
     for name in ("subtitle", "publisher", "published", "pages", "description"):
         value = getattr(changes, name)
         if value is not UNSET:

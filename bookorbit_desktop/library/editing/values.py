@@ -19,6 +19,7 @@ from typing import Any, Final, TypeVar
 from bookorbit_desktop.descriptions import clean_description
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.metadata.covers import UnusableCover, make_cover
+from bookorbit_desktop.library.metadata.identifiers import normalize_scheme
 from bookorbit_desktop.library.metadata.isbn import Isbn, parse_isbn
 from bookorbit_desktop.library.metadata.languages import normalize_language
 from bookorbit_desktop.library.metadata.limits import MAX_COVER_BYTES
@@ -27,7 +28,7 @@ from bookorbit_desktop.library.metadata.limits import MAX_COVER_BYTES
 # Each is also the name of its `book` column where it has one (the importer keeps a marked
 # column as the user set it).
 FIELDS = ("title", "subtitle", "authors", "series", "series_index", "language", "isbn",
-          "publisher", "published", "pages", "description", "cover")  # fmt: skip
+          "publisher", "published", "pages", "identifiers", "description", "cover")  # fmt: skip
 # The fields one edit may give several books at once (the others belong to one book).
 SHARED_FIELDS = frozenset({"authors", "series", "language", "publisher"})
 LABELS = {
@@ -41,6 +42,7 @@ LABELS = {
     "publisher": "publisher",
     "published": "release date",
     "pages": "page count",
+    "identifiers": "identifiers",
     "description": "description",
     "cover": "cover",
 }
@@ -59,6 +61,7 @@ _PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 # "A & B" (as calibre writes them) or "A; B"; a comma stays inside a name ("Tolkien, J. R. R.").
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:&|;)\s*")
 T = TypeVar("T")
+_IDENTIFIER_SEPARATORS = re.compile(r"[,\n\r]")
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class BookChanges:
     publisher: Any = UNSET  # str | None
     published: Any = UNSET  # str | None: an ISO date, possibly partial ("2019", "2019-05")
     pages: Any = UNSET  # int | None, 1 to MAX_PAGES
+    identifiers: Any = UNSET  # dict[str, str], scheme -> value (the ISBN's is `isbn`)
     description: Any = UNSET  # str | None
     cover: Any = UNSET  # bytes of a prepared JPEG
 
@@ -190,6 +194,32 @@ def parse_isbn_text(text: str) -> Isbn | None:
     )
 
 
+def parse_identifiers(text: str) -> dict[str, str]:
+    """Identifiers as "scheme:value" ("isbn:9780441013593", "goodreads:234225") separated by
+    commas or line breaks, each scheme once, the ISBN a valid one (kept as its ISBN-13); empty
+    text: none."""
+    found: dict[str, str] = {}
+    for line in _IDENTIFIER_SEPARATORS.split(text):
+        if not line.strip():
+            continue
+        written, colon, value = line.partition(":")
+        scheme, value = normalize_scheme(written), value.strip()
+        if not colon or scheme is None or not value or any(c.isspace() for c in scheme):
+            raise InvalidValueError(
+                f"{line.strip()!r} is not an identifier. Give its kind and value separated by a "
+                "colon, such as isbn:9780441013593 or goodreads:234225."
+            )
+        if scheme in found:
+            raise InvalidValueError(
+                f"The identifiers name {scheme} twice. Keep one {scheme} value."
+            )
+        if scheme == "isbn":
+            isbn = parse_isbn_text(value)
+            value = isbn.isbn13 if isbn is not None else value
+        found[scheme] = value
+    return found
+
+
 def parse_description(text: str) -> str | None:
     """The description as typed, cleaned by the one rule for descriptions
     (`bookorbit_desktop.descriptions`): HTML keeps its text markup and web links only; empty
@@ -241,9 +271,12 @@ def changes_from_text(typed: Mapping[str, str], cover: Path | None = None) -> Bo
         "publisher": parse_publisher,
         "published": parse_published,
         "pages": parse_pages,
+        "identifiers": parse_identifiers,
         "description": parse_description,
     }
     checked: dict[str, Any] = {name: parsers[name](text) for name, text in typed.items()}
+    if "identifiers" in checked and "isbn" not in checked:  # the ISBN is one of the identifiers
+        checked["isbn"] = parse_isbn_text(checked["identifiers"].get("isbn", ""))
     if cover is not None:
         checked["cover"] = parse_cover(cover)
     return BookChanges(**checked)

@@ -32,7 +32,7 @@ from bookorbit_desktop.library.tags.store import book_tags, set_book_tags
 
 # Book columns kept as they are, by field name.
 PLAIN = ("subtitle", "series", "series_index", "language", "publisher", "published", "pages",
-         "description")  # fmt: skip
+         "identifiers", "description")  # fmt: skip
 READING = ("status", "progress", "rating")
 DATES = ("started", "finished")
 _READING_DEFAULTS = {"status": "unread", "progress": 0.0, "rating": None}

@@ -72,6 +72,8 @@ def whole(name: str, value: Any) -> str:
         value = " & ".join(value)
     if name == "tags":
         value = ", ".join(value)
+    if name == "identifiers":
+        value = ", ".join(f"{scheme}:{code}" for scheme, code in (value or {}).items())
     if value is None or value == "":
         return "(none)"
     return " ".join(str(value).split())

@@ -32,7 +32,7 @@ def is_empty(name: str, value: Any) -> bool:
     """Whether a field holds nothing (a title is never empty; an ISBN or a cover is a pair)."""
     if name in ("isbn", "cover", "title") and isinstance(value, list):
         return not any(value) if name == "isbn" else not value[0]
-    return value is None or value == "" or value == []
+    return value is None or value == "" or value == [] or value == {}
 
 
 def _measure(name: str, copy: Copy) -> float | None:

@@ -20,6 +20,7 @@ from bookorbit_desktop.library.editing.removal import (
 from bookorbit_desktop.library.editing.trash import trash_supported as trash_supported
 from bookorbit_desktop.library.editing.values import SHARED_FIELDS as SHARED_FIELDS
 from bookorbit_desktop.library.editing.values import changes_from_text
+from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.tags.edit import edit_with_tags
 from bookorbit_desktop.library.tags.names import key, ordered, parse_tags
@@ -44,18 +45,37 @@ class EditForm:
     known_tags: tuple[str, ...] = ()
 
 
+def identifiers_text(book: Book) -> str:
+    """The book's identifiers as `books edit --identifiers` and the Edit dialog take them, one a
+    line, its ISBN first (the one the book's ISBN fields hold)."""
+    isbn = book.isbn13 or book.isbn10
+    others = {k: v for k, v in (book.identifiers or {}).items() if not (isbn and k == "isbn")}
+    ids = {"isbn": isbn, **others} if isbn else others
+    return "\n".join(f"{scheme}:{value}" for scheme, value in ids.items())
+
+
 def _texts(book: Book) -> dict[str, str]:
     index = book.series_index
     return {
         "title": book.title,
+        "subtitle": book.subtitle or "",
+        "published": book.published or "",
+        "pages": "" if book.pages is None else str(book.pages),
+        "identifiers": identifiers_text(book),
         "authors": " & ".join(book.author_names()),
         "series": book.series or "",
         "series_index": "" if index is None else f"{index:g}",
         "language": book.language or "",
         "publisher": book.publisher or "",
-        "isbn": book.isbn13 or book.isbn10 or "",
         "description": book.description or "",
     }
+
+
+def book_texts(book_id: int) -> dict[str, str]:
+    """One book's fields as the Edit dialog shows them (NotFoundError when it is gone)."""
+    found = {book.id: book for book in Book.select().where(Book.id == book_id)}
+    check_found([book_id], found)
+    return _texts(found[book_id])
 
 
 class BookEditService:

@@ -142,6 +142,7 @@ class CoverGrid(QListView):
         self.setUniformItemSizes(True)
         self.setGridSize(CELL)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # the table edits
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalScrollBar().setSingleStep(CELL.height() // 4)
         self.setItemDelegate(GridDelegate(self))

@@ -27,6 +27,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 from bookorbit_desktop.services.library.authors import AuthorsService
 from bookorbit_desktop.services.library.bulk_edits import BulkEditService
+from bookorbit_desktop.services.library.cell_edits import CellEditService
 from bookorbit_desktop.services.library.edits import BookEditService
 from bookorbit_desktop.services.library.opening import BookFilesService
 from bookorbit_desktop.services.library.tags import TagService
@@ -38,6 +39,7 @@ from bookorbit_desktop.ui.change_watch import ChangeWatch
 from bookorbit_desktop.ui.library.authors_dialog import AuthorsAction
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.bulk_run import BulkCalls
+from bookorbit_desktop.ui.library.cell_editing import CellEditing
 from bookorbit_desktop.ui.library.change_history import SHOWN, BookHistory, mount_history
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
 from bookorbit_desktop.ui.library.inbox_view import InboxView
@@ -77,8 +79,8 @@ class BookActions(QObject):
             self.edit_selected,
             shortcut=QKeySequence(EDIT_SHORTCUT),
             tip=(
-                "Correct the selected books' title, authors, series, language, ISBN, description "
-                "or cover"
+                "Correct the selected books' title, authors, series, publisher, release date, "
+                "pages, identifiers, description or cover"
             ),
         )
         window.addAction(self.edit_action)  # the shortcut works wherever the focus is
@@ -120,6 +122,7 @@ class BookActions(QObject):
         if on_removed is not None:
             library.tag_browser.changed.connect(on_removed)
         in_context_menus((library.table, library.grid), self.edit_action, self.remove_action)
+        self.cells = CellEditing(CellEditService(service.paths), library.table, self._after_edit)
         # Open, Open With, Show in Folder, Copy Path: first in those menus; double-click, Enter.
         self.opening = OpenActions(BookFilesService(), window, library)
 

@@ -1,6 +1,8 @@
-"""The Edit dialog: one book's title, authors, series and number, language, ISBN, description,
-cover and tags, or several books' authors, series, language and tags at once (`tag_editor`),
-with the fields of `bulk_fields` (publisher, series numbers, status, rating).
+"""The Edit dialog: one book's title, subtitle, authors, series and number, language, publisher,
+release date, pages, tags, cover, identifiers (`identifiers_editor`, the ISBN among them) and
+description (`description_editor`, rich text), or several books' authors, series, language and
+tags at once (`tag_editor`), with the fields of `bulk_fields` (publisher, series numbers,
+status, rating).
 
 Only the fields the user changed are saved (a field where several books differ stays empty and
 is left alone unless typed into). The values are checked by the library's edit rules through
@@ -20,10 +22,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +35,8 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.edits import SHARED_FIELDS, EditForm
 from bookorbit_desktop.ui.asyncqt import open_box
 from bookorbit_desktop.ui.library import bulk_fields, bulk_run
+from bookorbit_desktop.ui.library.description_editor import DescriptionEditor
+from bookorbit_desktop.ui.library.identifiers_editor import IdentifiersEditor
 from bookorbit_desktop.ui.library.tag_editor import TagEditor
 from bookorbit_desktop.ui.questions import action_or_cancel
 from bookorbit_desktop.ui.text import plain_label
@@ -43,12 +47,16 @@ Save = Callable[[tuple[int, ...], Mapping[str, str], str | None], None]
 
 _LINES = (
     ("title", "&Title:", ""),
+    ("subtitle", "Su&btitle:", ""),
     ("authors", "&Authors:", 'Separate several authors with "&"'),
     ("series", "&Series:", ""),
     ("series_index", "&Number in series:", "1, 2, 2.5…"),
     ("language", "&Language:", "en, fr, pt-BR or a language name"),
-    ("isbn", "&ISBN:", "ISBN-10 or ISBN-13"),
+    ("publisher", "&Publisher:", ""),
+    ("published", "&Release date:", "2019, 2019-05 or 2019-05-02"),
+    ("pages", "Pag&es:", "Printed pages, such as 320"),
 )
+_BULK_LINES = SHARED_FIELDS - {"publisher"}  # several books: the publisher is `bulk_fields`'s
 IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.gif *.webp)"
 
 
@@ -79,10 +87,12 @@ class EditDialog(QDialog):
             note.setWordWrap(True)
             layout.addWidget(note)
         fields = QFormLayout()
-        layout.addLayout(fields)
+        columns = QHBoxLayout()
+        columns.addLayout(fields, 1)
+        layout.addLayout(columns)
         self.lines: dict[str, QLineEdit] = {}
         for name, label, hint in _LINES:
-            if many and name not in SHARED_FIELDS:
+            if many and name not in _BULK_LINES:
                 continue
             line = QLineEdit(form.texts.get(name, ""))
             line.setPlaceholderText("(several values)" if name in form.mixed else hint)
@@ -96,19 +106,22 @@ class EditDialog(QDialog):
             if tag_line is not None:
                 tag_line.textEdited.connect(self._unask)
         self.bulk = bulk_fields.BulkFields(fields, form, self._unask) if many else None
-        self.description: QPlainTextEdit | None = None
+        self.description: DescriptionEditor | None = None
+        self.identifiers: IdentifiersEditor | None = None
         self.cover_label: QLabel | None = None
         if not many:
-            self.description = QPlainTextEdit(form.texts.get("description", ""))
-            self.description.setAccessibleName("Description")
-            self.description.setTabChangesFocus(True)
-            # as the box shows it: line breaks of another system are not a change
-            self._description_opened = self.description.toPlainText()
-            fields.addRow("&Description:", self.description)
             self.cover_label = QLabel("Unchanged")
             choose = push_button("&Choose Cover…", self.choose_cover)
             cover_row = wide_row(self.cover_label, choose)
             fields.addRow("Cover:", cover_row)
+            side = QFormLayout()  # beside the lines: the identifiers and the description
+            side.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+            columns.addLayout(side, 1)
+            self.identifiers = IdentifiersEditor(form.texts.get("identifiers", ""))
+            self.identifiers.edited.connect(self._unask)
+            side.addRow("&Identifiers:", self.identifiers)
+            self.description = DescriptionEditor(form.texts.get("description", ""))
+            side.addRow("Descripti&on:", self.description)
         self.error_label = plain_label()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b3261e;")
@@ -132,15 +145,18 @@ class EditDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(520, self.sizeHint().height())
+        self.resize(520 if many else 900, self.sizeHint().height())
 
     def changed(self) -> dict[str, str]:
         """The fields whose text differs from what the dialog opened with, as typed."""
         typed = {name: line.text() for name, line in self.lines.items()}
         opened = dict(self._form.texts)
         if self.description is not None:
-            typed["description"] = self.description.toPlainText()
-            opened["description"] = self._description_opened
+            typed["description"] = self.description.markup()
+            opened["description"] = self.description.opened
+        if self.identifiers is not None:
+            typed["identifiers"] = self.identifiers.text()
+            opened["identifiers"] = self.identifiers.opened
         changed = {
             **{n: text for n, text in typed.items() if text != opened.get(n, "")},
             **self.tags.changed(),

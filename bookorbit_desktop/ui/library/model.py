@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt
 
 from bookorbit_desktop.gc_pause import paused_collection
+from bookorbit_desktop.services.library.cell_edits import EDITABLE
 from bookorbit_desktop.services.library.records import BookRow
 from bookorbit_desktop.services.library.rows import TableBook, table_book
 from bookorbit_desktop.services.library.service import (
@@ -58,6 +59,7 @@ ANSWERED_ROLES = frozenset(
     {DISPLAY_ROLE, int(Qt.ItemDataRole.ToolTipRole), ALIGNMENT_ROLE, BOOK_ID_ROLE, PROGRESS_ROLE}
 )
 PROGRESS_COLUMN = COLUMN_KEYS.index("progress")
+_EDITABLE_COLUMNS = frozenset(n for n, key in enumerate(COLUMN_KEYS) if key in EDITABLE)
 RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _STATUS_ORDER = {status: n for n, status in enumerate(READING_STATUSES)}
 _HARDCOVER_ORDER = {state: n for n, state in enumerate(HARDCOVER_STATES)}
@@ -217,9 +219,14 @@ def sort_key(column: int) -> Callable[[Row], Any]:
 
 
 class BookColumns(HeadedTable):
-    """The library table's columns and their headers, for every model that shows them."""
+    """The library table's columns and their headers, for every model that shows them; the
+    cells of `EDITABLE` columns can be edited (`cell_editing`)."""
 
     headers = tuple(title for _key, title in COLUMNS)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsEditable if index.column() in _EDITABLE_COLUMNS else flags
 
 
 class LibraryModel(BookColumns):

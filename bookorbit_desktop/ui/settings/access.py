@@ -10,6 +10,7 @@ from functools import partial
 from bookorbit_desktop.services import autostart
 from bookorbit_desktop.services import settings as settings_service
 from bookorbit_desktop.services.hardcover.service import HardcoverService
+from bookorbit_desktop.services.library import cell_edits
 from bookorbit_desktop.services.library import inbox as inbox_service
 from bookorbit_desktop.services.library import watched_folders as folders_service
 from bookorbit_desktop.services.metadata.service import GoogleBooksKey
@@ -23,6 +24,7 @@ from bookorbit_desktop.ui.settings.folders_box import FolderAccess
 from bookorbit_desktop.ui.settings.hardcover_tab import HardcoverAccess
 from bookorbit_desktop.ui.settings.inbox_box import InboxAccess
 from bookorbit_desktop.ui.settings.metadata_tab import GoogleKeyAccess
+from bookorbit_desktop.ui.settings.table_box import TableAccess
 
 
 @dataclass
@@ -59,6 +61,7 @@ def settings_sections(
             folders_service.remove_watched_folder,
         ),
         inbox=InboxAccess(inbox_service.enabled, inbox_service.set_enabled),
+        table=TableAccess(cell_edits.double_click_edits, cell_edits.set_double_click_edits),
         hardcover=HardcoverAccess(
             lambda: hardcover.status().username if hardcover.status().connected else None,
             partial(connect_hardcover, hardcover),

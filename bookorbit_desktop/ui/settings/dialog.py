@@ -52,6 +52,7 @@ from bookorbit_desktop.ui.settings.https_box import CATALOG_OFF, OPDS2_PATH, Htt
 from bookorbit_desktop.ui.settings.inbox_box import InboxAccess, InboxBox, library_page
 from bookorbit_desktop.ui.settings.metadata_tab import GoogleKeyAccess, MetadataTab
 from bookorbit_desktop.ui.settings.reachability_box import ReachabilityBox
+from bookorbit_desktop.ui.settings.table_box import TableAccess, TableBox
 from bookorbit_desktop.ui.status import KOSYNC_PATH, OPDS_PATH
 from bookorbit_desktop.ui.text import plain_label
 from bookorbit_desktop.ui.widgets import (
@@ -85,6 +86,7 @@ class SettingsSections:
     reachability: Callable[[], Verdict] | None = None  # blocking; run on a worker thread
     folders: FolderAccess | None = None
     inbox: InboxAccess | None = None
+    table: TableAccess | None = None
     hardcover: HardcoverAccess | None = None
     google_key: GoogleKeyAccess | None = None
     contact_email: ContactAccess | None = None  # shown with the Google key (Metadata tab)
@@ -120,6 +122,7 @@ class SettingsDialog(QDialog):
         )
         self.folders = WatchedFoldersBox(sections.folders) if sections.folders else None
         self.inbox = InboxBox(sections.inbox) if sections.inbox else None
+        self.table_box = TableBox(sections.table) if sections.table else None
         self.hardcover = HardcoverTab(sections.hardcover) if sections.hardcover else None
         self.metadata = (
             MetadataTab(sections.google_key, sections.contact_email)
@@ -137,7 +140,8 @@ class SettingsDialog(QDialog):
         tabs.addTab(scrolling(self._koreader_tab(settings)), "KOReader")
         tabs.addTab(scrolling(self._reading_tab(settings)), "Reading")
         if self.folders is not None:
-            tabs.addTab(scrolling(library_page(self.folders, self.inbox)), "Library")
+            library = library_page(self.folders, self.inbox, self.table_box)
+            tabs.addTab(scrolling(library), "Library")
         if self.hardcover is not None:
             tabs.addTab(scrolling(self.hardcover), "Hardcover")
         if self.metadata is not None:

@@ -5,7 +5,7 @@ overridden, Merge asks and merges into one book, and Edit ▸ Undo splits them b
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from bookorbit_desktop.library.store.models import Book, ReadingState
 from bookorbit_desktop.ui.library.duplicates_dialog import DuplicatesDialog
@@ -37,7 +37,14 @@ def test_find_and_merge_duplicates_then_undo(desktop, qtbot, qloop, library, tmp
     size = dialog.frameGeometry().size()
     assert size.width() <= 1366 and size.height() <= 768 - 40  # room for a title bar
     assert dialog.group_list.count() == 1
-    assert "dune.pdf" in dialog.view.grid.itemAtPosition(13, 2).widget().text()
+    grid = dialog.view.grid
+    [files] = [
+        grid.getItemPosition(n)[0]
+        for n in range(grid.count())
+        if isinstance(grid.itemAt(n).widget(), QLabel)
+        and grid.itemAt(n).widget().text() == "Files (all kept):"
+    ]
+    assert "dune.pdf" in grid.itemAtPosition(files, 2).widget().text()
     keep, other = dialog.view.radios["series"]
     assert other.isChecked() and not keep.isChecked()  # a series beats none
     title_keep, title_other = dialog.view.radios["title"]

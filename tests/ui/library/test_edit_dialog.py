@@ -69,7 +69,7 @@ def test_ctrl_e_edits_the_selected_book_and_a_wrong_value_is_shown(qtbot, librar
 
     dialog.lines["language"].setText("en")
     dialog.lines["authors"].setText("Frank Herbert")
-    dialog.lines["isbn"].setText("978-0-441-01359-3")
+    dialog.identifiers.add_row("isbn", "978-0-441-01359-3")
     cover = tmp_path / "cover.png"
     Image.new("RGB", (200, 300), (0, 0, 200)).save(cover)
     dialog.set_cover_file(str(cover))
@@ -83,7 +83,7 @@ def test_ctrl_e_edits_the_selected_book_and_a_wrong_value_is_shown(qtbot, librar
     )
     assert (library.data_dir / stored.cover_path).is_file()
     # Only the fields the user changed are the user's (the language was "en" already).
-    assert edited_fields(dune.id) == {"title", "authors", "isbn", "cover"}
+    assert edited_fields(dune.id) == {"title", "authors", "isbn", "identifiers", "cover"}
     assert window.statusBar().currentMessage() == "Saved the book."
 
 

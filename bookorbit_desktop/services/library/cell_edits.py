@@ -1,0 +1,81 @@
+"""The library table's cells edited in place: the text a cell's editor opens with, and its
+save through the very edit the Edit dialog runs (`edits.BookEditService`; the rating through
+the dialog's bulk edit, `bulk_edits.BulkEditService`), so a cell takes what the dialog takes,
+checked by the same rules, each save one step of the change journal, run off the window's
+thread (`save_async`). A cell saved with the text it opened with changes nothing.
+
+The series cell reads "Discworld #12" as the table shows it: the name, and the number after
+" #" (left as it is when none is typed). A double-click edits a cell only when the user says so
+(`library.double_click_edits`, off: a double-click opens the book); F2 always does.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.store.models import ReadingState
+from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.library.store.settings import get_setting, set_setting
+from bookorbit_desktop.library.tags.store import book_tags
+from bookorbit_desktop.services.library.bulk_edits import BulkEditService
+from bookorbit_desktop.services.library.edits import BookEditService, book_texts
+from bookorbit_desktop.services.library.tags import joined
+
+EDITABLE = frozenset({"title", "authors", "series", "tags", "rating", "publisher", "pages"})
+DOUBLE_CLICK = "library.double_click_edits"
+_NUMBERED = re.compile(r"(.*?)\s+#\s*([0-9]+(?:[.,][0-9]+)?)")
+
+
+def double_click_edits() -> bool:
+    return bool(get_setting(DOUBLE_CLICK))
+
+
+def set_double_click_edits(on: bool) -> None:
+    set_setting(DOUBLE_CLICK, bool(on))
+
+
+def series_fields(text: str) -> dict[str, str]:
+    """The series and, when one follows " #", its number, from a series cell's text."""
+    numbered = _NUMBERED.fullmatch(text.strip())
+    if numbered is None or not numbered[1].strip():
+        return {"series": text}
+    return {"series": numbered[1], "series_index": numbered[2]}
+
+
+class CellEditService:
+    def __init__(self, paths: Paths) -> None:
+        self.edits = BookEditService(paths)
+        self.bulk = BulkEditService(paths)
+
+    def text(self, book_id: int, key: str) -> str:
+        """What the cell's editor opens with: the value as the Edit dialog shows it."""
+        if key == "rating":
+            state = ReadingState.get_or_none(ReadingState.book == book_id)
+            return "" if state is None or state.rating is None else f"{state.rating:g}"
+        if key == "tags":
+            return joined(book_tags([book_id])[book_id])
+        texts = book_texts(book_id)
+        if key == "series" and texts["series"] and texts["series_index"]:
+            return f"{texts['series']} #{texts['series_index']}"
+        return texts.get(key, "")
+
+    def save(self, book_id: int, key: str, text: str) -> bool:
+        """Save the cell's new text; False when it is what the cell opened with (nothing is
+        saved). InvalidValueError (nothing saved) when the value is wrong."""
+        if key not in EDITABLE:
+            raise InvalidValueError(f"The {key} cannot be edited in the table.")
+        if text == self.text(book_id, key):
+            return False
+        if key == "rating":
+            outcome = self.bulk.apply([book_id], {"rating": text})
+            if outcome.refused:
+                raise InvalidValueError(outcome.refused[0].reason)
+            return bool(outcome.changed)
+        self.edits.save([book_id], series_fields(text) if key == "series" else {key: text}, None)
+        return True
+
+    async def save_async(self, book_id: int, key: str, text: str) -> bool:
+        """`save` off the window's thread (a save that waits on the disk never holds it up)."""
+        return await off_loop(self.save, book_id, key, text)
