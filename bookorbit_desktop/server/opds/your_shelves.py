@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bookorbit_desktop.library import collections
 from bookorbit_desktop.library.collections import Collection
+from bookorbit_desktop.library.store.joins import forget_joins
 from bookorbit_desktop.library.store.keyset import Cursor, Order
 from bookorbit_desktop.server.opds.joined import joined_books
 from bookorbit_desktop.server.opds.paging import Page, list_page
@@ -54,7 +55,11 @@ def shelf_books(shelf: Collection, today: date, cursor: Cursor, size: int) -> Pa
 
 
 def record_listing(request: web.Request, now: float) -> None:
-    """Note the joins of the shelf the request names, as listed `now`."""
+    """Note the joins of the shelf the request names, as listed `now`; a shelf that is gone
+    (a tag no book carries, a series emptied) loses its joins."""
     shelf = asked(request)
-    if shelf is not None:
-        collections.record_listing(shelf, date.fromtimestamp(now), now)
+    if shelf is None:
+        gone = Collection(request.match_info["kind"], request.query.get("name", ""))
+        forget_joins(gone.key)
+        return
+    collections.record_listing(shelf, date.fromtimestamp(now), now)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 from bookorbit_desktop.library.store import inbox
+from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.settings import set_setting
 from bookorbit_desktop.library.tags.store import set_book_tags
 from bookorbit_desktop.services.library.saved_searches import (
@@ -162,3 +163,24 @@ async def test_an_unchanged_shelf_page_keeps_its_validators(catalog: Catalog):
         changed = await catalog.get(href, headers={"If-None-Match": tag})
         assert changed.status == 200
         assert b"Dhalgren" in await changed.read()
+
+
+def _joins(key: str) -> int:
+    sql = "SELECT count(*) FROM shelf_joined WHERE shelf = ?"
+    return int(database.execute_sql(sql, (key,)).fetchone()[0])
+
+
+async def test_a_shelf_that_is_gone_loses_its_joins(catalog: Catalog):
+    books = _library(catalog)
+    assert entry_titles((await catalog.feed("/opds/shelves/tag?name=beach"))[0]) == [
+        "Consider Phlebas"
+    ]
+    assert _joins("tag:beach") == 1
+    for title in ("Consider Phlebas", "Dhalgren"):  # no book carries it: the tag goes
+        set_book_tags(books[title], [], time.time())
+    assert (await catalog.get("/opds/shelves/tag?name=beach")).status == 404
+    assert _joins("tag:beach") == 0
+    await catalog.feed("/opds/shelves/search?name=Short%20%26%20%3Csweet%3E")
+    assert _joins("search:Short & <sweet>") == 3  # Consider Phlebas too, untagged
+    delete_search("Short & <sweet>")
+    assert _joins("search:Short & <sweet>") == 0
