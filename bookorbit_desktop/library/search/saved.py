@@ -1,7 +1,7 @@
 """The saved searches as the library's settings keep them: a name and a search
 (`library.search.grammar`), in the order the user saved them. Stored values that are not a
 list of two texts each are left out when read. `services.library.saved_searches` saves,
-renames and deletes them; the catalog lists each one's books (`library.collections`)."""
+renames and deletes them; the catalog lists each one's books (`library.own_shelves`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """When each book joined a list the catalog offers for syncing (`shelf_joined`): the rule every
 such list follows, a Hardcover shelf (`shelves`) as well as a saved search, a tag or a series
-(`library.collections`).
+(`library.own_shelves`).
 
 KOReader's catalog sync reads a list newest first and stops at the first book it already has,
 so a book must never join below one a device has seen. A list's joins are recorded when the

@@ -1,4 +1,4 @@
-"""The user's own shelves in the catalog ("Your shelves", `library.collections`): every saved
+"""The user's own shelves in the catalog ("Your shelves", `library.own_shelves`): every saved
 search, tag and series, each with how many listed books it holds, and each one's books newest
 first by when they started to belong to it (`joined`), so KOReader's "Sync catalog" downloads
 each book that joins. A shelf's address is `<feeds>/shelves/<kind>?name=<name>`.
@@ -11,18 +11,18 @@ from datetime import date
 
 from aiohttp import web
 
-from bookorbit_desktop.library import collections
-from bookorbit_desktop.library.collections import Collection
+from bookorbit_desktop.library import own_shelves
+from bookorbit_desktop.library.own_shelves import Collection
 from bookorbit_desktop.library.store.joins import forget_joins
 from bookorbit_desktop.library.store.keyset import Cursor, Order
 from bookorbit_desktop.server.opds.joined import joined_books
 from bookorbit_desktop.server.opds.paging import Page, list_page
 from bookorbit_desktop.server.opds.queries import BookEntry
 
-# The navigation feed's order: the shelves' places (`collections.collections`).
+# The navigation feed's order: the shelves' places (`own_shelves.shelves`).
 SHELVES = Order((("place", False),))
 # The kinds an address may name (anything else is not found).
-KIND = "(?:" + "|".join(collections.KINDS) + ")"
+KIND = "(?:" + "|".join(own_shelves.KINDS) + ")"
 
 
 @dataclass(frozen=True)
@@ -34,23 +34,23 @@ class ShelfLink:
 
 
 def shelves(cursor: Cursor, size: int, today: date) -> Page[ShelfLink]:
-    every = collections.collections()
+    every = own_shelves.shelves()
     places = list(range(len(every)))
     start, stop, previous, following = list_page(places, lambda n: (n,), cursor, size)
     items = [
-        ShelfLink(s.kind, s.name, s.title, collections.count(s, today)) for s in every[start:stop]
+        ShelfLink(s.kind, s.name, s.title, own_shelves.count(s, today)) for s in every[start:stop]
     ]
     return Page(items, size, cursor, previous, following)
 
 
 def asked(request: web.Request) -> Collection | None:
     """The shelf a request's address names, None when there is none."""
-    return collections.find(request.match_info["kind"], request.query.get("name", ""))
+    return own_shelves.find(request.match_info["kind"], request.query.get("name", ""))
 
 
 def shelf_books(shelf: Collection, today: date, cursor: Cursor, size: int) -> Page[BookEntry]:
     """The shelf's books, newest join first (as last recorded)."""
-    where, params = collections.condition(shelf, today) or ("0", [])
+    where, params = own_shelves.condition(shelf, today) or ("0", [])
     return joined_books(shelf.key, where, params, cursor, size)
 
 
@@ -62,4 +62,4 @@ def record_listing(request: web.Request, now: float) -> None:
         gone = Collection(request.match_info["kind"], request.query.get("name", ""))
         forget_joins(gone.key)
         return
-    collections.record_listing(shelf, date.fromtimestamp(now), now)
+    own_shelves.record_listing(shelf, date.fromtimestamp(now), now)

@@ -1,4 +1,4 @@
-"""Your shelves as KOReader reaches them (`library.collections`: every saved search, tag and
+"""Your shelves as KOReader reaches them (`library.own_shelves`: every saved search, tag and
 series): each shelf's catalog address, as the catalog itself makes it (`CatalogUrls`), a QR
 code of an address to scan from the e-reader's phone, and the books a shelf holds now, for
 Send to device."""
@@ -11,7 +11,7 @@ from datetime import date
 
 import segno
 
-from bookorbit_desktop.library import collections
+from bookorbit_desktop.library import own_shelves
 from bookorbit_desktop.server.opds.model import CatalogUrls
 
 _URLS = CatalogUrls()  # the Atom addresses: the catalog answers each as OPDS 2.0 to who asks
@@ -29,15 +29,15 @@ def shelf_addresses() -> list[ShelfAddress]:
     """Every shelf, in the catalog's order (the saved searches, then tags, then series)."""
     return [
         ShelfAddress(s.kind, s.name, s.title, _URLS.feed(f"shelves/{s.kind}", name=s.name))
-        for s in collections.collections()
+        for s in own_shelves.shelves()
     ]
 
 
 def shelf_book_ids(kind: str, name: str) -> list[int]:
     """The listed books (a file present, outside the Inbox) the shelf holds now, by title;
     none when there is no such shelf any more."""
-    shelf = collections.find(kind, name)
-    return [] if shelf is None else collections.book_ids(shelf, date.today())
+    shelf = own_shelves.find(kind, name)
+    return [] if shelf is None else own_shelves.book_ids(shelf, date.today())
 
 
 def qr_png(text: str, scale: int = 4) -> bytes:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.library.collections import SEARCH, Collection
+from bookorbit_desktop.library.own_shelves import SEARCH, Collection
 from bookorbit_desktop.library.search.compiler import search_condition
 from bookorbit_desktop.library.search.grammar import SearchError
 from bookorbit_desktop.library.search.saved import KEY, SavedSearch, saved_searches

@@ -50,7 +50,7 @@ def _rows(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     return list(database.execute_sql(sql, tuple(params)).fetchall())
 
 
-def collections() -> list[Collection]:
+def shelves() -> list[Collection]:
     """Every shelf: the saved searches in their order, then the tags a listed book carries and
     the series of listed books, each by name (case aside)."""
     found = [Collection(SEARCH, saved.name) for saved in saved_searches()]
