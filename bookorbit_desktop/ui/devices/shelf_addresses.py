@@ -42,6 +42,7 @@ HOW_TO = (
     "phone and send it over), give your sync account, and tick Sync catalog: each book that "
     "joins the shelf arrives at the next sync."
 )
+NOTHING_TO_SEND = "no book to send (books without a file or waiting in the Inbox are left out)."
 NO_SHELVES = "No shelves yet: save a search, tag a book or give one a series."
 
 
@@ -137,6 +138,6 @@ class ShelfAddressesDialog(QDialog):
             return
         ids = shelf_book_ids(shelf.kind, shelf.name)
         if not ids:
-            self._say(f"{shelf.title} holds no book with a file to send.")
+            self._say(f"{shelf.title}: {NOTHING_TO_SEND}")
             return
         self._say(self._send(ids))

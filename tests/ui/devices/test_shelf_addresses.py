@@ -11,11 +11,16 @@ import pytest
 import segno
 from PySide6.QtGui import QGuiApplication
 
+from bookorbit_desktop.library.store import inbox
 from bookorbit_desktop.library.store.devices import queued_book_ids
 from bookorbit_desktop.library.tags.store import set_book_tags
 from bookorbit_desktop.server.accounts import key_for_password, set_account
 from bookorbit_desktop.services.library.saved_searches import save_search
-from bookorbit_desktop.ui.devices.shelf_addresses import CATALOG_OFF, ShelfAddressesDialog
+from bookorbit_desktop.ui.devices.shelf_addresses import (
+    CATALOG_OFF,
+    NOTHING_TO_SEND,
+    ShelfAddressesDialog,
+)
 from tests.devices.koreader_client import KoreaderDevice
 from tests.factories import add_book, make_epub
 from tests.server.opds.support import AUTH_HEADERS, PASSWORD, USER
@@ -100,6 +105,10 @@ def test_send_to_device_sends_the_books_of_a_saved_search(desktop, qloop, tmp_pa
     assert sorted(queued_book_ids()) == sorted([books["Anathem"], books["Excession"]])
     assert dialog.message.text().startswith("2 books queued: switch on the wireless")
     desktop.devices.page.unqueue_button.click()
+    inbox.hold([books["Anathem"], books["Excession"]])  # waiting for approval: none to send
+    dialog.send_button.click()
+    assert dialog.message.text() == f"Beach reads: {NOTHING_TO_SEND}" and not queued_book_ids()
+    inbox.approve([books["Anathem"], books["Excession"]])
 
     controller = desktop.devices
     controller._password_chosen(DEVICE_PASSWORD)
