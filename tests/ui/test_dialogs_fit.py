@@ -23,12 +23,14 @@ from bookorbit_desktop.services.library.authors import AuthorsService
 from bookorbit_desktop.services.library.device_positions import DeviceRow
 from bookorbit_desktop.services.library.edits import EditForm
 from bookorbit_desktop.services.library.merge import MergeService
+from bookorbit_desktop.services.library.saved_searches import save_search
 from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.services.metadata.apply import FillPlan, LeftOut
 from bookorbit_desktop.services.metadata.service import MetadataService
 from bookorbit_desktop.services.settings import load_settings, save_settings
 from bookorbit_desktop.ui.crash_dialog import CrashDialog
 from bookorbit_desktop.ui.data_folder_dialog import DataFolderDialog
+from bookorbit_desktop.ui.devices.shelf_addresses import ShelfAddressesDialog
 from bookorbit_desktop.ui.hardcover.conflicts import ConflictsDialog
 from bookorbit_desktop.ui.hardcover.pick_dialog import PickDialog
 from bookorbit_desktop.ui.highlights.earlier_dialog import EarlierTextsDialog
@@ -163,6 +165,11 @@ def _authors(_tmp_path) -> QDialog:
     return dialog
 
 
+def _shelf_addresses(_tmp_path) -> QDialog:
+    save_search(LONG_TITLE[:80], "tags:holiday or series:~saga")
+    return ShelfAddressesDialog(lambda: "http://192.168.178.120:8765", lambda _ids: "", None)
+
+
 FACTORIES: dict[str, Callable[..., QDialog]] = {
     "BatchDialog": _batch,
     "FetchDialog": _fetch,
@@ -186,6 +193,7 @@ FACTORIES: dict[str, Callable[..., QDialog]] = {
     "SettingsDialog": lambda _tmp_path: SettingsDialog(load_settings(), save_settings),
     "ReviewDialog": _review,
     "SyncDialog": lambda _tmp_path: SyncDialog(lambda _book_id: None, None),
+    "ShelfAddressesDialog": _shelf_addresses,
 }
 
 

@@ -12,12 +12,12 @@ nothing of `hardcover`.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from bookorbit_desktop.errors import NotFoundError
+from bookorbit_desktop.library.store.joins import forget_joins, record_joins
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import AVAILABLE, in_list, outside_inbox
 
@@ -182,29 +182,14 @@ def shelf_entries(key: str) -> list[ShelfEntry]:
 
 
 def record_catalog_listing(key: str, now: float) -> None:
-    """Note when each book the catalog lists on the shelf joined it (`shelf_joined`): a book
-    listed for the first time joins at `now`, after every book the shelf listed before (a clock
-    set back cannot put it below them), and a book no longer listed leaves, so coming back is
-    joining anew. A shelf the user no longer has loses its rows.
-
-    KOReader's catalog sync stops at the first book it already has, so a book must never join
-    below one a device has seen: the feed lists the shelf newest first by this time."""
+    """Note when each book the catalog lists on the shelf joined it (`joins.record_joins`);
+    a shelf the user no longer has loses its rows."""
     try:
         where, params = books_on_shelf_condition(key)
     except NotFoundError:
-        database.execute_sql("DELETE FROM shelf_joined WHERE shelf = ?", (key,))
+        forget_joins(key)
         return
-    listed = f"SELECT b.id FROM book b WHERE {AVAILABLE} AND {where}"
-    latest = _rows("SELECT max(joined_at) FROM shelf_joined WHERE shelf = ?", [key])[0][0]
-    joined = now if latest is None or now > latest else math.nextafter(float(latest), math.inf)
-    database.execute_sql(
-        f"DELETE FROM shelf_joined WHERE shelf = ? AND book_id NOT IN ({listed})", (key, *params)
-    )
-    database.execute_sql(
-        "INSERT OR IGNORE INTO shelf_joined (shelf, book_id, joined_at) "
-        f"SELECT ?, b.id, ? FROM book b WHERE {AVAILABLE} AND {where}",
-        (key, joined, *params),
-    )
+    record_joins(key, where, params, now)
 
 
 def hardcover_status(book_id: int) -> int | None:

@@ -12,22 +12,22 @@ with one `NavEntry` per row (the handler of the feeds its entries lead to goes i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import partial
 from typing import Protocol, TypeVar
 from urllib.parse import quote
 
 from aiohttp import web
 
-from bookorbit_desktop.config import DEFAULT_SETTINGS
 from bookorbit_desktop.library.store.keyset import Cursor, Order
-from bookorbit_desktop.library.store.settings import get_setting
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.opds import queries as queries
 from bookorbit_desktop.server.opds import shelves as shelf_lists
 from bookorbit_desktop.server.opds import tags as tag_lists
+from bookorbit_desktop.server.opds import your_shelves
+from bookorbit_desktop.server.opds.joined import BY_JOINED, latest_change
 from bookorbit_desktop.server.opds.model import (
     ACQUISITION_TYPE,
     NAVIGATION_TYPE,
@@ -37,7 +37,8 @@ from bookorbit_desktop.server.opds.model import (
     FeedMeta,
     NavEntry,
 )
-from bookorbit_desktop.server.opds.paging import BadCursor, Page, decode
+from bookorbit_desktop.server.opds.page_request import BadRequest, page_cursor, page_size
+from bookorbit_desktop.server.opds.paging import Page
 from bookorbit_desktop.server.opds.queries import BookEntry
 from bookorbit_desktop.server.opds.search import SEARCH_ORDER, search_books
 from bookorbit_desktop.server.opds.text import feed_line, search_terms
@@ -56,9 +57,6 @@ class Group(Protocol):
 
 G = TypeVar("G", bound=Group)
 
-MAX_PAGE_SIZE = 500
-_PAGE = re.compile(r"[0-9]{1,9}")  # ASCII digits only, and small enough for SQLite's OFFSET
-BAD_CURSOR = "This page address is out of date or damaged. Start again from the first page."
 
 BookQuery = Callable[[Cursor, int], Page[BookEntry]]  # (where it starts, page size) -> page
 FeedHandler = Callable[[web.Request], Feed]
@@ -136,34 +134,8 @@ SECTIONS: tuple[BookList | Section, ...] = (
         "Want to Read, Currently Reading and your lists on Hardcover",
         "hardcover_shelves",
     ),
+    Section("shelves", "Your shelves", "Your saved searches, tags and series", "your_shelves"),
 )
-
-
-class BadRequest(Exception):
-    """A request the catalog answers with 400 and this message."""
-
-
-def page_cursor(request: web.Request, order: Order) -> Cursor:
-    """Where the asked page starts: the `cursor` token of our links, else the old `page`
-    number (bookmarked addresses keep working), else the first page."""
-    token = request.query.get("cursor")
-    if token is not None:
-        try:
-            return decode(token.strip(), order)
-        except BadCursor as error:
-            raise BadRequest(BAD_CURSOR) from error
-    raw = request.query.get("page", "1").strip()
-    if not _PAGE.fullmatch(raw) or int(raw) < 1:
-        raise BadRequest("The page number must be a whole number from 1 up.")
-    return Cursor(number=int(raw))
-
-
-def page_size() -> int:
-    """The `opds.page_size` setting, or its default when the stored value is unusable."""
-    value = get_setting("opds.page_size")
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGE_SIZE:
-        return int(DEFAULT_SETTINGS["opds.page_size"])
-    return value
 
 
 class Catalog:
@@ -332,12 +304,39 @@ class Catalog:
     def shelf_books(self, request: web.Request) -> Feed:
         key = request.match_info["shelf"]
         name = _found(shelf_lists.shelf_name(key), "You have no such shelf on Hardcover.")
-        cursor = page_cursor(request, shelf_lists.BY_JOINED)
-        page = shelf_lists.shelf_books(key, cursor, page_size())
-        # Dated by its books, not by the clock: an unchanged page is the same bytes, so its
-        # caching validators (`freshness`) hold from one request to the next.
-        updated = max((book.updated_at for book in page.items), default=0.0)
-        return self.group_books("shelf", "hardcover", key, name, page, updated=updated)
+        page = shelf_lists.shelf_books(key, page_cursor(request, BY_JOINED), page_size())
+        return self.group_books("shelf", "hardcover", key, name, page, latest_change(page))
+
+    def your_shelves(self, request: web.Request) -> Feed:
+        today = date.fromtimestamp(self._ctx.clock())
+        cursor = page_cursor(request, your_shelves.SHELVES)
+        page = your_shelves.shelves(cursor, page_size(), today)
+        entries = [
+            _group(
+                f"urn:bookorbit:{s.kind}-shelf:{quote(s.name, safe='')}",
+                s.title,
+                self.urls.feed(f"shelves/{s.kind}", name=s.name),
+                s.books,
+            )
+            for s in page.items
+        ]
+        feed_id = "urn:bookorbit:opds:shelves"
+        return self.navigation(feed_id, "Your shelves", page, "shelves", entries)
+
+    def your_shelf_books(self, request: web.Request) -> Feed:
+        shelf = your_shelves.asked(request)
+        if shelf is None:
+            raise web.HTTPNotFound(text="You have no such shelf.\n")
+        today = date.fromtimestamp(self._ctx.clock())
+        cursor = page_cursor(request, BY_JOINED)
+        page = your_shelves.shelf_books(shelf, today, cursor, page_size())
+        href = partial(self._your_shelf_href, shelf.kind, shelf.name)
+        feed_id = f"urn:bookorbit:{shelf.kind}-shelf:{quote(shelf.name, safe='')}"
+        up, updated = self.urls.feed("shelves"), latest_change(page)
+        return self.books(feed_id, feed_line(shelf.title), page, href, up=up, updated=updated)
+
+    def _your_shelf_href(self, kind: str, name: str, cursor: Cursor) -> str:
+        return self.urls.feed(f"shelves/{kind}", cursor, name=name)
 
     def groups(self, kind: str, title: str, path: str, page: Page[G]) -> Feed:
         """The feed of one page of groups (authors, tags, shelves) at <feeds>/<path>: each links

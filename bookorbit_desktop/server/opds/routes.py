@@ -2,8 +2,9 @@
 
 The root navigation feed leads to Recently added (newest first, what KOReader's catalog sync
 follows), All books, Authors, Series, By tag, Currently reading, Want to read, Read and the
-Hardcover shelves (Want to Read, Currently Reading and the user's lists, from the pull); every feed
-links the OpenSearch description for search. The same feeds are served as OPDS 2.0 JSON under
+Hardcover shelves (Want to Read, Currently Reading and the user's lists, from the pull) and Your
+shelves (every saved search, tag and series, `your_shelves`); every feed links the OpenSearch
+description for search. The same feeds are served as OPDS 2.0 JSON under
 /opds/v2 (`catalog` makes each page once, `feeds` or `opds2` writes it); each root links the
 other as `alternate`. At the /opds addresses the request's `Accept` header chooses between the
 two (`negotiation`): a client that prefers OPDS 2.0 (KOReader v2026.07 and later) gets the JSON
@@ -25,22 +26,18 @@ from bookorbit_desktop.log_text import for_log
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.lan import server_url
 from bookorbit_desktop.server.opds.auth import Handler, require_account
-from bookorbit_desktop.server.opds.catalog import (
-    BAD_CURSOR,
-    SECTIONS,
-    BadRequest,
-    Catalog,
-    FeedHandler,
-)
+from bookorbit_desktop.server.opds.catalog import SECTIONS, Catalog, FeedHandler
 from bookorbit_desktop.server.opds.downloads import make_cover_handlers, make_download_handler
 from bookorbit_desktop.server.opds.feeds import feed_document, opensearch_description
 from bookorbit_desktop.server.opds.freshness import Validators
 from bookorbit_desktop.server.opds.model import NAVIGATION_TYPE, OPDS2_TYPE, CatalogUrls, Feed
 from bookorbit_desktop.server.opds.negotiation import Rendering, preferred
 from bookorbit_desktop.server.opds.opds2.writer import json_document
+from bookorbit_desktop.server.opds.page_request import BAD_CURSOR, BadRequest
 from bookorbit_desktop.server.opds.paging import BadCursor
-from bookorbit_desktop.server.opds.shelf_route import shelf_feed
+from bookorbit_desktop.server.opds.shelf_route import Recorder, record_shelf, shelf_feed
 from bookorbit_desktop.server.opds.shelves import SHELF_KEY
+from bookorbit_desktop.server.opds.your_shelves import KIND, record_listing
 from bookorbit_desktop.server.workers import LibraryBusyError
 
 log = logging.getLogger(__name__)
@@ -52,7 +49,11 @@ JSON_FEEDS = "/v2"  # the OPDS 2.0 feeds live at <prefix>/v2, beside the Atom on
 SyncHandler = Callable[[web.Request], web.Response]
 Renderer = Callable[[Feed, CatalogUrls], web.Response]
 
-SHELF_FEED = "/hardcover/{shelf:" + SHELF_KEY + "}"  # `shelf_route`: ordered joins, validators
+SHELF_FEED = "/hardcover/{shelf:" + SHELF_KEY + "}"
+YOUR_SHELF_FEED = "/shelves/{kind:" + KIND + "}"
+# The feeds of joins (`shelf_route`: their joins recorded first, caching validators): address
+# below the feeds' root, what records the joins.
+JOINED_FEEDS: dict[str, Recorder] = {SHELF_FEED: record_shelf, YOUR_SHELF_FEED: record_listing}
 
 # The feeds besides the root's sections (`catalog.SECTIONS`, mounted by themselves): address
 # below the feeds' root, `Catalog` method.
@@ -64,6 +65,7 @@ FEEDS: tuple[tuple[str, str], ...] = (
     ("/series/books", "series_books"),
     ("/search", "search"),
     (SHELF_FEED, "shelf_books"),
+    (YOUR_SHELF_FEED, "your_shelf_books"),
 )
 
 
@@ -176,6 +178,14 @@ def _answering_errors(handler: Handler) -> Handler:
     return wrapped
 
 
+def _joined(ctx: ServerContext, path: str, handler: Handler, validators: Validators) -> Handler:
+    """A feed of joins (`JOINED_FEEDS`) behind the recording of its joins; any other as is."""
+    record = next((r for feed, r in JOINED_FEEDS.items() if path.endswith(feed)), None)
+    if record is None:
+        return handler
+    return _answering_errors(shelf_feed(ctx, handler, validators, record))
+
+
 def setup_opds(app: web.Application, ctx: ServerContext) -> None:
     """Mount the catalog's routes on `app` (nothing when the catalog is turned off)."""
     if not ctx.opds_enabled:
@@ -203,12 +213,7 @@ def setup_opds(app: web.Application, ctx: ServerContext) -> None:
     ]
     routes = [(path, _threaded(ctx, handler)) for path, handler in feeds]
     validators = Validators(ctx.clock)
-    routes = [
-        (path, _answering_errors(shelf_feed(ctx, handler, validators)))
-        if path.endswith(SHELF_FEED)
-        else (path, handler)
-        for path, handler in routes
-    ]
+    routes = [(path, _joined(ctx, path, handler, validators)) for path, handler in routes]
     routes += [(path, _answering_errors(handler)) for path, handler in files]
     for path, handler in routes:
         app.router.add_get(path, require_account(ctx, handler))

@@ -1,10 +1,13 @@
-"""The HTTP side of a shelf feed (`/opds/hardcover/<shelf>` and its JSON twin): the shelf's
-joins are recorded (`store.record_catalog_listing`, one write) before the page is read, so a
-book that joined since the last request is listed first; the page goes out with its caching
-validators (`freshness`), or as 304 to a client that has it.
+"""The HTTP side of a feed of joins (`joined`: a Hardcover shelf at `/opds/hardcover/<shelf>`,
+one of the user's own at `/opds/shelves/<kind>?name=`, and their JSON twins): the list's joins
+are recorded (`record`, one write) before the page is read, so a book that joined since the
+last request is listed first; the page goes out with its caching validators (`freshness`), or
+as 304 to a client that has it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -13,13 +16,21 @@ from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.opds.auth import Handler
 from bookorbit_desktop.server.opds.freshness import Validators
 
+Recorder = Callable[[web.Request, float], None]  # (request, now), run as a write
 
-def shelf_feed(ctx: ServerContext, feed: Handler, validators: Validators) -> Handler:
-    """`feed` (the page's handler) behind the recording of the shelf's joins, answered with
-    validators."""
+
+def record_shelf(request: web.Request, now: float) -> None:
+    """Note the joins of the Hardcover shelf the request names."""
+    record_catalog_listing(request.match_info["shelf"], now)
+
+
+def shelf_feed(
+    ctx: ServerContext, feed: Handler, validators: Validators, record: Recorder
+) -> Handler:
+    """`feed` (the page's handler) behind `record`, answered with validators."""
 
     async def respond(request: web.Request) -> web.StreamResponse:
-        await ctx.workers.write(record_catalog_listing, request.match_info["shelf"], ctx.clock())
+        await ctx.workers.write(record, request, ctx.clock())
         response = await feed(request)
         if isinstance(response, web.Response) and response.status == 200:
             return validators.answer(request, response)

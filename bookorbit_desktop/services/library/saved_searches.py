@@ -1,38 +1,20 @@
 """Saved searches: a name and a search (`library.search.grammar`) the library sidebar runs
-with a click. Kept in the library's settings, in the order the user saved them; a name is
-given once (case aside). Every search is checked before it is saved: a saved search always
-runs. Stored values that are not a list of two texts each are left out when read."""
+with a click, kept where the library reads them (`library.search.saved`); a name is given
+once (case aside). Every search is checked before it is saved: a saved search always runs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.own_shelves import SEARCH, Collection
 from bookorbit_desktop.library.search.compiler import search_condition
 from bookorbit_desktop.library.search.grammar import SearchError
-from bookorbit_desktop.library.store.settings import get_setting, set_setting
+from bookorbit_desktop.library.search.saved import KEY, SavedSearch, saved_searches
+from bookorbit_desktop.library.store.joins import forget_joins
+from bookorbit_desktop.library.store.settings import set_setting
 
-KEY = "library.saved_searches"
 MAX_NAME = 80
-
-
-@dataclass(frozen=True)
-class SavedSearch:
-    name: str
-    search: str
-
-
-def saved_searches() -> list[SavedSearch]:
-    """The saved searches, in the order they were saved."""
-    stored = get_setting(KEY)
-    if not isinstance(stored, list):
-        return []
-    return [
-        SavedSearch(item[0], item[1])
-        for item in stored
-        if isinstance(item, list) and len(item) == 2 and all(isinstance(v, str) for v in item)
-    ]
 
 
 def _store(searches: list[SavedSearch]) -> None:
@@ -76,9 +58,12 @@ def rename_search(old: str, new: str) -> SavedSearch:
         raise InvalidValueError(f"No saved search is named {old!r}.")
     renamed = SavedSearch(_checked_name(new, searches, keep=old), found.search)
     _store([renamed if saved is found else saved for saved in searches])
+    if renamed.name != old:  # a new address: its books join anew there
+        forget_joins(Collection(SEARCH, old).key)
     return renamed
 
 
 def delete_search(name: str) -> None:
     """Forget the saved search `name` (nothing if there is none)."""
     _store([saved for saved in saved_searches() if saved.name != name])
+    forget_joins(Collection(SEARCH, name).key)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
@@ -30,9 +30,11 @@ from bookorbit_desktop.ui.asyncqt import show_error, spawn
 from bookorbit_desktop.ui.controller import DesktopController
 from bookorbit_desktop.ui.devices import on_device
 from bookorbit_desktop.ui.devices.page import DevicesPage
+from bookorbit_desktop.ui.devices.shelf_addresses import ShelfAddressesDialog, catalog_origin
 from bookorbit_desktop.ui.library.view import LibraryView
 from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.settings.device_password_box import DevicePasswordAccess
+from bookorbit_desktop.ui.status import AppStatus
 
 STATUS_SECONDS = 6000
 
@@ -46,12 +48,13 @@ class DevicesController(QObject):
         library: LibraryView,
         host: Callable[[], str],
         on_device_label: on_device.OnDeviceLabel,
+        status: Callable[[], AppStatus],
     ) -> None:
         super().__init__(window)
         self.devices, self.page, self.window, self.library = devices, page, window, library
         self.on_device = on_device_label
         page.tree.setAccessibleName("Devices and the books on them")
-        self._host = host
+        self._host, self._status = host, status
         self._restarting: asyncio.Task[None] | None = None
         self._restart_wanted = False  # asked for since the running restart read the settings
         self.send_action = menu_action(
@@ -61,8 +64,15 @@ class DevicesController(QObject):
             shortcut=QKeySequence("Ctrl+Shift+D"),
             tip="Send the selected books to KOReader over Wi-Fi",
         )
+        self.shelves_action = menu_action(
+            window,
+            "Your shelves on &KOReader…",
+            self.show_shelf_addresses,
+            tip="The catalog address of each saved search, tag and series, to sync in KOReader",
+        )
         menu = window.add_menu("&Devices")
         menu.addAction(self.send_action)
+        menu.addAction(self.shelves_action)
         in_context_menus((library.table, library.grid), self.send_action)
         page.wireless_toggled.connect(self._toggle_wireless)
         page.password_requested.connect(self.ask_password)
@@ -90,7 +100,11 @@ class DevicesController(QObject):
             return load_settings().host
 
         label = on_device.mount(window.book_panel, service.devices_holding)
-        controller = cls(devices, DevicesPage(), window, window.library_view, host, label)
+
+        def status() -> AppStatus:
+            return desktop.hub.status
+
+        controller = cls(devices, DevicesPage(), window, window.library_view, host, label, status)
         window.add_page(controller.page, "&Devices")
         desktop.settings.device_password = DevicePasswordAccess(
             devices.has_password, controller.set_password
@@ -112,6 +126,11 @@ class DevicesController(QObject):
         if not ids:
             self.window.statusBar().showMessage("Select a book to send first.", STATUS_SECONDS)
             return
+        self.send_books(ids)
+
+    def send_books(self, ids: list[int]) -> str:
+        """Queue the books and send them at once when a device is connected; what happened
+        (on the status bar too)."""
         service.queue_books(ids)
         books = f"{len(ids)} book{'s' if len(ids) != 1 else ''}"
         if self.devices.send_now():
@@ -122,6 +141,18 @@ class DevicesController(QObject):
             message = f"{books} queued: switch on the wireless connection on the Devices page."
         self.window.statusBar().showMessage(message, STATUS_SECONDS)
         self.refresh()
+        return message
+
+    def show_shelf_addresses(self) -> ShelfAddressesDialog:
+        """Your shelves' catalog addresses, each with Copy, a QR code and Send to device."""
+
+        def origin() -> str | None:
+            return catalog_origin(self._status())
+
+        dialog = ShelfAddressesDialog(origin, self.send_books, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     async def send_want_to_read(self) -> None:
         """Queue the Want to Read books the device lacks (sent at once while it is connected)."""

@@ -177,6 +177,7 @@ async def test_root_lists_every_section_with_koreader_readable_links(catalog: Ca
         "Want to read",
         "Read",
         "Hardcover shelves",
+        "Your shelves",
     ]
     assert sections["Recently added"].get("rel") == "http://opds-spec.org/sort/new"
     assert sections["Authors"].get("type").endswith("kind=navigation")

@@ -51,6 +51,7 @@ def _lists(urls: CatalogUrls) -> list[str]:
         urls.search(FIRST, "dune"),
         urls.feed("hardcover/want-to-read"),
         urls.feed("hardcover"),  # the shelves, a list held in memory and keyed by a number
+        urls.feed("shelves/series", name="Saga"),
     ]
 
 
