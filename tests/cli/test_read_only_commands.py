@@ -26,6 +26,7 @@ READERS = {
     ("tags",): ["tags"],
     ("history",): ["history"],
     ("stats",): ["stats"],
+    ("stats", "year"): ["stats", "year", "2026"],
     ("device", "list"): ["device", "list"],
     ("devices", "list"): ["devices", "list"],
     ("progress", "show"): ["progress", "show", "1"],
