@@ -74,6 +74,7 @@ from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.sync.pull_watch import PullWatch
 from bookorbit_desktop.ui.text import install_translations
 from bookorbit_desktop.ui.tray import Tray
+from bookorbit_desktop.ui.year.controller import YearController
 
 log = logging.getLogger(__name__)
 
@@ -293,8 +294,10 @@ class Desktop:
         self.change_watch.changed.connect(self.highlights.follow_changes)
         self.change_watch.changed.connect(devices_box.follow_changes)
         self.statistics = StatisticsController(self.window)
+        self.year = YearController(self.window, self.paths)
         for changed in (self.change_watch.changed, self.controller.books_changed):  # + edits here
             changed.connect(self.statistics.follow_changes)
+            changed.connect(self.year.follow_changes)
         self.devices = DevicesController.mount(self.paths, self.controller)
         self.book_actions = BookActions(
             BookEditService(self.paths),
