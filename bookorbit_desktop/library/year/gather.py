@@ -6,12 +6,12 @@ reads and the highlights made), handed to the pure `figures.year_figures`."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection
 
 from bookorbit_desktop.library.history.rules import DAY_SECONDS, LocalDays, hour_totals
 from bookorbit_desktop.library.reads.gather import all_reads
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.library.store.sql import in_list
 from bookorbit_desktop.library.year.figures import (
     BookFacts,
     KoreaderInput,
@@ -20,8 +20,6 @@ from bookorbit_desktop.library.year.figures import (
     year_figures,
     year_reads,
 )
-
-_CHUNK = 500  # bound values per query, well under SQLite's limit
 
 
 def year_review(year: int, local_day: LocalDays | None = None) -> YearFigures:
@@ -40,36 +38,33 @@ def year_review(year: int, local_day: LocalDays | None = None) -> YearFigures:
 
 
 def book_facts(book_ids: Collection[int]) -> dict[int, BookFacts]:
-    """Title, authors (in order), tags, language and rating of each of `book_ids`."""
-    ids = sorted(book_ids)
-    rows: dict[int, tuple[str, str | None, float | None]] = {}
+    """Title, authors (in order), tags, language and rating of each of `book_ids`: three
+    queries, the ids bound once as one JSON array."""
+    ids = json.dumps(sorted(book_ids))
+    wanted = "IN (SELECT value FROM json_each(?))"
     authors: dict[int, list[str]] = {}
+    for book_id, name in database.execute_sql(
+        f"""SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id
+            WHERE ba.book_id {wanted} ORDER BY ba.book_id, ba.position""",
+        (ids,),
+    ):
+        authors.setdefault(book_id, []).append(name)
     tags: dict[int, list[str]] = {}
-    for first in range(0, len(ids), _CHUNK):
-        chunk = ids[first : first + _CHUNK]
-        for book_id, title, language, rating in database.execute_sql(
-            f"""SELECT b.id, b.title, b.language, s.rating FROM book b
-                LEFT JOIN reading_state s ON s.book_id = b.id WHERE {in_list("b.id", chunk)}""",
-            chunk,
-        ):
-            rows[book_id] = (title, language, rating)
-        for book_id, name in database.execute_sql(
-            f"""SELECT ba.book_id, a.name FROM book_author ba JOIN author a ON a.id = ba.author_id
-                WHERE {in_list("ba.book_id", chunk)} ORDER BY ba.book_id, ba.position""",
-            chunk,
-        ):
-            authors.setdefault(book_id, []).append(name)
-        for book_id, name in database.execute_sql(
-            f"""SELECT bt.book_id, t.name FROM book_tag bt JOIN tag t ON t.id = bt.tag_id
-                WHERE {in_list("bt.book_id", chunk)} ORDER BY bt.book_id, t.name""",
-            chunk,
-        ):
-            tags.setdefault(book_id, []).append(name)
+    for book_id, name in database.execute_sql(
+        f"""SELECT bt.book_id, t.name FROM book_tag bt JOIN tag t ON t.id = bt.tag_id
+            WHERE bt.book_id {wanted} ORDER BY bt.book_id, t.name""",
+        (ids,),
+    ):
+        tags.setdefault(book_id, []).append(name)
     return {
         book_id: BookFacts(
             title, tuple(authors.get(book_id, ())), tuple(tags.get(book_id, ())), language, rating
         )
-        for book_id, (title, language, rating) in rows.items()
+        for book_id, title, language, rating in database.execute_sql(
+            f"""SELECT b.id, b.title, b.language, s.rating FROM book b
+                LEFT JOIN reading_state s ON s.book_id = b.id WHERE b.id {wanted}""",
+            (ids,),
+        )
     }
 
 
