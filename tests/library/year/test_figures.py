@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
 from bookorbit_desktop.library.history.rules import hour_totals, weekday_totals
-from bookorbit_desktop.library.reads.counting import Read
+from bookorbit_desktop.library.reads.counting import Read, counted
 from bookorbit_desktop.library.year.figures import (
     BookFacts,
     KoreaderInput,
@@ -127,3 +128,27 @@ def test_hours_count_where_a_session_starts_and_weekdays_from_monday():
     hour_of = lambda start: start // 3600 % 24  # noqa: E731  (UTC)
     assert hour_totals([(3600 * 25, 100), (3600 * 25 + 3599, 50), (0, 7)], hour_of)[:2] == [7, 150]
     assert weekday_totals([(D(2026, 11, 30), 5), (D(2026, 12, 6), 9)]) == [5, 0, 0, 0, 0, 0, 9]
+
+
+def test_the_years_reads_are_what_counting_every_read_gives():
+    """`year_reads` counts only the reads that can count in the year: the same answer as
+    `counted` over every read, on reads drawn at random (copies, sources, Hardcover ids)."""
+    rng = random.Random(3)
+    for _ in range(200):
+        reads = []
+        for _ in range(rng.randint(0, 12)):
+            finished = rng.choice(
+                [None, D(2025, 12, 31), D(2026, 1, 1), D(2026, 6, 1), D(2027, 1, 1)]
+            )
+            reads.append(
+                read(
+                    rng.randint(1, 3),
+                    finished,
+                    started=rng.choice([None, D(2025, 6, 1), D(2026, 3, 1), D(2027, 2, 1)]),
+                    done=rng.random() < 0.8,
+                    source=rng.choice(["library", "koreader", "hardcover"]),
+                    hc_book=rng.choice([None, 9]),
+                    hc_read=rng.choice([None, None, 70, 71]),
+                )
+            )
+        assert year_reads(reads, 2026).counted == counted(reads, D(2026, 1, 1), D(2026, 12, 31))
