@@ -140,10 +140,11 @@ def _covers(painter: QPainter, picture: SharePicture, files: Sequence[str], box:
         best = max(best, (min(grid.width() / columns, grid.height() / rows * 2 / 3), columns))
     cell, columns = best
     gap = cell * 0.06
+    left = grid.left() + (grid.width() - columns * cell) / 2  # the grid centred
     for index, file in enumerate(shown):
         row, column = divmod(index, columns)
         target = QRectF(
-            grid.left() + column * cell + gap / 2,
+            left + column * cell + gap / 2,
             grid.top() + row * cell * 1.5 + gap / 2,
             cell - gap,
             cell * 1.5 - gap,
@@ -156,5 +157,5 @@ def _covers(painter: QPainter, picture: SharePicture, files: Sequence[str], box:
     if more:
         painter.setPen(INK)
         bottom = grid.top() + math.ceil(len(shown) / columns) * cell * 1.5 + line / 4
-        below = QRectF(grid.left(), bottom, grid.width(), line)
+        below = QRectF(left, bottom, grid.width(), line)
         _draw(painter, picture, below, f"and {more:,} more", line / 2, True)
