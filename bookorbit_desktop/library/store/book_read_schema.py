@@ -9,13 +9,14 @@ Each book's reading state as it stood becomes its first read: read or skimmed a 
 reading, rereading or on hold an open one, abandoned an abandoned one, any other status with a
 date an open one.
 
-From then on the reading state is the latest read (one rule, kept by triggers, so that every
-path that records reading, a KOReader push, Mark Read, an edit, the pull, keeps it):
+From then on the reading state is the latest read (`LATEST_FIRST`: the open one, else the one
+begun last) (one rule, kept by triggers, so that every path that records reading, a KOReader
+push, Mark Read, an edit, the pull, keeps it):
 
 | the reading state changes to                 | the book's latest read                       |
 |----------------------------------------------|----------------------------------------------|
-| reading, rereading or on hold, after a done  | a new open read begins (a re-read)           |
-| read (or with no read yet)                   |                                              |
+| reading, rereading or on hold, the latest    | a new open read begins (a re-read)           |
+| read done (or with no read yet)              |                                              |
 | any other active status (or dates)           | takes its start, finish, state and progress  |
 | unread or want to read, with no dates        | an open read is dropped (reading undone);    |
 |                                              | a done or abandoned one stays                |
@@ -66,7 +67,10 @@ _ACTIVE = (
     "(NEW.status IN ('read', 'skimmed', 'reading', 'rereading', 'on_hold', 'abandoned') "
     "OR NEW.started IS NOT NULL OR NEW.finished IS NOT NULL)"
 )
-_LATEST = "(SELECT max(id) FROM book_read WHERE book_id = NEW.book_id)"
+# A book's latest read: its open one, else the one that began (or ended) last, else the last
+# written. The reads list and its edits name it by this same order.
+LATEST_FIRST = "state = 'open' DESC, coalesce(started, finished) DESC, id DESC"
+_LATEST = f"(SELECT id FROM book_read WHERE book_id = NEW.book_id ORDER BY {LATEST_FIRST} LIMIT 1)"
 _STATE = (
     "CASE WHEN NEW.status IN ('read', 'skimmed') THEN 'done' "
     "WHEN NEW.status = 'abandoned' THEN 'abandoned' ELSE 'open' END"
