@@ -3,9 +3,8 @@
 
 A read's dates are checked as every reading date is (`reading.values`: a date on or before
 today, a finish not before the start); a done read may have no finish date ("no date"), an open
-one never has one. A read pulled from hardcover.app that the user edits becomes one of the
-library's (source `hardcover`, with its Hardcover read id). After each change the reading state
-follows the book's latest read (`store.follow_latest`).
+one never has one. After each change the reading state follows the book's latest read
+(`store.follow_latest`).
 
 Undo and redo put the read back as the step found or left it; a read changed since (its dates
 or state, by another edit) is left as it is, and named.
@@ -65,25 +64,14 @@ def add_read(
 
 
 def edit_read(read_id: int, **changes: Any) -> BookRead:
-    """The read with `changes` (started, finished, state), one step."""
+    """The read with `changes` (started, finished, state), one step; a read made open without
+    a finish given loses its finish date."""
+    if changes.get("state") == OPEN:
+        changes.setdefault("finished", None)
     with database.atomic("IMMEDIATE"):
         old = _existing(read_id)
         new = checked(replace(old, **changes))
         return _step(f"Edit a read of “{_title(old.book_id)}”", old, new)
-
-
-def adopt_read(book_id: int, hardcover_read_id: int, **values: Any) -> BookRead:
-    """A read pulled from hardcover.app made one of the library's with `values`, one step."""
-    with database.atomic("IMMEDIATE"):
-        title = _title(book_id)
-        taken = database.execute_sql(
-            "SELECT 1 FROM book_read WHERE hardcover_read_id = ?", (hardcover_read_id,)
-        ).fetchone()
-        if taken:
-            raise InvalidValueError(f"Hardcover read {hardcover_read_id} is already a read here.")
-        read = BookRead(None, book_id, None, None, DONE, source="hardcover")
-        read = checked(replace(read, hardcover_read_id=hardcover_read_id, **values))
-        return _step(f"Edit a read of “{title}”", None, read)
 
 
 def remove_read(read_id: int) -> BookRead:

@@ -29,6 +29,7 @@ _LIBRARY = f"""
            coalesce(CASE WHEN {_LINKED} THEN m.edition_pages END, b.pages), r.device
     FROM book_read r JOIN book b ON b.id = r.book_id
     LEFT JOIN hardcover_match m ON m.book_id = r.book_id
+    {{only}}
     ORDER BY r.book_id, r.id"""
 # Each linked Hardcover book's copy that its reads go to: the one holding the entry, the lead,
 # then the lowest id.
@@ -38,7 +39,7 @@ _HARDCOVER = f"""
                row_number() OVER (PARTITION BY m.hc_book_id
                                   ORDER BY m.lead DESC, m.book_id) AS rank
         FROM hardcover_match m JOIN book b ON b.id = m.book_id
-        WHERE {_LINKED} AND m.hc_book_id IS NOT NULL)
+        WHERE {_LINKED} AND m.hc_book_id IS NOT NULL {{copies}})
     SELECT coalesce((SELECT c.book_id FROM copy c WHERE c.hc_book_id = p.hc_book_id
                      AND c.user_book_id = p.user_book_id ORDER BY c.rank LIMIT 1),
                     lead_copy.book_id),
@@ -52,19 +53,46 @@ _HARDCOVER = f"""
     FROM hardcover_pulled p
     JOIN copy lead_copy ON lead_copy.hc_book_id = p.hc_book_id AND lead_copy.rank = 1
     JOIN json_each(p.entry, '$.reads') j
+    {{entries}}
     ORDER BY p.hc_book_id, json_extract(j.value, '$.id')"""
 
 
 def all_reads() -> list[Read]:
     """Every read the library knows: its own, then Hardcover's that are not one of them."""
-    library = [_library(row) for row in _rows(_LIBRARY, LINKED_STATES * 2)]
-    hardcover = [_hardcover(row) for row in _rows(_HARDCOVER, LINKED_STATES)]
+    library = [_library(row) for row in _rows(_LIBRARY.format(only=""), LINKED_STATES * 2)]
+    pulled = _rows(_HARDCOVER.format(copies="", entries=""), LINKED_STATES)
+    hardcover = [_hardcover(row) for row in pulled]
+    return library + _not_among(library, hardcover)
+
+
+def hardcover_only(book_id: int) -> list[Read]:
+    """The reads on hardcover.app of the Hardcover book `book_id` is linked to that are no
+    library read of a copy linked to it, oldest first by Hardcover's id."""
+    hc_book = database.execute_sql(
+        f"SELECT m.hc_book_id FROM hardcover_match m WHERE m.book_id = ? AND {_LINKED}",
+        (book_id, *LINKED_STATES),
+    ).fetchone()
+    if hc_book is None or hc_book[0] is None:
+        return []
+    library_sql = _LIBRARY.format(only=f"WHERE m.hc_book_id = ? AND {_LINKED}")
+    params = (*LINKED_STATES * 2, hc_book[0], *LINKED_STATES)
+    library = [_library(row) for row in _rows(library_sql, params)]
+    hardcover_sql = _HARDCOVER.format(
+        copies="AND m.hc_book_id = ?", entries="WHERE p.hc_book_id = ?"
+    )
+    rows = _rows(hardcover_sql, (*LINKED_STATES, hc_book[0], hc_book[0]))
+    return _not_among(library, [_hardcover(row) for row in rows])
+
+
+def _not_among(library: list[Read], hardcover: list[Read]) -> list[Read]:
+    """The Hardcover reads that are none of the library's (`counting.once`)."""
     if not hardcover:
-        return library
-    return library + [r for r in once(library + hardcover) if r.source == HARDCOVER]
+        return []
+    own = {id(read) for read in library}
+    return [r for r in once(library + hardcover) if id(r) not in own]
 
 
-def _rows(sql: str, params: tuple[str, ...]) -> list[tuple[Any, ...]]:
+def _rows(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     return list(database.execute_sql(sql, params).fetchall())
 
 
