@@ -92,6 +92,22 @@ def delete_read(read_id: int) -> None:
     database.execute_sql("DELETE FROM book_read WHERE id = ?", (read_id,))
 
 
+def link_hardcover_read(book_id: int, hardcover_read_id: int | None) -> None:
+    """The book's latest read is Hardcover's read `hardcover_read_id` (the one the sync keeps
+    the reading state in): named so on it, unless it names another already or another read
+    of the library is that one."""
+    if hardcover_read_id is None:
+        return
+    database.execute_sql(
+        f"""UPDATE book_read SET hardcover_read_id = ?
+            WHERE id = (SELECT id FROM book_read WHERE book_id = ? ORDER BY {LATEST_FIRST}
+                        LIMIT 1)
+              AND hardcover_read_id IS NULL
+              AND NOT EXISTS (SELECT 1 FROM book_read WHERE hardcover_read_id = ?)""",
+        (hardcover_read_id, book_id, hardcover_read_id),
+    )
+
+
 def follow_latest(book_id: int, now: float) -> None:
     """The book's reading state made its latest read's (the table above), noted for the sync
     when it changed."""
