@@ -62,6 +62,7 @@ from bookorbit_desktop.ui.icons import APP_ID, app_icon
 from bookorbit_desktop.ui.library.device_positions import attach_device_positions
 from bookorbit_desktop.ui.library.edit_actions import BookActions
 from bookorbit_desktop.ui.library.file_write_action import FileWriteActions
+from bookorbit_desktop.ui.library.reads_box import attach_reads
 from bookorbit_desktop.ui.library.restore_action import add_restore_action
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.library.view import LibraryView
@@ -234,6 +235,7 @@ class Desktop:
         )
         book_panel = panel_with_highlights(self.library.book_details, self.library.save_reading)
         devices_box = attach_device_positions(book_panel)  # each device's position; reset
+        attach_reads(book_panel)  # every read of the book: add, edit, delete
         self.window = MainWindow(
             self.hub,
             LibraryView(),

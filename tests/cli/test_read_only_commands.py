@@ -23,6 +23,7 @@ READERS = {
     ("books",): ["books", "--search", "alpha"],
     ("books", "duplicates"): ["books", "duplicates"],
     ("book",): ["book", "1"],
+    ("book-reads",): ["book", "reads", "1"],
     ("tags",): ["tags"],
     ("history",): ["history"],
     ("stats",): ["stats"],

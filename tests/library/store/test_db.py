@@ -240,6 +240,7 @@ SQL_ONLY = {
     "sort_key_fold",
     "hardcover_facts",
     "hardcover_tally",
+    "book_read",
 }
 
 
