@@ -1,10 +1,12 @@
 """Year in review speed at scale: the Year page and `stats year --json`.
 
-    python benchmarks/year_review.py [--books 250000] [--rows 1000000] [--year 2025]
+    python benchmarks/year_review.py [--books 250000] [--finished 1500] [--linked 2000]
+                                     [--rows 1000000] [--year 2025]
 
-Builds a library of `--books` books (one file each) in which about half were finished over
-five years (2021-2025: a reading state with its dates, some re-read a year later, some done
-without a date, some abandoned), 20,000 of them linked to Hardcover with their pulled reads,
+Builds a library of `--books` books (one file each) of which `--finished` were finished over
+five years (2021-2025, a keen reader's 300 a year: a reading state with its dates, one in
+fifteen re-read a year later), a fifth as many again done without a date, abandoned or being
+read, `--linked` books linked to Hardcover with their pulled reads (one or two each),
 20,000 highlights, and KOReader statistics of the same five years (`--rows` page records over
 2,000 of the books, imported as a reader's file is), then prints:
 - the year's figures read from the library (`library.year.gather.year_review`),
@@ -42,7 +44,6 @@ from bookorbit_desktop.library.store.models import database  # noqa: E402
 
 FIRST_DAY = dt.date(2021, 1, 1)
 DAYS = 5 * 365
-LINKED = 20_000
 HIGHLIGHTS = 20_000
 
 
@@ -50,25 +51,26 @@ def _day(rng: random.Random) -> dt.date:
     return FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
 
 
-def add_reads(books: int, rng: random.Random) -> int:
+def add_reads(books: int, finished_books: int, rng: random.Random) -> int:
     """Reading states with dates, as the window and the sync record them; the reads table
     follows them. Returns how many reads were finished with a date."""
     now, states, rereads, finished = time.time(), [], [], 0
+    share = finished_books / books
     for book_id in range(1, books + 1):
-        kind = rng.random()
+        kind = rng.random() / share  # below 1 for `finished_books` of the books
         day = _day(rng)
         started = (day - dt.timedelta(days=rng.randint(1, 40))).isoformat()
-        if kind < 0.45:
+        if kind < 1:
             states.append((book_id, "read", 1.0, started, day.isoformat(), now))
             finished += 1
-            if kind < 0.03 and day.year < 2025:  # re-read a year later
+            if kind < 1 / 15 and day.year < 2025:  # re-read a year later
                 again = day + dt.timedelta(days=365)
                 rereads.append((book_id, again))
-        elif kind < 0.47:
+        elif kind < 1.05:
             states.append((book_id, "read", 1.0, started, None, now))
-        elif kind < 0.50:
+        elif kind < 1.1:
             states.append((book_id, "abandoned", 0.3, started, day.isoformat(), now))
-        elif kind < 0.55:
+        elif kind < 1.2:
             states.append((book_id, "reading", 0.4, started, None, now))
     with database.atomic():
         database.obj.connection().executemany(
@@ -91,10 +93,10 @@ def add_reads(books: int, rng: random.Random) -> int:
     return finished + len(rereads)
 
 
-def add_hardcover(books: int, rng: random.Random) -> None:
-    """LINKED books linked to Hardcover, each with its entry's reads as the pull stores them."""
+def add_hardcover(books: int, linked: int, rng: random.Random) -> None:
+    """`linked` books linked to Hardcover, each with its entry's reads as the pull stores them."""
     links, pulled = [], []
-    for number, book_id in enumerate(rng.sample(range(1, books + 1), LINKED)):
+    for number, book_id in enumerate(rng.sample(range(1, books + 1), linked)):
         hc_book, user_book = 100_000 + number, 500_000 + number
         links.append((book_id, hc_book, user_book))
         reads = [
@@ -177,6 +179,8 @@ def measure(data_dir: Path, year: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--books", type=int, default=250_000)
+    parser.add_argument("--finished", type=int, default=1_500, help="reads finished, 5 years")
+    parser.add_argument("--linked", type=int, default=2_000, help="books linked to Hardcover")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--year", type=int, default=2025)
     options = parser.parse_args()
@@ -187,15 +191,15 @@ def main() -> None:
         open_database(paths.db_file)
         start = time.perf_counter()
         insert_books(options.books, rng, files=True, details=True)
-        finished = add_reads(options.books, rng)
-        add_hardcover(options.books, rng)
+        finished = add_reads(options.books, options.finished, rng)
+        add_hardcover(options.books, options.linked, rng)
         add_highlights(options.books, rng)
         source = Path(folder) / "statistics.sqlite3"
         build_file(source, options.rows, 2_000, 5)
         import_statistics(source)
         print(
-            f"library: {options.books:,} books, {finished:,} dated reads, {LINKED:,} linked to "
-            f"Hardcover, {options.rows:,} KOReader page records over 5 years "
+            f"library: {options.books:,} books, {finished:,} dated reads, {options.linked:,} "
+            f"linked to Hardcover, {options.rows:,} KOReader page records over 5 years "
             f"(built in {time.perf_counter() - start:.0f} s); load {os.getloadavg()[0]:.2f}"
         )
         measure(paths.data_dir, options.year)

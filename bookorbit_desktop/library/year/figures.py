@@ -28,6 +28,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bookorbit_desktop.library.history.rules import period_totals, streaks, weekday_totals
 from bookorbit_desktop.library.reads.counting import Counted, Read, counted
@@ -35,9 +36,8 @@ from bookorbit_desktop.library.reads.counting import Counted, Read, counted
 TOP = 5
 
 
-@dataclass(frozen=True)
-class BookFacts:
-    """What the year shows of a library book."""
+class BookFacts(NamedTuple):
+    """What the year shows of a library book (a plain tuple: a year may hold thousands)."""
 
     title: str
     authors: tuple[str, ...]
@@ -138,7 +138,14 @@ def year_reads(reads: Sequence[Read], year: int) -> YearReads:
     )
     keys = {book_key(read) for read in found.finished}
     before = counted(
-        (read for read in reads if book_key(read) in keys), dt.date.min, start - dt.timedelta(1)
+        (
+            read
+            for read in reads
+            if (read.hardcover_read_id or (read.finished and read.finished < start))
+            and book_key(read) in keys
+        ),
+        dt.date.min,
+        start - dt.timedelta(1),
     )
     seen = {book_key(read) for read in before.finished}
     reread = []

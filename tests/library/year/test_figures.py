@@ -12,6 +12,7 @@ from bookorbit_desktop.library.reads.counting import Read, counted
 from bookorbit_desktop.library.year.figures import (
     BookFacts,
     KoreaderInput,
+    book_key,
     year_figures,
     year_reads,
 )
@@ -131,12 +132,14 @@ def test_hours_count_where_a_session_starts_and_weekdays_from_monday():
 
 
 def test_the_years_reads_are_what_counting_every_read_gives():
-    """`year_reads` counts only the reads that can count in the year: the same answer as
-    `counted` over every read, on reads drawn at random (copies, sources, Hardcover ids)."""
+    """`year_reads` counts only the reads that can count in the year, and finds re-reads among
+    the earlier ones of the same books: the same answers as `counted` over every read, on reads
+    drawn at random (copies, sources, Hardcover ids)."""
     rng = random.Random(3)
     for _ in range(200):
         reads = []
         for _ in range(rng.randint(0, 12)):
+            hc_book = rng.choice([None, 9])  # a Hardcover read is of one Hardcover book
             finished = rng.choice(
                 [None, D(2025, 12, 31), D(2026, 1, 1), D(2026, 6, 1), D(2027, 1, 1)]
             )
@@ -147,8 +150,16 @@ def test_the_years_reads_are_what_counting_every_read_gives():
                     started=rng.choice([None, D(2025, 6, 1), D(2026, 3, 1), D(2027, 2, 1)]),
                     done=rng.random() < 0.8,
                     source=rng.choice(["library", "koreader", "hardcover"]),
-                    hc_book=rng.choice([None, 9]),
-                    hc_read=rng.choice([None, None, 70, 71]),
+                    hc_book=hc_book,
+                    hc_read=rng.choice([None, None, 70, 71]) if hc_book else None,
                 )
             )
-        assert year_reads(reads, 2026).counted == counted(reads, D(2026, 1, 1), D(2026, 12, 31))
+        found = year_reads(reads, 2026)
+        year = counted(reads, D(2026, 1, 1), D(2026, 12, 31))
+        assert found.counted == year
+        seen = {book_key(r) for r in counted(reads, dt.date.min, D(2025, 12, 31)).finished}
+        again = []
+        for r in year.finished:
+            again.append(book_key(r) in seen)
+            seen.add(book_key(r))
+        assert found.reread == tuple(again)
