@@ -63,6 +63,7 @@ from bookorbit_desktop.ui.library.device_positions import attach_device_position
 from bookorbit_desktop.ui.library.edit_actions import BookActions
 from bookorbit_desktop.ui.library.file_write_action import FileWriteActions
 from bookorbit_desktop.ui.library.position_timeline import attach_position_timeline
+from bookorbit_desktop.ui.library.reads_box import attach_reads
 from bookorbit_desktop.ui.library.restore_action import add_restore_action
 from bookorbit_desktop.ui.library.unlinked_view import UnlinkedView
 from bookorbit_desktop.ui.library.view import LibraryView
@@ -75,6 +76,7 @@ from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.sync.pull_watch import PullWatch
 from bookorbit_desktop.ui.text import install_translations
 from bookorbit_desktop.ui.tray import Tray
+from bookorbit_desktop.ui.year.controller import YearController
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +240,7 @@ class Desktop:
             book_panel, devices_box, functools.partial(position_history.restore_later, self.paths)
         )
         positions_box.restored.connect(self._reading_changed)
+        attach_reads(book_panel)  # every read of the book: add, edit, delete
         self.window = MainWindow(
             self.hub,
             LibraryView(),
@@ -299,8 +302,10 @@ class Desktop:
         self.change_watch.changed.connect(devices_box.follow_changes)
         self.change_watch.changed.connect(positions_box.follow_changes)
         self.statistics = StatisticsController(self.window)
+        self.year = YearController(self.window, self.paths)
         for changed in (self.change_watch.changed, self.controller.books_changed):  # + edits here
             changed.connect(self.statistics.follow_changes)
+            changed.connect(self.year.follow_changes)
         self.devices = DevicesController.mount(self.paths, self.controller)
         self.book_actions = BookActions(
             BookEditService(self.paths),

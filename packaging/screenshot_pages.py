@@ -8,7 +8,8 @@ server, shows each page in turn, then opens Edit Metadata… for one book, the r
 Hardcover sync asks for, the library searched with the search language beside saved searches,
 Fetch Metadata… for an Inbox book (its stored answers) and Find Duplicates… once a PDF of one
 book is imported beside its EPUB, and saves OUT_DIR/page-*.png, edit-dialog.png,
-sync-review.png, library-search.png, fetch-metadata-dialog.png and find-duplicates.png.
+sync-review.png, library-search.png, fetch-metadata-dialog.png, find-duplicates.png and the
+Year page's share picture, year-share-story.png.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from bookorbit_desktop.library.store.queries import list_books  # noqa: E402
 from bookorbit_desktop.services.hardcover.service import HardcoverService  # noqa: E402
 from bookorbit_desktop.services.library.saved_searches import save_search  # noqa: E402
 from bookorbit_desktop.services.metadata.service import MetadataService  # noqa: E402
+from bookorbit_desktop.services.year.service import share_covers  # noqa: E402
 from bookorbit_desktop.ui.library.duplicates_dialog import DuplicatesDialog  # noqa: E402
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog  # noqa: E402
 from bookorbit_desktop.ui.library.saved_searches import SavedSearchesSection  # noqa: E402
@@ -47,6 +49,7 @@ from bookorbit_desktop.ui.metadata.fetch_dialog import FetchDialog  # noqa: E402
 from bookorbit_desktop.ui.single_instance import SingleInstance  # noqa: E402
 from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog  # noqa: E402
 from bookorbit_desktop.ui.text import install_translations  # noqa: E402
+from bookorbit_desktop.ui.year.share import share_picture  # noqa: E402
 
 WIDTH = 960  # pixels of the saved image
 SIZE = (1366, 768)  # the window, as on a common laptop screen
@@ -84,6 +87,7 @@ async def draw(desktop: Desktop, out: Path) -> None:
         window.tabs.setCurrentIndex(index)
         await asyncio.sleep(1.0)
         save(window, out / f"page-{slug(window.tabs.tabText(index))}.png")
+    await shared_year(desktop, out)
     window.tabs.setCurrentIndex(0)
     action = next(
         a
@@ -107,6 +111,17 @@ async def draw(desktop: Desktop, out: Path) -> None:
     await searched(desktop, out)
     await fetched_metadata(desktop, out)
     await find_duplicates(desktop, out)
+
+
+async def shared_year(desktop: Desktop, out: Path) -> None:
+    """The Year page's picture to share, as Share… saves it (the phone-story size)."""
+    figures = desktop.year.page.figures
+    if figures is None:
+        raise SystemExit("the Year page did not read its year")
+    covers = await share_covers(desktop.paths, figures.finished)
+    target = out / "year-share-story.png"
+    share_picture(figures, covers, "story").save(target)
+    print(f"{target}  ({target.stat().st_size / 1000:.0f} kB)")
 
 
 # The search shown, and the searches kept in the sidebar (name, search).

@@ -56,8 +56,23 @@ FEATURE_MODULES = {
     "redo": "bookorbit_desktop.cli.undo",
     "history": "bookorbit_desktop.cli.undo",
     "tags": "bookorbit_desktop.cli.tags",
+    "book-reads": "bookorbit_desktop.cli.reads",
 }
 _OPTIONS_WITH_VALUES = ("--data-dir",)
+# Commands typed as two words, registered as one (`book ID` takes any number of ids).
+_TWO_WORDS = {("book", "reads"): "book-reads"}
+
+
+def joined_words(argv: Sequence[str]) -> list[str]:
+    """`argv` with a command typed as two words (`book reads`) as the one it is registered as."""
+    words = list(argv)
+    first = command_word(words)
+    if first is not None:
+        at = words.index(first)
+        joined = _TWO_WORDS.get((first, words[at + 1] if at + 1 < len(words) else ""))
+        if joined:
+            words[at : at + 2] = [joined]
+    return words
 
 
 def command_word(argv: Sequence[str]) -> str | None:
@@ -213,7 +228,7 @@ def _output_closed() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = sys.argv[1:] if argv is None else list(argv)
+    arguments = joined_words(sys.argv[1:] if argv is None else argv)
     help_wanted = any(word in ("-h", "--help") for word in arguments)
     parser = build_parser(None if help_wanted else command_word(arguments))
     args = parser.parse_args(arguments)

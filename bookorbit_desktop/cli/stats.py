@@ -1,5 +1,6 @@
 """`stats [--json] [--book ID] [--since DATE]` and `stats import FILE`: the reading history
-KOReader recorded (seconds, pages and sessions per book and per day)."""
+KOReader recorded (seconds, pages and sessions per book and per day); `stats year YEAR`: the
+year in review (`stats_year`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from bookorbit_desktop.cli import stats_year
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import counted
@@ -24,6 +26,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_command(actions, "import", _import, library=False).add_argument(
         "file", type=Path, metavar="FILE"
     )
+    year = add_command(actions, "year", stats_year.year, reads=True)
+    year.add_argument("year", type=int, metavar="YEAR")
+    year.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _date(text: str) -> dt.date:

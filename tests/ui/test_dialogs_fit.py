@@ -40,6 +40,7 @@ from bookorbit_desktop.ui.library.duplicates_dialog import DuplicatesDialog
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
 from bookorbit_desktop.ui.library.progress_reset import ResetDialog
+from bookorbit_desktop.ui.library.read_dialog import ReadDialog
 from bookorbit_desktop.ui.library.remove_dialog import RemoveDialog
 from bookorbit_desktop.ui.library.tidy_dialog import TidyDialog
 from bookorbit_desktop.ui.metadata.batch_dialog import BatchDialog
@@ -185,6 +186,7 @@ FACTORIES: dict[str, Callable[..., QDialog]] = {
     "TidyDialog": lambda _tmp_path: TidyDialog(),
     "FinishDateDialog": lambda _tmp_path: FinishDateDialog(LONG_TITLE, datetime.date(2026, 3, 1)),
     "ResetDialog": _reset,
+    "ReadDialog": lambda _tmp_path: ReadDialog("Edit Read", {"started": "2026-03-01"}, print),
     "EditDialog": _edit,
     "CouldNotOpen": lambda tmp_path: CouldNotOpen(QUrl.fromLocalFile(str(tmp_path / "a.epub"))),
     "ConflictsDialog": lambda _tmp_path: ConflictsDialog(_nothing, _nothing),

@@ -25,6 +25,7 @@ from bookorbit_desktop.hardcover.sync.ledger import add_log
 from bookorbit_desktop.hardcover.sync.model import Local, Options, Snapshot, wanted_for
 from bookorbit_desktop.library.history.reads import book_reads
 from bookorbit_desktop.library.history.splitting import DatedRead
+from bookorbit_desktop.library.reads.store import link_hardcover_read
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
     Book,
@@ -265,6 +266,7 @@ def commit_book(
                 & (HardcoverMatch.hc_book_id == snapshot.hc_book_id)
             ).execute()
             outbox.take(book_id, versions.get(book_id))
+        link_hardcover_read(candidate.local.book_id, snapshot.read_id)  # the read it synced
         add_log(candidate.local.book_id, title, outcome, actions, None, now=now)
 
 

@@ -11,6 +11,8 @@
 |               | end of every earlier row starts a new session                                |
 | first/last    | earliest start / latest end (start + duration)                               |
 | day           | the local date of a row's start; pages that day = distinct rescaled pages    |
+| hour          | the local hour a session starts: its seconds count in that hour of the day   |
+| weekday       | a day's seconds count on its local date's weekday (Monday first)             |
 | streak        | consecutive local dates with any reading; the current one may end yesterday  |
 | pace          | pages_read per hour of read_seconds                                          |
 | being read    | pages left, and read within the last BEING_READ_DAYS days                     |
@@ -142,6 +144,15 @@ class LocalDays:
         self._epoch = dt.date(1970, 1, 1).toordinal()
 
     def __call__(self, timestamp: int) -> dt.date:
+        return dt.date.fromordinal(
+            self._epoch + (timestamp + self._offset(timestamp)) // DAY_SECONDS
+        )
+
+    def hour(self, timestamp: int) -> int:
+        """The local hour of the day (0-23) at `timestamp`."""
+        return (timestamp + self._offset(timestamp)) % DAY_SECONDS // 3600
+
+    def _offset(self, timestamp: int) -> int:
         utc_day = timestamp // DAY_SECONDS
         if utc_day in self._days:
             offset = self._days[utc_day]
@@ -154,7 +165,7 @@ class LocalDays:
             offset = self._quarters.get(quarter)
             if offset is None:
                 offset = self._quarters[quarter] = self._offset_of(quarter * 900)
-        return dt.date.fromordinal(self._epoch + (timestamp + offset) // DAY_SECONDS)
+        return offset
 
 
 def _system_offset(timestamp: int) -> int:
@@ -177,6 +188,23 @@ def streaks(days: Iterable[dt.date], today: dt.date) -> tuple[int, int]:
 
 
 BEING_READ_DAYS = 30
+
+
+def hour_totals(sessions: Iterable[tuple[int, int]], local_hour: Callable[[int], int]) -> list[int]:
+    """Seconds read in each hour of the day (0-23): each (start, seconds) session in the hour
+    it starts."""
+    totals = [0] * 24
+    for start, seconds in sessions:
+        totals[local_hour(start)] += seconds
+    return totals
+
+
+def weekday_totals(days: Iterable[tuple[dt.date, int]]) -> list[int]:
+    """Seconds read on each weekday, Monday first."""
+    totals = [0] * 7
+    for day, seconds in days:
+        totals[day.weekday()] += seconds
+    return totals
 
 
 def being_read(pages_read: int, pages: int, last_day: dt.date | None, today: dt.date) -> bool:

@@ -20,6 +20,7 @@ from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.kinds import KINDS, StepKind
 from bookorbit_desktop.library.merge import journal as _merge  # noqa: F401  (`merge`)
 from bookorbit_desktop.library.reading import position_restore as _restore  # noqa: F401
+from bookorbit_desktop.library.reads import edits as _reads  # noqa: F401  (`read`)
 from bookorbit_desktop.library.store.models import database
 
 

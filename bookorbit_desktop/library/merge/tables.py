@@ -40,6 +40,7 @@ TABLES = {
     "reading_proposal": MOVE,
     "shelf_joined": MOVE,
     "book_tag": MOVE,  # the tags' table, where the library has it
+    "book_read": MOVE,  # both copies' reads are the kept book's
     "book_author": VALUES,
     "book_edit": VALUES,
     "reading_state": VALUES,

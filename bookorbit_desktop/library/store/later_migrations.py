@@ -8,6 +8,7 @@ from __future__ import annotations
 from bookorbit_desktop.library.store.author_fold_schema import author_folds
 from bookorbit_desktop.library.store.author_sort_schema import author_sort_keys
 from bookorbit_desktop.library.store.book_details_schema import book_details
+from bookorbit_desktop.library.store.book_read_schema import book_reads
 from bookorbit_desktop.library.store.column_keys_schema import column_keys
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
@@ -71,4 +72,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     held_entry,  # schema 41: a copy that joins a Hardcover entry the user held is held too
     pages_index,  # schema 42: the books by printed pages (the table's sort by Pages)
     jumped_back,  # schema 43: the pushes the jump-back guard kept out of the reading state
+    book_reads,  # schema 44: every read of a book, each reading state its first read
 )

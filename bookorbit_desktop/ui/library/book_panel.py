@@ -78,6 +78,7 @@ class BookPanel(QWidget):
     finish_asked = Signal(object)  # the task asking Mark Read's finish date (`finish_date`)
     book_shown = Signal(object)  # the book id now shown, or None
     edit_requested = Signal(int)  # Edit…: the shown book's metadata (`edit_actions`)
+    reloading = Signal(int)  # the shown book is read again (something may have changed it)
 
     def __init__(
         self,
@@ -235,6 +236,8 @@ class BookPanel(QWidget):
     def reload(self) -> None:
         """Show the stored book again if it changed, keeping what the user typed, unsaved."""
         shown = self._book
+        if shown is not None:
+            self.reloading.emit(shown["id"])
         fresh = None if shown is None else self._load(shown["id"])
         if shown is None or fresh is None or fresh == shown:  # no book, or it did not change
             return

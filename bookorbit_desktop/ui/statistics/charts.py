@@ -1,10 +1,12 @@
-"""A bar chart of reading time drawn with QPainter: one bar per period, a scale on the left,
-a label under every few bars so they never overlap, the exact figure as a tooltip."""
+"""A bar chart drawn with QPainter: one bar per period, a scale on the left, a label under every
+few bars so they never overlap, the exact figure as a tooltip. Every chart of the app is one of
+these (reading time by default; `COUNTS` for books and pages) or the calendar heat map."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QHelpEvent, QPainter, QPaintEvent, QPalette
@@ -24,9 +26,30 @@ def nice_step(largest: float, lines: int = 4) -> int:
     return math.ceil(largest / lines / 86_400) * 86_400
 
 
+def count_step(largest: float, lines: int = 4) -> int:
+    """A round grid step (1, 2, 5, 10, 20, 50, ...) so about `lines` grid lines cover `largest`."""
+    step = 1
+    while largest > step * lines:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    return step
+
+
+@dataclass(frozen=True)
+class Scale:
+    step: Callable[[float], int]  # the grid step for the largest value
+    axis: Callable[[float], str]  # a grid line's label
+    tip: Callable[[int], str]  # a bar's exact figure
+    empty: str  # said when every bar is 0
+
+
+TIME = Scale(nice_step, hours_axis, duration_text, "No reading in this time")
+COUNTS = Scale(count_step, lambda value: f"{value:,.0f}", lambda value: f"{value:,}", "None")
+
+
 class BarChart(QWidget):
-    def __init__(self) -> None:
+    def __init__(self, scale: Scale = TIME) -> None:
         super().__init__()
+        self._scale = scale
         self._bars: list[tuple[str, str, int]] = []  # axis label, tooltip title, seconds
         self.setMinimumHeight(180)
 
@@ -49,7 +72,7 @@ class BarChart(QWidget):
         palette = self.palette()
         plot = self._plot()
         largest = max((seconds for _, _, seconds in self._bars), default=0)
-        step = nice_step(max(largest, 1))
+        step = self._scale.step(max(largest, 1))
         top = step * max(1, math.ceil(largest / step))
         text = palette.color(QPalette.ColorRole.PlaceholderText)
         grid = palette.color(QPalette.ColorRole.Mid)
@@ -61,11 +84,11 @@ class BarChart(QWidget):
             painter.drawText(
                 QRectF(0, y - 8, LEFT - 6, 16),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                hours_axis(line * step),
+                self._scale.axis(line * step),
             )
         if largest == 0:
             painter.setPen(text)
-            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "No reading in this time")
+            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, self._scale.empty)
         if not self._bars:
             return
         width = plot.width() / len(self._bars)
@@ -96,6 +119,6 @@ class BarChart(QWidget):
             index = self.bar_at(event.pos().x())
             if index is not None:
                 _, title, seconds = self._bars[index]
-                QToolTip.showText(event.globalPos(), f"{title}: {duration_text(seconds)}", self)
+                QToolTip.showText(event.globalPos(), f"{title}: {self._scale.tip(seconds)}", self)
                 return True
         return super().event(event)

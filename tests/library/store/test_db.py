@@ -241,6 +241,7 @@ SQL_ONLY = {
     "hardcover_facts",
     "hardcover_tally",
     "jumped_back",
+    "book_read",
 }
 
 

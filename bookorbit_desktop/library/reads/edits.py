@@ -1,0 +1,166 @@
+"""Adding, editing and deleting a book's reads by hand: each is one step of the change journal
+(kind `read`), undone and redone read by read.
+
+A read's dates are checked as every reading date is (`reading.values`: a date on or before
+today, a finish not before the start); a done read may have no finish date ("no date"), an open
+one never has one. After each change the reading state follows the book's latest read
+(`store.follow_latest`).
+
+Undo and redo put the read back as the step found or left it; a read changed since (its dates
+or state, by another edit) is left as it is, and named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import replace
+from typing import Any
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.errors import InvalidValueError, NotFoundError
+from bookorbit_desktop.library.journal import steps
+from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
+from bookorbit_desktop.library.journal.record import start_step
+from bookorbit_desktop.library.reading.values import check_dates, parse_date
+from bookorbit_desktop.library.reads.store import (
+    ABANDONED,
+    DONE,
+    OPEN,
+    STATES,
+    BookRead,
+    delete_read,
+    follow_latest,
+    get_read,
+    put_read,
+)
+from bookorbit_desktop.library.store.models import Book, database
+
+READ_STEP = "read"
+_COMPARED = ("book_id", "started", "finished", "state")  # what "changed since" looks at
+
+
+def checked(read: BookRead, today: dt.date | None = None) -> BookRead:
+    """The read with its values checked and in the form stored; InvalidValueError otherwise."""
+    today = today or dt.date.today()
+    if read.state not in STATES:
+        raise InvalidValueError(f"A read is {', '.join(STATES)}, not “{read.state}”.")
+    started = parse_date(read.started, field="start", today=today)
+    finished = parse_date(read.finished, field="finish", today=today)
+    if read.state == OPEN and finished is not None:
+        raise InvalidValueError("An open read has no finish date: mark it finished, or abandoned.")
+    check_dates(started, finished)
+    return replace(read, started=started, finished=finished)
+
+
+def add_read(
+    book_id: int, *, started: Any = None, finished: Any = None, state: str = DONE
+) -> BookRead:
+    """A new read of the book, one step."""
+    with database.atomic("IMMEDIATE"):
+        title = _title(book_id)
+        read = checked(BookRead(None, book_id, started, finished, state))
+        return _step(f"Add a read of “{title}”", None, read)
+
+
+def edit_read(read_id: int, **changes: Any) -> BookRead:
+    """The read with `changes` (started, finished, state), one step; a read made open without
+    a finish given loses its finish date."""
+    if changes.get("state") == OPEN:
+        changes.setdefault("finished", None)
+    with database.atomic("IMMEDIATE"):
+        old = _existing(read_id)
+        new = checked(replace(old, **changes))
+        return _step(f"Edit a read of “{_title(old.book_id)}”", old, new)
+
+
+def remove_read(read_id: int) -> BookRead:
+    """Delete the read, one step; returns it as it was."""
+    with database.atomic("IMMEDIATE"):
+        old = _existing(read_id)
+        _step(f"Delete a read of “{_title(old.book_id)}”", old, None)
+        return old
+
+
+def _title(book_id: int) -> str:
+    book = Book.get_or_none(Book.id == book_id)
+    if book is None:
+        raise NotFoundError(f"No book with id {book_id}.")
+    return str(book.title)
+
+
+def _existing(read_id: int) -> BookRead:
+    read = get_read(read_id)
+    if read is None:
+        raise NotFoundError(f"No read with id {read_id}.")
+    return read
+
+
+def _step(label: str, old: BookRead | None, new: BookRead | None) -> Any:
+    now = time.time()
+    stored = put_read(new, now) if new is not None else None
+    if new is None and old is not None and old.id is not None:
+        delete_read(old.id)
+    book_id = (stored or old).book_id  # type: ignore[union-attr]
+    follow_latest(book_id, now)
+    entry = steps.Entry(book_id, _kept(old), _kept(stored))
+    steps.add_entries(start_step(READ_STEP, label, now), [entry])
+    return stored
+
+
+def _kept(read: BookRead | None) -> dict[str, Any]:
+    return {"read": None if read is None else read.values()}
+
+
+def _move(step: steps.Step, paths: Paths, now: float, *, back: bool) -> Outcome:
+    outcome = Outcome()
+    for entry in step.entries:
+        source, target = (entry.after, entry.before) if back else (entry.before, entry.after)
+        was, wanted = source["read"], target["read"]
+        read_id = (was or wanted)["id"]
+        current = get_read(read_id)
+        if _compared(current) != _compared(was):
+            outcome.skipped.append(f"read {read_id}: changed since")
+            continue
+        if wanted is None:
+            delete_read(read_id)
+        else:
+            put_read(BookRead(**wanted), now)
+        follow_latest(entry.book_id, now)
+        outcome.books += 1
+    return outcome
+
+
+def _compared(read: BookRead | dict[str, Any] | None) -> tuple[Any, ...] | None:
+    if read is None:
+        return None
+    values = read.values() if isinstance(read, BookRead) else read
+    return tuple(values[name] for name in _COMPARED)
+
+
+def undo(step: steps.Step, paths: Paths, now: float) -> Outcome:
+    return _move(step, paths, now, back=True)
+
+
+def redo(step: steps.Step, paths: Paths, now: float) -> Outcome:
+    return _move(step, paths, now, back=False)
+
+
+def describe(entry: steps.Entry) -> str:
+    before, after = entry.before["read"], entry.after["read"]
+    if before is None:
+        return f"read added: {line(BookRead(**after))}"
+    if after is None:
+        return f"read deleted: {line(BookRead(**before))}"
+    return f"read: {line(BookRead(**before))} → {line(BookRead(**after))}"
+
+
+def line(read: BookRead) -> str:
+    """A read in a few words: "2026-01-02 – 2026-02-01", "2026-01-02 – no date", "… – open"."""
+    end = {OPEN: "open", ABANDONED: f"abandoned {read.finished or ''}".strip()}.get(
+        read.state, read.finished or "no date"
+    )
+    return f"{read.started or 'no start'} – {end}"
+
+
+register(READ_STEP, StepKind(undo, redo, describe))

@@ -1,0 +1,171 @@
+"""A book's own reads in the library database (`store.book_read_schema`), and the reading state
+following its latest read.
+
+The reading state is the latest read (`LATEST_FIRST`): a KOReader push or an edit of the state
+moves the read by the schema's triggers, and a read written here moves the state back
+(`follow_latest`), so both say the same whichever was written:
+
+| the latest read | the reading state's status                       | dates, progress        |
+|-----------------|--------------------------------------------------|------------------------|
+| none            | unread (want to read stays)                      | none, 0                |
+| done            | read (skimmed stays)                             | the read's, 1          |
+| open            | reading, or rereading after a done read (on hold | the read's start; its  |
+|                 | stays)                                           | progress when known    |
+| abandoned       | abandoned                                        | the read's             |
+
+A date the state takes from a read the user wrote is the user's (`sources.USER`); the change is
+noted in the sync outbox like any edit of the state.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from bookorbit_desktop.library.reading import rules
+from bookorbit_desktop.library.reading.sources import USER
+from bookorbit_desktop.library.store import outbox
+from bookorbit_desktop.library.store.book_read_schema import LATEST_FIRST
+from bookorbit_desktop.library.store.models import database
+
+DONE, OPEN, ABANDONED = "done", "open", "abandoned"
+STATES = (DONE, OPEN, ABANDONED)
+_COLUMNS = (
+    "id, book_id, started, finished, state, pages, progress, device, source, hardcover_read_id"
+)
+
+
+@dataclass(frozen=True)
+class BookRead:
+    """One of the library's reads of a book, as stored."""
+
+    id: int | None  # None: not stored yet
+    book_id: int
+    started: str | None  # ISO date
+    finished: str | None  # ISO date; None for an open read, or a done one with no date
+    state: str  # DONE, OPEN or ABANDONED
+    pages: int | None = None  # pages read, when known
+    progress: float | None = None  # fraction read, when known
+    device: str | None = None  # the device KOReader named
+    source: str = "library"  # library, koreader or hardcover
+    hardcover_read_id: int | None = None
+
+    def values(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _read(row: tuple[Any, ...]) -> BookRead:
+    return BookRead(*row)
+
+
+def book_reads(book_id: int) -> list[BookRead]:
+    """The book's own reads, oldest first (the latest, by `LATEST_FIRST`, last)."""
+    rows = database.execute_sql(
+        f"SELECT {_COLUMNS} FROM book_read WHERE book_id = ? ORDER BY {LATEST_FIRST}", (book_id,)
+    ).fetchall()
+    return [_read(row) for row in reversed(rows)]
+
+
+def get_read(read_id: int) -> BookRead | None:
+    row = database.execute_sql(
+        f"SELECT {_COLUMNS} FROM book_read WHERE id = ?", (read_id,)
+    ).fetchone()
+    return None if row is None else _read(row)
+
+
+def put_read(read: BookRead, now: float | None = None) -> BookRead:
+    """Write the read (a new one when its id is not stored) and return it as stored."""
+    values = read.values()
+    names = [n for n in values if n != "id" or values["id"] is not None]
+    marks = ", ".join("?" for _ in names)
+    cursor = database.execute_sql(
+        f"INSERT OR REPLACE INTO book_read ({', '.join(names)}, created_at) VALUES ({marks}, ?)",
+        (*(values[n] for n in names), now if now is not None else time.time()),
+    )
+    stored = get_read(read.id if read.id is not None else int(cursor.lastrowid))
+    assert stored is not None
+    return stored
+
+
+def delete_read(read_id: int) -> None:
+    database.execute_sql("DELETE FROM book_read WHERE id = ?", (read_id,))
+
+
+def link_hardcover_read(book_id: int, hardcover_read_id: int | None) -> None:
+    """The book's latest read is Hardcover's read `hardcover_read_id` (the one the sync keeps
+    the reading state in): named so on it, unless it names another already or another read
+    of the library is that one."""
+    if hardcover_read_id is None:
+        return
+    database.execute_sql(
+        f"""UPDATE book_read SET hardcover_read_id = ?
+            WHERE id = (SELECT id FROM book_read WHERE book_id = ? ORDER BY {LATEST_FIRST}
+                        LIMIT 1)
+              AND hardcover_read_id IS NULL
+              AND NOT EXISTS (SELECT 1 FROM book_read WHERE hardcover_read_id = ?)""",
+        (hardcover_read_id, book_id, hardcover_read_id),
+    )
+
+
+def follow_latest(book_id: int, now: float) -> None:
+    """The book's reading state made its latest read's (the table above), noted for the sync
+    when it changed."""
+    reads = book_reads(book_id)
+    row = database.execute_sql(
+        "SELECT status, started, finished, progress FROM reading_state WHERE book_id = ?",
+        (book_id,),
+    ).fetchone()
+    status, started, finished, progress = row or (rules.UNREAD, None, None, 0.0)
+    wanted = _state_of(reads, status, progress)
+    old = {"status": status, "started": started, "finished": finished, "progress": progress}
+    if wanted == old:
+        return
+    values = dict(wanted, updated_at=now)
+    for name in ("started", "finished"):
+        if wanted[name] != old[name]:
+            values[f"{name}_source"] = USER if wanted[name] is not None else None
+    columns = ", ".join(f"{name} = ?" for name in values)
+    if row is None:
+        database.execute_sql(
+            "INSERT INTO reading_state (book_id, status, progress, updated_at) VALUES (?, ?, ?, ?)",
+            (book_id, rules.UNREAD, 0.0, now),
+        )
+    database.execute_sql(
+        f"UPDATE reading_state SET {columns} WHERE book_id = ?", (*values.values(), book_id)
+    )
+    kinds = [outbox.STATUS] if wanted["status"] != status or wanted["started"] != started else []
+    if wanted["finished"] != finished and outbox.STATUS not in kinds:
+        kinds.append(outbox.STATUS)
+    if wanted["progress"] != progress:
+        kinds.append(outbox.PROGRESS)
+    outbox.note_change(book_id, kinds, now=now)
+
+
+def _state_of(reads: list[BookRead], status: str, progress: float) -> dict[str, Any]:
+    if not reads:
+        kept = status if status == rules.WANT_TO_READ else rules.UNREAD
+        return {"status": kept, "started": None, "finished": None, "progress": 0.0}
+    latest = reads[-1]
+    if latest.state == DONE:
+        kept = status if status in rules.FINISHED else rules.READ
+        return {
+            "status": kept,
+            "started": latest.started,
+            "finished": latest.finished,
+            "progress": 1.0,
+        }
+    if latest.state == ABANDONED:
+        return {
+            "status": rules.ABANDONED,
+            "started": latest.started,
+            "finished": latest.finished,
+            "progress": latest.progress if latest.progress is not None else progress,
+        }
+    if status in (*rules.IN_PROGRESS, rules.ON_HOLD):
+        kept = status
+    else:
+        kept = rules.REREADING if any(r.state == DONE for r in reads) else rules.READING
+    was_open = status in (*rules.IN_PROGRESS, rules.ON_HOLD)
+    fraction = latest.progress if latest.progress is not None else (progress if was_open else 0.0)
+    return {"status": kept, "started": latest.started, "finished": None, "progress": fraction}

@@ -1,0 +1,98 @@
+"""Schema: every read of a book (`book_read`), one row a time through it (kept in a module of
+its own so `migrations` stays within the module size; frozen like every shipped migration).
+
+A read has a start, a finish (or none), a state (`done`, `open` or `abandoned`), the pages
+read or the progress when known, the device KOReader named, its source (`library`: this
+library; `koreader`: a KOReader device's statistics; `hardcover`: hardcover.app) and, once
+known, the Hardcover read it is (`hardcover_read_id`, one library read per Hardcover read).
+Each book's reading state as it stood becomes its first read: read or skimmed a done read,
+reading, rereading or on hold an open one, abandoned an abandoned one, any other status with a
+date an open one.
+
+From then on the reading state is the latest read (`LATEST_FIRST`: the open one, else the one
+begun last) (one rule, kept by triggers, so that every path that records reading, a KOReader
+push, Mark Read, an edit, the pull, keeps it):
+
+| the reading state changes to                 | the book's latest read                       |
+|----------------------------------------------|----------------------------------------------|
+| reading, rereading or on hold, the latest    | a new open read begins (a re-read)           |
+| read done (or with no read yet)              |                                              |
+| any other active status (or dates)           | takes its start, finish, state and progress  |
+| unread or want to read, with no dates        | an open read is dropped (reading undone);    |
+|                                              | a done or abandoned one stays                |
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
+if TYPE_CHECKING:
+    from peewee import SqliteDatabase
+
+
+def book_reads(db: SqliteDatabase) -> None:
+    """Schema: the reads table, each book's reading state moved into its first read."""
+    for statement in (
+        """CREATE TABLE book_read (
+            id INTEGER PRIMARY KEY,
+            book_id INTEGER NOT NULL REFERENCES book (id) ON DELETE CASCADE,
+            started TEXT,
+            finished TEXT,
+            state TEXT NOT NULL CHECK (state IN ('done', 'open', 'abandoned')),
+            pages INTEGER,
+            progress REAL,
+            device TEXT,
+            source TEXT NOT NULL CHECK (source IN ('library', 'koreader', 'hardcover')),
+            hardcover_read_id INTEGER UNIQUE,
+            created_at REAL NOT NULL)""",
+        "CREATE INDEX book_read_book ON book_read (book_id, id)",
+        """INSERT INTO book_read (book_id, started, finished, state, progress, source,
+                                  created_at)
+           SELECT book_id, started,
+                  CASE WHEN status IN ('read', 'skimmed', 'abandoned') THEN finished END,
+                  CASE WHEN status IN ('read', 'skimmed') THEN 'done'
+                       WHEN status = 'abandoned' THEN 'abandoned' ELSE 'open' END,
+                  CASE WHEN status IN ('read', 'skimmed') THEN 1.0 ELSE progress END,
+                  'library', updated_at
+           FROM reading_state
+           WHERE status IN ('read', 'skimmed', 'reading', 'rereading', 'on_hold', 'abandoned')
+              OR started IS NOT NULL OR finished IS NOT NULL
+           ORDER BY book_id""",
+        _follow("INSERT"),
+        _follow("UPDATE OF status, started, finished, progress"),
+    ):
+        db.execute_sql(statement)
+
+
+_ACTIVE = (
+    "(NEW.status IN ('read', 'skimmed', 'reading', 'rereading', 'on_hold', 'abandoned') "
+    "OR NEW.started IS NOT NULL OR NEW.finished IS NOT NULL)"
+)
+# A book's latest read: its open one, else the one that began (or ended) last, else the last
+# written. The reads list and its edits name it by this same order.
+LATEST_FIRST = "state = 'open' DESC, coalesce(started, finished) DESC, id DESC"
+_LATEST = f"(SELECT id FROM book_read WHERE book_id = NEW.book_id ORDER BY {LATEST_FIRST} LIMIT 1)"
+_STATE = (
+    "CASE WHEN NEW.status IN ('read', 'skimmed') THEN 'done' "
+    "WHEN NEW.status = 'abandoned' THEN 'abandoned' ELSE 'open' END"
+)
+_FINISHED = "CASE WHEN NEW.status IN ('read', 'skimmed', 'abandoned') THEN NEW.finished END"
+_PROGRESS = "CASE WHEN NEW.status IN ('read', 'skimmed') THEN 1.0 ELSE NEW.progress END"
+
+
+def _follow(event: str) -> str:
+    """The trigger keeping a book's latest read the reading state, on `event`."""
+    name = "book_read_follows_state_" + event.split()[0].lower()
+    return f"""CREATE TRIGGER {name} AFTER {event} ON reading_state
+        BEGIN
+            DELETE FROM book_read WHERE id = {_LATEST} AND state = 'open' AND NOT {_ACTIVE};
+            INSERT INTO book_read (book_id, started, finished, state, progress, source,
+                                   created_at)
+            SELECT NEW.book_id, NEW.started, {_FINISHED}, {_STATE}, {_PROGRESS}, 'library',
+                   NEW.updated_at
+            WHERE {_ACTIVE} AND coalesce(
+                (SELECT state = 'done' AND NEW.status IN ('reading', 'rereading', 'on_hold')
+                 FROM book_read WHERE id = {_LATEST}), 1);
+            UPDATE book_read SET started = NEW.started, finished = {_FINISHED},
+                state = {_STATE}, progress = {_PROGRESS}
+            WHERE id = {_LATEST} AND {_ACTIVE};
+        END"""

@@ -1,0 +1,173 @@
+"""The book panel's "Reads" section: every read of the book (its start, its finish or "no date"
+or "open", progress, where it came from: this library, a KOReader device, hardcover.app), with
+Add Read…, Edit Read… and Delete. Each change is one step Undo takes back; the panel's reading
+state, which is the latest read's, is read again after it (`saved`).
+
+The list is read off the window's thread (`services.library.reads`); a book shown while an
+older read is under way wins. Reads only on hardcover.app are listed, not edited here.
+`attach_reads` mounts the section under the panel's reading box and follows the book it shows
+and every reload of it (an undo, a push).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGroupBox, QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from bookorbit_desktop.services.library import reads as service
+from bookorbit_desktop.services.library.reads import ABANDONED, ReadLine
+from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
+from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.library.read_dialog import ReadDialog, Values
+from bookorbit_desktop.ui.text import plain_tooltip
+from bookorbit_desktop.ui.widgets import button_row, flat_list, push_button
+
+HEADERS = ("Started", "Finished", "Progress", "From")
+NONE_YET = "No reads yet."
+ONLY_ON_HARDCOVER = "A read on hardcover.app: change it there, or add it here as a read."
+
+
+class ReadsBox(QGroupBox):
+    """Every read of one book; `loaded(book_id)` fires once the rows are shown, `saved(book_id)`
+    once a read was added, changed or deleted."""
+
+    loaded = Signal(int)
+    saved = Signal(int)
+    dialog_opened = Signal(object)  # Add Read / Edit Read, once it is on screen
+
+    def __init__(
+        self,
+        *,
+        lines_later: Callable[[int], Awaitable[list[ReadLine]]] = service.read_lines_later,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Reads", parent)
+        self._lines_later = lines_later
+        self.book_id: int | None = None
+        self.lines: list[ReadLine] = []
+        self._loading: asyncio.Task[None] | None = None
+        self.tree = flat_list(HEADERS)
+        self.tree.setAccessibleName("Reads")
+        self.tree.itemSelectionChanged.connect(self._selection_changed)
+        self.tree.itemDoubleClicked.connect(lambda *_: self.edit_clicked())
+        self.empty_label = QLabel(NONE_YET)
+        self.add_button = push_button("Add Read…", self.add_clicked, tip="Add a read of this book")
+        self.edit_button = push_button("Edit Read…", self.edit_clicked, tip="Change this read")
+        self.delete_button = push_button("Delete", self.delete_clicked, name="Delete read")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(button_row(self.add_button, self.edit_button, self.delete_button))
+        self._fill([])
+
+    def show_book(self, book_id: int | None) -> asyncio.Task[None] | None:
+        """Read and show the reads of `book_id` (None hides the section)."""
+        self.book_id = book_id
+        self.setVisible(book_id is not None)
+        if book_id is None:
+            return None
+        self._loading = spawn(self._load(book_id), self)
+        return self._loading
+
+    def follow(self, book_id: int) -> asyncio.Task[None] | None:
+        """Read the shown book's reads again (it was reloaded: an undo, a push)."""
+        return self.show_book(book_id) if book_id == self.book_id else None
+
+    async def _load(self, book_id: int) -> None:
+        lines = await self._lines_later(book_id)
+        if book_id != self.book_id:
+            return  # another book is shown by now
+        self._fill(lines)
+        self.loaded.emit(book_id)
+
+    def _fill(self, lines: list[ReadLine]) -> None:
+        self.lines = lines
+        self.tree.clear()
+        for line in lines:
+            finish = line.finish_text() + (" (abandoned)" if line.state == ABANDONED else "")
+            source = line.source + (f" ({line.device})" if line.device else "")
+            item = QTreeWidgetItem([line.started or "no date", finish, line.progress, source])
+            if not line.editable:
+                item.setToolTip(3, plain_tooltip(ONLY_ON_HARDCOVER))
+            self.tree.addTopLevelItem(item)
+        self.tree.setVisible(bool(lines))
+        self.empty_label.setVisible(not lines)
+        self._selection_changed()
+
+    def selected(self) -> ReadLine | None:
+        item = self.tree.currentItem()
+        index = -1 if item is None else self.tree.indexOfTopLevelItem(item)
+        return self.lines[index] if 0 <= index < len(self.lines) else None
+
+    def _selection_changed(self) -> None:
+        line = self.selected()
+        editable = line is not None and line.editable
+        self.edit_button.setEnabled(editable)
+        self.delete_button.setEnabled(editable)
+
+    # -- changes ------------------------------------------------------------------------------
+
+    def add_clicked(self) -> asyncio.Task[None] | None:
+        if self.book_id is None:
+            return None
+        book_id = self.book_id
+        line = self.selected()  # a read only on hardcover.app is offered as the new one
+        start: Values = {"state": service.DONE}
+        if line is not None and not line.editable:
+            start = {"started": line.started, "finished": line.finished, "state": line.state}
+
+        def save(values: Values) -> None:
+            service.add_read(book_id, values["started"], values["finished"], str(values["state"]))
+
+        return spawn(self._ask(book_id, "Add Read", start, save), self)
+
+    def edit_clicked(self) -> asyncio.Task[None] | None:
+        line = self.selected()
+        if self.book_id is None or line is None or line.read_id is None:
+            return None
+        read_id = line.read_id
+        start: Values = {"started": line.started, "finished": line.finished, "state": line.state}
+        return spawn(
+            self._ask(self.book_id, "Edit Read", start, lambda v: service.edit_read(read_id, **v)),
+            self,
+        )
+
+    def delete_clicked(self) -> asyncio.Task[None] | None:
+        line = self.selected()
+        if self.book_id is None or line is None or line.read_id is None:
+            return None
+        service.delete_read(line.read_id)
+        return self._changed(self.book_id)
+
+    async def _ask(
+        self, book_id: int, title: str, values: Values, save: Callable[[Values], object]
+    ) -> None:
+        dialog = ReadDialog(title, values, save, self)
+        try:
+            accepted = await run_dialog(dialog, lambda: self.dialog_opened.emit(dialog))
+        finally:
+            dialog.deleteLater()
+        if accepted:
+            await self._changed(book_id)
+
+    def _changed(self, book_id: int) -> asyncio.Task[None]:
+        self.saved.emit(book_id)  # the panel reloads, and with it this list (`attach_reads`)
+        if self._loading is None or self._loading.done():
+            self._loading = spawn(self._load(book_id), self)
+        return self._loading
+
+
+def attach_reads(panel: BookPanel) -> ReadsBox:
+    """Mount the section under `panel`'s reading box, following the book it shows; a change
+    of a read reloads the panel and tells the window (`panel.saved`)."""
+    box = ReadsBox()
+    panel.add_section(box, panel.reading_box)
+    panel.book_shown.connect(box.show_book)
+    panel.reloading.connect(box.follow)
+    box.saved.connect(panel.saved.emit)
+    box.saved.connect(lambda _book_id: panel.reload())
+    box.show_book(panel.book_id)
+    return box

@@ -1,0 +1,90 @@
+"""`book reads` through the real command line on a real library: list, add, edit, delete,
+each undone and redone."""
+
+from __future__ import annotations
+
+import json
+
+from bookorbit_desktop.cli import main
+from tests.factories import make_epub
+from tests.logging_support import restore_root_logger  # noqa: F401
+
+
+def run(tmp_path, *args: str) -> int:
+    return main(["--data-dir", str(tmp_path / "data"), *args])
+
+
+def listed(tmp_path, capsys, book_id: int) -> list[tuple]:
+    capsys.readouterr()
+    assert run(tmp_path, "book", "reads", str(book_id), "--json") == 0
+    return [
+        (r["read_id"], r["started"], r["finished"], r["state"], r["source"])
+        for r in json.loads(capsys.readouterr().out)
+    ]
+
+
+def status(tmp_path, capsys, book_id: int) -> tuple:
+    capsys.readouterr()
+    assert run(tmp_path, "book", str(book_id), "--json") == 0
+    reading = json.loads(capsys.readouterr().out)["reading"]
+    return reading["status"], reading["started"], reading["finished"]
+
+
+def test_reads_listed_added_edited_deleted_and_each_undone_and_redone(tmp_path, capsys):
+    make_epub(tmp_path / "books" / "dune.epub", "Dune", ("Frank Herbert",))
+    assert run(tmp_path, "import", str(tmp_path / "books")) == 0
+    capsys.readouterr()
+    assert run(tmp_path, "book", "reads", "1") == 0
+    assert capsys.readouterr().out == "No reads yet.\n"
+
+    assert run(tmp_path, "book", "reads", "add", "1", "--started", "2024-01-02",
+               "--finished", "2024-02-01") == 0  # fmt: skip
+    assert capsys.readouterr().out.startswith("Added read 1 of book 1. Take it back")
+    assert run(tmp_path, "book", "reads", "add", "1", "--started", "2026-03-01",
+               "--state", "open") == 0  # fmt: skip
+    assert status(tmp_path, capsys, 1) == ("rereading", "2026-03-01", None)
+    assert run(tmp_path, "book", "reads", "edit", "2", "--state", "done", "--finished", "none") == 0
+    assert listed(tmp_path, capsys, 1) == [
+        (1, "2024-01-02", "2024-02-01", "done", "this library"),
+        (2, "2026-03-01", None, "done", "this library"),
+    ]
+    assert run(tmp_path, "book", "reads", "1") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        " READ  STARTED     FINISHED    PROGRESS   SOURCE",
+        "    1  2024-01-02  2024-02-01  100 %      this library",
+        "    2  2026-03-01  no date     100 %      this library",
+    ]
+    assert status(tmp_path, capsys, 1) == ("read", "2026-03-01", None)
+    assert run(tmp_path, "book", "reads", "delete", "1") == 0
+    assert listed(tmp_path, capsys, 1) == [(2, "2026-03-01", None, "done", "this library")]
+
+    assert run(tmp_path, "undo") == 0
+    assert capsys.readouterr().out == "Undid Delete a read of “Dune”.\n"
+    assert [r[0] for r in listed(tmp_path, capsys, 1)] == [1, 2]
+    assert run(tmp_path, "undo") == 0
+    assert capsys.readouterr().out == "Undid Edit a read of “Dune”.\n"
+    assert status(tmp_path, capsys, 1) == ("rereading", "2026-03-01", None)
+    assert run(tmp_path, "undo") == 0
+    assert listed(tmp_path, capsys, 1) == [(1, "2024-01-02", "2024-02-01", "done", "this library")]
+    for _ in range(3):
+        assert run(tmp_path, "redo") == 0
+    assert listed(tmp_path, capsys, 1) == [(2, "2026-03-01", None, "done", "this library")]
+    assert run(tmp_path, "history") == 0
+    assert "book 1: read deleted: 2024-01-02 – 2024-02-01" in capsys.readouterr().out
+
+
+def test_wrong_words_and_values_exit_2_and_write_nothing(tmp_path, capsys):
+    make_epub(tmp_path / "books" / "emma.epub", "Emma", ("Jane Austen",))
+    assert run(tmp_path, "import", str(tmp_path / "books")) == 0
+    for words in (
+        ["book", "reads", "add", "1", "--started", "2026-02-01", "--finished", "2026-01-01"],
+        ["book", "reads", "add", "1", "--finished", "2026-01-01", "--state", "open"],
+        ["book", "reads", "edit", "1"],
+        ["book", "reads", "delete", "9"],
+        ["book", "reads", "one"],
+        ["book", "reads", "1", "2"],
+    ):
+        capsys.readouterr()
+        assert run(tmp_path, *words) == 2, words
+        assert capsys.readouterr().err
+    assert listed(tmp_path, capsys, 1) == []

@@ -1,0 +1,106 @@
+"""A book's reads added, edited and deleted by hand (`library.reads.edits`): each one step of
+the change journal, undone and redone, the reading state following the latest read."""
+
+from __future__ import annotations
+
+import pytest
+
+from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.journal import run
+from bookorbit_desktop.library.reads.edits import add_read, edit_read, remove_read
+from bookorbit_desktop.library.reads.store import book_reads
+from bookorbit_desktop.library.store.models import ReadingState, SyncOutbox
+from tests.factories import add_book
+
+
+def reads(book_id: int) -> list[tuple]:
+    return [(r.started, r.finished, r.state) for r in book_reads(book_id)]
+
+
+def state(book_id: int) -> tuple:
+    s = ReadingState.get(ReadingState.book == book_id)
+    return (s.status, s.started, s.finished)
+
+
+def test_add_edit_delete_each_one_step_undone_and_redone(library):
+    book = add_book("Dune").id
+    first = add_read(book, started="2024-01-02", finished="2024-02-01")
+    assert reads(book) == [("2024-01-02", "2024-02-01", "done")]
+    assert state(book) == ("read", "2024-01-02", "2024-02-01")
+    assert SyncOutbox.get_or_none(SyncOutbox.book == book) is not None  # the sync hears of it
+
+    reread = add_read(book, started="2026-03-01", state="open")
+    assert state(book) == ("rereading", "2026-03-01", None)
+    edit_read(reread.id, state="done", finished="2026-04-01")
+    assert reads(book)[-1] == ("2026-03-01", "2026-04-01", "done")
+    assert state(book) == ("read", "2026-03-01", "2026-04-01")
+    remove_read(first.id)
+    assert reads(book) == [("2026-03-01", "2026-04-01", "done")]
+
+    assert run.undo(library).label == "Delete a read of “Dune”"
+    assert reads(book) == [
+        ("2024-01-02", "2024-02-01", "done"),
+        ("2026-03-01", "2026-04-01", "done"),
+    ]
+    assert run.undo(library).label == "Edit a read of “Dune”"
+    assert state(book) == ("rereading", "2026-03-01", None)
+    assert run.undo(library).label == "Add a read of “Dune”"
+    assert reads(book) == [("2024-01-02", "2024-02-01", "done")]
+    assert state(book) == ("read", "2024-01-02", "2024-02-01")
+    assert run.undo(library).label == "Add a read of “Dune”"
+    assert reads(book) == [] and state(book) == ("unread", None, None)
+
+    for _ in range(4):
+        run.redo(library)
+    assert reads(book) == [("2026-03-01", "2026-04-01", "done")]
+    assert state(book) == ("read", "2026-03-01", "2026-04-01")
+
+
+def test_an_older_read_added_later_leaves_the_state_the_latest_reads(library):
+    book = add_book("Emma").id
+    add_read(book, started="2026-01-02", finished="2026-01-20")
+    add_read(book, started="2019-05-01", finished=None)  # done, no date
+    assert reads(book) == [("2019-05-01", None, "done"), ("2026-01-02", "2026-01-20", "done")]
+    assert state(book) == ("read", "2026-01-02", "2026-01-20")
+
+
+def test_a_kosync_push_moves_the_open_read_and_undo_leaves_a_read_changed_since(library):
+    book = add_book("Ulysses").id
+    read = add_read(book, started="2026-01-02", state="open")
+    ReadingState.update(status="read", finished="2026-02-02", progress=1.0).where(
+        ReadingState.book == book
+    ).execute()  # as a device's push past the threshold writes it
+    assert reads(book) == [("2026-01-02", "2026-02-02", "done")]
+    done = run.undo(library)
+    assert done.skipped == (f"read {read.id}: changed since",)
+    assert reads(book) == [("2026-01-02", "2026-02-02", "done")]
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        ({"started": "2026-02-01", "finished": "2026-01-01"}, "before the start"),
+        ({"started": "yesterday-ish"}, "is not a date"),
+        ({"started": "2026-01-01", "finished": "2026-02-01", "state": "open"}, "no finish"),
+        ({"state": "paused"}, "not “paused”"),
+    ],
+)
+def test_a_read_with_wrong_values_is_refused_whole(library, values, words):
+    book = add_book("Refused").id
+    with pytest.raises(InvalidValueError, match=words):
+        add_read(book, **values)
+    assert reads(book) == [] and run.undo(library) is None
+
+
+def test_a_removed_book_comes_back_with_every_read(library):
+    from bookorbit_desktop.library.editing.removal import remove_books
+
+    book = add_book("Middlemarch").id
+    add_read(book, started="2020-01-02", finished="2020-03-01")
+    add_read(book, started="2026-01-02", state="open")
+    before = book_reads(book)
+    remove_books([book], library)
+    assert book_reads(book) == []
+    run.undo(library)
+    assert book_reads(book) == before
+    assert state(book) == ("rereading", "2026-01-02", None)
