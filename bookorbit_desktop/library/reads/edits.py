@@ -34,6 +34,7 @@ from bookorbit_desktop.library.reads.store import (
     get_read,
     put_read,
 )
+from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book, database
 
 READ_STEP = "read"
@@ -100,12 +101,19 @@ def _step(label: str, old: BookRead | None, new: BookRead | None) -> Any:
     now = time.time()
     stored = put_read(new, now) if new is not None else None
     if new is None and old is not None and old.id is not None:
-        delete_read(old.id)
+        delete_read(old.id, now)
     book_id = (stored or old).book_id  # type: ignore[union-attr]
-    follow_latest(book_id, now)
+    _settle(book_id, now)
     entry = steps.Entry(book_id, _kept(old), _kept(stored))
     steps.add_entries(start_step(READ_STEP, label, now), [entry])
     return stored
+
+
+def _settle(book_id: int, now: float) -> None:
+    """The reading state follows the latest read, and the sync hears of the change (a read
+    other than the latest goes to Hardcover by its id too)."""
+    follow_latest(book_id, now)
+    outbox.note_change(book_id, [outbox.STATUS], now=now)
 
 
 def _kept(read: BookRead | None) -> dict[str, Any]:
@@ -123,10 +131,10 @@ def _move(step: steps.Step, paths: Paths, now: float, *, back: bool) -> Outcome:
             outcome.skipped.append(f"read {read_id}: changed since")
             continue
         if wanted is None:
-            delete_read(read_id)
+            delete_read(read_id, now)
         else:
             put_read(BookRead(**wanted), now)
-        follow_latest(entry.book_id, now)
+        _settle(entry.book_id, now)
         outcome.books += 1
     return outcome
 

@@ -5,6 +5,8 @@ A read has a start, a finish (or none), a state (`done`, `open` or `abandoned`),
 read or the progress when known, the device KOReader named, its source (`library`: this
 library; `koreader`: a KOReader device's statistics; `hardcover`: hardcover.app) and, once
 known, the Hardcover read it is (`hardcover_read_id`, one library read per Hardcover read).
+A read deleted by the user that was a Hardcover read is kept in `book_read_gone` (its dates as
+they were) until the sync has deleted that read on Hardcover too, or found it changed there.
 Each book's reading state as it stood becomes its first read: read or skimmed a done read,
 reading, rereading or on hold an open one, abandoned an abandoned one, any other status with a
 date an open one.
@@ -45,6 +47,13 @@ def book_reads(db: SqliteDatabase) -> None:
             hardcover_read_id INTEGER UNIQUE,
             created_at REAL NOT NULL)""",
         "CREATE INDEX book_read_book ON book_read (book_id, id)",
+        """CREATE TABLE book_read_gone (
+            hardcover_read_id INTEGER PRIMARY KEY,
+            book_id INTEGER NOT NULL REFERENCES book (id) ON DELETE CASCADE,
+            started TEXT,
+            finished TEXT,
+            gone_at REAL NOT NULL)""",
+        "CREATE INDEX book_read_gone_book ON book_read_gone (book_id)",
         """INSERT INTO book_read (book_id, started, finished, state, progress, source,
                                   created_at)
            SELECT book_id, started,

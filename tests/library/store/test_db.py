@@ -241,6 +241,7 @@ SQL_ONLY = {
     "hardcover_facts",
     "hardcover_tally",
     "book_read",
+    "book_read_gone",
 }
 
 
