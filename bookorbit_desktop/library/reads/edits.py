@@ -3,8 +3,9 @@
 
 A read's dates are checked as every reading date is (`reading.values`: a date on or before
 today, a finish not before the start); a done read may have no finish date ("no date"), an open
-one never has one. After each change the reading state follows the book's latest read
-(`store.follow_latest`).
+one never has one. A read on hardcover.app may be added as one of the library's, keeping its
+Hardcover id (so the sync never adds it there again). After each change the reading state
+follows the book's latest read (`store.follow_latest`).
 
 Undo and redo put the read back as the step found or left it; a read changed since (its dates
 or state, by another edit) is left as it is, and named.
@@ -55,12 +56,27 @@ def checked(read: BookRead, today: dt.date | None = None) -> BookRead:
 
 
 def add_read(
-    book_id: int, *, started: Any = None, finished: Any = None, state: str = DONE
+    book_id: int,
+    *,
+    started: Any = None,
+    finished: Any = None,
+    state: str = DONE,
+    hardcover_read_id: int | None = None,
 ) -> BookRead:
-    """A new read of the book, one step."""
+    """A new read of the book, one step; with `hardcover_read_id`, that read on hardcover.app
+    taken into the library (source `hardcover`), which no other read here may be already."""
     with database.atomic("IMMEDIATE"):
         title = _title(book_id)
-        read = checked(BookRead(None, book_id, started, finished, state))
+        source = "library" if hardcover_read_id is None else "hardcover"
+        read = BookRead(None, book_id, started, finished, state, source=source)
+        read = checked(replace(read, hardcover_read_id=hardcover_read_id))
+        if (
+            hardcover_read_id is not None
+            and database.execute_sql(
+                "SELECT 1 FROM book_read WHERE hardcover_read_id = ?", (hardcover_read_id,)
+            ).fetchone()
+        ):
+            raise InvalidValueError(f"Hardcover read {hardcover_read_id} is a read here already.")
         return _step(f"Add a read of “{title}”", None, read)
 
 
