@@ -33,7 +33,7 @@ from bookorbit_desktop.hardcover.pull.run import pull_before
 from bookorbit_desktop.hardcover.sync import declined, lease, store, unfinished
 from bookorbit_desktop.hardcover.sync import remote as hardcover
 from bookorbit_desktop.hardcover.sync.candidate import Candidate
-from bookorbit_desktop.hardcover.sync.gone_reads import delete_gone, library_snapshot
+from bookorbit_desktop.hardcover.sync.gone_reads import by_identity, library_snapshot
 from bookorbit_desktop.hardcover.sync.kept import snapshot_after
 from bookorbit_desktop.hardcover.sync.model import Remote
 from bookorbit_desktop.hardcover.sync.plan import plan_pass
@@ -272,8 +272,8 @@ class SyncEngine:
         followed_merge: bool = False,
     ) -> BookResult:
         local, gone = candidate.local, list[str]()
-        if not dry_run:  # a read deleted in the library goes first, by its id
-            remote, gone = await delete_gone(self.client, candidate, remote, self.user.id)
+        if not dry_run:  # earlier reads edited or deleted in the library first, by their ids
+            remote, gone = await by_identity(self.client, candidate, remote, self.user.id)
         snapshot, earlier = library_snapshot(local, candidate.snapshot, remote)
         conflict = (candidate.conflict,) if candidate.conflict else ()
         conflict = (*conflict, *candidate.date_notes, *gone)

@@ -24,6 +24,7 @@ from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
 from bookorbit_desktop.library.journal.record import start_step
 from bookorbit_desktop.library.reading.values import check_dates, parse_date
+from bookorbit_desktop.library.reads.gather import hardcover_only
 from bookorbit_desktop.library.reads.store import (
     ABANDONED,
     DONE,
@@ -33,7 +34,9 @@ from bookorbit_desktop.library.reads.store import (
     delete_read,
     follow_latest,
     get_read,
+    mark_edited,
     put_read,
+    set_synced,
 )
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book, database
@@ -70,14 +73,25 @@ def add_read(
         source = "library" if hardcover_read_id is None else "hardcover"
         read = BookRead(None, book_id, started, finished, state, source=source)
         read = checked(replace(read, hardcover_read_id=hardcover_read_id))
-        if (
-            hardcover_read_id is not None
-            and database.execute_sql(
-                "SELECT 1 FROM book_read WHERE hardcover_read_id = ?", (hardcover_read_id,)
-            ).fetchone()
-        ):
-            raise InvalidValueError(f"Hardcover read {hardcover_read_id} is a read here already.")
+        if hardcover_read_id is not None:
+            _take_from_hardcover(book_id, hardcover_read_id)
         return _step(f"Add a read of “{title}”", None, read)
+
+
+def _take_from_hardcover(book_id: int, hardcover_read_id: int) -> None:
+    """A read on hardcover.app becomes one here: none is that read yet, and its dates there
+    are in step with it now."""
+    if database.execute_sql(
+        "SELECT 1 FROM book_read WHERE hardcover_read_id = ?", (hardcover_read_id,)
+    ).fetchone():
+        raise InvalidValueError(f"Hardcover read {hardcover_read_id} is a read here already.")
+    for pulled in hardcover_only(book_id):
+        if pulled.hardcover_read_id == hardcover_read_id:
+            set_synced(hardcover_read_id, _iso(pulled.started), _iso(pulled.finished))
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def edit_read(read_id: int, **changes: Any) -> BookRead:
@@ -118,6 +132,8 @@ def _step(label: str, old: BookRead | None, new: BookRead | None) -> Any:
     stored = put_read(new, now) if new is not None else None
     if new is None and old is not None and old.id is not None:
         delete_read(old.id, now)
+    if stored is not None:
+        mark_edited(stored.hardcover_read_id)
     book_id = (stored or old).book_id  # type: ignore[union-attr]
     _settle(book_id, now)
     entry = steps.Entry(book_id, _kept(old), _kept(stored))
@@ -149,7 +165,7 @@ def _move(step: steps.Step, paths: Paths, now: float, *, back: bool) -> Outcome:
         if wanted is None:
             delete_read(read_id, now)
         else:
-            put_read(BookRead(**wanted), now)
+            mark_edited(put_read(BookRead(**wanted), now).hardcover_read_id)
         _settle(entry.book_id, now)
         outcome.books += 1
     return outcome

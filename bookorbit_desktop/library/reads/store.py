@@ -137,10 +137,12 @@ def hardcover_reads_named(book_id: int) -> tuple[int | None, frozenset[int]]:
     return rows[0][0], frozenset(int(r[0]) for r in rows[1:] if r[0] is not None)
 
 
-def link_hardcover_read(book_id: int, hardcover_read_id: int | None) -> None:
+def link_hardcover_read(
+    book_id: int, hardcover_read_id: int | None, started: str | None, finished: str | None
+) -> None:
     """The book's latest read is Hardcover's read `hardcover_read_id` (the one the sync keeps
-    the reading state in): named so on it, unless it names another already or another read
-    of the library is that one."""
+    the reading state in), which has `started` and `finished` now: named so on it, unless it
+    names another already or another read of the library is that one."""
     if hardcover_read_id is None:
         return
     database.execute_sql(
@@ -151,6 +153,39 @@ def link_hardcover_read(book_id: int, hardcover_read_id: int | None) -> None:
               AND NOT EXISTS (SELECT 1 FROM book_read WHERE hardcover_read_id = ?)""",
         (hardcover_read_id, book_id, hardcover_read_id),
     )
+    set_synced(hardcover_read_id, started, finished)
+
+
+def set_synced(hardcover_read_id: int, started: str | None, finished: str | None) -> None:
+    """The Hardcover read's dates, in step with the library's read now (no edit waits)."""
+    database.execute_sql(
+        "INSERT OR REPLACE INTO book_read_synced (hardcover_read_id, started, finished)"
+        " VALUES (?, ?, ?)",
+        (hardcover_read_id, started, finished),
+    )
+
+
+def mark_edited(hardcover_read_id: int | None) -> None:
+    """The user edited the read that is this Hardcover read: its dates are theirs to send."""
+    database.execute_sql(
+        "UPDATE book_read_synced SET edited = 1 WHERE hardcover_read_id = ?", (hardcover_read_id,)
+    )
+
+
+def earlier_reads(book_ids: Iterable[int]) -> list[tuple[BookRead, tuple[str | None, str | None]]]:
+    """The books' reads but each book's latest that are Hardcover reads the user edited since
+    they were last in step, each with the dates its Hardcover read had then."""
+    found = []
+    for book_id in book_ids:
+        for read in book_reads(book_id)[:-1]:
+            row = database.execute_sql(
+                "SELECT started, finished FROM book_read_synced"
+                " WHERE hardcover_read_id = ? AND edited",
+                (read.hardcover_read_id,),
+            ).fetchone()
+            if row is not None:
+                found.append((read, (row[0], row[1])))
+    return found
 
 
 def follow_latest(book_id: int, now: float) -> None:

@@ -6,7 +6,9 @@ read or the progress when known, the device KOReader named, its source (`library
 library; `koreader`: a KOReader device's statistics; `hardcover`: hardcover.app) and, once
 known, the Hardcover read it is (`hardcover_read_id`, one library read per Hardcover read).
 A read deleted by the user that was a Hardcover read is kept in `book_read_gone` (its dates as
-they were) until the sync has deleted that read on Hardcover too, or found it changed there.
+they were) until the sync has deleted that read on Hardcover too, or found it changed there;
+`book_read_synced` holds each Hardcover read's dates as last in step with the library (the base
+that tells an edit here from one on hardcover.app) and whether the user edited the read since.
 Each book's reading state as it stood becomes its first read: read or skimmed a done read,
 reading, rereading or on hold an open one, abandoned an abandoned one, any other status with a
 date an open one.
@@ -54,6 +56,11 @@ def book_reads(db: SqliteDatabase) -> None:
             finished TEXT,
             gone_at REAL NOT NULL)""",
         "CREATE INDEX book_read_gone_book ON book_read_gone (book_id)",
+        """CREATE TABLE book_read_synced (
+            hardcover_read_id INTEGER PRIMARY KEY,
+            started TEXT,
+            finished TEXT,
+            edited INTEGER NOT NULL DEFAULT 0)""",
         """INSERT INTO book_read (book_id, started, finished, state, progress, source,
                                   created_at)
            SELECT book_id, started,

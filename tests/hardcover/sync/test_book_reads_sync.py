@@ -86,3 +86,26 @@ async def test_an_earlier_read_deleted_here_is_deleted_there_unless_changed_ther
     assert any(f"read {edited} kept" in note for b in result.books for note in b.notes)
     await world.sync()
     assert len(dates(world, "c")) == 2  # and never deleted later either
+
+
+async def test_an_earlier_read_edited_here_is_updated_there_by_its_id(world):
+    book = world.add("d")
+    old = add_read(book, started="2025-01-02", finished="2025-01-20")
+    await world.sync()
+    add_read(book, started="2026-03-01", finished="2026-03-09")
+    await world.sync()
+    [(first, *_), latest] = dates(world, "d")
+    edit_read(old.id, finished="2025-01-22")
+    await world.sync()
+    assert dates(world, "d") == [(first, "2025-01-02", "2025-01-22"), latest]
+    await world.sync()
+    assert world.mutations() == 4  # the entry, the re-read, the earlier read: nothing more
+
+    reads_there = world.catalog.tables["user_book_reads"]
+    reads_there[first]["started_at"] = "2025-01-03"  # edited on hardcover.app
+    await world.sync()
+    assert dates(world, "d")[0] == (first, "2025-01-03", "2025-01-22")  # only there: kept
+    edit_read(old.id, finished="2025-01-23")  # and then here too
+    result = await world.sync()
+    assert dates(world, "d")[0] == (first, "2025-01-03", "2025-01-22")  # no silent overwrite
+    assert any(f"read {first} kept" in note for b in result.books for note in b.notes)

@@ -111,7 +111,7 @@ def test_a_deleted_hardcover_read_waits_for_the_sync_until_undone(library):
 
     book = add_book("Kim").id
     read = add_read(book, started="2026-01-02", finished="2026-01-09")
-    link_hardcover_read(book, 77)
+    link_hardcover_read(book, 77, "2026-01-02", "2026-01-09")
     remove_read(read.id)
     assert gone_reads([book]) == [(77, "2026-01-02", "2026-01-09")]
     run.undo(library)

@@ -242,6 +242,7 @@ SQL_ONLY = {
     "hardcover_tally",
     "book_read",
     "book_read_gone",
+    "book_read_synced",
 }
 
 
