@@ -96,9 +96,11 @@ _PROGRESS = "CASE WHEN NEW.status IN ('read', 'skimmed') THEN 1.0 ELSE NEW.progr
 
 
 def _follow(event: str) -> str:
-    """The trigger keeping a book's latest read the reading state, on `event`."""
+    """The trigger keeping a book's latest read the reading state, on `event` (a new row only
+    when it says the book was begun: an import's unread books cost nothing)."""
     name = "book_read_follows_state_" + event.split()[0].lower()
-    return f"""CREATE TRIGGER {name} AFTER {event} ON reading_state
+    when = f" WHEN {_ACTIVE}" if event == "INSERT" else ""
+    return f"""CREATE TRIGGER {name} AFTER {event} ON reading_state{when}
         BEGIN
             DELETE FROM book_read WHERE id = {_LATEST} AND state = 'open' AND NOT {_ACTIVE};
             INSERT INTO book_read (book_id, started, finished, state, progress, source,
