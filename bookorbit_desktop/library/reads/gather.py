@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.reads.counting import HARDCOVER, Read, once
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.shelves import LINKED_STATES
@@ -55,11 +56,13 @@ _HARDCOVER = f"""
 
 
 def all_reads() -> list[Read]:
-    """Every read the library knows: its own, then Hardcover's that are not one of them."""
-    library = [_library(row) for row in _rows(_LIBRARY.format(only=""), LINKED_STATES * 2)]
-    pulled = _rows(_HARDCOVER.format(entries=""), LINKED_STATES * 2)
-    hardcover = [_hardcover(row) for row in pulled]
-    return library + _not_among(library, hardcover)
+    """Every read the library knows: its own, then Hardcover's that are not one of them (a
+    bulk build of many small objects: the cycle collector waits, `gc_pause`)."""
+    with paused_collection():
+        library = [_library(row) for row in _rows(_LIBRARY.format(only=""), LINKED_STATES * 2)]
+        pulled = _rows(_HARDCOVER.format(entries=""), LINKED_STATES * 2)
+        hardcover = [_hardcover(row) for row in pulled]
+        return library + _not_among(library, hardcover)
 
 
 def hardcover_only(book_id: int) -> list[Read]:
