@@ -33,16 +33,12 @@ from bookorbit_desktop.hardcover.pull.run import pull_before
 from bookorbit_desktop.hardcover.sync import declined, lease, store, unfinished
 from bookorbit_desktop.hardcover.sync import remote as hardcover
 from bookorbit_desktop.hardcover.sync.candidate import Candidate
+from bookorbit_desktop.hardcover.sync.gone_reads import by_identity, library_snapshot
 from bookorbit_desktop.hardcover.sync.kept import snapshot_after
 from bookorbit_desktop.hardcover.sync.model import Remote
 from bookorbit_desktop.hardcover.sync.plan import plan_pass
 from bookorbit_desktop.hardcover.sync.preview import MAX_STEPS, after_action, preview
-from bookorbit_desktop.hardcover.sync.reconcile import (
-    INSERT_ENTRY,
-    Tracking,
-    plan,
-    usable_snapshot,
-)
+from bookorbit_desktop.hardcover.sync.reconcile import INSERT_ENTRY, Tracking, plan
 from bookorbit_desktop.hardcover.sync.results import (
     CANCELLED,
     HANDED_OVER,
@@ -275,11 +271,14 @@ class SyncEngine:
         *,
         followed_merge: bool = False,
     ) -> BookResult:
-        local = candidate.local
-        snapshot = usable_snapshot(local, candidate.snapshot)
+        local, gone = candidate.local, list[str]()
+        if not dry_run:  # earlier reads edited or deleted in the library first, by their ids
+            remote, gone = await by_identity(self.client, candidate, remote, self.user.id)
+        snapshot, earlier = library_snapshot(local, candidate.snapshot, remote)
         conflict = (candidate.conflict,) if candidate.conflict else ()
-        conflict = (*conflict, *candidate.date_notes)
+        conflict = (*conflict, *candidate.date_notes, *gone)
         tracking = tracking_at_start(snapshot, candidate.step, remote, creating=candidate.creating)
+        tracking = replace(tracking, earlier_reads=earlier)
         if dry_run:
             done = preview(local, snapshot, remote, options, today=self._today(), tracking=tracking)
             return previewed(candidate, done.actions, (*conflict, *done.notes), remote)

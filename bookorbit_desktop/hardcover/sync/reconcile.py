@@ -274,14 +274,15 @@ def _track_read(tracking: Tracking, remote: Remote, kind: str) -> Tracking:
     if read is None or (kind == OPEN_READ and read.finished):
         # Gone, or finished while the library has started again: a new read (a reread).
         tracking = replace(tracking, read_id=None, read_owned=False)
-    if tracking.read_id is not None or kind == NO_READ or not remote.reads:
+    pool = [r for r in remote.reads if r.id not in tracking.earlier_reads]
+    if tracking.read_id is not None or kind == NO_READ or not pool:
         return tracking
     # On a Read entry, a read without a finish date is the user's finished read, not open.
-    open_reads = [r for r in remote.reads if not r.finished] if remote.status_id != READ else []
+    open_reads = [r for r in pool if not r.finished] if remote.status_id != READ else []
     if open_reads:
         return replace(tracking, read_id=max(r.id for r in open_reads), read_owned=True)
     if kind == FINISHED_READ:
-        latest = max(remote.reads, key=lambda r: r.id)
+        latest = max(pool, key=lambda r: r.id)
         # A read that appeared after this pass began came from our own status write.
         ours = tracking.created_by_us or latest.id not in (tracking.seen_reads or frozenset())
         return replace(tracking, read_id=latest.id, read_owned=ours)

@@ -41,6 +41,8 @@ class Tracking:
     # The snapshot this push started from (None for an entry new to it): the base whose
     # Hardcover-side values stay when the push kept Hardcover's edit (`snapshot_after`).
     base: Snapshot | None = field(default=None, compare=False)
+    # Hardcover's reads the library keeps as the book's earlier reads: never the one adopted.
+    earlier_reads: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, snapshot: Snapshot | None, step: Mapping[str, Any] | None = None) -> Tracking:

@@ -266,7 +266,10 @@ def commit_book(
                 & (HardcoverMatch.hc_book_id == snapshot.hc_book_id)
             ).execute()
             outbox.take(book_id, versions.get(book_id))
-        link_hardcover_read(candidate.local.book_id, snapshot.read_id)  # the read it synced
+        read = snapshot.confirmed  # the read it synced, as Hardcover confirmed it
+        link_hardcover_read(
+            candidate.local.book_id, snapshot.read_id, read.get("started"), read.get("finished")
+        )
         add_log(candidate.local.book_id, title, outcome, actions, None, now=now)
 
 

@@ -41,6 +41,7 @@ TABLES = {
     "shelf_joined": MOVE,
     "book_tag": MOVE,  # the tags' table, where the library has it
     "book_read": MOVE,  # both copies' reads are the kept book's
+    "book_read_gone": MOVE,  # and the Hardcover reads deleted from either
     "book_author": VALUES,
     "book_edit": VALUES,
     "reading_state": VALUES,

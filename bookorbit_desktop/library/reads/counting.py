@@ -32,6 +32,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bookorbit_desktop.gc_pause import paused_collection
+
 LIBRARY, KOREADER, HARDCOVER = "library", "koreader", "hardcover"
 SOURCES = (LIBRARY, KOREADER, HARDCOVER)  # also the order a read seen twice is kept in
 
@@ -56,7 +58,13 @@ class Counted:
 
 
 def counted(reads: Iterable[Read], start: dt.date, end: dt.date) -> Counted:
-    """The reads finished inside [start, end], each once, and the done reads with no date."""
+    """The reads finished inside [start, end], each once, and the done reads with no date
+    (the cycle collector waits meanwhile: a library's reads are many small objects)."""
+    with paused_collection():
+        return _counted(reads, start, end)
+
+
+def _counted(reads: Iterable[Read], start: dt.date, end: dt.date) -> Counted:
     finished: list[Read] = []
     no_date: list[Read] = []
     for read in once(r for r in reads if r.done):

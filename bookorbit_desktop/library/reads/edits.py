@@ -3,8 +3,9 @@
 
 A read's dates are checked as every reading date is (`reading.values`: a date on or before
 today, a finish not before the start); a done read may have no finish date ("no date"), an open
-one never has one. After each change the reading state follows the book's latest read
-(`store.follow_latest`).
+one never has one. A read on hardcover.app may be added as one of the library's, keeping its
+Hardcover id (so the sync never adds it there again). After each change the reading state
+follows the book's latest read (`store.follow_latest`).
 
 Undo and redo put the read back as the step found or left it; a read changed since (its dates
 or state, by another edit) is left as it is, and named.
@@ -23,6 +24,7 @@ from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
 from bookorbit_desktop.library.journal.record import start_step
 from bookorbit_desktop.library.reading.values import check_dates, parse_date
+from bookorbit_desktop.library.reads.gather import hardcover_only
 from bookorbit_desktop.library.reads.store import (
     ABANDONED,
     DONE,
@@ -32,8 +34,11 @@ from bookorbit_desktop.library.reads.store import (
     delete_read,
     follow_latest,
     get_read,
+    mark_edited,
     put_read,
+    set_synced,
 )
+from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book, database
 
 READ_STEP = "read"
@@ -54,13 +59,39 @@ def checked(read: BookRead, today: dt.date | None = None) -> BookRead:
 
 
 def add_read(
-    book_id: int, *, started: Any = None, finished: Any = None, state: str = DONE
+    book_id: int,
+    *,
+    started: Any = None,
+    finished: Any = None,
+    state: str = DONE,
+    hardcover_read_id: int | None = None,
 ) -> BookRead:
-    """A new read of the book, one step."""
+    """A new read of the book, one step; with `hardcover_read_id`, that read on hardcover.app
+    taken into the library (source `hardcover`), which no other read here may be already."""
     with database.atomic("IMMEDIATE"):
         title = _title(book_id)
-        read = checked(BookRead(None, book_id, started, finished, state))
+        source = "library" if hardcover_read_id is None else "hardcover"
+        read = BookRead(None, book_id, started, finished, state, source=source)
+        read = checked(replace(read, hardcover_read_id=hardcover_read_id))
+        if hardcover_read_id is not None:
+            _take_from_hardcover(book_id, hardcover_read_id)
         return _step(f"Add a read of “{title}”", None, read)
+
+
+def _take_from_hardcover(book_id: int, hardcover_read_id: int) -> None:
+    """A read on hardcover.app becomes one here: none is that read yet, and its dates there
+    are in step with it now."""
+    if database.execute_sql(
+        "SELECT 1 FROM book_read WHERE hardcover_read_id = ?", (hardcover_read_id,)
+    ).fetchone():
+        raise InvalidValueError(f"Hardcover read {hardcover_read_id} is a read here already.")
+    for pulled in hardcover_only(book_id):
+        if pulled.hardcover_read_id == hardcover_read_id:
+            set_synced(hardcover_read_id, _iso(pulled.started), _iso(pulled.finished))
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def edit_read(read_id: int, **changes: Any) -> BookRead:
@@ -100,12 +131,21 @@ def _step(label: str, old: BookRead | None, new: BookRead | None) -> Any:
     now = time.time()
     stored = put_read(new, now) if new is not None else None
     if new is None and old is not None and old.id is not None:
-        delete_read(old.id)
+        delete_read(old.id, now)
+    if stored is not None:
+        mark_edited(stored.hardcover_read_id)
     book_id = (stored or old).book_id  # type: ignore[union-attr]
-    follow_latest(book_id, now)
+    _settle(book_id, now)
     entry = steps.Entry(book_id, _kept(old), _kept(stored))
     steps.add_entries(start_step(READ_STEP, label, now), [entry])
     return stored
+
+
+def _settle(book_id: int, now: float) -> None:
+    """The reading state follows the latest read, and the sync hears of the change (a read
+    other than the latest goes to Hardcover by its id too)."""
+    follow_latest(book_id, now)
+    outbox.note_change(book_id, [outbox.STATUS], now=now)
 
 
 def _kept(read: BookRead | None) -> dict[str, Any]:
@@ -123,10 +163,10 @@ def _move(step: steps.Step, paths: Paths, now: float, *, back: bool) -> Outcome:
             outcome.skipped.append(f"read {read_id}: changed since")
             continue
         if wanted is None:
-            delete_read(read_id)
+            delete_read(read_id, now)
         else:
-            put_read(BookRead(**wanted), now)
-        follow_latest(entry.book_id, now)
+            mark_edited(put_read(BookRead(**wanted), now).hardcover_read_id)
+        _settle(entry.book_id, now)
         outcome.books += 1
     return outcome
 

@@ -3,7 +3,7 @@
 - The library's own reads (`book_read`), each with the Hardcover book its copy is linked to.
 - The user's reads on hardcover.app, as the pull last stored them with their entry
   (`hardcover_pulled`), of the Hardcover books a library copy is linked to, each given to that
-  copy (the one holding the entry, else the lead, else the first), leaving out those that are
+  copy (the one holding the entry, else the lead, else the lowest id), leaving out those that are
   a library read already (`counting.once`'s rule: the same Hardcover read id, or the same book
   and finish day). A Hardcover read is done when it has a finish date, or when it is the
   entry's latest read and the entry says Read; it is never abandoned here (Did Not Finish
@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.reads.counting import HARDCOVER, Read, once
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.shelves import LINKED_STATES
@@ -31,43 +32,42 @@ _LIBRARY = f"""
     LEFT JOIN hardcover_match m ON m.book_id = r.book_id
     {{only}}
     ORDER BY r.book_id, r.id"""
-# Each linked Hardcover book's copy that its reads go to: the one holding the entry, the lead,
-# then the lowest id.
+# The copy each pulled entry's reads go to: the one holding the entry, else the lead, else the
+# lowest id (found along the index of the matches by Hardcover book). An entry's reads are
+# stored by id (the pull's order): its latest is the last.
+_COPY = f"""
+    SELECT m.book_id FROM hardcover_match m
+    WHERE m.hc_book_id = p.hc_book_id AND {_LINKED} {{holding}}
+    ORDER BY m.lead DESC, m.book_id LIMIT 1"""
 _HARDCOVER = f"""
-    WITH copy AS (
-        SELECT m.hc_book_id, m.book_id, m.user_book_id, m.edition_pages, b.pages,
-               row_number() OVER (PARTITION BY m.hc_book_id
-                                  ORDER BY m.lead DESC, m.book_id) AS rank
-        FROM hardcover_match m JOIN book b ON b.id = m.book_id
-        WHERE {_LINKED} AND m.hc_book_id IS NOT NULL {{copies}})
-    SELECT coalesce((SELECT c.book_id FROM copy c WHERE c.hc_book_id = p.hc_book_id
-                     AND c.user_book_id = p.user_book_id ORDER BY c.rank LIMIT 1),
-                    lead_copy.book_id),
-           json_extract(j.value, '$.started'), json_extract(j.value, '$.finished'),
-           json_extract(j.value, '$.finished') IS NOT NULL OR (
-               json_extract(p.entry, '$.status_id') = {HARDCOVER_READ} AND
-               json_extract(j.value, '$.id') = (SELECT max(json_extract(k.value, '$.id'))
-                                               FROM json_each(p.entry, '$.reads') k)),
-           p.hc_book_id, json_extract(j.value, '$.id'),
-           coalesce(lead_copy.edition_pages, lead_copy.pages)
-    FROM hardcover_pulled p
-    JOIN copy lead_copy ON lead_copy.hc_book_id = p.hc_book_id AND lead_copy.rank = 1
-    JOIN json_each(p.entry, '$.reads') j
-    {{entries}}
-    ORDER BY p.hc_book_id, json_extract(j.value, '$.id')"""
+    WITH c AS MATERIALIZED (
+        SELECT p.hc_book_id, p.entry, json_extract(p.entry, '$.status_id') AS status_id,
+               json_array_length(p.entry, '$.reads') AS count,
+               coalesce(({_COPY.format(holding="AND m.user_book_id = p.user_book_id")}),
+                        ({_COPY.format(holding="")})) AS copy_id
+        FROM hardcover_pulled p {{entries}})
+    SELECT c.copy_id, j.value ->> 'started', j.value ->> 'finished',
+           j.value ->> 'finished' IS NOT NULL OR (
+               c.status_id = {HARDCOVER_READ} AND j.key = c.count - 1),
+           c.hc_book_id, j.value ->> 'id', coalesce(m.edition_pages, b.pages)
+    FROM c JOIN hardcover_match m ON m.book_id = c.copy_id
+    JOIN book b ON b.id = c.copy_id
+    JOIN json_each(c.entry, '$.reads') j"""
 
 
 def all_reads() -> list[Read]:
-    """Every read the library knows: its own, then Hardcover's that are not one of them."""
-    library = [_library(row) for row in _rows(_LIBRARY.format(only=""), LINKED_STATES * 2)]
-    pulled = _rows(_HARDCOVER.format(copies="", entries=""), LINKED_STATES)
-    hardcover = [_hardcover(row) for row in pulled]
-    return library + _not_among(library, hardcover)
+    """Every read the library knows: its own, then Hardcover's that are not one of them (a
+    bulk build of many small objects: the cycle collector waits, `gc_pause`)."""
+    with paused_collection():
+        library = [_library(row) for row in _rows(_LIBRARY.format(only=""), LINKED_STATES * 2)]
+        pulled = _rows(_HARDCOVER.format(entries=""), LINKED_STATES * 2)
+        hardcover = [_hardcover(row) for row in pulled]
+        return library + _not_among(library, hardcover)
 
 
 def hardcover_only(book_id: int) -> list[Read]:
     """The reads on hardcover.app of the Hardcover book `book_id` is linked to that are no
-    library read of a copy linked to it, oldest first by Hardcover's id."""
+    library read of a copy linked to it."""
     hc_book = database.execute_sql(
         f"SELECT m.hc_book_id FROM hardcover_match m WHERE m.book_id = ? AND {_LINKED}",
         (book_id, *LINKED_STATES),
@@ -77,10 +77,8 @@ def hardcover_only(book_id: int) -> list[Read]:
     library_sql = _LIBRARY.format(only=f"WHERE m.hc_book_id = ? AND {_LINKED}")
     params = (*LINKED_STATES * 2, hc_book[0], *LINKED_STATES)
     library = [_library(row) for row in _rows(library_sql, params)]
-    hardcover_sql = _HARDCOVER.format(
-        copies="AND m.hc_book_id = ?", entries="WHERE p.hc_book_id = ?"
-    )
-    rows = _rows(hardcover_sql, (*LINKED_STATES, hc_book[0], hc_book[0]))
+    hardcover_sql = _HARDCOVER.format(entries="WHERE p.hc_book_id = ?")
+    rows = _rows(hardcover_sql, (*LINKED_STATES * 2, hc_book[0]))
     return _not_among(library, [_hardcover(row) for row in rows])
 
 
@@ -96,8 +94,16 @@ def _rows(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     return list(database.execute_sql(sql, params).fetchall())
 
 
+_DAYS: dict[str, dt.date] = {}  # a day read once: a library's reads share a few thousand
+
+
 def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
+    if not text:
+        return None
+    day = _DAYS.get(text)
+    if day is None:
+        day = _DAYS[text] = dt.date.fromisoformat(text)
+    return day
 
 
 def _library(row: tuple[Any, ...]) -> Read:

@@ -20,6 +20,7 @@ noted in the sync outbox like any edit of the state.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -85,17 +86,63 @@ def put_read(read: BookRead, now: float | None = None) -> BookRead:
     )
     stored = get_read(read.id if read.id is not None else int(cursor.lastrowid))
     assert stored is not None
+    if stored.hardcover_read_id is not None:  # back (an undo): nothing to delete on Hardcover
+        database.execute_sql(
+            "DELETE FROM book_read_gone WHERE hardcover_read_id = ?", (stored.hardcover_read_id,)
+        )
     return stored
 
 
-def delete_read(read_id: int) -> None:
+def delete_read(read_id: int, now: float | None = None) -> None:
+    """Delete the read; one that was a Hardcover read is kept as gone, for the sync to delete
+    it there too (`gone_reads`)."""
+    database.execute_sql(
+        "INSERT OR REPLACE INTO book_read_gone (hardcover_read_id, book_id, started, finished,"
+        " gone_at) SELECT hardcover_read_id, book_id, started, finished, ? FROM book_read"
+        " WHERE id = ? AND hardcover_read_id IS NOT NULL",
+        (now if now is not None else time.time(), read_id),
+    )
     database.execute_sql("DELETE FROM book_read WHERE id = ?", (read_id,))
 
 
-def link_hardcover_read(book_id: int, hardcover_read_id: int | None) -> None:
+def gone_reads(book_ids: Iterable[int]) -> list[tuple[int, str | None, str | None]]:
+    """The Hardcover reads deleted here of these books: (Hardcover read id, start, finish)."""
+    ids = list(book_ids)
+    return [
+        (int(read_id), started, finished)
+        for read_id, started, finished in database.execute_sql(
+            "SELECT hardcover_read_id, started, finished FROM book_read_gone"
+            f" WHERE book_id IN ({', '.join('?' for _ in ids)}) ORDER BY hardcover_read_id",
+            ids,
+        ).fetchall()
+    ]
+
+
+def forget_gone(hardcover_read_id: int) -> None:
+    """The read is deleted on Hardcover as well, or was kept there: nothing more to do."""
+    database.execute_sql(
+        "DELETE FROM book_read_gone WHERE hardcover_read_id = ?", (hardcover_read_id,)
+    )
+
+
+def hardcover_reads_named(book_id: int) -> tuple[int | None, frozenset[int]]:
+    """The Hardcover read the book's latest read is (None: not known), and those its earlier
+    reads are."""
+    rows = database.execute_sql(
+        f"SELECT hardcover_read_id FROM book_read WHERE book_id = ? ORDER BY {LATEST_FIRST}",
+        (book_id,),
+    ).fetchall()
+    if not rows:
+        return None, frozenset()
+    return rows[0][0], frozenset(int(r[0]) for r in rows[1:] if r[0] is not None)
+
+
+def link_hardcover_read(
+    book_id: int, hardcover_read_id: int | None, started: str | None, finished: str | None
+) -> None:
     """The book's latest read is Hardcover's read `hardcover_read_id` (the one the sync keeps
-    the reading state in): named so on it, unless it names another already or another read
-    of the library is that one."""
+    the reading state in), which has `started` and `finished` now: named so on it, unless it
+    names another already or another read of the library is that one."""
     if hardcover_read_id is None:
         return
     database.execute_sql(
@@ -106,6 +153,39 @@ def link_hardcover_read(book_id: int, hardcover_read_id: int | None) -> None:
               AND NOT EXISTS (SELECT 1 FROM book_read WHERE hardcover_read_id = ?)""",
         (hardcover_read_id, book_id, hardcover_read_id),
     )
+    set_synced(hardcover_read_id, started, finished)
+
+
+def set_synced(hardcover_read_id: int, started: str | None, finished: str | None) -> None:
+    """The Hardcover read's dates, in step with the library's read now (no edit waits)."""
+    database.execute_sql(
+        "INSERT OR REPLACE INTO book_read_synced (hardcover_read_id, started, finished)"
+        " VALUES (?, ?, ?)",
+        (hardcover_read_id, started, finished),
+    )
+
+
+def mark_edited(hardcover_read_id: int | None) -> None:
+    """The user edited the read that is this Hardcover read: its dates are theirs to send."""
+    database.execute_sql(
+        "UPDATE book_read_synced SET edited = 1 WHERE hardcover_read_id = ?", (hardcover_read_id,)
+    )
+
+
+def earlier_reads(book_ids: Iterable[int]) -> list[tuple[BookRead, tuple[str | None, str | None]]]:
+    """The books' reads but each book's latest that are Hardcover reads the user edited since
+    they were last in step, each with the dates its Hardcover read had then."""
+    found = []
+    for book_id in book_ids:
+        for read in book_reads(book_id)[:-1]:
+            row = database.execute_sql(
+                "SELECT started, finished FROM book_read_synced"
+                " WHERE hardcover_read_id = ? AND edited",
+                (read.hardcover_read_id,),
+            ).fetchone()
+            if row is not None:
+                found.append((read, (row[0], row[1])))
+    return found
 
 
 def follow_latest(book_id: int, now: float) -> None:

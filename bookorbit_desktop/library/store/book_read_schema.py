@@ -5,6 +5,10 @@ A read has a start, a finish (or none), a state (`done`, `open` or `abandoned`),
 read or the progress when known, the device KOReader named, its source (`library`: this
 library; `koreader`: a KOReader device's statistics; `hardcover`: hardcover.app) and, once
 known, the Hardcover read it is (`hardcover_read_id`, one library read per Hardcover read).
+A read deleted by the user that was a Hardcover read is kept in `book_read_gone` (its dates as
+they were) until the sync has deleted that read on Hardcover too, or found it changed there;
+`book_read_synced` holds each Hardcover read's dates as last in step with the library (the base
+that tells an edit here from one on hardcover.app) and whether the user edited the read since.
 Each book's reading state as it stood becomes its first read: read or skimmed a done read,
 reading, rereading or on hold an open one, abandoned an abandoned one, any other status with a
 date an open one.
@@ -45,6 +49,18 @@ def book_reads(db: SqliteDatabase) -> None:
             hardcover_read_id INTEGER UNIQUE,
             created_at REAL NOT NULL)""",
         "CREATE INDEX book_read_book ON book_read (book_id, id)",
+        """CREATE TABLE book_read_gone (
+            hardcover_read_id INTEGER PRIMARY KEY,
+            book_id INTEGER NOT NULL REFERENCES book (id) ON DELETE CASCADE,
+            started TEXT,
+            finished TEXT,
+            gone_at REAL NOT NULL)""",
+        "CREATE INDEX book_read_gone_book ON book_read_gone (book_id)",
+        """CREATE TABLE book_read_synced (
+            hardcover_read_id INTEGER PRIMARY KEY,
+            started TEXT,
+            finished TEXT,
+            edited INTEGER NOT NULL DEFAULT 0)""",
         """INSERT INTO book_read (book_id, started, finished, state, progress, source,
                                   created_at)
            SELECT book_id, started,
@@ -80,9 +96,11 @@ _PROGRESS = "CASE WHEN NEW.status IN ('read', 'skimmed') THEN 1.0 ELSE NEW.progr
 
 
 def _follow(event: str) -> str:
-    """The trigger keeping a book's latest read the reading state, on `event`."""
+    """The trigger keeping a book's latest read the reading state, on `event` (a new row only
+    when it says the book was begun: an import's unread books cost nothing)."""
     name = "book_read_follows_state_" + event.split()[0].lower()
-    return f"""CREATE TRIGGER {name} AFTER {event} ON reading_state
+    when = f" WHEN {_ACTIVE}" if event == "INSERT" else ""
+    return f"""CREATE TRIGGER {name} AFTER {event} ON reading_state{when}
         BEGIN
             DELETE FROM book_read WHERE id = {_LATEST} AND state = 'open' AND NOT {_ACTIVE};
             INSERT INTO book_read (book_id, started, finished, state, progress, source,

@@ -1,6 +1,6 @@
 """A book's reads for the book panel and `book reads`: each read in plain words, and adding,
-editing and deleting one (`library.reads.edits`: each one undo step), off the window's thread
-for the window (`*_later`).
+editing and deleting one (`library.reads.edits`: each one undo step); the window reads the list
+off its thread (`read_lines_later`).
 
 The list holds the book's own reads and the reads on hardcover.app of the Hardcover book it is
 linked to that are none of them (`library.reads.gather.hardcover_only`), oldest first, the open
@@ -97,9 +97,21 @@ def _progress(state: str, progress: float | None) -> str:
     return _percent(progress) if progress else ""
 
 
-def add_read(book_id: int, started: str | None, finished: str | None, state: str) -> int:
-    """A new read of the book; its id."""
-    added = edits.add_read(book_id, started=started, finished=finished, state=state)
+def add_read(
+    book_id: int,
+    started: str | None,
+    finished: str | None,
+    state: str,
+    hardcover_read_id: int | None = None,
+) -> int:
+    """A new read of the book (that read on hardcover.app, with `hardcover_read_id`); its id."""
+    added = edits.add_read(
+        book_id,
+        started=started,
+        finished=finished,
+        state=state,
+        hardcover_read_id=hardcover_read_id,
+    )
     return int(added.id or 0)
 
 
@@ -114,17 +126,3 @@ def delete_read(read_id: int) -> None:
 
 async def read_lines_later(book_id: int) -> list[ReadLine]:
     return await off_loop(read_lines, book_id)
-
-
-async def add_read_later(
-    book_id: int, started: str | None, finished: str | None, state: str
-) -> None:
-    await off_loop(add_read, book_id, started, finished, state)
-
-
-async def edit_read_later(read_id: int, **changes: Any) -> None:
-    await off_loop(edit_read, read_id, **changes)
-
-
-async def delete_read_later(read_id: int) -> None:
-    await off_loop(delete_read, read_id)

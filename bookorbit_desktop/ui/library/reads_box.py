@@ -27,7 +27,7 @@ from bookorbit_desktop.ui.widgets import button_row, flat_list, push_button
 
 HEADERS = ("Started", "Finished", "Progress", "From")
 NONE_YET = "No reads yet."
-ONLY_ON_HARDCOVER = "A read on hardcover.app: change it there, or add it here as a read."
+ONLY_ON_HARDCOVER = "A read on hardcover.app: select it and Add Read… to keep it here too."
 
 
 class ReadsBox(QGroupBox):
@@ -116,11 +116,14 @@ class ReadsBox(QGroupBox):
         book_id = self.book_id
         line = self.selected()  # a read only on hardcover.app is offered as the new one
         start: Values = {"state": service.DONE}
+        taken = None
         if line is not None and not line.editable:
             start = {"started": line.started, "finished": line.finished, "state": line.state}
+            taken = line.hardcover_read_id
 
         def save(values: Values) -> None:
-            service.add_read(book_id, values["started"], values["finished"], str(values["state"]))
+            started, finished, state = values["started"], values["finished"], values["state"]
+            service.add_read(book_id, started, finished, str(state), taken)
 
         return spawn(self._ask(book_id, "Add Read", start, save), self)
 

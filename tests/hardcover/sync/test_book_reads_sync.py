@@ -1,12 +1,14 @@
-"""A read added or edited in the library reaches the loopback Hardcover as that read: the sync
-keeps the book's latest read in one Hardcover read, by its id, and the library's read is named
-with it; a re-read is a new read on Hardcover, the earlier one left as it was."""
+"""A read added, edited or deleted in the library reaches the loopback Hardcover as that read:
+the sync keeps the book's latest read in one Hardcover read, by its id, and the library's read
+is named with it; a re-read is a new read on Hardcover, the earlier one left as it was; a read
+deleted here (or a re-read undone) is deleted there by its id, unless it changed there."""
 
 from __future__ import annotations
 
 import pytest
 
-from bookorbit_desktop.library.reads.edits import add_read, edit_read
+from bookorbit_desktop.library.journal import run
+from bookorbit_desktop.library.reads.edits import add_read, edit_read, remove_read
 from bookorbit_desktop.library.reads.store import book_reads
 from bookorbit_desktop.services.library.reads import read_lines
 
@@ -40,3 +42,70 @@ async def test_a_read_added_edited_and_reread_reaches_hardcover_as_the_same_read
         (True, read_id),
         (True, reread[0]),
     ]
+
+
+async def test_a_reread_undone_here_is_deleted_on_hardcover_by_its_id(world, library):
+    book = world.add("a")
+    add_read(book, started="2026-01-02", finished="2026-01-20")
+    await world.sync()
+    add_read(book, started="2026-02-01", state="open")
+    await world.sync()
+    [(first, *_), (reread, *_)] = dates(world, "a")
+    assert run.undo(library).label == "Add a read of “Book a”"
+    await world.sync()
+    # Not the earlier read's dates written onto the re-read: the re-read is gone.
+    assert dates(world, "a") == [(first, "2026-01-02", "2026-01-20")]
+    assert world.entry("a")["status_id"] == 3
+    assert reread != first and [r.hardcover_read_id for r in book_reads(book)] == [first]
+    await world.sync()
+    assert dates(world, "a") == [(first, "2026-01-02", "2026-01-20")]  # nothing more
+
+
+async def test_an_earlier_read_deleted_here_is_deleted_there_unless_changed_there(world):
+    book = world.add("b")
+    old = add_read(book, started="2025-01-02", finished="2025-01-20")
+    await world.sync()
+    add_read(book, started="2026-03-01", finished="2026-03-09")  # a finished re-read
+    await world.sync()
+    [(_, *was), (second, *_)] = dates(world, "b")
+    assert was == ["2025-01-02", "2025-01-20"]  # a new read, not the earlier one rewritten
+    remove_read(old.id)
+    await world.sync()
+    assert dates(world, "b") == [(second, "2026-03-01", "2026-03-09")]
+
+    other = world.add("c")
+    kept = add_read(other, started="2025-05-01", finished="2025-05-20")
+    await world.sync()
+    add_read(other, started="2026-04-01", finished="2026-04-05")
+    await world.sync()
+    [(edited, *_), latest] = dates(world, "c")
+    world.catalog.tables["user_book_reads"][edited]["finished_at"] = "2025-05-25"  # on the site
+    remove_read(kept.id)
+    result = await world.sync()
+    assert dates(world, "c") == [(edited, "2025-05-01", "2025-05-25"), latest]  # no silent loss
+    assert any(f"read {edited} kept" in note for b in result.books for note in b.notes)
+    await world.sync()
+    assert len(dates(world, "c")) == 2  # and never deleted later either
+
+
+async def test_an_earlier_read_edited_here_is_updated_there_by_its_id(world):
+    book = world.add("d")
+    old = add_read(book, started="2025-01-02", finished="2025-01-20")
+    await world.sync()
+    add_read(book, started="2026-03-01", finished="2026-03-09")
+    await world.sync()
+    [(first, *_), latest] = dates(world, "d")
+    edit_read(old.id, finished="2025-01-22")
+    await world.sync()
+    assert dates(world, "d") == [(first, "2025-01-02", "2025-01-22"), latest]
+    await world.sync()
+    assert world.mutations() == 4  # the entry, the re-read, the earlier read: nothing more
+
+    reads_there = world.catalog.tables["user_book_reads"]
+    reads_there[first]["started_at"] = "2025-01-03"  # edited on hardcover.app
+    await world.sync()
+    assert dates(world, "d")[0] == (first, "2025-01-03", "2025-01-22")  # only there: kept
+    edit_read(old.id, finished="2025-01-23")  # and then here too
+    result = await world.sync()
+    assert dates(world, "d")[0] == (first, "2025-01-03", "2025-01-22")  # no silent overwrite
+    assert any(f"read {first} kept" in note for b in result.books for note in b.notes)

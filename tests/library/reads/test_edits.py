@@ -104,3 +104,17 @@ def test_a_removed_book_comes_back_with_every_read(library):
     run.undo(library)
     assert book_reads(book) == before
     assert state(book) == ("rereading", "2026-01-02", None)
+
+
+def test_a_deleted_hardcover_read_waits_for_the_sync_until_undone(library):
+    from bookorbit_desktop.library.reads.store import gone_reads, link_hardcover_read
+
+    book = add_book("Kim").id
+    read = add_read(book, started="2026-01-02", finished="2026-01-09")
+    link_hardcover_read(book, 77, "2026-01-02", "2026-01-09")
+    remove_read(read.id)
+    assert gone_reads([book]) == [(77, "2026-01-02", "2026-01-09")]
+    run.undo(library)
+    assert gone_reads([book]) == [] and book_reads(book)[0].hardcover_read_id == 77
+    run.redo(library)
+    assert gone_reads([book]) == [(77, "2026-01-02", "2026-01-09")]

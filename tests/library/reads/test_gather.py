@@ -106,6 +106,8 @@ def test_an_existing_libraries_reading_states_become_first_reads(library):
     for trigger in ("insert", "update"):
         database.execute_sql(f"DROP TRIGGER book_read_follows_state_{trigger}")
     database.execute_sql("DROP TABLE book_read")
+    database.execute_sql("DROP TABLE book_read_gone")
+    database.execute_sql("DROP TABLE book_read_synced")
     books = {s: add_book(s).id for s in ("read", "reading", "abandoned", "unread", "skimmed")}
     for status, book in books.items():
         dates = {"started": "2025-01-01"} if status != "unread" else {}

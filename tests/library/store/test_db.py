@@ -242,6 +242,8 @@ SQL_ONLY = {
     "hardcover_tally",
     "jumped_back",
     "book_read",
+    "book_read_gone",
+    "book_read_synced",
 }
 
 

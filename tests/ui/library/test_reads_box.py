@@ -135,7 +135,7 @@ def test_a_refused_value_keeps_the_dialog_open_with_what_was_typed(qloop, panel)
     assert texts(box) == []
 
 
-def test_a_reread_pulled_from_hardcover_is_listed_not_edited_here(qloop, panel):
+def test_a_reread_pulled_from_hardcover_is_listed_and_can_be_kept_here(qloop, panel):
     panel, box = panel
     book = add_book("Persuasion").id
     database.execute_sql(
@@ -152,3 +152,14 @@ def test_a_reread_pulled_from_hardcover_is_listed_not_edited_here(qloop, panel):
     assert texts(box) == [["2026-02-01", "no date", "", "hardcover.app"]]
     select(box, 0)
     assert not box.edit_button.isEnabled() and not box.delete_button.isEnabled()
+
+    def offered(dialog):  # Add Read… starts from the selected read on hardcover.app
+        assert (dialog.started_edit.text(), dialog.finished_edit.text()) == ("2026-02-01", "")
+        ok(dialog)
+
+    in_dialog(qloop, box, box.add_clicked, offered)
+    assert texts(box) == [["2026-02-01", "no date", "100 %", "hardcover.app"]]  # one read
+    [line] = box.lines
+    assert line.editable and line.hardcover_read_id == 41
+    select(box, 0)
+    assert box.edit_button.isEnabled()

@@ -1,0 +1,99 @@
+"""A book's reads on Hardcover by identity, before the entry's own push (`engine._push`).
+
+| in the library                                | on Hardcover                                  |
+|-----------------------------------------------|-----------------------------------------------|
+| an earlier read (not the latest) that is      | N takes its dates (`update_user_book_read`,   |
+| Hardcover read N, edited by the user since it | whole), when N still has the dates it had     |
+| was last in step (`book_read_synced`)         | then                                          |
+| the same, N changed on hardcover.app too      | N stays; it is said so                        |
+| only N changed on hardcover.app               | nothing is sent (the pull shows N's dates)    |
+| a read that was Hardcover read N is deleted   | N is deleted (`delete_user_book_read`), when  |
+| (`library.reads.store.book_read_gone`)        | it still has the dates the library knew       |
+| the same, but N was changed on hardcover.app  | N stays: no silent deletion; it is said so    |
+| since (other dates)                           |                                               |
+| the same, N already gone                      | nothing                                       |
+| the latest read is Hardcover read N, and the  | the push keeps its status and dates in N (the |
+| sync last kept them in another read (a        | library's latest read is N again), never in  |
+| re-read deleted or undone here)               | the other read                                |
+| the latest read is no Hardcover read yet, and | the push keeps them in a new read (a re-read  |
+| the sync last kept them in an earlier read's  | added here), never over the earlier read      |
+
+These go out only in a pass that pushes the book (never in a dry run, so never before the
+user's Send where the sync asks for it); a read the library still names is never deleted, and
+an earlier read's dates go out only once the user edited that read (a date the reading history
+proposed is never sent this way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bookorbit_desktop.hardcover.api.client import HardcoverClient
+from bookorbit_desktop.hardcover.sync import remote as hardcover
+from bookorbit_desktop.hardcover.sync.candidate import Candidate
+from bookorbit_desktop.hardcover.sync.model import Local, Remote, Snapshot
+from bookorbit_desktop.hardcover.sync.reconcile import usable_snapshot
+from bookorbit_desktop.hardcover.sync.side_effects import read_fields
+from bookorbit_desktop.hardcover.sync.steps import UPDATE_READ, Action
+from bookorbit_desktop.library.reads.store import (
+    earlier_reads,
+    forget_gone,
+    gone_reads,
+    hardcover_reads_named,
+    set_synced,
+)
+
+
+async def by_identity(
+    client: HardcoverClient, candidate: Candidate, remote: Remote | None, user_id: int
+) -> tuple[Remote | None, list[str]]:
+    """Send the earlier reads edited and the reads deleted in the library (the table above);
+    the entry as it is then, and a note for each read kept because it changed on hardcover.app
+    too."""
+    notes: list[str] = []
+    if remote is None:
+        return remote, notes
+    for read, synced in earlier_reads(candidate.book_ids):
+        there = remote.read(read.hardcover_read_id)
+        if there is None or (read.started, read.finished) == synced:
+            continue
+        if (there.started, there.finished) != synced:
+            notes.append(f"read {there.id} kept: it was changed here and on Hardcover")
+            continue
+        fields = read_fields(read.started, read.finished, there.pages, there.edition_id)
+        action = Action(UPDATE_READ, there.id, fields, (f"read {there.id}",))
+        remote = await hardcover.send(
+            client, action, user_id=user_id, hc_book_id=candidate.local.hc_book_id
+        )
+        set_synced(there.id, read.started, read.finished)
+        if remote is None:
+            return remote, notes
+    for read_id, started, finished in gone_reads(candidate.book_ids):
+        gone = remote.read(read_id)
+        if gone is not None and (gone.started, gone.finished) != (started, finished):
+            notes.append(f"read {read_id} kept: it was changed on Hardcover since")
+        elif gone is not None:
+            await client.execute("DeleteUserBookRead", {"id": read_id})
+            remote = await hardcover.fetch_entry(client, user_id, candidate.local.hc_book_id)
+        forget_gone(read_id)
+        if remote is None:
+            break
+    return remote, notes
+
+
+def library_snapshot(
+    local: Local, snapshot: Snapshot | None, remote: Remote | None
+) -> tuple[Snapshot | None, frozenset[int]]:
+    """The snapshot the push starts from, keeping the reading state in the Hardcover read the
+    library's latest read is (the table's last rows), and the Hardcover reads the library's
+    earlier reads are (never adopted for the latest)."""
+    snapshot = usable_snapshot(local, snapshot)
+    named, earlier = hardcover_reads_named(local.book_id)
+    if snapshot is None or named == snapshot.read_id:
+        return snapshot, earlier
+    read = None if remote is None or named is None else remote.read(named)
+    if read is None:  # the latest is new here: the read kept so far is an earlier one's
+        kept = snapshot.read_id not in earlier
+        return (snapshot if kept else replace(snapshot, read_id=None, read_owned=False)), earlier
+    confirmed = {**snapshot.confirmed, "started": read.started, "finished": read.finished}
+    return replace(snapshot, read_id=named, confirmed={**confirmed, "pages": read.pages}), earlier
