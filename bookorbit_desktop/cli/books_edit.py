@@ -124,7 +124,7 @@ def run_remove(ctx: CliContext, args: argparse.Namespace) -> int:
     for plan in plans:
         print(f"Book {plan.book_id}: {plan.title}")
         for file in plan.files:
-            fate = "moved to the trash" if args.delete_file else "stays on disk"
+            fate = "goes to the trash" if args.delete_file else "stays on disk"
             print(f"  File {fate}: {file}")
         if plan.highlights:
             print(f"  {counted(plan.highlights, 'highlight')} stay, waiting for a book")

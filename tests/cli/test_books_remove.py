@@ -65,10 +65,24 @@ def test_delete_file_moves_it_to_the_trash(tmp_path, dune, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
     assert run(tmp_path, "books", "remove", dune, "--delete-file") == 0
     out = capsys.readouterr().out
-    assert "File moved to the trash:" in out and "Moved to the trash:" in out
+    plan, done = out.split("Removed 1 book")
+    assert "File goes to the trash:" in plan and "moved to the trash" not in plan.casefold()
+    assert "Moved to the trash:" in done
     assert not (tmp_path / "books" / "dune.epub").exists()
     assert (tmp_path / "share" / "Trash" / "files" / "dune.epub").is_file()
     assert (tmp_path / "share" / "Trash" / "info" / "dune.epub.trashinfo").is_file()
+
+
+@pytest.mark.skipif(not trash_supported(), reason="the freedesktop trash is for Linux")
+def test_a_declined_removal_says_nothing_was_moved(tmp_path, dune, capsys, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    assert run(tmp_path, "books", "remove", dune, "--delete-file") == 1
+    out = capsys.readouterr().out
+    assert "File goes to the trash:" in out and "Nothing was removed." in out
+    assert "moved to the trash" not in out.casefold()
+    assert (tmp_path / "books" / "dune.epub").is_file()
+    assert not (tmp_path / "share" / "Trash").exists()
 
 
 def test_an_unknown_book_is_named_and_nothing_is_asked(tmp_path, dune, capsys):
