@@ -172,8 +172,12 @@ def restore_book(kept: dict[str, Any], paths: Paths, now: float) -> tuple[int, O
             relative = cover_relative_path(book_id)
             write_atomically(cover_file(paths, relative), data)
             database.execute_sql("UPDATE book SET cover_path = ? WHERE id = ?", (relative, book_id))
+    away: set[str] = set()  # trashed files still in the trash: what is at their place is not
     for original, trashed, *recorded in kept["trashed"]:  # before the rows say what exists
-        outcome.notes.append(_from_trash(title, original, trashed, recorded))
+        note, back = _from_trash(title, original, trashed, recorded)
+        outcome.notes.append(note)
+        if not back:
+            away.add(original)
     files: dict[Any, Any] = {}  # old file id -> new one (None: the file stays elsewhere)
     for table, rows in kept["rows"].items():
         for row in rows:
@@ -195,7 +199,7 @@ def restore_book(kept: dict[str, Any], paths: Paths, now: float) -> tuple[int, O
                         f"{holder[0]}) and stays there"
                     )
                     continue
-                row["missing"] = int(not Path(row["path"]).exists())
+                row["missing"] = int(row["path"] in away or not Path(row["path"]).exists())
                 forget(row["path"])
             if table == "document_alias" and row.get("book_file_id") is not None:
                 row["book_file_id"] = files.get(row["book_file_id"], row["book_file_id"])
@@ -222,12 +226,14 @@ def restore_book(kept: dict[str, Any], paths: Paths, now: float) -> tuple[int, O
     return book_id, outcome
 
 
-def _from_trash(title: str, original: str, trashed: str | None, recorded: list[Any]) -> str:
+def _from_trash(
+    title: str, original: str, trashed: str | None, recorded: list[Any]
+) -> tuple[str, bool]:
     """Put a trashed file of the book back where it was (`trash.restore_from_trash`), checked
     against the size and SHA-256 `recorded` as it went in (none for a removal of an older
-    version); what to tell the user."""
+    version); what to tell the user, and whether the file is back."""
     if trashed is None:  # the system's trash does not say where it keeps the file
-        return f"“{title}”: its file is in the system's trash; put it back at {original}"
+        return f"“{title}”: its file is in the system's trash; put it back at {original}", False
     size, sha256 = [*recorded, None, None][:2]
     check = None if size is None or sha256 is None else (int(size), str(sha256))
     temp = trash_back.temp_of(trashed, original)
@@ -238,14 +244,14 @@ def _from_trash(title: str, original: str, trashed: str | None, recorded: list[A
         return (
             f"“{title}”: the file at {trashed} in the trash is not the one removed with it "
             f"(its size or checksum differs), so it stays there; its file belonged at {original}"
-        )
+        ), False
     except OSError as error:
         why = error.strerror or str(error)
         return (
             f"“{title}”: its file could not be taken out of the trash ({why}); it is at "
             f"{trashed} and belongs at {original}"
-        )
-    return f"“{title}”: its file is back from the trash at {original}"
+        ), False
+    return f"“{title}”: its file is back from the trash at {original}", True
 
 
 def set_kept(step_id: int, old: int, new: int, before: dict[str, Any]) -> None:

@@ -168,3 +168,6 @@ def test_undo_names_where_a_trashed_file_is_when_it_cannot_come_back(library, du
         f"place); it is at {bin_ / 'files' / 'dune.epub'} and belongs at {folder / 'dune.epub'}",
     )
     assert (bin_ / "files" / "dune.epub").is_file()
+    # the file now at its old place is not the book's: the book's own is missing, not that one
+    assert [f.missing for f in BookFile.select().where(BookFile.book == book.id)] == [True]
+    assert (folder / "dune.epub").read_bytes() == b"another file took its place"
