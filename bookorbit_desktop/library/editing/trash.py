@@ -86,8 +86,9 @@ def move_to_trash(
     path: Path, trash: Path | None = None, reserved: Callable[[Path], object] | None = None
 ) -> Path | None:
     """Move `path` into the trash; where it went (None where the system's trash does not say).
-    `reserved(place)` hears the place once its name is taken, before the file moves. OSError
-    when it cannot; the file then stays where it was."""
+    `reserved(place)` hears each place before its name is taken (a stopped process's repair
+    then finds any info file it left, `release`), and before the file moves. OSError when it
+    cannot; the file then stays where it was."""
     check_trash()
     if not freedesktop() and trash is None:
         from send2trash import send2trash  # Windows and macOS only
@@ -104,16 +105,16 @@ def move_to_trash(
         name = _trash_name(original, number)
         if os.path.lexists(files / name):
             continue  # trashed by something that wrote no info file: never overwritten
+        target = files / name
+        if reserved is not None:
+            reserved(target)
         try:
             # The info file is created first and exclusively: that reserves the name.
             with (info / f"{name}{INFO_SUFFIX}").open("x", encoding="utf-8") as output:
                 output.write(text)
         except FileExistsError:
             continue
-        target = files / name
         try:
-            if reserved is not None:
-                reserved(target)
             move_file(original, target)
         except BaseException:
             (info / f"{name}{INFO_SUFFIX}").unlink(missing_ok=True)
@@ -170,12 +171,10 @@ def restore_from_trash(
     caller: `trash_back`)."""
     if recorded is not None and not safe.matches(trashed, *recorded):
         raise NotTheFileError(errno.ENOENT, "another file has that name in the trash now")
-    info = trashed.parent.parent / "info" / f"{trashed.name}{INFO_SUFFIX}"
-    lines = info.read_text(encoding="utf-8").splitlines()
-    found = [line[5:] for line in lines if line.startswith("Path=")]
-    if not found:
+    info = _info_file(trashed)
+    original = _recorded_path(info)
+    if original is None:
         raise OSError(errno.EINVAL, "the trash's record of the file names no path", str(info))
-    original = Path(unquote(found[0]))
     if expected is not None and original != expected.absolute():
         raise FileNotFoundError(errno.ENOENT, "another file has that name in the trash now")
     if os.path.lexists(original):
@@ -184,6 +183,28 @@ def restore_from_trash(
     move_file(trashed, original, temp)
     info.unlink(missing_ok=True)
     return original
+
+
+def _info_file(place: Path) -> Path:
+    return place.parent.parent / "info" / f"{place.name}{INFO_SUFFIX}"
+
+
+def _recorded_path(info: Path) -> Path | None:
+    """The original path a trash info file records; None when it names none."""
+    lines = info.read_text(encoding="utf-8").splitlines()
+    found = [line[5:] for line in lines if line.startswith("Path=")]
+    return Path(unquote(found[0])) if found else None
+
+
+def release(place: Path, path: Path) -> None:
+    """A name in the trash a stopped move of `path` reserved, its file never moved there: its
+    info file goes when it records `path` (another's reservation of the name stays)."""
+    info = _info_file(place)
+    try:
+        if _recorded_path(info) == path.absolute():
+            info.unlink()
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
 
 
 def intend(path: str, trash: Path | None, step_id: int, book_id: int) -> None:
@@ -251,8 +272,7 @@ def _finish(row: int, path: Path, trash: str | None, target: str | None) -> tupl
         _done(row, target)
         return True, target
     if target is not None:  # a name reserved, the move never made: release it
-        place = Path(target)
-        (place.parent.parent / "info" / f"{place.name}{INFO_SUFFIX}").unlink(missing_ok=True)
+        release(Path(target), path)
     if not os.path.lexists(path):
         return False, None
     where = move_to_trash(

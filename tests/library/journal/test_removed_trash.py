@@ -82,3 +82,39 @@ def test_undo_takes_out_of_the_trash_only_the_file_that_went_in(library, tmp_pat
     assert not path.exists()
     assert (trash / "files" / "emma.epub").read_bytes() == other_bytes
     assert os.listdir(trash / "info") == ["emma.epub.trashinfo"]
+
+
+def test_a_removal_killed_at_any_step_leaves_no_info_file_without_its_file(
+    library, tmp_path, monkeypatch
+):
+    """Killed before each file-system step and each database write of a removal to the trash,
+    then repaired as the next start does: every info file in the trash has its file, and the
+    book's file is in exactly one place."""
+    trash = tmp_path / "Trash"
+    monkeypatch.setenv("TRASH", str(trash))
+    close_database()
+    for kill_at in range(1, 40):
+        data = tmp_path / f"lib{kill_at}"
+        data.mkdir()
+        open_database(data / "library.sqlite3")
+        path = make_epub(tmp_path / f"in{kill_at}" / "emma.epub", "Emma", ["Jane Austen"])
+        book = add_book("Emma", ["Jane Austen"], file=path)
+        content = path.read_bytes()
+        close_database()
+        child = run_child(data, "remove", book.id, kill_at=kill_at, writes=True)
+        open_database(data / "library.sqlite3")
+        finish_trashing()
+        close_database()
+        infos = os.listdir(trash / "info") if (trash / "info").exists() else []
+        files = os.listdir(trash / "files") if (trash / "files").exists() else []
+        assert sorted(name.removesuffix(".trashinfo") for name in infos) == sorted(files), kill_at
+        copies = [trash / "files" / name for name in files] + [path] * path.is_file()
+        assert [f.read_bytes() == content for f in copies] == [True], kill_at
+        for name in files:  # the next point starts from an empty trash
+            os.remove(trash / "files" / name)
+            os.remove(trash / "info" / f"{name}.trashinfo")
+        if child.returncode == 0:
+            break
+    else:
+        raise AssertionError("the removal never finished")
+    open_database(library.db_file)
