@@ -27,7 +27,9 @@ import errno
 import logging
 import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -35,10 +37,12 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.files import safe
 from bookorbit_desktop.library.files.safe import FileOpError
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.sharing import lock_file
 
 log = logging.getLogger(__name__)
 
 INFO_SUFFIX = ".trashinfo"
+LOCK_NAME = "bookorbit-desktop.trash.lock"  # beside the library: one process carries out at once
 
 
 class TrashUnavailableError(BookOrbitError):
@@ -224,7 +228,26 @@ Noted = Callable[[int, int, list[Trashed]], object]
 def carry_out(noted: Noted) -> tuple[list[Moved], list[tuple[str, str]]]:
     """Move every file waiting in a trash intent (see the module docstring); `noted(step, book,
     moved)` hears where each step's book's files went once they all did. (moved, not moved
-    with why.)"""
+    with why.) One process at a time (`_alone`): two carrying out the same intents at once
+    would each move the file the other had reserved a place for, and one would call it gone."""
+    with _alone():
+        return _carry_out(noted)
+
+
+@contextmanager
+def _alone() -> Iterator[None]:
+    """Hold the library's trash lock (waiting for another process's carrying out to end)."""
+    name = database.database
+    if not name or name == ":memory:":
+        yield
+        return
+    with open(Path(name).with_name(LOCK_NAME), "a+b") as handle:
+        while not lock_file(handle, shared=False):
+            time.sleep(0.05)
+        yield
+
+
+def _carry_out(noted: Noted) -> tuple[list[Moved], list[tuple[str, str]]]:
     rows = database.execute_sql(
         "SELECT id, path, trash, step_id, book_id, target, done FROM trash_intent ORDER BY id"
     ).fetchall()

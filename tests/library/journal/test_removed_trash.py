@@ -118,3 +118,57 @@ def test_a_removal_killed_at_any_step_leaves_no_info_file_without_its_file(
     else:
         raise AssertionError("the removal never finished")
     open_database(library.db_file)
+
+
+_REPAIR = """
+import json, sys
+from pathlib import Path
+from bookorbit_desktop.library.editing.trash import carry_out
+from bookorbit_desktop.library.journal import removed
+from bookorbit_desktop.library.store.db import open_database
+open_database(Path(sys.argv[1]))
+print(json.dumps(carry_out(removed.note_trashed)[1]))
+"""
+
+
+def test_another_process_repairing_meanwhile_never_moves_a_file_reserved_here(
+    library, tmp_path, monkeypatch
+):
+    """A second process carries out the trash intents (a second removal, or a start's repair)
+    just as this removal has reserved its file's place in the trash: the file is moved once,
+    and neither process says it was not moved."""
+    import contextlib
+    import json
+    import subprocess
+    import sys
+
+    from bookorbit_desktop.library.editing import trash as trash_module
+    from tests.library.files.file_child import ROOT
+
+    trash = tmp_path / "Trash"
+    path = make_epub(tmp_path / "in" / "emma.epub", "Emma", ["Jane Austen"])
+    book = add_book("Emma", ["Jane Austen"], file=path)
+    real = trash_module.move_to_trash
+    others: list[subprocess.Popen[str]] = []
+
+    def racing(file, where=None, reserved=None):
+        def hook(place):
+            if reserved is not None:
+                reserved(place)
+            if not others:  # the other process starts now, and gets two seconds to finish
+                command = [sys.executable, "-c", _REPAIR, str(library.db_file)]
+                env = {**os.environ, "PYTHONPATH": str(ROOT)}
+                others.append(subprocess.Popen(command, env=env, stdout=-1, stderr=-1, text=True))
+                with contextlib.suppress(subprocess.TimeoutExpired):  # it waits for the lock
+                    others[0].wait(timeout=2)
+
+        return real(file, where, hook)
+
+    monkeypatch.setattr(trash_module, "move_to_trash", racing)
+    result = remove_books([book.id], library, trash_files=True, trash=trash)
+    out, err = others[0].communicate(timeout=60)
+    assert others[0].returncode == 0, err[-2000:]
+    assert result.not_trashed == [] and result.trashed == [str(path)]
+    assert json.loads(out) == []
+    assert os.listdir(trash / "files") == ["emma.epub"]
+    assert os.listdir(trash / "info") == ["emma.epub.trashinfo"]
