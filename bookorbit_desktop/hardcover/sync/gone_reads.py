@@ -91,9 +91,17 @@ def library_snapshot(
     named, earlier = hardcover_reads_named(local.book_id)
     if snapshot is None or named == snapshot.read_id:
         return snapshot, earlier
+    if snapshot.read_id not in earlier and _still_there(remote, snapshot.read_id):
+        # The read kept so far is still Hardcover's and no earlier read's: the pull took the
+        # reading state from it since the library's read was named, so it stays the one.
+        return snapshot, earlier
     read = None if remote is None or named is None else remote.read(named)
     if read is None:  # the latest is new here: the read kept so far is an earlier one's
         kept = snapshot.read_id not in earlier
         return (snapshot if kept else replace(snapshot, read_id=None, read_owned=False)), earlier
     confirmed = {**snapshot.confirmed, "started": read.started, "finished": read.finished}
     return replace(snapshot, read_id=named, confirmed={**confirmed, "pages": read.pages}), earlier
+
+
+def _still_there(remote: Remote | None, read_id: int | None) -> bool:
+    return remote is not None and read_id is not None and remote.read(read_id) is not None

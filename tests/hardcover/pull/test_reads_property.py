@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bookorbit_desktop.hardcover.api.records import HardcoverUser
@@ -204,6 +204,12 @@ async def story(folder: Path, plan: list) -> None:
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan=rounds)
+@example(  # the pull took the state from a later read: the library's read named earlier's stays
+    plan=[
+        (("log", "2025-02-07", "2025-05-20"), ("status", "want_to_read"), "hardcover", "all"),
+        (("reread", "2025-01-04"), None, "local", "all"),
+    ]
+)
 def test_no_read_is_lost_and_no_date_moves_between_reads(plan):
     with tempfile.TemporaryDirectory() as folder:
         asyncio.run(story(Path(folder) / str(next(_runs)), plan))
