@@ -14,12 +14,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QHeaderView, QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from bookorbit_desktop.services.library import device_positions as service
 from bookorbit_desktop.services.library.device_positions import DeviceRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
 from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.library.panel_section import PanelSection
 from bookorbit_desktop.ui.library.progress_reset import ResetDialog
 from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import button_row, flat_list, push_button
@@ -46,10 +47,9 @@ def exact(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class DevicePositionsBox(QGroupBox):
+class DevicePositionsBox(PanelSection):
     """Each device's position in one book; `loaded(book_id)` fires once the rows are shown."""
 
-    loaded = Signal(int)
     dialog_opened = Signal(object)  # the reset confirmation, once it is on screen
     reset_done = Signal(int)
 
@@ -67,9 +67,7 @@ class DevicePositionsBox(QGroupBox):
         self._rows_later = rows_later
         self._reset_later = reset_later
         self._clock = clock
-        self.book_id: int | None = None
         self.rows: list[DeviceRow] = []
-        self._loading: asyncio.Task[None] | None = None
         self.tree = flat_list(HEADERS)
         self.tree.setAccessibleName("Device positions")
         # The panel is narrow: a long XPointer (whole in its tooltip) is cut, not the columns
@@ -85,28 +83,9 @@ class DevicePositionsBox(QGroupBox):
         layout.addLayout(button_row(self.reset_button))
         self._fill([])
 
-    def show_book(self, book_id: int | None) -> asyncio.Task[None] | None:
-        """Read and show the devices of `book_id` (None hides the section)."""
-        self.book_id = book_id
-        self.setVisible(book_id is not None)
-        if book_id is None:
-            return None
-        self._loading = spawn(self._load(book_id), self)
-        return self._loading
-
-    def follow_changes(self) -> asyncio.Task[None] | None:
-        """Read the shown book's devices again (another connection wrote, e.g. a push)."""
-        if self.book_id is None or (self._loading is not None and not self._loading.done()):
-            return None
-        self._loading = spawn(self._load(self.book_id), self)
-        return self._loading
-
-    async def _load(self, book_id: int) -> None:
+    async def _fetch(self, book_id: int) -> Callable[[], None]:
         rows = await self._rows_later(book_id)
-        if book_id != self.book_id:
-            return  # another book is shown by now
-        self._fill(rows)
-        self.loaded.emit(book_id)
+        return lambda: self._fill(rows)
 
     def _fill(self, rows: list[DeviceRow]) -> None:
         self.rows = rows

@@ -15,13 +15,14 @@ import time
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from bookorbit_desktop.services.library import position_history as service
 from bookorbit_desktop.services.library.position_history import HistoryRow, Notice
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.device_positions import ago, exact
+from bookorbit_desktop.ui.library.panel_section import PanelSection
 from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import button_row, flat_list, push_button, wrapped_label
 
@@ -32,11 +33,10 @@ JUMPED = "jumped back: the book's progress was kept"
 Loader = Callable[[int], Awaitable[tuple[list[HistoryRow], list[Notice]]]]
 
 
-class PositionTimelineBox(QGroupBox):
+class PositionTimelineBox(PanelSection):
     """One book's position history; `loaded(book_id)` fires once the rows are shown,
     `restored(book_id)` once a restore is stored."""
 
-    loaded = Signal(int)
     restored = Signal(int)
 
     def __init__(
@@ -51,10 +51,8 @@ class PositionTimelineBox(QGroupBox):
         self._restore_later = restore_later
         self._history_later = history_later
         self._clock = clock
-        self.book_id: int | None = None
         self.rows: list[HistoryRow] = []
         self.notices: list[Notice] = []
-        self._loading: asyncio.Task[None] | None = None
         self.notice_label = wrapped_label()
         self.notice_label.setAccessibleName("Jump back")
         self.notice_button = push_button(
@@ -75,28 +73,9 @@ class PositionTimelineBox(QGroupBox):
         layout.addLayout(button_row(self.restore_button))
         self._fill([], [])
 
-    def show_book(self, book_id: int | None) -> asyncio.Task[None] | None:
-        """Read and show the history of `book_id` (None hides the section)."""
-        self.book_id = book_id
-        self.setVisible(book_id is not None)
-        if book_id is None:
-            return None
-        self._loading = spawn(self._load(book_id), self)
-        return self._loading
-
-    def follow_changes(self) -> asyncio.Task[None] | None:
-        """Read the shown book's history again (another connection wrote, e.g. a push)."""
-        if self.book_id is None or (self._loading is not None and not self._loading.done()):
-            return None
-        self._loading = spawn(self._load(self.book_id), self)
-        return self._loading
-
-    async def _load(self, book_id: int) -> None:
+    async def _fetch(self, book_id: int) -> Callable[[], None]:
         rows, notices = await self._history_later(book_id)
-        if book_id != self.book_id:
-            return  # another book is shown by now
-        self._fill(rows, notices)
-        self.loaded.emit(book_id)
+        return lambda: self._fill(rows, notices)
 
     def _fill(self, rows: list[HistoryRow], notices: list[Notice]) -> None:
         self.rows, self.notices = rows, notices

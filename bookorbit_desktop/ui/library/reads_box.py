@@ -15,12 +15,13 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGroupBox, QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from bookorbit_desktop.services.library import reads as service
 from bookorbit_desktop.services.library.reads import ABANDONED, ReadLine
 from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
 from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.library.panel_section import PanelSection
 from bookorbit_desktop.ui.library.read_dialog import ReadDialog, Values
 from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import button_row, flat_list, push_button
@@ -30,11 +31,10 @@ NONE_YET = "No reads yet."
 ONLY_ON_HARDCOVER = "A read on hardcover.app: select it and Add Read… to keep it here too."
 
 
-class ReadsBox(QGroupBox):
+class ReadsBox(PanelSection):
     """Every read of one book; `loaded(book_id)` fires once the rows are shown, `saved(book_id)`
     once a read was added, changed or deleted."""
 
-    loaded = Signal(int)
     saved = Signal(int)
     dialog_opened = Signal(object)  # Add Read / Edit Read, once it is on screen
 
@@ -46,9 +46,7 @@ class ReadsBox(QGroupBox):
     ) -> None:
         super().__init__("Reads", parent)
         self._lines_later = lines_later
-        self.book_id: int | None = None
         self.lines: list[ReadLine] = []
-        self._loading: asyncio.Task[None] | None = None
         self.tree = flat_list(HEADERS)
         self.tree.setAccessibleName("Reads")
         self.tree.itemSelectionChanged.connect(self._selection_changed)
@@ -63,25 +61,13 @@ class ReadsBox(QGroupBox):
         layout.addLayout(button_row(self.add_button, self.edit_button, self.delete_button))
         self._fill([])
 
-    def show_book(self, book_id: int | None) -> asyncio.Task[None] | None:
-        """Read and show the reads of `book_id` (None hides the section)."""
-        self.book_id = book_id
-        self.setVisible(book_id is not None)
-        if book_id is None:
-            return None
-        self._loading = spawn(self._load(book_id), self)
-        return self._loading
-
     def follow(self, book_id: int) -> asyncio.Task[None] | None:
         """Read the shown book's reads again (it was reloaded: an undo, a push)."""
         return self.show_book(book_id) if book_id == self.book_id else None
 
-    async def _load(self, book_id: int) -> None:
+    async def _fetch(self, book_id: int) -> Callable[[], None]:
         lines = await self._lines_later(book_id)
-        if book_id != self.book_id:
-            return  # another book is shown by now
-        self._fill(lines)
-        self.loaded.emit(book_id)
+        return lambda: self._fill(lines)
 
     def _fill(self, lines: list[ReadLine]) -> None:
         self.lines = lines
