@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from bookorbit_desktop.errors import BookOrbitError
@@ -24,6 +23,7 @@ from bookorbit_desktop.services.statistics.service import (
 )
 from bookorbit_desktop.ui.asyncqt import open_box, show_error, spawn
 from bookorbit_desktop.ui.main_window import MainWindow
+from bookorbit_desktop.ui.shown_page import ShownPage
 from bookorbit_desktop.ui.statistics import book_sessions
 from bookorbit_desktop.ui.statistics.book_sessions import LoadSessions
 from bookorbit_desktop.ui.statistics.importing import (
@@ -36,7 +36,7 @@ from bookorbit_desktop.ui.statistics.page import StatisticsPage
 from bookorbit_desktop.ui.text import show_plain
 
 
-class StatisticsController(QObject):
+class StatisticsController(ShownPage):
     def __init__(
         self,
         window: MainWindow,
@@ -44,38 +44,23 @@ class StatisticsController(QObject):
         load_sessions: LoadSessions = book_sessions_off_loop,
         import_file: Callable[[Path], Awaitable[ImportSummary]] = import_file_off_loop,
     ) -> None:
-        super().__init__(window)
-        self.window = window
+        self.page = StatisticsPage()
+        super().__init__(window, self.page, "S&tatistics")
         self._load = load
         self._import_file = import_file
         self.choose_path: ChoosePath = ask_statistics_path  # the file or folder chooser
-        self.page = StatisticsPage()
-        self.index = window.add_page(self.page, "S&tatistics")
         window.add_import_menu(self.page.import_menu)
         self.page.import_requested.connect(lambda kind: spawn(self.import_from(kind), self.page))
         self.sessions = book_sessions.mount(
             window.book_panel, load_sessions, window.library_view.book_selected
         )
-        self._stale = True
-        window.tabs.currentChanged.connect(self._page_shown)
-
-    def _page_shown(self, index: int) -> None:
-        if index == self.index and self._stale:
-            self.refresh()
-
-    def refresh(self) -> None:
-        self._stale = False
-        spawn(self._refresh(), self.page)
 
     async def _refresh(self) -> None:
         self.page.show_statistics(await self._load())
 
     def follow_changes(self) -> None:
         """The library changed (here or through another connection)."""
-        if self.window.tabs.currentIndex() == self.index:
-            self.refresh()
-        else:
-            self._stale = True
+        super().follow_changes()
         if self.sessions.book_id is not None:
             self.sessions.show_book(self.sessions.book_id)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from bookorbit_desktop.config import Paths
@@ -19,6 +18,7 @@ from bookorbit_desktop.services.year.service import (
 )
 from bookorbit_desktop.ui.asyncqt import show_error, spawn
 from bookorbit_desktop.ui.main_window import MainWindow
+from bookorbit_desktop.ui.shown_page import ShownPage
 from bookorbit_desktop.ui.year.page import YearPage
 from bookorbit_desktop.ui.year.share import share_picture
 from bookorbit_desktop.ui.year.sharing import ShareChoice, ask_share
@@ -26,7 +26,7 @@ from bookorbit_desktop.ui.year.sharing import ShareChoice, ask_share
 AskShare = Callable[[QWidget, int], Awaitable[ShareChoice | None]]
 
 
-class YearController(QObject):
+class YearController(ShownPage):
     def __init__(
         self,
         window: MainWindow,
@@ -34,36 +34,18 @@ class YearController(QObject):
         load: Callable[[int], Awaitable[YearFigures]] = load_year_off_loop,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
-        super().__init__(window)
-        self.window, self.paths = window, paths
+        self.page = YearPage(today().year)
+        super().__init__(window, self.page, "&Year")
+        self.paths = paths
         self._load, self._today = load, today
         self.ask_share: AskShare = ask_share
-        self.page = YearPage(today().year)
-        self.index = window.add_page(self.page, "&Year")
         self.page.year_changed.connect(lambda _year: self.refresh())
         self.page.share_requested.connect(lambda: spawn(self.share(), self.page))
-        self._stale = True
-        window.tabs.currentChanged.connect(self._page_shown)
-
-    def _page_shown(self, index: int) -> None:
-        if index == self.index and self._stale:
-            self.refresh()
-
-    def refresh(self) -> None:
-        self._stale = False
-        spawn(self._refresh(), self.page)
 
     async def _refresh(self) -> None:
         figures = await self._load(self.page.year.value())
         if figures.year == self.page.year.value():  # not a year the user has left meanwhile
             self.page.show_year(figures, self._today())
-
-    def follow_changes(self) -> None:
-        """The library changed (here or through another connection)."""
-        if self.window.tabs.currentIndex() == self.index:
-            self.refresh()
-        else:
-            self._stale = True
 
     async def share(self) -> None:
         figures = self.page.figures
