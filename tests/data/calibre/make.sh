@@ -24,13 +24,13 @@ epub "$work/emma.epub" "Emma"
 epub "$work/plain.epub" "Plain"
 /work/main/.venv/bin/python -c "from PIL import Image; Image.new('RGB', (60, 90), (200, 30, 30)).save('$work/cover.jpg')"
 calibredb --with-library "$lib" add "$work/dune.epub" -t "Dune" -a "Frank Herbert" \
-  -T "fiction.sf,classic" -s "Dune Chronicles" -S 1 -r 8 -l eng \
-  -I "isbn:9780441013593,goodreads:234225,hardcover:dune" -c "$work/cover.jpg"
+  -T "fiction.sf,classic" -s "Dune Chronicles" -S 1 -l eng \
+  -I isbn:9780441013593 -I goodreads:234225 -I hardcover:dune -c "$work/cover.jpg"
 calibredb --with-library "$lib" add "$work/emma.epub" -t "Emma" -a "Jane Austen & Anonymous Editor"
 calibredb --with-library "$lib" add "$work/plain.epub" -t "Plain"
 calibredb --with-library "$lib" set_metadata 1 -f "publisher:Chilton" -f "pubdate:1965-08-01" \
   -f "comments:<p>A <b>desert</b> planet.<script>x()</script></p>" -f "author_sort:Herbert, Frank" \
-  -f "title_sort:Dune"
+  -f "title_sort:Dune" -f "rating:4"
 calibredb --with-library "$lib" set_metadata 2 -f "languages:eng,fra" -f "rating:5"
 for spec in "read:Read:bool" "status:Status:enumeration" "notes:Notes:comments" \
     "pages:Pages:int" "score:Score:float" "stars:Stars:rating" "bought:Bought:datetime" \
@@ -52,9 +52,10 @@ set_custom notes 1 "<p>Loved <i>it</i></p>"
 set_custom pages 1 412; set_custom score 1 9.5; set_custom stars 1 6
 set_custom bought 1 2020-03-04; set_custom shelf 1 "Living room"
 set_custom moods 1 "dark,epic"; set_custom saga 1 "Arrakis [2]"
-# A broken library: a missing file and a truncated metadata.db.
+# A broken library (a missing file) and a truncated metadata.db.
 broken="$here/broken"
 rm -rf "$broken"; cp -r "$lib" "$broken"
 rm "$broken"/Jane*/Emma*/*.epub
-head -c 20000 "$lib/metadata.db" > "$broken/metadata.db.truncated"
+rm -rf "$here/truncated"; mkdir "$here/truncated"
+head -c 20000 "$lib/metadata.db" > "$here/truncated/metadata.db"
 calibredb --version > "$here/VERSION"
