@@ -9,11 +9,15 @@ holds up, calibre), reading the file as it stands.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 from bookorbit_desktop.errors import InvalidValueError
+
+T = TypeVar("T")
 
 UNDEFINED_YEAR = "0101"  # calibre's "no date" (0101-01-01)
 
@@ -58,19 +62,36 @@ def read_library(folder: str | Path) -> tuple[list[CalibreBook], list[CustomColu
     """Every book of the calibre library in `folder` and its custom columns.
 
     InvalidValueError when the folder holds no readable calibre library."""
+    return _reading(folder, _read)
+
+
+def _reading(folder: str | Path, read: Callable[[Path, sqlite3.Connection], T]) -> T:
+    """`read(root, connection)` on the library's database, read-only (module docstring)."""
     root = Path(folder).expanduser()
     db = root / "metadata.db"
     if not db.is_file():
         raise InvalidValueError(f"{root} is not a calibre library: it has no metadata.db.")
     try:
         try:
-            return _read(root, _connect(db, immutable=False))
+            return read(root, _connect(db, immutable=False))
         except sqlite3.OperationalError as error:
             if "locked" not in str(error) and "busy" not in str(error):
                 raise
-            return _read(root, _connect(db, immutable=True))
+            return read(root, _connect(db, immutable=True))
     except sqlite3.DatabaseError as error:
         raise InvalidValueError(f"{db} cannot be read as a calibre library: {error}.") from error
+
+
+def read_columns(folder: str | Path) -> list[CustomColumn]:
+    """The calibre library's custom columns (InvalidValueError as `read_library`)."""
+    return _reading(folder, _columns_only)
+
+
+def _columns_only(root: Path, con: sqlite3.Connection) -> list[CustomColumn]:
+    try:
+        return _custom(con, {})
+    finally:
+        con.close()
 
 
 def _date(value: str | None) -> str | None:
@@ -157,6 +178,8 @@ def _custom(con: sqlite3.Connection, books: dict[int, CalibreBook]) -> list[Cust
             label, name, kind, bool(multiple), tuple(shown.get("enum_values") or ())
         )
         columns.append(column)
+        if not books:  # the columns only
+            continue
         table = f"custom_column_{int(number)}"
         if normalized:
             extra = ", l.extra" if kind == "series" else ", NULL"
