@@ -28,7 +28,7 @@ from bookorbit_desktop.library.metadata.covers import store_cover
 from bookorbit_desktop.library.metadata.languages import normalize_language
 from bookorbit_desktop.library.metadata.naming import sort_title
 from bookorbit_desktop.library.reading.rules import READ, READING, UNREAD, WANT_TO_READ
-from bookorbit_desktop.library.store.models import Author, Book, BookFile, ReadingState, database
+from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState, database
 from bookorbit_desktop.library.store.user_edits import edited_fields
 from bookorbit_desktop.library.tags.store import set_book_tags
 
@@ -135,22 +135,40 @@ def _lay_on(
             wanted["cover_path"] = cover_path
     Book.update(**wanted, updated_at=now).where(Book.id == book_id).execute()
     if "authors" not in edited and book.authors:
-        set_authors(book_id, [name for name, _ in book.authors])
+        names = [name for name, _ in book.authors]
+        if names != _author_names(book_id):  # the file's own authors are often calibre's
+            set_authors(book_id, names)
         for name, sort in book.authors:
-            Author.update(sort_name=sort).where(Author.name == name).execute()
+            database.execute_sql(
+                "UPDATE author SET sort_name = ? WHERE name = ? AND sort_name != ?",
+                (sort, name, sort),
+            )
     if "tags" not in edited:
         set_book_tags(book_id, book.tags, now)
     _reading(book, book_id, now, status_column)
 
 
+def _author_names(book_id: int) -> list[str]:
+    rows = database.execute_sql(
+        "SELECT a.name FROM book_author l JOIN author a ON a.id = l.author_id"
+        " WHERE l.book_id = ? ORDER BY l.position",
+        (book_id,),
+    )
+    return [name for (name,) in rows]
+
+
 def _reading(book: CalibreBook, book_id: int, now: float, status_column: str | None) -> None:
     """The rating and the status from calibre, where the book has none of its own."""
-    state = ReadingState.get_or_none(ReadingState.book == book_id)
     status = _status(book.custom.get(status_column)) if status_column else None
+    if book.rating is None and status is None:
+        return
+    state = database.execute_sql(
+        "SELECT status, rating FROM reading_state WHERE book_id = ?", (book_id,)
+    ).fetchone()
     changes: dict[str, Any] = {}
-    if book.rating is not None and (state is None or state.rating is None):
+    if book.rating is not None and (state is None or state[1] is None):
         changes["rating"] = book.rating
-    if status is not None and (state is None or state.status == UNREAD):
+    if status is not None and (state is None or state[0] == UNREAD):
         changes["status"] = status
     if not changes:
         return
