@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
+from bookorbit_desktop.cli.calibre_import import add_calibre_arguments, run_calibre_import
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import counted
@@ -34,12 +35,14 @@ def shown(path: object) -> str:
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `import` sub-command to the parser."""
-    add_command(
+    parser = add_command(
         commands,
         "import",
         run_import,
         library=False,  # opened only when a file is new or changed
-    ).add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="a file or a folder")
+    add_calibre_arguments(parser)
 
 
 class ProgressPrinter:
@@ -214,8 +217,10 @@ def run_import(ctx: CliContext, args: argparse.Namespace) -> int:
     Without a terminal each file gets a line on stderr; unchanged files only with --verbose."""
     from bookorbit_desktop.library.importer.complete import import_sources
 
-    ctx.use_library()  # from its first read of the library on: no restore under it
     printer = ProgressPrinter(sys.stderr, list_unchanged=args.verbose)
+    if args.calibre_library is not None or not args.paths:
+        return run_calibre_import(ctx, args, printer, summary_lines)
+    ctx.use_library()  # from its first read of the library on: no restore under it
     try:
         summary = import_sources(
             args.paths,

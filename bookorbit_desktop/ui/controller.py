@@ -30,6 +30,7 @@ from bookorbit_desktop.ui.folder_watcher import FolderWatcher
 from bookorbit_desktop.ui.hardcover.controller import HardcoverController
 from bookorbit_desktop.ui.library.background_reload import BackgroundReload
 from bookorbit_desktop.ui.library.backup_action import add_backup_action
+from bookorbit_desktop.ui.library.calibre_import import CalibreImport
 from bookorbit_desktop.ui.library.duplicates_dialog import add_duplicates_action
 from bookorbit_desktop.ui.library.import_runner import ImportRunner
 from bookorbit_desktop.ui.library.inbox_view import add_inbox_page
@@ -97,6 +98,7 @@ class DesktopController(QObject):
             self._wire_hardcover(hardcover)
 
         window.import_requested.connect(self.import_paths)
+        self.calibre = CalibreImport(window, library.paths, self.refresh)  # File ▸ Add calibre…
         window.refresh_requested.connect(self._refresh_requested)
         window.settings_requested.connect(self.open_settings)
         window.quit_requested.connect(self.quit)

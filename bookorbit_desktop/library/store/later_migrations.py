@@ -9,6 +9,7 @@ from bookorbit_desktop.library.store.author_fold_schema import author_folds
 from bookorbit_desktop.library.store.author_sort_schema import author_sort_keys
 from bookorbit_desktop.library.store.book_details_schema import book_details
 from bookorbit_desktop.library.store.book_read_schema import book_reads
+from bookorbit_desktop.library.store.calibre_schema import calibre_tables
 from bookorbit_desktop.library.store.column_keys_schema import column_keys
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
@@ -73,4 +74,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     pages_index,  # schema 42: the books by printed pages (the table's sort by Pages)
     jumped_back,  # schema 43: the pushes the jump-back guard kept out of the reading state
     book_reads,  # schema 44: every read of a book, each reading state its first read
+    calibre_tables,  # schema 45: calibre books brought in, custom columns and their values
 )
