@@ -3,8 +3,10 @@ field, on a real library, with calibre's metadata.db only ever read."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -171,3 +173,31 @@ def test_an_unknown_status_column_is_refused(library, calibre):
     with pytest.raises(InvalidValueError, match=r"no column #finished .*#read"):
         import_calibre(calibre, library, status_column="#finished")
     assert Book.select().count() == 0
+
+
+def test_a_library_calibre_keeps_writing_while_it_is_read_is_refused(library, calibre, monkeypatch):
+    """calibre holds its write lock and writes the file during every unlocked read: nothing is
+    taken from the file half written, and the import is refused with what to do."""
+    from bookorbit_desktop.library.importer.calibre import reader
+
+    db = calibre / "metadata.db"
+    calibre_side = calibre_connection(db)
+    calibre_side.execute("BEGIN EXCLUSIVE")
+    real = reader._connect
+    reads = []
+
+    def writing_meanwhile(path, immutable):
+        if immutable:
+            reads.append(path)
+            os.utime(db, ns=(time.time_ns(), time.time_ns() + len(reads)))  # calibre writes
+        return real(path, immutable)
+
+    monkeypatch.setattr(reader, "_connect", writing_meanwhile)
+    try:
+        with pytest.raises(InvalidValueError, match="calibre kept writing"):
+            import_calibre(calibre, library)
+    finally:
+        calibre_side.rollback()
+        calibre_side.close()
+    assert len(reads) == reader.TRIES
+    assert by_title() == {}

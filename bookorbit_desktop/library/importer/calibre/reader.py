@@ -3,12 +3,16 @@
 The database is opened with a read-only URI (`mode=ro`): nothing is ever written, and no
 journal or lock file is made. calibre, when it runs, may hold a write lock; the read then
 retries on an `immutable` connection, which takes no lock at all (and so never waits for, nor
-holds up, calibre), reading the file as it stands.
+holds up, calibre), reading the file as it stands: its last commit, as long as calibre does not
+write the file meanwhile. So such a read counts only when the file's size and time of change
+are the same after it as before; else it is read again, and after `TRIES` reads calibre kept
+writing through, the import is refused with a message, never taken from a file half written.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +22,7 @@ from urllib.parse import quote
 from bookorbit_desktop.errors import InvalidValueError
 
 T = TypeVar("T")
+TRIES = 3  # unlocked reads while calibre writes, before the import is refused
 
 UNDEFINED_YEAR = "0101"  # calibre's "no date" (0101-01-01)
 
@@ -77,9 +82,28 @@ def _reading(folder: str | Path, read: Callable[[Path, sqlite3.Connection], T]) 
         except sqlite3.OperationalError as error:
             if "locked" not in str(error) and "busy" not in str(error):
                 raise
-            return read(root, _connect(db, immutable=True))
+            return _unlocked(root, db, read)
     except sqlite3.DatabaseError as error:
         raise InvalidValueError(f"{db} cannot be read as a calibre library: {error}.") from error
+
+
+def _unlocked(root: Path, db: Path, read: Callable[[Path, sqlite3.Connection], T]) -> T:
+    """`read` without a lock, counted only when calibre did not write the file meanwhile."""
+    for _ in range(TRIES):
+        before = _stamp(db)
+        found = read(root, _connect(db, immutable=True))
+        if _stamp(db) == before:
+            return found
+        time.sleep(0.2)
+    raise InvalidValueError(
+        f"calibre kept writing {db} while it was read. Try again once calibre has saved its "
+        "changes (or close calibre)."
+    )
+
+
+def _stamp(db: Path) -> tuple[int, int]:
+    state = db.stat()
+    return state.st_size, state.st_mtime_ns
 
 
 def read_columns(folder: str | Path) -> list[CustomColumn]:
