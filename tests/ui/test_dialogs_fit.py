@@ -36,6 +36,7 @@ from bookorbit_desktop.ui.hardcover.pick_dialog import PickDialog
 from bookorbit_desktop.ui.highlights.earlier_dialog import EarlierTextsDialog
 from bookorbit_desktop.ui.library.authors_dialog import AuthorsDialog
 from bookorbit_desktop.ui.library.book_chooser import BookChooser
+from bookorbit_desktop.ui.library.calibre_import import CalibreDialog
 from bookorbit_desktop.ui.library.duplicates_dialog import DuplicatesDialog
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
@@ -186,6 +187,7 @@ FACTORIES: dict[str, Callable[..., QDialog]] = {
     "TidyDialog": lambda _tmp_path: TidyDialog(),
     "FinishDateDialog": lambda _tmp_path: FinishDateDialog(LONG_TITLE, datetime.date(2026, 3, 1)),
     "ResetDialog": _reset,
+    "CalibreDialog": lambda _tmp_path: CalibreDialog(),
     "ReadDialog": lambda _tmp_path: ReadDialog("Edit Read", {"started": "2026-03-01"}, print),
     "EditDialog": _edit,
     "CouldNotOpen": lambda tmp_path: CouldNotOpen(QUrl.fromLocalFile(str(tmp_path / "a.epub"))),

@@ -42,6 +42,8 @@ TABLES = {
     "book_tag": MOVE,  # the tags' table, where the library has it
     "book_read": MOVE,  # both copies' reads are the kept book's
     "book_read_gone": MOVE,  # and the Hardcover reads deleted from either
+    "calibre_link": MOVE,  # the calibre books either copy came from: a re-run finds the kept one
+    "custom_value": MOVE,  # a column's value, the kept book's own where both have one
     "book_author": VALUES,
     "book_edit": VALUES,
     "reading_state": VALUES,

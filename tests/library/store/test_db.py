@@ -244,6 +244,9 @@ SQL_ONLY = {
     "book_read",
     "book_read_gone",
     "book_read_synced",
+    "calibre_link",
+    "custom_column",
+    "custom_value",
 }
 
 
