@@ -62,7 +62,7 @@ class DevicePositionsBox(PanelSection):
         clock: Callable[[], float] = time.time,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Devices", parent)
+        super().__init__("Devices", self._rows, parent)
         self._title_of = title_of
         self._rows_later = rows_later
         self._reset_later = reset_later
@@ -83,7 +83,7 @@ class DevicePositionsBox(PanelSection):
         layout.addLayout(button_row(self.reset_button))
         self._fill([])
 
-    async def _fetch(self, book_id: int) -> Callable[[], None]:
+    async def _rows(self, book_id: int) -> Callable[[], None]:
         rows = await self._rows_later(book_id)
         return lambda: self._fill(rows)
 

@@ -4,25 +4,29 @@ position, the position history, the reads), read off the window's thread.
 `show_book(id)` reads and shows that book's rows (None hides the section); `follow_changes()`
 reads the shown book's rows again unless a read is under way; a read that comes back for a
 book no longer shown is dropped (the newest book shown wins). `loaded(book_id)` fires once the
-rows are shown. A section says how it reads its rows (`_fetch`: what to show, as a call).
+rows are shown. A section gives how it reads its rows (`fetch`: off the window's thread, then
+the call that shows them).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QWidget
 
 from bookorbit_desktop.ui.asyncqt import spawn
 
+Fetch = Callable[[int], Awaitable[Callable[[], None]]]
+
 
 class PanelSection(QGroupBox):
     loaded = Signal(int)
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, fetch: Fetch, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
+        self._fetch = fetch
         self.book_id: int | None = None
         self._loading: asyncio.Task[None] | None = None
 
@@ -49,7 +53,3 @@ class PanelSection(QGroupBox):
             return  # another book is shown by now
         show()
         self.loaded.emit(book_id)
-
-    async def _fetch(self, book_id: int) -> Callable[[], None]:
-        """Read the rows of `book_id` off the window's thread; the call that shows them."""
-        raise NotImplementedError

@@ -47,7 +47,7 @@ class PositionTimelineBox(PanelSection):
         clock: Callable[[], float] = time.time,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Position history", parent)
+        super().__init__("Position history", self._rows, parent)
         self._restore_later = restore_later
         self._history_later = history_later
         self._clock = clock
@@ -73,7 +73,7 @@ class PositionTimelineBox(PanelSection):
         layout.addLayout(button_row(self.restore_button))
         self._fill([], [])
 
-    async def _fetch(self, book_id: int) -> Callable[[], None]:
+    async def _rows(self, book_id: int) -> Callable[[], None]:
         rows, notices = await self._history_later(book_id)
         return lambda: self._fill(rows, notices)
 

@@ -44,7 +44,7 @@ class ReadsBox(PanelSection):
         lines_later: Callable[[int], Awaitable[list[ReadLine]]] = service.read_lines_later,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Reads", parent)
+        super().__init__("Reads", self._rows, parent)
         self._lines_later = lines_later
         self.lines: list[ReadLine] = []
         self.tree = flat_list(HEADERS)
@@ -65,7 +65,7 @@ class ReadsBox(PanelSection):
         """Read the shown book's reads again (it was reloaded: an undo, a push)."""
         return self.show_book(book_id) if book_id == self.book_id else None
 
-    async def _fetch(self, book_id: int) -> Callable[[], None]:
+    async def _rows(self, book_id: int) -> Callable[[], None]:
         lines = await self._lines_later(book_id)
         return lambda: self._fill(lines)
 

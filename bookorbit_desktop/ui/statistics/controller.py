@@ -45,7 +45,7 @@ class StatisticsController(ShownPage):
         import_file: Callable[[Path], Awaitable[ImportSummary]] = import_file_off_loop,
     ) -> None:
         self.page = StatisticsPage()
-        super().__init__(window, self.page, "S&tatistics")
+        super().__init__(window, self.page, "S&tatistics", self._refresh)
         self._load = load
         self._import_file = import_file
         self.choose_path: ChoosePath = ask_statistics_path  # the file or folder chooser

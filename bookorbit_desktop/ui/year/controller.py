@@ -35,7 +35,7 @@ class YearController(ShownPage):
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self.page = YearPage(today().year)
-        super().__init__(window, self.page, "&Year")
+        super().__init__(window, self.page, "&Year", self._refresh)
         self.paths = paths
         self._load, self._today = load, today
         self.ask_share: AskShare = ask_share
