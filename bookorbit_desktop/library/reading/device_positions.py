@@ -26,17 +26,19 @@ from dataclasses import dataclass
 
 from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.reading import rows
+from bookorbit_desktop.library.reading.rows import RESTORE_ID
 from bookorbit_desktop.library.store.models import Book, database
 
 RESET_DEVICE = "BookOrbit Desktop"
 RESET_ID = "bookorbit-reset"
-# A position the library wrote to make an earlier one current again (`position_restore`).
-RESTORE_ID = "bookorbit-restore"
 # The SQL test for "this event is a reset": a device id that is RESET_ID or starts with it.
 RESET_SQL = "(device_id = 'bookorbit-reset' OR device_id LIKE 'bookorbit-reset:%')"
 # The SQL test for "a device pushed this event": neither a reset nor a restore, which are the
 # library's own positions (never a read, never a device's place).
-NOT_RESET_SQL = f"(device_id IS NULL OR (NOT {RESET_SQL} AND device_id <> '{RESTORE_ID}'))"
+NOT_RESET_SQL = (
+    f"(device_id IS NULL OR (NOT {RESET_SQL} AND device_id <> '{RESTORE_ID}'"
+    f" AND device_id NOT LIKE '{RESTORE_ID}:%'))"
+)
 
 _PAGE = re.compile(r"\s*\d+\s*")
 _STEP = re.compile(r"([^/\[]+)(?:\[\d+\])?")

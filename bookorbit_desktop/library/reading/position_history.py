@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from bookorbit_desktop.library.reading.device_positions import RESTORE_ID, is_reset
+from bookorbit_desktop.library.reading.rows import served_id
 from bookorbit_desktop.library.store.models import database
 
 PUSH, RESET, RESTORE = "push", "reset", "restore"
@@ -44,7 +45,7 @@ class JumpNotice:
 def kind_of(device_id: str | None) -> str:
     if is_reset(device_id):
         return RESET
-    return RESTORE if device_id == RESTORE_ID else PUSH
+    return RESTORE if device_id == RESTORE_ID else PUSH  # a device's position served again too
 
 
 def where(progress: str) -> str | None:
@@ -68,7 +69,7 @@ def history(book_id: int, limit: int = 500) -> list[HistoryEvent]:
     ).fetchall()
     return [
         HistoryEvent(
-            int(event_id), document, device, device_id, float(percentage), progress,
+            int(event_id), document, device, served_id(device_id), float(percentage), progress,
             int(timestamp), kind_of(device_id), jumped,
         )
         for event_id, document, device, device_id, percentage, progress, timestamp, jumped in found

@@ -10,9 +10,10 @@ follows it through the outbox.
 
 The step (kind `restore_position`) keeps the book's reading values before and after, as an
 edit's, and the document's newest position before and after (`position`). Undo writes the
-position that was newest before as the newest again (with its own time and device name, but
-the library's device id, so each device decides as it did before, and a jump back is offered
-for restore again) and puts the reading values back; redo writes the restored one again.
+position that was newest before as the newest again, with its own time, device name and
+device id (marked as served again, `rows.served_again`; a pull answers the device's own id),
+so each device decides as it did before and a jump back is offered for restore again, and
+puts the reading values back; redo writes the restored one again.
 Either leaves the position as it is when a device synced the copy since, and says so.
 """
 
@@ -28,10 +29,11 @@ from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
 from bookorbit_desktop.library.journal.record import recording, start_step
 from bookorbit_desktop.library.reading import rows
-from bookorbit_desktop.library.reading.device_positions import RESET_DEVICE, RESTORE_ID
+from bookorbit_desktop.library.reading.device_positions import RESET_DEVICE, RESTORE_ID, is_reset
 from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.reading.jump_back import JumpBack
 from bookorbit_desktop.library.reading.jump_marks import insert_jumped
+from bookorbit_desktop.library.reading.rows import served_again, served_id
 from bookorbit_desktop.library.store.models import Book, database
 
 RESTORE = "restore_position"
@@ -49,27 +51,30 @@ class Restored:
 def _position(document: str) -> list[Any] | None:
     """The document's newest position as a step keeps it: [document, percentage, progress,
     timestamp, device name, the jump back it was judged, as [from event, from percentage], or
-    None]."""
+    None, the device id a pull answers]."""
     found = database.execute_sql(
         "SELECT e.percentage, e.progress, e.timestamp, e.device, j.from_event_id,"
-        " j.from_percentage"
+        " j.from_percentage, e.device_id"
         " FROM progress_event AS e LEFT JOIN jumped_back AS j ON j.event_id = e.id"
         " WHERE e.document = ? ORDER BY e.id DESC LIMIT 1",
         (document,),
     ).fetchone()
     if found is None:
         return None
-    percentage, progress, timestamp, device, source, back = found
+    percentage, progress, timestamp, device, source, back, device_id = found
     jumped = None if source is None else [source, back]
-    return [document, percentage, progress, int(timestamp), device, jumped]
+    return [document, percentage, progress, int(timestamp), device, jumped, served_id(device_id)]
 
 
 def _write(book_id: int, position: list[Any]) -> None:
-    """Serve `position` as its document's newest, written by the library under the name of the
-    device that synced it (a jump back stays one: the window offers its restore again)."""
-    document, percentage, progress, timestamp, device, jumped = position
+    """Serve `position` as its document's newest: the restore itself under the library's id, a
+    device's own position again under its own name and id, marked (a jump back stays one: the
+    window offers its restore again)."""
+    document, percentage, progress, timestamp, device, jumped, device_id = position
+    own = device_id == RESTORE_ID or is_reset(device_id)
     values: rows.EventValues = (
-        document, book_id, device, RESTORE_ID, percentage, progress, int(timestamp),
+        document, book_id, device, device_id if own else served_again(device_id),
+        percentage, progress, int(timestamp),
         None, None, None,
     )  # fmt: skip
     if jumped is None:
@@ -110,7 +115,7 @@ def restore_position(
         step_id = start_step(RESTORE, label, now, paths)
         with recording(label, [book_id], step=step_id):
             update_reading_state(book_id, progress=percentage, now=now)
-        after = [document, percentage, progress, int(now), RESET_DEVICE, None]
+        after = [document, percentage, progress, int(now), RESET_DEVICE, None, RESTORE_ID]
         _write(book_id, after)
         steps.add_entries(step_id, [steps.Entry(book_id, {POSITION: before}, {POSITION: after})])
     return Restored(book_id, document, float(percentage), step_id)

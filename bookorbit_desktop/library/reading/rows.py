@@ -15,6 +15,11 @@ from typing import Any
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import in_list
 
+# A position the library wrote to make an earlier one current again (`position_restore`);
+# `RESTORE_ID:<id>` when it serves a device's own position again (an undone restore): a pull
+# answers that one with the device's own id, so the device sees its own place, not another's.
+RESTORE_ID = "bookorbit-restore"
+
 
 @dataclass(frozen=True)
 class Position:
@@ -59,6 +64,18 @@ def newest_event_book(document: str) -> tuple[int | None] | None:
     )
 
 
+def served_again(device_id: str | None) -> str:
+    """The id under which the library serves a position again: the device's own, marked."""
+    return RESTORE_ID if device_id is None else f"{RESTORE_ID}:{device_id}"
+
+
+def served_id(device_id: str | None) -> str | None:
+    """The device id a pull answers: a position served again answers with the device's own."""
+    if device_id is not None and device_id.startswith(RESTORE_ID + ":"):
+        return device_id[len(RESTORE_ID) + 1 :]
+    return device_id
+
+
 def newest_event(document: str) -> Position | None:
     row = _one(
         "SELECT percentage, progress, device, device_id, timestamp FROM progress_event"
@@ -68,7 +85,7 @@ def newest_event(document: str) -> Position | None:
     if row is None:
         return None
     percentage, progress, device, device_id, timestamp = row
-    return Position(document, percentage, progress, device, device_id, int(timestamp))
+    return Position(document, percentage, progress, device, served_id(device_id), int(timestamp))
 
 
 # (document, book_id, device, device_id, percentage, progress, timestamp, meta_title,

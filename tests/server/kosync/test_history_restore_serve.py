@@ -117,6 +117,8 @@ async def test_history_guard_and_restore_against_a_real_server(tmp_path):
             assert code == 0, out
             undone = await pulled(0.02)
             assert (undone["percentage"], undone["timestamp"]) == (0.02, jumped["timestamp"])
+            # the Kobo's own place again, under its own id: KOReader asks it nothing of it
+            assert (undone["device"], undone["device_id"]) == KOBO
             code, out = await cli(data_dir, "redo")
             assert code == 0, out
             assert await pulled(0.63) == restored
