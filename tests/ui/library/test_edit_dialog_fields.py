@@ -181,3 +181,18 @@ def test_pasted_markup_keeps_its_formatting_and_loses_the_rest(qtbot, library):
         "<h2>Part one</h2><p><i>Spice</i> "
         '<a href="https://example.org/dune" rel="noopener noreferrer nofollow">page</a></p>'
     )
+
+
+def test_an_invalid_isbn_the_file_carried_does_not_stop_another_field_being_saved(qtbot, library):
+    """The import keeps the identifiers a file carries, a wrong ISBN among them; changing only
+    the subtitle saves the subtitle and leaves that ISBN as it was."""
+    book = add_book("Sea Book", ("Ann Author",))
+    Book.update(identifiers={"isbn": "9780000000011"}).where(Book.id == book.id).execute()
+    _window, _view, actions = window_with_books(qtbot, library)
+    dialog = actions.edit_books([book.id])
+    qtbot.waitExposed(dialog)
+    dialog.lines["subtitle"].setText("A Novel of the Coast")
+    assert set(dialog.changed()) == {"subtitle"}
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: Book.get_by_id(book.id).subtitle == "A Novel of the Coast")
+    assert Book.get_by_id(book.id).identifiers == {"isbn": "9780000000011"}
