@@ -28,6 +28,7 @@ from bookorbit_desktop.services.library.calibre import (
 )
 from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, run_dialog, show_error, spawn
+from bookorbit_desktop.ui.text import show_plain
 from bookorbit_desktop.ui.widgets import choose_folder
 
 TYPE_CHECKING = False
@@ -118,4 +119,4 @@ class CalibreImport(QObject):
             QMessageBox.StandardButton.Ok,
             self.window,
         )
-        self.message = open_box(box)
+        self.message = open_box(show_plain(box))  # it names calibre's files and titles

@@ -23,7 +23,7 @@ from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.device_positions import ago, exact
 from bookorbit_desktop.ui.library.panel_section import PanelSection
-from bookorbit_desktop.ui.text import plain_tooltip
+from bookorbit_desktop.ui.text import plain_tooltip, show_plain
 from bookorbit_desktop.ui.widgets import button_row, flat_list, push_button, wrapped_label
 
 HEADERS = ("Progress", "Where", "Device", "When")
@@ -53,7 +53,7 @@ class PositionTimelineBox(PanelSection):
         self._clock = clock
         self.rows: list[HistoryRow] = []
         self.notices: list[Notice] = []
-        self.notice_label = wrapped_label()
+        self.notice_label = show_plain(wrapped_label())  # it names a device as it calls itself
         self.notice_label.setAccessibleName("Jump back")
         self.notice_button = push_button(
             "Restore", self.restore_notice, name="Restore the position before the jump back"

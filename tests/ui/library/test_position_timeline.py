@@ -8,6 +8,7 @@ import functools
 import time
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
 from bookorbit_desktop.library.reading import pushes as progress
@@ -147,3 +148,24 @@ def test_restore_a_chosen_position(qloop, panel, book):
     restore_with(qloop, box, box.restore_button.click)
     assert progress.latest_position("doc").percentage == 0.30
     assert ReadingState.get_by_id(book.id).progress == pytest.approx(0.30)
+
+
+def test_the_jump_back_line_shows_a_device_name_as_it_is(qtbot, qloop, library, panel):
+    """A device calls itself what its owner typed: the line shows those characters, never
+    markup drawn from them."""
+    book = add_book("Song of Myself", ("Walt Whitman",))
+    DocumentAlias.create(document="other", kind=ALIAS_CONTENT, book=book, created_at=NOW)
+    name = "<b>Kobo</b> & <i>Clara</i>"
+    for percentage, device, device_id, when in (
+        (0.63, "Phone", "P1", NOW - 86_400),
+        (0.02, name, "K1", NOW - 3_600),
+    ):
+        progress.record_push(
+            Push("other", "/body/DocFragment[3]/body/p", percentage, device, device_id),
+            timestamp=when,
+        )
+    panel_widget, box = panel
+    show(qloop, panel_widget, box, book.id)
+    label = box.notice_label
+    assert name in label.text()
+    assert label.textFormat() == Qt.TextFormat.PlainText
