@@ -68,16 +68,15 @@ class ReadDialog(QDialog):
         self._state_changed()
 
     def _state_changed(self) -> None:
-        """An open read has no finish date: the field is cleared and off while it is open."""
-        is_open = self.state_box.currentData() == OPEN
-        if is_open:
-            self.finished_edit.clear()
-        self.finished_edit.setEnabled(not is_open)
+        """An open read has no finish date: the field is off while it is open (what was typed
+        in it stays, for a turn back to finished)."""
+        self.finished_edit.setEnabled(self.state_box.currentData() != OPEN)
 
     def values(self) -> Values:
+        finished = self.finished_edit.text().strip() if self.finished_edit.isEnabled() else ""
         return {
             "started": self.started_edit.text().strip() or None,
-            "finished": self.finished_edit.text().strip() or None,
+            "finished": finished or None,
             "state": str(self.state_box.currentData()),
         }
 

@@ -163,3 +163,20 @@ def test_a_reread_pulled_from_hardcover_is_listed_and_can_be_kept_here(qloop, pa
     assert line.editable and line.hardcover_read_id == 41
     select(box, 0)
     assert box.edit_button.isEnabled()
+
+
+def test_a_finish_date_typed_stays_when_the_state_goes_to_open_and_back(qtbot):
+    """Open has no finish date, so none is saved while the read is open; turning back to
+    finished finds the date that was typed."""
+    from bookorbit_desktop.services.library.reads import DONE, OPEN
+    from bookorbit_desktop.ui.library.read_dialog import STATES, ReadDialog
+
+    saved = []
+    dialog = ReadDialog("Edit Read", {"started": "2026-01-05"}, saved.append)
+    qtbot.addWidget(dialog)
+    dialog.finished_edit.setText("2026-03-01")
+    dialog.state_box.setCurrentIndex(STATES.index(OPEN))
+    assert not dialog.finished_edit.isEnabled()
+    assert dialog.values() == {"started": "2026-01-05", "finished": None, "state": OPEN}
+    dialog.state_box.setCurrentIndex(STATES.index(DONE))
+    assert dialog.values() == {"started": "2026-01-05", "finished": "2026-03-01", "state": DONE}
