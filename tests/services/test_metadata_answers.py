@@ -17,6 +17,7 @@ from bookorbit_desktop.hardcover.api.credentials import SuppliedToken, TokenStor
 from bookorbit_desktop.library.metadata.isbn import isbn13_check_digit
 from bookorbit_desktop.library.store import fetched_metadata
 from bookorbit_desktop.library.store.settings import set_setting
+from bookorbit_desktop.metadata_sources.keys import GoogleBooksKey
 from bookorbit_desktop.services.hardcover.account import PAUSED_KEY, HardcoverAccount
 from bookorbit_desktop.services.metadata.service import FetchAnswer, FetchProgress, MetadataService
 from tests.factories import add_book
@@ -59,6 +60,7 @@ async def test_a_slow_source_holds_back_no_other_and_each_answer_is_stored_first
     library,
     hardcover,  # noqa: F811
     books_online,
+    tmp_path,
 ):
     ids = known_books(3, hardcover, books_online)
     hardcover.config.response_delay = 0.8  # every Hardcover answer takes 0.8 s
@@ -70,8 +72,10 @@ async def test_a_slow_source_holds_back_no_other_and_each_answer_is_stored_first
         source = answer.result.source
         answers.append((time.monotonic(), source, answer.book_id, stored[source]))
 
-    service = MetadataService(library, account=account_for(hardcover), intervals=NO_PACING)
-    started = time.monotonic()
+    google_key = GoogleBooksKey(FileKeyring(tmp_path / "keyring.json"))  # not the machine's
+    service = MetadataService(
+        library, account=account_for(hardcover), intervals=NO_PACING, google_key=google_key
+    )
     report = await service.fetch(
         ids, answered=answered, progress=lambda p: done.append((time.monotonic(), p))
     )
@@ -80,8 +84,13 @@ async def test_a_slow_source_holds_back_no_other_and_each_answer_is_stored_first
     order = [source for _, source, _, _ in answers]
     assert sorted(order[:6]) == ["google"] * 3 + ["openlibrary"] * 3
     assert order[6:] == ["hardcover"] * 3
-    fast = [at - started for at, source, _, _ in answers if source != "hardcover"]
-    assert max(fast) < 0.8  # all in before Hardcover's first answer could come
+    fast = [at for at, source, _, _ in answers if source != "hardcover"]
+    # All six came within one Hardcover answer's time of each other: no book's fast answers
+    # waited for an earlier book's Hardcover answer (setting up the sources, which a loaded
+    # machine can slow, comes before any answer and is not measured).
+    assert max(fast) - min(fast) < 0.8
+    first_hardcover = min(at for at, source, _, _ in answers if source == "hardcover")
+    assert max(fast) <= first_hardcover
     assert [p.done for _, p in done] == [1, 2, 3]  # a book is done with its last source
     assert min(at for at, _ in done) >= max(at for at, *_ in answers[:6])
     assert [r.source for r in done[0][1].results] == ["hardcover", "openlibrary", "google"]
