@@ -37,6 +37,7 @@ from bookorbit_desktop.hardcover.pull.rule import (
     rebased,
     remote_values,
     same,
+    tracked_ended,
 )
 from bookorbit_desktop.hardcover.sync import settings as sync_settings
 from bookorbit_desktop.hardcover.sync import store as sync_store
@@ -88,12 +89,14 @@ def remote_of(row: store.PulledRow) -> Remote:
     )
 
 
-def pulled_values(row: store.PulledRow, read_id: int | None) -> dict[str, Any]:
+def pulled_values(
+    row: store.PulledRow, read_id: int | None, *, ended: bool = False
+) -> dict[str, Any]:
     """Hardcover's side of the shared fields (`rule.remote_values`), without the values the
     pull left out (`checked`): for those the library keeps its own."""
     entry = remote_of(row)
-    read = compared_read(entry, read_id)
-    values = remote_values(entry, read_id)
+    read = compared_read(entry, read_id, ended=ended)
+    values = remote_values(entry, read_id, ended=ended)
     return without_left_out(values, row.entry, read.id if read is not None else None)
 
 
@@ -185,7 +188,8 @@ def _weigh_entry(row: store.PulledRow, target: Target, applied: Applied, now: fl
     ours = local_values(reading.status, reading.rating, reading.started, reading.finished)
     if snapshot is not None:
         ours.update(changed_privacy(snapshot, target.book_ids))
-    remote = pulled_values(row, snapshot.read_id if snapshot is not None else None)
+    ended = tracked_ended(snapshot)
+    remote = pulled_values(row, snapshot.read_id if snapshot is not None else None, ended=ended)
     open_fields = {}
     for conflict in store.conflicts(target.book_ids):
         mine = ours.get(conflict.field, conflict.local)
@@ -216,14 +220,15 @@ def _weigh_entry(row: store.PulledRow, target: Target, applied: Applied, now: fl
             if snapshot is not None:
                 snapshot = rebased(snapshot, decision.field, decision.remote)
     if snapshot is not None:
-        save_snapshot(target.book_ids, _reread_taken(snapshot, row, "status_id" in open_fields))
+        held = "status_id" in open_fields
+        save_snapshot(target.book_ids, _reread_taken(snapshot, row, held, ended=ended))
 
 
-def _reread_taken(snapshot: Snapshot, row: store.PulledRow, held: bool) -> Snapshot:
+def _reread_taken(snapshot: Snapshot, row: store.PulledRow, held: bool, *, ended: bool) -> Snapshot:
     """Once a reread started on hardcover.app was weighed (`rule.compared_read`; the status not
     in conflict), the snapshot tracks that read, so no push writes the library's new dates to
     the read before it."""
-    read = compared_read(remote_of(row), snapshot.read_id)
+    read = compared_read(remote_of(row), snapshot.read_id, ended=ended)
     if held or read is None or read.id == snapshot.read_id:
         return snapshot
     return replace(snapshot, read_id=read.id, read_owned=True)

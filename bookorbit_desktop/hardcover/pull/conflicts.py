@@ -17,13 +17,14 @@ from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.pull import store
 from bookorbit_desktop.hardcover.pull.apply import pulled_values, save_snapshot, write_value
 from bookorbit_desktop.hardcover.pull.rule import (
-    DATES,
     FIELDS,
+    carried_dates,
     local_values,
     rebased,
+    tracked_ended,
 )
 from bookorbit_desktop.hardcover.sync import store as sync_store
-from bookorbit_desktop.hardcover.sync.model import FINISHED_READ, NO_READ, Snapshot, read_kind
+from bookorbit_desktop.hardcover.sync.model import Snapshot
 from bookorbit_desktop.hardcover.sync.words import LABELS
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import Book, HardcoverMatch, ReadingState, database
@@ -117,12 +118,12 @@ def status_dates(book_id: int, status_id: Any, snapshot: Snapshot | None) -> dic
     match = HardcoverMatch.get_or_none(HardcoverMatch.book == book_id)
     linked = match.hc_book_id if match is not None else None
     found = store.pulled([linked]) if linked is not None else []
-    kind = read_kind(int(status_id or 0))
-    if not found or kind == NO_READ:
+    carried = carried_dates(int(status_id or 0))
+    if not found or not carried:
         return {}
     entry = found[0]
     row = store.PulledRow(entry["user_book_id"], entry["hc_book_id"], entry, entry["updated_at"])
     tracked = snapshot is not None and snapshot.user_book_id == row.user_book_id
-    values = pulled_values(row, snapshot.read_id if tracked and snapshot else None)
-    carried = DATES if kind == FINISHED_READ else ("started",)
+    read_id = snapshot.read_id if tracked and snapshot else None
+    values = pulled_values(row, read_id, ended=tracked and tracked_ended(snapshot))
     return {name: values[name] for name in carried if values.get(name)}

@@ -29,7 +29,12 @@ ways, the library now against Hardcover now:
 
 So a book Read on Hardcover and Reading here (KOReader's evidence, not a reread) is a conflict,
 never overwritten either way. While the status is in conflict the dates wait for it: whose read
-they are depends on the side the user picks.
+they are depends on the side the user picks. While the library keeps its status, a date that
+status does not carry (any date of a Want to Read book, the finish of one being read) is weighed
+not at all: a read logged on hardcover.app is not a start for a book the user now wants to read.
+When the library follows Hardcover's status, the dates that status carries and the library's did
+not are taken from Hardcover: a Want to Read book marked Read there gets that read's dates, and a
+finished book read again there gets the new read's start (none if it has none), never the old.
 
 Reads are told apart by their id, never by their place. The dates compared are those of the read
 the snapshot tracks; once that read is finished and the user started another on hardcover.app
@@ -93,13 +98,20 @@ class Decision:
     remote: Any  # Hardcover's value now
 
 
-def compared_read(remote: Remote, read_id: int | None) -> Read | None:
+def tracked_ended(snapshot: Snapshot | None) -> bool:
+    """Did the last sync see the tracked read under a finished status (`reread_on_hardcover`)?"""
+    status_id = snapshot.confirmed.get("status_id") if snapshot is not None else None
+    return read_kind(int(status_id or 0)) == FINISHED_READ
+
+
+def compared_read(remote: Remote, read_id: int | None, *, ended: bool = False) -> Read | None:
     """The read whose dates are Hardcover's side: the tracked one, or the reread the user
     started (or, on a finished entry, entered finished) after it on hardcover.app; with none
     tracked, or the tracked one deleted there, the one the push would adopt for Hardcover's
-    status (`reconcile`); None when the entry has no read left."""
+    status (`reconcile`); None when the entry has no read left. `ended`: `tracked_ended`."""
     if read_id is not None:
-        tracked = reread_on_hardcover(remote, read_id) or later_finished(remote, read_id)
+        tracked = reread_on_hardcover(remote, read_id, ended=ended)
+        tracked = tracked or later_finished(remote, read_id)
         if tracked := tracked or remote.read(read_id):
             return tracked
         if not remote.reads:
@@ -123,17 +135,16 @@ def later_finished(remote: Remote, read_id: int) -> Read | None:
     return max(later, key=lambda r: r.id, default=None)
 
 
-def remote_values(remote: Remote, read_id: int | None) -> dict[str, Any]:
+def remote_values(remote: Remote, read_id: int | None, *, ended: bool = False) -> dict[str, Any]:
     """Hardcover's side of the shared fields, as a snapshot's `confirmed` keeps them (the
     compared read's dates, `compared_read`)."""
-    read = compared_read(remote, read_id)
+    read = compared_read(remote, read_id, ended=ended)
     values = confirmed_values(remote, read.id if read is not None else None)
     names: tuple[str, ...] = ("status_id", "rating", "privacy_id")
     if read is not None and read_id is not None:
         names = FIELDS
     elif read is not None:  # adopted: only the dates Hardcover's status carries
-        carried = DATES if read_kind(remote.status_id) == FINISHED_READ else ("started",)
-        names = (*names, *carried)
+        names = (*names, *carried_dates(remote.status_id))
     # A tracked read that is gone says nothing about the dates: the push adds a read again.
     return {name: values.get(name) for name in names}
 
@@ -142,12 +153,12 @@ def local_values(status: str, rating: float | None, started: Any, finished: Any)
     """The library's side of the shared fields in Hardcover's terms, as a snapshot's `wanted`
     keeps them: only the dates the status carries (privacy is not the library's)."""
     status_id = STATUS_IDS.get(status)
-    kind = read_kind(status_id or 0)
+    carried = carried_dates(status_id)
     return {
         "status_id": status_id,
         "rating": rating,
-        "started": (started or None) if kind != NO_READ else None,
-        "finished": (finished or None) if kind == FINISHED_READ else None,
+        "started": (started or None) if "started" in carried else None,
+        "finished": (finished or None) if "finished" in carried else None,
     }
 
 
@@ -174,8 +185,24 @@ def decide(
         d.field == "status_id" and d.outcome == CONFLICT for d in decisions
     )
     if status_open:  # the dates belong to the read of the status the user picks
-        decisions = [d for d in decisions if d.field not in DATES]
-    return decisions
+        return [d for d in decisions if d.field not in DATES]
+    carried = carried_dates(local.get("status_id"))
+    if not any(d.field == "status_id" and d.outcome == FOLLOW for d in decisions):
+        # The library keeps its status: a date that status does not carry is nobody's here.
+        return [d for d in decisions if d.field not in DATES or d.field in carried]
+    # The library takes Hardcover's status: a date it gains had no value here to weigh, nor
+    # has a reread's (its read is a new one, `apply.write_value`).
+    new_read = local.get("status_id") == READ and remote.get("status_id") == CURRENTLY_READING
+    gained = [n for n in carried_dates(remote.get("status_id")) if new_read or n not in carried]
+    kept = [d for d in decisions if d.field not in gained]
+    return kept + [Decision(n, FOLLOW, None, remote[n]) for n in gained if remote.get(n)]
+
+
+def carried_dates(status_id: int | None) -> tuple[str, ...]:
+    """The dates a Hardcover status carries: none for Want to Read (or none), the start for an
+    open read, both for a finished or abandoned one."""
+    kind = read_kind(status_id or 0)
+    return () if kind == NO_READ else DATES if kind == FINISHED_READ else ("started",)
 
 
 def _three_way(name: str, local: Mapping[str, Any], theirs: Any, base: Snapshot) -> Decision | None:

@@ -19,6 +19,7 @@ from typing import Any
 from bookorbit_desktop.hardcover.matching.store import LINKED, exclude
 from bookorbit_desktop.hardcover.pull import store as pull_store
 from bookorbit_desktop.hardcover.pull.apply import pulled_values, write_value
+from bookorbit_desktop.hardcover.pull.rule import tracked_ended
 from bookorbit_desktop.hardcover.sync import store
 from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.library.journal.record import recording
@@ -164,7 +165,7 @@ def _hardcover_values(
     snapshot = candidate.snapshot
     read_id = snapshot.read_id if snapshot is not None else None
     if row is not None and row.user_book_id == entry:
-        return pulled_values(row, read_id)
+        return pulled_values(row, read_id, ended=tracked_ended(snapshot))
     if snapshot is not None and snapshot.user_book_id == entry:
         return dict(snapshot.confirmed) or None
     return None

@@ -124,12 +124,16 @@ class Remote:
         return min(1.0, read.pages / pages)
 
 
-def reread_on_hardcover(remote: Remote, read_id: int | None) -> Read | None:
+def reread_on_hardcover(remote: Remote, read_id: int | None, *, ended: bool = False) -> Read | None:
     """The read that took over from the tracked one on Hardcover: the entry's status needs an
-    open read, the tracked read is finished, and a later read (a larger id) is open, a reread
-    started on hardcover.app. Its dates are its own: the tracked read's are never its."""
+    open read, the tracked read is finished (or `ended`: the last sync saw it under a finished
+    status, as a Read on the website leaves it, without a finish date), and a later read (a
+    larger id) is open, a reread started on hardcover.app. Its dates are its own: the tracked
+    read's are never its."""
     tracked = remote.read(read_id)
-    if tracked is None or not tracked.finished or read_kind(remote.status_id) != OPEN_READ:
+    if tracked is None or read_kind(remote.status_id) != OPEN_READ:
+        return None
+    if not (tracked.finished or ended):
         return None
     later = [r for r in remote.reads if r.id > tracked.id and not r.finished]
     return max(later, key=lambda r: r.id, default=None)

@@ -210,6 +210,26 @@ async def story(folder: Path, plan: list) -> None:
         (("reread", "2025-01-04"), None, "local", "all"),
     ]
 )
+@example(  # the same, its first pass the worker's
+    plan=[
+        (("log", "2025-02-07", "2025-05-20"), ("status", "want_to_read"), "hardcover", "worker"),
+        (("reread", "2025-01-04"), None, "local", "all"),
+    ]
+)
+@example(  # Read again on the website after a Read there that left its read without a finish
+    plan=[
+        (("reread", "2025-01-04"), None, "local", "all"),
+        (("status", "read"), None, "local", "all"),
+        (("reread", "2025-02-07"), None, "local", "all"),
+    ]
+)
+@example(  # Read there on a book wanted here: the read's dates come, none is wiped by the push
+    plan=[
+        (None, ("status", "want_to_read"), "local", "all"),
+        (("status", "read"), None, "local", "all"),
+        (("reread", "2025-01-04"), None, "local", "all"),
+    ]
+)
 def test_no_read_is_lost_and_no_date_moves_between_reads(plan):
     with tempfile.TemporaryDirectory() as folder:
         asyncio.run(story(Path(folder) / str(next(_runs)), plan))

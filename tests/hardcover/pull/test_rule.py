@@ -12,6 +12,7 @@ from bookorbit_desktop.hardcover.pull.rule import (
     decide,
     local_values,
     remote_values,
+    tracked_ended,
 )
 from bookorbit_desktop.hardcover.sync.model import Read, Remote, Snapshot
 
@@ -144,11 +145,30 @@ def test_a_reread_here_moves_a_read_entry_on():
 
 
 def test_a_status_conflict_still_open_keeps_the_dates_waiting():
-    local = {**NOTHING, "status_id": READING}
+    local = {**NOTHING, "status_id": READ, "finished": "2025-11-02"}
     remote = {"status_id": READ, "finished": "2025-11-20"}
-    taken = base(status_id=READ)  # the push held Hardcover's status
+    taken = base(status_id=READ, finished="2025-11-02")
     assert outcomes(local, remote, taken) == {"finished": FOLLOW}
     assert outcomes(local, remote, taken, disputed={"status_id"}) == {}
+
+
+def test_a_date_the_library_status_does_not_carry_is_not_weighed_while_it_stays():
+    """A read logged on hardcover.app gives no start to a book the user now wants to read, and
+    no finish to one being read; once the library takes Hardcover's status, the dates come."""
+    finished_read = {"status_id": READ, "started": "2025-02-07", "finished": "2025-05-20"}
+    was_read = base(status_id=READ, started="2025-01-04", finished="2025-05-20")
+    wanted = {**NOTHING, "status_id": WTR}
+    assert outcomes(wanted, finished_read, was_read) == {}
+    reading = {**NOTHING, "status_id": READING, "started": "2025-01-04"}
+    moved_finish = {**finished_read, "started": "2025-01-04", "finished": "2025-06-01"}
+    assert outcomes(reading, moved_finish, was_read) == {}
+    assert outcomes(reading, finished_read, was_read) == {"started": FOLLOW}
+    was_wanted = base(status_id=WTR)
+    assert outcomes(wanted, finished_read, was_wanted) == {
+        "status_id": FOLLOW,
+        "started": FOLLOW,
+        "finished": FOLLOW,
+    }
 
 
 def test_values_taken_before_are_the_base_of_the_fields_they_cover():
@@ -188,6 +208,16 @@ OPEN = Read(2, started="2026-03-01")
 )
 def test_the_read_compared(status_id, reads, read_id, expected):
     assert compared_read(_remote(status_id, *reads), read_id) == expected
+
+
+def test_a_read_ended_by_a_read_on_the_website_gives_way_to_a_reread_there():
+    """A Read on hardcover.app can leave the tracked read without a finish; once the last sync
+    saw it so (`tracked_ended`), a later open read under Currently Reading is the reread."""
+    reread = Read(3, "2026-04-01")
+    remote = _remote(READING, OPEN, reread)
+    assert compared_read(remote, 2) == OPEN  # never seen finished: still the tracked read
+    assert tracked_ended(base(status_id=READ)) and not tracked_ended(base(status_id=READING))
+    assert compared_read(remote, 2, ended=tracked_ended(base(status_id=READ))) == reread
 
 
 def test_hardcovers_side_has_the_dates_its_status_carries():
