@@ -7,6 +7,9 @@ one never has one. A read on hardcover.app may be added as one of the library's,
 Hardcover id (so the sync never adds it there again). After each change the reading state
 follows the book's latest read (`store.follow_latest`).
 
+Only the newest read may be open, and only one (`_open_is_newest`): reopening a read the book was
+read again after is refused, with what to do instead.
+
 Undo and redo put the read back as the step found or left it; a read changed since (its dates
 or state, by another edit) is left as it is, and named.
 """
@@ -31,6 +34,7 @@ from bookorbit_desktop.library.reads.store import (
     OPEN,
     STATES,
     BookRead,
+    book_reads,
     delete_read,
     follow_latest,
     get_read,
@@ -73,6 +77,7 @@ def add_read(
         source = "library" if hardcover_read_id is None else "hardcover"
         read = BookRead(None, book_id, started, finished, state, source=source)
         read = checked(replace(read, hardcover_read_id=hardcover_read_id))
+        _open_is_newest(read)
         if hardcover_read_id is not None:
             _take_from_hardcover(book_id, hardcover_read_id)
         return _step(f"Add a read of “{title}”", None, read)
@@ -102,6 +107,7 @@ def edit_read(read_id: int, **changes: Any) -> BookRead:
     with database.atomic("IMMEDIATE"):
         old = _existing(read_id)
         new = checked(replace(old, **changes))
+        _open_is_newest(new)
         return _step(f"Edit a read of “{_title(old.book_id)}”", old, new)
 
 
@@ -111,6 +117,29 @@ def remove_read(read_id: int) -> BookRead:
         old = _existing(read_id)
         _step(f"Delete a read of “{_title(old.book_id)}”", old, None)
         return old
+
+
+def _open_is_newest(read: BookRead) -> None:
+    """An open read is the book's only one and its newest (none began after it): the book is
+    being read in it, and the reading state follows it. InvalidValueError otherwise."""
+    if read.state != OPEN:
+        return
+    own = read.started or read.finished
+    for other in book_reads(read.book_id):
+        if other.id == read.id:
+            continue
+        if other.state == OPEN:
+            raise InvalidValueError(
+                f"The book is being read already ({line(other)}): finish or abandon that read "
+                "first."
+            )
+        later = other.started or other.finished
+        if own is not None and later is not None and later > own:
+            raise InvalidValueError(
+                f"Only the newest read can be open, and the book was read again later "
+                f"({line(other)}). Mark this one finished (a finish date is not needed) or "
+                "abandoned."
+            )
 
 
 def _title(book_id: int) -> str:

@@ -64,6 +64,27 @@ def test_an_older_read_added_later_leaves_the_state_the_latest_reads(library):
     assert state(book) == ("read", "2026-01-02", "2026-01-20")
 
 
+def test_only_the_newest_read_can_be_open_and_only_one(library):
+    """Reopening a read the book was read again after would make the book Rereading at 100 %
+    on the older read's dates: it is refused, saying what to do, and nothing changes."""
+    book = add_book("Persuasion").id
+    older = add_read(book, started="2024-01-02", finished="2024-02-01")
+    add_read(book, started="2025-01-02", finished="2025-02-01")
+    with pytest.raises(InvalidValueError, match="read again later .2025-01-02 – 2025-02-01"):
+        edit_read(older.id, state="open")
+    with pytest.raises(InvalidValueError, match="Only the newest read can be open"):
+        add_read(book, started="2023-06-01", state="open")
+    assert state(book) == ("read", "2025-01-02", "2025-02-01")
+    assert [r[2] for r in reads(book)] == ["done", "done"]
+
+    reread = add_read(book, state="open")  # begun again, no date known: the newest
+    assert state(book) == ("rereading", None, None)
+    with pytest.raises(InvalidValueError, match="being read already .no start – open"):
+        add_read(book, started="2026-01-02", state="open")
+    edit_read(reread.id, started="2026-01-02")  # the open read itself stays editable
+    assert state(book) == ("rereading", "2026-01-02", None)
+
+
 def test_a_kosync_push_moves_the_open_read_and_undo_leaves_a_read_changed_since(library):
     book = add_book("Ulysses").id
     read = add_read(book, started="2026-01-02", state="open")
