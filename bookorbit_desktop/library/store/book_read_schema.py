@@ -75,6 +75,7 @@ def book_reads(db: SqliteDatabase) -> None:
            ORDER BY book_id""",
         _follow("INSERT"),
         _follow("UPDATE OF status, started, finished, progress"),
+        _PROGRESS_ONLY,
     ):
         db.execute_sql(statement)
 
@@ -95,11 +96,27 @@ _FINISHED = "CASE WHEN NEW.status IN ('read', 'skimmed', 'abandoned') THEN NEW.f
 _PROGRESS = "CASE WHEN NEW.status IN ('read', 'skimmed') THEN 1.0 ELSE NEW.progress END"
 
 
+# A change of the reading state's progress alone (every KOReader push after the first): the
+# latest read only takes it, as the general trigger's last statement would (its others do
+# nothing then), without the general trigger's other two lookups on the push's hot path.
+_SAME_READ = (
+    "(NEW.status IS OLD.status AND NEW.started IS OLD.started AND NEW.finished IS OLD.finished)"
+)
+_KEEP_LATEST = f"""UPDATE book_read SET started = NEW.started, finished = {_FINISHED},
+                state = {_STATE}, progress = {_PROGRESS}
+            WHERE id = {_LATEST} AND {_ACTIVE};"""
+_PROGRESS_ONLY = f"""CREATE TRIGGER book_read_follows_progress AFTER UPDATE OF progress
+        ON reading_state WHEN {_SAME_READ}
+        BEGIN
+            {_KEEP_LATEST}
+        END"""
+
+
 def _follow(event: str) -> str:
     """The trigger keeping a book's latest read the reading state, on `event` (a new row only
     when it says the book was begun: an import's unread books cost nothing)."""
     name = "book_read_follows_state_" + event.split()[0].lower()
-    when = f" WHEN {_ACTIVE}" if event == "INSERT" else ""
+    when = f" WHEN {_ACTIVE}" if event == "INSERT" else f" WHEN NOT {_SAME_READ}"
     return f"""CREATE TRIGGER {name} AFTER {event} ON reading_state{when}
         BEGIN
             DELETE FROM book_read WHERE id = {_LATEST} AND state = 'open' AND NOT {_ACTIVE};
@@ -110,7 +127,5 @@ def _follow(event: str) -> str:
             WHERE {_ACTIVE} AND coalesce(
                 (SELECT state = 'done' AND NEW.status IN ('reading', 'rereading', 'on_hold')
                  FROM book_read WHERE id = {_LATEST}), 1);
-            UPDATE book_read SET started = NEW.started, finished = {_FINISHED},
-                state = {_STATE}, progress = {_PROGRESS}
-            WHERE id = {_LATEST} AND {_ACTIVE};
+            {_KEEP_LATEST}
         END"""

@@ -103,8 +103,8 @@ def test_an_existing_libraries_reading_states_become_first_reads(library):
     """The migration's own statement, run on states as an older library held them."""
     from bookorbit_desktop.library.store import book_read_schema
 
-    for trigger in ("insert", "update"):
-        database.execute_sql(f"DROP TRIGGER book_read_follows_state_{trigger}")
+    for trigger in ("state_insert", "state_update", "progress"):
+        database.execute_sql(f"DROP TRIGGER book_read_follows_{trigger}")
     database.execute_sql("DROP TABLE book_read")
     database.execute_sql("DROP TABLE book_read_gone")
     database.execute_sql("DROP TABLE book_read_synced")
