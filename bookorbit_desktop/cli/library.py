@@ -148,6 +148,7 @@ def book_lines(book: dict[str, Any]) -> list[str]:
     """One book, readable."""
     lines = [f"{book['title']}  (book {book['id']})"]
     fields = [
+        ("Subtitle", book["subtitle"]),
         (
             "Authors",
             ", ".join(
@@ -165,6 +166,7 @@ def book_lines(book: dict[str, Any]) -> list[str]:
         ("Tags", ", ".join(book["tags"])),
         ("Publisher", book["publisher"]),
         ("Published", book["published"]),
+        ("Pages", f"{book['pages']:,}" if book["pages"] else None),
         ("ISBN", " / ".join(v for v in (book["isbn13"], book["isbn10"]) if v)),
         ("Hardcover", book["hardcover_slug"] or book["hardcover_id"]),
     ]

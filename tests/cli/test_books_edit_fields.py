@@ -69,6 +69,36 @@ def test_the_fields_are_saved_undone_and_redone(tmp_path, book_id, capsys):
     assert stored(tmp_path, book_id) == edited
 
 
+def test_the_subtitle_and_pages_saved_are_shown_wherever_the_book_is(tmp_path, book_id, capsys):
+    """`book ID` (text and JSON), the book panel's facts and the catalog's Atom entry."""
+    from bookorbit_desktop.server.opds.feeds import book_content
+    from bookorbit_desktop.config import resolve_paths
+    from bookorbit_desktop.server.opds.queries import load_books
+    from bookorbit_desktop.services.library.service import LibraryService
+    from bookorbit_desktop.ui.library.facts_table import facts_html
+
+    edit = ["books", "edit", str(book_id), "--subtitle", "A <b>Novel</b>", "--pages", "1412"]
+    assert run(tmp_path, *edit) == 0
+    capsys.readouterr()
+    assert run(tmp_path, "book", str(book_id)) == 0
+    shown = capsys.readouterr().out
+    assert "  Subtitle:  A <b>Novel</b>\n" in shown and "  Pages:     1,412\n" in shown
+    assert run(tmp_path, "book", str(book_id), "--json") == 0
+    book = json.loads(capsys.readouterr().out)
+    assert (book["subtitle"], book["pages"]) == ("A <b>Novel</b>", 1412)
+
+    open_database(tmp_path / "data" / "library.sqlite3")
+    try:
+        service = LibraryService(resolve_paths(tmp_path / "data"))
+        facts = facts_html(service.book_details(book_id))
+        (entry,) = load_books([book_id])
+    finally:
+        close_database()
+    assert "<td>A &lt;b&gt;Novel&lt;/b&gt;</td>" in facts and "<td>1412</td>" in facts
+    assert book_content(entry, "").splitlines()[:2] == ["A <b>Novel</b>", "By Frank Herbert"]
+    assert "1,412 pages" in book_content(entry, "")
+
+
 def test_an_isbn_given_alone_becomes_the_identifiers_isbn(tmp_path, book_id):
     assert run(tmp_path, "books", "edit", str(book_id), "--identifiers", "goodreads:1") == 0
     assert run(tmp_path, "books", "edit", str(book_id), "--isbn", "9780441013593") == 0

@@ -3,10 +3,12 @@
 Everything returned is made of dicts, lists, strings and numbers, ready for `json.dumps` and
 for Qt models; callers never touch peewee rows. A book looks like:
 
-    {"id": 1, "title": "Dune", "sort_title": "dune", "authors": ["Frank Herbert"],  # role aut
+    {"id": 1, "title": "Dune", "subtitle": None, "sort_title": "dune",
+     "authors": ["Frank Herbert"],  # role aut
      "creators": [{"name": "Frank Herbert", "sort_name": "Herbert, Frank", "role": "aut"}],
      "language": "en", "series": "Dune", "series_index": 1.0, "publisher": ..., "published":
      "1965", "description": ..., "cover_path": "covers/1.jpg", "isbn13": ..., "isbn10": ...,
+     "pages": 412,
      "hardcover_id": None, "hardcover_slug": None, "identifiers": {"isbn": ...},
      "added_at": 1700000000.0, "updated_at": ...,
      "files": [{"id": 1, "path": "/books/dune.epub", "format": "epub", "size": 123,
@@ -34,6 +36,7 @@ from bookorbit_desktop.library.tags.store import book_tags
 _BOOK_FIELDS = (
     "id",
     "title",
+    "subtitle",
     "sort_title",
     "language",
     "series",
@@ -44,6 +47,7 @@ _BOOK_FIELDS = (
     "cover_path",
     "isbn13",
     "isbn10",
+    "pages",
     "hardcover_id",
     "hardcover_slug",
     "identifiers",

@@ -171,15 +171,18 @@ def _book_entry(feed: etree._Element, book: BookEntry, urls: CatalogUrls) -> Non
 
 
 def book_content(book: BookEntry, summary: str) -> str:
-    """An entry's `<content>`: authors, publication and files, then the summary. Never empty:
-    every listed book has a file (KOReader's "Book information" shows this text)."""
-    lines = []
+    """An entry's `<content>`: subtitle, authors, publication, pages and files, then the
+    summary. Never empty: every listed book has a file (KOReader's "Book information" shows
+    this text; the entry's title stays the title alone, as KOReader names the file after it)."""
+    lines = [feed_line(book.subtitle)]
     if authors := entry_authors(book.authors):
         lines.append("By " + ", ".join(authors))
     publisher = feed_line(book.publisher)
     published = [feed_line(book.published), f"by {publisher}" if publisher else ""]
     if any(published):
         lines.append(" ".join(["Published", *filter(None, published)]))
+    if book.pages:
+        lines.append(f"{book.pages:,} pages")
     files = ordered_files(book)
     lines.append(", ".join(f"{format_info(f.format).label} ({file_size(f.size)})" for f in files))
     facts = "\n".join(line for line in lines if line) or entry_title(book.title)

@@ -42,6 +42,7 @@ class FileEntry:
 class BookEntry:
     id: int
     title: str
+    subtitle: str | None
     authors: tuple[str, ...]
     language: str | None
     series: str | None
@@ -50,6 +51,7 @@ class BookEntry:
     published: str | None
     description: str | None
     isbn13: str | None
+    pages: int | None  # the book's printed pages, when the user or a source gave them
     cover_path: str | None
     added_at: float
     updated_at: float
@@ -110,13 +112,15 @@ def load_books(ids: Sequence[int]) -> list[BookEntry]:
     books = {}
     for row in _rows(
         "SELECT id, title, language, series, series_index, publisher, published, description,"
-        f" isbn13, cover_path, added_at, updated_at FROM book WHERE id IN ({marks})",
+        f" isbn13, cover_path, added_at, updated_at, subtitle, pages FROM book"
+        f" WHERE id IN ({marks})",
         ids,
     ):
         book_id = row[0]
         books[book_id] = BookEntry(
             id=book_id,
             title=row[1],
+            subtitle=row[12],
             authors=tuple(authors.get(book_id, ())),
             language=row[2],
             series=row[3],
@@ -125,6 +129,7 @@ def load_books(ids: Sequence[int]) -> list[BookEntry]:
             published=row[6],
             description=row[7],
             isbn13=row[8],
+            pages=row[13],
             cover_path=row[9],
             added_at=row[10],
             updated_at=row[11],

@@ -68,6 +68,7 @@ class MatchInfo(TypedDict, total=False):
 class BookDetails(TypedDict, total=False):
     id: int
     title: str
+    subtitle: str | None
     authors: list[str]
     series: str | None
     series_index: float | None
@@ -77,6 +78,7 @@ class BookDetails(TypedDict, total=False):
     description: str | None
     isbn13: str | None
     isbn10: str | None
+    pages: int | None  # the book's printed pages (`book.pages`)
     cover_file: str | None  # absolute path of the cover image shown
     cover_generated: bool  # the cover is generated (the book has none of its own)
     files: list[FileInfo]

@@ -182,6 +182,7 @@ class LibraryService:
         details = BookDetails(
             id=book["id"],
             title=book["title"],
+            subtitle=book["subtitle"],
             authors=list(book["authors"]),
             series=book["series"],
             series_index=book["series_index"],
@@ -191,6 +192,7 @@ class LibraryService:
             description=book["description"],
             isbn13=book["isbn13"],
             isbn10=book["isbn10"],
+            pages=book["pages"],
             cover_file=str(cover) if cover else None,
             cover_generated=generated,
             files=[

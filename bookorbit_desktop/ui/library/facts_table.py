@@ -1,5 +1,5 @@
-"""The book panel's facts: language, publisher, identifiers and the book's files, as an escaped
-HTML table (every value from outside goes through `html.escape`)."""
+"""The book panel's facts: subtitle, language, publisher, pages, identifiers and the book's
+files, as an escaped HTML table (every value from outside goes through `html.escape`)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ if TYPE_CHECKING:
 def facts_html(book: BookDetails) -> str:
     rows: list[tuple[str, str]] = []
     for label, key in (
+        ("Subtitle", "subtitle"),
         ("Language", "language"),
         ("Publisher", "publisher"),
         ("Published", "published"),
+        ("Pages", "pages"),
         ("ISBN", "isbn13"),
         ("ISBN-10", "isbn10"),
     ):

@@ -26,9 +26,9 @@ URLS = CatalogUrls(feeds="/v2", search_param="query")
 
 def _book(**fields: object) -> BookEntry:
     values: dict[str, object] = dict(
-        id=7, title="Dune", authors=("Frank Herbert",), language="en", series=None,
-        series_index=None, publisher=None, published=None, description=None, isbn13=None,
-        cover_path=None, added_at=0.0, updated_at=1.0, files=(FileEntry(3, "epub", 10),),
+        id=7, title="Dune", subtitle=None, authors=("Frank Herbert",), language="en",
+        series=None, series_index=None, publisher=None, published=None, description=None,
+        isbn13=None, pages=None, cover_path=None, added_at=0.0, updated_at=1.0, files=(FileEntry(3, "epub", 10),),
     )  # fmt: skip
     values.update(fields)
     return BookEntry(**values)  # type: ignore[arg-type]
@@ -74,6 +74,14 @@ def test_fields_that_would_break_the_schema_are_left_out():
     assert publication(_book(published="1965-02-30"), URLS)["metadata"].get("published") is None
 
 
+def test_the_subtitle_and_pages_the_user_gave_are_published():
+    metadata = publication(_book(subtitle="  A Novel\n", pages=412), URLS)["metadata"]
+    assert (metadata["subtitle"], metadata["numberOfPages"]) == ("A Novel", 412)
+    given = publication(_book(subtitle="A Novel", pages=412), URLS)
+    assert not schema_errors(given, PUBLICATION_SCHEMA)
+    assert not {"subtitle", "numberOfPages"} & set(publication(_book(), URLS)["metadata"])
+
+
 def test_an_empty_list_leads_back_to_the_start():
     document = feed_object(_feed([]), URLS)
     assert_valid_feed(document)
@@ -99,7 +107,7 @@ def test_any_metadata_makes_a_valid_publication(
     book = _book(
         title=title, authors=tuple(authors), description=description, series=series,
         language=language, published=published, series_index=index, cover_path=cover,
-        publisher=title, isbn13=published,
+        publisher=title, isbn13=published, subtitle=description,
         files=tuple(FileEntry(n, fmt, n) for n, fmt in enumerate(formats)),
     )  # fmt: skip
     document = json_document(_feed([book]), URLS)

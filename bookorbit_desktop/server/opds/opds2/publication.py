@@ -45,6 +45,10 @@ def _metadata(book: BookEntry) -> dict[str, Any]:
         "title": entry_title(book.title),
         "modified": rfc3339(book.updated_at),
     }
+    if subtitle := feed_line(book.subtitle):
+        metadata["subtitle"] = subtitle
+    if book.pages:
+        metadata["numberOfPages"] = book.pages
     if authors := entry_authors(book.authors):
         metadata["author"] = [{"name": name} for name in authors]
     if isbn := _isbn(book.isbn13):
