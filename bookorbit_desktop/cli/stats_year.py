@@ -19,7 +19,7 @@ def year(ctx: CliContext, args: argparse.Namespace) -> int:
     finished); done reads without a finish date are listed apart. Time read per month, weekday
     and hour, and the longest streak, come from KOReader's statistics."""
     from bookorbit_desktop.library.year.gather import year_review
-    from bookorbit_desktop.library.year.report import as_json, hours_text
+    from bookorbit_desktop.library.year.report import as_json, hours_text, pages_text
 
     figures = year_review(args.year)
     if args.json:
@@ -27,7 +27,7 @@ def year(ctx: CliContext, args: argparse.Namespace) -> int:
         return 0
     print(
         f"{figures.year}: {counted(len(figures.finished), 'book')} finished "
-        f"({counted(figures.pages, 'page')}), {counted(figures.rereads, 're-read')}, "
+        f"({pages_text(figures, unit=True)}), {counted(figures.rereads, 're-read')}, "
         f"{counted(figures.abandoned, 'book')} abandoned"
     )
     if figures.average_rating is not None:

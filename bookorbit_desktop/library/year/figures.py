@@ -108,6 +108,11 @@ class YearFigures:
     def pages(self) -> int:
         return sum(self.pages_per_month)
 
+    @property
+    def unpaged(self) -> int:
+        """The finished reads whose pages are not known (in no page figure)."""
+        return sum(1 for read in self.finished if not read.pages)
+
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)

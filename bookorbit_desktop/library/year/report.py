@@ -14,6 +14,7 @@ def as_json(figures: YearFigures) -> dict[str, Any]:
     found = _plain(asdict(figures))
     found["books"] = len(figures.finished)
     found["pages"] = figures.pages
+    found["reads_without_pages"] = figures.unpaged
     if figures.koreader is not None:
         found["koreader"]["days"] = [
             {"date": day.isoformat(), "seconds": seconds} for day, seconds in figures.koreader.days
@@ -39,12 +40,26 @@ def hours_text(seconds: int) -> str:
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
+def pages_text(figures: YearFigures, *, unit: bool = False) -> str:
+    """`1,234`, `1,234 (2 books without a page count)`, or `not known` when no finished book
+    has one (with `unit`: `1,234 pages`, `1,234 pages; 2 books without a page count`, `pages
+    not known`): a page count the library lacks is never shown as 0 pages."""
+    unknown = figures.unpaged
+    if figures.finished and unknown == len(figures.finished):
+        return "pages not known" if unit else "not known"
+    books = f"{unknown} book{'' if unknown == 1 else 's'} without a page count"
+    if unit:
+        pages = f"{figures.pages:,} page{'' if figures.pages == 1 else 's'}"
+        return f"{pages}; {books}" if unknown else pages
+    return f"{figures.pages:,}" + (f" ({books})" if unknown else "")
+
+
 def headlines(figures: YearFigures) -> list[tuple[str, str]]:
     """The year's headline figures as (name, value), the ones KOReader measured saying so: what
     the page puts on top and the share picture shows."""
     found = [
         ("Books finished", f"{len(figures.finished):,}"),
-        ("Pages finished", f"{figures.pages:,}"),
+        ("Pages finished", pages_text(figures)),
         ("Re-reads", f"{figures.rereads:,}"),
     ]
     if figures.average_rating is not None:

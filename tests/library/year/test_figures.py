@@ -16,6 +16,7 @@ from bookorbit_desktop.library.year.figures import (
     year_figures,
     year_reads,
 )
+from bookorbit_desktop.library.year.report import pages_text
 
 D = dt.date
 
@@ -94,7 +95,12 @@ def test_the_reads_figures_follow_the_table():
     assert [r.title for r in figures.no_date] == ["Ulysses"]
     assert figures.books_per_month == (2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0)
     assert figures.pages_per_month == (390, 0, 0, 0, 500, 0, 0, 0, 0, 0, 0, 0)
-    assert figures.pages == 890
+    assert figures.pages == 890 and figures.unpaged == 1
+    assert pages_text(figures) == "890 (1 book without a page count)"
+    assert pages_text(figures, unit=True) == "890 pages; 1 book without a page count"
+    unpaged = year_figures(2026, year_reads(reads[4:], 2026), books, NO_KOREADER, 0, 0)
+    assert pages_text(unpaged) == "not known"  # never "0 pages" for counts the library lacks
+    assert pages_text(unpaged, unit=True) == "pages not known"
     assert (figures.rereads, figures.abandoned, figures.highlights) == (1, 2, 7)
     assert (figures.average_rating, figures.rated) == (4.0, 3)
     assert figures.longest and figures.longest.title == "Emma again"
