@@ -71,8 +71,8 @@ def test_the_fields_are_saved_undone_and_redone(tmp_path, book_id, capsys):
 
 def test_the_subtitle_and_pages_saved_are_shown_wherever_the_book_is(tmp_path, book_id, capsys):
     """`book ID` (text and JSON), the book panel's facts and the catalog's Atom entry."""
-    from bookorbit_desktop.server.opds.feeds import book_content
     from bookorbit_desktop.config import resolve_paths
+    from bookorbit_desktop.server.opds.feeds import book_content
     from bookorbit_desktop.server.opds.queries import load_books
     from bookorbit_desktop.services.library.service import LibraryService
     from bookorbit_desktop.ui.library.facts_table import facts_html

@@ -28,7 +28,8 @@ def _book(**fields: object) -> BookEntry:
     values: dict[str, object] = dict(
         id=7, title="Dune", subtitle=None, authors=("Frank Herbert",), language="en",
         series=None, series_index=None, publisher=None, published=None, description=None,
-        isbn13=None, pages=None, cover_path=None, added_at=0.0, updated_at=1.0, files=(FileEntry(3, "epub", 10),),
+        isbn13=None, pages=None, cover_path=None, added_at=0.0, updated_at=1.0,
+        files=(FileEntry(3, "epub", 10),),
     )  # fmt: skip
     values.update(fields)
     return BookEntry(**values)  # type: ignore[arg-type]
