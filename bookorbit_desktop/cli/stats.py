@@ -1,6 +1,6 @@
 """`stats [--json] [--book ID] [--since DATE]` and `stats import FILE`: the reading history
 KOReader recorded (seconds, pages and sessions per book and per day); `stats year YEAR`: the
-year in review (`stats_year`)."""
+year in review (`stats_year`); `stats goal`: the reading goals (`stats_goal`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from bookorbit_desktop.cli import stats_year
+from bookorbit_desktop.cli import stats_goal, stats_year
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import counted
@@ -29,6 +29,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     year = add_command(actions, "year", stats_year.year, reads=True)
     year.add_argument("year", type=int, metavar="YEAR")
     year.add_argument("--json", action="store_true", help="print JSON")
+    stats_goal.register(actions)
 
 
 def _date(text: str) -> dt.date:

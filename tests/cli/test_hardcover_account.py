@@ -83,12 +83,12 @@ def test_connect_status_search_disconnect(world, monkeypatch, capsys):
     status = json.loads(out)
     assert status["connected"] and status["username"] == "reader"
     assert status["token_problem"] is None  # status asked Hardcover (one more request)
-    assert status["budget"]["daily_remaining"] == 4992  # connect also tried 4 scopes
+    assert status["budget"]["daily_remaining"] == 4991  # connect also tried 5 scopes
     assert status["token"]["missing"] == ["read:journal"]  # the fake token's scopes
     assert status["sync"]["pending"] == 0
 
     code, out, _ = run(monkeypatch, capsys, "status")
-    assert "connected as reader" in out and "4,991 of 5,000" in out
+    assert "connected as reader" in out and "4,990 of 5,000" in out
 
     code, out, _ = run(monkeypatch, capsys, "disconnect")
     assert code == 0 and "removed" in out

@@ -51,9 +51,10 @@ BOOK_OK, BOOK_TO_REVIEW, BOOK_DELETED, BOOK_DEDUPED = 1, 2, 3, 4
 # Hardcover's "E-Reader / Sync Client" scope preset, and the scope a legacy token carries.
 SYNC_SCOPES = frozenset({"read:catalog", "read:library", "write:library", "read:me:content"})
 ALL_SCOPES = frozenset({"all"})
-# A token's scopes unless a test says otherwise: the preset with `read:lists` (the shelves);
+# A token's scopes unless a test says otherwise: the preset with `read:lists` (the shelves)
+# and the goals' scopes, as the token link asks;
 # `read:journal` is ticked by the tests that need it.
-DEFAULT_SCOPES = SYNC_SCOPES | {"read:lists"}
+DEFAULT_SCOPES = SYNC_SCOPES | {"read:lists", "read:goals", "write:goals"}
 
 _LANGUAGES = {
     "en": ("eng", "English"),
@@ -87,6 +88,7 @@ TABLES = (
     "reading_journals",
     "lists",
     "list_books",
+    "goals",
 )
 
 # Columns every row of a table gets unless the caller gives them (the schema marks them

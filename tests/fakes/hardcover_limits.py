@@ -133,6 +133,9 @@ def _collect(
 # --------------------------------------------------------------------- scopes
 _LIBRARY_READ = frozenset({"read:library", "read:library:private"})
 _CATALOG_READ = frozenset({"read:catalog", "read:catalog:data", "read:catalog:search"})
+_GOALS_READ = frozenset(
+    {"read:goals", "read:goals:public", "read:goals:following", "read:goals:private"}
+)
 _LISTS_READ = frozenset(
     {"read:lists", "read:lists:public", "read:lists:following", "read:lists:private"}
 )
@@ -141,7 +144,11 @@ _LISTS_READ = frozenset(
 def required_scopes(operation: str, field_name: str) -> tuple[frozenset[str], str]:
     """(scopes any of which allows the field, the scope to ask the user to add)."""
     if operation == "mutation":
+        if field_name.endswith(("_goal", "_goal_progress")):
+            return frozenset({"write:goals"}), "write:goals"
         return frozenset({"write:library"}), "write:library"
+    if field_name.startswith("goals"):
+        return _GOALS_READ, "read:goals"
     if field_name == "me":
         return frozenset({"read:me", "read:me:content"}), "read:me:content"
     if field_name == "search":

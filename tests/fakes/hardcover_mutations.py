@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tests.fakes.hardcover_catalog import CURRENTLY_READING, READ, Catalog
+from tests.fakes.hardcover_goals import GOAL_MUTATIONS
 from tests.fakes.hardcover_journal import JOURNAL_MUTATIONS
 
 if TYPE_CHECKING:
@@ -223,4 +224,5 @@ MUTATIONS: dict[str, Callable[..., Any]] = {
     "update_user_book_read": update_user_book_read,
     "delete_user_book_read": delete_user_book_read,
     **JOURNAL_MUTATIONS,
+    **GOAL_MUTATIONS,
 }

@@ -192,8 +192,8 @@ async def test_status_reports_budget_matches_and_last_sync(account, hardcover, c
     set_setting(LAST_SYNC_KEY, 1_700_000_000.0)
     status = account.status()
     assert status.budget is not None
-    # connect: me and four scope probes that pass (read:journal is refused, uncharged)
-    assert status.budget["daily_remaining"] == 4994
+    # connect: me and five scope probes that pass (read:journal is refused, uncharged)
+    assert status.budget["daily_remaining"] == 4993
     assert status.budget["observed_at"] == clock()
     assert status.match_states == {"linked": 2, "needs_review": 1}
     assert status.last_sync == 1_700_000_000.0

@@ -15,9 +15,10 @@ from bookorbit_desktop.logging_setup import redact
 # scopes of Hardcover's "E-Reader / Sync Client" preset (hardcover-api.md §1.2a), without which
 # nothing syncs. The link also asks for the scopes of single features, which go off without
 # them (`token_health.FEATURES`) while the rest keeps working: `read:journal` (reading back a
-# journal entry whose answer was lost) and `read:lists` (the user's lists, read by every pull).
+# journal entry whose answer was lost), `read:lists` (the user's lists, read by every pull),
+# `read:goals` and `write:goals` (the reading goals kept with Hardcover's).
 REQUIRED_SCOPES = ("read:catalog", "read:library", "write:library", "read:me:content")
-REQUESTED_SCOPES = (*REQUIRED_SCOPES, "read:journal", "read:lists")
+REQUESTED_SCOPES = (*REQUIRED_SCOPES, "read:journal", "read:lists", "read:goals", "write:goals")
 TOKEN_PAGE_URL = "https://hardcover.app/account/api/keys/new?scope=" + "%20".join(REQUESTED_SCOPES)
 _CONNECT_AGAIN = f"Create a new token at {TOKEN_PAGE_URL} and connect with it."
 

@@ -34,7 +34,9 @@ _LIST_FIELDS = ("lists", "list_books", "followed_lists")
 def scope_for_field(field: str, *, mutation: bool) -> str:
     """The scope (from Hardcover's sync preset) that grants a root field."""
     if mutation:
-        return "write:library"
+        return "write:goals" if field.endswith(("_goal", "_goal_progress")) else "write:library"
+    if field.startswith("goals"):
+        return "read:goals"
     if field == "me":
         return "read:me:content"
     if field.startswith("reading_journals"):

@@ -35,6 +35,8 @@ FEATURES: dict[str, str] = {
     "read:me:content": "the reading journal (connecting and the journal's account checks)",
     "read:journal": "checking journal entries whose answer was lost",
     "read:lists": "your Hardcover lists as shelves (in the window and the e-reader's catalog)",
+    "read:goals": "your reading goals from Hardcover",
+    "write:goals": "sending reading goals set here to Hardcover",
 }
 # How each scope is tried: (operation, needs the user id).
 PROBES: dict[str, tuple[str, bool]] = {
@@ -43,6 +45,7 @@ PROBES: dict[str, tuple[str, bool]] = {
     "write:library": ("ProbeWrite", False),
     "read:journal": ("ProbeJournal", True),
     "read:lists": ("ProbeLists", True),
+    "read:goals": ("ProbeGoals", True),
 }
 
 

@@ -14,6 +14,7 @@ from bookorbit_desktop.library.store.column_keys_schema import column_keys
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
 from bookorbit_desktop.library.store.finished_index_schema import finished_index
+from bookorbit_desktop.library.store.goal_schema import reading_goals
 from bookorbit_desktop.library.store.hardcover_tally_schema import hardcover_tally
 from bookorbit_desktop.library.store.held_entry_schema import held_entry
 from bookorbit_desktop.library.store.inbox_schema import inbox_table
@@ -75,4 +76,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     jumped_back,  # schema 43: the pushes the jump-back guard kept out of the reading state
     book_reads,  # schema 44: every read of a book, each reading state its first read
     calibre_tables,  # schema 45: calibre books brought in, custom columns and their values
+    reading_goals,  # schema 46: the reading goals, with Hardcover's where kept with it
 )

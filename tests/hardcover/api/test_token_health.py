@@ -74,7 +74,13 @@ async def test_scopes_are_tried_without_changing_anything(hardcover, clock):
         missing = await probe_scopes(client, hardcover.user_id)
     finally:
         await client.close()
-    assert set(missing) == {"read:library", "write:library", "read:journal", "read:lists"}
+    assert set(missing) == {
+        "read:library",
+        "write:library",
+        "read:journal",
+        "read:lists",
+        "read:goals",
+    }
     assert hardcover.catalog.rows("user_books") == []
 
 
@@ -95,7 +101,7 @@ async def test_connect_keeps_the_expiry_and_scopes_and_status_shows_them(account
     await account.check_keyring()
     token = account.status().token
     assert token["kind"] == PAT and token["expiry_source"] == "entered"
-    assert token["missing"] == ["read:journal", "read:lists", "write:library"]
+    assert token["missing"] == ["read:goals", "read:journal", "read:lists", "write:library"]
     lines = token_health.lines(now=dt.datetime(2026, 9, 1, 12).timestamp())
     assert lines[0] == "Token: personal access token, expires 2026-09-05"
     assert any("expires on 2026-09-05 (in 4 days)" in line for line in lines)

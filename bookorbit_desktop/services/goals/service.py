@@ -1,0 +1,143 @@
+"""Reading goals as the window, the tray and `stats goal` show them: each goal's progress
+counted from every read the library knows (`reads.gather`, by `goals.rules`), the books that
+count, and, with Hardcover connected, the goals read from and sent to Hardcover
+(`hardcover.goals`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bookorbit_desktop.hardcover import goals as hardcover_goals
+from bookorbit_desktop.hardcover.api.errors import NoKeyringError, NotConnectedError
+from bookorbit_desktop.library.goals import store
+from bookorbit_desktop.library.goals.rules import Goal, GoalProgress, goal_progress, pace_text
+from bookorbit_desktop.library.goals.rules import unit as unit_text
+from bookorbit_desktop.library.reads.gather import all_reads
+from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.settings import get_private
+
+if TYPE_CHECKING:
+    from bookorbit_desktop.hardcover.api.client import HardcoverClient
+    from bookorbit_desktop.services.hardcover.account import HardcoverAccount
+
+__all__ = ["Goal", "GoalChangedError", "GoalView", "goal_views", "pull", "send", "tray_line"]
+GoalChangedError = hardcover_goals.GoalChangedError
+
+
+@dataclass(frozen=True)
+class GoalView:
+    stored: store.StoredGoal
+    progress: GoalProgress
+    text: str  # `rules.pace_text`
+    books: tuple[str, ...]  # the reads that count: "2026-03-01  Dune", oldest first
+    no_date: tuple[str, ...]  # finished without a date: titles, not counted
+
+    @property
+    def headline(self) -> str:
+        """`8 of 24 books, 2026-01-01 to 2026-12-31`."""
+        goal = self.progress.goal
+        span = f"{goal.start.isoformat()} to {goal.end.isoformat()}"
+        return f"{self.progress.done:,} of {unit_text(goal.metric, goal.target)}, {span}"
+
+    def to_json(self) -> dict[str, Any]:
+        goal, progress = self.progress.goal, self.progress
+        return {
+            "id": self.stored.id,
+            "metric": goal.metric,
+            "target": goal.target,
+            "start": goal.start.isoformat(),
+            "end": goal.end.isoformat(),
+            "description": goal.description,
+            "done": progress.done,
+            "due": progress.due,
+            "state": progress.state,
+            "catch_up": progress.catch_up,
+            "per_week": progress.per_week,
+            "text": self.text,
+            "books": list(self.books),
+            "no_date": list(self.no_date),
+            "reads_without_pages": progress.unpaged,
+            "hardcover_goal_id": self.stored.hardcover_goal_id,
+            "hardcover_progress": self.stored.hardcover_progress,
+        }
+
+
+def goal_views(today: dt.date | None = None, *, current: bool = False) -> list[GoalView]:
+    """Every goal (or, `current`, those whose dates hold today) with its progress."""
+    today = today or dt.date.today()
+    kept = store.current_goals(today) if current else store.all_goals()
+    if not kept:
+        return []
+    reads = all_reads()
+    views = [(stored, goal_progress(stored.goal, reads, today)) for stored in kept]
+    titles = _titles({r.book_id for _, p in views for r in (*p.counted, *p.no_date)})
+    return [
+        GoalView(
+            stored,
+            progress,
+            pace_text(progress),
+            tuple(f"{r.finished}  {titles.get(r.book_id, '?')}" for r in progress.counted),
+            tuple(titles.get(r.book_id, "?") for r in progress.no_date),
+        )
+        for stored, progress in views
+    ]
+
+
+def tray_line(today: dt.date | None = None) -> str | None:
+    """The current goal in one line for the tray: `Goal: 8 of 24 books, 3 books behind`."""
+    views = goal_views(today, current=True)
+    if not views:
+        return None
+    view = views[0]
+    goal, progress = view.progress.goal, view.progress
+    line = f"Goal: {progress.done:,} of {unit_text(goal.metric, goal.target)}"
+    if progress.difference < 0 and progress.state == "behind":
+        return f"{line}, {unit_text(goal.metric, -progress.difference)} behind"
+    if progress.difference > 0 and progress.state == "ahead":
+        return f"{line}, {unit_text(goal.metric, progress.difference)} ahead"
+    return f"{line}, {progress.state}"
+
+
+def _titles(book_ids: set[int]) -> dict[int, str]:
+    if not book_ids:
+        return {}
+    marks = ",".join("?" * len(book_ids))
+    rows = database.execute_sql(
+        f"SELECT id, title FROM book WHERE id IN ({marks})", tuple(book_ids)
+    ).fetchall()
+    return {book_id: title for book_id, title in rows}
+
+
+async def _user_id(account: HardcoverAccount, client: HardcoverClient) -> int:
+    from bookorbit_desktop.services.hardcover.account import USER_ID_KEY
+
+    user_id = None if account.supplied() is not None else get_private(USER_ID_KEY)
+    return user_id if isinstance(user_id, int) else (await client.me()).id
+
+
+async def pull(account: HardcoverAccount) -> hardcover_goals.PulledGoals | None:
+    """Hardcover's goals into the library; None when no Hardcover account is connected."""
+    try:
+        async with account.open_client() as client:
+            return await hardcover_goals.pull_goals(client, await _user_id(account, client))
+    except (NotConnectedError, NoKeyringError):
+        return None
+
+
+async def send(account: HardcoverAccount | None, goal: Goal, goal_id: int | None = None) -> str:
+    """Keep the goal (new, or goal `goal_id` changed) and, with Hardcover connected, send it
+    there; what became of it, in a sentence. GoalChangedError when it changed on hardcover.app
+    meanwhile (nothing sent, Hardcover's values kept)."""
+    kept = store.save_goal(goal, goal_id)
+    if account is None:
+        return f"Goal {kept.id} kept in the library."
+    try:
+        async with account.open_client() as client:
+            user_id = await _user_id(account, client)
+            sent = await hardcover_goals.send_goal(client, user_id, kept.id)
+    except (NotConnectedError, NoKeyringError):
+        return f"Goal {kept.id} kept in the library (Hardcover is not connected)."
+    return f"Goal {sent.id} kept in the library and on Hardcover."
