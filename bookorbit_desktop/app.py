@@ -302,7 +302,9 @@ class Desktop:
         self.change_watch.changed.connect(devices_box.follow_changes)
         self.change_watch.changed.connect(positions_box.follow_changes)
         self.statistics = StatisticsController(self.window)
-        self.year = YearController(self.window, self.paths)
+        self.year = YearController(
+            self.window, self.paths, account=self.hardcover.account, hub=self.hub
+        )
         for changed in (self.change_watch.changed, self.controller.books_changed):  # + edits here
             changed.connect(self.statistics.follow_changes)
             changed.connect(self.year.follow_changes)

@@ -57,6 +57,7 @@ class AppStatus:
     to_pick: int = 0  # books being read whose Hardcover match waits for the user's choice
     in_conflict: int = 0  # books with a field changed both here and on hardcover.app
     failed: int = 0  # books whose change Hardcover refused for good
+    goal: str | None = None  # the current reading goal in one line (`services.goals`)
 
     @staticmethod
     def waits_fields(waits: Waits) -> dict[str, int]:
@@ -274,6 +275,8 @@ def tooltip(status: AppStatus, now: float | None = None) -> str:
         lines.append(status.token_expiry)
     if status.inbox:
         lines.append(f"{counted('%n book(s)', status.inbox)} in the Inbox")
+    if status.goal:
+        lines.append(status.goal)
     return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ import bookorbit_desktop.ui
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.hardcover.sync.results import BookResult
 from bookorbit_desktop.library.editing.removal import RemovalPlan
+from bookorbit_desktop.services.goals.service import Goal
 from bookorbit_desktop.services.hardcover.service import HardcoverService
 from bookorbit_desktop.services.library.authors import AuthorsService
 from bookorbit_desktop.services.library.device_positions import DeviceRow
@@ -52,6 +53,8 @@ from bookorbit_desktop.ui.settings.dialog import SettingsDialog
 from bookorbit_desktop.ui.sync.progress_dialog import SyncDialog
 from bookorbit_desktop.ui.sync.review_dialog import ReviewDialog
 from bookorbit_desktop.ui.widgets import FRAME_ALLOWANCE
+from bookorbit_desktop.ui.year.goal_dialog import GoalDialog
+from bookorbit_desktop.ui.year.sharing import ShareDialog
 from tests.factories import add_book
 from tests.ui.small_screen import small_screen_fixture  # noqa: F401  (the `small_screen` fixture)
 
@@ -198,6 +201,11 @@ FACTORIES: dict[str, Callable[..., QDialog]] = {
     "ReviewDialog": _review,
     "SyncDialog": lambda _tmp_path: SyncDialog(lambda _book_id: None, None),
     "ShelfAddressesDialog": _shelf_addresses,
+    "ShareDialog": lambda _tmp_path: ShareDialog(None, 2026),
+    "GoalDialog": lambda _tmp_path: GoalDialog(
+        "Set a Reading Goal",
+        Goal(24, "books", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), LONG_TITLE),
+    ),
 }
 
 

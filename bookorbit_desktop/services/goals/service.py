@@ -23,8 +23,18 @@ if TYPE_CHECKING:
     from bookorbit_desktop.hardcover.api.client import HardcoverClient
     from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 
-__all__ = ["Goal", "GoalChangedError", "GoalView", "goal_views", "pull", "send", "tray_line"]
+__all__ = [
+    "Goal",
+    "GoalChangedError",
+    "GoalView",
+    "checked",
+    "goal_views",
+    "pull",
+    "send",
+    "tray_line",
+]
 GoalChangedError = hardcover_goals.GoalChangedError
+checked = store.checked
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.services.year.service import YearFigures, headlines
 from bookorbit_desktop.ui.statistics.charts import COUNTS, BarChart
 from bookorbit_desktop.ui.statistics.heatmap import CalendarHeatMap
+from bookorbit_desktop.ui.year.goal_box import GoalBox
 from bookorbit_desktop.ui.year.text import details_html, read_line
 
 MONTHS = [dt.date(2000, month, 1) for month in range(1, 13)]
@@ -55,6 +56,7 @@ class YearPage(QWidget):
         self.share_button = QPushButton("&Share…")
         self.share_button.setToolTip("Save a picture of the year to post (PNG)")
         self.share_button.clicked.connect(self.share_requested.emit)
+        self.goal_box = GoalBox()
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.books_chart = BarChart(COUNTS)
@@ -84,6 +86,7 @@ class YearPage(QWidget):
         header.addWidget(self.share_button)
         layout.addLayout(header)
         layout.addWidget(self.summary)
+        layout.addWidget(self.goal_box)
         reads = QHBoxLayout()
         reads.addWidget(_boxed("Books finished per month", self.books_chart))
         reads.addWidget(_boxed("Pages finished per month", self.pages_chart))

@@ -1,0 +1,87 @@
+"""The Year page's reading goals: each goal whose dates meet the year shown, with how far along
+it is (a bar and the rules' sentence), Hardcover's own count where it keeps the goal, and the
+books that count; Set a Goal… and Change… open `GoalDialog`. Every text from outside (titles,
+a goal's name) is shown as plain text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bookorbit_desktop.services.goals.service import GoalView
+from bookorbit_desktop.ui.text import plain_label
+from bookorbit_desktop.ui.widgets import clear_layout
+
+NO_GOAL = "No reading goal for this year. Set one to see how far along you are."
+
+
+class GoalBox(QGroupBox):
+    set_requested = Signal(object)  # the goal's id to change, or None for a new goal
+    pull_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__("Reading goal")
+        self.goals = QVBoxLayout()
+        self.add_button = QPushButton("Set a &Goal…")
+        self.add_button.clicked.connect(lambda: self.set_requested.emit(None))
+        self.pull_button = QPushButton("Read Goals from &Hardcover")
+        self.pull_button.clicked.connect(self.pull_requested.emit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.pull_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.goals)
+        layout.addLayout(buttons)
+        self.views: list[GoalView] = []
+        self.show_goals([])
+
+    def show_goals(self, views: list[GoalView]) -> None:
+        self.views = views
+        clear_layout(self.goals)
+        if not views:
+            self.goals.addWidget(plain_label(NO_GOAL))
+        for view in views:
+            self.goals.addWidget(self._goal(view))
+
+    def _goal(self, view: GoalView) -> QWidget:
+        goal, progress = view.progress.goal, view.progress
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        heading = QHBoxLayout()
+        name = f"{goal.description}: " if goal.description else ""
+        heading.addWidget(plain_label(f"{name}{view.headline}"), 1)
+        change = QPushButton("&Change…")
+        change.setAccessibleName(f"Change the goal {view.headline}")
+        change.clicked.connect(lambda: self.set_requested.emit(view.stored.id))
+        heading.addWidget(change)
+        layout.addLayout(heading)
+        bar = QProgressBar()
+        bar.setRange(0, goal.target)
+        bar.setValue(min(progress.done, goal.target))
+        bar.setFormat(f"{progress.done:,} of {goal.target:,}")
+        bar.setAccessibleName("Goal progress")
+        layout.addWidget(bar)
+        layout.addWidget(plain_label(view.text))
+        if view.stored.hardcover_progress is not None:
+            count = f"{view.stored.hardcover_progress:g}"
+            layout.addWidget(plain_label(f"Kept with Hardcover, which counts {count}."))
+        if view.books:
+            books = QListWidget()
+            books.setAccessibleName("Books that count for the goal")
+            books.addItems(list(view.books))
+            books.setMaximumHeight(120)
+            layout.addWidget(books)
+        if view.no_date:
+            apart = ", ".join(view.no_date)
+            layout.addWidget(plain_label(f"Finished with no date (not counted): {apart}"))
+        return box
