@@ -155,6 +155,7 @@ def clear_layout(layout: QLayout) -> None:
         item = layout.takeAt(0)
         widget = item.widget() if item is not None else None
         if widget is not None:
+            widget.hide()  # gone from view now, not only once Qt deletes it
             widget.deleteLater()
 
 
