@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QWidget
 
 from bookorbit_desktop.config import Paths
@@ -39,6 +40,7 @@ from bookorbit_desktop.ui.year.sharing import ShareChoice, ask_share
 
 AskShare = Callable[[QWidget, int], Awaitable[ShareChoice | None]]
 log = logging.getLogger(__name__)
+GOAL_LINE_EVERY_MS = 60_000
 
 
 class YearController(ShownPage):
@@ -65,6 +67,8 @@ class YearController(ShownPage):
         self.page.goal_box.set_requested.connect(lambda goal_id: spawn(self.set_goal(goal_id)))
         self.page.goal_box.pull_requested.connect(lambda: spawn(self.pull_goals(), self.page))
         self.page.goal_box.pull_button.setVisible(account is not None)
+        self.goal_timer = QTimer(self.page, singleShot=True, interval=GOAL_LINE_EVERY_MS)
+        self.goal_timer.timeout.connect(self.follow_goal)
         self.follow_goal()
 
     async def _refresh(self) -> None:
@@ -78,8 +82,12 @@ class YearController(ShownPage):
             self.page.goal_box.show_goals(_meeting(goals, figures.year))
 
     def follow_changes(self) -> None:
+        """The library changed: the page as `ShownPage` does; the tray's goal line at most once
+        a minute (counting every read of a large library takes a few seconds, and a device
+        reading pushes every few minutes)."""
         super().follow_changes()
-        self.follow_goal()
+        if self._hub is not None and not self.goal_timer.isActive():
+            self.goal_timer.start()
 
     def follow_goal(self) -> None:
         """The tray's goal line, read again (off the loop)."""
