@@ -7,10 +7,11 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import sys
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
 
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,7 +57,11 @@ def show(ctx: CliContext, args: argparse.Namespace) -> int:
 
     note = None
     if not args.offline:
-        pulled = asyncio.run(pull(account_for(args)))
+        try:
+            pulled = asyncio.run(pull(account_for(args)))
+        except BookOrbitError as error:  # the library's goals are shown all the same
+            print(f"Goals not read from Hardcover: {error.message}", file=sys.stderr)
+            pulled = None
         note = pulled.describe() if pulled is not None else None
     views = goal_views()
     if args.json:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SENT_METRICS = {BOOKS: "book", PAGES: "pages"}
+GOALS_READ = 100  # the most goals `Goals` reads (its limit)
 PRIVATE = 3  # Hardcover's privacy setting "Private": a goal sent from here is the user's own
 
 
@@ -100,7 +101,8 @@ async def pull_goals(client: HardcoverClient, user_id: int) -> PulledGoals:
             continue
         kept = store.keep_from_hardcover(goal, int(row["id"]), _progress(row), _seen(row))
         pulled.kept.append(kept)
-    pulled.deleted = store.forget_hardcover_goals([int(row["id"]) for row in rows])
+    if len(rows) < GOALS_READ:  # all of them: the ones not among them are gone there
+        pulled.deleted = store.forget_hardcover_goals([int(row["id"]) for row in rows])
     return pulled
 
 
