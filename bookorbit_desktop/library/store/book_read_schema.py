@@ -76,6 +76,7 @@ def book_reads(db: SqliteDatabase) -> None:
         _follow("INSERT"),
         _follow("UPDATE OF status, started, finished, progress"),
         _PROGRESS_ONLY,
+        _DEVICE,
     ):
         db.execute_sql(statement)
 
@@ -109,6 +110,17 @@ _PROGRESS_ONLY = f"""CREATE TRIGGER book_read_follows_progress AFTER UPDATE OF p
         ON reading_state WHEN {_SAME_READ}
         BEGIN
             {_KEEP_LATEST}
+        END"""
+
+
+# The device a KOReader push names is the latest read's (the last one, read on two devices);
+# not a position the library served again (a Restore, or an undone one: `rows.served_again`).
+_DEVICE = f"""CREATE TRIGGER book_read_device AFTER INSERT ON progress_event
+        WHEN NEW.book_id IS NOT NULL
+             AND (NEW.device_id IS NULL OR NEW.device_id NOT LIKE 'bookorbit-restore%')
+        BEGIN
+            UPDATE book_read SET device = NEW.device
+            WHERE id = {_LATEST} AND state != 'abandoned' AND device IS NOT NEW.device;
         END"""
 
 

@@ -139,3 +139,25 @@ def test_a_deleted_hardcover_read_waits_for_the_sync_until_undone(library):
     assert gone_reads([book]) == [] and book_reads(book)[0].hardcover_read_id == 77
     run.redo(library)
     assert gone_reads([book]) == [(77, "2026-01-02", "2026-01-09")]
+
+
+def test_the_device_a_kosync_push_names_is_the_reads_and_a_restore_is_not(library):
+    """A read records the device KOReader read it on (the last, read on two); a position the
+    library served again (a Restore, an undone one) names no device of the read."""
+    from bookorbit_desktop.library.reading.rows import RESTORE_ID, insert_events, served_again
+
+    book = add_book("Middlemarch").id
+    read = add_read(book, started="2026-01-02", state="open")
+
+    def push(device: str, device_id: str | None) -> None:
+        insert_events([("doc", book, device, device_id, 0.5, "/p", 1, None, None, None)])
+
+    push("Kobo Clara", "KOBO-1")
+    assert book_reads(book)[-1].device == "Kobo Clara"
+    push("BookOrbit Desktop", RESTORE_ID)
+    push("Kobo Clara", served_again("KOBO-1"))
+    push("PocketBook", "PB-2")
+    assert [r.device for r in book_reads(book)] == ["PocketBook"]
+    edit_read(read.id, state="abandoned", finished="2026-02-01")
+    push("Kobo Clara", "KOBO-1")  # an abandoned read keeps the device it was given up on
+    assert [r.device for r in book_reads(book)] == ["PocketBook"]

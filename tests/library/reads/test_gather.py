@@ -103,8 +103,8 @@ def test_an_existing_libraries_reading_states_become_first_reads(library):
     """The migration's own statement, run on states as an older library held them."""
     from bookorbit_desktop.library.store import book_read_schema
 
-    for trigger in ("state_insert", "state_update", "progress"):
-        database.execute_sql(f"DROP TRIGGER book_read_follows_{trigger}")
+    for trigger in ("follows_state_insert", "follows_state_update", "follows_progress", "device"):
+        database.execute_sql(f"DROP TRIGGER book_read_{trigger}")
     database.execute_sql("DROP TABLE book_read")
     database.execute_sql("DROP TABLE book_read_gone")
     database.execute_sql("DROP TABLE book_read_synced")
