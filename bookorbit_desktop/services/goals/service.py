@@ -17,6 +17,7 @@ from bookorbit_desktop.library.goals.rules import Goal, GoalProgress, goal_progr
 from bookorbit_desktop.library.goals.rules import unit as unit_text
 from bookorbit_desktop.library.reads.gather import all_reads
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import get_private
 
 if TYPE_CHECKING:
@@ -27,11 +28,14 @@ __all__ = [
     "Goal",
     "GoalChangedError",
     "GoalView",
+    "NotConnectedError",
     "checked",
     "goal_views",
+    "goal_views_off_loop",
     "pull",
     "send",
     "tray_line",
+    "tray_line_off_loop",
 ]
 GoalChangedError = hardcover_goals.GoalChangedError
 checked = store.checked
@@ -109,6 +113,16 @@ def tray_line(today: dt.date | None = None) -> str | None:
     if progress.difference > 0 and progress.state == "ahead":
         return f"{line}, {unit_text(goal.metric, progress.difference)} ahead"
     return f"{line}, {progress.state}"
+
+
+async def goal_views_off_loop(today: dt.date) -> list[GoalView]:
+    """`goal_views(today)` in a worker thread on its own connection."""
+    return await off_loop(goal_views, today)
+
+
+async def tray_line_off_loop(today: dt.date) -> str | None:
+    """`tray_line(today)` in a worker thread on its own connection."""
+    return await off_loop(tray_line, today)
 
 
 def _titles(book_ids: set[int]) -> dict[int, str]:

@@ -18,10 +18,15 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.hardcover.api.errors import NotConnectedError
-from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.services.goals.service import Goal, GoalView, goal_views, pull, send
-from bookorbit_desktop.services.goals.service import tray_line as goal_line
+from bookorbit_desktop.services.goals.service import (
+    Goal,
+    GoalView,
+    NotConnectedError,
+    goal_views_off_loop,
+    pull,
+    send,
+    tray_line_off_loop,
+)
 from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 from bookorbit_desktop.services.year.service import (
     YearFigures,
@@ -76,7 +81,7 @@ class YearController(ShownPage):
             self._goals_pulled = True
             await self.pull_goals(refresh=False)
         figures = await self._load(self.page.year.value())
-        goals = await off_loop(goal_views, self._today())
+        goals = await goal_views_off_loop(self._today())
         if figures.year == self.page.year.value():  # not a year the user has left meanwhile
             self.page.show_year(figures, self._today())
             self.page.goal_box.show_goals(_meeting(goals, figures.year))
@@ -95,7 +100,7 @@ class YearController(ShownPage):
             spawn(self._show_goal_line(), self.page)
 
     async def _show_goal_line(self) -> None:
-        line = await off_loop(goal_line, self._today())
+        line = await tray_line_off_loop(self._today())
         if self._hub is not None:
             self._hub.update(goal=line)
 
