@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -167,6 +169,21 @@ def interval_timer(
     timer = QTimer(parent, interval=interval_ms, singleShot=once)
     timer.timeout.connect(timeout)
     return timer
+
+
+def form_with_buttons(dialog: QDialog, form: QLayout, error: QLabel) -> QDialogButtonBox:
+    """Lay out a form dialog: `form`, the line that says what is wrong under it, then OK and
+    Cancel, which accept and reject `dialog`."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(error)
+    layout.addWidget(buttons)
+    return buttons
 
 
 def button_row(*widgets: QWidget) -> QHBoxLayout:

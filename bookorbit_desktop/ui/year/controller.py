@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QWidget
 
 from bookorbit_desktop.config import Paths
@@ -38,6 +37,7 @@ from bookorbit_desktop.ui.asyncqt import show_error, spawn
 from bookorbit_desktop.ui.main_window import MainWindow
 from bookorbit_desktop.ui.shown_page import ShownPage
 from bookorbit_desktop.ui.status import StatusHub
+from bookorbit_desktop.ui.widgets import interval_timer
 from bookorbit_desktop.ui.year.goal_dialog import GoalDialog
 from bookorbit_desktop.ui.year.page import YearPage
 from bookorbit_desktop.ui.year.share import share_picture
@@ -72,8 +72,7 @@ class YearController(ShownPage):
         self.page.goal_box.set_requested.connect(lambda goal_id: spawn(self.set_goal(goal_id)))
         self.page.goal_box.pull_requested.connect(lambda: spawn(self.pull_goals(), self.page))
         self.page.goal_box.pull_button.setVisible(account is not None)
-        self.goal_timer = QTimer(self.page, singleShot=True, interval=GOAL_LINE_EVERY_MS)
-        self.goal_timer.timeout.connect(self.follow_goal)
+        self.goal_timer = interval_timer(self.page, GOAL_LINE_EVERY_MS, self.follow_goal, once=True)
         self.follow_goal()
 
     async def _refresh(self) -> None:

@@ -11,17 +11,15 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.goals.service import Goal, checked
-from bookorbit_desktop.ui.widgets import message_label
+from bookorbit_desktop.ui.widgets import form_with_buttons, message_label
 
 METRICS = (("books", "Books"), ("pages", "Pages"))
 
@@ -56,15 +54,7 @@ class GoalDialog(QDialog):
         form.addRow("&From:", self.start)
         form.addRow("&To:", self.end)
         form.addRow("&Name:", self.description)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        form_with_buttons(self, form, self.error)
         self.goal: Goal | None = None
 
     def accept(self) -> None:
